@@ -1,0 +1,117 @@
+import type {
+  ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, Session, SubjectInput, WorkflowInput, WorkflowStats, WorkflowView,
+} from './types';
+
+export class ChorusApiError extends Error {
+  constructor(readonly status: number, readonly problem: Problem) {
+    super(`${status} ${problem.title}: ${problem.detail}`);
+  }
+}
+
+export interface ChorusClientOptions {
+  /** Where the API lives, e.g. `http://localhost:3000`; empty for the same origin. */
+  baseUrl?: string;
+  token?: string;
+  fetch?: typeof fetch;
+}
+
+/** A typed client for the v1 API. Every method throws ChorusApiError with the server's problem on a 4xx or 5xx. */
+export class ChorusClient {
+  token?: string;
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: ChorusClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? '').replace(/\/$/, '') + '/api/v1';
+    this.token = options.token;
+    this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
+  }
+
+  withToken(token: string): ChorusClient {
+    return new ChorusClient({ baseUrl: this.baseUrl.slice(0, -'/api/v1'.length), token, fetch: this.fetchImpl });
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+    const response = await this.fetchImpl(this.baseUrl + path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new ChorusApiError(response.status, parsed as Problem);
+    return { status: response.status, body: parsed as T };
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.request<T>(method, path, body)).body;
+  }
+
+  register(input: { email: string; password: string; displayName: string }) {
+    return this.call<Session>('POST', '/auth/register', input);
+  }
+  login(input: { email: string; password: string }) {
+    return this.call<Session>('POST', '/auth/login', input);
+  }
+  guest() {
+    return this.call<Session>('POST', '/auth/guest');
+  }
+
+  createProject(input: ProjectInput) {
+    return this.call<ProjectView>('POST', '/projects', input);
+  }
+  updateProject(id: string, input: Partial<ProjectInput>) {
+    return this.call<ProjectView>('PATCH', `/projects/${id}`, input);
+  }
+  listProjects() {
+    return this.call<{ projects: ProjectView[] }>('GET', '/projects');
+  }
+  getProject(idOrSlug: string) {
+    return this.call<ProjectView>('GET', `/projects/${encodeURIComponent(idOrSlug)}`);
+  }
+
+  createSubjectSet(projectId: string, input: { name: string }) {
+    return this.call<{ id: string; name: string }>('POST', `/projects/${projectId}/subject-sets`, input);
+  }
+  addSubjects(subjectSetId: string, subjects: SubjectInput[]) {
+    return this.call<{ created: number; existing: number }>('POST', `/subject-sets/${subjectSetId}/subjects`, { subjects });
+  }
+
+  createWorkflow(projectId: string, input: WorkflowInput) {
+    return this.call<{ id: string; version: number }>('POST', `/projects/${projectId}/workflows`, input);
+  }
+  updateWorkflow(id: string, input: WorkflowInput) {
+    return this.call<{ id: string; version: number }>('PUT', `/workflows/${id}`, input);
+  }
+  activateWorkflow(id: string) {
+    return this.call<WorkflowView>('POST', `/workflows/${id}/activate`);
+  }
+  getWorkflow(id: string) {
+    return this.call<WorkflowView>('GET', `/workflows/${id}`);
+  }
+  queue(workflowId: string, limit = 10) {
+    return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?limit=${limit}`);
+  }
+  stats(workflowId: string) {
+    return this.call<WorkflowStats>('GET', `/workflows/${workflowId}/stats`);
+  }
+
+  /** Submits a classification; the same idempotency key always yields the same id. */
+  async classify(input: ClassificationInput, idempotencyKey: string): Promise<{ id: string; replayed: boolean }> {
+    const { status, body } = await this.request<{ id: string }>('POST', '/classifications', input, { 'idempotency-key': idempotencyKey });
+    return { id: body.id, replayed: status === 200 };
+  }
+
+  async consensus(workflowId: string, format: 'csv' | 'json' | 'ndjson' = 'json'): Promise<string> {
+    const response = await this.fetchImpl(`${this.baseUrl}/workflows/${workflowId}/consensus?format=${format}`, {
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+    });
+    const text = await response.text();
+    if (!response.ok) throw new ChorusApiError(response.status, JSON.parse(text) as Problem);
+    return text;
+  }
+}

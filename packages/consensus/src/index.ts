@@ -1,0 +1,3 @@
+export * from './vote';
+export * from './posterior';
+export * from './retirement';

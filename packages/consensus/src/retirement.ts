@@ -1,0 +1,41 @@
+import type { RetirementRule } from '@chorus/tasks';
+
+/** What a retirement rule may look at for one subject. */
+export interface RetirementState {
+  /** Classifications that count toward retirement (not gold standard, not after retirement). */
+  count: number;
+  /** Per task: agreement of the leading answer, and the posterior probability of each answer where known. */
+  tasks: Record<string, { agreement: number | null; posterior?: Record<string, number> }>;
+}
+
+export type RetirementDecision = { retire: false } | { retire: true; reason: 'count' | 'agreement' | 'posterior'; detail: Record<string, unknown> };
+
+const stay: RetirementDecision = { retire: false };
+
+/** One interface for every rule; `any` composes them, and the first rule that retires gives the reason. */
+export function decideRetirement(rule: RetirementRule, state: RetirementState): RetirementDecision {
+  switch (rule.rule) {
+    case 'count':
+      return state.count >= rule.count ? { retire: true, reason: 'count', detail: { count: state.count } } : stay;
+    case 'agreement': {
+      const agreement = state.tasks[rule.task]?.agreement ?? null;
+      if (state.count >= rule.minimum && agreement !== null && agreement >= rule.threshold) {
+        return { retire: true, reason: 'agreement', detail: { task: rule.task, agreement, count: state.count } };
+      }
+      return state.count >= rule.maximum ? { retire: true, reason: 'agreement', detail: { task: rule.task, agreement, count: state.count, maximum: true } } : stay;
+    }
+    case 'posterior': {
+      const probability = state.tasks[rule.task]?.posterior?.[rule.answer];
+      if (probability !== undefined && (probability <= rule.low || probability >= rule.high)) {
+        return { retire: true, reason: 'posterior', detail: { task: rule.task, answer: rule.answer, probability, count: state.count } };
+      }
+      return state.count >= rule.maximum ? { retire: true, reason: 'posterior', detail: { task: rule.task, probability, count: state.count, maximum: true } } : stay;
+    }
+    case 'any':
+      for (const inner of rule.rules) {
+        const decision = decideRetirement(inner, state);
+        if (decision.retire) return decision;
+      }
+      return stay;
+  }
+}

@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { Client } from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { entities } from './entities';
+import { migrations } from './migrations';
+import { SnakeNamingStrategy } from './naming';
+
+/** A stable key for the advisory lock that serialises migrations between the API and workers. */
+const MIGRATION_LOCK_KEY = 7_263_142_001;
+
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    namingStrategy: new SnakeNamingStrategy(),
+    uuidExtension: 'pgcrypto',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize },
+  };
+}
+
+export function createDataSource(url: string, poolSize?: number): DataSource {
+  return new DataSource(dataSourceOptions(url, poolSize));
+}
+
+/** Creates the database named in `url` when it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return;
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
+      if (error.code !== '42P04') throw error; // created meanwhile by another process
+    });
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs pending migrations once, under a lock, so that several processes can start together. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** Opens the database named in `url`, creating and migrating it as needed. */
+export async function openDatabase(url: string, poolSize?: number): Promise<DataSource> {
+  await ensureDatabase(url);
+  const dataSource = createDataSource(url, poolSize);
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+  return dataSource;
+}
+
+/** The SQL that would bring the database in line with the entities: empty when migrations and entities agree. */
+export async function pendingSchemaChanges(dataSource: DataSource): Promise<{ up: string[]; down: string[] }> {
+  const sql = await dataSource.driver.createSchemaBuilder().log();
+  return {
+    up: sql.upQueries.map((query) => query.query),
+    down: sql.downQueries.map((query) => query.query),
+  };
+}

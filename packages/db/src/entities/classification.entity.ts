@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Subject } from './subject.entity';
+import { User } from './user.entity';
+import { Workflow } from './workflow.entity';
+
+export interface StoredAnnotation {
+  task: string;
+  value: unknown;
+}
+
+/** One volunteer's answers to one subject in one workflow version. */
+@Entity('classifications')
+@Index('classifications_once_per_volunteer_key', ['workflowId', 'subjectId', 'userId'], { unique: true })
+@Index('classifications_idempotency_key', ['userId', 'idempotencyKey'], { unique: true })
+@Index('classifications_user_workflow_idx', ['userId', 'workflowId'])
+export class Classification {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid') workflowId!: string;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  @Column({ type: 'int' }) workflowVersion!: number;
+  @Column('uuid') subjectId!: string;
+  @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
+  @Column('uuid') userId!: string;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
+  @Column({ type: 'jsonb' }) annotations!: StoredAnnotation[];
+  @Column({ type: 'timestamptz', nullable: true }) startedAt!: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) finishedAt!: Date | null;
+  @Column({ type: 'jsonb', default: {} }) metadata!: Record<string, unknown>;
+  @Column({ type: 'varchar', length: 200 }) idempotencyKey!: string;
+  /** The subject was already retired when this arrived: kept, but not counted toward retirement. */
+  @Column({ type: 'boolean', default: false }) afterRetirement!: boolean;
+  /** The subject is gold standard: used to learn volunteer skill, never counted toward retirement. */
+  @Column({ type: 'boolean', default: false }) goldStandard!: boolean;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+}

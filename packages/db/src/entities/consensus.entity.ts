@@ -1,0 +1,34 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Subject } from './subject.entity';
+import { Workflow } from './workflow.entity';
+
+/** The reduced result of one task for one subject in one workflow. */
+@Entity('consensus')
+export class Consensus {
+  @PrimaryColumn('uuid') workflowId!: string;
+  @PrimaryColumn('uuid') subjectId!: string;
+  @PrimaryColumn({ type: 'varchar', length: 64 }) task!: string;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
+  /** The leading answer as text, for flat exports; null on a tie or without votes. */
+  @Column({ type: 'text', nullable: true }) answer!: string | null;
+  @Column({ type: 'jsonb' }) result!: Record<string, unknown>;
+  @Column({ type: 'double precision', nullable: true }) agreement!: number | null;
+  @Column({ type: 'int' }) votes!: number;
+  @Column({ type: 'varchar', length: 64 }) algorithm!: string;
+  @Column({ type: 'jsonb', default: {} }) parameters!: Record<string, unknown>;
+  @Column({ type: 'timestamptz' }) computedAt!: Date;
+}
+
+/** What a weighted algorithm knows of one volunteer's skill on one task of a workflow. */
+@Entity('volunteer_skills')
+export class VolunteerSkill {
+  @PrimaryColumn('uuid') workflowId!: string;
+  @PrimaryColumn('uuid') userId!: string;
+  @PrimaryColumn({ type: 'varchar', length: 64 }) task!: string;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  /** confusion[trueAnswer][givenAnswer] = probability. */
+  @Column({ type: 'jsonb' }) confusion!: Record<string, Record<string, number>>;
+  @Column({ type: 'int', default: 0 }) evidence!: number;
+  @Column({ type: 'timestamptz' }) updatedAt!: Date;
+}

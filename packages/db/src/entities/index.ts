@@ -1,0 +1,22 @@
+export * from './user.entity';
+export * from './project.entity';
+export * from './subject.entity';
+export * from './workflow.entity';
+export * from './subject-status.entity';
+export * from './classification.entity';
+export * from './consensus.entity';
+export * from './export.entity';
+
+import { Classification } from './classification.entity';
+import { Consensus, VolunteerSkill } from './consensus.entity';
+import { Export } from './export.entity';
+import { Project, ProjectMember } from './project.entity';
+import { SubjectWorkflowStatus } from './subject-status.entity';
+import { Subject, SubjectSet, SubjectSetMember } from './subject.entity';
+import { User } from './user.entity';
+import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity';
+
+export const entities = [
+  User, Project, ProjectMember, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
+  WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Export,
+];

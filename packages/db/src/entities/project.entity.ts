@@ -1,0 +1,29 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import { User } from './user.entity';
+
+export type ProjectStatus = 'draft' | 'live' | 'paused' | 'finished';
+export type ProjectRole = 'owner' | 'collaborator' | 'scientist' | 'moderator';
+
+@Entity('projects')
+export class Project {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'varchar', length: 100, unique: true }) slug!: string;
+  @Column({ type: 'varchar', length: 200 }) title!: string;
+  @Column({ type: 'text', default: '' }) description!: string;
+  /** Markdown shown to volunteers as the project's field guide. */
+  @Column({ type: 'text', default: '' }) fieldGuide!: string;
+  @Column({ type: 'varchar', length: 16, default: 'draft' }) status!: ProjectStatus;
+  @Column('uuid') ownerId!: string;
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'owner_id' }) owner?: Relation<User>;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}
+
+@Entity('project_members')
+export class ProjectMember {
+  @PrimaryColumn('uuid') projectId!: string;
+  @PrimaryColumn('uuid') userId!: string;
+  @Column({ type: 'varchar', length: 16 }) role!: ProjectRole;
+  @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
+}

@@ -1,0 +1,28 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import { Subject } from './subject.entity';
+import { Workflow } from './workflow.entity';
+
+/**
+ * The hot row: one subject in one workflow. Assignment reads it; aggregation writes it.
+ * `classificationCount` counts every classification; `aggregatedCount` is how many the latest aggregation saw,
+ * so a lag between the two tells the reconciler that aggregation must run again.
+ */
+@Entity('subject_workflow_status')
+@Index('subject_workflow_status_queue_idx', ['workflowId', 'random'], { where: 'retired_at IS NULL' })
+export class SubjectWorkflowStatus {
+  @PrimaryColumn('uuid') workflowId!: string;
+  @PrimaryColumn('uuid') subjectId!: string;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
+  @Column({ type: 'int', default: 0 }) classificationCount!: number;
+  @Column({ type: 'int', default: 0 }) aggregatedCount!: number;
+  @Column({ type: 'timestamptz', nullable: true }) retiredAt!: Date | null;
+  /** `count`, `agreement`, `posterior` or `manual`, with details in `retirementDetail`. */
+  @Column({ type: 'varchar', length: 32, nullable: true }) retirementReason!: string | null;
+  @Column({ type: 'jsonb', nullable: true }) retirementDetail!: Record<string, unknown> | null;
+  @Column({ type: 'uuid', nullable: true }) retiredByClassificationId!: string | null;
+  @Column({ type: 'double precision', default: 0 }) priority!: number;
+  /** A random key fixed at insert, so that random selection is an index range scan. */
+  @Column({ type: 'double precision', default: () => 'random()' }) random!: number;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}

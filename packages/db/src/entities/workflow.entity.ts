@@ -1,0 +1,37 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import { Project } from './project.entity';
+import { SubjectSet } from './subject.entity';
+
+export type WorkflowStatus = 'draft' | 'active' | 'paused' | 'finished';
+
+@Entity('workflows')
+export class Workflow {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid') projectId!: string;
+  @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
+  @Column({ type: 'varchar', length: 200 }) name!: string;
+  @Column({ type: 'varchar', length: 16, default: 'draft' }) status!: WorkflowStatus;
+  /** The newest version; volunteers are served this one. */
+  @Column({ type: 'int' }) version!: number;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}
+
+/** An immutable snapshot of a workflow's definition; every classification records the version it answered. */
+@Entity('workflow_versions')
+export class WorkflowVersion {
+  @PrimaryColumn('uuid') workflowId!: string;
+  @PrimaryColumn({ type: 'int' }) version!: number;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  /** The validated definition (packages/tasks WorkflowDefinition). */
+  @Column({ type: 'jsonb' }) definition!: Record<string, unknown>;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+}
+
+@Entity('workflow_subject_sets')
+export class WorkflowSubjectSet {
+  @PrimaryColumn('uuid') workflowId!: string;
+  @PrimaryColumn('uuid') subjectSetId!: string;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  @ManyToOne(() => SubjectSet, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_set_id' }) subjectSet?: Relation<SubjectSet>;
+}

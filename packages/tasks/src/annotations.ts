@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { taskKeySchema } from './common';
+import { type FieldError, type Validated, fieldErrorsOf } from './pointer';
+import { annotationSchemaFor, nextTaskOf } from './registry';
+import type { WorkflowDefinition } from './workflow';
+
+export const annotationSchema = z.strictObject({ task: taskKeySchema, value: z.unknown() });
+export type Annotation = { task: string; value: unknown };
+
+export const annotationsSchema = z.array(annotationSchema).min(1, 'answer at least the first task').max(100);
+
+/**
+ * Checks a volunteer's annotations against a workflow version: each value fits its task, and the tasks
+ * follow the workflow's path from `firstTask` through the branches the answers chose, to its end.
+ */
+export function validateAnnotations(definition: WorkflowDefinition, input: unknown, base = '/annotations'): Validated<Annotation[]> {
+  const shape = annotationsSchema.safeParse(input);
+  if (!shape.success) return { ok: false, errors: fieldErrorsOf(shape.error, base) };
+  const annotations = shape.data as Annotation[];
+  const errors: FieldError[] = [];
+  let expected: string | undefined = definition.firstTask;
+  const values: Annotation[] = [];
+  for (const [index, annotation] of annotations.entries()) {
+    const task = definition.tasks[annotation.task];
+    if (!task) {
+      errors.push({ pointer: `${base}/${index}/task`, message: `"${annotation.task}" is not a task of this workflow version` });
+      return { ok: false, errors };
+    }
+    if (annotation.task !== expected) {
+      const message = expected === undefined ? 'the workflow has already ended; remove this annotation' : `expected task "${expected}" here`;
+      errors.push({ pointer: `${base}/${index}/task`, message });
+      return { ok: false, errors };
+    }
+    const value = annotationSchemaFor(task).safeParse(annotation.value);
+    if (!value.success) return { ok: false, errors: fieldErrorsOf(value.error, `${base}/${index}/value`) };
+    values.push({ task: annotation.task, value: value.data });
+    expected = nextTaskOf(task, value.data);
+  }
+  if (expected !== undefined) {
+    return { ok: false, errors: [{ pointer: base, message: `incomplete: task "${expected}" still needs an answer` }] };
+  }
+  return { ok: true, value: values };
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** A task key as used in `firstTask`, `tasks` and `next`: short, stable, URL-safe. */
+export const taskKeySchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'use a letter followed by up to 63 letters, digits, "_" or "-"');
+
+/** A stable answer value: results are keyed by it, never by list position. */
+export const answerValueSchema = z.string().trim().min(1).max(100);
+
+export const labelSchema = z.string().trim().min(1).max(1000);
+export const helpSchema = z.string().max(20_000).optional();
+
+export const choiceSchema = z.strictObject({ value: answerValueSchema, label: labelSchema });
+
+/** Fields every task type shares. */
+export const baseTaskFields = {
+  help: helpSchema,
+};
+
+/** Refines a list of choices so that values are unique. */
+export function uniqueValues<T extends { value: string }>(choices: T[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  choices.forEach((choice, index) => {
+    if (seen.has(choice.value)) {
+      ctx.addIssue({ code: 'custom', path: [index, 'value'], message: `duplicate value "${choice.value}": each answer needs its own value` });
+    }
+    seen.add(choice.value);
+  });
+}

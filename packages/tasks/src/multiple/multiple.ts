@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { baseTaskFields, choiceSchema, labelSchema, taskKeySchema, uniqueValues } from '../common';
+
+export const multipleTaskSchema = z
+  .strictObject({
+    type: z.literal('multiple'),
+    question: labelSchema,
+    ...baseTaskFields,
+    answers: z.array(choiceSchema).min(1).max(100).superRefine(uniqueValues),
+    minChoices: z.int().min(0).default(0),
+    maxChoices: z.int().min(1).optional(),
+    next: taskKeySchema.optional(),
+  })
+  .superRefine((task, ctx) => {
+    const max = task.maxChoices ?? task.answers.length;
+    if (max > task.answers.length) {
+      ctx.addIssue({ code: 'custom', path: ['maxChoices'], message: `cannot exceed the number of answers (${task.answers.length})` });
+    }
+    if (task.minChoices > max) {
+      ctx.addIssue({ code: 'custom', path: ['minChoices'], message: `cannot exceed maxChoices (${max})` });
+    }
+  });
+export type MultipleTask = z.infer<typeof multipleTaskSchema>;
+
+/** The volunteer submits the values of every answer they ticked. */
+export function multipleAnnotationSchema(task: MultipleTask) {
+  const values = task.answers.map((answer) => answer.value) as [string, ...string[]];
+  const max = task.maxChoices ?? values.length;
+  return z
+    .array(z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(', ')}` }))
+    .min(task.minChoices, `choose at least ${task.minChoices}`)
+    .max(max, `choose at most ${max}`)
+    .refine((chosen) => new Set(chosen).size === chosen.length, 'each answer may be chosen once');
+}
+export type MultipleAnnotation = string[];

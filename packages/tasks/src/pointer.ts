@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+
+/** One problem with one field of a request, named by its JSON pointer (RFC 6901). */
+export interface FieldError {
+  pointer: string;
+  message: string;
+}
+
+export function toPointer(path: readonly PropertyKey[], base = ''): string {
+  return base + path.map((part) => '/' + String(part).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+export function fieldErrorsOf(error: z.ZodError, base = ''): FieldError[] {
+  return error.issues.map((issue) => ({ pointer: toPointer(issue.path, base), message: issue.message }));
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+export function validateWith<S extends z.ZodType>(schema: S, input: unknown, base = ''): Validated<z.infer<S>> {
+  const result = schema.safeParse(input);
+  return result.success ? { ok: true, value: result.data } : { ok: false, errors: fieldErrorsOf(result.error, base) };
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { closeReadingAnnotationSchema, closeReadingTaskSchema } from './close-reading/close-reading';
+import { multipleAnnotationSchema, multipleTaskSchema } from './multiple/multiple';
+import { singleAnnotationSchema, singleNextCandidates, singleNextTask, singleTaskSchema } from './single/single';
+import { taggingAnnotationSchema, taggingTaskSchema } from './tagging/tagging';
+import { transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
+
+/** Every task a researcher can configure, discriminated by `type`. */
+export const taskSchema = z.discriminatedUnion('type', [
+  singleTaskSchema,
+  multipleTaskSchema,
+  transcriptionTaskSchema,
+  closeReadingTaskSchema,
+  taggingTaskSchema,
+]);
+export type Task = z.infer<typeof taskSchema>;
+export type TaskType = Task['type'];
+type TaskOf<T extends TaskType> = Extract<Task, { type: T }>;
+
+interface TaskTypeEntry<T extends TaskType> {
+  /** The schema of the `value` a volunteer submits for this task. */
+  annotation(task: TaskOf<T>): z.ZodType;
+  /** The task that follows, given the submitted value; undefined ends the workflow. */
+  next(task: TaskOf<T>, value: unknown): string | undefined;
+  /** Every task this one can lead to, for graph checks. */
+  nextCandidates(task: TaskOf<T>): string[];
+}
+
+const taskLevelNext = {
+  next: (task: { next?: string }) => task.next,
+  nextCandidates: (task: { next?: string }) => (task.next ? [task.next] : []),
+};
+
+/** The task-type registry: adding a task type means adding one entry here and one folder beside this file. */
+export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
+  single: { annotation: singleAnnotationSchema, next: (task, value) => singleNextTask(task, value as string), nextCandidates: singleNextCandidates },
+  multiple: { annotation: multipleAnnotationSchema, ...taskLevelNext },
+  transcription: { annotation: transcriptionAnnotationSchema, ...taskLevelNext },
+  'close-reading': { annotation: closeReadingAnnotationSchema, ...taskLevelNext },
+  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext },
+};
+
+export const taskTypeNames = Object.keys(taskTypes) as TaskType[];
+
+function entryFor<T extends TaskType>(task: TaskOf<T>): TaskTypeEntry<T> {
+  return taskTypes[task.type as T];
+}
+
+export function annotationSchemaFor(task: Task): z.ZodType {
+  return entryFor(task).annotation(task as never);
+}
+
+export function nextTaskOf(task: Task, value: unknown): string | undefined {
+  return entryFor(task).next(task as never, value);
+}
+
+export function nextCandidatesOf(task: Task): string[] {
+  return entryFor(task).nextCandidates(task as never);
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { answerValueSchema, baseTaskFields, labelSchema, taskKeySchema, uniqueValues } from '../common';
+
+export const singleTaskSchema = z.strictObject({
+  type: z.literal('single'),
+  question: labelSchema,
+  ...baseTaskFields,
+  answers: z
+    .array(z.strictObject({ value: answerValueSchema, label: labelSchema, next: taskKeySchema.optional() }))
+    .min(2, 'a single-choice task needs at least two answers')
+    .max(50)
+    .superRefine(uniqueValues),
+});
+export type SingleTask = z.infer<typeof singleTaskSchema>;
+
+/** The volunteer submits the value of the answer they picked. */
+export function singleAnnotationSchema(task: SingleTask) {
+  const values = task.answers.map((answer) => answer.value) as [string, ...string[]];
+  return z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(', ')}` });
+}
+export type SingleAnnotation = string;
+
+export function singleNextTask(task: SingleTask, value: SingleAnnotation): string | undefined {
+  return task.answers.find((answer) => answer.value === value)?.next;
+}
+
+export function singleNextCandidates(task: SingleTask): string[] {
+  return task.answers.flatMap((answer) => (answer.next ? [answer.next] : []));
+}

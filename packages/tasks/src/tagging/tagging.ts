@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { baseTaskFields, labelSchema, taskKeySchema } from '../common';
+
+export const tagSchema = z.string().trim().min(1).max(100);
+
+export const taggingTaskSchema = z.strictObject({
+  type: z.literal('tagging'),
+  instruction: labelSchema,
+  ...baseTaskFields,
+  vocabulary: z.array(tagSchema).max(10_000).optional(),
+  allowFreeTags: z.boolean().default(true),
+  maxTags: z.int().min(1).max(100).default(20),
+  next: taskKeySchema.optional(),
+});
+export type TaggingTask = z.infer<typeof taggingTaskSchema>;
+
+/** New tags, and up or down votes on tags other volunteers proposed. */
+export function taggingAnnotationSchema(task: TaggingTask) {
+  const vocabulary = task.vocabulary ? new Set(task.vocabulary) : undefined;
+  const tagList = z.array(tagSchema).max(task.maxTags, `at most ${task.maxTags} tags`);
+  return z
+    .strictObject({ add: tagList.default([]), up: tagList.default([]), down: tagList.default([]) })
+    .superRefine((value, ctx) => {
+      if (vocabulary && !task.allowFreeTags) {
+        value.add.forEach((tag, index) => {
+          if (!vocabulary.has(tag)) ctx.addIssue({ code: 'custom', path: ['add', index], message: `"${tag}" is not in the task's vocabulary` });
+        });
+      }
+      const up = new Set(value.up);
+      value.down.forEach((tag, index) => {
+        if (up.has(tag)) ctx.addIssue({ code: 'custom', path: ['down', index], message: `"${tag}" cannot be voted both up and down` });
+      });
+    });
+}
+export type TaggingAnnotation = { add: string[]; up: string[]; down: string[] };

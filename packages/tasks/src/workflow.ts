@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { labelSchema, taskKeySchema } from './common';
+import { type FieldError, type Validated, validateWith } from './pointer';
+import { nextCandidatesOf, taskSchema } from './registry';
+import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
+
+export const workflowDefinitionSchema = z.strictObject({
+  name: labelSchema,
+  firstTask: taskKeySchema,
+  tasks: z.record(taskKeySchema, taskSchema).refine((tasks) => Object.keys(tasks).length > 0, 'a workflow needs at least one task'),
+  retirement: retirementRuleSchema.default({ rule: 'count', count: 5 }),
+  selection: selectionRuleSchema.default({ order: 'random', goldStandardRate: 0 }),
+  effects: z.array(effectSchema).max(50).default([]),
+});
+export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
+export type WorkflowDefinitionInput = z.input<typeof workflowDefinitionSchema>;
+
+/** Unknown `next`, cycles and unreachable tasks, each named by the pointer of the field at fault. */
+export function checkWorkflowGraph(definition: WorkflowDefinition, base = ''): FieldError[] {
+  const { tasks, firstTask } = definition;
+  if (!tasks[firstTask]) return [{ pointer: `${base}/firstTask`, message: `names no task; the tasks are ${Object.keys(tasks).join(', ')}` }];
+  const errors = unknownNextErrors(definition, base);
+  if (errors.length) return errors;
+  return [...cycleErrors(definition, base), ...unreachableErrors(definition, base)];
+}
+
+function unknownNextErrors({ tasks }: WorkflowDefinition, base: string): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [key, task] of Object.entries(tasks)) {
+    const pointerOf = (index: number) => (task.type === 'single' ? `${base}/tasks/${key}/answers/${index}/next` : `${base}/tasks/${key}/next`);
+    const nexts = task.type === 'single' ? task.answers.map((answer) => answer.next) : [task.next];
+    nexts.forEach((next, index) => {
+      if (next !== undefined && !tasks[next]) errors.push({ pointer: pointerOf(index), message: `"${next}" is not a task of this workflow` });
+    });
+  }
+  return errors;
+}
+
+function cycleErrors({ tasks, firstTask }: WorkflowDefinition, base: string): FieldError[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (key: string, path: string[]): FieldError | undefined => {
+    if (state.get(key) === 'done') return undefined;
+    if (state.get(key) === 'open') {
+      const cycle = [...path.slice(path.indexOf(key)), key].join(' → ');
+      return { pointer: `${base}/tasks/${path[path.length - 1]}`, message: `leads back to an earlier task (${cycle}); workflows must not loop` };
+    }
+    state.set(key, 'open');
+    for (const next of nextCandidatesOf(tasks[key]!)) {
+      const error = visit(next, [...path, key]);
+      if (error) return error;
+    }
+    state.set(key, 'done');
+    return undefined;
+  };
+  const error = visit(firstTask, []);
+  return error ? [error] : [];
+}
+
+function unreachableErrors({ tasks, firstTask }: WorkflowDefinition, base: string): FieldError[] {
+  const reached = new Set<string>();
+  const stack = [firstTask];
+  while (stack.length) {
+    const key = stack.pop()!;
+    if (reached.has(key)) continue;
+    reached.add(key);
+    stack.push(...nextCandidatesOf(tasks[key]!));
+  }
+  return Object.keys(tasks)
+    .filter((key) => !reached.has(key))
+    .map((key) => ({ pointer: `${base}/tasks/${key}`, message: `cannot be reached from firstTask "${firstTask}"` }));
+}
+
+/** Also checks that the tasks named by retirement rules and effects exist. */
+function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const check = (task: string | undefined, pointer: string) => {
+    if (task !== undefined && !definition.tasks[task]) errors.push({ pointer, message: `"${task}" is not a task of this workflow` });
+  };
+  const walk = (rule: WorkflowDefinition['retirement'], pointer: string) => {
+    if (rule.rule === 'any') rule.rules.forEach((inner, index) => walk(inner, `${pointer}/rules/${index}`));
+    else if (rule.rule !== 'count') check(rule.task, `${pointer}/task`);
+  };
+  walk(definition.retirement, `${base}/retirement`);
+  definition.effects.forEach((effect, index) => check(effect.when.task, `${base}/effects/${index}/when/task`));
+  return errors;
+}
+
+export function validateWorkflowDefinition(input: unknown, base = ''): Validated<WorkflowDefinition> {
+  const parsed = validateWith(workflowDefinitionSchema, input, base);
+  if (!parsed.ok) return parsed;
+  const errors = [...checkWorkflowGraph(parsed.value, base), ...ruleTaskErrors(parsed.value, base)];
+  return errors.length ? { ok: false, errors } : parsed;
+}
