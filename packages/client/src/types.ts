@@ -1,4 +1,6 @@
-import type { Annotation, FieldError, WorkflowDefinition, WorkflowDefinitionInput } from '@chorus/tasks';
+import type { Annotation, FieldError, SubjectInput, SubjectLocation, WorkflowDefinition, WorkflowDefinitionInput } from '@chorus/tasks';
+
+export type { SubjectInput, SubjectLocation };
 
 export interface UserView {
   id: string;
@@ -31,15 +33,6 @@ export interface ProjectInput {
   status?: ProjectStatus;
 }
 
-export type SubjectLocation =
-  | { type: 'image'; url: string; iiifService?: string }
-  | { type: 'text'; text: string; highlights?: [number, number][] };
-export interface SubjectInput {
-  locations: SubjectLocation[];
-  metadata?: Record<string, unknown>;
-  externalId?: string;
-  goldStandard?: Record<string, unknown>;
-}
 
 export type WorkflowStatus = 'draft' | 'active' | 'paused' | 'finished';
 export interface WorkflowSummary {

@@ -1,3 +1,4 @@
 export * from './vote';
 export * from './posterior';
 export * from './retirement';
+export * from './aggregate';

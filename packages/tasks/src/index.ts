@@ -9,3 +9,4 @@ export * from './multiple/multiple';
 export * from './transcription/transcription';
 export * from './close-reading/close-reading';
 export * from './tagging/tagging';
+export * from './subject';

@@ -1,10 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import type { SubjectLocation } from '@chorus/tasks';
 import { Project } from './project.entity';
-
-/** One medium of a subject, in order: an image (optionally with a IIIF Image API service) or a text. */
-export type SubjectLocation =
-  | { type: 'image'; url: string; iiifService?: string }
-  | { type: 'text'; text: string; highlights?: [number, number][] };
 
 @Entity('subject_sets')
 export class SubjectSet {

@@ -1,0 +1,47 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AssignmentModule } from './assignment/assignment.module';
+import { AuthModule } from './auth/auth.module';
+import { ClassificationsModule } from './classifications/classifications.module';
+import { ProblemFilter } from './common/problem.filter';
+import { APP_CONFIG, type AppConfig } from './config/config';
+import { ConsensusModule } from './consensus/consensus.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { HealthController } from './health/health.controller';
+import { JobsModule } from './jobs/jobs.module';
+import { ProjectsModule } from './projects/projects.module';
+import { SubjectSetsModule } from './subject-sets/subject-sets.module';
+import { WorkflowsModule } from './workflows/workflows.module';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static of(config: AppConfig): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static with(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.of(config),
+        DatabaseModule,
+        JobsModule,
+        AuthModule,
+        ProjectsModule,
+        SubjectSetsModule,
+        WorkflowsModule,
+        AssignmentModule,
+        ClassificationsModule,
+        ConsensusModule,
+        DemoModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}

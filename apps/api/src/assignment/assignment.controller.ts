@@ -1,0 +1,21 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ZodPipe, uuidParam } from '../common/zod';
+import { AssignmentService } from './assignment.service';
+
+const limitSchema = z.coerce.number().int('must be a whole number').min(1).max(50).default(10);
+
+@ApiTags('assignment')
+@ApiBearerAuth()
+@Controller('workflows/:id/queue')
+export class AssignmentController {
+  constructor(private readonly assignment: AssignmentService) {}
+
+  @Get()
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 50, default: 10 } })
+  getQueue(@Param('id', uuidParam('id')) workflowId: string, @Query('limit', new ZodPipe(limitSchema, '/query/limit')) limit: number, @CurrentUser() user: AuthUser) {
+    return this.assignment.queue(workflowId, user, limit);
+  }
+}

@@ -1,0 +1,38 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import type { FastifyRequest } from 'fastify';
+import { ProblemException } from '../common/problem';
+import { type AuthUser, PUBLIC_ROUTE } from './auth.decorators';
+
+const missingToken = () =>
+  new ProblemException(401, 'Send a bearer token in the Authorization header; get one from POST /api/v1/auth/guest, /auth/register or /auth/login.', [
+    { pointer: '/headers/authorization', message: 'is missing' },
+  ]);
+const badToken = () =>
+  new ProblemException(401, 'The bearer token is invalid or expired; sign in again to get a new one.', [{ pointer: '/headers/authorization', message: 'is not a valid token' }]);
+
+/** Every route needs a bearer token unless marked @Public(); on public routes a valid token is still read. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly jwt: JwtService, private readonly reflector: Reflector) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
+    const header = request.headers.authorization;
+    if (!header) {
+      if (isPublic) return true;
+      throw missingToken();
+    }
+    const [scheme, token] = header.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw badToken();
+    try {
+      const payload = await this.jwt.verifyAsync<{ sub: string; kind: AuthUser['kind'] }>(token);
+      request.user = { id: payload.sub, kind: payload.kind };
+    } catch {
+      throw badToken();
+    }
+    return true;
+  }
+}

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { PinoNestLogger, createLogger } from '@chorus/runtime';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule } from './app.module';
+import { problemBody } from './common/problem';
+import type { AppConfig } from './config/config';
+
+export const API_PREFIX = 'api/v1';
+
+/** Builds the whole HTTP application; `main.ts` listens, tests call this with their own configuration. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createLogger(config.logLevel, 'api');
+  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config), adapter, { logger: new PinoNestLogger(logger), abortOnError: false });
+  app.setGlobalPrefix(API_PREFIX);
+  app.enableShutdownHooks();
+  app.enableCors({ origin: true });
+  setUpOpenApi(app);
+  await serveClassifier(app, config.classifierDir);
+  await app.init();
+  return app;
+}
+
+function setUpOpenApi(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Chorus API')
+      .setDescription('Crowdsourcing task engine: projects, subjects, workflows, assignment, classifications and consensus. Errors are application/problem+json.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}
+
+/** The built classifier at `/`, with every non-API path falling back to its index.html (client-side routes). */
+async function serveClassifier(app: NestFastifyApplication, dir: string): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) return;
+  const html = readFileSync(index, 'utf8');
+  await app.register(fastifyStatic as never, { root: dir, prefix: '/', wildcard: false, index: false, decorateReply: false });
+  fastify.get('/*', (request, reply) => {
+    if (request.url.startsWith('/api/')) {
+      return reply.status(404).header('content-type', 'application/problem+json').send(problemBody(404, 'No such route. The API lives under /api/v1; see /api/docs.'));
+    }
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+  fastify.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+}

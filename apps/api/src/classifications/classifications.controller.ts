@@ -1,0 +1,29 @@
+import { Body, Controller, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type AuthUser, CurrentUser, HeaderValue } from '../auth/auth.decorators';
+import { ApiZodBody, ZodPipe } from '../common/zod';
+import { ClassificationsService } from './classifications.service';
+import { type ClassificationInput, classificationSchema, idempotencyKeySchema } from './dto/classification.dto';
+
+@ApiTags('classifications')
+@ApiBearerAuth()
+@Controller('classifications')
+export class ClassificationsController {
+  constructor(private readonly classifications: ClassificationsService) {}
+
+  /** 201 with the new id; 200 with the first id when the idempotency key was seen before. */
+  @Post()
+  @ApiZodBody(classificationSchema)
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'A fresh random key per classification; the same key on a retry.' })
+  async submitClassification(
+    @Body(new ZodPipe(classificationSchema)) input: ClassificationInput,
+    @HeaderValue('idempotency-key', new ZodPipe(idempotencyKeySchema, '/headers/idempotency-key')) idempotencyKey: string,
+    @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.classifications.submit(input, idempotencyKey, user);
+    void reply.status(result.replayed ? 200 : 201);
+    return { id: result.id };
+  }
+}

@@ -1,0 +1,50 @@
+import type { FieldError } from '@chorus/tasks';
+
+/** An RFC 9457 problem: `detail` says what to do; `errors` names each bad field by its JSON pointer. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+const titles: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Validation failed',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+export function problemBody(status: number, detail: string, errors?: FieldError[], slug?: string): ProblemBody {
+  const title = titles[status] ?? 'Error';
+  return {
+    type: `urn:chorus:problem:${slug ?? title.toLowerCase().replace(/\s+/g, '-')}`,
+    title,
+    status,
+    detail,
+    ...(errors?.length ? { errors } : {}),
+  };
+}
+
+export class ProblemException extends Error {
+  readonly body: ProblemBody;
+  constructor(status: number, detail: string, errors?: FieldError[], slug?: string) {
+    super(detail);
+    this.body = problemBody(status, detail, errors, slug);
+  }
+}
+
+export const validationFailed = (errors: FieldError[]) =>
+  new ProblemException(422, `${errors.length === 1 ? 'One field is' : `${errors.length} fields are`} invalid: ${errors.map((e) => `${e.pointer || '(body)'} ${e.message}`).join('; ')}`, errors);
+export const notFound = (what: string, pointer?: string) =>
+  new ProblemException(404, `${what} was not found`, pointer ? [{ pointer, message: 'names nothing that exists' }] : undefined);
+export const forbidden = (detail: string) => new ProblemException(403, detail);
+export const conflict = (detail: string, slug?: string) => new ProblemException(409, detail, undefined, slug);

@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import { parseEnv, serviceEnvFields } from '@chorus/runtime';
+import { z } from 'zod';
+
+const DEV_SECRET = 'chorus-development-secret-change-me';
+
+const apiEnvSchema = z
+  .object({
+    ...serviceEnvFields,
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    AUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60 * 60 * 24 * 30),
+    BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+    CLASSIFIER_DIR: z.string().default(resolve(__dirname, '../../../classifier/dist')),
+    DEMO_PROJECT: z.enum(['true', 'false']).default('true'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required in production (a random string of 32+ characters)' });
+    }
+  });
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  queuePrefix: string;
+  authSecret: string;
+  tokenTtlSeconds: number;
+  bodyLimitBytes: number;
+  classifierDir: string;
+  demoProject: boolean;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const e = parseEnv(apiEnvSchema, env);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    authSecret: e.AUTH_SECRET ?? DEV_SECRET,
+    tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    classifierDir: e.CLASSIFIER_DIR,
+    demoProject: e.DEMO_PROJECT === 'true',
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

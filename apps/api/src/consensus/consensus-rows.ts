@@ -1,0 +1,62 @@
+import { Transform } from 'node:stream';
+import { stringify } from 'csv-stringify';
+
+export type ExportFormat = 'csv' | 'json' | 'ndjson';
+
+export interface ConsensusRow {
+  subject_id: string;
+  external_id: string | null;
+  retired_at: Date | null;
+  retirement_reason: string | null;
+  classification_count: number;
+  tasks: Record<string, { answer: string | null; agreement: number | null; votes: number }>;
+}
+
+/** One flat record per subject: no nested JSON, one column per task field, the same columns in every format. */
+export function flatten(row: ConsensusRow, taskKeys: string[]): Record<string, string | number | boolean | null> {
+  const record: Record<string, string | number | boolean | null> = {
+    subject_id: row.subject_id,
+    external_id: row.external_id,
+    retired: row.retired_at !== null,
+    retired_at: row.retired_at ? new Date(row.retired_at).toISOString() : null,
+    retirement_reason: row.retirement_reason,
+    classification_count: row.classification_count,
+  };
+  for (const task of taskKeys) {
+    const result = row.tasks[task];
+    record[`${task}_answer`] = result?.answer ?? null;
+    record[`${task}_agreement`] = result?.agreement ?? null;
+    record[`${task}_votes`] = result?.votes ?? 0;
+  }
+  return record;
+}
+
+export function columnsOf(taskKeys: string[]): string[] {
+  return ['subject_id', 'external_id', 'retired', 'retired_at', 'retirement_reason', 'classification_count', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
+}
+
+export const contentTypes: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+};
+
+/** Serialises flattened records as they stream from the database. */
+export function serializer(format: ExportFormat, taskKeys: string[]): Transform {
+  if (format === 'csv') {
+    return stringify({ header: true, columns: columnsOf(taskKeys), cast: { boolean: (value) => String(value) } });
+  }
+  let first = true;
+  return new Transform({
+    writableObjectMode: true,
+    transform(record, _encoding, done) {
+      const json = JSON.stringify(record);
+      if (format === 'ndjson') return done(null, json + '\n');
+      done(null, (first ? '[\n' : ',\n') + json);
+      first = false;
+    },
+    flush(done) {
+      done(null, format === 'json' ? (first ? '[]\n' : '\n]\n') : '');
+    },
+  });
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ProjectsModule } from '../projects/projects.module';
+import { WorkflowsModule } from '../workflows/workflows.module';
+import { ConsensusController } from './consensus.controller';
+import { ConsensusService } from './consensus.service';
+
+@Module({
+  imports: [ProjectsModule, WorkflowsModule],
+  controllers: [ConsensusController],
+  providers: [ConsensusService],
+})
+export class ConsensusModule {}

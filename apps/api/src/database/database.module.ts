@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions, openDatabase } from '@chorus/db';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+
+/** The shared data source: the database is created if absent and migrated once, under a lock, before use. */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl, config.databasePoolSize),
+      dataSourceFactory: async (options) => openDatabase((options as { url: string }).url, (options as { extra: { max: number } }).extra.max),
+    }),
+  ],
+})
+export class DatabaseModule {}

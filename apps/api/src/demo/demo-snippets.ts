@@ -1,0 +1,36 @@
+/**
+ * Short newspaper-style snippets in the manner of 19th-century British papers, written for Chorus (no copyright
+ * is claimed; use them freely). `ad` is the answer a careful reader would give; the keyword is highlighted.
+ */
+export const demoSnippets: { text: string; keyword: string; ad: boolean }[] = [
+  { text: 'TO BE SOLD, a handsome COACH, nearly new, with harness for a pair. Apply to Mr. Hobbs, saddler, High Street.', keyword: 'COACH', ad: true },
+  { text: 'The mail coach from York was delayed some hours by the heavy snow upon the moors, but arrived without accident.', keyword: 'coach', ad: false },
+  { text: 'WANTED, a steady young man as ENGINE-DRIVER. Good wages to a sober and careful hand. Address Box 12, this office.', keyword: 'ENGINE-DRIVER', ad: true },
+  { text: 'An inquest was held on Tuesday upon the body of a railway porter, who was struck by an engine near the goods shed.', keyword: 'engine', ad: false },
+  { text: "DR. ROBERTS'S celebrated PILLS cure indigestion, headache and all nervous complaints. Sold in boxes at 1s. 1½d.", keyword: 'PILLS', ad: true },
+  { text: 'The new tramway along the Western Road was opened on Saturday in the presence of the Mayor and a large crowd.', keyword: 'tramway', ad: false },
+  { text: 'CHEAP EXCURSION TRAINS to the Sea-side every Sunday during the summer months. Fares, there and back, 2s. 6d.', keyword: 'TRAINS', ad: true },
+  { text: 'A serious collision took place on the line near Crewe, when a goods train ran into the rear of a cattle train.', keyword: 'train', ad: false },
+  { text: 'BICYCLES! The "Rover" Safety, the best machine for ladies and gentlemen. Easy terms arranged. Catalogues free.', keyword: 'BICYCLES', ad: true },
+  { text: 'A young man riding a bicycle down Castle Hill lost control of the machine and was thrown heavily against a wall.', keyword: 'bicycle', ad: false },
+  { text: 'Mrs. ELLIS begs to inform the ladies of the town that she has just returned from Paris with the newest MILLINERY.', keyword: 'MILLINERY', ad: true },
+  { text: 'The Town Council met on Monday, when the question of lighting the streets with gas was again fully discussed.', keyword: 'gas', ad: false },
+  { text: 'LOST, on Friday last, between the Market Place and the Station, a BROWN TERRIER answering to the name of Jack. Reward.', keyword: 'TERRIER', ad: true },
+  { text: 'At the Petty Sessions a carter was fined five shillings for furious driving of his cart through the Market Place.', keyword: 'cart', ad: false },
+  { text: 'SEWING MACHINES by every maker, new and second-hand, sold on the hire system at 2s. 6d. per week. Inspection invited.', keyword: 'SEWING MACHINES', ad: true },
+  { text: 'The workmen at the cotton mill have resolved to accept the masters’ offer, and the mill will reopen next week.', keyword: 'mill', ad: false },
+  { text: 'APARTMENTS TO LET, furnished, with or without board, in a quiet and respectable house near the Park. Terms moderate.', keyword: 'APARTMENTS', ad: true },
+  { text: 'The new wing of the infirmary was formally opened yesterday, providing twenty additional beds for the sick poor.', keyword: 'infirmary', ad: false },
+  { text: 'TEA! TEA! TEA! The finest Ceylon blend at 1s. 8d. per pound, direct from the importer. Try it and be convinced.', keyword: 'TEA', ad: true },
+  { text: 'A fire broke out on Wednesday night in the warehouse of Messrs. Lamb and Son, and was not subdued till morning.', keyword: 'warehouse', ad: false },
+  { text: 'CARRIAGES and CARTS repaired and painted on the shortest notice by J. Webb, coach-builder, Bridge Street.', keyword: 'CARRIAGES', ad: true },
+  { text: 'Her Majesty’s carriage passed through the town on its way to the castle, and was greeted with loud cheers.', keyword: 'carriage', ad: false },
+  { text: 'SITUATION WANTED as general servant by a respectable girl, aged 18. Good character from last place. Apply M. B., Post Office.', keyword: 'SITUATION WANTED', ad: true },
+  { text: 'The harvest in this district is now nearly gathered in, and the yield of wheat is said to be above the average.', keyword: 'harvest', ad: false },
+  { text: 'PIANOFORTES by Broadwood and Collard, for sale or hire. Tuning by experienced workmen. Music Warehouse, Church Street.', keyword: 'PIANOFORTES', ad: true },
+  { text: 'The choir of the parish church gave a concert of sacred music on Thursday evening in aid of the organ fund.', keyword: 'concert', ad: false },
+  { text: 'AN OMNIBUS leaves the Red Lion for the Railway Station to meet every train. Parcels carefully delivered.', keyword: 'OMNIBUS', ad: true },
+  { text: 'An omnibus horse fell in the wet road near the bridge, and traffic was stopped for nearly half an hour.', keyword: 'omnibus', ad: false },
+  { text: 'MONEY ADVANCED on furniture, without removal, to householders and others. Strictest privacy. Apply to the Manager.', keyword: 'MONEY ADVANCED', ad: true },
+  { text: 'The steamer Victoria left the harbour on Saturday with a large party of excursionists for the islands.', keyword: 'steamer', ad: false },
+];

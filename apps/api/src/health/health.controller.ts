@@ -1,0 +1,23 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply } from 'fastify';
+import type { DataSource } from 'typeorm';
+import { Public } from '../auth/auth.decorators';
+import { JobProducer } from '../jobs/job-producer';
+
+@ApiTags('health')
+@Controller('health')
+@Public()
+export class HealthController {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly jobs: JobProducer) {}
+
+  /** 200 when Postgres and Redis both answer; 503 naming the one that does not. */
+  @Get()
+  async getHealth(@Res({ passthrough: true }) reply: FastifyReply) {
+    const [postgres, redis] = await Promise.all([this.db.query('SELECT 1').then(() => true, () => false), this.jobs.ping()]);
+    const ok = postgres && redis;
+    void reply.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'degraded', postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
+  }
+}

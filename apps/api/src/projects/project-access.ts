@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Project, ProjectMember, type ProjectRole } from '@chorus/db';
+import type { Repository } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { forbidden, notFound } from '../common/problem';
+
+/** Roles that may change a project, its subjects and workflows, and download its data. */
+export const RESEARCHER_ROLES: ProjectRole[] = ['owner', 'collaborator', 'scientist'];
+
+/** Who may see and change a project: one place for the rule. */
+@Injectable()
+export class ProjectAccess {
+  constructor(
+    @InjectRepository(Project) private readonly projects: Repository<Project>,
+    @InjectRepository(ProjectMember) private readonly members: Repository<ProjectMember>,
+  ) {}
+
+  async roleOf(projectId: string, user: AuthUser | undefined): Promise<ProjectRole | undefined> {
+    if (!user) return undefined;
+    const member = await this.members.findOneBy({ projectId, userId: user.id });
+    return member?.role;
+  }
+
+  /** The project, if the caller may see it: live projects are public, others only for members. */
+  async readable(projectId: string, user: AuthUser | undefined, pointer?: string): Promise<Project> {
+    const project = await this.projects.findOneBy({ id: projectId });
+    if (!project) throw notFound(`Project ${projectId}`, pointer);
+    await this.assertReadable(project, user, pointer);
+    return project;
+  }
+
+  async assertReadable(project: Project, user: AuthUser | undefined, pointer?: string): Promise<void> {
+    if (project.status === 'live' || project.status === 'finished') return;
+    if (await this.roleOf(project.id, user)) return;
+    throw notFound(`Project ${project.id}`, pointer);
+  }
+
+  /** Fails unless the caller is a researcher of the project. */
+  async requireResearcher(projectId: string, user: AuthUser, pointer?: string): Promise<Project> {
+    const project = await this.readable(projectId, user, pointer);
+    const role = await this.roleOf(projectId, user);
+    if (!role || !RESEARCHER_ROLES.includes(role)) {
+      throw forbidden(`Only the project's owner, collaborators and scientists may do this; ask the owner of "${project.title}" to add you.`);
+    }
+    return project;
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Project, ProjectMember, Workflow } from '@chorus/db';
+import { type DataSource, In } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { conflict, forbidden, notFound } from '../common/problem';
+import { type CreateProjectInput, type UpdateProjectInput, slugify } from './dto/project.dto';
+import { ProjectAccess } from './project-access';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type ProjectView = Project & { workflows: Pick<Workflow, 'id' | 'name' | 'status' | 'version'>[] };
+
+@Injectable()
+export class ProjectsService {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly access: ProjectAccess) {}
+
+  async create(input: CreateProjectInput, user: AuthUser): Promise<ProjectView> {
+    if (user.kind === 'guest') throw forbidden('Guests cannot create projects; register with POST /api/v1/auth/register first.');
+    const slug = input.slug ?? slugify(input.title);
+    const project = await this.db
+      .transaction(async (manager) => {
+        const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
+        await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
+        return saved;
+      })
+      .catch((error: { code?: string }) => {
+        if (error.code === '23505') throw conflict(`The slug "${slug}" is taken; choose another with the "slug" field.`, 'slug-taken');
+        throw error;
+      });
+    return { ...project, workflows: [] };
+  }
+
+  /** Live projects for everyone, plus every project the caller is a member of. */
+  async list(user: AuthUser | undefined): Promise<ProjectView[]> {
+    const projects = await this.db
+      .getRepository(Project)
+      .createQueryBuilder('project')
+      .where("project.status IN ('live', 'finished')")
+      .orWhere('project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)', { userId: user?.id ?? null })
+      .orderBy('project.createdAt', 'DESC')
+      .limit(500)
+      .getMany();
+    return this.withWorkflows(projects, user);
+  }
+
+  async get(idOrSlug: string, user: AuthUser | undefined): Promise<ProjectView> {
+    const found = await this.db.getRepository(Project).findOneBy(UUID.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug });
+    if (!found) throw notFound(`Project "${idOrSlug}"`, '/params/id');
+    await this.access.assertReadable(found, user, '/params/id');
+    const [view] = await this.withWorkflows([found], user);
+    return view!;
+  }
+
+  async update(id: string, input: UpdateProjectInput, user: AuthUser): Promise<ProjectView> {
+    await this.access.requireResearcher(id, user, '/params/id');
+    await this.db.getRepository(Project).update({ id }, input);
+    return this.get(id, user);
+  }
+
+  /** Volunteers see a project's active workflows; its members see them all. */
+  private async withWorkflows(projects: Project[], user: AuthUser | undefined): Promise<ProjectView[]> {
+    if (!projects.length) return [];
+    const workflows = await this.db.getRepository(Workflow).find({
+      where: { projectId: In(projects.map((project) => project.id)) },
+      order: { createdAt: 'ASC' },
+    });
+    const memberOf = new Set(
+      user ? (await this.db.getRepository(ProjectMember).findBy({ userId: user.id, projectId: In(projects.map((p) => p.id)) })).map((m) => m.projectId) : [],
+    );
+    return projects.map((project) => ({
+      ...project,
+      workflows: workflows
+        .filter((workflow) => workflow.projectId === project.id && (memberOf.has(project.id) || workflow.status === 'active'))
+        .map(({ id, name, status, version }) => ({ id, name, status, version })),
+    }));
+  }
+}

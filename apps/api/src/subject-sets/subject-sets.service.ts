@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { SubjectSet } from '@chorus/db';
+import type { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { notFound } from '../common/problem';
+import { ProjectAccess } from '../projects/project-access';
+import { WorkflowSubjects } from '../workflows/workflow-subjects';
+import type { AddSubjectsInput, CreateSubjectSetInput } from './dto/subject-set.dto';
+
+@Injectable()
+export class SubjectSetsService {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly access: ProjectAccess, private readonly workflowSubjects: WorkflowSubjects) {}
+
+  async create(projectId: string, input: CreateSubjectSetInput, user: AuthUser) {
+    await this.access.requireResearcher(projectId, user, '/params/id');
+    const set = await this.db.getRepository(SubjectSet).save({ projectId, name: input.name });
+    return { id: set.id, name: set.name, projectId };
+  }
+
+  async list(projectId: string, user: AuthUser) {
+    await this.access.requireResearcher(projectId, user, '/params/id');
+    const sets: { id: string; name: string; subjects: string }[] = await this.db.query(
+      `SELECT s.id, s.name, count(m.subject_id) AS subjects FROM subject_sets s LEFT JOIN subject_set_members m ON m.subject_set_id = s.id
+       WHERE s.project_id = $1 GROUP BY s.id ORDER BY s.created_at`,
+      [projectId],
+    );
+    return { subjectSets: sets.map((set) => ({ ...set, subjects: Number(set.subjects) })) };
+  }
+
+  /**
+   * Adds subjects in one transaction: all or nothing. A subject whose externalId already exists in the project is
+   * not created again but joins this set, so an interrupted upload can simply be sent again.
+   */
+  async addSubjects(subjectSetId: string, input: AddSubjectsInput, user: AuthUser) {
+    const set = await this.db.getRepository(SubjectSet).findOneBy({ id: subjectSetId });
+    if (!set) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
+    await this.access.requireResearcher(set.projectId, user, '/params/id');
+    return this.db.transaction(async (manager) => {
+      const rows: { id: string; inserted: boolean }[] = await manager.query(
+        `INSERT INTO subjects (project_id, locations, metadata, external_id, gold_standard)
+         SELECT $1, x.locations, x.metadata, x.external_id, x.gold_standard
+         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, gold_standard jsonb))
+           WITH ORDINALITY AS x(locations, metadata, external_id, gold_standard, ord)
+         ORDER BY x.ord
+         ON CONFLICT (project_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET external_id = EXCLUDED.external_id
+         RETURNING id, (xmax = 0) AS inserted`,
+        [set.projectId, JSON.stringify(input.subjects.map((s) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, gold_standard: s.goldStandard ?? null })))],
+      );
+      const ids = rows.map((row) => row.id);
+      await manager.query(
+        `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
+         SELECT $1, t.id, (SELECT coalesce(max(position), 0) FROM subject_set_members WHERE subject_set_id = $1) + t.ord
+         FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ord)
+         ON CONFLICT DO NOTHING`,
+        [subjectSetId, ids],
+      );
+      await this.workflowSubjects.afterAdd(manager, subjectSetId, ids);
+      const created = rows.filter((row) => row.inserted).length;
+      return { created, existing: rows.length - created, subjectIds: ids };
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import { type WorkflowDefinition, validateWorkflowDefinition, workflowDefinitionSchema } from '@chorus/tasks';
+import { z } from 'zod';
+import { unwrap } from '../../common/zod';
+
+export const subjectSetIdsSchema = z.array(z.uuid('must be the id of a subject set')).max(100);
+
+/** For OpenAPI: the definition and the ids of the subject sets it serves. */
+export const workflowBodySchema = workflowDefinitionSchema.extend({ subjectSetIds: subjectSetIdsSchema.optional() });
+
+export interface WorkflowInput {
+  definition: WorkflowDefinition;
+  subjectSetIds?: string[];
+}
+
+/** Validates a workflow body: the definition (schema and graph checks) and the subject set ids, each error by pointer. */
+export function parseWorkflowBody(body: unknown): WorkflowInput {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return unwrap({ ok: false, errors: [{ pointer: '', message: 'must be a JSON object with the workflow definition' }] });
+  }
+  const { subjectSetIds, ...definition } = body as Record<string, unknown>;
+  const ids = subjectSetIds === undefined ? undefined : subjectSetIdsSchema.safeParse(subjectSetIds);
+  const validated = validateWorkflowDefinition(definition);
+  const errors = [
+    ...(validated.ok ? [] : validated.errors),
+    ...(ids && !ids.success ? ids.error.issues.map((issue) => ({ pointer: `/subjectSetIds${issue.path.map((p) => `/${String(p)}`).join('')}`, message: issue.message })) : []),
+  ];
+  if (errors.length || !validated.ok) return unwrap({ ok: false, errors });
+  return { definition: validated.value, subjectSetIds: ids?.data };
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Workflow, WorkflowSubjectSet, WorkflowVersion } from '@chorus/db';
+import type { WorkflowDefinition } from '@chorus/tasks';
+import { isDeepStrictEqual } from 'node:util';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { notFound, validationFailed } from '../common/problem';
+import { ProjectAccess } from '../projects/project-access';
+import type { WorkflowInput } from './dto/workflow.dto';
+import { WorkflowSubjects } from './workflow-subjects';
+import { WorkflowVersions } from './workflow-versions';
+
+export interface WorkflowView {
+  id: string;
+  projectId: string;
+  name: string;
+  status: Workflow['status'];
+  version: number;
+  definition: WorkflowDefinition;
+  subjectSetIds: string[];
+}
+
+@Injectable()
+export class WorkflowsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: ProjectAccess,
+    private readonly workflowSubjects: WorkflowSubjects,
+    private readonly versions: WorkflowVersions,
+  ) {}
+
+  async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number }> {
+    await this.access.requireResearcher(projectId, user, '/params/id');
+    return this.db.transaction(async (manager) => {
+      const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
+      await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition }));
+      await this.link(manager, workflow, input.subjectSetIds ?? []);
+      return { id: workflow.id, version: 1 };
+    });
+  }
+
+  /** A changed definition becomes a new immutable version; an unchanged one keeps its version. */
+  async update(id: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number }> {
+    const workflow = await this.find(id);
+    await this.access.requireResearcher(workflow.projectId, user, '/params/id');
+    return this.db.transaction(async (manager) => {
+      const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const current = await this.versions.definition(id, locked.version);
+      if (!isDeepStrictEqual(current, input.definition)) {
+        locked.version += 1;
+        locked.name = input.definition.name;
+        await manager.save(manager.create(WorkflowVersion, { workflowId: id, version: locked.version, definition: input.definition }));
+        await manager.save(locked);
+      }
+      if (input.subjectSetIds) await this.link(manager, locked, input.subjectSetIds);
+      return { id, version: locked.version };
+    });
+  }
+
+  async setStatus(id: string, status: Workflow['status'], user: AuthUser): Promise<WorkflowView> {
+    const workflow = await this.find(id);
+    await this.access.requireResearcher(workflow.projectId, user, '/params/id');
+    await this.db.getRepository(Workflow).update({ id }, { status });
+    return this.get(id, user);
+  }
+
+  async get(id: string, user: AuthUser | undefined): Promise<WorkflowView> {
+    const workflow = await this.readable(id, user);
+    const [definition, links] = await Promise.all([
+      this.versions.definition(id, workflow.version),
+      this.db.getRepository(WorkflowSubjectSet).findBy({ workflowId: id }),
+    ]);
+    return { ...this.summary(workflow), projectId: workflow.projectId, definition: definition!, subjectSetIds: links.map((link) => link.subjectSetId) };
+  }
+
+  /** The workflow, if the caller may see it (its project is public or they are a member). */
+  async readable(id: string, user: AuthUser | undefined): Promise<Workflow> {
+    const workflow = await this.find(id);
+    await this.access.readable(workflow.projectId, user, '/params/id');
+    return workflow;
+  }
+
+  async stats(id: string, user: AuthUser | undefined) {
+    await this.readable(id, user);
+    const [row] = await this.db.query(
+      `SELECT (SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1) AS subjects,
+              (SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL) AS retired,
+              (SELECT count(*) FROM classifications WHERE workflow_id = $1) AS classifications,
+              (SELECT count(DISTINCT user_id) FROM classifications WHERE workflow_id = $1) AS volunteers`,
+      [id],
+    );
+    return { subjects: Number(row.subjects), retired: Number(row.retired), classifications: Number(row.classifications), volunteers: Number(row.volunteers) };
+  }
+
+  private summary(workflow: Workflow) {
+    return { id: workflow.id, name: workflow.name, status: workflow.status, version: workflow.version };
+  }
+
+  private async find(id: string): Promise<Workflow> {
+    const workflow = await this.db.getRepository(Workflow).findOneBy({ id });
+    if (!workflow) throw notFound(`Workflow ${id}`, '/params/id');
+    return workflow;
+  }
+
+  /** Links subject sets of the same project (replacing earlier links) and brings their subjects into the workflow. */
+  private async link(manager: EntityManager, workflow: Workflow, subjectSetIds: string[]): Promise<void> {
+    const found: { id: string }[] = subjectSetIds.length
+      ? await manager.query('SELECT id FROM subject_sets WHERE id = ANY($1::uuid[]) AND project_id = $2', [subjectSetIds, workflow.projectId])
+      : [];
+    const known = new Set(found.map((row) => row.id));
+    const errors = subjectSetIds.flatMap((setId, index) => (known.has(setId) ? [] : [{ pointer: `/subjectSetIds/${index}`, message: 'is not a subject set of this project' }]));
+    if (errors.length) throw validationFailed(errors);
+    await manager.query('DELETE FROM workflow_subject_sets WHERE workflow_id = $1 AND NOT (subject_set_id = ANY($2::uuid[]))', [workflow.id, subjectSetIds]);
+    await manager.query(
+      'INSERT INTO workflow_subject_sets (workflow_id, subject_set_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING',
+      [workflow.id, subjectSetIds],
+    );
+    await this.workflowSubjects.afterLink(manager, workflow.id, subjectSetIds);
+    await this.workflowSubjects.afterUnlink(manager, workflow.id);
+  }
+}

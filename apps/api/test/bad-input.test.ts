@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+let db: Client;
+let token: string;
+let workflowId: string;
+let subjectId: string;
+let subjectSetId: string;
+let projectId: string;
+
+const BODY_LIMIT = 64 * 1024;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false, env: { BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
+  db = new Client({ connectionString: stack.config.databaseUrl });
+  await db.connect();
+  const project = await stack.client.createProject({ title: 'Bad input', status: 'live' });
+  projectId = project.id;
+  subjectSetId = (await stack.client.createSubjectSet(project.id, { name: 'Set' })).id;
+  await stack.client.addSubjects(subjectSetId, [{ externalId: 's1', locations: [{ type: 'text', text: 'A coach for sale.' }] }]);
+  workflowId = (
+    await stack.client.createWorkflow(project.id, {
+      name: 'Ad?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [subjectSetId],
+    })
+  ).id;
+  await stack.client.activateWorkflow(workflowId);
+  token = (await stack.anonymous.guest()).token;
+  subjectId = (await stack.anonymous.withToken(token).queue(workflowId)).subjects[0]!.id;
+});
+afterAll(async () => {
+  await db.end();
+  await stack.stop();
+});
+
+/** Every row of every table, so that "nothing changed" is checked, not assumed. */
+async function snapshot(): Promise<string> {
+  const { rows } = await db.query(`SELECT string_agg(tablename, ',' ORDER BY tablename) AS tables FROM pg_tables WHERE schemaname = 'public'`);
+  const tables: string[] = rows[0].tables.split(',');
+  const digests: string[] = [];
+  for (const table of tables) {
+    const { rows: [row] } = await db.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM "${table}" t`);
+    digests.push(`${table}:${row.digest}`);
+  }
+  return digests.join('\n');
+}
+
+async function post(path: string, body: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': randomUUID(), ...headers },
+    body,
+  });
+  return { status: response.status, contentType: response.headers.get('content-type'), problem: (await response.json()) as { errors?: { pointer: string }[] } };
+}
+
+const classification = (annotations: unknown) => JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations });
+
+describe.each([
+  ['malformed JSON', () => post('/classifications', '{"workflowId": '), 400, ''],
+  ['an unknown task key', () => post('/classifications', classification([{ task: 'T9', value: 'yes' }])), 422, '/annotations/0/task'],
+  ['a value that is not one of the answers', () => post('/classifications', classification([{ task: 'T0', value: 'maybe' }])), 422, '/annotations/0/value'],
+  ['a value of the wrong type', () => post('/classifications', classification([{ task: 'T0', value: 42 }])), 422, '/annotations/0/value'],
+  ['a missing token', () => post('/classifications', classification([{ task: 'T0', value: 'yes' }]), { authorization: '' }), 401, '/headers/authorization'],
+  ['a missing idempotency key', () => post('/classifications', classification([{ task: 'T0', value: 'yes' }]), { 'idempotency-key': '' }), 422, '/headers/idempotency-key'],
+  ['an unknown workflow version', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 7, subjectId, annotations: [{ task: 'T0', value: 'yes' }] })), 422, '/workflowVersion'],
+  ['a subject outside the workflow', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId: randomUUID(), annotations: [{ task: 'T0', value: 'yes' }] })), 422, '/subjectId'],
+  ['a body over the size limit', () => post('/classifications', classification([{ task: 'T0', value: 'x'.repeat(BODY_LIMIT) }])), 413, ''],
+  ['an unknown field', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], colour: 'red' })), 422, ''],
+  ['too many subjects in one call', () => post(`/subject-sets/${subjectSetId}/subjects`, JSON.stringify({ subjects: Array.from({ length: 10_001 }, () => ({ locations: [{ type: 'text', text: 'x' }] })) }), { authorization: `Bearer ${stack.client.token}` }), 413, ''],
+  ['a subject with a bad location', () => post(`/subject-sets/${subjectSetId}/subjects`, JSON.stringify({ subjects: [{ locations: [{ type: 'text', text: 'x' }] }, { locations: [{ type: 'image', url: 'ftp://x' }] }] }), { authorization: `Bearer ${stack.client.token}` }), 422, '/subjects/1/locations/0/url'],
+  ['a workflow whose next names no task', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'q', answers: [{ value: 'a', label: 'A', next: 'T5' }, { value: 'b', label: 'B' }] } } }), { authorization: `Bearer ${stack.client.token}` }), 422, '/tasks/T0/answers/0/next'],
+])('%s', (_name, send, status, pointer) => {
+  it(`answers ${status} problem+json naming "${pointer || '(the body)'}" and changes nothing`, async () => {
+    const before = await snapshot();
+    const response = await send();
+    expect(response.status).toBe(status);
+    expect(response.contentType).toMatch(/^application\/problem\+json/);
+    expect(response.problem).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), type: expect.stringMatching(/^urn:chorus:problem:/) });
+    expect(response.problem.errors?.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+    expect(await snapshot()).toBe(before);
+  });
+});

@@ -1,0 +1,81 @@
+import type { ChorusClient } from '@chorus/client';
+import { useEffect, useRef, useState } from 'react';
+import { ErrorAlert } from './components/ErrorAlert';
+import { ClientContext } from './lib/clientContext';
+import { describeError, type Problem } from './lib/errors';
+import { Link, matchRoute, usePath } from './lib/router';
+import { session } from './lib/session';
+import { ClassifyPage } from './pages/ClassifyPage';
+import { HomePage } from './pages/HomePage';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+export function App() {
+  const [client, setClient] = useState<ChorusClient | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const path = usePath();
+  const main = useRef<HTMLElement>(null);
+
+  // A volunteer without a token becomes a guest before anything else is asked of the API.
+  useEffect(() => {
+    let cancelled = false;
+    session.ready().then(
+      (ready) => !cancelled && setClient(ready),
+      (error: unknown) => !cancelled && setProblem(describeError(error)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt]);
+
+  // After an in-app navigation, move focus to the new page's heading, as a full page load would.
+  const firstPath = useRef(path);
+  useEffect(() => {
+    if (path === firstPath.current) return;
+    firstPath.current = '';
+    main.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [path, client]);
+
+  const route = matchRoute(path);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <Link to="/" className="brand">
+          Chorus
+        </Link>
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        {client ? (
+          <ClientContext.Provider value={client}>
+            {route.name === 'home' && <HomePage />}
+            {route.name === 'classify' && <ClassifyPage key={route.workflowId} projectSlug={route.projectSlug} workflowId={route.workflowId} />}
+            {route.name === 'not-found' && <NotFoundPage path={route.path} />}
+          </ClientContext.Provider>
+        ) : (
+          <>
+            <ErrorAlert problem={problem}>
+              <button
+                type="button"
+                className="button button-secondary"
+                onClick={() => {
+                  setProblem(null);
+                  setAttempt((n) => n + 1);
+                }}
+              >
+                Try again
+              </button>
+            </ErrorAlert>
+            {!problem && (
+              <p className="loading" role="status">
+                Starting your session…
+              </p>
+            )}
+          </>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,19 @@
+/** True when a key press belongs to the focused control (typing in a field, pressing a button or link). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target instanceof HTMLInputElement) return !['radio', 'checkbox', 'button', 'submit', 'reset'].includes(target.type);
+  return false;
+}
+
+/** True when Enter on this element already does something (activates a button, follows a link, opens a summary). */
+export function hasOwnEnterAction(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (isTypingTarget(target)) return true;
+  return target.closest('button, a[href], summary, [role="button"], input[type="submit"], input[type="button"]') !== null;
+}
+
+export function hasModifier(event: KeyboardEvent): boolean {
+  return event.ctrlKey || event.metaKey || event.altKey;
+}

@@ -1,0 +1,95 @@
+import type { ProjectView } from '@chorus/client';
+import { useEffect, useState } from 'react';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { useClient } from '../lib/clientContext';
+import { describeError, type Problem } from '../lib/errors';
+import { classifyPath, Link } from '../lib/router';
+import { useDocumentTitle } from '../lib/useDocumentTitle';
+
+/** The project list: each project with the workflows a volunteer can join now. */
+export function HomePage() {
+  const client = useClient();
+  const [projects, setProjects] = useState<ProjectView[] | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useDocumentTitle('Projects');
+
+  useEffect(() => {
+    let cancelled = false;
+    client.listProjects().then(
+      ({ projects }) => {
+        if (!cancelled) setProjects(projects);
+      },
+      (error: unknown) => {
+        if (!cancelled) setProblem(describeError(error));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, attempt]);
+
+  const retry = () => {
+    setProblem(null);
+    setAttempt((n) => n + 1);
+  };
+
+  return (
+    <div className="page page-home">
+      <h1 tabIndex={-1}>Projects</h1>
+      <p className="lead">Pick a project and help its researchers by answering short questions about their documents, images and texts.</p>
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={retry}>
+          Try again
+        </button>
+      </ErrorAlert>
+      {projects === null ? (
+        !problem && (
+          <p className="loading" role="status">
+            Loading projects…
+          </p>
+        )
+      ) : projects.length === 0 ? (
+        <p>There are no projects to join yet. Please come back later.</p>
+      ) : (
+        <ul className="project-list">
+          {projects.map((project) => (
+            <li key={project.id}>
+              <ProjectCard project={project} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function ProjectCard({ project }: { project: ProjectView }) {
+  const active = project.workflows.filter((workflow) => workflow.status === 'active');
+  const headingId = `project-${project.id}`;
+  return (
+    <article className="project" aria-labelledby={headingId} data-project-slug={project.slug}>
+      <h2 id={headingId}>
+        {project.title}
+        {project.status !== 'live' && <span className="badge">{project.status}</span>}
+      </h2>
+      {project.description && <p className="project-description">{project.description}</p>}
+      {active.length === 0 ? (
+        <p className="muted">No workflow is open for volunteers right now.</p>
+      ) : (
+        <>
+          <h3 className="visually-hidden">Workflows of {project.title}</h3>
+          <ul className="workflow-list">
+            {active.map((workflow) => (
+              <li key={workflow.id}>
+                <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)}>
+                  {workflow.name}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </article>
+  );
+}

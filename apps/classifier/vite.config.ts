@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  plugins: [react()],
+  // Absolute asset URLs, so that deep links such as /projects/x/workflows/y load the bundle too.
+  base: '/',
+  resolve: {
+    // The shared packages are built as CommonJS; the app compiles their TypeScript source instead.
+    alias: {
+      '@chorus/tasks': source('../../packages/tasks/src/index.ts'),
+      '@chorus/client': source('../../packages/client/src/index.ts'),
+    },
+  },
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: { '/api': 'http://localhost:3000' },
+  },
+  preview: {
+    port: 4173,
+    proxy: { '/api': 'http://localhost:3000' },
+  },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+});

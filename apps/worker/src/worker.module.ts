@@ -1,0 +1,39 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Global, type INestApplicationContext, Module } from '@nestjs/common';
+import { openDatabase } from '@chorus/db';
+import { defaultJobOptions, queueNames, redisOptions } from '@chorus/jobs';
+import { DataSource } from 'typeorm';
+import { AggregationProcessor } from './aggregation/aggregation.processor';
+import { AggregationService } from './aggregation/aggregation.service';
+import { WORKER_CONFIG, type WorkerConfig } from './config/config';
+
+@Global()
+@Module({})
+export class WorkerModule {
+  static with(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        BullModule.forRoot({ connection: { url: config.redisUrl, ...redisOptions('worker') }, prefix: config.queuePrefix, defaultJobOptions }),
+        ...queueNames.map((name) => BullModule.registerQueue({ name })),
+      ],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        {
+          provide: DataSource,
+          useFactory: () => openDatabase(config.databaseUrl, config.databasePoolSize),
+        },
+        AggregationService,
+        AggregationProcessor,
+      ],
+      exports: [DataSource],
+    };
+  }
+}
+
+/** Closes the data source after the workers have drained. */
+export async function closeWorker(app: INestApplicationContext): Promise<void> {
+  const db = app.get(DataSource);
+  await app.close();
+  if (db.isInitialized) await db.destroy();
+}

@@ -1,0 +1,39 @@
+// The run command: Postgres and Redis (from DATABASE_URL / REDIS_URL, or started here), then the API (which also
+// serves the built classifier) and the worker, until Ctrl-C.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { root, startServices, waitFor } from './services.mjs';
+
+const port = Number(process.env.PORT ?? 3000);
+const services = await startServices({ databaseName: 'chorus' });
+const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, PORT: String(port) };
+
+const children = [
+  spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], { env, stdio: 'inherit' }),
+  spawn(process.execPath, [join(root, 'apps/worker/dist/main.js')], { env, stdio: 'inherit' }),
+];
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : undefined)));
+  await services.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+for (const child of children) child.on('exit', (code) => !stopping && void stop(code ?? 1));
+
+const base = `http://localhost:${port}`;
+await waitFor(async () => {
+  const response = await fetch(`${base}/api/v1/health`);
+  if (!response.ok) throw new Error(`health answered ${response.status}`);
+}, 'the API', 60_000);
+console.log(`
+  Chorus is running (Ctrl-C stops it).
+    Classifier   ${base}/
+    API          ${base}/api/v1   (health: ${base}/api/v1/health)
+    API docs     ${base}/api/docs
+`);

@@ -1,0 +1,35 @@
+// The test command: Postgres and Redis (from DATABASE_URL / REDIS_URL, or started here), then every Jest project,
+// then one summary line: `tests: N passed, N failed`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, startServices } from './services.mjs';
+
+const services = await startServices({ databaseName: 'postgres', dataDirName: 'postgres-test', log: (line) => console.log(`[test] ${line}`) });
+const resultsFile = join(root, '.data', 'jest-results.json');
+mkdirSync(join(root, '.data'), { recursive: true });
+rmSync(resultsFile, { force: true });
+
+const jestBin = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+const args = [jestBin, '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
+const code = await new Promise((resolve) => {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, CHORUS_TEST_DATABASE_URL: services.databaseUrl, CHORUS_TEST_REDIS_URL: services.redisUrl },
+  });
+  child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+});
+await services.stop();
+
+let passed = 0;
+let failed = 0;
+try {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  passed = results.numPassedTests;
+  failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+} catch {
+  failed = Math.max(failed, 1);
+}
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(code === 0 && failed === 0 ? 0 : 1);

@@ -1,0 +1,17 @@
+const preset = require('./jest.preset');
+
+const project = (displayName, testMatch, extra = {}) => ({ ...preset, displayName, testMatch, ...extra });
+
+/** Unit tests need nothing; integration, end-to-end and browser tests get real Postgres and Redis from test/support. */
+module.exports = {
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  testTimeout: 30_000,
+  projects: [
+    project('unit', ['<rootDir>/packages/*/test/**/*.test.ts']),
+    project('api', ['<rootDir>/apps/api/test/**/*.test.ts']),
+    project('worker', ['<rootDir>/apps/worker/test/**/*.test.ts']),
+    project('e2e', ['<rootDir>/test/e2e/**/*.test.ts']),
+    project('browser', ['<rootDir>/apps/classifier/test/**/*.test.ts']),
+  ],
+};

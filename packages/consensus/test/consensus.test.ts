@@ -1,0 +1,95 @@
+import { type RetirementRule, workflowDefinitionSchema } from '@chorus/tasks';
+import { type ClassificationRecord, decideRetirement, findRetirement, pluralityVote, reduceSubject, symmetricPosterior } from '../src';
+
+describe('plurality vote', () => {
+  it('finds the leader and its share of the votes', () => {
+    expect(pluralityVote([{ answer: 'yes' }, { answer: 'no' }, { answer: 'yes' }])).toEqual({
+      answer: 'yes', leaders: ['yes'], counts: { yes: 2, no: 1 }, agreement: 2 / 3, votes: 3,
+    });
+  });
+
+  it('reports ties explicitly instead of picking one', () => {
+    const result = pluralityVote([{ answer: 'yes' }, { answer: 'no' }]);
+    expect(result.answer).toBeNull();
+    expect(result.leaders).toEqual(['no', 'yes']);
+    expect(result.agreement).toBe(0.5);
+  });
+
+  it('weights votes', () => {
+    expect(pluralityVote([{ answer: 'yes', weight: 0.2 }, { answer: 'no', weight: 0.9 }]).answer).toBe('no');
+  });
+
+  it('gives no answer without enough votes', () => {
+    expect(pluralityVote([], 1)).toMatchObject({ answer: null, agreement: null, votes: 0 });
+    expect(pluralityVote([{ answer: 'yes' }], 2)).toMatchObject({ answer: null, votes: 1 });
+  });
+});
+
+describe('symmetric posterior', () => {
+  it('is the prior without votes and sums to one', () => {
+    expect(symmetricPosterior({}, ['yes', 'no'], 0.7)).toEqual({ yes: 0.5, no: 0.5 });
+    const posterior = symmetricPosterior({ yes: 3, no: 1 }, ['yes', 'no', 'maybe'], 0.8);
+    expect(posterior.yes! + posterior.no! + posterior.maybe!).toBeCloseTo(1, 12);
+  });
+
+  it('matches Bayes by hand for two answers', () => {
+    // P(yes | 2 yes, 1 no) with accuracy p: p²(1-p) / (p²(1-p) + (1-p)²p) = p
+    expect(symmetricPosterior({ yes: 2, no: 1 }, ['yes', 'no'], 0.7).yes).toBeCloseTo(0.7, 12);
+  });
+});
+
+describe('retirement rules', () => {
+  const state = (count: number, agreement: number | null, yes?: number) => ({ count, tasks: { T0: { agreement, posterior: yes === undefined ? undefined : { yes, no: 1 - yes } } } });
+
+  it('count retires at the count', () => {
+    expect(decideRetirement({ rule: 'count', count: 3 }, state(2, 1)).retire).toBe(false);
+    expect(decideRetirement({ rule: 'count', count: 3 }, state(3, 1))).toMatchObject({ retire: true, reason: 'count' });
+  });
+
+  it('agreement waits for the minimum and caps at the maximum', () => {
+    const rule = { rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.8, maximum: 6 } as const;
+    expect(decideRetirement(rule, state(2, 1)).retire).toBe(false);
+    expect(decideRetirement(rule, state(3, 1))).toMatchObject({ retire: true, reason: 'agreement' });
+    expect(decideRetirement(rule, state(5, 0.6)).retire).toBe(false);
+    expect(decideRetirement(rule, state(6, 0.5))).toMatchObject({ retire: true, detail: { maximum: true } });
+  });
+
+  it('posterior retires beyond either threshold', () => {
+    const rule = { rule: 'posterior', task: 'T0', answer: 'yes', low: 0.1, high: 0.9, prior: 0.5, maximum: 20 } as const;
+    expect(decideRetirement(rule, state(2, 1, 0.5)).retire).toBe(false);
+    expect(decideRetirement(rule, state(2, 1, 0.95))).toMatchObject({ retire: true, reason: 'posterior' });
+    expect(decideRetirement(rule, state(2, 0, 0.05))).toMatchObject({ retire: true, reason: 'posterior' });
+  });
+
+  it('any retires with the first rule that would', () => {
+    const rule: RetirementRule = { rule: 'any', rules: [{ rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.9, maximum: 50 }, { rule: 'count', count: 4 }] };
+    expect(decideRetirement(rule, state(4, 0.5))).toMatchObject({ retire: true, reason: 'count' });
+    expect(decideRetirement(rule, state(3, 1))).toMatchObject({ retire: true, reason: 'agreement' });
+  });
+});
+
+describe('aggregating one subject', () => {
+  const definition = workflowDefinitionSchema.parse({
+    name: 'Ad or not?',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 3 },
+  });
+  const classification = (id: string, value: string, counts = true): ClassificationRecord => ({ id, annotations: [{ task: 'T0', value }], countsTowardRetirement: counts });
+
+  it('reduces single tasks to the majority answer', () => {
+    const [consensus] = reduceSubject(definition, [classification('a', 'yes'), classification('b', 'no'), classification('c', 'yes')]);
+    expect(consensus).toMatchObject({ task: 'T0', answer: 'yes', agreement: 2 / 3, votes: 3, algorithm: 'plurality-vote' });
+  });
+
+  it('retires at the classification that met the rule, however late it runs', () => {
+    const all = ['a', 'b', 'c', 'd', 'e'].map((id) => classification(id, 'yes'));
+    expect(findRetirement(definition, all)).toMatchObject({ decision: { retire: true, reason: 'count' }, triggeredBy: 'c' });
+  });
+
+  it('does not count gold-standard or late classifications toward retirement', () => {
+    const records = [classification('a', 'yes'), classification('b', 'yes', false), classification('c', 'yes')];
+    expect(findRetirement(definition, records).decision.retire).toBe(false);
+    expect(findRetirement(definition, [...records, classification('d', 'no')]).triggeredBy).toBe('d');
+  });
+});

@@ -1,0 +1,46 @@
+import type { DefaultJobOptions, JobsOptions } from 'bullmq';
+
+/** Every queue, its jobs and their payloads. Jobs carry ids, never state. */
+export interface JobRegistry {
+  aggregation: {
+    /** Recompute one subject's consensus and retirement in one workflow from all its classifications. */
+    'aggregate-subject': { workflowId: string; subjectId: string };
+  };
+}
+export type QueueName = keyof JobRegistry;
+export type JobName<Q extends QueueName> = keyof JobRegistry[Q] & string;
+export type JobPayload<Q extends QueueName, J extends JobName<Q>> = JobRegistry[Q][J];
+
+export const queueNames: QueueName[] = ['aggregation'];
+
+/** Hash-tagged so that every key of a queue lands in one Redis Cluster slot. */
+export const defaultQueuePrefix = '{chorus}';
+
+/** The one place that sets job options: attempts, backoff and bounded history. */
+export const defaultJobOptions: DefaultJobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { count: 1000 },
+  removeOnFail: { count: 5000 },
+};
+
+export const workerConcurrency: Record<QueueName, number> = { aggregation: 8 };
+
+/**
+ * One job per (workflow, subject) at a time: a burst of classifications becomes one job, and a classification that
+ * arrives while the job runs leaves exactly one more job to run after it, so nothing is missed.
+ */
+export function aggregationJob(workflowId: string, subjectId: string): { name: 'aggregate-subject'; data: JobPayload<'aggregation', 'aggregate-subject'>; opts: JobsOptions } {
+  return {
+    name: 'aggregate-subject',
+    data: { workflowId, subjectId },
+    opts: { deduplication: { id: `${workflowId}:${subjectId}`, keepLastIfActive: true } },
+  };
+}
+
+/** The API fails fast when Redis is away (submissions must not wait on it); the worker waits for it forever. */
+export function redisOptions(role: 'producer' | 'worker'): { enableOfflineQueue?: boolean; maxRetriesPerRequest: number | null; connectTimeout?: number } {
+  return role === 'producer'
+    ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }
+    : { maxRetriesPerRequest: null };
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const span = z.tuple([z.int().min(0), z.int().min(1)]).refine(([start, end]) => end > start, 'a span is [start, end) with end after start');
+
+/** One medium of a subject, in order: an image (optionally with a IIIF Image API service), or a text. */
+export const subjectLocationSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('image'),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000),
+    iiifService: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  }),
+  z
+    .strictObject({
+      type: z.literal('text'),
+      text: z.string().min(1).max(100_000),
+      /** Character spans to highlight, e.g. the keyword of a close-reading task. */
+      highlights: z.array(span).max(100).optional(),
+    })
+    .superRefine((location, ctx) => {
+      location.highlights?.forEach(([, end], index) => {
+        if (end > location.text.length) ctx.addIssue({ code: 'custom', path: ['highlights', index], message: `ends after the text (length ${location.text.length})` });
+      });
+    }),
+]);
+export type SubjectLocation = z.infer<typeof subjectLocationSchema>;
+
+export const subjectInputSchema = z.strictObject({
+  locations: z.array(subjectLocationSchema).min(1, 'a subject needs at least one location').max(50),
+  metadata: z.record(z.string().max(200), z.unknown()).default({}),
+  externalId: z.string().trim().min(1).max(500).optional(),
+  /** Known answers per task key; makes this a gold-standard subject. */
+  goldStandard: z.record(z.string(), z.unknown()).optional(),
+});
+export type SubjectInput = z.input<typeof subjectInputSchema>;
+
+/** Metadata keys starting with `#` or `!` are for researchers only and never reach volunteers. */
+export function publicMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(metadata).filter(([key]) => !key.startsWith('#') && !key.startsWith('!')));
+}

@@ -1,0 +1,78 @@
+import { type WorkflowDefinition, toPointer, validateAnnotations, workflowDefinitionSchema } from '../src';
+
+const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
+  name: 'Ad or not?',
+  firstTask: 'T0',
+  tasks: {
+    T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+    T1: { type: 'close-reading', question: 'Sense?', senses: [{ value: 'vehicle', label: 'Vehicle' }], allowUnsure: true, evidence: 'optional', next: 'T2' },
+    T2: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }, { value: 'c', label: 'C' }], minChoices: 1, maxChoices: 2, next: 'T3' },
+    T3: { type: 'tagging', instruction: 'Tag', vocabulary: ['horse'], allowFreeTags: false, next: 'T4' },
+    T4: { type: 'transcription', instruction: 'Type', maxLength: 20 },
+  },
+});
+
+const full = [
+  { task: 'T0', value: 'yes' },
+  { task: 'T1', value: { sense: 'vehicle', evidence: [[0, 4]] } },
+  { task: 'T2', value: ['a', 'c'] },
+  { task: 'T3', value: { add: ['horse'], up: [], down: [] } },
+  { task: 'T4', value: 'a line\nanother' },
+];
+
+function errorsOf(annotations: unknown) {
+  const result = validateAnnotations(definition, annotations);
+  return result.ok ? [] : result.errors;
+}
+
+describe('annotations', () => {
+  it('accepts a complete path through every task type', () => {
+    expect(errorsOf(full)).toEqual([]);
+  });
+
+  it('accepts the short branch', () => {
+    expect(errorsOf([{ task: 'T0', value: 'no' }])).toEqual([]);
+  });
+
+  it('names a value that is not one of the answers', () => {
+    expect(errorsOf([{ task: 'T0', value: 'maybe' }])).toEqual([{ pointer: '/annotations/0/value', message: 'must be one of "yes", "no"' }]);
+  });
+
+  it('names a value of the wrong type', () => {
+    expect(errorsOf([{ task: 'T0', value: 1 }])[0]!.pointer).toBe('/annotations/0/value');
+    expect(errorsOf([full[0], { task: 'T1', value: 'vehicle' }])[0]!.pointer).toBe('/annotations/1/value');
+  });
+
+  it('names an unknown task key', () => {
+    expect(errorsOf([{ task: 'T9', value: 'yes' }])).toEqual([{ pointer: '/annotations/0/task', message: expect.stringContaining('not a task') }]);
+  });
+
+  it('follows the branch the answers chose', () => {
+    expect(errorsOf([{ task: 'T0', value: 'no' }, full[1]])[0]).toEqual({ pointer: '/annotations/1/task', message: expect.stringContaining('already ended') });
+    expect(errorsOf([full[0]])[0]).toEqual({ pointer: '/annotations', message: expect.stringContaining('"T1"') });
+  });
+
+  it('enforces each task type’s own rules', () => {
+    const withValue = (index: number, value: unknown) => full.map((a, i) => (i === index ? { ...a, value } : a));
+    expect(errorsOf(withValue(1, { sense: null }))[0]!.pointer).toBe('/annotations/1/value/sense');
+    expect(errorsOf(withValue(2, []))[0]!.pointer).toBe('/annotations/2/value');
+    expect(errorsOf(withValue(2, ['a', 'b', 'c']))[0]!.pointer).toBe('/annotations/2/value');
+    expect(errorsOf(withValue(2, ['a', 'a']))[0]!.pointer).toBe('/annotations/2/value');
+    expect(errorsOf(withValue(3, { add: ['zebra'] }))[0]!.pointer).toBe('/annotations/3/value/add/0');
+    expect(errorsOf(withValue(3, { up: ['horse'], down: ['horse'] }))[0]!.pointer).toBe('/annotations/3/value/down/0');
+    expect(errorsOf(withValue(4, 'x'.repeat(21)))[0]!.pointer).toBe('/annotations/4/value');
+  });
+
+  it('accepts an unsure close reading without a sense', () => {
+    const unsure = full.map((a, i) => (i === 1 ? { task: 'T1', value: { sense: null, unsure: true } } : a));
+    expect(errorsOf(unsure)).toEqual([]);
+  });
+
+  it('refuses annotations that are not a list', () => {
+    expect(errorsOf('not a list')).toEqual([{ pointer: '/annotations', message: expect.any(String) }]);
+  });
+
+  it('escapes "/" and "~" in pointer segments (RFC 6901)', () => {
+    expect(toPointer(['a/b', 'c~d', 0], '/x')).toBe('/x/a~1b/c~0d/0');
+  });
+});

@@ -1,0 +1,91 @@
+import { validateWorkflowDefinition } from '../src';
+
+const yesNo = (next?: string) => ({
+  type: 'single',
+  question: 'Is it an advertisement?',
+  answers: [
+    { value: 'yes', label: 'Yes', ...(next ? { next } : {}) },
+    { value: 'no', label: 'No' },
+  ],
+});
+
+const closeReading = (next?: string) => ({
+  type: 'close-reading',
+  question: 'In what sense?',
+  senses: [{ value: 'vehicle', label: 'A vehicle' }, { value: 'person', label: 'A person' }],
+  allowUnsure: true,
+  ...(next ? { next } : {}),
+});
+
+function pointersOf(input: unknown): string[] {
+  const result = validateWorkflowDefinition(input);
+  return result.ok ? [] : result.errors.map((error) => error.pointer);
+}
+
+describe('workflow definition', () => {
+  it('accepts the DESIGN.md example and fills defaults', () => {
+    const result = validateWorkflowDefinition({ name: 'Ad or not?', firstTask: 'T0', tasks: { T0: yesNo('T1'), T1: closeReading() } });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.retirement).toEqual({ rule: 'count', count: 5 });
+    expect(result.value.selection).toEqual({ order: 'random', goldStandardRate: 0 });
+    expect(result.value.tasks.T1).toMatchObject({ evidence: 'none', allowUnsure: true });
+  });
+
+  it('accepts every task type', () => {
+    const tasks = {
+      A: { ...yesNo('B') },
+      B: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }], maxChoices: 2, next: 'C' },
+      C: { type: 'transcription', instruction: 'Type the line', next: 'D' },
+      D: { ...closeReading('E') },
+      E: { type: 'tagging', instruction: 'Tag it', vocabulary: ['horse', 'cart'] },
+    };
+    expect(pointersOf({ name: 'All', firstTask: 'A', tasks })).toEqual([]);
+  });
+
+  it('names an unknown next by the pointer of the answer', () => {
+    expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo('T9') } })).toEqual(['/tasks/T0/answers/0/next']);
+  });
+
+  it('names an unknown firstTask', () => {
+    expect(pointersOf({ name: 'x', firstTask: 'T5', tasks: { T0: yesNo() } })).toEqual(['/firstTask']);
+  });
+
+  it('refuses cycles', () => {
+    const result = validateWorkflowDefinition({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo('T1'), T1: closeReading('T0') } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]!.pointer).toBe('/tasks/T1');
+    expect(result.errors[0]!.message).toContain('T0 → T1 → T0');
+  });
+
+  it('refuses unreachable tasks', () => {
+    expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo(), T1: closeReading() } })).toEqual(['/tasks/T1']);
+  });
+
+  it('refuses an unknown task type with the pointer of its type', () => {
+    expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'drawing', question: 'Draw' } } })).toEqual(['/tasks/T0/type']);
+  });
+
+  it('refuses duplicate answer values and unknown fields', () => {
+    const duplicate = { ...yesNo(), answers: [{ value: 'yes', label: 'Yes' }, { value: 'yes', label: 'Also yes' }] };
+    expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: duplicate } })).toEqual(['/tasks/T0/answers/1/value']);
+    expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo() }, colour: 'red' })).toEqual(['']);
+  });
+
+  it('checks that retirement rules and effects name real tasks', () => {
+    const definition = {
+      name: 'x',
+      firstTask: 'T0',
+      tasks: { T0: yesNo() },
+      retirement: { rule: 'any', rules: [{ rule: 'count', count: 10 }, { rule: 'agreement', task: 'T7', minimum: 3, threshold: 0.8, maximum: 10 }] },
+      effects: [{ when: { task: 'T8', answer: 'no' }, addToSubjectSet: '7f0d7a4e-1b44-4f1c-9a40-0d3c9a8f2b11' }],
+    };
+    expect(pointersOf(definition)).toEqual(['/retirement/rules/1/task', '/effects/0/when/task']);
+  });
+
+  it('refuses inconsistent rule bounds', () => {
+    const definition = { name: 'x', firstTask: 'T0', tasks: { T0: yesNo() }, retirement: { rule: 'agreement', task: 'T0', minimum: 5, threshold: 0.8, maximum: 3 } };
+    expect(pointersOf(definition)).toEqual(['/retirement/maximum']);
+  });
+});

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+/** A fresh database cloned from the run's migrated template, for one suite. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.CHORUS_TEST_DATABASE_URL;
+  const template = process.env.CHORUS_TEST_TEMPLATE;
+  if (!base || !template) throw new Error('run the tests with `pnpm test`: it provides Postgres, Redis and the template database');
+  const name = `chorus_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = new Client({ connectionString: withDatabase(base, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  await admin.end();
+  return {
+    url: withDatabase(base, name),
+    drop: async () => {
+      const client = new Client({ connectionString: withDatabase(base, 'postgres') });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** Redis for the suite, and a queue prefix of its own so suites never see each other's jobs. */
+export function testRedis(): { url: string; queuePrefix: string } {
+  const url = process.env.CHORUS_TEST_REDIS_URL;
+  if (!url) throw new Error('run the tests with `pnpm test`: it provides Postgres, Redis and the template database');
+  return { url, queuePrefix: `{test-${randomUUID().slice(0, 8)}}` };
+}
+
+export function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}

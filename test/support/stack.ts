@@ -1,0 +1,79 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ChorusClient } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createApp } from '../../apps/api/src/bootstrap';
+import { type AppConfig, loadConfig } from '../../apps/api/src/config/config';
+import { createWorker } from '../../apps/worker/src/bootstrap';
+import { closeWorker } from '../../apps/worker/src/worker.module';
+import { createTestDatabase, testRedis } from './services';
+
+export interface Stack {
+  baseUrl: string;
+  /** A registered researcher's client. */
+  client: ChorusClient;
+  /** An anonymous client, e.g. to create guests. */
+  anonymous: ChorusClient;
+  config: AppConfig;
+  app: NestFastifyApplication;
+  /** Starts a worker in this process (the stack starts one unless `worker: false`). */
+  startWorker(): Promise<INestApplicationContext>;
+  stopWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  worker?: boolean;
+  demoProject?: boolean;
+  env?: Record<string, string>;
+}
+
+/** A real API on a free port (serving the built classifier) with its own database and queue prefix, and a worker. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const database = await createTestDatabase();
+  const redis = testRedis();
+  const env = {
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: redis.queuePrefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.CHORUS_TEST_LOG_LEVEL ?? 'warn',
+    DEMO_PROJECT: String(options.demoProject ?? false),
+    CLASSIFIER_DIR: join(__dirname, '../../apps/classifier/dist'),
+    DATABASE_POOL_SIZE: '10',
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  let worker: INestApplicationContext | undefined;
+  const stack: Stack = {
+    baseUrl,
+    config,
+    app,
+    anonymous: new ChorusClient({ baseUrl }),
+    client: new ChorusClient({ baseUrl }),
+    async startWorker() {
+      worker = await createWorker({ databaseUrl: database.url, databasePoolSize: 5, redisUrl: redis.url, queuePrefix: redis.queuePrefix, logLevel: env.LOG_LEVEL });
+      return worker;
+    },
+    async stopWorker() {
+      if (worker) await closeWorker(worker);
+      worker = undefined;
+    },
+    async stop() {
+      await stack.stopWorker();
+      await app.close();
+      await database.drop();
+    },
+  };
+  const session = await stack.anonymous.register({ email: `researcher-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Researcher' });
+  stack.client = stack.anonymous.withToken(session.token);
+  if (options.worker ?? true) await stack.startWorker();
+  return stack;
+}
