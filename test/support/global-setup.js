@@ -1,18 +1,23 @@
 // Once per test run: a migrated template database that every suite clones (CREATE DATABASE ... TEMPLATE is fast).
+// Databases are named chorus_test_<pid of this run>_..., so runs sharing a server never touch each other's.
 const { Client } = require('pg');
+
+const PREFIX = 'chorus_test_';
 
 module.exports = async function globalSetup() {
   const base = process.env.CHORUS_TEST_DATABASE_URL;
   if (!base) throw new Error('CHORUS_TEST_DATABASE_URL is not set: run the tests with `pnpm test` (it starts Postgres and Redis or uses DATABASE_URL / REDIS_URL).');
-  const template = `chorus_test_template_${process.pid}`;
+  const run = String(process.pid);
+  const template = `${PREFIX}${run}_template`;
   const admin = new Client({ connectionString: withDatabase(base, 'postgres') });
   await admin.connect();
-  await dropTestDatabases(admin);
+  await dropDatabases(admin, (owner) => !isAlive(owner));
   await admin.query(`CREATE DATABASE "${template}"`);
   await admin.end();
   const { openDatabase } = require('../../packages/db/dist');
   const dataSource = await openDatabase(withDatabase(base, template), 2);
   await dataSource.destroy();
+  process.env.CHORUS_TEST_RUN = run;
   process.env.CHORUS_TEST_TEMPLATE = template;
 };
 
@@ -22,11 +27,23 @@ function withDatabase(url, name) {
   return parsed.toString();
 }
 
-/** Leftovers of earlier runs that were killed. */
-async function dropTestDatabases(admin) {
-  const { rows } = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'chorus\\_test\\_%'");
-  for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+function isAlive(pid) {
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Drops test databases whose run (the pid in their name) matches. */
+async function dropDatabases(admin, shouldDrop) {
+  const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%'`);
+  for (const { datname } of rows) {
+    const owner = datname.slice(PREFIX.length).split('_')[0];
+    if (shouldDrop(owner)) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
 }
 
 module.exports.withDatabase = withDatabase;
-module.exports.dropTestDatabases = dropTestDatabases;
+module.exports.dropDatabases = dropDatabases;

@@ -5,8 +5,9 @@ import { Client } from 'pg';
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.CHORUS_TEST_DATABASE_URL;
   const template = process.env.CHORUS_TEST_TEMPLATE;
-  if (!base || !template) throw new Error('run the tests with `pnpm test`: it provides Postgres, Redis and the template database');
-  const name = `chorus_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const run = process.env.CHORUS_TEST_RUN;
+  if (!base || !template || !run) throw new Error('run the tests with `pnpm test`: it provides Postgres, Redis and the template database');
+  const name = testDatabaseName();
   const admin = new Client({ connectionString: withDatabase(base, 'postgres') });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
@@ -27,6 +28,11 @@ export function testRedis(): { url: string; queuePrefix: string } {
   const url = process.env.CHORUS_TEST_REDIS_URL;
   if (!url) throw new Error('run the tests with `pnpm test`: it provides Postgres, Redis and the template database');
   return { url, queuePrefix: `{test-${randomUUID().slice(0, 8)}}` };
+}
+
+/** A database name that the run's teardown will drop. */
+export function testDatabaseName(): string {
+  return `chorus_test_${process.env.CHORUS_TEST_RUN}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 }
 
 export function withDatabase(url: string, name: string): string {

@@ -8,6 +8,15 @@ export class ChorusApiError extends Error {
   }
 }
 
+/** The server's problem, or one made up from the status when a proxy answered with something that is not JSON. */
+function problemOf(response: Response, text: string): Problem {
+  try {
+    return JSON.parse(text) as Problem;
+  } catch {
+    return { type: 'about:blank', title: response.statusText || 'Error', status: response.status, detail: text.slice(0, 500) || response.statusText };
+  }
+}
+
 export interface ChorusClientOptions {
   /** Where the API lives, e.g. `http://localhost:3000`; empty for the same origin. */
   baseUrl?: string;
@@ -42,9 +51,8 @@ export class ChorusClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    const parsed = text ? JSON.parse(text) : undefined;
-    if (!response.ok) throw new ChorusApiError(response.status, parsed as Problem);
-    return { status: response.status, body: parsed as T };
+    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text));
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -111,7 +119,7 @@ export class ChorusClient {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     });
     const text = await response.text();
-    if (!response.ok) throw new ChorusApiError(response.status, JSON.parse(text) as Problem);
+    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text));
     return text;
   }
 }

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createTestDatabase, withDatabase } from '../../../test/support/services';
+import { createTestDatabase, testDatabaseName, withDatabase } from '../../../test/support/services';
 import { openDatabase, pendingSchemaChanges } from '../src';
 
 describe('migrations', () => {
@@ -16,7 +15,7 @@ describe('migrations', () => {
   });
 
   it('run once when several processes start together', async () => {
-    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, `chorus_test_fresh_${randomUUID().slice(0, 8)}`);
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
     const sources = await Promise.all([openDatabase(url, 1), openDatabase(url, 1), openDatabase(url, 1)]);
     try {
       const [{ count }] = await sources[0]!.query('SELECT count(*)::int AS count FROM migrations');
