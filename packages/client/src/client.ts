@@ -31,7 +31,7 @@ export class ChorusClient {
   private readonly fetchImpl: typeof fetch;
 
   constructor(options: ChorusClientOptions = {}) {
-    this.baseUrl = (options.baseUrl ?? '').replace(/\/$/, '') + '/api/v1';
+    this.baseUrl = `${(options.baseUrl ?? '').replace(/\/$/, '')}/api/v1`;
     this.token = options.token;
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
   }

@@ -7,7 +7,7 @@ export interface FieldError {
 }
 
 export function toPointer(path: readonly PropertyKey[], base = ''): string {
-  return base + path.map((part) => '/' + String(part).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return base + path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 export function fieldErrorsOf(error: z.ZodError, base = ''): FieldError[] {

@@ -77,11 +77,16 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
     if (task !== undefined && !definition.tasks[task]) errors.push({ pointer, message: `"${task}" is not a task of this workflow` });
   };
   const walk = (rule: WorkflowDefinition['retirement'], pointer: string) => {
-    if (rule.rule === 'any') rule.rules.forEach((inner, index) => walk(inner, `${pointer}/rules/${index}`));
-    else if (rule.rule !== 'count') check(rule.task, `${pointer}/task`);
+    if (rule.rule === 'any') {
+      rule.rules.forEach((inner, index) => {
+        walk(inner, `${pointer}/rules/${index}`);
+      });
+    } else if (rule.rule !== 'count') check(rule.task, `${pointer}/task`);
   };
   walk(definition.retirement, `${base}/retirement`);
-  definition.effects.forEach((effect, index) => check(effect.when.task, `${base}/effects/${index}/when/task`));
+  definition.effects.forEach((effect, index) => {
+    check(effect.when.task, `${base}/effects/${index}/when/task`);
+  });
   return errors;
 }
 

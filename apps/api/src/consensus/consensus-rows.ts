@@ -51,7 +51,7 @@ export function serializer(format: ExportFormat, taskKeys: string[]): Transform 
     writableObjectMode: true,
     transform(record, _encoding, done) {
       const json = JSON.stringify(record);
-      if (format === 'ndjson') return done(null, json + '\n');
+      if (format === 'ndjson') return done(null, `${json}\n`);
       done(null, (first ? '[\n' : ',\n') + json);
       first = false;
     },

@@ -1,0 +1,45 @@
+import { type Stack, startStack } from '../../../test/support/stack';
+import { DemoService } from '../src/demo/demo.service';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ worker: false, demoProject: false });
+});
+afterAll(() => stack.stop());
+
+describe('the application', () => {
+  it('answers health with both services up', async () => {
+    const response = await fetch(`${stack.baseUrl}/api/v1/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', postgres: 'up', redis: 'up' });
+  });
+
+  it('publishes its OpenAPI description with the zod-derived request schemas', async () => {
+    const document = await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json();
+    expect(document.info.title).toBe('Chorus API');
+    const submit = document.paths['/api/v1/classifications'].post;
+    expect(submit.operationId).toContain('submitClassification');
+    expect(submit.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['workflowId', 'workflowVersion', 'subjectId', 'annotations']));
+  });
+
+  it('serves the classifier for client-side routes but never for unknown API routes', async () => {
+    const page = await fetch(`${stack.baseUrl}/projects/ad-or-not/workflows/x`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('<div id="root">');
+    const api = await fetch(`${stack.baseUrl}/api/v1/nothing-here`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
+  it('seeds the demo project once, however many processes try at the same time', async () => {
+    const demo = stack.app.get(DemoService);
+    expect((await Promise.all([demo.seedIfEmpty(), demo.seedIfEmpty(), demo.seedIfEmpty()])).sort()).toEqual([false, false, true]);
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const { projects } = await guest.listProjects();
+    expect(projects).toHaveLength(1);
+    expect(projects[0]).toMatchObject({ slug: 'ad-or-not', status: 'live', workflows: [expect.objectContaining({ status: 'active', version: 1 })] });
+    const queue = await guest.queue(projects[0]!.workflows[0]!.id, 50);
+    expect(queue.subjects).toHaveLength(30);
+    expect(queue.subjects.every((s) => s.locations[0]!.type === 'text' && s.metadata['#expected'] === undefined)).toBe(true);
+  });
+});

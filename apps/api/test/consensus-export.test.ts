@@ -1,0 +1,58 @@
+import { type ChorusApiError } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+let workflowId: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const project = await stack.client.createProject({ title: 'Export', status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  await stack.client.addSubjects(set.id, [
+    { externalId: 'has, comma', locations: [{ type: 'text', text: 'One' }] },
+    { externalId: 'plain', locations: [{ type: 'text', text: 'Two' }] },
+  ]);
+  workflowId = (
+    await stack.client.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count', count: 1 },
+      subjectSetIds: [set.id],
+    })
+  ).id;
+  await stack.client.activateWorkflow(workflowId);
+  const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  const queue = await volunteer.queue(workflowId);
+  const subject = queue.subjects.find((s) => s.externalId === 'has, comma')!;
+  await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+  for (let i = 0; i < 100 && (await stack.client.stats(workflowId)).retired < 1; i++) await new Promise((r) => setTimeout(r, 50));
+});
+afterAll(() => stack.stop());
+
+describe('consensus export', () => {
+  it('streams flat CSV with one row per subject and quoted fields', async () => {
+    const csv = await stack.client.consensus(workflowId, 'csv');
+    const [header, ...rows] = csv.trim().split('\n');
+    expect(header).toBe('subject_id,external_id,retired,retired_at,retirement_reason,classification_count,T0_answer,T0_agreement,T0_votes');
+    expect(rows).toHaveLength(2);
+    const retired = rows.find((row) => row.includes('"has, comma"'))!;
+    expect(retired).toMatch(/,"has, comma",true,\d{4}-\d\d-\d\dT[^,]+,count,1,no,1,1$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,false,,,0,,,0$/);
+  });
+
+  it('gives the same rows as a JSON array and as NDJSON', async () => {
+    const json = JSON.parse(await stack.client.consensus(workflowId, 'json'));
+    const ndjson = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(json).toEqual(ndjson);
+    expect(json).toContainEqual(expect.objectContaining({ external_id: 'has, comma', retired: true, T0_answer: 'no', T0_agreement: 1, T0_votes: 1 }));
+  });
+
+  it('is for the project’s researchers only, and names a bad format', async () => {
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect(((await volunteer.consensus(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
+    const error = (await stack.client.consensus(workflowId, 'xml' as 'csv').catch((e) => e)) as ChorusApiError;
+    expect(error.problem.errors).toEqual([{ pointer: '/query/format', message: 'must be csv, json or ndjson' }]);
+  });
+});

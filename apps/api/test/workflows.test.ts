@@ -1,0 +1,92 @@
+import { ChorusApiError, type ChorusClient, type WorkflowInput } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+let projectId: string;
+let subjectSetId: string;
+
+const definition = (question = 'Is it an advertisement?'): WorkflowInput => ({
+  name: 'Ad or not?',
+  firstTask: 'T0',
+  tasks: { T0: { type: 'single', question, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+  retirement: { rule: 'count', count: 3 },
+});
+
+const problemOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  projectId = (await stack.client.createProject({ title: 'Workflows', status: 'live' })).id;
+  subjectSetId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
+  await stack.client.addSubjects(subjectSetId, [{ externalId: 'a', locations: [{ type: 'text', text: 'A coach.' }] }]);
+});
+afterAll(() => stack.stop());
+
+async function guest(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+describe('workflow versions', () => {
+  it('keep the version for an unchanged definition and add one for a changed one', async () => {
+    const { id, version } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    expect(version).toBe(1);
+    expect(await stack.client.updateWorkflow(id, definition())).toEqual({ id, version: 1 });
+    expect(await stack.client.updateWorkflow(id, definition('Is this a paid notice?'))).toEqual({ id, version: 2 });
+    const workflow = await stack.client.getWorkflow(id);
+    expect(workflow).toMatchObject({ version: 2, status: 'draft', subjectSetIds: [subjectSetId] });
+    expect(workflow.definition.tasks.T0).toMatchObject({ question: 'Is this a paid notice?' });
+    expect(workflow.definition.selection).toEqual({ order: 'random', goldStandardRate: 0 });
+  });
+
+  it('accept classifications of an older version and record which one', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    await stack.client.activateWorkflow(id);
+    const volunteer = await guest();
+    const queue = await volunteer.queue(id);
+    await stack.client.updateWorkflow(id, definition('Changed wording'));
+    const subjectId = queue.subjects[0]!.id;
+    await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    const db = new Client({ connectionString: stack.config.databaseUrl });
+    await db.connect();
+    const { rows } = await db.query('SELECT workflow_version FROM classifications WHERE workflow_id = $1', [id]);
+    await db.end();
+    expect(rows).toEqual([{ workflow_version: 1 }]);
+    const unknown = await problemOf((await guest()).classify({ workflowId: id, workflowVersion: 3, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()));
+    expect(unknown?.problem.errors).toEqual([{ pointer: '/workflowVersion', message: expect.stringContaining('current version is 2') }]);
+  });
+
+  it('refuse subject sets of another project by pointer', async () => {
+    const other = await stack.client.createProject({ title: 'Other' });
+    const otherSet = await stack.client.createSubjectSet(other.id, { name: 'Theirs' });
+    const error = await problemOf(stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId, otherSet.id] }));
+    expect(error?.status).toBe(422);
+    expect(error?.problem.errors).toEqual([{ pointer: '/subjectSetIds/1', message: 'is not a subject set of this project' }]);
+  });
+
+  it('serve a draft workflow to its researchers but not to volunteers', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    expect((await stack.client.queue(id)).subjects).toHaveLength(1);
+    const error = await problemOf((await guest()).queue(id));
+    expect(error?.status).toBe(409);
+  });
+});
+
+describe('project access', () => {
+  it('lets only researchers change a project, and hides drafts from others', async () => {
+    const volunteer = await guest();
+    expect((await problemOf(volunteer.createProject({ title: 'Mine' })))?.status).toBe(403);
+    expect((await problemOf(volunteer.createSubjectSet(projectId, { name: 'x' })))?.status).toBe(403);
+    expect((await problemOf(volunteer.addSubjects(subjectSetId, [{ locations: [{ type: 'text', text: 'x' }] }])))?.status).toBe(403);
+    const draft = await stack.client.createProject({ title: 'Secret draft' });
+    expect((await problemOf(volunteer.getProject(draft.id)))?.status).toBe(404);
+    expect((await volunteer.listProjects()).projects.map((project) => project.id)).not.toContain(draft.id);
+    expect((await stack.client.getProject(draft.slug)).id).toBe(draft.id);
+  });
+
+  it('refuses a taken slug with 409', async () => {
+    await stack.client.createProject({ title: 'Unique', slug: 'unique-slug' });
+    expect((await problemOf(stack.client.createProject({ title: 'Again', slug: 'unique-slug' })))?.status).toBe(409);
+  });
+});
