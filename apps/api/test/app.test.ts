@@ -15,7 +15,7 @@ describe('the application', () => {
   });
 
   it('publishes its OpenAPI description with the zod-derived request schemas', async () => {
-    const document = await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json();
+    const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, Record<string, { operationId: string; requestBody: { content: Record<string, { schema: { required: string[] } }> } }>> };
     expect(document.info.title).toBe('Chorus API');
     const submit = document.paths['/api/v1/classifications'].post;
     expect(submit.operationId).toContain('submitClassification');
