@@ -11,6 +11,7 @@ import { DemoModule } from './demo/demo.module';
 import { HealthController } from './health/health.controller';
 import { JobsModule } from './jobs/jobs.module';
 import { ProjectsModule } from './projects/projects.module';
+import { RetirementModule } from './retirement/retirement.module';
 import { SubjectSetsModule } from './subject-sets/subject-sets.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 
@@ -36,6 +37,7 @@ export class AppModule {
         SubjectSetsModule,
         WorkflowsModule,
         AssignmentModule,
+        RetirementModule,
         ClassificationsModule,
         ConsensusModule,
         DemoModule,

@@ -62,6 +62,8 @@ export interface QueueView {
   finished: boolean;
   /** Why the queue is empty: `seen-everything` or `workflow-finished`. */
   reason?: 'seen-everything' | 'workflow-finished';
+  /** Nothing can be served now but more may come (other volunteers hold the last subjects): ask again after this. */
+  retryAfterSeconds?: number;
 }
 
 export interface ClassificationInput {

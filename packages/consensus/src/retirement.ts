@@ -39,3 +39,16 @@ export function decideRetirement(rule: RetirementRule, state: RetirementState): 
       return stay;
   }
 }
+
+/** The most classifications a subject can ever need under this rule: no subject is handed out beyond it. */
+export function classificationsNeededAtMost(rule: RetirementRule): number {
+  switch (rule.rule) {
+    case 'count':
+      return rule.count;
+    case 'agreement':
+    case 'posterior':
+      return rule.maximum;
+    case 'any':
+      return Math.min(...rule.rules.map(classificationsNeededAtMost));
+  }
+}

@@ -1,49 +1,49 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { classificationsNeededAtMost } from '@chorus/consensus';
 import { type SubjectLocation, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException } from '../common/problem';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ProjectAccess } from '../projects/project-access';
+import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
+import { ASSIGN, REMAINING, SUBJECTS_BY_ID, candidatePasses } from './queue-sql';
 
 export interface QueueView {
   workflowId: string;
   workflowVersion: number;
   subjects: { id: string; externalId: string | null; locations: SubjectLocation[]; metadata: Record<string, unknown> }[];
+  /** True when nothing is left for this volunteer; `reason` says why. */
   finished: boolean;
   reason?: 'seen-everything' | 'workflow-finished';
+  /** When nothing can be served now but more may come (others hold the last subjects), ask again after this. */
+  retryAfterSeconds?: number;
 }
 
-interface QueueRow {
+interface SubjectRow {
   id: string;
   external_id: string | null;
   locations: SubjectLocation[];
   metadata: Record<string, unknown>;
 }
 
-/**
- * Random selection of subjects the caller has not classified and that are not retired. Each status row carries a
- * random key fixed at insert; a batch is the next keys after a random point (wrapping around), an index range scan.
- */
-const RANDOM_BATCH = `
-  WITH candidates AS (
-    (SELECT st.subject_id, st.random FROM subject_workflow_status st
-      WHERE st.workflow_id = $1 AND st.retired_at IS NULL AND st.random >= $3
-        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)
-      ORDER BY st.random LIMIT $4)
-    UNION ALL
-    (SELECT st.subject_id, st.random + 1 FROM subject_workflow_status st
-      WHERE st.workflow_id = $1 AND st.retired_at IS NULL AND st.random < $3
-        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)
-      ORDER BY st.random LIMIT $4)
-  ), batch AS (SELECT subject_id, random FROM candidates ORDER BY random LIMIT $4)
-  SELECT s.id, s.external_id, s.locations, s.metadata FROM batch JOIN subjects s ON s.id = batch.subject_id ORDER BY batch.random`;
-
 @Injectable()
 export class AssignmentService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly workflows: WorkflowsService, private readonly access: ProjectAccess) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly workflows: WorkflowsService,
+    private readonly versions: WorkflowVersions,
+    private readonly access: ProjectAccess,
+  ) {}
 
+  /**
+   * The next subjects for the caller. Each one served becomes an outstanding assignment in the same transaction,
+   * so a later (prefetch) batch never repeats it, and a subject is never outstanding with more volunteers than the
+   * classifications its retirement rule can still need.
+   */
   async queue(workflowId: string, user: AuthUser, limit: number): Promise<QueueView> {
     const workflow = await this.workflows.readable(workflowId, user);
     const base = { workflowId, workflowVersion: workflow.version };
@@ -51,14 +51,32 @@ export class AssignmentService {
     if (workflow.status !== 'active' && !(await this.access.roleOf(workflow.projectId, user))) {
       throw new ProblemException(409, `The workflow "${workflow.name}" is ${workflow.status}, not active; choose another workflow of the project.`, undefined, 'workflow-not-active');
     }
-    const rows: QueueRow[] = await this.db.query(RANDOM_BATCH, [workflowId, user.id, Math.random(), limit]);
-    const subjects = rows.map((row) => ({ id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) }));
-    if (subjects.length) return { ...base, subjects, finished: false };
-    return { ...base, subjects, finished: true, reason: (await this.hasUnretired(workflowId)) ? 'seen-everything' : 'workflow-finished' };
+    const definition = (await this.versions.definition(workflowId, workflow.version))!;
+    const cap = classificationsNeededAtMost(definition.retirement);
+    const rows = await this.db.transaction(async (manager) => {
+      const ids: string[] = [];
+      const start = Math.random();
+      for (const pass of candidatePasses(definition.selection.order)) {
+        if (ids.length >= limit) break;
+        const params = [workflowId, user.id, cap, limit - ids.length, ...(pass.includes('$5') ? [start] : [])];
+        const picked: { subject_id: string }[] = await manager.query(pass, params);
+        ids.push(...picked.map((row) => row.subject_id));
+      }
+      if (!ids.length) return [];
+      await manager.query(ASSIGN, [workflowId, user.id, ids, this.config.assignmentTtlSeconds]);
+      return (await manager.query(SUBJECTS_BY_ID, [ids])) as SubjectRow[];
+    });
+    if (rows.length) {
+      const subjects = rows.map((row) => ({ id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) }));
+      return { ...base, subjects, finished: false };
+    }
+    return { ...base, ...(await this.nothingToServe(workflowId, user)) };
   }
 
-  private async hasUnretired(workflowId: string): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NULL LIMIT 1', [workflowId]);
-    return rows.length > 0;
+  private async nothingToServe(workflowId: string, user: AuthUser): Promise<Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds'>> {
+    const [{ unretired, unseen }] = await this.db.query(REMAINING, [workflowId, user.id]);
+    if (!unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
+    if (!unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
+    return { subjects: [], finished: false, retryAfterSeconds: 30 };
   }
 }

@@ -56,7 +56,7 @@ export class ClassificationsService {
     return unwrap(validateAnnotations(definition, input.annotations, '/annotations'));
   }
 
-  /** One transaction: the classification and its subject's count, or neither. */
+  /** One transaction: the classification, its subject's count and the end of its assignment, or none of them. */
   private insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<string> {
     return this.db.transaction(async (manager) => {
       const [row] = await manager.query(
@@ -72,6 +72,7 @@ export class ClassificationsService {
         'UPDATE subject_workflow_status SET classification_count = classification_count + 1, updated_at = now() WHERE workflow_id = $1 AND subject_id = $2',
         [input.workflowId, input.subjectId],
       );
+      await manager.query('DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = $3', [input.workflowId, user.id, input.subjectId]);
       return row.id as string;
     });
   }

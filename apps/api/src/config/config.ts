@@ -14,6 +14,7 @@ const apiEnvSchema = z
     BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
     CLASSIFIER_DIR: z.string().default(resolve(__dirname, '../../../classifier/dist')),
     DEMO_PROJECT: z.enum(['true', 'false']).default('true'),
+    ASSIGNMENT_TTL_SECONDS: z.coerce.number().int().min(10).default(30 * 60),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
@@ -34,6 +35,7 @@ export interface AppConfig {
   bodyLimitBytes: number;
   classifierDir: string;
   demoProject: boolean;
+  assignmentTtlSeconds: number;
   logLevel: string;
 }
 
@@ -52,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     classifierDir: e.CLASSIFIER_DIR,
     demoProject: e.DEMO_PROJECT === 'true',
+    assignmentTtlSeconds: e.ASSIGNMENT_TTL_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }

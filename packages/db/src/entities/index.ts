@@ -6,7 +6,9 @@ export * from './subject-status.entity';
 export * from './classification.entity';
 export * from './consensus.entity';
 export * from './export.entity';
+export * from './assignment.entity';
 
+import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
 import { Export } from './export.entity';
@@ -18,5 +20,5 @@ import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity
 
 export const entities = [
   User, Project, ProjectMember, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
-  WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Export,
+  WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Export, Assignment,
 ];

@@ -1,0 +1,53 @@
+import type { SelectionRule } from '@chorus/tasks';
+
+/**
+ * The subjects a volunteer may be given: not retired, not classified by them, not already outstanding with them,
+ * and not already handed to as many volunteers as the subject can still need ($cap; null for no cap).
+ * Parameters: $1 workflow, $2 volunteer, $3 cap, $4 limit.
+ */
+const ELIGIBLE = `st.workflow_id = $1 AND st.retired_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)
+  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.subject_id = st.subject_id AND a.user_id = $2 AND a.expires_at > now())
+  AND ($3::int IS NULL OR st.classification_count
+       + (SELECT count(*) FROM assignments a WHERE a.workflow_id = $1 AND a.subject_id = st.subject_id AND a.expires_at > now()) < $3)`;
+
+/** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
+const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
+
+/**
+ * The passes that pick subjects for one selection order, run in turn until the batch is full; each returns
+ * `subject_id` in serving order. Random selection starts at a random point ($5) of the fixed random keys and wraps
+ * around in a second, disjoint pass: two index range scans, uniform per subject.
+ */
+export function candidatePasses(order: SelectionRule['order']): string[] {
+  switch (order) {
+    case 'random':
+      return [
+        `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} AND st.random >= $5 ORDER BY st.random LIMIT $4 ${LOCK}`,
+        `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} AND st.random < $5 ORDER BY st.random LIMIT $4 ${LOCK}`,
+      ];
+    case 'priority':
+      return [`SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} ORDER BY st.priority, st.random LIMIT $4 ${LOCK}`];
+    case 'sequential':
+      return [
+        `SELECT st.subject_id FROM subject_workflow_status st
+          JOIN LATERAL (SELECT min(m.position) AS position FROM subject_set_members m
+                        JOIN workflow_subject_sets l ON l.subject_set_id = m.subject_set_id AND l.workflow_id = $1
+                        WHERE m.subject_id = st.subject_id) seq ON true
+          WHERE ${ELIGIBLE} ORDER BY seq.position, st.subject_id LIMIT $4 ${LOCK}`,
+      ];
+  }
+}
+
+export const ASSIGN = `INSERT INTO assignments (workflow_id, user_id, subject_id, assigned_at, expires_at)
+  SELECT $1, $2, unnest($3::uuid[]), now(), now() + make_interval(secs => $4)
+  ON CONFLICT (workflow_id, user_id, subject_id) DO UPDATE SET assigned_at = EXCLUDED.assigned_at, expires_at = EXCLUDED.expires_at`;
+
+export const SUBJECTS_BY_ID = `SELECT s.id, s.external_id, s.locations, s.metadata FROM unnest($1::uuid[]) WITH ORDINALITY AS picked(id, ord)
+  JOIN subjects s ON s.id = picked.id ORDER BY picked.ord`;
+
+/** What is left for the volunteer once nothing can be served now. */
+export const REMAINING = `SELECT
+    EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NULL) AS unretired,
+    EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen`;

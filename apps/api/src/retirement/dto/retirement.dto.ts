@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+export const retirementRequestSchema = z
+  .strictObject({
+    subjectIds: z.array(z.uuid('must be the id of a subject')).min(1).max(10_000).optional(),
+    subjectSetId: z.uuid('must be the id of a subject set').optional(),
+    reason: z.string().trim().min(1, 'say why, for the record').max(500),
+  })
+  .refine((request) => (request.subjectIds === undefined) !== (request.subjectSetId === undefined), {
+    path: ['subjectIds'],
+    message: 'give either subjectIds or subjectSetId, not both and not neither',
+  });
+export type RetirementRequest = z.infer<typeof retirementRequestSchema>;
+
+export const prioritiesSchema = z.strictObject({
+  priorities: z.array(z.strictObject({ subjectId: z.uuid('must be the id of a subject'), priority: z.number().finite() })).min(1).max(10_000),
+});
+export type PrioritiesInput = z.infer<typeof prioritiesSchema>;

@@ -1,0 +1,34 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiZodBody, ZodPipe, uuidParam } from '../common/zod';
+import { type PrioritiesInput, type RetirementRequest, prioritiesSchema, retirementRequestSchema } from './dto/retirement.dto';
+import { RetirementService } from './retirement.service';
+
+@ApiTags('retirement')
+@ApiBearerAuth()
+@Controller('workflows/:id')
+export class RetirementController {
+  constructor(private readonly retirement: RetirementService) {}
+
+  @Post('retire')
+  @HttpCode(200)
+  @ApiZodBody(retirementRequestSchema, 'Retire subjects by id or a whole subject set, with a reason.')
+  retireSubjects(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(retirementRequestSchema)) request: RetirementRequest, @CurrentUser() user: AuthUser) {
+    return this.retirement.retire(workflowId, request, user);
+  }
+
+  @Post('unretire')
+  @HttpCode(200)
+  @ApiZodBody(retirementRequestSchema, 'Return retired subjects to the queue, with a reason.')
+  unretireSubjects(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(retirementRequestSchema)) request: RetirementRequest, @CurrentUser() user: AuthUser) {
+    return this.retirement.unretire(workflowId, request, user);
+  }
+
+  @Post('priorities')
+  @HttpCode(200)
+  @ApiZodBody(prioritiesSchema, 'Set subject priorities for `priority` selection; lower is served first, at once.')
+  setSubjectPriorities(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(prioritiesSchema)) input: PrioritiesInput, @CurrentUser() user: AuthUser) {
+    return this.retirement.setPriorities(workflowId, input, user);
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { ProjectAccess } from '../projects/project-access';
+import { WorkflowsService } from '../workflows/workflows.service';
+import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
+
+/** Subjects chosen by id, or every subject of a set, within one workflow. */
+const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
+  OR st.subject_id IN (SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $3))`;
+
+/** Researchers retire and unretire subjects by hand; both take effect in every queue at once. */
+@Injectable()
+export class RetirementService {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly workflows: WorkflowsService, private readonly access: ProjectAccess) {}
+
+  async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ retired: number }> {
+    await this.requireResearcher(workflowId, user);
+    const rows = await this.db.query(
+      `UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
+       WHERE ${CHOSEN} AND st.retired_at IS NULL RETURNING st.subject_id`,
+      [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ reason: request.reason, by: user.id })],
+    );
+    return { retired: rowCount(rows) };
+  }
+
+  async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number }> {
+    await this.requireResearcher(workflowId, user);
+    const rows = await this.db.query(
+      `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
+       WHERE ${CHOSEN} AND st.retired_at IS NOT NULL RETURNING st.subject_id`,
+      [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ unretired: request.reason, by: user.id })],
+    );
+    return { unretired: rowCount(rows) };
+  }
+
+  async setPriorities(workflowId: string, input: PrioritiesInput, user: AuthUser): Promise<{ updated: number }> {
+    await this.requireResearcher(workflowId, user);
+    const rows = await this.db.query(
+      `UPDATE subject_workflow_status st SET priority = p.priority, updated_at = now()
+       FROM jsonb_to_recordset($2::jsonb) AS p("subjectId" uuid, priority double precision)
+       WHERE st.workflow_id = $1 AND st.subject_id = p."subjectId" RETURNING st.subject_id`,
+      [workflowId, JSON.stringify(input.priorities)],
+    );
+    return { updated: rowCount(rows) };
+  }
+
+  private async requireResearcher(workflowId: string, user: AuthUser): Promise<void> {
+    const workflow = await this.workflows.readable(workflowId, user);
+    await this.access.requireResearcher(workflow.projectId, user, '/params/id');
+  }
+}
+
+/** TypeORM answers an UPDATE ... RETURNING with [rows, count]. */
+function rowCount(result: unknown): number {
+  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : Array.isArray(result) ? result.length : 0;
+}

@@ -1,0 +1,190 @@
+import type { ChorusClient, QueueView, WorkflowInput } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+let db: Client;
+
+beforeAll(async () => {
+  stack = await startStack();
+  db = new Client({ connectionString: stack.config.databaseUrl });
+  await db.connect();
+});
+afterAll(async () => {
+  await db.end();
+  await stack.stop();
+});
+
+const singleTask = { T0: { type: 'single' as const, question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+
+async function workflowOf(count: number, extra: Partial<WorkflowInput> = {}, sets = 1) {
+  const project = await stack.client.createProject({ title: `Queue ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const setIds: string[] = [];
+  for (let s = 0; s < sets; s++) {
+    const set = await stack.client.createSubjectSet(project.id, { name: `Set ${s}` });
+    await stack.client.addSubjects(set.id, Array.from({ length: count }, (_, i) => ({ externalId: `s${s}-${String(i).padStart(3, '0')}`, locations: [{ type: 'text' as const, text: `Subject ${s}-${i}` }] })));
+    setIds.push(set.id);
+  }
+  const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 }, ...extra, subjectSetIds: setIds });
+  await stack.client.activateWorkflow(id);
+  return { workflowId: id, setIds };
+}
+
+async function guest(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+const classify = (client: ChorusClient, queue: QueueView, subjectId: string, value = 'yes') =>
+  client.classify({ workflowId: queue.workflowId, workflowVersion: queue.workflowVersion, subjectId, annotations: [{ task: 'T0', value }] }, randomUUID());
+
+async function waitForAggregation(workflowId: string) {
+  for (let i = 0; i < 200; i++) {
+    const { rows: [row] } = await db.query('SELECT count(*)::int AS lagging FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
+    if (row.lagging === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('aggregation did not catch up');
+}
+
+describe('the queue', () => {
+  it('never repeats a subject across prefetched batches, and says why it has finished', async () => {
+    const { workflowId } = await workflowOf(12);
+    const volunteer = await guest();
+    const batches = [await volunteer.queue(workflowId, 5), await volunteer.queue(workflowId, 5), await volunteer.queue(workflowId, 5)];
+    const served = batches.flatMap((batch) => batch.subjects.map((s) => s.id));
+    expect(batches.map((batch) => batch.subjects.length)).toEqual([5, 5, 2]);
+    expect(new Set(served).size).toBe(12);
+    expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: false });
+    for (const id of served) await classify(volunteer, batches[0]!, id);
+    expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+  });
+
+  it('gives a subject one classification from retirement to exactly one of 50 volunteers asking at once', async () => {
+    const { workflowId } = await workflowOf(1);
+    for (let i = 0; i < 2; i++) {
+      const volunteer = await guest();
+      const queue = await volunteer.queue(workflowId);
+      await classify(volunteer, queue, queue.subjects[0]!.id);
+    }
+    const volunteers = await Promise.all(Array.from({ length: 50 }, guest));
+    const batches = await Promise.all(volunteers.map((volunteer) => volunteer.queue(workflowId)));
+    expect(batches.filter((batch) => batch.subjects.length === 1)).toHaveLength(1);
+    expect(batches.filter((batch) => batch.subjects.length === 0).every((batch) => batch.finished === false && batch.retryAfterSeconds! > 0)).toBe(true);
+  });
+
+  it('survives many volunteers hammering with prefetch: no repeat, no retired subject, nothing classified after retirement', async () => {
+    const { workflowId } = await workflowOf(40);
+    const volunteers = await Promise.all(Array.from({ length: 12 }, guest));
+    const served = new Map<ChorusClient, string[]>();
+    await Promise.all(
+      volunteers.map(async (volunteer) => {
+        const mine: string[] = [];
+        served.set(volunteer, mine);
+        let current = await volunteer.queue(workflowId, 4);
+        while (current.subjects.length || !current.finished) {
+          if (!current.subjects.length) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            current = await volunteer.queue(workflowId, 4);
+            continue;
+          }
+          const next = volunteer.queue(workflowId, 4); // prefetch before finishing the current batch
+          for (const subject of current.subjects) {
+            mine.push(subject.id);
+            await classify(volunteer, current, subject.id, mine.length % 3 ? 'yes' : 'no');
+          }
+          current = await next;
+        }
+      }),
+    );
+    for (const ids of served.values()) expect(new Set(ids).size).toBe(ids.length);
+    await waitForAggregation(workflowId);
+    const { rows: [totals] } = await db.query(
+      `SELECT count(*)::int AS classifications, count(*) FILTER (WHERE after_retirement)::int AS late,
+              (SELECT count(*)::int FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL) AS retired
+       FROM classifications WHERE workflow_id = $1`,
+      [workflowId],
+    );
+    expect(totals).toEqual({ classifications: 120, late: 0, retired: 40 });
+  });
+
+  it('takes a retired subject out of every queue at once, and an unretired one back', async () => {
+    const { workflowId, setIds } = await workflowOf(3);
+    const volunteer = await guest();
+    const retired = await stack.client.request<{ retired: number }>('POST', `/workflows/${workflowId}/retire`, { subjectSetId: setIds[0], reason: 'duplicates of another set' });
+    expect(retired.body).toEqual({ retired: 3 });
+    expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
+    const { rows } = await db.query("SELECT DISTINCT retirement_reason, retirement_detail->>'reason' AS why FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);
+    expect(rows).toEqual([{ retirement_reason: 'manual', why: 'duplicates of another set' }]);
+    const { rows: [one] } = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 LIMIT 1', [workflowId]);
+    await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [one.subject_id], reason: 'retired by mistake' });
+    expect((await volunteer.queue(workflowId)).subjects.map((s) => s.id)).toEqual([one.subject_id]);
+  });
+
+  it('returns an abandoned subject to the pool when its assignment expires', async () => {
+    const { workflowId } = await workflowOf(1);
+    const holders = [await guest(), await guest(), await guest()];
+    for (const holder of holders) expect((await holder.queue(workflowId)).subjects).toHaveLength(1);
+    const latecomer = await guest();
+    expect((await latecomer.queue(workflowId)).subjects).toHaveLength(0);
+    await db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1", [workflowId]);
+    expect((await latecomer.queue(workflowId)).subjects).toHaveLength(1);
+  });
+
+  it('serves by ascending priority, and a priority edit takes effect at once', async () => {
+    const { workflowId } = await workflowOf(5, { selection: { order: 'priority', goldStandardRate: 0 } });
+    const { rows } = await db.query('SELECT st.subject_id, s.external_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE workflow_id = $1 ORDER BY s.external_id', [workflowId]);
+    const priorities = rows.map((row, index) => ({ subjectId: row.subject_id, priority: 10 - index }));
+    await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities });
+    expect((await (await guest()).queue(workflowId, 2)).subjects.map((s) => s.externalId)).toEqual(['s0-004', 's0-003']);
+    await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ subjectId: rows[0].subject_id, priority: -1 }] });
+    expect((await (await guest()).queue(workflowId, 1)).subjects.map((s) => s.externalId)).toEqual(['s0-000']);
+  });
+
+  it('serves sequentially in set order', async () => {
+    const { workflowId } = await workflowOf(3, { selection: { order: 'sequential', goldStandardRate: 0 } });
+    const volunteer = await guest();
+    const first = await volunteer.queue(workflowId, 2);
+    const second = await volunteer.queue(workflowId, 2);
+    expect([...first.subjects, ...second.subjects].map((s) => s.externalId)).toEqual(['s0-000', 's0-001', 's0-002']);
+  });
+
+  it('keeps its promises through a random interleaving of queue, submit, retire and unretire', async () => {
+    const { workflowId } = await workflowOf(15);
+    const volunteers = await Promise.all(Array.from({ length: 4 }, guest));
+    const { rows } = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [workflowId]);
+    const subjects: string[] = rows.map((row) => row.subject_id);
+    const retired = new Set<string>();
+    const served = volunteers.map(() => new Set<string>());
+    const held = volunteers.map(() => [] as string[]);
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let step = 0; step < 120; step++) {
+      const v = Math.floor(random() * volunteers.length);
+      const action = random();
+      if (action < 0.4) {
+        const queue = await volunteers[v]!.queue(workflowId, 3);
+        for (const subject of queue.subjects) {
+          expect(retired.has(subject.id)).toBe(false);
+          expect(served[v]!.has(subject.id)).toBe(false);
+          served[v]!.add(subject.id);
+          held[v]!.push(subject.id);
+        }
+      } else if (action < 0.75 && held[v]!.length) {
+        const subjectId = held[v]!.shift()!;
+        await volunteers[v]!.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+      } else if (action < 0.9) {
+        const subjectId = subjects[Math.floor(random() * subjects.length)]!;
+        await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [subjectId], reason: 'random retire' });
+        retired.add(subjectId);
+      } else if (retired.size) {
+        const subjectId = [...retired][Math.floor(random() * retired.size)]!;
+        await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'random unretire' });
+        retired.delete(subjectId);
+      }
+      await waitForAggregation(workflowId);
+      const { rows: nowRetired } = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [workflowId]);
+      for (const row of nowRetired) retired.add(row.subject_id);
+    }
+  });
+});
