@@ -9,7 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ProjectAccess } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { ASSIGN, REMAINING, SUBJECTS_BY_ID, candidatePasses } from './queue-sql';
+import { ASSIGN, REMAINING, STILL_ELIGIBLE, SUBJECTS_BY_ID, candidatePasses } from './queue-sql';
 
 export interface QueueView {
   workflowId: string;
@@ -63,8 +63,11 @@ export class AssignmentService {
         ids.push(...picked.map((row) => row.subject_id));
       }
       if (!ids.length) return [];
-      await manager.query(ASSIGN, [workflowId, user.id, ids, this.config.assignmentTtlSeconds]);
-      return (await manager.query(SUBJECTS_BY_ID, [ids])) as SubjectRow[];
+      const eligible: { subject_id: string }[] = await manager.query(STILL_ELIGIBLE, [workflowId, ids, cap]);
+      const assigned = eligible.map((row) => row.subject_id);
+      if (!assigned.length) return [];
+      await manager.query(ASSIGN, [workflowId, user.id, assigned, this.config.assignmentTtlSeconds]);
+      return (await manager.query(SUBJECTS_BY_ID, [assigned])) as SubjectRow[];
     });
     if (rows.length) {
       const subjects = rows.map((row) => ({ id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) }));
