@@ -158,7 +158,10 @@ describe('the queue', () => {
     const served = volunteers.map(() => new Set<string>());
     const held = volunteers.map(() => [] as string[]);
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let step = 0; step < 120; step++) {
       const v = Math.floor(random() * volunteers.length);
       const action = random();

@@ -1,10 +1,11 @@
 import type { QueuedSubject, WorkflowView } from '@chorus/client';
-import { type Annotation, annotationSchemaFor, nextCandidatesOf, nextTaskOf, validateAnnotations } from '@chorus/tasks';
-import { type FormEvent, useId, useLayoutEffect, useRef, useState } from 'react';
+import { type Annotation, annotationSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
+import { type FormEvent, type PointerEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
 import { newIdempotencyKey } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction } from '../lib/keyboard';
-import { componentFor } from '../tasks/registry';
+import { componentFor, initialValueOf, ownsMedia } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { SubjectMedia } from './SubjectMedia';
 
@@ -18,37 +19,70 @@ export interface Submission {
 interface Props {
   subject: QueuedSubject;
   workflow: WorkflowView;
-  /** Stores the classification; resolves false when it failed (the problem has been shown). */
+  /** Stores (or queues) the classification; resolves false when it failed (the problem has been shown). */
   onSubmit(submission: Submission): Promise<boolean>;
   onProblem(problem: Problem | null): void;
 }
 
+/** A horizontal swipe at least this long (CSS px) answers a two-answer single task. */
+const SWIPE_DISTANCE = 80;
+
+function valueFor(task: Task | undefined, values: Record<string, unknown>, key: string): unknown {
+  return key in values ? values[key] : task ? initialValueOf(task) : undefined;
+}
+
+/** A message a volunteer can act on, from the first problem with a task's value. */
+function invalidMessage(value: unknown, message: string | undefined): string {
+  if (value === undefined) return 'Choose an answer before continuing.';
+  if (!message) return 'This answer is not valid.';
+  return message.charAt(0).toUpperCase() + message.slice(1) + (/[.!?]$/.test(message) ? '' : '.');
+}
+
 /**
- * One subject and the workflow's tasks, from `firstTask` along the branches the answers choose. Mount it
- * with `key={subject.id}`: its state (answers, start time, idempotency key) belongs to one subject.
+ * One subject and the workflow's tasks, from `firstTask` along the branches the answers choose. Back returns
+ * to an earlier task with its answer; answers in progress are kept as a draft on this device. Mount it with
+ * `key={subject.id}`: its state (answers, start time, idempotency key) belongs to one subject.
  */
 export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Props) {
   const definition = workflow.definition;
-  const [taskKey, setTaskKey] = useState(definition.firstTask);
+  const storageKey = draftKey(workflow.id, workflow.version, subject.id);
+  const [restored] = useState(() => {
+    const draft = loadDraft(storageKey);
+    return draft && definition.tasks[draft.taskKey] ? draft : undefined;
+  });
+  const [taskKey, setTaskKey] = useState(restored?.taskKey ?? definition.firstTask);
   /** Answers to the tasks before the current one, in order. */
-  const [answered, setAnswered] = useState<Annotation[]>([]);
-  const [value, setValue] = useState<unknown>(undefined);
+  const [answered, setAnswered] = useState<Annotation[]>(restored?.answered ?? []);
+  /** The value of every task visited, so that Back and Next restore what the volunteer did. */
+  const [values, setValues] = useState<Record<string, unknown>>(restored?.values ?? {});
   const [submitting, setSubmitting] = useState(false);
-  const [startedAt] = useState(() => new Date().toISOString());
+  const busy = useRef(false);
+  const [startedAt] = useState(() => restored?.startedAt ?? new Date().toISOString());
   // One key per subject: retrying after a failure (even one where the server did store it) never stores it twice.
-  const [idempotencyKey] = useState(newIdempotencyKey);
+  const [idempotencyKey] = useState(() => restored?.idempotencyKey ?? newIdempotencyKey());
   const id = useId();
   const sectionRef = useRef<HTMLElement>(null);
   const taskRef = useRef<HTMLDivElement>(null);
   const mounted = useRef(false);
 
   const task = definition.tasks[taskKey];
+  const value = valueFor(task, values, taskKey);
   const supported = task !== undefined && componentFor(task) !== undefined;
   const parsed = task ? annotationSchemaFor(task).safeParse(value) : undefined;
   const endsHere = task ? (parsed?.success ? nextTaskOf(task, parsed.data) === undefined : nextCandidatesOf(task).length === 0) : true;
+  const fullWidth = task !== undefined && ownsMedia(task, subject);
+  const swipeAnswers = task?.type === 'single' && task.answers.length === 2 ? task.answers : undefined;
 
-  async function proceed() {
-    if (submitting) return;
+  // Keep the draft: only once the volunteer has done something, so that merely seeing a subject stores nothing.
+  const touched = answered.length > 0 || Object.keys(values).length > 0;
+  useEffect(() => {
+    if (touched && !submitting) saveDraft(storageKey, { taskKey, answered, values, startedAt, idempotencyKey });
+  }, [touched, submitting, storageKey, taskKey, answered, values, startedAt, idempotencyKey]);
+
+  const setValue = (next: unknown) => setValues((all) => ({ ...all, [taskKey]: next }));
+
+  async function proceed(override?: { value: unknown }) {
+    if (busy.current) return;
     onProblem(null);
     if (!task) {
       onProblem({ detail: `This workflow has no task "${taskKey}". Please tell the project team.`, fields: [] });
@@ -58,10 +92,10 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
       onProblem({ detail: 'This task type is not supported yet, so this subject cannot be classified here.', fields: [] });
       return;
     }
-    const result = annotationSchemaFor(task).safeParse(value);
+    const current = override ? override.value : value;
+    const result = annotationSchemaFor(task).safeParse(current);
     if (!result.success) {
-      const detail = value === undefined ? 'Choose an answer before continuing.' : (result.error.issues[0]?.message ?? 'This answer is not valid.');
-      onProblem({ detail, fields: [] });
+      onProblem({ detail: invalidMessage(current, result.error.issues[0]?.message), fields: [] });
       return;
     }
     const annotation: Annotation = { task: taskKey, value: result.data };
@@ -69,7 +103,6 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     if (next !== undefined) {
       setAnswered([...answered, annotation]);
       setTaskKey(next);
-      setValue(undefined);
       return;
     }
     const checked = validateAnnotations(definition, [...answered, annotation]);
@@ -77,30 +110,37 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
       onProblem({ detail: 'These answers do not fit this workflow.', fields: checked.errors.map((error) => `${error.pointer}: ${error.message}`) });
       return;
     }
+    busy.current = true;
     setSubmitting(true);
     const stored = await onSubmit({ subject, annotations: checked.value, startedAt, idempotencyKey });
     // On success this component is replaced by the next subject; on failure the volunteer can try again.
-    if (!stored && mounted.current) setSubmitting(false);
+    if (stored) clearDraft(storageKey);
+    else {
+      busy.current = false;
+      if (mounted.current) setSubmitting(false);
+    }
   }
 
   function back() {
     const previous = answered[answered.length - 1];
-    if (!previous || submitting) return;
+    if (!previous || busy.current) return;
     onProblem(null);
     setAnswered(answered.slice(0, -1));
     setTaskKey(previous.task);
-    setValue(previous.value);
   }
 
   const proceedRef = useRef(proceed);
   proceedRef.current = proceed;
 
-  // Enter continues from anywhere on the page, unless the focused control has its own use for it. Layout
-  // effects here (and for focus below) run before the browser paints the subject or handles another key.
+  // Enter continues from anywhere on the page, unless the focused control has its own use for it; Ctrl+Enter
+  // (Cmd+Enter) continues from anywhere, fields included. Layout effects here (and for focus below) run before
+  // the browser paints the subject or handles another key.
   useLayoutEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing || event.shiftKey || hasModifier(event)) return;
-      if (hasOwnEnterAction(event.target)) return;
+      if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing || event.shiftKey || event.altKey) return;
+      const force = event.ctrlKey || event.metaKey;
+      if (!force && (hasModifier(event) || hasOwnEnterAction(event.target))) return;
+      if ((event.target as Element | null)?.closest?.('dialog')) return;
       event.preventDefault();
       void proceedRef.current();
     };
@@ -118,7 +158,9 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   // Focus the first control of each task: on a new subject, without scrolling past the subject itself.
   const firstTask = useRef(true);
   useLayoutEffect(() => {
-    const control = taskRef.current?.querySelector<HTMLElement>('input:not([type="hidden"]), textarea, select, button');
+    const control =
+      taskRef.current?.querySelector<HTMLElement>('[data-autofocus]') ??
+      taskRef.current?.querySelector<HTMLElement>('input:not([type="hidden"]):not([tabindex="-1"]), textarea, select, button:not([tabindex="-1"])');
     if (firstTask.current) {
       firstTask.current = false;
       control?.focus({ preventScroll: true });
@@ -129,30 +171,70 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     }
   }, [taskKey]);
 
+  // Phones: a horizontal swipe on the subject answers a two-answer single task (right: first answer, left: second).
+  const swipeStart = useRef<{ x: number; y: number; pointer: number } | null>(null);
+  const onPointerDown = (event: PointerEvent) => {
+    if (!swipeAnswers || event.pointerType === 'mouse') return;
+    swipeStart.current = { x: event.clientX, y: event.clientY, pointer: event.pointerId };
+  };
+  const onPointerUp = (event: PointerEvent) => {
+    const start = swipeStart.current;
+    swipeStart.current = null;
+    if (!start || !swipeAnswers || start.pointer !== event.pointerId) return;
+    const dx = event.clientX - start.x;
+    const dy = event.clientY - start.y;
+    if (Math.abs(dx) < SWIPE_DISTANCE || Math.abs(dx) < 2 * Math.abs(dy)) return;
+    const answer = dx > 0 ? swipeAnswers[0] : swipeAnswers[1];
+    setValue(answer.value);
+    void proceed({ value: answer.value });
+  };
+
   const onFormSubmit = (event: FormEvent) => {
     event.preventDefault();
     void proceed();
   };
 
   return (
-    <section ref={sectionRef} className="classify" data-testid="subject" data-subject-id={subject.id} aria-labelledby={`${id}-subject`}>
-      <div className="subject-panel">
-        <h2 id={`${id}-subject`} className="visually-hidden">
-          Subject{subject.externalId ? ` ${subject.externalId}` : ''}
-        </h2>
-        <SubjectMedia locations={subject.locations} />
-      </div>
+    <section
+      ref={sectionRef}
+      className={`classify${fullWidth ? ' classify-full' : ''}`}
+      data-testid="subject"
+      data-subject-id={subject.id}
+      data-task-type={task?.type}
+      aria-labelledby={`${id}-subject`}
+    >
+      <h2 id={`${id}-subject`} className="visually-hidden">
+        Subject{subject.externalId ? ` ${subject.externalId}` : ''}
+      </h2>
+      {!fullWidth && (
+        <div
+          className={`subject-panel${swipeAnswers ? ' subject-swipe' : ''}`}
+          onPointerDown={onPointerDown}
+          onPointerUp={onPointerUp}
+          onPointerCancel={() => {
+            swipeStart.current = null;
+          }}
+        >
+          <SubjectMedia locations={subject.locations} />
+        </div>
+      )}
       <form className="task-panel" onSubmit={onFormSubmit} aria-busy={submitting} aria-label="Tasks" noValidate>
+        {answered.length > 0 && (
+          <p className="task-progress muted">
+            Task {answered.length + 1}
+            <span className="visually-hidden"> of this subject</span>
+          </p>
+        )}
         <div ref={taskRef} data-task={taskKey}>
           {task ? (
-            <TaskView task={task} id={`${id}-${taskKey}`} value={value} onChange={setValue} disabled={submitting} />
+            <TaskView task={task} id={`${id}-${taskKey}`} subject={subject} value={value} onChange={setValue} disabled={submitting} />
           ) : (
             <p className="task-unsupported">This workflow has no task “{taskKey}”.</p>
           )}
         </div>
         <div className="task-actions">
           {answered.length > 0 && (
-            <button type="button" className="button button-secondary" onClick={back}>
+            <button type="button" className="button button-secondary" onClick={back} aria-disabled={submitting || undefined} data-testid="back">
               Back
             </button>
           )}

@@ -17,3 +17,8 @@ export function hasOwnEnterAction(target: EventTarget | null): boolean {
 export function hasModifier(event: KeyboardEvent): boolean {
   return event.ctrlKey || event.metaKey || event.altKey;
 }
+
+/** True inside an open dialog: page shortcuts stay quiet while it is on top. */
+export function inDialog(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('dialog') !== null;
+}

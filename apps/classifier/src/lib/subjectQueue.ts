@@ -43,3 +43,31 @@ export function advance(queue: LocalQueue, subjectId: string): LocalQueue {
 export function needsPrefetch(queue: LocalQueue): boolean {
   return !queue.finished && queue.subjects.length <= PREFETCH_THRESHOLD;
 }
+
+/**
+ * The local batch survives a reload: the server hands each subject to a volunteer once (an outstanding
+ * assignment), so subjects prefetched before a reload would otherwise never come back to this volunteer,
+ * and the draft of the one on screen with them.
+ */
+const STORED_PREFIX = 'chorus.queue.';
+
+export function storeQueue(workflowId: string, queue: LocalQueue): void {
+  try {
+    if (queue.subjects.length === 0) window.localStorage.removeItem(STORED_PREFIX + workflowId);
+    else window.localStorage.setItem(STORED_PREFIX + workflowId, JSON.stringify({ subjects: queue.subjects, workflowVersion: queue.workflowVersion }));
+  } catch {
+    // storage full or disabled: the batch lives as long as the page
+  }
+}
+
+export function storedQueue(workflowId: string): LocalQueue {
+  try {
+    const raw = window.localStorage.getItem(STORED_PREFIX + workflowId);
+    if (!raw) return emptyQueue;
+    const stored = JSON.parse(raw) as { subjects?: QueuedSubject[]; workflowVersion?: number | null };
+    const subjects = Array.isArray(stored.subjects) ? stored.subjects.filter((subject) => typeof subject?.id === 'string') : [];
+    return { subjects, seen: new Set(subjects.map((subject) => subject.id)), workflowVersion: stored.workflowVersion ?? null, finished: false };
+  } catch {
+    return emptyQueue;
+  }
+}

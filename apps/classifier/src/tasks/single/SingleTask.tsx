@@ -1,5 +1,6 @@
-import { useLayoutEffect, useRef } from 'react';
-import { hasModifier, isTypingTarget } from '../../lib/keyboard';
+import { useRef } from 'react';
+import { useDigitKeys } from '../../lib/useDigitKeys';
+import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
 
 /**
@@ -8,25 +9,12 @@ import type { TaskOf, TaskProps } from '../types';
  */
 export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'single'>>) {
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
-  const latest = useRef({ task, onChange, disabled });
-  latest.current = { task, onChange, disabled };
-
-  // A layout effect: the shortcut works from the moment the answers are on screen.
-  useLayoutEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      const { task, onChange, disabled } = latest.current;
-      if (disabled || event.defaultPrevented || hasModifier(event) || isTypingTarget(event.target)) return;
-      if (!/^[1-9]$/.test(event.key)) return;
-      const index = Number(event.key) - 1;
-      const answer = task.answers[index];
-      if (!answer) return;
-      event.preventDefault();
-      onChange(answer.value);
-      inputs.current[index]?.focus();
-    };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  }, []);
+  useDigitKeys((index) => {
+    const answer = task.answers[index];
+    if (!answer) return false;
+    onChange(answer.value);
+    inputs.current[index]?.focus();
+  }, !disabled);
 
   const hintId = `${id}-keys`;
   const shortcuts = Math.min(task.answers.length, 9);
@@ -66,13 +54,9 @@ export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<Ta
       </div>
       <p className="keyboard-hint" id={hintId}>
         Press {shortcuts === 2 ? '1 or 2' : `1 to ${shortcuts}`} to choose an answer, then Enter to continue.
+        {task.answers.length === 2 && <span className="swipe-hint"> On a touch screen, swipe the subject right for “{task.answers[0]!.label}” or left for “{task.answers[1]!.label}”.</span>}
       </p>
-      {task.help && (
-        <details className="task-help">
-          <summary>Need some help with this task?</summary>
-          <p>{task.help}</p>
-        </details>
-      )}
+      <TaskHelp help={task.help} />
     </fieldset>
   );
 }

@@ -1,0 +1,65 @@
+import type { Annotation } from '@chorus/tasks';
+
+/**
+ * Answers in progress, kept in localStorage per workflow version and subject, so that a reload (or a closed
+ * tab) loses nothing: the volunteer comes back to the same task with the same text. Removed once the
+ * classification is stored or queued in the outbox; drafts older than a week are dropped.
+ */
+export interface Draft {
+  taskKey: string;
+  answered: Annotation[];
+  /** The value of every task touched so far, so that Back and Next restore them. */
+  values: Record<string, unknown>;
+  startedAt: string;
+  idempotencyKey: string;
+  savedAt: number;
+}
+
+const PREFIX = 'chorus.draft.';
+const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+export function draftKey(workflowId: string, version: number, subjectId: string): string {
+  return `${PREFIX}${workflowId}.${version}.${subjectId}`;
+}
+
+export function loadDraft(key: string): Draft | undefined {
+  try {
+    const raw = window.localStorage.getItem(key);
+    if (!raw) return undefined;
+    const draft = JSON.parse(raw) as Draft;
+    if (typeof draft.taskKey !== 'string' || !Array.isArray(draft.answered) || Date.now() - draft.savedAt > MAX_AGE_MS) return undefined;
+    return draft;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveDraft(key: string, draft: Omit<Draft, 'savedAt'>): void {
+  try {
+    window.localStorage.setItem(key, JSON.stringify({ ...draft, savedAt: Date.now() }));
+  } catch {
+    // storage full or disabled: the draft lives as long as the page
+  }
+}
+
+export function clearDraft(key: string): void {
+  try {
+    window.localStorage.removeItem(key);
+  } catch {
+    // nothing to do
+  }
+}
+
+/** Drops drafts older than a week (subjects retired or skipped long ago). */
+export function pruneDrafts(): void {
+  try {
+    for (let index = window.localStorage.length - 1; index >= 0; index -= 1) {
+      const key = window.localStorage.key(index);
+      if (!key?.startsWith(PREFIX)) continue;
+      const savedAt = (JSON.parse(window.localStorage.getItem(key) ?? '{}') as { savedAt?: number }).savedAt ?? 0;
+      if (Date.now() - savedAt > MAX_AGE_MS) window.localStorage.removeItem(key);
+    }
+  } catch {
+    // nothing to do
+  }
+}

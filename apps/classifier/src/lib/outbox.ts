@@ -1,0 +1,145 @@
+import { ChorusApiError, type ChorusClient, type ClassificationInput } from '@chorus/client';
+import { type IDBPDatabase, openDB } from 'idb';
+
+/** A classification the server has not acknowledged yet, with the idempotency key it was first sent with. */
+export interface OutboxItem {
+  idempotencyKey: string;
+  input: ClassificationInput;
+  queuedAt: string;
+  attempts: number;
+  lastError?: string;
+}
+
+export class SubmitTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`The server did not answer within ${Math.round(ms / 1000)} s.`);
+  }
+}
+
+/** Worth trying again later: the network is gone, the server failed (5xx), timed out, or asked us to slow down. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof SubmitTimeoutError || error instanceof TypeError) return true;
+  return error instanceof ChorusApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
+}
+
+/** The server already holds this volunteer's classification of the subject (another tab, an earlier try). */
+export function isAlreadyClassified(error: unknown): boolean {
+  return error instanceof ChorusApiError && error.status === 409;
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SubmitTimeoutError(ms)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export const SUBMIT_TIMEOUT_MS = 15_000;
+const STORE = 'outbox';
+
+export interface FlushReport {
+  sent: number;
+  /** Items the server refused for good (a 4xx other than 409): dropped, with the server's reason. */
+  refused: { item: OutboxItem; error: unknown }[];
+}
+
+/**
+ * The outbox: classifications kept in IndexedDB until the server acknowledges them. Sending one again with
+ * its idempotency key is always safe: the server answers a replay with the first classification's id. When
+ * IndexedDB is unavailable (some private modes), the outbox lives in memory for the life of the page.
+ */
+class Outbox {
+  private db: Promise<IDBPDatabase | null> | null = null;
+  private memory = new Map<string, OutboxItem>();
+  private listeners = new Set<(items: OutboxItem[]) => void>();
+  private flushing: Promise<FlushReport> | null = null;
+  private items: OutboxItem[] = [];
+
+  private open(): Promise<IDBPDatabase | null> {
+    this.db ??= openDB('chorus', 1, {
+      upgrade(db) {
+        db.createObjectStore(STORE, { keyPath: 'idempotencyKey' });
+      },
+    }).catch(() => null);
+    return this.db;
+  }
+
+  async all(): Promise<OutboxItem[]> {
+    const db = await this.open();
+    const items = db ? ((await db.getAll(STORE)) as OutboxItem[]) : [...this.memory.values()];
+    items.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
+    this.items = items;
+    return items;
+  }
+
+  async put(item: OutboxItem): Promise<void> {
+    const db = await this.open();
+    if (db) await db.put(STORE, item);
+    else this.memory.set(item.idempotencyKey, item);
+    await this.changed();
+  }
+
+  async remove(idempotencyKey: string): Promise<void> {
+    const db = await this.open();
+    if (db) await db.delete(STORE, idempotencyKey);
+    else this.memory.delete(idempotencyKey);
+    await this.changed();
+  }
+
+  /** Subjects of a workflow with an answer waiting here: never shown again while they wait. */
+  async pendingSubjectIds(workflowId: string): Promise<Set<string>> {
+    const items = await this.all();
+    return new Set(items.filter((item) => item.input.workflowId === workflowId).map((item) => item.input.subjectId));
+  }
+
+  subscribe(listener: (items: OutboxItem[]) => void): () => void {
+    this.listeners.add(listener);
+    void this.all().then(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async changed(): Promise<void> {
+    const items = await this.all();
+    for (const listener of this.listeners) listener(items);
+  }
+
+  /** Sends every waiting item, oldest first; stops at the first transient failure (the network is still down). */
+  flush(client: ChorusClient): Promise<FlushReport> {
+    this.flushing ??= this.send(client).finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async send(client: ChorusClient): Promise<FlushReport> {
+    const report: FlushReport = { sent: 0, refused: [] };
+    for (const item of await this.all()) {
+      try {
+        await withTimeout(client.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
+        report.sent += 1;
+        await this.remove(item.idempotencyKey);
+      } catch (error) {
+        if (isAlreadyClassified(error)) {
+          report.sent += 1;
+          await this.remove(item.idempotencyKey);
+        } else if (isTransient(error)) {
+          await this.put({ ...item, attempts: item.attempts + 1, lastError: error instanceof Error ? error.message : String(error) });
+          break;
+        } else {
+          report.refused.push({ item, error });
+          await this.remove(item.idempotencyKey);
+        }
+      }
+    }
+    return report;
+  }
+
+  get count(): number {
+    return this.items.length;
+  }
+}
+
+export const outbox = new Outbox();

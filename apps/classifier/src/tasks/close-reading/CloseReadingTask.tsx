@@ -1,0 +1,211 @@
+import type { QueuedSubject } from '@chorus/client';
+import type { CloseReadingAnnotation } from '@chorus/tasks';
+import { type KeyboardEvent, type ReactNode, useMemo, useRef, useState } from 'react';
+import { SubjectMedia } from '../../components/SubjectMedia';
+import { hasModifier } from '../../lib/keyboard';
+import { useDigitKeys } from '../../lib/useDigitKeys';
+import { useKey } from '../../lib/useKey';
+import { TaskHelp } from '../TaskHelp';
+import type { TaskOf, TaskProps } from '../types';
+import { overlaps, passageOf, selectedWords, spansOf, type Word, wordsOf } from './passage';
+
+type Task = TaskOf<'close-reading'>;
+
+/** With evidence to mark, the task shows the passage itself (full width), each word a toggle. */
+export function closeReadingOwnsMedia(task: Task, subject: QueuedSubject): boolean {
+  return task.evidence !== 'none' && passageOf(subject) !== undefined;
+}
+
+function annotation(task: Task, sense: string | null, unsure: boolean, evidence: [number, number][]): CloseReadingAnnotation {
+  return {
+    sense,
+    ...(unsure ? { unsure: true } : {}),
+    ...(task.evidence !== 'none' && evidence.length ? { evidence } : {}),
+  };
+}
+
+/**
+ * A close reading: the keyword stays highlighted in the subject's text; the volunteer picks a sense (radio
+ * group, keys 1–9), may say they are unsure (U) when the task allows it, and, when the task takes evidence,
+ * marks the words that support their reading: each word is a toggle button in one tab stop (arrows move,
+ * Space or Enter marks), or a click.
+ */
+export function CloseReadingTask({ task, id, subject, value, onChange, disabled }: TaskProps<Task>) {
+  const current = (value ?? undefined) as CloseReadingAnnotation | undefined;
+  const sense = current?.sense ?? null;
+  const unsure = current?.unsure === true;
+  const evidence = current?.evidence ?? [];
+  const inputs = useRef<(HTMLInputElement | null)[]>([]);
+  const unsureRef = useRef<HTMLInputElement>(null);
+  const passage = passageOf(subject);
+  const showPassage = closeReadingOwnsMedia(task, subject);
+
+  const set = (next: { sense?: string | null; unsure?: boolean; evidence?: [number, number][] }) => {
+    if (disabled) return;
+    onChange(annotation(task, next.sense !== undefined ? next.sense : sense, next.unsure ?? unsure, next.evidence ?? evidence));
+  };
+
+  useDigitKeys((index) => {
+    const choice = task.senses[index];
+    if (!choice) return false;
+    set({ sense: choice.value });
+    inputs.current[index]?.focus();
+  }, !disabled);
+  useKey('u', () => {
+    if (!task.allowUnsure) return false;
+    set({ unsure: !unsure });
+    unsureRef.current?.focus();
+  }, !disabled);
+
+  const hintId = `${id}-keys`;
+  const shortcuts = Math.min(task.senses.length, 9);
+  return (
+    <div className="task task-close-reading">
+      {showPassage && passage && (
+        <>
+          <EvidencePicker
+            id={id}
+            text={passage.text}
+            highlights={passage.highlights}
+            evidence={evidence}
+            required={task.evidence === 'required'}
+            disabled={disabled}
+            onChange={(spans) => set({ evidence: spans })}
+          />
+          {subject.locations.length > 1 && <SubjectMedia locations={subject.locations.filter((location) => location !== passage)} />}
+        </>
+      )}
+      <fieldset className="task" aria-describedby={hintId}>
+        <legend className="task-question">{task.question}</legend>
+        <div className="answers">
+          {task.senses.map((choice, index) => {
+            const inputId = `${id}-sense-${index}`;
+            return (
+              <div className="answer" key={choice.value}>
+                <input
+                  ref={(element) => {
+                    inputs.current[index] = element;
+                  }}
+                  type="radio"
+                  id={inputId}
+                  name={`${id}-sense`}
+                  value={choice.value}
+                  checked={sense === choice.value}
+                  onChange={() => set({ sense: choice.value })}
+                  aria-disabled={disabled || undefined}
+                />
+                <label htmlFor={inputId}>
+                  {index < 9 && (
+                    <kbd className="answer-key" aria-hidden="true">
+                      {index + 1}
+                    </kbd>
+                  )}
+                  <span className="answer-label">{choice.label}</span>
+                </label>
+              </div>
+            );
+          })}
+        </div>
+        {task.allowUnsure && (
+          <div className="answer answer-unsure">
+            <input ref={unsureRef} type="checkbox" id={`${id}-unsure`} checked={unsure} onChange={() => set({ unsure: !unsure })} aria-disabled={disabled || undefined} />
+            <label htmlFor={`${id}-unsure`}>
+              <kbd className="answer-key" aria-hidden="true">
+                U
+              </kbd>
+              <span className="answer-label">I am not sure</span>
+            </label>
+          </div>
+        )}
+        <p className="keyboard-hint" id={hintId}>
+          Press {shortcuts === 1 ? '1' : `1 to ${shortcuts}`} to choose a sense{task.allowUnsure ? ', U if you are not sure' : ''}, then Enter to continue.
+        </p>
+      </fieldset>
+      <TaskHelp help={task.help} />
+    </div>
+  );
+}
+
+interface PickerProps {
+  id: string;
+  text: string;
+  highlights: readonly (readonly [number, number])[] | undefined;
+  evidence: [number, number][];
+  required: boolean;
+  disabled: boolean;
+  onChange(spans: [number, number][]): void;
+}
+
+/** The passage with each word a toggle button; one tab stop, arrows move between words (a roving tabindex). */
+function EvidencePicker({ id, text, highlights, evidence, required, disabled, onChange }: PickerProps) {
+  const words = useMemo(() => wordsOf(text), [text]);
+  const selected = useMemo(() => selectedWords(words, evidence), [words, evidence]);
+  const firstKeyword = Math.max(0, words.findIndex((word) => overlaps(word, highlights)));
+  const [active, setActive] = useState(firstKeyword);
+  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+
+  const toggle = (index: number) => {
+    if (disabled) return;
+    const next = new Set(selected);
+    if (next.has(index)) next.delete(index);
+    else next.add(index);
+    onChange(spansOf(words, next));
+  };
+  const move = (index: number) => {
+    const target = Math.min(Math.max(index, 0), words.length - 1);
+    setActive(target);
+    buttons.current[target]?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    if (hasModifier(event.nativeEvent)) return;
+    const moves: Record<string, number> = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1, Home: 0, End: words.length - 1 };
+    const target = moves[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    move(target);
+  };
+
+  const parts: ReactNode[] = [];
+  let cursor = 0;
+  words.forEach((word: Word, index) => {
+    if (word.start > cursor) parts.push(text.slice(cursor, word.start));
+    const keyword = overlaps(word, highlights);
+    const label = keyword ? <mark>{word.text}</mark> : word.text;
+    parts.push(
+      <button
+        key={word.start}
+        ref={(element) => {
+          buttons.current[index] = element;
+        }}
+        type="button"
+        className={`word${selected.has(index) ? ' word-evidence' : ''}`}
+        aria-pressed={selected.has(index)}
+        tabIndex={index === active ? 0 : -1}
+        onFocus={() => setActive(index)}
+        onClick={() => toggle(index)}
+        onKeyDown={(event) => onKeyDown(event, index)}
+        data-start={word.start}
+      >
+        {label}
+      </button>,
+    );
+    cursor = word.end;
+  });
+  if (cursor < text.length) parts.push(text.slice(cursor));
+
+  const count = selected.size;
+  return (
+    <div className="evidence">
+      <p className="evidence-instruction" id={`${id}-evidence-label`}>
+        {required ? 'Mark' : 'Optionally, mark'} the words that support your reading: click them, or use ← → to move and Space to mark.
+      </p>
+      <div role="group" aria-labelledby={`${id}-evidence-label`} aria-describedby={`${id}-evidence-count`} className="subject-text evidence-passage" data-testid="evidence-passage">
+        {parts}
+      </div>
+      <p className="evidence-count muted" id={`${id}-evidence-count`} aria-live="polite">
+        {count === 0 ? 'No words marked as evidence.' : `${count} word${count === 1 ? '' : 's'} marked as evidence.`}
+      </p>
+    </div>
+  );
+}
+

@@ -1,0 +1,52 @@
+import type { QueuedSubject, SubjectLocation } from '@chorus/client';
+
+export type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
+
+export interface Word {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The text a close reading is about: the subject's first text location. Evidence offsets refer to it. */
+export function passageOf(subject: QueuedSubject): TextLocation | undefined {
+  return subject.locations.find((location): location is TextLocation => location.type === 'text');
+}
+
+/** Words (letters and digits, with inner apostrophes and hyphens) and their [start, end) offsets. */
+export function wordsOf(text: string): Word[] {
+  return Array.from(text.matchAll(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu), (match) => ({
+    start: match.index,
+    end: match.index + match[0].length,
+    text: match[0],
+  }));
+}
+
+/** Selected word indices → evidence spans; neighbouring selected words become one span (with the space between). */
+export function spansOf(words: readonly Word[], selected: ReadonlySet<number>): [number, number][] {
+  const spans: [number, number][] = [];
+  let previous = -2;
+  for (let index = 0; index < words.length; index += 1) {
+    if (!selected.has(index)) continue;
+    const word = words[index]!;
+    const last = spans[spans.length - 1];
+    if (last && previous === index - 1) last[1] = word.end;
+    else spans.push([word.start, word.end]);
+    previous = index;
+  }
+  return spans;
+}
+
+/** Evidence spans → the indices of the words inside them. */
+export function selectedWords(words: readonly Word[], spans: readonly (readonly [number, number])[] | undefined): Set<number> {
+  const selected = new Set<number>();
+  if (!spans?.length) return selected;
+  words.forEach((word, index) => {
+    if (spans.some(([start, end]) => word.start >= start && word.end <= end)) selected.add(index);
+  });
+  return selected;
+}
+
+export function overlaps(word: Word, spans: readonly (readonly [number, number])[] | undefined): boolean {
+  return (spans ?? []).some(([start, end]) => word.start < end && start < word.end);
+}

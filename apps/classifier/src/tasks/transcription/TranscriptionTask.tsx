@@ -1,0 +1,166 @@
+import { type KeyboardEvent, useLayoutEffect, useRef } from 'react';
+import { TaskHelp } from '../TaskHelp';
+import type { TaskOf, TaskProps } from '../types';
+import { tagShortcutIndex, wrapWithTag } from './textTags';
+
+type Field = HTMLInputElement | HTMLTextAreaElement;
+
+/**
+ * A transcription: the subject stays beside an editor, one row per line (Enter starts a new line, Backspace
+ * at the start of a line joins it to the one above, arrows move between lines) or one text area in `free`
+ * mode. Text tags wrap the selection: a button per tag, or Ctrl+Shift+1…9. The value is the text with lines
+ * separated by `\n`; the classifier keeps it as a draft on this device until it is submitted.
+ */
+export function TranscriptionTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'transcription'>>) {
+  const text = typeof value === 'string' ? value : '';
+  const lines = text.split('\n');
+  const fields = useRef<(Field | null)[]>([]);
+  /** The field a tag button acts on: the one focused last. */
+  const lastField = useRef(0);
+  /** Where focus and caret go after the next render (a line was added, joined or a tag inserted). */
+  const pendingFocus = useRef<{ index: number; start: number; end: number } | null>(null);
+
+  useLayoutEffect(() => {
+    const pending = pendingFocus.current;
+    if (!pending) return;
+    pendingFocus.current = null;
+    const field = fields.current[pending.index];
+    field?.focus();
+    field?.setSelectionRange(pending.start, pending.end);
+  });
+
+  const setLines = (next: string[], focus?: { index: number; start: number; end?: number }) => {
+    if (disabled) return;
+    if (focus) pendingFocus.current = { index: focus.index, start: focus.start, end: focus.end ?? focus.start };
+    onChange(next.join('\n'));
+  };
+
+  function insertTag(tagIndex: number) {
+    const tag = task.textTags[tagIndex];
+    if (!tag || disabled) return;
+    const index = task.mode === 'free' ? 0 : Math.min(lastField.current, lines.length - 1);
+    const field = fields.current[index];
+    const current = task.mode === 'free' ? text : (lines[index] ?? '');
+    const start = field?.selectionStart ?? current.length;
+    const end = field?.selectionEnd ?? current.length;
+    const wrapped = wrapWithTag(current, start, end, tag);
+    if (task.mode === 'free') {
+      pendingFocus.current = { index: 0, start: wrapped.selectionStart, end: wrapped.selectionEnd };
+      onChange(wrapped.text);
+    } else {
+      setLines(
+        lines.map((line, i) => (i === index ? wrapped.text : line)),
+        { index, start: wrapped.selectionStart, end: wrapped.selectionEnd },
+      );
+    }
+  }
+
+  function onFieldKeyDown(event: KeyboardEvent<Field>, index: number) {
+    const tagIndex = tagShortcutIndex(event);
+    if (tagIndex !== undefined) {
+      event.preventDefault();
+      insertTag(tagIndex);
+      return;
+    }
+    if (task.mode === 'free' || event.ctrlKey || event.metaKey || event.altKey || event.nativeEvent.isComposing) return;
+    const field = event.currentTarget;
+    const start = field.selectionStart ?? 0;
+    const end = field.selectionEnd ?? 0;
+    const line = lines[index] ?? '';
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      setLines([...lines.slice(0, index), line.slice(0, start), line.slice(end), ...lines.slice(index + 1)], { index: index + 1, start: 0 });
+    } else if (event.key === 'Backspace' && start === 0 && end === 0 && index > 0) {
+      event.preventDefault();
+      const previous = lines[index - 1] ?? '';
+      setLines([...lines.slice(0, index - 1), previous + line, ...lines.slice(index + 1)], { index: index - 1, start: previous.length });
+    } else if (event.key === 'ArrowUp' && index > 0) {
+      event.preventDefault();
+      fields.current[index - 1]?.focus();
+      fields.current[index - 1]?.setSelectionRange(start, start);
+    } else if (event.key === 'ArrowDown' && index < lines.length - 1) {
+      event.preventDefault();
+      fields.current[index + 1]?.focus();
+      fields.current[index + 1]?.setSelectionRange(start, start);
+    }
+  }
+
+  const hintId = `${id}-keys`;
+  const ref = (index: number) => (element: Field | null) => {
+    fields.current[index] = element;
+  };
+  return (
+    <fieldset className="task task-transcription" aria-describedby={hintId}>
+      <legend className="task-question">{task.instruction}</legend>
+      {task.textTags.length > 0 && (
+        <div className="tag-buttons" role="toolbar" aria-label="Text tags" aria-controls={`${id}-editor`}>
+          {task.textTags.map((tag, index) => (
+            <button
+              key={tag}
+              type="button"
+              className="button button-secondary button-small"
+              // Keep the caret and selection in the field the tag applies to.
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => insertTag(index)}
+              aria-disabled={disabled || undefined}
+              aria-keyshortcuts={index < 9 ? `Control+Shift+${index + 1}` : undefined}
+            >
+              [{tag}]
+            </button>
+          ))}
+        </div>
+      )}
+      <div className="transcription-editor" id={`${id}-editor`}>
+        {task.mode === 'free' ? (
+          <textarea
+            ref={ref(0)}
+            id={`${id}-text`}
+            aria-label="Transcription"
+            className="transcription-free"
+            data-autofocus
+            value={text}
+            rows={8}
+            maxLength={task.maxLength}
+            spellCheck={false}
+            readOnly={disabled}
+            onFocus={() => {
+              lastField.current = 0;
+            }}
+            onChange={(event) => onChange(event.target.value)}
+            onKeyDown={(event) => onFieldKeyDown(event, 0)}
+          />
+        ) : (
+          <ol className="transcription-lines">
+            {lines.map((line, index) => (
+              // Lines have no identity beyond their position; index keys keep focus on the edited row.
+              // biome-ignore lint/suspicious/noArrayIndexKey: see above
+              <li key={index}>
+                <input
+                  ref={ref(index)}
+                  type="text"
+                  aria-label={`Line ${index + 1} of ${lines.length}`}
+                  value={line}
+                  spellCheck={false}
+                  autoComplete="off"
+                  data-autofocus={index === 0 || undefined}
+                  readOnly={disabled}
+                  onFocus={() => {
+                    lastField.current = index;
+                  }}
+                  onChange={(event) => setLines(lines.map((l, i) => (i === index ? event.target.value.replace(/\n/g, ' ') : l)))}
+                  onKeyDown={(event) => onFieldKeyDown(event, index)}
+                />
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
+      <p className="keyboard-hint" id={hintId}>
+        {task.mode === 'free' ? '' : 'Enter starts a new line; Backspace at the start of a line joins it to the line above; ↑ and ↓ move between lines. '}
+        {task.textTags.length > 0 && `Select words and press Ctrl+Shift+1${task.textTags.length > 1 ? `–${Math.min(task.textTags.length, 9)}` : ''} to tag them. `}
+        Ctrl+Enter continues. Your draft is kept on this device until you submit it.
+      </p>
+      <TaskHelp help={task.help} />
+    </fieldset>
+  );
+}

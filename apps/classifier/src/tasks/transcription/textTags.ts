@@ -1,0 +1,16 @@
+/** Wraps [start, end) of `text` in `[tag]…[/tag]`; returns the new text and where the caret or selection goes. */
+export function wrapWithTag(text: string, start: number, end: number, tag: string): { text: string; selectionStart: number; selectionEnd: number } {
+  const open = `[${tag}]`;
+  const close = `[/${tag}]`;
+  const [from, to] = start <= end ? [start, end] : [end, start];
+  const wrapped = text.slice(0, from) + open + text.slice(from, to) + close + text.slice(to);
+  // Nothing selected: the caret goes between the tags, ready to type; otherwise the wrapped words stay selected.
+  return { text: wrapped, selectionStart: from + open.length, selectionEnd: to + open.length };
+}
+
+/** True for Ctrl+Shift+1…9 (Cmd on a Mac): the shortcut that wraps the selection in the Nth text tag. */
+export function tagShortcutIndex(event: { ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean; code: string }): number | undefined {
+  if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.altKey) return undefined;
+  const match = /^Digit([1-9])$/.exec(event.code);
+  return match ? Number(match[1]) - 1 : undefined;
+}

@@ -1,0 +1,298 @@
+import type { SubjectInput } from '@chorus/client';
+import type { BrowserContext, Page } from 'playwright-core';
+import { Client } from 'pg';
+import { startStack } from '../../../test/support/stack';
+import { checkScreen, launchBrowser, seriousViolations, tabTo, waitForFocus, waitForTask } from './support/browser';
+
+/**
+ * The five task types, by keyboard alone, in a branching workflow; the outbox when the network goes away.
+ * Each task screen is checked with axe-core (no serious or critical violation) and photographed at 1280 and
+ * 375 px wide; what the classifier stored is read back from Postgres.
+ */
+
+jest.setTimeout(60_000);
+
+const SNIPPETS = [
+  { text: 'WANTED: a steady boy to drive a carriage. Apply at 12 Mill Street.', word: 'carriage' },
+  { text: 'FOR SALE: one bicycle, nearly new, cheap for cash.', word: 'bicycle' },
+];
+
+function textSubject({ text, word }: { text: string; word: string }, index: number): SubjectInput {
+  const start = text.indexOf(word);
+  return { externalId: `snippet-${index + 1}`, locations: [{ type: 'text', text, highlights: [[start, start + word.length]] }], metadata: {} };
+}
+
+/** The [start, end) span from the word before the keyword to the end of the keyword. */
+function previousWordToKeyword({ text, word }: { text: string; word: string }): [number, number] {
+  const start = text.indexOf(word);
+  const before = Array.from(text.slice(0, start).matchAll(/[\p{L}\p{N}]+/gu)).pop()!;
+  return [before.index, start + word.length];
+}
+
+describe('classifier in a browser: every task type, keyboard only', () => {
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let context: BrowserContext;
+  let db: Client;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+    context = browser.context;
+    db = new Client({ connectionString: stack.config.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  async function storedAnnotations(workflowId: string): Promise<Map<string, unknown>> {
+    const { rows } = await db.query<{ subject_id: string; annotations: unknown }>('SELECT subject_id, annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
+    const bySubject = new Map<string, unknown>();
+    for (const row of rows) {
+      expect(bySubject.has(row.subject_id)).toBe(false); // exactly once per subject
+      bySubject.set(row.subject_id, row.annotations);
+    }
+    return bySubject;
+  }
+
+  async function setUp(name: string, subjects: SubjectInput[], definition: Parameters<typeof stack.client.createWorkflow>[1]) {
+    const project = await stack.client.createProject({ title: `${name} ${Date.now()}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Snippets' });
+    const subjectSetIds = [set.id];
+    await stack.client.addSubjects(set.id, subjects);
+    const workflow = await stack.client.createWorkflow(project.id, { ...definition, subjectSetIds });
+    await stack.client.activateWorkflow(workflow.id);
+    return { url: `${stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`, workflowId: workflow.id };
+  }
+
+  async function openPage(): Promise<{ page: Page; errors: string[] }> {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    return { page, errors };
+  }
+
+  it('completes single → close-reading → multiple → transcription → tagging and the other branch, with Back and a reload', async () => {
+    const { url, workflowId } = await setUp('All task types', SNIPPETS.map(textSubject), {
+      name: 'Read the notices',
+      firstTask: 'T0',
+      tasks: {
+        T0: {
+          type: 'single',
+          question: 'Is the highlighted word part of an advertisement?',
+          answers: [
+            { value: 'yes', label: 'Yes', next: 'T1' },
+            { value: 'no', label: 'No', next: 'T2' },
+          ],
+        },
+        T1: {
+          type: 'close-reading',
+          question: 'In what sense is the highlighted word used?',
+          senses: [
+            { value: 'vehicle', label: 'A vehicle' },
+            { value: 'bearing', label: 'The way someone carries themselves' },
+          ],
+          allowUnsure: true,
+          evidence: 'optional',
+          next: 'T2',
+        },
+        T2: {
+          type: 'multiple',
+          question: 'What else does the notice give?',
+          answers: [
+            { value: 'price', label: 'A price' },
+            { value: 'address', label: 'An address' },
+            { value: 'name', label: 'A name' },
+            { value: 'date', label: 'A date' },
+          ],
+          minChoices: 1,
+          maxChoices: 2,
+          next: 'T3',
+        },
+        T3: { type: 'transcription', instruction: 'Transcribe the notice, line by line.', textTags: ['unclear', 'deletion'], next: 'T4' },
+        T4: { type: 'tagging', instruction: 'Add tags that describe the notice.', vocabulary: ['transport', 'employment', 'sale'], allowFreeTags: true },
+      },
+      retirement: { rule: 'count', count: 3 },
+    });
+    const { page, errors } = await openPage();
+    await page.goto(url);
+
+    // Subject 1: "yes", which leads to the close reading.
+    const first = await waitForTask(page, 'single');
+    const shownText = await page.locator('[data-testid="subject"] .subject-text').textContent();
+    const firstSnippet = SNIPPETS.find((s) => s.text === shownText)!;
+    expect(firstSnippet).toBeDefined();
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('?');
+    const dialog = page.getByTestId('shortcuts-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.textContent()).toContain('Ctrl + Shift + 1 – 9');
+    await checkScreen(page, 'shortcuts');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('1');
+    await checkScreen(page, 'single-branch');
+    await page.keyboard.press('Enter');
+
+    await waitForTask(page, 'close-reading');
+    // Focus is on the keyword in the passage: mark it and the word before it, then choose a sense and "unsure".
+    await waitForFocus(page, '[data-testid="evidence-passage"] button.word');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(firstSnippet.word);
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Space');
+    expect(await page.locator('[data-testid="evidence-passage"] [aria-pressed="true"]').count()).toBe(2);
+    await page.keyboard.press('1');
+    await page.keyboard.press('u');
+    await checkScreen(page, 'close-reading');
+    await page.keyboard.press('Enter');
+
+    await waitForTask(page, 'multiple');
+    // Back to the close reading, which kept its answer, then forward again.
+    await tabTo(page, '[data-testid="back"]');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'close-reading');
+    expect(await page.getByRole('radio', { name: 'A vehicle' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'I am not sure' }).isChecked()).toBe(true);
+    expect(await page.locator('[data-testid="evidence-passage"] [aria-pressed="true"]').count()).toBe(2);
+    await page.keyboard.press('Control+Enter');
+
+    await waitForTask(page, 'multiple');
+    await page.keyboard.press('Enter'); // nothing ticked: told why, not silently refused
+    expect(await page.locator('[role="alert"]').textContent()).toContain('Choose at least 1');
+    await page.keyboard.press('1');
+    await page.keyboard.press('2');
+    await page.keyboard.press('3'); // one too many
+    expect(await page.getByTestId('task-message').textContent()).toContain('at most 2');
+    expect(await page.getByRole('checkbox', { name: 'A name' }).isChecked()).toBe(false);
+    await checkScreen(page, 'multiple');
+    await page.keyboard.press('Enter');
+
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    await page.keyboard.type('WANTED: a ');
+    await page.keyboard.press('Control+Shift+Digit1'); // [unclear]|[/unclear]
+    await page.keyboard.type('steady');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' boy');
+    await page.keyboard.press('Enter'); // a new line
+    await page.keyboard.type('Apply at 12 Mill Street');
+    for (let i = 0; i < 'Street'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Control+Shift+Digit2'); // wraps the selection in [deletion]
+    await checkScreen(page, 'transcription');
+    await page.keyboard.press('Control+Enter');
+
+    await waitForTask(page, 'tagging');
+    await waitForFocus(page, '.tag-entry input');
+    await page.keyboard.type('transport');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('horses');
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'button[aria-label="Agree with “transport”"]');
+    await page.keyboard.press('Space');
+    expect(await page.locator('button[aria-label="Agree with “transport”"]').getAttribute('aria-pressed')).toBe('true');
+    await checkScreen(page, 'tagging');
+    await page.keyboard.press('Control+Enter');
+
+    // Subject 2: "no" skips the close reading; a reload in the middle of the transcription loses nothing.
+    const second = await waitForTask(page, 'single');
+    expect(second).not.toBe(first);
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    expect(await page.getByTestId('announcer').textContent()).toContain('Classification submitted');
+    await page.keyboard.press('2');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'multiple');
+    await page.keyboard.press('4');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    await page.keyboard.type('FOR SALE');
+    await page.waitForTimeout(100);
+    await page.reload();
+    expect(await waitForTask(page, 'transcription')).toBe(second);
+    expect(await page.locator('.transcription-lines input').first().inputValue()).toBe('FOR SALE');
+    await waitForFocus(page, '.transcription-lines input');
+    await page.keyboard.press('End');
+    await page.keyboard.type(': one bicycle');
+    await page.keyboard.press('Control+Enter');
+    await waitForTask(page, 'tagging');
+    await waitForFocus(page, '.tag-entry input');
+    await page.keyboard.type('sale');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('finished').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+
+    const stored = await storedAnnotations(workflowId);
+    expect(stored.size).toBe(2);
+    expect(stored.get(first)).toEqual([
+      { task: 'T0', value: 'yes' },
+      { task: 'T1', value: { sense: 'vehicle', unsure: true, evidence: [previousWordToKeyword(firstSnippet)] } },
+      { task: 'T2', value: ['price', 'address'] },
+      { task: 'T3', value: 'WANTED: a [unclear]steady[/unclear] boy\nApply at 12 Mill [deletion]Street[/deletion]' },
+      { task: 'T4', value: { add: ['transport', 'horses'], up: ['transport'], down: [] } },
+    ]);
+    expect(stored.get(second)).toEqual([
+      { task: 'T0', value: 'no' },
+      { task: 'T2', value: ['date'] },
+      { task: 'T3', value: 'FOR SALE: one bicycle' },
+      { task: 'T4', value: { add: ['sale'], up: [], down: [] } },
+    ]);
+    await page.close();
+  });
+
+  it('keeps answers in the outbox while offline, then stores each exactly once', async () => {
+    const snippets = [
+      ...SNIPPETS,
+      { text: 'LOST: a brown dog answering to Rex. Reward.', word: 'dog' },
+      { text: 'The train from York arrived an hour late.', word: 'train' },
+    ];
+    const { url, workflowId } = await setUp('Offline', snippets.map(textSubject), {
+      name: 'Ad or not, offline',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is this an advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
+      },
+      retirement: { rule: 'count', count: 3 },
+    });
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    const first = await waitForTask(page, 'single');
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+
+    await context.setOffline(true);
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    const second = await waitForTask(page, 'single').then(async (id) => (id === first ? await nextSubject(page, first) : id));
+    expect(await page.getByTestId('outbox-count').textContent()).toBe('1');
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('2');
+    await page.keyboard.press('Enter');
+    await nextSubject(page, second);
+    expect(await page.getByTestId('outbox-count').textContent()).toBe('2');
+    expect(await page.getByTestId('announcer').textContent()).toContain('saved on this device');
+    expect(await page.locator('[role="alert"]').textContent()).toBe(''); // not shown as a failure
+    await checkScreen(page, 'outbox');
+    expect((await storedAnnotations(workflowId)).size).toBe(0);
+
+    await context.setOffline(false); // the browser's `online` event sends the outbox
+    await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 10_000 });
+    const stored = await storedAnnotations(workflowId);
+    expect(stored.size).toBe(2);
+    expect(stored.get(first)).toEqual([{ task: 'T0', value: 'yes' }]);
+    expect(stored.get(second)).toEqual([{ task: 'T0', value: 'no' }]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+async function nextSubject(page: Page, previous: string): Promise<string> {
+  await page.waitForFunction((id) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== id, previous, { timeout: 10_000 });
+  return waitForTask(page, 'single');
+}
