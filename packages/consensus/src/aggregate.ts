@@ -1,5 +1,10 @@
-import type { RetirementRule, SingleTask, WorkflowDefinition } from '@chorus/tasks';
+import type { CloseReadingTask, MultipleTask, RetirementRule, SingleTask, Task, TaggingTask, WorkflowDefinition } from '@chorus/tasks';
+import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
+import { type CloseReadingVote, reduceCloseReading } from './close-reading';
+import { reduceMultiple } from './multiple';
 import { symmetricPosterior } from './posterior';
+import { type TaggingVote, reduceTagging } from './tagging';
+import { transcriptionConsensus } from './transcription';
 import { type RetirementDecision, type RetirementState, decideRetirement } from './retirement';
 import { pluralityVote } from './vote';
 
@@ -9,6 +14,14 @@ export interface ClassificationRecord {
   annotations: { task: string; value: unknown }[];
   /** False for gold-standard subjects and classifications that arrived after retirement. */
   countsTowardRetirement: boolean;
+  /** The volunteer (user or guest) who made it; needed to weigh votes by learned skill. */
+  volunteer?: string;
+}
+
+export interface ReduceOptions {
+  /** Learned confusion counts per task key, per volunteer (see `learnSkills`); without them every volunteer is alike. */
+  skills?: Record<string, VolunteerSkills>;
+  skillPrior?: SkillPrior;
 }
 
 export interface TaskConsensus {
@@ -24,23 +37,89 @@ export interface TaskConsensus {
 /** Until a volunteer-skill model is fitted, every volunteer is assumed to pick the true answer this often. */
 export const DEFAULT_VOLUNTEER_ACCURACY = 0.7;
 
-function reduceSingle(key: string, task: SingleTask, classifications: readonly ClassificationRecord[], prior?: number, trackedAnswer?: string): TaskConsensus {
-  const votes = classifications.flatMap((c) => c.annotations.filter((a) => a.task === key && typeof a.value === 'string').map((a) => ({ answer: a.value as string })));
+function valuesOf(key: string, classifications: readonly ClassificationRecord[]): { volunteer?: string; value: unknown }[] {
+  return classifications.flatMap((c) => c.annotations.filter((a) => a.task === key).map((a) => ({ volunteer: c.volunteer, value: a.value })));
+}
+
+function reduceSingle(key: string, task: SingleTask, classifications: readonly ClassificationRecord[], prior?: number, trackedAnswer?: string, options: ReduceOptions = {}): TaskConsensus {
+  const votes = valuesOf(key, classifications).filter((v) => typeof v.value === 'string').map((v) => ({ volunteer: v.volunteer, answer: v.value as string }));
   const vote = pluralityVote(votes);
   const answers = task.answers.map((answer) => answer.value);
   const priors = prior !== undefined && trackedAnswer !== undefined && answers.length === 2
     ? Object.fromEntries(answers.map((answer) => [answer, answer === trackedAnswer ? prior : 1 - prior]))
     : {};
-  const posterior = symmetricPosterior(vote.counts, answers, DEFAULT_VOLUNTEER_ACCURACY, priors);
+  const skills = options.skills?.[key];
+  if (!skills) {
+    const posterior = symmetricPosterior(vote.counts, answers, DEFAULT_VOLUNTEER_ACCURACY, priors);
+    return {
+      task: key,
+      answer: vote.answer,
+      agreement: vote.agreement,
+      votes: vote.votes,
+      algorithm: 'plurality-vote',
+      parameters: { accuracy: DEFAULT_VOLUNTEER_ACCURACY },
+      result: { counts: vote.counts, leaders: vote.leaders, posterior },
+    };
+  }
+  const skillPrior = options.skillPrior ?? DEFAULT_SKILL_PRIOR;
+  const posterior = posteriorFor(votes, answers, skills, Object.keys(priors).length ? priors : undefined, skillPrior);
+  const top = Math.max(...Object.values(posterior));
+  const leaders = answers.filter((answer) => posterior[answer] === top);
+  const answer = votes.length && leaders.length === 1 ? leaders[0]! : null;
   return {
     task: key,
-    answer: vote.answer,
-    agreement: vote.agreement,
+    answer,
+    agreement: answer === null || !votes.length ? null : (vote.counts[answer] ?? 0) / votes.length,
     votes: vote.votes,
-    algorithm: 'plurality-vote',
-    parameters: { accuracy: DEFAULT_VOLUNTEER_ACCURACY },
-    result: { counts: vote.counts, leaders: vote.leaders, posterior },
+    algorithm: 'bayesian-confusion',
+    parameters: { skillPrior },
+    result: { counts: vote.counts, leaders, posterior },
   };
+}
+
+function reduceMultipleTask(key: string, task: MultipleTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
+  const votes = valuesOf(key, classifications).filter((v) => Array.isArray(v.value)).map((v) => ({ volunteer: v.volunteer, value: v.value as string[] }));
+  const perAnswer = reduceMultiple(votes, task.answers.map((a) => a.value));
+  const selected = perAnswer.filter((a) => a.selected);
+  // Agreement: mean share of volunteers on the winning side of each answer's yes/no decision.
+  const agreement = votes.length ? perAnswer.reduce((sum, a) => sum + (a.selected ? a.share : 1 - a.share), 0) / perAnswer.length : null;
+  return { task: key, answer: votes.length ? selected.map((a) => a.answer).join(';') : null, agreement, votes: votes.length, algorithm: 'binary-vote-per-answer', parameters: { threshold: 0.5 }, result: { answers: perAnswer, selected: selected.map((a) => a.answer) } };
+}
+
+function reduceTranscriptionTask(key: string, classifications: readonly ClassificationRecord[]): TaskConsensus {
+  const texts = valuesOf(key, classifications).filter((v) => typeof v.value === 'string').map((v) => v.value as string);
+  const consensus = transcriptionConsensus(texts);
+  return { task: key, answer: texts.length ? consensus.text : null, agreement: texts.length ? consensus.score : null, votes: texts.length, algorithm: 'word-alignment-vote', parameters: { lowConsensusBelow: 0.6 }, result: { ...consensus } };
+}
+
+function reduceCloseReadingTask(key: string, _task: CloseReadingTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
+  const votes = valuesOf(key, classifications).filter((v) => typeof v.value === 'object' && v.value !== null).map((v) => v.value as CloseReadingVote);
+  const consensus = reduceCloseReading(votes);
+  return { task: key, answer: consensus.sense, agreement: consensus.agreement, votes: votes.length, algorithm: 'sense-vote', parameters: { unsureWeight: 0, evidenceShare: 0.5 }, result: { ...consensus } };
+}
+
+function reduceTaggingTask(key: string, _task: TaggingTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
+  const votes = valuesOf(key, classifications).filter((v) => typeof v.value === 'object' && v.value !== null).map((v) => v.value as TaggingVote);
+  const { accepted, tags } = reduceTagging(votes);
+  const agreement = tags.length ? tags.reduce((sum, t) => sum + Math.max(t.up, t.down) / (t.up + t.down), 0) / tags.length : null;
+  return { task: key, answer: votes.length ? accepted.join(';') : null, agreement, votes: votes.length, algorithm: 'wilson-lower-bound', parameters: { z: 1.96, minLowerBound: 0.5 }, result: { accepted, tags } };
+}
+
+function reduceTask(definition: WorkflowDefinition, key: string, task: Task, classifications: readonly ClassificationRecord[], options: ReduceOptions): TaskConsensus {
+  switch (task.type) {
+    case 'single': {
+      const rule = posteriorRuleFor(definition.retirement, key);
+      return reduceSingle(key, task, classifications, rule?.prior, rule?.answer, options);
+    }
+    case 'multiple':
+      return reduceMultipleTask(key, task, classifications);
+    case 'transcription':
+      return reduceTranscriptionTask(key, classifications);
+    case 'close-reading':
+      return reduceCloseReadingTask(key, task, classifications);
+    case 'tagging':
+      return reduceTaggingTask(key, task, classifications);
+  }
 }
 
 /** The posterior rule of a task, if the workflow's retirement uses one, for its prior. */
@@ -50,17 +129,21 @@ function posteriorRuleFor(rule: RetirementRule, task: string): Extract<Retiremen
   return undefined;
 }
 
-/** Reduces every task that has a reducer (for now: `single`) from all classifications of one subject. */
-export function reduceSubject(definition: WorkflowDefinition, classifications: readonly ClassificationRecord[]): TaskConsensus[] {
-  return Object.entries(definition.tasks).flatMap(([key, task]) => {
-    if (task.type !== 'single') return [];
-    const rule = posteriorRuleFor(definition.retirement, key);
-    return [reduceSingle(key, task, classifications, rule?.prior, rule?.answer)];
-  });
+/** Reduces every task of the workflow from all classifications of one subject, with its task type's default reducer. */
+export function reduceSubject(definition: WorkflowDefinition, classifications: readonly ClassificationRecord[], options: ReduceOptions = {}): TaskConsensus[] {
+  return Object.entries(definition.tasks).map(([key, task]) => reduceTask(definition, key, task, classifications, options));
 }
 
-function retirementState(definition: WorkflowDefinition, counted: readonly ClassificationRecord[]): RetirementState {
-  const tasks = Object.fromEntries(reduceSubject(definition, counted).map((c) => [c.task, { agreement: c.agreement, posterior: c.result.posterior as Record<string, number> }]));
+function ruleTasks(rule: RetirementRule): string[] {
+  if (rule.rule === 'any') return rule.rules.flatMap(ruleTasks);
+  return rule.rule === 'count' ? [] : [rule.task];
+}
+
+/** Only the tasks that the retirement rule looks at are reduced while replaying, so replay stays cheap. */
+function retirementState(definition: WorkflowDefinition, counted: readonly ClassificationRecord[], options: ReduceOptions): RetirementState {
+  const keys = new Set(ruleTasks(definition.retirement));
+  const reduced = Object.entries(definition.tasks).filter(([key]) => keys.has(key)).map(([key, task]) => reduceTask(definition, key, task, counted, options));
+  const tasks = Object.fromEntries(reduced.map((c) => [c.task, { agreement: c.agreement, posterior: c.result.posterior as Record<string, number> }]));
   return { count: counted.length, tasks };
 }
 
@@ -71,10 +154,11 @@ function retirementState(definition: WorkflowDefinition, counted: readonly Class
 export function findRetirement(
   definition: WorkflowDefinition,
   classifications: readonly ClassificationRecord[],
+  options: ReduceOptions = {},
 ): { decision: RetirementDecision; triggeredBy?: string } {
   const counted = classifications.filter((c) => c.countsTowardRetirement);
   for (let n = 1; n <= counted.length; n++) {
-    const decision = decideRetirement(definition.retirement, retirementState(definition, counted.slice(0, n)));
+    const decision = decideRetirement(definition.retirement, retirementState(definition, counted.slice(0, n), options));
     if (decision.retire) return { decision, triggeredBy: counted[n - 1]!.id };
   }
   return { decision: { retire: false } };

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Evaluates @chorus/consensus on real crowd data and on the seeded volunteer simulator, and prints markdown tables.
+// Run `pnpm --filter @chorus/consensus evaluate` (builds first), or `node bench/consensus/evaluate.mjs` after a build.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const consensus = createRequire(import.meta.url)(path.resolve(here, '../../packages/consensus/dist/index.js'));
+const datasets = process.env.CHORUS_DATASETS ?? path.resolve(here, '../../../shared/datasets');
+const {
+  dawidSkene, majorityVote, oneCoinDawidSkene, wawa, rover, transcriptionConsensus, wordErrorRate,
+  simulatePopulation, simulateAnswers, simulateRetirement, DEFAULT_POPULATION,
+} = consensus;
+
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; }
+    else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else field += ch;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  const [header, ...body] = rows;
+  return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
+}
+const csv = (file) => parseCsv(readFileSync(path.join(datasets, file), 'utf8'));
+const categorical = (file) => csv(file).map((r) => ({ worker: r.worker, task: r.task, label: r.label }));
+const truthOf = (file) => Object.fromEntries(csv(file).map((r) => [r.task, r.label]));
+const accuracy = (labels, truth) => Object.keys(truth).filter((t) => labels[t] === truth[t]).length / Object.keys(truth).length;
+const f3 = (x) => x.toFixed(3);
+const table = (header, rows) => [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const timed = (fn) => { const t = process.hrtime.bigint(); const value = fn(); return [value, Number(process.hrtime.bigint() - t) / 1e6]; };
+
+const out = [];
+const haveData = existsSync(path.join(datasets, 'bluebirds', 'answers.csv'));
+
+// 1. Categorical aggregation: accuracy against truth.
+const algorithms = [
+  ['majority vote', (a) => majorityVote(a).labels],
+  ['Wawa', (a) => wawa(a).labels],
+  ['Dawid–Skene (crowd-kit stopping)', (a) => dawidSkene(a).labels],
+  ['Dawid–Skene (converged)', (a) => dawidSkene(a, { objective: 'exact' }).labels],
+  ['one-coin Dawid–Skene', (a) => oneCoinDawidSkene(a).labels],
+];
+const population = simulatePopulation(DEFAULT_POPULATION);
+const simulated = simulateAnswers(population, 15);
+const categoricalSets = [
+  ...(haveData ? [
+    ['bluebirds (108 × 39)', categorical('bluebirds/answers.csv'), truthOf('bluebirds/truth.csv')],
+    ['crowd-kit toy', categorical('crowdkit-fixtures/toy/answers.csv'), truthOf('crowdkit-fixtures/toy/ground_truth.csv')],
+    ['crowd-kit simple', categorical('crowdkit-fixtures/simple/answers.csv'), truthOf('crowdkit-fixtures/simple/ground_truth.csv')],
+  ] : []),
+  [`simulator (${population.subjects.length} × 15)`, simulated, population.truth],
+];
+out.push('### Categorical aggregation: accuracy against truth\n');
+out.push(table(['algorithm', ...categoricalSets.map(([name]) => name)], algorithms.map(([name, run]) => [name, ...categoricalSets.map(([, answers, truth]) => f3(accuracy(run(answers), truth)))])));
+
+// 2. Retirement on the simulator, over three seeds.
+const kinds = {};
+for (const v of population.volunteers) kinds[v.kind] = (kinds[v.kind] ?? 0) + 1;
+const rules = [
+  ['`count` 15, majority vote', { rule: { rule: 'count', count: 15 } }],
+  ['`agreement` ≥ 0.8 after 5, at most 15', { rule: { rule: 'agreement', task: 'T0', minimum: 5, threshold: 0.8, maximum: 15 } }],
+  ['`posterior` 0.02 / 0.98, prior 0.2, at most 15 (online Bayes)', { rule: { rule: 'posterior', task: 'T0', answer: 'yes', low: 0.02, high: 0.98, prior: 0.2, maximum: 15 }, goldRate: 0.2, goldPerVolunteer: 5 }],
+];
+const seeds = [42, 7, 2024];
+const runs = rules.map(([name, options]) => {
+  const results = seeds.map((seed) => timed(() => simulateRetirement(simulatePopulation({ ...DEFAULT_POPULATION, seed }), options)));
+  const mean = (pick) => results.reduce((s, [r]) => s + pick(r), 0) / results.length;
+  return { name, accuracy: mean((r) => r.accuracy), perSubject: mean((r) => r.perSubject), gold: mean((r) => r.goldPerSubject), ms: results.reduce((s, [, ms]) => s + ms, 0) / results.length };
+});
+const baseline = runs[0].perSubject;
+out.push(`\n### Retirement on the simulator (${DEFAULT_POPULATION.subjects} subjects, ${DEFAULT_POPULATION.volunteers} volunteers, yes:no = 20:80, mean of seeds ${seeds.join(', ')})\n`);
+out.push(`Volunteer mix of seed 42: ${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')}; activity is Zipf-distributed.\n`);
+out.push(table(['retirement rule', 'accuracy', 'classifications / subject', 'gold shown / subject', 'total vs `count` 15', 'ms / run'], runs.map((r) => [r.name, f3(r.accuracy), r.perSubject.toFixed(2), r.gold.toFixed(2), `${(((r.perSubject + r.gold) / baseline) * 100).toFixed(1)} %`, r.ms.toFixed(0)])));
+
+// 3. Transcription: mean per-task WER against the reference.
+if (haveData) {
+  const normalise = (s) => s.toLowerCase().replace(/ё/g, 'е').replace(/\s{2,}|[^\p{L}\p{N}_' ]|^\s+|\s+$/gu, '');
+  const byTask = (rows) => { const m = new Map(); for (const r of rows) m.set(r.task, [...(m.get(r.task) ?? []), r.text]); return m; };
+  const meanWer = (tasks, ref, fn) => { let s = 0; for (const [task, texts] of tasks) s += wordErrorRate(ref[task], fn(texts)); return s / tasks.size; };
+  const rows = [];
+  const speech = byTask(csv('crowdspeech-dev-clean-300/answers_normalized.csv'));
+  const baselines = csv('crowdspeech-dev-clean-300/baselines.csv');
+  const speechRef = Object.fromEntries(baselines.map((r) => [r.task, r.truth_normalized]));
+  const single = [...speech].reduce((s, [task, texts]) => s + texts.reduce((t, x) => t + wordErrorRate(speechRef[task], x), 0) / texts.length, 0) / speech.size;
+  rows.push(['CrowdSpeech dev-clean 300 (normalised)', f3(single), f3(baselines.reduce((s, r) => s + wordErrorRate(r.truth_normalized, r.rover), 0) / baselines.length), f3(meanWer(speech, speechRef, (t) => rover(t))), f3(meanWer(speech, speechRef, (t) => transcriptionConsensus(t).text))]);
+  for (const part of ['J1', 'T1', 'T2']) {
+    const tasks = byTask(csv(`crowdwsa2019/${part}/answers.csv`).map((r) => ({ ...r, text: normalise(r.text) })));
+    const ref = Object.fromEntries(csv(`crowdwsa2019/${part}/truth.csv`).map((r) => [r.task, normalise(r.text)]));
+    const singleWsa = [...tasks].reduce((s, [task, texts]) => s + texts.reduce((t, x) => t + wordErrorRate(ref[task], x), 0) / texts.length, 0) / tasks.size;
+    rows.push([`CrowdWSA2019 ${part} (lower case, punctuation removed)`, f3(singleWsa), '—', f3(meanWer(tasks, ref, (t) => rover(t))), f3(meanWer(tasks, ref, (t) => transcriptionConsensus(t).text))]);
+  }
+  out.push('\n### Transcription: mean WER per task (lower is better)\n');
+  out.push(table(['dataset', 'one answer (mean)', 'published ROVER', 'ROVER (crowd-kit compatible)', 'Chorus consensus (centre-star, near matches)'], rows));
+} else out.push(`\n(datasets not found at ${datasets}: real-data rows skipped; set CHORUS_DATASETS)`);
+
+console.log(out.join('\n'));

@@ -1,0 +1,159 @@
+import { getOrCreate } from './crowd';
+
+/**
+ * Online Bayesian model for single-choice tasks, in the spirit of SWAP / kSWAP (Marshall et al. 2016): each
+ * volunteer has a confusion matrix smoothed by Dirichlet pseudo-counts, learned from gold standard and from
+ * confident consensus; a subject's posterior is updated by Bayes' rule with every classification.
+ */
+
+/** counts[true][observed]: how often a volunteer answered `observed` when the answer was `true` (may be fractional). */
+export type ConfusionCounts = Record<string, Record<string, number>>;
+export type VolunteerSkills = Record<string, ConfusionCounts>;
+
+export interface SkillPrior {
+  /** A volunteer never seen on gold or consensus is assumed to be right this often. */
+  accuracy: number;
+  /** Weight of that assumption, in pseudo-classifications per true answer. */
+  strength: number;
+}
+
+export const DEFAULT_SKILL_PRIOR: SkillPrior = { accuracy: 0.7, strength: 2 };
+
+export interface VolunteerVote {
+  /** Unknown volunteers (e.g. guests without history) get the prior confusion matrix. */
+  volunteer?: string;
+  answer: string;
+}
+
+/** P(observed | true) for one volunteer: counts plus Dirichlet pseudo-counts, normalised per true answer. */
+export function confusionMatrix(counts: ConfusionCounts | undefined, answers: readonly string[], prior: SkillPrior = DEFAULT_SKILL_PRIOR): Record<string, Record<string, number>> {
+  const k = answers.length;
+  const right = prior.strength * prior.accuracy;
+  const wrong = k > 1 ? (prior.strength * (1 - prior.accuracy)) / (k - 1) : 0;
+  return Object.fromEntries(
+    answers.map((truth) => {
+      const row = counts?.[truth] ?? {};
+      const cells = answers.map((observed) => (row[observed] ?? 0) + (observed === truth ? right : wrong));
+      const total = cells.reduce((a, b) => a + b, 0);
+      return [truth, Object.fromEntries(answers.map((observed, i) => [observed, cells[i]! / total]))];
+    }),
+  );
+}
+
+/** A volunteer's probability of answering correctly, averaged over the true answers. */
+export function volunteerAccuracy(counts: ConfusionCounts | undefined, answers: readonly string[], prior: SkillPrior = DEFAULT_SKILL_PRIOR): number {
+  const matrix = confusionMatrix(counts, answers, prior);
+  return answers.reduce((sum, answer) => sum + matrix[answer]![answer]!, 0) / answers.length;
+}
+
+function normalise(logs: number[], answers: readonly string[]): Record<string, number> {
+  const max = Math.max(...logs);
+  const weights = logs.map((log) => Math.exp(log - max));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  return Object.fromEntries(answers.map((answer, i) => [answer, weights[i]! / sum]));
+}
+
+function uniform(answers: readonly string[]): Record<string, number> {
+  return Object.fromEntries(answers.map((answer) => [answer, 1 / answers.length]));
+}
+
+/** The subject's posterior after one more classification. */
+export function updatePosterior(
+  posterior: Record<string, number>,
+  vote: VolunteerVote,
+  answers: readonly string[],
+  skills: VolunteerSkills,
+  prior: SkillPrior = DEFAULT_SKILL_PRIOR,
+): Record<string, number> {
+  if (!answers.includes(vote.answer)) return posterior;
+  const matrix = confusionMatrix(vote.volunteer === undefined ? undefined : skills[vote.volunteer], answers, prior);
+  return normalise(answers.map((truth) => Math.log(posterior[truth] ?? 0) + Math.log(matrix[truth]![vote.answer]!)), answers);
+}
+
+/** The posterior of each answer given every vote so far, each volunteer weighed by their confusion matrix. */
+export function posteriorFor(
+  votes: readonly VolunteerVote[],
+  answers: readonly string[],
+  skills: VolunteerSkills = {},
+  subjectPrior: Record<string, number> = uniform(answers),
+  prior: SkillPrior = DEFAULT_SKILL_PRIOR,
+): Record<string, number> {
+  return votes.reduce((posterior, vote) => updatePosterior(posterior, vote, answers, skills, prior), normalise(answers.map((a) => Math.log(subjectPrior[a] ?? 0)), answers));
+}
+
+/** Adds one classification whose true answer is known (gold) or believed (a distribution from consensus). */
+export function recordOutcome(skills: VolunteerSkills, volunteer: string, truth: string | Record<string, number>, observed: string, weight = 1): void {
+  const counts = getOrCreate(skills, volunteer, () => ({}));
+  const distribution = typeof truth === 'string' ? { [truth]: 1 } : truth;
+  for (const [label, p] of Object.entries(distribution)) {
+    if (p <= 0) continue;
+    const row = getOrCreate(counts, label, (): Record<string, number> => ({}));
+    row[observed] = (row[observed] ?? 0) + weight * p;
+  }
+}
+
+export interface LearnSkillsOptions {
+  /** Known answers per subject. */
+  gold?: Record<string, string>;
+  /** Posterior per subject from an earlier pass; used where its best answer reaches `confidence`. */
+  consensus?: Record<string, Record<string, number>>;
+  confidence?: number;
+  /** How much one consensus-labelled classification counts compared with a gold one. */
+  consensusWeight?: number;
+}
+
+/** Volunteer confusion counts from gold standard and from confident consensus (kSWAP's "knowledge" step). */
+export function learnSkills(classifications: readonly { volunteer: string; subject: string; answer: string }[], options: LearnSkillsOptions): VolunteerSkills {
+  const { gold = {}, consensus = {}, confidence = 0.95, consensusWeight = 1 } = options;
+  const skills: VolunteerSkills = {};
+  for (const { volunteer, subject, answer } of classifications) {
+    const known = gold[subject];
+    if (known !== undefined) {
+      recordOutcome(skills, volunteer, known, answer);
+      continue;
+    }
+    const posterior = consensus[subject];
+    if (posterior && Math.max(...Object.values(posterior)) >= confidence) recordOutcome(skills, volunteer, posterior, answer, consensusWeight);
+  }
+  return skills;
+}
+
+/**
+ * A stream of classifications: subjects' posteriors are updated one classification at a time, gold answers
+ * teach the model at once, and a retired subject's confident consensus teaches it about the volunteers who saw it.
+ */
+export class OnlineBayesModel {
+  readonly skills: VolunteerSkills = {};
+  private readonly posteriors = new Map<string, Record<string, number>>();
+  private readonly votes = new Map<string, VolunteerVote[]>();
+
+  constructor(
+    readonly answers: readonly string[],
+    readonly subjectPrior: Record<string, number> = uniform(answers),
+    readonly skillPrior: SkillPrior = DEFAULT_SKILL_PRIOR,
+  ) {}
+
+  posterior(subject: string): Record<string, number> {
+    return this.posteriors.get(subject) ?? { ...this.subjectPrior };
+  }
+
+  classify(subject: string, volunteer: string, answer: string): Record<string, number> {
+    const vote = { volunteer, answer };
+    const next = updatePosterior(this.posterior(subject), vote, this.answers, this.skills, this.skillPrior);
+    this.posteriors.set(subject, next);
+    this.votes.set(subject, [...(this.votes.get(subject) ?? []), vote]);
+    return next;
+  }
+
+  learnGold(volunteer: string, truth: string, answer: string): void {
+    recordOutcome(this.skills, volunteer, truth, answer);
+  }
+
+  /** Teaches the model from a finished subject when its best answer reaches `confidence`. */
+  learnConsensus(subject: string, confidence = 0.95, weight = 1): boolean {
+    const posterior = this.posterior(subject);
+    if (Math.max(...Object.values(posterior)) < confidence) return false;
+    for (const vote of this.votes.get(subject) ?? []) recordOutcome(this.skills, vote.volunteer!, posterior, vote.answer, weight);
+    return true;
+  }
+}

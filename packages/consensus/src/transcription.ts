@@ -1,0 +1,221 @@
+import { levenshtein, words } from './edit-distance';
+
+/** One slot of a word transition network: each candidate word (or '' for "no word here") with its number of sources. */
+export type Slot = Map<string, number>;
+
+/** Cost of putting `word` in `slot`: 0 for a word already there, up to 1 for a different one. */
+export type SubstitutionCost = (word: string, slot: Slot) => number;
+
+const exactCost: SubstitutionCost = (word, slot) => (slot.has(word) ? 0 : 1);
+
+const wordDistances = new Map<string, Map<string, number>>();
+
+/** Normalised character distance of two words, memoised because alignment asks for the same pairs again and again. */
+function wordDistance(a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  if (Math.abs(a.length - b.length) >= longer / 2) return 1;
+  let row = wordDistances.get(a);
+  if (!row) {
+    if (wordDistances.size > 20_000) wordDistances.clear();
+    row = new Map();
+    wordDistances.set(a, row);
+  }
+  let distance = row.get(b);
+  if (distance === undefined) {
+    distance = levenshtein(a.toLowerCase(), b.toLowerCase()) / longer;
+    row.set(b, distance);
+  }
+  return distance;
+}
+
+/** Substitution cost from the nearest word of the slot, so that misspellings align with each other. */
+export const nearMatchCost: SubstitutionCost = (word, slot) => {
+  if (slot.has(word)) return 0;
+  let best = 1;
+  for (const other of slot.keys()) if (other && word) best = Math.min(best, wordDistance(word, other));
+  return best;
+};
+
+function joined(slot: Slot, word: string): Slot {
+  const next = new Map(slot);
+  next.set(word, (next.get(word) ?? 0) + 1);
+  return next;
+}
+
+const MATCH = 0;
+const DELETE = 1;
+const INSERT = 2;
+
+/**
+ * Aligns one more hypothesis to the network by dynamic programming (Fiscus 1997, section 2.1). Ties go to
+ * match, then deletion, then insertion, as in crowd-kit, so that results match it exactly. With a finite `band`,
+ * only cells near the length-scaled diagonal are computed (long texts), stored band-wise to save memory.
+ */
+function align(slots: Slot[], hypothesis: readonly string[], sources: number, cost: SubstitutionCost, band: number): Slot[] {
+  const [n, m] = [hypothesis.length, slots.length];
+  const width = Math.min(m + 1, 2 * band + 1);
+  const offset = (i: number) => (width === m + 1 ? 0 : Math.round((i * m) / Math.max(n, 1)) - band);
+  const distance = new Float64Array((n + 1) * width).fill(Infinity);
+  const steps = new Uint8Array((n + 1) * width);
+  const at = (i: number, j: number) => {
+    const k = j - offset(i);
+    return k >= 0 && k < width ? distance[i * width + k]! : Infinity;
+  };
+  for (let i = 0; i <= n; i++) {
+    const off = offset(i);
+    for (let k = Math.max(0, -off); k < width && off + k <= m; k++) {
+      const j = off + k;
+      let best: number;
+      let step: number;
+      if (i === 0 && j === 0) [best, step] = [0, MATCH];
+      else if (i === 0) [best, step] = [j, DELETE];
+      else if (j === 0) [best, step] = [i, INSERT];
+      else {
+        const slot = slots[j - 1]!;
+        [best, step] = [at(i - 1, j - 1) + cost(hypothesis[i - 1]!, slot), MATCH];
+        const deletion = at(i, j - 1) + (slot.has('') ? 0 : 1);
+        if (deletion < best) [best, step] = [deletion, DELETE];
+        const insertion = at(i - 1, j) + 1;
+        if (insertion < best) [best, step] = [insertion, INSERT];
+      }
+      distance[i * width + k] = best;
+      steps[i * width + k] = step;
+    }
+  }
+  const result: Slot[] = [];
+  let [i, j] = [n, m];
+  while (i > 0 || j > 0) {
+    const step = i === 0 ? DELETE : j === 0 ? INSERT : steps[i * width + j - offset(i)]!;
+    if (step === MATCH) result.push(joined(slots[--j]!, hypothesis[--i]!));
+    else if (step === DELETE) result.push(joined(slots[--j]!, ''));
+    else result.push(joined(new Map([['', sources]]), hypothesis[--i]!));
+  }
+  return result.reverse();
+}
+
+/** Builds the word transition network of tokenised hypotheses, aligning them in the given order. */
+export function wordTransitionNetwork(hypotheses: readonly (readonly string[])[], cost: SubstitutionCost = exactCost, band = Infinity): Slot[] {
+  if (hypotheses.length === 0) return [];
+  let slots: Slot[] = hypotheses[0]!.map((word) => new Map([[word, 1]]));
+  for (let index = 1; index < hypotheses.length; index++) {
+    const hypothesis = hypotheses[index]!;
+    slots = align(slots, hypothesis, index, cost, Math.max(band, Math.abs(hypothesis.length - slots.length) + band));
+  }
+  return slots;
+}
+
+/** crowd-kit's choice per slot: most sources, then the longer word, then the greater string. */
+function roverWinner(slot: Slot): string {
+  let best = '';
+  let bestCount = -1;
+  for (const [word, count] of slot) {
+    if (count > bestCount || (count === bestCount && (word.length > best.length || (word.length === best.length && word > best)))) [best, bestCount] = [word, count];
+  }
+  return best;
+}
+
+/**
+ * ROVER exactly as crowd-kit runs it: hypotheses in the given order, tokenised by `tokenize` (default: split on
+ * single spaces, so double spaces give empty tokens), majority per slot, empty words dropped.
+ */
+export function rover(texts: readonly string[], tokenize: (text: string) => string[] = (text) => text.split(' '), detokenize: (tokens: string[]) => string = (tokens) => tokens.join(' ')): string {
+  const slots = wordTransitionNetwork(texts.map(tokenize));
+  return detokenize(slots.map(roverWinner).filter((word) => word !== ''));
+}
+
+export interface ConsensusWord {
+  word: string;
+  /** Share of the transcriptions that have this word in this slot. */
+  agreement: number;
+  /** Other readings of the slot with their number of transcriptions ('' = no word). */
+  variants: Record<string, number>;
+}
+
+export interface TranscriptionConsensus {
+  text: string;
+  /** Consensus words per line of `text`. */
+  lines: ConsensusWord[][];
+  /** Mean share of transcriptions that agree with the decision of each slot, words and gaps alike. */
+  score: number;
+  lowConsensus: boolean;
+  transcriptions: number;
+}
+
+export interface TranscriptionOptions {
+  /** Below this score (or with fewer than `minTranscriptions`), the result is flagged for review. */
+  lowConsensusBelow?: number;
+  minTranscriptions?: number;
+}
+
+/** Centre-star order: the transcription closest to all others first, then the others by distance to it. */
+/** Long texts are aligned within a band around the diagonal; short ones exactly. */
+function bandFor(tokenised: readonly string[][]): number {
+  return Math.max(...tokenised.map((t) => t.length)) > 200 ? 40 : Infinity;
+}
+
+function centreStarOrder(tokenised: readonly string[][]): number[] {
+  const band = bandFor(tokenised);
+  const distances = tokenised.map(() => new Array<number>(tokenised.length).fill(0));
+  for (let a = 0; a < tokenised.length; a++) {
+    for (let b = a + 1; b < tokenised.length; b++) {
+      distances[a]![b] = distances[b]![a] = levenshtein(tokenised[a]!, tokenised[b]!, Math.max(band, Math.abs(tokenised[a]!.length - tokenised[b]!.length) + band));
+    }
+  }
+  const totals = distances.map((row) => row.reduce((x, y) => x + y, 0));
+  const centre = totals.indexOf(Math.min(...totals));
+  const rest = tokenised.map((_, i) => i).filter((i) => i !== centre);
+  rest.sort((a, b) => distances[centre]![a]! - distances[centre]![b]! || a - b);
+  return [centre, ...rest];
+}
+
+function consensusSlot(slot: Slot, n: number): { word: string; count: number; variants: Record<string, number> } {
+  let best = '';
+  let bestCount = -1;
+  // Most transcriptions, then a word over a gap, then the smallest string, so the result never depends on Map order.
+  for (const [word, count] of [...slot].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (count > bestCount || (count === bestCount && best === '' && word !== '')) [best, bestCount] = [word, count];
+  }
+  const listed = [...slot].reduce((sum, [, count]) => sum + count, 0);
+  const variants = Object.fromEntries([...slot].filter(([word]) => word !== best));
+  if (listed < n) variants[''] = (variants[''] ?? 0) + n - listed;
+  return { word: best, count: bestCount, variants };
+}
+
+function alignLines(lines: readonly string[][]): { words: ConsensusWord[]; agreements: number[] } {
+  const n = lines.length;
+  const order = centreStarOrder(lines);
+  const slots = wordTransitionNetwork(order.map((i) => lines[i]!), nearMatchCost, bandFor(lines));
+  const result: ConsensusWord[] = [];
+  const agreements: number[] = [];
+  for (const slot of slots) {
+    const { word, count, variants } = consensusSlot(slot, n);
+    agreements.push(count / n);
+    if (word !== '') result.push({ word, agreement: count / n, variants });
+  }
+  return { words: result, agreements };
+}
+
+/**
+ * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
+ * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
+ * of lines, otherwise the whole text is aligned as one line.
+ */
+export function transcriptionConsensus(texts: readonly string[], options: TranscriptionOptions = {}): TranscriptionConsensus {
+  const { lowConsensusBelow = 0.6, minTranscriptions = 2 } = options;
+  const n = texts.length;
+  if (n === 0) return { text: '', lines: [], score: 0, lowConsensus: true, transcriptions: 0 };
+  const split = texts.map((text) => text.replace(/\r\n?/g, '\n').split('\n').filter((line) => line.trim() !== ''));
+  const sameShape = split.every((lines) => lines.length === split[0]!.length);
+  const groups = sameShape ? split[0]!.map((_, line) => split.map((lines) => words(lines[line]!))) : [split.map((lines) => words(lines.join(' ')))];
+  const aligned = groups.map(alignLines);
+  const agreements = aligned.flatMap((line) => line.agreements);
+  const score = agreements.length ? agreements.reduce((a, b) => a + b, 0) / agreements.length : 1;
+  const lines = aligned.map((line) => line.words).filter((line) => line.length > 0);
+  return {
+    text: lines.map((line) => line.map((w) => w.word).join(' ')).join('\n'),
+    lines,
+    score,
+    lowConsensus: n < minTranscriptions || score < lowConsensusBelow,
+    transcriptions: n,
+  };
+}

@@ -1,0 +1,229 @@
+import { workflowDefinitionSchema } from '@chorus/tasks';
+import {
+  type ClassificationRecord,
+  OnlineBayesModel,
+  characterErrorRate,
+  combineEvidence,
+  confusionMatrix,
+  dawidSkene,
+  findRetirement,
+  learnSkills,
+  majorityVote,
+  multipleDawidSkene,
+  posteriorFor,
+  reduceCloseReading,
+  reduceMultiple,
+  reduceSubject,
+  reduceTagging,
+  simulatePopulation,
+  simulateRetirement,
+  transcriptionConsensus,
+  updatePosterior,
+  wilsonLowerBound,
+  wordErrorRate,
+} from '../src';
+import { haveDatasets, readCsv } from './datasets';
+
+const describeIf = haveDatasets ? describe : describe.skip;
+
+describeIf('bluebirds (39 workers × 108 images, expert truth)', () => {
+  const answers = haveDatasets ? readCsv('bluebirds/answers.csv').map((r) => ({ worker: r.worker!, task: r.task!, label: r.label! })) : [];
+  const truth = haveDatasets ? Object.fromEntries(readCsv('bluebirds/truth.csv').map((r) => [r.task!, r.label!])) : {};
+  const accuracy = (labels: Record<string, string>) => Object.keys(truth).filter((task) => labels[task] === truth[task]).length / Object.keys(truth).length;
+
+  it('majority vote gets 82 of 108', () => {
+    expect(accuracy(majorityVote(answers).labels)).toBeCloseTo(82 / 108, 10);
+  });
+
+  it('Dawid–Skene run to convergence reaches at least 0.89', () => {
+    expect(accuracy(dawidSkene(answers, { objective: 'exact' }).labels)).toBeGreaterThanOrEqual(0.89);
+  });
+
+  it("with crowd-kit's stopping rule it stops after two iterations, as crowd-kit does", () => {
+    const result = dawidSkene(answers);
+    expect(result.lossHistory).toHaveLength(2);
+    expect(accuracy(result.labels)).toBeCloseTo(96 / 108, 10);
+  });
+});
+
+describe('online Bayesian model', () => {
+  const answers = ['yes', 'no'];
+
+  it('smooths a confusion matrix with Dirichlet pseudo-counts', () => {
+    // 8 right and 2 wrong on "yes" plus pseudo-counts 1.4 / 0.6 (accuracy 0.7, strength 2): 9.4 / 12.
+    const matrix = confusionMatrix({ yes: { yes: 8, no: 2 } }, answers);
+    expect(matrix.yes!.yes).toBeCloseTo(9.4 / 12, 12);
+    expect(matrix.no!.no).toBeCloseTo(0.7, 12);
+  });
+
+  it('weighs each volunteer by their confusion matrix', () => {
+    const skills = { good: { yes: { yes: 18, no: 0 }, no: { no: 18, yes: 0 } }, bad: { yes: { no: 18 }, no: { yes: 18 } } };
+    // Pseudo-counts 1.4 right / 0.6 wrong. good: P(yes|yes) = 19.4/20 = 0.97, P(yes|no) = 0.6/20 = 0.03.
+    // bad: P(no|yes) = 18.6/20 = 0.93, P(no|no) = 1.4/20 = 0.07, so its "no" is evidence for "yes".
+    const posterior = posteriorFor([{ volunteer: 'good', answer: 'yes' }, { volunteer: 'bad', answer: 'no' }], answers, skills);
+    expect(posterior.yes).toBeCloseTo((0.97 * 0.93) / (0.97 * 0.93 + 0.03 * 0.07), 10);
+    expect(posteriorFor([{ volunteer: 'stranger', answer: 'yes' }], answers, skills).yes).toBeCloseTo(0.7, 12);
+  });
+
+  it('gives the same posterior one classification at a time as all at once', () => {
+    const skills = learnSkills([{ volunteer: 'a', subject: 'g1', answer: 'yes' }, { volunteer: 'b', subject: 'g1', answer: 'no' }], { gold: { g1: 'yes' } });
+    const votes = [{ volunteer: 'a', answer: 'no' }, { volunteer: 'b', answer: 'yes' }, { volunteer: 'a', answer: 'no' }];
+    const prior = { yes: 0.2, no: 0.8 };
+    const stepwise = votes.reduce<Record<string, number>>((p, v) => updatePosterior(p, v, answers, skills), prior);
+    expect(stepwise.yes).toBeCloseTo(posteriorFor(votes, answers, skills, prior).yes!, 12);
+  });
+
+  it('learns from gold at once and from confident consensus', () => {
+    const model = new OnlineBayesModel(answers);
+    model.learnGold('a', 'yes', 'yes');
+    expect(model.skills).toEqual({ a: { yes: { yes: 1 } } });
+    for (let i = 0; i < 6; i++) model.classify('s1', `v${i}`, 'no');
+    expect(model.learnConsensus('s1', 0.99)).toBe(true);
+    expect(model.skills.v0!.no!.no).toBeCloseTo(model.posterior('s1').no!, 12);
+    model.classify('s2', 'v0', 'yes');
+    expect(model.learnConsensus('s2', 0.99)).toBe(false);
+  });
+
+  it('drives the posterior retirement rule when skills are given', () => {
+    const definition = workflowDefinitionSchema.parse({
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'posterior', task: 'T0', answer: 'yes', low: 0.05, high: 0.95, prior: 0.5, maximum: 10 },
+    });
+    const records: ClassificationRecord[] = ['c1', 'c2', 'c3', 'c4'].map((id) => ({ id, volunteer: 'expert', annotations: [{ task: 'T0', value: 'yes' }], countsTowardRetirement: true }));
+    const expert = { expert: { yes: { yes: 50 }, no: { no: 50 } } };
+    // Without skills every volunteer is right 70% of the time: 0.7⁴ / (0.7⁴ + 0.3⁴) = 0.967 ≥ 0.95 at the fourth.
+    expect(findRetirement(definition, records)).toMatchObject({ triggeredBy: 'c4' });
+    expect(findRetirement(definition, records, { skills: { T0: expert } })).toMatchObject({ decision: { reason: 'posterior' }, triggeredBy: 'c1' });
+    const [consensus] = reduceSubject(definition, records.slice(0, 1), { skills: { T0: expert } });
+    expect(consensus).toMatchObject({ answer: 'yes', algorithm: 'bayesian-confusion' });
+  });
+});
+
+describe('simulated volunteers', () => {
+  const population = simulatePopulation({ ...simulatePopulation().config, subjects: 800, volunteers: 120 });
+
+  it('is deterministic for a seed', () => {
+    expect(simulateRetirement(population, { rule: { rule: 'count', count: 5 } })).toEqual(simulateRetirement(population, { rule: { rule: 'count', count: 5 } }));
+  });
+
+  it('posterior retirement matches count-15 majority vote with at most 40% of its classifications', () => {
+    const count = simulateRetirement(population, { rule: { rule: 'count', count: 15 } });
+    const posterior = simulateRetirement(population, {
+      rule: { rule: 'posterior', task: 'T0', answer: 'yes', low: 0.02, high: 0.98, prior: 0.2, maximum: 15 },
+      goldRate: 0.2,
+      goldPerVolunteer: 5,
+    });
+    expect(count.perSubject).toBe(15);
+    expect(posterior.accuracy).toBeGreaterThanOrEqual(count.accuracy);
+    expect(posterior.perSubject + posterior.goldPerSubject).toBeLessThanOrEqual(0.4 * 15);
+  });
+});
+
+describe('multiple choice: one binary model per answer', () => {
+  it('decides each answer on its own', () => {
+    const result = reduceMultiple([{ value: ['cat', 'dog'] }, { value: ['cat'] }, { value: ['cat', 'bird'] }], ['cat', 'dog', 'bird', 'fish']);
+    expect(result.map((a) => [a.answer, a.votes, a.selected])).toEqual([['cat', 3, true], ['dog', 1, false], ['bird', 1, false], ['fish', 0, false]]);
+    // Symmetric volunteers with accuracy 0.7: 1 yes and 2 no give P(yes) = 0.3.
+    expect(result[1]!.probability).toBeCloseTo(0.3, 12);
+  });
+
+  it('runs Dawid–Skene per answer over many subjects', () => {
+    const data = ['s1', 's2', 's3'].flatMap((task, t) => ['a', 'b', 'c'].map((worker) => ({ worker, task, value: t === 0 || worker === 'a' ? ['x'] : ['y'] })));
+    const result = multipleDawidSkene(data, ['x', 'y']);
+    expect(result.x!.labels).toEqual({ s1: 'yes', s2: 'no', s3: 'no' });
+    expect(result.y!.labels).toEqual({ s1: 'no', s2: 'yes', s3: 'yes' });
+  });
+});
+
+describe('transcription', () => {
+  it('computes WER and CER by hand', () => {
+    // reference 6 words; hypothesis: one substitution (sat→sit), one deletion (the), one insertion (down).
+    expect(wordErrorRate('the cat sat on the mat', 'the cat sit on mat down')).toBeCloseTo(3 / 6, 12);
+    // kitten → sitting: 3 edits over 6 characters.
+    expect(characterErrorRate('kitten', 'sitting')).toBeCloseTo(3 / 6, 12);
+    expect(wordErrorRate('', '')).toBe(0);
+  });
+
+  it('aligns words, keeps the majority reading and reports per-word agreement', () => {
+    const result = transcriptionConsensus(['the old house stood', 'the old hous stood', 'the house stood', 'the old house stood here']);
+    expect(result.text).toBe('the old house stood');
+    expect(result.lines[0]!.map((w) => [w.word, w.agreement])).toEqual([['the', 1], ['old', 0.75], ['house', 0.75], ['stood', 1]]);
+    expect(result.lines[0]![2]!.variants).toEqual({ hous: 1 });
+    expect(result.lowConsensus).toBe(false);
+  });
+
+  it('aligns line by line and flags low consensus', () => {
+    const result = transcriptionConsensus(['Dear Sir\nI write', 'Dear Sir\nI write']);
+    expect(result.text).toBe('Dear Sir\nI write');
+    expect(transcriptionConsensus(['one two three', 'four five six']).lowConsensus).toBe(true);
+    expect(transcriptionConsensus(['alone']).lowConsensus).toBe(true);
+  });
+});
+
+describe('close reading', () => {
+  it('counts unsure answers apart so they do not dilute agreement', () => {
+    const result = reduceCloseReading([{ sense: 'vehicle' }, { sense: 'vehicle' }, { sense: 'person' }, { sense: null, unsure: true }, { sense: 'person', unsure: true }]);
+    expect(result).toMatchObject({ sense: 'vehicle', agreement: 2 / 3, decided: 3, unsure: 2, unsureShare: 2 / 5 });
+    expect(reduceCloseReading([{ sense: 'a' }, { sense: 'b' }]).sense).toBeNull();
+  });
+
+  it('keeps evidence characters marked by at least half of the supporters', () => {
+    // Coverage: [0,4) by 1, [4,8) by 3, [8,10) by 2, [10,12) by 1 → at least 2 of 3: [4,10).
+    const result = combineEvidence([[[0, 8]], [[4, 10]], [[4, 12]]]);
+    expect(result.spans).toEqual([[4, 10]]);
+    expect(result.overlap).toBeCloseTo((4 / 10 + 4 / 12 + 6 / 8) / 3, 12);
+  });
+
+  it('widens spans to whole words when the text is given', () => {
+    expect(combineEvidence([[[1, 3]], [[0, 2]]], 1, 'motor car').spans).toEqual([[0, 5]]);
+  });
+});
+
+describe('tagging', () => {
+  it('computes the Wilson lower bound', () => {
+    // 3 of 3 at z = 1.96: (1 + 1.9208/3 − 1.96·√(0.9604/9)) / (1 + 3.8416/3) = 0.43849
+    expect(wilsonLowerBound(3, 3)).toBeCloseTo(0.43849, 5);
+    expect(wilsonLowerBound(1, 1)).toBeCloseTo(0.20654, 5);
+    expect(wilsonLowerBound(0, 0)).toBe(0);
+  });
+
+  it('accepts tags by the lower bound, or by the CrowdHeritage rule', () => {
+    const votes = [{ add: ['Steam engine'] }, { up: ['steam engine', 'horse'] }, { up: ['steam engine'] }, { up: ['steam engine'], down: ['horse'] }, { add: ['tram'] }];
+    expect(reduceTagging(votes).accepted).toEqual(['steam engine']);
+    expect(reduceTagging(votes, { rule: 'crowdheritage' }).accepted).toEqual(['steam engine', 'tram']);
+    expect(reduceTagging(votes).tags.find((t) => t.tag === 'horse')).toMatchObject({ up: 1, down: 1, score: 0, accepted: false });
+  });
+});
+
+describe('reduceSubject covers every task type', () => {
+  const definition = workflowDefinitionSchema.parse({
+    name: 'All types',
+    firstTask: 'M',
+    tasks: {
+      M: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }], next: 'X' },
+      X: { type: 'transcription', instruction: 'Type it', next: 'C' },
+      C: { type: 'close-reading', question: 'Sense?', senses: [{ value: 'v', label: 'V' }, { value: 'p', label: 'P' }], allowUnsure: true, next: 'G' },
+      G: { type: 'tagging', instruction: 'Tag it' },
+    },
+  });
+  const record = (id: string, m: string[], x: string, c: { sense: string | null; unsure?: boolean }, g: { add: string[]; up: string[]; down: string[] }): ClassificationRecord => ({
+    id,
+    countsTowardRetirement: true,
+    annotations: [{ task: 'M', value: m }, { task: 'X', value: x }, { task: 'C', value: c }, { task: 'G', value: g }],
+  });
+
+  it('gives an answer and an agreement for each task', () => {
+    const records = [
+      record('1', ['a'], 'hello world', { sense: 'v' }, { add: ['x'], up: [], down: [] }),
+      record('2', ['a', 'b'], 'hello world', { sense: 'v' }, { add: [], up: ['x'], down: [] }),
+      record('3', ['a'], 'hallo world', { sense: null, unsure: true }, { add: [], up: ['x'], down: [] }),
+    ];
+    const byTask = Object.fromEntries(reduceSubject(definition, records).map((c) => [c.task, c]));
+    expect(byTask.M).toMatchObject({ answer: 'a', votes: 3 });
+    expect(byTask.X).toMatchObject({ answer: 'hello world', votes: 3, algorithm: 'word-alignment-vote' });
+    expect(byTask.C).toMatchObject({ answer: 'v', agreement: 1 });
+    expect(byTask.G).toMatchObject({ answer: '', algorithm: 'wilson-lower-bound' });
+  });
+});
