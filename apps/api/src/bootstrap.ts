@@ -3,6 +3,7 @@ import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
 import { PinoNestLogger, createLogger } from '@chorus/runtime';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,13 @@ import type { AppConfig } from './config/config';
 
 export const API_PREFIX = 'api/v1';
 
+export interface CreateAppOptions {
+  /** Adds plain Fastify routes before the app starts (benchmarks add their same-server baseline this way). */
+  configure?: (fastify: FastifyInstance) => void;
+}
+
 /** Builds the whole HTTP application; `main.ts` listens, tests call this with their own configuration. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel, 'api');
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config), adapter, { logger: new PinoNestLogger(logger), abortOnError: false });
@@ -22,6 +28,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.enableCors({ origin: true });
   setUpOpenApi(app);
   await serveClassifier(app, config.classifierDir);
+  options.configure?.(app.getHttpAdapter().getInstance());
   await app.init();
   return app;
 }

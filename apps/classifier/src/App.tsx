@@ -17,6 +17,7 @@ export function App() {
   const main = useRef<HTMLElement>(null);
 
   // A volunteer without a token becomes a guest before anything else is asked of the API.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to start the session again
   useEffect(() => {
     let cancelled = false;
     session.ready().then(
@@ -28,12 +29,13 @@ export function App() {
     };
   }, [attempt]);
 
-  // After an in-app navigation, move focus to the new page's heading, as a full page load would.
+  // After an in-app navigation, move focus to the new page's heading, as a full page load would. The pages
+  // (and so their heading) only render once the session has a client, hence the wait for it.
   const firstPath = useRef(path);
   useEffect(() => {
     if (path === firstPath.current) return;
     firstPath.current = '';
-    main.current?.querySelector<HTMLElement>('h1')?.focus();
+    if (client) main.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [path, client]);
 
   const route = matchRoute(path);

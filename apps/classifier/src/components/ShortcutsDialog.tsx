@@ -17,12 +17,15 @@ const SHORTCUTS: [keys: string, what: string][] = [
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const returnTo = useRef<HTMLElement | null>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const element = dialog.current;
     if (!element) return;
     if (open && !element.open) {
       returnTo.current = document.activeElement as HTMLElement | null;
       element.showModal();
+      // Start on Close, the dialog's only control, so that Enter or Space closes it at once.
+      closeButton.current?.focus();
     } else if (!open && element.open) {
       element.close();
     }
@@ -58,7 +61,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose(): v
         </tbody>
       </table>
       <form method="dialog">
-        <button type="submit" className="button button-primary" autoFocus>
+        <button ref={closeButton} type="submit" className="button button-primary">
           Close
         </button>
       </form>

@@ -157,6 +157,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
 
   // Focus the first control of each task: on a new subject, without scrolling past the subject itself.
   const firstTask = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `taskKey` is the trigger: each task renders new controls into taskRef, which need focus once per task (not on every render)
   useLayoutEffect(() => {
     const control =
       taskRef.current?.querySelector<HTMLElement>('[data-autofocus]') ??

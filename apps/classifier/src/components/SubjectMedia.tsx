@@ -1,5 +1,5 @@
 import type { SubjectLocation } from '@chorus/client';
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 
 type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
 type ImageLocation = Extract<SubjectLocation, { type: 'image' }>;
@@ -10,15 +10,18 @@ export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
   return (
     <div className="subject-media">
       {locations.map((location, index) => {
-        if (location.type === 'text') return <SubjectText key={index} location={location} />;
-        if (location.type === 'image') {
-          images += 1;
-          return <SubjectImage key={index} location={location} number={images} />;
-        }
+        if (location.type === 'image') images += 1;
         return (
-          <p key={index} className="subject-unsupported">
-            This kind of media cannot be shown yet.
-          </p>
+          // biome-ignore lint/suspicious/noArrayIndexKey: a subject's locations are a fixed, ordered list (never reordered, and may repeat), so the position is their identity
+          <Fragment key={index}>
+            {location.type === 'text' ? (
+              <SubjectText location={location} />
+            ) : location.type === 'image' ? (
+              <SubjectImage location={location} number={images} />
+            ) : (
+              <p className="subject-unsupported">This kind of media cannot be shown yet.</p>
+            )}
+          </Fragment>
         );
       })}
     </div>
@@ -32,7 +35,7 @@ function SubjectText({ location }: { location: TextLocation }) {
 function SubjectImage({ location, number }: { location: ImageLocation; number: number }) {
   return (
     <figure className="subject-image">
-      <img src={location.url} alt={`Subject image ${number}`} decoding="async" />
+      <img src={location.url} alt={`Subject, view ${number}`} decoding="async" />
     </figure>
   );
 }

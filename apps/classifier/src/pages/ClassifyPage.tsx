@@ -46,7 +46,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [notice, setNotice] = useState<string | null>(null);
   const [waiting, setWaiting] = useState<OutboxItem[]>([]);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
-  const announce = (text: string) => setAnnouncement((previous) => ({ n: (previous?.n ?? 0) + 1, text }));
+  const announce = useCallback((text: string) => setAnnouncement((previous) => ({ n: (previous?.n ?? 0) + 1, text })), []);
 
   useKey('?', () => {
     setShortcutsOpen(true);
@@ -55,19 +55,23 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   // The queue and workflow are read by async code after awaits: refs hold the latest committed values.
   const queueRef = useRef(queue);
   const workflowRef = useRef(workflow);
-  const commitQueue = (next: LocalQueue) => {
-    queueRef.current = next;
-    storeQueue(workflowId, next);
-    setQueue(next);
-  };
-  const commitWorkflow = (next: WorkflowView) => {
+  const commitQueue = useCallback(
+    (next: LocalQueue) => {
+      queueRef.current = next;
+      storeQueue(workflowId, next);
+      setQueue(next);
+    },
+    [workflowId],
+  );
+  const commitWorkflow = useCallback((next: WorkflowView) => {
     workflowRef.current = next;
     setWorkflow(next);
-  };
+  }, []);
 
   useDocumentTitle(workflow ? `Classify: ${workflow.name}` : 'Classify');
 
   // The workflow definition (and the project, for its title) first.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to load the workflow again
   useEffect(() => {
     let cancelled = false;
     client.getProject(projectSlug).then(
@@ -89,7 +93,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     return () => {
       cancelled = true;
     };
-  }, [client, projectSlug, workflowId, attempt]);
+  }, [client, projectSlug, workflowId, attempt, commitWorkflow]);
 
   const inFlight = useRef<Promise<FetchResult> | null>(null);
   const fetchBatch = useCallback((): Promise<FetchResult> => {
@@ -109,10 +113,11 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     });
     inFlight.current = request;
     return request;
-  }, [client, workflowId]);
+  }, [client, workflowId, commitQueue, commitWorkflow]);
 
   // Nothing waiting locally: fetch a batch and wait for it.
   const empty = queue.subjects.length === 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `pollTick` is the poll trigger; the timer bumps it to ask the queue again while others hold the last subjects
   useEffect(() => {
     if (!workflow || !empty || queue.finished || exhausted || blocked) return;
     let cancelled = false;
@@ -148,7 +153,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       const { detail } = describeError(refused.error);
       setProblem({ detail: `The server refused an answer saved on this device, so it was dropped: ${detail}`, fields: [] });
     }
-  }, [client]);
+  }, [client, announce]);
 
   // The outbox: sent at once, whenever the browser comes back online, and every few seconds while answers wait.
   useEffect(() => {
@@ -228,7 +233,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       if (needsPrefetch(queueRef.current) && queueRef.current.subjects.length > 0) void fetchBatch().catch(() => undefined);
       return true;
     },
-    [client, workflowId, fetchBatch, flushOutbox],
+    [client, workflowId, fetchBatch, flushOutbox, announce, commitQueue],
   );
 
   const retry = () => {
@@ -257,7 +262,10 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             Classified this session: <strong>{classified}</strong>
           </p>
           <button type="button" className="button button-secondary button-small" onClick={() => setShortcutsOpen(true)} aria-keyshortcuts="Shift+?">
-            Keyboard shortcuts <kbd aria-hidden="true">?</kbd>
+            Keyboard shortcuts{' '}
+            <kbd>
+              <span aria-hidden="true">?</span>
+            </kbd>
           </button>
         </div>
       </div>

@@ -14,6 +14,7 @@ export function HomePage() {
   const [attempt, setAttempt] = useState(0);
   useDocumentTitle('Projects');
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to load the projects again
   useEffect(() => {
     let cancelled = false;
     client.listProjects().then(

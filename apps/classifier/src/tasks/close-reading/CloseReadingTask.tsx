@@ -96,8 +96,8 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
                 />
                 <label htmlFor={inputId}>
                   {index < 9 && (
-                    <kbd className="answer-key" aria-hidden="true">
-                      {index + 1}
+                    <kbd className="answer-key">
+                      <span aria-hidden="true">{index + 1}</span>
                     </kbd>
                   )}
                   <span className="answer-label">{choice.label}</span>
@@ -110,8 +110,8 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
           <div className="answer answer-unsure">
             <input ref={unsureRef} type="checkbox" id={`${id}-unsure`} checked={unsure} onChange={() => set({ unsure: !unsure })} aria-disabled={disabled || undefined} />
             <label htmlFor={`${id}-unsure`}>
-              <kbd className="answer-key" aria-hidden="true">
-                U
+              <kbd className="answer-key">
+                <span aria-hidden="true">U</span>
               </kbd>
               <span className="answer-label">I am not sure</span>
             </label>
@@ -169,8 +169,6 @@ function EvidencePicker({ id, text, highlights, evidence, required, disabled, on
   let cursor = 0;
   words.forEach((word: Word, index) => {
     if (word.start > cursor) parts.push(text.slice(cursor, word.start));
-    const keyword = overlaps(word, highlights);
-    const label = keyword ? <mark>{word.text}</mark> : word.text;
     parts.push(
       <button
         key={word.start}
@@ -186,7 +184,7 @@ function EvidencePicker({ id, text, highlights, evidence, required, disabled, on
         onKeyDown={(event) => onKeyDown(event, index)}
         data-start={word.start}
       >
-        {label}
+        {overlaps(word, highlights) ? <mark>{word.text}</mark> : word.text}
       </button>,
     );
     cursor = word.end;
@@ -199,9 +197,9 @@ function EvidencePicker({ id, text, highlights, evidence, required, disabled, on
       <p className="evidence-instruction" id={`${id}-evidence-label`}>
         {required ? 'Mark' : 'Optionally, mark'} the words that support your reading: click them, or use ← → to move and Space to mark.
       </p>
-      <div role="group" aria-labelledby={`${id}-evidence-label`} aria-describedby={`${id}-evidence-count`} className="subject-text evidence-passage" data-testid="evidence-passage">
+      <fieldset aria-labelledby={`${id}-evidence-label`} aria-describedby={`${id}-evidence-count`} className="subject-text evidence-passage" data-testid="evidence-passage">
         {parts}
-      </div>
+      </fieldset>
       <p className="evidence-count muted" id={`${id}-evidence-count`} aria-live="polite">
         {count === 0 ? 'No words marked as evidence.' : `${count} word${count === 1 ? '' : 's'} marked as evidence.`}
       </p>

@@ -75,8 +75,8 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
               />
               <label htmlFor={inputId}>
                 {index < 9 && (
-                  <kbd className="answer-key" aria-hidden="true">
-                    {index + 1}
+                  <kbd className="answer-key">
+                    <span aria-hidden="true">{index + 1}</span>
                   </kbd>
                 )}
                 <span className="answer-label">{answer.label}</span>

@@ -42,8 +42,8 @@ export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<Ta
               />
               <label htmlFor={inputId}>
                 {index < 9 && (
-                  <kbd className="answer-key" aria-hidden="true">
-                    {index + 1}
+                  <kbd className="answer-key">
+                    <span aria-hidden="true">{index + 1}</span>
                   </kbd>
                 )}
                 <span className="answer-label">{answer.label}</span>

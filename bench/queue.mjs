@@ -1,0 +1,150 @@
+// Queue benchmark (issue 4): GET /workflows/:id/queue?limit=10 at concurrency 50 beside a baseline measured in the
+// same run (the same server answering a constant JSON body of the same size), at 10k, 100k and 1M subjects, with
+// 10,000 volunteers with history, one of whom has seen 100,000 subjects (or half the workflow, if smaller).
+// Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10]
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const require = createRequire(import.meta.url);
+const { openDatabase } = require('@chorus/db');
+
+const args = process.argv.slice(2);
+const seconds = Number(args.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 10);
+const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
+const SIZES = sizes.length ? sizes : [10_000, 100_000, 1_000_000];
+const VOLUNTEERS = 10_000;
+const HISTORY_PER_VOLUNTEER = 10;
+const HEAVY_HISTORY = 100_000;
+const CONCURRENCY = 50;
+const POOL = 1000;
+
+const base = process.env.DATABASE_URL;
+const redisUrl = process.env.REDIS_URL;
+if (!base || !redisUrl) throw new Error('set DATABASE_URL (any database on the server; a scratch one is made) and REDIS_URL');
+const withDatabase = (name) => Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+
+async function admin(sql) {
+  const client = new pg.Client({ connectionString: withDatabase('postgres') });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+async function seed(url, size) {
+  const dataSource = await openDatabase(url, 2);
+  await dataSource.destroy();
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const q = async (sql, params) => (await db.query(sql, params)).rows;
+  const [owner] = await q("INSERT INTO users (kind, display_name) VALUES ('registered', 'Bench owner') RETURNING id");
+  await q("INSERT INTO users (kind, display_name) SELECT 'guest', 'Volunteer ' || g FROM generate_series(1, $1) g", [VOLUNTEERS]);
+  const [project] = await q("INSERT INTO projects (slug, title, status, owner_id) VALUES ('bench', 'Bench', 'live', $1) RETURNING id", [owner.id]);
+  const [set] = await q("INSERT INTO subject_sets (project_id, name) VALUES ($1, 'Bench') RETURNING id", [project.id]);
+  const definition = {
+    name: 'Bench', firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 1000 }, selection: { order: 'random', goldStandardRate: 0 }, effects: [],
+  };
+  const [workflow] = await q("INSERT INTO workflows (project_id, name, status, version) VALUES ($1, 'Bench', 'active', 1) RETURNING id", [project.id]);
+  await q('INSERT INTO workflow_versions (workflow_id, version, definition) VALUES ($1, 1, $2)', [workflow.id, definition]);
+  await q('INSERT INTO workflow_subject_sets (workflow_id, subject_set_id) VALUES ($1, $2)', [workflow.id, set.id]);
+  await q(
+    `INSERT INTO subjects (project_id, locations, metadata, external_id)
+     SELECT $1, jsonb_build_array(jsonb_build_object('type', 'text', 'text', 'Snippet ' || g || ': TO BE SOLD, a handsome coach, nearly new, with harness.', 'highlights', jsonb_build_array(jsonb_build_array(0, 7)))),
+            jsonb_build_object('page', g % 400), 'b' || g
+     FROM generate_series(1, $2) g`,
+    [project.id, size],
+  );
+  await q('INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $1, id, row_number() OVER (ORDER BY external_id) FROM subjects', [set.id]);
+  await q('INSERT INTO subject_workflow_status (workflow_id, subject_id) SELECT $1, id FROM subjects', [workflow.id]);
+  await q(
+    `WITH v AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM users WHERE kind = 'guest'),
+          s AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM subjects)
+     INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key)
+     SELECT $1, 1, s.id, v.id, '[{"task":"T0","value":"yes"}]', gen_random_uuid()::text
+     FROM v JOIN s ON s.n >= (v.n * $2) % $3 AND s.n < (v.n * $2) % $3 + $2`,
+    [workflow.id, HISTORY_PER_VOLUNTEER, size],
+  );
+  const heavyHistory = Math.min(HEAVY_HISTORY, Math.floor(size / 2));
+  const [heavy] = await q("INSERT INTO users (kind, display_name) VALUES ('guest', 'Heavy volunteer') RETURNING id");
+  await q(
+    `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key)
+     SELECT $1, 1, id, $2, '[{"task":"T0","value":"no"}]', gen_random_uuid()::text FROM (SELECT id FROM subjects ORDER BY random() LIMIT $3) s`,
+    [workflow.id, heavy.id, heavyHistory],
+  );
+  await q(
+    `UPDATE subject_workflow_status st SET classification_count = c.n, aggregated_count = c.n
+     FROM (SELECT subject_id, count(*)::int AS n FROM classifications GROUP BY subject_id) c WHERE st.subject_id = c.subject_id`,
+  );
+  const sample = await q("SELECT id FROM users WHERE kind = 'guest' AND display_name <> 'Heavy volunteer' ORDER BY random() LIMIT $1", [POOL + 1]);
+  await db.end();
+  await admin(`VACUUM ANALYZE`).catch(() => undefined);
+  const vacuum = new pg.Client({ connectionString: url });
+  await vacuum.connect();
+  await vacuum.query('VACUUM ANALYZE');
+  await vacuum.end();
+  return { workflowId: workflow.id, userIds: [heavy.id, ...sample.map((row) => row.id)], heavyHistory };
+}
+
+function startServer(url, input) {
+  const inputFile = join(tmpdir(), `chorus-bench-${process.pid}.json`);
+  writeFileSync(inputFile, JSON.stringify(input));
+  const child = spawn(process.execPath, [new URL('./queue-server.mjs', import.meta.url).pathname], {
+    env: { ...process.env, DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: '{bench}', BENCH_INPUT: inputFile },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      const line = buffer.split('\n').slice(0, -1).find((l) => l.startsWith('{"port"'));
+      if (line) resolve({ child, ...JSON.parse(line) });
+    });
+    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+}
+
+/** One in ten requests comes from the volunteer with the long history; the rest from a pool of 1,000 others. */
+function load(url, tokens) {
+  const pick = () => (Math.random() < 0.1 ? tokens[0] : tokens[1 + Math.floor(Math.random() * (tokens.length - 1))]);
+  const requests = tokens ? [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${pick()}` } }) }] : undefined;
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONCURRENCY, duration: seconds, requests }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
+const rows = [];
+for (const size of SIZES) {
+  const name = `chorus_bench_${size}`;
+  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = withDatabase(name);
+  const started = Date.now();
+  const input = await seed(url, size);
+  console.error(`seeded ${size.toLocaleString('en')} subjects in ${((Date.now() - started) / 1000).toFixed(0)} s (heavy volunteer has seen ${input.heavyHistory.toLocaleString('en')})`);
+  const server = await startServer(url, input);
+  const root = `http://127.0.0.1:${server.port}`;
+  await load(`${root}/bench/constant`, undefined); // warm-up
+  const baseline = summary(await load(`${root}/bench/constant`, undefined));
+  const queue = summary(await load(`${root}/api/v1/workflows/${input.workflowId}/queue?limit=10`, server.tokens));
+  rows.push({ size, bodyBytes: server.bodyBytes, baseline, queue });
+  console.error(`${size}: baseline ${baseline.rps.toFixed(0)} req/s, queue ${queue.rps.toFixed(0)} req/s (p50 ${queue.p50} ms, p99 ${queue.p99} ms, errors ${queue.errors})`);
+  server.child.kill('SIGTERM');
+  await new Promise((resolve) => server.child.on('exit', resolve));
+  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+const smallest = rows[0];
+console.log(`\n| subjects | body bytes | baseline req/s | queue req/s | queue / baseline | queue p50 ms | queue p99 ms | errors | throughput vs ${smallest.size.toLocaleString('en')} |`);
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const row of rows) {
+  console.log(
+    `| ${row.size.toLocaleString('en')} | ${row.bodyBytes} | ${row.baseline.rps.toFixed(0)} | ${row.queue.rps.toFixed(0)} | ${(row.queue.rps / row.baseline.rps).toFixed(2)} | ${row.queue.p50} | ${row.queue.p99} | ${row.queue.errors} | ${(row.queue.rps / row.baseline.rps / (smallest.queue.rps / smallest.baseline.rps)).toFixed(2)} |`,
+  );
+}
