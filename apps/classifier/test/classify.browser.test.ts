@@ -1,25 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { SubjectInput, WorkflowStats } from '@chorus/client';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startStack } from '../../../test/support/stack';
+import { launchBrowser, screenshots } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
  * keyboard alone (1, Enter); the API then holds exactly one classification per subject.
  */
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-results', 'screenshots');
 
 const SNIPPETS: { text: string; word: string }[] = [
   { text: 'WANTED: a steady boy to drive a carriage. Apply at 12 Mill Street.', word: 'carriage' },
@@ -40,24 +28,16 @@ jest.setTimeout(60_000);
 
 describe('classifier in a browser: single-choice workflow', () => {
   let stack: Awaited<ReturnType<typeof startStack>>;
-  let browser: BrowserContext;
-  let userDataDir: string;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
 
   beforeAll(async () => {
     stack = await startStack();
-    userDataDir = mkdtempSync(join(tmpdir(), 'chorus-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 800 },
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('classifies every subject by keyboard alone, then shows the finished screen', async () => {
@@ -89,7 +69,7 @@ describe('classifier in a browser: single-choice workflow', () => {
     });
     await client.activateWorkflow(workflow.id);
 
-    const page: Page = browser.pages()[0] ?? (await browser.newPage());
+    const page: Page = browser.context.pages()[0] ?? (await browser.context.newPage());
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
@@ -118,13 +98,7 @@ describe('classifier in a browser: single-choice workflow', () => {
 
       await page.keyboard.press('1');
       expect(await subject.getByRole('radio', { name: 'Yes' }).isChecked()).toBe(true);
-      if (round === 0) {
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        await page.screenshot({ path: join(SCREENSHOTS, 'single-1280.png'), fullPage: true });
-        await page.setViewportSize({ width: 360, height: 740 });
-        await page.screenshot({ path: join(SCREENSHOTS, 'single-360.png'), fullPage: true });
-        await page.setViewportSize({ width: 1280, height: 800 });
-      }
+      if (round === 0) await screenshots(page, 'single');
       await page.keyboard.press('Enter');
 
       // Wait for the next subject or the finished screen.

@@ -8,6 +8,7 @@ import { useKey } from '../../lib/useKey';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
 import { overlaps, passageOf, selectedWords, spansOf, type Word, wordsOf } from './passage';
+import { ChoiceLabel } from '../ChoiceLabel';
 
 type Task = TaskOf<'close-reading'>;
 
@@ -94,14 +95,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
                   onChange={() => set({ sense: choice.value })}
                   aria-disabled={disabled || undefined}
                 />
-                <label htmlFor={inputId}>
-                  {index < 9 && (
-                    <kbd className="answer-key">
-                      <span aria-hidden="true">{index + 1}</span>
-                    </kbd>
-                  )}
-                  <span className="answer-label">{choice.label}</span>
-                </label>
+                <ChoiceLabel htmlFor={inputId} index={index} label={choice.label} />
               </div>
             );
           })}

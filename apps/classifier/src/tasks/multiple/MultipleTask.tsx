@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
+import { ChoiceLabel } from '../ChoiceLabel';
 
 /** What the volunteer is asked to choose, in words: "Choose 1 or 2 answers.", "Choose any that apply." */
 export function choiceRule(min: number, max: number, total: number): string {
@@ -73,14 +74,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
                 onChange={() => toggle(answer.value)}
                 aria-disabled={disabled || undefined}
               />
-              <label htmlFor={inputId}>
-                {index < 9 && (
-                  <kbd className="answer-key">
-                    <span aria-hidden="true">{index + 1}</span>
-                  </kbd>
-                )}
-                <span className="answer-label">{answer.label}</span>
-              </label>
+              <ChoiceLabel htmlFor={inputId} index={index} label={answer.label} />
             </div>
           );
         })}

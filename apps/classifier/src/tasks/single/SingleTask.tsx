@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
+import { ChoiceLabel } from '../ChoiceLabel';
 
 /**
  * A single-choice question: one native radio per answer. Number keys 1–9 pick the Nth answer from anywhere
@@ -40,14 +41,7 @@ export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<Ta
                 }}
                 aria-disabled={disabled || undefined}
               />
-              <label htmlFor={inputId}>
-                {index < 9 && (
-                  <kbd className="answer-key">
-                    <span aria-hidden="true">{index + 1}</span>
-                  </kbd>
-                )}
-                <span className="answer-label">{answer.label}</span>
-              </label>
+              <ChoiceLabel htmlFor={inputId} index={index} label={answer.label} />
             </div>
           );
         })}
