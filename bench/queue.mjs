@@ -137,7 +137,7 @@ for (const size of SIZES) {
   console.error(`${size}: baseline ${baseline.rps.toFixed(0)} req/s, queue ${queue.rps.toFixed(0)} req/s (p50 ${queue.p50} ms, p99 ${queue.p99} ms, errors ${queue.errors})`);
   server.child.kill('SIGTERM');
   await new Promise((resolve) => server.child.on('exit', resolve));
-  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  if (!process.env.BENCH_KEEP) await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
 const smallest = rows[0];

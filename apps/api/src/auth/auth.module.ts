@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -14,7 +15,8 @@ import { Passwords } from './passwords';
     TypeOrmModule.forFeature([User]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.authSecret, signOptions: { expiresIn: config.tokenTtlSeconds } }),
+      // A KeyObject made once: given a string, jsonwebtoken tries (and fails) to parse it as a PEM key on every call.
+      useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.authSecret)), signOptions: { expiresIn: config.tokenTtlSeconds } }),
     }),
   ],
   controllers: [AuthController],
