@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { type AppConfig, loadConfig } from '../../apps/api/src/config/config';
 import { createWorker } from '../../apps/worker/src/bootstrap';
+import type { WorkerConfig } from '../../apps/worker/src/config/config';
 import { closeWorker } from '../../apps/worker/src/worker.module';
 import { createTestDatabase, testRedis } from './services';
 
@@ -18,7 +19,7 @@ export interface Stack {
   config: AppConfig;
   app: NestFastifyApplication;
   /** Starts a worker in this process (the stack starts one unless `worker: false`). */
-  startWorker(): Promise<INestApplicationContext>;
+  startWorker(overrides?: Partial<WorkerConfig>): Promise<INestApplicationContext>;
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -58,8 +59,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     app,
     anonymous: new ChorusClient({ baseUrl }),
     client: new ChorusClient({ baseUrl }),
-    async startWorker() {
-      worker = await createWorker({ databaseUrl: database.url, databasePoolSize: 5, redisUrl: redis.url, queuePrefix: redis.queuePrefix, logLevel: env.LOG_LEVEL });
+    async startWorker(overrides = {}) {
+      worker = await createWorker({
+        databaseUrl: database.url,
+        databasePoolSize: 5,
+        redisUrl: redis.url,
+        queuePrefix: redis.queuePrefix,
+        logLevel: env.LOG_LEVEL,
+        reconcileEveryMs: 10_000,
+        reconcileGraceMs: 2_000,
+        ...overrides,
+      });
       return worker;
     },
     async stopWorker() {

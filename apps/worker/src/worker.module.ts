@@ -6,6 +6,8 @@ import { DataSource } from 'typeorm';
 import { AggregationProcessor } from './aggregation/aggregation.processor';
 import { AggregationService } from './aggregation/aggregation.service';
 import { WORKER_CONFIG, type WorkerConfig } from './config/config';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { ReconcilerService } from './maintenance/reconciler.service';
 
 @Global()
 @Module({})
@@ -25,6 +27,8 @@ export class WorkerModule {
         },
         AggregationService,
         AggregationProcessor,
+        ReconcilerService,
+        MaintenanceProcessor,
       ],
       exports: [DataSource],
     };

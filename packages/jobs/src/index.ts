@@ -6,12 +6,16 @@ export interface JobRegistry {
     /** Recompute one subject's consensus and retirement in one workflow from all its classifications. */
     'aggregate-subject': { workflowId: string; subjectId: string };
   };
+  maintenance: {
+    /** Enqueue aggregation for every subject whose aggregated count lags its classifications (e.g. Redis was down). */
+    'reconcile-aggregation': Record<string, never>;
+  };
 }
 export type QueueName = keyof JobRegistry;
 export type JobName<Q extends QueueName> = keyof JobRegistry[Q] & string;
 export type JobPayload<Q extends QueueName, J extends JobName<Q>> = JobRegistry[Q][J];
 
-export const queueNames: QueueName[] = ['aggregation'];
+export const queueNames: QueueName[] = ['aggregation', 'maintenance'];
 
 /** Hash-tagged so that every key of a queue lands in one Redis Cluster slot. */
 export const defaultQueuePrefix = '{chorus}';
@@ -24,7 +28,7 @@ export const defaultJobOptions: DefaultJobOptions = {
   removeOnFail: { count: 5000 },
 };
 
-export const workerConcurrency: Record<QueueName, number> = { aggregation: 8 };
+export const workerConcurrency: Record<QueueName, number> = { aggregation: 8, maintenance: 1 };
 
 /**
  * One job per (workflow, subject) at a time: a burst of classifications becomes one job, and a classification that

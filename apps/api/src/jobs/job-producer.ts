@@ -3,9 +3,13 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { aggregationJob } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 
+/** How long a request waits on Redis before going on without it. */
+const REDIS_WAIT_MS = 1_000;
+
 /**
- * Enqueues jobs for the worker. Enqueueing never fails a request: the API's Redis connection fails fast, and work
- * that could not be enqueued is found again from the database (aggregation lags classifications).
+ * Enqueues jobs for the worker. Enqueueing never fails or holds up a request: while Redis is away BullMQ would
+ * wait for it, so each call is bounded, and work that could not be enqueued is found again from the database by the
+ * worker's reconciler (aggregation lags classifications). An add that completes late is harmless: jobs are deduplicated.
  */
 @Injectable()
 export class JobProducer implements OnModuleInit {
@@ -20,7 +24,7 @@ export class JobProducer implements OnModuleInit {
   async aggregate(workflowId: string, subjectId: string): Promise<boolean> {
     const job = aggregationJob(workflowId, subjectId);
     try {
-      await this.aggregation.add(job.name, job.data, job.opts);
+      await withinRedisWait(this.aggregation.add(job.name, job.data, job.opts));
       return true;
     } catch (error) {
       this.logger.warn(`could not enqueue aggregation of ${workflowId}/${subjectId}: ${(error as Error).message}`);
@@ -30,10 +34,19 @@ export class JobProducer implements OnModuleInit {
 
   async ping(): Promise<boolean> {
     try {
-      await this.aggregation.count();
+      await withinRedisWait(this.aggregation.count());
       return true;
     } catch {
       return false;
     }
   }
+}
+
+function withinRedisWait<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${REDIS_WAIT_MS} ms`)), REDIS_WAIT_MS);
+  });
+  work.catch(() => undefined); // a late failure after the timeout is already reported
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

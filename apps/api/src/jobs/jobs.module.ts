@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
-import { defaultJobOptions, queueNames, redisOptions } from '@chorus/jobs';
+import { defaultJobOptions, redisOptions } from '@chorus/jobs';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { JobProducer } from './job-producer';
 
@@ -15,7 +15,8 @@ import { JobProducer } from './job-producer';
         defaultJobOptions,
       }),
     }),
-    ...queueNames.map((name) => BullModule.registerQueue({ name })),
+    // The API only produces aggregation jobs; maintenance is scheduled by the worker.
+    BullModule.registerQueue({ name: 'aggregation' }),
   ],
   providers: [JobProducer],
   exports: [JobProducer],

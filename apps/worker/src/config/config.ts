@@ -1,7 +1,11 @@
 import { parseEnv, serviceEnvFields } from '@chorus/runtime';
 import { z } from 'zod';
 
-const workerEnvSchema = z.object(serviceEnvFields);
+const workerEnvSchema = z.object({
+  ...serviceEnvFields,
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(10_000),
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(2_000),
+});
 
 export interface WorkerConfig {
   databaseUrl: string;
@@ -9,11 +13,23 @@ export interface WorkerConfig {
   redisUrl: string;
   queuePrefix: string;
   logLevel: string;
+  /** How often the reconciler looks for subjects whose aggregation lags their classifications. */
+  reconcileEveryMs: number;
+  /** Lagging rows younger than this are left to the job their own submit enqueued. */
+  reconcileGraceMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const e = parseEnv(workerEnvSchema, env);
-  return { databaseUrl: e.DATABASE_URL, databasePoolSize: e.DATABASE_POOL_SIZE, redisUrl: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX, logLevel: e.LOG_LEVEL };
+  return {
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    reconcileEveryMs: e.RECONCILE_EVERY_MS,
+    reconcileGraceMs: e.RECONCILE_GRACE_MS,
+  };
 }
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');

@@ -10,6 +10,7 @@ import { Workflow } from './workflow.entity';
 @Entity('subject_workflow_status')
 @Index('subject_workflow_status_queue_idx', ['workflowId', 'random'], { where: 'retired_at IS NULL' })
 @Index('subject_workflow_status_priority_idx', ['workflowId', 'priority', 'random'], { where: 'retired_at IS NULL' })
+@Index('subject_workflow_status_lagging_idx', ['updatedAt'], { where: 'classification_count > aggregated_count' })
 export class SubjectWorkflowStatus {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;
