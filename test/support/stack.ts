@@ -68,6 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         logLevel: env.LOG_LEVEL,
         reconcileEveryMs: 10_000,
         reconcileGraceMs: 2_000,
+        skillsEveryMs: 5 * 60_000,
         ...overrides,
       });
       return worker;

@@ -8,6 +8,8 @@ import { AggregationService } from './aggregation/aggregation.service';
 import { WORKER_CONFIG, type WorkerConfig } from './config/config';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { ReconcilerService } from './maintenance/reconciler.service';
+import { SkillsRepository } from './skills/skills.repository';
+import { SkillsService } from './skills/skills.service';
 
 @Global()
 @Module({})
@@ -29,6 +31,8 @@ export class WorkerModule {
         AggregationProcessor,
         ReconcilerService,
         MaintenanceProcessor,
+        SkillsRepository,
+        SkillsService,
       ],
       exports: [DataSource],
     };

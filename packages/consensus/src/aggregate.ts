@@ -1,4 +1,4 @@
-import type { CloseReadingTask, MultipleTask, RetirementRule, SingleTask, Task, TaggingTask, WorkflowDefinition } from '@chorus/tasks';
+import { type CloseReadingTask, type MultipleTask, type RetirementRule, type SingleTask, type Task, type TaggingTask, type WorkflowDefinition, singleAlgorithm } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceMultiple } from './multiple';
@@ -48,7 +48,7 @@ function reduceSingle(key: string, task: SingleTask, classifications: readonly C
   const priors = prior !== undefined && trackedAnswer !== undefined && answers.length === 2
     ? Object.fromEntries(answers.map((answer) => [answer, answer === trackedAnswer ? prior : 1 - prior]))
     : {};
-  const skills = options.skills?.[key];
+  const skills = singleAlgorithm(task) === 'bayes' ? options.skills?.[key] : undefined;
   if (!skills) {
     const posterior = symmetricPosterior(vote.counts, answers, DEFAULT_VOLUNTEER_ACCURACY, priors);
     return {

@@ -9,6 +9,8 @@ export interface JobRegistry {
   maintenance: {
     /** Enqueue aggregation for every subject whose aggregated count lags its classifications (e.g. Redis was down). */
     'reconcile-aggregation': Record<string, never>;
+    /** Re-learn volunteer skill for every active workflow, then re-aggregate the subjects it could change. */
+    'estimate-skills': Record<string, never>;
   };
 }
 export type QueueName = keyof JobRegistry;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type ClassificationRecord, findRetirement, reduceSubject } from '@chorus/consensus';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
+import { SkillsRepository } from '../skills/skills.repository';
 
 export type AggregationOutcome = 'missing' | 'aggregated' | 'retired';
 
@@ -16,7 +17,7 @@ interface StatusRow {
  */
 @Injectable()
 export class AggregationService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: DataSource, private readonly skills: SkillsRepository) {}
 
   aggregateSubject(workflowId: string, subjectId: string): Promise<AggregationOutcome> {
     return this.db.transaction(async (manager) => {
@@ -28,8 +29,9 @@ export class AggregationService {
       );
       if (!status) return 'missing';
       const classifications = await this.classificationsOf(manager, workflowId, subjectId);
-      await this.saveConsensus(manager, workflowId, subjectId, reduceSubject(status.definition, classifications));
-      const retirement = status.retired_at ? undefined : findRetirement(status.definition, classifications);
+      const options = { skills: await this.skills.of(manager, workflowId, classifications) };
+      await this.saveConsensus(manager, workflowId, subjectId, reduceSubject(status.definition, classifications, options));
+      const retirement = status.retired_at ? undefined : findRetirement(status.definition, classifications, options);
       await manager.query(
         retirement?.decision.retire
           ? `UPDATE subject_workflow_status SET aggregated_count = $3, retired_at = now(), retirement_reason = $4, retirement_detail = $5, retired_by_classification_id = $6, updated_at = now()
@@ -44,12 +46,12 @@ export class AggregationService {
   }
 
   private async classificationsOf(manager: EntityManager, workflowId: string, subjectId: string): Promise<ClassificationRecord[]> {
-    const rows: { id: string; annotations: ClassificationRecord['annotations']; counts: boolean }[] = await manager.query(
-      `SELECT id, annotations, NOT (gold_standard OR after_retirement) AS counts FROM classifications
+    const rows: { id: string; user_id: string; annotations: ClassificationRecord['annotations']; counts: boolean }[] = await manager.query(
+      `SELECT id, user_id, annotations, NOT (gold_standard OR after_retirement) AS counts FROM classifications
        WHERE workflow_id = $1 AND subject_id = $2 ORDER BY created_at, id`,
       [workflowId, subjectId],
     );
-    return rows.map((row) => ({ id: row.id, annotations: row.annotations, countsTowardRetirement: row.counts }));
+    return rows.map((row) => ({ id: row.id, volunteer: row.user_id, annotations: row.annotations, countsTowardRetirement: row.counts }));
   }
 
   private async saveConsensus(manager: EntityManager, workflowId: string, subjectId: string, results: ReturnType<typeof reduceSubject>): Promise<void> {

@@ -5,6 +5,7 @@ const workerEnvSchema = z.object({
   ...serviceEnvFields,
   RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(10_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(2_000),
+  SKILLS_EVERY_MS: z.coerce.number().int().min(1_000).default(5 * 60_000),
 });
 
 export interface WorkerConfig {
@@ -17,6 +18,8 @@ export interface WorkerConfig {
   reconcileEveryMs: number;
   /** Lagging rows younger than this are left to the job their own submit enqueued. */
   reconcileGraceMs: number;
+  /** How often volunteer skill is re-learned and unretired subjects re-aggregated. */
+  skillsEveryMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -29,6 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     logLevel: e.LOG_LEVEL,
     reconcileEveryMs: e.RECONCILE_EVERY_MS,
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
+    skillsEveryMs: e.SKILLS_EVERY_MS,
   };
 }
 

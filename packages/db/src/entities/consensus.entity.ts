@@ -27,7 +27,7 @@ export class VolunteerSkill {
   @PrimaryColumn('uuid') userId!: string;
   @PrimaryColumn({ type: 'varchar', length: 64 }) task!: string;
   @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
-  /** confusion[trueAnswer][givenAnswer] = probability. */
+  /** Learned confusion counts: confusion[trueAnswer][givenAnswer] = weight of evidence (packages/consensus `learnSkills`). */
   @Column({ type: 'jsonb' }) confusion!: Record<string, Record<string, number>>;
   @Column({ type: 'int', default: 0 }) evidence!: number;
   @Column({ type: 'timestamptz' }) updatedAt!: Date;

@@ -10,8 +10,17 @@ export const singleTaskSchema = z.strictObject({
     .min(2, 'a single-choice task needs at least two answers')
     .max(50)
     .superRefine(uniqueValues),
+  /**
+   * How answers are combined: `vote` (plurality with agreement) or `bayes` (each volunteer weighed by the confusion
+   * matrix learned from gold standard and confident consensus). Without it: `bayes` for two answers, else `vote`.
+   */
+  algorithm: z.enum(['vote', 'bayes']).optional(),
 });
 export type SingleTask = z.infer<typeof singleTaskSchema>;
+
+export function singleAlgorithm(task: SingleTask): 'vote' | 'bayes' {
+  return task.algorithm ?? (task.answers.length === 2 ? 'bayes' : 'vote');
+}
 
 /** The volunteer submits the value of the answer they picked. */
 export function singleAnnotationSchema(task: SingleTask) {

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { ClassificationRecord, VolunteerSkills } from '@chorus/consensus';
+import type { EntityManager } from 'typeorm';
+
+/** Learned volunteer skill, per workflow, task and volunteer, as `packages/consensus` reads and writes it. */
+@Injectable()
+export class SkillsRepository {
+  /** The skills of the volunteers who classified one subject, by task key. */
+  async of(manager: EntityManager, workflowId: string, classifications: readonly ClassificationRecord[]): Promise<Record<string, VolunteerSkills>> {
+    const volunteers = [...new Set(classifications.flatMap((c) => (c.volunteer ? [c.volunteer] : [])))];
+    if (!volunteers.length) return {};
+    const rows: { task: string; user_id: string; confusion: VolunteerSkills[string] }[] = await manager.query(
+      'SELECT task, user_id, confusion FROM volunteer_skills WHERE workflow_id = $1 AND user_id = ANY($2::uuid[])',
+      [workflowId, volunteers],
+    );
+    const skills: Record<string, VolunteerSkills> = {};
+    for (const row of rows) {
+      skills[row.task] ??= {};
+      skills[row.task]![row.user_id] = row.confusion;
+    }
+    return skills;
+  }
+
+  /** Replaces a task's learned skills with a new estimate. */
+  async replace(manager: EntityManager, workflowId: string, task: string, skills: VolunteerSkills): Promise<void> {
+    const rows = Object.entries(skills).map(([userId, confusion]) => ({
+      user_id: userId,
+      confusion,
+      evidence: Object.values(confusion).reduce((sum, row) => sum + Object.values(row).reduce((a, b) => a + b, 0), 0),
+    }));
+    await manager.query('DELETE FROM volunteer_skills WHERE workflow_id = $1 AND task = $2', [workflowId, task]);
+    if (!rows.length) return;
+    await manager.query(
+      `INSERT INTO volunteer_skills (workflow_id, user_id, task, confusion, evidence, updated_at)
+       SELECT $1, r.user_id, $2, r.confusion, round(r.evidence), now() FROM jsonb_to_recordset($3::jsonb) AS r(user_id uuid, confusion jsonb, evidence double precision)`,
+      [workflowId, task, JSON.stringify(rows)],
+    );
+  }
+}

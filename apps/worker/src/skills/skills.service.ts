@@ -1,0 +1,63 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { learnSkills } from '@chorus/consensus';
+import { aggregationJob } from '@chorus/jobs';
+import { type WorkflowDefinition, singleAlgorithm } from '@chorus/tasks';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { SkillsRepository } from './skills.repository';
+
+/**
+ * Re-learns volunteer skill (kSWAP's knowledge step) for each `bayes` task of a workflow from gold standard and
+ * confident consensus, then re-aggregates the unretired subjects, whose results and retirement could change.
+ */
+@Injectable()
+export class SkillsService {
+  constructor(private readonly db: DataSource, private readonly skills: SkillsRepository, @InjectQueue('aggregation') private readonly aggregation: Queue) {}
+
+  async estimateAll(): Promise<number> {
+    const workflows: { id: string; definition: WorkflowDefinition }[] = await this.db.query(
+      `SELECT w.id, v.definition FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE w.status = 'active'`,
+    );
+    let reaggregated = 0;
+    for (const workflow of workflows) reaggregated += await this.estimate(workflow.id, workflow.definition);
+    return reaggregated;
+  }
+
+  async estimate(workflowId: string, definition: WorkflowDefinition): Promise<number> {
+    const tasks = Object.entries(definition.tasks).filter(([, task]) => task.type === 'single' && singleAlgorithm(task) === 'bayes').map(([key]) => key);
+    if (!tasks.length) return 0;
+    await this.db.transaction(async (manager) => {
+      // Scheduled and manual runs, or several workers, may estimate one workflow at once: one at a time.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`estimate-skills:${workflowId}`]);
+      for (const task of tasks) {
+        const answers: { volunteer: string; subject: string; answer: string }[] = await manager.query(
+          `SELECT c.user_id AS volunteer, c.subject_id AS subject, a->>'value' AS answer
+           FROM classifications c CROSS JOIN jsonb_array_elements(c.annotations) a
+           WHERE c.workflow_id = $1 AND a->>'task' = $2 AND jsonb_typeof(a->'value') = 'string'`,
+          [workflowId, task],
+        );
+        const gold: { id: string; answer: string }[] = await manager.query(
+          `SELECT s.id, s.gold_standard->>$2 AS answer FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $1
+           WHERE s.gold_standard ? $2`,
+          [workflowId, task],
+        );
+        const consensus: { subject_id: string; posterior: Record<string, number> | null }[] = await manager.query(
+          "SELECT subject_id, result->'posterior' AS posterior FROM consensus WHERE workflow_id = $1 AND task = $2",
+          [workflowId, task],
+        );
+        const learned = learnSkills(answers, {
+          gold: Object.fromEntries(gold.map((row) => [row.id, row.answer])),
+          consensus: Object.fromEntries(consensus.flatMap((row) => (row.posterior ? [[row.subject_id, row.posterior]] : []))),
+        });
+        await this.skills.replace(manager, workflowId, task, learned);
+      }
+    });
+    const subjects: { subject_id: string }[] = await this.db.query(
+      'SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NULL AND classification_count > 0',
+      [workflowId],
+    );
+    if (subjects.length) await this.aggregation.addBulk(subjects.map((row) => aggregationJob(workflowId, row.subject_id)));
+    return subjects.length;
+  }
+}

@@ -1,0 +1,60 @@
+import type { ChorusClient } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { AggregationService } from '../src/aggregation/aggregation.service';
+import { SkillsService } from '../src/skills/skills.service';
+
+let stack: Stack;
+let db: Client;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  db = new Client({ connectionString: stack.config.databaseUrl });
+  await db.connect();
+});
+afterAll(async () => {
+  await db.end();
+  await stack.stop();
+});
+
+async function volunteer(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+it('weighs volunteers by the skill learned from gold standard, overturning an adversarial majority', async () => {
+  const project = await stack.client.createProject({ title: 'Skills', status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  const gold = ['yes', 'no', 'yes', 'no', 'yes', 'no'].map((answer, i) => ({ externalId: `gold-${i}`, goldStandard: { T0: answer }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] }));
+  await stack.client.addSubjects(set.id, [...gold, { externalId: 'open', locations: [{ type: 'text' as const, text: 'Open question' }] }]);
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+    name: 'W',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 10 },
+    subjectSetIds: [set.id],
+  });
+  await stack.client.activateWorkflow(workflowId);
+  const { rows } = await db.query('SELECT s.id, s.external_id, s.gold_standard FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id WHERE st.workflow_id = $1', [workflowId]);
+  const flip = (answer: string) => (answer === 'yes' ? 'no' : 'yes');
+  const [careful, contrary1, contrary2] = [await volunteer(), await volunteer(), await volunteer()];
+  for (const row of rows) {
+    const truth = row.gold_standard?.T0 ?? 'yes';
+    for (const [client, answer] of [[careful, truth], [contrary1, flip(truth)], [contrary2, flip(truth)]] as const) {
+      await client.classify({ workflowId, workflowVersion: 1, subjectId: row.id, annotations: [{ task: 'T0', value: answer }] }, randomUUID());
+    }
+  }
+  const open = rows.find((row) => row.external_id === 'open')!.id;
+  const consensusOf = async () => (await db.query('SELECT answer, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, open])).rows[0];
+
+  const worker = await stack.startWorker();
+  await worker.get(AggregationService).aggregateSubject(workflowId, open);
+  expect(await consensusOf()).toEqual({ answer: 'no', algorithm: 'plurality-vote' });
+
+  await worker.get(SkillsService).estimateAll();
+  const { rows: [skills] } = await db.query('SELECT count(*)::int AS volunteers FROM volunteer_skills WHERE workflow_id = $1', [workflowId]);
+  expect(skills.volunteers).toBe(3);
+  await worker.get(AggregationService).aggregateSubject(workflowId, open);
+  await stack.stopWorker();
+  expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
+});
