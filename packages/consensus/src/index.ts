@@ -13,3 +13,4 @@ export * from './close-reading';
 export * from './tagging';
 export * from './random';
 export * from './simulate';
+export * from './effects';

@@ -1,3 +1,4 @@
 export * from './entities';
 export * from './data-source';
 export { SnakeNamingStrategy } from './naming';
+export { addToSubjectSet } from './subject-sets';

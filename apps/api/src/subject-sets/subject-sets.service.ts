@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SubjectSet } from '@chorus/db';
+import { SubjectSet, addToSubjectSet } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound } from '../common/problem';
 import { ProjectAccess } from '../projects/project-access';
-import { WorkflowSubjects } from '../workflows/workflow-subjects';
 import type { AddSubjectsInput, CreateSubjectSetInput } from './dto/subject-set.dto';
 
 @Injectable()
 export class SubjectSetsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly access: ProjectAccess, private readonly workflowSubjects: WorkflowSubjects) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly access: ProjectAccess) {}
 
   async create(projectId: string, input: CreateSubjectSetInput, user: AuthUser) {
     await this.access.requireResearcher(projectId, user, '/params/id');
@@ -48,14 +47,7 @@ export class SubjectSetsService {
         [set.projectId, JSON.stringify(input.subjects.map((s) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, gold_standard: s.goldStandard ?? null })))],
       );
       const ids = rows.map((row) => row.id);
-      await manager.query(
-        `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
-         SELECT $1, t.id, (SELECT coalesce(max(position), 0) FROM subject_set_members WHERE subject_set_id = $1) + t.ord
-         FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ord)
-         ON CONFLICT DO NOTHING`,
-        [subjectSetId, ids],
-      );
-      await this.workflowSubjects.afterAdd(manager, subjectSetId, ids);
+      await addToSubjectSet(manager, subjectSetId, ids);
       const created = rows.filter((row) => row.inserted).length;
       return { created, existing: rows.length - created, subjectIds: ids };
     });

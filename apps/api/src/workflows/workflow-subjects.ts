@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * Keeps `subject_workflow_status` in step with which subjects a workflow can serve: one row per subject of every
- * subject set linked to the workflow. Rows are only ever added, so counts and retirement survive re-linking.
+ * subject set linked to the workflow (subjects added to a set later join through `addToSubjectSet` of packages/db).
  */
 @Injectable()
 export class WorkflowSubjects {
@@ -15,17 +15,6 @@ export class WorkflowSubjects {
        SELECT DISTINCT $1::uuid, m.subject_id FROM subject_set_members m WHERE m.subject_set_id = ANY($2::uuid[])
        ON CONFLICT DO NOTHING`,
       [workflowId, subjectSetIds],
-    );
-  }
-
-  /** After adding subjects to a set: they join every workflow the set is linked to. */
-  async afterAdd(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<void> {
-    if (!subjectIds.length) return;
-    await manager.query(
-      `INSERT INTO subject_workflow_status (workflow_id, subject_id)
-       SELECT l.workflow_id, s.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS s(id) WHERE l.subject_set_id = $1
-       ON CONFLICT DO NOTHING`,
-      [subjectSetId, subjectIds],
     );
   }
 

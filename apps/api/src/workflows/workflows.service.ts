@@ -33,6 +33,7 @@ export class WorkflowsService {
   async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number }> {
     await this.access.requireResearcher(projectId, user, '/params/id');
     return this.db.transaction(async (manager) => {
+      await this.checkEffectSets(manager, projectId, input.definition);
       const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
       await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition }));
       await this.link(manager, workflow, input.subjectSetIds ?? []);
@@ -46,6 +47,7 @@ export class WorkflowsService {
     await this.access.requireResearcher(workflow.projectId, user, '/params/id');
     return this.db.transaction(async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      await this.checkEffectSets(manager, locked.projectId, input.definition);
       const current = await this.versions.definition(id, locked.version);
       if (!isDeepStrictEqual(current, input.definition)) {
         locked.version += 1;
@@ -103,14 +105,24 @@ export class WorkflowsService {
     return workflow;
   }
 
+  /** Effects may only move subjects into sets of the workflow's own project. */
+  private checkEffectSets(manager: EntityManager, projectId: string, definition: WorkflowDefinition): Promise<void> {
+    const ids = definition.effects.map((effect) => effect.addToSubjectSet);
+    return this.requireProjectSets(manager, projectId, ids, (index) => `/effects/${index}/addToSubjectSet`);
+  }
+
+  /** Fails, naming each field, unless every id is a subject set of the project. */
+  private async requireProjectSets(manager: EntityManager, projectId: string, ids: string[], pointerOf: (index: number) => string): Promise<void> {
+    if (!ids.length) return;
+    const found: { id: string }[] = await manager.query('SELECT id FROM subject_sets WHERE id = ANY($1::uuid[]) AND project_id = $2', [ids, projectId]);
+    const known = new Set(found.map((row) => row.id));
+    const errors = ids.flatMap((setId, index) => (known.has(setId) ? [] : [{ pointer: pointerOf(index), message: 'is not a subject set of this project' }]));
+    if (errors.length) throw validationFailed(errors);
+  }
+
   /** Links subject sets of the same project (replacing earlier links) and brings their subjects into the workflow. */
   private async link(manager: EntityManager, workflow: Workflow, subjectSetIds: string[]): Promise<void> {
-    const found: { id: string }[] = subjectSetIds.length
-      ? await manager.query('SELECT id FROM subject_sets WHERE id = ANY($1::uuid[]) AND project_id = $2', [subjectSetIds, workflow.projectId])
-      : [];
-    const known = new Set(found.map((row) => row.id));
-    const errors = subjectSetIds.flatMap((setId, index) => (known.has(setId) ? [] : [{ pointer: `/subjectSetIds/${index}`, message: 'is not a subject set of this project' }]));
-    if (errors.length) throw validationFailed(errors);
+    await this.requireProjectSets(manager, workflow.projectId, subjectSetIds, (index) => `/subjectSetIds/${index}`);
     await manager.query('DELETE FROM workflow_subject_sets WHERE workflow_id = $1 AND NOT (subject_set_id = ANY($2::uuid[]))', [workflow.id, subjectSetIds]);
     await manager.query(
       'INSERT INTO workflow_subject_sets (workflow_id, subject_set_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING',

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type ClassificationRecord, findRetirement, reduceSubject } from '@chorus/consensus';
+import { type ClassificationRecord, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
+import { addToSubjectSet } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
@@ -30,8 +31,13 @@ export class AggregationService {
       if (!status) return 'missing';
       const classifications = await this.classificationsOf(manager, workflowId, subjectId);
       const options = { skills: await this.skills.of(manager, workflowId, classifications) };
-      await this.saveConsensus(manager, workflowId, subjectId, reduceSubject(status.definition, classifications, options));
+      const consensus = reduceSubject(status.definition, classifications, options);
+      await this.saveConsensus(manager, workflowId, subjectId, consensus);
       const retirement = status.retired_at ? undefined : findRetirement(status.definition, classifications, options);
+      // Effects fire once, when the answer is known: the subject moves into the sets that feed the next workflows.
+      if (retirement?.decision.retire) {
+        for (const setId of subjectSetsFromEffects(status.definition.effects, consensus)) await addToSubjectSet(manager, setId, [subjectId]);
+      }
       await manager.query(
         retirement?.decision.retire
           ? `UPDATE subject_workflow_status SET aggregated_count = $3, retired_at = now(), retirement_reason = $4, retirement_detail = $5, retired_by_classification_id = $6, updated_at = now()

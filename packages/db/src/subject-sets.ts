@@ -1,0 +1,22 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Adds subjects to a subject set, after those already there, and to every workflow the set feeds. Used by uploads
+ * and by workflow effects (a subject's consensus moves it into a set that another workflow serves).
+ */
+export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<void> {
+  if (!subjectIds.length) return;
+  await manager.query(
+    `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
+     SELECT $1, t.id, (SELECT coalesce(max(position), 0) FROM subject_set_members WHERE subject_set_id = $1) + t.ord
+     FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ord)
+     ON CONFLICT DO NOTHING`,
+    [subjectSetId, subjectIds],
+  );
+  await manager.query(
+    `INSERT INTO subject_workflow_status (workflow_id, subject_id)
+     SELECT l.workflow_id, s.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS s(id) WHERE l.subject_set_id = $1
+     ON CONFLICT DO NOTHING`,
+    [subjectSetId, subjectIds],
+  );
+}
