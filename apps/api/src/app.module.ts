@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthController } from './health/health.controller';
 import { JobsModule } from './jobs/jobs.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectSetsModule } from './subject-sets/subject-sets.module';
@@ -32,6 +33,7 @@ export class AppModule {
         ConfigModule.of(config),
         DatabaseModule,
         JobsModule,
+        MetricsModule,
         AuthModule,
         ProjectsModule,
         SubjectSetsModule,

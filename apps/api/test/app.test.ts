@@ -43,3 +43,18 @@ describe('the application', () => {
     expect(queue.subjects.every((s) => s.locations[0]!.type === 'text' && s.metadata['#expected'] === undefined)).toBe(true);
   });
 });
+
+describe('metrics', () => {
+  it('exposes queue depth, aggregation lag and submissions for Prometheus at /metrics', async () => {
+    const response = await fetch(`${stack.baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/^chorus_classifications_submitted_total \d+$/m);
+    expect(text).toMatch(/^chorus_aggregation_queue_jobs\{state="waiting"\} \d+$/m);
+    expect(text).toMatch(/^chorus_aggregation_lagging_subjects \d+$/m);
+    expect(text).toMatch(/^chorus_aggregation_lag_seconds [\d.e+-]+$/m);
+    expect(text).toMatch(/^chorus_metrics_scrape_ok 1$/m);
+    expect(text).toMatch(/^chorus_api_process_cpu_seconds_total /m);
+  });
+});

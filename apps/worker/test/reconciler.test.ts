@@ -50,3 +50,9 @@ it('accepts classifications while Redis is down, and aggregates them once a work
   expect(await lagging(workflowId)).toBe(0);
   expect(await stack.client.stats(workflowId)).toMatchObject({ retired: 3, classifications: 3 });
 });
+
+it('reports the lag in /metrics, and a scrape that could not reach Redis', async () => {
+  const text = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+  expect(text).toMatch(/^chorus_aggregation_lagging_subjects 0$/m);
+  expect(text).toMatch(/^chorus_metrics_scrape_ok 0$/m);
+});

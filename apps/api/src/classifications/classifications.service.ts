@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, validationFailed } from '../common/problem';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
+import { MetricsService } from '../metrics/metrics.service';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import type { ClassificationInput } from './dto/classification.dto';
 
@@ -18,7 +19,7 @@ const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class ClassificationsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly versions: WorkflowVersions, private readonly jobs: JobProducer) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly versions: WorkflowVersions, private readonly jobs: JobProducer, private readonly metrics: MetricsService) {}
 
   /**
    * Validates against the workflow version, commits, then answers: an acknowledged classification is durable.
@@ -37,6 +38,7 @@ export class ClassificationsService {
       if (raced) return raced;
       throw conflict('You have already classified this subject in this workflow; ask the queue for the next subject.', 'already-classified');
     }
+    this.metrics.classificationSubmitted();
     await this.jobs.aggregate(input.workflowId, input.subjectId);
     return { id, replayed: false };
   }

@@ -32,6 +32,15 @@ export class JobProducer implements OnModuleInit {
     }
   }
 
+  /** Job counts by state, or undefined while Redis is away. */
+  async aggregationCounts(): Promise<Record<string, number> | undefined> {
+    try {
+      return await withinRedisWait(this.aggregation.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'));
+    } catch {
+      return undefined;
+    }
+  }
+
   async ping(): Promise<boolean> {
     try {
       await withinRedisWait(this.aggregation.count());

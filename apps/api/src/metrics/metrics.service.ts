@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { JobProducer } from '../jobs/job-producer';
+
+interface Snapshot {
+  /** Job counts by state, or undefined while Redis is away. */
+  jobs: Record<string, number> | undefined;
+  lagging: number;
+  lagSeconds: number;
+}
+
+const LAG = `SELECT count(*)::int AS lagging, coalesce(extract(epoch FROM now() - min(updated_at)), 0)::float AS lag
+  FROM subject_workflow_status WHERE classification_count > aggregated_count`;
+
+/** Prometheus metrics: counters kept in the process, gauges read from Postgres and Redis at each scrape. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly submitted = new Counter({ name: 'chorus_classifications_submitted_total', help: 'Classifications committed by this API process (replays not counted)', registers: [this.registry] });
+  private pending: Promise<Snapshot> | undefined;
+
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly jobs: JobProducer) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'chorus_api_' });
+    const snapshot = () => this.snapshot();
+    new Gauge({
+      name: 'chorus_aggregation_queue_jobs',
+      help: 'Aggregation jobs by state (absent while Redis is away)',
+      labelNames: ['state'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [state, count] of Object.entries((await snapshot()).jobs ?? {})) this.set({ state }, count);
+      },
+    });
+    new Gauge({
+      name: 'chorus_aggregation_lagging_subjects',
+      help: 'Subjects whose aggregation has not yet seen all their classifications',
+      registers: [this.registry],
+      async collect() {
+        this.set((await snapshot()).lagging);
+      },
+    });
+    new Gauge({
+      name: 'chorus_aggregation_lag_seconds',
+      help: 'Age of the oldest classification not yet aggregated',
+      registers: [this.registry],
+      async collect() {
+        this.set((await snapshot()).lagSeconds);
+      },
+    });
+    new Gauge({
+      name: 'chorus_metrics_scrape_ok',
+      help: 'Whether the last scrape could read Redis',
+      registers: [this.registry],
+      async collect() {
+        this.set((await snapshot()).jobs ? 1 : 0);
+      },
+    });
+  }
+
+  classificationSubmitted(): void {
+    this.submitted.inc();
+  }
+
+  /** One read of Postgres and Redis per scrape, shared by every gauge (a registry collects them all at once). */
+  private snapshot(): Promise<Snapshot> {
+    this.pending ??= Promise.all([this.jobs.aggregationCounts(), this.db.query(LAG)])
+      .then(([jobs, [row]]) => ({ jobs, lagging: row.lagging, lagSeconds: row.lag }))
+      .finally(() => setImmediate(() => (this.pending = undefined)));
+    return this.pending;
+  }
+}
