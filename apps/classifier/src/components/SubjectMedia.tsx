@@ -1,43 +1,74 @@
 import type { SubjectLocation } from '@chorus/client';
-import { Fragment, type ReactNode } from 'react';
+import { type ReactNode, useId, useLayoutEffect, useRef, useState } from 'react';
+import { ImageViewer } from './viewer/ImageViewer';
+import { pageStepFor } from './viewer/viewerKeys';
 
 type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
-type ImageLocation = Extract<SubjectLocation, { type: 'image' }>;
 
-/** Renders a subject's locations in order: texts as text with their highlights, images as images. */
+/**
+ * Renders a subject's locations: texts as text with their highlights (never as images), images in the
+ * deep-zoom viewer. A subject with several locations shows one at a time, with a page strip to switch
+ * (and [ and ] for the previous and next page).
+ */
 export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
-  let images = 0;
+  const [page, setPage] = useState(0);
+  const id = useId();
+  const count = locations.length;
+  const current = Math.min(page, Math.max(count - 1, 0));
+  const location = locations[current];
+
+  const stepRef = useRef((_step: number) => {});
+  stepRef.current = (step) => setPage((p) => Math.min(Math.max(Math.min(p, count - 1) + step, 0), count - 1));
+  useLayoutEffect(() => {
+    if (count < 2) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      const step = pageStepFor(event);
+      if (step === undefined) return;
+      event.preventDefault();
+      stepRef.current(step);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [count]);
+
   return (
     <div className="subject-media">
-      {locations.map((location, index) => {
-        if (location.type === 'image') images += 1;
-        return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a subject's locations are a fixed, ordered list (never reordered, and may repeat), so the position is their identity
-          <Fragment key={index}>
-            {location.type === 'text' ? (
-              <SubjectText location={location} />
-            ) : location.type === 'image' ? (
-              <SubjectImage location={location} number={images} />
-            ) : (
-              <p className="subject-unsupported">This kind of media cannot be shown yet.</p>
-            )}
-          </Fragment>
-        );
-      })}
+      {count > 1 && (
+        <nav className="page-strip" aria-label="Pages of this subject">
+          <ol>
+            {locations.map((each, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a subject's locations are a fixed, ordered list (never reordered, and may repeat), so the position is their identity
+              <li key={index}>
+                <button
+                  type="button"
+                  className="button button-secondary button-small page-button"
+                  aria-current={index === current ? 'page' : undefined}
+                  aria-label={`Page ${index + 1} of ${count}${each.type === 'text' ? ', text' : each.type === 'image' ? ', image' : ''}`}
+                  aria-controls={`${id}-page`}
+                  onClick={() => setPage(index)}
+                >
+                  {index + 1}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </nav>
+      )}
+      <div id={`${id}-page`} className="subject-page">
+        {!location ? null : location.type === 'text' ? (
+          <SubjectText location={location} />
+        ) : location.type === 'image' ? (
+          <ImageViewer key={current} url={location.url} iiifService={location.iiifService} label={count > 1 ? `Subject, page ${current + 1} of ${count}` : 'Subject image'} />
+        ) : (
+          <p className="subject-unsupported">This kind of media cannot be shown yet.</p>
+        )}
+      </div>
     </div>
   );
 }
 
 function SubjectText({ location }: { location: TextLocation }) {
   return <p className="subject-text">{withHighlights(location.text, location.highlights ?? [])}</p>;
-}
-
-function SubjectImage({ location, number }: { location: ImageLocation; number: number }) {
-  return (
-    <figure className="subject-image">
-      <img src={location.url} alt={`Subject, view ${number}`} decoding="async" />
-    </figure>
-  );
 }
 
 /**

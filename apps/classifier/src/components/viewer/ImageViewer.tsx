@@ -1,0 +1,220 @@
+import type OpenSeadragon from 'openseadragon';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { infoJsonUrl, normaliseInfo } from './iiif';
+import { type ViewerAction, viewerActionFor } from './viewerKeys';
+
+interface Props {
+  url: string;
+  iiifService?: string;
+  /** The accessible name of the image, e.g. "Subject, page 2". */
+  label: string;
+}
+
+type Status = 'loading' | 'ready' | 'failed';
+
+interface Adjustments {
+  invert: boolean;
+  brightness: number;
+  contrast: number;
+}
+
+const NEUTRAL: Adjustments = { invert: false, brightness: 1, contrast: 1 };
+const ZOOM_STEP = 1.5;
+const ROTATION_STEP = 90;
+const FILTER_STEP = 0.25;
+const FILTER_MIN = 0.25;
+const FILTER_MAX = 3;
+
+const clampFilter = (value: number) => Math.round(Math.min(FILTER_MAX, Math.max(FILTER_MIN, value)) * 100) / 100;
+
+/** The CSS filter for the viewer canvas, or undefined when nothing is adjusted. */
+export function cssFilter({ invert, brightness, contrast }: Adjustments): string | undefined {
+  const parts = [invert ? 'invert(1)' : '', brightness !== 1 ? `brightness(${brightness})` : '', contrast !== 1 ? `contrast(${contrast})` : ''].filter(Boolean);
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** The tile source: the IIIF service's info.json (normalised) when there is one and it answers, else the plain image. */
+async function tileSourceFor(url: string, iiifService: string | undefined, signal: AbortSignal): Promise<object> {
+  if (iiifService) {
+    try {
+      const response = await fetch(infoJsonUrl(iiifService), { signal, headers: { Accept: 'application/ld+json, application/json' } });
+      if (response.ok) {
+        const info = normaliseInfo(await response.json(), iiifService);
+        if (info) return info;
+      }
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // The service is down or refuses CORS: the plain image still lets the volunteer work.
+    }
+  }
+  return { type: 'image', url };
+}
+
+const prefersReducedMotion = () => typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+/**
+ * A deep-zoom image viewer (OpenSeadragon, loaded on first use so that it stays out of the initial bundle):
+ * a IIIF Image API service's tiles when the location has one, the plain image otherwise. Zoom, rotation,
+ * inversion, brightness and contrast are buttons and page-wide shortcuts (Alt + the key while typing), see
+ * `viewerKeys.ts`; with the image focused, the arrow keys (and W A S D) pan.
+ */
+export function ImageViewer({ url, iiifService, label }: Props) {
+  const id = useId();
+  const host = useRef<HTMLDivElement>(null);
+  const viewer = useRef<OpenSeadragon.Viewer | null>(null);
+  const [status, setStatus] = useState<Status>('loading');
+  const [zoom, setZoom] = useState(100);
+  const [rotation, setRotation] = useState(0);
+  const [adjust, setAdjust] = useState<Adjustments>(NEUTRAL);
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const abort = new AbortController();
+    let instance: OpenSeadragon.Viewer | null = null;
+    setStatus('loading');
+    void (async () => {
+      try {
+        const [{ default: OSD }, tileSource] = await Promise.all([import('openseadragon'), tileSourceFor(url, iiifService, abort.signal)]);
+        if (abort.signal.aborted) return;
+        const reduced = prefersReducedMotion();
+        instance = OSD({
+          element,
+          tileSources: tileSource as OpenSeadragon.TileSourceOptions,
+          // The 2D canvas draws images from any origin (WebGL would need CORS headers on every tile).
+          drawer: 'canvas',
+          showNavigationControl: false,
+          animationTime: reduced ? 0 : 0.4,
+          springStiffness: reduced ? 100 : 10,
+          visibilityRatio: 0.5,
+          gestureSettingsMouse: { clickToZoom: false },
+          preserveImageSizeOnResize: true,
+        });
+        viewer.current = instance;
+        const canvas = instance.canvas;
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', `${label}. Arrow keys pan; see the image controls and the ? list for more.`);
+        canvas.setAttribute('aria-describedby', `${id}-state`);
+        const current = instance;
+        const update = () => {
+          const home = current.viewport.getHomeZoom();
+          setZoom(home > 0 ? Math.round((current.viewport.getZoom() / home) * 100) : 100);
+          setRotation(((Math.round(current.viewport.getRotation()) % 360) + 360) % 360);
+        };
+        current.addHandler('open', () => {
+          setStatus('ready');
+          update();
+        });
+        current.addHandler('open-failed', () => setStatus('failed'));
+        current.addHandler('zoom', update);
+        current.addHandler('rotate', update);
+      } catch {
+        if (!abort.signal.aborted) setStatus('failed');
+      }
+    })();
+    return () => {
+      abort.abort();
+      instance?.destroy();
+      if (viewer.current === instance) viewer.current = null;
+    };
+  }, [url, iiifService, label, id]);
+
+  function act(action: ViewerAction) {
+    const current = viewer.current;
+    if (action === 'invert') setAdjust((a) => ({ ...a, invert: !a.invert }));
+    else if (action === 'brighter' || action === 'darker')
+      setAdjust((a) => ({ ...a, brightness: clampFilter(a.brightness + (action === 'brighter' ? FILTER_STEP : -FILTER_STEP)) }));
+    else if (action === 'moreContrast' || action === 'lessContrast')
+      setAdjust((a) => ({ ...a, contrast: clampFilter(a.contrast + (action === 'moreContrast' ? FILTER_STEP : -FILTER_STEP)) }));
+    else if (action === 'reset') {
+      setAdjust(NEUTRAL);
+      if (current) {
+        current.viewport.setFlip(false);
+        current.viewport.setRotation(0);
+        current.viewport.goHome();
+      }
+    } else if (current && status === 'ready') {
+      const viewport = current.viewport;
+      if (action === 'zoomIn' || action === 'zoomOut') viewport.zoomBy(action === 'zoomIn' ? ZOOM_STEP : 1 / ZOOM_STEP);
+      else viewport.setRotation(viewport.getRotation() + (action === 'rotateRight' ? ROTATION_STEP : -ROTATION_STEP));
+      viewport.applyConstraints();
+    }
+  }
+
+  const actRef = useRef(act);
+  actRef.current = act;
+  useLayoutEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const action = viewerActionFor(event);
+      if (!action) return;
+      event.preventDefault();
+      actRef.current(action);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  // OpenSeadragon's own keys: it keeps panning (arrows, W A S D) and zoom (+ −, Shift+↑ ↓); rotation, flip and
+  // reset go through `act`, so that reset also clears the filters and the state shown stays right.
+  useEffect(() => {
+    const current = viewer.current;
+    if (!current || status !== 'ready') return;
+    const handler = (event: OpenSeadragon.CanvasKeyEvent) => {
+      const code = (event.originalEvent as KeyboardEvent).code;
+      if (!/^(Arrow(Up|Down|Left|Right)|Key[WASD])$/.test(code)) event.preventDefaultAction = true;
+    };
+    current.addHandler('canvas-key', handler);
+    return () => current.removeHandler('canvas-key', handler);
+  }, [status]);
+
+  const filter = cssFilter(adjust);
+  const disabled = status !== 'ready';
+  const button = (action: ViewerAction, text: string, keys: string, name?: string, pressed?: boolean) => (
+    <button
+      type="button"
+      className="button button-secondary button-small viewer-button"
+      onClick={() => act(action)}
+      aria-disabled={(disabled && action !== 'reset') || undefined}
+      aria-keyshortcuts={keys}
+      aria-label={name}
+      aria-pressed={pressed}
+      data-action={action}
+    >
+      {text}
+    </button>
+  );
+  return (
+    <figure className="image-viewer" data-testid="image-viewer" data-status={status} data-zoom={zoom} data-rotation={rotation} data-filter={filter ?? ''}>
+      <div className="viewer-toolbar" role="toolbar" aria-label="Image controls">
+        {button('zoomIn', '+', 'Plus Alt+Equal', 'Zoom in')}
+        {button('zoomOut', '−', 'Minus Alt+Minus', 'Zoom out')}
+        {button('rotateLeft', '⟲', 'Shift+R Alt+Shift+R', 'Rotate left')}
+        {button('rotateRight', '⟳', 'R Alt+R', 'Rotate right')}
+        {button('invert', 'Invert', 'I Alt+I', undefined, adjust.invert)}
+        {button('darker', 'Darker', 'Shift+B Alt+Shift+B')}
+        {button('brighter', 'Brighter', 'B Alt+B')}
+        {button('lessContrast', 'Less contrast', 'Shift+C Alt+Shift+C')}
+        {button('moreContrast', 'More contrast', 'C Alt+C')}
+        {button('reset', 'Reset', '0 Alt+0', 'Reset the image')}
+      </div>
+      <div className="viewer-stage">
+        <div ref={host} className="viewer-canvas" style={filter ? { filter } : undefined} />
+        {status === 'loading' && <p className="viewer-message muted">Loading the image…</p>}
+        {status === 'failed' && (
+          <p className="viewer-message" role="alert">
+            This image could not be shown.{' '}
+            <a href={url} target="_blank" rel="noreferrer">
+              Open the image
+            </a>
+          </p>
+        )}
+      </div>
+      <figcaption className="viewer-state muted" id={`${id}-state`} aria-live="polite">
+        Zoom {zoom}%{rotation ? `, rotated ${rotation}°` : ''}
+        {adjust.invert ? ', inverted' : ''}
+        {adjust.brightness !== 1 ? `, brightness ${Math.round(adjust.brightness * 100)}%` : ''}
+        {adjust.contrast !== 1 ? `, contrast ${Math.round(adjust.contrast * 100)}%` : ''}
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,216 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { deflateSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { Client } from 'pg';
+import { startStack } from '../../../test/support/stack';
+import { launchBrowser, screenshots, seriousViolations, tabTo, waitForFocus, waitForTask } from './support/browser';
+
+/**
+ * The image viewer against a IIIF Image API 3 service served by this test (level 0, one PNG for every tile):
+ * zoom and rotate by keyboard, transcribe a line, submit; the stored transcription is read back from Postgres
+ * and the service's request log shows that the viewer read info.json and tiles.
+ */
+
+jest.setTimeout(60_000);
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(data: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of data) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** A minimal valid PNG: `size`×`size`, 8-bit RGB, a solid colour with a darker band (so rotation shows). */
+function png(size: number, [r, g, b]: [number, number, number]): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // colour type: RGB
+  const rows: Buffer[] = [];
+  for (let y = 0; y < size; y += 1) {
+    const row = Buffer.alloc(1 + size * 3); // filter byte 0, then pixels
+    for (let x = 0; x < size; x += 1) {
+      const band = y < size / 4 ? 0.4 : 1;
+      row.set([Math.round(r * band), Math.round(g * band), Math.round(b * band)], 1 + x * 3);
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+interface IiifServer {
+  base: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** A tiny IIIF Image API 3 level-0 service on 127.0.0.1: /iiif/page1/info.json and its tiles (one PNG for all). */
+async function startIiifServer(): Promise<IiifServer> {
+  const tile = png(256, [222, 205, 160]);
+  const requests: string[] = [];
+  let base = '';
+  const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    requests.push(path);
+    response.setHeader('Access-Control-Allow-Origin', '*');
+    if (path === '/iiif/page1/info.json') {
+      response.setHeader('Content-Type', 'application/ld+json');
+      response.end(
+        JSON.stringify({
+          id: `${base}/iiif/page1`,
+          type: 'ImageService3',
+          protocol: 'http://iiif.io/api/image',
+          profile: 'level0',
+          width: 1024,
+          height: 1536,
+          tiles: [{ width: 256, scaleFactors: [1, 2, 4] }],
+        }),
+      );
+    } else if (/^\/iiif\/page1\/[^/]+\/[^/]+\/0\/default\.(jpg|png)$/.test(path)) {
+      // Whatever the extension, the bytes are PNG; browsers sniff image types.
+      response.setHeader('Content-Type', 'image/png');
+      response.end(tile);
+    } else {
+      response.statusCode = 404;
+      response.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('classifier in a browser: the image viewer with a IIIF service, keyboard only', () => {
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let db: Client;
+  let iiif: IiifServer;
+
+  beforeAll(async () => {
+    iiif = await startIiifServer();
+    stack = await startStack();
+    browser = await launchBrowser();
+    db = new Client({ connectionString: stack.config.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await browser?.close();
+    await stack?.stop();
+    await iiif?.close();
+  });
+
+  const viewerState = (page: Page, name: 'zoom' | 'rotation' | 'status') => page.getByTestId('image-viewer').getAttribute(`data-${name}`);
+
+  it('loads the IIIF tiles lazily, zooms and rotates by keyboard, and stores the transcription once', async () => {
+    const project = await stack.client.createProject({ title: `IIIF ${Date.now()}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
+    await stack.client.addSubjects(set.id, [
+      {
+        externalId: 'letter-1',
+        locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }],
+        metadata: {},
+      },
+    ]);
+    const workflow = await stack.client.createWorkflow(project.id, {
+      name: 'Transcribe the letters',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the first line of the letter.', textTags: ['unclear'] } },
+      retirement: { rule: 'count', count: 3 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(workflow.id);
+
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(request.url());
+    });
+    await page.goto(`${stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
+    // OpenSeadragon came as its own chunk, after the page.
+    expect(scripts.some((url) => /\/assets\/openseadragon-[^/]*\.js$/.test(url))).toBe(true);
+    expect(await page.locator('.subject-text').count()).toBe(0);
+    expect(await page.locator('.page-strip').count()).toBe(0); // one location: no page strip
+    await page.waitForFunction(() => document.querySelector('.viewer-canvas canvas') !== null);
+
+    // While typing in the line, Alt + the key reaches the viewer; the plain key is typed.
+    expect(await viewerState(page, 'zoom')).toBe('100');
+    await page.keyboard.press('Alt+Equal');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-zoom')) > 100);
+    expect(await page.locator('.transcription-lines input').first().inputValue()).toBe('');
+
+    // From the toolbar: Tab to "Rotate right" and press it; then R on the page rotates once more.
+    await tabTo(page, '[data-action="rotateRight"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-rotation') === '90');
+    await page.keyboard.press('r');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-rotation') === '180');
+    await page.keyboard.press('Shift+R');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-rotation') === '90');
+    await page.keyboard.press('i');
+    await page.keyboard.press('b');
+    expect(await page.getByTestId('image-viewer').getAttribute('data-filter')).toBe('invert(1) brightness(1.25)');
+    expect(await page.locator('.viewer-canvas').evaluate((element) => getComputedStyle(element).filter)).toContain('invert(1)');
+    expect(await page.locator('.viewer-state').textContent()).toContain('rotated 90°');
+    // Reset clears zoom, rotation and filters; then zoom in and rotate again for the screenshots.
+    await page.keyboard.press('0');
+    await page.waitForFunction(() => {
+      const viewer = document.querySelector('[data-testid="image-viewer"]');
+      return viewer?.getAttribute('data-rotation') === '0' && viewer.getAttribute('data-filter') === '';
+    });
+    await page.keyboard.press('+');
+    await page.keyboard.press('r');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-rotation') === '90');
+    expect(Number(await viewerState(page, 'zoom'))).toBeGreaterThan(100);
+
+    // Back to the line and transcribe it.
+    await tabTo(page, '.transcription-lines input');
+    await page.keyboard.type('Dear Sir, I write to you from Leeds');
+    expect(await page.getByTestId('image-viewer').getAttribute('data-rotation')).toBe('90'); // "r" typed, not rotated
+
+    // The service answered info.json and tiles in the Image API 3 form (size w, or w,h; never "full" for level 0 tiles).
+    expect(iiif.requests).toContain('/iiif/page1/info.json');
+    const tiles = iiif.requests.filter((path) => /^\/iiif\/page1\/[^/]+\/[^/]+\/0\/default\.(jpg|png)$/.test(path));
+    expect(tiles.length).toBeGreaterThan(0);
+
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.waitForTimeout(300); // let the last tiles draw
+    await screenshots(page, 'iiif-viewer');
+
+    await page.keyboard.press('Control+Enter');
+    let rows: { annotations: unknown }[] = [];
+    for (let i = 0; i < 50 && rows.length === 0; i += 1) {
+      rows = (await db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id])).rows;
+      if (rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    rows = (await db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id])).rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: 'Dear Sir, I write to you from Leeds' }]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
