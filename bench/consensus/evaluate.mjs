@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Evaluates @chorus/consensus on real crowd data and on the seeded volunteer simulator, and prints markdown tables.
-// Run `pnpm --filter @chorus/consensus evaluate` (builds first), or `node bench/consensus/evaluate.mjs` after a build.
-import { existsSync, readFileSync } from 'node:fs';
+// Run `pnpm --filter @chorus/consensus evaluate` (builds first and writes the tables into bench/README.md), or
+// `node bench/consensus/evaluate.mjs [--write]` after a build.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,4 +103,15 @@ if (haveData) {
   out.push(table(['dataset', 'one answer (mean)', 'published ROVER', 'ROVER (crowd-kit compatible)', 'Chorus consensus (centre-star, near matches)'], rows));
 } else out.push(`\n(datasets not found at ${datasets}: real-data rows skipped; set CHORUS_DATASETS)`);
 
-console.log(out.join('\n'));
+const report = out.join('\n');
+console.log(report);
+
+// With --write, the tables replace the marked section of bench/README.md.
+if (process.argv.includes('--write')) {
+  const readme = path.resolve(here, '../README.md');
+  const text = readFileSync(readme, 'utf8');
+  const section = /(<!-- consensus-evaluation:start[^>]*-->\n)[\s\S]*?(<!-- consensus-evaluation:end -->)/;
+  if (!section.test(text)) throw new Error(`${readme} has no consensus-evaluation markers`);
+  writeFileSync(readme, text.replace(section, (_, open, close) => `${open}${report.trim()}\n${close}`));
+  console.error(`wrote the tables into ${readme}`);
+}
