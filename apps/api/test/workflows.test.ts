@@ -65,11 +65,28 @@ describe('workflow versions', () => {
     expect(error?.problem.errors).toEqual([{ pointer: '/subjectSetIds/1', message: 'is not a subject set of this project' }]);
   });
 
-  it('serve a draft workflow to its researchers but not to volunteers', async () => {
+  it('serve a draft workflow to its researchers but not to volunteers, who cannot classify in it either', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
-    expect((await stack.client.queue(id)).subjects).toHaveLength(1);
+    const subjectId = (await stack.client.queue(id)).subjects[0]!.id;
     const error = await problemOf((await guest()).queue(id));
     expect(error?.status).toBe(409);
+    const refused = await problemOf((await guest()).classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()));
+    expect(refused?.problem.errors).toEqual([{ pointer: '/workflowId', message: expect.stringContaining('not open to volunteers') }]);
+    await stack.client.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  });
+
+  it('refuse an idempotency key reused for another subject instead of dropping the answer', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    await stack.client.activateWorkflow(id);
+    await stack.client.addSubjects(subjectSetId, [{ externalId: 'b', locations: [{ type: 'text', text: 'A cart.' }] }]);
+    const volunteer = await guest();
+    const [first, second] = (await volunteer.queue(id)).subjects;
+    const key = randomUUID();
+    const answer = (subjectId: string) => ({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] });
+    const stored = await volunteer.classify(answer(first!.id), key);
+    expect(await volunteer.classify(answer(first!.id), key)).toEqual({ id: stored.id, replayed: true });
+    const reused = await problemOf(volunteer.classify(answer(second!.id), key));
+    expect(reused?.problem.errors).toEqual([{ pointer: '/headers/idempotency-key', message: expect.stringContaining('already used') }]);
   });
 });
 

@@ -39,7 +39,7 @@ it('moves a retired subject whose consensus meets an effect into the set that fe
       await client.classify({ workflowId: first.id, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'T0', value }] }, randomUUID());
     }
   }
-  for (let i = 0; i < 100 && (await stack.client.stats(first.id)).retired < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let i = 0; i < 200 && (await stack.client.stats(first.id)).retired < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await stack.client.stats(first.id)).toMatchObject({ retired: 2 });
   const reader = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   expect((await reader.queue(second.id)).subjects.map((subject) => subject.externalId)).toEqual(['news']);

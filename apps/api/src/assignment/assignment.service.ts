@@ -63,7 +63,7 @@ export class AssignmentService {
         ids.push(...picked.map((row) => row.subject_id));
       }
       if (!ids.length) return [];
-      const eligible: { subject_id: string }[] = await manager.query(STILL_ELIGIBLE, [workflowId, ids, cap]);
+      const eligible: { subject_id: string }[] = await manager.query(STILL_ELIGIBLE, [workflowId, ids, cap, user.id]);
       const assigned = eligible.map((row) => row.subject_id);
       if (!assigned.length) return [];
       await manager.query(ASSIGN, [workflowId, user.id, assigned, this.config.assignmentTtlSeconds]);

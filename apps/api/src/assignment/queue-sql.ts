@@ -42,11 +42,14 @@ export function candidatePasses(order: SelectionRule['order']): string[] {
 /**
  * Run after the passes have locked their rows, in a new statement and so a new snapshot: a pass may have counted
  * assignments from before another volunteer's assignment committed. While we hold the row locks, nobody else can
- * assign these subjects, so what passes this check is safe to assign. Parameters: $1 workflow, $2 ids, $3 cap.
+ * assign these subjects, so what passes this check is safe to assign. Parameters: $1 workflow, $2 ids, $3 cap,
+ * $4 volunteer (who may have classified one of them since the pass's snapshot).
  */
 export const STILL_ELIGIBLE = `SELECT st.subject_id FROM unnest($2::uuid[]) WITH ORDINALITY AS picked(id, ord)
   JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = picked.id
-  WHERE st.retired_at IS NULL AND ($3::int IS NULL OR st.classification_count
+  WHERE st.retired_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $4)
+    AND ($3::int IS NULL OR st.classification_count
         + (SELECT count(*) FROM assignments a WHERE a.workflow_id = $1 AND a.subject_id = st.subject_id AND a.expires_at > now()) < $3)
   ORDER BY picked.ord`;
 

@@ -3,11 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { conflict, validationFailed } from '../common/problem';
+import { ProblemException, conflict, validationFailed } from '../common/problem';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
+import { ProjectAccess } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
+import { WorkflowsService } from '../workflows/workflows.service';
 import type { ClassificationInput } from './dto/classification.dto';
 
 export interface SubmitResult {
@@ -19,22 +21,30 @@ const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class ClassificationsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly versions: WorkflowVersions, private readonly jobs: JobProducer, private readonly metrics: MetricsService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly versions: WorkflowVersions,
+    private readonly workflows: WorkflowsService,
+    private readonly access: ProjectAccess,
+    private readonly jobs: JobProducer,
+    private readonly metrics: MetricsService,
+  ) {}
 
   /**
    * Validates against the workflow version, commits, then answers: an acknowledged classification is durable.
    * A replay with the same idempotency key returns the first answer; aggregation is enqueued after the commit.
    */
   async submit(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
-    const replay = await this.findReplay(user.id, idempotencyKey);
+    const replay = await this.findReplay(user.id, idempotencyKey, input);
     if (replay) return replay;
+    await this.requireClassifiable(input.workflowId, user);
     const annotations = await this.validate(input);
     let id: string;
     try {
       id = await this.insert(input, annotations, idempotencyKey, user);
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      const raced = await this.findReplay(user.id, idempotencyKey);
+      const raced = await this.findReplay(user.id, idempotencyKey, input);
       if (raced) return raced;
       throw conflict('You have already classified this subject in this workflow; ask the queue for the next subject.', 'already-classified');
     }
@@ -43,9 +53,28 @@ export class ClassificationsService {
     return { id, replayed: false };
   }
 
-  private async findReplay(userId: string, idempotencyKey: string): Promise<SubmitResult | undefined> {
-    const [row] = await this.db.query('SELECT id FROM classifications WHERE user_id = $1 AND idempotency_key = $2', [userId, idempotencyKey]);
-    return row ? { id: row.id, replayed: true } : undefined;
+  /** The first answer for this key; a key reused for another subject or workflow is refused, not silently dropped. */
+  private async findReplay(userId: string, idempotencyKey: string, input: ClassificationInput): Promise<SubmitResult | undefined> {
+    const [row] = await this.db.query('SELECT id, workflow_id, subject_id FROM classifications WHERE user_id = $1 AND idempotency_key = $2', [userId, idempotencyKey]);
+    if (!row) return undefined;
+    if (row.workflow_id !== input.workflowId || row.subject_id !== input.subjectId) {
+      throw validationFailed([{ pointer: '/headers/idempotency-key', message: 'was already used for another classification; send a fresh key with each new classification' }]);
+    }
+    return { id: row.id, replayed: true };
+  }
+
+  /**
+   * Volunteers may classify in workflows of projects they can see; a draft workflow only its researchers may try.
+   * Paused and finished workflows still accept answers already in flight: every answer given is kept.
+   */
+  private async requireClassifiable(workflowId: string, user: AuthUser): Promise<void> {
+    const workflow = await this.workflows.readable(workflowId, user).catch((error: unknown) => {
+      if (error instanceof ProblemException) throw validationFailed([{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]);
+      throw error;
+    });
+    if (workflow.status === 'draft' && !(await this.access.roleOf(workflow.projectId, user))) {
+      throw validationFailed([{ pointer: '/workflowId', message: 'names a workflow that is not open to volunteers yet' }]);
+    }
   }
 
   private async validate(input: ClassificationInput) {
@@ -58,21 +87,23 @@ export class ClassificationsService {
     return unwrap(validateAnnotations(definition, input.annotations, '/annotations'));
   }
 
-  /** One transaction: the classification, its subject's count and the end of its assignment, or none of them. */
+  /**
+   * One transaction: the subject's count, the classification and the end of its assignment, or none of them. The
+   * hot row is locked first, so `after_retirement` reflects the latest retirement and the row cannot vanish under us.
+   */
   private insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<string> {
     return this.db.transaction(async (manager) => {
+      const [status] = await manager.query(
+        `UPDATE subject_workflow_status SET classification_count = classification_count + 1, updated_at = now()
+         WHERE workflow_id = $1 AND subject_id = $2 RETURNING retired_at IS NOT NULL AS retired`,
+        [input.workflowId, input.subjectId],
+      ).then(([rows]: [{ retired: boolean }[]]) => rows);
+      if (!status) throw validationFailed([{ pointer: '/subjectId', message: 'is not a subject of this workflow' }]);
       const [row] = await manager.query(
         `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, after_retirement, gold_standard)
-         SELECT $1, $2, st.subject_id, $3, $4, $5, $6, $7, $8, st.retired_at IS NOT NULL, s.gold_standard IS NOT NULL
-         FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
-         WHERE st.workflow_id = $1 AND st.subject_id = $9
+         SELECT $1, $2, s.id, $3, $4, $5, $6, $7, $8, $9, s.gold_standard IS NOT NULL FROM subjects s WHERE s.id = $10
          RETURNING id`,
-        [input.workflowId, input.workflowVersion, user.id, JSON.stringify(annotations), input.startedAt ?? null, input.finishedAt ?? null, JSON.stringify(input.metadata), idempotencyKey, input.subjectId],
-      );
-      if (!row) throw validationFailed([{ pointer: '/subjectId', message: 'is not a subject of this workflow' }]);
-      await manager.query(
-        'UPDATE subject_workflow_status SET classification_count = classification_count + 1, updated_at = now() WHERE workflow_id = $1 AND subject_id = $2',
-        [input.workflowId, input.subjectId],
+        [input.workflowId, input.workflowVersion, user.id, JSON.stringify(annotations), input.startedAt ?? null, input.finishedAt ?? null, JSON.stringify(input.metadata), idempotencyKey, status.retired, input.subjectId],
       );
       await manager.query('DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = $3', [input.workflowId, user.id, input.subjectId]);
       return row.id as string;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 export const classificationSchema = z.strictObject({
   workflowId: z.uuid('must be the id of a workflow'),
-  workflowVersion: z.int('must be a whole number').min(1),
+  workflowVersion: z.int('must be a whole number').min(1).max(2_147_483_647),
   subjectId: z.uuid('must be the id of a subject'),
   /** Checked against the workflow version by packages/tasks. */
   annotations: z.unknown(),
