@@ -7,7 +7,7 @@ let stack: Stack;
 let db: Client;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ env: { MAX_OUTSTANDING_ASSIGNMENTS: '25' } });
   db = new Client({ connectionString: stack.config.databaseUrl });
   await db.connect();
 });
@@ -119,6 +119,15 @@ describe('the queue', () => {
     const { rows: [one] } = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 LIMIT 1', [workflowId]);
     await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [one.subject_id], reason: 'retired by mistake' });
     expect((await volunteer.queue(workflowId)).subjects.map((s) => s.id)).toEqual([one.subject_id]);
+  });
+
+  it('lets one volunteer hold at most MAX_OUTSTANDING_ASSIGNMENTS subjects, so nobody can reserve a workflow', async () => {
+    const { workflowId } = await workflowOf(30);
+    const hoarder = await guest();
+    const batches = [];
+    for (let i = 0; i < 4; i++) batches.push((await hoarder.queue(workflowId, 10)).subjects.length);
+    expect(batches).toEqual([10, 10, 5, 0]);
+    expect((await (await guest()).queue(workflowId, 10)).subjects).toHaveLength(10);
   });
 
   it('returns an abandoned subject to the pool when its assignment expires', async () => {

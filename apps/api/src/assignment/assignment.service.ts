@@ -9,7 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ProjectAccess } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { ASSIGN, REMAINING, STILL_ELIGIBLE, SUBJECTS_BY_ID, candidatePasses } from './queue-sql';
+import { ASSIGN, REMAINING, ROOM, STILL_ELIGIBLE, SUBJECTS_BY_ID, candidatePasses } from './queue-sql';
 
 export interface QueueView {
   workflowId: string;
@@ -54,11 +54,13 @@ export class AssignmentService {
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     const cap = classificationsNeededAtMost(definition.retirement);
     const rows = await this.db.transaction(async (manager) => {
+      const [{ room }] = await manager.query(ROOM, [workflowId, user.id, this.config.maxOutstandingAssignments]);
+      const wanted = Math.min(limit, room);
       const ids: string[] = [];
       const start = Math.random();
       for (const pass of candidatePasses(definition.selection.order)) {
-        if (ids.length >= limit) break;
-        const params = [workflowId, user.id, cap, limit - ids.length, ...(pass.includes('$5') ? [start] : [])];
+        if (ids.length >= wanted) break;
+        const params = [workflowId, user.id, cap, wanted - ids.length, ...(pass.includes('$5') ? [start] : [])];
         const picked: { subject_id: string }[] = await manager.query(pass, params);
         ids.push(...picked.map((row) => row.subject_id));
       }

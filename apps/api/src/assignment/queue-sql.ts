@@ -57,6 +57,10 @@ export const ASSIGN = `INSERT INTO assignments (workflow_id, user_id, subject_id
   SELECT $1, $2, unnest($3::uuid[]), now(), now() + make_interval(secs => $4)
   ON CONFLICT (workflow_id, user_id, subject_id) DO UPDATE SET assigned_at = EXCLUDED.assigned_at, expires_at = EXCLUDED.expires_at`;
 
+/** How many more subjects the volunteer may hold in this workflow. Parameters: $1 workflow, $2 volunteer, $3 maximum. */
+export const ROOM = `SELECT greatest(0, $3 - count(*))::int AS room FROM assignments
+  WHERE workflow_id = $1 AND user_id = $2 AND expires_at > now()`;
+
 export const SUBJECTS_BY_ID = `SELECT s.id, s.external_id, s.locations, s.metadata FROM unnest($1::uuid[]) WITH ORDINALITY AS picked(id, ord)
   JOIN subjects s ON s.id = picked.id ORDER BY picked.ord`;
 

@@ -15,6 +15,7 @@ const apiEnvSchema = z
     CLASSIFIER_DIR: z.string().default(resolve(__dirname, '../../../classifier/dist')),
     DEMO_PROJECT: z.enum(['true', 'false']).default('true'),
     ASSIGNMENT_TTL_SECONDS: z.coerce.number().int().min(10).default(30 * 60),
+    MAX_OUTSTANDING_ASSIGNMENTS: z.coerce.number().int().min(1).default(100),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
@@ -36,6 +37,8 @@ export interface AppConfig {
   classifierDir: string;
   demoProject: boolean;
   assignmentTtlSeconds: number;
+  /** Subjects one volunteer may hold unclassified in one workflow, so that nobody can reserve a whole workflow. */
+  maxOutstandingAssignments: number;
   logLevel: string;
 }
 
@@ -55,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     classifierDir: e.CLASSIFIER_DIR,
     demoProject: e.DEMO_PROJECT === 'true',
     assignmentTtlSeconds: e.ASSIGNMENT_TTL_SECONDS,
+    maxOutstandingAssignments: e.MAX_OUTSTANDING_ASSIGNMENTS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -31,6 +31,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   async process(job: Job): Promise<number> {
     switch (job.name as JobName<'maintenance'>) {
       case 'reconcile-aggregation': {
+        await this.reconciler.sweepExpiredAssignments();
         const enqueued = await this.reconciler.enqueueLagging();
         if (enqueued) this.logger.log(`reconciler enqueued aggregation of ${enqueued} lagging subjects`);
         return enqueued;

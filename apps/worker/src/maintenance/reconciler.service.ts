@@ -21,6 +21,11 @@ export class ReconcilerService {
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {}
 
+  /** Expired assignments no longer reserve anything; deleting them keeps the table to what is outstanding. */
+  async sweepExpiredAssignments(): Promise<void> {
+    await this.db.query('DELETE FROM assignments WHERE expires_at < now()');
+  }
+
   async enqueueLagging(): Promise<number> {
     const rows: { workflow_id: string; subject_id: string }[] = await this.db.query(
       `SELECT workflow_id, subject_id FROM subject_workflow_status
