@@ -78,7 +78,7 @@ async function seed(url, size) {
     [workflow.id, heavy.id, heavyHistory],
   );
   await q(
-    `UPDATE subject_workflow_status st SET classification_count = c.n, aggregated_count = c.n
+    `UPDATE subject_workflow_status st SET classification_count = c.n, aggregated_count = c.n, counted_count = c.n
      FROM (SELECT subject_id, count(*)::int AS n FROM classifications GROUP BY subject_id) c WHERE st.subject_id = c.subject_id`,
   );
   const sample = await q("SELECT id FROM users WHERE kind = 'guest' AND display_name <> 'Heavy volunteer' ORDER BY random() LIMIT $1", [POOL + 1]);

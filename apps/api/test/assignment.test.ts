@@ -130,6 +130,21 @@ describe('the queue', () => {
     expect((await (await guest()).queue(workflowId, 10)).subjects).toHaveLength(10);
   });
 
+  it('never caps a gold-standard subject (its classifications do not count), so every volunteer can finish', async () => {
+    const project = await stack.client.createProject({ title: `Gold ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'gold', goldStandard: { T0: 'yes' }, locations: [{ type: 'text', text: 'Known answer' }] }]);
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(workflowId);
+    for (let i = 0; i < 5; i++) {
+      const volunteer = await guest();
+      const queue = await volunteer.queue(workflowId);
+      expect(queue.subjects).toHaveLength(1);
+      await classify(volunteer, queue, queue.subjects[0]!.id);
+      expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+    }
+  });
+
   it('returns an abandoned subject to the pool when its assignment expires', async () => {
     const { workflowId } = await workflowOf(1);
     const holders = [await guest(), await guest(), await guest()];

@@ -2,13 +2,14 @@ import type { SelectionRule } from '@chorus/tasks';
 
 /**
  * The subjects a volunteer may be given: not retired, not classified by them, not already outstanding with them,
- * and not already handed to as many volunteers as the subject can still need ($cap; null for no cap).
+ * and not already handed to as many volunteers as the subject can still need ($cap; null for no cap). Only
+ * classifications that count toward retirement fill the cap, so gold-standard subjects are never capped.
  * Parameters: $1 workflow, $2 volunteer, $3 cap, $4 limit.
  */
 const ELIGIBLE = `st.workflow_id = $1 AND st.retired_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)
   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.subject_id = st.subject_id AND a.user_id = $2 AND a.expires_at > now())
-  AND ($3::int IS NULL OR st.classification_count
+  AND ($3::int IS NULL OR st.counted_count
        + (SELECT count(*) FROM assignments a WHERE a.workflow_id = $1 AND a.subject_id = st.subject_id AND a.expires_at > now()) < $3)`;
 
 /** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
@@ -49,7 +50,7 @@ export const STILL_ELIGIBLE = `SELECT st.subject_id FROM unnest($2::uuid[]) WITH
   JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = picked.id
   WHERE st.retired_at IS NULL
     AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $4)
-    AND ($3::int IS NULL OR st.classification_count
+    AND ($3::int IS NULL OR st.counted_count
         + (SELECT count(*) FROM assignments a WHERE a.workflow_id = $1 AND a.subject_id = st.subject_id AND a.expires_at > now()) < $3)
   ORDER BY picked.ord`;
 

@@ -94,7 +94,8 @@ export class ClassificationsService {
   private insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<string> {
     return this.db.transaction(async (manager) => {
       const [status] = await manager.query(
-        `UPDATE subject_workflow_status SET classification_count = classification_count + 1, updated_at = now()
+        `UPDATE subject_workflow_status SET classification_count = classification_count + 1, updated_at = now(),
+           counted_count = counted_count + CASE WHEN retired_at IS NULL AND (SELECT gold_standard IS NULL FROM subjects WHERE id = $2) THEN 1 ELSE 0 END
          WHERE workflow_id = $1 AND subject_id = $2 RETURNING retired_at IS NOT NULL AS retired`,
         [input.workflowId, input.subjectId],
       ).then(([rows]: [{ retired: boolean }[]]) => rows);
