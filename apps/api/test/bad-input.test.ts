@@ -74,6 +74,8 @@ describe.each([
   ['an unknown field', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], colour: 'red' })), 422, ''],
   ['too many subjects in one call', () => post(`/subject-sets/${subjectSetId}/subjects`, JSON.stringify({ subjects: Array.from({ length: 10_001 }, () => ({ locations: [{ type: 'text', text: 'x' }] })) }), { authorization: `Bearer ${stack.client.token}` }), 413, ''],
   ['a subject with a bad location', () => post(`/subject-sets/${subjectSetId}/subjects`, JSON.stringify({ subjects: [{ locations: [{ type: 'text', text: 'x' }] }, { locations: [{ type: 'image', url: 'ftp://x' }] }] }), { authorization: `Bearer ${stack.client.token}` }), 422, '/subjects/1/locations/0/url'],
+  ['a retirement naming neither subjects nor a set', () => post(`/workflows/${workflowId}/retire`, JSON.stringify({ reason: 'duplicates' }), { authorization: `Bearer ${stack.client.token}` }), 422, '/subjectIds'],
+  ['priorities that are not numbers', () => post(`/workflows/${workflowId}/priorities`, JSON.stringify({ priorities: [{ subjectId, priority: 'high' }] }), { authorization: `Bearer ${stack.client.token}` }), 422, '/priorities/0/priority'],
   ['a workflow whose next names no task', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'q', answers: [{ value: 'a', label: 'A', next: 'T5' }, { value: 'b', label: 'B' }] } } }), { authorization: `Bearer ${stack.client.token}` }), 422, '/tasks/T0/answers/0/next'],
 ])('%s', (_name, send, status, pointer) => {
   it(`answers ${status} problem+json naming "${pointer || '(the body)'}" and changes nothing`, async () => {

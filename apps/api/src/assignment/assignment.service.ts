@@ -60,8 +60,8 @@ export class AssignmentService {
       const start = Math.random();
       for (const pass of candidatePasses(definition.selection.order)) {
         if (ids.length >= wanted) break;
-        const params = [workflowId, user.id, cap, wanted - ids.length, ...(pass.includes('$5') ? [start] : [])];
-        const picked: { subject_id: string }[] = await manager.query(pass, params);
+        const params = [workflowId, user.id, cap, wanted - ids.length, ...(pass.randomStart ? [start] : [])];
+        const picked: { subject_id: string }[] = await manager.query(pass.sql, params);
         ids.push(...picked.map((row) => row.subject_id));
       }
       if (!ids.length) return [];

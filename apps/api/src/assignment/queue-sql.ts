@@ -20,22 +20,31 @@ const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
  * `subject_id` in serving order. Random selection starts at a random point ($5) of the fixed random keys and wraps
  * around in a second, disjoint pass: two index range scans, uniform per subject.
  */
-export function candidatePasses(order: SelectionRule['order']): string[] {
+export interface CandidatePass {
+  sql: string;
+  /** Takes the random starting point as $5. */
+  randomStart: boolean;
+}
+
+export function candidatePasses(order: SelectionRule['order']): CandidatePass[] {
   switch (order) {
     case 'random':
       return [
-        `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} AND st.random >= $5 ORDER BY st.random LIMIT $4 ${LOCK}`,
-        `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} AND st.random < $5 ORDER BY st.random LIMIT $4 ${LOCK}`,
+        { sql: `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} AND st.random >= $5 ORDER BY st.random LIMIT $4 ${LOCK}`, randomStart: true },
+        { sql: `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} AND st.random < $5 ORDER BY st.random LIMIT $4 ${LOCK}`, randomStart: true },
       ];
     case 'priority':
-      return [`SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} ORDER BY st.priority, st.random LIMIT $4 ${LOCK}`];
+      return [{ sql: `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} ORDER BY st.priority, st.random LIMIT $4 ${LOCK}`, randomStart: false }];
     case 'sequential':
       return [
-        `SELECT st.subject_id FROM subject_workflow_status st
-          JOIN LATERAL (SELECT min(m.position) AS position FROM subject_set_members m
-                        JOIN workflow_subject_sets l ON l.subject_set_id = m.subject_set_id AND l.workflow_id = $1
-                        WHERE m.subject_id = st.subject_id) seq ON true
-          WHERE ${ELIGIBLE} ORDER BY seq.position, st.subject_id LIMIT $4 ${LOCK}`,
+        {
+          sql: `SELECT st.subject_id FROM subject_workflow_status st
+            JOIN LATERAL (SELECT min(m.position) AS position FROM subject_set_members m
+                          JOIN workflow_subject_sets l ON l.subject_set_id = m.subject_set_id AND l.workflow_id = $1
+                          WHERE m.subject_id = st.subject_id) seq ON true
+            WHERE ${ELIGIBLE} ORDER BY seq.position, st.subject_id LIMIT $4 ${LOCK}`,
+          randomStart: false,
+        },
       ];
   }
 }

@@ -19,8 +19,3 @@ export const OptionalUser = createParamDecorator((_: unknown, context: Execution
   return context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
 });
 
-/** A request header, so that pipes can validate it and name it in their errors. */
-export const HeaderValue = createParamDecorator((name: string, context: ExecutionContext): string | undefined => {
-  const value = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers[name];
-  return Array.isArray(value) ? value[0] : value;
-});

@@ -1,7 +1,8 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type AuthUser, CurrentUser, HeaderValue } from '../auth/auth.decorators';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { HeaderValue } from '../common/header.decorator';
 import { ApiZodBody, ZodPipe } from '../common/zod';
 import { ClassificationsService } from './classifications.service';
 import { type ClassificationInput, classificationSchema, idempotencyKeySchema } from './dto/classification.dto';

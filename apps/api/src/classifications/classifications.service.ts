@@ -4,6 +4,7 @@ import { validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed } from '../common/problem';
+import { returnedRows } from '../common/sql';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
@@ -93,12 +94,14 @@ export class ClassificationsService {
    */
   private insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<string> {
     return this.db.transaction(async (manager) => {
-      const [status] = await manager.query(
-        `UPDATE subject_workflow_status SET classification_count = classification_count + 1, updated_at = now(),
-           counted_count = counted_count + CASE WHEN retired_at IS NULL AND (SELECT gold_standard IS NULL FROM subjects WHERE id = $2) THEN 1 ELSE 0 END
-         WHERE workflow_id = $1 AND subject_id = $2 RETURNING retired_at IS NOT NULL AS retired`,
-        [input.workflowId, input.subjectId],
-      ).then(([rows]: [{ retired: boolean }[]]) => rows);
+      const [status] = returnedRows<{ retired: boolean }>(
+        await manager.query(
+          `UPDATE subject_workflow_status SET classification_count = classification_count + 1, updated_at = now(),
+             counted_count = counted_count + CASE WHEN retired_at IS NULL AND (SELECT gold_standard IS NULL FROM subjects WHERE id = $2) THEN 1 ELSE 0 END
+           WHERE workflow_id = $1 AND subject_id = $2 RETURNING retired_at IS NOT NULL AS retired`,
+          [input.workflowId, input.subjectId],
+        ),
+      );
       if (!status) throw validationFailed([{ pointer: '/subjectId', message: 'is not a subject of this workflow' }]);
       const [row] = await manager.query(
         `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, after_retirement, gold_standard)

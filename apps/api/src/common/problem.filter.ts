@@ -3,7 +3,6 @@ import type { FastifyReply } from 'fastify';
 import { type ProblemBody, ProblemException, problemBody } from './problem';
 
 interface FastifyError {
-  statusCode?: number;
   code?: string;
   message: string;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
+import { returnedRows } from '../common/sql';
 import { ProjectAccess } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
@@ -22,7 +23,7 @@ export class RetirementService {
        WHERE ${CHOSEN} AND st.retired_at IS NULL RETURNING st.subject_id`,
       [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ reason: request.reason, by: user.id })],
     );
-    return { retired: rowCount(rows) };
+    return { retired: returnedRows(rows).length };
   }
 
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number }> {
@@ -32,7 +33,7 @@ export class RetirementService {
        WHERE ${CHOSEN} AND st.retired_at IS NOT NULL RETURNING st.subject_id`,
       [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ unretired: request.reason, by: user.id })],
     );
-    return { unretired: rowCount(rows) };
+    return { unretired: returnedRows(rows).length };
   }
 
   async setPriorities(workflowId: string, input: PrioritiesInput, user: AuthUser): Promise<{ updated: number }> {
@@ -43,16 +44,11 @@ export class RetirementService {
        WHERE st.workflow_id = $1 AND st.subject_id = p."subjectId" RETURNING st.subject_id`,
       [workflowId, JSON.stringify(input.priorities)],
     );
-    return { updated: rowCount(rows) };
+    return { updated: returnedRows(rows).length };
   }
 
   private async requireResearcher(workflowId: string, user: AuthUser): Promise<void> {
     const workflow = await this.workflows.readable(workflowId, user);
     await this.access.requireResearcher(workflow.projectId, user, '/params/id');
   }
-}
-
-/** TypeORM answers an UPDATE ... RETURNING with [rows, count]. */
-function rowCount(result: unknown): number {
-  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : Array.isArray(result) ? result.length : 0;
 }
