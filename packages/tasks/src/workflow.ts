@@ -4,6 +4,13 @@ import { type FieldError, type Validated, validateWith } from './pointer';
 import { nextCandidatesOf, taskSchema } from './registry';
 import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 
+/** One step of a workflow's tutorial, written by its researchers: a title and a body in markdown. */
+export const tutorialStepSchema = z.strictObject({
+  title: labelSchema,
+  body: z.string().trim().min(1).max(20_000),
+});
+export type TutorialStep = z.infer<typeof tutorialStepSchema>;
+
 export const workflowDefinitionSchema = z.strictObject({
   name: labelSchema,
   firstTask: taskKeySchema,
@@ -11,6 +18,13 @@ export const workflowDefinitionSchema = z.strictObject({
   retirement: retirementRuleSchema.default({ rule: 'count', count: 5 }),
   selection: selectionRuleSchema.default({ order: 'random', goldStandardRate: 0 }),
   effects: z.array(effectSchema).max(50).default([]),
+  /** Shown to a volunteer on their first visit; without it the classifier makes one from the tasks' help. */
+  tutorial: z.array(tutorialStepSchema).min(1, 'a tutorial needs at least one step; leave it out for the generated one').max(20).optional(),
+  /**
+   * After a gold-standard subject, tell the volunteer how their answers compare with the known ones. Absent means
+   * false (not a default, so that versions stored before this field existed stay equal to their re-submission).
+   */
+  feedback: z.boolean().optional(),
 });
 export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
 export type WorkflowDefinitionInput = z.input<typeof workflowDefinitionSchema>;

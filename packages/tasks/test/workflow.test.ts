@@ -88,4 +88,24 @@ describe('workflow definition', () => {
     const definition = { name: 'x', firstTask: 'T0', tasks: { T0: yesNo() }, retirement: { rule: 'agreement', task: 'T0', minimum: 5, threshold: 0.8, maximum: 3 } };
     expect(pointersOf(definition)).toEqual(['/retirement/maximum']);
   });
+
+  describe('tutorial and feedback', () => {
+    const base = { name: 'x', firstTask: 'T0', tasks: { T0: yesNo() } };
+
+    it('keeps researcher-written tutorial steps and the feedback switch, and adds neither when absent', () => {
+      const tutorial = [{ title: 'Welcome', body: '# Ads\nPaid notices count.' }];
+      const result = validateWorkflowDefinition({ ...base, tutorial, feedback: true });
+      expect(result.ok && result.value).toMatchObject({ tutorial, feedback: true });
+      const plain = validateWorkflowDefinition(base);
+      expect(plain.ok && 'tutorial' in plain.value).toBe(false);
+      expect(plain.ok && 'feedback' in plain.value).toBe(false);
+    });
+
+    it('names a bad tutorial step and a non-boolean feedback by pointer', () => {
+      expect(pointersOf({ ...base, tutorial: [{ title: 'Welcome', body: '  ' }] })).toEqual(['/tutorial/0/body']);
+      expect(pointersOf({ ...base, tutorial: [{ title: 'Welcome', body: 'Hi', html: '<b>' }] })).toEqual(['/tutorial/0']);
+      expect(pointersOf({ ...base, tutorial: [] })).toEqual(['/tutorial']);
+      expect(pointersOf({ ...base, feedback: 'yes' })).toEqual(['/feedback']);
+    });
+  });
 });
