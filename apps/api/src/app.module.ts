@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectSetsModule } from './subject-sets/subject-sets.module';
+import { TagsModule } from './tags/tags.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 
 @Global()
@@ -42,6 +43,7 @@ export class AppModule {
         RetirementModule,
         ClassificationsModule,
         ConsensusModule,
+        TagsModule,
         DemoModule,
       ],
       controllers: [HealthController],

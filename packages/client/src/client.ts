@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, Session, SubjectInput, WorkflowInput, WorkflowStats, WorkflowView,
+  ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, ProposedTag, Session, SubjectInput, SubmitResult, TaskFeedback, WorkflowInput, WorkflowStats, WorkflowView,
 } from './types';
 
 export class ChorusApiError extends Error {
@@ -108,10 +108,15 @@ export class ChorusClient {
     return this.call<WorkflowStats>('GET', `/workflows/${workflowId}/stats`);
   }
 
-  /** Submits a classification; the same idempotency key always yields the same id. */
-  async classify(input: ClassificationInput, idempotencyKey: string): Promise<{ id: string; replayed: boolean }> {
-    const { status, body } = await this.request<{ id: string }>('POST', '/classifications', input, { 'idempotency-key': idempotencyKey });
-    return { id: body.id, replayed: status === 200 };
+  /** Submits a classification; the same idempotency key always yields the same id (and the same feedback). */
+  async classify(input: ClassificationInput, idempotencyKey: string): Promise<SubmitResult> {
+    const { status, body } = await this.request<{ id: string; feedback?: TaskFeedback[] }>('POST', '/classifications', input, { 'idempotency-key': idempotencyKey });
+    return { id: body.id, replayed: status === 200, ...(body.feedback ? { feedback: body.feedback } : {}) };
+  }
+
+  /** The tags other volunteers proposed for a subject in a tagging task, with their up and down votes. */
+  proposedTags(workflowId: string, subjectId: string, task: string) {
+    return this.call<{ tags: ProposedTag[] }>('GET', `/workflows/${workflowId}/subjects/${subjectId}/tags?task=${encodeURIComponent(task)}`);
   }
 
   async consensus(workflowId: string, format: 'csv' | 'json' | 'ndjson' = 'json'): Promise<string> {

@@ -76,6 +76,28 @@ export interface ClassificationInput {
   metadata?: Record<string, unknown>;
 }
 
+/** On a gold-standard subject of a workflow with `feedback`, sent after submitting: the known answer of one task. */
+export interface TaskFeedback {
+  task: string;
+  /** The known answer, in the task's annotation format. */
+  expected: unknown;
+  /** Whether the volunteer's answer matches it. */
+  correct: boolean;
+}
+export interface SubmitResult {
+  id: string;
+  /** The idempotency key had been used before: this is the first submission's answer. */
+  replayed: boolean;
+  feedback?: TaskFeedback[];
+}
+
+/** A tag other volunteers proposed for a subject, with the votes on it (proposing counts as an up vote). */
+export interface ProposedTag {
+  tag: string;
+  up: number;
+  down: number;
+}
+
 export interface WorkflowStats {
   subjects: number;
   retired: number;

@@ -13,7 +13,10 @@ import { type ClassificationInput, classificationSchema, idempotencyKeySchema } 
 export class ClassificationsController {
   constructor(private readonly classifications: ClassificationsService) {}
 
-  /** 201 with the new id; 200 with the first id when the idempotency key was seen before. */
+  /**
+   * 201 with the new id; 200 with the first id when the idempotency key was seen before. On a gold-standard subject
+   * of a workflow with `feedback: true`, also `feedback: [{ task, expected, correct }]`, the known answers.
+   */
   @Post()
   @ApiZodBody(classificationSchema)
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'A fresh random key per classification; the same key on a retry.' })
@@ -25,6 +28,6 @@ export class ClassificationsController {
   ) {
     const result = await this.classifications.submit(input, idempotencyKey, user);
     void reply.status(result.replayed ? 200 : 201);
-    return { id: result.id };
+    return { id: result.id, ...(result.feedback ? { feedback: result.feedback } : {}) };
   }
 }

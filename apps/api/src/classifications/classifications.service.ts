@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { validateAnnotations } from '@chorus/tasks';
+import { type Annotation, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed } from '../common/problem';
@@ -12,10 +12,13 @@ import { ProjectAccess } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ClassificationInput } from './dto/classification.dto';
+import { goldFeedback, type TaskFeedback } from './gold-feedback';
 
 export interface SubmitResult {
   id: string;
   replayed: boolean;
+  /** On a gold-standard subject of a workflow with `feedback`: the known answers, and whether the volunteer's match. */
+  feedback?: TaskFeedback[];
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -51,17 +54,32 @@ export class ClassificationsService {
     }
     this.metrics.classificationSubmitted();
     await this.jobs.aggregate(input.workflowId, input.subjectId);
-    return { id, replayed: false };
+    return { id, replayed: false, ...(await this.feedbackFor(input.workflowId, input.workflowVersion, input.subjectId, annotations)) };
   }
 
-  /** The first answer for this key; a key reused for another subject or workflow is refused, not silently dropped. */
+  /**
+   * The first answer for this key (with its feedback, whose first delivery may have been lost with the connection);
+   * a key reused for another subject or workflow is refused, not silently dropped.
+   */
   private async findReplay(userId: string, idempotencyKey: string, input: ClassificationInput): Promise<SubmitResult | undefined> {
-    const [row] = await this.db.query('SELECT id, workflow_id, subject_id FROM classifications WHERE user_id = $1 AND idempotency_key = $2', [userId, idempotencyKey]);
+    const [row] = await this.db.query(
+      'SELECT id, workflow_id, workflow_version, subject_id, annotations FROM classifications WHERE user_id = $1 AND idempotency_key = $2',
+      [userId, idempotencyKey],
+    );
     if (!row) return undefined;
     if (row.workflow_id !== input.workflowId || row.subject_id !== input.subjectId) {
       throw validationFailed([{ pointer: '/headers/idempotency-key', message: 'was already used for another classification; send a fresh key with each new classification' }]);
     }
-    return { id: row.id, replayed: true };
+    return { id: row.id, replayed: true, ...(await this.feedbackFor(row.workflow_id, row.workflow_version, row.subject_id, row.annotations)) };
+  }
+
+  /** Gold-standard feedback on a stored classification, when its workflow version enables it and the subject has known answers. */
+  private async feedbackFor(workflowId: string, version: number, subjectId: string, annotations: Annotation[]): Promise<{ feedback?: TaskFeedback[] }> {
+    const definition = await this.versions.definition(workflowId, version);
+    if (!definition?.feedback) return {};
+    const [subject] = await this.db.query('SELECT gold_standard FROM subjects WHERE id = $1', [subjectId]);
+    if (!subject?.gold_standard) return {};
+    return { feedback: goldFeedback(definition, annotations, subject.gold_standard) };
   }
 
   /**

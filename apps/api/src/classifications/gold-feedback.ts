@@ -1,0 +1,65 @@
+import type { Annotation, TaskType, WorkflowDefinition } from '@chorus/tasks';
+
+/** What a volunteer is told about one task of a gold-standard subject, after submitting: the known answer. */
+export interface TaskFeedback {
+  task: string;
+  /** The known answer, in the task's annotation format (what a volunteer would submit). */
+  expected: unknown;
+  correct: boolean;
+}
+
+interface GoldRule {
+  /**
+   * A subject's `goldStandard[task]` in the task's annotation format. Researchers may write the short forms
+   * too: a sense for a close reading, a list of tags for tagging, one value for a multiple-choice task.
+   */
+  expected(gold: unknown): unknown;
+  /** Whether the volunteer's value gives the known answer. */
+  matches(given: unknown, expected: unknown): boolean;
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const sameSet = (a: string[], b: string[]) => new Set(a).size === new Set(b).size && a.every((item) => b.includes(item));
+const normalisedText = (value: unknown) => (typeof value === 'string' ? value.trim().replace(/\s+/gu, ' ') : '');
+const normalisedTag = (tag: string) => tag.trim().replace(/\s+/gu, ' ').toLowerCase();
+
+/** The tags a tagging value stands behind: added or voted up, and not voted down. */
+function endorsedTags(value: unknown): string[] {
+  const { add, up, down } = (value ?? {}) as Record<string, unknown>;
+  const rejected = new Set(strings(down).map(normalisedTag));
+  return [...strings(add), ...strings(up)].map(normalisedTag).filter((tag) => !rejected.has(tag));
+}
+
+const senseOf = (value: unknown) => (value as { sense?: unknown } | null)?.sense;
+
+/** One rule per task type: a new task type cannot be added without saying how its gold answer is compared. */
+const goldRules: Record<TaskType, GoldRule> = {
+  single: { expected: (gold) => gold, matches: (given, expected) => given === expected },
+  multiple: {
+    expected: (gold) => (typeof gold === 'string' ? [gold] : gold),
+    matches: (given, expected) => sameSet(strings(given), strings(expected)),
+  },
+  transcription: { expected: (gold) => gold, matches: (given, expected) => normalisedText(given) === normalisedText(expected) },
+  'close-reading': {
+    expected: (gold) => (typeof gold === 'string' ? { sense: gold } : gold),
+    matches: (given, expected) => senseOf(given) !== undefined && senseOf(given) === senseOf(expected),
+  },
+  tagging: {
+    expected: (gold) => (Array.isArray(gold) ? { add: gold, up: [], down: [] } : gold),
+    matches: (given, expected) => sameSet(endorsedTags(given), endorsedTags(expected)),
+  },
+};
+
+/**
+ * Feedback on a gold-standard subject: for every task the volunteer answered and the subject has a known answer
+ * for, that answer and whether theirs matches. Computed after the classification is stored, never before.
+ */
+export function goldFeedback(definition: WorkflowDefinition, annotations: Annotation[], goldStandard: Record<string, unknown>): TaskFeedback[] {
+  return annotations.flatMap(({ task: key, value }) => {
+    const task = definition.tasks[key];
+    if (!task || !Object.hasOwn(goldStandard, key)) return [];
+    const rule = goldRules[task.type];
+    const expected = rule.expected(goldStandard[key]);
+    return [{ task: key, expected, correct: rule.matches(value, expected) }];
+  });
+}

@@ -1,0 +1,167 @@
+import type { ChorusApiError, ChorusClient, ClassificationInput, TaskFeedback, WorkflowInput } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+/** What the classifier shows volunteers beyond the tasks: gold-standard feedback after a submit, and other volunteers' tags. */
+
+let stack: Stack;
+let db: Client;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  db = new Client({ connectionString: stack.config.databaseUrl });
+  await db.connect();
+});
+afterAll(async () => {
+  await db.end();
+  await stack.stop();
+});
+
+type Subject = { externalId: string; goldStandard?: Record<string, unknown> };
+
+/** A live workflow over text subjects; returns its id and the subject ids by externalId. */
+async function workflowWith(definition: Omit<WorkflowInput, 'subjectSetIds'>, subjects: Subject[]) {
+  const project = await stack.client.createProject({ title: `Support ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  await stack.client.addSubjects(set.id, subjects.map((subject) => ({ ...subject, locations: [{ type: 'text' as const, text: `Notice ${subject.externalId}` }] })));
+  const { id, version } = await stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [set.id] });
+  await stack.client.activateWorkflow(id);
+  const { rows } = await db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
+  return { workflowId: id, version, subjectIds: Object.fromEntries(rows.map((row) => [row.external_id, row.id])) as Record<string, string> };
+}
+
+async function guest(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+/** The raw submit answer: status and body, as the classifier receives them. */
+function submit(client: ChorusClient, input: ClassificationInput, key = randomUUID()) {
+  return client.request<{ id: string; feedback?: TaskFeedback[] }>('POST', '/classifications', input, { 'idempotency-key': key });
+}
+
+const adOrNot = (feedback?: boolean): Omit<WorkflowInput, 'subjectSetIds'> => ({
+  name: 'Ad or not?',
+  firstTask: 'T0',
+  tasks: {
+    T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+    T1: { type: 'multiple', question: 'What does it offer?', answers: [{ value: 'goods', label: 'Goods' }, { value: 'work', label: 'Work' }] },
+  },
+  ...(feedback === undefined ? {} : { feedback }),
+});
+
+describe('gold-standard feedback in the submit answer', () => {
+  it('tells the known answer of each task answered, and whether the volunteer matched it, also on a replay', async () => {
+    const { workflowId, version, subjectIds } = await workflowWith(adOrNot(true), [
+      { externalId: 'gold', goldStandard: { T0: 'yes', T1: 'work' } },
+      { externalId: 'plain' },
+    ]);
+    const volunteer = await guest();
+    const input = { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations: [{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['goods', 'work'] }] };
+    const key = randomUUID();
+    const first = await submit(volunteer, input, key);
+    expect(first.status).toBe(201);
+    expect(first.body.feedback).toEqual([
+      { task: 'T0', expected: 'yes', correct: true },
+      { task: 'T1', expected: ['work'], correct: false },
+    ]);
+    // The outbox may send again after a lost answer: the replay carries the same feedback.
+    const replay = await submit(volunteer, input, key);
+    expect(replay).toEqual({ status: 200, body: { id: first.body.id, feedback: first.body.feedback } });
+
+    const plain = await submit(volunteer, { ...input, subjectId: subjectIds.plain!, annotations: [{ task: 'T0', value: 'no' }] });
+    expect(plain.status).toBe(201);
+    expect(plain.body).toEqual({ id: expect.any(String) });
+  });
+
+  it('only covers the tasks on the volunteer’s branch', async () => {
+    const { workflowId, version, subjectIds } = await workflowWith(adOrNot(true), [{ externalId: 'gold', goldStandard: { T0: 'yes', T1: ['goods'] } }]);
+    const { body } = await submit(await guest(), { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations: [{ task: 'T0', value: 'no' }] });
+    expect(body.feedback).toEqual([{ task: 'T0', expected: 'yes', correct: false }]);
+  });
+
+  it('says nothing when the workflow does not enable feedback, and the queue never carries the known answers', async () => {
+    const { workflowId, version, subjectIds } = await workflowWith(adOrNot(), [{ externalId: 'gold', goldStandard: { T0: 'yes' } }]);
+    const volunteer = await guest();
+    const queued = await volunteer.request<unknown>('GET', `/workflows/${workflowId}/queue`);
+    expect(JSON.stringify(queued.body)).not.toContain('goldStandard');
+    const { status, body } = await submit(volunteer, { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations: [{ task: 'T0', value: 'no' }] });
+    expect(status).toBe(201);
+    expect(body).toEqual({ id: expect.any(String) });
+  });
+
+  it('compares close readings by sense, transcriptions by their words and tags as sets, from short gold forms', async () => {
+    const definition: Omit<WorkflowInput, 'subjectSetIds'> = {
+      name: 'Every kind',
+      firstTask: 'C',
+      feedback: true,
+      tasks: {
+        C: { type: 'close-reading', question: 'Which sense?', senses: [{ value: 'vehicle', label: 'A vehicle' }, { value: 'bearing', label: 'Bearing' }], allowUnsure: true, next: 'X' },
+        X: { type: 'transcription', instruction: 'Type it', next: 'G' },
+        G: { type: 'tagging', instruction: 'Tag it' },
+      },
+    };
+    const { workflowId, version, subjectIds } = await workflowWith(definition, [{ externalId: 'gold', goldStandard: { C: 'vehicle', X: 'WANTED  a boy', G: ['Horse', 'cart'] } }]);
+    const annotations = [
+      { task: 'C', value: { sense: 'vehicle', unsure: true } },
+      { task: 'X', value: ' WANTED a boy ' },
+      { task: 'G', value: { add: ['horse'], up: ['Cart'], down: [] } },
+    ];
+    const { body } = await submit(await guest(), { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations });
+    expect(body.feedback).toEqual([
+      { task: 'C', expected: { sense: 'vehicle' }, correct: true },
+      { task: 'X', expected: 'WANTED  a boy', correct: true },
+      { task: 'G', expected: { add: ['Horse', 'cart'], up: [], down: [] }, correct: true },
+    ]);
+  });
+});
+
+describe('GET /workflows/:id/subjects/:subjectId/tags', () => {
+  const tagging: Omit<WorkflowInput, 'subjectSetIds'> = {
+    name: 'Tag the notices',
+    firstTask: 'T0',
+    tasks: {
+      T0: { type: 'single', question: 'Readable?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+      T1: { type: 'tagging', instruction: 'Tag it' },
+    },
+  };
+
+  it('tallies what volunteers proposed and voted on, as consensus does', async () => {
+    const { workflowId, version, subjectIds } = await workflowWith(tagging, [{ externalId: 'a' }, { externalId: 'b' }]);
+    const votes = [
+      { add: ['Horse'], up: [], down: [] },
+      { add: ['horse ', 'cart'], up: [], down: [] },
+      { add: [], up: ['horse'], down: ['cart'] },
+    ];
+    for (const value of votes) {
+      const annotations = [{ task: 'T0', value: 'yes' }, { task: 'T1', value }];
+      await (await guest()).classify({ workflowId, workflowVersion: version, subjectId: subjectIds.a!, annotations }, randomUUID());
+    }
+    await (await guest()).classify({ workflowId, workflowVersion: version, subjectId: subjectIds.a!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    const volunteer = await guest();
+    expect(await volunteer.proposedTags(workflowId, subjectIds.a!, 'T1')).toEqual({
+      tags: [
+        { tag: 'horse', up: 3, down: 0 },
+        { tag: 'cart', up: 1, down: 1 },
+      ],
+    });
+    expect(await volunteer.proposedTags(workflowId, subjectIds.b!, 'T1')).toEqual({ tags: [] });
+  });
+
+  it('names the bad field: a missing or non-tagging task, a subject outside the workflow', async () => {
+    const { workflowId, subjectIds } = await workflowWith(tagging, [{ externalId: 'a' }]);
+    const volunteer = await guest();
+    const problem = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => ({ status: error.status, errors: error.problem.errors }));
+    expect(await problem(volunteer.request('GET', `/workflows/${workflowId}/subjects/${subjectIds.a}/tags`))).toEqual({
+      status: 422,
+      errors: [{ pointer: '/query/task', message: expect.stringContaining('is required') }],
+    });
+    expect(await problem(volunteer.proposedTags(workflowId, subjectIds.a!, 'T0'))).toEqual({
+      status: 422,
+      errors: [{ pointer: '/query/task', message: '"T0" is not a tagging task of this workflow; its tagging tasks are T1' }],
+    });
+    expect(await problem(volunteer.proposedTags(workflowId, randomUUID(), 'T1'))).toMatchObject({ status: 404, errors: [{ pointer: '/params/subjectId' }] });
+    expect(await problem(volunteer.proposedTags(workflowId, 'not-a-uuid', 'T1'))).toMatchObject({ status: 422, errors: [{ pointer: '/params/subjectId' }] });
+    expect(await problem(volunteer.proposedTags(randomUUID(), subjectIds.a!, 'T1'))).toMatchObject({ status: 404, errors: [{ pointer: '/params/id' }] });
+  });
+});
