@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
 import { AssignmentModule } from './assignment/assignment.module';
 import { AuthModule } from './auth/auth.module';
 import { ClassificationsModule } from './classifications/classifications.module';
@@ -12,6 +13,7 @@ import { HealthController } from './health/health.controller';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
+import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectSetsModule } from './subject-sets/subject-sets.module';
 import { TagsModule } from './tags/tags.module';
@@ -41,10 +43,12 @@ export class AppModule {
         WorkflowsModule,
         AssignmentModule,
         RetirementModule,
+        ReaggregationModule,
         ClassificationsModule,
         ConsensusModule,
         TagsModule,
         DemoModule,
+        AdminModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { PinoNestLogger, createLogger } from '@chorus/runtime';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { QueueBoard } from './admin/queue-board';
 import { AppModule } from './app.module';
 import { problemBody } from './common/problem';
 import type { AppConfig } from './config/config';
@@ -27,6 +28,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.enableShutdownHooks();
   app.enableCors({ origin: true });
   setUpOpenApi(app);
+  await app.get(QueueBoard).mount(app.getHttpAdapter().getInstance());
   await serveClassifier(app, config.classifierDir);
   options.configure?.(app.getHttpAdapter().getInstance());
   await app.init();

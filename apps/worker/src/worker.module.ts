@@ -8,6 +8,8 @@ import { AggregationService } from './aggregation/aggregation.service';
 import { WORKER_CONFIG, type WorkerConfig } from './config/config';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { ReconcilerService } from './maintenance/reconciler.service';
+import { ReaggregationProcessor } from './reaggregation/reaggregation.processor';
+import { ReaggregationService } from './reaggregation/reaggregation.service';
 import { SkillsRepository } from './skills/skills.repository';
 import { SkillsService } from './skills/skills.service';
 
@@ -31,6 +33,8 @@ export class WorkerModule {
         AggregationProcessor,
         ReconcilerService,
         MaintenanceProcessor,
+        ReaggregationService,
+        ReaggregationProcessor,
         SkillsRepository,
         SkillsService,
       ],

@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, ProposedTag, Session, SubjectInput, SubmitResult, TaskFeedback, WorkflowInput, WorkflowStats, WorkflowView,
+  ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubmitResult, TaskFeedback, WorkflowInput, WorkflowStats, WorkflowView,
 } from './types';
 
 export class ChorusApiError extends Error {
@@ -92,8 +92,15 @@ export class ChorusClient {
   createWorkflow(projectId: string, input: WorkflowInput) {
     return this.call<{ id: string; version: number }>('POST', `/projects/${projectId}/workflows`, input);
   }
+  /** A new version of a classified workflow also starts its re-aggregation (`reaggregation`). */
   updateWorkflow(id: string, input: WorkflowInput) {
-    return this.call<{ id: string; version: number }>('PUT', `/workflows/${id}`, input);
+    return this.call<{ id: string; version: number; reaggregation?: ReaggregationRun }>('PUT', `/workflows/${id}`, input);
+  }
+  reaggregate(workflowId: string, scope: 'all' | 'unretired' = 'all') {
+    return this.call<ReaggregationRun>('POST', `/workflows/${workflowId}/reaggregate`, { scope });
+  }
+  reaggregation(workflowId: string, runId: string) {
+    return this.call<ReaggregationRun>('GET', `/workflows/${workflowId}/reaggregations/${runId}`);
   }
   activateWorkflow(id: string) {
     return this.call<WorkflowView>('POST', `/workflows/${id}/activate`);

@@ -105,6 +105,16 @@ export interface WorkflowStats {
   volunteers: number;
 }
 
+/** A whole workflow's re-aggregation, run by the worker; `progress` counts subjects done of the total. */
+export interface ReaggregationRun {
+  id: string;
+  workflowId: string;
+  scope: 'all' | 'unretired';
+  state: 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'prioritized' | 'unknown';
+  progress: { done: number; total: number; after: string | null } | null;
+  failedReason?: string;
+}
+
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */
 export interface Problem {
   type: string;

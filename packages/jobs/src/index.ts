@@ -6,6 +6,13 @@ export interface JobRegistry {
     /** Recompute one subject's consensus and retirement in one workflow from all its classifications. */
     'aggregate-subject': { workflowId: string; subjectId: string };
   };
+  reaggregation: {
+    /**
+     * Recompute every classified subject of a workflow (`all`, after its rules change) or only the unretired ones
+     * (`unretired`, after skills are re-learned). Reports `ReaggregationProgress` and resumes from it after a crash.
+     */
+    'reaggregate-workflow': { workflowId: string; scope: ReaggregationScope };
+  };
   maintenance: {
     /** Enqueue aggregation for every subject whose aggregated count lags its classifications (e.g. Redis was down). */
     'reconcile-aggregation': Record<string, never>;
@@ -17,7 +24,16 @@ export type QueueName = keyof JobRegistry;
 export type JobName<Q extends QueueName> = keyof JobRegistry[Q] & string;
 export type JobPayload<Q extends QueueName, J extends JobName<Q>> = JobRegistry[Q][J];
 
-export const queueNames: QueueName[] = ['aggregation', 'maintenance'];
+export type ReaggregationScope = 'all' | 'unretired';
+
+/** A re-aggregation's progress: subjects done of the total at the start, and the last subject id done (the cursor). */
+export interface ReaggregationProgress {
+  done: number;
+  total: number;
+  after: string | null;
+}
+
+export const queueNames: QueueName[] = ['aggregation', 'reaggregation', 'maintenance'];
 
 /** Hash-tagged so that every key of a queue lands in one Redis Cluster slot. */
 export const defaultQueuePrefix = '{chorus}';
@@ -30,7 +46,7 @@ export const defaultJobOptions: DefaultJobOptions = {
   removeOnFail: { count: 5000 },
 };
 
-export const workerConcurrency: Record<QueueName, number> = { aggregation: 8, maintenance: 1 };
+export const workerConcurrency: Record<QueueName, number> = { aggregation: 8, reaggregation: 1, maintenance: 1 };
 
 /**
  * One job per (workflow, subject) at a time: a burst of classifications becomes one job, and a classification that
@@ -41,6 +57,15 @@ export function aggregationJob(workflowId: string, subjectId: string): { name: '
     name: 'aggregate-subject',
     data: { workflowId, subjectId },
     opts: { deduplication: { id: `${workflowId}:${subjectId}`, keepLastIfActive: true } },
+  };
+}
+
+/** One re-aggregation per workflow at a time; a request made while one runs leaves one more to run after it. */
+export function reaggregationJob(workflowId: string, scope: ReaggregationScope): { name: 'reaggregate-workflow'; data: JobPayload<'reaggregation', 'reaggregate-workflow'>; opts: JobsOptions } {
+  return {
+    name: 'reaggregate-workflow',
+    data: { workflowId, scope },
+    opts: { deduplication: { id: `${workflowId}:${scope}`, keepLastIfActive: true } },
   };
 }
 

@@ -1,9 +1,9 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../common/problem';
 import { type AuthUser, PUBLIC_ROUTE } from './auth.decorators';
+import { Tokens } from './tokens';
 
 const missingToken = () =>
   new ProblemException(401, 'Send a bearer token in the Authorization header; get one from POST /api/v1/auth/guest, /auth/register or /auth/login.', [
@@ -15,7 +15,7 @@ const badToken = () =>
 /** Every route needs a bearer token unless marked @Public(); on public routes a valid token is still read. */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly jwt: JwtService, private readonly reflector: Reflector) {}
+  constructor(private readonly tokens: Tokens, private readonly reflector: Reflector) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
@@ -27,12 +27,9 @@ export class AuthGuard implements CanActivate {
     }
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw badToken();
-    try {
-      const payload = await this.jwt.verifyAsync<{ sub: string; kind: AuthUser['kind'] }>(token);
-      request.user = { id: payload.sub, kind: payload.kind };
-    } catch {
-      throw badToken();
-    }
+    const user = await this.tokens.verify(token);
+    if (!user) throw badToken();
+    request.user = user;
     return true;
   }
 }

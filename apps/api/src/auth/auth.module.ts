@@ -9,6 +9,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Passwords } from './passwords';
+import { Tokens } from './tokens';
 
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { Passwords } from './passwords';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, Passwords, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, Passwords, Tokens, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [Tokens],
 })
 export class AuthModule {}

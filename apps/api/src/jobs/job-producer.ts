@@ -1,7 +1,17 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { aggregationJob } from '@chorus/jobs';
-import type { Queue } from 'bullmq';
+import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, reaggregationJob } from '@chorus/jobs';
+import type { Job, Queue } from 'bullmq';
+
+export interface ReaggregationRun {
+  id: string;
+  workflowId: string;
+  scope: ReaggregationScope;
+  /** BullMQ's job state: waiting, active, completed, failed, … */
+  state: string;
+  progress: ReaggregationProgress | null;
+  failedReason?: string;
+}
 
 /** How long a request waits on Redis before going on without it. */
 const REDIS_WAIT_MS = 1_000;
@@ -15,10 +25,10 @@ const REDIS_WAIT_MS = 1_000;
 export class JobProducer implements OnModuleInit {
   private readonly logger = new Logger(JobProducer.name);
 
-  constructor(@InjectQueue('aggregation') private readonly aggregation: Queue) {}
+  constructor(@InjectQueue('aggregation') private readonly aggregation: Queue, @InjectQueue('reaggregation') private readonly reaggregation: Queue) {}
 
   onModuleInit(): void {
-    this.aggregation.on('error', (error) => this.logger.warn(`aggregation queue: ${error.message}`));
+    for (const queue of [this.aggregation, this.reaggregation]) queue.on('error', (error) => this.logger.warn(`${queue.name} queue: ${error.message}`));
   }
 
   async aggregate(workflowId: string, subjectId: string): Promise<boolean> {
@@ -30,6 +40,28 @@ export class JobProducer implements OnModuleInit {
       this.logger.warn(`could not enqueue aggregation of ${workflowId}/${subjectId}: ${(error as Error).message}`);
       return false;
     }
+  }
+
+  /** Enqueues a whole workflow's re-aggregation; while one is waiting, that one is returned. Throws when Redis is away. */
+  async reaggregate(workflowId: string, scope: ReaggregationScope): Promise<ReaggregationRun> {
+    const job = reaggregationJob(workflowId, scope);
+    const added = await withinRedisWait(this.reaggregation.add(job.name, job.data, job.opts));
+    return (await this.reaggregationRun(added.id!))!;
+  }
+
+  /** A re-aggregation by job id, or undefined once it is gone from Redis's bounded history. */
+  async reaggregationRun(id: string): Promise<ReaggregationRun | undefined> {
+    const job: Job<JobPayload<'reaggregation', 'reaggregate-workflow'>> | undefined = await withinRedisWait(this.reaggregation.getJob(id));
+    if (!job) return undefined;
+    const progress = typeof job.progress === 'object' ? (job.progress as unknown as ReaggregationProgress) : null;
+    return {
+      id,
+      workflowId: job.data.workflowId,
+      scope: job.data.scope,
+      state: await withinRedisWait(job.getState()),
+      progress: progress && { done: progress.done, total: progress.total, after: progress.after },
+      ...(job.failedReason ? { failedReason: job.failedReason } : {}),
+    };
   }
 
   /** Job counts by state, or undefined while Redis is away. */

@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
-import { defaultJobOptions, redisOptions } from '@chorus/jobs';
+import { defaultJobOptions, queueNames, redisOptions } from '@chorus/jobs';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { JobProducer } from './job-producer';
 
@@ -15,8 +15,8 @@ import { JobProducer } from './job-producer';
         defaultJobOptions,
       }),
     }),
-    // The API only produces aggregation jobs; maintenance is scheduled by the worker.
-    BullModule.registerQueue({ name: 'aggregation' }),
+    // The API produces aggregation and re-aggregation jobs; every queue is registered so the queue board shows them all.
+    BullModule.registerQueue(...queueNames.map((name) => ({ name }))),
   ],
   providers: [JobProducer],
   exports: [JobProducer],

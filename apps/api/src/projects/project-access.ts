@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Project, ProjectMember, type ProjectRole } from '@chorus/db';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { forbidden, notFound } from '../common/problem';
 
 /** Roles that may change a project, its subjects and workflows, and download its data. */
 export const RESEARCHER_ROLES: ProjectRole[] = ['owner', 'collaborator', 'scientist'];
+/** Roles that administer a project, and so may watch the job queues. */
+const ADMIN_ROLES: ProjectRole[] = ['owner', 'collaborator'];
 
 /** Who may see and change a project: one place for the rule. */
 @Injectable()
@@ -20,6 +22,12 @@ export class ProjectAccess {
     if (!user) return undefined;
     const member = await this.members.findOneBy({ projectId, userId: user.id });
     return member?.role;
+  }
+
+  /** Whether the caller owns or co-administers any project (guests never do). */
+  async administersAProject(user: AuthUser): Promise<boolean> {
+    if (user.kind !== 'registered') return false;
+    return this.members.exists({ where: { userId: user.id, role: In(ADMIN_ROLES) } });
   }
 
   /** The project, if the caller may see it: live projects are public, others only for members. */

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { returnedRows } from '../common/sql';
-import { ProjectAccess } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
 
@@ -14,10 +13,10 @@ const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
 /** Researchers retire and unretire subjects by hand; both take effect in every queue at once. */
 @Injectable()
 export class RetirementService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly workflows: WorkflowsService, private readonly access: ProjectAccess) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly workflows: WorkflowsService) {}
 
   async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ retired: number }> {
-    await this.requireResearcher(workflowId, user);
+    await this.workflows.requireResearcher(workflowId, user);
     const rows = await this.db.query(
       `UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
        WHERE ${CHOSEN} AND st.retired_at IS NULL RETURNING st.subject_id`,
@@ -27,7 +26,7 @@ export class RetirementService {
   }
 
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number }> {
-    await this.requireResearcher(workflowId, user);
+    await this.workflows.requireResearcher(workflowId, user);
     const rows = await this.db.query(
       `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
        WHERE ${CHOSEN} AND st.retired_at IS NOT NULL RETURNING st.subject_id`,
@@ -37,7 +36,7 @@ export class RetirementService {
   }
 
   async setPriorities(workflowId: string, input: PrioritiesInput, user: AuthUser): Promise<{ updated: number }> {
-    await this.requireResearcher(workflowId, user);
+    await this.workflows.requireResearcher(workflowId, user);
     const rows = await this.db.query(
       `UPDATE subject_workflow_status st SET priority = p.priority, updated_at = now()
        FROM jsonb_to_recordset($2::jsonb) AS p("subjectId" uuid, priority double precision)
@@ -45,10 +44,5 @@ export class RetirementService {
       [workflowId, JSON.stringify(input.priorities)],
     );
     return { updated: returnedRows(rows).length };
-  }
-
-  private async requireResearcher(workflowId: string, user: AuthUser): Promise<void> {
-    const workflow = await this.workflows.readable(workflowId, user);
-    await this.access.requireResearcher(workflow.projectId, user, '/params/id');
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
+import { JobProducer, type ReaggregationRun } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
 import type { WorkflowInput } from './dto/workflow.dto';
 import { WorkflowSubjects } from './workflow-subjects';
@@ -23,11 +24,14 @@ export interface WorkflowView {
 
 @Injectable()
 export class WorkflowsService {
+  private readonly logger = new Logger(WorkflowsService.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
     private readonly workflowSubjects: WorkflowSubjects,
     private readonly versions: WorkflowVersions,
+    private readonly jobs: JobProducer,
   ) {}
 
   async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number }> {
@@ -41,28 +45,44 @@ export class WorkflowsService {
     });
   }
 
-  /** A changed definition becomes a new immutable version; an unchanged one keeps its version. */
-  async update(id: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number }> {
-    const workflow = await this.find(id);
-    await this.access.requireResearcher(workflow.projectId, user, '/params/id');
-    return this.db.transaction(async (manager) => {
+  /**
+   * A changed definition becomes a new immutable version; an unchanged one keeps its version. A new version of a
+   * workflow with classifications starts its re-aggregation, since its rules or tasks may have changed.
+   */
+  async update(id: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number; reaggregation?: ReaggregationRun }> {
+    await this.requireResearcher(id, user);
+    const { version, changed } = await this.db.transaction(async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
       await this.checkEffectSets(manager, locked.projectId, input.definition);
       const current = await this.versions.definition(id, locked.version);
-      if (!isDeepStrictEqual(current, input.definition)) {
+      const changed = !isDeepStrictEqual(current, input.definition);
+      if (changed) {
         locked.version += 1;
         locked.name = input.definition.name;
         await manager.save(manager.create(WorkflowVersion, { workflowId: id, version: locked.version, definition: input.definition }));
         await manager.save(locked);
       }
       if (input.subjectSetIds) await this.link(manager, locked, input.subjectSetIds);
-      return { id, version: locked.version };
+      return { version: locked.version, changed };
     });
+    const reaggregation = changed ? await this.reaggregateIfClassified(id) : undefined;
+    return { id, version, ...(reaggregation ? { reaggregation } : {}) };
+  }
+
+  /** Starts re-aggregation when the workflow has classifications; while Redis is away the researcher can ask again. */
+  private async reaggregateIfClassified(id: string): Promise<ReaggregationRun | undefined> {
+    const classified: unknown[] = await this.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND classification_count > 0 LIMIT 1', [id]);
+    if (!classified.length) return undefined;
+    try {
+      return await this.jobs.reaggregate(id, 'all');
+    } catch (error) {
+      this.logger.warn(`could not start re-aggregation of workflow ${id}: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   async setStatus(id: string, status: Workflow['status'], user: AuthUser): Promise<WorkflowView> {
-    const workflow = await this.find(id);
-    await this.access.requireResearcher(workflow.projectId, user, '/params/id');
+    await this.requireResearcher(id, user);
     await this.db.getRepository(Workflow).update({ id }, { status });
     return this.get(id, user);
   }
@@ -80,6 +100,13 @@ export class WorkflowsService {
   async readable(id: string, user: AuthUser | undefined): Promise<Workflow> {
     const workflow = await this.find(id);
     await this.access.readable(workflow.projectId, user, '/params/id');
+    return workflow;
+  }
+
+  /** The workflow, if the caller is a researcher of its project. */
+  async requireResearcher(id: string, user: AuthUser): Promise<Workflow> {
+    const workflow = await this.find(id);
+    await this.access.requireResearcher(workflow.projectId, user, '/params/id');
     return workflow;
   }
 

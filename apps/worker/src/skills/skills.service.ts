@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { learnSkills } from '@chorus/consensus';
-import { aggregationJob } from '@chorus/jobs';
+import { reaggregationJob } from '@chorus/jobs';
 import { type WorkflowDefinition, singleAlgorithm } from '@chorus/tasks';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -9,24 +9,25 @@ import { SkillsRepository } from './skills.repository';
 
 /**
  * Re-learns volunteer skill (kSWAP's knowledge step) for each `bayes` task of a workflow from gold standard and
- * confident consensus, then re-aggregates the unretired subjects, whose results and retirement could change.
+ * confident consensus, then has the unretired subjects re-aggregated, whose results and retirement could change.
  */
 @Injectable()
 export class SkillsService {
-  constructor(private readonly db: DataSource, private readonly skills: SkillsRepository, @InjectQueue('aggregation') private readonly aggregation: Queue) {}
+  constructor(private readonly db: DataSource, private readonly skills: SkillsRepository, @InjectQueue('reaggregation') private readonly reaggregation: Queue) {}
 
+  /** Returns how many workflows were estimated. */
   async estimateAll(): Promise<number> {
     const workflows: { id: string; definition: WorkflowDefinition }[] = await this.db.query(
       `SELECT w.id, v.definition FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE w.status = 'active'`,
     );
-    let reaggregated = 0;
-    for (const workflow of workflows) reaggregated += await this.estimate(workflow.id, workflow.definition);
-    return reaggregated;
+    let estimated = 0;
+    for (const workflow of workflows) if (await this.estimate(workflow.id, workflow.definition)) estimated += 1;
+    return estimated;
   }
 
-  async estimate(workflowId: string, definition: WorkflowDefinition): Promise<number> {
+  async estimate(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
     const tasks = Object.entries(definition.tasks).filter(([, task]) => task.type === 'single' && singleAlgorithm(task) === 'bayes').map(([key]) => key);
-    if (!tasks.length) return 0;
+    if (!tasks.length) return false;
     await this.db.transaction(async (manager) => {
       // Scheduled and manual runs, or several workers, may estimate one workflow at once: one at a time.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`estimate-skills:${workflowId}`]);
@@ -53,11 +54,8 @@ export class SkillsService {
         await this.skills.replace(manager, workflowId, task, learned);
       }
     });
-    const subjects: { subject_id: string }[] = await this.db.query(
-      'SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NULL AND classification_count > 0',
-      [workflowId],
-    );
-    if (subjects.length) await this.aggregation.addBulk(subjects.map((row) => aggregationJob(workflowId, row.subject_id)));
-    return subjects.length;
+    const job = reaggregationJob(workflowId, 'unretired');
+    await this.reaggregation.add(job.name, job.data, job.opts);
+    return true;
   }
 }

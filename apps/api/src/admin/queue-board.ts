@@ -1,0 +1,57 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter as BoardAdapter } from '@bull-board/fastify';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { queueNames } from '@chorus/jobs';
+import type { Queue } from 'bullmq';
+import { parse as parseCookies, serialize as cookie } from 'cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Tokens } from '../auth/tokens';
+import { problemBody } from '../common/problem';
+import { ProjectAccess } from '../projects/project-access';
+
+export const QUEUE_BOARD_PATH = '/admin/queues';
+const COOKIE = 'chorus_board_token';
+
+/**
+ * Bull Board, read-only, for project administrators (owners and collaborators of a project): every queue's jobs,
+ * which carry ids, never content. A browser cannot send a bearer header when it navigates, so opening
+ * `/admin/queues?token=…` once keeps the token in an HttpOnly cookie scoped to the board.
+ */
+@Injectable()
+export class QueueBoard {
+  constructor(private readonly modules: ModuleRef, private readonly tokens: Tokens, private readonly access: ProjectAccess) {}
+
+  async mount(fastify: FastifyInstance): Promise<void> {
+    const board = new BoardAdapter();
+    const queues = queueNames.map((name) => new BullMQAdapter(this.modules.get<Queue>(getQueueToken(name), { strict: false }), { readOnlyMode: true }));
+    createBullBoard({ queues, serverAdapter: board, options: { uiConfig: { boardTitle: 'Chorus queues' } } });
+    board.setBasePath(QUEUE_BOARD_PATH);
+    await fastify.register(async (scope) => {
+      scope.addHook('onRequest', (request, reply) => this.admit(request, reply));
+      await scope.register(board.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
+    });
+  }
+
+  private async admit(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const fromQuery = (request.query as { token?: unknown }).token;
+    const token = typeof fromQuery === 'string' ? fromQuery : bearer(request.headers.authorization) ?? parseCookies(request.headers.cookie ?? '')[COOKIE];
+    const user = token ? await this.tokens.verify(token) : undefined;
+    if (!user) return refuse(reply, 401, `Open ${QUEUE_BOARD_PATH}?token=<your token> (from POST /api/v1/auth/login) to sign in to the queue board.`);
+    if (!(await this.access.administersAProject(user))) return refuse(reply, 403, 'The queue board is for project owners and collaborators.');
+    if (typeof fromQuery !== 'string') return undefined;
+    reply.header('set-cookie', cookie(COOKIE, token!, { path: QUEUE_BOARD_PATH, httpOnly: true, sameSite: 'strict' }));
+    return reply.redirect(request.url.replace(/[?&]token=[^&]*/, '').replace(/^([^?]*)&/, '$1?'));
+  }
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const [scheme, token] = header?.split(' ') ?? [];
+  return scheme?.toLowerCase() === 'bearer' ? token : undefined;
+}
+
+function refuse(reply: FastifyReply, status: number, detail: string): FastifyReply {
+  return reply.status(status).header('content-type', 'application/problem+json').send(problemBody(status, detail));
+}

@@ -1,0 +1,25 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiZodBody, ZodPipe, uuidParam } from '../common/zod';
+import { type ReaggregationRequest, jobIdParam, reaggregationRequestSchema } from './dto/reaggregation.dto';
+import { ReaggregationService } from './reaggregation.service';
+
+@ApiTags('reaggregation')
+@ApiBearerAuth()
+@Controller('workflows/:id')
+export class ReaggregationController {
+  constructor(private readonly reaggregation: ReaggregationService) {}
+
+  @Post('reaggregate')
+  @HttpCode(202)
+  @ApiZodBody(reaggregationRequestSchema, 'Recompute consensus (and retirement of unretired subjects) for the whole workflow; follow it at the returned id.')
+  reaggregateWorkflow(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(reaggregationRequestSchema)) request: ReaggregationRequest, @CurrentUser() user: AuthUser) {
+    return this.reaggregation.start(workflowId, request, user);
+  }
+
+  @Get('reaggregations/:jobId')
+  getReaggregation(@Param('id', uuidParam('id')) workflowId: string, @Param('jobId', jobIdParam) jobId: string, @CurrentUser() user: AuthUser) {
+    return this.reaggregation.get(workflowId, jobId, user);
+  }
+}

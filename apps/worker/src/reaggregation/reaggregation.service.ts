@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import type { ReaggregationProgress, ReaggregationScope } from '@chorus/jobs';
+import { DataSource } from 'typeorm';
+import { AggregationService } from '../aggregation/aggregation.service';
+
+/** Subjects read per step; progress is reported and checkpointed after each step. */
+const BATCH = 200;
+/** Subjects aggregated at once within a step (each holds one connection). */
+const PARALLEL = 4;
+
+const SCOPE_FILTER: Record<ReaggregationScope, string> = {
+  all: '',
+  unretired: 'AND retired_at IS NULL',
+};
+
+/**
+ * Re-aggregates a whole workflow, subject by subject in id order, through the same `AggregationService` as single
+ * subjects. It keeps no state of its own beyond a cursor: a run that resumes from its last progress (after a crash)
+ * or runs twice recomputes the same results.
+ */
+@Injectable()
+export class ReaggregationService {
+  constructor(private readonly db: DataSource, private readonly aggregation: AggregationService) {}
+
+  async reaggregate(
+    workflowId: string,
+    scope: ReaggregationScope,
+    resumeFrom: ReaggregationProgress | undefined,
+    report: (progress: ReaggregationProgress) => Promise<void>,
+  ): Promise<ReaggregationProgress> {
+    const progress = resumeFrom ?? { done: 0, total: await this.count(workflowId, scope), after: null };
+    await report(progress);
+    for (;;) {
+      const subjectIds = await this.nextBatch(workflowId, scope, progress.after);
+      if (!subjectIds.length) return progress;
+      await inParallel(subjectIds, PARALLEL, (subjectId) => this.aggregation.aggregateSubject(workflowId, subjectId));
+      progress.done += subjectIds.length;
+      progress.after = subjectIds.at(-1)!;
+      await report(progress);
+    }
+  }
+
+  private async count(workflowId: string, scope: ReaggregationScope): Promise<number> {
+    const [row]: { count: string }[] = await this.db.query(
+      `SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1 AND classification_count > 0 ${SCOPE_FILTER[scope]}`,
+      [workflowId],
+    );
+    return Number(row!.count);
+  }
+
+  private async nextBatch(workflowId: string, scope: ReaggregationScope, after: string | null): Promise<string[]> {
+    const rows: { subject_id: string }[] = await this.db.query(
+      `SELECT subject_id FROM subject_workflow_status
+       WHERE workflow_id = $1 AND classification_count > 0 ${SCOPE_FILTER[scope]} AND ($2::uuid IS NULL OR subject_id > $2::uuid)
+       ORDER BY subject_id LIMIT $3`,
+      [workflowId, after, BATCH],
+    );
+    return rows.map((row) => row.subject_id);
+  }
+}
+
+/** Runs `work` on every item with at most `limit` at once. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -1,0 +1,101 @@
+import type { ChorusApiError, ReaggregationRun } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
+
+let stack: Stack;
+let db: Client;
+beforeAll(async () => {
+  stack = await startStack();
+  db = new Client({ connectionString: stack.config.databaseUrl });
+  await db.connect();
+});
+afterAll(async () => {
+  await db.end();
+  await stack.stop();
+});
+
+const yesNo = { type: 'single' as const, question: 'Ad?', algorithm: 'vote' as const, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] };
+const definition = (count: number) => ({ name: 'Ad or not?', firstTask: 'T0', tasks: { T0: yesNo }, retirement: { rule: 'count' as const, count } });
+
+/** A live workflow retiring at `count`, with `subjects` subjects each classified `yes` by two guests. */
+async function classifiedWorkflow(subjects: number, count: number): Promise<{ workflowId: string; setId: string }> {
+  const project = await stack.client.createProject({ title: `Re-aggregated ${randomUUID()}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Snippets' });
+  await stack.client.addSubjects(set.id, Array.from({ length: subjects }, (_, i) => ({ externalId: `s${i}`, locations: [{ type: 'text' as const, text: `Snippet ${i}` }] })));
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, { ...definition(count), subjectSetIds: [set.id] });
+  await stack.client.activateWorkflow(workflowId);
+  for (let volunteer = 0; volunteer < 2; volunteer++) {
+    const client = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    for (const subject of (await client.queue(workflowId, subjects)).subjects) {
+      await client.classify({ workflowId, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    }
+  }
+  await waitFor(async () => (await lagging(workflowId)) === 0);
+  return { workflowId, setId: set.id };
+}
+
+async function lagging(workflowId: string): Promise<number> {
+  const { rows } = await db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
+  return rows[0].n;
+}
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 300 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (!(await condition())) throw new Error('condition not met within 30 s');
+}
+
+it('re-aggregates a whole workflow when its retirement rule changes, reporting progress to completion', async () => {
+  const { workflowId } = await classifiedWorkflow(7, 5);
+  expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 7, retired: 0, classifications: 14 });
+
+  const updated = await stack.client.updateWorkflow(workflowId, definition(2));
+  expect(updated.version).toBe(2);
+  expect(updated.reaggregation).toMatchObject({ workflowId, scope: 'all' });
+
+  const runId = updated.reaggregation!.id;
+  let run: ReaggregationRun | undefined;
+  await waitFor(async () => {
+    run = await stack.client.reaggregation(workflowId, runId);
+    return run.state === 'completed';
+  });
+  expect(run?.progress).toMatchObject({ done: 7, total: 7 });
+  expect(await stack.client.stats(workflowId)).toMatchObject({ retired: 7 });
+  const { rows } = await db.query("SELECT DISTINCT retirement_reason FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);
+  expect(rows).toEqual([{ retirement_reason: 'count' }]);
+});
+
+it('resumes an interrupted run after its cursor, leaving the subjects already done untouched', async () => {
+  const { workflowId } = await classifiedWorkflow(6, 5);
+  await db.query("UPDATE workflow_versions SET definition = jsonb_set(definition, '{retirement,count}', '2') WHERE workflow_id = $1", [workflowId]);
+  const { rows } = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
+  const ids: string[] = rows.map((row) => row.subject_id);
+
+  await stack.stopWorker();
+  const worker = await stack.startWorker();
+  const reports: number[] = [];
+  const finished = await worker.get(ReaggregationService).reaggregate(workflowId, 'all', { done: 2, total: 6, after: ids[1]! }, async (progress) => {
+    reports.push(progress.done);
+  });
+  expect(finished).toEqual({ done: 6, total: 6, after: ids[5] });
+  expect(reports).toEqual([2, 6]);
+  const retired = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL ORDER BY subject_id', [workflowId]);
+  expect(retired.rows.map((row) => row.subject_id)).toEqual(ids.slice(2));
+});
+
+it('refuses a bad scope, an unknown run and a volunteer, naming the field', async () => {
+  const { workflowId } = await classifiedWorkflow(1, 5);
+  const scope = (await stack.client.request('POST', `/workflows/${workflowId}/reaggregate`, { scope: 'everything' }).catch((e) => e)) as ChorusApiError;
+  expect(scope.status).toBe(422);
+  expect(scope.problem.errors?.[0]?.pointer).toBe('/scope');
+  const unknown = (await stack.client.reaggregation(workflowId, '999999').catch((e) => e)) as ChorusApiError;
+  expect(unknown.status).toBe(404);
+  expect(unknown.problem.errors?.[0]?.pointer).toBe('/params/jobId');
+  const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  expect(((await guest.reaggregate(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
+
+  const started = await stack.client.reaggregate(workflowId);
+  const elsewhere = await classifiedWorkflow(1, 5);
+  expect(((await stack.client.reaggregation(elsewhere.workflowId, started.id).catch((e) => e)) as ChorusApiError).status).toBe(404);
+});
