@@ -1,5 +1,6 @@
 import type { ChorusClient } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from './components/ErrorAlert';
 import { ClientContext } from './lib/clientContext';
 import { describeError, type Problem } from './lib/errors';
@@ -14,6 +15,7 @@ export function App() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [attempt, setAttempt] = useState(0);
   const path = usePath();
+  const { t } = useTranslation();
   const main = useRef<HTMLElement>(null);
 
   // A volunteer without a token becomes a guest before anything else is asked of the API.
@@ -42,11 +44,11 @@ export function App() {
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('app.skipToContent')}
       </a>
       <header className="site-header">
         <Link to="/" className="brand">
-          Chorus
+          {t('app.name')}
         </Link>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
@@ -67,12 +69,12 @@ export function App() {
                   setAttempt((n) => n + 1);
                 }}
               >
-                Try again
+                {t('app.tryAgain')}
               </button>
             </ErrorAlert>
             {!problem && (
               <p className="loading" role="status">
-                Starting your session…
+                {t('app.startingSession')}
               </p>
             )}
           </>

@@ -1,7 +1,7 @@
 import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { startStack } from '../../../test/support/stack';
-import { launchBrowser, screenshots } from './support/browser';
+import { closeTutorial, launchBrowser, screenshots } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -75,6 +75,7 @@ describe('classifier in a browser: single-choice workflow', () => {
 
     await page.goto(stack.baseUrl);
     await page.locator(`a[href="/projects/${project.slug}/workflows/${workflow.id}"]`).click();
+    await closeTutorial(page); // a newcomer's first visit starts with the tutorial
 
     const subject = page.getByTestId('subject');
     const finished = page.getByTestId('finished');
@@ -115,7 +116,7 @@ describe('classifier in a browser: single-choice workflow', () => {
     await finished.waitFor();
     expect(await finished.textContent()).toContain('You have classified every subject available to you in this workflow. Thank you!');
     expect(await finished.getByTestId('session-count').textContent()).toBe(String(SNIPPETS.length));
-    expect(await page.locator('[aria-live="polite"]').textContent()).toContain('Classification submitted');
+    expect(await page.getByTestId('announcer').textContent()).toContain('Classification submitted');
     expect(await page.locator('[role="alert"]').textContent()).toBe(''); // no problem reported
     expect(pageErrors).toEqual([]);
 

@@ -4,7 +4,7 @@ import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { Client } from 'pg';
 import { startStack } from '../../../test/support/stack';
-import { launchBrowser, screenshots, seriousViolations, tabTo, waitForFocus, waitForTask } from './support/browser';
+import { launchBrowser, screenshots, seriousViolations, skipTutorial, tabTo, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * The image viewer against a IIIF Image API 3 service served by this test (level 0, one PNG for every tile):
@@ -138,6 +138,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     });
     await stack.client.activateWorkflow(workflow.id);
 
+    await skipTutorial(browser.context, workflow.id);
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -150,8 +151,9 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await waitForTask(page, 'transcription');
     await waitForFocus(page, '.transcription-lines input');
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
-    // OpenSeadragon came as its own chunk, after the page.
+    // OpenSeadragon and the transcription editor came as their own chunks, after the page.
     expect(scripts.some((url) => /\/assets\/openseadragon-[^/]*\.js$/.test(url))).toBe(true);
+    expect(scripts.some((url) => /\/assets\/TranscriptionTask-[^/]*\.js$/.test(url))).toBe(true);
     expect(await page.locator('.subject-text').count()).toBe(0);
     expect(await page.locator('.page-strip').count()).toBe(0); // one location: no page strip
     await page.waitForFunction(() => document.querySelector('.viewer-canvas canvas') !== null);

@@ -2,7 +2,7 @@ import type { SubjectInput } from '@chorus/client';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Client } from 'pg';
 import { startStack } from '../../../test/support/stack';
-import { checkScreen, launchBrowser, seriousViolations, tabTo, waitForFocus, waitForTask } from './support/browser';
+import { checkScreen, closeTutorial, launchBrowser, seriousViolations, skipTutorial, tabTo, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * The five task types, by keyboard alone, in a branching workflow; the outbox when the network goes away.
@@ -120,6 +120,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     });
     const { page, errors } = await openPage();
     await page.goto(url);
+    await closeTutorial(page); // a first visit starts with the tutorial; Escape closes it
 
     // Subject 1: "yes", which leads to the close reading.
     const first = await waitForTask(page, 'single');
@@ -164,7 +165,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
 
     await waitForTask(page, 'multiple');
     await page.keyboard.press('Enter'); // nothing ticked: told why, not silently refused
-    expect(await page.locator('[role="alert"]').textContent()).toContain('Choose at least 1');
+    expect(await page.locator('[role="alert"]').textContent()).toContain('Choose between 1 and 2 answers.');
     await page.keyboard.press('1');
     await page.keyboard.press('2');
     await page.keyboard.press('3'); // one too many
@@ -261,6 +262,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
       },
       retirement: { rule: 'count', count: 3 },
     });
+    await skipTutorial(context, workflowId);
     const { page, errors } = await openPage();
     await page.goto(url);
     const first = await waitForTask(page, 'single');

@@ -1,10 +1,14 @@
 import type { QueuedSubject, WorkflowView } from '@chorus/client';
 import { type Annotation, annotationSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
+import type { TFunction } from 'i18next';
 import { type FormEvent, type PointerEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
+import { firstControlIn } from '../lib/focus';
 import { newIdempotencyKey } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction } from '../lib/keyboard';
+import { choiceRule } from '../tasks/multiple/MultipleTask';
 import { componentFor, initialValueOf, ownsMedia } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { SubjectMedia } from './SubjectMedia';
@@ -32,10 +36,12 @@ function valueFor(task: Task | undefined, values: Record<string, unknown>, key: 
 }
 
 /** A message a volunteer can act on, from the first problem with a task's value. */
-function invalidMessage(value: unknown, message: string | undefined): string {
-  if (value === undefined) return 'Choose an answer before continuing.';
-  if (!message) return 'This answer is not valid.';
-  return message.charAt(0).toUpperCase() + message.slice(1) + (/[.!?]$/.test(message) ? '' : '.');
+function invalidMessage(t: TFunction, task: Task, value: unknown, issue: { path: PropertyKey[]; message: string } | undefined): string {
+  if (value === undefined) return t('subject.chooseFirst');
+  if (task.type === 'multiple') return choiceRule(t, task.minChoices, task.maxChoices ?? task.answers.length, task.answers.length);
+  if (task.type === 'close-reading' && issue?.path[0] === 'sense') return t('tasks.closeReading.chooseSense');
+  if (task.type === 'close-reading' && issue?.path[0] === 'evidence') return t('tasks.closeReading.markEvidence');
+  return t('subject.invalid', { detail: issue?.message ?? '' });
 }
 
 /**
@@ -45,6 +51,7 @@ function invalidMessage(value: unknown, message: string | undefined): string {
  */
 export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Props) {
   const definition = workflow.definition;
+  const { t } = useTranslation();
   const storageKey = draftKey(workflow.id, workflow.version, subject.id);
   const [restored] = useState(() => {
     const draft = loadDraft(storageKey);
@@ -62,7 +69,6 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   const [idempotencyKey] = useState(() => restored?.idempotencyKey ?? newIdempotencyKey());
   const id = useId();
   const sectionRef = useRef<HTMLElement>(null);
-  const taskRef = useRef<HTMLDivElement>(null);
   const mounted = useRef(false);
 
   const task = definition.tasks[taskKey];
@@ -85,17 +91,17 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     if (busy.current) return;
     onProblem(null);
     if (!task) {
-      onProblem({ detail: `This workflow has no task "${taskKey}". Please tell the project team.`, fields: [] });
+      onProblem({ detail: t('subject.noTaskProblem', { task: taskKey }), fields: [] });
       return;
     }
     if (!supported) {
-      onProblem({ detail: 'This task type is not supported yet, so this subject cannot be classified here.', fields: [] });
+      onProblem({ detail: t('subject.unsupported'), fields: [] });
       return;
     }
     const current = override ? override.value : value;
     const result = annotationSchemaFor(task).safeParse(current);
     if (!result.success) {
-      onProblem({ detail: invalidMessage(current, result.error.issues[0]?.message), fields: [] });
+      onProblem({ detail: invalidMessage(t, task, current, result.error.issues[0]), fields: [] });
       return;
     }
     const annotation: Annotation = { task: taskKey, value: result.data };
@@ -107,7 +113,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     }
     const checked = validateAnnotations(definition, [...answered, annotation]);
     if (!checked.ok) {
-      onProblem({ detail: 'These answers do not fit this workflow.', fields: checked.errors.map((error) => `${error.pointer}: ${error.message}`) });
+      onProblem({ detail: t('subject.notFitting'), fields: checked.errors.map((error) => `${error.pointer}: ${error.message}`) });
       return;
     }
     busy.current = true;
@@ -155,13 +161,10 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     };
   }, []);
 
-  // Focus the first control of each task: on a new subject, without scrolling past the subject itself.
+  // Focus the first control of each task once it is on screen: on a new subject, without scrolling past the subject itself.
   const firstTask = useRef(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `taskKey` is the trigger: each task renders new controls into taskRef, which need focus once per task (not on every render)
-  useLayoutEffect(() => {
-    const control =
-      taskRef.current?.querySelector<HTMLElement>('[data-autofocus]') ??
-      taskRef.current?.querySelector<HTMLElement>('input:not([type="hidden"]):not([tabindex="-1"]), textarea, select, button:not([tabindex="-1"])');
+  const focusTask = (element: HTMLElement | null) => {
+    const control = firstControlIn(element);
     if (firstTask.current) {
       firstTask.current = false;
       control?.focus({ preventScroll: true });
@@ -170,7 +173,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     } else {
       control?.focus();
     }
-  }, [taskKey]);
+  };
 
   // Phones: a horizontal swipe on the subject answers a two-answer single task (right: first answer, left: second).
   const swipeStart = useRef<{ x: number; y: number; pointer: number } | null>(null);
@@ -205,7 +208,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
       aria-labelledby={`${id}-subject`}
     >
       <h2 id={`${id}-subject`} className="visually-hidden">
-        Subject{subject.externalId ? ` ${subject.externalId}` : ''}
+        {subject.externalId ? t('subject.headingWithId', { id: subject.externalId }) : t('subject.heading')}
       </h2>
       {!fullWidth && (
         <div
@@ -219,28 +222,38 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
           <SubjectMedia locations={subject.locations} />
         </div>
       )}
-      <form className="task-panel" onSubmit={onFormSubmit} aria-busy={submitting} aria-label="Tasks" noValidate>
+      <form className="task-panel" onSubmit={onFormSubmit} aria-busy={submitting} aria-label={t('subject.tasks')} noValidate>
         {answered.length > 0 && (
           <p className="task-progress muted">
-            Task {answered.length + 1}
-            <span className="visually-hidden"> of this subject</span>
+            <Trans i18nKey="subject.taskNumber" values={{ number: answered.length + 1 }} components={{ hidden: <span className="visually-hidden" /> }} />
           </p>
         )}
-        <div ref={taskRef} data-task={taskKey}>
+        <div data-task={taskKey}>
           {task ? (
-            <TaskView task={task} id={`${id}-${taskKey}`} subject={subject} value={value} onChange={setValue} disabled={submitting} />
+            <TaskView
+              key={taskKey}
+              onShown={focusTask}
+              task={task}
+              taskKey={taskKey}
+              workflowId={workflow.id}
+              id={`${id}-${taskKey}`}
+              subject={subject}
+              value={value}
+              onChange={setValue}
+              disabled={submitting}
+            />
           ) : (
-            <p className="task-unsupported">This workflow has no task “{taskKey}”.</p>
+            <p className="task-unsupported">{t('subject.noTask', { task: taskKey })}</p>
           )}
         </div>
         <div className="task-actions">
           {answered.length > 0 && (
             <button type="button" className="button button-secondary" onClick={back} aria-disabled={submitting || undefined} data-testid="back">
-              Back
+              {t('subject.back')}
             </button>
           )}
           <button type="submit" className="button button-primary" aria-disabled={!supported || submitting || undefined}>
-            {submitting ? 'Submitting…' : endsHere ? 'Done' : 'Next'}
+            {submitting ? t('subject.submitting') : endsHere ? t('subject.done') : t('subject.next')}
           </button>
         </div>
       </form>

@@ -1,5 +1,6 @@
 import type { SubjectLocation } from '@chorus/client';
 import { type ReactNode, useId, useLayoutEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ImageViewer } from './viewer/ImageViewer';
 import { pageStepFor } from './viewer/viewerKeys';
 
@@ -12,6 +13,7 @@ type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
  */
 export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
   const [page, setPage] = useState(0);
+  const { t } = useTranslation();
   const id = useId();
   const count = locations.length;
   const current = Math.min(page, Math.max(count - 1, 0));
@@ -34,7 +36,7 @@ export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
   return (
     <div className="subject-media">
       {count > 1 && (
-        <nav className="page-strip" aria-label="Pages of this subject">
+        <nav className="page-strip" aria-label={t('media.pages')}>
           <ol>
             {locations.map((each, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a subject's locations are a fixed, ordered list (never reordered, and may repeat), so the position is their identity
@@ -43,7 +45,7 @@ export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
                   type="button"
                   className="button button-secondary button-small page-button"
                   aria-current={index === current ? 'page' : undefined}
-                  aria-label={`Page ${index + 1} of ${count}${each.type === 'text' ? ', text' : each.type === 'image' ? ', image' : ''}`}
+                  aria-label={each.type === 'text' ? t('media.pageText', { page: index + 1, count }) : t('media.pageImage', { page: index + 1, count })}
                   aria-controls={`${id}-page`}
                   onClick={() => setPage(index)}
                 >
@@ -58,9 +60,9 @@ export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
         {!location ? null : location.type === 'text' ? (
           <SubjectText location={location} />
         ) : location.type === 'image' ? (
-          <ImageViewer key={current} url={location.url} iiifService={location.iiifService} label={count > 1 ? `Subject, page ${current + 1} of ${count}` : 'Subject image'} />
+          <ImageViewer key={current} url={location.url} iiifService={location.iiifService} label={count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.image')} />
         ) : (
-          <p className="subject-unsupported">This kind of media cannot be shown yet.</p>
+          <p className="subject-unsupported">{t('media.unsupported')}</p>
         )}
       </div>
     </div>

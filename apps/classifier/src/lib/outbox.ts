@@ -1,5 +1,6 @@
-import { ChorusApiError, type ChorusClient, type ClassificationInput } from '@chorus/client';
+import { ChorusApiError, type ChorusClient, type ClassificationInput, type TaskFeedback } from '@chorus/client';
 import { type IDBPDatabase, openDB } from 'idb';
+import { i18n } from '../i18n';
 
 /** A classification the server has not acknowledged yet, with the idempotency key it was first sent with. */
 export interface OutboxItem {
@@ -12,7 +13,7 @@ export interface OutboxItem {
 
 export class SubmitTimeoutError extends Error {
   constructor(ms: number) {
-    super(`The server did not answer within ${Math.round(ms / 1000)} s.`);
+    super(i18n.t('errors.timeout', { seconds: Math.round(ms / 1000) }));
   }
 }
 
@@ -44,6 +45,8 @@ export interface FlushReport {
   sent: number;
   /** Items the server refused for good (a 4xx other than 409): dropped, with the server's reason. */
   refused: { item: OutboxItem; error: unknown }[];
+  /** Gold-standard feedback the server sent back with an item, to show now that it has arrived. */
+  feedback: { item: OutboxItem; feedback: TaskFeedback[] }[];
 }
 
 /**
@@ -115,10 +118,11 @@ class Outbox {
   }
 
   private async send(client: ChorusClient): Promise<FlushReport> {
-    const report: FlushReport = { sent: 0, refused: [] };
+    const report: FlushReport = { sent: 0, refused: [], feedback: [] };
     for (const item of await this.all()) {
       try {
-        await withTimeout(client.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
+        const { feedback } = await withTimeout(client.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
+        if (feedback?.length) report.feedback.push({ item, feedback });
         report.sent += 1;
         await this.remove(item.idempotencyKey);
       } catch (error) {

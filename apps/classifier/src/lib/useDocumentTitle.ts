@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 
 export function useDocumentTitle(title: string | undefined): void {
+  const { t } = useTranslation();
   useEffect(() => {
-    document.title = title ? `${title} · Chorus` : 'Chorus';
-  }, [title]);
+    document.title = title ? t('app.documentTitle', { title }) : t('app.name');
+  }, [title, t]);
 }

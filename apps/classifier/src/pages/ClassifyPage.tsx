@@ -1,15 +1,21 @@
-import type { ProjectView, WorkflowView } from '@chorus/client';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ClassificationInput } from '@chorus/client';
+import type { ClassificationInput, ProjectView, WorkflowView } from '@chorus/client';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { FeedbackDialog, LateFeedback, type SubjectFeedback } from '../components/Feedback';
+import { FieldGuideDialog } from '../components/FieldGuideDialog';
+import { PageTools } from '../components/PageTools';
 import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
+import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
-import { describeError, type Problem } from '../lib/errors';
 import { pruneDrafts } from '../lib/drafts';
+import { describeError, type Problem } from '../lib/errors';
 import { isAlreadyClassified, isTransient, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
 import { addBatch, advance, BATCH_SIZE, type LocalQueue, needsPrefetch, storedQueue, storeQueue } from '../lib/subjectQueue';
+import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
+import { preloadTasks } from '../tasks/registry';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
 
@@ -46,10 +52,26 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [notice, setNotice] = useState<string | null>(null);
   const [waiting, setWaiting] = useState<OutboxItem[]>([]);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const [guideOpen, setGuideOpen] = useState(false);
+  const [tutorialOpen, setTutorialOpen] = useState(false);
+  /** Gold-standard feedback on the subject just submitted, shown before the volunteer moves on. */
+  const [feedback, setFeedback] = useState<SubjectFeedback | null>(null);
+  /** Feedback that arrived with answers sent from the outbox. */
+  const [lateFeedback, setLateFeedback] = useState<SubjectFeedback[]>([]);
   const announce = useCallback((text: string) => setAnnouncement((previous) => ({ n: (previous?.n ?? 0) + 1, text })), []);
+  const { t } = useTranslation();
+  const fieldGuide = project?.fieldGuide.trim() ?? '';
 
   useKey('?', () => {
     setShortcutsOpen(true);
+  });
+  useKey('g', () => {
+    if (!fieldGuide) return false;
+    setGuideOpen(true);
+  });
+  useKey('t', () => {
+    if (!workflow) return false;
+    setTutorialOpen(true);
   });
 
   // The queue and workflow are read by async code after awaits: refs hold the latest committed values.
@@ -66,9 +88,10 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const commitWorkflow = useCallback((next: WorkflowView) => {
     workflowRef.current = next;
     setWorkflow(next);
+    preloadTasks(Object.values(next.definition.tasks));
   }, []);
 
-  useDocumentTitle(workflow ? `Classify: ${workflow.name}` : 'Classify');
+  useDocumentTitle(workflow ? t('classify.documentTitle', { workflow: workflow.name }) : t('classify.documentTitleLoading'));
 
   // The workflow definition (and the project, for its title) first.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to load the workflow again
@@ -83,6 +106,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (cancelled) return;
         commitWorkflow(found);
         setBlocked(false);
+        // A volunteer's first visit to this workflow starts with its tutorial.
+        if (!tutorialSeen(workflowId)) setTutorialOpen(true);
       },
       (error: unknown) => {
         if (cancelled) return;
@@ -147,13 +172,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
   const flushOutbox = useCallback(async () => {
     const report = await outbox.flush(client);
-    if (report.sent > 0) announce(`${report.sent} saved answer${report.sent === 1 ? '' : 's'} sent.`);
+    if (report.sent > 0) announce(t('classify.sent', { count: report.sent }));
+    const arrived = report.feedback.filter(({ item }) => item.input.workflowId === workflowId && item.input.workflowVersion === workflowRef.current?.version);
+    if (arrived.length) setLateFeedback((shown) => [...shown, ...arrived.map(({ item, feedback }) => ({ annotations: item.input.annotations, feedback }))]);
     const refused = report.refused[0];
-    if (refused) {
-      const { detail } = describeError(refused.error);
-      setProblem({ detail: `The server refused an answer saved on this device, so it was dropped: ${detail}`, fields: [] });
-    }
-  }, [client, announce]);
+    if (refused) setProblem({ detail: t('classify.refused', { detail: describeError(refused.error).detail }), fields: [] });
+  }, [client, announce, t, workflowId]);
 
   // The outbox: sent at once, whenever the browser comes back online, and every few seconds while answers wait.
   useEffect(() => {
@@ -206,12 +230,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       try {
         // Older answers first: when the outbox is not empty, this one joins it and the outbox is sent in order.
         if (outbox.count > 0) throw new TypeError('answers are waiting to be sent');
-        await withTimeout(client.classify(input, idempotencyKey), SUBMIT_TIMEOUT_MS);
-        announce('Classification submitted');
+        const stored = await withTimeout(client.classify(input, idempotencyKey), SUBMIT_TIMEOUT_MS);
+        announce(t('classify.submitted'));
+        if (stored.feedback?.length) setFeedback({ annotations, feedback: stored.feedback });
       } catch (error) {
         if (isAlreadyClassified(error)) {
-          setNotice('You had already classified this subject (perhaps in another tab), so this answer was not stored again. Here is the next one.');
-          announce('Already classified; moving on to the next subject');
+          setNotice(t('classify.alreadyClassified'));
+          announce(t('classify.alreadyClassifiedAnnouncement'));
         } else if (isTransient(error)) {
           // The network is gone or the server failed: keep the answer on this device and carry on.
           try {
@@ -220,7 +245,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             setProblem(describeError(error)); // no IndexedDB and no memory to spare: the volunteer can try again
             return false;
           }
-          announce('Classification saved on this device; it will be sent when the connection is back');
+          announce(t('classify.savedOnDevice'));
           if (navigator.onLine) void flushOutbox();
         } else {
           setProblem(describeError(error));
@@ -233,7 +258,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       if (needsPrefetch(queueRef.current) && queueRef.current.subjects.length > 0) void fetchBatch().catch(() => undefined);
       return true;
     },
-    [client, workflowId, fetchBatch, flushOutbox, announce, commitQueue],
+    [client, workflowId, fetchBatch, flushOutbox, announce, commitQueue, t],
   );
 
   const retry = () => {
@@ -244,41 +269,49 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
   const current = queue.subjects[0];
   const finished = empty && (queue.finished || exhausted);
+  const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t) : []), [workflow, t]);
+  const closeTutorial = useCallback(() => {
+    setTutorialOpen(false);
+    markTutorialSeen(workflowId);
+  }, [workflowId]);
 
   return (
     <div className="page page-classify">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
+      <nav aria-label={t('classify.breadcrumb')} className="breadcrumb">
         <ol>
           <li>
-            <Link to="/">Projects</Link>
+            <Link to="/">{t('home.title')}</Link>
           </li>
           <li aria-current="page">{project?.title ?? projectSlug}</li>
         </ol>
       </nav>
       <div className="page-heading">
-        <h1 tabIndex={-1}>{workflow?.name ?? 'Loading workflow…'}</h1>
-        <div className="page-tools">
-          <p className="session-count">
-            Classified this session: <strong>{classified}</strong>
-          </p>
-          <button type="button" className="button button-secondary button-small" onClick={() => setShortcutsOpen(true)} aria-keyshortcuts="Shift+?">
-            Keyboard shortcuts{' '}
-            <kbd>
-              <span aria-hidden="true">?</span>
-            </kbd>
-          </button>
-        </div>
+        <h1 tabIndex={-1}>{workflow?.name ?? t('classify.loadingWorkflow')}</h1>
+        <PageTools
+          classified={classified}
+          hasFieldGuide={fieldGuide !== ''}
+          onFieldGuide={() => setGuideOpen(true)}
+          onTutorial={() => setTutorialOpen(true)}
+          onShortcuts={() => setShortcutsOpen(true)}
+        />
       </div>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
+      {fieldGuide && <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />}
+      {workflow && (
+        <>
+          <TutorialDialog open={tutorialOpen} onClose={closeTutorial} workflowName={workflow.name} steps={steps} />
+          <FeedbackDialog definition={workflow.definition} shown={feedback} onClose={() => setFeedback(null)} />
+          <LateFeedback definition={workflow.definition} entries={lateFeedback} onDismiss={() => setLateFeedback([])} />
+        </>
+      )}
 
       {waiting.length > 0 && (
         <div className="outbox" data-testid="outbox">
           <p>
-            <strong data-testid="outbox-count">{waiting.length}</strong> {waiting.length === 1 ? 'answer waits' : 'answers wait'} to be sent. They are
-            safe on this device and will be sent when the connection is back; you can keep classifying.
+            <Trans i18nKey="classify.outbox" count={waiting.length} components={{ strong: <strong data-testid="outbox-count" /> }} />
           </p>
           <button type="button" className="button button-secondary button-small" onClick={() => void flushOutbox()}>
-            Send now
+            {t('classify.sendNow')}
           </button>
         </div>
       )}
@@ -291,7 +324,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       <ErrorAlert problem={problem}>
         {blocked && (
           <button type="button" className="button button-secondary" onClick={retry}>
-            Try again
+            {t('app.tryAgain')}
           </button>
         )}
       </ErrorAlert>
@@ -303,9 +336,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       ) : (
         !blocked && (
           <p className="loading" role="status">
-            {pollIn
-              ? `Other volunteers are working on the last subjects of this workflow. Chorus will look for more in ${pollIn} seconds.`
-              : 'Loading subjects…'}
+            {pollIn ? t('classify.othersHoldLast', { count: pollIn }) : t('classify.loadingSubjects')}
           </p>
         )
       )}
@@ -319,19 +350,20 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
 function Finished({ classified, reason }: { classified: number; reason: LocalQueue['reason'] }) {
   const heading = useRef<HTMLHeadingElement>(null);
+  const { t } = useTranslation();
   useEffect(() => heading.current?.focus(), []);
   return (
     <section className="finished" data-testid="finished" aria-labelledby="finished-heading">
       <h2 id="finished-heading" ref={heading} tabIndex={-1}>
-        All done
+        {t('finished.title')}
       </h2>
-      <p>You have classified every subject available to you in this workflow. Thank you!</p>
-      {reason === 'workflow-finished' && <p>The project team has finished this workflow: every subject has been retired.</p>}
+      <p>{t('finished.thanks')}</p>
+      {reason === 'workflow-finished' && <p>{t('finished.workflowFinished')}</p>}
       <p>
-        Classifications this session: <strong data-testid="session-count">{classified}</strong>
+        <Trans i18nKey="finished.count" values={{ count: classified }} components={{ strong: <strong data-testid="session-count" /> }} />
       </p>
       <p>
-        <Link to="/">Back to the project list</Link>
+        <Link to="/">{t('finished.back')}</Link>
       </p>
     </section>
   );

@@ -1,5 +1,6 @@
 import type { ProjectView } from '@chorus/client';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
@@ -12,7 +13,8 @@ export function HomePage() {
   const [projects, setProjects] = useState<ProjectView[] | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [attempt, setAttempt] = useState(0);
-  useDocumentTitle('Projects');
+  const { t } = useTranslation();
+  useDocumentTitle(t('home.title'));
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to load the projects again
   useEffect(() => {
@@ -37,21 +39,21 @@ export function HomePage() {
 
   return (
     <div className="page page-home">
-      <h1 tabIndex={-1}>Projects</h1>
-      <p className="lead">Pick a project and help its researchers by answering short questions about their documents, images and texts.</p>
+      <h1 tabIndex={-1}>{t('home.title')}</h1>
+      <p className="lead">{t('home.lead')}</p>
       <ErrorAlert problem={problem}>
         <button type="button" className="button button-secondary" onClick={retry}>
-          Try again
+          {t('app.tryAgain')}
         </button>
       </ErrorAlert>
       {projects === null ? (
         !problem && (
           <p className="loading" role="status">
-            Loading projects…
+            {t('home.loading')}
           </p>
         )
       ) : projects.length === 0 ? (
-        <p>There are no projects to join yet. Please come back later.</p>
+        <p>{t('home.empty')}</p>
       ) : (
         <ul className="project-list">
           {projects.map((project) => (
@@ -68,18 +70,19 @@ export function HomePage() {
 function ProjectCard({ project }: { project: ProjectView }) {
   const active = project.workflows.filter((workflow) => workflow.status === 'active');
   const headingId = `project-${project.id}`;
+  const { t } = useTranslation();
   return (
     <article className="project" aria-labelledby={headingId} data-project-slug={project.slug}>
       <h2 id={headingId}>
         {project.title}
-        {project.status !== 'live' && <span className="badge">{project.status}</span>}
+        {project.status !== 'live' && <span className="badge">{t(`home.status.${project.status}`)}</span>}
       </h2>
       {project.description && <p className="project-description">{project.description}</p>}
       {active.length === 0 ? (
-        <p className="muted">No workflow is open for volunteers right now.</p>
+        <p className="muted">{t('home.noWorkflow')}</p>
       ) : (
         <>
-          <h3 className="visually-hidden">Workflows of {project.title}</h3>
+          <h3 className="visually-hidden">{t('home.workflowsOf', { project: project.title })}</h3>
           <ul className="workflow-list">
             {active.map((workflow) => (
               <li key={workflow.id}>

@@ -1,16 +1,18 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 
 export function NotFoundPage({ path }: { path: string }) {
-  useDocumentTitle('Page not found');
+  const { t } = useTranslation();
+  useDocumentTitle(t('notFound.title'));
   return (
     <div className="page">
-      <h1 tabIndex={-1}>Page not found</h1>
+      <h1 tabIndex={-1}>{t('notFound.title')}</h1>
       <p>
-        There is no page at <code>{path}</code>.
+        <Trans i18nKey="notFound.body" values={{ path }} components={{ code: <code /> }} />
       </p>
       <p>
-        <Link to="/">See the projects</Link>
+        <Link to="/">{t('notFound.link')}</Link>
       </p>
     </div>
   );

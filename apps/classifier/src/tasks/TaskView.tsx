@@ -1,15 +1,38 @@
+import { Suspense, useLayoutEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { componentFor } from './registry';
 import type { TaskProps } from './types';
 
-/** Renders a task through the registry, or says plainly that its type is not supported yet. */
-export function TaskView(props: TaskProps) {
+/**
+ * Renders a task through the registry (waiting for a lazily loaded one), or says plainly that its type is not
+ * supported yet. `onShown` gets the task's element once its controls are on screen. Mount with `key` = the task's key.
+ */
+export function TaskView({ onShown, ...props }: TaskProps & { onShown(element: HTMLElement | null): void }) {
+  const { t } = useTranslation();
+  const body = useRef<HTMLDivElement>(null);
   const Component = componentFor(props.task);
   if (!Component) {
     return (
       <p className="task-unsupported" data-task-type={props.task.type}>
-        This task type is not supported yet
+        {t('tasks.unsupported')}
       </p>
     );
   }
-  return <Component {...props} />;
+  return (
+    <Suspense fallback={<p className="loading">{t('tasks.loading')}</p>}>
+      <div ref={body}>
+        <Component {...props} />
+      </div>
+      {/* After the element above: React attaches its ref before this sibling's layout effect runs. */}
+      <Shown run={() => onShown(body.current)} />
+    </Suspense>
+  );
+}
+
+/** Calls `run` when it is committed, that is together with the task beside it (after it has loaded). */
+function Shown({ run }: { run(): void }) {
+  const latest = useRef(run);
+  latest.current = run;
+  useLayoutEffect(() => latest.current(), []);
+  return null;
 }

@@ -1,12 +1,17 @@
 import type { QueuedSubject } from '@chorus/client';
 import type { Task, TaskType } from '@chorus/tasks';
-import type { ComponentType } from 'react';
-import { CloseReadingTask, closeReadingOwnsMedia } from './close-reading/CloseReadingTask';
-import { MultipleTask } from './multiple/MultipleTask';
-import { SingleTask } from './single/SingleTask';
-import { TaggingTask } from './tagging/TaggingTask';
-import { TranscriptionTask } from './transcription/TranscriptionTask';
-import type { TaskOf, TaskProps } from './types';
+import { type ComponentType, lazy } from 'react';
+import type { TFunction } from 'i18next';
+import { CloseReadingTask, closeReadingOwnsMedia, describeCloseReading } from './close-reading/CloseReadingTask';
+import { describeMultiple, MultipleTask } from './multiple/MultipleTask';
+import { describeSingle, SingleTask } from './single/SingleTask';
+import { describeTagging, TaggingTask } from './tagging/TaggingTask';
+import { describeTranscription } from './transcription/describe';
+import type { Describe, TaskOf, TaskProps } from './types';
+
+/** The transcription editor is its own chunk: loaded when a workflow with a transcription task opens, not before. */
+const loadTranscription = () => import('./transcription/TranscriptionTask');
+const TranscriptionTask = lazy(loadTranscription);
 
 interface TaskEntry<T extends TaskType> {
   component: ComponentType<TaskProps<TaskOf<T>>>;
@@ -14,6 +19,10 @@ interface TaskEntry<T extends TaskType> {
   initialValue?(task: TaskOf<T>): unknown;
   /** True when the task shows the subject itself (e.g. a passage whose words are marked), full width. */
   ownsMedia?(task: TaskOf<T>, subject: QueuedSubject): boolean;
+  /** A value of this task in words (the volunteer's answer, or the experts' in gold-standard feedback). */
+  describe: Describe<TaskOf<T>>;
+  /** Starts loading a lazily loaded component, so that it is ready when the task is reached. */
+  preload?(): unknown;
 }
 
 /**
@@ -21,11 +30,11 @@ interface TaskEntry<T extends TaskType> {
  * submits are defined once in @chorus/tasks; adding a task type here means adding one folder beside this file.
  */
 export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
-  single: { component: SingleTask },
-  multiple: { component: MultipleTask, initialValue: () => [] },
-  transcription: { component: TranscriptionTask, initialValue: () => '' },
-  'close-reading': { component: CloseReadingTask, ownsMedia: closeReadingOwnsMedia },
-  tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }) },
+  single: { component: SingleTask, describe: describeSingle },
+  multiple: { component: MultipleTask, initialValue: () => [], describe: describeMultiple },
+  transcription: { component: TranscriptionTask, initialValue: () => '', describe: describeTranscription, preload: loadTranscription },
+  'close-reading': { component: CloseReadingTask, ownsMedia: closeReadingOwnsMedia, describe: describeCloseReading },
+  tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }), describe: describeTagging },
 };
 
 function entryFor(task: Task): TaskEntry<TaskType> | undefined {
@@ -43,4 +52,20 @@ export function initialValueOf(task: Task): unknown {
 
 export function ownsMedia(task: Task, subject: QueuedSubject): boolean {
   return entryFor(task)?.ownsMedia?.(task as never, subject) ?? false;
+}
+
+/** A task's value in words; a type this classifier cannot render is shown as its JSON. */
+export function describeValue(task: Task, value: unknown, t: TFunction): string {
+  const entry = entryFor(task);
+  return entry ? entry.describe(task as never, value, t) : JSON.stringify(value);
+}
+
+/** What a task asks, as the volunteer saw it: its question or instruction. */
+export function promptOf(task: Task): string {
+  return 'question' in task ? task.question : task.instruction;
+}
+
+/** Starts loading the components of every task type a workflow uses (the lazily loaded ones). */
+export function preloadTasks(tasks: Iterable<Task>): void {
+  for (const task of tasks) entryFor(task)?.preload?.();
 }

@@ -1,11 +1,15 @@
 import type { QueuedSubject } from '@chorus/client';
 import type { Task, TaskType } from '@chorus/tasks';
+import type { TFunction } from 'i18next';
 
 export type TaskOf<T extends TaskType> = Extract<Task, { type: T }>;
 
 /** What every task component receives. The component owns its own keyboard shortcuts. */
 export interface TaskProps<T extends Task = Task> {
   task: T;
+  /** The task's key in the workflow and the workflow's id, for tasks that ask the API about the subject (tagging). */
+  taskKey: string;
+  workflowId: string;
   /** Unique for this subject and task: a prefix for element ids and radio group names. */
   id: string;
   /** The subject on screen, for tasks that work on its text (close reading, transcription). */
@@ -16,3 +20,6 @@ export interface TaskProps<T extends Task = Task> {
   /** True while the classification is being submitted. */
   disabled: boolean;
 }
+
+/** An annotation value of a task in words, e.g. the label of the chosen answer, for gold-standard feedback. */
+export type Describe<T extends Task = Task> = (task: T, value: unknown, t: TFunction) => string;

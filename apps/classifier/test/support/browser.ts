@@ -67,6 +67,19 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   await screenshots(page, name);
 }
 
+/** Marks a workflow's tutorial as seen in this browser (the first visit opens it), for tests about something else. */
+export async function skipTutorial(context: BrowserContext, workflowId: string): Promise<void> {
+  await context.addInitScript((id) => window.localStorage.setItem(`chorus.tutorialSeen.${id}`, 'seen on an earlier visit'), workflowId);
+}
+
+/** Closes the tutorial that a first visit opens, by keyboard. */
+export async function closeTutorial(page: Page): Promise<void> {
+  const tutorial = page.getByTestId('tutorial');
+  await tutorial.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Escape');
+  await tutorial.waitFor({ state: 'hidden' });
+}
+
 /** Presses Tab until the focused element matches `selector` (keyboard only, as a volunteer would). */
 export async function tabTo(page: Page, selector: string, max = 30): Promise<void> {
   for (let i = 0; i < max; i += 1) {

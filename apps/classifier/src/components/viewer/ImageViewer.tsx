@@ -1,5 +1,7 @@
+import type { TFunction } from 'i18next';
 import type OpenSeadragon from 'openseadragon';
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { infoJsonUrl, normaliseInfo } from './iiif';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
 
@@ -33,6 +35,18 @@ export function cssFilter({ invert, brightness, contrast }: Adjustments): string
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
+/** What the figure caption says: "Zoom 150%, rotated 90°, inverted, brightness 125%". */
+function viewerState(t: TFunction, zoom: number, rotation: number, { invert, brightness, contrast }: Adjustments): string {
+  const parts = [
+    t('viewer.zoom', { percent: zoom }),
+    rotation ? t('viewer.rotated', { degrees: rotation }) : '',
+    invert ? t('viewer.inverted') : '',
+    brightness !== 1 ? t('viewer.brightness', { percent: Math.round(brightness * 100) }) : '',
+    contrast !== 1 ? t('viewer.contrast', { percent: Math.round(contrast * 100) }) : '',
+  ];
+  return parts.filter(Boolean).join(t('viewer.separator'));
+}
+
 /** The tile source: the IIIF service's info.json (normalised) when there is one and it answers, else the plain image. */
 async function tileSourceFor(url: string, iiifService: string | undefined, signal: AbortSignal): Promise<object> {
   if (iiifService) {
@@ -60,6 +74,7 @@ const prefersReducedMotion = () => typeof window.matchMedia === 'function' && wi
  */
 export function ImageViewer({ url, iiifService, label }: Props) {
   const id = useId();
+  const { t } = useTranslation();
   const host = useRef<HTMLDivElement>(null);
   const viewer = useRef<OpenSeadragon.Viewer | null>(null);
   const [status, setStatus] = useState<Status>('loading');
@@ -93,7 +108,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         viewer.current = instance;
         const canvas = instance.canvas;
         canvas.setAttribute('role', 'img');
-        canvas.setAttribute('aria-label', `${label}. Arrow keys pan; see the image controls and the ? list for more.`);
+        canvas.setAttribute('aria-label', t('viewer.canvas', { label }));
         canvas.setAttribute('aria-describedby', `${id}-state`);
         const current = instance;
         const update = () => {
@@ -117,7 +132,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       instance?.destroy();
       if (viewer.current === instance) viewer.current = null;
     };
-  }, [url, iiifService, label, id]);
+  }, [url, iiifService, label, id, t]);
 
   function act(action: ViewerAction) {
     const current = viewer.current;
@@ -185,35 +200,32 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   );
   return (
     <figure className="image-viewer" data-testid="image-viewer" data-status={status} data-zoom={zoom} data-rotation={rotation} data-filter={filter ?? ''}>
-      <div className="viewer-toolbar" role="toolbar" aria-label="Image controls">
-        {button('zoomIn', '+', 'Plus Alt+Equal', 'Zoom in')}
-        {button('zoomOut', '−', 'Minus Alt+Minus', 'Zoom out')}
-        {button('rotateLeft', '⟲', 'Shift+R Alt+Shift+R', 'Rotate left')}
-        {button('rotateRight', '⟳', 'R Alt+R', 'Rotate right')}
-        {button('invert', 'Invert', 'I Alt+I', undefined, adjust.invert)}
-        {button('darker', 'Darker', 'Shift+B Alt+Shift+B')}
-        {button('brighter', 'Brighter', 'B Alt+B')}
-        {button('lessContrast', 'Less contrast', 'Shift+C Alt+Shift+C')}
-        {button('moreContrast', 'More contrast', 'C Alt+C')}
-        {button('reset', 'Reset', '0 Alt+0', 'Reset the image')}
+      <div className="viewer-toolbar" role="toolbar" aria-label={t('viewer.controls')}>
+        {button('zoomIn', '+', 'Plus Alt+Equal', t('viewer.zoomIn'))}
+        {button('zoomOut', '−', 'Minus Alt+Minus', t('viewer.zoomOut'))}
+        {button('rotateLeft', '⟲', 'Shift+R Alt+Shift+R', t('viewer.rotateLeft'))}
+        {button('rotateRight', '⟳', 'R Alt+R', t('viewer.rotateRight'))}
+        {button('invert', t('viewer.invert'), 'I Alt+I', undefined, adjust.invert)}
+        {button('darker', t('viewer.darker'), 'Shift+B Alt+Shift+B')}
+        {button('brighter', t('viewer.brighter'), 'B Alt+B')}
+        {button('lessContrast', t('viewer.lessContrast'), 'Shift+C Alt+Shift+C')}
+        {button('moreContrast', t('viewer.moreContrast'), 'C Alt+C')}
+        {button('reset', t('viewer.reset'), '0 Alt+0', t('viewer.resetLabel'))}
       </div>
       <div className="viewer-stage">
         <div ref={host} className="viewer-canvas" style={filter ? { filter } : undefined} />
-        {status === 'loading' && <p className="viewer-message muted">Loading the image…</p>}
+        {status === 'loading' && <p className="viewer-message muted">{t('viewer.loading')}</p>}
         {status === 'failed' && (
           <p className="viewer-message" role="alert">
-            This image could not be shown.{' '}
+            {t('viewer.failed')}{' '}
             <a href={url} target="_blank" rel="noreferrer">
-              Open the image
+              {t('viewer.open')}
             </a>
           </p>
         )}
       </div>
       <figcaption className="viewer-state muted" id={`${id}-state`} aria-live="polite">
-        Zoom {zoom}%{rotation ? `, rotated ${rotation}°` : ''}
-        {adjust.invert ? ', inverted' : ''}
-        {adjust.brightness !== 1 ? `, brightness ${Math.round(adjust.brightness * 100)}%` : ''}
-        {adjust.contrast !== 1 ? `, contrast ${Math.round(adjust.contrast * 100)}%` : ''}
+        {viewerState(t, zoom, rotation, adjust)}
       </figcaption>
     </figure>
   );

@@ -1,12 +1,13 @@
 import type { QueuedSubject } from '@chorus/client';
 import type { CloseReadingAnnotation } from '@chorus/tasks';
 import { type KeyboardEvent, type ReactNode, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { SubjectMedia } from '../../components/SubjectMedia';
 import { hasModifier } from '../../lib/keyboard';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { useKey } from '../../lib/useKey';
 import { TaskHelp } from '../TaskHelp';
-import type { TaskOf, TaskProps } from '../types';
+import type { Describe, TaskOf, TaskProps } from '../types';
 import { overlaps, passageOf, selectedWords, spansOf, type Word, wordsOf } from './passage';
 import { ChoiceLabel } from '../ChoiceLabel';
 
@@ -16,6 +17,13 @@ type Task = TaskOf<'close-reading'>;
 export function closeReadingOwnsMedia(task: Task, subject: QueuedSubject): boolean {
   return task.evidence !== 'none' && passageOf(subject) !== undefined;
 }
+
+export const describeCloseReading: Describe<Task> = (task, value, t) => {
+  const { sense, unsure } = (value ?? {}) as Partial<CloseReadingAnnotation>;
+  const label = task.senses.find((choice) => choice.value === sense)?.label ?? sense;
+  if (!label) return unsure ? t('tasks.closeReading.unsure') : t('feedback.nothing');
+  return unsure ? t('tasks.closeReading.senseUnsure', { sense: label }) : label;
+};
 
 function annotation(task: Task, sense: string | null, unsure: boolean, evidence: [number, number][]): CloseReadingAnnotation {
   return {
@@ -40,6 +48,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
   const unsureRef = useRef<HTMLInputElement>(null);
   const passage = passageOf(subject);
   const showPassage = closeReadingOwnsMedia(task, subject);
+  const { t } = useTranslation();
 
   const set = (next: { sense?: string | null; unsure?: boolean; evidence?: [number, number][] }) => {
     if (disabled) return;
@@ -107,12 +116,12 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
               <kbd className="answer-key">
                 <span aria-hidden="true">U</span>
               </kbd>
-              <span className="answer-label">I am not sure</span>
+              <span className="answer-label">{t('tasks.closeReading.unsure')}</span>
             </label>
           </div>
         )}
         <p className="keyboard-hint" id={hintId}>
-          Press {shortcuts === 1 ? '1' : `1 to ${shortcuts}`} to choose a sense{task.allowUnsure ? ', U if you are not sure' : ''}, then Enter to continue.
+          {task.allowUnsure ? t('tasks.closeReading.keysWithUnsure', { count: shortcuts }) : t('tasks.closeReading.keys', { count: shortcuts })}
         </p>
       </fieldset>
       <TaskHelp help={task.help} />
@@ -137,6 +146,7 @@ function EvidencePicker({ id, text, highlights, evidence, required, disabled, on
   const firstKeyword = Math.max(0, words.findIndex((word) => overlaps(word, highlights)));
   const [active, setActive] = useState(firstKeyword);
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+  const { t } = useTranslation();
 
   const toggle = (index: number) => {
     if (disabled) return;
@@ -189,13 +199,13 @@ function EvidencePicker({ id, text, highlights, evidence, required, disabled, on
   return (
     <div className="evidence">
       <p className="evidence-instruction" id={`${id}-evidence-label`}>
-        {required ? 'Mark' : 'Optionally, mark'} the words that support your reading: click them, or use ← → to move and Space to mark.
+        {required ? t('tasks.closeReading.evidenceRequired') : t('tasks.closeReading.evidenceOptional')}
       </p>
       <fieldset aria-labelledby={`${id}-evidence-label`} aria-describedby={`${id}-evidence-count`} className="subject-text evidence-passage" data-testid="evidence-passage">
         {parts}
       </fieldset>
       <p className="evidence-count muted" id={`${id}-evidence-count`} aria-live="polite">
-        {count === 0 ? 'No words marked as evidence.' : `${count} word${count === 1 ? '' : 's'} marked as evidence.`}
+        {t('tasks.closeReading.evidenceCount', { count })}
       </p>
     </div>
   );

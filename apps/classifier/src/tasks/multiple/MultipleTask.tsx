@@ -1,18 +1,26 @@
+import type { TFunction } from 'i18next';
 import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
-import type { TaskOf, TaskProps } from '../types';
+import { listOf } from '../../lib/listFormat';
+import type { Describe, TaskOf, TaskProps } from '../types';
 import { ChoiceLabel } from '../ChoiceLabel';
 
 /** What the volunteer is asked to choose, in words: "Choose 1 or 2 answers.", "Choose any that apply." */
-export function choiceRule(min: number, max: number, total: number): string {
-  const answers = (n: number) => `${n} answer${n === 1 ? '' : 's'}`;
-  if (min === 0 && max >= total) return 'Choose any answers that apply.';
-  if (min === max) return `Choose exactly ${answers(min)}.`;
-  if (min === 0) return `Choose up to ${answers(max)}.`;
-  if (max >= total) return `Choose at least ${answers(min)}.`;
-  return `Choose between ${min} and ${answers(max)}.`;
+export function choiceRule(t: TFunction, min: number, max: number, total: number): string {
+  if (min === 0 && max >= total) return t('tasks.multiple.ruleAny');
+  if (min === max) return t('tasks.multiple.ruleExactly', { count: min });
+  if (min === 0) return t('tasks.multiple.ruleUpTo', { count: max });
+  if (max >= total) return t('tasks.multiple.ruleAtLeast', { count: min });
+  return t('tasks.multiple.ruleBetween', { min, count: max });
 }
+
+export const describeMultiple: Describe<TaskOf<'multiple'>> = (task, value, t) => {
+  const chosen = Array.isArray(value) ? value : [];
+  const labels = chosen.map((v) => task.answers.find((answer) => answer.value === v)?.label ?? String(v));
+  return labels.length ? listOf(labels) : t('feedback.nothing');
+};
 
 /**
  * A multiple-choice question: one native checkbox per answer; number keys 1–9 tick or untick the Nth.
@@ -23,6 +31,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
   const chosen = Array.isArray(value) ? (value as string[]) : [];
   const max = task.maxChoices ?? task.answers.length;
   const [message, setMessage] = useState('');
+  const { t } = useTranslation();
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
 
   function toggle(answerValue: string) {
@@ -33,7 +42,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
       return;
     }
     if (chosen.length >= max) {
-      setMessage(`You can choose at most ${max} answer${max === 1 ? '' : 's'}. Untick one before choosing another.`);
+      setMessage(t('tasks.multiple.tooMany', { count: max }));
       return;
     }
     setMessage('');
@@ -56,7 +65,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
     <fieldset className="task task-multiple" aria-describedby={`${ruleId} ${hintId}`}>
       <legend className="task-question">{task.question}</legend>
       <p className="task-rule" id={ruleId}>
-        {choiceRule(task.minChoices, max, task.answers.length)}
+        {choiceRule(t, task.minChoices, max, task.answers.length)}
       </p>
       <div className="answers">
         {task.answers.map((answer, index) => {
@@ -83,7 +92,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
         {message}
       </p>
       <p className="keyboard-hint" id={hintId}>
-        Press {shortcuts === 1 ? '1' : `1 to ${shortcuts}`} (or Space on a focused answer) to tick or untick, then Enter to continue.
+        {t('tasks.multiple.keys', { count: shortcuts })}
       </p>
       <TaskHelp help={task.help} />
     </fieldset>

@@ -1,8 +1,12 @@
 import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
-import type { TaskOf, TaskProps } from '../types';
+import type { Describe, TaskOf, TaskProps } from '../types';
 import { ChoiceLabel } from '../ChoiceLabel';
+
+export const describeSingle: Describe<TaskOf<'single'>> = (task, value, t) =>
+  task.answers.find((answer) => answer.value === value)?.label ?? (typeof value === 'string' ? value : t('feedback.nothing'));
 
 /**
  * A single-choice question: one native radio per answer. Number keys 1–9 pick the Nth answer from anywhere
@@ -10,6 +14,7 @@ import { ChoiceLabel } from '../ChoiceLabel';
  */
 export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'single'>>) {
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
+  const { t } = useTranslation();
   useDigitKeys((index) => {
     const answer = task.answers[index];
     if (!answer) return false;
@@ -47,8 +52,8 @@ export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<Ta
         })}
       </div>
       <p className="keyboard-hint" id={hintId}>
-        Press {shortcuts === 2 ? '1 or 2' : `1 to ${shortcuts}`} to choose an answer, then Enter to continue.
-        {task.answers.length === 2 && <span className="swipe-hint"> On a touch screen, swipe the subject right for “{task.answers[0]!.label}” or left for “{task.answers[1]!.label}”.</span>}
+        {shortcuts === 2 ? t('tasks.single.keysTwo') : t('tasks.single.keys', { count: shortcuts })}
+        {task.answers.length === 2 && <span className="swipe-hint"> {t('tasks.single.swipe', { right: task.answers[0]!.label, left: task.answers[1]!.label })}</span>}
       </p>
       <TaskHelp help={task.help} />
     </fieldset>

@@ -1,7 +1,11 @@
+import type { ProposedTag } from '@chorus/client';
 import type { TaggingAnnotation } from '@chorus/tasks';
 import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
-import type { TaskOf, TaskProps } from '../types';
+import { listOf } from '../../lib/listFormat';
+import type { Describe, TaskOf, TaskProps } from '../types';
+import { useProposedTags } from './useProposedTags';
 
 type Task = TaskOf<'tagging'>;
 
@@ -10,24 +14,26 @@ function current(value: unknown): TaggingAnnotation {
   return { add: v.add ?? [], up: v.up ?? [], down: v.down ?? [] };
 }
 
-export interface TaggingTaskProps extends TaskProps<Task> {
-  /**
-   * Tags other volunteers proposed for this subject, to vote up or down. The API does not expose them yet,
-   * so the classifier passes none; the volunteer's own new tags can be voted on all the same.
-   */
-  proposedTags?: string[];
-}
+/** The tags a value stands behind (added or voted up), in words. */
+export const describeTagging: Describe<Task> = (_task, value, t) => {
+  const { add, up } = current(value);
+  return add.length + up.length ? listOf([...add, ...up]) : t('feedback.nothing');
+};
 
 /**
- * Tagging: a text field with the task's vocabulary as suggestions (a native datalist), Enter or "Add" adds
- * the tag; every tag on the list has "agree" and "disagree" toggles (up and down votes), and the
- * volunteer's own tags a "remove" button. Submits `{ add, up, down }`.
+ * Tagging: the tags other volunteers proposed for this subject (with their votes so far), a text field with the
+ * task's vocabulary as suggestions (a native datalist), Enter or "Add" adds the tag; every tag on the list has
+ * "agree" and "disagree" toggles (up and down votes), and the volunteer's own tags a "remove" button. Submits
+ * `{ add, up, down }`.
  */
-export function TaggingTask({ task, id, value, onChange, disabled, proposedTags = [] }: TaggingTaskProps) {
+export function TaggingTask({ task, id, value, onChange, disabled, subject, workflowId, taskKey }: TaskProps<Task>) {
+  const proposed = useProposedTags(workflowId, subject.id, taskKey);
+  const proposedTags = proposed.map((each) => each.tag);
   const tags = current(value);
   const [draft, setDraft] = useState('');
   const [message, setMessage] = useState('');
   const input = useRef<HTMLInputElement>(null);
+  const { t } = useTranslation();
   const vocabulary = task.vocabulary ?? [];
 
   const update = (next: Partial<TaggingAnnotation>) => {
@@ -37,33 +43,33 @@ export function TaggingTask({ task, id, value, onChange, disabled, proposedTags 
   function add() {
     const tag = draft.trim().replace(/\s+/g, ' ');
     if (!tag) {
-      setMessage('Type a tag first.');
+      setMessage(t('tasks.tagging.typeFirst'));
       return;
     }
     // A tag from the vocabulary keeps the vocabulary's spelling, whatever case the volunteer typed.
     const known = vocabulary.find((word) => word.toLowerCase() === tag.toLowerCase());
     if (!known && task.vocabulary && !task.allowFreeTags) {
-      setMessage(`“${tag}” is not one of this project's tags. Choose one of the suggestions.`);
+      setMessage(t('tasks.tagging.notInVocabulary', { tag }));
       return;
     }
     const final = (known ?? tag).slice(0, 100);
     if ([...tags.add, ...proposedTags].some((existing) => existing.toLowerCase() === final.toLowerCase())) {
-      setMessage(`“${final}” is already on the list.`);
+      setMessage(t('tasks.tagging.duplicate', { tag: final }));
       return;
     }
     if (tags.add.length >= task.maxTags) {
-      setMessage(`You can add at most ${task.maxTags} tags.`);
+      setMessage(t('tasks.tagging.tooMany', { count: task.maxTags }));
       return;
     }
     update({ add: [...tags.add, final] });
     setDraft('');
-    setMessage(`Added “${final}”.`);
+    setMessage(t('tasks.tagging.added', { tag: final }));
     input.current?.focus();
   }
 
   function remove(tag: string) {
     update({ add: tags.add.filter((t) => t !== tag), up: tags.up.filter((t) => t !== tag), down: tags.down.filter((t) => t !== tag) });
-    setMessage(`Removed “${tag}”.`);
+    setMessage(t('tasks.tagging.removed', { tag }));
     input.current?.focus();
   }
 
@@ -91,7 +97,7 @@ export function TaggingTask({ task, id, value, onChange, disabled, proposedTags 
     <fieldset className="task task-tagging" aria-describedby={hintId}>
       <legend className="task-question">{task.instruction}</legend>
       <div className="tag-entry">
-        <label htmlFor={inputId}>Add a tag</label>
+        <label htmlFor={inputId}>{t('tasks.tagging.addLabel')}</label>
         <div className="tag-entry-row">
           <input
             ref={input}
@@ -107,7 +113,7 @@ export function TaggingTask({ task, id, value, onChange, disabled, proposedTags 
             onKeyDown={onKeyDown}
           />
           <button type="button" className="button button-secondary" onClick={onAdd} aria-disabled={disabled || undefined}>
-            Add
+            {t('tasks.tagging.add')}
           </button>
         </div>
         {vocabulary.length > 0 && (
@@ -122,33 +128,69 @@ export function TaggingTask({ task, id, value, onChange, disabled, proposedTags 
         {message}
       </p>
       {listed.length > 0 ? (
-        <ul className="tag-list" aria-label="Tags">
+        <ul className="tag-list" aria-label={t('tasks.tagging.list')}>
           {listed.map((tag) => (
-            <li key={tag} className="tag" data-tag={tag}>
-              <span className="tag-name">{tag}</span>
-              <span className="tag-actions">
-                <button type="button" className="button button-secondary button-small" aria-pressed={tags.up.includes(tag)} aria-label={`Agree with “${tag}”`} onClick={() => vote(tag, 'up')}>
-                  <span aria-hidden="true">▲</span>
-                </button>
-                <button type="button" className="button button-secondary button-small" aria-pressed={tags.down.includes(tag)} aria-label={`Disagree with “${tag}”`} onClick={() => vote(tag, 'down')}>
-                  <span aria-hidden="true">▼</span>
-                </button>
-                {tags.add.includes(tag) && (
-                  <button type="button" className="button button-secondary button-small" aria-label={`Remove “${tag}”`} onClick={() => remove(tag)}>
-                    <span aria-hidden="true">✕</span>
-                  </button>
-                )}
-              </span>
-            </li>
+            <TagItem
+              key={tag}
+              tag={tag}
+              votes={proposed.find((each) => each.tag === tag)}
+              own={tags.add.includes(tag)}
+              up={tags.up.includes(tag)}
+              down={tags.down.includes(tag)}
+              onVote={(direction) => vote(tag, direction)}
+              onRemove={() => remove(tag)}
+            />
           ))}
         </ul>
       ) : (
-        <p className="muted">No tags yet.</p>
+        <p className="muted">{t('tasks.tagging.none')}</p>
       )}
       <p className="keyboard-hint" id={hintId}>
-        Type a tag and press Enter to add it{vocabulary.length ? ' (↓ shows suggestions)' : ''}; Tab reaches each tag's buttons. Ctrl+Enter continues.
+        {vocabulary.length ? t('tasks.tagging.keysWithSuggestions') : t('tasks.tagging.keys')}
       </p>
       <TaskHelp help={task.help} />
     </fieldset>
+  );
+}
+
+interface TagItemProps {
+  tag: string;
+  /** The votes other volunteers gave a proposed tag. */
+  votes: ProposedTag | undefined;
+  /** The volunteer added this tag (it can be removed). */
+  own: boolean;
+  up: boolean;
+  down: boolean;
+  onVote(direction: 'up' | 'down'): void;
+  onRemove(): void;
+}
+
+function TagItem({ tag, votes, own, up, down, onVote, onRemove }: TagItemProps) {
+  const { t } = useTranslation();
+  return (
+    <li className="tag" data-tag={tag}>
+      <span className="tag-name">{tag}</span>
+      {votes && (
+        <span className="tag-votes muted" data-testid="tag-votes">
+          <span aria-hidden="true">
+            ▲{votes.up} ▼{votes.down}
+          </span>
+          <span className="visually-hidden">{t('tasks.tagging.votes', { up: votes.up, down: votes.down })}</span>
+        </span>
+      )}
+      <span className="tag-actions">
+        <button type="button" className="button button-secondary button-small" aria-pressed={up} aria-label={t('tasks.tagging.agree', { tag })} onClick={() => onVote('up')}>
+          <span aria-hidden="true">▲</span>
+        </button>
+        <button type="button" className="button button-secondary button-small" aria-pressed={down} aria-label={t('tasks.tagging.disagree', { tag })} onClick={() => onVote('down')}>
+          <span aria-hidden="true">▼</span>
+        </button>
+        {own && (
+          <button type="button" className="button button-secondary button-small" aria-label={t('tasks.tagging.remove', { tag })} onClick={onRemove}>
+            <span aria-hidden="true">✕</span>
+          </button>
+        )}
+      </span>
+    </li>
   );
 }

@@ -1,4 +1,5 @@
 import { type KeyboardEvent, useLayoutEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
 import { tagShortcutIndex, wrapWithTag } from './textTags';
@@ -11,10 +12,11 @@ type Field = HTMLInputElement | HTMLTextAreaElement;
  * mode. Text tags wrap the selection: a button per tag, or Ctrl+Shift+1…9. The value is the text with lines
  * separated by `\n`; the classifier keeps it as a draft on this device until it is submitted.
  */
-export function TranscriptionTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'transcription'>>) {
+export default function TranscriptionTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'transcription'>>) {
   const text = typeof value === 'string' ? value : '';
   const lines = text.split('\n');
   const fields = useRef<(Field | null)[]>([]);
+  const { t } = useTranslation();
   /** The field a tag button acts on: the one focused last. */
   const lastField = useRef(0);
   /** Where focus and caret go after the next render (a line was added, joined or a tag inserted). */
@@ -93,7 +95,7 @@ export function TranscriptionTask({ task, id, value, onChange, disabled }: TaskP
     <fieldset className="task task-transcription" aria-describedby={hintId}>
       <legend className="task-question">{task.instruction}</legend>
       {task.textTags.length > 0 && (
-        <div className="tag-buttons" role="toolbar" aria-label="Text tags" aria-controls={`${id}-editor`}>
+        <div className="tag-buttons" role="toolbar" aria-label={t('tasks.transcription.tags')} aria-controls={`${id}-editor`}>
           {task.textTags.map((tag, index) => (
             <button
               key={tag}
@@ -115,7 +117,7 @@ export function TranscriptionTask({ task, id, value, onChange, disabled }: TaskP
           <textarea
             ref={ref(0)}
             id={`${id}-text`}
-            aria-label="Transcription"
+            aria-label={t('tasks.transcription.label')}
             className="transcription-free"
             data-autofocus
             value={text}
@@ -138,7 +140,7 @@ export function TranscriptionTask({ task, id, value, onChange, disabled }: TaskP
                 <input
                   ref={ref(index)}
                   type="text"
-                  aria-label={`Line ${index + 1} of ${lines.length}`}
+                  aria-label={t('tasks.transcription.line', { number: index + 1, count: lines.length })}
                   value={line}
                   spellCheck={false}
                   autoComplete="off"
@@ -156,9 +158,9 @@ export function TranscriptionTask({ task, id, value, onChange, disabled }: TaskP
         )}
       </div>
       <p className="keyboard-hint" id={hintId}>
-        {task.mode === 'free' ? '' : 'Enter starts a new line; Backspace at the start of a line joins it to the line above; ↑ and ↓ move between lines. '}
-        {task.textTags.length > 0 && `Select words and press Ctrl+Shift+1${task.textTags.length > 1 ? `–${Math.min(task.textTags.length, 9)}` : ''} to tag them. `}
-        Ctrl+Enter continues. Your draft is kept on this device until you submit it.
+        {task.mode === 'free' ? '' : `${t('tasks.transcription.lineKeys')} `}
+        {task.textTags.length > 0 && `${t('tasks.transcription.tagKeys', { count: Math.min(task.textTags.length, 9) })} `}
+        {t('tasks.transcription.draft')}
       </p>
       <TaskHelp help={task.help} />
     </fieldset>

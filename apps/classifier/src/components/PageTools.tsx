@@ -1,0 +1,32 @@
+import { Trans, useTranslation } from 'react-i18next';
+
+interface Props {
+  classified: number;
+  hasFieldGuide: boolean;
+  onFieldGuide(): void;
+  onTutorial(): void;
+  onShortcuts(): void;
+}
+
+/** The volunteer's count this session and the buttons to the help: field guide (G), tutorial (T), shortcuts (?). */
+export function PageTools({ classified, hasFieldGuide, onFieldGuide, onTutorial, onShortcuts }: Props) {
+  const { t } = useTranslation();
+  const tool = (label: string, key: string, keyName: string, onClick: () => void, testId: string) => (
+    <button type="button" className="button button-secondary button-small" onClick={onClick} aria-keyshortcuts={keyName} data-testid={testId}>
+      {label}
+      <kbd>
+        <span aria-hidden="true">{key}</span>
+      </kbd>
+    </button>
+  );
+  return (
+    <div className="page-tools">
+      <p className="session-count">
+        <Trans i18nKey="classify.count" values={{ count: classified }} components={{ strong: <strong /> }} />
+      </p>
+      {hasFieldGuide && tool(t('classify.fieldGuide'), 'G', 'G', onFieldGuide, 'open-field-guide')}
+      {tool(t('classify.tutorial'), 'T', 'T', onTutorial, 'open-tutorial')}
+      {tool(t('classify.shortcuts'), '?', 'Shift+?', onShortcuts, 'open-shortcuts')}
+    </div>
+  );
+}

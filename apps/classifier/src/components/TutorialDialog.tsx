@@ -1,0 +1,54 @@
+import type { TutorialStep } from '@chorus/tasks';
+import { type MouseEvent, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Dialog } from './Dialog';
+import { MarkdownView } from './MarkdownView';
+
+interface Props {
+  open: boolean;
+  onClose(): void;
+  workflowName: string;
+  steps: TutorialStep[];
+}
+
+/** A few steps, one at a time; Next and Back move between them, the last button (or Escape) closes. */
+export function TutorialDialog({ open, onClose, workflowName, steps }: Props) {
+  const { t } = useTranslation();
+  const [index, setIndex] = useState(0);
+  const headingId = useId();
+  useEffect(() => {
+    if (open) setIndex(0);
+  }, [open]);
+
+  const step = steps[Math.min(index, steps.length - 1)];
+  const last = index >= steps.length - 1;
+  const next = (event: MouseEvent) => {
+    // The button becomes the submit button of the last step before the click is over: it must not close the dialog.
+    event.preventDefault();
+    setIndex(index + 1);
+  };
+  const actions = (
+    <>
+      {index > 0 && (
+        <button type="button" className="button button-secondary" onClick={() => setIndex(index - 1)}>
+          {t('tutorial.back')}
+        </button>
+      )}
+      {/* One button for Next and Done, so that focus stays on it from step to step. */}
+      <button type={last ? 'submit' : 'button'} className="button button-primary" data-autofocus onClick={last ? undefined : next}>
+        {last ? t('tutorial.done') : t('tutorial.next')}
+      </button>
+    </>
+  );
+  return (
+    <Dialog open={open} onClose={onClose} title={t('tutorial.title', { workflow: workflowName })} testId="tutorial" className="tutorial-dialog" actions={actions}>
+      {open && step && (
+        <section className="tutorial-step" aria-labelledby={headingId} aria-live="polite">
+          <p className="muted">{t('tutorial.step', { number: index + 1, count: steps.length })}</p>
+          <h3 id={headingId}>{step.title}</h3>
+          <MarkdownView text={step.body} />
+        </section>
+      )}
+    </Dialog>
+  );
+}

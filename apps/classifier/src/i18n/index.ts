@@ -1,0 +1,46 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import en from './en.json';
+
+/**
+ * Every interface string lives in one catalogue per language beside this file (`en.json`, `fr.json`, …):
+ * a translation is one new file, picked up here without a code change. English is complete and is the
+ * fallback for any key a translation lacks.
+ */
+const catalogues = import.meta.glob<typeof en>('./*.json', { eager: true, import: 'default' });
+
+export const resources = Object.fromEntries(
+  Object.entries(catalogues).map(([path, translation]) => [path.replace(/^\.\/(.+)\.json$/, '$1'), { translation }]),
+);
+const languages = Object.keys(resources);
+
+/** The first of the browser's preferred languages that has a catalogue (by its base, `fr` for `fr-CA`), else English. */
+function preferredLanguage(): string {
+  for (const wanted of navigator.languages ?? [navigator.language]) {
+    const base = wanted.toLowerCase().split('-')[0] ?? '';
+    if (languages.includes(wanted)) return wanted;
+    if (languages.includes(base)) return base;
+  }
+  return 'en';
+}
+
+void i18next.use(initReactI18next).init({
+  resources,
+  lng: preferredLanguage(),
+  fallbackLng: 'en',
+  supportedLngs: languages,
+  // React escapes what it renders; the catalogue's own markup only reaches the page through <Trans>.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+});
+document.documentElement.lang = i18next.language;
+
+export const i18n = i18next;
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof en };
+  }
+}

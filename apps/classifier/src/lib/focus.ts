@@ -1,0 +1,11 @@
+const CONTROL = 'input:not([type="hidden"]):not([tabindex="-1"]), textarea, select, button:not([tabindex="-1"])';
+
+/** The control a task wants focused first: the one marked `data-autofocus`, else its first field or button. */
+export function firstControlIn(element: ParentNode | null | undefined): HTMLElement | null {
+  return element?.querySelector<HTMLElement>('[data-autofocus]') ?? element?.querySelector<HTMLElement>(CONTROL) ?? null;
+}
+
+/** Focuses the first control of the task on screen, e.g. after a dialog closes over a subject that changed beneath it. */
+export function focusCurrentTask(): void {
+  firstControlIn(document.querySelector('[data-task]'))?.focus();
+}

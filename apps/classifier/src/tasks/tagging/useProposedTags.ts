@@ -1,0 +1,23 @@
+import type { ProposedTag } from '@chorus/client';
+import { useEffect, useState } from 'react';
+import { useClient } from '../../lib/clientContext';
+
+/**
+ * The tags other volunteers proposed for this subject in this task, with their votes. Without a connection the
+ * list stays empty: the volunteer can still add tags and vote on their own.
+ */
+export function useProposedTags(workflowId: string, subjectId: string, taskKey: string): ProposedTag[] {
+  const client = useClient();
+  const [tags, setTags] = useState<ProposedTag[]>([]);
+  useEffect(() => {
+    let cancelled = false;
+    client.proposedTags(workflowId, subjectId, taskKey).then(
+      (found) => !cancelled && setTags(found.tags),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, workflowId, subjectId, taskKey]);
+  return tags;
+}

@@ -1,0 +1,279 @@
+import type { SubjectInput, WorkflowInput } from '@chorus/client';
+import type { BrowserContext, Page } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { startStack } from '../../../test/support/stack';
+import { checkScreen, launchBrowser, skipTutorial, tabTo, waitForFocus, waitForTask } from './support/browser';
+
+/**
+ * What helps a volunteer beyond the tasks: the tutorial on a first visit, the project's field guide (markdown,
+ * sanitised), the experts' answers after a gold-standard subject (also when the answer was sent from the outbox),
+ * and the tags other volunteers proposed. Each new screen is checked with axe-core and photographed.
+ */
+
+jest.setTimeout(60_000);
+
+const RADIO = '[data-testid="subject"] input[type="radio"]';
+
+const text = (externalId: string, goldStandard?: Record<string, unknown>): SubjectInput => ({
+  externalId,
+  locations: [{ type: 'text', text: `Notice ${externalId}: FOR SALE, one bicycle, nearly new.` }],
+  metadata: {},
+  ...(goldStandard ? { goldStandard } : {}),
+});
+
+const adOrNot = {
+  type: 'single' as const,
+  question: 'Is this notice an advertisement?',
+  help: 'Any paid notice counts, including classifieds.',
+  answers: [
+    { value: 'yes', label: 'Yes' },
+    { value: 'no', label: 'No' },
+  ],
+};
+
+describe('classifier in a browser: tutorial, field guide, feedback and proposed tags', () => {
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let context: BrowserContext;
+  let db: Client;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+    context = browser.context;
+    db = new Client({ connectionString: stack.config.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  async function setUp(definition: Omit<WorkflowInput, 'subjectSetIds'>, subjects: SubjectInput[], fieldGuide = '') {
+    const project = await stack.client.createProject({ title: `Help ${randomUUID().slice(0, 8)}`, status: 'live', fieldGuide });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Notices' });
+    await stack.client.addSubjects(set.id, subjects);
+    const workflow = await stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(workflow.id);
+    const { rows } = await db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
+    return {
+      url: `${stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`,
+      workflowId: workflow.id,
+      version: workflow.version,
+      subjectIds: Object.fromEntries(rows.map((row) => [row.external_id, row.id])) as Record<string, string>,
+    };
+  }
+
+  async function openPage(): Promise<{ page: Page; errors: string[] }> {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    return { page, errors };
+  }
+
+  const headingsIn = (page: Page, testId: string) => page.getByTestId(testId).locator('h3, h4').allTextContents();
+
+  it('opens the researchers’ tutorial on a first visit, closes it by keyboard, remembers it, and opens it again with T', async () => {
+    const { url, workflowId } = await setUp(
+      {
+        name: 'Spot the adverts',
+        firstTask: 'T0',
+        tasks: { T0: adOrNot },
+        tutorial: [
+          { title: 'What counts as an advert', body: '## Paid notices\n\nAny **paid** notice counts.' },
+          { title: 'Take your time', body: 'Read the whole notice before you answer.' },
+        ],
+      },
+      [text('a'), text('b')],
+    );
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    const tutorial = page.getByTestId('tutorial');
+    await tutorial.waitFor({ state: 'visible' });
+    await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
+    expect(await tutorial.locator('h2').textContent()).toBe('How to classify: Spot the adverts');
+    expect(await tutorial.textContent()).toContain('Step 1 of 2');
+    expect(await headingsIn(page, 'tutorial')).toEqual(['What counts as an advert', 'Paid notices']);
+    expect(await tutorial.locator('strong').textContent()).toBe('paid');
+    await page.keyboard.press('Enter'); // Next
+    expect(await headingsIn(page, 'tutorial')).toEqual(['Take your time']);
+    await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
+    await checkScreen(page, 'tutorial');
+    await page.keyboard.press('Enter'); // Start classifying
+    await tutorial.waitFor({ state: 'hidden' });
+    await waitForFocus(page, RADIO);
+    expect(await page.evaluate((id) => window.localStorage.getItem(`chorus.tutorialSeen.${id}`) !== null, workflowId)).toBe(true);
+
+    // A later visit does not open it; T (or the button) does, and Escape closes it with focus back on the task.
+    await page.reload();
+    await waitForTask(page, 'single');
+    await waitForFocus(page, RADIO);
+    expect(await tutorial.isVisible()).toBe(false);
+    await page.keyboard.press('t');
+    await tutorial.waitFor({ state: 'visible' });
+    expect(await tutorial.textContent()).toContain('Step 1 of 2');
+    await page.keyboard.press('Escape');
+    await tutorial.waitFor({ state: 'hidden' });
+    await waitForFocus(page, RADIO);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('makes a tutorial from the tasks’ help when the researchers wrote none', async () => {
+    const { url } = await setUp({ name: 'Ads, no tutorial', firstTask: 'T0', tasks: { T0: adOrNot } }, [text('a')]);
+    const { page } = await openPage();
+    await page.goto(url);
+    const tutorial = page.getByTestId('tutorial');
+    await tutorial.waitFor({ state: 'visible' });
+    const titles: string[] = [];
+    for (let step = 0; step < 3; step += 1) {
+      titles.push(...(await headingsIn(page, 'tutorial')));
+      await page.keyboard.press('Enter');
+    }
+    expect(titles).toEqual(['Welcome', 'Is this notice an advertisement?', 'Help is always at hand']);
+    await tutorial.waitFor({ state: 'hidden' });
+    await page.close();
+  });
+
+  it('shows the field guide as sanitised markdown, from its button or G', async () => {
+    const fieldGuide = [
+      '# Reading the notices',
+      'Adverts are **paid** notices.',
+      '<script>window.guideHacked = "script"</script>',
+      '<img src="/nowhere.png" onerror="window.guideHacked = \'img\'">',
+      '[A bad link](javascript:window.guideHacked="link")',
+      '## Kinds of advert',
+      '- Classifieds',
+      '- Display adverts',
+    ].join('\n\n');
+    const { url, workflowId } = await setUp({ name: 'Ads with a guide', firstTask: 'T0', tasks: { T0: adOrNot } }, [text('a')], fieldGuide);
+    await skipTutorial(context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'single');
+    await waitForFocus(page, RADIO);
+
+    await page.keyboard.press('g');
+    const guide = page.getByTestId('field-guide');
+    await guide.waitFor({ state: 'visible' });
+    await guide.locator('.markdown').waitFor();
+    expect(await headingsIn(page, 'field-guide')).toEqual(['Reading the notices', 'Kinds of advert']);
+    expect(await guide.locator('strong').textContent()).toBe('paid');
+    expect((await guide.locator('li').allTextContents()).map((item) => item.trim())).toEqual(['Classifieds', 'Display adverts']);
+    // Raw HTML is neither run nor rendered; the javascript: link leads nowhere.
+    expect(await guide.locator('script, img, iframe').count()).toBe(0);
+    expect(await guide.locator('a').getAttribute('href')).not.toMatch(/^javascript:/i);
+    await guide.locator('a').click();
+    await page.waitForTimeout(300); // let an onerror or a link run, were there any
+    expect(await page.evaluate(() => (window as unknown as { guideHacked?: string }).guideHacked)).toBeUndefined();
+    expect(await guide.textContent()).not.toContain('onerror');
+    await checkScreen(page, 'field-guide');
+    await page.keyboard.press('Escape');
+    await guide.waitFor({ state: 'hidden' });
+    await waitForFocus(page, RADIO);
+
+    // The button opens it too, and the ? list names both new keys.
+    await tabTo(page, '[data-testid="open-field-guide"]');
+    await page.keyboard.press('Enter');
+    await guide.waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await guide.waitFor({ state: 'hidden' });
+    await waitForFocus(page, '[data-testid="open-field-guide"]');
+    await page.keyboard.press('?');
+    const shortcuts = await page.getByTestId('shortcuts-dialog').textContent();
+    expect(shortcuts).toContain("Open the project's field guide");
+    expect(shortcuts).toContain('Open the tutorial again');
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('tells the experts’ answer after a gold-standard subject, and after an answer sent from the outbox', async () => {
+    const { url, workflowId, subjectIds } = await setUp(
+      { name: 'Ads with feedback', firstTask: 'T0', tasks: { T0: adOrNot }, feedback: true, selection: { order: 'sequential', goldStandardRate: 0 } },
+      [text('gold-1', { T0: 'yes' }), text('plain'), text('gold-2', { T0: 'no' })],
+    );
+    await skipTutorial(context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    const feedback = page.getByTestId('feedback');
+
+    // Gold 1, answered "No": the experts said Yes, in a dialog before the next subject.
+    expect(await waitForTask(page, 'single')).toBe(subjectIds['gold-1']);
+    await waitForFocus(page, RADIO);
+    await page.keyboard.press('2');
+    await page.keyboard.press('Enter');
+    await feedback.waitFor({ state: 'visible' });
+    await waitForFocus(page, '[data-testid="feedback"] button');
+    expect(await feedback.locator('.feedback-verdict').textContent()).toContain('The experts answered differently.');
+    expect(await feedback.textContent()).toContain('Your answer: No');
+    expect(await feedback.textContent()).toContain('The experts said: Yes');
+    await checkScreen(page, 'feedback');
+    await page.keyboard.press('Enter'); // Continue
+    await feedback.waitFor({ state: 'hidden' });
+
+    // The next subject is not gold: no dialog, and focus is on its first answer.
+    await waitForFocus(page, RADIO);
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(subjectIds.plain);
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') === id, subjectIds['gold-2']);
+    expect(await feedback.isVisible()).toBe(false);
+
+    // Gold 2 answered offline: the experts' answer comes when the outbox sends it.
+    await waitForFocus(page, RADIO);
+    await context.setOffline(true);
+    await page.keyboard.press('2');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('outbox').waitFor();
+    expect(await page.getByTestId('late-feedback').count()).toBe(0);
+    await context.setOffline(false);
+    const late = page.getByTestId('late-feedback');
+    await late.waitFor({ timeout: 15_000 });
+    expect(await late.textContent()).toContain('You agree with the experts.');
+    expect(await late.textContent()).toContain('The experts said: No');
+    await checkScreen(page, 'feedback-late');
+    const { rows } = await db.query('SELECT subject_id FROM classifications WHERE workflow_id = $1', [workflowId]);
+    expect(rows).toHaveLength(3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lists the tags other volunteers proposed, with their votes, to vote up or down by keyboard', async () => {
+    const { url, workflowId, version, subjectIds } = await setUp(
+      { name: 'Tag the notices', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Add tags that describe the notice.', vocabulary: ['sale', 'transport'] } } },
+      [text('a')],
+    );
+    for (const value of [{ add: ['transport'] }, { add: ['transport', 'sale'] }, { add: [], up: ['transport'], down: ['sale'] }]) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: version, subjectId: subjectIds.a!, annotations: [{ task: 'T0', value }] }, randomUUID());
+    }
+    await skipTutorial(context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'tagging');
+    const votes = page.locator('.tag[data-tag="transport"] [data-testid="tag-votes"]');
+    await votes.waitFor();
+    expect(await page.locator('.tag').evaluateAll((tags) => tags.map((tag) => tag.getAttribute('data-tag')))).toEqual(['transport', 'sale']);
+    expect(await votes.locator('.visually-hidden').textContent()).toBe('Other volunteers: 3 agree, 0 disagree.');
+    expect(await page.locator('.tag[data-tag="sale"] .visually-hidden').textContent()).toBe('Other volunteers: 1 agree, 1 disagree.');
+
+    await waitForFocus(page, '.tag-entry input');
+    await page.keyboard.type('horses');
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'button[aria-label="Disagree with “transport”"]');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'button[aria-label="Agree with “sale”"]');
+    await page.keyboard.press('Space');
+    await checkScreen(page, 'tagging-proposed');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('finished').waitFor();
+    const { rows } = await db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1', [workflowId]);
+    expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: { add: ['horses'], up: ['sale'], down: ['transport'] } }]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
