@@ -2,16 +2,9 @@
 // same run (the same server answering a constant JSON body of the same size), at 10k, 100k and 1M subjects, with
 // 10,000 volunteers with history, one of whom has seen 100,000 subjects (or half the workflow, if smaller).
 // Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10]
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import pg from 'pg';
-
-const require = createRequire(import.meta.url);
-const { openDatabase } = require('@chorus/db');
+import { scratchDatabase, startApi, stop, vacuumAnalyze } from './support.mjs';
 
 const args = process.argv.slice(2);
 const seconds = Number(args.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 10);
@@ -23,21 +16,7 @@ const HEAVY_HISTORY = 100_000;
 const CONCURRENCY = 50;
 const POOL = 1000;
 
-const base = process.env.DATABASE_URL;
-const redisUrl = process.env.REDIS_URL;
-if (!base || !redisUrl) throw new Error('set DATABASE_URL (any database on the server; a scratch one is made) and REDIS_URL');
-const withDatabase = (name) => Object.assign(new URL(base), { pathname: `/${name}` }).toString();
-
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: withDatabase('postgres') });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
-
 async function seed(url, size) {
-  const dataSource = await openDatabase(url, 2);
-  await dataSource.destroy();
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   const q = async (sql, params) => (await db.query(sql, params)).rows;
@@ -83,30 +62,8 @@ async function seed(url, size) {
   );
   const sample = await q("SELECT id FROM users WHERE kind = 'guest' AND display_name <> 'Heavy volunteer' ORDER BY random() LIMIT $1", [POOL + 1]);
   await db.end();
-  await admin(`VACUUM ANALYZE`).catch(() => undefined);
-  const vacuum = new pg.Client({ connectionString: url });
-  await vacuum.connect();
-  await vacuum.query('VACUUM ANALYZE');
-  await vacuum.end();
+  await vacuumAnalyze(url);
   return { workflowId: workflow.id, userIds: [heavy.id, ...sample.map((row) => row.id)], heavyHistory };
-}
-
-function startServer(url, input) {
-  const inputFile = join(tmpdir(), `chorus-bench-${process.pid}.json`);
-  writeFileSync(inputFile, JSON.stringify(input));
-  const child = spawn(process.execPath, [new URL('./queue-server.mjs', import.meta.url).pathname], {
-    env: { ...process.env, DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: '{bench}', BENCH_INPUT: inputFile },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      const line = buffer.split('\n').slice(0, -1).find((l) => l.startsWith('{"port"'));
-      if (line) resolve({ child, ...JSON.parse(line) });
-    });
-    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
 }
 
 /** One in ten requests comes from the volunteer with the long history; the rest from a pool of 1,000 others. */
@@ -121,23 +78,19 @@ function load(url, tokens) {
 const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
 const rows = [];
 for (const size of SIZES) {
-  const name = `chorus_bench_${size}`;
-  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(name);
+  const { url, drop } = await scratchDatabase(`chorus_bench_${size}`);
   const started = Date.now();
   const input = await seed(url, size);
   console.error(`seeded ${size.toLocaleString('en')} subjects in ${((Date.now() - started) / 1000).toFixed(0)} s (heavy volunteer has seen ${input.heavyHistory.toLocaleString('en')})`);
-  const server = await startServer(url, input);
+  const server = await startApi(url, { ...input, probeQueue: true });
   const root = `http://127.0.0.1:${server.port}`;
   await load(`${root}/bench/constant`, undefined); // warm-up
   const baseline = summary(await load(`${root}/bench/constant`, undefined));
   const queue = summary(await load(`${root}/api/v1/workflows/${input.workflowId}/queue?limit=10`, server.tokens));
   rows.push({ size, bodyBytes: server.bodyBytes, baseline, queue });
   console.error(`${size}: baseline ${baseline.rps.toFixed(0)} req/s, queue ${queue.rps.toFixed(0)} req/s (p50 ${queue.p50} ms, p99 ${queue.p99} ms, errors ${queue.errors})`);
-  server.child.kill('SIGTERM');
-  await new Promise((resolve) => server.child.on('exit', resolve));
-  if (!process.env.BENCH_KEEP) await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await stop(server.child);
+  await drop();
 }
 
 const smallest = rows[0];

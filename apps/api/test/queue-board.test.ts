@@ -17,7 +17,7 @@ it('refuses the queue board without a token, to guests and to volunteers who adm
   const anonymous = await board();
   expect(anonymous.status).toBe(401);
   expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
-  expect((await anonymous.json()).detail).toContain('/admin/queues?token=');
+  expect(((await anonymous.json()) as { detail: string }).detail).toContain('/admin/queues?token=');
 
   const guest = (await stack.anonymous.guest()).token;
   expect((await board(`?token=${guest}`)).status).toBe(403);

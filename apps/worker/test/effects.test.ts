@@ -1,6 +1,6 @@
 import type { ChorusApiError } from '@chorus/client';
-import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { classifyUntilFinished } from '../../../test/support/volunteers';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -34,10 +34,7 @@ it('moves a retired subject whose consensus meets an effect into the set that fe
 
   for (let volunteer = 0; volunteer < 2; volunteer++) {
     const client = stack.anonymous.withToken((await stack.anonymous.guest()).token);
-    for (const subject of (await client.queue(first.id)).subjects) {
-      const value = subject.externalId === 'ad' ? 'yes' : 'no';
-      await client.classify({ workflowId: first.id, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'T0', value }] }, randomUUID());
-    }
+    await classifyUntilFinished(client, first.id, (subject) => (subject.externalId === 'ad' ? 'yes' : 'no'));
   }
   for (let i = 0; i < 200 && (await stack.client.stats(first.id)).retired < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await stack.client.stats(first.id)).toMatchObject({ retired: 2 });

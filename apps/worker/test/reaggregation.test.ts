@@ -2,6 +2,7 @@ import type { ChorusApiError, ReaggregationRun } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { classifyUntilFinished } from '../../../test/support/volunteers';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 
 let stack: Stack;
@@ -27,10 +28,7 @@ async function classifiedWorkflow(subjects: number, count: number): Promise<{ wo
   const { id: workflowId } = await stack.client.createWorkflow(project.id, { ...definition(count), subjectSetIds: [set.id] });
   await stack.client.activateWorkflow(workflowId);
   for (let volunteer = 0; volunteer < 2; volunteer++) {
-    const client = stack.anonymous.withToken((await stack.anonymous.guest()).token);
-    for (const subject of (await client.queue(workflowId, subjects)).subjects) {
-      await client.classify({ workflowId, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
-    }
+    await classifyUntilFinished(stack.anonymous.withToken((await stack.anonymous.guest()).token), workflowId, () => 'yes');
   }
   await waitFor(async () => (await lagging(workflowId)) === 0);
   return { workflowId, setId: set.id };

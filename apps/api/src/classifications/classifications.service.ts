@@ -4,7 +4,6 @@ import { type Annotation, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed } from '../common/problem';
-import { returnedRows } from '../common/sql';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
@@ -36,25 +35,32 @@ export class ClassificationsService {
 
   /**
    * Validates against the workflow version, commits, then answers: an acknowledged classification is durable.
+   * The usual submit is one statement; replays, refusals and conflicts are told apart only when it stores nothing.
    * A replay with the same idempotency key returns the first answer; aggregation is enqueued after the commit.
    */
   async submit(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
-    const replay = await this.findReplay(user.id, idempotencyKey, input);
-    if (replay) return replay;
-    await this.requireClassifiable(input.workflowId, user);
-    const annotations = await this.validate(input);
-    let id: string;
+    const annotations = await this.validate(input, user);
+    let id: string | undefined;
     try {
       id = await this.insert(input, annotations, idempotencyKey, user);
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      const raced = await this.findReplay(user.id, idempotencyKey, input);
-      if (raced) return raced;
+      const replay = await this.findReplay(user.id, idempotencyKey, input);
+      if (replay) return replay;
       throw conflict('You have already classified this subject in this workflow; ask the queue for the next subject.', 'already-classified');
     }
+    if (!id) return this.explainNothingStored(input, idempotencyKey, user);
     this.metrics.classificationSubmitted();
     await this.jobs.aggregate(input.workflowId, input.subjectId);
     return { id, replayed: false, ...(await this.feedbackFor(input.workflowId, input.workflowVersion, input.subjectId, annotations)) };
+  }
+
+  /** Nothing was stored: a replay gets its first answer, anything else the reason it was refused. */
+  private async explainNothingStored(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
+    const replay = await this.findReplay(user.id, idempotencyKey, input);
+    if (replay) return replay;
+    await this.requireClassifiable(input.workflowId, user);
+    throw validationFailed([{ pointer: '/subjectId', message: 'is not a subject of this workflow' }]);
   }
 
   /**
@@ -96,39 +102,47 @@ export class ClassificationsService {
     }
   }
 
-  private async validate(input: ClassificationInput) {
+  /** Checks the answers against the workflow version; who may classify is checked first when they fail. */
+  private async validate(input: ClassificationInput, user: AuthUser) {
     const definition = await this.versions.definition(input.workflowId, input.workflowVersion);
     if (!definition) {
+      await this.requireClassifiable(input.workflowId, user);
       const [workflow] = await this.db.query('SELECT version FROM workflows WHERE id = $1', [input.workflowId]);
-      if (!workflow) throw validationFailed([{ pointer: '/workflowId', message: 'names no workflow' }]);
       throw validationFailed([{ pointer: '/workflowVersion', message: `is not a version of this workflow (the current version is ${workflow.version})` }]);
     }
-    return unwrap(validateAnnotations(definition, input.annotations, '/annotations'));
+    const validated = validateAnnotations(definition, input.annotations, '/annotations');
+    if (!validated.ok) await this.requireClassifiable(input.workflowId, user);
+    return unwrap(validated);
   }
 
   /**
-   * One transaction: the subject's count, the classification and the end of its assignment, or none of them. The
-   * hot row is locked first, so `after_retirement` reflects the latest retirement and the row cannot vanish under us.
+   * One statement, so one round trip: the subject's count, the classification and the end of its assignment, or
+   * none of them. Nothing is stored (undefined) unless the caller may classify in the workflow and the subject is in
+   * it. The UPDATE locks the hot row, so `after_retirement` reflects the latest retirement; a second classification
+   * or a replayed key fails the INSERT's unique index, which undoes the whole statement.
    */
-  private insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<string> {
-    return this.db.transaction(async (manager) => {
-      const [status] = returnedRows<{ retired: boolean }>(
-        await manager.query(
-          `UPDATE subject_workflow_status SET classification_count = classification_count + 1, updated_at = now(),
-             counted_count = counted_count + CASE WHEN retired_at IS NULL AND (SELECT gold_standard IS NULL FROM subjects WHERE id = $2) THEN 1 ELSE 0 END
-           WHERE workflow_id = $1 AND subject_id = $2 RETURNING retired_at IS NOT NULL AS retired`,
-          [input.workflowId, input.subjectId],
-        ),
-      );
-      if (!status) throw validationFailed([{ pointer: '/subjectId', message: 'is not a subject of this workflow' }]);
-      const [row] = await manager.query(
-        `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, after_retirement, gold_standard)
-         SELECT $1, $2, s.id, $3, $4, $5, $6, $7, $8, $9, s.gold_standard IS NOT NULL FROM subjects s WHERE s.id = $10
-         RETURNING id`,
-        [input.workflowId, input.workflowVersion, user.id, JSON.stringify(annotations), input.startedAt ?? null, input.finishedAt ?? null, JSON.stringify(input.metadata), idempotencyKey, status.retired, input.subjectId],
-      );
-      await manager.query('DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = $3', [input.workflowId, user.id, input.subjectId]);
-      return row.id as string;
-    });
+  private async insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<string | undefined> {
+    const [row]: { id: string }[] = await this.db.query(
+      `WITH classifiable AS (
+         SELECT 1 FROM workflows w JOIN projects p ON p.id = w.project_id
+         WHERE w.id = $1 AND ((w.status <> 'draft' AND p.status IN ('live', 'finished'))
+           OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = $3))
+       ), counted AS (
+         UPDATE subject_workflow_status st SET classification_count = st.classification_count + 1, updated_at = now(),
+           counted_count = st.counted_count + CASE WHEN st.retired_at IS NULL AND s.gold_standard IS NULL THEN 1 ELSE 0 END
+         FROM subjects s
+         WHERE st.workflow_id = $1 AND st.subject_id = $2 AND s.id = st.subject_id AND EXISTS (SELECT 1 FROM classifiable)
+         RETURNING st.retired_at IS NOT NULL AS retired, s.gold_standard IS NOT NULL AS gold
+       ), stored AS (
+         INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, after_retirement, gold_standard)
+         SELECT $1, $4, $2, $3, $5, $6, $7, $8, $9, counted.retired, counted.gold FROM counted
+         RETURNING id
+       ), ended AS (
+         DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $3 AND subject_id = $2 AND EXISTS (SELECT 1 FROM stored)
+       )
+       SELECT id FROM stored`,
+      [input.workflowId, input.subjectId, user.id, input.workflowVersion, JSON.stringify(annotations), input.startedAt ?? null, input.finishedAt ?? null, JSON.stringify(input.metadata), idempotencyKey],
+    );
+    return row?.id;
   }
 }

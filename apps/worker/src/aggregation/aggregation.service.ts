@@ -64,7 +64,7 @@ export class AggregationService {
     if (!results.length) return;
     await manager.query(
       `INSERT INTO consensus (workflow_id, subject_id, task, answer, agreement, votes, algorithm, parameters, result, computed_at)
-       SELECT $1, $2, r.task, r.answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, now()
+       SELECT $1, $2, r.task, r.answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, clock_timestamp()
        FROM jsonb_to_recordset($3::jsonb) AS r(task text, answer text, agreement double precision, votes int, algorithm text, parameters jsonb, result jsonb)
        ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET answer = EXCLUDED.answer, agreement = EXCLUDED.agreement, votes = EXCLUDED.votes,
          algorithm = EXCLUDED.algorithm, parameters = EXCLUDED.parameters, result = EXCLUDED.result, computed_at = EXCLUDED.computed_at`,
