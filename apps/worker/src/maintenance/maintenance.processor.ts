@@ -1,15 +1,16 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { type JobName, workerConcurrency } from '@chorus/jobs';
 import type { Job, Queue } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
 import { SkillsService } from '../skills/skills.service';
 import { ReconcilerService } from './reconciler.service';
 
-/** Scheduled upkeep. Schedulers are upserted at boot, so every worker may do it and there is still one schedule. */
+/** Scheduled upkeep. Every worker upserts the schedules at boot (and whenever Redis has lost them); there is still one schedule. */
 @Processor('maintenance', { concurrency: workerConcurrency.maintenance })
-export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MaintenanceProcessor.name);
+  private watch?: NodeJS.Timeout;
 
   constructor(
     private readonly reconciler: ReconcilerService,
@@ -21,11 +22,30 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const schedule: Record<JobName<'maintenance'>, number> = {
+    await this.schedule();
+    // A Redis that restarts empty forgets the schedules, and the reconciler must come back with it.
+    this.watch = setInterval(() => {
+      this.scheduleIfForgotten().catch((error: Error) => this.logger.warn(`could not check maintenance schedules: ${error.message}`));
+    }, this.config.reconcileEveryMs);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.watch);
+  }
+
+  private async scheduleIfForgotten(): Promise<void> {
+    if (await this.maintenance.getJobScheduler('reconcile-aggregation')) return;
+    this.logger.warn('maintenance schedules were missing from Redis (restarted empty?); creating them again');
+    await this.schedule();
+  }
+
+  /** Upserts are idempotent: running this on every (re)connection keeps exactly one schedule per job. */
+  private async schedule(): Promise<void> {
+    const every: Record<JobName<'maintenance'>, number> = {
       'reconcile-aggregation': this.config.reconcileEveryMs,
       'estimate-skills': this.config.skillsEveryMs,
     };
-    for (const [name, every] of Object.entries(schedule)) await this.maintenance.upsertJobScheduler(name, { every }, { name, data: {} });
+    for (const [name, ms] of Object.entries(every)) await this.maintenance.upsertJobScheduler(name, { every: ms }, { name, data: {} });
   }
 
   async process(job: Job): Promise<number> {

@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+/** A process the fault test can kill and start again, as an operator (or a crash) would. */
+export interface ManagedProcess {
+  start(): Promise<void>;
+  /** Kills with the signal and waits for the exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  restart(signal: NodeJS.Signals): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A process started from `command`, ready once `ready(output so far)` says so; its output is shown only if it fails to start. */
+function managed(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, ready: (output: string) => Promise<boolean>): ManagedProcess {
+  let child: ChildProcess | undefined;
+  let output = '';
+  const self: ManagedProcess = {
+    async start() {
+      output = '';
+      child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
+      child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
+      const deadline = Date.now() + 30_000;
+      while (!(await ready(output).catch(() => false))) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${name} did not start:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async kill(signal) {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill(signal);
+      await exited;
+    },
+    async restart(signal) {
+      await self.kill(signal);
+      await self.start();
+    },
+  };
+  return self;
+}
+
+/** redis-server from the PATH on its own port, keeping nothing on disk: a restart empties it. */
+export function redisServer(port: number): ManagedProcess {
+  return managed('redis-server', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {}, async () => {
+    const { default: Redis } = await import('ioredis');
+    const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG';
+    } finally {
+      client.disconnect();
+    }
+  });
+}
+
+/** The API's own entry point (apps/api/dist/main.js), ready when it answers HTTP. */
+export function apiProcess(port: number, env: NodeJS.ProcessEnv): ManagedProcess {
+  const entry = join(root, 'apps', 'api', 'dist', 'main.js');
+  return managed('api', process.execPath, [entry], { ...env, PORT: String(port), HOST: '127.0.0.1', DEMO_PROJECT: 'false' }, async () => {
+    await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+    return true;
+  });
+}
+
+/** The worker's own entry point (apps/worker/dist/main.js), ready when it says so. */
+export function workerProcess(env: NodeJS.ProcessEnv): ManagedProcess {
+  const entry = join(root, 'apps', 'worker', 'dist', 'main.js');
+  return managed('worker', process.execPath, [entry], env, async (output) => output.includes('Chorus worker running'));
+}
