@@ -58,7 +58,7 @@ function managed(name: string, command: string, args: string[], env: NodeJS.Proc
 /** redis-server from the PATH on its own port, keeping nothing on disk: a restart empties it. */
 export function redisServer(port: number): ManagedProcess {
   return managed('redis-server', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {}, async () => {
-    const { default: Redis } = await import('ioredis');
+    const { Redis } = await import('ioredis');
     const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
       await client.connect();
