@@ -11,7 +11,7 @@ const { JwtService } = require('@nestjs/jwt');
 
 const { workflowId, userIds, probeQueue } = JSON.parse(readFileSync(process.env.BENCH_INPUT, 'utf8'));
 let constant = '{}';
-const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', DEMO_PROJECT: 'false', PORT: '0', HOST: '127.0.0.1', DATABASE_POOL_SIZE: '20' });
+const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', DEMO_PROJECT: 'false', PORT: '0', HOST: '127.0.0.1', DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '20' });
 const app = await createApp(config, {
   configure: (fastify) => fastify.get('/bench/constant', (_request, reply) => reply.type('application/json; charset=utf-8').send(constant)),
 });

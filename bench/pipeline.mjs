@@ -111,7 +111,8 @@ const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q 
 const { url, drop } = await scratchDatabase('chorus_bench_pipeline');
 const input = await seed(url);
 console.error(`seeded ${SUBJECTS.toLocaleString('en')} subjects and ${VOLUNTEERS.toLocaleString('en')} volunteers`);
-const api = await startApi(url, { userIds: input.userIds });
+// The API gets as many connections as the baseline has, so both can commit CONCURRENCY transactions at once.
+const api = await startApi(url, { userIds: input.userIds }, { DATABASE_POOL_SIZE: String(CONCURRENCY) });
 const worker = await startWorker(url);
 const root = `http://127.0.0.1:${api.port}`;
 

@@ -2,3 +2,4 @@ export * from './entities';
 export * from './data-source';
 export { SnakeNamingStrategy } from './naming';
 export { addToSubjectSet } from './subject-sets';
+export { WorkflowDefinitionCache } from './workflow-definitions';

@@ -46,7 +46,8 @@ export const defaultJobOptions: DefaultJobOptions = {
   removeOnFail: { count: 5000 },
 };
 
-export const workerConcurrency: Record<QueueName, number> = { aggregation: 8, reaggregation: 1, maintenance: 1 };
+/** Aggregation jobs running at once are batched together (AggregationBatcher), so more of them costs little. */
+export const workerConcurrency: Record<QueueName, number> = { aggregation: 32, reaggregation: 1, maintenance: 1 };
 
 /**
  * One job per (workflow, subject) at a time: a burst of classifications becomes one job, and a classification that

@@ -1,74 +1,148 @@
 import { Injectable } from '@nestjs/common';
-import { type ClassificationRecord, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
+import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
 import { addToSubjectSet } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
+import { WorkflowDefinitions } from './workflow-definitions';
 
 export type AggregationOutcome = 'missing' | 'aggregated' | 'retired';
 
-interface StatusRow {
-  retired_at: Date | null;
-  definition: WorkflowDefinition;
+export interface SubjectKey {
+  workflowId: string;
+  subjectId: string;
 }
 
+interface StatusRow {
+  workflow_id: string;
+  subject_id: string;
+  version: number;
+  retired_at: Date | null;
+}
+
+interface Recomputed {
+  key: SubjectKey;
+  count: number;
+  consensus: TaskConsensus[];
+  retirement?: ReturnType<typeof findRetirement>;
+}
+
+const keyOf = (key: SubjectKey) => `${key.workflowId}:${key.subjectId}`;
+
 /**
- * Recomputes one subject's consensus and retirement in one workflow from all its classifications, in one
- * transaction. Safe to run any number of times: the result depends only on what is in the database.
+ * Recomputes subjects' consensus and retirement from all their classifications, many subjects in one transaction
+ * and a handful of statements. Safe to run any number of times: the result depends only on what is in the database.
  */
 @Injectable()
 export class AggregationService {
-  constructor(private readonly db: DataSource, private readonly skills: SkillsRepository) {}
+  constructor(private readonly db: DataSource, private readonly skills: SkillsRepository, private readonly definitions: WorkflowDefinitions) {}
 
-  aggregateSubject(workflowId: string, subjectId: string): Promise<AggregationOutcome> {
+  async aggregateSubject(workflowId: string, subjectId: string): Promise<AggregationOutcome> {
+    return (await this.aggregateSubjects([{ workflowId, subjectId }])).get(keyOf({ workflowId, subjectId }))!;
+  }
+
+  /** The outcome per `workflowId:subjectId`. Rows are locked in one order, so concurrent batches never deadlock. */
+  aggregateSubjects(subjects: readonly SubjectKey[]): Promise<Map<string, AggregationOutcome>> {
+    const keys = [...new Map(subjects.map((key) => [keyOf(key), key])).values()];
     return this.db.transaction(async (manager) => {
-      const [status]: StatusRow[] = await manager.query(
-        `SELECT st.retired_at, v.definition FROM subject_workflow_status st
-         JOIN workflows w ON w.id = st.workflow_id JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
-         WHERE st.workflow_id = $1 AND st.subject_id = $2 FOR UPDATE OF st`,
-        [workflowId, subjectId],
+      const outcomes = new Map<string, AggregationOutcome>(keys.map((key) => [keyOf(key), 'missing']));
+      const statuses: StatusRow[] = await manager.query(
+        `SELECT st.workflow_id, st.subject_id, w.version, st.retired_at
+         FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
+         JOIN subject_workflow_status st ON st.workflow_id = k.workflow_id AND st.subject_id = k.subject_id
+         JOIN workflows w ON w.id = st.workflow_id
+         ORDER BY st.workflow_id, st.subject_id FOR UPDATE OF st`,
+        [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
       );
-      if (!status) return 'missing';
-      const classifications = await this.classificationsOf(manager, workflowId, subjectId);
-      const options = { skills: await this.skills.of(manager, workflowId, classifications) };
-      const consensus = reduceSubject(status.definition, classifications, options);
-      await this.saveConsensus(manager, workflowId, subjectId, consensus);
-      const retirement = status.retired_at ? undefined : findRetirement(status.definition, classifications, options);
-      // Effects fire once, when the answer is known: the subject moves into the sets that feed the next workflows.
-      if (retirement?.decision.retire) {
-        for (const setId of subjectSetsFromEffects(status.definition.effects, consensus)) await addToSubjectSet(manager, setId, [subjectId]);
+      if (!statuses.length) return outcomes;
+      const classifications = await this.classificationsOf(manager, statuses);
+      const skills = await this.skillsOf(manager, statuses, classifications);
+      const recomputed: Recomputed[] = [];
+      for (const status of statuses) {
+        const key = { workflowId: status.workflow_id, subjectId: status.subject_id };
+        const definition = await this.definitions.of(manager, key.workflowId, status.version);
+        const records = classifications.get(keyOf(key)) ?? [];
+        const options = { skills: skills.get(key.workflowId) ?? {} };
+        const consensus = reduceSubject(definition, records, options);
+        const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
+        if (retirement?.decision.retire) await this.applyEffects(manager, definition, key.subjectId, consensus);
+        recomputed.push({ key, count: records.length, consensus, retirement });
+        outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
-      await manager.query(
-        retirement?.decision.retire
-          ? `UPDATE subject_workflow_status SET aggregated_count = $3, retired_at = now(), retirement_reason = $4, retirement_detail = $5, retired_by_classification_id = $6, updated_at = now()
-             WHERE workflow_id = $1 AND subject_id = $2`
-          : 'UPDATE subject_workflow_status SET aggregated_count = $3, updated_at = now() WHERE workflow_id = $1 AND subject_id = $2',
-        retirement?.decision.retire
-          ? [workflowId, subjectId, classifications.length, retirement.decision.reason, JSON.stringify(retirement.decision.detail), retirement.triggeredBy]
-          : [workflowId, subjectId, classifications.length],
-      );
-      return retirement?.decision.retire ? 'retired' : 'aggregated';
+      await this.saveConsensus(manager, recomputed);
+      await this.saveStatuses(manager, recomputed);
+      return outcomes;
     });
   }
 
-  private async classificationsOf(manager: EntityManager, workflowId: string, subjectId: string): Promise<ClassificationRecord[]> {
-    const rows: { id: string; user_id: string; annotations: ClassificationRecord['annotations']; counts: boolean }[] = await manager.query(
-      `SELECT id, user_id, annotations, NOT (gold_standard OR after_retirement) AS counts FROM classifications
-       WHERE workflow_id = $1 AND subject_id = $2 ORDER BY created_at, id`,
-      [workflowId, subjectId],
-    );
-    return rows.map((row) => ({ id: row.id, volunteer: row.user_id, annotations: row.annotations, countsTowardRetirement: row.counts }));
+  private async classificationsOf(manager: EntityManager, statuses: StatusRow[]): Promise<Map<string, ClassificationRecord[]>> {
+    const rows: { workflow_id: string; subject_id: string; id: string; user_id: string; annotations: ClassificationRecord['annotations']; counts: boolean }[] =
+      await manager.query(
+        `SELECT c.workflow_id, c.subject_id, c.id, c.user_id, c.annotations, NOT (c.gold_standard OR c.after_retirement) AS counts
+         FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
+         JOIN classifications c ON c.workflow_id = k.workflow_id AND c.subject_id = k.subject_id
+         ORDER BY c.created_at, c.id`,
+        [statuses.map((row) => row.workflow_id), statuses.map((row) => row.subject_id)],
+      );
+    const bySubject = new Map<string, ClassificationRecord[]>();
+    for (const row of rows) {
+      const key = keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id });
+      if (!bySubject.has(key)) bySubject.set(key, []);
+      bySubject.get(key)!.push({ id: row.id, volunteer: row.user_id, annotations: row.annotations, countsTowardRetirement: row.counts });
+    }
+    return bySubject;
   }
 
-  private async saveConsensus(manager: EntityManager, workflowId: string, subjectId: string, results: ReturnType<typeof reduceSubject>): Promise<void> {
-    if (!results.length) return;
+  /** Learned skills of the batch's volunteers, per workflow. */
+  private async skillsOf(manager: EntityManager, statuses: StatusRow[], classifications: Map<string, ClassificationRecord[]>): Promise<Map<string, Record<string, VolunteerSkills>>> {
+    const byWorkflow = new Map<string, ClassificationRecord[]>();
+    for (const status of statuses) {
+      const records = classifications.get(keyOf({ workflowId: status.workflow_id, subjectId: status.subject_id })) ?? [];
+      byWorkflow.set(status.workflow_id, [...(byWorkflow.get(status.workflow_id) ?? []), ...records]);
+    }
+    const skills = new Map<string, Record<string, VolunteerSkills>>();
+    for (const [workflowId, records] of byWorkflow) skills.set(workflowId, await this.skills.of(manager, workflowId, records));
+    return skills;
+  }
+
+  /** Effects fire once, when the answer is known: the subject moves into the sets that feed the next workflows. */
+  private async applyEffects(manager: EntityManager, definition: WorkflowDefinition, subjectId: string, consensus: TaskConsensus[]): Promise<void> {
+    for (const setId of subjectSetsFromEffects(definition.effects, consensus)) await addToSubjectSet(manager, setId, [subjectId]);
+  }
+
+  private async saveConsensus(manager: EntityManager, recomputed: Recomputed[]): Promise<void> {
+    const rows = recomputed.flatMap(({ key, consensus }) => consensus.map((result) => ({ workflow_id: key.workflowId, subject_id: key.subjectId, ...result })));
+    if (!rows.length) return;
     await manager.query(
       `INSERT INTO consensus (workflow_id, subject_id, task, answer, agreement, votes, algorithm, parameters, result, computed_at)
-       SELECT $1, $2, r.task, r.answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, clock_timestamp()
-       FROM jsonb_to_recordset($3::jsonb) AS r(task text, answer text, agreement double precision, votes int, algorithm text, parameters jsonb, result jsonb)
+       SELECT r.workflow_id, r.subject_id, r.task, r.answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, clock_timestamp()
+       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, task text, answer text, agreement double precision, votes int, algorithm text, parameters jsonb, result jsonb)
        ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET answer = EXCLUDED.answer, agreement = EXCLUDED.agreement, votes = EXCLUDED.votes,
          algorithm = EXCLUDED.algorithm, parameters = EXCLUDED.parameters, result = EXCLUDED.result, computed_at = EXCLUDED.computed_at`,
-      [workflowId, subjectId, JSON.stringify(results)],
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** The aggregated count of every subject, and the retirement (reason, detail, trigger) of those that retire now. */
+  private async saveStatuses(manager: EntityManager, recomputed: Recomputed[]): Promise<void> {
+    const rows = recomputed.map(({ key, count, retirement }) => ({
+      workflow_id: key.workflowId,
+      subject_id: key.subjectId,
+      aggregated_count: count,
+      retire: retirement?.decision.retire ?? false,
+      reason: retirement?.decision.retire ? retirement.decision.reason : null,
+      detail: retirement?.decision.retire ? retirement.decision.detail : null,
+      triggered_by: retirement?.decision.retire ? (retirement.triggeredBy ?? null) : null,
+    }));
+    await manager.query(
+      `UPDATE subject_workflow_status st SET aggregated_count = r.aggregated_count, updated_at = now(),
+         retired_at = CASE WHEN r.retire THEN now() ELSE st.retired_at END,
+         retirement_reason = CASE WHEN r.retire THEN r.reason ELSE st.retirement_reason END,
+         retirement_detail = CASE WHEN r.retire THEN r.detail ELSE st.retirement_detail END,
+         retired_by_classification_id = CASE WHEN r.retire THEN r.triggered_by ELSE st.retired_by_classification_id END
+       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, aggregated_count int, retire boolean, reason text, detail jsonb, triggered_by uuid)
+       WHERE st.workflow_id = r.workflow_id AND st.subject_id = r.subject_id`,
+      [JSON.stringify(rows)],
     );
   }
 }

@@ -3,10 +3,8 @@ import type { ReaggregationProgress, ReaggregationScope } from '@chorus/jobs';
 import { DataSource } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 
-/** Subjects read per step; progress is reported and checkpointed after each step. */
-const BATCH = 200;
-/** Subjects aggregated at once within a step (each holds one connection). */
-const PARALLEL = 4;
+/** Subjects per step, aggregated in one transaction; progress is reported and checkpointed after each step. */
+const BATCH = 100;
 
 const SCOPE_FILTER: Record<ReaggregationScope, string> = {
   all: '',
@@ -33,7 +31,7 @@ export class ReaggregationService {
     for (;;) {
       const subjectIds = await this.nextBatch(workflowId, scope, progress.after);
       if (!subjectIds.length) return progress;
-      await inParallel(subjectIds, PARALLEL, (subjectId) => this.aggregation.aggregateSubject(workflowId, subjectId));
+      await this.aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
       progress.done += subjectIds.length;
       progress.after = subjectIds.at(-1)!;
       await report(progress);
@@ -57,13 +55,4 @@ export class ReaggregationService {
     );
     return rows.map((row) => row.subject_id);
   }
-}
-
-/** Runs `work` on every item with at most `limit` at once. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
