@@ -75,7 +75,10 @@ describe('classifier in a browser: single-choice workflow', () => {
 
     await page.goto(stack.baseUrl);
     await page.locator(`a[href="/projects/${project.slug}/workflows/${workflow.id}"]`).click();
-    await closeTutorial(page); // a newcomer's first visit starts with the tutorial
+    // A newcomer's first visit starts with the tutorial; closing it (once the subject is there beneath) leads to the
+    // task, not back to the page heading that the navigation focused.
+    await page.getByTestId('subject').waitFor();
+    await closeTutorial(page);
 
     const subject = page.getByTestId('subject');
     const finished = page.getByTestId('finished');

@@ -102,6 +102,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(await headingsIn(page, 'tutorial')).toEqual(['Take your time']);
     await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
     await checkScreen(page, 'tutorial');
+    await waitForTask(page, 'single'); // beneath the dialog
     await page.keyboard.press('Enter'); // Start classifying
     await tutorial.waitFor({ state: 'hidden' });
     await waitForFocus(page, RADIO);

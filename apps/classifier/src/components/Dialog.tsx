@@ -5,6 +5,8 @@ import { focusCurrentTask } from '../lib/focus';
 interface Props {
   open: boolean;
   onClose(): void;
+  /** On close, focus the task on screen rather than what had focus before (for a dialog nobody asked for). */
+  returnToTask?: boolean;
   title: ReactNode;
   testId: string;
   className?: string;
@@ -17,7 +19,7 @@ interface Props {
  * A native modal dialog: focus moves in (to the control marked `data-autofocus`), stays inside while it is open,
  * Escape closes it, and focus returns where it was, or to the task on screen when that is gone (a new subject).
  */
-export function Dialog({ open, onClose, title, testId, className, children, actions }: Props) {
+export function Dialog({ open, onClose, returnToTask = false, title, testId, className, children, actions }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const returnTo = useRef<HTMLElement | null>(null);
   const headingId = useId();
@@ -38,7 +40,7 @@ export function Dialog({ open, onClose, title, testId, className, children, acti
   const onDialogClose = () => {
     onClose();
     const back = returnTo.current;
-    if (back?.isConnected && back !== document.body) back.focus();
+    if (!returnToTask && back?.isConnected && back !== document.body) back.focus();
     else focusCurrentTask();
   };
 

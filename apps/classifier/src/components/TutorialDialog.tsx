@@ -6,13 +6,15 @@ import { MarkdownView } from './MarkdownView';
 
 interface Props {
   open: boolean;
+  /** Opened by itself on a first visit: closing it leads to the task, not back to whatever had focus. */
+  returnToTask: boolean;
   onClose(): void;
   workflowName: string;
   steps: TutorialStep[];
 }
 
 /** A few steps, one at a time; Next and Back move between them, the last button (or Escape) closes. */
-export function TutorialDialog({ open, onClose, workflowName, steps }: Props) {
+export function TutorialDialog({ open, returnToTask, onClose, workflowName, steps }: Props) {
   const { t } = useTranslation();
   const [index, setIndex] = useState(0);
   const headingId = useId();
@@ -41,7 +43,15 @@ export function TutorialDialog({ open, onClose, workflowName, steps }: Props) {
     </>
   );
   return (
-    <Dialog open={open} onClose={onClose} title={t('tutorial.title', { workflow: workflowName })} testId="tutorial" className="tutorial-dialog" actions={actions}>
+    <Dialog
+      open={open}
+      returnToTask={returnToTask}
+      onClose={onClose}
+      title={t('tutorial.title', { workflow: workflowName })}
+      testId="tutorial"
+      className="tutorial-dialog"
+      actions={actions}
+    >
       {open && step && (
         <section className="tutorial-step" aria-labelledby={headingId} aria-live="polite">
           <p className="muted">{t('tutorial.step', { number: index + 1, count: steps.length })}</p>

@@ -53,7 +53,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [waiting, setWaiting] = useState<OutboxItem[]>([]);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [guideOpen, setGuideOpen] = useState(false);
-  const [tutorialOpen, setTutorialOpen] = useState(false);
+  /** Open on a first visit (then closing it leads to the task) or when asked for (then back to where it was asked). */
+  const [tutorial, setTutorial] = useState<'closed' | 'first-visit' | 'asked'>('closed');
   /** Gold-standard feedback on the subject just submitted, shown before the volunteer moves on. */
   const [feedback, setFeedback] = useState<SubjectFeedback | null>(null);
   /** Feedback that arrived with answers sent from the outbox. */
@@ -71,7 +72,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   });
   useKey('t', () => {
     if (!workflow) return false;
-    setTutorialOpen(true);
+    setTutorial('asked');
   });
 
   // The queue and workflow are read by async code after awaits: refs hold the latest committed values.
@@ -107,7 +108,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         commitWorkflow(found);
         setBlocked(false);
         // A volunteer's first visit to this workflow starts with its tutorial.
-        if (!tutorialSeen(workflowId)) setTutorialOpen(true);
+        if (!tutorialSeen(workflowId)) setTutorial('first-visit');
       },
       (error: unknown) => {
         if (cancelled) return;
@@ -271,7 +272,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const finished = empty && (queue.finished || exhausted);
   const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t) : []), [workflow, t]);
   const closeTutorial = useCallback(() => {
-    setTutorialOpen(false);
+    setTutorial('closed');
     markTutorialSeen(workflowId);
   }, [workflowId]);
 
@@ -291,7 +292,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           classified={classified}
           hasFieldGuide={fieldGuide !== ''}
           onFieldGuide={() => setGuideOpen(true)}
-          onTutorial={() => setTutorialOpen(true)}
+          onTutorial={() => setTutorial('asked')}
           onShortcuts={() => setShortcutsOpen(true)}
         />
       </div>
@@ -299,7 +300,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       {fieldGuide && <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />}
       {workflow && (
         <>
-          <TutorialDialog open={tutorialOpen} onClose={closeTutorial} workflowName={workflow.name} steps={steps} />
+          <TutorialDialog
+            open={tutorial !== 'closed'}
+            returnToTask={tutorial === 'first-visit'}
+            onClose={closeTutorial}
+            workflowName={workflow.name}
+            steps={steps}
+          />
           <FeedbackDialog definition={workflow.definition} shown={feedback} onClose={() => setFeedback(null)} />
           <LateFeedback definition={workflow.definition} entries={lateFeedback} onDismiss={() => setLateFeedback([])} />
         </>
