@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { AggregationBatcher } from '../src/aggregation/aggregation-batcher';
 import { AggregationService } from '../src/aggregation/aggregation.service';
 
 let stack: Stack;
@@ -91,6 +92,40 @@ describe('aggregation', () => {
     const service = (await stack.startWorker()).get(AggregationService);
     expect(await service.aggregateSubject(randomUUID(), randomUUID())).toBe('missing');
     await stack.stopWorker();
+  });
+});
+
+describe('aggregation in batches', () => {
+  it('aggregates the subjects of jobs running at once together, each as it would be alone', async () => {
+    const { workflowId, subjectIds } = await workflowWith(['a', 'b', 'c', 'd'].map((externalId) => ({ externalId })), 2);
+    for (const [i, subjectId] of subjectIds.entries()) {
+      await classify(workflowId, subjectId, 'yes');
+      if (i % 2 === 0) await classify(workflowId, subjectId, 'no');
+    }
+    const batcher = (await stack.startWorker()).get(AggregationBatcher);
+    const outcomes = await Promise.all(subjectIds.map((subjectId) => batcher.aggregate({ workflowId, subjectId })));
+    await stack.stopWorker();
+    expect(outcomes).toEqual(['retired', 'aggregated', 'retired', 'aggregated']);
+    for (const [i, subjectId] of subjectIds.entries()) {
+      expect((await state(workflowId, subjectId)).status).toMatchObject({ aggregated_count: i % 2 === 0 ? 2 : 1, retired: i % 2 === 0 });
+    }
+  });
+
+  it('retries a failed batch one subject at a time, so only the subject that cannot be aggregated fails', async () => {
+    const healthy = await workflowWith([{ externalId: 'healthy' }]);
+    const broken = await workflowWith([{ externalId: 'broken' }]);
+    await classify(healthy.workflowId, healthy.subjectIds[0]!, 'yes');
+    await classify(broken.workflowId, broken.subjectIds[0]!, 'yes');
+    await db.query('UPDATE workflows SET version = 99 WHERE id = $1', [broken.workflowId]); // a version with no definition
+    const batcher = (await stack.startWorker()).get(AggregationBatcher);
+    const [good, bad] = await Promise.allSettled([
+      batcher.aggregate({ workflowId: healthy.workflowId, subjectId: healthy.subjectIds[0]! }),
+      batcher.aggregate({ workflowId: broken.workflowId, subjectId: broken.subjectIds[0]! }),
+    ]);
+    await stack.stopWorker();
+    expect(good).toEqual({ status: 'fulfilled', value: 'aggregated' });
+    expect(bad).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringContaining('has no version 99') }) });
+    expect((await state(healthy.workflowId, healthy.subjectIds[0]!)).status).toMatchObject({ aggregated_count: 1 });
   });
 });
 

@@ -14,7 +14,7 @@ interface Waiting {
 
 /**
  * Gathers the subjects of the aggregation jobs that run at the same moment into batches, like a database's group
- * commit: a batch starts as soon as one is free, with whatever has arrived meanwhile. The database's round trips so
+ * commit: a batch starts as soon as one is free, with whatever has arrived meanwhile (jobs of one event-loop turn at least). The database's round trips so
  * grow with the number of batches, not with the rate of classifications. A batch that fails is retried subject by
  * subject, so one subject that cannot be aggregated fails only its own job.
  */
@@ -23,12 +23,23 @@ export class AggregationBatcher {
   private readonly logger = new Logger(AggregationBatcher.name);
   private waiting: Waiting[] = [];
   private running = 0;
+  private startScheduled = false;
 
   constructor(private readonly aggregation: AggregationService) {}
 
   aggregate(key: SubjectKey): Promise<AggregationOutcome> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ key, resolve, reject });
+      this.scheduleStart();
+    });
+  }
+
+  /** Jobs that start in the same turn of the event loop join one batch. */
+  private scheduleStart(): void {
+    if (this.startScheduled) return;
+    this.startScheduled = true;
+    setImmediate(() => {
+      this.startScheduled = false;
       this.startBatches();
     });
   }
