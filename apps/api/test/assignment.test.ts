@@ -215,3 +215,63 @@ describe('the queue', () => {
     }
   });
 });
+
+describe('training and gold standard', () => {
+  /** A project with a regular set and a set of gold-standard subjects (served last by priority unless injected). */
+  async function projectWithGold(selection: WorkflowInput['selection'] | ((goldSetId: string) => WorkflowInput['selection'])) {
+    const project = await stack.client.createProject({ title: `Gold ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const regular = await stack.client.createSubjectSet(project.id, { name: 'Regular' });
+    const gold = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
+    await stack.client.addSubjects(regular.id, Array.from({ length: 40 }, (_, i) => ({ externalId: `r${i}`, locations: [{ type: 'text' as const, text: `Regular ${i}` }] })));
+    await stack.client.addSubjects(gold.id, Array.from({ length: 5 }, (_, i) => ({ externalId: `g${i}`, goldStandard: { T0: 'yes' }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] })));
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 },
+      selection: typeof selection === 'function' ? selection(gold.id) : selection,
+      subjectSetIds: [regular.id, gold.id],
+    });
+    await stack.client.activateWorkflow(workflowId);
+    const { rows } = await db.query("SELECT st.subject_id AS id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id LIKE 'g%'", [workflowId]);
+    await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: rows.map((row) => ({ subjectId: row.id, priority: 100 })) });
+    return workflowId;
+  }
+
+  const isGold = (subject: { externalId: string | null }) => subject.externalId!.startsWith('g');
+
+  it('serves a new volunteer the training set first, in set order, and not once their training is done', async () => {
+    const workflowId = await projectWithGold((goldSetId) => ({ order: 'priority', goldStandardRate: 0, training: { subjectSetId: goldSetId, classifications: 2 } }));
+    const volunteer = await guest();
+    const first = await volunteer.queue(workflowId, 4);
+    expect(first.subjects.map((s) => s.externalId)).toEqual(['g0', 'g1', expect.stringMatching(/^r/), expect.stringMatching(/^r/)]);
+    for (const subject of first.subjects) await classify(volunteer, first, subject.id);
+    const later = await volunteer.queue(workflowId, 4);
+    expect(later.subjects.filter(isGold)).toEqual([]);
+  });
+
+  it('gives every slot to gold standard at rate 1, and none once a volunteer is experienced past the half-life', async () => {
+    const workflowId = await projectWithGold({ order: 'priority', goldStandardRate: 1, goldStandardHalfLife: 1 });
+    const volunteer = await guest();
+    const first = await volunteer.queue(workflowId, 1);
+    expect(first.subjects.map(isGold)).toEqual([true]);
+    await classify(volunteer, first, first.subjects[0]!.id);
+    for (let i = 0; i < 4; i++) {
+      const batch = await volunteer.queue(workflowId, 5);
+      for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
+    }
+    // 21 classifications in: the rate is 2^-21 per slot, so regular subjects fill the batch
+    const experienced = await volunteer.queue(workflowId, 4);
+    expect(experienced.subjects.filter(isGold)).toEqual([]);
+    const newcomer = await (await guest()).queue(workflowId, 1);
+    expect(newcomer.subjects.map(isGold)).toEqual([true]);
+  });
+
+  it('refuses a training set from another project, naming the field', async () => {
+    const other = await stack.client.createProject({ title: `Other ${randomUUID().slice(0, 8)}` });
+    const foreign = await stack.client.createSubjectSet(other.id, { name: 'Foreign' });
+    const mine = await stack.client.createProject({ title: `Mine ${randomUUID().slice(0, 8)}` });
+    const error = await stack.client
+      .createWorkflow(mine.id, { name: 'W', firstTask: 'T0', tasks: singleTask, selection: { order: 'random', goldStandardRate: 0, training: { subjectSetId: foreign.id, classifications: 3 } } })
+      .catch((e) => e);
+    expect(error.status).toBe(422);
+    expect(error.problem.errors).toEqual([{ pointer: '/selection/training/subjectSetId', message: 'is not a subject set of this project' }]);
+  });
+});

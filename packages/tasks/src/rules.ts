@@ -45,10 +45,35 @@ export const retirementRuleSchema: z.ZodType<RetirementRule> = z.lazy(() =>
 
 export const selectionRuleSchema = z.strictObject({
   order: z.enum(['random', 'priority', 'sequential']).default('random'),
-  /** Share of queue slots given to gold-standard subjects, 0..1. */
+  /** Share of queue slots given to gold-standard subjects, 0..1, for a volunteer with no classifications yet. */
   goldStandardRate: z.number().min(0).max(1).default(0),
+  /** The gold-standard rate halves every this many classifications of the volunteer; absent, it stays constant. */
+  goldStandardHalfLife: z.int().min(1).max(1_000_000).optional(),
+  /** A volunteer's first `classifications` subjects come from this subject set (linked to the workflow), in set order. */
+  training: z
+    .strictObject({
+      subjectSetId: z.uuid('must be the id of a subject set of this project'),
+      classifications: z.int().min(1).max(1_000),
+    })
+    .optional(),
 });
 export type SelectionRule = z.infer<typeof selectionRuleSchema>;
+
+/** The chance that one queue slot goes to a gold-standard subject, for a volunteer with `experience` classifications. */
+export function goldStandardRateAt(selection: SelectionRule, experience: number): number {
+  if (!selection.goldStandardHalfLife) return selection.goldStandardRate;
+  return selection.goldStandardRate * 0.5 ** (experience / selection.goldStandardHalfLife);
+}
+
+/**
+ * How many of a volunteer's classifications can still change what the queue serves them: past this, training is over
+ * and a decaying gold-standard rate is below one in a million. Zero when experience never matters.
+ */
+export function experienceThatMatters(selection: SelectionRule): number {
+  const training = selection.training?.classifications ?? 0;
+  const gold = selection.goldStandardRate > 0 && selection.goldStandardHalfLife ? selection.goldStandardHalfLife * 20 : 0;
+  return Math.max(training, gold);
+}
 
 /** When a subject's consensus on a task meets the condition, add it to a subject set. */
 export const effectSchema = z.strictObject({

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import { type SubjectLocation, publicMetadata } from '@chorus/tasks';
-import type { DataSource } from 'typeorm';
+import { type SelectionRule, type SubjectLocation, experienceThatMatters, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ProjectAccess } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { ASSIGN, REMAINING, ROOM, STILL_ELIGIBLE, SUBJECTS_BY_ID, candidatePasses } from './queue-sql';
+import { ASSIGN, type CandidatePass, EXPERIENCE, REMAINING, ROOM, STILL_ELIGIBLE, SUBJECTS_BY_ID, candidatePasses, goldStandardPasses, trainingPass } from './queue-sql';
 
 export interface QueueView {
   workflowId: string;
@@ -20,6 +20,19 @@ export interface QueueView {
   reason?: 'seen-everything' | 'workflow-finished';
   /** When nothing can be served now but more may come (others hold the last subjects), ask again after this. */
   retryAfterSeconds?: number;
+}
+
+interface BatchPlan {
+  training?: { subjectSetId: string; count: number };
+  /** Positions, among the batch's non-training subjects, that go to gold-standard subjects. */
+  goldSlots: number[];
+}
+
+/** The regular subjects with the gold-standard ones at their drawn slots (regular ones fill slots gold could not). */
+function interleave(regular: string[], gold: string[], goldSlots: number[]): string[] {
+  const result = [...regular];
+  goldSlots.slice(0, gold.length).forEach((slot, index) => result.splice(Math.min(slot, result.length), 0, gold[index]!));
+  return result;
 }
 
 interface SubjectRow {
@@ -56,19 +69,14 @@ export class AssignmentService {
     const rows = await this.db.transaction(async (manager) => {
       const [{ room }] = await manager.query(ROOM, [workflowId, user.id, this.config.maxOutstandingAssignments]);
       const wanted = Math.min(limit, room);
-      const ids: string[] = [];
-      const start = Math.random();
-      for (const pass of candidatePasses(definition.selection.order)) {
-        if (ids.length >= wanted) break;
-        const params = [workflowId, user.id, cap, wanted - ids.length, ...(pass.randomStart ? [start] : [])];
-        const picked: { subject_id: string }[] = await manager.query(pass.sql, params);
-        ids.push(...picked.map((row) => row.subject_id));
-      }
-      if (!ids.length) return [];
-      const eligible: { subject_id: string }[] = await manager.query(STILL_ELIGIBLE, [workflowId, ids, cap, user.id]);
-      const assigned = eligible.map((row) => row.subject_id);
+      if (!wanted) return [];
+      const take = (passes: CandidatePass[], count: number) => this.take(manager, { workflowId, user, cap, passes, count });
+      const plan = await this.plan(manager, workflowId, user, definition.selection, wanted);
+      const training = plan.training ? await take([trainingPass(plan.training.subjectSetId)], plan.training.count) : [];
+      const gold = plan.goldSlots.length ? await take(goldStandardPasses(Math.random()), plan.goldSlots.length) : [];
+      const regular = await take(candidatePasses(definition.selection.order, Math.random()), wanted - training.length - gold.length);
+      const assigned = [...training, ...interleave(regular, gold, plan.goldSlots)];
       if (!assigned.length) return [];
-      await manager.query(ASSIGN, [workflowId, user.id, assigned, this.config.assignmentTtlSeconds]);
       return (await manager.query(SUBJECTS_BY_ID, [assigned])) as SubjectRow[];
     });
     if (rows.length) {
@@ -76,6 +84,39 @@ export class AssignmentService {
       return { ...base, subjects, finished: false };
     }
     return { ...base, ...(await this.nothingToServe(workflowId, user)) };
+  }
+
+  /**
+   * What this batch serves besides the selection order: the training set first while the volunteer is new, then
+   * slots for gold-standard subjects, each drawn with the rate for the volunteer's experience at that slot.
+   */
+  private async plan(manager: EntityManager, workflowId: string, user: AuthUser, selection: SelectionRule, wanted: number): Promise<BatchPlan> {
+    const horizon = experienceThatMatters(selection);
+    const experience = horizon ? (await manager.query(EXPERIENCE, [workflowId, user.id, horizon]))[0].classifications : 0;
+    const trainingLeft = selection.training ? Math.max(0, selection.training.classifications - experience) : 0;
+    const training = trainingLeft ? { subjectSetId: selection.training!.subjectSetId, count: Math.min(wanted, trainingLeft) } : undefined;
+    const goldSlots: number[] = [];
+    for (let slot = 0; slot < wanted - (training?.count ?? 0); slot++) {
+      if (Math.random() < goldStandardRateAt(selection, experience + (training?.count ?? 0) + slot)) goldSlots.push(slot);
+    }
+    return { training, goldSlots };
+  }
+
+  /** Up to `count` subjects from the passes, re-checked in a fresh snapshot and assigned to the volunteer. */
+  private async take(manager: EntityManager, request: { workflowId: string; user: AuthUser; cap: number | null; passes: CandidatePass[]; count: number }): Promise<string[]> {
+    const { workflowId, user, cap, passes, count } = request;
+    const ids: string[] = [];
+    for (const pass of passes) {
+      if (ids.length >= count) break;
+      const picked: { subject_id: string }[] = await manager.query(pass.sql, [workflowId, user.id, cap, count - ids.length, ...pass.params]);
+      ids.push(...picked.map((row) => row.subject_id));
+    }
+    if (!ids.length) return [];
+    const eligible: { subject_id: string }[] = await manager.query(STILL_ELIGIBLE, [workflowId, ids, cap, user.id]);
+    const assigned = eligible.map((row) => row.subject_id);
+    // Assigned at once, so that the next passes of this batch (which exclude the volunteer's assignments) skip them.
+    if (assigned.length) await manager.query(ASSIGN, [workflowId, user.id, assigned, this.config.assignmentTtlSeconds]);
+    return assigned;
   }
 
   private async nothingToServe(workflowId: string, user: AuthUser): Promise<Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds'>> {

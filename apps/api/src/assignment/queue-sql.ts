@@ -17,24 +17,26 @@ const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
 
 /**
  * The passes that pick subjects for one selection order, run in turn until the batch is full; each returns
- * `subject_id` in serving order. Random selection starts at a random point ($5) of the fixed random keys and wraps
- * around in a second, disjoint pass: two index range scans, uniform per subject.
+ * `subject_id` in serving order and takes its own parameters from $5 on. Random selection starts at a random point
+ * of the fixed random keys and wraps around in a second, disjoint pass: two index range scans, uniform per subject.
  */
 export interface CandidatePass {
   sql: string;
-  /** Takes the random starting point as $5. */
-  randomStart: boolean;
+  /** Parameters $5, $6, … of this pass. */
+  params: unknown[];
 }
 
-export function candidatePasses(order: SelectionRule['order']): CandidatePass[] {
+const randomPasses = (from: string, where: string, start: number): CandidatePass[] => [
+  { sql: `SELECT st.subject_id FROM ${from} WHERE ${ELIGIBLE} ${where} AND st.random >= $5 ORDER BY st.random LIMIT $4 ${LOCK}`, params: [start] },
+  { sql: `SELECT st.subject_id FROM ${from} WHERE ${ELIGIBLE} ${where} AND st.random < $5 ORDER BY st.random LIMIT $4 ${LOCK}`, params: [start] },
+];
+
+export function candidatePasses(order: SelectionRule['order'], start: number): CandidatePass[] {
   switch (order) {
     case 'random':
-      return [
-        { sql: `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} AND st.random >= $5 ORDER BY st.random LIMIT $4 ${LOCK}`, randomStart: true },
-        { sql: `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} AND st.random < $5 ORDER BY st.random LIMIT $4 ${LOCK}`, randomStart: true },
-      ];
+      return randomPasses('subject_workflow_status st', '', start);
     case 'priority':
-      return [{ sql: `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} ORDER BY st.priority, st.random LIMIT $4 ${LOCK}`, randomStart: false }];
+      return [{ sql: `SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} ORDER BY st.priority, st.random LIMIT $4 ${LOCK}`, params: [] }];
     case 'sequential':
       return [
         {
@@ -43,11 +45,26 @@ export function candidatePasses(order: SelectionRule['order']): CandidatePass[] 
                           JOIN workflow_subject_sets l ON l.subject_set_id = m.subject_set_id AND l.workflow_id = $1
                           WHERE m.subject_id = st.subject_id) seq ON true
             WHERE ${ELIGIBLE} ORDER BY seq.position, st.subject_id LIMIT $4 ${LOCK}`,
-          randomStart: false,
+          params: [],
         },
       ];
   }
 }
+
+/** Gold-standard subjects only, in random order: the slots the gold-standard rate gives them. */
+export const goldStandardPasses = (start: number): CandidatePass[] =>
+  randomPasses('subjects s JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id', 'AND s.gold_standard IS NOT NULL', start);
+
+/** The training set's subjects in set order, for a volunteer's first classifications. */
+export const trainingPass = (subjectSetId: string): CandidatePass => ({
+  sql: `SELECT st.subject_id FROM subject_set_members m JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = m.subject_id
+    WHERE m.subject_set_id = $5 AND ${ELIGIBLE} ORDER BY m.position, st.subject_id LIMIT $4 ${LOCK}`,
+  params: [subjectSetId],
+});
+
+/** The volunteer's classifications in the workflow, counted no further than $3 (what can still matter). */
+export const EXPERIENCE = `SELECT count(*)::int AS classifications FROM (
+  SELECT 1 FROM classifications WHERE workflow_id = $1 AND user_id = $2 LIMIT $3) c`;
 
 /**
  * Run after the passes have locked their rows, in a new statement and so a new snapshot: a pass may have counted

@@ -37,7 +37,7 @@ export class WorkflowsService {
   async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number }> {
     await this.access.requireResearcher(projectId, user, '/params/id');
     return this.db.transaction(async (manager) => {
-      await this.checkEffectSets(manager, projectId, input.definition);
+      await this.checkReferencedSets(manager, projectId, input.definition);
       const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
       await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition }));
       await this.link(manager, workflow, input.subjectSetIds ?? []);
@@ -53,7 +53,7 @@ export class WorkflowsService {
     await this.requireResearcher(id, user);
     const { version, changed } = await this.db.transaction(async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      await this.checkEffectSets(manager, locked.projectId, input.definition);
+      await this.checkReferencedSets(manager, locked.projectId, input.definition);
       const current = await this.versions.definition(id, locked.version);
       const changed = !isDeepStrictEqual(current, input.definition);
       if (changed) {
@@ -132,10 +132,12 @@ export class WorkflowsService {
     return workflow;
   }
 
-  /** Effects may only move subjects into sets of the workflow's own project. */
-  private checkEffectSets(manager: EntityManager, projectId: string, definition: WorkflowDefinition): Promise<void> {
+  /** Effects may only move subjects into sets of the workflow's own project, and training comes from one too. */
+  private async checkReferencedSets(manager: EntityManager, projectId: string, definition: WorkflowDefinition): Promise<void> {
     const ids = definition.effects.map((effect) => effect.addToSubjectSet);
-    return this.requireProjectSets(manager, projectId, ids, (index) => `/effects/${index}/addToSubjectSet`);
+    await this.requireProjectSets(manager, projectId, ids, (index) => `/effects/${index}/addToSubjectSet`);
+    const training = definition.selection.training?.subjectSetId;
+    if (training) await this.requireProjectSets(manager, projectId, [training], () => '/selection/training/subjectSetId');
   }
 
   /** Fails, naming each field, unless every id is a subject set of the project. */

@@ -1,0 +1,42 @@
+import { experienceThatMatters, goldStandardRateAt, selectionRuleSchema, validateWorkflowDefinition } from '../src';
+
+const selection = (input: unknown) => selectionRuleSchema.parse(input);
+
+describe('gold-standard rate', () => {
+  it('stays at the configured rate without a half-life', () => {
+    expect(goldStandardRateAt(selection({ goldStandardRate: 0.3 }), 0)).toBe(0.3);
+    expect(goldStandardRateAt(selection({ goldStandardRate: 0.3 }), 10_000)).toBe(0.3);
+  });
+
+  it('halves every half-life of the volunteer’s experience', () => {
+    const rule = selection({ goldStandardRate: 0.4, goldStandardHalfLife: 10 });
+    expect(goldStandardRateAt(rule, 0)).toBeCloseTo(0.4);
+    expect(goldStandardRateAt(rule, 10)).toBeCloseTo(0.2);
+    expect(goldStandardRateAt(rule, 25)).toBeCloseTo(0.4 * 0.5 ** 2.5);
+  });
+});
+
+describe('experience that matters to the queue', () => {
+  it('is nothing for plain selection, the training length, or twenty gold half-lives', () => {
+    expect(experienceThatMatters(selection({}))).toBe(0);
+    expect(experienceThatMatters(selection({ goldStandardRate: 0.2 }))).toBe(0);
+    expect(experienceThatMatters(selection({ training: { subjectSetId: '7f0c1a3e-5b7d-4c8e-9f10-111213141516', classifications: 5 } }))).toBe(5);
+    expect(experienceThatMatters(selection({ goldStandardRate: 0.2, goldStandardHalfLife: 10, training: { subjectSetId: '7f0c1a3e-5b7d-4c8e-9f10-111213141516', classifications: 5 } }))).toBe(200);
+  });
+});
+
+describe('selection in a workflow definition', () => {
+  const base = { name: 'W', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } } };
+
+  it('names a bad training set and a bad half-life by pointer', () => {
+    const result = validateWorkflowDefinition({ ...base, selection: { goldStandardHalfLife: 0, training: { subjectSetId: 'nope', classifications: 3 } } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((error) => error.pointer).sort()).toEqual(['/selection/goldStandardHalfLife', '/selection/training/subjectSetId']);
+  });
+
+  it('leaves the new options absent when not given, so stored definitions do not change', () => {
+    const result = validateWorkflowDefinition(base);
+    expect(result.ok && result.value.selection).toEqual({ order: 'random', goldStandardRate: 0 });
+  });
+});
