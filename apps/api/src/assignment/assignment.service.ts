@@ -31,7 +31,9 @@ interface BatchPlan {
 /** The regular subjects with the gold-standard ones at their drawn slots (regular ones fill slots gold could not). */
 function interleave(regular: string[], gold: string[], goldSlots: number[]): string[] {
   const result = [...regular];
-  goldSlots.slice(0, gold.length).forEach((slot, index) => result.splice(Math.min(slot, result.length), 0, gold[index]!));
+  gold.forEach((id, index) => {
+    result.splice(Math.min(goldSlots[index]!, result.length), 0, id);
+  });
   return result;
 }
 
