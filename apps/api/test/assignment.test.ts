@@ -275,3 +275,31 @@ describe('training and gold standard', () => {
     expect(error.problem.errors).toEqual([{ pointer: '/selection/training/subjectSetId', message: 'is not a subject set of this project' }]);
   });
 });
+
+describe('per-set weights', () => {
+  it('draws each slot of a random batch from the subject sets in proportion to their weights', async () => {
+    const project = await stack.client.createProject({ title: `Weights ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [heavy, light] = [await stack.client.createSubjectSet(project.id, { name: 'Heavy' }), await stack.client.createSubjectSet(project.id, { name: 'Light' })];
+    for (const [set, prefix] of [[heavy, 'h'], [light, 'l']] as const) {
+      await stack.client.addSubjects(set.id, Array.from({ length: 30 }, (_, i) => ({ externalId: `${prefix}${i}`, locations: [{ type: 'text' as const, text: `${prefix} ${i}` }] })));
+    }
+    const workflowWeighing = async (weights: Record<string, number>) => {
+      const { id } = await stack.client.createWorkflow(project.id, {
+        name: 'W', firstTask: 'T0', tasks: singleTask, selection: { order: 'random', goldStandardRate: 0, setWeights: weights }, subjectSetIds: [heavy.id, light.id],
+      });
+      await stack.client.activateWorkflow(id);
+      return id;
+    };
+    const prefixes = async (workflowId: string) => [...new Set((await (await guest()).queue(workflowId, 10)).subjects.map((s) => s.externalId![0]))];
+    // with weights a million to one, a batch of 10 draws the light set with a chance of about 1 in 100,000
+    expect(await prefixes(await workflowWeighing({ [heavy.id]: 1_000_000, [light.id]: 1 }))).toEqual(['h']);
+    expect(await prefixes(await workflowWeighing({ [heavy.id]: 1, [light.id]: 1_000_000 }))).toEqual(['l']);
+  });
+
+  it('fills from the other sets when the drawn set has nothing left for the volunteer', async () => {
+    const { workflowId, setIds } = await workflowOf(3, {}, 2);
+    await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 }, selection: { order: 'random', goldStandardRate: 0, setWeights: { [setIds[0]!]: 1 } } });
+    const batch = await (await guest()).queue(workflowId, 6);
+    expect(batch.subjects).toHaveLength(6);
+  });
+});

@@ -9,7 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ProjectAccess } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { ASSIGN, type CandidatePass, EXPERIENCE, REMAINING, ROOM, STILL_ELIGIBLE, SUBJECTS_BY_ID, candidatePasses, goldStandardPasses, trainingPass } from './queue-sql';
+import { ASSIGN, type CandidatePass, EXPERIENCE, REMAINING, ROOM, STILL_ELIGIBLE, SUBJECTS_BY_ID, candidatePasses, goldStandardPasses, subjectSetPasses, trainingPass } from './queue-sql';
 
 export interface QueueView {
   workflowId: string;
@@ -26,6 +26,30 @@ interface BatchPlan {
   training?: { subjectSetId: string; count: number };
   /** Positions, among the batch's non-training subjects, that go to gold-standard subjects. */
   goldSlots: number[];
+  /** Under `setWeights`: how many of the regular slots each subject set was drawn for. */
+  setShares: Map<string, number>;
+}
+
+/** Draws a subject set for each of `slots` slots, in proportion to the weights of a `random` selection. */
+function drawSetShares(selection: SelectionRule, slots: number): Map<string, number> {
+  const shares = new Map<string, number>();
+  const weights = Object.entries(selection.setWeights ?? {});
+  if (selection.order !== 'random' || !weights.length) return shares;
+  const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
+  for (let slot = 0; slot < slots; slot++) {
+    let draw = Math.random() * total;
+    const [setId] = weights.find(([, weight]) => (draw -= weight) < 0) ?? weights.at(-1)!;
+    shares.set(setId, (shares.get(setId) ?? 0) + 1);
+  }
+  return shares;
+}
+
+function shuffled<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
 }
 
 /** The regular subjects with the gold-standard ones at their drawn slots (regular ones fill slots gold could not). */
@@ -76,7 +100,7 @@ export class AssignmentService {
       const plan = await this.plan(manager, workflowId, user, definition.selection, wanted);
       const training = plan.training ? await take([trainingPass(plan.training.subjectSetId)], plan.training.count) : [];
       const gold = plan.goldSlots.length ? await take(goldStandardPasses(Math.random()), plan.goldSlots.length) : [];
-      const regular = await take(candidatePasses(definition.selection.order, Math.random()), wanted - training.length - gold.length);
+      const regular = await this.takeRegular(take, definition.selection, plan.setShares, wanted - training.length - gold.length);
       const assigned = [...training, ...interleave(regular, gold, plan.goldSlots)];
       if (!assigned.length) return [];
       return (await manager.query(SUBJECTS_BY_ID, [assigned])) as SubjectRow[];
@@ -101,7 +125,18 @@ export class AssignmentService {
     for (let slot = 0; slot < wanted - (training?.count ?? 0); slot++) {
       if (Math.random() < goldStandardRateAt(selection, experience + (training?.count ?? 0) + slot)) goldSlots.push(slot);
     }
-    return { training, goldSlots };
+    return { training, goldSlots, setShares: drawSetShares(selection, wanted - (training?.count ?? 0) - goldSlots.length) };
+  }
+
+  /**
+   * The batch's regular subjects in the selection order; under `setWeights`, each set's drawn share first (mixed
+   * together), then any set fills what a set could not.
+   */
+  private async takeRegular(take: (passes: CandidatePass[], count: number) => Promise<string[]>, selection: SelectionRule, setShares: Map<string, number>, count: number): Promise<string[]> {
+    const weighted: string[] = [];
+    for (const [subjectSetId, share] of setShares) weighted.push(...(await take(subjectSetPasses(subjectSetId, Math.random()), share)));
+    const rest = weighted.length < count ? await take(candidatePasses(selection.order, Math.random()), count - weighted.length) : [];
+    return setShares.size ? shuffled([...weighted, ...rest]) : rest;
   }
 
   /** Up to `count` subjects from the passes, re-checked in a fresh snapshot and assigned to the volunteer. */

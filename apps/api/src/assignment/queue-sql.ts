@@ -51,6 +51,14 @@ export function candidatePasses(order: SelectionRule['order'], start: number): C
   }
 }
 
+/** One subject set's subjects, in random order: a set's share of a batch under `setWeights`. */
+export const subjectSetPasses = (subjectSetId: string, start: number): CandidatePass[] =>
+  randomPasses(
+    'subject_workflow_status st',
+    'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $6 AND m.subject_id = st.subject_id)',
+    start,
+  ).map((pass) => ({ ...pass, params: [...pass.params, subjectSetId] }));
+
 /** Gold-standard subjects only, in random order: the slots the gold-standard rate gives them. */
 export const goldStandardPasses = (start: number): CandidatePass[] =>
   randomPasses('subjects s JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id', 'AND s.gold_standard IS NOT NULL', start);

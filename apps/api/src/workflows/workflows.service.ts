@@ -132,12 +132,14 @@ export class WorkflowsService {
     return workflow;
   }
 
-  /** Effects may only move subjects into sets of the workflow's own project, and training comes from one too. */
+  /** Effects may only move subjects into sets of the workflow's own project; training and set weights name its sets too. */
   private async checkReferencedSets(manager: EntityManager, projectId: string, definition: WorkflowDefinition): Promise<void> {
     const ids = definition.effects.map((effect) => effect.addToSubjectSet);
     await this.requireProjectSets(manager, projectId, ids, (index) => `/effects/${index}/addToSubjectSet`);
     const training = definition.selection.training?.subjectSetId;
     if (training) await this.requireProjectSets(manager, projectId, [training], () => '/selection/training/subjectSetId');
+    const weighted = Object.keys(definition.selection.setWeights ?? {});
+    await this.requireProjectSets(manager, projectId, weighted, (index) => `/selection/setWeights/${weighted[index]}`);
   }
 
   /** Fails, naming each field, unless every id is a subject set of the project. */
