@@ -37,11 +37,20 @@ function drawSetShares(selection: SelectionRule, slots: number): Map<string, num
   if (selection.order !== 'random' || !weights.length) return shares;
   const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
   for (let slot = 0; slot < slots; slot++) {
-    let draw = Math.random() * total;
-    const [setId] = weights.find(([, weight]) => (draw -= weight) < 0) ?? weights.at(-1)!;
+    const setId = drawByWeight(weights, Math.random() * total);
     shares.set(setId, (shares.get(setId) ?? 0) + 1);
   }
   return shares;
+}
+
+/** The entry whose stretch of the cumulative weights holds `point` (0 ≤ point < total). */
+function drawByWeight(weights: [string, number][], point: number): string {
+  let cumulative = 0;
+  for (const [id, weight] of weights) {
+    cumulative += weight;
+    if (point < cumulative) return id;
+  }
+  return weights.at(-1)![0];
 }
 
 function shuffled<T>(items: T[]): T[] {
