@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { classificationsNeededAtMost } from '@chorus/consensus';
+import type { Project, ProjectRole, Workflow } from '@chorus/db';
 import { type SelectionRule, type SubjectLocation, experienceThatMatters, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException } from '../common/problem';
+import { ProblemException, notFound } from '../common/problem';
+import { returnedRows } from '../common/sql';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { ProjectAccess } from '../projects/project-access';
+import { isPublicProject } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
-import { WorkflowsService } from '../workflows/workflows.service';
-import { ASSIGN, type CandidatePass, EXPERIENCE, REMAINING, ROOM, STILL_ELIGIBLE, SUBJECTS_BY_ID, candidatePasses, goldStandardPasses, subjectSetPasses, trainingPass } from './queue-sql';
+import { ASSIGN_STILL_ELIGIBLE, type CandidatePass, EXPERIENCE, REMAINING, SUBJECTS_BY_ID, WORKFLOW_FOR_QUEUE, candidatePasses, goldStandardPasses, subjectSetPasses, trainingPass } from './queue-sql';
 
 export interface QueueView {
   workflowId: string;
@@ -70,6 +71,15 @@ function interleave(regular: string[], gold: string[], goldSlots: number[]): str
   return result;
 }
 
+interface QueueWorkflowRow {
+  name: string;
+  status: Workflow['status'];
+  version: number;
+  project_status: Project['status'];
+  role: ProjectRole | null;
+  room: number;
+}
+
 interface SubjectRow {
   id: string;
   external_id: string | null;
@@ -82,9 +92,7 @@ export class AssignmentService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly workflows: WorkflowsService,
     private readonly versions: WorkflowVersions,
-    private readonly access: ProjectAccess,
   ) {}
 
   /**
@@ -93,17 +101,17 @@ export class AssignmentService {
    * classifications its retirement rule can still need.
    */
   async queue(workflowId: string, user: AuthUser, limit: number): Promise<QueueView> {
-    const workflow = await this.workflows.readable(workflowId, user);
+    const [workflow]: QueueWorkflowRow[] = await this.db.query(WORKFLOW_FOR_QUEUE, [workflowId, user.id, this.config.maxOutstandingAssignments]);
+    if (!workflow || !(isPublicProject(workflow.project_status) || workflow.role)) throw notFound(`Workflow ${workflowId}`, '/params/id');
     const base = { workflowId, workflowVersion: workflow.version };
     if (workflow.status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
-    if (workflow.status !== 'active' && !(await this.access.roleOf(workflow.projectId, user))) {
+    if (workflow.status !== 'active' && !workflow.role) {
       throw new ProblemException(409, `The workflow "${workflow.name}" is ${workflow.status}, not active; choose another workflow of the project.`, undefined, 'workflow-not-active');
     }
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     const cap = classificationsNeededAtMost(definition.retirement);
     const rows = await this.db.transaction(async (manager) => {
-      const [{ room }] = await manager.query(ROOM, [workflowId, user.id, this.config.maxOutstandingAssignments]);
-      const wanted = Math.min(limit, room);
+      const wanted = Math.min(limit, workflow.room);
       if (!wanted) return [];
       const take = (passes: CandidatePass[], count: number) => this.take(manager, { workflowId, user, cap, passes, count });
       const plan = await this.plan(manager, workflowId, user, definition.selection, wanted);
@@ -158,11 +166,10 @@ export class AssignmentService {
       ids.push(...picked.map((row) => row.subject_id));
     }
     if (!ids.length) return [];
-    const eligible: { subject_id: string }[] = await manager.query(STILL_ELIGIBLE, [workflowId, ids, cap, user.id]);
-    const assigned = eligible.map((row) => row.subject_id);
     // Assigned at once, so that the next passes of this batch (which exclude the volunteer's assignments) skip them.
-    if (assigned.length) await manager.query(ASSIGN, [workflowId, user.id, assigned, this.config.assignmentTtlSeconds]);
-    return assigned;
+    const assigned = returnedRows<{ subject_id: string }>(await manager.query(ASSIGN_STILL_ELIGIBLE, [workflowId, user.id, cap, ids, this.config.assignmentTtlSeconds]));
+    const kept = new Set(assigned.map((row) => row.subject_id));
+    return ids.filter((id) => kept.has(id));
   }
 
   private async nothingToServe(workflowId: string, user: AuthUser): Promise<Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds'>> {

@@ -75,26 +75,32 @@ export const EXPERIENCE = `SELECT count(*)::int AS classifications FROM (
   SELECT 1 FROM classifications WHERE workflow_id = $1 AND user_id = $2 LIMIT $3) c`;
 
 /**
- * Run after the passes have locked their rows, in a new statement and so a new snapshot: a pass may have counted
+ * Assigns what the passes picked, re-checked in this new statement and so a new snapshot: a pass may have counted
  * assignments from before another volunteer's assignment committed. While we hold the row locks, nobody else can
- * assign these subjects, so what passes this check is safe to assign. Parameters: $1 workflow, $2 ids, $3 cap,
- * $4 volunteer (who may have classified one of them since the pass's snapshot).
+ * assign these subjects, so what passes this check is safe to assign. Returns the assigned ids with their position
+ * in `picked`. Parameters: $1 workflow, $2 volunteer (who may have classified one since the pass's snapshot),
+ * $3 cap, $4 picked ids, $5 assignment lifetime in seconds.
  */
-export const STILL_ELIGIBLE = `SELECT st.subject_id FROM unnest($2::uuid[]) WITH ORDINALITY AS picked(id, ord)
+export const ASSIGN_STILL_ELIGIBLE = `INSERT INTO assignments (workflow_id, user_id, subject_id, assigned_at, expires_at)
+  SELECT $1, $2, st.subject_id, now(), now() + make_interval(secs => $5)
+  FROM unnest($4::uuid[]) AS picked(id)
   JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = picked.id
   WHERE st.retired_at IS NULL
-    AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $4)
+    AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)
     AND ($3::int IS NULL OR st.counted_count
         + (SELECT count(*) FROM assignments a WHERE a.workflow_id = $1 AND a.subject_id = st.subject_id AND a.expires_at > now()) < $3)
-  ORDER BY picked.ord`;
+  ON CONFLICT (workflow_id, user_id, subject_id) DO UPDATE SET assigned_at = EXCLUDED.assigned_at, expires_at = EXCLUDED.expires_at
+  RETURNING subject_id`;
 
-export const ASSIGN = `INSERT INTO assignments (workflow_id, user_id, subject_id, assigned_at, expires_at)
-  SELECT $1, $2, unnest($3::uuid[]), now(), now() + make_interval(secs => $4)
-  ON CONFLICT (workflow_id, user_id, subject_id) DO UPDATE SET assigned_at = EXCLUDED.assigned_at, expires_at = EXCLUDED.expires_at`;
-
-/** How many more subjects the volunteer may hold in this workflow. Parameters: $1 workflow, $2 volunteer, $3 maximum. */
-export const ROOM = `SELECT greatest(0, $3 - count(*))::int AS room FROM assignments
-  WHERE workflow_id = $1 AND user_id = $2 AND expires_at > now()`;
+/**
+ * The workflow, its project's status, the caller's role in it and how many more subjects the caller may hold in it,
+ * in one round trip. Parameters: $1 workflow, $2 volunteer, $3 most subjects one volunteer may hold.
+ */
+export const WORKFLOW_FOR_QUEUE = `SELECT w.id, w.name, w.status, w.version, w.project_id, p.status AS project_status, m.role,
+    greatest(0, $3 - (SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = $2 AND a.expires_at > now()))::int AS room
+  FROM workflows w JOIN projects p ON p.id = w.project_id
+  LEFT JOIN project_members m ON m.project_id = w.project_id AND m.user_id = $2
+  WHERE w.id = $1`;
 
 export const SUBJECTS_BY_ID = `SELECT s.id, s.external_id, s.locations, s.metadata FROM unnest($1::uuid[]) WITH ORDINALITY AS picked(id, ord)
   JOIN subjects s ON s.id = picked.id ORDER BY picked.ord`;

@@ -1,4 +1,8 @@
-/** TypeORM answers `UPDATE … RETURNING` and `DELETE … RETURNING` with `[rows, affectedCount]`; this gives the rows. */
+/**
+ * The rows a statement returned. TypeORM answers `UPDATE … RETURNING` and `DELETE … RETURNING` with
+ * `[rows, affectedCount]`, and `SELECT` or `INSERT … RETURNING` with the rows themselves.
+ */
 export function returnedRows<T>(result: unknown): T[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : [];
+  if (!Array.isArray(result)) return [];
+  return Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
 }

@@ -10,6 +10,9 @@ export const RESEARCHER_ROLES: ProjectRole[] = ['owner', 'collaborator', 'scient
 /** Roles that administer a project, and so may watch the job queues. */
 const ADMIN_ROLES: ProjectRole[] = ['owner', 'collaborator'];
 
+/** Live and finished projects are open to everyone; others only to their members. */
+export const isPublicProject = (status: Project['status']): boolean => status === 'live' || status === 'finished';
+
 /** Who may see and change a project: one place for the rule. */
 @Injectable()
 export class ProjectAccess {
@@ -39,7 +42,7 @@ export class ProjectAccess {
   }
 
   async assertReadable(project: Project, user: AuthUser | undefined, pointer?: string): Promise<void> {
-    if (project.status === 'live' || project.status === 'finished') return;
+    if (isPublicProject(project.status)) return;
     if (await this.roleOf(project.id, user)) return;
     throw notFound(`Project ${project.id}`, pointer);
   }
