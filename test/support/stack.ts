@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { type AppConfig, loadConfig } from '../../apps/api/src/config/config';
 import { createWorker } from '../../apps/worker/src/bootstrap';
@@ -18,6 +19,8 @@ export interface Stack {
   anonymous: ChorusClient;
   config: AppConfig;
   app: NestFastifyApplication;
+  /** A connection to the stack's database, for tests to look at (and set up) what the API cannot show. */
+  db: Client;
   /** Starts a worker in this process (the stack starts one unless `worker: false`). */
   startWorker(overrides?: Partial<WorkerConfig>): Promise<INestApplicationContext>;
   stopWorker(): Promise<void>;
@@ -52,11 +55,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
+  const db = new Client({ connectionString: database.url });
+  await db.connect();
   let worker: INestApplicationContext | undefined;
   const stack: Stack = {
     baseUrl,
     config,
     app,
+    db,
     anonymous: new ChorusClient({ baseUrl }),
     client: new ChorusClient({ baseUrl }),
     async startWorker(overrides = {}) {
@@ -79,6 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async stop() {
       await stack.stopWorker();
+      await db.end();
       await app.close();
       await database.drop();
     },

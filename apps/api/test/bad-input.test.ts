@@ -14,8 +14,7 @@ const BODY_LIMIT = 64 * 1024;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false, env: { BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
-  db = new Client({ connectionString: stack.config.databaseUrl });
-  await db.connect();
+  db = stack.db;
   const project = await stack.client.createProject({ title: 'Bad input', status: 'live' });
   projectId = project.id;
   subjectSetId = (await stack.client.createSubjectSet(project.id, { name: 'Set' })).id;
@@ -33,7 +32,6 @@ beforeAll(async () => {
   subjectId = (await stack.anonymous.withToken(token).queue(workflowId)).subjects[0]!.id;
 });
 afterAll(async () => {
-  await db.end();
   await stack.stop();
 });
 

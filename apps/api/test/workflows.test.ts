@@ -1,6 +1,5 @@
 import { ChorusApiError, type ChorusClient, type WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -48,10 +47,7 @@ describe('workflow versions', () => {
     await stack.client.updateWorkflow(id, definition('Changed wording'));
     const subjectId = queue.subjects[0]!.id;
     await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
-    const db = new Client({ connectionString: stack.config.databaseUrl });
-    await db.connect();
-    const { rows } = await db.query('SELECT workflow_version FROM classifications WHERE workflow_id = $1', [id]);
-    await db.end();
+    const { rows } = await stack.db.query('SELECT workflow_version FROM classifications WHERE workflow_id = $1', [id]);
     expect(rows).toEqual([{ workflow_version: 1 }]);
     const unknown = await problemOf((await guest()).classify({ workflowId: id, workflowVersion: 3, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()));
     expect(unknown?.problem.errors).toEqual([{ pointer: '/workflowVersion', message: expect.stringContaining('current version is 2') }]);

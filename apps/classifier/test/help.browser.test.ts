@@ -42,12 +42,10 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     stack = await startStack();
     browser = await launchBrowser();
     context = browser.context;
-    db = new Client({ connectionString: stack.config.databaseUrl });
-    await db.connect();
+    db = stack.db;
   });
 
   afterAll(async () => {
-    await db?.end();
     await browser?.close();
     await stack?.stop();
   });
@@ -75,6 +73,15 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
   }
 
   const headingsIn = (page: Page, testId: string) => page.getByTestId(testId).locator('h3, h4').allTextContents();
+  /** The headings once they read as expected, or as they are after 5 s: markdown renders a moment after the dialog. */
+  async function settledHeadings(page: Page, testId: string, expected: string[]): Promise<string[]> {
+    for (let i = 0; i < 50; i++) {
+      const headings = await headingsIn(page, testId);
+      if (JSON.stringify(headings) === JSON.stringify(expected)) return headings;
+      await page.waitForTimeout(100);
+    }
+    return headingsIn(page, testId);
+  }
 
   it('opens the researchers’ tutorial on a first visit, closes it by keyboard, remembers it, and opens it again with T', async () => {
     const { url, workflowId } = await setUp(
@@ -96,10 +103,10 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
     expect(await tutorial.locator('h2').textContent()).toBe('How to classify: Spot the adverts');
     expect(await tutorial.textContent()).toContain('Step 1 of 2');
-    expect(await headingsIn(page, 'tutorial')).toEqual(['What counts as an advert', 'Paid notices']);
+    expect(await settledHeadings(page, 'tutorial', ['What counts as an advert', 'Paid notices'])).toEqual(['What counts as an advert', 'Paid notices']);
     expect(await tutorial.locator('strong').textContent()).toBe('paid');
     await page.keyboard.press('Enter'); // Next
-    expect(await headingsIn(page, 'tutorial')).toEqual(['Take your time']);
+    expect(await settledHeadings(page, 'tutorial', ['Take your time'])).toEqual(['Take your time']);
     await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
     await checkScreen(page, 'tutorial');
     await waitForTask(page, 'single'); // beneath the dialog
@@ -129,12 +136,13 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.goto(url);
     const tutorial = page.getByTestId('tutorial');
     await tutorial.waitFor({ state: 'visible' });
+    const expected = ['Welcome', 'Is this notice an advertisement?', 'Help is always at hand'];
     const titles: string[] = [];
-    for (let step = 0; step < 3; step += 1) {
-      titles.push(...(await headingsIn(page, 'tutorial')));
+    for (const title of expected) {
+      titles.push(...(await settledHeadings(page, 'tutorial', [title])));
       await page.keyboard.press('Enter');
     }
-    expect(titles).toEqual(['Welcome', 'Is this notice an advertisement?', 'Help is always at hand']);
+    expect(titles).toEqual(expected);
     await tutorial.waitFor({ state: 'hidden' });
     await page.close();
   });
@@ -161,7 +169,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     const guide = page.getByTestId('field-guide');
     await guide.waitFor({ state: 'visible' });
     await guide.locator('.markdown').waitFor();
-    expect(await headingsIn(page, 'field-guide')).toEqual(['Reading the notices', 'Kinds of advert']);
+    expect(await settledHeadings(page, 'field-guide', ['Reading the notices', 'Kinds of advert'])).toEqual(['Reading the notices', 'Kinds of advert']);
     expect(await guide.locator('strong').textContent()).toBe('paid');
     expect((await guide.locator('li').allTextContents()).map((item) => item.trim())).toEqual(['Classifieds', 'Display adverts']);
     // Raw HTML is neither run nor rendered; the javascript: link leads nowhere.

@@ -106,12 +106,10 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     iiif = await startIiifServer();
     stack = await startStack();
     browser = await launchBrowser();
-    db = new Client({ connectionString: stack.config.databaseUrl });
-    await db.connect();
+    db = stack.db;
   });
 
   afterAll(async () => {
-    await db?.end();
     await browser?.close();
     await stack?.stop();
     await iiif?.close();

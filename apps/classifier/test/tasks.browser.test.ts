@@ -39,12 +39,10 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     stack = await startStack();
     browser = await launchBrowser();
     context = browser.context;
-    db = new Client({ connectionString: stack.config.databaseUrl });
-    await db.connect();
+    db = stack.db;
   });
 
   afterAll(async () => {
-    await db?.end();
     await browser?.close();
     await stack?.stop();
   });

@@ -12,11 +12,9 @@ let db: Client;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false });
-  db = new Client({ connectionString: stack.config.databaseUrl });
-  await db.connect();
+  db = stack.db;
 });
 afterAll(async () => {
-  await db.end();
   await stack.stop();
 });
 

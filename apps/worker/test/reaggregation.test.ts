@@ -9,11 +9,9 @@ let stack: Stack;
 let db: Client;
 beforeAll(async () => {
   stack = await startStack();
-  db = new Client({ connectionString: stack.config.databaseUrl });
-  await db.connect();
+  db = stack.db;
 });
 afterAll(async () => {
-  await db.end();
   await stack.stop();
 });
 

@@ -8,11 +8,9 @@ let db: Client;
 beforeAll(async () => {
   // The API's Redis is unreachable; the worker's is fine: as when Redis was down while volunteers submitted.
   stack = await startStack({ worker: false, env: { REDIS_URL: 'redis://127.0.0.1:1' } });
-  db = new Client({ connectionString: stack.config.databaseUrl });
-  await db.connect();
+  db = stack.db;
 });
 afterAll(async () => {
-  await db.end();
   await stack.stop();
 });
 
