@@ -46,7 +46,7 @@ async function seed(url, size) {
           s AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM subjects)
      INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key)
      SELECT $1, 1, s.id, v.id, '[{"task":"T0","value":"yes"}]', gen_random_uuid()::text
-     FROM v JOIN s ON s.n >= (v.n * $2) % $3 AND s.n < (v.n * $2) % $3 + $2`,
+     FROM v CROSS JOIN generate_series(0, $2 - 1) k JOIN s ON s.n = (v.n * $2 + k) % $3`,
     [workflow.id, HISTORY_PER_VOLUNTEER, size],
   );
   const heavyHistory = Math.min(HEAVY_HISTORY, Math.floor(size / 2));
