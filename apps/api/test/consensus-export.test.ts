@@ -35,18 +35,18 @@ describe('consensus export', () => {
   it('streams flat CSV with one row per subject and quoted fields', async () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
-    expect(header).toBe('subject_id,external_id,retired,retired_at,retirement_reason,classification_count,T0_answer,T0_agreement,T0_votes');
+    expect(header).toBe('subject_id,external_id,retired,retired_at,retirement_reason,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes');
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(/,"has, comma",true,\d{4}-\d\d-\d\dT[^,]+,count,1,no,1,1$/);
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,false,,,0,,,0$/);
+    expect(retired).toMatch(/,"has, comma",true,\d{4}-\d\d-\d\dT[^,]+,count,1,1,no,1,1$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,false,,,0,,,,0$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
     const json = JSON.parse(await stack.client.consensus(workflowId, 'json'));
     const ndjson = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(json).toEqual(ndjson);
-    expect(json).toContainEqual(expect.objectContaining({ external_id: 'has, comma', retired: true, T0_answer: 'no', T0_agreement: 1, T0_votes: 1 }));
+    expect(json).toContainEqual(expect.objectContaining({ external_id: 'has, comma', retired: true, workflow_version: 1, T0_answer: 'no', T0_agreement: 1, T0_votes: 1 }));
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {
@@ -54,5 +54,16 @@ describe('consensus export', () => {
     expect(((await volunteer.consensus(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
     const error = (await stack.client.consensus(workflowId, 'xml' as 'csv').catch((e) => e)) as ChorusApiError;
     expect(error.problem.errors).toEqual([{ pointer: '/query/format', message: 'must be csv, json or ndjson' }]);
+  });
+
+  it('records the workflow version each result was computed with, so a new version shows once re-aggregated', async () => {
+    const workflow = await stack.client.getWorkflow(workflowId);
+    const changed = { ...workflow.definition, tasks: { T0: { ...workflow.definition.tasks.T0!, question: 'Is this an advertisement?' } } };
+    const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, changed as Parameters<typeof stack.client.updateWorkflow>[1]);
+    expect(version).toBe(2);
+    for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
+    const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: 2, T0_answer: 'no' });
+    expect(rows.find((row) => row.external_id === 'plain')).toMatchObject({ workflow_version: null });
   });
 });

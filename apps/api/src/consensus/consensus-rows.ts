@@ -9,6 +9,8 @@ export interface ConsensusRow {
   retired_at: Date | null;
   retirement_reason: string | null;
   classification_count: number;
+  /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
+  workflow_version: number | null;
   tasks: Record<string, { answer: string | null; agreement: number | null; votes: number }>;
 }
 
@@ -21,6 +23,7 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): Record<string, s
     retired_at: row.retired_at ? new Date(row.retired_at).toISOString() : null,
     retirement_reason: row.retirement_reason,
     classification_count: row.classification_count,
+    workflow_version: row.workflow_version,
   };
   for (const task of taskKeys) {
     const result = row.tasks[task];
@@ -32,7 +35,7 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): Record<string, s
 }
 
 export function columnsOf(taskKeys: string[]): string[] {
-  return ['subject_id', 'external_id', 'retired', 'retired_at', 'retirement_reason', 'classification_count', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
+  return ['subject_id', 'external_id', 'retired', 'retired_at', 'retirement_reason', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
 }
 
 export const contentTypes: Record<ExportFormat, string> = {

@@ -12,10 +12,13 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { type ConsensusRow, type ExportFormat, contentTypes, flatten, serializer } from './consensus-rows';
 
 const CONSENSUS_ROWS = `
-  SELECT st.subject_id, s.external_id, st.retired_at, st.retirement_reason, st.classification_count,
-         coalesce((SELECT jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes))
-                   FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id), '{}'::jsonb) AS tasks
+  SELECT st.subject_id, s.external_id, st.retired_at, st.retirement_reason, st.classification_count, agg.workflow_version,
+         coalesce(agg.tasks, '{}'::jsonb) AS tasks
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+  LEFT JOIN LATERAL (
+    SELECT max(c.workflow_version) AS workflow_version,
+           jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes)) AS tasks
+    FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) agg ON true
   WHERE st.workflow_id = $1
   ORDER BY st.subject_id`;
 

@@ -22,6 +22,7 @@ interface StatusRow {
 
 interface Recomputed {
   key: SubjectKey;
+  version: number;
   count: number;
   consensus: TaskConsensus[];
   retirement?: ReturnType<typeof findRetirement>;
@@ -66,7 +67,7 @@ export class AggregationService {
         const consensus = reduceSubject(definition, records, options);
         const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
         if (retirement?.decision.retire) await this.applyEffects(manager, definition, key.subjectId, consensus);
-        recomputed.push({ key, count: records.length, consensus, retirement });
+        recomputed.push({ key, version: status.version, count: records.length, consensus, retirement });
         outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
       await this.saveConsensus(manager, recomputed);
@@ -111,14 +112,16 @@ export class AggregationService {
   }
 
   private async saveConsensus(manager: EntityManager, recomputed: Recomputed[]): Promise<void> {
-    const rows = recomputed.flatMap(({ key, consensus }) => consensus.map((result) => ({ workflow_id: key.workflowId, subject_id: key.subjectId, ...result })));
+    const rows = recomputed.flatMap(({ key, version, consensus }) =>
+      consensus.map((result) => ({ workflow_id: key.workflowId, subject_id: key.subjectId, workflow_version: version, ...result })),
+    );
     if (!rows.length) return;
     await manager.query(
-      `INSERT INTO consensus (workflow_id, subject_id, task, answer, agreement, votes, algorithm, parameters, result, computed_at)
-       SELECT r.workflow_id, r.subject_id, r.task, r.answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, clock_timestamp()
-       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, task text, answer text, agreement double precision, votes int, algorithm text, parameters jsonb, result jsonb)
-       ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET answer = EXCLUDED.answer, agreement = EXCLUDED.agreement, votes = EXCLUDED.votes,
-         algorithm = EXCLUDED.algorithm, parameters = EXCLUDED.parameters, result = EXCLUDED.result, computed_at = EXCLUDED.computed_at`,
+      `INSERT INTO consensus (workflow_id, subject_id, task, workflow_version, answer, agreement, votes, algorithm, parameters, result, computed_at)
+       SELECT r.workflow_id, r.subject_id, r.task, r.workflow_version, r.answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, clock_timestamp()
+       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, task text, workflow_version int, answer text, agreement double precision, votes int, algorithm text, parameters jsonb, result jsonb)
+       ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET workflow_version = EXCLUDED.workflow_version, answer = EXCLUDED.answer, agreement = EXCLUDED.agreement,
+         votes = EXCLUDED.votes, algorithm = EXCLUDED.algorithm, parameters = EXCLUDED.parameters, result = EXCLUDED.result, computed_at = EXCLUDED.computed_at`,
       [JSON.stringify(rows)],
     );
   }

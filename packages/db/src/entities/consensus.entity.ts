@@ -18,6 +18,8 @@ export class Consensus {
   @Column({ type: 'varchar', length: 64 }) algorithm!: string;
   @Column({ type: 'jsonb', default: {} }) parameters!: Record<string, unknown>;
   @Column({ type: 'timestamptz' }) computedAt!: Date;
+  /** The workflow version whose tasks and rules this result was computed with. */
+  @Column({ type: 'int', default: 1 }) workflowVersion!: number;
 }
 
 /** What a weighted algorithm knows of one volunteer's skill on one task of a workflow. */

@@ -3,5 +3,6 @@ import { Initial1795430134753 } from './1795430134753-Initial';
 import { AddAssignments1795431880095 } from './1795431880095-AddAssignments';
 import { AddLaggingIndex1795433857245 } from './1795433857245-AddLaggingIndex';
 import { AddCountedCount1795436939154 } from './1795436939154-AddCountedCount';
+import { AddConsensusWorkflowVersion1795444427556 } from './1795444427556-AddConsensusWorkflowVersion';
 
-export const migrations = [Initial1795430134753, AddAssignments1795431880095, AddLaggingIndex1795433857245, AddCountedCount1795436939154];
+export const migrations = [Initial1795430134753, AddAssignments1795431880095, AddLaggingIndex1795433857245, AddCountedCount1795436939154, AddConsensusWorkflowVersion1795444427556];
