@@ -12,8 +12,8 @@ const SCOPE_FILTER: Record<ReaggregationScope, string> = {
 };
 
 /**
- * Re-aggregates a whole workflow, subject by subject in id order, through the same `AggregationService` as single
- * subjects. It keeps no state of its own beyond a cursor: a run that resumes from its last progress (after a crash)
+ * Re-aggregates a whole workflow in batches of subjects in id order, through the same `AggregationService` as single
+ * jobs. It keeps no state of its own beyond a cursor: a run that resumes from its last progress (after a crash)
  * or runs twice recomputes the same results.
  */
 @Injectable()
