@@ -86,6 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await stack.stopWorker();
       await db.end();
+      app.getHttpServer().closeAllConnections(); // a test's client may leave a keep-alive connection open
       await app.close();
       await database.drop();
     },

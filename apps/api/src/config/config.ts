@@ -16,6 +16,7 @@ const apiEnvSchema = z
     DEMO_PROJECT: z.enum(['true', 'false']).default('true'),
     ASSIGNMENT_TTL_SECONDS: z.coerce.number().int().min(10).default(30 * 60),
     MAX_OUTSTANDING_ASSIGNMENTS: z.coerce.number().int().min(1).default(100),
+    EXPORTS_AT_ONCE: z.coerce.number().int().min(1).default(2),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
@@ -39,6 +40,8 @@ export interface AppConfig {
   assignmentTtlSeconds: number;
   /** Subjects one volunteer may hold unclassified in one workflow, so that nobody can reserve a whole workflow. */
   maxOutstandingAssignments: number;
+  /** Consensus downloads streaming at once; each holds a database connection until its client has read it all. */
+  exportsAtOnce: number;
   logLevel: string;
 }
 
@@ -59,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoProject: e.DEMO_PROJECT === 'true',
     assignmentTtlSeconds: e.ASSIGNMENT_TTL_SECONDS,
     maxOutstandingAssignments: e.MAX_OUTSTANDING_ASSIGNMENTS,
+    exportsAtOnce: e.EXPORTS_AT_ONCE,
     logLevel: e.LOG_LEVEL,
   };
 }

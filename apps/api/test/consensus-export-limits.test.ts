@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+/** Downloads hold a database connection while they stream, so only EXPORTS_AT_ONCE may stream at a time. */
+let stack: Stack;
+let url: string;
+let authorization: string;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false, env: { EXPORTS_AT_ONCE: '1' } });
+  const project = await stack.client.createProject({ title: `Big export ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Many' });
+  // Long external ids make a download of about 20 MB, far more than socket buffers hold: it streams while unread.
+  const padding = 'x'.repeat(450);
+  for (let batch = 0; batch < 4; batch++) {
+    await stack.client.addSubjects(set.id, Array.from({ length: 10_000 }, (_, i) => ({ externalId: `${padding}-${batch}-${i}`, locations: [{ type: 'text' as const, text: 't' }] })));
+  }
+  const { id } = await stack.client.createWorkflow(project.id, {
+    name: 'W', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }, subjectSetIds: [set.id],
+  });
+  url = `${stack.baseUrl}/api/v1/workflows/${id}/consensus?format=csv`;
+  authorization = `Bearer ${stack.client.token}`;
+}, 120_000);
+afterAll(() => stack.stop());
+
+it('refuses a download beyond EXPORTS_AT_ONCE with 503, and takes one again once a client goes away', async () => {
+  const leaving = new AbortController();
+  const first = await fetch(url, { headers: { authorization }, signal: leaving.signal });
+  expect(first.status).toBe(200);
+  const reader = first.body!.getReader();
+  expect((await reader.read()).value!.length).toBeGreaterThan(0); // streaming, then left unread
+
+  const second = await fetch(url, { headers: { authorization } });
+  expect(second.status).toBe(503);
+  expect(second.headers.get('content-type')).toContain('application/problem+json');
+  expect(((await second.json()) as { type: string }).type).toBe('urn:chorus:problem:exports-busy');
+
+  leaving.abort(); // the client goes away: its connection must come back
+  await reader.cancel().catch(() => undefined);
+  let third = await fetch(url, { headers: { authorization } });
+  for (let i = 0; i < 50 && third.status === 503; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    third = await fetch(url, { headers: { authorization } });
+  }
+  expect(third.status).toBe(200);
+  const text = await third.text();
+  expect(text.trim().split('\n')).toHaveLength(40_001);
+}, 60_000);
