@@ -1,14 +1,11 @@
 import type { ChorusClient, QueueView, WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
-let db: Client;
 
 beforeAll(async () => {
   stack = await startStack({ env: { MAX_OUTSTANDING_ASSIGNMENTS: '25' } });
-  db = stack.db;
 });
 afterAll(async () => {
   await stack.stop();
@@ -38,7 +35,7 @@ const classify = (client: ChorusClient, queue: QueueView, subjectId: string, val
 
 async function waitForAggregation(workflowId: string) {
   for (let i = 0; i < 200; i++) {
-    const { rows: [row] } = await db.query('SELECT count(*)::int AS lagging FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
+    const { rows: [row] } = await stack.db.query('SELECT count(*)::int AS lagging FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
     if (row.lagging === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -98,7 +95,7 @@ describe('the queue', () => {
     );
     for (const ids of served.values()) expect(new Set(ids).size).toBe(ids.length);
     await waitForAggregation(workflowId);
-    const { rows: [totals] } = await db.query(
+    const { rows: [totals] } = await stack.db.query(
       `SELECT count(*)::int AS classifications, count(*) FILTER (WHERE after_retirement)::int AS late,
               (SELECT count(*)::int FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL) AS retired
        FROM classifications WHERE workflow_id = $1`,
@@ -113,9 +110,9 @@ describe('the queue', () => {
     const retired = await stack.client.request<{ retired: number }>('POST', `/workflows/${workflowId}/retire`, { subjectSetId: setIds[0], reason: 'duplicates of another set' });
     expect(retired.body).toEqual({ retired: 3 });
     expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
-    const { rows } = await db.query("SELECT DISTINCT retirement_reason, retirement_detail->>'reason' AS why FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);
+    const { rows } = await stack.db.query("SELECT DISTINCT retirement_reason, retirement_detail->>'reason' AS why FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);
     expect(rows).toEqual([{ retirement_reason: 'manual', why: 'duplicates of another set' }]);
-    const { rows: [one] } = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 LIMIT 1', [workflowId]);
+    const { rows: [one] } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 LIMIT 1', [workflowId]);
     await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [one.subject_id], reason: 'retired by mistake' });
     expect((await volunteer.queue(workflowId)).subjects.map((s) => s.id)).toEqual([one.subject_id]);
   });
@@ -150,13 +147,13 @@ describe('the queue', () => {
     for (const holder of holders) expect((await holder.queue(workflowId)).subjects).toHaveLength(1);
     const latecomer = await guest();
     expect((await latecomer.queue(workflowId)).subjects).toHaveLength(0);
-    await db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1", [workflowId]);
+    await stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1", [workflowId]);
     expect((await latecomer.queue(workflowId)).subjects).toHaveLength(1);
   });
 
   it('serves by ascending priority, and a priority edit takes effect at once', async () => {
     const { workflowId } = await workflowOf(5, { selection: { order: 'priority', goldStandardRate: 0 } });
-    const { rows } = await db.query('SELECT st.subject_id, s.external_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE workflow_id = $1 ORDER BY s.external_id', [workflowId]);
+    const { rows } = await stack.db.query('SELECT st.subject_id, s.external_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE workflow_id = $1 ORDER BY s.external_id', [workflowId]);
     const priorities = rows.map((row, index) => ({ subjectId: row.subject_id, priority: 10 - index }));
     await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities });
     expect((await (await guest()).queue(workflowId, 2)).subjects.map((s) => s.externalId)).toEqual(['s0-004', 's0-003']);
@@ -175,7 +172,7 @@ describe('the queue', () => {
   it('keeps its promises through a random interleaving of queue, submit, retire and unretire', async () => {
     const { workflowId } = await workflowOf(15);
     const volunteers = await Promise.all(Array.from({ length: 4 }, guest));
-    const { rows } = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [workflowId]);
+    const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [workflowId]);
     const subjects: string[] = rows.map((row) => row.subject_id);
     const retired = new Set<string>();
     const served = volunteers.map(() => new Set<string>());
@@ -209,7 +206,7 @@ describe('the queue', () => {
         retired.delete(subjectId);
       }
       await waitForAggregation(workflowId);
-      const { rows: nowRetired } = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [workflowId]);
+      const { rows: nowRetired } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [workflowId]);
       for (const row of nowRetired) retired.add(row.subject_id);
     }
   });
@@ -229,7 +226,7 @@ describe('training and gold standard', () => {
       subjectSetIds: [regular.id, gold.id],
     });
     await stack.client.activateWorkflow(workflowId);
-    const { rows } = await db.query("SELECT st.subject_id AS id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id LIKE 'g%'", [workflowId]);
+    const { rows } = await stack.db.query("SELECT st.subject_id AS id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id LIKE 'g%'", [workflowId]);
     await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: rows.map((row) => ({ subjectId: row.id, priority: 100 })) });
     return workflowId;
   }

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
-let db: Client;
 let token: string;
 let workflowId: string;
 let subjectId: string;
@@ -14,7 +12,6 @@ const BODY_LIMIT = 64 * 1024;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false, env: { BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
-  db = stack.db;
   const project = await stack.client.createProject({ title: 'Bad input', status: 'live' });
   projectId = project.id;
   subjectSetId = (await stack.client.createSubjectSet(project.id, { name: 'Set' })).id;
@@ -37,11 +34,11 @@ afterAll(async () => {
 
 /** Every row of every table, so that "nothing changed" is checked, not assumed. */
 async function snapshot(): Promise<string> {
-  const { rows } = await db.query(`SELECT string_agg(tablename, ',' ORDER BY tablename) AS tables FROM pg_tables WHERE schemaname = 'public'`);
+  const { rows } = await stack.db.query(`SELECT string_agg(tablename, ',' ORDER BY tablename) AS tables FROM pg_tables WHERE schemaname = 'public'`);
   const tables: string[] = rows[0].tables.split(',');
   const digests: string[] = [];
   for (const table of tables) {
-    const { rows: [row] } = await db.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM "${table}" t`);
+    const { rows: [row] } = await stack.db.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM "${table}" t`);
     digests.push(`${table}:${row.digest}`);
   }
   return digests.join('\n');

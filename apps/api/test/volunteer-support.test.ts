@@ -1,16 +1,13 @@
 import type { ChorusApiError, ChorusClient, ClassificationInput, TaskFeedback, WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 /** What the classifier shows volunteers beyond the tasks: gold-standard feedback after a submit, and other volunteers' tags. */
 
 let stack: Stack;
-let db: Client;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false });
-  db = stack.db;
 });
 afterAll(async () => {
   await stack.stop();
@@ -25,7 +22,7 @@ async function workflowWith(definition: Omit<WorkflowInput, 'subjectSetIds'>, su
   await stack.client.addSubjects(set.id, subjects.map((subject) => ({ ...subject, locations: [{ type: 'text' as const, text: `Notice ${subject.externalId}` }] })));
   const { id, version } = await stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [set.id] });
   await stack.client.activateWorkflow(id);
-  const { rows } = await db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
+  const { rows } = await stack.db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
   return { workflowId: id, version, subjectIds: Object.fromEntries(rows.map((row) => [row.external_id, row.id])) as Record<string, string> };
 }
 

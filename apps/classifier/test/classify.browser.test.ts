@@ -1,7 +1,6 @@
 import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { startStack } from '../../../test/support/stack';
-import { closeTutorial, launchBrowser, screenshots } from './support/browser';
+import { closeTutorial, screenshots, useStackAndBrowser } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -27,21 +26,10 @@ function textSubject({ text, word }: { text: string; word: string }, index: numb
 jest.setTimeout(60_000);
 
 describe('classifier in a browser: single-choice workflow', () => {
-  let stack: Awaited<ReturnType<typeof startStack>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const suite = useStackAndBrowser();
 
   it('classifies every subject by keyboard alone, then shows the finished screen', async () => {
-    const { client } = stack;
+    const { client } = suite.stack;
     const project = await client.createProject({
       title: `Ads in the Daily Test ${Date.now()}`,
       description: 'Find the advertisements among newspaper snippets.',
@@ -69,11 +57,11 @@ describe('classifier in a browser: single-choice workflow', () => {
     });
     await client.activateWorkflow(workflow.id);
 
-    const page: Page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const page: Page = suite.context.pages()[0] ?? (await suite.context.newPage());
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
-    await page.goto(stack.baseUrl);
+    await page.goto(suite.stack.baseUrl);
     await page.locator(`a[href="/projects/${project.slug}/workflows/${workflow.id}"]`).click();
     // A newcomer's first visit starts with the tutorial; closing it (once the subject is there beneath) leads to the
     // task, not back to the page heading that the navigation focused.

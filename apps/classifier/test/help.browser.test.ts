@@ -1,9 +1,7 @@
 import type { SubjectInput, WorkflowInput } from '@chorus/client';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { startStack } from '../../../test/support/stack';
-import { checkScreen, launchBrowser, skipTutorial, tabTo, waitForFocus, waitForTask } from './support/browser';
+import { checkScreen, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * What helps a volunteer beyond the tasks: the tutorial on a first visit, the project's field guide (markdown,
@@ -33,32 +31,17 @@ const adOrNot = {
 };
 
 describe('classifier in a browser: tutorial, field guide, feedback and proposed tags', () => {
-  let stack: Awaited<ReturnType<typeof startStack>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let context: BrowserContext;
-  let db: Client;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-    context = browser.context;
-    db = stack.db;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const suite = useStackAndBrowser();
 
   async function setUp(definition: Omit<WorkflowInput, 'subjectSetIds'>, subjects: SubjectInput[], fieldGuide = '') {
-    const project = await stack.client.createProject({ title: `Help ${randomUUID().slice(0, 8)}`, status: 'live', fieldGuide });
-    const set = await stack.client.createSubjectSet(project.id, { name: 'Notices' });
-    await stack.client.addSubjects(set.id, subjects);
-    const workflow = await stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [set.id] });
-    await stack.client.activateWorkflow(workflow.id);
-    const { rows } = await db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
+    const project = await suite.stack.client.createProject({ title: `Help ${randomUUID().slice(0, 8)}`, status: 'live', fieldGuide });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Notices' });
+    await suite.stack.client.addSubjects(set.id, subjects);
+    const workflow = await suite.stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [set.id] });
+    await suite.stack.client.activateWorkflow(workflow.id);
+    const { rows } = await suite.stack.db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
     return {
-      url: `${stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`,
+      url: `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`,
       workflowId: workflow.id,
       version: workflow.version,
       subjectIds: Object.fromEntries(rows.map((row) => [row.external_id, row.id])) as Record<string, string>,
@@ -66,7 +49,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
   }
 
   async function openPage(): Promise<{ page: Page; errors: string[] }> {
-    const page = await context.newPage();
+    const page = await suite.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     return { page, errors };
@@ -159,7 +142,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
       '- Display adverts',
     ].join('\n\n');
     const { url, workflowId } = await setUp({ name: 'Ads with a guide', firstTask: 'T0', tasks: { T0: adOrNot } }, [text('a')], fieldGuide);
-    await skipTutorial(context, workflowId);
+    await skipTutorial(suite.context, workflowId);
     const { page, errors } = await openPage();
     await page.goto(url);
     await waitForTask(page, 'single');
@@ -205,7 +188,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
       { name: 'Ads with feedback', firstTask: 'T0', tasks: { T0: adOrNot }, feedback: true, selection: { order: 'sequential', goldStandardRate: 0 } },
       [text('gold-1', { T0: 'yes' }), text('plain'), text('gold-2', { T0: 'no' })],
     );
-    await skipTutorial(context, workflowId);
+    await skipTutorial(suite.context, workflowId);
     const { page, errors } = await openPage();
     await page.goto(url);
     const feedback = page.getByTestId('feedback');
@@ -234,18 +217,18 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
 
     // Gold 2 answered offline: the experts' answer comes when the outbox sends it.
     await waitForFocus(page, RADIO);
-    await context.setOffline(true);
+    await suite.context.setOffline(true);
     await page.keyboard.press('2');
     await page.keyboard.press('Enter');
     await page.getByTestId('outbox').waitFor();
     expect(await page.getByTestId('late-feedback').count()).toBe(0);
-    await context.setOffline(false);
+    await suite.context.setOffline(false);
     const late = page.getByTestId('late-feedback');
     await late.waitFor({ timeout: 15_000 });
     expect(await late.textContent()).toContain('You agree with the experts.');
     expect(await late.textContent()).toContain('The experts said: No');
     await checkScreen(page, 'feedback-late');
-    const { rows } = await db.query('SELECT subject_id FROM classifications WHERE workflow_id = $1', [workflowId]);
+    const { rows } = await suite.stack.db.query('SELECT subject_id FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(rows).toHaveLength(3);
     expect(errors).toEqual([]);
     await page.close();
@@ -257,10 +240,10 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
       [text('a')],
     );
     for (const value of [{ add: ['transport'] }, { add: ['transport', 'sale'] }, { add: [], up: ['transport'], down: ['sale'] }]) {
-      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
       await volunteer.classify({ workflowId, workflowVersion: version, subjectId: subjectIds.a!, annotations: [{ task: 'T0', value }] }, randomUUID());
     }
-    await skipTutorial(context, workflowId);
+    await skipTutorial(suite.context, workflowId);
     const { page, errors } = await openPage();
     await page.goto(url);
     await waitForTask(page, 'tagging');
@@ -280,7 +263,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await checkScreen(page, 'tagging-proposed');
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('finished').waitFor();
-    const { rows } = await db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1', [workflowId]);
+    const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1', [workflowId]);
     expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: { add: ['horses'], up: ['sale'], down: ['transport'] } }]);
     expect(errors).toEqual([]);
     await page.close();

@@ -2,9 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { Client } from 'pg';
-import { startStack } from '../../../test/support/stack';
-import { launchBrowser, screenshots, seriousViolations, skipTutorial, tabTo, waitForFocus, waitForTask } from './support/browser';
+import { screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * The image viewer against a IIIF Image API 3 service served by this test (level 0, one PNG for every tile):
@@ -97,54 +95,47 @@ async function startIiifServer(): Promise<IiifServer> {
 }
 
 describe('classifier in a browser: the image viewer with a IIIF service, keyboard only', () => {
-  let stack: Awaited<ReturnType<typeof startStack>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let db: Client;
+  const suite = useStackAndBrowser();
   let iiif: IiifServer;
 
   beforeAll(async () => {
     iiif = await startIiifServer();
-    stack = await startStack();
-    browser = await launchBrowser();
-    db = stack.db;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
     await iiif?.close();
   });
 
   const viewerState = (page: Page, name: 'zoom' | 'rotation' | 'status') => page.getByTestId('image-viewer').getAttribute(`data-${name}`);
 
   it('loads the IIIF tiles lazily, zooms and rotates by keyboard, and stores the transcription once', async () => {
-    const project = await stack.client.createProject({ title: `IIIF ${Date.now()}`, status: 'live' });
-    const set = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
-    await stack.client.addSubjects(set.id, [
+    const project = await suite.stack.client.createProject({ title: `IIIF ${Date.now()}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Letters' });
+    await suite.stack.client.addSubjects(set.id, [
       {
         externalId: 'letter-1',
         locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }],
         metadata: {},
       },
     ]);
-    const workflow = await stack.client.createWorkflow(project.id, {
+    const workflow = await suite.stack.client.createWorkflow(project.id, {
       name: 'Transcribe the letters',
       firstTask: 'T0',
       tasks: { T0: { type: 'transcription', instruction: 'Transcribe the first line of the letter.', textTags: ['unclear'] } },
       retirement: { rule: 'count', count: 3 },
       subjectSetIds: [set.id],
     });
-    await stack.client.activateWorkflow(workflow.id);
+    await suite.stack.client.activateWorkflow(workflow.id);
 
-    await skipTutorial(browser.context, workflow.id);
-    const page = await browser.context.newPage();
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const scripts: string[] = [];
     page.on('request', (request) => {
       if (request.resourceType() === 'script') scripts.push(request.url());
     });
-    await page.goto(`${stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
 
     await waitForTask(page, 'transcription');
     await waitForFocus(page, '.transcription-lines input');
@@ -203,11 +194,11 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.keyboard.press('Control+Enter');
     let rows: { annotations: unknown }[] = [];
     for (let i = 0; i < 50 && rows.length === 0; i += 1) {
-      rows = (await db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id])).rows;
+      rows = (await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id])).rows;
       if (rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    rows = (await db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id])).rows;
+    rows = (await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id])).rows;
     expect(rows).toHaveLength(1);
     expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: 'Dear Sir, I write to you from Leeds' }]);
     expect(errors).toEqual([]);

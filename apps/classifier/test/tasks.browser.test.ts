@@ -1,8 +1,6 @@
 import type { SubjectInput } from '@chorus/client';
-import type { BrowserContext, Page } from 'playwright-core';
-import { Client } from 'pg';
-import { startStack } from '../../../test/support/stack';
-import { checkScreen, closeTutorial, launchBrowser, seriousViolations, skipTutorial, tabTo, waitForFocus, waitForTask } from './support/browser';
+import type { Page } from 'playwright-core';
+import { checkScreen, closeTutorial, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * The five task types, by keyboard alone, in a branching workflow; the outbox when the network goes away.
@@ -30,25 +28,10 @@ function previousWordToKeyword({ text, word }: { text: string; word: string }): 
 }
 
 describe('classifier in a browser: every task type, keyboard only', () => {
-  let stack: Awaited<ReturnType<typeof startStack>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let context: BrowserContext;
-  let db: Client;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-    context = browser.context;
-    db = stack.db;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const suite = useStackAndBrowser();
 
   async function storedAnnotations(workflowId: string): Promise<Map<string, unknown>> {
-    const { rows } = await db.query<{ subject_id: string; annotations: unknown }>('SELECT subject_id, annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
+    const { rows } = await suite.stack.db.query<{ subject_id: string; annotations: unknown }>('SELECT subject_id, annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
     const bySubject = new Map<string, unknown>();
     for (const row of rows) {
       expect(bySubject.has(row.subject_id)).toBe(false); // exactly once per subject
@@ -57,18 +40,18 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     return bySubject;
   }
 
-  async function setUp(name: string, subjects: SubjectInput[], definition: Parameters<typeof stack.client.createWorkflow>[1]) {
-    const project = await stack.client.createProject({ title: `${name} ${Date.now()}`, status: 'live' });
-    const set = await stack.client.createSubjectSet(project.id, { name: 'Snippets' });
+  async function setUp(name: string, subjects: SubjectInput[], definition: Parameters<typeof suite.stack.client.createWorkflow>[1]) {
+    const project = await suite.stack.client.createProject({ title: `${name} ${Date.now()}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Snippets' });
     const subjectSetIds = [set.id];
-    await stack.client.addSubjects(set.id, subjects);
-    const workflow = await stack.client.createWorkflow(project.id, { ...definition, subjectSetIds });
-    await stack.client.activateWorkflow(workflow.id);
-    return { url: `${stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`, workflowId: workflow.id };
+    await suite.stack.client.addSubjects(set.id, subjects);
+    const workflow = await suite.stack.client.createWorkflow(project.id, { ...definition, subjectSetIds });
+    await suite.stack.client.activateWorkflow(workflow.id);
+    return { url: `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`, workflowId: workflow.id };
   }
 
   async function openPage(): Promise<{ page: Page; errors: string[] }> {
-    const page = await context.newPage();
+    const page = await suite.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     return { page, errors };
@@ -260,13 +243,13 @@ describe('classifier in a browser: every task type, keyboard only', () => {
       },
       retirement: { rule: 'count', count: 3 },
     });
-    await skipTutorial(context, workflowId);
+    await skipTutorial(suite.context, workflowId);
     const { page, errors } = await openPage();
     await page.goto(url);
     const first = await waitForTask(page, 'single');
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
 
-    await context.setOffline(true);
+    await suite.context.setOffline(true);
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
     const second = await waitForTask(page, 'single').then(async (id) => (id === first ? await nextSubject(page, first) : id));
@@ -281,7 +264,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await checkScreen(page, 'outbox');
     expect((await storedAnnotations(workflowId)).size).toBe(0);
 
-    await context.setOffline(false); // the browser's `online` event sends the outbox
+    await suite.context.setOffline(false); // the browser's `online` event sends the outbox
     await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 10_000 });
     const stored = await storedAnnotations(workflowId);
     expect(stored.size).toBe(2);

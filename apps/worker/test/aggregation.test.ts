@@ -2,17 +2,14 @@ import type { ChorusClient } from '@chorus/client';
 import { aggregationJob } from '@chorus/jobs';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { AggregationBatcher } from '../src/aggregation/aggregation-batcher';
 import { AggregationService } from '../src/aggregation/aggregation.service';
 
 let stack: Stack;
-let db: Client;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false });
-  db = stack.db;
 });
 afterAll(async () => {
   await stack.stop();
@@ -30,7 +27,7 @@ async function workflowWith(subjects: { externalId: string; goldStandard?: Recor
     subjectSetIds: [set.id],
   });
   await stack.client.activateWorkflow(id);
-  const { rows } = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [id]);
+  const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [id]);
   return { workflowId: id, subjectIds: rows.map((row) => row.subject_id as string) };
 }
 
@@ -40,11 +37,11 @@ async function classify(workflowId: string, subjectId: string, value: string): P
 }
 
 async function state(workflowId: string, subjectId: string) {
-  const { rows: [status] } = await db.query(
+  const { rows: [status] } = await stack.db.query(
     'SELECT classification_count, aggregated_count, retirement_reason, retired_by_classification_id, retired_at IS NOT NULL AS retired FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2',
     [workflowId, subjectId],
   );
-  const { rows: consensus } = await db.query('SELECT task, answer, agreement, votes, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectId]);
+  const { rows: consensus } = await stack.db.query('SELECT task, answer, agreement, votes, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectId]);
   return { status, consensus };
 }
 
@@ -81,7 +78,7 @@ describe('aggregation', () => {
     const late = await classify(workflowId, subjectId!, 'no');
     await service.aggregateSubject(workflowId, subjectId!);
     await stack.stopWorker();
-    const { rows } = await db.query('SELECT after_retirement FROM classifications WHERE id = $1', [late]);
+    const { rows } = await stack.db.query('SELECT after_retirement FROM classifications WHERE id = $1', [late]);
     expect(rows).toEqual([{ after_retirement: true }]);
     expect((await state(workflowId, subjectId!)).status).toMatchObject({ classification_count: 2, aggregated_count: 2, retired: true });
   });
@@ -114,7 +111,7 @@ describe('aggregation in batches', () => {
     const broken = await workflowWith([{ externalId: 'broken' }]);
     await classify(healthy.workflowId, healthy.subjectIds[0]!, 'yes');
     await classify(broken.workflowId, broken.subjectIds[0]!, 'yes');
-    await db.query('UPDATE workflows SET version = 99 WHERE id = $1', [broken.workflowId]); // a version with no definition
+    await stack.db.query('UPDATE workflows SET version = 99 WHERE id = $1', [broken.workflowId]); // a version with no definition
     const batcher = (await stack.startWorker()).get(AggregationBatcher);
     const [good, bad] = await Promise.allSettled([
       batcher.aggregate({ workflowId: healthy.workflowId, subjectId: healthy.subjectIds[0]! }),

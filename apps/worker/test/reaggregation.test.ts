@@ -1,15 +1,12 @@
 import type { ChorusApiError, ReaggregationRun } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { classifyUntilFinished } from '../../../test/support/volunteers';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 
 let stack: Stack;
-let db: Client;
 beforeAll(async () => {
   stack = await startStack();
-  db = stack.db;
 });
 afterAll(async () => {
   await stack.stop();
@@ -33,7 +30,7 @@ async function classifiedWorkflow(subjects: number, count: number): Promise<{ wo
 }
 
 async function lagging(workflowId: string): Promise<number> {
-  const { rows } = await db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
+  const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
   return rows[0].n;
 }
 
@@ -58,14 +55,14 @@ it('re-aggregates a whole workflow when its retirement rule changes, reporting p
   });
   expect(run?.progress).toMatchObject({ done: 7, total: 7 });
   expect(await stack.client.stats(workflowId)).toMatchObject({ retired: 7 });
-  const { rows } = await db.query("SELECT DISTINCT retirement_reason FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);
+  const { rows } = await stack.db.query("SELECT DISTINCT retirement_reason FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);
   expect(rows).toEqual([{ retirement_reason: 'count' }]);
 });
 
 it('resumes an interrupted run after its cursor, leaving the subjects already done untouched', async () => {
   const { workflowId } = await classifiedWorkflow(6, 5);
-  await db.query("UPDATE workflow_versions SET definition = jsonb_set(definition, '{retirement,count}', '2') WHERE workflow_id = $1", [workflowId]);
-  const { rows } = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
+  await stack.db.query("UPDATE workflow_versions SET definition = jsonb_set(definition, '{retirement,count}', '2') WHERE workflow_id = $1", [workflowId]);
+  const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
   const ids: string[] = rows.map((row) => row.subject_id);
 
   await stack.stopWorker();
@@ -76,7 +73,7 @@ it('resumes an interrupted run after its cursor, leaving the subjects already do
   });
   expect(finished).toEqual({ done: 6, total: 6, after: ids[5] });
   expect(reports).toEqual([2, 6]);
-  const retired = await db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL ORDER BY subject_id', [workflowId]);
+  const retired = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL ORDER BY subject_id', [workflowId]);
   expect(retired.rows.map((row) => row.subject_id)).toEqual(ids.slice(2));
 });
 

@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
-let db: Client;
 
 beforeAll(async () => {
   // The API's Redis is unreachable; the worker's is fine: as when Redis was down while volunteers submitted.
   stack = await startStack({ worker: false, env: { REDIS_URL: 'redis://127.0.0.1:1' } });
-  db = stack.db;
 });
 afterAll(async () => {
   await stack.stop();
 });
 
 async function lagging(workflowId: string): Promise<number> {
-  const { rows: [row] } = await db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
+  const { rows: [row] } = await stack.db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
   return row.n;
 }
 

@@ -1,16 +1,13 @@
 import type { ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { AggregationService } from '../src/aggregation/aggregation.service';
 import { SkillsService } from '../src/skills/skills.service';
 
 let stack: Stack;
-let db: Client;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false });
-  db = stack.db;
 });
 afterAll(async () => {
   await stack.stop();
@@ -33,7 +30,7 @@ it('weighs volunteers by the skill learned from gold standard, overturning an ad
     subjectSetIds: [set.id],
   });
   await stack.client.activateWorkflow(workflowId);
-  const { rows } = await db.query('SELECT s.id, s.external_id, s.gold_standard FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id WHERE st.workflow_id = $1', [workflowId]);
+  const { rows } = await stack.db.query('SELECT s.id, s.external_id, s.gold_standard FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id WHERE st.workflow_id = $1', [workflowId]);
   const flip = (answer: string) => (answer === 'yes' ? 'no' : 'yes');
   const [careful, contrary1, contrary2] = [await volunteer(), await volunteer(), await volunteer()];
   for (const row of rows) {
@@ -43,14 +40,14 @@ it('weighs volunteers by the skill learned from gold standard, overturning an ad
     }
   }
   const open = rows.find((row) => row.external_id === 'open')!.id;
-  const consensusOf = async () => (await db.query('SELECT answer, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, open])).rows[0];
+  const consensusOf = async () => (await stack.db.query('SELECT answer, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, open])).rows[0];
 
   const worker = await stack.startWorker();
   await worker.get(AggregationService).aggregateSubject(workflowId, open);
   expect(await consensusOf()).toEqual({ answer: 'no', algorithm: 'plurality-vote' });
 
   await worker.get(SkillsService).estimateAll();
-  const { rows: [skills] } = await db.query('SELECT count(*)::int AS volunteers FROM volunteer_skills WHERE workflow_id = $1', [workflowId]);
+  const { rows: [skills] } = await stack.db.query('SELECT count(*)::int AS volunteers FROM volunteer_skills WHERE workflow_id = $1', [workflowId]);
   expect(skills.volunteers).toBe(3);
   await worker.get(AggregationService).aggregateSubject(workflowId, open);
   await stack.stopWorker();

@@ -3,6 +3,7 @@ import { labelSchema, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
 import { nextCandidatesOf, taskSchema } from './registry';
 import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
+import { singleAlgorithm } from './single/single';
 
 /** One step of a workflow's tutorial, written by its researchers: a title and a body in markdown. */
 export const tutorialStepSchema = z.strictObject({
@@ -27,6 +28,11 @@ export const workflowDefinitionSchema = z.strictObject({
   feedback: z.boolean().optional(),
 });
 export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
+
+/** The tasks whose answers are weighed by each volunteer's learned skill (`single` tasks reduced with `bayes`). */
+export function skillWeightedTasks(definition: WorkflowDefinition): string[] {
+  return Object.entries(definition.tasks).flatMap(([key, task]) => (task.type === 'single' && singleAlgorithm(task) === 'bayes' ? [key] : []));
+}
 export type WorkflowDefinitionInput = z.input<typeof workflowDefinitionSchema>;
 
 /** Unknown `next`, cycles and unreachable tasks, each named by the pointer of the field at fault. */

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Stack, startStack } from '../../../../test/support/stack';
 
 /** Headless Debian Chromium, flags from TOOLCHAIN.md: quiet on a closed network. */
 const CHROMIUM_ARGS = [
@@ -15,6 +16,28 @@ const CHROMIUM_ARGS = [
 ];
 
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', '..', 'test-results', 'screenshots');
+
+/** A running stack and a browser for one suite: started before its tests, stopped after them. */
+export function useStackAndBrowser(): { readonly stack: Stack; readonly context: BrowserContext } {
+  let stack: Stack | undefined;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+  return {
+    get stack() {
+      return stack!;
+    },
+    get context() {
+      return browser!.context;
+    },
+  };
+}
 
 export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'chorus-chromium-'));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
 import { addToSubjectSet } from '@chorus/db';
-import type { WorkflowDefinition } from '@chorus/tasks';
+import { type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
 import { WorkflowDefinitions } from './workflow-definitions';
@@ -56,12 +56,14 @@ export class AggregationService {
         [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
       );
       if (!statuses.length) return outcomes;
+      const definitions = new Map<string, WorkflowDefinition>();
+      for (const status of statuses) definitions.set(status.workflow_id, await this.definitions.of(manager, status.workflow_id, status.version));
       const classifications = await this.classificationsOf(manager, statuses);
-      const skills = await this.skillsOf(manager, statuses, classifications);
+      const skills = await this.skillsOf(manager, statuses, definitions, classifications);
       const recomputed: Recomputed[] = [];
       for (const status of statuses) {
         const key = { workflowId: status.workflow_id, subjectId: status.subject_id };
-        const definition = await this.definitions.of(manager, key.workflowId, status.version);
+        const definition = definitions.get(key.workflowId)!;
         const records = classifications.get(keyOf(key)) ?? [];
         const options = { skills: skills.get(key.workflowId) ?? {} };
         const consensus = reduceSubject(definition, records, options);
@@ -94,12 +96,19 @@ export class AggregationService {
     return bySubject;
   }
 
-  /** Learned skills of the batch's volunteers, per workflow. */
-  private async skillsOf(manager: EntityManager, statuses: StatusRow[], classifications: Map<string, ClassificationRecord[]>): Promise<Map<string, Record<string, VolunteerSkills>>> {
+  /** Learned skills of the batch's volunteers, per workflow, read only for workflows that weigh volunteers by skill. */
+  private async skillsOf(
+    manager: EntityManager,
+    statuses: StatusRow[],
+    definitions: Map<string, WorkflowDefinition>,
+    classifications: Map<string, ClassificationRecord[]>,
+  ): Promise<Map<string, Record<string, VolunteerSkills>>> {
     const byWorkflow = new Map<string, ClassificationRecord[]>();
     for (const status of statuses) {
-      const records = classifications.get(keyOf({ workflowId: status.workflow_id, subjectId: status.subject_id })) ?? [];
-      byWorkflow.set(status.workflow_id, [...(byWorkflow.get(status.workflow_id) ?? []), ...records]);
+      if (!skillWeightedTasks(definitions.get(status.workflow_id)!).length) continue;
+      const records = byWorkflow.get(status.workflow_id) ?? [];
+      records.push(...(classifications.get(keyOf({ workflowId: status.workflow_id, subjectId: status.subject_id })) ?? []));
+      byWorkflow.set(status.workflow_id, records);
     }
     const skills = new Map<string, Record<string, VolunteerSkills>>();
     for (const [workflowId, records] of byWorkflow) skills.set(workflowId, await this.skills.of(manager, workflowId, records));

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { learnSkills } from '@chorus/consensus';
 import { reaggregationJob } from '@chorus/jobs';
-import { type WorkflowDefinition, singleAlgorithm } from '@chorus/tasks';
+import { type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { SkillsRepository } from './skills.repository';
@@ -26,7 +26,7 @@ export class SkillsService {
   }
 
   async estimate(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
-    const tasks = Object.entries(definition.tasks).filter(([, task]) => task.type === 'single' && singleAlgorithm(task) === 'bayes').map(([key]) => key);
+    const tasks = skillWeightedTasks(definition);
     if (!tasks.length) return false;
     await this.db.transaction(async (manager) => {
       // Scheduled and manual runs, or several workers, may estimate one workflow at once: one at a time.
