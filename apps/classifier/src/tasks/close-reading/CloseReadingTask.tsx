@@ -9,7 +9,7 @@ import { useKey } from '../../lib/useKey';
 import { TaskHelp } from '../TaskHelp';
 import type { Describe, TaskOf, TaskProps } from '../types';
 import { overlaps, passageOf, selectedWords, spansOf, type Word, wordsOf } from './passage';
-import { ChoiceLabel } from '../ChoiceLabel';
+import { ChoiceList } from '../ChoiceList';
 
 type Task = TaskOf<'close-reading'>;
 
@@ -87,28 +87,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
       )}
       <fieldset className="task" aria-describedby={hintId}>
         <legend className="task-question">{task.question}</legend>
-        <div className="answers">
-          {task.senses.map((choice, index) => {
-            const inputId = `${id}-sense-${index}`;
-            return (
-              <div className="answer" key={choice.value}>
-                <input
-                  ref={(element) => {
-                    inputs.current[index] = element;
-                  }}
-                  type="radio"
-                  id={inputId}
-                  name={`${id}-sense`}
-                  value={choice.value}
-                  checked={sense === choice.value}
-                  onChange={() => set({ sense: choice.value })}
-                  aria-disabled={disabled || undefined}
-                />
-                <ChoiceLabel htmlFor={inputId} index={index} label={choice.label} />
-              </div>
-            );
-          })}
-        </div>
+        <ChoiceList type="radio" id={`${id}-sense`} choices={task.senses} isChecked={(choice) => sense === choice} onPick={(choice) => set({ sense: choice })} disabled={disabled} inputs={inputs} />
         {task.allowUnsure && (
           <div className="answer answer-unsure">
             <input ref={unsureRef} type="checkbox" id={`${id}-unsure`} checked={unsure} onChange={() => set({ unsure: !unsure })} aria-disabled={disabled || undefined} />

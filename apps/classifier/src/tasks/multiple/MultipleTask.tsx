@@ -5,7 +5,7 @@ import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
 import { listOf } from '../../lib/listFormat';
 import type { Describe, TaskOf, TaskProps } from '../types';
-import { ChoiceLabel } from '../ChoiceLabel';
+import { ChoiceList } from '../ChoiceList';
 
 /** What the volunteer is asked to choose, in words: "Choose 1 or 2 answers.", "Choose any that apply." */
 export function choiceRule(t: TFunction, min: number, max: number, total: number): string {
@@ -67,27 +67,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
       <p className="task-rule" id={ruleId}>
         {choiceRule(t, task.minChoices, max, task.answers.length)}
       </p>
-      <div className="answers">
-        {task.answers.map((answer, index) => {
-          const inputId = `${id}-answer-${index}`;
-          return (
-            <div className="answer" key={answer.value}>
-              <input
-                ref={(element) => {
-                  inputs.current[index] = element;
-                }}
-                type="checkbox"
-                id={inputId}
-                value={answer.value}
-                checked={chosen.includes(answer.value)}
-                onChange={() => toggle(answer.value)}
-                aria-disabled={disabled || undefined}
-              />
-              <ChoiceLabel htmlFor={inputId} index={index} label={answer.label} />
-            </div>
-          );
-        })}
-      </div>
+      <ChoiceList type="checkbox" id={`${id}-answer`} choices={task.answers} isChecked={(answer) => chosen.includes(answer)} onPick={toggle} disabled={disabled} inputs={inputs} />
       <p className="task-message" role="status" data-testid="task-message">
         {message}
       </p>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
 import type { Describe, TaskOf, TaskProps } from '../types';
-import { ChoiceLabel } from '../ChoiceLabel';
+import { ChoiceList } from '../ChoiceList';
 
 export const describeSingle: Describe<TaskOf<'single'>> = (task, value, t) =>
   task.answers.find((answer) => answer.value === value)?.label ?? (typeof value === 'string' ? value : t('feedback.nothing'));
@@ -27,30 +27,7 @@ export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<Ta
   return (
     <fieldset className="task task-single" aria-describedby={hintId}>
       <legend className="task-question">{task.question}</legend>
-      <div className="answers">
-        {task.answers.map((answer, index) => {
-          const inputId = `${id}-answer-${index}`;
-          return (
-            <div className="answer" key={answer.value}>
-              <input
-                ref={(element) => {
-                  inputs.current[index] = element;
-                }}
-                type="radio"
-                id={inputId}
-                name={id}
-                value={answer.value}
-                checked={value === answer.value}
-                onChange={() => {
-                  if (!disabled) onChange(answer.value);
-                }}
-                aria-disabled={disabled || undefined}
-              />
-              <ChoiceLabel htmlFor={inputId} index={index} label={answer.label} />
-            </div>
-          );
-        })}
-      </div>
+      <ChoiceList type="radio" id={`${id}-answer`} choices={task.answers} isChecked={(answer) => value === answer} onPick={onChange} disabled={disabled} inputs={inputs} />
       <p className="keyboard-hint" id={hintId}>
         {shortcuts === 2 ? t('tasks.single.keysTwo') : t('tasks.single.keys', { count: shortcuts })}
         {task.answers.length === 2 && <span className="swipe-hint"> {t('tasks.single.swipe', { right: task.answers[0]!.label, left: task.answers[1]!.label })}</span>}

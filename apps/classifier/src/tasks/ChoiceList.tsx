@@ -1,0 +1,63 @@
+import type { RefObject } from 'react';
+
+interface Choice {
+  value: string;
+  label: string;
+}
+
+interface ChoiceListProps {
+  /** Radios for one answer, checkboxes for several. */
+  type: 'radio' | 'checkbox';
+  /** Prefix of the inputs' ids, and the radios' group name. */
+  id: string;
+  choices: readonly Choice[];
+  isChecked: (value: string) => boolean;
+  onPick: (value: string) => void;
+  disabled: boolean;
+  /** Receives each input, so that number keys can focus the answer they pick. */
+  inputs: RefObject<(HTMLInputElement | null)[]>;
+}
+
+/** Numbered answers as native radios or checkboxes, the same for every choice task. */
+export function ChoiceList({ type, id, choices, isChecked, onPick, disabled, inputs }: ChoiceListProps) {
+  return (
+    <div className="answers">
+      {choices.map((choice, index) => {
+        const inputId = `${id}-${index}`;
+        return (
+          <div className="answer" key={choice.value}>
+            <input
+              ref={(element) => {
+                inputs.current[index] = element;
+              }}
+              type={type}
+              id={inputId}
+              name={type === 'radio' ? id : undefined}
+              value={choice.value}
+              checked={isChecked(choice.value)}
+              onChange={() => {
+                if (!disabled) onPick(choice.value);
+              }}
+              aria-disabled={disabled || undefined}
+            />
+            <ChoiceLabel htmlFor={inputId} index={index} label={choice.label} />
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The label of a numbered answer: its number key (hidden from screen readers, which read the text) and its text. */
+function ChoiceLabel({ htmlFor, index, label }: { htmlFor: string; index: number; label: string }) {
+  return (
+    <label htmlFor={htmlFor}>
+      {index < 9 && (
+        <kbd className="answer-key">
+          <span aria-hidden="true">{index + 1}</span>
+        </kbd>
+      )}
+      <span className="answer-label">{label}</span>
+    </label>
+  );
+}
