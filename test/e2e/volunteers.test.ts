@@ -1,6 +1,5 @@
-import type { ChorusClient } from '@chorus/client';
-import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../support/stack';
+import { classifyUntilFinished } from '../support/volunteers';
 
 const SUBJECTS = 50;
 const GUESTS = 3;
@@ -17,23 +16,6 @@ function answerOf(guest: number, externalId: string): 'yes' | 'no' {
   const truth = index % 2 === 0 ? 'yes' : 'no';
   const wrong = (index * 7 + guest * 3) % 4 === 0;
   return wrong ? (truth === 'yes' ? 'no' : 'yes') : truth;
-}
-
-async function classifyUntilFinished(client: ChorusClient, guest: number, workflowId: string) {
-  const served: string[] = [];
-  for (;;) {
-    const queue = await client.queue(workflowId, 10);
-    if (queue.finished) return { served, reason: queue.reason };
-    for (const subject of queue.subjects) {
-      served.push(subject.id);
-      const value = answerOf(guest, subject.externalId!);
-      const startedAt = new Date().toISOString();
-      await client.classify(
-        { workflowId, workflowVersion: queue.workflowVersion, subjectId: subject.id, annotations: [{ task: 'T0', value }], startedAt, finishedAt: new Date().toISOString() },
-        randomUUID(),
-      );
-    }
-  }
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
@@ -64,7 +46,7 @@ it('three guests classify 50 subjects to retirement, each consensus the majority
   await stack.client.activateWorkflow(workflow.id);
 
   const guests = await Promise.all(Array.from({ length: GUESTS }, async () => stack.anonymous.withToken((await stack.anonymous.guest()).token)));
-  const runs = await Promise.all(guests.map((client, guest) => classifyUntilFinished(client, guest, workflow.id)));
+  const runs = await Promise.all(guests.map((client, guest) => classifyUntilFinished(client, workflow.id, (subject) => answerOf(guest, subject.externalId!))));
 
   for (const run of runs) {
     expect(new Set(run.served).size).toBe(run.served.length);
