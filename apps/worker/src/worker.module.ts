@@ -4,7 +4,6 @@ import { openDatabase } from '@chorus/db';
 import { defaultJobOptions, queueNames, redisOptions } from '@chorus/jobs';
 import { DataSource } from 'typeorm';
 import { AggregationProcessor } from './aggregation/aggregation.processor';
-import { AggregationBatcher } from './aggregation/aggregation-batcher';
 import { AggregationService } from './aggregation/aggregation.service';
 import { WorkflowDefinitions } from './aggregation/workflow-definitions';
 import { WORKER_CONFIG, type WorkerConfig } from './config/config';
@@ -32,7 +31,6 @@ export class WorkerModule {
           useFactory: () => openDatabase(config.databaseUrl, config.databasePoolSize),
         },
         AggregationService,
-        AggregationBatcher,
         WorkflowDefinitions,
         AggregationProcessor,
         ReconcilerService,

@@ -3,7 +3,6 @@ import { aggregationJob } from '@chorus/jobs';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
-import { AggregationBatcher } from '../src/aggregation/aggregation-batcher';
 import { AggregationService } from '../src/aggregation/aggregation.service';
 
 let stack: Stack;
@@ -90,53 +89,67 @@ describe('aggregation', () => {
   });
 });
 
-describe('aggregation in batches', () => {
-  it('aggregates the subjects of jobs running at once together, each as it would be alone', async () => {
+/** A worker whose queues start empty (the API's adds are dropped) and whose reconciler waits, so a test drives it alone. */
+async function idleWorker(): Promise<AggregationService> {
+  const queue = new Queue('aggregation', { connection: { url: stack.config.redisUrl }, prefix: stack.config.queuePrefix });
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return (await stack.startWorker({ reconcileEveryMs: 3_600_000 })).get(AggregationService);
+}
+
+async function outbox(workflowId: string): Promise<string[]> {
+  const { rows } = await stack.db.query('SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
+  return rows.map((row) => row.subject_id as string);
+}
+
+describe('draining the aggregation outbox', () => {
+  it('aggregates every waiting subject of the workflow together, each as it would be alone, and empties the outbox', async () => {
     const { workflowId, subjectIds } = await workflowWith(['a', 'b', 'c', 'd'].map((externalId) => ({ externalId })), 2);
     for (const [i, subjectId] of subjectIds.entries()) {
       await classify(workflowId, subjectId, 'yes');
       if (i % 2 === 0) await classify(workflowId, subjectId, 'no');
     }
-    const batcher = (await stack.startWorker()).get(AggregationBatcher);
-    const outcomes = await Promise.all(subjectIds.map((subjectId) => batcher.aggregate({ workflowId, subjectId })));
+    expect(await outbox(workflowId)).toEqual([...subjectIds].sort());
+    const service = await idleWorker();
+    const report = await service.drainOutbox(workflowId);
     await stack.stopWorker();
-    expect(outcomes).toEqual(['retired', 'aggregated', 'retired', 'aggregated']);
+    expect(report).toEqual({ aggregated: 4, retired: 2, failed: [] });
+    expect(await outbox(workflowId)).toEqual([]);
     for (const [i, subjectId] of subjectIds.entries()) {
       expect((await state(workflowId, subjectId)).status).toMatchObject({ aggregated_count: i % 2 === 0 ? 2 : 1, retired: i % 2 === 0 });
     }
   });
 
-  it('retries a failed batch one subject at a time, so only the subject that cannot be aggregated fails', async () => {
-    const healthy = await workflowWith([{ externalId: 'healthy' }]);
-    const broken = await workflowWith([{ externalId: 'broken' }]);
-    await classify(healthy.workflowId, healthy.subjectIds[0]!, 'yes');
-    await classify(broken.workflowId, broken.subjectIds[0]!, 'yes');
-    await stack.db.query('UPDATE workflows SET version = 99 WHERE id = $1', [broken.workflowId]); // a version with no definition
-    const batcher = (await stack.startWorker()).get(AggregationBatcher);
-    const [good, bad] = await Promise.allSettled([
-      batcher.aggregate({ workflowId: healthy.workflowId, subjectId: healthy.subjectIds[0]! }),
-      batcher.aggregate({ workflowId: broken.workflowId, subjectId: broken.subjectIds[0]! }),
-    ]);
+  it('retries a failed batch one subject at a time, so only the subject that cannot be aggregated fails and stays owed', async () => {
+    const { workflowId, subjectIds } = await workflowWith([{ externalId: 'healthy' }, { externalId: 'broken' }]);
+    const { rows } = await stack.db.query('SELECT id, external_id FROM subjects WHERE id = ANY($1) ORDER BY external_id DESC', [subjectIds]);
+    const [healthy, broken] = rows.map((row) => row.id as string);
+    await classify(workflowId, healthy!, 'yes');
+    const unreadable = await classify(workflowId, broken!, 'yes');
+    await stack.db.query("UPDATE classifications SET annotations = 'null'::jsonb WHERE id = $1", [unreadable]); // answers no reducer can read
+    const service = await idleWorker();
+    const report = await service.drainOutbox(workflowId);
     await stack.stopWorker();
-    expect(good).toEqual({ status: 'fulfilled', value: 'aggregated' });
-    expect(bad).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringContaining('has no version 99') }) });
-    expect((await state(healthy.workflowId, healthy.subjectIds[0]!)).status).toMatchObject({ aggregated_count: 1 });
+    expect(report).toEqual({ aggregated: 1, retired: 0, failed: [broken] });
+    expect((await state(workflowId, healthy!)).status).toMatchObject({ aggregated_count: 1 });
+    expect((await state(workflowId, broken!)).status).toMatchObject({ aggregated_count: 0 });
+    expect(await outbox(workflowId)).toEqual([broken]);
   });
 });
 
 describe('the aggregation queue', () => {
-  it('turns a burst of classifications of one subject into one waiting job', async () => {
-    const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: 'burst' }], 10);
-    for (let i = 0; i < 5; i++) await classify(workflowId, subjectId!, 'yes');
+  it('turns a burst of classifications in a workflow into one waiting job, which aggregates them all', async () => {
+    const { workflowId, subjectIds } = await workflowWith(['x', 'y'].map((externalId) => ({ externalId })), 10);
+    for (let i = 0; i < 5; i++) for (const subjectId of subjectIds) await classify(workflowId, subjectId, 'yes');
     const queue = new Queue('aggregation', { connection: { url: stack.config.redisUrl }, prefix: stack.config.queuePrefix });
-    const job = aggregationJob(workflowId, subjectId!);
+    const job = aggregationJob(workflowId);
     await queue.add(job.name, job.data, job.opts);
-    // the API enqueued one job per classification; with the one added here, still one waits
+    // the API asked for aggregation after each classification; with the request added here, still one job waits
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
     await stack.startWorker();
-    for (let i = 0; i < 100 && (await state(workflowId, subjectId!)).status.aggregated_count < 5; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await outbox(workflowId)).length; i++) await new Promise((r) => setTimeout(r, 50));
     await stack.stopWorker();
     await queue.close();
-    expect((await state(workflowId, subjectId!)).status).toMatchObject({ classification_count: 5, aggregated_count: 5 });
+    for (const subjectId of subjectIds) expect((await state(workflowId, subjectId)).status).toMatchObject({ classification_count: 5, aggregated_count: 5 });
   });
 });

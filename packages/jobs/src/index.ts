@@ -3,8 +3,11 @@ import type { DefaultJobOptions, JobsOptions } from 'bullmq';
 /** Every queue, its jobs and their payloads. Jobs carry ids, never state. */
 export interface JobRegistry {
   aggregation: {
-    /** Recompute one subject's consensus and retirement in one workflow from all its classifications. */
-    'aggregate-subject': { workflowId: string; subjectId: string };
+    /**
+     * Recompute the consensus and retirement of every subject of a workflow waiting in `aggregation_outbox`, from
+     * all their classifications, in batches until none is left.
+     */
+    'aggregate-workflow': { workflowId: string };
   };
   reaggregation: {
     /**
@@ -14,7 +17,7 @@ export interface JobRegistry {
     'reaggregate-workflow': { workflowId: string; scope: ReaggregationScope };
   };
   maintenance: {
-    /** Enqueue aggregation for every subject whose aggregated count lags its classifications (e.g. Redis was down). */
+    /** Enqueue aggregation for every workflow with subjects long in the outbox (e.g. Redis was down). */
     'reconcile-aggregation': Record<string, never>;
     /** Re-learn volunteer skill for every active workflow, then re-aggregate the subjects it could change. */
     'estimate-skills': Record<string, never>;
@@ -46,19 +49,16 @@ export const defaultJobOptions: DefaultJobOptions = {
   removeOnFail: { count: 5000 },
 };
 
-/** Aggregation jobs running at once are batched together (AggregationBatcher), so more of them costs little. */
-export const workerConcurrency: Record<QueueName, number> = { aggregation: 32, reaggregation: 1, maintenance: 1 };
+/** An aggregation job drains one workflow; these many workflows are drained at once. */
+export const workerConcurrency: Record<QueueName, number> = { aggregation: 4, reaggregation: 1, maintenance: 1 };
 
 /**
- * One job per (workflow, subject) at a time: a burst of classifications becomes one job, and a classification that
- * arrives while the job runs leaves exactly one more job to run after it, so nothing is missed.
+ * One job per workflow at a time: classifications stored while a job waits are all its work, and one stored while
+ * it runs leaves exactly one more job to run after it, so nothing is missed. Each subject is recomputed once per
+ * job however many classifications it received, so the work stays deduplicated per (workflow, subject).
  */
-export function aggregationJob(workflowId: string, subjectId: string): { name: 'aggregate-subject'; data: JobPayload<'aggregation', 'aggregate-subject'>; opts: JobsOptions } {
-  return {
-    name: 'aggregate-subject',
-    data: { workflowId, subjectId },
-    opts: { deduplication: { id: `${workflowId}:${subjectId}`, keepLastIfActive: true } },
-  };
+export function aggregationJob(workflowId: string): { name: 'aggregate-workflow'; data: JobPayload<'aggregation', 'aggregate-workflow'>; opts: JobsOptions } {
+  return { name: 'aggregate-workflow', data: { workflowId }, opts: { deduplication: { id: workflowId, keepLastIfActive: true } } };
 }
 
 /** One re-aggregation per workflow at a time; a request made while one runs leaves one more to run after it. */

@@ -51,7 +51,7 @@ export class ClassificationsService {
     }
     if (!id) return this.explainNothingStored(input, idempotencyKey, user);
     this.metrics.classificationSubmitted();
-    await this.jobs.aggregate(input.workflowId, input.subjectId);
+    await this.jobs.aggregate(input.workflowId);
     return { id, replayed: false, ...(await this.feedbackFor(input.workflowId, input.workflowVersion, input.subjectId, annotations)) };
   }
 
@@ -116,8 +116,8 @@ export class ClassificationsService {
   }
 
   /**
-   * One statement, so one round trip: the subject's count, the classification and the end of its assignment, or
-   * none of them. Nothing is stored (undefined) unless the caller may classify in the workflow and the subject is in
+   * One statement, so one round trip: the subject's count, the classification, the end of its assignment and the
+   * subject's place in the aggregation outbox, or none of them. Nothing is stored (undefined) unless the caller may classify in the workflow and the subject is in
    * it. The UPDATE locks the hot row, so `after_retirement` reflects the latest retirement; a second classification
    * or a replayed key fails the INSERT's unique index, which undoes the whole statement.
    */
@@ -139,6 +139,8 @@ export class ClassificationsService {
          RETURNING id
        ), ended AS (
          DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $3 AND subject_id = $2 AND EXISTS (SELECT 1 FROM stored)
+       ), owed AS (
+         INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT $1, $2 FROM stored ON CONFLICT DO NOTHING
        )
        SELECT id FROM stored`,
       [input.workflowId, input.subjectId, user.id, input.workflowVersion, JSON.stringify(annotations), input.startedAt ?? null, input.finishedAt ?? null, JSON.stringify(input.metadata), idempotencyKey],

@@ -24,6 +24,8 @@ const REDIS_WAIT_MS = 1_000;
 @Injectable()
 export class JobProducer implements OnModuleInit {
   private readonly logger = new Logger(JobProducer.name);
+  /** Per workflow: the aggregation add on its way to Redis, and the one that follows it if a commit came meanwhile. */
+  private readonly aggregationAdds = new Map<string, { sent: Promise<boolean>; next?: Promise<boolean> }>();
 
   constructor(@InjectQueue('aggregation') private readonly aggregation: Queue, @InjectQueue('reaggregation') private readonly reaggregation: Queue) {}
 
@@ -31,15 +33,33 @@ export class JobProducer implements OnModuleInit {
     for (const queue of [this.aggregation, this.reaggregation]) queue.on('error', (error) => this.logger.warn(`${queue.name} queue: ${error.message}`));
   }
 
-  async aggregate(workflowId: string, subjectId: string): Promise<boolean> {
-    const job = aggregationJob(workflowId, subjectId);
-    try {
-      await withinRedisWait(this.aggregation.add(job.name, job.data, job.opts));
-      return true;
-    } catch (error) {
-      this.logger.warn(`could not enqueue aggregation of ${workflowId}/${subjectId}: ${(error as Error).message}`);
-      return false;
-    }
+  /**
+   * Asks for the workflow's outbox to be aggregated, after a commit that put a subject there. What matters is that
+   * an add reaches Redis after the commit, so concurrent submits share adds: at most one is on its way per workflow,
+   * and every commit made while it is gets the single add that follows it. True once Redis has the request.
+   */
+  aggregate(workflowId: string): Promise<boolean> {
+    const pending = this.aggregationAdds.get(workflowId);
+    if (!pending) return this.sendAggregation(workflowId);
+    pending.next ??= pending.sent.then(() => this.sendAggregation(workflowId));
+    return pending.next;
+  }
+
+  private sendAggregation(workflowId: string): Promise<boolean> {
+    const job = aggregationJob(workflowId);
+    const sent = withinRedisWait(this.aggregation.add(job.name, job.data, job.opts)).then(
+      () => true,
+      (error: Error) => {
+        this.logger.warn(`could not enqueue aggregation of workflow ${workflowId}: ${error.message}`);
+        return false;
+      },
+    );
+    const pending = { sent };
+    this.aggregationAdds.set(workflowId, pending);
+    void sent.then(() => {
+      if (this.aggregationAdds.get(workflowId) === pending) this.aggregationAdds.delete(workflowId);
+    });
+    return sent;
   }
 
   /** Enqueues a whole workflow's re-aggregation; while one is waiting, that one is returned. Throws when Redis is away. */

@@ -11,8 +11,8 @@ interface Snapshot {
   lagSeconds: number;
 }
 
-const LAG = `SELECT count(*)::int AS lagging, coalesce(extract(epoch FROM now() - min(updated_at)), 0)::float AS lag
-  FROM subject_workflow_status WHERE classification_count > aggregated_count`;
+const LAG = `SELECT count(*)::int AS lagging, coalesce(extract(epoch FROM now() - min(queued_at)), 0)::float AS lag
+  FROM aggregation_outbox`;
 
 /** Prometheus metrics: counters kept in the process, gauges read from Postgres and Redis at each scrape. */
 @Injectable()

@@ -2,22 +2,24 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { type JobPayload, workerConcurrency } from '@chorus/jobs';
 import type { Job } from 'bullmq';
-import { AggregationBatcher } from './aggregation-batcher';
+import { AggregationService, type DrainReport } from './aggregation.service';
 
-type AggregationJob = Job<JobPayload<'aggregation', 'aggregate-subject'>>;
+type AggregationJob = Job<JobPayload<'aggregation', 'aggregate-workflow'>>;
 
 @Processor('aggregation', { concurrency: workerConcurrency.aggregation })
 export class AggregationProcessor extends WorkerHost {
   private readonly logger = new Logger(AggregationProcessor.name);
 
-  constructor(private readonly batcher: AggregationBatcher) {
+  constructor(private readonly aggregation: AggregationService) {
     super();
   }
 
-  async process(job: AggregationJob): Promise<string> {
-    if (job.name !== 'aggregate-subject') throw new Error(`aggregation queue has no handler for job "${job.name}"`);
-    const outcome = await this.batcher.aggregate(job.data);
-    if (outcome === 'retired') this.logger.debug(`retired ${job.data.subjectId} in ${job.data.workflowId}`);
-    return outcome;
+  /** Fails (and so is retried with backoff) when a subject could not be aggregated; the others are done. */
+  async process(job: AggregationJob): Promise<Omit<DrainReport, 'failed'>> {
+    if (job.name !== 'aggregate-workflow') throw new Error(`aggregation queue has no handler for job "${job.name}"`);
+    const { aggregated, retired, failed } = await this.aggregation.drainOutbox(job.data.workflowId);
+    if (failed.length) throw new Error(`${failed.length} subjects of workflow ${job.data.workflowId} could not be aggregated: ${failed.slice(0, 10).join(', ')}`);
+    if (retired) this.logger.debug(`retired ${retired} subjects in ${job.data.workflowId}`);
+    return { aggregated, retired };
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
 import { addToSubjectSet } from '@chorus/db';
 import { type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
@@ -30,19 +30,56 @@ interface Recomputed {
 
 const keyOf = (key: SubjectKey) => `${key.workflowId}:${key.subjectId}`;
 
+/** Subjects taken from the outbox into one transaction at most. */
+const OUTBOX_BATCH = 250;
+
+/** What draining a workflow's outbox did; `failed` subjects stay in the outbox for the job's next attempt. */
+export interface DrainReport {
+  aggregated: number;
+  retired: number;
+  failed: string[];
+}
+
 /**
  * Recomputes subjects' consensus and retirement from all their classifications, many subjects in one transaction
  * and a handful of statements. Safe to run any number of times: the result depends only on what is in the database.
  */
 @Injectable()
 export class AggregationService {
+  private readonly logger = new Logger(AggregationService.name);
+
   constructor(private readonly db: DataSource, private readonly skills: SkillsRepository, private readonly definitions: WorkflowDefinitions) {}
+
+  /**
+   * Aggregates the workflow's subjects waiting in the outbox, a batch per transaction, until none is left. A batch
+   * that fails is retried subject by subject, so a subject that cannot be aggregated holds up only itself.
+   */
+  async drainOutbox(workflowId: string): Promise<DrainReport> {
+    const report: DrainReport = { aggregated: 0, retired: 0, failed: [] };
+    for (;;) {
+      const subjectIds = await this.waitingIn(workflowId, report.failed);
+      if (!subjectIds.length) return report;
+      for (const [subjectId, outcome] of await this.aggregateEach(workflowId, subjectIds)) {
+        if (outcome instanceof Error) {
+          this.logger.error(`could not aggregate ${subjectId} in ${workflowId}: ${outcome.message}`);
+          report.failed.push(subjectId);
+        } else {
+          report.aggregated += 1;
+          if (outcome === 'retired') report.retired += 1;
+        }
+      }
+    }
+  }
 
   async aggregateSubject(workflowId: string, subjectId: string): Promise<AggregationOutcome> {
     return (await this.aggregateSubjects([{ workflowId, subjectId }])).get(keyOf({ workflowId, subjectId }))!;
   }
 
-  /** The outcome per `workflowId:subjectId`. Rows are locked in one order, so concurrent batches never deadlock. */
+  /**
+   * The outcome per `workflowId:subjectId`. Rows are locked in one order, so concurrent batches never deadlock, and
+   * the subjects leave the outbox only once they are locked: a submit holds its subject's row before it writes to
+   * the outbox, so it either commits before this batch reads it or waits for the batch and queues the subject again.
+   */
   aggregateSubjects(subjects: readonly SubjectKey[]): Promise<Map<string, AggregationOutcome>> {
     const keys = [...new Map(subjects.map((key) => [keyOf(key), key])).values()];
     return this.db.transaction(async (manager) => {
@@ -53,6 +90,11 @@ export class AggregationService {
          JOIN subject_workflow_status st ON st.workflow_id = k.workflow_id AND st.subject_id = k.subject_id
          JOIN workflows w ON w.id = st.workflow_id
          ORDER BY st.workflow_id, st.subject_id FOR UPDATE OF st`,
+        [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
+      );
+      await manager.query(
+        `DELETE FROM aggregation_outbox o USING unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
+         WHERE o.workflow_id = k.workflow_id AND o.subject_id = k.subject_id`,
         [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
       );
       if (!statuses.length) return outcomes;
@@ -76,6 +118,30 @@ export class AggregationService {
       await this.saveStatuses(manager, recomputed);
       return outcomes;
     });
+  }
+
+  /** Up to a batch of the workflow's subjects in the outbox, leaving out those that failed in this drain. */
+  private async waitingIn(workflowId: string, skipped: string[]): Promise<string[]> {
+    const rows: { subject_id: string }[] = await this.db.query(
+      'SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 AND subject_id <> ALL($2::uuid[]) ORDER BY subject_id LIMIT $3',
+      [workflowId, skipped, OUTBOX_BATCH],
+    );
+    return rows.map((row) => row.subject_id);
+  }
+
+  /** Each subject's outcome, or the error that kept it from being aggregated: all together, or one by one if that fails. */
+  private async aggregateEach(workflowId: string, subjectIds: string[]): Promise<Map<string, AggregationOutcome | Error>> {
+    const keys = subjectIds.map((subjectId) => ({ workflowId, subjectId }));
+    try {
+      const outcomes = await this.aggregateSubjects(keys);
+      return new Map(subjectIds.map((subjectId) => [subjectId, outcomes.get(keyOf({ workflowId, subjectId }))!]));
+    } catch (error) {
+      if (subjectIds.length === 1) return new Map([[subjectIds[0]!, error as Error]]);
+      this.logger.warn(`a batch of ${subjectIds.length} subjects failed (${(error as Error).message}); aggregating them one by one`);
+      const outcomes = new Map<string, AggregationOutcome | Error>();
+      for (const subjectId of subjectIds) outcomes.set(subjectId, await this.aggregateSubject(workflowId, subjectId).catch((failure: Error) => failure));
+      return outcomes;
+    }
   }
 
   private async classificationsOf(manager: EntityManager, statuses: StatusRow[]): Promise<Map<string, ClassificationRecord[]>> {

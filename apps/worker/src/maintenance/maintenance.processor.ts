@@ -53,7 +53,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
       case 'reconcile-aggregation': {
         await this.reconciler.sweepExpiredAssignments();
         const enqueued = await this.reconciler.enqueueLagging();
-        if (enqueued) this.logger.log(`reconciler enqueued aggregation of ${enqueued} lagging subjects`);
+        if (enqueued) this.logger.log(`reconciler enqueued aggregation of ${enqueued} workflows with subjects long in the outbox`);
         return enqueued;
       }
       case 'estimate-skills':

@@ -5,13 +5,12 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
 
-const BATCH = 5_000;
-
 /**
- * Finds every subject whose aggregation lags its classifications and enqueues it. The API enqueues after each
- * submit, but that can fail (Redis away, a crash between commit and enqueue); the database knows what is owed, so
- * this closes the gap with no manual step. Chosen over an outbox table: the lag is already on the hot row
- * (`classification_count > aggregated_count`, partially indexed), so submits write nothing extra.
+ * Finds every workflow with subjects long in the aggregation outbox and enqueues its aggregation. The API enqueues
+ * after each submit, but that can fail (Redis away, a crash between commit and enqueue); the database knows what is
+ * owed, so this closes the gap with no manual step. An outbox table rather than a relay that publishes each row: the
+ * submit writes the row in the statement that stores the classification, and aggregation deletes it in the
+ * transaction that accounts for it, so the outbox is exactly the work still owed and the queue only says "look".
  */
 @Injectable()
 export class ReconcilerService {
@@ -26,15 +25,15 @@ export class ReconcilerService {
     await this.db.query('DELETE FROM assignments WHERE expires_at < now()');
   }
 
+  /** How many workflows it enqueued. */
   async enqueueLagging(): Promise<number> {
-    const rows: { workflow_id: string; subject_id: string }[] = await this.db.query(
-      `SELECT workflow_id, subject_id FROM subject_workflow_status
-       WHERE classification_count > aggregated_count AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
-       ORDER BY updated_at LIMIT $2`,
-      [this.config.reconcileGraceMs, BATCH],
+    const rows: { workflow_id: string }[] = await this.db.query(
+      `SELECT workflow_id FROM aggregation_outbox GROUP BY workflow_id
+       HAVING min(queued_at) < now() - make_interval(secs => $1::double precision / 1000)`,
+      [this.config.reconcileGraceMs],
     );
     if (!rows.length) return 0;
-    await this.aggregation.addBulk(rows.map((row) => aggregationJob(row.workflow_id, row.subject_id)));
+    await this.aggregation.addBulk(rows.map((row) => aggregationJob(row.workflow_id)));
     return rows.length;
   }
 }

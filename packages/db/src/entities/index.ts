@@ -7,7 +7,9 @@ export * from './classification.entity';
 export * from './consensus.entity';
 export * from './export.entity';
 export * from './assignment.entity';
+export * from './aggregation-outbox.entity';
 
+import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
@@ -20,5 +22,5 @@ import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity
 
 export const entities = [
   User, Project, ProjectMember, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
-  WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Export, Assignment,
+  WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Export, Assignment, AggregationOutbox,
 ];

@@ -4,13 +4,13 @@ import { Workflow } from './workflow.entity';
 
 /**
  * The hot row: one subject in one workflow. Assignment reads it; aggregation writes it.
- * `classificationCount` counts every classification; `aggregatedCount` is how many the latest aggregation saw,
- * so a lag between the two tells the reconciler that aggregation must run again.
+ * `classificationCount` counts every classification; `aggregatedCount` is how many the latest aggregation saw.
+ * No index covers a column that a submit changes, so a submit's update is HOT (the table leaves room on each page
+ * for it); the work a submit leaves for aggregation is recorded in `aggregation_outbox`.
  */
 @Entity('subject_workflow_status')
 @Index('subject_workflow_status_queue_idx', ['workflowId', 'random'], { where: 'retired_at IS NULL' })
 @Index('subject_workflow_status_priority_idx', ['workflowId', 'priority', 'random'], { where: 'retired_at IS NULL' })
-@Index('subject_workflow_status_lagging_idx', ['updatedAt'], { where: 'classification_count > aggregated_count' })
 export class SubjectWorkflowStatus {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;
