@@ -10,6 +10,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ProjectAccess } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
+import { ClassificationWriter } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
 import { goldFeedback, type TaskFeedback } from './gold-feedback';
 
@@ -31,11 +32,13 @@ export class ClassificationsService {
     private readonly access: ProjectAccess,
     private readonly jobs: JobProducer,
     private readonly metrics: MetricsService,
+    private readonly writer: ClassificationWriter,
   ) {}
 
   /**
    * Validates against the workflow version, commits, then answers: an acknowledged classification is durable.
-   * The usual submit is one statement; replays, refusals and conflicts are told apart only when it stores nothing.
+   * The usual submit is one statement, shared with concurrent submits; replays, refusals and conflicts are told
+   * apart only when it stores nothing.
    * A replay with the same idempotency key returns the first answer; aggregation is enqueued after the commit.
    */
   async submit(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
@@ -115,36 +118,18 @@ export class ClassificationsService {
     return unwrap(validated);
   }
 
-  /**
-   * One statement, so one round trip: the subject's count, the classification, the end of its assignment and the
-   * subject's place in the aggregation outbox, or none of them. Nothing is stored (undefined) unless the caller may classify in the workflow and the subject is in
-   * it. The UPDATE locks the hot row, so `after_retirement` reflects the latest retirement; a second classification
-   * or a replayed key fails the INSERT's unique index, which undoes the whole statement.
-   */
-  private async insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<string | undefined> {
-    const [row]: { id: string }[] = await this.db.query(
-      `WITH classifiable AS (
-         SELECT 1 FROM workflows w JOIN projects p ON p.id = w.project_id
-         WHERE w.id = $1 AND ((w.status <> 'draft' AND p.status IN ('live', 'finished'))
-           OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = $3))
-       ), counted AS (
-         UPDATE subject_workflow_status st SET classification_count = st.classification_count + 1, updated_at = now(),
-           counted_count = st.counted_count + CASE WHEN st.retired_at IS NULL AND s.gold_standard IS NULL THEN 1 ELSE 0 END
-         FROM subjects s
-         WHERE st.workflow_id = $1 AND st.subject_id = $2 AND s.id = st.subject_id AND EXISTS (SELECT 1 FROM classifiable)
-         RETURNING st.retired_at IS NOT NULL AS retired, s.gold_standard IS NOT NULL AS gold
-       ), stored AS (
-         INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, after_retirement, gold_standard)
-         SELECT $1, $4, $2, $3, $5, $6, $7, $8, $9, counted.retired, counted.gold FROM counted
-         RETURNING id
-       ), ended AS (
-         DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $3 AND subject_id = $2 AND EXISTS (SELECT 1 FROM stored)
-       ), owed AS (
-         INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT $1, $2 FROM stored ON CONFLICT DO NOTHING
-       )
-       SELECT id FROM stored`,
-      [input.workflowId, input.subjectId, user.id, input.workflowVersion, JSON.stringify(annotations), input.startedAt ?? null, input.finishedAt ?? null, JSON.stringify(input.metadata), idempotencyKey],
-    );
-    return row?.id;
+  /** Stored by the writer, which shares one statement among concurrent submits; undefined when nothing was stored. */
+  private insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<string | undefined> {
+    return this.writer.store({
+      workflowId: input.workflowId,
+      workflowVersion: input.workflowVersion,
+      subjectId: input.subjectId,
+      userId: user.id,
+      annotations,
+      startedAt: input.startedAt ?? null,
+      finishedAt: input.finishedAt ?? null,
+      metadata: input.metadata,
+      idempotencyKey,
+    });
   }
 }

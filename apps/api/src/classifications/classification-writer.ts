@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+/** One classification to store, already validated against its workflow version. */
+export interface ClassificationRow {
+  workflowId: string;
+  workflowVersion: number;
+  subjectId: string;
+  userId: string;
+  annotations: unknown;
+  startedAt: string | null;
+  finishedAt: string | null;
+  metadata: Record<string, unknown>;
+  idempotencyKey: string;
+}
+
+/** Classifications stored by one statement at most. */
+const MAX_BATCH = 100;
+/** Statements in flight at once, so one batch's round trip overlaps the gathering of the next. */
+const MAX_BATCHES_AT_ONCE = 2;
+
+/**
+ * One statement stores a batch: for each classification the caller may make (the project is public and the
+ * workflow not a draft, or the caller is a member) of a subject in the workflow, the subject's counts, the
+ * classification, the end of its assignment and the subject's place in the aggregation outbox. Rows that may not
+ * be stored are left out, and any failure (a second classification, a replayed key) undoes the whole statement.
+ * The hot rows are locked in key order before any is changed, and before the outbox is touched, as aggregation
+ * locks them, so concurrent batches and aggregation never deadlock.
+ * Parameters: parallel arrays of the rows' fields, $1 … $9.
+ */
+const STORE = `WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[], $9::text[])
+      AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key)
+  ), allowed AS (
+    SELECT i.* FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
+    WHERE (w.status <> 'draft' AND p.status IN ('live', 'finished'))
+      OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = i.user_id)
+  ), arriving AS (
+    SELECT workflow_id, subject_id, count(*)::int AS n FROM allowed GROUP BY workflow_id, subject_id
+  ), counted AS (
+    UPDATE subject_workflow_status st SET classification_count = st.classification_count + a.n, updated_at = now(),
+      counted_count = st.counted_count + CASE WHEN st.retired_at IS NULL AND s.gold_standard IS NULL THEN a.n ELSE 0 END
+    FROM arriving a, subjects s
+    WHERE st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id AND s.id = st.subject_id
+      AND (st.workflow_id, st.subject_id) IN (
+        SELECT l.workflow_id, l.subject_id FROM subject_workflow_status l JOIN arriving USING (workflow_id, subject_id)
+        ORDER BY l.workflow_id, l.subject_id FOR UPDATE OF l)
+    RETURNING st.workflow_id, st.subject_id, st.retired_at IS NOT NULL AS retired, s.gold_standard IS NOT NULL AS gold
+  ), stored AS (
+    INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, after_retirement, gold_standard)
+    SELECT a.workflow_id, a.workflow_version, a.subject_id, a.user_id, a.annotations, a.started_at, a.finished_at, a.metadata, a.idempotency_key, c.retired, c.gold
+    FROM allowed a JOIN counted c USING (workflow_id, subject_id)
+    RETURNING id, workflow_id, subject_id, user_id, idempotency_key
+  ), ended AS (
+    DELETE FROM assignments x USING stored s WHERE x.workflow_id = s.workflow_id AND x.user_id = s.user_id AND x.subject_id = s.subject_id
+  ), owed AS (
+    INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT DISTINCT workflow_id, subject_id FROM stored ON CONFLICT DO NOTHING
+  )
+  SELECT id, user_id, idempotency_key FROM stored`;
+
+interface Waiting {
+  row: ClassificationRow;
+  resolve: (id: string | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+const keyOf = (userId: string, idempotencyKey: string) => `${userId}\n${idempotencyKey}`;
+
+/**
+ * Stores classifications like a database's group commit: the submits that arrive while a statement runs share the
+ * next one, so round trips and commits grow with batches, not with classifications. Each caller is answered only
+ * once its own classification is committed. A batch that fails is stored again one classification at a time, so
+ * a replay or a second classification fails only its own submit, with the error the statement gave.
+ */
+@Injectable()
+export class ClassificationWriter {
+  private waiting: Waiting[] = [];
+  private running = 0;
+  private startScheduled = false;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The new classification's id, or undefined when nothing was stored (the caller may not, or the subject is not in the workflow). */
+  store(row: ClassificationRow): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ row, resolve, reject });
+      this.scheduleStart();
+    });
+  }
+
+  /** Submits that arrive in the same turn of the event loop join one batch. */
+  private scheduleStart(): void {
+    if (this.startScheduled) return;
+    this.startScheduled = true;
+    setImmediate(() => {
+      this.startScheduled = false;
+      this.startBatches();
+    });
+  }
+
+  private startBatches(): void {
+    while (this.running < MAX_BATCHES_AT_ONCE && this.waiting.length) {
+      const batch = this.waiting.splice(0, MAX_BATCH);
+      this.running += 1;
+      void this.run(batch).finally(() => {
+        this.running -= 1;
+        this.startBatches();
+      });
+    }
+  }
+
+  private async run(batch: Waiting[]): Promise<void> {
+    try {
+      const ids = await this.insert(batch.map((waiting) => waiting.row));
+      for (const { row, resolve } of batch) resolve(ids.get(keyOf(row.userId, row.idempotencyKey)));
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      for (const { row, resolve, reject } of batch) {
+        await this.insert([row]).then((ids) => resolve(ids.get(keyOf(row.userId, row.idempotencyKey))), reject);
+      }
+    }
+  }
+
+  /** The ids of the stored classifications by caller and idempotency key. */
+  private async insert(rows: ClassificationRow[]): Promise<Map<string, string>> {
+    const stored: { id: string; user_id: string; idempotency_key: string }[] = await this.db.query(STORE, [
+      rows.map((row) => row.workflowId),
+      rows.map((row) => row.workflowVersion),
+      rows.map((row) => row.subjectId),
+      rows.map((row) => row.userId),
+      rows.map((row) => JSON.stringify(row.annotations)),
+      rows.map((row) => row.startedAt),
+      rows.map((row) => row.finishedAt),
+      rows.map((row) => JSON.stringify(row.metadata)),
+      rows.map((row) => row.idempotencyKey),
+    ]);
+    return new Map(stored.map((row) => [keyOf(row.user_id, row.idempotency_key), row.id]));
+  }
+}

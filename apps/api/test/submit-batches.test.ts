@@ -1,0 +1,117 @@
+import type { ChorusApiError, ChorusClient } from '@chorus/client';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { ClassificationWriter, type ClassificationRow } from '../src/classifications/classification-writer';
+
+/** Concurrent submits share one statement and one commit (group commit), and each still gets its own answer. */
+
+let stack: Stack;
+let writer: ClassificationWriter;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  writer = stack.app.get(ClassificationWriter);
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+async function workflowWith(externalIds: string[]) {
+  const project = await stack.client.createProject({ title: `Batches ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  await stack.client.addSubjects(set.id, externalIds.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+  const { id } = await stack.client.createWorkflow(project.id, {
+    name: 'W',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 10 },
+    subjectSetIds: [set.id],
+  });
+  await stack.client.activateWorkflow(id);
+  const { rows } = await stack.db.query('SELECT id FROM subjects WHERE project_id = $1 ORDER BY external_id', [project.id]);
+  return { workflowId: id, subjectIds: rows.map((row) => row.id as string) };
+}
+
+async function guestIds(count: number): Promise<string[]> {
+  const { rows } = await stack.db.query("INSERT INTO users (kind, display_name) SELECT 'guest', 'Guest ' || g FROM generate_series(1, $1) g RETURNING id", [count]);
+  return rows.map((row) => row.id as string);
+}
+
+const row = (workflowId: string, subjectId: string, userId: string, idempotencyKey = randomUUID()): ClassificationRow => ({
+  workflowId,
+  workflowVersion: 1,
+  subjectId,
+  userId,
+  annotations: [{ task: 'T0', value: 'yes' }],
+  startedAt: null,
+  finishedAt: null,
+  metadata: {},
+  idempotencyKey,
+});
+
+async function counts(workflowId: string) {
+  const { rows } = await stack.db.query(
+    `SELECT st.subject_id, st.classification_count, st.counted_count, (SELECT count(*)::int FROM classifications c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) AS stored,
+       EXISTS (SELECT 1 FROM aggregation_outbox o WHERE o.workflow_id = st.workflow_id AND o.subject_id = st.subject_id) AS owed
+     FROM subject_workflow_status st WHERE st.workflow_id = $1 ORDER BY st.subject_id`,
+    [workflowId],
+  );
+  return new Map(rows.map(({ subject_id, ...rest }) => [subject_id as string, rest]));
+}
+
+it('stores the submits of one moment in one statement: several volunteers on one subject count once each, and what may not be stored is left out', async () => {
+  const { workflowId, subjectIds: [first, second] } = await workflowWith(['a', 'b']);
+  const elsewhere = await workflowWith(['c']);
+  const volunteers = await guestIds(3);
+  const query = jest.spyOn(stack.app.get<DataSource>(getDataSourceToken()), 'query');
+  const results = await Promise.all([
+    ...volunteers.map((userId) => writer.store(row(workflowId, first!, userId))),
+    writer.store(row(workflowId, second!, volunteers[0]!)),
+    writer.store(row(workflowId, elsewhere.subjectIds[0]!, volunteers[1]!)), // a subject of another workflow
+  ]);
+  expect(query).toHaveBeenCalledTimes(1);
+  query.mockRestore();
+  expect(results.slice(0, 4)).toEqual([expect.any(String), expect.any(String), expect.any(String), expect.any(String)]);
+  expect(new Set(results.slice(0, 4)).size).toBe(4);
+  expect(results[4]).toBeUndefined();
+  const after = await counts(workflowId);
+  expect(after.get(first!)).toEqual({ classification_count: 3, counted_count: 3, stored: 3, owed: true });
+  expect(after.get(second!)).toEqual({ classification_count: 1, counted_count: 1, stored: 1, owed: true });
+  expect((await counts(elsewhere.workflowId)).get(elsewhere.subjectIds[0]!)).toEqual({ classification_count: 0, counted_count: 0, stored: 0, owed: false });
+});
+
+it('stores a failed batch again one by one, so a replay or a second classification fails only its own submit', async () => {
+  const { workflowId, subjectIds: [first, second] } = await workflowWith(['a', 'b']);
+  const [volunteer, other] = await guestIds(2);
+  const key = randomUUID();
+  const storedBefore = await writer.store(row(workflowId, first!, volunteer!, key));
+  const results = await Promise.allSettled([
+    writer.store(row(workflowId, first!, volunteer!, key)), // a replay
+    writer.store(row(workflowId, first!, volunteer!)), // the same subject again, with a new key
+    writer.store(row(workflowId, first!, other!)),
+    writer.store(row(workflowId, second!, volunteer!)),
+  ]);
+  expect(results.map((result) => (result.status === 'rejected' ? result.reason.code : 'stored'))).toEqual(['23505', '23505', 'stored', 'stored']);
+  expect(storedBefore).toEqual(expect.any(String));
+  const after = await counts(workflowId);
+  expect(after.get(first!)).toMatchObject({ classification_count: 2, stored: 2 });
+  expect(after.get(second!)).toMatchObject({ classification_count: 1, stored: 1 });
+});
+
+it('answers concurrent submits over HTTP each with its own outcome: stored, replayed, or already classified', async () => {
+  const { workflowId, subjectIds } = await workflowWith(['a', 'b', 'c', 'd']);
+  const volunteer: ChorusClient = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  const answer = (subjectId: string) => ({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] });
+  const key = randomUUID();
+  const submit = (subjectId: string, idempotencyKey: string) =>
+    volunteer.request<{ id: string; replayed?: boolean }>('POST', '/classifications', answer(subjectId), { 'idempotency-key': idempotencyKey }).catch((error: ChorusApiError) => ({ status: error.status, body: undefined }));
+  const first = await submit(subjectIds[0]!, key);
+  const answers = await Promise.all([submit(subjectIds[0]!, key), submit(subjectIds[0]!, randomUUID()), ...subjectIds.slice(1).map((id) => submit(id, randomUUID()))]);
+  expect(answers.map((a) => a.status)).toEqual([200, 409, 201, 201, 201]);
+  expect(first.status).toBe(201);
+  expect(answers[0]!.body).toEqual({ id: first.body?.id });
+  const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId]);
+  expect(rows[0].n).toBe(4);
+});
