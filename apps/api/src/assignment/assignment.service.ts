@@ -1,16 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import type { Project, ProjectRole, Workflow } from '@chorus/db';
+import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
 import { type SelectionRule, type SubjectLocation, experienceThatMatters, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
-import { returnedRows } from '../common/sql';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { isPublicProject } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
-import { ASSIGN_STILL_ELIGIBLE, type CandidatePass, EXPERIENCE, REMAINING, SUBJECTS_BY_ID, WORKFLOW_FOR_QUEUE, candidatePasses, goldStandardPasses, subjectSetPasses, trainingPass } from './queue-sql';
+import { ASSIGN_STILL_ELIGIBLE, type CandidatePass, EXPERIENCE, REMAINING, WORKFLOW_FOR_QUEUE, candidatePasses, goldStandardPasses, subjectSetPasses, trainingPass } from './queue-sql';
 
 export interface QueueView {
   workflowId: string;
@@ -63,7 +62,7 @@ function shuffled<T>(items: T[]): T[] {
 }
 
 /** The regular subjects with the gold-standard ones at their drawn slots (regular ones fill slots gold could not). */
-function interleave(regular: string[], gold: string[], goldSlots: number[]): string[] {
+function interleave<T>(regular: T[], gold: T[], goldSlots: number[]): T[] {
   const result = [...regular];
   gold.forEach((id, index) => {
     result.splice(Math.min(goldSlots[index]!, result.length), 0, id);
@@ -101,7 +100,7 @@ export class AssignmentService {
    * classifications its retirement rule can still need.
    */
   async queue(workflowId: string, user: AuthUser, limit: number): Promise<QueueView> {
-    const [workflow]: QueueWorkflowRow[] = await this.db.query(WORKFLOW_FOR_QUEUE, [workflowId, user.id, this.config.maxOutstandingAssignments]);
+    const [workflow] = await preparedQuery<QueueWorkflowRow>(this.db, WORKFLOW_FOR_QUEUE, [workflowId, user.id, this.config.maxOutstandingAssignments]);
     if (!workflow || !(isPublicProject(workflow.project_status) || workflow.role)) throw notFound(`Workflow ${workflowId}`, '/params/id');
     const base = { workflowId, workflowVersion: workflow.version };
     if (workflow.status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
@@ -118,9 +117,7 @@ export class AssignmentService {
       const training = plan.training ? await take([trainingPass(plan.training.subjectSetId)], plan.training.count) : [];
       const gold = plan.goldSlots.length ? await take(goldStandardPasses(Math.random()), plan.goldSlots.length) : [];
       const regular = await this.takeRegular(take, definition.selection, plan.setShares, wanted - training.length - gold.length);
-      const assigned = [...training, ...interleave(regular, gold, plan.goldSlots)];
-      if (!assigned.length) return [];
-      return (await manager.query(SUBJECTS_BY_ID, [assigned])) as SubjectRow[];
+      return [...training, ...interleave(regular, gold, plan.goldSlots)];
     });
     if (rows.length) {
       const subjects = rows.map((row) => ({ id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) }));
@@ -135,7 +132,7 @@ export class AssignmentService {
    */
   private async plan(manager: EntityManager, workflowId: string, user: AuthUser, selection: SelectionRule, wanted: number): Promise<BatchPlan> {
     const horizon = experienceThatMatters(selection);
-    const experience = horizon ? (await manager.query(EXPERIENCE, [workflowId, user.id, horizon]))[0].classifications : 0;
+    const experience = horizon ? (await preparedQuery<{ classifications: number }>(manager, EXPERIENCE, [workflowId, user.id, horizon]))[0]!.classifications : 0;
     const trainingLeft = selection.training ? Math.max(0, selection.training.classifications - experience) : 0;
     const training = trainingLeft ? { subjectSetId: selection.training!.subjectSetId, count: Math.min(wanted, trainingLeft) } : undefined;
     const goldSlots: number[] = [];
@@ -149,31 +146,31 @@ export class AssignmentService {
    * The batch's regular subjects in the selection order; under `setWeights`, each set's drawn share first (mixed
    * together), then any set fills what a set could not.
    */
-  private async takeRegular(take: (passes: CandidatePass[], count: number) => Promise<string[]>, selection: SelectionRule, setShares: Map<string, number>, count: number): Promise<string[]> {
-    const weighted: string[] = [];
+  private async takeRegular(take: (passes: CandidatePass[], count: number) => Promise<SubjectRow[]>, selection: SelectionRule, setShares: Map<string, number>, count: number): Promise<SubjectRow[]> {
+    const weighted: SubjectRow[] = [];
     for (const [subjectSetId, share] of setShares) weighted.push(...(await take(subjectSetPasses(subjectSetId, Math.random()), share)));
     const rest = weighted.length < count ? await take(candidatePasses(selection.order, Math.random()), count - weighted.length) : [];
     return setShares.size ? shuffled([...weighted, ...rest]) : rest;
   }
 
-  /** Up to `count` subjects from the passes, re-checked in a fresh snapshot and assigned to the volunteer. */
-  private async take(manager: EntityManager, request: { workflowId: string; user: AuthUser; cap: number | null; passes: CandidatePass[]; count: number }): Promise<string[]> {
+  /** Up to `count` subjects from the passes, re-checked in a fresh snapshot, assigned to the volunteer and read for serving, in pass order. */
+  private async take(manager: EntityManager, request: { workflowId: string; user: AuthUser; cap: number | null; passes: CandidatePass[]; count: number }): Promise<SubjectRow[]> {
     const { workflowId, user, cap, passes, count } = request;
     const ids: string[] = [];
     for (const pass of passes) {
       if (ids.length >= count) break;
-      const picked: { subject_id: string }[] = await manager.query(pass.sql, [workflowId, user.id, cap, count - ids.length, ...pass.params]);
+      const picked = await preparedQuery<{ subject_id: string }>(manager, pass.sql, [workflowId, user.id, cap, count - ids.length, ...pass.params]);
       ids.push(...picked.map((row) => row.subject_id));
     }
     if (!ids.length) return [];
     // Assigned at once, so that the next passes of this batch (which exclude the volunteer's assignments) skip them.
-    const assigned = returnedRows<{ subject_id: string }>(await manager.query(ASSIGN_STILL_ELIGIBLE, [workflowId, user.id, cap, ids, this.config.assignmentTtlSeconds]));
-    const kept = new Set(assigned.map((row) => row.subject_id));
-    return ids.filter((id) => kept.has(id));
+    const assigned = await preparedQuery<SubjectRow>(manager, ASSIGN_STILL_ELIGIBLE, [workflowId, user.id, cap, ids, this.config.assignmentTtlSeconds]);
+    const byId = new Map(assigned.map((row) => [row.id, row]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   private async nothingToServe(workflowId: string, user: AuthUser): Promise<Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds'>> {
-    const [{ unretired, unseen }] = await this.db.query(REMAINING, [workflowId, user.id]);
+    const [{ unretired, unseen }] = await preparedQuery<{ unretired: boolean; unseen: boolean }>(this.db, REMAINING, [workflowId, user.id]);
     if (!unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
     if (!unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
     return { subjects: [], finished: false, retryAfterSeconds: 30 };

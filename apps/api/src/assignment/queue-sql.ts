@@ -77,20 +77,26 @@ export const EXPERIENCE = `SELECT count(*)::int AS classifications FROM (
 /**
  * Assigns what the passes picked, re-checked in this new statement and so a new snapshot: a pass may have counted
  * assignments from before another volunteer's assignment committed. While we hold the row locks, nobody else can
- * assign these subjects, so what passes this check is safe to assign. Returns the assigned ids with their position
- * in `picked`. Parameters: $1 workflow, $2 volunteer (who may have classified one since the pass's snapshot),
- * $3 cap, $4 picked ids, $5 assignment lifetime in seconds.
+ * assign these subjects, so what passes this check is safe to assign. An assignment of the volunteer's that is still
+ * live (made meanwhile by their own concurrent request) is left alone and not returned, so two batches never share a
+ * subject; an expired one is renewed. Returns the assigned subjects, for serving.
+ * Parameters: $1 workflow, $2 volunteer (who may have classified one since the pass's snapshot), $3 cap,
+ * $4 picked ids, $5 assignment lifetime in seconds.
  */
-export const ASSIGN_STILL_ELIGIBLE = `INSERT INTO assignments (workflow_id, user_id, subject_id, assigned_at, expires_at)
-  SELECT $1, $2, st.subject_id, now(), now() + make_interval(secs => $5)
-  FROM unnest($4::uuid[]) AS picked(id)
-  JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = picked.id
-  WHERE st.retired_at IS NULL
-    AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)
-    AND ($3::int IS NULL OR st.counted_count
-        + (SELECT count(*) FROM assignments a WHERE a.workflow_id = $1 AND a.subject_id = st.subject_id AND a.expires_at > now()) < $3)
-  ON CONFLICT (workflow_id, user_id, subject_id) DO UPDATE SET assigned_at = EXCLUDED.assigned_at, expires_at = EXCLUDED.expires_at
-  RETURNING subject_id`;
+export const ASSIGN_STILL_ELIGIBLE = `WITH assigned AS (
+    INSERT INTO assignments (workflow_id, user_id, subject_id, assigned_at, expires_at)
+    SELECT $1, $2, st.subject_id, now(), now() + make_interval(secs => $5)
+    FROM unnest($4::uuid[]) AS picked(id)
+    JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = picked.id
+    WHERE st.retired_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)
+      AND ($3::int IS NULL OR st.counted_count
+          + (SELECT count(*) FROM assignments a WHERE a.workflow_id = $1 AND a.subject_id = st.subject_id AND a.expires_at > now()) < $3)
+    ON CONFLICT (workflow_id, user_id, subject_id) DO UPDATE SET assigned_at = EXCLUDED.assigned_at, expires_at = EXCLUDED.expires_at
+      WHERE assignments.expires_at <= now()
+    RETURNING subject_id
+  )
+  SELECT s.id, s.external_id, s.locations, s.metadata FROM assigned JOIN subjects s ON s.id = assigned.subject_id`;
 
 /**
  * The workflow, its project's status, the caller's role in it and how many more subjects the caller may hold in it,
@@ -101,9 +107,6 @@ export const WORKFLOW_FOR_QUEUE = `SELECT w.id, w.name, w.status, w.version, w.p
   FROM workflows w JOIN projects p ON p.id = w.project_id
   LEFT JOIN project_members m ON m.project_id = w.project_id AND m.user_id = $2
   WHERE w.id = $1`;
-
-export const SUBJECTS_BY_ID = `SELECT s.id, s.external_id, s.locations, s.metadata FROM unnest($1::uuid[]) WITH ORDINALITY AS picked(id, ord)
-  JOIN subjects s ON s.id = picked.id ORDER BY picked.ord`;
 
 /** What is left for the volunteer once nothing can be served now. */
 export const REMAINING = `SELECT

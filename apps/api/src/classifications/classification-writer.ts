@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { preparedQuery } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 
 /** One classification to store, already validated against its workflow version. */
@@ -124,7 +125,7 @@ export class ClassificationWriter {
 
   /** The ids of the stored classifications by caller and idempotency key. */
   private async insert(rows: ClassificationRow[]): Promise<Map<string, string>> {
-    const stored: { id: string; user_id: string; idempotency_key: string }[] = await this.db.query(STORE, [
+    const stored = await preparedQuery<{ id: string; user_id: string; idempotency_key: string }>(this.db, STORE, [
       rows.map((row) => row.workflowId),
       rows.map((row) => row.workflowVersion),
       rows.map((row) => row.subjectId),
