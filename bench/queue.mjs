@@ -66,6 +66,29 @@ async function seed(url, size) {
   return { workflowId: workflow.id, userIds: [heavy.id, ...sample.map((row) => row.id)], heavyHistory };
 }
 
+/**
+ * Volunteers classify what they are given and move on; these do not, so a loop ends their assignments 0.2 s after
+ * they were made, as classifying would. Each volunteer so holds a few subjects, and the volunteer who makes one
+ * request in ten (up to 100 a second, far more than a person) stays under MAX_OUTSTANDING_ASSIGNMENTS, raised to
+ * 1,000 for this: every answer is a full batch, as the "answer size" column checks.
+ */
+function releaseAssignments(url) {
+  const db = new pg.Client({ connectionString: url });
+  let running = true;
+  const loop = (async () => {
+    await db.connect();
+    while (running) {
+      await db.query("DELETE FROM assignments WHERE assigned_at < now() - interval '0.2 seconds'");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await db.end();
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}
+
 /** One in ten requests comes from the volunteer with the long history; the rest from a pool of 1,000 others. */
 function load(url, tokens) {
   const pick = () => (Math.random() < 0.1 ? tokens[0] : tokens[1 + Math.floor(Math.random() * (tokens.length - 1))]);
@@ -75,29 +98,31 @@ function load(url, tokens) {
   });
 }
 
-const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
+const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, bytesPerAnswer: r.throughput.total / r.requests.total });
 const rows = [];
 for (const size of SIZES) {
   const { url, drop } = await scratchDatabase(`chorus_bench_${size}`);
   const started = Date.now();
   const input = await seed(url, size);
   console.error(`seeded ${size.toLocaleString('en')} subjects in ${((Date.now() - started) / 1000).toFixed(0)} s (heavy volunteer has seen ${input.heavyHistory.toLocaleString('en')})`);
-  const server = await startApi(url, { ...input, probeQueue: true });
+  const server = await startApi(url, { ...input, probeQueue: true }, { MAX_OUTSTANDING_ASSIGNMENTS: '1000' });
   const root = `http://127.0.0.1:${server.port}`;
   await load(`${root}/bench/constant`, undefined); // warm-up
   const baseline = summary(await load(`${root}/bench/constant`, undefined));
+  const stopReleasing = releaseAssignments(url);
   const queue = summary(await load(`${root}/api/v1/workflows/${input.workflowId}/queue?limit=10`, server.tokens));
-  rows.push({ size, bodyBytes: server.bodyBytes, baseline, queue });
-  console.error(`${size}: baseline ${baseline.rps.toFixed(0)} req/s, queue ${queue.rps.toFixed(0)} req/s (p50 ${queue.p50} ms, p99 ${queue.p99} ms, errors ${queue.errors})`);
+  await stopReleasing();
+  rows.push({ size, bodyBytes: server.bodyBytes, baseline, queue, full: queue.bytesPerAnswer / baseline.bytesPerAnswer });
+  console.error(`${size}: baseline ${baseline.rps.toFixed(0)} req/s, queue ${queue.rps.toFixed(0)} req/s (p50 ${queue.p50} ms, p99 ${queue.p99} ms, errors ${queue.errors}, answer size vs baseline ${(queue.bytesPerAnswer / baseline.bytesPerAnswer).toFixed(2)})`);
   await stop(server.child);
   await drop();
 }
 
 const smallest = rows[0];
-console.log(`\n| subjects | body bytes | baseline req/s | queue req/s | queue / baseline | queue p50 ms | queue p99 ms | errors | throughput vs ${smallest.size.toLocaleString('en')} |`);
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log(`\n| subjects | body bytes | baseline req/s | queue req/s | queue / baseline | queue p50 ms | queue p99 ms | errors | answer size vs baseline | throughput vs ${smallest.size.toLocaleString('en')} |`);
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
   console.log(
-    `| ${row.size.toLocaleString('en')} | ${row.bodyBytes} | ${row.baseline.rps.toFixed(0)} | ${row.queue.rps.toFixed(0)} | ${(row.queue.rps / row.baseline.rps).toFixed(2)} | ${row.queue.p50} | ${row.queue.p99} | ${row.queue.errors} | ${(row.queue.rps / row.baseline.rps / (smallest.queue.rps / smallest.baseline.rps)).toFixed(2)} |`,
+    `| ${row.size.toLocaleString('en')} | ${row.bodyBytes} | ${row.baseline.rps.toFixed(0)} | ${row.queue.rps.toFixed(0)} | ${(row.queue.rps / row.baseline.rps).toFixed(2)} | ${row.queue.p50} | ${row.queue.p99} | ${row.queue.errors} | ${row.full.toFixed(2)} | ${(row.queue.rps / row.baseline.rps / (smallest.queue.rps / smallest.baseline.rps)).toFixed(2)} |`,
   );
 }

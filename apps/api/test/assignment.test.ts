@@ -1,6 +1,10 @@
 import type { ChorusClient, QueueView, WorkflowInput } from '@chorus/client';
+import { preparedQuery } from '@chorus/db';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { ASSIGN_STILL_ELIGIBLE } from '../src/assignment/queue-sql';
 
 let stack: Stack;
 
@@ -67,6 +71,31 @@ describe('the queue', () => {
     const batches = await Promise.all(volunteers.map((volunteer) => volunteer.queue(workflowId)));
     expect(batches.filter((batch) => batch.subjects.length === 1)).toHaveLength(1);
     expect(batches.filter((batch) => batch.subjects.length === 0).every((batch) => batch.finished === false && batch.retryAfterSeconds! > 0)).toBe(true);
+  });
+
+  it("never gives one volunteer's concurrent requests the same subject, and holds every subject it served for them", async () => {
+    for (let round = 0; round < 3; round++) {
+      const { workflowId } = await workflowOf(100);
+      const volunteer = await guest();
+      const batches = await Promise.all(Array.from({ length: 8 }, () => volunteer.queue(workflowId, 3)));
+      const served = batches.flatMap((batch) => batch.subjects.map((subject) => subject.id));
+      // requests that share a batch of the database's work may pick the same subject; it goes to one of them only
+      expect(served.length).toBeGreaterThan(0);
+      expect(new Set(served).size).toBe(served.length);
+      const { rows } = await stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND subject_id = ANY($2)', [workflowId, served]);
+      expect(rows).toHaveLength(served.length);
+    }
+  });
+
+  it('assigns a picked subject again only if its earlier assignment to the volunteer expired (a pass may not have seen it)', async () => {
+    const { workflowId } = await workflowOf(2);
+    const volunteer = await guest();
+    const [live, expired] = (await volunteer.queue(workflowId, 2)).subjects.map((subject) => subject.id);
+    const { rows: [{ user_id: userId }] } = await stack.db.query('SELECT user_id FROM assignments WHERE workflow_id = $1 AND subject_id = $2', [workflowId, live]);
+    await stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1 AND subject_id = $2", [workflowId, expired]);
+    // as if a pass whose snapshot predates both assignments had picked the two subjects again
+    const assigned = await preparedQuery<{ id: string }>(stack.app.get<DataSource>(getDataSourceToken()), ASSIGN_STILL_ELIGIBLE, [[0, 0], [workflowId, workflowId], [userId, userId], [live, expired], [null, null], 60]);
+    expect(assigned.map((row) => row.id)).toEqual([expired]);
   });
 
   it('survives many volunteers hammering with prefetch: no repeat, no retired subject, nothing classified after retirement', async () => {

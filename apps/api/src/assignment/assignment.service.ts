@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
 import { type SelectionRule, type SubjectLocation, experienceThatMatters, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { isPublicProject } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
-import { ASSIGN_STILL_ELIGIBLE, type CandidatePass, EXPERIENCE, REMAINING, WORKFLOW_FOR_QUEUE, candidatePasses, goldStandardPasses, subjectSetPasses, trainingPass } from './queue-sql';
+import { EXPERIENCE, REMAINING, WORKFLOW_FOR_QUEUE } from './queue-sql';
+import { type SubjectRow, SubjectAssigner, type Take } from './subject-assigner';
 
 export interface QueueView {
   workflowId: string;
@@ -79,19 +80,13 @@ interface QueueWorkflowRow {
   room: number;
 }
 
-interface SubjectRow {
-  id: string;
-  external_id: string | null;
-  locations: SubjectLocation[];
-  metadata: Record<string, unknown>;
-}
-
 @Injectable()
 export class AssignmentService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly versions: WorkflowVersions,
+    private readonly assigner: SubjectAssigner,
   ) {}
 
   /**
@@ -109,16 +104,14 @@ export class AssignmentService {
     }
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     const cap = classificationsNeededAtMost(definition.retirement);
-    const rows = await this.db.transaction(async (manager) => {
-      const wanted = Math.min(limit, workflow.room);
-      if (!wanted) return [];
-      const take = (passes: CandidatePass[], count: number) => this.take(manager, { workflowId, user, cap, passes, count });
-      const plan = await this.plan(manager, workflowId, user, definition.selection, wanted);
-      const training = plan.training ? await take([trainingPass(plan.training.subjectSetId)], plan.training.count) : [];
-      const gold = plan.goldSlots.length ? await take(goldStandardPasses(Math.random()), plan.goldSlots.length) : [];
-      const regular = await this.takeRegular(take, definition.selection, plan.setShares, wanted - training.length - gold.length);
-      return [...training, ...interleave(regular, gold, plan.goldSlots)];
-    });
+    const wanted = Math.min(limit, workflow.room);
+    const take = (kind: Take['kind'], count: number, setId?: string) => this.assigner.take({ workflowId, userId: user.id, cap, kind, count, setId });
+    const plan = wanted ? await this.plan(workflowId, user, definition.selection, wanted) : { goldSlots: [], setShares: new Map<string, number>() };
+    // One take after another: each commits its assignments, which the next one's picks then exclude.
+    const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
+    const gold = await take('gold', plan.goldSlots.length);
+    const regular = await this.takeRegular(take, definition.selection, plan.setShares, wanted - training.length - gold.length);
+    const rows = [...training, ...interleave(regular, gold, plan.goldSlots)];
     if (rows.length) {
       const subjects = rows.map((row) => ({ id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) }));
       return { ...base, subjects, finished: false };
@@ -130,9 +123,9 @@ export class AssignmentService {
    * What this batch serves besides the selection order: the training set first while the volunteer is new, then
    * slots for gold-standard subjects, each drawn with the rate for the volunteer's experience at that slot.
    */
-  private async plan(manager: EntityManager, workflowId: string, user: AuthUser, selection: SelectionRule, wanted: number): Promise<BatchPlan> {
+  private async plan(workflowId: string, user: AuthUser, selection: SelectionRule, wanted: number): Promise<BatchPlan> {
     const horizon = experienceThatMatters(selection);
-    const experience = horizon ? (await preparedQuery<{ classifications: number }>(manager, EXPERIENCE, [workflowId, user.id, horizon]))[0]!.classifications : 0;
+    const experience = horizon ? (await preparedQuery<{ classifications: number }>(this.db, EXPERIENCE, [workflowId, user.id, horizon]))[0]!.classifications : 0;
     const trainingLeft = selection.training ? Math.max(0, selection.training.classifications - experience) : 0;
     const training = trainingLeft ? { subjectSetId: selection.training!.subjectSetId, count: Math.min(wanted, trainingLeft) } : undefined;
     const goldSlots: number[] = [];
@@ -146,27 +139,16 @@ export class AssignmentService {
    * The batch's regular subjects in the selection order; under `setWeights`, each set's drawn share first (mixed
    * together), then any set fills what a set could not.
    */
-  private async takeRegular(take: (passes: CandidatePass[], count: number) => Promise<SubjectRow[]>, selection: SelectionRule, setShares: Map<string, number>, count: number): Promise<SubjectRow[]> {
+  private async takeRegular(
+    take: (kind: Take['kind'], count: number, setId?: string) => Promise<SubjectRow[]>,
+    selection: SelectionRule,
+    setShares: Map<string, number>,
+    count: number,
+  ): Promise<SubjectRow[]> {
     const weighted: SubjectRow[] = [];
-    for (const [subjectSetId, share] of setShares) weighted.push(...(await take(subjectSetPasses(subjectSetId, Math.random()), share)));
-    const rest = weighted.length < count ? await take(candidatePasses(selection.order, Math.random()), count - weighted.length) : [];
+    for (const [subjectSetId, share] of setShares) weighted.push(...(await take('set', share, subjectSetId)));
+    const rest = weighted.length < count ? await take(selection.order, count - weighted.length) : [];
     return setShares.size ? shuffled([...weighted, ...rest]) : rest;
-  }
-
-  /** Up to `count` subjects from the passes, re-checked in a fresh snapshot, assigned to the volunteer and read for serving, in pass order. */
-  private async take(manager: EntityManager, request: { workflowId: string; user: AuthUser; cap: number | null; passes: CandidatePass[]; count: number }): Promise<SubjectRow[]> {
-    const { workflowId, user, cap, passes, count } = request;
-    const ids: string[] = [];
-    for (const pass of passes) {
-      if (ids.length >= count) break;
-      const picked = await preparedQuery<{ subject_id: string }>(manager, pass.sql, [workflowId, user.id, cap, count - ids.length, ...pass.params]);
-      ids.push(...picked.map((row) => row.subject_id));
-    }
-    if (!ids.length) return [];
-    // Assigned at once, so that the next passes of this batch (which exclude the volunteer's assignments) skip them.
-    const assigned = await preparedQuery<SubjectRow>(manager, ASSIGN_STILL_ELIGIBLE, [workflowId, user.id, cap, ids, this.config.assignmentTtlSeconds]);
-    const byId = new Map(assigned.map((row) => [row.id, row]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   private async nothingToServe(workflowId: string, user: AuthUser): Promise<Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds'>> {

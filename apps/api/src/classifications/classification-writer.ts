@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
+import { GroupCommit } from '../common/group-commit';
 import type { DataSource } from 'typeorm';
 
 /** One classification to store, already validated against its workflow version. */
@@ -15,11 +16,6 @@ export interface ClassificationRow {
   metadata: Record<string, unknown>;
   idempotencyKey: string;
 }
-
-/** Classifications stored by one statement at most. */
-const MAX_BATCH = 100;
-/** Statements in flight at once, so one batch's round trip overlaps the gathering of the next. */
-const MAX_BATCHES_AT_ONCE = 2;
 
 /**
  * One statement stores a batch: for each classification the caller may make (the project is public and the
@@ -60,71 +56,26 @@ const STORE = `WITH input AS (
   )
   SELECT id, user_id, idempotency_key FROM stored`;
 
-interface Waiting {
-  row: ClassificationRow;
-  resolve: (id: string | undefined) => void;
-  reject: (error: unknown) => void;
-}
-
 const keyOf = (userId: string, idempotencyKey: string) => `${userId}\n${idempotencyKey}`;
 
 /**
- * Stores classifications like a database's group commit: the submits that arrive while a statement runs share the
- * next one, so round trips and commits grow with batches, not with classifications. Each caller is answered only
- * once its own classification is committed. A batch that fails is stored again one classification at a time, so
- * a replay or a second classification fails only its own submit, with the error the statement gave.
+ * Stores classifications in batches (a group commit): the submits that arrive while a statement runs share the
+ * next one. Each caller is answered only once its own classification is committed; a replay or a second
+ * classification fails only its own submit, with the error the statement gave.
  */
 @Injectable()
 export class ClassificationWriter {
-  private waiting: Waiting[] = [];
-  private running = 0;
-  private startScheduled = false;
+  private readonly batches = new GroupCommit((rows: ClassificationRow[]) => this.insert(rows), { maxBatch: 100, maxBatchesAtOnce: 2 });
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The new classification's id, or undefined when nothing was stored (the caller may not, or the subject is not in the workflow). */
   store(row: ClassificationRow): Promise<string | undefined> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ row, resolve, reject });
-      this.scheduleStart();
-    });
+    return this.batches.submit(row);
   }
 
-  /** Submits that arrive in the same turn of the event loop join one batch. */
-  private scheduleStart(): void {
-    if (this.startScheduled) return;
-    this.startScheduled = true;
-    setImmediate(() => {
-      this.startScheduled = false;
-      this.startBatches();
-    });
-  }
-
-  private startBatches(): void {
-    while (this.running < MAX_BATCHES_AT_ONCE && this.waiting.length) {
-      const batch = this.waiting.splice(0, MAX_BATCH);
-      this.running += 1;
-      void this.run(batch).finally(() => {
-        this.running -= 1;
-        this.startBatches();
-      });
-    }
-  }
-
-  private async run(batch: Waiting[]): Promise<void> {
-    try {
-      const ids = await this.insert(batch.map((waiting) => waiting.row));
-      for (const { row, resolve } of batch) resolve(ids.get(keyOf(row.userId, row.idempotencyKey)));
-    } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
-      for (const { row, resolve, reject } of batch) {
-        await this.insert([row]).then((ids) => resolve(ids.get(keyOf(row.userId, row.idempotencyKey))), reject);
-      }
-    }
-  }
-
-  /** The ids of the stored classifications by caller and idempotency key. */
-  private async insert(rows: ClassificationRow[]): Promise<Map<string, string>> {
+  /** Each row's new id, or undefined where it was not stored. */
+  private async insert(rows: ClassificationRow[]): Promise<(string | undefined)[]> {
     const stored = await preparedQuery<{ id: string; user_id: string; idempotency_key: string }>(this.db, STORE, [
       rows.map((row) => row.workflowId),
       rows.map((row) => row.workflowVersion),
@@ -136,6 +87,7 @@ export class ClassificationWriter {
       rows.map((row) => JSON.stringify(row.metadata)),
       rows.map((row) => row.idempotencyKey),
     ]);
-    return new Map(stored.map((row) => [keyOf(row.user_id, row.idempotency_key), row.id]));
+    const ids = new Map(stored.map((row) => [keyOf(row.user_id, row.idempotency_key), row.id]));
+    return rows.map((row) => ids.get(keyOf(row.userId, row.idempotencyKey)));
   }
 }
