@@ -90,11 +90,11 @@ function releaseAssignments(url) {
 }
 
 /** One in ten requests comes from the volunteer with the long history; the rest from a pool of 1,000 others. */
-function load(url, tokens) {
+function load(url, tokens, duration = seconds) {
   const pick = () => (Math.random() < 0.1 ? tokens[0] : tokens[1 + Math.floor(Math.random() * (tokens.length - 1))]);
   const requests = tokens ? [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${pick()}` } }) }] : undefined;
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONCURRENCY, duration: seconds, requests }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon({ url, connections: CONCURRENCY, duration, requests }, (error, result) => (error ? reject(error) : resolve(result)));
   });
 }
 
@@ -110,7 +110,9 @@ for (const size of SIZES) {
   await load(`${root}/bench/constant`, undefined); // warm-up
   const baseline = summary(await load(`${root}/bench/constant`, undefined));
   const stopReleasing = releaseAssignments(url);
-  const queue = summary(await load(`${root}/api/v1/workflows/${input.workflowId}/queue?limit=10`, server.tokens));
+  const queueUrl = `${root}/api/v1/workflows/${input.workflowId}/queue?limit=10`;
+  await load(queueUrl, server.tokens, 3); // warm-up, as for the baseline: caches and prepared statements
+  const queue = summary(await load(queueUrl, server.tokens));
   await stopReleasing();
   rows.push({ size, bodyBytes: server.bodyBytes, baseline, queue, full: queue.bytesPerAnswer / baseline.bytesPerAnswer });
   console.error(`${size}: baseline ${baseline.rps.toFixed(0)} req/s, queue ${queue.rps.toFixed(0)} req/s (p50 ${queue.p50} ms, p99 ${queue.p99} ms, errors ${queue.errors}, answer size vs baseline ${(queue.bytesPerAnswer / baseline.bytesPerAnswer).toFixed(2)})`);
