@@ -1,11 +1,14 @@
 import type { ChorusApiError, ChorusClient } from '@chorus/client';
+import { getQueueToken } from '@nestjs/bullmq';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { ClassificationWriter, type ClassificationRow } from '../src/classifications/classification-writer';
+import { JobProducer } from '../src/jobs/job-producer';
 
-/** Concurrent submits share one statement and one commit (group commit), and each still gets its own answer. */
+/** Concurrent submits share one statement and one commit (group commit), each still gets its own answer, and they share their requests for aggregation. */
 
 let stack: Stack;
 let writer: ClassificationWriter;
@@ -115,4 +118,19 @@ it('answers concurrent submits over HTTP each with its own outcome: stored, repl
   expect(answers[0]!.body).toEqual({ id: first.body?.id });
   const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId]);
   expect(rows[0].n).toBe(4);
+});
+
+it('asks Redis for aggregation once per workflow for the commits of one moment, and once more for those made while it asked', async () => {
+  const queue = stack.app.get<Queue>(getQueueToken('aggregation'), { strict: false });
+  const add = jest.spyOn(queue, 'add'); // observed, not replaced: the adds reach the stack's Redis
+  const producer = stack.app.get(JobProducer);
+  const workflowId = randomUUID();
+  const first = producer.aggregate(workflowId);
+  const meanwhile = Array.from({ length: 9 }, () => producer.aggregate(workflowId));
+  expect(add).toHaveBeenCalledTimes(1); // the commits made while the first add is on its way wait for the next one
+  expect(await Promise.all([first, ...meanwhile])).toEqual(Array(10).fill(true));
+  expect(add).toHaveBeenCalledTimes(2);
+  add.mockRestore();
+  const waiting = await queue.getJobs(['waiting']);
+  expect(waiting.filter((job) => job.data.workflowId === workflowId)).toHaveLength(1); // deduplicated per workflow
 });
