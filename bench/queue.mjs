@@ -4,6 +4,7 @@
 // Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10]
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { cpuMeter } from './cpu.mjs';
 import { scratchDatabase, startApi, stop, vacuumAnalyze } from './support.mjs';
 
 const args = process.argv.slice(2);
@@ -92,7 +93,7 @@ function releaseAssignments(url) {
 /** One in ten requests comes from the volunteer with the long history; the rest from a pool of 1,000 others. */
 function load(url, tokens, duration = seconds) {
   const pick = () => (Math.random() < 0.1 ? tokens[0] : tokens[1 + Math.floor(Math.random() * (tokens.length - 1))]);
-  const requests = tokens ? [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${pick()}` } }) }] : undefined;
+  const requests = [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${pick()}` } }) }];
   return new Promise((resolve, reject) => {
     autocannon({ url, connections: CONCURRENCY, duration, requests }, (error, result) => (error ? reject(error) : resolve(result)));
   });
@@ -107,24 +108,35 @@ for (const size of SIZES) {
   console.error(`seeded ${size.toLocaleString('en')} subjects in ${((Date.now() - started) / 1000).toFixed(0)} s (heavy volunteer has seen ${input.heavyHistory.toLocaleString('en')})`);
   const server = await startApi(url, { ...input, probeQueue: true }, { MAX_OUTSTANDING_ASSIGNMENTS: '1000' });
   const root = `http://127.0.0.1:${server.port}`;
-  await load(`${root}/bench/constant`, undefined); // warm-up
-  const baseline = summary(await load(`${root}/bench/constant`, undefined));
+  const baselines = {};
+  for (const [name, path] of [['raw', '/bench/raw'], ['nest', '/api/v1/bench/constant']]) {
+    await load(`${root}${path}`, server.tokens, 3); // warm-up
+    baselines[name] = summary(await load(`${root}${path}`, server.tokens));
+  }
   const stopReleasing = releaseAssignments(url);
   const queueUrl = `${root}/api/v1/workflows/${input.workflowId}/queue?limit=10`;
-  await load(queueUrl, server.tokens, 3); // warm-up, as for the baseline: caches and prepared statements
+  await load(queueUrl, server.tokens, 3); // warm-up, as for the baselines: caches and prepared statements
+  const meter = cpuMeter((p) => (p.pid === server.child.pid ? 'api' : p.name === 'postgres' ? 'postgres' : p.pid === process.pid ? 'autocannon' : 'other'));
   const queue = summary(await load(queueUrl, server.tokens));
+  const cpu = meter();
   await stopReleasing();
-  rows.push({ size, bodyBytes: server.bodyBytes, baseline, queue, full: queue.bytesPerAnswer / baseline.bytesPerAnswer });
-  console.error(`${size}: baseline ${baseline.rps.toFixed(0)} req/s, queue ${queue.rps.toFixed(0)} req/s (p50 ${queue.p50} ms, p99 ${queue.p99} ms, errors ${queue.errors}, answer size vs baseline ${(queue.bytesPerAnswer / baseline.bytesPerAnswer).toFixed(2)})`);
+  const cpuPerRequest = Object.fromEntries(Object.entries(cpu).map(([group, secondsUsed]) => [group, (secondsUsed * 1000) / (queue.rps * seconds)]));
+  rows.push({ size, bodyBytes: server.bodyBytes, ...baselines, queue, cpuPerRequest, full: queue.bytesPerAnswer / baselines.nest.bytesPerAnswer });
+  console.error(
+    `${size}: raw baseline ${baselines.raw.rps.toFixed(0)} req/s, Nest baseline ${baselines.nest.rps.toFixed(0)} req/s, queue ${queue.rps.toFixed(0)} req/s ` +
+      `(p50 ${queue.p50} ms, p99 ${queue.p99} ms, errors ${queue.errors + baselines.nest.errors}, answer size vs baseline ${rows.at(-1).full.toFixed(2)}); ` +
+      `CPU ms per queue request: ${Object.entries(cpuPerRequest).map(([group, ms]) => `${group} ${ms.toFixed(2)}`).join(', ')}`,
+  );
   await stop(server.child);
   await drop();
 }
 
 const smallest = rows[0];
-console.log(`\n| subjects | body bytes | baseline req/s | queue req/s | queue / baseline | queue p50 ms | queue p99 ms | errors | answer size vs baseline | throughput vs ${smallest.size.toLocaleString('en')} |`);
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const ratio = (row) => row.queue.rps / row.nest.rps;
+console.log(`\n| subjects | body bytes | raw Fastify req/s | Nest baseline req/s | queue req/s | queue / Nest baseline | queue / raw | queue p50 ms | queue p99 ms | errors | answer size vs baseline | CPU ms per request (API / Postgres) | queue / Nest vs ${smallest.size.toLocaleString('en')} |`);
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
   console.log(
-    `| ${row.size.toLocaleString('en')} | ${row.bodyBytes} | ${row.baseline.rps.toFixed(0)} | ${row.queue.rps.toFixed(0)} | ${(row.queue.rps / row.baseline.rps).toFixed(2)} | ${row.queue.p50} | ${row.queue.p99} | ${row.queue.errors} | ${row.full.toFixed(2)} | ${(row.queue.rps / row.baseline.rps / (smallest.queue.rps / smallest.baseline.rps)).toFixed(2)} |`,
+    `| ${row.size.toLocaleString('en')} | ${row.bodyBytes} | ${row.raw.rps.toFixed(0)} | ${row.nest.rps.toFixed(0)} | ${row.queue.rps.toFixed(0)} | ${ratio(row).toFixed(2)} | ${(row.queue.rps / row.raw.rps).toFixed(2)} | ${row.queue.p50} | ${row.queue.p99} | ${row.queue.errors + row.nest.errors} | ${row.full.toFixed(2)} | ${row.cpuPerRequest.api.toFixed(2)} / ${row.cpuPerRequest.postgres.toFixed(2)} | ${(ratio(row) / ratio(smallest)).toFixed(2)} |`,
   );
 }

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AssignmentModule } from './assignment/assignment.module';
@@ -29,7 +29,7 @@ class ConfigModule {
 
 @Module({})
 export class AppModule {
-  static with(config: AppConfig): DynamicModule {
+  static with(config: AppConfig, extraModules: Type[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -49,6 +49,7 @@ export class AppModule {
         TagsModule,
         DemoModule,
         AdminModule,
+        ...extraModules,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

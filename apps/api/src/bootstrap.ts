@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import fastifyStatic from '@fastify/static';
+import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -17,13 +18,15 @@ export const API_PREFIX = 'api/v1';
 export interface CreateAppOptions {
   /** Adds plain Fastify routes before the app starts (benchmarks add their same-server baseline this way). */
   configure?: (fastify: FastifyInstance) => void;
+  /** More Nest modules, served with the app's own guards and filters (benchmarks add a baseline controller this way). */
+  modules?: Type[];
 }
 
 /** Builds the whole HTTP application; `main.ts` listens, tests call this with their own configuration. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel, 'api');
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config), adapter, { logger: new PinoNestLogger(logger), abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, { logger: new PinoNestLogger(logger), abortOnError: false });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.enableShutdownHooks();
   app.enableCors({ origin: true });

@@ -9,7 +9,8 @@ import { ProblemException, notFound } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { isPublicProject } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
-import { EXPERIENCE, REMAINING, WORKFLOW_FOR_QUEUE } from './queue-sql';
+import { GroupCommit } from '../common/group-commit';
+import { EXPERIENCE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
 import { type SubjectRow, SubjectAssigner, type Take } from './subject-assigner';
 
 export interface QueueView {
@@ -72,6 +73,7 @@ function interleave<T>(regular: T[], gold: T[], goldSlots: number[]): T[] {
 }
 
 interface QueueWorkflowRow {
+  request: number;
   name: string;
   status: Workflow['status'];
   version: number;
@@ -80,8 +82,16 @@ interface QueueWorkflowRow {
   room: number;
 }
 
+interface QueueRequest {
+  workflowId: string;
+  userId: string;
+}
+
 @Injectable()
 export class AssignmentService {
+  /** The workflow lookups of concurrent queue requests share one statement. */
+  private readonly lookups = new GroupCommit((requests: QueueRequest[]) => this.lookUp(requests), { maxBatch: 100, maxBatchesAtOnce: 2 });
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -95,7 +105,7 @@ export class AssignmentService {
    * classifications its retirement rule can still need.
    */
   async queue(workflowId: string, user: AuthUser, limit: number): Promise<QueueView> {
-    const [workflow] = await preparedQuery<QueueWorkflowRow>(this.db, WORKFLOW_FOR_QUEUE, [workflowId, user.id, this.config.maxOutstandingAssignments]);
+    const workflow = await this.lookups.submit({ workflowId, userId: user.id });
     if (!workflow || !(isPublicProject(workflow.project_status) || workflow.role)) throw notFound(`Workflow ${workflowId}`, '/params/id');
     const base = { workflowId, workflowVersion: workflow.version };
     if (workflow.status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
@@ -117,6 +127,17 @@ export class AssignmentService {
       return { ...base, subjects, finished: false };
     }
     return { ...base, ...(await this.nothingToServe(workflowId, user)) };
+  }
+
+  /** The workflow of each request as its caller sees it, or undefined when there is no such workflow. */
+  private async lookUp(requests: QueueRequest[]): Promise<(QueueWorkflowRow | undefined)[]> {
+    const rows = await preparedQuery<QueueWorkflowRow>(this.db, WORKFLOWS_FOR_QUEUE, [
+      requests.map((request) => request.workflowId),
+      requests.map((request) => request.userId),
+      this.config.maxOutstandingAssignments,
+    ]);
+    const byRequest = new Map(rows.map((row) => [row.request, row]));
+    return requests.map((_, index) => byRequest.get(index));
   }
 
   /**

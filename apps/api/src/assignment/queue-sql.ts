@@ -70,7 +70,9 @@ export const pickSql = (kind: PickKind) => `SELECT r.take, p.subject_id, p.ord F
  * by one volunteer goes to their first take, and a subject goes to no more volunteers than its cap allows, in take
  * order. An assignment of the volunteer's that is still live (made by a concurrent batch) is left alone and not
  * returned, so two of their batches never share a subject; an expired one is renewed. Returns the assigned
- * subjects with their take, for serving.
+ * subjects with their workflow and volunteer; the caller gives each to the first take of theirs that picked it.
+ * The hot row is read through a LATERAL with OFFSET 0 so it stays a probe of its key: joined, the planner would
+ * read the whole workflow's rows for a small workflow.
  * Parameters: parallel arrays $1 take, $2 workflow, $3 volunteer, $4 subject, $5 cap; $6 assignment lifetime in seconds.
  */
 export const ASSIGN_STILL_ELIGIBLE = `WITH picked AS (
@@ -78,12 +80,13 @@ export const ASSIGN_STILL_ELIGIBLE = `WITH picked AS (
     FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[]) AS p(take, workflow_id, user_id, subject_id, cap)
     ORDER BY workflow_id, user_id, subject_id, take
   ), eligible AS (
-    SELECT e.take, e.workflow_id, e.user_id, e.subject_id FROM (
+    SELECT e.workflow_id, e.user_id, e.subject_id FROM (
       SELECT p.*, row_number() OVER (PARTITION BY p.workflow_id, p.subject_id ORDER BY p.take) AS nth,
         st.counted_count + (SELECT count(*) FROM assignments a WHERE a.workflow_id = p.workflow_id AND a.subject_id = p.subject_id AND a.expires_at > now()) AS held
-      FROM picked p JOIN subject_workflow_status st ON st.workflow_id = p.workflow_id AND st.subject_id = p.subject_id
-      WHERE st.retired_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = p.workflow_id AND c.subject_id = p.subject_id AND c.user_id = p.user_id OFFSET 0)
+      FROM picked p
+      CROSS JOIN LATERAL (SELECT st.counted_count FROM subject_workflow_status st
+                          WHERE st.workflow_id = p.workflow_id AND st.subject_id = p.subject_id AND st.retired_at IS NULL OFFSET 0) st
+      WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = p.workflow_id AND c.subject_id = p.subject_id AND c.user_id = p.user_id OFFSET 0)
     ) e
     WHERE e.cap IS NULL OR e.held + e.nth <= e.cap
   ), assigned AS (
@@ -93,22 +96,23 @@ export const ASSIGN_STILL_ELIGIBLE = `WITH picked AS (
       WHERE assignments.expires_at <= now()
     RETURNING workflow_id, user_id, subject_id
   )
-  SELECT e.take, s.id, s.external_id, s.locations, s.metadata
-  FROM assigned a JOIN eligible e USING (workflow_id, user_id, subject_id) JOIN subjects s ON s.id = a.subject_id`;
+  SELECT a.workflow_id, a.user_id, s.id, s.external_id, s.locations, s.metadata FROM assigned a JOIN subjects s ON s.id = a.subject_id`;
 
 /** The volunteer's classifications in the workflow, counted no further than $3 (what can still matter). */
 export const EXPERIENCE = `SELECT count(*)::int AS classifications FROM (
   SELECT 1 FROM classifications WHERE workflow_id = $1 AND user_id = $2 LIMIT $3) c`;
 
 /**
- * The workflow, its project's status, the caller's role in it and how many more subjects the caller may hold in it,
- * in one round trip. Parameters: $1 workflow, $2 volunteer, $3 most subjects one volunteer may hold.
+ * For each queue request of a moment: the workflow, its project's status, the caller's role in it and how many more
+ * subjects the caller may hold in it, in one round trip for them all. One row per request whose workflow exists,
+ * with `request`, the request's index. Parameters: parallel arrays $1 workflow, $2 volunteer; $3 most subjects one
+ * volunteer may hold.
  */
-export const WORKFLOW_FOR_QUEUE = `SELECT w.id, w.name, w.status, w.version, w.project_id, p.status AS project_status, m.role,
-    greatest(0, $3 - (SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = $2 AND a.expires_at > now()))::int AS room
-  FROM workflows w JOIN projects p ON p.id = w.project_id
-  LEFT JOIN project_members m ON m.project_id = w.project_id AND m.user_id = $2
-  WHERE w.id = $1`;
+export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.name, w.status, w.version, p.status AS project_status, m.role,
+    greatest(0, $3 - (SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = r.user_id AND a.expires_at > now()))::int AS room
+  FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS r(workflow_id, user_id, request)
+  JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
+  LEFT JOIN project_members m ON m.project_id = w.project_id AND m.user_id = r.user_id`;
 
 /** What is left for the volunteer once nothing can be served now. */
 export const REMAINING = `SELECT

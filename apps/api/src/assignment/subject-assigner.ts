@@ -56,7 +56,7 @@ export class SubjectAssigner {
     return this.db.transaction(async (manager) => {
       const picked = await this.pick(manager, takes);
       if (!picked.length) return takes.map(() => []);
-      const assigned = await preparedQuery<SubjectRow & { take: number }>(manager, ASSIGN_STILL_ELIGIBLE, [
+      const assigned = await preparedQuery<SubjectRow & { workflow_id: string; user_id: string }>(manager, ASSIGN_STILL_ELIGIBLE, [
         picked.map((row) => row.take),
         picked.map((row) => takes[row.take]!.workflowId),
         picked.map((row) => takes[row.take]!.userId),
@@ -64,11 +64,17 @@ export class SubjectAssigner {
         picked.map((row) => takes[row.take]!.cap),
         this.config.assignmentTtlSeconds,
       ]);
-      const byTake = new Map(assigned.map(({ take, ...subject }) => [`${take}:${subject.id}`, subject]));
+      // Each assigned subject goes to the first take of its volunteer's that picked it (picks are in take order).
+      const keyOf = (workflowId: string, userId: string, subjectId: string) => `${workflowId}:${userId}:${subjectId}`;
+      const unserved = new Map(assigned.map(({ workflow_id, user_id, ...subject }) => [keyOf(workflow_id, user_id, subject.id), subject]));
       const served: SubjectRow[][] = takes.map(() => []);
       for (const row of picked) {
-        const subject = byTake.get(`${row.take}:${row.subject_id}`);
-        if (subject) served[row.take]!.push(subject);
+        const take = takes[row.take]!;
+        const key = keyOf(take.workflowId, take.userId, row.subject_id);
+        const subject = unserved.get(key);
+        if (!subject) continue;
+        served[row.take]!.push(subject);
+        unserved.delete(key);
       }
       return served;
     });

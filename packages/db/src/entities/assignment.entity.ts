@@ -1,12 +1,13 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { Subject } from './subject.entity';
-import { User } from './user.entity';
-import { Workflow } from './workflow.entity';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * A subject handed to a volunteer and not yet classified. While it is outstanding the subject never reaches that
  * volunteer again (so prefetched batches never overlap) and counts toward the classifications the subject still
  * needs. Classifying deletes it; an abandoned one expires and the subject returns to the pool.
+ * No foreign keys, on purpose: every queue request writes ten of these, and each key check would lock the workflow's,
+ * the volunteer's and the subject's rows (the workflow's one row for every request at once). A row whose workflow,
+ * volunteer or subject is gone serves nothing (the queue reads subjects through `subject_workflow_status`), and the
+ * reconciler deletes it once it expires.
  */
 @Entity('assignments')
 @Index('assignments_subject_idx', ['workflowId', 'subjectId', 'expiresAt'])
@@ -14,9 +15,6 @@ export class Assignment {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') userId!: string;
   @PrimaryColumn('uuid') subjectId!: string;
-  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
-  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
-  @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
   @Column({ type: 'timestamptz', default: () => 'now()' }) assignedAt!: Date;
   @Column({ type: 'timestamptz' }) expiresAt!: Date;
 }

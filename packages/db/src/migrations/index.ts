@@ -5,5 +5,6 @@ import { AddLaggingIndex1795433857245 } from './1795433857245-AddLaggingIndex';
 import { AddCountedCount1795436939154 } from './1795436939154-AddCountedCount';
 import { AddConsensusWorkflowVersion1795444427556 } from './1795444427556-AddConsensusWorkflowVersion';
 import { AddAggregationOutbox1795447294245 } from './1795447294245-AddAggregationOutbox';
+import { AssignmentsWithoutForeignKeys1795452138727 } from './1795452138727-AssignmentsWithoutForeignKeys';
 
-export const migrations = [Initial1795430134753, AddAssignments1795431880095, AddLaggingIndex1795433857245, AddCountedCount1795436939154, AddConsensusWorkflowVersion1795444427556, AddAggregationOutbox1795447294245];
+export const migrations = [Initial1795430134753, AddAssignments1795431880095, AddLaggingIndex1795433857245, AddCountedCount1795436939154, AddConsensusWorkflowVersion1795444427556, AddAggregationOutbox1795447294245, AssignmentsWithoutForeignKeys1795452138727];
