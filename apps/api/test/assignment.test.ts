@@ -4,6 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { AssignmentService } from '../src/assignment/assignment.service';
 import { ASSIGN_STILL_ELIGIBLE } from '../src/assignment/queue-sql';
 
 let stack: Stack;
@@ -85,6 +86,25 @@ describe('the queue', () => {
       const { rows } = await stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND subject_id = ANY($2)', [workflowId, served]);
       expect(rows).toHaveLength(served.length);
     }
+  });
+
+  it('answers the requests of a moment for different workflows each from its own workflow (they share one lookup)', async () => {
+    const [open, finished, draft] = [await workflowOf(3), await workflowOf(3), await workflowOf(3)];
+    await stack.db.query("UPDATE workflows SET status = CASE WHEN id = $1 THEN 'finished' ELSE 'draft' END WHERE id IN ($1, $2)", [finished.workflowId, draft.workflowId]);
+    const users = await Promise.all(Array.from({ length: 4 }, async () => ({ id: (await stack.anonymous.guest()).user.id, kind: 'guest' as const })));
+    // asked in one event-loop turn, so the four share one lookup, and the unknown workflow has no row in it
+    const assignment = stack.app.get(AssignmentService);
+    const [served, done, unknown, notActive] = await Promise.allSettled([
+      assignment.queue(open.workflowId, users[0]!, 3),
+      assignment.queue(finished.workflowId, users[1]!, 3),
+      assignment.queue(randomUUID(), users[2]!, 3),
+      assignment.queue(draft.workflowId, users[3]!, 3),
+    ]);
+    expect(served).toMatchObject({ status: 'fulfilled', value: { workflowId: open.workflowId, finished: false } });
+    expect((served as PromiseFulfilledResult<QueueView>).value.subjects).toHaveLength(3);
+    expect(done).toMatchObject({ status: 'fulfilled', value: { workflowId: finished.workflowId, subjects: [], finished: true, reason: 'workflow-finished' } });
+    expect(unknown).toMatchObject({ status: 'rejected', reason: { body: { status: 404 } } });
+    expect(notActive).toMatchObject({ status: 'rejected', reason: { body: { status: 409 } } });
   });
 
   it('assigns a picked subject again only if its earlier assignment to the volunteer expired (a pass may not have seen it)', async () => {
