@@ -64,7 +64,7 @@ export class SubjectAssigner {
         picked.map((row) => takes[row.take]!.cap),
         this.config.assignmentTtlSeconds,
       ]);
-      // Each assigned subject goes to the first take of its volunteer's that picked it (picks are in take order).
+      // Each assigned subject goes to the first of its volunteer's takes that picked it (picks are in take order).
       const keyOf = (workflowId: string, userId: string, subjectId: string) => `${workflowId}:${userId}:${subjectId}`;
       const unserved = new Map(assigned.map(({ workflow_id, user_id, ...subject }) => [keyOf(workflow_id, user_id, subject.id), subject]));
       const served: SubjectRow[][] = takes.map(() => []);

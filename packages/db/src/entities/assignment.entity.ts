@@ -6,8 +6,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * needs. Classifying deletes it; an abandoned one expires and the subject returns to the pool.
  * No foreign keys, on purpose: every queue request writes ten of these, and each key check would lock the workflow's,
  * the volunteer's and the subject's rows (the workflow's one row for every request at once). A row whose workflow,
- * volunteer or subject is gone serves nothing (the queue reads subjects through `subject_workflow_status`), and the
- * reconciler deletes it once it expires.
+ * volunteer or subject is gone serves nothing (the queue reads subjects through `subject_workflow_status`), though it
+ * counts toward the volunteer's MAX_OUTSTANDING_ASSIGNMENTS until it expires and the reconciler deletes it.
  */
 @Entity('assignments')
 @Index('assignments_subject_idx', ['workflowId', 'subjectId', 'expiresAt'])
