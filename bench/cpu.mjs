@@ -17,7 +17,7 @@ function processes() {
   return found;
 }
 
-/** Starts counting; the returned function gives CPU seconds per group: { api, postgres, bench, other }. */
+/** Starts counting; the returned function gives the CPU seconds used since, summed per `groupOf(process)`. */
 export function cpuMeter(groupOf) {
   const before = new Map(processes().map((p) => [p.pid, p.cpu]));
   return () => {

@@ -1,5 +1,6 @@
-// Queue benchmark (issue 4): GET /workflows/:id/queue?limit=10 at concurrency 50 beside a baseline measured in the
-// same run (the same server answering a constant JSON body of the same size), at 10k, 100k and 1M subjects, with
+// Queue benchmark (issue 4): GET /workflows/:id/queue?limit=10 at concurrency 50 beside two baselines measured in
+// the same run (the same server answering a constant JSON body of the same size, through Nest and through bare
+// Fastify; see api-server.mjs), with the CPU the API and Postgres spend per request, at 10k, 100k and 1M subjects, with
 // 10,000 volunteers with history, one of whom has seen 100,000 subjects (or half the workflow, if smaller).
 // Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10]
 import autocannon from 'autocannon';

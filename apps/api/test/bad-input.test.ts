@@ -65,6 +65,8 @@ describe.each([
   ['an unknown workflow version', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 7, subjectId, annotations: [{ task: 'T0', value: 'yes' }] })), 422, '/workflowVersion'],
   ['a subject outside the workflow', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId: randomUUID(), annotations: [{ task: 'T0', value: 'yes' }] })), 422, '/subjectId'],
   ['a workflow version beyond any integer', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 3_000_000_000, subjectId, annotations: [{ task: 'T0', value: 'yes' }] })), 422, '/workflowVersion'],
+  ['a NUL character, which Postgres cannot store', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], metadata: { note: 'a\u0000b' } })), 422, '/metadata'],
+  ['the year 0000, which does not exist', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], startedAt: '0000-01-01T00:00:00Z' })), 422, '/startedAt'],
   ['a body over the size limit', () => post('/classifications', classification([{ task: 'T0', value: 'x'.repeat(BODY_LIMIT) }])), 413, ''],
   ['an unknown field', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], colour: 'red' })), 422, ''],
   ['too many subjects in one call', () => post(`/subject-sets/${subjectSetId}/subjects`, JSON.stringify({ subjects: Array.from({ length: 10_001 }, () => ({ locations: [{ type: 'text', text: 'x' }] })) }), { authorization: `Bearer ${stack.client.token}` }), 413, ''],

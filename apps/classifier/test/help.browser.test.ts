@@ -228,6 +228,9 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(await late.textContent()).toContain('You agree with the experts.');
     expect(await late.textContent()).toContain('The experts said: No');
     await checkScreen(page, 'feedback-late');
+    await late.getByRole('button', { name: 'Dismiss' }).press('Enter');
+    expect(await late.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.closest('main') !== null)).toBe(true); // not lost to the page
     const { rows } = await suite.stack.db.query('SELECT subject_id FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(rows).toHaveLength(3);
     expect(errors).toEqual([]);

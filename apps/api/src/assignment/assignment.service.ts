@@ -100,9 +100,9 @@ export class AssignmentService {
   ) {}
 
   /**
-   * The next subjects for the caller. Each one served becomes an outstanding assignment in the same transaction,
-   * so a later (prefetch) batch never repeats it, and a subject is never outstanding with more volunteers than the
-   * classifications its retirement rule can still need.
+   * The next subjects for the caller. Each one served is an outstanding assignment, committed by `SubjectAssigner`
+   * before the answer is sent, so a later (prefetch) batch never repeats it, and a subject is never outstanding with
+   * more volunteers than the classifications its retirement rule can still need.
    */
   async queue(workflowId: string, user: AuthUser, limit: number): Promise<QueueView> {
     const workflow = await this.lookups.submit({ workflowId, userId: user.id });

@@ -3,6 +3,7 @@ import type { Annotation, WorkflowDefinition } from '@chorus/tasks';
 import { useTranslation } from 'react-i18next';
 import { describeValue, promptOf } from '../tasks/registry';
 import { Dialog } from './Dialog';
+import { focusCurrentTask } from '../lib/focus';
 
 /** Gold-standard feedback on one classification: the volunteer's answers and the known ones. */
 export interface SubjectFeedback {
@@ -58,6 +59,10 @@ export function FeedbackDialog({ definition, shown, onClose }: { definition: Wor
 /** Feedback that came back with answers the outbox sent later (they were given offline): a dismissible notice. */
 export function LateFeedback({ definition, entries, onDismiss }: { definition: WorkflowDefinition; entries: SubjectFeedback[]; onDismiss(): void }) {
   const { t } = useTranslation();
+  const dismiss = () => {
+    onDismiss();
+    focusCurrentTask(); // the button removes itself: focus goes back to the task, not to the page
+  };
   return (
     <div aria-live="polite">
       {entries.length > 0 && (
@@ -67,7 +72,7 @@ export function LateFeedback({ definition, entries, onDismiss }: { definition: W
             // biome-ignore lint/suspicious/noArrayIndexKey: entries only grow at the end and are dismissed together
             <FeedbackList key={index} definition={definition} {...entry} />
           ))}
-          <button type="button" className="button button-secondary button-small" onClick={onDismiss}>
+          <button type="button" className="button button-secondary button-small" onClick={dismiss}>
             {t('feedback.dismiss')}
           </button>
         </section>

@@ -5,7 +5,10 @@ export function firstControlIn(element: ParentNode | null | undefined): HTMLElem
   return element?.querySelector<HTMLElement>('[data-autofocus]') ?? element?.querySelector<HTMLElement>(CONTROL) ?? null;
 }
 
-/** Focuses the first control of the task on screen, e.g. after a dialog closes over a subject that changed beneath it. */
+/**
+ * Focuses the first control of the task on screen, e.g. after a dialog closes over a subject that changed beneath it;
+ * with no task on screen (the volunteer has finished), the page's main region, so focus is never lost to the page.
+ */
 export function focusCurrentTask(): void {
-  firstControlIn(document.querySelector('[data-task]'))?.focus();
+  (firstControlIn(document.querySelector('[data-task]')) ?? document.querySelector<HTMLElement>('main'))?.focus();
 }

@@ -5,7 +5,8 @@ import type { TFunction } from 'i18next';
 import { CloseReadingTask, closeReadingOwnsMedia, describeCloseReading } from './close-reading/CloseReadingTask';
 import { describeMultiple, MultipleTask } from './multiple/MultipleTask';
 import { describeSingle, SingleTask } from './single/SingleTask';
-import { describeTagging, TaggingTask } from './tagging/TaggingTask';
+import { describeTagging } from './tagging/describe';
+import { TaggingTask } from './tagging/TaggingTask';
 import { describeTranscription } from './transcription/describe';
 import type { Describe, TaskOf, TaskProps } from './types';
 

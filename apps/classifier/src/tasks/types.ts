@@ -12,7 +12,7 @@ export interface TaskProps<T extends Task = Task> {
   workflowId: string;
   /** Unique for this subject and task: a prefix for element ids and radio group names. */
   id: string;
-  /** The subject on screen, for tasks that work on its text (close reading, transcription). */
+  /** The subject on screen, for tasks that work on it (close reading's text, tagging's proposed tags). */
   subject: QueuedSubject;
   /** The annotation value so far (undefined until the volunteer answers). */
   value: unknown;

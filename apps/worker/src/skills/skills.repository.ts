@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 /** Learned volunteer skill, per workflow, task and volunteer, as `packages/consensus` reads and writes it. */
 @Injectable()
 export class SkillsRepository {
-  /** The skills of the volunteers who classified one subject, by task key. */
+  /** The skills of the volunteers behind these classifications (of one subject or a batch of them), by task key. */
   async of(manager: EntityManager, workflowId: string, classifications: readonly ClassificationRecord[]): Promise<Record<string, VolunteerSkills>> {
     const volunteers = [...new Set(classifications.flatMap((c) => (c.volunteer ? [c.volunteer] : [])))];
     if (!volunteers.length) return {};

@@ -3,22 +3,13 @@ import type { TaggingAnnotation } from '@chorus/tasks';
 import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
-import { listOf } from '../../lib/listFormat';
-import type { Describe, TaskOf, TaskProps } from '../types';
+import type { TaskOf, TaskProps } from '../types';
+import { current } from './describe';
 import { useProposedTags } from './useProposedTags';
 
 type Task = TaskOf<'tagging'>;
 
-function current(value: unknown): TaggingAnnotation {
-  const v = (value ?? {}) as Partial<TaggingAnnotation>;
-  return { add: v.add ?? [], up: v.up ?? [], down: v.down ?? [] };
-}
 
-/** The tags a value stands behind (added or voted up), in words. */
-export const describeTagging: Describe<Task> = (_task, value, t) => {
-  const { add, up } = current(value);
-  return add.length + up.length ? listOf([...add, ...up]) : t('feedback.nothing');
-};
 
 /**
  * Tagging: the tags other volunteers proposed for this subject (with their votes so far), a text field with the
