@@ -75,13 +75,15 @@ async function seed(url, size) {
  * 1,000 for this: every answer is a full batch, as the "answer size" column checks.
  * The loop also vacuums `assignments` once a second, standing in for autovacuum, which this machine's Postgres has
  * off: the table takes and loses some 15,000 rows a second here, and unvacuumed it doubled the database's cost per
- * request within a minute.
+ * request within a minute. Resolves, once connected, to `{ pid, stop }`: the Postgres process that does this work
+ * (its CPU is the volunteers' side, not the queue's) and how to end it.
  */
-function releaseAssignments(url) {
+async function releaseAssignments(url) {
   const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const [{ pid }] = (await db.query('SELECT pg_backend_pid() AS pid')).rows;
   let running = true;
   const loop = (async () => {
-    await db.connect();
     for (let round = 1; running; round++) {
       await db.query("DELETE FROM assignments WHERE assigned_at < now() - interval '0.2 seconds'");
       if (round % 10 === 0) await db.query('VACUUM ANALYZE assignments');
@@ -89,10 +91,11 @@ function releaseAssignments(url) {
     }
     await db.end();
   })();
-  return async () => {
+  const stop = async () => {
     running = false;
     await loop;
   };
+  return { pid, stop };
 }
 
 /** One in ten requests comes from the volunteer with the long history; the rest from a pool of 1,000 others. */
@@ -118,13 +121,15 @@ for (const size of SIZES) {
     await load(`${root}${path}`, server.tokens, 3); // warm-up
     baselines[name] = summary(await load(`${root}${path}`, server.tokens));
   }
-  const stopReleasing = releaseAssignments(url);
+  const releaser = await releaseAssignments(url);
   const queueUrl = `${root}/api/v1/workflows/${input.workflowId}/queue?limit=10`;
   await load(queueUrl, server.tokens, 3); // warm-up, as for the baselines: caches and prepared statements
-  const meter = cpuMeter((p) => (p.pid === server.child.pid ? 'api' : p.name === 'postgres' ? 'postgres' : p.pid === process.pid ? 'autocannon' : 'other'));
+  const meter = cpuMeter((p) =>
+    p.pid === server.child.pid ? 'api' : p.pid === releaser.pid ? 'releaser' : p.name === 'postgres' ? 'postgres' : p.pid === process.pid ? 'autocannon' : 'other',
+  );
   const queue = summary(await load(queueUrl, server.tokens));
   const cpu = meter();
-  await stopReleasing();
+  await releaser.stop();
   const cpuPerRequest = Object.fromEntries(Object.entries(cpu).map(([group, secondsUsed]) => [group, (secondsUsed * 1000) / (queue.rps * seconds)]));
   rows.push({ size, bodyBytes: server.bodyBytes, ...baselines, queue, cpuPerRequest, full: queue.bytesPerAnswer / baselines.nest.bytesPerAnswer });
   console.error(

@@ -21,18 +21,27 @@ export interface ClassificationRow {
  * One statement stores a batch: for each classification the caller may make (the project is public and the
  * workflow not a draft, or the caller is a member) of a subject in the workflow, the subject's counts, the
  * classification, the end of its assignment and the subject's place in the aggregation outbox. Rows that may not
- * be stored are left out, and any failure (a second classification, a replayed key) undoes the whole statement.
+ * be stored are left out, and so are replays and second classifications: those already stored, and all but the
+ * first of a volunteer's rows in the batch with one key or for one subject. Only a conflict with a concurrent
+ * statement's rows fails the whole statement (and GroupCommit then stores the batch one row at a time).
  * The hot rows are locked in key order before any is changed, and before the outbox is touched, as aggregation
  * locks them, so concurrent batches and aggregation never deadlock.
- * Parameters: parallel arrays of the rows' fields, $1 … $9.
+ * Parameters: parallel arrays of the rows' fields, $1 … $9. Returns each stored row's id with `ord`, its 1-based
+ * place in the arrays.
  */
 const STORE = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[], $9::text[])
-      AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key)
-  ), allowed AS (
+      WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, ord)
+  ), permitted AS (
     SELECT i.* FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
     WHERE (w.status <> 'draft' AND p.status IN ('live', 'finished'))
       OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = i.user_id)
+  ), allowed AS (
+    SELECT i.* FROM permitted i
+    WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.user_id = i.user_id AND c.idempotency_key = i.idempotency_key)
+      AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = i.workflow_id AND c.subject_id = i.subject_id AND c.user_id = i.user_id)
+      AND NOT EXISTS (SELECT 1 FROM permitted e WHERE e.ord < i.ord AND e.user_id = i.user_id
+                      AND (e.idempotency_key = i.idempotency_key OR (e.workflow_id = i.workflow_id AND e.subject_id = i.subject_id)))
   ), arriving AS (
     SELECT workflow_id, subject_id, count(*)::int AS n FROM allowed GROUP BY workflow_id, subject_id
   ), counted AS (
@@ -54,14 +63,12 @@ const STORE = `WITH input AS (
   ), owed AS (
     INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT DISTINCT workflow_id, subject_id FROM stored ON CONFLICT DO NOTHING
   )
-  SELECT id, user_id, idempotency_key FROM stored`;
-
-const keyOf = (userId: string, idempotencyKey: string) => `${userId}\n${idempotencyKey}`;
+  SELECT s.id, a.ord FROM stored s JOIN allowed a USING (user_id, idempotency_key)`;
 
 /**
  * Stores classifications in batches (a group commit): the submits that arrive while a statement runs share the
  * next one. Each caller is answered only once its own classification is committed; a replay or a second
- * classification fails only its own submit, with the error the statement gave.
+ * classification is not stored, and the service tells its caller which it was.
  */
 @Injectable()
 export class ClassificationWriter {
@@ -69,14 +76,17 @@ export class ClassificationWriter {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The new classification's id, or undefined when nothing was stored (the caller may not, or the subject is not in the workflow). */
+  /**
+   * The new classification's id, or undefined when nothing was stored: the caller may not, the subject is not in the
+   * workflow, the key was used before, or the caller has classified the subject already.
+   */
   store(row: ClassificationRow): Promise<string | undefined> {
     return this.batches.submit(row);
   }
 
   /** Each row's new id, or undefined where it was not stored. */
   private async insert(rows: ClassificationRow[]): Promise<(string | undefined)[]> {
-    const stored = await preparedQuery<{ id: string; user_id: string; idempotency_key: string }>(this.db, STORE, [
+    const stored = await preparedQuery<{ id: string; ord: string }>(this.db, STORE, [
       rows.map((row) => row.workflowId),
       rows.map((row) => row.workflowVersion),
       rows.map((row) => row.subjectId),
@@ -87,7 +97,7 @@ export class ClassificationWriter {
       rows.map((row) => JSON.stringify(row.metadata)),
       rows.map((row) => row.idempotencyKey),
     ]);
-    const ids = new Map(stored.map((row) => [keyOf(row.user_id, row.idempotency_key), row.id]));
-    return rows.map((row) => ids.get(keyOf(row.userId, row.idempotencyKey)));
+    const ids = new Map(stored.map((row) => [Number(row.ord), row.id]));
+    return rows.map((_, index) => ids.get(index + 1));
   }
 }

@@ -47,10 +47,8 @@ export class ClassificationsService {
     try {
       id = await this.insert(input, annotations, idempotencyKey, user);
     } catch (error) {
+      // a concurrent statement stored this key or this subject for the caller first
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      const replay = await this.findReplay(user.id, idempotencyKey, input);
-      if (replay) return replay;
-      throw conflict('You have already classified this subject in this workflow; ask the queue for the next subject.', 'already-classified');
     }
     if (!id) return this.explainNothingStored(input, idempotencyKey, user);
     this.metrics.classificationSubmitted();
@@ -62,6 +60,8 @@ export class ClassificationsService {
   private async explainNothingStored(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
     const replay = await this.findReplay(user.id, idempotencyKey, input);
     if (replay) return replay;
+    const [classified] = await this.db.query('SELECT 1 FROM classifications WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3', [input.workflowId, input.subjectId, user.id]);
+    if (classified) throw conflict('You have already classified this subject in this workflow; ask the queue for the next subject.', 'already-classified');
     await this.requireClassifiable(input.workflowId, user);
     throw validationFailed([{ pointer: '/subjectId', message: 'is not a subject of this workflow' }]);
   }
