@@ -319,6 +319,32 @@ describe('training and gold standard', () => {
     expect(error.status).toBe(422);
     expect(error.problem.errors).toEqual([{ pointer: '/selection/training/subjectSetId', message: 'is not a subject set of this project' }]);
   });
+
+  it('refuses a training set or a weighted set that is not linked to the workflow, and changes nothing', async () => {
+    const project = await stack.client.createProject({ title: `Unlinked ${randomUUID().slice(0, 8)}` });
+    const [linked, training, weighted] = [
+      await stack.client.createSubjectSet(project.id, { name: 'Linked' }),
+      await stack.client.createSubjectSet(project.id, { name: 'Training' }),
+      await stack.client.createSubjectSet(project.id, { name: 'Weighted' }),
+    ];
+    const input = (selection: WorkflowInput['selection'], subjectSetIds: string[]) => ({ name: 'W', firstTask: 'T0', tasks: singleTask, selection, subjectSetIds });
+    const refused = await stack.client
+      .createWorkflow(project.id, input({ order: 'random', goldStandardRate: 0, training: { subjectSetId: training.id, classifications: 3 }, setWeights: { [weighted.id]: 1 } }, [linked.id]))
+      .catch((e) => e);
+    expect(refused.status).toBe(422);
+    expect(refused.problem.errors).toEqual([
+      { pointer: '/selection/training/subjectSetId', message: 'is not linked to this workflow; add it to subjectSetIds' },
+      { pointer: `/selection/setWeights/${weighted.id}`, message: 'is not linked to this workflow; add it to subjectSetIds' },
+    ]);
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', [project.id]);
+    expect(rows[0].n).toBe(0);
+    const training3 = { order: 'random' as const, goldStandardRate: 0, training: { subjectSetId: training.id, classifications: 3 } };
+    const { id } = await stack.client.createWorkflow(project.id, input(training3, [linked.id, training.id]));
+    const unlinking = await stack.client.updateWorkflow(id, input(training3, [linked.id])).catch((e) => e);
+    expect(unlinking.status).toBe(422);
+    const { rows: links } = await stack.db.query('SELECT count(*)::int AS n FROM workflow_subject_sets WHERE workflow_id = $1', [id]);
+    expect(links[0].n).toBe(2);
+  });
 });
 
 describe('per-set weights', () => {

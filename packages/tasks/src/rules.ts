@@ -58,6 +58,9 @@ export const selectionRuleSchema = z.strictObject({
       classifications: z.int().min(1).max(1_000),
     })
     .optional(),
+}).refine((selection) => !selection.setWeights || selection.order === 'random', {
+  path: ['setWeights'],
+  message: 'applies to random order only; remove it, or set order to random',
 });
 export type SelectionRule = z.infer<typeof selectionRuleSchema>;
 

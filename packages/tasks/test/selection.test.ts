@@ -35,6 +35,15 @@ describe('selection in a workflow definition', () => {
     expect(result.errors.map((error) => error.pointer).sort()).toEqual(['/selection/goldStandardHalfLife', '/selection/training/subjectSetId']);
   });
 
+  it('refuses set weights for an order that does not draw at random, naming the field', () => {
+    const weights = { '7f0c1a3e-5b7d-4c8e-9f10-111213141516': 2 };
+    const result = validateWorkflowDefinition({ ...base, selection: { order: 'priority', setWeights: weights } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([expect.objectContaining({ pointer: '/selection/setWeights', message: expect.stringContaining('random order only') })]);
+    expect(validateWorkflowDefinition({ ...base, selection: { order: 'random', setWeights: weights } }).ok).toBe(true);
+  });
+
   it('leaves the new options absent when not given, so stored definitions do not change', () => {
     const result = validateWorkflowDefinition(base);
     expect(result.ok && result.value.selection).toEqual({ order: 'random', goldStandardRate: 0 });

@@ -41,6 +41,7 @@ export class WorkflowsService {
       const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
       await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition }));
       await this.link(manager, workflow, input.subjectSetIds ?? []);
+      await this.requireLinkedSets(manager, workflow.id, input.definition);
       return { id: workflow.id, version: 1 };
     });
   }
@@ -63,6 +64,7 @@ export class WorkflowsService {
         await manager.save(locked);
       }
       if (input.subjectSetIds) await this.link(manager, locked, input.subjectSetIds);
+      await this.requireLinkedSets(manager, id, input.definition);
       return { version: locked.version, changed };
     });
     const reaggregation = changed ? await this.reaggregateIfClassified(id) : undefined;
@@ -140,6 +142,19 @@ export class WorkflowsService {
     if (training) await this.requireProjectSets(manager, projectId, [training], () => '/selection/training/subjectSetId');
     const weighted = Object.keys(definition.selection.setWeights ?? {});
     await this.requireProjectSets(manager, projectId, weighted, (index) => `/selection/setWeights/${weighted[index]}`);
+  }
+
+  /** The queue draws training subjects and weighted shares only from the workflow's own subjects: their sets must be linked. */
+  private async requireLinkedSets(manager: EntityManager, workflowId: string, definition: WorkflowDefinition): Promise<void> {
+    const named = [
+      ...(definition.selection.training ? [{ setId: definition.selection.training.subjectSetId, pointer: '/selection/training/subjectSetId' }] : []),
+      ...Object.keys(definition.selection.setWeights ?? {}).map((setId) => ({ setId, pointer: `/selection/setWeights/${setId}` })),
+    ];
+    if (!named.length) return;
+    const linked: { subject_set_id: string }[] = await manager.query('SELECT subject_set_id FROM workflow_subject_sets WHERE workflow_id = $1', [workflowId]);
+    const ids = new Set(linked.map((row) => row.subject_set_id));
+    const errors = named.filter(({ setId }) => !ids.has(setId)).map(({ pointer }) => ({ pointer, message: 'is not linked to this workflow; add it to subjectSetIds' }));
+    if (errors.length) throw validationFailed(errors);
   }
 
   /** Fails, naming each field, unless every id is a subject set of the project. */
