@@ -153,6 +153,25 @@ describe('the queue', () => {
     expect(totals).toEqual({ classifications: 120, late: 0, retired: 40 });
   });
 
+  it("keeps a project that is not public to its members: a guest can neither get its queue nor classify in it", async () => {
+    const project = await stack.client.createProject({ title: `Private ${randomUUID().slice(0, 8)}` }); // a draft project
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'p0', locations: [{ type: 'text', text: 'Private' }] }]);
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: singleTask, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(workflowId);
+    const stranger = await guest();
+    expect(await stranger.queue(workflowId).catch((error) => error.status)).toBe(404);
+    const { rows: [subject] } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [workflowId]);
+    const classified = await stranger
+      .classify({ workflowId, workflowVersion: 1, subjectId: subject.subject_id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID())
+      .catch((error) => error);
+    expect(classified.status).toBe(422);
+    expect(classified.problem.errors).toEqual([{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]);
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId]);
+    expect(rows[0].n).toBe(0);
+    expect((await stack.client.queue(workflowId)).subjects).toHaveLength(1); // its researcher can try it out
+  });
+
   it('takes a retired subject out of every queue at once, and an unretired one back', async () => {
     const { workflowId, setIds } = await workflowOf(3);
     const volunteer = await guest();

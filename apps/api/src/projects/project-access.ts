@@ -11,7 +11,8 @@ export const RESEARCHER_ROLES: ProjectRole[] = ['owner', 'collaborator', 'scient
 const ADMIN_ROLES: ProjectRole[] = ['owner', 'collaborator'];
 
 /** Live and finished projects are open to everyone; others only to their members. */
-export const isPublicProject = (status: Project['status']): boolean => status === 'live' || status === 'finished';
+export const PUBLIC_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'finished'];
+export const isPublicProject = (status: Project['status']): boolean => PUBLIC_PROJECT_STATUSES.includes(status);
 
 /** Who may see and change a project: one place for the rule. */
 @Injectable()
