@@ -206,7 +206,25 @@ describe('the queue', () => {
       expect(queue.subjects).toHaveLength(1);
       await classify(volunteer, queue, queue.subjects[0]!.id);
       expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+      await waitForAggregation(workflowId); // not the point here: the next volunteer's queue would skip the row the worker holds
     }
+  });
+
+  it('asks a volunteer to come back in a second, not thirty, when what is left for them is only locked, and waits out a short lock itself', async () => {
+    const { workflowId } = await workflowOf(1);
+    const volunteer = await guest();
+    const lockTheSubject = async () => {
+      await stack.db.query('BEGIN');
+      await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 FOR UPDATE', [workflowId]);
+    };
+    await lockTheSubject();
+    expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 1 });
+    await stack.db.query('COMMIT');
+    await lockTheSubject();
+    const asking = volunteer.queue(workflowId);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // shorter than the queue's own pause before it asks again
+    await stack.db.query('COMMIT');
+    expect((await asking).subjects).toHaveLength(1);
   });
 
   it('returns an abandoned subject to the pool when its assignment expires', async () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { classificationsNeededAtMost } from '@chorus/consensus';
@@ -20,9 +21,15 @@ export interface QueueView {
   /** True when nothing is left for this volunteer; `reason` says why. */
   finished: boolean;
   reason?: 'seen-everything' | 'workflow-finished';
-  /** When nothing can be served now but more may come (others hold the last subjects), ask again after this. */
+  /** When nothing can be served now but more may come (others hold the last subjects, or rows are locked), ask again after this. */
   retryAfterSeconds?: number;
 }
+
+/** When others hold the last subjects the volunteer may have: their assignments end within minutes. */
+const HELD_RETRY_SECONDS = 30;
+/** When those subjects are only locked: aggregation or another assignment takes milliseconds. */
+const LOCKED_RETRY_SECONDS = 1;
+const LOCKED_PAUSE_MS = 50;
 
 interface BatchPlan {
   training?: { subjectSetId: string; count: number };
@@ -72,6 +79,20 @@ function interleave<T>(regular: T[], gold: T[], goldSlots: number[]): T[] {
   return result;
 }
 
+/** What REMAINING finds once nothing could be served. */
+interface WhatIsLeft {
+  unretired: boolean;
+  unseen: boolean;
+  eligible: boolean;
+}
+
+/** Why nothing was served, and when to ask again if more may come. */
+function nothingServed(left: WhatIsLeft, locked: boolean): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds'> {
+  if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
+  if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
+  return { subjects: [], finished: false, retryAfterSeconds: locked ? LOCKED_RETRY_SECONDS : HELD_RETRY_SECONDS };
+}
+
 interface QueueWorkflowRow {
   request: number;
   name: string;
@@ -115,18 +136,37 @@ export class AssignmentService {
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     const cap = classificationsNeededAtMost(definition.retirement);
     const wanted = Math.min(limit, workflow.room);
+    const serve = () => this.serve(workflowId, user, definition.selection, cap, wanted);
+    const served = await serve();
+    if (served.length) return { ...base, subjects: served, finished: false };
+    const left = (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, cap]))[0]!;
+    // Subjects the volunteer may have are locked for a moment, most often by the worker aggregating them: ask once more.
+    const locked = left.eligible && wanted > 0;
+    if (locked) {
+      await sleep(LOCKED_PAUSE_MS);
+      const retried = await serve();
+      if (retried.length) return { ...base, subjects: retried, finished: false };
+    }
+    return { ...base, ...nothingServed(left, locked) };
+  }
+
+  /**
+   * Up to `wanted` subjects in serving order, each one an outstanding assignment of the caller's. One take after
+   * another: each commits its assignments, which the next one's picks then exclude.
+   */
+  private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, cap: number | null, wanted: number): Promise<QueueView['subjects']> {
+    if (!wanted) return [];
     const take = (kind: Take['kind'], count: number, setId?: string) => this.assigner.take({ workflowId, userId: user.id, cap, kind, count, setId });
-    const plan = wanted ? await this.plan(workflowId, user, definition.selection, wanted) : { goldSlots: [], setShares: new Map<string, number>() };
-    // One take after another: each commits its assignments, which the next one's picks then exclude.
+    const plan = await this.plan(workflowId, user, selection, wanted);
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
     const gold = await take('gold', plan.goldSlots.length);
-    const regular = await this.takeRegular(take, definition.selection, plan.setShares, wanted - training.length - gold.length);
-    const rows = [...training, ...interleave(regular, gold, plan.goldSlots)];
-    if (rows.length) {
-      const subjects = rows.map((row) => ({ id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) }));
-      return { ...base, subjects, finished: false };
-    }
-    return { ...base, ...(await this.nothingToServe(workflowId, user)) };
+    const regular = await this.takeRegular(take, selection, plan.setShares, wanted - training.length - gold.length);
+    return [...training, ...interleave(regular, gold, plan.goldSlots)].map((row) => ({
+      id: row.id,
+      externalId: row.external_id,
+      locations: row.locations,
+      metadata: publicMetadata(row.metadata),
+    }));
   }
 
   /** The workflow of each request as its caller sees it, or undefined when there is no such workflow. */
@@ -170,12 +210,5 @@ export class AssignmentService {
     for (const [subjectSetId, share] of setShares) weighted.push(...(await take('set', share, subjectSetId)));
     const rest = weighted.length < count ? await take(selection.order, count - weighted.length) : [];
     return setShares.size ? shuffled([...weighted, ...rest]) : rest;
-  }
-
-  private async nothingToServe(workflowId: string, user: AuthUser): Promise<Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds'>> {
-    const [{ unretired, unseen }] = await preparedQuery<{ unretired: boolean; unseen: boolean }>(this.db, REMAINING, [workflowId, user.id]);
-    if (!unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
-    if (!unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
-    return { subjects: [], finished: false, retryAfterSeconds: 30 };
   }
 }

@@ -114,8 +114,14 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
   JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
   LEFT JOIN project_members m ON m.project_id = w.project_id AND m.user_id = r.user_id`;
 
-/** What is left for the volunteer once nothing can be served now. */
+/**
+ * What is left for the volunteer once nothing could be served: any subject not retired, any they have not classified,
+ * and any they could be given now were its row not locked (by aggregation, or another volunteer's assignment).
+ * Parameters: $1 workflow, $2 volunteer, $3 cap (null for no cap).
+ */
 export const REMAINING = `SELECT
     EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NULL) AS unretired,
     EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NULL
-            AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen`;
+            AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen,
+    EXISTS (SELECT 1 FROM (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap) r, subject_workflow_status st
+            WHERE ${ELIGIBLE}) AS eligible`;
