@@ -64,19 +64,28 @@ async function counts(workflowId: string) {
   return new Map(rows.map(({ subject_id, ...rest }) => [subject_id as string, rest]));
 }
 
+/** What `work` gives, once it is checked to have run `statements` statements outside a transaction (the pool's queries are observed, not replaced). */
+async function statementsOf<T>(work: () => Promise<T>, statements: number): Promise<T> {
+  const pool = (stack.app.get<DataSource>(getDataSourceToken()).driver as unknown as { master: { query: () => unknown } }).master;
+  const query = jest.spyOn(pool, 'query');
+  try {
+    const result = await work();
+    expect(query).toHaveBeenCalledTimes(statements);
+    return result;
+  } finally {
+    query.mockRestore();
+  }
+}
+
 it('stores the submits of one moment in one statement: several volunteers on one subject count once each, and what may not be stored is left out', async () => {
   const { workflowId, subjectIds: [first, second] } = await workflowWith(['a', 'b']);
   const elsewhere = await workflowWith(['c']);
   const volunteers = await guestIds(3);
-  const pool = (stack.app.get<DataSource>(getDataSourceToken()).driver as unknown as { master: { query: () => unknown } }).master;
-  const query = jest.spyOn(pool, 'query'); // observed, not replaced: every statement the API runs outside a transaction
-  const results = await Promise.all([
+  const results = await statementsOf(() => Promise.all([
     ...volunteers.map((userId) => writer.store(row(workflowId, first!, userId))),
     writer.store(row(workflowId, second!, volunteers[0]!)),
     writer.store(row(workflowId, elsewhere.subjectIds[0]!, volunteers[1]!)), // a subject of another workflow
-  ]);
-  expect(query).toHaveBeenCalledTimes(1);
-  query.mockRestore();
+  ]), 1);
   expect(results.slice(0, 4)).toEqual([expect.any(String), expect.any(String), expect.any(String), expect.any(String)]);
   expect(new Set(results.slice(0, 4)).size).toBe(4);
   expect(results[4]).toBeUndefined();
@@ -91,18 +100,14 @@ it('leaves a replay and a second classification out of the batch, which stays on
   const [volunteer, other] = await guestIds(2);
   const key = randomUUID();
   const storedBefore = await writer.store(row(workflowId, first!, volunteer!, key));
-  const pool = (stack.app.get<DataSource>(getDataSourceToken()).driver as unknown as { master: { query: () => unknown } }).master;
-  const query = jest.spyOn(pool, 'query');
   const sameKey = randomUUID();
-  const results = await Promise.all([
+  const results = await statementsOf(() => Promise.all([
     writer.store(row(workflowId, first!, volunteer!, key)), // a replay
     writer.store(row(workflowId, first!, volunteer!)), // the same subject again, with a new key
     writer.store(row(workflowId, first!, other!)),
     writer.store(row(workflowId, second!, volunteer!, sameKey)),
     writer.store(row(workflowId, second!, volunteer!, sameKey)), // sent twice at once
-  ]);
-  expect(query).toHaveBeenCalledTimes(1);
-  query.mockRestore();
+  ]), 1);
   expect(results.map((result) => (result ? 'stored' : 'left out'))).toEqual(['left out', 'left out', 'stored', 'stored', 'left out']);
   expect(storedBefore).toEqual(expect.any(String));
   const after = await counts(workflowId);

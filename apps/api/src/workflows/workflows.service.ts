@@ -12,6 +12,27 @@ import type { WorkflowInput } from './dto/workflow.dto';
 import { WorkflowSubjects } from './workflow-subjects';
 import { WorkflowVersions } from './workflow-versions';
 
+/** A subject set a workflow definition names, with the pointer of the field that names it. */
+interface NamedSet {
+  setId: string;
+  pointer: string;
+}
+
+/** The subject sets the definition's selection draws from: the training set and the weighted sets. */
+function selectionSets(definition: WorkflowDefinition): NamedSet[] {
+  const { training, setWeights } = definition.selection;
+  return [
+    ...(training ? [{ setId: training.subjectSetId, pointer: '/selection/training/subjectSetId' }] : []),
+    ...Object.keys(setWeights ?? {}).map((setId) => ({ setId, pointer: `/selection/setWeights/${setId}` })),
+  ];
+}
+
+/** Fails with a 422 naming each field whose set is not among `allowed`. */
+function failUnlessAll(named: NamedSet[], allowed: Set<string>, message: string): void {
+  const errors = named.filter(({ setId }) => !allowed.has(setId)).map(({ pointer }) => ({ pointer, message }));
+  if (errors.length) throw validationFailed(errors);
+}
+
 export interface WorkflowView {
   id: string;
   projectId: string;
@@ -136,39 +157,31 @@ export class WorkflowsService {
 
   /** Effects may only move subjects into sets of the workflow's own project; training and set weights name its sets too. */
   private async checkReferencedSets(manager: EntityManager, projectId: string, definition: WorkflowDefinition): Promise<void> {
-    const ids = definition.effects.map((effect) => effect.addToSubjectSet);
-    await this.requireProjectSets(manager, projectId, ids, (index) => `/effects/${index}/addToSubjectSet`);
-    const training = definition.selection.training?.subjectSetId;
-    if (training) await this.requireProjectSets(manager, projectId, [training], () => '/selection/training/subjectSetId');
-    const weighted = Object.keys(definition.selection.setWeights ?? {});
-    await this.requireProjectSets(manager, projectId, weighted, (index) => `/selection/setWeights/${weighted[index]}`);
+    const named = [
+      ...definition.effects.map((effect, index) => ({ setId: effect.addToSubjectSet, pointer: `/effects/${index}/addToSubjectSet` })),
+      ...selectionSets(definition),
+    ];
+    await this.requireProjectSets(manager, projectId, named);
   }
 
   /** The queue draws training subjects and weighted shares only from the workflow's own subjects: their sets must be linked. */
   private async requireLinkedSets(manager: EntityManager, workflowId: string, definition: WorkflowDefinition): Promise<void> {
-    const named = [
-      ...(definition.selection.training ? [{ setId: definition.selection.training.subjectSetId, pointer: '/selection/training/subjectSetId' }] : []),
-      ...Object.keys(definition.selection.setWeights ?? {}).map((setId) => ({ setId, pointer: `/selection/setWeights/${setId}` })),
-    ];
+    const named = selectionSets(definition);
     if (!named.length) return;
     const linked: { subject_set_id: string }[] = await manager.query('SELECT subject_set_id FROM workflow_subject_sets WHERE workflow_id = $1', [workflowId]);
-    const ids = new Set(linked.map((row) => row.subject_set_id));
-    const errors = named.filter(({ setId }) => !ids.has(setId)).map(({ pointer }) => ({ pointer, message: 'is not linked to this workflow; add it to subjectSetIds' }));
-    if (errors.length) throw validationFailed(errors);
+    failUnlessAll(named, new Set(linked.map((row) => row.subject_set_id)), 'is not linked to this workflow; add it to subjectSetIds');
   }
 
-  /** Fails, naming each field, unless every id is a subject set of the project. */
-  private async requireProjectSets(manager: EntityManager, projectId: string, ids: string[], pointerOf: (index: number) => string): Promise<void> {
-    if (!ids.length) return;
-    const found: { id: string }[] = await manager.query('SELECT id FROM subject_sets WHERE id = ANY($1::uuid[]) AND project_id = $2', [ids, projectId]);
-    const known = new Set(found.map((row) => row.id));
-    const errors = ids.flatMap((setId, index) => (known.has(setId) ? [] : [{ pointer: pointerOf(index), message: 'is not a subject set of this project' }]));
-    if (errors.length) throw validationFailed(errors);
+  /** Fails, naming each field, unless every set named is a subject set of the project. */
+  private async requireProjectSets(manager: EntityManager, projectId: string, named: NamedSet[]): Promise<void> {
+    if (!named.length) return;
+    const found: { id: string }[] = await manager.query('SELECT id FROM subject_sets WHERE id = ANY($1::uuid[]) AND project_id = $2', [named.map(({ setId }) => setId), projectId]);
+    failUnlessAll(named, new Set(found.map((row) => row.id)), 'is not a subject set of this project');
   }
 
   /** Links subject sets of the same project (replacing earlier links) and brings their subjects into the workflow. */
   private async link(manager: EntityManager, workflow: Workflow, subjectSetIds: string[]): Promise<void> {
-    await this.requireProjectSets(manager, workflow.projectId, subjectSetIds, (index) => `/subjectSetIds/${index}`);
+    await this.requireProjectSets(manager, workflow.projectId, subjectSetIds.map((setId, index) => ({ setId, pointer: `/subjectSetIds/${index}` })));
     await manager.query('DELETE FROM workflow_subject_sets WHERE workflow_id = $1 AND NOT (subject_set_id = ANY($2::uuid[]))', [workflow.id, subjectSetIds]);
     await manager.query(
       'INSERT INTO workflow_subject_sets (workflow_id, subject_set_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING',
