@@ -346,6 +346,31 @@ describe('training and gold standard', () => {
     expect(newcomer.subjects.map(isGold)).toEqual([true]);
   });
 
+  it('serves gold-standard subjects only at gold-standard slots when the workflow has a rate, and does not owe them to a volunteer who has seen the rest', async () => {
+    const project = await stack.client.createProject({ title: `Gold apart ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const regular = await stack.client.createSubjectSet(project.id, { name: 'Regular' });
+    const gold = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
+    const goldSubjects = (from: number) => Array.from({ length: 3 }, (_, i) => ({ externalId: `g${from + i}`, goldStandard: { T0: 'yes' }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] }));
+    await stack.client.addSubjects(regular.id, Array.from({ length: 12 }, (_, i) => ({ externalId: `r${i}`, locations: [{ type: 'text' as const, text: `Regular ${i}` }] })));
+    await stack.client.addSubjects(gold.id, goldSubjects(0));
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 },
+      selection: { order: 'random', goldStandardRate: 1e-9 }, subjectSetIds: [regular.id, gold.id],
+    });
+    await stack.client.addSubjects(gold.id, goldSubjects(3)); // added after the link: they join the workflow another way
+    await stack.client.activateWorkflow(workflowId);
+    const volunteer = await guest();
+    const served: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const batch = await volunteer.queue(workflowId, 5);
+      for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
+      served.push(...batch.subjects.map((subject) => subject.externalId!));
+    }
+    expect(served.filter((id) => id.startsWith('g'))).toEqual([]);
+    expect(served).toHaveLength(12);
+    expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+  });
+
   it('refuses a training set from another project, naming the field', async () => {
     const other = await stack.client.createProject({ title: `Other ${randomUUID().slice(0, 8)}` });
     const foreign = await stack.client.createSubjectSet(other.id, { name: 'Foreign' });

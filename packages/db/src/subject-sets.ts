@@ -14,8 +14,9 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
     [subjectSetId, subjectIds],
   );
   await manager.query(
-    `INSERT INTO subject_workflow_status (workflow_id, subject_id)
-     SELECT l.workflow_id, s.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS s(id) WHERE l.subject_set_id = $1
+    `INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard)
+     SELECT l.workflow_id, s.id, s.gold_standard IS NOT NULL FROM workflow_subject_sets l CROSS JOIN subjects s
+     WHERE l.subject_set_id = $1 AND s.id = ANY($2::uuid[])
      ON CONFLICT DO NOTHING`,
     [subjectSetId, subjectIds],
   );

@@ -1,5 +1,8 @@
+import { DataSource } from 'typeorm';
 import { createTestDatabase, testDatabaseName, withDatabase } from '../../../test/support/services';
-import { openDatabase, pendingSchemaChanges } from '../src';
+import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges } from '../src';
+import { migrations } from '../src/migrations';
+import { GoldStandardOnHotRow1796038980497 } from '../src/migrations/1796038980497-GoldStandardOnHotRow';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -23,6 +26,31 @@ describe('migrations', () => {
       expect(count).toBeGreaterThan(0);
     } finally {
       await Promise.all(sources.map((source) => source.destroy()));
+    }
+  });
+
+  it('mark the subjects that already had a known answer when the hot row gains gold_standard', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(GoldStandardOnHotRow1796038980497)) });
+    await before.initialize();
+    await before.runMigrations();
+    const [{ workflow, gold, plain }] = await before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'backfill', 'Backfill', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+        g AS (INSERT INTO subjects (project_id, locations, gold_standard) SELECT id, '[]', '{"T0": "yes"}' FROM p RETURNING id),
+        s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id),
+        st AS (INSERT INTO subject_workflow_status (workflow_id, subject_id) SELECT w.id, x.id FROM w, (SELECT id FROM g UNION ALL SELECT id FROM s) x)
+      SELECT (SELECT id FROM w) AS workflow, (SELECT id FROM g) AS gold, (SELECT id FROM s) AS plain`,
+    );
+    await before.destroy();
+    const after = await openDatabase(url, 1);
+    try {
+      const rows = await after.query('SELECT subject_id, gold_standard FROM subject_workflow_status WHERE workflow_id = $1', [workflow]);
+      expect(new Map(rows.map((row: { subject_id: string; gold_standard: boolean }) => [row.subject_id, row.gold_standard]))).toEqual(new Map([[gold, true], [plain, false]]));
+    } finally {
+      await after.destroy();
     }
   });
 });

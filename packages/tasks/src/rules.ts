@@ -64,6 +64,14 @@ export const selectionRuleSchema = z.strictObject({
 });
 export type SelectionRule = z.infer<typeof selectionRuleSchema>;
 
+/**
+ * Whether gold-standard subjects come only at gold-standard slots (and from the training set): with a rate, the
+ * regular order leaves them out, so volunteers see them at the rate set. Without one, they are served like any other.
+ */
+export function goldOnlyAtGoldSlots(selection: SelectionRule): boolean {
+  return selection.goldStandardRate > 0;
+}
+
 /** The chance that one queue slot goes to a gold-standard subject, for a volunteer with `experience` classifications. */
 export function goldStandardRateAt(selection: SelectionRule, experience: number): number {
   if (!selection.goldStandardHalfLife) return selection.goldStandardRate;

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
-import { type SelectionRule, type SubjectLocation, experienceThatMatters, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
+import { type SelectionRule, type SubjectLocation, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
@@ -30,6 +30,9 @@ const HELD_RETRY_SECONDS = 30;
 /** When those subjects are only locked: aggregation or another assignment takes milliseconds. */
 const LOCKED_RETRY_SECONDS = 1;
 const LOCKED_PAUSE_MS = 50;
+
+/** The takes that follow the selection order; gold and training takes serve gold-standard subjects on purpose. */
+const REGULAR_KINDS = new Set<Take['kind']>(['random', 'priority', 'sequential', 'set']);
 
 interface BatchPlan {
   training?: { subjectSetId: string; count: number };
@@ -139,7 +142,7 @@ export class AssignmentService {
     const serve = () => this.serve(workflowId, user, definition.selection, cap, wanted);
     const served = await serve();
     if (served.length) return { ...base, subjects: served, finished: false };
-    const left = (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, cap]))[0]!;
+    const left = (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, cap, goldOnlyAtGoldSlots(definition.selection)]))[0]!;
     // Subjects the volunteer may have are locked for a moment, most often by the worker aggregating them: ask once more.
     const locked = left.eligible && wanted > 0;
     if (locked) {
@@ -156,7 +159,9 @@ export class AssignmentService {
    */
   private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, cap: number | null, wanted: number): Promise<QueueView['subjects']> {
     if (!wanted) return [];
-    const take = (kind: Take['kind'], count: number, setId?: string) => this.assigner.take({ workflowId, userId: user.id, cap, kind, count, setId });
+    const withoutGold = goldOnlyAtGoldSlots(selection);
+    const take = (kind: Take['kind'], count: number, setId?: string) =>
+      this.assigner.take({ workflowId, userId: user.id, cap, kind, count, setId, withoutGold: withoutGold && REGULAR_KINDS.has(kind) });
     const plan = await this.plan(workflowId, user, selection, wanted);
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
     const gold = await take('gold', plan.goldSlots.length);

@@ -8,19 +8,21 @@ export type PickKind = SelectionRule['order'] | 'set' | 'gold' | 'training';
 
 /**
  * The takes of one batch, as rows `r` that the picks read: take (its index in the batch), workflow_id, user_id,
- * cap (null for no cap), count, start (a random point for random orders) and set_id (for `set` and `training`).
+ * cap (null for no cap), count, start (a random point for random orders), set_id (for `set` and `training`) and
+ * without_gold (leave out gold-standard subjects, which the workflow serves only at its gold-standard slots).
  */
-const TAKES = `unnest($1::int[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::float8[], $7::uuid[])
-  AS r(take, workflow_id, user_id, cap, count, start, set_id)`;
+const TAKES = `unnest($1::int[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::float8[], $7::uuid[], $8::bool[])
+  AS r(take, workflow_id, user_id, cap, count, start, set_id, without_gold)`;
 
 /**
- * The subjects a volunteer may be given: not retired, not classified by them, not already outstanding with them,
- * and not already handed to as many volunteers as the subject can still need (`r.cap`). Only classifications that
+ * The subjects a volunteer may be given: not retired, not gold standard where the take leaves that out, not
+ * classified by them, not already outstanding with them, and not already handed to as many volunteers as the subject
+ * can still need (`r.cap`). Only classifications that
  * count toward retirement fill the cap, so gold-standard subjects are never capped. `OFFSET 0` keeps each NOT EXISTS
  * a probe of a unique index per candidate: as an anti-join, the planner would read the volunteer's whole history
  * for every request, which for a volunteer who has seen 100,000 subjects costs tens of milliseconds.
  */
-const ELIGIBLE = `st.workflow_id = r.workflow_id AND st.retired_at IS NULL
+const ELIGIBLE = `st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND NOT (r.without_gold AND st.gold_standard)
   AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = r.workflow_id AND c.subject_id = st.subject_id AND c.user_id = r.user_id OFFSET 0)
   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = r.workflow_id AND a.subject_id = st.subject_id AND a.user_id = r.user_id AND a.expires_at > now() OFFSET 0)
   AND (r.cap IS NULL OR st.counted_count
@@ -50,7 +52,7 @@ const ARMS: Record<PickKind, string> = {
                   WHERE m.subject_id = st.subject_id) seq ON true
     WHERE ${ELIGIBLE} ORDER BY seq.position, st.subject_id LIMIT r.count ${LOCK}`),
   set: randomArms('subject_workflow_status st', 'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)'),
-  gold: randomArms('subjects s JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = s.id', 'AND s.gold_standard IS NOT NULL'),
+  gold: randomArms('subject_workflow_status st', 'AND st.gold_standard'),
   training: oneArm(`SELECT st.subject_id FROM subject_set_members m JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = m.subject_id
     WHERE m.subject_set_id = r.set_id AND ${ELIGIBLE} ORDER BY m.position, st.subject_id LIMIT r.count ${LOCK}`),
 };
@@ -116,12 +118,13 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
 
 /**
  * What is left for the volunteer once nothing could be served: any subject not retired, any they have not classified,
- * and any they could be given now were its row not locked (by aggregation, or another volunteer's assignment).
- * Parameters: $1 workflow, $2 volunteer, $3 cap (null for no cap).
+ * and any they could be given now were its row not locked (by aggregation, or another volunteer's assignment); gold
+ * standard counts only where regular picks serve it. Parameters: $1 workflow, $2 volunteer, $3 cap (null for no cap),
+ * $4 whether regular picks leave gold standard out.
  */
-export const REMAINING = `SELECT
-    EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NULL) AS unretired,
-    EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NULL
-            AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen,
-    EXISTS (SELECT 1 FROM (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap) r, subject_workflow_status st
-            WHERE ${ELIGIBLE}) AS eligible`;
+export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, $4::bool AS without_gold),
+  regular AS (SELECT st.subject_id FROM r, subject_workflow_status st
+              WHERE st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND NOT (r.without_gold AND st.gold_standard))
+  SELECT EXISTS (SELECT 1 FROM regular) AS unretired,
+    EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen,
+    EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}) AS eligible`;

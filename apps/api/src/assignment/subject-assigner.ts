@@ -17,6 +17,8 @@ export interface Take {
   count: number;
   /** The subject set of a `set` or `training` take. */
   setId?: string;
+  /** Leave out gold-standard subjects (the regular picks of a workflow that serves them only at gold-standard slots). */
+  withoutGold: boolean;
 }
 
 export interface SubjectRow {
@@ -94,6 +96,7 @@ export class SubjectAssigner {
           group.map(({ take }) => take.count),
           group.map(() => Math.random()),
           group.map(({ take }) => take.setId ?? null),
+          group.map(({ take }) => take.withoutGold),
         ])),
       );
     }

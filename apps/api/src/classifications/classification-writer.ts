@@ -47,13 +47,13 @@ const STORE = `WITH input AS (
     SELECT workflow_id, subject_id, count(*)::int AS n FROM allowed GROUP BY workflow_id, subject_id
   ), counted AS (
     UPDATE subject_workflow_status st SET classification_count = st.classification_count + a.n, updated_at = now(),
-      counted_count = st.counted_count + CASE WHEN st.retired_at IS NULL AND s.gold_standard IS NULL THEN a.n ELSE 0 END
-    FROM arriving a, subjects s
-    WHERE st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id AND s.id = st.subject_id
+      counted_count = st.counted_count + CASE WHEN st.retired_at IS NULL AND NOT st.gold_standard THEN a.n ELSE 0 END
+    FROM arriving a
+    WHERE st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
       AND (st.workflow_id, st.subject_id) IN (
         SELECT l.workflow_id, l.subject_id FROM subject_workflow_status l JOIN arriving USING (workflow_id, subject_id)
         ORDER BY l.workflow_id, l.subject_id FOR UPDATE OF l)
-    RETURNING st.workflow_id, st.subject_id, st.retired_at IS NOT NULL AS retired, s.gold_standard IS NOT NULL AS gold
+    RETURNING st.workflow_id, st.subject_id, st.retired_at IS NOT NULL AS retired, st.gold_standard AS gold
   ), stored AS (
     INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, after_retirement, gold_standard)
     SELECT a.workflow_id, a.workflow_version, a.subject_id, a.user_id, a.annotations, a.started_at, a.finished_at, a.metadata, a.idempotency_key, c.retired, c.gold

@@ -11,8 +11,9 @@ export class WorkflowSubjects {
   async afterLink(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<void> {
     if (!subjectSetIds.length) return;
     await manager.query(
-      `INSERT INTO subject_workflow_status (workflow_id, subject_id)
-       SELECT DISTINCT $1::uuid, m.subject_id FROM subject_set_members m WHERE m.subject_set_id = ANY($2::uuid[])
+      `INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard)
+       SELECT DISTINCT $1::uuid, m.subject_id, s.gold_standard IS NOT NULL FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id
+       WHERE m.subject_set_id = ANY($2::uuid[])
        ON CONFLICT DO NOTHING`,
       [workflowId, subjectSetIds],
     );

@@ -11,6 +11,7 @@ import { Workflow } from './workflow.entity';
 @Entity('subject_workflow_status')
 @Index('subject_workflow_status_queue_idx', ['workflowId', 'random'], { where: 'retired_at IS NULL' })
 @Index('subject_workflow_status_priority_idx', ['workflowId', 'priority', 'random'], { where: 'retired_at IS NULL' })
+@Index('subject_workflow_status_gold_idx', ['workflowId', 'random'], { where: 'retired_at IS NULL AND gold_standard' })
 export class SubjectWorkflowStatus {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;
@@ -26,6 +27,8 @@ export class SubjectWorkflowStatus {
   @Column({ type: 'jsonb', nullable: true }) retirementDetail!: Record<string, unknown> | null;
   @Column({ type: 'uuid', nullable: true }) retiredByClassificationId!: string | null;
   @Column({ type: 'double precision', default: 0 }) priority!: number;
+  /** Whether the subject has a known answer (`subjects.gold_standard`, fixed when the subject is added), for the queue's gold-standard slots. */
+  @Column({ type: 'boolean', default: false }) goldStandard!: boolean;
   /** A random key fixed at insert, so that random selection is an index range scan. */
   @Column({ type: 'double precision', default: () => 'random()' }) random!: number;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;

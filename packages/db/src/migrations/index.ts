@@ -6,5 +6,6 @@ import { AddCountedCount1795436939154 } from './1795436939154-AddCountedCount';
 import { AddConsensusWorkflowVersion1795444427556 } from './1795444427556-AddConsensusWorkflowVersion';
 import { AddAggregationOutbox1795447294245 } from './1795447294245-AddAggregationOutbox';
 import { AssignmentsWithoutForeignKeys1795452138727 } from './1795452138727-AssignmentsWithoutForeignKeys';
+import { GoldStandardOnHotRow1796038980497 } from './1796038980497-GoldStandardOnHotRow';
 
-export const migrations = [Initial1795430134753, AddAssignments1795431880095, AddLaggingIndex1795433857245, AddCountedCount1795436939154, AddConsensusWorkflowVersion1795444427556, AddAggregationOutbox1795447294245, AssignmentsWithoutForeignKeys1795452138727];
+export const migrations = [Initial1795430134753, AddAssignments1795431880095, AddLaggingIndex1795433857245, AddCountedCount1795436939154, AddConsensusWorkflowVersion1795444427556, AddAggregationOutbox1795447294245, AssignmentsWithoutForeignKeys1795452138727, GoldStandardOnHotRow1796038980497];
