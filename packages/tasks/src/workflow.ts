@@ -76,18 +76,25 @@ function cycleErrors({ tasks, firstTask }: WorkflowDefinition, base: string): Fi
   return error ? [error] : [];
 }
 
-function unreachableErrors({ tasks, firstTask }: WorkflowDefinition, base: string): FieldError[] {
-  const reached = new Set<string>();
-  const stack = [firstTask];
-  while (stack.length) {
-    const key = stack.pop()!;
-    if (reached.has(key)) continue;
-    reached.add(key);
-    stack.push(...nextCandidatesOf(tasks[key]!));
-  }
-  return Object.keys(tasks)
+function unreachableErrors(definition: WorkflowDefinition, base: string): FieldError[] {
+  const reached = new Set(reachableTasks(definition));
+  return Object.keys(definition.tasks)
     .filter((key) => !reached.has(key))
-    .map((key) => ({ pointer: `${base}/tasks/${key}`, message: `cannot be reached from firstTask "${firstTask}"` }));
+    .map((key) => ({ pointer: `${base}/tasks/${key}`, message: `cannot be reached from firstTask "${definition.firstTask}"` }));
+}
+
+/** The keys of the tasks reached from `firstTask` along every branch, each once, nearest first; unknown keys are skipped. */
+export function reachableTasks({ tasks, firstTask }: WorkflowDefinition): string[] {
+  const reached = new Set<string>();
+  const waiting = [firstTask];
+  while (waiting.length) {
+    const key = waiting.shift()!;
+    const task = tasks[key];
+    if (!task || reached.has(key)) continue;
+    reached.add(key);
+    waiting.push(...nextCandidatesOf(task));
+  }
+  return [...reached];
 }
 
 /** Also checks that the tasks named by retirement rules and effects exist. */

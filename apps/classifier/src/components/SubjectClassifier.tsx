@@ -1,6 +1,5 @@
 import type { QueuedSubject, WorkflowView } from '@chorus/client';
 import { type Annotation, annotationSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
-import type { TFunction } from 'i18next';
 import { type FormEvent, type PointerEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
@@ -8,8 +7,7 @@ import type { Problem } from '../lib/errors';
 import { firstControlIn } from '../lib/focus';
 import { newIdempotencyKey } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction } from '../lib/keyboard';
-import { choiceRule } from '../tasks/multiple/MultipleTask';
-import { componentFor, initialValueOf, ownsMedia } from '../tasks/registry';
+import { componentFor, initialValueOf, invalidMessage, ownsMedia } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { SubjectMedia } from './SubjectMedia';
 
@@ -33,15 +31,6 @@ const SWIPE_DISTANCE = 80;
 
 function valueFor(task: Task | undefined, values: Record<string, unknown>, key: string): unknown {
   return key in values ? values[key] : task ? initialValueOf(task) : undefined;
-}
-
-/** A message a volunteer can act on, from the first problem with a task's value. */
-function invalidMessage(t: TFunction, task: Task, value: unknown, issue: { path: PropertyKey[]; message: string } | undefined): string {
-  if (value === undefined) return t('subject.chooseFirst');
-  if (task.type === 'multiple') return choiceRule(t, task.minChoices, task.maxChoices ?? task.answers.length, task.answers.length);
-  if (task.type === 'close-reading' && issue?.path[0] === 'sense') return t('tasks.closeReading.chooseSense');
-  if (task.type === 'close-reading' && issue?.path[0] === 'evidence') return t('tasks.closeReading.markEvidence');
-  return t('subject.invalid', { detail: issue?.message ?? '' });
 }
 
 /**
@@ -101,7 +90,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     const current = override ? override.value : value;
     const result = annotationSchemaFor(task).safeParse(current);
     if (!result.success) {
-      onProblem({ detail: invalidMessage(t, task, current, result.error.issues[0]), fields: [] });
+      onProblem({ detail: invalidMessage(task, current, result.error.issues[0], t), fields: [] });
       return;
     }
     const annotation: Annotation = { task: taskKey, value: result.data };

@@ -1,4 +1,4 @@
-import { nextCandidatesOf, type Task, type TutorialStep, type WorkflowDefinition } from '@chorus/tasks';
+import { reachableTasks, type TutorialStep, type WorkflowDefinition } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { promptOf } from '../tasks/registry';
 
@@ -21,27 +21,13 @@ export function markTutorialSeen(workflowId: string): void {
   }
 }
 
-/** The workflow's tasks from `firstTask` along every branch, each once. */
-function tasksInOrder({ tasks, firstTask }: WorkflowDefinition): Task[] {
-  const order: string[] = [];
-  const waiting = [firstTask];
-  while (waiting.length) {
-    const key = waiting.shift()!;
-    const task = tasks[key];
-    if (!task || order.includes(key)) continue;
-    order.push(key);
-    waiting.push(...nextCandidatesOf(task));
-  }
-  return order.map((key) => tasks[key]!);
-}
-
 /**
  * The researchers' tutorial when the workflow has one; otherwise one made from the workflow: what happens, each
  * task's help, and where help and shortcuts are.
  */
 export function tutorialSteps(definition: WorkflowDefinition, t: TFunction): TutorialStep[] {
   if (definition.tutorial?.length) return definition.tutorial;
-  const tasks = tasksInOrder(definition);
+  const tasks = reachableTasks(definition).map((key) => definition.tasks[key]!);
   const helped = tasks.flatMap((task) => (task.help ? [{ title: promptOf(task), body: task.help }] : []));
   return [
     { title: t('tutorial.welcomeTitle'), body: t('tutorial.welcomeBody', { count: tasks.length }) },

@@ -2,13 +2,13 @@ import type { QueuedSubject } from '@chorus/client';
 import type { Task, TaskType } from '@chorus/tasks';
 import { type ComponentType, lazy } from 'react';
 import type { TFunction } from 'i18next';
-import { CloseReadingTask, closeReadingOwnsMedia, describeCloseReading } from './close-reading/CloseReadingTask';
-import { describeMultiple, MultipleTask } from './multiple/MultipleTask';
+import { CloseReadingTask, closeReadingOwnsMedia, describeCloseReading, explainCloseReading } from './close-reading/CloseReadingTask';
+import { describeMultiple, explainMultiple, MultipleTask } from './multiple/MultipleTask';
 import { describeSingle, SingleTask } from './single/SingleTask';
 import { describeTagging } from './tagging/describe';
 import { TaggingTask } from './tagging/TaggingTask';
 import { describeTranscription } from './transcription/describe';
-import type { Describe, TaskOf, TaskProps } from './types';
+import type { Describe, Explain, TaskOf, TaskProps, ValueIssue } from './types';
 
 /** The transcription editor is its own chunk: loaded when a workflow with a transcription task opens, not before. */
 const loadTranscription = () => import('./transcription/TranscriptionTask');
@@ -22,6 +22,8 @@ interface TaskEntry<T extends TaskType> {
   ownsMedia?(task: TaskOf<T>, subject: QueuedSubject): boolean;
   /** A value of this task in words (the volunteer's answer, or the experts' in gold-standard feedback). */
   describe: Describe<TaskOf<T>>;
+  /** A message for a problem with the task's value that says what to do, where the generic one would not. */
+  explain?: Explain<TaskOf<T>>;
   /** Starts loading a lazily loaded component, so that it is ready when the task is reached. */
   preload?(): unknown;
 }
@@ -32,9 +34,9 @@ interface TaskEntry<T extends TaskType> {
  */
 export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
   single: { component: SingleTask, describe: describeSingle },
-  multiple: { component: MultipleTask, initialValue: () => [], describe: describeMultiple },
+  multiple: { component: MultipleTask, initialValue: () => [], describe: describeMultiple, explain: explainMultiple },
   transcription: { component: TranscriptionTask, initialValue: () => '', describe: describeTranscription, preload: loadTranscription },
-  'close-reading': { component: CloseReadingTask, ownsMedia: closeReadingOwnsMedia, describe: describeCloseReading },
+  'close-reading': { component: CloseReadingTask, ownsMedia: closeReadingOwnsMedia, describe: describeCloseReading, explain: explainCloseReading },
   tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }), describe: describeTagging },
 };
 
@@ -59,6 +61,12 @@ export function ownsMedia(task: Task, subject: QueuedSubject): boolean {
 export function describeValue(task: Task, value: unknown, t: TFunction): string {
   const entry = entryFor(task);
   return entry ? entry.describe(task as never, value, t) : JSON.stringify(value);
+}
+
+/** A message a volunteer can act on, from the first problem with a task's value. */
+export function invalidMessage(task: Task, value: unknown, issue: ValueIssue | undefined, t: TFunction): string {
+  if (value === undefined) return t('subject.chooseFirst');
+  return entryFor(task)?.explain?.(task as never, issue, t) ?? t('subject.invalid', { detail: issue?.message ?? '' });
 }
 
 /** What a task asks, as the volunteer saw it: its question or instruction. */

@@ -21,5 +21,14 @@ export interface TaskProps<T extends Task = Task> {
   disabled: boolean;
 }
 
+/** The first problem zod found with a task's value: where in the value, and what. */
+export interface ValueIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** What a volunteer can do about a problem with this task's value, or undefined for the generic message. */
+export type Explain<T extends Task = Task> = (task: T, issue: ValueIssue | undefined, t: TFunction) => string | undefined;
+
 /** An annotation value of a task in words, e.g. the label of the chosen answer, for gold-standard feedback. */
 export type Describe<T extends Task = Task> = (task: T, value: unknown, t: TFunction) => string;

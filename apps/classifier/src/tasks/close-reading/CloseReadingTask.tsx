@@ -7,7 +7,7 @@ import { hasModifier } from '../../lib/keyboard';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { useKey } from '../../lib/useKey';
 import { TaskHelp } from '../TaskHelp';
-import type { Describe, TaskOf, TaskProps } from '../types';
+import type { Describe, Explain, TaskOf, TaskProps } from '../types';
 import { overlaps, passageOf, selectedWords, spansOf, type Word, wordsOf } from './passage';
 import { ChoiceList } from '../ChoiceList';
 
@@ -17,6 +17,13 @@ type Task = TaskOf<'close-reading'>;
 export function closeReadingOwnsMedia(task: Task, subject: QueuedSubject): boolean {
   return task.evidence !== 'none' && passageOf(subject) !== undefined;
 }
+
+/** A sense not chosen, or evidence not marked: which one to do. */
+export const explainCloseReading: Explain<Task> = (_task, issue, t) => {
+  if (issue?.path[0] === 'sense') return t('tasks.closeReading.chooseSense');
+  if (issue?.path[0] === 'evidence') return t('tasks.closeReading.markEvidence');
+  return undefined;
+};
 
 export const describeCloseReading: Describe<Task> = (task, value, t) => {
   const { sense, unsure } = (value ?? {}) as Partial<CloseReadingAnnotation>;

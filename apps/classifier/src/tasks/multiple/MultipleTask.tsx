@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
 import { listOf } from '../../lib/listFormat';
-import type { Describe, TaskOf, TaskProps } from '../types';
+import type { Describe, Explain, TaskOf, TaskProps } from '../types';
 import { ChoiceList } from '../ChoiceList';
 
 /** What the volunteer is asked to choose, in words: "Choose 1 or 2 answers.", "Choose any that apply." */
@@ -15,6 +15,9 @@ export function choiceRule(t: TFunction, min: number, max: number, total: number
   if (max >= total) return t('tasks.multiple.ruleAtLeast', { count: min });
   return t('tasks.multiple.ruleBetween', { min, count: max });
 }
+
+/** Too few or too many answers: the rule, in words. */
+export const explainMultiple: Explain<TaskOf<'multiple'>> = (task, _issue, t) => choiceRule(t, task.minChoices, task.maxChoices ?? task.answers.length, task.answers.length);
 
 export const describeMultiple: Describe<TaskOf<'multiple'>> = (task, value, t) => {
   const chosen = Array.isArray(value) ? value : [];
