@@ -15,6 +15,8 @@ export interface ReaggregationRun {
 
 /** How long a request waits on Redis before going on without it. */
 const REDIS_WAIT_MS = 1_000;
+/** After an aggregation add fails, adds are skipped for this long, so that submits do not each wait on a Redis that is away. */
+const REDIS_AWAY_MS = 5_000;
 
 /**
  * Enqueues jobs for the worker. Enqueueing never fails or holds up a request: while Redis is away BullMQ would
@@ -26,6 +28,8 @@ export class JobProducer implements OnModuleInit {
   private readonly logger = new Logger(JobProducer.name);
   /** Per workflow: the aggregation add on its way to Redis, and the one that follows it if a commit came meanwhile. */
   private readonly aggregationAdds = new Map<string, { sent: Promise<boolean>; next?: Promise<boolean> }>();
+  /** Until when aggregation adds are skipped (the reconciler finds their work), after one failed. */
+  private redisAwayUntil = 0;
 
   constructor(@InjectQueue('aggregation') private readonly aggregation: Queue, @InjectQueue('reaggregation') private readonly reaggregation: Queue) {}
 
@@ -36,9 +40,11 @@ export class JobProducer implements OnModuleInit {
   /**
    * Asks for the workflow's outbox to be aggregated, after a commit that put a subject there. What matters is that
    * an add reaches Redis after the commit, so concurrent submits share adds: at most one is on its way per workflow,
-   * and every commit made while it is gets the single add that follows it. True once Redis has the request.
+   * and every commit made while it is gets the single add that follows it. True once Redis has the request; false at
+   * once for a while after an add failed.
    */
   aggregate(workflowId: string): Promise<boolean> {
+    if (Date.now() < this.redisAwayUntil) return Promise.resolve(false);
     const pending = this.aggregationAdds.get(workflowId);
     if (!pending) return this.sendAggregation(workflowId);
     pending.next ??= pending.sent.then(() => this.sendAggregation(workflowId));
@@ -50,7 +56,8 @@ export class JobProducer implements OnModuleInit {
     const sent = withinRedisWait(this.aggregation.add(job.name, job.data, job.opts)).then(
       () => true,
       (error: Error) => {
-        this.logger.warn(`could not enqueue aggregation of workflow ${workflowId}: ${error.message}`);
+        this.redisAwayUntil = Date.now() + REDIS_AWAY_MS;
+        this.logger.warn(`could not enqueue aggregation of workflow ${workflowId} (${error.message}); not trying again for ${REDIS_AWAY_MS / 1000} s`);
         return false;
       },
     );

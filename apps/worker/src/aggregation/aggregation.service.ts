@@ -99,7 +99,9 @@ export class AggregationService {
       );
       if (!statuses.length) return outcomes;
       const definitions = new Map<string, WorkflowDefinition>();
-      for (const status of statuses) definitions.set(status.workflow_id, await this.definitions.of(manager, status.workflow_id, status.version));
+      for (const status of new Map(statuses.map((row) => [row.workflow_id, row])).values()) {
+        definitions.set(status.workflow_id, await this.definitions.of(manager, status.workflow_id, status.version));
+      }
       const classifications = await this.classificationsOf(manager, statuses);
       const skills = await this.skillsOf(manager, statuses, definitions, classifications);
       const recomputed: Recomputed[] = [];

@@ -34,18 +34,20 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   }
 
   private async scheduleIfForgotten(): Promise<void> {
-    if (await this.maintenance.getJobScheduler('reconcile-aggregation')) return;
+    const schedules = await Promise.all(Object.keys(this.every()).map((name) => this.maintenance.getJobScheduler(name)));
+    if (schedules.every(Boolean)) return;
     this.logger.warn('maintenance schedules were missing from Redis (restarted empty?); creating them again');
     await this.schedule();
   }
 
   /** Upserts are idempotent: running this on every (re)connection keeps exactly one schedule per job. */
   private async schedule(): Promise<void> {
-    const every: Record<JobName<'maintenance'>, number> = {
-      'reconcile-aggregation': this.config.reconcileEveryMs,
-      'estimate-skills': this.config.skillsEveryMs,
-    };
-    for (const [name, ms] of Object.entries(every)) await this.maintenance.upsertJobScheduler(name, { every: ms }, { name, data: {} });
+    for (const [name, ms] of Object.entries(this.every())) await this.maintenance.upsertJobScheduler(name, { every: ms }, { name, data: {} });
+  }
+
+  /** How often each maintenance job runs. */
+  private every(): Record<JobName<'maintenance'>, number> {
+    return { 'reconcile-aggregation': this.config.reconcileEveryMs, 'estimate-skills': this.config.skillsEveryMs };
   }
 
   async process(job: Job): Promise<number> {

@@ -1,0 +1,136 @@
+import { Queue, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const connection = () => ({ url: stack.config.redisUrl, maxRetriesPerRequest: null });
+
+// Each test starts with an empty aggregation queue, whatever an earlier one left in it.
+beforeEach(async () => {
+  const aggregation = new Queue('aggregation', { connection: connection(), prefix: stack.config.queuePrefix });
+  await aggregation.obliterate({ force: true });
+  await aggregation.close();
+});
+
+async function until(condition: () => Promise<boolean>, attempts = 100, everyMs = 50): Promise<void> {
+  for (let i = 0; i < attempts && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, everyMs));
+}
+
+async function workflowWith(n: number): Promise<{ workflowId: string; subjectIds: string[] }> {
+  const project = await stack.client.createProject({ title: `Lag ${randomUUID().slice(0, 6)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  await stack.client.addSubjects(set.id, Array.from({ length: n }, (_, i) => ({ externalId: `l${i}`, locations: [{ type: 'text' as const, text: `Subject ${i}` }] })));
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+    name: 'W',
+    firstTask: 'T0',
+    // A vote, not bayes (the default for two answers): the worker's skills estimate at boot re-aggregates bayes workflows.
+    tasks: { T0: { type: 'single', question: 'Q', algorithm: 'vote', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 5 },
+    subjectSetIds: [set.id],
+  });
+  await stack.client.activateWorkflow(workflowId);
+  const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
+  return { workflowId, subjectIds: rows.map((row) => row.subject_id as string) };
+}
+
+async function classify(workflowId: string, subjectId: string): Promise<void> {
+  const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+}
+
+async function counts(workflowId: string): Promise<{ classification_count: number; aggregated_count: number }[]> {
+  const { rows } = await stack.db.query('SELECT classification_count, aggregated_count FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
+  return rows;
+}
+
+async function lagging(workflowId: string): Promise<number> {
+  return (await counts(workflowId)).filter((row) => row.aggregated_count < row.classification_count).length;
+}
+
+async function metrics(): Promise<string> {
+  const response = await fetch(`${stack.baseUrl}/metrics`);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+/** The value of an unlabelled gauge in a Prometheus text scrape. */
+function gauge(scrape: string, name: string): number {
+  const line = scrape.split('\n').find((l) => l.startsWith(`${name} `));
+  if (!line) throw new Error(`${name} is not in the scrape`);
+  return Number(line.slice(name.length + 1));
+}
+
+it('reports in /metrics how many subjects wait in the outbox and how long the oldest has waited, and none once a worker has caught up', async () => {
+  const { workflowId, subjectIds } = await workflowWith(3);
+  for (const subjectId of subjectIds) await classify(workflowId, subjectId);
+
+  // No worker runs: three subjects wait, all in the one job the API asked for.
+  let scrape = await metrics();
+  expect(gauge(scrape, 'chorus_aggregation_lagging_subjects')).toBe(3);
+  expect(scrape).toMatch(/^chorus_aggregation_queue_jobs\{state="waiting"\} 1$/m);
+  expect(gauge(scrape, 'chorus_metrics_scrape_ok')).toBe(1);
+
+  // The lag is the age of the oldest row in the outbox.
+  await stack.db.query("UPDATE aggregation_outbox SET queued_at = now() - interval '1 hour' WHERE workflow_id = $1 AND subject_id = $2", [workflowId, subjectIds[0]]);
+  scrape = await metrics();
+  expect(gauge(scrape, 'chorus_aggregation_lag_seconds')).toBeGreaterThanOrEqual(3600);
+  expect(gauge(scrape, 'chorus_aggregation_lag_seconds')).toBeLessThan(3600 + 60);
+
+  await stack.startWorker();
+  try {
+    await until(async () => gauge(await metrics(), 'chorus_aggregation_lagging_subjects') === 0);
+    scrape = await metrics();
+    expect(gauge(scrape, 'chorus_aggregation_lagging_subjects')).toBe(0);
+    expect(gauge(scrape, 'chorus_aggregation_lag_seconds')).toBe(0);
+    expect(await lagging(workflowId)).toBe(0);
+  } finally {
+    await stack.stopWorker();
+  }
+});
+
+it('runs one more aggregation for a classification that arrives while its workflow’s job is active, so that it is aggregated too', async () => {
+  const { workflowId, subjectIds: [first, second] } = await workflowWith(2);
+  await classify(workflowId, first!); // the API asks for the workflow's aggregation; no worker runs yet
+
+  // The test takes that job itself and holds it active. A real worker's job would drain a classification stored
+  // while it runs as long as it still reads the outbox; this one is past its last read, as a job is between reading
+  // an empty outbox and completing, so only a job run after it can aggregate what arrives now.
+  const aggregation = new Queue('aggregation', { connection: connection(), prefix: stack.config.queuePrefix });
+  const holder = new Worker('aggregation', null, { connection: connection(), prefix: stack.config.queuePrefix, autorun: false });
+  const token = randomUUID();
+  try {
+    const active = await holder.getNextJob(token, { block: false });
+    expect(active?.data).toEqual({ workflowId });
+
+    await classify(workflowId, second!); // the API asks again while the job is active
+    // Still one job per workflow at a time: nothing else waits while it is active.
+    expect(await aggregation.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).toEqual({ waiting: 0, active: 1, delayed: 0, prioritized: 0 });
+
+    await active!.moveToCompleted({ aggregated: 0, retired: 0 }, token, false);
+    // The request made while it was active now waits as a job of its own.
+    expect(await aggregation.getJobCounts('waiting', 'active')).toEqual({ waiting: 1, active: 0 });
+  } finally {
+    await holder.close();
+    await aggregation.close();
+  }
+
+  // A worker whose reconciler cannot help (it waits an hour for anything), so only that job can aggregate the workflow.
+  await stack.startWorker({ reconcileEveryMs: 3_600_000, reconcileGraceMs: 3_600_000 });
+  try {
+    await until(async () => (await lagging(workflowId)) === 0);
+    expect(await counts(workflowId)).toEqual([
+      { classification_count: 1, aggregated_count: 1 },
+      { classification_count: 1, aggregated_count: 1 },
+    ]);
+  } finally {
+    await stack.stopWorker();
+  }
+});
