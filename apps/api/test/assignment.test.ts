@@ -2,9 +2,12 @@ import type { ChorusClient, QueueView, WorkflowInput } from '@chorus/client';
 import { preparedQuery } from '@chorus/db';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { laggingSubjects, until } from '../../../test/support/waiting';
 import { AssignmentService } from '../src/assignment/assignment.service';
+import { SubjectAssigner } from '../src/assignment/subject-assigner';
 import { ASSIGN_STILL_ELIGIBLE } from '../src/assignment/queue-sql';
 
 let stack: Stack;
@@ -38,14 +41,7 @@ async function guest(): Promise<ChorusClient> {
 const classify = (client: ChorusClient, queue: QueueView, subjectId: string, value = 'yes') =>
   client.classify({ workflowId: queue.workflowId, workflowVersion: queue.workflowVersion, subjectId, annotations: [{ task: 'T0', value }] }, randomUUID());
 
-async function waitForAggregation(workflowId: string) {
-  for (let i = 0; i < 200; i++) {
-    const { rows: [row] } = await stack.db.query('SELECT count(*)::int AS lagging FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
-    if (row.lagging === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('aggregation did not catch up');
-}
+const waitForAggregation = (workflowId: string) => until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation to catch up');
 
 describe('the queue', () => {
   it('never repeats a subject across prefetched batches, and says why it has finished', async () => {
@@ -210,21 +206,44 @@ describe('the queue', () => {
     }
   });
 
-  it('asks a volunteer to come back in a second, not thirty, when what is left for them is only locked, and waits out a short lock itself', async () => {
+  it('asks a volunteer to come back in a few seconds, not thirty, when what is left for them is only locked, and waits out a short lock itself', async () => {
     const { workflowId } = await workflowOf(1);
     const volunteer = await guest();
+    const holder = new Client({ connectionString: stack.config.databaseUrl });
+    await holder.connect();
     const lockTheSubject = async () => {
-      await stack.db.query('BEGIN');
-      await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 FOR UPDATE', [workflowId]);
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 FOR UPDATE', [workflowId]);
     };
-    await lockTheSubject();
-    expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 1 });
-    await stack.db.query('COMMIT');
-    await lockTheSubject();
-    const asking = volunteer.queue(workflowId);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // shorter than the queue's own pause before it asks again
-    await stack.db.query('COMMIT');
-    expect((await asking).subjects).toHaveLength(1);
+    const assigner = stack.app.get(SubjectAssigner);
+    const take = assigner.take.bind(assigner);
+    try {
+      await lockTheSubject();
+      const locked = await volunteer.queue(workflowId);
+      expect(locked).toMatchObject({ subjects: [], finished: false });
+      expect(locked.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(locked.retryAfterSeconds).toBeLessThanOrEqual(3);
+      await holder.query('COMMIT');
+
+      // The lock ends once the queue's first pick has come back empty: only its second pick can serve the subject.
+      await lockTheSubject();
+      let released = false;
+      const picks = jest.spyOn(assigner, 'take').mockImplementation(async (wanted) => {
+        const rows = await take(wanted);
+        if (wanted.kind === 'random' && !released) {
+          expect(rows).toEqual([]);
+          released = true;
+          await holder.query('COMMIT');
+        }
+        return rows;
+      });
+      expect((await volunteer.queue(workflowId)).subjects).toHaveLength(1);
+      expect(released).toBe(true);
+      picks.mockRestore();
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
   });
 
   it('returns an abandoned subject to the pool when its assignment expires', async () => {
@@ -355,6 +374,7 @@ describe('training and gold standard', () => {
     await stack.client.addSubjects(gold.id, goldSubjects(0));
     const { id: workflowId } = await stack.client.createWorkflow(project.id, {
       name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 },
+      // A rate keeps gold standard out of the order; this one is too small for any slot to be drawn for it.
       selection: { order: 'random', goldStandardRate: 1e-9 }, subjectSetIds: [regular.id, gold.id],
     });
     await stack.client.addSubjects(gold.id, goldSubjects(3)); // added after the link: they join the workflow another way
@@ -369,6 +389,31 @@ describe('training and gold standard', () => {
     expect(served.filter((id) => id.startsWith('g'))).toEqual([]);
     expect(served).toHaveLength(12);
     expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+  });
+
+  it('serves gold-standard subjects only alongside others: once those are seen, the volunteer has seen everything, every time they ask', async () => {
+    const project = await stack.client.createProject({ title: `Gold alongside ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Mixed' });
+    await stack.client.addSubjects(set.id, [
+      ...Array.from({ length: 3 }, (_, i) => ({ externalId: `r${i}`, locations: [{ type: 'text' as const, text: `Regular ${i}` }] })),
+      ...Array.from({ length: 20 }, (_, i) => ({ externalId: `g${i}`, goldStandard: { T0: 'yes' }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] })),
+    ]);
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'W', firstTask: 'T0', tasks: singleTask, selection: { order: 'random', goldStandardRate: 0.5 }, subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(workflowId);
+    const volunteer = await guest();
+    let regularLeft = 3;
+    while (regularLeft) {
+      const batch = await volunteer.queue(workflowId, 5);
+      expect(batch.subjects.length).toBeGreaterThan(0);
+      for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
+      regularLeft -= batch.subjects.filter((subject) => subject.externalId!.startsWith('r')).length;
+    }
+    // Most of the 20 gold-standard subjects are still unseen, and half of every batch's slots are drawn for them.
+    for (let i = 0; i < 10; i++) expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflowId]);
+    expect(rows[0].n).toBe(0); // the gold-standard subjects drawn for those answers were handed back
   });
 
   it('refuses a training set from another project, naming the field', async () => {

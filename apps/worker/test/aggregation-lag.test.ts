@@ -1,6 +1,8 @@
 import { Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { laggingSubjects, until } from '../../../test/support/waiting';
+import { voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
 
@@ -20,27 +22,6 @@ beforeEach(async () => {
   await aggregation.close();
 });
 
-async function until(condition: () => Promise<boolean>, attempts = 100, everyMs = 50): Promise<void> {
-  for (let i = 0; i < attempts && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, everyMs));
-}
-
-async function workflowWith(n: number): Promise<{ workflowId: string; subjectIds: string[] }> {
-  const project = await stack.client.createProject({ title: `Lag ${randomUUID().slice(0, 6)}`, status: 'live' });
-  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
-  await stack.client.addSubjects(set.id, Array.from({ length: n }, (_, i) => ({ externalId: `l${i}`, locations: [{ type: 'text' as const, text: `Subject ${i}` }] })));
-  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
-    name: 'W',
-    firstTask: 'T0',
-    // A vote, not bayes (the default for two answers): the worker's skills estimate at boot re-aggregates bayes workflows.
-    tasks: { T0: { type: 'single', question: 'Q', algorithm: 'vote', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    retirement: { rule: 'count', count: 5 },
-    subjectSetIds: [set.id],
-  });
-  await stack.client.activateWorkflow(workflowId);
-  const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
-  return { workflowId, subjectIds: rows.map((row) => row.subject_id as string) };
-}
-
 async function classify(workflowId: string, subjectId: string): Promise<void> {
   const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
@@ -49,10 +30,6 @@ async function classify(workflowId: string, subjectId: string): Promise<void> {
 async function counts(workflowId: string): Promise<{ classification_count: number; aggregated_count: number }[]> {
   const { rows } = await stack.db.query('SELECT classification_count, aggregated_count FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
   return rows;
-}
-
-async function lagging(workflowId: string): Promise<number> {
-  return (await counts(workflowId)).filter((row) => row.aggregated_count < row.classification_count).length;
 }
 
 async function metrics(): Promise<string> {
@@ -69,7 +46,7 @@ function gauge(scrape: string, name: string): number {
 }
 
 it('reports in /metrics how many subjects wait in the outbox and how long the oldest has waited, and none once a worker has caught up', async () => {
-  const { workflowId, subjectIds } = await workflowWith(3);
+  const { workflowId, subjectIds } = await voteWorkflow(stack, 3);
   for (const subjectId of subjectIds) await classify(workflowId, subjectId);
 
   // No worker runs: three subjects wait, all in the one job the API asked for.
@@ -86,18 +63,18 @@ it('reports in /metrics how many subjects wait in the outbox and how long the ol
 
   await stack.startWorker();
   try {
-    await until(async () => gauge(await metrics(), 'chorus_aggregation_lagging_subjects') === 0);
+    await until(async () => gauge(await metrics(), 'chorus_aggregation_lagging_subjects') === 0, 'the scrape to show no lag');
     scrape = await metrics();
     expect(gauge(scrape, 'chorus_aggregation_lagging_subjects')).toBe(0);
     expect(gauge(scrape, 'chorus_aggregation_lag_seconds')).toBe(0);
-    expect(await lagging(workflowId)).toBe(0);
+    expect(await laggingSubjects(stack.db, workflowId)).toBe(0);
   } finally {
     await stack.stopWorker();
   }
 });
 
 it('runs one more aggregation for a classification that arrives while its workflow’s job is active, so that it is aggregated too', async () => {
-  const { workflowId, subjectIds: [first, second] } = await workflowWith(2);
+  const { workflowId, subjectIds: [first, second] } = await voteWorkflow(stack, 2);
   await classify(workflowId, first!); // the API asks for the workflow's aggregation; no worker runs yet
 
   // The test takes that job itself and holds it active. A real worker's job would drain a classification stored
@@ -125,7 +102,7 @@ it('runs one more aggregation for a classification that arrives while its workfl
   // A worker whose reconciler cannot help (it waits an hour for anything), so only that job can aggregate the workflow.
   await stack.startWorker({ reconcileEveryMs: 3_600_000, reconcileGraceMs: 3_600_000 });
   try {
-    await until(async () => (await lagging(workflowId)) === 0);
+    await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'the follow-up aggregation');
     expect(await counts(workflowId)).toEqual([
       { classification_count: 1, aggregated_count: 1 },
       { classification_count: 1, aggregated_count: 1 },

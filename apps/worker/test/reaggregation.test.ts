@@ -2,6 +2,7 @@ import type { ChorusApiError, ReaggregationRun } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { classifyUntilFinished } from '../../../test/support/volunteers';
+import { laggingSubjects, until } from '../../../test/support/waiting';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 
 let stack: Stack;
@@ -25,18 +26,8 @@ async function classifiedWorkflow(subjects: number, count: number): Promise<{ wo
   for (let volunteer = 0; volunteer < 2; volunteer++) {
     await classifyUntilFinished(stack.anonymous.withToken((await stack.anonymous.guest()).token), workflowId, () => 'yes');
   }
-  await waitFor(async () => (await lagging(workflowId)) === 0);
+  await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation to catch up');
   return { workflowId, setId: set.id };
-}
-
-async function lagging(workflowId: string): Promise<number> {
-  const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND aggregated_count < classification_count', [workflowId]);
-  return rows[0].n;
-}
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 300 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (!(await condition())) throw new Error('condition not met within 30 s');
 }
 
 it('re-aggregates a whole workflow when its retirement rule changes, reporting progress to completion', async () => {
@@ -49,10 +40,10 @@ it('re-aggregates a whole workflow when its retirement rule changes, reporting p
 
   const runId = updated.reaggregation!.id;
   let run: ReaggregationRun | undefined;
-  await waitFor(async () => {
+  await until(async () => {
     run = await stack.client.reaggregation(workflowId, runId);
     return run.state === 'completed';
-  });
+  }, 'the re-aggregation to complete');
   expect(run?.progress).toMatchObject({ done: 7, total: 7 });
   expect(await stack.client.stats(workflowId)).toMatchObject({ retired: 7 });
   const { rows } = await stack.db.query("SELECT DISTINCT retirement_reason FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);

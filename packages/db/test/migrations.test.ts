@@ -34,8 +34,7 @@ describe('migrations', () => {
     await ensureDatabase(url);
     const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(GoldStandardOnHotRow1796038980497)) });
     await before.initialize();
-    await before.runMigrations();
-    const [{ workflow, gold, plain }] = await before.query(
+    const [{ workflow, gold, plain }] = await before.runMigrations().then(() => before.query(
       `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
         p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'backfill', 'Backfill', id FROM u RETURNING id),
         w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
@@ -43,8 +42,7 @@ describe('migrations', () => {
         s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id),
         st AS (INSERT INTO subject_workflow_status (workflow_id, subject_id) SELECT w.id, x.id FROM w, (SELECT id FROM g UNION ALL SELECT id FROM s) x)
       SELECT (SELECT id FROM w) AS workflow, (SELECT id FROM g) AS gold, (SELECT id FROM s) AS plain`,
-    );
-    await before.destroy();
+    )).finally(() => before.destroy());
     const after = await openDatabase(url, 1);
     try {
       const rows = await after.query('SELECT subject_id, gold_standard FROM subject_workflow_status WHERE workflow_id = $1', [workflow]);

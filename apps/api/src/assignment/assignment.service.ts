@@ -11,7 +11,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { isPublicProject } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
-import { EXPERIENCE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
+import { EXPERIENCE, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
 import { type SubjectRow, SubjectAssigner, type Take } from './subject-assigner';
 
 export interface QueueView {
@@ -27,8 +27,11 @@ export interface QueueView {
 
 /** When others hold the last subjects the volunteer may have: their assignments end within minutes. */
 const HELD_RETRY_SECONDS = 30;
-/** When those subjects are only locked: aggregation or another assignment takes milliseconds. */
-const LOCKED_RETRY_SECONDS = 1;
+/**
+ * When those subjects are only locked: aggregation or another assignment takes milliseconds. Spread over 1–3 s, so
+ * that the volunteers who met the same locks do not all come back at once.
+ */
+const lockedRetrySeconds = () => 1 + Math.floor(Math.random() * 3);
 const LOCKED_PAUSE_MS = 50;
 
 /** The takes that follow the selection order; gold and training takes serve gold-standard subjects on purpose. */
@@ -82,7 +85,7 @@ function interleave<T>(regular: T[], gold: T[], goldSlots: number[]): T[] {
   return result;
 }
 
-/** What REMAINING finds once nothing could be served. */
+/** What REMAINING finds: `eligible` only when asked for. */
 interface WhatIsLeft {
   unretired: boolean;
   unseen: boolean;
@@ -90,10 +93,10 @@ interface WhatIsLeft {
 }
 
 /** Why nothing was served, and when to ask again if more may come. */
-function nothingServed(left: WhatIsLeft, locked: boolean): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds'> {
+function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds'> {
   if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
   if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
-  return { subjects: [], finished: false, retryAfterSeconds: locked ? LOCKED_RETRY_SECONDS : HELD_RETRY_SECONDS };
+  return { subjects: [], finished: false, retryAfterSeconds: left.eligible ? lockedRetrySeconds() : HELD_RETRY_SECONDS };
 }
 
 interface QueueWorkflowRow {
@@ -142,15 +145,13 @@ export class AssignmentService {
     const serve = () => this.serve(workflowId, user, definition.selection, cap, wanted);
     const served = await serve();
     if (served.length) return { ...base, subjects: served, finished: false };
-    const left = (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, cap, goldOnlyAtGoldSlots(definition.selection)]))[0]!;
+    const left = await this.whatIsLeft(workflowId, user, cap, definition.selection, wanted > 0);
+    if (!left.eligible) return { ...base, ...nothingServed(left) };
     // Subjects the volunteer may have are locked for a moment, most often by the worker aggregating them: ask once more.
-    const locked = left.eligible && wanted > 0;
-    if (locked) {
-      await sleep(LOCKED_PAUSE_MS);
-      const retried = await serve();
-      if (retried.length) return { ...base, subjects: retried, finished: false };
-    }
-    return { ...base, ...nothingServed(left, locked) };
+    await sleep(LOCKED_PAUSE_MS);
+    const retried = await serve();
+    if (retried.length) return { ...base, subjects: retried, finished: false };
+    return { ...base, ...nothingServed(await this.whatIsLeft(workflowId, user, cap, definition.selection, true)) };
   }
 
   /**
@@ -166,6 +167,11 @@ export class AssignmentService {
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
     const gold = await take('gold', plan.goldSlots.length);
     const regular = await this.takeRegular(take, selection, plan.setShares, wanted - training.length - gold.length);
+    if (gold.length && !training.length && !regular.length && !(await this.whatIsLeft(workflowId, user, cap, selection, false)).unseen) {
+      // Gold-standard subjects come alongside the others: once none is left for the volunteer, they have seen everything.
+      await preparedQuery(this.db, RELEASE, [workflowId, user.id, gold.map((row) => row.id)]);
+      return [];
+    }
     return [...training, ...interleave(regular, gold, plan.goldSlots)].map((row) => ({
       id: row.id,
       externalId: row.external_id,
@@ -199,6 +205,10 @@ export class AssignmentService {
       if (Math.random() < goldStandardRateAt(selection, experience + (training?.count ?? 0) + slot)) goldSlots.push(slot);
     }
     return { training, goldSlots, setShares: drawSetShares(selection, wanted - (training?.count ?? 0) - goldSlots.length) };
+  }
+
+  private async whatIsLeft(workflowId: string, user: AuthUser, cap: number | null, selection: SelectionRule, mayTakeMore: boolean): Promise<WhatIsLeft> {
+    return (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, cap, goldOnlyAtGoldSlots(selection), mayTakeMore]))[0]!;
   }
 
   /**

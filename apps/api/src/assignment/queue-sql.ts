@@ -17,10 +17,10 @@ const TAKES = `unnest($1::int[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $
 /**
  * The subjects a volunteer may be given: not retired, not gold standard where the take leaves that out, not
  * classified by them, not already outstanding with them, and not already handed to as many volunteers as the subject
- * can still need (`r.cap`). Only classifications that
- * count toward retirement fill the cap, so gold-standard subjects are never capped. `OFFSET 0` keeps each NOT EXISTS
- * a probe of a unique index per candidate: as an anti-join, the planner would read the volunteer's whole history
- * for every request, which for a volunteer who has seen 100,000 subjects costs tens of milliseconds.
+ * can still need (`r.cap`). Only classifications that count toward retirement fill the cap, so a gold-standard
+ * subject's cap never fills for good: it is only ever held by `r.cap` volunteers at once. `OFFSET 0` keeps each NOT
+ * EXISTS a probe of a unique index per candidate: as an anti-join, the planner would read the volunteer's whole
+ * history for every request, which for a volunteer who has seen 100,000 subjects costs tens of milliseconds.
  */
 const ELIGIBLE = `st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND NOT (r.without_gold AND st.gold_standard)
   AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = r.workflow_id AND c.subject_id = st.subject_id AND c.user_id = r.user_id OFFSET 0)
@@ -117,14 +117,18 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
   LEFT JOIN project_members m ON m.project_id = w.project_id AND m.user_id = r.user_id`;
 
 /**
- * What is left for the volunteer once nothing could be served: any subject not retired, any they have not classified,
- * and any they could be given now were its row not locked (by aggregation, or another volunteer's assignment); gold
- * standard counts only where regular picks serve it. Parameters: $1 workflow, $2 volunteer, $3 cap (null for no cap),
- * $4 whether regular picks leave gold standard out.
+ * What is left for the volunteer: any subject not retired, any they have not classified, and (when they may take
+ * more) any they could be given now were its row not locked (by aggregation, or another volunteer's assignment).
+ * Gold standard counts only where the regular picks serve it. Parameters: $1 workflow, $2 volunteer, $3 cap (null
+ * for no cap), $4 whether regular picks leave gold standard out, $5 whether to look for `eligible` at all.
  */
 export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, $4::bool AS without_gold),
   regular AS (SELECT st.subject_id FROM r, subject_workflow_status st
-              WHERE st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND NOT (r.without_gold AND st.gold_standard))
-  SELECT EXISTS (SELECT 1 FROM regular) AS unretired,
-    EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen,
-    EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}) AS eligible`;
+              WHERE st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND NOT (r.without_gold AND st.gold_standard)),
+  counted AS (
+    SELECT EXISTS (SELECT 1 FROM regular) AS unretired,
+      EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen)
+  SELECT unretired, unseen, unseen AND $5::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}) AS eligible FROM counted`;
+
+/** Ends the volunteer's assignments of these subjects ($3), in workflow $1 for volunteer $2. */
+export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[])';

@@ -47,7 +47,7 @@ export class JobProducer implements OnModuleInit {
     if (Date.now() < this.redisAwayUntil) return Promise.resolve(false);
     const pending = this.aggregationAdds.get(workflowId);
     if (!pending) return this.sendAggregation(workflowId);
-    pending.next ??= pending.sent.then(() => this.sendAggregation(workflowId));
+    pending.next ??= pending.sent.then(() => (Date.now() < this.redisAwayUntil ? false : this.sendAggregation(workflowId)));
     return pending.next;
   }
 

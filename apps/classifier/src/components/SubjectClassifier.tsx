@@ -74,7 +74,11 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     if (touched && !submitting) saveDraft(storageKey, { taskKey, answered, values, startedAt, idempotencyKey });
   }, [touched, submitting, storageKey, taskKey, answered, values, startedAt, idempotencyKey]);
 
-  const setValue = (next: unknown) => setValues((all) => ({ ...all, [taskKey]: next }));
+  // A message about the answer is stale once the volunteer changes it.
+  const setValue = (next: unknown) => {
+    setValues((all) => ({ ...all, [taskKey]: next }));
+    onProblem(null);
+  };
 
   async function proceed(override?: { value: unknown }) {
     if (busy.current) return;
