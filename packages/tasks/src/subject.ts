@@ -29,7 +29,10 @@ export const subjectInputSchema = z.strictObject({
   metadata: z.record(z.string().max(200), z.unknown()).default({}),
   externalId: z.string().trim().min(1).max(500).optional(),
   /** Known answers per task key; makes this a gold-standard subject. */
-  goldStandard: z.record(z.string(), z.unknown()).optional(),
+  goldStandard: z
+    .record(z.string(), z.unknown())
+    .refine((answers) => Object.keys(answers).length > 0, 'names no task; give the known answer of at least one task, or leave goldStandard out')
+    .optional(),
 });
 export type SubjectInput = z.input<typeof subjectInputSchema>;
 

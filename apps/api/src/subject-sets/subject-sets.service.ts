@@ -36,6 +36,8 @@ export class SubjectSetsService {
     if (!set) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
     await this.access.requireResearcher(set.projectId, user, '/params/id');
     return this.db.transaction(async (manager) => {
+      // A subject uploaded again (same externalId) keeps what it had, gold standard included: its workflows' hot rows
+      // copy whether it has one.
       const rows: { id: string; inserted: boolean }[] = await manager.query(
         `INSERT INTO subjects (project_id, locations, metadata, external_id, gold_standard)
          SELECT $1, x.locations, x.metadata, x.external_id, x.gold_standard
