@@ -190,6 +190,14 @@ describe('the queue', () => {
     expect((await (await guest()).queue(workflowId, 10)).subjects).toHaveLength(10);
   });
 
+  it('lets one volunteer hold no more than MAX_OUTSTANDING_ASSIGNMENTS subjects however many requests they send at once', async () => {
+    const { workflowId } = await workflowOf(300);
+    const hoarder = await guest();
+    const batches = await Promise.all(Array.from({ length: 10 }, () => hoarder.queue(workflowId, 10)));
+    expect(batches.reduce((sum, batch) => sum + batch.subjects.length, 0)).toBe(25);
+    expect(new Set(batches.flatMap((batch) => batch.subjects.map((subject) => subject.id))).size).toBe(25);
+  });
+
   it('never caps a gold-standard subject (its classifications do not count), so every volunteer can finish', async () => {
     const project = await stack.client.createProject({ title: `Gold ${randomUUID().slice(0, 8)}`, status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
-import { type SelectionRule, type SubjectLocation, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
+import { type SelectionRule, type SubjectLocation, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
@@ -118,6 +118,12 @@ interface QueueRequest {
 export class AssignmentService {
   /** The workflow lookups of concurrent queue requests share one statement. */
   private readonly lookups = new GroupCommit((requests: QueueRequest[]) => this.lookUp(requests), { maxBatch: 100, maxBatchesAtOnce: 2 });
+  /**
+   * Per volunteer and workflow, the subjects that requests in progress may still assign. The room a lookup reads does
+   * not count them, so parallel requests could otherwise each take up to MAX_OUTSTANDING_ASSIGNMENTS (in this API
+   * process; several processes could each serve up to it).
+   */
+  private readonly inProgress = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -141,7 +147,27 @@ export class AssignmentService {
     }
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     const cap = classificationsNeededAtMost(definition.retirement);
-    const wanted = Math.min(limit, workflow.room);
+    const key = `${workflowId}:${user.id}`;
+    const wanted = Math.max(0, Math.min(limit, workflow.room - (this.inProgress.get(key) ?? 0)));
+    this.inProgress.set(key, (this.inProgress.get(key) ?? 0) + wanted);
+    try {
+      return await this.serveWithin(workflowId, user, definition, cap, wanted, base);
+    } finally {
+      const left = this.inProgress.get(key)! - wanted;
+      if (left) this.inProgress.set(key, left);
+      else this.inProgress.delete(key);
+    }
+  }
+
+  /** Serves up to `wanted` subjects, or says why there are none and when to ask again. */
+  private async serveWithin(
+    workflowId: string,
+    user: AuthUser,
+    definition: WorkflowDefinition,
+    cap: number | null,
+    wanted: number,
+    base: Pick<QueueView, 'workflowId' | 'workflowVersion'>,
+  ): Promise<QueueView> {
     const serve = () => this.serve(workflowId, user, definition.selection, cap, wanted);
     const served = await serve();
     if (served.length) return { ...base, subjects: served, finished: false };
