@@ -21,7 +21,10 @@ export interface QueueView {
   /** True when nothing is left for this volunteer; `reason` says why. */
   finished: boolean;
   reason?: 'seen-everything' | 'workflow-finished';
-  /** When nothing can be served now but more may come (others hold the last subjects, or rows are locked), ask again after this. */
+  /**
+   * When nothing can be served now but more may come (others hold the last subjects, or their rows are locked), ask
+   * again after this.
+   */
   retryAfterSeconds?: number;
 }
 
@@ -233,6 +236,7 @@ export class AssignmentService {
     return { training, goldSlots, setShares: drawSetShares(selection, wanted - (training?.count ?? 0) - goldSlots.length) };
   }
 
+  /** What is left for the volunteer; whether a subject is only locked is looked for when they may take more. */
   private async whatIsLeft(workflowId: string, user: AuthUser, cap: number | null, selection: SelectionRule, mayTakeMore: boolean): Promise<WhatIsLeft> {
     return (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, cap, goldOnlyAtGoldSlots(selection), mayTakeMore]))[0]!;
   }
