@@ -1,14 +1,10 @@
 import type { ChorusClient, QueueView, WorkflowInput } from '@chorus/client';
-import { preparedQuery } from '@chorus/db';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { AssignmentService } from '../src/assignment/assignment.service';
 import { SubjectAssigner } from '../src/assignment/subject-assigner';
-import { ASSIGN_STILL_ELIGIBLE } from '../src/assignment/queue-sql';
 
 let stack: Stack;
 
@@ -40,6 +36,12 @@ async function guest(): Promise<ChorusClient> {
 
 const classify = (client: ChorusClient, queue: QueueView, subjectId: string, value = 'yes') =>
   client.classify({ workflowId: queue.workflowId, workflowVersion: queue.workflowVersion, subjectId, annotations: [{ task: 'T0', value }] }, randomUUID());
+
+/** Assigns picked subjects as a queue pick does, with a lifetime of 60 s; parameters as `assign_picked_subjects`'s first five. */
+const ASSIGN_PICKED = 'SELECT id FROM assign_picked_subjects($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[], 60)';
+
+const assignedTo = async (workflowId: string, subjectId: string): Promise<string> =>
+  (await stack.db.query('SELECT user_id FROM assignments WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectId])).rows[0].user_id;
 
 const waitForAggregation = (workflowId: string) => until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation to catch up');
 
@@ -107,11 +109,37 @@ describe('the queue', () => {
     const { workflowId } = await workflowOf(2);
     const volunteer = await guest();
     const [live, expired] = (await volunteer.queue(workflowId, 2)).subjects.map((subject) => subject.id);
-    const { rows: [{ user_id: userId }] } = await stack.db.query('SELECT user_id FROM assignments WHERE workflow_id = $1 AND subject_id = $2', [workflowId, live]);
+    const userId = await assignedTo(workflowId, live!);
     await stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1 AND subject_id = $2", [workflowId, expired]);
     // as if a pass whose snapshot predates both assignments had picked the two subjects again
-    const assigned = await preparedQuery<{ id: string }>(stack.app.get<DataSource>(getDataSourceToken()), ASSIGN_STILL_ELIGIBLE, [[0, 0], [workflowId, workflowId], [userId, userId], [live, expired], [null, null], 60]);
-    expect(assigned.map((row) => row.id)).toEqual([expired]);
+    const { rows } = await stack.db.query(ASSIGN_PICKED, [[0, 0], [workflowId, workflowId], [userId, userId], [live, expired], [null, null]]);
+    expect(rows.map((row) => row.id)).toEqual([expired]);
+  });
+
+  it('counts, when assigning what a pick locked, the assignments committed after the pick began (the pick could not see them)', async () => {
+    const { workflowId } = await workflowOf(1, { retirement: { rule: 'count', count: 1 } });
+    const { rows: [{ subject_id: subjectId }] } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [workflowId]);
+    const [firstUserId, secondUserId] = [randomUUID(), randomUUID()];
+    // The first volunteer's assignment commits after the statement below has taken its snapshot and before it assigns.
+    const [other, assigner] = [new Client({ connectionString: stack.config.databaseUrl }), new Client({ connectionString: stack.config.databaseUrl })];
+    await Promise.all([other.connect(), assigner.connect()]);
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock(4242)');
+      await other.query("INSERT INTO assignments (workflow_id, user_id, subject_id, expires_at) VALUES ($1, $2, $3, now() + interval '1 hour')", [workflowId, firstUserId, subjectId]);
+      const assigning = assigner.query(
+        `WITH waited AS MATERIALIZED (SELECT $1::uuid AS workflow_id, pg_advisory_xact_lock(4242) AS locked)
+         SELECT (SELECT count(*)::int FROM assignments WHERE workflow_id = $1) AS seen_by_statement, a.id
+         FROM waited w LEFT JOIN LATERAL assign_picked_subjects(ARRAY[0], ARRAY[w.workflow_id], ARRAY[$2::uuid], ARRAY[$3::uuid], ARRAY[1], 60) a ON true`,
+        [workflowId, secondUserId, subjectId],
+      );
+      await until(async () => (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE wait_event = 'advisory'")).rowCount! > 0, 'the statement to wait');
+      await other.query('COMMIT');
+      const { rows } = await assigning;
+      expect(rows).toEqual([{ seen_by_statement: 0, id: null }]);
+    } finally {
+      await Promise.all([other.end(), assigner.end()]);
+    }
   });
 
   it('survives many volunteers hammering with prefetch: no repeat, no retired subject, nothing classified after retirement', async () => {

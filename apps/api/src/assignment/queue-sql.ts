@@ -58,47 +58,27 @@ const ARMS: Record<PickKind, string> = {
 };
 
 /**
- * Up to `count` subjects for each take of a batch that picks this way, locked, with their serving order (`ord`).
- * Two takes of one batch may pick the same subject (the batch's own locks do not skip each other);
- * ASSIGN_STILL_ELIGIBLE settles who gets it.
+ * Picks and assigns, in one statement, up to `count` subjects for each take of a batch that picks this way. The picks
+ * lock their hot rows; `assign_picked_subjects` (a VOLATILE function, see its migration) then re-checks them in a
+ * fresh snapshot, since a pick may have counted assignments from before another transaction's assignment committed,
+ * and assigns those that pass. While the row locks last (to the end of the statement), no other batch can assign
+ * these subjects. Two takes of one batch may pick the same subject (the batch's own locks do not skip each other):
+ * the function gives it to no more volunteers than its cap allows, and one volunteer's subject belongs to their first
+ * take that picked it, which the caller settles. Returns the assigned subjects with the take that picked them, by
+ * take and serving order. Parameters: TAKES's $1–$8, and $9 the assignment lifetime in
+ * seconds.
  */
-export const pickSql = (kind: PickKind) => `SELECT r.take, p.subject_id, p.ord FROM ${TAKES}
-  CROSS JOIN LATERAL (SELECT u.subject_id, row_number() OVER () AS ord FROM (${ARMS[kind]} LIMIT r.count) u) p`;
-
-/**
- * Assigns what the picks chose, re-checked in this new statement and so a new snapshot: a pick may have counted
- * assignments from before another transaction's assignment committed. While we hold the row locks, no other batch
- * can assign these subjects, so what passes this check is safe to assign. Within the batch, a subject picked twice
- * by one volunteer goes to their first take, and a subject goes to no more volunteers than its cap allows, in take
- * order. An assignment of the volunteer's that is still live (made by a concurrent batch) is left alone and not
- * returned, so two of their batches never share a subject; an expired one is renewed. Returns the assigned
- * subjects with their workflow and volunteer; the caller gives each to the first take of theirs that picked it.
- * The hot row is read through a LATERAL with OFFSET 0 so it stays a probe of its key: joined, the planner would
- * read the whole workflow's rows for a small workflow.
- * Parameters: parallel arrays $1 take, $2 workflow, $3 volunteer, $4 subject, $5 cap; $6 assignment lifetime in seconds.
- */
-export const ASSIGN_STILL_ELIGIBLE = `WITH picked AS (
-    SELECT DISTINCT ON (workflow_id, user_id, subject_id) *
-    FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[]) AS p(take, workflow_id, user_id, subject_id, cap)
-    ORDER BY workflow_id, user_id, subject_id, take
-  ), eligible AS (
-    SELECT e.workflow_id, e.user_id, e.subject_id FROM (
-      SELECT p.*, row_number() OVER (PARTITION BY p.workflow_id, p.subject_id ORDER BY p.take) AS nth,
-        st.counted_count + (SELECT count(*) FROM assignments a WHERE a.workflow_id = p.workflow_id AND a.subject_id = p.subject_id AND a.expires_at > now()) AS held
-      FROM picked p
-      CROSS JOIN LATERAL (SELECT st.counted_count FROM subject_workflow_status st
-                          WHERE st.workflow_id = p.workflow_id AND st.subject_id = p.subject_id AND st.retired_at IS NULL OFFSET 0) st
-      WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = p.workflow_id AND c.subject_id = p.subject_id AND c.user_id = p.user_id OFFSET 0)
-    ) e
-    WHERE e.cap IS NULL OR e.held + e.nth <= e.cap
+export const pickAndAssignSql = (kind: PickKind) => `WITH picked AS (
+    SELECT r.take, r.workflow_id, r.user_id, r.cap, p.subject_id, p.ord FROM ${TAKES}
+    CROSS JOIN LATERAL (SELECT u.subject_id, row_number() OVER () AS ord FROM (${ARMS[kind]} LIMIT r.count) u) p
   ), assigned AS (
-    INSERT INTO assignments (workflow_id, user_id, subject_id, assigned_at, expires_at)
-    SELECT workflow_id, user_id, subject_id, now(), now() + make_interval(secs => $6) FROM eligible
-    ON CONFLICT (workflow_id, user_id, subject_id) DO UPDATE SET assigned_at = EXCLUDED.assigned_at, expires_at = EXCLUDED.expires_at
-      WHERE assignments.expires_at <= now()
-    RETURNING workflow_id, user_id, subject_id
+    SELECT a.* FROM (SELECT array_agg(take) AS takes, array_agg(workflow_id) AS workflows, array_agg(user_id) AS users,
+                            array_agg(subject_id) AS subjects, array_agg(cap) AS caps FROM picked) agg
+    CROSS JOIN LATERAL assign_picked_subjects(agg.takes, agg.workflows, agg.users, agg.subjects, agg.caps, $9) a
   )
-  SELECT a.workflow_id, a.user_id, s.id, s.external_id, s.locations, s.metadata FROM assigned a JOIN subjects s ON s.id = a.subject_id`;
+  SELECT p.take, a.id, a.external_id, a.locations, a.metadata
+  FROM picked p JOIN assigned a ON a.workflow_id = p.workflow_id AND a.user_id = p.user_id AND a.id = p.subject_id
+  ORDER BY p.take, p.ord`;
 
 /** The volunteer's classifications in the workflow, counted no further than $3 (what can still matter). */
 export const EXPERIENCE = `SELECT count(*)::int AS classifications FROM (

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
 import type { SubjectLocation } from '@chorus/tasks';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { GroupCommit } from '../common/group-commit';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { ASSIGN_STILL_ELIGIBLE, type PickKind, pickSql } from './queue-sql';
+import { type PickKind, pickAndAssignSql } from './queue-sql';
 
 /** Subjects wanted by one volunteer from one source, in one step of building their batch. */
 export interface Take {
@@ -28,17 +28,16 @@ export interface SubjectRow {
   metadata: Record<string, unknown>;
 }
 
-interface Picked {
+/** An assigned subject, with the take that picked it. */
+interface Assigned extends SubjectRow {
   take: number;
-  subject_id: string;
-  ord: string;
 }
 
 /**
- * Picks and assigns subjects for the takes of concurrent queue requests together (a group commit): one
- * transaction per batch, one locked pick per kind of take and one assigning statement, so round trips and commits
- * grow with batches, not with requests. Every subject a take returns is an outstanding assignment of its volunteer,
- * committed before the take answers.
+ * Picks and assigns subjects for the takes of concurrent queue requests together (a group commit): one statement per
+ * kind of take in the batch, each picking with row locks and assigning what is still eligible, so round trips and
+ * commits grow with batches, not with requests. Every subject a take returns is an outstanding assignment of its
+ * volunteer, committed before the take answers.
  */
 @Injectable()
 export class SubjectAssigner {
@@ -54,52 +53,38 @@ export class SubjectAssigner {
     return take.count > 0 ? this.batches.submit(take) : Promise.resolve([]);
   }
 
-  private assign(takes: Take[]): Promise<SubjectRow[][]> {
-    return this.db.transaction(async (manager) => {
-      const picked = await this.pick(manager, takes);
-      if (!picked.length) return takes.map(() => []);
-      const assigned = await preparedQuery<SubjectRow & { workflow_id: string; user_id: string }>(manager, ASSIGN_STILL_ELIGIBLE, [
-        picked.map((row) => row.take),
-        picked.map((row) => takes[row.take]!.workflowId),
-        picked.map((row) => takes[row.take]!.userId),
-        picked.map((row) => row.subject_id),
-        picked.map((row) => takes[row.take]!.cap),
-        this.config.assignmentTtlSeconds,
-      ]);
-      // Each assigned subject goes to the first of its volunteer's takes that picked it (picks are in take order).
-      const keyOf = (workflowId: string, userId: string, subjectId: string) => `${workflowId}:${userId}:${subjectId}`;
-      const unserved = new Map(assigned.map(({ workflow_id, user_id, ...subject }) => [keyOf(workflow_id, user_id, subject.id), subject]));
-      const served: SubjectRow[][] = takes.map(() => []);
-      for (const row of picked) {
-        const take = takes[row.take]!;
-        const key = keyOf(take.workflowId, take.userId, row.subject_id);
-        const subject = unserved.get(key);
-        if (!subject) continue;
-        served[row.take]!.push(subject);
-        unserved.delete(key);
+  /**
+   * Kind after kind, each statement committing before the next picks, so a later kind's picks exclude what an earlier
+   * one assigned.
+   */
+  private async assign(takes: Take[]): Promise<SubjectRow[][]> {
+    const served: SubjectRow[][] = takes.map(() => []);
+    for (const kind of new Set(takes.map((take) => take.kind))) {
+      // A subject that two takes of one volunteer picked goes to the first of them (rows come in take order).
+      const given = new Set<string>();
+      for (const { take: index, ...subject } of await this.pickAndAssign(kind, takes)) {
+        const key = `${takes[index]!.workflowId}:${takes[index]!.userId}:${subject.id}`;
+        if (given.has(key)) continue;
+        given.add(key);
+        served[index]!.push(subject);
       }
-      return served;
-    });
+    }
+    return served;
   }
 
-  /** The locked picks of every take, grouped by take and in serving order. */
-  private async pick(manager: EntityManager, takes: Take[]): Promise<Picked[]> {
-    const picked: Picked[] = [];
-    for (const kind of new Set(takes.map((take) => take.kind))) {
-      const group = takes.flatMap((take, index) => (take.kind === kind ? [{ take, index }] : []));
-      picked.push(
-        ...(await preparedQuery<Picked>(manager, pickSql(kind), [
-          group.map(({ index }) => index),
-          group.map(({ take }) => take.workflowId),
-          group.map(({ take }) => take.userId),
-          group.map(({ take }) => take.cap),
-          group.map(({ take }) => take.count),
-          group.map(() => Math.random()),
-          group.map(({ take }) => take.setId ?? null),
-          group.map(({ take }) => take.withoutGold),
-        ])),
-      );
-    }
-    return picked.sort((a, b) => a.take - b.take || Number(a.ord) - Number(b.ord));
+  /** The subjects assigned to the takes of one kind, by take and serving order. */
+  private pickAndAssign(kind: PickKind, takes: Take[]): Promise<Assigned[]> {
+    const group = takes.flatMap((take, index) => (take.kind === kind ? [{ take, index }] : []));
+    return preparedQuery<Assigned>(this.db, pickAndAssignSql(kind), [
+      group.map(({ index }) => index),
+      group.map(({ take }) => take.workflowId),
+      group.map(({ take }) => take.userId),
+      group.map(({ take }) => take.cap),
+      group.map(({ take }) => take.count),
+      group.map(() => Math.random()),
+      group.map(({ take }) => take.setId ?? null),
+      group.map(({ take }) => take.withoutGold),
+      this.config.assignmentTtlSeconds,
+    ]);
   }
 }
