@@ -3,6 +3,9 @@
 // Fastify; see api-server.mjs), with the CPU the API and Postgres spend per request, at 10k, 100k and 1M subjects, with
 // 10,000 volunteers with history, one of whom has seen 100,000 subjects (or half the workflow, if smaller).
 // Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10]
+// BENCH_PERF=dir records the whole machine with `perf record -a -g` during each measured queue run, into
+// dir/queue-<size>.data (read it with `perf report -i ... --comm postgres`).
+import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuMeter } from './cpu.mjs';
@@ -127,8 +130,12 @@ for (const size of SIZES) {
   const meter = cpuMeter((p) =>
     p.pid === server.child.pid ? 'api' : p.pid === releaser.pid ? 'releaser' : p.name === 'postgres' ? 'postgres' : p.pid === process.pid ? 'autocannon' : 'other',
   );
+  const perf = process.env.BENCH_PERF
+    ? spawn('perf', ['record', '-a', '-g', '-o', `${process.env.BENCH_PERF}/queue-${size}.data`, '--', 'sleep', String(seconds)], { stdio: 'ignore' })
+    : undefined;
   const queue = summary(await load(queueUrl, server.tokens));
   const cpu = meter();
+  if (perf && perf.exitCode === null) await new Promise((resolve) => perf.once('exit', resolve));
   await releaser.stop();
   const cpuPerRequest = Object.fromEntries(Object.entries(cpu).map(([group, secondsUsed]) => [group, (secondsUsed * 1000) / (queue.rps * seconds)]));
   rows.push({ size, bodyBytes: server.bodyBytes, ...baselines, queue, cpuPerRequest, full: queue.bytesPerAnswer / baselines.nest.bytesPerAnswer });
