@@ -34,14 +34,15 @@ interface Assigned extends SubjectRow {
 }
 
 /**
- * Picks and assigns subjects for the takes of concurrent queue requests together (a group commit): one statement per
- * kind of take in the batch, each picking with row locks and assigning what is still eligible, so round trips and
- * commits grow with batches, not with requests. Every subject a take returns is an outstanding assignment of its
- * volunteer, committed before the take answers.
+ * Picks and assigns subjects for the takes of concurrent queue requests together (a group commit): a batch is one
+ * statement, which picks with row locks and assigns what is still eligible, so round trips and commits grow with
+ * batches, not with requests. Each kind of take has its batches, so a batch assigns for all its takes or, failing,
+ * for none (and its takes are then tried one by one). Every subject a take returns is an outstanding assignment of
+ * its volunteer, committed before the take answers.
  */
 @Injectable()
 export class SubjectAssigner {
-  private readonly batches = new GroupCommit((takes: Take[]) => this.assign(takes), { maxBatch: 50, maxBatchesAtOnce: 2 });
+  private readonly batches = new Map<PickKind, GroupCommit<Take, SubjectRow[]>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -50,40 +51,42 @@ export class SubjectAssigner {
 
   /** Up to `take.count` subjects, assigned to the volunteer, in serving order. */
   take(take: Take): Promise<SubjectRow[]> {
-    return take.count > 0 ? this.batches.submit(take) : Promise.resolve([]);
+    return take.count > 0 ? this.batchesOf(take.kind).submit(take) : Promise.resolve([]);
   }
 
-  /**
-   * Kind after kind, each statement committing before the next picks, so a later kind's picks exclude what an earlier
-   * one assigned.
-   */
-  private async assign(takes: Take[]): Promise<SubjectRow[][]> {
+  private batchesOf(kind: PickKind): GroupCommit<Take, SubjectRow[]> {
+    let batches = this.batches.get(kind);
+    if (!batches) {
+      batches = new GroupCommit((takes: Take[]) => this.assign(kind, takes), { maxBatch: 50, maxBatchesAtOnce: 2 });
+      this.batches.set(kind, batches);
+    }
+    return batches;
+  }
+
+  private async assign(kind: PickKind, takes: Take[]): Promise<SubjectRow[][]> {
     const served: SubjectRow[][] = takes.map(() => []);
-    for (const kind of new Set(takes.map((take) => take.kind))) {
-      // A subject that two takes of one volunteer picked goes to the first of them (rows come in take order).
-      const given = new Set<string>();
-      for (const { take: index, ...subject } of await this.pickAndAssign(kind, takes)) {
-        const key = `${takes[index]!.workflowId}:${takes[index]!.userId}:${subject.id}`;
-        if (given.has(key)) continue;
-        given.add(key);
-        served[index]!.push(subject);
-      }
+    // A subject that two takes of one volunteer picked goes to the first of them (rows come in take order).
+    const given = new Set<string>();
+    for (const { take: index, ...subject } of await this.pickAndAssign(kind, takes)) {
+      const key = `${takes[index]!.workflowId}:${takes[index]!.userId}:${subject.id}`;
+      if (given.has(key)) continue;
+      given.add(key);
+      served[index]!.push(subject);
     }
     return served;
   }
 
-  /** The subjects assigned to the takes of one kind, by take and serving order. */
+  /** The subjects assigned to the takes, by take and serving order. */
   private pickAndAssign(kind: PickKind, takes: Take[]): Promise<Assigned[]> {
-    const group = takes.flatMap((take, index) => (take.kind === kind ? [{ take, index }] : []));
     return preparedQuery<Assigned>(this.db, pickAndAssignSql(kind), [
-      group.map(({ index }) => index),
-      group.map(({ take }) => take.workflowId),
-      group.map(({ take }) => take.userId),
-      group.map(({ take }) => take.cap),
-      group.map(({ take }) => take.count),
-      group.map(() => Math.random()),
-      group.map(({ take }) => take.setId ?? null),
-      group.map(({ take }) => take.withoutGold),
+      takes.map((_, index) => index),
+      takes.map((take) => take.workflowId),
+      takes.map((take) => take.userId),
+      takes.map((take) => take.cap),
+      takes.map((take) => take.count),
+      takes.map(() => Math.random()),
+      takes.map((take) => take.setId ?? null),
+      takes.map((take) => take.withoutGold),
       this.config.assignmentTtlSeconds,
     ]);
   }
