@@ -65,8 +65,7 @@ const ARMS: Record<PickKind, string> = {
  * these subjects. Two takes of one batch may pick the same subject (the batch's own locks do not skip each other):
  * the function gives it to no more volunteers than its cap allows, and one volunteer's subject belongs to their first
  * take that picked it, which the caller settles. Returns the assigned subjects with the take that picked them, by
- * take and serving order. Parameters: TAKES's $1–$8, and $9 the assignment lifetime in
- * seconds.
+ * take and serving order. Parameters: TAKES's $1–$8, and $9 the assignment lifetime in seconds.
  */
 export const pickAndAssignSql = (kind: PickKind) => `WITH picked AS (
     SELECT r.take, r.workflow_id, r.user_id, r.cap, p.subject_id, p.ord FROM ${TAKES}
