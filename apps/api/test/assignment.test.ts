@@ -123,6 +123,7 @@ describe('the queue', () => {
     // The first volunteer's assignment commits after the statement below has taken its snapshot and before it assigns.
     const [other, assigner] = [new Client({ connectionString: stack.config.databaseUrl }), new Client({ connectionString: stack.config.databaseUrl })];
     await Promise.all([other.connect(), assigner.connect()]);
+    const { rows: [{ pid: assignerPid }] } = await assigner.query('SELECT pg_backend_pid() AS pid');
     try {
       await other.query('BEGIN');
       await other.query('SELECT pg_advisory_xact_lock(4242)');
@@ -133,7 +134,9 @@ describe('the queue', () => {
          FROM waited w LEFT JOIN LATERAL assign_picked_subjects(ARRAY[0], ARRAY[w.workflow_id], ARRAY[$2::uuid], ARRAY[$3::uuid], ARRAY[1], 60) a ON true`,
         [workflowId, secondUserId, subjectId],
       );
-      await until(async () => (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE wait_event = 'advisory'")).rowCount! > 0, 'the statement to wait');
+      assigning.catch(() => undefined); // awaited below; ending the connection early must not go unhandled
+      const waiting = async () => (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'advisory'", [assignerPid])).rowCount! > 0;
+      await until(waiting, 'the statement to wait', 10_000);
       await other.query('COMMIT');
       const { rows } = await assigning;
       expect(rows).toEqual([{ seen_by_statement: 0, id: null }]);

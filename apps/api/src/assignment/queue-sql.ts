@@ -67,7 +67,7 @@ const ARMS: Record<PickKind, string> = {
  * take that picked it, which the caller settles. Returns the assigned subjects with the take that picked them, by
  * take and serving order. Parameters: TAKES's $1–$8, and $9 the assignment lifetime in seconds.
  */
-export const pickAndAssignSql = (kind: PickKind) => `WITH picked AS (
+export const pickAndAssignSql = (kind: PickKind) => `WITH picked AS MATERIALIZED (
     SELECT r.take, r.workflow_id, r.user_id, r.cap, p.subject_id, p.ord FROM ${TAKES}
     CROSS JOIN LATERAL (SELECT u.subject_id, row_number() OVER () AS ord FROM (${ARMS[kind]} LIMIT r.count) u) p
   ), assigned AS (
