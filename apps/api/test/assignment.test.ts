@@ -225,8 +225,17 @@ describe('the queue', () => {
     const { workflowId } = await workflowOf(300);
     const hoarder = await guest();
     const batches = await Promise.all(Array.from({ length: 10 }, () => hoarder.queue(workflowId, 10)));
-    expect(batches.reduce((sum, batch) => sum + batch.subjects.length, 0)).toBe(25);
-    expect(new Set(batches.flatMap((batch) => batch.subjects.map((subject) => subject.id))).size).toBe(25);
+    const served = batches.flatMap((batch) => batch.subjects.map((subject) => subject.id));
+    expect(new Set(served).size).toBe(served.length);
+    expect(served.length).toBeLessThanOrEqual(25);
+    // Two of these requests in one batch may pick overlapping subjects, and the later take then gets fewer: asking
+    // again tops the volunteer up to the limit, and no further.
+    let held = served.length;
+    for (let ask = 0; ask < 3 && held < 25; ask++) held += (await hoarder.queue(workflowId, 10)).subjects.length;
+    expect(held).toBe(25);
+    expect((await hoarder.queue(workflowId, 10)).subjects).toHaveLength(0);
+    const { rows: [{ count }] } = await stack.db.query('SELECT count(*)::int AS count FROM assignments WHERE workflow_id = $1', [workflowId]);
+    expect(count).toBe(25);
   });
 
   it('never caps a gold-standard subject (its classifications do not count), so every volunteer can finish', async () => {
