@@ -251,8 +251,8 @@ export class AssignmentService {
     setShares: Map<string, number>,
     count: number,
   ): Promise<SubjectRow[]> {
-    const weighted: SubjectRow[] = [];
-    for (const [subjectSetId, share] of setShares) weighted.push(...(await take('set', share, subjectSetId)));
+    // The sets' shares go into one batch together; a subject in two sets goes to the first share, and the rest fills.
+    const weighted = (await Promise.all([...setShares].map(([subjectSetId, share]) => take('set', share, subjectSetId)))).flat();
     const rest = weighted.length < count ? await take(selection.order, count - weighted.length) : [];
     return setShares.size ? shuffled([...weighted, ...rest]) : rest;
   }
