@@ -2,7 +2,7 @@
 // the same run (the same server answering a constant JSON body of the same size, through Nest and through bare
 // Fastify; see api-server.mjs), with the CPU the API and Postgres spend per request, at 10k, 100k and 1M subjects, with
 // 10,000 volunteers with history, one of whom has seen 100,000 subjects (or half the workflow, if smaller).
-// Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10]
+// Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10] [--connections=50]
 // BENCH_PERF=dir records the whole machine with `perf record -a -g` during each measured queue run, into
 // dir/queue-<size>.data (read it with `perf report -i ... --comm postgres`).
 import { spawn } from 'node:child_process';
@@ -18,7 +18,8 @@ const SIZES = sizes.length ? sizes : [10_000, 100_000, 1_000_000];
 const VOLUNTEERS = 10_000;
 const HISTORY_PER_VOLUNTEER = 10;
 const HEAVY_HISTORY = 100_000;
-const CONCURRENCY = 50;
+/** The issue's figure is at 50; `--connections=N` shows how latency follows the number of requests in flight. */
+const CONCURRENCY = Number(args.find((a) => a.startsWith('--connections='))?.split('=')[1] ?? 50);
 const POOL = 1000;
 
 async function seed(url, size) {
@@ -153,6 +154,7 @@ const ratio = (row) => row.queue.rps / row.nest.rps;
 /** CPU the API and Postgres spend on one request: the cost of a request, which the machine's noise moves far less than throughput. */
 const cost = (row) => row.cpuPerRequest.api + row.cpuPerRequest.postgres;
 const vs = smallest.size.toLocaleString('en');
+console.log(`\nautocannon connections: ${CONCURRENCY}`);
 console.log(
   `\n| subjects | body bytes | raw Fastify req/s | Nest baseline req/s | queue req/s | queue / Nest baseline | queue / raw | queue p50 ms | queue p99 ms | errors | answer size vs baseline | CPU ms per request (API + Postgres) | queue req/s vs ${vs} | queue / Nest vs ${vs} | ${vs}'s CPU per request / this |`,
 );
