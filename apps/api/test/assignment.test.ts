@@ -212,6 +212,51 @@ describe('the queue', () => {
     expect((await volunteer.queue(workflowId)).subjects.map((s) => s.id)).toEqual([one.subject_id]);
   });
 
+  it('refuses to retire, unretire or reprioritise what is not in the workflow, naming each field, and changes nothing', async () => {
+    const { workflowId } = await workflowOf(2);
+    const other = await workflowOf(1);
+    const { rows: [mine] } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 LIMIT 1', [workflowId]);
+    const { rows: [theirs] } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [other.workflowId]);
+    const statusOf = async () => (await stack.db.query('SELECT subject_id, retired_at, priority FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId])).rows;
+    const before = await statusOf();
+    for (const path of ['retire', 'unretire']) {
+      const byId = await stack.client.request('POST', `/workflows/${workflowId}/${path}`, { subjectIds: [mine.subject_id, randomUUID(), theirs.subject_id], reason: 'tidy' }).catch((error) => error);
+      expect(byId.status).toBe(422);
+      expect(byId.problem.errors).toEqual([
+        { pointer: '/subjectIds/1', message: 'is not a subject of this workflow' },
+        { pointer: '/subjectIds/2', message: 'is not a subject of this workflow' },
+      ]);
+      const bySet = await stack.client.request('POST', `/workflows/${workflowId}/${path}`, { subjectSetId: other.setIds[0], reason: 'tidy' }).catch((error) => error);
+      expect(bySet.status).toBe(422);
+      expect(bySet.problem.errors).toEqual([{ pointer: '/subjectSetId', message: 'is not a subject set linked to this workflow; choose one of its subjectSetIds' }]);
+    }
+    const priorities = await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ subjectId: mine.subject_id, priority: -5 }, { subjectId: theirs.subject_id, priority: -5 }] }).catch((error) => error);
+    expect(priorities.status).toBe(422);
+    expect(priorities.problem.errors).toEqual([{ pointer: '/priorities/1/subjectId', message: 'is not a subject of this workflow' }]);
+    expect(await statusOf()).toEqual(before);
+  });
+
+  it('refuses to unretire a subject that has every classification its retirement rule can ask for, until the rule asks for more', async () => {
+    const { workflowId, setIds } = await workflowOf(1, { retirement: { rule: 'count', count: 1 } });
+    const first = await guest();
+    const queue = await first.queue(workflowId);
+    const subjectId = queue.subjects[0]!.id;
+    await classify(first, queue, subjectId);
+    await waitForAggregation(workflowId);
+    const refusedById = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'one more look' }).catch((error) => error);
+    expect(refusedById.status).toBe(422);
+    expect(refusedById.problem.errors).toEqual([{ pointer: '/subjectIds/0', message: expect.stringContaining('1 or more classifications, as many as the workflow') }]);
+    const refusedBySet = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectSetId: setIds[0], reason: 'one more look' }).catch((error) => error);
+    expect(refusedBySet.problem.errors).toEqual([{ pointer: '/subjectSetId', message: expect.stringMatching(/^holds 1 retired subjects that already have 1 or more/) }]);
+    const { rows: [status] } = await stack.db.query('SELECT retired_at FROM subject_workflow_status WHERE workflow_id = $1', [workflowId]);
+    expect(status.retired_at).not.toBeNull();
+    await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 2 } });
+    await waitForAggregation(workflowId);
+    const unretired = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'one more look' });
+    expect(unretired.body).toEqual({ unretired: 1 });
+    expect((await (await guest()).queue(workflowId)).subjects.map((s) => s.id)).toEqual([subjectId]);
+  });
+
   it('lets one volunteer hold at most MAX_OUTSTANDING_ASSIGNMENTS subjects, so nobody can reserve a workflow', async () => {
     const { workflowId } = await workflowOf(30);
     const hoarder = await guest();
@@ -355,8 +400,12 @@ describe('the queue', () => {
         retired.add(subjectId);
       } else if (retired.size) {
         const subjectId = [...retired][Math.floor(random() * retired.size)]!;
-        await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'random unretire' });
-        retired.delete(subjectId);
+        // Refused (and nothing changed) when the subject already has every classification the rule can ask for.
+        const unretired = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'random unretire' }).then(
+          () => true,
+          (error) => error.status !== 422 && Promise.reject(error),
+        );
+        if (unretired) retired.delete(subjectId);
       }
       await waitForAggregation(workflowId);
       const { rows: nowRetired } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [workflowId]);

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { classificationsNeededAtMost } from '@chorus/consensus';
+import type { FieldError } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
+import { validationFailed } from '../common/problem';
 import { returnedRows } from '../common/sql';
+import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
 
@@ -10,13 +14,29 @@ import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
 const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
   OR st.subject_id IN (SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $3))`;
 
-/** Researchers retire and unretire subjects by hand; both take effect in every queue at once. */
+/** The positions (0-based) of the ids in $2 that name no subject of workflow $1. */
+const NOT_IN_WORKFLOW = `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]) WITH ORDINALITY AS i(subject_id, ord)
+  WHERE NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = i.subject_id)
+  ORDER BY i.ord`;
+
+/** A refusal lists this many fields at most, so that 10,000 bad ids do not make a 10,000-line answer. */
+const MOST_ERRORS_LISTED = 20;
+
+/**
+ * Researchers retire and unretire subjects by hand; both take effect in every queue at once. A request that names a
+ * subject outside the workflow, or a set not linked to it, is refused whole, naming each such field.
+ */
 @Injectable()
 export class RetirementService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly workflows: WorkflowsService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly workflows: WorkflowsService,
+    private readonly versions: WorkflowVersions,
+  ) {}
 
   async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ retired: number }> {
     await this.workflows.requireResearcher(workflowId, user);
+    await this.requireChosenInWorkflow(workflowId, request);
     const rows = await this.db.query(
       `UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
        WHERE ${CHOSEN} AND st.retired_at IS NULL RETURNING st.subject_id`,
@@ -25,8 +45,15 @@ export class RetirementService {
     return { retired: returnedRows(rows).length };
   }
 
+  /**
+   * Refused for subjects that already have every classification the workflow's retirement rule can ask for: the
+   * queue would never serve them again (nor would they retire), so the rule must ask for more first.
+   */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number }> {
-    await this.workflows.requireResearcher(workflowId, user);
+    const workflow = await this.workflows.requireResearcher(workflowId, user);
+    await this.requireChosenInWorkflow(workflowId, request);
+    const definition = (await this.versions.definition(workflowId, workflow.version))!;
+    await this.requireRoomForMore(workflowId, request, classificationsNeededAtMost(definition.retirement));
     const rows = await this.db.query(
       `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
        WHERE ${CHOSEN} AND st.retired_at IS NOT NULL RETURNING st.subject_id`,
@@ -37,6 +64,8 @@ export class RetirementService {
 
   async setPriorities(workflowId: string, input: PrioritiesInput, user: AuthUser): Promise<{ updated: number }> {
     await this.workflows.requireResearcher(workflowId, user);
+    const subjectIds = input.priorities.map((entry) => entry.subjectId);
+    await this.failForSubjectsOutside(workflowId, subjectIds, (index) => `/priorities/${index}/subjectId`);
     const rows = await this.db.query(
       `UPDATE subject_workflow_status st SET priority = p.priority, updated_at = now()
        FROM jsonb_to_recordset($2::jsonb) AS p("subjectId" uuid, priority double precision)
@@ -45,4 +74,39 @@ export class RetirementService {
     );
     return { updated: returnedRows(rows).length };
   }
+
+  private async requireChosenInWorkflow(workflowId: string, request: RetirementRequest): Promise<void> {
+    if (request.subjectIds) return this.failForSubjectsOutside(workflowId, request.subjectIds, (index) => `/subjectIds/${index}`);
+    const [{ linked }] = await this.db.query('SELECT EXISTS (SELECT 1 FROM workflow_subject_sets WHERE workflow_id = $1 AND subject_set_id = $2) AS linked', [
+      workflowId,
+      request.subjectSetId,
+    ]);
+    if (!linked) throw validationFailed([{ pointer: '/subjectSetId', message: 'is not a subject set linked to this workflow; choose one of its subjectSetIds' }]);
+  }
+
+  private async failForSubjectsOutside(workflowId: string, subjectIds: string[], pointer: (index: number) => string): Promise<void> {
+    const outside: { index: number }[] = await this.db.query(NOT_IN_WORKFLOW, [workflowId, subjectIds]);
+    failListing(outside.map(({ index }) => ({ pointer: pointer(index), message: 'is not a subject of this workflow' })));
+  }
+
+  private async requireRoomForMore(workflowId: string, request: RetirementRequest, most: number): Promise<void> {
+    const full: { subject_id: string }[] = await this.db.query(
+      `SELECT st.subject_id FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count >= $4`,
+      [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, most],
+    );
+    if (!full.length) return;
+    const fix = `${most} or more classifications, as many as the workflow's retirement rule can ask for; raise its count or maximum in a new version of the workflow, then unretire`;
+    if (request.subjectSetId) throw validationFailed([{ pointer: '/subjectSetId', message: `holds ${full.length} retired subjects that already have ${fix}` }]);
+    const position = new Map(request.subjectIds!.map((id, index) => [id, index]));
+    const pointers = full.map((row) => position.get(row.subject_id)!).sort((a, b) => a - b);
+    failListing(pointers.map((index) => ({ pointer: `/subjectIds/${index}`, message: `already has ${fix}` })));
+  }
+}
+
+/** A 422 naming the first MOST_ERRORS_LISTED fields, and how many more there are; nothing when there are none. */
+function failListing(errors: FieldError[]): void {
+  if (!errors.length) return;
+  const listed = errors.slice(0, MOST_ERRORS_LISTED);
+  if (errors.length > listed.length) listed.push({ pointer: '', message: `and ${errors.length - listed.length} more like these` });
+  throw validationFailed(listed);
 }
