@@ -212,6 +212,24 @@ describe('the queue', () => {
     expect((await volunteer.queue(workflowId)).subjects.map((s) => s.id)).toEqual([one.subject_id]);
   });
 
+  it('stops serving the subjects of an unlinked set, keeps the classified ones as retired, and serves them again once it is linked again', async () => {
+    const { workflowId, setIds } = await workflowOf(2, {}, 2);
+    const definition = { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count' as const, count: 3 } };
+    const { rows: [classified] } = await stack.db.query("SELECT id FROM subjects WHERE external_id = 's0-000' AND id IN (SELECT subject_id FROM subject_set_members WHERE subject_set_id = $1)", [setIds[0]]);
+    const volunteer = await guest();
+    await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: classified.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await waitForAggregation(workflowId);
+    const servedExternalIds = async () => (await (await guest()).queue(workflowId, 10)).subjects.map((s) => s.externalId).sort();
+
+    await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds: [setIds[1]!] });
+    expect(await servedExternalIds()).toEqual(['s1-000', 's1-001']);
+    const { rows: kept } = await stack.db.query('SELECT subject_id, retirement_reason, classification_count FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [workflowId]);
+    expect(kept).toEqual([{ subject_id: classified.id, retirement_reason: 'unlinked', classification_count: 1 }]);
+
+    await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds: setIds });
+    expect(await servedExternalIds()).toEqual(['s0-000', 's0-001', 's1-000', 's1-001']);
+  });
+
   it('refuses to retire, unretire or reprioritise what is not in the workflow, naming each field, and changes nothing', async () => {
     const { workflowId } = await workflowOf(2);
     const other = await workflowOf(1);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { REJOIN_WORKFLOW, UNLINKED } from '@chorus/db';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -14,17 +15,23 @@ export class WorkflowSubjects {
       `INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard)
        SELECT DISTINCT $1::uuid, m.subject_id, s.gold_standard IS NOT NULL FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id
        WHERE m.subject_set_id = ANY($2::uuid[])
-       ON CONFLICT DO NOTHING`,
+       ${REJOIN_WORKFLOW}`,
       [workflowId, subjectSetIds],
     );
   }
 
-  /** After unlinking sets: subjects no longer in any linked set leave the workflow, unless already classified there. */
+  /**
+   * After unlinking sets: subjects no longer in any linked set leave the workflow. Those already classified there keep
+   * their row, for their consensus, and leave every queue as retired (reason `unlinked`) until a set of theirs is
+   * linked again.
+   */
   async afterUnlink(manager: EntityManager, workflowId: string): Promise<void> {
+    const unlinked = `st.workflow_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
+                                                        WHERE l.workflow_id = $1 AND m.subject_id = st.subject_id)`;
+    await manager.query(`DELETE FROM subject_workflow_status st WHERE ${unlinked} AND st.classification_count = 0`, [workflowId]);
     await manager.query(
-      `DELETE FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.classification_count = 0
-         AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
-                         WHERE l.workflow_id = $1 AND m.subject_id = st.subject_id)`,
+      `UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = '${UNLINKED}', retirement_detail = NULL, retired_by_classification_id = NULL, updated_at = now()
+       WHERE ${unlinked} AND st.retired_at IS NULL`,
       [workflowId],
     );
   }
