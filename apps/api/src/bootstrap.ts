@@ -26,7 +26,14 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel, 'api');
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, { logger: new PinoNestLogger(logger), abortOnError: false });
+  // Bodies are JSON only: Fastify's own JSON parser, without its text/plain one or Nest's form parser, so that any
+  // other content type is refused with a 415 rather than misread as a string or a form.
+  adapter.getInstance().removeContentTypeParser('text/plain');
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+    bodyParser: false,
+  });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.enableShutdownHooks();
   app.enableCors({ origin: true });

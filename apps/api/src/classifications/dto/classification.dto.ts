@@ -27,6 +27,9 @@ export const classificationSchema = z.strictObject({
     .refine((metadata) => JSON.stringify(metadata).length <= 16_384, 'must be at most 16 KiB as JSON')
     .refine(storableAsJsonb, NUL_MESSAGE)
     .default({}),
+}).refine(({ startedAt, finishedAt }) => !startedAt || !finishedAt || Date.parse(startedAt) <= Date.parse(finishedAt), {
+  path: ['finishedAt'],
+  message: 'must not be before startedAt (both come from the same clock)',
 });
 export type ClassificationInput = z.infer<typeof classificationSchema>;
 
