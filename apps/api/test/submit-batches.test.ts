@@ -131,6 +131,20 @@ it('answers concurrent submits over HTTP each with its own outcome: stored, repl
   expect(rows[0].n).toBe(4);
 });
 
+it('refuses an idempotency key sent again with other answers, naming it, and keeps the first answers', async () => {
+  const { workflowId, subjectIds } = await workflowWith(['a']);
+  const volunteer: ChorusClient = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  const key = randomUUID();
+  const submit = (value: string) =>
+    volunteer.request<{ id: string }>('POST', '/classifications', { workflowId, workflowVersion: 1, subjectId: subjectIds[0], annotations: [{ task: 'T0', value }] }, { 'idempotency-key': key });
+  const first = await submit('yes');
+  expect((await submit('yes')).body).toEqual({ id: first.body.id });
+  const changed = await submit('no').catch((error: ChorusApiError) => error);
+  expect(changed).toMatchObject({ status: 422, problem: { errors: [{ pointer: '/headers/idempotency-key', message: expect.stringContaining('with other answers') }] } });
+  const { rows } = await stack.db.query('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
+  expect(rows).toEqual([{ annotations: [{ task: 'T0', value: 'yes' }] }]);
+});
+
 it('asks Redis for aggregation once per workflow for the commits of one moment, and once more for those made while it asked', async () => {
   const queue = stack.app.get<Queue>(getQueueToken('aggregation'), { strict: false });
   const add = jest.spyOn(queue, 'add'); // observed, not replaced: the adds reach the stack's Redis

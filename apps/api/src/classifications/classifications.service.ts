@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Annotation, validateAnnotations } from '@chorus/tasks';
@@ -50,15 +51,15 @@ export class ClassificationsService {
       // a concurrent statement stored this key or this subject for the caller first
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     }
-    if (!id) return this.explainNothingStored(input, idempotencyKey, user);
+    if (!id) return this.explainNothingStored(input, annotations, idempotencyKey, user);
     this.metrics.classificationSubmitted();
     await this.jobs.aggregate(input.workflowId);
     return { id, replayed: false, ...(await this.feedbackFor(input.workflowId, input.workflowVersion, input.subjectId, annotations)) };
   }
 
   /** Nothing was stored: a replay gets its first answer, anything else the reason it was refused. */
-  private async explainNothingStored(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
-    const replay = await this.findReplay(user.id, idempotencyKey, input);
+  private async explainNothingStored(input: ClassificationInput, annotations: Annotation[], idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
+    const replay = await this.findReplay(user.id, idempotencyKey, input, annotations);
     if (replay) return replay;
     const [classified] = await this.db.query('SELECT 1 FROM classifications WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3', [input.workflowId, input.subjectId, user.id]);
     if (classified) throw conflict('You have already classified this subject in this workflow; ask the queue for the next subject.', 'already-classified');
@@ -68,9 +69,9 @@ export class ClassificationsService {
 
   /**
    * The first answer for this key (with its feedback, whose first delivery may have been lost with the connection);
-   * a key reused for another subject or workflow is refused, not silently dropped.
+   * a key reused for another subject or workflow, or with other answers, is refused, not silently dropped.
    */
-  private async findReplay(userId: string, idempotencyKey: string, input: ClassificationInput): Promise<SubmitResult | undefined> {
+  private async findReplay(userId: string, idempotencyKey: string, input: ClassificationInput, annotations: Annotation[]): Promise<SubmitResult | undefined> {
     const [row] = await this.db.query(
       'SELECT id, workflow_id, workflow_version, subject_id, annotations FROM classifications WHERE user_id = $1 AND idempotency_key = $2',
       [userId, idempotencyKey],
@@ -78,6 +79,10 @@ export class ClassificationsService {
     if (!row) return undefined;
     if (row.workflow_id !== input.workflowId || row.subject_id !== input.subjectId) {
       throw validationFailed([{ pointer: '/headers/idempotency-key', message: 'was already used for another classification; send a fresh key with each new classification' }]);
+    }
+    // Compared as stored: JSON drops what is undefined, and jsonb does not keep the order of keys.
+    if (!isDeepStrictEqual(row.annotations, JSON.parse(JSON.stringify(annotations)))) {
+      throw validationFailed([{ pointer: '/headers/idempotency-key', message: 'was already used for this subject with other answers, which are stored; a retry must send the same body' }]);
     }
     return { id: row.id, replayed: true, ...(await this.feedbackFor(row.workflow_id, row.workflow_version, row.subject_id, row.annotations)) };
   }
