@@ -24,20 +24,29 @@ interface TaskTypeEntry<T extends TaskType> {
   next(task: TaskOf<T>, value: unknown): string | undefined;
   /** Every task this one can lead to, for graph checks. */
   nextCandidates(task: TaskOf<T>): string[];
+  /** The answers its consensus can settle on, which rules and effects may name; undefined when they are free text. */
+  consensusAnswers(task: TaskOf<T>): string[] | undefined;
 }
 
 const taskLevelNext = {
   next: (task: { next?: string }) => task.next,
   nextCandidates: (task: { next?: string }) => (task.next ? [task.next] : []),
 };
+const freeText = { consensusAnswers: () => undefined };
 
 /** The task-type registry: adding a task type means adding one entry here and one folder beside this file. */
 export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
-  single: { annotation: singleAnnotationSchema, next: (task, value) => singleNextTask(task, value as string), nextCandidates: singleNextCandidates },
-  multiple: { annotation: multipleAnnotationSchema, ...taskLevelNext },
-  transcription: { annotation: transcriptionAnnotationSchema, ...taskLevelNext },
-  'close-reading': { annotation: closeReadingAnnotationSchema, ...taskLevelNext },
-  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext },
+  single: {
+    annotation: singleAnnotationSchema,
+    next: (task, value) => singleNextTask(task, value as string),
+    nextCandidates: singleNextCandidates,
+    consensusAnswers: (task) => task.answers.map((answer) => answer.value),
+  },
+  // The consensus of a multiple-choice task is the selected answers joined with ";", in any combination.
+  multiple: { annotation: multipleAnnotationSchema, ...taskLevelNext, ...freeText },
+  transcription: { annotation: transcriptionAnnotationSchema, ...taskLevelNext, ...freeText },
+  'close-reading': { annotation: closeReadingAnnotationSchema, ...taskLevelNext, consensusAnswers: (task) => task.senses.map((sense) => sense.value) },
+  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext, ...freeText },
 };
 
 export const taskTypeNames = Object.keys(taskTypes) as TaskType[];
@@ -56,4 +65,8 @@ export function nextTaskOf(task: Task, value: unknown): string | undefined {
 
 export function nextCandidatesOf(task: Task): string[] {
   return entryFor(task).nextCandidates(task as never);
+}
+
+export function consensusAnswersOf(task: Task): string[] | undefined {
+  return entryFor(task).consensusAnswers(task as never);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { labelSchema, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
-import { nextCandidatesOf, taskSchema } from './registry';
+import { consensusAnswersOf, nextCandidatesOf, taskSchema } from './registry';
 import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 import { singleAlgorithm } from './single/single';
 
@@ -97,22 +97,38 @@ export function reachableTasks({ tasks, firstTask }: WorkflowDefinition): string
   return [...reached];
 }
 
-/** Also checks that the tasks named by retirement rules and effects exist. */
+/**
+ * Also checks what retirement rules and effects name: their tasks exist, a posterior rule tracks an answer of a
+ * single-choice task (the only kind whose consensus has a posterior), and an answer named is one the task's consensus
+ * can settle on. Otherwise a rule or effect could never fire.
+ */
 function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldError[] {
   const errors: FieldError[] = [];
-  const check = (task: string | undefined, pointer: string) => {
-    if (task !== undefined && !definition.tasks[task]) errors.push({ pointer, message: `"${task}" is not a task of this workflow` });
+  const taskAt = (key: string, pointer: string) => {
+    const task = definition.tasks[key];
+    if (!task) errors.push({ pointer, message: `"${key}" is not a task of this workflow` });
+    return task;
+  };
+  const checkAnswer = (key: string, answer: string | undefined, pointer: string) => {
+    const answers = consensusAnswersOf(definition.tasks[key]!);
+    if (answer !== undefined && answers && !answers.includes(answer)) {
+      errors.push({ pointer, message: `must be one of the answers of task ${key}: ${answers.map((a) => `"${a}"`).join(', ')}` });
+    }
   };
   const walk = (rule: WorkflowDefinition['retirement'], pointer: string) => {
     if (rule.rule === 'any') {
-      rule.rules.forEach((inner, index) => {
-        walk(inner, `${pointer}/rules/${index}`);
-      });
-    } else if (rule.rule !== 'count') check(rule.task, `${pointer}/task`);
+      rule.rules.forEach((inner, index) => walk(inner, `${pointer}/rules/${index}`));
+      return;
+    }
+    if (rule.rule === 'count') return;
+    const task = taskAt(rule.task, `${pointer}/task`);
+    if (rule.rule !== 'posterior' || !task) return;
+    if (task.type === 'single') checkAnswer(rule.task, rule.answer, `${pointer}/answer`);
+    else errors.push({ pointer: `${pointer}/task`, message: `must be a single-choice task: a posterior rule tracks the probability of one of its answers, and "${rule.task}" is a ${task.type} task` });
   };
   walk(definition.retirement, `${base}/retirement`);
   definition.effects.forEach((effect, index) => {
-    check(effect.when.task, `${base}/effects/${index}/when/task`);
+    if (taskAt(effect.when.task, `${base}/effects/${index}/when/task`)) checkAnswer(effect.when.task, effect.when.answer, `${base}/effects/${index}/when/answer`);
   });
   return errors;
 }

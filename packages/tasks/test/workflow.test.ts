@@ -84,6 +84,36 @@ describe('workflow definition', () => {
     expect(pointersOf(definition)).toEqual(['/retirement/rules/1/task', '/effects/0/when/task']);
   });
 
+  it('refuses rules and effects that could never fire: answers a task cannot settle on, a posterior rule on a task without one', () => {
+    const transcribe = { type: 'transcription', instruction: 'Type the text' };
+    const definition = {
+      name: 'x',
+      firstTask: 'T0',
+      tasks: { T0: yesNo('T1'), T1: closeReading('T2'), T2: transcribe },
+      retirement: {
+        rule: 'any',
+        rules: [
+          { rule: 'posterior', task: 'T0', answer: 'zzz', maximum: 9 },
+          { rule: 'posterior', task: 'T2', answer: 'yes', maximum: 9 },
+          { rule: 'posterior', task: 'T0', answer: 'yes', maximum: 9 },
+        ],
+      },
+      effects: [
+        { when: { task: 'T0', answer: 'maybe' }, addToSubjectSet: '7f0d7a4e-1b44-4f1c-9a40-0d3c9a8f2b11' },
+        { when: { task: 'T1', answer: 'vehicle' }, addToSubjectSet: '7f0d7a4e-1b44-4f1c-9a40-0d3c9a8f2b11' },
+        { when: { task: 'T1', answer: 'animal' }, addToSubjectSet: '7f0d7a4e-1b44-4f1c-9a40-0d3c9a8f2b11' },
+        { when: { task: 'T2', answer: 'any text at all' }, addToSubjectSet: '7f0d7a4e-1b44-4f1c-9a40-0d3c9a8f2b11' },
+      ],
+    };
+    const result = validateWorkflowDefinition(definition);
+    expect(result.ok ? [] : result.errors).toEqual([
+      { pointer: '/retirement/rules/0/answer', message: 'must be one of the answers of task T0: "yes", "no"' },
+      { pointer: '/retirement/rules/1/task', message: expect.stringContaining('must be a single-choice task') },
+      { pointer: '/effects/0/when/answer', message: 'must be one of the answers of task T0: "yes", "no"' },
+      { pointer: '/effects/2/when/answer', message: 'must be one of the answers of task T1: "vehicle", "person"' },
+    ]);
+  });
+
   it('refuses inconsistent rule bounds', () => {
     const definition = { name: 'x', firstTask: 'T0', tasks: { T0: yesNo() }, retirement: { rule: 'agreement', task: 'T0', minimum: 5, threshold: 0.8, maximum: 3 } };
     expect(pointersOf(definition)).toEqual(['/retirement/maximum']);
