@@ -120,3 +120,70 @@ describe('classifier in a browser: single-choice workflow', () => {
     expect(stats).toMatchObject({ subjects: SNIPPETS.length, classifications: SNIPPETS.length, volunteers: 1 });
   });
 });
+
+describe('classifier in a browser: one volunteer in several tabs', () => {
+  const suite = useStackAndBrowser();
+
+  it('never shows two tabs the same subject, keeps each tab its own batch over a reload, and hands a closed tab’s batch to the next tab', async () => {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Tabs ${Date.now()}`, status: 'live' });
+    const subjectSet = await client.createSubjectSet(project.id, { name: 'Snippets' });
+    await client.addSubjects(subjectSet.id, Array.from({ length: 30 }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
+    const workflow = await client.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [subjectSet.id],
+    });
+    await client.activateWorkflow(workflow.id);
+    const url = `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`;
+    const shownIn = async (page: Page) => {
+      const subject = page.getByTestId('subject');
+      await subject.waitFor();
+      return (await subject.getAttribute('data-subject-id'))!;
+    };
+    const classifyShown = async (page: Page) => {
+      const before = await shownIn(page);
+      await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+      await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, before);
+      return before;
+    };
+
+    const first = await suite.context.newPage();
+    await first.goto(url);
+    await first.getByTestId('subject').waitFor();
+    await closeTutorial(first);
+    const second = await suite.context.newPage();
+    await second.goto(url);
+    const answered = new Set<string>();
+    for (let round = 0; round < 3; round += 1) {
+      answered.add(await classifyShown(first));
+      answered.add(await classifyShown(second));
+    }
+    const [onFirst, onSecond] = [await shownIn(first), await shownIn(second)];
+    expect(onFirst).not.toBe(onSecond);
+    expect(answered.size).toBe(6); // no subject was shown in both tabs
+    expect(answered.has(onFirst) || answered.has(onSecond)).toBe(false);
+
+    await first.reload();
+    expect(await shownIn(first)).toBe(onFirst);
+    await second.close({ runBeforeUnload: true });
+    const third = await suite.context.newPage();
+    await third.goto(url);
+    expect(await shownIn(third)).toBe(onSecond);
+    expect(await first.getByTestId('notice').count()).toBe(0);
+
+    // Classified elsewhere meanwhile (another device of the same volunteer): the answer is not stored again, the
+    // volunteer is told, and the session count counts only what was stored.
+    const count = first.locator('.session-count strong');
+    const countBefore = await count.textContent();
+    const token = (await first.evaluate(() => window.localStorage.getItem('chorus.token')))!;
+    await suite.stack.anonymous.withToken(token).classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: onFirst, annotations: [{ task: 'T0', value: 'no' }] }, `elsewhere-${onFirst}`);
+    await classifyShown(first);
+    await first.getByTestId('notice').waitFor();
+    expect(await count.textContent()).toBe(countBefore);
+    await Promise.all([first.close(), third.close()]);
+  });
+});

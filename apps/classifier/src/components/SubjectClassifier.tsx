@@ -5,7 +5,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
 import { firstControlIn } from '../lib/focus';
-import { newIdempotencyKey } from '../lib/ids';
+import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction } from '../lib/keyboard';
 import { componentFor, initialValueOf, invalidMessage, ownsMedia } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
@@ -55,7 +55,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   const busy = useRef(false);
   const [startedAt] = useState(() => restored?.startedAt ?? new Date().toISOString());
   // One key per subject: retrying after a failure (even one where the server did store it) never stores it twice.
-  const [idempotencyKey] = useState(() => restored?.idempotencyKey ?? newIdempotencyKey());
+  const [idempotencyKey] = useState(() => restored?.idempotencyKey ?? randomUuid());
   const id = useId();
   const sectionRef = useRef<HTMLElement>(null);
   const mounted = useRef(false);

@@ -1,8 +1,8 @@
 /**
- * A random v4 UUID, used as the `Idempotency-Key` of a submission. `crypto.randomUUID` exists only in secure
+ * A random v4 UUID: the `Idempotency-Key` of a submission, or a tab's id. `crypto.randomUUID` exists only in secure
  * contexts (https, localhost); a classifier served over plain http elsewhere falls back to getRandomValues.
  */
-export function newIdempotencyKey(): string {
+export function randomUuid(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;

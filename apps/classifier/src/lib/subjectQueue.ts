@@ -1,4 +1,5 @@
 import type { QueuedSubject, QueueView } from '@chorus/client';
+import { randomUuid } from './ids';
 
 /** Fetch the next batch in the background once this many subjects or fewer remain locally. */
 export const PREFETCH_THRESHOLD = 3;
@@ -46,28 +47,123 @@ export function needsPrefetch(queue: LocalQueue): boolean {
 
 /**
  * The local batch survives a reload: the server hands each subject to a volunteer once (an outstanding
- * assignment), so subjects prefetched before a reload would otherwise never come back to this volunteer,
- * and the draft of the one on screen with them.
+ * assignment), so subjects prefetched before a reload would otherwise never come back to this volunteer, and the
+ * draft of the one on screen with them.
+ *
+ * Each tab keeps a batch of its own, so that two tabs of one volunteer never show the same subjects (the server
+ * gives each tab's fetches different ones). It is stored under the tab's id, which sessionStorage keeps across a
+ * reload. While the page is open the batch is marked alive; when the page goes away it is released, so that the
+ * reloaded page takes it back and a tab opened after a tab was closed adopts the closed tab's batch. A duplicated
+ * tab, whose sessionStorage is a copy, finds its batch alive in the other tab and takes a new id.
  */
 const STORED_PREFIX = 'chorus.queue.';
+const TAB_ID_KEY = 'chorus.tab';
+/**
+ * How often an open page marks its batch alive, and after how long without that it counts as abandoned: long enough
+ * for a hidden tab, whose timers Chromium may run only once a minute.
+ */
+const ALIVE_EVERY_MS = 20_000;
+const ABANDONED_AFTER_MS = 3 * 60_000;
 
-export function storeQueue(workflowId: string, queue: LocalQueue): void {
+interface StoredBatch {
+  subjects?: QueuedSubject[];
+  workflowVersion?: number | null;
+  /** When the page holding it last said it was open; 0 once released. Absent in batches stored before tabs had their own. */
+  aliveAt?: number;
+}
+
+function readBatch(key: string): StoredBatch | undefined {
   try {
-    if (queue.subjects.length === 0) window.localStorage.removeItem(STORED_PREFIX + workflowId);
-    else window.localStorage.setItem(STORED_PREFIX + workflowId, JSON.stringify({ subjects: queue.subjects, workflowVersion: queue.workflowVersion }));
+    const raw = window.localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as StoredBatch) : undefined;
   } catch {
-    // storage full or disabled: the batch lives as long as the page
+    return undefined;
   }
 }
 
-export function storedQueue(workflowId: string): LocalQueue {
-  try {
-    const raw = window.localStorage.getItem(STORED_PREFIX + workflowId);
-    if (!raw) return emptyQueue;
-    const stored = JSON.parse(raw) as { subjects?: QueuedSubject[]; workflowVersion?: number | null };
-    const subjects = Array.isArray(stored.subjects) ? stored.subjects.filter((subject) => typeof subject?.id === 'string') : [];
-    return { subjects, seen: new Set(subjects.map((subject) => subject.id)), workflowVersion: stored.workflowVersion ?? null, finished: false };
-  } catch {
-    return emptyQueue;
+const isAlive = (batch: StoredBatch | undefined) => !!batch && Date.now() - (batch.aliveAt ?? 0) < ABANDONED_AFTER_MS;
+
+function toQueue(batch: StoredBatch | undefined): LocalQueue {
+  const subjects = Array.isArray(batch?.subjects) ? batch.subjects.filter((subject) => typeof subject?.id === 'string') : [];
+  return { subjects, seen: new Set(subjects.map((subject) => subject.id)), workflowVersion: batch?.workflowVersion ?? null, finished: false };
+}
+
+/** The batch of one workflow in this tab, in localStorage under the tab's own key. */
+export class TabQueueStore {
+  private readonly key: string;
+  private queue: LocalQueue = emptyQueue;
+
+  constructor(private readonly workflowId: string) {
+    this.key = `${STORED_PREFIX}${workflowId}.${this.tabId()}`;
+  }
+
+  /** This tab's batch: its own from before a reload, else one a closed tab left behind, else none. */
+  load(): LocalQueue {
+    const own = readBatch(this.key);
+    const claimed = own ?? this.adoptAbandoned();
+    this.save(toQueue(claimed));
+    return this.queue;
+  }
+
+  save(queue: LocalQueue): void {
+    this.queue = queue;
+    this.write(Date.now());
+  }
+
+  /** Marks the batch alive until the page goes away, then releases it; returns the way to stop (on unmount). */
+  keepAlive(): () => void {
+    const alive = () => this.write(Date.now());
+    const release = () => this.write(0);
+    alive();
+    const timer = setInterval(alive, ALIVE_EVERY_MS);
+    window.addEventListener('pagehide', release);
+    // A page restored from the back-forward cache after `pagehide` is open again.
+    window.addEventListener('pageshow', alive);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('pagehide', release);
+      window.removeEventListener('pageshow', alive);
+      release();
+    };
+  }
+
+  private write(aliveAt: number): void {
+    try {
+      if (this.queue.subjects.length === 0) window.localStorage.removeItem(this.key);
+      else window.localStorage.setItem(this.key, JSON.stringify({ subjects: this.queue.subjects, workflowVersion: this.queue.workflowVersion, aliveAt } satisfies StoredBatch));
+    } catch {
+      // storage full or disabled: the batch lives as long as the page
+    }
+  }
+
+  /** This tab's id, new when there is none or when another open tab holds a batch under it (a duplicated tab). */
+  private tabId(): string {
+    try {
+      const kept = window.sessionStorage.getItem(TAB_ID_KEY);
+      if (kept && !isAlive(readBatch(`${STORED_PREFIX}${this.workflowId}.${kept}`))) return kept;
+      const id = randomUuid();
+      window.sessionStorage.setItem(TAB_ID_KEY, id);
+      return id;
+    } catch {
+      return randomUuid();
+    }
+  }
+
+  /** Takes over the batch of a tab that is gone (or the one batch that all tabs shared before), if any. */
+  private adoptAbandoned(): StoredBatch | undefined {
+    try {
+      const prefix = `${STORED_PREFIX}${this.workflowId}`;
+      for (let index = 0; index < window.localStorage.length; index += 1) {
+        const key = window.localStorage.key(index);
+        if (!key || (key !== prefix && !key.startsWith(`${prefix}.`))) continue;
+        const batch = readBatch(key);
+        if (isAlive(batch)) continue;
+        window.localStorage.removeItem(key);
+        return batch;
+      }
+    } catch {
+      // storage disabled: nothing to adopt
+    }
+    return undefined;
   }
 }

@@ -13,7 +13,7 @@ import { pruneDrafts } from '../lib/drafts';
 import { describeError, type Problem } from '../lib/errors';
 import { isAlreadyClassified, isTransient, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
-import { addBatch, advance, BATCH_SIZE, type LocalQueue, needsPrefetch, storedQueue, storeQueue } from '../lib/subjectQueue';
+import { addBatch, advance, BATCH_SIZE, type LocalQueue, needsPrefetch, TabQueueStore } from '../lib/subjectQueue';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { preloadTasks } from '../tasks/registry';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -35,7 +35,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const client = useClient();
   const [project, setProject] = useState<ProjectView | null>(null);
   const [workflow, setWorkflow] = useState<WorkflowView | null>(null);
-  const [queue, setQueue] = useState<LocalQueue>(() => storedQueue(workflowId));
+  const [store] = useState(() => new TabQueueStore(workflowId));
+  const [queue, setQueue] = useState<LocalQueue>(() => store.load());
+  useEffect(() => store.keepAlive(), [store]);
   /** A fetch that began with nothing local brought nothing new, though the server did not say finished. */
   const [exhausted, setExhausted] = useState(false);
   /** Loading the workflow or a needed batch failed: wait for the volunteer to try again. */
@@ -81,10 +83,10 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const commitQueue = useCallback(
     (next: LocalQueue) => {
       queueRef.current = next;
-      storeQueue(workflowId, next);
+      store.save(next);
       setQueue(next);
     },
-    [workflowId],
+    [store],
   );
   const commitWorkflow = useCallback((next: WorkflowView) => {
     workflowRef.current = next;
@@ -233,6 +235,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (outbox.count > 0) throw new TypeError('answers are waiting to be sent');
         const stored = await withTimeout(client.classify(input, idempotencyKey), SUBMIT_TIMEOUT_MS);
         announce(t('classify.submitted'));
+        setClassified((count) => count + 1);
         if (stored.feedback?.length) setFeedback({ annotations, feedback: stored.feedback });
       } catch (error) {
         if (isAlreadyClassified(error)) {
@@ -247,13 +250,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             return false;
           }
           announce(t('classify.savedOnDevice'));
+          setClassified((count) => count + 1);
           if (navigator.onLine) void flushOutbox();
         } else {
           setProblem(describeError(error));
           return false;
         }
       }
-      setClassified((count) => count + 1);
       commitQueue(advance(queueRef.current, subject.id));
       // Keep a few subjects ahead: a background fetch whose failure is retried when the local list runs dry.
       if (needsPrefetch(queueRef.current) && queueRef.current.subjects.length > 0) void fetchBatch().catch(() => undefined);
