@@ -117,7 +117,7 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
   };
   const walk = (rule: WorkflowDefinition['retirement'], pointer: string) => {
     if (rule.rule === 'any') {
-      rule.rules.forEach((inner, index) => walk(inner, `${pointer}/rules/${index}`));
+      for (const [index, inner] of rule.rules.entries()) walk(inner, `${pointer}/rules/${index}`);
       return;
     }
     if (rule.rule === 'count') return;
