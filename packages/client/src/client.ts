@@ -2,6 +2,8 @@ import type {
   ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubmitResult, TaskFeedback, WorkflowInput, WorkflowStats, WorkflowView,
 } from './types';
 
+export type ExportFormat = 'csv' | 'json' | 'ndjson';
+
 export class ChorusApiError extends Error {
   constructor(readonly status: number, readonly problem: Problem) {
     super(`${status} ${problem.title}: ${problem.detail}`);
@@ -126,8 +128,18 @@ export class ChorusClient {
     return this.call<{ tags: ProposedTag[] }>('GET', `/workflows/${workflowId}/subjects/${subjectId}/tags?task=${encodeURIComponent(task)}`);
   }
 
-  async consensus(workflowId: string, format: 'csv' | 'json' | 'ndjson' = 'json'): Promise<string> {
-    const response = await this.fetchImpl(`${this.baseUrl}/workflows/${workflowId}/consensus?format=${format}`, {
+  /** The consensus download: one flat row per subject. */
+  consensus(workflowId: string, format: ExportFormat = 'json'): Promise<string> {
+    return this.download(`/workflows/${workflowId}/consensus`, format);
+  }
+
+  /** The raw classifications download: one flat row per classification. */
+  classifications(workflowId: string, format: ExportFormat = 'json'): Promise<string> {
+    return this.download(`/workflows/${workflowId}/classifications`, format);
+  }
+
+  private async download(path: string, format: ExportFormat): Promise<string> {
+    const response = await this.fetchImpl(`${this.baseUrl}${path}?format=${format}`, {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     });
     const text = await response.text();

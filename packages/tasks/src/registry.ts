@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { closeReadingAnnotationSchema, closeReadingTaskSchema } from './close-reading/close-reading';
+import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingTaskSchema } from './close-reading/close-reading';
 import { multipleAnnotationSchema, multipleTaskSchema } from './multiple/multiple';
-import { singleAnnotationSchema, singleNextCandidates, singleNextTask, singleTaskSchema } from './single/single';
-import { taggingAnnotationSchema, taggingTaskSchema } from './tagging/tagging';
-import { transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
+import { type SingleAnnotation, singleAnnotationSchema, singleNextCandidates, singleNextTask, singleTaskSchema } from './single/single';
+import { type TaggingAnnotation, taggingAnnotationSchema, taggingTaskSchema } from './tagging/tagging';
+import { type TranscriptionAnnotation, transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
 
 /** Every task a researcher can configure, discriminated by `type`. */
 export const taskSchema = z.discriminatedUnion('type', [
@@ -26,6 +26,8 @@ interface TaskTypeEntry<T extends TaskType> {
   nextCandidates(task: TaskOf<T>): string[];
   /** The answers its consensus can settle on, which rules and effects may name; undefined when they are free text. */
   consensusAnswers(task: TaskOf<T>): string[] | undefined;
+  /** A volunteer's valid answer as one cell of a flat export; the whole answer is in the export's annotations too. */
+  flatAnswer(value: never): string;
 }
 
 const taskLevelNext = {
@@ -41,12 +43,19 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     next: (task, value) => singleNextTask(task, value as string),
     nextCandidates: singleNextCandidates,
     consensusAnswers: (task) => task.answers.map((answer) => answer.value),
+    flatAnswer: (value: SingleAnnotation) => value,
   },
   // The consensus of a multiple-choice task is the selected answers joined with ";", in any combination.
-  multiple: { annotation: multipleAnnotationSchema, ...taskLevelNext, ...freeText },
-  transcription: { annotation: transcriptionAnnotationSchema, ...taskLevelNext, ...freeText },
-  'close-reading': { annotation: closeReadingAnnotationSchema, ...taskLevelNext, consensusAnswers: (task) => task.senses.map((sense) => sense.value) },
-  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext, ...freeText },
+  multiple: { annotation: multipleAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: string[]) => value.join(';') },
+  transcription: { annotation: transcriptionAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: TranscriptionAnnotation) => value },
+  'close-reading': {
+    annotation: closeReadingAnnotationSchema,
+    ...taskLevelNext,
+    consensusAnswers: (task) => task.senses.map((sense) => sense.value),
+    flatAnswer: (value: CloseReadingAnnotation) => value.sense ?? 'unsure',
+  },
+  // The tags the volunteer proposed; their votes on others' tags are in the annotations.
+  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: TaggingAnnotation) => value.add.join(';') },
 };
 
 export const taskTypeNames = Object.keys(taskTypes) as TaskType[];
@@ -69,4 +78,9 @@ export function nextCandidatesOf(task: Task): string[] {
 
 export function consensusAnswersOf(task: Task): string[] | undefined {
   return entryFor(task).consensusAnswers(task as never);
+}
+
+/** A valid answer to `task` as one cell of a flat export. */
+export function flatAnswerOf(task: Task, value: unknown): string {
+  return entryFor(task).flatAnswer(value as never);
 }

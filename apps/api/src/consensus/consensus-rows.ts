@@ -1,7 +1,4 @@
-import { Transform } from 'node:stream';
-import { stringify } from 'csv-stringify';
-
-export type ExportFormat = 'csv' | 'json' | 'ndjson';
+import type { FlatRecord } from '../exports/export-format';
 
 export interface ConsensusRow {
   subject_id: string;
@@ -15,8 +12,8 @@ export interface ConsensusRow {
 }
 
 /** One flat record per subject: no nested JSON, one column per task field, the same columns in every format. */
-export function flatten(row: ConsensusRow, taskKeys: string[]): Record<string, string | number | boolean | null> {
-  const record: Record<string, string | number | boolean | null> = {
+export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
+  const record: FlatRecord = {
     subject_id: row.subject_id,
     external_id: row.external_id,
     retired: row.retired_at !== null,
@@ -36,30 +33,4 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): Record<string, s
 
 export function columnsOf(taskKeys: string[]): string[] {
   return ['subject_id', 'external_id', 'retired', 'retired_at', 'retirement_reason', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
-}
-
-export const contentTypes: Record<ExportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  ndjson: 'application/x-ndjson; charset=utf-8',
-};
-
-/** Serialises flattened records as they stream from the database. */
-export function serializer(format: ExportFormat, taskKeys: string[]): Transform {
-  if (format === 'csv') {
-    return stringify({ header: true, columns: columnsOf(taskKeys), cast: { boolean: (value) => String(value) } });
-  }
-  let first = true;
-  return new Transform({
-    writableObjectMode: true,
-    transform(record, _encoding, done) {
-      const json = JSON.stringify(record);
-      if (format === 'ndjson') return done(null, `${json}\n`);
-      done(null, (first ? '[\n' : ',\n') + json);
-      first = false;
-    },
-    flush(done) {
-      done(null, format === 'json' ? (first ? '[]\n' : '\n]\n') : '');
-    },
-  });
 }

@@ -1,0 +1,41 @@
+import { Transform } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { z } from 'zod';
+
+export type ExportFormat = 'csv' | 'json' | 'ndjson';
+export const EXPORT_FORMATS: ExportFormat[] = ['csv', 'json', 'ndjson'];
+
+/** The `format` query parameter of every download. */
+export const exportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be csv, json or ndjson' }).default('csv');
+
+/** One flat record: a value per column, never nested JSON. */
+export type FlatRecord = Record<string, string | number | boolean | null>;
+
+export const contentTypes: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+};
+
+/**
+ * Serialises flat records as they stream from the database, with the same columns in every format. CSV leaves a
+ * missing value and an empty string alike empty; JSON and NDJSON tell them apart (null and "").
+ */
+export function serializer(format: ExportFormat, columns: string[]): Transform {
+  if (format === 'csv') {
+    return stringify({ header: true, columns, cast: { boolean: (value) => String(value) } });
+  }
+  let first = true;
+  return new Transform({
+    writableObjectMode: true,
+    transform(record, _encoding, done) {
+      const json = JSON.stringify(record);
+      if (format === 'ndjson') return done(null, `${json}\n`);
+      done(null, (first ? '[\n' : ',\n') + json);
+      first = false;
+    },
+    flush(done) {
+      done(null, format === 'json' ? (first ? '[]\n' : '\n]\n') : '');
+    },
+  });
+}

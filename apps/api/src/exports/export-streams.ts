@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type Readable, Transform, pipeline } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
+import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { ProblemException } from '../common/problem';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { type ExportFormat, type FlatRecord, contentTypes, serializer } from './export-format';
+
+/** What a download needs: its rows' query, how a row becomes a flat record, and the columns in order. */
+export interface ExportQuery<Row> {
+  sql: string;
+  parameters: unknown[];
+  toRecord: (row: Row) => FlatRecord;
+  columns: string[];
+  /** The file name offered to the browser, without its extension. */
+  name: string;
+}
+
+export interface ExportDownload {
+  stream: Readable;
+  contentType: string;
+  filename: string;
+}
+
+/**
+ * Streams downloads from database cursors, so memory stays flat however large the workflow, and bounds how many
+ * stream at once (EXPORTS_AT_ONCE), so that slow downloads can never take the connections submits need. A cursor
+ * holds a connection until the client has read everything or gone away. A database error midway destroys the
+ * response (Fastify), so a client sees a broken download, never a short file that looks complete.
+ */
+@Injectable()
+export class ExportStreams {
+  private streaming = 0;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async open<Row>(query: ExportQuery<Row>, format: ExportFormat): Promise<ExportDownload> {
+    if (this.streaming >= this.config.exportsAtOnce) {
+      throw new ProblemException(503, `${this.streaming} downloads are streaming already (EXPORTS_AT_ONCE); try again in a minute.`, undefined, 'exports-busy');
+    }
+    this.streaming += 1;
+    const done = () => {
+      this.streaming -= 1;
+    };
+    try {
+      const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
+      const rows = client.query(new QueryStream(query.sql, query.parameters, { batchSize: 1000 }));
+      const toRecord = new Transform({ objectMode: true, transform: (row: Row, _encoding, next) => next(null, query.toRecord(row)) });
+      const stream = pipeline(rows, toRecord, serializer(format, query.columns), (error) => {
+        release(error ?? undefined);
+        done();
+      });
+      return { stream, contentType: contentTypes[format], filename: `${query.name}.${format}` };
+    } catch (error) {
+      done();
+      throw error;
+    }
+  }
+}
+
+/** Sends a download as an attachment. */
+export function sendDownload(reply: FastifyReply, download: ExportDownload): FastifyReply {
+  return reply.header('content-type', download.contentType).header('content-disposition', `attachment; filename="${download.filename}"`).send(download.stream);
+}

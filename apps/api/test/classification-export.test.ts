@@ -1,0 +1,89 @@
+import type { ChorusApiError, ChorusClient } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+let workflowId: string;
+let subjectIds: Record<string, string>;
+let volunteers: ChorusClient[];
+let volunteerIds: string[];
+
+const tasks = {
+  T0: { type: 'single' as const, question: 'Ad?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+  T1: { type: 'multiple' as const, question: 'Selling what?', answers: [{ value: 'horse', label: 'A horse' }, { value: 'coach', label: 'A coach' }], minChoices: 0 },
+};
+
+beforeAll(async () => {
+  stack = await startStack();
+  const project = await stack.client.createProject({ title: `Raw export ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  await stack.client.addSubjects(set.id, [
+    { externalId: 'has, comma', locations: [{ type: 'text', text: 'One' }] },
+    { externalId: 'plain', locations: [{ type: 'text', text: 'Two' }] },
+  ]);
+  workflowId = (await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] })).id;
+  await stack.client.activateWorkflow(workflowId);
+  const sessions = await Promise.all([0, 1].map(() => stack.anonymous.guest()));
+  volunteers = sessions.map((session) => stack.anonymous.withToken(session.token));
+  volunteerIds = sessions.map((session) => session.user.id);
+  const queue = await volunteers[0]!.queue(workflowId);
+  subjectIds = Object.fromEntries(queue.subjects.map((subject) => [subject.externalId, subject.id]));
+  const classify = (volunteer: ChorusClient, externalId: string, annotations: { task: string; value: unknown }[], extra = {}) =>
+    volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[externalId]!, annotations, ...extra }, randomUUID());
+  await classify(volunteers[0]!, 'has, comma', [{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }], { startedAt: '2026-11-30T10:00:00Z', finishedAt: '2026-11-30T10:00:07Z' });
+  await classify(volunteers[0]!, 'plain', [{ task: 'T0', value: 'no' }]);
+  await classify(volunteers[1]!, 'plain', [{ task: 'T0', value: 'yes' }, { task: 'T1', value: [] }]);
+});
+afterAll(() => stack.stop());
+
+describe('raw classifications export', () => {
+  it('streams one flat row per classification, with each task’s answer in a column of its own and the whole answer as JSON', async () => {
+    const rows: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(workflowId, 'json'));
+    expect(rows).toHaveLength(3);
+    const [volunteerA, volunteerB] = volunteerIds;
+    expect(rows.find((row) => row.external_id === 'has, comma')).toEqual({
+      classification_id: expect.any(String),
+      subject_id: subjectIds['has, comma'],
+      external_id: 'has, comma',
+      user_id: volunteerA,
+      user_kind: 'guest',
+      workflow_version: 1,
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      started_at: '2026-11-30T10:00:00.000Z',
+      finished_at: '2026-11-30T10:00:07.000Z',
+      gold_standard: false,
+      after_retirement: false,
+      annotations: JSON.stringify([{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }]),
+      T0_answer: 'yes',
+      T1_answer: 'horse;coach',
+    });
+    const plain = rows.filter((row) => row.external_id === 'plain');
+    expect(plain.map((row) => [row.user_id, row.T0_answer, row.T1_answer]).sort()).toEqual(
+      [[volunteerA, 'no', null], [volunteerB, 'yes', '']].sort(),
+    );
+  });
+
+  it('gives the same rows as NDJSON and as CSV, whose header names every column', async () => {
+    const json = JSON.parse(await stack.client.classifications(workflowId, 'json'));
+    const ndjson = (await stack.client.classifications(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(ndjson).toEqual(json);
+    const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
+    expect(header).toBe('classification_id,subject_id,external_id,user_id,user_kind,workflow_version,created_at,started_at,finished_at,gold_standard,after_retirement,annotations,T0_answer,T1_answer');
+    expect(lines).toHaveLength(3);
+    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,"\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",yes,horse;coach$/);
+  });
+
+  it('adds the columns of a new version’s tasks first, and keeps those only older versions had', async () => {
+    const workflow = await stack.client.getWorkflow(workflowId);
+    const transcribe = { type: 'transcription' as const, instruction: 'Type the headline' };
+    await stack.client.updateWorkflow(workflowId, { ...workflow.definition, firstTask: 'T2', tasks: { T2: transcribe } } as Parameters<typeof stack.client.updateWorkflow>[1]);
+    const [header] = (await stack.client.classifications(workflowId, 'csv')).split('\n');
+    expect(header).toMatch(/,annotations,T2_answer,T0_answer,T1_answer$/);
+  });
+
+  it('is for the project’s researchers only, and names a bad format', async () => {
+    expect(((await volunteers[0]!.classifications(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
+    const error = (await stack.client.classifications(workflowId, 'xml' as 'csv').catch((e) => e)) as ChorusApiError;
+    expect(error.problem.errors).toEqual([{ pointer: '/query/format', message: 'must be csv, json or ndjson' }]);
+  });
+});
