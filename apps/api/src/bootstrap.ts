@@ -4,13 +4,14 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import { type FastifyInstance, type FastifyRequest, errorCodes } from 'fastify';
 import { PinoNestLogger, createLogger } from '@chorus/runtime';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueBoard } from './admin/queue-board';
 import { AppModule } from './app.module';
 import { problemBody } from './common/problem';
+import { SUBJECT_UPLOAD_ROUTE } from './subject-sets/subject-sets.controller';
 import type { AppConfig } from './config/config';
 
 export const API_PREFIX = 'api/v1';
@@ -26,9 +27,7 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel, 'api');
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes });
-  // Bodies are JSON only: Fastify's own JSON parser, without its text/plain one or Nest's form parser, so that any
-  // other content type is refused with a 415 rather than misread as a string or a form.
-  adapter.getInstance().removeContentTypeParser('text/plain');
+  acceptOnlyJsonBodies(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
@@ -43,6 +42,28 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   options.configure?.(app.getHttpAdapter().getInstance());
   await app.init();
   return app;
+}
+
+/**
+ * Bodies are JSON: Fastify's own JSON parser, without its text/plain one or Nest's form parser, so that any other
+ * content type is refused with a 415 rather than misread as a string or a form. Only subject uploads may also be a
+ * file: CSV, plain text or JSON-LD (a IIIF manifest).
+ */
+function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
+  const uploadRoute = `/${API_PREFIX}/${SUBJECT_UPLOAD_ROUTE}`;
+  const onlyForUploads =
+    (parse: (body: string) => unknown) =>
+    (request: FastifyRequest, body: string, done: (error: Error | null, body?: unknown) => void) => {
+      if (request.routeOptions.url !== uploadRoute) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']));
+      try {
+        done(null, parse(body));
+      } catch {
+        done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY());
+      }
+    };
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, onlyForUploads((body) => body));
+  fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads((body) => JSON.parse(body)));
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

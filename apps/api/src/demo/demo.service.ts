@@ -6,7 +6,6 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ProjectsService } from '../projects/projects.service';
-import { addSubjectsSchema } from '../subject-sets/dto/subject-set.dto';
 import { SubjectSetsService } from '../subject-sets/subject-sets.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { demoSnippets } from './demo-snippets';
@@ -89,7 +88,7 @@ export class DemoService implements OnApplicationBootstrap {
         externalId: `demo-${String(index + 1).padStart(2, '0')}`,
       };
     });
-    await this.subjectSets.addSubjects(set.id, addSubjectsSchema.parse({ subjects }), user);
+    await this.subjectSets.addSubjects(set.id, { subjects }, 'application/json', user);
     const workflow = await this.workflows.create(project.id, { definition: demoWorkflow, subjectSetIds: [set.id] }, user);
     await this.workflows.setStatus(workflow.id, 'active', user);
   }

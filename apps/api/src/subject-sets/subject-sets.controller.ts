@@ -1,9 +1,12 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ZodPipe, uuidParam } from '../common/zod';
-import { type AddSubjectsInput, type CreateSubjectSetInput, addSubjectsSchema, createSubjectSetSchema } from './dto/subject-set.dto';
+import { type CreateSubjectSetInput, addSubjectsSchema, createSubjectSetSchema } from './dto/subject-set.dto';
 import { SubjectSetsService } from './subject-sets.service';
+
+/** The one route whose body may be a file (CSV, plain text, JSON-LD) rather than JSON; bootstrap.ts lets them through. */
+export const SUBJECT_UPLOAD_ROUTE = 'subject-sets/:id/subjects';
 
 @ApiTags('subjects')
 @ApiBearerAuth()
@@ -22,9 +25,20 @@ export class SubjectSetsController {
     return this.subjectSets.list(projectId, user);
   }
 
-  @Post('subject-sets/:id/subjects')
-  @ApiZodBody(addSubjectsSchema, 'Up to 10,000 subjects per call; a repeated externalId adds the existing subject to the set.')
-  addSubjects(@Param('id', uuidParam('id')) subjectSetId: string, @Body(new ZodPipe(addSubjectsSchema)) input: AddSubjectsInput, @CurrentUser() user: AuthUser) {
-    return this.subjectSets.addSubjects(subjectSetId, input, user);
+  @Post(SUBJECT_UPLOAD_ROUTE)
+  @ApiZodBody(
+    addSubjectsSchema,
+    'Up to 10,000 subjects per call; a repeated externalId adds the existing subject to the set. The body may also be a IIIF ' +
+      'Presentation manifest (application/json or application/ld+json: a subject per canvas), a CSV file (text/csv: a subject ' +
+      'per row; columns external_id, image_url, iiif_service, text, gold_standard_<task>, the rest metadata) or a text ' +
+      'corpus (text/plain: a subject per passage, passages separated by a blank line, [[word]] highlighted).',
+  )
+  addSubjects(
+    @Param('id', uuidParam('id')) subjectSetId: string,
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @CurrentUser() user: AuthUser,
+  ) {
+    return this.subjectSets.addSubjects(subjectSetId, body, contentType, user);
   }
 }

@@ -3,9 +3,44 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { SubjectSet, addToSubjectSet } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { notFound } from '../common/problem';
+import { validateWith } from '@chorus/tasks';
+import { notFound, validationFailed } from '../common/problem';
+import { unwrap } from '../common/zod';
 import { ProjectAccess } from '../projects/project-access';
-import type { AddSubjectsInput, CreateSubjectSetInput } from './dto/subject-set.dto';
+import { type AddSubjectsInput, type CreateSubjectSetInput, addSubjectsSchema } from './dto/subject-set.dto';
+import { type SubjectFile, UnreadableSubjectFile, isIiif, subjectsFromCsv, subjectsFromIiif, subjectsFromText } from './subject-files';
+
+/** The media types a subject upload may have besides JSON, and how each becomes subjects. */
+const SUBJECT_FILES: Record<string, (body: string) => SubjectFile> = {
+  'text/csv': subjectsFromCsv,
+  'text/plain': subjectsFromText,
+};
+
+/**
+ * The subjects of an upload: `{ subjects: [...] }` as JSON, a IIIF Presentation manifest (JSON or JSON-LD), a CSV
+ * file or a plain-text corpus (see subject-files.ts). Errors name each field by pointer, `/subjects/<n>/…`, and for a
+ * file say where in it subject n came from.
+ */
+export function subjectsOfUpload(body: unknown, contentType: string | undefined): AddSubjectsInput {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const read = SUBJECT_FILES[mediaType] ?? (isIiif(body) ? subjectsFromIiif : undefined);
+  if (!read) return unwrap(validateWith(addSubjectsSchema, body));
+  let file: SubjectFile;
+  try {
+    file = read(body as never);
+  } catch (error) {
+    if (error instanceof UnreadableSubjectFile) throw validationFailed([error.error]);
+    throw error;
+  }
+  const validated = validateWith(addSubjectsSchema, { subjects: file.subjects });
+  if (validated.ok) return validated.value;
+  throw validationFailed(
+    validated.errors.map((error) => {
+      const index = /^\/subjects\/(\d+)/.exec(error.pointer)?.[1];
+      return index === undefined ? error : { ...error, message: `${error.message} (${file.origin(Number(index))})` };
+    }),
+  );
+}
 
 @Injectable()
 export class SubjectSetsService {
@@ -31,10 +66,11 @@ export class SubjectSetsService {
    * Adds subjects in one transaction: all or nothing. A subject whose externalId already exists in the project is
    * not created again but joins this set, so an interrupted upload can simply be sent again.
    */
-  async addSubjects(subjectSetId: string, input: AddSubjectsInput, user: AuthUser) {
+  async addSubjects(subjectSetId: string, body: unknown, contentType: string | undefined, user: AuthUser) {
     const set = await this.db.getRepository(SubjectSet).findOneBy({ id: subjectSetId });
     if (!set) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
     await this.access.requireResearcher(set.projectId, user, '/params/id');
+    const input = subjectsOfUpload(body, contentType);
     return this.db.transaction(async (manager) => {
       // A subject uploaded again (same externalId) keeps what it had, gold standard included: its workflows' hot rows
       // copy whether it has one.

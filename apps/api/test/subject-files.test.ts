@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.stop());
+
+async function newSet() {
+  const project = await stack.client.createProject({ title: `Files ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Upload' });
+  return { projectId: project.id, setId: set.id };
+}
+
+async function upload(setId: string, body: string, contentType: string) {
+  const response = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, authorization: `Bearer ${stack.client.token}` },
+    body,
+  });
+  return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as { errors?: { pointer: string; message: string }[] } & Record<string, unknown> };
+}
+
+const subjectsOf = async (projectId: string) =>
+  (await stack.db.query('SELECT external_id, locations, metadata, gold_standard FROM subjects WHERE project_id = $1 ORDER BY created_at, external_id', [projectId])).rows;
+
+describe('subject uploads from files', () => {
+  it('reads a CSV file: a subject per row, locations from image_url, iiif_service and text columns, the rest metadata', async () => {
+    const { projectId, setId } = await newSet();
+    const csv = [
+      'external_id,image_url,iiif_service,text,gold_standard_T0,newspaper,#box',
+      'p1,https://example.org/p1.jpg,https://example.org/iiif/p1,"Mr. Smith, of Leeds",yes,The Daily Test,B12',
+      'p2,https://example.org/p2.jpg,,,,The Evening Test,',
+    ].join('\r\n');
+    const answer = await upload(setId, csv, 'text/csv; charset=utf-8');
+    expect(answer).toMatchObject({ status: 201, body: { created: 2, existing: 0 } });
+    expect(await subjectsOf(projectId)).toEqual([
+      {
+        external_id: 'p1',
+        locations: [{ type: 'image', url: 'https://example.org/p1.jpg', iiifService: 'https://example.org/iiif/p1' }, { type: 'text', text: 'Mr. Smith, of Leeds' }],
+        metadata: { newspaper: 'The Daily Test', '#box': 'B12' },
+        gold_standard: { T0: 'yes' },
+      },
+      { external_id: 'p2', locations: [{ type: 'image', url: 'https://example.org/p2.jpg' }], metadata: { newspaper: 'The Evening Test' }, gold_standard: null },
+    ]);
+  });
+
+  it('refuses a CSV file with a bad row or that is not CSV, naming the row and its line, and stores nothing', async () => {
+    const { projectId, setId } = await newSet();
+    const badRow = await upload(setId, 'external_id,image_url\na,https://example.org/a.jpg\nb,ftp://example.org/b.jpg\n', 'text/csv');
+    expect(badRow.status).toBe(422);
+    expect(badRow.contentType).toMatch(/^application\/problem\+json/);
+    expect(badRow.body.errors).toEqual([{ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL (line 3 of the CSV)' }]);
+    const ragged = await upload(setId, 'external_id,text\na,one\nb,two,three\n', 'text/csv');
+    expect(ragged.status).toBe(422);
+    expect(ragged.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: .*line 3/) }]);
+    const noLocation = await upload(setId, 'external_id,newspaper\na,The Daily Test\n', 'text/csv');
+    expect(noLocation.body.errors).toEqual([{ pointer: '/subjects/0/locations', message: 'a subject needs at least one location (line 2 of the CSV)' }]);
+    expect(await subjectsOf(projectId)).toEqual([]);
+  });
+
+  it('reads a text corpus: a subject per passage, with [[marked]] words highlighted', async () => {
+    const { projectId, setId } = await newSet();
+    const corpus = 'TO BE SOLD, a [[carriage]] and a pair of horses.\n\n  \nThe [[carriage]] of the [[Mayor]] passed.\r\nIt rained.\n';
+    expect((await upload(setId, corpus, 'text/plain')).body).toMatchObject({ created: 2 });
+    expect((await subjectsOf(projectId)).map((subject) => [subject.locations, subject.metadata])).toEqual([
+      [[{ type: 'text', text: 'TO BE SOLD, a carriage and a pair of horses.', highlights: [[14, 22]] }], { passage: 1 }],
+      [[{ type: 'text', text: 'The carriage of the Mayor passed.\nIt rained.', highlights: [[4, 12], [20, 25]] }], { passage: 2 }],
+    ]);
+  });
+
+  it('reads a IIIF manifest, version 3 or 2: a subject per canvas, with its image and image service', async () => {
+    const { projectId, setId } = await newSet();
+    const v3 = {
+      '@context': 'http://iiif.io/api/presentation/3/context.json',
+      id: 'https://example.org/manifest/3',
+      type: 'Manifest',
+      label: { en: ['Letters of 1851'] },
+      items: [1, 2].map((n) => ({
+        id: `https://example.org/canvas/${n}`,
+        type: 'Canvas',
+        label: { none: [`f. ${n}r`] },
+        width: 1000,
+        height: 1500,
+        items: [{
+          id: `https://example.org/page/${n}`,
+          type: 'AnnotationPage',
+          items: [{
+            id: `https://example.org/annotation/${n}`,
+            type: 'Annotation',
+            motivation: 'painting',
+            target: `https://example.org/canvas/${n}`,
+            body: { id: `https://example.org/iiif/${n}/full/max/0/default.jpg`, type: 'Image', format: 'image/jpeg', service: [{ id: `https://example.org/iiif/${n}`, type: 'ImageService3', profile: 'level1' }] },
+          }],
+        }],
+      })),
+    };
+    expect((await upload(setId, JSON.stringify(v3), 'application/ld+json')).body).toMatchObject({ created: 2 });
+    const v2 = {
+      '@context': 'http://iiif.io/api/presentation/2/context.json',
+      '@id': 'https://example.org/manifest/2',
+      '@type': 'sc:Manifest',
+      label: 'A diary',
+      sequences: [{
+        '@type': 'sc:Sequence',
+        canvases: [{
+          '@id': 'https://example.org/diary/canvas/1',
+          '@type': 'sc:Canvas',
+          label: 'p. 1',
+          width: 800,
+          height: 1200,
+          images: [{
+            '@type': 'oa:Annotation',
+            motivation: 'sc:painting',
+            on: 'https://example.org/diary/canvas/1',
+            resource: { '@id': 'https://example.org/diary/1.jpg', '@type': 'dctypes:Image', service: { '@context': 'http://iiif.io/api/image/2/context.json', '@id': 'https://example.org/diary/iiif/1', profile: 'http://iiif.io/api/image/2/level1.json' } },
+          }],
+        }],
+      }],
+    };
+    expect((await upload(setId, JSON.stringify(v2), 'application/json')).body).toMatchObject({ created: 1 });
+    expect(await subjectsOf(projectId)).toEqual([
+      ...[1, 2].map((n) => ({
+        external_id: `https://example.org/canvas/${n}`,
+        locations: [{ type: 'image', url: `https://example.org/iiif/${n}/full/max/0/default.jpg`, iiifService: `https://example.org/iiif/${n}` }],
+        metadata: { manifest: 'https://example.org/manifest/3', manifest_label: 'Letters of 1851', canvas_label: `f. ${n}r` },
+        gold_standard: null,
+      })),
+      {
+        external_id: 'https://example.org/diary/canvas/1',
+        locations: [{ type: 'image', url: 'https://example.org/diary/1.jpg', iiifService: 'https://example.org/diary/iiif/1' }],
+        metadata: { manifest: 'https://example.org/manifest/2', manifest_label: 'A diary', canvas_label: 'p. 1' },
+        gold_standard: null,
+      },
+    ]);
+  });
+
+  it('refuses a IIIF collection, and files on any other route', async () => {
+    const { projectId, setId } = await newSet();
+    const collection = { '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.org/collection', type: 'Collection', label: { en: ['All'] }, items: [] };
+    const refused = await upload(setId, JSON.stringify(collection), 'application/ld+json');
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([{ pointer: '', message: 'is a IIIF Collection, not a Manifest; send each of its manifests' }]);
+    const elsewhere = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/subject-sets`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${stack.client.token}` },
+      body: 'name\nSet',
+    });
+    expect(elsewhere.status).toBe(415);
+    expect(await subjectsOf(projectId)).toEqual([]);
+  });
+});
