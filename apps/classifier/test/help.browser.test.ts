@@ -132,12 +132,12 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
 
   it('shows the field guide as sanitised markdown, from its button or G', async () => {
     const fieldGuide = [
-      '# Reading the notices',
+      '## Reading the notices',
       'Adverts are **paid** notices.',
       '<script>window.guideHacked = "script"</script>',
       '<img src="/nowhere.png" onerror="window.guideHacked = \'img\'">',
       '[A bad link](javascript:window.guideHacked="link")',
-      '## Kinds of advert',
+      '### Kinds of advert',
       '- Classifieds',
       '- Display adverts',
     ].join('\n\n');
@@ -153,6 +153,8 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await guide.waitFor({ state: 'visible' });
     await guide.locator('.markdown').waitFor();
     expect(await settledHeadings(page, 'field-guide', ['Reading the notices', 'Kinds of advert'])).toEqual(['Reading the notices', 'Kinds of advert']);
+    // The guide's highest headings sit just below the dialog's title (h2), whatever level the researchers began at.
+    expect([await guide.locator('.markdown h3').allTextContents(), await guide.locator('.markdown h4').allTextContents()]).toEqual([['Reading the notices'], ['Kinds of advert']]);
     expect(await guide.locator('strong').textContent()).toBe('paid');
     expect((await guide.locator('li').allTextContents()).map((item) => item.trim())).toEqual(['Classifieds', 'Display adverts']);
     // Raw HTML is neither run nor rendered; the javascript: link leads nowhere.
@@ -175,6 +177,11 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await guide.waitFor({ state: 'hidden' });
     await waitForFocus(page, '[data-testid="open-field-guide"]');
     await page.keyboard.press('?');
+    // On a phone the list fits its dialog: no column pushed past the edge.
+    await page.setViewportSize({ width: 375, height: 740 });
+    const fits = await page.getByTestId('shortcuts-dialog').evaluate((dialog) => dialog.querySelector('table')!.scrollWidth <= dialog.clientWidth);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(fits).toBe(true);
     const shortcuts = await page.getByTestId('shortcuts-dialog').textContent();
     expect(shortcuts).toContain("Open the project's field guide");
     expect(shortcuts).toContain('Open the tutorial again');

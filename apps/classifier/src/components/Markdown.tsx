@@ -1,14 +1,31 @@
 import ReactMarkdown, { type Components } from 'react-markdown';
 
-/** Researchers' headings sit below the dialog's own (h2); links open beside the classifier, never in its place. */
+/** Links open beside the classifier, never in its place. */
 const components: Components = {
-  h1: 'h3',
-  h2: 'h4',
-  h3: 'h5',
-  h4: 'h6',
-  h5: 'h6',
   a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer" />,
 };
+
+/** The dialogs' own title is an h2: the text's highest headings become h3, and the rest keep their steps below. */
+const FIRST_LEVEL = 3;
+
+interface MarkdownNode {
+  type: string;
+  depth?: number;
+  children?: MarkdownNode[];
+}
+
+function headingsOf(node: MarkdownNode): MarkdownNode[] {
+  return [...(node.type === 'heading' ? [node] : []), ...(node.children ?? []).flatMap(headingsOf)];
+}
+
+/** A remark plugin: shifts every heading so that the text's highest one is FIRST_LEVEL (at most h6). */
+function nestHeadings() {
+  return (tree: MarkdownNode) => {
+    const headings = headingsOf(tree);
+    const top = Math.min(...headings.map((heading) => heading.depth!));
+    for (const heading of headings) heading.depth = Math.min(6, FIRST_LEVEL + heading.depth! - top);
+  };
+}
 
 /**
  * Markdown written by a project's researchers, rendered as React elements: raw HTML in it is dropped (never
@@ -17,7 +34,7 @@ const components: Components = {
 export default function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown skipHtml components={components}>
+      <ReactMarkdown skipHtml components={components} remarkPlugins={[nestHeadings]}>
         {text}
       </ReactMarkdown>
     </div>
