@@ -1,6 +1,6 @@
 import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { closeTutorial, screenshots, useStackAndBrowser } from './support/browser';
+import { closeTutorial, screenshots, seriousViolations, useStackAndBrowser } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -185,5 +185,29 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await first.getByTestId('notice').waitFor();
     expect(await count.textContent()).toBe(countBefore);
     await Promise.all([first.close(), third.close()]);
+  });
+
+  it('says plainly when an address names no workflow of the project, and leads back to the projects', async () => {
+    const { client } = suite.stack;
+    const [here, elsewhere] = await Promise.all([1, 2].map((n) => client.createProject({ title: `Addresses ${n} ${Date.now()}`, status: 'live' })));
+    const set = await client.createSubjectSet(elsewhere!.id, { name: 'Set' });
+    await client.addSubjects(set.id, [textSubject(SNIPPETS[0]!, 0)]);
+    const other = await client.createWorkflow(elsewhere!.id, { name: 'Elsewhere', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } }, subjectSetIds: [set.id] });
+    await client.activateWorkflow(other.id);
+    const page = await suite.context.newPage();
+    for (const workflowId of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', other.id]) {
+      await page.goto(`${suite.stack.baseUrl}/projects/${here!.slug}/workflows/${workflowId}`);
+      const notFound = page.getByTestId('workflow-not-found');
+      await notFound.waitFor();
+      expect(await notFound.getByRole('heading', { level: 1 }).textContent()).toBe('Workflow not found');
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+      expect(await page.title()).toMatch(/^Workflow not found/);
+      expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+      expect(await page.getByTestId('subject').count()).toBe(0);
+    }
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Choose a project' }).click();
+    await page.locator(`a[href="/projects/${here!.slug}/workflows/${other.id}"], a[href="/projects/${elsewhere!.slug}/workflows/${other.id}"]`).first().waitFor();
+    await page.close();
   });
 });

@@ -1,4 +1,4 @@
-import type { ClassificationInput, ProjectView, WorkflowView } from '@chorus/client';
+import { type ClassificationInput, ChorusApiError, type ProjectView, type WorkflowView } from '@chorus/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -42,6 +42,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [exhausted, setExhausted] = useState(false);
   /** Loading the workflow or a needed batch failed: wait for the volunteer to try again. */
   const [blocked, setBlocked] = useState(false);
+  /** The address names no workflow (or none the volunteer may see): trying again cannot help. */
+  const [missing, setMissing] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [classified, setClassified] = useState(0);
@@ -94,7 +96,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     preloadTasks(Object.values(next.definition.tasks));
   }, []);
 
-  useDocumentTitle(workflow ? t('classify.documentTitle', { workflow: workflow.name }) : t('classify.documentTitleLoading'));
+  /** The address names no workflow the volunteer may see, or one of another project than the address names. */
+  const notFound = missing || (!!project && !!workflow && workflow.projectId !== project.id);
+  useDocumentTitle(notFound ? t('classify.notFoundTitle') : workflow ? t('classify.documentTitle', { workflow: workflow.name }) : t('classify.documentTitleLoading'));
 
   // The workflow definition (and the project, for its title) first.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to load the workflow again
@@ -114,6 +118,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       },
       (error: unknown) => {
         if (cancelled) return;
+        if (namesNothing(error)) return setMissing(true);
         setProblem(describeError(error));
         setBlocked(true);
       },
@@ -279,6 +284,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     markTutorialSeen(workflowId);
   }, [workflowId]);
 
+  if (notFound) return <WorkflowNotFound />;
+
   return (
     <div className="page page-classify">
       <nav aria-label={t('classify.breadcrumb')} className="breadcrumb">
@@ -376,5 +383,27 @@ function Finished({ classified, reason }: { classified: number; reason: LocalQue
         <Link to="/">{t('finished.back')}</Link>
       </p>
     </section>
+  );
+}
+
+/** A 404, or a 422 for an address whose workflow id is not even an id. */
+function namesNothing(error: unknown): boolean {
+  return error instanceof ChorusApiError && (error.status === 404 || (error.status === 422 && !!error.problem.errors?.some((field) => field.pointer === '/params/id')));
+}
+
+function WorkflowNotFound() {
+  const { t } = useTranslation();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <div className="page page-classify" data-testid="workflow-not-found">
+      <h1 tabIndex={-1} ref={heading}>
+        {t('classify.notFoundTitle')}
+      </h1>
+      <p>{t('classify.notFound')}</p>
+      <p>
+        <Link to="/">{t('classify.backToProjects')}</Link>
+      </p>
+    </div>
   );
 }
