@@ -266,10 +266,15 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await waitForFocus(page, '.tag-entry input');
     await page.keyboard.type('horses');
     await page.keyboard.press('Enter');
+    // Their own tag can only be taken back: proposing it was their vote.
+    expect(await page.locator('.tag[data-tag="horses"] button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')))).toEqual(['Remove “horses”']);
     await tabTo(page, 'button[aria-label="Disagree with “transport”"]');
     await page.keyboard.press('Space');
-    await tabTo(page, 'button[aria-label="Agree with “sale”"]');
-    await page.keyboard.press('Space');
+    // Typing a tag someone proposed already agrees with it.
+    await tabTo(page, '.tag-entry input');
+    await page.keyboard.type('Sale');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('button[aria-label="Agree with “sale”"]').getAttribute('aria-pressed')).toBe('true');
     await checkScreen(page, 'tagging-proposed');
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('finished').waitFor();

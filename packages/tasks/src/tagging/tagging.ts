@@ -30,6 +30,13 @@ export function taggingAnnotationSchema(task: TaggingTask) {
       value.down.forEach((tag, index) => {
         if (up.has(tag)) ctx.addIssue({ code: 'custom', path: ['down', index], message: `"${tag}" cannot be voted both up and down` });
       });
+      // Proposing a tag counts as the proposer's vote for it.
+      const added = new Set(value.add);
+      for (const direction of ['up', 'down'] as const) {
+        value[direction].forEach((tag, index) => {
+          if (added.has(tag)) ctx.addIssue({ code: 'custom', path: [direction, index], message: `"${tag}" is one of the tags added here, which counts as a vote for it; vote only on other volunteers' tags` });
+        });
+      }
     });
 }
 export type TaggingAnnotation = { add: string[]; up: string[]; down: string[] };

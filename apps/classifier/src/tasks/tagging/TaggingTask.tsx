@@ -44,8 +44,16 @@ export function TaggingTask({ task, id, value, onChange, disabled, subject, work
       return;
     }
     const final = (known ?? tag).slice(0, 100);
-    if ([...tags.add, ...proposedTags].some((existing) => existing.toLowerCase() === final.toLowerCase())) {
+    if (tags.add.some((existing) => existing.toLowerCase() === final.toLowerCase())) {
       setMessage(t('tasks.tagging.duplicate', { tag: final }));
+      return;
+    }
+    // Another volunteer proposed it already: typing it agrees with their tag.
+    const proposedAlready = proposedTags.find((existing) => existing.toLowerCase() === final.toLowerCase());
+    if (proposedAlready) {
+      update({ up: tags.up.includes(proposedAlready) ? tags.up : [...tags.up, proposedAlready], down: tags.down.filter((t) => t !== proposedAlready) });
+      setDraft('');
+      setMessage(t('tasks.tagging.agreedWithProposed', { tag: proposedAlready }));
       return;
     }
     if (tags.add.length >= task.maxTags) {
@@ -169,17 +177,21 @@ function TagItem({ tag, votes, own, up, down, onVote, onRemove }: TagItemProps) 
           <span className="visually-hidden">{t('tasks.tagging.votes', { up: votes.up, down: votes.down })}</span>
         </span>
       )}
+      {/* A volunteer's own tag already counts as their vote for it: they can only take it back. */}
       <span className="tag-actions">
-        <button type="button" className="button button-secondary button-small" aria-pressed={up} aria-label={t('tasks.tagging.agree', { tag })} onClick={() => onVote('up')}>
-          <span aria-hidden="true">▲</span>
-        </button>
-        <button type="button" className="button button-secondary button-small" aria-pressed={down} aria-label={t('tasks.tagging.disagree', { tag })} onClick={() => onVote('down')}>
-          <span aria-hidden="true">▼</span>
-        </button>
-        {own && (
+        {own ? (
           <button type="button" className="button button-secondary button-small" aria-label={t('tasks.tagging.remove', { tag })} onClick={onRemove}>
             <span aria-hidden="true">✕</span>
           </button>
+        ) : (
+          <>
+            <button type="button" className="button button-secondary button-small" aria-pressed={up} aria-label={t('tasks.tagging.agree', { tag })} onClick={() => onVote('up')}>
+              <span aria-hidden="true">▲</span>
+            </button>
+            <button type="button" className="button button-secondary button-small" aria-pressed={down} aria-label={t('tasks.tagging.disagree', { tag })} onClick={() => onVote('down')}>
+              <span aria-hidden="true">▼</span>
+            </button>
+          </>
         )}
       </span>
     </li>
