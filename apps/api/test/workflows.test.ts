@@ -37,6 +37,12 @@ describe('workflow versions', () => {
     expect(workflow).toMatchObject({ version: 2, status: 'draft', subjectSetIds: [subjectSetId] });
     expect(workflow.definition.tasks.T0).toMatchObject({ question: 'Is this a paid notice?' });
     expect(workflow.definition.selection).toEqual({ order: 'random', goldStandardRate: 0 });
+    // Every version stays readable, as the classifications that name it were answered.
+    const first = await stack.client.getWorkflowVersion(id, 1);
+    expect(first).toMatchObject({ id, version: 1, createdAt: expect.stringMatching(/^\d{4}-/) });
+    expect(first.definition.tasks.T0).toMatchObject({ question: 'Is it an advertisement?' });
+    expect((await problemOf(stack.client.getWorkflowVersion(id, 3)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'names nothing that exists' }]);
+    expect((await problemOf(stack.client.getWorkflowVersion(id, 0)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'versions start at 1' }]);
   });
 
   it('accept classifications of an older version and record which one', async () => {

@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubmitResult, TaskFeedback, WorkflowInput, WorkflowStats, WorkflowView,
+  ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubmitResult, TaskFeedback, WorkflowInput, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -109,6 +109,10 @@ export class ChorusClient {
   }
   getWorkflow(id: string) {
     return this.call<WorkflowView>('GET', `/workflows/${id}`);
+  }
+  /** One version of a workflow's definition (the one a classification or a draft names). */
+  getWorkflowVersion(id: string, version: number) {
+    return this.call<WorkflowVersionView>('GET', `/workflows/${id}/versions/${version}`);
   }
   queue(workflowId: string, limit = 10) {
     return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?limit=${limit}`);

@@ -46,6 +46,12 @@ export interface WorkflowView extends WorkflowSummary {
   definition: WorkflowDefinition;
   subjectSetIds: string[];
 }
+export interface WorkflowVersionView {
+  id: string;
+  version: number;
+  definition: WorkflowDefinition;
+  createdAt: string;
+}
 export type WorkflowInput = WorkflowDefinitionInput & { subjectSetIds?: string[] };
 
 export interface QueuedSubject {

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { ApiZodBody, uuidParam } from '../common/zod';
+import { ApiZodBody, ZodPipe, uuidParam } from '../common/zod';
+import { z } from 'zod';
 import { parseWorkflowBody, workflowBodySchema } from './dto/workflow.dto';
 import { WorkflowsService } from './workflows.service';
 
@@ -39,6 +40,16 @@ export class WorkflowsController {
   @Public()
   getWorkflow(@Param('id', uuidParam('id')) id: string, @OptionalUser() user?: AuthUser) {
     return this.workflows.get(id, user);
+  }
+
+  @Get('workflows/:id/versions/:version')
+  @Public()
+  getWorkflowVersion(
+    @Param('id', uuidParam('id')) id: string,
+    @Param('version', new ZodPipe(z.coerce.number().int('must be a whole number').min(1, 'versions start at 1'), '/params/version')) version: number,
+    @OptionalUser() user?: AuthUser,
+  ) {
+    return this.workflows.version(id, version, user);
   }
 
   @Get('workflows/:id/stats')

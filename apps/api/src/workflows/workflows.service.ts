@@ -33,6 +33,13 @@ function failUnlessAll(named: NamedSet[], allowed: Set<string>, message: string)
   if (errors.length) throw validationFailed(errors);
 }
 
+export interface WorkflowVersionView {
+  id: string;
+  version: number;
+  definition: WorkflowDefinition;
+  createdAt: string;
+}
+
 export interface WorkflowView {
   id: string;
   projectId: string;
@@ -124,6 +131,17 @@ export class WorkflowsService {
     const workflow = await this.find(id);
     await this.access.readable(workflow.projectId, user, '/params/id');
     return workflow;
+  }
+
+  /**
+   * One version of the workflow's definition, as the classifications that name it were answered, for whoever may read
+   * the workflow: to read exports, or to go on with a subject begun before a new version.
+   */
+  async version(id: string, version: number, user: AuthUser | undefined): Promise<WorkflowVersionView> {
+    await this.readable(id, user);
+    const found = await this.db.getRepository(WorkflowVersion).findOneBy({ workflowId: id, version });
+    if (!found) throw notFound(`Version ${version} of workflow ${id}`, '/params/version');
+    return { id, version, definition: found.definition as WorkflowDefinition, createdAt: found.createdAt.toISOString() };
   }
 
   /** The workflow, if the caller is a researcher of its project. */
