@@ -187,6 +187,50 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await Promise.all([first.close(), third.close()]);
   });
 
+  it('finishes a subject begun before the researchers published a new version under the version it was begun with', async () => {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Versions ${Date.now()}`, status: 'live' });
+    const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
+    await client.addSubjects(set.id, SNIPPETS.map(textSubject));
+    const definition = (question: string) => ({
+      name: 'Transcribe the adverts',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single' as const, question, answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'transcription' as const, instruction: 'Type the advert' },
+      },
+    });
+    const workflow = await client.createWorkflow(project.id, { ...definition('Is it an advert?'), subjectSetIds: [set.id] });
+    await client.activateWorkflow(workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    await page.getByTestId('subject').waitFor();
+    await closeTutorial(page);
+    const begun = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    const line = page.locator('.transcription-lines input').first();
+    await line.waitFor();
+    await line.focus();
+    await page.keyboard.type('FOR SALE');
+    await page.waitForTimeout(100);
+
+    expect((await client.updateWorkflow(workflow.id, definition('Is this a paid notice?'))).version).toBe(2);
+    await page.reload();
+    await line.waitFor();
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(begun);
+    expect(await line.inputValue()).toBe('FOR SALE');
+    await line.focus();
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, begun);
+    // The next subject is asked with the new version's wording.
+    await page.getByText('Is this a paid notice?').waitFor();
+    const { rows } = await suite.stack.db.query('SELECT workflow_version, annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);
+    expect(rows).toEqual([{ workflow_version: 1, annotations: [{ task: 'T0', value: 'yes' }, { task: 'T1', value: 'FOR SALE' }] }]);
+    await page.close();
+  });
+
   it('says plainly when an address names no workflow of the project, and leads back to the projects', async () => {
     const { client } = suite.stack;
     const [here, elsewhere] = await Promise.all([1, 2].map((n) => client.createProject({ title: `Addresses ${n} ${Date.now()}`, status: 'live' })));

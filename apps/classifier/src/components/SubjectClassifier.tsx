@@ -13,6 +13,8 @@ import { SubjectMedia } from './SubjectMedia';
 
 export interface Submission {
   subject: QueuedSubject;
+  /** The version whose tasks were answered: the one the subject was begun under. */
+  workflowVersion: number;
   annotations: Annotation[];
   startedAt: string;
   idempotencyKey: string;
@@ -111,7 +113,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     }
     busy.current = true;
     setSubmitting(true);
-    const stored = await onSubmit({ subject, annotations: checked.value, startedAt, idempotencyKey });
+    const stored = await onSubmit({ subject, workflowVersion: workflow.version, annotations: checked.value, startedAt, idempotencyKey });
     // On success this component is replaced by the next subject; on failure the volunteer can try again.
     if (stored) clearDraft(storageKey);
     else {

@@ -22,6 +22,24 @@ export function draftKey(workflowId: string, version: number, subjectId: string)
   return `${PREFIX}${workflowId}.${version}.${subjectId}`;
 }
 
+/** The workflow version of the latest draft of a subject, if any: a subject begun under a version is finished under it. */
+export function draftVersionOf(workflowId: string, subjectId: string): number | undefined {
+  try {
+    let latest: { version: number; savedAt: number } | undefined;
+    const prefix = `${PREFIX}${workflowId}.`;
+    for (let index = 0; index < window.localStorage.length; index += 1) {
+      const key = window.localStorage.key(index);
+      if (!key?.startsWith(prefix) || !key.endsWith(`.${subjectId}`)) continue;
+      const version = Number(key.slice(prefix.length, -subjectId.length - 1));
+      const draft = loadDraft(key);
+      if (draft && Number.isInteger(version) && (!latest || draft.savedAt > latest.savedAt)) latest = { version, savedAt: draft.savedAt };
+    }
+    return latest?.version;
+  } catch {
+    return undefined;
+  }
+}
+
 export function loadDraft(key: string): Draft | undefined {
   try {
     const raw = window.localStorage.getItem(key);

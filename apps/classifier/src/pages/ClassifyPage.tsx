@@ -9,7 +9,7 @@ import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
-import { pruneDrafts } from '../lib/drafts';
+import { clearDraft, draftKey, draftVersionOf, pruneDrafts } from '../lib/drafts';
 import { describeError, type Problem } from '../lib/errors';
 import { isAlreadyClassified, isTransient, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
@@ -90,8 +90,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     },
     [store],
   );
+  /** Every version this page has shown or fetched: a subject begun under one is finished under it. */
+  const versions = useRef(new Map<number, WorkflowView>());
+  const [, setVersionsLoaded] = useState(0);
   const commitWorkflow = useCallback((next: WorkflowView) => {
     workflowRef.current = next;
+    versions.current.set(next.version, next);
     setWorkflow(next);
     preloadTasks(Object.values(next.definition.tasks));
   }, []);
@@ -216,16 +220,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   }, [hasWaiting, flushOutbox]);
 
   const submit = useCallback(
-    async ({ subject, annotations, startedAt, idempotencyKey }: Submission): Promise<boolean> => {
-      const shown = workflowRef.current;
-      if (!shown) return false;
+    async ({ subject, workflowVersion, annotations, startedAt, idempotencyKey }: Submission): Promise<boolean> => {
       setProblem(null);
       setNotice(null);
       const input: ClassificationInput = {
         workflowId,
-        // The version of the definition on screen, which is the queue's `workflowVersion`: every batch
-        // reporting another version makes fetchBatch load that version's definition before showing it.
-        workflowVersion: shown.version,
+        // The version whose tasks were on screen: the queue's latest, or the one a draft of this subject began under.
+        workflowVersion,
         subjectId: subject.id,
         annotations,
         startedAt,
@@ -278,6 +279,24 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
   const current = queue.subjects[0];
   const finished = empty && (queue.finished || exhausted);
+  // A draft of the subject on screen made under an older version (a researcher published a new one since): finish it
+  // under that version, so that nothing the volunteer did is lost.
+  const draftVersion = workflow && current ? draftVersionOf(workflowId, current.id) : undefined;
+  const subjectVersion = draftVersion ?? workflow?.version;
+  const subjectWorkflow = subjectVersion === undefined ? undefined : versions.current.get(subjectVersion);
+  useEffect(() => {
+    if (!workflow || !current || subjectVersion === undefined || versions.current.has(subjectVersion)) return;
+    let cancelled = false;
+    client.getWorkflowVersion(workflowId, subjectVersion).then(
+      (found) => versions.current.set(found.version, { ...workflow, version: found.version, definition: found.definition }),
+      () => clearDraft(draftKey(workflowId, subjectVersion, current.id)), // that version is gone: start the subject afresh
+    ).finally(() => {
+      if (!cancelled) setVersionsLoaded((n) => n + 1);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, workflowId, workflow, current, subjectVersion]);
   const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t) : []), [workflow, t]);
   const closeTutorial = useCallback(() => {
     setTutorial('closed');
@@ -348,8 +367,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
       {finished ? (
         <Finished classified={classified} reason={queue.reason} />
-      ) : workflow && current ? (
-        <SubjectClassifier key={`${current.id}:${workflow.version}`} subject={current} workflow={workflow} onSubmit={submit} onProblem={setProblem} />
+      ) : subjectWorkflow && current ? (
+        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} />
       ) : (
         !blocked && (
           <p className="loading" role="status">
