@@ -35,11 +35,11 @@ describe('consensus export', () => {
   it('streams flat CSV with one row per subject and quoted fields', async () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
-    expect(header).toBe('subject_id,external_id,retired,retired_at,retirement_reason,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes');
+    expect(header).toBe('subject_id,external_id,retired,retired_at,retirement_reason,retirement_note,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes');
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(/,"has, comma",true,\d{4}-\d\d-\d\dT[^,]+,count,1,1,no,1,1$/);
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,false,,,0,,,,0$/);
+    expect(retired).toMatch(/,"has, comma",true,\d{4}-\d\d-\d\dT[^,]+,count,,1,1,no,1,1$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,false,,,,0,,,,0$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -47,6 +47,15 @@ describe('consensus export', () => {
     const ndjson = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(json).toEqual(ndjson);
     expect(json).toContainEqual(expect.objectContaining({ external_id: 'has, comma', retired: true, workflow_version: 1, T0_answer: 'no', T0_agreement: 1, T0_votes: 1 }));
+  });
+
+  it('says in the researcher’s words why a subject was retired by hand', async () => {
+    const { rows: [plain] } = await stack.db.query("SELECT id FROM subjects WHERE external_id = 'plain'");
+    await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [plain.id], reason: 'torn page, unreadable' });
+    const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows.find((row) => row.external_id === 'plain')).toMatchObject({ retired: true, retirement_reason: 'manual', retirement_note: 'torn page, unreadable' });
+    expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ retirement_reason: 'count', retirement_note: null });
+    await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [plain.id], reason: 'retired by mistake' });
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {

@@ -8,7 +8,8 @@ export interface RetirementState {
   tasks: Record<string, { agreement: number | null; posterior?: Record<string, number> }>;
 }
 
-export type RetirementDecision = { retire: false } | { retire: true; reason: 'count' | 'agreement' | 'posterior'; detail: Record<string, unknown> };
+/** Why a subject retires: its rule's condition, or `maximum` when it reached the rule's most classifications without it. */
+export type RetirementDecision = { retire: false } | { retire: true; reason: 'count' | 'agreement' | 'posterior' | 'maximum'; detail: Record<string, unknown> };
 
 const stay: RetirementDecision = { retire: false };
 
@@ -22,14 +23,14 @@ export function decideRetirement(rule: RetirementRule, state: RetirementState): 
       if (state.count >= rule.minimum && agreement !== null && agreement >= rule.threshold) {
         return { retire: true, reason: 'agreement', detail: { task: rule.task, agreement, count: state.count } };
       }
-      return state.count >= rule.maximum ? { retire: true, reason: 'agreement', detail: { task: rule.task, agreement, count: state.count, maximum: true } } : stay;
+      return state.count >= rule.maximum ? { retire: true, reason: 'maximum', detail: { rule: 'agreement', task: rule.task, agreement, count: state.count } } : stay;
     }
     case 'posterior': {
       const probability = state.tasks[rule.task]?.posterior?.[rule.answer];
       if (probability !== undefined && (probability <= rule.low || probability >= rule.high)) {
         return { retire: true, reason: 'posterior', detail: { task: rule.task, answer: rule.answer, probability, count: state.count } };
       }
-      return state.count >= rule.maximum ? { retire: true, reason: 'posterior', detail: { task: rule.task, probability, count: state.count, maximum: true } } : stay;
+      return state.count >= rule.maximum ? { retire: true, reason: 'maximum', detail: { rule: 'posterior', task: rule.task, probability, count: state.count } } : stay;
     }
     case 'any':
       for (const inner of rule.rules) {

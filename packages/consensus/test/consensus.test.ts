@@ -51,7 +51,7 @@ describe('retirement rules', () => {
     expect(decideRetirement(rule, state(2, 1)).retire).toBe(false);
     expect(decideRetirement(rule, state(3, 1))).toMatchObject({ retire: true, reason: 'agreement' });
     expect(decideRetirement(rule, state(5, 0.6)).retire).toBe(false);
-    expect(decideRetirement(rule, state(6, 0.5))).toMatchObject({ retire: true, detail: { maximum: true } });
+    expect(decideRetirement(rule, state(6, 0.5))).toMatchObject({ retire: true, reason: 'maximum', detail: { rule: 'agreement' } });
   });
 
   it('posterior retires beyond either threshold', () => {

@@ -5,6 +5,8 @@ export interface ConsensusRow {
   external_id: string | null;
   retired_at: Date | null;
   retirement_reason: string | null;
+  /** Why a researcher retired it by hand, in their words. */
+  retirement_note: string | null;
   classification_count: number;
   /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
   workflow_version: number | null;
@@ -19,6 +21,7 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
     retired: row.retired_at !== null,
     retired_at: row.retired_at ? new Date(row.retired_at).toISOString() : null,
     retirement_reason: row.retirement_reason,
+    retirement_note: row.retirement_note,
     classification_count: row.classification_count,
     workflow_version: row.workflow_version,
   };
@@ -32,5 +35,5 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
 }
 
 export function columnsOf(taskKeys: string[]): string[] {
-  return ['subject_id', 'external_id', 'retired', 'retired_at', 'retirement_reason', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
+  return ['subject_id', 'external_id', 'retired', 'retired_at', 'retirement_reason', 'retirement_note', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
 }

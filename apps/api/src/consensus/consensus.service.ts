@@ -7,7 +7,8 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
 
 const CONSENSUS_ROWS = `
-  SELECT st.subject_id, s.external_id, st.retired_at, st.retirement_reason, st.classification_count, agg.workflow_version,
+  SELECT st.subject_id, s.external_id, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
+         st.classification_count, agg.workflow_version,
          coalesce(agg.tasks, '{}'::jsonb) AS tasks
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
   LEFT JOIN LATERAL (
