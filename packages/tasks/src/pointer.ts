@@ -11,7 +11,14 @@ export function toPointer(path: readonly PropertyKey[], base = ''): string {
 }
 
 export function fieldErrorsOf(error: z.ZodError, base = ''): FieldError[] {
-  return error.issues.map((issue) => ({ pointer: toPointer(issue.path, base), message: issue.message }));
+  return error.issues.map((issue) => ({ pointer: toPointer(issue.path, base), message: messageOf(issue) }));
+}
+
+/** Zod's own words for a missing field ("Invalid input: expected string, received undefined"), said plainly. */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_type' || !issue.message.startsWith('Invalid input:') || !issue.message.endsWith('received undefined')) return issue.message;
+  if (issue.expected === 'nonoptional') return 'is required';
+  return `is required: send ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
 }
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };

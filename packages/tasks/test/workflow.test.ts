@@ -47,6 +47,14 @@ describe('workflow definition', () => {
     expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo('T9') } })).toEqual(['/tasks/T0/answers/0/next']);
   });
 
+  it('says plainly which fields are missing', () => {
+    const result = validateWorkflowDefinition({ firstTask: 'T0', tasks: { T0: { type: 'single', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } } });
+    expect(result.ok ? [] : result.errors).toEqual([
+      { pointer: '/name', message: 'is required: send a string' },
+      { pointer: '/tasks/T0/question', message: 'is required: send a string' },
+    ]);
+  });
+
   it('names an unknown firstTask', () => {
     expect(pointersOf({ name: 'x', firstTask: 'T5', tasks: { T0: yesNo() } })).toEqual(['/firstTask']);
   });
