@@ -225,9 +225,16 @@ describe('the queue', () => {
     expect(await servedExternalIds()).toEqual(['s1-000', 's1-001']);
     const { rows: kept } = await stack.db.query('SELECT subject_id, retirement_reason, classification_count FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [workflowId]);
     expect(kept).toEqual([{ subject_id: classified.id, retirement_reason: 'unlinked', classification_count: 1 }]);
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 2, retired: 0 });
+    const alone = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [classified.id], reason: 'want it back' }).catch((error) => error);
+    expect(alone.problem.errors).toEqual([{ pointer: '/subjectIds/0', message: 'is in no subject set linked to this workflow; link one of its sets to bring it back' }]);
 
     await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds: setIds });
     expect(await servedExternalIds()).toEqual(['s0-000', 's0-001', 's1-000', 's1-001']);
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 4, retired: 0 });
+    // Its rule may have changed while it was away: it is owed an aggregation (fresh, so the reconciler leaves it for now).
+    const { rows: owed } = await stack.db.query('SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1', [workflowId]);
+    expect(owed).toEqual([{ subject_id: classified.id }]);
   });
 
   it('refuses to retire, unretire or reprioritise what is not in the workflow, naming each field, and changes nothing', async () => {

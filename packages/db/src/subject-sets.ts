@@ -7,12 +7,27 @@ import type { EntityManager } from 'typeorm';
 export const UNLINKED = 'unlinked';
 
 /**
- * How a subject joins a workflow whose row it already has: only a row retired because its sets were unlinked comes
- * back to the queue. For `INSERT INTO subject_workflow_status …`.
+ * Brings back to the queue the subjects that left a workflow when their sets were unlinked, for the (workflow,
+ * subject) pairs that `pairs` selects (parameters `parameters`), and owes each an aggregation, since the workflow's
+ * rule may have changed meanwhile. Only rows retired as unlinked are touched (and locked): an upsert with a
+ * conditional DO UPDATE would lock every row it met.
  */
-export const REJOIN_WORKFLOW = `ON CONFLICT (workflow_id, subject_id) DO UPDATE
-  SET retired_at = NULL, retirement_reason = NULL, retirement_detail = NULL, updated_at = now()
-  WHERE subject_workflow_status.retirement_reason = '${UNLINKED}'`;
+async function rejoinUnlinked(manager: EntityManager, pairs: string, parameters: unknown[]): Promise<void> {
+  await manager.query(
+    `WITH rejoined AS (
+       UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = NULL, updated_at = now()
+       FROM (${pairs}) p(workflow_id, subject_id)
+       WHERE st.workflow_id = p.workflow_id AND st.subject_id = p.subject_id AND st.retirement_reason = '${UNLINKED}'
+       RETURNING st.workflow_id, st.subject_id)
+     INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT workflow_id, subject_id FROM rejoined ON CONFLICT DO NOTHING`,
+    parameters,
+  );
+}
+
+/** After linking sets to a workflow: their subjects that had left it when unlinked come back. */
+export function rejoinLinkedSets(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<void> {
+  return rejoinUnlinked(manager, 'SELECT $1::uuid, m.subject_id FROM subject_set_members m WHERE m.subject_set_id = ANY($2::uuid[])', [workflowId, subjectSetIds]);
+}
 
 /**
  * Adds subjects to a subject set, after those already there, and to every workflow the set feeds. Used by uploads
@@ -31,7 +46,8 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
     `INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard)
      SELECT l.workflow_id, s.id, s.gold_standard IS NOT NULL FROM workflow_subject_sets l CROSS JOIN subjects s
      WHERE l.subject_set_id = $1 AND s.id = ANY($2::uuid[])
-     ${REJOIN_WORKFLOW}`,
+     ON CONFLICT DO NOTHING`,
     [subjectSetId, subjectIds],
   );
+  await rejoinUnlinked(manager, 'SELECT l.workflow_id, t.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS t(id) WHERE l.subject_set_id = $1', [subjectSetId, subjectIds]);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { classificationsNeededAtMost } from '@chorus/consensus';
+import { UNLINKED } from '@chorus/db';
 import type { FieldError } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -52,6 +53,7 @@ export class RetirementService {
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number }> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     await this.requireChosenInWorkflow(workflowId, request);
+    await this.requireStillLinked(workflowId, request);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     await this.requireRoomForMore(workflowId, request, classificationsNeededAtMost(definition.retirement));
     const rows = await this.db.query(
@@ -87,6 +89,18 @@ export class RetirementService {
   private async failForSubjectsOutside(workflowId: string, subjectIds: string[], pointer: (index: number) => string): Promise<void> {
     const outside: { index: number }[] = await this.db.query(NOT_IN_WORKFLOW, [workflowId, subjectIds]);
     failListing(outside.map(({ index }) => ({ pointer: pointer(index), message: 'is not a subject of this workflow' })));
+  }
+
+  /** Subjects retired because their sets were unlinked come back only with a set of theirs, not one by one. */
+  private async requireStillLinked(workflowId: string, request: RetirementRequest): Promise<void> {
+    if (!request.subjectIds) return;
+    const unlinked: { index: number }[] = await this.db.query(
+      `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]) WITH ORDINALITY AS i(subject_id, ord)
+       JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = i.subject_id AND st.retirement_reason = '${UNLINKED}'
+       ORDER BY i.ord`,
+      [workflowId, request.subjectIds],
+    );
+    failListing(unlinked.map(({ index }) => ({ pointer: `/subjectIds/${index}`, message: 'is in no subject set linked to this workflow; link one of its sets to bring it back' })));
   }
 
   private async requireRoomForMore(workflowId: string, request: RetirementRequest, most: number): Promise<void> {

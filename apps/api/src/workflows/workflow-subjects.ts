@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { REJOIN_WORKFLOW, UNLINKED } from '@chorus/db';
+import { UNLINKED, rejoinLinkedSets } from '@chorus/db';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -8,16 +8,20 @@ import type { EntityManager } from 'typeorm';
  */
 @Injectable()
 export class WorkflowSubjects {
-  /** After linking sets to a workflow: every subject of those sets joins the workflow. */
+  /**
+   * After linking sets to a workflow: every subject of those sets joins the workflow, and those that had left it when
+   * their sets were unlinked come back. Pass only the newly linked sets: the others' subjects are already there.
+   */
   async afterLink(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<void> {
     if (!subjectSetIds.length) return;
     await manager.query(
       `INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard)
        SELECT DISTINCT $1::uuid, m.subject_id, s.gold_standard IS NOT NULL FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id
        WHERE m.subject_set_id = ANY($2::uuid[])
-       ${REJOIN_WORKFLOW}`,
+       ON CONFLICT DO NOTHING`,
       [workflowId, subjectSetIds],
     );
+    await rejoinLinkedSets(manager, workflowId, subjectSetIds);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Workflow, WorkflowSubjectSet, WorkflowVersion } from '@chorus/db';
+import { UNLINKED, Workflow, WorkflowSubjectSet, WorkflowVersion } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -154,8 +154,9 @@ export class WorkflowsService {
   async stats(id: string, user: AuthUser | undefined) {
     await this.readable(id, user);
     const [row] = await this.db.query(
-      `SELECT (SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1) AS subjects,
-              (SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL) AS retired,
+      // Subjects of unlinked sets (kept for their consensus) are not the workflow's any more.
+      `SELECT (SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1 AND retirement_reason IS DISTINCT FROM '${UNLINKED}') AS subjects,
+              (SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL AND retirement_reason IS DISTINCT FROM '${UNLINKED}') AS retired,
               (SELECT count(*) FROM classifications WHERE workflow_id = $1) AS classifications,
               (SELECT count(DISTINCT user_id) FROM classifications WHERE workflow_id = $1) AS volunteers`,
       [id],
@@ -201,11 +202,11 @@ export class WorkflowsService {
   private async link(manager: EntityManager, workflow: Workflow, subjectSetIds: string[]): Promise<void> {
     await this.requireProjectSets(manager, workflow.projectId, subjectSetIds.map((setId, index) => ({ setId, pointer: `/subjectSetIds/${index}` })));
     await manager.query('DELETE FROM workflow_subject_sets WHERE workflow_id = $1 AND NOT (subject_set_id = ANY($2::uuid[]))', [workflow.id, subjectSetIds]);
-    await manager.query(
-      'INSERT INTO workflow_subject_sets (workflow_id, subject_set_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING',
+    const added: { subject_set_id: string }[] = await manager.query(
+      'INSERT INTO workflow_subject_sets (workflow_id, subject_set_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING subject_set_id',
       [workflow.id, subjectSetIds],
     );
-    await this.workflowSubjects.afterLink(manager, workflow.id, subjectSetIds);
+    await this.workflowSubjects.afterLink(manager, workflow.id, added.map((row) => row.subject_set_id));
     await this.workflowSubjects.afterUnlink(manager, workflow.id);
   }
 }
