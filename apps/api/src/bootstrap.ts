@@ -51,19 +51,17 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
  */
 function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
   const uploadRoute = `/${API_PREFIX}/${SUBJECT_UPLOAD_ROUTE}`;
+  type Parser = (request: FastifyRequest, body: string, done: (error: Error | null, body?: unknown) => void) => void;
   const onlyForUploads =
-    (parse: (body: string) => unknown) =>
-    (request: FastifyRequest, body: string, done: (error: Error | null, body?: unknown) => void) => {
+    (parse: Parser): Parser =>
+    (request, body, done) => {
       if (request.routeOptions.url !== uploadRoute) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']));
-      try {
-        done(null, parse(body));
-      } catch {
-        done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY());
-      }
+      parse(request, body, done);
     };
   fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, onlyForUploads((body) => body));
-  fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads((body) => JSON.parse(body)));
+  fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, onlyForUploads((_request, body, done) => done(null, body)));
+  // Fastify's own JSON parser, with its guard against prototype poisoning.
+  fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads(fastify.getDefaultJsonParser('error', 'error') as Parser));
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

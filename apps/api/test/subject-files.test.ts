@@ -48,10 +48,10 @@ describe('subject uploads from files', () => {
 
   it('refuses a CSV file with a bad row or that is not CSV, naming the row and its line, and stores nothing', async () => {
     const { projectId, setId } = await newSet();
-    const badRow = await upload(setId, 'external_id,image_url\na,https://example.org/a.jpg\nb,ftp://example.org/b.jpg\n', 'text/csv');
+    const badRow = await upload(setId, 'external_id,image_url,note\na,https://example.org/a.jpg,"two\nlines"\n\nb,ftp://example.org/b.jpg,\n', 'text/csv');
     expect(badRow.status).toBe(422);
     expect(badRow.contentType).toMatch(/^application\/problem\+json/);
-    expect(badRow.body.errors).toEqual([{ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL (line 3 of the CSV)' }]);
+    expect(badRow.body.errors).toEqual([{ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL (line 5 of the CSV)' }]);
     const ragged = await upload(setId, 'external_id,text\na,one\nb,two,three\n', 'text/csv');
     expect(ragged.status).toBe(422);
     expect(ragged.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: .*line 3/) }]);
@@ -142,6 +142,7 @@ describe('subject uploads from files', () => {
     const refused = await upload(setId, JSON.stringify(collection), 'application/ld+json');
     expect(refused.status).toBe(422);
     expect(refused.body.errors).toEqual([{ pointer: '', message: 'is a IIIF Collection, not a Manifest; send each of its manifests' }]);
+    expect((await upload(setId, '{"__proto__": {"polluted": true}}', 'application/ld+json')).status).toBe(400);
     const elsewhere = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/subject-sets`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', authorization: `Bearer ${stack.client.token}` },

@@ -13,7 +13,7 @@ export type RetirementDecision = { retire: false } | { retire: true; reason: 'co
 
 const stay: RetirementDecision = { retire: false };
 
-/** One interface for every rule; `any` composes them, and the first rule that retires gives the reason. */
+/** One interface for every rule; `any` composes them, and the first rule met gives the reason (a maximum only if none is). */
 export function decideRetirement(rule: RetirementRule, state: RetirementState): RetirementDecision {
   switch (rule.rule) {
     case 'count':
@@ -32,12 +32,11 @@ export function decideRetirement(rule: RetirementRule, state: RetirementState): 
       }
       return state.count >= rule.maximum ? { retire: true, reason: 'maximum', detail: { rule: 'posterior', task: rule.task, probability, count: state.count } } : stay;
     }
-    case 'any':
-      for (const inner of rule.rules) {
-        const decision = decideRetirement(inner, state);
-        if (decision.retire) return decision;
-      }
-      return stay;
+    case 'any': {
+      // A rule that is met gives the reason before one that only reached its maximum.
+      const decisions = rule.rules.map((inner) => decideRetirement(inner, state)).filter((decision) => decision.retire);
+      return decisions.find((decision) => decision.reason !== 'maximum') ?? decisions[0] ?? stay;
+    }
   }
 }
 

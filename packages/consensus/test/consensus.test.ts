@@ -61,6 +61,11 @@ describe('retirement rules', () => {
     expect(decideRetirement(rule, state(2, 0, 0.05))).toMatchObject({ retire: true, reason: 'posterior' });
   });
 
+  it('any gives a met rule as the reason before one that only reached its maximum', () => {
+    const rule: RetirementRule = { rule: 'any', rules: [{ rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.9, maximum: 5 }, { rule: 'count', count: 5 }] };
+    expect(decideRetirement(rule, state(5, 0.5))).toMatchObject({ retire: true, reason: 'count' });
+  });
+
   it('any retires with the first rule that would', () => {
     const rule: RetirementRule = { rule: 'any', rules: [{ rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.9, maximum: 50 }, { rule: 'count', count: 4 }] };
     expect(decideRetirement(rule, state(4, 0.5))).toMatchObject({ retire: true, reason: 'count' });

@@ -60,8 +60,13 @@ describe('annotations', () => {
     expect(errorsOf(withValue(2, ['a', 'a']))[0]!.pointer).toBe('/annotations/2/value');
     expect(errorsOf(withValue(3, { add: ['zebra'] }))[0]!.pointer).toBe('/annotations/3/value/add/0');
     expect(errorsOf(withValue(3, { up: ['horse'], down: ['horse'] }))[0]!.pointer).toBe('/annotations/3/value/down/0');
-    expect(errorsOf(withValue(3, { add: ['horse'], down: ['horse'] }))).toEqual([{ pointer: '/annotations/3/value/down/0', message: expect.stringContaining('counts as a vote for it') }]);
+
     expect(errorsOf(withValue(4, 'x'.repeat(21)))[0]!.pointer).toBe('/annotations/4/value');
+  });
+
+  it('drops a volunteer’s votes on the tags they add (their tag is their vote), whatever the case', () => {
+    const result = validateAnnotations(definition, full.map((a, i) => (i === 3 ? { task: 'T3', value: { add: ['horse'], up: ['Horse'], down: ['horse'] } } : a)));
+    expect(result.ok && result.value[3]).toEqual({ task: 'T3', value: { add: ['horse'], up: [], down: [] } });
   });
 
   it('accepts an unsure close reading without a sense', () => {

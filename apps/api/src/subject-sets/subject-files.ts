@@ -23,13 +23,13 @@ const numbered = (column: string, stem: string) => new RegExp(`^${stem}(?:_(\\d+
  * for a known answer; every other column is metadata (those starting with `#` or `!` are for researchers only).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
-  let records: Record<string, string>[];
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(csv, { columns: true, bom: true, skip_empty_lines: true, trim: true });
+    rows = parse(csv, { columns: true, bom: true, skip_empty_lines: true, trim: true, info: true });
   } catch (error) {
     throw new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${(error as Error).message}` });
   }
-  const subjects = records.map((record) => {
+  const subjects = rows.map(({ record }) => {
     const subject: SubjectInput & { metadata: Record<string, unknown> } = { locations: [], metadata: {} };
     const goldStandard: Record<string, string> = {};
     for (const [column, value] of Object.entries(record)) {
@@ -43,7 +43,8 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     }
     return Object.keys(goldStandard).length ? { ...subject, goldStandard } : subject;
   });
-  return { subjects, origin: (index) => `line ${index + 2} of the CSV` };
+  // The line a row ends on, blank lines and quoted line breaks counted.
+  return { subjects, origin: (index) => `line ${rows[index]!.info.lines} of the CSV` };
 }
 
 function imageLocation(url: string, iiifService: string | undefined): SubjectLocation {

@@ -30,13 +30,13 @@ export function taggingAnnotationSchema(task: TaggingTask) {
       value.down.forEach((tag, index) => {
         if (up.has(tag)) ctx.addIssue({ code: 'custom', path: ['down', index], message: `"${tag}" cannot be voted both up and down` });
       });
-      // Proposing a tag counts as the proposer's vote for it.
-      const added = new Set(value.add);
-      for (const direction of ['up', 'down'] as const) {
-        value[direction].forEach((tag, index) => {
-          if (added.has(tag)) ctx.addIssue({ code: 'custom', path: [direction, index], message: `"${tag}" is one of the tags added here, which counts as a vote for it; vote only on other volunteers' tags` });
-        });
-      }
+    })
+    .transform((value) => {
+      // Proposing a tag counts as the proposer's vote for it: a vote of theirs on it (answers made before the classifier
+      // stopped offering one) says nothing more, and is dropped rather than refused, so that no stored answer is lost.
+      const added = new Set(value.add.map((tag) => tag.toLowerCase()));
+      const onOthers = (tags: string[]) => tags.filter((tag) => !added.has(tag.toLowerCase()));
+      return { add: value.add, up: onOthers(value.up), down: onOthers(value.down) };
     });
 }
 export type TaggingAnnotation = { add: string[]; up: string[]; down: string[] };
