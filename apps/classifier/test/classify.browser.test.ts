@@ -187,6 +187,43 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await Promise.all([first.close(), third.close()]);
   });
 
+  it('lets a tab that wakes to find its batch adopted (it looked abandoned) go on without those subjects', async () => {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `Frozen tab ${Date.now()}`, status: 'live' });
+    const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
+    await client.addSubjects(set.id, Array.from({ length: 30 }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
+    const workflow = await client.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await client.activateWorkflow(workflow.id);
+    const url = `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`;
+    const subjectIn = async (page: Page) => (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+
+    const sleeper = await suite.context.newPage();
+    await sleeper.goto(url);
+    await sleeper.getByTestId('subject').waitFor();
+    await closeTutorial(sleeper);
+    const before = await subjectIn(sleeper);
+    // As a frozen tab's would, its record stops saying it is alive, and a new tab adopts its batch.
+    await sleeper.evaluate((workflowId) => {
+      const key = Object.keys(window.localStorage).find((k) => k.startsWith(`chorus.queue.${workflowId}.`))!;
+      window.localStorage.setItem(key, JSON.stringify({ ...JSON.parse(window.localStorage.getItem(key)!), aliveAt: 1 }));
+    }, workflow.id);
+    const adopter = await suite.context.newPage();
+    await adopter.goto(url);
+    await adopter.getByTestId('subject').waitFor();
+    expect(await subjectIn(adopter)).toBe(before);
+
+    await sleeper.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await sleeper.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, before);
+    await sleeper.getByTestId('subject').waitFor();
+    expect(await subjectIn(sleeper)).not.toBe(await subjectIn(adopter));
+    await Promise.all([sleeper.close(), adopter.close()]);
+  });
+
   it('finishes a subject begun before the researchers published a new version under the version it was begun with', async () => {
     const { client } = suite.stack;
     const project = await client.createProject({ title: `Versions ${Date.now()}`, status: 'live' });

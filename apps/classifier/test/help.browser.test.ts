@@ -87,6 +87,8 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(await tutorial.locator('h2').textContent()).toBe('How to classify: Spot the adverts');
     expect(await tutorial.textContent()).toContain('Step 1 of 2');
     expect(await settledHeadings(page, 'tutorial', ['What counts as an advert', 'Paid notices'])).toEqual(['What counts as an advert', 'Paid notices']);
+    // The step's own heading is an h3; the researchers' headings sit below it.
+    expect(await tutorial.locator('.markdown h4').allTextContents()).toEqual(['Paid notices']);
     expect(await tutorial.locator('strong').textContent()).toBe('paid');
     await page.keyboard.press('Enter'); // Next
     expect(await settledHeadings(page, 'tutorial', ['Take your time'])).toEqual(['Take your time']);

@@ -7,7 +7,7 @@ export function FieldGuideDialog({ open, onClose, guide }: { open: boolean; onCl
   const { t } = useTranslation();
   return (
     <Dialog open={open} onClose={onClose} title={t('fieldGuide.title')} testId="field-guide" className="guide-dialog">
-      {open && <MarkdownView text={guide} />}
+      {open && <MarkdownView text={guide} firstLevel={3} />}
     </Dialog>
   );
 }

@@ -5,9 +5,6 @@ const components: Components = {
   a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer" />,
 };
 
-/** The dialogs' own title is an h2: the text's highest headings become h3, and the rest keep their steps below. */
-const FIRST_LEVEL = 3;
-
 interface MarkdownNode {
   type: string;
   depth?: number;
@@ -18,12 +15,12 @@ function headingsOf(node: MarkdownNode): MarkdownNode[] {
   return [...(node.type === 'heading' ? [node] : []), ...(node.children ?? []).flatMap(headingsOf)];
 }
 
-/** A remark plugin: shifts every heading so that the text's highest one is FIRST_LEVEL (at most h6). */
-function nestHeadings() {
+/** A remark plugin: shifts every heading so that the text's highest one is `firstLevel` (at most h6). */
+function nestHeadings({ firstLevel }: { firstLevel: number }) {
   return (tree: MarkdownNode) => {
     const headings = headingsOf(tree);
     const top = Math.min(...headings.map((heading) => heading.depth!));
-    for (const heading of headings) heading.depth = Math.min(6, FIRST_LEVEL + heading.depth! - top);
+    for (const heading of headings) heading.depth = Math.min(6, firstLevel + heading.depth! - top);
   };
 }
 
@@ -31,10 +28,10 @@ function nestHeadings() {
  * Markdown written by a project's researchers, rendered as React elements: raw HTML in it is dropped (never
  * parsed into the page) and unsafe link targets such as `javascript:` are removed. Its own chunk, loaded on use.
  */
-export default function Markdown({ text }: { text: string }) {
+export default function Markdown({ text, firstLevel }: { text: string; firstLevel: number }) {
   return (
     <div className="markdown">
-      <ReactMarkdown skipHtml components={components} remarkPlugins={[nestHeadings]}>
+      <ReactMarkdown skipHtml components={components} remarkPlugins={[[nestHeadings, { firstLevel }]]}>
         {text}
       </ReactMarkdown>
     </div>

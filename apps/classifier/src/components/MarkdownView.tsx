@@ -3,12 +3,15 @@ import { useTranslation } from 'react-i18next';
 
 const Markdown = lazy(() => import('./Markdown'));
 
-/** Researchers' markdown (field guide, tutorial), with the renderer loaded only when something is shown. */
-export function MarkdownView({ text }: { text: string }) {
+/**
+ * Researchers' markdown (field guide, tutorial), with the renderer loaded only when something is shown; its highest
+ * headings take `firstLevel` (just below the heading they sit under).
+ */
+export function MarkdownView({ text, firstLevel }: { text: string; firstLevel: number }) {
   const { t } = useTranslation();
   return (
     <Suspense fallback={<p className="loading">{t('markdown.loading')}</p>}>
-      <Markdown text={text} />
+      <Markdown text={text} firstLevel={firstLevel} />
     </Suspense>
   );
 }

@@ -56,7 +56,7 @@ export function TutorialDialog({ open, returnToTask, onClose, workflowName, step
         <section className="tutorial-step" aria-labelledby={headingId} aria-live="polite">
           <p className="muted">{t('tutorial.step', { number: index + 1, count: steps.length })}</p>
           <h3 id={headingId}>{step.title}</h3>
-          <MarkdownView text={step.body} />
+          <MarkdownView text={step.body} firstLevel={4} />
         </section>
       )}
     </Dialog>

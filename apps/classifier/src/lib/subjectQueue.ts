@@ -52,9 +52,11 @@ export function needsPrefetch(queue: LocalQueue): boolean {
  *
  * Each tab keeps a batch of its own, so that two tabs of one volunteer never show the same subjects (the server
  * gives each tab's fetches different ones). It is stored under the tab's id, which sessionStorage keeps across a
- * reload. While the page is open the batch is marked alive; when the page goes away it is released, so that the
- * reloaded page takes it back and a tab opened after a tab was closed adopts the closed tab's batch. A duplicated
- * tab, whose sessionStorage is a copy, finds its batch alive in the other tab and takes a new id.
+ * reload, and the record stays while the tab is open, even empty. While the page is open the record is marked alive;
+ * when the page goes away it is released, so that the reloaded page takes its batch back and a tab opened after a
+ * tab was closed adopts the closed tab's batch. A duplicated tab, whose sessionStorage is a copy, finds the record
+ * alive in the other tab and takes a new id. A tab whose batch was adopted while it was frozen or hidden (it looked
+ * abandoned) finds a note saying so when it wakes, and drops the adopted subjects.
  */
 const STORED_PREFIX = 'chorus.queue.';
 const TAB_ID_KEY = 'chorus.tab';
@@ -64,12 +66,16 @@ const TAB_ID_KEY = 'chorus.tab';
  */
 const ALIVE_EVERY_MS = 20_000;
 const ABANDONED_AFTER_MS = 3 * 60_000;
+/** How long the note that a batch was adopted waits for its tab to wake. */
+const ADOPTION_NOTE_KEPT_MS = 24 * 3600_000;
 
 interface StoredBatch {
   subjects?: QueuedSubject[];
   workflowVersion?: number | null;
   /** When the page holding it last said it was open; 0 once released. Absent in batches stored before tabs had their own. */
   aliveAt?: number;
+  /** Left in place of a batch another tab adopted: which subjects went, and when. */
+  adopted?: { subjectIds: string[]; at: number };
 }
 
 function readBatch(key: string): StoredBatch | undefined {
@@ -78,6 +84,14 @@ function readBatch(key: string): StoredBatch | undefined {
     return raw ? (JSON.parse(raw) as StoredBatch) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function writeBatch(key: string, batch: StoredBatch): void {
+  try {
+    window.localStorage.setItem(key, JSON.stringify(batch));
+  } catch {
+    // storage full or disabled: the batch lives as long as the page
   }
 }
 
@@ -100,43 +114,60 @@ export class TabQueueStore {
   /** This tab's batch: its own from before a reload, else one a closed tab left behind, else none. */
   load(): LocalQueue {
     const own = readBatch(this.key);
-    const claimed = own ?? this.adoptAbandoned();
-    this.save(toQueue(claimed));
+    this.queue = toQueue(own?.subjects?.length && !own.adopted ? own : this.adoptAbandoned());
+    this.write(Date.now());
     return this.queue;
   }
 
-  save(queue: LocalQueue): void {
-    this.queue = queue;
+  /** Stores the batch; answers what this tab keeps of it, without any subjects another tab has adopted meanwhile. */
+  save(queue: LocalQueue): LocalQueue {
+    this.queue = this.withoutAdopted(queue);
     this.write(Date.now());
+    return this.queue;
   }
 
-  /** Marks the batch alive until the page goes away, then releases it; returns the way to stop (on unmount). */
-  keepAlive(): () => void {
-    const alive = () => this.write(Date.now());
+  /**
+   * Marks the batch alive until the page goes away, then releases it; `onAdopted` gets what is left of the batch when
+   * the tab finds, on waking, that another tab adopted some of it. Returns the way to stop (on unmount).
+   */
+  keepAlive(onAdopted: (queue: LocalQueue) => void): () => void {
+    const alive = () => {
+      const kept = this.withoutAdopted(this.queue);
+      const changed = kept !== this.queue;
+      this.queue = kept;
+      this.write(Date.now());
+      if (changed) onAdopted(kept);
+    };
     const release = () => this.write(0);
+    const onVisible = () => document.visibilityState === 'visible' && alive();
     alive();
     const timer = setInterval(alive, ALIVE_EVERY_MS);
     window.addEventListener('pagehide', release);
-    // A page restored from the back-forward cache after `pagehide` is open again.
+    // A page restored from the back-forward cache, or shown again, is open again.
     window.addEventListener('pageshow', alive);
+    document.addEventListener('visibilitychange', onVisible);
     return () => {
       clearInterval(timer);
       window.removeEventListener('pagehide', release);
       window.removeEventListener('pageshow', alive);
+      document.removeEventListener('visibilitychange', onVisible);
       release();
     };
   }
 
-  private write(aliveAt: number): void {
-    try {
-      if (this.queue.subjects.length === 0) window.localStorage.removeItem(this.key);
-      else window.localStorage.setItem(this.key, JSON.stringify({ subjects: this.queue.subjects, workflowVersion: this.queue.workflowVersion, aliveAt } satisfies StoredBatch));
-    } catch {
-      // storage full or disabled: the batch lives as long as the page
-    }
+  /** The queue without the subjects another tab adopted from this one, if it did (the same queue if not). */
+  private withoutAdopted(queue: LocalQueue): LocalQueue {
+    const adopted = readBatch(this.key)?.adopted;
+    if (!adopted) return queue;
+    const gone = new Set(adopted.subjectIds);
+    return { ...queue, subjects: queue.subjects.filter((subject) => !gone.has(subject.id)) };
   }
 
-  /** This tab's id, new when there is none or when another open tab holds a batch under it (a duplicated tab). */
+  private write(aliveAt: number): void {
+    writeBatch(this.key, { subjects: this.queue.subjects, workflowVersion: this.queue.workflowVersion, aliveAt });
+  }
+
+  /** This tab's id, new when there is none or when another open tab keeps its batch under it (a duplicated tab). */
   private tabId(): string {
     try {
       const kept = window.sessionStorage.getItem(TAB_ID_KEY);
@@ -149,16 +180,24 @@ export class TabQueueStore {
     }
   }
 
-  /** Takes over the batch of a tab that is gone (or the one batch that all tabs shared before), if any. */
+  /**
+   * Takes over the batch of a tab that is gone (or the one batch that all tabs shared before), if any, leaving a note
+   * in its place; drops the records of empty abandoned batches, and old notes, on the way.
+   */
   private adoptAbandoned(): StoredBatch | undefined {
     try {
       const prefix = `${STORED_PREFIX}${this.workflowId}`;
-      for (let index = 0; index < window.localStorage.length; index += 1) {
-        const key = window.localStorage.key(index);
-        if (!key || (key !== prefix && !key.startsWith(`${prefix}.`))) continue;
+      const keys = Array.from({ length: window.localStorage.length }, (_, index) => window.localStorage.key(index));
+      for (const key of keys) {
+        if (!key || key === this.key || (key !== prefix && !key.startsWith(`${prefix}.`))) continue;
         const batch = readBatch(key);
-        if (isAlive(batch)) continue;
-        window.localStorage.removeItem(key);
+        if (!batch || isAlive(batch)) continue;
+        if (batch.adopted ? Date.now() - batch.adopted.at > ADOPTION_NOTE_KEPT_MS : !batch.subjects?.length) {
+          window.localStorage.removeItem(key);
+          continue;
+        }
+        if (batch.adopted) continue;
+        writeBatch(key, { aliveAt: 0, adopted: { subjectIds: (batch.subjects ?? []).map((subject) => subject.id), at: Date.now() } });
         return batch;
       }
     } catch {

@@ -37,7 +37,6 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [workflow, setWorkflow] = useState<WorkflowView | null>(null);
   const [store] = useState(() => new TabQueueStore(workflowId));
   const [queue, setQueue] = useState<LocalQueue>(() => store.load());
-  useEffect(() => store.keepAlive(), [store]);
   /** A fetch that began with nothing local brought nothing new, though the server did not say finished. */
   const [exhausted, setExhausted] = useState(false);
   /** Loading the workflow or a needed batch failed: wait for the volunteer to try again. */
@@ -84,10 +83,19 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const workflowRef = useRef(workflow);
   const commitQueue = useCallback(
     (next: LocalQueue) => {
-      queueRef.current = next;
-      store.save(next);
-      setQueue(next);
+      const kept = store.save(next);
+      queueRef.current = kept;
+      setQueue(kept);
     },
+    [store],
+  );
+  // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
+  useEffect(
+    () =>
+      store.keepAlive((kept) => {
+        queueRef.current = kept;
+        setQueue(kept);
+      }),
     [store],
   );
   /** Every version this page has shown or fetched: a subject begun under one is finished under it. */
@@ -230,7 +238,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         subjectId: subject.id,
         annotations,
         startedAt,
-        finishedAt: new Date().toISOString(),
+        // Never before the start, even if the device's clock stepped back meanwhile (the API refuses that).
+        finishedAt: new Date(Math.max(Date.now(), Date.parse(startedAt))).toISOString(),
         metadata: {
           userAgent: navigator.userAgent,
           viewport: { width: window.innerWidth, height: window.innerHeight },
@@ -285,18 +294,28 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const subjectVersion = draftVersion ?? workflow?.version;
   const subjectWorkflow = subjectVersion === undefined ? undefined : versions.current.get(subjectVersion);
   useEffect(() => {
-    if (!workflow || !current || subjectVersion === undefined || versions.current.has(subjectVersion)) return;
+    if (!workflow || !current || blocked || subjectVersion === undefined || versions.current.has(subjectVersion)) return;
     let cancelled = false;
-    client.getWorkflowVersion(workflowId, subjectVersion).then(
-      (found) => versions.current.set(found.version, { ...workflow, version: found.version, definition: found.definition }),
-      () => clearDraft(draftKey(workflowId, subjectVersion, current.id)), // that version is gone: start the subject afresh
-    ).finally(() => {
-      if (!cancelled) setVersionsLoaded((n) => n + 1);
-    });
+    client
+      .getWorkflowVersion(workflowId, subjectVersion)
+      .then(
+        (found) => versions.current.set(found.version, { ...workflow, version: found.version, definition: found.definition }),
+        (error: unknown) => {
+          // Only a version that is not there any more starts the subject afresh; otherwise the draft waits for "Try again".
+          if (namesNothing(error, '/params/version')) clearDraft(draftKey(workflowId, subjectVersion, current.id));
+          else if (!cancelled) {
+            setProblem(describeError(error));
+            setBlocked(true);
+          }
+        },
+      )
+      .finally(() => {
+        if (!cancelled) setVersionsLoaded((n) => n + 1);
+      });
     return () => {
       cancelled = true;
     };
-  }, [client, workflowId, workflow, current, subjectVersion]);
+  }, [client, workflowId, workflow, current, subjectVersion, blocked]);
   const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t) : []), [workflow, t]);
   const closeTutorial = useCallback(() => {
     setTutorial('closed');
@@ -405,9 +424,9 @@ function Finished({ classified, reason }: { classified: number; reason: LocalQue
   );
 }
 
-/** A 404, or a 422 for an address whose workflow id is not even an id. */
-function namesNothing(error: unknown): boolean {
-  return error instanceof ChorusApiError && (error.status === 404 || (error.status === 422 && !!error.problem.errors?.some((field) => field.pointer === '/params/id')));
+/** A 404 or 422 that names `pointer` (the address's workflow id, or version): nothing is there, and never will be. */
+function namesNothing(error: unknown, pointer = '/params/id'): boolean {
+  return error instanceof ChorusApiError && (error.status === 404 || error.status === 422) && !!error.problem.errors?.some((field) => field.pointer === pointer);
 }
 
 function WorkflowNotFound() {
