@@ -124,19 +124,24 @@ describe('classifier in a browser: single-choice workflow', () => {
 describe('classifier in a browser: one volunteer in several tabs', () => {
   const suite = useStackAndBrowser();
 
-  it('never shows two tabs the same subject, keeps each tab its own batch over a reload, and hands a closed tab’s batch to the next tab', async () => {
+  /** A live yes/no workflow of 30 text subjects, in a project of its own, and its classify page's address. */
+  async function liveWorkflowOf30(title: string) {
     const { client } = suite.stack;
-    const project = await client.createProject({ title: `Tabs ${Date.now()}`, status: 'live' });
-    const subjectSet = await client.createSubjectSet(project.id, { name: 'Snippets' });
-    await client.addSubjects(subjectSet.id, Array.from({ length: 30 }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
+    const project = await client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
+    const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
+    await client.addSubjects(set.id, Array.from({ length: 30 }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
     const workflow = await client.createWorkflow(project.id, {
       name: 'Ad or not?',
       firstTask: 'T0',
       tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      subjectSetIds: [subjectSet.id],
+      subjectSetIds: [set.id],
     });
     await client.activateWorkflow(workflow.id);
-    const url = `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`;
+    return { workflow, url: `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}` };
+  }
+
+  it('never shows two tabs the same subject, keeps each tab its own batch over a reload, and hands a closed tab’s batch to the next tab', async () => {
+    const { workflow, url } = await liveWorkflowOf30('Tabs');
     const shownIn = async (page: Page) => {
       const subject = page.getByTestId('subject');
       await subject.waitFor();
@@ -188,18 +193,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   });
 
   it('lets a tab that wakes to find its batch adopted (it looked abandoned) go on without those subjects', async () => {
-    const { client } = suite.stack;
-    const project = await client.createProject({ title: `Frozen tab ${Date.now()}`, status: 'live' });
-    const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
-    await client.addSubjects(set.id, Array.from({ length: 30 }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
-    const workflow = await client.createWorkflow(project.id, {
-      name: 'Ad or not?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      subjectSetIds: [set.id],
-    });
-    await client.activateWorkflow(workflow.id);
-    const url = `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`;
+    const { workflow, url } = await liveWorkflowOf30('Frozen tab');
     const subjectIn = async (page: Page) => (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
 
     const sleeper = await suite.context.newPage();
