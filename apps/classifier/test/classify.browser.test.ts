@@ -174,6 +174,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
     await first.reload();
     expect(await shownIn(first)).toBe(onFirst);
+    expect(await first.locator('.session-count strong').textContent()).toBe('3'); // this session's count survives a reload
     await second.close({ runBeforeUnload: true });
     const third = await suite.context.newPage();
     await third.goto(url);
@@ -189,6 +190,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await classifyShown(first);
     await first.getByTestId('notice').waitFor();
     expect(await count.textContent()).toBe(countBefore);
+    expect(countBefore).toBe('3');
     await Promise.all([first.close(), third.close()]);
   });
 

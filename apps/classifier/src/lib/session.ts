@@ -78,3 +78,22 @@ function withBearer(init: RequestInit, token: string): RequestInit {
 }
 
 export const session = new VolunteerSession();
+
+/** How many subjects this tab has classified in a workflow: "this session" survives a reload, not a new tab. */
+const countKey = (workflowId: string) => `chorus.classified.${workflowId}`;
+
+export function classifiedThisSession(workflowId: string): number {
+  try {
+    return Number(window.sessionStorage.getItem(countKey(workflowId))) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function rememberClassifiedThisSession(workflowId: string, count: number): void {
+  try {
+    window.sessionStorage.setItem(countKey(workflowId), String(count));
+  } catch {
+    // storage disabled: the count lives as long as the page
+  }
+}

@@ -13,6 +13,7 @@ import { clearDraft, draftKey, draftVersionOf, pruneDrafts } from '../lib/drafts
 import { describeError, type Problem } from '../lib/errors';
 import { isAlreadyClassified, isTransient, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
+import { classifiedThisSession, rememberClassifiedThisSession } from '../lib/session';
 import { addBatch, advance, BATCH_SIZE, type LocalQueue, needsPrefetch, TabQueueStore } from '../lib/subjectQueue';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { preloadTasks } from '../tasks/registry';
@@ -45,7 +46,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [missing, setMissing] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [classified, setClassified] = useState(0);
+  const [classified, setClassified] = useState(() => classifiedThisSession(workflowId));
+  useEffect(() => rememberClassifiedThisSession(workflowId, classified), [workflowId, classified]);
   /** Seconds until the queue is asked again, while other volunteers hold the last subjects. */
   const [pollIn, setPollIn] = useState<number | null>(null);
   const [pollTick, setPollTick] = useState(0);
