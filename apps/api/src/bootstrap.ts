@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueBoard } from './admin/queue-board';
 import { AppModule } from './app.module';
-import { problemBody } from './common/problem';
+import { ProblemException, problemBody } from './common/problem';
 import { SUBJECT_UPLOAD_ROUTE } from './subject-sets/subject-sets.controller';
 import type { AppConfig } from './config/config';
 
@@ -49,19 +49,35 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
  * content type is refused with a 415 rather than misread as a string or a form. Only subject uploads may also be a
  * file: CSV, plain text or JSON-LD (a IIIF manifest).
  */
+type Done = (error: Error | null, body?: unknown) => void;
+type Parser<Body> = (request: FastifyRequest, body: Body, done: Done) => void;
+
 function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
   const uploadRoute = `/${API_PREFIX}/${SUBJECT_UPLOAD_ROUTE}`;
-  type Parser = (request: FastifyRequest, body: string, done: (error: Error | null, body?: unknown) => void) => void;
   const onlyForUploads =
-    (parse: Parser): Parser =>
+    <Body>(parse: Parser<Body>): Parser<Body> =>
     (request, body, done) => {
       if (request.routeOptions.url !== uploadRoute) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']));
       parse(request, body, done);
     };
   fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, onlyForUploads((_request, body, done) => done(null, body)));
+  fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer' }, onlyForUploads(utf8Text));
   // Fastify's own JSON parser, with its guard against prototype poisoning.
-  fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads(fastify.getDefaultJsonParser('error', 'error') as Parser));
+  fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads(fastify.getDefaultJsonParser('error', 'error') as Parser<string>));
+}
+
+/** A text body as UTF-8; any other charset, or bytes that are not UTF-8, get a 415 saying so (nothing is guessed). */
+function utf8Text(request: FastifyRequest, body: Buffer, done: Done): void {
+  const charset = /charset=([^;]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.trim().replace(/^"|"$/g, '').toLowerCase();
+  const refuse = () => done(new ProblemException(415, 'Send CSV and text files as UTF-8.', [{ pointer: '/headers/content-type', message: 'must be UTF-8 text' }]));
+  let text: string | undefined;
+  try {
+    if (!charset || ['utf-8', 'utf8', 'us-ascii'].includes(charset)) text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    // not UTF-8: refused below
+  }
+  if (text === undefined) refuse();
+  else done(null, text);
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

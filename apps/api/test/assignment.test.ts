@@ -212,29 +212,40 @@ describe('the queue', () => {
     expect((await volunteer.queue(workflowId)).subjects.map((s) => s.id)).toEqual([one.subject_id]);
   });
 
-  it('stops serving the subjects of an unlinked set, keeps the classified ones as retired, and serves them again once it is linked again', async () => {
+  it('stops serving the subjects of an unlinked set, keeps the classified or retired ones, and serves them again once it is linked again', async () => {
     const { workflowId, setIds } = await workflowOf(2, {}, 2);
     const definition = { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count' as const, count: 3 } };
-    const { rows: [classified] } = await stack.db.query("SELECT id FROM subjects WHERE external_id = 's0-000' AND id IN (SELECT subject_id FROM subject_set_members WHERE subject_set_id = $1)", [setIds[0]]);
+    const subjectOf = async (externalId: string) =>
+      (await stack.db.query('SELECT id FROM subjects WHERE external_id = $1 AND id IN (SELECT subject_id FROM subject_set_members WHERE subject_set_id = $2)', [externalId, setIds[0]])).rows[0].id as string;
+    const [classified, retiredByHand] = [await subjectOf('s0-000'), await subjectOf('s0-001')];
     const volunteer = await guest();
-    await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: classified.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: classified, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
     await waitForAggregation(workflowId);
+    await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [retiredByHand], reason: 'torn page' });
     const servedExternalIds = async () => (await (await guest()).queue(workflowId, 10)).subjects.map((s) => s.externalId).sort();
 
     await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds: [setIds[1]!] });
     expect(await servedExternalIds()).toEqual(['s1-000', 's1-001']);
-    const { rows: kept } = await stack.db.query('SELECT subject_id, retirement_reason, classification_count FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [workflowId]);
-    expect(kept).toEqual([{ subject_id: classified.id, retirement_reason: 'unlinked', classification_count: 1 }]);
+    const { rows: kept } = await stack.db.query(
+      "SELECT subject_id, retirement_reason, retirement_detail->>'unlinked' AS unlinked FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL ORDER BY retirement_reason",
+      [workflowId],
+    );
+    expect(kept).toEqual([
+      { subject_id: retiredByHand, retirement_reason: 'manual', unlinked: 'true' },
+      { subject_id: classified, retirement_reason: 'unlinked', unlinked: 'true' },
+    ]);
     expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 2, retired: 0 });
-    const alone = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [classified.id], reason: 'want it back' }).catch((error) => error);
-    expect(alone.problem.errors).toEqual([{ pointer: '/subjectIds/0', message: 'is in no subject set linked to this workflow; link one of its sets to bring it back' }]);
+    for (const subjectId of [classified, retiredByHand]) {
+      const alone = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'want it back' }).catch((error) => error);
+      expect(alone.problem.errors).toEqual([{ pointer: '/subjectIds/0', message: 'is in no subject set linked to this workflow; link one of its sets to bring it back' }]);
+    }
 
     await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds: setIds });
-    expect(await servedExternalIds()).toEqual(['s0-000', 's0-001', 's1-000', 's1-001']);
-    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 4, retired: 0 });
-    // Its rule may have changed while it was away: it is owed an aggregation (fresh, so the reconciler leaves it for now).
-    const { rows: owed } = await stack.db.query('SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1', [workflowId]);
-    expect(owed).toEqual([{ subject_id: classified.id }]);
+    expect(await servedExternalIds()).toEqual(['s0-000', 's1-000', 's1-001']); // the one retired by hand stays retired
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 4, retired: 1 });
+    // Its rule may have changed while it was away: each is owed an aggregation (fresh, so the reconciler leaves it for now).
+    const { rows: owed } = await stack.db.query('SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
+    expect(owed.map((row) => row.subject_id)).toEqual([classified, retiredByHand].sort());
   });
 
   it('refuses to retire, unretire or reprioritise what is not in the workflow, naming each field, and changes nothing', async () => {

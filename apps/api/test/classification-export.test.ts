@@ -75,10 +75,16 @@ describe('raw classifications export', () => {
 
   it('adds the columns of a new version’s tasks first, and keeps those only older versions had', async () => {
     const workflow = await stack.client.getWorkflow(workflowId);
-    const transcribe = { type: 'transcription' as const, instruction: 'Type the headline' };
-    await stack.client.updateWorkflow(workflowId, { ...workflow.definition, firstTask: 'T2', tasks: { T2: transcribe } } as Parameters<typeof stack.client.updateWorkflow>[1]);
+    // Stored as jsonb, the tasks' keys come back shortest first (T9 before headline): the columns follow the workflow.
+    const tasks = {
+      headline: { type: 'transcription' as const, instruction: 'Type the headline', next: 'T9' },
+      T9: { type: 'single' as const, question: 'Legible?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
+    };
+    await stack.client.updateWorkflow(workflowId, { ...workflow.definition, firstTask: 'headline', tasks } as Parameters<typeof stack.client.updateWorkflow>[1]);
     const [header] = (await stack.client.classifications(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,annotations,T2_answer,T0_answer,T1_answer$/);
+    expect(header).toMatch(/,annotations,headline_answer,T9_answer,T0_answer,T1_answer$/);
+    const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
+    expect(consensusHeader).toMatch(/,workflow_version,headline_answer,headline_agreement,headline_votes,T9_answer,/);
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {

@@ -60,13 +60,39 @@ describe('subject uploads from files', () => {
     expect(await subjectsOf(projectId)).toEqual([]);
   });
 
+  it('reads gold standards given as JSON, and refuses what it cannot read faithfully: repeated columns, a service without its image, text that is not UTF-8', async () => {
+    const { projectId, setId } = await newSet();
+    const gold = await upload(setId, 'external_id,text,gold_standard_T0,gold_standard_T1\ng1,Hi,yes,"[""horse"",""coach""]"\n', 'text/csv');
+    expect(gold.status).toBe(201);
+    expect((await subjectsOf(projectId))[0].gold_standard).toEqual({ T0: 'yes', T1: ['horse', 'coach'] });
+    const repeated = await upload(setId, 'external_id,text,meta,meta\nr1,Hi,a,b\n', 'text/csv');
+    expect(repeated.body.errors).toEqual([{ pointer: '', message: expect.stringContaining('the column "meta" appears twice') }]);
+    const lonelyService = await upload(setId, 'external_id,iiif_service,text\ni1,https://iiif.example.org/x,Hi\n', 'text/csv');
+    expect(lonelyService.body.errors).toEqual([{ pointer: '/subjects/0', message: 'has an iiif_service but no image_url for it (line 2 of the CSV)' }]);
+    const latin1 = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv; charset=iso-8859-1', authorization: `Bearer ${stack.client.token}` },
+      body: Buffer.from('external_id,text\nc1,caf\xe9\n', 'latin1'),
+    });
+    expect(latin1.status).toBe(415);
+    const notUtf8 = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${stack.client.token}` },
+      body: Buffer.from('external_id,text\nc1,caf\xe9\n', 'latin1'),
+    });
+    expect(notUtf8.status).toBe(415);
+    expect((await subjectsOf(projectId)).map((subject) => subject.external_id)).toEqual(['g1']);
+  });
+
   it('reads a text corpus: a subject per passage, with [[marked]] words highlighted', async () => {
     const { projectId, setId } = await newSet();
-    const corpus = 'TO BE SOLD, a [[carriage]] and a pair of horses.\n\n  \nThe [[carriage]] of the [[Mayor]] passed.\r\nIt rained.\n';
-    expect((await upload(setId, corpus, 'text/plain')).body).toMatchObject({ created: 2 });
+    const corpus = 'TO BE SOLD, a [[carriage]] and a pair of horses.\n\n  \nThe [[carriage]] of the [[Mayor]] passed.\r\nIt rained.\n\nOdd [[a [[b]] c]] and [[]] and [[ ]].';
+    expect((await upload(setId, corpus, 'text/plain')).body).toMatchObject({ created: 3 });
     expect((await subjectsOf(projectId)).map((subject) => [subject.locations, subject.metadata])).toEqual([
       [[{ type: 'text', text: 'TO BE SOLD, a carriage and a pair of horses.', highlights: [[14, 22]] }], { passage: 1 }],
       [[{ type: 'text', text: 'The carriage of the Mayor passed.\nIt rained.', highlights: [[4, 12], [20, 25]] }], { passage: 2 }],
+      // Only a word without brackets inside is a mark: the rest stays as it was written.
+      [[{ type: 'text', text: 'Odd [[a b c]] and [[]] and [[ ]].', highlights: [[8, 9]] }], { passage: 3 }],
     ]);
   });
 
@@ -133,6 +159,31 @@ describe('subject uploads from files', () => {
         metadata: { manifest: 'https://example.org/manifest/2', manifest_label: 'A diary', canvas_label: 'p. 1' },
         gold_standard: null,
       },
+    ]);
+  });
+
+  it('reads manifests as they are found in the wild: lone resources for lists, plain labels, choices, other services first', async () => {
+    const { projectId, setId } = await newSet();
+    const canvas = (n: number, body: unknown) => ({ id: `https://example.org/wild/${n}`, type: 'Canvas', label: `leaf ${n}`, items: { type: 'AnnotationPage', items: [null, { type: 'Annotation', motivation: 'painting', body }] } });
+    const manifest = {
+      '@context': 'http://iiif.io/api/presentation/3/context.json',
+      id: 'https://example.org/wild',
+      type: 'Manifest',
+      label: 'A plain label',
+      items: [
+        canvas(1, { id: 'https://example.org/wild/1.jpg', type: 'Image', service: { '@id': 'https://example.org/iiif/w1', '@type': 'ImageService2', profile: 'level2' } }),
+        canvas(2, {
+          type: 'Choice',
+          items: [{ id: 'https://example.org/wild/2.jpg', type: 'Image', service: [{ '@id': 'https://example.org/auth/login', '@type': 'AuthCookieService1' }, { id: 'https://example.org/iiif/w2', type: 'ImageService3' }] }],
+        }),
+        null,
+      ],
+    };
+    const answer = await upload(setId, JSON.stringify(manifest), 'application/ld+json');
+    expect(answer.body).toMatchObject({ created: 2 });
+    expect((await subjectsOf(projectId)).map((subject) => [subject.locations, subject.metadata.canvas_label, subject.metadata.manifest_label])).toEqual([
+      [[{ type: 'image', url: 'https://example.org/wild/1.jpg', iiifService: 'https://example.org/iiif/w1' }], 'leaf 1', 'A plain label'],
+      [[{ type: 'image', url: 'https://example.org/wild/2.jpg', iiifService: 'https://example.org/iiif/w2' }], 'leaf 2', 'A plain label'],
     ]);
   });
 

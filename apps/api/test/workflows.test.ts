@@ -43,6 +43,7 @@ describe('workflow versions', () => {
     expect(first.definition.tasks.T0).toMatchObject({ question: 'Is it an advertisement?' });
     expect((await problemOf(stack.client.getWorkflowVersion(id, 3)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'names nothing that exists' }]);
     expect((await problemOf(stack.client.getWorkflowVersion(id, 0)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'versions start at 1' }]);
+    expect((await problemOf(stack.client.getWorkflowVersion(id, 99_999_999_999)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'is beyond any version' }]);
   });
 
   it('accept classifications of an older version and record which one', async () => {

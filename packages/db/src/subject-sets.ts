@@ -2,22 +2,38 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * The retirement reason of a subject that left every set linked to a workflow after it was classified there: its row
- * stays, for its consensus, but no queue serves it.
+ * stays, for its consensus, but no queue serves it. A subject already retired when it left keeps its reason.
  */
 export const UNLINKED = 'unlinked';
 
 /**
- * Brings back to the queue the subjects that left a workflow when their sets were unlinked, for the (workflow,
- * subject) pairs that `pairs` selects (parameters `parameters`), and owes each an aggregation, since the workflow's
- * rule may have changed meanwhile. Only rows retired as unlinked are touched (and locked): an upsert with a
- * conditional DO UPDATE would lock every row it met.
+ * Whether the hot row `alias` belongs to a subject that left the workflow when its sets were unlinked (retired then,
+ * or before): its `retirement_detail` says `"unlinked": true` until a set of its is linked again.
+ */
+export const isUnlinked = (alias: string) => `((${alias}.retirement_detail->>'unlinked')::boolean IS TRUE)`;
+
+/** The change that takes the hot rows `st` of subjects leaving a workflow out of every queue, keeping their row. */
+export const UNLINK = `retired_at = coalesce(st.retired_at, now()),
+  retirement_reason = CASE WHEN st.retired_at IS NULL THEN '${UNLINKED}' ELSE st.retirement_reason END,
+  retirement_detail = coalesce(st.retirement_detail, '{}'::jsonb) || '{"unlinked": true}'::jsonb,
+  updated_at = now()`;
+
+/**
+ * Brings back the subjects that left a workflow when their sets were unlinked, for the (workflow, subject) pairs that
+ * `pairs` selects (parameters `parameters`): those retired then return to the queue, those retired before keep their
+ * retirement. Each is owed an aggregation, since the workflow's rule may have changed meanwhile. Only the rows that
+ * left are touched (and locked): an upsert with a conditional DO UPDATE would lock every row it met.
  */
 async function rejoinUnlinked(manager: EntityManager, pairs: string, parameters: unknown[]): Promise<void> {
   await manager.query(
     `WITH rejoined AS (
-       UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = NULL, updated_at = now()
+       UPDATE subject_workflow_status st SET
+         retired_at = CASE WHEN st.retirement_reason = '${UNLINKED}' THEN NULL ELSE st.retired_at END,
+         retirement_reason = nullif(st.retirement_reason, '${UNLINKED}'),
+         retirement_detail = nullif(st.retirement_detail - 'unlinked', '{}'::jsonb),
+         updated_at = now()
        FROM (${pairs}) p(workflow_id, subject_id)
-       WHERE st.workflow_id = p.workflow_id AND st.subject_id = p.subject_id AND st.retirement_reason = '${UNLINKED}'
+       WHERE st.workflow_id = p.workflow_id AND st.subject_id = p.subject_id AND ${isUnlinked('st')}
        RETURNING st.workflow_id, st.subject_id)
      INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT workflow_id, subject_id FROM rejoined ON CONFLICT DO NOTHING`,
     parameters,

@@ -1,4 +1,4 @@
-import { type Annotation, type WorkflowDefinition, flatAnswerOf } from '@chorus/tasks';
+import { type Annotation, type WorkflowDefinition, flatAnswerOf, reachableTasks } from '@chorus/tasks';
 import type { FlatRecord } from '../exports/export-format';
 
 /** One classification as the export query reads it. */
@@ -39,7 +39,8 @@ export const classificationColumns = (taskKeys: string[]) => [...FIXED_COLUMNS, 
  * current version's tasks come first, in its order, then those only older versions had.
  */
 export function taskKeysOf(definitions: WorkflowDefinition[]): string[] {
-  return [...new Set(definitions.flatMap((definition) => Object.keys(definition.tasks)))];
+  // Each version's tasks in the order its volunteers meet them: a stored definition's keys are in jsonb's order.
+  return [...new Set(definitions.flatMap(reachableTasks))];
 }
 
 const isoOrNull = (date: Date | null) => (date ? new Date(date).toISOString() : null);

@@ -42,8 +42,15 @@ export class ProblemException extends Error {
   }
 }
 
-export const validationFailed = (errors: FieldError[]) =>
-  new ProblemException(422, `${errors.length === 1 ? 'One field is' : `${errors.length} fields are`} invalid: ${errors.map((e) => `${e.pointer || '(body)'} ${e.message}`).join('; ')}`, errors);
+/** A refusal names this many fields at most, so that 10,000 bad rows do not make a 10,000-line answer. */
+const MOST_FIELDS_NAMED = 20;
+
+export function validationFailed(errors: FieldError[]): ProblemException {
+  const named = errors.slice(0, MOST_FIELDS_NAMED);
+  if (errors.length > named.length) named.push({ pointer: '', message: `and ${errors.length - named.length} more like these` });
+  const listed = named.map((e) => `${e.pointer || '(body)'} ${e.message}`).join('; ');
+  return new ProblemException(422, `${errors.length === 1 ? 'One field is' : `${errors.length} fields are`} invalid: ${listed}`, named);
+}
 export const notFound = (what: string, pointer?: string) =>
   new ProblemException(404, `${what} was not found`, pointer ? [{ pointer, message: 'names nothing that exists' }] : undefined);
 export const forbidden = (detail: string) => new ProblemException(403, detail);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { reachableTasks } from '@chorus/tasks';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { ExportFormat } from '../exports/export-format';
 import { type ExportDownload, ExportStreams } from '../exports/export-streams';
@@ -30,7 +31,7 @@ export class ConsensusService {
   async export(workflowId: string, format: ExportFormat, user: AuthUser): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const definition = await this.versions.definition(workflowId, workflow.version);
-    const taskKeys = Object.keys(definition!.tasks);
+    const taskKeys = reachableTasks(definition!); // the workflow's order: a stored definition's keys are jsonb's
     return this.exports.open<ConsensusRow>(
       { sql: CONSENSUS_ROWS, parameters: [workflowId], toRecord: (row) => flatten(row, taskKeys), columns: columnsOf(taskKeys), name: `consensus-${workflowId}` },
       format,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import { UNLINKED } from '@chorus/db';
+import { isUnlinked } from '@chorus/db';
 import type { FieldError } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -19,9 +19,6 @@ const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
 const NOT_IN_WORKFLOW = `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]) WITH ORDINALITY AS i(subject_id, ord)
   WHERE NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = i.subject_id)
   ORDER BY i.ord`;
-
-/** A refusal lists this many fields at most, so that 10,000 bad ids do not make a 10,000-line answer. */
-const MOST_ERRORS_LISTED = 20;
 
 /**
  * Researchers retire and unretire subjects by hand; both take effect in every queue at once. A request that names a
@@ -88,7 +85,7 @@ export class RetirementService {
 
   private async failForSubjectsOutside(workflowId: string, subjectIds: string[], pointer: (index: number) => string): Promise<void> {
     const outside: { index: number }[] = await this.db.query(NOT_IN_WORKFLOW, [workflowId, subjectIds]);
-    failListing(outside.map(({ index }) => ({ pointer: pointer(index), message: 'is not a subject of this workflow' })));
+    failUnlessNone(outside.map(({ index }) => ({ pointer: pointer(index), message: 'is not a subject of this workflow' })));
   }
 
   /** Subjects retired because their sets were unlinked come back only with a set of theirs, not one by one. */
@@ -96,11 +93,11 @@ export class RetirementService {
     if (!request.subjectIds) return;
     const unlinked: { index: number }[] = await this.db.query(
       `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]) WITH ORDINALITY AS i(subject_id, ord)
-       JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = i.subject_id AND st.retirement_reason = '${UNLINKED}'
+       JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = i.subject_id AND ${isUnlinked('st')}
        ORDER BY i.ord`,
       [workflowId, request.subjectIds],
     );
-    failListing(unlinked.map(({ index }) => ({ pointer: `/subjectIds/${index}`, message: 'is in no subject set linked to this workflow; link one of its sets to bring it back' })));
+    failUnlessNone(unlinked.map(({ index }) => ({ pointer: `/subjectIds/${index}`, message: 'is in no subject set linked to this workflow; link one of its sets to bring it back' })));
   }
 
   private async requireRoomForMore(workflowId: string, request: RetirementRequest, most: number): Promise<void> {
@@ -113,14 +110,10 @@ export class RetirementService {
     if (request.subjectSetId) throw validationFailed([{ pointer: '/subjectSetId', message: `holds ${full.length} retired subjects that already have ${fix}` }]);
     const position = new Map(request.subjectIds!.map((id, index) => [id, index]));
     const pointers = full.map((row) => position.get(row.subject_id)!).sort((a, b) => a - b);
-    failListing(pointers.map((index) => ({ pointer: `/subjectIds/${index}`, message: `already has ${fix}` })));
+    failUnlessNone(pointers.map((index) => ({ pointer: `/subjectIds/${index}`, message: `already has ${fix}` })));
   }
 }
 
-/** A 422 naming the first MOST_ERRORS_LISTED fields, and how many more there are; nothing when there are none. */
-function failListing(errors: FieldError[]): void {
-  if (!errors.length) return;
-  const listed = errors.slice(0, MOST_ERRORS_LISTED);
-  if (errors.length > listed.length) listed.push({ pointer: '', message: `and ${errors.length - listed.length} more like these` });
-  throw validationFailed(listed);
+function failUnlessNone(errors: FieldError[]): void {
+  if (errors.length) throw validationFailed(errors);
 }

@@ -2,10 +2,14 @@ import { upgrade } from '@iiif/parser/upgrader';
 import type { FieldError, SubjectInput, SubjectLocation } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 
-/** Subjects read from a file, and where in the file subject `index` came from, for error messages. */
+/**
+ * Subjects read from a file, where in the file subject `index` came from (for error messages), and what in the file
+ * is wrong beyond what the subject schema checks.
+ */
 export interface SubjectFile {
   subjects: SubjectInput[];
   origin(index: number): string;
+  errors: FieldError[];
 }
 
 /** A file that cannot be read at all: the problem names the body. */
@@ -16,40 +20,70 @@ export class UnreadableSubjectFile extends Error {
 }
 
 const numbered = (column: string, stem: string) => new RegExp(`^${stem}(?:_(\\d+))?$`).exec(column);
+/** The image column an `iiif_service` (or `iiif_service_N`) column belongs to. */
+const imageColumnOf = (serviceColumn: string) => serviceColumn.replace(/^iiif_service/, 'image_url');
+
+/** Header names that would overwrite one another, or the records' own prototype. */
+function checkedHeader(header: string[]): string[] {
+  const seen = new Set<string>();
+  for (const column of header) {
+    if (column === '__proto__') throw new Error('"__proto__" is not a usable column name');
+    if (seen.has(column)) throw new Error(`the column "${column}" appears twice; every column needs its own name`);
+    seen.add(column);
+  }
+  return header;
+}
+
+/** A gold-standard cell: JSON when it looks like a list or an object (multiple choice, tagging), else the answer itself. */
+function goldAnswer(cell: string): unknown {
+  if (!/^[[{]/.test(cell)) return cell;
+  try {
+    return JSON.parse(cell);
+  } catch {
+    return cell;
+  }
+}
 
 /**
  * A CSV file with a header row, one subject per row. Columns: `external_id`; `image_url` (and `image_url_2`, …), each
  * with an optional `iiif_service` (`iiif_service_2`, …); `text` (`text_2`, …), in column order; `gold_standard_<task>`
- * for a known answer; every other column is metadata (those starting with `#` or `!` are for researchers only).
+ * for a known answer (JSON for a list or an object); every other column is metadata (those starting with `#` or `!`
+ * are for researchers only).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    rows = parse(csv, { columns: true, bom: true, skip_empty_lines: true, trim: true, info: true });
+    rows = parse(csv, { columns: checkedHeader, bom: true, skip_empty_lines: true, trim: true, info: true });
   } catch (error) {
     throw new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${(error as Error).message}` });
   }
-  const subjects = rows.map(({ record }) => {
+  const errors: FieldError[] = [];
+  const subjects = rows.map(({ record }, index) => {
     const subject: SubjectInput & { metadata: Record<string, unknown> } = { locations: [], metadata: {} };
-    const goldStandard: Record<string, string> = {};
+    const goldStandard: Record<string, unknown> = {};
     for (const [column, value] of Object.entries(record)) {
-      if (value === '' || numbered(column, 'iiif_service')) continue;
+      if (value === '') continue;
       const image = numbered(column, 'image_url');
-      if (image) subject.locations.push(imageLocation(value, record[image[1] ? `iiif_service_${image[1]}` : 'iiif_service']));
+      if (numbered(column, 'iiif_service')) {
+        if (!record[imageColumnOf(column)]) errors.push({ pointer: `/subjects/${index}`, message: `has an ${column} but no ${imageColumnOf(column)} for it` });
+      } else if (image) subject.locations.push(imageLocation(value, record[image[1] ? `iiif_service_${image[1]}` : 'iiif_service']));
       else if (numbered(column, 'text')) subject.locations.push({ type: 'text', text: value });
       else if (column === 'external_id') subject.externalId = value;
-      else if (column.startsWith('gold_standard_')) goldStandard[column.slice('gold_standard_'.length)] = value;
+      else if (column.startsWith('gold_standard_')) goldStandard[column.slice('gold_standard_'.length)] = goldAnswer(value);
       else subject.metadata[column] = value;
     }
     return Object.keys(goldStandard).length ? { ...subject, goldStandard } : subject;
   });
   // The line a row ends on, blank lines and quoted line breaks counted.
-  return { subjects, origin: (index) => `line ${rows[index]!.info.lines} of the CSV` };
+  return { subjects, origin: (index) => `line ${rows[index]!.info.lines} of the CSV`, errors };
 }
 
 function imageLocation(url: string, iiifService: string | undefined): SubjectLocation {
   return iiifService ? { type: 'image', url, iiifService } : { type: 'image', url };
 }
+
+/** `[[word]]`: a non-empty run without brackets between double brackets. Anything else stays as it is. */
+const MARKED = /\[\[([^[\]]*[^[\]\s][^[\]]*)\]\]/g;
 
 /**
  * A plain-text corpus: each passage, separated from the next by a blank line, becomes a text subject. A word marked
@@ -59,14 +93,14 @@ export function subjectsFromText(corpus: string): SubjectFile {
   const passages = corpus.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/).map((passage) => passage.trim()).filter(Boolean);
   const subjects = passages.map((passage, index): SubjectInput => {
     const highlights: [number, number][] = [];
-    const text = passage.replace(/\[\[(.+?)\]\]/g, (_marked, word: string, offset: number) => {
+    const text = passage.replace(MARKED, (_marked, word: string, offset: number) => {
       const start = offset - highlights.length * 4;
       highlights.push([start, start + word.length]);
       return word;
     });
     return { locations: [{ type: 'text', text, ...(highlights.length ? { highlights } : {}) }], metadata: { passage: index + 1 } };
   });
-  return { subjects, origin: (index) => `passage ${index + 1} of the text` };
+  return { subjects, origin: (index) => `passage ${index + 1} of the text`, errors: [] };
 }
 
 /** Whether a JSON body is a IIIF Presentation resource (2 or 3) rather than `{ subjects: [...] }`. */
@@ -75,51 +109,62 @@ export function isIiif(body: unknown): boolean {
   return [context].flat().some((entry) => typeof entry === 'string' && entry.includes('iiif.io/api/presentation'));
 }
 
-interface IiifResource {
-  id?: string;
-  type?: string;
-  label?: Record<string, string[]>;
-  items?: IiifResource[];
-  body?: IiifResource | IiifResource[];
-  service?: IiifResource[];
-  '@id'?: string;
-}
+/** A IIIF resource as manifests in the wild have them: any field may be missing or of another shape than the spec's. */
+type IiifResource = Record<string, unknown>;
+
+const asResource = (value: unknown): IiifResource | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as IiifResource) : undefined);
+/** A field that should be a list: a lone resource counts as a list of one, anything else as none. */
+const resources = (value: unknown): IiifResource[] =>
+  [value].flat().flatMap((item): IiifResource[] => {
+    const resource = asResource(item);
+    return resource ? [resource] : [];
+  });
+const idOf = (resource: IiifResource | undefined) => [resource?.id, resource?.['@id']].find((id): id is string => typeof id === 'string');
+const typeOf = (resource: IiifResource) => String(resource.type ?? resource['@type'] ?? '');
 
 /**
  * A IIIF Presentation manifest (version 2 is upgraded to 3 with @iiif/parser): each canvas becomes an image subject,
- * its `externalId` the canvas id, with its painted image and that image's IIIF Image API service, if any.
+ * its `externalId` the canvas id, with its painted image (the first of a choice) and that image's IIIF Image API
+ * service, if any.
  */
 export function subjectsFromIiif(body: unknown): SubjectFile {
   let manifest: IiifResource;
   try {
-    manifest = upgrade(body as never) as IiifResource;
+    manifest = asResource(upgrade(body as never)) ?? {};
   } catch (error) {
     throw new UnreadableSubjectFile({ pointer: '', message: `is not a IIIF Presentation manifest: ${(error as Error).message}` });
   }
-  if (manifest.type !== 'Manifest') {
-    throw new UnreadableSubjectFile({ pointer: '', message: `is a IIIF ${manifest.type ?? 'resource'}, not a Manifest; send each of its manifests` });
+  if (typeOf(manifest) !== 'Manifest') {
+    throw new UnreadableSubjectFile({ pointer: '', message: `is a IIIF ${typeOf(manifest) || 'resource'}, not a Manifest; send each of its manifests` });
   }
-  const canvases = manifest.items ?? [];
-  const subjects = canvases.map((canvas): SubjectInput => {
+  const manifestLabel = textOf(manifest.label);
+  const subjects = resources(manifest.items).map((canvas): SubjectInput => {
     const image = paintedImage(canvas);
-    const service = image?.service?.find((candidate) => /ImageService/.test(candidate.type ?? '') || candidate['@id']);
+    const url = idOf(image);
     return {
-      externalId: canvas.id,
-      locations: image?.id ? [imageLocation(image.id, service?.id ?? service?.['@id'])] : [],
-      metadata: { manifest: manifest.id, manifest_label: textOf(manifest.label), canvas_label: textOf(canvas.label) },
+      ...(idOf(canvas) ? { externalId: idOf(canvas) } : {}),
+      locations: url ? [imageLocation(url, idOf(resources(image?.service).find(isImageService)))] : [],
+      metadata: { manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
     };
   });
-  return { subjects, origin: (index) => `canvas ${index + 1} of the manifest` };
+  return { subjects, origin: (index) => `canvas ${index + 1} of the manifest`, errors: [] };
 }
 
-/** The first image painted on a canvas (its first annotation page's painting annotations). */
+/** The first image painted on a canvas: in its first annotation page, the first Image body, or an Image in a Choice. */
 function paintedImage(canvas: IiifResource): IiifResource | undefined {
-  const bodies = (canvas.items?.[0]?.items ?? []).flatMap((annotation) => [annotation.body ?? []].flat());
-  return bodies.find((body) => body.type === 'Image');
+  const bodies = resources(resources(canvas.items)[0]?.items).flatMap((annotation) => resources(annotation.body));
+  return bodies.flatMap((body) => (typeOf(body) === 'Choice' ? resources(body.items) : [body])).find((body) => typeOf(body) === 'Image');
 }
 
-/** A IIIF language map as one string: its first language's values. */
-function textOf(label: Record<string, string[]> | undefined): string | null {
-  const values = label ? Object.values(label)[0] : undefined;
-  return values?.length ? values.join(' ') : null;
+/** An IIIF Image API service (not an authentication or other service). */
+function isImageService(service: IiifResource): boolean {
+  return /ImageService/.test(typeOf(service)) || /iiif\.io\/api\/image/.test(String(service.profile ?? service['@context'] ?? ''));
+}
+
+/** A IIIF label as one string: a plain string, or a language map's first language's values. */
+function textOf(label: unknown): string | null {
+  if (typeof label === 'string') return label;
+  const values = asResource(label) ? Object.values(label as IiifResource)[0] : undefined;
+  const texts = [values].flat().filter((value): value is string => typeof value === 'string');
+  return texts.length ? texts.join(' ') : null;
 }

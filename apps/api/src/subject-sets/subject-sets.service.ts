@@ -33,9 +33,10 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
     throw error;
   }
   const validated = validateWith(addSubjectsSchema, { subjects: file.subjects });
-  if (validated.ok) return validated.value;
+  const errors = [...file.errors, ...(validated.ok ? [] : validated.errors)];
+  if (validated.ok && !errors.length) return validated.value;
   throw validationFailed(
-    validated.errors.map((error) => {
+    errors.map((error) => {
       const index = /^\/subjects\/(\d+)/.exec(error.pointer)?.[1];
       return index === undefined ? error : { ...error, message: `${error.message} (${file.origin(Number(index))})` };
     }),

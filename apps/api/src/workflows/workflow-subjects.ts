@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UNLINKED, rejoinLinkedSets } from '@chorus/db';
+import { UNLINK, isUnlinked, rejoinLinkedSets } from '@chorus/db';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -25,18 +25,15 @@ export class WorkflowSubjects {
   }
 
   /**
-   * After unlinking sets: subjects no longer in any linked set leave the workflow. Those already classified there keep
-   * their row, for their consensus, and leave every queue as retired (reason `unlinked`) until a set of theirs is
-   * linked again.
+   * After unlinking sets: subjects no longer in any linked set leave the workflow. Those already classified there (or
+   * retired) keep their row, for their consensus, and leave every queue (retired as `unlinked`, unless retired
+   * already) until a set of theirs is linked again.
    */
   async afterUnlink(manager: EntityManager, workflowId: string): Promise<void> {
-    const unlinked = `st.workflow_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
-                                                        WHERE l.workflow_id = $1 AND m.subject_id = st.subject_id)`;
-    await manager.query(`DELETE FROM subject_workflow_status st WHERE ${unlinked} AND st.classification_count = 0`, [workflowId]);
-    await manager.query(
-      `UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = '${UNLINKED}', retirement_detail = NULL, retired_by_classification_id = NULL, updated_at = now()
-       WHERE ${unlinked} AND st.retired_at IS NULL`,
-      [workflowId],
-    );
+    const left = `st.workflow_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
+                                                     WHERE l.workflow_id = $1 AND m.subject_id = st.subject_id)`;
+    // A subject never classified there simply leaves, unless retired by hand, which it stays if its set comes back.
+    await manager.query(`DELETE FROM subject_workflow_status st WHERE ${left} AND st.classification_count = 0 AND st.retired_at IS NULL`, [workflowId]);
+    await manager.query(`UPDATE subject_workflow_status st SET ${UNLINK} WHERE ${left} AND NOT ${isUnlinked('st')}`, [workflowId]);
   }
 }

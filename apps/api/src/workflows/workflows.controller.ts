@@ -46,7 +46,7 @@ export class WorkflowsController {
   @Public()
   getWorkflowVersion(
     @Param('id', uuidParam('id')) id: string,
-    @Param('version', new ZodPipe(z.coerce.number().int('must be a whole number').min(1, 'versions start at 1'), '/params/version')) version: number,
+    @Param('version', new ZodPipe(z.coerce.number().int('must be a whole number').min(1, 'versions start at 1').max(2_147_483_647, 'is beyond any version'), '/params/version')) version: number,
     @OptionalUser() user?: AuthUser,
   ) {
     return this.workflows.version(id, version, user);

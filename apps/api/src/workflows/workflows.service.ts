@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UNLINKED, Workflow, WorkflowSubjectSet, WorkflowVersion } from '@chorus/db';
+import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -155,8 +155,8 @@ export class WorkflowsService {
     await this.readable(id, user);
     const [row] = await this.db.query(
       // Subjects of unlinked sets (kept for their consensus) are not the workflow's any more.
-      `SELECT (SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1 AND retirement_reason IS DISTINCT FROM '${UNLINKED}') AS subjects,
-              (SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL AND retirement_reason IS DISTINCT FROM '${UNLINKED}') AS retired,
+      `SELECT (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}) AS subjects,
+              (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL AND NOT ${isUnlinked('st')}) AS retired,
               (SELECT count(*) FROM classifications WHERE workflow_id = $1) AS classifications,
               (SELECT count(DISTINCT user_id) FROM classifications WHERE workflow_id = $1) AS volunteers`,
       [id],
