@@ -23,7 +23,8 @@ async function upload(setId: string, body: string, contentType: string) {
 }
 
 const subjectsOf = async (projectId: string) =>
-  (await stack.db.query('SELECT external_id, locations, metadata, gold_standard FROM subjects WHERE project_id = $1 ORDER BY created_at, external_id', [projectId])).rows;
+  // One upload is one transaction (one created_at), and passages have no external_id: their number orders them.
+  (await stack.db.query("SELECT external_id, locations, metadata, gold_standard FROM subjects WHERE project_id = $1 ORDER BY created_at, external_id, (metadata->>'passage')::int", [projectId])).rows;
 
 describe('subject uploads from files', () => {
   it('reads a CSV file: a subject per row, locations from image_url, iiif_service and text columns, the rest metadata', async () => {
