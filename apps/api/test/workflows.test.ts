@@ -73,6 +73,12 @@ describe('workflow versions', () => {
     const subjectId = (await stack.client.queue(id)).subjects[0]!.id;
     const error = await problemOf((await guest()).queue(id));
     expect(error?.status).toBe(409);
+    // Unpublished work: a volunteer cannot read its definition, versions or stats either.
+    const volunteer = await guest();
+    for (const read of [() => volunteer.getWorkflow(id), () => volunteer.getWorkflowVersion(id, 1), () => volunteer.stats(id)]) {
+      expect((await problemOf(read()))?.status).toBe(404);
+    }
+    expect((await stack.client.getWorkflow(id)).status).toBe('draft');
     const refused = await problemOf((await guest()).classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()));
     expect(refused?.problem.errors).toEqual([{ pointer: '/workflowId', message: expect.stringContaining('not open to volunteers') }]);
     await stack.client.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());

@@ -118,7 +118,7 @@ export class WorkflowsService {
   }
 
   async get(id: string, user: AuthUser | undefined): Promise<WorkflowView> {
-    const workflow = await this.readable(id, user);
+    const workflow = await this.shown(id, user);
     const [definition, links] = await Promise.all([
       this.versions.definition(id, workflow.version),
       this.db.getRepository(WorkflowSubjectSet).findBy({ workflowId: id }),
@@ -133,12 +133,19 @@ export class WorkflowsService {
     return workflow;
   }
 
+  /** The workflow, if the caller may read it: as `readable`, and a draft (unpublished work) only for its project's members. */
+  private async shown(id: string, user: AuthUser | undefined): Promise<Workflow> {
+    const workflow = await this.readable(id, user);
+    if (workflow.status === 'draft' && !(await this.access.roleOf(workflow.projectId, user))) throw notFound(`Workflow ${id}`, '/params/id');
+    return workflow;
+  }
+
   /**
-   * One version of the workflow's definition, as the classifications that name it were answered, for whoever may read
+   * One version of the workflow's definition, as the classifications that name it were answered, for whoever may see
    * the workflow: to read exports, or to go on with a subject begun before a new version.
    */
   async version(id: string, version: number, user: AuthUser | undefined): Promise<WorkflowVersionView> {
-    await this.readable(id, user);
+    await this.shown(id, user);
     const found = await this.db.getRepository(WorkflowVersion).findOneBy({ workflowId: id, version });
     if (!found) throw notFound(`Version ${version} of workflow ${id}`, '/params/version');
     return { id, version, definition: found.definition as WorkflowDefinition, createdAt: found.createdAt.toISOString() };
@@ -152,7 +159,7 @@ export class WorkflowsService {
   }
 
   async stats(id: string, user: AuthUser | undefined) {
-    await this.readable(id, user);
+    await this.shown(id, user);
     const [row] = await this.db.query(
       // Subjects of unlinked sets (kept for their consensus) are not the workflow's any more.
       `SELECT (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}) AS subjects,
