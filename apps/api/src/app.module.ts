@@ -6,7 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { ClassificationsModule } from './classifications/classifications.module';
 import { ProblemFilter } from './common/problem.filter';
 import { APP_CONFIG, type AppConfig } from './config/config';
-import { ConsensusModule } from './consensus/consensus.module';
+import { ExportsModule } from './exports/exports.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthController } from './health/health.controller';
@@ -45,7 +45,7 @@ export class AppModule {
         RetirementModule,
         ReaggregationModule,
         ClassificationsModule,
-        ConsensusModule,
+        ExportsModule,
         TagsModule,
         DemoModule,
         AdminModule,

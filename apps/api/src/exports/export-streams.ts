@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Readable, Transform, pipeline } from 'node:stream';
-import type { FastifyReply } from 'fastify';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { DataSource } from 'typeorm';
@@ -65,7 +64,3 @@ export class ExportStreams {
   }
 }
 
-/** Sends a download as an attachment. */
-export function sendDownload(reply: FastifyReply, download: ExportDownload): FastifyReply {
-  return reply.header('content-type', download.contentType).header('content-disposition', `attachment; filename="${download.filename}"`).send(download.stream);
-}

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { WorkflowsModule } from '../workflows/workflows.module';
 import { ExportStreams } from './export-streams';
+import { ExportsController } from './exports.controller';
+import { ExportsService } from './exports.service';
 
-/** One `ExportStreams` for every download, so that EXPORTS_AT_ONCE bounds them all together. */
+/** The downloads of a workflow's data: consensus and raw classifications, bounded together by EXPORTS_AT_ONCE. */
 @Module({
-  providers: [ExportStreams],
-  exports: [ExportStreams],
+  imports: [WorkflowsModule],
+  controllers: [ExportsController],
+  providers: [ExportsService, ExportStreams],
 })
 export class ExportsModule {}

@@ -1,5 +1,5 @@
 import { type Annotation, type WorkflowDefinition, flatAnswerOf, reachableTasks } from '@chorus/tasks';
-import type { FlatRecord } from '../exports/export-format';
+import type { FlatRecord } from './export-format';
 
 /** One classification as the export query reads it. */
 export interface ClassificationRow {

@@ -1,4 +1,4 @@
-import type { FlatRecord } from '../exports/export-format';
+import type { FlatRecord } from './export-format';
 
 export interface ConsensusRow {
   subject_id: string;

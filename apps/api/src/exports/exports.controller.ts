@@ -1,0 +1,35 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ZodPipe, uuidParam } from '../common/zod';
+import { EXPORT_FORMATS, type ExportFormat, exportFormatSchema } from './export-format';
+import type { ExportDownload } from './export-streams';
+import { ExportsService } from './exports.service';
+
+const formatParam = new ZodPipe(exportFormatSchema, '/query/format');
+
+/** Sends a download as an attachment. */
+function send(reply: FastifyReply, download: ExportDownload): FastifyReply {
+  return reply.header('content-type', download.contentType).header('content-disposition', `attachment; filename="${download.filename}"`).send(download.stream);
+}
+
+@ApiTags('exports')
+@ApiBearerAuth()
+@ApiQuery({ name: 'format', required: false, enum: EXPORT_FORMATS })
+@Controller('workflows/:id')
+export class ExportsController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Get('consensus')
+  @ApiOperation({ summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).' })
+  async getConsensus(@Param('id', uuidParam('id')) workflowId: string, @Query('format', formatParam) format: ExportFormat, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    return send(reply, await this.exports.consensus(workflowId, format, user));
+  }
+
+  @Get('classifications')
+  @ApiOperation({ summary: 'Download every classification of the workflow, one flat row each (researchers only).' })
+  async getClassifications(@Param('id', uuidParam('id')) workflowId: string, @Query('format', formatParam) format: ExportFormat, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    return send(reply, await this.exports.classifications(workflowId, format, user));
+  }
+}

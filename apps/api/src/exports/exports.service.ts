@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { type WorkflowDefinition, reachableTasks } from '@chorus/tasks';
+import type { AuthUser } from '../auth/auth.decorators';
+import { WorkflowVersions } from '../workflows/workflow-versions';
+import { WorkflowsService } from '../workflows/workflows.service';
+import { type ClassificationRow, classificationColumns, flattenClassification, taskKeysOf } from './classification-rows';
+import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
+import type { ExportFormat } from './export-format';
+import { type ExportDownload, ExportStreams } from './export-streams';
+
+const CONSENSUS_ROWS = `
+  SELECT st.subject_id, s.external_id, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
+         st.classification_count, agg.workflow_version,
+         coalesce(agg.tasks, '{}'::jsonb) AS tasks
+  FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+  LEFT JOIN LATERAL (
+    SELECT max(c.workflow_version) AS workflow_version,
+           jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes)) AS tasks
+    FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) agg ON true
+  WHERE st.workflow_id = $1
+  ORDER BY st.subject_id`;
+
+/** In the order of the unique index, so that the cursor streams from the first row without sorting the workflow. */
+const CLASSIFICATION_ROWS = `
+  SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, c.workflow_version, c.created_at, c.started_at,
+         c.finished_at, c.gold_standard, c.after_retirement, c.annotations
+  FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
+  WHERE c.workflow_id = $1
+  ORDER BY c.subject_id, c.user_id`;
+
+/** The downloads of a workflow's data, for its project's researchers: flat rows, streamed from a cursor. */
+@Injectable()
+export class ExportsService {
+  constructor(
+    private readonly workflows: WorkflowsService,
+    private readonly versions: WorkflowVersions,
+    private readonly streams: ExportStreams,
+  ) {}
+
+  /** One row per subject, with the consensus of every task of the workflow's current version. */
+  async consensus(workflowId: string, format: ExportFormat, user: AuthUser): Promise<ExportDownload> {
+    const workflow = await this.workflows.requireResearcher(workflowId, user);
+    const definition = await this.versions.definition(workflowId, workflow.version);
+    const taskKeys = reachableTasks(definition!); // the workflow's order: a stored definition's keys are jsonb's
+    return this.streams.open<ConsensusRow>(
+      { sql: CONSENSUS_ROWS, parameters: [workflowId], toRecord: (row) => flatten(row, taskKeys), columns: columnsOf(taskKeys), name: `consensus-${workflowId}` },
+      format,
+    );
+  }
+
+  /** Every answer of every volunteer, one row each, with each task's answer in a column of every version's tasks. */
+  async classifications(workflowId: string, format: ExportFormat, user: AuthUser): Promise<ExportDownload> {
+    const workflow = await this.workflows.requireResearcher(workflowId, user);
+    const byVersion = (await Promise.all(Array.from({ length: workflow.version }, (_, index) => this.versions.definition(workflowId, index + 1)))) as WorkflowDefinition[];
+    const taskKeys = taskKeysOf([...byVersion].reverse());
+    return this.streams.open<ClassificationRow>(
+      {
+        sql: CLASSIFICATION_ROWS,
+        parameters: [workflowId],
+        toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys),
+        columns: classificationColumns(taskKeys),
+        name: `classifications-${workflowId}`,
+      },
+      format,
+    );
+  }
+}
