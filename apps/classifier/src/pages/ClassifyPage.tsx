@@ -100,12 +100,14 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       }),
     [store],
   );
-  /** Every version this page has shown or fetched: a subject begun under one is finished under it. */
-  const versions = useRef(new Map<number, WorkflowView>());
-  const [, setVersionsLoaded] = useState(0);
+  /**
+   * The definition each version's subjects are finished under: every version this page has shown or fetched, by its
+   * number (a subject begun under one is finished under it), and the current one for a version that is gone.
+   */
+  const [versions, setVersions] = useState<ReadonlyMap<number, WorkflowView>>(() => new Map());
   const commitWorkflow = useCallback((next: WorkflowView) => {
     workflowRef.current = next;
-    versions.current.set(next.version, next);
+    setVersions((known) => new Map(known).set(next.version, next));
     setWorkflow(next);
     preloadTasks(Object.values(next.definition.tasks));
   }, []);
@@ -292,32 +294,33 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const finished = empty && (queue.finished || exhausted);
   // A draft of the subject on screen made under an older version (a researcher published a new one since): finish it
   // under that version, so that nothing the volunteer did is lost.
-  const draftVersion = workflow && current ? draftVersionOf(workflowId, current.id) : undefined;
+  // Read when the subject or the workflow's version changes (a scan of this device's drafts), not on every render.
+  const draftVersion = useMemo(() => (workflow && current ? draftVersionOf(workflowId, current.id) : undefined), [workflowId, workflow, current]);
   const subjectVersion = draftVersion ?? workflow?.version;
-  const subjectWorkflow = subjectVersion === undefined ? undefined : versions.current.get(subjectVersion);
+  const subjectWorkflow = subjectVersion === undefined ? undefined : versions.get(subjectVersion);
   useEffect(() => {
-    if (!workflow || !current || blocked || subjectVersion === undefined || versions.current.has(subjectVersion)) return;
+    if (!workflow || !current || blocked || subjectVersion === undefined || versions.has(subjectVersion)) return;
     let cancelled = false;
-    client
-      .getWorkflowVersion(workflowId, subjectVersion)
-      .then(
-        (found) => versions.current.set(found.version, { ...workflow, version: found.version, definition: found.definition }),
-        (error: unknown) => {
-          // Only a version that is not there any more starts the subject afresh; otherwise the draft waits for "Try again".
-          if (namesNothing(error, '/params/version')) clearDraft(draftKey(workflowId, subjectVersion, current.id));
-          else if (!cancelled) {
-            setProblem(describeError(error));
-            setBlocked(true);
-          }
-        },
-      )
-      .finally(() => {
-        if (!cancelled) setVersionsLoaded((n) => n + 1);
-      });
+    const finishUnder = (definitionOf: WorkflowView) => setVersions((known) => new Map(known).set(subjectVersion, definitionOf));
+    client.getWorkflowVersion(workflowId, subjectVersion).then(
+      (found) => !cancelled && finishUnder({ ...workflow, version: found.version, definition: found.definition }),
+      (error: unknown) => {
+        if (cancelled) return;
+        if (namesNothing(error, '/params/version')) {
+          // That version is gone: the subject starts afresh under the current one.
+          clearDraft(draftKey(workflowId, subjectVersion, current.id));
+          finishUnder(workflow);
+        } else {
+          // The draft waits for "Try again".
+          setProblem(describeError(error));
+          setBlocked(true);
+        }
+      },
+    );
     return () => {
       cancelled = true;
     };
-  }, [client, workflowId, workflow, current, subjectVersion, blocked]);
+  }, [client, workflowId, workflow, current, subjectVersion, versions, blocked]);
   const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t) : []), [workflow, t]);
   const closeTutorial = useCallback(() => {
     setTutorial('closed');
