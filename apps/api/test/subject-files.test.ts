@@ -61,6 +61,23 @@ describe('subject uploads from files', () => {
     expect(await subjectsOf(projectId)).toEqual([]);
   });
 
+  it('reads the known columns in any case, keeping the task key of a gold standard and every other column as written', async () => {
+    const { projectId, setId } = await newSet();
+    const answer = await upload(setId, 'External_ID,Image_URL,IIIF_Service,GOLD_STANDARD_T0,Newspaper\nc1,https://example.org/c1.jpg,https://example.org/iiif/c1,yes,The Daily Test\n', 'text/csv');
+    expect(answer).toMatchObject({ status: 201, body: { created: 1 } });
+    expect(await subjectsOf(projectId)).toEqual([
+      {
+        external_id: 'c1',
+        locations: [{ type: 'image', url: 'https://example.org/c1.jpg', iiifService: 'https://example.org/iiif/c1' }],
+        metadata: { Newspaper: 'The Daily Test' },
+        gold_standard: { T0: 'yes' },
+      },
+    ]);
+    const twice = await upload(setId, 'image_url,Image_URL\nhttps://example.org/a.jpg,https://example.org/b.jpg\n', 'text/csv');
+    expect(twice.status).toBe(422);
+    expect(twice.body.errors).toEqual([{ pointer: '', message: expect.stringContaining('the columns "image_url" and "Image_URL" both name image_url') }]);
+  });
+
   it('reads gold standards given as JSON, and refuses what it cannot read faithfully: repeated columns, a service without its image, text that is not UTF-8', async () => {
     const { projectId, setId } = await newSet();
     const gold = await upload(setId, 'external_id,text,gold_standard_T0,gold_standard_T1\ng1,Hi,yes,"[""horse"",""coach""]"\n', 'text/csv');

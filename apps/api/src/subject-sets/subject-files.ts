@@ -23,15 +23,30 @@ const numbered = (column: string, stem: string) => new RegExp(`^${stem}(?:_(\\d+
 /** The image column an `iiif_service` (or `iiif_service_N`) column belongs to. */
 const imageColumnOf = (serviceColumn: string) => serviceColumn.replace(/^iiif_service/, 'image_url');
 
-/** Header names that would overwrite one another, or the records' own prototype. */
+const KNOWN_COLUMN = /^(?:(?:external_id|(?:image_url|iiif_service|text)(?:_\d+)?)$|gold_standard_(?=.))/i;
+
+/**
+ * A known column in any case (`Image_URL` is `image_url`; a gold standard's task key keeps its own case), every
+ * other column as written.
+ */
+function knownColumn(column: string): string {
+  const known = KNOWN_COLUMN.exec(column);
+  return known ? known[0].toLowerCase() + column.slice(known[0].length) : column;
+}
+
+/** The header with known columns in lower case, refusing names that would overwrite one another or the records' prototype. */
 function checkedHeader(header: string[]): string[] {
-  const seen = new Set<string>();
-  for (const column of header) {
+  const seen = new Map<string, string>();
+  return header.map((written) => {
+    const column = knownColumn(written);
     if (column === '__proto__') throw new Error('"__proto__" is not a usable column name');
-    if (seen.has(column)) throw new Error(`the column "${column}" appears twice; every column needs its own name`);
-    seen.add(column);
-  }
-  return header;
+    const before = seen.get(column);
+    if (before !== undefined) {
+      throw new Error(before === written ? `the column "${column}" appears twice; every column needs its own name` : `the columns "${before}" and "${written}" both name ${column}; keep one`);
+    }
+    seen.set(column, written);
+    return column;
+  });
 }
 
 /** A gold-standard cell: JSON when it looks like a list or an object (multiple choice, tagging), else the answer itself. */
