@@ -30,9 +30,9 @@ async function workflowWith(subjects: { externalId: string; goldStandard?: Recor
   return { workflowId: id, subjectIds: rows.map((row) => row.subject_id as string) };
 }
 
-async function classify(workflowId: string, subjectId: string, value: string): Promise<string> {
+async function classify(workflowId: string, subjectId: string, value: string, workflowVersion = 1): Promise<string> {
   const volunteer: ChorusClient = stack.anonymous.withToken((await stack.anonymous.guest()).token);
-  return (await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value }] }, randomUUID())).id;
+  return (await volunteer.classify({ workflowId, workflowVersion, subjectId, annotations: [{ task: 'T0', value }] }, randomUUID())).id;
 }
 
 async function state(workflowId: string, subjectId: string) {
@@ -57,6 +57,27 @@ describe('aggregation', () => {
     await stack.stopWorker();
     expect(first.status).toEqual({ classification_count: 4, aggregated_count: 4, retirement_reason: 'count', retired_by_classification_id: ids[2], retired: true });
     expect(first.consensus).toEqual([{ task: 'T0', answer: 'yes', agreement: 0.75, votes: 4, algorithm: 'plurality-vote' }]);
+  });
+
+  it('counts an answer given under an earlier version only while the current version still offers it', async () => {
+    const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: 's' }], 5);
+    for (const value of ['yes', 'no', 'no']) await classify(workflowId, subjectId!, value);
+    const updated = await stack.client.updateWorkflow(workflowId, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'An advertisement' }, { value: 'notice', label: 'A notice' }] } },
+      retirement: { rule: 'count', count: 5 },
+    });
+    expect(updated.version).toBe(2);
+    await classify(workflowId, subjectId!, 'yes', 2);
+    const worker = (await stack.startWorker()).get(AggregationService);
+    await worker.aggregateSubject(workflowId, subjectId!);
+    await stack.stopWorker();
+    // "no" is no longer an answer: its two votes stay in the raw export, and count toward the rule's count, but not in the consensus.
+    expect(await state(workflowId, subjectId!)).toMatchObject({
+      status: { classification_count: 4, aggregated_count: 4, retired: false },
+      consensus: [{ task: 'T0', answer: 'yes', agreement: 1, votes: 2 }],
+    });
   });
 
   it('never counts gold-standard classifications toward retirement', async () => {

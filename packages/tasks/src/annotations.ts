@@ -41,3 +41,17 @@ export function validateAnnotations(definition: WorkflowDefinition, input: unkno
   }
   return { ok: true, value: values };
 }
+
+/**
+ * The annotations of a classification made under another version of the workflow that this version can read: those
+ * whose task it still has, with a value still valid for that task (an answer it still offers, a value of the same
+ * kind). Aggregation counts only these, so a consensus never settles on an answer the workflow no longer has, nor
+ * mixes one task type's values with another's. Nothing can tell a question reworded under the same answers, so those
+ * answers count.
+ */
+export function annotationsReadableUnder(definition: WorkflowDefinition, annotations: readonly Annotation[]): Annotation[] {
+  return annotations.filter((annotation) => {
+    const task = definition.tasks[annotation.task];
+    return task !== undefined && annotationSchemaFor(task).safeParse(annotation.value).success;
+  });
+}

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
 import { addToSubjectSet } from '@chorus/db';
-import { type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
+import { type Annotation, type WorkflowDefinition, annotationsReadableUnder, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
 import { WorkflowDefinitions } from './workflow-definitions';
@@ -102,7 +102,7 @@ export class AggregationService {
       for (const status of new Map(statuses.map((row) => [row.workflow_id, row])).values()) {
         definitions.set(status.workflow_id, await this.definitions.of(manager, status.workflow_id, status.version));
       }
-      const classifications = await this.classificationsOf(manager, statuses);
+      const classifications = await this.classificationsOf(manager, statuses, definitions);
       const skills = await this.skillsOf(manager, statuses, definitions, classifications);
       const recomputed: Recomputed[] = [];
       for (const status of statuses) {
@@ -146,10 +146,15 @@ export class AggregationService {
     }
   }
 
-  private async classificationsOf(manager: EntityManager, statuses: StatusRow[]): Promise<Map<string, ClassificationRecord[]>> {
-    const rows: { workflow_id: string; subject_id: string; id: string; user_id: string; annotations: ClassificationRecord['annotations']; counts: boolean }[] =
+  /**
+   * Each subject's classifications, in the order they came. One made under another version than the workflow's
+   * current one keeps only the answers the current version can read (`annotationsReadableUnder`).
+   */
+  private async classificationsOf(manager: EntityManager, statuses: StatusRow[], definitions: Map<string, WorkflowDefinition>): Promise<Map<string, ClassificationRecord[]>> {
+    const currentVersion = new Map(statuses.map((row) => [row.workflow_id, row.version]));
+    const rows: { workflow_id: string; subject_id: string; id: string; user_id: string; workflow_version: number; annotations: Annotation[]; counts: boolean }[] =
       await manager.query(
-        `SELECT c.workflow_id, c.subject_id, c.id, c.user_id, c.annotations, NOT (c.gold_standard OR c.after_retirement) AS counts
+        `SELECT c.workflow_id, c.subject_id, c.id, c.user_id, c.workflow_version, c.annotations, NOT (c.gold_standard OR c.after_retirement) AS counts
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
          JOIN classifications c ON c.workflow_id = k.workflow_id AND c.subject_id = k.subject_id
          ORDER BY c.created_at, c.id`,
@@ -159,7 +164,8 @@ export class AggregationService {
     for (const row of rows) {
       const key = keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id });
       if (!bySubject.has(key)) bySubject.set(key, []);
-      bySubject.get(key)!.push({ id: row.id, volunteer: row.user_id, annotations: row.annotations, countsTowardRetirement: row.counts });
+      const annotations = row.workflow_version === currentVersion.get(row.workflow_id) ? row.annotations : annotationsReadableUnder(definitions.get(row.workflow_id)!, row.annotations);
+      bySubject.get(key)!.push({ id: row.id, volunteer: row.user_id, annotations, countsTowardRetirement: row.counts });
     }
     return bySubject;
   }
