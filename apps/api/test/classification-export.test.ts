@@ -87,6 +87,27 @@ describe('raw classifications export', () => {
     expect(consensusHeader).toMatch(/,workflow_version,headline_answer,headline_agreement,headline_votes,T9_answer,/);
   });
 
+  it('keeps a spreadsheet from running a volunteer’s text as a formula in CSV, and gives it as typed in JSON', async () => {
+    const project = await stack.client.createProject({ title: `Formulas ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const headline = { headline: { type: 'transcription' as const, instruction: 'Type the headline' } };
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'headline', tasks: headline, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const typed = { a: '=HYPERLINK("http://evil.example","Click")', b: '-5', c: '@SUM(A1)' };
+    for (const subject of (await volunteer.queue(id)).subjects) {
+      const value = typed[subject.externalId as keyof typeof typed];
+      await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'headline', value }] }, randomUUID());
+    }
+    const csv = await stack.client.classifications(id, 'csv');
+    expect(csv).toContain(`,"'=HYPERLINK(""http://evil.example"",""Click"")"`);
+    expect(csv).toMatch(/,'@SUM\(A1\)\n/);
+    expect(csv).toMatch(/,-5\n/);
+    const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));
+    expect(json.map((row) => row.headline_answer).sort()).toEqual(Object.values(typed).sort());
+  });
+
   it('is for the project’s researchers only, and names a bad format', async () => {
     expect(((await volunteers[0]!.classifications(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
     const error = (await stack.client.classifications(workflowId, 'xml' as 'csv').catch((e) => e)) as ChorusApiError;

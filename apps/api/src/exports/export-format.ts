@@ -17,13 +17,23 @@ export const contentTypes: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
 
+/** Text a spreadsheet would run as a formula: `=`, `+`, `-`, `@`, a tab or a carriage return first. */
+const FORMULA = /^[=+\-@\t\r]/;
+
+/**
+ * A CSV cell that a spreadsheet will show as text: a volunteer's transcription or tag such as `=HYPERLINK(…)` gets a
+ * leading apostrophe (OWASP's advice against CSV injection). Numbers such as `-5` stay as they are.
+ */
+const asSpreadsheetText = (value: string) => (FORMULA.test(value) && !Number.isFinite(Number(value)) ? `'${value}` : value);
+
 /**
  * Serialises flat records as they stream from the database, with the same columns in every format. CSV leaves a
- * missing value and an empty string alike empty; JSON and NDJSON tell them apart (null and "").
+ * missing value and an empty string alike empty, and keeps formulas from running (`asSpreadsheetText`); JSON and
+ * NDJSON give every value as stored, null and "" apart.
  */
 export function serializer(format: ExportFormat, columns: string[]): Transform {
   if (format === 'csv') {
-    return stringify({ header: true, columns, cast: { boolean: (value) => String(value) } });
+    return stringify({ header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText } });
   }
   let first = true;
   return new Transform({
