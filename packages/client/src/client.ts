@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubmitResult, TaskFeedback, WorkflowInput, WorkflowStats, WorkflowVersionView, WorkflowView,
+  ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectSetView, SubjectsAdded, SubmitResult, TaskFeedback, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -85,18 +85,18 @@ export class ChorusClient {
   }
 
   createSubjectSet(projectId: string, input: { name: string }) {
-    return this.call<{ id: string; name: string }>('POST', `/projects/${projectId}/subject-sets`, input);
+    return this.call<SubjectSetView>('POST', `/projects/${projectId}/subject-sets`, input);
   }
   addSubjects(subjectSetId: string, subjects: SubjectInput[]) {
-    return this.call<{ created: number; existing: number }>('POST', `/subject-sets/${subjectSetId}/subjects`, { subjects });
+    return this.call<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects`, { subjects });
   }
 
   createWorkflow(projectId: string, input: WorkflowInput) {
-    return this.call<{ id: string; version: number }>('POST', `/projects/${projectId}/workflows`, input);
+    return this.call<WorkflowSaved>('POST', `/projects/${projectId}/workflows`, input);
   }
   /** A new version of a classified workflow also starts its re-aggregation (`reaggregation`). */
   updateWorkflow(id: string, input: WorkflowInput) {
-    return this.call<{ id: string; version: number; reaggregation?: ReaggregationRun }>('PUT', `/workflows/${id}`, input);
+    return this.call<WorkflowSaved>('PUT', `/workflows/${id}`, input);
   }
   reaggregate(workflowId: string, scope: 'all' | 'unretired' = 'all') {
     return this.call<ReaggregationRun>('POST', `/workflows/${workflowId}/reaggregate`, { scope });

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { queueViewSchema } from '@chorus/client';
 import { z } from 'zod';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { ZodPipe, uuidParam } from '../common/zod';
+import { ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { AssignmentService } from './assignment.service';
 
 const limitSchema = z.coerce.number().int('must be a whole number').min(1).max(50).default(10);
@@ -15,6 +16,7 @@ export class AssignmentController {
 
   @Get()
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 50, default: 10 } })
+  @ApiZodResponse(queueViewSchema, { description: 'The next subjects, each an outstanding assignment of the caller' })
   getQueue(@Param('id', uuidParam('id')) workflowId: string, @Query('limit', new ZodPipe(limitSchema, '/query/limit')) limit: number, @CurrentUser() user: AuthUser) {
     return this.assignment.queue(workflowId, user, limit);
   }

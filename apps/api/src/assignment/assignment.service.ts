@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { QueueView } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
-import { type SelectionRule, type SubjectLocation, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
+import { type SelectionRule, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
@@ -13,20 +14,6 @@ import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
 import { EXPERIENCE, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
 import { type SubjectRow, SubjectAssigner, type Take } from './subject-assigner';
-
-export interface QueueView {
-  workflowId: string;
-  workflowVersion: number;
-  subjects: { id: string; externalId: string | null; locations: SubjectLocation[]; metadata: Record<string, unknown> }[];
-  /** True when nothing is left for this volunteer; `reason` says why. */
-  finished: boolean;
-  reason?: 'seen-everything' | 'workflow-finished';
-  /**
-   * When nothing can be served now but more may come (others hold the last subjects, or their rows are locked), ask
-   * again after this.
-   */
-  retryAfterSeconds?: number;
-}
 
 /** When others hold the last subjects the volunteer may have: their assignments end within minutes. */
 const HELD_RETRY_SECONDS = 30;

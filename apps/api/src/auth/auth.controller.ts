@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiZodBody, ZodPipe } from '../common/zod';
+import { sessionSchema } from '@chorus/client';
+import { ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { Public } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { type LoginInput, type RegisterInput, loginSchema, registerSchema } from './dto/auth.dto';
@@ -13,6 +14,7 @@ export class AuthController {
 
   @Post('register')
   @ApiZodBody(registerSchema)
+  @ApiZodResponse(sessionSchema, { status: 201, description: 'The new account and its bearer token' })
   register(@Body(new ZodPipe(registerSchema)) input: RegisterInput) {
     return this.auth.register(input);
   }
@@ -20,11 +22,13 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiZodBody(loginSchema)
+  @ApiZodResponse(sessionSchema, { description: 'A bearer token for the account' })
   login(@Body(new ZodPipe(loginSchema)) input: LoginInput) {
     return this.auth.login(input);
   }
 
   @Post('guest')
+  @ApiZodResponse(sessionSchema, { status: 201, description: 'A new guest volunteer and its bearer token' })
   guest() {
     return this.auth.guest();
   }

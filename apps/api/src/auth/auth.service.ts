@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import type { Session } from '@chorus/client';
 import { InjectRepository } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
 import { randomInt } from 'node:crypto';
@@ -8,16 +9,11 @@ import { ProblemException, conflict } from '../common/problem';
 import type { LoginInput, RegisterInput } from './dto/auth.dto';
 import { Passwords } from './passwords';
 
-export interface SessionView {
-  token: string;
-  user: { id: string; kind: User['kind']; displayName: string; email: string | null };
-}
-
 @Injectable()
 export class AuthService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>, private readonly jwt: JwtService, private readonly passwords: Passwords) {}
 
-  async register(input: RegisterInput): Promise<SessionView> {
+  async register(input: RegisterInput): Promise<Session> {
     const passwordHash = await this.passwords.hash(input.password);
     const user = await this.users
       .save(this.users.create({ kind: 'registered', email: input.email, displayName: input.displayName, passwordHash }))
@@ -28,7 +24,7 @@ export class AuthService {
     return this.session(user);
   }
 
-  async login(input: LoginInput): Promise<SessionView> {
+  async login(input: LoginInput): Promise<Session> {
     const user = await this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.email = :email', { email: input.email }).getOne();
     if (!user?.passwordHash || !(await this.passwords.verify(input.password, user.passwordHash))) {
       throw new ProblemException(401, 'The email or password is wrong.', [{ pointer: '/password', message: 'does not match this email' }]);
@@ -37,12 +33,12 @@ export class AuthService {
   }
 
   /** An anonymous volunteer: a real user row, so that they too never see a subject twice. */
-  async guest(): Promise<SessionView> {
+  async guest(): Promise<Session> {
     const user = await this.users.save(this.users.create({ kind: 'guest', displayName: `Guest ${randomInt(10_000, 99_999)}` }));
     return this.session(user);
   }
 
-  private async session(user: User): Promise<SessionView> {
+  private async session(user: User): Promise<Session> {
     const token = await this.jwt.signAsync({ sub: user.id, kind: user.kind });
     return { token, user: { id: user.id, kind: user.kind, displayName: user.displayName, email: user.email } };
   }

@@ -1,9 +1,10 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { classificationStoredSchema } from '@chorus/client';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { HeaderValue } from '../common/header.decorator';
-import { ApiZodBody, ZodPipe } from '../common/zod';
+import { ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { ClassificationsService } from './classifications.service';
 import { type ClassificationInput, classificationSchema, idempotencyKeySchema } from './dto/classification.dto';
 
@@ -20,6 +21,7 @@ export class ClassificationsController {
   @Post()
   @ApiZodBody(classificationSchema)
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'A fresh random key per classification; the same key on a retry.' })
+  @ApiZodResponse(classificationStoredSchema, { status: 201, description: 'Stored; 200 with the first answer when the idempotency key was used before' })
   async submitClassification(
     @Body(new ZodPipe(classificationSchema)) input: ClassificationInput,
     @HeaderValue('idempotency-key', new ZodPipe(idempotencyKeySchema, '/headers/idempotency-key')) idempotencyKey: string,

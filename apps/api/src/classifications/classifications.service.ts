@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
+import type { SubmitResult, TaskFeedback } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Annotation, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -13,14 +14,7 @@ import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ClassificationWriter } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
-import { goldFeedback, type TaskFeedback } from './gold-feedback';
-
-export interface SubmitResult {
-  id: string;
-  replayed: boolean;
-  /** On a gold-standard subject of a workflow with `feedback`: the known answers, and whether the volunteer's match. */
-  feedback?: TaskFeedback[];
-}
+import { goldFeedback } from './gold-feedback';
 
 const UNIQUE_VIOLATION = '23505';
 

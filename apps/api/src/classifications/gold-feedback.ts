@@ -1,12 +1,5 @@
+import type { TaskFeedback } from '@chorus/client';
 import type { Annotation, TaskType, WorkflowDefinition } from '@chorus/tasks';
-
-/** What a volunteer is told about one task of a gold-standard subject, after submitting: the known answer. */
-export interface TaskFeedback {
-  task: string;
-  /** The known answer, in the task's annotation format (what a volunteer would submit). */
-  expected: unknown;
-  correct: boolean;
-}
 
 interface GoldRule {
   /**

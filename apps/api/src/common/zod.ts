@@ -1,5 +1,6 @@
-import { type PipeTransform } from '@nestjs/common';
-import { ApiBody } from '@nestjs/swagger';
+import { type PipeTransform, applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiDefaultResponse, ApiResponse } from '@nestjs/swagger';
+import { problemSchema } from '@chorus/client';
 import { type Validated, validateWith } from '@chorus/tasks';
 import { z } from 'zod';
 import { validationFailed } from './problem';
@@ -17,9 +18,24 @@ export function unwrap<T>(result: Validated<T>): T {
   return result.value;
 }
 
+const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, target: 'openapi-3.0', unrepresentable: 'any' }) as object;
+
 /** Documents a zod body schema in OpenAPI, from the same schema that validates it. */
 export function ApiZodBody(schema: z.ZodType, description?: string): MethodDecorator {
-  return ApiBody({ schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as object, description });
+  return ApiBody({ schema: jsonSchemaOf(schema, 'input'), description });
+}
+
+/**
+ * Documents a route's answer in OpenAPI from the schema the client's types come from (`@chorus/client`'s views), and
+ * that any other status is a problem (RFC 9457).
+ */
+export function ApiZodResponse(schema: z.ZodType, options: { status?: number; description?: string } = {}): MethodDecorator {
+  return applyDecorators(ApiResponse({ status: options.status ?? 200, description: options.description ?? 'OK', schema: jsonSchemaOf(schema, 'output') }), ApiProblemResponse());
+}
+
+/** Documents that any status but the route's success is a problem (RFC 9457). */
+export function ApiProblemResponse(): MethodDecorator & ClassDecorator {
+  return ApiDefaultResponse({ description: 'A problem: what is wrong, and the JSON pointer of each bad field', content: { 'application/problem+json': { schema: jsonSchemaOf(problemSchema, 'output') } } });
 }
 
 /** Validates a uuid path parameter, naming it in the error. */

@@ -1,13 +1,23 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, Res, applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { ZodPipe, uuidParam } from '../common/zod';
-import { EXPORT_FORMATS, type ExportFormat, exportFormatSchema } from './export-format';
+import { ApiProblemResponse, ZodPipe, uuidParam } from '../common/zod';
+import { EXPORT_FORMATS, type ExportFormat, contentTypes, exportFormatSchema } from './export-format';
 import type { ExportDownload } from './export-streams';
 import { ExportsService } from './exports.service';
 
 const formatParam = new ZodPipe(exportFormatSchema, '/query/format');
+
+/** A download's answer in OpenAPI: a file in any of the formats, or a problem. */
+const ApiDownloadResponse = () =>
+  applyDecorators(
+    ApiOkResponse({
+      description: 'An attachment streamed in the chosen format, one flat row per subject or classification (columns in the README)',
+      content: Object.fromEntries(Object.values(contentTypes).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+    }),
+    ApiProblemResponse(),
+  );
 
 /** Sends a download as an attachment. */
 function send(reply: FastifyReply, download: ExportDownload): FastifyReply {
@@ -22,12 +32,14 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Get('consensus')
+  @ApiDownloadResponse()
   @ApiOperation({ summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).' })
   async getConsensus(@Param('id', uuidParam('id')) workflowId: string, @Query('format', formatParam) format: ExportFormat, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
     return send(reply, await this.exports.consensus(workflowId, format, user));
   }
 
   @Get('classifications')
+  @ApiDownloadResponse()
   @ApiOperation({ summary: 'Download every classification of the workflow, one flat row each (researchers only).' })
   async getClassifications(@Param('id', uuidParam('id')) workflowId: string, @Query('format', formatParam) format: ExportFormat, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
     return send(reply, await this.exports.classifications(workflowId, format, user));

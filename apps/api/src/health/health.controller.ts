@@ -1,9 +1,11 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { healthSchema } from '@chorus/client';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
+import { ApiZodResponse } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
 
 @ApiTags('health')
@@ -14,6 +16,7 @@ export class HealthController {
 
   /** 200 when Postgres and Redis both answer; 503 naming the one that does not. */
   @Get()
+  @ApiZodResponse(healthSchema, { description: 'Both Postgres and Redis answer; 503 with the same shape when one does not' })
   async getHealth(@Res({ passthrough: true }) reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([this.db.query('SELECT 1').then(() => true, () => false), this.jobs.ping()]);
     const ok = postgres && redis;

@@ -1,17 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { ReaggregationRun } from '@chorus/client';
 import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, reaggregationJob } from '@chorus/jobs';
 import type { Job, Queue } from 'bullmq';
-
-export interface ReaggregationRun {
-  id: string;
-  workflowId: string;
-  scope: ReaggregationScope;
-  /** BullMQ's job state: waiting, active, completed, failed, … */
-  state: string;
-  progress: ReaggregationProgress | null;
-  failedReason?: string;
-}
 
 /** How long a request waits on Redis before going on without it. */
 const REDIS_WAIT_MS = 1_000;

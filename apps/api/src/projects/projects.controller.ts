@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { projectListSchema, projectViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { ApiZodBody, ZodPipe, uuidParam } from '../common/zod';
+import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateProjectInput, type UpdateProjectInput, createProjectSchema, updateProjectSchema } from './dto/project.dto';
 import { ProjectsService } from './projects.service';
 
@@ -13,24 +14,28 @@ export class ProjectsController {
 
   @Post()
   @ApiZodBody(createProjectSchema)
+  @ApiZodResponse(projectViewSchema, { status: 201 })
   createProject(@Body(new ZodPipe(createProjectSchema)) input: CreateProjectInput, @CurrentUser() user: AuthUser) {
     return this.projects.create(input, user);
   }
 
   @Get()
   @Public()
+  @ApiZodResponse(projectListSchema, { description: 'Live and finished projects, and those the caller is a member of' })
   async listProjects(@OptionalUser() user?: AuthUser) {
     return { projects: await this.projects.list(user) };
   }
 
   @Get(':id')
   @Public()
+  @ApiZodResponse(projectViewSchema)
   getProject(@Param('id') idOrSlug: string, @OptionalUser() user?: AuthUser) {
     return this.projects.get(idOrSlug, user);
   }
 
   @Patch(':id')
   @ApiZodBody(updateProjectSchema)
+  @ApiZodResponse(projectViewSchema)
   updateProject(@Param('id', uuidParam('id')) id: string, @Body(new ZodPipe(updateProjectSchema)) input: UpdateProjectInput, @CurrentUser() user: AuthUser) {
     return this.projects.update(id, input, user);
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { reaggregationRunSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { ApiZodBody, ZodPipe, uuidParam } from '../common/zod';
+import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type ReaggregationRequest, jobIdParam, reaggregationRequestSchema } from './dto/reaggregation.dto';
 import { ReaggregationService } from './reaggregation.service';
 
@@ -14,11 +15,13 @@ export class ReaggregationController {
   @Post('reaggregate')
   @HttpCode(202)
   @ApiZodBody(reaggregationRequestSchema, 'Recompute consensus (and retirement of unretired subjects) for the whole workflow; follow it at the returned id.')
+  @ApiZodResponse(reaggregationRunSchema, { status: 202, description: 'The run, started or already under way' })
   reaggregateWorkflow(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(reaggregationRequestSchema)) request: ReaggregationRequest, @CurrentUser() user: AuthUser) {
     return this.reaggregation.start(workflowId, request, user);
   }
 
   @Get('reaggregations/:jobId')
+  @ApiZodResponse(reaggregationRunSchema)
   getReaggregation(@Param('id', uuidParam('id')) workflowId: string, @Param('jobId', jobIdParam) jobId: string, @CurrentUser() user: AuthUser) {
     return this.reaggregation.get(workflowId, jobId, user);
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
-import { JobProducer, type ReaggregationRun } from '../jobs/job-producer';
+import { JobProducer } from '../jobs/job-producer';
+import type { ReaggregationRun } from '@chorus/client';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ReaggregationRequest } from './dto/reaggregation.dto';
 

@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { prioritiesSetSchema, subjectsRetiredSchema, subjectsUnretiredSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { ApiZodBody, ZodPipe, uuidParam } from '../common/zod';
+import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type PrioritiesInput, type RetirementRequest, prioritiesSchema, retirementRequestSchema } from './dto/retirement.dto';
 import { RetirementService } from './retirement.service';
 
@@ -14,6 +15,7 @@ export class RetirementController {
   @Post('retire')
   @HttpCode(200)
   @ApiZodBody(retirementRequestSchema, 'Retire subjects by id or a whole subject set, with a reason.')
+  @ApiZodResponse(subjectsRetiredSchema, { description: 'How many subjects this retired (those already retired are left as they were)' })
   retireSubjects(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(retirementRequestSchema)) request: RetirementRequest, @CurrentUser() user: AuthUser) {
     return this.retirement.retire(workflowId, request, user);
   }
@@ -21,6 +23,7 @@ export class RetirementController {
   @Post('unretire')
   @HttpCode(200)
   @ApiZodBody(retirementRequestSchema, 'Return retired subjects to the queue, with a reason.')
+  @ApiZodResponse(subjectsUnretiredSchema, { description: 'How many subjects this returned to the queue' })
   unretireSubjects(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(retirementRequestSchema)) request: RetirementRequest, @CurrentUser() user: AuthUser) {
     return this.retirement.unretire(workflowId, request, user);
   }
@@ -28,6 +31,7 @@ export class RetirementController {
   @Post('priorities')
   @HttpCode(200)
   @ApiZodBody(prioritiesSchema, 'Set subject priorities for `priority` selection; lower is served first, at once.')
+  @ApiZodResponse(prioritiesSetSchema)
   setSubjectPriorities(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(prioritiesSchema)) input: PrioritiesInput, @CurrentUser() user: AuthUser) {
     return this.retirement.setPriorities(workflowId, input, user);
   }

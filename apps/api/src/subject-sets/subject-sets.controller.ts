@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Headers, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { ApiZodBody, ZodPipe, uuidParam } from '../common/zod';
+import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateSubjectSetInput, addSubjectsSchema, createSubjectSetSchema } from './dto/subject-set.dto';
 import { SubjectSetsService } from './subject-sets.service';
 
@@ -16,11 +17,13 @@ export class SubjectSetsController {
 
   @Post('projects/:id/subject-sets')
   @ApiZodBody(createSubjectSetSchema)
+  @ApiZodResponse(subjectSetViewSchema, { status: 201 })
   createSubjectSet(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(createSubjectSetSchema)) input: CreateSubjectSetInput, @CurrentUser() user: AuthUser) {
     return this.subjectSets.create(projectId, input, user);
   }
 
   @Get('projects/:id/subject-sets')
+  @ApiZodResponse(subjectSetListSchema)
   listSubjectSets(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser) {
     return this.subjectSets.list(projectId, user);
   }
@@ -33,6 +36,7 @@ export class SubjectSetsController {
       'per row; columns external_id, image_url, iiif_service, text, gold_standard_<task>, the rest metadata) or a text ' +
       'corpus (text/plain: a subject per passage, passages separated by a blank line, [[word]] highlighted).',
   )
+  @ApiZodResponse(subjectsAddedSchema, { status: 201 })
   addSubjects(
     @Param('id', uuidParam('id')) subjectSetId: string,
     @Body() body: unknown,

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { proposedTagsSchema } from '@chorus/client';
 import { type AuthUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { ZodPipe, uuidParam } from '../common/zod';
+import { ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { tagsTaskSchema } from './dto/tags.dto';
 import { TagsService } from './tags.service';
 
@@ -15,6 +16,7 @@ export class TagsController {
   @Get()
   @Public()
   @ApiQuery({ name: 'task', required: true, description: 'The key of a tagging task of the workflow' })
+  @ApiZodResponse(proposedTagsSchema)
   getProposedTags(
     @Param('id', uuidParam('id')) workflowId: string,
     @Param('subjectId', uuidParam('subjectId')) subjectId: string,

@@ -1,3 +1,4 @@
+import type { ProposedTag } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type TaggingVote, reduceTagging } from '@chorus/consensus';
@@ -7,7 +8,6 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
-import type { ProposedTag } from './dto/tags.dto';
 
 @Injectable()
 export class TagsService {

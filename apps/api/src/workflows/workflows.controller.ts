@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { workflowSavedSchema, workflowStatsSchema, workflowVersionViewSchema, workflowViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { ApiZodBody, ZodPipe, uuidParam } from '../common/zod';
+import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
 import { parseWorkflowBody, workflowBodySchema } from './dto/workflow.dto';
 import { WorkflowsService } from './workflows.service';
@@ -14,36 +15,42 @@ export class WorkflowsController {
 
   @Post('projects/:id/workflows')
   @ApiZodBody(workflowBodySchema, 'A workflow definition (see DESIGN.md) and the subject sets it serves.')
+  @ApiZodResponse(workflowSavedSchema, { status: 201 })
   createWorkflow(@Param('id', uuidParam('id')) projectId: string, @Body() body: unknown, @CurrentUser() user: AuthUser) {
     return this.workflows.create(projectId, parseWorkflowBody(body), user);
   }
 
   @Put('workflows/:id')
   @ApiZodBody(workflowBodySchema, 'The whole definition; a changed definition becomes a new version.')
+  @ApiZodResponse(workflowSavedSchema, { description: 'The version now current; `reaggregation` when a new version of a classified workflow started one' })
   updateWorkflow(@Param('id', uuidParam('id')) id: string, @Body() body: unknown, @CurrentUser() user: AuthUser) {
     return this.workflows.update(id, parseWorkflowBody(body), user);
   }
 
   @Post('workflows/:id/activate')
   @HttpCode(200)
+  @ApiZodResponse(workflowViewSchema)
   activateWorkflow(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser) {
     return this.workflows.setStatus(id, 'active', user);
   }
 
   @Post('workflows/:id/pause')
   @HttpCode(200)
+  @ApiZodResponse(workflowViewSchema)
   pauseWorkflow(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser) {
     return this.workflows.setStatus(id, 'paused', user);
   }
 
   @Get('workflows/:id')
   @Public()
+  @ApiZodResponse(workflowViewSchema)
   getWorkflow(@Param('id', uuidParam('id')) id: string, @OptionalUser() user?: AuthUser) {
     return this.workflows.get(id, user);
   }
 
   @Get('workflows/:id/versions/:version')
   @Public()
+  @ApiZodResponse(workflowVersionViewSchema)
   getWorkflowVersion(
     @Param('id', uuidParam('id')) id: string,
     @Param('version', new ZodPipe(z.coerce.number().int('must be a whole number').min(1, 'versions start at 1').max(2_147_483_647, 'is beyond any version'), '/params/version')) version: number,
@@ -54,6 +61,7 @@ export class WorkflowsController {
 
   @Get('workflows/:id/stats')
   @Public()
+  @ApiZodResponse(workflowStatsSchema)
   getWorkflowStats(@Param('id', uuidParam('id')) id: string, @OptionalUser() user?: AuthUser) {
     return this.workflows.stats(id, user);
   }

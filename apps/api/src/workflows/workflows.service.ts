@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
-import { JobProducer, type ReaggregationRun } from '../jobs/job-producer';
+import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
 import type { WorkflowInput } from './dto/workflow.dto';
 import { WorkflowSubjects } from './workflow-subjects';
@@ -31,23 +32,6 @@ function selectionSets(definition: WorkflowDefinition): NamedSet[] {
 function failUnlessAll(named: NamedSet[], allowed: Set<string>, message: string): void {
   const errors = named.filter(({ setId }) => !allowed.has(setId)).map(({ pointer }) => ({ pointer, message }));
   if (errors.length) throw validationFailed(errors);
-}
-
-export interface WorkflowVersionView {
-  id: string;
-  version: number;
-  definition: WorkflowDefinition;
-  createdAt: string;
-}
-
-export interface WorkflowView {
-  id: string;
-  projectId: string;
-  name: string;
-  status: Workflow['status'];
-  version: number;
-  definition: WorkflowDefinition;
-  subjectSetIds: string[];
 }
 
 @Injectable()
@@ -78,7 +62,7 @@ export class WorkflowsService {
    * A changed definition becomes a new immutable version; an unchanged one keeps its version. A new version of a
    * workflow with classifications starts its re-aggregation, since its rules or tasks may have changed.
    */
-  async update(id: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number; reaggregation?: ReaggregationRun }> {
+  async update(id: string, input: WorkflowInput, user: AuthUser): Promise<WorkflowSaved> {
     await this.requireResearcher(id, user);
     const { version, changed } = await this.db.transaction(async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });

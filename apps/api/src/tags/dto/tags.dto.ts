@@ -3,11 +3,3 @@ import { z } from 'zod';
 
 /** `?task=T4`: the tagging task whose proposed tags are asked for. */
 export const tagsTaskSchema = z.string({ error: 'is required: the key of a tagging task of this workflow' }).pipe(taskKeySchema);
-
-export interface ProposedTag {
-  /** Normalised as consensus compares tags: trimmed, inner spaces collapsed, lower case. */
-  tag: string;
-  /** Volunteers who proposed the tag or voted it up. */
-  up: number;
-  down: number;
-}

@@ -1,0 +1,112 @@
+import {
+  classificationStoredSchema,
+  healthSchema,
+  prioritiesSetSchema,
+  problemSchema,
+  projectListSchema,
+  projectViewSchema,
+  proposedTagsSchema,
+  queueViewSchema,
+  reaggregationRunSchema,
+  sessionSchema,
+  subjectSetListSchema,
+  subjectSetViewSchema,
+  subjectsAddedSchema,
+  subjectsRetiredSchema,
+  subjectsUnretiredSchema,
+  workflowSavedSchema,
+  workflowStatsSchema,
+  workflowVersionViewSchema,
+  workflowViewSchema,
+} from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.stop());
+
+/** Calls the API over HTTP and returns the status and the body exactly as sent. */
+async function call(method: string, path: string, token: string | undefined, body?: unknown) {
+  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), 'idempotency-key': randomUUID() },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+}
+
+/** The body, checked against the documented schema (strict: a field the schema does not name fails too). */
+function documented<S extends z.ZodType>(schema: S, answer: { status: number; body: unknown }, status: number): z.infer<S> {
+  expect(answer.status).toBe(status);
+  const parsed = schema.safeParse(answer.body);
+  if (!parsed.success) throw new Error(`the answer ${JSON.stringify(answer.body).slice(0, 500)} differs from its documented schema: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+describe('the API answers as its OpenAPI document says', () => {
+  it('sends every answer of a project’s life in the shape of the schema it documents', async () => {
+    const researcher = documented(sessionSchema, await call('POST', '/auth/register', undefined, { email: `contract-${randomUUID()}@example.org`, password: 'a long enough password', displayName: 'R' }), 201);
+    const token = researcher.token;
+    documented(sessionSchema, await call('POST', '/auth/login', undefined, { email: researcher.user.email, password: 'a long enough password' }), 200);
+    const project = documented(projectViewSchema, await call('POST', '/projects', token, { title: `Contract ${randomUUID().slice(0, 8)}`, status: 'live' }), 201);
+    documented(projectViewSchema, await call('PATCH', `/projects/${project.id}`, token, { description: 'Newspaper snippets' }), 200);
+    documented(projectViewSchema, await call('GET', `/projects/${project.slug}`, token), 200);
+    documented(projectListSchema, await call('GET', '/projects', token), 200);
+    const set = documented(subjectSetViewSchema, await call('POST', `/projects/${project.id}/subject-sets`, token, { name: 'Snippets' }), 201);
+    const subjects = [{ externalId: 'a', locations: [{ type: 'text', text: 'For sale: a horse' }], metadata: { page: 1, '#box': 'B1' } }, { externalId: 'b', locations: [{ type: 'text', text: 'Council news' }] }];
+    const added = documented(subjectsAddedSchema, await call('POST', `/subject-sets/${set.id}/subjects`, token, { subjects }), 201);
+    documented(subjectSetListSchema, await call('GET', `/projects/${project.id}/subject-sets`, token), 200);
+    const definition = {
+      name: 'Ads',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'tagging', instruction: 'What is for sale?' },
+      },
+      retirement: { rule: 'count', count: 3 },
+      subjectSetIds: [set.id],
+    };
+    const workflow = documented(workflowSavedSchema, await call('POST', `/projects/${project.id}/workflows`, token, definition), 201);
+    documented(workflowViewSchema, await call('POST', `/workflows/${workflow.id}/activate`, token), 200);
+    documented(workflowViewSchema, await call('GET', `/workflows/${workflow.id}`, token), 200);
+    documented(workflowVersionViewSchema, await call('GET', `/workflows/${workflow.id}/versions/1`, token), 200);
+
+    const guest = documented(sessionSchema, await call('POST', '/auth/guest', undefined), 201);
+    const queue = documented(queueViewSchema, await call('GET', `/workflows/${workflow.id}/queue?limit=2`, guest.token), 200);
+    expect(queue.subjects).toHaveLength(2);
+    const [first] = queue.subjects;
+    const annotations = [{ task: 'T0', value: 'yes' }, { task: 'T1', value: { add: ['horse'] } }];
+    documented(classificationStoredSchema, await call('POST', '/classifications', guest.token, { workflowId: workflow.id, workflowVersion: 1, subjectId: first!.id, annotations }), 201);
+    documented(proposedTagsSchema, await call('GET', `/workflows/${workflow.id}/subjects/${first!.id}/tags?task=T1`, token), 200);
+    documented(workflowStatsSchema, await call('GET', `/workflows/${workflow.id}/stats`, token), 200);
+
+    documented(subjectsRetiredSchema, await call('POST', `/workflows/${workflow.id}/retire`, token, { subjectIds: [added.subjectIds[1]], reason: 'torn page' }), 200);
+    documented(subjectsUnretiredSchema, await call('POST', `/workflows/${workflow.id}/unretire`, token, { subjectIds: [added.subjectIds[1]], reason: 'mended' }), 200);
+    documented(prioritiesSetSchema, await call('POST', `/workflows/${workflow.id}/priorities`, token, { priorities: [{ subjectId: added.subjectIds[0], priority: 1 }] }), 200);
+    const saved = documented(workflowSavedSchema, await call('PUT', `/workflows/${workflow.id}`, token, { ...definition, retirement: { rule: 'count', count: 4 } }), 200);
+    expect(saved.reaggregation).toBeDefined();
+    const run = documented(reaggregationRunSchema, await call('POST', `/workflows/${workflow.id}/reaggregate`, token, { scope: 'all' }), 202);
+    documented(reaggregationRunSchema, await call('GET', `/workflows/${workflow.id}/reaggregations/${run.id}`, token), 200);
+    documented(workflowViewSchema, await call('POST', `/workflows/${workflow.id}/pause`, token), 200);
+    documented(queueViewSchema, await call('GET', `/workflows/${workflow.id}/queue`, token), 200);
+    documented(healthSchema, await call('GET', '/health', undefined), 200);
+    documented(problemSchema, await call('GET', `/workflows/${workflow.id}/queue`, guest.token), 409);
+  });
+
+  it('documents a success schema and the problem shape for every JSON route', async () => {
+    type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: object }> }> };
+    const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
+    expect(operations.length).toBeGreaterThan(25);
+    const undocumented = operations.filter((operation) => {
+      const success = Object.entries(operation.responses).find(([status]) => /^2/.test(status))?.[1].content ?? {};
+      const answer = success['application/json']?.schema ?? success['text/csv; charset=utf-8'];
+      return !answer || !operation.responses.default?.content?.['application/problem+json']?.schema;
+    });
+    expect(undocumented.map((operation) => operation.operationId)).toEqual([]);
+  });
+});

@@ -1,0 +1,120 @@
+import { subjectLocationSchema, workflowDefinitionSchema } from '@chorus/tasks';
+import { z } from 'zod';
+
+/**
+ * What the v1 API answers, one schema per shape: the API documents its responses in OpenAPI from these, and the
+ * client's types are inferred from them, so the two cannot drift apart. Times are ISO 8601 strings.
+ */
+
+const id = z.uuid();
+const time = z.iso.datetime({ offset: true });
+
+export const userViewSchema = z.strictObject({
+  id,
+  kind: z.enum(['registered', 'guest']),
+  displayName: z.string(),
+  email: z.string().nullable(),
+});
+
+/** A bearer token and whose it is, from register, login or guest. */
+export const sessionSchema = z.strictObject({ token: z.string(), user: userViewSchema });
+
+export const workflowStatusSchema = z.enum(['draft', 'active', 'paused', 'finished']);
+export const workflowSummarySchema = z.strictObject({ id, name: z.string(), status: workflowStatusSchema, version: z.int() });
+
+export const projectStatusSchema = z.enum(['draft', 'live', 'paused', 'finished']);
+export const projectViewSchema = z.strictObject({
+  id,
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  fieldGuide: z.string(),
+  status: projectStatusSchema,
+  ownerId: id,
+  createdAt: time,
+  updatedAt: time,
+  /** The workflows the caller may see. */
+  workflows: z.array(workflowSummarySchema),
+});
+export const projectListSchema = z.strictObject({ projects: z.array(projectViewSchema) });
+
+export const subjectSetViewSchema = z.strictObject({ id, name: z.string(), projectId: id });
+export const subjectSetListSchema = z.strictObject({ subjectSets: z.array(z.strictObject({ id, name: z.string(), subjects: z.int() })) });
+/** An upload: how many subjects were new, how many were already in the project (by externalId), and all their ids in order. */
+export const subjectsAddedSchema = z.strictObject({ created: z.int(), existing: z.int(), subjectIds: z.array(id) });
+
+/** A whole workflow's re-aggregation, run by the worker; `progress` counts subjects done of the total. */
+export const reaggregationRunSchema = z.strictObject({
+  id: z.string(),
+  workflowId: id,
+  scope: z.enum(['all', 'unretired']),
+  /** BullMQ's job state, or `unknown`. */
+  state: z.enum(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'unknown']),
+  progress: z.strictObject({ done: z.int(), total: z.int(), after: z.string().nullable() }).nullable(),
+  failedReason: z.string().optional(),
+});
+
+/** A workflow created or given a new version; a new version of a classified workflow also starts its re-aggregation. */
+export const workflowSavedSchema = z.strictObject({ id, version: z.int(), reaggregation: reaggregationRunSchema.optional() });
+export const workflowViewSchema = workflowSummarySchema.extend({ projectId: id, definition: workflowDefinitionSchema, subjectSetIds: z.array(id) });
+export const workflowVersionViewSchema = z.strictObject({ id, version: z.int(), definition: workflowDefinitionSchema, createdAt: time });
+export const workflowStatsSchema = z.strictObject({ subjects: z.int(), retired: z.int(), classifications: z.int(), volunteers: z.int() });
+
+export const queuedSubjectSchema = z.strictObject({
+  id,
+  externalId: z.string().nullable(),
+  locations: z.array(subjectLocationSchema),
+  /** Metadata whose keys do not start with `#` or `!` (hidden from volunteers, as on Zooniverse). */
+  metadata: z.record(z.string(), z.unknown()),
+});
+export const queueViewSchema = z.strictObject({
+  workflowId: id,
+  workflowVersion: z.int(),
+  /** Each one an outstanding assignment of the caller's, never repeated in a later batch. */
+  subjects: z.array(queuedSubjectSchema),
+  /** True when nothing is left for the caller; `reason` says why. */
+  finished: z.boolean(),
+  reason: z.enum(['seen-everything', 'workflow-finished']).optional(),
+  /**
+   * Nothing can be served now but more may come (others hold the last subjects, or their rows are locked for a
+   * moment): ask again after this.
+   */
+  retryAfterSeconds: z.int().optional(),
+});
+
+/** On a gold-standard subject of a workflow with `feedback`, sent after submitting: the known answer of one task. */
+export const taskFeedbackSchema = z.strictObject({
+  task: z.string(),
+  /** The known answer, in the task's annotation format (what a volunteer would submit). */
+  expected: z.unknown(),
+  /** Whether the volunteer's answer matches it. */
+  correct: z.boolean(),
+});
+/** A stored classification: 201 when new, 200 with the first answer when its idempotency key was used before. */
+export const classificationStoredSchema = z.strictObject({ id, feedback: z.array(taskFeedbackSchema).optional() });
+
+/** A tag other volunteers proposed for a subject, with the votes on it (proposing counts as an up vote). */
+export const proposedTagSchema = z.strictObject({
+  /** Normalised as consensus compares tags: trimmed, inner spaces collapsed, lower case. */
+  tag: z.string(),
+  /** Volunteers who proposed the tag or voted it up. */
+  up: z.int(),
+  down: z.int(),
+});
+export const proposedTagsSchema = z.strictObject({ tags: z.array(proposedTagSchema) });
+
+export const subjectsRetiredSchema = z.strictObject({ retired: z.int() });
+export const subjectsUnretiredSchema = z.strictObject({ unretired: z.int() });
+export const prioritiesSetSchema = z.strictObject({ updated: z.int() });
+
+/** An RFC 9457 problem, with the JSON pointer of every bad field. */
+export const problemSchema = z.strictObject({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  errors: z.array(z.strictObject({ pointer: z.string(), message: z.string() })).optional(),
+});
+
+/** 200 when Postgres and Redis both answer, 503 (`degraded`) naming the one that does not. */
+export const healthSchema = z.strictObject({ status: z.enum(['ok', 'degraded']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) });
