@@ -45,8 +45,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 }
 
 /**
- * Bodies are JSON: Fastify's own JSON parser, without its text/plain one or Nest's form parser, so that any other
- * content type is refused with a 415 rather than misread as a string or a form. Only subject uploads may also be a
+ * Bodies are JSON: Fastify's own JSON parser (an empty body is no body), without its text/plain one or Nest's form
+ * parser, so that any other content type is refused with a 415 rather than misread as a string or a form. Only subject uploads may also be a
  * file: CSV, plain text or JSON-LD (a IIIF manifest).
  */
 type Done = (error: Error | null, body?: unknown) => void;
@@ -60,6 +60,10 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
       if (request.routeOptions.url !== uploadRoute) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']));
       parse(request, body, done);
     };
+  // A body-less POST (activate, pause, guest) from a client that labels every request JSON is a request without a body.
+  const json = fastify.getDefaultJsonParser('error', 'error') as Parser<string>;
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => (body === '' ? done(null, undefined) : json(request, body, done)));
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer' }, onlyForUploads(utf8Text));
   // Fastify's own JSON parser, with its guard against prototype poisoning.

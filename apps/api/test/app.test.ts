@@ -22,6 +22,12 @@ describe('the application', () => {
     expect(submit.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['workflowId', 'workflowVersion', 'subjectId', 'annotations']));
   });
 
+  it('takes an empty body labelled JSON as no body, as the routes without one expect', async () => {
+    const guest = await fetch(`${stack.baseUrl}/api/v1/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' });
+    expect(guest.status).toBe(201);
+    expect(await guest.json()).toMatchObject({ token: expect.any(String), user: { kind: 'guest' } });
+  });
+
   it('serves the classifier for client-side routes but never for unknown API routes', async () => {
     const page = await fetch(`${stack.baseUrl}/projects/ad-or-not/workflows/x`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);

@@ -57,6 +57,7 @@ const classification = (annotations: unknown) => JSON.stringify({ workflowId, wo
 
 describe.each([
   ['malformed JSON', () => post('/classifications', '{"workflowId": '), 400, ''],
+  ['an empty body labelled JSON', () => post('/classifications', ''), 422, ''],
   ['an unknown task key', () => post('/classifications', classification([{ task: 'T9', value: 'yes' }])), 422, '/annotations/0/task'],
   ['a value that is not one of the answers', () => post('/classifications', classification([{ task: 'T0', value: 'maybe' }])), 422, '/annotations/0/value'],
   ['a value of the wrong type', () => post('/classifications', classification([{ task: 'T0', value: 42 }])), 422, '/annotations/0/value'],
