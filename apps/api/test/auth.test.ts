@@ -32,11 +32,43 @@ describe('auth', () => {
     expect(error.status).toBe(409);
   });
 
+  it('makes a guest who registers with their token into the account, keeping what they classified and saw', async () => {
+    const researcher = stack.client;
+    const project = await researcher.createProject({ title: `Guest upgrade ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Set' });
+    await researcher.addSubjects(set.id, ['a', 'b'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    const guest = await stack.anonymous.guest();
+    const asGuest = stack.anonymous.withToken(guest.token);
+    const [first] = (await asGuest.queue(workflowId, 1)).subjects;
+    await asGuest.classify({ workflowId, workflowVersion: 1, subjectId: first!.id, annotations: [{ task: 'T0', value: 'yes' }] }, `k-${Date.now()}`);
+
+    const email = `grace-${Date.now()}@example.org`;
+    const account = await asGuest.register({ email, password: 'a long password', displayName: 'Grace' });
+    expect(account.user).toEqual({ id: guest.user.id, kind: 'registered', displayName: 'Grace', email });
+    const signedIn = stack.anonymous.withToken((await stack.anonymous.login({ email, password: 'a long password' })).token);
+    const next = await signedIn.queue(workflowId, 10);
+    expect(next.subjects.map((subject) => subject.externalId)).toEqual(['a', 'b'].filter((externalId) => externalId !== first!.externalId));
+    const { rows } = await stack.db.query('SELECT u.kind FROM classifications c JOIN users u ON u.id = c.user_id WHERE c.workflow_id = $1', [workflowId]);
+    expect(rows).toEqual([{ kind: 'registered' }]);
+
+    const again = (await asGuest.register({ email: `other-${email}`, password: 'a long password', displayName: 'G' }).catch((e) => e)) as ChorusApiError;
+    expect(again.status).toBe(409);
+    expect(again.problem.detail).toMatch(/already an account/);
+  });
+
   it('gives guests a token that works on protected routes', async () => {
     const guest = await stack.anonymous.guest();
     expect(guest.user.kind).toBe('guest');
     const client = stack.anonymous.withToken(guest.token);
-    await expect(client.listProjects()).resolves.toEqual({ projects: [] });
+    await expect(client.listProjects()).resolves.toEqual({ projects: expect.any(Array) });
   });
 
   it('names the authorization header when the token is missing or forged', async () => {

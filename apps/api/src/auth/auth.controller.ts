@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { sessionSchema } from '@chorus/client';
 import { ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
-import { Public } from './auth.decorators';
+import { type AuthUser, OptionalUser, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { type LoginInput, type RegisterInput, loginSchema, registerSchema } from './dto/auth.dto';
 
@@ -12,11 +12,12 @@ import { type LoginInput, type RegisterInput, loginSchema, registerSchema } from
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
+  /** Sent with a guest's bearer token, the guest becomes the new account: their classifications stay theirs. */
   @Post('register')
   @ApiZodBody(registerSchema)
   @ApiZodResponse(sessionSchema, { status: 201, description: 'The new account and its bearer token' })
-  register(@Body(new ZodPipe(registerSchema)) input: RegisterInput) {
-    return this.auth.register(input);
+  register(@Body(new ZodPipe(registerSchema)) input: RegisterInput, @OptionalUser() caller?: AuthUser) {
+    return this.auth.register(input, caller);
   }
 
   @Post('login')

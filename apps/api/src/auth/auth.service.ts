@@ -6,6 +6,7 @@ import { User } from '@chorus/db';
 import { randomInt } from 'node:crypto';
 import type { Repository } from 'typeorm';
 import { ProblemException, conflict } from '../common/problem';
+import type { AuthUser } from './auth.decorators';
 import type { LoginInput, RegisterInput } from './dto/auth.dto';
 import { Passwords } from './passwords';
 
@@ -13,15 +14,24 @@ import { Passwords } from './passwords';
 export class AuthService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>, private readonly jwt: JwtService, private readonly passwords: Passwords) {}
 
-  async register(input: RegisterInput): Promise<Session> {
+  /**
+   * A new account; called with a guest's token, the guest becomes the account (same id), so their classifications,
+   * and the subjects they have seen, are the account's.
+   */
+  async register(input: RegisterInput, caller?: AuthUser): Promise<Session> {
     const passwordHash = await this.passwords.hash(input.password);
-    const user = await this.users
-      .save(this.users.create({ kind: 'registered', email: input.email, displayName: input.displayName, passwordHash }))
-      .catch((error: { code?: string }) => {
-        if (error.code === '23505') throw conflict('An account with this email already exists; sign in with POST /api/v1/auth/login instead.', 'email-taken');
-        throw error;
-      });
+    const account = { kind: 'registered' as const, email: input.email, displayName: input.displayName, passwordHash };
+    const user = await (caller?.kind === 'guest' ? this.upgradeGuest(caller.id, account) : this.users.save(this.users.create(account))).catch((error: { code?: string }) => {
+      if (error.code === '23505') throw conflict('An account with this email already exists; sign in with POST /api/v1/auth/login instead.', 'email-taken');
+      throw error;
+    });
     return this.session(user);
+  }
+
+  private async upgradeGuest(id: string, account: Pick<User, 'kind' | 'email' | 'displayName' | 'passwordHash'>): Promise<User> {
+    const { affected } = await this.users.update({ id, kind: 'guest' }, account);
+    if (!affected) throw conflict('This guest is already an account (or is gone); sign in with POST /api/v1/auth/login instead.', 'guest-already-registered');
+    return this.users.findOneByOrFail({ id });
   }
 
   async login(input: LoginInput): Promise<Session> {
