@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueBoard } from './admin/queue-board';
 import { AppModule } from './app.module';
-import { ProblemException, problemBody } from './common/problem';
+import { ProblemException, problemBody, validationFailed } from './common/problem';
+import { nulCharacterErrors } from '@chorus/tasks';
 import { SUBJECT_UPLOAD_ROUTE } from './subject-sets/subject-sets.controller';
 import type { AppConfig } from './config/config';
 
@@ -28,6 +29,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const logger = createLogger(config.logLevel, 'api');
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes });
   acceptOnlyJsonBodies(adapter.getInstance());
+  refuseNulInAddress(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
@@ -61,13 +63,33 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
       parse(request, body, done);
     };
   // A body-less POST (activate, pause, guest) from a client that labels every request JSON is a request without a body.
-  const json = fastify.getDefaultJsonParser('error', 'error') as Parser<string>;
+  const json = storable(fastify.getDefaultJsonParser('error', 'error') as Parser<string>);
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => (body === '' ? done(null, undefined) : json(request, body, done)));
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer' }, onlyForUploads(utf8Text));
   // Fastify's own JSON parser, with its guard against prototype poisoning.
-  fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads(fastify.getDefaultJsonParser('error', 'error') as Parser<string>));
+  fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads(json));
+}
+
+/** An address holding the NUL character (`%00`) is refused before routing: nothing could be stored or found by it. */
+function refuseNulInAddress(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const nul = request.url.indexOf('%00');
+    if (nul < 0) return done();
+    const query = request.url.indexOf('?');
+    const refusal = validationFailed([{ pointer: query >= 0 && nul > query ? '/query' : '/params', message: 'holds the NUL character (%00), which no name or value may contain; remove it' }]);
+    void reply.status(422).header('content-type', 'application/problem+json').send(refusal.body);
+  });
+}
+
+/** A parser whose bodies holding the NUL character, which Postgres cannot store, are refused with each field named. */
+function storable<Body>(parse: Parser<Body>): Parser<Body> {
+  return (request, body, done) =>
+    parse(request, body, (error, parsed) => {
+      const nul = error ? [] : nulCharacterErrors(parsed);
+      done(nul.length ? validationFailed(nul) : error, parsed);
+    });
 }
 
 /** A text body as UTF-8; any other charset, or bytes that are not UTF-8, get a 415 saying so (nothing is guessed). */
@@ -80,8 +102,10 @@ function utf8Text(request: FastifyRequest, body: Buffer, done: Done): void {
   } catch {
     // not UTF-8: refused below
   }
-  if (text === undefined) refuse();
-  else done(null, text);
+  if (text === undefined) return refuse();
+  const nul = text.indexOf('\0');
+  if (nul >= 0) return done(validationFailed([{ pointer: '', message: `holds the NUL character (U+0000) on line ${text.slice(0, nul).split('\n').length}, which cannot be stored; remove it` }]));
+  done(null, text);
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

@@ -28,6 +28,15 @@ describe('the application', () => {
     expect(await guest.json()).toMatchObject({ token: expect.any(String), user: { kind: 'guest' } });
   });
 
+  it('refuses an address holding the NUL character, naming the part it is in', async () => {
+    for (const [path, pointer] of [['/api/v1/projects/a%00b', '/params'], ['/api/v1/projects?q=%00', '/query']]) {
+      const response = await fetch(`${stack.baseUrl}${path}`);
+      expect(response.status).toBe(422);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(((await response.json()) as { errors: { pointer: string }[] }).errors.map((error) => error.pointer)).toEqual([pointer]);
+    }
+  });
+
   it('serves the classifier for client-side routes but never for unknown API routes', async () => {
     const page = await fetch(`${stack.baseUrl}/projects/ad-or-not/workflows/x`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);

@@ -59,6 +59,10 @@ describe('auth', () => {
     const { rows } = await stack.db.query('SELECT u.kind FROM classifications c JOIN users u ON u.id = c.user_id WHERE c.workflow_id = $1', [workflowId]);
     expect(rows).toEqual([{ kind: 'registered' }]);
 
+    const owned = await signedIn.createProject({ title: `Grace's project ${Date.now()}` });
+    const leftover = (await asGuest.updateProject(owned.id, { description: 'by the old guest token' }).catch((e) => e)) as ChorusApiError;
+    expect(leftover.status).toBe(404);
+    expect((await signedIn.getProject(owned.id)).description).toBe('');
     const again = (await asGuest.register({ email: `other-${email}`, password: 'a long password', displayName: 'G' }).catch((e) => e)) as ChorusApiError;
     expect(again.status).toBe(409);
     expect(again.problem.detail).toMatch(/already an account/);

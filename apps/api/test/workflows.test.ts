@@ -107,6 +107,9 @@ describe('project access', () => {
     expect((await problemOf(volunteer.addSubjects(subjectSetId, [{ locations: [{ type: 'text', text: 'x' }] }])))?.status).toBe(403);
     const draft = await stack.client.createProject({ title: 'Secret draft' });
     expect((await problemOf(volunteer.getProject(draft.id)))?.status).toBe(404);
+    const bySlug = await problemOf(volunteer.getProject(draft.slug));
+    expect(bySlug?.status).toBe(404);
+    expect(JSON.stringify(bySlug?.problem)).not.toContain(draft.id);
     expect((await volunteer.listProjects()).projects.map((project) => project.id)).not.toContain(draft.id);
     expect((await stack.client.getProject(draft.slug)).id).toBe(draft.id);
   });

@@ -10,6 +10,22 @@ export function toPointer(path: readonly PropertyKey[], base = ''): string {
   return base + path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
+const NUL = '\0';
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000), which cannot be stored; remove it';
+
+/**
+ * Every string and key of a JSON value that holds the NUL character, which Postgres can store neither in text nor in
+ * jsonb: refused with the field named, rather than failing in the database.
+ */
+export function nulCharacterErrors(value: unknown, base = ''): FieldError[] {
+  if (typeof value === 'string') return value.includes(NUL) ? [{ pointer: base, message: NUL_MESSAGE }] : [];
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) => {
+    const pointer = toPointer([key], base);
+    return key.includes(NUL) ? [{ pointer, message: `has a name that ${NUL_MESSAGE}` }] : nulCharacterErrors(item, pointer);
+  });
+}
+
 export function fieldErrorsOf(error: z.ZodError, base = ''): FieldError[] {
   return error.issues.map((issue) => ({ pointer: toPointer(issue.path, base), message: messageOf(issue) }));
 }

@@ -22,8 +22,9 @@ export class ProjectAccess {
     @InjectRepository(ProjectMember) private readonly members: Repository<ProjectMember>,
   ) {}
 
+  /** The caller's role; only an account's own token carries it (a guest's token, even one that became the account, has none). */
   async roleOf(projectId: string, user: AuthUser | undefined): Promise<ProjectRole | undefined> {
-    if (!user) return undefined;
+    if (user?.kind !== 'registered') return undefined;
     const member = await this.members.findOneBy({ projectId, userId: user.id });
     return member?.role;
   }
@@ -45,7 +46,8 @@ export class ProjectAccess {
   async assertReadable(project: Project, user: AuthUser | undefined, pointer?: string): Promise<void> {
     if (isPublicProject(project.status)) return;
     if (await this.roleOf(project.id, user)) return;
-    throw notFound(`Project ${project.id}`, pointer);
+    // Not the id: a project asked for by its slug must not give its id away.
+    throw notFound('The project', pointer);
   }
 
   /** Fails unless the caller is a researcher of the project. */

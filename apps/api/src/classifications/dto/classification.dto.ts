@@ -1,14 +1,5 @@
 import { z } from 'zod';
 
-/** Postgres's jsonb cannot hold the NUL character (U+0000); refused here, the field is named instead of a 500. */
-function storableAsJsonb(value: unknown): boolean {
-  if (typeof value === 'string') return !value.includes('\0');
-  if (Array.isArray(value)) return value.every(storableAsJsonb);
-  if (value && typeof value === 'object') return Object.entries(value).every(([key, item]) => !key.includes('\0') && storableAsJsonb(item));
-  return true;
-}
-const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
-
 /** An ISO 8601 date-time Postgres can store: zod accepts the year 0000, which does not exist. */
 const dateTime = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
@@ -19,13 +10,12 @@ export const classificationSchema = z.strictObject({
   workflowVersion: z.int('must be a whole number').min(1).max(2_147_483_647),
   subjectId: z.uuid('must be the id of a subject'),
   /** Checked against the workflow version by packages/tasks. */
-  annotations: z.unknown().refine(storableAsJsonb, NUL_MESSAGE),
+  annotations: z.unknown(),
   startedAt: dateTime.optional(),
   finishedAt: dateTime.optional(),
   metadata: z
     .record(z.string().max(200), z.unknown())
     .refine((metadata) => JSON.stringify(metadata).length <= 16_384, 'must be at most 16 KiB as JSON')
-    .refine(storableAsJsonb, NUL_MESSAGE)
     .default({}),
 }).refine(({ startedAt, finishedAt }) => !startedAt || !finishedAt || Date.parse(startedAt) <= Date.parse(finishedAt), {
   path: ['finishedAt'],
