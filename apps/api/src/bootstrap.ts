@@ -102,10 +102,15 @@ function utf8Text(request: FastifyRequest, body: Buffer, done: Done): void {
   } catch {
     // not UTF-8: refused below
   }
-  if (text === undefined) return refuse();
-  const nul = text.indexOf('\0');
-  if (nul >= 0) return done(validationFailed([{ pointer: '', message: `holds the NUL character (U+0000) on line ${text.slice(0, nul).split('\n').length}, which cannot be stored; remove it` }]));
-  done(null, text);
+  if (text === undefined) refuse();
+  else if (text.includes('\0')) done(nulInText(text));
+  else done(null, text);
+}
+
+/** A file holding the NUL character, which Postgres cannot store: refused, naming the line. */
+function nulInText(text: string): ProblemException {
+  const line = text.slice(0, text.indexOf('\0')).split('\n').length;
+  return validationFailed([{ pointer: '', message: `holds the NUL character (U+0000) on line ${line}, which cannot be stored; remove it` }]);
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {
