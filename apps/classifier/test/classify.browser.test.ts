@@ -1,6 +1,6 @@
 import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { closeTutorial, screenshots, seriousViolations, useStackAndBrowser } from './support/browser';
+import { checkScreen, closeTutorial, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -262,6 +262,53 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const { rows } = await suite.stack.db.query('SELECT workflow_version, annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);
     expect(rows).toEqual([{ workflow_version: 1, annotations: [{ task: 'T0', value: 'yes' }, { task: 'T1', value: 'FOR SALE' }] }]);
     await page.close();
+  });
+
+  it('tells a volunteer mid-batch that the researchers paused the workflow, that the last answer was saved, and leads back to the projects', async () => {
+    const { client } = suite.stack;
+    // A batch of 4 asks the queue again right after the first answer (3 left); a batch of 1 once it is empty.
+    for (const subjects of [4, 1]) {
+      const project = await client.createProject({ title: `Paused ${subjects} ${Date.now()}`, status: 'live' });
+      const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
+      await client.addSubjects(set.id, Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
+      const workflow = await client.createWorkflow(project.id, {
+        name: 'Ad or not?',
+        firstTask: 'T0',
+        tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+        subjectSetIds: [set.id],
+      });
+      await client.activateWorkflow(workflow.id);
+      await skipTutorial(suite.context, workflow.id);
+      const page = await suite.context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+      const answered = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+      await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+
+      await client.request('POST', `/workflows/${workflow.id}/pause`);
+      await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
+      const paused = page.getByTestId('paused');
+      await paused.waitFor({ timeout: 10_000 });
+      await page.waitForFunction(() => document.activeElement?.id === 'paused-heading');
+      expect(await paused.getByRole('heading').textContent()).toBe('This workflow has been paused');
+      expect(await paused.textContent()).toContain('Your last answer was saved.');
+      expect(await page.getByTestId('subject').count()).toBe(0);
+      expect(await page.locator('[role="alert"]').textContent()).toBe(''); // not a failure
+      expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+      // The answer given as the researchers paused is stored: the notice tells the truth.
+      const { rows } = await suite.stack.db.query('SELECT subject_id, annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);
+      expect(rows).toEqual([{ subject_id: answered, annotations: [{ task: 'T0', value: 'yes' }] }]);
+      if (subjects > 1) await checkScreen(page, 'paused');
+
+      await tabTo(page, '[data-testid="paused"] a');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/');
+      expect(errors).toEqual([]);
+      await page.close();
+    }
   });
 
   it('says plainly when an address names no workflow of the project, and leads back to the projects', async () => {

@@ -230,6 +230,59 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('asks before an empty transcription goes: Escape and Go back return to the first line, a second confirm submits it', async () => {
+    const { url, workflowId } = await setUp('Empty transcription', SNIPPETS.map(textSubject), {
+      name: 'Transcribe the notices',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the notice, line by line.' } },
+      retirement: { rule: 'count', count: 3 },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    const firstLine = '.transcription-lines li:first-child input';
+    const check = page.getByRole('alertdialog', { name: 'Nothing is written here. Is it meant to be empty?' });
+
+    // Subject 1: two lines of nothing but spaces. Done asks first; Escape, then Go back, return to the first line.
+    const first = await waitForTask(page, 'transcription');
+    await waitForFocus(page, firstLine);
+    await page.keyboard.type('   ');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Enter');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    expect(await check.textContent()).toContain('An empty answer is right for a blank page.');
+    await checkScreen(page, 'transcription-empty');
+    await page.keyboard.press('Escape');
+    await check.waitFor({ state: 'detached' });
+    await waitForFocus(page, firstLine);
+    await page.keyboard.press('Control+Enter');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    await tabTo(page, '[data-testid="empty-answer"] .button-secondary');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Go back');
+    await page.keyboard.press('Enter');
+    await check.waitFor({ state: 'detached' });
+    await waitForFocus(page, firstLine);
+    expect((await storedAnnotations(workflowId)).size).toBe(0); // nothing went without the volunteer's word
+    await page.keyboard.press('Control+Enter');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    await tabTo(page, '[data-testid="empty-answer"] .button-primary');
+    await page.keyboard.press('Enter');
+
+    // Subject 2, left untouched: Done, then Done again, submits it empty.
+    const second = await nextSubject(page, first, 'transcription');
+    await waitForFocus(page, firstLine);
+    await page.keyboard.press('Control+Enter');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('finished').waitFor();
+    expect(errors).toEqual([]);
+
+    const stored = await storedAnnotations(workflowId);
+    expect(stored.get(first)).toEqual([{ task: 'T0', value: '   \n' }]);
+    expect(stored.get(second)).toEqual([{ task: 'T0', value: '' }]);
+    await page.close();
+  });
+
   it('keeps answers in the outbox while offline, then stores each exactly once', async () => {
     const snippets = [
       ...SNIPPETS,
@@ -276,7 +329,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
   });
 });
 
-async function nextSubject(page: Page, previous: string): Promise<string> {
+async function nextSubject(page: Page, previous: string, type = 'single'): Promise<string> {
   await page.waitForFunction((id) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== id, previous, { timeout: 10_000 });
-  return waitForTask(page, 'single');
+  return waitForTask(page, type);
 }

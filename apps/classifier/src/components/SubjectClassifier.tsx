@@ -7,8 +7,9 @@ import type { Problem } from '../lib/errors';
 import { firstControlIn } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction } from '../lib/keyboard';
-import { componentFor, initialValueOf, invalidMessage, ownsMedia } from '../tasks/registry';
+import { componentFor, initialValueOf, invalidMessage, isEmptyAnswer, ownsMedia } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
+import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { SubjectMedia } from './SubjectMedia';
 
 export interface Submission {
@@ -54,12 +55,15 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   /** The value of every task visited, so that Back and Next restore what the volunteer did. */
   const [values, setValues] = useState<Record<string, unknown>>(restored?.values ?? {});
   const [submitting, setSubmitting] = useState(false);
+  /** Done or Next was pressed with an empty answer (nothing transcribed): asked once whether that is meant. */
+  const [confirmingEmpty, setConfirmingEmpty] = useState(false);
   const busy = useRef(false);
   const [startedAt] = useState(() => restored?.startedAt ?? new Date().toISOString());
   // One key per subject: retrying after a failure (even one where the server did store it) never stores it twice.
   const [idempotencyKey] = useState(() => restored?.idempotencyKey ?? randomUuid());
   const id = useId();
   const sectionRef = useRef<HTMLElement>(null);
+  const taskRef = useRef<HTMLDivElement>(null);
   const mounted = useRef(false);
 
   const task = definition.tasks[taskKey];
@@ -79,6 +83,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   // A message about the answer is stale once the volunteer changes it.
   const setValue = (next: unknown) => {
     setValues((all) => ({ ...all, [taskKey]: next }));
+    setConfirmingEmpty(false);
     onProblem(null);
   };
 
@@ -99,6 +104,12 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
       onProblem({ detail: invalidMessage(task, current, result.error.issues[0], t), fields: [] });
       return;
     }
+    // An empty answer is a right one for a blank page, not a mistake to refuse: it goes on once the volunteer confirms.
+    if (!confirmingEmpty && isEmptyAnswer(task, result.data)) {
+      setConfirmingEmpty(true);
+      return;
+    }
+    setConfirmingEmpty(false);
     const annotation: Annotation = { task: taskKey, value: result.data };
     const next = nextTaskOf(task, result.data);
     if (next !== undefined) {
@@ -126,6 +137,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     const previous = answered[answered.length - 1];
     if (!previous || busy.current) return;
     onProblem(null);
+    setConfirmingEmpty(false);
     setAnswered(answered.slice(0, -1));
     setTaskKey(previous.task);
   }
@@ -188,6 +200,11 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     void proceed({ value: answer.value });
   };
 
+  const backToTask = () => {
+    setConfirmingEmpty(false);
+    firstControlIn(taskRef.current)?.focus();
+  };
+
   const onFormSubmit = (event: FormEvent) => {
     event.preventDefault();
     void proceed();
@@ -223,7 +240,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
             <Trans i18nKey="subject.taskNumber" values={{ number: answered.length + 1 }} components={{ hidden: <span className="visually-hidden" /> }} />
           </p>
         )}
-        <div data-task={taskKey}>
+        <div data-task={taskKey} ref={taskRef}>
           {task ? (
             <TaskView
               key={taskKey}
@@ -241,6 +258,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
             <p className="task-unsupported">{t('subject.noTask', { task: taskKey })}</p>
           )}
         </div>
+        {confirmingEmpty && <ConfirmEmptyAnswer onConfirm={() => void proceed()} onGoBack={backToTask} disabled={submitting} />}
         <div className="task-actions">
           {answered.length > 0 && (
             <button type="button" className="button button-secondary" onClick={back} aria-disabled={submitting || undefined} data-testid="back">

@@ -25,7 +25,12 @@ export function isTransient(error: unknown): boolean {
 
 /** The server already holds this volunteer's classification of the subject (another tab, an earlier try). */
 export function isAlreadyClassified(error: unknown): boolean {
-  return error instanceof ChorusApiError && error.status === 409;
+  return error instanceof ChorusApiError && error.status === 409 && !isWorkflowPaused(error);
+}
+
+/** The researchers paused the workflow (or closed it to volunteers): the queue has no subjects for now. */
+export function isWorkflowPaused(error: unknown): boolean {
+  return error instanceof ChorusApiError && error.status === 409 && error.problem.type?.endsWith(':workflow-not-active') === true;
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -129,6 +134,8 @@ class Outbox {
         if (isAlreadyClassified(error)) {
           report.sent += 1;
           await this.remove(item.idempotencyKey);
+        } else if (isWorkflowPaused(error)) {
+          // Kept until the researchers reopen the workflow; the answers after it are sent meanwhile.
         } else if (isTransient(error)) {
           await this.put({ ...item, attempts: item.attempts + 1, lastError: error instanceof Error ? error.message : String(error) });
           break;

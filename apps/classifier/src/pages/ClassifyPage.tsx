@@ -11,7 +11,7 @@ import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
 import { clearDraft, draftKey, draftVersionOf, pruneDrafts } from '../lib/drafts';
 import { describeError, type Problem } from '../lib/errors';
-import { isAlreadyClassified, isTransient, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
+import { isAlreadyClassified, isTransient, isWorkflowPaused, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession } from '../lib/session';
 import { addBatch, advance, BATCH_SIZE, type LocalQueue, needsPrefetch, TabQueueStore } from '../lib/subjectQueue';
@@ -31,6 +31,9 @@ interface FetchResult {
   retryAfterSeconds?: number;
 }
 
+/** What became of the volunteer's last answer on this page: stored, kept in the outbox, or refused and kept as a draft. */
+type LastAnswer = 'saved' | 'on-device' | 'not-saved';
+
 /** The classify page of one workflow. Mount with `key={workflowId}` so that each workflow starts afresh. */
 export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string; workflowId: string }) {
   const client = useClient();
@@ -44,6 +47,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [blocked, setBlocked] = useState(false);
   /** The address names no workflow (or none the volunteer may see): trying again cannot help. */
   const [missing, setMissing] = useState(false);
+  /** The researchers paused the workflow (the queue or a submit said so): no more subjects for now. */
+  const [paused, setPaused] = useState(false);
+  const [lastAnswer, setLastAnswer] = useState<LastAnswer | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [classified, setClassified] = useState(() => classifiedThisSession(workflowId));
@@ -168,7 +174,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const empty = queue.subjects.length === 0;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `pollTick` is the poll trigger; the timer bumps it to ask the queue again while others hold the last subjects
   useEffect(() => {
-    if (!workflow || !empty || queue.finished || exhausted || blocked) return;
+    if (!workflow || !empty || queue.finished || exhausted || blocked || paused) return;
     let cancelled = false;
     fetchBatch().then(
       ({ added, startedEmpty, retryAfterSeconds }) => {
@@ -183,6 +189,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       },
       (error: unknown) => {
         if (cancelled) return;
+        if (isWorkflowPaused(error)) return setPaused(true);
         setProblem(describeError(error));
         setBlocked(true);
       },
@@ -190,7 +197,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     return () => {
       cancelled = true;
     };
-  }, [workflow, empty, queue, exhausted, blocked, fetchBatch, pollTick]);
+  }, [workflow, empty, queue, exhausted, blocked, paused, fetchBatch, pollTick]);
   const pollTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(pollTimer.current), []);
 
@@ -235,6 +242,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     async ({ subject, workflowVersion, annotations, startedAt, idempotencyKey }: Submission): Promise<boolean> => {
       setProblem(null);
       setNotice(null);
+      setLastAnswer(null);
       const input: ClassificationInput = {
         workflowId,
         // The version whose tasks were on screen: the queue's latest, or the one a draft of this subject began under.
@@ -254,9 +262,16 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (outbox.count > 0) throw new TypeError('answers are waiting to be sent');
         const stored = await withTimeout(client.classify(input, idempotencyKey), SUBMIT_TIMEOUT_MS);
         announce(t('classify.submitted'));
+        setLastAnswer('saved');
         setClassified((count) => count + 1);
         if (stored.feedback?.length) setFeedback({ annotations, feedback: stored.feedback });
       } catch (error) {
+        if (isWorkflowPaused(error)) {
+          // Refused: the answer stays in its draft on this device, with its subject, for when the workflow reopens.
+          setLastAnswer('not-saved');
+          setPaused(true);
+          return false;
+        }
         if (isAlreadyClassified(error)) {
           setNotice(t('classify.alreadyClassified'));
           announce(t('classify.alreadyClassifiedAnnouncement'));
@@ -269,6 +284,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             return false;
           }
           announce(t('classify.savedOnDevice'));
+          setLastAnswer('on-device');
           setClassified((count) => count + 1);
           if (navigator.onLine) void flushOutbox();
         } else {
@@ -277,8 +293,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         }
       }
       commitQueue(advance(queueRef.current, subject.id));
-      // Keep a few subjects ahead: a background fetch whose failure is retried when the local list runs dry.
-      if (needsPrefetch(queueRef.current) && queueRef.current.subjects.length > 0) void fetchBatch().catch(() => undefined);
+      // Keep a few subjects ahead: a background fetch whose failure is retried when the local list runs dry, except
+      // that a paused workflow is said at once.
+      if (needsPrefetch(queueRef.current) && queueRef.current.subjects.length > 0) {
+        void fetchBatch().catch((error: unknown) => {
+          if (isWorkflowPaused(error)) setPaused(true);
+        });
+      }
       return true;
     },
     [client, workflowId, fetchBatch, flushOutbox, announce, commitQueue, t],
@@ -389,7 +410,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         )}
       </ErrorAlert>
 
-      {finished ? (
+      {paused ? (
+        <Paused lastAnswer={lastAnswer} />
+      ) : finished ? (
         <Finished classified={classified} reason={queue.reason} />
       ) : subjectWorkflow && current ? (
         <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} />
@@ -424,6 +447,27 @@ function Finished({ classified, reason }: { classified: number; reason: LocalQue
       </p>
       <p>
         <Link to="/">{t('finished.back')}</Link>
+      </p>
+    </section>
+  );
+}
+
+/** The researchers paused the workflow: what became of the last answer, and the way to another workflow. */
+function Paused({ lastAnswer }: { lastAnswer: LastAnswer | null }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const { t } = useTranslation();
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <section className="finished" data-testid="paused" aria-labelledby="paused-heading">
+      <h2 id="paused-heading" ref={heading} tabIndex={-1}>
+        {t('paused.title')}
+      </h2>
+      <p>{t('paused.body')}</p>
+      {lastAnswer === 'saved' && <p>{t('paused.saved')}</p>}
+      {lastAnswer === 'on-device' && <p>{t('paused.onDevice')}</p>}
+      {lastAnswer === 'not-saved' && <p>{t('paused.notSaved')}</p>}
+      <p>
+        <Link to="/">{t('paused.back')}</Link>
       </p>
     </section>
   );

@@ -7,7 +7,7 @@ import { describeMultiple, explainMultiple, MultipleTask } from './multiple/Mult
 import { describeSingle, SingleTask } from './single/SingleTask';
 import { describeTagging } from './tagging/describe';
 import { TaggingTask } from './tagging/TaggingTask';
-import { describeTranscription } from './transcription/describe';
+import { describeTranscription, transcriptionIsEmpty } from './transcription/describe';
 import type { Describe, Explain, TaskOf, TaskProps, ValueIssue } from './types';
 
 /** The transcription editor is its own chunk: loaded when a workflow with a transcription task opens, not before. */
@@ -24,6 +24,8 @@ interface TaskEntry<T extends TaskType> {
   describe: Describe<TaskOf<T>>;
   /** A message for a problem with the task's value that says what to do, where the generic one would not. */
   explain?: Explain<TaskOf<T>>;
+  /** True when a valid value gives nothing (no line transcribed): the volunteer confirms it before going on. */
+  isEmpty?(value: unknown): boolean;
   /** Starts loading a lazily loaded component, so that it is ready when the task is reached. */
   preload?(): unknown;
 }
@@ -35,7 +37,7 @@ interface TaskEntry<T extends TaskType> {
 export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
   single: { component: SingleTask, describe: describeSingle },
   multiple: { component: MultipleTask, initialValue: () => [], describe: describeMultiple, explain: explainMultiple },
-  transcription: { component: TranscriptionTask, initialValue: () => '', describe: describeTranscription, preload: loadTranscription },
+  transcription: { component: TranscriptionTask, initialValue: () => '', describe: describeTranscription, isEmpty: transcriptionIsEmpty, preload: loadTranscription },
   'close-reading': { component: CloseReadingTask, ownsMedia: closeReadingOwnsMedia, describe: describeCloseReading, explain: explainCloseReading },
   tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }), describe: describeTagging },
 };
@@ -67,6 +69,11 @@ export function describeValue(task: Task, value: unknown, t: TFunction): string 
 export function invalidMessage(task: Task, value: unknown, issue: ValueIssue | undefined, t: TFunction): string {
   if (value === undefined) return t('subject.chooseFirst');
   return entryFor(task)?.explain?.(task as never, issue, t) ?? t('subject.invalid', { detail: issue?.message ?? '' });
+}
+
+/** True when a valid value gives nothing, e.g. an empty transcription: right for a blank page, so it is confirmed, not refused. */
+export function isEmptyAnswer(task: Task, value: unknown): boolean {
+  return entryFor(task)?.isEmpty?.(value) ?? false;
 }
 
 /** What a task asks, as the volunteer saw it: its question or instruction. */

@@ -1,0 +1,50 @@
+import { useId, useLayoutEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+
+interface Props {
+  /** Goes on with the empty answer: the second confirmation (Enter, Ctrl+Enter or Done do the same). */
+  onConfirm(): void;
+  /** Back to the task, to write something after all (Escape does the same). */
+  onGoBack(): void;
+  disabled: boolean;
+}
+
+/**
+ * Asks, below the task, whether an empty answer is meant (a blank page is a right answer): focus moves to the question
+ * as it appears, so that a screen reader reads it and the keyboard can answer it.
+ */
+export function ConfirmEmptyAnswer({ onConfirm, onGoBack, disabled }: Props) {
+  const { t } = useTranslation();
+  const id = useId();
+  const box = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => box.current?.focus(), []);
+  return (
+    <div
+      ref={box}
+      role="alertdialog"
+      aria-labelledby={`${id}-question`}
+      aria-describedby={`${id}-hint`}
+      tabIndex={-1}
+      className="confirm-empty"
+      data-testid="empty-answer"
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.preventDefault();
+        onGoBack();
+      }}
+    >
+      <p id={`${id}-question`} className="confirm-empty-question">
+        {t('subject.empty.question')}
+      </p>
+      <p id={`${id}-hint`}>{t('subject.empty.hint')}</p>
+      <div className="confirm-empty-actions">
+        <button type="button" className="button button-primary" onClick={onConfirm} aria-disabled={disabled || undefined}>
+          {t('subject.empty.confirm')}
+        </button>
+        <button type="button" className="button button-secondary" onClick={onGoBack}>
+          {t('subject.empty.back')}
+        </button>
+      </div>
+    </div>
+  );
+}
