@@ -114,6 +114,31 @@ describe('project access', () => {
     expect((await stack.client.getProject(draft.slug)).id).toBe(draft.id);
   });
 
+  it('keeps answers a volunteer gives after the project is paused or finished, and says so at the queue', async () => {
+    const project = await stack.client.createProject({ title: `Pausing ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, ['p1', 'p2', 'p3'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, { ...definition(), subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(workflowId);
+    const volunteer = await guest();
+    const [first, second] = (await volunteer.queue(workflowId, 2)).subjects;
+    const answer = (subjectId: string) => volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+
+    await stack.client.updateProject(project.id, { status: 'paused' });
+    const paused = await problemOf(volunteer.queue(workflowId));
+    expect(paused?.status).toBe(409);
+    expect(paused?.problem.type).toMatch(/workflow-not-active$/);
+    expect(paused?.problem.detail).toMatch(/project is paused/);
+    expect((await answer(first!.id)).replayed).toBe(false);
+    expect((await stack.client.queue(workflowId, 1)).subjects).toHaveLength(1);
+
+    await stack.client.updateProject(project.id, { status: 'finished' });
+    expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
+    expect((await answer(second!.id)).replayed).toBe(false);
+    const { rows } = await stack.db.query('SELECT count(*)::int AS stored FROM classifications WHERE workflow_id = $1', [workflowId]);
+    expect(rows).toEqual([{ stored: 2 }]);
+  });
+
   it('refuses a taken slug with 409', async () => {
     await stack.client.createProject({ title: 'Unique', slug: 'unique-slug' });
     expect((await problemOf(stack.client.createProject({ title: 'Again', slug: 'unique-slug' })))?.status).toBe(409);

@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { isPublicProject } from '../projects/project-access';
+import { CLASSIFIABLE_PROJECT_STATUSES } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
 import { EXPERIENCE, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
@@ -129,12 +129,12 @@ export class AssignmentService {
    */
   async queue(workflowId: string, user: AuthUser, limit: number): Promise<QueueView> {
     const workflow = await this.lookups.submit({ workflowId, userId: user.id });
-    if (!workflow || !(isPublicProject(workflow.project_status) || workflow.role)) throw notFound(`Workflow ${workflowId}`, '/params/id');
+    // Only an account's own token carries its role (as in ProjectAccess).
+    const member = user.kind === 'registered' && !!workflow?.role;
+    if (!workflow || !(CLASSIFIABLE_PROJECT_STATUSES.includes(workflow.project_status) || member)) throw notFound(`Workflow ${workflowId}`, '/params/id');
     const base = { workflowId, workflowVersion: workflow.version };
-    if (workflow.status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
-    if (workflow.status !== 'active' && !workflow.role) {
-      throw new ProblemException(409, `The workflow "${workflow.name}" is ${workflow.status}, not active; choose another workflow of the project.`, undefined, 'workflow-not-active');
-    }
+    if (workflow.status === 'finished' || workflow.project_status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
+    if (!member) this.assertOpenToVolunteers(workflow);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     const cap = classificationsNeededAtMost(definition.retirement);
     const key = `${workflowId}:${user.id}`;
@@ -146,6 +146,16 @@ export class AssignmentService {
       const left = this.inProgress.get(key)! - wanted;
       if (left) this.inProgress.set(key, left);
       else this.inProgress.delete(key);
+    }
+  }
+
+  /** A paused project, or a workflow that is not active, serves its members only. */
+  private assertOpenToVolunteers(workflow: QueueWorkflowRow): void {
+    if (workflow.project_status === 'paused') {
+      throw new ProblemException(409, 'The project is paused by its researchers; come back later, or choose another project.', undefined, 'workflow-not-active');
+    }
+    if (workflow.status !== 'active') {
+      throw new ProblemException(409, `The workflow "${workflow.name}" is ${workflow.status}, not active; choose another workflow of the project.`, undefined, 'workflow-not-active');
     }
   }
 

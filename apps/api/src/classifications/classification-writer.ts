@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
 import { GroupCommit } from '../common/group-commit';
-import { PUBLIC_PROJECT_STATUSES } from '../projects/project-access';
+import { CLASSIFIABLE_PROJECT_STATUSES } from '../projects/project-access';
 import type { DataSource } from 'typeorm';
 
 /** One classification to store, already validated against its workflow version. */
@@ -19,8 +19,8 @@ export interface ClassificationRow {
 }
 
 /**
- * One statement stores a batch: for each classification the caller may make (the project is public and the
- * workflow not a draft, or the caller is a member) of a subject in the workflow, the subject's counts, the
+ * One statement stores a batch: for each classification the caller may make (the project has been open to volunteers
+ * and the workflow is not a draft, or the caller is a member) of a subject in the workflow, the subject's counts, the
  * classification, the end of its assignment and the subject's place in the aggregation outbox. Rows that may not
  * be stored are left out, and so are replays and second classifications: those already stored, and all but the
  * first of a volunteer's rows in the batch with one key or for one subject. Only a conflict with a concurrent
@@ -35,7 +35,7 @@ const STORE = `WITH input AS (
       WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, ord)
   ), permitted AS (
     SELECT i.* FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
-    WHERE (w.status <> 'draft' AND p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}))
+    WHERE (w.status <> 'draft' AND p.status IN (${CLASSIFIABLE_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}))
       OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = i.user_id)
   ), allowed AS (
     SELECT i.* FROM permitted i

@@ -13,6 +13,11 @@ const ADMIN_ROLES: ProjectRole[] = ['owner', 'collaborator'];
 /** Live and finished projects are open to everyone; others only to their members. */
 export const PUBLIC_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'finished'];
 export const isPublicProject = (status: Project['status']): boolean => PUBLIC_PROJECT_STATUSES.includes(status);
+/**
+ * Projects that have been open to volunteers: answers given in them are stored even once the project is paused or
+ * finished (a volunteer may hold subjects, or answers waiting on their device, when it happens).
+ */
+export const CLASSIFIABLE_PROJECT_STATUSES: readonly Project['status'][] = [...PUBLIC_PROJECT_STATUSES, 'paused'];
 
 /** Who may see and change a project: one place for the rule. */
 @Injectable()
