@@ -26,8 +26,13 @@ export function nulCharacterErrors(value: unknown, base = ''): FieldError[] {
   });
 }
 
+/** Zod's errors, one per field: an object's unknown keys are named each by its own pointer. */
 export function fieldErrorsOf(error: z.ZodError, base = ''): FieldError[] {
-  return error.issues.map((issue) => ({ pointer: toPointer(issue.path, base), message: messageOf(issue) }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ pointer: toPointer([...issue.path, key], base), message: 'is not a field here; remove it (or check its spelling)' }))
+      : [{ pointer: toPointer(issue.path, base), message: messageOf(issue) }],
+  );
 }
 
 /** Zod's own words for a missing field ("Invalid input: expected string, received undefined"), said plainly. */

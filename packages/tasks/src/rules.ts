@@ -28,7 +28,12 @@ const posteriorRule = z
     prior: z.number().gt(0).lt(1).default(0.5),
     maximum: z.int().min(1).max(10_000),
   })
-  .refine((rule) => rule.low < rule.high, { path: ['high'], message: 'must be above low' });
+  .refine((rule) => rule.low < rule.high, { path: ['high'], message: 'must be above low' })
+  // A prior beyond a threshold would retire a subject on its first classification, whatever it says.
+  .refine((rule) => rule.low >= rule.high || (rule.low < rule.prior && rule.prior < rule.high), {
+    path: ['prior'],
+    message: 'must lie between low and high (the belief before any classification is neither settled answer)',
+  });
 
 type BaseRule = z.infer<typeof countRule> | z.infer<typeof agreementRule> | z.infer<typeof posteriorRule>;
 export type RetirementRule = BaseRule | { rule: 'any'; rules: RetirementRule[] };

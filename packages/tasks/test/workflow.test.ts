@@ -78,7 +78,7 @@ describe('workflow definition', () => {
   it('refuses duplicate answer values and unknown fields', () => {
     const duplicate = { ...yesNo(), answers: [{ value: 'yes', label: 'Yes' }, { value: 'yes', label: 'Also yes' }] };
     expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: duplicate } })).toEqual(['/tasks/T0/answers/1/value']);
-    expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo() }, colour: 'red' })).toEqual(['']);
+    expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo() }, colour: 'red' })).toEqual(['/colour']);
   });
 
   it('checks that retirement rules and effects name real tasks', () => {
@@ -141,7 +141,7 @@ describe('workflow definition', () => {
 
     it('names a bad tutorial step and a non-boolean feedback by pointer', () => {
       expect(pointersOf({ ...base, tutorial: [{ title: 'Welcome', body: '  ' }] })).toEqual(['/tutorial/0/body']);
-      expect(pointersOf({ ...base, tutorial: [{ title: 'Welcome', body: 'Hi', html: '<b>' }] })).toEqual(['/tutorial/0']);
+      expect(pointersOf({ ...base, tutorial: [{ title: 'Welcome', body: 'Hi', html: '<b>' }] })).toEqual(['/tutorial/0/html']);
       expect(pointersOf({ ...base, tutorial: [] })).toEqual(['/tutorial']);
       expect(pointersOf({ ...base, feedback: 'yes' })).toEqual(['/feedback']);
     });

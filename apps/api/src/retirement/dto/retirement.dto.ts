@@ -13,6 +13,18 @@ export const retirementRequestSchema = z
 export type RetirementRequest = z.infer<typeof retirementRequestSchema>;
 
 export const prioritiesSchema = z.strictObject({
-  priorities: z.array(z.strictObject({ subjectId: z.uuid('must be the id of a subject'), priority: z.number().finite() })).min(1).max(10_000),
+  priorities: z
+    .array(z.strictObject({ subjectId: z.uuid('must be the id of a subject'), priority: z.number().finite() }))
+    .min(1)
+    .max(10_000)
+    .superRefine((priorities, ctx) => {
+      // Two priorities for one subject: which would win is anyone's guess, so neither is taken.
+      const first = new Map<string, number>();
+      priorities.forEach(({ subjectId }, index) => {
+        const earlier = first.get(subjectId);
+        if (earlier === undefined) first.set(subjectId, index);
+        else ctx.addIssue({ code: 'custom', path: [index, 'subjectId'], message: `names the subject of /priorities/${earlier} again; give each subject one priority` });
+      });
+    }),
 });
 export type PrioritiesInput = z.infer<typeof prioritiesSchema>;
