@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthController } from './health/health.controller';
 import { JobsModule } from './jobs/jobs.module';
+import { MembersModule } from './members/members.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ReaggregationModule } from './reaggregation/reaggregation.module';
@@ -39,6 +40,7 @@ export class AppModule {
         MetricsModule,
         AuthModule,
         ProjectsModule,
+        MembersModule,
         SubjectSetsModule,
         WorkflowsModule,
         AssignmentModule,

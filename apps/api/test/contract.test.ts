@@ -1,6 +1,9 @@
 import {
   classificationStoredSchema,
   healthSchema,
+  memberListSchema,
+  memberRemovedSchema,
+  memberViewSchema,
   prioritiesSetSchema,
   problemSchema,
   projectListSchema,
@@ -56,6 +59,10 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(projectViewSchema, await call('PATCH', `/projects/${project.id}`, token, { description: 'Newspaper snippets' }), 200);
     documented(projectViewSchema, await call('GET', `/projects/${project.slug}`, token), 200);
     documented(projectListSchema, await call('GET', '/projects', token), 200);
+    const colleague = documented(sessionSchema, await call('POST', '/auth/register', undefined, { email: `colleague-${randomUUID()}@example.org`, password: 'a long enough password', displayName: 'C' }), 201);
+    documented(memberViewSchema, await call('PUT', `/projects/${project.id}/members`, token, { email: colleague.user.email, role: 'scientist' }), 200);
+    documented(memberListSchema, await call('GET', `/projects/${project.id}/members`, token), 200);
+    documented(memberRemovedSchema, await call('DELETE', `/projects/${project.id}/members/${colleague.user.id}`, token), 200);
     const set = documented(subjectSetViewSchema, await call('POST', `/projects/${project.id}/subject-sets`, token, { name: 'Snippets' }), 201);
     const subjects = [{ externalId: 'a', locations: [{ type: 'text', text: 'For sale: a horse' }], metadata: { page: 1, '#box': 'B1' } }, { externalId: 'b', locations: [{ type: 'text', text: 'Council news' }] }];
     const added = documented(subjectsAddedSchema, await call('POST', `/subject-sets/${set.id}/subjects`, token, { subjects }), 201);

@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, Problem, ProjectInput, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectSetView, SubjectsAdded, SubmitResult, TaskFeedback, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  ClassificationInput, MemberView, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectSetView, SubjectsAdded, SubmitResult, TaskFeedback, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -82,6 +82,18 @@ export class ChorusClient {
   }
   getProject(idOrSlug: string) {
     return this.call<ProjectView>('GET', `/projects/${encodeURIComponent(idOrSlug)}`);
+  }
+
+  /** The project's members, owner first (researchers only). */
+  members(projectId: string) {
+    return this.call<{ members: MemberView[] }>('GET', `/projects/${projectId}/members`);
+  }
+  /** Adds a registered account by its email, or changes its role (the project's owner and collaborators only). */
+  setMember(projectId: string, input: { email: string; role: Exclude<ProjectRole, 'owner'> }) {
+    return this.call<MemberView>('PUT', `/projects/${projectId}/members`, input);
+  }
+  removeMember(projectId: string, userId: string) {
+    return this.call<{ removed: string }>('DELETE', `/projects/${projectId}/members/${userId}`);
   }
 
   createSubjectSet(projectId: string, input: { name: string }) {

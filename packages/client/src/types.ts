@@ -2,7 +2,9 @@ import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput
 import type { z } from 'zod';
 import type {
   classificationStoredSchema,
+  memberViewSchema,
   problemSchema,
+  projectRoleSchema,
   projectStatusSchema,
   projectViewSchema,
   proposedTagSchema,
@@ -35,6 +37,8 @@ export interface ProjectInput {
   fieldGuide?: string;
   status?: ProjectStatus;
 }
+export type ProjectRole = z.infer<typeof projectRoleSchema>;
+export type MemberView = z.infer<typeof memberViewSchema>;
 export type SubjectSetView = z.infer<typeof subjectSetViewSchema>;
 export type SubjectsAdded = z.infer<typeof subjectsAddedSchema>;
 

@@ -38,6 +38,12 @@ export const projectViewSchema = z.strictObject({
 });
 export const projectListSchema = z.strictObject({ projects: z.array(projectViewSchema) });
 
+export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', 'moderator']);
+/** A project member: an account, and its role in the project. */
+export const memberViewSchema = z.strictObject({ userId: id, displayName: z.string(), email: z.string().nullable(), role: projectRoleSchema });
+export const memberListSchema = z.strictObject({ members: z.array(memberViewSchema) });
+export const memberRemovedSchema = z.strictObject({ removed: id });
+
 export const subjectSetViewSchema = z.strictObject({ id, name: z.string(), projectId: id });
 export const subjectSetListSchema = z.strictObject({ subjectSets: z.array(z.strictObject({ id, name: z.string(), subjects: z.int() })) });
 /** An upload: how many subjects were new, how many were already in the project (by externalId), and all their ids in order. */

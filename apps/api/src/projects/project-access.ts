@@ -57,11 +57,18 @@ export class ProjectAccess {
 
   /** Fails unless the caller is a researcher of the project. */
   async requireResearcher(projectId: string, user: AuthUser, pointer?: string): Promise<Project> {
+    return this.requireRole(projectId, user, RESEARCHER_ROLES, "the project's owner, collaborators and scientists", pointer);
+  }
+
+  /** Fails unless the caller administers the project (its owner or a collaborator): who its members are, for one. */
+  async requireAdministrator(projectId: string, user: AuthUser, pointer?: string): Promise<Project> {
+    return this.requireRole(projectId, user, ADMIN_ROLES, "the project's owner and collaborators", pointer);
+  }
+
+  private async requireRole(projectId: string, user: AuthUser, roles: ProjectRole[], who: string, pointer?: string): Promise<Project> {
     const project = await this.readable(projectId, user, pointer);
     const role = await this.roleOf(projectId, user);
-    if (!role || !RESEARCHER_ROLES.includes(role)) {
-      throw forbidden(`Only the project's owner, collaborators and scientists may do this; ask the owner of "${project.title}" to add you.`);
-    }
+    if (!role || !roles.includes(role)) throw forbidden(`Only ${who} may do this; ask the owner of "${project.title}" to add you.`);
     return project;
   }
 }

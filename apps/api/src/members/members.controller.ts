@@ -1,0 +1,33 @@
+import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { memberListSchema, memberRemovedSchema, memberViewSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { type MemberInput, memberInputSchema } from './dto/member.dto';
+import { MembersService } from './members.service';
+
+@ApiTags('members')
+@ApiBearerAuth()
+@Controller('projects/:id/members')
+export class MembersController {
+  constructor(private readonly members: MembersService) {}
+
+  @Get()
+  @ApiZodResponse(memberListSchema, { description: "The project's members, owner first (researchers only)" })
+  listMembers(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser) {
+    return this.members.list(projectId, user);
+  }
+
+  @Put()
+  @ApiZodBody(memberInputSchema, 'Adds a registered account (by its email) in a role, or changes its role (owner and collaborators only).')
+  @ApiZodResponse(memberViewSchema)
+  setMember(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(memberInputSchema)) input: MemberInput, @CurrentUser() user: AuthUser) {
+    return this.members.set(projectId, input, user);
+  }
+
+  @Delete(':userId')
+  @ApiZodResponse(memberRemovedSchema, { description: 'The member is removed (owner and collaborators only; never the owner)' })
+  removeMember(@Param('id', uuidParam('id')) projectId: string, @Param('userId', uuidParam('userId')) userId: string, @CurrentUser() user: AuthUser) {
+    return this.members.remove(projectId, userId, user);
+  }
+}

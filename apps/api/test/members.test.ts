@@ -1,0 +1,63 @@
+import { ChorusApiError, type ChorusClient } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(() => stack.stop());
+
+const problemOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
+
+async function account(name: string): Promise<{ client: ChorusClient; id: string; email: string }> {
+  const email = `${name}-${randomUUID().slice(0, 8)}@example.org`;
+  const session = await stack.anonymous.register({ email, password: 'a long enough password', displayName: name });
+  return { client: stack.anonymous.withToken(session.token), id: session.user.id, email };
+}
+
+describe('project members', () => {
+  it('lets the owner add people by email in a role, change it and remove them, and each role does what it may', async () => {
+    const owner = stack.client;
+    const project = await owner.createProject({ title: `Members ${randomUUID().slice(0, 8)}` });
+    const ada = await account('ada');
+    const bob = await account('bob');
+    expect((await problemOf(ada.client.getProject(project.id)))?.status).toBe(404);
+
+    expect(await owner.setMember(project.id, { email: ada.email.toUpperCase(), role: 'scientist' })).toEqual({ userId: ada.id, displayName: 'ada', email: ada.email, role: 'scientist' });
+    // A scientist sees the draft and the members, designs workflows, but does not manage people.
+    expect((await ada.client.getProject(project.id)).id).toBe(project.id);
+    await ada.client.createSubjectSet(project.id, { name: 'By a scientist' });
+    expect((await ada.client.members(project.id)).members.map((member) => member.role)).toEqual(['owner', 'scientist']);
+    expect((await problemOf(ada.client.setMember(project.id, { email: bob.email, role: 'scientist' })))?.status).toBe(403);
+
+    await owner.setMember(project.id, { email: ada.email, role: 'collaborator' });
+    expect(await ada.client.setMember(project.id, { email: bob.email, role: 'moderator' })).toMatchObject({ userId: bob.id, role: 'moderator' });
+    // A moderator is a member (sees the draft) but not a researcher.
+    expect((await bob.client.getProject(project.id)).id).toBe(project.id);
+    expect((await problemOf(bob.client.members(project.id)))?.status).toBe(403);
+
+    expect(await ada.client.removeMember(project.id, bob.id)).toEqual({ removed: bob.id });
+    expect((await problemOf(bob.client.getProject(project.id)))?.status).toBe(404);
+    expect((await owner.members(project.id)).members.map((member) => member.userId)).toEqual([project.ownerId, ada.id]);
+  });
+
+  it('refuses what cannot be: an email of no account, the owner, a guest, someone not in the project, naming the field', async () => {
+    const owner = stack.client;
+    const project = await owner.createProject({ title: `Members ${randomUUID().slice(0, 8)}` });
+    const nobody = await problemOf(owner.setMember(project.id, { email: 'nobody-here@example.org', role: 'scientist' }));
+    expect([nobody?.status, nobody?.problem.errors?.[0]?.pointer]).toEqual([422, '/email']);
+    const me = (await owner.members(project.id)).members[0]!;
+    const demote = await problemOf(owner.setMember(project.id, { email: me.email!, role: 'scientist' }));
+    expect([demote?.status, demote?.problem.errors?.[0]?.pointer]).toEqual([422, '/email']);
+    const removeOwner = await problemOf(owner.removeMember(project.id, me.userId));
+    expect([removeOwner?.status, removeOwner?.problem.errors?.[0]?.pointer]).toEqual([422, '/params/userId']);
+    const stranger = await problemOf(owner.removeMember(project.id, randomUUID()));
+    expect([stranger?.status, stranger?.problem.errors?.[0]?.pointer]).toEqual([404, '/params/userId']);
+    const badRole = await problemOf(owner.setMember(project.id, { email: me.email!, role: 'owner' as 'scientist' }));
+    expect([badRole?.status, badRole?.problem.errors?.[0]?.pointer]).toEqual([422, '/role']);
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect((await problemOf(guest.members(project.id)))?.status).toBe(404);
+    expect((await owner.members(project.id)).members).toEqual([me]);
+  });
+});
