@@ -42,6 +42,27 @@ it('moves a retired subject whose consensus meets an effect into the set that fe
   expect((await reader.queue(second.id)).subjects.map((subject) => subject.externalId)).toEqual(['news']);
 });
 
+it('moves subjects already retired when a new version adds an effect, but not those retired by hand', async () => {
+  const project = await stack.client.createProject({ title: 'Effects later', status: 'live' });
+  const snippets = await stack.client.createSubjectSet(project.id, { name: 'Snippets' });
+  const confirmed = await stack.client.createSubjectSet(project.id, { name: 'Confirmed advertisements' });
+  await stack.client.addSubjects(snippets.id, ['ad1', 'ad2', 'torn'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+  const definition = { name: 'Ad or not?', firstTask: 'T0', tasks: { T0: yesNo }, retirement: { rule: 'count' as const, count: 2 }, subjectSetIds: [snippets.id] };
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, definition);
+  await stack.client.activateWorkflow(workflowId);
+  // Every subject gets a "yes"; then "torn" is retired by hand, and the others by their rule with a second "yes".
+  await classifyUntilFinished(stack.anonymous.withToken((await stack.anonymous.guest()).token), workflowId, () => 'yes');
+  const { rows: [torn] } = await stack.db.query("SELECT id FROM subjects WHERE external_id = 'torn' AND project_id = $1", [project.id]);
+  await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [torn.id], reason: 'torn page' });
+  await classifyUntilFinished(stack.anonymous.withToken((await stack.anonymous.guest()).token), workflowId, () => 'yes');
+  for (let i = 0; i < 200 && (await stack.client.stats(workflowId)).retired < 3; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+
+  const updated = await stack.client.updateWorkflow(workflowId, { ...definition, effects: [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, addToSubjectSet: confirmed.id }] });
+  for (let i = 0; i < 200 && (await stack.client.reaggregation(workflowId, updated.reaggregation!.id)).state !== 'completed'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  const { rows } = await stack.db.query('SELECT s.external_id FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id WHERE m.subject_set_id = $1 ORDER BY s.external_id', [confirmed.id]);
+  expect(rows.map((row) => row.external_id)).toEqual(['ad1', 'ad2']);
+});
+
 it('refuses an effect that would move subjects into another project’s set', async () => {
   const mine = await stack.client.createProject({ title: 'Mine' });
   const theirs = await stack.client.createProject({ title: 'Theirs' });

@@ -18,7 +18,12 @@ interface StatusRow {
   subject_id: string;
   version: number;
   retired_at: Date | null;
+  retirement_reason: string | null;
 }
+
+/** Retirements a researcher made (by hand, or by unlinking a set) say nothing about the answer, so fire no effects. */
+const RETIRED_WITHOUT_AN_ANSWER = new Set(['manual', 'unlinked']);
+const retiredByItsRule = (status: StatusRow) => status.retired_at !== null && !RETIRED_WITHOUT_AN_ANSWER.has(status.retirement_reason ?? '');
 
 interface Recomputed {
   key: SubjectKey;
@@ -85,7 +90,7 @@ export class AggregationService {
     return this.db.transaction(async (manager) => {
       const outcomes = new Map<string, AggregationOutcome>(keys.map((key) => [keyOf(key), 'missing']));
       const statuses: StatusRow[] = await manager.query(
-        `SELECT st.workflow_id, st.subject_id, w.version, st.retired_at
+        `SELECT st.workflow_id, st.subject_id, w.version, st.retired_at, st.retirement_reason
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
          JOIN subject_workflow_status st ON st.workflow_id = k.workflow_id AND st.subject_id = k.subject_id
          JOIN workflows w ON w.id = st.workflow_id
@@ -112,7 +117,8 @@ export class AggregationService {
         const options = { skills: skills.get(key.workflowId) ?? {} };
         const consensus = reduceSubject(definition, records, options);
         const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
-        if (retirement?.decision.retire) await this.applyEffects(manager, definition, key.subjectId, consensus);
+        // Effects fire with the retirement, and again whenever a retired subject is recomputed (a new version may add one).
+        if (retirement?.decision.retire || retiredByItsRule(status)) await this.applyEffects(manager, definition, key.subjectId, consensus);
         recomputed.push({ key, version: status.version, count: records.length, consensus, retirement });
         outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
@@ -189,7 +195,7 @@ export class AggregationService {
     return skills;
   }
 
-  /** Effects fire once, when the answer is known: the subject moves into the sets that feed the next workflows. */
+  /** When the answer is known, the subject moves into the sets that feed the next workflows (adding is idempotent). */
   private async applyEffects(manager: EntityManager, definition: WorkflowDefinition, subjectId: string, consensus: TaskConsensus[]): Promise<void> {
     for (const setId of subjectSetsFromEffects(definition.effects, consensus)) await addToSubjectSet(manager, setId, [subjectId]);
   }
