@@ -403,6 +403,12 @@ describe('the queue', () => {
     expect([...first.subjects, ...second.subjects].map((s) => s.externalId)).toEqual(['s0-000', 's0-001', 's0-002']);
   });
 
+  it('serves sequentially one set after another, in the order the sets were made', async () => {
+    const { workflowId } = await workflowOf(3, { selection: { order: 'sequential', goldStandardRate: 0 } }, 3);
+    const served = (await (await guest()).queue(workflowId, 9)).subjects.map((s) => s.externalId);
+    expect(served).toEqual(['s0-000', 's0-001', 's0-002', 's1-000', 's1-001', 's1-002', 's2-000', 's2-001', 's2-002']);
+  });
+
   it('keeps its promises through a random interleaving of queue, submit, retire and unretire', async () => {
     const { workflowId } = await workflowOf(15);
     const volunteers = await Promise.all(Array.from({ length: 4 }, guest));

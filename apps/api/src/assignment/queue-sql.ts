@@ -46,11 +46,14 @@ const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;
 const ARMS: Record<PickKind, string> = {
   random: randomArms('subject_workflow_status st', ''),
   priority: oneArm(`SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}`),
+  // One linked set after another, in the order they were made, each in its own order; a subject in two sets comes
+  // with the first.
   sequential: oneArm(`SELECT st.subject_id FROM subject_workflow_status st
-    JOIN LATERAL (SELECT min(m.position) AS position FROM subject_set_members m
+    JOIN LATERAL (SELECT ss.created_at, ss.id AS set_id, m.position FROM subject_set_members m
                   JOIN workflow_subject_sets l ON l.subject_set_id = m.subject_set_id AND l.workflow_id = r.workflow_id
-                  WHERE m.subject_id = st.subject_id) seq ON true
-    WHERE ${ELIGIBLE} ORDER BY seq.position, st.subject_id LIMIT r.count ${LOCK}`),
+                  JOIN subject_sets ss ON ss.id = m.subject_set_id
+                  WHERE m.subject_id = st.subject_id ORDER BY ss.created_at, ss.id, m.position LIMIT 1) seq ON true
+    WHERE ${ELIGIBLE} ORDER BY seq.created_at, seq.set_id, seq.position, st.subject_id LIMIT r.count ${LOCK}`),
   set: randomArms('subject_workflow_status st', 'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)'),
   gold: randomArms('subject_workflow_status st', 'AND st.gold_standard'),
   training: oneArm(`SELECT st.subject_id FROM subject_set_members m JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = m.subject_id
