@@ -33,6 +33,7 @@ it('refuses a download beyond EXPORTS_AT_ONCE with 503, and takes one again once
   const second = await fetch(url, { headers: { authorization } });
   expect(second.status).toBe(503);
   expect(second.headers.get('content-type')).toContain('application/problem+json');
+  expect(second.headers.get('retry-after')).toBe('60');
   expect(((await second.json()) as { type: string }).type).toBe('urn:chorus:problem:exports-busy');
 
   leaving.abort(); // the client goes away: its connection must come back

@@ -139,6 +139,15 @@ describe('project access', () => {
     expect(rows).toEqual([{ stored: 2 }]);
   });
 
+  it('refuses to activate a workflow with no subject set, which could never serve anything', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, definition());
+    const refused = await problemOf(stack.client.activateWorkflow(id));
+    expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/params/id']);
+    expect((await stack.client.getWorkflow(id)).status).toBe('draft');
+    await stack.client.updateWorkflow(id, { ...definition(), subjectSetIds: [subjectSetId] });
+    expect((await stack.client.activateWorkflow(id)).status).toBe('active');
+  });
+
   it('refuses a taken slug with 409', async () => {
     await stack.client.createProject({ title: 'Unique', slug: 'unique-slug' });
     expect((await problemOf(stack.client.createProject({ title: 'Again', slug: 'unique-slug' })))?.status).toBe(409);

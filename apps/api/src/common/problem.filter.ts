@@ -11,7 +11,6 @@ interface FastifyError {
 export function problemFromFastifyError(error: FastifyError | undefined): ProblemBody | undefined {
   switch (error?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problemBody(400, `The body is not valid JSON. Send a JSON object with content-type application/json.`, [{ pointer: '', message: 'is not valid JSON' }], 'malformed-json');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problemBody(413, 'The body is larger than this server accepts; split it into smaller requests (for subjects, at most 10,000 per call).', [{ pointer: '', message: 'is too large' }]);
@@ -29,6 +28,7 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toProblem(exception);
     if (body.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (exception instanceof ProblemException && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }
 

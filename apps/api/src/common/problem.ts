@@ -36,9 +36,16 @@ export function problemBody(status: number, detail: string, errors?: FieldError[
 
 export class ProblemException extends Error {
   readonly body: ProblemBody;
+  /** Sent as `Retry-After` when set: the request may succeed if made again after this long. */
+  retryAfterSeconds?: number;
   constructor(status: number, detail: string, errors?: FieldError[], slug?: string) {
     super(detail);
     this.body = problemBody(status, detail, errors, slug);
+  }
+
+  retryAfter(seconds: number): this {
+    this.retryAfterSeconds = seconds;
+    return this;
   }
 }
 

@@ -42,7 +42,7 @@ export class ExportStreams {
 
   async open<Row>(query: ExportQuery<Row>, format: ExportFormat): Promise<ExportDownload> {
     if (this.streaming >= this.config.exportsAtOnce) {
-      throw new ProblemException(503, `${this.streaming} downloads are streaming already (EXPORTS_AT_ONCE); try again in a minute.`, undefined, 'exports-busy');
+      throw new ProblemException(503, `${this.streaming} downloads are streaming already (EXPORTS_AT_ONCE); try again in a minute.`, undefined, 'exports-busy').retryAfter(60);
     }
     this.streaming += 1;
     const done = () => {

@@ -97,6 +97,9 @@ export class WorkflowsService {
 
   async setStatus(id: string, status: Workflow['status'], user: AuthUser): Promise<WorkflowView> {
     await this.requireResearcher(id, user);
+    if (status === 'active' && !(await this.db.getRepository(WorkflowSubjectSet).existsBy({ workflowId: id }))) {
+      throw validationFailed([{ pointer: '/params/id', message: 'names a workflow with no subject set linked: link one (subjectSetIds) in a new version, then activate it' }]);
+    }
     await this.db.getRepository(Workflow).update({ id }, { status });
     return this.get(id, user);
   }
