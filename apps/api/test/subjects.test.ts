@@ -46,3 +46,50 @@ describe('subject upload', () => {
     expect(await stack.client.stats(workflow.id)).toMatchObject({ subjects: 1, retired: 0 });
   });
 });
+
+describe('known answers of gold-standard subjects', () => {
+  const yesNo = { T0: { type: 'single' as const, question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+  const gold = (externalId: string, goldStandard: Record<string, unknown>) => ({ ...text(externalId), goldStandard });
+  const problemOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
+  const goldOf = async (setId: string) =>
+    (await stack.db.query('SELECT s.external_id, s.gold_standard FROM subjects s JOIN subject_set_members m ON m.subject_id = s.id WHERE m.subject_set_id = $1 ORDER BY s.external_id', [setId])).rows;
+
+  it('must be answers the tasks of the workflows a set feeds can take, in JSON and in files alike', async () => {
+    const project = await stack.client.createProject({ title: `Gold ${Date.now()}` });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
+    await stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks: yesNo, subjectSetIds: [set.id] });
+    const refused = await problemOf(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('g2', { T0: 'Yes', T9: 'for another workflow' })]));
+    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard/T0', message: expect.stringMatching(/^is not an answer task "T0" of the workflow "Ads" can take: /) }]);
+    const csv = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${set.id}/subjects`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${stack.client.token}` },
+      body: 'external_id,text,gold_standard_T0\nc1,One,maybe\n',
+    });
+    expect(((await csv.json()) as ChorusApiError['problem']).errors).toEqual([{ pointer: '/subjects/0/goldStandard/T0', message: expect.stringContaining('(line 2 of the CSV)') }]);
+    expect(await goldOf(set.id)).toEqual([]);
+    await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('g2', { T0: 'no', T9: 'for another workflow' })]);
+    expect((await goldOf(set.id)).map((row) => row.external_id)).toEqual(['g1', 'g2']);
+  });
+
+  it('are corrected by sending the subject again; a regular subject does not become gold standard that way', async () => {
+    const project = await stack.client.createProject({ title: `Gold fix ${Date.now()}` });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
+    await stack.client.addSubjects(set.id, [gold('g1', { T0: 'maybe' }), text('plain')]);
+    await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('plain', { T0: 'no' })]);
+    expect(await goldOf(set.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'yes' } }, { external_id: 'plain', gold_standard: null }]);
+  });
+
+  it('keep a workflow from being linked to them, or from dropping an answer they give, until corrected', async () => {
+    const project = await stack.client.createProject({ title: `Gold link ${Date.now()}` });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
+    await stack.client.addSubjects(set.id, [gold('g1', { T0: 'maybe' })]);
+    const linking = await problemOf(stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks: yesNo, subjectSetIds: [set.id] }));
+    expect(linking?.problem.errors).toEqual([{ pointer: '/tasks/T0', message: expect.stringContaining('"maybe" of the gold-standard subject g1') }]);
+    await stack.client.addSubjects(set.id, [gold('g1', { T0: 'no' })]);
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks: yesNo, subjectSetIds: [set.id] });
+    const onlyYes = { T0: { ...yesNo.T0, answers: [{ value: 'yes', label: 'Yes' }, { value: 'unsure', label: 'Unsure' }] } };
+    const dropping = await problemOf(stack.client.updateWorkflow(id, { name: 'Ads', firstTask: 'T0', tasks: onlyYes }));
+    expect(dropping?.problem.errors?.map((error) => error.pointer)).toEqual(['/tasks/T0']);
+    expect((await stack.client.getWorkflow(id)).version).toBe(1);
+  });
+});

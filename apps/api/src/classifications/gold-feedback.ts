@@ -1,5 +1,5 @@
 import type { TaskFeedback } from '@chorus/client';
-import type { Annotation, TaskType, WorkflowDefinition } from '@chorus/tasks';
+import { type Annotation, type TaskType, type WorkflowDefinition, annotationSchemaFor } from '@chorus/tasks';
 
 interface GoldRule {
   /**
@@ -42,6 +42,19 @@ const goldRules: Record<TaskType, GoldRule> = {
     matches: (given, expected) => sameSet(endorsedTags(given), endorsedTags(expected)),
   },
 };
+
+/**
+ * The known answers of a gold-standard subject that the workflow's tasks cannot take (an answer the task does not
+ * offer, a value of another kind), with why; known answers for tasks the workflow does not have are not its business.
+ */
+export function unreadableKnownAnswers(definition: WorkflowDefinition, goldStandard: Record<string, unknown>): { task: string; why: string }[] {
+  return Object.entries(goldStandard).flatMap(([key, gold]) => {
+    const task = definition.tasks[key];
+    if (!task) return [];
+    const parsed = annotationSchemaFor(task).safeParse(goldRules[task.type].expected(gold));
+    return parsed.success ? [] : [{ task: key, why: parsed.error.issues[0]?.message ?? 'is not an answer of the task' }];
+  });
+}
 
 /**
  * Feedback on a gold-standard subject: for every task the volunteer answered and the subject has a known answer

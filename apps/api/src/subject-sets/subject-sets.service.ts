@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { SubjectSet, addToSubjectSet } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { validateWith } from '@chorus/tasks';
+import { type FieldError, type WorkflowDefinition, validateWith } from '@chorus/tasks';
+import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { notFound, validationFailed } from '../common/problem';
 import { unwrap } from '../common/zod';
 import { ProjectAccess } from '../projects/project-access';
@@ -16,15 +17,23 @@ const SUBJECT_FILES: Record<string, (body: string) => SubjectFile> = {
   'text/plain': subjectsFromText,
 };
 
+/** What the subjects must also satisfy beyond their schema: errors by pointer, `/subjects/<n>/…`. */
+type SubjectCheck = (input: AddSubjectsInput) => FieldError[];
+
 /**
  * The subjects of an upload: `{ subjects: [...] }` as JSON, a IIIF Presentation manifest (JSON or JSON-LD), a CSV
- * file or a plain-text corpus (see subject-files.ts). Errors name each field by pointer, `/subjects/<n>/…`, and for a
- * file say where in it subject n came from.
+ * file or a plain-text corpus (see subject-files.ts), valid and passing `check`. Errors name each field by pointer,
+ * `/subjects/<n>/…`, and for a file say where in it subject n came from.
  */
-export function subjectsOfUpload(body: unknown, contentType: string | undefined): AddSubjectsInput {
+export function subjectsOfUpload(body: unknown, contentType: string | undefined, check: SubjectCheck = () => []): AddSubjectsInput {
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const read = SUBJECT_FILES[mediaType] ?? (isIiif(body) ? subjectsFromIiif : undefined);
-  if (!read) return unwrap(validateWith(addSubjectsSchema, body));
+  if (!read) {
+    const input = unwrap(validateWith(addSubjectsSchema, body));
+    const errors = check(input);
+    if (errors.length) throw validationFailed(errors);
+    return input;
+  }
   let file: SubjectFile;
   try {
     file = read(body as never);
@@ -33,13 +42,25 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
     throw error;
   }
   const validated = validateWith(addSubjectsSchema, { subjects: file.subjects });
-  const errors = [...file.errors, ...(validated.ok ? [] : validated.errors)];
+  const errors = [...file.errors, ...(validated.ok ? check(validated.value) : validated.errors)];
   if (validated.ok && !errors.length) return validated.value;
   throw validationFailed(
     errors.map((error) => {
       const index = /^\/subjects\/(\d+)/.exec(error.pointer)?.[1];
       return index === undefined ? error : { ...error, message: `${error.message} (${file.origin(Number(index))})` };
     }),
+  );
+}
+
+/** Each known answer that a workflow fed by the set cannot take, named `/subjects/<n>/goldStandard/<task>`. */
+function knownAnswersTheyTake(input: AddSubjectsInput, workflows: { name: string; definition: WorkflowDefinition }[]): FieldError[] {
+  return input.subjects.flatMap((subject, index) =>
+    workflows.flatMap(({ name, definition }) =>
+      unreadableKnownAnswers(definition, subject.goldStandard ?? {}).map(({ task, why }) => ({
+        pointer: `/subjects/${index}/goldStandard/${task}`,
+        message: `is not an answer task "${task}" of the workflow "${name}" can take: ${why}`,
+      })),
+    ),
   );
 }
 
@@ -65,23 +86,31 @@ export class SubjectSetsService {
 
   /**
    * Adds subjects in one transaction: all or nothing. A subject whose externalId already exists in the project is
-   * not created again but joins this set, so an interrupted upload can simply be sent again.
+   * not created again but joins this set, so an interrupted upload can simply be sent again. Known answers must be
+   * answers the tasks of the workflows the set feeds can take.
    */
   async addSubjects(subjectSetId: string, body: unknown, contentType: string | undefined, user: AuthUser) {
     const set = await this.db.getRepository(SubjectSet).findOneBy({ id: subjectSetId });
     if (!set) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
     await this.access.requireResearcher(set.projectId, user, '/params/id');
-    const input = subjectsOfUpload(body, contentType);
+    const workflows: { name: string; definition: WorkflowDefinition }[] = await this.db.query(
+      `SELECT w.name, v.definition FROM workflow_subject_sets l JOIN workflows w ON w.id = l.workflow_id
+       JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE l.subject_set_id = $1`,
+      [subjectSetId],
+    );
+    const input = subjectsOfUpload(body, contentType, (subjects) => knownAnswersTheyTake(subjects, workflows));
     return this.db.transaction(async (manager) => {
-      // A subject uploaded again (same externalId) keeps what it had, gold standard included: its workflows' hot rows
-      // copy whether it has one.
+      // A subject uploaded again (same externalId) keeps what it had, except that a gold-standard subject's known
+      // answers are replaced by those sent (to correct them); whether it is gold standard never changes, as its
+      // workflows' hot rows copy that.
       const rows: { id: string; inserted: boolean }[] = await manager.query(
         `INSERT INTO subjects (project_id, locations, metadata, external_id, gold_standard)
          SELECT $1, x.locations, x.metadata, x.external_id, x.gold_standard
          FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, gold_standard jsonb))
            WITH ORDINALITY AS x(locations, metadata, external_id, gold_standard, ord)
          ORDER BY x.ord
-         ON CONFLICT (project_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET external_id = EXCLUDED.external_id
+         ON CONFLICT (project_id, external_id) WHERE external_id IS NOT NULL DO UPDATE
+           SET gold_standard = CASE WHEN subjects.gold_standard IS NULL THEN NULL ELSE coalesce(EXCLUDED.gold_standard, subjects.gold_standard) END
          RETURNING id, (xmax = 0) AS inserted`,
         [set.projectId, JSON.stringify(input.subjects.map((s) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, gold_standard: s.goldStandard ?? null })))],
       );

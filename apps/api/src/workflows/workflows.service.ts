@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
+import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
 import type { WorkflowInput } from './dto/workflow.dto';
@@ -54,6 +55,7 @@ export class WorkflowsService {
       await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition }));
       await this.link(manager, workflow, input.subjectSetIds ?? []);
       await this.requireLinkedSets(manager, workflow.id, input.definition);
+      await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
       return { id: workflow.id, version: 1 };
     });
   }
@@ -77,6 +79,7 @@ export class WorkflowsService {
       }
       if (input.subjectSetIds) await this.link(manager, locked, input.subjectSetIds);
       await this.requireLinkedSets(manager, id, input.definition);
+      await this.requireTakenKnownAnswers(manager, id, input.definition);
       return { version: locked.version, changed };
     });
     const reaggregation = changed ? await this.reaggregateIfClassified(id) : undefined;
@@ -183,6 +186,24 @@ export class WorkflowsService {
     if (!named.length) return;
     const linked: { subject_set_id: string }[] = await manager.query('SELECT subject_set_id FROM workflow_subject_sets WHERE workflow_id = $1', [workflowId]);
     failUnlessAll(named, new Set(linked.map((row) => row.subject_set_id)), 'is not linked to this workflow; add it to subjectSetIds');
+  }
+
+  /**
+   * The known answers of the workflow's gold-standard subjects must be answers its tasks can take (feedback and
+   * volunteer skill are measured against them): a task that does not offer one is refused, naming the subject.
+   */
+  private async requireTakenKnownAnswers(manager: EntityManager, workflowId: string, definition: WorkflowDefinition): Promise<void> {
+    const gold: { id: string; external_id: string | null; gold_standard: Record<string, unknown> }[] = await manager.query(
+      'SELECT s.id, s.external_id, s.gold_standard FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND st.gold_standard',
+      [workflowId],
+    );
+    const errors = gold.flatMap((subject) =>
+      unreadableKnownAnswers(definition, subject.gold_standard).map(({ task, why }) => ({
+        pointer: `/tasks/${task}`,
+        message: `cannot take the known answer ${JSON.stringify(subject.gold_standard[task])} of the gold-standard subject ${subject.external_id ?? subject.id} (${why}); correct it by sending the subject again with its externalId, or keep the answer`,
+      })),
+    );
+    if (errors.length) throw validationFailed(errors);
   }
 
   /** Fails, naming each field, unless every set named is a subject set of the project. */
