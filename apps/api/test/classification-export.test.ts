@@ -45,6 +45,7 @@ describe('raw classifications export', () => {
       classification_id: expect.any(String),
       subject_id: subjectIds['has, comma'],
       external_id: 'has, comma',
+      subject_metadata: '{}',
       user_id: volunteerA,
       user_kind: 'guest',
       workflow_version: 1,
@@ -68,7 +69,7 @@ describe('raw classifications export', () => {
     const ndjson = (await stack.client.classifications(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(ndjson).toEqual(json);
     const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
-    expect(header).toBe('classification_id,subject_id,external_id,user_id,user_kind,workflow_version,created_at,started_at,finished_at,gold_standard,after_retirement,annotations,T0_answer,T1_answer');
+    expect(header).toBe('classification_id,subject_id,external_id,subject_metadata,user_id,user_kind,workflow_version,created_at,started_at,finished_at,gold_standard,after_retirement,annotations,T0_answer,T1_answer');
     expect(lines).toHaveLength(3);
     expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,"\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",yes,horse;coach$/);
   });

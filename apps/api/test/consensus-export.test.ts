@@ -11,7 +11,7 @@ beforeAll(async () => {
   const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
   await stack.client.addSubjects(set.id, [
     { externalId: 'has, comma', locations: [{ type: 'text', text: 'One' }] },
-    { externalId: 'plain', locations: [{ type: 'text', text: 'Two' }] },
+    { externalId: 'plain', locations: [{ type: 'text', text: 'Two' }], metadata: { newspaper: 'The Daily Test', '#box': 'B1' } },
   ]);
   workflowId = (
     await stack.client.createWorkflow(project.id, {
@@ -35,11 +35,12 @@ describe('consensus export', () => {
   it('streams flat CSV with one row per subject and quoted fields', async () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
-    expect(header).toBe('subject_id,external_id,retired,retired_at,retirement_reason,retirement_note,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes');
+    expect(header).toBe('subject_id,external_id,subject_metadata,retired,retired_at,retirement_reason,retirement_note,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes');
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(/,"has, comma",true,\d{4}-\d\d-\d\dT[^,]+,count,,1,1,no,1,1$/);
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,false,,,,0,,,,0$/);
+    expect(retired).toMatch(/,"has, comma",{},true,\d{4}-\d\d-\d\dT[^,]+,count,,1,1,no,1,1$/);
+    // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,,,,0,,,,0$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {

@@ -6,6 +6,8 @@ export interface ClassificationRow {
   id: string;
   subject_id: string;
   external_id: string | null;
+  /** The researcher's metadata of the subject, private keys included. */
+  subject_metadata: Record<string, unknown>;
   user_id: string;
   user_kind: string;
   workflow_version: number;
@@ -21,6 +23,7 @@ const FIXED_COLUMNS = [
   'classification_id',
   'subject_id',
   'external_id',
+  'subject_metadata',
   'user_id',
   'user_kind',
   'workflow_version',
@@ -54,6 +57,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     classification_id: row.id,
     subject_id: row.subject_id,
     external_id: row.external_id,
+    subject_metadata: JSON.stringify(row.subject_metadata),
     user_id: row.user_id,
     user_kind: row.user_kind,
     workflow_version: row.workflow_version,

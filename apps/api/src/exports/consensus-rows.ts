@@ -3,6 +3,8 @@ import type { FlatRecord } from './export-format';
 export interface ConsensusRow {
   subject_id: string;
   external_id: string | null;
+  /** The researcher's metadata of the subject, private keys (`#`, `!`) included: downloads are for researchers. */
+  subject_metadata: Record<string, unknown>;
   retired_at: Date | null;
   retirement_reason: string | null;
   /** Why a researcher retired it by hand, in their words. */
@@ -18,6 +20,7 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
   const record: FlatRecord = {
     subject_id: row.subject_id,
     external_id: row.external_id,
+    subject_metadata: JSON.stringify(row.subject_metadata),
     retired: row.retired_at !== null,
     retired_at: row.retired_at ? new Date(row.retired_at).toISOString() : null,
     retirement_reason: row.retirement_reason,
@@ -35,5 +38,5 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
 }
 
 export function columnsOf(taskKeys: string[]): string[] {
-  return ['subject_id', 'external_id', 'retired', 'retired_at', 'retirement_reason', 'retirement_note', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
+  return ['subject_id', 'external_id', 'subject_metadata', 'retired', 'retired_at', 'retirement_reason', 'retirement_note', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
 }

@@ -9,7 +9,7 @@ import type { ExportFormat } from './export-format';
 import { type ExportDownload, ExportStreams } from './export-streams';
 
 const CONSENSUS_ROWS = `
-  SELECT st.subject_id, s.external_id, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
+  SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          st.classification_count, agg.workflow_version,
          coalesce(agg.tasks, '{}'::jsonb) AS tasks
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
@@ -22,7 +22,7 @@ const CONSENSUS_ROWS = `
 
 /** In the order of the unique index, so that the cursor streams from the first row without sorting the workflow. */
 const CLASSIFICATION_ROWS = `
-  SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, c.workflow_version, c.created_at, c.started_at,
+  SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata, c.user_id, u.kind AS user_kind, c.workflow_version, c.created_at, c.started_at,
          c.finished_at, c.gold_standard, c.after_retirement, c.annotations
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
   WHERE c.workflow_id = $1
