@@ -1,3 +1,4 @@
+import { normaliseTag } from '@chorus/tasks';
 export interface TaggingVote {
   add?: readonly string[];
   up?: readonly string[];
@@ -36,11 +37,9 @@ export function wilsonLowerBound(positive: number, total: number, z = 1.96): num
   return Math.max(0, (centre - margin) / (1 + z2 / total));
 }
 
-const defaultNormalise = (tag: string) => tag.trim().replace(/\s+/gu, ' ').toLowerCase();
-
 /** Tags accepted from proposals and up/down votes; proposing a tag counts as an up vote. */
 export function reduceTagging(votes: readonly TaggingVote[], options: TaggingOptions = {}): { accepted: string[]; tags: TagResult[] } {
-  const { rule = 'wilson', z = 1.96, minLowerBound = 0.5, normalise = defaultNormalise } = options;
+  const { rule = 'wilson', z = 1.96, minLowerBound = 0.5, normalise = normaliseTag } = options;
   const tally = new Map<string, { up: number; down: number }>();
   for (const vote of votes) {
     const down = new Set((vote.down ?? []).map(normalise));

@@ -60,6 +60,9 @@ describe('annotations', () => {
     expect(errorsOf(withValue(2, ['a', 'a']))[0]!.pointer).toBe('/annotations/2/value');
     expect(errorsOf(withValue(3, { add: ['zebra'] }))[0]!.pointer).toBe('/annotations/3/value/add/0');
     expect(errorsOf(withValue(3, { up: ['horse'], down: ['horse'] }))[0]!.pointer).toBe('/annotations/3/value/down/0');
+    expect(errorsOf(withValue(3, { up: ['Horse '], down: ['horse'] }))[0]!.pointer).toBe('/annotations/3/value/down/0');
+    expect(errorsOf(withValue(3, { up: ['zebra'] }))[0]!.pointer).toBe('/annotations/3/value/up/0');
+    expect(errorsOf(withValue(3, { down: ['zebra'] }))[0]!.pointer).toBe('/annotations/3/value/down/0');
 
     expect(errorsOf(withValue(4, 'x'.repeat(21)))[0]!.pointer).toBe('/annotations/4/value');
   });

@@ -1,5 +1,5 @@
 import type { TaskFeedback } from '@chorus/client';
-import { type Annotation, type TaskType, type WorkflowDefinition, annotationSchemaFor } from '@chorus/tasks';
+import { type Annotation, type TaskType, type WorkflowDefinition, annotationSchemaFor, normaliseTag } from '@chorus/tasks';
 
 interface GoldRule {
   /**
@@ -14,13 +14,12 @@ interface GoldRule {
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 const sameSet = (a: string[], b: string[]) => new Set(a).size === new Set(b).size && a.every((item) => b.includes(item));
 const normalisedText = (value: unknown) => (typeof value === 'string' ? value.trim().replace(/\s+/gu, ' ') : '');
-const normalisedTag = (tag: string) => tag.trim().replace(/\s+/gu, ' ').toLowerCase();
 
 /** The tags a tagging value stands behind: added or voted up, and not voted down. */
 function endorsedTags(value: unknown): string[] {
   const { add, up, down } = (value ?? {}) as Record<string, unknown>;
-  const rejected = new Set(strings(down).map(normalisedTag));
-  return [...strings(add), ...strings(up)].map(normalisedTag).filter((tag) => !rejected.has(tag));
+  const rejected = new Set(strings(down).map(normaliseTag));
+  return [...strings(add), ...strings(up)].map(normaliseTag).filter((tag) => !rejected.has(tag));
 }
 
 const senseOf = (value: unknown) => (value as { sense?: unknown } | null)?.sense;

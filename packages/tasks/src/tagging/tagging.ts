@@ -14,28 +14,36 @@ export const taggingTaskSchema = z.strictObject({
 });
 export type TaggingTask = z.infer<typeof taggingTaskSchema>;
 
+/** A tag as consensus, feedback and validation compare it: trimmed, inner spaces collapsed, lower case. */
+export const normaliseTag = (tag: string) => tag.trim().replace(/\s+/gu, ' ').toLowerCase();
+
 /** New tags, and up or down votes on tags other volunteers proposed. */
 export function taggingAnnotationSchema(task: TaggingTask) {
-  const vocabulary = task.vocabulary ? new Set(task.vocabulary) : undefined;
+  const vocabulary = task.vocabulary ? new Set(task.vocabulary.map(normaliseTag)) : undefined;
   const tagList = z.array(tagSchema).max(task.maxTags, `at most ${task.maxTags} tags`);
   return z
     .strictObject({ add: tagList.default([]), up: tagList.default([]), down: tagList.default([]) })
     .superRefine((value, ctx) => {
       if (vocabulary && !task.allowFreeTags) {
-        value.add.forEach((tag, index) => {
-          if (!vocabulary.has(tag)) ctx.addIssue({ code: 'custom', path: ['add', index], message: `"${tag}" is not in the task's vocabulary` });
-        });
+        for (const list of ['add', 'up', 'down'] as const) {
+          value[list].forEach((tag, index) => {
+            if (!vocabulary.has(normaliseTag(tag))) ctx.addIssue({ code: 'custom', path: [list, index], message: `"${tag}" is not in the task's vocabulary` });
+          });
+        }
       }
-      const up = new Set(value.up);
+      // Tags are compared as consensus compares them ("Horse" and "horse " are one tag); votes on one's own tag are
+      // dropped below, not refused.
+      const added = new Set(value.add.map(normaliseTag));
+      const up = new Set(value.up.map(normaliseTag));
       value.down.forEach((tag, index) => {
-        if (up.has(tag)) ctx.addIssue({ code: 'custom', path: ['down', index], message: `"${tag}" cannot be voted both up and down` });
+        if (up.has(normaliseTag(tag)) && !added.has(normaliseTag(tag))) ctx.addIssue({ code: 'custom', path: ['down', index], message: `"${tag}" cannot be voted both up and down` });
       });
     })
     .transform((value) => {
       // Proposing a tag counts as the proposer's vote for it: a vote of theirs on it (answers made before the classifier
       // stopped offering one) says nothing more, and is dropped rather than refused, so that no stored answer is lost.
-      const added = new Set(value.add.map((tag) => tag.toLowerCase()));
-      const onOthers = (tags: string[]) => tags.filter((tag) => !added.has(tag.toLowerCase()));
+      const added = new Set(value.add.map(normaliseTag));
+      const onOthers = (tags: string[]) => tags.filter((tag) => !added.has(normaliseTag(tag)));
       return { add: value.add, up: onOthers(value.up), down: onOthers(value.down) };
     });
 }
