@@ -1,44 +1,68 @@
-import type { ChorusClient } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AccountNav } from './components/AccountNav';
 import { ErrorAlert } from './components/ErrorAlert';
+import { showAccountNotice, useAccountNotice, useSession } from './lib/account';
 import { ClientContext } from './lib/clientContext';
 import { describeError, type Problem } from './lib/errors';
 import { Link, matchRoute, usePath } from './lib/router';
 import { session } from './lib/session';
+import { CreateAccountPage, SignInPage } from './pages/AccountPages';
 import { ClassifyPage } from './pages/ClassifyPage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
 export function App() {
-  const [client, setClient] = useState<ChorusClient | null>(null);
+  const volunteer = useSession();
   const [problem, setProblem] = useState<Problem | null>(null);
   const [attempt, setAttempt] = useState(0);
   const path = usePath();
   const { t } = useTranslation();
   const main = useRef<HTMLElement>(null);
+  const notice = useAccountNotice();
+  const hasToken = volunteer.token !== null;
 
-  // A volunteer without a token becomes a guest before anything else is asked of the API.
+  // A volunteer without a token becomes a guest before anything else is asked of the API: on arrival, and after
+  // signing out.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to start the session again
   useEffect(() => {
+    if (hasToken) return;
     let cancelled = false;
     session.ready().then(
-      (ready) => !cancelled && setClient(ready),
+      () => undefined,
       (error: unknown) => !cancelled && setProblem(describeError(error)),
     );
     return () => {
       cancelled = true;
     };
-  }, [attempt]);
+  }, [hasToken, attempt]);
+
+  // Starting it failed because the network was gone (for instance signing out offline): try again once it is back.
+  const failed = problem !== null;
+  useEffect(() => {
+    if (hasToken || !failed) return;
+    const onOnline = () => {
+      setProblem(null);
+      setAttempt((n) => n + 1);
+    };
+    window.addEventListener('online', onOnline);
+    return () => window.removeEventListener('online', onOnline);
+  }, [hasToken, failed]);
+
+  // The server stopped accepting the account's token (it expired): the volunteer is a guest again, and told so.
+  const ended = volunteer.ended;
+  useEffect(() => {
+    if (ended) showAccountNotice(t('account.ended'));
+  }, [ended, t]);
 
   // After an in-app navigation, move focus to the new page's heading, as a full page load would. The pages
-  // (and so their heading) only render once the session has a client, hence the wait for it.
+  // (and so their heading) only render once the session has a token, hence the wait for it.
   const firstPath = useRef(path);
   useEffect(() => {
     if (path === firstPath.current) return;
     firstPath.current = '';
-    if (client) main.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [path, client]);
+    if (hasToken) main.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [path, hasToken]);
 
   const route = matchRoute(path);
   return (
@@ -50,12 +74,24 @@ export function App() {
         <Link to="/" className="brand">
           {t('app.name')}
         </Link>
+        <AccountNav path={path} />
       </header>
       <main id="main" ref={main} tabIndex={-1}>
-        {client ? (
-          <ClientContext.Provider value={client}>
+        <div role="status" className="account-status" data-testid="account-status">
+          {notice && notice.path === path && (
+            <p key={notice.n} className="notice">
+              {notice.text}
+            </p>
+          )}
+        </div>
+        {hasToken ? (
+          // Each volunteer's pages are their own: signing in or out starts them afresh (creating an account keeps the
+          // same user, and the pages with it).
+          <ClientContext.Provider value={session.client} key={volunteer.userId ?? volunteer.token}>
             {route.name === 'home' && <HomePage />}
             {route.name === 'classify' && <ClassifyPage key={route.workflowId} projectSlug={route.projectSlug} workflowId={route.workflowId} />}
+            {route.name === 'sign-in' && <SignInPage />}
+            {route.name === 'create-account' && <CreateAccountPage />}
             {route.name === 'not-found' && <NotFoundPage path={route.path} />}
           </ClientContext.Provider>
         ) : (

@@ -1,6 +1,7 @@
 import { ChorusApiError, type ChorusClient, type ClassificationInput, type TaskFeedback } from '@chorus/client';
 import { type IDBPDatabase, openDB } from 'idb';
 import { i18n } from '../i18n';
+import { type Owner, session } from './session';
 
 /** A classification the server has not acknowledged yet, with the idempotency key it was first sent with. */
 export interface OutboxItem {
@@ -9,6 +10,16 @@ export interface OutboxItem {
   queuedAt: string;
   attempts: number;
   lastError?: string;
+  /**
+   * Who made it: it is sent with their token, so it stays theirs even if someone else is signed in on this device by
+   * the time it goes. Absent in items kept before accounts (they are the current volunteer's, claimed on a switch).
+   */
+  owner?: Owner;
+}
+
+/** Whether an item is the current volunteer's own answer (not one left by whoever used this device before). */
+export function isMine(item: OutboxItem): boolean {
+  return !item.owner || session.owns(item.owner);
 }
 
 export class SubmitTimeoutError extends Error {
@@ -97,10 +108,33 @@ class Outbox {
     await this.changed();
   }
 
-  /** Subjects of a workflow with an answer waiting here: never shown again while they wait. */
+  /** Subjects of a workflow with an answer of the current volunteer waiting here: never shown to them again while they wait. */
   async pendingSubjectIds(workflowId: string): Promise<Set<string>> {
     const items = await this.all();
-    return new Set(items.filter((item) => item.input.workflowId === workflowId).map((item) => item.input.subjectId));
+    return new Set(items.filter((item) => item.input.workflowId === workflowId && isMine(item)).map((item) => item.input.subjectId));
+  }
+
+  /** Marks the items that name no owner as `owner`'s: done before another volunteer takes this device over. */
+  claim(owner: Owner): Promise<void> {
+    return this.reassign((item) => !item.owner, owner);
+  }
+
+  /** Items of `from` (a guest the server no longer accepts) become `to`'s, the guest that replaced it on this device. */
+  handOver(from: Owner, to: Owner): Promise<void> {
+    return this.reassign(({ owner }) => !owner || owner.token === from.token || (from.userId !== null && owner.userId === from.userId), to);
+  }
+
+  /** Gives the matching items a new owner, in one transaction, so that an item sent meanwhile is never put back. */
+  private async reassign(matches: (item: OutboxItem) => boolean, owner: Owner): Promise<void> {
+    const db = await this.open();
+    if (db) {
+      const tx = db.transaction(STORE, 'readwrite');
+      for (const item of (await tx.store.getAll()) as OutboxItem[]) if (matches(item)) await tx.store.put({ ...item, owner });
+      await tx.done;
+    } else {
+      for (const [key, item] of this.memory) if (matches(item)) this.memory.set(key, { ...item, owner });
+    }
+    await this.changed();
   }
 
   subscribe(listener: (items: OutboxItem[]) => void): () => void {
@@ -114,7 +148,10 @@ class Outbox {
     for (const listener of this.listeners) listener(items);
   }
 
-  /** Sends every waiting item, oldest first; stops at the first transient failure (the network is still down). */
+  /**
+   * Sends every waiting item, oldest first, the current volunteer's with `client` and anyone else's with their own token;
+   * stops at the first transient failure (the network is still down).
+   */
   flush(client: ChorusClient): Promise<FlushReport> {
     this.flushing ??= this.send(client).finally(() => {
       this.flushing = null;
@@ -126,7 +163,8 @@ class Outbox {
     const report: FlushReport = { sent: 0, refused: [], feedback: [] };
     for (const item of await this.all()) {
       try {
-        const { feedback } = await withTimeout(client.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
+        const by = item.owner && !session.owns(item.owner) ? session.clientFor(item.owner.token) : client;
+        const { feedback } = await withTimeout(by.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
         if (feedback?.length) report.feedback.push({ item, feedback });
         report.sent += 1;
         await this.remove(item.idempotencyKey);
@@ -154,3 +192,6 @@ class Outbox {
 }
 
 export const outbox = new Outbox();
+
+// A guest the server stopped accepting is replaced by a new one (see session.ts): its answers waiting here go as the new one's.
+session.onGuestReplaced((from, to) => void outbox.handOver(from, to));

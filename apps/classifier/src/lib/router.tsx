@@ -26,11 +26,15 @@ export function navigate(to: string): void {
 
 export type Route =
   | { name: 'home' }
+  | { name: 'sign-in' }
+  | { name: 'create-account' }
   | { name: 'classify'; projectSlug: string; workflowId: string }
   | { name: 'not-found'; path: string };
 
 export function matchRoute(path: string): Route {
   if (path === '/' || path === '') return { name: 'home' };
+  if (path === SIGN_IN || path === `${SIGN_IN}/`) return { name: 'sign-in' };
+  if (path === CREATE_ACCOUNT || path === `${CREATE_ACCOUNT}/`) return { name: 'create-account' };
   const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
   if (classify) {
     return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
@@ -40,6 +44,28 @@ export function matchRoute(path: string): Route {
 
 export function classifyPath(projectSlug: string, workflowId: string): string {
   return `/projects/${encodeURIComponent(projectSlug)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+const SIGN_IN = '/sign-in';
+const CREATE_ACCOUNT = '/create-account';
+
+/** The sign-in or create-account page, coming back to `next` (a path of this app) once done. */
+export function accountPath(page: 'sign-in' | 'create-account', next: string): string {
+  const path = page === 'sign-in' ? SIGN_IN : CREATE_ACCOUNT;
+  return next === '/' ? path : `${path}?next=${encodeURIComponent(next)}`;
+}
+
+/**
+ * Where an account page leads once done: its `next`, when that is a page of this app (never another site, nor an
+ * account page), else the project list.
+ */
+export function nextPath(search: string = window.location.search): string {
+  const next = new URLSearchParams(search).get('next') ?? '';
+  if (!next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/';
+  const url = new URL(next, window.location.origin);
+  if (url.origin !== window.location.origin) return '/';
+  const route = matchRoute(url.pathname);
+  return route.name === 'sign-in' || route.name === 'create-account' ? '/' : url.pathname + url.search;
 }
 
 type LinkProps = Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & { to: string };

@@ -1,8 +1,31 @@
-import { ChorusClient } from '@chorus/client';
+import { ChorusClient, type Session } from '@chorus/client';
 
 export const TOKEN_KEY = 'chorus.token';
-/** Set to "guest" when the stored token came from `POST /auth/guest`, so that an expired guest token can be renewed. */
+/** "guest" or "registered": what kind of volunteer the stored token is for (a guest's expired token is renewed). */
 export const TOKEN_KIND_KEY = 'chorus.tokenKind';
+/** Whose the token is (`{ id, displayName, email }`), as the API said when the session began. */
+export const USER_KEY = 'chorus.user';
+
+export type VolunteerKind = 'guest' | 'registered';
+
+/** What the interface knows of the volunteer; a new object whenever anything in it changes. */
+export interface SessionState {
+  token: string | null;
+  kind: VolunteerKind | null;
+  userId: string | null;
+  displayName: string | null;
+  email: string | null;
+  /** The server stopped accepting the signed-in volunteer's token (it expired): they were signed out. */
+  ended: boolean;
+}
+
+const NO_SESSION: SessionState = { token: null, kind: null, userId: null, displayName: null, email: null, ended: false };
+
+/** Who made something kept on this device (an answer in the outbox): sent later with their token, whoever is signed in then. */
+export interface Owner {
+  userId: string | null;
+  token: string;
+}
 
 function readStorage(key: string): string | null {
   try {
@@ -22,34 +45,145 @@ function writeStorage(key: string, value: string | null): void {
 }
 
 /**
+ * The user id a token was issued to, for a session stored before the user was stored beside it. The token is the
+ * API's signed JWT; only its `sub` is read, never trusted for anything but telling this device's volunteers apart.
+ */
+function subjectOf(token: string): string | null {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const sub = (JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
+function readState(): SessionState {
+  const token = readStorage(TOKEN_KEY);
+  if (!token) return NO_SESSION;
+  const storedKind = readStorage(TOKEN_KIND_KEY);
+  let user: { id?: unknown; displayName?: unknown; email?: unknown } = {};
+  try {
+    user = JSON.parse(readStorage(USER_KEY) ?? '{}') ?? {};
+  } catch {
+    // unreadable: known from the token alone
+  }
+  const sub = subjectOf(token);
+  // Stored with another token (a write that failed half-way): only the token counts.
+  if (typeof user.id !== 'string' || (sub !== null && user.id !== sub)) user = {};
+  return {
+    token,
+    // Before accounts, every stored token was a guest's.
+    kind: storedKind === 'registered' ? 'registered' : 'guest',
+    userId: typeof user.id === 'string' ? user.id : sub,
+    displayName: typeof user.displayName === 'string' ? user.displayName : null,
+    email: typeof user.email === 'string' ? user.email : null,
+    ended: false,
+  };
+}
+
+function stateOf({ token, user }: Session): SessionState {
+  return { token, kind: user.kind, userId: user.id, displayName: user.displayName, email: user.email, ended: false };
+}
+
+/**
  * The volunteer's session. Every request goes through one `fetch` that adds the current bearer token; a
  * volunteer without a token becomes a guest on first use, and a guest whose token the server no longer
- * accepts (401) gets a new guest token once, transparently.
+ * accepts (401) gets a new guest token once, transparently. Signing in, creating an account and signing out
+ * replace the stored session (`adopt`, `signOut`); other tabs follow through the `storage` event.
  */
 class VolunteerSession {
-  private token: string | null = readStorage(TOKEN_KEY);
-  private kind: string | null = readStorage(TOKEN_KIND_KEY);
+  private state: SessionState = readState();
   private renewing: Promise<string> | null = null;
-  /** Talks to the API without a token: only used to start a guest session. */
-  private readonly anonymous = new ChorusClient({ baseUrl: '' });
+  private readonly listeners = new Set<() => void>();
+  private readonly replacedListeners = new Set<(replaced: Owner, by: Owner) => void>();
+  /** Talks to the API without a token: to start a guest session, and to sign in. */
+  readonly anonymous = new ChorusClient({ baseUrl: '' });
 
   readonly client = new ChorusClient({ baseUrl: '', fetch: (input, init) => this.fetchWithToken(input, init) });
 
+  constructor() {
+    try {
+      window.addEventListener('storage', (event) => {
+        // Another tab signed in, created an account, signed out or renewed its guest: this one follows.
+        if (event.key === null || event.key === TOKEN_KEY || event.key === USER_KEY || event.key === TOKEN_KIND_KEY) this.set(readState());
+      });
+    } catch {
+      // no window (never in the app)
+    }
+  }
+
+  /** The session as it is now, for `useSyncExternalStore`. */
+  readonly current = (): SessionState => this.state;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Called when a guest the server stopped accepting is replaced by a new guest: what the old one left here is the new one's. */
+  onGuestReplaced(listener: (replaced: Owner, by: Owner) => void): () => void {
+    this.replacedListeners.add(listener);
+    return () => this.replacedListeners.delete(listener);
+  }
+
+  /** Whether something made by `owner` is the current volunteer's (the same user, or the same token). */
+  owns(owner: Owner): boolean {
+    return owner.token === this.state.token || (owner.userId !== null && owner.userId === this.state.userId);
+  }
+
+  /** The current volunteer as an owner, or null before the session has a token. */
+  owner(): Owner | null {
+    return this.state.token ? { userId: this.state.userId, token: this.state.token } : null;
+  }
+
+  /** A client that always sends `token`: to send what another volunteer of this device made, as theirs. */
+  clientFor(token: string): ChorusClient {
+    return new ChorusClient({ baseUrl: '', token });
+  }
+
   /** Resolves once the volunteer has a token, asking the API for a guest session if needed. */
   async ready(): Promise<ChorusClient> {
-    if (!this.token) await this.startGuestSession();
+    if (!this.state.token) await this.startGuestSession();
     return this.client;
   }
 
-  private startGuestSession(): Promise<string> {
+  /** A session from `register` or `login` becomes the volunteer's, in place of the one before. */
+  adopt(session: Session): void {
+    this.store(stateOf(session));
+    this.set(stateOf(session));
+  }
+
+  /** Forgets the account on this device; the next request starts a fresh guest session. */
+  signOut(): void {
+    this.store(NO_SESSION);
+    this.set(NO_SESSION);
+  }
+
+  private store(next: SessionState): void {
+    writeStorage(TOKEN_KEY, next.token);
+    writeStorage(TOKEN_KIND_KEY, next.token ? next.kind : null);
+    writeStorage(USER_KEY, next.token && next.userId ? JSON.stringify({ id: next.userId, displayName: next.displayName, email: next.email }) : null);
+  }
+
+  private set(next: SessionState): void {
+    const now = this.state;
+    const same = (Object.keys(next) as (keyof SessionState)[]).every((key) => now[key] === next[key]);
+    if (same) return;
+    this.state = next;
+    for (const listener of this.listeners) listener();
+  }
+
+  private startGuestSession(replacing?: Owner): Promise<string> {
     this.renewing ??= this.anonymous
       .guest()
-      .then(({ token }) => {
-        this.token = token;
-        this.kind = 'guest';
-        writeStorage(TOKEN_KEY, token);
-        writeStorage(TOKEN_KIND_KEY, 'guest');
-        return token;
+      .then((session) => {
+        const next = stateOf(session);
+        this.store(next);
+        // What the old guest left on this device is the new one's before anything is shown for the new one.
+        if (replacing) for (const listener of this.replacedListeners) listener(replacing, { userId: next.userId, token: session.token });
+        this.set(next);
+        return session.token;
       })
       .finally(() => {
         this.renewing = null;
@@ -58,15 +192,24 @@ class VolunteerSession {
   }
 
   private async fetchWithToken(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
-    const token = this.token ?? (await this.startGuestSession());
+    const token = this.state.token ?? (await this.startGuestSession());
+    const kind = this.state.kind;
     const response = await fetch(input, withBearer(init, token));
-    if (response.status !== 401 || this.kind !== 'guest') return response;
-    // A stale guest token (for instance after the server's data was reset): start a new guest session and retry once.
-    if (this.token === token) {
-      this.token = null;
-      writeStorage(TOKEN_KEY, null);
+    if (response.status !== 401) return response;
+    if (kind === 'registered') {
+      // The account's token expired: it is signed out (never sent as a guest instead), and asked to sign in again.
+      if (this.state.token === token) {
+        this.store(NO_SESSION);
+        this.set({ ...NO_SESSION, ended: true });
+      }
+      return response;
     }
-    const renewed = this.token ?? (await this.startGuestSession());
+    // Never sent again as someone else (the volunteer signed in or out meanwhile).
+    if (this.state.token !== token && this.state.kind !== 'guest') return response;
+    // A stale guest token (for instance after the server's data was reset): start a new guest session and retry once.
+    // Requests refused together share one renewal; one refused after it uses the new token.
+    const renewed =
+      this.state.token === token ? await this.startGuestSession({ userId: this.state.userId, token }) : (this.state.token ?? (await this.startGuestSession()));
     return fetch(input, withBearer(init, renewed));
   }
 }
@@ -95,5 +238,18 @@ export function rememberClassifiedThisSession(workflowId: string, count: number)
     window.sessionStorage.setItem(countKey(workflowId), String(count));
   } catch {
     // storage disabled: the count lives as long as the page
+  }
+}
+
+/** A new volunteer on this tab (signed in, or signed out) starts counting afresh. */
+export function forgetClassifiedThisSession(): void {
+  try {
+    const prefix = countKey('');
+    for (let index = window.sessionStorage.length - 1; index >= 0; index -= 1) {
+      const key = window.sessionStorage.key(index);
+      if (key?.startsWith(prefix)) window.sessionStorage.removeItem(key);
+    }
+  } catch {
+    // storage disabled: nothing kept
   }
 }

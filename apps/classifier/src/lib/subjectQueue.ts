@@ -1,5 +1,6 @@
 import type { QueuedSubject, QueueView } from '@chorus/client';
 import { randomUuid } from './ids';
+import { session } from './session';
 
 /** Fetch the next batch in the background once this many subjects or fewer remain locally. */
 export const PREFETCH_THRESHOLD = 3;
@@ -57,6 +58,11 @@ export function needsPrefetch(queue: LocalQueue): boolean {
  * tab was closed adopts the closed tab's batch. A duplicated tab, whose sessionStorage is a copy, finds the record
  * alive in the other tab and takes a new id. A tab whose batch was adopted while it was frozen or hidden (it looked
  * abandoned) finds a note saying so when it wakes, and drops the adopted subjects.
+ *
+ * A batch is the volunteer's who fetched it (the server reserved its subjects for them, and serves them to nobody else
+ * meanwhile, not even to them again): it carries their user id, and only they take it back or adopt it. A tab where
+ * someone else signs in or out sets the batch it held aside, released, for its volunteer to adopt when they sign in
+ * again; one nobody has adopted for a day is dropped.
  */
 const STORED_PREFIX = 'chorus.queue.';
 const TAB_ID_KEY = 'chorus.tab';
@@ -66,7 +72,7 @@ const TAB_ID_KEY = 'chorus.tab';
  */
 const ALIVE_EVERY_MS = 20_000;
 const ABANDONED_AFTER_MS = 3 * 60_000;
-/** How long the note that a batch was adopted waits for its tab to wake. */
+/** How long the note that a batch was adopted waits for its tab to wake, and another volunteer's batch for them. */
 const ADOPTION_NOTE_KEPT_MS = 24 * 3600_000;
 
 interface StoredBatch {
@@ -76,6 +82,10 @@ interface StoredBatch {
   aliveAt?: number;
   /** Left in place of a batch another tab adopted: which subjects went, and when. */
   adopted?: { subjectIds: string[]; at: number };
+  /** The user id of the volunteer it was fetched for. Absent in batches stored before accounts: anyone's. */
+  owner?: string | null;
+  /** When its page let it go (aliveAt 0). */
+  releasedAt?: number;
 }
 
 function readBatch(key: string): StoredBatch | undefined {
@@ -107,14 +117,21 @@ export class TabQueueStore {
   private readonly key: string;
   private queue: LocalQueue = emptyQueue;
 
-  constructor(private readonly workflowId: string) {
+  /** `owner` is the volunteer's user id, or null when it is unknown. */
+  constructor(
+    private readonly workflowId: string,
+    private readonly owner: string | null = null,
+  ) {
     this.key = `${STORED_PREFIX}${workflowId}.${this.tabId()}`;
   }
 
-  /** This tab's batch: its own from before a reload, else one a closed tab left behind, else none. */
+  /** This tab's batch: its own from before a reload, else one a closed tab left behind, else none; only the volunteer's own. */
   load(): LocalQueue {
     const own = readBatch(this.key);
-    this.queue = toQueue(own?.subjects?.length && !own.adopted ? own : this.adoptAbandoned());
+    const kept = !!own?.subjects?.length && !own.adopted;
+    // Someone else's, left in this tab when they signed out (or in): theirs to take back, elsewhere in storage.
+    if (kept && !this.owns(own)) writeBatch(`${STORED_PREFIX}${this.workflowId}.${randomUuid()}`, { ...own, aliveAt: 0, releasedAt: Date.now() });
+    this.queue = toQueue(kept && this.owns(own) ? own : this.adoptAbandoned());
     this.write(Date.now());
     return this.queue;
   }
@@ -164,7 +181,17 @@ export class TabQueueStore {
   }
 
   private write(aliveAt: number): void {
-    writeBatch(this.key, { subjects: this.queue.subjects, workflowVersion: this.queue.workflowVersion, aliveAt });
+    writeBatch(this.key, {
+      subjects: this.queue.subjects,
+      workflowVersion: this.queue.workflowVersion,
+      aliveAt,
+      owner: this.owner,
+      ...(aliveAt === 0 ? { releasedAt: Date.now() } : {}),
+    });
+  }
+
+  private owns(batch: StoredBatch): boolean {
+    return !batch.owner || batch.owner === this.owner;
   }
 
   /** This tab's id, new when there is none or when another open tab keeps its batch under it (a duplicated tab). */
@@ -181,8 +208,9 @@ export class TabQueueStore {
   }
 
   /**
-   * Takes over the batch of a tab that is gone (or the one batch that all tabs shared before), if any, leaving a note
-   * in its place; drops the records of empty abandoned batches, and old notes, on the way.
+   * Takes over the volunteer's batch of a tab that is gone (or the one batch that all tabs shared before), if any,
+   * leaving a note in its place; drops the records of empty abandoned batches, old notes and batches of other volunteers
+   * left for over a day, on the way.
    */
   private adoptAbandoned(): StoredBatch | undefined {
     try {
@@ -192,11 +220,12 @@ export class TabQueueStore {
         if (!key || key === this.key || (key !== prefix && !key.startsWith(`${prefix}.`))) continue;
         const batch = readBatch(key);
         if (!batch || isAlive(batch)) continue;
-        if (batch.adopted ? Date.now() - batch.adopted.at > ADOPTION_NOTE_KEPT_MS : !batch.subjects?.length) {
+        const forgotten = !this.owns(batch) && Date.now() - (batch.releasedAt ?? Date.now()) > ADOPTION_NOTE_KEPT_MS;
+        if (batch.adopted ? Date.now() - batch.adopted.at > ADOPTION_NOTE_KEPT_MS : !batch.subjects?.length || forgotten) {
           window.localStorage.removeItem(key);
           continue;
         }
-        if (batch.adopted) continue;
+        if (batch.adopted || !this.owns(batch)) continue;
         writeBatch(key, { aliveAt: 0, adopted: { subjectIds: (batch.subjects ?? []).map((subject) => subject.id), at: Date.now() } });
         return batch;
       }
@@ -206,3 +235,20 @@ export class TabQueueStore {
     return undefined;
   }
 }
+
+/** Batches fetched for a guest the server no longer accepts become the batches of the guest that replaced it on this device. */
+export function handOverBatches(from: string | null, to: string | null): void {
+  if (!from) return;
+  try {
+    for (let index = 0; index < window.localStorage.length; index += 1) {
+      const key = window.localStorage.key(index);
+      if (!key?.startsWith(STORED_PREFIX)) continue;
+      const batch = readBatch(key);
+      if (batch?.owner === from) writeBatch(key, { ...batch, owner: to });
+    }
+  } catch {
+    // storage disabled: nothing kept
+  }
+}
+
+session.onGuestReplaced((from, to) => handOverBatches(from.userId, to.userId));

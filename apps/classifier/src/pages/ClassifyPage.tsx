@@ -11,9 +11,9 @@ import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
 import { clearDraft, draftKey, draftVersionOf, pruneDrafts } from '../lib/drafts';
 import { describeError, type Problem } from '../lib/errors';
-import { isAlreadyClassified, isTransient, isWorkflowPaused, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
+import { isAlreadyClassified, isMine, isTransient, isWorkflowPaused, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
-import { classifiedThisSession, rememberClassifiedThisSession } from '../lib/session';
+import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
 import { addBatch, advance, BATCH_SIZE, type LocalQueue, needsPrefetch, TabQueueStore } from '../lib/subjectQueue';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { preloadTasks } from '../tasks/registry';
@@ -34,12 +34,15 @@ interface FetchResult {
 /** What became of the volunteer's last answer on this page: stored, kept in the outbox, or refused and kept as a draft. */
 type LastAnswer = 'saved' | 'on-device' | 'not-saved';
 
-/** The classify page of one workflow. Mount with `key={workflowId}` so that each workflow starts afresh. */
+/**
+ * The classify page of one workflow. Mount with `key={workflowId}` so that each workflow starts afresh, and anew for
+ * each volunteer (the local batch is the volunteer's: the server reserved its subjects for them).
+ */
 export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string; workflowId: string }) {
   const client = useClient();
   const [project, setProject] = useState<ProjectView | null>(null);
   const [workflow, setWorkflow] = useState<WorkflowView | null>(null);
-  const [store] = useState(() => new TabQueueStore(workflowId));
+  const [store] = useState(() => new TabQueueStore(workflowId, session.current().userId));
   const [queue, setQueue] = useState<LocalQueue>(() => store.load());
   /** A fetch that began with nothing local brought nothing new, though the server did not say finished. */
   const [exhausted, setExhausted] = useState(false);
@@ -204,7 +207,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const flushOutbox = useCallback(async () => {
     const report = await outbox.flush(client);
     if (report.sent > 0) announce(t('classify.sent', { count: report.sent }));
-    const arrived = report.feedback.filter(({ item }) => item.input.workflowId === workflowId && item.input.workflowVersion === workflowRef.current?.version);
+    // The experts' answers for this volunteer's own answers (not those of whoever used this device before).
+    const arrived = report.feedback.filter(({ item }) => isMine(item) && item.input.workflowId === workflowId && item.input.workflowVersion === workflowRef.current?.version);
     if (arrived.length) setLateFeedback((shown) => [...shown, ...arrived.map(({ item, feedback }) => ({ annotations: item.input.annotations, feedback }))]);
     const refused = report.refused[0];
     if (refused) setProblem({ detail: t('classify.refused', { detail: describeError(refused.error).detail }), fields: [] });
@@ -278,7 +282,15 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         } else if (isTransient(error)) {
           // The network is gone or the server failed: keep the answer on this device and carry on.
           try {
-            await outbox.put({ idempotencyKey, input, queuedAt: new Date().toISOString(), attempts: 1, lastError: error instanceof Error ? error.message : String(error) });
+            // Kept with who gave it, so that it is sent as theirs even if someone else signs in on this device meanwhile.
+            await outbox.put({
+              idempotencyKey,
+              input,
+              queuedAt: new Date().toISOString(),
+              attempts: 1,
+              lastError: error instanceof Error ? error.message : String(error),
+              owner: session.owner() ?? undefined,
+            });
           } catch {
             setProblem(describeError(error)); // no IndexedDB and no memory to spare: the volunteer can try again
             return false;

@@ -103,11 +103,11 @@ export async function closeTutorial(page: Page): Promise<void> {
   await tutorial.waitFor({ state: 'hidden' });
 }
 
-/** Presses Tab until the focused element matches `selector` (keyboard only, as a volunteer would). */
-export async function tabTo(page: Page, selector: string, max = 30): Promise<void> {
+/** Presses Tab (or Shift+Tab, `backwards`) until the focused element matches `selector` (keyboard only, as a volunteer would). */
+export async function tabTo(page: Page, selector: string, max = 30, backwards = false): Promise<void> {
   for (let i = 0; i < max; i += 1) {
     if (await page.evaluate((s) => document.activeElement?.matches(s) === true, selector)) return;
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
   }
   throw new Error(`Tab never reached ${selector}`);
 }

@@ -1,0 +1,70 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { showAccountNotice, signOut, useSession } from '../lib/account';
+import { accountPath, Link, matchRoute, nextPath } from '../lib/router';
+
+/**
+ * The header's way to the volunteer's account, on every page: "Sign in" and "Create an account" for a guest (both come
+ * back to this page once done), the account's name and "Sign out" once signed in.
+ */
+export function AccountNav({ path }: { path: string }) {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  const [signingOut, setSigningOut] = useState(false);
+  const [focusSignIn, setFocusSignIn] = useState(false);
+  const nav = useRef<HTMLElement>(null);
+
+  // Signing out removes the button that had focus: focus goes to "Sign in", where the button was.
+  useEffect(() => {
+    if (!focusSignIn || volunteer.kind === 'registered') return;
+    nav.current?.querySelector<HTMLElement>('[data-account-link="sign-in"]')?.focus();
+    setFocusSignIn(false);
+  }, [focusSignIn, volunteer.kind]);
+
+  const route = matchRoute(path);
+  const onAccountPage = route.name === 'sign-in' || route.name === 'create-account';
+  // From a sign-in or create-account page, the other one leads back to the same page in the end.
+  const here = onAccountPage ? nextPath() : path + window.location.search;
+
+  const onSignOut = async () => {
+    if (signingOut) return;
+    setSigningOut(true);
+    const { answersWaiting } = await signOut();
+    setSigningOut(false);
+    showAccountNotice(answersWaiting > 0 ? t('account.signedOutWaiting', { count: answersWaiting }) : t('account.signedOut'));
+    setFocusSignIn(true);
+  };
+
+  return (
+    <nav ref={nav} className="account-nav" aria-label={t('account.nav')} data-testid="account-nav">
+      {volunteer.kind === 'registered' ? (
+        <>
+          <p className="account-name" data-testid="account-name">
+            {t('account.signedInAs', { name: volunteer.displayName ?? volunteer.email ?? '' })}
+          </p>
+          <button type="button" className="button button-header" onClick={() => void onSignOut()} aria-disabled={signingOut || undefined}>
+            {signingOut ? t('account.signingOut') : t('account.signOut')}
+          </button>
+        </>
+      ) : (
+        <ul>
+          <li>
+            <Link to={accountPath('sign-in', here)} data-account-link="sign-in" aria-current={route.name === 'sign-in' ? 'page' : undefined}>
+              {t('account.signIn')}
+            </Link>
+          </li>
+          <li>
+            <Link
+              to={accountPath('create-account', here)}
+              className="button button-header"
+              data-account-link="create-account"
+              aria-current={route.name === 'create-account' ? 'page' : undefined}
+            >
+              {t('account.createAccount')}
+            </Link>
+          </li>
+        </ul>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,262 @@
+import type { SubjectInput } from '@chorus/client';
+import type { Page } from 'playwright-core';
+import { checkScreen, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
+ * keeps what they classified (the same user in Postgres), signing out and in again works, an answer waiting to be sent
+ * when the volunteer signs out is still stored as theirs, the API's refusals show at the field they name, and an account
+ * whose token expired is signed out and told so.
+ */
+
+jest.setTimeout(90_000);
+
+const PASSWORD = 'correct horse battery';
+
+const textSubject = (index: number): SubjectInput => ({
+  externalId: `notice-${index}`,
+  locations: [{ type: 'text', text: `Notice number ${index}: FOR SALE, one bicycle, nearly new.` }],
+});
+
+describe('classifier in a browser: accounts', () => {
+  const suite = useStackAndBrowser();
+
+  /** A live yes/no workflow of 10 text subjects, its tutorial marked seen, and its classify page's path. */
+  async function liveWorkflow(title: string) {
+    const { client } = suite.stack;
+    const project = await client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
+    const set = await client.createSubjectSet(project.id, { name: 'Notices' });
+    await client.addSubjects(set.id, Array.from({ length: 10 }, (_, index) => textSubject(index)));
+    const workflow = await client.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await client.activateWorkflow(workflow.id);
+    await skipTutorial(suite.context, workflow.id);
+    return { workflowId: workflow.id, path: `/projects/${project.slug}/workflows/${workflow.id}` };
+  }
+
+  /** A page of a volunteer new to this browser: no session, nothing waiting. */
+  async function newcomerPage(): Promise<{ page: Page; errors: string[] }> {
+    const page = await suite.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${suite.stack.baseUrl}/api/v1/health`); // the origin, without the app
+    await page.evaluate(() => window.localStorage.clear());
+    return { page, errors };
+  }
+
+  /** Answers "Yes" for the subject on screen by keyboard and waits for the next one; returns the subject answered. */
+  async function classifyOne(page: Page): Promise<string> {
+    const subject = page.getByTestId('subject');
+    await subject.waitFor({ timeout: 10_000 });
+    const id = (await subject.getAttribute('data-subject-id'))!;
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, id, { timeout: 10_000 });
+    return id;
+  }
+
+  async function classificationsOf(workflowId: string): Promise<{ subject_id: string; user_id: string }[]> {
+    const { rows } = await suite.stack.db.query('SELECT subject_id, user_id FROM classifications WHERE workflow_id = $1 ORDER BY created_at', [workflowId]);
+    return rows;
+  }
+
+  const fitsPhone = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+  it('lets a guest who has classified create an account from the header by keyboard, keeping their classification (same user)', async () => {
+    const { workflowId, path } = await liveWorkflow('Create an account');
+    const { page, errors } = await newcomerPage();
+    await page.goto(suite.stack.baseUrl + path);
+    const first = await classifyOne(page);
+    const [asGuest] = await classificationsOf(workflowId);
+    expect(asGuest?.subject_id).toBe(first);
+    const guestId = asGuest!.user_id;
+    expect((await suite.stack.db.query('SELECT kind FROM users WHERE id = $1', [guestId])).rows).toEqual([{ kind: 'guest' }]);
+
+    // From the task, back up to the header's "Create an account" with the keyboard.
+    const nav = page.getByTestId('account-nav');
+    expect(await nav.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
+    await tabTo(page, '[data-account-link="create-account"]', 30, true);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
+    await waitForFocus(page, 'h1');
+    expect(new URL(page.url()).pathname).toBe('/create-account');
+    expect(await page.getByTestId('create-account').textContent()).toContain('Your classifications so far will be kept in your account');
+    await checkScreen(page, 'create-account');
+
+    // Sent empty: each field says what it needs, tied to it, and focus goes to the first.
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#account-name');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('account-name-error').waitFor();
+    await waitForFocus(page, '#account-name');
+    expect(await page.locator('#account-name').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#account-name').getAttribute('aria-describedby')).toContain('account-name-error');
+    expect(await page.getByTestId('account-password-error').textContent()).toBe('Enter your password.');
+
+    const email = `ada-${Date.now()}@example.org`;
+    await page.keyboard.type('Ada Lovelace');
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#account-email');
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#account-password');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+
+    // Back where they were, signed in, and told so, with focus on the task again.
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Ada Lovelace');
+    expect(new URL(page.url()).pathname).toBe(path);
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    expect(await page.getByTestId('account-status').textContent()).toContain('Your account is ready, Ada Lovelace.');
+    expect(await nav.getByRole('link', { name: 'Sign in' }).count()).toBe(0);
+
+    // The guest became the account: the same user id, so the classification is the account's.
+    const { rows: accounts } = await suite.stack.db.query('SELECT id, kind, display_name FROM users WHERE email = $1', [email]);
+    expect(accounts).toEqual([{ id: guestId, kind: 'registered', display_name: 'Ada Lovelace' }]);
+    expect(await classificationsOf(workflowId)).toEqual([{ subject_id: first, user_id: guestId }]);
+    // And what they classify now is the account's too, never the first subject again.
+    const second = await classifyOne(page);
+    expect(second).not.toBe(first);
+    expect(await classificationsOf(workflowId)).toEqual([
+      { subject_id: first, user_id: guestId },
+      { subject_id: second, user_id: guestId },
+    ]);
+    await checkScreen(page, 'signed-in');
+    await page.setViewportSize({ width: 375, height: 740 });
+    expect(await fitsPhone(page)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('signs in from the header, signs out (an answer not yet sent stays the account’s) and signs in again', async () => {
+    const { workflowId, path } = await liveWorkflow('Sign in and out');
+    const email = `grace-${Date.now()}@example.org`;
+    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Grace Hopper' });
+    const { page, errors } = await newcomerPage();
+    await page.goto(suite.stack.baseUrl + path);
+    await page.getByTestId('subject').waitFor();
+    const guestToken = await page.evaluate(() => window.localStorage.getItem('chorus.token'));
+    expect(guestToken).toBeTruthy();
+
+    const signInByKeyboard = async (password: string) => {
+      await tabTo(page, '[data-account-link="sign-in"]', 30, true);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      await waitForFocus(page, 'h1');
+      expect(await page.getByTestId('sign-in').textContent()).toContain('What you classified as a guest on this device stays with the guest');
+      await tabTo(page, '#sign-in-email');
+      await page.keyboard.type(email);
+      await page.keyboard.press('Tab');
+      await waitForFocus(page, '#sign-in-password');
+      await page.keyboard.type(password);
+      await page.keyboard.press('Enter');
+    };
+
+    // A wrong password is said at the password field, which gets focus back.
+    await signInByKeyboard('not the password');
+    await page.getByTestId('sign-in-password-error').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('sign-in-password-error').textContent()).toBe('The email address or password is wrong.');
+    await waitForFocus(page, '#sign-in-password');
+    expect(await page.locator('#sign-in-password').getAttribute('aria-describedby')).toBe('sign-in-password-error');
+    await checkScreen(page, 'sign-in-error');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Grace Hopper');
+    expect(new URL(page.url()).pathname).toBe(path);
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).not.toBe(guestToken);
+
+    const online = await classifyOne(page);
+    expect(await classificationsOf(workflowId)).toEqual([{ subject_id: online, user_id: account.user.id }]);
+
+    // Offline, the next answer waits on this device; signing out keeps it, says so, and it is stored as Grace's later.
+    await suite.context.setOffline(true);
+    const offline = await classifyOne(page);
+    expect(await page.getByTestId('outbox-count').textContent()).toBe('1');
+    await tabTo(page, '[data-testid="account-nav"] button', 30, true);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign out');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-account-link="sign-in"]');
+    expect(await page.getByTestId('account-name').count()).toBe(0);
+    expect(await page.getByTestId('account-status').textContent()).toContain('You have signed out. 1 answer you gave could not be sent yet');
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).toBeNull();
+
+    await suite.context.setOffline(false); // a fresh guest starts, and the waiting answer goes as Grace's
+    await page.getByTestId('subject').waitFor({ timeout: 15_000 });
+    await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 20_000 });
+    const newGuest = await page.evaluate(() => JSON.parse(window.localStorage.getItem('chorus.user') ?? '{}').id as string);
+    expect(newGuest).not.toBe(account.user.id);
+    expect(await classificationsOf(workflowId)).toEqual([
+      { subject_id: online, user_id: account.user.id },
+      { subject_id: offline, user_id: account.user.id },
+    ]);
+    expect((await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE user_id = $1', [newGuest])).rows).toEqual([{ n: 0 }]);
+
+    // Signing in again: Grace's own again, and what she classifies is hers.
+    await signInByKeyboard(PASSWORD);
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('account-status').textContent()).toContain('You are signed in as Grace Hopper.');
+    const again = await classifyOne(page);
+    expect((await classificationsOf(workflowId)).find((row) => row.subject_id === again)?.user_id).toBe(account.user.id);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows an email that already has an account at the email field', async () => {
+    const email = `taken-${Date.now()}@example.org`;
+    await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'First' });
+    const { page, errors } = await newcomerPage();
+    await page.goto(`${suite.stack.baseUrl}/create-account`);
+    await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
+    const guestToken = await page.evaluate(() => window.localStorage.getItem('chorus.token'));
+
+    await page.locator('#account-name').fill('Second');
+    await page.locator('#account-email').fill(email.toUpperCase());
+    await page.locator('#account-password').fill(PASSWORD);
+    await page.locator('#account-password').press('Enter');
+
+    const error = page.getByTestId('account-email-error');
+    await error.waitFor({ timeout: 10_000 });
+    expect(await error.textContent()).toBe('An account with this email address already exists. Sign in to it, or use another email address.');
+    const field = page.locator('#account-email');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect((await field.getAttribute('aria-describedby'))?.split(' ')).toContain(await error.getAttribute('id'));
+    await waitForFocus(page, '#account-email');
+    // Nothing else is said to be wrong, and the volunteer is still the same guest.
+    expect(await page.locator('[aria-invalid="true"]').count()).toBe(1);
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).toBe(guestToken);
+    expect(await page.getByTestId('account-name').count()).toBe(0);
+    await checkScreen(page, 'create-account-error');
+    await page.setViewportSize({ width: 375, height: 740 });
+    expect(await fitsPhone(page)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('signs out an account whose sign-in the server no longer accepts, says so, and goes on as a guest', async () => {
+    const { page, errors } = await newcomerPage();
+    await page.evaluate(() => {
+      window.localStorage.setItem('chorus.token', 'an.expired.token');
+      window.localStorage.setItem('chorus.tokenKind', 'registered');
+      window.localStorage.setItem('chorus.user', JSON.stringify({ id: '00000000-0000-4000-8000-000000000001', displayName: 'Old', email: null }));
+    });
+    await page.goto(suite.stack.baseUrl);
+    await page.getByTestId('account-status').getByText('Your sign-in has expired').waitFor({ timeout: 10_000 });
+    await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+    expect(await page.getByTestId('account-name').count()).toBe(0);
+    expect(await page.getByTestId('account-nav').getByRole('link', { name: 'Sign in' }).count()).toBe(1);
+    expect(await page.locator('[role="alert"]').textContent()).toBe(''); // the refused request is not left on screen
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('guest');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
