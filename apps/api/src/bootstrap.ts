@@ -63,7 +63,7 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
       parse(request, body, done);
     };
   // A body-less POST (activate, pause, guest) from a client that labels every request JSON is a request without a body.
-  const json = storable(fastify.getDefaultJsonParser('error', 'error') as Parser<string>);
+  const json = refusingNul(fastify.getDefaultJsonParser('error', 'error') as Parser<string>);
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => (body === '' ? done(null, undefined) : json(request, body, done)));
   fastify.removeContentTypeParser('text/plain');
@@ -83,11 +83,14 @@ function refuseNulInAddress(fastify: FastifyInstance): void {
   });
 }
 
-/** A parser whose bodies holding the NUL character, which Postgres cannot store, are refused with each field named. */
-function storable<Body>(parse: Parser<Body>): Parser<Body> {
+/**
+ * A JSON parser that refuses, naming each field, a body holding the NUL character, which Postgres cannot store. JSON
+ * can only hold it escaped, so only a body whose text has the escape is searched.
+ */
+function refusingNul(parse: Parser<string>): Parser<string> {
   return (request, body, done) =>
     parse(request, body, (error, parsed) => {
-      const nul = error ? [] : nulCharacterErrors(parsed);
+      const nul = error || !body.includes('\\u0000') ? [] : nulCharacterErrors(parsed);
       done(nul.length ? validationFailed(nul) : error, parsed);
     });
 }

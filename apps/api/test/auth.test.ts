@@ -30,6 +30,7 @@ describe('auth', () => {
     await stack.anonymous.register({ email, password: 'a long password', displayName: 'Cy' });
     const error = (await stack.anonymous.register({ email, password: 'another password', displayName: 'Cy' }).catch((e) => e)) as ChorusApiError;
     expect(error.status).toBe(409);
+    expect(error.problem.errors).toEqual([{ pointer: '/email', message: 'already has an account' }]);
   });
 
   it('makes a guest who registers with their token into the account, keeping what they classified and saw', async () => {
@@ -59,10 +60,18 @@ describe('auth', () => {
     const { rows } = await stack.db.query('SELECT u.kind FROM classifications c JOIN users u ON u.id = c.user_id WHERE c.workflow_id = $1', [workflowId]);
     expect(rows).toEqual([{ kind: 'registered' }]);
 
+    // The old guest token has a guest's rights only: the account's draft project is not there for it.
     const owned = await signedIn.createProject({ title: `Grace's project ${Date.now()}` });
+    const draftSet = await signedIn.createSubjectSet(owned.id, { name: 'Drafts' });
+    const { subjectIds: [draftSubject] } = await signedIn.addSubjects(draftSet.id, [{ externalId: 'd', locations: [{ type: 'text', text: 'd' }] }]);
+    const draft = await signedIn.createWorkflow(owned.id, { name: 'Draft', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } }, subjectSetIds: [draftSet.id] });
     const leftover = (await asGuest.updateProject(owned.id, { description: 'by the old guest token' }).catch((e) => e)) as ChorusApiError;
     expect(leftover.status).toBe(404);
     expect((await signedIn.getProject(owned.id)).description).toBe('');
+    expect((await asGuest.listProjects()).projects.map((project) => project.id)).not.toContain(owned.id);
+    expect((await signedIn.listProjects()).projects.map((project) => project.id)).toContain(owned.id);
+    const inDraft = (await asGuest.classify({ workflowId: draft.id, workflowVersion: 1, subjectId: draftSubject!, annotations: [{ task: 'T0', value: 'yes' }] }, `d-${Date.now()}`).catch((e) => e)) as ChorusApiError;
+    expect(inDraft.status).toBe(422);
     const again = (await asGuest.register({ email: `other-${email}`, password: 'a long password', displayName: 'G' }).catch((e) => e)) as ChorusApiError;
     expect(again.status).toBe(409);
     expect(again.problem.detail).toMatch(/already an account/);
@@ -72,7 +81,8 @@ describe('auth', () => {
     const guest = await stack.anonymous.guest();
     expect(guest.user.kind).toBe('guest');
     const client = stack.anonymous.withToken(guest.token);
-    await expect(client.listProjects()).resolves.toEqual({ projects: expect.any(Array) });
+    const { projects } = await client.listProjects();
+    expect(projects.every((project) => project.status === 'live' || project.status === 'finished')).toBe(true);
   });
 
   it('names the authorization header when the token is missing or forged', async () => {

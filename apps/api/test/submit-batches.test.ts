@@ -47,6 +47,7 @@ const row = (workflowId: string, subjectId: string, userId: string, idempotencyK
   workflowVersion: 1,
   subjectId,
   userId,
+  asAccount: false,
   annotations: [{ task: 'T0', value: 'yes' }],
   startedAt: null,
   finishedAt: null,

@@ -14,16 +14,26 @@ const NUL = '\0';
 const NUL_MESSAGE = 'must not contain the NUL character (U+0000), which cannot be stored; remove it';
 
 /**
- * Every string and key of a JSON value that holds the NUL character, which Postgres can store neither in text nor in
- * jsonb: refused with the field named, rather than failing in the database.
+ * The strings and keys of a JSON value that hold the NUL character, which Postgres can store neither in text nor in
+ * jsonb: refused with the field named, rather than failing in the database. At most `most` of them, found without
+ * recursion (a body may nest deeper than the stack), and pointers built only for what is found.
  */
-export function nulCharacterErrors(value: unknown, base = ''): FieldError[] {
-  if (typeof value === 'string') return value.includes(NUL) ? [{ pointer: base, message: NUL_MESSAGE }] : [];
-  if (!value || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, item]) => {
-    const pointer = toPointer([key], base);
-    return key.includes(NUL) ? [{ pointer, message: `has a name that ${NUL_MESSAGE}` }] : nulCharacterErrors(item, pointer);
-  });
+export function nulCharacterErrors(value: unknown, most = 20): FieldError[] {
+  const errors: FieldError[] = [];
+  const pending: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  while (pending.length && errors.length < most) {
+    const { value: next, path } = pending.pop()!;
+    if (typeof next === 'string') {
+      if (next.includes(NUL)) errors.push({ pointer: toPointer(path), message: NUL_MESSAGE });
+      continue;
+    }
+    if (!next || typeof next !== 'object') continue;
+    for (const [key, item] of Object.entries(next).reverse()) {
+      if (key.includes(NUL)) errors.push({ pointer: toPointer([...path, key]), message: `has a name that ${NUL_MESSAGE}` });
+      else pending.push({ value: item, path: [...path, key] });
+    }
+  }
+  return errors.slice(0, most);
 }
 
 /** Zod's errors, one per field: an object's unknown keys are named each by its own pointer. */

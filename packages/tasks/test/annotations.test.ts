@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, toPointer, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, nulCharacterErrors, toPointer, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -79,6 +79,14 @@ describe('annotations', () => {
 
   it('refuses annotations that are not a list', () => {
     expect(errorsOf('not a list')).toEqual([{ pointer: '/annotations', message: expect.any(String) }]);
+  });
+
+  it('finds NUL characters however deep they are nested, naming at most 20', () => {
+    let deep: unknown = 'a\u0000b';
+    for (let level = 0; level < 20_000; level++) deep = { x: deep };
+    expect(nulCharacterErrors(deep)).toEqual([{ pointer: '/x'.repeat(20_000), message: expect.stringContaining('NUL') }]);
+    expect(nulCharacterErrors(Array.from({ length: 1_000 }, () => '\u0000'))).toHaveLength(20);
+    expect(nulCharacterErrors({ ok: ['fine', { also: 'fine' }] })).toEqual([]);
   });
 
   it('escapes "/" and "~" in pointer segments (RFC 6901)', () => {

@@ -22,7 +22,9 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(input.password);
     const account = { kind: 'registered' as const, email: input.email, displayName: input.displayName, passwordHash };
     const user = await (caller?.kind === 'guest' ? this.upgradeGuest(caller.id, account) : this.users.save(this.users.create(account))).catch((error: { code?: string }) => {
-      if (error.code === '23505') throw conflict('An account with this email already exists; sign in with POST /api/v1/auth/login instead.', 'email-taken');
+      if (error.code === '23505') {
+        throw new ProblemException(409, 'An account with this email already exists; sign in instead.', [{ pointer: '/email', message: 'already has an account' }], 'email-taken');
+      }
       throw error;
     });
     return this.session(user);

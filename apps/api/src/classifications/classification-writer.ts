@@ -11,6 +11,8 @@ export interface ClassificationRow {
   workflowVersion: number;
   subjectId: string;
   userId: string;
+  /** Whether the caller's token is an account's: only then may a project role let them classify where volunteers may not. */
+  asAccount: boolean;
   annotations: unknown;
   startedAt: string | null;
   finishedAt: string | null;
@@ -27,16 +29,16 @@ export interface ClassificationRow {
  * statement's rows fails the whole statement (and GroupCommit then stores the batch one row at a time).
  * The hot rows are locked in key order before any is changed, and before the outbox is touched, as aggregation
  * locks them, so concurrent batches and aggregation never deadlock.
- * Parameters: parallel arrays of the rows' fields, $1 … $9. Returns each stored row's id with `ord`, its 1-based
+ * Parameters: parallel arrays of the rows' fields, $1 … $10. Returns each stored row's id with `ord`, its 1-based
  * place in the arrays.
  */
 const STORE = `WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[], $9::text[])
-      WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, ord)
+    SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::bool[])
+      WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, as_account, ord)
   ), permitted AS (
     SELECT i.* FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
     WHERE (w.status <> 'draft' AND p.status IN (${CLASSIFIABLE_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}))
-      OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = i.user_id)
+      OR (i.as_account AND EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = i.user_id))
   ), allowed AS (
     SELECT i.* FROM permitted i
     WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.user_id = i.user_id AND c.idempotency_key = i.idempotency_key)
@@ -97,6 +99,7 @@ export class ClassificationWriter {
       rows.map((row) => row.finishedAt),
       rows.map((row) => JSON.stringify(row.metadata)),
       rows.map((row) => row.idempotencyKey),
+      rows.map((row) => row.asAccount),
     ]);
     const ids = new Map(stored.map((row) => [Number(row.ord), row.id]));
     return rows.map((_, index) => ids.get(index + 1));

@@ -9,7 +9,7 @@ import { ProblemException, conflict, validationFailed } from '../common/problem'
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
-import { ProjectAccess } from '../projects/project-access';
+import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ClassificationWriter } from './classification-writer';
@@ -124,6 +124,7 @@ export class ClassificationsService {
       workflowVersion: input.workflowVersion,
       subjectId: input.subjectId,
       userId: user.id,
+      asAccount: accountIdOf(user) !== null,
       annotations,
       startedAt: input.startedAt ?? null,
       finishedAt: input.finishedAt ?? null,

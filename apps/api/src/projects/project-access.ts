@@ -19,6 +19,12 @@ export const isPublicProject = (status: Project['status']): boolean => PUBLIC_PR
  */
 export const CLASSIFIABLE_PROJECT_STATUSES: readonly Project['status'][] = [...PUBLIC_PROJECT_STATUSES, 'paused'];
 
+/**
+ * The caller's user id where a project role may count, or null: only an account's own token carries its roles (a
+ * guest's token, even one whose guest became that account, has none).
+ */
+export const accountIdOf = (user: AuthUser | undefined): string | null => (user?.kind === 'registered' ? user.id : null);
+
 /** Who may see and change a project: one place for the rule. */
 @Injectable()
 export class ProjectAccess {
@@ -27,10 +33,10 @@ export class ProjectAccess {
     @InjectRepository(ProjectMember) private readonly members: Repository<ProjectMember>,
   ) {}
 
-  /** The caller's role; only an account's own token carries it (a guest's token, even one that became the account, has none). */
   async roleOf(projectId: string, user: AuthUser | undefined): Promise<ProjectRole | undefined> {
-    if (user?.kind !== 'registered') return undefined;
-    const member = await this.members.findOneBy({ projectId, userId: user.id });
+    const account = accountIdOf(user);
+    if (!account) return undefined;
+    const member = await this.members.findOneBy({ projectId, userId: account });
     return member?.role;
   }
 

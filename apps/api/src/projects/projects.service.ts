@@ -5,7 +5,7 @@ import { type DataSource, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, forbidden, notFound } from '../common/problem';
 import { type CreateProjectInput, type UpdateProjectInput, slugify } from './dto/project.dto';
-import { PUBLIC_PROJECT_STATUSES, ProjectAccess } from './project-access';
+import { PUBLIC_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -37,7 +37,7 @@ export class ProjectsService {
       .getRepository(Project)
       .createQueryBuilder('project')
       .where('project.status IN (:...publicStatuses)', { publicStatuses: PUBLIC_PROJECT_STATUSES })
-      .orWhere('project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)', { userId: user?.id ?? null })
+      .orWhere('project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)', { userId: accountIdOf(user) })
       .orderBy('project.createdAt', 'DESC')
       .limit(500)
       .getMany();
@@ -65,9 +65,8 @@ export class ProjectsService {
       where: { projectId: In(projects.map((project) => project.id)) },
       order: { createdAt: 'ASC' },
     });
-    const memberOf = new Set(
-      user ? (await this.db.getRepository(ProjectMember).findBy({ userId: user.id, projectId: In(projects.map((p) => p.id)) })).map((m) => m.projectId) : [],
-    );
+    const account = accountIdOf(user);
+    const memberOf = new Set(account ? (await this.db.getRepository(ProjectMember).findBy({ userId: account, projectId: In(projects.map((p) => p.id)) })).map((m) => m.projectId) : []);
     return projects.map((project) => ({
       ...project,
       workflows: workflows
