@@ -79,6 +79,18 @@ describe('known answers of gold-standard subjects', () => {
     expect(await goldOf(set.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'yes' } }, { external_id: 'plain', gold_standard: null }]);
   });
 
+  it('sent again through another set, must still fit the workflows the subject is already in', async () => {
+    const project = await stack.client.createProject({ title: `Gold two sets ${Date.now()}` });
+    const [a, b] = [await stack.client.createSubjectSet(project.id, { name: 'A' }), await stack.client.createSubjectSet(project.id, { name: 'B' })];
+    await stack.client.addSubjects(a.id, [gold('g1', { T0: 'yes' })]);
+    await stack.client.createWorkflow(project.id, { name: 'Yes or no', firstTask: 'T0', tasks: yesNo, subjectSetIds: [a.id] });
+    const yesMaybe = { T0: { ...yesNo.T0, answers: [{ value: 'yes', label: 'Yes' }, { value: 'maybe', label: 'Maybe' }] } };
+    await stack.client.createWorkflow(project.id, { name: 'Yes or maybe', firstTask: 'T0', tasks: yesMaybe, subjectSetIds: [b.id] });
+    const refused = await problemOf(stack.client.addSubjects(b.id, [gold('g1', { T0: 'maybe' })]));
+    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/0/goldStandard/T0', message: expect.stringContaining('of the workflow "Yes or no"') }]);
+    expect(await goldOf(a.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'yes' } }]);
+  });
+
   it('keep a workflow from being linked to them, or from dropping an answer they give, until corrected', async () => {
     const project = await stack.client.createProject({ title: `Gold link ${Date.now()}` });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });

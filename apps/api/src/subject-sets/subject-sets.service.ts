@@ -17,22 +17,28 @@ const SUBJECT_FILES: Record<string, (body: string) => SubjectFile> = {
   'text/plain': subjectsFromText,
 };
 
-/** What the subjects must also satisfy beyond their schema: errors by pointer, `/subjects/<n>/…`. */
-type SubjectCheck = (input: AddSubjectsInput) => FieldError[];
+/** The valid subjects of an upload, and how to refuse it for what only the database can tell. */
+export interface SubjectUpload {
+  input: AddSubjectsInput;
+  /** Refuses the upload for errors named `/subjects/<n>/…`, saying for a file where in it subject n came from. */
+  refuse(errors: FieldError[]): never;
+}
 
 /**
  * The subjects of an upload: `{ subjects: [...] }` as JSON, a IIIF Presentation manifest (JSON or JSON-LD), a CSV
- * file or a plain-text corpus (see subject-files.ts), valid and passing `check`. Errors name each field by pointer,
- * `/subjects/<n>/…`, and for a file say where in it subject n came from.
+ * file or a plain-text corpus (see subject-files.ts). Errors name each field by pointer, `/subjects/<n>/…`, and for a
+ * file say where in it subject n came from.
  */
-export function subjectsOfUpload(body: unknown, contentType: string | undefined, check: SubjectCheck = () => []): AddSubjectsInput {
+export function subjectsOfUpload(body: unknown, contentType: string | undefined): SubjectUpload {
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const read = SUBJECT_FILES[mediaType] ?? (isIiif(body) ? subjectsFromIiif : undefined);
   if (!read) {
-    const input = unwrap(validateWith(addSubjectsSchema, body));
-    const errors = check(input);
-    if (errors.length) throw validationFailed(errors);
-    return input;
+    return {
+      input: unwrap(validateWith(addSubjectsSchema, body)),
+      refuse: (errors) => {
+        throw validationFailed(errors);
+      },
+    };
   }
   let file: SubjectFile;
   try {
@@ -41,21 +47,29 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined,
     if (error instanceof UnreadableSubjectFile) throw validationFailed([error.error]);
     throw error;
   }
+  const refuse = (errors: FieldError[]): never => {
+    throw validationFailed(
+      errors.map((error) => {
+        const index = /^\/subjects\/(\d+)/.exec(error.pointer)?.[1];
+        return index === undefined ? error : { ...error, message: `${error.message} (${file.origin(Number(index))})` };
+      }),
+    );
+  };
   const validated = validateWith(addSubjectsSchema, { subjects: file.subjects });
-  const errors = [...file.errors, ...(validated.ok ? check(validated.value) : validated.errors)];
-  if (validated.ok && !errors.length) return validated.value;
-  throw validationFailed(
-    errors.map((error) => {
-      const index = /^\/subjects\/(\d+)/.exec(error.pointer)?.[1];
-      return index === undefined ? error : { ...error, message: `${error.message} (${file.origin(Number(index))})` };
-    }),
-  );
+  if (!validated.ok || file.errors.length) return refuse([...file.errors, ...(validated.ok ? [] : validated.errors)]);
+  return { input: validated.value, refuse };
 }
 
-/** Each known answer that a workflow fed by the set cannot take, named `/subjects/<n>/goldStandard/<task>`. */
-function knownAnswersTheyTake(input: AddSubjectsInput, workflows: { name: string; definition: WorkflowDefinition }[]): FieldError[] {
+interface WorkflowBrief {
+  id: string;
+  name: string;
+  definition: WorkflowDefinition;
+}
+
+/** Each known answer that a workflow of the subject's cannot take, named `/subjects/<n>/goldStandard/<task>`. */
+function knownAnswersTheyTake(input: AddSubjectsInput, workflowsOf: (index: number) => WorkflowBrief[]): FieldError[] {
   return input.subjects.flatMap((subject, index) =>
-    workflows.flatMap(({ name, definition }) =>
+    workflowsOf(index).flatMap(({ name, definition }) =>
       unreadableKnownAnswers(definition, subject.goldStandard ?? {}).map(({ task, why }) => ({
         pointer: `/subjects/${index}/goldStandard/${task}`,
         message: `is not an answer task "${task}" of the workflow "${name}" can take: ${why}`,
@@ -93,12 +107,10 @@ export class SubjectSetsService {
     const set = await this.db.getRepository(SubjectSet).findOneBy({ id: subjectSetId });
     if (!set) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
     await this.access.requireResearcher(set.projectId, user, '/params/id');
-    const workflows: { name: string; definition: WorkflowDefinition }[] = await this.db.query(
-      `SELECT w.name, v.definition FROM workflow_subject_sets l JOIN workflows w ON w.id = l.workflow_id
-       JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE l.subject_set_id = $1`,
-      [subjectSetId],
-    );
-    const input = subjectsOfUpload(body, contentType, (subjects) => knownAnswersTheyTake(subjects, workflows));
+    const upload = subjectsOfUpload(body, contentType);
+    const { input } = upload;
+    const errors = knownAnswersTheyTake(input, await this.workflowsOfUpload(subjectSetId, set.projectId, input));
+    if (errors.length) upload.refuse(errors);
     return this.db.transaction(async (manager) => {
       // A subject uploaded again (same externalId) keeps what it had, except that a gold-standard subject's known
       // answers are replaced by those sent (to correct them); whether it is gold standard never changes, as its
@@ -119,5 +131,31 @@ export class SubjectSetsService {
       const created = rows.filter((row) => row.inserted).length;
       return { created, existing: rows.length - created, subjectIds: ids };
     });
+  }
+
+  /**
+   * The workflows whose tasks each uploaded subject's known answers must fit: those the set feeds, and for a gold
+   * subject sent again (whose known answers it replaces), those it is already in through other sets.
+   */
+  private async workflowsOfUpload(subjectSetId: string, projectId: string, input: AddSubjectsInput): Promise<(index: number) => WorkflowBrief[]> {
+    const current = 'JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version';
+    const fed: WorkflowBrief[] = await this.db.query(
+      `SELECT w.id, w.name, v.definition FROM workflow_subject_sets l JOIN workflows w ON w.id = l.workflow_id ${current} WHERE l.subject_set_id = $1`,
+      [subjectSetId],
+    );
+    const externalIds = input.subjects.flatMap((subject) => (subject.goldStandard && subject.externalId ? [subject.externalId] : []));
+    const holding: (WorkflowBrief & { external_id: string })[] = externalIds.length
+      ? await this.db.query(
+          `SELECT s.external_id, w.id, w.name, v.definition FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id
+           JOIN workflows w ON w.id = st.workflow_id ${current}
+           WHERE s.project_id = $1 AND s.external_id = ANY($2::text[]) AND s.gold_standard IS NOT NULL`,
+          [projectId, externalIds],
+        )
+      : [];
+    return (index) => {
+      const externalId = input.subjects[index]!.externalId;
+      const all = [...fed, ...holding.filter((row) => row.external_id === externalId)];
+      return [...new Map(all.map((workflow) => [workflow.id, workflow])).values()];
+    };
   }
 }
