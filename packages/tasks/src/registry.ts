@@ -64,8 +64,16 @@ function entryFor<T extends TaskType>(task: TaskOf<T>): TaskTypeEntry<T> {
   return taskTypes[task.type as T];
 }
 
+/** Built once per task object: aggregation and uploads check many answers against the same task. */
+const annotationSchemas = new WeakMap<Task, z.ZodType>();
+
 export function annotationSchemaFor(task: Task): z.ZodType {
-  return entryFor(task).annotation(task as never);
+  let schema = annotationSchemas.get(task);
+  if (!schema) {
+    schema = entryFor(task).annotation(task as never);
+    annotationSchemas.set(task, schema);
+  }
+  return schema;
 }
 
 export function nextTaskOf(task: Task, value: unknown): string | undefined {

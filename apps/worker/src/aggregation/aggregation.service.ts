@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
-import { addToSubjectSet } from '@chorus/db';
+import { addToSubjectSet, isUnlinked } from '@chorus/db';
 import { type Annotation, type WorkflowDefinition, annotationsReadableUnder, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
@@ -19,11 +19,25 @@ interface StatusRow {
   version: number;
   retired_at: Date | null;
   retirement_reason: string | null;
+  /** The subject left the workflow with its set (see `isUnlinked`). */
+  unlinked: boolean;
+  /** For a retired subject, the version its stored consensus was computed with (null if none). */
+  consensus_version: number | null;
 }
 
 /** Retirements a researcher made (by hand, or by unlinking a set) say nothing about the answer, so fire no effects. */
 const RETIRED_WITHOUT_AN_ANSWER = new Set(['manual', 'unlinked']);
-const retiredByItsRule = (status: StatusRow) => status.retired_at !== null && !RETIRED_WITHOUT_AN_ANSWER.has(status.retirement_reason ?? '');
+
+/**
+ * A subject its rule retired earlier, recomputed under a newer version than its consensus was: that version's
+ * effects (perhaps new ones) apply to it. Recomputed for any other reason (an answer after retirement), it moves
+ * nowhere new.
+ */
+const owedNewEffects = (status: StatusRow) =>
+  status.retired_at !== null &&
+  !status.unlinked &&
+  !RETIRED_WITHOUT_AN_ANSWER.has(status.retirement_reason ?? '') &&
+  (status.consensus_version ?? 0) < status.version;
 
 interface Recomputed {
   key: SubjectKey;
@@ -90,7 +104,9 @@ export class AggregationService {
     return this.db.transaction(async (manager) => {
       const outcomes = new Map<string, AggregationOutcome>(keys.map((key) => [keyOf(key), 'missing']));
       const statuses: StatusRow[] = await manager.query(
-        `SELECT st.workflow_id, st.subject_id, w.version, st.retired_at, st.retirement_reason
+        `SELECT st.workflow_id, st.subject_id, w.version, st.retired_at, st.retirement_reason, ${isUnlinked('st')} AS unlinked,
+                CASE WHEN st.retired_at IS NOT NULL THEN
+                  (SELECT max(c.workflow_version) FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) END AS consensus_version
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
          JOIN subject_workflow_status st ON st.workflow_id = k.workflow_id AND st.subject_id = k.subject_id
          JOIN workflows w ON w.id = st.workflow_id
@@ -117,8 +133,7 @@ export class AggregationService {
         const options = { skills: skills.get(key.workflowId) ?? {} };
         const consensus = reduceSubject(definition, records, options);
         const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
-        // Effects fire with the retirement, and again whenever a retired subject is recomputed (a new version may add one).
-        if (retirement?.decision.retire || retiredByItsRule(status)) await this.applyEffects(manager, definition, key.subjectId, consensus);
+        if (retirement?.decision.retire || owedNewEffects(status)) await this.applyEffects(manager, definition, key.subjectId, consensus);
         recomputed.push({ key, version: status.version, count: records.length, consensus, retirement });
         outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
