@@ -125,11 +125,11 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   const suite = useStackAndBrowser();
 
   /** A live yes/no workflow of 30 text subjects, in a project of its own, and its classify page's address. */
-  async function liveWorkflowOf30(title: string) {
+  async function liveWorkflowOf(title: string, subjects = 30) {
     const { client } = suite.stack;
     const project = await client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
     const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
-    await client.addSubjects(set.id, Array.from({ length: 30 }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
+    await client.addSubjects(set.id, Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
     const workflow = await client.createWorkflow(project.id, {
       name: 'Ad or not?',
       firstTask: 'T0',
@@ -141,7 +141,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   }
 
   it('never shows two tabs the same subject, keeps each tab its own batch over a reload, and hands a closed tab’s batch to the next tab', async () => {
-    const { workflow, url } = await liveWorkflowOf30('Tabs');
+    const { workflow, url } = await liveWorkflowOf('Tabs');
     const shownIn = async (page: Page) => {
       const subject = page.getByTestId('subject');
       await subject.waitFor();
@@ -195,7 +195,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   });
 
   it('lets a tab that wakes to find its batch adopted (it looked abandoned) go on without those subjects', async () => {
-    const { workflow, url } = await liveWorkflowOf30('Frozen tab');
+    const { workflow, url } = await liveWorkflowOf('Frozen tab');
     const subjectIn = async (page: Page) => (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
 
     const sleeper = await suite.context.newPage();
@@ -268,21 +268,12 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const { client } = suite.stack;
     // A batch of 4 asks the queue again right after the first answer (3 left); a batch of 1 once it is empty.
     for (const subjects of [4, 1]) {
-      const project = await client.createProject({ title: `Paused ${subjects} ${Date.now()}`, status: 'live' });
-      const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
-      await client.addSubjects(set.id, Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
-      const workflow = await client.createWorkflow(project.id, {
-        name: 'Ad or not?',
-        firstTask: 'T0',
-        tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-        subjectSetIds: [set.id],
-      });
-      await client.activateWorkflow(workflow.id);
+      const { workflow, url } = await liveWorkflowOf(`Paused ${subjects}`, subjects);
       await skipTutorial(suite.context, workflow.id);
       const page = await suite.context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+      await page.goto(url);
       const answered = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
       await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
 

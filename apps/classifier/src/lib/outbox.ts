@@ -34,15 +34,16 @@ export function isTransient(error: unknown): boolean {
   return error instanceof ChorusApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
 }
 
-/** The server already holds this volunteer's classification of the subject (another tab, an earlier try). */
-export function isAlreadyClassified(error: unknown): boolean {
-  return error instanceof ChorusApiError && error.status === 409 && !isWorkflowPaused(error);
-}
+const isConflict = (error: unknown, slug: string) => error instanceof ChorusApiError && error.status === 409 && error.problem.type?.endsWith(`:${slug}`) === true;
 
-/** The researchers paused the workflow (or closed it to volunteers): the queue has no subjects for now. */
-export function isWorkflowPaused(error: unknown): boolean {
-  return error instanceof ChorusApiError && error.status === 409 && error.problem.type?.endsWith(':workflow-not-active') === true;
-}
+/** The server already holds this volunteer's classification of the subject (another tab, an earlier try). */
+export const isAlreadyClassified = (error: unknown): boolean => isConflict(error, 'already-classified');
+
+/**
+ * The queue's answer when the researchers paused the workflow or its project: no subjects for now. (Answers sent
+ * meanwhile are still stored.)
+ */
+export const isWorkflowPaused = (error: unknown): boolean => isConflict(error, 'workflow-not-active');
 
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout>;
@@ -172,8 +173,6 @@ class Outbox {
         if (isAlreadyClassified(error)) {
           report.sent += 1;
           await this.remove(item.idempotencyKey);
-        } else if (isWorkflowPaused(error)) {
-          // Kept until the researchers reopen the workflow; the answers after it are sent meanwhile.
         } else if (isTransient(error)) {
           await this.put({ ...item, attempts: item.attempts + 1, lastError: error instanceof Error ? error.message : String(error) });
           break;

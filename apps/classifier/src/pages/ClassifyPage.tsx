@@ -31,8 +31,8 @@ interface FetchResult {
   retryAfterSeconds?: number;
 }
 
-/** What became of the volunteer's last answer on this page: stored, kept in the outbox, or refused and kept as a draft. */
-type LastAnswer = 'saved' | 'on-device' | 'not-saved';
+/** What became of the volunteer's last answer on this page: stored, or kept in the outbox to be sent. */
+type LastAnswer = 'saved' | 'on-device';
 
 /**
  * The classify page of one workflow. Mount with `key={workflowId}` so that each workflow starts afresh, and anew for
@@ -270,12 +270,6 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         setClassified((count) => count + 1);
         if (stored.feedback?.length) setFeedback({ annotations, feedback: stored.feedback });
       } catch (error) {
-        if (isWorkflowPaused(error)) {
-          // Refused: the answer stays in its draft on this device, with its subject, for when the workflow reopens.
-          setLastAnswer('not-saved');
-          setPaused(true);
-          return false;
-        }
         if (isAlreadyClassified(error)) {
           setNotice(t('classify.alreadyClassified'));
           announce(t('classify.alreadyClassifiedAnnouncement'));
@@ -477,7 +471,6 @@ function Paused({ lastAnswer }: { lastAnswer: LastAnswer | null }) {
       <p>{t('paused.body')}</p>
       {lastAnswer === 'saved' && <p>{t('paused.saved')}</p>}
       {lastAnswer === 'on-device' && <p>{t('paused.onDevice')}</p>}
-      {lastAnswer === 'not-saved' && <p>{t('paused.notSaved')}</p>}
       <p>
         <Link to="/">{t('paused.back')}</Link>
       </p>
