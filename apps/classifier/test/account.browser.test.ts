@@ -1,6 +1,6 @@
 import type { SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { checkScreen, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, liveYesNoWorkflow, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -23,19 +23,9 @@ describe('classifier in a browser: accounts', () => {
 
   /** A live yes/no workflow of 10 text subjects, its tutorial marked seen, and its classify page's path. */
   async function liveWorkflow(title: string) {
-    const { client } = suite.stack;
-    const project = await client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
-    const set = await client.createSubjectSet(project.id, { name: 'Notices' });
-    await client.addSubjects(set.id, Array.from({ length: 10 }, (_, index) => textSubject(index)));
-    const workflow = await client.createWorkflow(project.id, {
-      name: 'Ad or not?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      subjectSetIds: [set.id],
-    });
-    await client.activateWorkflow(workflow.id);
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, title, Array.from({ length: 10 }, (_, index) => textSubject(index)));
     await skipTutorial(suite.context, workflow.id);
-    return { workflowId: workflow.id, path: `/projects/${project.slug}/workflows/${workflow.id}` };
+    return { workflowId: workflow.id, path };
   }
 
   /** A page of a volunteer new to this browser: no session, nothing waiting. */

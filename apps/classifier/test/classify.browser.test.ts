@@ -1,6 +1,6 @@
 import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { checkScreen, closeTutorial, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser } from './support/browser';
+import { checkScreen, closeTutorial, liveYesNoWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -126,18 +126,8 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
   /** A live yes/no workflow of 30 text subjects, in a project of its own, and its classify page's address. */
   async function liveWorkflowOf(title: string, subjects = 30) {
-    const { client } = suite.stack;
-    const project = await client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
-    const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
-    await client.addSubjects(set.id, Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
-    const workflow = await client.createWorkflow(project.id, {
-      name: 'Ad or not?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      subjectSetIds: [set.id],
-    });
-    await client.activateWorkflow(workflow.id);
-    return { workflow, url: `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}` };
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, title, Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
+    return { workflow, url: `${suite.stack.baseUrl}${path}` };
   }
 
   it('never shows two tabs the same subject, keeps each tab its own batch over a reload, and hands a closed tab’s batch to the next tab', async () => {

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { SubjectInput } from '@chorus/client';
 import { type Stack, startStack } from '../../../../test/support/stack';
 
 /** Headless Debian Chromium, flags from TOOLCHAIN.md: quiet on a closed network. */
@@ -121,4 +122,20 @@ export async function waitForTask(page: Page, type: string): Promise<string> {
   const subject = page.locator(`[data-testid="subject"][data-task-type="${type}"]`);
   await subject.waitFor({ timeout: 10_000 });
   return (await subject.getAttribute('data-subject-id')) ?? '';
+}
+
+/** A live project with one active yes/no workflow ("Ad or not?") over `subjects`, and the address of its classify page. */
+export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: SubjectInput[]) {
+  const { client } = stack;
+  const project = await client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
+  const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
+  await client.addSubjects(set.id, subjects);
+  const workflow = await client.createWorkflow(project.id, {
+    name: 'Ad or not?',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    subjectSetIds: [set.id],
+  });
+  await client.activateWorkflow(workflow.id);
+  return { workflow, path: `/projects/${project.slug}/workflows/${workflow.id}` };
 }
