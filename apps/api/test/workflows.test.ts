@@ -129,6 +129,8 @@ describe('project access', () => {
     expect(paused?.status).toBe(409);
     expect(paused?.problem.type).toMatch(/workflow-not-active$/);
     expect(paused?.problem.detail).toMatch(/project is paused/);
+    const wrong = await problemOf(volunteer.classify({ workflowId, workflowVersion: 1, subjectId: first!.id, annotations: [{ task: 'T0', value: 'maybe' }] }, randomUUID()));
+    expect(wrong?.problem.errors?.map((error) => error.pointer)).toEqual(['/annotations/0/value']);
     expect((await answer(first!.id)).replayed).toBe(false);
     expect((await stack.client.queue(workflowId, 1)).subjects).toHaveLength(1);
 

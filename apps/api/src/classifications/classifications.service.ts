@@ -2,16 +2,16 @@ import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import type { SubmitResult, TaskFeedback } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Project, Workflow } from '@chorus/db';
 import { type Annotation, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, conflict, validationFailed } from '../common/problem';
+import { conflict, validationFailed } from '../common/problem';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
-import { ProjectAccess, accountIdOf } from '../projects/project-access';
+import { CLASSIFIABLE_PROJECT_STATUSES, ProjectAccess, accountIdOf } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
-import { WorkflowsService } from '../workflows/workflows.service';
 import { ClassificationWriter } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
 import { goldFeedback } from './gold-feedback';
@@ -23,7 +23,6 @@ export class ClassificationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly versions: WorkflowVersions,
-    private readonly workflows: WorkflowsService,
     private readonly access: ProjectAccess,
     private readonly jobs: JobProducer,
     private readonly metrics: MetricsService,
@@ -91,17 +90,20 @@ export class ClassificationsService {
   }
 
   /**
-   * Volunteers may classify in workflows of projects they can see; a draft workflow only its researchers may try.
-   * Paused and finished workflows still accept answers already in flight: every answer given is kept.
+   * Why nothing was stored, when the caller may not classify here: volunteers may in workflows of projects that have
+   * been open to them (live, paused or finished: answers in flight are kept); a draft workflow only its researchers.
    */
   private async requireClassifiable(workflowId: string, user: AuthUser): Promise<void> {
-    const workflow = await this.workflows.readable(workflowId, user).catch((error: unknown) => {
-      if (error instanceof ProblemException) throw validationFailed([{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]);
-      throw error;
-    });
-    if (workflow.status === 'draft' && !(await this.access.roleOf(workflow.projectId, user))) {
-      throw validationFailed([{ pointer: '/workflowId', message: 'names a workflow that is not open to volunteers yet' }]);
+    const [workflow]: { status: Workflow['status']; project_id: string; project_status: Project['status'] }[] = await this.db.query(
+      'SELECT w.status, w.project_id, p.status AS project_status FROM workflows w JOIN projects p ON p.id = w.project_id WHERE w.id = $1',
+      [workflowId],
+    );
+    const member = workflow ? !!(await this.access.roleOf(workflow.project_id, user)) : false;
+    // As the submit statement decides (ClassificationWriter): a project that has been open to volunteers, or a member.
+    if (!workflow || !(CLASSIFIABLE_PROJECT_STATUSES.includes(workflow.project_status) || member)) {
+      throw validationFailed([{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]);
     }
+    if (workflow.status === 'draft' && !member) throw validationFailed([{ pointer: '/workflowId', message: 'names a workflow that is not open to volunteers yet' }]);
   }
 
   /** Checks the answers against the workflow version; who may classify is checked first when they fail. */
