@@ -55,7 +55,13 @@ describe('classifier in a browser: accounts', () => {
     return rows;
   }
 
-  const fitsPhone = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  /** The page as screenshots, and whether it fits a 375 px phone without scrolling sideways. */
+  async function checkScreenOnPhone(page: Page, name: string) {
+    await checkScreen(page, name);
+    await page.setViewportSize({ width: 375, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
 
   it('lets a guest who has classified create an account from the header by keyboard, keeping their classification (same user)', async () => {
     const { workflowId, path } = await liveWorkflow('Create an account');
@@ -117,10 +123,7 @@ describe('classifier in a browser: accounts', () => {
       { subject_id: first, user_id: guestId },
       { subject_id: second, user_id: guestId },
     ]);
-    await checkScreen(page, 'signed-in');
-    await page.setViewportSize({ width: 375, height: 740 });
-    expect(await fitsPhone(page)).toBe(true);
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await checkScreenOnPhone(page, 'signed-in');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -224,10 +227,7 @@ describe('classifier in a browser: accounts', () => {
     expect(await page.locator('[aria-invalid="true"]').count()).toBe(1);
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).toBe(guestToken);
     expect(await page.getByTestId('account-name').count()).toBe(0);
-    await checkScreen(page, 'create-account-error');
-    await page.setViewportSize({ width: 375, height: 740 });
-    expect(await fitsPhone(page)).toBe(true);
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await checkScreenOnPhone(page, 'create-account-error');
     expect(errors).toEqual([]);
     await page.close();
   });

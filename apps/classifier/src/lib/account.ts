@@ -43,6 +43,9 @@ export interface AccountInput {
 }
 
 /** Checks made before asking the server, in the volunteer's words; the server checks again. */
+/** What an account form does once its fields pass: answers the notice to show when done. */
+export type SendAccountForm = () => Promise<string>;
+
 export function checkAccountForm(input: Partial<AccountInput>, kind: 'create' | 'sign-in'): FieldErrors {
   const errors: FieldErrors = {};
   if (kind === 'create' && !input.displayName?.trim()) errors.displayName = i18n.t('account.errors.displayNameMissing');

@@ -8,6 +8,7 @@ import {
   createAccount,
   type FieldErrors,
   type FieldName,
+  type SendAccountForm,
   formProblemOf,
   PASSWORD_MIN_LENGTH,
   showAccountNotice,
@@ -53,11 +54,40 @@ function useAccountForm(initial: Partial<AccountInput>) {
     inputRef: refs[name],
     onChange: (event: { target: { value: string } }) => setValues((now) => ({ ...now, [name]: event.target.value })),
   });
-  return { values, errors, problem, setProblem, busy, setBusy, showErrors, field };
+  /**
+   * The form's submit handler: checks the fields, runs `send` (which answers the notice to show), then goes on to
+   * `next`; a refusal is shown at the fields it names, or as the form's problem.
+   */
+  const onSubmit = (kind: 'create' | 'sign-in', send: SendAccountForm, { next, pathname }: Destination) => async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setProblem(null);
+    if (showErrors(checkAccountForm(values, kind))) return;
+    setBusy(true);
+    try {
+      const notice = await send();
+      navigate(next);
+      showAccountNotice(notice, pathname);
+    } catch (error) {
+      const refused = formProblemOf(error, kind);
+      setProblem(refused.form);
+      showErrors(refused.fields);
+      setBusy(false);
+    }
+  };
+  return { values, problem, busy, field, onSubmit };
+}
+
+/** An email field's input settings, the same on both forms. */
+const EMAIL_INPUT = { type: 'email', inputMode: 'email', autoCapitalize: 'none', spellCheck: false, maxLength: 320 } as const;
+
+interface Destination {
+  next: string;
+  pathname: string;
 }
 
 /** Where the volunteer goes once done, and the page the notice about it belongs to. */
-function destination(): { next: string; pathname: string } {
+function destination(): Destination {
   const next = nextPath();
   return { next, pathname: new URL(next, window.location.origin).pathname };
 }
@@ -68,27 +98,16 @@ export function CreateAccountPage() {
   const volunteer = useSession();
   const form = useAccountForm({ displayName: '', email: '', password: '' });
   useDocumentTitle(t('account.create.title'));
-  const { next, pathname } = destination();
+  const destined = destination();
+  const { next } = destined;
 
   if (volunteer.kind === 'registered') return <AlreadySignedIn title={t('account.create.title')} name={volunteer.displayName ?? ''} next={next} />;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (form.busy) return;
-    form.setProblem(null);
-    if (form.showErrors(checkAccountForm(form.values, 'create'))) return;
-    form.setBusy(true);
-    try {
-      const created = await createAccount(form.values as AccountInput);
-      navigate(next);
-      showAccountNotice(t('account.created', { name: created.user.displayName }), pathname);
-    } catch (error) {
-      const refused = formProblemOf(error, 'create');
-      form.setProblem(refused.form);
-      form.showErrors(refused.fields);
-      form.setBusy(false);
-    }
-  };
+  const submit = form.onSubmit(
+    'create',
+    async () => t('account.created', { name: (await createAccount(form.values as AccountInput)).user.displayName }),
+    destined,
+  );
 
   return (
     <div className="page page-account" data-testid="create-account">
@@ -99,18 +118,7 @@ export function CreateAccountPage() {
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="create-account-heading" onSubmit={(event) => void submit(event)}>
         <FormField id="account-name" label={t('account.fields.displayName')} hint={t('account.fields.displayNameHint')} autoComplete="nickname" maxLength={100} {...form.field('displayName')} />
-        <FormField
-          id="account-email"
-          type="email"
-          label={t('account.fields.email')}
-          hint={t('account.fields.emailHint')}
-          autoComplete="email"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          maxLength={320}
-          {...form.field('email')}
-        />
+        <FormField id="account-email" label={t('account.fields.email')} hint={t('account.fields.emailHint')} autoComplete="email" {...EMAIL_INPUT} {...form.field('email')} />
         <FormField
           id="account-password"
           type="password"
@@ -137,28 +145,20 @@ export function SignInPage() {
   const volunteer = useSession();
   const form = useAccountForm({ email: '', password: '' });
   useDocumentTitle(t('account.signInPage.title'));
-  const { next, pathname } = destination();
+  const destined = destination();
+  const { next } = destined;
 
   if (volunteer.kind === 'registered') return <AlreadySignedIn title={t('account.signInPage.title')} name={volunteer.displayName ?? ''} next={next} />;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (form.busy) return;
-    form.setProblem(null);
-    if (form.showErrors(checkAccountForm(form.values, 'sign-in'))) return;
-    form.setBusy(true);
-    try {
+  const submit = form.onSubmit(
+    'sign-in',
+    async () => {
       const { account, guestAnswersWaiting } = await signIn({ email: form.values.email ?? '', password: form.values.password ?? '' });
-      navigate(next);
       const welcome = t('account.signedIn', { name: account.user.displayName });
-      showAccountNotice(guestAnswersWaiting > 0 ? `${welcome} ${t('account.guestAnswersWaiting', { count: guestAnswersWaiting })}` : welcome, pathname);
-    } catch (error) {
-      const refused = formProblemOf(error, 'sign-in');
-      form.setProblem(refused.form);
-      form.showErrors(refused.fields);
-      form.setBusy(false);
-    }
-  };
+      return guestAnswersWaiting > 0 ? `${welcome} ${t('account.guestAnswersWaiting', { count: guestAnswersWaiting })}` : welcome;
+    },
+    destined,
+  );
 
   return (
     <div className="page page-account" data-testid="sign-in">
@@ -170,17 +170,7 @@ export function SignInPage() {
       </p>
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="sign-in-heading" onSubmit={(event) => void submit(event)}>
-        <FormField
-          id="sign-in-email"
-          type="email"
-          label={t('account.fields.email')}
-          autoComplete="username"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          maxLength={320}
-          {...form.field('email')}
-        />
+        <FormField id="sign-in-email" label={t('account.fields.email')} autoComplete="username" {...EMAIL_INPUT} {...form.field('email')} />
         <FormField id="sign-in-password" type="password" label={t('account.fields.password')} autoComplete="current-password" maxLength={200} {...form.field('password')} />
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('account.signInPage.submitting') : t('account.signInPage.submit')}

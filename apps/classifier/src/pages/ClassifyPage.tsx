@@ -1,5 +1,5 @@
 import { type ClassificationInput, ChorusApiError, type ProjectView, type WorkflowView } from '@chorus/client';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FeedbackDialog, LateFeedback, type SubjectFeedback } from '../components/Feedback';
@@ -437,44 +437,45 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   );
 }
 
-function Finished({ classified, reason }: { classified: number; reason: LocalQueue['reason'] }) {
+/** Where the subjects stop (finished, paused): a section whose heading takes focus, so a screen reader says why. */
+function EndOfSubjects({ id, title, back, children }: { id: 'finished' | 'paused'; title: string; back: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  const { t } = useTranslation();
   useEffect(() => heading.current?.focus(), []);
   return (
-    <section className="finished" data-testid="finished" aria-labelledby="finished-heading">
-      <h2 id="finished-heading" ref={heading} tabIndex={-1}>
-        {t('finished.title')}
+    <section className="finished" data-testid={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} ref={heading} tabIndex={-1}>
+        {title}
       </h2>
-      <p>{t('finished.thanks')}</p>
-      {reason === 'workflow-finished' && <p>{t('finished.workflowFinished')}</p>}
+      {children}
       <p>
-        <Trans i18nKey="finished.count" values={{ count: classified }} components={{ strong: <strong data-testid="session-count" /> }} />
-      </p>
-      <p>
-        <Link to="/">{t('finished.back')}</Link>
+        <Link to="/">{back}</Link>
       </p>
     </section>
   );
 }
 
+function Finished({ classified, reason }: { classified: number; reason: LocalQueue['reason'] }) {
+  const { t } = useTranslation();
+  return (
+    <EndOfSubjects id="finished" title={t('finished.title')} back={t('finished.back')}>
+      <p>{t('finished.thanks')}</p>
+      {reason === 'workflow-finished' && <p>{t('finished.workflowFinished')}</p>}
+      <p>
+        <Trans i18nKey="finished.count" values={{ count: classified }} components={{ strong: <strong data-testid="session-count" /> }} />
+      </p>
+    </EndOfSubjects>
+  );
+}
+
 /** The researchers paused the workflow: what became of the last answer, and the way to another workflow. */
 function Paused({ lastAnswer }: { lastAnswer: LastAnswer | null }) {
-  const heading = useRef<HTMLHeadingElement>(null);
   const { t } = useTranslation();
-  useEffect(() => heading.current?.focus(), []);
   return (
-    <section className="finished" data-testid="paused" aria-labelledby="paused-heading">
-      <h2 id="paused-heading" ref={heading} tabIndex={-1}>
-        {t('paused.title')}
-      </h2>
+    <EndOfSubjects id="paused" title={t('paused.title')} back={t('paused.back')}>
       <p>{t('paused.body')}</p>
       {lastAnswer === 'saved' && <p>{t('paused.saved')}</p>}
       {lastAnswer === 'on-device' && <p>{t('paused.onDevice')}</p>}
-      <p>
-        <Link to="/">{t('paused.back')}</Link>
-      </p>
-    </section>
+    </EndOfSubjects>
   );
 }
 
