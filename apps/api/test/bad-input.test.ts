@@ -72,6 +72,7 @@ describe.each([
   ['a NUL character in a CSV file', () => post(`/subject-sets/${subjectSetId}/subjects`, 'external_id,text\nn1,a\u0000b\n', { authorization: `Bearer ${stack.client.token}`, 'content-type': 'text/csv' }), 422, ''],
   ['a NUL character in a project title', () => post('/projects', JSON.stringify({ title: 'a\u0000b' }), { authorization: `Bearer ${stack.client.token}` }), 422, '/title'],
   ['a NUL character in a login, without a token', () => post('/auth/login', JSON.stringify({ email: 'n\u0000@example.org', password: 'whatever it is' }), { authorization: '' }), 422, '/email'],
+  ['classification metadata over its size limit', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], metadata: { log: 'é'.repeat(9_000) } })), 422, '/metadata'],
   ['the year 0000, which does not exist', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], startedAt: '0000-01-01T00:00:00Z' })), 422, '/startedAt'],
   ['a body over the size limit', () => post('/classifications', classification([{ task: 'T0', value: 'x'.repeat(BODY_LIMIT) }])), 413, ''],
   ['a body sent as text/plain', () => post('/classifications', classification([{ task: 'T0', value: 'yes' }]), { 'content-type': 'text/plain' }), 415, '/headers/content-type'],

@@ -8,6 +8,14 @@ export const taskKeySchema = z
 /** A stable answer value: results are keyed by it, never by list position. */
 export const answerValueSchema = z.string().trim().min(1).max(100);
 
+/** Metadata of a subject or a classification: a flat-named JSON object of at most 16 KiB, `hint` saying what to do instead. */
+export const MAX_METADATA_BYTES = 16_384;
+export const metadataSchema = (hint: string) =>
+  z.record(z.string().max(200), z.unknown()).superRefine((metadata, ctx) => {
+    const bytes = new TextEncoder().encode(JSON.stringify(metadata)).length;
+    if (bytes > MAX_METADATA_BYTES) ctx.addIssue({ code: 'custom', message: `is ${bytes} bytes as JSON; keep it under ${MAX_METADATA_BYTES} (${hint})` });
+  });
+
 export const labelSchema = z.string().trim().min(1).max(1000);
 export const helpSchema = z.string().max(20_000).optional();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { metadataSchema } from './common';
 
 const span = z.tuple([z.int().min(0), z.int().min(1)]).refine(([start, end]) => end > start, 'a span is [start, end) with end after start');
 
@@ -25,18 +26,7 @@ export const subjectLocationSchema = z.discriminatedUnion('type', [
 export type SubjectLocation = z.infer<typeof subjectLocationSchema>;
 
 /** A subject's metadata travels with it in every queue answer, so it is kept to what a caption needs. */
-export const MAX_SUBJECT_METADATA_BYTES = 16_384;
-
-const subjectMetadataSchema = z
-  .record(z.string().max(200), z.unknown())
-  .superRefine((metadata, ctx) => {
-    const bytes = new TextEncoder().encode(JSON.stringify(metadata)).length;
-    if (bytes <= MAX_SUBJECT_METADATA_BYTES) return;
-    ctx.addIssue({
-      code: 'custom',
-      message: `is ${bytes} bytes as JSON; keep it under ${MAX_SUBJECT_METADATA_BYTES} (put long texts in a text location, or link to them)`,
-    });
-  });
+const subjectMetadataSchema = metadataSchema('put long texts in a text location, or link to them');
 
 export const subjectInputSchema = z.strictObject({
   locations: z.array(subjectLocationSchema).min(1, 'a subject needs at least one location').max(50),

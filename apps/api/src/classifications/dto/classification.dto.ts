@@ -1,3 +1,4 @@
+import { metadataSchema } from '@chorus/tasks';
 import { z } from 'zod';
 
 /** An ISO 8601 date-time Postgres can store: zod accepts the year 0000, which does not exist. */
@@ -13,10 +14,7 @@ export const classificationSchema = z.strictObject({
   annotations: z.unknown(),
   startedAt: dateTime.optional(),
   finishedAt: dateTime.optional(),
-  metadata: z
-    .record(z.string().max(200), z.unknown())
-    .refine((metadata) => JSON.stringify(metadata).length <= 16_384, 'must be at most 16 KiB as JSON')
-    .default({}),
+  metadata: metadataSchema('keep what describes the classifying, such as the device or the tool, not the answer').default({}),
 }).refine(({ startedAt, finishedAt }) => !startedAt || !finishedAt || Date.parse(startedAt) <= Date.parse(finishedAt), {
   path: ['finishedAt'],
   message: 'must not be before startedAt (both come from the same clock)',
