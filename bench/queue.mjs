@@ -21,6 +21,8 @@ const HEAVY_HISTORY = 100_000;
 /** The issue's figure is at 50; `--connections=N` shows how latency follows the number of requests in flight. */
 const CONCURRENCY = Number(args.find((a) => a.startsWith('--connections='))?.split('=')[1] ?? 50);
 const POOL = 1000;
+/** `--floors` also measures the least an arbiter of assignments costs, in Postgres and in Redis (see api-server.mjs). */
+const FLOORS = args.includes('--floors');
 
 async function seed(url, size) {
   const db = new pg.Client({ connectionString: url });
@@ -118,10 +120,11 @@ for (const size of SIZES) {
   const started = Date.now();
   const input = await seed(url, size);
   console.error(`seeded ${size.toLocaleString('en')} subjects in ${((Date.now() - started) / 1000).toFixed(0)} s (heavy volunteer has seen ${input.heavyHistory.toLocaleString('en')})`);
-  const server = await startApi(url, { ...input, probeQueue: true }, { MAX_OUTSTANDING_ASSIGNMENTS: '1000' });
+  const server = await startApi(url, { ...input, probeQueue: true, floors: FLOORS && { subjects: size } }, { MAX_OUTSTANDING_ASSIGNMENTS: '1000' });
   const root = `http://127.0.0.1:${server.port}`;
   const baselines = {};
-  for (const [name, path] of [['raw', '/bench/raw'], ['nest', '/api/v1/bench/constant']]) {
+  const floorRoutes = FLOORS ? [['postgres', '/api/v1/bench/postgres-round-trip'], ['redis', '/api/v1/bench/redis-pick']] : [];
+  for (const [name, path] of [['raw', '/bench/raw'], ['nest', '/api/v1/bench/constant'], ...floorRoutes]) {
     await load(`${root}${path}`, server.tokens, 3); // warm-up
     baselines[name] = summary(await load(`${root}${path}`, server.tokens));
   }
@@ -145,6 +148,10 @@ for (const size of SIZES) {
       `(p50 ${queue.p50} ms, p99 ${queue.p99} ms, errors ${queue.errors + baselines.nest.errors}, answer size vs baseline ${rows.at(-1).full.toFixed(2)}); ` +
       `CPU ms per queue request: ${Object.entries(cpuPerRequest).map(([group, ms]) => `${group} ${ms.toFixed(2)}`).join(', ')}`,
   );
+  for (const [name] of floorRoutes) {
+    const floor = baselines[name];
+    console.error(`${size}: floor "${name}" ${floor.rps.toFixed(0)} req/s (${(floor.rps / baselines.nest.rps).toFixed(2)} of the Nest baseline), p50 ${floor.p50} ms, p99 ${floor.p99} ms, errors ${floor.errors}`);
+  }
   await stop(server.child);
   await drop();
 }
