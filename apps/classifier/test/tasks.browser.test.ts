@@ -175,6 +175,11 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await waitForFocus(page, '.tag-entry input');
     await page.keyboard.type('transport');
     await page.keyboard.press('Enter');
+    // ";" separates tags in downloads: two tags typed as one are refused, and stay in the field to be split.
+    await page.keyboard.type('horses; carts');
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('task-message').textContent()).toBe('Add one tag at a time: a tag cannot hold “;”.');
+    await page.locator('.tag-entry input').fill('');
     await page.keyboard.type('horses');
     await page.keyboard.press('Enter');
     // The volunteer's own tags count as their votes: each offers only Remove.

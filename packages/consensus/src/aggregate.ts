@@ -1,4 +1,4 @@
-import { type CloseReadingTask, type MultipleTask, type RetirementRule, type SingleTask, type Task, type TaggingTask, type WorkflowDefinition, singleAlgorithm } from '@chorus/tasks';
+import { type CloseReadingTask, type MultipleTask, type RetirementRule, type SingleTask, type Task, type TaggingTask, type WorkflowDefinition, LIST_SEPARATOR, singleAlgorithm } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceMultiple } from './multiple';
@@ -83,7 +83,7 @@ function reduceMultipleTask(key: string, task: MultipleTask, classifications: re
   const selected = perAnswer.filter((a) => a.selected);
   // Agreement: mean share of volunteers on the winning side of each answer's yes/no decision.
   const agreement = votes.length ? perAnswer.reduce((sum, a) => sum + (a.selected ? a.share : 1 - a.share), 0) / perAnswer.length : null;
-  return { task: key, answer: votes.length ? selected.map((a) => a.answer).join(';') : null, agreement, votes: votes.length, algorithm: 'binary-vote-per-answer', parameters: { threshold: 0.5 }, result: { answers: perAnswer, selected: selected.map((a) => a.answer) } };
+  return { task: key, answer: votes.length ? selected.map((a) => a.answer).join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'binary-vote-per-answer', parameters: { threshold: 0.5 }, result: { answers: perAnswer, selected: selected.map((a) => a.answer) } };
 }
 
 function reduceTranscriptionTask(key: string, classifications: readonly ClassificationRecord[]): TaskConsensus {
@@ -102,7 +102,7 @@ function reduceTaggingTask(key: string, _task: TaggingTask, classifications: rea
   const votes = valuesOf(key, classifications).filter((v) => typeof v.value === 'object' && v.value !== null).map((v) => v.value as TaggingVote);
   const { accepted, tags } = reduceTagging(votes);
   const agreement = tags.length ? tags.reduce((sum, t) => sum + Math.max(t.up, t.down) / (t.up + t.down), 0) / tags.length : null;
-  return { task: key, answer: votes.length ? accepted.join(';') : null, agreement, votes: votes.length, algorithm: 'wilson-lower-bound', parameters: { z: 1.96, minLowerBound: 0.5 }, result: { accepted, tags } };
+  return { task: key, answer: votes.length ? accepted.join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'wilson-lower-bound', parameters: { z: 1.96, minLowerBound: 0.5 }, result: { accepted, tags } };
 }
 
 function reduceTask(definition: WorkflowDefinition, key: string, task: Task, classifications: readonly ClassificationRecord[], options: ReduceOptions): TaskConsensus {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIST_SEPARATOR } from './common';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingTaskSchema } from './close-reading/close-reading';
 import { multipleAnnotationSchema, multipleTaskSchema } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleNextCandidates, singleNextTask, singleTaskSchema } from './single/single';
@@ -46,7 +47,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     flatAnswer: (value: SingleAnnotation) => value,
   },
   // The consensus of a multiple-choice task is the selected answers joined with ";", in any combination.
-  multiple: { annotation: multipleAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: string[]) => value.join(';') },
+  multiple: { annotation: multipleAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: string[]) => value.join(LIST_SEPARATOR) },
   transcription: { annotation: transcriptionAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: TranscriptionAnnotation) => value },
   'close-reading': {
     annotation: closeReadingAnnotationSchema,
@@ -55,7 +56,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     flatAnswer: (value: CloseReadingAnnotation) => value.sense ?? 'unsure',
   },
   // The tags the volunteer proposed; their votes on others' tags are in the annotations.
-  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: TaggingAnnotation) => value.add.join(';') },
+  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: TaggingAnnotation) => value.add.join(LIST_SEPARATOR) },
 };
 
 export const taskTypeNames = Object.keys(taskTypes) as TaskType[];

@@ -67,6 +67,13 @@ describe('annotations', () => {
     expect(errorsOf(withValue(4, 'x'.repeat(21)))[0]!.pointer).toBe('/annotations/4/value');
   });
 
+  it('refuses a free tag holding ";", which separates tags in downloads', () => {
+    const tagging = workflowDefinitionSchema.parse({ name: 'Tags', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag' } } });
+    const result = validateAnnotations(tagging, [{ task: 'T0', value: { add: ['horse', 'horse; cart'] } }]);
+    expect(result.ok ? [] : result.errors).toEqual([{ pointer: '/annotations/0/value/add/1', message: expect.stringContaining('cannot hold ";"') }]);
+    expect(validateAnnotations(tagging, [{ task: 'T0', value: { add: ['horse', 'cart'] } }]).ok).toBe(true);
+  });
+
   it('drops a volunteer’s votes on the tags they add (their tag is their vote), whatever the case', () => {
     const result = validateAnnotations(definition, full.map((a, i) => (i === 3 ? { task: 'T3', value: { add: ['horse'], up: ['Horse'], down: ['horse'] } } : a)));
     expect(result.ok && result.value[3]).toEqual({ task: 'T3', value: { add: ['horse'], up: [], down: [] } });

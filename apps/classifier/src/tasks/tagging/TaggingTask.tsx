@@ -1,5 +1,5 @@
 import type { ProposedTag } from '@chorus/client';
-import type { TaggingAnnotation } from '@chorus/tasks';
+import { LIST_SEPARATOR, type TaggingAnnotation } from '@chorus/tasks';
 import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
@@ -8,8 +8,6 @@ import { current } from './describe';
 import { useProposedTags } from './useProposedTags';
 
 type Task = TaskOf<'tagging'>;
-
-
 
 /**
  * Tagging: the tags other volunteers proposed for this subject (with their votes so far), a text field with the
@@ -35,6 +33,10 @@ export function TaggingTask({ task, id, value, onChange, disabled, subject, work
     const tag = draft.trim().replace(/\s+/g, ' ');
     if (!tag) {
       setMessage(t('tasks.tagging.typeFirst'));
+      return;
+    }
+    if (tag.includes(LIST_SEPARATOR)) {
+      setMessage(t('tasks.tagging.oneAtATime', { separator: LIST_SEPARATOR }));
       return;
     }
     // A tag from the vocabulary keeps the vocabulary's spelling, whatever case the volunteer typed.
