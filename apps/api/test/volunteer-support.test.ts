@@ -85,7 +85,7 @@ describe('gold-standard feedback in the submit answer', () => {
     expect(body).toEqual({ id: expect.any(String) });
   });
 
-  it('compares close readings by sense, transcriptions by their words and tags as sets, from short gold forms', async () => {
+  it('compares close readings by sense, transcriptions by their words, choices and tags as sets, from short gold forms (lists as the downloads flatten them)', async () => {
     const definition: Omit<WorkflowInput, 'subjectSetIds'> = {
       name: 'Every kind',
       firstTask: 'C',
@@ -93,20 +93,23 @@ describe('gold-standard feedback in the submit answer', () => {
       tasks: {
         C: { type: 'close-reading', question: 'Which sense?', senses: [{ value: 'vehicle', label: 'A vehicle' }, { value: 'bearing', label: 'Bearing' }], allowUnsure: true, next: 'X' },
         X: { type: 'transcription', instruction: 'Type it', next: 'G' },
-        G: { type: 'tagging', instruction: 'Tag it' },
+        G: { type: 'tagging', instruction: 'Tag it', next: 'M' },
+        M: { type: 'multiple', question: 'Which?', answers: [{ value: 'work', label: 'Work' }, { value: 'sale', label: 'Sale' }, { value: 'lost', label: 'Lost' }] },
       },
     };
-    const { workflowId, version, subjectIds } = await workflowWith(definition, [{ externalId: 'gold', goldStandard: { C: 'vehicle', X: 'WANTED  a boy', G: ['Horse', 'cart'] } }]);
+    const { workflowId, version, subjectIds } = await workflowWith(definition, [{ externalId: 'gold', goldStandard: { C: 'vehicle', X: 'WANTED  a boy', G: 'Horse;cart', M: 'work;sale' } }]);
     const annotations = [
       { task: 'C', value: { sense: 'vehicle', unsure: true } },
       { task: 'X', value: ' WANTED a boy ' },
       { task: 'G', value: { add: ['horse'], up: ['Cart'], down: [] } },
+      { task: 'M', value: ['sale', 'work'] },
     ];
     const { body } = await submit(await guest(), { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations });
     expect(body.feedback).toEqual([
       { task: 'C', expected: { sense: 'vehicle' }, correct: true },
       { task: 'X', expected: 'WANTED  a boy', correct: true },
       { task: 'G', expected: { add: ['Horse', 'cart'], up: [], down: [] }, correct: true },
+      { task: 'M', expected: ['work', 'sale'], correct: true },
     ]);
   });
 });

@@ -1,10 +1,11 @@
 import type { TaskFeedback } from '@chorus/client';
-import { type Annotation, type TaskType, type WorkflowDefinition, annotationSchemaFor, normaliseTag } from '@chorus/tasks';
+import { type Annotation, LIST_SEPARATOR, type TaskType, type WorkflowDefinition, annotationSchemaFor, normaliseTag } from '@chorus/tasks';
 
 interface GoldRule {
   /**
    * A subject's `goldStandard[task]` in the task's annotation format. Researchers may write the short forms
-   * too: a sense for a close reading, a list of tags for tagging, one value for a multiple-choice task.
+   * too: a sense for a close reading, a list of tags for tagging, one value for a multiple-choice task, and for
+   * those two a list as the downloads flatten it (`a;b`, as a CSV cell would hold it).
    */
   expected(gold: unknown): unknown;
   /** Whether the volunteer's value gives the known answer. */
@@ -28,7 +29,7 @@ const senseOf = (value: unknown) => (value as { sense?: unknown } | null)?.sense
 const goldRules: Record<TaskType, GoldRule> = {
   single: { expected: (gold) => gold, matches: (given, expected) => given === expected },
   multiple: {
-    expected: (gold) => (typeof gold === 'string' ? [gold] : gold),
+    expected: (gold) => (typeof gold === 'string' ? gold.split(LIST_SEPARATOR) : gold),
     matches: (given, expected) => sameSet(strings(given), strings(expected)),
   },
   transcription: { expected: (gold) => gold, matches: (given, expected) => normalisedText(given) === normalisedText(expected) },
@@ -37,7 +38,10 @@ const goldRules: Record<TaskType, GoldRule> = {
     matches: (given, expected) => senseOf(given) !== undefined && senseOf(given) === senseOf(expected),
   },
   tagging: {
-    expected: (gold) => (Array.isArray(gold) ? { add: gold, up: [], down: [] } : gold),
+    expected: (gold) => {
+      const tags = typeof gold === 'string' ? gold.split(LIST_SEPARATOR) : gold;
+      return Array.isArray(tags) ? { add: tags, up: [], down: [] } : tags;
+    },
     matches: (given, expected) => sameSet(endorsedTags(given), endorsedTags(expected)),
   },
 };
