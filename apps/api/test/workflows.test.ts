@@ -114,7 +114,7 @@ describe('project access', () => {
     expect((await stack.client.getProject(draft.slug)).id).toBe(draft.id);
   });
 
-  it('keeps answers a volunteer gives after the project is paused or finished, and says so at the queue', async () => {
+  it('keeps answers a volunteer gives after the project is paused or finished, says so at the queue, and keeps a paused project readable but unlisted', async () => {
     const project = await stack.client.createProject({ title: `Pausing ${randomUUID().slice(0, 8)}`, status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
     await stack.client.addSubjects(set.id, ['p1', 'p2', 'p3'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
@@ -129,6 +129,10 @@ describe('project access', () => {
     expect(paused?.status).toBe(409);
     expect(paused?.problem.type).toMatch(/workflow-not-active$/);
     expect(paused?.problem.detail).toMatch(/project is paused/);
+    // A reloaded page reads the workflow and its project again: "paused", not "not found".
+    expect((await volunteer.getWorkflow(workflowId)).id).toBe(workflowId);
+    expect((await volunteer.getProject(project.slug)).status).toBe('paused');
+    expect((await volunteer.listProjects()).projects.map((each) => each.id)).not.toContain(project.id);
     const wrong = await problemOf(volunteer.classify({ workflowId, workflowVersion: 1, subjectId: first!.id, annotations: [{ task: 'T0', value: 'maybe' }] }, randomUUID()));
     expect(wrong?.problem.errors?.map((error) => error.pointer)).toEqual(['/annotations/0/value']);
     expect((await answer(first!.id)).replayed).toBe(false);

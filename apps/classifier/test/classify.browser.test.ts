@@ -126,8 +126,8 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
   /** A live yes/no workflow of 30 text subjects, in a project of its own, and its classify page's address. */
   async function liveWorkflowOf(title: string, subjects = 30) {
-    const { workflow, path } = await liveYesNoWorkflow(suite.stack, title, Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
-    return { workflow, url: `${suite.stack.baseUrl}${path}` };
+    const { project, workflow, path } = await liveYesNoWorkflow(suite.stack, title, Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
+    return { project, workflow, url: `${suite.stack.baseUrl}${path}` };
   }
 
   it('never shows two tabs the same subject, keeps each tab its own batch over a reload, and hands a closed tab’s batch to the next tab', async () => {
@@ -290,6 +290,19 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       expect(errors).toEqual([]);
       await page.close();
     }
+  });
+
+  it('says "paused", not "not found", on a page opened while the project is paused', async () => {
+    const { project, workflow, url } = await liveWorkflowOf('Paused project', 2);
+    await skipTutorial(suite.context, workflow.id);
+    await suite.stack.client.updateProject(project.id, { status: 'paused' });
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    const paused = page.getByTestId('paused');
+    await paused.waitFor({ timeout: 10_000 });
+    expect(await paused.getByRole('heading').textContent()).toBe('This workflow has been paused');
+    expect(await page.getByTestId('subject').count()).toBe(0);
+    await page.close();
   });
 
   it('says plainly when an address names no workflow of the project, and leads back to the projects', async () => {

@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { CLASSIFIABLE_PROJECT_STATUSES, accountIdOf } from '../projects/project-access';
+import { PUBLIC_PROJECT_STATUSES, accountIdOf } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
 import { EXPERIENCE, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
@@ -130,7 +130,7 @@ export class AssignmentService {
   async queue(workflowId: string, user: AuthUser, limit: number): Promise<QueueView> {
     const workflow = await this.lookups.submit({ workflowId, userId: user.id });
     const member = !!accountIdOf(user) && !!workflow?.role;
-    if (!workflow || !(CLASSIFIABLE_PROJECT_STATUSES.includes(workflow.project_status) || member)) throw notFound(`Workflow ${workflowId}`, '/params/id');
+    if (!workflow || !(PUBLIC_PROJECT_STATUSES.includes(workflow.project_status) || member)) throw notFound(`Workflow ${workflowId}`, '/params/id');
     const base = { workflowId, workflowVersion: workflow.version };
     if (workflow.status === 'finished' || workflow.project_status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
     if (!member) this.assertOpenToVolunteers(workflow);

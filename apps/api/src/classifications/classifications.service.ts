@@ -10,7 +10,7 @@ import { conflict, validationFailed } from '../common/problem';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
-import { CLASSIFIABLE_PROJECT_STATUSES, ProjectAccess, accountIdOf } from '../projects/project-access';
+import { PUBLIC_PROJECT_STATUSES, ProjectAccess, accountIdOf } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { ClassificationWriter } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
@@ -100,7 +100,7 @@ export class ClassificationsService {
     );
     const member = workflow ? !!(await this.access.roleOf(workflow.project_id, user)) : false;
     // As the submit statement decides (ClassificationWriter): a project that has been open to volunteers, or a member.
-    if (!workflow || !(CLASSIFIABLE_PROJECT_STATUSES.includes(workflow.project_status) || member)) {
+    if (!workflow || !(PUBLIC_PROJECT_STATUSES.includes(workflow.project_status) || member)) {
       throw validationFailed([{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]);
     }
     if (workflow.status === 'draft' && !member) throw validationFailed([{ pointer: '/workflowId', message: 'names a workflow that is not open to volunteers yet' }]);

@@ -10,14 +10,16 @@ export const RESEARCHER_ROLES: ProjectRole[] = ['owner', 'collaborator', 'scient
 /** Roles that administer a project, and so may watch the job queues. */
 const ADMIN_ROLES: ProjectRole[] = ['owner', 'collaborator'];
 
-/** Live and finished projects are open to everyone; others only to their members. */
-export const PUBLIC_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'finished'];
-export const isPublicProject = (status: Project['status']): boolean => PUBLIC_PROJECT_STATUSES.includes(status);
 /**
- * Projects that have been open to volunteers: answers given in them are stored even once the project is paused or
- * finished (a volunteer may hold subjects, or answers waiting on their device, when it happens).
+ * Projects that have been opened to volunteers: anyone may read them (a paused one, asked for by its address or
+ * from a volunteer's open page, says it is paused rather than gone), and answers given in them are stored even once
+ * the project is paused or finished (a volunteer may hold subjects, or answers waiting on their device, when it
+ * happens). Drafts are their members' only.
  */
-export const CLASSIFIABLE_PROJECT_STATUSES: readonly Project['status'][] = [...PUBLIC_PROJECT_STATUSES, 'paused'];
+export const PUBLIC_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'paused', 'finished'];
+export const isPublicProject = (status: Project['status']): boolean => PUBLIC_PROJECT_STATUSES.includes(status);
+/** The projects everyone sees in the list: a paused one serves no subjects, so only its members see it there. */
+export const LISTED_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'finished'];
 
 /**
  * The caller's user id where a project role may count, or null: only an account's own token carries its roles (a

@@ -5,7 +5,7 @@ import { type DataSource, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, forbidden, notFound } from '../common/problem';
 import { type CreateProjectInput, type UpdateProjectInput, slugify } from './dto/project.dto';
-import { PUBLIC_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
+import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,12 +31,12 @@ export class ProjectsService {
     return { ...project, workflows: [] };
   }
 
-  /** Public projects for everyone, plus every project the caller is a member of. */
+  /** Listed projects for everyone, plus every project the caller is a member of. */
   async list(user: AuthUser | undefined): Promise<ProjectView[]> {
     const projects = await this.db
       .getRepository(Project)
       .createQueryBuilder('project')
-      .where('project.status IN (:...publicStatuses)', { publicStatuses: PUBLIC_PROJECT_STATUSES })
+      .where('project.status IN (:...listed)', { listed: LISTED_PROJECT_STATUSES })
       .orWhere('project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)', { userId: accountIdOf(user) })
       .orderBy('project.createdAt', 'DESC')
       .limit(500)

@@ -137,5 +137,5 @@ export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: S
     subjectSetIds: [set.id],
   });
   await client.activateWorkflow(workflow.id);
-  return { workflow, path: `/projects/${project.slug}/workflows/${workflow.id}` };
+  return { project, workflow, path: `/projects/${project.slug}/workflows/${workflow.id}` };
 }
