@@ -59,7 +59,7 @@ describe('known answers of gold-standard subjects', () => {
     const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
     await stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks: yesNo, subjectSetIds: [set.id] });
     const refused = await problemOf(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('g2', { T0: 'Yes', T9: 'for another workflow' })]));
-    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard/T0', message: expect.stringMatching(/^is not an answer task "T0" of the workflow "Ads" can take: /) }]);
+    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard/T0', message: expect.stringMatching(/^is not an answer task "T0" can take: .* \(workflow "Ads"\)$/) }]);
     const csv = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${set.id}/subjects`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', authorization: `Bearer ${stack.client.token}` },
@@ -69,6 +69,18 @@ describe('known answers of gold-standard subjects', () => {
     expect(await goldOf(set.id)).toEqual([]);
     await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('g2', { T0: 'no', T9: 'for another workflow' })]);
     expect((await goldOf(set.id)).map((row) => row.external_id)).toEqual(['g1', 'g2']);
+  });
+
+  it('must name a task of every workflow the subject is in, or it would be gold standard there with nothing to compare', async () => {
+    const project = await stack.client.createProject({ title: `Gold keys ${Date.now()}` });
+    const [fed, loose] = [await stack.client.createSubjectSet(project.id, { name: 'Fed' }), await stack.client.createSubjectSet(project.id, { name: 'Loose' })];
+    await stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks: yesNo, subjectSetIds: [fed.id] });
+    const lowerCase = await problemOf(stack.client.addSubjects(fed.id, [gold('g1', { t0: 'yes' })]));
+    expect(lowerCase?.problem.errors).toEqual([{ pointer: '/subjects/0/goldStandard/t0', message: expect.stringMatching(/^names no task of the workflow \(its tasks are "T0"; .* \(workflow "Ads"\)$/) }]);
+    expect(await goldOf(fed.id)).toEqual([]);
+    await stack.client.addSubjects(loose.id, [gold('g2', { T9: 'yes' })]);
+    const linking = await problemOf(stack.client.createWorkflow(project.id, { name: 'Ads too', firstTask: 'T0', tasks: yesNo, subjectSetIds: [loose.id] }));
+    expect(linking?.problem.errors).toEqual([{ pointer: '/tasks/T9', message: expect.stringContaining('of the gold-standard subject g2 names no task of the workflow') }]);
   });
 
   it('are corrected by sending the subject again; a regular subject does not become gold standard that way', async () => {
@@ -87,7 +99,7 @@ describe('known answers of gold-standard subjects', () => {
     const yesMaybe = { T0: { ...yesNo.T0, answers: [{ value: 'yes', label: 'Yes' }, { value: 'maybe', label: 'Maybe' }] } };
     await stack.client.createWorkflow(project.id, { name: 'Yes or maybe', firstTask: 'T0', tasks: yesMaybe, subjectSetIds: [b.id] });
     const refused = await problemOf(stack.client.addSubjects(b.id, [gold('g1', { T0: 'maybe' })]));
-    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/0/goldStandard/T0', message: expect.stringContaining('of the workflow "Yes or no"') }]);
+    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/0/goldStandard/T0', message: expect.stringContaining('(workflow "Yes or no")') }]);
     expect(await goldOf(a.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'yes' } }]);
   });
 

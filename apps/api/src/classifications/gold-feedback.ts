@@ -47,15 +47,23 @@ const goldRules: Record<TaskType, GoldRule> = {
 };
 
 /**
- * The known answers of a gold-standard subject that the workflow's tasks cannot take (an answer the task does not
- * offer, a value of another kind), with why; known answers for tasks the workflow does not have are not its business.
+ * The known answers of a gold-standard subject that the workflow cannot use, with what is wrong: an answer its task
+ * cannot take (one the task does not offer, a value of another kind), or, when the subject names none of the
+ * workflow's tasks, every key it names (it would be gold standard there with nothing to compare: never retired by a
+ * count, never any feedback). Known answers for other workflows' tasks are otherwise not this one's business.
  */
-export function unreadableKnownAnswers(definition: WorkflowDefinition, goldStandard: Record<string, unknown>): { task: string; why: string }[] {
+export function unreadableKnownAnswers(definition: WorkflowDefinition, goldStandard: Record<string, unknown>): { task: string; problem: string }[] {
+  const keys = Object.keys(goldStandard);
+  if (!keys.some((key) => Object.hasOwn(definition.tasks, key))) {
+    const tasks = Object.keys(definition.tasks).map((key) => `"${key}"`).join(', ');
+    const problem = `names no task of the workflow (its tasks are ${tasks}; task keys are case-sensitive), and a gold-standard subject needs a known answer for one of the tasks of every workflow it is in`;
+    return keys.map((task) => ({ task, problem }));
+  }
   return Object.entries(goldStandard).flatMap(([key, gold]) => {
-    const task = definition.tasks[key];
-    if (!task) return [];
+    if (!Object.hasOwn(definition.tasks, key)) return [];
+    const task = definition.tasks[key]!;
     const parsed = annotationSchemaFor(task).safeParse(goldRules[task.type].expected(gold));
-    return parsed.success ? [] : [{ task: key, why: parsed.error.issues[0]?.message ?? 'is not an answer of the task' }];
+    return parsed.success ? [] : [{ task: key, problem: `is not an answer task "${key}" can take: ${parsed.error.issues[0]?.message ?? 'it is not an answer of the task'}` }];
   });
 }
 

@@ -70,9 +70,9 @@ interface WorkflowBrief {
 function knownAnswersTheyTake(input: AddSubjectsInput, workflowsOf: (index: number) => WorkflowBrief[]): FieldError[] {
   return input.subjects.flatMap((subject, index) =>
     workflowsOf(index).flatMap(({ name, definition }) =>
-      unreadableKnownAnswers(definition, subject.goldStandard ?? {}).map(({ task, why }) => ({
+      unreadableKnownAnswers(definition, subject.goldStandard ?? {}).map(({ task, problem }) => ({
         pointer: `/subjects/${index}/goldStandard/${task}`,
-        message: `is not an answer task "${task}" of the workflow "${name}" can take: ${why}`,
+        message: `${problem} (workflow "${name}")`,
       })),
     ),
   );

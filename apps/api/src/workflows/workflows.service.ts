@@ -198,9 +198,9 @@ export class WorkflowsService {
       [workflowId],
     );
     const errors = gold.flatMap((subject) =>
-      unreadableKnownAnswers(definition, subject.gold_standard).map(({ task, why }) => ({
+      unreadableKnownAnswers(definition, subject.gold_standard).map(({ task, problem }) => ({
         pointer: `/tasks/${task}`,
-        message: `cannot take the known answer ${JSON.stringify(subject.gold_standard[task])} of the gold-standard subject ${subject.external_id ?? subject.id} (${why}); correct it by sending the subject again with its externalId, or keep the answer`,
+        message: `the known answer ${JSON.stringify(subject.gold_standard[task])} of the gold-standard subject ${subject.external_id ?? subject.id} ${problem}; correct it by sending the subject again with its externalId, or keep the task`,
       })),
     );
     if (errors.length) throw validationFailed(errors);
