@@ -4,6 +4,9 @@ import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
 let workflowId: string;
+let retiredSubjectId: string;
+/** The classification that retired "has, comma". */
+let retiringClassificationId: string;
 
 beforeAll(async () => {
   stack = await startStack();
@@ -26,7 +29,8 @@ beforeAll(async () => {
   const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   const queue = await volunteer.queue(workflowId);
   const subject = queue.subjects.find((s) => s.externalId === 'has, comma')!;
-  await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+  retiredSubjectId = subject.id;
+  retiringClassificationId = (await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID())).id;
   for (let i = 0; i < 100 && (await stack.client.stats(workflowId)).retired < 1; i++) await new Promise((r) => setTimeout(r, 50));
 });
 afterAll(() => stack.stop());
@@ -35,12 +39,14 @@ describe('consensus export', () => {
   it('streams flat CSV with one row per subject and quoted fields', async () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
-    expect(header).toBe('subject_id,external_id,subject_metadata,retired,retired_at,retirement_reason,retirement_note,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes');
+    expect(header).toBe(
+      'subject_id,external_id,subject_metadata,retired,retired_at,retirement_reason,retirement_note,retired_by_classification_id,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes',
+    );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(/,"has, comma",{},true,\d{4}-\d\d-\d\dT[^,]+,count,,1,1,no,1,1$/);
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,${retiringClassificationId},1,1,no,1,1$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,,,,0,,,,0$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,,,,,0,,,,0$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -57,6 +63,18 @@ describe('consensus export', () => {
     expect(rows.find((row) => row.external_id === 'plain')).toMatchObject({ retired: true, retirement_reason: 'manual', retirement_note: 'torn page, unreadable' });
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ retirement_reason: 'count', retirement_note: null });
     await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [plain.id], reason: 'retired by mistake' });
+  });
+
+  it('keeps the answer a subject retired with: answers given while it was retired stay in the raw download only', async () => {
+    const late = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await late.classify({ workflowId, workflowVersion: 1, subjectId: retiredSubjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    const aggregated = async () => (await stack.db.query('SELECT aggregated_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, retiredSubjectId])).rows[0].aggregated_count;
+    for (let i = 0; i < 100 && (await aggregated()) < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await aggregated()).toBe(2);
+    const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ classification_count: 2, T0_answer: 'no', T0_agreement: 1, T0_votes: 1, retired_by_classification_id: retiringClassificationId });
+    const raw = (await stack.client.classifications(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(raw.filter((row) => row.subject_id === retiredSubjectId).map((row) => [row.T0_answer, row.after_retirement]).sort()).toEqual([['no', false], ['yes', true]]);
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {

@@ -9,6 +9,8 @@ export interface ConsensusRow {
   retirement_reason: string | null;
   /** Why a researcher retired it by hand, in their words. */
   retirement_note: string | null;
+  /** The classification whose arrival met the retirement rule; null for other retirements. */
+  retired_by_classification_id: string | null;
   classification_count: number;
   /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
   workflow_version: number | null;
@@ -25,6 +27,7 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
     retired_at: row.retired_at ? new Date(row.retired_at).toISOString() : null,
     retirement_reason: row.retirement_reason,
     retirement_note: row.retirement_note,
+    retired_by_classification_id: row.retired_by_classification_id,
     classification_count: row.classification_count,
     workflow_version: row.workflow_version,
   };
@@ -38,5 +41,5 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
 }
 
 export function columnsOf(taskKeys: string[]): string[] {
-  return ['subject_id', 'external_id', 'subject_metadata', 'retired', 'retired_at', 'retirement_reason', 'retirement_note', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
+  return ['subject_id', 'external_id', 'subject_metadata', 'retired', 'retired_at', 'retirement_reason', 'retirement_note', 'retired_by_classification_id', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
 }

@@ -10,7 +10,7 @@ import { type ExportDownload, ExportStreams } from './export-streams';
 
 const CONSENSUS_ROWS = `
   SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
-         st.classification_count, agg.workflow_version,
+         st.retired_by_classification_id, st.classification_count, agg.workflow_version,
          coalesce(agg.tasks, '{}'::jsonb) AS tasks
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
   LEFT JOIN LATERAL (

@@ -39,6 +39,11 @@ const owedNewEffects = (status: StatusRow) =>
   !RETIRED_WITHOUT_AN_ANSWER.has(status.retirement_reason ?? '') &&
   (status.consensus_version ?? 0) < status.version;
 
+/** A stored classification as consensus reads it, and whether it was given while its subject was retired. */
+interface StoredClassification extends ClassificationRecord {
+  givenWhileRetired: boolean;
+}
+
 interface Recomputed {
   key: SubjectKey;
   version: number;
@@ -131,7 +136,8 @@ export class AggregationService {
         const definition = definitions.get(key.workflowId)!;
         const records = classifications.get(keyOf(key)) ?? [];
         const options = { skills: skills.get(key.workflowId) ?? {} };
-        const consensus = reduceSubject(definition, records, options);
+        // The consensus is the answer the subject retired with: answers given while it was retired stay in the raw download only.
+        const consensus = reduceSubject(definition, records.filter((record) => !record.givenWhileRetired), options);
         const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
         if (retirement?.decision.retire || owedNewEffects(status)) await this.applyEffects(manager, definition, key.subjectId, consensus);
         recomputed.push({ key, version: status.version, count: records.length, consensus, retirement });
@@ -171,22 +177,28 @@ export class AggregationService {
    * Each subject's classifications, in the order they came. One made under another version than the workflow's
    * current one keeps only the answers the current version can read (`annotationsReadableUnder`).
    */
-  private async classificationsOf(manager: EntityManager, statuses: StatusRow[], definitions: Map<string, WorkflowDefinition>): Promise<Map<string, ClassificationRecord[]>> {
+  private async classificationsOf(manager: EntityManager, statuses: StatusRow[], definitions: Map<string, WorkflowDefinition>): Promise<Map<string, StoredClassification[]>> {
     const currentVersion = new Map(statuses.map((row) => [row.workflow_id, row.version]));
-    const rows: { workflow_id: string; subject_id: string; id: string; user_id: string; workflow_version: number; annotations: Annotation[]; counts: boolean }[] =
+    const rows: { workflow_id: string; subject_id: string; id: string; user_id: string; workflow_version: number; annotations: Annotation[]; gold_standard: boolean; after_retirement: boolean }[] =
       await manager.query(
-        `SELECT c.workflow_id, c.subject_id, c.id, c.user_id, c.workflow_version, c.annotations, NOT (c.gold_standard OR c.after_retirement) AS counts
+        `SELECT c.workflow_id, c.subject_id, c.id, c.user_id, c.workflow_version, c.annotations, c.gold_standard, c.after_retirement
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
          JOIN classifications c ON c.workflow_id = k.workflow_id AND c.subject_id = k.subject_id
          ORDER BY c.created_at, c.id`,
         [statuses.map((row) => row.workflow_id), statuses.map((row) => row.subject_id)],
       );
-    const bySubject = new Map<string, ClassificationRecord[]>();
+    const bySubject = new Map<string, StoredClassification[]>();
     for (const row of rows) {
       const key = keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id });
       if (!bySubject.has(key)) bySubject.set(key, []);
       const annotations = row.workflow_version === currentVersion.get(row.workflow_id) ? row.annotations : annotationsReadableUnder(definitions.get(row.workflow_id)!, row.annotations);
-      bySubject.get(key)!.push({ id: row.id, volunteer: row.user_id, annotations, countsTowardRetirement: row.counts });
+      bySubject.get(key)!.push({
+        id: row.id,
+        volunteer: row.user_id,
+        annotations,
+        countsTowardRetirement: !(row.gold_standard || row.after_retirement),
+        givenWhileRetired: row.after_retirement,
+      });
     }
     return bySubject;
   }
