@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { QueueBoard } from './admin/queue-board';
 import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
+import { OTHER_BODY_TYPES, openApiComponents } from './common/zod';
 import { nulCharacterErrors } from '@chorus/tasks';
 import { SUBJECT_UPLOAD_ROUTE } from './subject-sets/subject-sets.controller';
 import type { AppConfig } from './config/config';
@@ -126,6 +127,14 @@ function setUpOpenApi(app: NestFastifyApplication): void {
       .addBearerAuth()
       .build(),
   );
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...openApiComponents } };
+  for (const operation of Object.values(document.paths).flatMap((methods) => Object.values(methods) as Record<string, unknown>[])) {
+    const otherTypes = operation[OTHER_BODY_TYPES] as Record<string, object> | undefined;
+    if (!otherTypes) continue;
+    const body = operation.requestBody as { content: Record<string, { schema: object }> };
+    for (const [type, schema] of Object.entries(otherTypes)) body.content[type] = { schema };
+    delete operation[OTHER_BODY_TYPES];
+  }
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
 }
 

@@ -116,4 +116,18 @@ describe('the API answers as its OpenAPI document says', () => {
     });
     expect(undocumented.map((operation) => operation.operationId)).toEqual([]);
   });
+
+  it('holds no reference it cannot resolve, and names every media type a body may have', async () => {
+    const text = await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).text();
+    const document = JSON.parse(text);
+    const refs = [...new Set([...text.matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1]!))];
+    const resolve = (ref: string) => ref.slice(2).split('/').reduce((node, key) => node?.[key], document);
+    expect(refs.filter((ref) => !ref.startsWith('#/') || resolve(ref) === undefined)).toEqual([]);
+    expect(text).not.toContain('x-chorus-');
+    const upload = document.paths['/api/v1/subject-sets/{id}/subjects'].post.requestBody.content;
+    expect(Object.keys(upload).sort()).toEqual(['application/json', 'application/ld+json', 'text/csv', 'text/plain']);
+    // The retirement rule refers to itself (`any`), so the workflow's body names it as a component.
+    expect(JSON.stringify(document.paths['/api/v1/projects/{id}/workflows'].post.requestBody)).toContain('"#/components/schemas/RetirementRuleInput"');
+    expect(JSON.stringify(document.components.schemas.RetirementRuleInput)).toMatch(/"agreement".*"#\/components\/schemas\/RetirementRuleInput"/);
+  });
 });

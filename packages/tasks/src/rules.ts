@@ -38,15 +38,23 @@ const posteriorRule = z
 type BaseRule = z.infer<typeof countRule> | z.infer<typeof agreementRule> | z.infer<typeof posteriorRule>;
 export type RetirementRule = BaseRule | { rule: 'any'; rules: RetirementRule[] };
 
-/** Retirement rules compose: `any` retires a subject as soon as one of its rules would. */
-export const retirementRuleSchema: z.ZodType<RetirementRule> = z.lazy(() =>
-  z.discriminatedUnion('rule', [
+/**
+ * Retirement rules compose: `any` retires a subject as soon as one of its rules would. The title names the schema in
+ * the API's documentation, where it refers to itself.
+ */
+export const retirementRuleSchema: z.ZodType<RetirementRule> = z
+  .discriminatedUnion('rule', [
     countRule,
     agreementRule,
     posteriorRule,
-    z.strictObject({ rule: z.literal('any'), rules: z.array(retirementRuleSchema).min(1).max(10) }),
-  ]),
-) as z.ZodType<RetirementRule>;
+    z.strictObject({
+      rule: z.literal('any'),
+      get rules() {
+        return z.array(retirementRuleSchema).min(1).max(10);
+      },
+    }),
+  ])
+  .meta({ title: 'RetirementRule' });
 
 export const selectionRuleSchema = z.strictObject({
   order: z.enum(['random', 'priority', 'sequential']).default('random'),

@@ -1,5 +1,5 @@
 import { type PipeTransform, applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiDefaultResponse, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiDefaultResponse, ApiExtension, ApiResponse } from '@nestjs/swagger';
 import { problemSchema } from '@chorus/client';
 import { type Validated, validateWith } from '@chorus/tasks';
 import { z } from 'zod';
@@ -18,11 +18,41 @@ export function unwrap<T>(result: Validated<T>): T {
   return result.value;
 }
 
-const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, target: 'openapi-3.0', unrepresentable: 'any' }) as object;
+type JsonSchema = { [key: string]: unknown };
 
-/** Documents a zod body schema in OpenAPI, from the same schema that validates it. */
-export function ApiZodBody(schema: z.ZodType, description?: string): MethodDecorator {
-  return ApiBody({ schema: jsonSchemaOf(schema, 'input'), description });
+/**
+ * The schemas the OpenAPI document refers to by name, gathered as routes are documented: zod puts a schema that
+ * refers to itself (a workflow's retirement rule) under the schema's own `definitions`, which a document does not
+ * keep, so it goes to `components.schemas`, named by its title (`setUpOpenApi` adds them to the document).
+ */
+export const openApiComponents: Record<string, JsonSchema> = {};
+
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { definitions = {}, ...root } = z.toJSONSchema(schema, { io, target: 'openapi-3.0', unrepresentable: 'any' }) as JsonSchema & { definitions?: Record<string, JsonSchema> };
+  const names = new Map<string, string>();
+  for (const [key, definition] of Object.entries(definitions)) {
+    if (typeof definition.title !== 'string') throw new Error(`give the schema that zod calls ${key} a title, with .meta({ title }): the API's documentation names it`);
+    names.set(`#/definitions/${key}`, `#/components/schemas/${definition.title}${io === 'input' ? 'Input' : ''}`);
+  }
+  const named = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(named);
+    if (!node || typeof node !== 'object') return node;
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === '$ref' ? (names.get(value as string) ?? value) : named(value)]));
+  };
+  for (const [key, definition] of Object.entries(definitions)) openApiComponents[names.get(`#/definitions/${key}`)!.split('/').at(-1)!] = named(definition) as JsonSchema;
+  return named(root) as JsonSchema;
+}
+
+/** Where `ApiZodBody` lists the media types a route reads besides JSON; `setUpOpenApi` moves them into the body. */
+export const OTHER_BODY_TYPES = 'x-chorus-other-body-types';
+
+/**
+ * Documents a zod body schema in OpenAPI, from the same schema that validates it, and any other media type the route
+ * reads (a CSV file, say) with the schema of its text.
+ */
+export function ApiZodBody(schema: z.ZodType, description?: string, otherTypes: Record<string, JsonSchema> = {}): MethodDecorator {
+  const body = ApiBody({ schema: jsonSchemaOf(schema, 'input'), description });
+  return Object.keys(otherTypes).length ? applyDecorators(body, ApiExtension(OTHER_BODY_TYPES, otherTypes)) : body;
 }
 
 /**

@@ -35,6 +35,11 @@ export class SubjectSetsController {
       'Presentation manifest (application/json or application/ld+json: a subject per canvas), a CSV file (text/csv: a subject ' +
       'per row; columns external_id, image_url, iiif_service, text, gold_standard_<task>, the rest metadata) or a text ' +
       'corpus (text/plain: a subject per passage, passages separated by a blank line, [[word]] highlighted).',
+    {
+      'application/ld+json': { type: 'object', description: 'A IIIF Presentation 2.1 or 3 manifest: a subject per canvas.' },
+      'text/csv': { type: 'string', description: 'A header row, then a subject per row (UTF-8).' },
+      'text/plain': { type: 'string', description: 'A text corpus: passages separated by a blank line, [[word]] highlighted (UTF-8).' },
+    },
   )
   @ApiZodResponse(subjectsAddedSchema, { status: 201 })
   addSubjects(

@@ -14,7 +14,7 @@ export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService) {}
 
   @Post('projects/:id/workflows')
-  @ApiZodBody(workflowBodySchema, 'A workflow definition (see DESIGN.md) and the subject sets it serves.')
+  @ApiZodBody(workflowBodySchema, 'A workflow definition (the schema below: tasks, firstTask, retirement, selection, effects) and the subject sets it serves.')
   @ApiZodResponse(workflowSavedSchema, { status: 201 })
   createWorkflow(@Param('id', uuidParam('id')) projectId: string, @Body() body: unknown, @CurrentUser() user: AuthUser) {
     return this.workflows.create(projectId, parseWorkflowBody(body), user);
