@@ -37,8 +37,11 @@ async function guest(): Promise<ChorusClient> {
 const classify = (client: ChorusClient, queue: QueueView, subjectId: string, value = 'yes') =>
   client.classify({ workflowId: queue.workflowId, workflowVersion: queue.workflowVersion, subjectId, annotations: [{ task: 'T0', value }] }, randomUUID());
 
-/** Assigns picked subjects as a queue pick does, with a lifetime of 60 s; parameters as `assign_picked_subjects`'s first five. */
-const ASSIGN_PICKED = 'SELECT id FROM assign_picked_subjects($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[], 60)';
+/**
+ * Assigns picked subjects as a queue pick does under a count rule (the cap is also the fewest classifications that
+ * retire), with a lifetime of 60 s; parameters as `assign_picked_subjects`'s first five.
+ */
+const ASSIGN_PICKED = 'SELECT id FROM assign_picked_subjects($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $5::int[], 60)';
 
 const assignedTo = async (workflowId: string, subjectId: string): Promise<string> =>
   (await stack.db.query('SELECT user_id FROM assignments WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectId])).rows[0].user_id;
@@ -70,6 +73,27 @@ describe('the queue', () => {
     const batches = await Promise.all(volunteers.map((volunteer) => volunteer.queue(workflowId)));
     expect(batches.filter((batch) => batch.subjects.length === 1)).toHaveLength(1);
     expect(batches.filter((batch) => batch.subjects.length === 0).every((batch) => batch.finished === false && batch.retryAfterSeconds! > 0)).toBe(true);
+  });
+
+  it('hands a subject to one volunteer at a time once its rule could retire it, so no answer comes after the one that retires it', async () => {
+    // Agreement judged from 2 classifications: until then the subject needs both, and 2 volunteers may hold it.
+    const { workflowId } = await workflowOf(1, { retirement: { rule: 'agreement', task: 'T0', minimum: 2, threshold: 0.9, maximum: 10 } });
+    const holders = async () => (await Promise.all(Array.from({ length: 10 }, async () => (await guest()).queue(workflowId)))).filter((batch) => batch.subjects.length);
+    const first = await holders();
+    expect(first).toHaveLength(2);
+    const [a, b] = await Promise.all(Array.from({ length: 2 }, guest));
+    await stack.db.query('DELETE FROM assignments WHERE workflow_id = $1', [workflowId]);
+    for (const [volunteer, value] of [[a!, 'yes'], [b!, 'no']] as const) {
+      const queue = await volunteer.queue(workflowId);
+      await classify(volunteer, queue, queue.subjects[0]!.id, value);
+    }
+    await waitForAggregation(workflowId);
+    // Split 1–1 at the minimum: any classification may now retire it, so it goes to one volunteer at a time.
+    expect(await holders()).toHaveLength(1);
+    // A posterior rule can retire a subject at its first classification.
+    const posterior = await workflowOf(1, { retirement: { rule: 'posterior', task: 'T0', answer: 'yes', maximum: 10 } });
+    const asked = await Promise.all(Array.from({ length: 10 }, async () => (await guest()).queue(posterior.workflowId)));
+    expect(asked.filter((batch) => batch.subjects.length)).toHaveLength(1);
   });
 
   it("never gives one volunteer's concurrent requests the same subject, and holds every subject it served for them", async () => {
@@ -131,7 +155,7 @@ describe('the queue', () => {
       const assigning = assigner.query(
         `WITH waited AS MATERIALIZED (SELECT $1::uuid AS workflow_id, pg_advisory_xact_lock(4242) AS locked)
          SELECT (SELECT count(*)::int FROM assignments WHERE workflow_id = $1) AS seen_by_statement, a.id
-         FROM waited w LEFT JOIN LATERAL assign_picked_subjects(ARRAY[0], ARRAY[w.workflow_id], ARRAY[$2::uuid], ARRAY[$3::uuid], ARRAY[1], 60) a ON true`,
+         FROM waited w LEFT JOIN LATERAL assign_picked_subjects(ARRAY[0], ARRAY[w.workflow_id], ARRAY[$2::uuid], ARRAY[$3::uuid], ARRAY[1], ARRAY[1], 60) a ON true`,
         [workflowId, secondUserId, subjectId],
       );
       assigning.catch(() => undefined); // awaited below; ending the connection early must not go unhandled

@@ -1,5 +1,5 @@
 import { type RetirementRule, workflowDefinitionSchema } from '@chorus/tasks';
-import { type ClassificationRecord, decideRetirement, findRetirement, pluralityVote, reduceSubject, symmetricPosterior } from '../src';
+import { type ClassificationRecord, classificationsNeededAtLeast, classificationsNeededAtMost, decideRetirement, findRetirement, pluralityVote, reduceSubject, symmetricPosterior } from '../src';
 
 describe('plurality vote', () => {
   it('finds the leader and its share of the votes', () => {
@@ -70,6 +70,16 @@ describe('retirement rules', () => {
     const rule: RetirementRule = { rule: 'any', rules: [{ rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.9, maximum: 50 }, { rule: 'count', count: 4 }] };
     expect(decideRetirement(rule, state(4, 0.5))).toMatchObject({ retire: true, reason: 'count' });
     expect(decideRetirement(rule, state(3, 1))).toMatchObject({ retire: true, reason: 'agreement' });
+  });
+
+  it('say how many classifications a subject may need at least and at most (the queue hands it out within them)', () => {
+    const agreement: RetirementRule = { rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.9, maximum: 50 };
+    const posterior: RetirementRule = { rule: 'posterior', task: 'T0', answer: 'yes', low: 0.05, high: 0.95, prior: 0.5, maximum: 20 };
+    const bounds = (rule: RetirementRule) => [classificationsNeededAtLeast(rule), classificationsNeededAtMost(rule)];
+    expect(bounds({ rule: 'count', count: 4 })).toEqual([4, 4]);
+    expect(bounds(agreement)).toEqual([3, 50]);
+    expect(bounds(posterior)).toEqual([1, 20]);
+    expect(bounds({ rule: 'any', rules: [agreement, { rule: 'count', count: 10 }] })).toEqual([3, 10]);
   });
 });
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { QueueView } from '@chorus/client';
-import { classificationsNeededAtMost } from '@chorus/consensus';
+import { classificationsNeededAtLeast, classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
 import { type SelectionRule, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -13,7 +13,7 @@ import { PUBLIC_PROJECT_STATUSES, accountIdOf } from '../projects/project-access
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
 import { EXPERIENCE, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
-import { type SubjectRow, SubjectAssigner, type Take } from './subject-assigner';
+import { type HolderLimit, type SubjectRow, SubjectAssigner, type Take } from './subject-assigner';
 
 /** When others hold the last subjects the volunteer may have: their assignments end within minutes. */
 const HELD_RETRY_SECONDS = 30;
@@ -125,7 +125,8 @@ export class AssignmentService {
   /**
    * The next subjects for the caller. Each one served is an outstanding assignment, committed by `SubjectAssigner`
    * before the answer is sent, so a later (prefetch) batch never repeats it, and a subject is never outstanding with
-   * more volunteers than the classifications its retirement rule can still need.
+   * more volunteers than the classifications its retirement rule can still need, nor, once the rule could retire it,
+   * with more than one at a time.
    */
   async queue(workflowId: string, user: AuthUser, limit: number): Promise<QueueView> {
     const workflow = await this.lookups.submit({ workflowId, userId: user.id });
@@ -135,12 +136,12 @@ export class AssignmentService {
     if (workflow.status === 'finished' || workflow.project_status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
     if (!member) this.assertOpenToVolunteers(workflow);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
-    const cap = classificationsNeededAtMost(definition.retirement);
+    const holders = { cap: classificationsNeededAtMost(definition.retirement), earliest: classificationsNeededAtLeast(definition.retirement) };
     const key = `${workflowId}:${user.id}`;
     const wanted = Math.max(0, Math.min(limit, workflow.room - (this.inProgress.get(key) ?? 0)));
     this.inProgress.set(key, (this.inProgress.get(key) ?? 0) + wanted);
     try {
-      return await this.serveWithin(workflowId, user, definition, cap, wanted, base);
+      return await this.serveWithin(workflowId, user, definition, holders, wanted, base);
     } finally {
       const left = this.inProgress.get(key)! - wanted;
       if (left) this.inProgress.set(key, left);
@@ -163,36 +164,36 @@ export class AssignmentService {
     workflowId: string,
     user: AuthUser,
     definition: WorkflowDefinition,
-    cap: number | null,
+    holders: HolderLimit,
     wanted: number,
     base: Pick<QueueView, 'workflowId' | 'workflowVersion'>,
   ): Promise<QueueView> {
-    const serve = () => this.serve(workflowId, user, definition.selection, cap, wanted);
+    const serve = () => this.serve(workflowId, user, definition.selection, holders, wanted);
     const served = await serve();
     if (served.length) return { ...base, subjects: served, finished: false };
-    const left = await this.whatIsLeft(workflowId, user, cap, definition.selection, wanted > 0);
+    const left = await this.whatIsLeft(workflowId, user, holders, definition.selection, wanted > 0);
     if (!left.eligible) return { ...base, ...nothingServed(left) };
     // Subjects the volunteer may have are locked for a moment, most often by the worker aggregating them: ask once more.
     await sleep(LOCKED_PAUSE_MS);
     const retried = await serve();
     if (retried.length) return { ...base, subjects: retried, finished: false };
-    return { ...base, ...nothingServed(await this.whatIsLeft(workflowId, user, cap, definition.selection, true)) };
+    return { ...base, ...nothingServed(await this.whatIsLeft(workflowId, user, holders, definition.selection, true)) };
   }
 
   /**
    * Up to `wanted` subjects in serving order, each one an outstanding assignment of the caller's. One take after
    * another: each commits its assignments, which the next one's picks then exclude.
    */
-  private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, cap: number | null, wanted: number): Promise<QueueView['subjects']> {
+  private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, holders: HolderLimit, wanted: number): Promise<QueueView['subjects']> {
     if (!wanted) return [];
     const withoutGold = goldOnlyAtGoldSlots(selection);
     const take = (kind: Take['kind'], count: number, setId?: string) =>
-      this.assigner.take({ workflowId, userId: user.id, cap, kind, count, setId, withoutGold: withoutGold && REGULAR_KINDS.has(kind) });
+      this.assigner.take({ workflowId, userId: user.id, holders, kind, count, setId, withoutGold: withoutGold && REGULAR_KINDS.has(kind) });
     const plan = await this.plan(workflowId, user, selection, wanted);
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
     const gold = await take('gold', plan.goldSlots.length);
     const regular = await this.takeRegular(take, selection, plan.setShares, wanted - training.length - gold.length);
-    if (gold.length && !training.length && !regular.length && !(await this.whatIsLeft(workflowId, user, cap, selection, false)).unseen) {
+    if (gold.length && !training.length && !regular.length && !(await this.whatIsLeft(workflowId, user, holders, selection, false)).unseen) {
       // Gold-standard subjects come alongside the others: once none is left for the volunteer, they have seen everything.
       await preparedQuery(this.db, RELEASE, [workflowId, user.id, gold.map((row) => row.id)]);
       return [];
@@ -233,8 +234,8 @@ export class AssignmentService {
   }
 
   /** What is left for the volunteer; whether a subject is only locked is looked for when they may take more. */
-  private async whatIsLeft(workflowId: string, user: AuthUser, cap: number | null, selection: SelectionRule, mayTakeMore: boolean): Promise<WhatIsLeft> {
-    return (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, cap, goldOnlyAtGoldSlots(selection), mayTakeMore]))[0]!;
+  private async whatIsLeft(workflowId: string, user: AuthUser, holders: HolderLimit, selection: SelectionRule, mayTakeMore: boolean): Promise<WhatIsLeft> {
+    return (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, holders.cap, goldOnlyAtGoldSlots(selection), mayTakeMore, holders.earliest]))[0]!;
   }
 
   /**

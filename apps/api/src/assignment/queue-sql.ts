@@ -8,11 +8,20 @@ export type PickKind = SelectionRule['order'] | 'set' | 'gold' | 'training';
 
 /**
  * The takes of one batch, as rows `r` that the picks read: take (its index in the batch), workflow_id, user_id,
- * cap (null for no cap), count, start (a random point for random orders), set_id (for `set` and `training`) and
- * without_gold (leave out gold-standard subjects, which the workflow serves only at its gold-standard slots).
+ * cap (null for no cap), count, start (a random point for random orders), set_id (for `set` and `training`),
+ * without_gold (leave out gold-standard subjects, which the workflow serves only at its gold-standard slots) and
+ * earliest (the fewest counted classifications at which the retirement rule could retire a subject).
  */
-const TAKES = `unnest($1::int[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::float8[], $7::uuid[], $8::bool[])
-  AS r(take, workflow_id, user_id, cap, count, start, set_id, without_gold)`;
+const TAKES = `unnest($1::int[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::float8[], $7::uuid[], $8::bool[], $9::int[])
+  AS r(take, workflow_id, user_id, cap, count, start, set_id, without_gold, earliest)`;
+
+/**
+ * How many volunteers may have counted or hold the subject of hot row `st`: its rule's cap, and, once the rule could
+ * retire it (`earliest` counted classifications), one more than it has, so near retirement it is out with one
+ * volunteer at a time and no answer comes after the one that retires it. Gold-standard subjects, which never retire
+ * by their rule, take the cap only. Mirrored by `assign_picked_subjects` (migration `HoldsNearRetirement`).
+ */
+const HOLDERS_AT_MOST = 'CASE WHEN st.gold_standard THEN r.cap ELSE least(r.cap, greatest(r.earliest, st.counted_count + 1)) END';
 
 /**
  * The subjects a volunteer may be given: not retired, not gold standard where the take leaves that out, not
@@ -26,7 +35,7 @@ const ELIGIBLE = `st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND N
   AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = r.workflow_id AND c.subject_id = st.subject_id AND c.user_id = r.user_id OFFSET 0)
   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = r.workflow_id AND a.subject_id = st.subject_id AND a.user_id = r.user_id AND a.expires_at > now() OFFSET 0)
   AND (r.cap IS NULL OR st.counted_count
-       + (SELECT count(*) FROM assignments a WHERE a.workflow_id = r.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now()) < r.cap)`;
+       + (SELECT count(*) FROM assignments a WHERE a.workflow_id = r.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now()) < ${HOLDERS_AT_MOST})`;
 
 /** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
 const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
@@ -68,15 +77,15 @@ const ARMS: Record<PickKind, string> = {
  * these subjects. Two takes of one batch may pick the same subject (the batch's own locks do not skip each other):
  * the function gives it to no more volunteers than its cap allows, and one volunteer's subject belongs to their first
  * take that picked it, which the caller settles. Returns the assigned subjects with the take that picked them, by
- * take and serving order. Parameters: TAKES's $1–$8, and $9 the assignment lifetime in seconds.
+ * take and serving order. Parameters: TAKES's $1–$9, and $10 the assignment lifetime in seconds.
  */
 export const pickAndAssignSql = (kind: PickKind) => `WITH picked AS MATERIALIZED (
-    SELECT r.take, r.workflow_id, r.user_id, r.cap, p.subject_id, p.ord FROM ${TAKES}
+    SELECT r.take, r.workflow_id, r.user_id, r.cap, r.earliest, p.subject_id, p.ord FROM ${TAKES}
     CROSS JOIN LATERAL (SELECT u.subject_id, row_number() OVER () AS ord FROM (${ARMS[kind]} LIMIT r.count) u) p
   ), assigned AS (
     SELECT a.* FROM (SELECT array_agg(take) AS takes, array_agg(workflow_id) AS workflows, array_agg(user_id) AS users,
-                            array_agg(subject_id) AS subjects, array_agg(cap) AS caps FROM picked) agg
-    CROSS JOIN LATERAL assign_picked_subjects(agg.takes, agg.workflows, agg.users, agg.subjects, agg.caps, $9) a
+                            array_agg(subject_id) AS subjects, array_agg(cap) AS caps, array_agg(earliest) AS earliest FROM picked) agg
+    CROSS JOIN LATERAL assign_picked_subjects(agg.takes, agg.workflows, agg.users, agg.subjects, agg.caps, agg.earliest, $10) a
   )
   SELECT p.take, a.id, a.external_id, a.locations, a.metadata
   FROM picked p JOIN assigned a ON a.workflow_id = p.workflow_id AND a.user_id = p.user_id AND a.id = p.subject_id
@@ -102,9 +111,10 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
  * What is left for the volunteer: any subject not retired, any they have not classified, and (when they may take
  * more) any they could be given now were its row not locked (by aggregation, or another volunteer's assignment).
  * Gold standard counts only where the regular picks serve it. Parameters: $1 workflow, $2 volunteer, $3 cap (null
- * for no cap), $4 whether regular picks leave gold standard out, $5 whether to look for `eligible` at all.
+ * for no cap), $4 whether regular picks leave gold standard out, $5 whether to look for `eligible` at all, $6 the
+ * fewest counted classifications that could retire a subject.
  */
-export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, $4::bool AS without_gold),
+export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, $4::bool AS without_gold, $6::int AS earliest),
   regular AS (SELECT st.subject_id FROM r, subject_workflow_status st
               WHERE st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND NOT (r.without_gold AND st.gold_standard)),
   counted AS (

@@ -7,12 +7,20 @@ import { GroupCommit } from '../common/group-commit';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { type PickKind, pickAndAssignSql } from './queue-sql';
 
+/** How many volunteers may have counted or hold a subject (`HOLDERS_AT_MOST` in queue-sql.ts says how the two combine). */
+export interface HolderLimit {
+  /** The most classifications a subject can ever need. */
+  cap: number;
+  /** The fewest counted classifications at which the rule could retire a subject. */
+  earliest: number;
+}
+
 /** Subjects wanted by one volunteer from one source, in one step of building their batch. */
 export interface Take {
   workflowId: string;
   userId: string;
-  /** The most volunteers a subject may be outstanding with; null for no cap. */
-  cap: number | null;
+  /** How many volunteers a subject may have counted or be outstanding with, from the retirement rule. */
+  holders: HolderLimit;
   kind: PickKind;
   count: number;
   /** The subject set of a `set` or `training` take. */
@@ -82,11 +90,12 @@ export class SubjectAssigner {
       takes.map((_, index) => index),
       takes.map((take) => take.workflowId),
       takes.map((take) => take.userId),
-      takes.map((take) => take.cap),
+      takes.map((take) => take.holders.cap),
       takes.map((take) => take.count),
       takes.map(() => Math.random()),
       takes.map((take) => take.setId ?? null),
       takes.map((take) => take.withoutGold),
+      takes.map((take) => take.holders.earliest),
       this.config.assignmentTtlSeconds,
     ]);
   }
