@@ -204,4 +204,48 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('answers a yes/no subject by a finger swipe, but never by a drag that pans its image', async () => {
+    const project = await suite.stack.client.createProject({ title: `Swipes ${Date.now()}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Pages' });
+    await suite.stack.client.addSubjects(set.id, [
+      { externalId: 'page', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }] },
+      { externalId: 'text', locations: [{ type: 'text', text: 'WANTED, a steady lad for the stables.' }] },
+    ]);
+    const workflow = await suite.stack.client.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      selection: { order: 'sequential', goldStandardRate: 0 },
+      subjectSetIds: [set.id],
+    });
+    await suite.stack.client.activateWorkflow(workflow.id);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
+    /** One finger moved 150 px to the left over `selector`, as the browser reports it. */
+    const swipeLeft = async (selector: string) => {
+      const box = (await page.locator(selector).boundingBox())!;
+      const at = { pointerType: 'touch', pointerId: 7, isPrimary: true, bubbles: true, clientY: box.y + box.height / 2 };
+      await page.locator(selector).dispatchEvent('pointerdown', { ...at, clientX: box.x + box.width - 20 });
+      await page.locator(selector).dispatchEvent('pointerup', { ...at, clientX: box.x + box.width - 170 });
+    };
+    const stored = async () => (await suite.stack.db.query('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at', [workflow.id])).rows.map((row) => row.annotations);
+
+    await swipeLeft('.viewer-stage');
+    await page.waitForTimeout(500);
+    expect(await stored()).toEqual([]);
+    expect(await page.getByTestId('subject').getAttribute('data-task-type')).toBe('single');
+    expect(await page.locator('.subject-text').count()).toBe(0); // still the page, not answered
+
+    await page.getByRole('radio', { name: 'Yes' }).check();
+    await page.getByRole('button', { name: /^Done|^Submit|^Next/ }).first().click();
+    await page.locator('.subject-text').waitFor();
+    await swipeLeft('.subject-text');
+    for (let i = 0; i < 50 && (await stored()).length < 2; i += 1) await page.waitForTimeout(100);
+    expect(await stored()).toEqual([[{ task: 'T0', value: 'yes' }], [{ task: 'T0', value: 'no' }]]);
+    await page.close();
+  });
 });

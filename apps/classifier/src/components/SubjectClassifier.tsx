@@ -183,9 +183,10 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   };
 
   // Phones: a horizontal swipe on the subject answers a two-answer single task (right: first answer, left: second).
+  // Not on an image: there a finger drag pans it, and must never answer.
   const swipeStart = useRef<{ x: number; y: number; pointer: number } | null>(null);
   const onPointerDown = (event: PointerEvent) => {
-    if (!swipeAnswers || event.pointerType === 'mouse') return;
+    if (!swipeAnswers || event.pointerType === 'mouse' || (event.target as Element).closest('.image-viewer')) return;
     swipeStart.current = { x: event.clientX, y: event.clientY, pointer: event.pointerId };
   };
   const onPointerUp = (event: PointerEvent) => {
