@@ -21,6 +21,26 @@ describe('subject upload', () => {
     expect(body.subjectSets).toEqual([expect.objectContaining({ name: 'First', subjects: 3 }), expect.objectContaining({ name: 'Second', subjects: 1 })]);
   });
 
+  it('takes corrected metadata for a subject sent again, and refuses other content under its externalId, changing nothing', async () => {
+    const project = await stack.client.createProject({ title: 'Corrections' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, [text('a', { newspaper: 'The Daily Tset' }), text('b', { newspaper: 'The Echo' })]);
+    const corrected = await stack.client.addSubjects(set.id, [text('a', { newspaper: 'The Daily Test' }), text('b'), text('c')]);
+    expect(corrected).toMatchObject({ created: 1, existing: 2, updated: 1 });
+    const metadataOf = async () => (await stack.db.query('SELECT external_id, metadata FROM subjects WHERE project_id = $1 ORDER BY external_id', [project.id])).rows;
+    // Sent without metadata, "b" keeps its own.
+    expect(await metadataOf()).toEqual([
+      { external_id: 'a', metadata: { newspaper: 'The Daily Test' } },
+      { external_id: 'b', metadata: { newspaper: 'The Echo' } },
+      { external_id: 'c', metadata: {} },
+    ]);
+    const other = await stack.client.createSubjectSet(project.id, { name: 'Other' });
+    const reused = { externalId: 'b', metadata: {}, locations: [{ type: 'text' as const, text: 'FOR SALE: one bicycle.' }] };
+    const error = (await stack.client.addSubjects(other.id, [text('d'), reused]).catch((e) => e)) as ChorusApiError;
+    expect(error.problem.errors).toEqual([{ pointer: '/subjects/1/locations', message: expect.stringContaining('the subject "b" already in the project') }]);
+    expect((await metadataOf()).map((row) => row.external_id)).toEqual(['a', 'b', 'c']);
+  });
+
   it('refuses a batch that repeats an externalId, naming the repeat', async () => {
     const project = await stack.client.createProject({ title: 'Repeats' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });

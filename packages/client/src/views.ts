@@ -47,7 +47,8 @@ export const memberRemovedSchema = z.strictObject({ removed: id });
 export const subjectSetViewSchema = z.strictObject({ id, name: z.string(), projectId: id });
 export const subjectSetListSchema = z.strictObject({ subjectSets: z.array(z.strictObject({ id, name: z.string(), subjects: z.int() })) });
 /** An upload: how many subjects were new, how many were already in the project (by externalId), and all their ids in order. */
-export const subjectsAddedSchema = z.strictObject({ created: z.int(), existing: z.int(), subjectIds: z.array(id) });
+/** `existing`: subjects already in the project (same externalId), of which `updated` took the new metadata sent. */
+export const subjectsAddedSchema = z.strictObject({ created: z.int(), existing: z.int(), updated: z.int(), subjectIds: z.array(id) });
 
 /** A whole workflow's re-aggregation, run by the worker; `progress` counts subjects done of the total. */
 export const reaggregationRunSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SubjectSet, addToSubjectSet } from '@chorus/db';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { type FieldError, type WorkflowDefinition, validateWith } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
@@ -111,10 +111,12 @@ export class SubjectSetsService {
     const { input } = upload;
     const errors = knownAnswersTheyTake(input, await this.workflowsOfUpload(subjectSetId, set.projectId, input));
     if (errors.length) upload.refuse(errors);
+    const subjects = JSON.stringify(input.subjects.map((s) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, gold_standard: s.goldStandard ?? null })));
     return this.db.transaction(async (manager) => {
-      // A subject uploaded again (same externalId) keeps what it had, except that a gold-standard subject's known
-      // answers are replaced by those sent (to correct them); whether it is gold standard never changes, as its
-      // workflows' hot rows copy that.
+      const updated = await this.requireSameContent(manager, set.projectId, subjects, upload.refuse);
+      // A subject uploaded again (same externalId) keeps its locations (checked above) and takes the metadata sent, when
+      // any is (to correct it); a gold-standard subject's known answers are replaced by those sent (to correct them);
+      // whether it is gold standard never changes, as its workflows' hot rows copy that.
       const rows: { id: string; inserted: boolean }[] = await manager.query(
         `INSERT INTO subjects (project_id, locations, metadata, external_id, gold_standard)
          SELECT $1, x.locations, x.metadata, x.external_id, x.gold_standard
@@ -122,15 +124,42 @@ export class SubjectSetsService {
            WITH ORDINALITY AS x(locations, metadata, external_id, gold_standard, ord)
          ORDER BY x.ord
          ON CONFLICT (project_id, external_id) WHERE external_id IS NOT NULL DO UPDATE
-           SET gold_standard = CASE WHEN subjects.gold_standard IS NULL THEN NULL ELSE coalesce(EXCLUDED.gold_standard, subjects.gold_standard) END
+           SET gold_standard = CASE WHEN subjects.gold_standard IS NULL THEN NULL ELSE coalesce(EXCLUDED.gold_standard, subjects.gold_standard) END,
+               metadata = CASE WHEN EXCLUDED.metadata = '{}'::jsonb THEN subjects.metadata ELSE EXCLUDED.metadata END
          RETURNING id, (xmax = 0) AS inserted`,
-        [set.projectId, JSON.stringify(input.subjects.map((s) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, gold_standard: s.goldStandard ?? null })))],
+        [set.projectId, subjects],
       );
       const ids = rows.map((row) => row.id);
       await addToSubjectSet(manager, subjectSetId, ids);
       const created = rows.filter((row) => row.inserted).length;
-      return { created, existing: rows.length - created, subjectIds: ids };
+      return { created, existing: rows.length - created, updated, subjectIds: ids };
     });
+  }
+
+  /**
+   * Refuses an upload in which a subject already in the project (same externalId) comes with other locations: what
+   * volunteers classified does not change under their answers, so new content needs its own externalId. Returns how
+   * many subjects sent again bring other metadata, which replaces theirs.
+   */
+  private async requireSameContent(manager: EntityManager, projectId: string, subjects: string, refuse: (errors: FieldError[]) => never): Promise<number> {
+    const differing: { index: number; external_id: string; locations_differ: boolean }[] = await manager.query(
+      `SELECT (x.ord - 1)::int AS index, x.external_id, s.locations <> x.locations AS locations_differ
+       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text)) WITH ORDINALITY AS x(locations, metadata, external_id, ord)
+       JOIN subjects s ON s.project_id = $1 AND s.external_id = x.external_id
+       WHERE s.locations <> x.locations OR (x.metadata <> '{}'::jsonb AND s.metadata <> x.metadata)
+       ORDER BY x.ord`,
+      [projectId, subjects],
+    );
+    const moved = differing.filter((row) => row.locations_differ);
+    if (moved.length) {
+      refuse(
+        moved.map((row) => ({
+          pointer: `/subjects/${row.index}/locations`,
+          message: `differ from those of the subject "${row.external_id}" already in the project; a subject's content never changes under its classifications, so give new content its own externalId`,
+        })),
+      );
+    }
+    return differing.length;
   }
 
   /**
