@@ -203,6 +203,30 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
+  it('never gives the account signed in after a guest the guest’s answer in progress (a shared computer)', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Shared computer', [textSubject(0)]);
+    await skipTutorial(suite.context, workflow.id);
+    const email = `ada-${Date.now()}@example.org`;
+    await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada Lovelace' });
+    const { page, errors } = await newcomerPage();
+    await page.goto(suite.stack.baseUrl + path);
+    const subjectId = await page.getByTestId('subject').getAttribute('data-subject-id');
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('1'); // the guest chooses "Yes" and walks away without sending it
+    await page.waitForFunction(() => Object.keys(window.localStorage).some((key) => key.startsWith('chorus.draft.')));
+
+    await page.locator('[data-account-link="sign-in"]').click();
+    await page.locator('#sign-in-email').fill(email);
+    await page.locator('#sign-in-password').fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(subjectId); // the only subject
+    expect(await page.locator('[data-testid="subject"] input[type="radio"]:checked').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows an email that already has an account at the email field', async () => {
     const email = `taken-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'First' });

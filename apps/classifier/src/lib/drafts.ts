@@ -1,9 +1,11 @@
 import type { Annotation } from '@chorus/tasks';
+import { session } from './session';
 
 /**
- * Answers in progress, kept in localStorage per workflow version and subject, so that a reload (or a closed
- * tab) loses nothing: the volunteer comes back to the same task with the same text. Removed once the
- * classification is stored or queued in the outbox; drafts older than a week are dropped.
+ * Answers in progress, kept in localStorage per volunteer, workflow version and subject, so that a reload (or a
+ * closed tab) loses nothing: the volunteer comes back to the same task with the same text, and on a shared device
+ * nobody else finds it. Removed once the classification is stored or queued in the outbox; drafts older than a week
+ * are dropped.
  */
 export interface Draft {
   taskKey: string;
@@ -18,15 +20,18 @@ export interface Draft {
 const PREFIX = 'chorus.draft.';
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
+/** The current volunteer's drafts (a guest who creates an account keeps their user id, and so their drafts). */
+const volunteerPrefix = () => `${PREFIX}${session.owner()?.userId ?? 'anyone'}.`;
+
 export function draftKey(workflowId: string, version: number, subjectId: string): string {
-  return `${PREFIX}${workflowId}.${version}.${subjectId}`;
+  return `${volunteerPrefix()}${workflowId}.${version}.${subjectId}`;
 }
 
 /** The workflow version of the latest draft of a subject, if any: a subject begun under a version is finished under it. */
 export function draftVersionOf(workflowId: string, subjectId: string): number | undefined {
   try {
     let latest: { version: number; savedAt: number } | undefined;
-    const prefix = `${PREFIX}${workflowId}.`;
+    const prefix = `${volunteerPrefix()}${workflowId}.`;
     for (let index = 0; index < window.localStorage.length; index += 1) {
       const key = window.localStorage.key(index);
       if (!key?.startsWith(prefix) || !key.endsWith(`.${subjectId}`)) continue;
