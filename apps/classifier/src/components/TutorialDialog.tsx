@@ -13,7 +13,7 @@ interface Props {
   steps: TutorialStep[];
 }
 
-/** A few steps, one at a time; Next and Back move between them, the last button (or Escape) closes. */
+/** A few steps, one at a time; Next and Back move between them, the last button, Skip (or Escape) closes. */
 export function TutorialDialog({ open, returnToTask, onClose, workflowName, steps }: Props) {
   const { t } = useTranslation();
   const [index, setIndex] = useState(0);
@@ -31,6 +31,11 @@ export function TutorialDialog({ open, returnToTask, onClose, workflowName, step
   };
   const actions = (
     <>
+      {!last && (
+        <button type="submit" className="button button-secondary" data-action="skip-tutorial">
+          {t('tutorial.skip')}
+        </button>
+      )}
       {index > 0 && (
         <button type="button" className="button button-secondary" onClick={() => setIndex(index - 1)}>
           {t('tutorial.back')}
