@@ -292,6 +292,22 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }
   });
 
+  it('tells a newcomer to a complete workflow so, with no tutorial and no thanks for work they did not do', async () => {
+    const { workflow, url } = await liveWorkflowOf('Complete', 2);
+    const { rows } = await suite.stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [workflow.id]);
+    await suite.stack.client.request('POST', `/workflows/${workflow.id}/retire`, { subjectIds: rows.map((row) => row.subject_id), reason: 'done elsewhere' });
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    const finished = page.getByTestId('finished');
+    await finished.waitFor({ timeout: 10_000 });
+    expect(await finished.getByRole('heading').textContent()).toBe('This workflow is complete');
+    expect(await finished.textContent()).not.toContain('You have classified');
+    expect(await finished.getByTestId('session-count').count()).toBe(0);
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
+    await page.close();
+  });
+
   it('says "paused", not "not found", on a page opened while the project is paused', async () => {
     const { project, workflow, url } = await liveWorkflowOf('Paused project', 2);
     await skipTutorial(suite.context, workflow.id);

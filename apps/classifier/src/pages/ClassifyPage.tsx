@@ -138,8 +138,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (cancelled) return;
         commitWorkflow(found);
         setBlocked(false);
-        // A volunteer's first visit to this workflow starts with its tutorial.
-        if (!tutorialSeen(workflowId)) setTutorial('first-visit');
+        // A volunteer's first visit to this workflow starts with its tutorial, unless there is nothing left to classify.
+        if (!tutorialSeen(workflowId) && found.status !== 'finished') setTutorial('first-visit');
       },
       (error: unknown) => {
         if (cancelled) return;
@@ -381,7 +381,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       {workflow && (
         <>
           <TutorialDialog
-            open={tutorial !== 'closed'}
+            // Not for a newcomer to a workflow that has nothing left to classify.
+            open={tutorial === 'asked' || (tutorial === 'first-visit' && !queue.finished)}
             returnToTask={tutorial === 'first-visit'}
             onClose={closeTutorial}
             workflowName={workflow.name}
@@ -454,15 +455,18 @@ function EndOfSubjects({ id, title, back, children }: { id: 'finished' | 'paused
   );
 }
 
+/** The workflow needs no more answers, or none from this volunteer, who may have given none yet. */
 function Finished({ classified, reason }: { classified: number; reason: LocalQueue['reason'] }) {
   const { t } = useTranslation();
+  const complete = reason === 'workflow-finished';
   return (
-    <EndOfSubjects id="finished" title={t('finished.title')} back={t('finished.back')}>
-      <p>{t('finished.thanks')}</p>
-      {reason === 'workflow-finished' && <p>{t('finished.workflowFinished')}</p>}
-      <p>
-        <Trans i18nKey="finished.count" values={{ count: classified }} components={{ strong: <strong data-testid="session-count" /> }} />
-      </p>
+    <EndOfSubjects id="finished" title={complete ? t('finished.completeTitle') : t('finished.title')} back={t('finished.back')}>
+      <p>{complete ? t('finished.workflowFinished') : t('finished.thanks')}</p>
+      {classified > 0 && (
+        <p>
+          <Trans i18nKey="finished.count" values={{ count: classified }} components={{ strong: <strong data-testid="session-count" /> }} />
+        </p>
+      )}
     </EndOfSubjects>
   );
 }
