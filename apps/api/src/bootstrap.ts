@@ -71,6 +71,16 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer' }, onlyForUploads(utf8Text));
   // Fastify's own JSON parser, with its guard against prototype poisoning.
   fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads(json));
+  // Any other type: the upload says which four it reads; other routes read JSON only.
+  fastify.addContentTypeParser('*', (request, _body, done) =>
+    done(
+      request.routeOptions.url === uploadRoute
+        ? new ProblemException(415, 'Send subjects as JSON (application/json), a IIIF manifest (application/ld+json), a CSV file (text/csv) or a text corpus (text/plain).', [
+            { pointer: '/headers/content-type', message: 'must be application/json, application/ld+json, text/csv or text/plain' },
+          ])
+        : new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']),
+    ),
+  );
 }
 
 /** An address holding the NUL character (`%00`) is refused before routing: nothing could be stored or found by it. */

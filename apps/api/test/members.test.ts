@@ -29,7 +29,9 @@ describe('project members', () => {
     expect((await ada.client.getProject(project.id)).id).toBe(project.id);
     await ada.client.createSubjectSet(project.id, { name: 'By a scientist' });
     expect((await ada.client.members(project.id)).members.map((member) => member.role)).toEqual(['owner', 'scientist']);
-    expect((await problemOf(ada.client.setMember(project.id, { email: bob.email, role: 'scientist' })))?.status).toBe(403);
+    const refused = await problemOf(ada.client.setMember(project.id, { email: bob.email, role: 'scientist' }));
+    expect(refused?.status).toBe(403);
+    expect(refused?.problem.detail).toMatch(/you are a scientist of "Members .*"; ask its owner for another role/); // not "ask to be added"
 
     await owner.setMember(project.id, { email: ada.email, role: 'collaborator' });
     expect(await ada.client.setMember(project.id, { email: bob.email, role: 'moderator' })).toMatchObject({ userId: bob.id, role: 'moderator' });

@@ -218,6 +218,9 @@ describe('subject uploads from files', () => {
       body: 'name\nSet',
     });
     expect(elsewhere.status).toBe(415);
+    expect(((await elsewhere.json()) as { errors: unknown }).errors).toEqual([{ pointer: '/headers/content-type', message: 'must be application/json' }]);
+    const xml = await upload(setId, '<subjects/>', 'application/xml');
+    expect([xml.status, xml.body.errors]).toEqual([415, [{ pointer: '/headers/content-type', message: 'must be application/json, application/ld+json, text/csv or text/plain' }]]);
     expect(await subjectsOf(projectId)).toEqual([]);
   });
 });

@@ -45,11 +45,49 @@ export function fieldErrorsOf(error: z.ZodError, base = ''): FieldError[] {
   );
 }
 
-/** Zod's own words for a missing field ("Invalid input: expected string, received undefined"), said plainly. */
+const KINDS: Record<string, string> = { int: 'whole number', nonoptional: 'value' };
+const aKind = (kind: string) => {
+  const word = KINDS[kind] ?? kind;
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+};
+const FORMATS: Record<string, string> = { uuid: 'a UUID', email: 'an email address', url: 'a URL', datetime: 'a date and time (ISO 8601)', date: 'a date (YYYY-MM-DD)' };
+const plural = (count: number | bigint, word: string) => `${count} ${word}${Number(count) === 1 ? '' : 's'}`;
+
+/** A size limit in words: "must be at least 1", "must have at most 10 items", "must not be empty". */
+function bound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const small = issue.code === 'too_small';
+  const limit = small ? issue.minimum : issue.maximum;
+  const [most, beyond] = small ? ['at least', 'more than'] : ['at most', 'less than'];
+  const how = issue.inclusive === false ? beyond : most;
+  if (issue.origin === 'string') return small && Number(limit) === 1 ? 'must not be empty' : `must be ${how} ${plural(limit as number, 'character')} long`;
+  if (issue.origin === 'array' || issue.origin === 'set') return small && Number(limit) === 1 ? 'must not be empty' : `must have ${how} ${plural(limit as number, 'item')}`;
+  return `must be ${how} ${String(limit)}`;
+}
+
+/**
+ * Zod's own words ("Invalid input: expected string, received number", "Too small: expected number to be >=1"), said
+ * plainly; a message a schema wrote itself is kept.
+ */
 function messageOf(issue: z.core.$ZodIssue): string {
-  if (issue.code !== 'invalid_type' || !issue.message.startsWith('Invalid input:') || !issue.message.endsWith('received undefined')) return issue.message;
-  if (issue.expected === 'nonoptional') return 'is required';
-  return `is required: send ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (!issue.message.startsWith('Invalid input:')) return issue.message;
+      const received = /received (\w+)$/.exec(issue.message)?.[1];
+      if (received === 'undefined') return issue.expected === 'nonoptional' ? 'is required' : `is required: send ${aKind(issue.expected)}`;
+      const wrongKind = received && !(issue.expected === 'int' && received === 'number');
+      return wrongKind ? `must be ${aKind(issue.expected)}, not ${aKind(received)}` : `must be ${aKind(issue.expected)}`;
+    }
+    case 'invalid_value':
+      if (!/^Invalid (option|input):/.test(issue.message)) return issue.message;
+      return issue.values.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'too_small':
+    case 'too_big':
+      return /^Too (small|big):/.test(issue.message) ? bound(issue) : issue.message;
+    case 'invalid_format':
+      return issue.message.startsWith('Invalid') && FORMATS[issue.format] ? `must be ${FORMATS[issue.format]}` : issue.message;
+    default:
+      return issue.message;
+  }
 }
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };

@@ -22,7 +22,7 @@ export function closeReadingAnnotationSchema(task: CloseReadingTask) {
   const values = task.senses.map((sense) => sense.value) as [string, ...string[]];
   return z
     .strictObject({
-      sense: z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(', ')}` }).nullable(),
+      sense: z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(', ')}${task.allowUnsure ? ', or null with "unsure": true' : ''}` }).nullable(),
       unsure: z.boolean().optional(),
       evidence: z.array(spanSchema).max(200).optional(),
     })
