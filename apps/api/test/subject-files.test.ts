@@ -114,17 +114,22 @@ describe('subject uploads from files', () => {
     ]);
   });
 
-  it('reads a IIIF manifest, version 3 or 2: a subject per canvas, with its image and image service', async () => {
+  it('reads a IIIF manifest, version 3 or 2: a subject per canvas, with its image, image service and descriptive metadata', async () => {
     const { projectId, setId } = await newSet();
     const v3 = {
       '@context': 'http://iiif.io/api/presentation/3/context.json',
       id: 'https://example.org/manifest/3',
       type: 'Manifest',
       label: { en: ['Letters of 1851'] },
+      metadata: [
+        { label: { en: ['Shelfmark'] }, value: { none: ['MS 1851/2'] } },
+        { label: { en: ['Date'] }, value: { en: ['1851'] } },
+      ],
       items: [1, 2].map((n) => ({
         id: `https://example.org/canvas/${n}`,
         type: 'Canvas',
         label: { none: [`f. ${n}r`] },
+        ...(n === 2 ? { metadata: [{ label: { en: ['Date'] }, value: { en: ['14 March 1851'] } }] } : {}),
         width: 1000,
         height: 1500,
         items: [{
@@ -146,6 +151,7 @@ describe('subject uploads from files', () => {
       '@id': 'https://example.org/manifest/2',
       '@type': 'sc:Manifest',
       label: 'A diary',
+      metadata: [{ label: 'Author', value: 'Anne Lister' }],
       sequences: [{
         '@type': 'sc:Sequence',
         canvases: [{
@@ -168,13 +174,14 @@ describe('subject uploads from files', () => {
       ...[1, 2].map((n) => ({
         external_id: `https://example.org/canvas/${n}`,
         locations: [{ type: 'image', url: `https://example.org/iiif/${n}/full/max/0/default.jpg`, iiifService: `https://example.org/iiif/${n}` }],
-        metadata: { manifest: 'https://example.org/manifest/3', manifest_label: 'Letters of 1851', canvas_label: `f. ${n}r` },
+        // The canvas's own metadata before the manifest's.
+        metadata: { Shelfmark: 'MS 1851/2', Date: n === 2 ? '14 March 1851' : '1851', manifest: 'https://example.org/manifest/3', manifest_label: 'Letters of 1851', canvas_label: `f. ${n}r` },
         gold_standard: null,
       })),
       {
         external_id: 'https://example.org/diary/canvas/1',
         locations: [{ type: 'image', url: 'https://example.org/diary/1.jpg', iiifService: 'https://example.org/diary/iiif/1' }],
-        metadata: { manifest: 'https://example.org/manifest/2', manifest_label: 'A diary', canvas_label: 'p. 1' },
+        metadata: { Author: 'Anne Lister', manifest: 'https://example.org/manifest/2', manifest_label: 'A diary', canvas_label: 'p. 1' },
         gold_standard: null,
       },
     ]);

@@ -140,7 +140,8 @@ const typeOf = (resource: IiifResource) => String(resource.type ?? resource['@ty
 /**
  * A IIIF Presentation manifest (version 2 is upgraded to 3 with @iiif/parser): each canvas becomes an image subject,
  * its `externalId` the canvas id, with its painted image (the first of a choice) and that image's IIIF Image API
- * service, if any.
+ * service, if any, and as metadata the manifest's and the canvas's descriptive pairs (`metadata`: Shelfmark, Date…,
+ * the canvas's first) and labels.
  */
 export function subjectsFromIiif(body: unknown): SubjectFile {
   let manifest: IiifResource;
@@ -159,7 +160,7 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
     return {
       ...(idOf(canvas) ? { externalId: idOf(canvas) } : {}),
       locations: url ? [imageLocation(url, idOf(resources(image?.service).find(isImageService)))] : [],
-      metadata: { manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
+      metadata: { ...descriptivePairs(manifest), ...descriptivePairs(canvas), manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
     };
   });
   return { subjects, origin: (index) => `canvas ${index + 1} of the manifest`, errors: [] };
@@ -174,6 +175,16 @@ function paintedImage(canvas: IiifResource): IiifResource | undefined {
 /** An IIIF Image API service (not an authentication or other service). */
 function isImageService(service: IiifResource): boolean {
   return /ImageService/.test(typeOf(service)) || /iiif\.io\/api\/image/.test(String(service.profile ?? service['@context'] ?? ''));
+}
+
+/** A resource's IIIF `metadata` as label → value, each as one string (a label longer than a metadata name may be is cut). */
+function descriptivePairs(resource: IiifResource): Record<string, string> {
+  return Object.fromEntries(
+    resources(resource.metadata).flatMap((pair) => {
+      const [label, value] = [textOf(pair.label), textOf(pair.value)];
+      return label && value !== null ? [[label.slice(0, 200), value]] : [];
+    }),
+  );
 }
 
 /** A IIIF label as one string: a plain string, or a language map's first language's values. */
