@@ -210,7 +210,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Pages' });
     await suite.stack.client.addSubjects(set.id, [
       { externalId: 'page', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }] },
-      { externalId: 'text', locations: [{ type: 'text', text: 'WANTED, a steady lad for the stables.' }] },
+      { externalId: 'text', locations: [{ type: 'text', text: 'WANTED, a steady lad for the stables.' }], metadata: { newspaper: 'The Leeds Echo', '#box': 'B7' } },
     ]);
     const workflow = await suite.stack.client.createWorkflow(project.id, {
       name: 'Ad or not?',
@@ -243,6 +243,10 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.getByRole('radio', { name: 'Yes' }).check();
     await page.getByRole('button', { name: /^Done|^Submit|^Next/ }).first().click();
     await page.locator('.subject-text').waitFor();
+    // The subject's public metadata is there for the curious, folded away; the researchers' own (#) is not.
+    const about = page.getByTestId('subject-about');
+    await about.locator('summary').click();
+    expect(await about.locator('dl').innerText()).toBe('newspaper\nThe Leeds Echo');
     await swipeLeft('.subject-text');
     for (let i = 0; i < 50 && (await stored()).length < 2; i += 1) await page.waitForTimeout(100);
     expect(await stored()).toEqual([[{ task: 'T0', value: 'yes' }], [{ task: 'T0', value: 'no' }]]);

@@ -233,6 +233,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
           }}
         >
           <SubjectMedia locations={subject.locations} />
+          <SubjectAbout metadata={subject.metadata} />
         </div>
       )}
       <form className="task-panel" onSubmit={onFormSubmit} aria-busy={submitting} aria-label={t('subject.tasks')} noValidate>
@@ -272,5 +273,25 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
         </div>
       </form>
     </section>
+  );
+}
+
+/** The subject's public metadata (a newspaper's title, a manifest's shelfmark), folded away under "About this subject". */
+function SubjectAbout({ metadata }: { metadata: Record<string, unknown> }) {
+  const { t } = useTranslation();
+  const entries = Object.entries(metadata).filter(([, value]) => value !== null && value !== '');
+  if (!entries.length) return null;
+  return (
+    <details className="subject-about" data-testid="subject-about">
+      <summary>{t('subject.about')}</summary>
+      <dl>
+        {entries.map(([name, value]) => (
+          <div key={name}>
+            <dt>{name}</dt>
+            <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
   );
 }
