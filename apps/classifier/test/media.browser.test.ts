@@ -246,7 +246,8 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     // The subject's public metadata is there for the curious, folded away; the researchers' own (#) is not.
     const about = page.getByTestId('subject-about');
     await about.locator('summary').click();
-    expect(await about.locator('dl').innerText()).toBe('newspaper\nThe Leeds Echo');
+    expect(await about.locator('dl > div').evaluateAll((rows) => rows.map((row) => [row.querySelector('dt')?.textContent, row.querySelector('dd')?.textContent]))).toEqual([['newspaper', 'The Leeds Echo']]);
+    expect(await about.locator('dl').isVisible()).toBe(true);
     await swipeLeft('.subject-text');
     for (let i = 0; i < 50 && (await stored()).length < 2; i += 1) await page.waitForTimeout(100);
     expect(await stored()).toEqual([[{ task: 'T0', value: 'yes' }], [{ task: 'T0', value: 'no' }]]);
