@@ -179,9 +179,11 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.type('horses; carts');
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('task-message').textContent()).toBe('Add one tag at a time: a tag cannot hold “;”.');
+    expect(await page.getByTestId('task-message').getAttribute('class')).toBe('task-message'); // a refusal looks like one
     await page.locator('.tag-entry input').fill('');
     await page.keyboard.type('horses');
     await page.keyboard.press('Enter');
+    expect(await page.getByTestId('task-message').getAttribute('class')).toBe('task-message task-message-done'); // "Added", not a warning
     // The volunteer's own tags count as their votes: each offers only Remove.
     expect(await page.locator('.tag button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')))).toEqual(['Remove “transport”', 'Remove “horses”']);
     await checkScreen(page, 'tagging');

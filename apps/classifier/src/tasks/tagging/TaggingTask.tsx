@@ -20,7 +20,10 @@ export function TaggingTask({ task, id, value, onChange, disabled, subject, work
   const proposedTags = proposed.map((each) => each.tag);
   const tags = current(value);
   const [draft, setDraft] = useState('');
-  const [message, setMessage] = useState('');
+  /** What the last action did: a tag added or removed (done), or why it was not (refused), styled apart. */
+  const [message, setMessage] = useState<{ text: string; done: boolean }>({ text: '', done: false });
+  const refuse = (text: string) => setMessage({ text, done: false });
+  const report = (text: string) => setMessage({ text, done: true });
   const input = useRef<HTMLInputElement>(null);
   const { t } = useTranslation();
   const vocabulary = task.vocabulary ?? [];
@@ -32,22 +35,22 @@ export function TaggingTask({ task, id, value, onChange, disabled, subject, work
   function add() {
     const tag = draft.trim().replace(/\s+/g, ' ');
     if (!tag) {
-      setMessage(t('tasks.tagging.typeFirst'));
+      refuse(t('tasks.tagging.typeFirst'));
       return;
     }
     if (tag.includes(LIST_SEPARATOR)) {
-      setMessage(t('tasks.tagging.oneAtATime', { separator: LIST_SEPARATOR }));
+      refuse(t('tasks.tagging.oneAtATime', { separator: LIST_SEPARATOR }));
       return;
     }
     // A tag from the vocabulary keeps the vocabulary's spelling, whatever case the volunteer typed.
     const known = vocabulary.find((word) => word.toLowerCase() === tag.toLowerCase());
     if (!known && task.vocabulary && !task.allowFreeTags) {
-      setMessage(t('tasks.tagging.notInVocabulary', { tag }));
+      refuse(t('tasks.tagging.notInVocabulary', { tag }));
       return;
     }
     const final = (known ?? tag).slice(0, 100);
     if (tags.add.some((existing) => existing.toLowerCase() === final.toLowerCase())) {
-      setMessage(t('tasks.tagging.duplicate', { tag: final }));
+      refuse(t('tasks.tagging.duplicate', { tag: final }));
       return;
     }
     // Another volunteer proposed it already: typing it agrees with their tag.
@@ -55,22 +58,22 @@ export function TaggingTask({ task, id, value, onChange, disabled, subject, work
     if (proposedAlready) {
       update({ up: tags.up.includes(proposedAlready) ? tags.up : [...tags.up, proposedAlready], down: tags.down.filter((t) => t !== proposedAlready) });
       setDraft('');
-      setMessage(t('tasks.tagging.agreedWithProposed', { tag: proposedAlready }));
+      report(t('tasks.tagging.agreedWithProposed', { tag: proposedAlready }));
       return;
     }
     if (tags.add.length >= task.maxTags) {
-      setMessage(t('tasks.tagging.tooMany', { count: task.maxTags }));
+      refuse(t('tasks.tagging.tooMany', { count: task.maxTags }));
       return;
     }
     update({ add: [...tags.add, final] });
     setDraft('');
-    setMessage(t('tasks.tagging.added', { tag: final }));
+    report(t('tasks.tagging.added', { tag: final }));
     input.current?.focus();
   }
 
   function remove(tag: string) {
     update({ add: tags.add.filter((t) => t !== tag), up: tags.up.filter((t) => t !== tag), down: tags.down.filter((t) => t !== tag) });
-    setMessage(t('tasks.tagging.removed', { tag }));
+    report(t('tasks.tagging.removed', { tag }));
     input.current?.focus();
   }
 
@@ -125,8 +128,8 @@ export function TaggingTask({ task, id, value, onChange, disabled, subject, work
           </datalist>
         )}
       </div>
-      <p className="task-message" role="status" data-testid="task-message">
-        {message}
+      <p className={`task-message${message.done ? ' task-message-done' : ''}`} role="status" data-testid="task-message">
+        {message.text}
       </p>
       {listed.length > 0 ? (
         <ul className="tag-list" aria-label={t('tasks.tagging.list')}>
