@@ -96,6 +96,14 @@ describe('the queue', () => {
     expect(asked.filter((batch) => batch.subjects.length)).toHaveLength(1);
   });
 
+  it('says who holds the last subjects when it serves none: the caller (another tab of theirs) or others', async () => {
+    const { workflowId } = await workflowOf(1, { retirement: { rule: 'count', count: 1 } });
+    const [holder, other] = [await guest(), await guest()];
+    expect((await holder.queue(workflowId)).subjects).toHaveLength(1);
+    expect(await holder.queue(workflowId)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 30, heldBy: 'you' });
+    expect(await other.queue(workflowId)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 30, heldBy: 'others' });
+  });
+
   it("never gives one volunteer's concurrent requests the same subject, and holds every subject it served for them", async () => {
     for (let round = 0; round < 3; round++) {
       const { workflowId } = await workflowOf(100);

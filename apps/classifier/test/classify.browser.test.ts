@@ -292,6 +292,21 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }
   });
 
+  it('tells a volunteer whose other tab holds the last subject so, rather than blaming other volunteers', async () => {
+    const { workflow, url } = await liveWorkflowOf('Own tab', 1);
+    await skipTutorial(suite.context, workflow.id);
+    const first = await suite.context.newPage();
+    await first.goto(url);
+    await first.getByTestId('subject').waitFor();
+    const second = await suite.context.newPage();
+    await second.goto(url);
+    const waiting = second.locator('p.loading');
+    await second.waitForFunction(() => /another tab or browser of yours/.test(document.querySelector('p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
+    expect(await waiting.textContent()).toMatch(/^The last subjects you can classify here are open in another tab or browser of yours: .* in 30 seconds\.$/);
+    expect(await second.getByTestId('subject').count()).toBe(0);
+    await Promise.all([first.close(), second.close()]);
+  });
+
   it('tells a newcomer to a complete workflow so, with no tutorial and no thanks for work they did not do', async () => {
     const { workflow, url } = await liveWorkflowOf('Complete', 2);
     const { rows } = await suite.stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [workflow.id]);

@@ -87,6 +87,11 @@ export const queueViewSchema = z.strictObject({
    * moment): ask again after this.
    */
   retryAfterSeconds: z.int().optional(),
+  /**
+   * With `retryAfterSeconds`, who holds the last subjects the caller could be given: `you` when the caller has
+   * subjects outstanding (another tab, device or earlier visit of theirs), else `others`.
+   */
+  heldBy: z.enum(['you', 'others']).optional(),
 });
 
 /** On a gold-standard subject of a workflow with `feedback`, sent after submitting: the known answer of one task. */

@@ -80,13 +80,16 @@ interface WhatIsLeft {
   unretired: boolean;
   unseen: boolean;
   eligible: boolean;
+  /** The volunteer holds subjects of the workflow (in another tab, say). */
+  yours: boolean;
 }
 
 /** Why nothing was served, and when to ask again if more may come. */
-function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds'> {
+function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds' | 'heldBy'> {
   if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
   if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
-  return { subjects: [], finished: false, retryAfterSeconds: left.eligible ? lockedRetrySeconds() : HELD_RETRY_SECONDS };
+  if (left.eligible) return { subjects: [], finished: false, retryAfterSeconds: lockedRetrySeconds() };
+  return { subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: left.yours ? 'you' : 'others' };
 }
 
 interface QueueWorkflowRow {

@@ -108,8 +108,9 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
   LEFT JOIN project_members m ON m.project_id = w.project_id AND m.user_id = r.user_id`;
 
 /**
- * What is left for the volunteer: any subject not retired, any they have not classified, and (when they may take
- * more) any they could be given now were its row not locked (by aggregation, or another volunteer's assignment).
+ * What is left for the volunteer: any subject not retired, any they have not classified, (when they may take more)
+ * any they could be given now were its row not locked (by aggregation, or another volunteer's assignment), and
+ * whether they hold subjects themselves.
  * Gold standard counts only where the regular picks serve it. Parameters: $1 workflow, $2 volunteer, $3 cap (null
  * for no cap), $4 whether regular picks leave gold standard out, $5 whether to look for `eligible` at all, $6 the
  * fewest counted classifications that could retire a subject.
@@ -120,7 +121,9 @@ export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS
   counted AS (
     SELECT EXISTS (SELECT 1 FROM regular) AS unretired,
       EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen)
-  SELECT unretired, unseen, unseen AND $5::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}) AS eligible FROM counted`;
+  SELECT unretired, unseen, unseen AND $5::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}) AS eligible,
+    EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now()) AS yours
+  FROM counted`;
 
 /** Ends the volunteer's assignments of these subjects ($3), in workflow $1 for volunteer $2. */
 export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[])';

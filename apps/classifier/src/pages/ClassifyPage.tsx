@@ -1,4 +1,4 @@
-import { type ClassificationInput, ChorusApiError, type ProjectView, type WorkflowView } from '@chorus/client';
+import { type ClassificationInput, ChorusApiError, type ProjectView, type QueueView, type WorkflowView } from '@chorus/client';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -29,6 +29,8 @@ interface FetchResult {
   startedEmpty: boolean;
   /** The server has nothing now but may later (others hold the last subjects): ask again after this. */
   retryAfterSeconds?: number;
+  /** Who holds those last subjects: this volunteer elsewhere (another tab), or other volunteers. */
+  heldBy?: QueueView['heldBy'];
 }
 
 /** What became of the volunteer's last answer on this page: stored, or kept in the outbox to be sent. */
@@ -58,7 +60,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [classified, setClassified] = useState(() => classifiedThisSession(workflowId));
   useEffect(() => rememberClassifiedThisSession(workflowId, classified), [workflowId, classified]);
   /** Seconds until the queue is asked again, while other volunteers hold the last subjects. */
-  const [pollIn, setPollIn] = useState<number | null>(null);
+  const [pollIn, setPollIn] = useState<{ seconds: number; yours: boolean } | null>(null);
   const [pollTick, setPollTick] = useState(0);
   /** What the live region last announced; `n` makes a repeated message a new announcement. */
   const [announcement, setAnnouncement] = useState<{ n: number; text: string } | null>(null);
@@ -165,7 +167,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       if (batch.workflowVersion !== workflowRef.current?.version) commitWorkflow(await client.getWorkflow(workflowId));
       const { queue: next, added } = addBatch(queueRef.current, batch);
       commitQueue(next);
-      return { added, startedEmpty, retryAfterSeconds: served.retryAfterSeconds };
+      return { added, startedEmpty, retryAfterSeconds: served.retryAfterSeconds, heldBy: served.heldBy };
     })().finally(() => {
       inFlight.current = null;
     });
@@ -180,12 +182,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     if (!workflow || !empty || queue.finished || exhausted || blocked || paused) return;
     let cancelled = false;
     fetchBatch().then(
-      ({ added, startedEmpty, retryAfterSeconds }) => {
+      ({ added, startedEmpty, retryAfterSeconds, heldBy }) => {
         if (cancelled) return;
         const now = queueRef.current;
         if (added === 0 && startedEmpty && !now.finished && now.subjects.length === 0) {
           if (retryAfterSeconds) {
-            setPollIn(retryAfterSeconds);
+            setPollIn({ seconds: retryAfterSeconds, yours: heldBy === 'you' });
             pollTimer.current = setTimeout(() => setPollTick((n) => n + 1), retryAfterSeconds * 1000);
           } else setExhausted(true);
         } else setPollIn(null);
@@ -426,7 +428,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       ) : (
         !blocked && (
           <p className="loading" role="status">
-            {pollIn ? t('classify.othersHoldLast', { count: pollIn }) : t('classify.loadingSubjects')}
+            {pollIn ? t(pollIn.yours ? 'classify.youHoldLast' : 'classify.othersHoldLast', { count: pollIn.seconds }) : t('classify.loadingSubjects')}
           </p>
         )
       )}
