@@ -292,6 +292,22 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }
   });
 
+  it('holds only a few subjects for a visitor who looks and leaves, and prefetches a full batch once they answer', async () => {
+    const { workflow, url } = await liveWorkflowOf('Passers-by', 30);
+    await skipTutorial(suite.context, workflow.id);
+    const held = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflow.id])).rows[0].n;
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    expect(await held()).toBe(4);
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 50 && (await held()) < 13; i += 1) await page.waitForTimeout(100);
+    expect(await held()).toBe(13); // 3 left of the first batch, and the next 10
+    await page.close();
+  });
+
   it('tells a volunteer whose other tab holds the last subject so, rather than blaming other volunteers', async () => {
     const { workflow, url } = await liveWorkflowOf('Own tab', 1);
     await skipTutorial(suite.context, workflow.id);

@@ -5,6 +5,14 @@ import { session } from './session';
 /** Fetch the next batch in the background once this many subjects or fewer remain locally. */
 export const PREFETCH_THRESHOLD = 3;
 export const BATCH_SIZE = 10;
+/**
+ * A page's first batch: one subject more than the prefetch threshold, so the next batch is asked for after the first
+ * answer. A visitor who only looks and leaves holds these few subjects until their assignments expire, not ten.
+ */
+export const FIRST_BATCH_SIZE = PREFETCH_THRESHOLD + 1;
+
+/** How many subjects to ask for next: a first batch until this page has queued any. */
+export const batchSizeFor = (queue: LocalQueue): number => (queue.seen.size === 0 ? FIRST_BATCH_SIZE : BATCH_SIZE);
 
 /**
  * The subjects waiting in the browser for one workflow. The head of `subjects` is the one on screen.
