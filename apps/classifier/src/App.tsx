@@ -5,6 +5,7 @@ import { ErrorAlert } from './components/ErrorAlert';
 import { showAccountNotice, useAccountNotice, useSession } from './lib/account';
 import { ClientContext } from './lib/clientContext';
 import { describeError, type Problem } from './lib/errors';
+import { OUTBOX_RETRY_MS, outbox } from './lib/outbox';
 import { Link, matchRoute, usePath } from './lib/router';
 import { session } from './lib/session';
 import { CreateAccountPage, SignInPage } from './pages/AccountPages';
@@ -55,6 +56,23 @@ export function App() {
     if (ended) showAccountNotice(t('account.ended'));
   }, [ended, t]);
 
+  // Answers waiting on this device are sent from every page; the classify page sends them itself, with what comes back.
+  const route = matchRoute(path);
+  const classifying = route.name === 'classify';
+  useEffect(() => {
+    if (!hasToken || classifying) return;
+    const send = () => {
+      if (navigator.onLine) void outbox.flush(session.client);
+    };
+    send();
+    window.addEventListener('online', send);
+    const timer = setInterval(send, OUTBOX_RETRY_MS);
+    return () => {
+      window.removeEventListener('online', send);
+      clearInterval(timer);
+    };
+  }, [hasToken, classifying]);
+
   // After an in-app navigation, move focus to the new page's heading, as a full page load would. The pages
   // (and so their heading) only render once the session has a token, hence the wait for it.
   const firstPath = useRef(path);
@@ -64,7 +82,6 @@ export function App() {
     if (hasToken) main.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [path, hasToken]);
 
-  const route = matchRoute(path);
   return (
     <>
       <a className="skip-link" href="#main">

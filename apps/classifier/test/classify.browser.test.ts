@@ -292,6 +292,30 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }
   });
 
+  it('sends an answer kept on the device while offline from any page once back online, not only from a classify page', async () => {
+    const { workflow, url } = await liveWorkflowOf('Sent from home', 3);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    const stored = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id])).rows[0].n;
+    try {
+      await suite.context.setOffline(true);
+      await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('outbox').waitFor({ timeout: 20_000 });
+      await page.locator('header .brand').click(); // to the project list, in the app
+      await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+      expect(await stored()).toBe(0);
+    } finally {
+      await suite.context.setOffline(false);
+    }
+    for (let i = 0; i < 100 && (await stored()) === 0; i += 1) await page.waitForTimeout(100);
+    expect(await stored()).toBe(1);
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.close();
+  });
+
   it('holds only a few subjects for a visitor who looks and leaves, and prefetches a full batch once they answer', async () => {
     const { workflow, url } = await liveWorkflowOf('Passers-by', 30);
     await skipTutorial(suite.context, workflow.id);

@@ -56,6 +56,8 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export const SUBMIT_TIMEOUT_MS = 15_000;
+/** While answers wait on the device, they are tried again this often (and at once when the browser comes online). */
+export const OUTBOX_RETRY_MS = 15_000;
 const STORE = 'outbox';
 
 export interface FlushReport {

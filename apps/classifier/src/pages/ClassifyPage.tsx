@@ -11,7 +11,7 @@ import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
 import { clearDraft, draftKey, draftVersionOf, pruneDrafts } from '../lib/drafts';
 import { describeError, type Problem } from '../lib/errors';
-import { isAlreadyClassified, isMine, isTransient, isWorkflowPaused, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
+import { isAlreadyClassified, isMine, isTransient, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
 import { addBatch, advance, batchSizeFor, type LocalQueue, needsPrefetch, TabQueueStore } from '../lib/subjectQueue';
@@ -21,7 +21,6 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
 
 /** Retry the outbox this often while answers wait (besides the browser's `online` event). */
-const OUTBOX_RETRY_MS = 15_000;
 
 interface FetchResult {
   added: number;
