@@ -129,8 +129,9 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Space');
     expect(await page.locator('[data-testid="evidence-passage"] [aria-pressed="true"]').count()).toBe(2);
-    await page.keyboard.press('Control+Enter'); // evidence but no sense yet: told what to do
+    await page.keyboard.press('Enter'); // on a word, Enter goes on (it does not unmark it): evidence but no sense yet, told what to do
     expect(await page.locator('[role="alert"]').textContent()).toContain('Choose a sense, or say you are not sure.');
+    expect(await page.locator('[data-testid="evidence-passage"] [aria-pressed="true"]').count()).toBe(2);
     await page.keyboard.press('1');
     await page.keyboard.press('u');
     await checkScreen(page, 'close-reading');

@@ -44,7 +44,7 @@ function annotation(task: Task, sense: string | null, unsure: boolean, evidence:
  * A close reading: the keyword stays highlighted in the subject's text; the volunteer picks a sense (radio
  * group, keys 1–9), may say they are unsure (U) when the task allows it, and, when the task takes evidence,
  * marks the words that support their reading: each word is a toggle button in one tab stop (arrows move,
- * Space or Enter marks), or a click.
+ * Space marks, Enter goes on as everywhere else in the classifier), or a click.
  */
 export function CloseReadingTask({ task, id, subject, value, onChange, disabled }: TaskProps<Task>) {
   const current = (value ?? undefined) as CloseReadingAnnotation | undefined;
@@ -148,6 +148,11 @@ function EvidencePicker({ id, text, highlights, evidence, required, disabled, on
   };
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
     if (hasModifier(event.nativeEvent)) return;
+    if (event.key === 'Enter') {
+      event.preventDefault(); // a button's Enter would mark the word
+      event.currentTarget.form?.requestSubmit();
+      return;
+    }
     const moves: Record<string, number> = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1, Home: 0, End: words.length - 1 };
     const target = moves[event.key];
     if (target === undefined) return;
