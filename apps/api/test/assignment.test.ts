@@ -102,6 +102,8 @@ describe('the queue', () => {
     expect((await holder.queue(workflowId)).subjects).toHaveLength(1);
     expect(await holder.queue(workflowId)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 30, heldBy: 'you' });
     expect(await other.queue(workflowId)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 30, heldBy: 'others' });
+    // The researchers see why: the subject is held.
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 1, retired: 0, held: 1, classifications: 0 });
   });
 
   it("never gives one volunteer's concurrent requests the same subject, and holds every subject it served for them", async () => {

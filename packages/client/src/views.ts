@@ -65,7 +65,8 @@ export const reaggregationRunSchema = z.strictObject({
 export const workflowSavedSchema = z.strictObject({ id, version: z.int(), reaggregation: reaggregationRunSchema.optional() });
 export const workflowViewSchema = workflowSummarySchema.extend({ projectId: id, definition: workflowDefinitionSchema, subjectSetIds: z.array(id) });
 export const workflowVersionViewSchema = z.strictObject({ id, version: z.int(), definition: workflowDefinitionSchema, createdAt: time });
-export const workflowStatsSchema = z.strictObject({ subjects: z.int(), retired: z.int(), classifications: z.int(), volunteers: z.int() });
+/** `held`: unretired subjects out with volunteers now (outstanding assignments), which the queue serves to nobody else beyond their rule's need. */
+export const workflowStatsSchema = z.strictObject({ subjects: z.int(), retired: z.int(), held: z.int(), classifications: z.int(), volunteers: z.int() });
 
 export const queuedSubjectSchema = z.strictObject({
   id,
