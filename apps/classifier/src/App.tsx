@@ -50,15 +50,6 @@ export function App() {
     return () => window.removeEventListener('online', onOnline);
   }, [hasToken, failed]);
 
-  // Another tab signed in or out: this one follows, and says so (what was on screen belonged to whoever was here).
-  useEffect(
-    () =>
-      session.onSignedElsewhere((now) =>
-        showAccountNotice(now.kind === 'registered' ? t('account.signedInElsewhere', { name: now.displayName ?? now.email ?? '' }) : t('account.signedOutElsewhere')),
-      ),
-    [t],
-  );
-
   // The server stopped accepting the account's token (it expired): the volunteer is a guest again, and told so.
   const ended = volunteer.ended;
   useEffect(() => {

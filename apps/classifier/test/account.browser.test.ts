@@ -227,27 +227,6 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
-  it('tells a tab that another tab signed in or out, rather than swapping the volunteer without a word', async () => {
-    const { path } = await liveWorkflow('Two tabs, one sign-in');
-    const email = `lin-${Date.now()}@example.org`;
-    await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Lin Wu' });
-    const { page: watching } = await newcomerPage();
-    await watching.goto(suite.stack.baseUrl + path);
-    await watching.getByTestId('subject').waitFor();
-    const signing = await suite.context.newPage();
-    await signing.goto(`${suite.stack.baseUrl}/sign-in`);
-    await signing.locator('#sign-in-email').fill(email);
-    await signing.locator('#sign-in-password').fill(PASSWORD);
-    await signing.keyboard.press('Enter');
-    await signing.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    await watching.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    await watching.waitForFunction(() => document.querySelector('[data-testid="account-status"]')?.textContent?.includes('in another tab'), null, { timeout: 5_000 });
-    expect(await watching.getByTestId('account-status').textContent()).toContain('You signed in as Lin Wu in another tab, so this tab goes on as Lin Wu too.');
-    await signing.getByRole('button', { name: 'Sign out' }).click();
-    await watching.waitForFunction(() => document.querySelector('[data-testid="account-status"]')?.textContent?.includes('You signed out in another tab'), null, { timeout: 10_000 });
-    await Promise.all([watching.close(), signing.close()]);
-  });
-
   it('shows an email that already has an account at the email field', async () => {
     const email = `taken-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'First' });

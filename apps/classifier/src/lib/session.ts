@@ -82,9 +82,6 @@ function readState(): SessionState {
   };
 }
 
-/** The account signed in, or null for a guest or nobody: what another tab's sign-in or sign-out changes. */
-const accountOf = (state: SessionState): string | null => (state.kind === 'registered' ? state.userId : null);
-
 function stateOf({ token, user }: Session): SessionState {
   return { token, kind: user.kind, userId: user.id, displayName: user.displayName, email: user.email, ended: false };
 }
@@ -100,7 +97,6 @@ class VolunteerSession {
   private renewing: Promise<string> | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly replacedListeners = new Set<(replaced: Owner, by: Owner) => void>();
-  private readonly elsewhereListeners = new Set<(now: SessionState) => void>();
   /** Talks to the API without a token: to start a guest session, and to sign in. */
   readonly anonymous = new ChorusClient({ baseUrl: '' });
 
@@ -110,10 +106,7 @@ class VolunteerSession {
     try {
       window.addEventListener('storage', (event) => {
         // Another tab signed in, created an account, signed out or renewed its guest: this one follows.
-        if (event.key !== null && event.key !== TOKEN_KEY && event.key !== USER_KEY && event.key !== TOKEN_KIND_KEY) return;
-        const before = accountOf(this.state);
-        this.set(readState());
-        if (accountOf(this.state) !== before) for (const listener of this.elsewhereListeners) listener(this.state);
+        if (event.key === null || event.key === TOKEN_KEY || event.key === USER_KEY || event.key === TOKEN_KIND_KEY) this.set(readState());
       });
     } catch {
       // no window (never in the app)
@@ -132,12 +125,6 @@ class VolunteerSession {
   onGuestReplaced(listener: (replaced: Owner, by: Owner) => void): () => void {
     this.replacedListeners.add(listener);
     return () => this.replacedListeners.delete(listener);
-  }
-
-  /** Called when another tab signed an account in or out, which this tab follows (a guest renewed there is not told). */
-  onSignedElsewhere(listener: (now: SessionState) => void): () => void {
-    this.elsewhereListeners.add(listener);
-    return () => this.elsewhereListeners.delete(listener);
   }
 
   /** Whether something made by `owner` is the current volunteer's (the same user, or the same token). */
