@@ -158,7 +158,7 @@ async function recomputationMismatches(workflowId: string, definition: WorkflowD
     [workflowId],
   );
   const { rows: classifications } = await db.query(
-    `SELECT id, subject_id, user_id, annotations, NOT (gold_standard OR after_retirement) AS counts FROM classifications
+    `SELECT id, subject_id, user_id, annotations, NOT (gold_standard OR after_retirement) AS counts, after_retirement FROM classifications
      WHERE workflow_id = $1 ORDER BY created_at, id`,
     [workflowId],
   );
@@ -168,7 +168,9 @@ async function recomputationMismatches(workflowId: string, definition: WorkflowD
     const records: ClassificationRecord[] = classifications
       .filter((row) => row.subject_id === status.subject_id)
       .map((row) => ({ id: row.id, volunteer: row.user_id, annotations: row.annotations, countsTowardRetirement: row.counts }));
-    const expected = reduceSubject(definition, records);
+    // The consensus is the one the subject retired with: answers given while it was retired are not in it.
+    const whileUnretired = new Set(classifications.filter((row) => !row.after_retirement).map((row) => row.id));
+    const expected = reduceSubject(definition, records.filter((record) => whileUnretired.has(record.id)));
     const retirement = findRetirement(definition, records);
     const subject = status.subject_id;
     if (status.classification_count !== records.length) mismatches.push(`${subject}: classification_count ${status.classification_count}, stored ${records.length}`);
