@@ -109,6 +109,30 @@ describe('raw classifications export', () => {
     expect(json.map((row) => row.headline_answer).sort()).toEqual(Object.values(typed).sort());
   });
 
+  it('gives only the classifications stored since a moment, for incremental downloads', async () => {
+    const all: { classification_id: string; created_at: string }[] = JSON.parse(await stack.client.classifications(workflowId, 'json'));
+    const byTime = [...all].sort((a, b) => a.created_at.localeCompare(b.created_at));
+    const newest = byTime.at(-1)!;
+    const since = async (moment: string) => (JSON.parse(await stack.client.classifications(workflowId, 'json', moment)) as typeof all).map((row) => row.classification_id).sort();
+    expect(await since(newest.created_at)).toEqual([newest.classification_id]);
+    expect(await since(byTime[1]!.created_at)).toEqual([byTime[1]!.classification_id, newest.classification_id].sort());
+    // The same moment in another zone, and a date alone (midnight UTC).
+    const inParis = new Date(new Date(newest.created_at).getTime() + 3600_000).toISOString().replace('Z', '+01:00');
+    expect(await since(inParis)).toEqual([newest.classification_id]);
+    expect(await since('2000-01-01')).toHaveLength(3);
+    expect(await since('2999-01-01')).toEqual([]);
+    const header = (await stack.client.classifications(workflowId, 'csv', '2999-01-01')).trim();
+    expect(header).toMatch(/^classification_id,.*,T1_answer$/);
+  });
+
+  it('names a moment it cannot read', async () => {
+    for (const moment of ['yesterday', '2026-12-01T09:30:00', '2026-02-30']) {
+      const error = (await stack.client.classifications(workflowId, 'json', moment).catch((e) => e)) as ChorusApiError;
+      expect(error.status).toBe(422);
+      expect(error.problem.errors?.[0]?.pointer).toBe('/query/since');
+    }
+  });
+
   it('is for the project’s researchers only, and names a bad format', async () => {
     expect(((await volunteers[0]!.classifications(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
     const error = (await stack.client.classifications(workflowId, 'xml' as 'csv').catch((e) => e)) as ChorusApiError;

@@ -149,13 +149,13 @@ export class ChorusClient {
     return this.download(`/workflows/${workflowId}/consensus`, format);
   }
 
-  /** The raw classifications download: one flat row per classification. */
-  classifications(workflowId: string, format: ExportFormat = 'json'): Promise<string> {
-    return this.download(`/workflows/${workflowId}/classifications`, format);
+  /** The raw classifications download: one flat row per classification (with `since`, those stored at or after it). */
+  classifications(workflowId: string, format: ExportFormat = 'json', since?: string): Promise<string> {
+    return this.download(`/workflows/${workflowId}/classifications`, format, since === undefined ? {} : { since });
   }
 
-  private async download(path: string, format: ExportFormat): Promise<string> {
-    const response = await this.fetchImpl(`${this.baseUrl}${path}?format=${format}`, {
+  private async download(path: string, format: ExportFormat, query: Record<string, string> = {}): Promise<string> {
+    const response = await this.fetchImpl(`${this.baseUrl}${path}?${new URLSearchParams({ format, ...query })}`, {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     });
     const text = await response.text();

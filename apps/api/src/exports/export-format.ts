@@ -8,6 +8,16 @@ export const EXPORT_FORMATS: ExportFormat[] = ['csv', 'json', 'ndjson'];
 /** The `format` query parameter of every download. */
 export const exportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be csv, json or ndjson' }).default('csv');
 
+/**
+ * The `since` query parameter of the raw download: an ISO 8601 date (midnight UTC), or a date and time with its zone.
+ */
+export const sinceSchema = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: 'must be a date such as 2026-12-01, or a date and time with its zone such as 2026-12-01T09:30:00Z',
+  })
+  .transform((text) => new Date(text))
+  .optional();
+
 /** One flat record: a value per column, never nested JSON. */
 export type FlatRecord = Record<string, string | number | boolean | null>;
 

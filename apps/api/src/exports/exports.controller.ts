@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ZodPipe, uuidParam } from '../common/zod';
-import { EXPORT_FORMATS, type ExportFormat, contentTypes, exportFormatSchema } from './export-format';
+import { EXPORT_FORMATS, type ExportFormat, contentTypes, exportFormatSchema, sinceSchema } from './export-format';
 import type { ExportDownload } from './export-streams';
 import { ExportsService } from './exports.service';
 
@@ -40,8 +40,20 @@ export class ExportsController {
 
   @Get('classifications')
   @ApiDownloadResponse()
-  @ApiOperation({ summary: 'Download every classification of the workflow, one flat row each (researchers only).' })
-  async getClassifications(@Param('id', uuidParam('id')) workflowId: string, @Query('format', formatParam) format: ExportFormat, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
-    return send(reply, await this.exports.classifications(workflowId, format, user));
+  @ApiQuery({
+    name: 'since',
+    required: false,
+    description: 'Only the classifications stored at or after this moment (ISO 8601: 2026-12-01 or 2026-12-01T09:30:00Z), for incremental downloads',
+    schema: { type: 'string', format: 'date-time' },
+  })
+  @ApiOperation({ summary: 'Download every classification of the workflow, or those stored since a moment, one flat row each (researchers only).' })
+  async getClassifications(
+    @Param('id', uuidParam('id')) workflowId: string,
+    @Query('format', formatParam) format: ExportFormat,
+    @Query('since', new ZodPipe(sinceSchema, '/query/since')) since: Date | undefined,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    return send(reply, await this.exports.classifications(workflowId, format, user, since));
   }
 }

@@ -20,12 +20,15 @@ const CONSENSUS_ROWS = `
   WHERE st.workflow_id = $1
   ORDER BY st.subject_id`;
 
-/** In the order of the unique index, so that the cursor streams from the first row without sorting the workflow. */
+/**
+ * In the order of the unique index, so that the cursor streams from the first row without sorting the workflow; with
+ * `since` ($2), only the classifications stored at or after it.
+ */
 const CLASSIFICATION_ROWS = `
   SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata, c.user_id, u.kind AS user_kind, c.workflow_version, c.created_at, c.started_at,
          c.finished_at, c.gold_standard, c.after_retirement, c.annotations
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
-  WHERE c.workflow_id = $1
+  WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR c.created_at >= $2)
   ORDER BY c.subject_id, c.user_id`;
 
 /** The downloads of a workflow's data, for its project's researchers: flat rows, streamed from a cursor. */
@@ -48,15 +51,18 @@ export class ExportsService {
     );
   }
 
-  /** Every answer of every volunteer, one row each, with each task's answer in a column of every version's tasks. */
-  async classifications(workflowId: string, format: ExportFormat, user: AuthUser): Promise<ExportDownload> {
+  /**
+   * Every answer of every volunteer (or those stored since a moment), one row each, with each task's answer in a
+   * column of every version's tasks.
+   */
+  async classifications(workflowId: string, format: ExportFormat, user: AuthUser, since?: Date): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = (await Promise.all(Array.from({ length: workflow.version }, (_, index) => this.versions.definition(workflowId, index + 1)))) as WorkflowDefinition[];
     const taskKeys = taskKeysOf([...byVersion].reverse());
     return this.streams.open<ClassificationRow>(
       {
         sql: CLASSIFICATION_ROWS,
-        parameters: [workflowId],
+        parameters: [workflowId, since ?? null],
         toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys),
         columns: classificationColumns(taskKeys),
         name: `classifications-${workflowId}`,
