@@ -163,3 +163,54 @@ describe('GET /workflows/:id/subjects/:subjectId/tags', () => {
     expect(await problem(volunteer.proposedTags(randomUUID(), subjectIds.a!, 'T1'))).toMatchObject({ status: 404, errors: [{ pointer: '/params/id' }] });
   });
 });
+
+describe('GET /classifications: a volunteer’s own classifications', () => {
+  it('lists them newest first with the subject as volunteers see it and the answers, a page at a time, with the total', async () => {
+    const subjects = ['a', 'b', 'c'].map((externalId) => ({ externalId }));
+    const first = await workflowWith(adOrNot(), subjects);
+    const second = await workflowWith(adOrNot(), [{ externalId: 'd' }]);
+    const volunteer = await guest();
+    const other = await guest();
+    const answer = (value: string) => (value === 'yes' ? [{ task: 'T0', value }, { task: 'T1', value: ['goods'] }] : [{ task: 'T0', value }]);
+    for (const externalId of ['a', 'b', 'c']) {
+      await submit(volunteer, { workflowId: first.workflowId, workflowVersion: first.version, subjectId: first.subjectIds[externalId]!, annotations: answer(externalId === 'b' ? 'yes' : 'no') });
+    }
+    await submit(volunteer, { workflowId: second.workflowId, workflowVersion: second.version, subjectId: second.subjectIds.d!, annotations: answer('no') });
+    await submit(other, { workflowId: first.workflowId, workflowVersion: first.version, subjectId: first.subjectIds.a!, annotations: answer('yes') });
+    await stack.db.query(`UPDATE subjects SET metadata = '{"#secret": "x", "page": 3}' WHERE id = $1`, [first.subjectIds.c]);
+
+    const page = await volunteer.myClassifications({ workflowId: first.workflowId, limit: 2 });
+    expect(page.total).toBe(3);
+    expect(page.classifications.map((classification) => classification.subject.externalId)).toEqual(['c', 'b']);
+    expect(page.classifications[0]).toEqual({
+      id: expect.any(String),
+      workflowId: first.workflowId,
+      workflowVersion: first.version,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      subject: { id: first.subjectIds.c, externalId: 'c', locations: [{ type: 'text', text: 'Notice c' }], metadata: { page: 3 } },
+      annotations: answer('no'),
+    });
+    const next = await volunteer.myClassifications({ workflowId: first.workflowId, limit: 2, before: page.classifications[1]!.createdAt });
+    expect(next.classifications.map((classification) => classification.subject.externalId)).toEqual(['a']);
+    expect(next.total).toBe(3);
+
+    const everywhere = await volunteer.myClassifications();
+    expect(everywhere.total).toBe(4);
+    expect(everywhere.classifications.map((classification) => classification.subject.externalId)).toEqual(['d', 'c', 'b', 'a']);
+    // Only the caller's own: the other volunteer sees theirs alone.
+    expect((await other.myClassifications()).classifications.map((classification) => classification.annotations)).toEqual([answer('yes')]);
+  });
+
+  it('names a bad query parameter', async () => {
+    const volunteer = await guest();
+    for (const [query, pointer] of [
+      [{ workflowId: 'nope' }, '/query/workflowId'],
+      [{ limit: 500 }, '/query/limit'],
+      [{ before: 'yesterday' }, '/query/before'],
+    ] as const) {
+      const error = (await volunteer.myClassifications(query).catch((e) => e)) as ChorusApiError;
+      expect(error.status).toBe(422);
+      expect(error.problem.errors?.map((e) => e.pointer)).toEqual([pointer]);
+    }
+  });
+});

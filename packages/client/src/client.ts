@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, MemberView, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectSetView, SubjectsAdded, SubmitResult, TaskFeedback, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  ClassificationInput, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectSetView, SubjectsAdded, SubmitResult, TaskFeedback, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -128,6 +128,11 @@ export class ChorusClient {
   }
   queue(workflowId: string, limit = 10) {
     return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?limit=${limit}`);
+  }
+  /** The caller's own classifications, newest first (before a moment, to page back), and their total. */
+  myClassifications(query: { workflowId?: string; limit?: number; before?: string } = {}) {
+    const params = new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
+    return this.call<OwnClassificationList>('GET', `/classifications?${params}`);
   }
   stats(workflowId: string) {
     return this.call<WorkflowStats>('GET', `/workflows/${workflowId}/stats`);

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type {
   classificationStoredSchema,
   memberViewSchema,
+  ownClassificationListSchema,
+  ownClassificationSchema,
   problemSchema,
   projectRoleSchema,
   projectStatusSchema,
@@ -65,6 +67,8 @@ export interface ClassificationInput {
 export type TaskFeedback = z.infer<typeof taskFeedbackSchema>;
 /** A submit's answer as the client gives it: what was stored, and whether the idempotency key had been used before. */
 export type SubmitResult = z.infer<typeof classificationStoredSchema> & { replayed: boolean };
+export type OwnClassification = z.infer<typeof ownClassificationSchema>;
+export type OwnClassificationList = z.infer<typeof ownClassificationListSchema>;
 export type ProposedTag = z.infer<typeof proposedTagSchema>;
 export type WorkflowStats = z.infer<typeof workflowStatsSchema>;
 export type ReaggregationRun = z.infer<typeof reaggregationRunSchema>;

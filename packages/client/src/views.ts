@@ -106,6 +106,18 @@ export const taskFeedbackSchema = z.strictObject({
 /** A stored classification: 201 when new, 200 with the first answer when its idempotency key was used before. */
 export const classificationStoredSchema = z.strictObject({ id, feedback: z.array(taskFeedbackSchema).optional() });
 
+/** One of the caller's own classifications: the subject as volunteers see it, and the answers given. */
+export const ownClassificationSchema = z.strictObject({
+  id,
+  workflowId: id,
+  workflowVersion: z.int(),
+  createdAt: time,
+  subject: queuedSubjectSchema,
+  annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
+});
+/** The caller's classifications, newest first, and how many they have made in all (in the workflow asked about). */
+export const ownClassificationListSchema = z.strictObject({ total: z.int(), classifications: z.array(ownClassificationSchema) });
+
 /** A tag other volunteers proposed for a subject, with the votes on it (proposing counts as an up vote). */
 export const proposedTagSchema = z.strictObject({
   /** Normalised as consensus compares tags: trimmed, inner spaces collapsed, lower case. */

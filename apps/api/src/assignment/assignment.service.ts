@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { QueueView } from '@chorus/client';
 import { classificationsNeededAtLeast, classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
-import { type SelectionRule, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt, publicMetadata } from '@chorus/tasks';
+import { type SelectionRule, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
@@ -13,7 +13,8 @@ import { PUBLIC_PROJECT_STATUSES, accountIdOf } from '../projects/project-access
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
 import { EXPERIENCE, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
-import { type HolderLimit, type SubjectRow, SubjectAssigner, type Take } from './subject-assigner';
+import { type SubjectRow, subjectView } from '../common/subject-view';
+import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
 /** When others hold the last subjects the volunteer may have: their assignments end within minutes. */
 const HELD_RETRY_SECONDS = 30;
@@ -201,12 +202,7 @@ export class AssignmentService {
       await preparedQuery(this.db, RELEASE, [workflowId, user.id, gold.map((row) => row.id)]);
       return [];
     }
-    return [...training, ...interleave(regular, gold, plan.goldSlots)].map((row) => ({
-      id: row.id,
-      externalId: row.external_id,
-      locations: row.locations,
-      metadata: publicMetadata(row.metadata),
-    }));
+    return [...training, ...interleave(regular, gold, plan.goldSlots)].map(subjectView);
   }
 
   /** The workflow of each request as its caller sees it, or undefined when there is no such workflow. */

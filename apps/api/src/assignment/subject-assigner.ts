@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
-import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import { GroupCommit } from '../common/group-commit';
+import type { SubjectRow } from '../common/subject-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { type PickKind, pickAndAssignSql } from './queue-sql';
 
@@ -27,13 +27,6 @@ export interface Take {
   setId?: string;
   /** Leave out gold-standard subjects (the regular picks of a workflow that serves them only at gold-standard slots). */
   withoutGold: boolean;
-}
-
-export interface SubjectRow {
-  id: string;
-  external_id: string | null;
-  locations: SubjectLocation[];
-  metadata: Record<string, unknown>;
 }
 
 /** An assigned subject, with the take that picked it. */

@@ -1,12 +1,13 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { classificationStoredSchema } from '@chorus/client';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { classificationStoredSchema, ownClassificationListSchema } from '@chorus/client';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { HeaderValue } from '../common/header.decorator';
 import { ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { ClassificationsService } from './classifications.service';
 import { type ClassificationInput, classificationSchema, idempotencyKeySchema } from './dto/classification.dto';
+import { type OwnClassificationsQuery, ownClassificationsQuerySchema } from './dto/own-classifications.dto';
 
 @ApiTags('classifications')
 @ApiBearerAuth()
@@ -31,5 +32,15 @@ export class ClassificationsController {
     const result = await this.classifications.submit(input, idempotencyKey, user);
     void reply.status(result.replayed ? 200 : 201);
     return { id: result.id, ...(result.feedback ? { feedback: result.feedback } : {}) };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The caller’s own classifications, newest first, with the subjects as volunteers see them, and how many in all.' })
+  @ApiQuery({ name: 'workflowId', required: false, description: 'Only those of this workflow (and its total)', schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
+  @ApiQuery({ name: 'before', required: false, description: 'For the next page: the createdAt of the last one of the page before', schema: { type: 'string', format: 'date-time' } })
+  @ApiZodResponse(ownClassificationListSchema)
+  listOwnClassifications(@Query(new ZodPipe(ownClassificationsQuerySchema, '/query')) query: OwnClassificationsQuery, @CurrentUser() user: AuthUser) {
+    return this.classifications.mine(query, user);
   }
 }

@@ -1,12 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
-import type { SubmitResult, TaskFeedback } from '@chorus/client';
+import type { OwnClassificationList, SubmitResult, TaskFeedback } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Project, Workflow } from '@chorus/db';
+import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
 import { type Annotation, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, validationFailed } from '../common/problem';
+import { type SubjectRow, subjectView } from '../common/subject-view';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
@@ -14,9 +15,27 @@ import { PUBLIC_PROJECT_STATUSES, ProjectAccess, accountIdOf } from '../projects
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { ClassificationWriter } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
+import type { OwnClassificationsQuery } from './dto/own-classifications.dto';
 import { goldFeedback } from './gold-feedback';
 
 const UNIQUE_VIOLATION = '23505';
+
+/** A volunteer's classifications, newest first, on `classifications_user_workflow_idx`. */
+const OWN_CLASSIFICATIONS = `
+  SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata
+  FROM classifications c JOIN subjects s ON s.id = c.subject_id
+  WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
+  ORDER BY c.created_at DESC, c.id DESC
+  LIMIT $4`;
+const OWN_TOTAL = 'SELECT count(*)::int AS total FROM classifications WHERE user_id = $1 AND ($2::uuid IS NULL OR workflow_id = $2)';
+
+interface OwnClassificationRow extends SubjectRow {
+  classification_id: string;
+  workflow_id: string;
+  workflow_version: number;
+  created_at: Date;
+  annotations: StoredAnnotation[];
+}
 
 @Injectable()
 export class ClassificationsService {
@@ -87,6 +106,23 @@ export class ClassificationsService {
     const [subject] = await this.db.query('SELECT gold_standard FROM subjects WHERE id = $1', [subjectId]);
     if (!subject?.gold_standard) return {};
     return { feedback: goldFeedback(definition, annotations, subject.gold_standard) };
+  }
+
+  /** The caller's own classifications (of one workflow, or all), newest first, before `before`; and how many in all. */
+  async mine({ workflowId, limit, before }: OwnClassificationsQuery, user: AuthUser): Promise<OwnClassificationList> {
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, before ?? null, limit]),
+      this.db.query<{ total: number }[]>(OWN_TOTAL, [user.id, workflowId ?? null]),
+    ]);
+    const classifications = rows.map((row) => ({
+      id: row.classification_id,
+      workflowId: row.workflow_id,
+      workflowVersion: row.workflow_version,
+      createdAt: row.created_at.toISOString(),
+      subject: subjectView(row),
+      annotations: row.annotations,
+    }));
+    return { total: total!, classifications };
   }
 
   /**
