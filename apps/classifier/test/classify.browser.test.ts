@@ -332,6 +332,41 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('shows the volunteer their recent classifications with their answers, newest first, kept up to date while open', async () => {
+    const { workflow, url } = await liveWorkflowOf('Recents', 6);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    const subject = page.getByTestId('subject');
+    const answered: string[] = [];
+    const answer = async (key: '1' | '2') => {
+      await subject.waitFor();
+      const id = (await subject.getAttribute('data-subject-id'))!;
+      await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+      await page.keyboard.press(key);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((shown) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== shown, id);
+      const { rows } = await suite.stack.db.query('SELECT external_id FROM subjects WHERE id = $1', [id]);
+      answered.unshift(rows[0].external_id);
+    };
+    await answer('1');
+    await answer('2');
+    const recent = page.getByTestId('recent');
+    const items = recent.locator('li.recent-item');
+    await recent.locator('summary').click();
+    await items.nth(1).waitFor();
+    expect(await recent.locator('summary').textContent()).toBe('Your recent classifications (2 in this workflow)');
+    expect(await items.locator('.recent-subject span').allTextContents()).toEqual(answered);
+    expect(await items.locator('.recent-answers').allTextContents()).toEqual(['Advertisement?No', 'Advertisement?Yes']);
+    await checkScreen(page, 'recent-classifications');
+    await page.locator('[data-testid="subject"] input[type="radio"]').first().focus();
+    await answer('1');
+    await items.nth(2).waitFor();
+    expect(await items.locator('.recent-subject span').allTextContents()).toEqual(answered);
+    expect(await recent.locator('summary').textContent()).toBe('Your recent classifications (3 in this workflow)');
+    await page.close();
+  });
+
   it('tells a volunteer whose other tab holds the last subject so, rather than blaming other volunteers', async () => {
     const { workflow, url } = await liveWorkflowOf('Own tab', 1);
     await skipTutorial(suite.context, workflow.id);

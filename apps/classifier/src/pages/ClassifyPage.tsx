@@ -5,6 +5,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { FeedbackDialog, LateFeedback, type SubjectFeedback } from '../components/Feedback';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { PageTools } from '../components/PageTools';
+import { RecentClassifications } from '../components/RecentClassifications';
 import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
 import { TutorialDialog } from '../components/TutorialDialog';
@@ -435,6 +436,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           </p>
         )
       )}
+
+      {workflow && <RecentClassifications workflowId={workflowId} definition={workflow.definition} classified={classified} />}
 
       <div className="visually-hidden" aria-live="polite" data-testid="announcer">
         {announcement && <p key={announcement.n}>{announcement.text}</p>}

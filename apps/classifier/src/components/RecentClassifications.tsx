@@ -1,0 +1,106 @@
+import type { OwnClassification, OwnClassificationList } from '@chorus/client';
+import type { SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useClient } from '../lib/clientContext';
+import { describeError, type Problem } from '../lib/errors';
+import { ErrorAlert } from './ErrorAlert';
+import { describeValue, promptOf } from '../tasks/registry';
+
+const PAGE_SIZE = 10;
+const PREVIEW_CHARACTERS = 120;
+
+interface Props {
+  workflowId: string;
+  /** The workflow's current definition, whose questions and answer labels describe what was given. */
+  definition: WorkflowDefinition;
+  /** Classified this session: a change reloads the list, so the answer just given is at its top. */
+  classified: number;
+}
+
+/**
+ * The volunteer's own classifications in this workflow, newest first, with their answers (Zooniverse's "Recents"):
+ * folded away until opened, read from the server so that they include other devices' and earlier visits'.
+ */
+export function RecentClassifications({ workflowId, definition, classified }: Props) {
+  const client = useClient();
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [list, setList] = useState<OwnClassificationList | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+
+  const load = useCallback(
+    async (before?: string) => {
+      try {
+        const page = await client.myClassifications({ workflowId, limit: PAGE_SIZE, before });
+        setList((shown) => (before && shown ? { total: page.total, classifications: [...shown.classifications, ...page.classifications] } : page));
+        setProblem(null);
+      } catch (error) {
+        setProblem(describeError(error));
+      }
+    },
+    [client, workflowId],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `classified` changing is what asks for a fresh first page
+  useEffect(() => {
+    if (open) void load();
+  }, [open, load, classified]);
+
+  const shown = list?.classifications ?? [];
+  return (
+    <details className="recent" data-testid="recent" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>{list ? t('recent.titleWithTotal', { count: list.total }) : t('recent.title')}</summary>
+      <ErrorAlert problem={problem} />
+      {list && shown.length === 0 && <p>{t('recent.none')}</p>}
+      {shown.length > 0 && (
+        <ol className="recent-list">
+          {shown.map((classification) => (
+            <RecentItem key={classification.id} classification={classification} definition={definition} />
+          ))}
+        </ol>
+      )}
+      {list && shown.length < list.total && (
+        <button type="button" className="button button-secondary button-small" onClick={() => void load(shown.at(-1)?.createdAt)}>
+          {t('recent.older')}
+        </button>
+      )}
+    </details>
+  );
+}
+
+function RecentItem({ classification, definition }: { classification: OwnClassification; definition: WorkflowDefinition }) {
+  const { t, i18n } = useTranslation();
+  const { subject, annotations, createdAt } = classification;
+  const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
+  const text = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'text' }> => location.type === 'text');
+  return (
+    <li className="recent-item">
+      {image && <img className="recent-thumbnail" src={image.url} alt="" loading="lazy" width={64} height={64} />}
+      <div>
+        <p className="recent-subject">
+          <span>{subject.externalId ?? t('recent.subject')}</span>{' '}
+          <time className="muted" dateTime={createdAt}>
+            {new Date(createdAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })}
+          </time>
+        </p>
+        {text && <p className="recent-preview">{preview(text.text)}</p>}
+        <dl className="recent-answers">
+          {annotations.map(({ task: key, value }) => {
+            const task = definition.tasks[key];
+            return (
+              <div key={key}>
+                <dt>{task ? promptOf(task) : key}</dt>
+                <dd>{task ? describeValue(task, value, t) : JSON.stringify(value)}</dd>
+              </div>
+            );
+          })}
+        </dl>
+      </div>
+    </li>
+  );
+}
+
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > PREVIEW_CHARACTERS ? `${flat.slice(0, PREVIEW_CHARACTERS)}…` : flat;
+}
