@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { labelSchema, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
-import { consensusAnswersOf, nextCandidatesOf, taskSchema } from './registry';
+import { type Task, consensusAnswersOf, nextCandidatesOf, taskSchema } from './registry';
 import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 import { singleAlgorithm } from './single/single';
 
@@ -38,22 +38,49 @@ export type WorkflowDefinitionInput = z.input<typeof workflowDefinitionSchema>;
 /** Unknown `next`, cycles and unreachable tasks, each named by the pointer of the field at fault. */
 export function checkWorkflowGraph(definition: WorkflowDefinition, base = ''): FieldError[] {
   const { tasks, firstTask } = definition;
-  if (!tasks[firstTask]) return [{ pointer: `${base}/firstTask`, message: `names no task; the tasks are ${Object.keys(tasks).join(', ')}` }];
-  const errors = unknownNextErrors(definition, base);
+  if (!tasks[firstTask]) return [unknownFirstTask(Object.keys(tasks), base)];
+  const errors = unknownNextErrors(tasks, new Set(Object.keys(tasks)), base);
   if (errors.length) return errors;
   return [...cycleErrors(definition, base), ...unreachableErrors(definition, base)];
 }
 
-function unknownNextErrors({ tasks }: WorkflowDefinition, base: string): FieldError[] {
+const unknownFirstTask = (keys: string[], base: string): FieldError => ({ pointer: `${base}/firstTask`, message: `names no task; the tasks are ${keys.join(', ')}` });
+
+/** Each `next` of `tasks` that names none of `keys`, the workflow's task keys. */
+function unknownNextErrors(tasks: Record<string, Task>, keys: ReadonlySet<string>, base: string): FieldError[] {
   const errors: FieldError[] = [];
   for (const [key, task] of Object.entries(tasks)) {
     const pointerOf = (index: number) => (task.type === 'single' ? `${base}/tasks/${key}/answers/${index}/next` : `${base}/tasks/${key}/next`);
     const nexts = task.type === 'single' ? task.answers.map((answer) => answer.next) : [task.next];
     nexts.forEach((next, index) => {
-      if (next !== undefined && !tasks[next]) errors.push({ pointer: pointerOf(index), message: `"${next}" is not a task of this workflow` });
+      if (next !== undefined && !keys.has(next)) errors.push({ pointer: pointerOf(index), message: `"${next}" is not a task of this workflow` });
     });
   }
   return errors;
+}
+
+/**
+ * What can be told of a definition's references while other fields are invalid, so that a researcher fixes both in
+ * one go: a `firstTask`, or a `next` of a valid task, that names no task. Loops and unreachable tasks wait for a
+ * definition whose every task is valid.
+ */
+function referenceErrorsOfInvalid(input: unknown, base: string, schemaErrors: FieldError[]): FieldError[] {
+  if (typeof input !== 'object' || input === null) return [];
+  const { tasks, firstTask } = input as { tasks?: unknown; firstTask?: unknown };
+  if (typeof tasks !== 'object' || tasks === null || Array.isArray(tasks)) return [];
+  const keys = new Set(Object.keys(tasks));
+  const valid = Object.fromEntries(
+    Object.entries(tasks).flatMap(([key, task]) => {
+      const parsed = taskSchema.safeParse(task);
+      return parsed.success ? [[key, parsed.data]] : [];
+    }),
+  );
+  const errors = unknownNextErrors(valid, keys, base);
+  if (typeof firstTask === 'string' && keys.size && !keys.has(firstTask)) {
+    errors.unshift(unknownFirstTask([...keys], base));
+  }
+  const reported = new Set(schemaErrors.map((error) => error.pointer));
+  return errors.filter((error) => !reported.has(error.pointer));
 }
 
 function cycleErrors({ tasks, firstTask }: WorkflowDefinition, base: string): FieldError[] {
@@ -135,7 +162,7 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
 
 export function validateWorkflowDefinition(input: unknown, base = ''): Validated<WorkflowDefinition> {
   const parsed = validateWith(workflowDefinitionSchema, input, base);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return { ok: false, errors: [...parsed.errors, ...referenceErrorsOfInvalid(input, base, parsed.errors)] };
   const errors = [...checkWorkflowGraph(parsed.value, base), ...ruleTaskErrors(parsed.value, base)];
   return errors.length ? { ok: false, errors } : parsed;
 }

@@ -55,6 +55,21 @@ describe('workflow definition', () => {
     ]);
   });
 
+  it('names references to no task beside the other invalid fields, so that one round of fixes is enough', () => {
+    const invalidTask = { type: 'single', answers: [{ value: 'a', label: 'A' }] };
+    const result = validateWorkflowDefinition({ name: '', firstTask: 'T5', tasks: { T0: yesNo('T9'), T1: { ...closeReading('T0'), senses: [] }, T2: invalidTask } });
+    expect(result.ok ? [] : result.errors.map((error) => error.pointer)).toEqual([
+      '/name',
+      '/tasks/T1/senses',
+      '/tasks/T2/question',
+      '/tasks/T2/answers',
+      '/firstTask',
+      '/tasks/T0/answers/0/next',
+    ]);
+    // A next naming a task that is there but invalid is not a reference error.
+    expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo('T2'), T2: invalidTask } })).toEqual(['/tasks/T2/question', '/tasks/T2/answers']);
+  });
+
   it('names an unknown firstTask', () => {
     expect(pointersOf({ name: 'x', firstTask: 'T5', tasks: { T0: yesNo() } })).toEqual(['/firstTask']);
   });
