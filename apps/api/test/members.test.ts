@@ -32,8 +32,13 @@ describe('project members', () => {
     const refused = await problemOf(ada.client.setMember(project.id, { email: bob.email, role: 'scientist' }));
     expect(refused?.status).toBe(403);
     expect(refused?.problem.detail).toMatch(/you are a scientist of "Members .*"; ask its owner for another role/); // not "ask to be added"
+    // Nor the project itself: its title, description, field guide and status are the administrators'.
+    expect((await problemOf(ada.client.updateProject(project.id, { title: 'Taken over' })))?.status).toBe(403);
+    expect((await problemOf(ada.client.updateProject(project.id, { status: 'live' })))?.status).toBe(403);
+    expect((await owner.getProject(project.id)).status).toBe('draft');
 
     await owner.setMember(project.id, { email: ada.email, role: 'collaborator' });
+    expect((await ada.client.updateProject(project.id, { description: 'Edited by a collaborator' })).description).toBe('Edited by a collaborator');
     expect(await ada.client.setMember(project.id, { email: bob.email, role: 'moderator' })).toMatchObject({ userId: bob.id, role: 'moderator' });
     // A moderator is a member (sees the draft) but not a researcher.
     expect((await bob.client.getProject(project.id)).id).toBe(project.id);

@@ -154,6 +154,16 @@ describe('project access', () => {
     expect((await stack.client.activateWorkflow(id)).status).toBe('active');
   });
 
+  it('numbers the slug made from a title other projects have, so a common title blocks nobody', async () => {
+    const title = `Common title ${randomUUID().slice(0, 8)}`;
+    const slugs = [];
+    for (let i = 0; i < 3; i++) slugs.push((await stack.client.createProject({ title })).slug);
+    const base = title.toLowerCase().replace(/ /g, '-');
+    expect(slugs).toEqual([base, `${base}-2`, `${base}-3`]);
+    const together = await Promise.all([0, 1, 2].map(() => stack.client.createProject({ title })));
+    expect(new Set(together.map((project) => project.slug)).size).toBe(3);
+  });
+
   it('refuses a taken slug with 409', async () => {
     await stack.client.createProject({ title: 'Unique', slug: 'unique-slug' });
     expect((await problemOf(stack.client.createProject({ title: 'Again', slug: 'unique-slug' })))?.status).toBe(409);

@@ -7,6 +7,7 @@ import { conflict, forbidden, notFound } from '../common/problem';
 import { type CreateProjectInput, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
 
+const UNIQUE_VIOLATION = '23505';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ProjectView = Project & { workflows: Pick<Workflow, 'id' | 'name' | 'status' | 'version'>[] };
@@ -15,20 +16,41 @@ export type ProjectView = Project & { workflows: Pick<Workflow, 'id' | 'name' | 
 export class ProjectsService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly access: ProjectAccess) {}
 
+  /**
+   * A slug chosen by the researchers must be free; one made from the title is numbered (`-2`, `-3`, …) when other
+   * projects have it, so a common title never blocks anyone.
+   */
   async create(input: CreateProjectInput, user: AuthUser): Promise<ProjectView> {
     if (user.kind === 'guest') throw forbidden('Guests cannot create projects; register with POST /api/v1/auth/register first.');
-    const slug = input.slug ?? slugify(input.title);
-    const project = await this.db
-      .transaction(async (manager) => {
-        const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
-        await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
-        return saved;
-      })
-      .catch((error: { code?: string }) => {
-        if (error.code === '23505') throw conflict(`The slug "${slug}" is taken; choose another with the "slug" field.`, 'slug-taken');
-        throw error;
-      });
-    return { ...project, workflows: [] };
+    for (let attempt = 1; ; attempt++) {
+      const slug = input.slug ?? (await this.freeSlugFor(input.title));
+      try {
+        return { ...(await this.insert(input, slug, user)), workflows: [] };
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+        // Only a project made at the same moment takes a numbered slug first: look again.
+        if (input.slug || attempt === 3) throw conflict(`The slug "${slug}" is taken; choose another with the "slug" field.`, 'slug-taken');
+      }
+    }
+  }
+
+  private insert(input: CreateProjectInput, slug: string, user: AuthUser): Promise<Project> {
+    return this.db.transaction(async (manager) => {
+      const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
+      await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
+      return saved;
+    });
+  }
+
+  /** The title's slug, or the first numbered one (`-2`, `-3`, …) that no project has. */
+  private async freeSlugFor(title: string): Promise<string> {
+    const base = slugify(title);
+    const taken: { slug: string }[] = await this.db.query(`SELECT slug FROM projects WHERE slug = $1 OR slug ~ ('^' || $1 || '-[0-9]+$')`, [base]);
+    const slugs = new Set(taken.map((row) => row.slug));
+    if (!slugs.has(base)) return base;
+    let number = 2;
+    while (slugs.has(`${base}-${number}`)) number++;
+    return `${base}-${number}`;
   }
 
   /** Listed projects for everyone, plus every project the caller is a member of. */
@@ -52,8 +74,9 @@ export class ProjectsService {
     return view!;
   }
 
+  /** Its title, description, field guide and status are the administrators' (owner and collaborators). */
   async update(id: string, input: UpdateProjectInput, user: AuthUser): Promise<ProjectView> {
-    await this.access.requireResearcher(id, user, '/params/id');
+    await this.access.requireAdministrator(id, user, '/params/id');
     await this.db.getRepository(Project).update({ id }, input);
     return this.get(id, user);
   }
