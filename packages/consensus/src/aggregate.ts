@@ -81,8 +81,10 @@ function reduceMultipleTask(key: string, task: MultipleTask, classifications: re
   const votes = valuesOf(key, classifications).filter((v) => Array.isArray(v.value)).map((v) => ({ volunteer: v.volunteer, value: v.value as string[] }));
   const perAnswer = reduceMultiple(votes, task.answers.map((a) => a.value));
   const selected = perAnswer.filter((a) => a.selected);
-  // Agreement: mean share of volunteers on the winning side of each answer's yes/no decision.
-  const agreement = votes.length ? perAnswer.reduce((sum, a) => sum + (a.selected ? a.share : 1 - a.share), 0) / perAnswer.length : null;
+  // Agreement: the share of volunteers who chose exactly the consensus set (answers nobody chose do not inflate it).
+  const consensus = new Set(selected.map((a) => a.answer));
+  const sameSet = (value: string[]) => new Set(value).size === consensus.size && value.every((answer) => consensus.has(answer));
+  const agreement = votes.length ? votes.filter((vote) => sameSet(vote.value)).length / votes.length : null;
   return { task: key, answer: votes.length ? selected.map((a) => a.answer).join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'binary-vote-per-answer', parameters: { threshold: 0.5 }, result: { answers: perAnswer, selected: selected.map((a) => a.answer) } };
 }
 
@@ -101,7 +103,10 @@ function reduceCloseReadingTask(key: string, _task: CloseReadingTask, classifica
 function reduceTaggingTask(key: string, _task: TaggingTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
   const votes = valuesOf(key, classifications).filter((v) => typeof v.value === 'object' && v.value !== null).map((v) => v.value as TaggingVote);
   const { accepted, tags } = reduceTagging(votes);
-  const agreement = tags.length ? tags.reduce((sum, t) => sum + Math.max(t.up, t.down) / (t.up + t.down), 0) / tags.length : null;
+  // Agreement: per tag, the share of the volunteers on its consensus side, one who neither proposed nor backed it being
+  // against; a tag one volunteer proposed and nobody else backed is not agreed on. With no tag at all, all agree.
+  const sideShare = (tag: (typeof tags)[number]) => (tag.accepted ? tag.up : votes.length - tag.up) / votes.length;
+  const agreement = !votes.length ? null : tags.length ? tags.reduce((sum, tag) => sum + sideShare(tag), 0) / tags.length : 1;
   return { task: key, answer: votes.length ? accepted.join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'wilson-lower-bound', parameters: { z: 1.96, minLowerBound: 0.5 }, result: { accepted, tags } };
 }
 
@@ -143,7 +148,7 @@ function ruleTasks(rule: RetirementRule): string[] {
 function retirementState(definition: WorkflowDefinition, counted: readonly ClassificationRecord[], options: ReduceOptions): RetirementState {
   const keys = new Set(ruleTasks(definition.retirement));
   const reduced = Object.entries(definition.tasks).filter(([key]) => keys.has(key)).map(([key, task]) => reduceTask(definition, key, task, counted, options));
-  const tasks = Object.fromEntries(reduced.map((c) => [c.task, { agreement: c.agreement, posterior: c.result.posterior as Record<string, number> }]));
+  const tasks = Object.fromEntries(reduced.map((c) => [c.task, { answer: c.answer, agreement: c.agreement, posterior: c.result.posterior as Record<string, number> }]));
   return { count: counted.length, tasks };
 }
 

@@ -21,7 +21,7 @@ export interface CloseReadingConsensus {
   sense: string | null;
   leaders: string[];
   counts: Record<string, number>;
-  /** Share of the decided (not unsure) votes held by the leading sense; unsure answers do not dilute it. */
+  /** Share of all answers held by the leading sense: a volunteer who was unsure did not agree with it. */
   agreement: number | null;
   decided: number;
   unsure: number;
@@ -83,7 +83,7 @@ export function reduceCloseReading(votes: readonly CloseReadingVote[], options: 
     sense: vote.answer,
     leaders: vote.leaders,
     counts: vote.counts,
-    agreement: vote.agreement,
+    agreement: votes.length ? Math.max(0, ...Object.values(vote.counts)) / votes.length : null,
     decided: sure.length,
     unsure,
     unsureShare: votes.length ? unsure / votes.length : 0,

@@ -4,8 +4,11 @@ import type { RetirementRule } from '@chorus/tasks';
 export interface RetirementState {
   /** Classifications that count toward retirement (not gold standard, not after retirement). */
   count: number;
-  /** Per task: agreement of the leading answer, and the posterior probability of each answer where known. */
-  tasks: Record<string, { agreement: number | null; posterior?: Record<string, number> }>;
+  /**
+   * Per task: the consensus answer (null for a tie or no answer), its agreement, and the posterior probability of each
+   * answer where known.
+   */
+  tasks: Record<string, { answer: string | null; agreement: number | null; posterior?: Record<string, number> }>;
 }
 
 /** Why a subject retires: its rule's condition, or `maximum` when it reached the rule's most classifications without it. */
@@ -19,8 +22,10 @@ export function decideRetirement(rule: RetirementRule, state: RetirementState): 
     case 'count':
       return state.count >= rule.count ? { retire: true, reason: 'count', detail: { count: state.count } } : stay;
     case 'agreement': {
+      // A tie is no agreement, however large the leaders' share.
       const agreement = state.tasks[rule.task]?.agreement ?? null;
-      if (state.count >= rule.minimum && agreement !== null && agreement >= rule.threshold) {
+      const answered = (state.tasks[rule.task]?.answer ?? null) !== null;
+      if (state.count >= rule.minimum && answered && agreement !== null && agreement >= rule.threshold) {
         return { retire: true, reason: 'agreement', detail: { task: rule.task, agreement, count: state.count } };
       }
       return state.count >= rule.maximum ? { retire: true, reason: 'maximum', detail: { rule: 'agreement', task: rule.task, agreement, count: state.count } } : stay;

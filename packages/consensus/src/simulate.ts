@@ -198,8 +198,8 @@ export function simulateRetirement(population: Population, options: RetirementSi
     const subjectVotes = [...(votes.get(subject) ?? []), answer];
     votes.set(subject, subjectVotes);
     const posterior = model.classify(subject, volunteer.id, answer);
-    const { agreement } = pluralityVote(subjectVotes.map((a) => ({ answer: a })));
-    const decision = decideRetirement(options.rule, { count: subjectVotes.length, tasks: { T0: { agreement, posterior } } });
+    const { answer: consensus, agreement } = pluralityVote(subjectVotes.map((a) => ({ answer: a })));
+    const decision = decideRetirement(options.rule, { count: subjectVotes.length, tasks: { T0: { answer: consensus, agreement, posterior } } });
     if (decision.retire || subjectSeen.size >= population.volunteers.length) retire(index);
   }
   const subjects = population.subjects;

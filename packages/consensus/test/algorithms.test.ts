@@ -163,9 +163,11 @@ describe('transcription', () => {
 });
 
 describe('close reading', () => {
-  it('counts unsure answers apart so they do not dilute agreement', () => {
+  it('keeps unsure answers out of the vote, but not out of the agreement: an unsure volunteer did not agree', () => {
     const result = reduceCloseReading([{ sense: 'vehicle' }, { sense: 'vehicle' }, { sense: 'person' }, { sense: null, unsure: true }, { sense: 'person', unsure: true }]);
-    expect(result).toMatchObject({ sense: 'vehicle', agreement: 2 / 3, decided: 3, unsure: 2, unsureShare: 2 / 5 });
+    expect(result).toMatchObject({ sense: 'vehicle', agreement: 2 / 5, decided: 3, unsure: 2, unsureShare: 2 / 5 });
+    expect(reduceCloseReading([{ sense: null, unsure: true }, { sense: null, unsure: true }, { sense: 'v' }])).toMatchObject({ sense: 'v', agreement: 1 / 3 });
+    expect(reduceCloseReading([{ sense: null, unsure: true }])).toMatchObject({ sense: null, agreement: 0 });
     expect(reduceCloseReading([{ sense: 'a' }, { sense: 'b' }]).sense).toBeNull();
   });
 
@@ -221,9 +223,33 @@ describe('reduceSubject covers every task type', () => {
       record('3', ['a'], 'hallo world', { sense: null, unsure: true }, { add: [], up: ['x'], down: [] }),
     ];
     const byTask = Object.fromEntries(reduceSubject(definition, records).map((c) => [c.task, c]));
-    expect(byTask.M).toMatchObject({ answer: 'a', votes: 3 });
+    expect(byTask.M).toMatchObject({ answer: 'a', votes: 3, agreement: 2 / 3 });
     expect(byTask.X).toMatchObject({ answer: 'hello world', votes: 3, algorithm: 'word-alignment-vote' });
-    expect(byTask.C).toMatchObject({ answer: 'v', agreement: 1 });
-    expect(byTask.G).toMatchObject({ answer: '', algorithm: 'wilson-lower-bound' });
+    expect(byTask.C).toMatchObject({ answer: 'v', agreement: 2 / 3 });
+    // Three of three backed x, too few for the lower bound to accept it: the consensus is against all of them.
+    expect(byTask.G).toMatchObject({ answer: '', agreement: 0, algorithm: 'wilson-lower-bound' });
+  });
+
+  it('agrees only where volunteers did: choices nobody made and tags only one volunteer proposed do not count as agreement', () => {
+    const six = workflowDefinitionSchema.parse({
+      name: 'Six',
+      firstTask: 'M',
+      tasks: {
+        M: { type: 'multiple', question: 'Which?', answers: ['a', 'b', 'c', 'd', 'e', 'f'].map((value) => ({ value, label: value })), next: 'G' },
+        G: { type: 'tagging', instruction: 'Tag it' },
+      },
+    });
+    const each = (m: string[], add: string[]): ClassificationRecord => ({
+      id: `${m}${add}`,
+      countsTowardRetirement: true,
+      annotations: [{ task: 'M', value: m }, { task: 'G', value: { add } }],
+    });
+    const apart = Object.fromEntries(reduceSubject(six, [each(['a'], ['ship']), each(['b'], ['horse']), each(['c'], ['castle'])]).map((c) => [c.task, c]));
+    expect(apart.M).toMatchObject({ answer: '', agreement: 0 });
+    expect(apart.G?.answer).toBe('');
+    expect(apart.G?.agreement).toBeCloseTo(2 / 3, 12);
+    const alike = Object.fromEntries(reduceSubject(six, [each(['a', 'b'], []), each(['b', 'a'], []), each(['a'], [])]).map((c) => [c.task, c]));
+    expect(alike.M).toMatchObject({ answer: 'a;b', agreement: 2 / 3 });
+    expect(alike.G).toMatchObject({ answer: '', agreement: 1 });
   });
 });

@@ -39,7 +39,10 @@ describe('symmetric posterior', () => {
 });
 
 describe('retirement rules', () => {
-  const state = (count: number, agreement: number | null, yes?: number) => ({ count, tasks: { T0: { agreement, posterior: yes === undefined ? undefined : { yes, no: 1 - yes } } } });
+  const state = (count: number, agreement: number | null, yes?: number, answer: string | null = 'yes') => ({
+    count,
+    tasks: { T0: { answer, agreement, posterior: yes === undefined ? undefined : { yes, no: 1 - yes } } },
+  });
 
   it('count retires at the count', () => {
     expect(decideRetirement({ rule: 'count', count: 3 }, state(2, 1)).retire).toBe(false);
@@ -52,6 +55,12 @@ describe('retirement rules', () => {
     expect(decideRetirement(rule, state(3, 1))).toMatchObject({ retire: true, reason: 'agreement' });
     expect(decideRetirement(rule, state(5, 0.6)).retire).toBe(false);
     expect(decideRetirement(rule, state(6, 0.5))).toMatchObject({ retire: true, reason: 'maximum', detail: { rule: 'agreement' } });
+  });
+
+  it('agreement never retires on a tie, whatever the leaders’ share', () => {
+    const rule = { rule: 'agreement', task: 'T0', minimum: 2, threshold: 0.5, maximum: 6 } as const;
+    expect(decideRetirement(rule, state(2, 0.5, undefined, null)).retire).toBe(false);
+    expect(decideRetirement(rule, state(3, 0.67))).toMatchObject({ retire: true, reason: 'agreement' });
   });
 
   it('posterior retires beyond either threshold', () => {
