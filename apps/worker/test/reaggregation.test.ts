@@ -83,3 +83,34 @@ it('refuses a bad scope, an unknown run and a volunteer, naming the field', asyn
   const elsewhere = await classifiedWorkflow(1, 5);
   expect(((await stack.client.reaggregation(elsewhere.workflowId, started.id).catch((e) => e)) as ChorusApiError).status).toBe(404);
 });
+
+it('keeps the consensus a subject retired with for a task whose answers a new version can no longer read', async () => {
+  const project = await stack.client.createProject({ title: `Kept ${randomUUID()}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Birds' });
+  await stack.client.addSubjects(set.id, [{ externalId: 'b1', locations: [{ type: 'text', text: 'A bird?' }] }]);
+  const animal = (answers: string[]) => ({ type: 'single' as const, question: 'Which?', algorithm: 'vote' as const, answers: answers.map((value) => ({ value, label: value, next: 'B' })) });
+  const definition = (answers: string[]) => ({
+    name: 'Birds',
+    firstTask: 'A',
+    tasks: { A: animal(answers), B: { ...yesNo } },
+    retirement: { rule: 'agreement' as const, task: 'A', minimum: 2, threshold: 0.9, maximum: 5 },
+  });
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, { ...definition(['cat', 'dog', 'bird']), subjectSetIds: [set.id] });
+  await stack.client.activateWorkflow(workflowId);
+  for (let volunteer = 0; volunteer < 2; volunteer++) {
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const [subject] = (await guest.queue(workflowId)).subjects;
+    await guest.classify({ workflowId, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'A', value: 'bird' }, { task: 'B', value: 'yes' }] }, randomUUID());
+  }
+  await until(async () => (await stack.client.stats(workflowId)).retired === 1, 'the subject to retire on agreement');
+
+  const updated = await stack.client.updateWorkflow(workflowId, definition(['cat', 'dog']));
+  await until(async () => (await stack.client.reaggregation(workflowId, updated.reaggregation!.id)).state === 'completed', 'the re-aggregation to complete');
+  const { rows } = await stack.db.query('SELECT task, answer, votes, workflow_version FROM consensus WHERE workflow_id = $1 ORDER BY task', [workflowId]);
+  expect(rows).toEqual([
+    { task: 'A', answer: 'bird', votes: 2, workflow_version: 1 },
+    { task: 'B', answer: 'yes', votes: 2, workflow_version: 2 },
+  ]);
+  const [row] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
+  expect(row).toMatchObject({ retired: true, retirement_reason: 'agreement', A_answer: 'bird', A_votes: 2 });
+});

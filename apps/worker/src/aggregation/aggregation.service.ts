@@ -42,6 +42,16 @@ const owedNewEffects = (status: StatusRow) =>
 /** A stored classification as consensus reads it, and whether it was given while its subject was retired. */
 interface StoredClassification extends ClassificationRecord {
   givenWhileRetired: boolean;
+  /** Tasks of the current version whose answer in it the current version cannot read (it was given under another). */
+  unreadable: string[];
+}
+
+/**
+ * The tasks whose consensus a retired subject keeps from before: those the current version cannot read every answer
+ * of. Recomputed without them, its consensus would no longer be the one it retired with, nor match its reason.
+ */
+function tasksKeptAsRetired(records: readonly StoredClassification[]): Set<string> {
+  return new Set(records.flatMap((record) => record.unreadable));
 }
 
 interface Recomputed {
@@ -136,8 +146,11 @@ export class AggregationService {
         const definition = definitions.get(key.workflowId)!;
         const records = classifications.get(keyOf(key)) ?? [];
         const options = { skills: skills.get(key.workflowId) ?? {} };
-        // The consensus is the answer the subject retired with: answers given while it was retired stay in the raw download only.
-        const consensus = reduceSubject(definition, records.filter((record) => !record.givenWhileRetired), options);
+        // The consensus is the answer the subject retired with: answers given while it was retired stay in the raw
+        // download only, and a task a new version cannot read all the answers of keeps the consensus it had.
+        const counted = records.filter((record) => !record.givenWhileRetired);
+        const kept = status.retired_at ? tasksKeptAsRetired(counted) : new Set<string>();
+        const consensus = reduceSubject(definition, counted, options).filter((result) => !kept.has(result.task));
         const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
         if (retirement?.decision.retire || owedNewEffects(status)) await this.applyEffects(manager, definition, key.subjectId, consensus);
         recomputed.push({ key, version: status.version, count: records.length, consensus, retirement });
@@ -191,13 +204,15 @@ export class AggregationService {
     for (const row of rows) {
       const key = keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id });
       if (!bySubject.has(key)) bySubject.set(key, []);
-      const annotations = row.workflow_version === currentVersion.get(row.workflow_id) ? row.annotations : annotationsReadableUnder(definitions.get(row.workflow_id)!, row.annotations);
+      const definition = definitions.get(row.workflow_id)!;
+      const annotations = row.workflow_version === currentVersion.get(row.workflow_id) ? row.annotations : annotationsReadableUnder(definition, row.annotations);
       bySubject.get(key)!.push({
         id: row.id,
         volunteer: row.user_id,
         annotations,
         countsTowardRetirement: !(row.gold_standard || row.after_retirement),
         givenWhileRetired: row.after_retirement,
+        unreadable: row.annotations.filter((given) => definition.tasks[given.task] && !annotations.includes(given)).map((given) => given.task),
       });
     }
     return bySubject;
