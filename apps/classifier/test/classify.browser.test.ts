@@ -374,11 +374,18 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await first.goto(url);
     await first.getByTestId('subject').waitFor();
     const second = await suite.context.newPage();
+    const queueRequests: string[] = [];
+    second.on('request', (request) => {
+      if (request.url().includes('/queue')) queueRequests.push(request.url());
+    });
     await second.goto(url);
     const waiting = second.locator('p.loading');
     await second.waitForFunction(() => /another tab or browser of yours/.test(document.querySelector('p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
     expect(await waiting.textContent()).toMatch(/^The last subjects you can classify here are open in another tab or browser of yours: .* in 30 seconds\.$/);
     expect(await second.getByTestId('subject').count()).toBe(0);
+    // It asks again in 30 seconds, as it says, not at once and over and over.
+    await second.waitForTimeout(1500);
+    expect(queueRequests).toHaveLength(1);
     await Promise.all([first.close(), second.close()]);
   });
 

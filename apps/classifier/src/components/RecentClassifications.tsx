@@ -4,7 +4,6 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { ErrorAlert } from './ErrorAlert';
 import { describeValue, promptOf } from '../tasks/registry';
 
 const PAGE_SIZE = 10;
@@ -50,7 +49,8 @@ export function RecentClassifications({ workflowId, definition, classified }: Pr
   return (
     <details className="recent" data-testid="recent" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>{list ? t('recent.titleWithTotal', { count: list.total }) : t('recent.title')}</summary>
-      <ErrorAlert problem={problem} />
+      {/* Not an alert: the page's one alert region is for the task; this list is what the volunteer opened. */}
+      {problem && <p className="recent-problem">{problem.detail}</p>}
       {list && shown.length === 0 && <p>{t('recent.none')}</p>}
       {shown.length > 0 && (
         <ol className="recent-list">

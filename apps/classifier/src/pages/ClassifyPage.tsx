@@ -175,22 +175,25 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     return request;
   }, [client, workflowId, commitQueue, commitWorkflow]);
 
-  // Nothing waiting locally: fetch a batch and wait for it.
+  // Nothing waiting locally: fetch a batch and wait for it. Only what decides whether to fetch is a dependency, not the
+  // queue object: each fetch commits a new one, even an empty one, which would ask again at once, without end.
   const empty = queue.subjects.length === 0;
+  const finishedQueue = queue.finished;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `pollTick` is the poll trigger; the timer bumps it to ask the queue again while others hold the last subjects
   useEffect(() => {
-    if (!workflow || !empty || queue.finished || exhausted || blocked || paused) return;
+    if (!workflow || !empty || finishedQueue || exhausted || blocked || paused) return;
     let cancelled = false;
+    let pollTimer: ReturnType<typeof setTimeout> | undefined;
     fetchBatch().then(
       ({ added, startedEmpty, retryAfterSeconds, heldBy }) => {
         if (cancelled) return;
         const now = queueRef.current;
-        if (added === 0 && startedEmpty && !now.finished && now.subjects.length === 0) {
-          if (retryAfterSeconds) {
-            setPollIn({ seconds: retryAfterSeconds, yours: heldBy === 'you' });
-            pollTimer.current = setTimeout(() => setPollTick((n) => n + 1), retryAfterSeconds * 1000);
-          } else setExhausted(true);
-        } else setPollIn(null);
+        if (now.finished || now.subjects.length > 0) return setPollIn(null);
+        // A prefetch begun before the last subject went, or subjects gone already: ask again, from empty this time.
+        if (!startedEmpty || added > 0) return setPollTick((n) => n + 1);
+        if (!retryAfterSeconds) return setExhausted(true);
+        setPollIn({ seconds: retryAfterSeconds, yours: heldBy === 'you' });
+        pollTimer = setTimeout(() => setPollTick((n) => n + 1), retryAfterSeconds * 1000);
       },
       (error: unknown) => {
         if (cancelled) return;
@@ -201,10 +204,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     );
     return () => {
       cancelled = true;
+      clearTimeout(pollTimer);
     };
-  }, [workflow, empty, queue, exhausted, blocked, paused, fetchBatch, pollTick]);
-  const pollTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => () => clearTimeout(pollTimer.current), []);
+  }, [workflow, empty, finishedQueue, exhausted, blocked, paused, fetchBatch, pollTick]);
 
   const flushOutbox = useCallback(async () => {
     const report = await outbox.flush(client);
