@@ -1,6 +1,6 @@
 import type { QueuedSubject } from '@chorus/client';
 import type { Task, TaskType } from '@chorus/tasks';
-import { type ComponentType, lazy } from 'react';
+import { type ComponentType, createElement, lazy } from 'react';
 import type { TFunction } from 'i18next';
 import { CloseReadingTask, closeReadingOwnsMedia, describeCloseReading, explainCloseReading } from './close-reading/CloseReadingTask';
 import { describeMultiple, explainMultiple, MultipleTask } from './multiple/MultipleTask';
@@ -10,9 +10,23 @@ import { TaggingTask } from './tagging/TaggingTask';
 import { describeTranscription, transcriptionIsEmpty } from './transcription/describe';
 import type { Describe, Explain, TaskOf, TaskProps, ValueIssue } from './types';
 
+/**
+ * A component in a chunk of its own, and what loads it. Once loaded, it renders at once: a `lazy` component suspends
+ * on its first render even when its chunk is there, and the fallback shown meanwhile would take the keys typed.
+ */
+function preloadable<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): { component: ComponentType<P>; preload(): Promise<unknown> } {
+  let loaded: ComponentType<P> | undefined;
+  const preload = () =>
+    load().then((module) => {
+      loaded = module.default;
+      return module;
+    });
+  const Lazy = lazy(preload);
+  return { component: (props: P) => createElement(loaded ?? Lazy, props), preload };
+}
+
 /** The transcription editor is its own chunk: loaded when a workflow with a transcription task opens, not before. */
-const loadTranscription = () => import('./transcription/TranscriptionTask');
-const TranscriptionTask = lazy(loadTranscription);
+const transcription = preloadable(() => import('./transcription/TranscriptionTask'));
 
 interface TaskEntry<T extends TaskType> {
   component: ComponentType<TaskProps<TaskOf<T>>>;
@@ -37,7 +51,13 @@ interface TaskEntry<T extends TaskType> {
 export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
   single: { component: SingleTask, describe: describeSingle },
   multiple: { component: MultipleTask, initialValue: () => [], describe: describeMultiple, explain: explainMultiple },
-  transcription: { component: TranscriptionTask, initialValue: () => '', describe: describeTranscription, isEmpty: transcriptionIsEmpty, preload: loadTranscription },
+  transcription: {
+    component: transcription.component,
+    initialValue: () => '',
+    describe: describeTranscription,
+    isEmpty: transcriptionIsEmpty,
+    preload: transcription.preload,
+  },
   'close-reading': { component: CloseReadingTask, ownsMedia: closeReadingOwnsMedia, describe: describeCloseReading, explain: explainCloseReading },
   tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }), describe: describeTagging },
 };
