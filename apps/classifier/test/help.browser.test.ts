@@ -294,4 +294,29 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(errors).toEqual([]);
     await page.close();
   });
+  it('keeps votes within the task’s most tags, saying so, rather than refusing the answer at Done', async () => {
+    const { url, workflowId, version, subjectIds } = await setUp(
+      { name: 'One tag', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Add the tag that fits best.', maxTags: 1 } } },
+      [text('a')],
+    );
+    const proposer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    await proposer.classify({ workflowId, workflowVersion: version, subjectId: subjectIds.a!, annotations: [{ task: 'T0', value: { add: ['sale'] } }] }, randomUUID());
+    const other = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    await other.classify({ workflowId, workflowVersion: version, subjectId: subjectIds.a!, annotations: [{ task: 'T0', value: { add: ['transport'] } }] }, randomUUID());
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'tagging');
+    await page.locator('.tag[data-tag="transport"]').waitFor();
+    await page.locator('button[aria-label="Agree with “sale”"]').click();
+    await page.locator('button[aria-label="Agree with “transport”"]').click();
+    expect(await page.getByTestId('task-message').textContent()).toBe('You can agree with at most 1 tags, and disagree with at most 1. Take back a vote before giving another.');
+    expect(await page.locator('button[aria-label="Agree with “transport”"]').getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('finished').waitFor();
+    const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1', [workflowId]);
+    expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: { add: [], up: ['sale'], down: [] } }]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -130,7 +130,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('Space');
     expect(await page.locator('[data-testid="evidence-passage"] [aria-pressed="true"]').count()).toBe(2);
     await page.keyboard.press('Enter'); // on a word, Enter goes on (it does not unmark it): evidence but no sense yet, told what to do
-    expect(await page.locator('[role="alert"]').textContent()).toContain('Choose a sense, or say you are not sure.');
+    expect(await page.getByTestId('answer-problem').textContent()).toContain('Choose a sense, or say you are not sure.');
     expect(await page.locator('[data-testid="evidence-passage"] [aria-pressed="true"]').count()).toBe(2);
     await page.keyboard.press('1');
     await page.keyboard.press('u');
@@ -149,7 +149,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
 
     await waitForTask(page, 'multiple');
     await page.keyboard.press('Enter'); // nothing ticked: told why, not silently refused
-    expect(await page.locator('[role="alert"]').textContent()).toContain('Choose between 1 and 2 answers.');
+    expect(await page.getByTestId('answer-problem').textContent()).toContain('Choose between 1 and 2 answers.');
     await page.keyboard.press('1');
     await page.keyboard.press('2');
     await page.keyboard.press('3'); // one too many
@@ -190,6 +190,13 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     // The volunteer's own tags count as their votes: each offers only Remove.
     expect(await page.locator('.tag button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')))).toEqual(['Remove “transport”', 'Remove “horses”']);
     await checkScreen(page, 'tagging');
+    // A tag typed but not added is not lost on Done: the volunteer is asked to add it or clear it, beside the buttons.
+    await page.keyboard.type('a cart');
+    await page.keyboard.press('Control+Enter');
+    expect(await page.getByTestId('answer-problem').textContent()).toBe('“a cart” is typed but not added: press Enter (or Add) to add it, or clear the field, then go on.');
+    expect(await waitForTask(page, 'tagging')).toBe(first);
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('answer-problem').textContent()).toBe('');
     await page.keyboard.press('Control+Enter');
 
     // Subject 2: "no" skips the close reading; a reload in the middle of the transcription loses nothing.
@@ -229,7 +236,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
       { task: 'T1', value: { sense: 'vehicle', unsure: true, evidence: [previousWordToKeyword(firstSnippet)] } },
       { task: 'T2', value: ['price', 'address'] },
       { task: 'T3', value: 'WANTED: a [unclear]steady[/unclear] boy\nApply at 12 Mill [deletion]Street[/deletion]' },
-      { task: 'T4', value: { add: ['transport', 'horses'], up: [], down: [] } },
+      { task: 'T4', value: { add: ['transport', 'horses', 'a cart'], up: [], down: [] } },
     ]);
     expect(stored.get(second)).toEqual([
       { task: 'T0', value: 'no' },
@@ -324,7 +331,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await nextSubject(page, second);
     expect(await page.getByTestId('outbox-count').textContent()).toBe('2');
     expect(await page.getByTestId('announcer').textContent()).toContain('saved on this device');
-    expect(await page.locator('[role="alert"]').textContent()).toBe(''); // not shown as a failure
+    expect(await page.locator('div[role="alert"]').textContent()).toBe(''); // not shown as a failure
     await checkScreen(page, 'outbox');
     expect((await storedAnnotations(workflowId)).size).toBe(0);
 

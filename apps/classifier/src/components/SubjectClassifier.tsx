@@ -1,6 +1,6 @@
 import type { QueuedSubject, WorkflowView } from '@chorus/client';
 import { type Annotation, annotationSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
-import { type FormEvent, type PointerEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
@@ -80,16 +80,28 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     if (touched && !submitting) saveDraft(storageKey, { taskKey, answered, values, startedAt, idempotencyKey });
   }, [touched, submitting, storageKey, taskKey, answered, values, startedAt, idempotencyKey]);
 
+  /**
+   * Why the answer cannot go on yet, shown beside the buttons (on a phone the page's alert is far above), and what a
+   * task says is still unfinished in it (a tag typed but not added).
+   */
+  const [answerProblem, setAnswerProblem] = useState<string | null>(null);
+  const unfinished = useRef<string | null>(null);
+  const setUnfinished = useCallback((note: string | null) => {
+    unfinished.current = note;
+  }, []);
+
   // A message about the answer is stale once the volunteer changes it.
   const setValue = (next: unknown) => {
     setValues((all) => ({ ...all, [taskKey]: next }));
     setConfirmingEmpty(false);
+    setAnswerProblem(null);
     onProblem(null);
   };
 
   async function proceed(override?: { value: unknown }) {
     if (busy.current) return;
     onProblem(null);
+    setAnswerProblem(null);
     if (!task) {
       onProblem({ detail: t('subject.noTaskProblem', { task: taskKey }), fields: [] });
       return;
@@ -98,10 +110,14 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
       onProblem({ detail: t('subject.unsupported'), fields: [] });
       return;
     }
+    if (unfinished.current && !override) {
+      setAnswerProblem(unfinished.current);
+      return;
+    }
     const current = override ? override.value : value;
     const result = annotationSchemaFor(task).safeParse(current);
     if (!result.success) {
-      onProblem({ detail: invalidMessage(task, current, result.error.issues[0], t), fields: [] });
+      setAnswerProblem(invalidMessage(task, current, result.error.issues[0], t));
       return;
     }
     // An empty answer is a right one for a blank page, not a mistake to refuse: it goes on once the volunteer confirms.
@@ -137,6 +153,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     const previous = answered[answered.length - 1];
     if (!previous || busy.current) return;
     onProblem(null);
+    setAnswerProblem(null);
     setConfirmingEmpty(false);
     setAnswered(answered.slice(0, -1));
     setTaskKey(previous.task);
@@ -254,12 +271,16 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
               subject={subject}
               value={value}
               onChange={setValue}
+              setUnfinished={setUnfinished}
               disabled={submitting}
             />
           ) : (
             <p className="task-unsupported">{t('subject.noTask', { task: taskKey })}</p>
           )}
         </div>
+        <p className="task-message" role="alert" data-testid="answer-problem">
+          {answerProblem}
+        </p>
         {confirmingEmpty && <ConfirmEmptyAnswer onConfirm={() => void proceed()} onGoBack={backToTask} disabled={submitting} />}
         <div className="task-actions">
           {answered.length > 0 && (

@@ -17,6 +17,11 @@ export interface TaskProps<T extends Task = Task> {
   /** The annotation value so far (undefined until the volunteer answers). */
   value: unknown;
   onChange(value: unknown): void;
+  /**
+   * Tells the classifier what in the task is begun but not in its value yet (a tag typed but not added), so that
+   * going on is refused with this note rather than losing it; null once there is nothing.
+   */
+  setUnfinished(note: string | null): void;
   /** True while the classification is being submitted. */
   disabled: boolean;
 }

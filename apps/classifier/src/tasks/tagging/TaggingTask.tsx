@@ -1,6 +1,6 @@
 import type { ProposedTag } from '@chorus/client';
 import { LIST_SEPARATOR, type TaggingAnnotation } from '@chorus/tasks';
-import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
@@ -15,7 +15,7 @@ type Task = TaskOf<'tagging'>;
  * "agree" and "disagree" toggles (up and down votes), and the volunteer's own tags a "remove" button. Submits
  * `{ add, up, down }`.
  */
-export function TaggingTask({ task, id, value, onChange, disabled, subject, workflowId, taskKey }: TaskProps<Task>) {
+export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled, subject, workflowId, taskKey }: TaskProps<Task>) {
   const proposed = useProposedTags(workflowId, subject.id, taskKey);
   const proposedTags = proposed.map((each) => each.tag);
   const tags = current(value);
@@ -27,6 +27,13 @@ export function TaggingTask({ task, id, value, onChange, disabled, subject, work
   const input = useRef<HTMLInputElement>(null);
   const { t } = useTranslation();
   const vocabulary = task.vocabulary ?? [];
+
+  // A tag typed but not added would be lost on Done: the classifier asks the volunteer to add it or clear it first.
+  const typed = draft.trim();
+  useEffect(() => {
+    setUnfinished(typed ? t('tasks.tagging.notAddedYet', { tag: typed }) : null);
+    return () => setUnfinished(null);
+  }, [typed, setUnfinished, t]);
 
   const update = (next: Partial<TaggingAnnotation>) => {
     if (!disabled) onChange({ ...tags, ...next });
@@ -56,6 +63,10 @@ export function TaggingTask({ task, id, value, onChange, disabled, subject, work
     // Another volunteer proposed it already: typing it agrees with their tag.
     const proposedAlready = proposedTags.find((existing) => existing.toLowerCase() === final.toLowerCase());
     if (proposedAlready) {
+      if (!tags.up.includes(proposedAlready) && tags.up.length >= task.maxTags) {
+        refuse(t('tasks.tagging.tooManyVotes', { count: task.maxTags }));
+        return;
+      }
       update({ up: tags.up.includes(proposedAlready) ? tags.up : [...tags.up, proposedAlready], down: tags.down.filter((t) => t !== proposedAlready) });
       setDraft('');
       report(t('tasks.tagging.agreedWithProposed', { tag: proposedAlready }));
@@ -80,6 +91,10 @@ export function TaggingTask({ task, id, value, onChange, disabled, subject, work
   function vote(tag: string, direction: 'up' | 'down') {
     const other = direction === 'up' ? 'down' : 'up';
     const on = tags[direction].includes(tag);
+    if (!on && tags[direction].length >= task.maxTags) {
+      refuse(t('tasks.tagging.tooManyVotes', { count: task.maxTags }));
+      return;
+    }
     update({ [direction]: on ? tags[direction].filter((t) => t !== tag) : [...tags[direction], tag], [other]: tags[other].filter((t) => t !== tag) });
   }
 
