@@ -22,6 +22,8 @@ interface Props {
 export function Dialog({ open, onClose, returnToTask = false, title, testId, className, children, actions }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const returnTo = useRef<HTMLElement | null>(null);
+  /** The parent has heard that this opening of the dialog closed. */
+  const told = useRef(false);
   const headingId = useId();
   const { t } = useTranslation();
 
@@ -29,26 +31,46 @@ export function Dialog({ open, onClose, returnToTask = false, title, testId, cla
     const element = dialog.current;
     if (!element) return;
     if (open && !element.open) {
-      returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      told.current = false;
+      // Decided now: by the time the dialog's close event comes, the parent may have changed `returnToTask`.
+      returnTo.current = !returnToTask && document.activeElement instanceof HTMLElement ? document.activeElement : null;
       element.showModal();
       element.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     } else if (!open && element.open) {
       element.close();
     }
-  }, [open]);
+  }, [open, returnToTask]);
 
-  const onDialogClose = () => {
+  /**
+   * Escape and the buttons close the dialog at once, but its `close` event comes a task later, after the browser has
+   * put focus back: a key pressed in between (T to reopen the tutorial) must find it closed, so the parent is told
+   * on the spot, once.
+   */
+  const tellClosed = () => {
+    if (told.current) return;
+    told.current = true;
     onClose();
+  };
+  const onDialogClose = () => {
+    if (dialog.current?.open) return; // opened again before this event of an earlier closing arrived
+    tellClosed();
     const back = returnTo.current;
-    if (!returnToTask && back?.isConnected && back !== document.body) back.focus();
+    if (back?.isConnected && back !== document.body) back.focus();
     else focusCurrentTask();
   };
 
   return (
-    <dialog ref={dialog} className={`dialog${className ? ` ${className}` : ''}`} aria-labelledby={headingId} data-testid={testId} onClose={onDialogClose}>
+    <dialog
+      ref={dialog}
+      className={`dialog${className ? ` ${className}` : ''}`}
+      aria-labelledby={headingId}
+      data-testid={testId}
+      onCancel={tellClosed}
+      onClose={onDialogClose}
+    >
       <h2 id={headingId}>{title}</h2>
       {children}
-      <form method="dialog" className="dialog-actions">
+      <form method="dialog" className="dialog-actions" onSubmit={tellClosed}>
         {actions ?? (
           <button type="submit" className="button button-primary" data-autofocus>
             {t('dialog.close')}
