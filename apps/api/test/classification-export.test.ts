@@ -30,7 +30,7 @@ beforeAll(async () => {
   subjectIds = Object.fromEntries(queue.subjects.map((subject) => [subject.externalId, subject.id]));
   const classify = (volunteer: ChorusClient, externalId: string, annotations: { task: string; value: unknown }[], extra = {}) =>
     volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[externalId]!, annotations, ...extra }, randomUUID());
-  await classify(volunteers[0]!, 'has, comma', [{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }], { startedAt: '2026-11-30T10:00:00Z', finishedAt: '2026-11-30T10:00:07Z' });
+  await classify(volunteers[0]!, 'has, comma', [{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }], { startedAt: '2026-11-30T10:00:00Z', finishedAt: '2026-11-30T10:00:07Z', metadata: { tool: 'test' } });
   await classify(volunteers[0]!, 'plain', [{ task: 'T0', value: 'no' }]);
   await classify(volunteers[1]!, 'plain', [{ task: 'T0', value: 'yes' }, { task: 'T1', value: [] }]);
 });
@@ -48,12 +48,14 @@ describe('raw classifications export', () => {
       subject_metadata: '{}',
       user_id: volunteerA,
       user_kind: 'guest',
+      user_name: null,
       workflow_version: 1,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       started_at: '2026-11-30T10:00:00.000Z',
       finished_at: '2026-11-30T10:00:07.000Z',
       gold_standard: false,
       after_retirement: false,
+      classification_metadata: JSON.stringify({ tool: 'test' }),
       annotations: JSON.stringify([{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }]),
       T0_answer: 'yes',
       T1_answer: 'horse;coach',
@@ -69,9 +71,11 @@ describe('raw classifications export', () => {
     const ndjson = (await stack.client.classifications(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(ndjson).toEqual(json);
     const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
-    expect(header).toBe('classification_id,subject_id,external_id,subject_metadata,user_id,user_kind,workflow_version,created_at,started_at,finished_at,gold_standard,after_retirement,annotations,T0_answer,T1_answer');
+    expect(header).toBe(
+      'classification_id,subject_id,external_id,subject_metadata,user_id,user_kind,user_name,workflow_version,created_at,started_at,finished_at,gold_standard,after_retirement,classification_metadata,annotations,T0_answer,T1_answer',
+    );
     expect(lines).toHaveLength(3);
-    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,"\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",yes,horse;coach$/);
+    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",yes,horse;coach$/);
   });
 
   it('adds the columns of a new version’s tasks first, and keeps those only older versions had', async () => {
@@ -137,5 +141,21 @@ describe('raw classifications export', () => {
     expect(((await volunteers[0]!.classifications(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
     const error = (await stack.client.classifications(workflowId, 'xml' as 'csv').catch((e) => e)) as ChorusApiError;
     expect(error.problem.errors).toEqual([{ pointer: '/query/format', message: 'must be csv, json or ndjson' }]);
+  });
+  it('credits a registered volunteer by their display name, and a guest by none', async () => {
+    const project = await stack.client.createProject({ title: `Credits ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'one', locations: [{ type: 'text' as const, text: 'One' }] }]);
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: { T0: { ...tasks.T0, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    const email = `grace-${randomUUID().slice(0, 8)}@example.org`;
+    const grace = stack.anonymous.withToken((await stack.anonymous.register({ email, password: 'a long enough password', displayName: 'Grace H.' })).token);
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    for (const volunteer of [grace, guest]) {
+      const [subject] = (await volunteer.queue(id)).subjects;
+      await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    }
+    const rows: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));
+    expect(rows.map((row) => [row.user_kind, row.user_name]).sort()).toEqual([['guest', null], ['registered', 'Grace H.']]);
   });
 });

@@ -10,12 +10,16 @@ export interface ClassificationRow {
   subject_metadata: Record<string, unknown>;
   user_id: string;
   user_kind: string;
+  /** The account's display name, for crediting volunteers; null for guests. */
+  user_name: string | null;
   workflow_version: number;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
   gold_standard: boolean;
   after_retirement: boolean;
+  /** What the classifier sent about the classifying (device, tool), as submitted. */
+  classification_metadata: Record<string, unknown>;
   annotations: Annotation[];
 }
 
@@ -26,12 +30,14 @@ const FIXED_COLUMNS = [
   'subject_metadata',
   'user_id',
   'user_kind',
+  'user_name',
   'workflow_version',
   'created_at',
   'started_at',
   'finished_at',
   'gold_standard',
   'after_retirement',
+  'classification_metadata',
   'annotations',
 ];
 
@@ -60,12 +66,14 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     subject_metadata: JSON.stringify(row.subject_metadata),
     user_id: row.user_id,
     user_kind: row.user_kind,
+    user_name: row.user_name,
     workflow_version: row.workflow_version,
     created_at: isoOrNull(row.created_at),
     started_at: isoOrNull(row.started_at),
     finished_at: isoOrNull(row.finished_at),
     gold_standard: row.gold_standard,
     after_retirement: row.after_retirement,
+    classification_metadata: JSON.stringify(row.classification_metadata),
     annotations: JSON.stringify(row.annotations),
   };
   const answers = new Map(row.annotations.map((annotation) => [annotation.task, annotation.value]));

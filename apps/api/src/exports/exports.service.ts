@@ -25,8 +25,9 @@ const CONSENSUS_ROWS = `
  * `since` ($2), only the classifications stored at or after it.
  */
 const CLASSIFICATION_ROWS = `
-  SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata, c.user_id, u.kind AS user_kind, c.workflow_version, c.created_at, c.started_at,
-         c.finished_at, c.gold_standard, c.after_retirement, c.annotations
+  SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata, c.user_id, u.kind AS user_kind,
+         CASE WHEN u.kind = 'registered' THEN u.display_name END AS user_name, c.workflow_version, c.created_at, c.started_at,
+         c.finished_at, c.gold_standard, c.after_retirement, c.metadata AS classification_metadata, c.annotations
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
   WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR c.created_at >= $2)
   ORDER BY c.subject_id, c.user_id`;
