@@ -47,6 +47,16 @@ describe('subject uploads from files', () => {
     ]);
   });
 
+  it('reads a CSV file saved with semicolons or tabs, and highlights [[marked]] words of its text columns', async () => {
+    const { projectId, setId } = await newSet();
+    expect(await upload(setId, 'external_id;text;caption\ns1;The [[coach]] left;A note, with a comma\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
+    expect(await upload(setId, 'external_id\ttext\ns2\tA plain one\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
+    expect(await subjectsOf(projectId)).toEqual([
+      { external_id: 's1', locations: [{ type: 'text', text: 'The coach left', highlights: [[4, 9]] }], metadata: { caption: 'A note, with a comma' }, gold_standard: null },
+      { external_id: 's2', locations: [{ type: 'text', text: 'A plain one' }], metadata: {}, gold_standard: null },
+    ]);
+  });
+
   it('refuses a CSV file with a bad row or that is not CSV, naming the row and its line, and stores nothing', async () => {
     const { projectId, setId } = await newSet();
     const badRow = await upload(setId, 'external_id,image_url,note\na,https://example.org/a.jpg,"two\nlines"\n\nb,ftp://example.org/b.jpg,\n', 'text/csv');
@@ -56,6 +66,8 @@ describe('subject uploads from files', () => {
     const ragged = await upload(setId, 'external_id,text\na,one\nb,two,three\n', 'text/csv');
     expect(ragged.status).toBe(422);
     expect(ragged.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: .*line 3/) }]);
+    const unnamed = await upload(setId, 'external_id,text,\na,one,\n', 'text/csv');
+    expect(unnamed.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/column 3 of the header has no name: name it, or delete the column/) }]);
     const noLocation = await upload(setId, 'external_id,newspaper\na,The Daily Test\n', 'text/csv');
     expect(noLocation.body.errors).toEqual([{ pointer: '/subjects/0/locations', message: 'a subject needs at least one location (line 2 of the CSV)' }]);
     expect(await subjectsOf(projectId)).toEqual([]);

@@ -46,6 +46,22 @@ describe('workflow versions', () => {
     expect((await problemOf(stack.client.getWorkflowVersion(id, 99_999_999_999)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'is beyond any version' }]);
   });
 
+  it('refuse an edit made from a version that is no longer current (If-Match), so no researcher silently undoes another', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    const read = await fetch(`${stack.baseUrl}/api/v1/workflows/${id}`, { headers: { authorization: `Bearer ${stack.client.token}` } });
+    expect(read.headers.get('etag')).toBe('"1"');
+    // Two researchers edit version 1: the first to save wins, the second is told to read it again.
+    expect(await stack.client.updateWorkflow(id, definition('First edit?'), 1)).toEqual({ id, version: 2 });
+    const late = await problemOf(stack.client.updateWorkflow(id, definition('Second edit?'), 1));
+    expect(late?.status).toBe(412);
+    expect(late?.problem.type).toMatch(/version-conflict$/);
+    expect(late?.problem.detail).toMatch(/^The workflow is at version 2 now, not 1: .* If-Match: "2"\.$/);
+    expect((await stack.client.getWorkflow(id)).definition.tasks.T0).toMatchObject({ question: 'First edit?' });
+    expect(await stack.client.updateWorkflow(id, definition('Second edit?'), 2)).toEqual({ id, version: 3 });
+    const bad = await problemOf(stack.client.request('PUT', `/workflows/${id}`, definition(), { 'if-match': 'yesterday' }));
+    expect(bad?.problem.errors?.map((error) => error.pointer)).toEqual(['/headers/if-match']);
+  });
+
   it('accept classifications of an older version and record which one', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
     await stack.client.activateWorkflow(id);

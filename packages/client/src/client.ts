@@ -107,8 +107,9 @@ export class ChorusClient {
     return this.call<WorkflowSaved>('POST', `/projects/${projectId}/workflows`, input);
   }
   /** A new version of a classified workflow also starts its re-aggregation (`reaggregation`). */
-  updateWorkflow(id: string, input: WorkflowInput) {
-    return this.call<WorkflowSaved>('PUT', `/workflows/${id}`, input);
+  /** With `readVersion`, refused (412) when another version was saved since that one was read. */
+  async updateWorkflow(id: string, input: WorkflowInput, readVersion?: number) {
+    return (await this.request<WorkflowSaved>('PUT', `/workflows/${id}`, input, readVersion === undefined ? {} : { 'if-match': `"${readVersion}"` })).body;
   }
   reaggregate(workflowId: string, scope: 'all' | 'unretired' = 'all') {
     return this.call<ReaggregationRun>('POST', `/workflows/${workflowId}/reaggregate`, { scope });

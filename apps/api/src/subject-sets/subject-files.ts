@@ -37,7 +37,8 @@ function knownColumn(column: string): string {
 /** The header with known columns in lower case, refusing names that would overwrite one another or the records' prototype. */
 function checkedHeader(header: string[]): string[] {
   const seen = new Map<string, string>();
-  return header.map((written) => {
+  return header.map((written, index) => {
+    if (!written.trim()) throw new Error(`column ${index + 1} of the header has no name: name it, or delete the column (a comma at the end of the header makes one)`);
     const column = knownColumn(written);
     if (column === '__proto__') throw new Error('"__proto__" is not a usable column name');
     const before = seen.get(column);
@@ -60,15 +61,26 @@ function goldAnswer(cell: string): unknown {
 }
 
 /**
- * A CSV file with a header row, one subject per row. Columns: `external_id`; `image_url` (and `image_url_2`, …), each
- * with an optional `iiif_service` (`iiif_service_2`, …); `text` (`text_2`, …), in column order; `gold_standard_<task>`
- * for a known answer (JSON for a list or an object); every other column is metadata (those starting with `#` or `!`
- * are for researchers only).
+ * The separator of a CSV file: a comma, or the semicolon or tab its header uses instead (spreadsheets in many
+ * languages save "CSV" with semicolons), whichever the header line has most of.
+ */
+function delimiterOf(csv: string): string {
+  const header = csv.slice(0, csv.search(/\r?\n|$/));
+  const count = (separator: string) => header.split(separator).length - 1;
+  return [',', ';', '\t'].reduce((best, separator) => (count(separator) > count(best) ? separator : best));
+}
+
+/**
+ * A CSV file with a header row, one subject per row, its cells separated by commas (or semicolons or tabs). Columns:
+ * `external_id`; `image_url` (and `image_url_2`, …), each with an optional `iiif_service` (`iiif_service_2`, …);
+ * `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted; `gold_standard_<task>` for a known
+ * answer (JSON for a list or an object); every other column is metadata (those starting with `#` or `!` are for
+ * researchers only).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    rows = parse(csv, { columns: checkedHeader, bom: true, skip_empty_lines: true, trim: true, info: true });
+    rows = parse(csv, { columns: checkedHeader, delimiter: delimiterOf(csv), bom: true, skip_empty_lines: true, trim: true, info: true });
   } catch (error) {
     throw new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${(error as Error).message}` });
   }
@@ -82,7 +94,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
       if (numbered(column, 'iiif_service')) {
         if (!record[imageColumnOf(column)]) errors.push({ pointer: `/subjects/${index}`, message: `has an ${column} but no ${imageColumnOf(column)} for it` });
       } else if (image) subject.locations.push(imageLocation(value, record[image[1] ? `iiif_service_${image[1]}` : 'iiif_service']));
-      else if (numbered(column, 'text')) subject.locations.push({ type: 'text', text: value });
+      else if (numbered(column, 'text')) subject.locations.push(textLocation(value));
       else if (column === 'external_id') subject.externalId = value;
       else if (column.startsWith('gold_standard_')) goldStandard[column.slice('gold_standard_'.length)] = goldAnswer(value);
       else subject.metadata[column] = value;
@@ -100,21 +112,24 @@ function imageLocation(url: string, iiifService: string | undefined): SubjectLoc
 /** `[[word]]`: a non-empty run without brackets between double brackets. Anything else stays as it is. */
 const MARKED = /\[\[([^[\]]*[^[\]\s][^[\]]*)\]\]/g;
 
+/** A text location, a word marked `[[like this]]` highlighted (the brackets are dropped). */
+function textLocation(marked: string): SubjectLocation {
+  const highlights: [number, number][] = [];
+  const text = marked.replace(MARKED, (_marked, word: string, offset: number) => {
+    const start = offset - highlights.length * 4;
+    highlights.push([start, start + word.length]);
+    return word;
+  });
+  return { type: 'text', text, ...(highlights.length ? { highlights } : {}) };
+}
+
 /**
  * A plain-text corpus: each passage, separated from the next by a blank line, becomes a text subject. A word marked
  * `[[like this]]` is highlighted (the brackets are dropped), e.g. the word a close-reading task asks about.
  */
 export function subjectsFromText(corpus: string): SubjectFile {
   const passages = corpus.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/).map((passage) => passage.trim()).filter(Boolean);
-  const subjects = passages.map((passage, index): SubjectInput => {
-    const highlights: [number, number][] = [];
-    const text = passage.replace(MARKED, (_marked, word: string, offset: number) => {
-      const start = offset - highlights.length * 4;
-      highlights.push([start, start + word.length]);
-      return word;
-    });
-    return { locations: [{ type: 'text', text, ...(highlights.length ? { highlights } : {}) }], metadata: { passage: index + 1 } };
-  });
+  const subjects = passages.map((passage, index): SubjectInput => ({ locations: [textLocation(passage)], metadata: { passage: index + 1 } }));
   return { subjects, origin: (index) => `passage ${index + 1} of the text`, errors: [] };
 }
 

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { HeaderValue } from '../common/header.decorator';
 import { workflowSavedSchema, workflowStatsSchema, workflowVersionViewSchema, workflowViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
-import { parseWorkflowBody, workflowBodySchema } from './dto/workflow.dto';
+import { ifMatchSchema, parseWorkflowBody, workflowBodySchema } from './dto/workflow.dto';
 import { WorkflowsService } from './workflows.service';
 
 @ApiTags('workflows')
@@ -22,9 +24,15 @@ export class WorkflowsController {
 
   @Put('workflows/:id')
   @ApiZodBody(workflowBodySchema, 'The whole definition; a changed definition becomes a new version.')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The workflow\'s ETag as read ("3"): refused with 412 when another version was saved since' })
   @ApiZodResponse(workflowSavedSchema, { description: 'The version now current; `reaggregation` when a new version of a classified workflow started one' })
-  updateWorkflow(@Param('id', uuidParam('id')) id: string, @Body() body: unknown, @CurrentUser() user: AuthUser) {
-    return this.workflows.update(id, parseWorkflowBody(body), user);
+  updateWorkflow(
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: unknown,
+    @HeaderValue('if-match', new ZodPipe(ifMatchSchema, '/headers/if-match')) readVersion: number | undefined,
+    @CurrentUser() user: AuthUser,
+  ) {
+    return this.workflows.update(id, parseWorkflowBody(body), user, readVersion);
   }
 
   @Post('workflows/:id/activate')
@@ -44,8 +52,10 @@ export class WorkflowsController {
   @Get('workflows/:id')
   @Public()
   @ApiZodResponse(workflowViewSchema)
-  getWorkflow(@Param('id', uuidParam('id')) id: string, @OptionalUser() user?: AuthUser) {
-    return this.workflows.get(id, user);
+  async getWorkflow(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
+    const workflow = await this.workflows.get(id, user);
+    void reply.header('etag', `"${workflow.version}"`);
+    return workflow;
   }
 
   @Get('workflows/:id/versions/:version')

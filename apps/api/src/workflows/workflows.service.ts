@@ -6,7 +6,7 @@ import type { WorkflowDefinition } from '@chorus/tasks';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { notFound, validationFailed } from '../common/problem';
+import { ProblemException, notFound, validationFailed } from '../common/problem';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
@@ -64,10 +64,19 @@ export class WorkflowsService {
    * A changed definition becomes a new immutable version; an unchanged one keeps its version. A new version of a
    * workflow with classifications starts its re-aggregation, since its rules or tasks may have changed.
    */
-  async update(id: string, input: WorkflowInput, user: AuthUser): Promise<WorkflowSaved> {
+  /** `readVersion`: the version the edit was made from (`If-Match`); another one current means someone saved since. */
+  async update(id: string, input: WorkflowInput, user: AuthUser, readVersion?: number): Promise<WorkflowSaved> {
     await this.requireResearcher(id, user);
     const { version, changed } = await this.db.transaction(async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (readVersion !== undefined && readVersion !== locked.version) {
+        throw new ProblemException(
+          412,
+          `The workflow is at version ${locked.version} now, not ${readVersion}: someone saved it since you read it. Read it again, make your change to that version, and send it with If-Match: "${locked.version}".`,
+          undefined,
+          'version-conflict',
+        );
+      }
       await this.checkReferencedSets(manager, locked.projectId, input.definition);
       const current = await this.versions.definition(id, locked.version);
       const changed = !isDeepStrictEqual(current, input.definition);

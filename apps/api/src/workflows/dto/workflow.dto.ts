@@ -7,6 +7,16 @@ export const subjectSetIdsSchema = z.array(z.uuid('must be the id of a subject s
 /** For OpenAPI: the definition and the ids of the subject sets it serves. */
 export const workflowBodySchema = workflowDefinitionSchema.extend({ subjectSetIds: subjectSetIdsSchema.optional() });
 
+/**
+ * `If-Match` on a workflow's `PUT`: the version the edit was made from, as the workflow's `ETag` gives it (`"3"`), so
+ * that an edit made from an older version is refused rather than silently replacing another researcher's.
+ */
+export const ifMatchSchema = z
+  .string()
+  .regex(/^(W\/)?"?\d{1,9}"?$/, 'must be the ETag of the workflow as read, such as "3" (its version)')
+  .transform((tag) => Number(tag.replace(/\D/g, '')))
+  .optional();
+
 export interface WorkflowInput {
   definition: WorkflowDefinition;
   subjectSetIds?: string[];
