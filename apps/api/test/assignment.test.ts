@@ -327,6 +327,31 @@ describe('the queue', () => {
     expect((await (await guest()).queue(workflowId)).subjects.map((s) => s.id)).toEqual([subjectId]);
   });
 
+  it('counts again, once a subject is unretired, the answers given while it was retired', async () => {
+    const { workflowId } = await workflowOf(1, { retirement: { rule: 'count', count: 2 } });
+    const holder = await guest();
+    const queue = await holder.queue(workflowId);
+    const subjectId = queue.subjects[0]!.id;
+    // Retired by mistake while a volunteer holds it: their answer arrives after the retirement.
+    await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [subjectId], reason: 'by mistake' });
+    await classify(holder, queue, subjectId, 'no');
+    await waitForAggregation(workflowId);
+    const status = async () =>
+      (await stack.db.query('SELECT counted_count, retired_at, retirement_reason FROM subject_workflow_status WHERE workflow_id = $1', [workflowId])).rows[0];
+    expect(await status()).toMatchObject({ counted_count: 0, retirement_reason: 'manual' });
+    await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'retired by mistake' });
+    expect(await status()).toMatchObject({ counted_count: 1, retired_at: null });
+    const consensus = async () => (await stack.db.query('SELECT answer, votes FROM consensus WHERE workflow_id = $1', [workflowId])).rows;
+    await until(async () => (await consensus())[0]?.votes === 1, 'the restored answer to reach the consensus');
+    expect(await consensus()).toEqual([{ answer: 'no', votes: 1 }]);
+    // One more answer meets the rule: the restored one counted toward it.
+    const next = await guest();
+    await classify(next, await next.queue(workflowId), subjectId, 'no');
+    await waitForAggregation(workflowId);
+    expect(await status()).toMatchObject({ counted_count: 2, retirement_reason: 'count' });
+    expect(await consensus()).toEqual([{ answer: 'no', votes: 2 }]);
+  });
+
   it('lets one volunteer hold at most MAX_OUTSTANDING_ASSIGNMENTS subjects, so nobody can reserve a workflow', async () => {
     const { workflowId } = await workflowOf(30);
     const hoarder = await guest();

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
 import { returnedRows } from '../common/sql';
+import { JobProducer } from '../jobs/job-producer';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
@@ -21,6 +22,23 @@ const NOT_IN_WORKFLOW = `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]
   ORDER BY i.ord`;
 
 /**
+ * The answers given to unretired subjects ($2) while they were retired count again: toward retirement, and in the
+ * consensus, which the worker recomputes from the outbox.
+ */
+const RESTORE_ANSWERS_GIVEN_WHILE_RETIRED = `
+  WITH restored AS (
+    UPDATE classifications c SET after_retirement = false
+    WHERE c.workflow_id = $1 AND c.subject_id = ANY($2::uuid[]) AND c.after_retirement
+    RETURNING c.subject_id, c.gold_standard
+  ), counted AS (
+    UPDATE subject_workflow_status st SET counted_count = st.counted_count + r.n
+    FROM (SELECT subject_id, count(*)::int AS n FROM restored WHERE NOT gold_standard GROUP BY subject_id) r
+    WHERE st.workflow_id = $1 AND st.subject_id = r.subject_id
+  )
+  INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT DISTINCT $1::uuid, subject_id FROM restored ON CONFLICT DO NOTHING
+  RETURNING subject_id`;
+
+/**
  * Researchers retire and unretire subjects by hand; both take effect in every queue at once. A request that names a
  * subject outside the workflow, or a set not linked to it, is refused whole, naming each such field.
  */
@@ -30,6 +48,7 @@ export class RetirementService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly workflows: WorkflowsService,
     private readonly versions: WorkflowVersions,
+    private readonly jobs: JobProducer,
   ) {}
 
   async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ retired: number }> {
@@ -45,7 +64,8 @@ export class RetirementService {
 
   /**
    * Refused for subjects that already have every classification the workflow's retirement rule can ask for: the
-   * queue would never serve them again (nor would they retire), so the rule must ask for more first.
+   * queue would never serve them again (nor would they retire), so the rule must ask for more first. Answers given
+   * while a subject was retired (a volunteer who held it when it was retired by mistake) count again.
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number }> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
@@ -53,12 +73,19 @@ export class RetirementService {
     await this.requireStillLinked(workflowId, request);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     await this.requireRoomForMore(workflowId, request, classificationsNeededAtMost(definition.retirement));
-    const rows = await this.db.query(
-      `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
-       WHERE ${CHOSEN} AND st.retired_at IS NOT NULL RETURNING st.subject_id`,
-      [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ unretired: request.reason, by: user.id })],
-    );
-    return { unretired: returnedRows(rows).length };
+    const { unretired, restored } = await this.db.transaction(async (manager) => {
+      const rows = await manager.query(
+        `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
+         WHERE ${CHOSEN} AND st.retired_at IS NOT NULL RETURNING st.subject_id`,
+        [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ unretired: request.reason, by: user.id })],
+      );
+      const subjectIds = returnedRows<{ subject_id: string }>(rows).map((row) => row.subject_id);
+      const owed = subjectIds.length ? returnedRows(await manager.query(RESTORE_ANSWERS_GIVEN_WHILE_RETIRED, [workflowId, subjectIds])) : [];
+      return { unretired: subjectIds.length, restored: owed.length > 0 };
+    });
+    // After the commit; if Redis is away, the worker's reconciler finds the outbox rows.
+    if (restored) await this.jobs.aggregate(workflowId);
+    return { unretired };
   }
 
   async setPriorities(workflowId: string, input: PrioritiesInput, user: AuthUser): Promise<{ updated: number }> {
