@@ -145,6 +145,8 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(scripts.some((url) => /\/assets\/TranscriptionTask-[^/]*\.js$/.test(url))).toBe(true);
     expect(await page.locator('.subject-text').count()).toBe(0);
     expect(await page.locator('.page-strip').count()).toBe(0); // one location: no page strip
+    // Named as the image it shows; the caption (zoom, rotation) describes it.
+    expect(await page.getByRole('figure', { name: 'Subject image' }).count()).toBe(1);
     await page.waitForFunction(() => document.querySelector('.viewer-canvas canvas') !== null);
 
     // While typing in the line, Alt + the key reaches the viewer; the plain key is typed.
@@ -202,6 +204,26 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(rows).toHaveLength(1);
     expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: 'Dear Sir, I write to you from Leeds' }]);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says in its own words when an image cannot be shown, without OpenSeadragon’s raw message', async () => {
+    const project = await suite.stack.client.createProject({ title: `Broken ${Date.now()}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Broken' });
+    await suite.stack.client.addSubjects(set.id, [{ externalId: 'gone', locations: [{ type: 'image', url: `${iiif.base}/missing.jpg` }], metadata: {} }]);
+    const workflow = await suite.stack.client.createWorkflow(project.id, {
+      name: 'Look',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Anything?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await suite.stack.client.activateWorkflow(workflow.id);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 15_000 });
+    expect(await page.locator('.viewer-message').textContent()).toBe('This image could not be shown. Open the image');
+    expect(await page.getByText(/Unable to open/).isVisible().catch(() => false)).toBe(false);
     await page.close();
   });
 

@@ -300,6 +300,55 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('scrolls a long passage in its own box, so the question stays near the words to mark', async () => {
+    const sentence = 'The carriage waited in the lane while the driver read the notice again. ';
+    const text = `${sentence.repeat(200)}Then the carriage left.`;
+    const start = text.lastIndexOf('carriage');
+    const { url, workflowId } = await setUp('Long passage', [{ externalId: 'long', locations: [{ type: 'text', text, highlights: [[start, start + 8]] }] }], {
+      name: 'Read closely',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'close-reading', question: 'In what sense?', senses: [{ value: 'vehicle', label: 'A vehicle' }, { value: 'bearing', label: 'Bearing' }], evidence: 'optional' },
+      },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'close-reading');
+    const passage = await page.getByTestId('evidence-passage').boundingBox();
+    const viewport = page.viewportSize()!;
+    expect(passage!.height).toBeLessThanOrEqual(viewport.height * 0.6 + 1);
+    const question = await page.locator('legend.task-question').boundingBox();
+    expect(question!.y).toBeLessThan(passage!.y + passage!.height + viewport.height);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says how much of a transcription’s most characters is used, and when it is full or too long', async () => {
+    const { url, workflowId } = await setUp('Long transcriptions', SNIPPETS.slice(0, 2).map(textSubject), {
+      name: 'Transcribe briefly',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Sum it up.', mode: 'free', maxLength: 20 } },
+      retirement: { rule: 'count', count: 3 },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, 'textarea.transcription-free');
+    const note = page.getByTestId('length-note');
+    await page.keyboard.type('A boy wanted');
+    expect(await note.textContent()).toBe('');
+    await page.keyboard.type(' to ');
+    expect(await note.textContent()).toBe('16 of 20 characters used.');
+    await page.keyboard.type('drive a carriage');
+    expect(await page.locator('textarea.transcription-free').inputValue()).toBe('A boy wanted to driv');
+    expect(await note.textContent()).toBe('This transcription is full: it holds at most 20 characters, and nothing more typed or pasted is kept.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('keeps answers in the outbox while offline, then stores each exactly once', async () => {
     const snippets = [
       ...SNIPPETS,

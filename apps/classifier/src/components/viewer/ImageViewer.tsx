@@ -199,7 +199,16 @@ export function ImageViewer({ url, iiifService, label }: Props) {
     </button>
   );
   return (
-    <figure className="image-viewer" data-testid="image-viewer" data-status={status} data-zoom={zoom} data-rotation={rotation} data-filter={filter ?? ''}>
+    // Named by the image's label: the caption (zoom, rotation) describes its state, and would otherwise be its name.
+    <figure
+      className="image-viewer"
+      aria-label={label}
+      data-testid="image-viewer"
+      data-status={status}
+      data-zoom={zoom}
+      data-rotation={rotation}
+      data-filter={filter ?? ''}
+    >
       <div className="viewer-toolbar" role="toolbar" aria-label={t('viewer.controls')}>
         {button('zoomIn', '+', 'Plus Alt+Equal', t('viewer.zoomIn'))}
         {button('zoomOut', '−', 'Minus Alt+Minus', t('viewer.zoomOut'))}

@@ -157,6 +157,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
           </ol>
         )}
       </div>
+      <LengthNote length={text.length} maxLength={task.maxLength} keepsNoMore={task.mode === 'free'} />
       <p className="keyboard-hint" id={hintId}>
         {task.mode === 'free' ? '' : `${t('tasks.transcription.lineKeys')} `}
         {task.textTags.length > 0 && `${t('tasks.transcription.tagKeys', { count: Math.min(task.textTags.length, 9) })} `}
@@ -164,5 +165,28 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
       </p>
       <TaskHelp help={task.help} />
     </fieldset>
+  );
+}
+
+/** Share of the most characters from which the volunteer is shown how many they have used. */
+const NEAR_THE_LIMIT = 0.8;
+
+/**
+ * How much of the task's `maxLength` the transcription uses, once it nears it. The free text area keeps nothing more
+ * once full (`keepsNoMore`), which would otherwise go unnoticed; lines can go beyond it, and are refused until cut.
+ */
+function LengthNote({ length, maxLength, keepsNoMore }: { length: number; maxLength: number; keepsNoMore: boolean }) {
+  const { t } = useTranslation();
+  const message = (() => {
+    if (length < NEAR_THE_LIMIT * maxLength) return '';
+    if (keepsNoMore && length >= maxLength) return t('tasks.transcription.full', { count: maxLength });
+    if (length > maxLength) return t('tasks.transcription.tooLong', { length, count: maxLength });
+    return t('tasks.transcription.length', { length, count: maxLength });
+  })();
+  const warning = length > maxLength || (keepsNoMore && length >= maxLength);
+  return (
+    <p className={`task-message${warning ? '' : ' task-message-done'}`} aria-live="polite" data-testid="length-note">
+      {message}
+    </p>
   );
 }
