@@ -67,6 +67,45 @@ describe('subject upload', () => {
   });
 });
 
+describe('a subject set’s subjects', () => {
+  it('are listed a page at a time in the set’s order, as researchers see them, and the set can be renamed', async () => {
+    const project = await stack.client.createProject({ title: 'Listing' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Lettres' });
+    await stack.client.addSubjects(set.id, [text('e', { '#box': 'B1' }), text('d'), text('c')]);
+    await stack.client.addSubjects(set.id, [text('b'), { ...text('a'), goldStandard: { T0: 'yes' } }]);
+    const seen: string[] = [];
+    let after: string | undefined;
+    const pages: number[] = [];
+    do {
+      const page = await stack.client.subjectsOf(set.id, { limit: 2, after });
+      pages.push(page.subjects.length);
+      seen.push(...page.subjects.map((subject) => subject.externalId!));
+      after = page.next ?? undefined;
+    } while (after);
+    expect(pages).toEqual([2, 2, 1]);
+    expect(seen).toEqual(['e', 'd', 'c', 'b', 'a']); // the order of upload
+    const [first] = (await stack.client.subjectsOf(set.id, { limit: 1 })).subjects;
+    expect(first).toEqual({ id: expect.any(String), externalId: 'e', locations: [{ type: 'text', text: 'Subject e' }], metadata: { '#box': 'B1' }, goldStandard: null });
+    expect((await stack.client.subjectsOf(set.id, { after: (await stack.client.subjectsOf(set.id, { limit: 4 })).next! })).subjects[0]?.goldStandard).toEqual({ T0: 'yes' });
+
+    expect(await stack.client.renameSubjectSet(set.id, 'Letters')).toEqual({ id: set.id, name: 'Letters', projectId: project.id });
+    const { body } = await stack.client.request<{ subjectSets: { name: string }[] }>('GET', `/projects/${project.id}/subject-sets`);
+    expect(body.subjectSets.map((each) => each.name)).toEqual(['Letters']);
+  });
+
+  it('are for researchers only, and a bad cursor or name is named', async () => {
+    const project = await stack.client.createProject({ title: 'Listing, refused', status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect(((await volunteer.subjectsOf(set.id).catch((e) => e)) as ChorusApiError).status).toBe(403);
+    expect(((await volunteer.renameSubjectSet(set.id, 'Mine').catch((e) => e)) as ChorusApiError).status).toBe(403);
+    const cursor = (await stack.client.subjectsOf(set.id, { after: 'page-2' }).catch((e) => e)) as ChorusApiError;
+    expect(cursor.problem.errors?.map((error) => error.pointer)).toEqual(['/query/after']);
+    const name = (await stack.client.renameSubjectSet(set.id, ' ').catch((e) => e)) as ChorusApiError;
+    expect(name.problem.errors?.map((error) => error.pointer)).toEqual(['/name']);
+  });
+});
+
 describe('known answers of gold-standard subjects', () => {
   const yesNo = { T0: { type: 'single' as const, question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
   const gold = (externalId: string, goldStandard: Record<string, unknown>) => ({ ...text(externalId), goldStandard });

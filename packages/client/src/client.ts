@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectSetView, SubjectsAdded, SubmitResult, TaskFeedback, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  ClassificationInput, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetView, SubjectsAdded, SubmitResult, TaskFeedback, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -98,6 +98,14 @@ export class ChorusClient {
 
   createSubjectSet(projectId: string, input: { name: string }) {
     return this.call<SubjectSetView>('POST', `/projects/${projectId}/subject-sets`, input);
+  }
+  renameSubjectSet(subjectSetId: string, name: string) {
+    return this.call<SubjectSetView>('PATCH', `/subject-sets/${subjectSetId}`, { name });
+  }
+  /** A page of the set's subjects, in its order; pass the page's `next` as `after` for the following one. */
+  subjectsOf(subjectSetId: string, query: { limit?: number; after?: string } = {}) {
+    const params = new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
+    return this.call<SubjectPage>('GET', `/subject-sets/${subjectSetId}/subjects?${params}`);
   }
   addSubjects(subjectSetId: string, subjects: SubjectInput[]) {
     return this.call<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects`, { subjects });

@@ -14,6 +14,7 @@ import type {
   queuedSubjectSchema,
   reaggregationRunSchema,
   sessionSchema,
+  subjectPageSchema,
   subjectSetViewSchema,
   subjectsAddedSchema,
   taskFeedbackSchema,
@@ -42,6 +43,7 @@ export interface ProjectInput {
 export type ProjectRole = z.infer<typeof projectRoleSchema>;
 export type MemberView = z.infer<typeof memberViewSchema>;
 export type SubjectSetView = z.infer<typeof subjectSetViewSchema>;
+export type SubjectPage = z.infer<typeof subjectPageSchema>;
 export type SubjectsAdded = z.infer<typeof subjectsAddedSchema>;
 
 export type WorkflowStatus = z.infer<typeof workflowStatusSchema>;

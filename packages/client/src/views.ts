@@ -46,6 +46,16 @@ export const memberRemovedSchema = z.strictObject({ removed: id });
 
 export const subjectSetViewSchema = z.strictObject({ id, name: z.string(), projectId: id });
 export const subjectSetListSchema = z.strictObject({ subjectSets: z.array(z.strictObject({ id, name: z.string(), subjects: z.int() })) });
+/** A subject as its researchers see it: every metadata key (private ones too) and its known answers. */
+export const researcherSubjectSchema = z.strictObject({
+  id,
+  externalId: z.string().nullable(),
+  locations: z.array(subjectLocationSchema),
+  metadata: z.record(z.string(), z.unknown()),
+  goldStandard: z.record(z.string(), z.unknown()).nullable(),
+});
+/** A page of a set's subjects in the set's order; `next` asks for the page after (null after the last). */
+export const subjectPageSchema = z.strictObject({ subjects: z.array(researcherSubjectSchema), next: z.string().nullable() });
 /** An upload: how many subjects were new, how many were already in the project (by externalId), and all their ids in order. */
 /** `existing`: subjects already in the project (same externalId), of which `updated` took the new metadata sent. */
 export const subjectsAddedSchema = z.strictObject({ created: z.int(), existing: z.int(), updated: z.int(), subjectIds: z.array(id) });

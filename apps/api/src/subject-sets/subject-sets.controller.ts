@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { subjectPageSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
-import { type CreateSubjectSetInput, addSubjectsSchema, createSubjectSetSchema } from './dto/subject-set.dto';
+import { type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, createSubjectSetSchema, subjectPageQuerySchema } from './dto/subject-set.dto';
 import { SubjectSetsService } from './subject-sets.service';
 
 /** The one route whose body may be a file (CSV, plain text, JSON-LD) rather than JSON; bootstrap.ts lets them through. */
@@ -26,6 +26,21 @@ export class SubjectSetsController {
   @ApiZodResponse(subjectSetListSchema)
   listSubjectSets(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser) {
     return this.subjectSets.list(projectId, user);
+  }
+
+  @Patch('subject-sets/:id')
+  @ApiZodBody(createSubjectSetSchema)
+  @ApiZodResponse(subjectSetViewSchema)
+  renameSubjectSet(@Param('id', uuidParam('id')) subjectSetId: string, @Body(new ZodPipe(createSubjectSetSchema)) input: CreateSubjectSetInput, @CurrentUser() user: AuthUser) {
+    return this.subjectSets.rename(subjectSetId, input, user);
+  }
+
+  @Get(SUBJECT_UPLOAD_ROUTE)
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
+  @ApiQuery({ name: 'after', required: false, description: 'The `next` of the page before', schema: { type: 'string' } })
+  @ApiZodResponse(subjectPageSchema, { description: 'A page of the set’s subjects in its order, as researchers see them (private metadata and known answers included)' })
+  listSubjects(@Param('id', uuidParam('id')) subjectSetId: string, @Query(new ZodPipe(subjectPageQuerySchema, '/query')) query: SubjectPageQuery, @CurrentUser() user: AuthUser) {
+    return this.subjectSets.subjectsOf(subjectSetId, query, user);
   }
 
   @Post(SUBJECT_UPLOAD_ROUTE)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SubjectPage } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SubjectSet, addToSubjectSet } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -6,9 +7,10 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { type FieldError, type WorkflowDefinition, validateWith } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { notFound, validationFailed } from '../common/problem';
+import type { SubjectRow } from '../common/subject-view';
 import { unwrap } from '../common/zod';
 import { ProjectAccess } from '../projects/project-access';
-import { type AddSubjectsInput, type CreateSubjectSetInput, addSubjectsSchema } from './dto/subject-set.dto';
+import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, subjectCursor } from './dto/subject-set.dto';
 import { type SubjectFile, UnreadableSubjectFile, isIiif, subjectsFromCsv, subjectsFromIiif, subjectsFromText } from './subject-files';
 
 /** The media types a subject upload may have besides JSON, and how each becomes subjects. */
@@ -88,6 +90,38 @@ export class SubjectSetsService {
     return { id: set.id, name: set.name, projectId };
   }
 
+  async rename(subjectSetId: string, input: CreateSubjectSetInput, user: AuthUser) {
+    const set = await this.requireSetOfResearcher(subjectSetId, user);
+    await this.db.getRepository(SubjectSet).update({ id: subjectSetId }, { name: input.name });
+    return { id: set.id, name: input.name, projectId: set.projectId };
+  }
+
+  /** A page of the set's subjects in the set's order (the order of upload, which `sequential` selection follows). */
+  async subjectsOf(subjectSetId: string, { limit, after }: SubjectPageQuery, user: AuthUser): Promise<SubjectPage> {
+    await this.requireSetOfResearcher(subjectSetId, user);
+    const rows: (SubjectRow & { position: string; gold_standard: Record<string, unknown> | null })[] = await this.db.query(
+      `SELECT s.id, s.external_id, s.locations, s.metadata, s.gold_standard, m.position
+       FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id
+       WHERE m.subject_set_id = $1 AND ($2::bigint IS NULL OR (m.position, m.subject_id) > ($2::bigint, $3::uuid))
+       ORDER BY m.position, m.subject_id
+       LIMIT $4`,
+      [subjectSetId, after?.position ?? null, after?.subjectId ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      subjects: page.map((row) => ({ id: row.id, externalId: row.external_id, locations: row.locations, metadata: row.metadata, goldStandard: row.gold_standard })),
+      next: rows.length > limit && last ? subjectCursor(last.position, last.id) : null,
+    };
+  }
+
+  private async requireSetOfResearcher(subjectSetId: string, user: AuthUser): Promise<SubjectSet> {
+    const set = await this.db.getRepository(SubjectSet).findOneBy({ id: subjectSetId });
+    if (!set) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
+    await this.access.requireResearcher(set.projectId, user, '/params/id');
+    return set;
+  }
+
   async list(projectId: string, user: AuthUser) {
     await this.access.requireResearcher(projectId, user, '/params/id');
     const sets: { id: string; name: string; subjects: string }[] = await this.db.query(
@@ -104,9 +138,7 @@ export class SubjectSetsService {
    * answers the tasks of the workflows the set feeds can take.
    */
   async addSubjects(subjectSetId: string, body: unknown, contentType: string | undefined, user: AuthUser) {
-    const set = await this.db.getRepository(SubjectSet).findOneBy({ id: subjectSetId });
-    if (!set) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
-    await this.access.requireResearcher(set.projectId, user, '/params/id');
+    const set = await this.requireSetOfResearcher(subjectSetId, user);
     const upload = subjectsOfUpload(body, contentType);
     const { input } = upload;
     const errors = knownAnswersTheyTake(input, await this.workflowsOfUpload(subjectSetId, set.projectId, input));

@@ -6,6 +6,24 @@ export const MAX_SUBJECTS_PER_CALL = 10_000;
 export const createSubjectSetSchema = z.strictObject({ name: z.string().trim().min(1).max(200) });
 export type CreateSubjectSetInput = z.infer<typeof createSubjectSetSchema>;
 
+/** Where a page of a set's subjects starts: after the subject at this place in the set (the `next` of the page before). */
+const SUBJECT_CURSOR = /^(\d{1,18})_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+export const subjectCursor = (position: string, subjectId: string) => `${position}_${subjectId}`;
+
+/** The query of `GET /subject-sets/:id/subjects`. */
+export const subjectPageQuerySchema = z.object({
+  limit: z.coerce.number().int('must be a whole number').min(1).max(1000).default(100),
+  after: z
+    .string()
+    .regex(SUBJECT_CURSOR, 'must be the "next" of the page before, as it was given')
+    .transform((cursor) => {
+      const [, position, subjectId] = SUBJECT_CURSOR.exec(cursor)!;
+      return { position: position!, subjectId: subjectId! };
+    })
+    .optional(),
+});
+export type SubjectPageQuery = z.infer<typeof subjectPageQuerySchema>;
+
 export const addSubjectsSchema = z.strictObject({
   subjects: z
     .array(subjectInputSchema)
