@@ -89,7 +89,7 @@ describe('raw classifications export', () => {
     const [header] = (await stack.client.classifications(workflowId, 'csv')).split('\n');
     expect(header).toMatch(/,annotations,headline_answer,T9_answer,T0_answer,T1_answer$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(consensusHeader).toMatch(/,workflow_version,headline_answer,headline_agreement,headline_votes,T9_answer,/);
+    expect(consensusHeader).toMatch(/,workflow_version,headline_answer,headline_agreement,headline_votes,headline_algorithm,headline_result,T9_answer,/);
   });
 
   it('keeps a spreadsheet from running a volunteer’s text as a formula in CSV, and gives it as typed in JSON', async () => {

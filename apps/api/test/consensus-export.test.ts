@@ -40,13 +40,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,retired,retired_at,retirement_reason,retirement_note,retired_by_classification_id,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes',
+      'subject_id,external_id,subject_metadata,retired,retired_at,retirement_reason,retirement_note,retired_by_classification_id,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,${retiringClassificationId},1,1,no,1,1$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,${retiringClassificationId},1,1,no,1,1,plurality-vote,"{""counts"":{""no"":1},.*}"$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,,,,,0,,,,0$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,,,,,0,,,,0,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -54,6 +54,10 @@ describe('consensus export', () => {
     const ndjson = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(json).toEqual(ndjson);
     expect(json).toContainEqual(expect.objectContaining({ external_id: 'has, comma', retired: true, workflow_version: 1, T0_answer: 'no', T0_agreement: 1, T0_votes: 1 }));
+    // How the votes split, and what else the algorithm found, as one JSON cell.
+    const retired = json.find((row: Record<string, unknown>) => row.external_id === 'has, comma');
+    expect(retired.T0_algorithm).toBe('plurality-vote');
+    expect(JSON.parse(retired.T0_result)).toMatchObject({ counts: { no: 1 }, leaders: ['no'] });
   });
 
   it('says in the researcher’s words why a subject was retired by hand', async () => {

@@ -14,8 +14,12 @@ export interface ConsensusRow {
   classification_count: number;
   /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
   workflow_version: number | null;
-  tasks: Record<string, { answer: string | null; agreement: number | null; votes: number }>;
+  /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
+  tasks: Record<string, { answer: string | null; agreement: number | null; votes: number; algorithm: string; result: Record<string, unknown> }>;
 }
+
+/** The columns of each task, after the subject's: the answer, its agreement and votes, then how it was reached. */
+const TASK_FIELDS = ['answer', 'agreement', 'votes', 'algorithm', 'result'] as const;
 
 /** One flat record per subject: no nested JSON, one column per task field, the same columns in every format. */
 export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
@@ -36,10 +40,12 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
     record[`${task}_answer`] = result?.answer ?? null;
     record[`${task}_agreement`] = result?.agreement ?? null;
     record[`${task}_votes`] = result?.votes ?? 0;
+    record[`${task}_algorithm`] = result?.algorithm ?? null;
+    record[`${task}_result`] = result ? JSON.stringify(result.result) : null;
   }
   return record;
 }
 
 export function columnsOf(taskKeys: string[]): string[] {
-  return ['subject_id', 'external_id', 'subject_metadata', 'retired', 'retired_at', 'retirement_reason', 'retirement_note', 'retired_by_classification_id', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => [`${task}_answer`, `${task}_agreement`, `${task}_votes`])];
+  return ['subject_id', 'external_id', 'subject_metadata', 'retired', 'retired_at', 'retirement_reason', 'retirement_note', 'retired_by_classification_id', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => TASK_FIELDS.map((field) => `${task}_${field}`))];
 }
