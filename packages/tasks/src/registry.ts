@@ -55,8 +55,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     consensusAnswers: (task) => task.senses.map((sense) => sense.value),
     flatAnswer: (value: CloseReadingAnnotation) => value.sense ?? 'unsure',
   },
-  // The tags the volunteer proposed; their votes on others' tags are in the annotations.
-  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: TaggingAnnotation) => value.add.join(LIST_SEPARATOR) },
+  // The tags the volunteer applied; their votes against others' tags are in the annotations.
+  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: taggedBy },
 };
 
 export const taskTypeNames = Object.keys(taskTypes) as TaskType[];
@@ -90,6 +90,11 @@ export function consensusAnswersOf(task: Task): string[] | undefined {
 }
 
 /** A valid answer to `task` as one cell of a flat export. */
+/** A tagging answer flat: the tags the volunteer applied, those they proposed and then those they agreed with. */
+function taggedBy(value: TaggingAnnotation): string {
+  return [...new Set([...value.add, ...value.up])].join(LIST_SEPARATOR);
+}
+
 export function flatAnswerOf(task: Task, value: unknown): string {
   return entryFor(task).flatAnswer(value as never);
 }

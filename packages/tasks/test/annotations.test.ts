@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, nulCharacterErrors, toPointer, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, flatAnswerOf, nulCharacterErrors, toPointer, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -98,5 +98,14 @@ describe('annotations', () => {
 
   it('escapes "/" and "~" in pointer segments (RFC 6901)', () => {
     expect(toPointer(['a/b', 'c~d', 0], '/x')).toBe('/x/a~1b/c~0d/0');
+  });
+});
+
+describe('flat answers, as the raw download gives them', () => {
+  const tagging = workflowDefinitionSchema.parse({ name: 'Tags', firstTask: 'T', tasks: { T: { type: 'tagging', instruction: 'Tag it' } } }).tasks.T!;
+
+  it('gives the tags a volunteer applied, proposed or agreed with, not those they voted against', () => {
+    expect(flatAnswerOf(tagging, { add: ['ship'], up: ['harbour', 'ship'], down: ['big boat'] })).toBe('ship;harbour');
+    expect(flatAnswerOf(tagging, { add: [], up: [], down: ['big boat'] })).toBe('');
   });
 });
