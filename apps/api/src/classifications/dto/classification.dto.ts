@@ -10,8 +10,16 @@ export const classificationSchema = z.strictObject({
   workflowId: z.uuid('must be the id of a workflow'),
   workflowVersion: z.int('must be a whole number').min(1).max(2_147_483_647),
   subjectId: z.uuid('must be the id of a subject'),
-  /** Checked against the workflow version by packages/tasks. */
-  annotations: z.unknown(),
+  /** Checked against the workflow version by packages/tasks; described here for the API's documentation. */
+  annotations: z.unknown().meta({
+    description:
+      'The answers, one per task the volunteer reached, in order: [{ "task": <task key>, "value": ... }]. The value by task type: ' +
+      'single, the chosen answer\'s value (a string); multiple, the chosen answers\' values (an array of strings); ' +
+      'transcription, the text (lines separated by \\n); close-reading, { "sense": <a sense\'s value>, "evidence": [[start, end], …] } ' +
+      '(evidence: character spans of the subject\'s text, when the task takes it), or { "sense": null, "unsure": true } for "not sure"; ' +
+      'tagging, { "add": [tags proposed], "up": [others\' tags agreed with], "down": [others\' tags disagreed with] }. ' +
+      'Checked against the tasks of workflowVersion: each error names the pointer of the value at fault.',
+  }),
   startedAt: dateTime.optional(),
   finishedAt: dateTime.optional(),
   metadata: metadataSchema('keep what describes the classifying, such as the device or the tool, not the answer').default({}),
