@@ -390,7 +390,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   });
 
   it('tells a newcomer to a complete workflow so, with no tutorial and no thanks for work they did not do', async () => {
-    const { workflow, url } = await liveWorkflowOf('Complete', 2);
+    const { project, workflow, url } = await liveWorkflowOf('Complete', 2);
     const { rows } = await suite.stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [workflow.id]);
     await suite.stack.client.request('POST', `/workflows/${workflow.id}/retire`, { subjectIds: rows.map((row) => row.subject_id), reason: 'done elsewhere' });
     const page = await suite.context.newPage();
@@ -402,6 +402,12 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await finished.getByTestId('session-count').count()).toBe(0);
     await page.waitForTimeout(300);
     expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
+    // The project list says so before anyone clicks: the workflow is listed as complete, not as a way in.
+    await page.goto(suite.stack.baseUrl);
+    const card = page.locator(`[data-project-slug="${project.slug}"]`);
+    await card.getByTestId('workflow-complete').waitFor();
+    expect(await card.getByTestId('workflow-complete').textContent()).toBe('Ad or not? complete: every subject has its answers, thank you');
+    expect(await card.locator('a.workflow-link').count()).toBe(0);
     await page.close();
   });
 

@@ -20,7 +20,8 @@ export const userViewSchema = z.strictObject({
 export const sessionSchema = z.strictObject({ token: z.string(), user: userViewSchema });
 
 export const workflowStatusSchema = z.enum(['draft', 'active', 'paused', 'finished']);
-export const workflowSummarySchema = z.strictObject({ id, name: z.string(), status: workflowStatusSchema, version: z.int() });
+/** `complete`: the workflow has subjects and every one is retired (gold standard aside): nothing is left to classify. */
+export const workflowSummarySchema = z.strictObject({ id, name: z.string(), status: workflowStatusSchema, version: z.int(), complete: z.boolean() });
 
 export const projectStatusSchema = z.enum(['draft', 'live', 'paused', 'finished']);
 export const projectViewSchema = z.strictObject({

@@ -5,12 +5,13 @@ import { type DataSource, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, forbidden, notFound } from '../common/problem';
 import { type CreateProjectInput, type UpdateProjectInput, slugify } from './dto/project.dto';
+import { completeWorkflows, workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
 
 const UNIQUE_VIOLATION = '23505';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type ProjectView = Project & { workflows: Pick<Workflow, 'id' | 'name' | 'status' | 'version'>[] };
+export type ProjectView = Project & { workflows: ReturnType<typeof workflowSummary>[] };
 
 @Injectable()
 export class ProjectsService {
@@ -90,11 +91,11 @@ export class ProjectsService {
     });
     const account = accountIdOf(user);
     const memberOf = new Set(account ? (await this.db.getRepository(ProjectMember).findBy({ userId: account, projectId: In(projects.map((p) => p.id)) })).map((m) => m.projectId) : []);
+    const shown = workflows.filter((workflow) => memberOf.has(workflow.projectId) || workflow.status === 'active');
+    const complete = await completeWorkflows(this.db, shown.map((workflow) => workflow.id));
     return projects.map((project) => ({
       ...project,
-      workflows: workflows
-        .filter((workflow) => workflow.projectId === project.id && (memberOf.has(project.id) || workflow.status === 'active'))
-        .map(({ id, name, status, version }) => ({ id, name, status, version })),
+      workflows: shown.filter((workflow) => workflow.projectId === project.id).map((workflow) => workflowSummary(workflow, complete)),
     }));
   }
 }

@@ -12,6 +12,7 @@ import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
 import type { WorkflowInput } from './dto/workflow.dto';
 import { WorkflowSubjects } from './workflow-subjects';
+import { completeWorkflows, workflowSummary } from './workflow-progress';
 import { WorkflowVersions } from './workflow-versions';
 
 /** A subject set a workflow definition names, with the pointer of the field that names it. */
@@ -122,7 +123,8 @@ export class WorkflowsService {
       this.versions.definition(id, workflow.version),
       this.db.getRepository(WorkflowSubjectSet).findBy({ workflowId: id }),
     ]);
-    return { ...this.summary(workflow), projectId: workflow.projectId, definition: definition!, subjectSetIds: links.map((link) => link.subjectSetId) };
+    const complete = await completeWorkflows(this.db, [id]);
+    return { ...workflowSummary(workflow, complete), projectId: workflow.projectId, definition: definition!, subjectSetIds: links.map((link) => link.subjectSetId) };
   }
 
   /** The workflow, if the caller may see it (its project is public or they are a member). */
@@ -172,9 +174,6 @@ export class WorkflowsService {
     return { subjects: Number(row.subjects), retired: Number(row.retired), held: Number(row.held), classifications: Number(row.classifications), volunteers: Number(row.volunteers) };
   }
 
-  private summary(workflow: Workflow) {
-    return { id: workflow.id, name: workflow.name, status: workflow.status, version: workflow.version };
-  }
 
   private async find(id: string): Promise<Workflow> {
     const workflow = await this.db.getRepository(Workflow).findOneBy({ id });

@@ -86,9 +86,16 @@ function ProjectCard({ project }: { project: ProjectView }) {
           <ul className="workflow-list">
             {active.map((workflow) => (
               <li key={workflow.id}>
-                <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)}>
-                  {workflow.name}
-                </Link>
+                {workflow.complete ? (
+                  // Nothing left to classify: said here, rather than after the click.
+                  <p className="workflow-complete" data-testid="workflow-complete">
+                    {workflow.name} <span className="badge">{t('home.complete')}</span>
+                  </p>
+                ) : (
+                  <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)}>
+                    {workflow.name}
+                  </Link>
+                )}
               </li>
             ))}
           </ul>
