@@ -214,3 +214,25 @@ describe('GET /classifications: a volunteer’s own classifications', () => {
     }
   });
 });
+
+describe('close-reading evidence', () => {
+  it('must mark characters of the subject’s text: a span beyond it is refused, naming it, and nothing is stored', async () => {
+    const { workflowId, version, subjectIds } = await workflowWith(
+      {
+        name: 'Senses',
+        firstTask: 'T0',
+        tasks: { T0: { type: 'close-reading', question: 'In what sense?', senses: [{ value: 'v', label: 'Vehicle' }, { value: 'p', label: 'Person' }], evidence: 'optional' } },
+      },
+      [{ externalId: 'a' }],
+    );
+    const volunteer = await guest();
+    const input = (evidence: [number, number][]) => ({ workflowId, workflowVersion: version, subjectId: subjectIds.a!, annotations: [{ task: 'T0', value: { sense: 'v', evidence } }] });
+    const refused = (await submit(volunteer, input([[0, 6], [7, 9999]])).catch((e) => e)) as ChorusApiError;
+    expect(refused.status).toBe(422);
+    expect(refused.problem.errors).toEqual([
+      { pointer: '/annotations/0/value/evidence/1', message: "ends at character 9999, beyond the subject's text (8 characters): spans are offsets into its first text location" },
+    ]);
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
+    expect((await submit(volunteer, input([[0, 6], [7, 8]]))).status).toBe(201);
+  });
+});

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { OwnClassificationList, SubmitResult, TaskFeedback } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
-import { type Annotation, validateAnnotations } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, evidenceBeyondPassage, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, validationFailed } from '../common/problem';
@@ -56,6 +56,7 @@ export class ClassificationsService {
    */
   async submit(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
     const annotations = await this.validate(input, user);
+    await this.requireEvidenceWithinText(input.subjectId, annotations);
     let id: string | undefined;
     try {
       id = await this.insert(input, annotations, idempotencyKey, user);
@@ -140,6 +141,15 @@ export class ClassificationsService {
       throw validationFailed([{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]);
     }
     if (workflow.status === 'draft' && !member) throw validationFailed([{ pointer: '/workflowId', message: 'names a workflow that is not open to volunteers yet' }]);
+  }
+
+  /** Close-reading evidence marks characters of the subject's text: a span beyond it is refused (read only when marked). */
+  private async requireEvidenceWithinText(subjectId: string, annotations: Annotation[]): Promise<void> {
+    if (!annotations.some((annotation) => (annotation.value as { evidence?: unknown[] } | null)?.evidence?.length)) return;
+    const [subject]: { locations: SubjectLocation[] }[] = await this.db.query('SELECT locations FROM subjects WHERE id = $1', [subjectId]);
+    if (!subject) return; // the submit statement says what is wrong with the subject
+    const errors = evidenceBeyondPassage(annotations, subject.locations, '/annotations');
+    if (errors.length) throw validationFailed(errors);
   }
 
   /** Checks the answers against the workflow version; who may classify is checked first when they fail. */

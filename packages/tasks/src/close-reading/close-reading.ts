@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { Annotation } from '../annotations';
 import { baseTaskFields, choiceSchema, labelSchema, taskKeySchema, uniqueValues } from '../common';
+import type { FieldError } from '../pointer';
+import type { SubjectLocation } from '../subject';
 
 export const closeReadingTaskSchema = z.strictObject({
   type: z.literal('close-reading'),
@@ -36,3 +39,24 @@ export function closeReadingAnnotationSchema(task: CloseReadingTask) {
     });
 }
 export type CloseReadingAnnotation = { sense: string | null; unsure?: boolean; evidence?: [number, number][] };
+
+type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
+
+/** The text a close reading is about: the subject's first text location. Evidence offsets refer to it. */
+export function closeReadingPassage(locations: readonly SubjectLocation[]): TextLocation | undefined {
+  return locations.find((location): location is TextLocation => location.type === 'text');
+}
+
+/**
+ * Evidence spans of close-reading answers that reach beyond the passage they mark (or mark a subject without one),
+ * each by the pointer of its span under `base`, the annotations' pointer.
+ */
+export function evidenceBeyondPassage(annotations: readonly Annotation[], locations: readonly SubjectLocation[], base: string): FieldError[] {
+  const length = closeReadingPassage(locations)?.text.length ?? 0;
+  return annotations.flatMap((annotation, index) => {
+    const evidence = (annotation.value as Partial<CloseReadingAnnotation> | null)?.evidence ?? [];
+    return evidence.flatMap(([, end], span) =>
+      end <= length ? [] : [{ pointer: `${base}/${index}/value/evidence/${span}`, message: `ends at character ${end}, beyond the subject's text (${length} characters): spans are offsets into its first text location` }],
+    );
+  });
+}

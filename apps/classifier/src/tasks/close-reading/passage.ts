@@ -1,4 +1,5 @@
 import type { QueuedSubject, SubjectLocation } from '@chorus/client';
+import { closeReadingPassage } from '@chorus/tasks';
 
 export type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
 
@@ -10,7 +11,7 @@ export interface Word {
 
 /** The text a close reading is about: the subject's first text location. Evidence offsets refer to it. */
 export function passageOf(subject: QueuedSubject): TextLocation | undefined {
-  return subject.locations.find((location): location is TextLocation => location.type === 'text');
+  return closeReadingPassage(subject.locations);
 }
 
 /** Words (letters and digits, with inner apostrophes and hyphens) and their [start, end) offsets. */
