@@ -1,4 +1,4 @@
-import { type CloseReadingTask, type MultipleTask, type RetirementRule, type SingleTask, type Task, type TaggingTask, type WorkflowDefinition, LIST_SEPARATOR, singleAlgorithm } from '@chorus/tasks';
+import { type CloseReadingTask, type MultipleTask, type RetirementRule, type SingleTask, type Task, type TaggingTask, type WorkflowDefinition, LIST_SEPARATOR, appliedTags, normaliseTag, singleAlgorithm } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceMultiple } from './multiple';
@@ -103,10 +103,14 @@ function reduceCloseReadingTask(key: string, _task: CloseReadingTask, classifica
 function reduceTaggingTask(key: string, _task: TaggingTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
   const votes = valuesOf(key, classifications).filter((v) => typeof v.value === 'object' && v.value !== null).map((v) => v.value as TaggingVote);
   const { accepted, tags } = reduceTagging(votes);
-  // Agreement: per tag, the share of the volunteers on its consensus side, one who neither proposed nor backed it being
-  // against; a tag one volunteer proposed and nobody else backed is not agreed on. With no tag at all, all agree.
-  const sideShare = (tag: (typeof tags)[number]) => (tag.accepted ? tag.up : votes.length - tag.up) / votes.length;
-  const agreement = !votes.length ? null : tags.length ? tags.reduce((sum, tag) => sum + sideShare(tag), 0) / tags.length : 1;
+  // Agreement: the share of volunteers who applied exactly the accepted tags (as multiple choice counts its sets).
+  const consensus = new Set(accepted);
+  const agrees = (vote: TaggingVote) => {
+    const down = new Set((vote.down ?? []).map(normaliseTag));
+    const applied = new Set(appliedTags(vote).map(normaliseTag).filter((tag) => !down.has(tag)));
+    return applied.size === consensus.size && [...applied].every((tag) => consensus.has(tag));
+  };
+  const agreement = votes.length ? votes.filter(agrees).length / votes.length : null;
   return { task: key, answer: votes.length ? accepted.join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'wilson-lower-bound', parameters: { z: 1.96, minLowerBound: 0.5 }, result: { accepted, tags } };
 }
 

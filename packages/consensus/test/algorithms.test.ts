@@ -230,7 +230,7 @@ describe('reduceSubject covers every task type', () => {
     expect(byTask.G).toMatchObject({ answer: '', agreement: 0, algorithm: 'wilson-lower-bound' });
   });
 
-  it('agrees only where volunteers did: choices nobody made and tags only one volunteer proposed do not count as agreement', () => {
+  it('agrees only where volunteers did: the share who chose exactly the consensus choices, or applied exactly its tags', () => {
     const six = workflowDefinitionSchema.parse({
       name: 'Six',
       firstTask: 'M',
@@ -246,10 +246,13 @@ describe('reduceSubject covers every task type', () => {
     });
     const apart = Object.fromEntries(reduceSubject(six, [each(['a'], ['ship']), each(['b'], ['horse']), each(['c'], ['castle'])]).map((c) => [c.task, c]));
     expect(apart.M).toMatchObject({ answer: '', agreement: 0 });
-    expect(apart.G?.answer).toBe('');
-    expect(apart.G?.agreement).toBeCloseTo(2 / 3, 12);
+    expect(apart.G).toMatchObject({ answer: '', agreement: 0 });
     const alike = Object.fromEntries(reduceSubject(six, [each(['a', 'b'], []), each(['b', 'a'], []), each(['a'], [])]).map((c) => [c.task, c]));
     expect(alike.M).toMatchObject({ answer: 'a;b', agreement: 2 / 3 });
     expect(alike.G).toMatchObject({ answer: '', agreement: 1 });
+    // Five who tag "ship" (one by agreeing, one also voting down "boat"): accepted, and all of them applied exactly it.
+    const ship = [each([], ['ship']), each([], ['Ship']), each([], ['ship']), each([], ['ship'])].map((record, index) => ({ ...record, id: `s${index}` }));
+    const agreeing: ClassificationRecord = { id: 's4', countsTowardRetirement: true, annotations: [{ task: 'G', value: { up: ['ship'], down: ['boat'] } }] };
+    expect(reduceSubject(six, [...ship, agreeing]).find((c) => c.task === 'G')).toMatchObject({ answer: 'ship', agreement: 1 });
   });
 });

@@ -3,7 +3,7 @@ import { LIST_SEPARATOR } from './common';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingTaskSchema } from './close-reading/close-reading';
 import { multipleAnnotationSchema, multipleTaskSchema } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleNextCandidates, singleNextTask, singleTaskSchema } from './single/single';
-import { type TaggingAnnotation, taggingAnnotationSchema, taggingTaskSchema } from './tagging/tagging';
+import { type TaggingAnnotation, appliedTags, taggingAnnotationSchema, taggingTaskSchema } from './tagging/tagging';
 import { type TranscriptionAnnotation, transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
 
 /** Every task a researcher can configure, discriminated by `type`. */
@@ -56,7 +56,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     flatAnswer: (value: CloseReadingAnnotation) => value.sense ?? 'unsure',
   },
   // The tags the volunteer applied; their votes against others' tags are in the annotations.
-  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: taggedBy },
+  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: TaggingAnnotation) => appliedTags(value).join(LIST_SEPARATOR) },
 };
 
 export const taskTypeNames = Object.keys(taskTypes) as TaskType[];
@@ -90,11 +90,6 @@ export function consensusAnswersOf(task: Task): string[] | undefined {
 }
 
 /** A valid answer to `task` as one cell of a flat export. */
-/** A tagging answer flat: the tags the volunteer applied, those they proposed and then those they agreed with. */
-function taggedBy(value: TaggingAnnotation): string {
-  return [...new Set([...value.add, ...value.up])].join(LIST_SEPARATOR);
-}
-
 export function flatAnswerOf(task: Task, value: unknown): string {
   return entryFor(task).flatAnswer(value as never);
 }

@@ -48,3 +48,8 @@ export function taggingAnnotationSchema(task: TaggingTask) {
     });
 }
 export type TaggingAnnotation = { add: string[]; up: string[]; down: string[] };
+
+/** The tags a tagging answer applies, as given: those proposed, then those agreed with (each once). */
+export function appliedTags(value: Partial<TaggingAnnotation>): string[] {
+  return [...new Set([...(value.add ?? []), ...(value.up ?? [])])];
+}

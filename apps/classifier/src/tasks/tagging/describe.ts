@@ -1,4 +1,4 @@
-import type { TaggingAnnotation } from '@chorus/tasks';
+import { type TaggingAnnotation, appliedTags } from '@chorus/tasks';
 import { listOf } from '../../lib/listFormat';
 import type { Describe, TaskOf } from '../types';
 
@@ -10,7 +10,6 @@ export function current(value: unknown): TaggingAnnotation {
 
 /** The tags a value stands behind (added or voted up), in words. */
 export const describeTagging: Describe<TaskOf<'tagging'>> = (_task, value, t) => {
-  const { add, up } = current(value);
-  const tags = [...new Set([...add, ...up])]; // a volunteer may vote up a tag they added
+  const tags = appliedTags(current(value));
   return tags.length ? listOf(tags) : t('feedback.nothing');
 };
