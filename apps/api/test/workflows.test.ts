@@ -46,18 +46,25 @@ describe('workflow versions', () => {
     expect((await problemOf(stack.client.getWorkflowVersion(id, 99_999_999_999)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'is beyond any version' }]);
   });
 
-  it('refuse an edit made from a version that is no longer current (If-Match), so no researcher silently undoes another', async () => {
+  it('refuse an edit made from what is no longer current (If-Match), so no researcher silently undoes another', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
-    const read = await fetch(`${stack.baseUrl}/api/v1/workflows/${id}`, { headers: { authorization: `Bearer ${stack.client.token}` } });
-    expect(read.headers.get('etag')).toBe('"1"');
-    // Two researchers edit version 1: the first to save wins, the second is told to read it again.
-    expect(await stack.client.updateWorkflow(id, definition('First edit?'), 1)).toEqual({ id, version: 2 });
-    const late = await problemOf(stack.client.updateWorkflow(id, definition('Second edit?'), 1));
+    const etag = async () => (await fetch(`${stack.baseUrl}/api/v1/workflows/${id}`, { headers: { authorization: `Bearer ${stack.client.token}` } })).headers.get('etag')!;
+    const read = await etag();
+    expect(read).toMatch(/^"1-[\w-]+"$/);
+    // Two researchers edit what they read: the first to save wins, the second is told to read it again.
+    expect(await stack.client.updateWorkflow(id, definition('First edit?'), read)).toEqual({ id, version: 2 });
+    const late = await problemOf(stack.client.updateWorkflow(id, definition('Second edit?'), read));
     expect(late?.status).toBe(412);
     expect(late?.problem.type).toMatch(/version-conflict$/);
-    expect(late?.problem.detail).toMatch(/^The workflow is at version 2 now, not 1: .* If-Match: "2"\.$/);
+    expect(late?.problem.detail).toMatch(/^The workflow has changed since you read it .* If-Match: "2-[\w-]+"\.$/);
     expect((await stack.client.getWorkflow(id)).definition.tasks.T0).toMatchObject({ question: 'First edit?' });
-    expect(await stack.client.updateWorkflow(id, definition('Second edit?'), 2)).toEqual({ id, version: 3 });
+    // Linking other sets changes it too, though not its version.
+    const other = (await stack.client.createSubjectSet(projectId, { name: 'Other' })).id;
+    const beforeLink = await etag();
+    expect(await stack.client.updateWorkflow(id, { ...definition('First edit?'), subjectSetIds: [subjectSetId, other] }, beforeLink)).toEqual({ id, version: 2 });
+    expect((await problemOf(stack.client.updateWorkflow(id, { ...definition('First edit?'), subjectSetIds: [subjectSetId] }, beforeLink)))?.status).toBe(412);
+    expect((await stack.client.getWorkflow(id)).subjectSetIds.sort()).toEqual([subjectSetId, other].sort());
+    expect(await stack.client.updateWorkflow(id, definition('Second edit?'), await etag())).toEqual({ id, version: 3 });
     const bad = await problemOf(stack.client.request('PUT', `/workflows/${id}`, definition(), { 'if-match': 'yesterday' }));
     expect(bad?.problem.errors?.map((error) => error.pointer)).toEqual(['/headers/if-match']);
   });

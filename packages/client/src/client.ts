@@ -115,9 +115,9 @@ export class ChorusClient {
     return this.call<WorkflowSaved>('POST', `/projects/${projectId}/workflows`, input);
   }
   /** A new version of a classified workflow also starts its re-aggregation (`reaggregation`). */
-  /** With `readVersion`, refused (412) when another version was saved since that one was read. */
-  async updateWorkflow(id: string, input: WorkflowInput, readVersion?: number) {
-    return (await this.request<WorkflowSaved>('PUT', `/workflows/${id}`, input, readVersion === undefined ? {} : { 'if-match': `"${readVersion}"` })).body;
+  /** With `ifMatch` (the workflow's ETag as read), refused (412) when it changed since. */
+  async updateWorkflow(id: string, input: WorkflowInput, ifMatch?: string) {
+    return (await this.request<WorkflowSaved>('PUT', `/workflows/${id}`, input, ifMatch === undefined ? {} : { 'if-match': ifMatch })).body;
   }
   reaggregate(workflowId: string, scope: 'all' | 'unretired' = 'all') {
     return this.call<ReaggregationRun>('POST', `/workflows/${workflowId}/reaggregate`, { scope });

@@ -7,7 +7,7 @@ import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.d
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
 import { ifMatchSchema, parseWorkflowBody, workflowBodySchema } from './dto/workflow.dto';
-import { WorkflowsService } from './workflows.service';
+import { WorkflowsService, workflowTag } from './workflows.service';
 
 @ApiTags('workflows')
 @ApiBearerAuth()
@@ -24,15 +24,15 @@ export class WorkflowsController {
 
   @Put('workflows/:id')
   @ApiZodBody(workflowBodySchema, 'The whole definition; a changed definition becomes a new version.')
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The workflow\'s ETag as read ("3"): refused with 412 when another version was saved since' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The workflow\'s ETag as read: refused with 412 when another version or other subject sets were saved since' })
   @ApiZodResponse(workflowSavedSchema, { description: 'The version now current; `reaggregation` when a new version of a classified workflow started one' })
   updateWorkflow(
     @Param('id', uuidParam('id')) id: string,
     @Body() body: unknown,
-    @HeaderValue('if-match', new ZodPipe(ifMatchSchema, '/headers/if-match')) readVersion: number | undefined,
+    @HeaderValue('if-match', new ZodPipe(ifMatchSchema, '/headers/if-match')) ifMatch: string | undefined,
     @CurrentUser() user: AuthUser,
   ) {
-    return this.workflows.update(id, parseWorkflowBody(body), user, readVersion);
+    return this.workflows.update(id, parseWorkflowBody(body), user, ifMatch);
   }
 
   @Post('workflows/:id/activate')
@@ -54,7 +54,7 @@ export class WorkflowsController {
   @ApiZodResponse(workflowViewSchema)
   async getWorkflow(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
     const workflow = await this.workflows.get(id, user);
-    void reply.header('etag', `"${workflow.version}"`);
+    void reply.header('etag', workflowTag(workflow.version, workflow.subjectSetIds));
     return workflow;
   }
 

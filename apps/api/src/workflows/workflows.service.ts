@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
+import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -63,20 +64,23 @@ export class WorkflowsService {
 
   /**
    * A changed definition becomes a new immutable version; an unchanged one keeps its version. A new version of a
-   * workflow with classifications starts its re-aggregation, since its rules or tasks may have changed.
+   * workflow with classifications starts its re-aggregation, since its rules or tasks may have changed. `ifMatch`
+   * is the workflow's ETag as the edit's author read it: another one now means someone saved since.
    */
-  /** `readVersion`: the version the edit was made from (`If-Match`); another one current means someone saved since. */
-  async update(id: string, input: WorkflowInput, user: AuthUser, readVersion?: number): Promise<WorkflowSaved> {
+  async update(id: string, input: WorkflowInput, user: AuthUser, ifMatch?: string): Promise<WorkflowSaved> {
     await this.requireResearcher(id, user);
     const { version, changed } = await this.db.transaction(async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (readVersion !== undefined && readVersion !== locked.version) {
-        throw new ProblemException(
-          412,
-          `The workflow is at version ${locked.version} now, not ${readVersion}: someone saved it since you read it. Read it again, make your change to that version, and send it with If-Match: "${locked.version}".`,
-          undefined,
-          'version-conflict',
-        );
+      if (ifMatch !== undefined && ifMatch !== '*') {
+        const current = workflowTag(locked.version, await this.linkedSetIds(manager, id));
+        if (ifMatch !== current) {
+          throw new ProblemException(
+            412,
+            `The workflow has changed since you read it (its ETag is ${current} now, not ${ifMatch}): someone saved another version or other subject sets. Read it again, make your change to what it is now, and send that with If-Match: ${current}.`,
+            undefined,
+            'version-conflict',
+          );
+        }
       }
       await this.checkReferencedSets(manager, locked.projectId, input.definition);
       const current = await this.versions.definition(id, locked.version);
@@ -119,12 +123,16 @@ export class WorkflowsService {
 
   async get(id: string, user: AuthUser | undefined): Promise<WorkflowView> {
     const workflow = await this.shown(id, user);
-    const [definition, links] = await Promise.all([
+    const [definition, subjectSetIds, complete] = await Promise.all([
       this.versions.definition(id, workflow.version),
-      this.db.getRepository(WorkflowSubjectSet).findBy({ workflowId: id }),
+      this.linkedSetIds(this.db.manager, id),
+      completeWorkflows(this.db, [id]),
     ]);
-    const complete = await completeWorkflows(this.db, [id]);
-    return { ...workflowSummary(workflow, complete), projectId: workflow.projectId, definition: definition!, subjectSetIds: links.map((link) => link.subjectSetId) };
+    return { ...workflowSummary(workflow, complete), projectId: workflow.projectId, definition: definition!, subjectSetIds };
+  }
+
+  private async linkedSetIds(manager: EntityManager, id: string): Promise<string[]> {
+    return (await manager.getRepository(WorkflowSubjectSet).findBy({ workflowId: id })).map((link) => link.subjectSetId);
   }
 
   /** The workflow, if the caller may see it (its project is public or they are a member). */
@@ -234,4 +242,10 @@ export class WorkflowsService {
     await this.workflowSubjects.afterLink(manager, workflow.id, added.map((row) => row.subject_set_id));
     await this.workflowSubjects.afterUnlink(manager, workflow.id);
   }
+}
+
+/** A workflow's ETag: its version and the subject sets it serves, which a `PUT` replaces together. */
+export function workflowTag(version: number, subjectSetIds: readonly string[]): string {
+  const sets = createHash('sha256').update([...subjectSetIds].sort().join(',')).digest('base64url').slice(0, 12);
+  return `"${version}-${sets}"`;
 }

@@ -8,13 +8,12 @@ export const subjectSetIdsSchema = z.array(z.uuid('must be the id of a subject s
 export const workflowBodySchema = workflowDefinitionSchema.extend({ subjectSetIds: subjectSetIdsSchema.optional() });
 
 /**
- * `If-Match` on a workflow's `PUT`: the version the edit was made from, as the workflow's `ETag` gives it (`"3"`), so
- * that an edit made from an older version is refused rather than silently replacing another researcher's.
+ * `If-Match` on a workflow's `PUT`: its `ETag` as the edit was made from it (or `*`), so that an edit made from what
+ * is no longer current is refused rather than silently replacing another researcher's. Compared strongly: as given.
  */
 export const ifMatchSchema = z
   .string()
-  .regex(/^(W\/)?"?\d{1,9}"?$/, 'must be the ETag of the workflow as read, such as "3" (its version)')
-  .transform((tag) => Number(tag.replace(/\D/g, '')))
+  .regex(/^(\*|"[^"]{1,100}")$/, 'must be the ETag of the workflow as read (GET /workflows/:id gives it), quotes included')
   .optional();
 
 export interface WorkflowInput {
