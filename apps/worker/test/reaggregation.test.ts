@@ -104,7 +104,9 @@ it('keeps the consensus a subject retired with for a task whose answers a new ve
   }
   await until(async () => (await stack.client.stats(workflowId)).retired === 1, 'the subject to retire on agreement');
 
-  const updated = await stack.client.updateWorkflow(workflowId, definition(['cat', 'dog']));
+  // The new version also moves subjects agreed on in A into a set for experts: the kept consensus counts for it.
+  const experts = await stack.client.createSubjectSet(project.id, { name: 'For experts' });
+  const updated = await stack.client.updateWorkflow(workflowId, { ...definition(['cat', 'dog']), effects: [{ when: { task: 'A', agreementAtLeast: 0.9 }, addToSubjectSet: experts.id }] });
   await until(async () => (await stack.client.reaggregation(workflowId, updated.reaggregation!.id)).state === 'completed', 'the re-aggregation to complete');
   const { rows } = await stack.db.query('SELECT task, answer, votes, workflow_version FROM consensus WHERE workflow_id = $1 ORDER BY task', [workflowId]);
   expect(rows).toEqual([
@@ -113,4 +115,5 @@ it('keeps the consensus a subject retired with for a task whose answers a new ve
   ]);
   const [row] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
   expect(row).toMatchObject({ retired: true, retirement_reason: 'agreement', A_answer: 'bird', A_votes: 2 });
+  expect((await stack.client.subjectsOf(experts.id)).subjects.map((subject) => subject.externalId)).toEqual(['b1']);
 });

@@ -152,7 +152,10 @@ export class AggregationService {
         const kept = status.retired_at ? tasksKeptAsRetired(counted) : new Set<string>();
         const consensus = reduceSubject(definition, counted, options).filter((result) => !kept.has(result.task));
         const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
-        if (retirement?.decision.retire || owedNewEffects(status)) await this.applyEffects(manager, definition, key.subjectId, consensus);
+        if (retirement?.decision.retire || owedNewEffects(status)) {
+          const keptConsensus = kept.size ? await this.storedConsensus(manager, key, [...kept]) : [];
+          await this.applyEffects(manager, definition, key.subjectId, [...consensus, ...keptConsensus]);
+        }
         recomputed.push({ key, version: status.version, count: records.length, consensus, retirement });
         outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
@@ -235,6 +238,14 @@ export class AggregationService {
     const skills = new Map<string, Record<string, VolunteerSkills>>();
     for (const [workflowId, records] of byWorkflow) skills.set(workflowId, await this.skills.of(manager, workflowId, records));
     return skills;
+  }
+
+  /** The consensus stored for some of a subject's tasks (those a retired subject keeps), as effects read it. */
+  private async storedConsensus(manager: EntityManager, key: SubjectKey, tasks: string[]): Promise<TaskConsensus[]> {
+    return manager.query(
+      'SELECT task, answer, agreement, votes, algorithm, parameters, result FROM consensus WHERE workflow_id = $1 AND subject_id = $2 AND task = ANY($3::text[])',
+      [key.workflowId, key.subjectId, tasks],
+    );
   }
 
   /** When the answer is known, the subject moves into the sets that feed the next workflows (adding is idempotent). */
