@@ -99,13 +99,14 @@ export class SubjectSetsService {
   /** A page of the set's subjects in the set's order (the order of upload, which `sequential` selection follows). */
   async subjectsOf(subjectSetId: string, { limit, after }: SubjectPageQuery, user: AuthUser): Promise<SubjectPage> {
     await this.requireSetOfResearcher(subjectSetId, user);
+    // A range of subject_set_members_order_idx: no page reads or sorts the members before it.
     const rows: (SubjectRow & { position: string; gold_standard: Record<string, unknown> | null })[] = await this.db.query(
       `SELECT s.id, s.external_id, s.locations, s.metadata, s.gold_standard, m.position
        FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id
-       WHERE m.subject_set_id = $1 AND ($2::bigint IS NULL OR (m.position, m.subject_id) > ($2::bigint, $3::uuid))
+       WHERE m.subject_set_id = $1 ${after ? 'AND (m.position, m.subject_id) > ($3::bigint, $4::uuid)' : ''}
        ORDER BY m.position, m.subject_id
-       LIMIT $4`,
-      [subjectSetId, after?.position ?? null, after?.subjectId ?? null, limit + 1],
+       LIMIT $2`,
+      after ? [subjectSetId, limit + 1, after.position, after.subjectId] : [subjectSetId, limit + 1],
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);

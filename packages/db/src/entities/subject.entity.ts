@@ -28,6 +28,8 @@ export class Subject {
 
 /** A subject can belong to several sets: workflow effects add subjects to further sets. */
 @Entity('subject_set_members')
+// A set's subjects in its order, a page at a time (researchers listing a set).
+@Index('subject_set_members_order_idx', ['subjectSetId', 'position', 'subjectId'])
 export class SubjectSetMember {
   @PrimaryColumn('uuid') subjectSetId!: string;
   @Index('subject_set_members_subject_idx')
