@@ -190,9 +190,10 @@ describe('GET /classifications: a volunteer’s own classifications', () => {
       subject: { id: first.subjectIds.c, externalId: 'c', locations: [{ type: 'text', text: 'Notice c' }], metadata: { page: 3 } },
       annotations: answer('no'),
     });
-    const next = await volunteer.myClassifications({ workflowId: first.workflowId, limit: 2, before: page.classifications[1]!.createdAt });
+    expect(page.next).toEqual(expect.any(String));
+    const next = await volunteer.myClassifications({ workflowId: first.workflowId, limit: 2, after: page.next! });
     expect(next.classifications.map((classification) => classification.subject.externalId)).toEqual(['a']);
-    expect(next.total).toBe(3);
+    expect(next).toMatchObject({ total: 3, next: null });
 
     const everywhere = await volunteer.myClassifications();
     expect(everywhere.total).toBe(4);
@@ -201,12 +202,27 @@ describe('GET /classifications: a volunteer’s own classifications', () => {
     expect((await other.myClassifications()).classifications.map((classification) => classification.annotations)).toEqual([answer('yes')]);
   });
 
+  it('pages through classifications stored together, in one statement and at one moment, without skipping any', async () => {
+    const subjects = ['p', 'q', 'r', 's', 't'].map((externalId) => ({ externalId }));
+    const { workflowId, version, subjectIds } = await workflowWith(adOrNot(), subjects);
+    const volunteer = await guest();
+    await Promise.all(Object.values(subjectIds).map((subjectId) => submit(volunteer, { workflowId, workflowVersion: version, subjectId, annotations: [{ task: 'T0', value: 'no' }] })));
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await volunteer.myClassifications({ workflowId, limit: 2, after });
+      seen.push(...page.classifications.map((classification) => classification.subject.externalId!));
+      after = page.next ?? undefined;
+    } while (after);
+    expect(seen.sort()).toEqual(['p', 'q', 'r', 's', 't']);
+  });
+
   it('names a bad query parameter', async () => {
     const volunteer = await guest();
     for (const [query, pointer] of [
       [{ workflowId: 'nope' }, '/query/workflowId'],
       [{ limit: 500 }, '/query/limit'],
-      [{ before: 'yesterday' }, '/query/before'],
+      [{ after: 'yesterday' }, '/query/after'],
     ] as const) {
       const error = (await volunteer.myClassifications(query).catch((e) => e)) as ChorusApiError;
       expect(error.status).toBe(422);

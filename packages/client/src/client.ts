@@ -27,6 +27,11 @@ export interface ChorusClientOptions {
 }
 
 /** A typed client for the v1 API. Every method throws ChorusApiError with the server's problem on a 4xx or 5xx. */
+/** A query string of the parameters given, leaving out those that are undefined. */
+function queryString(query: Record<string, string | number | undefined>): URLSearchParams {
+  return new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
+}
+
 export class ChorusClient {
   token?: string;
   private readonly baseUrl: string;
@@ -104,8 +109,7 @@ export class ChorusClient {
   }
   /** A page of the set's subjects, in its order; pass the page's `next` as `after` for the following one. */
   subjectsOf(subjectSetId: string, query: { limit?: number; after?: string } = {}) {
-    const params = new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
-    return this.call<SubjectPage>('GET', `/subject-sets/${subjectSetId}/subjects?${params}`);
+    return this.call<SubjectPage>('GET', `/subject-sets/${subjectSetId}/subjects?${queryString(query)}`);
   }
   addSubjects(subjectSetId: string, subjects: SubjectInput[]) {
     return this.call<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects`, { subjects });
@@ -138,10 +142,9 @@ export class ChorusClient {
   queue(workflowId: string, limit = 10) {
     return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?limit=${limit}`);
   }
-  /** The caller's own classifications, newest first (before a moment, to page back), and their total. */
-  myClassifications(query: { workflowId?: string; limit?: number; before?: string } = {}) {
-    const params = new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
-    return this.call<OwnClassificationList>('GET', `/classifications?${params}`);
+  /** The caller's own classifications, newest first (pass a page's `next` as `after` for the one after), and their total. */
+  myClassifications(query: { workflowId?: string; limit?: number; after?: string } = {}) {
+    return this.call<OwnClassificationList>('GET', `/classifications?${queryString(query)}`);
   }
   stats(workflowId: string) {
     return this.call<WorkflowStats>('GET', `/workflows/${workflowId}/stats`);

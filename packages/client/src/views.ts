@@ -126,8 +126,11 @@ export const ownClassificationSchema = z.strictObject({
   subject: queuedSubjectSchema,
   annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
 });
-/** The caller's classifications, newest first, and how many they have made in all (in the workflow asked about). */
-export const ownClassificationListSchema = z.strictObject({ total: z.int(), classifications: z.array(ownClassificationSchema) });
+/**
+ * The caller's classifications, newest first, and how many they have made in all (in the workflow asked about);
+ * `next` asks for the page after (null after the last).
+ */
+export const ownClassificationListSchema = z.strictObject({ total: z.int(), classifications: z.array(ownClassificationSchema), next: z.string().nullable() });
 
 /** A tag other volunteers proposed for a subject, with the votes on it (proposing counts as an up vote). */
 export const proposedTagSchema = z.strictObject({

@@ -38,7 +38,7 @@ export class ClassificationsController {
   @ApiOperation({ summary: 'The caller’s own classifications, newest first, with the subjects as volunteers see them, and how many in all.' })
   @ApiQuery({ name: 'workflowId', required: false, description: 'Only those of this workflow (and its total)', schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
-  @ApiQuery({ name: 'before', required: false, description: 'For the next page: the createdAt of the last one of the page before', schema: { type: 'string', format: 'date-time' } })
+  @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
   @ApiZodResponse(ownClassificationListSchema)
   listOwnClassifications(@Query(new ZodPipe(ownClassificationsQuerySchema, '/query')) query: OwnClassificationsQuery, @CurrentUser() user: AuthUser) {
     return this.classifications.mine(query, user);

@@ -15,18 +15,22 @@ import { PUBLIC_PROJECT_STATUSES, ProjectAccess, accountIdOf } from '../projects
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { ClassificationWriter } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
-import type { OwnClassificationsQuery } from './dto/own-classifications.dto';
+import { type OwnClassificationsQuery, classificationCursor } from './dto/own-classifications.dto';
 import { goldFeedback } from './gold-feedback';
 
 const UNIQUE_VIOLATION = '23505';
 
-/** A volunteer's classifications, newest first, on `classifications_user_workflow_idx`. */
+/**
+ * A volunteer's classifications, newest first, after the cursor ($3, $4). They are found by
+ * `classifications_user_workflow_idx` and sorted: a volunteer's own, so at most a few thousand rows as a rule.
+ */
 const OWN_CLASSIFICATIONS = `
-  SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata
+  SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,
+         to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
   FROM classifications c JOIN subjects s ON s.id = c.subject_id
-  WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
+  WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at DESC, c.id DESC
-  LIMIT $4`;
+  LIMIT $5`;
 const OWN_TOTAL = 'SELECT count(*)::int AS total FROM classifications WHERE user_id = $1 AND ($2::uuid IS NULL OR workflow_id = $2)';
 
 interface OwnClassificationRow extends SubjectRow {
@@ -35,6 +39,7 @@ interface OwnClassificationRow extends SubjectRow {
   workflow_version: number;
   created_at: Date;
   annotations: StoredAnnotation[];
+  cursor_time: string;
 }
 
 @Injectable()
@@ -109,13 +114,15 @@ export class ClassificationsService {
     return { feedback: goldFeedback(definition, annotations, subject.gold_standard) };
   }
 
-  /** The caller's own classifications (of one workflow, or all), newest first, before `before`; and how many in all. */
-  async mine({ workflowId, limit, before }: OwnClassificationsQuery, user: AuthUser): Promise<OwnClassificationList> {
+  /** The caller's own classifications (of one workflow, or all), newest first, a page at a time; and how many in all. */
+  async mine({ workflowId, limit, after }: OwnClassificationsQuery, user: AuthUser): Promise<OwnClassificationList> {
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, before ?? null, limit]),
+      this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
       this.db.query<{ total: number }[]>(OWN_TOTAL, [user.id, workflowId ?? null]),
     ]);
-    const classifications = rows.map((row) => ({
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const classifications = page.map((row) => ({
       id: row.classification_id,
       workflowId: row.workflow_id,
       workflowVersion: row.workflow_version,
@@ -123,7 +130,7 @@ export class ClassificationsService {
       subject: subjectView(row),
       annotations: row.annotations,
     }));
-    return { total: total!, classifications };
+    return { total: total!, classifications, next: rows.length > limit && last ? classificationCursor(last.cursor_time, last.classification_id) : null };
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { OwnClassification, OwnClassificationList } from '@chorus/client';
 import type { SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
@@ -28,14 +28,18 @@ export function RecentClassifications({ workflowId, definition, classified }: Pr
   const [list, setList] = useState<OwnClassificationList | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
 
+  /** Counts requests, so that an answer overtaken by a later request (a reload after the next answer) is dropped. */
+  const requests = useRef(0);
   const load = useCallback(
-    async (before?: string) => {
+    async (after?: string) => {
+      const request = ++requests.current;
       try {
-        const page = await client.myClassifications({ workflowId, limit: PAGE_SIZE, before });
-        setList((shown) => (before && shown ? { total: page.total, classifications: [...shown.classifications, ...page.classifications] } : page));
+        const page = await client.myClassifications({ workflowId, limit: PAGE_SIZE, after });
+        if (request !== requests.current) return;
+        setList((shown) => (after && shown ? { ...page, classifications: [...shown.classifications, ...page.classifications] } : page));
         setProblem(null);
       } catch (error) {
-        setProblem(describeError(error));
+        if (request === requests.current) setProblem(describeError(error));
       }
     },
     [client, workflowId],
@@ -59,8 +63,8 @@ export function RecentClassifications({ workflowId, definition, classified }: Pr
           ))}
         </ol>
       )}
-      {list && shown.length < list.total && (
-        <button type="button" className="button button-secondary button-small" onClick={() => void load(shown.at(-1)?.createdAt)}>
+      {list?.next && (
+        <button type="button" className="button button-secondary button-small" onClick={() => void load(list.next ?? undefined)}>
           {t('recent.older')}
         </button>
       )}

@@ -1,11 +1,21 @@
 import { z } from 'zod';
 
+/** Where a page of a volunteer's classifications starts: after this one (the `next` of the page before). */
+const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/** A cursor from a classification's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
+export const classificationCursor = (createdAt: string, id: string) => `${createdAt}_${id}`;
+
 /** The query of `GET /classifications`: a volunteer's own classifications, a page at a time. */
 export const ownClassificationsQuerySchema = z.object({
   workflowId: z.uuid('must be the id of a workflow').optional(),
   limit: z.coerce.number().int('must be a whole number').min(1).max(100).default(20),
-  before: z.iso
-    .datetime({ offset: true, error: 'must be a date and time with its zone: the createdAt of the last classification of the page before' })
+  after: z
+    .string()
+    .regex(CURSOR, 'must be the "next" of the page before, as it was given')
+    .transform((cursor) => {
+      const [, createdAt, id] = CURSOR.exec(cursor)!;
+      return { createdAt: createdAt!, id: id! };
+    })
     .optional(),
 });
 export type OwnClassificationsQuery = z.infer<typeof ownClassificationsQuerySchema>;
