@@ -34,9 +34,10 @@ const RESTORE_ANSWERS_GIVEN_WHILE_RETIRED = `
     UPDATE subject_workflow_status st SET counted_count = st.counted_count + r.n
     FROM (SELECT subject_id, count(*)::int AS n FROM restored WHERE NOT gold_standard GROUP BY subject_id) r
     WHERE st.workflow_id = $1 AND st.subject_id = r.subject_id
+  ), owed AS (
+    INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT DISTINCT $1::uuid, subject_id FROM restored ON CONFLICT DO NOTHING
   )
-  INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT DISTINCT $1::uuid, subject_id FROM restored ON CONFLICT DO NOTHING
-  RETURNING subject_id`;
+  SELECT count(*)::int AS restored FROM restored`;
 
 /**
  * Researchers retire and unretire subjects by hand; both take effect in every queue at once. A request that names a
@@ -65,7 +66,8 @@ export class RetirementService {
   /**
    * Refused for subjects that already have every classification the workflow's retirement rule can ask for: the
    * queue would never serve them again (nor would they retire), so the rule must ask for more first. Answers given
-   * while a subject was retired (a volunteer who held it when it was retired by mistake) count again.
+   * while a subject was retired (a volunteer who held it when it was retired by mistake) count again; a subject
+   * whose rule they meet retires again at once, by its rule.
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number }> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
@@ -74,14 +76,20 @@ export class RetirementService {
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     await this.requireRoomForMore(workflowId, request, classificationsNeededAtMost(definition.retirement));
     const { unretired, restored } = await this.db.transaction(async (manager) => {
+      // Locked in key order first, as submits and aggregation lock them, so that a whole set never deadlocks with them.
+      await manager.query(`SELECT 1 FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL ORDER BY st.subject_id FOR UPDATE`, [
+        workflowId,
+        request.subjectIds ?? [],
+        request.subjectSetId ?? null,
+      ]);
       const rows = await manager.query(
         `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
          WHERE ${CHOSEN} AND st.retired_at IS NOT NULL RETURNING st.subject_id`,
         [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ unretired: request.reason, by: user.id })],
       );
       const subjectIds = returnedRows<{ subject_id: string }>(rows).map((row) => row.subject_id);
-      const owed = subjectIds.length ? returnedRows(await manager.query(RESTORE_ANSWERS_GIVEN_WHILE_RETIRED, [workflowId, subjectIds])) : [];
-      return { unretired: subjectIds.length, restored: owed.length > 0 };
+      const [{ restored }]: { restored: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_GIVEN_WHILE_RETIRED, [workflowId, subjectIds]) : [{ restored: 0 }];
+      return { unretired: subjectIds.length, restored: restored > 0 };
     });
     // After the commit; if Redis is away, the worker's reconciler finds the outbox rows.
     if (restored) await this.jobs.aggregate(workflowId);
