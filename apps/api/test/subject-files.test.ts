@@ -51,9 +51,11 @@ describe('subject uploads from files', () => {
     const { projectId, setId } = await newSet();
     expect(await upload(setId, 'external_id;text;caption\ns1;The [[coach]] left;A note, with a comma\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
     expect(await upload(setId, 'external_id\ttext\ns2\tA plain one\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
+    expect(await upload(setId, 'external_id;"Date, place";text\ns3;"1851, Leeds";Third\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
     expect(await subjectsOf(projectId)).toEqual([
       { external_id: 's1', locations: [{ type: 'text', text: 'The coach left', highlights: [[4, 9]] }], metadata: { caption: 'A note, with a comma' }, gold_standard: null },
       { external_id: 's2', locations: [{ type: 'text', text: 'A plain one' }], metadata: {}, gold_standard: null },
+      { external_id: 's3', locations: [{ type: 'text', text: 'Third' }], metadata: { 'Date, place': '1851, Leeds' }, gold_standard: null },
     ]);
   });
 

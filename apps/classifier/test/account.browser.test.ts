@@ -268,7 +268,7 @@ describe('classifier in a browser: accounts', () => {
     await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
     expect(await page.getByTestId('account-name').count()).toBe(0);
     expect(await page.getByTestId('account-nav').getByRole('link', { name: 'Sign in' }).count()).toBe(1);
-    expect(await page.locator('div[role="alert"]').textContent()).toBe(''); // the refused request is not left on screen
+    expect((await page.locator('[role="alert"]').allTextContents()).join('')).toBe(''); // the refused request is not left on screen
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('guest');
     expect(errors).toEqual([]);
     await page.close();

@@ -108,7 +108,7 @@ describe('classifier in a browser: single-choice workflow', () => {
     expect(await finished.textContent()).toContain('You have classified every subject available to you in this workflow. Thank you!');
     expect(await finished.getByTestId('session-count').textContent()).toBe(String(SNIPPETS.length));
     expect(await page.getByTestId('announcer').textContent()).toContain('Classification submitted');
-    expect(await page.locator('div[role="alert"]').textContent()).toBe(''); // no problem reported
+    expect((await page.locator('[role="alert"]').allTextContents()).join('')).toBe(''); // no problem reported
     expect(pageErrors).toEqual([]);
 
     // Through the API: three classifications stored, from one (guest) volunteer.
@@ -276,7 +276,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       expect(await paused.getByRole('heading').textContent()).toBe('This workflow has been paused');
       expect(await paused.textContent()).toContain('Your last answer was saved.');
       expect(await page.getByTestId('subject').count()).toBe(0);
-      expect(await page.locator('div[role="alert"]').textContent()).toBe(''); // not a failure
+      expect((await page.locator('[role="alert"]').allTextContents()).join('')).toBe(''); // not a failure
       expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
       // The answer given as the researchers paused is stored: the notice tells the truth.
       const { rows } = await suite.stack.db.query('SELECT subject_id, annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);

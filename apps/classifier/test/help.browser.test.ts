@@ -321,7 +321,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.locator('.tag[data-tag="transport"]').waitFor();
     await page.locator('button[aria-label="Agree with “sale”"]').click();
     await page.locator('button[aria-label="Agree with “transport”"]').click();
-    expect(await page.getByTestId('task-message').textContent()).toBe('You can agree with at most 1 tags, and disagree with at most 1. Take back a vote before giving another.');
+    expect(await page.getByTestId('task-message').textContent()).toBe('You can agree with at most 1 tag, and disagree with at most 1. Take back a vote before giving another.');
     expect(await page.locator('button[aria-label="Agree with “transport”"]').getAttribute('aria-pressed')).toBe('false');
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('finished').waitFor();

@@ -24,6 +24,7 @@ export const subjectLocationSchema = z.discriminatedUnion('type', [
     }),
 ]);
 export type SubjectLocation = z.infer<typeof subjectLocationSchema>;
+export type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
 
 /** A subject's metadata travels with it in every queue answer, so it is kept to what a caption needs. */
 const subjectMetadataSchema = metadataSchema('put long texts in a text location, or link to them');

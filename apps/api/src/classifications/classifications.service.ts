@@ -61,7 +61,7 @@ export class ClassificationsService {
    */
   async submit(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
     const annotations = await this.validate(input, user);
-    await this.requireEvidenceWithinText(input.subjectId, annotations);
+    await this.requireEvidenceWithinText(input, annotations);
     let id: string | undefined;
     try {
       id = await this.insert(input, annotations, idempotencyKey, user);
@@ -151,10 +151,13 @@ export class ClassificationsService {
   }
 
   /** Close-reading evidence marks characters of the subject's text: a span beyond it is refused (read only when marked). */
-  private async requireEvidenceWithinText(subjectId: string, annotations: Annotation[]): Promise<void> {
+  private async requireEvidenceWithinText(input: ClassificationInput, annotations: Annotation[]): Promise<void> {
     if (!annotations.some((annotation) => (annotation.value as { evidence?: unknown[] } | null)?.evidence?.length)) return;
-    const [subject]: { locations: SubjectLocation[] }[] = await this.db.query('SELECT locations FROM subjects WHERE id = $1', [subjectId]);
-    if (!subject) return; // the submit statement says what is wrong with the subject
+    const [subject]: { locations: SubjectLocation[] }[] = await this.db.query(
+      'SELECT s.locations FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $2 WHERE s.id = $1',
+      [input.subjectId, input.workflowId],
+    );
+    if (!subject) return; // not a subject of the workflow: the submit statement says so
     const errors = evidenceBeyondPassage(annotations, subject.locations, '/annotations');
     if (errors.length) throw validationFailed(errors);
   }

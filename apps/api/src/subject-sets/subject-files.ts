@@ -38,7 +38,7 @@ function knownColumn(column: string): string {
 function checkedHeader(header: string[]): string[] {
   const seen = new Map<string, string>();
   return header.map((written, index) => {
-    if (!written.trim()) throw new Error(`column ${index + 1} of the header has no name: name it, or delete the column (a comma at the end of the header makes one)`);
+    if (!written.trim()) throw new Error(`column ${index + 1} of the header has no name: name it, or delete the column (a separator at the end of the header makes one)`);
     const column = knownColumn(written);
     if (column === '__proto__') throw new Error('"__proto__" is not a usable column name');
     const before = seen.get(column);
@@ -65,7 +65,8 @@ function goldAnswer(cell: string): unknown {
  * languages save "CSV" with semicolons), whichever the header line has most of.
  */
 function delimiterOf(csv: string): string {
-  const header = csv.slice(0, csv.search(/\r?\n|$/));
+  // Separators inside a quoted column name ("Date, place") do not count.
+  const header = csv.slice(0, csv.search(/\r?\n|$/)).replace(/"[^"]*"/g, '');
   const count = (separator: string) => header.split(separator).length - 1;
   return [',', ';', '\t'].reduce((best, separator) => (count(separator) > count(best) ? separator : best));
 }

@@ -1,5 +1,5 @@
 import type { OwnClassification, OwnClassificationList } from '@chorus/client';
-import type { SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
+import type { SubjectLocation, TextLocation, WorkflowDefinition } from '@chorus/tasks';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
@@ -76,7 +76,7 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
   const { t, i18n } = useTranslation();
   const { subject, annotations, createdAt } = classification;
   const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
-  const text = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'text' }> => location.type === 'text');
+  const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
   return (
     <li className="recent-item">
       {image && <img className="recent-thumbnail" src={image.url} alt="" loading="lazy" width={64} height={64} />}

@@ -87,7 +87,10 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   const [answerProblem, setAnswerProblem] = useState<string | null>(null);
   const unfinished = useRef<string | null>(null);
   const setUnfinished = useCallback((note: string | null) => {
+    const shown = unfinished.current;
     unfinished.current = note;
+    // The note shown about it is stale once the volunteer adds the tag, clears the field or types on.
+    if (shown && note !== shown) setAnswerProblem((problem) => (problem === shown ? null : problem));
   }, []);
 
   // A message about the answer is stale once the volunteer changes it.
@@ -153,7 +156,9 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     const previous = answered[answered.length - 1];
     if (!previous || busy.current) return;
     onProblem(null);
-    setAnswerProblem(null);
+    // Going back would lose it as surely as going on.
+    setAnswerProblem(unfinished.current);
+    if (unfinished.current) return;
     setConfirmingEmpty(false);
     setAnswered(answered.slice(0, -1));
     setTaskKey(previous.task);

@@ -1,10 +1,9 @@
 import type { SubjectLocation } from '@chorus/client';
+import type { TextLocation } from '@chorus/tasks';
 import { type ReactNode, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ImageViewer } from './viewer/ImageViewer';
 import { pageStepFor } from './viewer/viewerKeys';
-
-type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
 
 /**
  * Renders a subject's locations: texts as text with their highlights (never as images), images in the

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Annotation } from '../annotations';
 import { baseTaskFields, choiceSchema, labelSchema, taskKeySchema, uniqueValues } from '../common';
 import type { FieldError } from '../pointer';
-import type { SubjectLocation } from '../subject';
+import type { SubjectLocation, TextLocation } from '../subject';
 
 export const closeReadingTaskSchema = z.strictObject({
   type: z.literal('close-reading'),
@@ -40,7 +40,6 @@ export function closeReadingAnnotationSchema(task: CloseReadingTask) {
 }
 export type CloseReadingAnnotation = { sense: string | null; unsure?: boolean; evidence?: [number, number][] };
 
-type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
 
 /** The text a close reading is about: the subject's first text location. Evidence offsets refer to it. */
 export function closeReadingPassage(locations: readonly SubjectLocation[]): TextLocation | undefined {

@@ -1,7 +1,5 @@
-import type { QueuedSubject, SubjectLocation } from '@chorus/client';
-import { closeReadingPassage } from '@chorus/tasks';
-
-export type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
+import type { QueuedSubject } from '@chorus/client';
+import { type TextLocation, closeReadingPassage } from '@chorus/tasks';
 
 export interface Word {
   start: number;

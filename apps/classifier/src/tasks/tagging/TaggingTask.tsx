@@ -63,10 +63,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
     // Another volunteer proposed it already: typing it agrees with their tag.
     const proposedAlready = proposedTags.find((existing) => existing.toLowerCase() === final.toLowerCase());
     if (proposedAlready) {
-      if (!tags.up.includes(proposedAlready) && tags.up.length >= task.maxTags) {
-        refuse(t('tasks.tagging.tooManyVotes', { count: task.maxTags }));
-        return;
-      }
+      if (!tags.up.includes(proposedAlready) && refusedVote('up')) return;
       update({ up: tags.up.includes(proposedAlready) ? tags.up : [...tags.up, proposedAlready], down: tags.down.filter((t) => t !== proposedAlready) });
       setDraft('');
       report(t('tasks.tagging.agreedWithProposed', { tag: proposedAlready }));
@@ -88,13 +85,17 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
     input.current?.focus();
   }
 
+  /** True, saying why, when one more vote this way would pass the task's most tags (the answer would be refused). */
+  function refusedVote(direction: 'up' | 'down'): boolean {
+    if (tags[direction].length < task.maxTags) return false;
+    refuse(t('tasks.tagging.tooManyVotes', { count: task.maxTags }));
+    return true;
+  }
+
   function vote(tag: string, direction: 'up' | 'down') {
     const other = direction === 'up' ? 'down' : 'up';
     const on = tags[direction].includes(tag);
-    if (!on && tags[direction].length >= task.maxTags) {
-      refuse(t('tasks.tagging.tooManyVotes', { count: task.maxTags }));
-      return;
-    }
+    if (!on && refusedVote(direction)) return;
     update({ [direction]: on ? tags[direction].filter((t) => t !== tag) : [...tags[direction], tag], [other]: tags[other].filter((t) => t !== tag) });
   }
 
