@@ -50,6 +50,6 @@ export function taggingAnnotationSchema(task: TaggingTask) {
 export type TaggingAnnotation = { add: string[]; up: string[]; down: string[] };
 
 /** The tags a tagging answer applies, as given: those proposed, then those agreed with (each once). */
-export function appliedTags(value: Partial<TaggingAnnotation>): string[] {
+export function appliedTags(value: { add?: readonly string[]; up?: readonly string[] }): string[] {
   return [...new Set([...(value.add ?? []), ...(value.up ?? [])])];
 }
