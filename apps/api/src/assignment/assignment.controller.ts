@@ -1,12 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { queueViewSchema } from '@chorus/client';
-import { z } from 'zod';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { ApiZodResponse, pageLimitSchema, uuidParam, ZodPipe } from '../common/zod';
 import { AssignmentService } from './assignment.service';
 
-const limitSchema = z.coerce.number().int('must be a whole number').min(1).max(50).default(10);
+const limitSchema = pageLimitSchema(50, 10);
 
 @ApiTags('assignment')
 @ApiBearerAuth()

@@ -70,3 +70,17 @@ export function ApiProblemResponse(): MethodDecorator & ClassDecorator {
 
 /** Validates a uuid path parameter, naming it in the error. */
 export const uuidParam = (name: string) => new ZodPipe(z.uuid('must be a UUID'), `/params/${name}`);
+
+/** How many items a page of a list holds: from 1 to `most`, `byDefault` when not asked. */
+export const pageLimitSchema = (most: number, byDefault: number) => z.coerce.number().int('must be a whole number').min(1).max(most).default(byDefault);
+
+/**
+ * The `after` of a paged list: the `next` its page before gave, `pattern` capturing the place it stands for (a
+ * sort key and an id), which `read` turns into the query's parameters.
+ */
+export const pageCursorSchema = <T>(pattern: RegExp, read: (parts: string[]) => T) =>
+  z
+    .string()
+    .regex(pattern, 'must be the "next" of the page before, as it was given')
+    .transform((cursor) => read(pattern.exec(cursor)!.slice(1)))
+    .optional();

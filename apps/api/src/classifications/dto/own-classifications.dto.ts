@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
 
 /** Where a page of a volunteer's classifications starts: after this one (the `next` of the page before). */
 const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -8,14 +9,7 @@ export const classificationCursor = (createdAt: string, id: string) => `${create
 /** The query of `GET /classifications`: a volunteer's own classifications, a page at a time. */
 export const ownClassificationsQuerySchema = z.object({
   workflowId: z.uuid('must be the id of a workflow').optional(),
-  limit: z.coerce.number().int('must be a whole number').min(1).max(100).default(20),
-  after: z
-    .string()
-    .regex(CURSOR, 'must be the "next" of the page before, as it was given')
-    .transform((cursor) => {
-      const [, createdAt, id] = CURSOR.exec(cursor)!;
-      return { createdAt: createdAt!, id: id! };
-    })
-    .optional(),
+  limit: pageLimitSchema(100, 20),
+  after: pageCursorSchema(CURSOR, ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),
 });
 export type OwnClassificationsQuery = z.infer<typeof ownClassificationsQuerySchema>;

@@ -1,5 +1,6 @@
 import { subjectInputSchema } from '@chorus/tasks';
 import { z } from 'zod';
+import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
 
 export const MAX_SUBJECTS_PER_CALL = 10_000;
 
@@ -12,15 +13,8 @@ export const subjectCursor = (position: string, subjectId: string) => `${positio
 
 /** The query of `GET /subject-sets/:id/subjects`. */
 export const subjectPageQuerySchema = z.object({
-  limit: z.coerce.number().int('must be a whole number').min(1).max(1000).default(100),
-  after: z
-    .string()
-    .regex(SUBJECT_CURSOR, 'must be the "next" of the page before, as it was given')
-    .transform((cursor) => {
-      const [, position, subjectId] = SUBJECT_CURSOR.exec(cursor)!;
-      return { position: position!, subjectId: subjectId! };
-    })
-    .optional(),
+  limit: pageLimitSchema(1000, 100),
+  after: pageCursorSchema(SUBJECT_CURSOR, ([position, subjectId]) => ({ position: position!, subjectId: subjectId! })),
 });
 export type SubjectPageQuery = z.infer<typeof subjectPageQuerySchema>;
 
