@@ -56,7 +56,12 @@ describe('aggregation', () => {
     expect(await state(workflowId, subjectId!)).toEqual(first);
     await stack.stopWorker();
     expect(first.status).toEqual({ classification_count: 4, aggregated_count: 4, retirement_reason: 'count', retired_by_classification_id: ids[2], retired: true });
-    expect(first.consensus).toEqual([{ task: 'T0', answer: 'yes', agreement: 0.75, votes: 4, algorithm: 'plurality-vote' }]);
+    // The consensus it retired with: the answers up to the third, which met the rule. The fourth, stored before the
+    // retirement committed, counts as given while retired, as it would had it come a moment later.
+    expect(first.consensus).toEqual([{ task: 'T0', answer: 'yes', agreement: 2 / 3, votes: 3, algorithm: 'plurality-vote' }]);
+    const { rows } = await stack.db.query('SELECT id FROM classifications WHERE subject_id = $1 AND after_retirement', [subjectId]);
+    expect(rows.map((row) => row.id)).toEqual([ids[3]]);
+    expect((await stack.db.query('SELECT counted_count FROM subject_workflow_status WHERE subject_id = $1', [subjectId])).rows[0].counted_count).toBe(3);
   });
 
   it('counts an answer given under an earlier version only while the current version still offers it', async () => {

@@ -60,6 +60,14 @@ interface Recomputed {
   count: number;
   consensus: TaskConsensus[];
   retirement?: ReturnType<typeof findRetirement>;
+  /** Classifications stored after the one that met the rule of a subject retiring now: given, in effect, while retired. */
+  late: string[];
+}
+
+/** The records after the one that met the rule, when it retires the subject now. */
+function afterTheTrigger(records: readonly StoredClassification[], retirement: ReturnType<typeof findRetirement> | undefined): StoredClassification[] {
+  if (!retirement?.decision.retire || !retirement.triggeredBy) return [];
+  return records.slice(records.findIndex((record) => record.id === retirement.triggeredBy) + 1).filter((record) => !record.givenWhileRetired);
 }
 
 const keyOf = (key: SubjectKey) => `${key.workflowId}:${key.subjectId}`;
@@ -146,21 +154,24 @@ export class AggregationService {
         const definition = definitions.get(key.workflowId)!;
         const records = classifications.get(keyOf(key)) ?? [];
         const options = { skills: skills.get(key.workflowId) ?? {} };
-        // The consensus is the answer the subject retired with: answers given while it was retired stay in the raw
-        // download only, and a task a new version cannot read all the answers of keeps the consensus it had.
-        const counted = records.filter((record) => !record.givenWhileRetired);
+        // The consensus is the answer the subject retired with: answers given while it was retired, or stored after the
+        // one that met the rule before this retirement committed, stay in the raw download only (flagged so); and a
+        // task a new version cannot read all the answers of keeps the consensus it had.
+        const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
+        const late = afterTheTrigger(records, retirement);
+        const counted = records.filter((record) => !record.givenWhileRetired && !late.includes(record));
         const kept = status.retired_at ? tasksKeptAsRetired(counted) : new Set<string>();
         const consensus = reduceSubject(definition, counted, options).filter((result) => !kept.has(result.task));
-        const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
         if (retirement?.decision.retire || owedNewEffects(status)) {
           const keptConsensus = kept.size ? await this.storedConsensus(manager, key, [...kept]) : [];
           await this.applyEffects(manager, definition, key.subjectId, [...consensus, ...keptConsensus]);
         }
-        recomputed.push({ key, version: status.version, count: records.length, consensus, retirement });
+        recomputed.push({ key, version: status.version, count: records.length, consensus, retirement, late: late.map((record) => record.id) });
         outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
       await this.saveConsensus(manager, recomputed);
       await this.saveStatuses(manager, recomputed);
+      await this.flagLate(manager, recomputed.flatMap((subject) => subject.late));
       return outcomes;
     });
   }
@@ -265,6 +276,21 @@ export class AggregationService {
        ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET workflow_version = EXCLUDED.workflow_version, answer = EXCLUDED.answer, agreement = EXCLUDED.agreement,
          votes = EXCLUDED.votes, algorithm = EXCLUDED.algorithm, parameters = EXCLUDED.parameters, result = EXCLUDED.result, computed_at = EXCLUDED.computed_at`,
       [JSON.stringify(rows)],
+    );
+  }
+
+  /** Marks classifications as given while retired, and takes them out of their subjects' counted classifications. */
+  private async flagLate(manager: EntityManager, classificationIds: string[]): Promise<void> {
+    if (!classificationIds.length) return;
+    await manager.query(
+      `WITH late AS (
+         UPDATE classifications c SET after_retirement = true WHERE c.id = ANY($1::uuid[]) AND NOT c.after_retirement
+         RETURNING c.workflow_id, c.subject_id, c.gold_standard
+       )
+       UPDATE subject_workflow_status st SET counted_count = st.counted_count - l.n
+       FROM (SELECT workflow_id, subject_id, count(*)::int AS n FROM late WHERE NOT gold_standard GROUP BY workflow_id, subject_id) l
+       WHERE st.workflow_id = l.workflow_id AND st.subject_id = l.subject_id`,
+      [classificationIds],
     );
   }
 
