@@ -50,6 +50,17 @@ it('weighs volunteers by the skill learned from gold standard, overturning an ad
   const { rows: [skills] } = await stack.db.query('SELECT count(*)::int AS volunteers FROM volunteer_skills WHERE workflow_id = $1', [workflowId]);
   expect(skills.volunteers).toBe(3);
   await worker.get(AggregationService).aggregateSubject(workflowId, open);
-  await stack.stopWorker();
   expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
+
+  // A subject answered only by newcomers (no skill learned) is reduced by skill all the same, alone or in any batch:
+  // the method is the workflow's, not the batch's; and a tie keeps the leaders' share as its agreement.
+  await stack.client.addSubjects(set.id, [{ externalId: 'newcomers', locations: [{ type: 'text' as const, text: 'New' }] }]);
+  const { rows: [fresh] } = await stack.db.query("SELECT id FROM subjects WHERE external_id = 'newcomers' AND project_id = $1", [project.id]);
+  for (const answer of ['yes', 'no']) {
+    await (await volunteer()).classify({ workflowId, workflowVersion: 1, subjectId: fresh.id, annotations: [{ task: 'T0', value: answer }] }, randomUUID());
+  }
+  await worker.get(AggregationService).aggregateSubject(workflowId, fresh.id);
+  await stack.stopWorker();
+  const { rows: [tie] } = await stack.db.query('SELECT answer, agreement, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, fresh.id]);
+  expect(tie).toEqual({ answer: null, agreement: 0.5, algorithm: 'bayesian-confusion' });
 });

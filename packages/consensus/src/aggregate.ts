@@ -69,7 +69,8 @@ function reduceSingle(key: string, task: SingleTask, classifications: readonly C
   return {
     task: key,
     answer,
-    agreement: answer === null || !votes.length ? null : (vote.counts[answer] ?? 0) / votes.length,
+    // A tie has no answer, and its agreement is the leaders' share, as under a plurality vote.
+    agreement: !votes.length ? null : answer === null ? vote.agreement : (vote.counts[answer] ?? 0) / votes.length,
     votes: vote.votes,
     algorithm: 'bayesian-confusion',
     parameters: { skillPrior },
@@ -152,7 +153,7 @@ function ruleTasks(rule: RetirementRule): string[] {
 function retirementState(definition: WorkflowDefinition, counted: readonly ClassificationRecord[], options: ReduceOptions): RetirementState {
   const keys = new Set(ruleTasks(definition.retirement));
   const reduced = Object.entries(definition.tasks).filter(([key]) => keys.has(key)).map(([key, task]) => reduceTask(definition, key, task, counted, options));
-  const tasks = Object.fromEntries(reduced.map((c) => [c.task, { answer: c.answer, agreement: c.agreement, posterior: c.result.posterior as Record<string, number> }]));
+  const tasks = Object.fromEntries(reduced.map((c) => [c.task, { answer: c.answer, agreement: c.agreement, votes: c.votes, posterior: c.result.posterior as Record<string, number> }]));
   return { count: counted.length, tasks };
 }
 

@@ -5,10 +5,11 @@ export interface RetirementState {
   /** Classifications that count toward retirement (not gold standard, not after retirement). */
   count: number;
   /**
-   * Per task: the consensus answer (null for a tie or no answer), its agreement, and the posterior probability of each
-   * answer where known.
+   * Per task: the consensus answer (null for a tie or no answer), its agreement, the answers it was reached from
+   * (fewer than `count` where a branch skips the task or a version cannot read some), and the posterior probability
+   * of each answer where known.
    */
-  tasks: Record<string, { answer: string | null; agreement: number | null; posterior?: Record<string, number> }>;
+  tasks: Record<string, { answer: string | null; agreement: number | null; votes: number; posterior?: Record<string, number> }>;
 }
 
 /** Why a subject retires: its rule's condition, or `maximum` when it reached the rule's most classifications without it. */
@@ -22,10 +23,10 @@ export function decideRetirement(rule: RetirementRule, state: RetirementState): 
     case 'count':
       return state.count >= rule.count ? { retire: true, reason: 'count', detail: { count: state.count } } : stay;
     case 'agreement': {
-      // A tie is no agreement, however large the leaders' share.
-      const agreement = state.tasks[rule.task]?.agreement ?? null;
-      const answered = (state.tasks[rule.task]?.answer ?? null) !== null;
-      if (state.count >= rule.minimum && answered && agreement !== null && agreement >= rule.threshold) {
+      // A tie is no agreement, however large the leaders' share; and `minimum` answers to the task must agree.
+      const task = state.tasks[rule.task];
+      const agreement = task?.agreement ?? null;
+      if ((task?.votes ?? 0) >= rule.minimum && task?.answer != null && agreement !== null && agreement >= rule.threshold) {
         return { retire: true, reason: 'agreement', detail: { task: rule.task, agreement, count: state.count } };
       }
       return state.count >= rule.maximum ? { retire: true, reason: 'maximum', detail: { rule: 'agreement', task: rule.task, agreement, count: state.count } } : stay;

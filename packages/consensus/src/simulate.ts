@@ -199,7 +199,7 @@ export function simulateRetirement(population: Population, options: RetirementSi
     votes.set(subject, subjectVotes);
     const posterior = model.classify(subject, volunteer.id, answer);
     const { answer: consensus, agreement } = pluralityVote(subjectVotes.map((a) => ({ answer: a })));
-    const decision = decideRetirement(options.rule, { count: subjectVotes.length, tasks: { T0: { answer: consensus, agreement, posterior } } });
+    const decision = decideRetirement(options.rule, { count: subjectVotes.length, tasks: { T0: { answer: consensus, agreement, votes: subjectVotes.length, posterior } } });
     if (decision.retire || subjectSeen.size >= population.volunteers.length) retire(index);
   }
   const subjects = population.subjects;

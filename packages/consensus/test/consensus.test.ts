@@ -41,7 +41,7 @@ describe('symmetric posterior', () => {
 describe('retirement rules', () => {
   const state = (count: number, agreement: number | null, yes?: number, answer: string | null = 'yes') => ({
     count,
-    tasks: { T0: { answer, agreement, posterior: yes === undefined ? undefined : { yes, no: 1 - yes } } },
+    tasks: { T0: { answer, agreement, votes: count, posterior: yes === undefined ? undefined : { yes, no: 1 - yes } } },
   });
 
   it('count retires at the count', () => {
@@ -55,6 +55,13 @@ describe('retirement rules', () => {
     expect(decideRetirement(rule, state(3, 1))).toMatchObject({ retire: true, reason: 'agreement' });
     expect(decideRetirement(rule, state(5, 0.6)).retire).toBe(false);
     expect(decideRetirement(rule, state(6, 0.5))).toMatchObject({ retire: true, reason: 'maximum', detail: { rule: 'agreement' } });
+  });
+
+  it('agreement needs its minimum of answers to the task, not only of classifications', () => {
+    const rule = { rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.8, maximum: 6 } as const;
+    // Three classifications, of which a new version can read one answer: one vote is not three agreeing.
+    expect(decideRetirement(rule, { count: 3, tasks: { T0: { answer: 'cat', agreement: 1, votes: 1 } } }).retire).toBe(false);
+    expect(decideRetirement(rule, { count: 3, tasks: { T0: { answer: 'cat', agreement: 1, votes: 3 } } })).toMatchObject({ retire: true, reason: 'agreement' });
   });
 
   it('agreement never retires on a tie, whatever the leaders’ share', () => {

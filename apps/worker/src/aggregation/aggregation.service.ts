@@ -247,7 +247,9 @@ export class AggregationService {
       byWorkflow.set(status.workflow_id, records);
     }
     const skills = new Map<string, Record<string, VolunteerSkills>>();
-    for (const [workflowId, records] of byWorkflow) skills.set(workflowId, await this.skills.of(manager, workflowId, records));
+    for (const [workflowId, records] of byWorkflow) {
+      skills.set(workflowId, await this.skills.of(manager, workflowId, skillWeightedTasks(definitions.get(workflowId)!), records));
+    }
     return skills;
   }
 

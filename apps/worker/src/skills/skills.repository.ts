@@ -5,15 +5,21 @@ import type { EntityManager } from 'typeorm';
 /** Learned volunteer skill, per workflow, task and volunteer, as `packages/consensus` reads and writes it. */
 @Injectable()
 export class SkillsRepository {
-  /** The skills of the volunteers behind these classifications (of one subject or a batch of them), by task key. */
-  async of(manager: EntityManager, workflowId: string, classifications: readonly ClassificationRecord[]): Promise<Record<string, VolunteerSkills>> {
+  /**
+   * The skills of the volunteers behind these classifications (of one subject or a batch of them), by task key; a task
+   * of `tasks` with skills learned in the workflow has an entry even when none of these volunteers has one, so that
+   * whether a subject is reduced by skill depends on the workflow, never on the subjects aggregated with it.
+   */
+  async of(manager: EntityManager, workflowId: string, tasks: readonly string[], classifications: readonly ClassificationRecord[]): Promise<Record<string, VolunteerSkills>> {
     const volunteers = [...new Set(classifications.flatMap((c) => (c.volunteer ? [c.volunteer] : [])))];
-    if (!volunteers.length) return {};
-    const rows: { task: string; user_id: string; confusion: VolunteerSkills[string] }[] = await manager.query(
-      'SELECT task, user_id, confusion FROM volunteer_skills WHERE workflow_id = $1 AND user_id = ANY($2::uuid[])',
-      [workflowId, volunteers],
-    );
-    const skills: Record<string, VolunteerSkills> = {};
+    const [rows, learned]: [{ task: string; user_id: string; confusion: VolunteerSkills[string] }[], { task: string }[]] = await Promise.all([
+      manager.query('SELECT task, user_id, confusion FROM volunteer_skills WHERE workflow_id = $1 AND user_id = ANY($2::uuid[])', [workflowId, volunteers]),
+      manager.query('SELECT t.task FROM unnest($2::text[]) AS t(task) WHERE EXISTS (SELECT 1 FROM volunteer_skills s WHERE s.workflow_id = $1 AND s.task = t.task)', [
+        workflowId,
+        tasks,
+      ]),
+    ]);
+    const skills: Record<string, VolunteerSkills> = Object.fromEntries(learned.map((row) => [row.task, {}]));
     for (const row of rows) {
       skills[row.task] ??= {};
       skills[row.task]![row.user_id] = row.confusion;
