@@ -1,13 +1,17 @@
-import type { Effect } from '@chorus/tasks';
+import { type WorkflowDefinition, consensusHolds } from '@chorus/tasks';
 import type { TaskConsensus } from './aggregate';
 
-/** The subject sets a retired subject moves into: every effect whose condition its consensus meets. */
-export function subjectSetsFromEffects(effects: readonly Effect[], consensus: readonly TaskConsensus[]): string[] {
+/**
+ * The subject sets a retired subject moves into: every effect of the workflow whose condition its consensus meets
+ * (an effect naming one answer of a multiple-choice or tagging task fires when the consensus holds it).
+ */
+export function subjectSetsFromEffects(definition: WorkflowDefinition, consensus: readonly TaskConsensus[]): string[] {
   const byTask = new Map(consensus.map((result) => [result.task, result]));
-  const sets = effects.filter(({ when }) => {
+  const sets = definition.effects.filter(({ when }) => {
     const result = byTask.get(when.task);
-    if (!result) return false;
-    if (when.answer !== undefined && result.answer !== when.answer) return false;
+    const task = definition.tasks[when.task];
+    if (!result || !task) return false;
+    if (when.answer !== undefined && !consensusHolds(task, result.answer, when.answer)) return false;
     if (when.agreementAtLeast !== undefined && (result.agreement ?? 0) < when.agreementAtLeast) return false;
     return true;
   });

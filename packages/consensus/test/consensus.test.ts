@@ -1,5 +1,5 @@
-import { type RetirementRule, workflowDefinitionSchema } from '@chorus/tasks';
-import { type ClassificationRecord, classificationsNeededAtLeast, classificationsNeededAtMost, decideRetirement, findRetirement, pluralityVote, reduceSubject, symmetricPosterior } from '../src';
+import { type RetirementRule, validateWorkflowDefinition, workflowDefinitionSchema } from '@chorus/tasks';
+import { type ClassificationRecord, classificationsNeededAtLeast, classificationsNeededAtMost, decideRetirement, findRetirement, pluralityVote, reduceSubject, subjectSetsFromEffects, symmetricPosterior } from '../src';
 
 describe('plurality vote', () => {
   it('finds the leader and its share of the votes', () => {
@@ -122,5 +122,44 @@ describe('aggregating one subject', () => {
     const records = [classification('a', 'yes'), classification('b', 'yes', false), classification('c', 'yes')];
     expect(findRetirement(definition, records).decision.retire).toBe(false);
     expect(findRetirement(definition, [...records, classification('d', 'no')]).triggeredBy).toBe('d');
+  });
+});
+
+describe('effects', () => {
+  const definition = workflowDefinitionSchema.parse({
+    name: 'Chained',
+    firstTask: 'M',
+    tasks: {
+      M: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }], next: 'G' },
+      G: { type: 'tagging', instruction: 'Tag it' },
+    },
+    effects: [
+      { when: { task: 'M', answer: 'a' }, addToSubjectSet: '00000000-0000-4000-8000-00000000000a' },
+      { when: { task: 'G', answer: 'Horse' }, addToSubjectSet: '00000000-0000-4000-8000-00000000000b' },
+    ],
+  });
+  const result = (task: string, answer: string | null) => ({ task, answer, agreement: 1, votes: 3, algorithm: 'x', parameters: {}, result: {} });
+
+  it('fire when a multiple-choice or tagging consensus holds the answer they name, tags compared as consensus writes them', () => {
+    expect(subjectSetsFromEffects(definition, [result('M', 'a;b'), result('G', 'cart;horse')])).toEqual(['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b']);
+    expect(subjectSetsFromEffects(definition, [result('M', 'b'), result('G', 'horses')])).toEqual([]);
+    expect(subjectSetsFromEffects(definition, [result('M', null), result('G', '')])).toEqual([]);
+  });
+
+  it('may name only an answer a multiple-choice task offers, or a word of a closed vocabulary', () => {
+    const withEffect = (task: string, answer: string, extra: Record<string, unknown> = {}) => ({
+      name: 'E',
+      firstTask: 'M',
+      tasks: { M: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }], next: 'G' }, G: { type: 'tagging', instruction: 'Tag it', ...extra } },
+      effects: [{ when: { task, answer }, addToSubjectSet: '00000000-0000-4000-8000-00000000000a' }],
+    });
+    const pointers = (input: unknown) => {
+      const validated = validateWorkflowDefinition(input);
+      return validated.ok ? [] : validated.errors.map((error) => error.pointer);
+    };
+    expect(pointers(withEffect('M', 'zzz'))).toEqual(['/effects/0/when/answer']);
+    expect(pointers(withEffect('M', 'a'))).toEqual([]);
+    expect(pointers(withEffect('G', 'boat', { vocabulary: ['horse'], allowFreeTags: false }))).toEqual(['/effects/0/when/answer']);
+    expect(pointers(withEffect('G', 'boat'))).toEqual([]);
   });
 });

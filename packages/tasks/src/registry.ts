@@ -3,7 +3,7 @@ import { LIST_SEPARATOR } from './common';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingTaskSchema } from './close-reading/close-reading';
 import { multipleAnnotationSchema, multipleTaskSchema } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleNextCandidates, singleNextTask, singleTaskSchema } from './single/single';
-import { type TaggingAnnotation, appliedTags, taggingAnnotationSchema, taggingTaskSchema } from './tagging/tagging';
+import { type TaggingAnnotation, appliedTags, normaliseTag, taggingAnnotationSchema, taggingTaskSchema } from './tagging/tagging';
 import { type TranscriptionAnnotation, transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
 
 /** Every task a researcher can configure, discriminated by `type`. */
@@ -25,8 +25,13 @@ interface TaskTypeEntry<T extends TaskType> {
   next(task: TaskOf<T>, value: unknown): string | undefined;
   /** Every task this one can lead to, for graph checks. */
   nextCandidates(task: TaskOf<T>): string[];
-  /** The answers its consensus can settle on, which rules and effects may name; undefined when they are free text. */
+  /**
+   * The answers rules and effects may name; undefined when they are free text. A multiple-choice or tagging consensus
+   * is a list: an effect names one answer or tag it holds.
+   */
   consensusAnswers(task: TaskOf<T>): string[] | undefined;
+  /** Whether a consensus answer (as stored: a list joined with ";" for lists) holds the answer an effect names. */
+  consensusHolds?(consensus: string, answer: string): boolean;
   /** A volunteer's valid answer as one cell of a flat export; the whole answer is in the export's annotations too. */
   flatAnswer(value: never): string;
 }
@@ -47,7 +52,13 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     flatAnswer: (value: SingleAnnotation) => value,
   },
   // The consensus of a multiple-choice task is the selected answers joined with ";", in any combination.
-  multiple: { annotation: multipleAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: string[]) => value.join(LIST_SEPARATOR) },
+  multiple: {
+    annotation: multipleAnnotationSchema,
+    ...taskLevelNext,
+    consensusAnswers: (task) => task.answers.map((answer) => answer.value),
+    consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).includes(answer),
+    flatAnswer: (value: string[]) => value.join(LIST_SEPARATOR),
+  },
   transcription: { annotation: transcriptionAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: TranscriptionAnnotation) => value },
   'close-reading': {
     annotation: closeReadingAnnotationSchema,
@@ -56,7 +67,14 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     flatAnswer: (value: CloseReadingAnnotation) => value.sense ?? 'unsure',
   },
   // The tags the volunteer applied; their votes against others' tags are in the annotations.
-  tagging: { annotation: taggingAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: TaggingAnnotation) => appliedTags(value).join(LIST_SEPARATOR) },
+  tagging: {
+    annotation: taggingAnnotationSchema,
+    ...taskLevelNext,
+    // A closed vocabulary is what an effect may name; tags are compared as consensus normalises them.
+    consensusAnswers: (task) => (task.vocabulary && !task.allowFreeTags ? task.vocabulary : undefined),
+    consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).map(normaliseTag).includes(normaliseTag(answer)),
+    flatAnswer: (value: TaggingAnnotation) => appliedTags(value).join(LIST_SEPARATOR),
+  },
 };
 
 export const taskTypeNames = Object.keys(taskTypes) as TaskType[];
@@ -87,6 +105,12 @@ export function nextCandidatesOf(task: Task): string[] {
 
 export function consensusAnswersOf(task: Task): string[] | undefined {
   return entryFor(task).consensusAnswers(task as never);
+}
+
+/** Whether the consensus answer of `task` holds `answer`, the answer an effect names: the same, or one of its list. */
+export function consensusHolds(task: Task, consensus: string | null, answer: string): boolean {
+  if (consensus === null) return false;
+  return entryFor(task).consensusHolds?.(consensus, answer) ?? consensus === answer;
 }
 
 /** A valid answer to `task` as one cell of a flat export. */

@@ -263,7 +263,7 @@ export class AggregationService {
 
   /** When the answer is known, the subject moves into the sets that feed the next workflows (adding is idempotent). */
   private async applyEffects(manager: EntityManager, definition: WorkflowDefinition, subjectId: string, consensus: TaskConsensus[]): Promise<void> {
-    for (const setId of subjectSetsFromEffects(definition.effects, consensus)) await addToSubjectSet(manager, setId, [subjectId]);
+    for (const setId of subjectSetsFromEffects(definition, consensus)) await addToSubjectSet(manager, setId, [subjectId]);
   }
 
   private async saveConsensus(manager: EntityManager, recomputed: Recomputed[]): Promise<void> {
