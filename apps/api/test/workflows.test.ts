@@ -185,6 +185,11 @@ describe('project access', () => {
     expect(slugs).toEqual([base, `${base}-2`, `${base}-3`]);
     const together = await Promise.all([0, 1, 2].map(() => stack.client.createProject({ title })));
     expect(new Set(together.map((project) => project.slug)).size).toBe(3);
+    // Accents are dropped, and a title with nothing to keep makes "project", numbered: always a slug the rule takes.
+    expect((await stack.client.createProject({ title: `Ünïcödé Bïrds ${title}` })).slug).toBe(`unicode-birds-${base}`);
+    const bare = [(await stack.client.createProject({ title: '!!!' })).slug, (await stack.client.createProject({ title: '日本語' })).slug];
+    for (const slug of bare) expect(slug).toMatch(/^project(-\d+)?$/);
+    expect(bare[0]).not.toBe(bare[1]);
   });
 
   it('refuses a taken slug with 409', async () => {

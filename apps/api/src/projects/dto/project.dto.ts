@@ -19,12 +19,15 @@ export const updateProjectSchema = z.strictObject({
 });
 export type UpdateProjectInput = z.infer<typeof updateProjectSchema>;
 
+/** A slug the slug rule accepts, from a title: accents dropped ("Ünïcödé" is "unicode"), "project" when nothing is left. */
 export function slugify(title: string): string {
   const slug = title
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
-  return slug.length >= 2 ? slug : `project-${slug}`;
+    .slice(0, 80)
+    .replace(/^-+|-+$/g, '');
+  if (slug.length >= 2) return slug;
+  return slug ? `project-${slug}` : 'project';
 }
