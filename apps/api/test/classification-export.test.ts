@@ -129,6 +129,14 @@ describe('raw classifications export', () => {
     expect(header).toMatch(/^classification_id,.*,T1_answer$/);
   });
 
+  it('refuses a query parameter it does not know rather than ignoring it (a misspelt since would give everything)', async () => {
+    const error = (await stack.client.request('GET', `/workflows/${workflowId}/classifications?format=json&sinse=2999-01-01`).catch((e) => e)) as ChorusApiError;
+    expect(error.status).toBe(422);
+    expect(error.problem.errors?.map((e) => e.pointer)).toEqual(['/query/sinse']);
+    const consensus = (await stack.client.request('GET', `/workflows/${workflowId}/consensus?since=2999-01-01`).catch((e) => e)) as ChorusApiError;
+    expect(consensus.problem.errors?.map((e) => e.pointer)).toEqual(['/query/since']);
+  });
+
   it('names a moment it cannot read', async () => {
     for (const moment of ['yesterday', '2026-12-01T09:30:00', '2026-02-30']) {
       const error = (await stack.client.classifications(workflowId, 'json', moment).catch((e) => e)) as ChorusApiError;

@@ -2,12 +2,15 @@ import { Controller, Get, Param, Query, Res, applyDecorators } from '@nestjs/com
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { z } from 'zod';
 import { ApiProblemResponse, ZodPipe, uuidParam } from '../common/zod';
 import { EXPORT_FORMATS, type ExportFormat, contentTypes, exportFormatSchema, sinceSchema } from './export-format';
 import type { ExportDownload } from './export-streams';
 import { ExportsService } from './exports.service';
 
-const formatParam = new ZodPipe(exportFormatSchema, '/query/format');
+/** Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. */
+const consensusQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema }), '/query');
+const classificationsQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema, since: sinceSchema }), '/query');
 
 /** A download's answer in OpenAPI: a file in any of the formats, or a problem. */
 const ApiDownloadResponse = () =>
@@ -34,7 +37,7 @@ export class ExportsController {
   @Get('consensus')
   @ApiDownloadResponse()
   @ApiOperation({ summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).' })
-  async getConsensus(@Param('id', uuidParam('id')) workflowId: string, @Query('format', formatParam) format: ExportFormat, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async getConsensus(@Param('id', uuidParam('id')) workflowId: string, @Query(consensusQuery) { format }: { format: ExportFormat }, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
     return send(reply, await this.exports.consensus(workflowId, format, user));
   }
 
@@ -49,8 +52,7 @@ export class ExportsController {
   @ApiOperation({ summary: 'Download every classification of the workflow, or those stored since a moment, one flat row each (researchers only).' })
   async getClassifications(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query('format', formatParam) format: ExportFormat,
-    @Query('since', new ZodPipe(sinceSchema, '/query/since')) since: Date | undefined,
+    @Query(classificationsQuery) { format, since }: { format: ExportFormat; since?: Date },
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
