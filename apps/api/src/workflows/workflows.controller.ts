@@ -26,13 +26,17 @@ export class WorkflowsController {
   @ApiZodBody(workflowBodySchema, 'The whole definition; a changed definition becomes a new version.')
   @ApiHeader({ name: 'If-Match', required: false, description: 'The workflow\'s ETag as read: refused with 412 when another version or other subject sets were saved since' })
   @ApiZodResponse(workflowSavedSchema, { description: 'The version now current; `reaggregation` when a new version of a classified workflow started one' })
-  updateWorkflow(
+  async updateWorkflow(
     @Param('id', uuidParam('id')) id: string,
     @Body() body: unknown,
-    @HeaderValue('if-match', new ZodPipe(ifMatchSchema, '/headers/if-match')) ifMatch: string | undefined,
+    @HeaderValue('if-match', new ZodPipe(ifMatchSchema, '/headers/if-match')) ifMatch: string[] | undefined,
     @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.workflows.update(id, parseWorkflowBody(body), user, ifMatch);
+    // The new ETag goes with the answer, so that the next edit needs no read first.
+    const { etag, ...saved } = await this.workflows.update(id, parseWorkflowBody(body), user, ifMatch);
+    void reply.header('etag', etag);
+    return saved;
   }
 
   @Post('workflows/:id/activate')

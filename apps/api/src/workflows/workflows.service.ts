@@ -67,16 +67,16 @@ export class WorkflowsService {
    * workflow with classifications starts its re-aggregation, since its rules or tasks may have changed. `ifMatch`
    * is the workflow's ETag as the edit's author read it: another one now means someone saved since.
    */
-  async update(id: string, input: WorkflowInput, user: AuthUser, ifMatch?: string): Promise<WorkflowSaved> {
+  async update(id: string, input: WorkflowInput, user: AuthUser, ifMatch?: string[]): Promise<WorkflowSaved & { etag: string }> {
     await this.requireResearcher(id, user);
-    const { version, changed } = await this.db.transaction(async (manager) => {
+    const { version, changed, etag } = await this.db.transaction(async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (ifMatch !== undefined && ifMatch !== '*') {
+      if (ifMatch !== undefined && !ifMatch.includes('*')) {
         const current = workflowTag(locked.version, await this.linkedSetIds(manager, id));
-        if (ifMatch !== current) {
+        if (!ifMatch.includes(current)) {
           throw new ProblemException(
             412,
-            `The workflow has changed since you read it (its ETag is ${current} now, not ${ifMatch}): someone saved another version or other subject sets. Read it again, make your change to what it is now, and send that with If-Match: ${current}.`,
+            `The workflow has changed since you read it (its ETag is ${current} now, not ${ifMatch.join(', ')}): someone saved another version or other subject sets. Read it again, make your change to what it is now, and send that with If-Match: ${current}.`,
             undefined,
             'version-conflict',
           );
@@ -94,10 +94,10 @@ export class WorkflowsService {
       if (input.subjectSetIds) await this.link(manager, locked, input.subjectSetIds);
       await this.requireLinkedSets(manager, id, input.definition);
       await this.requireTakenKnownAnswers(manager, id, input.definition);
-      return { version: locked.version, changed };
+      return { version: locked.version, changed, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)) };
     });
     const reaggregation = changed ? await this.reaggregateIfClassified(id) : undefined;
-    return { id, version, ...(reaggregation ? { reaggregation } : {}) };
+    return { id, version, etag, ...(reaggregation ? { reaggregation } : {}) };
   }
 
   /** Starts re-aggregation when the workflow has classifications; while Redis is away the researcher can ask again. */

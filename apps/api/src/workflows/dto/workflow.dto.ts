@@ -8,12 +8,15 @@ export const subjectSetIdsSchema = z.array(z.uuid('must be the id of a subject s
 export const workflowBodySchema = workflowDefinitionSchema.extend({ subjectSetIds: subjectSetIdsSchema.optional() });
 
 /**
- * `If-Match` on a workflow's `PUT`: its `ETag` as the edit was made from it (or `*`), so that an edit made from what
- * is no longer current is refused rather than silently replacing another researcher's. Compared strongly: as given.
+ * `If-Match` on a workflow's `PUT`: its `ETag` as the edit was made from it, or a list of them, or `*`, so that an
+ * edit made from what is no longer current is refused (412) rather than silently replacing another researcher's.
+ * Compared strongly, as RFC 9110 says: a weak tag (`W/"…"`) never matches.
  */
 export const ifMatchSchema = z
   .string()
-  .regex(/^(\*|"[^"]{1,100}")$/, 'must be the ETag of the workflow as read (GET /workflows/:id gives it), quotes included')
+  .max(1000)
+  .transform((header) => header.split(',').map((tag) => tag.trim()).filter(Boolean))
+  .refine((tags) => tags.length > 0, 'must be the ETag of the workflow as read (GET /workflows/:id gives it), quotes included')
   .optional();
 
 export interface WorkflowInput {
