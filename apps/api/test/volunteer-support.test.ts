@@ -246,7 +246,7 @@ describe('close-reading evidence', () => {
     const refused = (await submit(volunteer, input([[0, 6], [7, 9999]])).catch((e) => e)) as ChorusApiError;
     expect(refused.status).toBe(422);
     expect(refused.problem.errors).toEqual([
-      { pointer: '/annotations/0/value/evidence/1', message: "ends at character 9999, beyond the subject's text (8 characters): spans are offsets into its first text location" },
+      { pointer: '/annotations/0/value/evidence/1', message: "ends at character 9999, beyond the subject's text (8 characters): spans are offsets into its first text location, in UTF-16 code units" },
     ]);
     expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
     expect((await submit(volunteer, input([[0, 6], [7, 8]]))).status).toBe(201);

@@ -64,7 +64,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     annotation: closeReadingAnnotationSchema,
     ...taskLevelNext,
     consensusAnswers: (task) => task.senses.map((sense) => sense.value),
-    flatAnswer: (value: CloseReadingAnnotation) => value.sense ?? 'unsure',
+    // Unsure, even with a tentative sense (kept in the annotations): consensus counts it apart from the sure ones.
+    flatAnswer: (value: CloseReadingAnnotation) => (value.unsure || value.sense === null ? 'unsure' : value.sense),
   },
   // The tags the volunteer applied; their votes against others' tags are in the annotations.
   tagging: {

@@ -104,6 +104,17 @@ describe('annotations', () => {
 describe('flat answers, as the raw download gives them', () => {
   const tagging = workflowDefinitionSchema.parse({ name: 'Tags', firstTask: 'T', tasks: { T: { type: 'tagging', instruction: 'Tag it' } } }).tasks.T!;
 
+  it('gives a close reading marked unsure as unsure, even with a tentative sense, as consensus counts it', () => {
+    const closeReading = workflowDefinitionSchema.parse({
+      name: 'Senses',
+      firstTask: 'C',
+      tasks: { C: { type: 'close-reading', question: 'Sense?', senses: [{ value: 'money', label: 'Money' }], allowUnsure: true } },
+    }).tasks.C!;
+    expect(flatAnswerOf(closeReading, { sense: 'money' })).toBe('money');
+    expect(flatAnswerOf(closeReading, { sense: 'money', unsure: true })).toBe('unsure');
+    expect(flatAnswerOf(closeReading, { sense: null, unsure: true })).toBe('unsure');
+  });
+
   it('gives the tags a volunteer applied, proposed or agreed with, not those they voted against', () => {
     expect(flatAnswerOf(tagging, { add: ['ship'], up: ['harbour', 'ship'], down: ['big boat'] })).toBe('ship;harbour');
     expect(flatAnswerOf(tagging, { add: [], up: [], down: ['big boat'] })).toBe('');

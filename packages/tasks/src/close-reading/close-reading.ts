@@ -51,11 +51,14 @@ export function closeReadingPassage(locations: readonly SubjectLocation[]): Text
  * each by the pointer of its span under `base`, the annotations' pointer.
  */
 export function evidenceBeyondPassage(annotations: readonly Annotation[], locations: readonly SubjectLocation[], base: string): FieldError[] {
-  const length = closeReadingPassage(locations)?.text.length ?? 0;
+  const passage = closeReadingPassage(locations);
+  const length = passage?.text.length ?? 0;
+  const beyond = (end: number) =>
+    passage
+      ? `ends at character ${end}, beyond the subject's text (${length} characters): spans are offsets into its first text location, in UTF-16 code units`
+      : 'marks text, but this subject has none (no text location): leave evidence out';
   return annotations.flatMap((annotation, index) => {
     const evidence = (annotation.value as Partial<CloseReadingAnnotation> | null)?.evidence ?? [];
-    return evidence.flatMap(([, end], span) =>
-      end <= length ? [] : [{ pointer: `${base}/${index}/value/evidence/${span}`, message: `ends at character ${end}, beyond the subject's text (${length} characters): spans are offsets into its first text location` }],
-    );
+    return evidence.flatMap(([, end], span) => (end <= length ? [] : [{ pointer: `${base}/${index}/value/evidence/${span}`, message: beyond(end) }]));
   });
 }
