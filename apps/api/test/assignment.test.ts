@@ -317,7 +317,7 @@ describe('the queue', () => {
     expect(refusedById.status).toBe(422);
     expect(refusedById.problem.errors).toEqual([{ pointer: '/subjectIds/0', message: expect.stringContaining('1 or more classifications, as many as the workflow') }]);
     const refusedBySet = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectSetId: setIds[0], reason: 'one more look' }).catch((error) => error);
-    expect(refusedBySet.problem.errors).toEqual([{ pointer: '/subjectSetId', message: expect.stringMatching(/^holds 1 retired subjects that already have 1 or more/) }]);
+    expect(refusedBySet.problem.errors).toEqual([{ pointer: '/subjectSetId', message: expect.stringMatching(/^holds 1 retired subjects, and every one already has 1 or more/) }]);
     const { rows: [status] } = await stack.db.query('SELECT retired_at FROM subject_workflow_status WHERE workflow_id = $1', [workflowId]);
     expect(status.retired_at).not.toBeNull();
     await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 2 } });
@@ -325,6 +325,18 @@ describe('the queue', () => {
     const unretired = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'one more look' });
     expect(unretired.body).toEqual({ unretired: 1 });
     expect((await (await guest()).queue(workflowId)).subjects.map((s) => s.id)).toEqual([subjectId]);
+  });
+
+  it('unretires the subjects of a set that have room for more classifications, and says how many it left retired', async () => {
+    const { workflowId, setIds } = await workflowOf(3, { retirement: { rule: 'count', count: 1 } });
+    const volunteer = await guest();
+    const queue = await volunteer.queue(workflowId, 1);
+    await classify(volunteer, queue, queue.subjects[0]!.id); // retires it by its rule: full
+    await waitForAggregation(workflowId);
+    await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectSetId: setIds[0], reason: 'by mistake' });
+    const { body } = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectSetId: setIds[0], reason: 'retired by mistake' });
+    expect(body).toEqual({ unretired: 2, leftRetired: 1 });
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 3, retired: 1 });
   });
 
   it('counts again, once a subject is unretired, the answers given while it was retired', async () => {

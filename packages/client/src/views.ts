@@ -143,7 +143,11 @@ export const proposedTagSchema = z.strictObject({
 export const proposedTagsSchema = z.strictObject({ tags: z.array(proposedTagSchema) });
 
 export const subjectsRetiredSchema = z.strictObject({ retired: z.int() });
-export const subjectsUnretiredSchema = z.strictObject({ unretired: z.int() });
+/**
+ * `leftRetired`, unretiring a set: its subjects left retired because they already have every classification the
+ * workflow's rule can ask for (they would never be served, nor retire).
+ */
+export const subjectsUnretiredSchema = z.strictObject({ unretired: z.int(), leftRetired: z.int().optional() });
 export const prioritiesSetSchema = z.strictObject({ updated: z.int() });
 
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */

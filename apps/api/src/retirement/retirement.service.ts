@@ -64,17 +64,18 @@ export class RetirementService {
   }
 
   /**
-   * Refused for subjects that already have every classification the workflow's retirement rule can ask for: the
-   * queue would never serve them again (nor would they retire), so the rule must ask for more first. Answers given
-   * while a subject was retired (a volunteer who held it when it was retired by mistake) count again; a subject
-   * whose rule they meet retires again at once, by its rule.
+   * A subject that already has every classification the workflow's retirement rule can ask for stays retired: the
+   * queue would never serve it again (nor would it retire), so the rule must ask for more first. Named by id, it is
+   * refused; in a set, the others are unretired and it is counted in `leftRetired`. Answers given while a subject was
+   * retired (a volunteer who held it when it was retired by mistake) count again; a subject whose rule they meet
+   * retires again at once, by its rule.
    */
-  async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number }> {
+  async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number; leftRetired?: number }> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     await this.requireChosenInWorkflow(workflowId, request);
     await this.requireStillLinked(workflowId, request);
-    const definition = (await this.versions.definition(workflowId, workflow.version))!;
-    await this.requireRoomForMore(workflowId, request, classificationsNeededAtMost(definition.retirement));
+    const most = classificationsNeededAtMost((await this.versions.definition(workflowId, workflow.version))!.retirement);
+    const leftRetired = await this.requireRoomForMore(workflowId, request, most);
     const { unretired, restored } = await this.db.transaction(async (manager) => {
       // Locked in key order first, as submits and aggregation lock them, so that a whole set never deadlocks with them.
       await manager.query(`SELECT 1 FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL ORDER BY st.subject_id FOR UPDATE`, [
@@ -84,8 +85,8 @@ export class RetirementService {
       ]);
       const rows = await manager.query(
         `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
-         WHERE ${CHOSEN} AND st.retired_at IS NOT NULL RETURNING st.subject_id`,
-        [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ unretired: request.reason, by: user.id })],
+         WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count < $5 RETURNING st.subject_id`,
+        [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ unretired: request.reason, by: user.id }), most],
       );
       const subjectIds = returnedRows<{ subject_id: string }>(rows).map((row) => row.subject_id);
       const [{ restored }]: { restored: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_GIVEN_WHILE_RETIRED, [workflowId, subjectIds]) : [{ restored: 0 }];
@@ -93,7 +94,7 @@ export class RetirementService {
     });
     // After the commit; if Redis is away, the worker's reconciler finds the outbox rows.
     if (restored) await this.jobs.aggregate(workflowId);
-    return { unretired };
+    return leftRetired ? { unretired, leftRetired } : { unretired };
   }
 
   async setPriorities(workflowId: string, input: PrioritiesInput, user: AuthUser): Promise<{ updated: number }> {
@@ -135,17 +136,25 @@ export class RetirementService {
     failUnlessNone(unlinked.map(({ index }) => ({ pointer: `/subjectIds/${index}`, message: 'is in no subject set linked to this workflow; link one of its sets to bring it back' })));
   }
 
-  private async requireRoomForMore(workflowId: string, request: RetirementRequest, most: number): Promise<void> {
-    const full: { subject_id: string }[] = await this.db.query(
-      `SELECT st.subject_id FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count >= $4`,
+  /**
+   * Refuses subjects named by id that have no room for more classifications; of a set, refuses only when none of its
+   * retired subjects has room. How many of the set stay retired for want of it.
+   */
+  private async requireRoomForMore(workflowId: string, request: RetirementRequest, most: number): Promise<number> {
+    const retired: { subject_id: string; full: boolean }[] = await this.db.query(
+      `SELECT st.subject_id, st.counted_count >= $4 AS full FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL`,
       [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, most],
     );
-    if (!full.length) return;
+    const full = retired.filter((row) => row.full);
+    if (!full.length) return 0;
     const fix = `${most} or more classifications, as many as the workflow's retirement rule can ask for; raise its count or maximum in a new version of the workflow, then unretire`;
-    if (request.subjectSetId) throw validationFailed([{ pointer: '/subjectSetId', message: `holds ${full.length} retired subjects that already have ${fix}` }]);
+    if (request.subjectSetId) {
+      if (full.length < retired.length) return full.length;
+      throw validationFailed([{ pointer: '/subjectSetId', message: `holds ${full.length} retired subjects, and every one already has ${fix}` }]);
+    }
     const position = new Map(request.subjectIds!.map((id, index) => [id, index]));
     const pointers = full.map((row) => position.get(row.subject_id)!).sort((a, b) => a - b);
-    failUnlessNone(pointers.map((index) => ({ pointer: `/subjectIds/${index}`, message: `already has ${fix}` })));
+    throw validationFailed(pointers.map((index) => ({ pointer: `/subjectIds/${index}`, message: `already has ${fix}` })));
   }
 }
 
