@@ -71,6 +71,15 @@ function delimiterOf(csv: string): string {
   return [',', ';', '\t'].reduce((best, separator) => (count(separator) > count(best) ? separator : best));
 }
 
+type CsvError = Error & { code?: string; lines?: number; record?: string[] };
+
+/** csv-parse's message, with what to do for the usual mistake: a cell holding the separator, unquoted. */
+function csvProblem(error: CsvError, delimiter: string): string {
+  if (error.code !== 'CSV_RECORD_INCONSISTENT_COLUMNS') return error.message;
+  const separator = delimiter === '\t' ? 'a tab' : `"${delimiter}"`;
+  return `line ${error.lines} has ${error.record?.length} cells, not as many as the header's columns: quote a cell that holds ${separator} ("like${delimiter === '\t' ? ' ' : delimiter} this"), or give the row the header's columns (${error.message})`;
+}
+
 /**
  * A CSV file with a header row, one subject per row, its cells separated by commas (or semicolons or tabs). Columns:
  * `external_id`; `image_url` (and `image_url_2`, …), each with an optional `iiif_service` (`iiif_service_2`, …);
@@ -80,10 +89,11 @@ function delimiterOf(csv: string): string {
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
+  const delimiter = delimiterOf(csv);
   try {
-    rows = parse(csv, { columns: checkedHeader, delimiter: delimiterOf(csv), bom: true, skip_empty_lines: true, trim: true, info: true });
+    rows = parse(csv, { columns: checkedHeader, delimiter, bom: true, skip_empty_lines: true, trim: true, info: true });
   } catch (error) {
-    throw new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${(error as Error).message}` });
+    throw new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error as CsvError, delimiter)}` });
   }
   const errors: FieldError[] = [];
   const subjects = rows.map(({ record }, index) => {
