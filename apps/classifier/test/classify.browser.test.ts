@@ -333,7 +333,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   });
 
   it('shows the volunteer their recent classifications with their answers, newest first, kept up to date while open', async () => {
-    const { workflow, url } = await liveWorkflowOf('Recents', 6);
+    const { workflow, url } = await liveWorkflowOf('Recents', 30);
     await skipTutorial(suite.context, workflow.id);
     const page = await suite.context.newPage();
     await page.goto(url);
@@ -364,6 +364,22 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await items.nth(2).waitFor();
     expect(await items.locator('.recent-subject span').allTextContents()).toEqual(answered);
     expect(await recent.locator('summary').textContent()).toBe('Your recent classifications (3 in this workflow)');
+
+    // Nine more from another device of the same volunteer: twelve, ten a page. Showing the older ones puts focus on
+    // the first of them, since the button goes with the last page.
+    const token = await page.evaluate(() => window.localStorage.getItem('chorus.token'));
+    const elsewhere = suite.stack.anonymous.withToken(token!);
+    for (const subject of (await elsewhere.queue(workflow.id, 9)).subjects) {
+      await elsewhere.classify({ workflowId: workflow.id, workflowVersion: workflow.version, subjectId: subject.id, annotations: [{ task: 'T0', value: 'no' }] }, `recent-${subject.id}`);
+    }
+    await recent.locator('summary').click(); // closed
+    await recent.locator('summary').click(); // opened again: read afresh
+    await page.waitForFunction(() => document.querySelector('[data-testid="recent"] summary')?.textContent?.includes('(12 in'));
+    await items.nth(9).waitFor();
+    await recent.getByRole('button', { name: 'Show older ones' }).click();
+    await items.nth(11).waitFor();
+    await page.waitForFunction(() => document.activeElement === document.querySelectorAll('[data-testid="recent"] li.recent-item')[10]);
+    expect(await recent.getByRole('button', { name: 'Show older ones' }).count()).toBe(0);
     await page.close();
   });
 

@@ -323,10 +323,12 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.locator('button[aria-label="Agree with “transport”"]').click();
     expect(await page.getByTestId('task-message').textContent()).toBe('You can agree with at most 1 tag, and disagree with at most 1. Take back a vote before giving another.');
     expect(await page.locator('button[aria-label="Agree with “transport”"]').getAttribute('aria-pressed')).toBe('false');
+    await page.locator('button[aria-label="Disagree with “transport”"]').click(); // allowed: the refusal no longer applies
+    expect(await page.getByTestId('task-message').textContent()).toBe('');
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('finished').waitFor();
     const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1', [workflowId]);
-    expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: { add: [], up: ['sale'], down: [] } }]);
+    expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: { add: [], up: ['sale'], down: ['transport'] } }]);
     expect(errors).toEqual([]);
     await page.close();
   });

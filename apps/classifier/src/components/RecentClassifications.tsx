@@ -13,15 +13,15 @@ interface Props {
   workflowId: string;
   /** The workflow's current definition, whose questions and answer labels describe what was given. */
   definition: WorkflowDefinition;
-  /** Classified this session: a change reloads the list, so the answer just given is at its top. */
-  classified: number;
+  /** Answers stored this session (given, or sent later from the device): a change reloads the list's first page. */
+  stored: number;
 }
 
 /**
  * The volunteer's own classifications in this workflow, newest first, with their answers (Zooniverse's "Recents"):
  * folded away until opened, read from the server so that they include other devices' and earlier visits'.
  */
-export function RecentClassifications({ workflowId, definition, classified }: Props) {
+export function RecentClassifications({ workflowId, definition, stored }: Props) {
   const client = useClient();
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
@@ -30,13 +30,20 @@ export function RecentClassifications({ workflowId, definition, classified }: Pr
 
   /** Counts requests, so that an answer overtaken by a later request (a reload after the next answer) is dropped. */
   const requests = useRef(0);
+  /** After "Show older ones", the first item it brought takes focus: the button may be gone (no more pages). */
+  const focusItem = useRef<number | null>(null);
+  const items = useRef<HTMLOListElement>(null);
   const load = useCallback(
     async (after?: string) => {
       const request = ++requests.current;
       try {
         const page = await client.myClassifications({ workflowId, limit: PAGE_SIZE, after });
         if (request !== requests.current) return;
-        setList((shown) => (after && shown ? { ...page, classifications: [...shown.classifications, ...page.classifications] } : page));
+        setList((shown) => {
+          if (!after || !shown) return page;
+          focusItem.current = shown.classifications.length;
+          return { ...page, classifications: [...shown.classifications, ...page.classifications] };
+        });
         setProblem(null);
       } catch (error) {
         if (request === requests.current) setProblem(describeError(error));
@@ -44,10 +51,15 @@ export function RecentClassifications({ workflowId, definition, classified }: Pr
     },
     [client, workflowId],
   );
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `classified` changing is what asks for a fresh first page
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `stored` changing is what asks for a fresh first page
   useEffect(() => {
     if (open) void load();
-  }, [open, load, classified]);
+  }, [open, load, stored]);
+  useEffect(() => {
+    if (focusItem.current === null || !list) return;
+    items.current?.querySelectorAll<HTMLElement>('li')[focusItem.current]?.focus();
+    focusItem.current = null;
+  }, [list]);
 
   const shown = list?.classifications ?? [];
   return (
@@ -57,7 +69,7 @@ export function RecentClassifications({ workflowId, definition, classified }: Pr
       {problem && <p className="recent-problem">{problem.detail}</p>}
       {list && shown.length === 0 && <p>{t('recent.none')}</p>}
       {shown.length > 0 && (
-        <ol className="recent-list">
+        <ol className="recent-list" ref={items}>
           {shown.map((classification) => (
             <RecentItem key={classification.id} classification={classification} definition={definition} />
           ))}
@@ -78,7 +90,7 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
   const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
   const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
   return (
-    <li className="recent-item">
+    <li className="recent-item" tabIndex={-1}>
       {image && <img className="recent-thumbnail" src={image.url} alt="" loading="lazy" width={64} height={64} />}
       <div>
         <p className="recent-subject">

@@ -86,6 +86,11 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
    */
   const [answerProblem, setAnswerProblem] = useState<string | null>(null);
   const unfinished = useRef<string | null>(null);
+  // Shown where the eye is not, below a long passage say: brought into view.
+  const answerProblemRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (answerProblem) answerProblemRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [answerProblem]);
   const setUnfinished = useCallback((note: string | null) => {
     const shown = unfinished.current;
     unfinished.current = note;
@@ -283,7 +288,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
             <p className="task-unsupported">{t('subject.noTask', { task: taskKey })}</p>
           )}
         </div>
-        <p className="task-message" role="alert" data-testid="answer-problem">
+        <p className="task-message" role="alert" data-testid="answer-problem" ref={answerProblemRef}>
           {answerProblem}
         </p>
         {confirmingEmpty && <ConfirmEmptyAnswer onConfirm={() => void proceed()} onGoBack={backToTask} disabled={submitting} />}

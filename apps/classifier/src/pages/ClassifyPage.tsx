@@ -67,6 +67,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   /** A non-error note shown after a submission, e.g. the subject had already been classified. */
   const [notice, setNotice] = useState<string | null>(null);
   const [waiting, setWaiting] = useState<OutboxItem[]>([]);
+  /** Answers kept on the device and sent since: the server has them now (the recent list shows them). */
+  const [sentLater, setSentLater] = useState(0);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [guideOpen, setGuideOpen] = useState(false);
   /** Open on a first visit (then closing it leads to the task) or when asked for (then back to where it was asked). */
@@ -210,7 +212,10 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
   const flushOutbox = useCallback(async () => {
     const report = await outbox.flush(client);
-    if (report.sent > 0) announce(t('classify.sent', { count: report.sent }));
+    if (report.sent > 0) {
+      announce(t('classify.sent', { count: report.sent }));
+      setSentLater((count) => count + report.sent);
+    }
     // The experts' answers for this volunteer's own answers (not those of whoever used this device before).
     const arrived = report.feedback.filter(({ item }) => isMine(item) && item.input.workflowId === workflowId && item.input.workflowVersion === workflowRef.current?.version);
     if (arrived.length) setLateFeedback((shown) => [...shown, ...arrived.map(({ item, feedback }) => ({ annotations: item.input.annotations, feedback }))]);
@@ -439,7 +444,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         )
       )}
 
-      {workflow && <RecentClassifications workflowId={workflowId} definition={workflow.definition} classified={classified} />}
+      {workflow && <RecentClassifications workflowId={workflowId} definition={workflow.definition} stored={classified + sentLater} />}
 
       <div className="visually-hidden" aria-live="polite" data-testid="announcer">
         {announcement && <p key={announcement.n}>{announcement.text}</p>}

@@ -96,6 +96,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
     const other = direction === 'up' ? 'down' : 'up';
     const on = tags[direction].includes(tag);
     if (!on && refusedVote(direction)) return;
+    setMessage({ text: '', done: false }); // an earlier refusal no longer applies
     update({ [direction]: on ? tags[direction].filter((t) => t !== tag) : [...tags[direction], tag], [other]: tags[other].filter((t) => t !== tag) });
   }
 

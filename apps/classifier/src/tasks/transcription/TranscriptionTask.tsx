@@ -179,8 +179,9 @@ function LengthNote({ length, maxLength, keepsNoMore }: { length: number; maxLen
   const { t } = useTranslation();
   const message = (() => {
     if (length < NEAR_THE_LIMIT * maxLength) return '';
-    if (keepsNoMore && length >= maxLength) return t('tasks.transcription.full', { count: maxLength });
+    // Beyond it first: a text tag wrapped round a selection can take even the free text area past its most.
     if (length > maxLength) return t('tasks.transcription.tooLong', { length, count: maxLength });
+    if (keepsNoMore && length >= maxLength) return t('tasks.transcription.full', { count: maxLength });
     return t('tasks.transcription.length', { length, count: maxLength });
   })();
   const warning = length > maxLength || (keepsNoMore && length >= maxLength);
