@@ -8,6 +8,7 @@ import type { Repository } from 'typeorm';
 import { ProblemException, conflict } from '../common/problem';
 import type { AuthUser } from './auth.decorators';
 import type { LoginInput, RegisterInput } from './dto/auth.dto';
+import { UNIQUE_VIOLATION } from '../common/sql';
 import { Passwords } from './passwords';
 
 @Injectable()
@@ -22,7 +23,7 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(input.password);
     const account = { kind: 'registered' as const, email: input.email, displayName: input.displayName, passwordHash };
     const user = await (caller?.kind === 'guest' ? this.upgradeGuest(caller.id, account) : this.users.save(this.users.create(account))).catch((error: { code?: string }) => {
-      if (error.code === '23505') {
+      if (error.code === UNIQUE_VIOLATION) {
         throw new ProblemException(409, 'An account with this email already exists; sign in instead.', [{ pointer: '/email', message: 'already has an account' }], 'email-taken');
       }
       throw error;

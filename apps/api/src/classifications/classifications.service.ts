@@ -7,6 +7,7 @@ import { type Annotation, type SubjectLocation, evidenceBeyondPassage, validateA
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, validationFailed } from '../common/problem';
+import { UNIQUE_VIOLATION } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
@@ -18,7 +19,6 @@ import type { ClassificationInput } from './dto/classification.dto';
 import { type OwnClassificationsQuery, classificationCursor } from './dto/own-classifications.dto';
 import { goldFeedback } from './gold-feedback';
 
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * A volunteer's classifications, newest first, after the cursor ($3, $4). They are found by

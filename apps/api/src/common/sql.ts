@@ -1,3 +1,6 @@
+/** Postgres's code for a statement that would break a unique index (a taken slug, email or idempotency key). */
+export const UNIQUE_VIOLATION = '23505';
+
 /**
  * The rows a statement returned. TypeORM answers `UPDATE … RETURNING` and `DELETE … RETURNING` with
  * `[rows, affectedCount]`, and `SELECT` or `INSERT … RETURNING` with the rows themselves.

@@ -4,11 +4,11 @@ import { Project, ProjectMember, Workflow } from '@chorus/db';
 import { type DataSource, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, forbidden, notFound } from '../common/problem';
+import { UNIQUE_VIOLATION } from '../common/sql';
 import { type CreateProjectInput, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { completeWorkflows, workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
 
-const UNIQUE_VIOLATION = '23505';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ProjectView = Project & { workflows: ReturnType<typeof workflowSummary>[] };

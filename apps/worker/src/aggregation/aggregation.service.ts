@@ -159,14 +159,15 @@ export class AggregationService {
         // task a new version cannot read all the answers of keeps the consensus it had.
         const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
         const late = afterTheTrigger(records, retirement);
-        const counted = records.filter((record) => !record.givenWhileRetired && !late.includes(record));
+        const lateIds = new Set(late.map((record) => record.id));
+        const counted = records.filter((record) => !record.givenWhileRetired && !lateIds.has(record.id));
         const kept = status.retired_at ? tasksKeptAsRetired(counted) : new Set<string>();
         const consensus = reduceSubject(definition, counted, options).filter((result) => !kept.has(result.task));
         if (retirement?.decision.retire || owedNewEffects(status)) {
           const keptConsensus = kept.size ? await this.storedConsensus(manager, key, [...kept]) : [];
           await this.applyEffects(manager, definition, key.subjectId, [...consensus, ...keptConsensus]);
         }
-        recomputed.push({ key, version: status.version, count: records.length, consensus, retirement, late: late.map((record) => record.id) });
+        recomputed.push({ key, version: status.version, count: records.length, consensus, retirement, late: [...lateIds] });
         outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
       await this.saveConsensus(manager, recomputed);
