@@ -380,6 +380,15 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await items.nth(11).waitFor();
     await page.waitForFunction(() => document.activeElement === document.querySelectorAll('[data-testid="recent"] li.recent-item')[10]);
     expect(await recent.getByRole('button', { name: 'Show older ones' }).count()).toBe(0);
+
+    // An answer kept on the device while offline shows once it is sent.
+    await page.context().setOffline(true);
+    await page.locator('[data-testid="subject"] input[type="radio"]').first().focus();
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('outbox').waitFor();
+    await page.context().setOffline(false);
+    await page.waitForFunction(() => document.querySelector('[data-testid="recent"] summary')?.textContent?.includes('(13 in'), null, { timeout: 20_000 });
     await page.close();
   });
 

@@ -336,7 +336,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     const { url, workflowId } = await setUp('Long transcriptions', SNIPPETS.slice(0, 2).map(textSubject), {
       name: 'Transcribe briefly',
       firstTask: 'T0',
-      tasks: { T0: { type: 'transcription', instruction: 'Sum it up.', mode: 'free', maxLength: 20 } },
+      tasks: { T0: { type: 'transcription', instruction: 'Sum it up.', mode: 'free', maxLength: 20, textTags: ['unclear'] } },
       retirement: { rule: 'count', count: 3 },
     });
     await skipTutorial(suite.context, workflowId);
@@ -352,6 +352,10 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.type('drive a carriage');
     expect(await page.locator('textarea.transcription-free').inputValue()).toBe('A boy wanted to driv');
     expect(await note.textContent()).toBe('This transcription is full: it holds at most 20 characters, and nothing more typed or pasted is kept.');
+    // A text tag is not typed: it can take the full text past its most, and the note says so.
+    await page.keyboard.press('Control+Shift+Digit1');
+    expect(await page.locator('textarea.transcription-free').inputValue()).toBe('A boy wanted to driv[unclear][/unclear]');
+    expect(await note.textContent()).toBe('39 characters: this transcription can hold at most 20 characters. Shorten it before going on.');
     expect(errors).toEqual([]);
     await page.close();
   });
