@@ -125,8 +125,9 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   const suite = useStackAndBrowser();
 
   /** A live yes/no workflow of 30 text subjects, in a project of its own, and its classify page's address. */
-  async function liveWorkflowOf(title: string, subjects = 30) {
-    const { project, workflow, path } = await liveYesNoWorkflow(suite.stack, title, Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index)));
+  async function liveWorkflowOf(title: string, subjects = 30, retirement?: Parameters<typeof liveYesNoWorkflow>[3]) {
+    const subjectInputs = Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index));
+    const { project, workflow, path } = await liveYesNoWorkflow(suite.stack, title, subjectInputs, retirement);
     return { project, workflow, url: `${suite.stack.baseUrl}${path}` };
   }
 
@@ -433,6 +434,39 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await card.getByTestId('workflow-complete').waitFor();
     expect(await card.getByTestId('workflow-complete').textContent()).toBe('Ad or not? complete: every subject has its answers, thank you');
     expect(await card.locator('a.workflow-link').count()).toBe(0);
+    await page.close();
+  });
+
+  it('tells the volunteer who gave the last answers that the workflow is complete, once the worker has retired their subjects', async () => {
+    const { workflow, url } = await liveWorkflowOf('Finisher', 2, { rule: 'count', count: 1 });
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    await closeTutorial(page);
+    // Without the worker the last answers wait to be aggregated: the queue can only say "seen everything".
+    await suite.stack.stopWorker();
+    try {
+      for (let answered = 0; answered < 2; answered += 1) {
+        const shown = await page.getByTestId('subject').getAttribute('data-subject-id');
+        await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+        await page.keyboard.press('1');
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(
+          (previous) => document.querySelector('[data-testid="finished"]') !== null || document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous,
+          shown,
+        );
+      }
+      const finished = page.getByTestId('finished');
+      await finished.waitFor();
+      expect(await finished.getByRole('heading').textContent()).toBe('All done');
+    } finally {
+      await suite.stack.startWorker();
+    }
+    const finished = page.getByTestId('finished');
+    await finished.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 30_000 });
+    expect(await finished.getByTestId('session-count').textContent()).toBe('2');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('This workflow is complete');
+    expect((await suite.stack.client.stats(workflow.id)).retired).toBe(2);
     await page.close();
   });
 

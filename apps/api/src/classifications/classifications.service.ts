@@ -22,7 +22,7 @@ import { goldFeedback } from './gold-feedback';
 
 /**
  * A volunteer's classifications, newest first, after the cursor ($3, $4). They are found by
- * `classifications_user_workflow_idx` and sorted: a volunteer's own, so at most a few thousand rows as a rule.
+ * `classifications_user_recent_idx` in order when the workflow is given (as the classifier does); across workflows they are sorted.
  */
 const OWN_CLASSIFICATIONS = `
   SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,

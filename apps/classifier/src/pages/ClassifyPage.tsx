@@ -429,7 +429,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       {paused ? (
         <Paused lastAnswer={lastAnswer} />
       ) : finished ? (
-        <Finished classified={classified} reason={queue.reason} />
+        <Finished workflowId={workflowId} classified={classified} reason={queue.reason} />
       ) : subjectWorkflow && current ? (
         <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} />
       ) : (
@@ -456,7 +456,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 /** Where the subjects stop (finished, paused): a section whose heading takes focus, so a screen reader says why. */
 function EndOfSubjects({ id, title, back, children }: { id: 'finished' | 'paused'; title: string; back: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new title takes focus again, so that a screen reader says it
+  useEffect(() => heading.current?.focus(), [title]);
   return (
     <section className="finished" data-testid={id} aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`} ref={heading} tabIndex={-1}>
@@ -470,10 +471,44 @@ function EndOfSubjects({ id, title, back, children }: { id: 'finished' | 'paused
   );
 }
 
+/** Seconds between the checks of `useCompletedMeanwhile`: about a minute in all. */
+const COMPLETION_CHECKS = [1, 2, 3, 5, 8, 13, 21];
+
+/**
+ * Whether the workflow became complete after the volunteer's last answers: the queue tells them they have seen
+ * everything a moment before the worker retires the subjects those answers finished, so ask the workflow again a few
+ * times.
+ */
+function useCompletedMeanwhile(workflowId: string, watch: boolean): boolean {
+  const client = useClient();
+  const [complete, setComplete] = useState(false);
+  useEffect(() => {
+    if (!watch) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const check = (index: number) => {
+      if (index >= COMPLETION_CHECKS.length) return;
+      timer = setTimeout(async () => {
+        const workflow = await client.getWorkflow(workflowId).catch(() => null);
+        if (cancelled) return;
+        if (workflow?.complete) setComplete(true);
+        else check(index + 1);
+      }, COMPLETION_CHECKS[index]! * 1000);
+    };
+    check(0);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [client, workflowId, watch]);
+  return complete;
+}
+
 /** The workflow needs no more answers, or none from this volunteer, who may have given none yet. */
-function Finished({ classified, reason }: { classified: number; reason: LocalQueue['reason'] }) {
+function Finished({ workflowId, classified, reason }: { workflowId: string; classified: number; reason: LocalQueue['reason'] }) {
   const { t } = useTranslation();
-  const complete = reason === 'workflow-finished';
+  const completeMeanwhile = useCompletedMeanwhile(workflowId, reason !== 'workflow-finished' && classified > 0);
+  const complete = reason === 'workflow-finished' || completeMeanwhile;
   return (
     <EndOfSubjects id="finished" title={complete ? t('finished.completeTitle') : t('finished.title')} back={t('finished.back')}>
       <p>{complete ? t('finished.workflowFinished') : t('finished.thanks')}</p>

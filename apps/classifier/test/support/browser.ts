@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import type { SubjectInput } from '@chorus/client';
+import type { SubjectInput, WorkflowInput } from '@chorus/client';
 import { type Stack, startStack } from '../../../../test/support/stack';
 
 /** Headless Debian Chromium, flags from TOOLCHAIN.md: quiet on a closed network. */
@@ -125,7 +125,7 @@ export async function waitForTask(page: Page, type: string): Promise<string> {
 }
 
 /** A live project with one active yes/no workflow ("Ad or not?") over `subjects`, and the address of its classify page. */
-export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: SubjectInput[]) {
+export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: SubjectInput[], retirement?: WorkflowInput['retirement']) {
   const { client } = stack;
   const project = await client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
   const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
@@ -134,6 +134,7 @@ export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: S
     name: 'Ad or not?',
     firstTask: 'T0',
     tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement,
     subjectSetIds: [set.id],
   });
   await client.activateWorkflow(workflow.id);

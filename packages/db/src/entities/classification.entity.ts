@@ -12,7 +12,8 @@ export interface StoredAnnotation {
 @Entity('classifications')
 @Index('classifications_once_per_volunteer_key', ['workflowId', 'subjectId', 'userId'], { unique: true })
 @Index('classifications_idempotency_key', ['userId', 'idempotencyKey'], { unique: true })
-@Index('classifications_user_workflow_idx', ['userId', 'workflowId'])
+/** A volunteer's classifications in a workflow, newest last: how many they made, and their recent ones page by page. */
+@Index('classifications_user_recent_idx', ['userId', 'workflowId', 'createdAt', 'id'])
 export class Classification {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') workflowId!: string;
