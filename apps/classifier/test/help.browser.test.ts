@@ -305,7 +305,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(errors).toEqual([]);
     await page.close();
   });
-  it('keeps votes within the task’s most tags, saying so, rather than refusing the answer at Done', async () => {
+  it('keeps the tags a volunteer applies (added or agreed with) within the task’s most tags, saying so, rather than refusing the answer at Done', async () => {
     const { url, workflowId, version, subjectIds } = await setUp(
       { name: 'One tag', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Add the tag that fits best.', maxTags: 1 } } },
       [text('a')],
@@ -321,8 +321,14 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.locator('.tag[data-tag="transport"]').waitFor();
     await page.locator('button[aria-label="Agree with “sale”"]').click();
     await page.locator('button[aria-label="Agree with “transport”"]').click();
-    expect(await page.getByTestId('task-message').textContent()).toBe('You can agree with at most 1 tag, and disagree with at most 1. Take back a vote before giving another.');
+    const tooMany = 'You can give a subject at most 1 tag, added or agreed with. Remove it, or take back your agreement, before giving another.';
+    expect(await page.getByTestId('task-message').textContent()).toBe(tooMany);
     expect(await page.locator('button[aria-label="Agree with “transport”"]').getAttribute('aria-pressed')).toBe('false');
+    // A tag of one's own is applied as an agreement is: one more passes the most tags too.
+    await page.locator('.tag-entry input').fill('horses');
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('task-message').textContent()).toBe(tooMany);
+    await page.locator('.tag-entry input').fill('');
     await page.locator('button[aria-label="Disagree with “transport”"]').click(); // allowed: the refusal no longer applies
     expect(await page.getByTestId('task-message').textContent()).toBe('');
     await page.keyboard.press('Control+Enter');

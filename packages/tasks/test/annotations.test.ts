@@ -74,6 +74,13 @@ describe('annotations', () => {
     expect(validateAnnotations(tagging, [{ task: 'T0', value: { add: ['horse', 'cart'] } }]).ok).toBe(true);
   });
 
+  it('counts the tags added and those agreed with together against the task’s most tags; those disagreed with apart', () => {
+    const tagging = workflowDefinitionSchema.parse({ name: 'Tags', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag', maxTags: 2 } } });
+    const result = validateAnnotations(tagging, [{ task: 'T0', value: { add: ['horse', 'cart'], up: ['sale'] } }]);
+    expect(result.ok ? [] : result.errors).toEqual([{ pointer: '/annotations/0/value/up', message: 'applies 3 tags, those added and those agreed with together: at most 2' }]);
+    expect(validateAnnotations(tagging, [{ task: 'T0', value: { add: ['horse'], up: ['sale', 'Horse'], down: ['cart', 'road'] } }]).ok).toBe(true);
+  });
+
   it('drops a volunteer’s votes on the tags they add (their tag is their vote), whatever the case', () => {
     const result = validateAnnotations(definition, full.map((a, i) => (i === 3 ? { task: 'T3', value: { add: ['horse'], up: ['Horse'], down: ['horse'] } } : a)));
     expect(result.ok && result.value[3]).toEqual({ task: 'T3', value: { add: ['horse'], up: [], down: [] } });

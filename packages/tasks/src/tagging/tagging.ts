@@ -9,6 +9,7 @@ export const taggingTaskSchema = z.strictObject({
   ...baseTaskFields,
   vocabulary: z.array(tagSchema).max(10_000).optional(),
   allowFreeTags: z.boolean().default(true),
+  /** The most tags one volunteer applies to a subject: those they add and those they agree with, together. */
   maxTags: z.int().min(1).max(100).default(20),
   next: taskKeySchema.optional(),
 });
@@ -35,6 +36,10 @@ export function taggingAnnotationSchema(task: TaggingTask) {
       // dropped below, not refused.
       const added = new Set(value.add.map(normaliseTag));
       const up = new Set(value.up.map(normaliseTag));
+      const applied = new Set([...added, ...up]).size;
+      if (applied > task.maxTags) {
+        ctx.addIssue({ code: 'custom', path: [value.up.length ? 'up' : 'add'], message: `applies ${applied} tags, those added and those agreed with together: at most ${task.maxTags}` });
+      }
       value.down.forEach((tag, index) => {
         if (up.has(normaliseTag(tag)) && !added.has(normaliseTag(tag))) ctx.addIssue({ code: 'custom', path: ['down', index], message: `"${tag}" cannot be voted both up and down` });
       });

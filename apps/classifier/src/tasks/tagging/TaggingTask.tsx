@@ -1,5 +1,5 @@
 import type { ProposedTag } from '@chorus/client';
-import { LIST_SEPARATOR, type TaggingAnnotation } from '@chorus/tasks';
+import { LIST_SEPARATOR, type TaggingAnnotation, appliedTags } from '@chorus/tasks';
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
@@ -69,10 +69,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
       report(t('tasks.tagging.agreedWithProposed', { tag: proposedAlready }));
       return;
     }
-    if (tags.add.length >= task.maxTags) {
-      refuse(t('tasks.tagging.tooMany', { count: task.maxTags }));
-      return;
-    }
+    if (refusedVote('up')) return;
     update({ add: [...tags.add, final] });
     setDraft('');
     report(t('tasks.tagging.added', { tag: final }));
@@ -85,10 +82,14 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
     input.current?.focus();
   }
 
-  /** True, saying why, when one more vote this way would pass the task's most tags (the answer would be refused). */
+  /**
+   * True, saying why, when one more tag applied (added or agreed with: 'up') or disagreed with ('down') would pass the
+   * task's most tags (the answer would be refused).
+   */
   function refusedVote(direction: 'up' | 'down'): boolean {
-    if (tags[direction].length < task.maxTags) return false;
-    refuse(t('tasks.tagging.tooManyVotes', { count: task.maxTags }));
+    const count = direction === 'up' ? appliedTags(tags).length : tags.down.length;
+    if (count < task.maxTags) return false;
+    refuse(t(direction === 'up' ? 'tasks.tagging.tooMany' : 'tasks.tagging.tooManyAgainst', { count: task.maxTags }));
     return true;
   }
 
