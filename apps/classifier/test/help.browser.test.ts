@@ -338,4 +338,29 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(errors).toEqual([]);
     await page.close();
   });
+  it('asks before a tagging answer with no tags goes: Escape returns to the tag field, a second confirm submits it', async () => {
+    const { url, workflowId } = await setUp({ name: 'Tags', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag what you see.' } } }, [text('a')]);
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'tagging');
+    await waitForFocus(page, '.tag-entry input');
+    const check = page.getByRole('alertdialog', { name: 'No tags given. Is there nothing to tag here?' });
+    await page.keyboard.press('Control+Enter');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    expect(await check.textContent()).toContain('Press Enter to go on without tags');
+    await page.keyboard.press('Escape');
+    await check.waitFor({ state: 'detached' });
+    await waitForFocus(page, '.tag-entry input');
+    const { rows: none } = await suite.stack.db.query('SELECT 1 FROM classifications WHERE workflow_id = $1', [workflowId]);
+    expect(none).toHaveLength(0); // nothing went without the volunteer's word
+    await page.keyboard.press('Control+Enter');
+    await waitForFocus(page, '[data-testid="empty-answer"]');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('finished').waitFor();
+    const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
+    expect(rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: { add: [], up: [], down: [] } }]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

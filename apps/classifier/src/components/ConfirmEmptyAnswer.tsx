@@ -1,19 +1,22 @@
 import { useId, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { EmptiableType } from '../tasks/registry';
 
 interface Props {
+  /** The task's type, whose words ask the question. */
+  type: EmptiableType;
   /** Goes on with the empty answer: the second confirmation (Enter, Ctrl+Enter or Done do the same). */
   onConfirm(): void;
-  /** Back to the task, to write something after all (Escape does the same). */
+  /** Back to the task, to give something after all (Escape does the same). */
   onGoBack(): void;
   disabled: boolean;
 }
 
 /**
- * Asks, below the task, whether an empty answer is meant (a blank page is a right answer): focus moves to the question
+ * Asks, below the task, whether an empty answer is meant (a blank page, or nothing to tag, is a right answer): focus moves to the question
  * as it appears, so that a screen reader reads it and the keyboard can answer it.
  */
-export function ConfirmEmptyAnswer({ onConfirm, onGoBack, disabled }: Props) {
+export function ConfirmEmptyAnswer({ type, onConfirm, onGoBack, disabled }: Props) {
   const { t } = useTranslation();
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
@@ -34,12 +37,12 @@ export function ConfirmEmptyAnswer({ onConfirm, onGoBack, disabled }: Props) {
       }}
     >
       <p id={`${id}-question`} className="confirm-empty-question">
-        {t('subject.empty.question')}
+        {t(`subject.empty.${type}.question`)}
       </p>
-      <p id={`${id}-hint`}>{t('subject.empty.hint')}</p>
+      <p id={`${id}-hint`}>{t(`subject.empty.${type}.hint`)}</p>
       <div className="confirm-empty-actions">
         <button type="button" className="button button-primary" onClick={onConfirm} aria-disabled={disabled || undefined}>
-          {t('subject.empty.confirm')}
+          {t(`subject.empty.${type}.confirm`)}
         </button>
         <button type="button" className="button button-secondary" onClick={onGoBack}>
           {t('subject.empty.back')}

@@ -7,7 +7,7 @@ import type { Problem } from '../lib/errors';
 import { firstControlIn } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction } from '../lib/keyboard';
-import { componentFor, initialValueOf, invalidMessage, isEmptyAnswer, ownsMedia } from '../tasks/registry';
+import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownsMedia } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { SubjectMedia } from './SubjectMedia';
@@ -56,7 +56,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   const [values, setValues] = useState<Record<string, unknown>>(restored?.values ?? {});
   const [submitting, setSubmitting] = useState(false);
   /** Done or Next was pressed with an empty answer (nothing transcribed): asked once whether that is meant. */
-  const [confirmingEmpty, setConfirmingEmpty] = useState(false);
+  const [confirmingEmpty, setConfirmingEmpty] = useState<EmptiableType | null>(null);
   const busy = useRef(false);
   const [startedAt] = useState(() => restored?.startedAt ?? new Date().toISOString());
   // One key per subject: retrying after a failure (even one where the server did store it) never stores it twice.
@@ -101,7 +101,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   // A message about the answer is stale once the volunteer changes it.
   const setValue = (next: unknown) => {
     setValues((all) => ({ ...all, [taskKey]: next }));
-    setConfirmingEmpty(false);
+    setConfirmingEmpty(null);
     setAnswerProblem(null);
     onProblem(null);
   };
@@ -129,11 +129,12 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
       return;
     }
     // An empty answer is a right one for a blank page, not a mistake to refuse: it goes on once the volunteer confirms.
-    if (!confirmingEmpty && isEmptyAnswer(task, result.data)) {
-      setConfirmingEmpty(true);
+    const empty = confirmingEmpty ? null : emptyAnswerOf(task, result.data);
+    if (empty) {
+      setConfirmingEmpty(empty);
       return;
     }
-    setConfirmingEmpty(false);
+    setConfirmingEmpty(null);
     const annotation: Annotation = { task: taskKey, value: result.data };
     const next = nextTaskOf(task, result.data);
     if (next !== undefined) {
@@ -164,7 +165,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     // Going back would lose it as surely as going on.
     setAnswerProblem(unfinished.current);
     if (unfinished.current) return;
-    setConfirmingEmpty(false);
+    setConfirmingEmpty(null);
     setAnswered(answered.slice(0, -1));
     setTaskKey(previous.task);
   }
@@ -229,7 +230,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   };
 
   const backToTask = () => {
-    setConfirmingEmpty(false);
+    setConfirmingEmpty(null);
     firstControlIn(taskRef.current)?.focus();
   };
 
@@ -291,7 +292,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
         <p className="task-message" role="alert" data-testid="answer-problem" ref={answerProblemRef}>
           {answerProblem}
         </p>
-        {confirmingEmpty && <ConfirmEmptyAnswer onConfirm={() => void proceed()} onGoBack={backToTask} disabled={submitting} />}
+        {confirmingEmpty && <ConfirmEmptyAnswer type={confirmingEmpty} onConfirm={() => void proceed()} onGoBack={backToTask} disabled={submitting} />}
         <div className="task-actions">
           {answered.length > 0 && (
             <button type="button" className="button button-secondary" onClick={back} aria-disabled={submitting || undefined} data-testid="back">

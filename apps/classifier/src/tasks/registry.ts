@@ -5,7 +5,7 @@ import type { TFunction } from 'i18next';
 import { CloseReadingTask, closeReadingOwnsMedia, describeCloseReading, explainCloseReading } from './close-reading/CloseReadingTask';
 import { describeMultiple, explainMultiple, MultipleTask } from './multiple/MultipleTask';
 import { describeSingle, SingleTask } from './single/SingleTask';
-import { describeTagging } from './tagging/describe';
+import { describeTagging, taggingIsEmpty } from './tagging/describe';
 import { TaggingTask } from './tagging/TaggingTask';
 import { describeTranscription, transcriptionIsEmpty } from './transcription/describe';
 import type { Describe, Explain, TaskOf, TaskProps, ValueIssue } from './types';
@@ -28,6 +28,9 @@ function preloadable<P extends object>(load: () => Promise<{ default: ComponentT
 /** The transcription editor is its own chunk: loaded when a workflow with a transcription task opens, not before. */
 const transcription = preloadable(() => import('./transcription/TranscriptionTask'));
 
+/** The task types whose answer can be empty and still right: the volunteer is asked, in the words of `subject.empty.<type>`. */
+export type EmptiableType = 'transcription' | 'tagging';
+
 interface TaskEntry<T extends TaskType> {
   component: ComponentType<TaskProps<TaskOf<T>>>;
   /** The value a task starts from before the volunteer touches it (undefined: "not answered yet"). */
@@ -38,8 +41,8 @@ interface TaskEntry<T extends TaskType> {
   describe: Describe<TaskOf<T>>;
   /** A message for a problem with the task's value that says what to do, where the generic one would not. */
   explain?: Explain<TaskOf<T>>;
-  /** True when a valid value gives nothing (no line transcribed): the volunteer confirms it before going on. */
-  isEmpty?(value: unknown): boolean;
+  /** True when a valid value gives nothing (no line transcribed, no tag): the volunteer confirms it before going on. */
+  isEmpty?: T extends EmptiableType ? (value: unknown) => boolean : never;
   /** Starts loading a lazily loaded component, so that it is ready when the task is reached. */
   preload?(): unknown;
 }
@@ -59,7 +62,7 @@ export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
     preload: transcription.preload,
   },
   'close-reading': { component: CloseReadingTask, ownsMedia: closeReadingOwnsMedia, describe: describeCloseReading, explain: explainCloseReading },
-  tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }), describe: describeTagging },
+  tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }), describe: describeTagging, isEmpty: taggingIsEmpty },
 };
 
 function entryFor(task: Task): TaskEntry<TaskType> | undefined {
@@ -91,9 +94,13 @@ export function invalidMessage(task: Task, value: unknown, issue: ValueIssue | u
   return entryFor(task)?.explain?.(task as never, issue, t) ?? t('subject.invalid', { detail: issue?.message ?? '' });
 }
 
-/** True when a valid value gives nothing, e.g. an empty transcription: right for a blank page, so it is confirmed, not refused. */
-export function isEmptyAnswer(task: Task, value: unknown): boolean {
-  return entryFor(task)?.isEmpty?.(value) ?? false;
+/**
+ * The task's type when a valid value gives nothing, e.g. an empty transcription: right for a blank page, so it is
+ * confirmed, not refused.
+ */
+export function emptyAnswerOf(task: Task, value: unknown): EmptiableType | null {
+  const isEmpty = (entryFor(task) as TaskEntry<EmptiableType> | undefined)?.isEmpty;
+  return isEmpty?.(value) ? (task.type as EmptiableType) : null;
 }
 
 /** What a task asks, as the volunteer saw it: its question or instruction. */

@@ -89,7 +89,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
   function refusedVote(direction: 'up' | 'down'): boolean {
     const count = direction === 'up' ? appliedTags(tags).length : tags.down.length;
     if (count < task.maxTags) return false;
-    refuse(t(direction === 'up' ? 'tasks.tagging.tooMany' : 'tasks.tagging.tooManyAgainst', { count: task.maxTags }));
+    refuse(direction === 'up' ? t('tasks.tagging.tooMany', { count: task.maxTags }) : t('tasks.tagging.tooManyAgainst', { count: task.maxTags }));
     return true;
   }
 

@@ -8,6 +8,12 @@ export function current(value: unknown): TaggingAnnotation {
   return { add: v.add ?? [], up: v.up ?? [], down: v.down ?? [] };
 }
 
+/** No tag added and no vote given: right for a subject with nothing to tag, so it is confirmed, not refused. */
+export const taggingIsEmpty = (value: unknown): boolean => {
+  const { add, up, down } = current(value);
+  return !add.length && !up.length && !down.length;
+};
+
 /** The tags a value stands behind (added or voted up), in words. */
 export const describeTagging: Describe<TaskOf<'tagging'>> = (_task, value, t) => {
   const tags = appliedTags(current(value));
