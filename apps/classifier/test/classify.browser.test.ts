@@ -470,6 +470,26 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('shows no keyboard hints or keys on a touch screen without a mouse, and shows them again with one', async () => {
+    const { url } = await liveWorkflowOf('Touch', 2);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    await closeTutorial(page);
+    const keyboardOnly = () =>
+      Promise.all(['.keyboard-hint', '.answer-key', '.page-tools kbd', '[data-testid="open-shortcuts"]'].map((selector) => page.locator(selector).first().isVisible()));
+    expect(await keyboardOnly()).toEqual([true, true, true, true]);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    expect(await keyboardOnly()).toEqual([false, false, false, false]);
+    expect(await page.getByTestId('open-tutorial').isVisible()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'Yes' }).isVisible()).toBe(true);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+    expect(await keyboardOnly()).toEqual([true, true, true, true]);
+    await cdp.detach();
+    await page.close();
+  });
+
   it('says "paused", not "not found", on a page opened while the project is paused', async () => {
     const { project, workflow, url } = await liveWorkflowOf('Paused project', 2);
     await skipTutorial(suite.context, workflow.id);

@@ -11,8 +11,8 @@ interface Props {
 /** The volunteer's count this session and the buttons to the help: field guide (G), tutorial (T), shortcuts (?). */
 export function PageTools({ classified, hasFieldGuide, onFieldGuide, onTutorial, onShortcuts }: Props) {
   const { t } = useTranslation();
-  const tool = (label: string, key: string, keyName: string, onClick: () => void, testId: string) => (
-    <button type="button" className="button button-secondary button-small" onClick={onClick} aria-keyshortcuts={keyName} data-testid={testId}>
+  const tool = (label: string, key: string, keyName: string, onClick: () => void, testId: string, className = '') => (
+    <button type="button" className={`button button-secondary button-small ${className}`} onClick={onClick} aria-keyshortcuts={keyName} data-testid={testId}>
       {label}
       <kbd>
         <span aria-hidden="true">{key}</span>
@@ -26,7 +26,7 @@ export function PageTools({ classified, hasFieldGuide, onFieldGuide, onTutorial,
       </p>
       {hasFieldGuide && tool(t('classify.fieldGuide'), 'G', 'G', onFieldGuide, 'open-field-guide')}
       {tool(t('classify.tutorial'), 'T', 'T', onTutorial, 'open-tutorial')}
-      {tool(t('classify.shortcuts'), '?', 'Shift+?', onShortcuts, 'open-shortcuts')}
+      {tool(t('classify.shortcuts'), '?', 'Shift+?', onShortcuts, 'open-shortcuts', 'keyboard-only')}
     </div>
   );
 }
