@@ -142,12 +142,23 @@ describe('known answers of gold-standard subjects', () => {
     expect(linking?.problem.errors).toEqual([{ pointer: '/tasks/T9', message: expect.stringContaining('of the gold-standard subject g2 names no task of the workflow') }]);
   });
 
-  it('are corrected by sending the subject again; a regular subject does not become gold standard that way', async () => {
+  it('are corrected by sending the subject again; a regular subject sent with known answers is refused, not made gold standard', async () => {
     const project = await stack.client.createProject({ title: `Gold fix ${Date.now()}` });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
     await stack.client.addSubjects(set.id, [gold('g1', { T0: 'maybe' }), text('plain')]);
-    await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('plain', { T0: 'no' })]);
+    const refused = await problemOf(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('plain', { T0: 'no' })]));
+    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard', message: expect.stringContaining('cannot make the subject "plain", already in the project without known answers, gold standard') }]);
+    expect(await goldOf(set.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'maybe' } }, { external_id: 'plain', gold_standard: null }]);
+    await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), text('plain')]);
     expect(await goldOf(set.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'yes' } }, { external_id: 'plain', gold_standard: null }]);
+  });
+
+  it('need an externalId, by which they are corrected', async () => {
+    const set = await stack.client.createSubjectSet((await stack.client.createProject({ title: `Gold id ${Date.now()}` })).id, { name: 'Gold' });
+    const { externalId: _, ...withoutId } = gold('g1', { T9: 'nope' });
+    const refused = await problemOf(stack.client.addSubjects(set.id, [text('plain'), withoutId]));
+    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/externalId', message: expect.stringContaining('is required for a gold-standard subject') }]);
+    expect(await goldOf(set.id)).toEqual([]);
   });
 
   it('sent again through another set, must still fit the workflows the subject is already in', async () => {

@@ -112,7 +112,7 @@ function reduceTaggingTask(key: string, _task: TaggingTask, classifications: rea
     return applied.size === consensus.size && [...applied].every((tag) => consensus.has(tag));
   };
   const agreement = votes.length ? votes.filter(agrees).length / votes.length : null;
-  return { task: key, answer: votes.length ? accepted.join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'wilson-lower-bound', parameters: { z: 1.96, minLowerBound: 0.5 }, result: { accepted, tags } };
+  return { task: key, answer: votes.length ? accepted.join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'tag-majority', parameters: { minShare: 0.5 }, result: { accepted, tags } };
 }
 
 function reduceTask(definition: WorkflowDefinition, key: string, task: Task, classifications: readonly ClassificationRecord[], options: ReduceOptions): TaskConsensus {

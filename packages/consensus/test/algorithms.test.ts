@@ -191,11 +191,21 @@ describe('tagging', () => {
     expect(wilsonLowerBound(0, 0)).toBe(0);
   });
 
-  it('accepts tags by the lower bound, or by the CrowdHeritage rule', () => {
+  it('accepts tags applied by more than half of the volunteers, by the lower bound, or by the CrowdHeritage rule', () => {
     const votes = [{ add: ['Steam engine'] }, { up: ['steam engine', 'horse'] }, { up: ['steam engine'] }, { up: ['steam engine'], down: ['horse'] }, { add: ['tram'] }];
     expect(reduceTagging(votes).accepted).toEqual(['steam engine']);
+    expect(reduceTagging(votes).tags.find((t) => t.tag === 'steam engine')).toMatchObject({ up: 4, down: 0, share: 0.8, accepted: true });
+    expect(reduceTagging(votes, { rule: 'wilson' }).accepted).toEqual(['steam engine']);
     expect(reduceTagging(votes, { rule: 'crowdheritage' }).accepted).toEqual(['steam engine', 'tram']);
     expect(reduceTagging(votes).tags.find((t) => t.tag === 'horse')).toMatchObject({ up: 1, down: 1, score: 0, accepted: false });
+  });
+
+  it('accepts a tag three of three volunteers applied, which the lower bound would not; not one of three, nor a tie', () => {
+    const three = [{ add: ['vase', 'blue'] }, { up: ['vase'], add: ['old'] }, { up: ['vase', 'blue'] }];
+    expect(reduceTagging(three).accepted).toEqual(['vase', 'blue']);
+    expect(reduceTagging(three, { rule: 'wilson' }).accepted).toEqual([]);
+    expect(reduceTagging([{ add: ['vase'] }, { up: ['vase'] }, { down: ['vase'] }, { down: ['vase'] }]).accepted).toEqual([]);
+    expect(reduceTagging([{ add: ['vase'] }, {}]).accepted).toEqual([]);
   });
 });
 
@@ -226,8 +236,8 @@ describe('reduceSubject covers every task type', () => {
     expect(byTask.M).toMatchObject({ answer: 'a', votes: 3, agreement: 2 / 3 });
     expect(byTask.X).toMatchObject({ answer: 'hello world', votes: 3, algorithm: 'word-alignment-vote' });
     expect(byTask.C).toMatchObject({ answer: 'v', agreement: 2 / 3 });
-    // Three of three backed x, too few for the lower bound to accept it: the consensus is against all of them.
-    expect(byTask.G).toMatchObject({ answer: '', agreement: 0, algorithm: 'wilson-lower-bound' });
+    // Three of three applied x: accepted, and each applied exactly it.
+    expect(byTask.G).toMatchObject({ answer: 'x', agreement: 1, algorithm: 'tag-majority' });
   });
 
   it('agrees only where volunteers did: the share who chose exactly the consensus choices, or applied exactly its tags', () => {

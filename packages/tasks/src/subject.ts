@@ -38,6 +38,9 @@ export const subjectInputSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .refine((answers) => Object.keys(answers).length > 0, 'names no task; give the known answer of at least one task, or leave goldStandard out')
     .optional(),
+}).refine((subject) => !subject.goldStandard || subject.externalId !== undefined, {
+  path: ['externalId'],
+  message: 'is required for a gold-standard subject: its known answers are corrected by sending it again with the same externalId',
 });
 export type SubjectInput = z.input<typeof subjectInputSchema>;
 

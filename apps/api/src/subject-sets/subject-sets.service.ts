@@ -149,7 +149,8 @@ export class SubjectSetsService {
       const updated = await this.requireSameContent(manager, set.projectId, subjects, upload.refuse);
       // A subject uploaded again (same externalId) keeps its locations (checked above) and takes the metadata sent, when
       // any is (to correct it); a gold-standard subject's known answers are replaced by those sent (to correct them);
-      // whether it is gold standard never changes, as its workflows' hot rows copy that.
+      // whether it is gold standard never changes (checked above, for a subject made gold), as its workflows' hot rows
+      // copy that.
       const rows: { id: string; inserted: boolean }[] = await manager.query(
         `INSERT INTO subjects (project_id, locations, metadata, external_id, gold_standard)
          SELECT $1, x.locations, x.metadata, x.external_id, x.gold_standard
@@ -170,28 +171,31 @@ export class SubjectSetsService {
   }
 
   /**
-   * Refuses an upload in which a subject already in the project (same externalId) comes with other locations: what
-   * volunteers classified does not change under their answers, so new content needs its own externalId. Returns how
-   * many subjects sent again bring other metadata, which replaces theirs.
+   * Refuses an upload in which a subject already in the project (same externalId) comes with other locations (what
+   * volunteers classified does not change under their answers, so new content needs its own externalId), or with
+   * known answers when it is not gold standard (its answers count toward retirement; whether a subject is gold standard
+   * never changes). Returns how many subjects sent again bring other metadata, which replaces theirs.
    */
   private async requireSameContent(manager: EntityManager, projectId: string, subjects: string, refuse: (errors: FieldError[]) => never): Promise<number> {
-    const differing: { index: number; external_id: string; locations_differ: boolean }[] = await manager.query(
-      `SELECT (x.ord - 1)::int AS index, x.external_id, s.locations <> x.locations AS locations_differ
-       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text)) WITH ORDINALITY AS x(locations, metadata, external_id, ord)
+    const differing: { index: number; external_id: string; locations_differ: boolean; becomes_gold: boolean }[] = await manager.query(
+      `SELECT (x.ord - 1)::int AS index, x.external_id, s.locations <> x.locations AS locations_differ,
+              s.gold_standard IS NULL AND x.gold_standard IS NOT NULL AS becomes_gold
+       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, gold_standard jsonb))
+         WITH ORDINALITY AS x(locations, metadata, external_id, gold_standard, ord)
        JOIN subjects s ON s.project_id = $1 AND s.external_id = x.external_id
-       WHERE s.locations <> x.locations OR (x.metadata <> '{}'::jsonb AND s.metadata <> x.metadata)
+       WHERE s.locations <> x.locations OR (x.metadata <> '{}'::jsonb AND s.metadata <> x.metadata) OR (s.gold_standard IS NULL AND x.gold_standard IS NOT NULL)
        ORDER BY x.ord`,
       [projectId, subjects],
     );
-    const moved = differing.filter((row) => row.locations_differ);
-    if (moved.length) {
-      refuse(
-        moved.map((row) => ({
-          pointer: `/subjects/${row.index}/locations`,
-          message: `differ from those of the subject "${row.external_id}" already in the project; a subject's content never changes under its classifications, so give new content its own externalId`,
-        })),
-      );
-    }
+    const errors = differing.flatMap((row): FieldError[] => [
+      ...(row.locations_differ
+        ? [{ pointer: `/subjects/${row.index}/locations`, message: `differ from those of the subject "${row.external_id}" already in the project; a subject's content never changes under its classifications, so give new content its own externalId` }]
+        : []),
+      ...(row.becomes_gold
+        ? [{ pointer: `/subjects/${row.index}/goldStandard`, message: `cannot make the subject "${row.external_id}", already in the project without known answers, gold standard: volunteers' answers to it count toward its retirement; upload it with its known answers under a new externalId` }]
+        : []),
+    ]);
+    if (errors.length) refuse(errors);
     return differing.length;
   }
 
