@@ -169,8 +169,8 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.type(' boy');
     await page.keyboard.press('Enter'); // a new line
     await page.keyboard.type('Apply at 12 Mill Street');
-    for (let i = 0; i < 'Street'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
-    await page.keyboard.press('Control+Shift+Digit2'); // wraps the selection in [deletion]
+    for (let i = 0; i < ' Street'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Control+Shift+Digit2'); // wraps the selection in [deletion], without the space before the word
     await checkScreen(page, 'transcription');
     await page.keyboard.press('Control+Enter');
 
@@ -328,6 +328,35 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     const question = await page.locator('legend.task-question').boundingBox();
     expect(question!.y).toBeLessThan(passage!.y + passage!.height + viewport.height);
     expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('makes lines pasted into a line of the editor as many lines, from the caret on', async () => {
+    const { url, workflowId } = await setUp('Pasted lines', SNIPPETS.slice(0, 1).map(textSubject), {
+      name: 'Transcribe',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter, line by line.' } },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    await page.keyboard.type('Dear Sir, Yours');
+    for (let i = 0; i < ' Yours'.length; i += 1) await page.keyboard.press('ArrowLeft');
+    await page.evaluate(() => {
+      const clipboardData = new DataTransfer();
+      clipboardData.setData('text/plain', '\r\nI write to say\r\nthat the vestry met\r\n');
+      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+    });
+    await page.keyboard.type(' today');
+    const lines = await page.locator('.transcription-lines input').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+    expect(lines).toEqual(['Dear Sir,', 'I write to say', 'that the vestry met today Yours']);
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('finished').waitFor();
+    const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
+    expect(rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: 'Dear Sir,\nI write to say\nthat the vestry met today Yours' }]]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -196,9 +196,30 @@ function alignLines(lines: readonly string[][]): { words: ConsensusWord[]; agree
 }
 
 /**
+ * Stands for a line break where transcriptions differ in their lines: aligned as a word is (no word is like it), so a
+ * break most transcriptions have in that place is kept, and one that only some have lowers the score.
+ */
+const LINE_BREAK = '\n';
+
+/** A transcription's words, one line after the other with a LINE_BREAK between. */
+function wordsWithLineBreaks(lines: readonly string[]): string[] {
+  return lines.flatMap((line, index) => (index ? [LINE_BREAK, ...words(line)] : words(line)));
+}
+
+/** Consensus words cut into lines at the line breaks the consensus kept. */
+function cutAtLineBreaks(consensus: readonly ConsensusWord[]): ConsensusWord[][] {
+  const lines: ConsensusWord[][] = [[]];
+  for (const word of consensus) {
+    if (word.word === LINE_BREAK) lines.push([]);
+    else lines.at(-1)!.push(word);
+  }
+  return lines;
+}
+
+/**
  * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
  * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
- * of lines, otherwise the whole text is aligned as one line.
+ * of lines; otherwise the whole texts are aligned with their line breaks as words, so the lines most have are kept.
  */
 export function transcriptionConsensus(texts: readonly string[], options: TranscriptionOptions = {}): TranscriptionConsensus {
   const { lowConsensusBelow = 0.6, minTranscriptions = 2 } = options;
@@ -206,11 +227,10 @@ export function transcriptionConsensus(texts: readonly string[], options: Transc
   if (n === 0) return { text: '', lines: [], score: 0, lowConsensus: true, transcriptions: 0 };
   const split = texts.map((text) => text.replace(/\r\n?/g, '\n').split('\n').filter((line) => line.trim() !== ''));
   const sameShape = split.every((lines) => lines.length === split[0]!.length);
-  const groups = sameShape ? split[0]!.map((_, line) => split.map((lines) => words(lines[line]!))) : [split.map((lines) => words(lines.join(' ')))];
-  const aligned = groups.map(alignLines);
+  const aligned = sameShape ? split[0]!.map((_, line) => alignLines(split.map((lines) => words(lines[line]!)))) : [alignLines(split.map(wordsWithLineBreaks))];
   const agreements = aligned.flatMap((line) => line.agreements);
   const score = agreements.length ? agreements.reduce((a, b) => a + b, 0) / agreements.length : 1;
-  const lines = aligned.map((line) => line.words).filter((line) => line.length > 0);
+  const lines = (sameShape ? aligned.map((line) => line.words) : cutAtLineBreaks(aligned[0]!.words)).filter((line) => line.length > 0);
   return {
     text: lines.map((line) => line.map((w) => w.word).join(' ')).join('\n'),
     lines,

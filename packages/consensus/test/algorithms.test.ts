@@ -160,6 +160,20 @@ describe('transcription', () => {
     expect(transcriptionConsensus(['one two three', 'four five six']).lowConsensus).toBe(true);
     expect(transcriptionConsensus(['alone']).lowConsensus).toBe(true);
   });
+
+  it('keeps the lines most transcriptions have when they differ in their lines, and counts a break only some have against the score', () => {
+    const page = 'a b c\nd e f\ng h i\nj k l';
+    const joined = transcriptionConsensus([page, page, 'a b c\nd e f g h i\nj k l']);
+    expect(joined.text).toBe(page);
+    expect(joined.lines.map((line) => line.length)).toEqual([3, 3, 3, 3]);
+    expect(joined.score).toBeLessThan(1);
+    expect(joined.score).toBeGreaterThan(0.9);
+    const extra = transcriptionConsensus([page, `${page}\nm n o`, page]);
+    expect(extra.text).toBe(page);
+    expect(extra.lines[3]!.map((w) => w.word)).toEqual(['j', 'k', 'l']);
+    // Two of three break the line after "b": the break is kept, with the words on either side.
+    expect(transcriptionConsensus(['a b\nc d', 'a b\nc d', 'a b c d']).text).toBe('a b\nc d');
+  });
 });
 
 describe('close reading', () => {

@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useLayoutEffect, useRef } from 'react';
+import { type ClipboardEvent, type KeyboardEvent, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
@@ -55,6 +55,19 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
         { index, start: wrapped.selectionStart, end: wrapped.selectionEnd },
       );
     }
+  }
+
+  /** Text of several lines pasted into a line becomes as many lines, from the caret on (a field of one line would join them). */
+  function onLinePaste(event: ClipboardEvent<HTMLInputElement>, index: number) {
+    const pasted = event.clipboardData.getData('text/plain').replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
+    if (pasted.length < 2) return;
+    event.preventDefault();
+    const line = lines[index] ?? '';
+    const { selectionStart: start, selectionEnd: end } = event.currentTarget;
+    const [before, after] = [line.slice(0, start ?? line.length), line.slice(end ?? line.length)];
+    const last = pasted.at(-1)!;
+    const inserted = [before + pasted[0], ...pasted.slice(1, -1), last + after];
+    setLines([...lines.slice(0, index), ...inserted, ...lines.slice(index + 1)], { index: index + inserted.length - 1, start: last.length });
   }
 
   function onFieldKeyDown(event: KeyboardEvent<Field>, index: number) {
@@ -151,6 +164,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
                   }}
                   onChange={(event) => setLines(lines.map((l, i) => (i === index ? event.target.value.replace(/\n/g, ' ') : l)))}
                   onKeyDown={(event) => onFieldKeyDown(event, index)}
+                  onPaste={(event) => onLinePaste(event, index)}
                 />
               </li>
             ))}

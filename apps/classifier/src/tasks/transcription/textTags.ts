@@ -1,8 +1,13 @@
-/** Wraps [start, end) of `text` in `[tag]…[/tag]`; returns the new text and where the caret or selection goes. */
+/**
+ * Wraps [start, end) of `text` in `[tag]…[/tag]`, leaving out spaces at either end of the selection (a tag that
+ * touched the next word would join it to that word); returns the new text and where the caret or selection goes.
+ */
 export function wrapWithTag(text: string, start: number, end: number, tag: string): { text: string; selectionStart: number; selectionEnd: number } {
   const open = `[${tag}]`;
   const close = `[/${tag}]`;
-  const [from, to] = start <= end ? [start, end] : [end, start];
+  let [from, to] = start <= end ? [start, end] : [end, start];
+  while (from < to && /\s/.test(text[from]!)) from++;
+  while (to > from && /\s/.test(text[to - 1]!)) to--;
   const wrapped = text.slice(0, from) + open + text.slice(from, to) + close + text.slice(to);
   // Nothing selected: the caret goes between the tags, ready to type; otherwise the wrapped words stay selected.
   return { text: wrapped, selectionStart: from + open.length, selectionEnd: to + open.length };
