@@ -1,4 +1,4 @@
-import type { ChorusClient, QueueView, WorkflowInput } from '@chorus/client';
+import type { ChorusApiError, ChorusClient, QueueView, WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -454,6 +454,22 @@ describe('the queue', () => {
     expect((await latecomer.queue(workflowId)).subjects).toHaveLength(0);
     await stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1", [workflowId]);
     expect((await latecomer.queue(workflowId)).subjects).toHaveLength(1);
+  });
+
+  it('holds what it serves for as long as the caller asks, never longer than the assignment lifetime, and refuses a hold out of bounds', async () => {
+    const { workflowId } = await workflowOf(6);
+    const volunteer = await guest();
+    const secondsLeft = async () =>
+      (await stack.db.query('SELECT round(extract(epoch FROM expires_at - now()))::int AS s FROM assignments WHERE workflow_id = $1 ORDER BY expires_at', [workflowId])).rows.map((row) => row.s);
+    expect((await volunteer.queue(workflowId, 2, 120)).subjects).toHaveLength(2);
+    expect((await volunteer.queue(workflowId, 2)).subjects).toHaveLength(2);
+    expect((await volunteer.queue(workflowId, 2, 86_400)).subjects).toHaveLength(2);
+    const ttl = stack.config.assignmentTtlSeconds;
+    expect(await secondsLeft()).toEqual([expect.closeTo(120, -1), expect.closeTo(120, -1), expect.closeTo(ttl, -1), expect.closeTo(ttl, -1), expect.closeTo(ttl, -1), expect.closeTo(ttl, -1)]);
+    const refused = await volunteer.queue(workflowId, 2, 59).then(() => undefined, (error: ChorusApiError) => error);
+    expect(refused?.status).toBe(422);
+    expect(refused?.problem.errors).toEqual([{ pointer: '/query/hold', message: 'must be at least 60 seconds' }]);
+    expect(await secondsLeft()).toHaveLength(6);
   });
 
   it('serves by ascending priority, and a priority edit takes effect at once', async () => {

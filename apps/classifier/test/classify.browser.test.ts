@@ -317,19 +317,23 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
-  it('holds only a few subjects for a visitor who looks and leaves, and prefetches a full batch once they answer', async () => {
+  it('holds only a few subjects, for ten minutes, for a visitor who looks and leaves, and prefetches a full batch once they answer', async () => {
     const { workflow, url } = await liveWorkflowOf('Passers-by', 30);
     await skipTutorial(suite.context, workflow.id);
     const held = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflow.id])).rows[0].n;
+    const heldFor = async () =>
+      (await suite.stack.db.query("SELECT DISTINCT round(extract(epoch FROM expires_at - now()) / 60)::int AS minutes FROM assignments WHERE workflow_id = $1", [workflow.id])).rows.map((row) => row.minutes);
     const page = await suite.context.newPage();
     await page.goto(url);
     await page.getByTestId('subject').waitFor();
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     expect(await held()).toBe(4);
+    expect(await heldFor()).toEqual([10]); // for ten minutes, not the half hour of an assignment
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
     for (let i = 0; i < 50 && (await held()) < 13; i += 1) await page.waitForTimeout(100);
     expect(await held()).toBe(13); // 3 left of the first batch, and the next 10
+    expect((await heldFor()).sort((a, b) => a - b)).toEqual([10, 30]);
     await page.close();
   });
 

@@ -139,8 +139,9 @@ export class ChorusClient {
   getWorkflowVersion(id: string, version: number) {
     return this.call<WorkflowVersionView>('GET', `/workflows/${id}/versions/${version}`);
   }
-  queue(workflowId: string, limit = 10) {
-    return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?limit=${limit}`);
+  /** The next subjects, held for the caller `hold` seconds (the API's assignment lifetime when left out, and at most that). */
+  queue(workflowId: string, limit = 10, hold?: number) {
+    return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?${queryString({ limit, hold })}`);
   }
   /** The caller's own classifications, newest first (pass a page's `next` as `after` for the one after), and their total. */
   myClassifications(query: { workflowId?: string; limit?: number; after?: string } = {}) {

@@ -103,6 +103,11 @@ interface QueueWorkflowRow {
   room: number;
 }
 
+/** How many volunteers may hold a subject, and how long the caller holds those served. */
+interface AssignmentTerms extends HolderLimit {
+  holdSeconds: number;
+}
+
 interface QueueRequest {
   workflowId: string;
   userId: string;
@@ -132,7 +137,7 @@ export class AssignmentService {
    * more volunteers than the classifications its retirement rule can still need, nor, once the rule could retire it,
    * with more than one at a time.
    */
-  async queue(workflowId: string, user: AuthUser, limit: number): Promise<QueueView> {
+  async queue(workflowId: string, user: AuthUser, limit: number, hold?: number): Promise<QueueView> {
     const workflow = await this.lookups.submit({ workflowId, userId: user.id });
     const member = !!accountIdOf(user) && !!workflow?.role;
     if (!workflow || !(PUBLIC_PROJECT_STATUSES.includes(workflow.project_status) || member)) throw notFound(`Workflow ${workflowId}`, '/params/id');
@@ -145,7 +150,8 @@ export class AssignmentService {
     const wanted = Math.max(0, Math.min(limit, workflow.room - (this.inProgress.get(key) ?? 0)));
     this.inProgress.set(key, (this.inProgress.get(key) ?? 0) + wanted);
     try {
-      return await this.serveWithin(workflowId, user, definition, holders, wanted, base);
+      const holdSeconds = Math.min(hold ?? this.config.assignmentTtlSeconds, this.config.assignmentTtlSeconds);
+      return await this.serveWithin(workflowId, user, definition, { ...holders, holdSeconds }, wanted, base);
     } finally {
       const left = this.inProgress.get(key)! - wanted;
       if (left) this.inProgress.set(key, left);
@@ -168,11 +174,12 @@ export class AssignmentService {
     workflowId: string,
     user: AuthUser,
     definition: WorkflowDefinition,
-    holders: HolderLimit,
+    terms: AssignmentTerms,
     wanted: number,
     base: Pick<QueueView, 'workflowId' | 'workflowVersion'>,
   ): Promise<QueueView> {
-    const serve = () => this.serve(workflowId, user, definition.selection, holders, wanted);
+    const holders: HolderLimit = { cap: terms.cap, earliest: terms.earliest };
+    const serve = () => this.serve(workflowId, user, definition.selection, terms, wanted);
     const served = await serve();
     if (served.length) return { ...base, subjects: served, finished: false };
     const left = await this.whatIsLeft(workflowId, user, holders, definition.selection, wanted > 0);
@@ -188,11 +195,12 @@ export class AssignmentService {
    * Up to `wanted` subjects in serving order, each one an outstanding assignment of the caller's. One take after
    * another: each commits its assignments, which the next one's picks then exclude.
    */
-  private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, holders: HolderLimit, wanted: number): Promise<QueueView['subjects']> {
+  private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, terms: AssignmentTerms, wanted: number): Promise<QueueView['subjects']> {
     if (!wanted) return [];
     const withoutGold = goldOnlyAtGoldSlots(selection);
+    const { holdSeconds, ...holders } = terms;
     const take = (kind: Take['kind'], count: number, setId?: string) =>
-      this.assigner.take({ workflowId, userId: user.id, holders, kind, count, setId, withoutGold: withoutGold && REGULAR_KINDS.has(kind) });
+      this.assigner.take({ workflowId, userId: user.id, holders, holdSeconds, kind, count, setId, withoutGold: withoutGold && REGULAR_KINDS.has(kind) });
     const plan = await this.plan(workflowId, user, selection, wanted);
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
     const gold = await take('gold', plan.goldSlots.length);

@@ -11,8 +11,15 @@ export const BATCH_SIZE = 10;
  */
 export const FIRST_BATCH_SIZE = PREFETCH_THRESHOLD + 1;
 
-/** How many subjects to ask for next: a first batch until this page has queued any. */
-export const batchSizeFor = (queue: LocalQueue): number => (queue.seen.size === 0 ? FIRST_BATCH_SIZE : BATCH_SIZE);
+/**
+ * How long the server holds a page's first batch: a visitor who only looks holds it for this long, not the full
+ * assignment lifetime; later batches, asked for once the volunteer answers, are held for that lifetime.
+ */
+export const FIRST_BATCH_HOLD_SECONDS = 600;
+
+/** How many subjects to ask for next, and for how long (seconds; undefined: the server's lifetime): a first batch until this page has queued any. */
+export const nextBatchOf = (queue: LocalQueue): { size: number; hold?: number } =>
+  queue.seen.size === 0 ? { size: FIRST_BATCH_SIZE, hold: FIRST_BATCH_HOLD_SECONDS } : { size: BATCH_SIZE };
 
 /**
  * The subjects waiting in the browser for one workflow. The head of `subjects` is the one on screen.

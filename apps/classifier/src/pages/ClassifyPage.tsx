@@ -15,7 +15,7 @@ import { describeError, type Problem } from '../lib/errors';
 import { isAlreadyClassified, isMine, isTransient, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
-import { addBatch, advance, batchSizeFor, type LocalQueue, needsPrefetch, TabQueueStore } from '../lib/subjectQueue';
+import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore } from '../lib/subjectQueue';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { preloadTasks } from '../tasks/registry';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -162,7 +162,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     if (inFlight.current) return inFlight.current;
     const startedEmpty = queueRef.current.subjects.length === 0;
     const request = (async () => {
-      const [served, pending] = await Promise.all([client.queue(workflowId, batchSizeFor(queueRef.current)), outbox.pendingSubjectIds(workflowId)]);
+      const wanted = nextBatchOf(queueRef.current);
+      const [served, pending] = await Promise.all([client.queue(workflowId, wanted.size, wanted.hold), outbox.pendingSubjectIds(workflowId)]);
       // Subjects answered on this device whose classification still waits in the outbox are not shown again.
       const batch = { ...served, subjects: served.subjects.filter((subject) => !pending.has(subject.id)) };
       // A researcher published a new version: show its tasks, so that the answers fit the version submitted.
