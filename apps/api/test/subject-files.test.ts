@@ -47,9 +47,12 @@ describe('subject uploads from files', () => {
     ]);
   });
 
-  it('reads a CSV file saved with semicolons or tabs, and highlights [[marked]] words of its text columns', async () => {
+  it('reads a CSV file saved with semicolons or tabs, skipping rows of empty cells, and highlights [[marked]] words of its text columns', async () => {
     const { projectId, setId } = await newSet();
-    expect(await upload(setId, 'external_id;text;caption\ns1;The [[coach]] left;A note, with a comma\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
+    // Excel writes rows of separators only after rows it formatted: they are skipped, as blank lines are.
+    expect(await upload(setId, 'external_id;text;caption\r\ns1;The [[coach]] left;A note, with a comma\r\n;;\r\n ; ;\r\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
+    const afterEmpty = await upload(setId, 'external_id;text\n;\nbad;\n', 'text/csv');
+    expect(afterEmpty.body.errors).toEqual([{ pointer: '/subjects/0/locations', message: 'a subject needs at least one location (line 3 of the CSV)' }]);
     expect(await upload(setId, 'external_id\ttext\ns2\tA plain one\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
     expect(await upload(setId, 'external_id;"Date, place";text\ns3;"1851, Leeds";Third\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
     expect(await subjectsOf(projectId)).toEqual([

@@ -50,6 +50,9 @@ const aKind = (kind: string) => {
   const word = KINDS[kind] ?? kind;
   return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 };
+/** What was received, in words: a kind with its article, or the value itself where it is one of a kind. */
+const RECEIVED: Record<string, string> = { null: 'null', Infinity: 'Infinity (a number too large to store)', NaN: 'NaN' };
+const receivedKind = (kind: string) => RECEIVED[kind] ?? aKind(kind);
 const FORMATS: Record<string, string> = { uuid: 'a UUID', email: 'an email address', url: 'a URL', datetime: 'a date and time (ISO 8601)', date: 'a date (YYYY-MM-DD)' };
 const plural = (count: number | bigint, word: string) => `${count} ${word}${Number(count) === 1 ? '' : 's'}`;
 
@@ -75,7 +78,7 @@ function messageOf(issue: z.core.$ZodIssue): string {
       const received = /received (\w+)$/.exec(issue.message)?.[1];
       if (received === 'undefined') return issue.expected === 'nonoptional' ? 'is required' : `is required: send ${aKind(issue.expected)}`;
       const wrongKind = received && !(issue.expected === 'int' && received === 'number');
-      return wrongKind ? `must be ${aKind(issue.expected)}, not ${aKind(received)}` : `must be ${aKind(issue.expected)}`;
+      return wrongKind ? `must be ${aKind(issue.expected)}, not ${receivedKind(received)}` : `must be ${aKind(issue.expected)}`;
     }
     case 'invalid_value':
       if (!/^Invalid (option|input):/.test(issue.message)) return issue.message;

@@ -124,6 +124,23 @@ export function reachableTasks({ tasks, firstTask }: WorkflowDefinition): string
   return [...reached];
 }
 
+/** The most tasks a volunteer can answer for one subject: the longest path from `firstTask` (a loop is not followed). */
+export function mostTasksPerSubject({ tasks, firstTask }: WorkflowDefinition): number {
+  const most = new Map<string, number>();
+  const onPath = new Set<string>();
+  const from = (key: string): number => {
+    const task = tasks[key];
+    if (!task || onPath.has(key)) return 0;
+    if (!most.has(key)) {
+      onPath.add(key);
+      most.set(key, 1 + Math.max(0, ...nextCandidatesOf(task).map(from)));
+      onPath.delete(key);
+    }
+    return most.get(key)!;
+  };
+  return from(firstTask);
+}
+
 /**
  * Also checks what retirement rules and effects name: their tasks exist, a posterior rule tracks an answer of a
  * single-choice task (the only kind whose consensus has a posterior), and an answer named is one the task's consensus

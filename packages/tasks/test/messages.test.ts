@@ -35,5 +35,11 @@ describe('validation messages', () => {
       '/title': 'must not be empty',
       '/list': 'must not be empty',
     });
+    const valid = { status: 'live', minimum: 1, title: 'a', list: ['a'], id: '00000000-0000-4000-8000-000000000000', rule: 'count', share: 1, name: 'x', answer: 'yes' };
+    expect(messages({ ...valid, name: null, share: Number.POSITIVE_INFINITY, minimum: Number.NaN })).toEqual({
+      '/name': 'must be a string, not null',
+      '/share': 'must be a number, not Infinity (a number too large to store)',
+      '/minimum': 'must be a number, not NaN',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { validateWorkflowDefinition } from '../src';
+import { mostTasksPerSubject, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
 
 const yesNo = (next?: string) => ({
   type: 'single',
@@ -80,6 +80,14 @@ describe('workflow definition', () => {
     if (result.ok) return;
     expect(result.errors[0]!.pointer).toBe('/tasks/T1');
     expect(result.errors[0]!.message).toContain('T0 → T1 → T0');
+  });
+
+  it('counts the most tasks one subject can take along its longest branch, not all the tasks', () => {
+    const transcribe = (next?: string) => ({ type: 'transcription', instruction: 'Type it', ...(next ? { next } : {}) });
+    // yes → T1 → T3; no → T2: at most three tasks of four.
+    const branching = { name: 'x', firstTask: 'T0', tasks: { T0: { ...yesNo('T1'), answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No', next: 'T2' }] }, T1: closeReading('T3'), T2: transcribe(), T3: transcribe() } };
+    expect(mostTasksPerSubject(workflowDefinitionSchema.parse(branching))).toBe(3);
+    expect(mostTasksPerSubject(workflowDefinitionSchema.parse({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo() } }))).toBe(1);
   });
 
   it('refuses unreachable tasks', () => {

@@ -91,7 +91,8 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   const delimiter = delimiterOf(csv);
   try {
-    rows = parse(csv, { columns: checkedHeader, delimiter, bom: true, skip_empty_lines: true, trim: true, info: true });
+    // A row of empty cells only (Excel writes them after formatted rows) is skipped like a blank line.
+    rows = parse(csv, { columns: checkedHeader, delimiter, bom: true, skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, info: true });
   } catch (error) {
     throw new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error as CsvError, delimiter)}` });
   }

@@ -1,4 +1,4 @@
-import { reachableTasks, type TutorialStep, type WorkflowDefinition } from '@chorus/tasks';
+import { mostTasksPerSubject, reachableTasks, type TutorialStep, type WorkflowDefinition } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { promptOf } from '../tasks/registry';
 
@@ -30,7 +30,7 @@ export function tutorialSteps(definition: WorkflowDefinition, t: TFunction): Tut
   const tasks = reachableTasks(definition).map((key) => definition.tasks[key]!);
   const helped = tasks.flatMap((task) => (task.help ? [{ title: promptOf(task), body: task.help }] : []));
   return [
-    { title: t('tutorial.welcomeTitle'), body: t('tutorial.welcomeBody', { count: tasks.length }) },
+    { title: t('tutorial.welcomeTitle'), body: t('tutorial.welcomeBody', { count: mostTasksPerSubject(definition) }) },
     ...helped,
     { title: t('tutorial.helpTitle'), body: t('tutorial.helpBody') },
   ];

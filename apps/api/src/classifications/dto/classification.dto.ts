@@ -8,7 +8,7 @@ const dateTime = z.iso
 
 export const classificationSchema = z.strictObject({
   workflowId: z.uuid('must be the id of a workflow'),
-  workflowVersion: z.int('must be a whole number').min(1).max(2_147_483_647),
+  workflowVersion: z.int().min(1).max(2_147_483_647),
   subjectId: z.uuid('must be the id of a subject'),
   /** Checked against the workflow version by packages/tasks; described here for the API's documentation. */
   annotations: z.unknown().meta({
