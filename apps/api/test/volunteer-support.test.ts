@@ -111,6 +111,15 @@ describe('gold-standard feedback in the submit answer', () => {
       { task: 'G', expected: { add: ['Horse', 'cart'], up: [], down: [] }, correct: true },
       { task: 'M', expected: ['work', 'sale'], correct: true },
     ]);
+    // Tags beyond the experts' are not wrong; one of theirs missing or disagreed with is.
+    const tagged = async (value: unknown) => {
+      const given = annotations.map((annotation) => (annotation.task === 'G' ? { task: 'G', value } : annotation));
+      const { body: answer } = await submit(await guest(), { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations: given });
+      return answer.feedback.find((feedback: { task: string }) => feedback.task === 'G').correct;
+    };
+    expect(await tagged({ add: ['horse', 'cart', 'whip'] })).toBe(true);
+    expect(await tagged({ add: ['horse', 'whip'] })).toBe(false);
+    expect(await tagged({ add: ['horse', 'whip'], down: ['cart'] })).toBe(false);
   });
 });
 

@@ -81,6 +81,12 @@ describe('annotations', () => {
     expect(validateAnnotations(tagging, [{ task: 'T0', value: { add: ['horse'], up: ['sale', 'Horse'], down: ['cart', 'road'] } }]).ok).toBe(true);
   });
 
+  it('refuses a tag added twice, whatever the case or spaces', () => {
+    const tagging = workflowDefinitionSchema.parse({ name: 'Tags', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag' } } });
+    const result = validateAnnotations(tagging, [{ task: 'T0', value: { add: ['Vase', 'blue', ' vase'] } }]);
+    expect(result.ok ? [] : result.errors).toEqual([{ pointer: '/annotations/0/value/add/2', message: expect.stringContaining('"vase" is added twice') }]);
+  });
+
   it('drops a volunteer’s votes on the tags they add (their tag is their vote), whatever the case', () => {
     const result = validateAnnotations(definition, full.map((a, i) => (i === 3 ? { task: 'T3', value: { add: ['horse'], up: ['Horse'], down: ['horse'] } } : a)));
     expect(result.ok && result.value[3]).toEqual({ task: 'T3', value: { add: ['horse'], up: [], down: [] } });

@@ -42,7 +42,11 @@ const goldRules: Record<TaskType, GoldRule> = {
       const tags = typeof gold === 'string' ? gold.split(LIST_SEPARATOR) : gold;
       return Array.isArray(tags) ? { add: tags, up: [], down: [] } : tags;
     },
-    matches: (given, expected) => sameSet(endorsedTags(given), endorsedTags(expected)),
+    // Open tagging: more tags than the experts gave are not wrong, missing one of theirs is; none known, none given.
+    matches: (given, expected) => {
+      const [known, applied] = [endorsedTags(expected), new Set(endorsedTags(given))];
+      return known.length ? known.every((tag) => applied.has(tag)) : applied.size === 0;
+    },
   },
 };
 

@@ -34,7 +34,11 @@ export function taggingAnnotationSchema(task: TaggingTask) {
       }
       // Tags are compared as consensus compares them ("Horse" and "horse " are one tag); votes on one's own tag are
       // dropped below, not refused.
-      const added = new Set(value.add.map(normaliseTag));
+      const added = new Set<string>();
+      value.add.forEach((tag, index) => {
+        if (added.has(normaliseTag(tag))) ctx.addIssue({ code: 'custom', path: ['add', index], message: `"${tag}" is added twice (tags are compared without case or extra spaces); send it once` });
+        added.add(normaliseTag(tag));
+      });
       const up = new Set(value.up.map(normaliseTag));
       const applied = new Set([...added, ...up]).size;
       if (applied > task.maxTags) {
