@@ -394,6 +394,10 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.getByTestId('outbox').waitFor();
     await page.context().setOffline(false);
     await page.waitForFunction(() => document.querySelector('[data-testid="recent"] summary')?.textContent?.includes('(13 in'), null, { timeout: 20_000 });
+    // The reload of the first page keeps the older ones shown below it.
+    await items.nth(12).waitFor();
+    expect(await items.count()).toBe(13);
+    expect(await recent.getByRole('button', { name: 'Show older ones' }).count()).toBe(0);
     await page.close();
   });
 

@@ -113,9 +113,10 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Letters' });
     await suite.stack.client.addSubjects(set.id, [
       {
-        externalId: 'letter-1',
+        // As a IIIF manifest's canvas comes: its id for externalId, its label in the metadata.
+        externalId: `${iiif.base}/canvas/1`,
         locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }],
-        metadata: {},
+        metadata: { canvas_label: 'f. 1r' },
       },
     ]);
     const workflow = await suite.stack.client.createWorkflow(project.id, {
@@ -145,8 +146,9 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(scripts.some((url) => /\/assets\/TranscriptionTask-[^/]*\.js$/.test(url))).toBe(true);
     expect(await page.locator('.subject-text').count()).toBe(0);
     expect(await page.locator('.page-strip').count()).toBe(0); // one location: no page strip
-    // Named as the image it shows; the caption (zoom, rotation) describes it.
+    // Named as the image it shows; the caption (zoom, rotation) describes it. The subject is named by its page's label.
     expect(await page.getByRole('figure', { name: 'Subject image' }).count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Subject f. 1r' }).count()).toBe(1);
     await page.waitForFunction(() => document.querySelector('.viewer-canvas canvas') !== null);
 
     // While typing in the line, Alt + the key reaches the viewer; the plain key is typed.
@@ -183,6 +185,8 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await tabTo(page, '.transcription-lines input');
     await page.keyboard.type('Dear Sir, I write to you from Leeds');
     expect(await page.getByTestId('image-viewer').getAttribute('data-rotation')).toBe('90'); // "r" typed, not rotated
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('this day');
 
     // The service answered info.json and tiles in the Image API 3 form (size w, or w,h; never "full" for level 0 tiles).
     expect(iiif.requests).toContain('/iiif/page1/info.json');
@@ -202,7 +206,13 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await new Promise((resolve) => setTimeout(resolve, 300));
     rows = (await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id])).rows;
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: 'Dear Sir, I write to you from Leeds' }]);
+    expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: 'Dear Sir, I write to you from Leeds\nthis day' }]);
+    // The recent list names the page by its label, and shows the transcription's lines as they were given.
+    const recent = page.getByTestId('recent');
+    await recent.locator('summary').click();
+    await recent.locator('li.recent-item').waitFor();
+    expect(await recent.locator('.recent-subject span').textContent()).toBe('f. 1r');
+    expect(await recent.locator('.recent-answers dd').innerText()).toBe('Dear Sir, I write to you from Leeds\nthis day');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
+import { subjectName } from '../lib/subjectName';
 import { describeValue, promptOf } from '../tasks/registry';
 
 const PAGE_SIZE = 10;
@@ -33,16 +34,21 @@ export function RecentClassifications({ workflowId, definition, stored }: Props)
   /** After "Show older ones", the first item it brought takes focus: the button may be gone (no more pages). */
   const focusItem = useRef<number | null>(null);
   const items = useRef<HTMLOListElement>(null);
+  /** Whether the list was open at the last load: opening it reads afresh, a reload while open keeps what is shown. */
+  const wasOpen = useRef(false);
   const load = useCallback(
-    async (after?: string) => {
+    async ({ after, afresh = false }: { after?: string; afresh?: boolean } = {}) => {
       const request = ++requests.current;
       try {
         const page = await client.myClassifications({ workflowId, limit: PAGE_SIZE, after });
         if (request !== requests.current) return;
         setList((shown) => {
-          if (!after || !shown) return page;
-          focusItem.current = shown.classifications.length;
-          return { ...page, classifications: [...shown.classifications, ...page.classifications] };
+          if (!shown || afresh) return page;
+          if (after) {
+            focusItem.current = shown.classifications.length;
+            return { ...page, classifications: [...shown.classifications, ...page.classifications] };
+          }
+          return withOlderShown(page, shown);
         });
         setProblem(null);
       } catch (error) {
@@ -53,7 +59,8 @@ export function RecentClassifications({ workflowId, definition, stored }: Props)
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: `stored` changing is what asks for a fresh first page
   useEffect(() => {
-    if (open) void load();
+    if (open) void load({ afresh: !wasOpen.current });
+    wasOpen.current = open;
   }, [open, load, stored]);
   useEffect(() => {
     if (focusItem.current === null || !list) return;
@@ -76,7 +83,7 @@ export function RecentClassifications({ workflowId, definition, stored }: Props)
         </ol>
       )}
       {list?.next && (
-        <button type="button" className="button button-secondary button-small" onClick={() => void load(list.next ?? undefined)}>
+        <button type="button" className="button button-secondary button-small" onClick={() => void load({ after: list.next ?? undefined })}>
           {t('recent.older')}
         </button>
       )}
@@ -94,7 +101,7 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
       {image && <img className="recent-thumbnail" src={image.url} alt="" loading="lazy" width={64} height={64} />}
       <div>
         <p className="recent-subject">
-          <span>{subject.externalId ?? t('recent.subject')}</span>{' '}
+          <span>{subjectName(subject) ?? t('recent.subject')}</span>{' '}
           <time className="muted" dateTime={createdAt}>
             {new Date(createdAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })}
           </time>
@@ -114,6 +121,16 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
       </div>
     </li>
   );
+}
+
+/**
+ * A fresh first page, and below it what was shown that it does not hold (older pages the volunteer opened, or items
+ * newer answers pushed off it), with the place after the last of those: nothing shown is dropped by a reload.
+ */
+function withOlderShown(page: OwnClassificationList, shown: OwnClassificationList): OwnClassificationList {
+  const fresh = new Set(page.classifications.map((classification) => classification.id));
+  const older = shown.classifications.filter((classification) => !fresh.has(classification.id));
+  return older.length ? { ...page, classifications: [...page.classifications, ...older], next: shown.next } : page;
 }
 
 function preview(text: string): string {

@@ -9,6 +9,7 @@ import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownsMedia } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
+import { subjectName } from '../lib/subjectName';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { SubjectMedia } from './SubjectMedia';
 
@@ -249,7 +250,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
       aria-labelledby={`${id}-subject`}
     >
       <h2 id={`${id}-subject`} className="visually-hidden">
-        {subject.externalId ? t('subject.headingWithId', { id: subject.externalId }) : t('subject.heading')}
+        {subjectName(subject) ? t('subject.headingWithId', { id: subjectName(subject) }) : t('subject.heading')}
       </h2>
       {!fullWidth && (
         <div
