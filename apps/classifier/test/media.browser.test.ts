@@ -212,6 +212,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await recent.locator('summary').click();
     await recent.locator('li.recent-item').waitFor();
     expect(await recent.locator('.recent-subject span').textContent()).toBe('f. 1r');
+    // biome-ignore lint/performance/useDomNodeTextContent: innerText is the text as rendered, where collapsed line breaks would be spaces
     expect(await recent.locator('.recent-answers dd').innerText()).toBe('Dear Sir, I write to you from Leeds\nthis day');
     expect(errors).toEqual([]);
     await page.close();
