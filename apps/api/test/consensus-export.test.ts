@@ -40,13 +40,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,retired,retired_at,retirement_reason,retirement_note,retired_by_classification_id,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,retired_by_classification_id,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,${retiringClassificationId},1,1,no,1,1,plurality-vote,"{""counts"":{""no"":1},.*}"$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,${retiringClassificationId},1,1,no,1,1,plurality-vote,"{""counts"":{""no"":1},.*}"$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,,,,,0,,,,0,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,false,,,,,0,,,,0,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -58,6 +58,23 @@ describe('consensus export', () => {
     const retired = json.find((row: Record<string, unknown>) => row.external_id === 'has, comma');
     expect(retired.T0_algorithm).toBe('plurality-vote');
     expect(JSON.parse(retired.T0_result)).toMatchObject({ counts: { no: 1 }, leaders: ['no'] });
+  });
+
+  it('marks gold-standard subjects, and those of the training set, which are never retired', async () => {
+    const project = await stack.client.createProject({ title: `Gold export ${Date.now()}` });
+    const [regular, training] = [await stack.client.createSubjectSet(project.id, { name: 'Regular' }), await stack.client.createSubjectSet(project.id, { name: 'Training' })];
+    await stack.client.addSubjects(regular.id, [{ externalId: 'r1', locations: [{ type: 'text', text: 'One' }] }, { externalId: 'g1', locations: [{ type: 'text', text: 'Gold' }], goldStandard: { T0: 'yes' } }]);
+    await stack.client.addSubjects(training.id, [{ externalId: 't1', locations: [{ type: 'text', text: 'Practice' }], goldStandard: { T0: 'no' } }]);
+    const { id } = await stack.client.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      selection: { order: 'random', goldStandardRate: 0, training: { subjectSetId: training.id, classifications: 1 } },
+      subjectSetIds: [regular.id, training.id],
+    });
+    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const marks = Object.fromEntries(rows.map((row) => [row.external_id, [row.gold_standard, row.training]]));
+    expect(marks).toEqual({ r1: [false, false], g1: [true, false], t1: [true, true] });
   });
 
   it('says in the researcher’s words why a subject was retired by hand', async () => {

@@ -5,6 +5,10 @@ export interface ConsensusRow {
   external_id: string | null;
   /** The researcher's metadata of the subject, private keys (`#`, `!`) included: downloads are for researchers. */
   subject_metadata: Record<string, unknown>;
+  /** It has known answers: served to learn volunteers' skill (and to train them), never retired. */
+  gold_standard: boolean;
+  /** It is in the workflow's training set, served to newcomers first. */
+  training: boolean;
   retired_at: Date | null;
   retirement_reason: string | null;
   /** Why a researcher retired it by hand, in their words. */
@@ -27,6 +31,8 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
     subject_id: row.subject_id,
     external_id: row.external_id,
     subject_metadata: JSON.stringify(row.subject_metadata),
+    gold_standard: row.gold_standard,
+    training: row.training,
     retired: row.retired_at !== null,
     retired_at: row.retired_at ? new Date(row.retired_at).toISOString() : null,
     retirement_reason: row.retirement_reason,
@@ -47,5 +53,5 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
 }
 
 export function columnsOf(taskKeys: string[]): string[] {
-  return ['subject_id', 'external_id', 'subject_metadata', 'retired', 'retired_at', 'retirement_reason', 'retirement_note', 'retired_by_classification_id', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => TASK_FIELDS.map((field) => `${task}_${field}`))];
+  return ['subject_id', 'external_id', 'subject_metadata', 'gold_standard', 'training', 'retired', 'retired_at', 'retirement_reason', 'retirement_note', 'retired_by_classification_id', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => TASK_FIELDS.map((field) => `${task}_${field}`))];
 }

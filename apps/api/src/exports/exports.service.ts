@@ -8,8 +8,10 @@ import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
 import type { ExportFormat } from './export-format';
 import { type ExportDownload, ExportStreams } from './export-streams';
 
+/** $2: the workflow's training set, or null. */
 const CONSENSUS_ROWS = `
-  SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
+  SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard,
+         EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          st.retired_by_classification_id, st.classification_count, agg.workflow_version,
          coalesce(agg.tasks, '{}'::jsonb) AS tasks
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
@@ -47,7 +49,7 @@ export class ExportsService {
     const definition = await this.versions.definition(workflowId, workflow.version);
     const taskKeys = reachableTasks(definition!); // the workflow's order: a stored definition's keys are jsonb's
     return this.streams.open<ConsensusRow>(
-      { sql: CONSENSUS_ROWS, parameters: [workflowId], toRecord: (row) => flatten(row, taskKeys), columns: columnsOf(taskKeys), name: `consensus-${workflowId}` },
+      { sql: CONSENSUS_ROWS, parameters: [workflowId, definition!.selection.training?.subjectSetId ?? null], toRecord: (row) => flatten(row, taskKeys), columns: columnsOf(taskKeys), name: `consensus-${workflowId}` },
       format,
     );
   }
