@@ -566,6 +566,7 @@ describe('training and gold standard', () => {
 
   it('serves a new volunteer the training set first, in set order, and not once their training is done', async () => {
     const workflowId = await projectWithGold((goldSetId) => ({ order: 'priority', goldStandardRate: 0, training: { subjectSetId: goldSetId, classifications: 2 } }));
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 45, goldStandard: 5, retired: 0 });
     const volunteer = await guest();
     const first = await volunteer.queue(workflowId, 4);
     expect(first.subjects.map((s) => s.externalId)).toEqual(['g0', 'g1', expect.stringMatching(/^r/), expect.stringMatching(/^r/)]);

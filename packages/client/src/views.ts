@@ -77,7 +77,14 @@ export const workflowSavedSchema = z.strictObject({ id, version: z.int(), reaggr
 export const workflowViewSchema = workflowSummarySchema.extend({ projectId: id, definition: workflowDefinitionSchema, subjectSetIds: z.array(id) });
 export const workflowVersionViewSchema = z.strictObject({ id, version: z.int(), definition: workflowDefinitionSchema, createdAt: time });
 /** `held`: unretired subjects out with volunteers now (outstanding assignments), which the queue serves to nobody else beyond their rule's need. */
-export const workflowStatsSchema = z.strictObject({ subjects: z.int(), retired: z.int(), held: z.int(), classifications: z.int(), volunteers: z.int() });
+export const workflowStatsSchema = z.strictObject({
+  subjects: z.int(),
+  retired: z.int(),
+  goldStandard: z.int().meta({ description: 'Of the subjects, those with known answers: never retired, so the workflow is complete when every other one is' }),
+  held: z.int().meta({ description: 'Unretired subjects that volunteers hold now (served to them, not yet classified, not expired)' }),
+  classifications: z.int(),
+  volunteers: z.int(),
+});
 
 export const queuedSubjectSchema = z.strictObject({
   id,

@@ -173,13 +173,21 @@ export class WorkflowsService {
       // Subjects of unlinked sets (kept for their consensus) are not the workflow's any more.
       `SELECT (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}) AS subjects,
               (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL AND NOT ${isUnlinked('st')}) AS retired,
+              (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.gold_standard AND NOT ${isUnlinked('st')}) AS gold_standard,
               (SELECT count(DISTINCT a.subject_id) FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
                WHERE a.workflow_id = $1 AND a.expires_at > now() AND st.retired_at IS NULL) AS held,
               (SELECT count(*) FROM classifications WHERE workflow_id = $1) AS classifications,
               (SELECT count(DISTINCT user_id) FROM classifications WHERE workflow_id = $1) AS volunteers`,
       [id],
     );
-    return { subjects: Number(row.subjects), retired: Number(row.retired), held: Number(row.held), classifications: Number(row.classifications), volunteers: Number(row.volunteers) };
+    return {
+      subjects: Number(row.subjects),
+      retired: Number(row.retired),
+      goldStandard: Number(row.gold_standard),
+      held: Number(row.held),
+      classifications: Number(row.classifications),
+      volunteers: Number(row.volunteers),
+    };
   }
 
 
