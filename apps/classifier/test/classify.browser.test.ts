@@ -185,6 +185,39 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await Promise.all([first.close(), third.close()]);
   });
 
+  it('gives a tab opened after two tabs closed both their batches, starting with the subject the volunteer had begun', async () => {
+    const { workflow, url } = await liveWorkflowOf('Two closed tabs');
+    await skipTutorial(suite.context, workflow.id);
+    const shownIn = async (page: Page) => (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    const first = await suite.context.newPage();
+    await first.goto(url);
+    await first.getByTestId('subject').waitFor();
+    const second = await suite.context.newPage();
+    await second.goto(url);
+    await second.getByTestId('subject').waitFor();
+    // Begun in the second tab: an answer chosen, not sent (a draft).
+    await second.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    await second.keyboard.press('2');
+    const begun = await shownIn(second);
+    await second.waitForFunction((id) => Object.keys(window.localStorage).some((key) => key.startsWith('chorus.draft.') && key.endsWith(id)), begun);
+    const batches = async (page: Page) =>
+      page.evaluate((workflowId) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${workflowId}.`)).map((key) => JSON.parse(window.localStorage.getItem(key)!)), workflow.id);
+    const held = (await batches(second)).flatMap((batch) => batch.subjects.map((subject: { id: string }) => subject.id));
+    expect(held).toHaveLength(8);
+    await first.close({ runBeforeUnload: true });
+    await second.close({ runBeforeUnload: true });
+
+    const third = await suite.context.newPage();
+    await third.goto(url);
+    await third.getByTestId('subject').waitFor();
+    expect(await shownIn(third)).toBe(begun);
+    expect(await third.getByRole('radio', { name: 'No' }).isChecked()).toBe(true);
+    const left = await batches(third);
+    expect(left.filter((batch) => batch.adopted)).toHaveLength(2);
+    expect(left.find((batch) => batch.subjects?.length)?.subjects.map((subject: { id: string }) => subject.id).sort()).toEqual([...held].sort());
+    await third.close();
+  });
+
   it('lets a tab that wakes to find its batch adopted (it looked abandoned) go on without those subjects', async () => {
     const { workflow, url } = await liveWorkflowOf('Frozen tab');
     const subjectIn = async (page: Page) => (await page.getByTestId('subject').getAttribute('data-subject-id'))!;

@@ -140,13 +140,17 @@ export class TabQueueStore {
     this.key = `${STORED_PREFIX}${workflowId}.${this.tabId()}`;
   }
 
-  /** This tab's batch: its own from before a reload, else one a closed tab left behind, else none; only the volunteer's own. */
-  load(): LocalQueue {
+  /**
+   * This tab's batch: its own from before a reload, else those closed tabs left behind, else none; only the
+   * volunteer's own. The subjects `begun` says the volunteer started (a draft waits for them) come first.
+   */
+  load(begun: (subjectId: string) => boolean = () => false): LocalQueue {
     const own = readBatch(this.key);
     const kept = !!own?.subjects?.length && !own.adopted;
     // Someone else's, left in this tab when they signed out (or in): theirs to take back, elsewhere in storage.
     if (kept && !this.owns(own)) writeBatch(`${STORED_PREFIX}${this.workflowId}.${randomUuid()}`, { ...own, aliveAt: 0, releasedAt: Date.now() });
-    this.queue = toQueue(kept && this.owns(own) ? own : this.adoptAbandoned());
+    const queue = toQueue(kept && this.owns(own) ? own : this.adoptAbandoned());
+    this.queue = { ...queue, subjects: [...queue.subjects.filter((subject) => begun(subject.id)), ...queue.subjects.filter((subject) => !begun(subject.id))] };
     this.write(Date.now());
     return this.queue;
   }
@@ -223,11 +227,12 @@ export class TabQueueStore {
   }
 
   /**
-   * Takes over the volunteer's batch of a tab that is gone (or the one batch that all tabs shared before), if any,
-   * leaving a note in its place; drops the records of empty abandoned batches, old notes and batches of other volunteers
-   * left for over a day, on the way.
+   * Takes over the volunteer's batches of tabs that are gone (or the one batch that all tabs shared before), all of them
+   * in one, leaving a note in the place of each; drops the records of empty abandoned batches, old notes and batches of
+   * other volunteers left for over a day, on the way.
    */
   private adoptAbandoned(): StoredBatch | undefined {
+    const adopted: StoredBatch[] = [];
     try {
       const prefix = `${STORED_PREFIX}${this.workflowId}`;
       const keys = Array.from({ length: window.localStorage.length }, (_, index) => window.localStorage.key(index));
@@ -242,12 +247,14 @@ export class TabQueueStore {
         }
         if (batch.adopted || !this.owns(batch)) continue;
         writeBatch(key, { aliveAt: 0, adopted: { subjectIds: (batch.subjects ?? []).map((subject) => subject.id), at: Date.now() } });
-        return batch;
+        adopted.push(batch);
       }
     } catch {
-      // storage disabled: nothing to adopt
+      // storage disabled: nothing (more) to adopt
     }
-    return undefined;
+    if (!adopted.length) return undefined;
+    const versions = adopted.map((batch) => batch.workflowVersion ?? null).filter((version) => version !== null);
+    return { subjects: adopted.flatMap((batch) => batch.subjects ?? []), workflowVersion: versions.length ? Math.max(...versions) : null };
   }
 }
 

@@ -45,7 +45,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [project, setProject] = useState<ProjectView | null>(null);
   const [workflow, setWorkflow] = useState<WorkflowView | null>(null);
   const [store] = useState(() => new TabQueueStore(workflowId, session.current().userId));
-  const [queue, setQueue] = useState<LocalQueue>(() => store.load());
+  const [queue, setQueue] = useState<LocalQueue>(() => store.load((subjectId) => draftVersionOf(workflowId, subjectId) !== undefined));
   /** A fetch that began with nothing local brought nothing new, though the server did not say finished. */
   const [exhausted, setExhausted] = useState(false);
   /** Loading the workflow or a needed batch failed: wait for the volunteer to try again. */
