@@ -87,8 +87,9 @@ it('stores the submits of one moment in one statement: several volunteers on one
     writer.store(row(workflowId, second!, volunteers[0]!)),
     writer.store(row(workflowId, elsewhere.subjectIds[0]!, volunteers[1]!)), // a subject of another workflow
   ]), 1);
-  expect(results.slice(0, 4)).toEqual([expect.any(String), expect.any(String), expect.any(String), expect.any(String)]);
-  expect(new Set(results.slice(0, 4)).size).toBe(4);
+  const stored = { id: expect.any(String), currentVersion: 1 };
+  expect(results.slice(0, 4)).toEqual([stored, stored, stored, stored]);
+  expect(new Set(results.slice(0, 4).map((result) => result?.id)).size).toBe(4);
   expect(results[4]).toBeUndefined();
   const after = await counts(workflowId);
   expect(after.get(first!)).toEqual({ classification_count: 3, counted_count: 3, stored: 3, owed: true });
@@ -110,7 +111,7 @@ it('leaves a replay and a second classification out of the batch, which stays on
     writer.store(row(workflowId, second!, volunteer!, sameKey)), // sent twice at once
   ]), 1);
   expect(results.map((result) => (result ? 'stored' : 'left out'))).toEqual(['left out', 'left out', 'stored', 'stored', 'left out']);
-  expect(storedBefore).toEqual(expect.any(String));
+  expect(storedBefore).toEqual({ id: expect.any(String), currentVersion: 1 });
   const after = await counts(workflowId);
   expect(after.get(first!)).toMatchObject({ classification_count: 2, stored: 2 });
   expect(after.get(second!)).toMatchObject({ classification_count: 1, stored: 1 });
@@ -130,6 +131,16 @@ it('answers concurrent submits over HTTP each with its own outcome: stored, repl
   expect(answers[0]!.body).toEqual({ id: first.body?.id });
   const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId]);
   expect(rows[0].n).toBe(4);
+});
+
+it('tells each stored classification the workflow’s current version, so that a page learns of a newer one', async () => {
+  const { workflowId, subjectIds } = await workflowWith(['a', 'b']);
+  const volunteer: ChorusClient = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  const answer = (subjectId: string) => ({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] });
+  expect(await volunteer.classify(answer(subjectIds[0]!), randomUUID())).toMatchObject({ currentVersion: 1, replayed: false });
+  const { definition } = await stack.client.getWorkflow(workflowId);
+  await stack.client.updateWorkflow(workflowId, { ...definition, name: 'W, reworded' });
+  expect(await volunteer.classify(answer(subjectIds[1]!), randomUUID())).toMatchObject({ currentVersion: 2, replayed: false });
 });
 
 it('refuses an idempotency key sent again with other answers, naming it, and keeps the first answers', async () => {

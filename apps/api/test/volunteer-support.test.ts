@@ -66,7 +66,7 @@ describe('gold-standard feedback in the submit answer', () => {
 
     const plain = await submit(volunteer, { ...input, subjectId: subjectIds.plain!, annotations: [{ task: 'T0', value: 'no' }] });
     expect(plain.status).toBe(201);
-    expect(plain.body).toEqual({ id: expect.any(String) });
+    expect(plain.body).toEqual({ id: expect.any(String), currentVersion: 1 });
   });
 
   it('only covers the tasks on the volunteer’s branch', async () => {
@@ -82,7 +82,7 @@ describe('gold-standard feedback in the submit answer', () => {
     expect(JSON.stringify(queued.body)).not.toContain('goldStandard');
     const { status, body } = await submit(volunteer, { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations: [{ task: 'T0', value: 'no' }] });
     expect(status).toBe(201);
-    expect(body).toEqual({ id: expect.any(String) });
+    expect(body).toEqual({ id: expect.any(String), currentVersion: version });
   });
 
   it('compares close readings by sense, transcriptions by their words, choices and tags as sets, from short gold forms (lists as the downloads flatten them)', async () => {

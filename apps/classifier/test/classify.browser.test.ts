@@ -288,6 +288,36 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('shows the subject after the answer that learns of a new version under it, without waiting for the next batch', async () => {
+    const { workflow, url } = await liveWorkflowOf('New version mid-batch', 20);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    const answer = async () => {
+      const shown = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+      await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+      await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, shown);
+    };
+    await page.getByText('Advertisement?').waitFor();
+    await answer();
+    // The first answer brought the next batch: ten subjects wait on the page, fetched under version 1.
+    const held = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflow.id])).rows[0].n;
+    for (let i = 0; i < 50 && (await held()) < 13; i += 1) await page.waitForTimeout(100);
+    expect(await held()).toBe(13);
+    const { definition } = await suite.stack.client.getWorkflow(workflow.id);
+    const reworded = { ...definition, tasks: { T0: { ...definition.tasks.T0!, question: 'Is this a paid notice?' } } };
+    expect((await suite.stack.client.updateWorkflow(workflow.id, reworded)).version).toBe(2);
+    expect(await page.getByText('Advertisement?').count()).toBe(1); // on screen already: answered under version 1
+    await answer();
+    await page.getByText('Is this a paid notice?').waitFor();
+    const { rows } = await suite.stack.db.query('SELECT workflow_version FROM classifications WHERE workflow_id = $1', [workflow.id]);
+    expect(rows).toEqual([{ workflow_version: 1 }, { workflow_version: 1 }]);
+    expect(await held()).toBe(12); // no batch was fetched for it
+    await page.close();
+  });
+
   it('tells a volunteer mid-batch that the researchers paused the workflow, that the last answer was saved, and leads back to the projects', async () => {
     const { client } = suite.stack;
     // A batch of 4 asks the queue again right after the first answer (3 left); a batch of 1 once it is empty.

@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetView, SubjectsAdded, SubmitResult, TaskFeedback, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  ClassificationInput, ClassificationStored, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -153,8 +153,8 @@ export class ChorusClient {
 
   /** Submits a classification; the same idempotency key always yields the same id (and the same feedback). */
   async classify(input: ClassificationInput, idempotencyKey: string): Promise<SubmitResult> {
-    const { status, body } = await this.request<{ id: string; feedback?: TaskFeedback[] }>('POST', '/classifications', input, { 'idempotency-key': idempotencyKey });
-    return { id: body.id, replayed: status === 200, ...(body.feedback ? { feedback: body.feedback } : {}) };
+    const { status, body } = await this.request<ClassificationStored>('POST', '/classifications', input, { 'idempotency-key': idempotencyKey });
+    return { ...body, replayed: status === 200 };
   }
 
   /** The tags other volunteers proposed for a subject in a tagging task, with their up and down votes. */

@@ -68,7 +68,8 @@ export interface ClassificationInput {
 
 export type TaskFeedback = z.infer<typeof taskFeedbackSchema>;
 /** A submit's answer as the client gives it: what was stored, and whether the idempotency key had been used before. */
-export type SubmitResult = z.infer<typeof classificationStoredSchema> & { replayed: boolean };
+export type ClassificationStored = z.infer<typeof classificationStoredSchema>;
+export type SubmitResult = ClassificationStored & { replayed: boolean };
 export type OwnClassification = z.infer<typeof ownClassificationSchema>;
 export type OwnClassificationList = z.infer<typeof ownClassificationListSchema>;
 export type ProposedTag = z.infer<typeof proposedTagSchema>;

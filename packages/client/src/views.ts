@@ -122,7 +122,12 @@ export const taskFeedbackSchema = z.strictObject({
   correct: z.boolean(),
 });
 /** A stored classification: 201 when new, 200 with the first answer when its idempotency key was used before. */
-export const classificationStoredSchema = z.strictObject({ id, feedback: z.array(taskFeedbackSchema).optional() });
+export const classificationStoredSchema = z.strictObject({
+  id,
+  /** Given when the classification is stored afresh (not on a replay). */
+  currentVersion: z.int().optional().meta({ description: "The workflow's version now: when it is newer than the one submitted against, the next subjects are best shown under it" }),
+  feedback: z.array(taskFeedbackSchema).optional(),
+});
 
 /** One of the caller's own classifications: the subject as volunteers see it, and the answers given. */
 export const ownClassificationSchema = z.strictObject({

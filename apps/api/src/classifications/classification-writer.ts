@@ -30,13 +30,13 @@ export interface ClassificationRow {
  * The hot rows are locked in key order before any is changed, and before the outbox is touched, as aggregation
  * locks them, so concurrent batches and aggregation never deadlock.
  * Parameters: parallel arrays of the rows' fields, $1 … $10. Returns each stored row's id with `ord`, its 1-based
- * place in the arrays.
+ * place in the arrays, and the workflow's current version.
  */
 const STORE = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::bool[])
       WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, as_account, ord)
   ), permitted AS (
-    SELECT i.* FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
+    SELECT i.*, w.version AS current_version FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
     WHERE (w.status <> 'draft' AND p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}))
       OR (i.as_account AND EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = i.user_id))
   ), allowed AS (
@@ -66,7 +66,13 @@ const STORE = `WITH input AS (
   ), owed AS (
     INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT DISTINCT workflow_id, subject_id FROM stored ON CONFLICT DO NOTHING
   )
-  SELECT s.id, a.ord FROM stored s JOIN allowed a USING (user_id, idempotency_key)`;
+  SELECT s.id, a.ord, a.current_version FROM stored s JOIN allowed a USING (user_id, idempotency_key)`;
+
+/** A stored classification's id, and the version of its workflow then (newer than its own if researchers published one). */
+export interface Stored {
+  id: string;
+  currentVersion: number;
+}
 
 /**
  * Stores classifications in batches (a group commit): the submits that arrive while a statement runs share the
@@ -80,16 +86,16 @@ export class ClassificationWriter {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * The new classification's id, or undefined when nothing was stored: the caller may not, the subject is not in the
+   * The new classification, or undefined when nothing was stored: the caller may not, the subject is not in the
    * workflow, the key was used before, or the caller has classified the subject already.
    */
-  store(row: ClassificationRow): Promise<string | undefined> {
+  store(row: ClassificationRow): Promise<Stored | undefined> {
     return this.batches.submit(row);
   }
 
-  /** Each row's new id, or undefined where it was not stored. */
-  private async insert(rows: ClassificationRow[]): Promise<(string | undefined)[]> {
-    const stored = await preparedQuery<{ id: string; ord: string }>(this.db, STORE, [
+  /** Each row's new classification, or undefined where it was not stored. */
+  private async insert(rows: ClassificationRow[]): Promise<(Stored | undefined)[]> {
+    const stored = await preparedQuery<{ id: string; ord: string; current_version: number }>(this.db, STORE, [
       rows.map((row) => row.workflowId),
       rows.map((row) => row.workflowVersion),
       rows.map((row) => row.subjectId),
@@ -101,7 +107,7 @@ export class ClassificationWriter {
       rows.map((row) => row.idempotencyKey),
       rows.map((row) => row.asAccount),
     ]);
-    const ids = new Map(stored.map((row) => [Number(row.ord), row.id]));
-    return rows.map((_, index) => ids.get(index + 1));
+    const byPlace = new Map(stored.map((row): [number, Stored] => [Number(row.ord), { id: row.id, currentVersion: row.current_version }]));
+    return rows.map((_, index) => byPlace.get(index + 1));
   }
 }

@@ -31,7 +31,8 @@ export class ClassificationsController {
   ) {
     const result = await this.classifications.submit(input, idempotencyKey, user);
     void reply.status(result.replayed ? 200 : 201);
-    return { id: result.id, ...(result.feedback ? { feedback: result.feedback } : {}) };
+    const { id, currentVersion, feedback } = result;
+    return { id, ...(currentVersion ? { currentVersion } : {}), ...(feedback ? { feedback } : {}) };
   }
 
   @Get()

@@ -14,7 +14,7 @@ import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
 import { PUBLIC_PROJECT_STATUSES, ProjectAccess, accountIdOf } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
-import { ClassificationWriter } from './classification-writer';
+import { ClassificationWriter, type Stored } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
 import { type OwnClassificationsQuery, classificationCursor } from './dto/own-classifications.dto';
 import { goldFeedback } from './gold-feedback';
@@ -62,17 +62,18 @@ export class ClassificationsService {
   async submit(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
     const annotations = await this.validate(input, user);
     await this.requireEvidenceWithinText(input, annotations);
-    let id: string | undefined;
+    let stored: Stored | undefined;
     try {
-      id = await this.insert(input, annotations, idempotencyKey, user);
+      stored = await this.insert(input, annotations, idempotencyKey, user);
     } catch (error) {
       // a concurrent statement stored this key or this subject for the caller first
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     }
-    if (!id) return this.explainNothingStored(input, annotations, idempotencyKey, user);
+    if (!stored) return this.explainNothingStored(input, annotations, idempotencyKey, user);
     this.metrics.classificationSubmitted();
     await this.jobs.aggregate(input.workflowId);
-    return { id, replayed: false, ...(await this.feedbackFor(input.workflowId, input.workflowVersion, input.subjectId, annotations)) };
+    const feedback = await this.feedbackFor(input.workflowId, input.workflowVersion, input.subjectId, annotations);
+    return { id: stored.id, replayed: false, currentVersion: stored.currentVersion, ...feedback };
   }
 
   /** Nothing was stored: a replay gets its first answer, anything else the reason it was refused. */
@@ -176,7 +177,7 @@ export class ClassificationsService {
   }
 
   /** Stored by the writer, which shares one statement among concurrent submits; undefined when nothing was stored. */
-  private insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<string | undefined> {
+  private insert(input: ClassificationInput, annotations: unknown, idempotencyKey: string, user: AuthUser): Promise<Stored | undefined> {
     return this.writer.store({
       workflowId: input.workflowId,
       workflowVersion: input.workflowVersion,

@@ -275,6 +275,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         // Older answers first: when the outbox is not empty, this one joins it and the outbox is sent in order.
         if (outbox.count > 0) throw new TypeError('answers are waiting to be sent');
         const stored = await withTimeout(client.classify(input, idempotencyKey), SUBMIT_TIMEOUT_MS);
+        // Researchers published a new version: the next subjects are shown under it, not only those of the next batch.
+        if (stored.currentVersion && stored.currentVersion > (workflowRef.current?.version ?? 0)) void client.getWorkflow(workflowId).then(commitWorkflow, () => {});
         announce(t('classify.submitted'));
         setLastAnswer('saved');
         setClassified((count) => count + 1);
@@ -318,7 +320,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       }
       return true;
     },
-    [client, workflowId, fetchBatch, flushOutbox, announce, commitQueue, t],
+    [client, workflowId, fetchBatch, flushOutbox, announce, commitQueue, commitWorkflow, t],
   );
 
   const retry = () => {
