@@ -50,7 +50,7 @@ async function post(path: string, body: string, headers: Record<string, string> 
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': randomUUID(), ...headers },
     body,
   });
-  return { status: response.status, contentType: response.headers.get('content-type'), problem: (await response.json()) as { errors?: { pointer: string }[] } };
+  return { status: response.status, contentType: response.headers.get('content-type'), problem: (await response.json()) as { detail?: string; errors?: { pointer: string; message: string }[] } };
 }
 
 const classification = (annotations: unknown) => JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations });
@@ -101,4 +101,17 @@ describe.each([
     expect(response.problem.errors?.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
     expect(await snapshot()).toBe(before);
   });
+});
+
+it('says how large a body may be when it refuses one as too large', async () => {
+  const response = await post('/classifications', classification([{ task: 'T0', value: 'x'.repeat(BODY_LIMIT) }]));
+  expect(response.status).toBe(413);
+  expect(response.problem.detail).toContain('larger than the 64 KiB this server accepts (BODY_LIMIT_BYTES)');
+  expect(response.problem.errors).toEqual([{ pointer: '', message: 'is larger than 64 KiB' }]);
+});
+
+it('names the body’s faults and a missing idempotency key in one answer, so that one round of fixes is enough', async () => {
+  const response = await post('/classifications', JSON.stringify({ workflowId, workflowVersion: 'one', subjectId, annotations: [] }), { 'idempotency-key': '' });
+  expect(response.status).toBe(422);
+  expect(response.problem.errors?.map((error) => error.pointer)).toEqual(['/workflowVersion', '/headers/idempotency-key']);
 });

@@ -77,6 +77,27 @@ describe('consensus export', () => {
     expect(marks).toEqual({ r1: [false, false], g1: [true, false], t1: [true, true] });
   });
 
+  it('answers in the format the Accept header names first when the query names none, and in CSV otherwise', async () => {
+    const download = (accept: string, query = '') =>
+      fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/consensus${query}`, { headers: { authorization: `Bearer ${stack.client.token}`, accept } });
+    expect((await download('application/x-ndjson')).headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    const json = await download('application/json;q=0.9, text/csv;q=0.5');
+    expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await json.json()).toHaveLength(2);
+    expect((await download('text/html,*/*')).headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect((await download('application/json', '?format=csv')).headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  });
+
+  it('lists its columns, each with what it holds, in the API documentation', async () => {
+    const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, { get: { description: string } }> };
+    const consensus = document.paths['/api/v1/workflows/{id}/consensus']!.get.description;
+    expect(consensus).toContain("- `training`: the subject is in the workflow's training set");
+    expect(consensus).toContain('- `<task>_result`: ');
+    const raw = document.paths['/api/v1/workflows/{id}/classifications']!.get.description;
+    expect(raw).toContain('- `after_retirement`: ');
+    expect(raw).toContain('- `<task>_answer`: ');
+  });
+
   it('says in the researcher’s words why a subject was retired by hand', async () => {
     const { rows: [plain] } = await stack.db.query("SELECT id FROM subjects WHERE external_id = 'plain'");
     await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [plain.id], reason: 'torn page, unreadable' });

@@ -181,6 +181,22 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-rotation') === '90');
     expect(Number(await viewerState(page, 'zoom'))).toBeGreaterThan(100);
 
+    // At 1280 px the lines take half the width, room for a long manuscript line, and the page stays in view beside them.
+    const lineWidth = await page.locator('.transcription-lines input').first().evaluate((input) => input.getBoundingClientRect().width);
+    expect(lineWidth).toBeGreaterThan(440);
+    // (A long list of lines, as the height given here makes it: scrolled 400 px down, the page image is still on screen.)
+    const panelTopAfterScroll = await page.evaluate(() => {
+      const lines = document.querySelector<HTMLElement>('.task-panel')!;
+      lines.style.minHeight = '2000px';
+      window.scrollTo(0, 400);
+      const top = document.querySelector('.subject-panel')!.getBoundingClientRect().top;
+      const scrolled = window.scrollY;
+      lines.style.minHeight = '';
+      window.scrollTo(0, 0);
+      return scrolled === 400 ? Math.round(top) : Number.NaN;
+    });
+    expect(panelTopAfterScroll).toBeGreaterThanOrEqual(0);
+
     // Back to the line and transcribe it.
     await tabTo(page, '.transcription-lines input');
     await page.keyboard.type('Dear Sir, I write to you from Leeds');

@@ -4,9 +4,10 @@ import { classificationStoredSchema, ownClassificationListSchema } from '@chorus
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { HeaderValue } from '../common/header.decorator';
-import { ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
+import { ApiZodBody, ApiZodResponse, unwrapBoth, ZodPipe } from '../common/zod';
+import { validateWith } from '@chorus/tasks';
 import { ClassificationsService } from './classifications.service';
-import { type ClassificationInput, classificationSchema, idempotencyKeySchema } from './dto/classification.dto';
+import { classificationSchema, idempotencyKeySchema } from './dto/classification.dto';
 import { type OwnClassificationsQuery, ownClassificationsQuerySchema } from './dto/own-classifications.dto';
 
 @ApiTags('classifications')
@@ -24,11 +25,12 @@ export class ClassificationsController {
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'A fresh random key per classification; the same key on a retry.' })
   @ApiZodResponse(classificationStoredSchema, { status: 201, description: 'Stored; 200 with the first answer when the idempotency key was used before' })
   async submitClassification(
-    @Body(new ZodPipe(classificationSchema)) input: ClassificationInput,
-    @HeaderValue('idempotency-key', new ZodPipe(idempotencyKeySchema, '/headers/idempotency-key')) idempotencyKey: string,
+    @Body() body: unknown,
+    @HeaderValue('idempotency-key') key: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    const [input, idempotencyKey] = unwrapBoth(validateWith(classificationSchema, body), validateWith(idempotencyKeySchema, key, '/headers/idempotency-key'));
     const result = await this.classifications.submit(input, idempotencyKey, user);
     void reply.status(result.replayed ? 200 : 201);
     const { id, currentVersion, feedback } = result;

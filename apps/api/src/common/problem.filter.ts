@@ -1,5 +1,6 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { type ProblemBody, ProblemException, problemBody } from './problem';
 
 interface FastifyError {
@@ -7,13 +8,21 @@ interface FastifyError {
   message: string;
 }
 
+/** A size in bytes as people read it: "16 MiB", "512 KiB", "1000 bytes". */
+function sizeInWords(bytes: number): string {
+  for (const [unit, size] of [['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  return `${bytes} bytes`;
+}
+
 /** Turns Fastify's own request errors (bad JSON, body too large, wrong content type) into problems. */
-export function problemFromFastifyError(error: FastifyError | undefined): ProblemBody | undefined {
+export function problemFromFastifyError(error: FastifyError | undefined, bodyLimitBytes: number): ProblemBody | undefined {
   switch (error?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return problemBody(400, `The body is not valid JSON. Send a JSON object with content-type application/json.`, [{ pointer: '', message: 'is not valid JSON' }], 'malformed-json');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problemBody(413, 'The body is larger than this server accepts; split it into smaller requests (for subjects, at most 10,000 per call).', [{ pointer: '', message: 'is too large' }]);
+      return problemBody(413, `The body is larger than the ${sizeInWords(bodyLimitBytes)} this server accepts (BODY_LIMIT_BYTES); send less in one request, or split it.`, [
+        { pointer: '', message: `is larger than ${sizeInWords(bodyLimitBytes)}` },
+      ]);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problemBody(415, 'Send the body as application/json.', [{ pointer: '/headers/content-type', message: 'must be application/json' }]);
   }
@@ -23,6 +32,8 @@ export function problemFromFastifyError(error: FastifyError | undefined): Proble
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
@@ -34,7 +45,7 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): ProblemBody {
     if (exception instanceof ProblemException) return exception.body;
-    const fastifyProblem = problemFromFastifyError(((exception as { cause?: FastifyError }).cause ?? exception) as FastifyError);
+    const fastifyProblem = problemFromFastifyError(((exception as { cause?: FastifyError }).cause ?? exception) as FastifyError, this.config.bodyLimitBytes);
     if (fastifyProblem) return fastifyProblem;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -18,6 +18,12 @@ export function unwrap<T>(result: Validated<T>): T {
   return result.value;
 }
 
+/** Two parts of a request (its body and a header) checked together, so that one answer names every field at fault. */
+export function unwrapBoth<A, B>(first: Validated<A>, second: Validated<B>): [A, B] {
+  if (first.ok && second.ok) return [first.value, second.value];
+  throw validationFailed([...(first.ok ? [] : first.errors), ...(second.ok ? [] : second.errors)]);
+}
+
 type JsonSchema = { [key: string]: unknown };
 
 /**

@@ -23,25 +23,29 @@ export interface ClassificationRow {
   annotations: Annotation[];
 }
 
-const FIXED_COLUMNS = [
-  'classification_id',
-  'subject_id',
-  'external_id',
-  'subject_metadata',
-  'user_id',
-  'user_kind',
-  'user_name',
-  'workflow_version',
-  'created_at',
-  'started_at',
-  'finished_at',
-  'gold_standard',
-  'after_retirement',
-  'classification_metadata',
-  'annotations',
-];
+/** The columns before the answers, each with what it holds (the API's documentation lists them). */
+export const CLASSIFICATION_COLUMNS = {
+  classification_id: "the classification's id",
+  subject_id: "the subject's id",
+  external_id: "the researchers' id of the subject, if it has one",
+  subject_metadata: "the subject's metadata as one JSON cell, private keys (# or !) included",
+  user_id: "the volunteer's id",
+  user_kind: 'guest or registered: what the volunteer is now (a guest who registered later shows as registered on earlier rows too)',
+  user_name: "a registered volunteer's display name, for crediting them; empty for guests",
+  workflow_version: 'the workflow version answered',
+  created_at: 'when it was stored (ISO 8601)',
+  started_at: "when the volunteer began, by their device's clock",
+  finished_at: "when they finished, by their device's clock",
+  gold_standard: 'the subject has known answers (its answers are not counted toward retirement)',
+  after_retirement: 'it arrived once the subject was retired: kept, but not in the consensus',
+  classification_metadata: 'what the classifier sent about the classifying (device, tool), as one JSON cell',
+  annotations: 'the whole answer, as one JSON cell',
+} as const;
+/** Then one column per task of every version: `<task>_answer`. */
+export const CLASSIFICATION_ANSWER_COLUMN =
+  "the answer as its task type flattens it: a choice or sense as its value, unsure for a close reading marked unsure, choices or applied tags joined with ';', a transcription's text; empty where the task was not reached";
 
-export const classificationColumns = (taskKeys: string[]) => [...FIXED_COLUMNS, ...taskKeys.map((task) => `${task}_answer`)];
+export const classificationColumns = (taskKeys: string[]) => [...Object.keys(CLASSIFICATION_COLUMNS), ...taskKeys.map((task) => `${task}_answer`)];
 
 /**
  * The answer columns of a workflow's export: every task key of every version, given newest first, so that the
@@ -59,7 +63,7 @@ const isoOrNull = (date: Date | null) => (date ? new Date(date).toISOString() : 
  * (null where the volunteer did not reach the task); `annotations` holds the whole answer as JSON.
  */
 export function flattenClassification(row: ClassificationRow, definition: WorkflowDefinition, taskKeys: string[]): FlatRecord {
-  const record: FlatRecord = {
+  const fixed: Record<keyof typeof CLASSIFICATION_COLUMNS, FlatRecord[string]> = {
     classification_id: row.id,
     subject_id: row.subject_id,
     external_id: row.external_id,
@@ -76,6 +80,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     classification_metadata: JSON.stringify(row.classification_metadata),
     annotations: JSON.stringify(row.annotations),
   };
+  const record: FlatRecord = { ...fixed };
   const answers = new Map(row.annotations.map((annotation) => [annotation.task, annotation.value]));
   for (const key of taskKeys) {
     const task = definition.tasks[key];

@@ -22,12 +22,38 @@ export interface ConsensusRow {
   tasks: Record<string, { answer: string | null; agreement: number | null; votes: number; algorithm: string; result: Record<string, unknown> }>;
 }
 
-/** The columns of each task, after the subject's: the answer, its agreement and votes, then how it was reached. */
-const TASK_FIELDS = ['answer', 'agreement', 'votes', 'algorithm', 'result'] as const;
+/** The subject's columns, each with what it holds (the API's documentation lists them). */
+export const CONSENSUS_COLUMNS = {
+  subject_id: "the subject's id",
+  external_id: "the researchers' id of the subject, if it has one",
+  subject_metadata: "the subject's metadata as one JSON cell, private keys (# or !) included",
+  gold_standard: 'the subject has known answers, so its rule never retires it',
+  training: "the subject is in the workflow's training set",
+  retired: 'whether the subject is retired',
+  retired_at: 'when it was retired (ISO 8601)',
+  retirement_reason: 'count, agreement or posterior (the rule that retired it), maximum (its most classifications reached), manual or unlinked',
+  retirement_note: "the researcher's words, for a subject retired by hand",
+  retired_by_classification_id: 'the classification whose arrival met the rule',
+  classification_count: "classifications stored for the subject, those after its retirement included",
+  workflow_version: 'the newest workflow version the consensus was computed with',
+} as const;
+
+/** The columns of each task (`<task>_<field>`), after the subject's: the answer, its agreement and votes, then how it was reached. */
+export const CONSENSUS_TASK_COLUMNS = {
+  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags joined with ';'); empty without one",
+  agreement: 'the share of the counted volunteers who gave exactly that answer (a transcription: its alignment score)',
+  votes: 'how many counted classifications answered the task',
+  algorithm: 'plurality-vote, bayesian-confusion, binary-vote-per-answer, word-alignment-vote, sense-vote or tag-majority',
+  result:
+    "the algorithm's whole output as one JSON cell: a single choice's counts, leaders and posterior; each choice's votes, share and " +
+    "probability; a transcription's text, lines of aligned words (each with agreement and variants), score and lowConsensus (true: " +
+    "worth a review); a close reading's counts, leaders, unsure share and evidence spans; each tag's up and down votes and share",
+} as const;
+const TASK_FIELDS = Object.keys(CONSENSUS_TASK_COLUMNS) as (keyof typeof CONSENSUS_TASK_COLUMNS)[];
 
 /** One flat record per subject: no nested JSON, one column per task field, the same columns in every format. */
 export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
-  const record: FlatRecord = {
+  const subject: Record<keyof typeof CONSENSUS_COLUMNS, FlatRecord[string]> = {
     subject_id: row.subject_id,
     external_id: row.external_id,
     subject_metadata: JSON.stringify(row.subject_metadata),
@@ -41,6 +67,7 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
     classification_count: row.classification_count,
     workflow_version: row.workflow_version,
   };
+  const record: FlatRecord = { ...subject };
   for (const task of taskKeys) {
     const result = row.tasks[task];
     record[`${task}_answer`] = result?.answer ?? null;
@@ -53,5 +80,5 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
 }
 
 export function columnsOf(taskKeys: string[]): string[] {
-  return ['subject_id', 'external_id', 'subject_metadata', 'gold_standard', 'training', 'retired', 'retired_at', 'retirement_reason', 'retirement_note', 'retired_by_classification_id', 'classification_count', 'workflow_version', ...taskKeys.flatMap((task) => TASK_FIELDS.map((field) => `${task}_${field}`))];
+  return [...Object.keys(CONSENSUS_COLUMNS), ...taskKeys.flatMap((task) => TASK_FIELDS.map((field) => `${task}_${field}`))];
 }

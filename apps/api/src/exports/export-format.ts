@@ -5,8 +5,19 @@ import { z } from 'zod';
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
 export const EXPORT_FORMATS: ExportFormat[] = ['csv', 'json', 'ndjson'];
 
-/** The `format` query parameter of every download. */
-export const exportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be csv, json or ndjson' }).default('csv');
+/** The `format` query parameter of every download; without it, the Accept header decides (`formatAccepted`). */
+export const exportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be csv, json or ndjson' }).optional();
+
+const FORMAT_OF_TYPE: Record<string, ExportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
+
+/** The format an Accept header names first among those of the downloads (`text/csv`, `application/json`, …); else CSV. */
+export function formatAccepted(accept: string | undefined): ExportFormat {
+  for (const range of (accept ?? '').split(',')) {
+    const format = FORMAT_OF_TYPE[range.split(';')[0]!.trim().toLowerCase()];
+    if (format) return format;
+  }
+  return 'csv';
+}
 
 /**
  * The `since` query parameter of the raw download: an ISO 8601 date (midnight UTC), or a date and time with its zone.

@@ -4,19 +4,28 @@ import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { z } from 'zod';
 import { ApiProblemResponse, ZodPipe, uuidParam } from '../common/zod';
-import { EXPORT_FORMATS, type ExportFormat, contentTypes, exportFormatSchema, sinceSchema } from './export-format';
+import { HeaderValue } from '../common/header.decorator';
+import { EXPORT_FORMATS, type ExportFormat, contentTypes, exportFormatSchema, formatAccepted, sinceSchema } from './export-format';
 import type { ExportDownload } from './export-streams';
 import { ExportsService } from './exports.service';
+import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classification-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS } from './consensus-rows';
 
 /** Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. */
 const consensusQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema }), '/query');
 const classificationsQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema, since: sinceSchema }), '/query');
 
+/** A download's columns as the OpenAPI document lists them: a line each, then those repeated per task. */
+function columnsInWords(columns: Record<string, string>, perTask: Record<string, string>): string {
+  const line = ([name, holds]: [string, string]) => `- \`${name}\`: ${holds}`;
+  return ['Columns, the same in every format:', ...Object.entries(columns).map(line), 'then, for every task:', ...Object.entries(perTask).map(([field, holds]) => line([`<task>_${field}`, holds]))].join('\n');
+}
+
 /** A download's answer in OpenAPI: a file in any of the formats, or a problem. */
 const ApiDownloadResponse = () =>
   applyDecorators(
     ApiOkResponse({
-      description: 'An attachment streamed in the chosen format, one flat row per subject or classification (columns in the README)',
+      description: 'An attachment streamed in the chosen format (the `format` parameter, else the Accept header, else CSV), one flat row per subject or classification',
       content: Object.fromEntries(Object.values(contentTypes).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
     }),
     ApiProblemResponse(),
@@ -36,9 +45,18 @@ export class ExportsController {
 
   @Get('consensus')
   @ApiDownloadResponse()
-  @ApiOperation({ summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).' })
-  async getConsensus(@Param('id', uuidParam('id')) workflowId: string, @Query(consensusQuery) { format }: { format: ExportFormat }, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
-    return send(reply, await this.exports.consensus(workflowId, format, user));
+  @ApiOperation({
+    summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',
+    description: columnsInWords(CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),
+  })
+  async getConsensus(
+    @Param('id', uuidParam('id')) workflowId: string,
+    @Query(consensusQuery) { format }: { format?: ExportFormat },
+    @HeaderValue('accept') accept: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    return send(reply, await this.exports.consensus(workflowId, format ?? formatAccepted(accept), user));
   }
 
   @Get('classifications')
@@ -49,13 +67,17 @@ export class ExportsController {
     description: 'Only the classifications stored at or after this moment (ISO 8601: 2026-12-01 or 2026-12-01T09:30:00Z), for incremental downloads',
     schema: { type: 'string', format: 'date-time' },
   })
-  @ApiOperation({ summary: 'Download every classification of the workflow, or those stored since a moment, one flat row each (researchers only).' })
+  @ApiOperation({
+    summary: 'Download every classification of the workflow, or those stored since a moment, one flat row each (researchers only).',
+    description: columnsInWords(CLASSIFICATION_COLUMNS, { answer: CLASSIFICATION_ANSWER_COLUMN }),
+  })
   async getClassifications(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(classificationsQuery) { format, since }: { format: ExportFormat; since?: Date },
+    @Query(classificationsQuery) { format, since }: { format?: ExportFormat; since?: Date },
+    @HeaderValue('accept') accept: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    return send(reply, await this.exports.classifications(workflowId, format, user, since));
+    return send(reply, await this.exports.classifications(workflowId, format ?? formatAccepted(accept), user, since));
   }
 }
