@@ -195,31 +195,82 @@ function alignLines(lines: readonly string[][]): { words: ConsensusWord[]; agree
   return { words: result, agreements };
 }
 
-/**
- * Stands for a line break where transcriptions differ in their lines: aligned as a word is (no word is like it), so a
- * break most transcriptions have in that place is kept, and one that only some have lowers the score.
- */
-const LINE_BREAK = '\n';
-
-/** A transcription's words, one line after the other with a LINE_BREAK between. */
-function wordsWithLineBreaks(lines: readonly string[]): string[] {
-  return lines.flatMap((line, index) => (index ? [LINE_BREAK, ...words(line)] : words(line)));
+/** The consensus of transcriptions with the same number of lines: each line aligned with the same line of the others. */
+function alignLineByLine(transcriptions: readonly string[][]): { lines: ConsensusWord[][]; agreements: number[] } {
+  const aligned = transcriptions[0]!.map((_, line) => alignLines(transcriptions.map((lines) => words(lines[line]!))));
+  return { lines: aligned.map((line) => line.words), agreements: aligned.flatMap((line) => line.agreements) };
 }
 
-/** Consensus words cut into lines at the line breaks the consensus kept. */
-function cutAtLineBreaks(consensus: readonly ConsensusWord[]): ConsensusWord[][] {
-  const lines: ConsensusWord[][] = [[]];
-  for (const word of consensus) {
-    if (word.word === LINE_BREAK) lines.push([]);
-    else lines.at(-1)!.push(word);
+/**
+ * For each word of a transcription, the index of the consensus word it aligns with (the same word, or a variant of it),
+ * or -1 for a word the consensus left out: an edit-distance alignment of the two word sequences, near matches cheap.
+ */
+function alignedTo(consensus: readonly string[], words: readonly string[]): number[] {
+  const [n, m] = [words.length, consensus.length];
+  const cost = new Float64Array((n + 1) * (m + 1));
+  const at = (i: number, j: number) => i * (m + 1) + j;
+  for (let i = 0; i <= n; i++) cost[at(i, 0)] = i;
+  for (let j = 0; j <= m; j++) cost[at(0, j)] = j;
+  for (let i = 1; i <= n; i++) {
+    for (let j = 1; j <= m; j++) {
+      const substitute = cost[at(i - 1, j - 1)]! + (words[i - 1] === consensus[j - 1] ? 0 : wordDistance(words[i - 1]!, consensus[j - 1]!));
+      cost[at(i, j)] = Math.min(substitute, cost[at(i - 1, j)]! + 1, cost[at(i, j - 1)]! + 1);
+    }
   }
-  return lines;
+  const aligned = new Array<number>(n).fill(-1);
+  let [i, j] = [n, m];
+  while (i > 0 && j > 0) {
+    const substitute = cost[at(i - 1, j - 1)]! + (words[i - 1] === consensus[j - 1] ? 0 : wordDistance(words[i - 1]!, consensus[j - 1]!));
+    if (cost[at(i, j)] === substitute) aligned[--i] = --j;
+    else if (cost[at(i, j)] === cost[at(i - 1, j)]! + 1) i--;
+    else j--;
+  }
+  return aligned;
+}
+
+/**
+ * Where transcriptions that differ in their lines break them: each break is placed after the consensus word that the
+ * last word before it aligns with, and counted once per transcription. Returns the number of transcriptions that
+ * break after each consensus word (by its index).
+ */
+function lineBreakVotes(consensus: readonly string[], transcriptions: readonly string[][]): Map<number, number> {
+  const votes = new Map<number, number>();
+  for (const lines of transcriptions) {
+    const lineWords = lines.map(words);
+    const aligned = alignedTo(consensus, lineWords.flat());
+    const breaks = new Set<number>();
+    let end = 0;
+    for (const line of lineWords.slice(0, -1)) {
+      end += line.length;
+      const before = aligned.slice(0, end).findLast((index) => index >= 0);
+      if (before !== undefined) breaks.add(before);
+    }
+    for (const after of breaks) votes.set(after, (votes.get(after) ?? 0) + 1);
+  }
+  return votes;
+}
+
+/**
+ * The consensus of transcriptions that differ in their lines: the whole texts aligned as one line, then cut where
+ * most transcriptions break their lines; each place some break and others do not counts toward the score as a slot.
+ */
+function alignWholeTexts(transcriptions: readonly string[][]): { lines: ConsensusWord[][]; agreements: number[] } {
+  const n = transcriptions.length;
+  const { words: consensus, agreements } = alignLines(transcriptions.map((lines) => words(lines.join(' '))));
+  const votes = lineBreakVotes(consensus.map((word) => word.word), transcriptions);
+  const lines: ConsensusWord[][] = [[]];
+  consensus.forEach((word, index) => {
+    lines.at(-1)!.push(word);
+    if ((votes.get(index) ?? 0) * 2 > n && index < consensus.length - 1) lines.push([]);
+  });
+  for (const count of votes.values()) agreements.push(Math.max(count, n - count) / n);
+  return { lines, agreements };
 }
 
 /**
  * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
  * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
- * of lines; otherwise the whole texts are aligned with their line breaks as words, so the lines most have are kept.
+ * of lines; otherwise the whole texts are aligned as one, and cut where most transcriptions break their lines.
  */
 export function transcriptionConsensus(texts: readonly string[], options: TranscriptionOptions = {}): TranscriptionConsensus {
   const { lowConsensusBelow = 0.6, minTranscriptions = 2 } = options;
@@ -227,10 +278,9 @@ export function transcriptionConsensus(texts: readonly string[], options: Transc
   if (n === 0) return { text: '', lines: [], score: 0, lowConsensus: true, transcriptions: 0 };
   const split = texts.map((text) => text.replace(/\r\n?/g, '\n').split('\n').filter((line) => line.trim() !== ''));
   const sameShape = split.every((lines) => lines.length === split[0]!.length);
-  const aligned = sameShape ? split[0]!.map((_, line) => alignLines(split.map((lines) => words(lines[line]!)))) : [alignLines(split.map(wordsWithLineBreaks))];
-  const agreements = aligned.flatMap((line) => line.agreements);
+  const { lines: allLines, agreements } = sameShape ? alignLineByLine(split) : alignWholeTexts(split);
   const score = agreements.length ? agreements.reduce((a, b) => a + b, 0) / agreements.length : 1;
-  const lines = (sameShape ? aligned.map((line) => line.words) : cutAtLineBreaks(aligned[0]!.words)).filter((line) => line.length > 0);
+  const lines = allLines.filter((line) => line.length > 0);
   return {
     text: lines.map((line) => line.map((w) => w.word).join(' ')).join('\n'),
     lines,

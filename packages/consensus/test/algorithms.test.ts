@@ -170,9 +170,17 @@ describe('transcription', () => {
     expect(joined.score).toBeGreaterThan(0.9);
     const extra = transcriptionConsensus([page, `${page}\nm n o`, page]);
     expect(extra.text).toBe(page);
-    expect(extra.lines[3]!.map((w) => w.word)).toEqual(['j', 'k', 'l']);
     // Two of three break the line after "b": the break is kept, with the words on either side.
     expect(transcriptionConsensus(['a b\nc d', 'a b\nc d', 'a b c d']).text).toBe('a b\nc d');
+    expect(transcriptionConsensus(['a b\nd', 'a b c d', 'a b\nc d']).text).toBe('a b\nc d');
+    expect(transcriptionConsensus(['a\nx b c', 'a x b c', 'a\nb c']).text).toBe('a\nx b c');
+  });
+
+  it('never loses a word for a line break: one break of two is not kept, and the words all are', () => {
+    expect(transcriptionConsensus(['the cat\nsat', 'the cat x sat']).text).toBe('the cat x sat');
+    expect(transcriptionConsensus(['to the\nmarket', 'to the big market']).text).toBe('to the big market');
+    // Near matches place a break too: "Sir" and "Sr" are one word.
+    expect(transcriptionConsensus(['Dear Sir,\nI write', 'Dear Sr,\nI write', 'Dear Sir, I write to']).text).toBe('Dear Sir,\nI write');
   });
 });
 
