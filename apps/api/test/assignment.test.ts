@@ -456,20 +456,24 @@ describe('the queue', () => {
     expect((await latecomer.queue(workflowId)).subjects).toHaveLength(1);
   });
 
-  it('holds what it serves for as long as the caller asks, never longer than the assignment lifetime, and refuses a hold out of bounds', async () => {
-    const { workflowId } = await workflowOf(6);
+  it('holds what it serves for as long as the caller asks, never longer than the lifetime, renews holds when asked, and refuses a hold out of bounds', async () => {
+    const { workflowId } = await workflowOf(8);
     const volunteer = await guest();
     const secondsLeft = async () =>
       (await stack.db.query('SELECT round(extract(epoch FROM expires_at - now()))::int AS s FROM assignments WHERE workflow_id = $1 ORDER BY expires_at', [workflowId])).rows.map((row) => row.s);
-    expect((await volunteer.queue(workflowId, 2, 120)).subjects).toHaveLength(2);
-    expect((await volunteer.queue(workflowId, 2)).subjects).toHaveLength(2);
-    expect((await volunteer.queue(workflowId, 2, 86_400)).subjects).toHaveLength(2);
     const ttl = stack.config.assignmentTtlSeconds;
-    expect(await secondsLeft()).toEqual([expect.closeTo(120, -1), expect.closeTo(120, -1), expect.closeTo(ttl, -1), expect.closeTo(ttl, -1), expect.closeTo(ttl, -1), expect.closeTo(ttl, -1)]);
-    const refused = await volunteer.queue(workflowId, 2, 59).then(() => undefined, (error: ChorusApiError) => error);
+    const about = (seconds: number) => expect.closeTo(seconds, -1);
+    expect((await volunteer.queue(workflowId, 2, { hold: 120 })).subjects).toHaveLength(2);
+    expect((await volunteer.queue(workflowId, 2)).subjects).toHaveLength(2);
+    expect((await volunteer.queue(workflowId, 2, { hold: 86_400 })).subjects).toHaveLength(2);
+    expect(await secondsLeft()).toEqual([about(120), about(120), about(ttl), about(ttl), about(ttl), about(ttl)]);
+    const refused = await volunteer.queue(workflowId, 2, { hold: 59 }).then(() => undefined, (error: ChorusApiError) => error);
     expect(refused?.status).toBe(422);
     expect(refused?.problem.errors).toEqual([{ pointer: '/query/hold', message: 'must be at least 60 seconds' }]);
     expect(await secondsLeft()).toHaveLength(6);
+    // A volunteer at work renews what they hold: the two held briefly are held for the lifetime again.
+    expect((await volunteer.queue(workflowId, 2, { renew: true })).subjects).toHaveLength(2);
+    expect(await secondsLeft()).toEqual(Array.from({ length: 8 }, () => about(ttl)));
   });
 
   it('serves by ascending priority, and a priority edit takes effect at once', async () => {

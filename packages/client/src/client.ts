@@ -139,9 +139,12 @@ export class ChorusClient {
   getWorkflowVersion(id: string, version: number) {
     return this.call<WorkflowVersionView>('GET', `/workflows/${id}/versions/${version}`);
   }
-  /** The next subjects, held for the caller `hold` seconds (the API's assignment lifetime when left out, and at most that). */
-  queue(workflowId: string, limit = 10, hold?: number) {
-    return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?${queryString({ limit, hold })}`);
+  /**
+   * The next subjects, held for the caller `hold` seconds (the API's assignment lifetime when left out, and at most
+   * that); `renew` holds those the caller still holds in the workflow for the lifetime again.
+   */
+  queue(workflowId: string, limit = 10, { hold, renew }: { hold?: number; renew?: boolean } = {}) {
+    return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?${queryString({ limit, hold, renew: renew ? 'true' : undefined })}`);
   }
   /** The caller's own classifications, newest first (pass a page's `next` as `after` for the one after), and their total. */
   myClassifications(query: { workflowId?: string; limit?: number; after?: string } = {}) {

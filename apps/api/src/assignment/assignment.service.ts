@@ -12,7 +12,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { PUBLIC_PROJECT_STATUSES, accountIdOf } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
-import { EXPERIENCE, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
+import { EXPERIENCE, HOLD_FOR, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -103,9 +103,12 @@ interface QueueWorkflowRow {
   room: number;
 }
 
-/** How many volunteers may hold a subject, and how long the caller holds those served. */
-interface AssignmentTerms extends HolderLimit {
-  holdSeconds: number;
+/** How long a queue request asks to hold subjects (ASSIGNMENT_TTL_SECONDS when not said). */
+export interface Holding {
+  /** Seconds to hold the subjects served, at most the lifetime: a page that may only be looked at asks for less. */
+  hold?: number;
+  /** Hold the caller's subjects of the workflow still held, for the lifetime again: a page whose volunteer is at work. */
+  renew?: boolean;
 }
 
 interface QueueRequest {
@@ -137,7 +140,7 @@ export class AssignmentService {
    * more volunteers than the classifications its retirement rule can still need, nor, once the rule could retire it,
    * with more than one at a time.
    */
-  async queue(workflowId: string, user: AuthUser, limit: number, hold?: number): Promise<QueueView> {
+  async queue(workflowId: string, user: AuthUser, limit: number, holding: Holding = {}): Promise<QueueView> {
     const workflow = await this.lookups.submit({ workflowId, userId: user.id });
     const member = !!accountIdOf(user) && !!workflow?.role;
     if (!workflow || !(PUBLIC_PROJECT_STATUSES.includes(workflow.project_status) || member)) throw notFound(`Workflow ${workflowId}`, '/params/id');
@@ -150,8 +153,14 @@ export class AssignmentService {
     const wanted = Math.max(0, Math.min(limit, workflow.room - (this.inProgress.get(key) ?? 0)));
     this.inProgress.set(key, (this.inProgress.get(key) ?? 0) + wanted);
     try {
-      const holdSeconds = Math.min(hold ?? this.config.assignmentTtlSeconds, this.config.assignmentTtlSeconds);
-      return await this.serveWithin(workflowId, user, definition, { ...holders, holdSeconds }, wanted, base);
+      const ttl = this.config.assignmentTtlSeconds;
+      if (holding.renew) await preparedQuery(this.db, HOLD_FOR, [workflowId, user.id, ttl, null]);
+      const view = await this.serveWithin(workflowId, user, definition, holders, wanted, base);
+      // Assigned for the lifetime, then held for less when asked: one statement more, for those requests only.
+      if (holding.hold && holding.hold < ttl && view.subjects.length) {
+        await preparedQuery(this.db, HOLD_FOR, [workflowId, user.id, holding.hold, view.subjects.map((subject) => subject.id)]);
+      }
+      return view;
     } finally {
       const left = this.inProgress.get(key)! - wanted;
       if (left) this.inProgress.set(key, left);
@@ -174,12 +183,11 @@ export class AssignmentService {
     workflowId: string,
     user: AuthUser,
     definition: WorkflowDefinition,
-    terms: AssignmentTerms,
+    holders: HolderLimit,
     wanted: number,
     base: Pick<QueueView, 'workflowId' | 'workflowVersion'>,
   ): Promise<QueueView> {
-    const holders: HolderLimit = { cap: terms.cap, earliest: terms.earliest };
-    const serve = () => this.serve(workflowId, user, definition.selection, terms, wanted);
+    const serve = () => this.serve(workflowId, user, definition.selection, holders, wanted);
     const served = await serve();
     if (served.length) return { ...base, subjects: served, finished: false };
     const left = await this.whatIsLeft(workflowId, user, holders, definition.selection, wanted > 0);
@@ -195,12 +203,11 @@ export class AssignmentService {
    * Up to `wanted` subjects in serving order, each one an outstanding assignment of the caller's. One take after
    * another: each commits its assignments, which the next one's picks then exclude.
    */
-  private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, terms: AssignmentTerms, wanted: number): Promise<QueueView['subjects']> {
+  private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, holders: HolderLimit, wanted: number): Promise<QueueView['subjects']> {
     if (!wanted) return [];
     const withoutGold = goldOnlyAtGoldSlots(selection);
-    const { holdSeconds, ...holders } = terms;
     const take = (kind: Take['kind'], count: number, setId?: string) =>
-      this.assigner.take({ workflowId, userId: user.id, holders, holdSeconds, kind, count, setId, withoutGold: withoutGold && REGULAR_KINDS.has(kind) });
+      this.assigner.take({ workflowId, userId: user.id, holders, kind, count, setId, withoutGold: withoutGold && REGULAR_KINDS.has(kind) });
     const plan = await this.plan(workflowId, user, selection, wanted);
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
     const gold = await take('gold', plan.goldSlots.length);

@@ -125,5 +125,12 @@ export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS
     EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now()) AS yours
   FROM counted`;
 
+/**
+ * Holds the volunteer's live assignments in workflow $1 ($2 the volunteer) for $3 seconds from now: those of subjects
+ * $4, or all of them when $4 is null.
+ */
+export const HOLD_FOR = `UPDATE assignments SET expires_at = now() + make_interval(secs => $3::float8)
+  WHERE workflow_id = $1 AND user_id = $2 AND expires_at > now() AND ($4::uuid[] IS NULL OR subject_id = ANY($4::uuid[]))`;
+
 /** Ends the volunteer's assignments of these subjects ($3), in workflow $1 for volunteer $2. */
 export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[])';

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import { GroupCommit } from '../common/group-commit';
 import type { SubjectRow } from '../common/subject-view';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { type PickKind, pickAndAssignSql } from './queue-sql';
 
 /** How many volunteers may have counted or hold a subject (`HOLDERS_AT_MOST` in queue-sql.ts says how the two combine). */
@@ -26,8 +27,6 @@ export interface Take {
   setId?: string;
   /** Leave out gold-standard subjects (the regular picks of a workflow that serves them only at gold-standard slots). */
   withoutGold: boolean;
-  /** Seconds the assignments last. */
-  holdSeconds: number;
 }
 
 /** An assigned subject, with the take that picked it. */
@@ -39,35 +38,37 @@ interface Assigned extends SubjectRow {
  * Picks and assigns subjects for the takes of concurrent queue requests together (a group commit): a batch is one
  * statement, which picks with row locks and assigns what is still eligible, so round trips and commits grow with
  * batches, not with requests. Each kind of take has its batches, so a batch assigns for all its takes or, failing,
- * for none (and its takes are then tried one by one); so does each assignment lifetime asked for. Every subject a take returns is an outstanding assignment of
+ * for none (and its takes are then tried one by one). Every subject a take returns is an outstanding assignment of
  * its volunteer, committed before the take answers.
  */
 @Injectable()
 export class SubjectAssigner {
-  private readonly batches = new Map<string, GroupCommit<Take, SubjectRow[]>>();
+  private readonly batches = new Map<PickKind, GroupCommit<Take, SubjectRow[]>>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** Up to `take.count` subjects, assigned to the volunteer, in serving order. */
   take(take: Take): Promise<SubjectRow[]> {
-    return take.count > 0 ? this.batchesOf(take.kind, take.holdSeconds).submit(take) : Promise.resolve([]);
+    return take.count > 0 ? this.batchesOf(take.kind).submit(take) : Promise.resolve([]);
   }
 
-  private batchesOf(kind: PickKind, holdSeconds: number): GroupCommit<Take, SubjectRow[]> {
-    const key = `${kind}:${holdSeconds}`;
-    let batches = this.batches.get(key);
+  private batchesOf(kind: PickKind): GroupCommit<Take, SubjectRow[]> {
+    let batches = this.batches.get(kind);
     if (!batches) {
-      batches = new GroupCommit((takes: Take[]) => this.assign(kind, holdSeconds, takes), { maxBatch: 50, maxBatchesAtOnce: 2 });
-      this.batches.set(key, batches);
+      batches = new GroupCommit((takes: Take[]) => this.assign(kind, takes), { maxBatch: 50, maxBatchesAtOnce: 2 });
+      this.batches.set(kind, batches);
     }
     return batches;
   }
 
-  private async assign(kind: PickKind, holdSeconds: number, takes: Take[]): Promise<SubjectRow[][]> {
+  private async assign(kind: PickKind, takes: Take[]): Promise<SubjectRow[][]> {
     const served: SubjectRow[][] = takes.map(() => []);
     // A subject that two takes of one volunteer picked goes to the first of them (rows come in take order).
     const given = new Set<string>();
-    for (const { take: index, ...subject } of await this.pickAndAssign(kind, holdSeconds, takes)) {
+    for (const { take: index, ...subject } of await this.pickAndAssign(kind, takes)) {
       const key = `${takes[index]!.workflowId}:${takes[index]!.userId}:${subject.id}`;
       if (given.has(key)) continue;
       given.add(key);
@@ -77,7 +78,7 @@ export class SubjectAssigner {
   }
 
   /** The subjects assigned to the takes, by take and serving order. */
-  private pickAndAssign(kind: PickKind, holdSeconds: number, takes: Take[]): Promise<Assigned[]> {
+  private pickAndAssign(kind: PickKind, takes: Take[]): Promise<Assigned[]> {
     return preparedQuery<Assigned>(this.db, pickAndAssignSql(kind), [
       takes.map((_, index) => index),
       takes.map((take) => take.workflowId),
@@ -88,7 +89,7 @@ export class SubjectAssigner {
       takes.map((take) => take.setId ?? null),
       takes.map((take) => take.withoutGold),
       takes.map((take) => take.holders.earliest),
-      holdSeconds,
+      this.config.assignmentTtlSeconds,
     ]);
   }
 }

@@ -163,7 +163,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     const startedEmpty = queueRef.current.subjects.length === 0;
     const request = (async () => {
       const wanted = nextBatchOf(queueRef.current);
-      const [served, pending] = await Promise.all([client.queue(workflowId, wanted.size, wanted.hold), outbox.pendingSubjectIds(workflowId)]);
+      const [served, pending] = await Promise.all([client.queue(workflowId, wanted.size, wanted), outbox.pendingSubjectIds(workflowId)]);
       // Subjects answered on this device whose classification still waits in the outbox are not shown again.
       const batch = { ...served, subjects: served.subjects.filter((subject) => !pending.has(subject.id)) };
       // A researcher published a new version: show its tasks, so that the answers fit the version submitted.
