@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 
-/** Downloads hold a database connection while they stream, so only EXPORTS_AT_ONCE may stream at a time. */
+/**
+ * Downloads hold a database connection while they stream, so only EXPORTS_AT_ONCE may stream at a time, and one whose
+ * client stops reading ends after EXPORT_IDLE_SECONDS.
+ */
 let stack: Stack;
 let url: string;
 let authorization: string;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false, env: { EXPORTS_AT_ONCE: '1' } });
+  stack = await startStack({ worker: false, env: { EXPORTS_AT_ONCE: '1', EXPORT_IDLE_SECONDS: '3' } });
   const project = await stack.client.createProject({ title: `Big export ${randomUUID().slice(0, 8)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Many' });
   // Long external ids make a download of about 20 MB, far more than socket buffers hold: it streams while unread.
@@ -46,4 +49,27 @@ it('refuses a download beyond EXPORTS_AT_ONCE with 503, and takes one again once
   expect(third.status).toBe(200);
   const text = await third.text();
   expect(text.trim().split('\n')).toHaveLength(40_001);
+}, 60_000);
+
+it('ends a download whose client stops reading, so that it cannot hold its place for ever', async () => {
+  const stalled = await fetch(url, { headers: { authorization } });
+  expect(stalled.status).toBe(200);
+  const reader = stalled.body!.getReader();
+  expect((await reader.read()).value!.length).toBeGreaterThan(0); // streaming, then left unread, the socket kept open
+  expect((await fetch(url, { headers: { authorization } })).status).toBe(503);
+  let next = await fetch(url, { headers: { authorization } });
+  for (let i = 0; i < 100 && next.status === 503; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    next = await fetch(url, { headers: { authorization } });
+  }
+  expect(next.status).toBe(200);
+  // The stalled client's file is broken, never a short file that looks complete.
+  let ended: 'complete' | 'broken' = 'complete';
+  try {
+    while (!(await reader.read()).done);
+  } catch {
+    ended = 'broken';
+  }
+  expect(ended).toBe('broken');
+  expect((await next.text()).trim().split('\n')).toHaveLength(40_001);
 }, 60_000);

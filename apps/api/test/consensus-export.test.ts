@@ -77,14 +77,18 @@ describe('consensus export', () => {
     expect(marks).toEqual({ r1: [false, false], g1: [true, false], t1: [true, true] });
   });
 
-  it('answers in the format the Accept header names first when the query names none, and in CSV otherwise', async () => {
+  it('answers in the format the Accept header prefers when the query names none, and in CSV otherwise', async () => {
     const download = (accept: string, query = '') =>
       fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/consensus${query}`, { headers: { authorization: `Bearer ${stack.client.token}`, accept } });
-    expect((await download('application/x-ndjson')).headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    const ndjson = await download('application/x-ndjson');
+    expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    expect(ndjson.headers.get('vary')).toContain('Accept');
     const json = await download('application/json;q=0.9, text/csv;q=0.5');
     expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await json.json()).toHaveLength(2);
     expect((await download('text/html,*/*')).headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect((await download('text/csv;q=0.4, application/x-ndjson;q=0.8')).headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    expect((await download('application/json;q=0, text/csv')).headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect((await download('application/json', '?format=csv')).headers.get('content-type')).toBe('text/csv; charset=utf-8');
   });
 

@@ -97,7 +97,10 @@ describe('gold-standard feedback in the submit answer', () => {
         M: { type: 'multiple', question: 'Which?', answers: [{ value: 'work', label: 'Work' }, { value: 'sale', label: 'Sale' }, { value: 'lost', label: 'Lost' }] },
       },
     };
-    const { workflowId, version, subjectIds } = await workflowWith(definition, [{ externalId: 'gold', goldStandard: { C: 'vehicle', X: 'WANTED  a boy', G: 'Horse;cart', M: 'work;sale' } }]);
+    const { workflowId, version, subjectIds } = await workflowWith(definition, [
+      { externalId: 'gold', goldStandard: { C: 'vehicle', X: 'WANTED  a boy', G: 'Horse;cart', M: 'work;sale' } },
+      { externalId: 'rejecting', goldStandard: { G: { add: ['horse'], up: [], down: ['whip'] } } },
+    ]);
     const annotations = [
       { task: 'C', value: { sense: 'vehicle', unsure: true } },
       { task: 'X', value: ' WANTED a boy ' },
@@ -111,15 +114,17 @@ describe('gold-standard feedback in the submit answer', () => {
       { task: 'G', expected: { add: ['Horse', 'cart'], up: [], down: [] }, correct: true },
       { task: 'M', expected: ['work', 'sale'], correct: true },
     ]);
-    // Tags beyond the experts' are not wrong; one of theirs missing or disagreed with is.
-    const tagged = async (value: unknown) => {
+    // Tags beyond the experts' are not wrong; one of theirs missing, or one they rejected applied, is.
+    const tagged = async (value: unknown, subjectId = subjectIds.gold!) => {
       const given = annotations.map((annotation) => (annotation.task === 'G' ? { task: 'G', value } : annotation));
-      const { body: answer } = await submit(await guest(), { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations: given });
+      const { body: answer } = await submit(await guest(), { workflowId, workflowVersion: version, subjectId, annotations: given });
       return answer.feedback?.find((feedback) => feedback.task === 'G')?.correct;
     };
     expect(await tagged({ add: ['horse', 'cart', 'whip'] })).toBe(true);
     expect(await tagged({ add: ['horse', 'whip'] })).toBe(false);
     expect(await tagged({ add: ['horse', 'whip'], down: ['cart'] })).toBe(false);
+    expect(await tagged({ add: ['horse', 'cart'] }, subjectIds.rejecting!)).toBe(true);
+    expect(await tagged({ add: ['horse', 'Whip'] }, subjectIds.rejecting!)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { type CloseReadingTask, type MultipleTask, type RetirementRule, type SingleTask, type Task, type TaggingTask, type WorkflowDefinition, LIST_SEPARATOR, appliedTags, normaliseTag, singleAlgorithm } from '@chorus/tasks';
+import { type CloseReadingTask, type MultipleTask, type RetirementRule, type SingleTask, type Task, type TaggingTask, type WorkflowDefinition, LIST_SEPARATOR, endorsedTags, singleAlgorithm } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceMultiple } from './multiple';
@@ -107,8 +107,7 @@ function reduceTaggingTask(key: string, _task: TaggingTask, classifications: rea
   // Agreement: the share of volunteers who applied exactly the accepted tags (as multiple choice counts its sets).
   const consensus = new Set(accepted);
   const agrees = (vote: TaggingVote) => {
-    const down = new Set((vote.down ?? []).map(normaliseTag));
-    const applied = new Set(appliedTags(vote).map(normaliseTag).filter((tag) => !down.has(tag)));
+    const applied = endorsedTags(vote);
     return applied.size === consensus.size && [...applied].every((tag) => consensus.has(tag));
   };
   const agreement = votes.length ? votes.filter(agrees).length / votes.length : null;

@@ -1,4 +1,4 @@
-import { normaliseTag } from '@chorus/tasks';
+import { endorsedTags, normaliseTag } from '@chorus/tasks';
 export interface TaggingVote {
   add?: readonly string[];
   up?: readonly string[];
@@ -50,7 +50,7 @@ export function reduceTagging(votes: readonly TaggingVote[], options: TaggingOpt
   const tally = new Map<string, { up: number; down: number }>();
   for (const vote of votes) {
     const down = new Set((vote.down ?? []).map(normalise));
-    const up = new Set([...(vote.add ?? []), ...(vote.up ?? [])].map(normalise).filter((tag) => !down.has(tag)));
+    const up = endorsedTags(vote, normalise);
     for (const tag of up) (tally.get(tag) ?? tally.set(tag, { up: 0, down: 0 }).get(tag)!).up++;
     for (const tag of down) (tally.get(tag) ?? tally.set(tag, { up: 0, down: 0 }).get(tag)!).down++;
   }

@@ -51,7 +51,7 @@ const aKind = (kind: string) => {
   return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 };
 /** What was received, in words: a kind with its article, or the value itself where it is one of a kind. */
-const RECEIVED: Record<string, string> = { null: 'null', Infinity: 'Infinity (a number too large to store)', NaN: 'NaN' };
+const RECEIVED: Record<string, string> = { null: 'null', Infinity: 'Infinity (a number too large to store)' };
 const receivedKind = (kind: string) => RECEIVED[kind] ?? aKind(kind);
 const FORMATS: Record<string, string> = { uuid: 'a UUID', email: 'an email address', url: 'a URL', datetime: 'a date and time (ISO 8601)', date: 'a date (YYYY-MM-DD)' };
 const plural = (count: number | bigint, word: string) => `${count} ${word}${Number(count) === 1 ? '' : 's'}`;
@@ -77,7 +77,8 @@ function messageOf(issue: z.core.$ZodIssue): string {
       if (!issue.message.startsWith('Invalid input:')) return issue.message;
       const received = /received (\w+)$/.exec(issue.message)?.[1];
       if (received === 'undefined') return issue.expected === 'nonoptional' ? 'is required' : `is required: send ${aKind(issue.expected)}`;
-      const wrongKind = received && !(issue.expected === 'int' && received === 'number');
+      // NaN is what a query parameter such as limit=abc becomes: the text was not a number, which is all there is to say.
+      const wrongKind = received && received !== 'NaN' && !(issue.expected === 'int' && received === 'number');
       return wrongKind ? `must be ${aKind(issue.expected)}, not ${receivedKind(received)}` : `must be ${aKind(issue.expected)}`;
     }
     case 'invalid_value':

@@ -39,7 +39,7 @@ describe('validation messages', () => {
     expect(messages({ ...valid, name: null, share: Number.POSITIVE_INFINITY, minimum: Number.NaN })).toEqual({
       '/name': 'must be a string, not null',
       '/share': 'must be a number, not Infinity (a number too large to store)',
-      '/minimum': 'must be a number, not NaN',
+      '/minimum': 'must be a number',
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { TaskFeedback } from '@chorus/client';
-import { type Annotation, LIST_SEPARATOR, type TaskType, type WorkflowDefinition, annotationSchemaFor, normaliseTag } from '@chorus/tasks';
+import { type Annotation, LIST_SEPARATOR, type TaskType, type WorkflowDefinition, annotationSchemaFor, endorsedTags, normaliseTag } from '@chorus/tasks';
 
 interface GoldRule {
   /**
@@ -16,11 +16,10 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filt
 const sameSet = (a: string[], b: string[]) => new Set(a).size === new Set(b).size && a.every((item) => b.includes(item));
 const normalisedText = (value: unknown) => (typeof value === 'string' ? value.trim().replace(/\s+/gu, ' ') : '');
 
-/** The tags a tagging value stands behind: added or voted up, and not voted down. */
-function endorsedTags(value: unknown): string[] {
+/** A tagging value's lists, each only its strings. */
+function taggingLists(value: unknown): { add: string[]; up: string[]; down: string[] } {
   const { add, up, down } = (value ?? {}) as Record<string, unknown>;
-  const rejected = new Set(strings(down).map(normaliseTag));
-  return [...strings(add), ...strings(up)].map(normaliseTag).filter((tag) => !rejected.has(tag));
+  return { add: strings(add), up: strings(up), down: strings(down) };
 }
 
 const senseOf = (value: unknown) => (value as { sense?: unknown } | null)?.sense;
@@ -42,10 +41,13 @@ const goldRules: Record<TaskType, GoldRule> = {
       const tags = typeof gold === 'string' ? gold.split(LIST_SEPARATOR) : gold;
       return Array.isArray(tags) ? { add: tags, up: [], down: [] } : tags;
     },
-    // Open tagging: more tags than the experts gave are not wrong, missing one of theirs is; none known, none given.
+    // Open tagging: more tags than the experts gave are not wrong; missing one of theirs is, and so is applying one they
+    // rejected; none known, none given.
     matches: (given, expected) => {
-      const [known, applied] = [endorsedTags(expected), new Set(endorsedTags(given))];
-      return known.length ? known.every((tag) => applied.has(tag)) : applied.size === 0;
+      const [known, applied] = [endorsedTags(taggingLists(expected)), endorsedTags(taggingLists(given))];
+      const rejected = taggingLists(expected).down.map(normaliseTag);
+      if (rejected.some((tag) => applied.has(tag))) return false;
+      return known.size ? [...known].every((tag) => applied.has(tag)) : applied.size === 0;
     },
   },
 };

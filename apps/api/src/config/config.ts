@@ -17,6 +17,7 @@ const apiEnvSchema = z
     ASSIGNMENT_TTL_SECONDS: z.coerce.number().int().min(10).default(30 * 60),
     MAX_OUTSTANDING_ASSIGNMENTS: z.coerce.number().int().min(1).default(100),
     EXPORTS_AT_ONCE: z.coerce.number().int().min(1).default(2),
+    EXPORT_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
@@ -42,6 +43,8 @@ export interface AppConfig {
   maxOutstandingAssignments: number;
   /** Consensus downloads streaming at once; each holds a database connection until its client has read it all. */
   exportsAtOnce: number;
+  /** A download whose client reads nothing for this long is ended, giving back its connection and its place. */
+  exportIdleSeconds: number;
   logLevel: string;
 }
 
@@ -63,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     assignmentTtlSeconds: e.ASSIGNMENT_TTL_SECONDS,
     maxOutstandingAssignments: e.MAX_OUTSTANDING_ASSIGNMENTS,
     exportsAtOnce: e.EXPORTS_AT_ONCE,
+    exportIdleSeconds: e.EXPORT_IDLE_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -37,7 +37,7 @@ export const CLASSIFICATION_COLUMNS = {
   started_at: "when the volunteer began, by their device's clock",
   finished_at: "when they finished, by their device's clock",
   gold_standard: 'the subject has known answers (its answers are not counted toward retirement)',
-  after_retirement: 'it arrived once the subject was retired: kept, but not in the consensus',
+  after_retirement: 'not counted: it came after the classification that retired the subject (by the rule of the version that retired it), or once the subject was retired; kept, but not in the consensus',
   classification_metadata: 'what the classifier sent about the classifying (device, tool), as one JSON cell',
   annotations: 'the whole answer, as one JSON cell',
 } as const;

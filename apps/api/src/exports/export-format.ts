@@ -10,13 +10,19 @@ export const exportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be csv, 
 
 const FORMAT_OF_TYPE: Record<string, ExportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
 
-/** The format an Accept header names first among those of the downloads (`text/csv`, `application/json`, …); else CSV. */
+/**
+ * The format an Accept header prefers among those of the downloads (`text/csv`, `application/json`, …), by its
+ * q-values, the first named among equals; CSV when it names none of them.
+ */
 export function formatAccepted(accept: string | undefined): ExportFormat {
+  let best: { format: ExportFormat; q: number } | undefined;
   for (const range of (accept ?? '').split(',')) {
-    const format = FORMAT_OF_TYPE[range.split(';')[0]!.trim().toLowerCase()];
-    if (format) return format;
+    const [type = '', ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
+    const format = FORMAT_OF_TYPE[type];
+    const q = Number(parameters.find((parameter) => parameter.startsWith('q='))?.slice(2) ?? 1);
+    if (format && q > 0 && (!best || q > best.q)) best = { format, q };
   }
-  return 'csv';
+  return best?.format ?? 'csv';
 }
 
 /**

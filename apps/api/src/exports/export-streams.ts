@@ -26,10 +26,30 @@ export interface ExportDownload {
 }
 
 /**
+ * The last stage of a download: passes what it is given on, and ends the download with an error when nothing has
+ * passed for `idleMs` (the client stopped reading, so the stages before it wait on it).
+ */
+function idleWatch(idleMs: number): Transform {
+  let passedAt = Date.now();
+  const watch = new Transform({
+    transform(chunk, _encoding, next) {
+      passedAt = Date.now();
+      next(null, chunk);
+    },
+  });
+  const timer = setInterval(() => {
+    if (Date.now() - passedAt >= idleMs) watch.destroy(new Error(`the client read nothing for ${idleMs / 1000} s (EXPORT_IDLE_SECONDS)`));
+  }, Math.min(idleMs, 1000)).unref();
+  watch.on('close', () => clearInterval(timer));
+  return watch;
+}
+
+/**
  * Streams downloads from database cursors, so memory stays flat however large the workflow, and bounds how many
  * stream at once (EXPORTS_AT_ONCE), so that slow downloads can never take the connections submits need. A cursor
  * holds a connection until the client has read everything or gone away. A database error midway destroys the
- * response (Fastify), so a client sees a broken download, never a short file that looks complete.
+ * response (Fastify), so a client sees a broken download, never a short file that looks complete; so does a client
+ * that stops reading for EXPORT_IDLE_SECONDS, whose download is ended so that it cannot hold its place for ever.
  */
 @Injectable()
 export class ExportStreams {
@@ -52,7 +72,8 @@ export class ExportStreams {
       const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
       const rows = client.query(new QueryStream(query.sql, query.parameters, { batchSize: 1000 }));
       const toRecord = new Transform({ objectMode: true, transform: (row: Row, _encoding, next) => next(null, query.toRecord(row)) });
-      const stream = pipeline(rows, toRecord, serializer(format, query.columns), (error) => {
+      const watch = idleWatch(this.config.exportIdleSeconds * 1000);
+      const stream = pipeline(rows, toRecord, serializer(format, query.columns), watch, (error) => {
         release(error ?? undefined);
         done();
       });

@@ -33,7 +33,11 @@ const ApiDownloadResponse = () =>
 
 /** Sends a download as an attachment. */
 function send(reply: FastifyReply, download: ExportDownload): FastifyReply {
-  return reply.header('content-type', download.contentType).header('content-disposition', `attachment; filename="${download.filename}"`).send(download.stream);
+  return reply
+    .header('content-type', download.contentType)
+    .header('content-disposition', `attachment; filename="${download.filename}"`)
+    .header('vary', 'Accept') // without `format`, the Accept header chose the format
+    .send(download.stream);
 }
 
 @ApiTags('exports')

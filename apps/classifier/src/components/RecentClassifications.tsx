@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
+import { withOlderShown } from '../lib/recentPages';
 import { subjectName } from '../lib/subjectName';
 import { describeValue, promptOf } from '../tasks/registry';
 
@@ -121,16 +122,6 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
       </div>
     </li>
   );
-}
-
-/**
- * A fresh first page, and below it what was shown that it does not hold (older pages the volunteer opened, or items
- * newer answers pushed off it), with the place after the last of those: nothing shown is dropped by a reload.
- */
-function withOlderShown(page: OwnClassificationList, shown: OwnClassificationList): OwnClassificationList {
-  const fresh = new Set(page.classifications.map((classification) => classification.id));
-  const older = shown.classifications.filter((classification) => !fresh.has(classification.id));
-  return older.length ? { ...page, classifications: [...page.classifications, ...older], next: shown.next } : page;
 }
 
 function preview(text: string): string {

@@ -255,7 +255,8 @@ export class TabQueueStore {
     }
     if (!adopted.length) return undefined;
     const versions = adopted.map((batch) => batch.workflowVersion ?? null).filter((version) => version !== null);
-    return { subjects: adopted.flatMap((batch) => batch.subjects ?? []), workflowVersion: versions.length ? Math.max(...versions) : null };
+    const subjects = [...new Map(adopted.flatMap((batch) => batch.subjects ?? []).map((subject) => [subject.id, subject])).values()];
+    return { subjects, workflowVersion: versions.length ? Math.max(...versions) : null };
   }
 }
 

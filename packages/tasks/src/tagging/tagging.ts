@@ -58,6 +58,15 @@ export function taggingAnnotationSchema(task: TaggingTask) {
 }
 export type TaggingAnnotation = { add: string[]; up: string[]; down: string[] };
 
+/**
+ * The tags a tagging vote stands behind, compared as consensus compares them (`normalise`): those it adds or agrees
+ * with, less those it disagrees with, each once.
+ */
+export function endorsedTags(value: { add?: readonly string[]; up?: readonly string[]; down?: readonly string[] }, normalise: (tag: string) => string = normaliseTag): Set<string> {
+  const rejected = new Set((value.down ?? []).map(normalise));
+  return new Set([...(value.add ?? []), ...(value.up ?? [])].map(normalise).filter((tag) => !rejected.has(tag)));
+}
+
 /** The tags a tagging answer applies, as given: those proposed, then those agreed with (each once). */
 export function appliedTags(value: { add?: readonly string[]; up?: readonly string[] }): string[] {
   return [...new Set([...(value.add ?? []), ...(value.up ?? [])])];
