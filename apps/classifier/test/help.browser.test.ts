@@ -152,7 +152,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await page.close();
   });
 
-  it('shows the field guide as sanitised markdown, from its button or G', async () => {
+  it('shows the field guide as sanitised markdown, from its button or G, and lets single-key shortcuts be turned off and on', async () => {
     const fieldGuide = [
       '## Reading the notices',
       'Adverts are **paid** notices.',
@@ -207,7 +207,32 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     const shortcuts = await page.getByTestId('shortcuts-dialog').textContent();
     expect(shortcuts).toContain("Open the project's field guide");
     expect(shortcuts).toContain('Open the tutorial again');
+
+    // Single-key shortcuts can be turned off there (WCAG 2.1.4): then 1 – 9, G and ? do nothing, and turned on again.
+    const singleKeys = page.getByRole('checkbox', { name: 'Use single-key shortcuts' });
+    expect(await singleKeys.isChecked()).toBe(true);
+    await singleKeys.uncheck();
     await page.keyboard.press('Escape');
+    await page.getByTestId('shortcuts-dialog').waitFor({ state: 'hidden' });
+    await page.locator(RADIO).first().focus();
+    await page.keyboard.press('2');
+    expect(await page.getByRole('radio', { name: 'No' }).isChecked()).toBe(false);
+    await page.keyboard.press('g');
+    await page.keyboard.press('?');
+    await page.waitForTimeout(200);
+    expect(await guide.isVisible()).toBe(false);
+    expect(await page.getByTestId('shortcuts-dialog').isVisible()).toBe(false);
+    await page.reload(); // the device remembers
+    await page.locator(RADIO).first().waitFor();
+    await page.locator(RADIO).first().focus();
+    await page.keyboard.press('1');
+    expect(await page.getByRole('radio', { name: 'Yes' }).isChecked()).toBe(false);
+    await page.getByTestId('open-shortcuts').click();
+    await singleKeys.check();
+    await page.keyboard.press('Escape');
+    await page.locator(RADIO).first().focus();
+    await page.keyboard.press('2');
+    expect(await page.getByRole('radio', { name: 'No' }).isChecked()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,3 +1,10 @@
+import { singleKeysOn } from './singleKeys';
+
+/** True for a key press that a page-wide single-key shortcut would take, while the volunteer has turned those off. */
+export function singleKeysOff(event: KeyboardEvent): boolean {
+  return !hasModifier(event) && !singleKeysOn();
+}
+
 /** True when a key press belongs to the focused control (typing in a field, pressing a button or link). */
 export function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;

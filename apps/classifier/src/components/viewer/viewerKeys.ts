@@ -1,4 +1,4 @@
-import { inDialog, isTypingTarget } from '../../lib/keyboard';
+import { inDialog, isTypingTarget, singleKeysOff } from '../../lib/keyboard';
 
 export type ViewerAction = 'zoomIn' | 'zoomOut' | 'rotateRight' | 'rotateLeft' | 'invert' | 'brighter' | 'darker' | 'moreContrast' | 'lessContrast' | 'reset';
 
@@ -51,14 +51,14 @@ function byCode(code: string, shift: boolean): ViewerAction | undefined {
 export function viewerActionFor(event: KeyboardEvent): ViewerAction | undefined {
   if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || inDialog(event.target)) return undefined;
   if (event.altKey) return byCode(event.code, event.shiftKey);
-  if (isTypingTarget(event.target)) return undefined;
+  if (isTypingTarget(event.target) || singleKeysOff(event)) return undefined;
   return Object.hasOwn(BY_KEY, event.key) ? BY_KEY[event.key] : undefined;
 }
 
 /** Alt + [ and Alt + ] or plain [ and ]: the previous and next page of a subject with several locations. */
 export function pageStepFor(event: KeyboardEvent): -1 | 1 | undefined {
   if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || inDialog(event.target)) return undefined;
-  if (!event.altKey && isTypingTarget(event.target)) return undefined;
+  if (!event.altKey && (isTypingTarget(event.target) || singleKeysOff(event))) return undefined;
   const key = event.altKey ? event.code : event.key;
   if (key === '[' || key === 'BracketLeft') return -1;
   if (key === ']' || key === 'BracketRight') return 1;
