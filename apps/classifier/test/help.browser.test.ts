@@ -92,6 +92,13 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(await tutorial.locator('strong').textContent()).toBe('paid');
     await page.keyboard.press('Enter'); // Next
     expect(await settledHeadings(page, 'tutorial', ['Take your time'])).toEqual(['Take your time']);
+    // Back to the first step, where Back goes: focus moves to Next, not to the page; then on again.
+    await tutorial.getByRole('button', { name: 'Back' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await settledHeadings(page, 'tutorial', ['What counts as an advert', 'Paid notices'])).toEqual(['What counts as an advert', 'Paid notices']);
+    await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
+    await page.keyboard.press('Enter'); // Next
+    expect(await settledHeadings(page, 'tutorial', ['Take your time'])).toEqual(['Take your time']);
     await waitForFocus(page, '[data-testid="tutorial"] button.button-primary');
     await checkScreen(page, 'tutorial');
     await waitForTask(page, 'single'); // beneath the dialog
@@ -170,10 +177,19 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await waitForTask(page, 'single');
     await waitForFocus(page, RADIO);
 
+    // On a short screen the guide is longer than its dialog: it opens at its top, its Close button (with focus) in sight.
+    await page.setViewportSize({ width: 1280, height: 360 });
     await page.keyboard.press('g');
     const guide = page.getByTestId('field-guide');
     await guide.waitFor({ state: 'visible' });
     await guide.locator('.markdown').waitFor();
+    const view = await guide.evaluate((dialog) => {
+      const close = dialog.querySelector('.dialog-actions button')!.getBoundingClientRect();
+      const box = dialog.getBoundingClientRect();
+      return { scrollTop: dialog.scrollTop, overflows: dialog.scrollHeight > dialog.clientHeight, closeInSight: close.top >= box.top && close.bottom <= box.bottom, focused: document.activeElement?.textContent };
+    });
+    expect(view).toEqual({ scrollTop: 0, overflows: true, closeInSight: true, focused: 'Close' });
+    await page.setViewportSize({ width: 1280, height: 800 });
     expect(await settledHeadings(page, 'field-guide', ['Reading the notices', 'Kinds of advert'])).toEqual(['Reading the notices', 'Kinds of advert']);
     // The guide's highest headings sit just below the dialog's title (h2), whatever level the researchers began at.
     expect([await guide.locator('.markdown h3').allTextContents(), await guide.locator('.markdown h4').allTextContents()]).toEqual([['Reading the notices'], ['Kinds of advert']]);

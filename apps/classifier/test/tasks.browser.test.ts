@@ -129,6 +129,9 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Space');
     expect(await page.locator('[data-testid="evidence-passage"] [aria-pressed="true"]').count()).toBe(2);
+    await page.emulateMedia({ forcedColors: 'active' });
+    await page.locator('[data-testid="evidence-passage"]').screenshot({ path: 'test-results/screenshots/close-reading-forced-colors.png' });
+    await page.emulateMedia({ forcedColors: 'none' });
     await page.keyboard.press('Enter'); // on a word, Enter goes on (it does not unmark it): evidence but no sense yet, told what to do
     expect(await page.getByTestId('answer-problem').textContent()).toContain('Choose a sense, or say you are not sure.');
     expect(await page.locator('[data-testid="evidence-passage"] [aria-pressed="true"]').count()).toBe(2);

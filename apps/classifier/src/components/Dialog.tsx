@@ -35,7 +35,9 @@ export function Dialog({ open, onClose, returnToTask = false, title, testId, cla
       // Decided now: by the time the dialog's close event comes, the parent may have changed `returnToTask`.
       returnTo.current = !returnToTask && document.activeElement instanceof HTMLElement ? document.activeElement : null;
       element.showModal();
-      element.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+      // The buttons stay in sight at the foot (sticky): the text is read from its top, not scrolled to its end.
+      element.querySelector<HTMLElement>('[data-autofocus]')?.focus({ preventScroll: true });
+      element.scrollTop = 0;
     } else if (!open && element.open) {
       element.close();
     }

@@ -1,5 +1,5 @@
 import type { TutorialStep } from '@chorus/tasks';
-import { type MouseEvent, useEffect, useId, useState } from 'react';
+import { type MouseEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from './Dialog';
 import { MarkdownView } from './MarkdownView';
@@ -22,6 +22,7 @@ export function TutorialDialog({ open, returnToTask, onClose, workflowName, step
     if (open) setIndex(0);
   }, [open]);
 
+  const nextButton = useRef<HTMLButtonElement>(null);
   const step = steps[Math.min(index, steps.length - 1)];
   const last = index >= steps.length - 1;
   const next = (event: MouseEvent) => {
@@ -37,12 +38,20 @@ export function TutorialDialog({ open, returnToTask, onClose, workflowName, step
         </button>
       )}
       {index > 0 && (
-        <button type="button" className="button button-secondary" onClick={() => setIndex(index - 1)}>
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => {
+            // Back goes with the first step: focus moves to Next before it does, rather than to the page.
+            if (index === 1) nextButton.current?.focus();
+            setIndex(index - 1);
+          }}
+        >
           {t('tutorial.back')}
         </button>
       )}
       {/* One button for Next and Done, so that focus stays on it from step to step. */}
-      <button type={last ? 'submit' : 'button'} className="button button-primary" data-autofocus onClick={last ? undefined : next}>
+      <button ref={nextButton} type={last ? 'submit' : 'button'} className="button button-primary" data-autofocus onClick={last ? undefined : next}>
         {last ? t('tutorial.done') : t('tutorial.next')}
       </button>
     </>
