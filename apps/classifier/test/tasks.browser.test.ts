@@ -381,7 +381,18 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     expect(await note.textContent()).toBe('');
     await page.keyboard.type(' to ');
     expect(await note.textContent()).toBe('16 of 20 characters used.');
+    // What is read out waits for a pause in typing: one announcement, not one per key.
+    const spoken: string[] = [];
+    await page.exposeFunction('noteSpoken', (text: string) => spoken.push(text));
+    await page.evaluate(() => {
+      const region = document.querySelector('[data-testid="length-note-spoken"]')!;
+      new MutationObserver(() => (window as unknown as { noteSpoken(text: string): void }).noteSpoken(region.textContent ?? '')).observe(region, { childList: true, characterData: true, subtree: true });
+    });
     await page.keyboard.type('drive a carriage');
+    await page.waitForFunction(() => document.querySelector('[data-testid="length-note-spoken"]')?.textContent?.startsWith('This transcription is full'));
+    // (The note of the text before it may come first, if this machine paused before the typing began.)
+    expect(spoken.filter((text) => text !== '').slice(-1)).toEqual(['This transcription is full: it holds at most 20 characters, and nothing more typed or pasted is kept.']);
+    expect(spoken.filter((text) => text !== '').length).toBeLessThanOrEqual(2);
     expect(await page.locator('textarea.transcription-free').inputValue()).toBe('A boy wanted to driv');
     expect(await note.textContent()).toBe('This transcription is full: it holds at most 20 characters, and nothing more typed or pasted is kept.');
     // A text tag is not typed: it can take the full text past its most, and the note says so.

@@ -1,4 +1,4 @@
-import { type ClipboardEvent, type KeyboardEvent, useLayoutEffect, useRef } from 'react';
+import { type ClipboardEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
@@ -189,6 +189,9 @@ const NEAR_THE_LIMIT = 0.8;
  * How much of the task's `maxLength` the transcription uses, once it nears it. The free text area keeps nothing more
  * once full (`keepsNoMore`), which would otherwise go unnoticed; lines can go beyond it, and are refused until cut.
  */
+/** How long typing must pause before the length note is read out. */
+const SPEAK_AFTER_MS = 800;
+
 function LengthNote({ length, maxLength, keepsNoMore }: { length: number; maxLength: number; keepsNoMore: boolean }) {
   const { t } = useTranslation();
   const message = (() => {
@@ -199,9 +202,20 @@ function LengthNote({ length, maxLength, keepsNoMore }: { length: number; maxLen
     return t('tasks.transcription.length', { length, count: maxLength });
   })();
   const warning = length > maxLength || (keepsNoMore && length >= maxLength);
+  // Said once typing pauses, not at every key: the note on screen follows each key.
+  const [spoken, setSpoken] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setSpoken(message), SPEAK_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [message]);
   return (
-    <p className={`task-message${warning ? '' : ' task-message-done'}`} aria-live="polite" data-testid="length-note">
-      {message}
-    </p>
+    <>
+      <p className={`task-message${warning ? '' : ' task-message-done'}`} data-testid="length-note">
+        {message}
+      </p>
+      <p className="visually-hidden" aria-live="polite" data-testid="length-note-spoken">
+        {spoken}
+      </p>
+    </>
   );
 }
