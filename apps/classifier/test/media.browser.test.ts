@@ -181,6 +181,13 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-rotation') === '90');
     expect(Number(await viewerState(page, 'zoom'))).toBeGreaterThan(100);
 
+    // On a phone the image's controls take one row (it scrolls sideways), so the image starts near the top of the page.
+    await page.setViewportSize({ width: 375, height: 740 });
+    const toolbar = await page.locator('.viewer-toolbar').evaluate((bar) => ({ height: bar.getBoundingClientRect().height, scrolls: bar.scrollWidth > bar.clientWidth }));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(toolbar.height).toBeLessThan(60);
+    expect(toolbar.scrolls).toBe(true);
+
     // At 1280 px the lines take half the width, room for a long manuscript line, and the page stays in view beside them.
     const lineWidth = await page.locator('.transcription-lines input').first().evaluate((input) => input.getBoundingClientRect().width);
     expect(lineWidth).toBeGreaterThan(440);
