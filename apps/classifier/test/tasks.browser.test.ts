@@ -132,6 +132,17 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.emulateMedia({ forcedColors: 'active' });
     await page.locator('[data-testid="evidence-passage"]').screenshot({ path: 'test-results/screenshots/close-reading-forced-colors.png' });
     await page.emulateMedia({ forcedColors: 'none' });
+    // On a touch screen the words are taller targets, and the instruction leaves out the keys.
+    const wordHeight = () => page.locator('[data-testid="evidence-passage"] button.word').first().evaluate((word) => word.getBoundingClientRect().height);
+    const keysSaid = page.locator('.evidence-instruction .keyboard-only');
+    expect(await keysSaid.isVisible()).toBe(true);
+    const heightWithMouse = await wordHeight();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    expect(await keysSaid.isVisible()).toBe(false);
+    expect(await wordHeight()).toBeGreaterThan(heightWithMouse + 8);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+    await cdp.detach();
     await page.keyboard.press('Enter'); // on a word, Enter goes on (it does not unmark it): evidence but no sense yet, told what to do
     expect(await page.getByTestId('answer-problem').textContent()).toContain('Choose a sense, or say you are not sure.');
     expect(await page.locator('[data-testid="evidence-passage"] [aria-pressed="true"]').count()).toBe(2);

@@ -190,7 +190,8 @@ function EvidencePicker({ id, text, highlights, evidence, required, disabled, on
   return (
     <div className="evidence">
       <p className="evidence-instruction" id={`${id}-evidence-label`}>
-        {required ? t('tasks.closeReading.evidenceRequired') : t('tasks.closeReading.evidenceOptional')}
+        {required ? t('tasks.closeReading.evidenceRequired') : t('tasks.closeReading.evidenceOptional')}{' '}
+        <span className="keyboard-only">{t('tasks.closeReading.evidenceKeys')}</span>
       </p>
       <fieldset aria-labelledby={`${id}-evidence-label`} aria-describedby={`${id}-evidence-count`} className="subject-text evidence-passage" data-testid="evidence-passage">
         {parts}
