@@ -541,7 +541,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
-  it('shows no keyboard hints or keys on a touch screen without a mouse, and shows them again with one', async () => {
+  it('shows no keyboard hints or keys on a touch screen without a mouse, gives a finger 44 px targets, and shows the keys again with a mouse', async () => {
     const { url } = await liveWorkflowOf('Touch', 2);
     const page = await suite.context.newPage();
     await page.goto(url);
@@ -554,6 +554,9 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
     expect(await keyboardOnly()).toEqual([false, false, false, false]);
     expect(await page.getByTestId('open-tutorial').isVisible()).toBe(true);
+    // Links and disclosures in text are 44 px tall targets for a finger.
+    const heights = await Promise.all(['.breadcrumb a', '.subject-about summary', '.recent summary'].map((selector) => page.locator(selector).first().evaluate((element) => element.getBoundingClientRect().height)));
+    expect(heights.map((height) => height >= 44)).toEqual([true, true, true]);
     expect(await page.getByRole('radio', { name: 'Yes' }).isVisible()).toBe(true);
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
     expect(await keyboardOnly()).toEqual([true, true, true, true]);
