@@ -65,8 +65,14 @@ export function ApiZodBody(schema: z.ZodType, description?: string, otherTypes: 
  * Documents a route's answer in OpenAPI from the schema the client's types come from (`@chorus/client`'s views), and
  * that any other status is a problem (RFC 9457).
  */
-export function ApiZodResponse(schema: z.ZodType, options: { status?: number; description?: string } = {}): MethodDecorator {
-  return applyDecorators(ApiResponse({ status: options.status ?? 200, description: options.description ?? 'OK', schema: jsonSchemaOf(schema, 'output') }), ApiProblemResponse());
+/** The workflow ETag header of an answer, as the OpenAPI document describes it. */
+export const ETAG_HEADER = {
+  ETag: { description: "The workflow's version and subject sets: send it as If-Match with the next edit, which is refused with 412 if another was saved meanwhile", schema: { type: 'string' } },
+};
+
+export function ApiZodResponse(schema: z.ZodType, options: { status?: number; description?: string; headers?: typeof ETAG_HEADER } = {}): MethodDecorator {
+  const { status = 200, description = 'OK', headers } = options;
+  return applyDecorators(ApiResponse({ status, description, headers, schema: jsonSchemaOf(schema, 'output') }), ApiProblemResponse());
 }
 
 /** Documents that any status but the route's success is a problem (RFC 9457). */

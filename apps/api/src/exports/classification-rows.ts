@@ -33,7 +33,7 @@ export const CLASSIFICATION_COLUMNS = {
   user_kind: 'guest or registered: what the volunteer is now (a guest who registered later shows as registered on earlier rows too)',
   user_name: "a registered volunteer's display name, for crediting them; empty for guests",
   workflow_version: 'the workflow version answered',
-  created_at: 'when it was stored (ISO 8601)',
+  created_at: 'when it was stored (ISO 8601, to the millisecond; answers stored by one statement share it)',
   started_at: "when the volunteer began, by their device's clock",
   finished_at: "when they finished, by their device's clock",
   gold_standard: 'the subject has known answers (its answers are not counted toward retirement)',

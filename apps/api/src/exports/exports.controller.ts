@@ -16,9 +16,9 @@ const consensusQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema }
 const classificationsQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema, since: sinceSchema }), '/query');
 
 /** A download's columns as the OpenAPI document lists them: a line each, then those repeated per task. */
-function columnsInWords(columns: Record<string, string>, perTask: Record<string, string>): string {
+function columnsInWords(order: string, columns: Record<string, string>, perTask: Record<string, string>): string {
   const line = ([name, holds]: [string, string]) => `- \`${name}\`: ${holds}`;
-  return ['Columns, the same in every format:', ...Object.entries(columns).map(line), 'then, for every task:', ...Object.entries(perTask).map(([field, holds]) => line([`<task>_${field}`, holds]))].join('\n');
+  return [order, '', 'Columns, the same in every format:', ...Object.entries(columns).map(line), 'then, for every task:', ...Object.entries(perTask).map(([field, holds]) => line([`<task>_${field}`, holds]))].join('\n');
 }
 
 /** A download's answer in OpenAPI: a file in any of the formats, or a problem. */
@@ -51,7 +51,7 @@ export class ExportsController {
   @ApiDownloadResponse()
   @ApiOperation({
     summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',
-    description: columnsInWords(CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),
+    description: columnsInWords('One row per subject, in subject_id order.', CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),
   })
   async getConsensus(
     @Param('id', uuidParam('id')) workflowId: string,
@@ -73,7 +73,7 @@ export class ExportsController {
   })
   @ApiOperation({
     summary: 'Download every classification of the workflow, or those stored since a moment, one flat row each (researchers only).',
-    description: columnsInWords(CLASSIFICATION_COLUMNS, { answer: CLASSIFICATION_ANSWER_COLUMN }),
+    description: columnsInWords('One row per classification, in subject_id then user_id order.', CLASSIFICATION_COLUMNS, { answer: CLASSIFICATION_ANSWER_COLUMN }),
   })
   async getClassifications(
     @Param('id', uuidParam('id')) workflowId: string,

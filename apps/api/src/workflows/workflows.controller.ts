@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { HeaderValue } from '../common/header.decorator';
 import { workflowSavedSchema, workflowStatsSchema, workflowVersionViewSchema, workflowViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { ApiZodBody, ApiZodResponse, ETAG_HEADER, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
 import { ifMatchSchema, parseWorkflowBody, workflowBodySchema } from './dto/workflow.dto';
 import { WorkflowsService, workflowTag } from './workflows.service';
@@ -17,15 +17,17 @@ export class WorkflowsController {
 
   @Post('projects/:id/workflows')
   @ApiZodBody(workflowBodySchema, 'A workflow definition (the schema below: tasks, firstTask, retirement, selection, effects) and the subject sets it serves.')
-  @ApiZodResponse(workflowSavedSchema, { status: 201 })
-  createWorkflow(@Param('id', uuidParam('id')) projectId: string, @Body() body: unknown, @CurrentUser() user: AuthUser) {
-    return this.workflows.create(projectId, parseWorkflowBody(body), user);
+  @ApiZodResponse(workflowSavedSchema, { status: 201, headers: ETAG_HEADER })
+  async createWorkflow(@Param('id', uuidParam('id')) projectId: string, @Body() body: unknown, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { etag, ...saved } = await this.workflows.create(projectId, parseWorkflowBody(body), user);
+    void reply.header('etag', etag);
+    return saved;
   }
 
   @Put('workflows/:id')
   @ApiZodBody(workflowBodySchema, 'The whole definition; a changed definition becomes a new version.')
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The workflow\'s ETag as read: refused with 412 when another version or other subject sets were saved since' })
-  @ApiZodResponse(workflowSavedSchema, { description: 'The version now current; `reaggregation` when a new version of a classified workflow started one' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The workflow\'s ETag as read (GET, or the last save): refused with 412 "Precondition failed" when another version or other subject sets were saved since. Without it the save goes through whatever was saved meanwhile.' })
+  @ApiZodResponse(workflowSavedSchema, { description: 'The version now current; `reaggregation` when a new version of a classified workflow started one', headers: ETAG_HEADER })
   async updateWorkflow(
     @Param('id', uuidParam('id')) id: string,
     @Body() body: unknown,
@@ -55,7 +57,7 @@ export class WorkflowsController {
 
   @Get('workflows/:id')
   @Public()
-  @ApiZodResponse(workflowViewSchema)
+  @ApiZodResponse(workflowViewSchema, { headers: ETAG_HEADER })
   async getWorkflow(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
     const workflow = await this.workflows.get(id, user);
     void reply.header('etag', workflowTag(workflow.version, workflow.subjectSetIds));

@@ -49,7 +49,7 @@ export class WorkflowsService {
     private readonly jobs: JobProducer,
   ) {}
 
-  async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number }> {
+  async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number; etag: string }> {
     await this.access.requireResearcher(projectId, user, '/params/id');
     return this.db.transaction(async (manager) => {
       await this.checkReferencedSets(manager, projectId, input.definition);
@@ -58,7 +58,7 @@ export class WorkflowsService {
       await this.link(manager, workflow, input.subjectSetIds ?? []);
       await this.requireLinkedSets(manager, workflow.id, input.definition);
       await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
-      return { id: workflow.id, version: 1 };
+      return { id: workflow.id, version: 1, etag: workflowTag(1, await this.linkedSetIds(manager, workflow.id)) };
     });
   }
 
