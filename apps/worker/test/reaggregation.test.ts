@@ -37,6 +37,8 @@ it('re-aggregates a whole workflow when its retirement rule changes, reporting p
   const updated = await stack.client.updateWorkflow(workflowId, definition(2));
   expect(updated.version).toBe(2);
   expect(updated.reaggregation).toMatchObject({ workflowId, scope: 'all' });
+  // The researcher is told what the new rule does to the answers given.
+  expect(updated.warnings).toEqual([{ pointer: '/retirement', message: expect.stringContaining('asks for at most 2 classifications where it asked for 5') }]);
 
   const runId = updated.reaggregation!.id;
   let run: ReaggregationRun | undefined;

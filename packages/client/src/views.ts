@@ -73,7 +73,15 @@ export const reaggregationRunSchema = z.strictObject({
 });
 
 /** A workflow created or given a new version; a new version of a classified workflow also starts its re-aggregation. */
-export const workflowSavedSchema = z.strictObject({ id, version: z.int(), reaggregation: reaggregationRunSchema.optional() });
+export const workflowSavedSchema = z.strictObject({
+  id,
+  version: z.int(),
+  reaggregation: reaggregationRunSchema.optional(),
+  warnings: z
+    .array(z.strictObject({ pointer: z.string(), message: z.string() }))
+    .optional()
+    .meta({ description: 'What the new version does to the answers already given (answers no longer offered, tasks gone, a rule that retires sooner), each named by its field' }),
+});
 export const workflowViewSchema = workflowSummarySchema.extend({ projectId: id, definition: workflowDefinitionSchema, subjectSetIds: z.array(id) });
 export const workflowVersionViewSchema = z.strictObject({ id, version: z.int(), definition: workflowDefinitionSchema, createdAt: time });
 /** `held`: unretired subjects out with volunteers now (outstanding assignments), which the queue serves to nobody else beyond their rule's need. */

@@ -14,3 +14,4 @@ export * from './tagging';
 export * from './random';
 export * from './simulate';
 export * from './effects';
+export * from './version-changes';

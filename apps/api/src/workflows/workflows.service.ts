@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked } from '@chorus/db';
+import { versionChangeWarnings } from '@chorus/consensus';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
@@ -69,7 +70,7 @@ export class WorkflowsService {
    */
   async update(id: string, input: WorkflowInput, user: AuthUser, ifMatch?: string[]): Promise<WorkflowSaved & { etag: string }> {
     await this.requireResearcher(id, user);
-    const { version, changed, etag } = await this.db.transaction(async (manager) => {
+    const { version, changed, etag, before } = await this.db.transaction(async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (ifMatch !== undefined && !ifMatch.includes('*')) {
         const current = workflowTag(locked.version, await this.linkedSetIds(manager, id));
@@ -94,16 +95,21 @@ export class WorkflowsService {
       if (input.subjectSetIds) await this.link(manager, locked, input.subjectSetIds);
       await this.requireLinkedSets(manager, id, input.definition);
       await this.requireTakenKnownAnswers(manager, id, input.definition);
-      return { version: locked.version, changed, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)) };
+      return { version: locked.version, changed, before: current!, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)) };
     });
-    const reaggregation = changed ? await this.reaggregateIfClassified(id) : undefined;
-    return { id, version, etag, ...(reaggregation ? { reaggregation } : {}) };
+    if (!changed || !(await this.isClassified(id))) return { id, version, etag };
+    const warnings = versionChangeWarnings(before, input.definition);
+    const reaggregation = await this.reaggregate(id);
+    return { id, version, etag, ...(reaggregation ? { reaggregation } : {}), ...(warnings.length ? { warnings } : {}) };
   }
 
-  /** Starts re-aggregation when the workflow has classifications; while Redis is away the researcher can ask again. */
-  private async reaggregateIfClassified(id: string): Promise<ReaggregationRun | undefined> {
+  private async isClassified(id: string): Promise<boolean> {
     const classified: unknown[] = await this.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND classification_count > 0 LIMIT 1', [id]);
-    if (!classified.length) return undefined;
+    return classified.length > 0;
+  }
+
+  /** Starts re-aggregation of a classified workflow's new version; while Redis is away the researcher can ask again. */
+  private async reaggregate(id: string): Promise<ReaggregationRun | undefined> {
     try {
       return await this.jobs.reaggregate(id, 'all');
     } catch (error) {

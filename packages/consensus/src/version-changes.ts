@@ -1,0 +1,37 @@
+import { type FieldError, type WorkflowDefinition, consensusAnswersOf } from '@chorus/tasks';
+import { classificationsNeededAtMost } from './retirement';
+
+const quoted = (values: string[]) => values.map((value) => `"${value}"`).join(', ');
+
+/**
+ * What a new version of a workflow does to the answers volunteers already gave, said to the researcher who saves it
+ * (each named by the pointer of the field in the new version): consensus is computed again under the new version, so
+ * an answer no longer offered stops counting, a task gone or of another type is no longer read, and a rule that asks
+ * for fewer classifications retires at once the subjects that have as many, their later answers flagged
+ * `after_retirement`.
+ */
+export function versionChangeWarnings(before: WorkflowDefinition, after: WorkflowDefinition): FieldError[] {
+  const warnings: FieldError[] = [];
+  for (const [key, earlier] of Object.entries(before.tasks)) {
+    const now = after.tasks[key];
+    if (!now) {
+      warnings.push({ pointer: '/tasks', message: `no longer has task "${key}": its answers stay in the raw download, but no consensus is computed for it again` });
+    } else if (now.type !== earlier.type) {
+      warnings.push({ pointer: `/tasks/${key}/type`, message: `is "${now.type}" where it was "${earlier.type}": the answers given to the ${earlier.type} task are no longer read` });
+    } else {
+      const offered = new Set(consensusAnswersOf(now) ?? []);
+      const gone = (consensusAnswersOf(earlier) ?? []).filter((answer) => !offered.has(answer));
+      if (gone.length && consensusAnswersOf(now)) {
+        warnings.push({ pointer: `/tasks/${key}`, message: `no longer offers ${quoted(gone)}: answers that gave ${gone.length === 1 ? 'it' : 'them'} stop counting in the consensus` });
+      }
+    }
+  }
+  const [most, mostBefore] = [classificationsNeededAtMost(after.retirement), classificationsNeededAtMost(before.retirement)];
+  if (most < mostBefore) {
+    warnings.push({
+      pointer: '/retirement',
+      message: `asks for at most ${most} classifications where it asked for ${mostBefore}: subjects that have ${most} or more retire at once, and their answers after the ${most}th are flagged after_retirement`,
+    });
+  }
+  return warnings;
+}

@@ -1,0 +1,38 @@
+import { workflowDefinitionSchema } from '@chorus/tasks';
+import { versionChangeWarnings } from '../src';
+
+const workflow = (input: object) => workflowDefinitionSchema.parse({ name: 'W', firstTask: 'T0', ...input });
+const before = workflow({
+  tasks: {
+    T0: { type: 'single', question: 'Advert?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }, { value: 'maybe', label: 'Maybe' }] },
+    T1: { type: 'multiple', question: 'Which?', answers: [{ value: 'sale', label: 'Sale' }, { value: 'work', label: 'Work' }], next: 'T2' },
+    T2: { type: 'transcription', instruction: 'Type it' },
+  },
+  retirement: { rule: 'count', count: 5 },
+});
+
+describe('a new version of a classified workflow', () => {
+  it('says nothing of a new wording, a new answer or a rule that asks for more', () => {
+    const reworded = workflow({
+      tasks: { ...before.tasks, T0: { ...before.tasks.T0!, question: 'Is it a paid notice?' }, T1: { ...before.tasks.T1!, answers: [{ value: 'sale', label: 'Sale' }, { value: 'work', label: 'Work' }, { value: 'lost', label: 'Lost' }] } },
+      retirement: { rule: 'count', count: 7 },
+    });
+    expect(versionChangeWarnings(before, reworded)).toEqual([]);
+  });
+
+  it('names answers no longer offered, tasks gone or of another type, and a rule that retires sooner', () => {
+    const after = workflow({
+      tasks: {
+        T0: { type: 'single', question: 'Advert?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'notice', label: 'A notice' }] },
+        T1: { type: 'transcription', instruction: 'Which?' },
+      },
+      retirement: { rule: 'count', count: 3 },
+    });
+    expect(versionChangeWarnings(before, after)).toEqual([
+      { pointer: '/tasks/T0', message: 'no longer offers "no", "maybe": answers that gave them stop counting in the consensus' },
+      { pointer: '/tasks/T1/type', message: 'is "transcription" where it was "multiple": the answers given to the multiple task are no longer read' },
+      { pointer: '/tasks', message: 'no longer has task "T2": its answers stay in the raw download, but no consensus is computed for it again' },
+      { pointer: '/retirement', message: expect.stringContaining('asks for at most 3 classifications where it asked for 5') },
+    ]);
+  });
+});
