@@ -471,9 +471,14 @@ describe('the queue', () => {
     expect(refused?.status).toBe(422);
     expect(refused?.problem.errors).toEqual([{ pointer: '/query/hold', message: 'must be at least 60 seconds' }]);
     expect(await secondsLeft()).toHaveLength(6);
-    // A volunteer at work renews what they hold: the two held briefly are held for the lifetime again.
-    expect((await volunteer.queue(workflowId, 2, { renew: true })).subjects).toHaveLength(2);
-    expect(await secondsLeft()).toEqual(Array.from({ length: 8 }, () => about(ttl)));
+    // A volunteer at work renews what their page shows: the two held briefly are held for the lifetime again; a subject
+    // they do not hold is not made theirs.
+    const { rows: brief } = await stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 ORDER BY expires_at LIMIT 2', [workflowId]);
+    const notHeld = (await stack.db.query('SELECT s.subject_id FROM subject_workflow_status s WHERE s.workflow_id = $1 AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.subject_id = s.subject_id) LIMIT 1', [workflowId])).rows[0].subject_id;
+    expect((await volunteer.queue(workflowId, 1, { renew: [...brief.map((row) => row.subject_id), notHeld] })).subjects).toHaveLength(1);
+    expect(await secondsLeft()).toEqual(Array.from({ length: 7 }, () => about(ttl)));
+    const badIds = await volunteer.request('GET', `/workflows/${workflowId}/queue?renew=yes`).then(() => undefined, (error: ChorusApiError) => error);
+    expect(badIds?.problem.errors?.[0]?.pointer).toMatch(/^\/query\/renew/);
   });
 
   it('serves by ascending priority, and a priority edit takes effect at once', async () => {

@@ -141,10 +141,10 @@ export class ChorusClient {
   }
   /**
    * The next subjects, held for the caller `hold` seconds (the API's assignment lifetime when left out, and at most
-   * that); `renew` holds those the caller still holds in the workflow for the lifetime again.
+   * that); the subjects of `renew` that the caller still holds are held for the lifetime again.
    */
-  queue(workflowId: string, limit = 10, { hold, renew }: { hold?: number; renew?: boolean } = {}) {
-    return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?${queryString({ limit, hold, renew: renew ? 'true' : undefined })}`);
+  queue(workflowId: string, limit = 10, { hold, renew }: { hold?: number; renew?: string[] } = {}) {
+    return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?${queryString({ limit, hold, renew: renew?.length ? renew.join(',') : undefined })}`);
   }
   /** The caller's own classifications, newest first (pass a page's `next` as `after` for the one after), and their total. */
   myClassifications(query: { workflowId?: string; limit?: number; after?: string } = {}) {

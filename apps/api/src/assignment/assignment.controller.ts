@@ -8,7 +8,11 @@ import { AssignmentService } from './assignment.service';
 
 const limitSchema = pageLimitSchema(50, 10);
 const holdSchema = z.coerce.number().int('must be a whole number of seconds').min(60, 'must be at least 60 seconds').max(86_400, 'must be at most 86400 seconds (a day)').optional();
-const renewSchema = z.enum(['true', 'false'], { error: 'must be true or false' }).optional().transform((value) => value === 'true');
+const renewSchema = z
+  .string()
+  .transform((ids) => ids.split(','))
+  .pipe(z.array(z.uuid('must be subject ids separated by commas')).max(100, 'must name at most 100 subjects'))
+  .optional();
 
 @ApiTags('assignment')
 @ApiBearerAuth()
@@ -27,15 +31,15 @@ export class AssignmentController {
   @ApiQuery({
     name: 'renew',
     required: false,
-    description: "true: the caller's subjects of this workflow still held are held for the assignment lifetime again (a page whose volunteer is at work asks so)",
-    schema: { type: 'boolean', default: false },
+    description: "Subject ids, separated by commas (at most 100): those the caller still holds in this workflow are held for the assignment lifetime again (a page whose volunteer is at work names the subjects it shows)",
+    schema: { type: 'string' },
   })
   @ApiZodResponse(queueViewSchema, { description: 'The next subjects, each an outstanding assignment of the caller' })
   getQueue(
     @Param('id', uuidParam('id')) workflowId: string,
     @Query('limit', new ZodPipe(limitSchema, '/query/limit')) limit: number,
     @Query('hold', new ZodPipe(holdSchema, '/query/hold')) hold: number | undefined,
-    @Query('renew', new ZodPipe(renewSchema, '/query/renew')) renew: boolean,
+    @Query('renew', new ZodPipe(renewSchema, '/query/renew')) renew: string[] | undefined,
     @CurrentUser() user: AuthUser,
   ) {
     return this.assignment.queue(workflowId, user, limit, { hold, renew });

@@ -107,8 +107,8 @@ interface QueueWorkflowRow {
 export interface Holding {
   /** Seconds to hold the subjects served, at most the lifetime: a page that may only be looked at asks for less. */
   hold?: number;
-  /** Hold the caller's subjects of the workflow still held, for the lifetime again: a page whose volunteer is at work. */
-  renew?: boolean;
+  /** Subjects of the caller's to hold for the lifetime again, if still held: those a page whose volunteer is at work shows. */
+  renew?: string[];
 }
 
 interface QueueRequest {
@@ -154,7 +154,7 @@ export class AssignmentService {
     this.inProgress.set(key, (this.inProgress.get(key) ?? 0) + wanted);
     try {
       const ttl = this.config.assignmentTtlSeconds;
-      if (holding.renew) await preparedQuery(this.db, HOLD_FOR, [workflowId, user.id, ttl, null]);
+      if (holding.renew?.length) await preparedQuery(this.db, HOLD_FOR, [workflowId, user.id, ttl, holding.renew]);
       const view = await this.serveWithin(workflowId, user, definition, holders, wanted, base);
       // Assigned for the lifetime, then held for less when asked: one statement more, for those requests only.
       if (holding.hold && holding.hold < ttl && view.subjects.length) {

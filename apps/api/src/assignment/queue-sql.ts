@@ -126,11 +126,12 @@ export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS
   FROM counted`;
 
 /**
- * Holds the volunteer's live assignments in workflow $1 ($2 the volunteer) for $3 seconds from now: those of subjects
- * $4, or all of them when $4 is null.
+ * Holds the volunteer's assignments of subjects $4 in workflow $1 ($2 the volunteer) for $3 seconds from now, those
+ * still live. One about to lapse is left to lapse: an assignment that sees it lapsed meanwhile may have given the
+ * subject to someone else.
  */
 export const HOLD_FOR = `UPDATE assignments SET expires_at = now() + make_interval(secs => $3::float8)
-  WHERE workflow_id = $1 AND user_id = $2 AND expires_at > now() AND ($4::uuid[] IS NULL OR subject_id = ANY($4::uuid[]))`;
+  WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($4::uuid[]) AND expires_at > now() + interval '10 seconds'`;
 
 /** Ends the volunteer's assignments of these subjects ($3), in workflow $1 for volunteer $2. */
 export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[])';

@@ -26,20 +26,20 @@ export interface ExportDownload {
 }
 
 /**
- * The last stage of a download: passes what it is given on, and ends the download with an error when nothing has
- * passed for `idleMs` (the client stopped reading, so the stages before it wait on it).
+ * The last stage of a download: passes what it is given on, and ends the download with an error when what it holds
+ * for the client has not moved for `idleMs` (the client stopped reading). Time spent waiting for the database, with
+ * nothing held, never counts.
  */
 function idleWatch(idleMs: number): Transform {
-  let passedAt = Date.now();
-  const watch = new Transform({
-    transform(chunk, _encoding, next) {
-      passedAt = Date.now();
-      next(null, chunk);
-    },
-  });
+  let movedAt = Date.now();
+  let held = 0;
+  const watch = new Transform({ transform: (chunk, _encoding, next) => next(null, chunk) });
   const timer = setInterval(() => {
-    if (Date.now() - passedAt >= idleMs) watch.destroy(new Error(`the client read nothing for ${idleMs / 1000} s (EXPORT_IDLE_SECONDS)`));
-  }, Math.min(idleMs, 1000)).unref();
+    const now = Date.now();
+    if (watch.readableLength === 0 || watch.readableLength !== held) movedAt = now;
+    held = watch.readableLength;
+    if (now - movedAt >= idleMs) watch.destroy(new Error(`the client read nothing for ${idleMs / 1000} s (EXPORT_IDLE_SECONDS)`));
+  }, Math.min(idleMs / 4, 1000)).unref();
   watch.on('close', () => clearInterval(timer));
   return watch;
 }

@@ -7,21 +7,24 @@ import { useSyncExternalStore } from 'react';
  */
 const KEY = 'chorus.singleKeyShortcuts';
 const listeners = new Set<() => void>();
+/** The choice for this page when the device keeps nothing (storage blocked): it still holds until the page goes. */
+let chosen: boolean | undefined;
 
 export function singleKeysOn(): boolean {
   try {
     return window.localStorage.getItem(KEY) !== 'off';
   } catch {
-    return true;
+    return chosen ?? true;
   }
 }
 
 export function setSingleKeysOn(on: boolean): void {
+  chosen = on;
   try {
     if (on) window.localStorage.removeItem(KEY);
     else window.localStorage.setItem(KEY, 'off');
   } catch {
-    // storage disabled: the choice lasts as long as nothing reads it again
+    // storage blocked: `chosen` holds the choice for this page
   }
   for (const listener of listeners) listener();
 }

@@ -13,14 +13,17 @@ export const FIRST_BATCH_SIZE = PREFETCH_THRESHOLD + 1;
 
 /**
  * How long the server holds a page's first batch: a visitor who only looks holds it for this long, not the full
- * assignment lifetime. Later batches, asked for once the volunteer answers, are held for the lifetime, and renew what
- * the volunteer still holds (the rest of the first batch among it) for the lifetime too.
+ * assignment lifetime. Later batches, asked for once the volunteer answers, are held for the lifetime, and renew the
+ * holds of the subjects still waiting on the page (the rest of the first batch among them) for the lifetime too.
  */
 export const FIRST_BATCH_HOLD_SECONDS = 600;
 
-/** What to ask the queue for next: a first batch, held briefly, until this page has queued any; then full batches. */
-export const nextBatchOf = (queue: LocalQueue): { size: number; hold?: number; renew?: boolean } =>
-  queue.seen.size === 0 ? { size: FIRST_BATCH_SIZE, hold: FIRST_BATCH_HOLD_SECONDS } : { size: BATCH_SIZE, renew: true };
+/**
+ * What to ask the queue for next: a first batch, held briefly, until this page has queued any; then full batches,
+ * renewing the holds of the subjects waiting here.
+ */
+export const nextBatchOf = (queue: LocalQueue): { size: number; hold?: number; renew?: string[] } =>
+  queue.seen.size === 0 ? { size: FIRST_BATCH_SIZE, hold: FIRST_BATCH_HOLD_SECONDS } : { size: BATCH_SIZE, renew: queue.subjects.map((subject) => subject.id) };
 
 /**
  * The subjects waiting in the browser for one workflow. The head of `subjects` is the one on screen.
