@@ -201,28 +201,53 @@ function alignLineByLine(transcriptions: readonly string[][]): { lines: Consensu
   return { lines: aligned.map((line) => line.words), agreements: aligned.flatMap((line) => line.agreements) };
 }
 
+/** Cells at most in one line-break alignment; beyond it, a transcription's words are placed in proportion. */
+const MOST_ALIGNMENT_CELLS = 20_000_000;
+const SUBSTITUTE = 0;
+const SKIP_WORD = 1;
+const SKIP_CONSENSUS = 2;
+
 /**
  * For each word of a transcription, the index of the consensus word it aligns with (the same word, or a variant of it),
  * or -1 for a word the consensus left out: an edit-distance alignment of the two word sequences, near matches cheap.
+ * Long texts are aligned within a band around the diagonal, as the word alignment itself is, one row of costs at a time.
  */
 function alignedTo(consensus: readonly string[], words: readonly string[]): number[] {
   const [n, m] = [words.length, consensus.length];
-  const cost = new Float64Array((n + 1) * (m + 1));
-  const at = (i: number, j: number) => i * (m + 1) + j;
-  for (let i = 0; i <= n; i++) cost[at(i, 0)] = i;
-  for (let j = 0; j <= m; j++) cost[at(0, j)] = j;
+  const band = (Math.max(n, m) > 200 ? 40 : Infinity) + Math.abs(n - m);
+  const width = Math.min(m + 1, 2 * band + 1);
+  if ((n + 1) * width > MOST_ALIGNMENT_CELLS) return words.map((_, i) => Math.floor((i * m) / n));
+  const offset = (i: number) => (width === m + 1 ? 0 : Math.round((i * m) / Math.max(n, 1)) - band);
+  const steps = new Uint8Array((n + 1) * width);
+  let previous = new Float64Array(width).fill(Infinity);
+  let current = new Float64Array(width);
+  for (let k = 0; k < width; k++) {
+    const j = offset(0) + k;
+    if (j >= 0 && j <= m) [previous[k], steps[k]] = [j, SKIP_CONSENSUS];
+  }
   for (let i = 1; i <= n; i++) {
-    for (let j = 1; j <= m; j++) {
-      const substitute = cost[at(i - 1, j - 1)]! + (words[i - 1] === consensus[j - 1] ? 0 : wordDistance(words[i - 1]!, consensus[j - 1]!));
-      cost[at(i, j)] = Math.min(substitute, cost[at(i - 1, j)]! + 1, cost[at(i, j - 1)]! + 1);
+    current.fill(Infinity);
+    const [here, above] = [offset(i), offset(i - 1)];
+    const costAbove = (j: number) => (j - above >= 0 && j - above < width ? previous[j - above]! : Infinity);
+    for (let k = 0; k < width; k++) {
+      const j = here + k;
+      if (j < 0 || j > m) continue;
+      let [best, step] = [costAbove(j) + 1, SKIP_WORD];
+      if (j > 0) {
+        const substitute = costAbove(j - 1) + (words[i - 1] === consensus[j - 1] ? 0 : wordDistance(words[i - 1]!, consensus[j - 1]!));
+        if (substitute <= best) [best, step] = [substitute, SUBSTITUTE];
+        if (k > 0 && current[k - 1]! + 1 < best) [best, step] = [current[k - 1]! + 1, SKIP_CONSENSUS];
+      }
+      [current[k], steps[i * width + k]] = [best, step];
     }
+    [previous, current] = [current, previous];
   }
   const aligned = new Array<number>(n).fill(-1);
   let [i, j] = [n, m];
   while (i > 0 && j > 0) {
-    const substitute = cost[at(i - 1, j - 1)]! + (words[i - 1] === consensus[j - 1] ? 0 : wordDistance(words[i - 1]!, consensus[j - 1]!));
-    if (cost[at(i, j)] === substitute) aligned[--i] = --j;
-    else if (cost[at(i, j)] === cost[at(i - 1, j)]! + 1) i--;
+    const step = steps[i * width + j - offset(i)];
+    if (step === SUBSTITUTE) aligned[--i] = --j;
+    else if (step === SKIP_WORD) i--;
     else j--;
   }
   return aligned;
@@ -263,7 +288,9 @@ function alignWholeTexts(transcriptions: readonly string[][]): { lines: Consensu
     lines.at(-1)!.push(word);
     if ((votes.get(index) ?? 0) * 2 > n && index < consensus.length - 1) lines.push([]);
   });
-  for (const count of votes.values()) agreements.push(Math.max(count, n - count) / n);
+  for (const [after, count] of votes) {
+    if (count < n && after < consensus.length - 1) agreements.push(Math.max(count, n - count) / n);
+  }
   return { lines, agreements };
 }
 

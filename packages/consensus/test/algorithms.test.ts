@@ -176,6 +176,14 @@ describe('transcription', () => {
     expect(transcriptionConsensus(['a\nx b c', 'a x b c', 'a\nb c']).text).toBe('a\nx b c');
   });
 
+  it('keeps the lines of long pages too, whose words are aligned within a band', () => {
+    const line = (number: number) => Array.from({ length: 10 }, (_, word) => `w${number}x${word}`).join(' ');
+    const lines = Array.from({ length: 30 }, (_, number) => line(number));
+    const merged = [...lines.slice(0, 11), `${lines[11]} ${lines[12]}`, ...lines.slice(13)];
+    const result = transcriptionConsensus([lines.join('\n'), merged.join('\n'), lines.join('\n')]);
+    expect(result.text).toBe(lines.join('\n'));
+  });
+
   it('never loses a word for a line break: one break of two is not kept, and the words all are', () => {
     expect(transcriptionConsensus(['the cat\nsat', 'the cat x sat']).text).toBe('the cat x sat');
     expect(transcriptionConsensus(['to the\nmarket', 'to the big market']).text).toBe('to the big market');
