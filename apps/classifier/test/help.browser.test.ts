@@ -90,8 +90,14 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     // The step's own heading is an h3; the researchers' headings sit below it.
     expect(await tutorial.locator('.markdown h4').allTextContents()).toEqual(['Paid notices']);
     expect(await tutorial.locator('strong').textContent()).toBe('paid');
+    // On a short screen, a step read to its end: the next one opens at its top.
+    await page.setViewportSize({ width: 1280, height: 260 });
+    await tutorial.evaluate((dialog) => dialog.scrollTo(0, dialog.scrollHeight));
+    expect(await tutorial.evaluate((dialog) => dialog.scrollTop)).toBeGreaterThan(0);
     await page.keyboard.press('Enter'); // Next
     expect(await settledHeadings(page, 'tutorial', ['Take your time'])).toEqual(['Take your time']);
+    expect(await tutorial.evaluate((dialog) => dialog.scrollTop)).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
     // Back to the first step, where Back goes: focus moves to Next, not to the page; then on again.
     await tutorial.getByRole('button', { name: 'Back' }).focus();
     await page.keyboard.press('Enter');

@@ -23,6 +23,12 @@ export function TutorialDialog({ open, returnToTask, onClose, workflowName, step
   }, [open]);
 
   const nextButton = useRef<HTMLButtonElement>(null);
+  const stepRef = useRef<HTMLElement>(null);
+  // Each step is read from its top, not where a long step before it was left scrolled.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `index` is what changed: the step on show
+  useEffect(() => {
+    stepRef.current?.closest('dialog')?.scrollTo(0, 0);
+  }, [index]);
   const step = steps[Math.min(index, steps.length - 1)];
   const last = index >= steps.length - 1;
   const next = (event: MouseEvent) => {
@@ -67,7 +73,7 @@ export function TutorialDialog({ open, returnToTask, onClose, workflowName, step
       actions={actions}
     >
       {open && step && (
-        <section className="tutorial-step" aria-labelledby={headingId} aria-live="polite">
+        <section ref={stepRef} className="tutorial-step" aria-labelledby={headingId} aria-live="polite">
           <p className="muted">{t('tutorial.step', { number: index + 1, count: steps.length })}</p>
           <h3 id={headingId}>{step.title}</h3>
           <MarkdownView text={step.body} firstLevel={4} />
