@@ -479,6 +479,8 @@ describe('the queue', () => {
     expect(await secondsLeft()).toEqual(Array.from({ length: 7 }, () => about(ttl)));
     const badIds = await volunteer.request('GET', `/workflows/${workflowId}/queue?renew=yes`).then(() => undefined, (error: ChorusApiError) => error);
     expect(badIds?.problem.errors?.[0]?.pointer).toMatch(/^\/query\/renew/);
+    const allBad = await volunteer.request('GET', `/workflows/${workflowId}/queue?limit=x&hold=5&renew=bad`).then(() => undefined, (error: ChorusApiError) => error);
+    expect(allBad?.problem.errors?.map((error) => error.pointer.split('/').slice(0, 3).join('/'))).toEqual(['/query/limit', '/query/hold', '/query/renew']);
   });
 
   it('serves by ascending priority, and a priority edit takes effect at once', async () => {

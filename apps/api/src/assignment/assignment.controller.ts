@@ -13,6 +13,8 @@ const renewSchema = z
   .transform((ids) => ids.split(','))
   .pipe(z.array(z.uuid('must be subject ids separated by commas')).max(100, 'must name at most 100 subjects'))
   .optional();
+/** The whole query, so that one answer names every parameter at fault (others are ignored, as before). */
+const queueQuerySchema = z.object({ limit: limitSchema, hold: holdSchema, renew: renewSchema });
 
 @ApiTags('assignment')
 @ApiBearerAuth()
@@ -37,9 +39,7 @@ export class AssignmentController {
   @ApiZodResponse(queueViewSchema, { description: 'The next subjects, each an outstanding assignment of the caller' })
   getQueue(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query('limit', new ZodPipe(limitSchema, '/query/limit')) limit: number,
-    @Query('hold', new ZodPipe(holdSchema, '/query/hold')) hold: number | undefined,
-    @Query('renew', new ZodPipe(renewSchema, '/query/renew')) renew: string[] | undefined,
+    @Query(new ZodPipe(queueQuerySchema, '/query')) { limit, hold, renew }: z.infer<typeof queueQuerySchema>,
     @CurrentUser() user: AuthUser,
   ) {
     return this.assignment.queue(workflowId, user, limit, { hold, renew });
