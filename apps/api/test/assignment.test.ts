@@ -479,8 +479,37 @@ describe('the queue', () => {
     expect(await secondsLeft()).toEqual(Array.from({ length: 7 }, () => about(ttl)));
     const badIds = await volunteer.request('GET', `/workflows/${workflowId}/queue?renew=yes`).then(() => undefined, (error: ChorusApiError) => error);
     expect(badIds?.problem.errors?.[0]?.pointer).toMatch(/^\/query\/renew/);
+    const emptyHold = await volunteer.request('GET', `/workflows/${workflowId}/queue?hold=`).then(() => undefined, (error: ChorusApiError) => error);
+    expect(emptyHold?.problem.errors).toEqual([{ pointer: '/query/hold', message: 'must be a whole number of seconds, from 60 to 86400 (or leave hold out)' }]);
     const allBad = await volunteer.request('GET', `/workflows/${workflowId}/queue?limit=x&hold=5&renew=bad`).then(() => undefined, (error: ChorusApiError) => error);
     expect(allBad?.problem.errors?.map((error) => error.pointer.split('/').slice(0, 3).join('/'))).toEqual(['/query/limit', '/query/hold', '/query/renew']);
+  });
+
+  it("renews, on a page's word, the holds the caller still has among the subjects it names, and no one else's", async () => {
+    const { workflowId } = await workflowOf(6);
+    const [volunteer, other] = [await guest(), await guest()];
+    const mine = (await volunteer.queue(workflowId, 3, { hold: 120 })).subjects.map((subject) => subject.id);
+    const theirs = (await other.queue(workflowId, 1, { hold: 120 })).subjects.map((subject) => subject.id);
+    const lapsing = mine[2]!;
+    await stack.db.query("UPDATE assignments SET expires_at = now() + interval '5 seconds' WHERE subject_id = $1", [lapsing]);
+    const minutesLeft = async (subjectId: string) =>
+      (await stack.db.query('SELECT round(extract(epoch FROM expires_at - now()) / 60)::int AS m FROM assignments WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectId])).rows[0]?.m;
+
+    const renewed = await volunteer.renewHolds(workflowId, [...mine, ...theirs]);
+    expect(renewed.held.sort()).toEqual(mine.slice(0, 2).sort());
+    expect(Date.parse(renewed.expiresAt!) - Date.now()).toBeGreaterThan((stack.config.assignmentTtlSeconds - 60) * 1000);
+    expect([await minutesLeft(mine[0]!), await minutesLeft(mine[1]!)]).toEqual([stack.config.assignmentTtlSeconds / 60, stack.config.assignmentTtlSeconds / 60]);
+    expect(await minutesLeft(theirs[0]!)).toBe(2); // another volunteer's hold is theirs to renew
+    expect(await minutesLeft(lapsing)).toBe(0); // about to lapse: left to lapse, since the queue may have given it away
+    expect(await other.renewHolds(workflowId, mine)).toEqual({ held: [], expiresAt: null });
+
+    const refused = await volunteer.request('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds: [] }).then(() => undefined, (error: ChorusApiError) => error);
+    expect(refused?.status).toBe(422);
+    expect(refused?.problem.errors).toEqual([{ pointer: '/subjectIds', message: 'must name at least one subject' }]);
+    const tooMany = Array.from({ length: 101 }, () => mine[0]!);
+    const overLimit = await volunteer.request('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds: tooMany }).then(() => undefined, (error: ChorusApiError) => error);
+    expect(overLimit?.problem.errors).toEqual([{ pointer: '/subjectIds', message: 'must name at most 100 subjects' }]);
+    expect(await minutesLeft(theirs[0]!)).toBe(2);
   });
 
   it('serves by ascending priority, and a priority edit takes effect at once', async () => {

@@ -1,5 +1,6 @@
 import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page } from 'playwright-core';
+import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
 import { checkScreen, closeTutorial, liveYesNoWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser } from './support/browser';
 
 /**
@@ -397,6 +398,32 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     for (let i = 0; i < 50 && (await held()) < 13; i += 1) await page.waitForTimeout(100);
     expect(await held()).toBe(13); // 3 left of the first batch, and the next 10
     expect(await heldFor()).toEqual([30]); // once they answer, what they hold is held for the half hour
+    await page.close();
+  });
+
+  it('keeps holding what a page shows while its volunteer works on one subject for longer than the first batch is held, and not while the page lies unused', async () => {
+    const { workflow, url } = await liveWorkflowOf('Slow readers', 30);
+    await skipTutorial(suite.context, workflow.id);
+    const heldFor = async () =>
+      (await suite.stack.db.query('SELECT DISTINCT round(extract(epoch FROM expires_at - now()) / 60)::int AS minutes FROM assignments WHERE workflow_id = $1', [workflow.id])).rows.map((row) => row.minutes);
+    const page = await suite.context.newPage();
+    await page.clock.install();
+    await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    const renewals: string[] = [];
+    page.on('request', (request) => request.method() === 'POST' && request.url().endsWith('/queue/holds') && renewals.push(request.postData() ?? ''));
+    await page.clock.runFor(RENEW_HOLDS_EVERY_MS + 1000);
+    await page.waitForTimeout(300);
+    expect(renewals).toEqual([]); // nobody at work: the first batch's holds run out after their ten minutes
+    expect(await heldFor()).toEqual([10]);
+
+    await page.keyboard.press('1'); // at work on the first subject, not yet answered
+    await page.clock.runFor(RENEW_HOLDS_EVERY_MS);
+    for (let i = 0; i < 50 && renewals.length === 0; i += 1) await page.waitForTimeout(100);
+    expect(JSON.parse(renewals[0]!).subjectIds).toHaveLength(4);
+    for (let i = 0; i < 50 && (await heldFor())[0] !== 30; i += 1) await page.waitForTimeout(100);
+    expect(await heldFor()).toEqual([30]);
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, ClassificationStored, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  ClassificationInput, ClassificationStored, HoldsRenewed, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -145,6 +145,10 @@ export class ChorusClient {
    */
   queue(workflowId: string, limit = 10, { hold, renew }: { hold?: number; renew?: string[] } = {}) {
     return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?${queryString({ limit, hold, renew: renew?.length ? renew.join(',') : undefined })}`);
+  }
+  /** Holds the named subjects the caller still holds for the assignment lifetime again: a page whose volunteer is at work. */
+  renewHolds(workflowId: string, subjectIds: string[]) {
+    return this.call<HoldsRenewed>('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds });
   }
   /** The caller's own classifications, newest first (pass a page's `next` as `after` for the one after), and their total. */
   myClassifications(query: { workflowId?: string; limit?: number; after?: string } = {}) {

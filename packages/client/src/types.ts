@@ -10,6 +10,7 @@ import type {
   projectStatusSchema,
   projectViewSchema,
   proposedTagSchema,
+  holdsRenewedSchema,
   queueViewSchema,
   queuedSubjectSchema,
   reaggregationRunSchema,
@@ -55,6 +56,7 @@ export type WorkflowInput = WorkflowDefinitionInput & { subjectSetIds?: string[]
 
 export type QueuedSubject = z.infer<typeof queuedSubjectSchema>;
 export type QueueView = z.infer<typeof queueViewSchema>;
+export type HoldsRenewed = z.infer<typeof holdsRenewedSchema>;
 
 export interface ClassificationInput {
   workflowId: string;

@@ -121,6 +121,12 @@ export const queueViewSchema = z.strictObject({
   heldBy: z.enum(['you', 'others']).optional(),
 });
 
+/** What `POST /workflows/:id/queue/holds` kept: the subjects named that the caller still held, now held until `expiresAt`. */
+export const holdsRenewedSchema = z.strictObject({
+  held: z.array(id).meta({ description: 'Of the subjects named, those the caller still held (a hold within 10 s of lapsing is left to lapse)' }),
+  expiresAt: time.nullable().meta({ description: 'When they lapse now, unless renewed again; null when none was held' }),
+});
+
 /** On a gold-standard subject of a workflow with `feedback`, sent after submitting: the known answer of one task. */
 export const taskFeedbackSchema = z.strictObject({
   task: z.string(),

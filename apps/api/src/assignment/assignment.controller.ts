@@ -1,20 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { queueViewSchema } from '@chorus/client';
+import { holdsRenewedSchema, queueViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { z } from 'zod';
-import { ApiZodResponse, pageLimitSchema, uuidParam, ZodPipe } from '../common/zod';
+import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { AssignmentService } from './assignment.service';
-
-const limitSchema = pageLimitSchema(50, 10);
-const holdSchema = z.coerce.number().int('must be a whole number of seconds').min(60, 'must be at least 60 seconds').max(86_400, 'must be at most 86400 seconds (a day)').optional();
-const renewSchema = z
-  .string()
-  .transform((ids) => ids.split(','))
-  .pipe(z.array(z.uuid('must be subject ids separated by commas')).max(100, 'must name at most 100 subjects'))
-  .optional();
-/** The whole query, so that one answer names every parameter at fault (others are ignored, as before). */
-const queueQuerySchema = z.object({ limit: limitSchema, hold: holdSchema, renew: renewSchema });
+import { type HoldRenewal, holdRenewalSchema, type QueueQuery, queueQuerySchema } from './dto/assignment.dto';
 
 @ApiTags('assignment')
 @ApiBearerAuth()
@@ -39,9 +29,17 @@ export class AssignmentController {
   @ApiZodResponse(queueViewSchema, { description: 'The next subjects, each an outstanding assignment of the caller' })
   getQueue(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(new ZodPipe(queueQuerySchema, '/query')) { limit, hold, renew }: z.infer<typeof queueQuerySchema>,
+    @Query(new ZodPipe(queueQuerySchema, '/query')) { limit, hold, renew }: QueueQuery,
     @CurrentUser() user: AuthUser,
   ) {
     return this.assignment.queue(workflowId, user, limit, { hold, renew });
+  }
+
+  @Post('holds')
+  @HttpCode(200)
+  @ApiZodBody(holdRenewalSchema, 'Subjects the caller was served and still works on (at most 100): a page whose volunteer is at work names those it shows, every few minutes.')
+  @ApiZodResponse(holdsRenewedSchema, { description: 'Those still held, now for the assignment lifetime again; the others lapsed, or were never held by the caller' })
+  renewHolds(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(holdRenewalSchema)) { subjectIds }: HoldRenewal, @CurrentUser() user: AuthUser) {
+    return this.assignment.renewHolds(workflowId, user, subjectIds);
   }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { QueueView } from '@chorus/client';
+import type { HoldsRenewed, QueueView } from '@chorus/client';
 import { classificationsNeededAtLeast, classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
 import { type SelectionRule, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt } from '@chorus/tasks';
@@ -166,6 +166,15 @@ export class AssignmentService {
       if (left) this.inProgress.set(key, left);
       else this.inProgress.delete(key);
     }
+  }
+
+  /**
+   * Holds the caller's live assignments of these subjects for the lifetime again (a page whose volunteer is at work
+   * keeps what it shows). Only the caller's own holds are touched, so no access check is needed beyond being signed in.
+   */
+  async renewHolds(workflowId: string, user: AuthUser, subjectIds: string[]): Promise<HoldsRenewed> {
+    const held = await preparedQuery<{ subject_id: string; expires_at: Date }>(this.db, HOLD_FOR, [workflowId, user.id, this.config.assignmentTtlSeconds, subjectIds]);
+    return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at.toISOString() ?? null };
   }
 
   /** A paused project, or a workflow that is not active, serves its members only. */

@@ -131,7 +131,8 @@ export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS
  * subject to someone else.
  */
 export const HOLD_FOR = `UPDATE assignments SET expires_at = now() + make_interval(secs => $3::float8)
-  WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($4::uuid[]) AND expires_at > now() + interval '10 seconds'`;
+  WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($4::uuid[]) AND expires_at > now() + interval '10 seconds'
+  RETURNING subject_id, expires_at`;
 
 /** Ends the volunteer's assignments of these subjects ($3), in workflow $1 for volunteer $2. */
 export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[])';

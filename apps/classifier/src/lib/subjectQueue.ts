@@ -14,7 +14,8 @@ export const FIRST_BATCH_SIZE = PREFETCH_THRESHOLD + 1;
 /**
  * How long the server holds a page's first batch: a visitor who only looks holds it for this long, not the full
  * assignment lifetime. Later batches, asked for once the volunteer answers, are held for the lifetime, and renew the
- * holds of the subjects still waiting on the page (the rest of the first batch among them) for the lifetime too.
+ * holds of the subjects still waiting on the page (the rest of the first batch among them) for the lifetime too, as
+ * `useHoldsWhileAtWork` does every few minutes while the volunteer works on one subject.
  */
 export const FIRST_BATCH_HOLD_SECONDS = 600;
 

@@ -19,6 +19,7 @@ import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueu
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { preloadTasks } from '../tasks/registry';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useHoldsWhileAtWork } from '../lib/useHoldsWhileAtWork';
 import { useKey } from '../lib/useKey';
 
 /** Retry the outbox this often while answers wait (besides the browser's `online` event). */
@@ -104,6 +105,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     },
     [store],
   );
+  useHoldsWhileAtWork(client, workflowId, queueRef);
   // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
   useEffect(
     () =>

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { pageLimitSchema } from '../../common/zod';
+
+/** Subjects a volunteer still holds and names to keep: those their page shows while they work. */
+const heldSubjectIdsSchema = z.array(z.uuid('must be subject ids')).max(100, 'must name at most 100 subjects');
+
+/** The queue's query, as one object, so that one answer names every parameter at fault (others are ignored). */
+export const queueQuerySchema = z.object({
+  limit: pageLimitSchema(50, 10),
+  hold: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of seconds, from 60 to 86400 (or leave hold out)')
+    .transform(Number)
+    .pipe(z.number().min(60, 'must be at least 60 seconds').max(86_400, 'must be at most 86400 seconds (a day)'))
+    .optional(),
+  renew: z
+    .string()
+    .transform((ids) => ids.split(','))
+    .pipe(heldSubjectIdsSchema)
+    .optional(),
+});
+export type QueueQuery = z.infer<typeof queueQuerySchema>;
+
+export const holdRenewalSchema = z.strictObject({ subjectIds: heldSubjectIdsSchema.min(1, 'must name at least one subject') });
+export type HoldRenewal = z.infer<typeof holdRenewalSchema>;
