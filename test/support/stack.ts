@@ -48,6 +48,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DEMO_PROJECT: String(options.demoProject ?? false),
     CLASSIFIER_DIR: join(__dirname, '../../apps/classifier/dist'),
     DATABASE_POOL_SIZE: '10',
+    // Tests make hundreds of volunteers from one address; the suite of the limits sets its own.
+    NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: '0',
+    SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: '0',
     ...options.env,
   };
   const config = loadConfig(env);

@@ -28,7 +28,7 @@ export interface CreateAppOptions {
 /** Builds the whole HTTP application; `main.ts` listens, tests call this with their own configuration. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel, 'api');
-  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes });
+  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy });
   acceptOnlyJsonBodies(adapter.getInstance());
   refuseNulInAddress(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, {

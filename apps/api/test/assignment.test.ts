@@ -486,7 +486,8 @@ describe('the queue', () => {
   });
 
   it("renews, on a page's word, the holds the caller still has among the subjects it names, and no one else's", async () => {
-    const { workflowId } = await workflowOf(6);
+    // Retired at one classification, so each subject is held by one volunteer at a time.
+    const { workflowId } = await workflowOf(6, { retirement: { rule: 'count', count: 1 } });
     const [volunteer, other] = [await guest(), await guest()];
     const mine = (await volunteer.queue(workflowId, 3, { hold: 120 })).subjects.map((subject) => subject.id);
     const theirs = (await other.queue(workflowId, 1, { hold: 120 })).subjects.map((subject) => subject.id);

@@ -93,3 +93,52 @@ describe('auth', () => {
     expect(forged.status).toBe(401);
   });
 });
+
+describe('limits per address', () => {
+  let limited: Stack;
+  beforeAll(async () => {
+    // Behind a proxy at 127.0.0.1 (where the tests connect from), so that X-Forwarded-For names each test's address.
+    limited = await startStack({ worker: false, env: { NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: '3', SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: '2', TRUST_PROXY: '127.0.0.1' } });
+  });
+  afterAll(() => limited.stop());
+
+  const post = (path: string, address: string, body?: unknown) =>
+    fetch(`${limited.baseUrl}/api/v1/auth/${path}`, {
+      method: 'POST',
+      headers: { 'x-forwarded-for': address, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+
+  it('makes no more than the limit of guests and accounts together from one address in an hour, and says when to come back', async () => {
+    const statuses = [];
+    for (let i = 0; i < 2; i += 1) statuses.push((await post('guest', '203.0.113.5')).status);
+    statuses.push((await post('register', '203.0.113.5', { email: `limit-${Date.now()}@example.org`, password: 'a long password', displayName: 'L' })).status);
+    expect(statuses).toEqual([201, 201, 201]);
+    const { rows: before } = await limited.db.query('SELECT count(*)::int AS n FROM users');
+
+    const refused = await post('guest', '203.0.113.5');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3500);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many new volunteers from your address \(at most 3 an hour\); try again in 60 minutes/);
+    expect((await post('register', '203.0.113.5', { email: `limit2-${Date.now()}@example.org`, password: 'a long password', displayName: 'M' })).status).toBe(429);
+    expect((await limited.db.query('SELECT count(*)::int AS n FROM users')).rows).toEqual(before);
+
+    expect((await post('guest', '203.0.113.6')).status).toBe(201); // another address counts on its own
+  });
+
+  it('stops trying passwords at one account from one address after the limit, right or wrong, and not at other accounts', async () => {
+    const email = `tries-${Date.now()}@example.org`;
+    const other = `other-${Date.now()}@example.org`;
+    for (const address of ['198.51.100.1', '198.51.100.2']) await post('register', address, { email: address.endsWith('1') ? email : other, password: 'a long password', displayName: 'T' });
+    const attempt = (password: string, account = email) => post('login', '198.51.100.9', { email: account, password });
+    expect((await attempt('wrong one')).status).toBe(401);
+    expect((await attempt('wrong two')).status).toBe(401);
+    const refused = await attempt('a long password');
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many sign-in attempts at this account from your address \(at most 2 in 15 minutes\)/);
+    expect((await attempt('a long password', ` ${email.toUpperCase()}`)).status).toBe(429); // the same account, however it is written
+    expect((await attempt('a long password', other)).status).toBe(200);
+    expect((await post('login', '198.51.100.10', { email, password: 'a long password' })).status).toBe(200);
+  });
+});

@@ -2,9 +2,11 @@ import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { AddressLimitGuard, addressLimits } from './address-limits';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -19,9 +21,10 @@ import { Tokens } from './tokens';
       // A KeyObject made once: given a string, jsonwebtoken tries (and fails) to parse it as a PEM key on every call.
       useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.authSecret)), signOptions: { expiresIn: config.tokenTtlSeconds } }),
     }),
+    ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: addressLimits }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, Passwords, Tokens, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, AddressLimitGuard, Passwords, Tokens, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [Tokens],
 })
 export class AuthModule {}

@@ -18,6 +18,12 @@ const apiEnvSchema = z
     MAX_OUTSTANDING_ASSIGNMENTS: z.coerce.number().int().min(1).default(100),
     EXPORTS_AT_ONCE: z.coerce.number().int().min(1).default(2),
     EXPORT_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
+    NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
+    SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: z.coerce.number().int().min(0).default(10),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'must be false, true, a number of proxies, or their addresses separated by commas')
+      .default('false'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
@@ -45,6 +51,12 @@ export interface AppConfig {
   exportsAtOnce: number;
   /** A download whose client reads nothing for this long is ended, giving back its connection and its place. */
   exportIdleSeconds: number;
+  /** Guests and accounts one address may make in an hour (0: no limit); several volunteers may share an address. */
+  newVolunteersPerAddressPerHour: number;
+  /** Sign-in attempts at one account from one address in 15 minutes (0: no limit). */
+  signInsPerAccountPerQuarterHour: number;
+  /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` to believe for a request's address. */
+  trustProxy: boolean | string | ((address: string, hop: number) => boolean);
   logLevel: string;
 }
 
@@ -67,8 +79,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxOutstandingAssignments: e.MAX_OUTSTANDING_ASSIGNMENTS,
     exportsAtOnce: e.EXPORTS_AT_ONCE,
     exportIdleSeconds: e.EXPORT_IDLE_SECONDS,
+    newVolunteersPerAddressPerHour: e.NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR,
+    signInsPerAccountPerQuarterHour: e.SIGN_INS_PER_ACCOUNT_PER_15_MINUTES,
+    trustProxy: proxiesTrusted(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** `TRUST_PROXY` as Fastify takes it: a boolean, addresses and ranges, or (for a number of proxies) a function of the hop. */
+function proxiesTrusted(value: string): AppConfig['trustProxy'] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (!/^\d+$/.test(value)) return value;
+  const proxies = Number(value);
+  return (_address, hop) => hop < proxies;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,56 @@
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import type { AppConfig } from '../config/config';
+import { ProblemException } from '../common/problem';
+
+/** New volunteers (guests and accounts) made from one address, counted together over the last hour. */
+export const NEW_VOLUNTEERS = 'newVolunteers';
+/** Sign-in attempts at one account from one address, over the last quarter of an hour. */
+export const SIGN_INS = 'signIns';
+
+const HOUR_MS = 3600_000;
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+/**
+ * The limits of the auth routes, each a sliding window (a refused request does not count) kept in this API process.
+ * A script that makes guests by the thousand would fill the users table and, holding subjects under each, keep a small
+ * workflow from everyone; one that tries passwords would guess them. A limit of 0 turns one off.
+ */
+export function addressLimits(config: AppConfig): ThrottlerModuleOptions {
+  return {
+    setHeaders: false,
+    throttlers: [
+      {
+        name: NEW_VOLUNTEERS,
+        ttl: HOUR_MS,
+        limit: config.newVolunteersPerAddressPerHour,
+        blockDuration: 0,
+        skipIf: () => config.newVolunteersPerAddressPerHour === 0,
+        // Guests and accounts count together, whichever route made them.
+        generateKey: (_context, address, name) => `${name}:${address}`,
+      },
+      {
+        name: SIGN_INS,
+        ttl: QUARTER_HOUR_MS,
+        limit: config.signInsPerAccountPerQuarterHour,
+        blockDuration: 0,
+        skipIf: () => config.signInsPerAccountPerQuarterHour === 0,
+        getTracker: (request) => `${request.ip}:${String(request.body?.email ?? '').trim().toLowerCase()}`,
+      },
+    ],
+  };
+}
+
+/** Refuses over the limit with a problem that says when to try again, in `Retry-After` too. */
+@Injectable()
+export class AddressLimitGuard extends ThrottlerGuard {
+  protected override async throwThrottlingException(context: ExecutionContext, { limit, timeToBlockExpire }: ThrottlerLimitDetail): Promise<void> {
+    const wait = Math.max(1, timeToBlockExpire);
+    const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
+    const detail =
+      context.getHandler().name === 'login'
+        ? `Too many sign-in attempts at this account from your address (at most ${limit} in 15 minutes); try again in ${when}.`
+        : `Too many new volunteers from your address (at most ${limit} an hour); try again in ${when}, or sign in to an account you already have.`;
+    throw new ProblemException(429, detail, undefined, 'too-many-requests').retryAfter(wait);
+  }
+}
