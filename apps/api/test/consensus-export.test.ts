@@ -40,13 +40,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,retired_by_classification_id,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,${retiringClassificationId},1,1,no,1,1,plurality-vote,"{""counts"":{""no"":1},.*}"$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,1,no,1,1,plurality-vote,"{""counts"":{""no"":1},.*}"$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,false,,,,,0,,,,0,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,false,,,,,,0,,,,0,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -102,13 +102,15 @@ describe('consensus export', () => {
     expect(raw).toContain('- `<task>_answer`: ');
   });
 
-  it('says in the researcher’s words why a subject was retired by hand', async () => {
+  it('says in the researcher’s words why a subject was retired or unretired by hand', async () => {
     const { rows: [plain] } = await stack.db.query("SELECT id FROM subjects WHERE external_id = 'plain'");
     await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [plain.id], reason: 'torn page, unreadable' });
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'plain')).toMatchObject({ retired: true, retirement_reason: 'manual', retirement_note: 'torn page, unreadable' });
-    expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ retirement_reason: 'count', retirement_note: null });
+    expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ retirement_reason: 'count', retirement_note: null, unretirement_note: null });
     await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [plain.id], reason: 'retired by mistake' });
+    const after = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(after.find((row) => row.external_id === 'plain')).toMatchObject({ retired: false, retirement_reason: null, retirement_note: null, unretirement_note: 'retired by mistake' });
   });
 
   it('keeps the answer a subject retired with: answers given while it was retired stay in the raw download only', async () => {

@@ -13,6 +13,8 @@ export interface ConsensusRow {
   retirement_reason: string | null;
   /** Why a researcher retired it by hand, in their words. */
   retirement_note: string | null;
+  /** Why a researcher returned it to the queue by hand, in their words, until it retires again. */
+  unretirement_note: string | null;
   /** The classification whose arrival met the retirement rule; null for other retirements. */
   retired_by_classification_id: string | null;
   classification_count: number;
@@ -33,6 +35,7 @@ export const CONSENSUS_COLUMNS = {
   retired_at: 'when it was retired (ISO 8601)',
   retirement_reason: 'count, agreement or posterior (the rule that retired it), maximum (its most classifications reached), manual or unlinked',
   retirement_note: "the researcher's words, for a subject retired by hand",
+  unretirement_note: "the researcher's words, for a subject they returned to the queue by hand (until it retires again)",
   retired_by_classification_id: 'the classification whose arrival met the rule',
   classification_count: "classifications stored for the subject, those after its retirement included",
   workflow_version: 'the newest workflow version the consensus was computed with',
@@ -63,6 +66,7 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
     retired_at: row.retired_at ? new Date(row.retired_at).toISOString() : null,
     retirement_reason: row.retirement_reason,
     retirement_note: row.retirement_note,
+    unretirement_note: row.unretirement_note,
     retired_by_classification_id: row.retired_by_classification_id,
     classification_count: row.classification_count,
     workflow_version: row.workflow_version,

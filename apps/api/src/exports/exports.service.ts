@@ -12,6 +12,7 @@ import { type ExportDownload, ExportStreams } from './export-streams';
 const CONSENSUS_ROWS = `
   SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard,
          EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
+         CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
          st.retired_by_classification_id, st.classification_count, agg.workflow_version,
          coalesce(agg.tasks, '{}'::jsonb) AS tasks
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
