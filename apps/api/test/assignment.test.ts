@@ -1,4 +1,4 @@
-import type { ChorusApiError, ChorusClient, QueueView, WorkflowInput } from '@chorus/client';
+import type { ChorusApiError, ChorusClient, QueuedSubject, QueueView, WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -399,8 +399,9 @@ describe('the queue', () => {
     for (let i = 0; i < 5; i++) {
       const volunteer = await guest();
       const queue = await volunteer.queue(workflowId);
-      expect(queue.subjects).toHaveLength(1);
+      expect(queue.subjects).toMatchObject([{ externalId: null }]); // its id ('gold') would give it away
       await classify(volunteer, queue, queue.subjects[0]!.id);
+      if (i === 0) expect((await volunteer.myClassifications({ workflowId })).classifications.map((mine) => mine.subject.externalId)).toEqual([null]);
       expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
       await waitForAggregation(workflowId); // not the point here: the next volunteer's queue would skip the row the worker holds
     }
@@ -603,14 +604,16 @@ describe('training and gold standard', () => {
     return workflowId;
   }
 
-  const isGold = (subject: { externalId: string | null }) => subject.externalId!.startsWith('g');
+  // Volunteers are not told a gold-standard subject's external id, which might give it away.
+  const isGold = (subject: QueuedSubject) => subject.externalId === null;
+  const textOf = (subject: QueuedSubject) => (subject.locations[0] as { text: string }).text;
 
   it('serves a new volunteer the training set first, in set order, and not once their training is done', async () => {
     const workflowId = await projectWithGold((goldSetId) => ({ order: 'priority', goldStandardRate: 0, training: { subjectSetId: goldSetId, classifications: 2 } }));
     expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 45, goldStandard: 5, retired: 0 });
     const volunteer = await guest();
     const first = await volunteer.queue(workflowId, 4);
-    expect(first.subjects.map((s) => s.externalId)).toEqual(['g0', 'g1', expect.stringMatching(/^r/), expect.stringMatching(/^r/)]);
+    expect(first.subjects.map((s) => s.externalId ?? textOf(s))).toEqual(['Gold 0', 'Gold 1', expect.stringMatching(/^r/), expect.stringMatching(/^r/)]);
     for (const subject of first.subjects) await classify(volunteer, first, subject.id);
     const later = await volunteer.queue(workflowId, 4);
     expect(later.subjects.filter(isGold)).toEqual([]);
@@ -652,9 +655,9 @@ describe('training and gold standard', () => {
     for (let i = 0; i < 3; i++) {
       const batch = await volunteer.queue(workflowId, 5);
       for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
-      served.push(...batch.subjects.map((subject) => subject.externalId!));
+      served.push(...batch.subjects.map(textOf));
     }
-    expect(served.filter((id) => id.startsWith('g'))).toEqual([]);
+    expect(served.filter((text) => text.startsWith('Gold'))).toEqual([]);
     expect(served).toHaveLength(12);
     expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
   });
@@ -676,7 +679,7 @@ describe('training and gold standard', () => {
       const batch = await volunteer.queue(workflowId, 5);
       expect(batch.subjects.length).toBeGreaterThan(0);
       for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
-      regularLeft -= batch.subjects.filter((subject) => subject.externalId!.startsWith('r')).length;
+      regularLeft -= batch.subjects.filter((subject) => subject.externalId?.startsWith('r')).length;
     }
     // Most of the 20 gold-standard subjects are still unseen, and half of every batch's slots are drawn for them.
     for (let i = 0; i < 10; i++) expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });

@@ -25,7 +25,8 @@ import { goldFeedback } from './gold-feedback';
  * `classifications_user_recent_idx` in order when the workflow is given (as the classifier does); across workflows they are sorted.
  */
 const OWN_CLASSIFICATIONS = `
-  SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,
+  SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id,
+         CASE WHEN s.gold_standard IS NULL THEN s.external_id END AS external_id, s.locations, s.metadata,
          to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
   FROM classifications c JOIN subjects s ON s.id = c.subject_id
   WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))

@@ -14,7 +14,17 @@ export class HoldsNearRetirement1796950000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP FUNCTION assign_picked_subjects(int[], uuid[], uuid[], uuid[], int[], float8)');
-    await queryRunner.query(`CREATE FUNCTION assign_picked_subjects(int[], uuid[], uuid[], uuid[], int[], int[], float8)
+    await queryRunner.query(ASSIGN_PICKED_SUBJECTS_WITH_EARLIEST);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP FUNCTION assign_picked_subjects(int[], uuid[], uuid[], uuid[], int[], int[], float8)');
+    await new AssignPickedSubjectsFunction1796046999116().up(queryRunner);
+  }
+}
+
+/** The function as this migration made it (a later migration derives its own from it). */
+export const ASSIGN_PICKED_SUBJECTS_WITH_EARLIEST = `CREATE FUNCTION assign_picked_subjects(int[], uuid[], uuid[], uuid[], int[], int[], float8)
   RETURNS TABLE (workflow_id uuid, user_id uuid, id uuid, external_id varchar, locations jsonb, metadata jsonb)
   LANGUAGE plpgsql VOLATILE AS $body$
 #variable_conflict use_column
@@ -43,11 +53,4 @@ BEGIN
   )
   SELECT a.workflow_id, a.user_id, s.id, s.external_id, s.locations, s.metadata FROM assigned a JOIN subjects s ON s.id = a.subject_id;
 END
-$body$`);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP FUNCTION assign_picked_subjects(int[], uuid[], uuid[], uuid[], int[], int[], float8)');
-    await new AssignPickedSubjectsFunction1796046999116().up(queryRunner);
-  }
-}
+$body$`;
