@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 /**
@@ -72,4 +73,35 @@ it('ends a download whose client stops reading, so that it cannot hold its place
   }
   expect(ended).toBe('broken');
   expect((await next.text()).trim().split('\n')).toHaveLength(40_001);
+}, 60_000);
+
+it('does not end a download whose database is slow to give its first rows, nor one whose client reads slowly but reads', async () => {
+  // The database holds the rows back for longer than EXPORT_IDLE_SECONDS: nothing waits for the client meanwhile.
+  const locker = new Client({ connectionString: stack.config.databaseUrl });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE subject_workflow_status IN ACCESS EXCLUSIVE MODE');
+  const slowDatabase = fetch(url, { headers: { authorization } }).then((response) => response.text());
+  await new Promise((resolve) => setTimeout(resolve, 4500));
+  await locker.query('COMMIT');
+  await locker.end();
+  expect((await slowDatabase).trim().split('\n')).toHaveLength(40_001);
+
+  // A client that pauses three times, each time for less than EXPORT_IDLE_SECONDS, for longer than that in all.
+  const slowReader = await fetch(url, { headers: { authorization } });
+  const reader = slowReader.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const pauseAt = [2e6, 4e6, 6e6];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    if (text.length >= pauseAt[0]!) {
+      pauseAt.shift();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+  expect(pauseAt).toEqual([]);
+  expect(text.trim().split('\n')).toHaveLength(40_001);
 }, 60_000);

@@ -27,16 +27,23 @@ export interface ExportDownload {
 
 /**
  * The last stage of a download: passes what it is given on, and ends the download with an error when what it holds
- * for the client has not moved for `idleMs` (the client stopped reading). Time spent waiting for the database, with
- * nothing held, never counts.
+ * for the client has not moved for `idleMs` (the client stopped reading). It moves when the client takes some (a
+ * chunk comes in only once there is room for it, or what is held shrinks). Time spent waiting for the database, with
+ * nothing held, never counts. What is held alone is no measure: a client reading in bursts (from the kernel's
+ * buffers, megabytes on loopback) lets it fill back to the same length between two looks.
  */
 function idleWatch(idleMs: number): Transform {
   let movedAt = Date.now();
   let held = 0;
-  const watch = new Transform({ transform: (chunk, _encoding, next) => next(null, chunk) });
+  const watch = new Transform({
+    transform: (chunk, _encoding, next) => {
+      movedAt = Date.now();
+      next(null, chunk);
+    },
+  });
   const timer = setInterval(() => {
     const now = Date.now();
-    if (watch.readableLength === 0 || watch.readableLength !== held) movedAt = now;
+    if (watch.readableLength === 0 || watch.readableLength < held) movedAt = now;
     held = watch.readableLength;
     if (now - movedAt >= idleMs) watch.destroy(new Error(`the client read nothing for ${idleMs / 1000} s (EXPORT_IDLE_SECONDS)`));
   }, Math.min(idleMs / 4, 1000)).unref();
