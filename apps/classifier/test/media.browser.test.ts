@@ -241,6 +241,53 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
+  it('keeps the page and the line being typed in view together on a phone, the lines scrolling under the page', async () => {
+    const project = await suite.stack.client.createProject({ title: `Phone ${Date.now()}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Letters' });
+    await suite.stack.client.addSubjects(set.id, [
+      { externalId: 'letter', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }], metadata: { writer: 'A. Smith' } },
+    ]);
+    const workflow = await suite.stack.client.createWorkflow(project.id, {
+      name: 'Transcribe on the go',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter, line by line.' } },
+      subjectSetIds: [set.id],
+    });
+    await suite.stack.client.activateWorkflow(workflow.id);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    for (let line = 1; line <= 16; line += 1) {
+      await page.keyboard.type(`line ${line} of the letter`);
+      if (line < 16) await page.keyboard.press('Enter');
+    }
+    const inView = () =>
+      page.evaluate(() => {
+        const image = document.querySelector('.viewer-canvas')!.getBoundingClientRect();
+        const panel = document.querySelector('.subject-panel')!.getBoundingClientRect();
+        const line = document.activeElement!.getBoundingClientRect();
+        return { scrolled: window.scrollY > 0, imageTop: Math.round(image.top), imageBottom: Math.round(image.bottom), panelBottom: Math.round(panel.bottom), lineTop: Math.round(line.top), lineBottom: Math.round(line.bottom) };
+      });
+    const typing = await inView();
+    expect(typing.scrolled).toBe(true); // 16 lines do not fit under the page: they scrolled, the page did not
+    expect(typing.imageTop).toBeGreaterThanOrEqual(0);
+    expect(typing.imageBottom - typing.imageTop).toBeGreaterThan(150);
+    expect(typing.lineTop).toBeGreaterThanOrEqual(typing.panelBottom); // not under the page
+    expect(typing.lineBottom).toBeLessThanOrEqual(740);
+    // Back up to the first line: it comes into view below the page too.
+    for (let line = 16; line > 1; line -= 1) await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('line 1 of the letter');
+    const first = await inView();
+    expect(first.imageTop).toBeGreaterThanOrEqual(0);
+    expect(first.lineTop).toBeGreaterThanOrEqual(first.panelBottom);
+    expect(first.lineBottom).toBeLessThanOrEqual(740);
+    await screenshots(page, 'transcription-phone');
+    await page.close();
+  });
+
   it('says in its own words when an image cannot be shown, without OpenSeadragon’s raw message', async () => {
     const project = await suite.stack.client.createProject({ title: `Broken ${Date.now()}`, status: 'live' });
     const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Broken' });
