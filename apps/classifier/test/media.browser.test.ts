@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+import type { SubjectInput, WorkflowInput } from '@chorus/client';
 import { screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
@@ -107,6 +108,20 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   });
 
   const viewerState = (page: Page, name: 'zoom' | 'rotation' | 'status') => page.getByTestId('image-viewer').getAttribute(`data-${name}`);
+
+  /** A live project of these subjects and one workflow, opened in a new page (at `viewport`, if given) past its tutorial. */
+  async function openWorkflow(title: string, subjects: SubjectInput[], definition: WorkflowInput, viewport?: { width: number; height: number }) {
+    const project = await suite.stack.client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: title });
+    await suite.stack.client.addSubjects(set.id, subjects);
+    const workflow = await suite.stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [set.id] });
+    await suite.stack.client.activateWorkflow(workflow.id);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    if (viewport) await page.setViewportSize(viewport);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    return { page, workflow };
+  }
 
   it('loads the IIIF tiles lazily, zooms and rotates by keyboard, and stores the transcription once', async () => {
     const project = await suite.stack.client.createProject({ title: `IIIF ${Date.now()}`, status: 'live' });
@@ -242,22 +257,12 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   });
 
   it('keeps the page and the line being typed in view together on a phone, the lines scrolling under the page', async () => {
-    const project = await suite.stack.client.createProject({ title: `Phone ${Date.now()}`, status: 'live' });
-    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Letters' });
-    await suite.stack.client.addSubjects(set.id, [
-      { externalId: 'letter', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }], metadata: { writer: 'A. Smith' } },
-    ]);
-    const workflow = await suite.stack.client.createWorkflow(project.id, {
-      name: 'Transcribe on the go',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter, line by line.' } },
-      subjectSetIds: [set.id],
-    });
-    await suite.stack.client.activateWorkflow(workflow.id);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    await page.setViewportSize({ width: 375, height: 740 });
-    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    const { page } = await openWorkflow(
+      'Phone',
+      [{ externalId: 'letter', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }], metadata: { writer: 'A. Smith' } }],
+      { name: 'Transcribe on the go', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter, line by line.' } } },
+      { width: 375, height: 740 },
+    );
     await waitForTask(page, 'transcription');
     await waitForFocus(page, '.transcription-lines input');
     for (let line = 1; line <= 16; line += 1) {
@@ -289,19 +294,11 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   });
 
   it('says in its own words when an image cannot be shown, without OpenSeadragon’s raw message', async () => {
-    const project = await suite.stack.client.createProject({ title: `Broken ${Date.now()}`, status: 'live' });
-    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Broken' });
-    await suite.stack.client.addSubjects(set.id, [{ externalId: 'gone', locations: [{ type: 'image', url: `${iiif.base}/missing.jpg` }], metadata: {} }]);
-    const workflow = await suite.stack.client.createWorkflow(project.id, {
+    const { page } = await openWorkflow('Broken', [{ externalId: 'gone', locations: [{ type: 'image', url: `${iiif.base}/missing.jpg` }], metadata: {} }], {
       name: 'Look',
       firstTask: 'T0',
       tasks: { T0: { type: 'single', question: 'Anything?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      subjectSetIds: [set.id],
     });
-    await suite.stack.client.activateWorkflow(workflow.id);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 15_000 });
     expect(await page.locator('.viewer-message').textContent()).toBe('This image could not be shown. Open the image');
     expect(await page.getByText(/Unable to open/).isVisible().catch(() => false)).toBe(false);
@@ -309,24 +306,20 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   });
 
   it('answers a yes/no subject by a finger swipe, but never by a drag that pans its image', async () => {
-    const project = await suite.stack.client.createProject({ title: `Swipes ${Date.now()}`, status: 'live' });
-    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Pages' });
-    await suite.stack.client.addSubjects(set.id, [
-      { externalId: 'page', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }] },
-      { externalId: 'text', locations: [{ type: 'text', text: 'WANTED, a steady lad for the stables.' }], metadata: { newspaper: 'The Leeds Echo', '#box': 'B7' } },
-    ]);
-    const workflow = await suite.stack.client.createWorkflow(project.id, {
-      name: 'Ad or not?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      selection: { order: 'sequential', goldStandardRate: 0 },
-      subjectSetIds: [set.id],
-    });
-    await suite.stack.client.activateWorkflow(workflow.id);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    await page.setViewportSize({ width: 375, height: 740 });
-    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    const { page, workflow } = await openWorkflow(
+      'Swipes',
+      [
+        { externalId: 'page', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }] },
+        { externalId: 'text', locations: [{ type: 'text', text: 'WANTED, a steady lad for the stables.' }], metadata: { newspaper: 'The Leeds Echo', '#box': 'B7' } },
+      ],
+      {
+        name: 'Ad or not?',
+        firstTask: 'T0',
+        tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+        selection: { order: 'sequential', goldStandardRate: 0 },
+      },
+      { width: 375, height: 740 },
+    );
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
     /** One finger moved 150 px to the left over `selector`, as the browser reports it. */
     const swipeLeft = async (selector: string) => {
