@@ -390,21 +390,32 @@ describe('the queue', () => {
     expect(count).toBe(25);
   });
 
-  it('never caps a gold-standard subject (its classifications do not count), so every volunteer can finish', async () => {
+  it('never caps a gold-standard subject (its classifications do not count), so every volunteer sees it', async () => {
     const project = await stack.client.createProject({ title: `Gold ${randomUUID().slice(0, 8)}`, status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
-    await stack.client.addSubjects(set.id, [{ externalId: 'gold', goldStandard: { T0: 'yes' }, locations: [{ type: 'text', text: 'Known answer' }] }]);
-    const { id: workflowId } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 }, subjectSetIds: [set.id] });
+    await stack.client.addSubjects(set.id, [
+      { externalId: 'gold', goldStandard: { T0: 'yes' }, locations: [{ type: 'text', text: 'Known answer' }] },
+      ...Array.from({ length: 10 }, (_, i) => ({ externalId: `r${i}`, locations: [{ type: 'text' as const, text: `Regular ${i}` }] })),
+    ]);
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 }, selection: { order: 'priority', goldStandardRate: 0 }, subjectSetIds: [set.id],
+    });
+    const { rows: [gold] } = await stack.db.query("SELECT st.subject_id AS id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id = 'gold'", [workflowId]);
+    await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ subjectId: gold.id, priority: -1 }] });
     await stack.client.activateWorkflow(workflowId);
     for (let i = 0; i < 5; i++) {
       const volunteer = await guest();
-      const queue = await volunteer.queue(workflowId);
-      expect(queue.subjects).toMatchObject([{ externalId: null }]); // its id ('gold') would give it away
-      await classify(volunteer, queue, queue.subjects[0]!.id);
+      const first = await volunteer.queue(workflowId, 1);
+      expect(first.subjects).toMatchObject([{ id: gold.id, externalId: null }]); // its id ('gold') would give it away
+      await classify(volunteer, first, gold.id);
       if (i === 0) expect((await volunteer.myClassifications({ workflowId })).classifications.map((mine) => mine.subject.externalId)).toEqual([null]);
-      expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+      const next = await volunteer.queue(workflowId, 1);
+      expect(next.subjects.map((subject) => subject.externalId)).toEqual([expect.stringMatching(/^r/)]);
+      await classify(volunteer, next, next.subjects[0]!.id);
       await waitForAggregation(workflowId); // not the point here: the next volunteer's queue would skip the row the worker holds
     }
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE subject_id = $1', [gold.id]);
+    expect(rows[0].n).toBe(5); // more than the rule's 3
   });
 
   it('asks a volunteer to come back in a few seconds, not thirty, when what is left for them is only locked, and waits out a short lock itself', async () => {
@@ -685,6 +696,43 @@ describe('training and gold standard', () => {
     for (let i = 0; i < 10; i++) expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
     const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflowId]);
     expect(rows[0].n).toBe(0); // the gold-standard subjects drawn for those answers were handed back
+  });
+
+  it('serves gold-standard subjects only alongside others at rate 0 too: once the others are retired the workflow is finished, as its stats say', async () => {
+    const project = await stack.client.createProject({ title: `Gold at rate 0 ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Mixed' });
+    await stack.client.addSubjects(set.id, [
+      ...Array.from({ length: 2 }, (_, i) => ({ externalId: `r${i}`, locations: [{ type: 'text' as const, text: `Regular ${i}` }] })),
+      ...Array.from({ length: 6 }, (_, i) => ({ externalId: `g${i}`, goldStandard: { T0: 'yes' }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] })),
+    ]);
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 2 }, selection: { order: 'random', goldStandardRate: 0 }, subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(workflowId);
+    const regularOf = (batch: QueueView) => batch.subjects.filter((subject) => !isGold(subject));
+    // A volunteer who has classified both regular subjects has seen everything, gold-standard subjects left or not.
+    const first = await guest();
+    let regularSeen = 0;
+    while (regularSeen < 2) {
+      const batch = await first.queue(workflowId, 1);
+      expect(batch.subjects).toHaveLength(1);
+      for (const subject of batch.subjects) await classify(first, batch, subject.id);
+      regularSeen += regularOf(batch).length;
+    }
+    expect(await first.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+
+    // A second volunteer retires both: the workflow is complete, and a newcomer is told it is finished, holding nothing.
+    const second = await guest();
+    for (let batch = await second.queue(workflowId, 8); batch.subjects.length; batch = await second.queue(workflowId, 8)) {
+      for (const subject of batch.subjects) await classify(second, batch, subject.id);
+    }
+    await waitForAggregation(workflowId);
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 8, retired: 2, goldStandard: 6 });
+    expect((await stack.client.getWorkflow(workflowId)).complete).toBe(true);
+    const newcomer = await guest();
+    expect(await newcomer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflowId]);
+    expect(rows[0].n).toBe(0);
   });
 
   it('refuses a training set from another project, naming the field', async () => {

@@ -1,4 +1,4 @@
-import type { ChorusApiError, ChorusClient, ClassificationInput, TaskFeedback, WorkflowInput } from '@chorus/client';
+import type { ChorusApiError, ChorusClient, ClassificationInput, QueueView, TaskFeedback, WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 
@@ -76,9 +76,10 @@ describe('gold-standard feedback in the submit answer', () => {
   });
 
   it('says nothing when the workflow does not enable feedback, and the queue never carries the known answers', async () => {
-    const { workflowId, version, subjectIds } = await workflowWith(adOrNot(), [{ externalId: 'gold', goldStandard: { T0: 'yes' } }]);
+    const { workflowId, version, subjectIds } = await workflowWith(adOrNot(), [{ externalId: 'gold', goldStandard: { T0: 'yes' } }, { externalId: 'plain' }]);
     const volunteer = await guest();
-    const queued = await volunteer.request<unknown>('GET', `/workflows/${workflowId}/queue`);
+    const queued = await volunteer.request<QueueView>('GET', `/workflows/${workflowId}/queue`);
+    expect(queued.body.subjects.map((subject) => subject.id)).toContain(subjectIds.gold); // served alongside the other
     expect(JSON.stringify(queued.body)).not.toContain('goldStandard');
     const { status, body } = await submit(volunteer, { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations: [{ task: 'T0', value: 'no' }] });
     expect(status).toBe(201);

@@ -13,7 +13,7 @@ import { PUBLIC_PROJECT_STATUSES, accountIdOf } from '../projects/project-access
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
 import { EXPERIENCE, HOLD_FOR, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
-import { type SubjectRow, subjectView } from '../common/subject-view';
+import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
 /** When others hold the last subjects the volunteer may have: their assignments end within minutes. */
@@ -199,13 +199,13 @@ export class AssignmentService {
     const serve = () => this.serve(workflowId, user, definition.selection, holders, wanted);
     const served = await serve();
     if (served.length) return { ...base, subjects: served, finished: false };
-    const left = await this.whatIsLeft(workflowId, user, holders, definition.selection, wanted > 0);
+    const left = await this.whatIsLeft(workflowId, user, holders, wanted > 0);
     if (!left.eligible) return { ...base, ...nothingServed(left) };
     // Subjects the volunteer may have are locked for a moment, most often by the worker aggregating them: ask once more.
     await sleep(LOCKED_PAUSE_MS);
     const retried = await serve();
     if (retried.length) return { ...base, subjects: retried, finished: false };
-    return { ...base, ...nothingServed(await this.whatIsLeft(workflowId, user, holders, definition.selection, true)) };
+    return { ...base, ...nothingServed(await this.whatIsLeft(workflowId, user, holders, true)) };
   }
 
   /**
@@ -221,12 +221,14 @@ export class AssignmentService {
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
     const gold = await take('gold', plan.goldSlots.length);
     const regular = await this.takeRegular(take, selection, plan.setShares, wanted - training.length - gold.length);
-    if (gold.length && !training.length && !regular.length && !(await this.whatIsLeft(workflowId, user, holders, selection, false)).unseen) {
-      // Gold-standard subjects come alongside the others: once none is left for the volunteer, they have seen everything.
-      await preparedQuery(this.db, RELEASE, [workflowId, user.id, gold.map((row) => row.id)]);
+    const served = [...training, ...interleave(regular, gold, plan.goldSlots)];
+    if (served.length && served.every((row) => row.is_gold_standard) && !(await this.whatIsLeft(workflowId, user, holders, false)).unseen) {
+      // Gold-standard subjects come alongside the others: once none is left for the volunteer (all retired, or all
+      // seen), they have seen everything, or the workflow is finished, whatever the rate.
+      await preparedQuery(this.db, RELEASE, [workflowId, user.id, served.map((row) => row.id)]);
       return [];
     }
-    return [...training, ...interleave(regular, gold, plan.goldSlots)].map(subjectView);
+    return served.map(subjectView);
   }
 
   /** The workflow of each request as its caller sees it, or undefined when there is no such workflow. */
@@ -257,8 +259,8 @@ export class AssignmentService {
   }
 
   /** What is left for the volunteer; whether a subject is only locked is looked for when they may take more. */
-  private async whatIsLeft(workflowId: string, user: AuthUser, holders: HolderLimit, selection: SelectionRule, mayTakeMore: boolean): Promise<WhatIsLeft> {
-    return (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, holders.cap, goldOnlyAtGoldSlots(selection), mayTakeMore, holders.earliest]))[0]!;
+  private async whatIsLeft(workflowId: string, user: AuthUser, holders: HolderLimit, mayTakeMore: boolean): Promise<WhatIsLeft> {
+    return (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, holders.cap, mayTakeMore, holders.earliest]))[0]!;
   }
 
   /**
@@ -266,11 +268,11 @@ export class AssignmentService {
    * together), then any set fills what a set could not.
    */
   private async takeRegular(
-    take: (kind: Take['kind'], count: number, setId?: string) => Promise<SubjectRow[]>,
+    take: (kind: Take['kind'], count: number, setId?: string) => Promise<ServedSubjectRow[]>,
     selection: SelectionRule,
     setShares: Map<string, number>,
     count: number,
-  ): Promise<SubjectRow[]> {
+  ): Promise<ServedSubjectRow[]> {
     // The sets' shares go into one batch together; a subject in two sets goes to the first share, and the rest fills.
     const weighted = (await Promise.all([...setShares].map(([subjectSetId, share]) => take('set', share, subjectSetId)))).flat();
     const rest = weighted.length < count ? await take(selection.order, count - weighted.length) : [];

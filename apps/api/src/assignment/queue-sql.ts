@@ -87,7 +87,7 @@ export const pickAndAssignSql = (kind: PickKind) => `WITH picked AS MATERIALIZED
                             array_agg(subject_id) AS subjects, array_agg(cap) AS caps, array_agg(earliest) AS earliest FROM picked) agg
     CROSS JOIN LATERAL assign_picked_subjects(agg.takes, agg.workflows, agg.users, agg.subjects, agg.caps, agg.earliest, $10) a
   )
-  SELECT p.take, a.id, a.external_id, a.locations, a.metadata
+  SELECT p.take, a.id, a.external_id, a.locations, a.metadata, a.is_gold_standard
   FROM picked p JOIN assigned a ON a.workflow_id = p.workflow_id AND a.user_id = p.user_id AND a.id = p.subject_id
   ORDER BY p.take, p.ord`;
 
@@ -111,17 +111,17 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
  * What is left for the volunteer: any subject not retired, any they have not classified, (when they may take more)
  * any they could be given now were its row not locked (by aggregation, or another volunteer's assignment), and
  * whether they hold subjects themselves.
- * Gold standard counts only where the regular picks serve it. Parameters: $1 workflow, $2 volunteer, $3 cap (null
- * for no cap), $4 whether regular picks leave gold standard out, $5 whether to look for `eligible` at all, $6 the
- * fewest counted classifications that could retire a subject.
+ * Gold-standard subjects never count: they are served only alongside others. Parameters: $1 workflow, $2 volunteer,
+ * $3 cap (null for no cap), $4 whether to look for `eligible` at all, $5 the fewest counted classifications that
+ * could retire a subject.
  */
-export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, $4::bool AS without_gold, $6::int AS earliest),
+export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, true AS without_gold, $5::int AS earliest),
   regular AS (SELECT st.subject_id FROM r, subject_workflow_status st
-              WHERE st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND NOT (r.without_gold AND st.gold_standard)),
+              WHERE st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND NOT st.gold_standard),
   counted AS (
     SELECT EXISTS (SELECT 1 FROM regular) AS unretired,
       EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen)
-  SELECT unretired, unseen, unseen AND $5::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}) AS eligible,
+  SELECT unretired, unseen, unseen AND $4::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}) AS eligible,
     EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now()) AS yours
   FROM counted`;
 

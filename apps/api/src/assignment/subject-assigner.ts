@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import { GroupCommit } from '../common/group-commit';
-import type { SubjectRow } from '../common/subject-view';
+import type { ServedSubjectRow } from '../common/subject-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { type PickKind, pickAndAssignSql } from './queue-sql';
 
@@ -30,7 +30,7 @@ export interface Take {
 }
 
 /** An assigned subject, with the take that picked it. */
-interface Assigned extends SubjectRow {
+interface Assigned extends ServedSubjectRow {
   take: number;
 }
 
@@ -43,7 +43,7 @@ interface Assigned extends SubjectRow {
  */
 @Injectable()
 export class SubjectAssigner {
-  private readonly batches = new Map<PickKind, GroupCommit<Take, SubjectRow[]>>();
+  private readonly batches = new Map<PickKind, GroupCommit<Take, ServedSubjectRow[]>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -51,11 +51,11 @@ export class SubjectAssigner {
   ) {}
 
   /** Up to `take.count` subjects, assigned to the volunteer, in serving order. */
-  take(take: Take): Promise<SubjectRow[]> {
+  take(take: Take): Promise<ServedSubjectRow[]> {
     return take.count > 0 ? this.batchesOf(take.kind).submit(take) : Promise.resolve([]);
   }
 
-  private batchesOf(kind: PickKind): GroupCommit<Take, SubjectRow[]> {
+  private batchesOf(kind: PickKind): GroupCommit<Take, ServedSubjectRow[]> {
     let batches = this.batches.get(kind);
     if (!batches) {
       batches = new GroupCommit((takes: Take[]) => this.assign(kind, takes), { maxBatch: 50, maxBatchesAtOnce: 2 });
@@ -64,8 +64,8 @@ export class SubjectAssigner {
     return batches;
   }
 
-  private async assign(kind: PickKind, takes: Take[]): Promise<SubjectRow[][]> {
-    const served: SubjectRow[][] = takes.map(() => []);
+  private async assign(kind: PickKind, takes: Take[]): Promise<ServedSubjectRow[][]> {
+    const served: ServedSubjectRow[][] = takes.map(() => []);
     // A subject that two takes of one volunteer picked goes to the first of them (rows come in take order).
     const given = new Set<string>();
     for (const { take: index, ...subject } of await this.pickAndAssign(kind, takes)) {

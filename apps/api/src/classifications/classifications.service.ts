@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
-import { type SubjectRow, subjectView } from '../common/subject-view';
+import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
@@ -25,8 +25,8 @@ import { goldFeedback } from './gold-feedback';
  * `classifications_user_recent_idx` in order when the workflow is given (as the classifier does); across workflows they are sorted.
  */
 const OWN_CLASSIFICATIONS = `
-  SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id,
-         CASE WHEN s.gold_standard IS NULL THEN s.external_id END AS external_id, s.locations, s.metadata,
+  SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,
+         s.gold_standard IS NOT NULL AS is_gold_standard,
          to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
   FROM classifications c JOIN subjects s ON s.id = c.subject_id
   WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
@@ -34,7 +34,7 @@ const OWN_CLASSIFICATIONS = `
   LIMIT $5`;
 const OWN_TOTAL = 'SELECT count(*)::int AS total FROM classifications WHERE user_id = $1 AND ($2::uuid IS NULL OR workflow_id = $2)';
 
-interface OwnClassificationRow extends SubjectRow {
+interface OwnClassificationRow extends ServedSubjectRow {
   classification_id: string;
   workflow_id: string;
   workflow_version: number;

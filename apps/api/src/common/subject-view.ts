@@ -9,7 +9,15 @@ export interface SubjectRow {
   metadata: Record<string, unknown>;
 }
 
-/** A subject as volunteers see it: its media, and its metadata without the keys kept from them (`#`, `!`). */
-export function subjectView(row: SubjectRow): QueuedSubject {
-  return { id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) };
+/** A subject's row as served to a volunteer, who is not told which subjects are gold standard. */
+export interface ServedSubjectRow extends SubjectRow {
+  is_gold_standard: boolean;
+}
+
+/**
+ * A subject as volunteers see it: its media, and its metadata without the keys kept from them (`#`, `!`); a
+ * gold-standard subject without its external id, which might give it away (`GOLD-2`).
+ */
+export function subjectView(row: ServedSubjectRow): QueuedSubject {
+  return { id: row.id, externalId: row.is_gold_standard ? null : row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) };
 }
