@@ -339,6 +339,26 @@ describe('the queue', () => {
     expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 3, retired: 1 });
   });
 
+  it('never retires a gold-standard subject by hand: refused by id, left out of a set and counted, and the stats stay true', async () => {
+    const project = await stack.client.createProject({ title: `Gold kept ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Mixed' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, [
+      { externalId: 'r0', locations: [{ type: 'text', text: 'Regular' }] },
+      { externalId: 'g0', goldStandard: { T0: 'yes' }, locations: [{ type: 'text', text: 'Gold' }] },
+    ]);
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: singleTask, subjectSetIds: [set.id] });
+    const byId = await stack.client
+      .request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [subjectIds[0], subjectIds[1]], reason: 'torn' })
+      .then(() => undefined, (error: ChorusApiError) => error);
+    expect(byId?.status).toBe(422);
+    expect(byId?.problem.errors).toEqual([{ pointer: '/subjectIds/1', message: expect.stringMatching(/^is a gold-standard subject, which is never retired/) }]);
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 2, retired: 0, goldStandard: 1 }); // refused whole
+    const bySet = await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectSetId: set.id, reason: 'duplicate scans' });
+    expect(bySet.body).toEqual({ retired: 1, leftGoldStandard: 1 });
+    expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 2, retired: 1, goldStandard: 1 });
+    expect((await stack.client.getWorkflow(workflowId)).complete).toBe(true);
+  });
+
   it('counts again, once a subject is unretired, the answers given while it was retired', async () => {
     const { workflowId } = await workflowOf(1, { retirement: { rule: 'count', count: 2 } });
     const holder = await guest();

@@ -168,7 +168,10 @@ export const proposedTagSchema = z.strictObject({
 });
 export const proposedTagsSchema = z.strictObject({ tags: z.array(proposedTagSchema) });
 
-export const subjectsRetiredSchema = z.strictObject({ retired: z.int() });
+export const subjectsRetiredSchema = z.strictObject({
+  retired: z.int(),
+  leftGoldStandard: z.int().optional().meta({ description: 'Retiring a set: its gold-standard subjects, left unretired (they never retire)' }),
+});
 /**
  * `leftRetired`, unretiring a set: its subjects left retired because they already have every classification the
  * workflow's rule can ask for (they would never be served, nor retire).

@@ -52,15 +52,27 @@ export class RetirementService {
     private readonly jobs: JobProducer,
   ) {}
 
-  async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ retired: number }> {
+  /**
+   * Gold-standard subjects are never retired (they measure volunteers, and a workflow is complete without them): named
+   * by id, one is refused; of a set, they are left as they are and counted in `leftGoldStandard`.
+   */
+  async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ retired: number; leftGoldStandard?: number }> {
     await this.workflows.requireResearcher(workflowId, user);
     await this.requireChosenInWorkflow(workflowId, request);
+    if (request.subjectIds) await this.refuseGoldStandard(workflowId, request.subjectIds);
     const rows = await this.db.query(
       `UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
-       WHERE ${CHOSEN} AND st.retired_at IS NULL RETURNING st.subject_id`,
+       WHERE ${CHOSEN} AND st.retired_at IS NULL AND NOT st.gold_standard RETURNING st.subject_id`,
       [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ reason: request.reason, by: user.id })],
     );
-    return { retired: returnedRows(rows).length };
+    const retired = returnedRows(rows).length;
+    if (!request.subjectSetId) return { retired };
+    const [{ gold }]: { gold: number }[] = await this.db.query(`SELECT count(*)::int AS gold FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard`, [
+      workflowId,
+      [],
+      request.subjectSetId,
+    ]);
+    return gold ? { retired, leftGoldStandard: gold } : { retired };
   }
 
   /**
@@ -122,6 +134,21 @@ export class RetirementService {
   private async failForSubjectsOutside(workflowId: string, subjectIds: string[], pointer: (index: number) => string): Promise<void> {
     const outside: { index: number }[] = await this.db.query(NOT_IN_WORKFLOW, [workflowId, subjectIds]);
     failUnlessNone(outside.map(({ index }) => ({ pointer: pointer(index), message: 'is not a subject of this workflow' })));
+  }
+
+  private async refuseGoldStandard(workflowId: string, subjectIds: string[]): Promise<void> {
+    const gold: { index: number }[] = await this.db.query(
+      `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]) WITH ORDINALITY AS i(subject_id, ord)
+       JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = i.subject_id AND st.gold_standard
+       ORDER BY i.ord`,
+      [workflowId, subjectIds],
+    );
+    failUnlessNone(
+      gold.map(({ index }) => ({
+        pointer: `/subjectIds/${index}`,
+        message: 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId',
+      })),
+    );
   }
 
   /** Subjects retired because their sets were unlinked come back only with a set of theirs, not one by one. */
