@@ -121,8 +121,8 @@ describe('the queue', () => {
   });
 
   it('answers the requests of a moment for different workflows each from its own workflow (they share one lookup)', async () => {
-    const [open, finished, draft] = [await workflowOf(3), await workflowOf(3), await workflowOf(3)];
-    await stack.db.query("UPDATE workflows SET status = CASE WHEN id = $1 THEN 'finished' ELSE 'draft' END WHERE id IN ($1, $2)", [finished.workflowId, draft.workflowId]);
+    const [open, finished, paused] = [await workflowOf(3), await workflowOf(3), await workflowOf(3)];
+    await stack.db.query("UPDATE workflows SET status = CASE WHEN id = $1 THEN 'finished' ELSE 'paused' END WHERE id IN ($1, $2)", [finished.workflowId, paused.workflowId]);
     const users = await Promise.all(Array.from({ length: 4 }, async () => ({ id: (await stack.anonymous.guest()).user.id, kind: 'guest' as const })));
     // asked in one event-loop turn, so the four share one lookup, and the unknown workflow has no row in it
     const assignment = stack.app.get(AssignmentService);
@@ -130,7 +130,7 @@ describe('the queue', () => {
       assignment.queue(open.workflowId, users[0]!, 3),
       assignment.queue(finished.workflowId, users[1]!, 3),
       assignment.queue(randomUUID(), users[2]!, 3),
-      assignment.queue(draft.workflowId, users[3]!, 3),
+      assignment.queue(paused.workflowId, users[3]!, 3),
     ]);
     expect(served).toMatchObject({ status: 'fulfilled', value: { workflowId: open.workflowId, finished: false } });
     expect((served as PromiseFulfilledResult<QueueView>).value.subjects).toHaveLength(3);

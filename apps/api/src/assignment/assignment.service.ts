@@ -143,7 +143,8 @@ export class AssignmentService {
   async queue(workflowId: string, user: AuthUser, limit: number, holding: Holding = {}): Promise<QueueView> {
     const workflow = await this.lookups.submit({ workflowId, userId: user.id });
     const member = !!accountIdOf(user) && !!workflow?.role;
-    if (!workflow || !(PUBLIC_PROJECT_STATUSES.includes(workflow.project_status) || member)) throw notFound(`Workflow ${workflowId}`, '/params/id');
+    // A draft workflow, like a draft project, is its members' alone: to anyone else it does not exist.
+    if (!workflow || !(member || (PUBLIC_PROJECT_STATUSES.includes(workflow.project_status) && workflow.status !== 'draft'))) throw notFound(`Workflow ${workflowId}`, '/params/id');
     const base = { workflowId, workflowVersion: workflow.version };
     if (workflow.status === 'finished' || workflow.project_status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
     if (!member) this.assertOpenToVolunteers(workflow);

@@ -146,10 +146,10 @@ export class ClassificationsService {
     );
     const member = workflow ? !!(await this.access.roleOf(workflow.project_id, user)) : false;
     // As the submit statement decides (ClassificationWriter): a project that has been open to volunteers, or a member.
-    if (!workflow || !(PUBLIC_PROJECT_STATUSES.includes(workflow.project_status) || member)) {
+    // A draft workflow is its members' alone: to anyone else it is as if there were none.
+    if (!workflow || !(member || (PUBLIC_PROJECT_STATUSES.includes(workflow.project_status) && workflow.status !== 'draft'))) {
       throw validationFailed([{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]);
     }
-    if (workflow.status === 'draft' && !member) throw validationFailed([{ pointer: '/workflowId', message: 'names a workflow that is not open to volunteers yet' }]);
   }
 
   /** Close-reading evidence marks characters of the subject's text: a span beyond it is refused (read only when marked). */
