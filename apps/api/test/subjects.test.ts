@@ -149,8 +149,9 @@ describe('known answers of gold-standard subjects', () => {
     const refused = await problemOf(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('plain', { T0: 'no' })]));
     expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard', message: expect.stringContaining('cannot make the subject "plain", already in the project without known answers, gold standard') }]);
     expect(await goldOf(set.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'maybe' } }, { external_id: 'plain', gold_standard: null }]);
-    await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), text('plain')]);
+    expect(await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), text('plain')])).toMatchObject({ created: 0, existing: 2, updated: 1 });
     expect(await goldOf(set.id)).toEqual([{ external_id: 'g1', gold_standard: { T0: 'yes' } }, { external_id: 'plain', gold_standard: null }]);
+    expect(await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' })])).toMatchObject({ created: 0, existing: 1, updated: 0 }); // the same again: nothing to do
   });
 
   it('need an externalId, by which they are corrected', async () => {

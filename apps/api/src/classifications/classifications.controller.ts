@@ -22,7 +22,12 @@ export class ClassificationsController {
    */
   @Post()
   @ApiZodBody(classificationSchema)
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'A fresh random key per classification; the same key on a retry.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: 'A fresh random key per classification (a UUID will do); the same key on a retry.',
+    schema: { type: 'string', minLength: idempotencyKeySchema.minLength ?? undefined, maxLength: idempotencyKeySchema.maxLength ?? undefined },
+  })
   @ApiZodResponse(classificationStoredSchema, { status: 201, description: 'Stored; 200 with the first answer when the idempotency key was used before' })
   async submitClassification(
     @Body() body: unknown,

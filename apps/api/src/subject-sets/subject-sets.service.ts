@@ -183,7 +183,8 @@ export class SubjectSetsService {
        FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, gold_standard jsonb))
          WITH ORDINALITY AS x(locations, metadata, external_id, gold_standard, ord)
        JOIN subjects s ON s.project_id = $1 AND s.external_id = x.external_id
-       WHERE s.locations <> x.locations OR (x.metadata <> '{}'::jsonb AND s.metadata <> x.metadata) OR (s.gold_standard IS NULL AND x.gold_standard IS NOT NULL)
+       WHERE s.locations <> x.locations OR (x.metadata <> '{}'::jsonb AND s.metadata <> x.metadata)
+          OR (x.gold_standard IS NOT NULL AND s.gold_standard IS DISTINCT FROM x.gold_standard)
        ORDER BY x.ord`,
       [projectId, subjects],
     );
