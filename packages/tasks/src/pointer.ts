@@ -45,7 +45,7 @@ export function fieldErrorsOf(error: z.ZodError, base = ''): FieldError[] {
   );
 }
 
-const KINDS: Record<string, string> = { int: 'whole number', nonoptional: 'value' };
+const KINDS: Record<string, string> = { int: 'whole number', nonoptional: 'value', record: 'object' };
 const aKind = (kind: string) => {
   const word = KINDS[kind] ?? kind;
   return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
@@ -89,6 +89,17 @@ function messageOf(issue: z.core.$ZodIssue): string {
       return /^Too (small|big):/.test(issue.message) ? bound(issue) : issue.message;
     case 'invalid_format':
       return issue.message.startsWith('Invalid') && FORMATS[issue.format] ? `must be ${FORMATS[issue.format]}` : issue.message;
+    case 'invalid_union':
+      // A discriminated union's tag (a task's `type`, a rule's `rule`): the values it may take.
+      if ('options' in issue && Array.isArray(issue.options) && issue.message.startsWith('Invalid discriminator')) {
+        return `must be one of ${issue.options.map((option) => JSON.stringify(option)).join(', ')}`;
+      }
+      return issue.message;
+    case 'invalid_key': {
+      // A record's key (a task's name): what the key's own schema says of it.
+      const inner = issue.issues[0];
+      return inner ? `is not a valid name here: ${messageOf(inner)}` : 'is not a valid name here';
+    }
     default:
       return issue.message;
   }

@@ -42,4 +42,18 @@ describe('validation messages', () => {
       '/minimum': 'must be a number',
     });
   });
+
+  it('name the values a tag may take, what is wrong with a name, and call a record an object', () => {
+    const tagged = z.strictObject({
+      kind: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('single') }), z.strictObject({ type: z.literal('multiple') })]),
+      tasks: z.record(z.string().regex(/^[A-Z]\w*$/, 'use a capital letter first'), z.unknown()),
+      metadata: z.record(z.string(), z.unknown()),
+    });
+    const result = validateWith(tagged, { kind: { type: 'singel' }, tasks: { t0: 1 }, metadata: 'x' });
+    expect(result.ok ? [] : result.errors).toEqual([
+      { pointer: '/kind/type', message: 'must be one of "single", "multiple"' },
+      { pointer: '/tasks/t0', message: 'is not a valid name here: use a capital letter first' },
+      { pointer: '/metadata', message: 'must be an object, not a string' },
+    ]);
+  });
 });
