@@ -143,6 +143,9 @@ describe('raw classifications export', () => {
       expect(error.status).toBe(422);
       expect(error.problem.errors?.[0]?.pointer).toBe('/query/since');
     }
+    // A zone's "+" sent unencoded arrives as a space: the answer says how to send it.
+    const unencoded = (await stack.client.request('GET', `/workflows/${workflowId}/classifications?since=2026-12-01T10:00:00+01:00`).catch((e) => e)) as ChorusApiError;
+    expect(unencoded.problem.errors).toEqual([{ pointer: '/query/since', message: expect.stringContaining('send the "+" of a zone such as +01:00 as %2B') }]);
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {

@@ -235,6 +235,14 @@ describe('subject uploads from files', () => {
     const refused = await upload(setId, JSON.stringify(collection), 'application/ld+json');
     expect(refused.status).toBe(422);
     expect(refused.body.errors).toEqual([{ pointer: '', message: 'is a IIIF Collection, not a Manifest; send each of its manifests' }]);
+    // A manifest without canvases, or without the @context that says it is one, is told so, not read as { subjects }.
+    const manifest = { id: 'https://example.org/manifest', type: 'Manifest', label: { en: ['Empty'] }, items: [] };
+    const empty = await upload(setId, JSON.stringify({ '@context': 'http://iiif.io/api/presentation/3/context.json', ...manifest }), 'application/ld+json');
+    expect(empty.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is a IIIF manifest without canvases/) }]);
+    for (const type of ['application/json', 'application/ld+json']) {
+      const uncontexted = await upload(setId, JSON.stringify(manifest), type);
+      expect([uncontexted.status, uncontexted.body.errors]).toEqual([422, [{ pointer: '/@context', message: expect.stringMatching(/^is missing: this reads as a IIIF manifest/) }]]);
+    }
     expect((await upload(setId, '{"__proto__": {"polluted": true}}', 'application/ld+json')).status).toBe(400);
     const elsewhere = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/subject-sets`, {
       method: 'POST',

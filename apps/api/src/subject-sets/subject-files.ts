@@ -165,6 +165,19 @@ const idOf = (resource: IiifResource | undefined) => [resource?.id, resource?.['
 const typeOf = (resource: IiifResource) => String(resource.type ?? resource['@type'] ?? '');
 
 /**
+ * A body that reads as a IIIF manifest but lacks the `@context` that says so (copied without it, or written by hand):
+ * what to do about it, rather than the field errors of a `{ subjects: [...] }` body it is not.
+ */
+export function manifestWithoutContext(body: unknown): FieldError | undefined {
+  const resource = asResource(body);
+  if (!resource || 'subjects' in resource || !/^(sc:)?Manifest$/.test(typeOf(resource))) return undefined;
+  return {
+    pointer: '/@context',
+    message: 'is missing: this reads as a IIIF manifest, which needs its "@context" (http://iiif.io/api/presentation/3/context.json, or /2/ for version 2) to be read as one',
+  };
+}
+
+/**
  * A IIIF Presentation manifest (version 2 is upgraded to 3 with @iiif/parser): each canvas becomes an image subject,
  * its `externalId` the canvas id, with its painted image (the first of a choice) and that image's IIIF Image API
  * service, if any, and as metadata the manifest's and the canvas's descriptive pairs (`metadata`: Shelfmark, Date…,
@@ -190,6 +203,7 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
       metadata: { ...descriptivePairs(manifest), ...descriptivePairs(canvas), manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
     };
   });
+  if (!subjects.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF manifest without canvases (items, or in version 2 a sequence\'s canvases): there is nothing in it to classify' });
   return { subjects, origin: (index) => `canvas ${index + 1} of the manifest`, errors: [] };
 }
 

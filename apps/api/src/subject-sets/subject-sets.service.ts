@@ -11,7 +11,7 @@ import type { SubjectRow } from '../common/subject-view';
 import { unwrap } from '../common/zod';
 import { ProjectAccess } from '../projects/project-access';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, subjectCursor } from './dto/subject-set.dto';
-import { type SubjectFile, UnreadableSubjectFile, isIiif, subjectsFromCsv, subjectsFromIiif, subjectsFromText } from './subject-files';
+import { type SubjectFile, UnreadableSubjectFile, isIiif, manifestWithoutContext, subjectsFromCsv, subjectsFromIiif, subjectsFromText } from './subject-files';
 
 /** The media types a subject upload may have besides JSON, and how each becomes subjects. */
 const SUBJECT_FILES: Record<string, (body: string) => SubjectFile> = {
@@ -35,6 +35,8 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const read = SUBJECT_FILES[mediaType] ?? (isIiif(body) ? subjectsFromIiif : undefined);
   if (!read) {
+    const manifest = manifestWithoutContext(body);
+    if (manifest) throw validationFailed([manifest]);
     return {
       input: unwrap(validateWith(addSubjectsSchema, body)),
       refuse: (errors) => {
