@@ -104,6 +104,19 @@ describe('workflow definition', () => {
     expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo() }, colour: 'red' })).toEqual(['/colour']);
   });
 
+  it('says how to branch a single-choice task, and that a tagging task without free tags needs its vocabulary', () => {
+    const result = validateWorkflowDefinition({
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { ...yesNo(), next: 'T1' }, T1: { type: 'tagging', instruction: 'Tag it', allowFreeTags: false } },
+    });
+    expect(result.ok ? [] : result.errors).toEqual([
+      { pointer: '/tasks/T0/next', message: expect.stringContaining('give "next" on each answer that leads on') },
+      { pointer: '/tasks/T1/vocabulary', message: expect.stringMatching(/^is needed when allowFreeTags is false/) },
+    ]);
+    expect(pointersOf({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag it', allowFreeTags: false, vocabulary: ['horse'] } } })).toEqual([]);
+  });
+
   it('checks that retirement rules and effects name real tasks', () => {
     const definition = {
       name: 'x',

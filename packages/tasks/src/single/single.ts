@@ -15,6 +15,8 @@ export const singleTaskSchema = z.strictObject({
    * matrix learned from gold standard and confident consensus). Without it: `bayes` for two answers, else `vote`.
    */
   algorithm: z.enum(['vote', 'bayes']).optional(),
+  /** Refused with the way to do it: a single-choice task branches per answer. */
+  next: z.never({ error: 'is not a field of a single-choice task, which branches per answer: give "next" on each answer that leads on' }).optional(),
 });
 export type SingleTask = z.infer<typeof singleTaskSchema>;
 

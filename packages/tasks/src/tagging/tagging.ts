@@ -12,6 +12,9 @@ export const taggingTaskSchema = z.strictObject({
   /** The most tags one volunteer applies to a subject: those they add and those they agree with, together. */
   maxTags: z.int().min(1).max(100).default(20),
   next: taskKeySchema.optional(),
+}).refine((task) => task.allowFreeTags || !!task.vocabulary?.length, {
+  path: ['vocabulary'],
+  message: 'is needed when allowFreeTags is false: list the tags volunteers may apply, or allow free tags',
 });
 export type TaggingTask = z.infer<typeof taggingTaskSchema>;
 
