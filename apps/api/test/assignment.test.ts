@@ -545,6 +545,21 @@ describe('the queue', () => {
     expect(await minutesLeft(theirs[0]!)).toBe(2);
   });
 
+  it('gives back, when asked, subjects the caller will not classify: others have them at once, and the caller later', async () => {
+    const { workflowId } = await workflowOf(2, { retirement: { rule: 'count', count: 1 } });
+    const [tester, volunteer] = [await guest(), await guest()];
+    const held = (await tester.queue(workflowId, 2)).subjects.map((subject) => subject.id);
+    expect(held).toHaveLength(2);
+    expect(await volunteer.queue(workflowId, 2)).toMatchObject({ subjects: [], finished: false, heldBy: 'others' });
+    expect(await volunteer.releaseHolds(workflowId, held)).toEqual({ released: [] }); // not theirs to give back
+    expect((await tester.releaseHolds(workflowId, [held[0]!])).released).toEqual([held[0]]);
+    expect((await volunteer.queue(workflowId, 2)).subjects.map((subject) => subject.id)).toEqual([held[0]]);
+    expect((await tester.releaseHolds(workflowId, [held[1]!])).released).toEqual([held[1]]);
+    expect((await tester.queue(workflowId, 2)).subjects.map((subject) => subject.id)).toEqual([held[1]]); // served again, not seen
+    const refused = await tester.request('POST', `/workflows/${workflowId}/queue/release`, { subjectIds: ['nope'] }).then(() => undefined, (error: ChorusApiError) => error);
+    expect(refused?.problem.errors).toEqual([{ pointer: '/subjectIds/0', message: 'must be subject ids' }]);
+  });
+
   it('serves by ascending priority, and a priority edit takes effect at once', async () => {
     const { workflowId } = await workflowOf(5, { selection: { order: 'priority', goldStandardRate: 0 } });
     const { rows } = await stack.db.query('SELECT st.subject_id, s.external_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE workflow_id = $1 ORDER BY s.external_id', [workflowId]);

@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, ClassificationStored, HoldsRenewed, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -149,6 +149,10 @@ export class ChorusClient {
   /** Holds the named subjects the caller still holds for the assignment lifetime again: a page whose volunteer is at work. */
   renewHolds(workflowId: string, subjectIds: string[]) {
     return this.call<HoldsRenewed>('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds });
+  }
+  /** Gives back subjects the caller was served and will not classify: others may have them at once. */
+  releaseHolds(workflowId: string, subjectIds: string[]) {
+    return this.call<HoldsReleased>('POST', `/workflows/${workflowId}/queue/release`, { subjectIds });
   }
   /** The caller's own classifications, newest first (pass a page's `next` as `after` for the one after), and their total. */
   myClassifications(query: { workflowId?: string; limit?: number; after?: string } = {}) {

@@ -10,6 +10,7 @@ import type {
   projectStatusSchema,
   projectViewSchema,
   proposedTagSchema,
+  holdsReleasedSchema,
   holdsRenewedSchema,
   queueViewSchema,
   queuedSubjectSchema,
@@ -57,6 +58,7 @@ export type WorkflowInput = WorkflowDefinitionInput & { subjectSetIds?: string[]
 export type QueuedSubject = z.infer<typeof queuedSubjectSchema>;
 export type QueueView = z.infer<typeof queueViewSchema>;
 export type HoldsRenewed = z.infer<typeof holdsRenewedSchema>;
+export type HoldsReleased = z.infer<typeof holdsReleasedSchema>;
 
 export interface ClassificationInput {
   workflowId: string;

@@ -127,6 +127,9 @@ export const holdsRenewedSchema = z.strictObject({
   expiresAt: time.nullable().meta({ description: 'When they lapse now, unless renewed again; null when none was held' }),
 });
 
+/** What `POST /workflows/:id/queue/release` ended: the subjects named that the caller held, back in the pool. */
+export const holdsReleasedSchema = z.strictObject({ released: z.array(id) });
+
 /** On a gold-standard subject of a workflow with `feedback`, sent after submitting: the known answer of one task. */
 export const taskFeedbackSchema = z.strictObject({
   task: z.string(),

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { holdsRenewedSchema, queueViewSchema } from '@chorus/client';
+import { holdsReleasedSchema, holdsRenewedSchema, queueViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { AssignmentService } from './assignment.service';
-import { type HoldRenewal, holdRenewalSchema, type QueueQuery, queueQuerySchema } from './dto/assignment.dto';
+import { type HeldSubjects, heldSubjectsSchema, type QueueQuery, queueQuerySchema } from './dto/assignment.dto';
 
 @ApiTags('assignment')
 @ApiBearerAuth()
@@ -37,9 +37,17 @@ export class AssignmentController {
 
   @Post('holds')
   @HttpCode(200)
-  @ApiZodBody(holdRenewalSchema, 'Subjects the caller was served and still works on (at most 100): a page whose volunteer is at work names those it shows, every few minutes.')
+  @ApiZodBody(heldSubjectsSchema, 'Subjects the caller was served and still works on (at most 100): a page whose volunteer is at work names those it shows, every few minutes.')
   @ApiZodResponse(holdsRenewedSchema, { description: 'Those still held, now for the assignment lifetime again; the others lapsed, or were never held by the caller' })
-  renewHolds(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(holdRenewalSchema)) { subjectIds }: HoldRenewal, @CurrentUser() user: AuthUser) {
+  renewHolds(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(heldSubjectsSchema)) { subjectIds }: HeldSubjects, @CurrentUser() user: AuthUser) {
     return this.assignment.renewHolds(workflowId, user, subjectIds);
+  }
+
+  @Post('release')
+  @HttpCode(200)
+  @ApiZodBody(heldSubjectsSchema, 'Subjects the caller was served and will not classify (at most 100): they go back to the pool at once, for others, instead of when their holds lapse.')
+  @ApiZodResponse(holdsReleasedSchema, { description: 'Those the caller held, now released' })
+  releaseHolds(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(heldSubjectsSchema)) { subjectIds }: HeldSubjects, @CurrentUser() user: AuthUser) {
+    return this.assignment.releaseHolds(workflowId, user, subjectIds);
   }
 }

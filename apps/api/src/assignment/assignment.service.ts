@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { HoldsRenewed, QueueView } from '@chorus/client';
+import type { HoldsReleased, HoldsRenewed, QueueView } from '@chorus/client';
 import { classificationsNeededAtLeast, classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
 import { type SelectionRule, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt } from '@chorus/tasks';
@@ -176,6 +176,15 @@ export class AssignmentService {
   async renewHolds(workflowId: string, user: AuthUser, subjectIds: string[]): Promise<HoldsRenewed> {
     const held = await preparedQuery<{ subject_id: string; expires_at: Date }>(this.db, HOLD_FOR, [workflowId, user.id, this.config.assignmentTtlSeconds, subjectIds]);
     return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at.toISOString() ?? null };
+  }
+
+  /**
+   * Ends the caller's assignments of these subjects, so they go back to the pool now (a researcher trying their own
+   * workflow, a script that will not classify what it was served). The caller may be served them again later.
+   */
+  async releaseHolds(workflowId: string, user: AuthUser, subjectIds: string[]): Promise<HoldsReleased> {
+    const released = await preparedQuery<{ subject_id: string }>(this.db, RELEASE, [workflowId, user.id, subjectIds]);
+    return { released: released.map((row) => row.subject_id) };
   }
 
   /** A paused project, or a workflow that is not active, serves its members only. */

@@ -135,4 +135,4 @@ export const HOLD_FOR = `UPDATE assignments SET expires_at = now() + make_interv
   RETURNING subject_id, expires_at`;
 
 /** Ends the volunteer's assignments of these subjects ($3), in workflow $1 for volunteer $2. */
-export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[])';
+export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[]) RETURNING subject_id';

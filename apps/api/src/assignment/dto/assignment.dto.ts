@@ -21,5 +21,6 @@ export const queueQuerySchema = z.object({
 });
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
 
-export const holdRenewalSchema = z.strictObject({ subjectIds: heldSubjectIdsSchema.min(1, 'must name at least one subject') });
-export type HoldRenewal = z.infer<typeof holdRenewalSchema>;
+/** The subjects of the caller's to renew or to release. */
+export const heldSubjectsSchema = z.strictObject({ subjectIds: heldSubjectIdsSchema.min(1, 'must name at least one subject') });
+export type HeldSubjects = z.infer<typeof heldSubjectsSchema>;
