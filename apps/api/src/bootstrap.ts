@@ -14,6 +14,7 @@ import { ProblemException, problemBody, validationFailed } from './common/proble
 import { OTHER_BODY_TYPES, openApiComponents } from './common/zod';
 import { nulCharacterErrors } from '@chorus/tasks';
 import { SUBJECT_UPLOAD_ROUTE } from './subject-sets/subject-sets.controller';
+import { CSV_MEDIA_TYPES } from './subject-sets/subject-sets.service';
 import type { AppConfig } from './config/config';
 
 export const API_PREFIX = 'api/v1';
@@ -68,7 +69,7 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => (body === '' ? done(null, undefined) : json(request, body, done)));
   fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer' }, onlyForUploads(utf8Text));
+  fastify.addContentTypeParser([...CSV_MEDIA_TYPES, 'text/plain'], { parseAs: 'buffer' }, onlyForUploads(utf8Text));
   // Fastify's own JSON parser, with its guard against prototype poisoning.
   fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads(json));
   // Any other type: the upload says which four it reads; other routes read JSON only.

@@ -53,8 +53,9 @@ describe('subject uploads from files', () => {
     expect(await upload(setId, 'external_id;text;caption\r\ns1;The [[coach]] left;A note, with a comma\r\n;;\r\n ; ;\r\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
     const afterEmpty = await upload(setId, 'external_id;text\n;\nbad;\n', 'text/csv');
     expect(afterEmpty.body.errors).toEqual([{ pointer: '/subjects/0/locations', message: 'a subject needs at least one location (line 3 of the CSV)' }]);
-    expect(await upload(setId, 'external_id\ttext\ns2\tA plain one\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
-    expect(await upload(setId, 'external_id;"Date, place";text\ns3;"1851, Leeds";Third\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
+    expect(await upload(setId, 'external_id\ttext\ns2\tA plain one\n', 'text/tab-separated-values')).toMatchObject({ status: 201, body: { created: 1 } });
+    // As Windows labels a .csv file.
+    expect(await upload(setId, 'external_id;"Date, place";text\ns3;"1851, Leeds";Third\n', 'application/vnd.ms-excel')).toMatchObject({ status: 201, body: { created: 1 } });
     expect(await subjectsOf(projectId)).toEqual([
       { external_id: 's1', locations: [{ type: 'text', text: 'The coach left', highlights: [[4, 9]] }], metadata: { caption: 'A note, with a comma' }, gold_standard: null },
       { external_id: 's2', locations: [{ type: 'text', text: 'A plain one' }], metadata: {}, gold_standard: null },

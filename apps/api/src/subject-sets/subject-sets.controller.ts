@@ -52,7 +52,7 @@ export class SubjectSetsController {
       'corpus (text/plain: a subject per passage, passages separated by a blank line, [[word]] highlighted).',
     {
       'application/ld+json': { type: 'object', description: 'A IIIF Presentation 2.1 or 3 manifest: a subject per canvas.' },
-      'text/csv': { type: 'string', description: 'A header row, then a subject per row (UTF-8).' },
+      'text/csv': { type: 'string', description: 'A header row, then a subject per row (UTF-8); also as text/tab-separated-values or application/vnd.ms-excel.' },
       'text/plain': { type: 'string', description: 'A text corpus: passages separated by a blank line, [[word]] highlighted (UTF-8).' },
     },
   )

@@ -13,9 +13,15 @@ import { ProjectAccess } from '../projects/project-access';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, subjectCursor } from './dto/subject-set.dto';
 import { type SubjectFile, UnreadableSubjectFile, isIiif, manifestWithoutContext, subjectsFromCsv, subjectsFromIiif, subjectsFromText } from './subject-files';
 
+/**
+ * The media types a CSV file comes as: its own, tab-separated values (read the same way, the separator found from the
+ * header), and what Windows browsers and tools label a .csv file with.
+ */
+export const CSV_MEDIA_TYPES = ['text/csv', 'text/tab-separated-values', 'application/vnd.ms-excel'];
+
 /** The media types a subject upload may have besides JSON, and how each becomes subjects. */
 const SUBJECT_FILES: Record<string, (body: string) => SubjectFile> = {
-  'text/csv': subjectsFromCsv,
+  ...Object.fromEntries(CSV_MEDIA_TYPES.map((type) => [type, subjectsFromCsv])),
   'text/plain': subjectsFromText,
 };
 
