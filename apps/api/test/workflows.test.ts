@@ -124,6 +124,29 @@ describe('workflow versions', () => {
     await stack.client.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
   });
 
+  it('delete a workflow nobody has classified in, with its links and holds, but never one with classifications', async () => {
+    const { id: mistake } = await stack.client.createWorkflow(projectId, { ...definition('A mistaken copy'), subjectSetIds: [subjectSetId] });
+    await stack.client.activateWorkflow(mistake);
+    expect((await (await guest()).queue(mistake)).subjects.length).toBeGreaterThan(0); // held, and then deleted with it
+    expect((await problemOf((await guest()).deleteWorkflow(mistake)))?.status).toBe(403); // researchers only
+    await stack.client.deleteWorkflow(mistake);
+    expect((await problemOf(stack.client.getWorkflow(mistake)))?.status).toBe(404);
+    const { rows } = await stack.db.query(
+      `SELECT (SELECT count(*) FROM assignments WHERE workflow_id = $1)::int + (SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1)::int
+              + (SELECT count(*) FROM workflow_versions WHERE workflow_id = $1)::int AS left`,
+      [mistake],
+    );
+    expect(rows[0].left).toBe(0);
+    expect((await stack.client.getProject(projectId)).workflows.map((workflow) => workflow.id)).not.toContain(mistake);
+
+    const { id: worked } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    const subjectId = (await stack.client.queue(worked)).subjects[0]!.id;
+    await stack.client.classify({ workflowId: worked, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    const refused = await problemOf(stack.client.deleteWorkflow(worked));
+    expect([refused?.status, refused?.problem.type]).toEqual([409, 'urn:chorus:problem:workflow-classified']);
+    expect((await stack.client.stats(worked)).classifications).toBe(1);
+  });
+
   it('refuse an idempotency key reused for another subject instead of dropping the answer', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
     await stack.client.activateWorkflow(id);

@@ -135,6 +135,10 @@ export class ChorusClient {
   getWorkflow(id: string) {
     return this.call<WorkflowView>('GET', `/workflows/${id}`);
   }
+  /** Deletes a workflow nobody has classified in; one with classifications is refused (409 `workflow-classified`). */
+  async deleteWorkflow(id: string): Promise<void> {
+    await this.request('DELETE', `/workflows/${id}`);
+  }
   /** One version of a workflow's definition (the one a classification or a draft names). */
   getWorkflowVersion(id: string, version: number) {
     return this.call<WorkflowVersionView>('GET', `/workflows/${id}/versions/${version}`);

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { HeaderValue } from '../common/header.decorator';
 import { workflowSavedSchema, workflowStatsSchema, workflowVersionViewSchema, workflowViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { ApiZodBody, ApiZodResponse, ETAG_HEADER, uuidParam, ZodPipe } from '../common/zod';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ETAG_HEADER, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
 import { ifMatchSchema, parseWorkflowBody, workflowBodySchema } from './dto/workflow.dto';
 import { WorkflowsService, workflowTag } from './workflows.service';
@@ -53,6 +53,14 @@ export class WorkflowsController {
   @ApiZodResponse(workflowViewSchema)
   pauseWorkflow(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser) {
     return this.workflows.setStatus(id, 'paused', user);
+  }
+
+  @Delete('workflows/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted, with its versions and links (its subject sets and subjects stay); 409 `workflow-classified` when it has classifications, which are never deleted: pause it instead' })
+  @ApiProblemResponse()
+  async deleteWorkflow(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.workflows.delete(id, user);
   }
 
   @Get('workflows/:id')

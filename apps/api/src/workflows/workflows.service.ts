@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, notFound, validationFailed } from '../common/problem';
+import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
@@ -171,6 +171,24 @@ export class WorkflowsService {
     const workflow = await this.find(id);
     await this.access.requireResearcher(workflow.projectId, user, '/params/id');
     return workflow;
+  }
+
+  /**
+   * Deletes a workflow nobody has classified in (a mistaken draft, a copy made by error) with its versions, links and
+   * holds. One with classifications is never deleted: they are volunteers' work, kept; it can be paused instead.
+   */
+  async delete(id: string, user: AuthUser): Promise<void> {
+    await this.requireResearcher(id, user);
+    await this.db.transaction(async (manager) => {
+      // The row is locked first: a submit's key check on it waits for this, then finds no workflow and stores nothing.
+      await manager.query('SELECT 1 FROM workflows WHERE id = $1 FOR UPDATE', [id]);
+      const [{ classified }]: { classified: boolean }[] = await manager.query('SELECT EXISTS (SELECT 1 FROM classifications WHERE workflow_id = $1) AS classified', [id]);
+      if (classified) throw conflict('The workflow has classifications, which are never deleted; pause it instead (POST /workflows/:id/pause).', 'workflow-classified');
+      // Neither has a foreign key to cascade by (they are written on every queue request and submit).
+      await manager.query('DELETE FROM assignments WHERE workflow_id = $1', [id]);
+      await manager.query('DELETE FROM aggregation_outbox WHERE workflow_id = $1', [id]);
+      await manager.query('DELETE FROM workflows WHERE id = $1', [id]);
+    });
   }
 
   async stats(id: string, user: AuthUser | undefined) {
