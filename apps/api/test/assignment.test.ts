@@ -426,9 +426,9 @@ describe('the queue', () => {
     for (let i = 0; i < 5; i++) {
       const volunteer = await guest();
       const first = await volunteer.queue(workflowId, 1);
-      expect(first.subjects).toMatchObject([{ id: gold.id, externalId: null }]); // its id ('gold') would give it away
+      // Named as any subject is: nothing in what volunteers get tells gold standard apart.
+      expect(first.subjects).toEqual([{ id: gold.id, externalId: 'gold', locations: [{ type: 'text', text: 'Known answer' }], metadata: {} }]);
       await classify(volunteer, first, gold.id);
-      if (i === 0) expect((await volunteer.myClassifications({ workflowId })).classifications.map((mine) => mine.subject.externalId)).toEqual([null]);
       const next = await volunteer.queue(workflowId, 1);
       expect(next.subjects.map((subject) => subject.externalId)).toEqual([expect.stringMatching(/^r/)]);
       await classify(volunteer, next, next.subjects[0]!.id);
@@ -650,16 +650,14 @@ describe('training and gold standard', () => {
     return workflowId;
   }
 
-  // Volunteers are not told a gold-standard subject's external id, which might give it away.
-  const isGold = (subject: QueuedSubject) => subject.externalId === null;
-  const textOf = (subject: QueuedSubject) => (subject.locations[0] as { text: string }).text;
+  const isGold = (subject: QueuedSubject) => subject.externalId!.startsWith('g');
 
   it('serves a new volunteer the training set first, in set order, and not once their training is done', async () => {
     const workflowId = await projectWithGold((goldSetId) => ({ order: 'priority', goldStandardRate: 0, training: { subjectSetId: goldSetId, classifications: 2 } }));
     expect(await stack.client.stats(workflowId)).toMatchObject({ subjects: 45, goldStandard: 5, retired: 0 });
     const volunteer = await guest();
     const first = await volunteer.queue(workflowId, 4);
-    expect(first.subjects.map((s) => s.externalId ?? textOf(s))).toEqual(['Gold 0', 'Gold 1', expect.stringMatching(/^r/), expect.stringMatching(/^r/)]);
+    expect(first.subjects.map((s) => s.externalId)).toEqual(['g0', 'g1', expect.stringMatching(/^r/), expect.stringMatching(/^r/)]);
     for (const subject of first.subjects) await classify(volunteer, first, subject.id);
     const later = await volunteer.queue(workflowId, 4);
     expect(later.subjects.filter(isGold)).toEqual([]);
@@ -701,9 +699,9 @@ describe('training and gold standard', () => {
     for (let i = 0; i < 3; i++) {
       const batch = await volunteer.queue(workflowId, 5);
       for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
-      served.push(...batch.subjects.map(textOf));
+      served.push(...batch.subjects.map((subject) => subject.externalId!));
     }
-    expect(served.filter((text) => text.startsWith('Gold'))).toEqual([]);
+    expect(served.filter((id) => id.startsWith('g'))).toEqual([]);
     expect(served).toHaveLength(12);
     expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
   });
@@ -725,7 +723,7 @@ describe('training and gold standard', () => {
       const batch = await volunteer.queue(workflowId, 5);
       expect(batch.subjects.length).toBeGreaterThan(0);
       for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
-      regularLeft -= batch.subjects.filter((subject) => subject.externalId?.startsWith('r')).length;
+      regularLeft -= batch.subjects.filter((subject) => subject.externalId!.startsWith('r')).length;
     }
     // Most of the 20 gold-standard subjects are still unseen, and half of every batch's slots are drawn for them.
     for (let i = 0; i < 10; i++) expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
@@ -768,6 +766,15 @@ describe('training and gold standard', () => {
     expect(await newcomer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
     const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflowId]);
     expect(rows[0].n).toBe(0);
+    // A new subject, held by as many volunteers as its rule can need: a newcomer is asked to come back, not given
+    // gold standard alone.
+    const { subjectIds: [added] } = await stack.client.addSubjects(set.id, [{ externalId: 'r9', locations: [{ type: 'text', text: 'Regular 9' }] }]);
+    for (const holder of [await guest(), await guest()]) {
+      const batch = await holder.queue(workflowId, 8);
+      expect(batch.subjects.map((subject) => subject.id)).toContain(added);
+      await holder.releaseHolds(workflowId, batch.subjects.map((subject) => subject.id).filter((id) => id !== added)); // keep only the new one
+    }
+    expect(await newcomer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: false, heldBy: 'others' });
   });
 
   it('refuses a training set from another project, naming the field', async () => {

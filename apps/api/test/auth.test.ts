@@ -102,16 +102,21 @@ describe('limits per address', () => {
   });
   afterAll(() => limited.stop());
 
-  const post = (path: string, address: string, body?: unknown) =>
+  const post = (path: string, address: string, body?: unknown, token?: string) =>
     fetch(`${limited.baseUrl}/api/v1/auth/${path}`, {
       method: 'POST',
-      headers: { 'x-forwarded-for': address, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { 'x-forwarded-for': address, ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
 
   it('makes no more than the limit of guests and accounts together from one address in an hour, and says when to come back', async () => {
     const statuses = [];
-    for (let i = 0; i < 2; i += 1) statuses.push((await post('guest', '203.0.113.5')).status);
+    const guests: string[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const made = await post('guest', '203.0.113.5');
+      statuses.push(made.status);
+      guests.push(((await made.json()) as { token: string }).token);
+    }
     statuses.push((await post('register', '203.0.113.5', { email: `limit-${Date.now()}@example.org`, password: 'a long password', displayName: 'L' })).status);
     expect(statuses).toEqual([201, 201, 201]);
     const { rows: before } = await limited.db.query('SELECT count(*)::int AS n FROM users');
@@ -123,6 +128,8 @@ describe('limits per address', () => {
     expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many new volunteers from your address \(at most 3 an hour\); try again in 60 minutes/);
     expect((await post('register', '203.0.113.5', { email: `limit2-${Date.now()}@example.org`, password: 'a long password', displayName: 'M' })).status).toBe(429);
     expect((await limited.db.query('SELECT count(*)::int AS n FROM users')).rows).toEqual(before);
+    // A guest who registers becomes the account, no new volunteer: not refused.
+    expect((await post('register', '203.0.113.5', { email: `limit3-${Date.now()}@example.org`, password: 'a long password', displayName: 'N' }, guests[0])).status).toBe(201);
 
     expect((await post('guest', '203.0.113.6')).status).toBe(201); // another address counts on its own
   });
@@ -140,5 +147,11 @@ describe('limits per address', () => {
     expect((await attempt('a long password', ` ${email.toUpperCase()}`)).status).toBe(429); // the same account, however it is written
     expect((await attempt('a long password', other)).status).toBe(200);
     expect((await post('login', '198.51.100.10', { email, password: 'a long password' })).status).toBe(200);
+    // Addresses of one IPv6 /64 are one address: a host does not get more tries by changing its last bits.
+    const fromIpv6 = (address: string, password: string) => post('login', address, { email: other, password });
+    expect((await fromIpv6('2001:db8:1:2::10', 'wrong one')).status).toBe(401);
+    expect((await fromIpv6('2001:db8:1:2::11', 'wrong two')).status).toBe(401);
+    expect((await fromIpv6('2001:db8:1:2:ffff::12', 'a long password')).status).toBe(429);
+    expect((await fromIpv6('2001:db8:1:3::10', 'a long password')).status).toBe(200);
   });
 });

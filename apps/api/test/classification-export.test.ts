@@ -146,6 +146,8 @@ describe('raw classifications export', () => {
     // A zone's "+" sent unencoded arrives as a space: the answer says how to send it.
     const unencoded = (await stack.client.request('GET', `/workflows/${workflowId}/classifications?since=2026-12-01T10:00:00+01:00`).catch((e) => e)) as ChorusApiError;
     expect(unencoded.problem.errors).toEqual([{ pointer: '/query/since', message: expect.stringContaining('send the "+" of a zone such as +01:00 as %2B') }]);
+    const spaced = (await stack.client.classifications(workflowId, 'json', '2026-12-01 09:30').catch((e) => e)) as ChorusApiError;
+    expect(spaced.problem.errors?.[0]?.message).toMatch(/^must be a date such as 2026-12-01/); // no zone lost there: no word of %2B
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {

@@ -96,7 +96,7 @@ export const workflowStatsSchema = z.strictObject({
 
 export const queuedSubjectSchema = z.strictObject({
   id,
-  externalId: z.string().nullable().meta({ description: "The researchers' id of the subject; null for a gold-standard subject, whose id might give it away" }),
+  externalId: z.string().nullable().meta({ description: "The researchers' id of the subject (gold-standard ones too: give those ids that do not give them away)" }),
   locations: z.array(subjectLocationSchema),
   /** Metadata whose keys do not start with `#` or `!` (hidden from volunteers, as on Zooniverse). */
   metadata: z.record(z.string(), z.unknown()),

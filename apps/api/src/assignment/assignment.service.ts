@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { PUBLIC_PROJECT_STATUSES, accountIdOf } from '../projects/project-access';
+import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
 import { EXPERIENCE, HOLD_FOR, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
@@ -143,8 +143,7 @@ export class AssignmentService {
   async queue(workflowId: string, user: AuthUser, limit: number, holding: Holding = {}): Promise<QueueView> {
     const workflow = await this.lookups.submit({ workflowId, userId: user.id });
     const member = !!accountIdOf(user) && !!workflow?.role;
-    // A draft workflow, like a draft project, is its members' alone: to anyone else it does not exist.
-    if (!workflow || !(member || (PUBLIC_PROJECT_STATUSES.includes(workflow.project_status) && workflow.status !== 'draft'))) throw notFound(`Workflow ${workflowId}`, '/params/id');
+    if (!workflow || !(member || isPublicWorkflow(workflow.status, workflow.project_status))) throw notFound(`Workflow ${workflowId}`, '/params/id');
     const base = { workflowId, workflowVersion: workflow.version };
     if (workflow.status === 'finished' || workflow.project_status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
     if (!member) this.assertOpenToVolunteers(workflow);
@@ -232,9 +231,9 @@ export class AssignmentService {
     const gold = await take('gold', plan.goldSlots.length);
     const regular = await this.takeRegular(take, selection, plan.setShares, wanted - training.length - gold.length);
     const served = [...training, ...interleave(regular, gold, plan.goldSlots)];
-    if (served.length && served.every((row) => row.is_gold_standard) && !(await this.whatIsLeft(workflowId, user, holders, false)).unseen) {
-      // Gold-standard subjects come alongside the others: once none is left for the volunteer (all retired, or all
-      // seen), they have seen everything, or the workflow is finished, whatever the rate.
+    if (served.length && served.every((row) => row.is_gold_standard) && !(await this.whatIsLeft(workflowId, user, holders, true)).eligible) {
+      // Gold-standard subjects come alongside the others, whatever the rate: when no other could be given to the
+      // volunteer now (all retired, seen, or held up to their cap), they get none, and are told why.
       await preparedQuery(this.db, RELEASE, [workflowId, user.id, served.map((row) => row.id)]);
       return [];
     }

@@ -1,4 +1,5 @@
 import type { SelectionRule } from '@chorus/tasks';
+import { LEFT_TO_CLASSIFY } from '../workflows/workflow-progress';
 
 /**
  * How a take picks its subjects: the selection order of the workflow, or one of the queue's own sources (a subject
@@ -116,8 +117,7 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
  * could retire a subject.
  */
 export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, true AS without_gold, $5::int AS earliest),
-  regular AS (SELECT st.subject_id FROM r, subject_workflow_status st
-              WHERE st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND NOT st.gold_standard),
+  regular AS (SELECT st.subject_id FROM r, subject_workflow_status st WHERE st.workflow_id = r.workflow_id AND ${LEFT_TO_CLASSIFY}),
   counted AS (
     SELECT EXISTS (SELECT 1 FROM regular) AS unretired,
       EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen)

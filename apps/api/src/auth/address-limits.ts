@@ -1,7 +1,9 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, normalizeIp } from '@nestjs/throttler';
 import type { AppConfig } from '../config/config';
+import type { AuthUser } from './auth.decorators';
 import { ProblemException } from '../common/problem';
+import { normalisedEmail } from './dto/auth.dto';
 
 /** New volunteers (guests and accounts) made from one address, counted together over the last hour. */
 export const NEW_VOLUNTEERS = 'newVolunteers';
@@ -25,7 +27,7 @@ export function addressLimits(config: AppConfig): ThrottlerModuleOptions {
         ttl: HOUR_MS,
         limit: config.newVolunteersPerAddressPerHour,
         blockDuration: 0,
-        skipIf: () => config.newVolunteersPerAddressPerHour === 0,
+        skipIf: (context) => config.newVolunteersPerAddressPerHour === 0 || guestBecomingAccount(context),
         // Guests and accounts count together, whichever route made them.
         generateKey: (_context, address, name) => `${name}:${address}`,
       },
@@ -35,10 +37,16 @@ export function addressLimits(config: AppConfig): ThrottlerModuleOptions {
         limit: config.signInsPerAccountPerQuarterHour,
         blockDuration: 0,
         skipIf: () => config.signInsPerAccountPerQuarterHour === 0,
-        getTracker: (request) => `${request.ip}:${String(request.body?.email ?? '').trim().toLowerCase()}`,
+        // The address as the other limit counts it (an IPv6 /64 is one address), and the account as sign-in finds it.
+        getTracker: (request) => `${normalizeIp(request.ip)}:${normalisedEmail(String(request.body?.email ?? ''))}`,
       },
     ],
   };
+}
+
+/** A guest registering with their token becomes the account: no new volunteer (the guest was counted when made). */
+function guestBecomingAccount(context: ExecutionContext): boolean {
+  return context.getHandler().name === 'register' && context.switchToHttp().getRequest<{ user?: AuthUser }>().user?.kind === 'guest';
 }
 
 /** Refuses over the limit with a problem that says when to try again, in `Retry-After` too. */

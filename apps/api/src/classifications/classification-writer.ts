@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
 import { GroupCommit } from '../common/group-commit';
-import { PUBLIC_PROJECT_STATUSES } from '../projects/project-access';
+import { PUBLIC_WORKFLOW_SQL } from '../projects/project-access';
 import type { DataSource } from 'typeorm';
 
 /** One classification to store, already validated against its workflow version. */
@@ -37,7 +37,7 @@ const STORE = `WITH input AS (
       WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, as_account, ord)
   ), permitted AS (
     SELECT i.*, w.version AS current_version FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
-    WHERE (w.status <> 'draft' AND p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}))
+    WHERE ${PUBLIC_WORKFLOW_SQL}
       OR (i.as_account AND EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = i.user_id))
   ), allowed AS (
     SELECT i.* FROM permitted i

@@ -8,11 +8,11 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
-import { type ServedSubjectRow, subjectView } from '../common/subject-view';
+import { type SubjectRow, subjectView } from '../common/subject-view';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
-import { PUBLIC_PROJECT_STATUSES, ProjectAccess, accountIdOf } from '../projects/project-access';
+import { ProjectAccess, accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { ClassificationWriter, type Stored } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
@@ -26,7 +26,6 @@ import { goldFeedback } from './gold-feedback';
  */
 const OWN_CLASSIFICATIONS = `
   SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,
-         s.gold_standard IS NOT NULL AS is_gold_standard,
          to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
   FROM classifications c JOIN subjects s ON s.id = c.subject_id
   WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
@@ -34,7 +33,7 @@ const OWN_CLASSIFICATIONS = `
   LIMIT $5`;
 const OWN_TOTAL = 'SELECT count(*)::int AS total FROM classifications WHERE user_id = $1 AND ($2::uuid IS NULL OR workflow_id = $2)';
 
-interface OwnClassificationRow extends ServedSubjectRow {
+interface OwnClassificationRow extends SubjectRow {
   classification_id: string;
   workflow_id: string;
   workflow_version: number;
@@ -145,9 +144,8 @@ export class ClassificationsService {
       [workflowId],
     );
     const member = workflow ? !!(await this.access.roleOf(workflow.project_id, user)) : false;
-    // As the submit statement decides (ClassificationWriter): a project that has been open to volunteers, or a member.
-    // A draft workflow is its members' alone: to anyone else it is as if there were none.
-    if (!workflow || !(member || (PUBLIC_PROJECT_STATUSES.includes(workflow.project_status) && workflow.status !== 'draft'))) {
+    // As the submit statement decides (ClassificationWriter).
+    if (!workflow || !(member || isPublicWorkflow(workflow.status, workflow.project_status))) {
       throw validationFailed([{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]);
     }
   }

@@ -9,15 +9,15 @@ export interface SubjectRow {
   metadata: Record<string, unknown>;
 }
 
-/** A subject's row as served to a volunteer, who is not told which subjects are gold standard. */
+/** A subject's row as the queue serves it: whether it is gold standard is for the queue, never told to volunteers. */
 export interface ServedSubjectRow extends SubjectRow {
   is_gold_standard: boolean;
 }
 
 /**
- * A subject as volunteers see it: its media, and its metadata without the keys kept from them (`#`, `!`); a
- * gold-standard subject without its external id, which might give it away (`GOLD-2`).
+ * A subject as volunteers see it: its media, and its metadata without the keys kept from them (`#`, `!`). Every
+ * subject alike: a field that only gold-standard subjects lacked or had would tell them apart.
  */
-export function subjectView(row: ServedSubjectRow): QueuedSubject {
-  return { id: row.id, externalId: row.is_gold_standard ? null : row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) };
+export function subjectView(row: SubjectRow): QueuedSubject {
+  return { id: row.id, externalId: row.external_id, locations: row.locations, metadata: publicMetadata(row.metadata) };
 }

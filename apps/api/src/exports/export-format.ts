@@ -32,7 +32,7 @@ export const sinceSchema = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })], {
     error: (issue) =>
       // A "+01:00" zone sent as it is arrives as " 01:00": a "+" in a query string is a space.
-      typeof issue.input === 'string' && / \d\d:?\d\d$/.test(issue.input)
+      typeof issue.input === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)? \d\d:?\d\d$/.test(issue.input)
         ? 'must be a date and time with its zone; send the "+" of a zone such as +01:00 as %2B (in a query string "+" means a space)'
         : 'must be a date such as 2026-12-01, or a date and time with its zone such as 2026-12-01T09:30:00Z',
   })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Project, ProjectMember, type ProjectRole } from '@chorus/db';
+import { Project, ProjectMember, type ProjectRole, type Workflow } from '@chorus/db';
 import { In, type Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { forbidden, notFound } from '../common/problem';
@@ -18,6 +18,14 @@ const ADMIN_ROLES: ProjectRole[] = ['owner', 'collaborator'];
  */
 export const PUBLIC_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'paused', 'finished'];
 export const isPublicProject = (status: Project['status']): boolean => PUBLIC_PROJECT_STATUSES.includes(status);
+/**
+ * Whether a workflow is open to those who are not its project's members (volunteers): published (not a draft) in a
+ * public project. To anyone else, a workflow that is not is as if there were none.
+ */
+export const isPublicWorkflow = (workflowStatus: Workflow['status'], projectStatus: Project['status']): boolean =>
+  workflowStatus !== 'draft' && isPublicProject(projectStatus);
+/** `isPublicWorkflow` in SQL, of a workflow `w` and its project `p`. */
+export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}))`;
 /** The projects everyone sees in the list: a paused one serves no subjects, so only its members see it there. */
 export const LISTED_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'finished'];
 

@@ -2,15 +2,18 @@ import type { Workflow } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
- * Of these workflows, those with subjects and none left unretired, gold-standard ones aside (their rule never retires
- * them): nothing is left to classify there.
+ * A hot row `st` whose subject is left to classify: not retired, and not gold standard (whose rule never retires it,
+ * and which is served only alongside others). A workflow with none is finished.
  */
+export const LEFT_TO_CLASSIFY = 'st.retired_at IS NULL AND NOT st.gold_standard';
+
+/** Of these workflows, those with subjects and none left to classify. */
 export async function completeWorkflows(db: DataSource | EntityManager, workflowIds: string[]): Promise<Set<string>> {
   if (!workflowIds.length) return new Set();
   const rows: { id: string }[] = await db.query(
     `SELECT w.id FROM unnest($1::uuid[]) AS w(id)
      WHERE EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = w.id)
-       AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = w.id AND st.retired_at IS NULL AND NOT st.gold_standard)`,
+       AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = w.id AND ${LEFT_TO_CLASSIFY})`,
     [workflowIds],
   );
   return new Set(rows.map((row) => row.id));

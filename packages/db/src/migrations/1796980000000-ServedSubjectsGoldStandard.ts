@@ -6,8 +6,7 @@ const SERVES = 'SELECT a.workflow_id, a.user_id, s.id, s.external_id, s.location
 
 /**
  * `assign_picked_subjects` as before, and it says of each subject it serves whether it is gold standard: the queue
- * serves gold-standard subjects only alongside others, and does not tell volunteers their external ids (`GOLD-2`
- * would give them away).
+ * serves gold-standard subjects only alongside others.
  */
 export class ServedSubjectsGoldStandard1796980000000 implements MigrationInterface {
   name = 'ServedSubjectsGoldStandard1796980000000';
