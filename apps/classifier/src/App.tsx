@@ -6,7 +6,7 @@ import { showAccountNotice, useAccountNotice, useSession } from './lib/account';
 import { ClientContext } from './lib/clientContext';
 import { describeError, type Problem } from './lib/errors';
 import { OUTBOX_RETRY_MS, outbox } from './lib/outbox';
-import { Link, matchRoute, usePath } from './lib/router';
+import { Link, accountPath, matchRoute, usePath } from './lib/router';
 import { session } from './lib/session';
 import { CreateAccountPage, SignInPage } from './pages/AccountPages';
 import { ClassifyPage } from './pages/ClassifyPage';
@@ -22,12 +22,16 @@ export function App() {
   const main = useRef<HTMLElement>(null);
   const notice = useAccountNotice();
   const hasToken = volunteer.token !== null;
+  const route = matchRoute(path);
+  // Signing in or creating an account needs no guest first: those pages stay open when a guest cannot be made (the
+  // API refuses more from one address, say), which is when a volunteer with an account most needs them.
+  const accountPage = route.name === 'sign-in' || route.name === 'create-account';
 
   // A volunteer without a token becomes a guest before anything else is asked of the API: on arrival, and after
   // signing out.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to start the session again
   useEffect(() => {
-    if (hasToken) return;
+    if (hasToken || accountPage) return;
     let cancelled = false;
     session.ready().then(
       () => undefined,
@@ -36,7 +40,7 @@ export function App() {
     return () => {
       cancelled = true;
     };
-  }, [hasToken, attempt]);
+  }, [hasToken, accountPage, attempt]);
 
   // Starting it failed because the network was gone (for instance signing out offline): try again once it is back.
   const failed = problem !== null;
@@ -57,7 +61,6 @@ export function App() {
   }, [ended, t]);
 
   // Answers waiting on this device are sent from every page; the classify page sends them itself, with what comes back.
-  const route = matchRoute(path);
   const classifying = route.name === 'classify';
   useEffect(() => {
     if (!hasToken || classifying) return;
@@ -74,13 +77,15 @@ export function App() {
   }, [hasToken, classifying]);
 
   // After an in-app navigation, move focus to the new page's heading, as a full page load would. The pages
-  // (and so their heading) only render once the session has a token, hence the wait for it.
+  // (and so their heading) only render once the session has a token, hence the wait for it; so does the heading that
+  // says the session could not start.
   const firstPath = useRef(path);
+  const shown = hasToken || accountPage;
   useEffect(() => {
-    if (path === firstPath.current) return;
+    if (path === firstPath.current && !failed) return;
     firstPath.current = '';
-    if (hasToken) main.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [path, hasToken]);
+    if (shown || failed) main.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [path, shown, failed]);
 
   return (
     <>
@@ -101,7 +106,7 @@ export function App() {
             </p>
           )}
         </div>
-        {hasToken ? (
+        {shown ? (
           // Each volunteer's pages are their own: signing in or out starts them afresh (creating an account keeps the
           // same user, and the pages with it).
           <ClientContext.Provider value={session.client} key={volunteer.userId ?? volunteer.token}>
@@ -113,6 +118,11 @@ export function App() {
           </ClientContext.Provider>
         ) : (
           <>
+            {problem && (
+              <h1 tabIndex={-1} data-testid="session-failed">
+                {t('app.cannotStart')}
+              </h1>
+            )}
             <ErrorAlert problem={problem}>
               <button
                 type="button"
@@ -123,7 +133,10 @@ export function App() {
                 }}
               >
                 {t('app.tryAgain')}
-              </button>
+              </button>{' '}
+              <Link to={accountPath('sign-in', path)} className="button button-secondary">
+                {t('account.signIn')}
+              </Link>
             </ErrorAlert>
             {!problem && (
               <p className="loading" role="status">

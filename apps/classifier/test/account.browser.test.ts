@@ -227,6 +227,48 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
+  it('keeps signing in and creating an account open when no guest can be made (the API refuses more from one address)', async () => {
+    const { path } = await liveWorkflow('No more guests');
+    const email = `ada-${Date.now()}@example.org`;
+    await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada Lovelace' });
+    const { page, errors } = await newcomerPage();
+    await page.route('**/api/v1/auth/guest', (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { 'content-type': 'application/problem+json', 'retry-after': '3599' },
+        body: JSON.stringify({ type: 'urn:chorus:problem:too-many-requests', title: 'Too many requests', status: 429, detail: 'Too many new volunteers from your address (at most 300 an hour); try again in 60 minutes, or sign in to an account you already have.' }),
+      }),
+    );
+    await page.goto(suite.stack.baseUrl + path);
+    // Said under a heading that takes focus, with the way out beside "Try again".
+    await page.getByTestId('session-failed').waitFor();
+    await waitForFocus(page, 'h1');
+    expect(await page.locator('h1').textContent()).toBe('Your session could not start');
+    expect(await page.getByRole('alert').textContent()).toContain('Too many new volunteers from your address');
+    await page.locator('main').getByRole('link', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await page.locator('#sign-in-email').fill(email);
+    await page.locator('#sign-in-password').fill(PASSWORD);
+    await page.locator('#sign-in-password').press('Enter');
+    // Signed in, back where they were: classifying as the account, no guest needed.
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('registered');
+
+    // Creating an account works without a guest too.
+    const other = await newcomerPage();
+    await other.page.route('**/api/v1/auth/guest', (route) => route.fulfill({ status: 429, contentType: 'application/problem+json', body: '{"type":"about:blank","title":"Too many requests","status":429,"detail":"Too many."}' }));
+    await other.page.goto(`${suite.stack.baseUrl}/create-account`);
+    await other.page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
+    await other.page.locator('#account-name').fill('Mary Somerville');
+    await other.page.locator('#account-email').fill(`mary-${Date.now()}@example.org`);
+    await other.page.locator('#account-password').fill(PASSWORD);
+    await other.page.locator('#account-password').press('Enter');
+    await other.page.waitForFunction(() => window.localStorage.getItem('chorus.tokenKind') === 'registered', null, { timeout: 10_000 });
+    expect([...errors, ...other.errors]).toEqual([]);
+    await page.close();
+    await other.page.close();
+  });
+
   it('shows an email that already has an account at the email field', async () => {
     const email = `taken-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'First' });

@@ -109,10 +109,11 @@ async function sendWaitingFirst(): Promise<number> {
   return (await outbox.all().catch(() => [])).filter(isMine).length;
 }
 
-/** A guest becomes an account: the same user, everything they did kept. */
+/** A guest becomes an account: the same user, everything they did kept. Without a guest (none could be made), a new one. */
 export async function createAccount(input: AccountInput): Promise<Session> {
   // The session's client sends the guest's token, which is what makes the guest the account.
-  const created = await session.client.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password });
+  const client = session.current().token ? session.client : session.anonymous;
+  const created = await client.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password });
   session.adopt(created);
   return created;
 }
