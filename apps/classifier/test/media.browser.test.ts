@@ -289,6 +289,12 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(first.imageTop).toBeGreaterThanOrEqual(0);
     expect(first.lineTop).toBeGreaterThanOrEqual(first.panelBottom);
     expect(first.lineBottom).toBeLessThanOrEqual(740);
+    // The image's controls, on screen above the lines, take focus without moving the page; they take one row.
+    for (let line = 1; line < 8; line += 1) await page.keyboard.press('ArrowDown');
+    const scrolled = await page.evaluate(() => window.scrollY);
+    await page.locator('[data-action="zoomIn"]').focus();
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+    expect(await page.locator('.viewer-toolbar').evaluate((bar) => bar.getBoundingClientRect().height)).toBeLessThan(60);
     await screenshots(page, 'transcription-phone');
     await page.close();
   });
