@@ -279,6 +279,9 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(await feedback.locator('.feedback-verdict').textContent()).toContain('The experts answered differently.');
     expect(await feedback.textContent()).toContain('Your answer: No');
     expect(await feedback.textContent()).toContain('The experts said: Yes');
+    // Read out with the title as the dialog opens, not only "Continue".
+    const description = await feedback.evaluate((dialog) => document.getElementById(dialog.getAttribute('aria-describedby') ?? '')?.textContent ?? '');
+    expect(description).toContain('The experts answered differently.');
     await checkScreen(page, 'feedback');
     await page.keyboard.press('Enter'); // Continue
     await feedback.waitFor({ state: 'hidden' });

@@ -13,18 +13,21 @@ interface Props {
   children: ReactNode;
   /** The buttons at the foot, inside a `method="dialog"` form (a submit button closes); a Close button without it. */
   actions?: ReactNode;
+  /** The content is short and is the point (a result): screen readers read it out with the title when it opens. */
+  describedByContent?: boolean;
 }
 
 /**
  * A native modal dialog: focus moves in (to the control marked `data-autofocus`), stays inside while it is open,
  * Escape closes it, and focus returns where it was, or to the task on screen when that is gone (a new subject).
  */
-export function Dialog({ open, onClose, returnToTask = false, title, testId, className, children, actions }: Props) {
+export function Dialog({ open, onClose, returnToTask = false, title, testId, className, children, actions, describedByContent = false }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const returnTo = useRef<HTMLElement | null>(null);
   /** The parent has heard that this opening of the dialog closed. */
   const told = useRef(false);
   const headingId = useId();
+  const contentId = useId();
   const { t } = useTranslation();
 
   useEffect(() => {
@@ -66,12 +69,13 @@ export function Dialog({ open, onClose, returnToTask = false, title, testId, cla
       ref={dialog}
       className={`dialog${className ? ` ${className}` : ''}`}
       aria-labelledby={headingId}
+      aria-describedby={describedByContent ? contentId : undefined}
       data-testid={testId}
       onCancel={tellClosed}
       onClose={onDialogClose}
     >
       <h2 id={headingId}>{title}</h2>
-      {children}
+      {describedByContent ? <div id={contentId}>{children}</div> : children}
       <form method="dialog" className="dialog-actions" onSubmit={tellClosed}>
         {actions ?? (
           <button type="submit" className="button button-primary" data-autofocus>

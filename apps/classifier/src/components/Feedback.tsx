@@ -45,7 +45,7 @@ export function FeedbackDialog({ definition, shown, onClose }: { definition: Wor
     </button>
   );
   return (
-    <Dialog open={shown !== null} onClose={onClose} title={t('feedback.title')} testId="feedback" className="feedback-dialog" actions={actions}>
+    <Dialog open={shown !== null} onClose={onClose} title={t('feedback.title')} testId="feedback" className="feedback-dialog" actions={actions} describedByContent>
       {shown && (
         <>
           <p>{t('feedback.intro')}</p>
