@@ -295,6 +295,10 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.locator('[data-action="zoomIn"]').focus();
     expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
     expect(await page.locator('.viewer-toolbar').evaluate((bar) => bar.getBoundingClientRect().height)).toBeLessThan(60);
+    // Pressed with a finger or the mouse while typing, an image control leaves the line focused (a phone's keyboard stays).
+    await page.locator('.transcription-lines input').nth(7).click();
+    await page.locator('[data-action="zoomOut"]').click();
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('line 8 of the letter');
     await screenshots(page, 'transcription-phone');
     await page.close();
   });

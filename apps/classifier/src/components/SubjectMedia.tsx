@@ -4,6 +4,7 @@ import { type ReactNode, useId, useLayoutEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next';
 import { ImageViewer } from './viewer/ImageViewer';
 import { pageStepFor } from './viewer/viewerKeys';
+import { keepTextFieldFocus } from '../lib/focus';
 
 /**
  * Renders a subject's locations: texts as text with their highlights (never as images), images in the
@@ -47,6 +48,7 @@ export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
                   aria-label={each.type === 'text' ? t('media.pageText', { page: index + 1, count }) : t('media.pageImage', { page: index + 1, count })}
                   aria-controls={`${id}-page`}
                   onClick={() => setPage(index)}
+                  onMouseDown={keepTextFieldFocus}
                 >
                   {index + 1}
                 </button>

@@ -12,3 +12,12 @@ export function firstControlIn(element: ParentNode | null | undefined): HTMLElem
 export function focusCurrentTask(): void {
   (firstControlIn(document.querySelector('[data-task]')) ?? document.querySelector<HTMLElement>('main'))?.focus();
 }
+
+/**
+ * For a button beside the text being typed (the image's controls, its pages): pressed with a mouse or a finger, it
+ * does its work and leaves focus in the text field, so typing goes on where it was, and a phone's keyboard stays open.
+ * From the keyboard (Tab, then Enter) it takes focus as any button does.
+ */
+export function keepTextFieldFocus(event: { preventDefault(): void }): void {
+  if (document.activeElement?.matches('input[type="text"], input:not([type]), textarea')) event.preventDefault();
+}

@@ -4,6 +4,7 @@ import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { infoJsonUrl, normaliseInfo } from './iiif';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
+import { keepTextFieldFocus } from '../../lib/focus';
 
 interface Props {
   url: string;
@@ -189,6 +190,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       type="button"
       className="button button-secondary button-small viewer-button"
       onClick={() => act(action)}
+      onMouseDown={keepTextFieldFocus}
       aria-disabled={(disabled && action !== 'reset') || undefined}
       aria-keyshortcuts={keys}
       aria-label={name}
