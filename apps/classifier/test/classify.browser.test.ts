@@ -193,6 +193,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const first = await suite.context.newPage();
     await first.goto(url);
     await first.getByTestId('subject').waitFor();
+    await first.keyboard.press('Tab'); // used, so its batch is kept for the volunteer (an unused page gives it back)
     const second = await suite.context.newPage();
     await second.goto(url);
     await second.getByTestId('subject').waitFor();
@@ -399,6 +400,33 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await held()).toBe(13); // 3 left of the first batch, and the next 10
     expect(await heldFor()).toEqual([30]); // once they answer, what they hold is held for the half hour
     await page.close();
+  });
+
+  it('gives back at once the subjects of a page closed without being used, and keeps those of a page that was used', async () => {
+    const { workflow, url } = await liveWorkflowOf('Lookers', 30);
+    await skipTutorial(suite.context, workflow.id);
+    const held = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflow.id])).rows[0].n;
+    const looker = await suite.context.newPage();
+    await looker.goto(url);
+    await looker.getByTestId('subject').waitFor();
+    expect(await held()).toBe(4);
+    await looker.close({ runBeforeUnload: true });
+    for (let i = 0; i < 50 && (await held()) > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await held()).toBe(0); // back in the pool at once, not in ten minutes
+
+    const worker = await suite.context.newPage();
+    await worker.goto(url);
+    await worker.getByTestId('subject').waitFor();
+    const batch = async () =>
+      worker.evaluate((workflowId) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${workflowId}.`)).flatMap((key) => JSON.parse(window.localStorage.getItem(key)!).subjects ?? []).length, workflow.id);
+    expect(await batch()).toBe(4); // the looker's batch was forgotten with its holds: this page fetched its own
+    await worker.keyboard.press('Tab'); // used: its batch stays the volunteer's when the page goes away
+    await worker.goto(`${suite.stack.baseUrl}/`);
+    await worker.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await held()).toBe(4);
+    expect(await batch()).toBe(4);
+    await worker.close();
   });
 
   it('keeps holding what a page shows while its volunteer works on one subject for longer than the first batch is held, and not while the page lies unused', async () => {

@@ -47,9 +47,11 @@ export class ChorusClient {
     return new ChorusClient({ baseUrl: this.baseUrl.slice(0, -'/api/v1'.length), token, fetch: this.fetchImpl });
   }
 
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  /** `keepalive`: the request outlives the page that sends it (one sent as the page goes away). */
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, { keepalive }: { keepalive?: boolean } = {}): Promise<{ status: number; body: T }> {
     const response = await this.fetchImpl(this.baseUrl + path, {
       method,
+      ...(keepalive ? { keepalive } : {}),
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
@@ -155,8 +157,8 @@ export class ChorusClient {
     return this.call<HoldsRenewed>('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds });
   }
   /** Gives back subjects the caller was served and will not classify: others may have them at once. */
-  releaseHolds(workflowId: string, subjectIds: string[]) {
-    return this.call<HoldsReleased>('POST', `/workflows/${workflowId}/queue/release`, { subjectIds });
+  async releaseHolds(workflowId: string, subjectIds: string[], options: { keepalive?: boolean } = {}) {
+    return (await this.request<HoldsReleased>('POST', `/workflows/${workflowId}/queue/release`, { subjectIds }, {}, options)).body;
   }
   /** The caller's own classifications, newest first (pass a page's `next` as `after` for the one after), and their total. */
   myClassifications(query: { workflowId?: string; limit?: number; after?: string } = {}) {

@@ -196,6 +196,12 @@ export class TabQueueStore {
     };
   }
 
+  /** Empties the batch and lets it go: its subjects were given back to the server as the page went away. */
+  forget(): void {
+    this.queue = emptyQueue;
+    this.write(0);
+  }
+
   /** The queue without the subjects another tab adopted from this one, if it did (the same queue if not). */
   private withoutAdopted(queue: LocalQueue): LocalQueue {
     const adopted = readBatch(this.key)?.adopted;

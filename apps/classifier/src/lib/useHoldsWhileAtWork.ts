@@ -8,17 +8,26 @@ export const RENEW_HOLDS_EVERY_MS = 4 * 60_000;
 const AT_WORK_EVENTS = ['keydown', 'pointerdown', 'input', 'wheel'] as const;
 
 /**
- * Keeps the subjects waiting on this page held while the volunteer works on them. A page's first batch is held for
- * ten minutes and renewed by the next batch's request, which comes with the first answer; one transcription can take
- * longer than that. So every few minutes, when the volunteer has used the page since the last time and it is in
- * view, the page asks the API to hold its subjects for the assignment lifetime again. A page left open and unused
- * renews nothing, and its subjects go back to the pool when their holds lapse.
+ * The holds of the subjects waiting on this page follow what the volunteer does with it.
+ *
+ * While they work: a page's first batch is held for ten minutes and renewed by the next batch's request, which comes
+ * with the first answer; one transcription can take longer than that. So every few minutes, when the volunteer has
+ * used the page since the last time and it is in view, the page asks the API to hold its subjects for the assignment
+ * lifetime again. A page left open and unused renews nothing.
+ *
+ * When they only looked: a page that goes away (closed, or left) without ever being used gives its subjects back at
+ * once, for others, and forgets them (`forget`), rather than holding them for ten minutes; on a small workflow a few
+ * visitors who look and leave would otherwise hold all of it. A page that was used keeps its batch for when it is
+ * opened again.
  */
-export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, queue: RefObject<LocalQueue>): void {
+export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, queue: RefObject<LocalQueue>, forget: () => void): void {
   useEffect(() => {
     let atWork = false;
+    let used = false;
+    let gaveBack = false;
     const noteWork = () => {
       atWork = true;
+      used = true;
     };
     const renew = () => {
       if (!atWork || document.visibilityState !== 'visible') return;
@@ -27,11 +36,27 @@ export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, qu
       // Best effort: a hold that could not be renewed lapses as it would have, and the classification is still accepted.
       if (subjectIds.length) client.renewHolds(workflowId, subjectIds).catch(() => undefined);
     };
+    const giveBackUnused = () => {
+      const subjectIds = queue.current.subjects.slice(0, 100).map((subject) => subject.id);
+      if (used || !subjectIds.length) return;
+      gaveBack = true;
+      // Sent as the page goes away (keepalive); if it is lost, the holds lapse as they would have.
+      client.releaseHolds(workflowId, subjectIds, { keepalive: true }).catch(() => undefined);
+      forget();
+    };
+    // Shown again from the back-forward cache after giving its subjects back: start afresh.
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted && gaveBack) window.location.reload();
+    };
     for (const type of AT_WORK_EVENTS) document.addEventListener(type, noteWork, { capture: true, passive: true });
     const timer = setInterval(renew, RENEW_HOLDS_EVERY_MS);
+    window.addEventListener('pagehide', giveBackUnused);
+    window.addEventListener('pageshow', onPageShow);
     return () => {
       clearInterval(timer);
       for (const type of AT_WORK_EVENTS) document.removeEventListener(type, noteWork, { capture: true });
+      window.removeEventListener('pagehide', giveBackUnused);
+      window.removeEventListener('pageshow', onPageShow);
     };
-  }, [client, workflowId, queue]);
+  }, [client, workflowId, queue, forget]);
 }

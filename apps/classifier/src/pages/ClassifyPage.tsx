@@ -105,7 +105,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     },
     [store],
   );
-  useHoldsWhileAtWork(client, workflowId, queueRef);
+  const forgetBatch = useCallback(() => store.forget(), [store]);
+  useHoldsWhileAtWork(client, workflowId, queueRef, forgetBatch);
   // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
   useEffect(
     () =>
