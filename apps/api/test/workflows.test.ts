@@ -129,6 +129,9 @@ describe('workflow versions', () => {
     await stack.client.activateWorkflow(mistake);
     expect((await (await guest()).queue(mistake)).subjects.length).toBeGreaterThan(0); // held, and then deleted with it
     expect((await problemOf((await guest()).deleteWorkflow(mistake)))?.status).toBe(403); // researchers only
+    const active = await problemOf(stack.client.deleteWorkflow(mistake));
+    expect([active?.status, active?.problem.type]).toEqual([409, 'urn:chorus:problem:workflow-not-paused']); // volunteers may be at work
+    await stack.client.request('POST', `/workflows/${mistake}/pause`);
     await stack.client.deleteWorkflow(mistake);
     expect((await problemOf(stack.client.getWorkflow(mistake)))?.status).toBe(404);
     const { rows } = await stack.db.query(

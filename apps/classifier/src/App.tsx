@@ -32,6 +32,7 @@ export function App() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to start the session again
   useEffect(() => {
     if (hasToken || accountPage) return;
+    setProblem(null); // a failure seen before (then Sign in, and back without signing in) is not this attempt's
     let cancelled = false;
     session.ready().then(
       () => undefined,

@@ -405,27 +405,36 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   it('gives back at once the subjects of a page closed without being used, and keeps those of a page that was used', async () => {
     const { workflow, url } = await liveWorkflowOf('Lookers', 30);
     await skipTutorial(suite.context, workflow.id);
-    const held = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflow.id])).rows[0].n;
+    const heldIds = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 ORDER BY subject_id', [workflow.id])).rows.map((row) => row.subject_id as string);
     const looker = await suite.context.newPage();
     await looker.goto(url);
     await looker.getByTestId('subject').waitFor();
-    expect(await held()).toBe(4);
+    const looked = await heldIds();
+    expect(looked).toHaveLength(4);
     await looker.close({ runBeforeUnload: true });
-    for (let i = 0; i < 50 && (await held()) > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await held()).toBe(0); // back in the pool at once, not in ten minutes
+    for (let i = 0; i < 50 && (await heldIds()).length > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await heldIds()).toEqual([]); // back in the pool at once, not in ten minutes
 
+    const batchIn = async (page: Page) =>
+      page.evaluate((workflowId) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${workflowId}.`)).flatMap((key) => (JSON.parse(window.localStorage.getItem(key)!).subjects ?? []).map((subject: { id: string }) => subject.id)).sort(), workflow.id);
     const worker = await suite.context.newPage();
     await worker.goto(url);
     await worker.getByTestId('subject').waitFor();
-    const batch = async () =>
-      worker.evaluate((workflowId) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${workflowId}.`)).flatMap((key) => JSON.parse(window.localStorage.getItem(key)!).subjects ?? []).length, workflow.id);
-    expect(await batch()).toBe(4); // the looker's batch was forgotten with its holds: this page fetched its own
+    const fetched = await heldIds();
+    expect(await batchIn(worker)).toEqual(fetched); // the looker's subjects left the device with their holds: none adopted
     await worker.keyboard.press('Tab'); // used: its batch stays the volunteer's when the page goes away
     await worker.goto(`${suite.stack.baseUrl}/`);
     await worker.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await held()).toBe(4);
-    expect(await batch()).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await heldIds()).toEqual(fetched);
+    // Opened again and left unused, the page showed only subjects kept from before: it gives none back.
+    await worker.goto(url);
+    await worker.getByTestId('subject').waitFor();
+    await worker.goto(`${suite.stack.baseUrl}/`);
+    await worker.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await heldIds()).toEqual(fetched);
+    expect(await batchIn(worker)).toEqual(fetched);
     await worker.close();
   });
 

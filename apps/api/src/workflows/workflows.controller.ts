@@ -57,7 +57,10 @@ export class WorkflowsController {
 
   @Delete('workflows/:id')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Deleted, with its versions and links (its subject sets and subjects stay); 409 `workflow-classified` when it has classifications, which are never deleted: pause it instead' })
+  @ApiNoContentResponse({
+    description:
+      'Deleted, with its versions and links (its subject sets and subjects stay). A draft or paused workflow only (409 `workflow-not-paused`), and one nobody has classified in (409 `workflow-classified`: they are never deleted)',
+  })
   @ApiProblemResponse()
   async deleteWorkflow(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser): Promise<void> {
     await this.workflows.delete(id, user);

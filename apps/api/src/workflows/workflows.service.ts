@@ -175,15 +175,21 @@ export class WorkflowsService {
 
   /**
    * Deletes a workflow nobody has classified in (a mistaken draft, a copy made by error) with its versions, links and
-   * holds. One with classifications is never deleted: they are volunteers' work, kept; it can be paused instead.
+   * holds: a draft, or a paused one (so that no volunteer is at work in it). One with classifications is never
+   * deleted: they are volunteers' work, kept; it can stay paused instead.
    */
   async delete(id: string, user: AuthUser): Promise<void> {
-    await this.requireResearcher(id, user);
+    const workflow = await this.requireResearcher(id, user);
+    if (workflow.status !== 'draft' && workflow.status !== 'paused') {
+      throw conflict(`The workflow is ${workflow.status}: pause it first (POST /workflows/:id/pause), so that no volunteer is at work in it.`, 'workflow-not-paused');
+    }
     await this.db.transaction(async (manager) => {
-      // The row is locked first: a submit's key check on it waits for this, then finds no workflow and stores nothing.
+      // Locked as a submit locks them, its hot rows in key order and then (by its key check) the workflow's row: a
+      // submit meanwhile waits for this, then finds no workflow and stores nothing, and neither waits on the other.
+      await manager.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id FOR UPDATE', [id]);
       await manager.query('SELECT 1 FROM workflows WHERE id = $1 FOR UPDATE', [id]);
       const [{ classified }]: { classified: boolean }[] = await manager.query('SELECT EXISTS (SELECT 1 FROM classifications WHERE workflow_id = $1) AS classified', [id]);
-      if (classified) throw conflict('The workflow has classifications, which are never deleted; pause it instead (POST /workflows/:id/pause).', 'workflow-classified');
+      if (classified) throw conflict('The workflow has classifications, which are never deleted; leave it paused instead.', 'workflow-classified');
       // Neither has a foreign key to cascade by (they are written on every queue request and submit).
       await manager.query('DELETE FROM assignments WHERE workflow_id = $1', [id]);
       await manager.query('DELETE FROM aggregation_outbox WHERE workflow_id = $1', [id]);

@@ -196,10 +196,16 @@ export class TabQueueStore {
     };
   }
 
-  /** Empties the batch and lets it go: its subjects were given back to the server as the page went away. */
-  forget(): void {
-    this.queue = emptyQueue;
+  /**
+   * As the page goes away: takes out of the batch the subjects `given` picks, of those this tab still has (not adopted
+   * by another), lets the batch go, and answers their ids, for the server to have back.
+   */
+  giveBack(given: (subjectId: string) => boolean): string[] {
+    const kept = this.withoutAdopted(this.queue);
+    const ids = new Set(kept.subjects.filter((subject) => given(subject.id)).map((subject) => subject.id));
+    this.queue = { ...kept, subjects: kept.subjects.filter((subject) => !ids.has(subject.id)) };
     this.write(0);
+    return [...ids];
   }
 
   /** The queue without the subjects another tab adopted from this one, if it did (the same queue if not). */

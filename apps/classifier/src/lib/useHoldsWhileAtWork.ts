@@ -4,8 +4,11 @@ import type { LocalQueue } from './subjectQueue';
 
 /** How often a page whose volunteer is at work renews its subjects' holds: well within the ten minutes of a first batch. */
 export const RENEW_HOLDS_EVERY_MS = 4 * 60_000;
-/** What counts as the volunteer at work on the page: typing, clicking, touching, scrolling or zooming an image. */
-const AT_WORK_EVENTS = ['keydown', 'pointerdown', 'input', 'wheel'] as const;
+/**
+ * What counts as the volunteer at work on the page: typing, clicking (also as assistive technology does, without a
+ * pointer), touching, scrolling or zooming an image.
+ */
+const AT_WORK_EVENTS = ['keydown', 'pointerdown', 'click', 'input', 'wheel'] as const;
 
 /**
  * The holds of the subjects waiting on this page follow what the volunteer does with it.
@@ -15,12 +18,13 @@ const AT_WORK_EVENTS = ['keydown', 'pointerdown', 'input', 'wheel'] as const;
  * used the page since the last time and it is in view, the page asks the API to hold its subjects for the assignment
  * lifetime again. A page left open and unused renews nothing.
  *
- * When they only looked: a page that goes away (closed, or left) without ever being used gives its subjects back at
- * once, for others, and forgets them (`forget`), rather than holding them for ten minutes; on a small workflow a few
- * visitors who look and leave would otherwise hold all of it. A page that was used keeps its batch for when it is
- * opened again.
+ * When they only looked: a page that goes away (closed, reloaded or left for another site) without ever being used
+ * gives back at once, for others, the subjects `giveBack` takes out of its batch (those it fetched itself, with no
+ * draft), rather than holding them for ten minutes; on a small workflow a few visitors who look and leave would
+ * otherwise hold all of it. A page that was used keeps its batch for when it is opened again, and so does a page that
+ * only showed subjects kept from before (a reload's, or a closed tab's).
  */
-export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, queue: RefObject<LocalQueue>, forget: () => void): void {
+export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, queue: RefObject<LocalQueue>, giveBack: () => string[]): void {
   useEffect(() => {
     let atWork = false;
     let used = false;
@@ -37,12 +41,12 @@ export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, qu
       if (subjectIds.length) client.renewHolds(workflowId, subjectIds).catch(() => undefined);
     };
     const giveBackUnused = () => {
-      const subjectIds = queue.current.subjects.slice(0, 100).map((subject) => subject.id);
-      if (used || !subjectIds.length) return;
+      if (used) return;
+      const subjectIds = giveBack().slice(0, 100);
+      if (!subjectIds.length) return;
       gaveBack = true;
       // Sent as the page goes away (keepalive); if it is lost, the holds lapse as they would have.
       client.releaseHolds(workflowId, subjectIds, { keepalive: true }).catch(() => undefined);
-      forget();
     };
     // Shown again from the back-forward cache after giving its subjects back: start afresh.
     const onPageShow = (event: PageTransitionEvent) => {
@@ -58,5 +62,5 @@ export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, qu
       window.removeEventListener('pagehide', giveBackUnused);
       window.removeEventListener('pageshow', onPageShow);
     };
-  }, [client, workflowId, queue, forget]);
+  }, [client, workflowId, queue, giveBack]);
 }

@@ -105,8 +105,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     },
     [store],
   );
-  const forgetBatch = useCallback(() => store.forget(), [store]);
-  useHoldsWhileAtWork(client, workflowId, queueRef, forgetBatch);
+  /** The subjects this page fetched itself (not kept from before it loaded): the ones an unused page gives back. */
+  const fetchedHere = useRef(new Set<string>());
+  const giveBackUnused = useCallback(
+    () => store.giveBack((subjectId) => fetchedHere.current.has(subjectId) && draftVersionOf(workflowId, subjectId) === undefined),
+    [store, workflowId],
+  );
+  useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnused);
   // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
   useEffect(
     () =>
@@ -172,6 +177,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       // A researcher published a new version: show its tasks, so that the answers fit the version submitted.
       if (batch.workflowVersion !== workflowRef.current?.version) commitWorkflow(await client.getWorkflow(workflowId));
       const { queue: next, added } = addBatch(queueRef.current, batch);
+      for (const subject of batch.subjects) fetchedHere.current.add(subject.id);
       commitQueue(next);
       return { added, startedEmpty, retryAfterSeconds: served.retryAfterSeconds, heldBy: served.heldBy };
     })().finally(() => {
