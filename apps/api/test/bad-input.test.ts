@@ -114,4 +114,9 @@ it('names the body’s faults and a missing idempotency key in one answer, so th
   const response = await post('/classifications', JSON.stringify({ workflowId, workflowVersion: 'one', subjectId, annotations: [] }), { 'idempotency-key': '' });
   expect(response.status).toBe(422);
   expect(response.problem.errors?.map((error) => error.pointer)).toEqual(['/workflowVersion', '/headers/idempotency-key']);
+  // Answers the workflow cannot take (found against its version) come with the key's fault too; nothing is stored.
+  const answers = await post('/classifications', classification([{ task: 'T0', value: 'maybe' }]), { 'idempotency-key': '' });
+  expect(answers.problem.errors?.map((error) => error.pointer)).toEqual(['/annotations/0/value', '/headers/idempotency-key']);
+  const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId]);
+  expect(rows[0].n).toBe(0);
 });

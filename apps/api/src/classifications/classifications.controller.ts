@@ -4,7 +4,7 @@ import { classificationStoredSchema, ownClassificationListSchema } from '@chorus
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { HeaderValue } from '../common/header.decorator';
-import { ApiZodBody, ApiZodResponse, unwrapBoth, ZodPipe } from '../common/zod';
+import { ApiZodBody, ApiZodResponse, errorsOf, unwrap, unwrapAlong, ZodPipe } from '../common/zod';
 import { validateWith } from '@chorus/tasks';
 import { ClassificationsService } from './classifications.service';
 import { classificationSchema, idempotencyKeySchema } from './dto/classification.dto';
@@ -35,8 +35,10 @@ export class ClassificationsController {
     @CurrentUser() user: AuthUser,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const [input, idempotencyKey] = unwrapBoth(validateWith(classificationSchema, body), validateWith(idempotencyKeySchema, key, '/headers/idempotency-key'));
-    const result = await this.classifications.submit(input, idempotencyKey, user);
+    // One refusal names every field at fault: the body's, its answers' (read against the workflow version), the key's.
+    const idempotencyKey = validateWith(idempotencyKeySchema, key, '/headers/idempotency-key');
+    const input = await unwrapAlong(validateWith(classificationSchema, body), errorsOf(idempotencyKey), (valid) => this.classifications.checkAnswers(valid, user));
+    const result = await this.classifications.submit(input, unwrap(idempotencyKey), user);
     void reply.status(result.replayed ? 200 : 201);
     const { id, currentVersion, feedback } = result;
     return { id, ...(currentVersion ? { currentVersion } : {}), ...(feedback ? { feedback } : {}) };

@@ -59,6 +59,11 @@ export class ClassificationsService {
    * apart only when it stores nothing.
    * A replay with the same idempotency key returns the first answer; aggregation is enqueued after the commit.
    */
+  /** Refuses answers that the workflow version cannot take, naming each; stores nothing. */
+  async checkAnswers(input: ClassificationInput, user: AuthUser): Promise<void> {
+    await this.validate(input, user);
+  }
+
   async submit(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
     const annotations = await this.validate(input, user);
     await this.requireEvidenceWithinText(input, annotations);

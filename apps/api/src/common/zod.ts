@@ -1,9 +1,9 @@
 import { type PipeTransform, applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiDefaultResponse, ApiExtension, ApiResponse } from '@nestjs/swagger';
 import { problemSchema } from '@chorus/client';
-import { type Validated, validateWith } from '@chorus/tasks';
+import { type FieldError, type Validated, validateWith } from '@chorus/tasks';
 import { z } from 'zod';
-import { validationFailed } from './problem';
+import { ProblemException, validationFailed } from './problem';
 
 /** Validates a request part with a zod schema; errors name each field by JSON pointer. */
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
@@ -18,11 +18,26 @@ export function unwrap<T>(result: Validated<T>): T {
   return result.value;
 }
 
-/** Two parts of a request (its body and a header) checked together, so that one answer names every field at fault. */
-export function unwrapBoth<A, B>(first: Validated<A>, second: Validated<B>): [A, B] {
-  if (first.ok && second.ok) return [first.value, second.value];
-  throw validationFailed([...(first.ok ? [] : first.errors), ...(second.ok ? [] : second.errors)]);
+/**
+ * The value of a check, once the checks that come after it have run: a refusal names every field at fault, those
+ * found `later` after the check's own (a request's body, its answers read against the workflow, then a header), so
+ * that one round of fixes is enough. `later` runs only when this check passed.
+ */
+export async function unwrapAlong<T>(result: Validated<T>, others: FieldError[], later: (value: T) => Promise<void> = async () => undefined): Promise<T> {
+  if (!result.ok) throw validationFailed([...result.errors, ...others]);
+  if (!others.length) return result.value;
+  try {
+    await later(result.value);
+  } catch (error) {
+    const found = error instanceof ProblemException && error.body.status === 422 ? error.body.errors : undefined;
+    if (found) throw validationFailed([...found, ...others]);
+    throw error;
+  }
+  throw validationFailed(others);
 }
+
+/** What a check found wrong, if anything. */
+export const errorsOf = (result: Validated<unknown>): FieldError[] => (result.ok ? [] : result.errors);
 
 type JsonSchema = { [key: string]: unknown };
 
