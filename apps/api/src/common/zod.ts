@@ -23,7 +23,7 @@ export function unwrap<T>(result: Validated<T>): T {
  * found `later` after the check's own (a request's body, its answers read against the workflow, then a header), so
  * that one round of fixes is enough. `later` runs only when this check passed.
  */
-export async function unwrapAlong<T>(result: Validated<T>, others: FieldError[], later: (value: T) => Promise<void> = async () => undefined): Promise<T> {
+export async function unwrapAlong<T>(result: Validated<T>, others: FieldError[], later: (value: T) => Promise<void>): Promise<T> {
   if (!result.ok) throw validationFailed([...result.errors, ...others]);
   if (!others.length) return result.value;
   try {

@@ -16,6 +16,11 @@ import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
 const CHOSEN = `st.workflow_id = $1 AND (st.subject_id = ANY($2::uuid[])
   OR st.subject_id IN (SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $3))`;
 
+/** The positions (0-based) of the ids in $2 whose hot row in workflow $1 meets `condition` (on `st`). */
+const CHOSEN_WHERE = (condition: string) => `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]) WITH ORDINALITY AS i(subject_id, ord)
+  JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = i.subject_id AND ${condition}
+  ORDER BY i.ord`;
+
 /** The positions (0-based) of the ids in $2 that name no subject of workflow $1. */
 const NOT_IN_WORKFLOW = `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]) WITH ORDINALITY AS i(subject_id, ord)
   WHERE NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = i.subject_id)
@@ -59,20 +64,17 @@ export class RetirementService {
   async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ retired: number; leftGoldStandard?: number }> {
     await this.workflows.requireResearcher(workflowId, user);
     await this.requireChosenInWorkflow(workflowId, request);
-    if (request.subjectIds) await this.refuseGoldStandard(workflowId, request.subjectIds);
-    const rows = await this.db.query(
-      `UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
-       WHERE ${CHOSEN} AND st.retired_at IS NULL AND NOT st.gold_standard RETURNING st.subject_id`,
+    if (request.subjectIds) {
+      await this.failForChosen(workflowId, request.subjectIds, 'st.gold_standard', 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId');
+    }
+    const [{ retired, gold }]: { retired: number; gold: number }[] = await this.db.query(
+      `WITH retired AS (
+         UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
+         WHERE ${CHOSEN} AND st.retired_at IS NULL AND NOT st.gold_standard RETURNING 1)
+       SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold`,
       [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ reason: request.reason, by: user.id })],
     );
-    const retired = returnedRows(rows).length;
-    if (!request.subjectSetId) return { retired };
-    const [{ gold }]: { gold: number }[] = await this.db.query(`SELECT count(*)::int AS gold FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard`, [
-      workflowId,
-      [],
-      request.subjectSetId,
-    ]);
-    return gold ? { retired, leftGoldStandard: gold } : { retired };
+    return request.subjectSetId && gold ? { retired, leftGoldStandard: gold } : { retired };
   }
 
   /**
@@ -136,31 +138,16 @@ export class RetirementService {
     failUnlessNone(outside.map(({ index }) => ({ pointer: pointer(index), message: 'is not a subject of this workflow' })));
   }
 
-  private async refuseGoldStandard(workflowId: string, subjectIds: string[]): Promise<void> {
-    const gold: { index: number }[] = await this.db.query(
-      `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]) WITH ORDINALITY AS i(subject_id, ord)
-       JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = i.subject_id AND st.gold_standard
-       ORDER BY i.ord`,
-      [workflowId, subjectIds],
-    );
-    failUnlessNone(
-      gold.map(({ index }) => ({
-        pointer: `/subjectIds/${index}`,
-        message: 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId',
-      })),
-    );
+  /** Refuses the request, naming each of the ids that names a subject whose hot row meets `condition`. */
+  private async failForChosen(workflowId: string, subjectIds: string[], condition: string, message: string): Promise<void> {
+    const found: { index: number }[] = await this.db.query(CHOSEN_WHERE(condition), [workflowId, subjectIds]);
+    failUnlessNone(found.map(({ index }) => ({ pointer: `/subjectIds/${index}`, message })));
   }
 
   /** Subjects retired because their sets were unlinked come back only with a set of theirs, not one by one. */
   private async requireStillLinked(workflowId: string, request: RetirementRequest): Promise<void> {
     if (!request.subjectIds) return;
-    const unlinked: { index: number }[] = await this.db.query(
-      `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]) WITH ORDINALITY AS i(subject_id, ord)
-       JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = i.subject_id AND ${isUnlinked('st')}
-       ORDER BY i.ord`,
-      [workflowId, request.subjectIds],
-    );
-    failUnlessNone(unlinked.map(({ index }) => ({ pointer: `/subjectIds/${index}`, message: 'is in no subject set linked to this workflow; link one of its sets to bring it back' })));
+    await this.failForChosen(workflowId, request.subjectIds, isUnlinked('st'), 'is in no subject set linked to this workflow; link one of its sets to bring it back');
   }
 
   /**
