@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type ChorusApiError } from '@chorus/client';
 import { type Stack, startStack } from '../../../test/support/stack';
 
@@ -64,6 +65,52 @@ describe('subject upload', () => {
     expect(queue.subjects).toHaveLength(1);
     expect(queue.subjects[0]).toMatchObject({ externalId: 'late', metadata: { page: 3 } });
     expect(await stack.client.stats(workflow.id)).toMatchObject({ subjects: 1, retired: 0 });
+  });
+});
+
+describe('deleting a subject set', () => {
+  const yesNo = { firstTask: 'T0', tasks: { T0: { type: 'single' as const, question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } };
+  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
+
+  it('deletes its subjects in no other set and never classified, keeps the rest, and frees the deleted externalIds', async () => {
+    const project = await stack.client.createProject({ title: 'Deleting sets' });
+    const wrong = await stack.client.createSubjectSet(project.id, { name: 'Wrong images' });
+    const other = await stack.client.createSubjectSet(project.id, { name: 'Other' });
+    const [a, b] = (await stack.client.addSubjects(wrong.id, [text('a'), text('b'), text('c')])).subjectIds;
+    await stack.client.addSubjects(other.id, [text('c')]);
+    const workflow = await stack.client.createWorkflow(project.id, { name: 'Ads', ...yesNo, subjectSetIds: [wrong.id] });
+    expect((await stack.client.queue(workflow.id)).subjects).toHaveLength(3); // held: a, b and c
+    await stack.client.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: b!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+
+    const inUse = await failure(stack.client.deleteSubjectSet(wrong.id));
+    expect([inUse?.status, inUse?.problem.type, inUse?.problem.detail]).toEqual([409, 'urn:chorus:problem:subject-set-in-use', expect.stringContaining('the workflow "Ads" serves it')]);
+    expect((await stack.client.subjectsOf(wrong.id)).subjects).toHaveLength(3);
+
+    await stack.client.updateWorkflow(workflow.id, { name: 'Ads', ...yesNo, subjectSetIds: [other.id] });
+    expect(await stack.client.deleteSubjectSet(wrong.id)).toEqual({ deletedSubjects: 1, keptSubjects: 2 });
+    const { rows } = await stack.db.query(
+      `SELECT (SELECT array_agg(external_id ORDER BY external_id) FROM subjects WHERE project_id = $1) AS subjects,
+              (SELECT count(*)::int FROM classifications WHERE subject_id = $2) AS classified, (SELECT count(*)::int FROM assignments WHERE subject_id = $3) AS holds`,
+      [project.id, b, a],
+    );
+    expect(rows[0]).toEqual({ subjects: ['b', 'c'], classified: 1, holds: 0 });
+    expect((await stack.client.request<{ subjectSets: { name: string }[] }>('GET', `/projects/${project.id}/subject-sets`)).body.subjectSets.map((set) => set.name)).toEqual(['Other']);
+    expect((await failure(stack.client.subjectsOf(wrong.id)))?.status).toBe(404);
+    const corrected = { externalId: 'a', locations: [{ type: 'text' as const, text: 'The corrected snippet a' }] };
+    expect(await stack.client.addSubjects(other.id, [corrected])).toMatchObject({ created: 1, existing: 0 });
+  });
+
+  it('is refused while an effect adds subjects to the set, and for anyone but the project’s researchers', async () => {
+    const project = await stack.client.createProject({ title: 'Effects', status: 'live' });
+    const source = await stack.client.createSubjectSet(project.id, { name: 'Source' });
+    const target = await stack.client.createSubjectSet(project.id, { name: 'Ads found' });
+    await stack.client.createWorkflow(project.id, { name: 'Find ads', ...yesNo, subjectSetIds: [source.id], effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: target.id }] });
+    const refused = await failure(stack.client.deleteSubjectSet(target.id));
+    expect([refused?.status, refused?.problem.detail]).toEqual([409, expect.stringContaining('an effect of the workflow "Find ads" adds subjects to it')]);
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect((await failure(volunteer.deleteSubjectSet(source.id)))?.status).toBe(403);
+    expect((await failure(stack.client.deleteSubjectSet(randomUUID())))?.status).toBe(404);
+    expect((await stack.client.request<{ subjectSets: unknown[] }>('GET', `/projects/${project.id}/subject-sets`)).body.subjectSets).toHaveLength(2);
   });
 });
 

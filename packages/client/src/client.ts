@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -115,6 +115,10 @@ export class ChorusClient {
   }
   addSubjects(subjectSetId: string, subjects: SubjectInput[]) {
     return this.call<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects`, { subjects });
+  }
+  /** Deletes a set no workflow uses, with its subjects that are in no other set and were never classified. */
+  deleteSubjectSet(subjectSetId: string) {
+    return this.call<SubjectSetDeleted>('DELETE', `/subject-sets/${subjectSetId}`);
   }
 
   createWorkflow(projectId: string, input: WorkflowInput) {

@@ -17,6 +17,7 @@ import type {
   reaggregationRunSchema,
   sessionSchema,
   subjectPageSchema,
+  subjectSetDeletedSchema,
   subjectSetViewSchema,
   subjectsAddedSchema,
   taskFeedbackSchema,
@@ -45,6 +46,7 @@ export interface ProjectInput {
 export type ProjectRole = z.infer<typeof projectRoleSchema>;
 export type MemberView = z.infer<typeof memberViewSchema>;
 export type SubjectSetView = z.infer<typeof subjectSetViewSchema>;
+export type SubjectSetDeleted = z.infer<typeof subjectSetDeletedSchema>;
 export type SubjectPage = z.infer<typeof subjectPageSchema>;
 export type SubjectsAdded = z.infer<typeof subjectsAddedSchema>;
 

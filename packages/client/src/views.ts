@@ -46,6 +46,8 @@ export const memberListSchema = z.strictObject({ members: z.array(memberViewSche
 export const memberRemovedSchema = z.strictObject({ removed: id });
 
 export const subjectSetViewSchema = z.strictObject({ id, name: z.string(), projectId: id });
+/** What deleting a subject set did to its subjects: those kept are in another set too, or were classified. */
+export const subjectSetDeletedSchema = z.strictObject({ deletedSubjects: z.int(), keptSubjects: z.int() });
 export const subjectSetListSchema = z.strictObject({ subjectSets: z.array(z.strictObject({ id, name: z.string(), subjects: z.int() })) });
 /** A subject as its researchers see it: every metadata key (private ones too) and its known answers. */
 export const researcherSubjectSchema = z.strictObject({

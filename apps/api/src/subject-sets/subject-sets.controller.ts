@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { subjectPageSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
+import { subjectPageSchema, subjectSetDeletedSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, createSubjectSetSchema, subjectPageQuerySchema } from './dto/subject-set.dto';
 import { SubjectSetsService } from './subject-sets.service';
 
@@ -33,6 +33,18 @@ export class SubjectSetsController {
   @ApiZodResponse(subjectSetViewSchema)
   renameSubjectSet(@Param('id', uuidParam('id')) subjectSetId: string, @Body(new ZodPipe(createSubjectSetSchema)) input: CreateSubjectSetInput, @CurrentUser() user: AuthUser) {
     return this.subjectSets.rename(subjectSetId, input, user);
+  }
+
+  @Delete('subject-sets/:id')
+  @ApiZodResponse(subjectSetDeletedSchema, {
+    description:
+      'Deleted, with those of its subjects that are in no other set and were never classified (so that corrected subjects can be uploaded ' +
+      'again under the same externalIds). Classified subjects stay, with their classifications and consensus. A set that a workflow serves ' +
+      'or that an effect adds subjects to is refused (409 `subject-set-in-use`): take it out of the workflow (PUT /workflows/:id) first.',
+  })
+  @ApiProblemResponse()
+  deleteSubjectSet(@Param('id', uuidParam('id')) subjectSetId: string, @CurrentUser() user: AuthUser) {
+    return this.subjectSets.delete(subjectSetId, user);
   }
 
   @Get(SUBJECT_UPLOAD_ROUTE)

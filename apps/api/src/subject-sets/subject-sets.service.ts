@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { SubjectPage } from '@chorus/client';
+import type { SubjectPage, SubjectSetDeleted } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SubjectSet, addToSubjectSet } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { type FieldError, type WorkflowDefinition, validateWith } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
-import { notFound, validationFailed } from '../common/problem';
+import { conflict, notFound, validationFailed } from '../common/problem';
 import type { SubjectRow } from '../common/subject-view';
 import { unwrap } from '../common/zod';
 import { ProjectAccess } from '../projects/project-access';
@@ -102,6 +102,60 @@ export class SubjectSetsService {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
     await this.db.getRepository(SubjectSet).update({ id: subjectSetId }, { name: input.name });
     return { id: set.id, name: input.name, projectId: set.projectId };
+  }
+
+  /**
+   * Deletes a set that no workflow serves or adds subjects to, with those of its subjects that are in no other set
+   * and were never classified (so that corrected subjects can be uploaded again under the same externalIds). A
+   * classified subject stays, with its classifications and consensus, for the downloads.
+   */
+  async delete(subjectSetId: string, user: AuthUser): Promise<SubjectSetDeleted> {
+    const set = await this.requireSetOfResearcher(subjectSetId, user);
+    return this.db.transaction(async (manager) => {
+      // An upload into the set, a link to it and an effect naming it each hold the set's row as they commit.
+      await manager.query('SELECT 1 FROM subject_sets WHERE id = $1 FOR UPDATE', [subjectSetId]);
+      await this.requireUnused(manager, set.projectId, subjectSetId);
+      // A classification holds its subject's row as it commits: once these are locked, none can arrive, and one that
+      // committed first is seen below. An upload adding a subject to another set holds it too.
+      const members: { id: string }[] = await manager.query(
+        'SELECT s.id FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id WHERE m.subject_set_id = $1 ORDER BY s.id FOR UPDATE OF s',
+        [subjectSetId],
+      );
+      const [{ deleted }]: { deleted: number }[] = await manager.query(
+        `WITH doomed AS (
+           SELECT m.subject_id AS id FROM subject_set_members m
+           WHERE m.subject_set_id = $1
+             AND NOT EXISTS (SELECT 1 FROM subject_set_members other WHERE other.subject_id = m.subject_id AND other.subject_set_id <> $1)
+             AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)),
+         -- Neither has a foreign key to cascade by (they are written on every queue request and submit).
+         holds AS (DELETE FROM assignments a USING doomed d WHERE a.subject_id = d.id),
+         owed AS (DELETE FROM aggregation_outbox o USING doomed d WHERE o.subject_id = d.id),
+         gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.id RETURNING s.id)
+         SELECT count(*)::int AS deleted FROM gone`,
+        [subjectSetId],
+      );
+      await manager.query('DELETE FROM subject_sets WHERE id = $1', [subjectSetId]);
+      return { deletedSubjects: deleted, keptSubjects: members.length - deleted };
+    });
+  }
+
+  /** Refuses to delete a set that a workflow serves, or that a workflow's effect adds subjects to. */
+  private async requireUnused(manager: EntityManager, projectId: string, subjectSetId: string): Promise<void> {
+    const users: { name: string; linked: boolean }[] = await manager.query(
+      `SELECT w.name, EXISTS (SELECT 1 FROM workflow_subject_sets l WHERE l.workflow_id = w.id AND l.subject_set_id = $2) AS linked
+       FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
+       WHERE w.project_id = $1
+         AND (EXISTS (SELECT 1 FROM workflow_subject_sets l WHERE l.workflow_id = w.id AND l.subject_set_id = $2)
+              OR jsonb_path_exists(v.definition, '$.effects[*] ? (@.addToSubjectSet == $set)', jsonb_build_object('set', $2::text)))
+       ORDER BY w.created_at, w.id`,
+      [projectId, subjectSetId],
+    );
+    if (!users.length) return;
+    const uses = users.map(({ name, linked }) => (linked ? `the workflow "${name}" serves it` : `an effect of the workflow "${name}" adds subjects to it`));
+    throw conflict(
+      `The subject set is in use: ${new Intl.ListFormat('en').format(uses)}. Take it out of their subjectSetIds and effects (PUT /workflows/:id) first.`,
+      'subject-set-in-use',
+    );
   }
 
   /** A page of the set's subjects in the set's order (the order of upload, which `sequential` selection follows). */

@@ -265,7 +265,11 @@ export class WorkflowsService {
   /** Fails, naming each field, unless every set named is a subject set of the project. */
   private async requireProjectSets(manager: EntityManager, projectId: string, named: NamedSet[]): Promise<void> {
     if (!named.length) return;
-    const found: { id: string }[] = await manager.query('SELECT id FROM subject_sets WHERE id = ANY($1::uuid[]) AND project_id = $2', [named.map(({ setId }) => setId), projectId]);
+    // Held until the workflow commits, so that a set cannot be deleted (subject-sets.service) under a new link or effect.
+    const found: { id: string }[] = await manager.query('SELECT id FROM subject_sets WHERE id = ANY($1::uuid[]) AND project_id = $2 FOR KEY SHARE', [
+      named.map(({ setId }) => setId),
+      projectId,
+    ]);
     failUnlessAll(named, new Set(found.map((row) => row.id)), 'is not a subject set of this project');
   }
 

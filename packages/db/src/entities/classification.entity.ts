@@ -14,6 +14,8 @@ export interface StoredAnnotation {
 @Index('classifications_idempotency_key', ['userId', 'idempotencyKey'], { unique: true })
 /** A volunteer's classifications in a workflow, newest last: how many they made, and their recent ones page by page. */
 @Index('classifications_user_recent_idx', ['userId', 'workflowId', 'createdAt', 'id'])
+/** For the foreign key: deleting a subject looks here (only unclassified subjects are deleted). */
+@Index('classifications_subject_idx', ['subjectId'])
 export class Classification {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') workflowId!: string;

@@ -1,9 +1,11 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { Subject } from './subject.entity';
 import { Workflow } from './workflow.entity';
 
 /** The reduced result of one task for one subject in one workflow. */
 @Entity('consensus')
+/** For the foreign key: deleting a subject looks here. */
+@Index('consensus_subject_idx', ['subjectId'])
 export class Consensus {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;

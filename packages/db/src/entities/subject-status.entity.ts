@@ -12,6 +12,8 @@ import { Workflow } from './workflow.entity';
 @Index('subject_workflow_status_queue_idx', ['workflowId', 'random'], { where: 'retired_at IS NULL' })
 @Index('subject_workflow_status_priority_idx', ['workflowId', 'priority', 'random'], { where: 'retired_at IS NULL' })
 @Index('subject_workflow_status_gold_idx', ['workflowId', 'random'], { where: 'retired_at IS NULL AND gold_standard' })
+// For the foreign key: deleting a subject looks here. A subject id never changes, so a submit's update stays HOT.
+@Index('subject_workflow_status_subject_idx', ['subjectId'])
 export class SubjectWorkflowStatus {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;
