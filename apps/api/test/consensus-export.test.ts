@@ -40,13 +40,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_version,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,1,no,1,1,plurality-vote,"{""counts"":{""no"":1},.*}"$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,1,no,1,1,plurality-vote,1,"{""counts"":{""no"":1},.*}"$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,false,,,,,,0,,,,0,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,false,,,,,,0,,,,0,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -141,5 +141,16 @@ describe('consensus export', () => {
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: 2, T0_answer: 'no' });
     expect(rows.find((row) => row.external_id === 'plain')).toMatchObject({ workflow_version: null });
+  });
+
+  it('keeps the consensus of a task that a later version dropped, with the version it was computed with', async () => {
+    const workflow = await stack.client.getWorkflow(workflowId);
+    const tasks = { T1: { type: 'single' as const, question: 'Is it a notice?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+    const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
+    for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
+    const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
+    expect(header).toMatch(/,workflow_version,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_version,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_version,T0_result$/);
+    const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_version: version, T1_votes: 0, T0_answer: 'no', T0_version: 2 });
   });
 });

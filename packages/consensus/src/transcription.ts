@@ -124,6 +124,7 @@ export function rover(texts: readonly string[], tokenize: (text: string) => stri
 }
 
 export interface ConsensusWord {
+  /** '' where most transcriptions have no word and the others have one (the variants say which): not in `text`. */
   word: string;
   /** Share of the transcriptions that have this word in this slot. */
   agreement: number;
@@ -133,7 +134,7 @@ export interface ConsensusWord {
 
 export interface TranscriptionConsensus {
   text: string;
-  /** Consensus words per line of `text`. */
+  /** Consensus words per line of `text`, and the words some added where most have none (`word` ''). */
   lines: ConsensusWord[][];
   /** Mean share of transcriptions that agree with the decision of each slot, words and gaps alike. */
   score: number;
@@ -181,6 +182,9 @@ function consensusSlot(slot: Slot, n: number): { word: string; count: number; va
   return { word: best, count: bestCount, variants };
 }
 
+/** A slot most transcriptions fill with a word (the others are kept in `lines` for their variants). */
+const isWord = (slot: ConsensusWord) => slot.word !== '';
+
 function alignLines(lines: readonly string[][]): { words: ConsensusWord[]; agreements: number[] } {
   const n = lines.length;
   const order = centreStarOrder(lines);
@@ -190,7 +194,7 @@ function alignLines(lines: readonly string[][]): { words: ConsensusWord[]; agree
   for (const slot of slots) {
     const { word, count, variants } = consensusSlot(slot, n);
     agreements.push(count / n);
-    if (word !== '') result.push({ word, agreement: count / n, variants });
+    result.push({ word, agreement: count / n, variants });
   }
   return { words: result, agreements };
 }
@@ -281,13 +285,17 @@ function lineBreakVotes(consensus: readonly string[], transcriptions: readonly s
  */
 function alignWholeTexts(transcriptions: readonly string[][]): { lines: ConsensusWord[][]; agreements: number[] } {
   const n = transcriptions.length;
-  const { words: consensus, agreements } = alignLines(transcriptions.map((lines) => words(lines.join(' '))));
-  const votes = lineBreakVotes(consensus.map((word) => word.word), transcriptions);
+  const { words: slots, agreements } = alignLines(transcriptions.map((lines) => words(lines.join(' '))));
+  const consensus = slots.filter(isWord).map((slot) => slot.word);
+  const votes = lineBreakVotes(consensus, transcriptions);
   const lines: ConsensusWord[][] = [[]];
-  consensus.forEach((word, index) => {
-    lines.at(-1)!.push(word);
+  let index = -1;
+  for (const slot of slots) {
+    lines.at(-1)!.push(slot);
+    if (!isWord(slot)) continue;
+    index += 1;
     if ((votes.get(index) ?? 0) * 2 > n && index < consensus.length - 1) lines.push([]);
-  });
+  }
   for (const [after, count] of votes) {
     if (count < n && after < consensus.length - 1) agreements.push(Math.max(count, n - count) / n);
   }
@@ -307,9 +315,9 @@ export function transcriptionConsensus(texts: readonly string[], options: Transc
   const sameShape = split.every((lines) => lines.length === split[0]!.length);
   const { lines: allLines, agreements } = sameShape ? alignLineByLine(split) : alignWholeTexts(split);
   const score = agreements.length ? agreements.reduce((a, b) => a + b, 0) / agreements.length : 1;
-  const lines = allLines.filter((line) => line.length > 0);
+  const lines = allLines.filter((line) => line.some(isWord));
   return {
-    text: lines.map((line) => line.map((w) => w.word).join(' ')).join('\n'),
+    text: lines.map((line) => line.filter(isWord).map((w) => w.word).join(' ')).join('\n'),
     lines,
     score,
     lowConsensus: n < minTranscriptions || score < lowConsensusBelow,

@@ -15,7 +15,7 @@ export function versionChangeWarnings(before: WorkflowDefinition, after: Workflo
   for (const [key, earlier] of Object.entries(before.tasks)) {
     const now = after.tasks[key];
     if (!now) {
-      warnings.push({ pointer: '/tasks', message: `no longer has task "${key}": its answers stay in the raw download, but no consensus is computed for it again` });
+      warnings.push({ pointer: '/tasks', message: `no longer has task "${key}": its answers stay in the raw download and its consensus so far in the consensus download, but no consensus is computed for it again` });
     } else if (now.type !== earlier.type) {
       warnings.push({ pointer: `/tasks/${key}/type`, message: `is "${now.type}" where it was "${earlier.type}": the answers given to the ${earlier.type} task are no longer read` });
     } else {

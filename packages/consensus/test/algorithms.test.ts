@@ -39,6 +39,18 @@ describeIf('bluebirds (39 workers × 108 images, expert truth)', () => {
     expect(accuracy(dawidSkene(answers, { objective: 'exact' }).labels)).toBeGreaterThanOrEqual(0.89);
   });
 
+  it('weighs volunteers by skills learned in one run, as the converged model does (a single kSWAP step reaches 0.852)', () => {
+    const skills = learnSkills(answers.map(({ worker, task, label }) => ({ volunteer: worker, subject: task, answer: label })));
+    const labels = [...new Set(answers.map((answer) => answer.label))];
+    const bySkill = Object.fromEntries(
+      Object.keys(truth).map((task) => {
+        const posterior = posteriorFor(answers.filter((answer) => answer.task === task).map(({ worker, label }) => ({ volunteer: worker, answer: label })), labels, skills);
+        return [task, labels.reduce((best, label) => (posterior[label]! > posterior[best]! ? label : best))];
+      }),
+    );
+    expect(accuracy(bySkill)).toBeGreaterThanOrEqual(0.89);
+  });
+
   it("with crowd-kit's stopping rule it stops after two iterations, as crowd-kit does", () => {
     const result = dawidSkene(answers);
     expect(result.lossHistory).toHaveLength(2);
@@ -149,8 +161,10 @@ describe('transcription', () => {
   it('aligns words, keeps the majority reading and reports per-word agreement', () => {
     const result = transcriptionConsensus(['the old house stood', 'the old hous stood', 'the house stood', 'the old house stood here']);
     expect(result.text).toBe('the old house stood');
-    expect(result.lines[0]!.map((w) => [w.word, w.agreement])).toEqual([['the', 1], ['old', 0.75], ['house', 0.75], ['stood', 1]]);
+    // A word only one added stays in the lines, as a slot most left empty, with what that one wrote.
+    expect(result.lines[0]!.map((w) => [w.word, w.agreement])).toEqual([['the', 1], ['old', 0.75], ['house', 0.75], ['stood', 1], ['', 0.75]]);
     expect(result.lines[0]![2]!.variants).toEqual({ hous: 1 });
+    expect(result.lines[0]![4]!.variants).toEqual({ here: 1 });
     expect(result.lowConsensus).toBe(false);
   });
 
@@ -170,6 +184,8 @@ describe('transcription', () => {
     expect(joined.score).toBeGreaterThan(0.9);
     const extra = transcriptionConsensus([page, `${page}\nm n o`, page]);
     expect(extra.text).toBe(page);
+    expect(extra.lines.at(-1)!.map((w) => w.word)).toEqual(['j', 'k', 'l', '', '', '']);
+    expect(extra.lines.at(-1)!.at(-1)!.variants).toEqual({ o: 1 });
     // Two of three break the line after "b": the break is kept, with the words on either side.
     expect(transcriptionConsensus(['a b\nc d', 'a b\nc d', 'a b c d']).text).toBe('a b\nc d');
     expect(transcriptionConsensus(['a b\nd', 'a b c d', 'a b\nc d']).text).toBe('a b\nc d');

@@ -31,7 +31,7 @@ describe('a new version of a classified workflow', () => {
     expect(versionChangeWarnings(before, after)).toEqual([
       { pointer: '/tasks/T0', message: 'no longer offers "no", "maybe": answers that gave them stop counting in the consensus' },
       { pointer: '/tasks/T1/type', message: 'is "transcription" where it was "multiple": the answers given to the multiple task are no longer read' },
-      { pointer: '/tasks', message: 'no longer has task "T2": its answers stay in the raw download, but no consensus is computed for it again' },
+      { pointer: '/tasks', message: 'no longer has task "T2": its answers stay in the raw download and its consensus so far in the consensus download, but no consensus is computed for it again' },
       { pointer: '/retirement', message: expect.stringContaining('asks for at most 3 classifications where it asked for 5') },
     ]);
   });

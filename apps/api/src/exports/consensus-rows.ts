@@ -21,7 +21,7 @@ export interface ConsensusRow {
   /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
   workflow_version: number | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
-  tasks: Record<string, { answer: string | null; agreement: number | null; votes: number; algorithm: string; result: Record<string, unknown> }>;
+  tasks: Record<string, { answer: string | null; agreement: number | null; votes: number; algorithm: string; version: number; result: Record<string, unknown> }>;
 }
 
 /** The subject's columns, each with what it holds (the API's documentation lists them). */
@@ -38,7 +38,7 @@ export const CONSENSUS_COLUMNS = {
   unretirement_note: "the researcher's words, for a subject they returned to the queue by hand (until it retires again)",
   retired_by_classification_id: 'the classification whose arrival met the rule',
   classification_count: "classifications stored for the subject, those after its retirement included",
-  workflow_version: 'the newest workflow version the consensus was computed with',
+  workflow_version: "the newest workflow version any of the subject's consensus was computed with",
 } as const;
 
 /** The columns of each task (`<task>_<field>`), after the subject's: the answer, its agreement and votes, then how it was reached. */
@@ -47,9 +47,11 @@ export const CONSENSUS_TASK_COLUMNS = {
   agreement: 'the share of the counted volunteers who gave exactly that answer (a transcription: its alignment score)',
   votes: 'how many counted classifications answered the task',
   algorithm: 'plurality-vote, bayesian-confusion, binary-vote-per-answer, word-alignment-vote, sense-vote or tag-majority',
+  version: "the workflow version the task's consensus was computed with (a task that later versions dropped keeps the consensus computed before)",
   result:
     "the algorithm's whole output as one JSON cell: a single choice's counts, leaders and posterior; each choice's votes, share and " +
-    "probability; a transcription's text, lines of aligned words (each with agreement and variants), score and lowConsensus (true: " +
+    "probability; a transcription's text, lines of aligned words (each with agreement and variants; a word that some added where most " +
+    'have none is there with word "" and what they wrote in variants), score and lowConsensus (true: ' +
     "worth a review); a close reading's counts, leaders, unsure share and evidence spans; each tag's up and down votes and share",
 } as const;
 const TASK_FIELDS = Object.keys(CONSENSUS_TASK_COLUMNS) as (keyof typeof CONSENSUS_TASK_COLUMNS)[];
@@ -78,6 +80,7 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
     record[`${task}_agreement`] = result?.agreement ?? null;
     record[`${task}_votes`] = result?.votes ?? 0;
     record[`${task}_algorithm`] = result?.algorithm ?? null;
+    record[`${task}_version`] = result?.version ?? null;
     record[`${task}_result`] = result ? JSON.stringify(result.result) : null;
   }
   return record;

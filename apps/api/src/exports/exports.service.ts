@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type WorkflowDefinition, reachableTasks } from '@chorus/tasks';
+import type { WorkflowDefinition } from '@chorus/tasks';
 import type { AuthUser } from '../auth/auth.decorators';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -18,7 +18,7 @@ const CONSENSUS_ROWS = `
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
   LEFT JOIN LATERAL (
     SELECT max(c.workflow_version) AS workflow_version,
-           jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm, 'result', c.result)) AS tasks
+           jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm, 'version', c.workflow_version, 'result', c.result)) AS tasks
     FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) agg ON true
   WHERE st.workflow_id = $1
   ORDER BY st.subject_id`;
@@ -44,13 +44,17 @@ export class ExportsService {
     private readonly streams: ExportStreams,
   ) {}
 
-  /** One row per subject, with the consensus of every task of the workflow's current version. */
+  /**
+   * One row per subject, with the consensus of every task of every version (the current version's first): a task
+   * that a later version dropped keeps the consensus computed before, which retired subjects keep.
+   */
   async consensus(workflowId: string, format: ExportFormat, user: AuthUser): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
-    const definition = await this.versions.definition(workflowId, workflow.version);
-    const taskKeys = reachableTasks(definition!); // the workflow's order: a stored definition's keys are jsonb's
+    const byVersion = await this.everyVersion(workflowId, workflow.version);
+    const taskKeys = taskKeysOf([...byVersion].reverse());
+    const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
     return this.streams.open<ConsensusRow>(
-      { sql: CONSENSUS_ROWS, parameters: [workflowId, definition!.selection.training?.subjectSetId ?? null], toRecord: (row) => flatten(row, taskKeys), columns: columnsOf(taskKeys), name: `consensus-${workflowId}` },
+      { sql: CONSENSUS_ROWS, parameters: [workflowId, trainingSet], toRecord: (row) => flatten(row, taskKeys), columns: columnsOf(taskKeys), name: `consensus-${workflowId}` },
       format,
     );
   }
@@ -61,7 +65,7 @@ export class ExportsService {
    */
   async classifications(workflowId: string, format: ExportFormat, user: AuthUser, since?: Date): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
-    const byVersion = (await Promise.all(Array.from({ length: workflow.version }, (_, index) => this.versions.definition(workflowId, index + 1)))) as WorkflowDefinition[];
+    const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
     return this.streams.open<ClassificationRow>(
       {
@@ -73,5 +77,10 @@ export class ExportsService {
       },
       format,
     );
+  }
+
+  /** The definitions of versions 1 to `version`, in order. */
+  private async everyVersion(workflowId: string, version: number): Promise<WorkflowDefinition[]> {
+    return (await Promise.all(Array.from({ length: version }, (_, index) => this.versions.definition(workflowId, index + 1)))) as WorkflowDefinition[];
   }
 }

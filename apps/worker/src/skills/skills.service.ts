@@ -8,8 +8,8 @@ import { DataSource } from 'typeorm';
 import { SkillsRepository } from './skills.repository';
 
 /**
- * Re-learns volunteer skill (kSWAP's knowledge step) for each `bayes` task of a workflow from gold standard and
- * confident consensus, then has the unretired subjects re-aggregated, whose results and retirement could change.
+ * Re-learns volunteer skill for each `bayes` task of a workflow from all its classifications (Dawid–Skene, known
+ * answers held fixed), then has the unretired subjects re-aggregated, whose results and retirement could change.
  */
 @Injectable()
 export class SkillsService {
@@ -43,14 +43,7 @@ export class SkillsService {
            WHERE s.gold_standard ? $2`,
           [workflowId, task],
         );
-        const consensus: { subject_id: string; posterior: Record<string, number> | null }[] = await manager.query(
-          "SELECT subject_id, result->'posterior' AS posterior FROM consensus WHERE workflow_id = $1 AND task = $2",
-          [workflowId, task],
-        );
-        const learned = learnSkills(answers, {
-          gold: Object.fromEntries(gold.map((row) => [row.id, row.answer])),
-          consensus: Object.fromEntries(consensus.flatMap((row) => (row.posterior ? [[row.subject_id, row.posterior]] : []))),
-        });
+        const learned = learnSkills(answers, { gold: Object.fromEntries(gold.map((row) => [row.id, row.answer])) });
         await this.skills.replace(manager, workflowId, task, learned);
       }
     });
