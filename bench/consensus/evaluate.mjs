@@ -11,7 +11,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const consensus = createRequire(import.meta.url)(path.resolve(here, '../../packages/consensus/dist/index.js'));
 const datasets = process.env.CHORUS_DATASETS ?? path.resolve(here, '../../../shared/datasets');
 const {
-  dawidSkene, majorityVote, oneCoinDawidSkene, wawa, rover, transcriptionConsensus, wordErrorRate,
+  dawidSkene, learnSkills, majorityVote, oneCoinDawidSkene, posteriorFor, wawa, rover, transcriptionConsensus, wordErrorRate,
   simulatePopulation, simulateAnswers, simulateRetirement, DEFAULT_POPULATION,
 } = consensus;
 
@@ -49,7 +49,20 @@ const algorithms = [
   ['Dawid–Skene (crowd-kit stopping)', (a) => dawidSkene(a).labels],
   ['Dawid–Skene (converged)', (a) => dawidSkene(a, { objective: 'exact' }).labels],
   ['one-coin Dawid–Skene', (a) => oneCoinDawidSkene(a).labels],
+  ['`bayes` (the worker: skills by Dawid–Skene, then each subject\'s posterior)', skillWeighted],
 ];
+
+/** What the worker does for a `bayes` task: learn every volunteer's skill, then reduce each subject with it. */
+function skillWeighted(answers) {
+  const skills = learnSkills(answers.map(({ worker, task, label }) => ({ volunteer: worker, subject: task, answer: label })));
+  const labels = [...new Set(answers.map((a) => a.label))].sort();
+  const votes = new Map();
+  for (const { worker, task, label } of answers) votes.set(task, [...(votes.get(task) ?? []), { volunteer: worker, answer: label }]);
+  return Object.fromEntries([...votes].map(([task, subjectVotes]) => {
+    const posterior = posteriorFor(subjectVotes, labels, skills);
+    return [task, labels.reduce((best, label) => (posterior[label] > posterior[best] ? label : best))];
+  }));
+}
 const population = simulatePopulation(DEFAULT_POPULATION);
 const simulated = simulateAnswers(population, 15);
 const categoricalSets = [

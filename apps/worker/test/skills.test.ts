@@ -2,6 +2,7 @@ import type { ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { AggregationService } from '../src/aggregation/aggregation.service';
+import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 import { SkillsService } from '../src/skills/skills.service';
 
 let stack: Stack;
@@ -17,8 +18,12 @@ async function volunteer(): Promise<ChorusClient> {
   return stack.anonymous.withToken((await stack.anonymous.guest()).token);
 }
 
-it('weighs volunteers by the skill learned from gold standard, overturning an adversarial majority', async () => {
-  const project = await stack.client.createProject({ title: 'Skills', status: 'live' });
+/**
+ * Six gold-standard subjects and an open one, each answered by one careful volunteer and two contrary ones, who give
+ * the wrong answer every time: a plurality vote follows the contrary pair.
+ */
+async function contraryMajority(title: string) {
+  const project = await stack.client.createProject({ title, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
   const gold = ['yes', 'no', 'yes', 'no', 'yes', 'no'].map((answer, i) => ({ externalId: `gold-${i}`, goldStandard: { T0: answer }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] }));
   await stack.client.addSubjects(set.id, [...gold, { externalId: 'open', locations: [{ type: 'text' as const, text: 'Open question' }] }]);
@@ -41,6 +46,11 @@ it('weighs volunteers by the skill learned from gold standard, overturning an ad
   }
   const open = rows.find((row) => row.external_id === 'open')!.id;
   const consensusOf = async () => (await stack.db.query('SELECT answer, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, open])).rows[0];
+  return { project, set, workflowId, open, consensusOf };
+}
+
+it('weighs volunteers by the skill learned from gold standard, overturning an adversarial majority', async () => {
+  const { project, set, workflowId, open, consensusOf } = await contraryMajority('Skills');
 
   const worker = await stack.startWorker();
   await worker.get(AggregationService).aggregateSubject(workflowId, open);
@@ -63,4 +73,15 @@ it('weighs volunteers by the skill learned from gold standard, overturning an ad
   await stack.stopWorker();
   const { rows: [tie] } = await stack.db.query('SELECT answer, agreement, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, fresh.id]);
   expect(tie).toEqual({ answer: null, agreement: 0.5, algorithm: 'bayesian-confusion' });
+});
+
+it('re-learns skill before it re-aggregates a whole workflow', async () => {
+  const { workflowId, consensusOf } = await contraryMajority('Skills on re-aggregation');
+  const worker = await stack.startWorker();
+  try {
+    await worker.get(ReaggregationService).reaggregate(workflowId, 'all', undefined, async () => {});
+    expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
+  } finally {
+    await stack.stopWorker();
+  }
 });

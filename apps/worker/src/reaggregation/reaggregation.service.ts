@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ReaggregationProgress, ReaggregationScope } from '@chorus/jobs';
 import { DataSource } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
+import { SkillsService } from '../skills/skills.service';
 
 /** Subjects per step, aggregated in one transaction; progress is reported and checkpointed after each step. */
 const BATCH = 100;
@@ -14,11 +15,13 @@ const SCOPE_FILTER: Record<ReaggregationScope, string> = {
 /**
  * Re-aggregates a whole workflow in batches of subjects in id order, through the same `AggregationService` as single
  * jobs. It keeps no state of its own beyond a cursor: a run that resumes from its last progress (after a crash)
- * or runs twice recomputes the same results.
+ * or runs twice recomputes the same results. A run over every subject first re-learns volunteer skill (a researcher
+ * asking for it wants the best consensus now, not after the next scheduled estimate); one that resumes keeps the
+ * skills its first batches used.
  */
 @Injectable()
 export class ReaggregationService {
-  constructor(private readonly db: DataSource, private readonly aggregation: AggregationService) {}
+  constructor(private readonly db: DataSource, private readonly aggregation: AggregationService, private readonly skills: SkillsService) {}
 
   async reaggregate(
     workflowId: string,
@@ -26,6 +29,7 @@ export class ReaggregationService {
     resumeFrom: ReaggregationProgress | undefined,
     report: (progress: ReaggregationProgress) => Promise<void>,
   ): Promise<ReaggregationProgress> {
+    if (!resumeFrom && scope === 'all') await this.skills.learnCurrent(workflowId);
     const progress = resumeFrom ?? { done: 0, total: await this.count(workflowId, scope), after: null };
     await report(progress);
     for (;;) {

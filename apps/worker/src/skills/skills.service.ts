@@ -7,6 +7,8 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { SkillsRepository } from './skills.repository';
 
+const CURRENT_DEFINITIONS = 'SELECT w.id, v.definition FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version';
+
 /**
  * Re-learns volunteer skill for each `bayes` task of a workflow from all its classifications (Dawid–Skene, known
  * answers held fixed), then has the unretired subjects re-aggregated, whose results and retirement could change.
@@ -17,15 +19,27 @@ export class SkillsService {
 
   /** Returns how many workflows were estimated. */
   async estimateAll(): Promise<number> {
-    const workflows: { id: string; definition: WorkflowDefinition }[] = await this.db.query(
-      `SELECT w.id, v.definition FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE w.status = 'active'`,
-    );
+    const workflows: { id: string; definition: WorkflowDefinition }[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.status = 'active'`);
     let estimated = 0;
     for (const workflow of workflows) if (await this.estimate(workflow.id, workflow.definition)) estimated += 1;
     return estimated;
   }
 
   async estimate(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
+    if (!(await this.learn(workflowId, definition))) return false;
+    const job = reaggregationJob(workflowId, 'unretired');
+    await this.reaggregation.add(job.name, job.data, job.opts);
+    return true;
+  }
+
+  /** Re-learns skill for the current version's `bayes` tasks, before a whole workflow is re-aggregated with them. */
+  async learnCurrent(workflowId: string): Promise<void> {
+    const [workflow]: { definition: WorkflowDefinition }[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.id = $1`, [workflowId]);
+    if (workflow) await this.learn(workflowId, workflow.definition);
+  }
+
+  /** Returns whether the workflow has tasks weighed by skill. */
+  private async learn(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
     const tasks = skillWeightedTasks(definition);
     if (!tasks.length) return false;
     await this.db.transaction(async (manager) => {
@@ -47,8 +61,6 @@ export class SkillsService {
         await this.skills.replace(manager, workflowId, task, learned);
       }
     });
-    const job = reaggregationJob(workflowId, 'unretired');
-    await this.reaggregation.add(job.name, job.data, job.opts);
     return true;
   }
 }
