@@ -89,7 +89,8 @@ describe('raw classifications export', () => {
     const [header] = (await stack.client.classifications(workflowId, 'csv')).split('\n');
     expect(header).toMatch(/,annotations,headline_answer,T9_answer,T0_answer,T1_answer$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(consensusHeader).toMatch(/,workflow_version,headline_answer,headline_agreement,headline_votes,headline_algorithm,headline_result,T9_answer,/);
+    // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
+    expect(consensusHeader).toMatch(/,workflow_version,headline_answer,headline_agreement,headline_votes,headline_algorithm,headline_version,headline_result,T9_answer,.*,T0_answer,.*,T1_result$/);
   });
 
   it('keeps a spreadsheet from running a volunteer’s text as a formula in CSV, and gives it as typed in JSON', async () => {
@@ -135,6 +136,8 @@ describe('raw classifications export', () => {
     expect(error.problem.errors?.map((e) => e.pointer)).toEqual(['/query/sinse']);
     const consensus = (await stack.client.request('GET', `/workflows/${workflowId}/consensus?since=2999-01-01`).catch((e) => e)) as ChorusApiError;
     expect(consensus.problem.errors?.map((e) => e.pointer)).toEqual(['/query/since']);
+    const twice = (await stack.client.request('GET', `/workflows/${workflowId}/classifications?since=2026-12-01&since=2027-01-01`).catch((e) => e)) as ChorusApiError;
+    expect(twice.problem.errors).toEqual([{ pointer: '/query/since', message: 'is given more than once; give it once' }]);
   });
 
   it('names a moment it cannot read', async () => {

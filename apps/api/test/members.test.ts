@@ -43,6 +43,11 @@ describe('project members', () => {
     // A moderator is a member (sees the draft) but not a researcher.
     expect((await bob.client.getProject(project.id)).id).toBe(project.id);
     expect((await problemOf(bob.client.members(project.id)))?.status).toBe(403);
+    // Nobody but an administrator removes another; anyone may leave.
+    expect((await problemOf(bob.client.removeMember(project.id, ada.id)))?.status).toBe(403);
+    expect(await bob.client.removeMember(project.id, bob.id)).toEqual({ removed: bob.id });
+    expect((await problemOf(bob.client.getProject(project.id)))?.status).toBe(404);
+    await ada.client.setMember(project.id, { email: bob.email, role: 'moderator' });
 
     expect(await ada.client.removeMember(project.id, bob.id)).toEqual({ removed: bob.id });
     expect((await problemOf(bob.client.getProject(project.id)))?.status).toBe(404);
@@ -65,6 +70,9 @@ describe('project members', () => {
     expect([badRole?.status, badRole?.problem.errors?.[0]?.pointer]).toEqual([422, '/role']);
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect((await problemOf(guest.members(project.id)))?.status).toBe(404);
+    // What a stranger named is what was not found: a workflow or set of a draft project, not "the project".
+    const set = await owner.createSubjectSet(project.id, { name: 'Private' });
+    expect((await problemOf(guest.subjectsOf(set.id)))?.problem.detail).toBe(`Subject set ${set.id} was not found`);
     expect((await owner.members(project.id)).members).toEqual([me]);
   });
 });

@@ -9,8 +9,16 @@ import { ProblemException, validationFailed } from './problem';
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
   constructor(private readonly schema: S, private readonly base = '') {}
   transform(value: unknown): z.infer<S> {
+    if (this.base === '/query') refuseRepeatedParameters(value);
     return unwrap(validateWith(this.schema, value, this.base));
   }
+}
+
+/** No query parameter takes several values: one given twice (`?since=…&since=…`) arrives as a list, and is named. */
+function refuseRepeatedParameters(query: unknown): void {
+  const repeated = Object.entries(query ?? {}).filter(([, value]) => Array.isArray(value));
+  if (!repeated.length) return;
+  throw validationFailed(repeated.map(([name]) => ({ pointer: `/query/${name}`, message: 'is given more than once; give it once' })));
 }
 
 export function unwrap<T>(result: Validated<T>): T {

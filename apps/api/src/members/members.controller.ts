@@ -26,7 +26,7 @@ export class MembersController {
   }
 
   @Delete(':userId')
-  @ApiZodResponse(memberRemovedSchema, { description: 'The member is removed (owner and collaborators only; never the owner)' })
+  @ApiZodResponse(memberRemovedSchema, { description: 'The member is removed (by the owner and collaborators; any other member may remove themselves, to leave; never the owner)' })
   removeMember(@Param('id', uuidParam('id')) projectId: string, @Param('userId', uuidParam('userId')) userId: string, @CurrentUser() user: AuthUser) {
     return this.members.remove(projectId, userId, user);
   }

@@ -5,7 +5,7 @@ import { ProjectMember, User } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
-import { ProjectAccess } from '../projects/project-access';
+import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import type { MemberInput } from './dto/member.dto';
 
 const MEMBERS = `SELECT m.user_id AS "userId", u.display_name AS "displayName", u.email, m.role
@@ -40,8 +40,10 @@ export class MembersService {
     return (await this.db.query(`${MEMBERS} AND m.user_id = $2`, [projectId, account.id]))[0];
   }
 
+  /** Administrators remove anyone but the owner; any other member may leave. */
   async remove(projectId: string, userId: string, user: AuthUser): Promise<{ removed: string }> {
-    await this.access.requireAdministrator(projectId, user, '/params/id');
+    if (accountIdOf(user) === userId) await this.access.readable(projectId, user, '/params/id');
+    else await this.access.requireAdministrator(projectId, user, '/params/id');
     const member = await this.db.getRepository(ProjectMember).findOneBy({ projectId, userId });
     if (!member) throw notFound(`Member ${userId} of this project`, '/params/userId');
     if (member.role === 'owner') throw validationFailed([{ pointer: '/params/userId', message: "is the project's owner, who cannot be removed" }]);

@@ -56,24 +56,27 @@ export class ProjectAccess {
     return this.members.exists({ where: { userId: user.id, role: In(ADMIN_ROLES) } });
   }
 
-  /** The project, if the caller may see it: live projects are public, others only for members. */
-  async readable(projectId: string, user: AuthUser | undefined, pointer?: string): Promise<Project> {
+  /**
+   * The project, if the caller may see it: live projects are public, others only for members. To others, what they
+   * named (`named`: a workflow or set of the project, say) was not found.
+   */
+  async readable(projectId: string, user: AuthUser | undefined, pointer?: string, named?: string): Promise<Project> {
     const project = await this.projects.findOneBy({ id: projectId });
-    if (!project) throw notFound(`Project ${projectId}`, pointer);
-    await this.assertReadable(project, user, pointer);
+    if (!project) throw notFound(named ?? `Project ${projectId}`, pointer);
+    await this.assertReadable(project, user, pointer, named);
     return project;
   }
 
-  async assertReadable(project: Project, user: AuthUser | undefined, pointer?: string): Promise<void> {
+  // Not the id: a project asked for by its slug must not give its id away.
+  async assertReadable(project: Project, user: AuthUser | undefined, pointer?: string, named = 'The project'): Promise<void> {
     if (isPublicProject(project.status)) return;
     if (await this.roleOf(project.id, user)) return;
-    // Not the id: a project asked for by its slug must not give its id away.
-    throw notFound('The project', pointer);
+    throw notFound(named, pointer);
   }
 
   /** Fails unless the caller is a researcher of the project. */
-  async requireResearcher(projectId: string, user: AuthUser, pointer?: string): Promise<Project> {
-    return this.requireRole(projectId, user, RESEARCHER_ROLES, "the project's owner, collaborators and scientists", pointer);
+  async requireResearcher(projectId: string, user: AuthUser, pointer?: string, named?: string): Promise<Project> {
+    return this.requireRole(projectId, user, RESEARCHER_ROLES, "the project's owner, collaborators and scientists", pointer, named);
   }
 
   /** Fails unless the caller administers the project (its owner or a collaborator): who its members are, for one. */
@@ -81,8 +84,8 @@ export class ProjectAccess {
     return this.requireRole(projectId, user, ADMIN_ROLES, "the project's owner and collaborators", pointer);
   }
 
-  private async requireRole(projectId: string, user: AuthUser, roles: ProjectRole[], who: string, pointer?: string): Promise<Project> {
-    const project = await this.readable(projectId, user, pointer);
+  private async requireRole(projectId: string, user: AuthUser, roles: ProjectRole[], who: string, pointer?: string, named?: string): Promise<Project> {
+    const project = await this.readable(projectId, user, pointer, named);
     const role = await this.roleOf(projectId, user);
     if (!role) throw forbidden(`Only ${who} may do this; ask the owner of "${project.title}" to add you.`);
     if (!roles.includes(role)) throw forbidden(`Only ${who} may do this, and you are a ${role} of "${project.title}"; ask its owner for another role if you need it.`);

@@ -181,7 +181,7 @@ export class SubjectSetsService {
   private async requireSetOfResearcher(subjectSetId: string, user: AuthUser): Promise<SubjectSet> {
     const set = await this.db.getRepository(SubjectSet).findOneBy({ id: subjectSetId });
     if (!set) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
-    await this.access.requireResearcher(set.projectId, user, '/params/id');
+    await this.access.requireResearcher(set.projectId, user, '/params/id', `Subject set ${subjectSetId}`);
     return set;
   }
 

@@ -144,7 +144,7 @@ export class WorkflowsService {
   /** The workflow, if the caller may see it (its project is public or they are a member). */
   async readable(id: string, user: AuthUser | undefined): Promise<Workflow> {
     const workflow = await this.find(id);
-    await this.access.readable(workflow.projectId, user, '/params/id');
+    await this.access.readable(workflow.projectId, user, '/params/id', `Workflow ${workflow.id}`);
     return workflow;
   }
 
@@ -169,7 +169,7 @@ export class WorkflowsService {
   /** The workflow, if the caller is a researcher of its project. */
   async requireResearcher(id: string, user: AuthUser): Promise<Workflow> {
     const workflow = await this.find(id);
-    await this.access.requireResearcher(workflow.projectId, user, '/params/id');
+    await this.access.requireResearcher(workflow.projectId, user, '/params/id', `Workflow ${workflow.id}`);
     return workflow;
   }
 
