@@ -1,5 +1,7 @@
 import { type ChorusApiError } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { get } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -90,6 +92,25 @@ describe('consensus export', () => {
     expect((await download('text/csv;q=0.4, application/x-ndjson;q=0.8')).headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
     expect((await download('application/json;q=0, text/csv')).headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect((await download('application/json', '?format=csv')).headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  });
+
+  it('is gzipped for a client that takes it, and only then', async () => {
+    const raw = (acceptEncoding: string) =>
+      new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+        const url = `${stack.baseUrl}/api/v1/workflows/${workflowId}/consensus?format=csv`;
+        get(url, { headers: { authorization: `Bearer ${stack.client.token}`, 'accept-encoding': acceptEncoding } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const plain = await raw('identity');
+    expect(plain.encoding).toBeUndefined();
+    expect(plain.body.toString()).toMatch(/^subject_id,/);
+    const gzipped = await raw('br;q=1, gzip;q=0.8');
+    expect(gzipped.encoding).toBe('gzip');
+    expect(gunzipSync(gzipped.body).toString()).toBe(plain.body.toString());
+    expect((await raw('gzip;q=0, *')).encoding).toBeUndefined();
   });
 
   it('lists its columns, each with what it holds, in the API documentation', async () => {

@@ -10,19 +10,32 @@ export const exportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be csv, 
 
 const FORMAT_OF_TYPE: Record<string, ExportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
 
+/** The values an Accept or Accept-Encoding header names, in order, each with its q-value. */
+function weighted(header: string | undefined): { value: string; q: number }[] {
+  return (header ?? '').split(',').map((range) => {
+    const [value = '', ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
+    return { value, q: Number(parameters.find((parameter) => parameter.startsWith('q='))?.slice(2) ?? 1) };
+  });
+}
+
 /**
  * The format an Accept header prefers among those of the downloads (`text/csv`, `application/json`, …), by its
  * q-values, the first named among equals; CSV when it names none of them.
  */
 export function formatAccepted(accept: string | undefined): ExportFormat {
   let best: { format: ExportFormat; q: number } | undefined;
-  for (const range of (accept ?? '').split(',')) {
-    const [type = '', ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
-    const format = FORMAT_OF_TYPE[type];
-    const q = Number(parameters.find((parameter) => parameter.startsWith('q='))?.slice(2) ?? 1);
+  for (const { value, q } of weighted(accept)) {
+    const format = FORMAT_OF_TYPE[value];
     if (format && q > 0 && (!best || q > best.q)) best = { format, q };
   }
   return best?.format ?? 'csv';
+}
+
+/** Whether an Accept-Encoding header takes gzip: named (or as `*`) with a q-value above 0. */
+export function gzipAccepted(acceptEncoding: string | undefined): boolean {
+  const ranges = weighted(acceptEncoding);
+  const gzip = ranges.find(({ value }) => value === 'gzip' || value === 'x-gzip') ?? ranges.find(({ value }) => value === '*');
+  return gzip !== undefined && gzip.q > 0;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { Controller, Get, Param, Query, Res, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { pipeline } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { z } from 'zod';
 import { ApiProblemResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
-import { EXPORT_FORMATS, type ExportFormat, contentTypes, exportFormatSchema, formatAccepted, sinceSchema } from './export-format';
+import { EXPORT_FORMATS, type ExportFormat, contentTypes, exportFormatSchema, formatAccepted, gzipAccepted, sinceSchema } from './export-format';
 import type { ExportDownload } from './export-streams';
 import { ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classification-rows';
@@ -31,13 +33,18 @@ const ApiDownloadResponse = () =>
     ApiProblemResponse(),
   );
 
-/** Sends a download as an attachment. */
-function send(reply: FastifyReply, download: ExportDownload): FastifyReply {
-  return reply
+/**
+ * Sends a download as an attachment, gzipped for a client that takes it (flat rows shrink several times over). Level 1:
+ * most of the saving for a fraction of the API's time, which volunteers' requests share. An error on the way still
+ * destroys the response (the pipeline destroys the gzip stream too).
+ */
+function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: string | undefined): FastifyReply {
+  reply
     .header('content-type', download.contentType)
     .header('content-disposition', `attachment; filename="${download.filename}"`)
-    .header('vary', 'Accept') // without `format`, the Accept header chose the format
-    .send(download.stream);
+    .header('vary', 'Accept, Accept-Encoding'); // without `format`, the Accept header chose the format
+  if (!gzipAccepted(acceptEncoding)) return reply.send(download.stream);
+  return reply.header('content-encoding', 'gzip').send(pipeline(download.stream, createGzip({ level: 1 }), () => {}));
 }
 
 @ApiTags('exports')
@@ -57,10 +64,11 @@ export class ExportsController {
     @Param('id', uuidParam('id')) workflowId: string,
     @Query(consensusQuery) { format }: { format?: ExportFormat },
     @HeaderValue('accept') accept: string | undefined,
+    @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    return send(reply, await this.exports.consensus(workflowId, format ?? formatAccepted(accept), user));
+    return send(reply, await this.exports.consensus(workflowId, format ?? formatAccepted(accept), user), acceptEncoding);
   }
 
   @Get('classifications')
@@ -79,9 +87,10 @@ export class ExportsController {
     @Param('id', uuidParam('id')) workflowId: string,
     @Query(classificationsQuery) { format, since }: { format?: ExportFormat; since?: Date },
     @HeaderValue('accept') accept: string | undefined,
+    @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    return send(reply, await this.exports.classifications(workflowId, format ?? formatAccepted(accept), user, since));
+    return send(reply, await this.exports.classifications(workflowId, format ?? formatAccepted(accept), user, since), acceptEncoding);
   }
 }
