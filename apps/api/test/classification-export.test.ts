@@ -90,7 +90,7 @@ describe('raw classifications export', () => {
     expect(header).toMatch(/,annotations,headline_answer,T9_answer,T0_answer,T1_answer$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
     // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
-    expect(consensusHeader).toMatch(/,workflow_version,headline_answer,headline_agreement,headline_votes,headline_algorithm,headline_version,headline_result,T9_answer,.*,T0_answer,.*,T1_result$/);
+    expect(consensusHeader).toMatch(/,workflow_version,updated_at,headline_answer,headline_agreement,headline_votes,headline_algorithm,headline_version,headline_result,T9_answer,.*,T0_answer,.*,T1_result$/);
   });
 
   it('keeps a spreadsheet from running a volunteer’s text as a formula in CSV, and gives it as typed in JSON', async () => {
@@ -134,8 +134,8 @@ describe('raw classifications export', () => {
     const error = (await stack.client.request('GET', `/workflows/${workflowId}/classifications?format=json&sinse=2999-01-01`).catch((e) => e)) as ChorusApiError;
     expect(error.status).toBe(422);
     expect(error.problem.errors?.map((e) => e.pointer)).toEqual(['/query/sinse']);
-    const consensus = (await stack.client.request('GET', `/workflows/${workflowId}/consensus?since=2999-01-01`).catch((e) => e)) as ChorusApiError;
-    expect(consensus.problem.errors?.map((e) => e.pointer)).toEqual(['/query/since']);
+    const consensus = (await stack.client.request('GET', `/workflows/${workflowId}/consensus?from=2999-01-01`).catch((e) => e)) as ChorusApiError;
+    expect(consensus.problem.errors?.map((e) => e.pointer)).toEqual(['/query/from']);
     const twice = (await stack.client.request('GET', `/workflows/${workflowId}/classifications?since=2026-12-01&since=2027-01-01`).catch((e) => e)) as ChorusApiError;
     expect(twice.problem.errors).toEqual([{ pointer: '/query/since', message: 'is given more than once; give it once' }]);
   });

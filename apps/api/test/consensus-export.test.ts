@@ -42,13 +42,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,classification_count,workflow_version,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_version,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,classification_count,workflow_version,updated_at,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_version,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,1,no,1,1,plurality-vote,1,"{""counts"":{""no"":1},.*}"$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,1,\\d{4}-[^,]+Z,no,1,1,plurality-vote,1,"{""counts"":{""no"":1},.*}"$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,false,,,,,,0,,,,0,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,false,,,,,,0,,\d{4}-[^,]+Z,,,0,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -146,6 +146,22 @@ describe('consensus export', () => {
     expect(raw.filter((row) => row.subject_id === retiredSubjectId).map((row) => [row.T0_answer, row.after_retirement]).sort()).toEqual([['no', false], ['yes', true]]);
   });
 
+  it('gives only the subjects whose row changed since a moment, for incremental downloads', async () => {
+    const rows = async (since?: string) =>
+      (await stack.client.consensus(workflowId, 'ndjson', since))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { external_id: string; updated_at: string });
+    const all = await rows();
+    const newest = all.map((row) => row.updated_at).sort().at(-1)!;
+    expect((await rows(newest)).map((row) => row.updated_at)).toEqual(all.filter((row) => row.updated_at === newest).map((row) => row.updated_at));
+    expect(await rows('2999-01-01')).toEqual([]);
+    const { rows: [plain] } = await stack.db.query("SELECT id FROM subjects WHERE external_id = 'plain'");
+    const before = new Date().toISOString();
+    await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ subjectId: plain.id, priority: 3 }] });
+    expect((await rows(before)).map((row) => row.external_id)).toEqual(['plain']);
+  });
+
   it('is for the project’s researchers only, and names a bad format', async () => {
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect(((await volunteer.consensus(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
@@ -170,7 +186,7 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_version,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_version,T0_result$/);
+    expect(header).toMatch(/,workflow_version,[a-z_]+,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_version,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_version,T0_result$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_version: version, T1_votes: 0, T0_answer: 'no', T0_version: 2 });
   });

@@ -183,9 +183,9 @@ export class ChorusClient {
     return this.call<{ tags: ProposedTag[] }>('GET', `/workflows/${workflowId}/subjects/${subjectId}/tags?task=${encodeURIComponent(task)}`);
   }
 
-  /** The consensus download: one flat row per subject. */
-  consensus(workflowId: string, format: ExportFormat = 'json'): Promise<string> {
-    return this.download(`/workflows/${workflowId}/consensus`, format);
+  /** The consensus download: one flat row per subject (with `since`, those whose row changed at or after it). */
+  consensus(workflowId: string, format: ExportFormat = 'json', since?: string): Promise<string> {
+    return this.download(`/workflows/${workflowId}/consensus`, format, since === undefined ? {} : { since });
   }
 
   /** The raw classifications download: one flat row per classification (with `since`, those stored at or after it). */

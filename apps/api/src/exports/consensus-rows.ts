@@ -18,6 +18,8 @@ export interface ConsensusRow {
   /** The classification whose arrival met the retirement rule; null for other retirements. */
   retired_by_classification_id: string | null;
   classification_count: number;
+  /** When the subject's row last changed: a classification, an aggregation, a retirement, a new priority. */
+  updated_at: Date;
   /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
   workflow_version: number | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
@@ -39,6 +41,7 @@ export const CONSENSUS_COLUMNS = {
   retired_by_classification_id: 'the classification whose arrival met the rule',
   classification_count: "classifications stored for the subject, those after its retirement included",
   workflow_version: "the newest workflow version any of the subject's consensus was computed with",
+  updated_at: "when the subject's row last changed (a classification, an aggregation, a retirement, a new priority): what since= compares (ISO 8601)",
 } as const;
 
 /** The columns of each task (`<task>_<field>`), after the subject's: the answer, its agreement and votes, then how it was reached. */
@@ -72,6 +75,7 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
     retired_by_classification_id: row.retired_by_classification_id,
     classification_count: row.classification_count,
     workflow_version: row.workflow_version,
+    updated_at: new Date(row.updated_at).toISOString(),
   };
   const record: FlatRecord = { ...subject };
   for (const task of taskKeys) {

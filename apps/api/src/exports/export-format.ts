@@ -39,7 +39,7 @@ export function gzipAccepted(acceptEncoding: string | undefined): boolean {
 }
 
 /**
- * The `since` query parameter of the raw download: an ISO 8601 date (midnight UTC), or a date and time with its zone.
+ * The `since` query parameter of the downloads: an ISO 8601 date (midnight UTC), or a date and time with its zone.
  */
 export const sinceSchema = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })], {

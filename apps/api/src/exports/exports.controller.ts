@@ -14,8 +14,16 @@ import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classifi
 import { CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS } from './consensus-rows';
 
 /** Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. */
-const consensusQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema }), '/query');
-const classificationsQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema, since: sinceSchema }), '/query');
+const downloadQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema, since: sinceSchema }), '/query');
+
+/** The `since` parameter in OpenAPI, of the rows each download holds. */
+const ApiSince = (rows: string) =>
+  ApiQuery({
+    name: 'since',
+    required: false,
+    description: `Only ${rows} at or after this moment (ISO 8601: 2026-12-01 or 2026-12-01T09:30:00Z), for incremental downloads`,
+    schema: { type: 'string', format: 'date-time' },
+  });
 
 /** A download's columns as the OpenAPI document lists them: a line each, then those repeated per task. */
 function columnsInWords(order: string, columns: Record<string, string>, perTask: Record<string, string>): string {
@@ -56,36 +64,32 @@ export class ExportsController {
 
   @Get('consensus')
   @ApiDownloadResponse()
+  @ApiSince('the subjects whose row changed (`updated_at`)')
   @ApiOperation({
     summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',
     description: columnsInWords('One row per subject, in subject_id order.', CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),
   })
   async getConsensus(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(consensusQuery) { format }: { format?: ExportFormat },
+    @Query(downloadQuery) { format, since }: { format?: ExportFormat; since?: Date },
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    return send(reply, await this.exports.consensus(workflowId, format ?? formatAccepted(accept), user), acceptEncoding);
+    return send(reply, await this.exports.consensus(workflowId, format ?? formatAccepted(accept), user, since), acceptEncoding);
   }
 
   @Get('classifications')
   @ApiDownloadResponse()
-  @ApiQuery({
-    name: 'since',
-    required: false,
-    description: 'Only the classifications stored at or after this moment (ISO 8601: 2026-12-01 or 2026-12-01T09:30:00Z), for incremental downloads',
-    schema: { type: 'string', format: 'date-time' },
-  })
+  @ApiSince('the classifications stored (`created_at`)')
   @ApiOperation({
     summary: 'Download every classification of the workflow, or those stored since a moment, one flat row each (researchers only).',
     description: columnsInWords('One row per classification, in subject_id then user_id order.', CLASSIFICATION_COLUMNS, { answer: CLASSIFICATION_ANSWER_COLUMN }),
   })
   async getClassifications(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(classificationsQuery) { format, since }: { format?: ExportFormat; since?: Date },
+    @Query(downloadQuery) { format, since }: { format?: ExportFormat; since?: Date },
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @CurrentUser() user: AuthUser,

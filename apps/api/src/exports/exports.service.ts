@@ -8,9 +8,9 @@ import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
 import type { ExportFormat } from './export-format';
 import { type ExportDownload, ExportStreams } from './export-streams';
 
-/** $2: the workflow's training set, or null. */
+/** $2: the workflow's training set, or null; $3: only the subjects whose row changed at or after it, or null for all. */
 const CONSENSUS_ROWS = `
-  SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard,
+  SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, st.updated_at,
          EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
          st.retired_by_classification_id, st.classification_count, agg.workflow_version,
@@ -20,7 +20,7 @@ const CONSENSUS_ROWS = `
     SELECT max(c.workflow_version) AS workflow_version,
            jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm, 'version', c.workflow_version, 'result', c.result)) AS tasks
     FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) agg ON true
-  WHERE st.workflow_id = $1
+  WHERE st.workflow_id = $1 AND ($3::timestamptz IS NULL OR st.updated_at >= $3)
   ORDER BY st.subject_id`;
 
 /**
@@ -46,15 +46,16 @@ export class ExportsService {
 
   /**
    * One row per subject, with the consensus of every task of every version (the current version's first): a task
-   * that a later version dropped keeps the consensus computed before, which retired subjects keep.
+   * that a later version dropped keeps the consensus computed before, which retired subjects keep. With `since`, only
+   * the subjects whose row changed at or after it (a classification, an aggregation, a retirement).
    */
-  async consensus(workflowId: string, format: ExportFormat, user: AuthUser): Promise<ExportDownload> {
+  async consensus(workflowId: string, format: ExportFormat, user: AuthUser, since?: Date): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
     return this.streams.open<ConsensusRow>(
-      { sql: CONSENSUS_ROWS, parameters: [workflowId, trainingSet], toRecord: (row) => flatten(row, taskKeys), columns: columnsOf(taskKeys), name: `consensus-${workflowId}` },
+      { sql: CONSENSUS_ROWS, parameters: [workflowId, trainingSet, since ?? null], toRecord: (row) => flatten(row, taskKeys), columns: columnsOf(taskKeys), name: `consensus-${workflowId}` },
       format,
     );
   }
