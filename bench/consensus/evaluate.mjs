@@ -53,8 +53,8 @@ const algorithms = [
 ];
 
 /** What the worker does for a `bayes` task: learn every volunteer's skill, then reduce each subject with it. */
-function skillWeighted(answers) {
-  const skills = learnSkills(answers.map(({ worker, task, label }) => ({ volunteer: worker, subject: task, answer: label })));
+async function skillWeighted(answers) {
+  const skills = await learnSkills(answers.map(({ worker, task, label }) => ({ volunteer: worker, subject: task, answer: label })));
   const labels = [...new Set(answers.map((a) => a.label))].sort();
   const votes = new Map();
   for (const { worker, task, label } of answers) votes.set(task, [...(votes.get(task) ?? []), { volunteer: worker, answer: label }]);
@@ -74,7 +74,13 @@ const categoricalSets = [
   [`simulator (${population.subjects.length} × 15)`, simulated, population.truth],
 ];
 out.push('### Categorical aggregation: accuracy against truth\n');
-out.push(table(['algorithm', ...categoricalSets.map(([name]) => name)], algorithms.map(([name, run]) => [name, ...categoricalSets.map(([, answers, truth]) => f3(accuracy(run(answers), truth)))])));
+const rows = [];
+for (const [name, run] of algorithms) {
+  const row = [name];
+  for (const [, answers, truth] of categoricalSets) row.push(f3(accuracy(await run(answers), truth)));
+  rows.push(row);
+}
+out.push(table(['algorithm', ...categoricalSets.map(([name]) => name)], rows));
 
 // 2. Retirement on the simulator, over three seeds.
 const kinds = {};

@@ -42,7 +42,7 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,classification_count,workflow_version,updated_at,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_version,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,classification_count,workflow_version,updated_at,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
@@ -186,8 +186,8 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,[a-z_]+,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_version,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_version,T0_result$/);
+    expect(header).toMatch(/,workflow_version,[a-z_]+,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_workflow_version,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_result$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
-    expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_version: version, T1_votes: 0, T0_answer: 'no', T0_version: 2 });
+    expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });
 });

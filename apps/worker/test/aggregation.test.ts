@@ -21,7 +21,8 @@ async function workflowWith(subjects: { externalId: string; goldStandard?: Recor
   const { id } = await stack.client.createWorkflow(project.id, {
     name: 'W',
     firstTask: 'T0',
-    tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    // A vote, not bayes (the default for two answers): a starting worker's skills estimate would weigh the volunteers.
+    tasks: { T0: { type: 'single', question: 'Q', algorithm: 'vote', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     retirement: { rule: 'count', count },
     subjectSetIds: [set.id],
   });

@@ -1,4 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -6,6 +7,7 @@ import { laggingSubjects, until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
+let worker: INestApplicationContext;
 
 beforeAll(async () => {
   // The API's Redis is unreachable; the worker's is fine: as when Redis was down while volunteers submitted.
@@ -33,7 +35,7 @@ it('accepts classifications while Redis is down, and aggregates them once a work
   expect(add).toHaveBeenCalledTimes(1);
   add.mockRestore();
 
-  await stack.startWorker({ reconcileEveryMs: 200, reconcileGraceMs: 0 });
+  worker = await stack.startWorker({ reconcileEveryMs: 200, reconcileGraceMs: 0 });
   await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'the reconciler to catch up');
   expect(await stack.client.stats(workflowId)).toMatchObject({ retired: 4, classifications: 4 });
 });
@@ -43,3 +45,31 @@ it('reports the lag in /metrics, and a scrape that could not reach Redis', async
   expect(text).toMatch(/^chorus_aggregation_lagging_subjects 0$/m);
   expect(text).toMatch(/^chorus_metrics_scrape_ok 0$/m);
 });
+
+it('starts the re-aggregation a new version is owed when the API could not enqueue it, and one that failed for good', async () => {
+  const { workflowId, subjectIds } = await voteWorkflow(stack, 2, 3);
+  const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  for (const subjectId of subjectIds) await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'the reconciler to aggregate the answers');
+  expect((await stack.client.stats(workflowId)).retired).toBe(0);
+
+  // The API's Redis is away: the new version's run is only recorded as owed.
+  const workflow = await stack.client.getWorkflow(workflowId);
+  const saved = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), retirement: { rule: 'count', count: 1 } });
+  expect(saved.reaggregation).toBeUndefined();
+  await until(async () => (await stack.client.stats(workflowId)).retired === 2, 'the reconciler to start the owed re-aggregation');
+  await until(async () => (await owed(workflowId)) === false, 'the run to answer the request');
+
+  // A run the queue failed for good (as BullMQ fails one whose worker died under it twice) leaves the request owed:
+  // the reconciler starts another. This one fails at once: the queue has no handler for its name.
+  const reaggregation = worker.get<Queue>(getQueueToken('reaggregation'), { strict: false });
+  await stack.db.query('UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_requested_at = now() WHERE id = $1', [workflowId]);
+  const doomed = await reaggregation.add('no-such-job', { workflowId, scope: 'all' }, { attempts: 1, deduplication: { id: `${workflowId}:all` } });
+  await until(async () => (await doomed.getState()) === 'failed', 'the doomed run to fail');
+  await until(async () => (await owed(workflowId)) === false, 'the reconciler to run the failed re-aggregation again');
+});
+
+async function owed(workflowId: string): Promise<boolean> {
+  const { rows } = await stack.db.query('SELECT reaggregations_done < reaggregations_requested AS owed FROM workflows WHERE id = $1', [workflowId]);
+  return rows[0].owed;
+}

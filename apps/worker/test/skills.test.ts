@@ -77,8 +77,12 @@ it('weighs volunteers by the skill learned from gold standard, overturning an ad
 
 it('re-learns skill before it re-aggregates a whole workflow', async () => {
   const { workflowId, consensusOf } = await contraryMajority('Skills on re-aggregation');
+  // Paused, so that the starting worker's scheduled estimate (active workflows only) leaves it alone.
+  await stack.client.request('POST', `/workflows/${workflowId}/pause`);
   const worker = await stack.startWorker();
   try {
+    const { rows: [before] } = await stack.db.query('SELECT count(*)::int AS volunteers FROM volunteer_skills WHERE workflow_id = $1', [workflowId]);
+    expect(before.volunteers).toBe(0);
     await worker.get(ReaggregationService).reaggregate(workflowId, 'all', undefined, async () => {});
     expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
   } finally {

@@ -1,5 +1,5 @@
 import { getOrCreate } from './crowd';
-import { dawidSkene } from './dawid-skene';
+import { dawidSkeneYielding } from './dawid-skene';
 
 /**
  * Online Bayesian model for single-choice tasks, in the spirit of SWAP / kSWAP (Marshall et al. 2016): each
@@ -105,8 +105,8 @@ export interface LearnSkillsOptions {
  * toward its volunteer's matrix in proportion to that estimate. One knowledge step from confident consensus (kSWAP)
  * needs many runs, each after a re-aggregation, to get as far (bluebirds: 0.852 after one, 0.898 after four).
  */
-export function learnSkills(classifications: readonly { volunteer: string; subject: string; answer: string }[], { gold = {} }: LearnSkillsOptions = {}): VolunteerSkills {
-  const fit = dawidSkene(
+export async function learnSkills(classifications: readonly { volunteer: string; subject: string; answer: string }[], { gold = {} }: LearnSkillsOptions = {}): Promise<VolunteerSkills> {
+  const fit = await dawidSkeneYielding(
     classifications.map(({ volunteer, subject, answer }) => ({ worker: volunteer, task: subject, label: answer })),
     { gold, objective: 'exact' },
   );

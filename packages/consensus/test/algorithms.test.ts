@@ -39,8 +39,8 @@ describeIf('bluebirds (39 workers × 108 images, expert truth)', () => {
     expect(accuracy(dawidSkene(answers, { objective: 'exact' }).labels)).toBeGreaterThanOrEqual(0.89);
   });
 
-  it('weighs volunteers by skills learned in one run, as the converged model does (a single kSWAP step reaches 0.852)', () => {
-    const skills = learnSkills(answers.map(({ worker, task, label }) => ({ volunteer: worker, subject: task, answer: label })));
+  it('weighs volunteers by skills learned in one run, as the converged model does (a single kSWAP step reaches 0.852)', async () => {
+    const skills = await learnSkills(answers.map(({ worker, task, label }) => ({ volunteer: worker, subject: task, answer: label })));
     const labels = [...new Set(answers.map((answer) => answer.label))];
     const bySkill = Object.fromEntries(
       Object.keys(truth).map((task) => {
@@ -77,8 +77,8 @@ describe('online Bayesian model', () => {
     expect(posteriorFor([{ volunteer: 'stranger', answer: 'yes' }], answers, skills).yes).toBeCloseTo(0.7, 12);
   });
 
-  it('gives the same posterior one classification at a time as all at once', () => {
-    const skills = learnSkills([{ volunteer: 'a', subject: 'g1', answer: 'yes' }, { volunteer: 'b', subject: 'g1', answer: 'no' }], { gold: { g1: 'yes' } });
+  it('gives the same posterior one classification at a time as all at once', async () => {
+    const skills = await learnSkills([{ volunteer: 'a', subject: 'g1', answer: 'yes' }, { volunteer: 'b', subject: 'g1', answer: 'no' }], { gold: { g1: 'yes' } });
     const votes = [{ volunteer: 'a', answer: 'no' }, { volunteer: 'b', answer: 'yes' }, { volunteer: 'a', answer: 'no' }];
     const prior = { yes: 0.2, no: 0.8 };
     const stepwise = votes.reduce<Record<string, number>>((p, v) => updatePosterior(p, v, answers, skills), prior);

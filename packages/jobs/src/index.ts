@@ -34,6 +34,8 @@ export interface ReaggregationProgress {
   done: number;
   total: number;
   after: string | null;
+  /** For a run of every subject: the workflow's `reaggregations_requested` when it started, which it answers. */
+  answers?: number;
 }
 
 export const queueNames: QueueName[] = ['aggregation', 'reaggregation', 'maintenance'];

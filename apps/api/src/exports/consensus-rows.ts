@@ -23,7 +23,7 @@ export interface ConsensusRow {
   /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
   workflow_version: number | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
-  tasks: Record<string, { answer: string | null; agreement: number | null; votes: number; algorithm: string; version: number; result: Record<string, unknown> }>;
+  tasks: Record<string, { answer: string | null; agreement: number | null; votes: number; algorithm: string; workflow_version: number; result: Record<string, unknown> }>;
 }
 
 /** The subject's columns, each with what it holds (the API's documentation lists them). */
@@ -50,7 +50,7 @@ export const CONSENSUS_TASK_COLUMNS = {
   agreement: 'the share of the counted volunteers who gave exactly that answer (a transcription: its alignment score)',
   votes: 'how many counted classifications answered the task',
   algorithm: 'plurality-vote, bayesian-confusion, binary-vote-per-answer, word-alignment-vote, sense-vote or tag-majority',
-  version: "the workflow version the task's consensus was computed with (a task that later versions dropped keeps the consensus computed before)",
+  workflow_version: "the workflow version the task's consensus was computed with (a task that later versions dropped keeps the consensus computed before)",
   result:
     "the algorithm's whole output as one JSON cell: a single choice's counts, leaders and posterior; each choice's votes, share and " +
     "probability; a transcription's text, lines of aligned words (each with agreement and variants; a word that some added where most " +
@@ -84,7 +84,7 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
     record[`${task}_agreement`] = result?.agreement ?? null;
     record[`${task}_votes`] = result?.votes ?? 0;
     record[`${task}_algorithm`] = result?.algorithm ?? null;
-    record[`${task}_version`] = result?.version ?? null;
+    record[`${task}_workflow_version`] = result?.workflow_version ?? null;
     record[`${task}_result`] = result ? JSON.stringify(result.result) : null;
   }
   return record;

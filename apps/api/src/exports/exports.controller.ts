@@ -52,7 +52,12 @@ function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: str
     .header('content-disposition', `attachment; filename="${download.filename}"`)
     .header('vary', 'Accept, Accept-Encoding'); // without `format`, the Accept header chose the format
   if (!gzipAccepted(acceptEncoding)) return reply.send(download.stream);
-  return reply.header('content-encoding', 'gzip').send(pipeline(download.stream, createGzip({ level: 1 }), () => {}));
+  const gzip = createGzip({ level: 1 });
+  // A download that fails before its first byte is answered with a problem, in plain JSON.
+  gzip.once('error', () => {
+    if (!reply.raw.headersSent) reply.removeHeader('content-encoding');
+  });
+  return reply.header('content-encoding', 'gzip').send(pipeline(download.stream, gzip, () => {}));
 }
 
 @ApiTags('exports')

@@ -18,7 +18,7 @@ const CONSENSUS_ROWS = `
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
   LEFT JOIN LATERAL (
     SELECT max(c.workflow_version) AS workflow_version,
-           jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm, 'version', c.workflow_version, 'result', c.result)) AS tasks
+           jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm, 'workflow_version', c.workflow_version, 'result', c.result)) AS tasks
     FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) agg ON true
   WHERE st.workflow_id = $1 AND ($3::timestamptz IS NULL OR st.updated_at >= $3)
   ORDER BY st.subject_id`;

@@ -112,31 +112,36 @@ export class SubjectSetsService {
   async delete(subjectSetId: string, user: AuthUser): Promise<SubjectSetDeleted> {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
     return this.db.transaction(async (manager) => {
-      // An upload into the set, a link to it and an effect naming it each hold the set's row as they commit.
-      await manager.query('SELECT 1 FROM subject_sets WHERE id = $1 FOR UPDATE', [subjectSetId]);
+      // An upload into the set, a link to it and an effect naming it each hold the set's row until they commit.
+      await this.lockSet(manager, subjectSetId, 'FOR UPDATE');
       await this.requireUnused(manager, set.projectId, subjectSetId);
-      // A classification holds its subject's row as it commits: once these are locked, none can arrive, and one that
-      // committed first is seen below. An upload adding a subject to another set holds it too.
-      const members: { id: string }[] = await manager.query(
-        'SELECT s.id FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id WHERE m.subject_set_id = $1 ORDER BY s.id FOR UPDATE OF s',
-        [subjectSetId],
-      );
+      const [{ members }]: { members: number }[] = await manager.query('SELECT count(*)::int AS members FROM subject_set_members WHERE subject_set_id = $1', [subjectSetId]);
+      // The subjects it may delete, locked as a submit locks them (their hot rows in key order, then the subject): a
+      // classification holds its subject's row as it commits, so once these are locked none can arrive, and one that
+      // committed first is seen below; so is an upload that added one to another set. Other members stay unlocked.
+      const candidates = `SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $1
+        AND NOT EXISTS (SELECT 1 FROM subject_set_members other WHERE other.subject_id = m.subject_id AND other.subject_set_id <> $1)
+        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)`;
+      await manager.query(`SELECT 1 FROM subject_workflow_status WHERE subject_id IN (${candidates}) ORDER BY workflow_id, subject_id FOR UPDATE`, [subjectSetId]);
+      await manager.query(`SELECT 1 FROM subjects WHERE id IN (${candidates}) ORDER BY id FOR UPDATE`, [subjectSetId]);
       const [{ deleted }]: { deleted: number }[] = await manager.query(
-        `WITH doomed AS (
-           SELECT m.subject_id AS id FROM subject_set_members m
-           WHERE m.subject_set_id = $1
-             AND NOT EXISTS (SELECT 1 FROM subject_set_members other WHERE other.subject_id = m.subject_id AND other.subject_set_id <> $1)
-             AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)),
+        `WITH doomed AS (${candidates}),
          -- Neither has a foreign key to cascade by (they are written on every queue request and submit).
-         holds AS (DELETE FROM assignments a USING doomed d WHERE a.subject_id = d.id),
-         owed AS (DELETE FROM aggregation_outbox o USING doomed d WHERE o.subject_id = d.id),
-         gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.id RETURNING s.id)
+         holds AS (DELETE FROM assignments a USING doomed d WHERE a.subject_id = d.subject_id),
+         owed AS (DELETE FROM aggregation_outbox o USING doomed d WHERE o.subject_id = d.subject_id),
+         gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.subject_id RETURNING s.id)
          SELECT count(*)::int AS deleted FROM gone`,
         [subjectSetId],
       );
       await manager.query('DELETE FROM subject_sets WHERE id = $1', [subjectSetId]);
-      return { deletedSubjects: deleted, keptSubjects: members.length - deleted };
+      return { deletedSubjects: deleted, keptSubjects: members - deleted };
     });
+  }
+
+  /** Holds a set's row in the caller's transaction: a set deleted meanwhile was not found. */
+  private async lockSet(manager: EntityManager, subjectSetId: string, mode: 'FOR UPDATE' | 'FOR KEY SHARE'): Promise<void> {
+    const found: unknown[] = await manager.query(`SELECT 1 FROM subject_sets WHERE id = $1 ${mode}`, [subjectSetId]);
+    if (!found.length) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
   }
 
   /** Refuses to delete a set that a workflow serves, or that a workflow's effect adds subjects to. */
@@ -208,6 +213,8 @@ export class SubjectSetsService {
     if (errors.length) upload.refuse(errors);
     const subjects = JSON.stringify(input.subjects.map((s) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, gold_standard: s.goldStandard ?? null })));
     return this.db.transaction(async (manager) => {
+      // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
+      await this.lockSet(manager, subjectSetId, 'FOR KEY SHARE');
       const updated = await this.requireSameContent(manager, set.projectId, subjects, upload.refuse);
       // A subject uploaded again (same externalId) keeps its locations (checked above) and takes the metadata sent, when
       // any is (to correct it); a gold-standard subject's known answers are replaced by those sent (to correct them);
@@ -227,8 +234,13 @@ export class SubjectSetsService {
       );
       const ids = rows.map((row) => row.id);
       await addToSubjectSet(manager, subjectSetId, ids);
+      // The consensus download's `since` finds a subject whose metadata or known answers were corrected.
+      await manager.query(
+        'UPDATE subject_workflow_status st SET updated_at = now() FROM subjects s WHERE s.id = st.subject_id AND s.project_id = $1 AND s.external_id = ANY($2::text[])',
+        [set.projectId, updated],
+      );
       const created = rows.filter((row) => row.inserted).length;
-      return { created, existing: rows.length - created, updated, subjectIds: ids };
+      return { created, existing: rows.length - created, updated: updated.length, subjectIds: ids };
     });
   }
 
@@ -236,9 +248,10 @@ export class SubjectSetsService {
    * Refuses an upload in which a subject already in the project (same externalId) comes with other locations (what
    * volunteers classified does not change under their answers, so new content needs its own externalId), or with
    * known answers when it is not gold standard (its answers count toward retirement; whether a subject is gold standard
-   * never changes). Returns how many subjects sent again bring other metadata, which replaces theirs.
+   * never changes). Returns the externalIds of the subjects sent again with other metadata or known answers, which
+   * replace theirs.
    */
-  private async requireSameContent(manager: EntityManager, projectId: string, subjects: string, refuse: (errors: FieldError[]) => never): Promise<number> {
+  private async requireSameContent(manager: EntityManager, projectId: string, subjects: string, refuse: (errors: FieldError[]) => never): Promise<string[]> {
     const differing: { index: number; external_id: string; locations_differ: boolean; becomes_gold: boolean }[] = await manager.query(
       `SELECT (x.ord - 1)::int AS index, x.external_id, s.locations <> x.locations AS locations_differ,
               s.gold_standard IS NULL AND x.gold_standard IS NOT NULL AS becomes_gold
@@ -259,7 +272,7 @@ export class SubjectSetsService {
         : []),
     ]);
     if (errors.length) refuse(errors);
-    return differing.length;
+    return differing.map((row) => row.external_id);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
-import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked } from '@chorus/db';
+import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, requestReaggregation } from '@chorus/db';
 import { versionChangeWarnings } from '@chorus/consensus';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
@@ -70,7 +70,7 @@ export class WorkflowsService {
    */
   async update(id: string, input: WorkflowInput, user: AuthUser, ifMatch?: string[]): Promise<WorkflowSaved & { etag: string }> {
     await this.requireResearcher(id, user);
-    const { version, changed, etag, before } = await this.db.transaction(async (manager) => {
+    const { version, owed, etag, before } = await this.db.transaction(async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (ifMatch !== undefined && !ifMatch.includes('*')) {
         const current = workflowTag(locked.version, await this.linkedSetIds(manager, id));
@@ -95,20 +95,22 @@ export class WorkflowsService {
       if (input.subjectSetIds) await this.link(manager, locked, input.subjectSetIds);
       await this.requireLinkedSets(manager, id, input.definition);
       await this.requireTakenKnownAnswers(manager, id, input.definition);
-      return { version: locked.version, changed, before: current!, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)) };
+      const owed = changed && (await this.isClassified(manager, id));
+      if (owed) await requestReaggregation(manager, id);
+      return { version: locked.version, owed, before: current!, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)) };
     });
-    if (!changed || !(await this.isClassified(id))) return { id, version, etag };
+    if (!owed) return { id, version, etag };
     const warnings = versionChangeWarnings(before, input.definition);
     const reaggregation = await this.reaggregate(id);
     return { id, version, etag, ...(reaggregation ? { reaggregation } : {}), ...(warnings.length ? { warnings } : {}) };
   }
 
-  private async isClassified(id: string): Promise<boolean> {
-    const classified: unknown[] = await this.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND classification_count > 0 LIMIT 1', [id]);
+  private async isClassified(manager: EntityManager, id: string): Promise<boolean> {
+    const classified: unknown[] = await manager.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND classification_count > 0 LIMIT 1', [id]);
     return classified.length > 0;
   }
 
-  /** Starts re-aggregation of a classified workflow's new version; while Redis is away the researcher can ask again. */
+  /** Starts re-aggregation of a classified workflow's new version; while Redis is away, the worker's reconciler will. */
   private async reaggregate(id: string): Promise<ReaggregationRun | undefined> {
     try {
       return await this.jobs.reaggregate(id, 'all');

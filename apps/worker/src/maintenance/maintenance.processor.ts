@@ -56,7 +56,9 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
         await this.reconciler.sweepExpiredAssignments();
         const enqueued = await this.reconciler.enqueueLagging();
         if (enqueued) this.logger.log(`reconciler enqueued aggregation of ${enqueued} workflows with subjects long in the outbox`);
-        return enqueued;
+        const owed = await this.reconciler.enqueueOwedReaggregations();
+        if (owed) this.logger.log(`reconciler enqueued ${owed} owed whole re-aggregations that the queue had no run for`);
+        return enqueued + owed;
       }
       case 'estimate-skills':
         return this.skills.estimateAll();

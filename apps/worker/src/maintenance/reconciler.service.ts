@@ -1,9 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { aggregationJob } from '@chorus/jobs';
+import { owedReaggregations } from '@chorus/db';
+import { aggregationJob, reaggregationJob } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
+
+/** The states of a run that will still happen, or is happening. */
+const LIVE_STATES = new Set(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized']);
 
 /**
  * Finds every workflow with subjects long in the aggregation outbox and enqueues its aggregation. The API enqueues
@@ -17,12 +21,33 @@ export class ReconcilerService {
   constructor(
     private readonly db: DataSource,
     @InjectQueue('aggregation') private readonly aggregation: Queue,
+    @InjectQueue('reaggregation') private readonly reaggregation: Queue,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {}
 
   /** Expired assignments no longer reserve anything; deleting them keeps the table to what is outstanding. */
   async sweepExpiredAssignments(): Promise<void> {
     await this.db.query('DELETE FROM assignments WHERE expires_at < now()');
+  }
+
+  /**
+   * Enqueues the whole re-aggregations Postgres says are owed and the queue has no run for: Redis lost the job, or a
+   * run failed for good (BullMQ fails a job whose worker died under it twice). How many it enqueued.
+   */
+  async enqueueOwedReaggregations(): Promise<number> {
+    let enqueued = 0;
+    for (const workflowId of await owedReaggregations(this.db, this.config.reconcileGraceMs)) {
+      const job = reaggregationJob(workflowId, 'all');
+      const key = job.opts.deduplication!.id;
+      const runId = await this.reaggregation.getDeduplicationJobId(key);
+      const state = runId ? await this.reaggregation.getJobState(runId) : 'unknown';
+      if (LIVE_STATES.has(state)) continue;
+      // A finished run's key, if left behind, would keep the new one from being added.
+      if (runId) await this.reaggregation.removeDeduplicationKey(key);
+      await this.reaggregation.add(job.name, job.data, job.opts);
+      enqueued += 1;
+    }
+    return enqueued;
   }
 
   /** How many workflows it enqueued. */

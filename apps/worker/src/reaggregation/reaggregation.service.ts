@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ReaggregationProgress, ReaggregationScope } from '@chorus/jobs';
+import { answerReaggregations, reaggregationsRequested } from '@chorus/db';
 import { DataSource } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { SkillsService } from '../skills/skills.service';
@@ -16,8 +17,8 @@ const SCOPE_FILTER: Record<ReaggregationScope, string> = {
  * Re-aggregates a whole workflow in batches of subjects in id order, through the same `AggregationService` as single
  * jobs. It keeps no state of its own beyond a cursor: a run that resumes from its last progress (after a crash)
  * or runs twice recomputes the same results. A run over every subject first re-learns volunteer skill (a researcher
- * asking for it wants the best consensus now, not after the next scheduled estimate); one that resumes keeps the
- * skills its first batches used.
+ * asking for it wants the best consensus now, not after the next scheduled estimate; one that resumes keeps the
+ * skills its first batches used), and once finished marks the requests made before it started as answered.
  */
 @Injectable()
 export class ReaggregationService {
@@ -29,17 +30,26 @@ export class ReaggregationService {
     resumeFrom: ReaggregationProgress | undefined,
     report: (progress: ReaggregationProgress) => Promise<void>,
   ): Promise<ReaggregationProgress> {
-    if (!resumeFrom && scope === 'all') await this.skills.learnCurrent(workflowId);
-    const progress = resumeFrom ?? { done: 0, total: await this.count(workflowId, scope), after: null };
+    const progress = resumeFrom ?? (await this.begin(workflowId, scope));
     await report(progress);
+    if (!resumeFrom && scope === 'all') await this.skills.learnCurrent(workflowId);
     for (;;) {
       const subjectIds = await this.nextBatch(workflowId, scope, progress.after);
-      if (!subjectIds.length) return progress;
+      if (!subjectIds.length) {
+        if (progress.answers !== undefined) await answerReaggregations(this.db, workflowId, progress.answers);
+        return progress;
+      }
       await this.aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
       progress.done += subjectIds.length;
       progress.after = subjectIds.at(-1)!;
       await report(progress);
     }
+  }
+
+  /** A run of every subject answers the requests made before it starts. */
+  private async begin(workflowId: string, scope: ReaggregationScope): Promise<ReaggregationProgress> {
+    const answers = scope === 'all' ? await reaggregationsRequested(this.db, workflowId) : undefined;
+    return { done: 0, total: await this.count(workflowId, scope), after: null, ...(answers === undefined ? {} : { answers }) };
   }
 
   private async count(workflowId: string, scope: ReaggregationScope): Promise<number> {

@@ -38,29 +38,34 @@ export class SkillsService {
     if (workflow) await this.learn(workflowId, workflow.definition);
   }
 
-  /** Returns whether the workflow has tasks weighed by skill. */
+  /**
+   * Returns whether the workflow has tasks weighed by skill. Each task's skills are learned from a snapshot of its
+   * answers outside any transaction (EM over a million answers takes seconds), then replaced in one.
+   */
   private async learn(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
     const tasks = skillWeightedTasks(definition);
     if (!tasks.length) return false;
-    await this.db.transaction(async (manager) => {
-      // Scheduled and manual runs, or several workers, may estimate one workflow at once: one at a time.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`estimate-skills:${workflowId}`]);
-      for (const task of tasks) {
-        const answers: { volunteer: string; subject: string; answer: string }[] = await manager.query(
+    for (const task of tasks) {
+      const [answers, gold]: [{ volunteer: string; subject: string; answer: string }[], { id: string; answer: string }[]] = await Promise.all([
+        this.db.query(
           `SELECT c.user_id AS volunteer, c.subject_id AS subject, a->>'value' AS answer
            FROM classifications c CROSS JOIN jsonb_array_elements(c.annotations) a
            WHERE c.workflow_id = $1 AND a->>'task' = $2 AND jsonb_typeof(a->'value') = 'string'`,
           [workflowId, task],
-        );
-        const gold: { id: string; answer: string }[] = await manager.query(
+        ),
+        this.db.query(
           `SELECT s.id, s.gold_standard->>$2 AS answer FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $1
            WHERE s.gold_standard ? $2`,
           [workflowId, task],
-        );
-        const learned = learnSkills(answers, { gold: Object.fromEntries(gold.map((row) => [row.id, row.answer])) });
+        ),
+      ]);
+      const learned = await learnSkills(answers, { gold: Object.fromEntries(gold.map((row) => [row.id, row.answer])) });
+      await this.db.transaction(async (manager) => {
+        // Scheduled and manual runs, or several workers, may estimate one workflow at once: one replaces at a time.
+        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`estimate-skills:${workflowId}`]);
         await this.skills.replace(manager, workflowId, task, learned);
-      }
-    });
+      });
+    }
     return true;
   }
 }

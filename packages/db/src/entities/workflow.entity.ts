@@ -13,6 +13,14 @@ export class Workflow {
   @Column({ type: 'varchar', length: 16, default: 'draft' }) status!: WorkflowStatus;
   /** The newest version; volunteers are served this one. */
   @Column({ type: 'int' }) version!: number;
+  /**
+   * Whole-workflow re-aggregations asked for (a classified workflow's new version, a researcher's request) and the
+   * last of them a finished run answered: while done < requested, one is owed, and the worker's reconciler enqueues it
+   * if Redis lost the job (or a run failed for good). The queue alone forgets; Postgres keeps what is owed.
+   */
+  @Column({ type: 'int', default: 0 }) reaggregationsRequested!: number;
+  @Column({ type: 'int', default: 0 }) reaggregationsDone!: number;
+  @Column({ type: 'timestamptz', nullable: true }) reaggregationRequestedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

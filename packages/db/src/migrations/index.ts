@@ -13,5 +13,6 @@ import { SubjectSetOrder1796960000000 } from './1796960000000-SubjectSetOrder';
 import { UserRecentClassifications1796970000000 } from './1796970000000-UserRecentClassifications';
 import { ServedSubjectsGoldStandard1796980000000 } from './1796980000000-ServedSubjectsGoldStandard';
 import { SubjectForeignKeyIndexes1796990000000 } from './1796990000000-SubjectForeignKeyIndexes';
+import { ReaggregationsOwed1797000000000 } from './1797000000000-ReaggregationsOwed';
 
-export const migrations = [Initial1795430134753, AddAssignments1795431880095, AddLaggingIndex1795433857245, AddCountedCount1795436939154, AddConsensusWorkflowVersion1795444427556, AddAggregationOutbox1795447294245, AssignmentsWithoutForeignKeys1795452138727, GoldStandardOnHotRow1796038980497, AssignPickedSubjectsFunction1796046999116, HoldsNearRetirement1796950000000, SubjectSetOrder1796960000000, UserRecentClassifications1796970000000, ServedSubjectsGoldStandard1796980000000, SubjectForeignKeyIndexes1796990000000];
+export const migrations = [Initial1795430134753, AddAssignments1795431880095, AddLaggingIndex1795433857245, AddCountedCount1795436939154, AddConsensusWorkflowVersion1795444427556, AddAggregationOutbox1795447294245, AssignmentsWithoutForeignKeys1795452138727, GoldStandardOnHotRow1796038980497, AssignPickedSubjectsFunction1796046999116, HoldsNearRetirement1796950000000, SubjectSetOrder1796960000000, UserRecentClassifications1796970000000, ServedSubjectsGoldStandard1796980000000, SubjectForeignKeyIndexes1796990000000, ReaggregationsOwed1797000000000];

@@ -12,7 +12,7 @@ export const singleTaskSchema = z.strictObject({
     .superRefine(uniqueValues),
   /**
    * How answers are combined: `vote` (plurality with agreement) or `bayes` (each volunteer weighed by the confusion
-   * matrix learned from gold standard and confident consensus). Without it: `bayes` for two answers, else `vote`.
+   * matrix learned by Dawid–Skene from all the task's answers, known answers held fixed). Without it: `bayes` for two answers, else `vote`.
    */
   algorithm: z.enum(['vote', 'bayes']).optional(),
   /** Refused with the way to do it: a single-choice task branches per answer. */

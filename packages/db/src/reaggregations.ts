@@ -1,0 +1,35 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * What Postgres keeps of whole-workflow re-aggregations (the queue alone forgets them with Redis's keys, and fails a run
+ * whose worker died twice): how many were asked for, and the last a finished run answered. See `Workflow`.
+ */
+
+/** Records that a whole re-aggregation is owed, in the caller's transaction (with the change that calls for it). */
+export async function requestReaggregation(manager: EntityManager | DataSource, workflowId: string): Promise<void> {
+  await manager.query('UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_requested_at = now() WHERE id = $1', [workflowId]);
+}
+
+/**
+ * The requests a run starting now answers: those committed before it reads anything, so every batch sees the
+ * definition and rules they were made for. Undefined for a workflow that is gone.
+ */
+export async function reaggregationsRequested(db: DataSource, workflowId: string): Promise<number | undefined> {
+  const [row]: { requested: number }[] = await db.query('SELECT reaggregations_requested AS requested FROM workflows WHERE id = $1', [workflowId]);
+  return row?.requested;
+}
+
+/** A finished run answered the requests made before it started. */
+export async function answerReaggregations(db: DataSource, workflowId: string, answered: number): Promise<void> {
+  await db.query('UPDATE workflows SET reaggregations_done = greatest(reaggregations_done, $2) WHERE id = $1', [workflowId, answered]);
+}
+
+/** Workflows owed a whole re-aggregation asked for at least `graceMs` ago. */
+export async function owedReaggregations(db: DataSource, graceMs: number): Promise<string[]> {
+  const rows: { id: string }[] = await db.query(
+    `SELECT id FROM workflows WHERE reaggregations_done < reaggregations_requested
+       AND reaggregation_requested_at < now() - make_interval(secs => $1::double precision / 1000)`,
+    [graceMs],
+  );
+  return rows.map((row) => row.id);
+}
