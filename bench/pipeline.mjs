@@ -12,7 +12,7 @@ const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.spl
 const CONCURRENCY = 50;
 const VOLUNTEERS = 2_000;
 /** Enough subjects that no run, at any plausible rate, gives a volunteer the same subject twice. */
-const SUBJECTS = Math.max(60_000, seconds * 4_000);
+const SUBJECTS = Math.max(60_000, seconds * 12_000);
 const ANNOTATIONS = [{ task: 'T0', value: 'yes' }];
 
 async function seed(url) {

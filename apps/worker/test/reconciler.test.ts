@@ -58,7 +58,7 @@ it('starts the re-aggregation a new version is owed when the API could not enque
   const saved = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), retirement: { rule: 'count', count: 1 } });
   expect(saved.reaggregation).toBeUndefined();
   await until(async () => (await stack.client.stats(workflowId)).retired === 2, 'the reconciler to start the owed re-aggregation');
-  await until(async () => (await owed(workflowId)) === false, 'the run to answer the request');
+  await until(async () => !(await stack.client.stats(workflowId)).reaggregating, 'the run to answer the request');
 
   // A run the queue failed for good (as BullMQ fails one whose worker died under it twice) leaves the request owed:
   // the reconciler starts another. This one fails at once: the queue has no handler for its name.

@@ -94,6 +94,9 @@ export const workflowStatsSchema = z.strictObject({
   held: z.int().meta({ description: 'Unretired subjects that volunteers hold now (served to them, not yet classified, not expired)' }),
   classifications: z.int(),
   volunteers: z.int(),
+  reaggregating: z.boolean().meta({
+    description: 'A whole re-aggregation (a new version’s, or asked for) has not finished yet: the consensus does not all follow the current rules',
+  }),
 });
 
 export const queuedSubjectSchema = z.strictObject({

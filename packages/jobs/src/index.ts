@@ -55,6 +55,15 @@ export const defaultJobOptions: DefaultJobOptions = {
 export const workerConcurrency: Record<QueueName, number> = { aggregation: 4, reaggregation: 1, maintenance: 1 };
 
 /**
+ * How soon the job of a worker that died returns to the queue: its lock lapses `lockDuration` after its last renewal
+ * (a live worker renews it every half of that), and stalled jobs are looked for every `stalledInterval`. With BullMQ's
+ * defaults (30 s each) a workflow's aggregation waited up to 90 s after a worker was killed, while volunteers were
+ * still served subjects that had met their rule. A job found stalled a third time fails for good (the default, a
+ * second time, failed jobs on two crashes in a row). No step of a job keeps the event loop for seconds on end.
+ */
+export const stallOptions = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
+
+/**
  * One job per workflow at a time: classifications stored while a job waits are all its work, and one stored while
  * it runs leaves exactly one more job to run after it, so nothing is missed. Each subject is recomputed once per
  * job however many classifications it received, so the work stays deduplicated per (workflow, subject).

@@ -209,7 +209,8 @@ export class WorkflowsService {
               (SELECT count(DISTINCT a.subject_id) FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
                WHERE a.workflow_id = $1 AND a.expires_at > now() AND st.retired_at IS NULL) AS held,
               (SELECT count(*) FROM classifications WHERE workflow_id = $1) AS classifications,
-              (SELECT count(DISTINCT user_id) FROM classifications WHERE workflow_id = $1) AS volunteers`,
+              (SELECT count(DISTINCT user_id) FROM classifications WHERE workflow_id = $1) AS volunteers,
+              (SELECT reaggregations_done < reaggregations_requested FROM workflows WHERE id = $1) AS reaggregating`,
       [id],
     );
     return {
@@ -219,6 +220,7 @@ export class WorkflowsService {
       held: Number(row.held),
       classifications: Number(row.classifications),
       volunteers: Number(row.volunteers),
+      reaggregating: row.reaggregating,
     };
   }
 

@@ -1,12 +1,12 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { type JobPayload, workerConcurrency } from '@chorus/jobs';
+import { type JobPayload, stallOptions, workerConcurrency } from '@chorus/jobs';
 import type { Job } from 'bullmq';
 import { AggregationService, type DrainReport } from './aggregation.service';
 
 type AggregationJob = Job<JobPayload<'aggregation', 'aggregate-workflow'>>;
 
-@Processor('aggregation', { concurrency: workerConcurrency.aggregation })
+@Processor('aggregation', { concurrency: workerConcurrency.aggregation, ...stallOptions })
 export class AggregationProcessor extends WorkerHost {
   private readonly logger = new Logger(AggregationProcessor.name);
 

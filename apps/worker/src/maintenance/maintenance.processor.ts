@@ -1,13 +1,13 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { type JobName, workerConcurrency } from '@chorus/jobs';
+import { type JobName, stallOptions, workerConcurrency } from '@chorus/jobs';
 import type { Job, Queue } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
 import { SkillsService } from '../skills/skills.service';
 import { ReconcilerService } from './reconciler.service';
 
 /** Scheduled upkeep. Every worker upserts the schedules at boot (and whenever Redis has lost them); there is still one schedule. */
-@Processor('maintenance', { concurrency: workerConcurrency.maintenance })
+@Processor('maintenance', { concurrency: workerConcurrency.maintenance, ...stallOptions })
 export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MaintenanceProcessor.name);
   private watch?: NodeJS.Timeout;

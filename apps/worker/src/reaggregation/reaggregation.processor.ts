@@ -1,11 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { type JobPayload, type ReaggregationProgress, workerConcurrency } from '@chorus/jobs';
+import { type JobPayload, type ReaggregationProgress, stallOptions, workerConcurrency } from '@chorus/jobs';
 import type { Job } from 'bullmq';
 import { ReaggregationService } from './reaggregation.service';
 
 type ReaggregationJob = Job<JobPayload<'reaggregation', 'reaggregate-workflow'>>;
 
-@Processor('reaggregation', { concurrency: workerConcurrency.reaggregation })
+@Processor('reaggregation', { concurrency: workerConcurrency.reaggregation, ...stallOptions })
 export class ReaggregationProcessor extends WorkerHost {
   constructor(private readonly reaggregation: ReaggregationService) {
     super();
