@@ -1,4 +1,5 @@
 import { levenshtein, words } from './edit-distance';
+import { type UntaggedText, retag, untag } from './text-tags';
 
 /** One slot of a word transition network: each candidate word (or '' for "no word here") with its number of sources. */
 export type Slot = Map<string, number>;
@@ -130,6 +131,8 @@ export interface ConsensusWord {
   agreement: number;
   /** Other readings of the slot with their number of transcriptions ('' = no word). */
   variants: Record<string, number>;
+  /** Text tags (`unclear`, …) that at least half of the transcriptions with a word here put around it. */
+  tags?: string[];
 }
 
 export interface TranscriptionConsensus {
@@ -303,21 +306,46 @@ function alignWholeTexts(transcriptions: readonly string[][]): { lines: Consensu
 }
 
 /**
+ * Gives each consensus word the text tags that at least half of the transcriptions with a word aligned to it put
+ * around it: the words were aligned without their tags, so "[unclear]Sir[/unclear]" and "Sir" agree on the word.
+ */
+function voteTags(consensus: ConsensusWord[], untagged: readonly UntaggedText[]): void {
+  if (!untagged.some((text) => text.tags.some((tags) => tags.length))) return;
+  const plain = consensus.map((slot) => slot.word);
+  const writers = new Array<number>(consensus.length).fill(0);
+  const tagged = consensus.map(() => new Map<string, number>());
+  for (const text of untagged) {
+    alignedTo(plain, text.lines.flatMap(words)).forEach((index, word) => {
+      if (index < 0) return;
+      writers[index]! += 1;
+      for (const tag of text.tags[word]!) tagged[index]!.set(tag, (tagged[index]!.get(tag) ?? 0) + 1);
+    });
+  }
+  consensus.forEach((slot, index) => {
+    const tags = [...tagged[index]!].filter(([, count]) => count * 2 >= writers[index]!).map(([tag]) => tag);
+    if (tags.length) slot.tags = tags.sort();
+  });
+}
+
+/**
  * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
  * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
  * of lines; otherwise the whole texts are aligned as one, and cut where most transcriptions break their lines.
+ * Text tags are voted on per word, apart from the words (`voteTags`).
  */
 export function transcriptionConsensus(texts: readonly string[], options: TranscriptionOptions = {}): TranscriptionConsensus {
   const { lowConsensusBelow = 0.6, minTranscriptions = 2 } = options;
   const n = texts.length;
   if (n === 0) return { text: '', lines: [], score: 0, lowConsensus: true, transcriptions: 0 };
-  const split = texts.map((text) => text.replace(/\r\n?/g, '\n').split('\n').filter((line) => line.trim() !== ''));
+  const untagged = texts.map(untag);
+  const split = untagged.map((text) => text.lines);
   const sameShape = split.every((lines) => lines.length === split[0]!.length);
   const { lines: allLines, agreements } = sameShape ? alignLineByLine(split) : alignWholeTexts(split);
   const score = agreements.length ? agreements.reduce((a, b) => a + b, 0) / agreements.length : 1;
   const lines = allLines.filter((line) => line.some(isWord));
+  voteTags(lines.flat().filter(isWord), untagged);
   return {
-    text: lines.map((line) => line.filter(isWord).map((w) => w.word).join(' ')).join('\n'),
+    text: lines.map((line) => retag(line.filter(isWord))).join('\n'),
     lines,
     score,
     lowConsensus: n < minTranscriptions || score < lowConsensusBelow,

@@ -168,6 +168,18 @@ describe('transcription', () => {
     expect(result.lowConsensus).toBe(false);
   });
 
+  it('aligns words apart from their text tags, and keeps a tag that at least half of those who wrote the word put on it', () => {
+    const half = transcriptionConsensus(['Dear [unclear]Sir[/unclear] and', 'Dear Sir and', 'Dear [unclear]Sir[/unclear] and', 'Dear Sir and']);
+    expect(half.text).toBe('Dear [unclear]Sir[/unclear] and');
+    expect(half.score).toBe(1); // the tag is no other reading of the word
+    expect(half.lines[0]!.map((w) => w.tags)).toEqual([undefined, ['unclear'], undefined]);
+    expect(transcriptionConsensus(['Dear [unclear]old[/unclear] friend', 'Dear old friend', 'Dear old friend']).text).toBe('Dear old friend');
+    // Across words and lines, and nested.
+    expect(transcriptionConsensus(['[unclear]a b\nc[/unclear] d', '[unclear]a b\nc[/unclear] d', 'a b\nc d']).text).toBe('[unclear]a b[/unclear]\n[unclear]c[/unclear] d');
+    const nested = '[deletion]one [unclear]two[/unclear][/deletion] three';
+    expect(transcriptionConsensus([nested, nested]).text).toBe(nested);
+  });
+
   it('aligns line by line and flags low consensus', () => {
     const result = transcriptionConsensus(['Dear Sir\nI write', 'Dear Sir\nI write']);
     expect(result.text).toBe('Dear Sir\nI write');

@@ -53,7 +53,7 @@ export const CONSENSUS_TASK_COLUMNS = {
   workflow_version: "the workflow version the task's consensus was computed with (a task that later versions dropped keeps the consensus computed before)",
   result:
     "the algorithm's whole output as one JSON cell: a single choice's counts, leaders and posterior; each choice's votes, share and " +
-    "probability; a transcription's text, lines of aligned words (each with agreement and variants; a word that some added where most " +
+    "probability; a transcription's text, lines of aligned words (each with agreement, variants and the text tags kept; a word that some added where most " +
     'have none is there with word "" and what they wrote in variants), score and lowConsensus (true: ' +
     "worth a review); a close reading's counts, leaders, unsure share and evidence spans; each tag's up and down votes and share",
 } as const;
