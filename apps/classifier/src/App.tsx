@@ -82,9 +82,11 @@ export function App() {
   // says the session could not start.
   const firstPath = useRef(path);
   const shown = hasToken || accountPage;
+  // A failure right after signing out (offline) leaves focus on "Sign in", where the button was: the alert is read out.
   useEffect(() => {
     if (path === firstPath.current && !failed) return;
     firstPath.current = '';
+    if (failed && !shown && document.activeElement?.closest('.site-header')) return;
     if (shown || failed) main.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [path, shown, failed]);
 
