@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type ChorusApiError } from '@chorus/client';
+import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -98,6 +100,35 @@ describe('deleting a subject set', () => {
     expect((await failure(stack.client.subjectsOf(wrong.id)))?.status).toBe(404);
     const corrected = { externalId: 'a', locations: [{ type: 'text' as const, text: 'The corrected snippet a' }] };
     expect(await stack.client.addSubjects(other.id, [corrected])).toMatchObject({ created: 1, existing: 0 });
+  });
+
+  it('and an upload of its subjects into another set, at once, both succeed (the deadlock between them is tried again)', async () => {
+    const project = await stack.client.createProject({ title: 'Deleting while uploading' });
+    const [wrong, right] = [await stack.client.createSubjectSet(project.id, { name: 'Wrong' }), await stack.client.createSubjectSet(project.id, { name: 'Right' })];
+    const subjects = Array.from({ length: 50 }, (_, i) => text(`race-${i}`));
+    const ids = (await stack.client.addSubjects(wrong.id, subjects)).subjectIds;
+    // The deletion locks the subjects in id order, the upload in the file's: both are made to wait for the first by id
+    // (not the file's first), the deletion first, so that each then holds what the other needs.
+    const first = [...ids].sort()[0]!;
+    const upload = ids.indexOf(first) > 0 ? subjects : [...subjects].reverse();
+    const locker = new Client({ connectionString: stack.config.databaseUrl });
+    await locker.connect();
+    const waiting = async (n: number) => (await locker.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rows[0].n >= n;
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM subjects WHERE id = $1 FOR UPDATE', [first]);
+      const deleting = stack.client.deleteSubjectSet(wrong.id);
+      await until(() => waiting(1), 'the deletion to wait');
+      const uploading = stack.client.addSubjects(right.id, upload);
+      await until(() => waiting(2), 'the upload to wait');
+      await locker.query('COMMIT');
+      const [deleted, uploaded] = await Promise.all([deleting, uploading]);
+      expect(deleted.deletedSubjects + deleted.keptSubjects).toBe(50);
+      expect(uploaded.created + uploaded.existing).toBe(50);
+    } finally {
+      await locker.end();
+    }
+    expect((await stack.client.subjectsOf(right.id, { limit: 1000 })).subjects).toHaveLength(50);
   });
 
   it('is refused while an effect adds subjects to the set, and for anyone but the project’s researchers', async () => {

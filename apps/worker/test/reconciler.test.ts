@@ -1,5 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
+import { openDatabase, owedReaggregations } from '@chorus/db';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -63,7 +64,7 @@ it('starts the re-aggregation a new version is owed when the API could not enque
   // A run the queue failed for good (as BullMQ fails one whose worker died under it twice) leaves the request owed:
   // the reconciler starts another. This one fails at once: the queue has no handler for its name.
   const reaggregation = worker.get<Queue>(getQueueToken('reaggregation'), { strict: false });
-  await stack.db.query('UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_requested_at = now() WHERE id = $1', [workflowId]);
+  await stack.db.query('UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_restarts = 0, reaggregation_requested_at = now() WHERE id = $1', [workflowId]);
   const doomed = await reaggregation.add('no-such-job', { workflowId, scope: 'all' }, { attempts: 1, deduplication: { id: `${workflowId}:all` } });
   await until(async () => (await doomed.getState()) === 'failed', 'the doomed run to fail');
   await until(async () => (await owed(workflowId)) === false, 'the reconciler to run the failed re-aggregation again');
@@ -73,3 +74,23 @@ async function owed(workflowId: string): Promise<boolean> {
   const { rows } = await stack.db.query('SELECT reaggregations_done < reaggregations_requested AS owed FROM workflows WHERE id = $1', [workflowId]);
   return rows[0].owed;
 }
+
+it('starts a run that keeps failing again less and less often, then leaves it owed until it is asked for again', async () => {
+  const { workflowId } = await voteWorkflow(stack, 1, 3);
+  await stack.stopWorker(); // its reconciler would start the runs this reads
+  const db = await openDatabase(stack.config.databaseUrl, 1);
+  const owedNow = async (restarts: number, agoSeconds: number) => {
+    await stack.db.query(
+      `UPDATE workflows SET reaggregations_requested = reaggregations_done + 1, reaggregation_restarts = $2,
+         reaggregation_requested_at = now() - make_interval(secs => $3) WHERE id = $1`,
+      [workflowId, restarts, agoSeconds],
+    );
+    return (await owedReaggregations(db, 0)).includes(workflowId);
+  };
+  expect(await owedNow(0, 1)).toBe(true);
+  expect(await owedNow(1, 30)).toBe(false); // started again half a minute ago: wait a minute
+  expect(await owedNow(1, 61)).toBe(true);
+  expect(await owedNow(3, 200)).toBe(false); // 4 minutes after the third
+  expect(await owedNow(5, 100_000)).toBe(false); // given up
+  await db.destroy();
+});

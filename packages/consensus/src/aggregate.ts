@@ -1,4 +1,4 @@
-import { type CloseReadingTask, type MultipleTask, type RetirementRule, type SingleTask, type Task, type TaggingTask, type WorkflowDefinition, LIST_SEPARATOR, endorsedTags, singleAlgorithm } from '@chorus/tasks';
+import { type CloseReadingTask, type MultipleTask, type RetirementRule, type SingleTask, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, endorsedTags, singleAlgorithm } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceMultiple } from './multiple';
@@ -89,9 +89,9 @@ function reduceMultipleTask(key: string, task: MultipleTask, classifications: re
   return { task: key, answer: votes.length ? selected.map((a) => a.answer).join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'binary-vote-per-answer', parameters: { threshold: 0.5 }, result: { answers: perAnswer, selected: selected.map((a) => a.answer) } };
 }
 
-function reduceTranscriptionTask(key: string, classifications: readonly ClassificationRecord[]): TaskConsensus {
+function reduceTranscriptionTask(key: string, task: TranscriptionTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
   const texts = valuesOf(key, classifications).filter((v) => typeof v.value === 'string').map((v) => v.value as string);
-  const consensus = transcriptionConsensus(texts);
+  const consensus = transcriptionConsensus(texts, { textTags: task.textTags });
   return { task: key, answer: texts.length ? consensus.text : null, agreement: texts.length ? consensus.score : null, votes: texts.length, algorithm: 'word-alignment-vote', parameters: { lowConsensusBelow: 0.6 }, result: { ...consensus } };
 }
 
@@ -123,7 +123,7 @@ function reduceTask(definition: WorkflowDefinition, key: string, task: Task, cla
     case 'multiple':
       return reduceMultipleTask(key, task, classifications);
     case 'transcription':
-      return reduceTranscriptionTask(key, classifications);
+      return reduceTranscriptionTask(key, task, classifications);
     case 'close-reading':
       return reduceCloseReadingTask(key, task, classifications);
     case 'tagging':

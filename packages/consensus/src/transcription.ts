@@ -149,6 +149,8 @@ export interface TranscriptionOptions {
   /** Below this score (or with fewer than `minTranscriptions`), the result is flagged for review. */
   lowConsensusBelow?: number;
   minTranscriptions?: number;
+  /** The task's text tags (`textTags`), voted on apart from the words; other bracketed text is part of the words. */
+  textTags?: readonly string[];
 }
 
 /** Centre-star order: the transcription closest to all others first, then the others by distance to it. */
@@ -334,10 +336,10 @@ function voteTags(consensus: ConsensusWord[], untagged: readonly UntaggedText[])
  * Text tags are voted on per word, apart from the words (`voteTags`).
  */
 export function transcriptionConsensus(texts: readonly string[], options: TranscriptionOptions = {}): TranscriptionConsensus {
-  const { lowConsensusBelow = 0.6, minTranscriptions = 2 } = options;
+  const { lowConsensusBelow = 0.6, minTranscriptions = 2, textTags = [] } = options;
   const n = texts.length;
   if (n === 0) return { text: '', lines: [], score: 0, lowConsensus: true, transcriptions: 0 };
-  const untagged = texts.map(untag);
+  const untagged = texts.map((text) => untag(text, textTags));
   const split = untagged.map((text) => text.lines);
   const sameShape = split.every((lines) => lines.length === split[0]!.length);
   const { lines: allLines, agreements } = sameShape ? alignLineByLine(split) : alignWholeTexts(split);

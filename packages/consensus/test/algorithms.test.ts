@@ -169,15 +169,21 @@ describe('transcription', () => {
   });
 
   it('aligns words apart from their text tags, and keeps a tag that at least half of those who wrote the word put on it', () => {
-    const half = transcriptionConsensus(['Dear [unclear]Sir[/unclear] and', 'Dear Sir and', 'Dear [unclear]Sir[/unclear] and', 'Dear Sir and']);
+    const tagged = (texts: string[]) => transcriptionConsensus(texts, { textTags: ['unclear', 'deletion'] });
+    const half = tagged(['Dear [unclear]Sir[/unclear] and', 'Dear Sir and', 'Dear [unclear]Sir[/unclear] and', 'Dear Sir and']);
     expect(half.text).toBe('Dear [unclear]Sir[/unclear] and');
     expect(half.score).toBe(1); // the tag is no other reading of the word
     expect(half.lines[0]!.map((w) => w.tags)).toEqual([undefined, ['unclear'], undefined]);
-    expect(transcriptionConsensus(['Dear [unclear]old[/unclear] friend', 'Dear old friend', 'Dear old friend']).text).toBe('Dear old friend');
-    // Across words and lines, and nested.
-    expect(transcriptionConsensus(['[unclear]a b\nc[/unclear] d', '[unclear]a b\nc[/unclear] d', 'a b\nc d']).text).toBe('[unclear]a b[/unclear]\n[unclear]c[/unclear] d');
-    const nested = '[deletion]one [unclear]two[/unclear][/deletion] three';
-    expect(transcriptionConsensus([nested, nested]).text).toBe(nested);
+    expect(tagged(['Dear [unclear]old[/unclear] friend', 'Dear old friend', 'Dear old friend']).text).toBe('Dear old friend');
+    // Across words and lines, and nested either way.
+    expect(tagged(['[unclear]a b\nc[/unclear] d', '[unclear]a b\nc[/unclear] d', 'a b\nc d']).text).toBe('[unclear]a b[/unclear]\n[unclear]c[/unclear] d');
+    for (const nested of ['[deletion]one [unclear]two[/unclear][/deletion] three', '[unclear]one [deletion]two[/deletion][/unclear] three']) {
+      expect(tagged([nested, nested]).text).toBe(nested);
+    }
+    // Only the task's tags: other bracketed text is words; a tag never closed tags nothing.
+    expect(tagged(['He smelled the [unintelligible] aroma', 'He smelled the [unintelligible] aroma']).text).toBe('He smelled the [unintelligible] aroma');
+    expect(tagged(['Dear [unclear]Sir and\nthanks', 'Dear [unclear]Sir and\nthanks']).text).toBe('Dear Sir and\nthanks');
+    expect(tagged(['[unclear]a[/unclear] b [unclear]c', '[unclear]a[/unclear] b [unclear]c']).text).toBe('[unclear]a[/unclear] b c');
   });
 
   it('aligns line by line and flags low consensus', () => {

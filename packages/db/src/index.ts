@@ -4,4 +4,4 @@ export { SnakeNamingStrategy } from './naming';
 export { UNLINK, UNLINKED, addToSubjectSet, isUnlinked, rejoinLinkedSets } from './subject-sets';
 export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';
-export { answerReaggregations, owedReaggregations, reaggregationsRequested, requestReaggregation } from './reaggregations';
+export { answerReaggregations, owedReaggregations, reaggregationsRequested, requestReaggregation, restartedReaggregation } from './reaggregations';

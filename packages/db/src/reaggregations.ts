@@ -7,8 +7,16 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 /** Records that a whole re-aggregation is owed, in the caller's transaction (with the change that calls for it). */
 export async function requestReaggregation(manager: EntityManager | DataSource, workflowId: string): Promise<void> {
-  await manager.query('UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_requested_at = now() WHERE id = $1', [workflowId]);
+  await manager.query(
+    `UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_restarts = 0,
+       reaggregation_requested_at = CASE WHEN reaggregations_done < reaggregations_requested THEN reaggregation_requested_at ELSE now() END
+     WHERE id = $1`,
+    [workflowId],
+  );
 }
+
+/** How often the reconciler starts an owed run again before it gives up (a run that fails every time). */
+const MOST_RESTARTS = 5;
 
 /**
  * The requests a run starting now answers: those committed before it reads anything, so every batch sees the
@@ -24,12 +32,21 @@ export async function answerReaggregations(db: DataSource, workflowId: string, a
   await db.query('UPDATE workflows SET reaggregations_done = greatest(reaggregations_done, $2) WHERE id = $1', [workflowId, answered]);
 }
 
-/** Workflows owed a whole re-aggregation asked for at least `graceMs` ago. */
+/**
+ * Workflows owed a whole re-aggregation asked for at least `graceMs` ago, or started again by the reconciler at least
+ * a minute, then 2, 4, 8 minutes ago; after `MOST_RESTARTS` restarts it is left owed (the stats say so) until asked for again.
+ */
 export async function owedReaggregations(db: DataSource, graceMs: number): Promise<string[]> {
   const rows: { id: string }[] = await db.query(
-    `SELECT id FROM workflows WHERE reaggregations_done < reaggregations_requested
-       AND reaggregation_requested_at < now() - make_interval(secs => $1::double precision / 1000)`,
-    [graceMs],
+    `SELECT id FROM workflows WHERE reaggregations_done < reaggregations_requested AND reaggregation_restarts < $2
+       AND reaggregation_requested_at < now() - CASE WHEN reaggregation_restarts = 0 THEN make_interval(secs => $1::double precision / 1000)
+                                                     ELSE make_interval(mins => power(2, reaggregation_restarts - 1)::int) END`,
+    [graceMs, MOST_RESTARTS],
   );
   return rows.map((row) => row.id);
+}
+
+/** The reconciler started an owed run again. */
+export async function restartedReaggregation(db: DataSource, workflowId: string): Promise<void> {
+  await db.query('UPDATE workflows SET reaggregation_restarts = reaggregation_restarts + 1, reaggregation_requested_at = now() WHERE id = $1', [workflowId]);
 }

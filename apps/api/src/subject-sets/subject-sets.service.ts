@@ -7,6 +7,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { type FieldError, type WorkflowDefinition, validateWith } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { conflict, notFound, validationFailed } from '../common/problem';
+import { retryOnDeadlock } from '../common/sql';
 import type { SubjectRow } from '../common/subject-view';
 import { unwrap } from '../common/zod';
 import { ProjectAccess } from '../projects/project-access';
@@ -111,7 +112,7 @@ export class SubjectSetsService {
    */
   async delete(subjectSetId: string, user: AuthUser): Promise<SubjectSetDeleted> {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
-    return this.db.transaction(async (manager) => {
+    return retryOnDeadlock(() => this.db.transaction(async (manager) => {
       // An upload into the set, a link to it and an effect naming it each hold the set's row until they commit.
       await this.lockSet(manager, subjectSetId, 'FOR UPDATE');
       await this.requireUnused(manager, set.projectId, subjectSetId);
@@ -135,7 +136,7 @@ export class SubjectSetsService {
       );
       await manager.query('DELETE FROM subject_sets WHERE id = $1', [subjectSetId]);
       return { deletedSubjects: deleted, keptSubjects: members - deleted };
-    });
+    }));
   }
 
   /** Holds a set's row in the caller's transaction: a set deleted meanwhile was not found. */
@@ -212,7 +213,7 @@ export class SubjectSetsService {
     const errors = knownAnswersTheyTake(input, await this.workflowsOfUpload(subjectSetId, set.projectId, input));
     if (errors.length) upload.refuse(errors);
     const subjects = JSON.stringify(input.subjects.map((s) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, gold_standard: s.goldStandard ?? null })));
-    return this.db.transaction(async (manager) => {
+    return retryOnDeadlock(() => this.db.transaction(async (manager) => {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
       await this.lockSet(manager, subjectSetId, 'FOR KEY SHARE');
       const updated = await this.requireSameContent(manager, set.projectId, subjects, upload.refuse);
@@ -241,7 +242,7 @@ export class SubjectSetsService {
       );
       const created = rows.filter((row) => row.inserted).length;
       return { created, existing: rows.length - created, updated: updated.length, subjectIds: ids };
-    });
+    }));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { owedReaggregations } from '@chorus/db';
+import { owedReaggregations, restartedReaggregation } from '@chorus/db';
 import { aggregationJob, reaggregationJob } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -32,7 +32,8 @@ export class ReconcilerService {
 
   /**
    * Enqueues the whole re-aggregations Postgres says are owed and the queue has no run for: Redis lost the job, or a
-   * run failed for good (BullMQ fails a job whose worker died under it twice). How many it enqueued.
+   * run failed for good (its attempts used up, or its worker died under it three times); one that keeps failing is
+   * started again less and less often, then left (`owedReaggregations`). How many it enqueued.
    */
   async enqueueOwedReaggregations(): Promise<number> {
     let enqueued = 0;
@@ -42,8 +43,8 @@ export class ReconcilerService {
       const runId = await this.reaggregation.getDeduplicationJobId(key);
       const state = runId ? await this.reaggregation.getJobState(runId) : 'unknown';
       if (LIVE_STATES.has(state)) continue;
-      // A finished run's key, if left behind, would keep the new one from being added.
-      if (runId) await this.reaggregation.removeDeduplicationKey(key);
+      // A finished job's key goes with it (BullMQ 6), and one left behind is replaced by the add.
+      await restartedReaggregation(this.db, workflowId);
       await this.reaggregation.add(job.name, job.data, job.opts);
       enqueued += 1;
     }

@@ -20,7 +20,9 @@ export class Workflow {
    */
   @Column({ type: 'int', default: 0 }) reaggregationsRequested!: number;
   @Column({ type: 'int', default: 0 }) reaggregationsDone!: number;
+  /** When the owed run was last asked for, or last started again by the reconciler, and how often it was started again. */
   @Column({ type: 'timestamptz', nullable: true }) reaggregationRequestedAt!: Date | null;
+  @Column({ type: 'int', default: 0 }) reaggregationRestarts!: number;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
