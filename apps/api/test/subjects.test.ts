@@ -85,7 +85,7 @@ describe('deleting a subject set', () => {
     await stack.client.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: b!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
 
     const inUse = await failure(stack.client.deleteSubjectSet(wrong.id));
-    expect([inUse?.status, inUse?.problem.type, inUse?.problem.detail]).toEqual([409, 'urn:chorus:problem:subject-set-in-use', expect.stringContaining('the workflow "Ads" serves it')]);
+    expect([inUse?.status, inUse?.problem.type, inUse?.problem.detail]).toEqual([409, 'urn:chorus:problem:subject-set-in-use', expect.stringContaining(`the workflow "Ads" (${workflow.id}) serves it`)]);
     expect((await stack.client.subjectsOf(wrong.id)).subjects).toHaveLength(3);
 
     await stack.client.updateWorkflow(workflow.id, { name: 'Ads', ...yesNo, subjectSetIds: [other.id] });
@@ -137,7 +137,7 @@ describe('deleting a subject set', () => {
     const target = await stack.client.createSubjectSet(project.id, { name: 'Ads found' });
     await stack.client.createWorkflow(project.id, { name: 'Find ads', ...yesNo, subjectSetIds: [source.id], effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: target.id }] });
     const refused = await failure(stack.client.deleteSubjectSet(target.id));
-    expect([refused?.status, refused?.problem.detail]).toEqual([409, expect.stringContaining('an effect of the workflow "Find ads" adds subjects to it')]);
+    expect([refused?.status, refused?.problem.detail]).toEqual([409, expect.stringMatching(/an effect of the workflow "Find ads" \([0-9a-f-]{36}\) adds subjects to it/)]);
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect((await failure(volunteer.deleteSubjectSet(source.id)))?.status).toBe(403);
     expect((await failure(stack.client.deleteSubjectSet(randomUUID())))?.status).toBe(404);

@@ -147,8 +147,8 @@ export class SubjectSetsService {
 
   /** Refuses to delete a set that a workflow serves, or that a workflow's effect adds subjects to. */
   private async requireUnused(manager: EntityManager, projectId: string, subjectSetId: string): Promise<void> {
-    const users: { name: string; linked: boolean }[] = await manager.query(
-      `SELECT w.name, EXISTS (SELECT 1 FROM workflow_subject_sets l WHERE l.workflow_id = w.id AND l.subject_set_id = $2) AS linked
+    const users: { id: string; name: string; linked: boolean }[] = await manager.query(
+      `SELECT w.id, w.name, EXISTS (SELECT 1 FROM workflow_subject_sets l WHERE l.workflow_id = w.id AND l.subject_set_id = $2) AS linked
        FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
        WHERE w.project_id = $1
          AND (EXISTS (SELECT 1 FROM workflow_subject_sets l WHERE l.workflow_id = w.id AND l.subject_set_id = $2)
@@ -157,7 +157,11 @@ export class SubjectSetsService {
       [projectId, subjectSetId],
     );
     if (!users.length) return;
-    const uses = users.map(({ name, linked }) => (linked ? `the workflow "${name}" serves it` : `an effect of the workflow "${name}" adds subjects to it`));
+    // Named with their ids: names need not be unique.
+    const uses = users.map(({ id, name, linked }) => {
+      const workflow = `the workflow ${JSON.stringify(name)} (${id})`;
+      return linked ? `${workflow} serves it` : `an effect of ${workflow} adds subjects to it`;
+    });
     throw conflict(
       `The subject set is in use: ${new Intl.ListFormat('en').format(uses)}. Take it out of their subjectSetIds and effects (PUT /workflows/:id) first.`,
       'subject-set-in-use',
