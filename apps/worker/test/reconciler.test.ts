@@ -61,7 +61,7 @@ it('starts the re-aggregation a new version is owed when the API could not enque
   await until(async () => (await stack.client.stats(workflowId)).retired === 2, 'the reconciler to start the owed re-aggregation');
   await until(async () => !(await stack.client.stats(workflowId)).reaggregating, 'the run to answer the request');
 
-  // A run the queue failed for good (as BullMQ fails one whose worker died under it twice) leaves the request owed:
+  // A run the queue failed for good (as BullMQ fails one whose attempts are used up) leaves the request owed:
   // the reconciler starts another. This one fails at once: the queue has no handler for its name.
   const reaggregation = worker.get<Queue>(getQueueToken('reaggregation'), { strict: false });
   await stack.db.query('UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_restarts = 0, reaggregation_requested_at = now() WHERE id = $1', [workflowId]);

@@ -1,9 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
-/**
- * What Postgres keeps of whole-workflow re-aggregations (the queue alone forgets them with Redis's keys, and fails a run
- * whose worker died twice): how many were asked for, and the last a finished run answered. See `Workflow`.
- */
+// What Postgres keeps of whole-workflow re-aggregations (the queue alone forgets them with Redis's keys, and fails a run
+// for good once its attempts are used up): how many were asked for, and the last a finished run answered. See `Workflow`.
 
 /** Records that a whole re-aggregation is owed, in the caller's transaction (with the change that calls for it). */
 export async function requestReaggregation(manager: EntityManager | DataSource, workflowId: string): Promise<void> {
