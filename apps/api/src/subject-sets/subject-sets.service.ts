@@ -124,15 +124,16 @@ export class SubjectSetsService {
         AND NOT EXISTS (SELECT 1 FROM subject_set_members other WHERE other.subject_id = m.subject_id AND other.subject_set_id <> $1)
         AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)`;
       await manager.query(`SELECT 1 FROM subject_workflow_status WHERE subject_id IN (${candidates}) ORDER BY workflow_id, subject_id FOR UPDATE`, [subjectSetId]);
-      await manager.query(`SELECT 1 FROM subjects WHERE id IN (${candidates}) ORDER BY id FOR UPDATE`, [subjectSetId]);
+      const locked: { id: string }[] = await manager.query(`SELECT id FROM subjects WHERE id IN (${candidates}) ORDER BY id FOR UPDATE`, [subjectSetId]);
+      // Checked again now that they are locked, and only those: one that became a candidate meanwhile is not locked.
       const [{ deleted }]: { deleted: number }[] = await manager.query(
-        `WITH doomed AS (${candidates}),
+        `WITH doomed AS (${candidates} AND m.subject_id = ANY($2::uuid[])),
          -- Neither has a foreign key to cascade by (they are written on every queue request and submit).
          holds AS (DELETE FROM assignments a USING doomed d WHERE a.subject_id = d.subject_id),
          owed AS (DELETE FROM aggregation_outbox o USING doomed d WHERE o.subject_id = d.subject_id),
          gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.subject_id RETURNING s.id)
          SELECT count(*)::int AS deleted FROM gone`,
-        [subjectSetId],
+        [subjectSetId, locked.map((row) => row.id)],
       );
       await manager.query('DELETE FROM subject_sets WHERE id = $1', [subjectSetId]);
       return { deletedSubjects: deleted, keptSubjects: members - deleted };

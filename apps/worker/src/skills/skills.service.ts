@@ -40,32 +40,41 @@ export class SkillsService {
 
   /**
    * Returns whether the workflow has tasks weighed by skill. Each task's skills are learned from a snapshot of its
-   * answers outside any transaction (EM over a million answers takes seconds), then replaced in one.
+   * answers outside any transaction (EM over a million answers takes seconds), then replaced in one. Learns of one
+   * workflow (scheduled, before a whole re-aggregation, on several workers) run one at a time, under a session lock, so
+   * an older snapshot never replaces a newer one.
    */
   private async learn(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
     const tasks = skillWeightedTasks(definition);
     if (!tasks.length) return false;
-    for (const task of tasks) {
-      const [answers, gold]: [{ volunteer: string; subject: string; answer: string }[], { id: string; answer: string }[]] = await Promise.all([
-        this.db.query(
-          `SELECT c.user_id AS volunteer, c.subject_id AS subject, a->>'value' AS answer
-           FROM classifications c CROSS JOIN jsonb_array_elements(c.annotations) a
-           WHERE c.workflow_id = $1 AND a->>'task' = $2 AND jsonb_typeof(a->'value') = 'string'`,
-          [workflowId, task],
-        ),
-        this.db.query(
-          `SELECT s.id, s.gold_standard->>$2 AS answer FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $1
-           WHERE s.gold_standard ? $2`,
-          [workflowId, task],
-        ),
-      ]);
-      const learned = await learnSkills(answers, { gold: Object.fromEntries(gold.map((row) => [row.id, row.answer])) });
-      await this.db.transaction(async (manager) => {
-        // Scheduled and manual runs, or several workers, may estimate one workflow at once: one replaces at a time.
-        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`estimate-skills:${workflowId}`]);
-        await this.skills.replace(manager, workflowId, task, learned);
-      });
+    const lock = this.db.createQueryRunner();
+    await lock.connect();
+    const key = `estimate-skills:${workflowId}`;
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+      for (const task of tasks) await this.learnTask(workflowId, task);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+      await lock.release();
     }
     return true;
+  }
+
+  private async learnTask(workflowId: string, task: string): Promise<void> {
+    const [answers, gold]: [{ volunteer: string; subject: string; answer: string }[], { id: string; answer: string }[]] = await Promise.all([
+      this.db.query(
+        `SELECT c.user_id AS volunteer, c.subject_id AS subject, a->>'value' AS answer
+         FROM classifications c CROSS JOIN jsonb_array_elements(c.annotations) a
+         WHERE c.workflow_id = $1 AND a->>'task' = $2 AND jsonb_typeof(a->'value') = 'string'`,
+        [workflowId, task],
+      ),
+      this.db.query(
+        `SELECT s.id, s.gold_standard->>$2 AS answer FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $1
+         WHERE s.gold_standard ? $2`,
+        [workflowId, task],
+      ),
+    ]);
+    const learned = await learnSkills(answers, { gold: Object.fromEntries(gold.map((row) => [row.id, row.answer])) });
+    await this.db.transaction((manager) => this.skills.replace(manager, workflowId, task, learned));
   }
 }
