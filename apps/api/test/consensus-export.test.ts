@@ -160,6 +160,14 @@ describe('consensus export', () => {
     const before = new Date().toISOString();
     await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ subjectId: plain.id, priority: 3 }] });
     expect((await rows(before)).map((row) => row.external_id)).toEqual(['plain']);
+    // A corrected metadata is a change too; the same sent again is none.
+    const { rows: [{ subject_set_id: setId }] } = await stack.db.query('SELECT subject_set_id FROM subject_set_members WHERE subject_id = $1', [plain.id]);
+    const again = new Date().toISOString();
+    const plainSubject = { externalId: 'plain', locations: [{ type: 'text' as const, text: 'Two' }] };
+    await stack.client.addSubjects(setId, [{ ...plainSubject, metadata: { newspaper: 'The Daily Test', '#box': 'B1' } }]);
+    expect(await rows(again)).toEqual([]);
+    await stack.client.addSubjects(setId, [{ ...plainSubject, metadata: { newspaper: 'The Daily Test', '#box': 'B2' } }]);
+    expect((await rows(again)).map((row) => row.external_id)).toEqual(['plain']);
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {

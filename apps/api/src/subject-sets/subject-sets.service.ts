@@ -241,10 +241,12 @@ export class SubjectSetsService {
       const ids = rows.map((row) => row.id);
       await addToSubjectSet(manager, subjectSetId, ids);
       // The consensus download's `since` finds a subject whose metadata or known answers were corrected.
-      await manager.query(
-        'UPDATE subject_workflow_status st SET updated_at = now() FROM subjects s WHERE s.id = st.subject_id AND s.project_id = $1 AND s.external_id = ANY($2::text[])',
-        [set.projectId, updated],
-      );
+      if (updated.length) {
+        await manager.query(
+          'UPDATE subject_workflow_status st SET updated_at = now() FROM subjects s WHERE s.id = st.subject_id AND s.project_id = $1 AND s.external_id = ANY($2::text[])',
+          [set.projectId, updated],
+        );
+      }
       const created = rows.filter((row) => row.inserted).length;
       return { created, existing: rows.length - created, updated: updated.length, subjectIds: ids };
     }));
