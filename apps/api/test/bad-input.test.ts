@@ -7,6 +7,7 @@ let workflowId: string;
 let subjectId: string;
 let subjectSetId: string;
 let projectId: string;
+let transcriptionWorkflowId: string;
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -25,6 +26,15 @@ beforeAll(async () => {
     })
   ).id;
   await stack.client.activateWorkflow(workflowId);
+  transcriptionWorkflowId = (
+    await stack.client.createWorkflow(project.id, {
+      name: 'Type it',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type the notice', textTags: ['unclear'] } },
+      subjectSetIds: [subjectSetId],
+    })
+  ).id;
+  await stack.client.activateWorkflow(transcriptionWorkflowId);
   token = (await stack.anonymous.guest()).token;
   subjectId = (await stack.anonymous.withToken(token).queue(workflowId)).subjects[0]!.id;
 });
@@ -79,6 +89,7 @@ describe.each([
   ['a body sent as a form', () => post('/classifications', 'workflowId=x&annotations=y', { 'content-type': 'application/x-www-form-urlencoded' }), 415, '/headers/content-type'],
   ['a classification that finishes before it starts', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], startedAt: '2026-11-30T11:00:00Z', finishedAt: '2026-11-30T10:00:05Z' })), 422, '/finishedAt'],
   ['an unknown field', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], colour: 'red' })), 422, '/colour'],
+  ['a text tag never closed', () => post('/classifications', JSON.stringify({ workflowId: transcriptionWorkflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'A [unclear]coach for sale.' }] })), 422, '/annotations/0/value'],
   ['an unknown field in an annotation', () => post('/classifications', classification([{ task: 'T0', value: 'yes', note: 'x' }])), 422, '/annotations/0/note'],
   ['a posterior prior beyond its thresholds', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'q', answers: [{ value: 'yes', label: 'Y' }, { value: 'no', label: 'N' }] } }, retirement: { rule: 'posterior', task: 'T0', answer: 'yes', prior: 0.99, high: 0.95, maximum: 10 } }), { authorization: `Bearer ${stack.client.token}` }), 422, '/retirement/prior'],
   ['too many subjects in one call', () => post(`/subject-sets/${subjectSetId}/subjects`, JSON.stringify({ subjects: Array.from({ length: 10_001 }, () => ({ locations: [{ type: 'text', text: 'x' }] })) }), { authorization: `Bearer ${stack.client.token}` }), 413, ''],

@@ -375,6 +375,34 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('refuses a text tag never closed, saying which and where, and sends the transcription once it is closed', async () => {
+    const { url, workflowId } = await setUp('Unclosed tags', SNIPPETS.slice(0, 1).map(textSubject), {
+      name: 'Transcribe',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter, line by line.', textTags: ['unclear'] } },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    await page.keyboard.type('Dear Sir,');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('the [unclear]vestry met');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="answer-problem"]')?.textContent !== '');
+    expect(await page.getByTestId('answer-problem').textContent()).toBe(
+      'This answer is not valid: [unclear] on line 2 is never closed: add [/unclear] after the words it covers.',
+    );
+    await page.keyboard.type('[/unclear]');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('finished').waitFor();
+    const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
+    expect(rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: 'Dear Sir,\nthe [unclear]vestry met[/unclear]' }]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('says how much of a transcription’s most characters is used, and when it is full or too long', async () => {
     const { url, workflowId } = await setUp('Long transcriptions', SNIPPETS.slice(0, 2).map(textSubject), {
       name: 'Transcribe briefly',

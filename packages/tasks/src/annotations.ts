@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { taskKeySchema } from './common';
 import { type FieldError, type Validated, fieldErrorsOf } from './pointer';
-import { annotationSchemaFor, nextTaskOf } from './registry';
+import { annotationSchemaFor, newAnswerSchemaFor, nextTaskOf } from './registry';
 import type { WorkflowDefinition } from './workflow';
 
 export const annotationSchema = z.strictObject({ task: taskKeySchema, value: z.unknown() });
@@ -31,7 +31,7 @@ export function validateAnnotations(definition: WorkflowDefinition, input: unkno
       errors.push({ pointer: `${base}/${index}/task`, message });
       return { ok: false, errors };
     }
-    const value = annotationSchemaFor(task).safeParse(annotation.value);
+    const value = newAnswerSchemaFor(task).safeParse(annotation.value);
     if (!value.success) return { ok: false, errors: fieldErrorsOf(value.error, `${base}/${index}/value`) };
     values.push({ task: annotation.task, value: value.data });
     expected = nextTaskOf(task, value.data);

@@ -4,7 +4,7 @@ import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReading
 import { multipleAnnotationSchema, multipleTaskSchema } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleNextCandidates, singleNextTask, singleTaskSchema } from './single/single';
 import { type TaggingAnnotation, appliedTags, normaliseTag, taggingAnnotationSchema, taggingTaskSchema } from './tagging/tagging';
-import { type TranscriptionAnnotation, transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
+import { type TranscriptionAnnotation, textTagProblem, transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
 
 /** Every task a researcher can configure, discriminated by `type`. */
 export const taskSchema = z.discriminatedUnion('type', [
@@ -19,8 +19,13 @@ export type TaskType = Task['type'];
 type TaskOf<T extends TaskType> = Extract<Task, { type: T }>;
 
 interface TaskTypeEntry<T extends TaskType> {
-  /** The schema of the `value` a volunteer submits for this task. */
+  /** The schema of the `value` a volunteer submits for this task, and that aggregation reads stored answers with. */
   annotation(task: TaskOf<T>): z.ZodType;
+  /**
+   * What a new answer must fix beyond that schema (a rule that came later than answers already stored, which keep
+   * counting), as a message for the volunteer; undefined when nothing.
+   */
+  newAnswerProblem?(task: TaskOf<T>, value: never): string | undefined;
   /** The task that follows, given the submitted value; undefined ends the workflow. */
   next(task: TaskOf<T>, value: unknown): string | undefined;
   /** Every task this one can lead to, for graph checks. */
@@ -59,7 +64,13 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).includes(answer),
     flatAnswer: (value: string[]) => value.join(LIST_SEPARATOR),
   },
-  transcription: { annotation: transcriptionAnnotationSchema, ...taskLevelNext, ...freeText, flatAnswer: (value: TranscriptionAnnotation) => value },
+  transcription: {
+    annotation: transcriptionAnnotationSchema,
+    newAnswerProblem: textTagProblem,
+    ...taskLevelNext,
+    ...freeText,
+    flatAnswer: (value: TranscriptionAnnotation) => value,
+  },
   'close-reading': {
     annotation: closeReadingAnnotationSchema,
     ...taskLevelNext,
@@ -92,6 +103,24 @@ export function annotationSchemaFor(task: Task): z.ZodType {
   if (!schema) {
     schema = entryFor(task).annotation(task as never);
     annotationSchemas.set(task, schema);
+  }
+  return schema;
+}
+
+const newAnswerSchemas = new WeakMap<Task, z.ZodType>();
+
+/** The schema of a new answer to `task`, as a submit checks it: the stored answers' schema and the task's later rules. */
+export function newAnswerSchemaFor(task: Task): z.ZodType {
+  let schema = newAnswerSchemas.get(task);
+  if (!schema) {
+    const problem = entryFor(task).newAnswerProblem;
+    schema = problem
+      ? annotationSchemaFor(task).superRefine((value, ctx) => {
+          const message = problem(task as never, value as never);
+          if (message) ctx.addIssue({ code: 'custom', message });
+        })
+      : annotationSchemaFor(task);
+    newAnswerSchemas.set(task, schema);
   }
   return schema;
 }

@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, flatAnswerOf, nulCharacterErrors, toPointer, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, annotationsReadableUnder, flatAnswerOf, nulCharacterErrors, toPointer, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -131,5 +131,53 @@ describe('flat answers, as the raw download gives them', () => {
   it('gives the tags a volunteer applied, proposed or agreed with, not those they voted against', () => {
     expect(flatAnswerOf(tagging, { add: ['ship'], up: ['harbour', 'ship'], down: ['big boat'] })).toBe('ship;harbour');
     expect(flatAnswerOf(tagging, { add: [], up: [], down: ['big boat'] })).toBe('');
+  });
+});
+
+describe('text tags in a new transcription', () => {
+  const transcription = workflowDefinitionSchema.parse({
+    name: 'Letters',
+    firstTask: 'T',
+    tasks: { T: { type: 'transcription', instruction: 'Type the letter', textTags: ['unclear', 'deletion'] } },
+  });
+  const errorsIn = (text: string) => {
+    const result = validateAnnotations(transcription, [{ task: 'T', value: text }]);
+    return result.ok ? [] : result.errors;
+  };
+  const refused = (text: string, message: string) => expect(errorsIn(text)).toEqual([{ pointer: '/annotations/0/value', message }]);
+
+  it('takes tags that are closed in order, across lines, nested, empty, and bracketed text that is no tag', () => {
+    for (const text of [
+      'Dear [unclear]Sir[/unclear]',
+      'Dear [unclear]Sir,\nthis is[/unclear] line one',
+      '[deletion]a [unclear]b[/unclear] c[/deletion]',
+      'Dear [unclear][/unclear]Sir',
+      'the [sic] word [1] and [Illegible]',
+      '[unclear]a[/unclear] [unclear]b[/unclear]',
+    ])
+      expect(errorsIn(text)).toEqual([]);
+  });
+
+  it('names a tag never closed, with its line', () => {
+    refused('Dear Sir,\nthe [unclear]word', '[unclear] on line 2 is never closed: add [/unclear] after the words it covers');
+  });
+
+  it('names a tag closed that was not open', () => {
+    refused('Dear Sir[/unclear]', '[/unclear] on line 1 closes a tag that is not open: add [unclear] before the words it covers, or remove it');
+    refused('a[unclear]b[/unclear]c[/unclear]', '[/unclear] on line 1 closes a tag that is not open: add [unclear] before the words it covers, or remove it');
+  });
+
+  it('names crossed tags and a tag opened inside itself', () => {
+    refused('[unclear]a [deletion]b[/unclear] c[/deletion]', '[/unclear] on line 1 closes [unclear] while [deletion], opened inside it, is still open: close [/deletion] first');
+    refused('[unclear]a\n[unclear]b[/unclear][/unclear]', '[unclear] on line 2 opens again inside [unclear]: close the first with [/unclear] before opening another');
+  });
+
+  it('names a tag written in capitals, which the consensus would not read as the tag', () => {
+    refused('[UNCLEAR]Sir[/unclear]', '[UNCLEAR] on line 1 is written [unclear], in lower case');
+    refused('[unclear]Sir[/Unclear]', '[/Unclear] on line 1 is written [/unclear], in lower case');
+  });
+
+  it('still reads such a transcription when it was stored before the rule, as aggregation does', () => {
+    expect(annotationsReadableUnder(transcription, [{ task: 'T', value: 'Dear [unclear]Sir' }])).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { QueuedSubject, WorkflowView } from '@chorus/client';
-import { type Annotation, annotationSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
+import { type Annotation, newAnswerSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
 import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
@@ -70,7 +70,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   const task = definition.tasks[taskKey];
   const value = valueFor(task, values, taskKey);
   const supported = task !== undefined && componentFor(task) !== undefined;
-  const parsed = task ? annotationSchemaFor(task).safeParse(value) : undefined;
+  const parsed = task ? newAnswerSchemaFor(task).safeParse(value) : undefined;
   const endsHere = task ? (parsed?.success ? nextTaskOf(task, parsed.data) === undefined : nextCandidatesOf(task).length === 0) : true;
   const fullWidth = task !== undefined && ownsMedia(task, subject);
   const swipeAnswers = task?.type === 'single' && task.answers.length === 2 ? task.answers : undefined;
@@ -124,7 +124,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
       return;
     }
     const current = override ? override.value : value;
-    const result = annotationSchemaFor(task).safeParse(current);
+    const result = newAnswerSchemaFor(task).safeParse(current);
     if (!result.success) {
       setAnswerProblem(invalidMessage(task, current, result.error.issues[0], t));
       return;

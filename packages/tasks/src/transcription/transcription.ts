@@ -19,3 +19,40 @@ export function transcriptionAnnotationSchema(task: TranscriptionTask) {
   return z.string().max(task.maxLength, `at most ${task.maxLength} characters`);
 }
 export type TranscriptionAnnotation = string;
+
+/** A marker that looks like a tag, in any case: `[unclear]`, `[/Unclear]`. */
+const TAG_MARKER = /\[(\/?)([a-z][a-z-]{0,31})\]/gi;
+
+/**
+ * The first misuse of the task's text tags in a new transcription, as a volunteer can fix it, or undefined: each tag
+ * closed, after it opened, in the reverse order of opening, never inside itself, and written in lower case. Other
+ * bracketed text (`[sic]`, `[1]`) is the volunteer's reading, not a tag. Answers stored before this rule keep counting:
+ * the consensus reads tags leniently (`untag` in @chorus/consensus).
+ */
+export function textTagProblem(task: TranscriptionTask, text: string): string | undefined {
+  const open: { tag: string; line: number }[] = [];
+  for (const marker of text.matchAll(TAG_MARKER)) {
+    const [written, slash, name] = marker as unknown as [string, string, string];
+    const tag = name.toLowerCase();
+    if (!task.textTags.includes(tag)) continue;
+    const line = lineAt(text, marker.index);
+    const expected = `[${slash}${tag}]`;
+    if (written !== expected) return `${written} on line ${line} is written ${expected}, in lower case`;
+    const inner = open.at(-1);
+    if (!slash) {
+      if (open.some((each) => each.tag === tag)) return `[${tag}] on line ${line} opens again inside [${tag}]: close the first with [/${tag}] before opening another`;
+      open.push({ tag, line });
+    } else if (inner?.tag === tag) open.pop();
+    else if (inner && open.some((each) => each.tag === tag)) return `[/${tag}] on line ${line} closes [${tag}] while [${inner.tag}], opened inside it, is still open: close [/${inner.tag}] first`;
+    else return `[/${tag}] on line ${line} closes a tag that is not open: add [${tag}] before the words it covers, or remove it`;
+  }
+  const unclosed = open.at(-1);
+  if (unclosed) return `[${unclosed.tag}] on line ${unclosed.line} is never closed: add [/${unclosed.tag}] after the words it covers`;
+  return undefined;
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) line += 1;
+  return line;
+}

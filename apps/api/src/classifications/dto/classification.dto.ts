@@ -15,7 +15,7 @@ export const classificationSchema = z.strictObject({
     description:
       'The answers, one per task the volunteer reached, in order: [{ "task": <task key>, "value": ... }]. The value by task type: ' +
       'single, the chosen answer\'s value (a string); multiple, the chosen answers\' values (an array of strings); ' +
-      'transcription, the text (lines separated by \\n); close-reading, { "sense": <a sense\'s value>, "evidence": [[start, end], …] } ' +
+      'transcription, the text (lines separated by \\n; each of the task\'s textTags, [tag]…[/tag], closed after it opens, a tag opened inside another closed first, never opened inside itself, in lower case); close-reading, { "sense": <a sense\'s value>, "evidence": [[start, end], …] } ' +
       '(evidence: character spans of the subject\'s text, when the task takes it), or { "sense": null, "unsure": true } for "not sure"; ' +
       'tagging, { "add": [tags proposed], "up": [others\' tags agreed with], "down": [others\' tags disagreed with] }. ' +
       'Checked against the tasks of workflowVersion: each error names the pointer of the value at fault.',
