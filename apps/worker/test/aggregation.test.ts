@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { AggregationService } from '../src/aggregation/aggregation.service';
+import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 
 let stack: Stack;
 
@@ -117,11 +118,16 @@ describe('aggregation', () => {
 });
 
 /** A worker whose queues start empty (the API's adds are dropped) and whose reconciler waits, so a test drives it alone. */
-async function idleWorker(): Promise<AggregationService> {
+/** A worker whose queue has no job left and whose reconciler waits an hour: what it aggregates, the test asks for. */
+async function idleWorkerContext() {
   const queue = new Queue('aggregation', { connection: { url: stack.config.redisUrl }, prefix: stack.config.queuePrefix });
   await queue.obliterate({ force: true });
   await queue.close();
-  return (await stack.startWorker({ reconcileEveryMs: 3_600_000 })).get(AggregationService);
+  return stack.startWorker({ reconcileEveryMs: 3_600_000 });
+}
+
+async function idleWorker(): Promise<AggregationService> {
+  return (await idleWorkerContext()).get(AggregationService);
 }
 
 async function outbox(workflowId: string): Promise<string[]> {
@@ -162,6 +168,65 @@ describe('draining the aggregation outbox', () => {
     expect((await state(workflowId, broken!)).status).toMatchObject({ aggregated_count: 0 });
     expect(await outbox(workflowId)).toEqual([broken]);
   });
+});
+
+it('computes for a bounded time per transaction, leaving the subjects it has not reached in the outbox for the next', async () => {
+  // Long transcriptions whose volunteers broke the lines differently take tens of milliseconds each to align: one
+  // transaction for all of them would hold their rows (and submits to them) for seconds.
+  const project = await stack.client.createProject({ title: `Long transcriptions ${randomUUID().slice(0, 6)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
+  await stack.client.addSubjects(set.id, Array.from({ length: 40 }, (_, i) => ({ externalId: `letter-${i}`, locations: [{ type: 'text' as const, text: `Letter ${i}` }] })));
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+    name: 'Transcribe',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'transcription', instruction: 'Type the letter' } },
+    retirement: { rule: 'count', count: 5 },
+    subjectSetIds: [set.id],
+  });
+  await stack.client.activateWorkflow(workflowId);
+  const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
+  const subjectIds = rows.map((row) => row.subject_id as string);
+  const words = 'dear sir the vestry met today to consider the state of the roof and the bells yours faithfully'.split(' ');
+  const letter = Array.from({ length: 300 }, (_, i) => words[(i * 7) % words.length]!);
+  for (let v = 0; v < 3; v++) {
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const text = letter.map((word, i) => `${i % 29 === v ? `${word}s` : word}${(i + v) % (9 + v) === 0 ? '\n' : ' '}`).join('').trim();
+    for (const subjectId of subjectIds) await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: text }] }, randomUUID());
+  }
+  const worker = await idleWorkerContext();
+  const [service, reaggregation] = [worker.get(AggregationService), worker.get(ReaggregationService)];
+  const batches: { deferred: number; computed: number }[] = [];
+  const aggregateSubjects = service.aggregateSubjects.bind(service);
+  jest.spyOn(service, 'aggregateSubjects').mockImplementation(async (keys) => {
+    const outcomes = await aggregateSubjects(keys);
+    const deferred = [...outcomes.values()].filter((outcome) => outcome === 'deferred').length;
+    batches.push({ deferred, computed: outcomes.size - deferred });
+    return outcomes;
+  });
+  const counts = async () =>
+    (
+      await stack.db.query(
+        `SELECT count(*) FILTER (WHERE aggregated_count = 3)::int AS aggregated, (SELECT count(*)::int FROM consensus WHERE workflow_id = $1) AS consensus
+         FROM subject_workflow_status WHERE workflow_id = $1`,
+        [workflowId],
+      )
+    ).rows[0];
+  const report = await service.drainOutbox(workflowId);
+  expect(report).toEqual({ aggregated: 40, retired: 0, failed: [] });
+  expect(await outbox(workflowId)).toEqual([]);
+  expect(batches.length).toBeGreaterThan(1);
+  expect(batches[0]!.deferred).toBeGreaterThan(0);
+  expect(batches.every((batch) => batch.computed > 0)).toBe(true);
+  expect(await counts()).toEqual({ aggregated: 40, consensus: 40 });
+
+  // A whole re-aggregation goes on from the first subject a batch deferred, and so reaches every subject.
+  await stack.db.query('DELETE FROM consensus WHERE workflow_id = $1', [workflowId]);
+  batches.length = 0;
+  const progress = await reaggregation.reaggregate(workflowId, 'all', undefined, async () => undefined);
+  await stack.stopWorker();
+  expect(batches.some((batch) => batch.deferred > 0)).toBe(true);
+  expect(progress).toMatchObject({ done: 40, total: 40 });
+  expect(await counts()).toEqual({ aggregated: 40, consensus: 40 });
 });
 
 describe('the aggregation queue', () => {

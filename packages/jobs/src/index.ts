@@ -56,12 +56,14 @@ export const workerConcurrency: Record<QueueName, number> = { aggregation: 4, re
 
 /**
  * How soon the job of a worker that died returns to the queue: its lock lapses `lockDuration` after its last renewal
- * (BullMQ's 30 s: a batch of long transcriptions keeps the event loop for seconds, and a lock lost under a live job
- * would run it twice at once), and stalled jobs are looked for every `stalledInterval` (5 s, not BullMQ's 30 s, which
- * held a workflow's aggregation up to 91 s after a worker was killed). A job found stalled a third time fails for good
- * (BullMQ's default, a second time, failed a job on two crashes in a row).
+ * (10 s, renewed every 5 s; BullMQ's 30 s held a workflow's aggregation that long after a crash, while volunteers were
+ * served subjects that had met their rule), and stalled jobs are looked for every `stalledInterval` (5 s, not BullMQ's
+ * 30 s). A lock lost under a live job would run it twice at once, so no job keeps the event loop for seconds: an
+ * aggregation batch stops computing after a quarter of a second, skill learning yields between EM iterations (its
+ * longest stretch is about 0.4 s for a million answers). A job found stalled a third time fails for good (BullMQ's
+ * default, a second time, failed a job on two crashes in a row).
  */
-export const stallOptions = { lockDuration: 30_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
+export const stallOptions = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
 
 /**
  * One job per workflow at a time: classifications stored while a job waits are all its work, and one stored while

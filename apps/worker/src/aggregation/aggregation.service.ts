@@ -6,7 +6,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
 import { WorkflowDefinitions } from './workflow-definitions';
 
-export type AggregationOutcome = 'missing' | 'aggregated' | 'retired';
+/** `deferred`: left in the outbox for a later batch, once the batch had used its time (`BATCH_BUDGET_MS`). */
+export type AggregationOutcome = 'missing' | 'aggregated' | 'retired' | 'deferred';
 
 export interface SubjectKey {
   workflowId: string;
@@ -70,10 +71,19 @@ function afterTheTrigger(records: readonly StoredClassification[], retirement: R
   return records.slice(records.findIndex((record) => record.id === retirement.triggeredBy) + 1).filter((record) => !record.givenWhileRetired);
 }
 
-const keyOf = (key: SubjectKey) => `${key.workflowId}:${key.subjectId}`;
+/** How `aggregateSubjects` keys its outcomes. */
+export const keyOf = (key: SubjectKey): string => `${key.workflowId}:${key.subjectId}`;
 
 /** Subjects taken from the outbox into one transaction at most. */
 const OUTBOX_BATCH = 250;
+
+/**
+ * How long a batch may compute before it stops and leaves the subjects it has not reached for the next: its
+ * transaction holds those subjects' rows, so submits to them wait, and the event loop is the worker's, so its jobs'
+ * locks are not renewed meanwhile. Short texts fit a whole batch in it; long transcriptions that volunteers broke
+ * into lines differently take 25–30 ms each (a batch of 250 would hold its rows for 7 s).
+ */
+const BATCH_BUDGET_MS = 250;
 
 /** What draining a workflow's outbox did; `failed` subjects stay in the outbox for the job's next attempt. */
 export interface DrainReport {
@@ -98,10 +108,14 @@ export class AggregationService {
    */
   async drainOutbox(workflowId: string): Promise<DrainReport> {
     const report: DrainReport = { aggregated: 0, retired: 0, failed: [] };
+    let limit = OUTBOX_BATCH;
     for (;;) {
-      const subjectIds = await this.waitingIn(workflowId, report.failed);
+      const subjectIds = await this.waitingIn(workflowId, report.failed, limit);
       if (!subjectIds.length) return report;
+      let done = 0;
       for (const [subjectId, outcome] of await this.aggregateEach(workflowId, subjectIds)) {
+        if (outcome === 'deferred') continue;
+        done += 1;
         if (outcome instanceof Error) {
           this.logger.error(`could not aggregate ${subjectId} in ${workflowId}: ${outcome.message}`);
           report.failed.push(subjectId);
@@ -110,6 +124,8 @@ export class AggregationService {
           if (outcome === 'retired') report.retired += 1;
         }
       }
+      // Take about what fits the budget next time, not a whole batch to leave most of it again.
+      limit = done < subjectIds.length ? Math.max(1, done + (done >> 1)) : Math.min(OUTBOX_BATCH, limit * 2);
     }
   }
 
@@ -121,6 +137,8 @@ export class AggregationService {
    * The outcome per `workflowId:subjectId`. Rows are locked in one order, so concurrent batches never deadlock, and
    * the subjects leave the outbox only once they are locked: a submit holds its subject's row before it writes to
    * the outbox, so it either commits before this batch reads it or waits for the batch and queues the subject again.
+   * Once the batch has computed for `BATCH_BUDGET_MS`, the subjects it has not reached are `deferred`: they stay in
+   * the outbox (the first subject is always computed, so a batch always moves on).
    */
   aggregateSubjects(subjects: readonly SubjectKey[]): Promise<Map<string, AggregationOutcome>> {
     const keys = [...new Map(subjects.map((key) => [keyOf(key), key])).values()];
@@ -136,12 +154,10 @@ export class AggregationService {
          ORDER BY st.workflow_id, st.subject_id FOR UPDATE OF st`,
         [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
       );
-      await manager.query(
-        `DELETE FROM aggregation_outbox o USING unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
-         WHERE o.workflow_id = k.workflow_id AND o.subject_id = k.subject_id`,
-        [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
-      );
-      if (!statuses.length) return outcomes;
+      if (!statuses.length) {
+        await this.leaveOutbox(manager, keys);
+        return outcomes;
+      }
       const definitions = new Map<string, WorkflowDefinition>();
       for (const status of new Map(statuses.map((row) => [row.workflow_id, row])).values()) {
         definitions.set(status.workflow_id, await this.definitions.of(manager, status.workflow_id, status.version));
@@ -149,7 +165,12 @@ export class AggregationService {
       const classifications = await this.classificationsOf(manager, statuses, definitions);
       const skills = await this.skillsOf(manager, statuses, definitions, classifications);
       const recomputed: Recomputed[] = [];
+      const started = performance.now();
       for (const status of statuses) {
+        if (recomputed.length && performance.now() - started > BATCH_BUDGET_MS) {
+          outcomes.set(keyOf({ workflowId: status.workflow_id, subjectId: status.subject_id }), 'deferred');
+          continue;
+        }
         const key = { workflowId: status.workflow_id, subjectId: status.subject_id };
         const definition = definitions.get(key.workflowId)!;
         const records = classifications.get(keyOf(key)) ?? [];
@@ -170,6 +191,7 @@ export class AggregationService {
         recomputed.push({ key, version: status.version, count: records.length, consensus, retirement, late: [...lateIds] });
         outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
+      await this.leaveOutbox(manager, keys.filter((key) => outcomes.get(keyOf(key)) !== 'deferred'));
       await this.saveConsensus(manager, recomputed);
       await this.saveStatuses(manager, recomputed);
       await this.flagLate(manager, recomputed.flatMap((subject) => subject.late));
@@ -177,11 +199,19 @@ export class AggregationService {
     });
   }
 
-  /** Up to a batch of the workflow's subjects in the outbox, leaving out those that failed in this drain. */
-  private async waitingIn(workflowId: string, skipped: string[]): Promise<string[]> {
+  private async leaveOutbox(manager: EntityManager, keys: readonly SubjectKey[]): Promise<void> {
+    await manager.query(
+      `DELETE FROM aggregation_outbox o USING unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
+       WHERE o.workflow_id = k.workflow_id AND o.subject_id = k.subject_id`,
+      [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
+    );
+  }
+
+  /** Up to `limit` of the workflow's subjects in the outbox, leaving out those that failed in this drain. */
+  private async waitingIn(workflowId: string, skipped: string[], limit: number): Promise<string[]> {
     const rows: { subject_id: string }[] = await this.db.query(
       'SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 AND subject_id <> ALL($2::uuid[]) ORDER BY subject_id LIMIT $3',
-      [workflowId, skipped, OUTBOX_BATCH],
+      [workflowId, skipped, limit],
     );
     return rows.map((row) => row.subject_id);
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ReaggregationProgress, ReaggregationScope } from '@chorus/jobs';
 import { answerReaggregations, reaggregationsRequested } from '@chorus/db';
 import { DataSource } from 'typeorm';
-import { AggregationService } from '../aggregation/aggregation.service';
+import { AggregationService, keyOf } from '../aggregation/aggregation.service';
 import { SkillsService } from '../skills/skills.service';
 
 /** Subjects per step, aggregated in one transaction; progress is reported and checkpointed after each step. */
@@ -39,9 +39,11 @@ export class ReaggregationService {
         if (progress.answers !== undefined) await answerReaggregations(this.db, workflowId, progress.answers);
         return progress;
       }
-      await this.aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
-      progress.done += subjectIds.length;
-      progress.after = subjectIds.at(-1)!;
+      const outcomes = await this.aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
+      // The subjects a batch deferred (it ran out of time) are a tail of the id order: the next batch starts with them.
+      const done = subjectIds.filter((subjectId) => outcomes.get(keyOf({ workflowId, subjectId })) !== 'deferred');
+      progress.done += done.length;
+      progress.after = done.at(-1)!;
       await report(progress);
     }
   }

@@ -1,0 +1,62 @@
+/**
+ * A worker killed in the middle of an aggregation job: the job comes back to the queue once its lock lapses, and the
+ * next worker runs it (`stallOptions` in @chorus/jobs: a 10 s lock, stalled jobs looked for every 5 s; BullMQ's own
+ * 30 s and 30 s held a workflow's aggregation up to a minute). The workers are the built entry point, in processes
+ * of their own; the reconciler is kept out of it (it could queue the workflow again and hide a job left stalled).
+ */
+import { stallOptions } from '@chorus/jobs';
+import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { type ManagedProcess, workerProcess } from '../../../test/support/processes';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
+import { voteWorkflow } from '../../../test/support/workflows';
+
+jest.setTimeout(90_000);
+
+let stack: Stack;
+let worker: ManagedProcess;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  const { databaseUrl, redisUrl, queuePrefix } = stack.config;
+  const hour = String(3_600_000);
+  worker = workerProcess({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix, LOG_LEVEL: 'warn', RECONCILE_EVERY_MS: hour, RECONCILE_GRACE_MS: hour, SKILLS_EVERY_MS: hour });
+});
+afterAll(async () => {
+  await worker?.kill('SIGKILL');
+  await stack?.stop();
+});
+
+it('runs the aggregation job of a worker killed under it on the next worker, once its lock lapses', async () => {
+  const { workflowId, subjectIds: [subjectId] } = await voteWorkflow(stack, 1);
+  const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subjectId!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+
+  // The job waits (no worker yet); the subject's row is held, so the first worker's job stays active until it is killed.
+  const holder = new Client({ connectionString: stack.config.databaseUrl });
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('SELECT 1 FROM subject_workflow_status WHERE subject_id = $1 FOR UPDATE', [subjectId]);
+  const queue = new Queue('aggregation', { connection: { url: stack.config.redisUrl }, prefix: stack.config.queuePrefix });
+  try {
+    await worker.start();
+    await until(async () => (await queue.getActiveCount()) === 1, 'the first worker to take the job');
+    await worker.kill('SIGKILL');
+    const killedAt = Date.now();
+    await holder.query('ROLLBACK');
+
+    await worker.start();
+    await until(async () => (await stack.db.query('SELECT 1 FROM consensus WHERE subject_id = $1', [subjectId])).rowCount === 1, 'the next worker to aggregate', 60_000);
+    const recoveredAfter = Date.now() - killedAt;
+    // The lock lapses at most lockDuration after the kill and is noticed within stalledInterval; with BullMQ's
+    // defaults it would take 30 to 60 s.
+    expect(recoveredAfter).toBeLessThan(stallOptions.lockDuration + 2 * stallOptions.stalledInterval);
+    const [job] = await queue.getCompleted();
+    expect(job?.stalledCounter).toBe(1);
+  } finally {
+    await holder.end();
+    await queue.close();
+  }
+});
