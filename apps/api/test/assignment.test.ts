@@ -96,6 +96,25 @@ describe('the queue', () => {
     expect(asked.filter((batch) => batch.subjects.length)).toHaveLength(1);
   });
 
+  it('serves a subject its rule could retire only once the worker has aggregated its last answer', async () => {
+    const { workflowId } = await workflowOf(1, { retirement: { rule: 'posterior', task: 'T0', answer: 'yes', maximum: 10 } });
+    await stack.stopWorker();
+    try {
+      const first = await guest();
+      const queue = await first.queue(workflowId);
+      await classify(first, queue, queue.subjects[0]!.id, 'no');
+      // The answer may retire it (a posterior rule can at any classification): until the worker has it, nobody gets it.
+      const waiting = await (await guest()).queue(workflowId);
+      expect(waiting).toMatchObject({ subjects: [], finished: false });
+      expect(waiting.retryAfterSeconds).toBeLessThanOrEqual(3);
+    } finally {
+      await stack.startWorker();
+    }
+    await waitForAggregation(workflowId);
+    // One "no" does not retire it: it is served again.
+    expect((await (await guest()).queue(workflowId)).subjects).toHaveLength(1);
+  });
+
   it('says who holds the last subjects when it serves none: the caller (another tab of theirs) or others', async () => {
     const { workflowId } = await workflowOf(1, { retirement: { rule: 'count', count: 1 } });
     const [holder, other] = [await guest(), await guest()];

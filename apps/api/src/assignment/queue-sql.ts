@@ -38,6 +38,15 @@ const ELIGIBLE = `st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND N
   AND (r.cap IS NULL OR st.counted_count
        + (SELECT count(*) FROM assignments a WHERE a.workflow_id = r.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now()) < ${HOLDERS_AT_MOST})`;
 
+/**
+ * What a pick serves: an eligible subject, unless its rule could retire it now (`earliest` counted classifications)
+ * and the worker has not yet aggregated its last answers. Between a submit and its aggregation such a subject is
+ * waiting to learn whether it retires; served then, it could retire before the volunteer answers (a replay of the
+ * bluebirds data under a posterior rule stored 23 % of its answers after retirement). Only columns of the row
+ * already read, which the row lock re-reads at their latest, so `assign_picked_subjects` need not check it again.
+ */
+const PICKABLE = `${ELIGIBLE} AND (st.gold_standard OR st.counted_count < r.earliest OR st.aggregated_count >= st.classification_count)`;
+
 /** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
 const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
 
@@ -46,16 +55,16 @@ const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
  * disjoint arm that runs only if the first is short: two index range scans, uniform per subject.
  */
 const randomArms = (from: string, where: string) => `
-  (SELECT a1.subject_id FROM (SELECT st.subject_id FROM ${from} WHERE ${ELIGIBLE} ${where} AND st.random >= r.start ORDER BY st.random LIMIT r.count ${LOCK}) a1)
+  (SELECT a1.subject_id FROM (SELECT st.subject_id FROM ${from} WHERE ${PICKABLE} ${where} AND st.random >= r.start ORDER BY st.random LIMIT r.count ${LOCK}) a1)
   UNION ALL
-  (SELECT a2.subject_id FROM (SELECT st.subject_id FROM ${from} WHERE ${ELIGIBLE} ${where} AND st.random < r.start ORDER BY st.random LIMIT r.count ${LOCK}) a2)`;
+  (SELECT a2.subject_id FROM (SELECT st.subject_id FROM ${from} WHERE ${PICKABLE} ${where} AND st.random < r.start ORDER BY st.random LIMIT r.count ${LOCK}) a2)`;
 
 /** One ordered scan. */
 const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;
 
 const ARMS: Record<PickKind, string> = {
   random: randomArms('subject_workflow_status st', ''),
-  priority: oneArm(`SELECT st.subject_id FROM subject_workflow_status st WHERE ${ELIGIBLE} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}`),
+  priority: oneArm(`SELECT st.subject_id FROM subject_workflow_status st WHERE ${PICKABLE} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}`),
   // One linked set after another, in the order they were made, each in its own order; a subject in two sets comes
   // with the first.
   sequential: oneArm(`SELECT st.subject_id FROM subject_workflow_status st
@@ -63,11 +72,11 @@ const ARMS: Record<PickKind, string> = {
                   JOIN workflow_subject_sets l ON l.subject_set_id = m.subject_set_id AND l.workflow_id = r.workflow_id
                   JOIN subject_sets ss ON ss.id = m.subject_set_id
                   WHERE m.subject_id = st.subject_id ORDER BY ss.created_at, ss.id, m.position LIMIT 1) seq ON true
-    WHERE ${ELIGIBLE} ORDER BY seq.created_at, seq.set_id, seq.position, st.subject_id LIMIT r.count ${LOCK}`),
+    WHERE ${PICKABLE} ORDER BY seq.created_at, seq.set_id, seq.position, st.subject_id LIMIT r.count ${LOCK}`),
   set: randomArms('subject_workflow_status st', 'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)'),
   gold: randomArms('subject_workflow_status st', 'AND st.gold_standard'),
   training: oneArm(`SELECT st.subject_id FROM subject_set_members m JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = m.subject_id
-    WHERE m.subject_set_id = r.set_id AND ${ELIGIBLE} ORDER BY m.position, st.subject_id LIMIT r.count ${LOCK}`),
+    WHERE m.subject_set_id = r.set_id AND ${PICKABLE} ORDER BY m.position, st.subject_id LIMIT r.count ${LOCK}`),
 };
 
 /**
@@ -110,8 +119,8 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
 
 /**
  * What is left for the volunteer: any subject not retired, any they have not classified, (when they may take more)
- * any they could be given now were its row not locked (by aggregation, or another volunteer's assignment), and
- * whether they hold subjects themselves.
+ * any they could be given now were its row not locked (by aggregation, or another volunteer's assignment) or its
+ * last answers waiting for the worker (`PICKABLE`), and whether they hold subjects themselves.
  * Gold-standard subjects never count: they are served only alongside others. Parameters: $1 workflow, $2 volunteer,
  * $3 cap (null for no cap), $4 whether to look for `eligible` at all, $5 the fewest counted classifications that
  * could retire a subject.
