@@ -403,6 +403,28 @@ describe('the queue', () => {
     expect(await consensus()).toEqual([{ answer: 'no', votes: 2 }]);
   });
 
+  it('applies the rule again to every subject it unretires: one whose answers meet it retires again at once', async () => {
+    const { workflowId, setIds } = await workflowOf(2, { retirement: { rule: 'agreement', task: 'T0', minimum: 2, threshold: 0.9, maximum: 10 } });
+    for (const volunteer of [await guest(), await guest()]) {
+      let classified = 0;
+      // A subject the worker is aggregating is skipped for a moment: ask again until both are classified.
+      await until(async () => {
+        const queue = await volunteer.queue(workflowId, 2);
+        for (const subject of queue.subjects) await classify(volunteer, queue, subject.id, 'yes');
+        classified += queue.subjects.length;
+        return classified === 2;
+      }, 'the volunteer to classify both subjects');
+    }
+    await waitForAggregation(workflowId);
+    const reasons = async () =>
+      (await stack.db.query('SELECT retirement_reason FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId])).rows.map((row) => row.retirement_reason);
+    expect(await reasons()).toEqual(['agreement', 'agreement']);
+    // No answer was given while they were retired: the two that agree still meet the rule.
+    expect((await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectSetId: setIds[0], reason: 'another look' })).body).toEqual({ unretired: 2 });
+    await until(async () => (await reasons()).every((reason) => reason === 'agreement'), 'the rule to retire them again');
+    expect((await (await guest()).queue(workflowId)).subjects).toEqual([]);
+  });
+
   it('lets one volunteer hold at most MAX_OUTSTANDING_ASSIGNMENTS subjects, so nobody can reserve a workflow', async () => {
     const { workflowId } = await workflowOf(30);
     const hoarder = await guest();

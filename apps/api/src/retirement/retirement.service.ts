@@ -28,9 +28,10 @@ const NOT_IN_WORKFLOW = `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]
 
 /**
  * The answers given to unretired subjects ($2) while they were retired count again: toward retirement, and in the
- * consensus, which the worker recomputes from the outbox.
+ * consensus. Every unretired subject with answers is owed an aggregation, so its rule is applied again at once: one
+ * whose answers meet it retires again, whether or not answers were restored.
  */
-const RESTORE_ANSWERS_GIVEN_WHILE_RETIRED = `
+const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
   WITH restored AS (
     UPDATE classifications c SET after_retirement = false
     WHERE c.workflow_id = $1 AND c.subject_id = ANY($2::uuid[]) AND c.after_retirement
@@ -40,9 +41,12 @@ const RESTORE_ANSWERS_GIVEN_WHILE_RETIRED = `
     FROM (SELECT subject_id, count(*)::int AS n FROM restored WHERE NOT gold_standard GROUP BY subject_id) r
     WHERE st.workflow_id = $1 AND st.subject_id = r.subject_id
   ), owed AS (
-    INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT DISTINCT $1::uuid, subject_id FROM restored ON CONFLICT DO NOTHING
+    INSERT INTO aggregation_outbox (workflow_id, subject_id)
+    SELECT $1::uuid, st.subject_id FROM subject_workflow_status st
+    WHERE st.workflow_id = $1 AND st.subject_id = ANY($2::uuid[]) AND (st.classification_count > 0 OR st.subject_id IN (SELECT subject_id FROM restored))
+    ON CONFLICT DO NOTHING RETURNING 1
   )
-  SELECT count(*)::int AS restored FROM restored`;
+  SELECT count(*)::int AS owed FROM owed`;
 
 /**
  * Researchers retire and unretire subjects by hand; both take effect in every queue at once. A request that names a
@@ -81,8 +85,8 @@ export class RetirementService {
    * A subject that already has every classification the workflow's retirement rule can ask for stays retired: the
    * queue would never serve it again (nor would it retire), so the rule must ask for more first. Named by id, it is
    * refused; in a set, the others are unretired and it is counted in `leftRetired`. Answers given while a subject was
-   * retired (a volunteer who held it when it was retired by mistake) count again; a subject whose rule they meet
-   * retires again at once, by its rule.
+   * retired (a volunteer who held it when it was retired by mistake) count again; a subject whose answers meet its
+   * rule retires again at once, by its rule.
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number; leftRetired?: number }> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
@@ -90,7 +94,7 @@ export class RetirementService {
     await this.requireStillLinked(workflowId, request);
     const most = classificationsNeededAtMost((await this.versions.definition(workflowId, workflow.version))!.retirement);
     const leftRetired = await this.requireRoomForMore(workflowId, request, most);
-    const { unretired, restored } = await this.db.transaction(async (manager) => {
+    const { unretired, owed } = await this.db.transaction(async (manager) => {
       // Locked in key order first, as submits and aggregation lock them, so that a whole set never deadlocks with them.
       await manager.query(`SELECT 1 FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL ORDER BY st.subject_id FOR UPDATE`, [
         workflowId,
@@ -103,11 +107,11 @@ export class RetirementService {
         [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ unretired: request.reason, by: user.id }), most],
       );
       const subjectIds = returnedRows<{ subject_id: string }>(rows).map((row) => row.subject_id);
-      const [{ restored }]: { restored: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_GIVEN_WHILE_RETIRED, [workflowId, subjectIds]) : [{ restored: 0 }];
-      return { unretired: subjectIds.length, restored: restored > 0 };
+      const [{ owed }]: { owed: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0 }];
+      return { unretired: subjectIds.length, owed: owed > 0 };
     });
     // After the commit; if Redis is away, the worker's reconciler finds the outbox rows.
-    if (restored) await this.jobs.aggregate(workflowId);
+    if (owed) await this.jobs.aggregate(workflowId);
     return leftRetired ? { unretired, leftRetired } : { unretired };
   }
 
