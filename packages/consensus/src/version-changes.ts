@@ -1,4 +1,4 @@
-import { type FieldError, type WorkflowDefinition, consensusAnswersOf } from '@chorus/tasks';
+import { type FieldError, type Task, type WorkflowDefinition, consensusAnswersOf, singleAlgorithm } from '@chorus/tasks';
 import { classificationsNeededAtMost } from './retirement';
 
 const quoted = (values: string[]) => values.map((value) => `"${value}"`).join(', ');
@@ -24,6 +24,8 @@ export function versionChangeWarnings(before: WorkflowDefinition, after: Workflo
       if (gone.length && consensusAnswersOf(now)) {
         warnings.push({ pointer: `/tasks/${key}`, message: `no longer offers ${quoted(gone)}: answers that gave ${gone.length === 1 ? 'it' : 'them'} stop counting in the consensus` });
       }
+      const algorithmChange = singleAlgorithmChange(earlier, now);
+      if (algorithmChange) warnings.push({ pointer: `/tasks/${key}/algorithm`, message: algorithmChange });
     }
   }
   const [most, mostBefore] = [classificationsNeededAtMost(after.retirement), classificationsNeededAtMost(before.retirement)];
@@ -34,4 +36,16 @@ export function versionChangeWarnings(before: WorkflowDefinition, after: Workflo
     });
   }
   return warnings;
+}
+
+/**
+ * A single-choice task without an `algorithm` takes `bayes` for two answers and `vote` for more, so adding or dropping
+ * an answer can change how its consensus is reached (a tie under `vote` gets an answer under `bayes`).
+ */
+function singleAlgorithmChange(before: Task, after: Task): string | undefined {
+  if (before.type !== 'single' || after.type !== 'single') return undefined;
+  const [was, is] = [singleAlgorithm(before), singleAlgorithm(after)];
+  if (was === is) return undefined;
+  const why = after.algorithm ? '' : ` (the default for ${after.answers.length === 2 ? 'two answers' : 'more than two answers'}; give "algorithm": "${was}" to keep it)`;
+  return `is "${is}" where it was "${was}"${why}: every subject's consensus is computed again with it, and may change, retiring subjects by it`;
 }
