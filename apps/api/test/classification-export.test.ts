@@ -51,6 +51,7 @@ describe('raw classifications export', () => {
       user_name: null,
       workflow_version: 1,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       started_at: '2026-11-30T10:00:00.000Z',
       finished_at: '2026-11-30T10:00:07.000Z',
       gold_standard: false,
@@ -72,7 +73,7 @@ describe('raw classifications export', () => {
     expect(ndjson).toEqual(json);
     const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
     expect(header).toBe(
-      'classification_id,subject_id,external_id,subject_metadata,user_id,user_kind,user_name,workflow_version,created_at,started_at,finished_at,gold_standard,after_retirement,classification_metadata,annotations,T0_answer,T1_answer',
+      'classification_id,subject_id,external_id,subject_metadata,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,classification_metadata,annotations,T0_answer,T1_answer',
     );
     expect(lines).toHaveLength(3);
     expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",yes,horse;coach$/);
@@ -128,6 +129,28 @@ describe('raw classifications export', () => {
     expect(await since('2999-01-01')).toEqual([]);
     const header = (await stack.client.classifications(workflowId, 'csv', '2999-01-01')).trim();
     expect(header).toMatch(/^classification_id,.*,T1_answer$/);
+  });
+
+  it('gives again, since a moment, a classification whose after_retirement flag changed after it, with when', async () => {
+    const project = await stack.client.createProject({ title: `Flag changes ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds: [subjectId] } = await stack.client.addSubjects(set.id, [{ externalId: 'held', locations: [{ type: 'text', text: 'Held' }] }]);
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 3 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    // Retired by hand while a volunteer holds it: their answer comes after the retirement.
+    const holder = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await holder.queue(id);
+    await stack.client.request('POST', `/workflows/${id}/retire`, { subjectIds: [subjectId], reason: 'by mistake' });
+    const { id: classificationId } = await holder.classify({ workflowId: id, workflowVersion: 1, subjectId: subjectId!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    type Row = { classification_id: string; created_at: string; updated_at: string; after_retirement: boolean };
+    const [stored] = JSON.parse(await stack.client.classifications(id, 'json')) as Row[];
+    expect(stored).toMatchObject({ classification_id: classificationId, after_retirement: true, updated_at: stored!.created_at });
+    const afterIt = new Date(new Date(stored!.created_at).getTime() + 1).toISOString();
+    expect(JSON.parse(await stack.client.classifications(id, 'json', afterIt))).toEqual([]);
+    await stack.client.request('POST', `/workflows/${id}/unretire`, { subjectIds: [subjectId], reason: 'retired by mistake' });
+    const [changed] = JSON.parse(await stack.client.classifications(id, 'json', afterIt)) as Row[];
+    expect(changed).toMatchObject({ classification_id: classificationId, created_at: stored!.created_at, after_retirement: false });
+    expect(changed!.updated_at > afterIt).toBe(true);
   });
 
   it('refuses a query parameter it does not know rather than ignoring it (a misspelt since would give everything)', async () => {

@@ -14,6 +14,7 @@ export interface ClassificationRow {
   user_name: string | null;
   workflow_version: number;
   created_at: Date;
+  updated_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
   gold_standard: boolean;
@@ -34,6 +35,7 @@ export const CLASSIFICATION_COLUMNS = {
   user_name: "a registered volunteer's display name, for crediting them; empty for guests",
   workflow_version: 'the workflow version answered',
   created_at: 'when it was stored (ISO 8601, to the millisecond; answers stored by one statement share it)',
+  updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule); since= gives such rows again",
   started_at: "when the volunteer began, by their device's clock",
   finished_at: "when they finished, by their device's clock",
   gold_standard: 'the subject has known answers (its answers are not counted toward retirement)',
@@ -73,6 +75,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     user_name: row.user_name,
     workflow_version: row.workflow_version,
     created_at: isoOrNull(row.created_at),
+    updated_at: isoOrNull(row.updated_at),
     started_at: isoOrNull(row.started_at),
     finished_at: isoOrNull(row.finished_at),
     gold_standard: row.gold_standard,

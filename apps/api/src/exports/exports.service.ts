@@ -25,14 +25,15 @@ const CONSENSUS_ROWS = `
 
 /**
  * In the order of the unique index, so that the cursor streams from the first row without sorting the workflow; with
- * `since` ($2), only the classifications stored at or after it.
+ * `since` ($2), only the classifications stored or changed (their `after_retirement` flag) at or after it.
  */
 const CLASSIFICATION_ROWS = `
   SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata, c.user_id, u.kind AS user_kind,
-         CASE WHEN u.kind = 'registered' THEN u.display_name END AS user_name, c.workflow_version, c.created_at, c.started_at,
+         CASE WHEN u.kind = 'registered' THEN u.display_name END AS user_name, c.workflow_version, c.created_at,
+         coalesce(c.updated_at, c.created_at) AS updated_at, c.started_at,
          c.finished_at, c.gold_standard, c.after_retirement, c.metadata AS classification_metadata, c.annotations
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
-  WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR c.created_at >= $2)
+  WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)
   ORDER BY c.subject_id, c.user_id`;
 
 /** The downloads of a workflow's data, for its project's researchers: flat rows, streamed from a cursor. */

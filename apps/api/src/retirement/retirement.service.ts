@@ -33,7 +33,7 @@ const NOT_IN_WORKFLOW = `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]
  */
 const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
   WITH restored AS (
-    UPDATE classifications c SET after_retirement = false
+    UPDATE classifications c SET after_retirement = false, updated_at = now()
     WHERE c.workflow_id = $1 AND c.subject_id = ANY($2::uuid[]) AND c.after_retirement
     RETURNING c.subject_id, c.gold_standard
   ), counted AS (

@@ -317,7 +317,7 @@ export class AggregationService {
     if (!classificationIds.length) return;
     await manager.query(
       `WITH late AS (
-         UPDATE classifications c SET after_retirement = true WHERE c.id = ANY($1::uuid[]) AND NOT c.after_retirement
+         UPDATE classifications c SET after_retirement = true, updated_at = now() WHERE c.id = ANY($1::uuid[]) AND NOT c.after_retirement
          RETURNING c.workflow_id, c.subject_id, c.gold_standard
        )
        UPDATE subject_workflow_status st SET counted_count = st.counted_count - l.n

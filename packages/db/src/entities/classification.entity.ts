@@ -35,4 +35,6 @@ export class Classification {
   /** The subject is gold standard: used to learn volunteer skill, never counted toward retirement. */
   @Column({ type: 'boolean', default: false }) goldStandard!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  /** When `afterRetirement` last changed after the row was stored (a retirement, an unretirement); null if never. */
+  @Column({ type: 'timestamptz', nullable: true }) updatedAt!: Date | null;
 }
