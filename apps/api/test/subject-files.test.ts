@@ -138,10 +138,13 @@ describe('subject uploads from files', () => {
       '@context': 'http://iiif.io/api/presentation/3/context.json',
       id: 'https://example.org/manifest/3',
       type: 'Manifest',
-      label: { en: ['Letters of 1851'] },
+      label: { fr: ['Lettres de 1851'], en: ['Letters of 1851'] },
       metadata: [
         { label: { en: ['Shelfmark'] }, value: { none: ['MS 1851/2'] } },
         { label: { en: ['Date'] }, value: { en: ['1851'] } },
+        // Two values stay two; of several languages, English (the classifier's) is read.
+        { label: { en: ['Author'] }, value: { none: ['Smith, John', 'Doe, Jane'] } },
+        { label: { de: ['Sprache'], en: ['Language'] }, value: { de: ['Englisch'], en: ['English'] } },
       ],
       items: [1, 2].map((n) => ({
         id: `https://example.org/canvas/${n}`,
@@ -169,7 +172,7 @@ describe('subject uploads from files', () => {
       '@id': 'https://example.org/manifest/2',
       '@type': 'sc:Manifest',
       label: 'A diary',
-      metadata: [{ label: 'Author', value: 'Anne Lister' }],
+      metadata: [{ label: 'Author', value: 'Anne Lister' }, { label: 'Places', value: ['Halifax', 'York'] }],
       sequences: [{
         '@type': 'sc:Sequence',
         canvases: [{
@@ -193,13 +196,21 @@ describe('subject uploads from files', () => {
         external_id: `https://example.org/canvas/${n}`,
         locations: [{ type: 'image', url: `https://example.org/iiif/${n}/full/max/0/default.jpg`, iiifService: `https://example.org/iiif/${n}` }],
         // The canvas's own metadata before the manifest's.
-        metadata: { Shelfmark: 'MS 1851/2', Date: n === 2 ? '14 March 1851' : '1851', manifest: 'https://example.org/manifest/3', manifest_label: 'Letters of 1851', canvas_label: `f. ${n}r` },
+        metadata: {
+          Shelfmark: 'MS 1851/2',
+          Date: n === 2 ? '14 March 1851' : '1851',
+          Author: ['Smith, John', 'Doe, Jane'],
+          Language: 'English',
+          manifest: 'https://example.org/manifest/3',
+          manifest_label: 'Letters of 1851',
+          canvas_label: `f. ${n}r`,
+        },
         gold_standard: null,
       })),
       {
         external_id: 'https://example.org/diary/canvas/1',
         locations: [{ type: 'image', url: 'https://example.org/diary/1.jpg', iiifService: 'https://example.org/diary/iiif/1' }],
-        metadata: { Author: 'Anne Lister', manifest: 'https://example.org/manifest/2', manifest_label: 'A diary', canvas_label: 'p. 1' },
+        metadata: { Author: 'Anne Lister', Places: ['Halifax', 'York'], manifest: 'https://example.org/manifest/2', manifest_label: 'A diary', canvas_label: 'p. 1' },
         gold_standard: null,
       },
     ]);
@@ -244,6 +255,19 @@ describe('subject uploads from files', () => {
       const uncontexted = await upload(setId, JSON.stringify(manifest), type);
       expect([uncontexted.status, uncontexted.body.errors]).toEqual([422, [{ pointer: '/@context', message: expect.stringMatching(/^is missing: this reads as a IIIF manifest/) }]]);
     }
+    // A manifest the IIIF parser cannot read (a version 2 image that says not which canvas it is on) is sent to the validator.
+    const v2 = {
+      '@context': 'http://iiif.io/api/presentation/2/context.json',
+      '@id': 'https://example.org/broken',
+      '@type': 'sc:Manifest',
+      label: 'Broken',
+      sequences: [{ '@type': 'sc:Sequence', canvases: [{ '@id': 'https://example.org/broken/c1', '@type': 'sc:Canvas', label: 'c1', width: 10, height: 10, images: [{ '@type': 'oa:Annotation', motivation: 'sc:painting' }] }] }],
+    };
+    const unreadable = await upload(setId, JSON.stringify(v2), 'application/ld+json');
+    expect([unreadable.status, unreadable.body.errors]).toEqual([
+      422,
+      [{ pointer: '', message: expect.stringMatching(/^could not be read as a IIIF Presentation manifest \(the IIIF parser stopped: .+\); check it with the IIIF Presentation API validator/) }],
+    ]);
     expect((await upload(setId, '{"__proto__": {"polluted": true}}', 'application/ld+json')).status).toBe(400);
     const elsewhere = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/subject-sets`, {
       method: 'POST',

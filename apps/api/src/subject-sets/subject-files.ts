@@ -188,7 +188,11 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
   try {
     manifest = asResource(upgrade(body as never)) ?? {};
   } catch (error) {
-    throw new UnreadableSubjectFile({ pointer: '', message: `is not a IIIF Presentation manifest: ${(error as Error).message}` });
+    // The parser's own words name no field (`Cannot use 'in' operator…` for a version 2 image without `on`).
+    throw new UnreadableSubjectFile({
+      pointer: '',
+      message: `could not be read as a IIIF Presentation manifest (the IIIF parser stopped: ${(error as Error).message}); check it with the IIIF Presentation API validator, https://presentation-validator.iiif.io, and send it again`,
+    });
   }
   if (typeOf(manifest) !== 'Manifest') {
     throw new UnreadableSubjectFile({ pointer: '', message: `is a IIIF ${typeOf(manifest) || 'resource'}, not a Manifest; send each of its manifests` });
@@ -218,20 +222,35 @@ function isImageService(service: IiifResource): boolean {
   return /ImageService/.test(typeOf(service)) || /iiif\.io\/api\/image/.test(String(service.profile ?? service['@context'] ?? ''));
 }
 
-/** A resource's IIIF `metadata` as label → value, each as one string (a label longer than a metadata name may be is cut). */
-function descriptivePairs(resource: IiifResource): Record<string, string> {
+/**
+ * A resource's IIIF `metadata` as label → value: one string, or a list of them when the pair has several values (two
+ * authors stay two; a label longer than a metadata name may be is cut).
+ */
+function descriptivePairs(resource: IiifResource): Record<string, string | string[]> {
   return Object.fromEntries(
     resources(resource.metadata).flatMap((pair) => {
-      const [label, value] = [textOf(pair.label), textOf(pair.value)];
-      return label && value !== null ? [[label.slice(0, 200), value]] : [];
+      const [label, values] = [textOf(pair.label), textsOf(pair.value)];
+      if (!label || !values.length) return [];
+      return [[label.slice(0, 200), values.length === 1 ? values[0]! : values]];
     }),
   );
 }
 
-/** A IIIF label as one string: a plain string, or a language map's first language's values. */
+/** A IIIF label as one string (its values joined with "; "), or null when it has none. */
 function textOf(label: unknown): string | null {
-  if (typeof label === 'string') return label;
-  const values = asResource(label) ? Object.values(label as IiifResource)[0] : undefined;
-  const texts = [values].flat().filter((value): value is string => typeof value === 'string');
-  return texts.length ? texts.join(' ') : null;
+  const texts = textsOf(label);
+  return texts.length ? texts.join('; ') : null;
+}
+
+/**
+ * The values of a IIIF label or value: a plain string, a list of them (version 2), or a language map's values in one
+ * language: `none` (no language), else English, which the classifier speaks, else the first the map gives.
+ */
+function textsOf(label: unknown): string[] {
+  if (typeof label === 'string') return [label];
+  if (Array.isArray(label)) return label.flatMap(textsOf);
+  const map = asResource(label);
+  if (!map) return [];
+  const language = ['none', 'en'].find((key) => key in map) ?? Object.keys(map)[0];
+  return language === undefined ? [] : [map[language]].flat().filter((value): value is string => typeof value === 'string');
 }

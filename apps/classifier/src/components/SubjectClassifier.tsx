@@ -309,6 +309,13 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   );
 }
 
+/** A metadata value as text: a list of strings (a manifest's two authors) one after the other, anything else as JSON. */
+function metadataText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join('; ');
+  return JSON.stringify(value);
+}
+
 /** The subject's public metadata (a newspaper's title, a manifest's shelfmark), folded away under "About this subject". */
 function SubjectAbout({ metadata }: { metadata: Record<string, unknown> }) {
   const { t } = useTranslation();
@@ -321,7 +328,7 @@ function SubjectAbout({ metadata }: { metadata: Record<string, unknown> }) {
         {entries.map(([name, value]) => (
           <div key={name}>
             <dt>{name}</dt>
-            <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+            <dd>{metadataText(value)}</dd>
           </div>
         ))}
       </dl>
