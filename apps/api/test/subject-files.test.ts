@@ -56,10 +56,13 @@ describe('subject uploads from files', () => {
     expect(await upload(setId, 'external_id\ttext\ns2\tA plain one\n', 'text/tab-separated-values')).toMatchObject({ status: 201, body: { created: 1 } });
     // As Windows labels a .csv file.
     expect(await upload(setId, 'external_id;"Date, place";text\ns3;"1851, Leeds";Third\n', 'application/vnd.ms-excel')).toMatchObject({ status: 201, body: { created: 1 } });
+    // Empty cells after the last column, as Excel writes them, and a quote inside a cell typed by hand.
+    expect(await upload(setId, 'external_id,text\ns4,The 12" record,,\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
     expect(await subjectsOf(projectId)).toEqual([
       { external_id: 's1', locations: [{ type: 'text', text: 'The coach left', highlights: [[4, 9]] }], metadata: { caption: 'A note, with a comma' }, gold_standard: null },
       { external_id: 's2', locations: [{ type: 'text', text: 'A plain one' }], metadata: {}, gold_standard: null },
       { external_id: 's3', locations: [{ type: 'text', text: 'Third' }], metadata: { 'Date, place': '1851, Leeds' }, gold_standard: null },
+      { external_id: 's4', locations: [{ type: 'text', text: 'The 12" record' }], metadata: {}, gold_standard: null },
     ]);
   });
 
@@ -69,9 +72,11 @@ describe('subject uploads from files', () => {
     expect(badRow.status).toBe(422);
     expect(badRow.contentType).toMatch(/^application\/problem\+json/);
     expect(badRow.body.errors).toEqual([{ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL (line 5 of the CSV)' }]);
-    const ragged = await upload(setId, 'external_id,text\na,one\nb,two,three\n', 'text/csv');
+    const ragged = await upload(setId, 'external_id,text\na,one\nb,two,three,\n', 'text/csv');
     expect(ragged.status).toBe(422);
-    expect(ragged.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: line 3 has 3 cells, not as many as the header's columns: quote a cell that holds "," /) }]);
+    expect(ragged.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: line 3 has 4 cells, not as many as the header's columns: quote a cell that holds "," /) }]);
+    const short = await upload(setId, 'external_id,text,note\na,one\n', 'text/csv');
+    expect(short.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: line 2 has 2 cells/) }]);
     const unnamed = await upload(setId, 'external_id,text,\na,one,\n', 'text/csv');
     expect(unnamed.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/column 3 of the header has no name: name it, or delete the column/) }]);
     const noLocation = await upload(setId, 'external_id,newspaper\na,The Daily Test\n', 'text/csv');

@@ -88,14 +88,20 @@ function csvProblem(error: CsvError, delimiter: string): string {
  * researchers only).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  let rows: { record: Record<string, string>; info: { lines: number; error?: CsvError } }[];
   const delimiter = delimiterOf(csv);
+  const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter)}` });
   try {
-    // A row of empty cells only (Excel writes them after formatted rows) is skipped like a blank line.
-    rows = parse(csv, { columns: checkedHeader, delimiter, bom: true, skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, info: true });
+    // A row of empty cells only (Excel writes them after formatted rows) is skipped like a blank line; so are empty
+    // cells after a row's last column (Excel writes those too), which `relax_column_count_more` lets through. A quote
+    // inside a cell that does not start with one (`The 12" record`) is part of its text (`relax_quotes`).
+    rows = parse(csv, { columns: checkedHeader, delimiter, bom: true, skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, info: true, relax_column_count_more: true, relax_quotes: true });
   } catch (error) {
-    throw new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error as CsvError, delimiter)}` });
+    throw unreadable(error as CsvError);
   }
+  const columns = rows[0] ? Object.keys(rows[0].record).length : 0;
+  const spilling = rows.find(({ info }) => info.error?.record?.slice(columns).some((cell) => cell.trim() !== ''));
+  if (spilling) throw unreadable(spilling.info.error!);
   const errors: FieldError[] = [];
   const subjects = rows.map(({ record }, index) => {
     const subject: SubjectInput & { metadata: Record<string, unknown> } = { locations: [], metadata: {} };
