@@ -180,7 +180,10 @@ describe('raw classifications export', () => {
     expect(((await volunteers[0]!.classifications(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
     const error = (await stack.client.classifications(workflowId, 'xml' as 'csv').catch((e) => e)) as ChorusApiError;
     expect(error.problem.errors).toEqual([{ pointer: '/query/format', message: 'must be csv, json or ndjson' }]);
+    // In any case, as a file's extension may be written.
+    expect(JSON.parse(await stack.client.classifications(workflowId, 'JSON' as 'json'))).toHaveLength(3);
   });
+
   it('credits a registered volunteer by their display name, and a guest by none', async () => {
     const project = await stack.client.createProject({ title: `Credits ${randomUUID().slice(0, 8)}`, status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });

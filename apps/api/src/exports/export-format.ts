@@ -5,8 +5,13 @@ import { z } from 'zod';
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
 export const EXPORT_FORMATS: ExportFormat[] = ['csv', 'json', 'ndjson'];
 
-/** The `format` query parameter of every download; without it, the Accept header decides (`formatAccepted`). */
-export const exportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be csv, json or ndjson' }).optional();
+/**
+ * The `format` query parameter of every download, in any case (`CSV`, as a file's extension may be written); without
+ * it, the Accept header decides (`formatAccepted`).
+ */
+export const exportFormatSchema = z
+  .preprocess((format) => (typeof format === 'string' ? format.toLowerCase() : format), z.enum(EXPORT_FORMATS, { error: 'must be csv, json or ndjson' }))
+  .optional();
 
 const FORMAT_OF_TYPE: Record<string, ExportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
 
