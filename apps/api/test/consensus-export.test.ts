@@ -42,13 +42,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,classification_count,workflow_version,updated_at,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,classification_count,workflow_version,updated_at,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,1,\\d{4}-[^,]+Z,no,1,1,plurality-vote,1,"{""counts"":{""no"":1},.*}"$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,1,\\d{4}-[^,]+Z,no,1,1,plurality-vote,1,,"{""counts"":{""no"":1},.*}"$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,false,,,,,,0,,\d{4}-[^,]+Z,,,0,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,false,,,,,,0,,\d{4}-[^,]+Z,,,0,,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -77,6 +77,33 @@ describe('consensus export', () => {
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const marks = Object.fromEntries(rows.map((row) => [row.external_id, [row.gold_standard, row.training]]));
     expect(marks).toEqual({ r1: [false, false], g1: [true, false], t1: [true, true] });
+  });
+
+  it('gives a gold-standard subject’s known answers beside the consensus, flattened as the answers are', async () => {
+    const project = await stack.client.createProject({ title: `Known answers ${Date.now()}` });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Mixed' });
+    await stack.client.addSubjects(set.id, [
+      { externalId: 'regular', locations: [{ type: 'text', text: 'One' }] },
+      // Known answers may be given in short forms: a list as the downloads flatten it, or one choice alone.
+      { externalId: 'listed', locations: [{ type: 'text', text: 'Two' }], goldStandard: { T0: 'yes', T1: 'horse;coach' } },
+      { externalId: 'alone', locations: [{ type: 'text', text: 'Three' }], goldStandard: { T1: 'coach' } },
+      { externalId: 'array', locations: [{ type: 'text', text: 'Four' }], goldStandard: { T1: ['coach', 'horse'] } },
+    ]);
+    const { id } = await stack.client.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'multiple', question: 'Selling what?', answers: [{ value: 'horse', label: 'A horse' }, { value: 'coach', label: 'A coach' }], minChoices: 0 },
+      },
+      subjectSetIds: [set.id],
+    });
+    const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
+    expect(header).toMatch(/,T0_workflow_version,T0_known_answer,T0_result,.*,T1_workflow_version,T1_known_answer,T1_result$/);
+    expect(lines).toHaveLength(4);
+    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const known = Object.fromEntries(rows.map((row) => [row.external_id, [row.T0_known_answer, row.T1_known_answer]]));
+    expect(known).toEqual({ regular: [null, null], listed: ['yes', 'horse;coach'], alone: [null, 'coach'], array: [null, 'coach;horse'] });
   });
 
   it('answers in the format the Accept header prefers when the query names none, and in CSV otherwise', async () => {
@@ -194,7 +221,7 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,[a-z_]+,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_workflow_version,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_result$/);
+    expect(header).toMatch(/,workflow_version,[a-z_]+,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });

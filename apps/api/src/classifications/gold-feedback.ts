@@ -1,5 +1,5 @@
 import type { TaskFeedback } from '@chorus/client';
-import { type Annotation, LIST_SEPARATOR, type TaskType, type WorkflowDefinition, annotationSchemaFor, endorsedTags, normaliseTag } from '@chorus/tasks';
+import { type Annotation, LIST_SEPARATOR, type Task, type TaskType, type WorkflowDefinition, annotationSchemaFor, endorsedTags, flatAnswerOf, normaliseTag } from '@chorus/tasks';
 
 interface GoldRule {
   /**
@@ -71,6 +71,16 @@ export function unreadableKnownAnswers(definition: WorkflowDefinition, goldStand
     const parsed = annotationSchemaFor(task).safeParse(goldRules[task.type].expected(gold));
     return parsed.success ? [] : [{ task: key, problem: `is not an answer task "${key}" can take: ${parsed.error.issues[0]?.message ?? 'it is not an answer of the task'}` }];
   });
+}
+
+/**
+ * A known answer as one cell of the consensus download, flattened as volunteers' answers are (`horse;coach`), so that
+ * it compares with the consensus column beside it; null when the task cannot take it (a later version changed the
+ * task).
+ */
+export function flatKnownAnswer(task: Task, gold: unknown): string | null {
+  const parsed = annotationSchemaFor(task).safeParse(goldRules[task.type].expected(gold));
+  return parsed.success ? flatAnswerOf(task, parsed.data) : null;
 }
 
 /**

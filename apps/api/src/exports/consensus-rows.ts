@@ -1,3 +1,5 @@
+import type { Task } from '@chorus/tasks';
+import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { FlatRecord } from './export-format';
 
 export interface ConsensusRow {
@@ -7,6 +9,8 @@ export interface ConsensusRow {
   subject_metadata: Record<string, unknown>;
   /** It has known answers: served to learn volunteers' skill (and to train them), never retired. */
   gold_standard: boolean;
+  /** Its known answers per task key, as uploaded; null for a regular subject. */
+  known_answers: Record<string, unknown> | null;
   /** It is in the workflow's training set, served to newcomers first. */
   training: boolean;
   retired_at: Date | null;
@@ -51,6 +55,8 @@ export const CONSENSUS_TASK_COLUMNS = {
   votes: 'how many counted classifications answered the task',
   algorithm: 'plurality-vote, bayesian-confusion, binary-vote-per-answer, word-alignment-vote, sense-vote or tag-majority',
   workflow_version: "the workflow version the task's consensus was computed with (a task that later versions dropped keeps the consensus computed before)",
+  known_answer:
+    "a gold-standard subject's known answer, flattened as the answer column is, to compare with it (and with the raw download's answers); empty when the subject has none for the task, or one the task cannot take",
   result:
     "the algorithm's whole output as one JSON cell: a single choice's counts, leaders and posterior; each choice's votes, share and " +
     "probability; a transcription's text, lines of aligned words (each with agreement, variants and the text tags kept; a word that some added where most " +
@@ -59,8 +65,11 @@ export const CONSENSUS_TASK_COLUMNS = {
 } as const;
 const TASK_FIELDS = Object.keys(CONSENSUS_TASK_COLUMNS) as (keyof typeof CONSENSUS_TASK_COLUMNS)[];
 
-/** One flat record per subject: no nested JSON, one column per task field, the same columns in every format. */
-export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
+/**
+ * One flat record per subject: no nested JSON, one column per task field, the same columns in every format. `tasks`
+ * holds each task key's definition in the newest version that has it.
+ */
+export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): FlatRecord {
   const subject: Record<keyof typeof CONSENSUS_COLUMNS, FlatRecord[string]> = {
     subject_id: row.subject_id,
     external_id: row.external_id,
@@ -78,18 +87,20 @@ export function flatten(row: ConsensusRow, taskKeys: string[]): FlatRecord {
     updated_at: new Date(row.updated_at).toISOString(),
   };
   const record: FlatRecord = { ...subject };
-  for (const task of taskKeys) {
+  for (const [task, definition] of tasks) {
     const result = row.tasks[task];
+    const known = row.known_answers && Object.hasOwn(row.known_answers, task) ? row.known_answers[task] : undefined;
     record[`${task}_answer`] = result?.answer ?? null;
     record[`${task}_agreement`] = result?.agreement ?? null;
     record[`${task}_votes`] = result?.votes ?? 0;
     record[`${task}_algorithm`] = result?.algorithm ?? null;
     record[`${task}_workflow_version`] = result?.workflow_version ?? null;
+    record[`${task}_known_answer`] = known === undefined ? null : flatKnownAnswer(definition, known);
     record[`${task}_result`] = result ? JSON.stringify(result.result) : null;
   }
   return record;
 }
 
-export function columnsOf(taskKeys: string[]): string[] {
-  return [...Object.keys(CONSENSUS_COLUMNS), ...taskKeys.flatMap((task) => TASK_FIELDS.map((field) => `${task}_${field}`))];
+export function columnsOf(taskKeys: Iterable<string>): string[] {
+  return [...Object.keys(CONSENSUS_COLUMNS), ...[...taskKeys].flatMap((task) => TASK_FIELDS.map((field) => `${task}_${field}`))];
 }

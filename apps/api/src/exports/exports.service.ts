@@ -10,7 +10,7 @@ import { type ExportDownload, ExportStreams } from './export-streams';
 
 /** $2: the workflow's training set, or null; $3: only the subjects whose row changed at or after it, or null for all. */
 const CONSENSUS_ROWS = `
-  SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, st.updated_at,
+  SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, s.gold_standard AS known_answers, st.updated_at,
          EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
          st.retired_by_classification_id, st.classification_count, agg.workflow_version,
@@ -53,10 +53,11 @@ export class ExportsService {
   async consensus(workflowId: string, format: ExportFormat, user: AuthUser, since?: Date): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = await this.everyVersion(workflowId, workflow.version);
-    const taskKeys = taskKeysOf([...byVersion].reverse());
+    const newestFirst = [...byVersion].reverse();
+    const tasks = new Map(taskKeysOf(newestFirst).map((key) => [key, newestFirst.find((definition) => definition.tasks[key])!.tasks[key]!]));
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
     return this.streams.open<ConsensusRow>(
-      { sql: CONSENSUS_ROWS, parameters: [workflowId, trainingSet, since ?? null], toRecord: (row) => flatten(row, taskKeys), columns: columnsOf(taskKeys), name: `consensus-${workflowId}` },
+      { sql: CONSENSUS_ROWS, parameters: [workflowId, trainingSet, since ?? null], toRecord: (row) => flatten(row, tasks), columns: columnsOf(tasks.keys()), name: `consensus-${workflowId}` },
       format,
     );
   }
