@@ -12,10 +12,26 @@ export const tutorialStepSchema = z.strictObject({
 });
 export type TutorialStep = z.infer<typeof tutorialStepSchema>;
 
+/**
+ * Task keys name the downloads' columns (`T0_answer`): two that differ only in case (`T0`, `t0`) would be one column
+ * in a spreadsheet's lookups and in SQL without quotes.
+ */
+function keysDifferingOnlyInCase(tasks: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const seen = new Map<string, string>();
+  for (const key of Object.keys(tasks)) {
+    const earlier = seen.get(key.toLowerCase());
+    if (earlier) ctx.addIssue({ code: 'custom', path: [key], message: `differs from task "${earlier}" only in case: the downloads' columns would clash; give it another key` });
+    else seen.set(key.toLowerCase(), key);
+  }
+}
+
 export const workflowDefinitionSchema = z.strictObject({
   name: labelSchema,
   firstTask: taskKeySchema,
-  tasks: z.record(taskKeySchema, taskSchema).refine((tasks) => Object.keys(tasks).length > 0, 'a workflow needs at least one task'),
+  tasks: z
+    .record(taskKeySchema, taskSchema)
+    .refine((tasks) => Object.keys(tasks).length > 0, 'a workflow needs at least one task')
+    .superRefine(keysDifferingOnlyInCase),
   retirement: retirementRuleSchema.default({ rule: 'count', count: 5 }),
   selection: selectionRuleSchema.default({ order: 'random', goldStandardRate: 0 }),
   effects: z.array(effectSchema).max(50).default([]),

@@ -94,6 +94,11 @@ describe('workflow definition', () => {
     expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo(), T1: closeReading() } })).toEqual(['/tasks/T1']);
   });
 
+  it('refuses two task keys that differ only in case, whose download columns would clash', () => {
+    const result = validateWorkflowDefinition({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo('t0'), t0: closeReading() } });
+    expect(result.ok ? [] : result.errors).toEqual([{ pointer: '/tasks/t0', message: 'differs from task "T0" only in case: the downloads\' columns would clash; give it another key' }]);
+  });
+
   it('refuses an unknown task type with the pointer of its type', () => {
     expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'drawing', question: 'Draw' } } })).toEqual(['/tasks/T0/type']);
   });
