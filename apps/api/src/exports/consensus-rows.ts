@@ -13,6 +13,9 @@ export interface ConsensusRow {
   known_answers: Record<string, unknown> | null;
   /** It is in the workflow's training set, served to newcomers first. */
   training: boolean;
+  /** The subject sets it is in, oldest first, joined with ";". */
+  subject_set_ids: string | null;
+  priority: number;
   retired_at: Date | null;
   retirement_reason: string | null;
   /** Why a researcher retired it by hand, in their words. */
@@ -37,6 +40,8 @@ export const CONSENSUS_COLUMNS = {
   subject_metadata: "the subject's metadata as one JSON cell, private keys (# or !) included",
   gold_standard: 'the subject has known answers, so its rule never retires it',
   training: "the subject is in the workflow's training set",
+  subject_set_ids: "the subject sets it is in, oldest first, joined with ';' (GET /projects/:id/subject-sets names them)",
+  priority: 'its priority in the workflow (lowest served first under the priority order; 0 unless given)',
   retired: 'whether the subject is retired',
   retired_at: 'when it was retired (ISO 8601)',
   retirement_reason: 'count, agreement or posterior (the rule that retired it), maximum (its most classifications reached), manual or unlinked',
@@ -76,6 +81,8 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     subject_metadata: JSON.stringify(row.subject_metadata),
     gold_standard: row.gold_standard,
     training: row.training,
+    subject_set_ids: row.subject_set_ids,
+    priority: row.priority,
     retired: row.retired_at !== null,
     retired_at: row.retired_at ? new Date(row.retired_at).toISOString() : null,
     retirement_reason: row.retirement_reason,
