@@ -303,6 +303,36 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
+  it('fits the page again, whole, when a branch into a transcription task narrows its panel', async () => {
+    const { page } = await openWorkflow(
+      'Branch to lines',
+      [{ externalId: 'letter', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }], metadata: {} }],
+      {
+        name: 'Letter or not',
+        firstTask: 'T0',
+        tasks: {
+          T0: { type: 'single', question: 'Is it a letter?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+          T1: { type: 'transcription', instruction: 'Transcribe it, line by line.' },
+        },
+      },
+      { width: 1280, height: 800 },
+    );
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
+    const stageWidth = () => page.locator('.viewer-stage').evaluate((stage) => Math.round(stage.getBoundingClientRect().width));
+    const before = await stageWidth();
+    expect(await viewerState(page, 'zoom')).toBe('100');
+    await waitForTask(page, 'single');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'transcription');
+    await page.waitForFunction((width) => Math.round(document.querySelector('.viewer-stage')!.getBoundingClientRect().width) !== width, before);
+    // OpenSeadragon hears of the new size at its next frame.
+    await page.waitForTimeout(300);
+    expect(await stageWidth()).toBeLessThan(before);
+    expect(await viewerState(page, 'zoom')).toBe('100');
+    await page.close();
+  });
+
   it('says in its own words when an image cannot be shown, without OpenSeadragon’s raw message', async () => {
     const { page } = await openWorkflow('Broken', [{ externalId: 'gone', locations: [{ type: 'image', url: `${iiif.base}/missing.jpg` }], metadata: {} }], {
       name: 'Look',

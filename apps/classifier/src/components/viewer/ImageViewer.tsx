@@ -80,6 +80,8 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   const viewer = useRef<OpenSeadragon.Viewer | null>(null);
   const [status, setStatus] = useState<Status>('loading');
   const [zoom, setZoom] = useState(100);
+  const zoomShown = useRef(zoom);
+  zoomShown.current = zoom;
   const [rotation, setRotation] = useState(0);
   const [adjust, setAdjust] = useState<Adjustments>(NEUTRAL);
 
@@ -104,7 +106,6 @@ export function ImageViewer({ url, iiifService, label }: Props) {
           springStiffness: reduced ? 100 : 10,
           visibilityRatio: 0.5,
           gestureSettingsMouse: { clickToZoom: false },
-          preserveImageSizeOnResize: true,
         });
         viewer.current = instance;
         const canvas = instance.canvas;
@@ -124,6 +125,12 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         current.addHandler('open-failed', () => setStatus('failed'));
         current.addHandler('zoom', update);
         current.addHandler('rotate', update);
+        // The panel can change width under the image (a branch into a transcription task gives the lines half the
+        // page): an image the volunteer has not zoomed is fitted again, whole, not cut at the sides. After the frame
+        // in which OpenSeadragon itself keeps the old bounds in the new size.
+        current.addHandler('resize', () => {
+          if (zoomShown.current === 100) requestAnimationFrame(() => current.viewport?.goHome(true));
+        });
       } catch {
         if (!abort.signal.aborted) setStatus('failed');
       }
