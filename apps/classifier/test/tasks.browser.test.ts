@@ -268,7 +268,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
-  it('asks before an empty transcription goes: Escape and Go back return to the first line, a second confirm submits it', async () => {
+  it('asks before an empty transcription goes: Escape and Go back return to its last line, a second confirm submits it', async () => {
     const { url, workflowId } = await setUp('Empty transcription', SNIPPETS.map(textSubject), {
       name: 'Transcribe the notices',
       firstTask: 'T0',
@@ -279,9 +279,10 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     const { page, errors } = await openPage();
     await page.goto(url);
     const firstLine = '.transcription-lines li:first-child input';
+    const lastLine = '.transcription-lines li:last-child input';
     const check = page.getByRole('alertdialog', { name: 'Nothing is written here. Is it meant to be empty?' });
 
-    // Subject 1: two lines of nothing but spaces. Done asks first; Escape, then Go back, return to the first line.
+    // Subject 1: two lines of nothing but spaces. Done asks first; Escape, then Go back, return to the last line.
     const first = await waitForTask(page, 'transcription');
     await waitForFocus(page, firstLine);
     await page.keyboard.type('   ');
@@ -292,14 +293,14 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await checkScreen(page, 'transcription-empty');
     await page.keyboard.press('Escape');
     await check.waitFor({ state: 'detached' });
-    await waitForFocus(page, firstLine);
+    await waitForFocus(page, lastLine);
     await page.keyboard.press('Control+Enter');
     await waitForFocus(page, '[data-testid="empty-answer"]');
     await tabTo(page, '[data-testid="empty-answer"] .button-secondary');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Go back');
     await page.keyboard.press('Enter');
     await check.waitFor({ state: 'detached' });
-    await waitForFocus(page, firstLine);
+    await waitForFocus(page, lastLine);
     expect((await storedAnnotations(workflowId)).size).toBe(0); // nothing went without the volunteer's word
     await page.keyboard.press('Control+Enter');
     await waitForFocus(page, '[data-testid="empty-answer"]');
@@ -371,6 +372,43 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.getByTestId('finished').waitFor();
     const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(rows.map((row) => row.annotations)).toEqual([[{ task: 'T0', value: 'Dear Sir,\nI write to say\nthat the vestry met today Yours' }]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('tags by keyboard what is selected in the line in use, goes on after the tag, and restores a draft with the caret at its end', async () => {
+    const { url, workflowId } = await setUp('Tag keys', SNIPPETS.slice(0, 1).map(textSubject), {
+      name: 'Transcribe',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter, line by line.', textTags: ['unclear', 'deletion'] } },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    const lines = () => page.locator('.transcription-lines input').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+    await page.keyboard.type('Dear Sir,');
+    await page.keyboard.press('Enter');
+    // A word wrapped by its shortcut, then Enter: a new line after the tag, the word kept.
+    await page.keyboard.type('the second line illegible');
+    await page.keyboard.press('Control+Shift+ArrowLeft');
+    await page.keyboard.press('Control+Shift+Digit1');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('third line');
+    expect(await lines()).toEqual(['Dear Sir,', 'the second line [unclear]illegible[/unclear]', 'third line']);
+    // Shift+Tab leaves the lines at once for the tag buttons, and the button wraps what is selected in the line left.
+    for (let i = 0; i < 'line'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('[deletion]');
+    await page.keyboard.press('Enter');
+    expect(await lines()).toEqual(['Dear Sir,', 'the second line [unclear]illegible[/unclear]', 'third [deletion]line[/deletion]']);
+    // Reloaded, the draft comes back with the caret at the end of its last line: typing goes on there.
+    await page.reload();
+    await waitForTask(page, 'transcription');
+    await page.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.value === 'third [deletion]line[/deletion]');
+    await page.keyboard.type(' ends');
+    expect((await lines())[2]).toBe('third [deletion]line[/deletion] ends');
     expect(errors).toEqual([]);
     await page.close();
   });

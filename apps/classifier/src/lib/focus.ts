@@ -6,11 +6,24 @@ export function firstControlIn(element: ParentNode | null | undefined): HTMLElem
 }
 
 /**
+ * Focuses a task's control; in a text field, with the caret at the end of what it holds (a draft restored, a task
+ * returned to with Back), so that typing goes on after it, not before it.
+ */
+export function focusControl(control: HTMLElement, options?: FocusOptions): void {
+  control.focus(options);
+  if (control instanceof HTMLTextAreaElement || (control instanceof HTMLInputElement && control.type === 'text')) {
+    control.setSelectionRange(control.value.length, control.value.length);
+  }
+}
+
+/**
  * Focuses the first control of the task on screen, e.g. after a dialog closes over a subject that changed beneath it;
  * with no task on screen (the volunteer has finished), the page's main region, so focus is never lost to the page.
  */
 export function focusCurrentTask(): void {
-  (firstControlIn(document.querySelector('[data-task]')) ?? document.querySelector<HTMLElement>('main'))?.focus();
+  const control = firstControlIn(document.querySelector('[data-task]'));
+  if (control) focusControl(control);
+  else document.querySelector<HTMLElement>('main')?.focus();
 }
 
 /**

@@ -9,16 +9,19 @@ type Field = HTMLInputElement | HTMLTextAreaElement;
 /**
  * A transcription: the subject stays beside an editor, one row per line (Enter starts a new line, Backspace
  * at the start of a line joins it to the one above, arrows move between lines) or one text area in `free`
- * mode. Text tags wrap the selection: a button per tag, or Ctrl+Shift+1…9. The value is the text with lines
- * separated by `\n`; the classifier keeps it as a draft on this device until it is submitted.
+ * mode. The lines are one stop of Tab, the line last used, so that Tab and Shift+Tab leave the editor at once, for
+ * the tag buttons say, with the line's selection as it was. Text tags wrap the selection: a button per tag, or
+ * Ctrl+Shift+1…9. The value is the text with lines separated by `\n`; the classifier keeps it as a draft on this
+ * device until it is submitted.
  */
 export default function TranscriptionTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'transcription'>>) {
   const text = typeof value === 'string' ? value : '';
   const lines = text.split('\n');
   const fields = useRef<(Field | null)[]>([]);
   const { t } = useTranslation();
-  /** The field a tag button acts on: the one focused last. */
-  const lastField = useRef(0);
+  /** The field a tag button acts on, and the line Tab reaches: the one focused last (at first, the last line). */
+  const lastField = useRef(lines.length - 1);
+  const [tabStop, setTabStop] = useState(lastField.current);
   /** Where focus and caret go after the next render (a line was added, joined or a tag inserted). */
   const pendingFocus = useRef<{ index: number; start: number; end: number } | null>(null);
 
@@ -157,10 +160,13 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
                   value={line}
                   spellCheck={false}
                   autoComplete="off"
-                  data-autofocus={index === 0 || undefined}
+                  // The last line: where a restored draft left off (a new subject has one line).
+                  data-autofocus={index === lines.length - 1 || undefined}
+                  tabIndex={index === Math.min(tabStop, lines.length - 1) ? 0 : -1}
                   readOnly={disabled}
                   onFocus={() => {
                     lastField.current = index;
+                    setTabStop(index);
                   }}
                   onChange={(event) => setLines(lines.map((l, i) => (i === index ? event.target.value.replace(/\n/g, ' ') : l)))}
                   onKeyDown={(event) => onFieldKeyDown(event, index)}

@@ -1,6 +1,6 @@
 /**
  * Wraps [start, end) of `text` in `[tag]…[/tag]`, leaving out spaces at either end of the selection (a tag that
- * touched the next word would join it to that word); returns the new text and where the caret or selection goes.
+ * touched the next word would join it to that word); returns the new text and where the caret goes.
  */
 export function wrapWithTag(text: string, start: number, end: number, tag: string): { text: string; selectionStart: number; selectionEnd: number } {
   const open = `[${tag}]`;
@@ -9,8 +9,10 @@ export function wrapWithTag(text: string, start: number, end: number, tag: strin
   while (from < to && /\s/.test(text[from]!)) from++;
   while (to > from && /\s/.test(text[to - 1]!)) to--;
   const wrapped = text.slice(0, from) + open + text.slice(from, to) + close + text.slice(to);
-  // Nothing selected: the caret goes between the tags, ready to type; otherwise the wrapped words stay selected.
-  return { text: wrapped, selectionStart: from + open.length, selectionEnd: to + open.length };
+  // Nothing selected: the caret goes between the tags, ready to type; otherwise after the closing tag, so that what
+  // is typed next (Enter for a new line, too) goes on after the tagged words rather than replacing them.
+  const caret = from === to ? from + open.length : to + open.length + close.length;
+  return { text: wrapped, selectionStart: caret, selectionEnd: caret };
 }
 
 /** True for Ctrl+Shift+1…9 (Cmd on a Mac): the shortcut that wraps the selection in the Nth text tag. */
