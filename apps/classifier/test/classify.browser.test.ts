@@ -320,6 +320,24 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('gives focus to "Try again" when the next subjects cannot be fetched after the last one on screen', async () => {
+    const { workflow, url } = await liveWorkflowOf('Next fails', 1);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    await page.route('**/queue*', (route) => route.abort('internetdisconnected'));
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Try again' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('subject').count()).toBe(0);
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Try again');
+    await page.unroute('**/queue*');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+
   it('tells a volunteer mid-batch that the researchers paused the workflow, that the last answer was saved, and leads back to the projects', async () => {
     const { client } = suite.stack;
     // A batch of 4 asks the queue again right after the first answer (3 left); a batch of 1 once it is empty.

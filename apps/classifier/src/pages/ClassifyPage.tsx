@@ -229,8 +229,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     // The experts' answers for this volunteer's own answers (not those of whoever used this device before).
     const arrived = report.feedback.filter(({ item }) => isMine(item) && item.input.workflowId === workflowId && item.input.workflowVersion === workflowRef.current?.version);
     if (arrived.length) setLateFeedback((shown) => [...shown, ...arrived.map(({ item, feedback }) => ({ annotations: item.input.annotations, feedback }))]);
-    const refused = report.refused[0];
-    if (refused) setProblem({ detail: t('classify.refused', { detail: describeError(refused.error).detail }), fields: [] });
+    const [refused] = report.refused;
+    if (refused) setProblem({ detail: t('classify.refused', { count: report.refused.length, detail: describeError(refused.error).detail }), fields: [] });
   }, [client, announce, t, workflowId]);
 
   // The outbox: sent at once, whenever the browser comes back online, and every few seconds while answers wait.
@@ -339,6 +339,15 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   };
 
   const current = queue.subjects[0];
+
+  // Blocked with no subject left on screen (its task went with the last one answered): focus would be lost to the
+  // page, so it goes to the way on.
+  const tryAgainRef = useRef<HTMLButtonElement>(null);
+  const nothingOnScreen = !current;
+  useEffect(() => {
+    if (blocked && nothingOnScreen && (document.activeElement === document.body || document.activeElement === null)) tryAgainRef.current?.focus();
+  }, [blocked, nothingOnScreen]);
+
   const finished = empty && (queue.finished || exhausted);
   // A draft of the subject on screen made under an older version (a researcher published a new one since): finish it
   // under that version, so that nothing the volunteer did is lost.
@@ -432,7 +441,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
       <ErrorAlert problem={problem}>
         {blocked && (
-          <button type="button" className="button button-secondary" onClick={retry}>
+          <button type="button" className="button button-secondary" onClick={retry} ref={tryAgainRef}>
             {t('app.tryAgain')}
           </button>
         )}
