@@ -1,7 +1,19 @@
 import type { QueuedSubject } from '@chorus/client';
 
-/** What volunteers call a subject: the label of its page when it is a IIIF canvas, else the researchers' id, if any. */
-export function subjectName(subject: Pick<QueuedSubject, 'externalId' | 'metadata'>): string | null {
+/** How many words of a text a subject without a name is called by. */
+const OPENING_WORDS = 6;
+
+/**
+ * What volunteers call a subject: the label of its page when it is a IIIF canvas, else the researchers' id, else the
+ * opening words of its text (a passage of a corpus has no id, and "Subject" alone would name every one the same, so a
+ * screen reader could not tell that a new one has come).
+ */
+export function subjectName(subject: Pick<QueuedSubject, 'externalId' | 'metadata' | 'locations'>): string | null {
   const canvasLabel = subject.metadata.canvas_label;
-  return typeof canvasLabel === 'string' && canvasLabel.trim() ? canvasLabel : subject.externalId;
+  if (typeof canvasLabel === 'string' && canvasLabel.trim()) return canvasLabel;
+  if (subject.externalId) return subject.externalId;
+  const text = subject.locations.find((location) => location.type === 'text')?.text;
+  const words = text?.trim().split(/\s+/u).filter(Boolean) ?? [];
+  if (!words.length) return null;
+  return `“${words.slice(0, OPENING_WORDS).join(' ')}${words.length > OPENING_WORDS ? '…' : ''}”`;
 }

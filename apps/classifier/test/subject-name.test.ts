@@ -1,0 +1,16 @@
+import { subjectName } from '../src/lib/subjectName';
+
+const text = (words: string) => [{ type: 'text' as const, text: words }];
+
+describe('what volunteers call a subject', () => {
+  it('is its page label, else the researchers’ id', () => {
+    expect(subjectName({ externalId: 'ms-12', metadata: { canvas_label: 'f. 1r' }, locations: text('A letter') })).toBe('f. 1r');
+    expect(subjectName({ externalId: 'ms-12', metadata: {}, locations: text('A letter') })).toBe('ms-12');
+  });
+
+  it('is the opening words of its text when it has neither, so that passages of a corpus are told apart', () => {
+    expect(subjectName({ externalId: null, metadata: { passage: 3 }, locations: text('  WANTED: a steady boy to drive a cart, apply within ') })).toBe('“WANTED: a steady boy to drive…”');
+    expect(subjectName({ externalId: null, metadata: {}, locations: text('Lost dog.') })).toBe('“Lost dog.”');
+    expect(subjectName({ externalId: null, metadata: {}, locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBeNull();
+  });
+});
