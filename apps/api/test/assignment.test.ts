@@ -107,6 +107,13 @@ describe('the queue', () => {
       const waiting = await (await guest()).queue(workflowId);
       expect(waiting).toMatchObject({ subjects: [], finished: false });
       expect(waiting.retryAfterSeconds).toBeLessThanOrEqual(3);
+      // Not for ever: a subject whose aggregation is owed for longer than half a minute (a worker down, an answer it
+      // cannot read) is served again, rather than kept from everyone.
+      await stack.db.query("UPDATE subject_workflow_status SET updated_at = now() - interval '31 seconds' WHERE workflow_id = $1", [workflowId]);
+      const late = await guest();
+      const served = await late.queue(workflowId);
+      expect(served.subjects).toHaveLength(1);
+      await late.releaseHolds(workflowId, [served.subjects[0]!.id]);
     } finally {
       await stack.startWorker();
     }
@@ -419,8 +426,16 @@ describe('the queue', () => {
     const reasons = async () =>
       (await stack.db.query('SELECT retirement_reason FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId])).rows.map((row) => row.retirement_reason);
     expect(await reasons()).toEqual(['agreement', 'agreement']);
-    // No answer was given while they were retired: the two that agree still meet the rule.
-    expect((await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectSetId: setIds[0], reason: 'another look' })).body).toEqual({ unretired: 2 });
+    // No answer was given while they were retired: the two that agree still meet the rule. Until the worker has
+    // applied it, the queue serves neither.
+    await stack.stopWorker();
+    try {
+      expect((await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectSetId: setIds[0], reason: 'another look' })).body).toEqual({ unretired: 2 });
+      expect(await reasons()).toEqual([null, null]);
+      expect(await (await guest()).queue(workflowId)).toMatchObject({ subjects: [], finished: false });
+    } finally {
+      await stack.startWorker();
+    }
     await until(async () => (await reasons()).every((reason) => reason === 'agreement'), 'the rule to retire them again');
     expect((await (await guest()).queue(workflowId)).subjects).toEqual([]);
   });

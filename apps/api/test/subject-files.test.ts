@@ -149,7 +149,7 @@ describe('subject uploads from files', () => {
         { label: { en: ['Date'] }, value: { en: ['1851'] } },
         // Two values stay two; of several languages, English (the classifier's) is read.
         { label: { en: ['Author'] }, value: { none: ['Smith, John', 'Doe, Jane'] } },
-        { label: { de: ['Sprache'], en: ['Language'] }, value: { de: ['Englisch'], en: ['English'] } },
+        { label: { de: ['Sprache'], en: ['Language'] }, value: { de: ['Englisch'], 'en-GB': ['English'] } },
       ],
       items: [1, 2].map((n) => ({
         id: `https://example.org/canvas/${n}`,

@@ -46,6 +46,16 @@ describe('workflow versions', () => {
     expect((await problemOf(stack.client.getWorkflowVersion(id, 99_999_999_999)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'is beyond any version' }]);
   });
 
+  it('refuse a task key that differs from an earlier version’s only in case, whose download columns would clash', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    const renamed = { ...definition(), firstTask: 't0', tasks: { t0: definition().tasks.T0! } };
+    const problem = await problemOf(stack.client.updateWorkflow(id, renamed));
+    expect(problem?.problem.errors).toEqual([{ pointer: '/tasks/t0', message: expect.stringMatching(/^differs from task "T0" of an earlier version only in case/) }]);
+    expect((await stack.client.getWorkflow(id)).version).toBe(1);
+    // Another key altogether is a new task: its columns are its own.
+    expect(await stack.client.updateWorkflow(id, { ...definition(), firstTask: 'T1', tasks: { T1: definition().tasks.T0! } })).toEqual({ id, version: 2 });
+  });
+
   it('refuse an edit made from what is no longer current (If-Match), so no researcher silently undoes another', async () => {
     const created = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/workflows`, {
       method: 'POST',

@@ -3,8 +3,9 @@ import { aggregationJob } from '@chorus/jobs';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
-import { AggregationService } from '../src/aggregation/aggregation.service';
+import { AggregationService, keyOf } from '../src/aggregation/aggregation.service';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
+import { AggregationProcessor } from '../src/aggregation/aggregation.processor';
 
 let stack: Stack;
 
@@ -170,7 +171,7 @@ describe('draining the aggregation outbox', () => {
   });
 });
 
-it('computes for a bounded time per transaction, leaving the subjects it has not reached in the outbox for the next', async () => {
+it('computes for a bounded time per transaction, leaving the subjects it has not reached in the outbox for the next, and goes round it', async () => {
   // Long transcriptions whose volunteers broke the lines differently take tens of milliseconds each to align: one
   // transaction for all of them would hold their rows (and submits to them) for seconds.
   const project = await stack.client.createProject({ title: `Long transcriptions ${randomUUID().slice(0, 6)}`, status: 'live' });
@@ -188,35 +189,51 @@ it('computes for a bounded time per transaction, leaving the subjects it has not
   const subjectIds = rows.map((row) => row.subject_id as string);
   const words = 'dear sir the vestry met today to consider the state of the roof and the bells yours faithfully'.split(' ');
   const letter = Array.from({ length: 300 }, (_, i) => words[(i * 7) % words.length]!);
+  const transcribe = async (v: number, subjectId: string, volunteer: ChorusClient) => {
+    const text = letter.map((word, i) => `${i % 29 === v ? `${word}s` : word}${(i + v) % (9 + v) === 0 ? '\n' : ' '}`).join('').trim();
+    await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: text }] }, randomUUID());
+  };
   for (let v = 0; v < 3; v++) {
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
-    const text = letter.map((word, i) => `${i % 29 === v ? `${word}s` : word}${(i + v) % (9 + v) === 0 ? '\n' : ' '}`).join('').trim();
-    for (const subjectId of subjectIds) await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: text }] }, randomUUID());
+    for (const subjectId of subjectIds) await transcribe(v, subjectId, volunteer);
   }
+  const late = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   const worker = await idleWorkerContext();
   const [service, reaggregation] = [worker.get(AggregationService), worker.get(ReaggregationService)];
-  const batches: { deferred: number; computed: number }[] = [];
+  // The late answer's job waits: this drain is the only one.
+  await worker.get(AggregationProcessor).worker.pause(true);
+  const batches: { deferred: number; computed: number; subjects: string[] }[] = [];
+  let lateSent = false;
   const aggregateSubjects = service.aggregateSubjects.bind(service);
   jest.spyOn(service, 'aggregateSubjects').mockImplementation(async (keys) => {
     const outcomes = await aggregateSubjects(keys);
-    const deferred = [...outcomes.values()].filter((outcome) => outcome === 'deferred').length;
-    batches.push({ deferred, computed: outcomes.size - deferred });
+    const computed = keys.filter((key) => outcomes.get(keyOf(key)) !== 'deferred').map((key) => key.subjectId);
+    batches.push({ deferred: outcomes.size - computed.length, computed: computed.length, subjects: computed });
+    // The first subject, answered again once its first batch is done: it waits for the round to reach it again.
+    if (!lateSent) {
+      lateSent = true;
+      await transcribe(3, subjectIds[0]!, late);
+    }
     return outcomes;
   });
   const counts = async () =>
     (
       await stack.db.query(
-        `SELECT count(*) FILTER (WHERE aggregated_count = 3)::int AS aggregated, (SELECT count(*)::int FROM consensus WHERE workflow_id = $1) AS consensus
+        `SELECT count(*) FILTER (WHERE aggregated_count = classification_count)::int AS aggregated, (SELECT count(*)::int FROM consensus WHERE workflow_id = $1) AS consensus
          FROM subject_workflow_status WHERE workflow_id = $1`,
         [workflowId],
       )
     ).rows[0];
   const report = await service.drainOutbox(workflowId);
-  expect(report).toEqual({ aggregated: 40, retired: 0, failed: [] });
+  expect(report).toEqual({ aggregated: 41, retired: 0, failed: [] });
   expect(await outbox(workflowId)).toEqual([]);
   expect(batches.length).toBeGreaterThan(1);
   expect(batches[0]!.deferred).toBeGreaterThan(0);
   expect(batches.every((batch) => batch.computed > 0)).toBe(true);
+  // Every other subject was computed before the first came round again.
+  const order = batches.flatMap((batch) => batch.subjects);
+  expect(order.indexOf(subjectIds[0]!, 1)).toBe(40);
+  expect(new Set(order.slice(0, 40))).toEqual(new Set(subjectIds));
   expect(await counts()).toEqual({ aggregated: 40, consensus: 40 });
 
   // A whole re-aggregation goes on from the first subject a batch deferred, and so reaches every subject.

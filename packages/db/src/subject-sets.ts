@@ -19,6 +19,13 @@ export const UNLINK = `retired_at = coalesce(st.retired_at, now()),
   updated_at = now()`;
 
 /**
+ * The change that marks hot rows `st` put in the aggregation outbox by anything but a submit (an unretirement, a set
+ * linked again) as owed an aggregation of their answers, as a submit's row is until the worker has it: until then the
+ * queue does not serve one whose rule could retire it now (`PICKABLE` in the API).
+ */
+export const OWE_AGGREGATION = 'aggregated_count = CASE WHEN st.classification_count > 0 THEN least(st.aggregated_count, st.classification_count - 1) ELSE st.aggregated_count END';
+
+/**
  * Brings back the subjects that left a workflow when their sets were unlinked, for the (workflow, subject) pairs that
  * `pairs` selects (parameters `parameters`): those retired then return to the queue, those retired before keep their
  * retirement. Each is owed an aggregation, since the workflow's rule may have changed meanwhile. Only the rows that
@@ -31,6 +38,7 @@ async function rejoinUnlinked(manager: EntityManager, pairs: string, parameters:
          retired_at = CASE WHEN st.retirement_reason = '${UNLINKED}' THEN NULL ELSE st.retired_at END,
          retirement_reason = nullif(st.retirement_reason, '${UNLINKED}'),
          retirement_detail = nullif(st.retirement_detail - 'unlinked', '{}'::jsonb),
+         ${OWE_AGGREGATION},
          updated_at = now()
        FROM (${pairs}) p(workflow_id, subject_id)
        WHERE st.workflow_id = p.workflow_id AND st.subject_id = p.subject_id AND ${isUnlinked('st')}

@@ -40,12 +40,16 @@ const ELIGIBLE = `st.workflow_id = r.workflow_id AND st.retired_at IS NULL AND N
 
 /**
  * What a pick serves: an eligible subject, unless its rule could retire it now (`earliest` counted classifications)
- * and the worker has not yet aggregated its last answers. Between a submit and its aggregation such a subject is
- * waiting to learn whether it retires; served then, it could retire before the volunteer answers (a replay of the
- * bluebirds data under a posterior rule stored 23 % of its answers after retirement). Only columns of the row
- * already read, which the row lock re-reads at their latest, so `assign_picked_subjects` need not check it again.
+ * and the worker has not yet aggregated its last answers (a submit, an unretirement: `OWE_AGGREGATION`). Until then
+ * such a subject is waiting to learn whether it retires; served then, it could retire before the volunteer answers (a
+ * replay of the bluebirds data under a posterior rule stored 4 % of its answers after retirement). Not for longer
+ * than `AGGREGATION_AWAITED` since the row last changed: a subject whose aggregation keeps failing, or a worker that
+ * is down, would otherwise keep it from everyone. Only columns of the row already read, which the row lock re-reads
+ * at their latest, so `assign_picked_subjects` need not check it again.
  */
-const PICKABLE = `${ELIGIBLE} AND (st.gold_standard OR st.counted_count < r.earliest OR st.aggregated_count >= st.classification_count)`;
+const AGGREGATION_AWAITED = "interval '30 seconds'";
+const PICKABLE = `${ELIGIBLE} AND (st.gold_standard OR st.counted_count < r.earliest OR st.aggregated_count >= st.classification_count
+  OR st.updated_at < now() - ${AGGREGATION_AWAITED})`;
 
 /** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
 const LOCK = 'FOR UPDATE OF st SKIP LOCKED';

@@ -74,13 +74,18 @@ export function unreadableKnownAnswers(definition: WorkflowDefinition, goldStand
 }
 
 /**
- * A known answer as one cell of the consensus download, flattened as volunteers' answers are (`horse;coach`), so that
- * it compares with the consensus column beside it; null when the task cannot take it (a later version changed the
- * task).
+ * A known answer as one cell of the consensus download, flattened as volunteers' answers are, in the order the
+ * consensus gives a list: a multiple-choice task's answers in the task's order, tags as consensus normalises them
+ * (lower case), alphabetically. So a single answer compares with the consensus column beside it as it is, a list as
+ * a set (the consensus orders accepted tags by their votes). Null when the task cannot take it (a later version
+ * changed the task).
  */
 export function flatKnownAnswer(task: Task, gold: unknown): string | null {
   const parsed = annotationSchemaFor(task).safeParse(goldRules[task.type].expected(gold));
-  return parsed.success ? flatAnswerOf(task, parsed.data) : null;
+  if (!parsed.success) return null;
+  if (task.type === 'multiple') return task.answers.map((answer) => answer.value).filter((value) => (parsed.data as string[]).includes(value)).join(LIST_SEPARATOR);
+  if (task.type === 'tagging') return [...endorsedTags(taggingLists(parsed.data))].sort().join(LIST_SEPARATOR);
+  return flatAnswerOf(task, parsed.data);
 }
 
 /**

@@ -250,13 +250,14 @@ function textOf(label: unknown): string | null {
 
 /**
  * The values of a IIIF label or value: a plain string, a list of them (version 2), or a language map's values in one
- * language: `none` (no language), else English, which the classifier speaks, else the first the map gives.
+ * language: `none` (no language), else English (`en`, `en-GB`…), which the classifier speaks, else the first the map gives.
  */
 function textsOf(label: unknown): string[] {
   if (typeof label === 'string') return [label];
   if (Array.isArray(label)) return label.flatMap(textsOf);
   const map = asResource(label);
   if (!map) return [];
-  const language = ['none', 'en'].find((key) => key in map) ?? Object.keys(map)[0];
+  const languages = Object.keys(map);
+  const language = languages.find((key) => key === 'none') ?? languages.find((key) => /^en(-|$)/i.test(key)) ?? languages[0];
   return language === undefined ? [] : [map[language]].flat().filter((value): value is string => typeof value === 'string');
 }

@@ -84,6 +84,7 @@ export class WorkflowsService {
         }
       }
       await this.checkReferencedSets(manager, locked.projectId, input.definition);
+      await this.requireKeysUnlikeEarlier(manager, id, input.definition);
       const current = await this.versions.definition(id, locked.version);
       const changed = !isDeepStrictEqual(current, input.definition);
       if (changed) {
@@ -103,6 +104,20 @@ export class WorkflowsService {
     const warnings = versionChangeWarnings(before, input.definition);
     const reaggregation = await this.reaggregate(id);
     return { id, version, etag, ...(reaggregation ? { reaggregation } : {}), ...(warnings.length ? { warnings } : {}) };
+  }
+
+  /**
+   * The downloads have columns for the tasks of every version: a key that differs from an earlier version's only in
+   * case (`t0` after `T0`) would make two columns that spreadsheets and SQL take for one.
+   */
+  private async requireKeysUnlikeEarlier(manager: EntityManager, id: string, definition: WorkflowDefinition): Promise<void> {
+    const rows: { key: string }[] = await manager.query('SELECT DISTINCT jsonb_object_keys(definition->\'tasks\') AS key FROM workflow_versions WHERE workflow_id = $1', [id]);
+    const earlier = new Map(rows.map(({ key }) => [key.toLowerCase(), key]));
+    const errors = Object.keys(definition.tasks).flatMap((key) => {
+      const clash = earlier.get(key.toLowerCase());
+      return clash && clash !== key ? [{ pointer: `/tasks/${key}`, message: `differs from task "${clash}" of an earlier version only in case: the downloads' columns would clash; call it "${clash}" if it is that task, else give it another key` }] : [];
+    });
+    if (errors.length) throw validationFailed(errors);
   }
 
   private async isClassified(manager: EntityManager, id: string): Promise<boolean> {

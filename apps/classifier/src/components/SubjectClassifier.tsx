@@ -4,7 +4,7 @@ import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLa
 import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
-import { firstControlIn, focusControl } from '../lib/focus';
+import { firstControlIn, focusControlAtEnd } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownsMedia } from '../tasks/registry';
@@ -203,11 +203,11 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     const control = firstControlIn(element);
     if (firstTask.current) {
       firstTask.current = false;
-      if (control) focusControl(control, { preventScroll: true });
+      if (control) focusControlAtEnd(control, { preventScroll: true });
       const section = sectionRef.current;
       if (section && section.getBoundingClientRect().top < 0) section.scrollIntoView({ block: 'start' });
     } else if (control) {
-      focusControl(control);
+      focusControlAtEnd(control);
     }
   };
 
@@ -232,8 +232,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
 
   const backToTask = () => {
     setConfirmingEmpty(null);
-    const control = firstControlIn(taskRef.current);
-    if (control) focusControl(control);
+    firstControlIn(taskRef.current)?.focus();
   };
 
   const onFormSubmit = (event: FormEvent) => {

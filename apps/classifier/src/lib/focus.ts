@@ -6,10 +6,11 @@ export function firstControlIn(element: ParentNode | null | undefined): HTMLElem
 }
 
 /**
- * Focuses a task's control; in a text field, with the caret at the end of what it holds (a draft restored, a task
- * returned to with Back), so that typing goes on after it, not before it.
+ * Focuses a task's control as the task comes on screen; in a text field, with the caret at the end of what it holds
+ * (a draft restored, a task returned to with Back), so that typing goes on after it, not before it. (Focus that
+ * returns to a task already on screen, after a dialog, keeps the caret where it was: `focusCurrentTask`.)
  */
-export function focusControl(control: HTMLElement, options?: FocusOptions): void {
+export function focusControlAtEnd(control: HTMLElement, options?: FocusOptions): void {
   control.focus(options);
   if (control instanceof HTMLTextAreaElement || (control instanceof HTMLInputElement && control.type === 'text')) {
     control.setSelectionRange(control.value.length, control.value.length);
@@ -21,9 +22,7 @@ export function focusControl(control: HTMLElement, options?: FocusOptions): void
  * with no task on screen (the volunteer has finished), the page's main region, so focus is never lost to the page.
  */
 export function focusCurrentTask(): void {
-  const control = firstControlIn(document.querySelector('[data-task]'));
-  if (control) focusControl(control);
-  else document.querySelector<HTMLElement>('main')?.focus();
+  (firstControlIn(document.querySelector('[data-task]')) ?? document.querySelector<HTMLElement>('main'))?.focus();
 }
 
 /**

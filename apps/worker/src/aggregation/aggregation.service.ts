@@ -85,6 +85,14 @@ const OUTBOX_BATCH = 250;
  */
 const BATCH_BUDGET_MS = 250;
 
+/**
+ * How many subjects to take into the next batch, after one that took `taken` and computed `done` of them: about what
+ * fitted the budget when it ran out (not a whole batch, to be loaded and left again), else twice as many, up to `most`.
+ */
+export function nextBatchSize(taken: number, done: number, most: number): number {
+  return done < taken ? Math.max(1, done + (done >> 1)) : Math.min(most, taken * 2);
+}
+
 /** What draining a workflow's outbox did; `failed` subjects stay in the outbox for the job's next attempt. */
 export interface DrainReport {
   aggregated: number;
@@ -109,13 +117,21 @@ export class AggregationService {
   async drainOutbox(workflowId: string): Promise<DrainReport> {
     const report: DrainReport = { aggregated: 0, retired: 0, failed: [] };
     let limit = OUTBOX_BATCH;
+    // Round the outbox in id order, from where the last batch stopped: subjects submitted to meanwhile, whatever
+    // their ids, wait one round at most (from the lowest id each time, a steady stream of low ids would hold the rest).
+    let after: string | null = null;
     for (;;) {
-      const subjectIds = await this.waitingIn(workflowId, report.failed, limit);
-      if (!subjectIds.length) return report;
+      const subjectIds = await this.waitingIn(workflowId, report.failed, limit, after);
+      if (!subjectIds.length) {
+        if (after === null) return report;
+        after = null;
+        continue;
+      }
       let done = 0;
       for (const [subjectId, outcome] of await this.aggregateEach(workflowId, subjectIds)) {
         if (outcome === 'deferred') continue;
         done += 1;
+        after = subjectId;
         if (outcome instanceof Error) {
           this.logger.error(`could not aggregate ${subjectId} in ${workflowId}: ${outcome.message}`);
           report.failed.push(subjectId);
@@ -124,8 +140,7 @@ export class AggregationService {
           if (outcome === 'retired') report.retired += 1;
         }
       }
-      // Take about what fits the budget next time, not a whole batch to leave most of it again.
-      limit = done < subjectIds.length ? Math.max(1, done + (done >> 1)) : Math.min(OUTBOX_BATCH, limit * 2);
+      limit = nextBatchSize(subjectIds.length, done, OUTBOX_BATCH);
     }
   }
 
@@ -207,11 +222,12 @@ export class AggregationService {
     );
   }
 
-  /** Up to `limit` of the workflow's subjects in the outbox, leaving out those that failed in this drain. */
-  private async waitingIn(workflowId: string, skipped: string[], limit: number): Promise<string[]> {
+  /** Up to `limit` of the workflow's subjects in the outbox after `after`, leaving out those that failed in this drain. */
+  private async waitingIn(workflowId: string, skipped: string[], limit: number, after: string | null): Promise<string[]> {
     const rows: { subject_id: string }[] = await this.db.query(
-      'SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 AND subject_id <> ALL($2::uuid[]) ORDER BY subject_id LIMIT $3',
-      [workflowId, skipped, limit],
+      `SELECT subject_id FROM aggregation_outbox WHERE workflow_id = $1 AND subject_id <> ALL($2::uuid[]) AND ($4::uuid IS NULL OR subject_id > $4::uuid)
+       ORDER BY subject_id LIMIT $3`,
+      [workflowId, skipped, limit, after],
     );
     return rows.map((row) => row.subject_id);
   }

@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { ReaggregationProgress, ReaggregationScope } from '@chorus/jobs';
 import { answerReaggregations, reaggregationsRequested } from '@chorus/db';
 import { DataSource } from 'typeorm';
-import { AggregationService, keyOf } from '../aggregation/aggregation.service';
+import { AggregationService, keyOf, nextBatchSize } from '../aggregation/aggregation.service';
 import { SkillsService } from '../skills/skills.service';
 
-/** Subjects per step, aggregated in one transaction; progress is reported and checkpointed after each step. */
+/**
+ * Subjects per step at most, aggregated in one transaction (fewer once a step runs out of its time: `nextBatchSize`);
+ * progress is reported and checkpointed after each step.
+ */
 const BATCH = 100;
 
 const SCOPE_FILTER: Record<ReaggregationScope, string> = {
@@ -33,8 +36,9 @@ export class ReaggregationService {
     const progress = resumeFrom ?? (await this.begin(workflowId, scope));
     await report(progress);
     if (!resumeFrom && scope === 'all') await this.skills.learnCurrent(workflowId);
+    let limit = BATCH;
     for (;;) {
-      const subjectIds = await this.nextBatch(workflowId, scope, progress.after);
+      const subjectIds = await this.nextBatch(workflowId, scope, progress.after, limit);
       if (!subjectIds.length) {
         if (progress.answers !== undefined) await answerReaggregations(this.db, workflowId, progress.answers);
         return progress;
@@ -44,6 +48,7 @@ export class ReaggregationService {
       const done = subjectIds.filter((subjectId) => outcomes.get(keyOf({ workflowId, subjectId })) !== 'deferred');
       progress.done += done.length;
       progress.after = done.at(-1)!;
+      limit = nextBatchSize(subjectIds.length, done.length, BATCH);
       await report(progress);
     }
   }
@@ -62,12 +67,12 @@ export class ReaggregationService {
     return Number(row!.count);
   }
 
-  private async nextBatch(workflowId: string, scope: ReaggregationScope, after: string | null): Promise<string[]> {
+  private async nextBatch(workflowId: string, scope: ReaggregationScope, after: string | null, limit: number): Promise<string[]> {
     const rows: { subject_id: string }[] = await this.db.query(
       `SELECT subject_id FROM subject_workflow_status
        WHERE workflow_id = $1 AND classification_count > 0 ${SCOPE_FILTER[scope]} AND ($2::uuid IS NULL OR subject_id > $2::uuid)
        ORDER BY subject_id LIMIT $3`,
-      [workflowId, after, BATCH],
+      [workflowId, after, limit],
     );
     return rows.map((row) => row.subject_id);
   }

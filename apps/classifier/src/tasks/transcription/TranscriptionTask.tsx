@@ -104,6 +104,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
   }
 
   const hintId = `${id}-keys`;
+  const lineInUse = Math.min(tabStop, lines.length - 1);
   const ref = (index: number) => (element: Field | null) => {
     fields.current[index] = element;
   };
@@ -160,9 +161,9 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
                   value={line}
                   spellCheck={false}
                   autoComplete="off"
-                  // The last line: where a restored draft left off (a new subject has one line).
-                  data-autofocus={index === lines.length - 1 || undefined}
-                  tabIndex={index === Math.min(tabStop, lines.length - 1) ? 0 : -1}
+                  // The line last used (at first the last line: where a restored draft left off).
+                  data-autofocus={index === lineInUse || undefined}
+                  tabIndex={index === lineInUse ? 0 : -1}
                   readOnly={disabled}
                   onFocus={() => {
                     lastField.current = index;
