@@ -119,11 +119,16 @@ describe('aggregation', () => {
 });
 
 /** A worker whose queues start empty (the API's adds are dropped) and whose reconciler waits, so a test drives it alone. */
-/** A worker whose queue has no job left and whose reconciler waits an hour: what it aggregates, the test asks for. */
-async function idleWorkerContext() {
+/** Takes every job out of the aggregation queue (jobs the API added for the test's submits). */
+async function emptyAggregationQueue(): Promise<void> {
   const queue = new Queue('aggregation', { connection: { url: stack.config.redisUrl }, prefix: stack.config.queuePrefix });
   await queue.obliterate({ force: true });
   await queue.close();
+}
+
+/** A worker whose queue has no job left and whose reconciler waits an hour: what it aggregates, the test asks for. */
+async function idleWorkerContext() {
+  await emptyAggregationQueue();
   return stack.startWorker({ reconcileEveryMs: 3_600_000 });
 }
 
@@ -200,8 +205,8 @@ it('computes for a bounded time per transaction, leaving the subjects it has not
   const late = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   const worker = await idleWorkerContext();
   const [service, reaggregation] = [worker.get(AggregationService), worker.get(ReaggregationService)];
-  // The late answer's job waits: this drain is the only one.
-  await worker.get(AggregationProcessor).worker.pause(true);
+  // The late answer's job is not taken: this drain is the only one.
+  await worker.get(AggregationProcessor).worker.close();
   const batches: { deferred: number; computed: number; subjects: string[] }[] = [];
   let lateSent = false;
   const aggregateSubjects = service.aggregateSubjects.bind(service);
@@ -241,6 +246,7 @@ it('computes for a bounded time per transaction, leaving the subjects it has not
   batches.length = 0;
   const progress = await reaggregation.reaggregate(workflowId, 'all', undefined, async () => undefined);
   await stack.stopWorker();
+  await emptyAggregationQueue(); // the late answer's job, left waiting
   expect(batches.some((batch) => batch.deferred > 0)).toBe(true);
   expect(progress).toMatchObject({ done: 40, total: 40 });
   expect(await counts()).toEqual({ aggregated: 40, consensus: 40 });
