@@ -60,8 +60,9 @@ export const workerConcurrency: Record<QueueName, number> = { aggregation: 4, re
  * served subjects that had met their rule), and stalled jobs are looked for every `stalledInterval` (5 s, not BullMQ's
  * 30 s). A lock lost under a live job would run it twice at once, so no job keeps the event loop for seconds: an
  * aggregation batch stops computing after a quarter of a second, skill learning yields between EM iterations (the
- * event loop's longest wait while learning from a million answers, encoding included, was 0.37 s; three million, 1.1 s). A job found stalled a third time fails for good (BullMQ's
- * default, a second time, failed a job on two crashes in a row).
+ * event loop's longest wait while learning from a million answers, encoding included, was 0.37 s; three million,
+ * 1.1 s). A job found stalled a third time fails for good (BullMQ's default, a second time, failed a job on two crashes
+ * in a row).
  */
 export const stallOptions = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
 

@@ -43,7 +43,7 @@ const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
   ), owed AS (
     INSERT INTO aggregation_outbox (workflow_id, subject_id)
     SELECT $1::uuid, st.subject_id FROM subject_workflow_status st
-    WHERE st.workflow_id = $1 AND st.subject_id = ANY($2::uuid[]) AND (st.classification_count > 0 OR st.subject_id IN (SELECT subject_id FROM restored))
+    WHERE st.workflow_id = $1 AND st.subject_id = ANY($2::uuid[]) AND st.classification_count > 0
     ON CONFLICT DO NOTHING RETURNING 1
   )
   SELECT count(*)::int AS owed FROM owed`;
