@@ -246,6 +246,37 @@ describe('subject uploads from files', () => {
     ]);
   });
 
+  it('reads sound recordings: audio_url columns of a CSV, and a manifest’s canvases painted with a Sound', async () => {
+    const { projectId, setId } = await newSet();
+    expect(await upload(setId, 'external_id,Audio_URL,text\nbird-1,https://example.org/dawn.mp3,Dawn chorus\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
+    const manifest = {
+      '@context': 'http://iiif.io/api/presentation/3/context.json',
+      id: 'https://example.org/interviews',
+      type: 'Manifest',
+      label: { en: ['Oral histories'] },
+      items: [
+        {
+          id: 'https://example.org/interviews/1',
+          type: 'Canvas',
+          label: { en: ['Tape 1'] },
+          duration: 612.5,
+          items: [{
+            id: 'https://example.org/interviews/1/page',
+            type: 'AnnotationPage',
+            items: [{ id: 'https://example.org/interviews/1/a', type: 'Annotation', motivation: 'painting', target: 'https://example.org/interviews/1', body: { id: 'https://example.org/tape-1.ogg', type: 'Sound', format: 'audio/ogg', duration: 612.5 } }],
+          }],
+        },
+      ],
+    };
+    expect((await upload(setId, JSON.stringify(manifest), 'application/ld+json')).body).toMatchObject({ created: 1 });
+    expect((await subjectsOf(projectId)).map((subject) => [subject.external_id, subject.locations])).toEqual([
+      ['bird-1', [{ type: 'audio', url: 'https://example.org/dawn.mp3' }, { type: 'text', text: 'Dawn chorus' }]],
+      ['https://example.org/interviews/1', [{ type: 'audio', url: 'https://example.org/tape-1.ogg' }]],
+    ]);
+    const bad = await upload(setId, JSON.stringify({ subjects: [{ locations: [{ type: 'audio', url: 'file:///tmp/a.wav' }] }] }), 'application/json');
+    expect(bad.body.errors).toEqual([{ pointer: '/subjects/0/locations/0/url', message: 'must be an http(s) URL' }]);
+  });
+
   it('refuses a IIIF collection, and files on any other route', async () => {
     const { projectId, setId } = await newSet();
     const collection = { '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.org/collection', type: 'Collection', label: { en: ['All'] }, items: [] };

@@ -53,6 +53,27 @@ function png(size: number, [r, g, b]: [number, number, number]): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
+/** A WAV file of `seconds` of a 440 Hz tone: 8 kHz, 16-bit, mono. */
+function wav(seconds: number): Buffer {
+  const samples = Math.round(8000 * seconds);
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i += 1) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
 interface IiifServer {
   base: string;
   requests: string[];
@@ -62,6 +83,7 @@ interface IiifServer {
 /** A tiny IIIF Image API 3 level-0 service on 127.0.0.1: /iiif/page1/info.json and its tiles (one PNG for all). */
 async function startIiifServer(): Promise<IiifServer> {
   const tile = png(256, [222, 205, 160]);
+  const tone = wav(3);
   const requests: string[] = [];
   let base = '';
   const server: Server = createServer((request, response) => {
@@ -81,6 +103,9 @@ async function startIiifServer(): Promise<IiifServer> {
           tiles: [{ width: 256, scaleFactors: [1, 2, 4] }],
         }),
       );
+    } else if (path === '/audio/tone.wav') {
+      response.setHeader('Content-Type', 'audio/wav');
+      response.end(tone);
     } else if (/^\/iiif\/page1\/[^/]+\/[^/]+\/0\/default\.(jpg|png)$/.test(path)) {
       // Whatever the extension, the bytes are PNG; browsers sniff image types.
       response.setHeader('Content-Type', 'image/png');
@@ -330,6 +355,32 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.waitForTimeout(300);
     expect(await stageWidth()).toBeLessThan(before);
     expect(await viewerState(page, 'zoom')).toBe('100');
+    await page.close();
+  });
+
+  it('plays a subject’s recording in the browser’s player, P playing and pausing it from anywhere, and goes on by keyboard', async () => {
+    const { page, workflow } = await openWorkflow('Bird song', [{ externalId: 'dawn-1', locations: [{ type: 'audio', url: `${iiif.base}/audio/tone.wav` }, { type: 'text', text: 'Recorded at dawn, Wytham Woods.' }], metadata: {} }], {
+      name: 'Which bird?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it a blackbird?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    await waitForTask(page, 'single');
+    const player = page.getByTestId('audio-player');
+    await page.waitForFunction(() => document.querySelector('[data-testid="audio-player"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
+    expect(await page.getByRole('figure', { name: 'Subject, page 1 of 2' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Page 1 of 2, recording' }).count()).toBe(1);
+    expect(await player.locator('audio').evaluate((audio) => Math.round((audio as HTMLAudioElement).duration))).toBe(3);
+    await page.keyboard.press('p');
+    await page.waitForFunction(() => document.querySelector('[data-testid="audio-player"]')?.getAttribute('data-status') === 'playing');
+    expect(await player.locator('figcaption').textContent()).toBe('Playing. Press P to pause.');
+    await page.keyboard.press('p');
+    await page.waitForFunction(() => document.querySelector('[data-testid="audio-player"]')?.getAttribute('data-status') === 'ready');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('finished').waitFor();
+    const { rows } = await suite.stack.db.query('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);
+    expect(rows).toEqual([{ annotations: [{ task: 'T0', value: 'yes' }] }]);
     await page.close();
   });
 

@@ -3,13 +3,19 @@ import { metadataSchema } from './common';
 
 const span = z.tuple([z.int().min(0), z.int().min(1)]).refine(([start, end]) => end > start, 'a span is [start, end) with end after start');
 
-/** One medium of a subject, in order: an image (optionally with a IIIF Image API service), or a text. */
+const mediaUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
+
+/**
+ * One medium of a subject, in order: an image (optionally with a IIIF Image API service), a sound recording (bird
+ * song, speech: a file the browser plays, such as MP3, Ogg or WAV), or a text.
+ */
 export const subjectLocationSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('image'),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000),
+    url: mediaUrl,
     iiifService: z.url({ protocol: /^https?$/ }).max(2000).optional(),
   }),
+  z.strictObject({ type: z.literal('audio'), url: mediaUrl }),
   z
     .strictObject({
       type: z.literal('text'),

@@ -23,7 +23,7 @@ const numbered = (column: string, stem: string) => new RegExp(`^${stem}(?:_(\\d+
 /** The image column an `iiif_service` (or `iiif_service_N`) column belongs to. */
 const imageColumnOf = (serviceColumn: string) => serviceColumn.replace(/^iiif_service/, 'image_url');
 
-const KNOWN_COLUMN = /^(?:(?:external_id|(?:image_url|iiif_service|text)(?:_\d+)?)$|gold_standard_(?=.))/i;
+const KNOWN_COLUMN = /^(?:(?:external_id|(?:image_url|iiif_service|audio_url|text)(?:_\d+)?)$|gold_standard_(?=.))/i;
 
 /**
  * A known column in any case (`Image_URL` is `image_url`; a gold standard's task key keeps its own case), every
@@ -83,7 +83,7 @@ function csvProblem(error: CsvError, delimiter: string): string {
 /**
  * A CSV file with a header row, one subject per row, its cells separated by commas (or semicolons or tabs). Columns:
  * `external_id`; `image_url` (and `image_url_2`, …), each with an optional `iiif_service` (`iiif_service_2`, …);
- * `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted; `gold_standard_<task>` for a known
+ * `audio_url` (`audio_url_2`, …); `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted; `gold_standard_<task>` for a known
  * answer (JSON for a list or an object); every other column is metadata (those starting with `#` or `!` are for
  * researchers only).
  */
@@ -112,6 +112,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
       if (numbered(column, 'iiif_service')) {
         if (!record[imageColumnOf(column)]) errors.push({ pointer: `/subjects/${index}`, message: `has an ${column} but no ${imageColumnOf(column)} for it` });
       } else if (image) subject.locations.push(imageLocation(value, record[image[1] ? `iiif_service_${image[1]}` : 'iiif_service']));
+      else if (numbered(column, 'audio_url')) subject.locations.push({ type: 'audio', url: value });
       else if (numbered(column, 'text')) subject.locations.push(textLocation(value));
       else if (column === 'external_id') subject.externalId = value;
       else if (column.startsWith('gold_standard_')) goldStandard[column.slice('gold_standard_'.length)] = goldAnswer(value);
@@ -184,10 +185,10 @@ export function manifestWithoutContext(body: unknown): FieldError | undefined {
 }
 
 /**
- * A IIIF Presentation manifest (version 2 is upgraded to 3 with @iiif/parser): each canvas becomes an image subject,
- * its `externalId` the canvas id, with its painted image (the first of a choice) and that image's IIIF Image API
- * service, if any, and as metadata the manifest's and the canvas's descriptive pairs (`metadata`: Shelfmark, Date…,
- * the canvas's first) and labels.
+ * A IIIF Presentation manifest (version 2 is upgraded to 3 with @iiif/parser): each canvas becomes a subject, its
+ * `externalId` the canvas id, with its painted image (the first of a choice) and that image's IIIF Image API service,
+ * if any, or its painted sound, and as metadata the manifest's and the canvas's descriptive pairs (`metadata`:
+ * Shelfmark, Date…, the canvas's first) and labels.
  */
 export function subjectsFromIiif(body: unknown): SubjectFile {
   let manifest: IiifResource;
@@ -204,23 +205,31 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
     throw new UnreadableSubjectFile({ pointer: '', message: `is a IIIF ${typeOf(manifest) || 'resource'}, not a Manifest; send each of its manifests` });
   }
   const manifestLabel = textOf(manifest.label);
-  const subjects = resources(manifest.items).map((canvas): SubjectInput => {
-    const image = paintedImage(canvas);
-    const url = idOf(image);
-    return {
+  const subjects = resources(manifest.items).map(
+    (canvas): SubjectInput => ({
       ...(idOf(canvas) ? { externalId: idOf(canvas) } : {}),
-      locations: url ? [imageLocation(url, idOf(resources(image?.service).find(isImageService)))] : [],
+      locations: locationsOf(paintedMedia(canvas)),
       metadata: { ...descriptivePairs(manifest), ...descriptivePairs(canvas), manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
-    };
-  });
+    }),
+  );
   if (!subjects.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF manifest without canvases (items, or in version 2 a sequence\'s canvases): there is nothing in it to classify' });
   return { subjects, origin: (index) => `canvas ${index + 1} of the manifest`, errors: [] };
 }
 
-/** The first image painted on a canvas: in its first annotation page, the first Image body, or an Image in a Choice. */
-function paintedImage(canvas: IiifResource): IiifResource | undefined {
+/**
+ * What is painted on a canvas: in its first annotation page, the first Image or Sound body (a recording's canvas has a
+ * duration and a Sound), or one in a Choice.
+ */
+function paintedMedia(canvas: IiifResource): IiifResource | undefined {
   const bodies = resources(resources(canvas.items)[0]?.items).flatMap((annotation) => resources(annotation.body));
-  return bodies.flatMap((body) => (typeOf(body) === 'Choice' ? resources(body.items) : [body])).find((body) => typeOf(body) === 'Image');
+  return bodies.flatMap((body) => (typeOf(body) === 'Choice' ? resources(body.items) : [body])).find((body) => ['Image', 'Sound'].includes(typeOf(body)));
+}
+
+/** A painted image, with its IIIF Image API service if it has one, or a painted sound, as a subject's location. */
+function locationsOf(media: IiifResource | undefined): SubjectLocation[] {
+  const url = idOf(media);
+  if (!media || !url) return [];
+  return typeOf(media) === 'Sound' ? [{ type: 'audio', url }] : [imageLocation(url, idOf(resources(media.service).find(isImageService)))];
 }
 
 /** An IIIF Image API service (not an authentication or other service). */

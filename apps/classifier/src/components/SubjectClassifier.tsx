@@ -212,10 +212,10 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   };
 
   // Phones: a horizontal swipe on the subject answers a two-answer single task (right: first answer, left: second).
-  // Not on an image: there a finger drag pans it, and must never answer.
+  // Not on an image (a finger drag pans it) nor on a recording's player (a drag seeks): there it must never answer.
   const swipeStart = useRef<{ x: number; y: number; pointer: number } | null>(null);
   const onPointerDown = (event: PointerEvent) => {
-    if (!swipeAnswers || event.pointerType === 'mouse' || (event.target as Element).closest('.image-viewer')) return;
+    if (!swipeAnswers || event.pointerType === 'mouse' || (event.target as Element).closest('.image-viewer, .audio-player')) return;
     swipeStart.current = { x: event.clientX, y: event.clientY, pointer: event.pointerId };
   };
   const onPointerUp = (event: PointerEvent) => {

@@ -1,14 +1,23 @@
 import type { SubjectLocation } from '@chorus/client';
 import type { TextLocation } from '@chorus/tasks';
 import { type ReactNode, useId, useLayoutEffect, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { AudioPlayer } from './audio/AudioPlayer';
 import { ImageViewer } from './viewer/ImageViewer';
 import { pageStepFor } from './viewer/viewerKeys';
 import { keepTextFieldFocus } from '../lib/focus';
 
+/** How the page strip names a page of each kind. */
+function pageLabel(t: TFunction, type: SubjectLocation['type'], page: number, count: number): string {
+  if (type === 'text') return t('media.pageText', { page, count });
+  if (type === 'audio') return t('media.pageAudio', { page, count });
+  return t('media.pageImage', { page, count });
+}
+
 /**
  * Renders a subject's locations: texts as text with their highlights (never as images), images in the
- * deep-zoom viewer. A subject with several locations shows one at a time, with a page strip to switch
+ * deep-zoom viewer, recordings in the browser's player. A subject with several locations shows one at a time, with a page strip to switch
  * (and [ and ] for the previous and next page).
  */
 export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
@@ -45,7 +54,7 @@ export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
                   type="button"
                   className="button button-secondary button-small page-button"
                   aria-current={index === current ? 'page' : undefined}
-                  aria-label={each.type === 'text' ? t('media.pageText', { page: index + 1, count }) : t('media.pageImage', { page: index + 1, count })}
+                  aria-label={pageLabel(t, each.type, index + 1, count)}
                   aria-controls={`${id}-page`}
                   onClick={() => setPage(index)}
                   onMouseDown={keepTextFieldFocus}
@@ -62,6 +71,8 @@ export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
           <SubjectText location={location} />
         ) : location.type === 'image' ? (
           <ImageViewer key={current} url={location.url} iiifService={location.iiifService} label={count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.image')} />
+        ) : location.type === 'audio' ? (
+          <AudioPlayer key={current} url={location.url} label={count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.audio')} />
         ) : (
           <p className="subject-unsupported">{t('media.unsupported')}</p>
         )}
