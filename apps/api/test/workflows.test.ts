@@ -54,6 +54,11 @@ describe('workflow versions', () => {
     expect((await stack.client.getWorkflow(id)).version).toBe(1);
     // Another key altogether is a new task: its columns are its own.
     expect(await stack.client.updateWorkflow(id, { ...definition(), firstTask: 'T1', tasks: { T1: definition().tasks.T0! } })).toEqual({ id, version: 2 });
+    // A workflow whose versions from before this check differ in case stays editable with either key as it was.
+    const { rows: [current] } = await stack.db.query('SELECT definition FROM workflow_versions WHERE workflow_id = $1 AND version = 2', [id]);
+    await stack.db.query('INSERT INTO workflow_versions (workflow_id, version, definition) VALUES ($1, 3, $2)', [id, JSON.stringify({ ...current.definition, firstTask: 't1', tasks: { t1: current.definition.tasks.T1 } })]);
+    await stack.db.query('UPDATE workflows SET version = 3 WHERE id = $1', [id]);
+    expect(await stack.client.updateWorkflow(id, { ...definition(), firstTask: 'T1', tasks: { T1: definition().tasks.T0! } })).toEqual({ id, version: 4 });
   });
 
   it('refuse an edit made from what is no longer current (If-Match), so no researcher silently undoes another', async () => {

@@ -359,25 +359,36 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   });
 
   it('plays a subject’s recording in the browser’s player, P playing and pausing it from anywhere, and goes on by keyboard', async () => {
-    const { page, workflow } = await openWorkflow('Bird song', [{ externalId: 'dawn-1', locations: [{ type: 'audio', url: `${iiif.base}/audio/tone.wav` }, { type: 'text', text: 'Recorded at dawn, Wytham Woods.' }], metadata: {} }], {
-      name: 'Which bird?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Is it a blackbird?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    });
+    const { page, workflow } = await openWorkflow(
+      'Bird song',
+      [{ externalId: 'dawn-1', locations: [{ type: 'audio', url: `${iiif.base}/audio/tone.wav` }, { type: 'text', text: 'Recorded at dawn, Wytham Woods.' }], metadata: {} }],
+      {
+        name: 'Which bird?',
+        firstTask: 'T0',
+        tasks: { T0: { type: 'single', question: 'Is it a blackbird?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      },
+    );
     await waitForTask(page, 'single');
     const player = page.getByTestId('audio-player');
-    await page.waitForFunction(() => document.querySelector('[data-testid="audio-player"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
+    const status = () => player.getAttribute('data-status');
+    await page.waitForFunction(() => (document.querySelector<HTMLAudioElement>('[data-testid="audio-player"] audio')?.duration ?? 0) > 0, null, { timeout: 15_000 });
+    expect(await player.locator('audio').evaluate((audio) => Math.round((audio as HTMLAudioElement).duration))).toBe(3);
     expect(await page.getByRole('figure', { name: 'Subject, page 1 of 2' }).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Page 1 of 2, recording' }).count()).toBe(1);
-    expect(await player.locator('audio').evaluate((audio) => Math.round((audio as HTMLAudioElement).duration))).toBe(3);
     await page.keyboard.press('p');
     await page.waitForFunction(() => document.querySelector('[data-testid="audio-player"]')?.getAttribute('data-status') === 'playing');
     expect(await player.locator('figcaption').textContent()).toBe('Playing. Press P to pause.');
     await page.keyboard.press('p');
     await page.waitForFunction(() => document.querySelector('[data-testid="audio-player"]')?.getAttribute('data-status') === 'ready');
     expect(await seriousViolations(page)).toEqual([]);
+    // Enter on the player is the player's (its own buttons report it as the target): it does not send the answer.
     await page.keyboard.press('1');
+    await player.locator('audio').focus();
     await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('subject').count()).toBe(1);
+    expect(await status()).not.toBe('failed');
+    await page.keyboard.press('Control+Enter');
     await page.getByTestId('finished').waitFor();
     const { rows } = await suite.stack.db.query('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflow.id]);
     expect(rows).toEqual([{ annotations: [{ task: 'T0', value: 'yes' }] }]);

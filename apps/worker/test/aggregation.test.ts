@@ -3,7 +3,7 @@ import { aggregationJob } from '@chorus/jobs';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
-import { AggregationService, keyOf } from '../src/aggregation/aggregation.service';
+import { AggregationService, keyOf, nextBatchSize } from '../src/aggregation/aggregation.service';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 import { AggregationProcessor } from '../src/aggregation/aggregation.processor';
 
@@ -250,6 +250,16 @@ it('computes for a bounded time per transaction, leaving the subjects it has not
   expect(batches.some((batch) => batch.deferred > 0)).toBe(true);
   expect(progress).toMatchObject({ done: 40, total: 40 });
   expect(await counts()).toEqual({ aggregated: 40, consensus: 40 });
+});
+
+describe('the size of the next batch', () => {
+  it('shrinks to about what fitted the time budget, and after a batch that computed all it got, doubles what it asked for', () => {
+    expect(nextBatchSize(250, 250, 10, 250)).toBe(15);
+    expect(nextBatchSize(15, 15, 15, 250)).toBe(30);
+    // The short batch at the end of a round of the outbox is no sign of the budget: the limit stays.
+    expect(nextBatchSize(250, 3, 3, 250)).toBe(250);
+    expect(nextBatchSize(100, 1, 0, 100)).toBe(1);
+  });
 });
 
 describe('the aggregation queue', () => {

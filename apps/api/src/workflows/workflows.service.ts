@@ -112,10 +112,12 @@ export class WorkflowsService {
    */
   private async requireKeysUnlikeEarlier(manager: EntityManager, id: string, definition: WorkflowDefinition): Promise<void> {
     const rows: { key: string }[] = await manager.query('SELECT DISTINCT jsonb_object_keys(definition->\'tasks\') AS key FROM workflow_versions WHERE workflow_id = $1', [id]);
+    const keys = new Set(rows.map(({ key }) => key));
     const earlier = new Map(rows.map(({ key }) => [key.toLowerCase(), key]));
     const errors = Object.keys(definition.tasks).flatMap((key) => {
-      const clash = earlier.get(key.toLowerCase());
-      return clash && clash !== key ? [{ pointer: `/tasks/${key}`, message: `differs from task "${clash}" of an earlier version only in case: the downloads' columns would clash; call it "${clash}" if it is that task, else give it another key` }] : [];
+      // A key an earlier version has as it is stays usable, even where versions from before this check differ in case.
+      const clash = keys.has(key) ? undefined : earlier.get(key.toLowerCase());
+      return clash ? [{ pointer: `/tasks/${key}`, message: `differs from task "${clash}" of an earlier version only in case: the downloads' columns would clash; call it "${clash}" if it is that task, else give it another key` }] : [];
     });
     if (errors.length) throw validationFailed(errors);
   }

@@ -14,10 +14,13 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   return false;
 }
 
-/** True when Enter on this element already does something (activates a button, follows a link, opens a summary). */
+/**
+ * True when Enter on this element already does something (activates a button, follows a link, opens a summary, or
+ * presses a button of a media player's own controls, which report the player as the target).
+ */
 export function hasOwnEnterAction(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  if (isTypingTarget(target)) return true;
+  if (isTypingTarget(target) || target instanceof HTMLMediaElement) return true;
   return target.closest('button, a[href], summary, [role="button"], input[type="submit"], input[type="button"]') !== null;
 }
 

@@ -86,11 +86,12 @@ const OUTBOX_BATCH = 250;
 const BATCH_BUDGET_MS = 250;
 
 /**
- * How many subjects to take into the next batch, after one that took `taken` and computed `done` of them: about what
- * fitted the budget when it ran out (not a whole batch, to be loaded and left again), else twice as many, up to `most`.
+ * How many subjects to ask for in the next batch, after one that asked for `limit`, got `taken` and computed `done`
+ * of them: about what fitted the budget when it ran out (not a whole batch, to be loaded and left again), else twice
+ * the limit, up to `most` (a short batch at the end of a round of the outbox says nothing of the budget).
  */
-export function nextBatchSize(taken: number, done: number, most: number): number {
-  return done < taken ? Math.max(1, done + (done >> 1)) : Math.min(most, taken * 2);
+export function nextBatchSize(limit: number, taken: number, done: number, most: number): number {
+  return done < taken ? Math.max(1, done + (done >> 1)) : Math.min(most, limit * 2);
 }
 
 /** What draining a workflow's outbox did; `failed` subjects stay in the outbox for the job's next attempt. */
@@ -140,7 +141,7 @@ export class AggregationService {
           if (outcome === 'retired') report.retired += 1;
         }
       }
-      limit = nextBatchSize(subjectIds.length, done, OUTBOX_BATCH);
+      limit = nextBatchSize(limit, subjectIds.length, done, OUTBOX_BATCH);
     }
   }
 

@@ -48,7 +48,7 @@ export class ReaggregationService {
       const done = subjectIds.filter((subjectId) => outcomes.get(keyOf({ workflowId, subjectId })) !== 'deferred');
       progress.done += done.length;
       progress.after = done.at(-1)!;
-      limit = nextBatchSize(subjectIds.length, done.length, BATCH);
+      limit = nextBatchSize(limit, subjectIds.length, done.length, BATCH);
       await report(progress);
     }
   }

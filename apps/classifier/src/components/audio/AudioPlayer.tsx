@@ -1,8 +1,10 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSingleKeysOn } from '../../lib/singleKeys';
 import { isPlayPauseKey } from './audioKeys';
 
-type Status = 'loading' | 'ready' | 'playing' | 'failed';
+/** `ready` from the start: some browsers (iOS Safari) load nothing, not even the length, before the first play. */
+type Status = 'ready' | 'playing' | 'failed';
 
 /**
  * A subject's sound recording: the browser's own player (keyboard-operable: Space plays, arrows seek), P from
@@ -11,14 +13,16 @@ type Status = 'loading' | 'ready' | 'playing' | 'failed';
 export function AudioPlayer({ url, label }: { url: string; label: string }) {
   const { t } = useTranslation();
   const audio = useRef<HTMLAudioElement>(null);
-  const [status, setStatus] = useState<Status>('loading');
+  const [status, setStatus] = useState<Status>('ready');
+  const singleKeys = useSingleKeysOn();
 
   useLayoutEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       const player = audio.current;
       if (!player || !isPlayPauseKey(event)) return;
       event.preventDefault();
-      if (player.paused) void player.play().catch(() => setStatus('failed'));
+      // A play interrupted by a pause before it began (P twice, quickly) is no failure.
+      if (player.paused) void player.play().catch((error: Error) => error.name !== 'AbortError' && setStatus('failed'));
       else player.pause();
     };
     document.addEventListener('keydown', onKeyDown);
@@ -34,7 +38,6 @@ export function AudioPlayer({ url, label }: { url: string; label: string }) {
         controls
         preload="metadata"
         aria-label={label}
-        onLoadedMetadata={() => setStatus('ready')}
         onPlay={() => setStatus('playing')}
         onPause={() => setStatus('ready')}
         onEnded={() => setStatus('ready')}
@@ -49,7 +52,7 @@ export function AudioPlayer({ url, label }: { url: string; label: string }) {
         </p>
       ) : (
         <figcaption className="muted" aria-live="polite">
-          {status === 'playing' ? t('audio.playing') : status === 'ready' ? t('audio.paused') : t('audio.loading')}
+          {status === 'playing' ? (singleKeys ? t('audio.playing') : t('audio.playingAltKey')) : singleKeys ? t('audio.paused') : t('audio.pausedAltKey')}
         </figcaption>
       )}
     </figure>
