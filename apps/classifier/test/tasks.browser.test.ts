@@ -524,6 +524,41 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('says how many answers kept on the device the server refused for good, with the first one’s reason', async () => {
+    const { url, workflowId } = await setUp('Refused', [...SNIPPETS, ...SNIPPETS].map(textSubject), {
+      name: 'Ad or not, refused',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is this an advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count', count: 3 },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page } = await openPage();
+    await page.goto(url);
+    let subject = await waitForTask(page, 'single');
+    await suite.context.setOffline(true);
+    for (const key of ['1', '2']) {
+      await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+      await page.keyboard.press(key);
+      await page.keyboard.press('Enter');
+      subject = await nextSubject(page, subject);
+    }
+    expect(await page.getByTestId('outbox-count').textContent()).toBe('2');
+    // The server answers both with a refusal for good (as one from a classifier that sent what it no longer takes).
+    await page.route('**/api/v1/classifications', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 422, contentType: 'application/problem+json', body: JSON.stringify({ type: 'urn:chorus:problem:validation-failed', title: 'Validation failed', status: 422, detail: 'One field is invalid: /annotations/0/value is wrong', errors: [] }) })
+        : route.continue(),
+    );
+    await suite.context.setOffline(false);
+    await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('[role="alert"]')].some((alert) => alert.textContent?.includes('refused')));
+    expect((await page.locator('[role="alert"]').allTextContents()).join('')).toContain(
+      'The server refused 2 answers saved on this device, so they were dropped. The first: One field is invalid: /annotations/0/value is wrong',
+    );
+    expect((await storedAnnotations(workflowId)).size).toBe(0);
+    await page.close();
+  });
 });
 
 async function nextSubject(page: Page, previous: string, type = 'single'): Promise<string> {

@@ -13,7 +13,7 @@ export const subjectLocationSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('image'),
     url: mediaUrl,
-    iiifService: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    iiifService: mediaUrl.optional(),
   }),
   z.strictObject({ type: z.literal('audio'), url: mediaUrl }),
   z

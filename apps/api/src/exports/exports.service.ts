@@ -8,11 +8,17 @@ import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
 import type { ExportFormat } from './export-format';
 import { type ExportDownload, ExportStreams } from './export-streams';
 
-/** $2: the workflow's training set, or null; $3: only the subjects whose row changed at or after it, or null for all. */
+/**
+ * $2: the workflow's training set, or null; $3: only the subjects whose row changed at or after it, or null for all.
+ * The project's sets are numbered once (`set_order`), so that each row's sets come oldest first without a lookup of
+ * each set (which tripled the query's time).
+ */
 const CONSENSUS_ROWS = `
+  WITH set_order AS MATERIALIZED (
+    SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
   SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, s.gold_standard AS known_answers, st.updated_at,
          EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
-         (SELECT string_agg(m.subject_set_id::text, ';' ORDER BY ss.created_at, ss.id) FROM subject_set_members m JOIN subject_sets ss ON ss.id = m.subject_set_id
+         (SELECT array_to_string(array_agg(m.subject_set_id ORDER BY o.ord), ';') FROM subject_set_members m JOIN set_order o ON o.id = m.subject_set_id
           WHERE m.subject_id = st.subject_id) AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
          st.retired_by_classification_id, st.classification_count, agg.workflow_version,

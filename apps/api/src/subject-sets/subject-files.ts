@@ -83,9 +83,9 @@ function csvProblem(error: CsvError, delimiter: string): string {
 /**
  * A CSV file with a header row, one subject per row, its cells separated by commas (or semicolons or tabs). Columns:
  * `external_id`; `image_url` (and `image_url_2`, …), each with an optional `iiif_service` (`iiif_service_2`, …);
- * `audio_url` (`audio_url_2`, …); `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted; `gold_standard_<task>` for a known
- * answer (JSON for a list or an object); every other column is metadata (those starting with `#` or `!` are for
- * researchers only).
+ * `audio_url` (`audio_url_2`, …); `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted;
+ * `gold_standard_<task>` for a known answer (JSON for a list or an object); every other column is metadata (those
+ * starting with `#` or `!` are for researchers only).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { lines: number; error?: CsvError } }[];

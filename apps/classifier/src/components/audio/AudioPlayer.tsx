@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSingleKeysOn } from '../../lib/singleKeys';
+import { MediaFailed } from '../MediaFailed';
 import { isPlayPauseKey } from './audioKeys';
 
 /** `ready` from the start: some browsers (iOS Safari) load nothing, not even the length, before the first play. */
@@ -44,12 +45,7 @@ export function AudioPlayer({ url, label }: { url: string; label: string }) {
         onError={() => setStatus('failed')}
       />
       {status === 'failed' ? (
-        <p className="viewer-message" role="alert">
-          {t('audio.failed')}{' '}
-          <a href={url} target="_blank" rel="noreferrer">
-            {t('audio.open')}
-          </a>
-        </p>
+        <MediaFailed message={t('audio.failed')} link={t('audio.open')} url={url} />
       ) : (
         <figcaption className="muted" aria-live="polite">
           {status === 'playing' ? (singleKeys ? t('audio.playing') : t('audio.playingAltKey')) : singleKeys ? t('audio.paused') : t('audio.pausedAltKey')}

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { infoJsonUrl, normaliseInfo } from './iiif';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
 import { keepTextFieldFocus } from '../../lib/focus';
+import { MediaFailed } from '../MediaFailed';
 
 interface Props {
   url: string;
@@ -233,14 +234,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       <div className="viewer-stage">
         <div ref={host} className="viewer-canvas" style={filter ? { filter } : undefined} />
         {status === 'loading' && <p className="viewer-message muted">{t('viewer.loading')}</p>}
-        {status === 'failed' && (
-          <p className="viewer-message" role="alert">
-            {t('viewer.failed')}{' '}
-            <a href={url} target="_blank" rel="noreferrer">
-              {t('viewer.open')}
-            </a>
-          </p>
-        )}
+        {status === 'failed' && <MediaFailed message={t('viewer.failed')} link={t('viewer.open')} url={url} />}
       </div>
       <figcaption className="viewer-state muted" id={`${id}-state`} aria-live="polite">
         {viewerState(t, zoom, rotation, adjust)}
