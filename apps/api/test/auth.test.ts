@@ -154,4 +154,18 @@ describe('limits per address', () => {
     expect((await fromIpv6('2001:db8:1:2:ffff::12', 'a long password')).status).toBe(429);
     expect((await fromIpv6('2001:db8:1:3::10', 'a long password')).status).toBe(200);
   });
+
+  it('counts an address across every API process that shares the Redis, and in each process alone while Redis is away', async () => {
+    const sameRedis = await startStack({ worker: false, env: { NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: '3', TRUST_PROXY: '127.0.0.1', QUEUE_PREFIX: limited.config.queuePrefix } });
+    const noRedis = await startStack({ worker: false, env: { NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: '3', TRUST_PROXY: '127.0.0.1', REDIS_URL: 'redis://127.0.0.1:1' } });
+    try {
+      const guest = (stack: Stack) =>
+        fetch(`${stack.baseUrl}/api/v1/auth/guest`, { method: 'POST', headers: { 'x-forwarded-for': '203.0.113.77' } }).then((made) => made.status);
+      expect([await guest(limited), await guest(sameRedis), await guest(limited)]).toEqual([201, 201, 201]);
+      expect([await guest(sameRedis), await guest(limited)]).toEqual([429, 429]);
+      expect([await guest(noRedis), await guest(noRedis), await guest(noRedis), await guest(noRedis)]).toEqual([201, 201, 201, 429]);
+    } finally {
+      await Promise.all([sameRedis.stop(), noRedis.stop()]);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, normalizeIp } from '@nestjs/throttler';
 import type { AppConfig } from '../config/config';
+import { AddressLimitStore } from './address-limit-store';
 import type { AuthUser } from './auth.decorators';
 import { ProblemException } from '../common/problem';
 import { normalisedEmail } from './dto/auth.dto';
@@ -14,13 +15,15 @@ const HOUR_MS = 3600_000;
 const QUARTER_HOUR_MS = 15 * 60_000;
 
 /**
- * The limits of the auth routes, each a sliding window (a refused request does not count) kept in this API process.
+ * The limits of the auth routes, each a sliding window (a refused request does not count) shared by the API's
+ * processes through Redis (`AddressLimitStore`).
  * A script that makes guests by the thousand would fill the users table and, holding subjects under each, keep a small
  * workflow from everyone; one that tries passwords would guess them. A limit of 0 turns one off.
  */
 export function addressLimits(config: AppConfig): ThrottlerModuleOptions {
   return {
     setHeaders: false,
+    storage: new AddressLimitStore(config),
     throttlers: [
       {
         name: NEW_VOLUNTEERS,

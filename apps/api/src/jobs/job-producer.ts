@@ -3,9 +3,8 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ReaggregationRun } from '@chorus/client';
 import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, reaggregationJob } from '@chorus/jobs';
 import type { Job, Queue } from 'bullmq';
+import { withinRedisWait } from '../common/redis-wait';
 
-/** How long a request waits on Redis before going on without it. */
-const REDIS_WAIT_MS = 1_000;
 /** After an aggregation add fails, adds are skipped for this long, so that submits do not each wait on a Redis that is away. */
 const REDIS_AWAY_MS = 5_000;
 
@@ -99,13 +98,4 @@ export class JobProducer implements OnModuleInit {
       return false;
     }
   }
-}
-
-function withinRedisWait<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${REDIS_WAIT_MS} ms`)), REDIS_WAIT_MS);
-  });
-  work.catch(() => undefined); // a late failure after the timeout is already reported
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { redisOptions } from '@chorus/jobs';
+import { Redis } from 'ioredis';
+import type { AppConfig } from '../config/config';
+import { withinRedisWait } from '../common/redis-wait';
+
+/**
+ * One sliding window in a sorted set of the requests it let through (score: when, in Redis's clock, so that every API
+ * process reads the same time). A refused request is not recorded, so a client that keeps trying is let through again
+ * as soon as its oldest counted request is older than the window, as `ThrottlerStorageService` does with no block.
+ * Returns the requests in the window with this one, and the milliseconds until a refused one could be let through.
+ */
+const SLIDING_WINDOW = `
+local key, window, limit, id = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local counted = redis.call('ZCARD', key)
+if counted < limit then
+  redis.call('ZADD', key, now, id)
+  redis.call('PEXPIRE', key, window)
+  return {counted + 1, 0}
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return {counted + 1, tonumber(oldest[2]) + window - now}`;
+
+/**
+ * Where the auth routes' limits per address are counted: in Redis, so that every API process counts the same requests
+ * (kept in each process, a deployment of four would let an address try four times as many passwords). While Redis does
+ * not answer, each process counts on its own, as before, rather than letting everyone through or refusing sign-ins.
+ * The throttler's storage provider, so Nest closes its connection with the module.
+ */
+export class AddressLimitStore implements ThrottlerStorage, OnModuleDestroy {
+  private readonly logger = new Logger(AddressLimitStore.name);
+  private readonly redis: Redis;
+  private readonly inThisProcess = new ThrottlerStorageService();
+  private readonly prefix: string;
+  private redisAway = false;
+
+  constructor(config: AppConfig) {
+    this.redis = new Redis(config.redisUrl, redisOptions('producer'));
+    this.redis.on('error', () => undefined); // reported when a count falls back to this process
+    this.prefix = `${config.queuePrefix}:address-limits:`;
+  }
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): ReturnType<ThrottlerStorage['increment']> {
+    try {
+      const [counted, waitMs] = (await withinRedisWait(this.redis.eval(SLIDING_WINDOW, 1, this.prefix + key, ttl, limit, randomUUID()))) as [number, number];
+      if (this.redisAway) this.logger.log('limits per address counted in Redis again');
+      this.redisAway = false;
+      const blocked = counted > limit;
+      return { totalHits: counted, timeToExpire: Math.ceil(ttl / 1000), isBlocked: blocked, timeToBlockExpire: blocked ? Math.ceil(waitMs / 1000) : 0 };
+    } catch (error) {
+      if (!this.redisAway) this.logger.warn(`limits per address counted in this process only until Redis answers: ${(error as Error).message}`);
+      this.redisAway = true;
+      return this.inThisProcess.increment(key, ttl, limit, blockDuration, throttlerName);
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.redis.disconnect();
+    this.inThisProcess.onApplicationShutdown();
+  }
+}
