@@ -73,6 +73,9 @@ describe('subject upload', () => {
 describe('deleting a subject set', () => {
   const yesNo = { firstTask: 'T0', tasks: { T0: { type: 'single' as const, question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } };
   const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
+  // Asked outside the transaction that holds the locks: within a transaction pg_stat_activity answers as it first did.
+  const lockWaits = async (): Promise<number> =>
+    (await stack.db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows[0].n;
 
   it('deletes its subjects in no other set and never classified, keeps the rest, and frees the deleted externalIds', async () => {
     const project = await stack.client.createProject({ title: 'Deleting sets' });
@@ -113,7 +116,7 @@ describe('deleting a subject set', () => {
     const upload = ids.indexOf(first) > 0 ? subjects : [...subjects].reverse();
     const locker = new Client({ connectionString: stack.config.databaseUrl });
     await locker.connect();
-    const waiting = async (n: number) => (await locker.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rows[0].n >= n;
+    const waiting = async (n: number) => (await lockWaits()) >= n;
     try {
       await locker.query('BEGIN');
       await locker.query('SELECT 1 FROM subjects WHERE id = $1 FOR UPDATE', [first]);
@@ -129,6 +132,29 @@ describe('deleting a subject set', () => {
       await locker.end();
     }
     expect((await stack.client.subjectsOf(right.id, { limit: 1000 })).subjects).toHaveLength(50);
+  });
+
+  it('twice at once, of two sets sharing a subject, deletes the shared subject with the second', async () => {
+    const project = await stack.client.createProject({ title: 'Deleting two sets' });
+    const [one, two] = [await stack.client.createSubjectSet(project.id, { name: 'One' }), await stack.client.createSubjectSet(project.id, { name: 'Two' })];
+    const [shared, onlyOne] = (await stack.client.addSubjects(one.id, [text('shared'), text('only-one')])).subjectIds;
+    const onlyTwo = (await stack.client.addSubjects(two.id, [text('shared'), text('only-two')])).subjectIds[1];
+    // Both deletions are held on the subject only their set has, each having seen the shared one in the other set.
+    const locker = new Client({ connectionString: stack.config.databaseUrl });
+    await locker.connect();
+    const waiting = async () => (await lockWaits()) >= 2;
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM subjects WHERE id = ANY($1::uuid[]) FOR UPDATE', [[onlyOne, onlyTwo]]);
+      const deletions = [stack.client.deleteSubjectSet(one.id), stack.client.deleteSubjectSet(two.id)];
+      await until(waiting, 'both deletions to wait');
+      await locker.query('COMMIT');
+      const deleted = await Promise.all(deletions);
+      expect(deleted.map((d) => d.deletedSubjects).sort()).toEqual([1, 2]);
+    } finally {
+      await locker.end();
+    }
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM subjects WHERE project_id = $1 OR id = $2', [project.id, shared])).rows[0].n).toBe(0);
   });
 
   it('is refused while an effect adds subjects to the set, and for anyone but the project’s researchers', async () => {

@@ -113,6 +113,9 @@ export class SubjectSetsService {
   async delete(subjectSetId: string, user: AuthUser): Promise<SubjectSetDeleted> {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
     return retryOnDeadlock(() => this.db.transaction(async (manager) => {
+      // One deletion in the project at a time: two sets sharing a subject, deleted at once, would each see it in the
+      // other and both keep it, leaving a subject in no set whose externalId no upload could use again.
+      await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-set-deletion'), hashtext($1))", [set.projectId]);
       // An upload into the set, a link to it and an effect naming it each hold the set's row until they commit.
       await this.lockSet(manager, subjectSetId, 'FOR UPDATE');
       await this.requireUnused(manager, set.projectId, subjectSetId);
