@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -53,8 +54,11 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const lock = new Client({ connectionString: (dataSource.options as { url: string }).url });
   await lock.connect();
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    // Tried again and again rather than waited for: a statement waiting on the lock holds a snapshot, and an index
+    // built CONCURRENTLY by the process that holds it would wait for that snapshot to end, which never would.
+    while (!(await lock.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY])).rows[0].locked) await setTimeout(100);
+    // Each migration in its own transaction, unless it says it needs none (an index built CONCURRENTLY).
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);
   } finally {
     await lock.end();

@@ -3,6 +3,7 @@ import { createTestDatabase, testDatabaseName, withDatabase } from '../../../tes
 import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges } from '../src';
 import { migrations } from '../src/migrations';
 import { GoldStandardOnHotRow1796038980497 } from '../src/migrations/1796038980497-GoldStandardOnHotRow';
+import { SubjectForeignKeyIndexes1796990000000 } from '../src/migrations/1796990000000-SubjectForeignKeyIndexes';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -47,6 +48,37 @@ describe('migrations', () => {
     try {
       const rows = await after.query('SELECT subject_id, gold_standard FROM subject_workflow_status WHERE workflow_id = $1', [workflow]);
       expect(new Map(rows.map((row: { subject_id: string; gold_standard: boolean }) => [row.subject_id, row.gold_standard]))).toEqual(new Map([[gold, true], [plain, false]]));
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('build the subject indexes concurrently, outside a transaction, replacing one an interrupted build left invalid', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(SubjectForeignKeyIndexes1796990000000)) });
+    await before.initialize();
+    try {
+      await before.runMigrations();
+      await before.query(
+        `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+          p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'invalid', 'Invalid', id FROM u RETURNING id),
+          w AS (INSERT INTO workflows (project_id, name, version) SELECT id, name, 1 FROM p, (VALUES ('A'), ('B')) n(name) RETURNING id),
+          s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id)
+        INSERT INTO subject_workflow_status (workflow_id, subject_id) SELECT w.id, s.id FROM w, s`,
+      );
+      // A unique build fails on the subject's two rows and leaves an invalid index under the migration's name.
+      await expect(before.query('CREATE UNIQUE INDEX CONCURRENTLY subject_workflow_status_subject_idx ON subject_workflow_status (subject_id)')).rejects.toThrow(/could not create unique index/);
+    } finally {
+      await before.destroy();
+    }
+    const after = await openDatabase(url, 1);
+    try {
+      const indexes = await after.query(
+        `SELECT c.relname AS name, i.indisvalid AS valid, i.indisunique AS unique FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE c.relname IN ('classifications_subject_idx', 'consensus_subject_idx', 'subject_workflow_status_subject_idx') ORDER BY 1`,
+      );
+      expect(indexes).toEqual(['classifications_subject_idx', 'consensus_subject_idx', 'subject_workflow_status_subject_idx'].map((name) => ({ name, valid: true, unique: false })));
     } finally {
       await after.destroy();
     }
