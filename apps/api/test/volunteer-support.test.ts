@@ -16,12 +16,12 @@ afterAll(async () => {
 type Subject = { externalId: string; goldStandard?: Record<string, unknown> };
 
 /** A live workflow over text subjects; returns its id and the subject ids by externalId. */
-async function workflowWith(definition: Omit<WorkflowInput, 'subjectSetIds'>, subjects: Subject[]) {
+async function workflowWith(definition: Omit<WorkflowInput, 'subjectSetIds'>, subjects: Subject[], { active = true } = {}) {
   const project = await stack.client.createProject({ title: `Support ${randomUUID().slice(0, 8)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
   await stack.client.addSubjects(set.id, subjects.map((subject) => ({ ...subject, locations: [{ type: 'text' as const, text: `Notice ${subject.externalId}` }] })));
   const { id, version } = await stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [set.id] });
-  await stack.client.activateWorkflow(id);
+  if (active) await stack.client.activateWorkflow(id);
   const { rows } = await stack.db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
   return { workflowId: id, version, subjectIds: Object.fromEntries(rows.map((row) => [row.external_id, row.id])) as Record<string, string> };
 }
@@ -176,6 +176,17 @@ describe('GET /workflows/:id/subjects/:subjectId/tags', () => {
     expect(await problem(volunteer.proposedTags(workflowId, randomUUID(), 'T1'))).toMatchObject({ status: 404, errors: [{ pointer: '/params/subjectId' }] });
     expect(await problem(volunteer.proposedTags(workflowId, 'not-a-uuid', 'T1'))).toMatchObject({ status: 422, errors: [{ pointer: '/params/subjectId' }] });
     expect(await problem(volunteer.proposedTags(randomUUID(), subjectIds.a!, 'T1'))).toMatchObject({ status: 404, errors: [{ pointer: '/params/id' }] });
+  });
+
+  it('of a draft workflow (unpublished work) are for its project’s members only', async () => {
+    const { workflowId, version, subjectIds } = await workflowWith(tagging, [{ externalId: 'a' }], { active: false });
+    const annotations = [{ task: 'T0', value: 'yes' }, { task: 'T1', value: { add: ['unpublished'], up: [], down: [] } }];
+    await stack.client.classify({ workflowId, workflowVersion: version, subjectId: subjectIds.a!, annotations }, randomUUID());
+    expect(await stack.client.proposedTags(workflowId, subjectIds.a!, 'T1')).toEqual({ tags: [{ tag: 'unpublished', up: 1, down: 0 }] });
+    for (const outsider of [await guest(), stack.anonymous]) {
+      const refused = (await outsider.proposedTags(workflowId, subjectIds.a!, 'T1').catch((error) => error)) as ChorusApiError;
+      expect([refused.status, refused.problem.errors]).toEqual([404, [expect.objectContaining({ pointer: '/params/id' })]]);
+    }
   });
 });
 

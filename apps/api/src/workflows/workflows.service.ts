@@ -147,7 +147,7 @@ export class WorkflowsService {
   }
 
   async get(id: string, user: AuthUser | undefined): Promise<WorkflowView> {
-    const workflow = await this.shown(id, user);
+    const workflow = await this.readable(id, user);
     const [definition, subjectSetIds, complete] = await Promise.all([
       this.versions.definition(id, workflow.version),
       this.linkedSetIds(this.db.manager, id),
@@ -160,16 +160,13 @@ export class WorkflowsService {
     return (await manager.getRepository(WorkflowSubjectSet).findBy({ workflowId: id })).map((link) => link.subjectSetId);
   }
 
-  /** The workflow, if the caller may see it (its project is public or they are a member). */
+  /**
+   * The workflow, if the caller may read it and what volunteers gave it (tags, say): its project is public or they
+   * are a member, and a draft (unpublished work) only for its project's members.
+   */
   async readable(id: string, user: AuthUser | undefined): Promise<Workflow> {
     const workflow = await this.find(id);
     await this.access.readable(workflow.projectId, user, '/params/id', `Workflow ${workflow.id}`);
-    return workflow;
-  }
-
-  /** The workflow, if the caller may read it: as `readable`, and a draft (unpublished work) only for its project's members. */
-  private async shown(id: string, user: AuthUser | undefined): Promise<Workflow> {
-    const workflow = await this.readable(id, user);
     if (workflow.status === 'draft' && !(await this.access.roleOf(workflow.projectId, user))) throw notFound(`Workflow ${id}`, '/params/id');
     return workflow;
   }
@@ -179,7 +176,7 @@ export class WorkflowsService {
    * the workflow: to read exports, or to go on with a subject begun before a new version.
    */
   async version(id: string, version: number, user: AuthUser | undefined): Promise<WorkflowVersionView> {
-    await this.shown(id, user);
+    await this.readable(id, user);
     const found = await this.db.getRepository(WorkflowVersion).findOneBy({ workflowId: id, version });
     if (!found) throw notFound(`Version ${version} of workflow ${id}`, '/params/version');
     return { id, version, definition: found.definition as WorkflowDefinition, createdAt: found.createdAt.toISOString() };
@@ -217,7 +214,7 @@ export class WorkflowsService {
   }
 
   async stats(id: string, user: AuthUser | undefined) {
-    await this.shown(id, user);
+    await this.readable(id, user);
     const [row] = await this.db.query(
       // Subjects of unlinked sets (kept for their consensus) are not the workflow's any more.
       `SELECT (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')}) AS subjects,
