@@ -12,7 +12,7 @@ import { QueueBoard } from './admin/queue-board';
 import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
 import { OTHER_BODY_TYPES, openApiComponents } from './common/zod';
-import { nulCharacterErrors } from '@chorus/tasks';
+import { unstorableErrors } from '@chorus/tasks';
 import { SUBJECT_UPLOAD_ROUTE } from './subject-sets/subject-sets.controller';
 import { CSV_MEDIA_TYPES } from './subject-sets/subject-sets.service';
 import type { AppConfig } from './config/config';
@@ -65,7 +65,7 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
       parse(request, body, done);
     };
   // A body-less POST (activate, pause, guest) from a client that labels every request JSON is a request without a body.
-  const json = refusingNul(fastify.getDefaultJsonParser('error', 'error') as Parser<string>);
+  const json = refusingUnstorable(fastify.getDefaultJsonParser('error', 'error') as Parser<string>);
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => (body === '' ? done(null, undefined) : json(request, body, done)));
   fastify.removeContentTypeParser('text/plain');
@@ -96,14 +96,14 @@ function refuseNulInAddress(fastify: FastifyInstance): void {
 }
 
 /**
- * A JSON parser that refuses, naming each field, a body holding the NUL character, which Postgres cannot store. JSON
- * can only hold it escaped, so only a body whose text has the escape is searched.
+ * A JSON parser that refuses, naming each field, a body Postgres could not store (the NUL character, half a surrogate
+ * pair) or that nests too deep for what reads it. Stored, such a value would fail a whole batch of submits.
  */
-function refusingNul(parse: Parser<string>): Parser<string> {
+function refusingUnstorable(parse: Parser<string>): Parser<string> {
   return (request, body, done) =>
     parse(request, body, (error, parsed) => {
-      const nul = error || !body.includes('\\u0000') ? [] : nulCharacterErrors(parsed);
-      done(nul.length ? validationFailed(nul) : error, parsed);
+      const unstorable = error ? [] : unstorableErrors(parsed);
+      done(unstorable.length ? validationFailed(unstorable) : error, parsed);
     });
 }
 

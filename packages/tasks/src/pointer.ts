@@ -12,24 +12,43 @@ export function toPointer(path: readonly PropertyKey[], base = ''): string {
 
 const NUL = '\0';
 const NUL_MESSAGE = 'must not contain the NUL character (U+0000), which cannot be stored; remove it';
+const HALF_PAIR_MESSAGE = 'holds half of a UTF-16 surrogate pair (an escape \\uD800 to \\uDFFF alone), which is no character and cannot be stored; send the whole character';
+/** How deep a body may nest: far more than any subject, answer or workflow needs, and far less than the stack allows. */
+export const MOST_NESTING = 64;
+
+/** A string holding a surrogate without its other half (JSON allows the escape; Postgres's jsonb does not). */
+const halfPair = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function unstorable(text: string): string | undefined {
+  if (text.includes(NUL)) return NUL_MESSAGE;
+  if (halfPair.test(text)) return HALF_PAIR_MESSAGE;
+  return undefined;
+}
 
 /**
- * The strings and keys of a JSON value that hold the NUL character, which Postgres can store neither in text nor in
- * jsonb: refused with the field named, rather than failing in the database. At most `most` of them, found without
- * recursion (a body may nest deeper than the stack), and pointers built only for what is found.
+ * The strings and keys of a JSON value that Postgres could not store (the NUL character, half a surrogate pair), and
+ * the place where it nests deeper than `MOST_NESTING`: refused with the field named, rather than failing in the
+ * database or overflowing the stack of whatever reads it next. At most `most` of them, found without recursion (a
+ * body may nest deeper than the stack), and pointers built only for what is found.
  */
-export function nulCharacterErrors(value: unknown, most = 20): FieldError[] {
+export function unstorableErrors(value: unknown, most = 20): FieldError[] {
   const errors: FieldError[] = [];
   const pending: { value: unknown; path: string[] }[] = [{ value, path: [] }];
   while (pending.length && errors.length < most) {
     const { value: next, path } = pending.pop()!;
     if (typeof next === 'string') {
-      if (next.includes(NUL)) errors.push({ pointer: toPointer(path), message: NUL_MESSAGE });
+      const problem = unstorable(next);
+      if (problem) errors.push({ pointer: toPointer(path), message: problem });
       continue;
     }
     if (!next || typeof next !== 'object') continue;
+    if (path.length >= MOST_NESTING) {
+      errors.push({ pointer: toPointer(path), message: `nests deeper than ${MOST_NESTING} levels of objects and lists; flatten it` });
+      continue;
+    }
     for (const [key, item] of Object.entries(next).reverse()) {
-      if (key.includes(NUL)) errors.push({ pointer: toPointer([...path, key]), message: `has a name that ${NUL_MESSAGE}` });
+      const problem = unstorable(key);
+      if (problem) errors.push({ pointer: toPointer([...path, key]), message: `has a name that ${problem}` });
       else pending.push({ value: item, path: [...path, key] });
     }
   }

@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, annotationsReadableUnder, flatAnswerOf, nulCharacterErrors, toPointer, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, annotationsReadableUnder, flatAnswerOf, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -101,12 +101,20 @@ describe('annotations', () => {
     expect(errorsOf('not a list')).toEqual([{ pointer: '/annotations', message: expect.any(String) }]);
   });
 
-  it('finds NUL characters however deep they are nested, naming at most 20', () => {
+  it('finds what Postgres cannot store, naming at most 20: NUL characters, half surrogate pairs, nesting past 64 levels', () => {
     let deep: unknown = 'a\u0000b';
-    for (let level = 0; level < 20_000; level++) deep = { x: deep };
-    expect(nulCharacterErrors(deep)).toEqual([{ pointer: '/x'.repeat(20_000), message: expect.stringContaining('NUL') }]);
-    expect(nulCharacterErrors(Array.from({ length: 1_000 }, () => '\u0000'))).toHaveLength(20);
-    expect(nulCharacterErrors({ ok: ['fine', { also: 'fine' }] })).toEqual([]);
+    for (let level = 0; level < 64; level++) deep = { x: deep }; // 64 levels: allowed
+    expect(unstorableErrors(deep)).toEqual([{ pointer: '/x'.repeat(64), message: expect.stringContaining('NUL') }]);
+    expect(unstorableErrors({ x: deep })).toEqual([{ pointer: '/x'.repeat(64), message: 'nests deeper than 64 levels of objects and lists; flatten it' }]);
+    let deeper: unknown = [];
+    for (let level = 0; level < 20_000; level++) deeper = [deeper];
+    expect(unstorableErrors(deeper)).toEqual([{ pointer: '/0'.repeat(64), message: expect.stringContaining('deeper') }]);
+    expect(unstorableErrors(Array.from({ length: 1_000 }, () => '\u0000'))).toHaveLength(20);
+    expect(unstorableErrors({ text: 'x\ud800', '\udc00': 1, pair: '\ud83d\ude00' })).toEqual([
+      { pointer: '/\udc00', message: expect.stringMatching(/^has a name that holds half/) },
+      { pointer: '/text', message: expect.stringContaining('half of a UTF-16 surrogate pair') },
+    ]);
+    expect(unstorableErrors({ ok: ['fine', { also: 'fine 😀' }] })).toEqual([]);
   });
 
   it('escapes "/" and "~" in pointer segments (RFC 6901)', () => {
