@@ -1,5 +1,6 @@
 import type { SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
+import { Tokens } from '../../api/src/auth/tokens';
 import { checkScreen, liveYesNoWorkflow, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
@@ -294,6 +295,45 @@ describe('classifier in a browser: accounts', () => {
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).toBe(guestToken);
     expect(await page.getByTestId('account-name').count()).toBe(0);
     await checkScreenOnPhone(page, 'create-account-error');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps an answer waiting on the device when the account’s sign-in expires before it is sent, and sends it once the account signs in again', async () => {
+    const { workflowId, path } = await liveWorkflow('Sign-in expires offline');
+    const account = await suite.stack.anonymous.register({ email: `expiring-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Expiring' });
+    const tokens = suite.stack.app.get(Tokens);
+    const signedIn = (user: { id: string; token: string }) => {
+      window.localStorage.setItem('chorus.token', user.token);
+      window.localStorage.setItem('chorus.tokenKind', 'registered');
+      window.localStorage.setItem('chorus.user', JSON.stringify({ id: user.id, displayName: 'Expiring', email: null }));
+    };
+    const { page, errors } = await newcomerPage();
+    const expiring = await tokens.issue({ id: account.user.id, kind: 'registered' }, 6);
+    const expiresAt = Date.now() + 6_000;
+    await page.evaluate(signedIn, { id: account.user.id, token: expiring });
+    await page.goto(suite.stack.baseUrl + path);
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+
+    await suite.context.setOffline(true);
+    const offline = await classifyOne(page);
+    expect(await page.getByTestId('outbox-count').textContent()).toBe('1');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 1_000));
+    await suite.context.setOffline(false); // sent with the expired token: refused (401), and kept
+    await page.getByTestId('outbox-awaiting-sign-in').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('outbox-awaiting-sign-in').textContent()).toBe(
+      '1 answer given with an account whose sign-in expired is kept on this device. It will be sent once that account signs in here again.',
+    );
+    expect(await page.getByTestId('outbox').count()).toBe(0);
+    expect(await classificationsOf(workflowId)).toEqual([]);
+
+    // The account signs in again on this device: the answer goes, as theirs.
+    await page.evaluate(signedIn, { id: account.user.id, token: await tokens.issue({ id: account.user.id, kind: 'registered' }) });
+    await page.reload();
+    await page.getByTestId('subject').waitFor({ timeout: 15_000 });
+    await page.getByTestId('outbox-awaiting-sign-in').waitFor({ state: 'detached', timeout: 20_000 });
+    expect(await classificationsOf(workflowId)).toEqual([{ subject_id: offline, user_id: account.user.id }]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import type { Session } from '@chorus/client';
 import { InjectRepository } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
@@ -10,10 +9,11 @@ import type { AuthUser } from './auth.decorators';
 import type { LoginInput, RegisterInput } from './dto/auth.dto';
 import { UNIQUE_VIOLATION } from '../common/sql';
 import { Passwords } from './passwords';
+import { Tokens } from './tokens';
 
 @Injectable()
 export class AuthService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>, private readonly jwt: JwtService, private readonly passwords: Passwords) {}
+  constructor(@InjectRepository(User) private readonly users: Repository<User>, private readonly tokens: Tokens, private readonly passwords: Passwords) {}
 
   /**
    * A new account; called with a guest's token, the guest becomes the account (same id), so their classifications,
@@ -39,7 +39,7 @@ export class AuthService {
 
   async login(input: LoginInput): Promise<Session> {
     const user = await this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.email = :email', { email: input.email }).getOne();
-    if (!user?.passwordHash || !(await this.passwords.verify(input.password, user.passwordHash))) {
+    if (!(await this.passwords.verify(input.password, user?.passwordHash)) || !user) {
       throw new ProblemException(401, 'The email or password is wrong.', [{ pointer: '/password', message: 'does not match this email' }]);
     }
     return this.session(user);
@@ -52,7 +52,7 @@ export class AuthService {
   }
 
   private async session(user: User): Promise<Session> {
-    const token = await this.jwt.signAsync({ sub: user.id, kind: user.kind });
+    const token = await this.tokens.issue({ id: user.id, kind: user.kind });
     return { token, user: { id: user.id, kind: user.kind, displayName: user.displayName, email: user.email } };
   }
 }

@@ -2,10 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from './auth.decorators';
 
-/** Proves who a bearer token belongs to; the one place tokens are read. */
+/** Makes bearer tokens and proves whom they belong to: the one place tokens are made and read. */
 @Injectable()
 export class Tokens {
   constructor(private readonly jwt: JwtService) {}
+
+  /** A token for the user, valid for `TOKEN_TTL_SECONDS` (or `expiresInSeconds`). */
+  issue(user: AuthUser, expiresInSeconds?: number): Promise<string> {
+    return this.jwt.signAsync({ sub: user.id, kind: user.kind }, expiresInSeconds === undefined ? {} : { expiresIn: expiresInSeconds });
+  }
 
   /** The token's user, or undefined when it is invalid or expired. */
   async verify(token: string): Promise<AuthUser | undefined> {

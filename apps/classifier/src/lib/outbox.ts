@@ -15,12 +15,25 @@ export interface OutboxItem {
    * the time it goes. Absent in items kept before accounts (they are the current volunteer's, claimed on a switch).
    */
   owner?: Owner;
+  /**
+   * The server refused its owner's token (401: an account's sign-in expired). Kept, and sent once that owner is
+   * signed in here again; until then not tried with the refused token.
+   */
+  awaitingSignIn?: boolean;
 }
 
 /** Whether an item is the current volunteer's own answer (not one left by whoever used this device before). */
 export function isMine(item: OutboxItem): boolean {
   return !item.owner || session.owns(item.owner);
 }
+
+/** Whether an item waits for its owner to sign in again (it cannot be sent before). */
+export function awaitsSignIn(item: OutboxItem): boolean {
+  return item.awaitingSignIn === true && !isMine(item);
+}
+
+/** The server no longer accepts the token an answer was sent with: its account must sign in again. */
+export const isSignInExpired = (error: unknown): boolean => error instanceof ChorusApiError && error.status === 401;
 
 export class SubmitTimeoutError extends Error {
   constructor(ms: number) {
@@ -62,7 +75,7 @@ const STORE = 'outbox';
 
 export interface FlushReport {
   sent: number;
-  /** Items the server refused for good (a 4xx other than 409): dropped, with the server's reason. */
+  /** Items the server refused for good (a 4xx other than 401 and 409): dropped, with the server's reason. */
   refused: { item: OutboxItem; error: unknown }[];
   /** Gold-standard feedback the server sent back with an item, to show now that it has arrived. */
   feedback: { item: OutboxItem; feedback: TaskFeedback[] }[];
@@ -132,10 +145,10 @@ class Outbox {
     const db = await this.open();
     if (db) {
       const tx = db.transaction(STORE, 'readwrite');
-      for (const item of (await tx.store.getAll()) as OutboxItem[]) if (matches(item)) await tx.store.put({ ...item, owner });
+      for (const item of (await tx.store.getAll()) as OutboxItem[]) if (matches(item)) await tx.store.put({ ...item, owner, awaitingSignIn: false });
       await tx.done;
     } else {
-      for (const [key, item] of this.memory) if (matches(item)) this.memory.set(key, { ...item, owner });
+      for (const [key, item] of this.memory) if (matches(item)) this.memory.set(key, { ...item, owner, awaitingSignIn: false });
     }
     await this.changed();
   }
@@ -153,7 +166,8 @@ class Outbox {
 
   /**
    * Sends every waiting item, oldest first, the current volunteer's with `client` and anyone else's with their own token;
-   * stops at the first transient failure (the network is still down).
+   * stops at the first transient failure (the network is still down). An item whose owner's sign-in expired stays,
+   * for when they sign in again: it was safe on this device, and the volunteer was told so.
    */
   flush(client: ChorusClient): Promise<FlushReport> {
     this.flushing ??= this.send(client).finally(() => {
@@ -165,6 +179,7 @@ class Outbox {
   private async send(client: ChorusClient): Promise<FlushReport> {
     const report: FlushReport = { sent: 0, refused: [], feedback: [] };
     for (const item of await this.all()) {
+      if (awaitsSignIn(item)) continue;
       try {
         const by = item.owner && !session.owns(item.owner) ? session.clientFor(item.owner.token) : client;
         const { feedback } = await withTimeout(by.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
@@ -175,8 +190,10 @@ class Outbox {
         if (isAlreadyClassified(error)) {
           report.sent += 1;
           await this.remove(item.idempotencyKey);
+        } else if (isSignInExpired(error)) {
+          await this.put({ ...item, attempts: item.attempts + 1, lastError: describe(error), awaitingSignIn: true });
         } else if (isTransient(error)) {
-          await this.put({ ...item, attempts: item.attempts + 1, lastError: error instanceof Error ? error.message : String(error) });
+          await this.put({ ...item, attempts: item.attempts + 1, lastError: describe(error) });
           break;
         } else {
           report.refused.push({ item, error });
@@ -187,10 +204,13 @@ class Outbox {
     return report;
   }
 
+  /** Items to send now: not those waiting for their owner to sign in again. */
   get count(): number {
-    return this.items.length;
+    return this.items.filter((item) => !awaitsSignIn(item)).length;
   }
 }
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const outbox = new Outbox();
 

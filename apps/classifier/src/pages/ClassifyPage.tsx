@@ -12,7 +12,7 @@ import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
 import { clearDraft, draftKey, draftVersionOf, pruneDrafts } from '../lib/drafts';
 import { describeError, type Problem } from '../lib/errors';
-import { isAlreadyClassified, isMine, isTransient, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
+import { awaitsSignIn, isAlreadyClassified, isMine, isSignInExpired, isTransient, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
 import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore } from '../lib/subjectQueue';
@@ -252,7 +252,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       window.removeEventListener('online', onOnline);
     };
   }, [flushOutbox]);
-  const hasWaiting = waiting.length > 0;
+  const toSend = waiting.filter((item) => !awaitsSignIn(item));
+  const awaitingSignIn = waiting.length - toSend.length;
+  const hasWaiting = toSend.length > 0;
   useEffect(() => {
     if (!hasWaiting) return;
     const timer = setInterval(() => {
@@ -280,6 +282,18 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           viewport: { width: window.innerWidth, height: window.innerHeight },
         },
       };
+      // Who gives it, as they were when they gave it: the answer stays theirs if their sign-in expires on the way.
+      const owner = session.owner() ?? undefined;
+      const keep = (error: unknown, awaitingSignIn: boolean) =>
+        outbox.put({
+          idempotencyKey,
+          input,
+          queuedAt: new Date().toISOString(),
+          attempts: 1,
+          lastError: error instanceof Error ? error.message : String(error),
+          owner,
+          awaitingSignIn,
+        });
       try {
         // Older answers first: when the outbox is not empty, this one joins it and the outbox is sent in order.
         if (outbox.count > 0) throw new TypeError('answers are waiting to be sent');
@@ -294,18 +308,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (isAlreadyClassified(error)) {
           setNotice(t('classify.alreadyClassified'));
           announce(t('classify.alreadyClassifiedAnnouncement'));
-        } else if (isTransient(error)) {
-          // The network is gone or the server failed: keep the answer on this device and carry on.
+        } else if (isTransient(error) || isSignInExpired(error)) {
+          // The network is gone, the server failed, or the account's sign-in expired: keep the answer on this device
+          // (to be sent when the connection is back, or once the account signs in again) and carry on.
           try {
             // Kept with who gave it, so that it is sent as theirs even if someone else signs in on this device meanwhile.
-            await outbox.put({
-              idempotencyKey,
-              input,
-              queuedAt: new Date().toISOString(),
-              attempts: 1,
-              lastError: error instanceof Error ? error.message : String(error),
-              owner: session.owner() ?? undefined,
-            });
+            await keep(error, isSignInExpired(error));
           } catch {
             setProblem(describeError(error)); // no IndexedDB and no memory to spare: the volunteer can try again
             return false;
@@ -423,15 +431,20 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         </>
       )}
 
-      {waiting.length > 0 && (
+      {hasWaiting && (
         <div className="outbox" data-testid="outbox">
           <p>
-            <Trans i18nKey="classify.outbox" count={waiting.length} components={{ strong: <strong data-testid="outbox-count" /> }} />
+            <Trans i18nKey="classify.outbox" count={toSend.length} components={{ strong: <strong data-testid="outbox-count" /> }} />
           </p>
           <button type="button" className="button button-secondary button-small" onClick={() => void flushOutbox()}>
             {t('classify.sendNow')}
           </button>
         </div>
+      )}
+      {awaitingSignIn > 0 && (
+        <p className="outbox" data-testid="outbox-awaiting-sign-in">
+          <Trans i18nKey="classify.awaitingSignIn" count={awaitingSignIn} components={{ strong: <strong /> }} />
+        </p>
       )}
       {notice && (
         <p className="notice" data-testid="notice">
