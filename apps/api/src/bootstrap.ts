@@ -12,6 +12,7 @@ import { QueueBoard } from './admin/queue-board';
 import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
 import { OTHER_BODY_TYPES, openApiComponents } from './common/zod';
+import { loggedRequest } from './common/request-log';
 import { unstorableErrors } from '@chorus/tasks';
 import { SUBJECT_UPLOAD_ROUTE } from './subject-sets/subject-sets.controller';
 import { CSV_MEDIA_TYPES } from './subject-sets/subject-sets.service';
@@ -28,7 +29,7 @@ export interface CreateAppOptions {
 
 /** Builds the whole HTTP application; `main.ts` listens, tests call this with their own configuration. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const logger = createLogger(config.logLevel, 'api');
+  const logger = createLogger(config.logLevel, 'api', { req: loggedRequest });
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy });
   acceptOnlyJsonBodies(adapter.getInstance());
   refuseNulInAddress(adapter.getInstance());

@@ -1,19 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { loggedRequest } from '../src/common/request-log';
+
+const OPERATOR = `operator-${randomUUID()}@example.org`;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  stack = await startStack({ worker: false, env: { OPERATOR_EMAILS: `someone@example.org, ${OPERATOR.toUpperCase()}` } });
 });
 afterAll(() => stack.stop());
 
 const board = (path = '', headers: Record<string, string> = {}) => fetch(`${stack.baseUrl.replace(/\/api\/v1$/, '')}/admin/queues${path}`, { headers, redirect: 'manual' });
 
-async function registered(): Promise<string> {
-  return (await stack.anonymous.register({ email: `board-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Board' })).token;
+async function registered(email = `board-${randomUUID()}@example.org`): Promise<string> {
+  return (await stack.anonymous.register({ email, password: 'correct horse battery', displayName: 'Board' })).token;
 }
 
-it('refuses the queue board without a token, to guests and to volunteers who administer no project', async () => {
+it('refuses the queue board without a token, to guests, to volunteers, and to project owners who do not run this Chorus', async () => {
   const anonymous = await board();
   expect(anonymous.status).toBe(401);
   expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
@@ -22,11 +26,16 @@ it('refuses the queue board without a token, to guests and to volunteers who adm
   const guest = (await stack.anonymous.guest()).token;
   expect((await board(`?token=${guest}`)).status).toBe(403);
   expect((await board('/api/queues', { authorization: `Bearer ${await registered()}` })).status).toBe(403);
+  // Anyone can make a project: owning one shows nothing of everyone else's jobs.
+  const owner = await registered();
+  await stack.anonymous.withToken(owner).createProject({ title: `Owned ${randomUUID()}` });
+  const refused = await board('/api/queues', { authorization: `Bearer ${owner}` });
+  expect(refused.status).toBe(403);
+  expect(((await refused.json()) as { detail: string }).detail).toContain('OPERATOR_EMAILS');
 });
 
-it('lets a project owner sign in once by link and then read every queue, read-only', async () => {
-  const token = await registered();
-  await stack.anonymous.withToken(token).createProject({ title: `Owned ${randomUUID()}` });
+it('lets an operator sign in once by link and then read every queue, read-only', async () => {
+  const token = await registered(OPERATOR);
 
   const signIn = await board(`?token=${token}`);
   expect(signIn.status).toBe(302);
@@ -42,4 +51,15 @@ it('lets a project owner sign in once by link and then read every queue, read-on
   expect(api.status).toBe(200);
   const { queues } = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
   expect(queues.map((queue) => [queue.name, queue.readOnlyMode]).sort()).toEqual([['aggregation', true], ['maintenance', true], ['reaggregation', true]]);
+});
+
+it('writes a request to the log without a token sent in its address', () => {
+  const request = { method: 'GET', url: '/admin/queues?status=failed&token=eyJ.secret.part&x=1', host: 'localhost', ip: '127.0.0.1', socket: { remotePort: 5000 } };
+  expect(loggedRequest(request as unknown as FastifyRequest)).toEqual({
+    method: 'GET',
+    url: '/admin/queues?status=failed&token=[redacted]&x=1',
+    host: 'localhost',
+    remoteAddress: '127.0.0.1',
+    remotePort: 5000,
+  });
 });

@@ -1,8 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 
-export function createLogger(level: string, name: string): Logger {
-  return pino({ level, name, base: { pid: process.pid } });
+/** A process's logger; `serializers` say how to write the values of some fields (a request, say). */
+export function createLogger(level: string, name: string, serializers?: pino.LoggerOptions['serializers']): Logger {
+  return pino({ level, name, base: { pid: process.pid }, ...(serializers ? { serializers } : {}) });
 }
 
 /** Sends Nest's own log lines through pino, so that every line a process writes is structured JSON. */

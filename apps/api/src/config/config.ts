@@ -20,6 +20,10 @@ const apiEnvSchema = z
     EXPORT_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
     SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: z.coerce.number().int().min(0).default(10),
+    OPERATOR_EMAILS: z
+      .string()
+      .default('')
+      .transform((list) => list.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
     TRUST_PROXY: z
       .string()
       .regex(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'must be false, true, a number of proxies, or their addresses separated by commas')
@@ -55,6 +59,8 @@ export interface AppConfig {
   newVolunteersPerAddressPerHour: number;
   /** Sign-in attempts at one account from one address in 15 minutes (0: no limit). */
   signInsPerAccountPerQuarterHour: number;
+  /** The accounts (by email, lower case) of the people who run this Chorus: the queue board is theirs. */
+  operatorEmails: string[];
   /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` to believe for a request's address. */
   trustProxy: boolean | string | ((address: string, hop: number) => boolean);
   logLevel: string;
@@ -81,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exportIdleSeconds: e.EXPORT_IDLE_SECONDS,
     newVolunteersPerAddressPerHour: e.NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR,
     signInsPerAccountPerQuarterHour: e.SIGN_INS_PER_ACCOUNT_PER_15_MINUTES,
+    operatorEmails: e.OPERATOR_EMAILS,
     trustProxy: proxiesTrusted(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
   };

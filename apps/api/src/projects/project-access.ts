@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Project, ProjectMember, type ProjectRole, type Workflow } from '@chorus/db';
-import { In, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { forbidden, notFound } from '../common/problem';
 
 /** Roles that may change a project, its subjects and workflows, and download its data. */
 export const RESEARCHER_ROLES: ProjectRole[] = ['owner', 'collaborator', 'scientist'];
-/** Roles that administer a project, and so may watch the job queues. */
+/** Roles that administer a project: its members and status. */
 const ADMIN_ROLES: ProjectRole[] = ['owner', 'collaborator'];
 
 /**
@@ -48,12 +48,6 @@ export class ProjectAccess {
     if (!account) return undefined;
     const member = await this.members.findOneBy({ projectId, userId: account });
     return member?.role;
-  }
-
-  /** Whether the caller owns or co-administers any project (guests never do). */
-  async administersAProject(user: AuthUser): Promise<boolean> {
-    if (user.kind !== 'registered') return false;
-    return this.members.exists({ where: { userId: user.id, role: In(ADMIN_ROLES) } });
   }
 
   /**
