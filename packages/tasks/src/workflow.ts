@@ -25,12 +25,16 @@ function keysDifferingOnlyInCase(tasks: Record<string, unknown>, ctx: z.Refineme
   }
 }
 
+/** Far more than a volunteer would answer for one subject; what the graph checks and the classifier walk stays small. */
+export const MOST_TASKS = 100;
+
 export const workflowDefinitionSchema = z.strictObject({
   name: labelSchema,
   firstTask: taskKeySchema,
   tasks: z
     .record(taskKeySchema, taskSchema)
     .refine((tasks) => Object.keys(tasks).length > 0, 'a workflow needs at least one task')
+    .refine((tasks) => Object.keys(tasks).length <= MOST_TASKS, `a workflow may have at most ${MOST_TASKS} tasks; split it into workflows that hand subjects on (effects)`)
     .superRefine(keysDifferingOnlyInCase),
   retirement: retirementRuleSchema.default({ rule: 'count', count: 5 }),
   selection: selectionRuleSchema.default({ order: 'random', goldStandardRate: 0 }),

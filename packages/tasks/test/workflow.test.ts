@@ -82,6 +82,17 @@ describe('workflow definition', () => {
     expect(result.errors[0]!.message).toContain('T0 → T1 → T0');
   });
 
+  it('refuses more than 100 tasks, naming the fix, and checks a chain of 100 (the graph checks recurse once a task)', () => {
+    const chain = (length: number) => ({
+      name: 'x',
+      firstTask: 'T0',
+      tasks: Object.fromEntries(Array.from({ length }, (_, i) => [`T${i}`, { type: 'transcription', instruction: 'Type it', ...(i + 1 < length ? { next: `T${i + 1}` } : {}) }])),
+    });
+    expect(validateWorkflowDefinition(chain(100)).ok).toBe(true);
+    const refused = validateWorkflowDefinition(chain(12_000));
+    expect(refused.ok ? [] : refused.errors).toEqual([{ pointer: '/tasks', message: expect.stringContaining('at most 100 tasks; split it') }]);
+  });
+
   it('counts the most tasks one subject can take along its longest branch, not all the tasks', () => {
     const transcribe = (next?: string) => ({ type: 'transcription', instruction: 'Type it', ...(next ? { next } : {}) });
     // yes → T1 → T3; no → T2: at most three tasks of four.
