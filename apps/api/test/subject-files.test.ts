@@ -137,6 +137,20 @@ describe('subject uploads from files', () => {
     ]);
   });
 
+  it('refuses a file of more subjects than a call may add (read no further than one more), or of too many columns or cells, storing nothing', async () => {
+    const { projectId, setId } = await newSet();
+    const passages = Array.from({ length: 20_000 }, (_, i) => `Passage ${i}.`).join('\n\n');
+    const tooMany = { status: 422, body: expect.objectContaining({ errors: [{ pointer: '/subjects', message: expect.stringContaining('send at most 10000 subjects per call') }] }) };
+    expect(await upload(setId, passages, 'text/plain')).toMatchObject(tooMany);
+    const rows = `text\n${Array.from({ length: 20_000 }, (_, i) => `Row ${i}`).join('\n')}`;
+    expect(await upload(setId, rows, 'text/csv')).toMatchObject(tooMany);
+    const wide = await upload(setId, `${Array.from({ length: 501 }, (_, i) => `c${i}`).join(',')}\n${'x,'.repeat(500)}x\n`, 'text/csv');
+    expect([wide.status, wide.body.errors]).toEqual([422, [{ pointer: '', message: expect.stringContaining('the header has 501 columns; a file may have at most 500') }]]);
+    const cells = await upload(setId, `text\nx${','.repeat(1_000_000)}\n`, 'text/csv');
+    expect([cells.status, cells.body.errors]).toEqual([422, [{ pointer: '', message: 'has more than 1,000,000 cells; send it in several files' }]]);
+    expect(await subjectsOf(projectId)).toEqual([]);
+  });
+
   it('reads a IIIF manifest, version 3 or 2: a subject per canvas, with its image, image service and descriptive metadata', async () => {
     const { projectId, setId } = await newSet();
     const v3 = {

@@ -1,6 +1,15 @@
 import { upgrade } from '@iiif/parser/upgrader';
 import type { FieldError, SubjectInput, SubjectLocation } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
+import { MAX_SUBJECTS_PER_CALL } from './dto/subject-set.dto';
+
+/** Columns a CSV file may have: metadata enough for any collection. */
+const MOST_COLUMNS = 500;
+/**
+ * Cells a CSV file may have (separators and line breaks, counted before it is read): reading runs on the API's one
+ * thread, and a file of 16 MiB that is all separators would hold it for seconds. 100 columns for 10,000 subjects.
+ */
+const MOST_CELLS = 1_000_000;
 
 /**
  * Subjects read from a file, where in the file subject `index` came from (for error messages), and what in the file
@@ -36,6 +45,7 @@ function knownColumn(column: string): string {
 
 /** The header with known columns in lower case, refusing names that would overwrite one another or the records' prototype. */
 function checkedHeader(header: string[]): string[] {
+  if (header.length > MOST_COLUMNS) throw new Error(`the header has ${header.length} columns; a file may have at most ${MOST_COLUMNS}`);
   const seen = new Map<string, string>();
   return header.map((written, index) => {
     if (!written.trim()) throw new Error(`column ${index + 1} of the header has no name: name it, or delete the column (a separator at the end of the header makes one)`);
@@ -91,11 +101,26 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { lines: number; error?: CsvError } }[];
   const delimiter = delimiterOf(csv);
   const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter)}` });
+  if (cellsAtLeast(csv, delimiter, MOST_CELLS)) {
+    throw new UnreadableSubjectFile({ pointer: '', message: `has more than ${MOST_CELLS.toLocaleString('en')} cells; send it in several files` });
+  }
   try {
     // A row of empty cells only (Excel writes them after formatted rows) is skipped like a blank line; so are empty
     // cells after a row's last column (Excel writes those too), which `relax_column_count_more` lets through. A quote
     // inside a cell that does not start with one (`The 12" record`) is part of its text (`relax_quotes`).
-    rows = parse(csv, { columns: checkedHeader, delimiter, bom: true, skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, info: true, relax_column_count_more: true, relax_quotes: true });
+    // One row more than a call may add is enough to refuse the file for its size (see `addSubjectsSchema`).
+    rows = parse(csv, {
+      columns: checkedHeader,
+      delimiter,
+      bom: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      trim: true,
+      info: true,
+      relax_column_count_more: true,
+      relax_quotes: true,
+      to: MAX_SUBJECTS_PER_CALL + 1,
+    });
   } catch (error) {
     throw unreadable(error as CsvError);
   }
@@ -124,6 +149,15 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   return { subjects, origin: (index) => `line ${rows[index]!.info.lines} of the CSV`, errors };
 }
 
+/** Whether `csv` has at least `most` cells, counting every separator and line break (quoted ones too: an upper bound). */
+function cellsAtLeast(csv: string, delimiter: string, most: number): boolean {
+  let cells = 1;
+  for (const separator of [delimiter, '\n']) {
+    for (let at = csv.indexOf(separator); at >= 0; at = csv.indexOf(separator, at + 1)) if (++cells >= most) return true;
+  }
+  return false;
+}
+
 function imageLocation(url: string, iiifService: string | undefined): SubjectLocation {
   return iiifService ? { type: 'image', url, iiifService } : { type: 'image', url };
 }
@@ -147,7 +181,13 @@ function textLocation(marked: string): SubjectLocation {
  * `[[like this]]` is highlighted (the brackets are dropped), e.g. the word a close-reading task asks about.
  */
 export function subjectsFromText(corpus: string): SubjectFile {
-  const passages = corpus.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/).map((passage) => passage.trim()).filter(Boolean);
+  const passages: string[] = [];
+  // Read no further than one passage more than a call may add, which is enough to refuse the file for its size.
+  for (const passage of corpus.replace(/\r\n?/g, '\n').matchAll(/[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*/g)) {
+    const text = passage[0].trim();
+    if (text) passages.push(text);
+    if (passages.length > MAX_SUBJECTS_PER_CALL) break;
+  }
   const subjects = passages.map((passage, index): SubjectInput => ({ locations: [textLocation(passage)], metadata: { passage: index + 1 } }));
   return { subjects, origin: (index) => `passage ${index + 1} of the text`, errors: [] };
 }
