@@ -433,6 +433,20 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     for (let i = 0; i < 50 && (await heldIds()).length > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await heldIds()).toEqual([]); // back in the pool at once, not in ten minutes
 
+    // A first visit closes the tutorial: that is not working on a subject either.
+    const { workflow: tutored, url: tutoredUrl } = await liveWorkflowOf('Lookers with a tutorial', 30);
+    const first = await suite.context.newPage();
+    await first.goto(tutoredUrl);
+    await first.getByRole('dialog').waitFor();
+    await first.keyboard.press('Escape');
+    await first.getByRole('dialog').waitFor({ state: 'detached' });
+    await first.getByTestId('subject').waitFor();
+    const heldOf = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [tutored.id])).rows[0].n;
+    expect(await heldOf()).toBe(4);
+    await first.close({ runBeforeUnload: true });
+    for (let i = 0; i < 50 && (await heldOf()) > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await heldOf()).toBe(0);
+
     const batchIn = async (page: Page) =>
       page.evaluate((workflowId) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${workflowId}.`)).flatMap((key) => (JSON.parse(window.localStorage.getItem(key)!).subjects ?? []).map((subject: { id: string }) => subject.id)).sort(), workflow.id);
     const worker = await suite.context.newPage();

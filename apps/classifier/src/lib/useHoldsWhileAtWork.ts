@@ -6,9 +6,11 @@ import type { LocalQueue } from './subjectQueue';
 export const RENEW_HOLDS_EVERY_MS = 4 * 60_000;
 /**
  * What counts as the volunteer at work on the page: typing, clicking (also as assistive technology does, without a
- * pointer), touching, scrolling or zooming an image.
+ * pointer), touching, scrolling or zooming an image, on the subject on screen or its tasks. Closing the tutorial, which
+ * every first visit does, or reading help, is not working on a subject.
  */
 const AT_WORK_EVENTS = ['keydown', 'pointerdown', 'click', 'input', 'wheel'] as const;
+const onTheSubject = (event: Event) => event.target instanceof Element && event.target.closest('[data-subject-id]') !== null;
 
 /**
  * The holds of the subjects waiting on this page follow what the volunteer does with it.
@@ -29,7 +31,8 @@ export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, qu
     let atWork = false;
     let used = false;
     let gaveBack = false;
-    const noteWork = () => {
+    const noteWork = (event: Event) => {
+      if (!onTheSubject(event)) return;
       atWork = true;
       used = true;
     };
