@@ -590,7 +590,13 @@ describe('the queue', () => {
     expect([await minutesLeft(mine[0]!), await minutesLeft(mine[1]!)]).toEqual([stack.config.assignmentTtlSeconds / 60, stack.config.assignmentTtlSeconds / 60]);
     expect(await minutesLeft(theirs[0]!)).toBe(2); // another volunteer's hold is theirs to renew
     expect(await minutesLeft(lapsing)).toBe(0); // about to lapse: left to lapse, since the queue may have given it away
-    expect(await other.renewHolds(workflowId, mine)).toEqual({ held: [], expiresAt: null });
+    expect(await other.renewHolds(workflowId, mine)).toEqual({ held: [], expiresAt: null, gone: [] });
+    expect(renewed.gone).toEqual([]);
+
+    // Researchers retire one of the volunteer's subjects: it is named as gone to them (and to no one who was not given it).
+    await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [mine[1]], reason: 'A duplicate' });
+    expect(await volunteer.renewHolds(workflowId, mine)).toMatchObject({ gone: [mine[1]] });
+    expect(await other.renewHolds(workflowId, mine)).toMatchObject({ gone: [] });
 
     const refused = await volunteer.request('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds: [] }).then(() => undefined, (error: ChorusApiError) => error);
     expect(refused?.status).toBe(422);

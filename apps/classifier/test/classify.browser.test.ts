@@ -376,6 +376,36 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }
   });
 
+  it('takes subjects the researchers retired out of the volunteer’s batch after the first answer that comes after their retirement', async () => {
+    const { workflow, url } = await liveWorkflowOf('Retired mid-batch', 20);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    const answerShown = async () => {
+      const shown = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+      await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+      await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, shown);
+      return shown;
+    };
+    await answerShown();
+    const held = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1', [workflow.id])).rows.map((row) => row.subject_id as string);
+    for (let i = 0; i < 50 && (await held()).length < 13; i += 1) await page.waitForTimeout(100);
+    const batch = await held(); // the one on screen, and the 12 waiting behind it
+    expect(batch).toHaveLength(13);
+    await suite.stack.client.request('POST', `/workflows/${workflow.id}/retire`, { subjectIds: batch, reason: 'Duplicates of another collection' });
+
+    const late = await answerShown(); // retired while on screen: kept, and it tells the page to look again
+    expect(batch).toContain(late);
+    await page.getByTestId('notice').getByText('The project’s researchers have finished with 12 subjects that were waiting for you').waitFor({ timeout: 10_000 });
+    await page.getByTestId('subject').waitFor();
+    expect(batch).not.toContain(await page.getByTestId('subject').getAttribute('data-subject-id'));
+    const { rows } = await suite.stack.db.query('SELECT count(*) FILTER (WHERE after_retirement)::int AS late, count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id]);
+    expect(rows).toEqual([{ late: 1, n: 2 }]);
+    await page.close();
+  });
+
   it('sends an answer kept on the device while offline from any page once back online, not only from a classify page', async () => {
     const { workflow, url } = await liveWorkflowOf('Sent from home', 3);
     await skipTutorial(suite.context, workflow.id);

@@ -129,6 +129,7 @@ export const queueViewSchema = z.strictObject({
 /** What `POST /workflows/:id/queue/holds` kept: the subjects named that the caller still held, now held until `expiresAt`. */
 export const holdsRenewedSchema = z.strictObject({
   held: z.array(id).meta({ description: 'Of the subjects named, those the caller still held (a hold within 10 s of lapsing is left to lapse)' }),
+  gone: z.array(id).meta({ description: 'Of the subjects named that the caller was given, those the workflow no longer asks for: retired, or no longer in it (a page takes them out of what it will show)' }),
   expiresAt: time.nullable().meta({ description: 'When they lapse now, unless renewed again; null when none was held' }),
 });
 
@@ -148,6 +149,13 @@ export const classificationStoredSchema = z.strictObject({
   id,
   /** Given when the classification is stored afresh (not on a replay). */
   currentVersion: z.int().optional().meta({ description: "The workflow's version now: when it is newer than the one submitted against, the next subjects are best shown under it" }),
+  afterRetirement: z
+    .literal(true)
+    .optional()
+    .meta({
+      description:
+        'The subject was retired before this classification came (it is kept, and flagged in the raw download): researchers may have retired others the caller holds, which POST /workflows/:id/queue/holds names as `gone`',
+    }),
   feedback: z.array(taskFeedbackSchema).optional(),
 });
 

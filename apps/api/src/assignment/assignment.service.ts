@@ -12,7 +12,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
-import { EXPERIENCE, HOLD_FOR, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
+import { EXPERIENCE, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -170,11 +170,16 @@ export class AssignmentService {
 
   /**
    * Holds the caller's live assignments of these subjects for the lifetime again (a page whose volunteer is at work
-   * keeps what it shows). Only the caller's own holds are touched, so no access check is needed beyond being signed in.
+   * keeps what it shows), and says which of those they were given the workflow no longer asks for (retired by
+   * researchers, or taken out of it), for the page to leave out. Only the caller's own assignments are touched or told
+   * of, so no access check is needed beyond being signed in.
    */
   async renewHolds(workflowId: string, user: AuthUser, subjectIds: string[]): Promise<HoldsRenewed> {
-    const held = await preparedQuery<{ subject_id: string; expires_at: Date }>(this.db, HOLD_FOR, [workflowId, user.id, this.config.assignmentTtlSeconds, subjectIds]);
-    return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at.toISOString() ?? null };
+    const [held, gone] = await Promise.all([
+      preparedQuery<{ subject_id: string; expires_at: Date }>(this.db, HOLD_FOR, [workflowId, user.id, this.config.assignmentTtlSeconds, subjectIds]),
+      preparedQuery<{ subject_id: string }>(this.db, GONE_FROM_WORKFLOW, [workflowId, user.id, subjectIds]),
+    ]);
+    return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at.toISOString() ?? null, gone: gone.map((row) => row.subject_id) };
   }
 
   /**

@@ -60,18 +60,22 @@ const STORE = `WITH input AS (
     INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, after_retirement, gold_standard)
     SELECT a.workflow_id, a.workflow_version, a.subject_id, a.user_id, a.annotations, a.started_at, a.finished_at, a.metadata, a.idempotency_key, c.retired, c.gold
     FROM allowed a JOIN counted c USING (workflow_id, subject_id)
-    RETURNING id, workflow_id, subject_id, user_id, idempotency_key
+    RETURNING id, workflow_id, subject_id, user_id, idempotency_key, after_retirement
   ), ended AS (
     DELETE FROM assignments x USING stored s WHERE x.workflow_id = s.workflow_id AND x.user_id = s.user_id AND x.subject_id = s.subject_id
   ), owed AS (
     INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT DISTINCT workflow_id, subject_id FROM stored ON CONFLICT DO NOTHING
   )
-  SELECT s.id, a.ord, a.current_version FROM stored s JOIN allowed a USING (user_id, idempotency_key)`;
+  SELECT s.id, a.ord, a.current_version, s.after_retirement FROM stored s JOIN allowed a USING (user_id, idempotency_key)`;
 
-/** A stored classification's id, and the version of its workflow then (newer than its own if researchers published one). */
+/**
+ * A stored classification's id, the version of its workflow then (newer than its own if researchers published one),
+ * and whether its subject was retired already.
+ */
 export interface Stored {
   id: string;
   currentVersion: number;
+  afterRetirement: boolean;
 }
 
 /**
@@ -95,7 +99,7 @@ export class ClassificationWriter {
 
   /** Each row's new classification, or undefined where it was not stored. */
   private async insert(rows: ClassificationRow[]): Promise<(Stored | undefined)[]> {
-    const stored = await preparedQuery<{ id: string; ord: string; current_version: number }>(this.db, STORE, [
+    const stored = await preparedQuery<{ id: string; ord: string; current_version: number; after_retirement: boolean }>(this.db, STORE, [
       rows.map((row) => row.workflowId),
       rows.map((row) => row.workflowVersion),
       rows.map((row) => row.subjectId),
@@ -107,7 +111,9 @@ export class ClassificationWriter {
       rows.map((row) => row.idempotencyKey),
       rows.map((row) => row.asAccount),
     ]);
-    const byPlace = new Map(stored.map((row): [number, Stored] => [Number(row.ord), { id: row.id, currentVersion: row.current_version }]));
+    const byPlace = new Map(
+      stored.map((row): [number, Stored] => [Number(row.ord), { id: row.id, currentVersion: row.current_version, afterRetirement: row.after_retirement }]),
+    );
     return rows.map((_, index) => byPlace.get(index + 1));
   }
 }

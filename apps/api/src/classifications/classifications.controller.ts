@@ -40,8 +40,8 @@ export class ClassificationsController {
     const input = await unwrapAlong(validateWith(classificationSchema, body), errorsOf(idempotencyKey), (valid) => this.classifications.checkAnswers(valid, user));
     const result = await this.classifications.submit(input, unwrap(idempotencyKey), user);
     void reply.status(result.replayed ? 200 : 201);
-    const { id, currentVersion, feedback } = result;
-    return { id, ...(currentVersion ? { currentVersion } : {}), ...(feedback ? { feedback } : {}) };
+    const { id, currentVersion, afterRetirement, feedback } = result;
+    return { id, ...(currentVersion ? { currentVersion } : {}), ...(afterRetirement ? { afterRetirement } : {}), ...(feedback ? { feedback } : {}) };
   }
 
   @Get()

@@ -59,7 +59,12 @@ export function addBatch(queue: LocalQueue, batch: QueueView): { queue: LocalQue
 
 /** Drops the subject on screen once its classification has been stored. */
 export function advance(queue: LocalQueue, subjectId: string): LocalQueue {
-  return { ...queue, subjects: queue.subjects.filter((subject) => subject.id !== subjectId) };
+  return withoutSubjects(queue, new Set([subjectId]));
+}
+
+/** The queue without these subjects (answered, or retired meanwhile). */
+export function withoutSubjects(queue: LocalQueue, subjectIds: ReadonlySet<string>): LocalQueue {
+  return { ...queue, subjects: queue.subjects.filter((subject) => !subjectIds.has(subject.id)) };
 }
 
 export function needsPrefetch(queue: LocalQueue): boolean {

@@ -15,7 +15,7 @@ import { describeError, type Problem } from '../lib/errors';
 import { awaitsSignIn, isAlreadyClassified, isMine, isSignInExpired, isTransient, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
-import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore } from '../lib/subjectQueue';
+import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withoutSubjects } from '../lib/subjectQueue';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { preloadTasks } from '../tasks/registry';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -252,6 +252,19 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       window.removeEventListener('online', onOnline);
     };
   }, [flushOutbox]);
+  /**
+   * The last answer came after its subject was retired: researchers retired subjects by hand (a set, say), and this
+   * page may hold more of them. Those the workflow no longer asks for are taken out of what it will show.
+   */
+  const leaveOutRetired = useCallback(async () => {
+    const waitingIds = queueRef.current.subjects.slice(0, 100).map((subject) => subject.id);
+    if (!waitingIds.length) return;
+    const { gone } = await client.renewHolds(workflowId, waitingIds);
+    if (!gone.length) return;
+    commitQueue(withoutSubjects(queueRef.current, new Set(gone)));
+    setNotice(t('classify.retiredMeanwhile', { count: gone.length }));
+  }, [client, workflowId, commitQueue, t]);
+
   const toSend = waiting.filter((item) => !awaitsSignIn(item));
   const awaitingSignIn = waiting.length - toSend.length;
   const hasWaiting = toSend.length > 0;
@@ -304,6 +317,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         setLastAnswer('saved');
         setClassified((count) => count + 1);
         if (stored.feedback?.length) setFeedback({ annotations, feedback: stored.feedback });
+        // Best effort, after the subject answered has left the list: a subject left in is still accepted.
+        if (stored.afterRetirement) setTimeout(() => void leaveOutRetired().catch(() => undefined));
       } catch (error) {
         if (isAlreadyClassified(error)) {
           setNotice(t('classify.alreadyClassified'));
@@ -337,7 +352,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       }
       return true;
     },
-    [client, workflowId, fetchBatch, flushOutbox, announce, commitQueue, commitWorkflow, t],
+    [client, workflowId, fetchBatch, flushOutbox, announce, commitQueue, commitWorkflow, leaveOutRetired, t],
   );
 
   const retry = () => {
