@@ -87,7 +87,7 @@ it('stores the submits of one moment in one statement: several volunteers on one
     writer.store(row(workflowId, second!, volunteers[0]!)),
     writer.store(row(workflowId, elsewhere.subjectIds[0]!, volunteers[1]!)), // a subject of another workflow
   ]), 1);
-  const stored = { id: expect.any(String), currentVersion: 1 };
+  const stored = { id: expect.any(String), currentVersion: 1, afterRetirement: false };
   expect(results.slice(0, 4)).toEqual([stored, stored, stored, stored]);
   expect(new Set(results.slice(0, 4).map((result) => result?.id)).size).toBe(4);
   expect(results[4]).toBeUndefined();
@@ -111,7 +111,7 @@ it('leaves a replay and a second classification out of the batch, which stays on
     writer.store(row(workflowId, second!, volunteer!, sameKey)), // sent twice at once
   ]), 1);
   expect(results.map((result) => (result ? 'stored' : 'left out'))).toEqual(['left out', 'left out', 'stored', 'stored', 'left out']);
-  expect(storedBefore).toEqual({ id: expect.any(String), currentVersion: 1 });
+  expect(storedBefore).toEqual({ id: expect.any(String), currentVersion: 1, afterRetirement: false });
   const after = await counts(workflowId);
   expect(after.get(first!)).toMatchObject({ classification_count: 2, stored: 2 });
   expect(after.get(second!)).toMatchObject({ classification_count: 1, stored: 1 });
@@ -143,7 +143,7 @@ it('tells each stored classification the workflow’s current version, so that a
   expect(await volunteer.classify(answer(subjectIds[1]!), randomUUID())).toMatchObject({ currentVersion: 2, replayed: false });
 });
 
-it('refuses an idempotency key sent again with other answers, naming it, and keeps the first answers', async () => {
+it('refuses an idempotency key sent again with other answers as a subject already classified (409), naming the key, and keeps the first answers', async () => {
   const { workflowId, subjectIds } = await workflowWith(['a']);
   const volunteer: ChorusClient = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   const key = randomUUID();
@@ -152,7 +152,10 @@ it('refuses an idempotency key sent again with other answers, naming it, and kee
   const first = await submit('yes');
   expect((await submit('yes')).body).toEqual({ id: first.body.id });
   const changed = await submit('no').catch((error: ChorusApiError) => error);
-  expect(changed).toMatchObject({ status: 422, problem: { errors: [{ pointer: '/headers/idempotency-key', message: expect.stringContaining('with other answers') }] } });
+  expect(changed).toMatchObject({
+    status: 409,
+    problem: { type: 'urn:chorus:problem:already-classified', errors: [{ pointer: '/headers/idempotency-key', message: expect.stringContaining('with other answers') }] },
+  });
   const { rows } = await stack.db.query('SELECT annotations FROM classifications WHERE workflow_id = $1', [workflowId]);
   expect(rows).toEqual([{ annotations: [{ task: 'T0', value: 'yes' }] }]);
 });

@@ -6,7 +6,7 @@ import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
 import { type Annotation, type SubjectLocation, evidenceBeyondPassage, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { conflict, validationFailed } from '../common/problem';
+import { ProblemException, conflict, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { unwrap } from '../common/zod';
@@ -105,8 +105,15 @@ export class ClassificationsService {
       throw validationFailed([{ pointer: '/headers/idempotency-key', message: 'was already used for another classification; send a fresh key with each new classification' }]);
     }
     // Compared as stored: JSON drops what is undefined, and jsonb does not keep the order of keys.
+    // The caller classified this subject with this key and other answers (a page reloaded while its answer was on the
+    // way, then changed): the first answers are kept, as for any second classification of a subject.
     if (!isDeepStrictEqual(row.annotations, JSON.parse(JSON.stringify(annotations)))) {
-      throw validationFailed([{ pointer: '/headers/idempotency-key', message: 'was already used for this subject with other answers, which are stored; a retry must send the same body' }]);
+      throw new ProblemException(
+        409,
+        'You have already classified this subject in this workflow: this idempotency key was sent before with other answers, which are the ones kept. Ask the queue for the next subject.',
+        [{ pointer: '/headers/idempotency-key', message: 'was already used for this subject with other answers, which are stored; a retry must send the same body' }],
+        'already-classified',
+      );
     }
     return { id: row.id, replayed: true, ...(await this.feedbackFor(row.workflow_id, row.workflow_version, row.subject_id, row.annotations)) };
   }
