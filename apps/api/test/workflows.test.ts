@@ -226,6 +226,18 @@ describe('project access', () => {
     expect(rows).toEqual([{ stored: 2 }]);
   });
 
+  it('refuses to pause or finish a project that has never been live, which would publish it, changing nothing', async () => {
+    const project = await stack.client.createProject({ title: `Never launched ${randomUUID().slice(0, 8)}` });
+    for (const status of ['paused', 'finished'] as const) {
+      const refused = await problemOf(stack.client.updateProject(project.id, { status, title: 'Renamed' }));
+      expect([refused?.status, refused?.problem.errors]).toEqual([422, [{ pointer: '/status', message: expect.stringContaining(`cannot go from draft to ${status}`) }]]);
+    }
+    expect(await problemOf(guest().then((volunteer) => volunteer.getProject(project.slug)))).toMatchObject({ status: 404 });
+    expect((await stack.client.getProject(project.slug)).title).toBe(project.title);
+    await stack.client.updateProject(project.id, { status: 'live' });
+    expect((await stack.client.updateProject(project.id, { status: 'paused' })).status).toBe('paused');
+  });
+
   it('refuses to activate a workflow with no subject set, which could never serve anything', async () => {
     const { id } = await stack.client.createWorkflow(projectId, definition());
     const refused = await problemOf(stack.client.activateWorkflow(id));

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectMember, Workflow } from '@chorus/db';
 import { type DataSource, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { conflict, forbidden, notFound } from '../common/problem';
+import { conflict, forbidden, notFound, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
 import { type CreateProjectInput, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { completeWorkflows, workflowSummary } from '../workflows/workflow-progress';
@@ -78,7 +78,15 @@ export class ProjectsService {
   /** Its title, description, field guide and status are the administrators' (owner and collaborators). */
   async update(id: string, input: UpdateProjectInput, user: AuthUser): Promise<ProjectView> {
     await this.access.requireAdministrator(id, user, '/params/id');
-    await this.db.getRepository(Project).update({ id }, input);
+    await this.db.transaction(async (manager) => {
+      const [current]: { status: Project['status'] }[] = await manager.query('SELECT status FROM projects WHERE id = $1 FOR UPDATE', [id]);
+      // Paused and finished projects are public (their data stays readable, their answers are accepted): a project
+      // that has never been live would be published by either.
+      if (current?.status === 'draft' && (input.status === 'paused' || input.status === 'finished')) {
+        throw validationFailed([{ pointer: '/status', message: `cannot go from draft to ${input.status}: a project is ${input.status} only after it has been live; keep it draft until you launch it (live)` }]);
+      }
+      await manager.getRepository(Project).update({ id }, input);
+    });
     return this.get(id, user);
   }
 
