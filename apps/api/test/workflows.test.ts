@@ -226,6 +226,17 @@ describe('project access', () => {
     expect(rows).toEqual([{ stored: 2 }]);
   });
 
+  it('lists projects without their field guides and with their descriptions’ openings only; the project itself has both whole', async () => {
+    const description = `${'A long account of the collection and its history. '.repeat(40)}The end.`;
+    const fieldGuide = '# Field guide\n\n'.padEnd(20_000, 'x');
+    const project = await stack.client.createProject({ title: `Listed ${randomUUID().slice(0, 8)}`, status: 'live', description, fieldGuide });
+    const listed = (await (await guest()).listProjects()).projects.find((each) => each.id === project.id)!;
+    expect(listed).not.toHaveProperty('fieldGuide');
+    expect(listed.description.length).toBeLessThanOrEqual(300);
+    expect(listed.description).toMatch(/^A long account of the collection\b.*\bits…$/); // cut after a whole word
+    expect(await stack.client.getProject(project.slug)).toMatchObject({ description, fieldGuide });
+  });
+
   it('refuses to pause or finish a project that has never been live, which would publish it, changing nothing', async () => {
     const project = await stack.client.createProject({ title: `Never launched ${randomUUID().slice(0, 8)}` });
     for (const status of ['paused', 'finished'] as const) {

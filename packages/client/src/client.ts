@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -85,7 +85,7 @@ export class ChorusClient {
     return this.call<ProjectView>('PATCH', `/projects/${id}`, input);
   }
   listProjects() {
-    return this.call<{ projects: ProjectView[] }>('GET', '/projects');
+    return this.call<{ projects: ProjectSummary[] }>('GET', '/projects');
   }
   getProject(idOrSlug: string) {
     return this.call<ProjectView>('GET', `/projects/${encodeURIComponent(idOrSlug)}`);

@@ -8,6 +8,7 @@ import type {
   problemSchema,
   projectRoleSchema,
   projectStatusSchema,
+  projectSummarySchema,
   projectViewSchema,
   proposedTagSchema,
   holdsReleasedSchema,
@@ -36,6 +37,7 @@ export type UserView = z.infer<typeof userViewSchema>;
 export type Session = z.infer<typeof sessionSchema>;
 export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 export type ProjectView = z.infer<typeof projectViewSchema>;
+export type ProjectSummary = z.infer<typeof projectSummarySchema>;
 export interface ProjectInput {
   title: string;
   slug?: string;

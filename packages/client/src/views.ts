@@ -37,7 +37,13 @@ export const projectViewSchema = z.strictObject({
   /** The workflows the caller may see. */
   workflows: z.array(workflowSummarySchema),
 });
-export const projectListSchema = z.strictObject({ projects: z.array(projectViewSchema) });
+/** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
+export const LISTED_DESCRIPTION_LENGTH = 300;
+/** A project as the list gives it: without its field guide, and its description's opening only. */
+export const projectSummarySchema = projectViewSchema.omit({ fieldGuide: true }).extend({
+  description: z.string().meta({ description: `At most its first ${LISTED_DESCRIPTION_LENGTH} characters, ending in "…" when cut` }),
+});
+export const projectListSchema = z.strictObject({ projects: z.array(projectSummarySchema) });
 
 export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', 'moderator']);
 /** A project member: an account, and its role in the project. */

@@ -1,3 +1,4 @@
+import { LISTED_DESCRIPTION_LENGTH } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectMember, Workflow } from '@chorus/db';
@@ -12,6 +13,7 @@ import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-a
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ProjectView = Project & { workflows: ReturnType<typeof workflowSummary>[] };
+export type ProjectSummary = Omit<ProjectView, 'fieldGuide'>;
 
 @Injectable()
 export class ProjectsService {
@@ -54,8 +56,11 @@ export class ProjectsService {
     return `${base}-${number}`;
   }
 
-  /** Listed projects for everyone, plus every project the caller is a member of. */
-  async list(user: AuthUser | undefined): Promise<ProjectView[]> {
+  /**
+   * Listed projects for everyone, plus every project the caller is a member of: each without its field guide and with
+   * its description's opening only (a list of 500 projects with 200 KB guides would be 100 MB for every visitor).
+   */
+  async list(user: AuthUser | undefined): Promise<ProjectSummary[]> {
     const projects = await this.db
       .getRepository(Project)
       .createQueryBuilder('project')
@@ -64,7 +69,7 @@ export class ProjectsService {
       .orderBy('project.createdAt', 'DESC')
       .limit(500)
       .getMany();
-    return this.withWorkflows(projects, user);
+    return (await this.withWorkflows(projects, user)).map(({ fieldGuide: _guide, ...project }) => ({ ...project, description: opening(project.description) }));
   }
 
   async get(idOrSlug: string, user: AuthUser | undefined): Promise<ProjectView> {
@@ -106,4 +111,12 @@ export class ProjectsService {
       workflows: shown.filter((workflow) => workflow.projectId === project.id).map((workflow) => workflowSummary(workflow, complete)),
     }));
   }
+}
+
+/** The first `LISTED_DESCRIPTION_LENGTH` characters of a description, cut at a word with "…" when longer. */
+function opening(description: string): string {
+  if (description.length <= LISTED_DESCRIPTION_LENGTH) return description;
+  const cut = description.slice(0, LISTED_DESCRIPTION_LENGTH - 1);
+  const word = cut.lastIndexOf(' ');
+  return `${(word > LISTED_DESCRIPTION_LENGTH / 2 ? cut.slice(0, word) : cut).trimEnd()}…`;
 }

@@ -1,4 +1,4 @@
-import type { ProjectView } from '@chorus/client';
+import type { ProjectSummary } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -10,7 +10,7 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
 /** The project list: each project with the workflows a volunteer can join now. */
 export function HomePage() {
   const client = useClient();
-  const [projects, setProjects] = useState<ProjectView[] | null>(null);
+  const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [attempt, setAttempt] = useState(0);
   const { t } = useTranslation();
@@ -67,7 +67,7 @@ export function HomePage() {
   );
 }
 
-function ProjectCard({ project }: { project: ProjectView }) {
+function ProjectCard({ project }: { project: ProjectSummary }) {
   const active = project.workflows.filter((workflow) => workflow.status === 'active');
   const headingId = `project-${project.id}`;
   const { t } = useTranslation();
