@@ -13,6 +13,7 @@ import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
 import { OTHER_BODY_TYPES, openApiComponents } from './common/zod';
 import { loggedRequest } from './common/request-log';
+import { bodyLimitOf } from './common/body-limits';
 import { unstorableErrors } from '@chorus/tasks';
 import { SUBJECT_UPLOAD_ROUTE } from './subject-sets/subject-sets.controller';
 import { CSV_MEDIA_TYPES } from './subject-sets/subject-sets.service';
@@ -32,6 +33,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const logger = createLogger(config.logLevel, 'api', { req: loggedRequest });
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy });
   acceptOnlyJsonBodies(adapter.getInstance());
+  limitBodiesByRoute(adapter.getInstance(), config);
   refuseNulInAddress(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, {
     logger: new PinoNestLogger(logger),
@@ -83,6 +85,13 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
         : new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']),
     ),
   );
+}
+
+/** Each route's body limit (`bodyLimitOf`), set as Fastify registers it. */
+function limitBodiesByRoute(fastify: FastifyInstance, config: AppConfig): void {
+  fastify.addHook('onRoute', (route) => {
+    route.bodyLimit = bodyLimitOf(route.url, config).bytes;
+  });
 }
 
 /** An address holding the NUL character (`%00`) is refused before routing: nothing could be stored or found by it. */

@@ -119,7 +119,7 @@ describe.each([
 it('says how large a body may be when it refuses one as too large', async () => {
   const response = await post('/classifications', classification([{ task: 'T0', value: 'x'.repeat(BODY_LIMIT) }]));
   expect(response.status).toBe(413);
-  expect(response.problem.detail).toContain('larger than the 64 KiB this server accepts (BODY_LIMIT_BYTES)');
+  expect(response.problem.detail).toContain('larger than the 64 KiB this server accepts here (JSON_BODY_LIMIT_BYTES)');
   expect(response.problem.errors).toEqual([{ pointer: '', message: 'is larger than 64 KiB' }]);
 });
 

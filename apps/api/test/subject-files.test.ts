@@ -137,6 +137,20 @@ describe('subject uploads from files', () => {
     ]);
   });
 
+  it('takes files of many megabytes on the upload route only: other routes refuse a body over 1 MiB before reading it, signed in or not', async () => {
+    const { projectId, setId } = await newSet();
+    const big = `external_id,text,note\n${Array.from({ length: 3_000 }, (_, i) => `big-${i},Notice ${i},${'x'.repeat(1_000)}`).join('\n')}`;
+    expect(big.length).toBeGreaterThan(2 * 1024 * 1024);
+    expect((await upload(setId, big, 'text/csv')).body).toMatchObject({ created: 3_000 });
+    expect(await subjectsOf(projectId)).toHaveLength(3_000);
+    const large = JSON.stringify({ email: 'someone@example.org', password: 'x'.repeat(2 * 1024 * 1024) });
+    for (const path of ['/auth/login', '/classifications']) {
+      const refused = await fetch(`${stack.baseUrl}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: large });
+      expect(refused.status).toBe(413);
+      expect(((await refused.json()) as { detail: string }).detail).toContain('larger than the 1 MiB this server accepts here (JSON_BODY_LIMIT_BYTES)');
+    }
+  });
+
   it('refuses a file of more subjects than a call may add (read no further than one more), or of too many columns or cells, storing nothing', async () => {
     const { projectId, setId } = await newSet();
     const passages = Array.from({ length: 20_000 }, (_, i) => `Passage ${i}.`).join('\n\n');

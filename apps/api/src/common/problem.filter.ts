@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { type BodyLimit, bodyLimitOf } from './body-limits';
 import { type ProblemBody, ProblemException, problemBody } from './problem';
 
 interface FastifyError {
@@ -15,13 +16,13 @@ function sizeInWords(bytes: number): string {
 }
 
 /** Turns Fastify's own request errors (bad JSON, body too large, wrong content type) into problems. */
-export function problemFromFastifyError(error: FastifyError | undefined, bodyLimitBytes: number): ProblemBody | undefined {
+export function problemFromFastifyError(error: FastifyError | undefined, bodyLimit: BodyLimit): ProblemBody | undefined {
   switch (error?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return problemBody(400, `The body is not valid JSON. Send a JSON object with content-type application/json.`, [{ pointer: '', message: 'is not valid JSON' }], 'malformed-json');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problemBody(413, `The body is larger than the ${sizeInWords(bodyLimitBytes)} this server accepts (BODY_LIMIT_BYTES); send less in one request, or split it.`, [
-        { pointer: '', message: `is larger than ${sizeInWords(bodyLimitBytes)}` },
+      return problemBody(413, `The body is larger than the ${sizeInWords(bodyLimit.bytes)} this server accepts here (${bodyLimit.setting}); send less in one request, or split it.`, [
+        { pointer: '', message: `is larger than ${sizeInWords(bodyLimit.bytes)}` },
       ]);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problemBody(415, 'Send the body as application/json.', [{ pointer: '/headers/content-type', message: 'must be application/json' }]);
@@ -37,15 +38,15 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.toProblem(exception);
+    const body = this.toProblem(exception, bodyLimitOf(host.switchToHttp().getRequest<FastifyRequest | undefined>()?.routeOptions?.url, this.config));
     if (body.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (exception instanceof ProblemException && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }
 
-  private toProblem(exception: unknown): ProblemBody {
+  private toProblem(exception: unknown, bodyLimit: BodyLimit): ProblemBody {
     if (exception instanceof ProblemException) return exception.body;
-    const fastifyProblem = problemFromFastifyError(((exception as { cause?: FastifyError }).cause ?? exception) as FastifyError, this.config.bodyLimitBytes);
+    const fastifyProblem = problemFromFastifyError(((exception as { cause?: FastifyError }).cause ?? exception) as FastifyError, bodyLimit);
     if (fastifyProblem) return fastifyProblem;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

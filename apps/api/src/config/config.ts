@@ -12,6 +12,7 @@ const apiEnvSchema = z
     AUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60 * 60 * 24 * 30),
     BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+    JSON_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
     CLASSIFIER_DIR: z.string().default(resolve(__dirname, '../../../classifier/dist')),
     DEMO_PROJECT: z.enum(['true', 'false']).default('true'),
     ASSIGNMENT_TTL_SECONDS: z.coerce.number().int().min(10).default(30 * 60),
@@ -45,7 +46,10 @@ export interface AppConfig {
   queuePrefix: string;
   authSecret: string;
   tokenTtlSeconds: number;
+  /** The largest body a subject upload may have (a file of up to 10,000 subjects). */
   bodyLimitBytes: number;
+  /** The largest body any other route may have (at most `bodyLimitBytes`): a classification, a workflow, sign-in. */
+  jsonBodyLimitBytes: number;
   classifierDir: string;
   demoProject: boolean;
   assignmentTtlSeconds: number;
@@ -79,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authSecret: e.AUTH_SECRET ?? DEV_SECRET,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    jsonBodyLimitBytes: Math.min(e.JSON_BODY_LIMIT_BYTES, e.BODY_LIMIT_BYTES),
     classifierDir: e.CLASSIFIER_DIR,
     demoProject: e.DEMO_PROJECT === 'true',
     assignmentTtlSeconds: e.ASSIGNMENT_TTL_SECONDS,

@@ -1,0 +1,19 @@
+import type { AppConfig } from '../config/config';
+import { SUBJECT_UPLOAD_ROUTE } from '../subject-sets/subject-sets.controller';
+
+/** The most a route's body may be, and the setting that says so. */
+export interface BodyLimit {
+  bytes: number;
+  setting: 'BODY_LIMIT_BYTES' | 'JSON_BODY_LIMIT_BYTES';
+}
+
+/**
+ * Subject uploads may be files of up to 10,000 subjects (`BODY_LIMIT_BYTES`); every other route takes far less
+ * (`JSON_BODY_LIMIT_BYTES`), so that nobody, signed in or not, can make the API read 16 MiB of JSON before the route
+ * refuses it. `routeUrl` is the route's pattern, with the API's prefix.
+ */
+export function bodyLimitOf(routeUrl: string | undefined, config: AppConfig): BodyLimit {
+  return routeUrl?.endsWith(`/${SUBJECT_UPLOAD_ROUTE}`)
+    ? { bytes: config.bodyLimitBytes, setting: 'BODY_LIMIT_BYTES' }
+    : { bytes: config.jsonBodyLimitBytes, setting: 'JSON_BODY_LIMIT_BYTES' };
+}
