@@ -3,16 +3,18 @@ import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 /**
- * Downloads hold a database connection while they stream, so only EXPORTS_AT_ONCE may stream at a time, and one whose
- * client stops reading ends after EXPORT_IDLE_SECONDS.
+ * Downloads hold a database connection while they stream, so only EXPORTS_AT_ONCE may stream at a time (half of them
+ * at most for one caller), and one whose client stops reading ends after EXPORT_IDLE_SECONDS.
  */
 let stack: Stack;
 let url: string;
 let authorization: string;
+let projectId: string;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false, env: { EXPORTS_AT_ONCE: '1', EXPORT_IDLE_SECONDS: '3' } });
+  stack = await startStack({ worker: false, env: { EXPORTS_AT_ONCE: '2', EXPORT_IDLE_SECONDS: '3' } });
   const project = await stack.client.createProject({ title: `Big export ${randomUUID().slice(0, 8)}`, status: 'live' });
+  projectId = project.id;
   const set = await stack.client.createSubjectSet(project.id, { name: 'Many' });
   // Long external ids make a download of about 20 MB, far more than socket buffers hold: it streams while unread.
   // (Asked for uncompressed: gzipped, these repetitive ids would fit in them.)
@@ -28,25 +30,47 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stack.stop());
 
-it('refuses a download beyond EXPORTS_AT_ONCE with 503, and takes one again once a client goes away', async () => {
+/** A researcher of the project (a scientist), as the bearer header of their requests. */
+async function anotherResearcher(): Promise<string> {
+  const email = `scientist-${randomUUID()}@example.org`;
+  const { token } = await stack.anonymous.register({ email, password: 'correct horse battery', displayName: 'Scientist' });
+  await stack.client.setMember(projectId, { email, role: 'scientist' });
+  return `Bearer ${token}`;
+}
+
+it('refuses a download beyond EXPORTS_AT_ONCE, or beyond half of them for one caller, with 503, and takes one again once a client goes away', async () => {
+  const download = (as: string, signal?: AbortSignal) => fetch(url, { headers: { authorization: as, 'accept-encoding': 'identity' }, signal });
   const leaving = new AbortController();
-  const first = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' }, signal: leaving.signal });
+  const first = await download(authorization, leaving.signal);
   expect(first.status).toBe(200);
   const reader = first.body!.getReader();
   expect((await reader.read()).value!.length).toBeGreaterThan(0); // streaming, then left unread
 
-  const second = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
-  expect(second.status).toBe(503);
-  expect(second.headers.get('content-type')).toContain('application/problem+json');
-  expect(second.headers.get('retry-after')).toBe('60');
-  expect(((await second.json()) as { type: string }).type).toBe('urn:chorus:problem:exports-busy');
+  const again = await download(authorization);
+  expect(again.status).toBe(503);
+  expect(again.headers.get('retry-after')).toBe('60');
+  expect((await again.json()) as { type: string; detail: string }).toMatchObject({ type: 'urn:chorus:problem:exports-busy', detail: expect.stringMatching(/^You have 1 download streaming already/) });
 
-  leaving.abort(); // the client goes away: its connection must come back
-  await reader.cancel().catch(() => undefined);
-  let third = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
+  const [scientist, latecomer] = [await anotherResearcher(), await anotherResearcher()];
+  const otherLeaving = new AbortController();
+  const other = await download(scientist, otherLeaving.signal);
+  expect(other.status).toBe(200); // another researcher's download starts beside it
+  const otherReader = other.body!.getReader();
+  expect((await otherReader.read()).value!.length).toBeGreaterThan(0);
+
+  const full = await download(latecomer);
+  expect(full.status).toBe(503);
+  expect(full.headers.get('content-type')).toContain('application/problem+json');
+  expect((await full.json()) as { type: string; detail: string }).toMatchObject({ type: 'urn:chorus:problem:exports-busy', detail: expect.stringContaining('(EXPORTS_AT_ONCE)') });
+
+  for (const [controller, read] of [[leaving, reader], [otherLeaving, otherReader]] as const) {
+    controller.abort(); // the clients go away: their connections must come back
+    await read.cancel().catch(() => undefined);
+  }
+  let third = await download(authorization);
   for (let i = 0; i < 50 && third.status === 503; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    third = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
+    third = await download(authorization);
   }
   expect(third.status).toBe(200);
   const text = await third.text();

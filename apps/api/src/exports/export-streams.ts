@@ -53,27 +53,38 @@ function idleWatch(idleMs: number): Transform {
 
 /**
  * Streams downloads from database cursors, so memory stays flat however large the workflow, and bounds how many
- * stream at once (EXPORTS_AT_ONCE), so that slow downloads can never take the connections submits need. A cursor
- * holds a connection until the client has read everything or gone away. A database error midway destroys the
+ * stream at once (EXPORTS_AT_ONCE), so that slow downloads can never take the connections submits need; one caller
+ * may take half of them at most (at least one), so that nobody's downloads keep everyone else's from starting. A
+ * cursor holds a connection until the client has read everything or gone away. A database error midway destroys the
  * response (Fastify), so a client sees a broken download, never a short file that looks complete; so does a client
  * that stops reading for EXPORT_IDLE_SECONDS, whose download is ended so that it cannot hold its place for ever.
  */
 @Injectable()
 export class ExportStreams {
   private streaming = 0;
+  /** Downloads streaming, by caller. */
+  private readonly streamingFor = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async open<Row>(query: ExportQuery<Row>, format: ExportFormat): Promise<ExportDownload> {
+  async open<Row>(query: ExportQuery<Row>, format: ExportFormat, callerId: string): Promise<ExportDownload> {
+    const callers = this.streamingFor.get(callerId) ?? 0;
+    if (callers >= Math.max(1, Math.floor(this.config.exportsAtOnce / 2))) {
+      throw new ProblemException(503, `You have ${callers} download${callers === 1 ? '' : 's'} streaming already, as many as one person may; this one can start when one of them ends.`, undefined, 'exports-busy').retryAfter(60);
+    }
     if (this.streaming >= this.config.exportsAtOnce) {
       throw new ProblemException(503, `${this.streaming} downloads are streaming already (EXPORTS_AT_ONCE); try again in a minute.`, undefined, 'exports-busy').retryAfter(60);
     }
     this.streaming += 1;
+    this.streamingFor.set(callerId, callers + 1);
     const done = () => {
       this.streaming -= 1;
+      const left = this.streamingFor.get(callerId)! - 1;
+      if (left) this.streamingFor.set(callerId, left);
+      else this.streamingFor.delete(callerId);
     };
     try {
       const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];

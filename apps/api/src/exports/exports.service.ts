@@ -67,6 +67,7 @@ export class ExportsService {
     return this.streams.open<ConsensusRow>(
       { sql: CONSENSUS_ROWS, parameters: [workflowId, trainingSet, since ?? null], toRecord: (row) => flatten(row, tasks), columns: columnsOf(tasks.keys()), name: `consensus-${workflowId}` },
       format,
+      user.id,
     );
   }
 
@@ -87,6 +88,7 @@ export class ExportsService {
         name: `classifications-${workflowId}`,
       },
       format,
+      user.id,
     );
   }
 
