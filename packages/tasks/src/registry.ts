@@ -85,7 +85,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     // A closed vocabulary is what an effect may name; tags are compared as consensus normalises them.
     consensusAnswers: (task) => (task.vocabulary && !task.allowFreeTags ? task.vocabulary : undefined),
     consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).map(normaliseTag).includes(normaliseTag(answer)),
-    flatAnswer: (value: TaggingAnnotation) => appliedTags(value).join(LIST_SEPARATOR),
+    // As consensus and known answers write them (lower case, spaces collapsed), each once, so the columns compare.
+    flatAnswer: (value: TaggingAnnotation) => [...new Set(appliedTags(value).map(normaliseTag))].join(LIST_SEPARATOR),
   },
 };
 

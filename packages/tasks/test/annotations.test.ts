@@ -136,8 +136,9 @@ describe('flat answers, as the raw download gives them', () => {
     expect(flatAnswerOf(closeReading, { sense: null, unsure: true })).toBe('unsure');
   });
 
-  it('gives the tags a volunteer applied, proposed or agreed with, not those they voted against', () => {
+  it('gives the tags a volunteer applied, proposed or agreed with, not those they voted against, as consensus writes them', () => {
     expect(flatAnswerOf(tagging, { add: ['ship'], up: ['harbour', 'ship'], down: ['big boat'] })).toBe('ship;harbour');
+    expect(flatAnswerOf(tagging, { add: ['Travel', ' Old  Harbour'], up: ['travel'] })).toBe('travel;old harbour');
     expect(flatAnswerOf(tagging, { add: [], up: [], down: ['big boat'] })).toBe('');
   });
 });
