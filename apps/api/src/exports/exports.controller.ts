@@ -87,9 +87,9 @@ export class ExportsController {
 
   @Get('classifications')
   @ApiDownloadResponse()
-  @ApiSince('the classifications stored (`created_at`)')
+  @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`)')
   @ApiOperation({
-    summary: 'Download every classification of the workflow, or those stored since a moment, one flat row each (researchers only).',
+    summary: 'Download every classification of the workflow, or those stored or changed since a moment, one flat row each (researchers only).',
     description: columnsInWords('One row per classification, in subject_id then user_id order.', CLASSIFICATION_COLUMNS, { answer: CLASSIFICATION_ANSWER_COLUMN }),
   })
   async getClassifications(

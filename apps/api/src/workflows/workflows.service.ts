@@ -257,9 +257,17 @@ export class WorkflowsService {
   /** The queue draws training subjects and weighted shares only from the workflow's own subjects: their sets must be linked. */
   private async requireLinkedSets(manager: EntityManager, workflowId: string, definition: WorkflowDefinition): Promise<void> {
     const named = selectionSets(definition);
-    if (!named.length) return;
-    const linked: { subject_set_id: string }[] = await manager.query('SELECT subject_set_id FROM workflow_subject_sets WHERE workflow_id = $1', [workflowId]);
-    failUnlessAll(named, new Set(linked.map((row) => row.subject_set_id)), 'is not linked to this workflow; add it to subjectSetIds');
+    if (!named.length && !definition.effects.length) return;
+    const rows: { subject_set_id: string }[] = await manager.query('SELECT subject_set_id FROM workflow_subject_sets WHERE workflow_id = $1', [workflowId]);
+    const linked = new Set(rows.map((row) => row.subject_set_id));
+    failUnlessAll(named, linked, 'is not linked to this workflow; add it to subjectSetIds');
+    // Routing is from one workflow to another's sets: an effect into a set this one serves adds subjects where they are.
+    const intoServed = definition.effects.flatMap((effect, index) =>
+      linked.has(effect.addToSubjectSet)
+        ? [{ pointer: `/effects/${index}/addToSubjectSet`, message: 'names a set this workflow serves, where its subjects already are; name a set of the workflow they should go on to' }]
+        : [],
+    );
+    if (intoServed.length) throw validationFailed(intoServed);
   }
 
   /**

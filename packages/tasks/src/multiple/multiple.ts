@@ -17,7 +17,8 @@ export const multipleTaskSchema = z
       ctx.addIssue({ code: 'custom', path: ['maxChoices'], message: `cannot exceed the number of answers (${task.answers.length})` });
     }
     if (task.minChoices > max) {
-      ctx.addIssue({ code: 'custom', path: ['minChoices'], message: `cannot exceed maxChoices (${max})` });
+      const most = task.maxChoices === undefined ? `the number of answers (${max})` : `maxChoices (${max})`;
+      ctx.addIssue({ code: 'custom', path: ['minChoices'], message: `cannot exceed ${most}` });
     }
   });
 export type MultipleTask = z.infer<typeof multipleTaskSchema>;

@@ -2,7 +2,14 @@ import { type WorkflowDefinition, validateWorkflowDefinition, workflowDefinition
 import { z } from 'zod';
 import { unwrap } from '../../common/zod';
 
-export const subjectSetIdsSchema = z.array(z.uuid('must be the id of a subject set')).max(100);
+export const subjectSetIdsSchema = z
+  .array(z.uuid('must be the id of a subject set'))
+  .max(100)
+  .superRefine((ids, ctx) => {
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) < index) ctx.addIssue({ code: 'custom', path: [index], message: `repeats subjectSetIds/${ids.indexOf(id)}; name each set once` });
+    });
+  });
 
 /** For OpenAPI: the definition and the ids of the subject sets it serves. */
 export const workflowBodySchema = workflowDefinitionSchema.extend({ subjectSetIds: subjectSetIdsSchema.optional() });
