@@ -4,7 +4,7 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type FastifyInstance, type FastifyRequest, errorCodes } from 'fastify';
+import { type FastifyInstance, type FastifyReply, type FastifyRequest, errorCodes } from 'fastify';
 import { PinoNestLogger, createLogger } from '@chorus/runtime';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ export interface CreateAppOptions {
 /** Builds the whole HTTP application; `main.ts` listens, tests call this with their own configuration. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel, 'api', { req: loggedRequest });
-  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy });
+  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy, frameworkErrors: refuseUnreadableAddress });
   acceptOnlyJsonBodies(adapter.getInstance());
   limitBodiesByRoute(adapter.getInstance(), config);
   refuseNulInAddress(adapter.getInstance());
@@ -92,6 +92,14 @@ function limitBodiesByRoute(fastify: FastifyInstance, config: AppConfig): void {
   fastify.addHook('onRoute', (route) => {
     route.bodyLimit = bodyLimitOf(route.url, config).bytes;
   });
+}
+
+/** An address Fastify cannot decode (`%E0%A4%A`, a broken percent escape) gets a problem like every other refusal. */
+function refuseUnreadableAddress(error: Error, _request: FastifyRequest, reply: FastifyReply): void {
+  const refusal = problemBody(400, 'The address cannot be read: a percent escape in it is broken. Percent-encode names and values as UTF-8 (encodeURIComponent).', [
+    { pointer: '/params', message: error.message },
+  ]);
+  void reply.status(400).header('content-type', 'application/problem+json').send(refusal);
 }
 
 /** An address holding the NUL character (`%00`) is refused before routing: nothing could be stored or found by it. */

@@ -119,6 +119,13 @@ describe.each([
   });
 });
 
+it('refuses an address with a broken percent escape as a problem, like every other refusal', async () => {
+  const response = await fetch(`${stack.baseUrl}/api/v1/projects/%E0%A4%A`, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.status).toBe(400);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(await response.json()).toMatchObject({ status: 400, detail: expect.stringContaining('percent escape'), errors: [{ pointer: '/params' }] });
+});
+
 it('says how large a body may be when it refuses one as too large', async () => {
   const response = await post('/classifications', classification([{ task: 'T0', value: 'x'.repeat(BODY_LIMIT) }]));
   expect(response.status).toBe(413);
