@@ -205,6 +205,19 @@ describe('consensus export', () => {
     expect(await rows(again)).toEqual([]);
     await stack.client.addSubjects(setId, [{ ...plainSubject, metadata: { newspaper: 'The Daily Test', '#box': 'B2' } }]);
     expect((await rows(again)).map((row) => row.external_id)).toEqual(['plain']);
+
+    // Joining another set, and that set's deletion, change its subject_set_ids: both are changes `since` finds, and
+    // the row's updated_at says when.
+    const { rows: [{ project_id: projectId }] } = await stack.db.query('SELECT project_id FROM subjects WHERE id = $1', [plain.id]);
+    const other = await stack.client.createSubjectSet(projectId, { name: 'Another' });
+    const joining = new Date().toISOString();
+    await stack.client.addSubjects(other.id, [plainSubject]);
+    const joined = await rows(joining);
+    expect(joined.map((row) => row.external_id)).toEqual(['plain']);
+    expect(joined[0]!.updated_at >= joining).toBe(true);
+    const leaving = new Date().toISOString();
+    expect(await stack.client.deleteSubjectSet(other.id)).toEqual({ deletedSubjects: 0, keptSubjects: 1 });
+    expect((await rows(leaving)).map((row) => row.external_id)).toEqual(['plain']);
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {

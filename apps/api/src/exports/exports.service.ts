@@ -16,19 +16,23 @@ import { type ExportDownload, ExportStreams } from './export-streams';
 const CONSENSUS_ROWS = `
   WITH set_order AS MATERIALIZED (
     SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
-  SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, s.gold_standard AS known_answers, st.updated_at,
+  SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, s.gold_standard AS known_answers,
+         greatest(st.updated_at, sets.joined_at) AS updated_at,
          EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
-         (SELECT array_to_string(array_agg(m.subject_set_id ORDER BY o.ord), ';') FROM subject_set_members m JOIN set_order o ON o.id = m.subject_set_id
-          WHERE m.subject_id = st.subject_id) AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
+         sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
          st.retired_by_classification_id, st.classification_count, agg.workflow_version,
          coalesce(agg.tasks, '{}'::jsonb) AS tasks
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+  -- The subject's sets, and when it last joined one (a row changes when its subject_set_ids do).
+  LEFT JOIN LATERAL (
+    SELECT array_to_string(array_agg(m.subject_set_id ORDER BY o.ord), ';') AS ids, max(m.created_at) AS joined_at
+    FROM subject_set_members m JOIN set_order o ON o.id = m.subject_set_id WHERE m.subject_id = st.subject_id) sets ON true
   LEFT JOIN LATERAL (
     SELECT max(c.workflow_version) AS workflow_version,
            jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm, 'workflow_version', c.workflow_version, 'result', c.result)) AS tasks
     FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) agg ON true
-  WHERE st.workflow_id = $1 AND ($3::timestamptz IS NULL OR st.updated_at >= $3)
+  WHERE st.workflow_id = $1 AND ($3::timestamptz IS NULL OR greatest(st.updated_at, sets.joined_at) >= $3)
   ORDER BY st.subject_id`;
 
 /**
@@ -56,7 +60,8 @@ export class ExportsService {
   /**
    * One row per subject, with the consensus of every task of every version (the current version's first): a task
    * that a later version dropped keeps the consensus computed before, which retired subjects keep. With `since`, only
-   * the subjects whose row changed at or after it (a classification, an aggregation, a retirement).
+   * the subjects whose row changed at or after it (a classification, an aggregation, a retirement, a subject set joined
+   * or deleted).
    */
   async consensus(workflowId: string, format: ExportFormat, user: AuthUser, since?: Date): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);

@@ -138,6 +138,15 @@ export class SubjectSetsService {
          SELECT count(*)::int AS deleted FROM gone`,
         [subjectSetId, locked.map((row) => row.id)],
       );
+      // The subjects kept leave this set: their rows in the consensus download change (subject_set_ids), so `since`
+      // must find them. Locked in key order, as a submit locks them.
+      await manager.query(
+        `UPDATE subject_workflow_status st SET updated_at = now()
+         WHERE (st.workflow_id, st.subject_id) IN (
+           SELECT l.workflow_id, l.subject_id FROM subject_workflow_status l JOIN subject_set_members m ON m.subject_id = l.subject_id
+           WHERE m.subject_set_id = $1 ORDER BY l.workflow_id, l.subject_id FOR UPDATE OF l)`,
+        [subjectSetId],
+      );
       await manager.query('DELETE FROM subject_sets WHERE id = $1', [subjectSetId]);
       return { deletedSubjects: deleted, keptSubjects: members - deleted };
     }));
