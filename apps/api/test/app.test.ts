@@ -74,4 +74,20 @@ describe('metrics', () => {
     expect(text).toMatch(/^chorus_metrics_scrape_ok 1$/m);
     expect(text).toMatch(/^chorus_api_process_cpu_seconds_total /m);
   });
+
+  it('answers only a scraper that sends METRICS_TOKEN, when it is set', async () => {
+    const guarded = await startStack({ worker: false, env: { METRICS_TOKEN: 'a scraper secret of 32 characters' } });
+    try {
+      const scrape = (authorization?: string) => fetch(`${guarded.baseUrl}/metrics`, { headers: authorization ? { authorization } : {} });
+      const refused = await scrape();
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect((await scrape('Bearer not the secret')).status).toBe(401);
+      const scraped = await scrape('Bearer a scraper secret of 32 characters');
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toMatch(/^chorus_metrics_scrape_ok 1$/m);
+    } finally {
+      await guarded.stop();
+    }
+  });
 });

@@ -6,8 +6,11 @@ export interface AuthUser {
 }
 
 export const PUBLIC_ROUTE = 'chorus:public';
-/** Marks a route that needs no token. */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+/**
+ * Marks a route that needs no token: `true`, though a token sent is read; `'own-credentials'`, whose Authorization
+ * header is its own credential (the metrics scraper's), never a volunteer's token.
+ */
+export const Public = (kind: true | 'own-credentials' = true) => SetMetadata(PUBLIC_ROUTE, kind);
 
 /** The caller, as proved by their bearer token. */
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthUser => {

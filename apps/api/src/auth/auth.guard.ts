@@ -18,7 +18,8 @@ export class AuthGuard implements CanActivate {
   constructor(private readonly tokens: Tokens, private readonly reflector: Reflector) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<true | 'own-credentials' | undefined>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    if (isPublic === 'own-credentials') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     const header = request.headers.authorization;
     if (!header) {

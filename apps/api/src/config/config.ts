@@ -21,6 +21,7 @@ const apiEnvSchema = z
     EXPORT_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
     SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: z.coerce.number().int().min(0).default(10),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random string)').optional(),
     OPERATOR_EMAILS: z
       .string()
       .default('')
@@ -63,6 +64,8 @@ export interface AppConfig {
   newVolunteersPerAddressPerHour: number;
   /** Sign-in attempts at one account from one address in 15 minutes (0: no limit). */
   signInsPerAccountPerQuarterHour: number;
+  /** When set, `/metrics` answers only a scraper that sends it as a bearer token. */
+  metricsToken?: string;
   /** The accounts (by email, lower case) of the people who run this Chorus: the queue board is theirs. */
   operatorEmails: string[];
   /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` to believe for a request's address. */
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exportIdleSeconds: e.EXPORT_IDLE_SECONDS,
     newVolunteersPerAddressPerHour: e.NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR,
     signInsPerAccountPerQuarterHour: e.SIGN_INS_PER_ACCOUNT_PER_15_MINUTES,
+    metricsToken: e.METRICS_TOKEN,
     operatorEmails: e.OPERATOR_EMAILS,
     trustProxy: proxiesTrusted(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
