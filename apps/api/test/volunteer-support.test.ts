@@ -277,4 +277,13 @@ describe('close-reading evidence', () => {
     expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
     expect((await submit(volunteer, input([[0, 6], [7, 8]]))).status).toBe(201);
   });
+
+  it('beyond the text of a draft workflow’s subject tells an outsider nothing of the text, only that they cannot classify there', async () => {
+    const senses = { type: 'close-reading' as const, question: 'In what sense?', senses: [{ value: 'v', label: 'Vehicle' }, { value: 'p', label: 'Person' }], evidence: 'optional' as const };
+    const { workflowId, version, subjectIds } = await workflowWith({ name: 'Draft senses', firstTask: 'T0', tasks: { T0: senses } }, [{ externalId: 'a' }], { active: false });
+    const outsider = await guest();
+    const input = { workflowId, workflowVersion: version, subjectId: subjectIds.a!, annotations: [{ task: 'T0', value: { sense: 'v', evidence: [[0, 9999]] } }] };
+    const refused = (await submit(outsider, input).catch((e) => e)) as ChorusApiError;
+    expect([refused.status, refused.problem.errors]).toEqual([422, [{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]]);
+  });
 });

@@ -66,7 +66,7 @@ export class ClassificationsService {
 
   async submit(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
     const annotations = await this.validate(input, user);
-    await this.requireEvidenceWithinText(input, annotations);
+    await this.requireEvidenceWithinText(input, annotations, user);
     let stored: Stored | undefined;
     try {
       stored = await this.insert(input, annotations, idempotencyKey, user);
@@ -163,7 +163,7 @@ export class ClassificationsService {
   }
 
   /** Close-reading evidence marks characters of the subject's text: a span beyond it is refused (read only when marked). */
-  private async requireEvidenceWithinText(input: ClassificationInput, annotations: Annotation[]): Promise<void> {
+  private async requireEvidenceWithinText(input: ClassificationInput, annotations: Annotation[], user: AuthUser): Promise<void> {
     if (!annotations.some((annotation) => (annotation.value as { evidence?: unknown[] } | null)?.evidence?.length)) return;
     const [subject]: { locations: SubjectLocation[] }[] = await this.db.query(
       'SELECT s.locations FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $2 WHERE s.id = $1',
@@ -171,7 +171,10 @@ export class ClassificationsService {
     );
     if (!subject) return; // not a subject of the workflow: the submit statement says so
     const errors = evidenceBeyondPassage(annotations, subject.locations, '/annotations');
-    if (errors.length) throw validationFailed(errors);
+    if (!errors.length) return;
+    // Said only to who may classify here: the refusal tells how long the subject's text is.
+    await this.requireClassifiable(input.workflowId, user);
+    throw validationFailed(errors);
   }
 
   /** Checks the answers against the workflow version; who may classify is checked first when they fail. */
