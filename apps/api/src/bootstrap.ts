@@ -9,6 +9,7 @@ import { PinoNestLogger, createLogger } from '@chorus/runtime';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueBoard } from './admin/queue-board';
+import { Tokens } from './auth/tokens';
 import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
 import { OTHER_BODY_TYPES, openApiComponents } from './common/zod';
@@ -31,7 +32,8 @@ export interface CreateAppOptions {
 /** Builds the whole HTTP application; `main.ts` listens, tests call this with their own configuration. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel, 'api', { req: loggedRequest });
-  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy, frameworkErrors: refuseUnreadableAddress });
+  // The limit of every route, of those no route answers (404) and of the queue board; subject uploads raise theirs.
+  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.jsonBodyLimitBytes, trustProxy: config.trustProxy, frameworkErrors: refuseUnreadableAddress });
   acceptOnlyJsonBodies(adapter.getInstance());
   limitBodiesByRoute(adapter.getInstance(), config);
   refuseNulInAddress(adapter.getInstance());
@@ -44,6 +46,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.enableShutdownHooks();
   app.enableCors({ origin: true });
   setUpOpenApi(app);
+  uploadsOnlyFromAccounts(app.getHttpAdapter().getInstance(), app.get(Tokens));
   await app.get(QueueBoard).mount(app.getHttpAdapter().getInstance());
   await serveClassifier(app, config.classifierDir);
   options.configure?.(app.getHttpAdapter().getInstance());
@@ -85,6 +88,25 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
         : new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']),
     ),
   );
+}
+
+/**
+ * A subject upload's body (up to `BODY_LIMIT_BYTES`) is read only for a signed-in account (researchers have one): a
+ * missing, invalid or guest token is refused before the body is read, not after megabytes of it are parsed.
+ */
+function uploadsOnlyFromAccounts(fastify: FastifyInstance, tokens: Tokens): void {
+  const uploadRoute = `/${API_PREFIX}/${SUBJECT_UPLOAD_ROUTE}`;
+  fastify.addHook('preParsing', async (request, reply, payload) => {
+    if (request.routeOptions.url !== uploadRoute) return payload;
+    const [scheme, token] = request.headers.authorization?.split(' ') ?? [];
+    const user = scheme?.toLowerCase() === 'bearer' && token ? await tokens.verify(token) : undefined;
+    if (user?.kind === 'registered') return payload;
+    const refusal = problemBody(401, 'Subjects are uploaded by a project’s researchers: send the bearer token of your account (POST /api/v1/auth/login).', [
+      { pointer: '/headers/authorization', message: user ? 'is a guest’s token' : 'is missing or not a valid token' },
+    ]);
+    await reply.status(401).header('content-type', 'application/problem+json').send(refusal);
+    return payload;
+  });
 }
 
 /** Each route's body limit (`bodyLimitOf`), set as Fastify registers it. */

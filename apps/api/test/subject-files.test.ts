@@ -144,10 +144,17 @@ describe('subject uploads from files', () => {
     expect((await upload(setId, big, 'text/csv')).body).toMatchObject({ created: 3_000 });
     expect(await subjectsOf(projectId)).toHaveLength(3_000);
     const large = JSON.stringify({ email: 'someone@example.org', password: 'x'.repeat(2 * 1024 * 1024) });
-    for (const path of ['/auth/login', '/classifications']) {
-      const refused = await fetch(`${stack.baseUrl}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: large });
-      expect(refused.status).toBe(413);
+    for (const path of ['/api/v1/auth/login', '/api/v1/classifications', '/api/v1/no-such-route', '/admin/queues/api/queues']) {
+      const refused = await fetch(`${stack.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: large });
+      expect([path, refused.status]).toEqual([path, 413]);
       expect(((await refused.json()) as { detail: string }).detail).toContain('larger than the 1 MiB this server accepts here (JSON_BODY_LIMIT_BYTES)');
+    }
+    // An upload's megabytes are read only for an account: without a token, or with a guest's, it is refused first.
+    const guest = (await stack.anonymous.guest()).token;
+    for (const authorization of [undefined, 'Bearer not-a-token', `Bearer ${guest}`]) {
+      const refused = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects`, { method: 'POST', headers: { 'content-type': 'text/csv', ...(authorization ? { authorization } : {}) }, body: big });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
   });
 

@@ -25,31 +25,64 @@ function unstorable(text: string): string | undefined {
   return undefined;
 }
 
+/** An object or list met in a walk, with how to name it: its key in the container it is in. */
+interface Container {
+  value: object;
+  depth: number;
+  parent?: Container;
+  key?: string | number;
+}
+
+/** Whether an object or list holds nothing (so a walk need not keep it). */
+function isEmpty(item: object): boolean {
+  if (Array.isArray(item)) return item.length === 0;
+  for (const _ in item) return false;
+  return true;
+}
+
+/** The path to `key` of `container` (or to the container itself), built only for what is reported. */
+function pathTo(container: Container | undefined, key?: string | number): (string | number)[] {
+  const path = key === undefined ? [] : [key];
+  for (let at = container; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+  return path;
+}
+
 /**
  * The strings and keys of a JSON value that Postgres could not store (the NUL character, half a surrogate pair), and
  * the place where it nests deeper than `MOST_NESTING`: refused with the field named, rather than failing in the
- * database or overflowing the stack of whatever reads it next. At most `most` of them, found without recursion (a
- * body may nest deeper than the stack), and pointers built only for what is found.
+ * database or overflowing the stack of whatever reads it next. At most `most` of them. Every body is walked, so the
+ * walk is lean: without recursion (a body may nest deeper than the stack), only objects and lists kept on its stack,
+ * and pointers built only for what is found.
  */
 export function unstorableErrors(value: unknown, most = 20): FieldError[] {
   const errors: FieldError[] = [];
-  const pending: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  const report = (container: Container | undefined, key: string | number | undefined, message: string) => errors.push({ pointer: toPointer(pathTo(container, key)), message });
+  const pending: Container[] = [];
+  const visit = (container: Container | undefined, key: string | number | undefined, item: unknown) => {
+    if (typeof item === 'string') {
+      const problem = unstorable(item);
+      if (problem) report(container, key, problem);
+    } else if (item !== null && typeof item === 'object') {
+      const depth = container ? container.depth + 1 : 0;
+      if (depth >= MOST_NESTING) report(container, key, `nests deeper than ${MOST_NESTING} levels of objects and lists; flatten it`);
+      else if (!isEmpty(item)) pending.push({ value: item, depth, parent: container, key });
+    }
+  };
+  visit(undefined, undefined, value);
   while (pending.length && errors.length < most) {
-    const { value: next, path } = pending.pop()!;
-    if (typeof next === 'string') {
-      const problem = unstorable(next);
-      if (problem) errors.push({ pointer: toPointer(path), message: problem });
+    const container = pending.pop()!;
+    if (Array.isArray(container.value)) {
+      const list: unknown[] = container.value;
+      for (let index = list.length - 1; index >= 0; index--) visit(container, index, list[index]);
       continue;
     }
-    if (!next || typeof next !== 'object') continue;
-    if (path.length >= MOST_NESTING) {
-      errors.push({ pointer: toPointer(path), message: `nests deeper than ${MOST_NESTING} levels of objects and lists; flatten it` });
-      continue;
-    }
-    for (const [key, item] of Object.entries(next).reverse()) {
+    const object = container.value as Record<string, unknown>;
+    const keys = Object.keys(object);
+    for (let index = keys.length - 1; index >= 0; index--) {
+      const key = keys[index]!;
       const problem = unstorable(key);
-      if (problem) errors.push({ pointer: toPointer([...path, key]), message: `has a name that ${problem}` });
-      else pending.push({ value: item, path: [...path, key] });
+      if (problem) report(container, key, `has a name that ${problem}`);
+      else visit(container, key, object[key]);
     }
   }
   return errors.slice(0, most);

@@ -4,22 +4,21 @@ import { FastifyAdapter as BoardAdapter } from '@bull-board/fastify';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { queueNames } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 import { parse as parseCookies, serialize as cookie } from 'cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { Tokens } from '../auth/tokens';
 import { problemBody } from '../common/problem';
+import { addressWithout } from '../common/request-log';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const COOKIE = 'chorus_board_token';
 
 /**
- * Bull Board, read-only, for the operators of this Chorus (the accounts `OPERATOR_EMAILS` names): every project's
+ * Bull Board, read-only, for the operators of this Chorus (the accounts `OPERATOR_IDS` names): every project's
  * jobs, with their ids, outcomes and failures, and Redis's own figures, which no project's researchers should read of
  * another's (anyone can make a project). A browser cannot send a bearer header when it navigates, so opening
  * `/admin/queues?token=…` once keeps the token in an HttpOnly cookie scoped to the board (and the address's token is
@@ -30,7 +29,6 @@ export class QueueBoard {
   constructor(
     private readonly modules: ModuleRef,
     private readonly tokens: Tokens,
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,16 +48,14 @@ export class QueueBoard {
     const token = typeof fromQuery === 'string' ? fromQuery : bearer(request.headers.authorization) ?? parseCookies(request.headers.cookie ?? '')[COOKIE];
     const user = token ? await this.tokens.verify(token) : undefined;
     if (!user) return refuse(reply, 401, `Open ${QUEUE_BOARD_PATH}?token=<your token> (from POST /api/v1/auth/login) to sign in to the queue board.`);
-    if (!(await this.isOperator(user))) return refuse(reply, 403, 'The queue board is for the operators of this Chorus: the accounts OPERATOR_EMAILS names.');
+    if (!this.isOperator(user)) return refuse(reply, 403, 'The queue board is for the operators of this Chorus: the accounts OPERATOR_IDS names.');
     if (typeof fromQuery !== 'string') return undefined;
     reply.header('set-cookie', cookie(COOKIE, token!, { path: QUEUE_BOARD_PATH, httpOnly: true, sameSite: 'strict' }));
-    return reply.redirect(request.url.replace(/[?&]token=[^&]*/, '').replace(/^([^?]*)&/, '$1?'));
+    return reply.redirect(addressWithout(request.url, 'token'));
   }
 
-  private async isOperator(user: AuthUser): Promise<boolean> {
-    if (user.kind !== 'registered' || !this.config.operatorEmails.length) return false;
-    const [row]: { email: string | null }[] = await this.db.query('SELECT email FROM users WHERE id = $1', [user.id]);
-    return !!row?.email && this.config.operatorEmails.includes(row.email);
+  private isOperator(user: AuthUser): boolean {
+    return user.kind === 'registered' && this.config.operatorIds.includes(user.id);
   }
 }
 

@@ -22,10 +22,11 @@ const apiEnvSchema = z
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
     SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: z.coerce.number().int().min(0).default(10),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random string)').optional(),
-    OPERATOR_EMAILS: z
+    OPERATOR_IDS: z
       .string()
       .default('')
-      .transform((list) => list.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
+      .transform((list) => list.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.uuid('must be user ids (the user.id of POST /api/v1/auth/login), separated by commas'))),
     TRUST_PROXY: z
       .string()
       .regex(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'must be false, true, a number of proxies, or their addresses separated by commas')
@@ -66,8 +67,11 @@ export interface AppConfig {
   signInsPerAccountPerQuarterHour: number;
   /** When set, `/metrics` answers only a scraper that sends it as a bearer token. */
   metricsToken?: string;
-  /** The accounts (by email, lower case) of the people who run this Chorus: the queue board is theirs. */
-  operatorEmails: string[];
+  /**
+   * The accounts (by user id: emails are not verified, so whoever registered a listed address first would be let in)
+   * of the people who run this Chorus: the queue board is theirs.
+   */
+  operatorIds: string[];
   /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` to believe for a request's address. */
   trustProxy: boolean | string | ((address: string, hop: number) => boolean);
   logLevel: string;
@@ -96,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     newVolunteersPerAddressPerHour: e.NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR,
     signInsPerAccountPerQuarterHour: e.SIGN_INS_PER_ACCOUNT_PER_15_MINUTES,
     metricsToken: e.METRICS_TOKEN,
-    operatorEmails: e.OPERATOR_EMAILS,
+    operatorIds: e.OPERATOR_IDS,
     trustProxy: proxiesTrusted(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
   };
