@@ -101,10 +101,12 @@ function uploadsOnlyFromAccounts(fastify: FastifyInstance, tokens: Tokens): void
     const [scheme, token] = request.headers.authorization?.split(' ') ?? [];
     const user = scheme?.toLowerCase() === 'bearer' && token ? await tokens.verify(token) : undefined;
     if (user?.kind === 'registered') return payload;
-    const refusal = problemBody(401, 'Subjects are uploaded by a project’s researchers: send the bearer token of your account (POST /api/v1/auth/login).', [
+    // A guest is who they say (403, as the route would answer); anyone else has not said who they are (401).
+    const status = user ? 403 : 401;
+    const refusal = problemBody(status, 'Subjects are uploaded by a project’s researchers: send the bearer token of your account (POST /api/v1/auth/login).', [
       { pointer: '/headers/authorization', message: user ? 'is a guest’s token' : 'is missing or not a valid token' },
     ]);
-    await reply.status(401).header('content-type', 'application/problem+json').send(refusal);
+    await reply.status(status).header('content-type', 'application/problem+json').send(refusal);
     return payload;
   });
 }
@@ -116,12 +118,17 @@ function limitBodiesByRoute(fastify: FastifyInstance, config: AppConfig): void {
   });
 }
 
-/** An address Fastify cannot decode (`%E0%A4%A`, a broken percent escape) gets a problem like every other refusal. */
-function refuseUnreadableAddress(error: Error, _request: FastifyRequest, reply: FastifyReply): void {
-  const refusal = problemBody(400, 'The address cannot be read: a percent escape in it is broken. Percent-encode names and values as UTF-8 (encodeURIComponent).', [
-    { pointer: '/params', message: error.message },
-  ]);
-  void reply.status(400).header('content-type', 'application/problem+json').send(refusal);
+/**
+ * Fastify's own refusals of an address (a broken percent escape, a name in it too long) get a problem like every other
+ * refusal, with Fastify's status.
+ */
+function refuseUnreadableAddress(error: Error & { code?: string; statusCode?: number }, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const detail =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'The address cannot be read: a percent escape in it is broken. Percent-encode names and values as UTF-8 (encodeURIComponent).'
+      : `The address cannot be served: ${error.message}.`;
+  void reply.status(status).header('content-type', 'application/problem+json').send(problemBody(status, detail, [{ pointer: '/params', message: error.message }]));
 }
 
 /** An address holding the NUL character (`%00`) is refused before routing: nothing could be stored or found by it. */

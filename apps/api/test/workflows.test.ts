@@ -235,6 +235,10 @@ describe('project access', () => {
     expect(listed.description.length).toBeLessThanOrEqual(300);
     expect(listed.description).toMatch(/^A long account of the collection\b.*\bits…$/); // cut after a whole word
     expect(await stack.client.getProject(project.slug)).toMatchObject({ description, fieldGuide });
+    // Cut in characters, not in halves of one: 400 emoji without a space give 299 of them and "…".
+    const emoji = await stack.client.createProject({ title: `Emoji ${randomUUID().slice(0, 8)}`, status: 'live', description: '🦉'.repeat(400) });
+    const listedEmoji = (await (await guest()).listProjects()).projects.find((each) => each.id === emoji.id)!;
+    expect(listedEmoji.description).toBe(`${'🦉'.repeat(299)}…`);
   });
 
   it('refuses to pause or finish a project that has never been live, which would publish it, changing nothing', async () => {
@@ -244,6 +248,10 @@ describe('project access', () => {
       expect([refused?.status, refused?.problem.errors]).toEqual([422, [{ pointer: '/status', message: expect.stringContaining(`cannot go from draft to ${status}`) }]]);
     }
     expect(await problemOf(guest().then((volunteer) => volunteer.getProject(project.slug)))).toMatchObject({ status: 404 });
+    for (const status of ['paused', 'finished'] as const) {
+      const made = await problemOf(stack.client.createProject({ title: `Made ${status}`, status }));
+      expect([made?.status, made?.problem.errors?.[0]?.pointer]).toEqual([422, '/status']);
+    }
     expect((await stack.client.getProject(project.slug)).title).toBe(project.title);
     await stack.client.updateProject(project.id, { status: 'live' });
     expect((await stack.client.updateProject(project.id, { status: 'paused' })).status).toBe('paused');

@@ -39,8 +39,8 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toProblem(exception, bodyLimitOf(host.switchToHttp().getRequest<FastifyRequest | undefined>()?.routeOptions?.url, this.config));
-    // A failure of ours, not a refusal we chose (a 503 that says the downloads are busy is an answer, not an error).
-    if (body.status >= 500 && !(exception instanceof ProblemException)) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // A failure of ours; the 503 that says the downloads are busy is an answer, not one.
+    if (body.status >= 500 && !body.type?.endsWith(':exports-busy')) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (exception instanceof ProblemException && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }

@@ -64,6 +64,8 @@ export class ProjectsService {
     const projects = await this.db
       .getRepository(Project)
       .createQueryBuilder('project')
+      // Not the field guide (up to 200 KB each), which the list leaves out.
+      .select(['project.id', 'project.slug', 'project.title', 'project.description', 'project.status', 'project.ownerId', 'project.createdAt', 'project.updatedAt'])
       .where('project.status IN (:...listed)', { listed: LISTED_PROJECT_STATUSES })
       .orWhere('project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)', { userId: accountIdOf(user) })
       .orderBy('project.createdAt', 'DESC')
@@ -113,10 +115,15 @@ export class ProjectsService {
   }
 }
 
-/** The first `LISTED_DESCRIPTION_LENGTH` characters of a description, cut at a word with "…" when longer. */
+/**
+ * The first `LISTED_DESCRIPTION_LENGTH` characters of a description, cut after a word with "…" when longer; counted
+ * in code points, so that an emoji or a character beyond the basic plane is never cut in half.
+ */
 function opening(description: string): string {
   if (description.length <= LISTED_DESCRIPTION_LENGTH) return description;
-  const cut = description.slice(0, LISTED_DESCRIPTION_LENGTH - 1);
+  const characters = Array.from(description);
+  if (characters.length <= LISTED_DESCRIPTION_LENGTH) return description;
+  const cut = characters.slice(0, LISTED_DESCRIPTION_LENGTH - 1).join('');
   const word = cut.lastIndexOf(' ');
-  return `${(word > LISTED_DESCRIPTION_LENGTH / 2 ? cut.slice(0, word) : cut).trimEnd()}…`;
+  return `${(word > cut.length / 2 ? cut.slice(0, word) : cut).trimEnd()}…`;
 }

@@ -7,7 +7,8 @@ export const createProjectSchema = z.strictObject({
   slug: slugSchema.optional(),
   description: z.string().max(20_000).default(''),
   fieldGuide: z.string().max(200_000).default(''),
-  status: z.enum(['draft', 'live', 'paused', 'finished']).default('draft'),
+  // A project is paused or finished only after being live (`PATCH` then), since either makes it public.
+  status: z.enum(['draft', 'live'], 'must be draft or live: a project is paused or finished only after it has been live').default('draft'),
 });
 export type CreateProjectInput = z.infer<typeof createProjectSchema>;
 
