@@ -4,7 +4,7 @@ import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttle
 import { redisOptions } from '@chorus/jobs';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/config';
-import { withinRedisWait } from '../common/redis-wait';
+import { REDIS_AWAY_MS, withinRedisWait } from '../common/redis-wait';
 
 /**
  * One sliding window in a sorted set of the requests it let through (score: when, in Redis's clock, so that every API
@@ -34,29 +34,52 @@ return {counted + 1, tonumber(oldest[2]) + window - now}`;
  */
 export class AddressLimitStore implements ThrottlerStorage, OnModuleDestroy {
   private readonly logger = new Logger(AddressLimitStore.name);
-  private readonly redis: Redis;
+  private readonly redis: Redis & { countAddressHit(key: string, windowMs: number, limit: number, id: string): Promise<[number, number]> };
   private readonly inThisProcess = new ThrottlerStorageService();
   private readonly prefix: string;
-  private redisAway = false;
+  /** Until when counts stay in this process, after Redis failed to answer (so that a hung Redis is not waited on each time). */
+  private awayUntil = 0;
+  private away = false;
+  private readyWait?: Promise<void>;
 
   constructor(config: AppConfig) {
-    this.redis = new Redis(config.redisUrl, redisOptions('producer'));
-    this.redis.on('error', () => undefined); // reported when a count falls back to this process
+    const redis = new Redis(config.redisUrl, redisOptions('producer'));
+    redis.on('error', () => undefined); // reported when a count falls back to this process
+    // Sent once, then called by its digest (ioredis loads it again if Redis forgot it).
+    redis.defineCommand('countAddressHit', { numberOfKeys: 1, lua: SLIDING_WINDOW });
+    this.redis = redis as AddressLimitStore['redis'];
     this.prefix = `${config.queuePrefix}:address-limits:`;
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): ReturnType<ThrottlerStorage['increment']> {
+    if (Date.now() < this.awayUntil) return this.inThisProcess.increment(key, ttl, limit, blockDuration, throttlerName);
     try {
-      const [counted, waitMs] = (await withinRedisWait(this.redis.eval(SLIDING_WINDOW, 1, this.prefix + key, ttl, limit, randomUUID()))) as [number, number];
-      if (this.redisAway) this.logger.log('limits per address counted in Redis again');
-      this.redisAway = false;
+      const [counted, waitMs] = await withinRedisWait(this.connected().then(() => this.redis.countAddressHit(this.prefix + key, ttl, limit, randomUUID())));
+      if (this.away) this.logger.log('limits per address counted in Redis again');
+      this.away = false;
       const blocked = counted > limit;
       return { totalHits: counted, timeToExpire: Math.ceil(ttl / 1000), isBlocked: blocked, timeToBlockExpire: blocked ? Math.ceil(waitMs / 1000) : 0 };
     } catch (error) {
-      if (!this.redisAway) this.logger.warn(`limits per address counted in this process only until Redis answers: ${(error as Error).message}`);
-      this.redisAway = true;
+      if (!this.away) this.logger.warn(`limits per address counted in this process only until Redis answers: ${(error as Error).message}`);
+      this.away = true;
+      this.awayUntil = Date.now() + REDIS_AWAY_MS;
       return this.inThisProcess.increment(key, ttl, limit, blockDuration, throttlerName);
     }
+  }
+
+  /**
+   * Resolves once the connection is up: a command sent while it is still being made would fail (no offline queue).
+   * One wait for every count that asks meanwhile.
+   */
+  private connected(): Promise<void> {
+    if (this.redis.status === 'ready') return Promise.resolve();
+    this.readyWait ??= new Promise((resolve) =>
+      this.redis.once('ready', () => {
+        this.readyWait = undefined;
+        resolve();
+      }),
+    );
+    return this.readyWait;
   }
 
   onModuleDestroy(): void {

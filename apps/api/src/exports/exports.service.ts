@@ -32,7 +32,9 @@ const CONSENSUS_ROWS = `
     SELECT max(c.workflow_version) AS workflow_version,
            jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm, 'workflow_version', c.workflow_version, 'result', c.result)) AS tasks
     FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) agg ON true
-  WHERE st.workflow_id = $1 AND ($3::timestamptz IS NULL OR greatest(st.updated_at, sets.joined_at) >= $3)
+  -- Filtered on the hot row before the joins, so that a small incremental download reads only its rows' sets.
+  WHERE st.workflow_id = $1
+    AND ($3::timestamptz IS NULL OR st.updated_at >= $3 OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= $3))
   ORDER BY st.subject_id`;
 
 /**

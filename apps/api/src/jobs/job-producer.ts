@@ -3,10 +3,8 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ReaggregationRun } from '@chorus/client';
 import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, reaggregationJob } from '@chorus/jobs';
 import type { Job, Queue } from 'bullmq';
-import { withinRedisWait } from '../common/redis-wait';
+import { REDIS_AWAY_MS, withinRedisWait } from '../common/redis-wait';
 
-/** After an aggregation add fails, adds are skipped for this long, so that submits do not each wait on a Redis that is away. */
-const REDIS_AWAY_MS = 5_000;
 
 /**
  * Enqueues jobs for the worker. Enqueueing never fails or holds up a request: while Redis is away BullMQ would

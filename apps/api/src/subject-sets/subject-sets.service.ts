@@ -120,13 +120,18 @@ export class SubjectSetsService {
       await this.lockSet(manager, subjectSetId, 'FOR UPDATE');
       await this.requireUnused(manager, set.projectId, subjectSetId);
       const [{ members }]: { members: number }[] = await manager.query('SELECT count(*)::int AS members FROM subject_set_members WHERE subject_set_id = $1', [subjectSetId]);
-      // The subjects it may delete, locked as a submit locks them (their hot rows in key order, then the subject): a
-      // classification holds its subject's row as it commits, so once these are locked none can arrive, and one that
-      // committed first is seen below; so is an upload that added one to another set. Other members stay unlocked.
+      // Every member's hot rows, in key order, as a submit locks them, in one pass: those it may delete (then their
+      // subjects), and those it keeps, whose rows change below. A classification holds its subject's row as it
+      // commits, so once these are locked none can arrive, and one that committed first is seen below; so is an upload
+      // that added one to another set.
+      await manager.query(
+        `SELECT 1 FROM subject_workflow_status WHERE subject_id IN (SELECT subject_id FROM subject_set_members WHERE subject_set_id = $1)
+         ORDER BY workflow_id, subject_id FOR UPDATE`,
+        [subjectSetId],
+      );
       const candidates = `SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $1
         AND NOT EXISTS (SELECT 1 FROM subject_set_members other WHERE other.subject_id = m.subject_id AND other.subject_set_id <> $1)
         AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)`;
-      await manager.query(`SELECT 1 FROM subject_workflow_status WHERE subject_id IN (${candidates}) ORDER BY workflow_id, subject_id FOR UPDATE`, [subjectSetId]);
       const locked: { id: string }[] = await manager.query(`SELECT id FROM subjects WHERE id IN (${candidates}) ORDER BY id FOR UPDATE`, [subjectSetId]);
       // Checked again now that they are locked, and only those: one that became a candidate meanwhile is not locked.
       const [{ deleted }]: { deleted: number }[] = await manager.query(
@@ -139,12 +144,9 @@ export class SubjectSetsService {
         [subjectSetId, locked.map((row) => row.id)],
       );
       // The subjects kept leave this set: their rows in the consensus download change (subject_set_ids), so `since`
-      // must find them. Locked in key order, as a submit locks them.
+      // must find them (rows locked above).
       await manager.query(
-        `UPDATE subject_workflow_status st SET updated_at = now()
-         WHERE (st.workflow_id, st.subject_id) IN (
-           SELECT l.workflow_id, l.subject_id FROM subject_workflow_status l JOIN subject_set_members m ON m.subject_id = l.subject_id
-           WHERE m.subject_set_id = $1 ORDER BY l.workflow_id, l.subject_id FOR UPDATE OF l)`,
+        'UPDATE subject_workflow_status st SET updated_at = now() FROM subject_set_members m WHERE m.subject_set_id = $1 AND m.subject_id = st.subject_id',
         [subjectSetId],
       );
       await manager.query('DELETE FROM subject_sets WHERE id = $1', [subjectSetId]);
