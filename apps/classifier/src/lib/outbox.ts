@@ -1,7 +1,7 @@
 import { ChorusApiError, type ChorusClient, type ClassificationInput, type TaskFeedback } from '@chorus/client';
 import { type IDBPDatabase, openDB } from 'idb';
 import { i18n } from '../i18n';
-import { type Owner, session } from './session';
+import { type Owner, session, tokenKind } from './session';
 
 /** A classification the server has not acknowledged yet, with the idempotency key it was first sent with. */
 export interface OutboxItem {
@@ -32,8 +32,14 @@ export function awaitsSignIn(item: OutboxItem): boolean {
   return item.awaitingSignIn === true && !isMine(item);
 }
 
-/** The server no longer accepts the token an answer was sent with: its account must sign in again. */
+/** The server no longer accepts the token an answer was sent with. */
 export const isSignInExpired = (error: unknown): boolean => error instanceof ChorusApiError && error.status === 401;
+
+/**
+ * Whether an answer the server refused its owner's token for can wait for them: an account can sign in again; a guest
+ * that is not the one on this device now never can (the one on this device is renewed, and takes its answers over).
+ */
+const canAwaitSignIn = (item: OutboxItem): boolean => !item.owner || tokenKind(item.owner.token) !== 'guest';
 
 export class SubmitTimeoutError extends Error {
   constructor(ms: number) {
@@ -117,6 +123,24 @@ class Outbox {
     await this.changed();
   }
 
+  /**
+   * Changes an item as it is now, not as it was read before a request: its owner may have changed meanwhile (a guest
+   * renewed hands its answers over). An item gone meanwhile stays gone.
+   */
+  private async update(idempotencyKey: string, change: (item: OutboxItem) => OutboxItem): Promise<void> {
+    const db = await this.open();
+    if (db) {
+      const tx = db.transaction(STORE, 'readwrite');
+      const kept = (await tx.store.get(idempotencyKey)) as OutboxItem | undefined;
+      if (kept) await tx.store.put(change(kept));
+      await tx.done;
+    } else {
+      const kept = this.memory.get(idempotencyKey);
+      if (kept) this.memory.set(idempotencyKey, change(kept));
+    }
+    await this.changed();
+  }
+
   async remove(idempotencyKey: string): Promise<void> {
     const db = await this.open();
     if (db) await db.delete(STORE, idempotencyKey);
@@ -190,10 +214,10 @@ class Outbox {
         if (isAlreadyClassified(error)) {
           report.sent += 1;
           await this.remove(item.idempotencyKey);
-        } else if (isSignInExpired(error)) {
-          await this.put({ ...item, attempts: item.attempts + 1, lastError: describe(error), awaitingSignIn: true });
+        } else if (isSignInExpired(error) && canAwaitSignIn(item)) {
+          await this.update(item.idempotencyKey, (kept) => ({ ...kept, attempts: kept.attempts + 1, lastError: describe(error), awaitingSignIn: true }));
         } else if (isTransient(error)) {
-          await this.put({ ...item, attempts: item.attempts + 1, lastError: describe(error) });
+          await this.update(item.idempotencyKey, (kept) => ({ ...kept, attempts: kept.attempts + 1, lastError: describe(error) }));
           break;
         } else {
           report.refused.push({ item, error });

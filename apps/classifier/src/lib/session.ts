@@ -214,6 +214,16 @@ class VolunteerSession {
   }
 }
 
+/** Whom a token says it is for (its `kind` claim), as far as the page can read it: the server alone checks it. */
+export function tokenKind(token: string): VolunteerKind | undefined {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { kind?: unknown };
+    return payload.kind === 'guest' || payload.kind === 'registered' ? payload.kind : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function withBearer(init: RequestInit, token: string): RequestInit {
   const headers = new Headers(init.headers);
   headers.set('authorization', `Bearer ${token}`);
