@@ -1,10 +1,16 @@
 // The run command: Postgres and Redis (from DATABASE_URL / REDIS_URL, or started here), then the API (which also
 // serves the built classifier) and the worker, until Ctrl-C.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { root, startServices, waitFor } from './services.mjs';
 
 const port = Number(process.env.PORT ?? 3000);
+// Checked before anything starts: the health check below would otherwise find whatever already answers there.
+if (!(await portIsFree(port))) {
+  console.error(`Port ${port} is taken (another Chorus, or another server). Run on another one: PORT=${port + 1} pnpm start`);
+  process.exit(1);
+}
 const services = await startServices({ databaseName: 'chorus' });
 const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, PORT: String(port) };
 
@@ -37,3 +43,12 @@ console.log(`
     API          ${base}/api/v1   (health: ${base}/api/v1/health)
     API docs     ${base}/api/docs
 `);
+
+/** Whether nothing listens on `port` yet (on any address, as the API will listen). */
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, () => probe.close(() => resolve(true)));
+  });
+}

@@ -3,6 +3,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+/** Where the dev and preview servers send /api: an API on another port is `API_URL=http://localhost:3001`. */
+const api = process.env.API_URL ?? 'http://localhost:3000';
 
 export default defineConfig({
   plugins: [react()],
@@ -18,11 +20,11 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
-    proxy: { '/api': 'http://localhost:3000' },
+    proxy: { '/api': api },
   },
   preview: {
     port: 4173,
-    proxy: { '/api': 'http://localhost:3000' },
+    proxy: { '/api': api },
   },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
 });

@@ -125,8 +125,11 @@ if (haveData) {
 const report = out.join('\n');
 console.log(report);
 
-// With --write, the tables replace the marked section of bench/README.md.
-if (process.argv.includes('--write')) {
+// With --write, the tables replace the marked section of bench/README.md; not without the datasets, whose rows the
+// recorded tables hold.
+if (process.argv.includes('--write') && !haveData) {
+  console.error(`not writing bench/README.md: its tables need the datasets (${datasets})`);
+} else if (process.argv.includes('--write')) {
   const readme = path.resolve(here, '../README.md');
   const text = readFileSync(readme, 'utf8');
   const section = /(<!-- consensus-evaluation:start[^>]*-->\n)[\s\S]*?(<!-- consensus-evaluation:end -->)/;

@@ -25,6 +25,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { CSV_MEDIA_TYPES } from '../src/subject-sets/subject-sets.service';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -127,7 +128,11 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(refs.filter((ref) => !ref.startsWith('#/') || resolve(ref) === undefined)).toEqual([]);
     expect(text).not.toContain('x-chorus-');
     const upload = document.paths['/api/v1/subject-sets/{id}/subjects'].post.requestBody.content;
-    expect(Object.keys(upload).sort()).toEqual(['application/json', 'application/ld+json', 'text/csv', 'text/plain']);
+    // Every type the upload reads (bootstrap.ts), and no other.
+    expect(Object.keys(upload).sort()).toEqual(['application/json', 'application/ld+json', ...CSV_MEDIA_TYPES, 'text/plain'].sort());
+    // A replayed submit's 200 is documented beside the 201, with the same schema.
+    const submitted = document.paths['/api/v1/classifications'].post.responses;
+    expect(submitted['200'].content['application/json'].schema).toEqual(submitted['201'].content['application/json'].schema);
     // The retirement rule refers to itself (`any`), so the workflow's body names it as a component.
     expect(JSON.stringify(document.paths['/api/v1/projects/{id}/workflows'].post.requestBody)).toContain('"#/components/schemas/RetirementRuleInput"');
     expect(JSON.stringify(document.components.schemas.RetirementRuleInput)).toMatch(/"agreement".*"#\/components\/schemas\/RetirementRuleInput"/);

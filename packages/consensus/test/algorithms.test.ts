@@ -22,11 +22,10 @@ import {
   wilsonLowerBound,
   wordErrorRate,
 } from '../src';
-import { haveDatasets, readCsv } from './datasets';
+import { describeWithDatasets, haveDatasets, readCsv } from './datasets';
 
-const describeIf = haveDatasets ? describe : describe.skip;
 
-describeIf('bluebirds (39 workers × 108 images, expert truth)', () => {
+describeWithDatasets('bluebirds (39 workers × 108 images, expert truth)', () => {
   const answers = haveDatasets ? readCsv('bluebirds/answers.csv').map((r) => ({ worker: r.worker!, task: r.task!, label: r.label! })) : [];
   const truth = haveDatasets ? Object.fromEntries(readCsv('bluebirds/truth.csv').map((r) => [r.task!, r.label!])) : {};
   const accuracy = (labels: Record<string, string>) => Object.keys(truth).filter((task) => labels[task] === truth[task]).length / Object.keys(truth).length;

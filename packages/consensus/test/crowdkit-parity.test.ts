@@ -1,5 +1,5 @@
 import { type CrowdAnswer, type ErrorMatrices, dawidSkene, goldMajorityVote, majorityVote, oneCoinDawidSkene, rover, wawa } from '../src';
-import { haveDatasets, readCsv, readJson } from './datasets';
+import { describeWithDatasets, haveDatasets, readCsv, readJson } from './datasets';
 
 interface Case {
   id: string;
@@ -91,9 +91,8 @@ function compareMatrices(c: Case, actual: ErrorMatrices | undefined, expected: E
   }
 }
 
-const describeIf = haveDatasets ? describe : describe.skip;
 
-describeIf('crowd-kit parity (expected_outputs.json)', () => {
+describeWithDatasets('crowd-kit parity (expected_outputs.json)', () => {
   const ours = cases.filter((c) => implemented.has(c.algorithm));
   const others = cases.filter((c) => !implemented.has(c.algorithm));
 

@@ -1,10 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The shared datasets folder sits beside the repository (here /work/shared, CI clones the same way). */
-export const datasetsDir = path.resolve(__dirname, '../../../../shared/datasets');
+/** The shared datasets folder sits beside the repository (here /work/shared, CI clones the same way), or CHORUS_DATASETS. */
+export const datasetsDir = process.env.CHORUS_DATASETS ?? path.resolve(__dirname, '../../../../shared/datasets');
 
 export const haveDatasets = existsSync(path.join(datasetsDir, 'crowdkit-fixtures', 'expected_outputs.json'));
+
+/** `describe` for suites that read the datasets: skipped without them, the skipped suite's name saying why. */
+export const describeWithDatasets = (name: string, suite: () => void): void =>
+  haveDatasets ? describe(name, suite) : describe.skip(`${name} (skipped: no datasets at ${datasetsDir}; set CHORUS_DATASETS)`, suite);
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes and line breaks; nothing is trimmed. */
 export function parseCsv(text: string): Record<string, string>[] {

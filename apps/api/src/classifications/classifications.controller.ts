@@ -28,7 +28,11 @@ export class ClassificationsController {
     description: 'A fresh random key per classification (a UUID will do); the same key on a retry.',
     schema: { type: 'string', minLength: idempotencyKeySchema.minLength ?? undefined, maxLength: idempotencyKeySchema.maxLength ?? undefined },
   })
-  @ApiZodResponse(classificationStoredSchema, { status: 201, description: 'Stored; 200 with the first answer when the idempotency key was used before' })
+  @ApiZodResponse(classificationStoredSchema, {
+    status: 201,
+    description: 'Stored',
+    also: { status: 200, description: 'The idempotency key was used before, with the same body: the first answer (without currentVersion)' },
+  })
   async submitClassification(
     @Body() body: unknown,
     @HeaderValue('idempotency-key') key: string | undefined,

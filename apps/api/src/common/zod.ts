@@ -93,9 +93,14 @@ export const ETAG_HEADER = {
   ETag: { description: "The workflow's version and subject sets: send it as If-Match with the next edit, which is refused with 412 if another was saved meanwhile", schema: { type: 'string' } },
 };
 
-export function ApiZodResponse(schema: z.ZodType, options: { status?: number; description?: string; headers?: typeof ETAG_HEADER } = {}): MethodDecorator {
-  const { status = 200, description = 'OK', headers } = options;
-  return applyDecorators(ApiResponse({ status, description, headers, schema: jsonSchemaOf(schema, 'output') }), ApiProblemResponse());
+export function ApiZodResponse(
+  schema: z.ZodType,
+  options: { status?: number; description?: string; headers?: typeof ETAG_HEADER; also?: { status: number; description: string } } = {},
+): MethodDecorator {
+  const { status = 200, description = 'OK', headers, also } = options;
+  const answers = [ApiResponse({ status, description, headers, schema: jsonSchemaOf(schema, 'output') })];
+  if (also) answers.push(ApiResponse({ status: also.status, description: also.description, schema: jsonSchemaOf(schema, 'output') }));
+  return applyDecorators(...answers, ApiProblemResponse());
 }
 
 /** Documents that any status but the route's success is a problem (RFC 9457). */

@@ -29,12 +29,15 @@ const apiEnvSchema = z
       .pipe(z.array(z.uuid('must be user ids (the user.id of POST /api/v1/auth/login), separated by commas'))),
     TRUST_PROXY: z
       .string()
-      .regex(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'must be false, true, a number of proxies, or their addresses separated by commas')
+      .regex(
+        /^(true|false|\d+|(loopback|linklocal|uniquelocal|[\d.]+(\/\d+)?|[\da-fA-F]*:[\da-fA-F:.]*(\/\d+)?)(\s*,\s*(loopback|linklocal|uniquelocal|[\d.]+(\/\d+)?|[\da-fA-F]*:[\da-fA-F:.]*(\/\d+)?))*)$/,
+        'must be false, true, a number of proxies, or their addresses (IPv4 or IPv6, CIDR ranges, loopback) separated by commas',
+      )
       .default('false'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required in production (a random string of 32+ characters)' });
+      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required in production (a random string of at least 16 characters; 32 or more is better)' });
     }
   });
 

@@ -64,7 +64,9 @@ export class SubjectSetsController {
       'corpus (text/plain: a subject per passage, passages separated by a blank line, [[word]] highlighted).',
     {
       'application/ld+json': { type: 'object', description: 'A IIIF Presentation 2.1 or 3 manifest: a subject per canvas.' },
-      'text/csv': { type: 'string', description: 'A header row, then a subject per row (UTF-8); also as text/tab-separated-values or application/vnd.ms-excel.' },
+      'text/csv': { type: 'string', description: 'A header row, then a subject per row (UTF-8), cells separated by commas, semicolons or tabs.' },
+      'text/tab-separated-values': { type: 'string', description: 'A CSV file by another name, as some tools label them.' },
+      'application/vnd.ms-excel': { type: 'string', description: 'A CSV file as Excel labels it on Windows.' },
       'text/plain': { type: 'string', description: 'A text corpus: passages separated by a blank line, [[word]] highlighted (UTF-8).' },
     },
   )
