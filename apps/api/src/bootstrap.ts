@@ -97,7 +97,7 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
 function uploadsOnlyFromAccounts(fastify: FastifyInstance, tokens: Tokens): void {
   const uploadRoute = `/${API_PREFIX}/${SUBJECT_UPLOAD_ROUTE}`;
   fastify.addHook('preParsing', async (request, reply, payload) => {
-    if (request.routeOptions.url !== uploadRoute) return payload;
+    if (request.method !== 'POST' || request.routeOptions.url !== uploadRoute) return payload;
     const [scheme, token] = request.headers.authorization?.split(' ') ?? [];
     const user = scheme?.toLowerCase() === 'bearer' && token ? await tokens.verify(token) : undefined;
     if (user?.kind === 'registered') return payload;
@@ -114,7 +114,7 @@ function uploadsOnlyFromAccounts(fastify: FastifyInstance, tokens: Tokens): void
 /** Each route's body limit (`bodyLimitOf`), set as Fastify registers it. */
 function limitBodiesByRoute(fastify: FastifyInstance, config: AppConfig): void {
   fastify.addHook('onRoute', (route) => {
-    route.bodyLimit = bodyLimitOf(route.url, config).bytes;
+    route.bodyLimit = bodyLimitOf(route.url, route.method, config).bytes;
   });
 }
 

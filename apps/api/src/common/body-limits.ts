@@ -10,10 +10,11 @@ export interface BodyLimit {
 /**
  * Subject uploads may be files of up to 10,000 subjects (`BODY_LIMIT_BYTES`); every other route takes far less
  * (`JSON_BODY_LIMIT_BYTES`), so that nobody, signed in or not, can make the API read 16 MiB of JSON before the route
- * refuses it. `routeUrl` is the route's pattern, with the API's prefix.
+ * refuses it. `routeUrl` is the route's pattern, with the API's prefix; `method` its method (listing a set's subjects
+ * shares the upload's pattern).
  */
-export function bodyLimitOf(routeUrl: string | undefined, config: AppConfig): BodyLimit {
-  return routeUrl?.endsWith(`/${SUBJECT_UPLOAD_ROUTE}`)
+export function bodyLimitOf(routeUrl: string | undefined, method: string | string[] | undefined, config: AppConfig): BodyLimit {
+  return routeUrl?.endsWith(`/${SUBJECT_UPLOAD_ROUTE}`) && [method].flat().includes('POST')
     ? { bytes: config.bodyLimitBytes, setting: 'BODY_LIMIT_BYTES' }
     : { bytes: config.jsonBodyLimitBytes, setting: 'JSON_BODY_LIMIT_BYTES' };
 }

@@ -38,7 +38,8 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.toProblem(exception, bodyLimitOf(host.switchToHttp().getRequest<FastifyRequest | undefined>()?.routeOptions?.url, this.config));
+    const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
+    const body = this.toProblem(exception, bodyLimitOf(request?.routeOptions?.url, request?.method, this.config));
     // A failure of ours; the 503 that says the downloads are busy is an answer, not one.
     if (body.status >= 500 && !body.type?.endsWith(':exports-busy')) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (exception instanceof ProblemException && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
