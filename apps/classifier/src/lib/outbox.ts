@@ -36,10 +36,10 @@ export function awaitsSignIn(item: OutboxItem): boolean {
 export const isSignInExpired = (error: unknown): boolean => error instanceof ChorusApiError && error.status === 401;
 
 /**
- * Whether an answer the server refused its owner's token for can wait for them: an account can sign in again; a guest
+ * Whether an answer whose owner's token the server refused can wait for them: an account can sign in again; a guest
  * that is not the one on this device now never can (the one on this device is renewed, and takes its answers over).
  */
-const canAwaitSignIn = (item: OutboxItem): boolean => !item.owner || tokenKind(item.owner.token) !== 'guest';
+export const canSignInAgain = (owner: Owner | undefined): boolean => !owner || tokenKind(owner.token) !== 'guest';
 
 export class SubmitTimeoutError extends Error {
   constructor(ms: number) {
@@ -214,7 +214,7 @@ class Outbox {
         if (isAlreadyClassified(error)) {
           report.sent += 1;
           await this.remove(item.idempotencyKey);
-        } else if (isSignInExpired(error) && canAwaitSignIn(item)) {
+        } else if (isSignInExpired(error) && canSignInAgain(item.owner)) {
           await this.update(item.idempotencyKey, (kept) => ({ ...kept, attempts: kept.attempts + 1, lastError: describe(error), awaitingSignIn: true }));
         } else if (isTransient(error)) {
           await this.update(item.idempotencyKey, (kept) => ({ ...kept, attempts: kept.attempts + 1, lastError: describe(error) }));

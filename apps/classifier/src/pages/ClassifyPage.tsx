@@ -12,7 +12,7 @@ import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
 import { clearDraft, draftKey, draftVersionOf, pruneDrafts } from '../lib/drafts';
 import { describeError, type Problem } from '../lib/errors';
-import { awaitsSignIn, isAlreadyClassified, isMine, isSignInExpired, isTransient, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
+import { awaitsSignIn, canSignInAgain, isAlreadyClassified, isMine, isSignInExpired, isTransient, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
 import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withoutSubjects } from '../lib/subjectQueue';
@@ -323,7 +323,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (isAlreadyClassified(error)) {
           setNotice(t('classify.alreadyClassified'));
           announce(t('classify.alreadyClassifiedAnnouncement'));
-        } else if (isTransient(error) || isSignInExpired(error)) {
+        } else if (isTransient(error) || (isSignInExpired(error) && canSignInAgain(owner))) {
           // The network is gone, the server failed, or the account's sign-in expired: keep the answer on this device
           // (to be sent when the connection is back, or once the account signs in again) and carry on.
           try {
