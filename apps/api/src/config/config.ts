@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 const DEV_SECRET = 'chorus-development-secret-change-me';
 
-const apiEnvSchema = z
+export const apiEnvSchema = z
   .object({
     ...serviceEnvFields,
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),

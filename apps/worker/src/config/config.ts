@@ -1,7 +1,7 @@
 import { parseEnv, serviceEnvFields } from '@chorus/runtime';
 import { z } from 'zod';
 
-const workerEnvSchema = z.object({
+export const workerEnvSchema = z.object({
   ...serviceEnvFields,
   RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(10_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(2_000),

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { workerEnvSchema } from '../../worker/src/config/config';
+import { apiEnvSchema } from '../src/config/config';
+
+/** The README's configuration table, as `variable → the apps it names`. */
+function configurationTable(): Map<string, string[]> {
+  const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+  const table = new Map<string, string[]>();
+  for (const row of readme.split('\n').filter((line) => line.startsWith('| `'))) {
+    const [names, , usedBy] = row.split('|').slice(1).map((cell) => cell.trim());
+    for (const name of names!.match(/`([A-Z0-9_]+)`/g) ?? []) table.set(name.replaceAll('`', ''), usedBy!.split(',').map((app) => app.trim()));
+  }
+  return table;
+}
+
+describe('the README', () => {
+  it('lists every variable the API and the worker read, with the apps that read it, and none they do not', () => {
+    const table = configurationTable();
+    const read = new Map<string, string[]>();
+    for (const [app, schema] of [['api', apiEnvSchema], ['worker', workerEnvSchema]] as const) {
+      for (const name of Object.keys(schema.shape)) read.set(name, [...(read.get(name) ?? []), app]);
+    }
+    expect(Object.fromEntries([...table].sort())).toEqual(Object.fromEntries([...read].sort()));
+  });
+});
