@@ -12,12 +12,12 @@ import { QueueBoard } from './admin/queue-board';
 import { Tokens } from './auth/tokens';
 import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
-import { OTHER_BODY_TYPES, openApiComponents } from './common/zod';
+import { OTHER_BODY_TYPES, openApiComponents, uuidParam } from './common/zod';
 import { loggedRequest } from './common/request-log';
 import { bodyLimitOf } from './common/body-limits';
 import { unstorableErrors } from '@chorus/tasks';
 import { SUBJECT_UPLOAD_ROUTE } from './subject-sets/subject-sets.controller';
-import { CSV_MEDIA_TYPES } from './subject-sets/subject-sets.service';
+import { CSV_MEDIA_TYPES, SubjectSetsService } from './subject-sets/subject-sets.service';
 import type { AppConfig } from './config/config';
 
 export const API_PREFIX = 'api/v1';
@@ -46,7 +46,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.enableShutdownHooks();
   app.enableCors({ origin: true });
   setUpOpenApi(app);
-  uploadsOnlyFromAccounts(app.getHttpAdapter().getInstance(), app.get(Tokens));
+  uploadsOnlyFromResearchers(app.getHttpAdapter().getInstance(), app.get(Tokens), app.get(SubjectSetsService));
   await app.get(QueueBoard).mount(app.getHttpAdapter().getInstance());
   await serveClassifier(app, config.classifierDir);
   options.configure?.(app.getHttpAdapter().getInstance());
@@ -91,22 +91,36 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
 }
 
 /**
- * A subject upload's body (up to `BODY_LIMIT_BYTES`) is read only for a signed-in account (researchers have one): a
- * missing, invalid or guest token is refused before the body is read, not after megabytes of it are parsed.
+ * A subject upload's body (up to `BODY_LIMIT_BYTES`) is read only for a researcher of the set's project: anyone else
+ * (no token, a guest's, another project's account) is refused before the body is read, not after megabytes of it
+ * are parsed. The route checks again, as every route does.
  */
-function uploadsOnlyFromAccounts(fastify: FastifyInstance, tokens: Tokens): void {
+function uploadsOnlyFromResearchers(fastify: FastifyInstance, tokens: Tokens, subjectSets: SubjectSetsService): void {
   const uploadRoute = `/${API_PREFIX}/${SUBJECT_UPLOAD_ROUTE}`;
+  const refuse = async (reply: FastifyReply, problem: ProblemException) => {
+    await reply.status(problem.body.status).header('content-type', 'application/problem+json').send(problem.body);
+  };
   fastify.addHook('preParsing', async (request, reply, payload) => {
     if (request.method !== 'POST' || request.routeOptions.url !== uploadRoute) return payload;
     const [scheme, token] = request.headers.authorization?.split(' ') ?? [];
     const user = scheme?.toLowerCase() === 'bearer' && token ? await tokens.verify(token) : undefined;
-    if (user?.kind === 'registered') return payload;
-    // A guest is who they say (403, as the route would answer); anyone else has not said who they are (401).
-    const status = user ? 403 : 401;
-    const refusal = problemBody(status, 'Subjects are uploaded by a project’s researchers: send the bearer token of your account (POST /api/v1/auth/login).', [
-      { pointer: '/headers/authorization', message: user ? 'is a guest’s token' : 'is missing or not a valid token' },
-    ]);
-    await reply.status(status).header('content-type', 'application/problem+json').send(refusal);
+    if (user?.kind !== 'registered') {
+      // A guest is who they say (403, as the route would answer); anyone else has not said who they are (401).
+      await refuse(
+        reply,
+        new ProblemException(user ? 403 : 401, 'Subjects are uploaded by a project’s researchers: send the bearer token of your account (POST /api/v1/auth/login).', [
+          { pointer: '/headers/authorization', message: user ? 'is a guest’s token' : 'is missing or not a valid token' },
+        ]),
+      );
+      return payload;
+    }
+    try {
+      // As the route reads its id (a bad one is refused as it would refuse it), then who may add to the set.
+      await subjectSets.requireSetOfResearcher(uuidParam('id').transform((request.params as { id?: unknown }).id), user);
+    } catch (error) {
+      if (!(error instanceof ProblemException)) throw error;
+      await refuse(reply, error);
+    }
     return payload;
   });
 }

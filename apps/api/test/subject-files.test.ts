@@ -149,11 +149,19 @@ describe('subject uploads from files', () => {
       expect([path, refused.status]).toEqual([path, 413]);
       expect(((await refused.json()) as { detail: string }).detail).toContain('larger than the 1 MiB this server accepts here (JSON_BODY_LIMIT_BYTES)');
     }
-    // An upload's megabytes are read only for an account: without a token, or with a guest's, it is refused first.
+    // An upload's megabytes are read only for a researcher of the set's project: anyone else is refused first.
     const guest = (await stack.anonymous.guest()).token;
-    for (const [authorization, status] of [[undefined, 401], ['Bearer not-a-token', 401], [`Bearer ${guest}`, 403]] as const) {
-      const refused = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects`, { method: 'POST', headers: { 'content-type': 'text/csv', ...(authorization ? { authorization } : {}) }, body: big });
-      expect(refused.status).toBe(status);
+    const stranger = (await stack.anonymous.register({ email: `stranger-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'S' })).token;
+    const refusals = [
+      [setId, undefined, 401],
+      [setId, 'Bearer not-a-token', 401],
+      [setId, `Bearer ${guest}`, 403],
+      [setId, `Bearer ${stranger}`, 403], // a live project: readable, not theirs to change
+      ['not-a-set', `Bearer ${stack.client.token}`, 422],
+    ] as const;
+    for (const [set, authorization, status] of refusals) {
+      const refused = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${set}/subjects`, { method: 'POST', headers: { 'content-type': 'text/csv', ...(authorization ? { authorization } : {}) }, body: big });
+      expect([authorization, refused.status]).toEqual([authorization, status]);
       expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
   });

@@ -203,7 +203,8 @@ export class SubjectSetsService {
     };
   }
 
-  private async requireSetOfResearcher(subjectSetId: string, user: AuthUser): Promise<SubjectSet> {
+  /** The set, if the caller is a researcher of its project (also asked before an upload's body is read). */
+  async requireSetOfResearcher(subjectSetId: string, user: AuthUser): Promise<SubjectSet> {
     const set = await this.db.getRepository(SubjectSet).findOneBy({ id: subjectSetId });
     if (!set) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
     await this.access.requireResearcher(set.projectId, user, '/params/id', `Subject set ${subjectSetId}`);
