@@ -14,9 +14,8 @@ import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
 import { OTHER_BODY_TYPES, openApiComponents, uuidParam } from './common/zod';
 import { loggedRequest } from './common/request-log';
-import { bodyLimitOf } from './common/body-limits';
+import { bodyLimitOf, isSubjectUpload } from './common/body-limits';
 import { unstorableErrors } from '@chorus/tasks';
-import { SUBJECT_UPLOAD_ROUTE } from './subject-sets/subject-sets.controller';
 import { CSV_MEDIA_TYPES, SubjectSetsService } from './subject-sets/subject-sets.service';
 import type { AppConfig } from './config/config';
 
@@ -63,11 +62,10 @@ type Done = (error: Error | null, body?: unknown) => void;
 type Parser<Body> = (request: FastifyRequest, body: Body, done: Done) => void;
 
 function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
-  const uploadRoute = `/${API_PREFIX}/${SUBJECT_UPLOAD_ROUTE}`;
   const onlyForUploads =
     <Body>(parse: Parser<Body>): Parser<Body> =>
     (request, body, done) => {
-      if (request.routeOptions.url !== uploadRoute) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']));
+      if (!isSubjectUpload(request.routeOptions.url, request.method)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']));
       parse(request, body, done);
     };
   // A body-less POST (activate, pause, guest) from a client that labels every request JSON is a request without a body.
@@ -81,7 +79,7 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
   // Any other type: the upload says which four it reads; other routes read JSON only.
   fastify.addContentTypeParser('*', (request, _body, done) =>
     done(
-      request.routeOptions.url === uploadRoute
+      isSubjectUpload(request.routeOptions.url, request.method)
         ? new ProblemException(415, 'Send subjects as JSON (application/json), a IIIF manifest (application/ld+json), a CSV file (text/csv) or a text corpus (text/plain).', [
             { pointer: '/headers/content-type', message: 'must be application/json, application/ld+json, text/csv or text/plain' },
           ])
@@ -96,12 +94,11 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
  * are parsed. The route checks again, as every route does.
  */
 function uploadsOnlyFromResearchers(fastify: FastifyInstance, tokens: Tokens, subjectSets: SubjectSetsService): void {
-  const uploadRoute = `/${API_PREFIX}/${SUBJECT_UPLOAD_ROUTE}`;
   const refuse = async (reply: FastifyReply, problem: ProblemException) => {
     await reply.status(problem.body.status).header('content-type', 'application/problem+json').send(problem.body);
   };
   fastify.addHook('preParsing', async (request, reply, payload) => {
-    if (request.method !== 'POST' || request.routeOptions.url !== uploadRoute) return payload;
+    if (!isSubjectUpload(request.routeOptions.url, request.method)) return payload;
     const [scheme, token] = request.headers.authorization?.split(' ') ?? [];
     const user = scheme?.toLowerCase() === 'bearer' && token ? await tokens.verify(token) : undefined;
     if (user?.kind !== 'registered') {

@@ -37,9 +37,11 @@ export class AddressLimitStore implements ThrottlerStorage, OnModuleDestroy {
   private readonly redis: Redis & { countAddressHit(key: string, windowMs: number, limit: number, id: string): Promise<[number, number]> };
   private readonly inThisProcess = new ThrottlerStorageService();
   private readonly prefix: string;
-  /** Until when counts stay in this process, after Redis failed to answer (so that a hung Redis is not waited on each time). */
+  /**
+   * Until when counts stay in this process, after Redis failed to answer (so that a hung Redis is not waited on each
+   * time); 0 while Redis answers.
+   */
   private awayUntil = 0;
-  private away = false;
   private readyWait?: Promise<void>;
 
   constructor(config: AppConfig) {
@@ -55,13 +57,12 @@ export class AddressLimitStore implements ThrottlerStorage, OnModuleDestroy {
     if (Date.now() < this.awayUntil) return this.inThisProcess.increment(key, ttl, limit, blockDuration, throttlerName);
     try {
       const [counted, waitMs] = await withinRedisWait(this.connected().then(() => this.redis.countAddressHit(this.prefix + key, ttl, limit, randomUUID())));
-      if (this.away) this.logger.log('limits per address counted in Redis again');
-      this.away = false;
+      if (this.awayUntil) this.logger.log('limits per address counted in Redis again');
+      this.awayUntil = 0;
       const blocked = counted > limit;
       return { totalHits: counted, timeToExpire: Math.ceil(ttl / 1000), isBlocked: blocked, timeToBlockExpire: blocked ? Math.ceil(waitMs / 1000) : 0 };
     } catch (error) {
-      if (!this.away) this.logger.warn(`limits per address counted in this process only until Redis answers: ${(error as Error).message}`);
-      this.away = true;
+      if (!this.awayUntil) this.logger.warn(`limits per address counted in this process only until Redis answers: ${(error as Error).message}`);
       this.awayUntil = Date.now() + REDIS_AWAY_MS;
       return this.inThisProcess.increment(key, ttl, limit, blockDuration, throttlerName);
     }
