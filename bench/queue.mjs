@@ -126,7 +126,9 @@ for (const size of SIZES) {
   const floorRoutes = FLOORS ? [['postgres', '/api/v1/bench/postgres-round-trip'], ['redis', '/api/v1/bench/redis-pick']] : [];
   for (const [name, path] of [['raw', '/bench/raw'], ['nest', '/api/v1/bench/constant'], ...floorRoutes]) {
     await load(`${root}${path}`, server.tokens, 3); // warm-up
+    const meter = cpuMeter((p) => (p.pid === server.child.pid ? 'api' : 'rest'));
     baselines[name] = summary(await load(`${root}${path}`, server.tokens));
+    baselines[name].apiCpuMs = (meter().api * 1000) / (baselines[name].rps * seconds);
   }
   const releaser = await releaseAssignments(url);
   const queueUrl = `${root}/api/v1/workflows/${input.workflowId}/queue?limit=10`;
@@ -144,7 +146,7 @@ for (const size of SIZES) {
   const cpuPerRequest = Object.fromEntries(Object.entries(cpu).map(([group, secondsUsed]) => [group, (secondsUsed * 1000) / (queue.rps * seconds)]));
   rows.push({ size, bodyBytes: server.bodyBytes, ...baselines, queue, cpuPerRequest, full: queue.bytesPerAnswer / baselines.nest.bytesPerAnswer });
   console.error(
-    `${size}: raw baseline ${baselines.raw.rps.toFixed(0)} req/s, Nest baseline ${baselines.nest.rps.toFixed(0)} req/s, queue ${queue.rps.toFixed(0)} req/s ` +
+    `${size}: raw baseline ${baselines.raw.rps.toFixed(0)} req/s, Nest baseline ${baselines.nest.rps.toFixed(0)} req/s (API CPU ${baselines.nest.apiCpuMs.toFixed(2)} ms per request), queue ${queue.rps.toFixed(0)} req/s ` +
       `(p50 ${queue.p50} ms, p99 ${queue.p99} ms, errors ${queue.errors + baselines.nest.errors}, answer size vs baseline ${rows.at(-1).full.toFixed(2)}); ` +
       `CPU ms per queue request: ${Object.entries(cpuPerRequest).map(([group, ms]) => `${group} ${ms.toFixed(2)}`).join(', ')}`,
   );
