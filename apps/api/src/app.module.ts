@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AccountModule } from './account/account.module';
 import { AdminModule } from './admin/admin.module';
 import { AssignmentModule } from './assignment/assignment.module';
 import { AuthModule } from './auth/auth.module';
@@ -39,6 +40,7 @@ export class AppModule {
         JobsModule,
         MetricsModule,
         AuthModule,
+        AccountModule,
         ProjectsModule,
         MembersModule,
         SubjectSetsModule,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ChorusApiError } from '@chorus/client';
 import { type Stack, startStack } from '../../../test/support/stack';
 
@@ -153,6 +154,24 @@ describe('limits per address', () => {
     expect((await fromIpv6('2001:db8:1:2::11', 'wrong two')).status).toBe(401);
     expect((await fromIpv6('2001:db8:1:2:ffff::12', 'a long password')).status).toBe(429);
     expect((await fromIpv6('2001:db8:1:3::10', 'a long password')).status).toBe(200);
+  });
+
+  it("counts the password checks of an account's own routes toward its sign-in limit, per account", async () => {
+    const session = async () =>
+      (await ((await post('register', '198.51.100.20', { email: `own-${randomUUID()}@example.org`, password: 'a long password', displayName: 'O' })).json())) as { token: string };
+    const [mine, another] = [await session(), await session()];
+    const changePassword = (token: string, currentPassword: string) =>
+      fetch(`${limited.baseUrl}/api/v1/account/password`, {
+        method: 'POST',
+        headers: { 'x-forwarded-for': '198.51.100.21', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ currentPassword, newPassword: 'a new long password' }),
+      });
+    expect((await changePassword(mine.token, 'wrong one')).status).toBe(422);
+    expect((await changePassword(mine.token, 'wrong two')).status).toBe(422);
+    const refused = await changePassword(mine.token, 'a long password');
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many sign-in attempts at this account from your address \(at most 2 in 15 minutes\)/);
+    expect((await changePassword(another.token, 'a long password')).status).toBe(200);
   });
 
   it('counts an address across every API process that shares the Redis, and in each process alone while Redis is away', async () => {

@@ -1,5 +1,5 @@
 import type {
-  ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -76,6 +76,27 @@ export class ChorusClient {
   }
   guest() {
     return this.call<Session>('POST', '/auth/guest');
+  }
+
+  /** The caller's own account, or guest. */
+  account() {
+    return this.call<AccountView>('GET', '/account');
+  }
+  /** The name the account's work goes by (accounts only). */
+  renameAccount(displayName: string) {
+    return this.call<AccountView>('PATCH', '/account', { displayName });
+  }
+  /** A new password; every other token of the account stops working, and a new one comes with the answer. */
+  changePassword(input: { currentPassword: string; newPassword: string }) {
+    return this.call<Session>('POST', '/account/password', input);
+  }
+  /** Every token of the account stops working, this one included. */
+  async signOutEverywhere(): Promise<void> {
+    await this.call<undefined>('POST', '/account/sign-out-everywhere');
+  }
+  /** Deletes the account's email, password and name, and its tokens; its classifications stay, with no one's name. */
+  async deleteAccount(password: string): Promise<void> {
+    await this.call<undefined>('DELETE', '/account', { password });
   }
 
   createProject(input: ProjectInput) {

@@ -1,6 +1,7 @@
 import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput } from '@chorus/tasks';
 import type { z } from 'zod';
 import type {
+  accountViewSchema,
   classificationStoredSchema,
   memberViewSchema,
   ownClassificationListSchema,
@@ -35,6 +36,7 @@ export type { SubjectInput, SubjectLocation };
 
 export type UserView = z.infer<typeof userViewSchema>;
 export type Session = z.infer<typeof sessionSchema>;
+export type AccountView = z.infer<typeof accountViewSchema>;
 export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 export type ProjectView = z.infer<typeof projectViewSchema>;
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;

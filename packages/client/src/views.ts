@@ -16,8 +16,10 @@ export const userViewSchema = z.strictObject({
   email: z.string().nullable(),
 });
 
-/** A bearer token and whose it is, from register, login or guest. */
+/** A bearer token and whose it is, from register, login, guest or a password change. */
 export const sessionSchema = z.strictObject({ token: z.string(), user: userViewSchema });
+/** The caller's own account (or guest), as `GET /account` gives it. */
+export const accountViewSchema = userViewSchema.extend({ createdAt: time });
 
 export const workflowStatusSchema = z.enum(['draft', 'active', 'paused', 'finished']);
 /** `complete`: the workflow has subjects and every one is retired (gold standard aside): nothing is left to classify. */

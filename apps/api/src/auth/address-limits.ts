@@ -8,7 +8,10 @@ import { normalisedEmail } from './dto/auth.dto';
 
 /** New volunteers (guests and accounts) made from one address, counted together over the last hour. */
 export const NEW_VOLUNTEERS = 'newVolunteers';
-/** Sign-in attempts at one account from one address, over the last quarter of an hour. */
+/**
+ * Sign-in attempts at one account from one address, over the last quarter of an hour: at sign-in, the account its
+ * email names; at the account's own routes that check its password, the caller's.
+ */
 export const SIGN_INS = 'signIns';
 
 const HOUR_MS = 3600_000;
@@ -40,11 +43,16 @@ export function addressLimits(config: AppConfig): ThrottlerModuleOptions {
         limit: config.signInsPerAccountPerQuarterHour,
         blockDuration: 0,
         skipIf: () => config.signInsPerAccountPerQuarterHour === 0,
-        // The address as the other limit counts it (an IPv6 /64 is one address), and the account as sign-in finds it.
-        getTracker: (request) => `${normalizeIp(request.ip)}:${normalisedEmail(String(request.body?.email ?? ''))}`,
+        // The address as the other limit counts it (an IPv6 /64 is one address), and the account as sign-in finds it
+        // (or, on the account's routes, as the token says).
+        getTracker: (request) => `${normalizeIp(request.ip)}:${signInAccountOf(request)}`,
       },
     ],
   };
+}
+
+function signInAccountOf(request: { body?: { email?: unknown }; user?: AuthUser }): string {
+  return typeof request.body?.email === 'string' ? normalisedEmail(request.body.email) : `account ${request.user?.id ?? ''}`;
 }
 
 /** A guest registering with their token becomes the account: no new volunteer (the guest was counted when made). */
@@ -52,16 +60,18 @@ function guestBecomingAccount(context: ExecutionContext): boolean {
   return context.getHandler().name === 'register' && context.switchToHttp().getRequest<{ user?: AuthUser }>().user?.kind === 'guest';
 }
 
+/** The routes that make volunteers (every other limited route checks a password). */
+const NEW_VOLUNTEER_ROUTES = new Set(['register', 'guest']);
+
 /** Refuses over the limit with a problem that says when to try again, in `Retry-After` too. */
 @Injectable()
 export class AddressLimitGuard extends ThrottlerGuard {
   protected override async throwThrottlingException(context: ExecutionContext, { limit, timeToBlockExpire }: ThrottlerLimitDetail): Promise<void> {
     const wait = Math.max(1, timeToBlockExpire);
     const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
-    const detail =
-      context.getHandler().name === 'login'
-        ? `Too many sign-in attempts at this account from your address (at most ${limit} in 15 minutes); try again in ${when}.`
-        : `Too many new volunteers from your address (at most ${limit} an hour); try again in ${when}, or sign in to an account you already have.`;
+    const detail = NEW_VOLUNTEER_ROUTES.has(context.getHandler().name)
+      ? `Too many new volunteers from your address (at most ${limit} an hour); try again in ${when}, or sign in to an account you already have.`
+      : `Too many sign-in attempts at this account from your address (at most ${limit} in 15 minutes); try again in ${when}.`;
     throw new ProblemException(429, detail, undefined, 'too-many-requests').retryAfter(wait);
   }
 }

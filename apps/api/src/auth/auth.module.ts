@@ -11,6 +11,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Passwords } from './passwords';
+import { TokenGenerations } from './token-generations';
 import { Tokens } from './tokens';
 
 @Module({
@@ -24,7 +25,7 @@ import { Tokens } from './tokens';
     ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: addressLimits }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AddressLimitGuard, Passwords, Tokens, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [Tokens],
+  providers: [AuthService, AddressLimitGuard, Passwords, Tokens, TokenGenerations, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [Tokens, TokenGenerations, Passwords, AddressLimitGuard],
 })
 export class AuthModule {}

@@ -52,6 +52,8 @@ export class AuthService {
   }
 
   private async session(user: User): Promise<Session> {
+    // Unreachable: a deleted account has no email to sign in with, and is no guest.
+    if (user.kind === 'deleted') throw new Error(`User ${user.id} is deleted and has no sessions`);
     const token = await this.tokens.issue({ id: user.id, kind: user.kind });
     return { token, user: { id: user.id, kind: user.kind, displayName: user.displayName, email: user.email } };
   }

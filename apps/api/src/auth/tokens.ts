@@ -1,24 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from './auth.decorators';
+import { TokenGenerations } from './token-generations';
+
+interface TokenClaims {
+  sub: string;
+  kind: AuthUser['kind'];
+  /** The user's token generation when it was issued; tokens from before this claim are of generation 0. */
+  gen?: number;
+}
 
 /** Makes bearer tokens and proves whom they belong to: the one place tokens are made and read. */
 @Injectable()
 export class Tokens {
-  constructor(private readonly jwt: JwtService) {}
+  constructor(private readonly jwt: JwtService, private readonly generations: TokenGenerations) {}
 
-  /** A token for the user, valid for `TOKEN_TTL_SECONDS` (or `expiresInSeconds`). */
-  issue(user: AuthUser, expiresInSeconds?: number): Promise<string> {
-    return this.jwt.signAsync({ sub: user.id, kind: user.kind }, expiresInSeconds === undefined ? {} : { expiresIn: expiresInSeconds });
+  /** A token for the user, valid for `TOKEN_TTL_SECONDS` (or `expiresInSeconds`) unless the user signs out everywhere. */
+  async issue(user: AuthUser, expiresInSeconds?: number): Promise<string> {
+    const claims: TokenClaims = { sub: user.id, kind: user.kind, gen: (await this.generations.current(user.id)) ?? 0 };
+    return this.jwt.signAsync(claims, expiresInSeconds === undefined ? {} : { expiresIn: expiresInSeconds });
   }
 
-  /** The token's user, or undefined when it is invalid or expired. */
+  /** The token's user, or undefined when it is invalid, expired, or from before its user last signed out everywhere. */
   async verify(token: string): Promise<AuthUser | undefined> {
-    try {
-      const payload = await this.jwt.verifyAsync<{ sub: string; kind: AuthUser['kind'] }>(token);
-      return { id: payload.sub, kind: payload.kind };
-    } catch {
-      return undefined;
-    }
+    const claims = await this.jwt.verifyAsync<TokenClaims>(token).catch(() => undefined);
+    if (!claims || (claims.gen ?? 0) !== (await this.generations.current(claims.sub))) return undefined;
+    return { id: claims.sub, kind: claims.kind };
   }
 }

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type UserKind = 'registered' | 'guest';
+/** `deleted`: an account its owner deleted; the row stays, without email, password or name, for its classifications. */
+export type UserKind = 'registered' | 'guest' | 'deleted';
 
 /** A volunteer or researcher. Guests are users without credentials, so they too never see a subject twice. */
 @Entity('users')
@@ -12,5 +13,7 @@ export class User {
   email!: string | null;
   @Column({ type: 'varchar', length: 100 }) displayName!: string;
   @Column({ type: 'varchar', length: 200, nullable: true, select: false }) passwordHash!: string | null;
+  /** Tokens issued in an earlier generation are refused: raising it signs the user out everywhere. */
+  @Column({ type: 'int', default: 0 }) tokenGeneration!: number;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

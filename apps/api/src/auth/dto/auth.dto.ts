@@ -3,15 +3,21 @@ import { z } from 'zod';
 /** An email as accounts are found by it (and sign-in attempts counted): without spaces at either end, in lower case. */
 export const normalisedEmail = (email: string) => email.trim().toLowerCase();
 
+/** A password an account may be given. */
+export const newPasswordSchema = z.string().min(8, 'must be at least 8 characters').max(200);
+/** A password as typed to prove who one is (any length a new one may have had). */
+export const givenPasswordSchema = z.string().max(200);
+export const displayNameSchema = z.string().trim().min(1).max(100);
+
 export const registerSchema = z.strictObject({
   email: z.email('must be an email address').max(320).transform(normalisedEmail),
-  password: z.string().min(8, 'must be at least 8 characters').max(200),
-  displayName: z.string().trim().min(1).max(100),
+  password: newPasswordSchema,
+  displayName: displayNameSchema,
 });
 export type RegisterInput = z.infer<typeof registerSchema>;
 
 export const loginSchema = z.strictObject({
   email: z.string().max(320).transform(normalisedEmail),
-  password: z.string().max(200),
+  password: givenPasswordSchema,
 });
 export type LoginInput = z.infer<typeof loginSchema>;

@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { accountViewSchema, sessionSchema } from '@chorus/client';
+import { AddressLimitGuard, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
+import { AccountService } from './account.service';
+import {
+  type AccountChange,
+  type AccountDeletion,
+  type PasswordChange,
+  accountChangeSchema,
+  accountDeletionSchema,
+  passwordChangeSchema,
+} from './dto/account.dto';
+
+/** Routes that check the account's password count toward the sign-in limit, per account and address. */
+const CountsAsSignIn = () => SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: false });
+
+@ApiTags('account')
+@ApiBearerAuth()
+@Controller('account')
+@UseGuards(AddressLimitGuard)
+@SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
+export class AccountController {
+  constructor(private readonly account: AccountService) {}
+
+  @Get()
+  @ApiZodResponse(accountViewSchema, { description: "The caller's account (or guest)" })
+  view(@CurrentUser() user: AuthUser) {
+    return this.account.view(user);
+  }
+
+  @Patch()
+  @ApiZodBody(accountChangeSchema)
+  @ApiZodResponse(accountViewSchema, { description: 'The account, renamed (accounts only: a guest gets 403 account-required)' })
+  rename(@Body(new ZodPipe(accountChangeSchema)) { displayName }: AccountChange, @CurrentUser() user: AuthUser) {
+    return this.account.rename(user, displayName);
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @CountsAsSignIn()
+  @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong or right passwords from one address' })
+  @ApiZodBody(passwordChangeSchema)
+  @ApiZodResponse(sessionSchema, { description: 'The new token: every token issued before, on any device, no longer works' })
+  changePassword(@Body(new ZodPipe(passwordChangeSchema)) change: PasswordChange, @CurrentUser() user: AuthUser) {
+    return this.account.changePassword(user, change);
+  }
+
+  @Post('sign-out-everywhere')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: "Every token of the account, the caller's too, no longer works (within 30 seconds on every API process)" })
+  @ApiProblemResponse()
+  signOutEverywhere(@CurrentUser() user: AuthUser) {
+    return this.account.signOutEverywhere(user);
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @CountsAsSignIn()
+  @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong or right passwords from one address' })
+  @ApiZodBody(accountDeletionSchema)
+  @ApiNoContentResponse({
+    description: "Deleted: the account's email, password, name, tokens, memberships and holds are gone; its classifications stay, with no one's name (409 owns-projects for an owner of projects)",
+  })
+  @ApiProblemResponse()
+  delete(@Body(new ZodPipe(accountDeletionSchema)) { password }: AccountDeletion, @CurrentUser() user: AuthUser) {
+    return this.account.delete(user, password);
+  }
+}

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { displayNameSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
+
+export const accountChangeSchema = z.strictObject({ displayName: displayNameSchema });
+export type AccountChange = z.infer<typeof accountChangeSchema>;
+
+export const passwordChangeSchema = z.strictObject({ currentPassword: givenPasswordSchema, newPassword: newPasswordSchema });
+export type PasswordChange = z.infer<typeof passwordChangeSchema>;
+
+export const accountDeletionSchema = z.strictObject({ password: givenPasswordSchema });
+export type AccountDeletion = z.infer<typeof accountDeletionSchema>;

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { preparedQuery } from '@chorus/db';
+import type { DataSource } from 'typeorm';
+import { GroupCommit } from '../common/group-commit';
+
+/**
+ * How long an API process goes by an account's token generation as it read it: a sign-out everywhere made through
+ * another process ends the tokens here within this time (at once in the process that made it).
+ */
+export const TOKEN_GENERATION_TRUSTED_MS = 30_000;
+/** Accounts remembered at most; the longest remembered are forgotten first. */
+const REMEMBERED_AT_MOST = 100_000;
+
+const GENERATIONS = 'SELECT id, token_generation AS generation FROM users WHERE id = ANY($1::uuid[])';
+
+/**
+ * Each user's token generation (`users.token_generation`), read for every request's token, so remembered for a
+ * while: the reads of concurrent requests share one statement, and a user's read serves their next requests for
+ * `TOKEN_GENERATION_TRUSTED_MS`.
+ */
+@Injectable()
+export class TokenGenerations {
+  private readonly known = new Map<string, { generation: number; readAt: number }>();
+  private readonly reads = new GroupCommit((userIds: string[]) => this.read(userIds), { maxBatch: 500, maxBatchesAtOnce: 2 });
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The user's token generation, or undefined when there is no such user. */
+  async current(userId: string): Promise<number | undefined> {
+    const known = this.known.get(userId);
+    if (known && Date.now() - known.readAt < TOKEN_GENERATION_TRUSTED_MS) return known.generation;
+    const generation = await this.reads.submit(userId);
+    if (generation !== undefined) this.remember(userId, generation);
+    return generation;
+  }
+
+  /** What this process read or raised. Generations only go up, so an older read never undoes a raise. */
+  remember(userId: string, generation: number): void {
+    const known = this.known.get(userId);
+    this.known.delete(userId);
+    this.known.set(userId, { generation: Math.max(generation, known?.generation ?? generation), readAt: Date.now() });
+    if (this.known.size > REMEMBERED_AT_MOST) this.known.delete(this.known.keys().next().value!);
+  }
+
+  private async read(userIds: string[]): Promise<(number | undefined)[]> {
+    const rows = await preparedQuery<{ id: string; generation: number }>(this.db, GENERATIONS, [userIds]);
+    const byId = new Map(rows.map((row) => [row.id, row.generation]));
+    return userIds.map((id) => byId.get(id));
+  }
+}

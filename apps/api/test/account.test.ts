@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { ChorusApiError, type ChorusClient } from '@chorus/client';
+import type { DataSource } from 'typeorm';
+import { TOKEN_GENERATION_TRUSTED_MS, TokenGenerations } from '../src/auth/token-generations';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+const PASSWORD = 'a long password';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(() => stack.stop());
+
+const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
+
+async function newAccount(name = 'Ada'): Promise<{ email: string; id: string; client: ChorusClient }> {
+  const email = `${name.toLowerCase()}-${randomUUID()}@example.org`;
+  const session = await stack.anonymous.register({ email, password: PASSWORD, displayName: name });
+  return { email, id: session.user.id, client: stack.anonymous.withToken(session.token) };
+}
+
+const signIn = async (email: string, password = PASSWORD) => stack.anonymous.withToken((await stack.anonymous.login({ email, password })).token);
+
+describe('the account', () => {
+  it('tells the caller who they are, accounts and guests alike', async () => {
+    const { email, id, client } = await newAccount();
+    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, createdAt: expect.any(String) });
+    const guest = await stack.anonymous.guest();
+    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null });
+  });
+
+  it('renames an account, refuses an empty name naming the field, and has nothing to rename for a guest', async () => {
+    const { client } = await newAccount();
+    expect((await client.renameAccount('  Ada Lovelace ')).displayName).toBe('Ada Lovelace');
+    const empty = await refusal(client.renameAccount('   '));
+    expect(empty?.status).toBe(422);
+    expect(empty?.problem.errors?.[0]?.pointer).toBe('/displayName');
+    expect((await client.account()).displayName).toBe('Ada Lovelace');
+
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const refused = await refusal(guest.renameAccount('Someone'));
+    expect(refused?.status).toBe(403);
+    expect(refused?.problem.type).toMatch(/account-required$/);
+  });
+
+  it('changes the password only with the current one, and ends every token issued before', async () => {
+    const { email, client } = await newAccount();
+    const otherDevice = await signIn(email);
+
+    const wrong = await refusal(client.changePassword({ currentPassword: 'not my password', newPassword: 'a new long password' }));
+    expect(wrong?.status).toBe(422);
+    expect(wrong?.problem.errors).toEqual([{ pointer: '/currentPassword', message: "is not this account's password" }]);
+    const short = await refusal(client.changePassword({ currentPassword: PASSWORD, newPassword: 'short' }));
+    expect(short?.problem.errors?.[0]?.pointer).toBe('/newPassword');
+    // Refused: nothing changed.
+    await otherDevice.account();
+    await signIn(email);
+
+    const changed = await client.changePassword({ currentPassword: PASSWORD, newPassword: 'a new long password' });
+    expect(changed.user.email).toBe(email);
+    expect((await refusal(client.account()))?.status).toBe(401);
+    expect((await refusal(otherDevice.account()))?.status).toBe(401);
+    expect((await refusal(signIn(email)))?.status).toBe(401);
+    await stack.anonymous.withToken(changed.token).account();
+    await signIn(email, 'a new long password');
+  });
+
+  it('signs out everywhere: every token of the account stops working, and signing in again works', async () => {
+    const { email, client } = await newAccount();
+    const otherDevice = await signIn(email);
+    await client.signOutEverywhere();
+    expect((await refusal(client.account()))?.status).toBe(401);
+    expect((await refusal(otherDevice.account()))?.status).toBe(401);
+    expect((await (await signIn(email)).account()).email).toBe(email);
+    // A guest's token is their only way in: a guest cannot sign out of it.
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect((await refusal(guest.signOutEverywhere()))?.status).toBe(403);
+  });
+
+  it('deletes an account: its email, password, name, tokens, memberships and holds go; its classifications stay, with no one’s name', async () => {
+    const researcher = stack.client;
+    const project = await researcher.createProject({ title: `Deletion ${randomUUID()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Set' });
+    await researcher.addSubjects(set.id, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    const { email, id, client } = await newAccount('Volunteer');
+    await researcher.setMember(project.id, { email, role: 'moderator' });
+    const [first] = (await client.queue(workflowId, 3)).subjects;
+    await client.classify({ workflowId, workflowVersion: 1, subjectId: first!.id, annotations: [{ task: 'T0', value: 'yes' }] }, `k-${randomUUID()}`);
+
+    const wrong = await refusal(client.deleteAccount('not my password'));
+    expect(wrong?.status).toBe(422);
+    expect(wrong?.problem.errors).toEqual([{ pointer: '/password', message: "is not this account's password" }]);
+    expect((await client.account()).email).toBe(email);
+
+    await client.deleteAccount(PASSWORD);
+    expect((await refusal(client.account()))?.status).toBe(401);
+    expect((await refusal(signIn(email)))?.status).toBe(401);
+    const { rows: [user] } = await stack.db.query('SELECT kind, email, display_name, password_hash FROM users WHERE id = $1', [id]);
+    expect(user).toEqual({ kind: 'deleted', email: null, display_name: 'Deleted account', password_hash: null });
+    expect((await stack.db.query('SELECT subject_id FROM classifications WHERE user_id = $1', [id])).rows).toEqual([{ subject_id: first!.id }]);
+    expect((await stack.db.query('SELECT 1 FROM assignments WHERE user_id = $1', [id])).rows).toEqual([]);
+    expect((await researcher.members(project.id)).members.map((member) => member.userId)).not.toContain(id);
+    // The email is free for a new account.
+    expect((await stack.anonymous.register({ email, password: PASSWORD, displayName: 'New' })).user.id).not.toBe(id);
+  });
+
+  it('refuses to delete an account that owns projects, saying which, and changes nothing', async () => {
+    const { email, client } = await newAccount('Owner');
+    await client.createProject({ title: 'Owned letters' });
+    const refused = await refusal(client.deleteAccount(PASSWORD));
+    expect(refused?.status).toBe(409);
+    expect(refused?.problem.detail).toContain('"Owned letters"');
+    expect((await client.account()).email).toBe(email);
+    await signIn(email);
+  });
+
+  it('ends a token in another API process within the time a process goes by what it read', async () => {
+    const { id, client } = await newAccount();
+    const otherProcess = new TokenGenerations(stack.app.get<DataSource>(getDataSourceToken()));
+    expect(await otherProcess.current(id)).toBe(0);
+    await client.signOutEverywhere();
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      clock.mockReturnValue(now + TOKEN_GENERATION_TRUSTED_MS - 1_000);
+      expect(await otherProcess.current(id)).toBe(0);
+      clock.mockReturnValue(now + TOKEN_GENERATION_TRUSTED_MS + 1_000);
+      expect(await otherProcess.current(id)).toBe(1);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});
