@@ -9,6 +9,7 @@ import { OUTBOX_RETRY_MS, outbox } from './lib/outbox';
 import { Link, accountPath, matchRoute, usePath } from './lib/router';
 import { session } from './lib/session';
 import { CreateAccountPage, SignInPage } from './pages/AccountPages';
+import { AccountSettingsPage } from './pages/AccountSettingsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -117,6 +118,7 @@ export function App() {
             {route.name === 'classify' && <ClassifyPage key={route.workflowId} projectSlug={route.projectSlug} workflowId={route.workflowId} />}
             {route.name === 'sign-in' && <SignInPage />}
             {route.name === 'create-account' && <CreateAccountPage />}
+            {route.name === 'account' && <AccountSettingsPage />}
             {route.name === 'not-found' && <NotFoundPage path={route.path} />}
           </ClientContext.Provider>
         ) : (

@@ -7,7 +7,8 @@ import { checkScreen, liveYesNoWorkflow, skipTutorial, tabTo, useStackAndBrowser
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
  * keeps what they classified (the same user in Postgres), signing out and in again works, an answer waiting to be sent
  * when the volunteer signs out is still stored as theirs, the API's refusals show at the field they name, and an account
- * whose token expired is signed out and told so.
+ * whose token expired is signed out and told so. An account renames itself, changes its password and deletes itself
+ * from its own page.
  */
 
 jest.setTimeout(90_000);
@@ -352,6 +353,54 @@ describe('classifier in a browser: accounts', () => {
     expect(await page.getByTestId('account-nav').getByRole('link', { name: 'Sign in' }).count()).toBe(1);
     expect((await page.locator('[role="alert"]').allTextContents()).join('')).toBe(''); // the refused request is not left on screen
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('guest');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lets an account rename itself, change its password (ending its other sign-ins) and delete itself, from its page', async () => {
+    const email = `settings-${Date.now()}@example.org`;
+    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
+    const otherDevice = suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token);
+    const { page, errors } = await newcomerPage();
+    await page.evaluate(
+      ({ id, token, email }) => {
+        window.localStorage.setItem('chorus.token', token);
+        window.localStorage.setItem('chorus.tokenKind', 'registered');
+        window.localStorage.setItem('chorus.user', JSON.stringify({ id, displayName: 'Ada', email }));
+      },
+      { id: account.user.id, token: account.token, email },
+    );
+    await page.goto(suite.stack.baseUrl);
+    await tabTo(page, '[data-account-link="account"]');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('account-settings').waitFor({ timeout: 10_000 });
+    expect(await page.getByText(`You sign in with ${email}.`).count()).toBe(1);
+    await checkScreenOnPhone(page, 'account-settings');
+
+    await page.locator('#settings-name').fill('Ada Lovelace');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.getByTestId('account-status').getByText('Your name is now Ada Lovelace.').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Ada Lovelace');
+
+    await page.locator('#settings-current-password').fill('not my password');
+    await page.locator('#settings-new-password').fill('a brand new password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByTestId('settings-current-password-error').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('settings-current-password-error').textContent()).toBe("Is not this account's password.");
+    await waitForFocus(page, '#settings-current-password');
+    await page.locator('#settings-current-password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByTestId('account-status').getByText('Your password is changed.', { exact: false }).waitFor({ timeout: 10_000 });
+    expect((await otherDevice.account().catch((error: { status: number }) => error)) as { status: number }).toMatchObject({ status: 401 });
+    await page.reload(); // this device goes on with the new token
+    expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Ada Lovelace');
+
+    await page.locator('#settings-delete-password').fill('a brand new password');
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByTestId('account-status').getByText('Your account is deleted.', { exact: false }).waitFor({ timeout: 10_000 });
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.locator('[data-account-link="sign-in"]').waitFor();
+    expect((await suite.stack.db.query('SELECT kind, email FROM users WHERE id = $1', [account.user.id])).rows).toEqual([{ kind: 'deleted', email: null }]);
     expect(errors).toEqual([]);
     await page.close();
   });

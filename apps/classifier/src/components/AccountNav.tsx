@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { showAccountNotice, signOut, useSession } from '../lib/account';
-import { accountPath, Link, matchRoute, nextPath } from '../lib/router';
+import { ACCOUNT, accountPath, Link, matchRoute, nextPath } from '../lib/router';
 
 /**
  * The header's way to the volunteer's account, on every page: "Sign in" and "Create an account" for a guest (both come
- * back to this page once done), the account's name and "Sign out" once signed in.
+ * back to this page once done), the account's name, a link to its page and "Sign out" once signed in.
  */
 export function AccountNav({ path }: { path: string }) {
   const { t } = useTranslation();
@@ -42,6 +42,9 @@ export function AccountNav({ path }: { path: string }) {
           <p className="account-name" data-testid="account-name">
             {t('account.signedInAs', { name: volunteer.displayName ?? volunteer.email ?? '' })}
           </p>
+          <Link to={ACCOUNT} data-account-link="account" aria-current={route.name === 'account' ? 'page' : undefined}>
+            {t('account.yours')}
+          </Link>
           <button type="button" className="button button-header" onClick={() => void onSignOut()} aria-disabled={signingOut || undefined}>
             {signingOut ? t('account.signingOut') : t('account.signOut')}
           </button>

@@ -1,9 +1,10 @@
 import { ChorusApiError, type Session } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n } from '../i18n';
-import { describeError, type Problem } from './errors';
+import { describeError } from './errors';
 import { isMine, outbox } from './outbox';
 import { forgetClassifiedThisSession, type SessionState, session } from './session';
+import type { FieldErrors, FormProblem } from './useForm';
 
 /**
  * Creating an account, signing in and signing out, and what the volunteer is told about them.
@@ -28,13 +29,6 @@ export const PASSWORD_MIN_LENGTH = 8;
 const SEND_FIRST_MS = 5_000;
 
 export type FieldName = 'displayName' | 'email' | 'password';
-export type FieldErrors = Partial<Record<FieldName, string>>;
-
-/** What a refused form shows: a message next to each field it names, and what concerns the form as a whole. */
-export interface FormProblem {
-  fields: FieldErrors;
-  form: Problem | null;
-}
 
 export interface AccountInput {
   displayName: string;
@@ -43,11 +37,8 @@ export interface AccountInput {
 }
 
 /** Checks made before asking the server, in the volunteer's words; the server checks again. */
-/** What an account form does once its fields pass: answers the notice to show when done. */
-export type SendAccountForm = () => Promise<string>;
-
-export function checkAccountForm(input: Partial<AccountInput>, kind: 'create' | 'sign-in'): FieldErrors {
-  const errors: FieldErrors = {};
+export function checkAccountForm(input: Partial<AccountInput>, kind: 'create' | 'sign-in'): FieldErrors<FieldName> {
+  const errors: FieldErrors<FieldName> = {};
   if (kind === 'create' && !input.displayName?.trim()) errors.displayName = i18n.t('account.errors.displayNameMissing');
   const email = input.email?.trim() ?? '';
   if (!email) errors.email = i18n.t('account.errors.emailMissing');
@@ -58,29 +49,36 @@ export function checkAccountForm(input: Partial<AccountInput>, kind: 'create' | 
   return errors;
 }
 
-const FIELD_OF_POINTER: Record<string, FieldName> = { '/displayName': 'displayName', '/email': 'email', '/password': 'password' };
-
 const problemType = (error: ChorusApiError, slug: string) => error.problem?.type?.endsWith(`:${slug}`) === true;
 
 /**
- * The server's refusal by field: each of its `errors` whose pointer names a field of the form goes next to that field;
- * the problems the API names by type (an email already taken, a wrong password) in the volunteer's words; anything
- * else for the form as a whole.
+ * The server's refusal by field: each of its `errors` whose pointer names one of `fields` (`/<field>`) goes next to
+ * that field, the others for the form as a whole.
  */
-export function formProblemOf(error: unknown, kind: 'create' | 'sign-in'): FormProblem {
+export function problemAtFields<F extends string>(error: unknown, fields: readonly F[]): FormProblem<F> {
   if (!(error instanceof ChorusApiError)) return { fields: {}, form: describeError(error) };
-  const fields: FieldErrors = {};
+  const named: FieldErrors<F> = {};
   const unnamed: string[] = [];
   for (const { pointer, message } of error.problem?.errors ?? []) {
-    const field = FIELD_OF_POINTER[pointer];
-    if (field) fields[field] ??= sentence(message);
+    const field = fields.find((name) => pointer === `/${name}`);
+    if (field) named[field] ??= sentence(message);
     else unnamed.push(pointer ? `${pointer}: ${message}` : message);
   }
-  if (problemType(error, 'email-taken')) fields.email = i18n.t('account.errors.emailTaken');
-  else if (kind === 'sign-in' && error.status === 401) return { fields: { password: i18n.t('account.errors.wrongPassword') }, form: null };
-  else if (problemType(error, 'guest-already-registered')) return { fields, form: { detail: i18n.t('account.errors.alreadyRegistered'), fields: [] } };
-  if (Object.keys(fields).length > 0 && unnamed.length === 0) return { fields, form: null };
-  return { fields, form: { ...describeError(error), fields: unnamed } };
+  if (Object.keys(named).length > 0 && unnamed.length === 0) return { fields: named, form: null };
+  return { fields: named, form: { ...describeError(error), fields: unnamed } };
+}
+
+/**
+ * The create-account and sign-in forms' refusal: as `problemAtFields`, and the problems the API names by type (an
+ * email already taken, a wrong password) in the volunteer's words.
+ */
+export function formProblemOf(error: unknown, kind: 'create' | 'sign-in'): FormProblem<FieldName> {
+  const problem = problemAtFields(error, ['displayName', 'email', 'password'] as const);
+  if (!(error instanceof ChorusApiError)) return problem;
+  if (problemType(error, 'email-taken')) return { fields: { ...problem.fields, email: i18n.t('account.errors.emailTaken') }, form: null };
+  if (kind === 'sign-in' && error.status === 401) return { fields: { password: i18n.t('account.errors.wrongPassword') }, form: null };
+  if (problemType(error, 'guest-already-registered')) return { fields: problem.fields, form: { detail: i18n.t('account.errors.alreadyRegistered'), fields: [] } };
+  return problem;
 }
 
 /** A server message such as "must be an email address" as a sentence under its field. */
@@ -131,9 +129,52 @@ export async function signIn(input: Pick<AccountInput, 'email' | 'password'>): P
 /** Signs out; answers how many of the account's answers still wait to be sent (they stay, and go as the account's). */
 export async function signOut(): Promise<{ answersWaiting: number }> {
   const answersWaiting = await sendWaitingFirst();
+  leaveThisDevice();
+  return { answersWaiting };
+}
+
+function leaveThisDevice(): void {
   session.signOut();
   forgetClassifiedThisSession();
+}
+
+/** Renames the account; the header says the new name at once. Answers the name as the server keeps it. */
+export async function renameAccount(displayName: string): Promise<string> {
+  const { id, kind, email, displayName: kept } = await session.client.renameAccount(displayName.trim());
+  const { token } = session.current();
+  if (token) session.adopt({ token, user: { id, kind, email, displayName: kept } });
+  return kept;
+}
+
+/** A new password: the server ends the account's other tokens and answers a new one for this device. */
+export async function changePassword(input: { currentPassword: string; newPassword: string }): Promise<void> {
+  session.adopt(await session.client.changePassword(input));
+}
+
+/**
+ * Ends every token of the account, on every device, and signs out here; answers how many of its answers still wait
+ * (sent first when the server can be reached; the rest go as the account's once it signs in again).
+ */
+export async function signOutEverywhere(): Promise<{ answersWaiting: number }> {
+  const answersWaiting = await sendWaitingFirst();
+  await session.client.signOutEverywhere();
+  leaveThisDevice();
   return { answersWaiting };
+}
+
+/** Refuses to delete an account whose answers wait on this device: once it is deleted, they could never be sent. */
+export class AnswersStillWaiting extends Error {
+  constructor(readonly count: number) {
+    super(i18n.t('account.settings.delete.answersWaiting', { count }));
+  }
+}
+
+/** Deletes the account (its answers waiting here are sent first, or it is not deleted) and signs out here. */
+export async function deleteAccount(password: string): Promise<void> {
+  const answersWaiting = await sendWaitingFirst();
+  if (answersWaiting > 0) throw new AnswersStillWaiting(answersWaiting);
+  await session.client.deleteAccount(password);
+  leaveThisDevice();
 }
 
 /** A message about the account shown (and announced) at the top of the page it was given for, until the volunteer moves on. */

@@ -28,6 +28,7 @@ export type Route =
   | { name: 'home' }
   | { name: 'sign-in' }
   | { name: 'create-account' }
+  | { name: 'account' }
   | { name: 'classify'; projectSlug: string; workflowId: string }
   | { name: 'not-found'; path: string };
 
@@ -35,6 +36,7 @@ export function matchRoute(path: string): Route {
   if (path === '/' || path === '') return { name: 'home' };
   if (path === SIGN_IN || path === `${SIGN_IN}/`) return { name: 'sign-in' };
   if (path === CREATE_ACCOUNT || path === `${CREATE_ACCOUNT}/`) return { name: 'create-account' };
+  if (path === ACCOUNT || path === `${ACCOUNT}/`) return { name: 'account' };
   const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
   if (classify) {
     return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
@@ -48,6 +50,8 @@ export function classifyPath(projectSlug: string, workflowId: string): string {
 
 const SIGN_IN = '/sign-in';
 const CREATE_ACCOUNT = '/create-account';
+/** The volunteer's own account: name, password, sign-out everywhere, deletion. */
+export const ACCOUNT = '/account';
 
 /** The sign-in or create-account page, coming back to `next` (a path of this app) once done. */
 export function accountPath(page: 'sign-in' | 'create-account', next: string): string {

@@ -1,81 +1,41 @@
-import { type FormEvent, type RefObject, useEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
 import {
-  type AccountInput,
   checkAccountForm,
   createAccount,
-  type FieldErrors,
   type FieldName,
-  type SendAccountForm,
   formProblemOf,
   PASSWORD_MIN_LENGTH,
   showAccountNotice,
   signIn,
   useSession,
 } from '../lib/account';
-import type { Problem } from '../lib/errors';
 import { accountPath, Link, navigate, nextPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useForm } from '../lib/useForm';
 
 const FIELD_ORDER: FieldName[] = ['displayName', 'email', 'password'];
 
-/**
- * A form's state: values, the message next to each field, the form's own problem, and focus on the first field in
- * error once its message is on screen (so that a screen reader reads the message with the field).
- */
-function useAccountForm(initial: Partial<AccountInput>) {
-  const [values, setValues] = useState<Partial<AccountInput>>(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [focusRequest, setFocusRequest] = useState<{ field: FieldName; n: number } | null>(null);
-  const refs: Record<FieldName, RefObject<HTMLInputElement | null>> = {
-    displayName: useRef<HTMLInputElement>(null),
-    email: useRef<HTMLInputElement>(null),
-    password: useRef<HTMLInputElement>(null),
-  };
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the refs are stable; `focusRequest` changes with each request
-  useEffect(() => {
-    if (focusRequest) refs[focusRequest.field].current?.focus();
-  }, [focusRequest]);
+/** What a create-account or sign-in form does once its fields pass: answers the notice to show when done. */
+interface SendAccountForm {
+  (values: Record<FieldName, string>): Promise<string>;
+}
 
-  /** Shows these messages; answers whether there were any (and then focuses the first field in error). */
-  const showErrors = (next: FieldErrors): boolean => {
-    setErrors(next);
-    const first = FIELD_ORDER.find((field) => next[field]);
-    if (first) setFocusRequest((request) => ({ field: first, n: (request?.n ?? 0) + 1 }));
-    return first !== undefined;
-  };
-  const field = (name: FieldName) => ({
-    value: values[name] ?? '',
-    error: errors[name],
-    inputRef: refs[name],
-    onChange: (event: { target: { value: string } }) => setValues((now) => ({ ...now, [name]: event.target.value })),
-  });
-  /**
-   * The form's submit handler: checks the fields, runs `send` (which answers the notice to show), then goes on to
-   * `next`; a refusal is shown at the fields it names, or as the form's problem.
-   */
-  const onSubmit = (kind: 'create' | 'sign-in', send: SendAccountForm, { next, pathname }: Destination) => async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    setProblem(null);
-    if (showErrors(checkAccountForm(values, kind))) return;
-    setBusy(true);
-    try {
-      const notice = await send();
+/** The create-account and sign-in forms: once sent, the volunteer goes on to `next`, told `notice` there. */
+function useAccountForm(initial: Record<FieldName, string>, kind: 'create' | 'sign-in', notice: SendAccountForm) {
+  const form = useForm(initial, FIELD_ORDER);
+  const { next, pathname } = destination();
+  const submit = form.onSubmit({
+    check: () => checkAccountForm(form.values, kind),
+    send: async () => {
+      const text = await notice(form.values);
       navigate(next);
-      showAccountNotice(notice, pathname);
-    } catch (error) {
-      const refused = formProblemOf(error, kind);
-      setProblem(refused.form);
-      showErrors(refused.fields);
-      setBusy(false);
-    }
-  };
-  return { values, problem, busy, field, onSubmit };
+      showAccountNotice(text, pathname);
+    },
+    refused: (error) => formProblemOf(error, kind),
+  });
+  return { ...form, submit, next };
 }
 
 /** An email field's input settings, the same on both forms. */
@@ -96,18 +56,13 @@ function destination(): Destination {
 export function CreateAccountPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
-  const form = useAccountForm({ displayName: '', email: '', password: '' });
+  const form = useAccountForm({ displayName: '', email: '', password: '' }, 'create', async (values) =>
+    t('account.created', { name: (await createAccount(values)).user.displayName }),
+  );
   useDocumentTitle(t('account.create.title'));
-  const destined = destination();
-  const { next } = destined;
+  const { next, submit } = form;
 
   if (volunteer.kind === 'registered') return <AlreadySignedIn title={t('account.create.title')} name={volunteer.displayName ?? ''} next={next} />;
-
-  const submit = form.onSubmit(
-    'create',
-    async () => t('account.created', { name: (await createAccount(form.values as AccountInput)).user.displayName }),
-    destined,
-  );
 
   return (
     <div className="page page-account" data-testid="create-account">
@@ -143,22 +98,15 @@ export function CreateAccountPage() {
 export function SignInPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
-  const form = useAccountForm({ email: '', password: '' });
+  const form = useAccountForm({ displayName: '', email: '', password: '' }, 'sign-in', async (values) => {
+    const { account, guestAnswersWaiting } = await signIn(values);
+    const welcome = t('account.signedIn', { name: account.user.displayName });
+    return guestAnswersWaiting > 0 ? `${welcome} ${t('account.guestAnswersWaiting', { count: guestAnswersWaiting })}` : welcome;
+  });
   useDocumentTitle(t('account.signInPage.title'));
-  const destined = destination();
-  const { next } = destined;
+  const { next, submit } = form;
 
   if (volunteer.kind === 'registered') return <AlreadySignedIn title={t('account.signInPage.title')} name={volunteer.displayName ?? ''} next={next} />;
-
-  const submit = form.onSubmit(
-    'sign-in',
-    async () => {
-      const { account, guestAnswersWaiting } = await signIn({ email: form.values.email ?? '', password: form.values.password ?? '' });
-      const welcome = t('account.signedIn', { name: account.user.displayName });
-      return guestAnswersWaiting > 0 ? `${welcome} ${t('account.guestAnswersWaiting', { count: guestAnswersWaiting })}` : welcome;
-    },
-    destined,
-  );
 
   return (
     <div className="page page-account" data-testid="sign-in">

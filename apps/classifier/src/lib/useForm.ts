@@ -1,0 +1,71 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { Problem } from './errors';
+
+export type FieldErrors<F extends string> = Partial<Record<F, string>>;
+
+/** What a refused form shows: a message next to each field it names, and what concerns the form as a whole. */
+export interface FormProblem<F extends string> {
+  fields: FieldErrors<F>;
+  form: Problem | null;
+}
+
+/** How one submit goes: the checks made before asking the server, the request, and how to show its refusal. */
+export interface Submit<F extends string> {
+  check: () => FieldErrors<F>;
+  send: () => Promise<void>;
+  refused: (error: unknown) => FormProblem<F>;
+}
+
+/**
+ * A form's state: values, the message next to each field, the form's own problem, and focus on the first field in
+ * error (in `order`) once its message is on screen, so that a screen reader reads the message with the field.
+ */
+export function useForm<F extends string>(initial: Record<F, string>, order: readonly F[]) {
+  const [values, setValues] = useState<Record<F, string>>(initial);
+  const [errors, setErrors] = useState<FieldErrors<F>>({});
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [focusRequest, setFocusRequest] = useState<{ field: F; n: number } | null>(null);
+  const inputs = useRef<Partial<Record<F, HTMLInputElement | null>>>({});
+  useEffect(() => {
+    if (focusRequest) inputs.current[focusRequest.field]?.focus();
+  }, [focusRequest]);
+
+  /** Shows these messages; answers whether there were any (and then focuses the first field in error). */
+  const showErrors = (next: FieldErrors<F>): boolean => {
+    setErrors(next);
+    const first = order.find((field) => next[field]);
+    if (first) setFocusRequest((request) => ({ field: first, n: (request?.n ?? 0) + 1 }));
+    return first !== undefined;
+  };
+  const field = (name: F) => ({
+    value: values[name],
+    error: errors[name],
+    inputRef: (input: HTMLInputElement | null) => {
+      inputs.current[name] = input;
+    },
+    onChange: (event: { target: { value: string } }) => setValues((now) => ({ ...now, [name]: event.target.value })),
+  });
+  /** A submit handler: checks the fields, sends, and shows a refusal at the fields it names, or as the form's problem. */
+  const onSubmit = ({ check, send, refused }: Submit<F>) => async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setProblem(null);
+    if (showErrors(check())) return;
+    setBusy(true);
+    try {
+      await send();
+    } catch (error) {
+      const refusal = refused(error);
+      setProblem(refusal.form);
+      showErrors(refusal.fields);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const reset = () => {
+    setValues(initial);
+    setErrors({});
+  };
+  return { values, problem, busy, field, onSubmit, reset };
+}

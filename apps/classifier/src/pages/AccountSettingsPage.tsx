@@ -1,0 +1,163 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { FormField } from '../components/FormField';
+import {
+  changePassword,
+  deleteAccount,
+  PASSWORD_MIN_LENGTH,
+  problemAtFields,
+  renameAccount,
+  showAccountNotice,
+  signOutEverywhere,
+  useSession,
+} from '../lib/account';
+import { ACCOUNT, accountPath, Link, navigate } from '../lib/router';
+import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { type FieldErrors, useForm } from '../lib/useForm';
+
+/** "Your account": the signed-in volunteer's name, password, tokens and the account itself. */
+export function AccountSettingsPage() {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  useDocumentTitle(t('account.settings.title'));
+  return (
+    <div className="page page-account" data-testid="account-settings">
+      <h1 tabIndex={-1}>{t('account.settings.title')}</h1>
+      {volunteer.kind === 'registered' ? (
+        <>
+          {volunteer.email && <p className="lead">{t('account.settings.signedInWith', { email: volunteer.email })}</p>}
+          <RenameForm name={volunteer.displayName ?? ''} />
+          <PasswordForm />
+          <SignOutEverywhere />
+          <DeleteForm />
+        </>
+      ) : (
+        <p>
+          {t('account.settings.guest')} <Link to={accountPath('create-account', ACCOUNT)}>{t('account.createAccount')}</Link> ·{' '}
+          <Link to={accountPath('sign-in', ACCOUNT)}>{t('account.signIn')}</Link>
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="account-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function RenameForm({ name }: { name: string }) {
+  const { t } = useTranslation();
+  const form = useForm({ displayName: name }, ['displayName'] as const);
+  const submit = form.onSubmit({
+    check: () => (form.values.displayName.trim() ? {} : { displayName: t('account.errors.displayNameMissing') }),
+    send: async () => showAccountNotice(t('account.settings.rename.done', { name: await renameAccount(form.values.displayName) })),
+    refused: (error) => problemAtFields(error, ['displayName'] as const),
+  });
+  return (
+    <Section id="account-rename-heading" title={t('account.settings.rename.title')}>
+      <ErrorAlert problem={form.problem} />
+      <form className="account-form" noValidate aria-labelledby="account-rename-heading" onSubmit={(event) => void submit(event)}>
+        <FormField id="settings-name" label={t('account.fields.displayName')} hint={t('account.fields.displayNameHint')} autoComplete="nickname" maxLength={100} {...form.field('displayName')} />
+        <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+          {t('account.settings.rename.submit')}
+        </button>
+      </form>
+    </Section>
+  );
+}
+
+function PasswordForm() {
+  const { t } = useTranslation();
+  const form = useForm({ currentPassword: '', newPassword: '' }, ['currentPassword', 'newPassword'] as const);
+  const submit = form.onSubmit({
+    check: () => {
+      const errors: FieldErrors<'currentPassword' | 'newPassword'> = {};
+      if (!form.values.currentPassword) errors.currentPassword = t('account.errors.passwordMissing');
+      if (form.values.newPassword.length < PASSWORD_MIN_LENGTH) errors.newPassword = t('account.errors.passwordShort', { count: PASSWORD_MIN_LENGTH });
+      return errors;
+    },
+    send: async () => {
+      await changePassword(form.values);
+      form.reset();
+      showAccountNotice(t('account.settings.password.done'));
+    },
+    refused: (error) => problemAtFields(error, ['currentPassword', 'newPassword'] as const),
+  });
+  return (
+    <Section id="account-password-heading" title={t('account.settings.password.title')}>
+      <p>{t('account.settings.password.lead')}</p>
+      <ErrorAlert problem={form.problem} />
+      <form className="account-form" noValidate aria-labelledby="account-password-heading" onSubmit={(event) => void submit(event)}>
+        <FormField id="settings-current-password" type="password" label={t('account.settings.password.current')} autoComplete="current-password" maxLength={200} {...form.field('currentPassword')} />
+        <FormField
+          id="settings-new-password"
+          type="password"
+          label={t('account.settings.password.new')}
+          hint={t('account.fields.newPasswordHint', { count: PASSWORD_MIN_LENGTH })}
+          autoComplete="new-password"
+          maxLength={200}
+          {...form.field('newPassword')}
+        />
+        <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+          {t('account.settings.password.submit')}
+        </button>
+      </form>
+    </Section>
+  );
+}
+
+function SignOutEverywhere() {
+  const { t } = useTranslation();
+  const form = useForm<never>({}, []);
+  const submit = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      const { answersWaiting } = await signOutEverywhere();
+      showAccountNotice(answersWaiting > 0 ? t('account.settings.signOutEverywhere.doneWaiting', { count: answersWaiting }) : t('account.settings.signOutEverywhere.done'));
+    },
+    refused: (error) => problemAtFields(error, [] as const),
+  });
+  return (
+    <Section id="account-sign-out-heading" title={t('account.settings.signOutEverywhere.title')}>
+      <p>{t('account.settings.signOutEverywhere.lead')}</p>
+      <ErrorAlert problem={form.problem} />
+      <form noValidate aria-labelledby="account-sign-out-heading" onSubmit={(event) => void submit(event)}>
+        <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+          {t('account.settings.signOutEverywhere.submit')}
+        </button>
+      </form>
+    </Section>
+  );
+}
+
+function DeleteForm() {
+  const { t } = useTranslation();
+  const form = useForm({ password: '' }, ['password'] as const);
+  const submit = form.onSubmit({
+    check: () => (form.values.password ? {} : { password: t('account.errors.passwordMissing') }),
+    send: async () => {
+      await deleteAccount(form.values.password);
+      navigate('/');
+      showAccountNotice(t('account.settings.delete.done'), '/');
+    },
+    refused: (error) => problemAtFields(error, ['password'] as const),
+  });
+  return (
+    <Section id="account-delete-heading" title={t('account.settings.delete.title')}>
+      <p>{t('account.settings.delete.lead')}</p>
+      <ErrorAlert problem={form.problem} />
+      <form className="account-form" noValidate aria-labelledby="account-delete-heading" onSubmit={(event) => void submit(event)}>
+        <FormField id="settings-delete-password" type="password" label={t('account.settings.delete.password')} autoComplete="current-password" maxLength={200} {...form.field('password')} />
+        <button type="submit" className="button button-danger" aria-disabled={form.busy || undefined}>
+          {t('account.settings.delete.submit')}
+        </button>
+      </form>
+    </Section>
+  );
+}
