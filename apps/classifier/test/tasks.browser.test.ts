@@ -183,6 +183,20 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.type(' boy');
     await page.keyboard.press('Enter'); // a new line
     await page.keyboard.type('Apply at 12 Mill Street');
+    // Backspace at a line's start joins it to the line above; Ctrl+Z undoes the join, Ctrl+Y does it again.
+    const lineValues = () => page.locator('.transcription-lines input').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+    const twoLines = ['WANTED: a [unclear]steady[/unclear] boy', 'Apply at 12 Mill Street'];
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Backspace');
+    expect(await lineValues()).toEqual([twoLines.join('')]);
+    await page.keyboard.press('Control+z');
+    expect(await lineValues()).toEqual(twoLines);
+    await page.keyboard.press('Control+y');
+    expect(await lineValues()).toEqual([twoLines.join('')]);
+    await page.keyboard.press('Control+z');
+    expect(await lineValues()).toEqual(twoLines);
+    expect(await page.evaluate(() => [(document.activeElement as HTMLInputElement).value, (document.activeElement as HTMLInputElement).selectionStart])).toEqual([twoLines[1], 0]);
+    await page.keyboard.press('End');
     for (let i = 0; i < ' Street'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
     await page.keyboard.press('Control+Shift+Digit2'); // wraps the selection in [deletion], without the space before the word
     await checkScreen(page, 'transcription');

@@ -6,13 +6,36 @@ import { tagShortcutIndex, wrapWithTag } from './textTags';
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
 
+/** A field of the editor and the selection in it. */
+interface Caret {
+  index: number;
+  start: number;
+  end: number;
+}
+
+/** An edit the editor made itself (a line split or joined, lines pasted, a tag): the text and caret before and after. */
+interface EditorEdit {
+  before: string;
+  after: string;
+  caretBefore: Caret;
+  caretAfter: Caret;
+}
+
+/** Edits the editor keeps to undo: enough for a volunteer's run of Ctrl+Z. */
+const EDITS_KEPT = 50;
+
+const isUndo = (event: KeyboardEvent) => (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'z';
+const isRedo = (event: KeyboardEvent) =>
+  (event.ctrlKey || event.metaKey) && !event.altKey && ((event.shiftKey && event.key.toLowerCase() === 'z') || (!event.shiftKey && event.key.toLowerCase() === 'y'));
+
 /**
  * A transcription: the subject stays beside an editor, one row per line (Enter starts a new line, Backspace
  * at the start of a line joins it to the one above, arrows move between lines) or one text area in `free`
  * mode. The lines are one stop of Tab, the line last used, so that Tab and Shift+Tab leave the editor at once, for
  * the tag buttons say, with the line's selection as it was. Text tags wrap the selection: a button per tag, or
  * Ctrl+Shift+1…9. The value is the text with lines separated by `\n`; the classifier keeps it as a draft on this
- * device until it is submitted.
+ * device until it is submitted. A field whose value the editor set has no undo of its own, so Ctrl+Z right after
+ * such an edit (before anything is typed) undoes it, and Ctrl+Shift+Z or Ctrl+Y redoes it.
  */
 export default function TranscriptionTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'transcription'>>) {
   const text = typeof value === 'string' ? value : '';
@@ -23,7 +46,8 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
   const lastField = useRef(lines.length - 1);
   const [tabStop, setTabStop] = useState(lastField.current);
   /** Where focus and caret go after the next render (a line was added, joined or a tag inserted). */
-  const pendingFocus = useRef<{ index: number; start: number; end: number } | null>(null);
+  const pendingFocus = useRef<Caret | null>(null);
+  const edits = useRef<{ done: EditorEdit[]; undone: EditorEdit[] }>({ done: [], undone: [] });
 
   useLayoutEffect(() => {
     const pending = pendingFocus.current;
@@ -34,11 +58,32 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
     field?.setSelectionRange(pending.start, pending.end);
   });
 
-  const setLines = (next: string[], focus?: { index: number; start: number; end?: number }) => {
+  /** Changes the text as the editor's own edit, from the caret `from` to `to`, kept to be undone. */
+  const edit = (after: string, from: Caret, to: Caret) => {
     if (disabled) return;
-    if (focus) pendingFocus.current = { index: focus.index, start: focus.start, end: focus.end ?? focus.start };
-    onChange(next.join('\n'));
+    edits.current.done = [...edits.current.done.slice(1 - EDITS_KEPT), { before: text, after, caretBefore: from, caretAfter: to }];
+    edits.current.undone = [];
+    pendingFocus.current = to;
+    onChange(after);
   };
+  const setLines = (next: string[], from: Caret, to: { index: number; start: number; end?: number }) => edit(next.join('\n'), from, { ...to, end: to.end ?? to.start });
+
+  /** What the volunteer typed: the field undoes it itself. */
+  const typed = (next: string) => {
+    if (!disabled) onChange(next);
+  };
+
+  /** Undoes (or redoes) the editor's last edit, if nothing was typed since; answers whether it did. */
+  function undoOrRedo(redo: boolean): boolean {
+    const [from, to] = redo ? ['undone', 'done'] as const : ['done', 'undone'] as const;
+    const last = edits.current[from].at(-1);
+    if (!last || disabled || (redo ? last.before : last.after) !== text) return false;
+    edits.current[from] = edits.current[from].slice(0, -1);
+    edits.current[to] = [...edits.current[to], last];
+    pendingFocus.current = redo ? last.caretAfter : last.caretBefore;
+    onChange(redo ? last.after : last.before);
+    return true;
+  }
 
   function insertTag(tagIndex: number) {
     const tag = task.textTags[tagIndex];
@@ -49,15 +94,8 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
     const start = field?.selectionStart ?? current.length;
     const end = field?.selectionEnd ?? current.length;
     const wrapped = wrapWithTag(current, start, end, tag);
-    if (task.mode === 'free') {
-      pendingFocus.current = { index: 0, start: wrapped.selectionStart, end: wrapped.selectionEnd };
-      onChange(wrapped.text);
-    } else {
-      setLines(
-        lines.map((line, i) => (i === index ? wrapped.text : line)),
-        { index, start: wrapped.selectionStart, end: wrapped.selectionEnd },
-      );
-    }
+    const after = task.mode === 'free' ? wrapped.text : lines.map((line, i) => (i === index ? wrapped.text : line)).join('\n');
+    edit(after, { index, start, end }, { index, start: wrapped.selectionStart, end: wrapped.selectionEnd });
   }
 
   /** Text of several lines pasted into a line becomes as many lines, from the caret on (a field of one line would join them). */
@@ -70,7 +108,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
     const [before, after] = [line.slice(0, start ?? line.length), line.slice(end ?? line.length)];
     const last = pasted.at(-1)!;
     const inserted = [before + pasted[0], ...pasted.slice(1, -1), last + after];
-    setLines([...lines.slice(0, index), ...inserted, ...lines.slice(index + 1)], { index: index + inserted.length - 1, start: last.length });
+    setLines([...lines.slice(0, index), ...inserted, ...lines.slice(index + 1)], { index, start: start ?? line.length, end: end ?? line.length }, { index: index + inserted.length - 1, start: last.length });
   }
 
   function onFieldKeyDown(event: KeyboardEvent<Field>, index: number) {
@@ -80,18 +118,23 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
       insertTag(tagIndex);
       return;
     }
+    if ((isUndo(event) || isRedo(event)) && undoOrRedo(isRedo(event))) {
+      event.preventDefault();
+      return;
+    }
     if (task.mode === 'free' || event.ctrlKey || event.metaKey || event.altKey || event.nativeEvent.isComposing) return;
     const field = event.currentTarget;
     const start = field.selectionStart ?? 0;
     const end = field.selectionEnd ?? 0;
     const line = lines[index] ?? '';
+    const caret = { index, start, end };
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
-      setLines([...lines.slice(0, index), line.slice(0, start), line.slice(end), ...lines.slice(index + 1)], { index: index + 1, start: 0 });
+      setLines([...lines.slice(0, index), line.slice(0, start), line.slice(end), ...lines.slice(index + 1)], caret, { index: index + 1, start: 0 });
     } else if (event.key === 'Backspace' && start === 0 && end === 0 && index > 0) {
       event.preventDefault();
       const previous = lines[index - 1] ?? '';
-      setLines([...lines.slice(0, index - 1), previous + line, ...lines.slice(index + 1)], { index: index - 1, start: previous.length });
+      setLines([...lines.slice(0, index - 1), previous + line, ...lines.slice(index + 1)], caret, { index: index - 1, start: previous.length });
     } else if (event.key === 'ArrowUp' && index > 0) {
       event.preventDefault();
       fields.current[index - 1]?.focus();
@@ -145,7 +188,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
             onFocus={() => {
               lastField.current = 0;
             }}
-            onChange={(event) => onChange(event.target.value)}
+            onChange={(event) => typed(event.target.value)}
             onKeyDown={(event) => onFieldKeyDown(event, 0)}
           />
         ) : (
@@ -169,7 +212,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
                     lastField.current = index;
                     setTabStop(index);
                   }}
-                  onChange={(event) => setLines(lines.map((l, i) => (i === index ? event.target.value.replace(/\n/g, ' ') : l)))}
+                  onChange={(event) => typed(lines.map((l, i) => (i === index ? event.target.value.replace(/\n/g, ' ') : l)).join('\n'))}
                   onKeyDown={(event) => onFieldKeyDown(event, index)}
                   onPaste={(event) => onLinePaste(event, index)}
                 />
