@@ -93,7 +93,8 @@ describe('the account', () => {
     });
     await researcher.activateWorkflow(workflowId);
     const { email, id, client } = await newAccount('Volunteer');
-    await researcher.setMember(project.id, { email, role: 'moderator' });
+    await researcher.invite(project.id, { email, role: 'moderator' });
+    await client.acceptInvitation(project.id);
     const [first] = (await client.queue(workflowId, 3)).subjects;
     await client.classify({ workflowId, workflowVersion: 1, subjectId: first!.id, annotations: [{ task: 'T0', value: 'yes' }] }, `k-${randomUUID()}`);
 

@@ -34,7 +34,8 @@ afterAll(() => stack.stop());
 async function anotherResearcher(): Promise<string> {
   const email = `scientist-${randomUUID()}@example.org`;
   const { token } = await stack.anonymous.register({ email, password: 'correct horse battery', displayName: 'Scientist' });
-  await stack.client.setMember(projectId, { email, role: 'scientist' });
+  await stack.client.invite(projectId, { email, role: 'scientist' });
+  await stack.anonymous.withToken(token).acceptInvitation(projectId);
   return `Bearer ${token}`;
 }
 

@@ -1,7 +1,11 @@
 import {
   classificationStoredSchema,
   healthSchema,
+  accountViewSchema,
+  invitationListSchema,
+  invitationViewSchema,
   memberListSchema,
+  ownInvitationListSchema,
   memberRemovedSchema,
   memberViewSchema,
   prioritiesSetSchema,
@@ -61,7 +65,13 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(projectViewSchema, await call('GET', `/projects/${project.slug}`, token), 200);
     documented(projectListSchema, await call('GET', '/projects', token), 200);
     const colleague = documented(sessionSchema, await call('POST', '/auth/register', undefined, { email: `colleague-${randomUUID()}@example.org`, password: 'a long enough password', displayName: 'C' }), 201);
+    documented(invitationViewSchema, await call('POST', `/projects/${project.id}/invitations`, token, { email: colleague.user.email, role: 'moderator' }), 201);
+    documented(invitationListSchema, await call('GET', `/projects/${project.id}/invitations`, token), 200);
+    documented(ownInvitationListSchema, await call('GET', '/account/invitations', colleague.token), 200);
+    documented(memberViewSchema, await call('POST', `/account/invitations/${project.id}`, colleague.token), 201);
     documented(memberViewSchema, await call('PUT', `/projects/${project.id}/members`, token, { email: colleague.user.email, role: 'scientist' }), 200);
+    documented(accountViewSchema, await call('GET', '/account', colleague.token), 200);
+    documented(accountViewSchema, await call('PATCH', '/account', colleague.token, { displayName: 'Colleague' }), 200);
     documented(memberListSchema, await call('GET', `/projects/${project.id}/members`, token), 200);
     documented(memberRemovedSchema, await call('DELETE', `/projects/${project.id}/members/${colleague.user.id}`, token), 200);
     const set = documented(subjectSetViewSchema, await call('POST', `/projects/${project.id}/subject-sets`, token, { name: 'Snippets' }), 201);

@@ -16,20 +16,28 @@ async function account(name: string): Promise<{ client: ChorusClient; id: string
   return { client: stack.anonymous.withToken(session.token), id: session.user.id, email };
 }
 
+/** Invites the account in the role, and the account accepts. */
+async function join(administrator: ChorusClient, projectId: string, person: { client: ChorusClient; email: string }, role: 'collaborator' | 'scientist' | 'moderator') {
+  await administrator.invite(projectId, { email: person.email, role });
+  return person.client.acceptInvitation(projectId);
+}
+
 describe('project members', () => {
-  it('lets the owner add people by email in a role, change it and remove them, and each role does what it may', async () => {
+  it('lets the owner invite people by email in a role, change it and remove them, and each role does what it may', async () => {
     const owner = stack.client;
     const project = await owner.createProject({ title: `Members ${randomUUID().slice(0, 8)}` });
     const ada = await account('ada');
     const bob = await account('bob');
     expect((await problemOf(ada.client.getProject(project.id)))?.status).toBe(404);
 
-    expect(await owner.setMember(project.id, { email: ada.email.toUpperCase(), role: 'scientist' })).toEqual({ userId: ada.id, displayName: 'ada', email: ada.email, role: 'scientist' });
+    await owner.invite(project.id, { email: ada.email.toUpperCase(), role: 'scientist' });
+    expect((await problemOf(ada.client.getProject(project.id)))?.status).toBe(404); // invited is not a member yet
+    expect(await ada.client.acceptInvitation(project.id)).toEqual({ userId: ada.id, displayName: 'ada', email: ada.email, role: 'scientist' });
     // A scientist sees the draft and the members, designs workflows, but does not manage people.
     expect((await ada.client.getProject(project.id)).id).toBe(project.id);
     await ada.client.createSubjectSet(project.id, { name: 'By a scientist' });
     expect((await ada.client.members(project.id)).members.map((member) => member.role)).toEqual(['owner', 'scientist']);
-    const refused = await problemOf(ada.client.setMember(project.id, { email: bob.email, role: 'scientist' }));
+    const refused = await problemOf(ada.client.invite(project.id, { email: bob.email, role: 'scientist' }));
     expect(refused?.status).toBe(403);
     expect(refused?.problem.detail).toMatch(/you are a scientist of "Members .*"; ask its owner for another role/); // not "ask to be added"
     // Nor the project itself: its title, description, field guide and status are the administrators'.
@@ -39,6 +47,7 @@ describe('project members', () => {
 
     await owner.setMember(project.id, { email: ada.email, role: 'collaborator' });
     expect((await ada.client.updateProject(project.id, { description: 'Edited by a collaborator' })).description).toBe('Edited by a collaborator');
+    expect(await join(ada.client, project.id, bob, 'scientist')).toMatchObject({ userId: bob.id, role: 'scientist' });
     expect(await ada.client.setMember(project.id, { email: bob.email, role: 'moderator' })).toMatchObject({ userId: bob.id, role: 'moderator' });
     // A moderator is a member (sees the draft) but not a researcher.
     expect((await bob.client.getProject(project.id)).id).toBe(project.id);
@@ -47,18 +56,19 @@ describe('project members', () => {
     expect((await problemOf(bob.client.removeMember(project.id, ada.id)))?.status).toBe(403);
     expect(await bob.client.removeMember(project.id, bob.id)).toEqual({ removed: bob.id });
     expect((await problemOf(bob.client.getProject(project.id)))?.status).toBe(404);
-    await ada.client.setMember(project.id, { email: bob.email, role: 'moderator' });
+    await join(ada.client, project.id, bob, 'moderator');
 
     expect(await ada.client.removeMember(project.id, bob.id)).toEqual({ removed: bob.id });
     expect((await problemOf(bob.client.getProject(project.id)))?.status).toBe(404);
     expect((await owner.members(project.id)).members.map((member) => member.userId)).toEqual([project.ownerId, ada.id]);
   });
 
-  it('refuses what cannot be: an email of no account, the owner, a guest, someone not in the project, naming the field', async () => {
+  it('refuses what cannot be: a role for someone not a member, the owner, a guest, someone not in the project, naming the field', async () => {
     const owner = stack.client;
     const project = await owner.createProject({ title: `Members ${randomUUID().slice(0, 8)}` });
     const nobody = await problemOf(owner.setMember(project.id, { email: 'nobody-here@example.org', role: 'scientist' }));
     expect([nobody?.status, nobody?.problem.errors?.[0]?.pointer]).toEqual([422, '/email']);
+    expect(nobody?.problem.errors?.[0]?.message).toContain(`invite them with POST /projects/${project.id}/invitations`);
     const me = (await owner.members(project.id)).members[0]!;
     const demote = await problemOf(owner.setMember(project.id, { email: me.email!, role: 'scientist' }));
     expect([demote?.status, demote?.problem.errors?.[0]?.pointer]).toEqual([422, '/email']);
@@ -74,5 +84,52 @@ describe('project members', () => {
     const set = await owner.createSubjectSet(project.id, { name: 'Private' });
     expect((await problemOf(guest.subjectsOf(set.id)))?.problem.detail).toBe(`Subject set ${set.id} was not found`);
     expect((await owner.members(project.id)).members).toEqual([me]);
+  });
+
+  it('invites by email without saying whether it has an account; only its account accepts or declines, and administrators withdraw', async () => {
+    const owner = stack.client;
+    const project = await owner.createProject({ title: `Invitations ${randomUUID().slice(0, 8)}` });
+    const ada = await account('ada');
+    const later = `later-${randomUUID().slice(0, 8)}@example.org`;
+    const toAda = await owner.invite(project.id, { email: ada.email, role: 'moderator' });
+    const toNobody = await owner.invite(project.id, { email: later, role: 'scientist' });
+    // The same answer whether or not the email has an account.
+    expect(Object.keys(toAda)).toEqual(Object.keys(toNobody));
+    expect(toNobody).toEqual({ email: later, role: 'scientist', invitedAt: expect.any(String) });
+    expect((await owner.invitations(project.id)).invitations.map((invitation) => invitation.email).sort()).toEqual([ada.email, later].sort());
+    // Invited again: the latest role.
+    await owner.invite(project.id, { email: ada.email, role: 'collaborator' });
+    expect(await ada.client.myInvitations()).toEqual({
+      invitations: [{ projectId: project.id, projectSlug: project.slug, projectTitle: project.title, role: 'collaborator', invitedAt: expect.any(String) }],
+    });
+    // Only the account with that email sees or accepts it.
+    const eve = await account('eve');
+    expect((await eve.client.myInvitations()).invitations).toEqual([]);
+    expect((await problemOf(eve.client.acceptInvitation(project.id)))?.status).toBe(404);
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect((await guest.myInvitations()).invitations).toEqual([]);
+    expect((await problemOf(guest.acceptInvitation(project.id)))?.status).toBe(404);
+
+    expect(await ada.client.acceptInvitation(project.id)).toMatchObject({ userId: ada.id, role: 'collaborator' });
+    expect((await ada.client.myInvitations()).invitations).toEqual([]);
+    expect((await problemOf(ada.client.acceptInvitation(project.id)))?.status).toBe(404); // accepted once
+    const already = await problemOf(owner.invite(project.id, { email: ada.email, role: 'moderator' }));
+    expect([already?.status, already?.problem.errors?.[0]?.pointer]).toEqual([409, '/email']);
+
+    // An account registered later with the invited email finds it there, and may decline it.
+    const session = await stack.anonymous.register({ email: later, password: 'a long enough password', displayName: 'Later' });
+    const latecomer = stack.anonymous.withToken(session.token);
+    expect((await latecomer.myInvitations()).invitations.map((invitation) => invitation.role)).toEqual(['scientist']);
+    await latecomer.declineInvitation(project.id);
+    expect((await problemOf(latecomer.acceptInvitation(project.id)))?.status).toBe(404);
+    expect((await owner.invitations(project.id)).invitations).toEqual([]);
+
+    // Withdrawn before it is accepted; only administrators withdraw.
+    await owner.invite(project.id, { email: eve.email, role: 'moderator' });
+    expect((await problemOf(eve.client.withdrawInvitation(project.id, eve.email)))?.status).toBe(404);
+    await ada.client.withdrawInvitation(project.id, eve.email.toUpperCase());
+    expect((await problemOf(eve.client.acceptInvitation(project.id)))?.status).toBe(404);
+    expect((await problemOf(owner.withdrawInvitation(project.id, eve.email)))?.status).toBe(404);
+    expect((await owner.members(project.id)).members.map((member) => member.userId)).toEqual([project.ownerId, ada.id]);
   });
 });

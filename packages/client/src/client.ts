@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, MemberView, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -116,12 +116,33 @@ export class ChorusClient {
   members(projectId: string) {
     return this.call<{ members: MemberView[] }>('GET', `/projects/${projectId}/members`);
   }
-  /** Adds a registered account by its email, or changes its role (the project's owner and collaborators only). */
+  /** Changes a member's role, the member named by their email (the project's owner and collaborators only). */
   setMember(projectId: string, input: { email: string; role: Exclude<ProjectRole, 'owner'> }) {
     return this.call<MemberView>('PUT', `/projects/${projectId}/members`, input);
   }
   removeMember(projectId: string, userId: string) {
     return this.call<{ removed: string }>('DELETE', `/projects/${projectId}/members/${userId}`);
+  }
+  /** Invites whoever signs in with this email to join in a role; they become a member once they accept. */
+  invite(projectId: string, input: { email: string; role: Exclude<ProjectRole, 'owner'> }) {
+    return this.call<InvitationView>('POST', `/projects/${projectId}/invitations`, input);
+  }
+  /** The project's invitations not yet accepted or declined (researchers only). */
+  invitations(projectId: string) {
+    return this.call<{ invitations: InvitationView[] }>('GET', `/projects/${projectId}/invitations`);
+  }
+  async withdrawInvitation(projectId: string, email: string): Promise<void> {
+    await this.call<undefined>('DELETE', `/projects/${projectId}/invitations/${encodeURIComponent(email)}`);
+  }
+  /** Invitations addressed to the caller's email. */
+  myInvitations() {
+    return this.call<{ invitations: OwnInvitation[] }>('GET', '/account/invitations');
+  }
+  acceptInvitation(projectId: string) {
+    return this.call<MemberView>('POST', `/account/invitations/${projectId}`);
+  }
+  async declineInvitation(projectId: string): Promise<void> {
+    await this.call<undefined>('DELETE', `/account/invitations/${projectId}`);
   }
 
   createSubjectSet(projectId: string, input: { name: string }) {

@@ -3,7 +3,9 @@ import type { z } from 'zod';
 import type {
   accountViewSchema,
   classificationStoredSchema,
+  invitationViewSchema,
   memberViewSchema,
+  ownInvitationSchema,
   ownClassificationListSchema,
   ownClassificationSchema,
   problemSchema,
@@ -49,6 +51,8 @@ export interface ProjectInput {
 }
 export type ProjectRole = z.infer<typeof projectRoleSchema>;
 export type MemberView = z.infer<typeof memberViewSchema>;
+export type InvitationView = z.infer<typeof invitationViewSchema>;
+export type OwnInvitation = z.infer<typeof ownInvitationSchema>;
 export type SubjectSetView = z.infer<typeof subjectSetViewSchema>;
 export type SubjectSetDeleted = z.infer<typeof subjectSetDeletedSchema>;
 export type SubjectPage = z.infer<typeof subjectPageSchema>;

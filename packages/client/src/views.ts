@@ -52,6 +52,12 @@ export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', '
 export const memberViewSchema = z.strictObject({ userId: id, displayName: z.string(), email: z.string().nullable(), role: projectRoleSchema });
 export const memberListSchema = z.strictObject({ members: z.array(memberViewSchema) });
 export const memberRemovedSchema = z.strictObject({ removed: id });
+/** An invitation to join a project in a role, addressed to an email, as the project's researchers see it. */
+export const invitationViewSchema = z.strictObject({ email: z.string(), role: projectRoleSchema, invitedAt: time });
+export const invitationListSchema = z.strictObject({ invitations: z.array(invitationViewSchema) });
+/** An invitation addressed to the caller's email, to accept or decline. */
+export const ownInvitationSchema = z.strictObject({ projectId: id, projectSlug: z.string(), projectTitle: z.string(), role: projectRoleSchema, invitedAt: time });
+export const ownInvitationListSchema = z.strictObject({ invitations: z.array(ownInvitationSchema) });
 
 export const subjectSetViewSchema = z.strictObject({ id, name: z.string(), projectId: id });
 /** What deleting a subject set did to its subjects: those kept are in another set too, or were classified. */

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { accountViewSchema, sessionSchema } from '@chorus/client';
+import { accountViewSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
 import { AddressLimitGuard, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { InvitationsService } from '../members/invitations.service';
 import { AccountService } from './account.service';
 import {
   type AccountChange,
@@ -24,7 +25,7 @@ const CountsAsSignIn = () => SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: 
 @UseGuards(AddressLimitGuard)
 @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
 export class AccountController {
-  constructor(private readonly account: AccountService) {}
+  constructor(private readonly account: AccountService, private readonly invitations: InvitationsService) {}
 
   @Get()
   @ApiZodResponse(accountViewSchema, { description: "The caller's account (or guest)" })
@@ -68,5 +69,25 @@ export class AccountController {
   @ApiProblemResponse()
   delete(@Body(new ZodPipe(accountDeletionSchema)) { password }: AccountDeletion, @CurrentUser() user: AuthUser) {
     return this.account.delete(user, password);
+  }
+
+  @Get('invitations')
+  @ApiZodResponse(ownInvitationListSchema, { description: "Invitations to join projects addressed to the caller's email, newest first (none for a guest)" })
+  ownInvitations(@CurrentUser() user: AuthUser) {
+    return this.invitations.own(user);
+  }
+
+  @Post('invitations/:projectId')
+  @ApiZodResponse(memberViewSchema, { status: 201, description: 'Accepted: the caller is a member of the project, in the role they were invited in' })
+  acceptInvitation(@Param('projectId', uuidParam('projectId')) projectId: string, @CurrentUser() user: AuthUser) {
+    return this.invitations.accept(projectId, user);
+  }
+
+  @Delete('invitations/:projectId')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Declined: the invitation is gone' })
+  @ApiProblemResponse()
+  async declineInvitation(@Param('projectId', uuidParam('projectId')) projectId: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.invitations.decline(projectId, user);
   }
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { MembersModule } from '../members/members.module';
 import { AccountController } from './account.controller';
 import { AccountService } from './account.service';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, MembersModule],
   controllers: [AccountController],
   providers: [AccountService],
 })

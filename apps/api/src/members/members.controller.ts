@@ -19,7 +19,7 @@ export class MembersController {
   }
 
   @Put()
-  @ApiZodBody(memberInputSchema, 'Adds a registered account (by its email) in a role, or changes its role (owner and collaborators only).')
+  @ApiZodBody(memberInputSchema, "Changes a member's role, the member named by their email (owner and collaborators only); people join by accepting an invitation (POST /projects/:id/invitations).")
   @ApiZodResponse(memberViewSchema)
   setMember(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(memberInputSchema)) input: MemberInput, @CurrentUser() user: AuthUser) {
     return this.members.set(projectId, input, user);

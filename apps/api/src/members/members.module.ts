@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ProjectsModule } from '../projects/projects.module';
+import { InvitationsController } from './invitations.controller';
+import { InvitationsService } from './invitations.service';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 
 @Module({
   imports: [ProjectsModule],
-  controllers: [MembersController],
-  providers: [MembersService],
+  controllers: [MembersController, InvitationsController],
+  providers: [MembersService, InvitationsService],
+  exports: [InvitationsService],
 })
 export class MembersModule {}

@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MemberView } from '@chorus/client';
-import { ProjectMember, User } from '@chorus/db';
+import { ProjectMember } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import type { MemberInput } from './dto/member.dto';
 
-const MEMBERS = `SELECT m.user_id AS "userId", u.display_name AS "displayName", u.email, m.role
+/** A project's members ($1) as its researchers see them; callers add conditions with AND. */
+export const MEMBERS = `SELECT m.user_id AS "userId", u.display_name AS "displayName", u.email, m.role
   FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1`;
 
 /**
  * Who works on a project and in which role: owner (its creator), collaborators (who administer it with the owner),
  * scientists (who design workflows and download data) and moderators. Researchers see the list; administrators
- * change it.
+ * change roles and remove members; people join by accepting an invitation (`InvitationsService`).
  */
 @Injectable()
 export class MembersService {
@@ -25,19 +26,19 @@ export class MembersService {
     return { members: await this.db.query(`${MEMBERS} ORDER BY CASE m.role WHEN 'owner' THEN 0 ELSE 1 END, u.display_name, m.user_id`, [projectId]) };
   }
 
-  /** Adds the account with this email, or changes its role. */
+  /**
+   * Changes the role of the member with this email. Whoever is not a member yet is invited (`InvitationsService`):
+   * nobody joins a project without accepting, and the answer here says nothing of whether an email has an account.
+   */
   async set(projectId: string, input: MemberInput, user: AuthUser): Promise<MemberView> {
     await this.access.requireAdministrator(projectId, user, '/params/id');
-    const account = await this.db.getRepository(User).findOneBy({ email: input.email, kind: 'registered' });
-    if (!account) throw validationFailed([{ pointer: '/email', message: 'names no registered account; ask them to register first (a guest has no email)' }]);
-    const [changed] = await this.db.query(
-      `INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)
-       ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role WHERE project_members.role <> 'owner'
-       RETURNING user_id`,
-      [projectId, account.id, input.role],
-    );
-    if (!changed) throw validationFailed([{ pointer: '/email', message: "is the project's owner, whose role does not change" }]);
-    return (await this.db.query(`${MEMBERS} AND m.user_id = $2`, [projectId, account.id]))[0];
+    const [member] = await this.db.query(`${MEMBERS} AND u.email = $2`, [projectId, input.email]);
+    if (!member) {
+      throw validationFailed([{ pointer: '/email', message: `names no member of this project; invite them with POST /projects/${projectId}/invitations, and they join once they accept` }]);
+    }
+    if (member.role === 'owner') throw validationFailed([{ pointer: '/email', message: "is the project's owner, whose role does not change" }]);
+    await this.db.query('UPDATE project_members SET role = $3 WHERE project_id = $1 AND user_id = $2', [projectId, member.userId, input.role]);
+    return { ...member, role: input.role };
   }
 
   /** Administrators remove anyone but the owner; any other member may leave. */

@@ -81,7 +81,7 @@ export class ProjectAccess {
   private async requireRole(projectId: string, user: AuthUser, roles: ProjectRole[], who: string, pointer?: string, named?: string): Promise<Project> {
     const project = await this.readable(projectId, user, pointer, named);
     const role = await this.roleOf(projectId, user);
-    if (!role) throw forbidden(`Only ${who} may do this; ask the owner of "${project.title}" to add you.`);
+    if (!role) throw forbidden(`Only ${who} may do this; ask the owner of "${project.title}" to invite you.`);
     if (!roles.includes(role)) throw forbidden(`Only ${who} may do this, and you are a ${role} of "${project.title}"; ask its owner for another role if you need it.`);
     return project;
   }

@@ -14,13 +14,13 @@ import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
 import { Export } from './export.entity';
-import { Project, ProjectMember } from './project.entity';
+import { Project, ProjectInvitation, ProjectMember } from './project.entity';
 import { SubjectWorkflowStatus } from './subject-status.entity';
 import { Subject, SubjectSet, SubjectSetMember } from './subject.entity';
 import { User } from './user.entity';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity';
 
 export const entities = [
-  User, Project, ProjectMember, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
+  User, Project, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Export, Assignment, AggregationOutbox,
 ];

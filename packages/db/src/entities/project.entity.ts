@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
 import { User } from './user.entity';
 
 export type ProjectStatus = 'draft' | 'live' | 'paused' | 'finished';
@@ -26,4 +26,20 @@ export class ProjectMember {
   @Column({ type: 'varchar', length: 16 }) role!: ProjectRole;
   @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
+}
+
+/**
+ * An invitation to join a project in a role, addressed to an email: whoever signs in with that email may accept it
+ * (then becoming a member) or decline it. Nobody becomes a member, nor learns whether an email has an account,
+ * without it.
+ */
+@Entity('project_invitations')
+export class ProjectInvitation {
+  @PrimaryColumn('uuid') projectId!: string;
+  @Index('project_invitations_email_idx')
+  @PrimaryColumn({ type: 'varchar', length: 320 }) email!: string;
+  @Column({ type: 'varchar', length: 16 }) role!: ProjectRole;
+  @Column('uuid') invitedBy!: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
 }

@@ -1,0 +1,38 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { invitationListSchema, invitationViewSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { type MemberInput, memberInputSchema } from './dto/member.dto';
+import { InvitationsService } from './invitations.service';
+
+@ApiTags('members')
+@ApiBearerAuth()
+@Controller('projects/:id/invitations')
+export class InvitationsController {
+  constructor(private readonly invitations: InvitationsService) {}
+
+  @Post()
+  @ApiZodBody(memberInputSchema, 'Invites whoever signs in with this email to join in a role (owner and collaborators only); the same email again replaces the role.')
+  @ApiZodResponse(invitationViewSchema, {
+    status: 201,
+    description: 'The invitation: they become a member once they accept it (POST /account/invitations/:projectId). Whether the email has an account is not said.',
+  })
+  invite(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(memberInputSchema)) input: MemberInput, @CurrentUser() user: AuthUser) {
+    return this.invitations.invite(projectId, input, user);
+  }
+
+  @Get()
+  @ApiZodResponse(invitationListSchema, { description: "The project's invitations not yet accepted or declined (researchers only)" })
+  list(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser) {
+    return this.invitations.list(projectId, user);
+  }
+
+  @Delete(':email')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The invitation is withdrawn (owner and collaborators only)' })
+  @ApiProblemResponse()
+  async withdraw(@Param('id', uuidParam('id')) projectId: string, @Param('email') email: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.invitations.withdraw(projectId, email, user);
+  }
+}

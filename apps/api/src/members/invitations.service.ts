@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { InvitationView, MemberView, OwnInvitation } from '@chorus/client';
+import type { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { ProblemException, notFound } from '../common/problem';
+import { ProjectAccess } from '../projects/project-access';
+import type { MemberInput } from './dto/member.dto';
+import { MEMBERS } from './members.service';
+
+const INVITATION = `email, role, created_at AS "invitedAt"`;
+
+/** The caller's email, as invitations are addressed: none for a guest or a deleted account. */
+const CALLER_EMAIL = "(SELECT email FROM users WHERE id = $1 AND kind = 'registered')";
+
+/** A row as Postgres gives it: the date not yet in ISO 8601. */
+type Dated<T extends { invitedAt: string }> = Omit<T, 'invitedAt'> & { invitedAt: Date };
+
+const dated = <T extends { invitedAt: string }>(row: Dated<T>): T => ({ ...row, invitedAt: row.invitedAt.toISOString() }) as T;
+
+/**
+ * Invitations to join a project: its administrators invite an email in a role, and whoever signs in with that email
+ * accepts (becoming a member) or declines. An invitation says nothing to its sender about whether the email has an
+ * account, and nobody becomes a member of a project they did not accept.
+ */
+@Injectable()
+export class InvitationsService {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly access: ProjectAccess) {}
+
+  /** Invites the email in the role (again: the role and date are the latest). A member already is refused. */
+  async invite(projectId: string, input: MemberInput, user: AuthUser): Promise<InvitationView> {
+    await this.access.requireAdministrator(projectId, user, '/params/id');
+    const [member] = await this.db.query(`${MEMBERS} AND u.email = $2`, [projectId, input.email]);
+    if (member) {
+      throw new ProblemException(409, `${input.email} is already a member of this project; change their role with PUT /projects/${projectId}/members.`, [
+        { pointer: '/email', message: 'is already a member' },
+      ], 'already-member');
+    }
+    const [row] = await this.db.query<Dated<InvitationView>[]>(
+      `INSERT INTO project_invitations (project_id, email, role, invited_by) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (project_id, email) DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, created_at = now()
+       RETURNING ${INVITATION}`,
+      [projectId, input.email, input.role, user.id],
+    );
+    return dated(row!);
+  }
+
+  async list(projectId: string, user: AuthUser): Promise<{ invitations: InvitationView[] }> {
+    await this.access.requireResearcher(projectId, user, '/params/id');
+    const rows = await this.db.query<Dated<InvitationView>[]>(`SELECT ${INVITATION} FROM project_invitations WHERE project_id = $1 ORDER BY created_at, email`, [projectId]);
+    return { invitations: rows.map(dated) };
+  }
+
+  async withdraw(projectId: string, email: string, user: AuthUser): Promise<void> {
+    await this.access.requireAdministrator(projectId, user, '/params/id');
+    const [, withdrawn] = await this.db.query('DELETE FROM project_invitations WHERE project_id = $1 AND email = $2', [projectId, email.toLowerCase()]);
+    if (!withdrawn) throw notFound(`An invitation of ${email} to this project`, '/params/email');
+  }
+
+  /** The invitations addressed to the caller's email, newest first. */
+  async own(user: AuthUser): Promise<{ invitations: OwnInvitation[] }> {
+    const rows = await this.db.query<Dated<OwnInvitation>[]>(
+      `SELECT i.project_id AS "projectId", p.slug AS "projectSlug", p.title AS "projectTitle", i.role, i.created_at AS "invitedAt"
+       FROM project_invitations i JOIN projects p ON p.id = i.project_id WHERE i.email = ${CALLER_EMAIL} ORDER BY i.created_at DESC, p.title`,
+      [user.id],
+    );
+    return { invitations: rows.map(dated) };
+  }
+
+  /** The caller joins the project in the role they were invited in (a member already keeps the role they have). */
+  async accept(projectId: string, user: AuthUser): Promise<MemberView> {
+    return this.db.transaction(async (manager) => {
+      const [[invitation]] = await manager.query(`DELETE FROM project_invitations WHERE project_id = $2 AND email = ${CALLER_EMAIL} RETURNING role`, [user.id, projectId]);
+      if (!invitation) throw this.noInvitation(projectId);
+      await manager.query('INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [projectId, user.id, invitation.role]);
+      return (await manager.query(`${MEMBERS} AND m.user_id = $2`, [projectId, user.id]))[0];
+    });
+  }
+
+  async decline(projectId: string, user: AuthUser): Promise<void> {
+    const [, declined] = await this.db.query(`DELETE FROM project_invitations WHERE project_id = $2 AND email = ${CALLER_EMAIL}`, [user.id, projectId]);
+    if (!declined) throw this.noInvitation(projectId);
+  }
+
+  private noInvitation(projectId: string): ProblemException {
+    return notFound(`An invitation to project ${projectId} for your account's email`, '/params/projectId');
+  }
+}
