@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ChorusApiError, type ChorusClient } from '@chorus/client';
 import type { DataSource } from 'typeorm';
+import { JwtService } from '@nestjs/jwt';
+import { AccountService } from '../src/account/account.service';
 import { TOKEN_GENERATION_TRUSTED_MS, TokenGenerations } from '../src/auth/token-generations';
+import { Tokens } from '../src/auth/tokens';
+import type { ProblemException } from '../src/common/problem';
+import { ProjectsService } from '../src/projects/projects.service';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 const PASSWORD = 'a long password';
@@ -113,6 +118,16 @@ describe('the account', () => {
     expect((await researcher.members(project.id)).members.map((member) => member.userId)).not.toContain(id);
     // The email is free for a new account.
     expect((await stack.anonymous.register({ email, password: PASSWORD, displayName: 'New' })).user.id).not.toBe(id);
+
+    // Another API process may take the token for up to 30 s more: what it would do as the account is refused.
+    const asDeleted = { id, kind: 'registered' as const };
+    const statusOf = (promise: Promise<unknown>) => promise.then(() => 'done', (error: ProblemException) => error.body.status);
+    expect(await statusOf(stack.app.get(AccountService).rename(asDeleted, 'Back from the dead'))).toBe(401);
+    expect(await statusOf(stack.app.get(AccountService).signOutEverywhere(asDeleted))).toBe(401);
+    expect(await statusOf(stack.app.get(AccountService).view(asDeleted))).toBe(401);
+    expect(await statusOf(stack.app.get(ProjectsService).create({ title: 'Made by no one' }, asDeleted))).toBe(401);
+    expect((await stack.db.query('SELECT display_name FROM users WHERE id = $1', [id])).rows).toEqual([{ display_name: 'Deleted account' }]);
+    expect((await stack.db.query('SELECT 1 FROM projects WHERE owner_id = $1', [id])).rows).toEqual([]);
   });
 
   it('refuses to delete an account that owns projects, saying which, and changes nothing', async () => {
@@ -140,5 +155,15 @@ describe('the account', () => {
     } finally {
       clock.mockRestore();
     }
+  });
+
+  it('issues a token of the account’s latest generation in a process that still goes by an older one', async () => {
+    const { id, client } = await newAccount();
+    const otherProcess = new TokenGenerations(stack.app.get<DataSource>(getDataSourceToken()));
+    expect(await otherProcess.current(id)).toBe(0);
+    await client.signOutEverywhere();
+    const signedInThere = await new Tokens(stack.app.get(JwtService), otherProcess).issue({ id, kind: 'registered' });
+    expect((await stack.anonymous.withToken(signedInThere).account()).id).toBe(id);
+    expect(await otherProcess.current(id)).toBe(1);
   });
 });

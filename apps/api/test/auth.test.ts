@@ -156,21 +156,28 @@ describe('limits per address', () => {
     expect((await fromIpv6('2001:db8:1:3::10', 'a long password')).status).toBe(200);
   });
 
-  it("counts the password checks of an account's own routes toward its sign-in limit, per account", async () => {
-    const session = async () =>
-      (await ((await post('register', '198.51.100.20', { email: `own-${randomUUID()}@example.org`, password: 'a long password', displayName: 'O' })).json())) as { token: string };
-    const [mine, another] = [await session(), await session()];
-    const changePassword = (token: string, currentPassword: string) =>
-      fetch(`${limited.baseUrl}/api/v1/account/password`, {
-        method: 'POST',
+  it("counts the password checks of an account's own routes and its sign-ins together, per account", async () => {
+    const register = async () => {
+      const email = `own-${randomUUID()}@example.org`;
+      const answer = await post('register', '198.51.100.20', { email, password: 'a long password', displayName: 'O' });
+      return { email, token: ((await answer.json()) as { token: string }).token };
+    };
+    const [mine, another] = [await register(), await register()];
+    const account = (method: string, path: string, token: string, body: unknown) =>
+      fetch(`${limited.baseUrl}/api/v1/account${path}`, {
+        method,
         headers: { 'x-forwarded-for': '198.51.100.21', 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ currentPassword, newPassword: 'a new long password' }),
+        body: JSON.stringify(body),
       });
+    const changePassword = (token: string, currentPassword: string) => account('POST', '/password', token, { currentPassword, newPassword: 'a new long password' });
     expect((await changePassword(mine.token, 'wrong one')).status).toBe(422);
-    expect((await changePassword(mine.token, 'wrong two')).status).toBe(422);
-    const refused = await changePassword(mine.token, 'a long password');
+    expect((await post('login', '198.51.100.21', { email: mine.email, password: 'wrong two' })).status).toBe(401);
+    // Two tries at this account from this address: the third is refused, whichever route checks the password.
+    const refused = await account('DELETE', '', mine.token, { password: 'a long password' });
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many sign-in attempts at this account from your address \(at most 2 in 15 minutes\)/);
+    expect((await changePassword(mine.token, 'a long password')).status).toBe(429);
+    expect((await post('login', '198.51.100.21', { email: mine.email, password: 'a long password' })).status).toBe(429);
     expect((await changePassword(another.token, 'a long password')).status).toBe(200);
   });
 

@@ -6,10 +6,10 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { Passwords } from '../auth/passwords';
 import { TokenGenerations } from '../auth/token-generations';
 import { Tokens } from '../auth/tokens';
-import { ProblemException, validationFailed } from '../common/problem';
+import { ProblemException, accountDeleted, validationFailed } from '../common/problem';
 import type { PasswordChange } from './dto/account.dto';
 
-const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, created_at AS "createdAt" FROM users WHERE id = $1`;
+const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, created_at AS "createdAt" FROM users WHERE id = $1 AND kind <> 'deleted'`;
 /** Ends every token issued so far: they carry an older generation. */
 const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
 /** What stays of a deleted account: its id, for its classifications, and nothing that says whose they were. */
@@ -22,6 +22,7 @@ const accountRequired = () =>
     undefined,
     'account-required',
   );
+const wrongPassword = (pointer: string) => validationFailed([{ pointer, message: "is not this account's password" }]);
 
 interface AccountRow extends Omit<AccountView, 'createdAt'> {
   createdAt: Date;
@@ -42,23 +43,24 @@ export class AccountService {
 
   async view(user: AuthUser): Promise<AccountView> {
     const [row] = await this.db.query<AccountRow[]>(ACCOUNT, [user.id]);
-    return { ...row!, createdAt: row!.createdAt.toISOString() };
+    if (!row) throw accountDeleted();
+    return { ...row, createdAt: row.createdAt.toISOString() };
   }
 
   async rename(user: AuthUser, displayName: string): Promise<AccountView> {
     this.assertAccount(user);
-    await this.db.query('UPDATE users SET display_name = $2 WHERE id = $1', [user.id, displayName]);
+    await this.changeAccount(this.db.manager, user, 'display_name = $2', [displayName]);
     return this.view(user);
   }
 
   /** The new password, and a token for it: every token issued before, on any device, stops working. */
   async changePassword(user: AuthUser, change: PasswordChange): Promise<Session> {
     this.assertAccount(user);
-    const generation = await this.db.transaction(async (manager) => {
-      await this.assertPassword(manager, user, change.currentPassword, '/currentPassword');
-      const hash = await this.passwords.hash(change.newPassword);
-      return this.nextGeneration(manager, user, `password_hash = $2, ${NEXT_TOKEN_GENERATION}`, [hash]);
-    });
+    const checked = await this.checkPassword(user, change.currentPassword, '/currentPassword');
+    const hash = await this.passwords.hash(change.newPassword);
+    // Only over the password just checked: one changed meanwhile (on another device) is not overwritten.
+    const generation = await this.changeAccount(this.db.manager, user, `password_hash = $2, ${NEXT_TOKEN_GENERATION}`, [hash, checked], 'AND password_hash = $3');
+    if (generation === undefined) throw wrongPassword('/currentPassword');
     this.generations.remember(user.id, generation);
     const { createdAt: _, ...account } = await this.view(user);
     return { token: await this.tokens.issue(user), user: account };
@@ -67,18 +69,23 @@ export class AccountService {
   /** Every token of the account stops working, the caller's too. */
   async signOutEverywhere(user: AuthUser): Promise<void> {
     this.assertAccount(user);
-    this.generations.remember(user.id, await this.nextGeneration(this.db.manager, user, NEXT_TOKEN_GENERATION));
+    const generation = await this.changeAccount(this.db.manager, user, NEXT_TOKEN_GENERATION);
+    if (generation === undefined) throw accountDeleted();
+    this.generations.remember(user.id, generation);
   }
 
   /**
    * Deletes what says whose the account was (email, password, name), its tokens, its memberships and the subjects it
    * holds. Its classifications stay, under an id no one can sign in as: consensus already counts them. An owner
-   * of projects is refused: nobody could administer them after.
+   * of projects is refused: nobody could administer them after. The account's row is locked while this looks, and
+   * a project is made only by an account its row says is one (`ProjectsService`), so none can be made meanwhile.
    */
   async delete(user: AuthUser, password: string): Promise<void> {
     this.assertAccount(user);
+    const checked = await this.checkPassword(user, password, '/password');
     const generation = await this.db.transaction(async (manager) => {
-      await this.assertPassword(manager, user, password, '/password');
+      const [locked] = await manager.query("SELECT 1 FROM users WHERE id = $1 AND kind = 'registered' AND password_hash = $2 FOR UPDATE", [user.id, checked]);
+      if (!locked) throw wrongPassword('/password');
       const owned = await manager.query<{ title: string }[]>('SELECT title FROM projects WHERE owner_id = $1 ORDER BY created_at', [user.id]);
       if (owned.length) {
         throw new ProblemException(
@@ -90,24 +97,31 @@ export class AccountService {
       }
       await manager.query('DELETE FROM project_members WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM assignments WHERE user_id = $1', [user.id]);
-      return this.nextGeneration(manager, user, DELETED);
+      return this.changeAccount(manager, user, DELETED);
     });
-    this.generations.remember(user.id, generation);
+    this.generations.remember(user.id, generation!);
   }
 
-  /** Sets `changes` (which raise the token generation) on the user's row; the generation it now has. */
-  private async nextGeneration(manager: EntityManager, user: AuthUser, changes: string, values: unknown[] = []): Promise<number> {
-    const [[row]] = await manager.query(`UPDATE users SET ${changes} WHERE id = $1 RETURNING token_generation`, [user.id, ...values]);
-    return row.token_generation;
+  /**
+   * Sets `changes` on the account's row, while it is an account; answers its token generation then, or undefined
+   * when it is not (deleted meanwhile, or `condition` no longer holds).
+   */
+  private async changeAccount(manager: EntityManager, user: AuthUser, changes: string, values: unknown[] = [], condition = ''): Promise<number | undefined> {
+    const [rows] = await manager.query(`UPDATE users SET ${changes} WHERE id = $1 AND kind = 'registered' ${condition} RETURNING token_generation`, [user.id, ...values]);
+    return rows[0]?.token_generation;
   }
 
   private assertAccount(user: AuthUser): void {
     if (user.kind !== 'registered') throw accountRequired();
   }
 
-  /** Refuses, naming the field, unless `password` is the account's; the account's row stays locked until the end. */
-  private async assertPassword(manager: EntityManager, user: AuthUser, password: string, pointer: string): Promise<void> {
-    const [row] = await manager.query<{ password_hash: string | null }[]>("SELECT password_hash FROM users WHERE id = $1 AND kind = 'registered' FOR UPDATE", [user.id]);
-    if (!(await this.passwords.verify(password, row?.password_hash))) throw validationFailed([{ pointer, message: "is not this account's password" }]);
+  /**
+   * The account's password hash, once `password` is shown to match it; refused, naming the field, otherwise. Checked
+   * outside any transaction: scrypt's tens of milliseconds hold neither a connection nor a lock.
+   */
+  private async checkPassword(user: AuthUser, password: string, pointer: string): Promise<string> {
+    const [row] = await this.db.query<{ password_hash: string | null }[]>("SELECT password_hash FROM users WHERE id = $1 AND kind = 'registered'", [user.id]);
+    if (!(await this.passwords.verify(password, row?.password_hash)) || !row?.password_hash) throw wrongPassword(pointer);
+    return row.password_hash;
   }
 }

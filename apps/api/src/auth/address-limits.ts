@@ -23,7 +23,7 @@ const QUARTER_HOUR_MS = 15 * 60_000;
  * A script that makes guests by the thousand would fill the users table and, holding subjects under each, keep a small
  * workflow from everyone; one that tries passwords would guess them. A limit of 0 turns one off.
  */
-export function addressLimits(config: AppConfig): ThrottlerModuleOptions {
+export function addressLimits(config: AppConfig, emailOfAccount: EmailOfAccount): ThrottlerModuleOptions {
   return {
     setHeaders: false,
     storage: new AddressLimitStore(config),
@@ -43,16 +43,23 @@ export function addressLimits(config: AppConfig): ThrottlerModuleOptions {
         limit: config.signInsPerAccountPerQuarterHour,
         blockDuration: 0,
         skipIf: () => config.signInsPerAccountPerQuarterHour === 0,
-        // The address as the other limit counts it (an IPv6 /64 is one address), and the account as sign-in finds it
-        // (or, on the account's routes, as the token says).
-        getTracker: (request) => `${normalizeIp(request.ip)}:${signInAccountOf(request)}`,
+        // The address as the other limit counts it (an IPv6 /64 is one address), and the account by its email, as
+        // sign-in finds it (on the account's own routes, the email of the token's account): one count for every
+        // route that checks the account's password.
+        getTracker: async (request) => `${normalizeIp(request.ip)}:${await signInAccountOf(request, emailOfAccount)}`,
+        generateKey: (_context, tracker, name) => `${name}:${tracker}`,
       },
     ],
   };
 }
 
-function signInAccountOf(request: { body?: { email?: unknown }; user?: AuthUser }): string {
-  return typeof request.body?.email === 'string' ? normalisedEmail(request.body.email) : `account ${request.user?.id ?? ''}`;
+/** The email an account signs in with, or null (a guest, an account deleted). */
+export type EmailOfAccount = (userId: string) => Promise<string | null>;
+
+async function signInAccountOf(request: { body?: { email?: unknown }; user?: AuthUser }, emailOfAccount: EmailOfAccount): Promise<string> {
+  if (typeof request.body?.email === 'string') return normalisedEmail(request.body.email);
+  if (!request.user) return '';
+  return (await emailOfAccount(request.user.id)) ?? `account ${request.user.id}`;
 }
 
 /** A guest registering with their token becomes the account: no new volunteer (the guest was counted when made). */

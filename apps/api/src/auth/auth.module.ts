@@ -3,7 +3,8 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { User } from '@chorus/db';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AddressLimitGuard, addressLimits } from './address-limits';
@@ -22,7 +23,11 @@ import { Tokens } from './tokens';
       // A KeyObject made once: given a string, jsonwebtoken tries (and fails) to parse it as a PEM key on every call.
       useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.authSecret)), signOptions: { expiresIn: config.tokenTtlSeconds } }),
     }),
-    ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: addressLimits }),
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG, getDataSourceToken()],
+      useFactory: (config: AppConfig, db: DataSource) =>
+        addressLimits(config, async (userId) => (await db.query<{ email: string | null }[]>('SELECT email FROM users WHERE id = $1', [userId]))[0]?.email ?? null),
+    }),
   ],
   controllers: [AuthController],
   providers: [AuthService, AddressLimitGuard, Passwords, Tokens, TokenGenerations, { provide: APP_GUARD, useClass: AuthGuard }],

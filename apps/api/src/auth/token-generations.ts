@@ -30,6 +30,14 @@ export class TokenGenerations {
   async current(userId: string): Promise<number | undefined> {
     const known = this.known.get(userId);
     if (known && Date.now() - known.readAt < TOKEN_GENERATION_TRUSTED_MS) return known.generation;
+    return this.latest(userId);
+  }
+
+  /**
+   * The user's token generation as the database has it now, for a token about to be issued: a generation another
+   * process raised within the trusted time must not go into a new token.
+   */
+  async latest(userId: string): Promise<number | undefined> {
     const generation = await this.reads.submit(userId);
     if (generation !== undefined) this.remember(userId, generation);
     return generation;

@@ -17,7 +17,7 @@ export class Tokens {
 
   /** A token for the user, valid for `TOKEN_TTL_SECONDS` (or `expiresInSeconds`) unless the user signs out everywhere. */
   async issue(user: AuthUser, expiresInSeconds?: number): Promise<string> {
-    const claims: TokenClaims = { sub: user.id, kind: user.kind, gen: (await this.generations.current(user.id)) ?? 0 };
+    const claims: TokenClaims = { sub: user.id, kind: user.kind, gen: (await this.generations.latest(user.id)) ?? 0 };
     return this.jwt.signAsync(claims, expiresInSeconds === undefined ? {} : { expiresIn: expiresInSeconds });
   }
 

@@ -63,3 +63,6 @@ export const notFound = (what: string, pointer?: string) =>
   new ProblemException(404, `${what} was not found`, pointer ? [{ pointer, message: 'names nothing that exists' }] : undefined);
 export const forbidden = (detail: string) => new ProblemException(403, detail);
 export const conflict = (detail: string, slug?: string) => new ProblemException(409, detail, undefined, slug);
+/** A token of an account deleted within the time an API process goes by the token generation it read. */
+export const accountDeleted = () =>
+  new ProblemException(401, 'This account was deleted; its tokens no longer work.', [{ pointer: '/headers/authorization', message: 'is a token of a deleted account' }]);

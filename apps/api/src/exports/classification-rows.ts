@@ -10,7 +10,7 @@ export interface ClassificationRow {
   subject_metadata: Record<string, unknown>;
   user_id: string;
   user_kind: string;
-  /** The account's display name, for crediting volunteers; null for guests. */
+  /** The account's display name, for crediting volunteers; null for guests and deleted accounts. */
   user_name: string | null;
   workflow_version: number;
   created_at: Date;
@@ -31,8 +31,8 @@ export const CLASSIFICATION_COLUMNS = {
   external_id: "the researchers' id of the subject, if it has one",
   subject_metadata: "the subject's metadata as one JSON cell, private keys (# or !) included",
   user_id: "the volunteer's id",
-  user_kind: 'guest or registered: what the volunteer is now (a guest who registered later shows as registered on earlier rows too)',
-  user_name: "a registered volunteer's display name, for crediting them; empty for guests",
+  user_kind: 'guest, registered or deleted: what the volunteer is now (a guest who registered later shows as registered on earlier rows too; an account deleted since, as deleted)',
+  user_name: "a registered volunteer's display name, for crediting them; empty for guests and deleted accounts",
   workflow_version: 'the workflow version answered',
   created_at: 'when it was stored (ISO 8601, to the millisecond; answers stored by one statement share it)',
   updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule); since= gives such rows again",
