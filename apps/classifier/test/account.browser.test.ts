@@ -357,10 +357,12 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
-  it('lets an account rename itself, change its password (ending its other sign-ins) and delete itself, from its page', async () => {
+  it('lets an account accept an invitation, rename itself, change its password (ending its other sign-ins) and delete itself, from its page', async () => {
     const email = `settings-${Date.now()}@example.org`;
     const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
     const otherDevice = suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token);
+    const project = await suite.stack.client.createProject({ title: `Letters ${Date.now()}` });
+    await suite.stack.client.invite(project.id, { email, role: 'scientist' });
     const { page, errors } = await newcomerPage();
     await page.evaluate(
       ({ id, token, email }) => {
@@ -375,7 +377,13 @@ describe('classifier in a browser: accounts', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('account-settings').waitFor({ timeout: 10_000 });
     expect(await page.getByText(`You sign in with ${email}.`).count()).toBe(1);
+    await page.getByTestId('invitations').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('invitations').getByRole('paragraph').textContent()).toBe(`You are invited to join ${project.title} as a scientist.`);
     await checkScreenOnPhone(page, 'account-settings');
+    await page.getByRole('button', { name: `Join ${project.title}` }).click();
+    await page.getByTestId('account-status').getByText(`You are now a scientist of ${project.title}.`).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('invitations').count()).toBe(0);
+    expect((await suite.stack.client.members(project.id)).members.map((member) => [member.userId, member.role])).toContainEqual([account.user.id, 'scientist']);
 
     await page.locator('#settings-name').fill('Ada Lovelace');
     await page.getByRole('button', { name: 'Save name' }).click();

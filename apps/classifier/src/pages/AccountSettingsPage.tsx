@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import type { OwnInvitation } from '@chorus/client';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
@@ -12,6 +13,8 @@ import {
   signOutEverywhere,
   useSession,
 } from '../lib/account';
+import { useClient } from '../lib/clientContext';
+import { describeError, type Problem } from '../lib/errors';
 import { ACCOUNT, accountPath, Link, navigate } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FieldErrors, useForm } from '../lib/useForm';
@@ -27,6 +30,7 @@ export function AccountSettingsPage() {
       {volunteer.kind === 'registered' ? (
         <>
           {volunteer.email && <p className="lead">{t('account.settings.signedInWith', { email: volunteer.email })}</p>}
+          <Invitations />
           <RenameForm name={volunteer.displayName ?? ''} />
           <PasswordForm />
           <SignOutEverywhere />
@@ -48,6 +52,62 @@ function Section({ id, title, children }: { id: string; title: string; children:
       <h2 id={id}>{title}</h2>
       {children}
     </section>
+  );
+}
+
+/** Invitations to join projects, addressed to the account's email: each accepted or declined here (none: no section). */
+function Invitations() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [invitations, setInvitations] = useState<OwnInvitation[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    client.myInvitations().then(
+      (answer) => !cancelled && setInvitations(answer.invitations),
+      (error: unknown) => !cancelled && setProblem(describeError(error)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client]);
+
+  const answer = async (invitation: OwnInvitation, accept: boolean) => {
+    if (busy) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      if (accept) await client.acceptInvitation(invitation.projectId);
+      else await client.declineInvitation(invitation.projectId);
+      setInvitations((now) => now.filter((other) => other.projectId !== invitation.projectId));
+      const names = { project: invitation.projectTitle, role: t(`account.settings.invitations.roles.${invitation.role}`) };
+      showAccountNotice(accept ? t('account.settings.invitations.accepted', names) : t('account.settings.invitations.declined', names));
+    } catch (error) {
+      setProblem(describeError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!invitations.length && !problem) return null;
+  return (
+    <Section id="account-invitations-heading" title={t('account.settings.invitations.title')}>
+      <ErrorAlert problem={problem} />
+      <ul className="invitations" data-testid="invitations">
+        {invitations.map((invitation) => (
+          <li key={invitation.projectId}>
+            <p>{t('account.settings.invitations.invited', { project: invitation.projectTitle, role: t(`account.settings.invitations.roles.${invitation.role}`) })}</p>
+            <button type="button" className="button button-primary" aria-disabled={busy || undefined} onClick={() => void answer(invitation, true)}>
+              {t('account.settings.invitations.accept', { project: invitation.projectTitle })}
+            </button>{' '}
+            <button type="button" className="button button-secondary" aria-disabled={busy || undefined} onClick={() => void answer(invitation, false)}>
+              {t('account.settings.invitations.decline', { project: invitation.projectTitle })}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Section>
   );
 }
 
