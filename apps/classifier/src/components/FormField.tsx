@@ -1,4 +1,6 @@
 import type { InputHTMLAttributes, Ref } from 'react';
+import { useTranslation } from 'react-i18next';
+import { PASSWORD_MIN_LENGTH } from '../lib/account';
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'aria-describedby' | 'aria-invalid'> & {
   id: string;
@@ -33,4 +35,10 @@ export function FormField({ id, label, hint, error, inputRef, ...input }: Props)
       <input id={id} ref={inputRef} aria-invalid={error ? true : undefined} aria-describedby={describedBy || undefined} {...input} />
     </div>
   );
+}
+
+/** A field for a password the account is to have: its rule said as the hint, and left to password managers to fill. */
+export function NewPasswordField(props: Omit<Props, 'type' | 'hint' | 'autoComplete' | 'maxLength'>) {
+  const { t } = useTranslation();
+  return <FormField type="password" hint={t('account.fields.newPasswordHint', { count: PASSWORD_MIN_LENGTH })} autoComplete="new-password" maxLength={200} {...props} />;
 }

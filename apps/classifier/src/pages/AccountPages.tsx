@@ -1,12 +1,11 @@
 import { Trans, useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { FormField } from '../components/FormField';
+import { FormField, NewPasswordField } from '../components/FormField';
 import {
   checkAccountForm,
   createAccount,
   type FieldName,
   formProblemOf,
-  PASSWORD_MIN_LENGTH,
   showAccountNotice,
   signIn,
   useSession,
@@ -75,15 +74,7 @@ export function CreateAccountPage() {
       <form className="account-form" noValidate aria-labelledby="create-account-heading" onSubmit={(event) => void submit(event)}>
         <FormField id="account-name" label={t('account.fields.displayName')} hint={t('account.fields.displayNameHint')} autoComplete="nickname" maxLength={100} {...form.field('displayName')} />
         <FormField id="account-email" label={t('account.fields.email')} hint={t('account.fields.emailHint')} autoComplete="email" {...EMAIL_INPUT} {...form.field('email')} />
-        <FormField
-          id="account-password"
-          type="password"
-          label={t('account.fields.password')}
-          hint={t('account.fields.newPasswordHint', { count: PASSWORD_MIN_LENGTH })}
-          autoComplete="new-password"
-          maxLength={200}
-          {...form.field('password')}
-        />
+        <NewPasswordField id="account-password" label={t('account.fields.password')} {...form.field('password')} />
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('account.create.submitting') : t('account.create.submit')}
         </button>

@@ -2,7 +2,7 @@ import type { OwnInvitation } from '@chorus/client';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { FormField } from '../components/FormField';
+import { FormField, NewPasswordField } from '../components/FormField';
 import {
   changePassword,
   deleteAccount,
@@ -155,15 +155,7 @@ function PasswordForm() {
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="account-password-heading" onSubmit={(event) => void submit(event)}>
         <FormField id="settings-current-password" type="password" label={t('account.settings.password.current')} autoComplete="current-password" maxLength={200} {...form.field('currentPassword')} />
-        <FormField
-          id="settings-new-password"
-          type="password"
-          label={t('account.settings.password.new')}
-          hint={t('account.fields.newPasswordHint', { count: PASSWORD_MIN_LENGTH })}
-          autoComplete="new-password"
-          maxLength={200}
-          {...form.field('newPassword')}
-        />
+        <NewPasswordField id="settings-new-password" label={t('account.settings.password.new')} {...form.field('newPassword')} />
         <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
           {t('account.settings.password.submit')}
         </button>
