@@ -77,7 +77,7 @@ async function seed(url, size) {
 /**
  * Volunteers classify what they are given and move on; these do not, so a loop ends their assignments 0.2 s after
  * they were made, as classifying would. Each volunteer so holds a few subjects, and the volunteer who makes one
- * request in ten (up to 100 a second, far more than a person) stays under MAX_OUTSTANDING_ASSIGNMENTS, raised to
+ * request in ten (up to 100 a second, far more than a person) stays under MAX_OUTSTANDING_ASSIGNMENTS (and its guests' limit: these are guests), raised to
  * 1,000 for this: every answer is a full batch, as the "answer size" column checks.
  * The loop also vacuums `assignments` once a second, standing in for autovacuum, which this machine's Postgres has
  * off: the table takes and loses some 15,000 rows a second here, and unvacuumed it doubled the database's cost per
@@ -120,7 +120,7 @@ for (const size of SIZES) {
   const started = Date.now();
   const input = await seed(url, size);
   console.error(`seeded ${size.toLocaleString('en')} subjects in ${((Date.now() - started) / 1000).toFixed(0)} s (heavy volunteer has seen ${input.heavyHistory.toLocaleString('en')})`);
-  const server = await startApi(url, { ...input, probeQueue: true, floors: FLOORS && { subjects: size } }, { MAX_OUTSTANDING_ASSIGNMENTS: '1000' });
+  const server = await startApi(url, { ...input, probeQueue: true, floors: FLOORS && { subjects: size } }, { MAX_OUTSTANDING_ASSIGNMENTS: '1000', MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST: '1000' });
   const root = `http://127.0.0.1:${server.port}`;
   const baselines = {};
   const floorRoutes = FLOORS ? [['postgres', '/api/v1/bench/postgres-round-trip'], ['redis', '/api/v1/bench/redis-pick']] : [];

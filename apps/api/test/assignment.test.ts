@@ -449,6 +449,34 @@ describe('the queue', () => {
     expect((await (await guest()).queue(workflowId, 10)).subjects).toHaveLength(10);
   });
 
+  it('lets a guest hold no more than MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST subjects, and an account up to MAX_OUTSTANDING_ASSIGNMENTS', async () => {
+    const limited = await startStack({ worker: false, env: { MAX_OUTSTANDING_ASSIGNMENTS: '25', MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST: '12' } });
+    try {
+      const project = await limited.client.createProject({ title: `Guests hold less ${randomUUID().slice(0, 8)}`, status: 'live' });
+      const set = await limited.client.createSubjectSet(project.id, { name: 'S' });
+      await limited.client.addSubjects(set.id, Array.from({ length: 60 }, (_, i) => ({ externalId: `s${i}`, locations: [{ type: 'text' as const, text: `s${i}` }] })));
+      const { id: workflowId } = await limited.client.createWorkflow(project.id, {
+        name: 'W',
+        firstTask: 'T0',
+        tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } },
+        subjectSetIds: [set.id],
+      });
+      await limited.client.activateWorkflow(workflowId);
+      const held = async (client: ChorusClient) => {
+        const batches = [];
+        for (let i = 0; i < 4; i++) batches.push((await client.queue(workflowId, 10)).subjects.length);
+        return batches;
+      };
+      const aGuest = limited.anonymous.withToken((await limited.anonymous.guest()).token);
+      expect(await held(aGuest)).toEqual([10, 2, 0, 0]);
+      expect(await aGuest.queue(workflowId, 10)).toMatchObject({ subjects: [], heldBy: 'you' });
+      const session = await limited.anonymous.register({ email: `holder-${randomUUID()}@example.org`, password: 'a long enough password', displayName: 'H' });
+      expect(await held(limited.anonymous.withToken(session.token))).toEqual([10, 10, 5, 0]);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('lets one volunteer hold no more than MAX_OUTSTANDING_ASSIGNMENTS subjects however many requests they send at once', async () => {
     const { workflowId } = await workflowOf(300);
     const hoarder = await guest();

@@ -114,6 +114,8 @@ export interface Holding {
 interface QueueRequest {
   workflowId: string;
   userId: string;
+  /** Most subjects the volunteer may hold in the workflow. */
+  mostHeld: number;
 }
 
 @Injectable()
@@ -122,8 +124,8 @@ export class AssignmentService {
   private readonly lookups = new GroupCommit((requests: QueueRequest[]) => this.lookUp(requests), { maxBatch: 100, maxBatchesAtOnce: 2 });
   /**
    * Per volunteer and workflow, the subjects that requests in progress may still assign. The room a lookup reads does
-   * not count them, so parallel requests could otherwise each take up to MAX_OUTSTANDING_ASSIGNMENTS (in this API
-   * process; several processes could each serve up to it).
+   * not count them, so parallel requests could otherwise each take up to MAX_OUTSTANDING_ASSIGNMENTS (or its guests'
+   * limit; in this API process: several processes could each serve up to it).
    */
   private readonly inProgress = new Map<string, number>();
 
@@ -141,7 +143,8 @@ export class AssignmentService {
    * with more than one at a time.
    */
   async queue(workflowId: string, user: AuthUser, limit: number, holding: Holding = {}): Promise<QueueView> {
-    const workflow = await this.lookups.submit({ workflowId, userId: user.id });
+    const mostHeld = user.kind === 'guest' ? this.config.maxOutstandingAssignmentsPerGuest : this.config.maxOutstandingAssignments;
+    const workflow = await this.lookups.submit({ workflowId, userId: user.id, mostHeld });
     const member = !!accountIdOf(user) && !!workflow?.role;
     if (!workflow || !(member || isPublicWorkflow(workflow.status, workflow.project_status))) throw notFound(`Workflow ${workflowId}`, '/params/id');
     const base = { workflowId, workflowVersion: workflow.version };
@@ -250,7 +253,7 @@ export class AssignmentService {
     const rows = await preparedQuery<QueueWorkflowRow>(this.db, WORKFLOWS_FOR_QUEUE, [
       requests.map((request) => request.workflowId),
       requests.map((request) => request.userId),
-      this.config.maxOutstandingAssignments,
+      requests.map((request) => request.mostHeld),
     ]);
     const byRequest = new Map(rows.map((row) => [row.request, row]));
     return requests.map((_, index) => byRequest.get(index));

@@ -112,12 +112,12 @@ export const EXPERIENCE = `SELECT count(*)::int AS classifications FROM (
 /**
  * For each queue request of a moment: the workflow, its project's status, the caller's role in it and how many more
  * subjects the caller may hold in it, in one round trip for them all. One row per request whose workflow exists,
- * with `request`, the request's index. Parameters: parallel arrays $1 workflow, $2 volunteer; $3 most subjects one
+ * with `request`, the request's index. Parameters: parallel arrays $1 workflow, $2 volunteer, $3 most subjects the
  * volunteer may hold.
  */
 export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.name, w.status, w.version, p.status AS project_status, m.role,
-    greatest(0, $3 - (SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = r.user_id AND a.expires_at > now()))::int AS room
-  FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS r(workflow_id, user_id, request)
+    greatest(0, r.most_held - (SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = r.user_id AND a.expires_at > now()))::int AS room
+  FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS r(workflow_id, user_id, most_held, request)
   JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
   LEFT JOIN project_members m ON m.project_id = w.project_id AND m.user_id = r.user_id`;
 

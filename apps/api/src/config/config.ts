@@ -17,6 +17,7 @@ export const apiEnvSchema = z
     DEMO_PROJECT: z.enum(['true', 'false']).default('true'),
     ASSIGNMENT_TTL_SECONDS: z.coerce.number().int().min(10).default(30 * 60),
     MAX_OUTSTANDING_ASSIGNMENTS: z.coerce.number().int().min(1).default(100),
+    MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST: z.coerce.number().int().min(1).default(30),
     EXPORTS_AT_ONCE: z.coerce.number().int().min(1).default(2),
     EXPORT_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
@@ -60,6 +61,11 @@ export interface AppConfig {
   assignmentTtlSeconds: number;
   /** Subjects one volunteer may hold unclassified in one workflow, so that nobody can reserve a whole workflow. */
   maxOutstandingAssignments: number;
+  /**
+   * The same for a guest (at most `maxOutstandingAssignments`): a guest token is had for the asking, so one address
+   * making guests could otherwise hold a small workflow from everyone.
+   */
+  maxOutstandingAssignmentsPerGuest: number;
   /** Consensus downloads streaming at once; each holds a database connection until its client has read it all. */
   exportsAtOnce: number;
   /** A download whose client reads nothing for this long is ended, giving back its connection and its place. */
@@ -98,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoProject: e.DEMO_PROJECT === 'true',
     assignmentTtlSeconds: e.ASSIGNMENT_TTL_SECONDS,
     maxOutstandingAssignments: e.MAX_OUTSTANDING_ASSIGNMENTS,
+    maxOutstandingAssignmentsPerGuest: Math.min(e.MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST, e.MAX_OUTSTANDING_ASSIGNMENTS),
     exportsAtOnce: e.EXPORTS_AT_ONCE,
     exportIdleSeconds: e.EXPORT_IDLE_SECONDS,
     newVolunteersPerAddressPerHour: e.NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR,
