@@ -7,6 +7,7 @@ import { AccountService } from '../src/account/account.service';
 import { TOKEN_GENERATION_TRUSTED_MS, TokenGenerations } from '../src/auth/token-generations';
 import { Tokens } from '../src/auth/tokens';
 import type { ProblemException } from '../src/common/problem';
+import { InvitationsService } from '../src/members/invitations.service';
 import { ProjectsService } from '../src/projects/projects.service';
 import { type Stack, startStack } from '../../../test/support/stack';
 
@@ -100,6 +101,8 @@ describe('the account', () => {
     const { email, id, client } = await newAccount('Volunteer');
     await researcher.invite(project.id, { email, role: 'moderator' });
     await client.acceptInvitation(project.id);
+    const other = await researcher.createProject({ title: `Invited ${randomUUID()}` });
+    await researcher.invite(other.id, { email, role: 'scientist' });
     const [first] = (await client.queue(workflowId, 3)).subjects;
     await client.classify({ workflowId, workflowVersion: 1, subjectId: first!.id, annotations: [{ task: 'T0', value: 'yes' }] }, `k-${randomUUID()}`);
 
@@ -116,8 +119,10 @@ describe('the account', () => {
     expect((await stack.db.query('SELECT subject_id FROM classifications WHERE user_id = $1', [id])).rows).toEqual([{ subject_id: first!.id }]);
     expect((await stack.db.query('SELECT 1 FROM assignments WHERE user_id = $1', [id])).rows).toEqual([]);
     expect((await researcher.members(project.id)).members.map((member) => member.userId)).not.toContain(id);
-    // The email is free for a new account.
-    expect((await stack.anonymous.register({ email, password: PASSWORD, displayName: 'New' })).user.id).not.toBe(id);
+    // The email is free for a new account, and nothing addressed to the old one waits for it.
+    const newcomer = await stack.anonymous.register({ email, password: PASSWORD, displayName: 'New' });
+    expect(newcomer.user.id).not.toBe(id);
+    expect((await stack.anonymous.withToken(newcomer.token).myInvitations()).invitations).toEqual([]);
 
     // Another API process may take the token for up to 30 s more: what it would do as the account is refused.
     const asDeleted = { id, kind: 'registered' as const };
@@ -125,6 +130,7 @@ describe('the account', () => {
     expect(await statusOf(stack.app.get(AccountService).rename(asDeleted, 'Back from the dead'))).toBe(401);
     expect(await statusOf(stack.app.get(AccountService).signOutEverywhere(asDeleted))).toBe(401);
     expect(await statusOf(stack.app.get(AccountService).view(asDeleted))).toBe(401);
+    expect(await statusOf(stack.app.get(InvitationsService).accept(project.id, asDeleted))).toBe(404);
     expect(await statusOf(stack.app.get(ProjectsService).create({ title: 'Made by no one', description: '', fieldGuide: '', status: 'draft' }, asDeleted))).toBe(401);
     expect((await stack.db.query('SELECT display_name FROM users WHERE id = $1', [id])).rows).toEqual([{ display_name: 'Deleted account' }]);
     expect((await stack.db.query('SELECT 1 FROM projects WHERE owner_id = $1', [id])).rows).toEqual([]);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ChorusApiError } from '@chorus/client';
+import { Redis } from 'ioredis';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -179,6 +180,20 @@ describe('limits per address', () => {
     expect((await changePassword(mine.token, 'a long password')).status).toBe(429);
     expect((await post('login', '198.51.100.21', { email: mine.email, password: 'a long password' })).status).toBe(429);
     expect((await changePassword(another.token, 'a long password')).status).toBe(200);
+  });
+
+  it('keeps no email in Redis, however long: the sign-in count is kept under a hash of the address and account', async () => {
+    const email = `${'long'.repeat(50_000)}-${randomUUID()}@example.org`;
+    expect((await post('login', '198.51.100.30', { email, password: 'any password' })).status).toBe(422);
+    const redis = new Redis(limited.config.redisUrl);
+    try {
+      const keys = await redis.keys(`${limited.config.queuePrefix}:address-limits:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      expect(Math.max(...keys.map((key) => key.length))).toBeLessThan(200);
+      expect(keys.some((key) => key.includes('example.org'))).toBe(false);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('counts an address across every API process that shares the Redis, and in each process alone while Redis is away', async () => {

@@ -1,6 +1,7 @@
 import { ChorusApiError, type ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { INVITATION_DAYS } from '../src/members/invitations.service';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -131,5 +132,25 @@ describe('project members', () => {
     expect((await problemOf(eve.client.acceptInvitation(project.id)))?.status).toBe(404);
     expect((await problemOf(owner.withdrawInvitation(project.id, eve.email)))?.status).toBe(404);
     expect((await owner.members(project.id)).members.map((member) => member.userId)).toEqual([project.ownerId, ada.id]);
+
+    // An email path that is no email is refused naming it, and never read as another address (a Kelvin sign is not a k).
+    for (const odd of [' padded@example.org ', '\u212a@example.org', 'not-an-email']) {
+      const refused = await problemOf(owner.withdrawInvitation(project.id, odd));
+      expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/params/email']);
+    }
+  });
+
+  it(`lets an invitation be accepted for ${INVITATION_DAYS} days only`, async () => {
+    const owner = stack.client;
+    const project = await owner.createProject({ title: `Invitations ${randomUUID().slice(0, 8)}` });
+    const ada = await account('ada');
+    await owner.invite(project.id, { email: ada.email, role: 'moderator' });
+    await stack.db.query(`UPDATE project_invitations SET created_at = now() - interval '${INVITATION_DAYS} days 1 minute' WHERE project_id = $1`, [project.id]);
+    expect((await ada.client.myInvitations()).invitations).toEqual([]);
+    expect((await owner.invitations(project.id)).invitations).toEqual([]);
+    expect((await problemOf(ada.client.acceptInvitation(project.id)))?.status).toBe(404);
+    // Invited again: a new invitation.
+    await owner.invite(project.id, { email: ada.email, role: 'moderator' });
+    expect(await ada.client.acceptInvitation(project.id)).toMatchObject({ userId: ada.id, role: 'moderator' });
   });
 });

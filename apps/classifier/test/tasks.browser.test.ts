@@ -196,6 +196,16 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('Control+z');
     expect(await lineValues()).toEqual(twoLines);
     expect(await page.evaluate(() => [(document.activeElement as HTMLInputElement).value, (document.activeElement as HTMLInputElement).selectionStart])).toEqual([twoLines[1], 0]);
+    // Further back: the line typed, then the new line; forward again. The browser's own undo, whose history is the
+    // whole page's, never runs (it wrote other lines' text into this one).
+    await page.keyboard.press('Control+z');
+    expect(await lineValues()).toEqual([twoLines[0], '']);
+    await page.keyboard.press('Control+z');
+    expect(await lineValues()).toEqual([twoLines[0]]);
+    await page.keyboard.press('Control+Shift+z');
+    expect(await lineValues()).toEqual([twoLines[0], '']);
+    await page.keyboard.press('Control+Shift+z');
+    expect(await lineValues()).toEqual(twoLines);
     await page.keyboard.press('End');
     for (let i = 0; i < ' Street'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
     await page.keyboard.press('Control+Shift+Digit2'); // wraps the selection in [deletion], without the space before the word

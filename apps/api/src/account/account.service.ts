@@ -75,10 +75,11 @@ export class AccountService {
   }
 
   /**
-   * Deletes what says whose the account was (email, password, name), its tokens, its memberships and the subjects it
-   * holds. Its classifications stay, under an id no one can sign in as: consensus already counts them. An owner
-   * of projects is refused: nobody could administer them after. The account's row is locked while this looks, and
-   * a project is made only by an account its row says is one (`ProjectsService`), so none can be made meanwhile.
+   * Deletes what says whose the account was (email, password, name), its tokens, its memberships, the invitations
+   * addressed to its email and the subjects it holds. Its classifications stay, under an id no one can sign in as:
+   * consensus already counts them. An owner of projects is refused: nobody could administer them after. The
+   * account's row is locked while this looks, and a project is made, or an invitation accepted, only by an account
+   * its row says is one (`ProjectsService`, `InvitationsService`), so neither can happen meanwhile.
    */
   async delete(user: AuthUser, password: string): Promise<void> {
     this.assertAccount(user);
@@ -96,6 +97,8 @@ export class AccountService {
         );
       }
       await manager.query('DELETE FROM project_members WHERE user_id = $1', [user.id]);
+      // Its email is free for anyone to register now: what was addressed to it goes with the account.
+      await manager.query('DELETE FROM project_invitations WHERE email = (SELECT email FROM users WHERE id = $1)', [user.id]);
       await manager.query('DELETE FROM assignments WHERE user_id = $1', [user.id]);
       return this.changeAccount(manager, user, DELETED);
     });

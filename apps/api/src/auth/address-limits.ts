@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, normalizeIp } from '@nestjs/throttler';
 import type { AppConfig } from '../config/config';
@@ -47,7 +48,8 @@ export function addressLimits(config: AppConfig, emailOfAccount: EmailOfAccount)
         // sign-in finds it (on the account's own routes, the email of the token's account): one count for every
         // route that checks the account's password.
         getTracker: async (request) => `${normalizeIp(request.ip)}:${await signInAccountOf(request, emailOfAccount)}`,
-        generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+        // Hashed: the tracker holds an email as sent, of any length, before the body is checked.
+        generateKey: (_context, tracker, name) => `${name}:${createHash('sha256').update(tracker).digest('base64url')}`,
       },
     ],
   };

@@ -3,12 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { InvitationView, MemberView, OwnInvitation } from '@chorus/client';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, notFound } from '../common/problem';
+import { ProblemException, notFound, validationFailed } from '../common/problem';
 import { ProjectAccess } from '../projects/project-access';
-import type { MemberInput } from './dto/member.dto';
+import { type MemberInput, invitedEmailSchema } from './dto/member.dto';
 import { MEMBERS } from './members.service';
 
 const INVITATION = `email, role, created_at AS "invitedAt"`;
+
+/**
+ * How long an invitation may be accepted. Emails are not verified (Chorus sends no mail), so an invitation goes to
+ * whoever signs in with its email: one left unanswered does not wait for ever for whoever registers the address.
+ */
+export const INVITATION_DAYS = 30;
+const LIVE = `created_at > now() - interval '${INVITATION_DAYS} days'`;
 
 /** The caller's email, as invitations are addressed: none for a guest or a deleted account. */
 const CALLER_EMAIL = "(SELECT email FROM users WHERE id = $1 AND kind = 'registered')";
@@ -47,21 +54,24 @@ export class InvitationsService {
 
   async list(projectId: string, user: AuthUser): Promise<{ invitations: InvitationView[] }> {
     await this.access.requireResearcher(projectId, user, '/params/id');
-    const rows = await this.db.query<Dated<InvitationView>[]>(`SELECT ${INVITATION} FROM project_invitations WHERE project_id = $1 ORDER BY created_at, email`, [projectId]);
+    const rows = await this.db.query<Dated<InvitationView>[]>(`SELECT ${INVITATION} FROM project_invitations WHERE project_id = $1 AND ${LIVE} ORDER BY created_at, email`, [projectId]);
     return { invitations: rows.map(dated) };
   }
 
+  /** Withdraws the invitation of `email` (as the path gave it; read as invitations are addressed). */
   async withdraw(projectId: string, email: string, user: AuthUser): Promise<void> {
     await this.access.requireAdministrator(projectId, user, '/params/id');
-    const [, withdrawn] = await this.db.query('DELETE FROM project_invitations WHERE project_id = $1 AND email = $2', [projectId, email.toLowerCase()]);
-    if (!withdrawn) throw notFound(`An invitation of ${email} to this project`, '/params/email');
+    const addressed = invitedEmailSchema.safeParse(email);
+    if (!addressed.success) throw validationFailed([{ pointer: '/params/email', message: 'must be an email address' }]);
+    const [, withdrawn] = await this.db.query('DELETE FROM project_invitations WHERE project_id = $1 AND email = $2', [projectId, addressed.data]);
+    if (!withdrawn) throw notFound(`An invitation of ${addressed.data} to this project`, '/params/email');
   }
 
   /** The invitations addressed to the caller's email, newest first. */
   async own(user: AuthUser): Promise<{ invitations: OwnInvitation[] }> {
     const rows = await this.db.query<Dated<OwnInvitation>[]>(
       `SELECT i.project_id AS "projectId", p.slug AS "projectSlug", p.title AS "projectTitle", i.role, i.created_at AS "invitedAt"
-       FROM project_invitations i JOIN projects p ON p.id = i.project_id WHERE i.email = ${CALLER_EMAIL} ORDER BY i.created_at DESC, p.title`,
+       FROM project_invitations i JOIN projects p ON p.id = i.project_id WHERE i.email = ${CALLER_EMAIL} AND i.${LIVE} ORDER BY i.created_at DESC, p.title`,
       [user.id],
     );
     return { invitations: rows.map(dated) };
@@ -70,7 +80,10 @@ export class InvitationsService {
   /** The caller joins the project in the role they were invited in (a member already keeps the role they have). */
   async accept(projectId: string, user: AuthUser): Promise<MemberView> {
     return this.db.transaction(async (manager) => {
-      const [[invitation]] = await manager.query(`DELETE FROM project_invitations WHERE project_id = $2 AND email = ${CALLER_EMAIL} RETURNING role`, [user.id, projectId]);
+      // The account's row, locked against its deletion (which removes its memberships) until this one is made.
+      const [account] = await manager.query("SELECT email FROM users WHERE id = $1 AND kind = 'registered' FOR SHARE", [user.id]);
+      if (!account) throw this.noInvitation(projectId);
+      const [[invitation]] = await manager.query(`DELETE FROM project_invitations WHERE project_id = $1 AND email = $2 AND ${LIVE} RETURNING role`, [projectId, account.email]);
       if (!invitation) throw this.noInvitation(projectId);
       await manager.query('INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [projectId, user.id, invitation.role]);
       return (await manager.query(`${MEMBERS} AND m.user_id = $2`, [projectId, user.id]))[0];

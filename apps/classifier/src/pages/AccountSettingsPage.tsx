@@ -78,10 +78,11 @@ function Invitations() {
     setBusy(true);
     setProblem(null);
     try {
-      if (accept) await client.acceptInvitation(invitation.projectId);
-      else await client.declineInvitation(invitation.projectId);
+      // Accepted, the role is the one the server gave (a member already keeps theirs).
+      const role = accept ? (await client.acceptInvitation(invitation.projectId)).role : invitation.role;
+      if (!accept) await client.declineInvitation(invitation.projectId);
       setInvitations((now) => now.filter((other) => other.projectId !== invitation.projectId));
-      const names = { project: invitation.projectTitle, role: t(`account.settings.invitations.roles.${invitation.role}`) };
+      const names = { project: invitation.projectTitle, role: t(`account.settings.invitations.roles.${role}`) };
       showAccountNotice(accept ? t('account.settings.invitations.accepted', names) : t('account.settings.invitations.declined', names));
     } catch (error) {
       setProblem(describeError(error));

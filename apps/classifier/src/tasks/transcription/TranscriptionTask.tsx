@@ -2,27 +2,10 @@ import { type ClipboardEvent, type KeyboardEvent, useEffect, useLayoutEffect, us
 import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
+import { type Caret, type History, NO_HISTORY, record, step } from './history';
 import { tagShortcutIndex, wrapWithTag } from './textTags';
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
-
-/** A field of the editor and the selection in it. */
-interface Caret {
-  index: number;
-  start: number;
-  end: number;
-}
-
-/** An edit the editor made itself (a line split or joined, lines pasted, a tag): the text and caret before and after. */
-interface EditorEdit {
-  before: string;
-  after: string;
-  caretBefore: Caret;
-  caretAfter: Caret;
-}
-
-/** Edits the editor keeps to undo: enough for a volunteer's run of Ctrl+Z. */
-const EDITS_KEPT = 50;
 
 const isUndo = (event: KeyboardEvent) => (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'z';
 const isRedo = (event: KeyboardEvent) =>
@@ -34,8 +17,8 @@ const isRedo = (event: KeyboardEvent) =>
  * mode. The lines are one stop of Tab, the line last used, so that Tab and Shift+Tab leave the editor at once, for
  * the tag buttons say, with the line's selection as it was. Text tags wrap the selection: a button per tag, or
  * Ctrl+Shift+1…9. The value is the text with lines separated by `\n`; the classifier keeps it as a draft on this
- * device until it is submitted. A field whose value the editor set has no undo of its own, so Ctrl+Z right after
- * such an edit (before anything is typed) undoes it, and Ctrl+Shift+Z or Ctrl+Y redoes it.
+ * device until it is submitted. Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes, from the editor's own history
+ * (`history.ts`): typing, and its own edits, which the browser's undo knows nothing of.
  */
 export default function TranscriptionTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'transcription'>>) {
   const text = typeof value === 'string' ? value : '';
@@ -47,7 +30,9 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
   const [tabStop, setTabStop] = useState(lastField.current);
   /** Where focus and caret go after the next render (a line was added, joined or a tag inserted). */
   const pendingFocus = useRef<Caret | null>(null);
-  const edits = useRef<{ done: EditorEdit[]; undone: EditorEdit[] }>({ done: [], undone: [] });
+  const history = useRef<History>(NO_HISTORY);
+  /** The caret when the last key went down: where typing that the key makes started. */
+  const caretAtKey = useRef<Caret | null>(null);
 
   useLayoutEffect(() => {
     const pending = pendingFocus.current;
@@ -58,32 +43,48 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
     field?.setSelectionRange(pending.start, pending.end);
   });
 
-  /** Changes the text as the editor's own edit, from the caret `from` to `to`, kept to be undone. */
+  /** Changes the text as the editor's own edit, from the caret `from` to `to`. */
   const edit = (after: string, from: Caret, to: Caret) => {
     if (disabled) return;
-    edits.current.done = [...edits.current.done.slice(1 - EDITS_KEPT), { before: text, after, caretBefore: from, caretAfter: to }];
-    edits.current.undone = [];
+    history.current = record(history.current, { before: text, after, caretBefore: from, caretAfter: to });
     pendingFocus.current = to;
     onChange(after);
   };
   const setLines = (next: string[], from: Caret, to: { index: number; start: number; end?: number }) => edit(next.join('\n'), from, { ...to, end: to.end ?? to.start });
 
-  /** What the volunteer typed: the field undoes it itself. */
-  const typed = (next: string) => {
-    if (!disabled) onChange(next);
+  /** What the volunteer typed in field `index` (its caret now after it). */
+  const typed = (next: string, index: number, field: Field) => {
+    if (disabled) return;
+    const caretAfter = { index, start: field.selectionStart ?? 0, end: field.selectionEnd ?? 0 };
+    const caretBefore = caretAtKey.current?.index === index ? caretAtKey.current : caretAfter;
+    history.current = record(history.current, { before: text, after: next, caretBefore, caretAfter, typedAt: Date.now() });
+    caretAtKey.current = caretAfter;
+    onChange(next);
   };
 
-  /** Undoes (or redoes) the editor's last edit, if nothing was typed since; answers whether it did. */
-  function undoOrRedo(redo: boolean): boolean {
-    const [from, to] = redo ? ['undone', 'done'] as const : ['done', 'undone'] as const;
-    const last = edits.current[from].at(-1);
-    if (!last || disabled || (redo ? last.before : last.after) !== text) return false;
-    edits.current[from] = edits.current[from].slice(0, -1);
-    edits.current[to] = [...edits.current[to], last];
-    pendingFocus.current = redo ? last.caretAfter : last.caretBefore;
-    onChange(redo ? last.after : last.before);
-    return true;
+  /** Undoes (or redoes) the last change, the browser's own undo never: its history is the whole page's. */
+  function undoOrRedo(redo: boolean) {
+    const stepped = step(history.current, text, redo);
+    history.current = stepped.history;
+    if (disabled || !('text' in stepped)) return;
+    pendingFocus.current = stepped.caret;
+    onChange(stepped.text);
   }
+
+  // Undo and redo from the browser's menus come as `beforeinput`: the editor's history serves them too.
+  const editor = useRef<HTMLDivElement>(null);
+  const undoOrRedoNow = useRef(undoOrRedo);
+  undoOrRedoNow.current = undoOrRedo;
+  useEffect(() => {
+    const element = editor.current;
+    const onBeforeInput = (event: InputEvent) => {
+      if (event.inputType !== 'historyUndo' && event.inputType !== 'historyRedo') return;
+      event.preventDefault();
+      undoOrRedoNow.current(event.inputType === 'historyRedo');
+    };
+    element?.addEventListener('beforeinput', onBeforeInput);
+    return () => element?.removeEventListener('beforeinput', onBeforeInput);
+  }, []);
 
   function insertTag(tagIndex: number) {
     const tag = task.textTags[tagIndex];
@@ -118,16 +119,18 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
       insertTag(tagIndex);
       return;
     }
-    if ((isUndo(event) || isRedo(event)) && undoOrRedo(isRedo(event))) {
+    if (isUndo(event) || isRedo(event)) {
       event.preventDefault();
+      undoOrRedo(isRedo(event));
       return;
     }
-    if (task.mode === 'free' || event.ctrlKey || event.metaKey || event.altKey || event.nativeEvent.isComposing) return;
     const field = event.currentTarget;
     const start = field.selectionStart ?? 0;
     const end = field.selectionEnd ?? 0;
-    const line = lines[index] ?? '';
     const caret = { index, start, end };
+    caretAtKey.current = caret;
+    if (task.mode === 'free' || event.ctrlKey || event.metaKey || event.altKey || event.nativeEvent.isComposing) return;
+    const line = lines[index] ?? '';
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       setLines([...lines.slice(0, index), line.slice(0, start), line.slice(end), ...lines.slice(index + 1)], caret, { index: index + 1, start: 0 });
@@ -172,7 +175,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
           ))}
         </div>
       )}
-      <div className="transcription-editor" id={`${id}-editor`}>
+      <div className="transcription-editor" id={`${id}-editor`} ref={editor}>
         {task.mode === 'free' ? (
           <textarea
             ref={ref(0)}
@@ -188,7 +191,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
             onFocus={() => {
               lastField.current = 0;
             }}
-            onChange={(event) => typed(event.target.value)}
+            onChange={(event) => typed(event.target.value, 0, event.target)}
             onKeyDown={(event) => onFieldKeyDown(event, 0)}
           />
         ) : (
@@ -212,7 +215,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
                     lastField.current = index;
                     setTabStop(index);
                   }}
-                  onChange={(event) => typed(lines.map((l, i) => (i === index ? event.target.value.replace(/\n/g, ' ') : l)).join('\n'))}
+                  onChange={(event) => typed(lines.map((l, i) => (i === index ? event.target.value.replace(/\n/g, ' ') : l)).join('\n'), index, event.target)}
                   onKeyDown={(event) => onFieldKeyDown(event, index)}
                   onPaste={(event) => onLinePaste(event, index)}
                 />
