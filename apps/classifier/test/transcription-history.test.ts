@@ -23,7 +23,9 @@ describe("the transcription editor's undo history", () => {
     for (let i = 0; i < 5; i++) {
       const stepped = step(history, text, false);
       history = stepped.history;
-      if ('text' in stepped) undone.push((text = stepped.text));
+      if (!('text' in stepped)) continue;
+      text = stepped.text;
+      undone.push(text);
     }
     expect(undone).toEqual(['abc\n', 'abc', 'ab', '']);
     const stepped = step(history, text, true);
