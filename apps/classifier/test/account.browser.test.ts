@@ -373,6 +373,8 @@ describe('classifier in a browser: accounts', () => {
       { id: account.user.id, token: account.token, email },
     );
     await page.goto(suite.stack.baseUrl);
+    const accountLink = page.locator('[data-account-link="account"]');
+    await page.getByText('Your account (1 invitation)').waitFor({ timeout: 10_000 });
     await tabTo(page, '[data-account-link="account"]');
     await page.keyboard.press('Enter');
     await page.getByTestId('account-settings').waitFor({ timeout: 10_000 });
@@ -383,6 +385,8 @@ describe('classifier in a browser: accounts', () => {
     await page.getByRole('button', { name: `Join ${project.title}` }).click();
     await page.getByTestId('account-status').getByText(`You are now a scientist of ${project.title}.`).waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('invitations').count()).toBe(0);
+    await page.waitForFunction(() => document.querySelector('[data-account-link="account"]')?.textContent === 'Your account');
+    expect(await accountLink.textContent()).toBe('Your account');
     expect((await suite.stack.client.members(project.id)).members.map((member) => [member.userId, member.role])).toContainEqual([account.user.id, 'scientist']);
 
     await page.locator('#settings-name').fill('Ada Lovelace');

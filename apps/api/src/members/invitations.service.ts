@@ -34,22 +34,25 @@ const dated = <T extends { invitedAt: string }>(row: Dated<T>): T => ({ ...row, 
 export class InvitationsService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly access: ProjectAccess) {}
 
-  /** Invites the email in the role (again: the role and date are the latest). A member already is refused. */
+  /**
+   * Invites the email in the role (again: the role and date are the latest). A member already is refused, in the
+   * same statement: an invitation is never left waiting for someone who is a member.
+   */
   async invite(projectId: string, input: MemberInput, user: AuthUser): Promise<InvitationView> {
     await this.access.requireAdministrator(projectId, user, '/params/id');
-    const [member] = await this.db.query(`${MEMBERS} AND u.email = $2`, [projectId, input.email]);
-    if (member) {
-      throw new ProblemException(409, `${input.email} is already a member of this project; change their role with PUT /projects/${projectId}/members.`, [
-        { pointer: '/email', message: 'is already a member' },
-      ], 'already-member');
-    }
     const [row] = await this.db.query<Dated<InvitationView>[]>(
-      `INSERT INTO project_invitations (project_id, email, role, invited_by) VALUES ($1, $2, $3, $4)
+      `INSERT INTO project_invitations (project_id, email, role, invited_by)
+       SELECT $1::uuid, $2::varchar, $3::varchar, $4::uuid WHERE NOT EXISTS (SELECT 1 FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 AND u.email = $2)
        ON CONFLICT (project_id, email) DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, created_at = now()
        RETURNING ${INVITATION}`,
       [projectId, input.email, input.role, user.id],
     );
-    return dated(row!);
+    if (!row) {
+      throw new ProblemException(409, `${input.email} is already a member of this project; change their role with PUT /projects/${projectId}/members.`, [
+        { pointer: '/email', message: 'is already a member' },
+      ], 'already-member');
+    }
+    return dated(row);
   }
 
   async list(projectId: string, user: AuthUser): Promise<{ invitations: InvitationView[] }> {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { showAccountNotice, signOut, useSession } from '../lib/account';
+import { onInvitationAnswered, showAccountNotice, signOut, useSession } from '../lib/account';
+import { session } from '../lib/session';
 import { ACCOUNT, accountPath, Link, matchRoute, nextPath } from '../lib/router';
 
 /**
@@ -20,6 +21,26 @@ export function AccountNav({ path }: { path: string }) {
     nav.current?.querySelector<HTMLElement>('[data-account-link="sign-in"]')?.focus();
     setFocusSignIn(false);
   }, [focusSignIn, volunteer.kind]);
+
+  // Invitations to join projects wait on the account's page: the header says there are some, on every page.
+  const [invitations, setInvitations] = useState(0);
+  const [answered, setAnswered] = useState(0);
+  useEffect(() => onInvitationAnswered(() => setAnswered((n) => n + 1)), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: counted again on each page and after each answer (`path`, `answered`)
+  useEffect(() => {
+    if (volunteer.kind !== 'registered') {
+      setInvitations(0);
+      return;
+    }
+    let cancelled = false;
+    session.client.myInvitations().then(
+      (answer) => !cancelled && setInvitations(answer.invitations.length),
+      () => undefined, // the page itself says what failed; the header only counts
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [volunteer.kind, volunteer.userId, path, answered]);
 
   const route = matchRoute(path);
   const onAccountPage = route.name === 'sign-in' || route.name === 'create-account';
@@ -43,7 +64,7 @@ export function AccountNav({ path }: { path: string }) {
             {t('account.signedInAs', { name: volunteer.displayName ?? volunteer.email ?? '' })}
           </p>
           <Link to={ACCOUNT} data-account-link="account" aria-current={route.name === 'account' ? 'page' : undefined}>
-            {t('account.yours')}
+            {invitations > 0 ? t('account.yoursWithInvitations', { count: invitations }) : t('account.yours')}
           </Link>
           <button type="button" className="button button-header" onClick={() => void onSignOut()} aria-disabled={signingOut || undefined}>
             {signingOut ? t('account.signingOut') : t('account.signOut')}

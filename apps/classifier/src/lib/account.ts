@@ -201,3 +201,15 @@ export function useAccountNotice(): AccountNotice | null {
     () => notice,
   );
 }
+
+const invitationListeners = new Set<() => void>();
+
+/** Tells whoever counts the account's invitations (the header) that one was accepted or declined. */
+export function invitationAnswered(): void {
+  for (const listener of invitationListeners) listener();
+}
+
+export function onInvitationAnswered(listener: () => void): () => void {
+  invitationListeners.add(listener);
+  return () => invitationListeners.delete(listener);
+}

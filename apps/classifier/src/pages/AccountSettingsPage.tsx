@@ -6,6 +6,7 @@ import { FormField, NewPasswordField } from '../components/FormField';
 import {
   changePassword,
   deleteAccount,
+  invitationAnswered,
   PASSWORD_MIN_LENGTH,
   problemAtFields,
   renameAccount,
@@ -82,6 +83,7 @@ function Invitations() {
       const role = accept ? (await client.acceptInvitation(invitation.projectId)).role : invitation.role;
       if (!accept) await client.declineInvitation(invitation.projectId);
       setInvitations((now) => now.filter((other) => other.projectId !== invitation.projectId));
+      invitationAnswered();
       const names = { project: invitation.projectTitle, role: t(`account.settings.invitations.roles.${role}`) };
       showAccountNotice(accept ? t('account.settings.invitations.accepted', names) : t('account.settings.invitations.declined', names));
     } catch (error) {
