@@ -3,11 +3,11 @@ import type { Stack } from './stack';
 
 /**
  * An active workflow of a new live project: one yes/no task aggregated by vote, over `count` new text subjects,
- * retired after `retireAfter` classifications. Returns it with its subjects' ids, in id order. A vote, not bayes (the
+ * retired after `retireAfter` classifications. Returns it with its project's id and its subjects' ids, in id order. A vote, not bayes (the
  * default for two answers): a starting worker's skills estimate re-aggregates bayes workflows, which would hide
  * whether anything else aggregated them.
  */
-export async function voteWorkflow(stack: Stack, count: number, retireAfter = 5): Promise<{ workflowId: string; subjectIds: string[] }> {
+export async function voteWorkflow(stack: Stack, count: number, retireAfter = 5): Promise<{ projectId: string; workflowId: string; subjectIds: string[] }> {
   const project = await stack.client.createProject({ title: `Vote ${randomUUID().slice(0, 8)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
   await stack.client.addSubjects(set.id, Array.from({ length: count }, (_, i) => ({ externalId: `v${i}`, locations: [{ type: 'text' as const, text: `Subject ${i}` }] })));
@@ -20,5 +20,5 @@ export async function voteWorkflow(stack: Stack, count: number, retireAfter = 5)
   });
   await stack.client.activateWorkflow(workflowId);
   const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
-  return { workflowId, subjectIds: rows.map((row) => row.subject_id as string) };
+  return { projectId: project.id, workflowId, subjectIds: rows.map((row) => row.subject_id as string) };
 }

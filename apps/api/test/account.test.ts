@@ -10,6 +10,7 @@ import type { ProblemException } from '../src/common/problem';
 import { InvitationsService } from '../src/members/invitations.service';
 import { ProjectsService } from '../src/projects/projects.service';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { voteWorkflow } from '../../../test/support/workflows';
 
 const PASSWORD = 'a long password';
 
@@ -87,20 +88,10 @@ describe('the account', () => {
 
   it('deletes an account: its email, password, name, tokens, memberships and holds go; its classifications stay, with no one’s name', async () => {
     const researcher = stack.client;
-    const project = await researcher.createProject({ title: `Deletion ${randomUUID()}`, status: 'live' });
-    const set = await researcher.createSubjectSet(project.id, { name: 'Set' });
-    await researcher.addSubjects(set.id, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
-    const { id: workflowId } = await researcher.createWorkflow(project.id, {
-      name: 'W',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      retirement: { rule: 'count', count: 5 },
-      subjectSetIds: [set.id],
-    });
-    await researcher.activateWorkflow(workflowId);
+    const { projectId, workflowId } = await voteWorkflow(stack, 3);
     const { email, id, client } = await newAccount('Volunteer');
-    await researcher.invite(project.id, { email, role: 'moderator' });
-    await client.acceptInvitation(project.id);
+    await researcher.invite(projectId, { email, role: 'moderator' });
+    await client.acceptInvitation(projectId);
     const other = await researcher.createProject({ title: `Invited ${randomUUID()}` });
     await researcher.invite(other.id, { email, role: 'scientist' });
     const [first] = (await client.queue(workflowId, 3)).subjects;
@@ -118,7 +109,7 @@ describe('the account', () => {
     expect(user).toEqual({ kind: 'deleted', email: null, display_name: 'Deleted account', password_hash: null });
     expect((await stack.db.query('SELECT subject_id FROM classifications WHERE user_id = $1', [id])).rows).toEqual([{ subject_id: first!.id }]);
     expect((await stack.db.query('SELECT 1 FROM assignments WHERE user_id = $1', [id])).rows).toEqual([]);
-    expect((await researcher.members(project.id)).members.map((member) => member.userId)).not.toContain(id);
+    expect((await researcher.members(projectId)).members.map((member) => member.userId)).not.toContain(id);
     // The email is free for a new account, and nothing addressed to the old one waits for it.
     const newcomer = await stack.anonymous.register({ email, password: PASSWORD, displayName: 'New' });
     expect(newcomer.user.id).not.toBe(id);
@@ -130,7 +121,7 @@ describe('the account', () => {
     expect(await statusOf(stack.app.get(AccountService).rename(asDeleted, 'Back from the dead'))).toBe(401);
     expect(await statusOf(stack.app.get(AccountService).signOutEverywhere(asDeleted))).toBe(401);
     expect(await statusOf(stack.app.get(AccountService).view(asDeleted))).toBe(401);
-    expect(await statusOf(stack.app.get(InvitationsService).accept(project.id, asDeleted))).toBe(404);
+    expect(await statusOf(stack.app.get(InvitationsService).accept(projectId, asDeleted))).toBe(404);
     expect(await statusOf(stack.app.get(ProjectsService).create({ title: 'Made by no one', description: '', fieldGuide: '', status: 'draft' }, asDeleted))).toBe(401);
     expect((await stack.db.query('SELECT display_name FROM users WHERE id = $1', [id])).rows).toEqual([{ display_name: 'Deleted account' }]);
     expect((await stack.db.query('SELECT 1 FROM projects WHERE owner_id = $1', [id])).rows).toEqual([]);

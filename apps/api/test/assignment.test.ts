@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
+import { voteWorkflow } from '../../../test/support/workflows';
 import { AssignmentService } from '../src/assignment/assignment.service';
 import { SubjectAssigner } from '../src/assignment/subject-assigner';
 
@@ -452,16 +453,7 @@ describe('the queue', () => {
   it('lets a guest hold no more than MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST subjects, and an account up to MAX_OUTSTANDING_ASSIGNMENTS', async () => {
     const limited = await startStack({ worker: false, env: { MAX_OUTSTANDING_ASSIGNMENTS: '25', MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST: '12' } });
     try {
-      const project = await limited.client.createProject({ title: `Guests hold less ${randomUUID().slice(0, 8)}`, status: 'live' });
-      const set = await limited.client.createSubjectSet(project.id, { name: 'S' });
-      await limited.client.addSubjects(set.id, Array.from({ length: 60 }, (_, i) => ({ externalId: `s${i}`, locations: [{ type: 'text' as const, text: `s${i}` }] })));
-      const { id: workflowId } = await limited.client.createWorkflow(project.id, {
-        name: 'W',
-        firstTask: 'T0',
-        tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } },
-        subjectSetIds: [set.id],
-      });
-      await limited.client.activateWorkflow(workflowId);
+      const { workflowId } = await voteWorkflow(limited, 60, 10);
       const held = async (client: ChorusClient) => {
         const batches = [];
         for (let i = 0; i < 4; i++) batches.push((await client.queue(workflowId, 10)).subjects.length);
