@@ -206,6 +206,13 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     expect(await lineValues()).toEqual([twoLines[0], '']);
     await page.keyboard.press('Control+Shift+z');
     expect(await lineValues()).toEqual(twoLines);
+    // Undo and redo from the browser's menus arrive as `beforeinput`, and the editor's history serves them as well.
+    const fromMenu = (inputType: string) =>
+      page.evaluate((type) => document.activeElement!.dispatchEvent(new InputEvent('beforeinput', { inputType: type, bubbles: true, cancelable: true })), inputType);
+    expect(await fromMenu('historyUndo')).toBe(false); // cancelled: the browser's own undo does not run
+    expect(await lineValues()).toEqual([twoLines[0], '']);
+    await fromMenu('historyRedo');
+    expect(await lineValues()).toEqual(twoLines);
     await page.keyboard.press('End');
     for (let i = 0; i < ' Street'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
     await page.keyboard.press('Control+Shift+Digit2'); // wraps the selection in [deletion], without the space before the word

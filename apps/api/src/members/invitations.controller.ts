@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { invitationListSchema, invitationViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { emailSchema } from '../auth/dto/auth.dto';
 import { type MemberInput, memberInputSchema } from './dto/member.dto';
 import { InvitationsService } from './invitations.service';
 
@@ -32,7 +33,11 @@ export class InvitationsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The invitation is withdrawn (owner and collaborators only)' })
   @ApiProblemResponse()
-  async withdraw(@Param('id', uuidParam('id')) projectId: string, @Param('email') email: string, @CurrentUser() user: AuthUser): Promise<void> {
+  async withdraw(
+    @Param('id', uuidParam('id')) projectId: string,
+    @Param('email', new ZodPipe(emailSchema, '/params/email')) email: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<void> {
     await this.invitations.withdraw(projectId, email, user);
   }
 }

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { InvitationView, MemberView, OwnInvitation } from '@chorus/client';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, notFound, validationFailed } from '../common/problem';
+import { lockAccount } from '../account/account-lock';
+import { ProblemException, notFound } from '../common/problem';
 import { ProjectAccess } from '../projects/project-access';
-import { type MemberInput, invitedEmailSchema } from './dto/member.dto';
+import type { MemberInput } from './dto/member.dto';
 import { MEMBERS } from './members.service';
 
 const INVITATION = `email, role, created_at AS "invitedAt"`;
@@ -61,13 +62,11 @@ export class InvitationsService {
     return { invitations: rows.map(dated) };
   }
 
-  /** Withdraws the invitation of `email` (as the path gave it; read as invitations are addressed). */
+  /** Withdraws the invitation of `email` (read as invitations are addressed). */
   async withdraw(projectId: string, email: string, user: AuthUser): Promise<void> {
     await this.access.requireAdministrator(projectId, user, '/params/id');
-    const addressed = invitedEmailSchema.safeParse(email);
-    if (!addressed.success) throw validationFailed([{ pointer: '/params/email', message: 'must be an email address' }]);
-    const [, withdrawn] = await this.db.query('DELETE FROM project_invitations WHERE project_id = $1 AND email = $2', [projectId, addressed.data]);
-    if (!withdrawn) throw notFound(`An invitation of ${addressed.data} to this project`, '/params/email');
+    const [, withdrawn] = await this.db.query('DELETE FROM project_invitations WHERE project_id = $1 AND email = $2', [projectId, email]);
+    if (!withdrawn) throw notFound(`An invitation of ${email} to this project`, '/params/email');
   }
 
   /** The invitations addressed to the caller's email, newest first. */
@@ -83,8 +82,8 @@ export class InvitationsService {
   /** The caller joins the project in the role they were invited in (a member already keeps the role they have). */
   async accept(projectId: string, user: AuthUser): Promise<MemberView> {
     return this.db.transaction(async (manager) => {
-      // The account's row, locked against its deletion (which removes its memberships) until this one is made.
-      const [account] = await manager.query("SELECT email FROM users WHERE id = $1 AND kind = 'registered' FOR SHARE", [user.id]);
+      // Locked against the account's deletion (which removes its memberships) until this one is made.
+      const account = await lockAccount(manager, user.id);
       if (!account) throw this.noInvitation(projectId);
       const [[invitation]] = await manager.query(`DELETE FROM project_invitations WHERE project_id = $1 AND email = $2 AND ${LIVE} RETURNING role`, [projectId, account.email]);
       if (!invitation) throw this.noInvitation(projectId);

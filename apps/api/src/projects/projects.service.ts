@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectMember, Workflow } from '@chorus/db';
 import { type DataSource, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
+import { lockAccount } from '../account/account-lock';
 import { accountDeleted, conflict, forbidden, notFound, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
 import { type CreateProjectInput, type UpdateProjectInput, slugify } from './dto/project.dto';
@@ -39,9 +40,8 @@ export class ProjectsService {
 
   private insert(input: CreateProjectInput, slug: string, user: AuthUser): Promise<Project> {
     return this.db.transaction(async (manager) => {
-      // The owner's row, locked against its deletion (which refuses an owner of projects) until this one is made.
-      const [owner] = await manager.query("SELECT 1 FROM users WHERE id = $1 AND kind = 'registered' FOR SHARE", [user.id]);
-      if (!owner) throw accountDeleted();
+      // Locked against the owner's deletion (which refuses an owner of projects) until this one is made.
+      if (!(await lockAccount(manager, user.id))) throw accountDeleted();
       const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
       return saved;
