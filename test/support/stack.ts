@@ -9,6 +9,7 @@ import { type AppConfig, loadConfig } from '../../apps/api/src/config/config';
 import { createWorker } from '../../apps/worker/src/bootstrap';
 import type { WorkerConfig } from '../../apps/worker/src/config/config';
 import { closeWorker } from '../../apps/worker/src/worker.module';
+import { type Inbox, startInbox } from './inbox';
 import { createTestDatabase, testRedis } from './services';
 
 export interface Stack {
@@ -19,6 +20,8 @@ export interface Stack {
   anonymous: ChorusClient;
   config: AppConfig;
   app: NestFastifyApplication;
+  /** The SMTP server the API mails through (`SMTP_URL`): what Chorus mailed, with the links in it. */
+  inbox: Inbox;
   /** A connection to the stack's database, for tests to look at (and set up) what the API cannot show. */
   db: Client;
   /** Starts a worker in this process (the stack starts one unless `worker: false`). */
@@ -37,6 +40,7 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = await createTestDatabase();
   const redis = testRedis();
+  const inbox = await startInbox();
   const env = {
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
@@ -51,6 +55,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Tests make hundreds of volunteers from one address; the suite of the limits sets its own.
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: '0',
     SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: '0',
+    SMTP_URL: inbox.url,
     ...options.env,
   };
   const config = loadConfig(env);
@@ -65,6 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     baseUrl,
     config,
     app,
+    inbox,
     db,
     anonymous: new ChorusClient({ baseUrl }),
     client: new ChorusClient({ baseUrl }),
@@ -91,6 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await db.end();
       app.getHttpServer().closeAllConnections(); // a test's client may leave a keep-alive connection open
       await app.close();
+      await inbox.stop();
       await database.drop();
     },
   };

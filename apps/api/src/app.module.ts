@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthController } from './health/health.controller';
 import { JobsModule } from './jobs/jobs.module';
+import { MailModule } from './mail/mail.module';
 import { MembersModule } from './members/members.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -38,6 +39,7 @@ export class AppModule {
         ConfigModule.of(config),
         DatabaseModule,
         JobsModule,
+        MailModule,
         MetricsModule,
         AuthModule,
         AccountModule,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { ChorusApiError, type ChorusClient } from '@chorus/client';
+import { ChorusApiError } from '@chorus/client';
 import type { DataSource } from 'typeorm';
 import { JwtService } from '@nestjs/jwt';
 import { AccountService } from '../src/account/account.service';
@@ -9,10 +9,11 @@ import { Tokens } from '../src/auth/tokens';
 import type { ProblemException } from '../src/common/problem';
 import { InvitationsService } from '../src/members/invitations.service';
 import { ProjectsService } from '../src/projects/projects.service';
+import { ACCOUNT_PASSWORD, newAccount as createAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
 
-const PASSWORD = 'a long password';
+const PASSWORD = ACCOUNT_PASSWORD;
 
 let stack: Stack;
 beforeAll(async () => {
@@ -22,18 +23,14 @@ afterAll(() => stack.stop());
 
 const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
 
-async function newAccount(name = 'Ada'): Promise<{ email: string; id: string; client: ChorusClient }> {
-  const email = `${name.toLowerCase()}-${randomUUID()}@example.org`;
-  const session = await stack.anonymous.register({ email, password: PASSWORD, displayName: name });
-  return { email, id: session.user.id, client: stack.anonymous.withToken(session.token) };
-}
+const newAccount = (name = 'Ada') => createAccount(stack, name);
 
 const signIn = async (email: string, password = PASSWORD) => stack.anonymous.withToken((await stack.anonymous.login({ email, password })).token);
 
 describe('the account', () => {
   it('tells the caller who they are, accounts and guests alike', async () => {
     const { email, id, client } = await newAccount();
-    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, createdAt: expect.any(String) });
+    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, createdAt: expect.any(String) });
     const guest = await stack.anonymous.guest();
     expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null });
   });
@@ -113,6 +110,7 @@ describe('the account', () => {
     // The email is free for a new account, and nothing addressed to the old one waits for it.
     const newcomer = await stack.anonymous.register({ email, password: PASSWORD, displayName: 'New' });
     expect(newcomer.user.id).not.toBe(id);
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(email, /verify/i)));
     expect((await stack.anonymous.withToken(newcomer.token).myInvitations()).invitations).toEqual([]);
 
     // Another API process may take the token for up to 30 s more: what it would do as the account is refused.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 /**
@@ -31,13 +32,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 /** A researcher of the project (a scientist), as the bearer header of their requests. */
-async function anotherResearcher(): Promise<string> {
-  const email = `scientist-${randomUUID()}@example.org`;
-  const { token } = await stack.anonymous.register({ email, password: 'correct horse battery', displayName: 'Scientist' });
-  await stack.client.invite(projectId, { email, role: 'scientist' });
-  await stack.anonymous.withToken(token).acceptInvitation(projectId);
-  return `Bearer ${token}`;
-}
+const anotherResearcher = async () => `Bearer ${(await newMember(stack, projectId, 'scientist', 'Scientist')).token}`;
 
 it('refuses a download beyond EXPORTS_AT_ONCE, or beyond half of them for one caller, with 503, and takes one again once a client goes away', async () => {
   const download = (as: string, signal?: AbortSignal) => fetch(url, { headers: { authorization: as, 'accept-encoding': 'identity' }, signal });

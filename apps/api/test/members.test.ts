@@ -1,5 +1,6 @@
 import { ChorusApiError, type ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { INVITATION_DAYS } from '../src/members/invitations.service';
 
@@ -11,11 +12,7 @@ afterAll(() => stack.stop());
 
 const problemOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
 
-async function account(name: string): Promise<{ client: ChorusClient; id: string; email: string }> {
-  const email = `${name}-${randomUUID().slice(0, 8)}@example.org`;
-  const session = await stack.anonymous.register({ email, password: 'a long enough password', displayName: name });
-  return { client: stack.anonymous.withToken(session.token), id: session.user.id, email };
-}
+const account = (name: string) => newAccount(stack, name);
 
 /** Invites the account in the role, and the account accepts. */
 async function join(administrator: ChorusClient, projectId: string, person: { client: ChorusClient; email: string }, role: 'collaborator' | 'scientist' | 'moderator') {
@@ -117,9 +114,15 @@ describe('project members', () => {
     const already = await problemOf(owner.invite(project.id, { email: ada.email, role: 'moderator' }));
     expect([already?.status, already?.problem.errors?.[0]?.pointer]).toEqual([409, '/email']);
 
-    // An account registered later with the invited email finds it there, and may decline it.
+    // An account registered later with the invited email finds it there once it has verified the email, and may
+    // decline it; until then, whoever registered the address can neither see, join nor decline.
     const session = await stack.anonymous.register({ email: later, password: 'a long enough password', displayName: 'Later' });
     const latecomer = stack.anonymous.withToken(session.token);
+    for (const attempt of [latecomer.myInvitations(), latecomer.acceptInvitation(project.id), latecomer.declineInvitation(project.id)]) {
+      const refused = await problemOf(attempt);
+      expect([refused?.status, refused?.problem.type]).toEqual([403, 'urn:chorus:problem:email-unverified']);
+    }
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(later, /verify/i)));
     expect((await latecomer.myInvitations()).invitations.map((invitation) => invitation.role)).toEqual(['scientist']);
     await latecomer.declineInvitation(project.id);
     expect((await problemOf(latecomer.acceptInvitation(project.id)))?.status).toBe(404);
@@ -138,6 +141,25 @@ describe('project members', () => {
       const refused = await problemOf(owner.withdrawInvitation(project.id, odd));
       expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/params/email']);
     }
+  });
+
+  it('mails the invitation to its email, naming the project, the role and who invited; not again within a day', async () => {
+    const owner = stack.client;
+    const project = await owner.createProject({ title: `Mailed ${randomUUID().slice(0, 8)}` });
+    const invited = `invited-${randomUUID().slice(0, 8)}@example.org`;
+    await owner.invite(project.id, { email: invited, role: 'scientist' });
+    const mail = await stack.inbox.take(invited);
+    expect(mail.subject).toBe(`You are invited to join "${project.title}" on Chorus`);
+    expect(mail.text).toContain(`Researcher invited you to join the project "${project.title}" on Chorus, as a scientist.`);
+    expect(mail.text).toContain(`${stack.config.publicUrl}/account`);
+    expect(mail.text).toContain(`${INVITATION_DAYS} days`);
+
+    // Invited again at once: the new role, no second mail. A day later: mailed again.
+    await owner.invite(project.id, { email: invited, role: 'moderator' });
+    await stack.db.query(`UPDATE project_invitations SET created_at = now() - interval '1 day 1 minute' WHERE project_id = $1`, [project.id]);
+    await owner.invite(project.id, { email: invited, role: 'collaborator' });
+    expect((await stack.inbox.take(invited)).text).toContain('as a collaborator.');
+    expect(stack.inbox.mails.filter((received) => received.to === invited)).toHaveLength(2);
   });
 
   it(`lets an invitation be accepted for ${INVITATION_DAYS} days only`, async () => {

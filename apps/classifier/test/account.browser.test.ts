@@ -360,6 +360,7 @@ describe('classifier in a browser: accounts', () => {
   it('lets an account accept an invitation, rename itself, change its password (ending its other sign-ins) and delete itself, from its page', async () => {
     const email = `settings-${Date.now()}@example.org`;
     const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
+    await suite.stack.anonymous.verifyEmail(suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /verify/i)));
     const otherDevice = suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token);
     const project = await suite.stack.client.createProject({ title: `Letters ${Date.now()}` });
     await suite.stack.client.invite(project.id, { email, role: 'scientist' });

@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -77,6 +77,18 @@ export class ChorusClient {
   guest() {
     return this.call<Session>('POST', '/auth/guest');
   }
+  /** Proves the email is the account's, with the token of a link Chorus mailed to it (or makes a change of email). */
+  verifyEmail(token: string) {
+    return this.call<VerifiedEmail>('POST', '/auth/email-verification', { token });
+  }
+  /** Mails a link to set a new password, if the email has an account (the answer is the same either way). */
+  async requestPasswordReset(email: string): Promise<void> {
+    await this.call<undefined>('POST', '/auth/password-reset', { email });
+  }
+  /** A new password, with the token of a password-reset link: every token issued before stops working. */
+  resetPassword(input: { token: string; newPassword: string }) {
+    return this.call<Session>('POST', '/auth/password-reset/confirm', input);
+  }
 
   /** The caller's own account, or guest. */
   account() {
@@ -89,6 +101,14 @@ export class ChorusClient {
   /** A new password; every other token of the account stops working, and a new one comes with the answer. */
   changePassword(input: { currentPassword: string; newPassword: string }) {
     return this.call<Session>('POST', '/account/password', input);
+  }
+  /** Mails the link that verifies the account's email again (one link a minute). */
+  async sendEmailVerification(): Promise<void> {
+    await this.call<undefined>('POST', '/account/email-verification');
+  }
+  /** Mails a link to the new email; the account signs in with it once the link is opened. */
+  async changeEmail(input: { email: string; password: string }): Promise<void> {
+    await this.call<undefined>('POST', '/account/email', input);
   }
   /** Every token of the account stops working, this one included. */
   async signOutEverywhere(): Promise<void> {

@@ -26,6 +26,7 @@ import type {
   subjectsAddedSchema,
   taskFeedbackSchema,
   userViewSchema,
+  verifiedEmailSchema,
   workflowStatsSchema,
   workflowSavedSchema,
   workflowStatusSchema,
@@ -39,6 +40,7 @@ export type { SubjectInput, SubjectLocation };
 export type UserView = z.infer<typeof userViewSchema>;
 export type Session = z.infer<typeof sessionSchema>;
 export type AccountView = z.infer<typeof accountViewSchema>;
+export type VerifiedEmail = z.infer<typeof verifiedEmailSchema>;
 export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 export type ProjectView = z.infer<typeof projectViewSchema>;
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;

@@ -18,8 +18,13 @@ export const userViewSchema = z.strictObject({
 
 /** A bearer token and whose it is, from register, login, guest or a password change. */
 export const sessionSchema = z.strictObject({ token: z.string(), user: userViewSchema });
-/** The caller's own account (or guest), as `GET /account` gives it. */
-export const accountViewSchema = userViewSchema.extend({ createdAt: time });
+/**
+ * The caller's own account (or guest), as `GET /account` gives it. `emailVerified`: its owner opened a link mailed to
+ * the email (invitations wait for that).
+ */
+export const accountViewSchema = userViewSchema.extend({ emailVerified: z.boolean(), createdAt: time });
+/** An email just proved to be its account's (and, after a change of email, now the one it signs in with). */
+export const verifiedEmailSchema = z.strictObject({ email: z.string() });
 
 export const workflowStatusSchema = z.enum(['draft', 'active', 'paused', 'finished']);
 /** `complete`: the workflow has subjects and every one is retired (gold standard aside): nothing is left to classify. */

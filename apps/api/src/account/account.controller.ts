@@ -1,18 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { accountViewSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
 import { AddressLimitGuard, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { AccountEmailService } from '../auth/account-email.service';
 import { InvitationsService } from '../members/invitations.service';
 import { AccountService } from './account.service';
 import {
   type AccountChange,
   type AccountDeletion,
+  type EmailChange,
   type PasswordChange,
   accountChangeSchema,
   accountDeletionSchema,
+  emailChangeSchema,
   passwordChangeSchema,
 } from './dto/account.dto';
 
@@ -25,7 +28,7 @@ const CountsAsSignIn = () => SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: 
 @UseGuards(AddressLimitGuard)
 @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
 export class AccountController {
-  constructor(private readonly account: AccountService, private readonly invitations: InvitationsService) {}
+  constructor(private readonly account: AccountService, private readonly accountEmail: AccountEmailService, private readonly invitations: InvitationsService) {}
 
   @Get()
   @ApiZodResponse(accountViewSchema, { description: "The caller's account (or guest)" })
@@ -48,6 +51,26 @@ export class AccountController {
   @ApiZodResponse(sessionSchema, { description: 'The new token: every token issued before, on any device, no longer works' })
   changePassword(@Body(new ZodPipe(passwordChangeSchema)) change: PasswordChange, @CurrentUser() user: AuthUser) {
     return this.account.changePassword(user, change);
+  }
+
+  @Post('email-verification')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: "The link that verifies the account's email is mailed again (409 email-already-verified; 429 within a minute of the last link)" })
+  @ApiProblemResponse()
+  async sendEmailVerification(@CurrentUser() user: AuthUser): Promise<void> {
+    await this.accountEmail.sendVerification(user);
+  }
+
+  @Post('email')
+  @HttpCode(202)
+  @CountsAsSignIn()
+  @ApiZodBody(emailChangeSchema)
+  @ApiAcceptedResponse({
+    description: 'A link is mailed to the new email, and a notice to the current one; the account signs in with the new email once the link is opened (409 email-taken)',
+  })
+  @ApiProblemResponse()
+  async changeEmail(@Body(new ZodPipe(emailChangeSchema)) change: EmailChange, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.account.changeEmail(user, change);
   }
 
   @Post('sign-out-everywhere')

@@ -6,22 +6,17 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { Passwords } from '../auth/passwords';
 import { TokenGenerations } from '../auth/token-generations';
 import { Tokens } from '../auth/tokens';
-import { ProblemException, accountDeleted, validationFailed } from '../common/problem';
-import type { PasswordChange } from './dto/account.dto';
+import { AccountEmailService } from '../auth/account-email.service';
+import { ProblemException, accountDeleted, accountRequired, validationFailed } from '../common/problem';
+import type { EmailChange, PasswordChange } from './dto/account.dto';
 
-const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, created_at AS "createdAt" FROM users WHERE id = $1 AND kind <> 'deleted'`;
+const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", created_at AS "createdAt"
+  FROM users WHERE id = $1 AND kind <> 'deleted'`;
 /** Ends every token issued so far: they carry an older generation. */
 const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
 /** What stays of a deleted account: its id, for its classifications, and nothing that says whose they were. */
 const DELETED = `kind = 'deleted', email = NULL, password_hash = NULL, display_name = 'Deleted account', ${NEXT_TOKEN_GENERATION}`;
 
-const accountRequired = () =>
-  new ProblemException(
-    403,
-    'A guest has no account to change; create one with POST /api/v1/auth/register, sent with your guest token so that your classifications come with you.',
-    undefined,
-    'account-required',
-  );
 const wrongPassword = (pointer: string) => validationFailed([{ pointer, message: "is not this account's password" }]);
 
 interface AccountRow extends Omit<AccountView, 'createdAt'> {
@@ -39,6 +34,7 @@ export class AccountService {
     private readonly passwords: Passwords,
     private readonly tokens: Tokens,
     private readonly generations: TokenGenerations,
+    private readonly accountEmail: AccountEmailService,
   ) {}
 
   async view(user: AuthUser): Promise<AccountView> {
@@ -62,8 +58,15 @@ export class AccountService {
     const generation = await this.changeAccount(this.db.manager, user, `password_hash = $2, ${NEXT_TOKEN_GENERATION}`, [hash, checked], 'AND password_hash = $3');
     if (generation === undefined) throw wrongPassword('/currentPassword');
     this.generations.remember(user.id, generation);
-    const { createdAt: _, ...account } = await this.view(user);
-    return { token: await this.tokens.issue(user), user: account };
+    const { createdAt: _, emailVerified: __, ...account } = await this.view(user);
+    return this.tokens.session(account);
+  }
+
+  /** Mails a link to the new email (the password checked first); the account signs in with it once it is opened. */
+  async changeEmail(user: AuthUser, change: EmailChange): Promise<void> {
+    this.assertAccount(user);
+    await this.checkPassword(user, change.password, '/password');
+    await this.accountEmail.sendEmailChange(user, change.email);
   }
 
   /** Every token of the account stops working, the caller's too. */

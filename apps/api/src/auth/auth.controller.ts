@@ -1,12 +1,24 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
-import { ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { sessionSchema } from '@chorus/client';
-import { ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
+import { ApiAcceptedResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { sessionSchema, verifiedEmailSchema } from '@chorus/client';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
+import { AccountEmailService } from './account-email.service';
 import { type AuthUser, OptionalUser, Public } from './auth.decorators';
 import { AddressLimitGuard, NEW_VOLUNTEERS, SIGN_INS } from './address-limits';
 import { AuthService } from './auth.service';
-import { type LoginInput, type RegisterInput, loginSchema, registerSchema } from './dto/auth.dto';
+import {
+  type EmailVerificationInput,
+  type LoginInput,
+  type PasswordResetInput,
+  type PasswordResetRequest,
+  type RegisterInput,
+  emailVerificationSchema,
+  loginSchema,
+  passwordResetRequestSchema,
+  passwordResetSchema,
+  registerSchema,
+} from './dto/auth.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -17,7 +29,7 @@ import { type LoginInput, type RegisterInput, loginSchema, registerSchema } from
     'Over a limit per address (NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR for guests and accounts together, SIGN_INS_PER_ACCOUNT_PER_15_MINUTES for one account): a problem, with Retry-After in seconds',
 })
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly auth: AuthService, private readonly accountEmail: AccountEmailService) {}
 
   /** Sent with a guest's bearer token, the guest becomes the new account: their classifications stay theirs. */
   @Post('register')
@@ -35,6 +47,38 @@ export class AuthController {
   @ApiZodResponse(sessionSchema, { description: 'A bearer token for the account' })
   login(@Body(new ZodPipe(loginSchema)) input: LoginInput) {
     return this.auth.login(input);
+  }
+
+  /** Opened from a mailed link, on any device: no token needed, the link's is enough. */
+  @Post('email-verification')
+  @HttpCode(200)
+  @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
+  @ApiZodBody(emailVerificationSchema)
+  @ApiZodResponse(verifiedEmailSchema, { description: "The email is the account's, verified (after a change of email: the one it now signs in with)" })
+  @ApiProblemResponse()
+  verifyEmail(@Body(new ZodPipe(emailVerificationSchema)) { token }: EmailVerificationInput) {
+    return this.accountEmail.verify(token);
+  }
+
+  /** Counts toward the sign-in limit of the account the email names, as a sign-in would. */
+  @Post('password-reset')
+  @HttpCode(202)
+  @SkipThrottle({ [NEW_VOLUNTEERS]: true })
+  @ApiZodBody(passwordResetRequestSchema)
+  @ApiAcceptedResponse({ description: 'If the email has an account, a link to set a new password is mailed to it (one link a minute); the answer is the same either way' })
+  @ApiProblemResponse()
+  async requestPasswordReset(@Body(new ZodPipe(passwordResetRequestSchema)) { email }: PasswordResetRequest): Promise<void> {
+    await this.accountEmail.requestPasswordReset(email);
+  }
+
+  @Post('password-reset/confirm')
+  @HttpCode(200)
+  @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
+  @ApiZodBody(passwordResetSchema)
+  @ApiZodResponse(sessionSchema, { description: 'The new password is set, every token issued before no longer works, and this is a new one' })
+  @ApiProblemResponse()
+  resetPassword(@Body(new ZodPipe(passwordResetSchema)) { token, newPassword }: PasswordResetInput) {
+    return this.accountEmail.resetPassword(token, newPassword);
   }
 
   @Post('guest')

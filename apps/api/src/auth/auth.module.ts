@@ -10,7 +10,9 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AddressLimitGuard, addressLimits } from './address-limits';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
+import { AccountEmailService } from './account-email.service';
 import { AuthService } from './auth.service';
+import { EmailLinks } from './email-links';
 import { Passwords } from './passwords';
 import { TokenGenerations } from './token-generations';
 import { Tokens } from './tokens';
@@ -30,7 +32,7 @@ import { Tokens } from './tokens';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AddressLimitGuard, Passwords, Tokens, TokenGenerations, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [Tokens, TokenGenerations, Passwords, AddressLimitGuard],
+  providers: [AuthService, AccountEmailService, EmailLinks, AddressLimitGuard, Passwords, Tokens, TokenGenerations, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [Tokens, TokenGenerations, Passwords, AddressLimitGuard, AccountEmailService],
 })
 export class AuthModule {}

@@ -4,7 +4,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
 import { randomInt } from 'node:crypto';
 import type { Repository } from 'typeorm';
-import { ProblemException, conflict } from '../common/problem';
+import { ProblemException, conflict, emailTaken } from '../common/problem';
+import { AccountEmailService } from './account-email.service';
 import type { AuthUser } from './auth.decorators';
 import type { LoginInput, RegisterInput } from './dto/auth.dto';
 import { UNIQUE_VIOLATION } from '../common/sql';
@@ -13,7 +14,12 @@ import { Tokens } from './tokens';
 
 @Injectable()
 export class AuthService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>, private readonly tokens: Tokens, private readonly passwords: Passwords) {}
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly tokens: Tokens,
+    private readonly passwords: Passwords,
+    private readonly accountEmail: AccountEmailService,
+  ) {}
 
   /**
    * A new account; called with a guest's token, the guest becomes the account (same id), so their classifications,
@@ -23,11 +29,10 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(input.password);
     const account = { kind: 'registered' as const, email: input.email, displayName: input.displayName, passwordHash };
     const user = await (caller?.kind === 'guest' ? this.upgradeGuest(caller.id, account) : this.users.save(this.users.create(account))).catch((error: { code?: string }) => {
-      if (error.code === UNIQUE_VIOLATION) {
-        throw new ProblemException(409, 'An account with this email already exists; sign in instead.', [{ pointer: '/email', message: 'already has an account' }], 'email-taken');
-      }
+      if (error.code === UNIQUE_VIOLATION) throw emailTaken();
       throw error;
     });
+    await this.accountEmail.sendVerification({ id: user.id, kind: 'registered' });
     return this.session(user);
   }
 
@@ -54,7 +59,6 @@ export class AuthService {
   private async session(user: User): Promise<Session> {
     // Unreachable: a deleted account has no email to sign in with, and is no guest.
     if (user.kind === 'deleted') throw new Error(`User ${user.id} is deleted and has no sessions`);
-    const token = await this.tokens.issue({ id: user.id, kind: user.kind });
-    return { token, user: { id: user.id, kind: user.kind, displayName: user.displayName, email: user.email } };
+    return this.tokens.session({ id: user.id, kind: user.kind, displayName: user.displayName, email: user.email });
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import type { Session } from '@chorus/client';
 import type { AuthUser } from './auth.decorators';
 import { TokenGenerations } from './token-generations';
 
@@ -19,6 +20,11 @@ export class Tokens {
   async issue(user: AuthUser, expiresInSeconds?: number): Promise<string> {
     const claims: TokenClaims = { sub: user.id, kind: user.kind, gen: (await this.generations.latest(user.id)) ?? 0 };
     return this.jwt.signAsync(claims, expiresInSeconds === undefined ? {} : { expiresIn: expiresInSeconds });
+  }
+
+  /** A session for the account: a new token, and who it is. */
+  async session(user: Session['user']): Promise<Session> {
+    return { token: await this.issue(user), user };
   }
 
   /** The token's user, or undefined when it is invalid, expired, or from before its user last signed out everywhere. */

@@ -66,3 +66,20 @@ export const conflict = (detail: string, slug?: string) => new ProblemException(
 /** A token of an account deleted within the time an API process goes by the token generation it read. */
 export const accountDeleted = () =>
   new ProblemException(401, 'This account was deleted; its tokens no longer work.', [{ pointer: '/headers/authorization', message: 'is a token of a deleted account' }]);
+export const accountRequired = () =>
+  new ProblemException(
+    403,
+    'A guest has no account to change; create one with POST /api/v1/auth/register, sent with your guest token so that your classifications come with you.',
+    undefined,
+    'account-required',
+  );
+export const emailTaken = (pointer = '/email') =>
+  new ProblemException(409, 'An account with this email already exists; sign in with it instead.', [{ pointer, message: 'already has an account' }], 'email-taken');
+/** What waits for the account's owner to show that its email is theirs: invitations addressed to it. */
+export const emailUnverified = () =>
+  new ProblemException(
+    403,
+    "Verify your account's email first: open the link Chorus mailed to it, or ask for a new one with POST /api/v1/account/email-verification.",
+    undefined,
+    'email-unverified',
+  );

@@ -22,6 +22,9 @@ export const apiEnvSchema = z
     EXPORT_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
     SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: z.coerce.number().int().min(0).default(10),
+    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s):// address volunteers open Chorus at, e.g. https://chorus.example.org' }).optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.org:465' }).optional(),
+    MAIL_FROM: z.string().min(3).default('Chorus <no-reply@chorus.invalid>'),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random string)').optional(),
     OPERATOR_IDS: z
       .string()
@@ -74,11 +77,17 @@ export interface AppConfig {
   newVolunteersPerAddressPerHour: number;
   /** Sign-in attempts at one account from one address in 15 minutes (0: no limit). */
   signInsPerAccountPerQuarterHour: number;
+  /** Where volunteers open Chorus (no trailing slash): the links in the mails it sends start with it. */
+  publicUrl: string;
+  /** How mail leaves (an SMTP server's URL); without one, each mail is written to the log instead. */
+  smtpUrl?: string;
+  /** The sender of the mails Chorus sends. */
+  mailFrom: string;
   /** When set, `/metrics` answers only a scraper that sends it as a bearer token. */
   metricsToken?: string;
   /**
-   * The accounts (by user id: emails are not verified, so whoever registered a listed address first would be let in)
-   * of the people who run this Chorus: the queue board is theirs.
+   * The accounts (by user id, which never changes hands as an email could) of the people who run this Chorus: the
+   * queue board is theirs.
    */
   operatorIds: string[];
   /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` to believe for a request's address. */
@@ -109,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exportIdleSeconds: e.EXPORT_IDLE_SECONDS,
     newVolunteersPerAddressPerHour: e.NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR,
     signInsPerAccountPerQuarterHour: e.SIGN_INS_PER_ACCOUNT_PER_15_MINUTES,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
     metricsToken: e.METRICS_TOKEN,
     operatorIds: e.OPERATOR_IDS,
     trustProxy: proxiesTrusted(e.TRUST_PROXY),

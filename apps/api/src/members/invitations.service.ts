@@ -1,51 +1,66 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { InvitationView, MemberView, OwnInvitation } from '@chorus/client';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { lockAccount } from '../account/account-lock';
-import { ProblemException, notFound } from '../common/problem';
+import { type AccountEmail, accountEmail, lockAccount } from '../account/account-lock';
+import { ProblemException, emailUnverified, notFound } from '../common/problem';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { Mailer } from '../mail/mailer';
+import { invitationMail } from '../mail/mails';
 import { ProjectAccess } from '../projects/project-access';
 import type { MemberInput } from './dto/member.dto';
 import { MEMBERS } from './members.service';
 
 const INVITATION = `email, role, created_at AS "invitedAt"`;
 
-/**
- * How long an invitation may be accepted. Emails are not verified (Chorus sends no mail), so an invitation goes to
- * whoever signs in with its email: one left unanswered does not wait for ever for whoever registers the address.
- */
+/** How long an invitation may be accepted: one left unanswered does not wait for ever. */
 export const INVITATION_DAYS = 30;
 const LIVE = `created_at > now() - interval '${INVITATION_DAYS} days'`;
-
-/** The caller's email, as invitations are addressed: none for a guest or a deleted account. */
-const CALLER_EMAIL = "(SELECT email FROM users WHERE id = $1 AND kind = 'registered')";
+/** An invitation made again within this long is not mailed again: an invitee's inbox is not a project's to fill. */
+const MAILED_AGAIN_AFTER = "interval '1 day'";
 
 /** A row as Postgres gives it: the date not yet in ISO 8601. */
 type Dated<T extends { invitedAt: string }> = Omit<T, 'invitedAt'> & { invitedAt: Date };
 
 const dated = <T extends { invitedAt: string }>(row: Dated<T>): T => ({ ...row, invitedAt: row.invitedAt.toISOString() }) as T;
 
+/** A new invitation, and what its mail says. */
+interface InvitationRow extends Dated<InvitationView> {
+  mail: boolean;
+  projectTitle: string;
+  inviterName: string;
+}
+
 /**
- * Invitations to join a project: its administrators invite an email in a role, and whoever signs in with that email
- * accepts (becoming a member) or declines. An invitation says nothing to its sender about whether the email has an
- * account, and nobody becomes a member of a project they did not accept.
+ * Invitations to join a project: its administrators invite an email in a role, Chorus mails it, and the account that
+ * signs in with that email, once it has verified it, accepts (becoming a member) or declines. An invitation says
+ * nothing to its sender about whether the email has an account, and nobody becomes a member of a project they did not
+ * accept.
  */
 @Injectable()
 export class InvitationsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly access: ProjectAccess) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: ProjectAccess,
+    private readonly mailer: Mailer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /**
-   * Invites the email in the role (again: the role and date are the latest). A member already is refused, in the
-   * same statement: an invitation is never left waiting for someone who is a member.
+   * Invites the email in the role (again: the role and date are the latest), and mails it (not again within a day).
+   * A member already is refused, in the same statement: an invitation is never left waiting for someone who is a
+   * member.
    */
   async invite(projectId: string, input: MemberInput, user: AuthUser): Promise<InvitationView> {
     await this.access.requireAdministrator(projectId, user, '/params/id');
-    const [row] = await this.db.query<Dated<InvitationView>[]>(
-      `INSERT INTO project_invitations (project_id, email, role, invited_by)
+    const [row] = await this.db.query<InvitationRow[]>(
+      `WITH previous AS (SELECT created_at FROM project_invitations WHERE project_id = $1 AND email = $2)
+       INSERT INTO project_invitations (project_id, email, role, invited_by)
        SELECT $1::uuid, $2::varchar, $3::varchar, $4::uuid WHERE NOT EXISTS (SELECT 1 FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 AND u.email = $2)
        ON CONFLICT (project_id, email) DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, created_at = now()
-       RETURNING ${INVITATION}`,
+       RETURNING ${INVITATION}, coalesce((SELECT created_at < now() - ${MAILED_AGAIN_AFTER} FROM previous), true) AS mail,
+         (SELECT title FROM projects WHERE id = $1) AS "projectTitle", (SELECT display_name FROM users WHERE id = $4) AS "inviterName"`,
       [projectId, input.email, input.role, user.id],
     );
     if (!row) {
@@ -53,7 +68,11 @@ export class InvitationsService {
         { pointer: '/email', message: 'is already a member' },
       ], 'already-member');
     }
-    return dated(row);
+    const { mail, projectTitle, inviterName, ...invitation } = row;
+    if (mail) {
+      this.mailer.send(invitationMail({ ...invitation, projectTitle, inviterName, link: `${this.config.publicUrl}/account`, days: INVITATION_DAYS }));
+    }
+    return dated(invitation);
   }
 
   async list(projectId: string, user: AuthUser): Promise<{ invitations: InvitationView[] }> {
@@ -69,12 +88,14 @@ export class InvitationsService {
     if (!withdrawn) throw notFound(`An invitation of ${email} to this project`, '/params/email');
   }
 
-  /** The invitations addressed to the caller's email, newest first. */
+  /** The invitations addressed to the caller's email, newest first (none for a guest; refused until it is verified). */
   async own(user: AuthUser): Promise<{ invitations: OwnInvitation[] }> {
+    const account = await accountEmail(this.db.manager, user.id);
+    if (!account) return { invitations: [] };
     const rows = await this.db.query<Dated<OwnInvitation>[]>(
       `SELECT i.project_id AS "projectId", p.slug AS "projectSlug", p.title AS "projectTitle", i.role, i.created_at AS "invitedAt"
-       FROM project_invitations i JOIN projects p ON p.id = i.project_id WHERE i.email = ${CALLER_EMAIL} AND i.${LIVE} ORDER BY i.created_at DESC, p.title`,
-      [user.id],
+       FROM project_invitations i JOIN projects p ON p.id = i.project_id WHERE i.email = $1 AND i.${LIVE} ORDER BY i.created_at DESC, p.title`,
+      [this.verified(account)],
     );
     return { invitations: rows.map(dated) };
   }
@@ -85,7 +106,7 @@ export class InvitationsService {
       // Locked against the account's deletion (which removes its memberships) until this one is made.
       const account = await lockAccount(manager, user.id);
       if (!account) throw this.noInvitation(projectId);
-      const [[invitation]] = await manager.query(`DELETE FROM project_invitations WHERE project_id = $1 AND email = $2 AND ${LIVE} RETURNING role`, [projectId, account.email]);
+      const [[invitation]] = await manager.query(`DELETE FROM project_invitations WHERE project_id = $1 AND email = $2 AND ${LIVE} RETURNING role`, [projectId, this.verified(account)]);
       if (!invitation) throw this.noInvitation(projectId);
       await manager.query('INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [projectId, user.id, invitation.role]);
       return (await manager.query(`${MEMBERS} AND m.user_id = $2`, [projectId, user.id]))[0];
@@ -93,8 +114,19 @@ export class InvitationsService {
   }
 
   async decline(projectId: string, user: AuthUser): Promise<void> {
-    const [, declined] = await this.db.query(`DELETE FROM project_invitations WHERE project_id = $2 AND email = ${CALLER_EMAIL}`, [user.id, projectId]);
+    const account = await accountEmail(this.db.manager, user.id);
+    if (!account) throw this.noInvitation(projectId);
+    const [, declined] = await this.db.query('DELETE FROM project_invitations WHERE project_id = $1 AND email = $2', [projectId, this.verified(account)]);
     if (!declined) throw this.noInvitation(projectId);
+  }
+
+  /**
+   * The account's email, once its owner has shown it is theirs: until then, whoever registered the address could
+   * otherwise see, join or decline what was meant for its owner.
+   */
+  private verified(account: AccountEmail): string {
+    if (!account.emailVerified) throw emailUnverified();
+    return account.email;
   }
 
   private noInvitation(projectId: string): ProblemException {

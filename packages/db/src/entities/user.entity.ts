@@ -15,5 +15,9 @@ export class User {
   @Column({ type: 'varchar', length: 200, nullable: true, select: false }) passwordHash!: string | null;
   /** Tokens issued in an earlier generation are refused: raising it signs the user out everywhere. */
   @Column({ type: 'int', default: 0 }) tokenGeneration!: number;
+  /** When its owner opened a link sent to the account's email (null: not yet, or the email changed since). */
+  @Column({ type: 'timestamptz', nullable: true }) emailVerifiedAt!: Date | null;
+  /** When Chorus last mailed the account a link (to verify its email, or to reset its password): one a minute at most. */
+  @Column({ type: 'timestamptz', nullable: true }) linkMailedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

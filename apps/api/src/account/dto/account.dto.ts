@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayNameSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
+import { displayNameSchema, emailSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
 
 export const accountChangeSchema = z.strictObject({ displayName: displayNameSchema });
 export type AccountChange = z.infer<typeof accountChangeSchema>;
@@ -9,3 +9,6 @@ export type PasswordChange = z.infer<typeof passwordChangeSchema>;
 
 export const accountDeletionSchema = z.strictObject({ password: givenPasswordSchema });
 export type AccountDeletion = z.infer<typeof accountDeletionSchema>;
+
+export const emailChangeSchema = z.strictObject({ email: emailSchema, password: givenPasswordSchema });
+export type EmailChange = z.infer<typeof emailChangeSchema>;

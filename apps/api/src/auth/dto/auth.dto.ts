@@ -23,3 +23,15 @@ export const loginSchema = z.strictObject({
   password: givenPasswordSchema,
 });
 export type LoginInput = z.infer<typeof loginSchema>;
+
+/** The token of a link Chorus mailed (what follows `#token=` in it). */
+const linkTokenSchema = z.string().min(1, 'must be the token of the link Chorus mailed').max(4096);
+
+export const emailVerificationSchema = z.strictObject({ token: linkTokenSchema });
+export type EmailVerificationInput = z.infer<typeof emailVerificationSchema>;
+
+export const passwordResetRequestSchema = z.strictObject({ email: emailSchema });
+export type PasswordResetRequest = z.infer<typeof passwordResetRequestSchema>;
+
+export const passwordResetSchema = z.strictObject({ token: linkTokenSchema, newPassword: newPasswordSchema });
+export type PasswordResetInput = z.infer<typeof passwordResetSchema>;

@@ -1,0 +1,51 @@
+import { createHmac, createSecretKey } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+
+/** How long a link to verify an email works. */
+export const VERIFICATION_LINK_DAYS = 7;
+/** How long a link to set a new password works. */
+export const PASSWORD_RESET_LINK_MINUTES = 60;
+
+/** A link's claims: whose account, and what opening it does. */
+export type EmailLinkClaims =
+  /** `email` is the account's (`from` absent), or becomes it in place of `from`. */
+  | { sub: string; purpose: 'verify-email'; email: string; from?: string }
+  /** Sets a new password while the account's email and token generation are still these. */
+  | { sub: string; purpose: 'reset-password'; email: string; gen: number };
+
+type Purpose = EmailLinkClaims['purpose'];
+
+/**
+ * The links Chorus mails: signed tokens in the classifier's address, after `#` so that no server's log or referrer
+ * holds them. Signed with a key of their own, derived from `AUTH_SECRET`: a link's token is never a bearer token, nor
+ * a bearer token a link's.
+ */
+@Injectable()
+export class EmailLinks {
+  private readonly jwt: JwtService;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    const key = createHmac('sha256', config.authSecret).update('chorus email links').digest();
+    this.jwt = new JwtService({ secret: createSecretKey(key) });
+  }
+
+  verification(claims: Omit<Extract<EmailLinkClaims, { purpose: 'verify-email' }>, 'purpose'>): Promise<string> {
+    return this.link('verify-email', { ...claims, purpose: 'verify-email' }, VERIFICATION_LINK_DAYS * 24 * 3600);
+  }
+
+  passwordReset(claims: Omit<Extract<EmailLinkClaims, { purpose: 'reset-password' }>, 'purpose'>): Promise<string> {
+    return this.link('reset-password', { ...claims, purpose: 'reset-password' }, PASSWORD_RESET_LINK_MINUTES * 60);
+  }
+
+  /** The token's claims, if it is a link of this purpose, signed here and unexpired. */
+  async read<P extends Purpose>(token: string, purpose: P): Promise<Extract<EmailLinkClaims, { purpose: P }> | undefined> {
+    const claims = await this.jwt.verifyAsync<EmailLinkClaims>(token).catch(() => undefined);
+    return claims?.purpose === purpose ? (claims as Extract<EmailLinkClaims, { purpose: P }>) : undefined;
+  }
+
+  private async link(page: Purpose, claims: EmailLinkClaims, expiresIn: number): Promise<string> {
+    return `${this.config.publicUrl}/${page}#token=${await this.jwt.signAsync(claims, { expiresIn })}`;
+  }
+}

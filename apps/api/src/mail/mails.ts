@@ -1,0 +1,79 @@
+import type { Mail } from './mailer';
+
+/** Every mail Chorus sends, worded in one place. */
+
+interface Addressee {
+  email: string;
+  displayName: string;
+}
+
+export const verificationMail = (to: Addressee, link: string): Mail => ({
+  to: to.email,
+  subject: 'Verify your email for Chorus',
+  text: `Hello ${to.displayName},
+
+To confirm that ${to.email} is your email, open this link (it works for 7 days):
+
+${link}
+
+Once it is verified, you can join the projects that invite you at this address.
+If you did not create a Chorus account, ignore this mail: nothing happens without the link.`,
+});
+
+export const emailChangeMail = (to: Addressee, newEmail: string, link: string): Mail => ({
+  to: newEmail,
+  subject: 'Confirm your new email for Chorus',
+  text: `Hello ${to.displayName},
+
+To sign in to Chorus with ${newEmail} from now on, instead of ${to.email}, open this link (it works for 7 days):
+
+${link}
+
+If you did not ask for this, ignore this mail: the account keeps its email.`,
+});
+
+export const emailChangeNotice = (to: Addressee, newEmail: string): Mail => ({
+  to: to.email,
+  subject: 'Your Chorus account may change its email',
+  text: `Hello ${to.displayName},
+
+Someone signed in to your Chorus account asked to change its email to ${newEmail}. The change happens only when the
+link mailed to that address is opened.
+
+If this was not you, change your password now: it signs out every device.`,
+});
+
+export const passwordResetMail = (to: Addressee, link: string): Mail => ({
+  to: to.email,
+  subject: 'Set a new password for Chorus',
+  text: `Hello ${to.displayName},
+
+To set a new password for your Chorus account (${to.email}), open this link within an hour:
+
+${link}
+
+Setting it signs out every device. If you did not ask for this, ignore this mail: your password stays as it is.`,
+});
+
+export interface InvitationMail {
+  email: string;
+  projectTitle: string;
+  role: string;
+  inviterName: string;
+  link: string;
+  days: number;
+}
+
+export const invitationMail = ({ email, projectTitle, role, inviterName, link, days }: InvitationMail): Mail => ({
+  to: email,
+  subject: `You are invited to join "${projectTitle}" on Chorus`,
+  text: `Hello,
+
+${inviterName} invited you to join the project "${projectTitle}" on Chorus, as ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}.
+
+To accept, sign in (or create an account) with this email, ${email}, verify it, and open:
+
+${link}
+
+The invitation lasts ${days} days. If you do not want to join, ignore this mail.`,
+});

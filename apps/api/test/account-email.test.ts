@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { ChorusApiError } from '@chorus/client';
+import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(() => stack.stop());
+
+const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
+const newEmail = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.org`;
+const mailsTo = (email: string) => stack.inbox.mails.filter((mail) => mail.to === email);
+/** Lets the account be mailed a link again at once, as a minute later. */
+const aMinuteLater = (id: string) => stack.db.query("UPDATE users SET link_mailed_at = now() - interval '61 seconds' WHERE id = $1", [id]);
+/** Waits long enough for a mail on its way to have arrived (the API mails in the background). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+describe("an account's email", () => {
+  it('is verified by the link mailed at sign-up, which works on any device, again and again, and for nothing else', async () => {
+    const ada = await newAccount(stack, 'Ada', { verified: false });
+    expect(await ada.client.account()).toMatchObject({ email: ada.email, emailVerified: false });
+    const mail = await stack.inbox.take(ada.email);
+    expect(mail.subject).toBe('Verify your email for Chorus');
+    expect(mail.text).toContain(`${stack.config.publicUrl}/verify-email#token=`);
+
+    const token = stack.inbox.linkToken(mail);
+    expect(await stack.anonymous.verifyEmail(token)).toEqual({ email: ada.email });
+    expect(await ada.client.account()).toMatchObject({ emailVerified: true });
+    expect(await stack.anonymous.verifyEmail(token)).toEqual({ email: ada.email });
+
+    // A link's token is no bearer token, and a bearer token is no link.
+    expect((await refusal(stack.anonymous.withToken(token).account()))?.status).toBe(401);
+    for (const bad of [ada.token, `${token.slice(0, -2)}xx`, 'not a token']) {
+      const refused = await refusal(stack.anonymous.verifyEmail(bad));
+      expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);
+    }
+  });
+
+  it('is mailed its link again on request, one a minute, never once verified, and never for a guest', async () => {
+    const ada = await newAccount(stack, 'Ada', { verified: false });
+    await stack.inbox.take(ada.email, /verify/i);
+    const tooSoon = await refusal(ada.client.sendEmailVerification());
+    expect([tooSoon?.status, tooSoon?.problem.type]).toEqual([429, 'urn:chorus:problem:too-many-requests']);
+
+    await aMinuteLater(ada.id);
+    await ada.client.sendEmailVerification();
+    const again = await stack.inbox.take(ada.email, /verify/i);
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(again));
+    await aMinuteLater(ada.id);
+    const verified = await refusal(ada.client.sendEmailVerification());
+    expect([verified?.status, verified?.problem.type]).toEqual([409, 'urn:chorus:problem:email-already-verified']);
+
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect((await refusal(guest.sendEmailVerification()))?.status).toBe(403);
+  });
+
+  it('changes only through a link mailed to the new address (the old one told), with the password; the old links stop working', async () => {
+    const ada = await newAccount(stack, 'Ada', { verified: false });
+    const firstLink = stack.inbox.linkToken(await stack.inbox.take(ada.email, /verify/i));
+    const taken = await newAccount(stack, 'Bob');
+    const wrong = await refusal(ada.client.changeEmail({ email: newEmail('ada'), password: 'not my password' }));
+    expect([wrong?.status, wrong?.problem.errors?.[0]?.pointer]).toEqual([422, '/password']);
+    const same = await refusal(ada.client.changeEmail({ email: ada.email.toUpperCase(), password: ACCOUNT_PASSWORD }));
+    expect([same?.status, same?.problem.errors?.[0]?.pointer]).toEqual([422, '/email']);
+    const theirs = await refusal(ada.client.changeEmail({ email: taken.email, password: ACCOUNT_PASSWORD }));
+    expect([theirs?.status, theirs?.problem.type]).toEqual([409, 'urn:chorus:problem:email-taken']);
+
+    await aMinuteLater(ada.id);
+    const next = newEmail('ada-new');
+    await ada.client.changeEmail({ email: next, password: ACCOUNT_PASSWORD });
+    const notice = await stack.inbox.take(ada.email, /may change its email/);
+    expect(notice.text).toContain(next);
+    const link = stack.inbox.linkToken(await stack.inbox.take(next, /new email/));
+    // Nothing changes before the link is opened.
+    expect(await ada.client.account()).toMatchObject({ email: ada.email });
+    await stack.anonymous.login({ email: ada.email, password: ACCOUNT_PASSWORD });
+
+    expect(await stack.anonymous.verifyEmail(link)).toEqual({ email: next });
+    expect(await ada.client.account()).toMatchObject({ email: next, emailVerified: true });
+    await stack.anonymous.login({ email: next, password: ACCOUNT_PASSWORD });
+    expect((await refusal(stack.anonymous.login({ email: ada.email, password: ACCOUNT_PASSWORD })))?.status).toBe(401);
+    expect(await stack.anonymous.verifyEmail(link)).toEqual({ email: next });
+    // The sign-up link was for the old address.
+    const old = await refusal(stack.anonymous.verifyEmail(firstLink));
+    expect([old?.status, old?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);
+  });
+
+  it('does not change to an address someone registered after the link was mailed', async () => {
+    const ada = await newAccount(stack, 'Ada');
+    await aMinuteLater(ada.id);
+    const next = newEmail('contested');
+    await ada.client.changeEmail({ email: next, password: ACCOUNT_PASSWORD });
+    const link = stack.inbox.linkToken(await stack.inbox.take(next, /new email/));
+    await stack.anonymous.register({ email: next, password: ACCOUNT_PASSWORD, displayName: 'First' });
+    const refused = await refusal(stack.anonymous.verifyEmail(link));
+    expect([refused?.status, refused?.problem.type]).toEqual([409, 'urn:chorus:problem:email-taken']);
+    expect(await ada.client.account()).toMatchObject({ email: ada.email });
+  });
+});
+
+describe('a forgotten password', () => {
+  it('is reset through a link mailed to the account, once, ending every token; the answer never says whether the email has an account', async () => {
+    const ada = await newAccount(stack, 'Ada', { verified: false });
+    const verificationLink = stack.inbox.linkToken(await stack.inbox.take(ada.email, /verify/i));
+    await aMinuteLater(ada.id);
+    const nobody = newEmail('nobody');
+    await stack.anonymous.requestPasswordReset(nobody);
+    await stack.anonymous.requestPasswordReset(ada.email.toUpperCase());
+    // Asked again within the minute: the same answer, no second mail.
+    await stack.anonymous.requestPasswordReset(ada.email);
+    const mail = await stack.inbox.take(ada.email, /new password/);
+    expect(mail.text).toContain(`${stack.config.publicUrl}/reset-password#token=`);
+    await settle();
+    expect(mailsTo(ada.email).filter((received) => /new password/.test(received.subject))).toHaveLength(1);
+    expect(mailsTo(nobody)).toEqual([]);
+
+    const token = stack.inbox.linkToken(mail);
+    const short = await refusal(stack.anonymous.resetPassword({ token, newPassword: 'short' }));
+    expect(short?.problem.errors?.[0]?.pointer).toBe('/newPassword');
+    const session = await stack.anonymous.resetPassword({ token, newPassword: 'a brand new password' });
+    expect(session.user).toEqual({ id: ada.id, kind: 'registered', displayName: 'Ada', email: ada.email });
+    // Opening the link proved the mailbox is the account's owner's.
+    expect(await stack.anonymous.withToken(session.token).account()).toMatchObject({ emailVerified: true });
+    expect((await refusal(ada.client.account()))?.status).toBe(401);
+    expect((await refusal(stack.anonymous.login({ email: ada.email, password: ACCOUNT_PASSWORD })))?.status).toBe(401);
+    await stack.anonymous.login({ email: ada.email, password: 'a brand new password' });
+
+    const twice = await refusal(stack.anonymous.resetPassword({ token, newPassword: 'yet another password' }));
+    expect([twice?.status, twice?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);
+    // A verification link sets no password.
+    const verification = await refusal(stack.anonymous.resetPassword({ token: verificationLink, newPassword: 'yet another password' }));
+    expect([verification?.status, verification?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);
+  });
+
+  it('is not reset by a link mailed before the account changed its password', async () => {
+    const ada = await newAccount(stack, 'Ada');
+    await aMinuteLater(ada.id);
+    await stack.anonymous.requestPasswordReset(ada.email);
+    const token = stack.inbox.linkToken(await stack.inbox.take(ada.email, /new password/));
+    await ada.client.changePassword({ currentPassword: ACCOUNT_PASSWORD, newPassword: 'changed meanwhile' });
+    expect((await refusal(stack.anonymous.resetPassword({ token, newPassword: 'a brand new password' })))?.status).toBe(422);
+    await stack.anonymous.login({ email: ada.email, password: 'changed meanwhile' });
+  });
+});
