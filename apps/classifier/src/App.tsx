@@ -6,9 +6,10 @@ import { showAccountNotice, useAccountNotice, useSession } from './lib/account';
 import { ClientContext } from './lib/clientContext';
 import { describeError, type Problem } from './lib/errors';
 import { OUTBOX_RETRY_MS, outbox } from './lib/outbox';
-import { Link, accountPath, matchRoute, usePath } from './lib/router';
+import { Link, accountPath, isAccountPage, matchRoute, usePath } from './lib/router';
 import { session } from './lib/session';
 import { CreateAccountPage, SignInPage } from './pages/AccountPages';
+import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/EmailLinkPages';
 import { AccountSettingsPage } from './pages/AccountSettingsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
 import { HomePage } from './pages/HomePage';
@@ -24,9 +25,10 @@ export function App() {
   const notice = useAccountNotice();
   const hasToken = volunteer.token !== null;
   const route = matchRoute(path);
-  // Signing in or creating an account needs no guest first: those pages stay open when a guest cannot be made (the
-  // API refuses more from one address, say), which is when a volunteer with an account most needs them.
-  const accountPage = route.name === 'sign-in' || route.name === 'create-account';
+  // Signing in or creating an account (or opening a mailed link) needs no guest first: those pages stay open when a
+  // guest cannot be made (the API refuses more from one address, say), which is when a volunteer with an account most
+  // needs them.
+  const accountPage = isAccountPage(route);
 
   // A volunteer without a token becomes a guest before anything else is asked of the API: on arrival, and after
   // signing out.
@@ -119,6 +121,9 @@ export function App() {
             {route.name === 'sign-in' && <SignInPage />}
             {route.name === 'create-account' && <CreateAccountPage />}
             {route.name === 'account' && <AccountSettingsPage />}
+            {route.name === 'verify-email' && <VerifyEmailPage />}
+            {route.name === 'forgot-password' && <ForgotPasswordPage />}
+            {route.name === 'reset-password' && <ResetPasswordPage />}
             {route.name === 'not-found' && <NotFoundPage path={route.path} />}
           </ClientContext.Provider>
         ) : (

@@ -1,4 +1,4 @@
-import type { SubjectInput } from '@chorus/client';
+import type { Session, SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { Tokens } from '../../api/src/auth/tokens';
 import { checkScreen, liveYesNoWorkflow, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
@@ -8,7 +8,7 @@ import { checkScreen, liveYesNoWorkflow, skipTutorial, tabTo, useStackAndBrowser
  * keeps what they classified (the same user in Postgres), signing out and in again works, an answer waiting to be sent
  * when the volunteer signs out is still stored as theirs, the API's refusals show at the field they name, and an account
  * whose token expired is signed out and told so. An account renames itself, changes its password and deletes itself
- * from its own page.
+ * from its own page, verifies and changes its email through mailed links, and sets a forgotten password through one.
  */
 
 jest.setTimeout(90_000);
@@ -37,6 +37,17 @@ describe('classifier in a browser: accounts', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${suite.stack.baseUrl}/api/v1/health`); // the origin, without the app
     await page.evaluate(() => window.localStorage.clear());
+    return { page, errors };
+  }
+
+  /** A page of this browser where the account is signed in (as a sign-in on this device would have left it). */
+  async function signedInPage(account: Session): Promise<{ page: Page; errors: string[] }> {
+    const { page, errors } = await newcomerPage();
+    await page.evaluate(({ token, user }) => {
+      window.localStorage.setItem('chorus.token', token);
+      window.localStorage.setItem('chorus.tokenKind', 'registered');
+      window.localStorage.setItem('chorus.user', JSON.stringify(user));
+    }, account);
     return { page, errors };
   }
 
@@ -364,15 +375,7 @@ describe('classifier in a browser: accounts', () => {
     const otherDevice = suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token);
     const project = await suite.stack.client.createProject({ title: `Letters ${Date.now()}` });
     await suite.stack.client.invite(project.id, { email, role: 'scientist' });
-    const { page, errors } = await newcomerPage();
-    await page.evaluate(
-      ({ id, token, email }) => {
-        window.localStorage.setItem('chorus.token', token);
-        window.localStorage.setItem('chorus.tokenKind', 'registered');
-        window.localStorage.setItem('chorus.user', JSON.stringify({ id, displayName: 'Ada', email }));
-      },
-      { id: account.user.id, token: account.token, email },
-    );
+    const { page, errors } = await signedInPage(account);
     await page.goto(suite.stack.baseUrl);
     const accountLink = page.locator('[data-account-link="account"]');
     await page.getByText('Your account (1 invitation)').waitFor({ timeout: 10_000 });
@@ -414,6 +417,96 @@ describe('classifier in a browser: accounts', () => {
     expect(new URL(page.url()).pathname).toBe('/');
     await page.locator('[data-account-link="sign-in"]').waitFor();
     expect((await suite.stack.db.query('SELECT kind, email FROM users WHERE id = $1', [account.user.id])).rows).toEqual([{ kind: 'deleted', email: null }]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('sets a forgotten password from the sign-in page through the mailed link, which works once, and signs in with it', async () => {
+    const email = `forgot-${Date.now()}@example.org`;
+    await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
+    await suite.stack.db.query("UPDATE users SET link_mailed_at = NULL WHERE email = $1", [email]); // the sign-up's link was a minute ago
+    const { page, errors } = await newcomerPage();
+    await page.goto(`${suite.stack.baseUrl}/sign-in`);
+    await tabTo(page, 'a[href="/forgot-password"]');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('forgot-password').waitFor({ timeout: 10_000 });
+    await page.locator('#forgot-email').fill('not an email');
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('forgot-email-error').textContent()).toBe('Enter an email address like name@example.org.');
+    await page.locator('#forgot-email').fill(email);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').getByText(`If an account signs in with ${email}, we have mailed it a link`, { exact: false }).waitFor({ timeout: 10_000 });
+    await checkScreenOnPhone(page, 'forgot-password');
+
+    const link = suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /new password/));
+    await page.goto(`${suite.stack.baseUrl}/reset-password#token=${link}`);
+    await page.getByTestId('reset-password').waitFor({ timeout: 10_000 });
+    expect(new URL(page.url()).hash).toBe(''); // the token is not kept in the address
+    await checkScreen(page, 'reset-password');
+    await page.locator('#reset-new-password').fill('short');
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('reset-new-password-error').textContent()).toBe('Use at least 8 characters.');
+    await page.locator('#reset-new-password').fill('a brand new password');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('account-status').getByText('Your new password is set, Ada, and you are signed in.').waitFor({ timeout: 10_000 });
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Ada');
+    await suite.stack.anonymous.login({ email, password: 'a brand new password' });
+
+    // The link is spent.
+    await page.goto(`${suite.stack.baseUrl}/reset-password#token=${link}`);
+    await page.locator('#reset-new-password').fill('yet another password');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').getByText('This link no longer works', { exact: false }).waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('verifies the email through the mailed link (mailed again on request), then shows invitations, and changes the address through a link to the new one', async () => {
+    const email = `verify-${Date.now()}@example.org`;
+    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
+    const project = await suite.stack.client.createProject({ title: `Diaries ${Date.now()}` });
+    await suite.stack.client.invite(project.id, { email, role: 'moderator' });
+    const { page, errors } = await signedInPage(account);
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    await page.getByTestId('email-unverified').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('invitations').count()).toBe(0);
+    expect(await page.locator('[data-account-link="account"]').textContent()).toBe('Your account');
+
+    // The sign-up's link went less than a minute ago: the server says to wait.
+    await page.getByRole('button', { name: 'Mail the link again' }).click();
+    await page.getByRole('alert').getByText('less than a minute ago', { exact: false }).waitFor({ timeout: 10_000 });
+    await suite.stack.db.query('UPDATE users SET link_mailed_at = NULL WHERE id = $1', [account.user.id]);
+    await page.getByRole('button', { name: 'Mail the link again' }).click();
+    await page.getByTestId('account-status').getByText(`We mailed a new link to ${email}.`, { exact: false }).waitFor({ timeout: 10_000 });
+    await checkScreenOnPhone(page, 'account-email-unverified');
+    await suite.stack.inbox.take(email, /verify/i);
+    const link = suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /verify/i));
+
+    await page.goto(`${suite.stack.baseUrl}/verify-email#token=${link}`);
+    await page.getByRole('status').getByText(`Thank you: ${email} is verified.`, { exact: false }).waitFor({ timeout: 10_000 });
+    expect(new URL(page.url()).hash).toBe('');
+    await checkScreen(page, 'verify-email');
+    await page.getByRole('link', { name: 'Go to your account' }).click();
+    await page.getByTestId('invitations').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('email-unverified').count()).toBe(0);
+    expect(await page.locator('[data-account-link="account"]').textContent()).toBe('Your account (1 invitation)');
+
+    const next = `verify-new-${Date.now()}@example.org`;
+    await suite.stack.db.query('UPDATE users SET link_mailed_at = NULL WHERE id = $1', [account.user.id]);
+    await page.locator('#settings-new-email').fill(next);
+    await page.locator('#settings-email-password').fill('not my password');
+    await page.getByRole('button', { name: 'Change email address' }).click();
+    expect(await page.getByTestId('settings-email-password-error').textContent()).toBe("Is not this account's password.");
+    await page.locator('#settings-email-password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Change email address' }).click();
+    await page.getByTestId('account-status').getByText(`We mailed a link to ${next}.`, { exact: false }).waitFor({ timeout: 10_000 });
+    expect(await page.getByText(`You sign in with ${email}.`).count()).toBe(1);
+    const change = suite.stack.inbox.linkToken(await suite.stack.inbox.take(next, /new email/));
+    await page.goto(`${suite.stack.baseUrl}/verify-email#token=${change}`);
+    await page.getByRole('status').getByText(`Thank you: ${next} is verified.`, { exact: false }).waitFor({ timeout: 10_000 });
+    await page.getByRole('link', { name: 'Go to your account' }).click();
+    await page.getByText(`You sign in with ${next}.`).waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);
     await page.close();
   });

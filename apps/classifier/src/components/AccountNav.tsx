@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { onInvitationAnswered, showAccountNotice, signOut, useSession } from '../lib/account';
 import { session } from '../lib/session';
-import { ACCOUNT, accountPath, Link, matchRoute, nextPath } from '../lib/router';
+import { ACCOUNT, accountPath, isAccountPage, Link, matchRoute, nextPath } from '../lib/router';
 
 /**
  * The header's way to the volunteer's account, on every page: "Sign in" and "Create an account" for a guest (both come
@@ -43,9 +43,10 @@ export function AccountNav({ path }: { path: string }) {
   }, [volunteer.kind, volunteer.userId, path, answered]);
 
   const route = matchRoute(path);
+  // From a sign-in or create-account page, the other one leads back to the same page in the end; from a mailed
+  // link's page (whose link is spent), to the project list.
   const onAccountPage = route.name === 'sign-in' || route.name === 'create-account';
-  // From a sign-in or create-account page, the other one leads back to the same page in the end.
-  const here = onAccountPage ? nextPath() : path + window.location.search;
+  const here = onAccountPage ? nextPath() : isAccountPage(route) ? '/' : path + window.location.search;
 
   const onSignOut = async () => {
     if (signingOut) return;

@@ -40,13 +40,20 @@ export interface AccountInput {
 export function checkAccountForm(input: Partial<AccountInput>, kind: 'create' | 'sign-in'): FieldErrors<FieldName> {
   const errors: FieldErrors<FieldName> = {};
   if (kind === 'create' && !input.displayName?.trim()) errors.displayName = i18n.t('account.errors.displayNameMissing');
-  const email = input.email?.trim() ?? '';
-  if (!email) errors.email = i18n.t('account.errors.emailMissing');
-  else if (!/^[^\s@]+@[^\s@]+$/.test(email)) errors.email = i18n.t('account.errors.emailInvalid');
+  const emailError = checkEmail(input.email ?? '');
+  if (emailError) errors.email = emailError;
   const password = input.password ?? '';
   if (!password) errors.password = i18n.t('account.errors.passwordMissing');
   else if (kind === 'create' && password.length < PASSWORD_MIN_LENGTH) errors.password = i18n.t('account.errors.passwordShort', { count: PASSWORD_MIN_LENGTH });
   return errors;
+}
+
+/** What is wrong with an email address as typed, in the volunteer's words (undefined: nothing the browser can tell). */
+export function checkEmail(typed: string): string | undefined {
+  const email = typed.trim();
+  if (!email) return i18n.t('account.errors.emailMissing');
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) return i18n.t('account.errors.emailInvalid');
+  return undefined;
 }
 
 const problemType = (error: ChorusApiError, slug: string) => error.problem?.type?.endsWith(`:${slug}`) === true;
@@ -118,7 +125,16 @@ export async function createAccount(input: AccountInput): Promise<Session> {
 
 /** Signs in to an account in place of the guest; answers the account, and how many of the guest's answers still wait. */
 export async function signIn(input: Pick<AccountInput, 'email' | 'password'>): Promise<{ account: Session; guestAnswersWaiting: number }> {
-  const account = await session.anonymous.login({ email: input.email.trim(), password: input.password });
+  return takeOverDevice(await session.anonymous.login({ email: input.email.trim(), password: input.password }));
+}
+
+/** Sets a new password with a mailed link's token, and signs in with it, as `signIn` does. */
+export async function resetPassword(token: string, newPassword: string): Promise<{ account: Session; guestAnswersWaiting: number }> {
+  return takeOverDevice(await session.anonymous.resetPassword({ token, newPassword }));
+}
+
+/** The account takes this device over from whoever had it (its answers waiting sent first). */
+async function takeOverDevice(account: Session): Promise<{ account: Session; guestAnswersWaiting: number }> {
   const previous = session.current().userId;
   const guestAnswersWaiting = previous === account.user.id ? 0 : await sendWaitingFirst();
   session.adopt(account);
@@ -144,6 +160,25 @@ export async function renameAccount(displayName: string): Promise<string> {
   const { token } = session.current();
   if (token) session.adopt({ token, user: { id, kind, email, displayName: kept } });
   return kept;
+}
+
+/**
+ * Opens a mailed verification link; answers the email it verified. An account signed in on this device learns its
+ * email anew (a link may have changed it).
+ */
+export async function verifyEmail(token: string): Promise<string> {
+  const { email } = await session.anonymous.verifyEmail(token);
+  const { token: bearer, kind } = session.current();
+  if (bearer && kind === 'registered') {
+    const { id, displayName, email: now } = await session.client.account();
+    session.adopt({ token: bearer, user: { id, kind, displayName, email: now } });
+  }
+  return email;
+}
+
+/** Asks for a link to set a new password to be mailed to the email (the server answers the same whether it has an account). */
+export async function requestPasswordReset(email: string): Promise<void> {
+  await session.anonymous.requestPasswordReset(email.trim());
 }
 
 /** A new password: the server ends the account's other tokens and answers a new one for this device. */

@@ -29,6 +29,9 @@ export type Route =
   | { name: 'sign-in' }
   | { name: 'create-account' }
   | { name: 'account' }
+  | { name: 'verify-email' }
+  | { name: 'forgot-password' }
+  | { name: 'reset-password' }
   | { name: 'classify'; projectSlug: string; workflowId: string }
   | { name: 'not-found'; path: string };
 
@@ -37,6 +40,8 @@ export function matchRoute(path: string): Route {
   if (path === SIGN_IN || path === `${SIGN_IN}/`) return { name: 'sign-in' };
   if (path === CREATE_ACCOUNT || path === `${CREATE_ACCOUNT}/`) return { name: 'create-account' };
   if (path === ACCOUNT || path === `${ACCOUNT}/`) return { name: 'account' };
+  const linkPage = LINK_PAGES.find((page) => path === `/${page}` || path === `/${page}/`);
+  if (linkPage) return { name: linkPage };
   const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
   if (classify) {
     return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
@@ -53,6 +58,25 @@ const CREATE_ACCOUNT = '/create-account';
 /** The volunteer's own account: name, password, sign-out everywhere, deletion. */
 export const ACCOUNT = '/account';
 
+/** The pages of the links Chorus mails, and the page that asks for one: their paths are their names. */
+const LINK_PAGES = ['verify-email', 'forgot-password', 'reset-password'] as const;
+export const FORGOT_PASSWORD = '/forgot-password';
+
+/** The pages that need no guest session first: the account pages, and the pages of mailed links. */
+export function isAccountPage(route: Route): boolean {
+  return route.name === 'sign-in' || route.name === 'create-account' || (LINK_PAGES as readonly string[]).includes(route.name);
+}
+
+/** The token of a mailed link: after `#token=` in the address, where no server's log or referrer sees it. */
+export function readLinkToken(): string | null {
+  return new URLSearchParams(window.location.hash.slice(1)).get('token');
+}
+
+/** Takes the link's token out of the address once read, so that the browser's history does not keep it. */
+export function forgetLinkToken(): void {
+  if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+}
+
 /** The sign-in or create-account page, coming back to `next` (a path of this app) once done. */
 export function accountPath(page: 'sign-in' | 'create-account', next: string): string {
   const path = page === 'sign-in' ? SIGN_IN : CREATE_ACCOUNT;
@@ -61,7 +85,7 @@ export function accountPath(page: 'sign-in' | 'create-account', next: string): s
 
 /**
  * Where an account page leads once done: its `next`, when that is a page of this app (never another site, nor an
- * account page), else the project list.
+ * account page or a mailed link's), else the project list.
  */
 export function nextPath(search: string = window.location.search): string {
   const next = new URLSearchParams(search).get('next') ?? '';
@@ -69,7 +93,7 @@ export function nextPath(search: string = window.location.search): string {
   const url = new URL(next, window.location.origin);
   if (url.origin !== window.location.origin) return '/';
   const route = matchRoute(url.pathname);
-  return route.name === 'sign-in' || route.name === 'create-account' ? '/' : url.pathname + url.search;
+  return isAccountPage(route) ? '/' : url.pathname + url.search;
 }
 
 type LinkProps = Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & { to: string };

@@ -10,7 +10,7 @@ import {
   signIn,
   useSession,
 } from '../lib/account';
-import { accountPath, Link, navigate, nextPath } from '../lib/router';
+import { accountPath, FORGOT_PASSWORD, Link, navigate, nextPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useForm } from '../lib/useForm';
 
@@ -116,6 +116,9 @@ export function SignInPage() {
           {form.busy ? t('account.signInPage.submitting') : t('account.signInPage.submit')}
         </button>
       </form>
+      <p>
+        <Link to={FORGOT_PASSWORD}>{t('account.signInPage.forgot')}</Link>
+      </p>
       <p>
         {t('account.signInPage.noAccount')} <Link to={accountPath('create-account', next)}>{t('account.createAccount')}</Link>
       </p>

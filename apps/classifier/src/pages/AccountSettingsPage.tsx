@@ -1,10 +1,11 @@
-import type { OwnInvitation } from '@chorus/client';
+import { ChorusApiError, type OwnInvitation } from '@chorus/client';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField, NewPasswordField } from '../components/FormField';
 import {
   changePassword,
+  checkEmail,
   deleteAccount,
   invitationAnswered,
   PASSWORD_MIN_LENGTH,
@@ -24,14 +25,15 @@ import { type FieldErrors, useForm } from '../lib/useForm';
 export function AccountSettingsPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
+  const verified = useEmailVerified(volunteer.kind === 'registered' ? volunteer.email : null);
   useDocumentTitle(t('account.settings.title'));
   return (
     <div className="page page-account" data-testid="account-settings">
       <h1 tabIndex={-1}>{t('account.settings.title')}</h1>
       {volunteer.kind === 'registered' ? (
         <>
-          {volunteer.email && <p className="lead">{t('account.settings.signedInWith', { email: volunteer.email })}</p>}
-          <Invitations />
+          <EmailSection email={volunteer.email ?? ''} verified={verified} />
+          {verified && <Invitations />}
           <RenameForm name={volunteer.displayName ?? ''} />
           <PasswordForm />
           <SignOutEverywhere />
@@ -53,6 +55,88 @@ function Section({ id, title, children }: { id: string; title: string; children:
       <h2 id={id}>{title}</h2>
       {children}
     </section>
+  );
+}
+
+/** Whether the account's email is verified, as the server says (null until it has); asked again when the email changes. */
+function useEmailVerified(email: string | null): boolean | null {
+  const client = useClient();
+  const [verified, setVerified] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (email === null) return;
+    let cancelled = false;
+    client.account().then(
+      (account) => !cancelled && setVerified(account.emailVerified),
+      () => undefined, // the sections below say what failed
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, email]);
+  return verified;
+}
+
+/**
+ * The email the account signs in with: whether it is verified (invitations wait for that), the verification link
+ * mailed again on request, and a new address, which the account signs in with once the link mailed to it is opened.
+ */
+function EmailSection({ email, verified }: { email: string; verified: boolean | null }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const resend = useForm<never>({}, []);
+  const sendAgain = resend.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      await client.sendEmailVerification();
+      showAccountNotice(t('account.settings.email.mailedAgain', { email }));
+    },
+    refused: (error) => problemAtFields(error, [] as const),
+  });
+  const change = useForm({ email: '', password: '' }, ['email', 'password'] as const);
+  const submitChange = change.onSubmit({
+    check: () => {
+      const errors: FieldErrors<'email' | 'password'> = {};
+      const emailError = checkEmail(change.values.email);
+      if (emailError) errors.email = emailError;
+      if (!change.values.password) errors.password = t('account.errors.passwordMissing');
+      return errors;
+    },
+    send: async () => {
+      const next = change.values.email.trim();
+      await client.changeEmail({ email: next, password: change.values.password });
+      change.reset();
+      showAccountNotice(t('account.settings.email.changeMailed', { email: next }));
+    },
+    refused: (error) => {
+      const problem = problemAtFields(error, ['email', 'password'] as const);
+      return error instanceof ChorusApiError && error.problem?.type?.endsWith(':email-taken') ? { fields: { email: t('account.errors.emailTaken') }, form: null } : problem;
+    },
+  });
+  return (
+    <Section id="account-email-heading" title={t('account.settings.email.title')}>
+      <p className="lead">{t('account.settings.signedInWith', { email })}</p>
+      {verified === false && (
+        <>
+          <p data-testid="email-unverified">{t('account.settings.email.unverified')}</p>
+          <ErrorAlert problem={resend.problem} />
+          <form noValidate aria-label={t('account.settings.email.mailAgain')} onSubmit={(event) => void sendAgain(event)}>
+            <button type="submit" className="button button-secondary" aria-disabled={resend.busy || undefined}>
+              {t('account.settings.email.mailAgain')}
+            </button>
+          </form>
+        </>
+      )}
+      <h3 id="account-email-change-heading">{t('account.settings.email.changeTitle')}</h3>
+      <p>{t('account.settings.email.changeLead')}</p>
+      <ErrorAlert problem={change.problem} />
+      <form className="account-form" noValidate aria-labelledby="account-email-change-heading" onSubmit={(event) => void submitChange(event)}>
+        <FormField id="settings-new-email" type="email" inputMode="email" autoCapitalize="none" spellCheck={false} maxLength={320} label={t('account.settings.email.new')} autoComplete="email" {...change.field('email')} />
+        <FormField id="settings-email-password" type="password" label={t('account.settings.delete.password')} autoComplete="current-password" maxLength={200} {...change.field('password')} />
+        <button type="submit" className="button button-secondary" aria-disabled={change.busy || undefined}>
+          {t('account.settings.email.changeSubmit')}
+        </button>
+      </form>
+    </Section>
   );
 }
 
