@@ -100,7 +100,10 @@ describe('limits per address', () => {
   let limited: Stack;
   beforeAll(async () => {
     // Behind a proxy at 127.0.0.1 (where the tests connect from), so that X-Forwarded-For names each test's address.
-    limited = await startStack({ worker: false, env: { NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: '3', SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: '2', TRUST_PROXY: '127.0.0.1' } });
+    limited = await startStack({
+      worker: false,
+      env: { NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: '3', SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: '2', INVITATIONS_PER_ACCOUNT_PER_DAY: '2', TRUST_PROXY: '127.0.0.1' },
+    });
   });
   afterAll(() => limited.stop());
 
@@ -180,6 +183,38 @@ describe('limits per address', () => {
     expect((await changePassword(mine.token, 'a long password')).status).toBe(429);
     expect((await post('login', '198.51.100.21', { email: mine.email, password: 'a long password' })).status).toBe(429);
     expect((await changePassword(another.token, 'a long password')).status).toBe(200);
+  });
+
+  it("counts asking for a password-reset link toward the account's sign-in limit", async () => {
+    const email = `reset-${randomUUID()}@example.org`;
+    await post('register', '198.51.100.40', { email, password: 'a long password', displayName: 'R' });
+    expect((await post('password-reset', '198.51.100.41', { email })).status).toBe(202);
+    expect((await post('login', '198.51.100.41', { email, password: 'wrong' })).status).toBe(401);
+    const refused = await post('password-reset', '198.51.100.41', { email: email.toUpperCase() });
+    expect(refused.status).toBe(429);
+    expect((await post('password-reset', '198.51.100.42', { email })).status).toBe(202);
+  });
+
+  it('lets one account send at most INVITATIONS_PER_ACCOUNT_PER_DAY invitations a day, each mailed, whatever the project', async () => {
+    const invite = (projectId: string, email: string) =>
+      fetch(`${limited.baseUrl}/api/v1/projects/${projectId}/invitations`, {
+        method: 'POST',
+        headers: { 'x-forwarded-for': '198.51.100.50', 'content-type': 'application/json', authorization: `Bearer ${limited.client.token}` },
+        body: JSON.stringify({ email, role: 'scientist' }),
+      });
+    const first = await limited.client.createProject({ title: `Invites ${randomUUID().slice(0, 8)}` });
+    const second = await limited.client.createProject({ title: `More invites ${randomUUID().slice(0, 8)}` });
+    const addresses = [0, 1, 2].map((n) => `invited-${n}-${randomUUID().slice(0, 8)}@example.org`);
+    expect((await invite(first.id, addresses[0]!)).status).toBe(201);
+    expect((await invite(second.id, addresses[1]!)).status).toBe(201);
+    const refused = await invite(second.id, addresses[2]!);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(80_000);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many invitations from your account \(at most 2 a day, each mailed\)/);
+    expect((await limited.client.invitations(second.id)).invitations.map((invitation) => invitation.email)).toEqual([addresses[1]]);
+    await limited.inbox.take(addresses[1]!);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(limited.inbox.mails.filter((mail) => mail.to === addresses[2])).toEqual([]);
   });
 
   it('keeps no email in Redis, however long: the sign-in count is kept under a hash of the address and account', async () => {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards 
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { accountViewSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
-import { AddressLimitGuard, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
+import { AddressLimitGuard, INVITATIONS, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { AccountEmailService } from '../auth/account-email.service';
@@ -26,7 +26,7 @@ const CountsAsSignIn = () => SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: 
 @ApiBearerAuth()
 @Controller('account')
 @UseGuards(AddressLimitGuard)
-@SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
+@SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true, [INVITATIONS]: true })
 export class AccountController {
   constructor(private readonly account: AccountService, private readonly accountEmail: AccountEmailService, private readonly invitations: InvitationsService) {}
 

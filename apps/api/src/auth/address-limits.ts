@@ -14,9 +14,12 @@ export const NEW_VOLUNTEERS = 'newVolunteers';
  * email names; at the account's own routes that check its password, the caller's.
  */
 export const SIGN_INS = 'signIns';
+/** Invitations one account sends (each mailed), over the last day: nobody turns Chorus into a way to send mail to anyone. */
+export const INVITATIONS = 'invitations';
 
 const HOUR_MS = 3600_000;
 const QUARTER_HOUR_MS = 15 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * The limits of the auth routes, each a sliding window (a refused request does not count) shared by the API's
@@ -51,6 +54,15 @@ export function addressLimits(config: AppConfig, emailOfAccount: EmailOfAccount)
         // Hashed: the tracker holds an email as sent, of any length, before the body is checked.
         generateKey: (_context, tracker, name) => `${name}:${createHash('sha256').update(tracker).digest('base64url')}`,
       },
+      {
+        name: INVITATIONS,
+        ttl: DAY_MS,
+        limit: config.invitationsPerAccountPerDay,
+        blockDuration: 0,
+        skipIf: () => config.invitationsPerAccountPerDay === 0,
+        getTracker: (request) => (request as { user?: AuthUser }).user?.id ?? '',
+        generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+      },
     ],
   };
 }
@@ -69,7 +81,7 @@ function guestBecomingAccount(context: ExecutionContext): boolean {
   return context.getHandler().name === 'register' && context.switchToHttp().getRequest<{ user?: AuthUser }>().user?.kind === 'guest';
 }
 
-/** The routes that make volunteers (every other limited route checks a password). */
+/** The routes that make volunteers (every other limited route but `invite` checks a password). */
 const NEW_VOLUNTEER_ROUTES = new Set(['register', 'guest']);
 
 /** Refuses over the limit with a problem that says when to try again, in `Retry-After` too. */
@@ -78,9 +90,12 @@ export class AddressLimitGuard extends ThrottlerGuard {
   protected override async throwThrottlingException(context: ExecutionContext, { limit, timeToBlockExpire }: ThrottlerLimitDetail): Promise<void> {
     const wait = Math.max(1, timeToBlockExpire);
     const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
-    const detail = NEW_VOLUNTEER_ROUTES.has(context.getHandler().name)
-      ? `Too many new volunteers from your address (at most ${limit} an hour); try again in ${when}, or sign in to an account you already have.`
-      : `Too many sign-in attempts at this account from your address (at most ${limit} in 15 minutes); try again in ${when}.`;
-    throw new ProblemException(429, detail, undefined, 'too-many-requests').retryAfter(wait);
+    throw new ProblemException(429, this.tooMany(context.getHandler().name, limit, when), undefined, 'too-many-requests').retryAfter(wait);
+  }
+
+  private tooMany(route: string, limit: number, when: string): string {
+    if (NEW_VOLUNTEER_ROUTES.has(route)) return `Too many new volunteers from your address (at most ${limit} an hour); try again in ${when}, or sign in to an account you already have.`;
+    if (route === 'invite') return `Too many invitations from your account (at most ${limit} a day, each mailed); try again in ${when}.`;
+    return `Too many sign-in attempts at this account from your address (at most ${limit} in 15 minutes); try again in ${when}.`;
   }
 }

@@ -5,7 +5,7 @@ import { sessionSchema, verifiedEmailSchema } from '@chorus/client';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { AccountEmailService } from './account-email.service';
 import { type AuthUser, OptionalUser, Public } from './auth.decorators';
-import { AddressLimitGuard, NEW_VOLUNTEERS, SIGN_INS } from './address-limits';
+import { AddressLimitGuard, INVITATIONS, NEW_VOLUNTEERS, SIGN_INS } from './address-limits';
 import { AuthService } from './auth.service';
 import {
   type EmailVerificationInput,
@@ -24,6 +24,7 @@ import {
 @Controller('auth')
 @Public()
 @UseGuards(AddressLimitGuard)
+@SkipThrottle({ [INVITATIONS]: true })
 @ApiTooManyRequestsResponse({
   description:
     'Over a limit per address (NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR for guests and accounts together, SIGN_INS_PER_ACCOUNT_PER_15_MINUTES for one account): a problem, with Retry-After in seconds',

@@ -22,6 +22,7 @@ export const apiEnvSchema = z
     EXPORT_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
     SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: z.coerce.number().int().min(0).default(10),
+    INVITATIONS_PER_ACCOUNT_PER_DAY: z.coerce.number().int().min(0).default(100),
     PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s):// address volunteers open Chorus at, e.g. https://chorus.example.org' }).optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.org:465' }).optional(),
     MAIL_FROM: z.string().min(3).default('Chorus <no-reply@chorus.invalid>'),
@@ -83,6 +84,8 @@ export interface AppConfig {
   smtpUrl?: string;
   /** The sender of the mails Chorus sends. */
   mailFrom: string;
+  /** Invitations one account may send in a day (0: no limit): each is mailed to an address the sender chose. */
+  invitationsPerAccountPerDay: number;
   /** When set, `/metrics` answers only a scraper that sends it as a bearer token. */
   metricsToken?: string;
   /**
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exportIdleSeconds: e.EXPORT_IDLE_SECONDS,
     newVolunteersPerAddressPerHour: e.NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR,
     signInsPerAccountPerQuarterHour: e.SIGN_INS_PER_ACCOUNT_PER_15_MINUTES,
+    invitationsPerAccountPerDay: e.INVITATIONS_PER_ACCOUNT_PER_DAY,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
+import { ApiBearerAuth, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { AddressLimitGuard, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
 import { invitationListSchema, invitationViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
@@ -14,6 +16,9 @@ export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}
 
   @Post()
+  @UseGuards(AddressLimitGuard)
+  @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
+  @ApiTooManyRequestsResponse({ description: 'Over INVITATIONS_PER_ACCOUNT_PER_DAY invitations sent by the caller: a problem, with Retry-After in seconds' })
   @ApiZodBody(memberInputSchema, 'Invites whoever signs in with this email to join in a role (owner and collaborators only); the same email again replaces the role.')
   @ApiZodResponse(invitationViewSchema, {
     status: 201,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsService } from './invitations.service';
@@ -6,7 +7,7 @@ import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 
 @Module({
-  imports: [ProjectsModule],
+  imports: [AuthModule, ProjectsModule],
   controllers: [MembersController, InvitationsController],
   providers: [MembersService, InvitationsService],
   exports: [InvitationsService],
