@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { ChorusApiError } from '@chorus/client';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  stack = await startStack({ worker: false, env: { MAILS_PER_ADDRESS_PER_DAY: '8' } });
 });
 afterAll(() => stack.stop());
 
@@ -85,6 +86,56 @@ describe("an account's email", () => {
     // The sign-up link was for the old address.
     const old = await refusal(stack.anonymous.verifyEmail(firstLink));
     expect([old?.status, old?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);
+  });
+
+  it('changes only to the address last asked for, and not once the password changed or the account signed out everywhere', async () => {
+    const ada = await newAccount(stack, 'Ada');
+    const ask = async (email: string) => {
+      await aMinuteLater(ada.id);
+      await ada.client.changeEmail({ email, password: ACCOUNT_PASSWORD });
+      return stack.inbox.linkToken(await stack.inbox.take(email, /new email/));
+    };
+    const refused = async (link: string) => (await refusal(stack.anonymous.verifyEmail(link)))?.problem.errors?.[0]?.pointer;
+
+    const [first, second] = [newEmail('first'), newEmail('second')];
+    const firstLink = await ask(first);
+    const secondLink = await ask(second);
+    expect(await refused(firstLink)).toBe('/token'); // superseded
+    // Asked again within the minute: told to wait, and the change waiting is still the second.
+    const tooSoon = await refusal(ada.client.changeEmail({ email: newEmail('third'), password: ACCOUNT_PASSWORD }));
+    expect([tooSoon?.status, tooSoon?.problem.type]).toEqual([429, 'urn:chorus:problem:too-many-requests']);
+    expect(await stack.anonymous.verifyEmail(secondLink)).toEqual({ email: second });
+
+    // Changed back, the first change's link does not change it again.
+    const backLink = await ask(ada.email);
+    expect(await stack.anonymous.verifyEmail(backLink)).toEqual({ email: ada.email });
+    expect(await refused(secondLink)).toBe('/token');
+    expect(await ada.client.account()).toMatchObject({ email: ada.email });
+
+    // Someone who knew the password asked for a change; the owner changes the password, or signs out everywhere.
+    const stolen = await ask(newEmail('thief'));
+    const session = await ada.client.changePassword({ currentPassword: ACCOUNT_PASSWORD, newPassword: 'a new long password' });
+    expect(await refused(stolen)).toBe('/token');
+    const owner = stack.anonymous.withToken(session.token);
+    await aMinuteLater(ada.id);
+    const thief = newEmail('thief');
+    await owner.changeEmail({ email: thief, password: 'a new long password' });
+    const stolenAgain = stack.inbox.linkToken(await stack.inbox.take(thief, /new email/));
+    await owner.signOutEverywhere();
+    expect(await refused(stolenAgain)).toBe('/token');
+    expect((await stack.db.query('SELECT email FROM users WHERE id = $1', [ada.id])).rows).toEqual([{ email: ada.email }]);
+  });
+
+  it('reaches one address at most MAILS_PER_ADDRESS_PER_DAY times a day, whoever asks', async () => {
+    const project = await stack.client.createProject({ title: `Flood ${randomUUID().slice(0, 8)}` });
+    const target = newEmail('target');
+    for (let round = 0; round < 10; round += 1) {
+      await stack.client.invite(project.id, { email: target, role: 'scientist' });
+      await stack.client.withdrawInvitation(project.id, target);
+    }
+    await until(async () => mailsTo(target).length >= 8, 'eight invitations mailed');
+    await settle();
+    expect(mailsTo(target)).toHaveLength(8);
   });
 
   it('does not change to an address someone registered after the link was mailed', async () => {

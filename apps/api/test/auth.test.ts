@@ -181,6 +181,10 @@ describe('limits per address', () => {
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many sign-in attempts at this account from your address \(at most 2 in 15 minutes\)/);
     expect((await changePassword(mine.token, 'a long password')).status).toBe(429);
+    // Whatever new email the body names: the count is the caller's.
+    for (const email of ['one', 'two'].map((name) => `${name}-${randomUUID()}@example.org`)) {
+      expect((await account('POST', '/email', mine.token, { email, password: 'a long password' })).status).toBe(429);
+    }
     expect((await post('login', '198.51.100.21', { email: mine.email, password: 'a long password' })).status).toBe(429);
     expect((await changePassword(another.token, 'a long password')).status).toBe(200);
   });

@@ -123,6 +123,7 @@ describe('classifier in a browser: accounts', () => {
     expect(new URL(page.url()).pathname).toBe(path);
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
     expect(await page.getByTestId('account-status').textContent()).toContain('Your account is ready, Ada Lovelace.');
+    expect(await page.getByTestId('account-status').textContent()).toContain(`We mailed a link to ${email}: open it to verify your address.`);
     expect(await nav.getByRole('link', { name: 'Sign in' }).count()).toBe(0);
 
     // The guest became the account: the same user id, so the classification is the account's.

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards 
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { accountViewSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
-import { AddressLimitGuard, INVITATIONS, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
+import { AddressLimitGuard, CountsAsSignInOfCaller, INVITATIONS, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { AccountEmailService } from '../auth/account-email.service';
@@ -19,8 +19,6 @@ import {
   passwordChangeSchema,
 } from './dto/account.dto';
 
-/** Routes that check the account's password count toward the sign-in limit, per account and address. */
-const CountsAsSignIn = () => SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: false });
 
 @ApiTags('account')
 @ApiBearerAuth()
@@ -45,7 +43,7 @@ export class AccountController {
 
   @Post('password')
   @HttpCode(200)
-  @CountsAsSignIn()
+  @CountsAsSignInOfCaller()
   @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong or right passwords from one address' })
   @ApiZodBody(passwordChangeSchema)
   @ApiZodResponse(sessionSchema, { description: 'The new token: every token issued before, on any device, no longer works' })
@@ -63,7 +61,7 @@ export class AccountController {
 
   @Post('email')
   @HttpCode(202)
-  @CountsAsSignIn()
+  @CountsAsSignInOfCaller()
   @ApiZodBody(emailChangeSchema)
   @ApiAcceptedResponse({
     description: 'A link is mailed to the new email, and a notice to the current one; the account signs in with the new email once the link is opened (409 email-taken)',
@@ -83,7 +81,7 @@ export class AccountController {
 
   @Delete()
   @HttpCode(204)
-  @CountsAsSignIn()
+  @CountsAsSignInOfCaller()
   @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong or right passwords from one address' })
   @ApiZodBody(accountDeletionSchema)
   @ApiNoContentResponse({

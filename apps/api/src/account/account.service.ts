@@ -15,7 +15,8 @@ const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_ve
 /** Ends every token issued so far: they carry an older generation. */
 const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
 /** What stays of a deleted account: its id, for its classifications, and nothing that says whose they were. */
-const DELETED = `kind = 'deleted', email = NULL, password_hash = NULL, display_name = 'Deleted account', ${NEXT_TOKEN_GENERATION}`;
+const DELETED = `kind = 'deleted', email = NULL, pending_email = NULL, email_verified_at = NULL, link_mailed_at = NULL, password_hash = NULL,
+  display_name = 'Deleted account', ${NEXT_TOKEN_GENERATION}`;
 
 const wrongPassword = (pointer: string) => validationFailed([{ pointer, message: "is not this account's password" }]);
 

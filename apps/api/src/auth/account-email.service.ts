@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Session, VerifiedEmail } from '@chorus/client';
 import type { DataSource } from 'typeorm';
@@ -35,6 +35,8 @@ const tooSoon = (seconds: number) =>
  */
 @Injectable()
 export class AccountEmailService {
+  private readonly logger = new Logger(AccountEmailService.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly links: EmailLinks,
@@ -47,54 +49,72 @@ export class AccountEmailService {
   /** Mails the account the link that verifies its email: at sign-up, and when asked again (one a minute). */
   async sendVerification(user: AuthUser): Promise<void> {
     if (user.kind !== 'registered') throw accountRequired();
-    const account = await this.claimLinkMail('id = $1 AND email_verified_at IS NULL', user.id);
-    if (!account) throw await this.whyNoMail(user.id);
+    const account = await this.claimLinkMail('id = $1 AND email_verified_at IS NULL', [user.id]);
+    if (!account) throw await this.whyNoMail(user.id, true);
     this.mailer.send(verificationMail(account, await this.links.verification({ sub: account.id, email: account.email })));
   }
 
   /**
    * Mails a link to `email` that makes it the account's (the password was checked by the caller), and tells the
-   * current email that it was asked for.
+   * current email that it was asked for. The change waits on the account's row: asking for another ends this one.
    */
   async sendEmailChange(user: AuthUser, email: string): Promise<void> {
     const [taken] = await this.db.query('SELECT id = $2 AS own FROM users WHERE email = $1', [email, user.id]);
     if (taken?.own) throw validationFailed([{ pointer: '/email', message: "is already this account's email" }]);
     if (taken) throw emailTaken();
-    const account = await this.claimLinkMail('id = $1', user.id);
-    if (!account) throw await this.whyNoMail(user.id);
-    this.mailer.send(emailChangeMail(account, email, await this.links.verification({ sub: account.id, email, from: account.email })));
+    const account = await this.claimLinkMail('id = $1', [user.id, email], ', pending_email = $2');
+    if (!account) throw await this.whyNoMail(user.id, false);
+    const link = await this.links.verification({ sub: account.id, email, from: account.email, gen: account.generation });
+    this.mailer.send(emailChangeMail(account, email, link));
     this.mailer.send(emailChangeNotice(account, email));
   }
 
   /**
    * Opens a verification link: its email is now the account's, verified. Opening it again changes nothing and
-   * answers the same; a link made before the account's email changed no longer works.
+   * answers the same. A link for an email the account no longer has, or for a change it no longer waits for (another
+   * was asked since, or its password changed, or it signed out everywhere), does nothing.
    */
   async verify(token: string): Promise<VerifiedEmail> {
     const claims = await this.links.read(token, 'verify-email');
     if (!claims) throw badLink('is not a link Chorus mailed, or it is older than 7 days: ask for a new one from your account page');
-    const from = claims.from ?? claims.email;
-    const verified: { email: string } | undefined = await this.db
+    if (claims.from !== undefined) await this.changeEmail(claims.sub, claims.email, claims.from, claims.gen ?? -1);
+    // The email is the account's now (changed just now, or already): verified. A change that did not happen leaves the
+    // account with another email, and the link does nothing.
+    const [[verified]] = await this.db.query(
+      "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1 AND kind = 'registered' AND email = $2 RETURNING email",
+      [claims.sub, claims.email],
+    );
+    if (verified) return { email: claims.email };
+    throw badLink('was for an email change this account no longer waits for, or an email it no longer has: ask for a new one from your account page');
+  }
+
+  /** Makes `email` the account's in place of `from`, if that is the change it waits for and its token generation is still `generation`. */
+  private async changeEmail(userId: string, email: string, from: string, generation: number): Promise<void> {
+    await this.db
       .query(
-        `UPDATE users SET email = $2, email_verified_at = CASE WHEN email = $2 THEN coalesce(email_verified_at, now()) ELSE now() END
-         WHERE id = $1 AND kind = 'registered' AND (email = $3 OR email = $2) RETURNING email`,
-        [claims.sub, claims.email, from],
+        `UPDATE users SET email = pending_email, pending_email = NULL, email_verified_at = now()
+         WHERE id = $1 AND kind = 'registered' AND pending_email = $2 AND email = $3 AND token_generation = $4`,
+        [userId, email, from, generation],
       )
-      .then(([rows]) => rows[0])
       .catch((error: { code?: string }) => {
         if (error.code === UNIQUE_VIOLATION) throw emailTaken('/token');
         throw error;
       });
-    if (!verified) throw badLink("was for an email this account no longer has (or the account is gone): ask for a new one from your account page");
-    return { email: verified.email };
   }
 
   /**
    * Mails a link to set a new password, if `email` is an account's (and none was mailed to it within the minute).
    * The answer is the same in every case: nobody learns from it whether the email has an account.
    */
-  async requestPasswordReset(email: string): Promise<void> {
-    const account = await this.claimLinkMail('email = $1', email);
+  requestPasswordReset(email: string): void {
+    // After the answer: how long the request took would otherwise tell whether a link was made.
+    setImmediate(() => {
+      this.mailPasswordReset(email).catch((error: Error) => this.logger.error(`could not mail a password-reset link: ${error.message}`));
+    });
+  }
+
+  private async mailPasswordReset(email: string): Promise<void> {
+    const account = await this.claimLinkMail('email = $1', [email]);
     if (!account) return;
     this.mailer.send(passwordResetMail(account, await this.links.passwordReset({ sub: account.id, email: account.email, gen: account.generation })));
   }
@@ -118,26 +138,32 @@ export class AccountEmailService {
     return this.tokens.session({ id: account.id, kind: 'registered', displayName: account.displayName, email: account.email });
   }
 
-  /** Marks the account as mailed now, and answers it, unless a link was mailed to it within the gap. */
-  private async claimLinkMail(condition: string, value: string): Promise<AccountRow | undefined> {
+  /**
+   * Marks the account as mailed now (with `changes`), and answers it, unless a link was mailed to it within the gap.
+   * `values` are `$1`, `$2`… of `condition` and `changes`.
+   */
+  private async claimLinkMail(condition: string, values: string[], changes = ''): Promise<AccountRow | undefined> {
     const [[account]] = await this.db.query(
-      `UPDATE users SET link_mailed_at = now()
+      `UPDATE users SET link_mailed_at = now() ${changes}
        WHERE ${condition} AND kind = 'registered' AND (link_mailed_at IS NULL OR link_mailed_at < now() - interval '${LINK_MAIL_GAP_SECONDS} seconds')
        RETURNING ${ACCOUNT}`,
-      [value],
+      values,
     );
     return account;
   }
 
-  /** Why no link could be mailed to the caller's account: its email is verified, one went within the minute, or it is gone. */
-  private async whyNoMail(userId: string): Promise<ProblemException> {
+  /**
+   * Why no link could be mailed to the caller's account: its email is verified (when `verifying`), one went within the
+   * minute, or it is gone.
+   */
+  private async whyNoMail(userId: string, verifying: boolean): Promise<ProblemException> {
     const [row] = await this.db.query<{ verified: boolean; wait: number }[]>(
       `SELECT email_verified_at IS NOT NULL AS verified, ceil(extract(epoch FROM link_mailed_at + interval '${LINK_MAIL_GAP_SECONDS} seconds' - now()))::int AS wait
        FROM users WHERE id = $1 AND kind = 'registered'`,
       [userId],
     );
     if (!row) return accountDeleted();
-    if (row.verified) return conflict("This account's email is verified already.", 'email-already-verified');
+    if (verifying && row.verified) return conflict("This account's email is verified already.", 'email-already-verified');
     return tooSoon(Math.max(1, row.wait));
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, normalizeIp } from '@nestjs/throttler';
+import { type ExecutionContext, Injectable, SetMetadata, applyDecorators } from '@nestjs/common';
+import { SkipThrottle, ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, normalizeIp } from '@nestjs/throttler';
 import type { AppConfig } from '../config/config';
 import { AddressLimitStore } from './address-limit-store';
 import type { AuthUser } from './auth.decorators';
@@ -50,7 +50,7 @@ export function addressLimits(config: AppConfig, emailOfAccount: EmailOfAccount)
         // The address as the other limit counts it (an IPv6 /64 is one address), and the account by its email, as
         // sign-in finds it (on the account's own routes, the email of the token's account): one count for every
         // route that checks the account's password.
-        getTracker: async (request) => `${normalizeIp(request.ip)}:${await signInAccountOf(request, emailOfAccount)}`,
+        getTracker: async (request, context) => `${normalizeIp(request.ip)}:${await signInAccountOf(request, context, emailOfAccount)}`,
         // Hashed: the tracker holds an email as sent, of any length, before the body is checked.
         generateKey: (_context, tracker, name) => `${name}:${createHash('sha256').update(tracker).digest('base64url')}`,
       },
@@ -70,11 +70,22 @@ export function addressLimits(config: AppConfig, emailOfAccount: EmailOfAccount)
 /** The email an account signs in with, or null (a guest, an account deleted). */
 export type EmailOfAccount = (userId: string) => Promise<string | null>;
 
-async function signInAccountOf(request: { body?: { email?: unknown }; user?: AuthUser }, emailOfAccount: EmailOfAccount): Promise<string> {
-  if (typeof request.body?.email === 'string') return normalisedEmail(request.body.email);
-  if (!request.user) return '';
-  return (await emailOfAccount(request.user.id)) ?? `account ${request.user.id}`;
+/**
+ * The account a password check is at: on the account's own routes (`CountsAsSignInOfCaller`), the caller's, whatever
+ * the body says (a new email, say); elsewhere, the one the body's email names.
+ */
+async function signInAccountOf(request: { body?: { email?: unknown }; user?: AuthUser }, context: ExecutionContext, emailOfAccount: EmailOfAccount): Promise<string> {
+  if (Reflect.getMetadata(SIGN_IN_OF_CALLER, context.getHandler())) {
+    return request.user ? ((await emailOfAccount(request.user.id)) ?? `account ${request.user.id}`) : '';
+  }
+  return typeof request.body?.email === 'string' ? normalisedEmail(request.body.email) : '';
 }
+
+const SIGN_IN_OF_CALLER = 'chorus:sign-in-of-caller';
+
+/** A route of the caller's own account that checks its password: it counts toward the caller's sign-in limit. */
+export const CountsAsSignInOfCaller = () =>
+  applyDecorators(SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: false }), SetMetadata(SIGN_IN_OF_CALLER, true));
 
 /** A guest registering with their token becomes the account: no new volunteer (the guest was counted when made). */
 function guestBecomingAccount(context: ExecutionContext): boolean {

@@ -68,8 +68,8 @@ export class AuthController {
   @ApiZodBody(passwordResetRequestSchema)
   @ApiAcceptedResponse({ description: 'If the email has an account, a link to set a new password is mailed to it (one link a minute); the answer is the same either way' })
   @ApiProblemResponse()
-  async requestPasswordReset(@Body(new ZodPipe(passwordResetRequestSchema)) { email }: PasswordResetRequest): Promise<void> {
-    await this.accountEmail.requestPasswordReset(email);
+  requestPasswordReset(@Body(new ZodPipe(passwordResetRequestSchema)) { email }: PasswordResetRequest): void {
+    this.accountEmail.requestPasswordReset(email);
   }
 
   @Post('password-reset/confirm')

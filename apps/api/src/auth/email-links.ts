@@ -10,8 +10,12 @@ export const PASSWORD_RESET_LINK_MINUTES = 60;
 
 /** A link's claims: whose account, and what opening it does. */
 export type EmailLinkClaims =
-  /** `email` is the account's (`from` absent), or becomes it in place of `from`. */
-  | { sub: string; purpose: 'verify-email'; email: string; from?: string }
+  /**
+   * `email` is the account's; or, with `from`, becomes it in place of `from`, while it is the change the account
+   * last asked for and the account's token generation is still `gen` (a password change or a sign-out everywhere
+   * ends the change).
+   */
+  | { sub: string; purpose: 'verify-email'; email: string; from?: string; gen?: number }
   /** Sets a new password while the account's email and token generation are still these. */
   | { sub: string; purpose: 'reset-password'; email: string; gen: number };
 

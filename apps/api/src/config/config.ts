@@ -26,6 +26,7 @@ export const apiEnvSchema = z
     PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s):// address volunteers open Chorus at, e.g. https://chorus.example.org' }).optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.org:465' }).optional(),
     MAIL_FROM: z.string().min(3).default('Chorus <no-reply@chorus.invalid>'),
+    MAILS_PER_ADDRESS_PER_DAY: z.coerce.number().int().min(0).default(20),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random string)').optional(),
     OPERATOR_IDS: z
       .string()
@@ -84,6 +85,8 @@ export interface AppConfig {
   smtpUrl?: string;
   /** The sender of the mails Chorus sends. */
   mailFrom: string;
+  /** Mails Chorus sends to one address in a day, whoever asks (0: no limit); those over it are logged, not sent. */
+  mailsPerAddressPerDay: number;
   /** Invitations one account may send in a day (0: no limit): each is mailed to an address the sender chose. */
   invitationsPerAccountPerDay: number;
   /** When set, `/metrics` answers only a scraper that sends it as a bearer token. */
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    mailsPerAddressPerDay: e.MAILS_PER_ADDRESS_PER_DAY,
     metricsToken: e.METRICS_TOKEN,
     operatorIds: e.OPERATOR_IDS,
     trustProxy: proxiesTrusted(e.TRUST_PROXY),

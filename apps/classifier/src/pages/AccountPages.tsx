@@ -56,9 +56,10 @@ function destination(): Destination {
 export function CreateAccountPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
-  const form = useAccountForm({ displayName: '', email: '', password: '' }, 'create', async (values) =>
-    t('account.created', { name: (await createAccount(values)).user.displayName }),
-  );
+  const form = useAccountForm({ displayName: '', email: '', password: '' }, 'create', async (values) => {
+    const { user } = await createAccount(values);
+    return t('account.created', { name: user.displayName, email: user.email ?? '' });
+  });
   useDocumentTitle(t('account.create.title'));
   const { next, submit } = form;
 

@@ -19,5 +19,7 @@ export class User {
   @Column({ type: 'timestamptz', nullable: true }) emailVerifiedAt!: Date | null;
   /** When Chorus last mailed the account a link (to verify its email, or to reset its password): one a minute at most. */
   @Column({ type: 'timestamptz', nullable: true }) linkMailedAt!: Date | null;
+  /** The email the account asked to change to, until the link mailed to it is opened (or another change is asked). */
+  @Column({ type: 'varchar', length: 320, nullable: true }) pendingEmail!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }
