@@ -1,4 +1,7 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import type { ChorusApiError, ReaggregationRun } from '@chorus/client';
+import { recordReaggregationFinished, recordReaggregationStarted } from '@chorus/db';
+import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { classifyUntilFinished } from '../../../test/support/volunteers';
@@ -48,6 +51,23 @@ it('re-aggregates a whole workflow when its retirement rule changes, reporting p
   }, 'the re-aggregation to complete');
   expect(run?.progress).toMatchObject({ done: 7, total: 7 });
   expect(await stack.client.stats(workflowId)).toMatchObject({ retired: 7 });
+  // The workflow's list of runs has it, with who asked (the researcher who saved the version) and what it did.
+  const { runs } = await stack.client.reaggregations(workflowId);
+  expect(runs).toEqual([
+    {
+      id: runId,
+      workflowId,
+      scope: 'all',
+      state: 'completed',
+      progress: null,
+      requestedBy: { id: expect.any(String), displayName: 'Researcher' },
+      requestedAt: expect.any(String),
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
+      subjects: 7,
+    },
+  ]);
+  expect(Date.parse(runs[0]!.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(runs[0]!.startedAt!));
   const { rows } = await stack.db.query("SELECT DISTINCT retirement_reason FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);
   expect(rows).toEqual([{ retirement_reason: 'count' }]);
 });
@@ -68,6 +88,36 @@ it('resumes an interrupted run after its cursor, leaving the subjects already do
   expect(reports).toEqual([2, 6]);
   const retired = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL ORDER BY subject_id', [workflowId]);
   expect(retired.rows.map((row) => row.subject_id)).toEqual(ids.slice(2));
+});
+
+it('lists runs waiting in the queue before the worker starts them, then as they ended, the newest 100, failed ones with why', async () => {
+  const { workflowId } = await classifiedWorkflow(2, 5);
+  await stack.stopWorker();
+  let worker: INestApplicationContext;
+  try {
+    const waiting = await stack.client.reaggregate(workflowId, 'unretired');
+    const { runs } = await stack.client.reaggregations(workflowId);
+    expect(runs).toEqual([expect.objectContaining({ id: waiting.id, scope: 'unretired', state: 'waiting', startedAt: null, finishedAt: null, subjects: null })]);
+    expect(runs[0]!.requestedBy?.displayName).toBe('Researcher');
+  } finally {
+    worker = await stack.startWorker();
+  }
+  await until(async () => (await stack.client.reaggregations(workflowId)).runs[0]?.state === 'completed', 'the waiting run to complete');
+  const db = worker.get(DataSource);
+
+  // Recorded by the worker: a run that failed for good says why; the oldest beyond 100 go; a job id Redis gave again
+  // (after losing its keys) to a later run replaces the record of the earlier one.
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (let n = 0; n < 101; n += 1) {
+    await recordReaggregationStarted(db, { id: `old-${n}`, workflowId, scope: 'all', requestedBy: null, requestedAt: new Date(dayAgo + n * 1000) });
+  }
+  await recordReaggregationFinished(db, 'old-100', { failedReason: 'the database went away' });
+  const listed = (await stack.client.reaggregations(workflowId)).runs;
+  expect(listed).toHaveLength(100);
+  expect(listed.map((listedRun) => listedRun.id)).not.toContain('old-0');
+  expect(listed.find((listedRun) => listedRun.id === 'old-100')).toMatchObject({ state: 'failed', failedReason: 'the database went away', requestedBy: null, subjects: null });
+  await recordReaggregationStarted(db, { id: 'old-100', workflowId, scope: 'unretired', requestedBy: null, requestedAt: new Date() });
+  expect((await stack.client.reaggregations(workflowId)).runs[0]).toMatchObject({ id: 'old-100', scope: 'unretired', state: 'unknown', finishedAt: null });
 });
 
 it('refuses a bad scope, an unknown run and a volunteer, naming the field', async () => {

@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -196,6 +196,10 @@ export class ChorusClient {
   }
   reaggregation(workflowId: string, runId: string) {
     return this.call<ReaggregationRun>('GET', `/workflows/${workflowId}/reaggregations/${runId}`);
+  }
+  /** The workflow's re-aggregations, newest first: waiting, running and the last 100 that ended. */
+  reaggregations(workflowId: string) {
+    return this.call<{ runs: ReaggregationRecord[] }>('GET', `/workflows/${workflowId}/reaggregations`);
   }
   activateWorkflow(id: string) {
     return this.call<WorkflowView>('POST', `/workflows/${id}/activate`);

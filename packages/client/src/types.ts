@@ -2,6 +2,7 @@ import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput
 import type { z } from 'zod';
 import type {
   accountViewSchema,
+  reaggregationRecordSchema,
   classificationStoredSchema,
   invitationViewSchema,
   memberViewSchema,
@@ -40,6 +41,7 @@ export type { SubjectInput, SubjectLocation };
 export type UserView = z.infer<typeof userViewSchema>;
 export type Session = z.infer<typeof sessionSchema>;
 export type AccountView = z.infer<typeof accountViewSchema>;
+export type ReaggregationRecord = z.infer<typeof reaggregationRecordSchema>;
 export type VerifiedEmail = z.infer<typeof verifiedEmailSchema>;
 export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 export type ProjectView = z.infer<typeof projectViewSchema>;

@@ -93,6 +93,20 @@ export const reaggregationRunSchema = z.strictObject({
   failedReason: z.string().optional(),
 });
 
+/**
+ * A re-aggregation in the workflow's list of runs: who asked for it (null: Chorus itself, after re-learning skills or
+ * to restart a lost run), when, when it started and ended (null: not yet), and the subjects it recomputed once
+ * completed. `state` is the queue's while it waits or runs, then `completed` or `failed`.
+ */
+export const reaggregationRecordSchema = reaggregationRunSchema.extend({
+  requestedBy: z.strictObject({ id, displayName: z.string() }).nullable(),
+  requestedAt: time,
+  startedAt: time.nullable(),
+  finishedAt: time.nullable(),
+  subjects: z.int().nullable(),
+});
+export const reaggregationListSchema = z.strictObject({ runs: z.array(reaggregationRecordSchema) });
+
 /** A workflow created or given a new version; a new version of a classified workflow also starts its re-aggregation. */
 export const workflowSavedSchema = z.strictObject({
   id,

@@ -4,4 +4,13 @@ export { SnakeNamingStrategy } from './naming';
 export { OWE_AGGREGATION, UNLINK, UNLINKED, addToSubjectSet, isUnlinked, rejoinLinkedSets } from './subject-sets';
 export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';
-export { answerReaggregations, owedReaggregations, reaggregationsRequested, requestReaggregation, restartedReaggregation } from './reaggregations';
+export {
+  answerReaggregations,
+  owedReaggregations,
+  reaggregationsRequested,
+  recordReaggregationFinished,
+  recordReaggregationStarted,
+  requestReaggregation,
+  restartedReaggregation,
+  type ReaggregationRunStart,
+} from './reaggregations';

@@ -48,3 +48,44 @@ export async function owedReaggregations(db: DataSource, graceMs: number): Promi
 export async function restartedReaggregation(db: DataSource, workflowId: string): Promise<void> {
   await db.query('UPDATE workflows SET reaggregation_restarts = reaggregation_restarts + 1, reaggregation_requested_at = now() WHERE id = $1', [workflowId]);
 }
+
+/** Runs of one workflow that researchers can look back on (the oldest go). */
+const RUNS_KEPT = 100;
+
+export interface ReaggregationRunStart {
+  id: string;
+  workflowId: string;
+  scope: 'all' | 'unretired';
+  requestedBy: string | null;
+  requestedAt: Date;
+}
+
+/**
+ * The worker started a run. An attempt after a crash keeps the first start; a job id that Redis gave again (after it
+ * lost its keys) to a later run replaces the record of the earlier one.
+ */
+export async function recordReaggregationStarted(db: DataSource, run: ReaggregationRunStart): Promise<void> {
+  await db.query(
+    `INSERT INTO reaggregation_runs (id, workflow_id, scope, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, scope = EXCLUDED.scope, requested_by = EXCLUDED.requested_by,
+       requested_at = EXCLUDED.requested_at, started_at = now(), finished_at = NULL, outcome = NULL, subjects = NULL, failed_reason = NULL
+     WHERE reaggregation_runs.requested_at <> EXCLUDED.requested_at`,
+    [run.id, run.workflowId, run.scope, run.requestedBy, run.requestedAt],
+  );
+  await db.query(
+    `DELETE FROM reaggregation_runs WHERE workflow_id = $1
+       AND requested_at < (SELECT requested_at FROM reaggregation_runs WHERE workflow_id = $1 ORDER BY requested_at DESC OFFSET ${RUNS_KEPT - 1} LIMIT 1)`,
+    [run.workflowId],
+  );
+}
+
+/** A run ended: completed, with the subjects it recomputed, or failed for good. */
+export async function recordReaggregationFinished(db: DataSource, id: string, outcome: { subjects: number } | { failedReason: string }): Promise<void> {
+  const [subjects, failedReason] = 'subjects' in outcome ? [outcome.subjects, null] : [null, outcome.failedReason.slice(0, 2000)];
+  await db.query(`UPDATE reaggregation_runs SET finished_at = now(), outcome = $2, subjects = $3, failed_reason = $4 WHERE id = $1`, [
+    id,
+    subjects === null ? 'failed' : 'completed',
+    subjects,
+    failedReason,
+  ]);
+}

@@ -14,7 +14,7 @@ export interface JobRegistry {
      * Recompute every classified subject of a workflow (`all`, after its rules change) or only the unretired ones
      * (`unretired`, after skills are re-learned). Reports `ReaggregationProgress` and resumes from it after a crash.
      */
-    'reaggregate-workflow': { workflowId: string; scope: ReaggregationScope };
+    'reaggregate-workflow': { workflowId: string; scope: ReaggregationScope; requestedBy?: string };
   };
   maintenance: {
     /** Enqueue aggregation for every workflow with subjects long in the outbox (e.g. Redis was down). */
@@ -76,10 +76,15 @@ export function aggregationJob(workflowId: string): { name: 'aggregate-workflow'
 }
 
 /** One re-aggregation per workflow at a time; a request made while one runs leaves one more to run after it. */
-export function reaggregationJob(workflowId: string, scope: ReaggregationScope): { name: 'reaggregate-workflow'; data: JobPayload<'reaggregation', 'reaggregate-workflow'>; opts: JobsOptions } {
+/** `requestedBy`: the user who asked for it; none for the runs Chorus starts itself (re-learned skills, a restart). */
+export function reaggregationJob(
+  workflowId: string,
+  scope: ReaggregationScope,
+  requestedBy?: string,
+): { name: 'reaggregate-workflow'; data: JobPayload<'reaggregation', 'reaggregate-workflow'>; opts: JobsOptions } {
   return {
     name: 'reaggregate-workflow',
-    data: { workflowId, scope },
+    data: { workflowId, scope, ...(requestedBy ? { requestedBy } : {}) },
     opts: { deduplication: { id: `${workflowId}:${scope}`, keepLastIfActive: true } },
   };
 }

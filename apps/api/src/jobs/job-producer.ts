@@ -6,6 +6,13 @@ import type { Job, Queue } from 'bullmq';
 import { REDIS_AWAY_MS, withinRedisWait } from '../common/redis-wait';
 
 
+/** A re-aggregation as Redis has it, with who asked for it (null: Chorus itself) and when. */
+export interface ReaggregationJob {
+  run: ReaggregationRun;
+  requestedAt: Date;
+  requestedBy: string | null;
+}
+
 /**
  * Enqueues jobs for the worker. Enqueueing never fails or holds up a request: while Redis is away BullMQ would
  * wait for it, so each call is bounded, and work that could not be enqueued is found again from the database by the
@@ -58,18 +65,33 @@ export class JobProducer implements OnModuleInit {
   }
 
   /** Enqueues a whole workflow's re-aggregation; while one is waiting, that one is returned. Throws when Redis is away. */
-  async reaggregate(workflowId: string, scope: ReaggregationScope): Promise<ReaggregationRun> {
-    const job = reaggregationJob(workflowId, scope);
+  async reaggregate(workflowId: string, scope: ReaggregationScope, requestedBy: string): Promise<ReaggregationRun> {
+    const job = reaggregationJob(workflowId, scope, requestedBy);
     const added = await withinRedisWait(this.reaggregation.add(job.name, job.data, job.opts));
     return (await this.reaggregationRun(added.id!))!;
   }
 
   /** A re-aggregation by job id, or undefined once it is gone from Redis's bounded history. */
   async reaggregationRun(id: string): Promise<ReaggregationRun | undefined> {
+    return (await this.reaggregationJob(id))?.run;
+  }
+
+  /** The workflow's re-aggregations waiting or running now (one per scope at most), with who asked for each and when. */
+  async liveReaggregations(workflowId: string): Promise<ReaggregationJob[]> {
+    const jobs = [];
+    for (const scope of ['all', 'unretired'] as const) {
+      const id = await withinRedisWait(this.reaggregation.getDeduplicationJobId(reaggregationJob(workflowId, scope).opts.deduplication!.id));
+      const job = id ? await this.reaggregationJob(id) : undefined;
+      if (job && job.run.state !== 'completed' && job.run.state !== 'failed') jobs.push(job);
+    }
+    return jobs;
+  }
+
+  private async reaggregationJob(id: string): Promise<ReaggregationJob | undefined> {
     const job: Job<JobPayload<'reaggregation', 'reaggregate-workflow'>> | undefined = await withinRedisWait(this.reaggregation.getJob(id));
     if (!job) return undefined;
     const progress = typeof job.progress === 'object' ? (job.progress as unknown as ReaggregationProgress) : null;
-    return {
+    const run: ReaggregationRun = {
       id,
       workflowId: job.data.workflowId,
       scope: job.data.scope,
@@ -77,6 +99,7 @@ export class JobProducer implements OnModuleInit {
       progress: progress && { done: progress.done, total: progress.total, after: progress.after },
       ...(job.failedReason ? { failedReason: job.failedReason } : {}),
     };
+    return { run, requestedAt: new Date(job.timestamp), requestedBy: job.data.requestedBy ?? null };
   }
 
   /** Job counts by state, or undefined while Redis is away. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { reaggregationRunSchema } from '@chorus/client';
+import { reaggregationListSchema, reaggregationRunSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type ReaggregationRequest, jobIdParam, reaggregationRequestSchema } from './dto/reaggregation.dto';
@@ -18,6 +18,12 @@ export class ReaggregationController {
   @ApiZodResponse(reaggregationRunSchema, { status: 202, description: 'The run, started or already under way' })
   reaggregateWorkflow(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(reaggregationRequestSchema)) request: ReaggregationRequest, @CurrentUser() user: AuthUser) {
     return this.reaggregation.start(workflowId, request, user);
+  }
+
+  @Get('reaggregations')
+  @ApiZodResponse(reaggregationListSchema, { description: "The workflow's re-aggregations, newest first: waiting, running, and the last 100 that ended (researchers only)" })
+  listReaggregations(@Param('id', uuidParam('id')) workflowId: string, @CurrentUser() user: AuthUser) {
+    return this.reaggregation.list(workflowId, user);
   }
 
   @Get('reaggregations/:jobId')

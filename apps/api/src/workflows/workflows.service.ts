@@ -102,7 +102,7 @@ export class WorkflowsService {
     });
     if (!owed) return { id, version, etag };
     const warnings = versionChangeWarnings(before, input.definition);
-    const reaggregation = await this.reaggregate(id);
+    const reaggregation = await this.reaggregate(id, user);
     return { id, version, etag, ...(reaggregation ? { reaggregation } : {}), ...(warnings.length ? { warnings } : {}) };
   }
 
@@ -127,10 +127,13 @@ export class WorkflowsService {
     return classified.length > 0;
   }
 
-  /** Starts re-aggregation of a classified workflow's new version; while Redis is away, the worker's reconciler will. */
-  private async reaggregate(id: string): Promise<ReaggregationRun | undefined> {
+  /**
+   * Starts re-aggregation of a classified workflow's new version, as asked for by whoever saved it; while Redis is
+   * away, the worker's reconciler will.
+   */
+  private async reaggregate(id: string, user: AuthUser): Promise<ReaggregationRun | undefined> {
     try {
-      return await this.jobs.reaggregate(id, 'all');
+      return await this.jobs.reaggregate(id, 'all', user.id);
     } catch (error) {
       this.logger.warn(`could not start re-aggregation of workflow ${id}: ${(error as Error).message}`);
       return undefined;

@@ -8,6 +8,7 @@ export * from './consensus.entity';
 export * from './export.entity';
 export * from './assignment.entity';
 export * from './aggregation-outbox.entity';
+export * from './reaggregation-run.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
@@ -15,6 +16,7 @@ import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
 import { Export } from './export.entity';
 import { Project, ProjectInvitation, ProjectMember } from './project.entity';
+import { ReaggregationRunRecord } from './reaggregation-run.entity';
 import { SubjectWorkflowStatus } from './subject-status.entity';
 import { Subject, SubjectSet, SubjectSetMember } from './subject.entity';
 import { User } from './user.entity';
@@ -23,4 +25,5 @@ import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity
 export const entities = [
   User, Project, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Export, Assignment, AggregationOutbox,
+  ReaggregationRunRecord,
 ];
