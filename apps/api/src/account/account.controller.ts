@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { accountViewSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
 import { AddressLimitGuard, CountsAsSignInOfCaller, INVITATIONS, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
@@ -19,6 +19,9 @@ import {
   passwordChangeSchema,
 } from './dto/account.dto';
 
+
+/** Invitations wait for the account's owner to show the email is theirs. */
+const UnverifiedRefused = () => ApiForbiddenResponse({ description: "email-unverified: the account's email is not verified yet (invitations wait for that)" });
 
 @ApiTags('account')
 @ApiBearerAuth()
@@ -53,7 +56,8 @@ export class AccountController {
 
   @Post('email-verification')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: "The link that verifies the account's email is mailed again (409 email-already-verified; 429 within a minute of the last link)" })
+  @ApiAcceptedResponse({ description: "The link that verifies the account's email is mailed again (409 email-already-verified)" })
+  @ApiTooManyRequestsResponse({ description: 'Within a minute of the last link mailed to the account' })
   @ApiProblemResponse()
   async sendEmailVerification(@CurrentUser() user: AuthUser): Promise<void> {
     await this.accountEmail.sendVerification(user);
@@ -66,6 +70,7 @@ export class AccountController {
   @ApiAcceptedResponse({
     description: 'A link is mailed to the new email, and a notice to the current one; the account signs in with the new email once the link is opened (409 email-taken)',
   })
+  @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES password checks from one address, or within a minute of the last link mailed to the account' })
   @ApiProblemResponse()
   async changeEmail(@Body(new ZodPipe(emailChangeSchema)) change: EmailChange, @CurrentUser() user: AuthUser): Promise<void> {
     await this.account.changeEmail(user, change);
@@ -93,12 +98,14 @@ export class AccountController {
   }
 
   @Get('invitations')
+  @UnverifiedRefused()
   @ApiZodResponse(ownInvitationListSchema, { description: "Invitations to join projects addressed to the caller's email, newest first (none for a guest)" })
   ownInvitations(@CurrentUser() user: AuthUser) {
     return this.invitations.own(user);
   }
 
   @Post('invitations/:projectId')
+  @UnverifiedRefused()
   @ApiZodResponse(memberViewSchema, { status: 201, description: 'Accepted: the caller is a member of the project, in the role they were invited in' })
   acceptInvitation(@Param('projectId', uuidParam('projectId')) projectId: string, @CurrentUser() user: AuthUser) {
     return this.invitations.accept(projectId, user);
@@ -106,6 +113,7 @@ export class AccountController {
 
   @Delete('invitations/:projectId')
   @HttpCode(204)
+  @UnverifiedRefused()
   @ApiNoContentResponse({ description: 'Declined: the invitation is gone' })
   @ApiProblemResponse()
   async declineInvitation(@Param('projectId', uuidParam('projectId')) projectId: string, @CurrentUser() user: AuthUser): Promise<void> {

@@ -101,8 +101,9 @@ export class AccountService {
         );
       }
       await manager.query('DELETE FROM project_members WHERE user_id = $1', [user.id]);
-      // Its email is free for anyone to register now: what was addressed to it goes with the account.
-      await manager.query('DELETE FROM project_invitations WHERE email = (SELECT email FROM users WHERE id = $1)', [user.id]);
+      // Its email is free for anyone to register now: what was addressed to it goes with the account, if the email was
+      // the account's (verified); else it was meant for someone else, who may still register it.
+      await manager.query('DELETE FROM project_invitations WHERE email = (SELECT email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL)', [user.id]);
       await manager.query('DELETE FROM assignments WHERE user_id = $1', [user.id]);
       return this.changeAccount(manager, user, DELETED);
     });

@@ -20,21 +20,22 @@ import {
   registerSchema,
 } from './dto/auth.dto';
 
+const retryAfter = 'a problem, with Retry-After in seconds';
+const OverNewVolunteers = () => ApiTooManyRequestsResponse({ description: `Over NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR guests and accounts made from one address: ${retryAfter}` });
+const OverSignIns = () => ApiTooManyRequestsResponse({ description: `Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES attempts at the account from one address: ${retryAfter}` });
+
 @ApiTags('auth')
 @Controller('auth')
 @Public()
 @UseGuards(AddressLimitGuard)
 @SkipThrottle({ [INVITATIONS]: true })
-@ApiTooManyRequestsResponse({
-  description:
-    'Over a limit per address (NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR for guests and accounts together, SIGN_INS_PER_ACCOUNT_PER_15_MINUTES for one account): a problem, with Retry-After in seconds',
-})
 export class AuthController {
   constructor(private readonly auth: AuthService, private readonly accountEmail: AccountEmailService) {}
 
   /** Sent with a guest's bearer token, the guest becomes the new account: their classifications stay theirs. */
   @Post('register')
   @SkipThrottle({ [SIGN_INS]: true })
+  @OverNewVolunteers()
   @ApiZodBody(registerSchema)
   @ApiZodResponse(sessionSchema, { status: 201, description: 'The new account and its bearer token' })
   register(@Body(new ZodPipe(registerSchema)) input: RegisterInput, @OptionalUser() caller?: AuthUser) {
@@ -43,6 +44,7 @@ export class AuthController {
 
   @Post('login')
   @SkipThrottle({ [NEW_VOLUNTEERS]: true })
+  @OverSignIns()
   @HttpCode(200)
   @ApiZodBody(loginSchema)
   @ApiZodResponse(sessionSchema, { description: 'A bearer token for the account' })
@@ -56,7 +58,6 @@ export class AuthController {
   @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
   @ApiZodBody(emailVerificationSchema)
   @ApiZodResponse(verifiedEmailSchema, { description: "The email is the account's, verified (after a change of email: the one it now signs in with)" })
-  @ApiProblemResponse()
   verifyEmail(@Body(new ZodPipe(emailVerificationSchema)) { token }: EmailVerificationInput) {
     return this.accountEmail.verify(token);
   }
@@ -65,6 +66,7 @@ export class AuthController {
   @Post('password-reset')
   @HttpCode(202)
   @SkipThrottle({ [NEW_VOLUNTEERS]: true })
+  @OverSignIns()
   @ApiZodBody(passwordResetRequestSchema)
   @ApiAcceptedResponse({ description: 'If the email has an account, a link to set a new password is mailed to it (one link a minute); the answer is the same either way' })
   @ApiProblemResponse()
@@ -77,13 +79,13 @@ export class AuthController {
   @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
   @ApiZodBody(passwordResetSchema)
   @ApiZodResponse(sessionSchema, { description: 'The new password is set, every token issued before no longer works, and this is a new one' })
-  @ApiProblemResponse()
   resetPassword(@Body(new ZodPipe(passwordResetSchema)) { token, newPassword }: PasswordResetInput) {
     return this.accountEmail.resetPassword(token, newPassword);
   }
 
   @Post('guest')
   @SkipThrottle({ [SIGN_INS]: true })
+  @OverNewVolunteers()
   @ApiZodResponse(sessionSchema, { status: 201, description: 'A new guest volunteer and its bearer token' })
   guest() {
     return this.auth.guest();

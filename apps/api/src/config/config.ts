@@ -81,6 +81,8 @@ export interface AppConfig {
   signInsPerAccountPerQuarterHour: number;
   /** Where volunteers open Chorus (no trailing slash): the links in the mails it sends start with it. */
   publicUrl: string;
+  /** `PUBLIC_URL` was not set: `publicUrl` is this machine's own address. */
+  publicUrlIsDefault: boolean;
   /** How mail leaves (an SMTP server's URL); without one, each mail is written to the log instead. */
   smtpUrl?: string;
   /** The sender of the mails Chorus sends. */
@@ -126,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signInsPerAccountPerQuarterHour: e.SIGN_INS_PER_ACCOUNT_PER_15_MINUTES,
     invitationsPerAccountPerDay: e.INVITATIONS_PER_ACCOUNT_PER_DAY,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlIsDefault: e.PUBLIC_URL === undefined,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     mailsPerAddressPerDay: e.MAILS_PER_ADDRESS_PER_DAY,

@@ -4,8 +4,13 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
-/** A mail Chorus sends: plain text, to one person. */
+/**
+ * A mail Chorus sends: plain text, to one person. `account`: to an account's own email (its verification, a password
+ * reset, a notice); `unsolicited`: to an address someone else chose (an invitation, a change of email to it). Each
+ * kind is counted apart, so that invitations cannot use up what a password reset needs.
+ */
 export interface Mail {
+  kind: 'account' | 'unsolicited';
   to: string;
   subject: string;
   text: string;
@@ -19,9 +24,9 @@ const DAY_MS = 24 * 3600_000;
  * takes would tell whether an email has an account, and a mail server that is down must not refuse the request. A
  * mail that fails is logged.
  *
- * One address gets at most `MAILS_PER_ADDRESS_PER_DAY` mails, whoever asks for them (counted in Redis across the API's
- * processes, as the limits per address are): however many accounts, projects and invitations someone makes, Chorus
- * cannot be made to fill an inbox.
+ * One address gets at most `MAILS_PER_ADDRESS_PER_DAY` mails of each kind, whoever asks for them (counted in Redis
+ * across the API's processes, as the limits per address are): however many accounts, projects and invitations someone
+ * makes, Chorus cannot be made to fill an inbox.
  */
 @Injectable()
 export class Mailer implements OnApplicationShutdown {
@@ -35,7 +40,9 @@ export class Mailer implements OnApplicationShutdown {
       ? createTransport({ url: config.smtpUrl, pool: true }, { from: config.mailFrom })
       : createTransport({ jsonTransport: true }, { from: config.mailFrom });
     this.sentToAddresses = new AddressLimitStore(config);
-    if (!config.smtpUrl && config.env === 'production') this.logger.warn('SMTP_URL is not set: mails (email verification, password resets, invitations) go to the log, not to people');
+    if (config.env !== 'production') return;
+    if (!config.smtpUrl) this.logger.warn('SMTP_URL is not set: mails (email verification, password resets, invitations) go to the log, not to people');
+    if (config.publicUrlIsDefault) this.logger.warn(`PUBLIC_URL is not set: the links in mails lead to ${config.publicUrl}`);
   }
 
   send(mail: Mail): void {
@@ -45,18 +52,19 @@ export class Mailer implements OnApplicationShutdown {
   }
 
   private async deliver(mail: Mail): Promise<void> {
-    if (!(await this.withinDailyLimit(mail.to))) {
+    if (!(await this.withinDailyLimit(mail))) {
       this.logger.warn(`not sent: "${mail.subject}" to ${mail.to}, which has had ${this.config.mailsPerAddressPerDay} mails from Chorus in the last day`);
       return;
     }
-    const info: { message?: unknown } = await this.transport.sendMail(mail);
+    const { kind: _, ...message } = mail;
+    const info: { message?: unknown } = await this.transport.sendMail(message);
     if (typeof info.message === 'string') this.logger.log(`mail not sent (no SMTP_URL): to ${mail.to}, "${mail.subject}"\n${mail.text}`);
   }
 
-  private async withinDailyLimit(address: string): Promise<boolean> {
+  private async withinDailyLimit({ kind, to }: Mail): Promise<boolean> {
     const limit = this.config.mailsPerAddressPerDay;
     if (limit === 0) return true;
-    const key = `mails-to:${createHash('sha256').update(address.toLowerCase()).digest('base64url')}`;
+    const key = `mails-to:${kind}:${createHash('sha256').update(to.toLowerCase()).digest('base64url')}`;
     return !(await this.sentToAddresses.increment(key, DAY_MS, limit, 0, 'mailsTo')).isBlocked;
   }
 

@@ -8,6 +8,7 @@ interface Addressee {
 }
 
 export const verificationMail = (to: Addressee, link: string): Mail => ({
+  kind: 'account',
   to: to.email,
   subject: 'Verify your email for Chorus',
   text: `Hello ${to.displayName},
@@ -21,6 +22,7 @@ If you did not create a Chorus account, ignore this mail: nothing happens withou
 });
 
 export const emailChangeMail = (to: Addressee, newEmail: string, link: string): Mail => ({
+  kind: 'unsolicited',
   to: newEmail,
   subject: 'Confirm your new email for Chorus',
   text: `Hello ${to.displayName},
@@ -33,6 +35,7 @@ If you did not ask for this, ignore this mail: the account keeps its email.`,
 });
 
 export const emailChangeNotice = (to: Addressee, newEmail: string): Mail => ({
+  kind: 'account',
   to: to.email,
   subject: 'Your Chorus account may change its email',
   text: `Hello ${to.displayName},
@@ -44,6 +47,7 @@ If this was not you, change your password now: it signs out every device.`,
 });
 
 export const passwordResetMail = (to: Addressee, link: string): Mail => ({
+  kind: 'account',
   to: to.email,
   subject: 'Set a new password for Chorus',
   text: `Hello ${to.displayName},
@@ -65,6 +69,7 @@ export interface InvitationMail {
 }
 
 export const invitationMail = ({ email, projectTitle, role, inviterName, link, days }: InvitationMail): Mail => ({
+  kind: 'unsolicited',
   to: email,
   subject: `You are invited to join "${projectTitle}" on Chorus`,
   text: `Hello,

@@ -30,7 +30,8 @@ const linkTokenSchema = z.string().min(1, 'must be the token of the link Chorus 
 export const emailVerificationSchema = z.strictObject({ token: linkTokenSchema });
 export type EmailVerificationInput = z.infer<typeof emailVerificationSchema>;
 
-export const passwordResetRequestSchema = z.strictObject({ email: emailSchema });
+/** Read as sign-in reads it: spaces at either end are no mistake. */
+export const passwordResetRequestSchema = z.strictObject({ email: z.string().trim().pipe(emailSchema) });
 export type PasswordResetRequest = z.infer<typeof passwordResetRequestSchema>;
 
 export const passwordResetSchema = z.strictObject({ token: linkTokenSchema, newPassword: newPasswordSchema });
