@@ -440,8 +440,17 @@ describe('classifier in a browser: accounts', () => {
     await checkScreenOnPhone(page, 'forgot-password');
 
     const link = suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /new password/));
+    // This device was signed in to the account, on a sign-in the server no longer takes: the page is drawn again as
+    // the session ends, and keeps the link's token.
+    const ended = await suite.stack.anonymous.login({ email, password: PASSWORD });
+    await page.evaluate(({ token, user }) => {
+      window.localStorage.setItem('chorus.token', `${token.slice(0, -4)}AAAA`);
+      window.localStorage.setItem('chorus.tokenKind', 'registered');
+      window.localStorage.setItem('chorus.user', JSON.stringify(user));
+    }, ended);
     await page.goto(`${suite.stack.baseUrl}/reset-password#token=${link}`);
-    await page.getByTestId('reset-password').waitFor({ timeout: 10_000 });
+    await page.getByTestId('account-status').getByText('Your sign-in has expired', { exact: false }).waitFor({ timeout: 10_000 });
+    await page.locator('#reset-new-password').waitFor({ timeout: 10_000 });
     expect(new URL(page.url()).hash).toBe(''); // the token is not kept in the address
     await checkScreen(page, 'reset-password');
     await page.locator('#reset-new-password').fill('short');
@@ -453,6 +462,9 @@ describe('classifier in a browser: accounts', () => {
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Ada');
     await suite.stack.anonymous.login({ email, password: 'a brand new password' });
+    // Back to the link's page: it says the link was used, not that it is broken.
+    await page.goBack();
+    await page.getByRole('status').getByText('You have set your password with this link already.', { exact: false }).waitFor({ timeout: 10_000 });
 
     // The link is spent.
     await page.goto(`${suite.stack.baseUrl}/reset-password#token=${link}`);
@@ -488,6 +500,8 @@ describe('classifier in a browser: accounts', () => {
     await page.getByRole('status').getByText(`Thank you: ${email} is verified.`, { exact: false }).waitFor({ timeout: 10_000 });
     expect(new URL(page.url()).hash).toBe('');
     await checkScreen(page, 'verify-email');
+    await page.reload(); // what the link did, again; not a link gone
+    await page.getByRole('status').getByText(`Thank you: ${email} is verified.`, { exact: false }).waitFor({ timeout: 10_000 });
     await page.getByRole('link', { name: 'Go to your account' }).click();
     await page.getByTestId('invitations').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('email-unverified').count()).toBe(0);
@@ -508,6 +522,14 @@ describe('classifier in a browser: accounts', () => {
     await page.getByRole('status').getByText(`Thank you: ${next} is verified.`, { exact: false }).waitFor({ timeout: 10_000 });
     await page.getByRole('link', { name: 'Go to your account' }).click();
     await page.getByText(`You sign in with ${next}.`).waitFor({ timeout: 10_000 });
+
+    // Another account's link opened here verifies its email, and does not say it is this account's.
+    const other = `verify-other-${Date.now()}@example.org`;
+    await suite.stack.anonymous.register({ email: other, password: PASSWORD, displayName: 'Grace' });
+    const otherLink = suite.stack.inbox.linkToken(await suite.stack.inbox.take(other, /verify/i));
+    await page.goto(`${suite.stack.baseUrl}/verify-email#token=${otherLink}`);
+    await page.getByRole('status').getByText(`Thank you: ${other} is verified. Sign in with it`, { exact: false }).waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('link', { name: 'Go to your account' }).count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,4 +1,4 @@
-import { ChorusApiError, type Session } from '@chorus/client';
+import { type AccountView, ChorusApiError, type Session } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n } from '../i18n';
 import { describeError } from './errors';
@@ -123,23 +123,43 @@ export async function createAccount(input: AccountInput): Promise<Session> {
   return created;
 }
 
+/** An account that took over this device, and what the volunteer before it left waiting there. */
+export interface TakeOver {
+  account: Session;
+  /** How many of the previous volunteer's answers still wait (kept, to be sent as theirs). */
+  answersWaiting: number;
+  /** Whose they are: a guest's, or an account's (by name). */
+  previous: { kind: 'guest' | 'registered'; name: string };
+}
+
 /** Signs in to an account in place of the guest; answers the account, and how many of the guest's answers still wait. */
-export async function signIn(input: Pick<AccountInput, 'email' | 'password'>): Promise<{ account: Session; guestAnswersWaiting: number }> {
+export async function signIn(input: Pick<AccountInput, 'email' | 'password'>): Promise<TakeOver> {
   return takeOverDevice(await session.anonymous.login({ email: input.email.trim(), password: input.password }));
 }
 
 /** Sets a new password with a mailed link's token, and signs in with it, as `signIn` does. */
-export async function resetPassword(token: string, newPassword: string): Promise<{ account: Session; guestAnswersWaiting: number }> {
+export async function resetPassword(token: string, newPassword: string): Promise<TakeOver> {
   return takeOverDevice(await session.anonymous.resetPassword({ token, newPassword }));
 }
 
+/** The words for the answers another volunteer left waiting on this device, after `text`. */
+export function withAnswersWaiting(text: string, { answersWaiting, previous }: TakeOver): string {
+  if (answersWaiting === 0) return text;
+  const waiting =
+    previous.kind === 'registered'
+      ? i18n.t('account.accountAnswersWaiting', { count: answersWaiting, name: previous.name })
+      : i18n.t('account.guestAnswersWaiting', { count: answersWaiting });
+  return `${text} ${waiting}`;
+}
+
 /** The account takes this device over from whoever had it (its answers waiting sent first). */
-async function takeOverDevice(account: Session): Promise<{ account: Session; guestAnswersWaiting: number }> {
-  const previous = session.current().userId;
-  const guestAnswersWaiting = previous === account.user.id ? 0 : await sendWaitingFirst();
+async function takeOverDevice(account: Session): Promise<TakeOver> {
+  const before = session.current();
+  const previous = before.userId;
+  const answersWaiting = previous === account.user.id ? 0 : await sendWaitingFirst();
   session.adopt(account);
   if (previous !== account.user.id) forgetClassifiedThisSession();
-  return { account, guestAnswersWaiting };
+  return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' } };
 }
 
 /** Signs out; answers how many of the account's answers still wait to be sent (they stay, and go as the account's). */
@@ -163,17 +183,26 @@ export async function renameAccount(displayName: string): Promise<string> {
 }
 
 /**
- * Opens a mailed verification link; answers the email it verified. An account signed in on this device learns its
- * email anew (a link may have changed it).
+ * Opens a mailed verification link; answers the email it verified, and whether it is the email of the account signed
+ * in on this device (which learns its email anew: a link may have changed it).
  */
-export async function verifyEmail(token: string): Promise<string> {
+export async function verifyEmail(token: string): Promise<{ email: string; mine: boolean }> {
   const { email } = await session.anonymous.verifyEmail(token);
-  const { token: bearer, kind } = session.current();
-  if (bearer && kind === 'registered') {
-    const { id, displayName, email: now } = await session.client.account();
-    session.adopt({ token: bearer, user: { id, kind, displayName, email: now } });
-  }
-  return email;
+  const account = await refreshAccount().catch(() => undefined);
+  return { email, mine: account?.email === email };
+}
+
+/**
+ * The account signed in on this device as the server has it now (undefined for a guest); the session takes its name
+ * and email, which may have changed on another device.
+ */
+export async function refreshAccount(): Promise<AccountView | undefined> {
+  const { token, kind } = session.current();
+  if (!token || kind !== 'registered') return undefined;
+  const account = await session.client.account();
+  const { id, displayName, email } = account;
+  if (session.current().token === token && account.kind === 'registered') session.adopt({ token, user: { id, kind: 'registered', displayName, email } });
+  return account;
 }
 
 /** Asks for a link to set a new password to be mailed to the email (the server answers the same whether it has an account). */

@@ -1,4 +1,4 @@
-import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from 'react';
+import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useState, useSyncExternalStore } from 'react';
 
 /** A tiny history-API router: one path, `navigate()` to change it, `<Link>` for in-app links. */
 
@@ -67,14 +67,46 @@ export function isAccountPage(route: Route): boolean {
   return route.name === 'sign-in' || route.name === 'create-account' || (LINK_PAGES as readonly string[]).includes(route.name);
 }
 
-/** The token of a mailed link: after `#token=` in the address, where no server's log or referrer sees it. */
-export function readLinkToken(): string | null {
-  return new URLSearchParams(window.location.hash.slice(1)).get('token');
+/** The token of the mailed link this page was opened with, kept once taken out of the address. */
+let heldLinkToken: { path: string; token: string } | null = null;
+
+/**
+ * The token of a mailed link: after `#token=` in the address (where no server's log or referrer sees it), taken out of
+ * the address at once so that history does not keep it, and held for the page, so that it survives the page being
+ * drawn again (another volunteer signed in meanwhile, say). A link pasted into the same tab later is read too.
+ */
+export function useLinkToken(): string | null {
+  const [token, setToken] = useState(takeLinkToken);
+  useEffect(() => {
+    const onHashChange = () => setToken(takeLinkToken());
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+  return token;
 }
 
-/** Takes the link's token out of the address once read, so that the browser's history does not keep it. */
-export function forgetLinkToken(): void {
-  if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+function takeLinkToken(): string | null {
+  const { pathname, search, hash } = window.location;
+  const token = new URLSearchParams(hash.slice(1)).get('token');
+  if (token) heldLinkToken = { path: pathname, token };
+  // A new link (pasted into this tab) has done nothing yet, whatever the one before it did.
+  const state = token ? { ...(window.history.state as object | null), chorusLink: undefined } : window.history.state;
+  if (hash) window.history.replaceState(state, '', pathname + search);
+  return heldLinkToken?.path === pathname ? heldLinkToken.token : null;
+}
+
+/** Forgets the held token once its link has done what it does. */
+export function spendLinkToken(): void {
+  heldLinkToken = null;
+}
+
+/** What opening a mailed link did, kept with this page's history entry: a reload, or Back to it, shows it again. */
+export function linkOutcome<T>(): T | undefined {
+  return (window.history.state as { chorusLink?: T } | null)?.chorusLink;
+}
+
+export function rememberLinkOutcome<T>(outcome: T | undefined): void {
+  window.history.replaceState({ ...(window.history.state as object | null), chorusLink: outcome }, '', window.location.href);
 }
 
 /** The sign-in or create-account page, coming back to `next` (a path of this app) once done. */

@@ -9,6 +9,7 @@ import {
   showAccountNotice,
   signIn,
   useSession,
+  withAnswersWaiting,
 } from '../lib/account';
 import { accountPath, FORGOT_PASSWORD, Link, navigate, nextPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -92,9 +93,8 @@ export function SignInPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
   const form = useAccountForm({ displayName: '', email: '', password: '' }, 'sign-in', async (values) => {
-    const { account, guestAnswersWaiting } = await signIn(values);
-    const welcome = t('account.signedIn', { name: account.user.displayName });
-    return guestAnswersWaiting > 0 ? `${welcome} ${t('account.guestAnswersWaiting', { count: guestAnswersWaiting })}` : welcome;
+    const takeOver = await signIn(values);
+    return withAnswersWaiting(t('account.signedIn', { name: takeOver.account.user.displayName }), takeOver);
   });
   useDocumentTitle(t('account.signInPage.title'));
   const { next, submit } = form;

@@ -10,6 +10,7 @@ import {
   invitationAnswered,
   PASSWORD_MIN_LENGTH,
   problemAtFields,
+  refreshAccount,
   renameAccount,
   showAccountNotice,
   signOutEverywhere,
@@ -58,21 +59,23 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-/** Whether the account's email is verified, as the server says (null until it has); asked again when the email changes. */
+/**
+ * Whether the account's email is verified, as the server says (null until it has); asked again when the email
+ * changes. The session takes the account's email and name from the answer: they may have changed on another device.
+ */
 function useEmailVerified(email: string | null): boolean | null {
-  const client = useClient();
   const [verified, setVerified] = useState<boolean | null>(null);
   useEffect(() => {
     if (email === null) return;
     let cancelled = false;
-    client.account().then(
-      (account) => !cancelled && setVerified(account.emailVerified),
+    refreshAccount().then(
+      (account) => !cancelled && account && setVerified(account.emailVerified),
       () => undefined, // the sections below say what failed
     );
     return () => {
       cancelled = true;
     };
-  }, [client, email]);
+  }, [email]);
   return verified;
 }
 

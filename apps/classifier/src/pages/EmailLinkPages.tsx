@@ -12,16 +12,18 @@ import {
   showAccountNotice,
   useSession,
   verifyEmail,
+  withAnswersWaiting,
 } from '../lib/account';
 import { i18n } from '../i18n';
 import { describeError, type Problem } from '../lib/errors';
-import { ACCOUNT, accountPath, FORGOT_PASSWORD, forgetLinkToken, Link, navigate, readLinkToken } from '../lib/router';
+import { ACCOUNT, accountPath, FORGOT_PASSWORD, Link, linkOutcome, navigate, rememberLinkOutcome, spendLinkToken, useLinkToken } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useForm } from '../lib/useForm';
 
 /**
  * The pages of the links Chorus mails (to verify an email, to set a new password), and the page that asks for the
- * second. A link's token is read from the address once, then taken out of it.
+ * second. A link's token is read from the address once, then taken out of it (`useLinkToken`); what opening it did is
+ * kept with the page's history entry, so a reload, or Back to the page, shows that rather than a link gone.
  */
 
 /** A refused link in the volunteer's words: expired, used, or for an email someone else registered meanwhile. */
@@ -32,29 +34,44 @@ function linkProblem(error: unknown, spent: string): Problem {
   return describeError(error);
 }
 
-type Verification = { state: 'verifying' } | { state: 'done'; email: string } | { state: 'failed'; problem: Problem };
+const incomplete = (): Problem => ({ detail: i18n.t('emailLinks.incomplete'), fields: [] });
+
+/** What a verification link did: the email it verified, and whether it is the account's signed in on this device. */
+interface Verified {
+  email: string;
+  mine: boolean;
+}
+
+type Verification = { state: 'verifying' } | ({ state: 'done' } & Verified) | { state: 'failed'; problem: Problem };
 
 /** `/verify-email#token=…`: proves the email is the account's (on any device, signed in or not). */
 export function VerifyEmailPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
-  const [verification, setVerification] = useState<Verification>({ state: 'verifying' });
-  const started = useRef(false);
+  const token = useLinkToken();
+  const [verification, setVerification] = useState<Verification>(() => {
+    const done = linkOutcome<Verified>();
+    return done ? { state: 'done', ...done } : { state: 'verifying' };
+  });
   useDocumentTitle(t('emailLinks.verify.title'));
   useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    const token = readLinkToken();
-    forgetLinkToken();
     if (!token) {
-      setVerification({ state: 'failed', problem: { detail: t('emailLinks.incomplete'), fields: [] } });
+      setVerification((now) => (now.state === 'done' ? now : { state: 'failed', problem: incomplete() }));
       return;
     }
+    let cancelled = false;
+    setVerification({ state: 'verifying' });
     verifyEmail(token).then(
-      (email) => setVerification({ state: 'done', email }),
-      (error: unknown) => setVerification({ state: 'failed', problem: linkProblem(error, t('emailLinks.verify.spent')) }),
+      (verified) => {
+        rememberLinkOutcome(verified);
+        if (!cancelled) setVerification({ state: 'done', ...verified });
+      },
+      (error: unknown) => !cancelled && setVerification({ state: 'failed', problem: linkProblem(error, t('emailLinks.verify.spent')) }),
     );
-  }, [t]);
+    return () => {
+      cancelled = true;
+    };
+  }, [token, t]);
   const signedIn = volunteer.kind === 'registered';
 
   return (
@@ -63,11 +80,15 @@ export function VerifyEmailPage() {
       <ErrorAlert problem={verification.state === 'failed' ? verification.problem : null} />
       <p role="status">
         {verification.state === 'verifying' && t('emailLinks.verify.verifying')}
-        {verification.state === 'done' && t('emailLinks.verify.done', { email: verification.email })}
+        {verification.state === 'done' && (verification.mine ? t('emailLinks.verify.done', { email: verification.email }) : t('emailLinks.verify.doneElsewhere', { email: verification.email }))}
       </p>
       {verification.state !== 'verifying' && (
         <p>
-          <Link to={signedIn ? ACCOUNT : accountPath('sign-in', ACCOUNT)}>{signedIn ? t('emailLinks.toAccount') : t('account.signIn')}</Link>
+          {signedIn && (verification.state !== 'done' || verification.mine) ? (
+            <Link to={ACCOUNT}>{t('emailLinks.toAccount')}</Link>
+          ) : (
+            <Link to={accountPath('sign-in', ACCOUNT)}>{t('account.signIn')}</Link>
+          )}
         </p>
       )}
     </div>
@@ -78,8 +99,12 @@ export function VerifyEmailPage() {
 export function ForgotPasswordPage() {
   const { t } = useTranslation();
   const form = useForm({ email: '' }, ['email'] as const);
-  const [mailedTo, setMailedTo] = useState<string | null>(null);
+  const [mailed, setMailed] = useState<{ email: string; n: number } | null>(null);
+  const status = useRef<HTMLParagraphElement>(null);
   useDocumentTitle(t('emailLinks.forgot.title'));
+  useEffect(() => {
+    if (mailed) status.current?.focus();
+  }, [mailed]);
   const submit = form.onSubmit({
     check: () => {
       const email = checkEmail(form.values.email);
@@ -87,7 +112,7 @@ export function ForgotPasswordPage() {
     },
     send: async () => {
       await requestPasswordReset(form.values.email);
-      setMailedTo(form.values.email.trim());
+      setMailed((now) => ({ email: form.values.email.trim(), n: (now?.n ?? 0) + 1 }));
     },
     refused: (error) => problemAtFields(error, ['email'] as const),
   });
@@ -97,19 +122,17 @@ export function ForgotPasswordPage() {
       <h1 tabIndex={-1} id="forgot-password-heading">
         {t('emailLinks.forgot.title')}
       </h1>
-      <p role="status">{mailedTo && t('emailLinks.forgot.mailed', { email: mailedTo })}</p>
-      {!mailedTo && (
-        <>
-          <p className="lead">{t('emailLinks.forgot.lead')}</p>
-          <ErrorAlert problem={form.problem} />
-          <form className="account-form" noValidate aria-labelledby="forgot-password-heading" onSubmit={(event) => void submit(event)}>
-            <FormField id="forgot-email" type="email" inputMode="email" autoCapitalize="none" spellCheck={false} maxLength={320} label={t('account.fields.email')} autoComplete="username" {...form.field('email')} />
-            <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
-              {form.busy ? t('emailLinks.forgot.submitting') : t('emailLinks.forgot.submit')}
-            </button>
-          </form>
-        </>
-      )}
+      <p role="status" tabIndex={-1} ref={status} key={mailed?.n}>
+        {mailed && t('emailLinks.forgot.mailed', { email: mailed.email })}
+      </p>
+      <p className="lead">{t('emailLinks.forgot.lead')}</p>
+      <ErrorAlert problem={form.problem} />
+      <form className="account-form" noValidate aria-labelledby="forgot-password-heading" onSubmit={(event) => void submit(event)}>
+        <FormField id="forgot-email" type="email" inputMode="email" autoCapitalize="none" spellCheck={false} maxLength={320} label={t('account.fields.email')} autoComplete="username" {...form.field('email')} />
+        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+          {form.busy ? t('emailLinks.forgot.submitting') : mailed ? t('emailLinks.forgot.again') : t('emailLinks.forgot.submit')}
+        </button>
+      </form>
       <p>
         <Link to={accountPath('sign-in', '/')}>{t('emailLinks.forgot.back')}</Link>
       </p>
@@ -120,17 +143,18 @@ export function ForgotPasswordPage() {
 /** `/reset-password#token=…`: sets the new password, and signs in with it on this device. */
 export function ResetPasswordPage() {
   const { t } = useTranslation();
-  const [token] = useState(readLinkToken);
-  useEffect(forgetLinkToken, []);
+  const token = useLinkToken();
+  const used = linkOutcome<'used'>() === 'used';
   const form = useForm({ newPassword: '' }, ['newPassword'] as const);
   useDocumentTitle(t('emailLinks.reset.title'));
   const submit = form.onSubmit({
     check: () => (form.values.newPassword.length < PASSWORD_MIN_LENGTH ? { newPassword: t('account.errors.passwordShort', { count: PASSWORD_MIN_LENGTH }) } : {}),
     send: async () => {
-      const { account, guestAnswersWaiting } = await resetPassword(token ?? '', form.values.newPassword);
+      const takeOver = await resetPassword(token ?? '', form.values.newPassword);
+      rememberLinkOutcome('used');
+      spendLinkToken();
       navigate('/');
-      const done = t('emailLinks.reset.done', { name: account.user.displayName });
-      showAccountNotice(guestAnswersWaiting > 0 ? `${done} ${t('account.guestAnswersWaiting', { count: guestAnswersWaiting })}` : done, '/');
+      showAccountNotice(withAnswersWaiting(t('emailLinks.reset.done', { name: takeOver.account.user.displayName }), takeOver), '/');
     },
     refused: (error) => {
       const problem = problemAtFields(error, ['newPassword'] as const);
@@ -143,7 +167,7 @@ export function ResetPasswordPage() {
       <h1 tabIndex={-1} id="reset-password-heading">
         {t('emailLinks.reset.title')}
       </h1>
-      {token ? (
+      {token && !used ? (
         <>
           <p className="lead">{t('emailLinks.reset.lead')}</p>
           <ErrorAlert problem={form.problem} />
@@ -154,8 +178,10 @@ export function ResetPasswordPage() {
             </button>
           </form>
         </>
+      ) : used ? (
+        <p role="status">{t('emailLinks.reset.used')}</p>
       ) : (
-        <ErrorAlert problem={{ detail: t('emailLinks.incomplete'), fields: [] }} />
+        <ErrorAlert problem={incomplete()} />
       )}
       <p>
         <Link to={FORGOT_PASSWORD}>{t('emailLinks.reset.newLink')}</Link>
