@@ -42,6 +42,7 @@ console.log(`
     Classifier   ${base}/
     API          ${base}/api/v1   (health: ${base}/api/v1/health)
     API docs     ${base}/api/docs
+  ${process.env.SMTP_URL ? `Mails go through ${new URL(process.env.SMTP_URL).host}.` : 'Mails (email verification, password resets, invitations) are written to this log, links and all; set SMTP_URL to send them.'}
 `);
 
 /** Whether nothing listens on `port` yet (on any address, as the API will listen). */
