@@ -53,6 +53,8 @@ it('runs the aggregation job of a worker killed under it on the next worker, onc
     // The lock lapses at most lockDuration after the kill and is noticed within stalledInterval; with BullMQ's
     // defaults it would take 30 to 60 s.
     expect(recoveredAfter).toBeLessThan(stallOptions.lockDuration + 2 * stallOptions.stalledInterval);
+    // The consensus commits inside the job, a moment before the job is marked completed.
+    await until(async () => (await queue.getCompletedCount()) === 1, 'the job to be marked completed');
     const [job] = await queue.getCompleted();
     expect(job?.stalledCounter).toBe(1);
   } finally {
