@@ -113,7 +113,8 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(saved.reaggregation).toBeDefined();
     const run = documented(reaggregationRunSchema, await call('POST', `/workflows/${workflow.id}/reaggregate`, token, { scope: 'all' }), 202);
     documented(reaggregationRunSchema, await call('GET', `/workflows/${workflow.id}/reaggregations/${run.id}`, token), 200);
-    expect(documented(reaggregationListSchema, await call('GET', `/workflows/${workflow.id}/reaggregations`, token), 200).runs[0]?.id).toBe(run.id);
+    const { runs } = documented(reaggregationListSchema, await call('GET', `/workflows/${workflow.id}/reaggregations`, token), 200);
+    expect(runs.map((listed) => listed.jobId)).toContain(run.id);
     documented(workflowViewSchema, await call('POST', `/workflows/${workflow.id}/pause`, token), 200);
     documented(queueViewSchema, await call('GET', `/workflows/${workflow.id}/queue`, token), 200);
     documented(healthSchema, await call('GET', '/health', undefined), 200);

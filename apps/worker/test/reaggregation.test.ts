@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { ChorusApiError, ReaggregationRun } from '@chorus/client';
 import { recordReaggregationFinished, recordReaggregationStarted } from '@chorus/db';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -55,7 +56,8 @@ it('re-aggregates a whole workflow when its retirement rule changes, reporting p
   const { runs } = await stack.client.reaggregations(workflowId);
   expect(runs).toEqual([
     {
-      id: runId,
+      id: expect.any(String),
+      jobId: runId,
       workflowId,
       scope: 'all',
       state: 'completed',
@@ -94,10 +96,12 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
   const { workflowId } = await classifiedWorkflow(2, 5);
   await stack.stopWorker();
   let worker: INestApplicationContext;
+  let waitingJob: string;
   try {
     const waiting = await stack.client.reaggregate(workflowId, 'unretired');
+    waitingJob = waiting.id;
     const { runs } = await stack.client.reaggregations(workflowId);
-    expect(runs).toEqual([expect.objectContaining({ id: waiting.id, scope: 'unretired', state: 'waiting', startedAt: null, finishedAt: null, subjects: null })]);
+    expect(runs).toEqual([expect.objectContaining({ jobId: waiting.id, scope: 'unretired', state: 'waiting', startedAt: null, finishedAt: null, subjects: null })]);
     expect(runs[0]!.requestedBy?.displayName).toBe('Researcher');
   } finally {
     worker = await stack.startWorker();
@@ -105,19 +109,45 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
   await until(async () => (await stack.client.reaggregations(workflowId)).runs[0]?.state === 'completed', 'the waiting run to complete');
   const db = worker.get(DataSource);
 
-  // Recorded by the worker: a run that failed for good says why; the oldest beyond 100 go; a job id Redis gave again
-  // (after losing its keys) to a later run replaces the record of the earlier one.
+  // Recorded by the worker: a run that failed for good says why; the oldest beyond 100 go.
   const dayAgo = Date.now() - 24 * 3600_000;
   for (let n = 0; n < 101; n += 1) {
-    await recordReaggregationStarted(db, { id: `old-${n}`, workflowId, scope: 'all', requestedBy: null, requestedAt: new Date(dayAgo + n * 1000) });
+    await recordReaggregationStarted(db, { id: `old-${n}`, jobId: null, workflowId, scope: 'all', requestedBy: null, requestedAt: new Date(dayAgo + n * 1000) });
   }
   await recordReaggregationFinished(db, 'old-100', { failedReason: 'the database went away' });
   const listed = (await stack.client.reaggregations(workflowId)).runs;
   expect(listed).toHaveLength(100);
   expect(listed.map((listedRun) => listedRun.id)).not.toContain('old-0');
   expect(listed.find((listedRun) => listedRun.id === 'old-100')).toMatchObject({ state: 'failed', failedReason: 'the database went away', requestedBy: null, subjects: null });
-  await recordReaggregationStarted(db, { id: 'old-100', workflowId, scope: 'unretired', requestedBy: null, requestedAt: new Date() });
-  expect((await stack.client.reaggregations(workflowId)).runs[0]).toMatchObject({ id: 'old-100', scope: 'unretired', state: 'unknown', finishedAt: null });
+  // A run whose job number Redis has since given to another run (it lost its keys) is not taken for that run.
+  await recordReaggregationStarted(db, { id: 'before-the-flush', jobId: waitingJob!, workflowId, scope: 'all', requestedBy: null, requestedAt: new Date() });
+  expect((await stack.client.reaggregations(workflowId)).runs[0]).toMatchObject({ id: 'before-the-flush', jobId: waitingJob!, state: 'unknown', finishedAt: null });
+});
+
+it('lists a run asked for while another runs as waiting for it, then runs it', async () => {
+  const { workflowId } = await classifiedWorkflow(2, 5);
+  const holder = new Client({ connectionString: stack.config.databaseUrl });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE subject_workflow_status IN EXCLUSIVE MODE');
+    const first = await stack.client.reaggregate(workflowId);
+    await until(async () => (await stack.client.reaggregation(workflowId, first.id)).state === 'active', 'the first run to start');
+    const second = await stack.client.reaggregate(workflowId);
+    expect(second.id).toBe(first.id); // the run under way answers
+    const { runs } = await stack.client.reaggregations(workflowId);
+    expect(runs.map((run) => [run.state, run.jobId])).toEqual([
+      ['waiting', null],
+      ['active', first.id],
+    ]);
+  } finally {
+    await holder.query('ROLLBACK');
+    await holder.end();
+  }
+  await until(async () => (await stack.client.reaggregations(workflowId)).runs.every((run) => run.state === 'completed'), 'both runs to complete');
+  const { runs } = await stack.client.reaggregations(workflowId);
+  expect(runs).toHaveLength(2);
+  expect(runs[0]!.jobId).not.toBe(runs[1]!.jobId);
 });
 
 it('refuses a bad scope, an unknown run and a volunteer, naming the field', async () => {

@@ -94,11 +94,13 @@ export const reaggregationRunSchema = z.strictObject({
 });
 
 /**
- * A re-aggregation in the workflow's list of runs: who asked for it (null: Chorus itself, after re-learning skills or
- * to restart a lost run), when, when it started and ended (null: not yet), and the subjects it recomputed once
+ * A re-aggregation in the workflow's list of runs: who asked for it (or saved the version that started it; null:
+ * Chorus itself, after re-learning skills or to restart a lost run), when, when it started and ended (null: not yet), and the subjects it recomputed once
  * completed. `state` is the queue's while it waits or runs, then `completed` or `failed`.
  */
 export const reaggregationRecordSchema = reaggregationRunSchema.extend({
+  id: z.string().meta({ description: "The run's own id" }),
+  jobId: z.string().nullable().meta({ description: 'Its job, to follow at GET /workflows/:id/reaggregations/:jobId (null while it waits for the run under way to end)' }),
   requestedBy: z.strictObject({ id, displayName: z.string() }).nullable(),
   requestedAt: time,
   startedAt: time.nullable(),

@@ -9,8 +9,9 @@ export {
   owedReaggregations,
   reaggregationsRequested,
   recordReaggregationFinished,
+  recordReaggregationRequested,
   recordReaggregationStarted,
   requestReaggregation,
   restartedReaggregation,
-  type ReaggregationRunStart,
+  type ReaggregationRunRecorded,
 } from './reaggregations';

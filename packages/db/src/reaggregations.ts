@@ -52,37 +52,51 @@ export async function restartedReaggregation(db: DataSource, workflowId: string)
 /** Runs of one workflow that researchers can look back on (the oldest go). */
 const RUNS_KEPT = 100;
 
-export interface ReaggregationRunStart {
+export interface ReaggregationRunRecorded {
+  /** The run's own id (`reaggregationRunId`). */
   id: string;
+  /** BullMQ's id of its job, when there is one yet. */
+  jobId: string | null;
   workflowId: string;
   scope: 'all' | 'unretired';
   requestedBy: string | null;
-  requestedAt: Date;
+}
+
+/** A researcher asked for a run (it may wait for the one under way to end before it has a job). */
+export async function recordReaggregationRequested(db: DataSource, run: ReaggregationRunRecorded): Promise<void> {
+  await db.query(
+    `INSERT INTO reaggregation_runs (id, job_id, workflow_id, scope, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, now())
+     ON CONFLICT (id) DO NOTHING`,
+    [run.id, run.jobId, run.workflowId, run.scope, run.requestedBy],
+  );
+  await forgetOldRuns(db, run.workflowId);
 }
 
 /**
- * The worker started a run. An attempt after a crash keeps the first start; a job id that Redis gave again (after it
- * lost its keys) to a later run replaces the record of the earlier one.
+ * The worker started a run: recorded now if no one asked for it (Chorus started it), with its job. An attempt after a
+ * crash keeps the first start.
  */
-export async function recordReaggregationStarted(db: DataSource, run: ReaggregationRunStart): Promise<void> {
+export async function recordReaggregationStarted(db: DataSource, run: ReaggregationRunRecorded & { requestedAt: Date }): Promise<void> {
   await db.query(
-    `INSERT INTO reaggregation_runs (id, workflow_id, scope, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, scope = EXCLUDED.scope, requested_by = EXCLUDED.requested_by,
-       requested_at = EXCLUDED.requested_at, started_at = now(), finished_at = NULL, outcome = NULL, subjects = NULL, failed_reason = NULL
-     WHERE reaggregation_runs.requested_at <> EXCLUDED.requested_at`,
-    [run.id, run.workflowId, run.scope, run.requestedBy, run.requestedAt],
+    `INSERT INTO reaggregation_runs (id, job_id, workflow_id, scope, requested_by, requested_at, started_at) VALUES ($1, $2, $3, $4, $5, $6, now())
+     ON CONFLICT (id) DO UPDATE SET job_id = EXCLUDED.job_id, started_at = coalesce(reaggregation_runs.started_at, now())`,
+    [run.id, run.jobId, run.workflowId, run.scope, run.requestedBy, run.requestedAt],
   );
+  await forgetOldRuns(db, run.workflowId);
+}
+
+async function forgetOldRuns(db: DataSource, workflowId: string): Promise<void> {
   await db.query(
     `DELETE FROM reaggregation_runs WHERE workflow_id = $1
        AND requested_at < (SELECT requested_at FROM reaggregation_runs WHERE workflow_id = $1 ORDER BY requested_at DESC OFFSET ${RUNS_KEPT - 1} LIMIT 1)`,
-    [run.workflowId],
+    [workflowId],
   );
 }
 
 /** A run ended: completed, with the subjects it recomputed, or failed for good. */
 export async function recordReaggregationFinished(db: DataSource, id: string, outcome: { subjects: number } | { failedReason: string }): Promise<void> {
   const [subjects, failedReason] = 'subjects' in outcome ? [outcome.subjects, null] : [null, outcome.failedReason.slice(0, 2000)];
-  await db.query(`UPDATE reaggregation_runs SET finished_at = now(), outcome = $2, subjects = $3, failed_reason = $4 WHERE id = $1`, [
+  await db.query('UPDATE reaggregation_runs SET finished_at = now(), outcome = $2, subjects = $3, failed_reason = $4 WHERE id = $1', [
     id,
     subjects === null ? 'failed' : 'completed',
     subjects,

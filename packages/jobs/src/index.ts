@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DefaultJobOptions, JobsOptions } from 'bullmq';
 
 /** Every queue, its jobs and their payloads. Jobs carry ids, never state. */
@@ -14,7 +15,7 @@ export interface JobRegistry {
      * Recompute every classified subject of a workflow (`all`, after its rules change) or only the unretired ones
      * (`unretired`, after skills are re-learned). Reports `ReaggregationProgress` and resumes from it after a crash.
      */
-    'reaggregate-workflow': { workflowId: string; scope: ReaggregationScope; requestedBy?: string };
+    'reaggregate-workflow': { workflowId: string; scope: ReaggregationScope; requestedBy?: string; runId?: string };
   };
   maintenance: {
     /** Enqueue aggregation for every workflow with subjects long in the outbox (e.g. Redis was down). */
@@ -76,7 +77,10 @@ export function aggregationJob(workflowId: string): { name: 'aggregate-workflow'
 }
 
 /** One re-aggregation per workflow at a time; a request made while one runs leaves one more to run after it. */
-/** `requestedBy`: the user who asked for it; none for the runs Chorus starts itself (re-learned skills, a restart). */
+/**
+ * `requestedBy`: the user who asked for it; none for the runs Chorus starts itself (re-learned skills, a restart).
+ * `runId`: the run's own id, which stays unique when Redis, having lost its keys, numbers jobs from 1 again.
+ */
 export function reaggregationJob(
   workflowId: string,
   scope: ReaggregationScope,
@@ -84,7 +88,7 @@ export function reaggregationJob(
 ): { name: 'reaggregate-workflow'; data: JobPayload<'reaggregation', 'reaggregate-workflow'>; opts: JobsOptions } {
   return {
     name: 'reaggregate-workflow',
-    data: { workflowId, scope, ...(requestedBy ? { requestedBy } : {}) },
+    data: { workflowId, scope, runId: randomUUID(), ...(requestedBy ? { requestedBy } : {}) },
     opts: { deduplication: { id: `${workflowId}:${scope}`, keepLastIfActive: true } },
   };
 }
@@ -94,4 +98,9 @@ export function redisOptions(role: 'producer' | 'worker'): { enableOfflineQueue?
   return role === 'producer'
     ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }
     : { maxRetriesPerRequest: null };
+}
+
+/** A re-aggregation job's run id (one enqueued before runs had ids goes by its job id and the moment it was made). */
+export function reaggregationRunId(job: { id?: string; timestamp: number; data: { runId?: string } }): string {
+  return job.data.runId ?? `job-${job.id}-${job.timestamp}`;
 }

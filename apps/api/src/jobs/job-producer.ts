@@ -1,7 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ReaggregationRun } from '@chorus/client';
-import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, reaggregationJob } from '@chorus/jobs';
+import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
+import { recordReaggregationRequested } from '@chorus/db';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import type { Job, Queue } from 'bullmq';
 import { REDIS_AWAY_MS, withinRedisWait } from '../common/redis-wait';
 
@@ -9,6 +12,8 @@ import { REDIS_AWAY_MS, withinRedisWait } from '../common/redis-wait';
 /** A re-aggregation as Redis has it, with who asked for it (null: Chorus itself) and when. */
 export interface ReaggregationJob {
   run: ReaggregationRun;
+  /** The run's own id (`reaggregationRunId`), as the workflow's list of runs knows it. */
+  runId: string;
   requestedAt: Date;
   requestedBy: string | null;
 }
@@ -26,7 +31,11 @@ export class JobProducer implements OnModuleInit {
   /** Until when aggregation adds are skipped (the reconciler finds their work), after one failed. */
   private redisAwayUntil = 0;
 
-  constructor(@InjectQueue('aggregation') private readonly aggregation: Queue, @InjectQueue('reaggregation') private readonly reaggregation: Queue) {}
+  constructor(
+    @InjectQueue('aggregation') private readonly aggregation: Queue,
+    @InjectQueue('reaggregation') private readonly reaggregation: Queue,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
 
   onModuleInit(): void {
     for (const queue of [this.aggregation, this.reaggregation]) queue.on('error', (error) => this.logger.warn(`${queue.name} queue: ${error.message}`));
@@ -64,16 +73,25 @@ export class JobProducer implements OnModuleInit {
     return sent;
   }
 
-  /** Enqueues a whole workflow's re-aggregation; while one is waiting, that one is returned. Throws when Redis is away. */
+  /**
+   * Enqueues a whole workflow's re-aggregation, and records the request in the workflow's list of runs. While one is
+   * waiting, that one is returned (the request is the same run); while one is running, that one is returned, and this
+   * one runs after it. Throws when Redis is away.
+   */
   async reaggregate(workflowId: string, scope: ReaggregationScope, requestedBy: string): Promise<ReaggregationRun> {
     const job = reaggregationJob(workflowId, scope, requestedBy);
     const added = await withinRedisWait(this.reaggregation.add(job.name, job.data, job.opts));
-    return (await this.reaggregationRun(added.id!))!;
+    const found = (await this.findReaggregation(added.id!))!;
+    const created = found.runId === job.data.runId;
+    if (created || found.run.state === 'active') {
+      await recordReaggregationRequested(this.db, { id: job.data.runId!, jobId: created ? added.id! : null, workflowId, scope, requestedBy });
+    }
+    return found.run;
   }
 
   /** A re-aggregation by job id, or undefined once it is gone from Redis's bounded history. */
   async reaggregationRun(id: string): Promise<ReaggregationRun | undefined> {
-    return (await this.reaggregationJob(id))?.run;
+    return (await this.findReaggregation(id))?.run;
   }
 
   /** The workflow's re-aggregations waiting or running now (one per scope at most), with who asked for each and when. */
@@ -81,13 +99,14 @@ export class JobProducer implements OnModuleInit {
     const jobs = [];
     for (const scope of ['all', 'unretired'] as const) {
       const id = await withinRedisWait(this.reaggregation.getDeduplicationJobId(reaggregationJob(workflowId, scope).opts.deduplication!.id));
-      const job = id ? await this.reaggregationJob(id) : undefined;
+      const job = id ? await this.findReaggregation(id) : undefined;
       if (job && job.run.state !== 'completed' && job.run.state !== 'failed') jobs.push(job);
     }
     return jobs;
   }
 
-  private async reaggregationJob(id: string): Promise<ReaggregationJob | undefined> {
+  /** A re-aggregation's job by its id, with its run's own id and who asked for it; undefined once Redis forgot it. */
+  async findReaggregation(id: string): Promise<ReaggregationJob | undefined> {
     const job: Job<JobPayload<'reaggregation', 'reaggregate-workflow'>> | undefined = await withinRedisWait(this.reaggregation.getJob(id));
     if (!job) return undefined;
     const progress = typeof job.progress === 'object' ? (job.progress as unknown as ReaggregationProgress) : null;
@@ -99,7 +118,7 @@ export class JobProducer implements OnModuleInit {
       progress: progress && { done: progress.done, total: progress.total, after: progress.after },
       ...(job.failedReason ? { failedReason: job.failedReason } : {}),
     };
-    return { run, requestedAt: new Date(job.timestamp), requestedBy: job.data.requestedBy ?? null };
+    return { run, runId: reaggregationRunId(job), requestedAt: new Date(job.timestamp), requestedBy: job.data.requestedBy ?? null };
   }
 
   /** Job counts by state, or undefined while Redis is away. */

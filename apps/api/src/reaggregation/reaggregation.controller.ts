@@ -21,7 +21,7 @@ export class ReaggregationController {
   }
 
   @Get('reaggregations')
-  @ApiZodResponse(reaggregationListSchema, { description: "The workflow's re-aggregations, newest first: waiting, running, and the last 100 that ended (researchers only)" })
+  @ApiZodResponse(reaggregationListSchema, { description: "The workflow's re-aggregations, newest first: the last 100 asked for or started, waiting, running or ended (researchers only)" })
   listReaggregations(@Param('id', uuidParam('id')) workflowId: string, @CurrentUser() user: AuthUser) {
     return this.reaggregation.list(workflowId, user);
   }

@@ -9,9 +9,10 @@ import type { ReaggregationRecord, ReaggregationRun } from '@chorus/client';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ReaggregationRequest } from './dto/reaggregation.dto';
 
-/** A run as the worker recorded it (or, not started yet, as the queue has it). */
+/** A run as recorded (or, not recorded yet, as the queue has it). */
 interface RunRow {
   id: string;
+  jobId: string | null;
   scope: ReaggregationRun['scope'];
   requestedBy: string | null;
   requestedAt: Date;
@@ -20,6 +21,40 @@ interface RunRow {
   outcome: 'completed' | 'failed' | null;
   subjects: number | null;
   failedReason: string | null;
+}
+
+const NOT_STARTED = { startedAt: null, finishedAt: null, outcome: null, subjects: null, failedReason: null } as const;
+
+/**
+ * What the queue says of a workflow's runs, asked once each; once Redis fails to answer, asked no more (the list
+ * answers from Postgres alone, without waiting on Redis for every run).
+ */
+class QueueLookups {
+  private away = false;
+
+  constructor(private readonly jobs: JobProducer, private readonly workflowId: string) {}
+
+  live(): Promise<ReaggregationJob[]> {
+    return this.ask(() => this.jobs.liveReaggregations(this.workflowId), []);
+  }
+
+  /** A recorded run not ended, as the queue has it now: by its job, if that job is still this run's. */
+  async run(row: RunRow, live: ReaggregationJob[]): Promise<ReaggregationRun | undefined> {
+    const waiting = live.find((job) => job.runId === row.id);
+    if (waiting || !row.jobId) return waiting?.run;
+    const job = await this.ask(() => this.jobs.findReaggregation(row.jobId!), undefined);
+    return job?.runId === row.id && job.run.workflowId === this.workflowId ? job.run : undefined;
+  }
+
+  private async ask<T>(question: () => Promise<T>, otherwise: T): Promise<T> {
+    if (this.away) return otherwise;
+    try {
+      return await question();
+    } catch {
+      this.away = true;
+      return otherwise;
+    }
+  }
 }
 
 /**
@@ -47,25 +82,28 @@ export class ReaggregationService {
   }
 
   /**
-   * The workflow's re-aggregations, newest first: those waiting or running in the queue, and the runs the worker
-   * recorded (the last 100). Without Redis, the recorded ones, those not ended in state `unknown`.
+   * The workflow's re-aggregations, newest first: those recorded (asked for, started, ended: the last 100), with the
+   * queue's state and progress for those not ended, and those the queue has that no one recorded yet (Chorus started
+   * them, and the worker has not). While Redis is away, the recorded ones, in state `unknown` unless ended.
    */
   async list(workflowId: string, user: AuthUser): Promise<{ runs: ReaggregationRecord[] }> {
     await this.workflows.requireResearcher(workflowId, user);
     const rows = await this.db.query<RunRow[]>(
-      `SELECT id, scope, requested_by AS "requestedBy", requested_at AS "requestedAt", started_at AS "startedAt", finished_at AS "finishedAt",
-         outcome, subjects, failed_reason AS "failedReason"
+      `SELECT id, job_id AS "jobId", scope, requested_by AS "requestedBy", requested_at AS "requestedAt", started_at AS "startedAt",
+         finished_at AS "finishedAt", outcome, subjects, failed_reason AS "failedReason"
        FROM reaggregation_runs WHERE workflow_id = $1 ORDER BY requested_at DESC`,
       [workflowId],
     );
-    const live = await this.jobs.liveReaggregations(workflowId).catch(() => []);
+    const queue = new QueueLookups(this.jobs, workflowId);
+    const live = await queue.live();
     const recorded = new Set(rows.map((row) => row.id));
-    const notStarted: RunRow[] = live
-      .filter((job) => !recorded.has(job.run.id))
-      .map(({ run, requestedAt, requestedBy }) => ({ id: run.id, scope: run.scope, requestedBy, requestedAt, startedAt: null, finishedAt: null, outcome: null, subjects: null, failedReason: null }));
-    const all = [...notStarted, ...rows];
+    const notRecorded: RunRow[] = live
+      .filter((job) => !recorded.has(job.runId))
+      .map(({ run, runId, requestedAt, requestedBy }) => ({ ...NOT_STARTED, id: runId, jobId: run.id, scope: run.scope, requestedBy, requestedAt }));
+    const all = [...notRecorded, ...rows];
     const names = await this.requesterNames(all);
-    const runs = await Promise.all(all.map(async (row) => this.record(workflowId, row, names, row.outcome ? undefined : await this.liveRun(row.id, live))));
+    const runs: ReaggregationRecord[] = [];
+    for (const row of all) runs.push(this.record(workflowId, row, names, row.outcome ? undefined : await queue.run(row, live)));
     return { runs };
   }
 
@@ -76,19 +114,15 @@ export class ReaggregationService {
     return run;
   }
 
-  /** A run not ended, as the queue has it now (undefined once Redis has forgotten it, or while Redis is away). */
-  private async liveRun(id: string, live: ReaggregationJob[]): Promise<ReaggregationRun | undefined> {
-    return live.find((job) => job.run.id === id)?.run ?? (await this.jobs.reaggregationRun(id).catch(() => undefined));
-  }
-
   private record(workflowId: string, row: RunRow, names: Map<string, string>, live: ReaggregationRun | undefined): ReaggregationRecord {
-    const ended = row.outcome ? { state: row.outcome, progress: null } : { state: live?.state ?? ('unknown' as const), progress: live?.progress ?? null };
     const failedReason = row.failedReason ?? live?.failedReason;
     return {
       id: row.id,
+      jobId: row.jobId,
       workflowId,
       scope: row.scope,
-      ...ended,
+      state: row.outcome ?? live?.state ?? (row.startedAt ? 'unknown' : 'waiting'),
+      progress: row.outcome ? null : (live?.progress ?? null),
       ...(failedReason ? { failedReason } : {}),
       requestedBy: row.requestedBy ? { id: row.requestedBy, displayName: names.get(row.requestedBy) ?? '' } : null,
       requestedAt: row.requestedAt.toISOString(),

@@ -1,6 +1,7 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import { recordReaggregationFinished, recordReaggregationStarted } from '@chorus/db';
-import { type JobPayload, type ReaggregationProgress, stallOptions, workerConcurrency } from '@chorus/jobs';
+import { type JobPayload, type ReaggregationProgress, reaggregationRunId, stallOptions, workerConcurrency } from '@chorus/jobs';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ReaggregationService } from './reaggregation.service';
@@ -10,6 +11,8 @@ type ReaggregationJob = Job<JobPayload<'reaggregation', 'reaggregate-workflow'>>
 /** Runs re-aggregations, and records each in `reaggregation_runs` as it starts and ends, for researchers to look back on. */
 @Processor('reaggregation', { concurrency: workerConcurrency.reaggregation, ...stallOptions })
 export class ReaggregationProcessor extends WorkerHost {
+  private readonly logger = new Logger(ReaggregationProcessor.name);
+
   constructor(private readonly reaggregation: ReaggregationService, private readonly db: DataSource) {
     super();
   }
@@ -17,15 +20,23 @@ export class ReaggregationProcessor extends WorkerHost {
   async process(job: ReaggregationJob): Promise<ReaggregationProgress> {
     if (job.name !== 'reaggregate-workflow') throw new Error(`reaggregation queue has no handler for job "${job.name}"`);
     const { workflowId, scope, requestedBy } = job.data;
-    await recordReaggregationStarted(this.db, { id: job.id!, workflowId, scope, requestedBy: requestedBy ?? null, requestedAt: new Date(job.timestamp) });
-    try {
-      const progress = await this.reaggregation.reaggregate(workflowId, scope, resumable(job.progress), (next) => job.updateProgress({ ...next }));
-      await recordReaggregationFinished(this.db, job.id!, { subjects: progress.done });
-      return progress;
-    } catch (error) {
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await recordReaggregationFinished(this.db, job.id!, { failedReason: (error as Error).message });
-      throw error;
-    }
+    const id = reaggregationRunId(job);
+    await recordReaggregationStarted(this.db, { id, jobId: job.id!, workflowId, scope, requestedBy: requestedBy ?? null, requestedAt: new Date(job.timestamp) });
+    const progress = await this.reaggregation.reaggregate(workflowId, scope, resumable(job.progress), (next) => job.updateProgress({ ...next }));
+    await recordReaggregationFinished(this.db, id, { subjects: progress.done });
+    return progress;
+  }
+
+  /**
+   * A run failed for good: its last attempt threw, or its worker died under it once too often (BullMQ fails a job that
+   * stalled more than it allows without the processor knowing, and says so here).
+   */
+  @OnWorkerEvent('failed')
+  async onFailed(job: ReaggregationJob | undefined, error: Error): Promise<void> {
+    if (job?.name !== 'reaggregate-workflow' || !(await job.isFailed())) return;
+    await recordReaggregationFinished(this.db, reaggregationRunId(job), { failedReason: error.message }).catch((failure: Error) =>
+      this.logger.warn(`could not record that re-aggregation ${job.id} failed: ${failure.message}`),
+    );
   }
 }
 

@@ -1,20 +1,24 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * A re-aggregation of a workflow, as researchers look back on it: the worker records it when it starts the run and
- * when the run ends, so the list outlives the queue's own history (which keeps the last thousand jobs of every
- * workflow together, and nothing once Redis is flushed). Keyed by the run's job id, which is made unique (a UUID).
+ * A re-aggregation of a workflow, as researchers look back on it: the API records it when a researcher asks for it,
+ * the worker when it starts the run (a run Chorus starts itself is recorded then) and when it ends, so the list
+ * outlives the queue's own history (which keeps the last thousand jobs of every workflow together, and nothing once
+ * Redis is flushed). Keyed by the run's own id (a UUID the job carries), not by BullMQ's job number, which starts
+ * again at 1 after Redis loses its keys.
  */
 @Entity('reaggregation_runs')
 @Index('reaggregation_runs_workflow_idx', ['workflowId', 'requestedAt'])
 export class ReaggregationRunRecord {
   @PrimaryColumn({ type: 'varchar', length: 64 }) id!: string;
+  /** BullMQ's id of the run's job, once there is one (a request made while a run is active waits for it to end). */
+  @Column({ type: 'varchar', length: 64, nullable: true }) jobId!: string | null;
   @Column('uuid') workflowId!: string;
   @Column({ type: 'varchar', length: 16 }) scope!: 'all' | 'unretired';
   /** Who asked for it: null for the runs Chorus starts itself (a new workflow version, re-learned skills, a restart). */
   @Column({ type: 'uuid', nullable: true }) requestedBy!: string | null;
   @Column({ type: 'timestamptz' }) requestedAt!: Date;
-  @Column({ type: 'timestamptz', default: () => 'now()' }) startedAt!: Date;
+  @Column({ type: 'timestamptz', nullable: true }) startedAt!: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) finishedAt!: Date | null;
   /** `completed`, or `failed` once its last attempt failed. */
   @Column({ type: 'varchar', length: 16, nullable: true }) outcome!: 'completed' | 'failed' | null;
