@@ -87,7 +87,10 @@ export interface AppConfig {
   smtpUrl?: string;
   /** The sender of the mails Chorus sends. */
   mailFrom: string;
-  /** Mails Chorus sends to one address in a day, whoever asks (0: no limit); those over it are logged, not sent. */
+  /**
+   * Mails Chorus sends to one address in a day that others chose to send it, and a quarter of that in an hour of its
+   * account's own, whoever asks (0: no limit); those over it are logged, not sent.
+   */
   mailsPerAddressPerDay: number;
   /** Invitations one account may send in a day (0: no limit): each is mailed to an address the sender chose. */
   invitationsPerAccountPerDay: number;

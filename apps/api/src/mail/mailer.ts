@@ -16,7 +16,8 @@ export interface Mail {
   text: string;
 }
 
-const DAY_MS = 24 * 3600_000;
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Sends Chorus's mails through `SMTP_URL` (a pool of a few connections), or, without one, writes each to the log (a
@@ -24,9 +25,10 @@ const DAY_MS = 24 * 3600_000;
  * takes would tell whether an email has an account, and a mail server that is down must not refuse the request. A
  * mail that fails is logged.
  *
- * One address gets at most `MAILS_PER_ADDRESS_PER_DAY` mails of each kind, whoever asks for them (counted in Redis
- * across the API's processes, as the limits per address are): however many accounts, projects and invitations someone
- * makes, Chorus cannot be made to fill an inbox.
+ * One address gets at most `MAILS_PER_ADDRESS_PER_DAY` mails a day that others chose to send it, and a quarter of that
+ * an hour of its account's own, whoever asks for them (counted in Redis across the API's processes, as the limits per
+ * address are): however many accounts, projects and invitations someone makes, Chorus cannot be made to fill an inbox,
+ * and strangers asking for password resets hold up the owner's own for an hour at most.
  */
 @Injectable()
 export class Mailer implements OnApplicationShutdown {
@@ -52,8 +54,8 @@ export class Mailer implements OnApplicationShutdown {
   }
 
   private async deliver(mail: Mail): Promise<void> {
-    if (!(await this.withinDailyLimit(mail))) {
-      this.logger.warn(`not sent: "${mail.subject}" to ${mail.to}, which has had ${this.config.mailsPerAddressPerDay} mails from Chorus in the last day`);
+    if (!(await this.withinLimit(mail))) {
+      this.logger.warn(`not sent: "${mail.subject}" to ${mail.to}, which has had as many such mails from Chorus as it may (MAILS_PER_ADDRESS_PER_DAY)`);
       return;
     }
     const { kind: _, ...message } = mail;
@@ -61,11 +63,12 @@ export class Mailer implements OnApplicationShutdown {
     if (typeof info.message === 'string') this.logger.log(`mail not sent (no SMTP_URL): to ${mail.to}, "${mail.subject}"\n${mail.text}`);
   }
 
-  private async withinDailyLimit({ kind, to }: Mail): Promise<boolean> {
-    const limit = this.config.mailsPerAddressPerDay;
-    if (limit === 0) return true;
+  private async withinLimit({ kind, to }: Mail): Promise<boolean> {
+    const perDay = this.config.mailsPerAddressPerDay;
+    if (perDay === 0) return true;
+    const [windowMs, limit] = kind === 'account' ? [HOUR_MS, Math.ceil(perDay / 4)] : [DAY_MS, perDay];
     const key = `mails-to:${kind}:${createHash('sha256').update(to.toLowerCase()).digest('base64url')}`;
-    return !(await this.sentToAddresses.increment(key, DAY_MS, limit, 0, 'mailsTo')).isBlocked;
+    return !(await this.sentToAddresses.increment(key, windowMs, limit, 0, 'mailsTo')).isBlocked;
   }
 
   /** Mails on their way are sent before the process ends. */
