@@ -456,6 +456,8 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('#reset-new-password').fill('short');
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('reset-new-password-error').textContent()).toBe('Use at least 8 characters.');
+    await page.reload(); // say, the tab was discarded while the volunteer looked for a password: the link still works
+    await page.locator('#reset-new-password').waitFor({ timeout: 10_000 });
     await page.locator('#reset-new-password').fill('a brand new password');
     await page.keyboard.press('Enter');
     await page.getByTestId('account-status').getByText('Your new password is set, Ada, and you are signed in.').waitFor({ timeout: 10_000 });
@@ -471,6 +473,18 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('#reset-new-password').fill('yet another password');
     await page.keyboard.press('Enter');
     await page.getByRole('alert').getByText('This link no longer works', { exact: false }).waitFor({ timeout: 10_000 });
+
+    // A link left for another page is forgotten: Back to it does not bring its form again.
+    await suite.stack.db.query('UPDATE users SET link_mailed_at = NULL WHERE email = $1', [email]);
+    await suite.stack.anonymous.requestPasswordReset(email);
+    const left = suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /new password/));
+    await page.goto(`${suite.stack.baseUrl}/reset-password#token=${left}`);
+    await page.locator('#reset-new-password').waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('alert').getByText('This link no longer works', { exact: false }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Ask for a new link' }).click();
+    await page.getByTestId('forgot-password').waitFor({ timeout: 10_000 });
+    await page.goBack();
+    await page.getByRole('alert').getByText('This link is incomplete', { exact: false }).waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);
     await page.close();
   });

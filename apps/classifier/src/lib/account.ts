@@ -2,6 +2,7 @@ import { type AccountView, ChorusApiError, type Session } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n } from '../i18n';
 import { describeError } from './errors';
+import { spendLinkToken } from './router';
 import { isMine, outbox } from './outbox';
 import { forgetClassifiedThisSession, type SessionState, session } from './session';
 import type { FieldErrors, FormProblem } from './useForm';
@@ -119,6 +120,7 @@ export async function createAccount(input: AccountInput): Promise<Session> {
   // The session's client sends the guest's token, which is what makes the guest the account.
   const client = session.current().token ? session.client : session.anonymous;
   const created = await client.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password });
+  spendLinkToken(); // a mailed link opened in this tab was not this account's
   session.adopt(created);
   return created;
 }
@@ -157,6 +159,7 @@ async function takeOverDevice(account: Session): Promise<TakeOver> {
   const before = session.current();
   const previous = before.userId;
   const answersWaiting = previous === account.user.id ? 0 : await sendWaitingFirst();
+  spendLinkToken(); // a mailed link opened in this tab is not for whoever signs in next
   session.adopt(account);
   if (previous !== account.user.id) forgetClassifiedThisSession();
   return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' } };

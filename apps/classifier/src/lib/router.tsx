@@ -19,6 +19,7 @@ export function usePath(): string {
 
 export function navigate(to: string): void {
   if (to === window.location.pathname + window.location.search) return;
+  if (heldLinkToken()?.path !== new URL(to, window.location.origin).pathname) spendLinkToken();
   window.history.pushState(null, '', to);
   window.scrollTo(0, 0);
   window.dispatchEvent(new Event(NAVIGATE));
@@ -67,13 +68,39 @@ export function isAccountPage(route: Route): boolean {
   return route.name === 'sign-in' || route.name === 'create-account' || (LINK_PAGES as readonly string[]).includes(route.name);
 }
 
-/** The token of the mailed link this page was opened with, kept once taken out of the address. */
-let heldLinkToken: { path: string; token: string } | null = null;
+/**
+ * The token of the mailed link this tab was opened with, kept once taken out of the address: in this tab's session
+ * storage, so that a reload (or a phone bringing a discarded tab back) keeps it too.
+ */
+const HELD_LINK_TOKEN = 'chorus.linkToken';
+
+interface HeldLinkToken {
+  path: string;
+  token: string;
+}
+
+function heldLinkToken(): HeldLinkToken | null {
+  try {
+    return JSON.parse(window.sessionStorage.getItem(HELD_LINK_TOKEN) ?? 'null') as HeldLinkToken | null;
+  } catch {
+    return null;
+  }
+}
+
+function holdLinkToken(held: HeldLinkToken | null): void {
+  try {
+    if (held) window.sessionStorage.setItem(HELD_LINK_TOKEN, JSON.stringify(held));
+    else window.sessionStorage.removeItem(HELD_LINK_TOKEN);
+  } catch {
+    // Without storage, the token lasts as long as the page that read it.
+  }
+}
 
 /**
  * The token of a mailed link: after `#token=` in the address (where no server's log or referrer sees it), taken out of
- * the address at once so that history does not keep it, and held for the page, so that it survives the page being
- * drawn again (another volunteer signed in meanwhile, say). A link pasted into the same tab later is read too.
+ * the address at once so that history does not keep it, and held for its page until it is spent, the volunteer goes
+ * to another page, or someone signs in: it survives the page being drawn again (the stored sign-in ended, say) and a
+ * reload. A link pasted into the same tab later is read too.
  */
 export function useLinkToken(): string | null {
   const [token, setToken] = useState(takeLinkToken);
@@ -88,16 +115,17 @@ export function useLinkToken(): string | null {
 function takeLinkToken(): string | null {
   const { pathname, search, hash } = window.location;
   const token = new URLSearchParams(hash.slice(1)).get('token');
-  if (token) heldLinkToken = { path: pathname, token };
+  if (token) holdLinkToken({ path: pathname, token });
   // A new link (pasted into this tab) has done nothing yet, whatever the one before it did.
   const state = token ? { ...(window.history.state as object | null), chorusLink: undefined } : window.history.state;
   if (hash) window.history.replaceState(state, '', pathname + search);
-  return heldLinkToken?.path === pathname ? heldLinkToken.token : null;
+  const held = heldLinkToken();
+  return held?.path === pathname ? held.token : null;
 }
 
-/** Forgets the held token once its link has done what it does. */
+/** Forgets the held token: its link has done what it does, or the volunteer went elsewhere, or someone signed in. */
 export function spendLinkToken(): void {
-  heldLinkToken = null;
+  holdLinkToken(null);
 }
 
 /** What opening a mailed link did, kept with this page's history entry: a reload, or Back to it, shows it again. */

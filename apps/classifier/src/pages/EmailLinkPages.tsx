@@ -64,6 +64,7 @@ export function VerifyEmailPage() {
     verifyEmail(token).then(
       (verified) => {
         rememberLinkOutcome(verified);
+        spendLinkToken();
         if (!cancelled) setVerification({ state: 'done', ...verified });
       },
       (error: unknown) => !cancelled && setVerification({ state: 'failed', problem: linkProblem(error, t('emailLinks.verify.spent')) }),
@@ -145,22 +146,7 @@ export function ResetPasswordPage() {
   const { t } = useTranslation();
   const token = useLinkToken();
   const used = linkOutcome<'used'>() === 'used';
-  const form = useForm({ newPassword: '' }, ['newPassword'] as const);
   useDocumentTitle(t('emailLinks.reset.title'));
-  const submit = form.onSubmit({
-    check: () => (form.values.newPassword.length < PASSWORD_MIN_LENGTH ? { newPassword: t('account.errors.passwordShort', { count: PASSWORD_MIN_LENGTH }) } : {}),
-    send: async () => {
-      const takeOver = await resetPassword(token ?? '', form.values.newPassword);
-      rememberLinkOutcome('used');
-      spendLinkToken();
-      navigate('/');
-      showAccountNotice(withAnswersWaiting(t('emailLinks.reset.done', { name: takeOver.account.user.displayName }), takeOver), '/');
-    },
-    refused: (error) => {
-      const problem = problemAtFields(error, ['newPassword'] as const);
-      return problem.fields.newPassword ? problem : { fields: {}, form: linkProblem(error, t('emailLinks.reset.spent')) };
-    },
-  });
 
   return (
     <div className="page page-account" data-testid="reset-password">
@@ -168,16 +154,7 @@ export function ResetPasswordPage() {
         {t('emailLinks.reset.title')}
       </h1>
       {token && !used ? (
-        <>
-          <p className="lead">{t('emailLinks.reset.lead')}</p>
-          <ErrorAlert problem={form.problem} />
-          <form className="account-form" noValidate aria-labelledby="reset-password-heading" onSubmit={(event) => void submit(event)}>
-            <NewPasswordField id="reset-new-password" label={t('account.settings.password.new')} {...form.field('newPassword')} />
-            <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
-              {form.busy ? t('emailLinks.reset.submitting') : t('emailLinks.reset.submit')}
-            </button>
-          </form>
-        </>
+        <ResetForm key={token} token={token} />
       ) : used ? (
         <p role="status">{t('emailLinks.reset.used')}</p>
       ) : (
@@ -187,5 +164,36 @@ export function ResetPasswordPage() {
         <Link to={FORGOT_PASSWORD}>{t('emailLinks.reset.newLink')}</Link>
       </p>
     </div>
+  );
+}
+
+/** The new password for one link's token (a new link pasted in starts a new form, without the last one's refusal). */
+function ResetForm({ token }: { token: string }) {
+  const { t } = useTranslation();
+  const form = useForm({ newPassword: '' }, ['newPassword'] as const);
+  const submit = form.onSubmit({
+    check: () => (form.values.newPassword.length < PASSWORD_MIN_LENGTH ? { newPassword: t('account.errors.passwordShort', { count: PASSWORD_MIN_LENGTH }) } : {}),
+    send: async () => {
+      const takeOver = await resetPassword(token, form.values.newPassword);
+      rememberLinkOutcome('used');
+      navigate('/');
+      showAccountNotice(withAnswersWaiting(t('emailLinks.reset.done', { name: takeOver.account.user.displayName }), takeOver), '/');
+    },
+    refused: (error) => {
+      const problem = problemAtFields(error, ['newPassword'] as const);
+      return problem.fields.newPassword ? problem : { fields: {}, form: linkProblem(error, t('emailLinks.reset.spent')) };
+    },
+  });
+  return (
+    <>
+      <p className="lead">{t('emailLinks.reset.lead')}</p>
+      <ErrorAlert problem={form.problem} />
+      <form className="account-form" noValidate aria-labelledby="reset-password-heading" onSubmit={(event) => void submit(event)}>
+        <NewPasswordField id="reset-new-password" label={t('account.settings.password.new')} {...form.field('newPassword')} />
+        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+          {form.busy ? t('emailLinks.reset.submitting') : t('emailLinks.reset.submit')}
+        </button>
+      </form>
+    </>
   );
 }
