@@ -18,6 +18,9 @@ export interface Inbox {
   mails: ReceivedMail[];
   /** The first mail to `to` (whose subject matches, if given) not yet taken; waits for it. */
   take(to: string, subject?: RegExp): Promise<ReceivedMail>;
+  /** Answers the next `count` mails with a temporary refusal (451), as a busy server does; answers how many it put off so far. */
+  putOffNext(count: number): void;
+  putOff: number;
   /** The token of the first link in the mail (what follows `#token=`). */
   linkToken(mail: ReceivedMail): string;
   stop(): Promise<void>;
@@ -26,12 +29,18 @@ export interface Inbox {
 export async function startInbox(): Promise<Inbox> {
   const mails: ReceivedMail[] = [];
   const taken = new Set<ReceivedMail>();
+  let toPutOff = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
       simpleParser(stream).then((parsed) => {
+        if (toPutOff > 0) {
+          toPutOff -= 1;
+          inbox.putOff += 1;
+          return callback(Object.assign(new Error('Busy: try again later'), { responseCode: 451 }));
+        }
         for (const recipient of session.envelope.rcptTo) mails.push({ to: recipient.address, subject: parsed.subject ?? '', text: parsed.text ?? '' });
         callback();
       }, callback);
@@ -40,9 +49,13 @@ export async function startInbox(): Promise<Inbox> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   const find = (to: string, subject?: RegExp) => mails.find((mail) => !taken.has(mail) && mail.to === to && (!subject || subject.test(mail.subject)));
-  return {
+  const inbox: Inbox = {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    putOff: 0,
+    putOffNext(count) {
+      toPutOff = count;
+    },
     async take(to, subject) {
       await until(async () => find(to, subject) !== undefined, `a mail to ${to}${subject ? ` about ${subject}` : ''}`, 10_000);
       const mail = find(to, subject)!;
@@ -56,4 +69,5 @@ export async function startInbox(): Promise<Inbox> {
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return inbox;
 }

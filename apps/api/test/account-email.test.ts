@@ -209,6 +209,16 @@ describe('a forgotten password', () => {
     expect([verification?.status, verification?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);
   });
 
+  it('is mailed again after a mail server puts the link off for a moment', async () => {
+    const ada = await newAccount(stack, 'Ada');
+    await aMinuteLater(ada.id);
+    stack.inbox.putOffNext(1);
+    const before = stack.inbox.putOff;
+    await stack.anonymous.requestPasswordReset(ada.email);
+    await stack.inbox.take(ada.email, /new password/);
+    expect(stack.inbox.putOff).toBe(before + 1);
+  });
+
   it('is not reset by a link mailed before the account changed its password', async () => {
     const ada = await newAccount(stack, 'Ada');
     await aMinuteLater(ada.id);

@@ -17,13 +17,16 @@ export interface Mail {
 }
 
 const HOUR_MS = 3600_000;
+/** How long to wait before each new attempt at a mail the server put off (a 4xx answer, or no connection). */
+export const MAIL_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
 const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Sends Chorus's mails through `SMTP_URL` (a pool of a few connections), or, without one, writes each to the log (a
  * development machine then shows the links it holds). A request never waits for the mail server: how long a send
  * takes would tell whether an email has an account, and a mail server that is down must not refuse the request. A
- * mail that fails is logged.
+ * mail the server puts off (a 4xx answer, no connection) is tried again after 1, 5 and 30 s; one it refuses, or that
+ * still fails, is logged.
  *
  * One address gets at most `MAILS_PER_ADDRESS_PER_DAY` mails a day that others chose to send it, and a quarter of that
  * an hour of its account's own, whoever asks for them (counted in Redis across the API's processes, as the limits per
@@ -36,6 +39,9 @@ export class Mailer implements OnApplicationShutdown {
   private readonly transport: Transporter;
   private readonly sentToAddresses: AddressLimitStore;
   private readonly sending = new Set<Promise<void>>();
+  /** Set as the process ends: mails on their way get one more attempt, without waiting. */
+  private closing = false;
+  private readonly waiting = new Set<() => void>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.transport = config.smtpUrl
@@ -59,8 +65,34 @@ export class Mailer implements OnApplicationShutdown {
       return;
     }
     const { kind: _, ...message } = mail;
-    const info: { message?: unknown } = await this.transport.sendMail(message);
+    const info = await this.sendWithRetries(message);
     if (typeof info.message === 'string') this.logger.log(`mail not sent (no SMTP_URL): to ${mail.to}, "${mail.subject}"\n${mail.text}`);
+  }
+
+  private async sendWithRetries(message: Omit<Mail, 'kind'>): Promise<{ message?: unknown }> {
+    for (const delay of MAIL_RETRY_DELAYS_MS) {
+      try {
+        return await this.transport.sendMail(message);
+      } catch (error) {
+        if (this.closing || !putOff(error as SmtpError)) throw error;
+        this.logger.warn(`"${message.subject}" to ${message.to} put off (${(error as Error).message}); trying again in ${delay / 1000} s`);
+        await this.wait(delay);
+      }
+    }
+    return this.transport.sendMail(message);
+  }
+
+  /** Waits, unless the process ends first. */
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.waiting.add(wake);
+    });
   }
 
   private async withinLimit({ kind, to }: Mail): Promise<boolean> {
@@ -73,8 +105,21 @@ export class Mailer implements OnApplicationShutdown {
 
   /** Mails on their way are sent before the process ends. */
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    for (const wake of [...this.waiting]) wake();
     await Promise.all(this.sending);
     this.transport.close();
     this.sentToAddresses.onModuleDestroy();
   }
+}
+
+interface SmtpError extends Error {
+  code?: string;
+  responseCode?: number;
+}
+
+/** Whether the server only put the mail off: a temporary refusal (4xx), or no connection to it at all. */
+function putOff(error: SmtpError): boolean {
+  if (error.responseCode !== undefined) return error.responseCode >= 400 && error.responseCode < 500;
+  return error.code === 'ECONNECTION' || error.code === 'ETIMEDOUT' || error.code === 'ESOCKET' || error.code === 'EDNS';
 }
