@@ -33,7 +33,7 @@ describe("an account's email", () => {
 
     // A link's token is no bearer token, and a bearer token is no link.
     expect((await refusal(stack.anonymous.withToken(token).account()))?.status).toBe(401);
-    for (const bad of [ada.token, `${token.slice(0, -2)}xx`, 'not a token']) {
+    for (const bad of [ada.token, `${token.slice(0, -2)}xx`, 'not a token', 'x'.repeat(5000)]) {
       const refused = await refusal(stack.anonymous.verifyEmail(bad));
       expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);
     }
@@ -181,6 +181,8 @@ describe('a forgotten password', () => {
     const verificationLink = stack.inbox.linkToken(await stack.inbox.take(ada.email, /verify/i));
     await aMinuteLater(ada.id);
     const nobody = newEmail('nobody');
+    const malformed = await refusal(stack.anonymous.requestPasswordReset('not an email'));
+    expect([malformed?.status, malformed?.problem.errors?.[0]?.pointer]).toEqual([422, '/email']);
     await stack.anonymous.requestPasswordReset(nobody);
     await stack.anonymous.requestPasswordReset(` ${ada.email.toUpperCase()} `);
     // Asked again within the minute: the same answer, no second mail.

@@ -19,7 +19,6 @@ import {
   passwordChangeSchema,
 } from './dto/account.dto';
 
-
 /** Invitations wait for the account's owner to show the email is theirs. */
 const UnverifiedRefused = () => ApiForbiddenResponse({ description: "email-unverified: the account's email is not verified yet (invitations wait for that)" });
 

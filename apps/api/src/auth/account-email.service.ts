@@ -14,15 +14,13 @@ import { Tokens } from './tokens';
 
 /** At most one link a minute is mailed to an account, so that nobody can fill someone's inbox through Chorus. */
 const LINK_MAIL_GAP_SECONDS = 60;
-const ACCOUNT = `id, kind, email, display_name AS "displayName", token_generation AS generation, email_verified_at IS NOT NULL AS verified`;
+const ACCOUNT = `id, email, display_name AS "displayName", token_generation AS generation`;
 
 interface AccountRow {
   id: string;
-  kind: 'registered';
   email: string;
   displayName: string;
   generation: number;
-  verified: boolean;
 }
 
 const badLink = (what: string) => validationFailed([{ pointer: '/token', message: what }]);

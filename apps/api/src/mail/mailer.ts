@@ -18,7 +18,7 @@ export interface Mail {
 
 const HOUR_MS = 3600_000;
 /** How long to wait before each new attempt at a mail the server put off (a 4xx answer, or no connection). */
-export const MAIL_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
+const MAIL_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
 const DAY_MS = 24 * HOUR_MS;
 
 /**
