@@ -39,6 +39,21 @@ describe("an account's email", () => {
     }
   });
 
+  it('is said verified or not in every session the API answers, so the classifier knows without asking', async () => {
+    const email = newEmail('ada');
+    const registered = await stack.anonymous.register({ email, password: ACCOUNT_PASSWORD, displayName: 'Ada' });
+    expect(registered.user).toMatchObject({ email, emailVerified: false });
+    expect((await stack.anonymous.login({ email, password: ACCOUNT_PASSWORD })).user.emailVerified).toBe(false);
+    expect((await stack.anonymous.guest()).user.emailVerified).toBe(false);
+
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(email, /verify/i)));
+    expect((await stack.anonymous.login({ email, password: ACCOUNT_PASSWORD })).user.emailVerified).toBe(true);
+    const client = stack.anonymous.withToken(registered.token);
+    expect(await client.renameAccount('Ada L.')).toMatchObject({ emailVerified: true });
+    const changed = await client.changePassword({ currentPassword: ACCOUNT_PASSWORD, newPassword: `${ACCOUNT_PASSWORD} too` });
+    expect(changed.user).toMatchObject({ email, emailVerified: true });
+  });
+
   it('is mailed its link again on request, one a minute, never once verified, and never for a guest', async () => {
     const ada = await newAccount(stack, 'Ada', { verified: false });
     await stack.inbox.take(ada.email, /verify/i);
@@ -197,7 +212,7 @@ describe('a forgotten password', () => {
     const short = await refusal(stack.anonymous.resetPassword({ token, newPassword: 'short' }));
     expect(short?.problem.errors?.[0]?.pointer).toBe('/newPassword');
     const session = await stack.anonymous.resetPassword({ token, newPassword: 'a brand new password' });
-    expect(session.user).toEqual({ id: ada.id, kind: 'registered', displayName: 'Ada', email: ada.email });
+    expect(session.user).toEqual({ id: ada.id, kind: 'registered', displayName: 'Ada', email: ada.email, emailVerified: true });
     // Opening the link proved the mailbox is the account's owner's.
     expect(await stack.anonymous.withToken(session.token).account()).toMatchObject({ emailVerified: true });
     expect((await refusal(ada.client.account()))?.status).toBe(401);

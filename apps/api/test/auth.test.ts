@@ -55,7 +55,7 @@ describe('auth', () => {
 
     const email = `grace-${Date.now()}@example.org`;
     const account = await asGuest.register({ email, password: 'a long password', displayName: 'Grace' });
-    expect(account.user).toEqual({ id: guest.user.id, kind: 'registered', displayName: 'Grace', email });
+    expect(account.user).toEqual({ id: guest.user.id, kind: 'registered', displayName: 'Grace', email, emailVerified: false });
     const signedIn = stack.anonymous.withToken((await stack.anonymous.login({ email, password: 'a long password' })).token);
     const next = await signedIn.queue(workflowId, 10);
     expect(next.subjects.map((subject) => subject.externalId)).toEqual(['a', 'b'].filter((externalId) => externalId !== first!.externalId));

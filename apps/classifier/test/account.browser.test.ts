@@ -495,10 +495,20 @@ describe('classifier in a browser: accounts', () => {
     const project = await suite.stack.client.createProject({ title: `Diaries ${Date.now()}` });
     await suite.stack.client.invite(project.id, { email, role: 'moderator' });
     const { page, errors } = await signedInPage(account);
+    // The session knows the email is not verified: nothing asks for invitations the server would refuse.
+    const invitationAnswers: number[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/v1/account/invitations') invitationAnswers.push(response.status());
+    });
     await page.goto(`${suite.stack.baseUrl}/account`);
     await page.getByTestId('email-unverified').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('invitations').count()).toBe(0);
     expect(await page.locator('[data-account-link="account"]').textContent()).toBe('Your account');
+    await page.goto(suite.stack.baseUrl);
+    await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor({ timeout: 10_000 });
+    expect(invitationAnswers).toEqual([]);
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    await page.getByTestId('email-unverified').waitFor({ timeout: 10_000 });
 
     // The sign-up's link went less than a minute ago: the server says to wait.
     await page.getByRole('button', { name: 'Mail the link again' }).click();
@@ -520,6 +530,8 @@ describe('classifier in a browser: accounts', () => {
     await page.getByTestId('invitations').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('email-unverified').count()).toBe(0);
     expect(await page.locator('[data-account-link="account"]').textContent()).toBe('Your account (1 invitation)');
+    expect(invitationAnswers.length).toBeGreaterThan(0);
+    expect(invitationAnswers.filter((status) => status !== 200)).toEqual([]);
 
     const next = `verify-new-${Date.now()}@example.org`;
     await suite.stack.db.query('UPDATE users SET link_mailed_at = NULL WHERE id = $1', [account.user.id]);

@@ -14,15 +14,14 @@ export const userViewSchema = z.strictObject({
   kind: z.enum(['registered', 'guest']),
   displayName: z.string(),
   email: z.string().nullable(),
+  /** Its owner opened a link mailed to the email (invitations wait for that); always false for a guest. */
+  emailVerified: z.boolean(),
 });
 
 /** A bearer token and whose it is, from register, login, guest or a password change. */
 export const sessionSchema = z.strictObject({ token: z.string(), user: userViewSchema });
-/**
- * The caller's own account (or guest), as `GET /account` gives it. `emailVerified`: its owner opened a link mailed to
- * the email (invitations wait for that).
- */
-export const accountViewSchema = userViewSchema.extend({ emailVerified: z.boolean(), createdAt: time });
+/** The caller's own account (or guest), as `GET /account` gives it. */
+export const accountViewSchema = userViewSchema.extend({ createdAt: time });
 /** An email just proved to be its account's (and, after a change of email, now the one it signs in with). */
 export const verifiedEmailSchema = z.strictObject({ email: z.string() });
 

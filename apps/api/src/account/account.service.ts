@@ -59,7 +59,7 @@ export class AccountService {
     const generation = await this.changeAccount(this.db.manager, user, `password_hash = $2, ${NEXT_TOKEN_GENERATION}`, [hash, checked], 'AND password_hash = $3');
     if (generation === undefined) throw wrongPassword('/currentPassword');
     this.generations.remember(user.id, generation);
-    const { createdAt: _, emailVerified: __, ...account } = await this.view(user);
+    const { createdAt: _, ...account } = await this.view(user);
     return this.tokens.session(account);
   }
 

@@ -133,7 +133,7 @@ export class AccountEmailService {
     );
     if (!account) throw badLink('has been used already, or the account changed its password or email since: ask for a new link');
     this.generations.remember(account.id, account.generation);
-    return this.tokens.session({ id: account.id, kind: 'registered', displayName: account.displayName, email: account.email });
+    return this.tokens.session({ id: account.id, kind: 'registered', displayName: account.displayName, email: account.email, emailVerified: true });
   }
 
   /**

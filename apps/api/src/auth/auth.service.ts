@@ -59,6 +59,6 @@ export class AuthService {
   private async session(user: User): Promise<Session> {
     // Unreachable: a deleted account has no email to sign in with, and is no guest.
     if (user.kind === 'deleted') throw new Error(`User ${user.id} is deleted and has no sessions`);
-    return this.tokens.session({ id: user.id, kind: user.kind, displayName: user.displayName, email: user.email });
+    return this.tokens.session({ id: user.id, kind: user.kind, displayName: user.displayName, email: user.email, emailVerified: Boolean(user.emailVerifiedAt) });
   }
 }

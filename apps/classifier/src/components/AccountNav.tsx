@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { onInvitationAnswered, showAccountNotice, signOut, useSession } from '../lib/account';
+import { onInvitationAnswered, refreshAccount, showAccountNotice, signOut, useSession } from '../lib/account';
 import { session } from '../lib/session';
 import { ACCOUNT, accountPath, isAccountPage, Link, matchRoute, nextPath } from '../lib/router';
 
@@ -22,13 +22,20 @@ export function AccountNav({ path }: { path: string }) {
     setFocusSignIn(false);
   }, [focusSignIn, volunteer.kind]);
 
-  // Invitations to join projects wait on the account's page: the header says there are some, on every page.
+  // An account not known to be verified asks once a load and once a sign-in: its link may have been opened elsewhere.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: asked again for another volunteer, not as the answer lands
+  useEffect(() => {
+    if (volunteer.kind === 'registered' && volunteer.emailVerified !== true) refreshAccount().catch(() => undefined);
+  }, [volunteer.kind, volunteer.userId]);
+
+  // Invitations to join projects wait on the account's page: the header says there are some, on every page, once the
+  // account's email is verified (the server keeps them from an unverified one).
   const [invitations, setInvitations] = useState(0);
   const [answered, setAnswered] = useState(0);
   useEffect(() => onInvitationAnswered(() => setAnswered((n) => n + 1)), []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: counted again on each page and after each answer (`path`, `answered`)
   useEffect(() => {
-    if (volunteer.kind !== 'registered') {
+    if (volunteer.kind !== 'registered' || volunteer.emailVerified === false) {
       setInvitations(0);
       return;
     }
@@ -40,7 +47,7 @@ export function AccountNav({ path }: { path: string }) {
     return () => {
       cancelled = true;
     };
-  }, [volunteer.kind, volunteer.userId, path, answered]);
+  }, [volunteer.kind, volunteer.userId, volunteer.emailVerified, path, answered]);
 
   const route = matchRoute(path);
   // From a sign-in or create-account page, the other one leads back to the same page in the end; from a mailed

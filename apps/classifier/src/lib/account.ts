@@ -179,9 +179,9 @@ function leaveThisDevice(): void {
 
 /** Renames the account; the header says the new name at once. Answers the name as the server keeps it. */
 export async function renameAccount(displayName: string): Promise<string> {
-  const { id, kind, email, displayName: kept } = await session.client.renameAccount(displayName.trim());
+  const { id, kind, email, emailVerified, displayName: kept } = await session.client.renameAccount(displayName.trim());
   const { token } = session.current();
-  if (token) session.adopt({ token, user: { id, kind, email, displayName: kept } });
+  if (token) session.adopt({ token, user: { id, kind, email, emailVerified, displayName: kept } });
   return kept;
 }
 
@@ -196,15 +196,15 @@ export async function verifyEmail(token: string): Promise<{ email: string; mine:
 }
 
 /**
- * The account signed in on this device as the server has it now (undefined for a guest); the session takes its name
- * and email, which may have changed on another device.
+ * The account signed in on this device as the server has it now (undefined for a guest); the session takes its name,
+ * email and whether it is verified, which may have changed on another device.
  */
 export async function refreshAccount(): Promise<AccountView | undefined> {
   const { token, kind } = session.current();
   if (!token || kind !== 'registered') return undefined;
   const account = await session.client.account();
-  const { id, displayName, email } = account;
-  if (session.current().token === token && account.kind === 'registered') session.adopt({ token, user: { id, kind: 'registered', displayName, email } });
+  const { id, displayName, email, emailVerified } = account;
+  if (session.current().token === token && account.kind === 'registered') session.adopt({ token, user: { id, kind: 'registered', displayName, email, emailVerified } });
   return account;
 }
 

@@ -3,7 +3,7 @@ import { ChorusClient, type Session } from '@chorus/client';
 export const TOKEN_KEY = 'chorus.token';
 /** "guest" or "registered": what kind of volunteer the stored token is for (a guest's expired token is renewed). */
 export const TOKEN_KIND_KEY = 'chorus.tokenKind';
-/** Whose the token is (`{ id, displayName, email }`), as the API said when the session began. */
+/** Whose the token is (`{ id, displayName, email, emailVerified }`), as the API last said. */
 export const USER_KEY = 'chorus.user';
 
 export type VolunteerKind = 'guest' | 'registered';
@@ -15,11 +15,13 @@ export interface SessionState {
   userId: string | null;
   displayName: string | null;
   email: string | null;
+  /** Whether the account's email is verified; null when not known (a session stored before this was). */
+  emailVerified: boolean | null;
   /** The server stopped accepting the signed-in volunteer's token (it expired): they were signed out. */
   ended: boolean;
 }
 
-const NO_SESSION: SessionState = { token: null, kind: null, userId: null, displayName: null, email: null, ended: false };
+const NO_SESSION: SessionState = { token: null, kind: null, userId: null, displayName: null, email: null, emailVerified: null, ended: false };
 
 /** Who made something kept on this device (an answer in the outbox): sent later with their token, whoever is signed in then. */
 export interface Owner {
@@ -62,7 +64,7 @@ function readState(): SessionState {
   const token = readStorage(TOKEN_KEY);
   if (!token) return NO_SESSION;
   const storedKind = readStorage(TOKEN_KIND_KEY);
-  let user: { id?: unknown; displayName?: unknown; email?: unknown } = {};
+  let user: { id?: unknown; displayName?: unknown; email?: unknown; emailVerified?: unknown } = {};
   try {
     user = JSON.parse(readStorage(USER_KEY) ?? '{}') ?? {};
   } catch {
@@ -78,12 +80,13 @@ function readState(): SessionState {
     userId: typeof user.id === 'string' ? user.id : sub,
     displayName: typeof user.displayName === 'string' ? user.displayName : null,
     email: typeof user.email === 'string' ? user.email : null,
+    emailVerified: typeof user.emailVerified === 'boolean' ? user.emailVerified : null,
     ended: false,
   };
 }
 
 function stateOf({ token, user }: Session): SessionState {
-  return { token, kind: user.kind, userId: user.id, displayName: user.displayName, email: user.email, ended: false };
+  return { token, kind: user.kind, userId: user.id, displayName: user.displayName, email: user.email, emailVerified: user.emailVerified, ended: false };
 }
 
 /**
@@ -163,7 +166,8 @@ class VolunteerSession {
   private store(next: SessionState): void {
     writeStorage(TOKEN_KEY, next.token);
     writeStorage(TOKEN_KIND_KEY, next.token ? next.kind : null);
-    writeStorage(USER_KEY, next.token && next.userId ? JSON.stringify({ id: next.userId, displayName: next.displayName, email: next.email }) : null);
+    const { userId: id, displayName, email, emailVerified } = next;
+    writeStorage(USER_KEY, next.token && id ? JSON.stringify({ id, displayName, email, emailVerified }) : null);
   }
 
   private set(next: SessionState): void {
