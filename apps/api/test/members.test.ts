@@ -1,7 +1,9 @@
 import { ChorusApiError, type ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 import { INVITATION_DAYS } from '../src/members/invitations.service';
 
 let stack: Stack;
@@ -156,10 +158,37 @@ describe('project members', () => {
 
     // Invited again at once: the new role, no second mail. A day later: mailed again.
     await owner.invite(project.id, { email: invited, role: 'moderator' });
-    await stack.db.query(`UPDATE project_invitations SET created_at = now() - interval '1 day 1 minute' WHERE project_id = $1`, [project.id]);
+    await stack.db.query(`UPDATE project_invitations SET mailed_at = now() - interval '1 day 1 minute' WHERE project_id = $1`, [project.id]);
     await owner.invite(project.id, { email: invited, role: 'collaborator' });
     expect((await stack.inbox.take(invited)).text).toContain('as a collaborator.');
     expect(stack.inbox.mails.filter((received) => received.to === invited)).toHaveLength(2);
+  });
+
+  it('mails an invitation made again twice at once only once', async () => {
+    const owner = stack.client;
+    const project = await owner.createProject({ title: `At once ${randomUUID().slice(0, 8)}` });
+    const invited = `at-once-${randomUUID().slice(0, 8)}@example.org`;
+    // An invitation mailed two days ago, made again while both new invitations wait for its row: each took its
+    // snapshot before the row was there.
+    const holder = new Client({ connectionString: stack.config.databaseUrl });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query(
+      `INSERT INTO project_invitations (project_id, email, role, invited_by, mailed_at)
+       SELECT id, $2, 'scientist', owner_id, now() - interval '2 days' FROM projects WHERE id = $1`,
+      [project.id, invited],
+    );
+    const invitations = [owner.invite(project.id, { email: invited, role: 'moderator' }), owner.invite(project.id, { email: invited, role: 'collaborator' })];
+    const lockWaits = async () =>
+      (await stack.db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows[0].n;
+    await until(async () => (await lockWaits()) === 2, 'both invitations waiting for the row');
+    await holder.query('COMMIT');
+    await holder.end();
+    await Promise.all(invitations);
+
+    await stack.inbox.take(invited);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // long enough for a second mail on its way to arrive
+    expect(stack.inbox.mails.filter((received) => received.to === invited)).toHaveLength(1);
   });
 
   it(`lets an invitation be accepted for ${INVITATION_DAYS} days only`, async () => {

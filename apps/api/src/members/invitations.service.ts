@@ -50,16 +50,17 @@ export class InvitationsService {
   /**
    * Invites the email in the role (again: the role and date are the latest), and mails it (not again within a day).
    * A member already is refused, in the same statement: an invitation is never left waiting for someone who is a
-   * member.
+   * member. Whether to mail is decided on the row itself (`mailed_at`, set to this statement's `now()` when it mails):
+   * of two invitations at once, the second waits for the first's row and finds it mailed.
    */
   async invite(projectId: string, input: MemberInput, user: AuthUser): Promise<InvitationView> {
     await this.access.requireAdministrator(projectId, user, '/params/id');
     const [row] = await this.db.query<InvitationRow[]>(
-      `WITH previous AS (SELECT created_at FROM project_invitations WHERE project_id = $1 AND email = $2)
-       INSERT INTO project_invitations (project_id, email, role, invited_by)
+      `INSERT INTO project_invitations AS i (project_id, email, role, invited_by)
        SELECT $1::uuid, $2::varchar, $3::varchar, $4::uuid WHERE NOT EXISTS (SELECT 1 FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 AND u.email = $2)
-       ON CONFLICT (project_id, email) DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, created_at = now()
-       RETURNING ${INVITATION}, coalesce((SELECT created_at < now() - ${MAILED_AGAIN_AFTER} FROM previous), true) AS mail,
+       ON CONFLICT (project_id, email) DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, created_at = now(),
+         mailed_at = CASE WHEN i.mailed_at < now() - ${MAILED_AGAIN_AFTER} THEN now() ELSE i.mailed_at END
+       RETURNING ${INVITATION}, mailed_at = now() AS mail,
          (SELECT title FROM projects WHERE id = $1) AS "projectTitle", (SELECT display_name FROM users WHERE id = $4) AS "inviterName"`,
       [projectId, input.email, input.role, user.id],
     );

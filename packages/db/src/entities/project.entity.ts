@@ -41,5 +41,7 @@ export class ProjectInvitation {
   @Column({ type: 'varchar', length: 16 }) role!: ProjectRole;
   @Column('uuid') invitedBy!: string;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  /** When the invitation was last mailed: not again within a day, however many times, or at once, it is made again. */
+  @Column({ type: 'timestamptz', default: () => 'now()' }) mailedAt!: Date;
   @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
 }
