@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuMeter } from './cpu.mjs';
-import { scratchDatabase, startApi, stop, vacuumAnalyze } from './support.mjs';
+import { postgresMemory, scratchDatabase, startApi, stop, vacuumAnalyze } from './support.mjs';
 
 const args = process.argv.slice(2);
 const seconds = Number(args.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 10);
@@ -21,6 +21,8 @@ const HEAVY_HISTORY = 100_000;
 /** The issue's figure is at 50; `--connections=N` shows how latency follows the number of requests in flight. */
 const CONCURRENCY = Number(args.find((a) => a.startsWith('--connections='))?.split('=')[1] ?? 50);
 const POOL = 1000;
+/** `--reuse` measures a database a run with BENCH_KEEP=1 kept, as it is (after ending its assignments), instead of seeding anew. */
+const REUSE = args.includes('--reuse');
 /** `--floors` also measures the least an arbiter of assignments costs, in Postgres and in Redis (see api-server.mjs). */
 const FLOORS = args.includes('--floors');
 
@@ -74,6 +76,20 @@ async function seed(url, size) {
   return { workflowId: workflow.id, userIds: [heavy.id, ...sample.map((row) => row.id)], heavyHistory };
 }
 
+/** What `seed` answered for a database it seeded, read back from a kept one. */
+async function seeded(url) {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const q = async (sql, params) => (await db.query(sql, params)).rows;
+  await q('DELETE FROM assignments');
+  const [workflow] = await q('SELECT id FROM workflows');
+  const [heavy] = await q("SELECT u.id, (SELECT count(*)::int FROM classifications c WHERE c.user_id = u.id) AS seen FROM users u WHERE display_name = 'Heavy volunteer'");
+  const sample = await q("SELECT id FROM users WHERE kind = 'guest' AND display_name <> 'Heavy volunteer' ORDER BY random() LIMIT $1", [POOL + 1]);
+  await db.end();
+  await vacuumAnalyze(url);
+  return { workflowId: workflow.id, userIds: [heavy.id, ...sample.map((row) => row.id)], heavyHistory: heavy.seen };
+}
+
 /**
  * Volunteers classify what they are given and move on; these do not, so a loop ends their assignments 0.2 s after
  * they were made, as classifying would. Each volunteer so holds a few subjects, and the volunteer who makes one
@@ -116,10 +132,10 @@ function load(url, tokens, duration = seconds) {
 const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, bytesPerAnswer: r.throughput.total / r.requests.total });
 const rows = [];
 for (const size of SIZES) {
-  const { url, drop } = await scratchDatabase(`chorus_bench_${size}`);
+  const { url, reused, drop } = await scratchDatabase(`chorus_bench_${size}`, { reuse: REUSE });
   const started = Date.now();
-  const input = await seed(url, size);
-  console.error(`seeded ${size.toLocaleString('en')} subjects in ${((Date.now() - started) / 1000).toFixed(0)} s (heavy volunteer has seen ${input.heavyHistory.toLocaleString('en')})`);
+  const input = reused ? await seeded(url) : await seed(url, size);
+  console.error(`${reused ? 'reused' : 'seeded'} ${size.toLocaleString('en')} subjects in ${((Date.now() - started) / 1000).toFixed(0)} s (heavy volunteer has seen ${input.heavyHistory.toLocaleString('en')})`);
   const server = await startApi(url, { ...input, probeQueue: true, floors: FLOORS && { subjects: size } }, { MAX_OUTSTANDING_ASSIGNMENTS: '1000', MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST: '1000' });
   const root = `http://127.0.0.1:${server.port}`;
   const baselines = {};
@@ -163,7 +179,7 @@ const ratio = (row) => row.queue.rps / row.nest.rps;
 /** CPU the API and Postgres spend on one request: the cost of a request, which the machine's noise moves far less than throughput. */
 const cost = (row) => row.cpuPerRequest.api + row.cpuPerRequest.postgres;
 const vs = smallest.size.toLocaleString('en');
-console.log(`\nautocannon connections: ${CONCURRENCY}`);
+console.log(`\nautocannon connections: ${CONCURRENCY}; Postgres: ${await postgresMemory()}`);
 console.log(
   `\n| subjects | body bytes | raw Fastify req/s | Nest baseline req/s | queue req/s | queue / Nest baseline | queue / raw | queue p50 ms | queue p99 ms | errors | answer size vs baseline | CPU ms per request (API + Postgres) | queue req/s vs ${vs} | queue / Nest vs ${vs} | ${vs}'s CPU per request / this |`,
 );

@@ -18,20 +18,39 @@ const withDatabase = (name) => Object.assign(new URL(databaseUrl), { pathname: `
 /** BENCH_PROFILE=dir writes a V8 CPU profile of the API and the worker into dir (open it in Chrome's DevTools). */
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 
-export async function admin(sql) {
+export async function admin(sql, params) {
   const client = new pg.Client({ connectionString: withDatabase('postgres') });
   await client.connect();
-  await client.query(sql);
+  const { rows } = await client.query(sql, params);
   await client.end();
+  return rows;
 }
 
-/** A new, migrated database; `drop()` removes it unless BENCH_KEEP is set. */
-export async function scratchDatabase(name) {
-  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin(`CREATE DATABASE "${name}"`);
+/** The settings of the Postgres measured that decide how a table bigger than its buffers costs (see postgres-at-scale.sh). */
+export async function postgresMemory() {
+  const rows = await admin("SELECT name, setting FROM pg_settings WHERE name IN ('shared_buffers', 'huge_pages') ORDER BY name");
+  const of = (name) => rows.find((row) => row.name === name);
+  const buffers = of('shared_buffers');
+  return `shared_buffers ${(Number(buffers.setting) * 8) / 1024} MB, huge_pages ${of('huge_pages').setting}`;
+}
+
+/**
+ * A new, migrated database; `drop()` removes it unless BENCH_KEEP is set. With `reuse`, a database of that name kept
+ * by an earlier run is taken as it is (`reused: true`), migrated to the current schema.
+ */
+export async function scratchDatabase(name, { reuse = false } = {}) {
+  const kept = reuse && (await databaseExists(name));
+  if (!kept) {
+    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin(`CREATE DATABASE "${name}"`);
+  }
   const url = withDatabase(name);
   await (await openDatabase(url, 2)).destroy();
-  return { url, drop: () => (process.env.BENCH_KEEP ? undefined : admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
+  return { url, reused: kept, drop: () => (process.env.BENCH_KEEP ? undefined : admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
+}
+
+async function databaseExists(name) {
+  return (await admin('SELECT 1 FROM pg_database WHERE datname = $1', [name])).length > 0;
 }
 
 export async function vacuumAnalyze(url) {
