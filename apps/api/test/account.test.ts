@@ -4,7 +4,7 @@ import { ChorusApiError } from '@chorus/client';
 import type { DataSource } from 'typeorm';
 import { JwtService } from '@nestjs/jwt';
 import { AccountService } from '../src/account/account.service';
-import { TOKEN_GENERATION_TRUSTED_MS, TokenGenerations } from '../src/auth/token-generations';
+import { GENERATIONS_REMEMBERED_AT_MOST, TOKEN_GENERATION_TRUSTED_MS, TokenGenerations } from '../src/auth/token-generations';
 import { Tokens } from '../src/auth/tokens';
 import type { ProblemException } from '../src/common/problem';
 import { InvitationsService } from '../src/members/invitations.service';
@@ -71,6 +71,24 @@ describe('the account', () => {
     await signIn(email, 'a new long password');
   });
 
+  it('changes the password once when two devices change it at once with the same current password', async () => {
+    const { email, client } = await newAccount();
+    const otherDevice = await signIn(email);
+    const outcomes = await Promise.allSettled([
+      client.changePassword({ currentPassword: PASSWORD, newPassword: 'first new password' }),
+      otherDevice.changePassword({ currentPassword: PASSWORD, newPassword: 'second new password' }),
+    ]);
+    const changed = outcomes.flatMap((outcome, device) => (outcome.status === 'fulfilled' ? [device] : []));
+    expect(changed).toHaveLength(1);
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+    // Refused as a wrong current password, or, had the change ended its token before it was read, as signed out.
+    expect([[422, '/currentPassword'], [401, undefined]]).toContainEqual([refused.reason.status, refused.reason.problem.errors?.[0]?.pointer]);
+    // The one that went through is the password; the other never was.
+    const [kept, lost] = changed[0] === 0 ? ['first new password', 'second new password'] : ['second new password', 'first new password'];
+    await signIn(email, kept);
+    expect((await refusal(signIn(email, lost)))?.status).toBe(401);
+  });
+
   it('signs out everywhere: every token of the account stops working, and signing in again works', async () => {
     const { email, client } = await newAccount();
     const otherDevice = await signIn(email);
@@ -93,6 +111,11 @@ describe('the account', () => {
     await researcher.invite(other.id, { email, role: 'scientist' });
     const [first] = (await client.queue(workflowId, 3)).subjects;
     await client.classify({ workflowId, workflowVersion: 1, subjectId: first!.id, annotations: [{ task: 'T0', value: 'yes' }] }, `k-${randomUUID()}`);
+    // A change of email waiting for its link: its link must not bring the account back.
+    const next = `next-${randomUUID().slice(0, 8)}@example.org`;
+    await stack.db.query('UPDATE users SET link_mailed_at = NULL WHERE id = $1', [id]); // the verification link went just now
+    await client.changeEmail({ email: next, password: PASSWORD });
+    const changeLink = stack.inbox.linkToken(await stack.inbox.take(next, /new email/));
 
     const wrong = await refusal(client.deleteAccount('not my password'));
     expect(wrong?.status).toBe(422);
@@ -102,8 +125,13 @@ describe('the account', () => {
     await client.deleteAccount(PASSWORD);
     expect((await refusal(client.account()))?.status).toBe(401);
     expect((await refusal(signIn(email)))?.status).toBe(401);
-    const { rows: [user] } = await stack.db.query('SELECT kind, email, display_name, password_hash FROM users WHERE id = $1', [id]);
-    expect(user).toEqual({ kind: 'deleted', email: null, display_name: 'Deleted account', password_hash: null });
+    const { rows: [user] } = await stack.db.query(
+      'SELECT kind, email, display_name, password_hash, pending_email, email_verified_at, link_mailed_at FROM users WHERE id = $1',
+      [id],
+    );
+    expect(user).toEqual({ kind: 'deleted', email: null, display_name: 'Deleted account', password_hash: null, pending_email: null, email_verified_at: null, link_mailed_at: null });
+    expect((await refusal(stack.anonymous.verifyEmail(changeLink)))?.status).toBe(422);
+    expect((await refusal(signIn(next)))?.status).toBe(401);
     expect((await stack.db.query('SELECT subject_id FROM classifications WHERE user_id = $1', [id])).rows).toEqual([{ subject_id: first!.id }]);
     expect((await stack.db.query('SELECT 1 FROM assignments WHERE user_id = $1', [id])).rows).toEqual([]);
     expect((await researcher.members(projectId)).members.map((member) => member.userId)).not.toContain(id);
@@ -150,6 +178,21 @@ describe('the account', () => {
     } finally {
       clock.mockRestore();
     }
+  });
+
+  it(`remembers at most ${GENERATIONS_REMEMBERED_AT_MOST.toLocaleString('en')} accounts' generations, forgetting first those remembered longest`, async () => {
+    const [ada, grace] = [await newAccount('Ada'), await newAccount('Grace')];
+    const otherProcess = new TokenGenerations(stack.app.get<DataSource>(getDataSourceToken()));
+    expect(await otherProcess.current(ada.id)).toBe(0);
+    expect(await otherProcess.current(grace.id)).toBe(0);
+    await ada.client.signOutEverywhere();
+    await grace.client.signOutEverywhere();
+    // Both raised here; the other process goes by what it read (Ada's first) for as long as it remembers it.
+    for (let n = 0; n < GENERATIONS_REMEMBERED_AT_MOST - 2; n++) otherProcess.remember(randomUUID(), 0);
+    expect(await otherProcess.current(ada.id)).toBe(0);
+    otherProcess.remember(randomUUID(), 0);
+    expect(await otherProcess.current(grace.id)).toBe(0);
+    expect(await otherProcess.current(ada.id)).toBe(1);
   });
 
   it('issues a token of the account’s latest generation in a process that still goes by an older one', async () => {

@@ -10,7 +10,7 @@ import { GroupCommit } from '../common/group-commit';
  */
 export const TOKEN_GENERATION_TRUSTED_MS = 30_000;
 /** Accounts remembered at most; the longest remembered are forgotten first. */
-const REMEMBERED_AT_MOST = 100_000;
+export const GENERATIONS_REMEMBERED_AT_MOST = 100_000;
 
 const GENERATIONS = 'SELECT id, token_generation AS generation FROM users WHERE id = ANY($1::uuid[])';
 
@@ -48,7 +48,7 @@ export class TokenGenerations {
     const known = this.known.get(userId);
     this.known.delete(userId);
     this.known.set(userId, { generation: Math.max(generation, known?.generation ?? generation), readAt: Date.now() });
-    if (this.known.size > REMEMBERED_AT_MOST) this.known.delete(this.known.keys().next().value!);
+    if (this.known.size > GENERATIONS_REMEMBERED_AT_MOST) this.known.delete(this.known.keys().next().value!);
   }
 
   private async read(userIds: string[]): Promise<(number | undefined)[]> {
