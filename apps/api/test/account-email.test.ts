@@ -15,6 +15,9 @@ const newEmail = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.
 const mailsTo = (email: string) => stack.inbox.mails.filter((mail) => mail.to === email);
 /** Lets the account be mailed a link again at once, as a minute later. */
 const aMinuteLater = (id: string) => stack.db.query("UPDATE users SET link_mailed_at = now() - interval '61 seconds' WHERE id = $1", [id]);
+/** What waits in the outbox for the address: attempts made, and whether a process is at it. */
+const outboxOf = async (email: string) =>
+  (await stack.db.query('SELECT attempts, coalesce(claimed_until > now(), false) AS claimed FROM mail_outbox WHERE "to" = $1', [email])).rows as { attempts: number; claimed: boolean }[];
 /** Waits long enough for a mail on its way to have arrived (the API mails in the background). */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -226,14 +229,39 @@ describe('a forgotten password', () => {
     expect([verification?.status, verification?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);
   });
 
-  it('is mailed again after a mail server puts the link off for a moment', async () => {
+  it('is mailed again after a mail server puts the link off for a moment, kept in Postgres meanwhile', async () => {
     const ada = await newAccount(stack, 'Ada');
     await aMinuteLater(ada.id);
     stack.inbox.putOffNext(1);
     const before = stack.inbox.putOff;
     await stack.anonymous.requestPasswordReset(ada.email);
+    // Put off, it waits a second in the outbox, claimed by no process, for the next attempt.
+    await until(async () => JSON.stringify(await outboxOf(ada.email)) === JSON.stringify([{ attempts: 1, claimed: false }]), 'the mail kept for another attempt');
     await stack.inbox.take(ada.email, /new password/);
     expect(stack.inbox.putOff).toBe(before + 1);
+    await until(async () => (await outboxOf(ada.email)).length === 0, 'the sent mail forgotten');
+  });
+
+  it('is mailed by the API process running now when the one that was sending it ended mid-attempt', async () => {
+    const email = newEmail('orphan');
+    // As a process leaves a mail it claimed and never finished: the claim lapsed a moment ago.
+    await stack.db.query(
+      `INSERT INTO mail_outbox (kind, "to", subject, text, attempts, claimed_until) VALUES ('account', $1, 'Left behind', 'A link', 1, now() - interval '1 second')`,
+      [email],
+    );
+    expect((await stack.inbox.take(email, /Left behind/)).text).toBe('A link\n');
+    await until(async () => (await outboxOf(email)).length === 0, 'the sent mail forgotten');
+  });
+
+  it('is given up on once the mail server has put it off for the last time', async () => {
+    const email = newEmail('unlucky');
+    await stack.db.query(`INSERT INTO mail_outbox (kind, "to", subject, text, attempts) VALUES ('account', $1, 'Never arrives', 'A link', 6)`, [email]);
+    stack.inbox.putOffNext(1);
+    const before = stack.inbox.putOff;
+    await until(async () => stack.inbox.putOff === before + 1, 'the last attempt');
+    await until(async () => (await outboxOf(email)).length === 0, 'the mail given up on');
+    await settle();
+    expect(mailsTo(email)).toEqual([]);
   });
 
   it('is not reset by a link mailed before the account changed its password', async () => {

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { MailOutbox } from './mail-outbox';
 import { Mailer } from './mailer';
 
 @Global()
-@Module({ providers: [Mailer], exports: [Mailer] })
+@Module({ providers: [Mailer, MailOutbox], exports: [Mailer] })
 export class MailModule {}

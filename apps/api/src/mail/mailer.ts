@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { type KeptMail, MailOutbox } from './mail-outbox';
 
 /**
  * A mail Chorus sends: plain text, to one person. `account`: to an account's own email (its verification, a password
@@ -17,16 +18,32 @@ export interface Mail {
 }
 
 const HOUR_MS = 3600_000;
-/** How long to wait before each new attempt at a mail the server put off (a 4xx answer, or no connection). */
-const MAIL_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
 const DAY_MS = 24 * HOUR_MS;
+/**
+ * How long to wait before the next attempt at a mail the server put off (a 4xx answer, or no connection), after each
+ * attempt; after the last, Chorus gives up. About 40 minutes in all: a password-reset link lasts an hour.
+ */
+const MAIL_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000];
+/** How often each API process looks for mails due another attempt. */
+const LOOK_FOR_DUE_MAILS_EVERY_MS = 1_000;
+
+/** What an installation should be told as the API starts: mail settings that production must not run on. */
+export function mailSettingsWarnings(config: AppConfig): string[] {
+  if (config.env !== 'production') return [];
+  return [
+    ...(config.smtpUrl ? [] : ['SMTP_URL is not set: mails (email verification, password resets, invitations) go to the log, not to people']),
+    ...(config.publicUrlIsDefault ? [`PUBLIC_URL is not set: the links in mails lead to ${config.publicUrl}`] : []),
+  ];
+}
 
 /**
  * Sends Chorus's mails through `SMTP_URL` (a pool of a few connections), or, without one, writes each to the log (a
  * development machine then shows the links it holds). A request never waits for the mail server: how long a send
- * takes would tell whether an email has an account, and a mail server that is down must not refuse the request. A
- * mail the server puts off (a 4xx answer, no connection) is tried again after 1, 5 and 30 s; one it refuses, or that
- * still fails, is logged.
+ * takes would tell whether an email has an account, and a mail server that is down must not refuse the request.
+ *
+ * Each mail is kept in Postgres (`MailOutbox`) until the server takes it: one it puts off (a 4xx answer, no
+ * connection) is tried again after 1 s, 5 s, 30 s, 2, 10 and 30 minutes, by whichever API process looks first, after
+ * a restart too; one it refuses, or still puts off after that, is logged and dropped.
  *
  * One address gets at most `MAILS_PER_ADDRESS_PER_DAY` mails a day that others chose to send it, and a quarter of that
  * an hour of its account's own, whoever asks for them (counted in Redis across the API's processes, as the limits per
@@ -34,65 +51,80 @@ const DAY_MS = 24 * HOUR_MS;
  * and strangers asking for password resets hold up the owner's own for an hour at most.
  */
 @Injectable()
-export class Mailer implements OnApplicationShutdown {
+export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(Mailer.name);
   private readonly transport: Transporter;
   private readonly sentToAddresses: AddressLimitStore;
   private readonly sending = new Set<Promise<void>>();
-  /** Set as the process ends: mails on their way get one more attempt, without waiting. */
-  private closing = false;
-  private readonly waiting = new Set<() => void>();
+  private looking = false;
+  private lookForDueMails?: NodeJS.Timeout;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: MailOutbox,
+  ) {
+    // Timeouts short enough for an attempt to end within the outbox's claim on the mail.
+    const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
     this.transport = config.smtpUrl
-      ? createTransport({ url: config.smtpUrl, pool: true }, { from: config.mailFrom })
+      ? createTransport({ url: config.smtpUrl, pool: true, ...timeouts }, { from: config.mailFrom })
       : createTransport({ jsonTransport: true }, { from: config.mailFrom });
     this.sentToAddresses = new AddressLimitStore(config);
-    if (config.env !== 'production') return;
-    if (!config.smtpUrl) this.logger.warn('SMTP_URL is not set: mails (email verification, password resets, invitations) go to the log, not to people');
-    if (config.publicUrlIsDefault) this.logger.warn(`PUBLIC_URL is not set: the links in mails lead to ${config.publicUrl}`);
+    for (const warning of mailSettingsWarnings(config)) this.logger.warn(warning);
   }
 
   send(mail: Mail): void {
-    const sent = this.deliver(mail).catch((error: Error) => this.logger.error(`could not send "${mail.subject}" to ${mail.to}: ${error.message}`));
-    this.sending.add(sent);
-    void sent.finally(() => this.sending.delete(sent));
+    this.track(this.keepAndSend(mail).catch((error: Error) => this.logger.error(`could not send "${mail.subject}" to ${mail.to}: ${error.message}`)));
   }
 
-  private async deliver(mail: Mail): Promise<void> {
+  onApplicationBootstrap(): void {
+    this.lookForDueMails = setInterval(() => this.track(this.sendDueMails()), LOOK_FOR_DUE_MAILS_EVERY_MS);
+    this.lookForDueMails.unref();
+  }
+
+  private track(work: Promise<void>): void {
+    this.sending.add(work);
+    void work.finally(() => this.sending.delete(work));
+  }
+
+  private async keepAndSend(mail: Mail): Promise<void> {
     if (!(await this.withinLimit(mail))) {
       this.logger.warn(`not sent: "${mail.subject}" to ${mail.to}, which has had as many such mails from Chorus as it may (MAILS_PER_ADDRESS_PER_DAY)`);
       return;
     }
-    const { kind: _, ...message } = mail;
-    const info = await this.sendWithRetries(message);
-    if (typeof info.message === 'string') this.logger.log(`mail not sent (no SMTP_URL): to ${mail.to}, "${mail.subject}"\n${mail.text}`);
+    await this.attempt(await this.outbox.keep(mail));
   }
 
-  private async sendWithRetries(message: Omit<Mail, 'kind'>): Promise<{ message?: unknown }> {
-    for (const delay of MAIL_RETRY_DELAYS_MS) {
-      try {
-        return await this.transport.sendMail(message);
-      } catch (error) {
-        if (this.closing || !putOff(error as SmtpError)) throw error;
-        this.logger.warn(`"${message.subject}" to ${message.to} put off (${(error as Error).message}); trying again in ${delay / 1000} s`);
-        await this.wait(delay);
-      }
+  /** Another attempt at each mail due one (its server put it off, or the process attempting it ended). */
+  private async sendDueMails(): Promise<void> {
+    if (this.looking) return;
+    this.looking = true;
+    try {
+      for (const mail of await this.outbox.claimDue(10)) await this.attempt(mail);
+    } catch (error) {
+      this.logger.warn(`could not look for mails to send again: ${(error as Error).message}`);
+    } finally {
+      this.looking = false;
     }
-    return this.transport.sendMail(message);
   }
 
-  /** Waits, unless the process ends first. */
-  private wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.waiting.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.waiting.add(wake);
-    });
+  /** One attempt at the mail: sent or refused, it is forgotten; put off, it waits for the next attempt, if any is left. */
+  private async attempt(mail: KeptMail): Promise<void> {
+    const { to, subject, text } = mail;
+    const failure = await this.transport.sendMail({ to, subject, text }).then(
+      (info: { message?: unknown }) => {
+        if (typeof info.message === 'string') this.logger.log(`mail not sent (no SMTP_URL): to ${to}, "${subject}"\n${text}`);
+        return undefined;
+      },
+      (error: SmtpError) => error,
+    );
+    const delay = failure && putOff(failure) ? MAIL_RETRY_DELAYS_MS[mail.attempts - 1] : undefined;
+    if (failure && delay !== undefined) {
+      this.logger.warn(`"${subject}" to ${to} put off (${failure.message}); trying again in ${delay / 1000} s`);
+      await this.outbox.putOff(mail.id, delay);
+      return;
+    }
+    if (failure) this.logger.error(`could not send "${subject}" to ${to}, attempt ${mail.attempts}: ${failure.message}`);
+    await this.outbox.forget(mail.id);
   }
 
   private async withinLimit({ kind, to }: Mail): Promise<boolean> {
@@ -103,11 +135,16 @@ export class Mailer implements OnApplicationShutdown {
     return !(await this.sentToAddresses.increment(key, windowMs, limit, 0, 'mailsTo')).isBlocked;
   }
 
-  /** Mails on their way are sent before the process ends. */
-  async onApplicationShutdown(): Promise<void> {
-    this.closing = true;
-    for (const wake of [...this.waiting]) wake();
+  /**
+   * Attempts under way end before the process does (and before its database connections close); mails put off wait
+   * in the outbox for the next process.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.lookForDueMails);
     await Promise.all(this.sending);
+  }
+
+  onApplicationShutdown(): void {
     this.transport.close();
     this.sentToAddresses.onModuleDestroy();
   }

@@ -9,12 +9,14 @@ export * from './export.entity';
 export * from './assignment.entity';
 export * from './aggregation-outbox.entity';
 export * from './reaggregation-run.entity';
+export * from './mail-outbox.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
 import { Export } from './export.entity';
+import { MailOutbox } from './mail-outbox.entity';
 import { Project, ProjectInvitation, ProjectMember } from './project.entity';
 import { ReaggregationRunRecord } from './reaggregation-run.entity';
 import { SubjectWorkflowStatus } from './subject-status.entity';
@@ -25,5 +27,5 @@ import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity
 export const entities = [
   User, Project, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Export, Assignment, AggregationOutbox,
-  ReaggregationRunRecord,
+  ReaggregationRunRecord, MailOutbox,
 ];

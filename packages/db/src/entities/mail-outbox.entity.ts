@@ -1,0 +1,23 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * A mail Chorus has yet to send: kept from the moment it is made until the mail server takes it (or refuses it for
+ * good), so that a mail put off (a mail server down, a 4xx answer) is tried again by whichever API process runs then,
+ * after a restart too. A row holds the mail's text, links and all, only that long.
+ */
+@Entity('mail_outbox')
+@Index('mail_outbox_due_idx', ['nextAttemptAt'])
+export class MailOutbox {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
+  /** `account` or `unsolicited`: which of an address's limits it counted toward (see the API's Mailer). */
+  @Column({ type: 'varchar', length: 16 }) kind!: string;
+  @Column({ type: 'varchar', length: 320 }) to!: string;
+  @Column('text') subject!: string;
+  @Column('text') text!: string;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;
+  /** Attempts made (or under way). */
+  @Column({ type: 'int', default: 0 }) attempts!: number;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) nextAttemptAt!: Date;
+  /** Until when a process is sending it; another takes it over after that (its process ended mid-attempt). */
+  @Column({ type: 'timestamptz', nullable: true }) claimedUntil!: Date | null;
+}
