@@ -1,8 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { openDatabase, owedReaggregations } from '@chorus/db';
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import type { WorkerConfig } from '../src/config/config';
+import { ReconcilerService } from '../src/maintenance/reconciler.service';
+import { testRedis } from '../../../test/support/services';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
@@ -93,4 +96,31 @@ it('starts a run that keeps failing again less and less often, then leaves it ow
   expect(await owedNow(3, 200)).toBe(false); // 4 minutes after the third
   expect(await owedNow(5, 100_000)).toBe(false); // given up
   await db.destroy();
+});
+
+it('does not start again a run that ended between its reading what is owed and its asking the queue', async () => {
+  const { workflowId } = await voteWorkflow(stack, 1, 3);
+  await stack.stopWorker(); // its own reconciler must not act meanwhile
+  const db = await openDatabase(stack.config.databaseUrl, 1);
+  const connection = { url: testRedis().url };
+  const [aggregation, reaggregation] = ['aggregation', 'reaggregation'].map((name) => new Queue(name, { connection, prefix: stack.config.queuePrefix }));
+  const reconciler = new ReconcilerService(db, aggregation!, reaggregation!, { reconcileGraceMs: 0 } as WorkerConfig);
+  await stack.db.query(
+    "UPDATE workflows SET reaggregations_requested = reaggregations_done + 1, reaggregation_restarts = 0, reaggregation_requested_at = now() - interval '1 minute' WHERE id = $1",
+    [workflowId],
+  );
+  // The run answers the request just after the reconciler read it, and its job is gone by the time the queue is asked.
+  const askQueue = reaggregation!.getDeduplicationJobId.bind(reaggregation);
+  jest.spyOn(reaggregation!, 'getDeduplicationJobId').mockImplementation(async (key) => {
+    await stack.db.query('UPDATE workflows SET reaggregations_done = reaggregations_requested WHERE id = $1', [workflowId]);
+    return askQueue(key);
+  });
+  const add = jest.spyOn(reaggregation!, 'add');
+  try {
+    expect(await reconciler.enqueueOwedReaggregations()).toBe(0);
+    expect(add).not.toHaveBeenCalled();
+    expect((await stack.db.query('SELECT reaggregation_restarts FROM workflows WHERE id = $1', [workflowId])).rows).toEqual([{ reaggregation_restarts: 0 }]);
+  } finally {
+    await Promise.all([aggregation!.close(), reaggregation!.close(), db.destroy()]);
+  }
 });

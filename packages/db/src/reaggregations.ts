@@ -44,9 +44,18 @@ export async function owedReaggregations(db: DataSource, graceMs: number): Promi
   return rows.map((row) => row.id);
 }
 
-/** The reconciler started an owed run again. */
-export async function restartedReaggregation(db: DataSource, workflowId: string): Promise<void> {
-  await db.query('UPDATE workflows SET reaggregation_restarts = reaggregation_restarts + 1, reaggregation_requested_at = now() WHERE id = $1', [workflowId]);
+/**
+ * The reconciler is starting an owed run again: counted, if it is still owed. False when a run answered it since the
+ * reconciler read what is owed (a run records that before its job completes, so a reconciler that found no live job
+ * and asks here after that sees the record).
+ */
+export async function restartedReaggregation(db: DataSource, workflowId: string): Promise<boolean> {
+  const [, restarted] = await db.query(
+    `UPDATE workflows SET reaggregation_restarts = reaggregation_restarts + 1, reaggregation_requested_at = now()
+     WHERE id = $1 AND reaggregations_done < reaggregations_requested`,
+    [workflowId],
+  );
+  return restarted > 0;
 }
 
 /** Runs of one workflow that researchers can look back on (the oldest go). */

@@ -43,8 +43,9 @@ export class ReconcilerService {
       const runId = await this.reaggregation.getDeduplicationJobId(key);
       const state = runId ? await this.reaggregation.getJobState(runId) : 'unknown';
       if (LIVE_STATES.has(state)) continue;
+      // Asked again after the queue: a run that ended between the two reads is not started again.
+      if (!(await restartedReaggregation(this.db, workflowId))) continue;
       // A finished job's key goes with it (BullMQ 6), and one left behind is replaced by the add.
-      await restartedReaggregation(this.db, workflowId);
       await this.reaggregation.add(job.name, job.data, job.opts);
       enqueued += 1;
     }
