@@ -264,6 +264,29 @@ describe('a forgotten password', () => {
     expect(mailsTo(email)).toEqual([]);
   });
 
+  it('is not reset by a link mailed before the account changed its email, even once it is changed back', async () => {
+    const ada = await newAccount(stack, 'Ada');
+    await aMinuteLater(ada.id);
+    await stack.anonymous.requestPasswordReset(ada.email);
+    const token = stack.inbox.linkToken(await stack.inbox.take(ada.email, /new password/));
+    const changeTo = async (email: string) => {
+      await aMinuteLater(ada.id);
+      await ada.client.changeEmail({ email, password: ACCOUNT_PASSWORD });
+      await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(email, /new email/)));
+    };
+    await changeTo(newEmail('elsewhere'));
+    await changeTo(ada.email);
+    const refused = await refusal(stack.anonymous.resetPassword({ token, newPassword: 'a brand new password' }));
+    expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);
+    await stack.anonymous.login({ email: ada.email, password: ACCOUNT_PASSWORD });
+
+    // A link mailed after the changes works.
+    await aMinuteLater(ada.id);
+    await stack.anonymous.requestPasswordReset(ada.email);
+    const fresh = stack.inbox.linkToken(await stack.inbox.take(ada.email, /new password/));
+    await stack.anonymous.resetPassword({ token: fresh, newPassword: 'a brand new password' });
+  });
+
   it('is not reset by a link mailed before the account changed its password', async () => {
     const ada = await newAccount(stack, 'Ada');
     await aMinuteLater(ada.id);

@@ -23,6 +23,11 @@ interface AccountRow {
   generation: number;
 }
 
+/** An account a link is being mailed to, and when, by the database's clock (epoch seconds). */
+interface MailedAccountRow extends AccountRow {
+  mailedAt: number;
+}
+
 const badLink = (what: string) => validationFailed([{ pointer: '/token', message: what }]);
 const tooSoon = (seconds: number) =>
   new ProblemException(429, `A link was mailed to this account less than a minute ago; wait for it, or ask again in ${seconds} seconds.`, undefined, 'too-many-requests').retryAfter(seconds);
@@ -90,7 +95,7 @@ export class AccountEmailService {
   private async changeEmail(userId: string, email: string, from: string, generation: number): Promise<void> {
     await this.db
       .query(
-        `UPDATE users SET email = pending_email, pending_email = NULL, email_verified_at = now()
+        `UPDATE users SET email = pending_email, pending_email = NULL, email_verified_at = now(), email_changed_at = now()
          WHERE id = $1 AND kind = 'registered' AND pending_email = $2 AND email = $3 AND token_generation = $4`,
         [userId, email, from, generation],
       )
@@ -114,13 +119,14 @@ export class AccountEmailService {
   private async mailPasswordReset(email: string): Promise<void> {
     const account = await this.claimLinkMail('email = $1', [email]);
     if (!account) return;
-    this.mailer.send(passwordResetMail(account, await this.links.passwordReset({ sub: account.id, email: account.email, gen: account.generation })));
+    const claims = { sub: account.id, email: account.email, gen: account.generation, at: account.mailedAt };
+    this.mailer.send(passwordResetMail(account, await this.links.passwordReset(claims)));
   }
 
   /**
    * Sets the new password with a reset link: once only (it raises the token generation the link names, ending every
-   * token issued before), and only while the account has the email the link was mailed to, which opening it
-   * verifies. Answers a token for the account.
+   * token issued before), and only while the account has the email the link was mailed to and has not changed it
+   * since (not even away and back), which opening it verifies. Answers a token for the account.
    */
   async resetPassword(token: string, newPassword: string): Promise<Session> {
     const claims = await this.links.read(token, 'reset-password');
@@ -128,8 +134,9 @@ export class AccountEmailService {
     const hash = await this.passwords.hash(newPassword);
     const [[account]] = await this.db.query(
       `UPDATE users SET password_hash = $4, token_generation = token_generation + 1, email_verified_at = coalesce(email_verified_at, now())
-       WHERE id = $1 AND kind = 'registered' AND email = $2 AND token_generation = $3 RETURNING ${ACCOUNT}`,
-      [claims.sub, claims.email, claims.gen, hash],
+       WHERE id = $1 AND kind = 'registered' AND email = $2 AND token_generation = $3
+         AND (email_changed_at IS NULL OR email_changed_at < to_timestamp($5)) RETURNING ${ACCOUNT}`,
+      [claims.sub, claims.email, claims.gen, hash, claims.at],
     );
     if (!account) throw badLink('has been used already, or the account changed its password or email since: ask for a new link');
     this.generations.remember(account.id, account.generation);
@@ -140,11 +147,11 @@ export class AccountEmailService {
    * Marks the account as mailed now (with `changes`), and answers it, unless a link was mailed to it within the gap.
    * `values` are `$1`, `$2`… of `condition` and `changes`.
    */
-  private async claimLinkMail(condition: string, values: string[], changes = ''): Promise<AccountRow | undefined> {
+  private async claimLinkMail(condition: string, values: string[], changes = ''): Promise<MailedAccountRow | undefined> {
     const [[account]] = await this.db.query(
       `UPDATE users SET link_mailed_at = now() ${changes}
        WHERE ${condition} AND kind = 'registered' AND (link_mailed_at IS NULL OR link_mailed_at < now() - interval '${LINK_MAIL_GAP_SECONDS} seconds')
-       RETURNING ${ACCOUNT}`,
+       RETURNING ${ACCOUNT}, extract(epoch FROM now())::float8 AS "mailedAt"`,
       values,
     );
     return account;

@@ -16,8 +16,12 @@ export type EmailLinkClaims =
    * ends the change).
    */
   | { sub: string; purpose: 'verify-email'; email: string; from?: string; gen?: number }
-  /** Sets a new password while the account's email and token generation are still these. */
-  | { sub: string; purpose: 'reset-password'; email: string; gen: number };
+  /**
+   * Sets a new password while the account's email and token generation are still these, and it has not changed its
+   * email since `at` (when the link was made, by the database's clock, in epoch seconds; links made before this claim
+   * carry none, and work while the account has never changed its email).
+   */
+  | { sub: string; purpose: 'reset-password'; email: string; gen: number; at?: number };
 
 type Purpose = EmailLinkClaims['purpose'];
 

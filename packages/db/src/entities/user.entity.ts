@@ -21,5 +21,7 @@ export class User {
   @Column({ type: 'timestamptz', nullable: true }) linkMailedAt!: Date | null;
   /** The email the account asked to change to, until the link mailed to it is opened (or another change is asked). */
   @Column({ type: 'varchar', length: 320, nullable: true }) pendingEmail!: string | null;
+  /** When the account last changed its email: a password-reset link mailed before does not work, even back at that email. */
+  @Column({ type: 'timestamptz', nullable: true }) emailChangedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }
