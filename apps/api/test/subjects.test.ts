@@ -234,6 +234,22 @@ describe('known answers of gold-standard subjects', () => {
     expect((await goldOf(set.id)).map((row) => row.external_id)).toEqual(['g1', 'g2']);
   });
 
+  it('must not answer a task that another known answer branches away from', async () => {
+    const project = await stack.client.createProject({ title: `Gold branches ${Date.now()}` });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
+    const tasks = {
+      T0: { type: 'single' as const, question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+      T1: { type: 'single' as const, question: 'For what?', answers: [{ value: 'goods', label: 'Goods' }, { value: 'services', label: 'Services' }] },
+    };
+    await stack.client.createWorkflow(project.id, { name: 'Ads', firstTask: 'T0', tasks, subjectSetIds: [set.id] });
+    const refused = await problemOf(stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes', T1: 'goods' }), gold('g2', { T0: 'no', T1: 'goods' })]));
+    expect(refused?.problem.errors).toEqual([{ pointer: '/subjects/1/goldStandard/T1', message: expect.stringMatching(/^is for a task that a volunteer giving the other known answers never reaches.* \(workflow "Ads"\)$/) }]);
+    expect(await goldOf(set.id)).toEqual([]);
+    // Known for the second task alone: any answer to the first may lead there.
+    await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes', T1: 'goods' }), gold('g2', { T0: 'no' }), gold('g3', { T1: 'services' })]);
+    expect((await goldOf(set.id)).map((row) => row.external_id)).toEqual(['g1', 'g2', 'g3']);
+  });
+
   it('must name a task of every workflow the subject is in, or it would be gold standard there with nothing to compare', async () => {
     const project = await stack.client.createProject({ title: `Gold keys ${Date.now()}` });
     const [fed, loose] = [await stack.client.createSubjectSet(project.id, { name: 'Fed' }), await stack.client.createSubjectSet(project.id, { name: 'Loose' })];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { labelSchema, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
-import { type Task, consensusAnswersOf, nextCandidatesOf, taskSchema } from './registry';
+import { type Task, consensusAnswersOf, nextCandidatesOf, nextTaskOf, taskSchema } from './registry';
 import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 import { singleAlgorithm } from './single/single';
 
@@ -130,8 +130,11 @@ function unreachableErrors(definition: WorkflowDefinition, base: string): FieldE
     .map((key) => ({ pointer: `${base}/tasks/${key}`, message: `cannot be reached from firstTask "${definition.firstTask}"` }));
 }
 
-/** The keys of the tasks reached from `firstTask` along every branch, each once, nearest first; unknown keys are skipped. */
-export function reachableTasks({ tasks, firstTask }: WorkflowDefinition): string[] {
+/**
+ * The keys of the tasks reached from `firstTask` along every branch, each once, nearest first; unknown keys are
+ * skipped. Where `answers` holds a task's answer, only the branch that answer takes is followed.
+ */
+export function reachableTasks({ tasks, firstTask }: WorkflowDefinition, answers: ReadonlyMap<string, unknown> = new Map()): string[] {
   const reached = new Set<string>();
   const waiting = [firstTask];
   while (waiting.length) {
@@ -139,7 +142,8 @@ export function reachableTasks({ tasks, firstTask }: WorkflowDefinition): string
     const task = tasks[key];
     if (!task || reached.has(key)) continue;
     reached.add(key);
-    waiting.push(...nextCandidatesOf(task));
+    const next = answers.has(key) ? [nextTaskOf(task, answers.get(key))].filter((candidate) => candidate !== undefined) : nextCandidatesOf(task);
+    waiting.push(...next);
   }
   return [...reached];
 }

@@ -1,5 +1,16 @@
 import type { TaskFeedback } from '@chorus/client';
-import { type Annotation, LIST_SEPARATOR, type Task, type TaskType, type WorkflowDefinition, annotationSchemaFor, endorsedTags, flatAnswerOf, normaliseTag } from '@chorus/tasks';
+import {
+  type Annotation,
+  LIST_SEPARATOR,
+  type Task,
+  type TaskType,
+  type WorkflowDefinition,
+  annotationSchemaFor,
+  endorsedTags,
+  flatAnswerOf,
+  normaliseTag,
+  reachableTasks,
+} from '@chorus/tasks';
 
 interface GoldRule {
   /**
@@ -56,7 +67,9 @@ const goldRules: Record<TaskType, GoldRule> = {
  * The known answers of a gold-standard subject that the workflow cannot use, with what is wrong: an answer its task
  * cannot take (one the task does not offer, a value of another kind), or, when the subject names none of the
  * workflow's tasks, every key it names (it would be gold standard there with nothing to compare: never retired by a
- * count, never any feedback). Known answers for other workflows' tasks are otherwise not this one's business.
+ * count, never any feedback), or a known answer for a task that another known answer branches away from (no
+ * volunteer answering as known would be asked it). Known answers for other workflows' tasks are otherwise not this
+ * one's business.
  */
 export function unreadableKnownAnswers(definition: WorkflowDefinition, goldStandard: Record<string, unknown>): { task: string; problem: string }[] {
   const keys = Object.keys(goldStandard);
@@ -65,12 +78,19 @@ export function unreadableKnownAnswers(definition: WorkflowDefinition, goldStand
     const problem = `names no task of the workflow (its tasks are ${tasks}; task keys are case-sensitive), and a gold-standard subject needs a known answer for one of the tasks of every workflow it is in`;
     return keys.map((task) => ({ task, problem }));
   }
-  return Object.entries(goldStandard).flatMap(([key, gold]) => {
+  const known = new Map<string, unknown>();
+  const unreadable = Object.entries(goldStandard).flatMap(([key, gold]) => {
     if (!Object.hasOwn(definition.tasks, key)) return [];
     const task = definition.tasks[key]!;
     const parsed = annotationSchemaFor(task).safeParse(goldRules[task.type].expected(gold));
+    if (parsed.success) known.set(key, parsed.data);
     return parsed.success ? [] : [{ task: key, problem: `is not an answer task "${key}" can take: ${parsed.error.issues[0]?.message ?? 'it is not an answer of the task'}` }];
   });
+  const reached = new Set(reachableTasks(definition, known));
+  const branchedAway = [...known.keys()]
+    .filter((key) => !reached.has(key))
+    .map((task) => ({ task, problem: 'is for a task that a volunteer giving the other known answers never reaches: a known answer before it branches elsewhere' }));
+  return [...unreadable, ...branchedAway];
 }
 
 /**

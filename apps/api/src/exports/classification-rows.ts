@@ -55,7 +55,7 @@ export const classificationColumns = (taskKeys: string[]) => [...Object.keys(CLA
  */
 export function taskKeysOf(definitions: WorkflowDefinition[]): string[] {
   // Each version's tasks in the order its volunteers meet them: a stored definition's keys are in jsonb's order.
-  return [...new Set(definitions.flatMap(reachableTasks))];
+  return [...new Set(definitions.flatMap((definition) => reachableTasks(definition)))];
 }
 
 const isoOrNull = (date: Date | null) => (date ? new Date(date).toISOString() : null);
