@@ -16,11 +16,19 @@ SHARED_BUFFERS_MB=2048
 BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 as_postgres() { su postgres -c "$*"; }
 
+hugepages() { awk -v field="HugePages_$1:" '$1 == field { print $2 }' /proc/meminfo; }
+
 case "${1:-}" in
   start)
-    # 2 MB pages for the shared buffers, and a few more for the server's other shared memory.
+    # 2 MB pages for the shared buffers, and a few more for the server's other shared memory, beyond those free now
+    # (other servers may hold or have reserved some). What was reserved before is restored by `stop`.
     pages=$((SHARED_BUFFERS_MB / 2 + 100))
-    if (($(cat /proc/sys/vm/nr_hugepages) < pages)); then sysctl -q -w vm.nr_hugepages="$pages"; fi
+    usable=$(($(hugepages Free) - $(hugepages Rsvd)))
+    if ((usable < pages)); then
+      mkdir -p "$DIR"
+      [ -f "$DIR/nr_hugepages.before" ] || cat /proc/sys/vm/nr_hugepages >"$DIR/nr_hugepages.before"
+      sysctl -q -w vm.nr_hugepages="$(($(cat /proc/sys/vm/nr_hugepages) + pages - usable))"
+    fi
     if [ ! -d "$DIR/data" ]; then
       mkdir -p "$DIR" && chown postgres:postgres "$DIR"
       as_postgres "$BIN/initdb -D $DIR/data -A trust -U postgres" >/dev/null
@@ -31,6 +39,10 @@ case "${1:-}" in
     ;;
   stop)
     as_postgres "$BIN/pg_ctl -D $DIR/data -m fast stop" >/dev/null
+    if [ -f "$DIR/nr_hugepages.before" ]; then
+      sysctl -q -w vm.nr_hugepages="$(cat "$DIR/nr_hugepages.before")"
+      rm "$DIR/nr_hugepages.before"
+    fi
     ;;
   *)
     echo "usage: $0 start|stop" >&2

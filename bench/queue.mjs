@@ -21,7 +21,10 @@ const HEAVY_HISTORY = 100_000;
 /** The issue's figure is at 50; `--connections=N` shows how latency follows the number of requests in flight. */
 const CONCURRENCY = Number(args.find((a) => a.startsWith('--connections='))?.split('=')[1] ?? 50);
 const POOL = 1000;
-/** `--reuse` measures a database a run with BENCH_KEEP=1 kept, as it is (after ending its assignments), instead of seeding anew. */
+/**
+ * `--reuse` measures a database an earlier run kept, as it is (after ending its assignments), instead of seeding anew,
+ * and keeps the databases it measures (as BENCH_KEEP=1 does).
+ */
 const REUSE = args.includes('--reuse');
 /** `--floors` also measures the least an arbiter of assignments costs, in Postgres and in Redis (see api-server.mjs). */
 const FLOORS = args.includes('--floors');

@@ -35,8 +35,8 @@ export async function postgresMemory() {
 }
 
 /**
- * A new, migrated database; `drop()` removes it unless BENCH_KEEP is set. With `reuse`, a database of that name kept
- * by an earlier run is taken as it is (`reused: true`), migrated to the current schema.
+ * A new, migrated database; `drop()` removes it unless BENCH_KEEP or `reuse` is set. With `reuse`, a database of that
+ * name kept by an earlier run is taken as it is (`reused: true`), migrated to the current schema.
  */
 export async function scratchDatabase(name, { reuse = false } = {}) {
   const kept = reuse && (await databaseExists(name));
@@ -46,7 +46,7 @@ export async function scratchDatabase(name, { reuse = false } = {}) {
   }
   const url = withDatabase(name);
   await (await openDatabase(url, 2)).destroy();
-  return { url, reused: kept, drop: () => (process.env.BENCH_KEEP ? undefined : admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
+  return { url, reused: kept, drop: () => (process.env.BENCH_KEEP || reuse ? undefined : admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
 }
 
 async function databaseExists(name) {

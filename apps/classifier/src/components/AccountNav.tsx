@@ -29,13 +29,14 @@ export function AccountNav({ path }: { path: string }) {
   }, [volunteer.kind, volunteer.userId]);
 
   // Invitations to join projects wait on the account's page: the header says there are some, on every page, once the
-  // account's email is verified (the server keeps them from an unverified one).
+  // account's email is known to be verified (the server keeps them from an unverified one; not known, the refresh
+  // above finds out first).
   const [invitations, setInvitations] = useState(0);
   const [answered, setAnswered] = useState(0);
   useEffect(() => onInvitationAnswered(() => setAnswered((n) => n + 1)), []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: counted again on each page and after each answer (`path`, `answered`)
   useEffect(() => {
-    if (volunteer.kind !== 'registered' || volunteer.emailVerified === false) {
+    if (volunteer.kind !== 'registered' || volunteer.emailVerified !== true) {
       setInvitations(0);
       return;
     }
