@@ -3,6 +3,8 @@ import type { ChorusApiError } from '@chorus/client';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
+import { MailOutbox } from '../src/mail/mail-outbox';
+import { Mailer } from '../src/mail/mailer';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -251,6 +253,35 @@ describe('a forgotten password', () => {
     );
     expect((await stack.inbox.take(email, /Left behind/)).text).toBe('A link\n');
     await until(async () => (await outboxOf(email)).length === 0, 'the sent mail forgotten');
+  });
+
+  it('is kept for the next process when asked for as this one ends, and sent by it', async () => {
+    const email = newEmail('late');
+    const ending = new Mailer(stack.config, stack.app.get(MailOutbox)); // another API process, ending
+    await ending.beforeApplicationShutdown();
+    ending.send({ kind: 'account', to: email, subject: 'Asked for as a process ends', text: 'A link' });
+    await ending.beforeApplicationShutdown(); // waits for the mail to be kept
+    ending.onApplicationShutdown();
+    expect(mailsTo(email)).toEqual([]);
+    // The running process sends it.
+    expect((await stack.inbox.take(email, /as a process ends/)).text).toBe('A link\n');
+    await until(async () => (await outboxOf(email)).length === 0, 'the sent mail forgotten');
+  });
+
+  it('is left to the attempt that holds it: one that ends after its claim was taken over changes nothing', async () => {
+    const outbox = stack.app.get(MailOutbox);
+    const email = newEmail('slow');
+    const late = await outbox.keep({ kind: 'account', to: email, subject: 'Slow', text: 'A link' });
+    // Its attempt outlived its claim, and another attempt took the mail over.
+    const { rows: [{ claim }] } = await stack.db.query(
+      "UPDATE mail_outbox SET claim = gen_random_uuid(), claimed_until = now() + interval '2 minutes' WHERE id = $1 RETURNING claim",
+      [late.id],
+    );
+    await outbox.putOff(late, 3_600_000);
+    await outbox.forget(late);
+    const { rows } = await stack.db.query('SELECT claim, claimed_until > now() AS claimed, next_attempt_at <= now() AS due FROM mail_outbox WHERE id = $1', [late.id]);
+    expect(rows).toEqual([{ claim, claimed: true, due: true }]);
+    await stack.db.query('DELETE FROM mail_outbox WHERE id = $1', [late.id]);
   });
 
   it('is given up on once the mail server has put it off for the last time', async () => {

@@ -33,7 +33,7 @@ export const GZIP_FLUSH_EVERY_MS = 1_000;
  * The download gzipped (level 1: most of the saving for a fraction of the API's time, which volunteers' requests
  * share). Gzip holds its output until it has some tens of kilobytes, so a sparse download (a `since=` that few rows
  * match, over a large workflow) would otherwise say nothing for minutes: what it holds is flushed every
- * `GZIP_FLUSH_EVERY_MS`, a few bytes when there is nothing new. An error on the way destroys both streams.
+ * `GZIP_FLUSH_EVERY_MS` (nothing is sent when nothing new came). An error on the way destroys both streams.
  */
 export function gzipped(download: Readable): Readable {
   const gzip = createGzip({ level: 1 });

@@ -3,7 +3,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { createTransport, type Transporter } from 'nodemailer';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { type KeptMail, MailOutbox } from './mail-outbox';
+import { type KeptMail, MAIL_CLAIM_MS, MailOutbox } from './mail-outbox';
 
 /**
  * A mail Chorus sends: plain text, to one person. `account`: to an account's own email (its verification, a password
@@ -26,6 +26,11 @@ const DAY_MS = 24 * HOUR_MS;
 const MAIL_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000];
 /** How often each API process looks for mails due another attempt. */
 const LOOK_FOR_DUE_MAILS_EVERY_MS = 1_000;
+/**
+ * The longest an attempt may take, whatever the server does (the transport's timeouts bound each step, not a server
+ * trickling its answers): half the outbox's claim, so another process never takes over a mail still being sent.
+ */
+const MAIL_ATTEMPT_MS = MAIL_CLAIM_MS / 2;
 
 /** What an installation should be told as the API starts: mail settings that production must not run on. */
 export function mailSettingsWarnings(config: AppConfig): string[] {
@@ -57,13 +62,15 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
   private readonly sentToAddresses: AddressLimitStore;
   private readonly sending = new Set<Promise<void>>();
   private looking = false;
+  /** Set as the process ends: mails are kept for the next process, not attempted. */
+  private closing = false;
   private lookForDueMails?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: MailOutbox,
   ) {
-    // Timeouts short enough for an attempt to end within the outbox's claim on the mail.
+    // Each step of an attempt bounded well within MAIL_ATTEMPT_MS.
     const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
     this.transport = config.smtpUrl
       ? createTransport({ url: config.smtpUrl, pool: true, ...timeouts }, { from: config.mailFrom })
@@ -91,15 +98,19 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
       this.logger.warn(`not sent: "${mail.subject}" to ${mail.to}, which has had as many such mails from Chorus as it may (MAILS_PER_ADDRESS_PER_DAY)`);
       return;
     }
+    if (this.closing) return this.outbox.keepForLater(mail);
     await this.attempt(await this.outbox.keep(mail));
   }
 
-  /** Another attempt at each mail due one (its server put it off, or the process attempting it ended). */
+  /**
+   * Another attempt at each mail due one (its server put it off, or the process attempting it ended), one at a time,
+   * each claimed as its attempt starts.
+   */
   private async sendDueMails(): Promise<void> {
     if (this.looking) return;
     this.looking = true;
     try {
-      for (const mail of await this.outbox.claimDue(10)) await this.attempt(mail);
+      for (let mail = await this.nextDueMail(); mail; mail = await this.nextDueMail()) await this.attempt(mail);
     } catch (error) {
       this.logger.warn(`could not look for mails to send again: ${(error as Error).message}`);
     } finally {
@@ -107,10 +118,14 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
     }
   }
 
+  private nextDueMail(): Promise<KeptMail | undefined> {
+    return this.closing ? Promise.resolve(undefined) : this.outbox.claimDue();
+  }
+
   /** One attempt at the mail: sent or refused, it is forgotten; put off, it waits for the next attempt, if any is left. */
   private async attempt(mail: KeptMail): Promise<void> {
     const { to, subject, text } = mail;
-    const failure = await this.transport.sendMail({ to, subject, text }).then(
+    const failure = await this.sendWithin({ to, subject, text }, MAIL_ATTEMPT_MS).then(
       (info: { message?: unknown }) => {
         if (typeof info.message === 'string') this.logger.log(`mail not sent (no SMTP_URL): to ${to}, "${subject}"\n${text}`);
         return undefined;
@@ -120,11 +135,20 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
     const delay = failure && putOff(failure) ? MAIL_RETRY_DELAYS_MS[mail.attempts - 1] : undefined;
     if (failure && delay !== undefined) {
       this.logger.warn(`"${subject}" to ${to} put off (${failure.message}); trying again in ${delay / 1000} s`);
-      await this.outbox.putOff(mail.id, delay);
+      await this.outbox.putOff(mail, delay);
       return;
     }
     if (failure) this.logger.error(`could not send "${subject}" to ${to}, attempt ${mail.attempts}: ${failure.message}`);
-    await this.outbox.forget(mail.id);
+    await this.outbox.forget(mail);
+  }
+
+  /** The transport's answer, or, after `ms`, a timeout (which counts as put off: the server may take it next time). */
+  private sendWithin(message: Omit<Mail, 'kind'>, ms: number): Promise<{ message?: unknown }> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: 'ETIMEDOUT' })), ms);
+    });
+    return Promise.race([this.transport.sendMail(message), deadline]).finally(() => clearTimeout(timer));
   }
 
   private async withinLimit({ kind, to }: Mail): Promise<boolean> {
@@ -136,12 +160,13 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 
   /**
-   * Attempts under way end before the process does (and before its database connections close); mails put off wait
-   * in the outbox for the next process.
+   * Attempts under way end before the process does (and before its database connections close); mails put off, and
+   * those asked for from now on, wait in the outbox for the next process.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     clearInterval(this.lookForDueMails);
-    await Promise.all(this.sending);
+    while (this.sending.size) await Promise.all([...this.sending]);
   }
 
   onApplicationShutdown(): void {

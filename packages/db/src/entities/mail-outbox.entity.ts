@@ -20,4 +20,6 @@ export class MailOutbox {
   @Column({ type: 'timestamptz', default: () => 'now()' }) nextAttemptAt!: Date;
   /** Until when a process is sending it; another takes it over after that (its process ended mid-attempt). */
   @Column({ type: 'timestamptz', nullable: true }) claimedUntil!: Date | null;
+  /** Which attempt holds the claim: one that ends after its claim was taken over changes nothing. */
+  @Column({ type: 'uuid', nullable: true }) claim!: string | null;
 }
