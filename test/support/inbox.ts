@@ -21,6 +21,10 @@ export interface Inbox {
   /** Answers the next `count` mails with a temporary refusal (451), as a busy server does; answers how many it put off so far. */
   putOffNext(count: number): void;
   putOff: number;
+  /** Takes each mail only `ms` after it has come in, as a slow server does (0: at once). */
+  answerAfter(ms: number): void;
+  /** The most mails the inbox was receiving at one moment. */
+  mostAtOnce: number;
   /** The token of the first link in the mail (what follows `#token=`). */
   linkToken(mail: ReceivedMail): string;
   stop(): Promise<void>;
@@ -30,20 +34,28 @@ export async function startInbox(): Promise<Inbox> {
   const mails: ReceivedMail[] = [];
   const taken = new Set<ReceivedMail>();
   let toPutOff = 0;
+  let answerAfterMs = 0;
+  let receiving = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
-      simpleParser(stream).then((parsed) => {
+      inbox.mostAtOnce = Math.max(inbox.mostAtOnce, ++receiving);
+      const answer = (error?: Error) => {
+        receiving -= 1;
+        callback(error);
+      };
+      simpleParser(stream).then(async (parsed) => {
+        if (answerAfterMs) await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
         if (toPutOff > 0) {
           toPutOff -= 1;
           inbox.putOff += 1;
-          return callback(Object.assign(new Error('Busy: try again later'), { responseCode: 451 }));
+          return answer(Object.assign(new Error('Busy: try again later'), { responseCode: 451 }));
         }
         for (const recipient of session.envelope.rcptTo) mails.push({ to: recipient.address, subject: parsed.subject ?? '', text: parsed.text ?? '' });
-        callback();
-      }, callback);
+        answer();
+      }, answer);
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -55,6 +67,10 @@ export async function startInbox(): Promise<Inbox> {
     putOff: 0,
     putOffNext(count) {
       toPutOff = count;
+    },
+    mostAtOnce: 0,
+    answerAfter(ms) {
+      answerAfterMs = ms;
     },
     async take(to, subject) {
       await until(async () => find(to, subject) !== undefined, `a mail to ${to}${subject ? ` about ${subject}` : ''}`, 10_000);

@@ -258,21 +258,80 @@ describe('a forgotten password', () => {
   it('is kept for the next process when asked for as this one ends, and sent by it', async () => {
     const email = newEmail('late');
     const ending = new Mailer(stack.config, stack.app.get(MailOutbox)); // another API process, ending
+    const sentThere = jest.spyOn((ending as unknown as { transport: { sendMail: () => Promise<unknown> } }).transport, 'sendMail');
     await ending.beforeApplicationShutdown();
     ending.send({ kind: 'account', to: email, subject: 'Asked for as a process ends', text: 'A link' });
     await ending.beforeApplicationShutdown(); // waits for the mail to be kept
     ending.onApplicationShutdown();
-    expect(mailsTo(email)).toEqual([]);
+    expect(sentThere).not.toHaveBeenCalled();
     // The running process sends it.
     expect((await stack.inbox.take(email, /as a process ends/)).text).toBe('A link\n');
     await until(async () => (await outboxOf(email)).length === 0, 'the sent mail forgotten');
   });
 
+  it('is claimed only once a connection is free, at most five at once, so its minute starts with its connection', async () => {
+    const emails = Array.from({ length: 12 }, (_, n) => newEmail(`burst-${n}`));
+    const claimedNow = async () =>
+      (await stack.db.query('SELECT count(*)::int AS n FROM mail_outbox WHERE "to" = ANY($1) AND claimed_until > now()', [emails])).rows[0].n as number;
+    let mostClaimed = 0;
+    stack.inbox.mostAtOnce = 0;
+    stack.inbox.answerAfter(300);
+    try {
+      for (const to of emails) stack.app.get(Mailer).send({ kind: 'account', to, subject: 'Burst', text: 'A link' });
+      await until(async () => {
+        mostClaimed = Math.max(mostClaimed, await claimedNow());
+        return emails.every((to) => mailsTo(to).length > 0);
+      }, 'every mail of the burst');
+    } finally {
+      stack.inbox.answerAfter(0);
+    }
+    expect([mostClaimed, stack.inbox.mostAtOnce]).toEqual([5, 5]);
+    await settle();
+    expect(emails.flatMap((to) => mailsTo(to))).toHaveLength(12);
+  });
+
+  it('is forgotten once Postgres is back when it could not be right after it was sent, not sent again', async () => {
+    const email = newEmail('unforgotten');
+    const outbox = stack.app.get(MailOutbox);
+    const forget = jest.spyOn(outbox, 'forget').mockRejectedValueOnce(new Error('Postgres is away'));
+    try {
+      stack.app.get(Mailer).send({ kind: 'account', to: email, subject: 'Sent while Postgres was away', text: 'A link' });
+      await stack.inbox.take(email, /Postgres was away/);
+      await until(async () => forget.mock.calls.length >= 2, 'the row deleted again');
+    } finally {
+      forget.mockRestore();
+    }
+    // Long before its claim would lapse and let another attempt send it again.
+    await until(async () => (await outboxOf(email)).length === 0, 'the sent mail forgotten', 5_000);
+    expect(mailsTo(email)).toHaveLength(1);
+  });
+
+  it('is made after the answer even as the process ends, and kept for the next process', async () => {
+    const email = newEmail('after-answer');
+    const ending = new Mailer(stack.config, stack.app.get(MailOutbox)); // another API process, about to end
+    ending.sendAfterAnswer(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // making the link takes a moment
+      return { kind: 'account', to: email, subject: 'Made after the answer', text: 'A link' };
+    });
+    await ending.beforeApplicationShutdown();
+    ending.onApplicationShutdown();
+    expect((await outboxOf(email)).length + mailsTo(email).length).toBe(1);
+    await stack.inbox.take(email, /after the answer/);
+  });
+
   it('is left to the attempt that holds it: one that ends after its claim was taken over changes nothing', async () => {
     const outbox = stack.app.get(MailOutbox);
     const email = newEmail('slow');
-    const late = await outbox.keep({ kind: 'account', to: email, subject: 'Slow', text: 'A link' });
-    // Its attempt outlived its claim, and another attempt took the mail over.
+    // An attempt under way (claimed, so no process's look for mails due takes it)…
+    const {
+      rows: [kept],
+    } = await stack.db.query(
+      `INSERT INTO mail_outbox (kind, "to", subject, text, attempts, claimed_until, claim)
+       VALUES ('account', $1, 'Slow', 'A link', 1, now() + interval '2 minutes', gen_random_uuid()) RETURNING id::text, claim`,
+      [email],
+    );
+    const late = { ...kept, attempts: 1, kind: 'account' as const, to: email, subject: 'Slow', text: 'A link' };
+    // …outlived its claim, and another attempt took the mail over.
     const { rows: [{ claim }] } = await stack.db.query(
       "UPDATE mail_outbox SET claim = gen_random_uuid(), claimed_until = now() + interval '2 minutes' WHERE id = $1 RETURNING claim",
       [late.id],

@@ -1,10 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Session, VerifiedEmail } from '@chorus/client';
 import type { DataSource } from 'typeorm';
 import { ProblemException, accountDeleted, accountRequired, conflict, emailTaken, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
-import { Mailer } from '../mail/mailer';
+import { type Mail, Mailer } from '../mail/mailer';
 import { emailChangeMail, emailChangeNotice, passwordResetMail, verificationMail } from '../mail/mails';
 import type { AuthUser } from './auth.decorators';
 import { EmailLinks } from './email-links';
@@ -38,8 +38,6 @@ const tooSoon = (seconds: number) =>
  */
 @Injectable()
 export class AccountEmailService {
-  private readonly logger = new Logger(AccountEmailService.name);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly links: EmailLinks,
@@ -111,16 +109,14 @@ export class AccountEmailService {
    */
   requestPasswordReset(email: string): void {
     // After the answer: how long the request took would otherwise tell whether a link was made.
-    setImmediate(() => {
-      this.mailPasswordReset(email).catch((error: Error) => this.logger.error(`could not mail a password-reset link: ${error.message}`));
-    });
+    this.mailer.sendAfterAnswer(() => this.passwordResetMail(email));
   }
 
-  private async mailPasswordReset(email: string): Promise<void> {
+  private async passwordResetMail(email: string): Promise<Mail | undefined> {
     const account = await this.claimLinkMail('email = $1', [email]);
-    if (!account) return;
+    if (!account) return undefined;
     const claims = { sub: account.id, email: account.email, gen: account.generation, at: account.mailedAt };
-    this.mailer.send(passwordResetMail(account, await this.links.passwordReset(claims)));
+    return passwordResetMail(account, await this.links.passwordReset(claims));
   }
 
   /**

@@ -25,18 +25,8 @@ const KEPT = 'id, kind, "to", subject, text, attempts, claim';
 export class MailOutbox {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Keeps the mail, claimed for its first attempt, which starts now. */
-  async keep(mail: Mail): Promise<KeptMail> {
-    const [kept] = await this.db.query<KeptMail[]>(
-      `INSERT INTO mail_outbox (kind, "to", subject, text, attempts, claimed_until, claim) VALUES ($1, $2, $3, $4, 1, ${CLAIMED_UNTIL}, gen_random_uuid())
-       RETURNING ${KEPT}`,
-      [mail.kind, mail.to, mail.subject, mail.text],
-    );
-    return kept!;
-  }
-
-  /** Keeps the mail for whichever process looks for mails due next (this one is ending). */
-  async keepForLater(mail: Mail): Promise<void> {
+  /** Keeps the mail, due at once, for whichever process claims it first. */
+  async keep(mail: Mail): Promise<void> {
     await this.db.query('INSERT INTO mail_outbox (kind, "to", subject, text) VALUES ($1, $2, $3, $4)', [mail.kind, mail.to, mail.subject, mail.text]);
   }
 

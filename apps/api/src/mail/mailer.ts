@@ -31,6 +31,10 @@ const LOOK_FOR_DUE_MAILS_EVERY_MS = 1_000;
  * trickling its answers): half the outbox's claim, so another process never takes over a mail still being sent.
  */
 const MAIL_ATTEMPT_MS = MAIL_CLAIM_MS / 2;
+/** Connections to the mail server, and so attempts at once, per API process. */
+const MAIL_CONNECTIONS = 5;
+/** The longest a process that is ending waits for its attempts: what they have not done by then, their claims undo. */
+const SHUTDOWN_WAIT_MS = MAIL_ATTEMPT_MS + 10_000;
 
 /** What an installation should be told as the API starts: mail settings that production must not run on. */
 export function mailSettingsWarnings(config: AppConfig): string[] {
@@ -42,13 +46,14 @@ export function mailSettingsWarnings(config: AppConfig): string[] {
 }
 
 /**
- * Sends Chorus's mails through `SMTP_URL` (a pool of a few connections), or, without one, writes each to the log (a
- * development machine then shows the links it holds). A request never waits for the mail server: how long a send
- * takes would tell whether an email has an account, and a mail server that is down must not refuse the request.
+ * Sends Chorus's mails through `SMTP_URL` (a pool of `MAIL_CONNECTIONS` connections), or, without one, writes each to
+ * the log (a development machine then shows the links it holds). A request never waits for the mail server: how long
+ * a send takes would tell whether an email has an account, and a mail server that is down must not refuse the request.
  *
- * Each mail is kept in Postgres (`MailOutbox`) until the server takes it: one it puts off (a 4xx answer, no
- * connection) is tried again after 1 s, 5 s, 30 s, 2, 10 and 30 minutes, by whichever API process looks first, after
- * a restart too; one it refuses, or still puts off after that, is logged and dropped.
+ * Each mail is kept in Postgres (`MailOutbox`) until the server takes it, and sent by whichever API process claims it
+ * first (this one at once, if it has a connection free): one the server puts off (a 4xx answer, no connection, no
+ * answer within `MAIL_ATTEMPT_MS`) is tried again after 1 s, 5 s, 30 s, 2, 10 and 30 minutes, after a restart too;
+ * one it refuses, or still puts off after that, is logged and dropped.
  *
  * One address gets at most `MAILS_PER_ADDRESS_PER_DAY` mails a day that others chose to send it, and a quarter of that
  * an hour of its account's own, whoever asks for them (counted in Redis across the API's processes, as the limits per
@@ -61,8 +66,11 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
   private readonly transport: Transporter;
   private readonly sentToAddresses: AddressLimitStore;
   private readonly sending = new Set<Promise<void>>();
-  private looking = false;
-  /** Set as the process ends: mails are kept for the next process, not attempted. */
+  /** Attempts under way or being claimed: at most one per connection, so an attempt's time starts with its connection. */
+  private attempting = 0;
+  /** Mails sent whose rows could not be deleted yet (Postgres was away): deleted again before anything is claimed. */
+  private readonly sentNotForgotten = new Map<string, KeptMail>();
+  /** Set as the process ends: mails are kept for whichever process looks next, not attempted here. */
   private closing = false;
   private lookForDueMails?: NodeJS.Timeout;
 
@@ -73,18 +81,30 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
     // Each step of an attempt bounded well within MAIL_ATTEMPT_MS.
     const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
     this.transport = config.smtpUrl
-      ? createTransport({ url: config.smtpUrl, pool: true, ...timeouts }, { from: config.mailFrom })
+      ? createTransport({ url: config.smtpUrl, pool: true, maxConnections: MAIL_CONNECTIONS, ...timeouts }, { from: config.mailFrom })
       : createTransport({ jsonTransport: true }, { from: config.mailFrom });
     this.sentToAddresses = new AddressLimitStore(config);
     for (const warning of mailSettingsWarnings(config)) this.logger.warn(warning);
   }
 
   send(mail: Mail): void {
-    this.track(this.keepAndSend(mail).catch((error: Error) => this.logger.error(`could not send "${mail.subject}" to ${mail.to}: ${error.message}`)));
+    this.track(this.keepAndSend(mail).catch((error: Error) => this.logger.error(`could not keep "${mail.subject}" to ${mail.to}: ${error.message}`)));
+  }
+
+  /**
+   * Makes a mail once the request's answer has gone (how long making it takes must not show in the answer's time),
+   * and sends it; a process that is ending waits for it.
+   */
+  sendAfterAnswer(make: () => Promise<Mail | undefined>): void {
+    const made = new Promise<void>((resolve) => setImmediate(resolve)).then(make);
+    this.track(made.then((mail) => mail && this.keepAndSend(mail)).catch((error: Error) => this.logger.error(`could not make or keep a mail: ${error.message}`)));
   }
 
   onApplicationBootstrap(): void {
-    this.lookForDueMails = setInterval(() => this.track(this.sendDueMails()), LOOK_FOR_DUE_MAILS_EVERY_MS);
+    this.lookForDueMails = setInterval(() => {
+      this.track(this.forgetSent());
+      this.sendDueMails();
+    }, LOOK_FOR_DUE_MAILS_EVERY_MS);
     this.lookForDueMails.unref();
   }
 
@@ -98,28 +118,33 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
       this.logger.warn(`not sent: "${mail.subject}" to ${mail.to}, which has had as many such mails from Chorus as it may (MAILS_PER_ADDRESS_PER_DAY)`);
       return;
     }
-    if (this.closing) return this.outbox.keepForLater(mail);
-    await this.attempt(await this.outbox.keep(mail));
+    await this.outbox.keep(mail);
+    this.sendDueMails();
   }
 
   /**
-   * Another attempt at each mail due one (its server put it off, or the process attempting it ended), one at a time,
-   * each claimed as its attempt starts.
+   * Starts an attempt at the mail due longest (new, put off before, or left by a process that ended) if a connection
+   * is free. Called every `LOOK_FOR_DUE_MAILS_EVERY_MS`, as a mail is kept, and as an attempt finds or ends one.
    */
-  private async sendDueMails(): Promise<void> {
-    if (this.looking) return;
-    this.looking = true;
-    try {
-      for (let mail = await this.nextDueMail(); mail; mail = await this.nextDueMail()) await this.attempt(mail);
-    } catch (error) {
-      this.logger.warn(`could not look for mails to send again: ${(error as Error).message}`);
-    } finally {
-      this.looking = false;
-    }
+  private sendDueMails(): void {
+    if (this.closing || this.attempting >= MAIL_CONNECTIONS) return;
+    this.attempting += 1;
+    this.track(this.claimAndAttempt());
   }
 
-  private nextDueMail(): Promise<KeptMail | undefined> {
-    return this.closing ? Promise.resolve(undefined) : this.outbox.claimDue();
+  private async claimAndAttempt(): Promise<void> {
+    let mail: KeptMail | undefined;
+    try {
+      mail = await this.outbox.claimDue();
+      if (!mail) return;
+      this.sendDueMails(); // the next mail due, on another connection
+      await this.attempt(mail);
+    } catch (error) {
+      this.logger.warn(`could not look for mails to send: ${(error as Error).message}`);
+    } finally {
+      this.attempting -= 1;
+    }
+    if (mail) this.sendDueMails();
   }
 
   /** One attempt at the mail: sent or refused, it is forgotten; put off, it waits for the next attempt, if any is left. */
@@ -139,7 +164,18 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
       return;
     }
     if (failure) this.logger.error(`could not send "${subject}" to ${to}, attempt ${mail.attempts}: ${failure.message}`);
-    await this.outbox.forget(mail);
+    await this.outbox.forget(mail).catch((error: Error) => {
+      this.logger.warn(`"${subject}" to ${to} ${failure ? 'given up on' : 'sent'}, but not yet forgotten (${error.message}): trying again`);
+      this.sentNotForgotten.set(mail.id, mail);
+    });
+  }
+
+  /** Deletes the rows of mails sent while Postgres was away, as soon as it is back (until then, nothing to do). */
+  private async forgetSent(): Promise<void> {
+    for (const mail of [...this.sentNotForgotten.values()]) {
+      if (!(await this.outbox.forget(mail).then(() => true, () => false))) return;
+      this.sentNotForgotten.delete(mail.id);
+    }
   }
 
   /** The transport's answer, or, after `ms`, a timeout (which counts as put off: the server may take it next time). */
@@ -166,7 +202,15 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.lookForDueMails);
-    while (this.sending.size) await Promise.all([...this.sending]);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
+    });
+    const drained = (async () => {
+      while (this.sending.size) await Promise.all([...this.sending]);
+    })();
+    await Promise.race([drained, waited]);
+    clearTimeout(timer);
   }
 
   onApplicationShutdown(): void {
