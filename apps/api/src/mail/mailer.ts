@@ -202,6 +202,7 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.lookForDueMails);
+    this.track(this.forgetSent());
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
