@@ -25,6 +25,8 @@ export interface Inbox {
   answerAfter(ms: number): void;
   /** The most mails the inbox was receiving at one moment. */
   mostAtOnce: number;
+  /** SMTP connections opened to the inbox so far. */
+  connections: number;
   /** The token of the first link in the mail (what follows `#token=`). */
   linkToken(mail: ReceivedMail): string;
   stop(): Promise<void>;
@@ -40,6 +42,10 @@ export async function startInbox(): Promise<Inbox> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      inbox.connections += 1;
+      callback();
+    },
     onData(stream, session, callback) {
       inbox.mostAtOnce = Math.max(inbox.mostAtOnce, ++receiving);
       const answer = (error?: Error) => {
@@ -69,6 +75,7 @@ export async function startInbox(): Promise<Inbox> {
       toPutOff = count;
     },
     mostAtOnce: 0,
+    connections: 0,
     answerAfter(ms) {
       answerAfterMs = ms;
     },

@@ -136,6 +136,29 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(undocumented.map((operation) => operation.operationId)).toEqual([]);
   });
 
+  it('documents 429 on the routes a limit applies to, and 403 email-unverified on those that wait for a verified email', async () => {
+    type Operation = { operationId: string; responses: Record<string, { description?: string }> };
+    const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path.replace('/api/v1', '')}`, operation })));
+    const answering = (status: string, pattern = /./) =>
+      operations.filter(({ operation }) => pattern.test(operation.responses[status]?.description ?? '')).map(({ route }) => route).sort();
+    // A 429 documented on every route, as before, told clients to back off where nothing ever limits them.
+    expect(answering('429')).toEqual(
+      [
+        'POST /auth/register',
+        'POST /auth/guest',
+        'POST /auth/login',
+        'POST /auth/password-reset',
+        'POST /account/password',
+        'POST /account/email-verification',
+        'POST /account/email',
+        'DELETE /account',
+        'POST /projects/{id}/invitations',
+      ].sort(),
+    );
+    expect(answering('403', /email-unverified/)).toEqual(['DELETE /account/invitations/{projectId}', 'GET /account/invitations', 'POST /account/invitations/{projectId}'].sort());
+  });
+
   it('holds no reference it cannot resolve, and names every media type a body may have', async () => {
     const text = await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).text();
     const document = JSON.parse(text);

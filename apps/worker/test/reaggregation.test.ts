@@ -124,6 +124,28 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
   expect((await stack.client.reaggregations(workflowId)).runs[0]).toMatchObject({ id: 'before-the-flush', jobId: waitingJob!, state: 'unknown', finishedAt: null });
 });
 
+it('lists the recorded runs at once while Redis does not answer, each in state unknown unless ended', async () => {
+  // An API whose Redis never answers: each question to the queue waits REDIS_WAIT_MS (1 s) before going on without it.
+  const noRedis = await startStack({ worker: false, env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+  try {
+    const project = await noRedis.client.createProject({ title: `Redis away ${randomUUID()}`, status: 'live' });
+    const set = await noRedis.client.createSubjectSet(project.id, { name: 'Snippets' });
+    const { id: workflowId } = await noRedis.client.createWorkflow(project.id, { ...definition(5), subjectSetIds: [set.id] });
+    const db = noRedis.app.get(DataSource);
+    for (let n = 0; n < 8; n += 1) {
+      await recordReaggregationStarted(db, { id: `run-${n}`, jobId: String(n + 1), workflowId, scope: 'all', requestedBy: null, requestedAt: new Date(Date.now() - n * 1000) });
+    }
+    await recordReaggregationFinished(db, 'run-7', { subjects: 3 });
+    const asked = Date.now();
+    const { runs } = await noRedis.client.reaggregations(workflowId);
+    // One wait on Redis for the whole list; asking for each of the seven runs not ended would take seven more.
+    expect(Date.now() - asked).toBeLessThan(3_000);
+    expect(runs.map((run) => [run.id, run.state])).toEqual([...Array.from({ length: 7 }, (_, n) => [`run-${n}`, 'unknown']), ['run-7', 'completed']]);
+  } finally {
+    await noRedis.stop();
+  }
+});
+
 it('lists a run asked for while another runs as waiting for it, then runs it', async () => {
   const { workflowId } = await classifiedWorkflow(2, 5);
   const holder = new Client({ connectionString: stack.config.databaseUrl });
