@@ -615,7 +615,10 @@ describe('the queue', () => {
 
     // Researchers retire one of the volunteer's subjects: it is named as gone to them (and to no one who was not given it).
     await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [mine[1]], reason: 'A duplicate' });
-    expect(await volunteer.renewHolds(workflowId, mine)).toMatchObject({ gone: [mine[1]] });
+    await stack.db.query("UPDATE assignments SET expires_at = now() + interval '2 minutes' WHERE subject_id = $1", [mine[1]]);
+    // Its hold is not renewed with the others': the page leaves it out.
+    expect(await volunteer.renewHolds(workflowId, mine)).toMatchObject({ held: [mine[0]], gone: [mine[1]] });
+    expect(await minutesLeft(mine[1]!)).toBe(2);
     expect(await other.renewHolds(workflowId, mine)).toMatchObject({ gone: [] });
 
     const refused = await volunteer.request('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds: [] }).then(() => undefined, (error: ChorusApiError) => error);

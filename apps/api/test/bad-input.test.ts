@@ -140,6 +140,9 @@ it('names the body’s faults and a missing idempotency key in one answer, so th
   // Answers the workflow cannot take (found against its version) come with the key's fault too; nothing is stored.
   const answers = await post('/classifications', classification([{ task: 'T0', value: 'maybe' }]), { 'idempotency-key': '' });
   expect(answers.problem.errors?.map((error) => error.pointer)).toEqual(['/annotations/0/value', '/headers/idempotency-key']);
+  // A start that is no date is named alone, not as the finish's fault too.
+  const started = await post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], startedAt: 'yesterday', finishedAt: '2026-11-30T10:00:05Z' }));
+  expect(started.problem.errors?.map((error) => error.pointer)).toEqual(['/startedAt']);
   const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId]);
   expect(rows[0].n).toBe(0);
 });

@@ -264,7 +264,7 @@ describe('subject uploads from files', () => {
     ]);
   });
 
-  it('reads manifests as they are found in the wild: lone resources for lists, plain labels, choices, other services first', async () => {
+  it('reads manifests as they are found in the wild: lone resources for lists, plain labels, choices, other services first, pages painted in several images', async () => {
     const { projectId, setId } = await newSet();
     const canvas = (n: number, body: unknown) => ({ id: `https://example.org/wild/${n}`, type: 'Canvas', label: `leaf ${n}`, items: { type: 'AnnotationPage', items: [null, { type: 'Annotation', motivation: 'painting', body }] } });
     const manifest = {
@@ -278,14 +278,30 @@ describe('subject uploads from files', () => {
           type: 'Choice',
           items: [{ id: 'https://example.org/wild/2.jpg', type: 'Image', service: [{ '@id': 'https://example.org/auth/login', '@type': 'AuthCookieService1' }, { id: 'https://example.org/iiif/w2', type: 'ImageService3' }] }],
         }),
+        // A page painted in two halves, each its own annotation, then a second body of one annotation.
+        {
+          id: 'https://example.org/wild/3',
+          type: 'Canvas',
+          label: 'leaf 3',
+          items: [
+            {
+              type: 'AnnotationPage',
+              items: [
+                { type: 'Annotation', motivation: 'painting', body: { id: 'https://example.org/wild/3-left.jpg', type: 'Image' }, target: 'https://example.org/wild/3#xywh=0,0,5,10' },
+                { type: 'Annotation', motivation: 'painting', body: [{ id: 'https://example.org/wild/3-right.jpg', type: 'Image' }, { id: 'https://example.org/wild/3-slip.jpg', type: 'Image' }] },
+              ],
+            },
+          ],
+        },
         null,
       ],
     };
     const answer = await upload(setId, JSON.stringify(manifest), 'application/ld+json');
-    expect(answer.body).toMatchObject({ created: 2 });
+    expect(answer.body).toMatchObject({ created: 3 });
     expect((await subjectsOf(projectId)).map((subject) => [subject.locations, subject.metadata.canvas_label, subject.metadata.manifest_label])).toEqual([
       [[{ type: 'image', url: 'https://example.org/wild/1.jpg', iiifService: 'https://example.org/iiif/w1' }], 'leaf 1', 'A plain label'],
       [[{ type: 'image', url: 'https://example.org/wild/2.jpg', iiifService: 'https://example.org/iiif/w2' }], 'leaf 2', 'A plain label'],
+      [['3-left', '3-right', '3-slip'].map((name) => ({ type: 'image', url: `https://example.org/wild/${name}.jpg` })), 'leaf 3', 'A plain label'],
     ]);
   });
 

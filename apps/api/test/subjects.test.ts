@@ -44,6 +44,31 @@ describe('subject upload', () => {
     expect((await metadataOf()).map((row) => row.external_id)).toEqual(['a', 'b', 'c']);
   });
 
+  it('refuses other content under an externalId that another upload made while it was being checked, storing nothing', async () => {
+    const project = await stack.client.createProject({ title: 'Racing uploads' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    // Another upload of the same new externalId, with other content, not committed yet: this one's check cannot see it.
+    const other = new Client({ connectionString: stack.config.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`INSERT INTO subjects (project_id, locations, metadata, external_id) VALUES ($1, $2, '{}', 'race')`, [
+        project.id,
+        JSON.stringify([{ type: 'text', text: 'The other upload' }]),
+      ]);
+      const upload = stack.client.addSubjects(set.id, [text('calm'), text('race')]).catch((e: ChorusApiError) => e);
+      await until(async () => (await stack.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO subjects%'`)).rows.length > 0, 'the upload to wait for the other');
+      await other.query('COMMIT');
+      const error = (await upload) as ChorusApiError;
+      expect(error.status).toBe(422);
+      expect(error.problem.errors).toEqual([{ pointer: '/subjects/1/locations', message: expect.stringContaining('the subject "race" already in the project') }]);
+    } finally {
+      await other.end();
+    }
+    const { rows } = await stack.db.query('SELECT s.external_id, s.locations, m.subject_set_id FROM subjects s LEFT JOIN subject_set_members m ON m.subject_id = s.id WHERE s.project_id = $1', [project.id]);
+    expect(rows).toEqual([{ external_id: 'race', locations: [{ type: 'text', text: 'The other upload' }], subject_set_id: null }]);
+  });
+
   it('refuses a batch that repeats an externalId, naming the repeat', async () => {
     const project = await stack.client.createProject({ title: 'Repeats' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });

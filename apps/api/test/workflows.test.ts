@@ -52,6 +52,11 @@ describe('workflow versions', () => {
     const problem = await problemOf(stack.client.updateWorkflow(id, renamed));
     expect(problem?.problem.errors).toEqual([{ pointer: '/tasks/t0', message: expect.stringMatching(/^differs from task "T0" of an earlier version only in case/) }]);
     expect((await stack.client.getWorkflow(id)).version).toBe(1);
+    // A key whose columns an earlier version's task makes too (T0_known_answer is T0's known answer).
+    const overwriting = { ...definition(), firstTask: 'T0_known', tasks: { T0_known: definition().tasks.T0! } };
+    expect((await problemOf(stack.client.updateWorkflow(id, overwriting)))?.problem.errors).toEqual([
+      { pointer: '/tasks/T0_known', message: expect.stringMatching(/^would make the downloads' column "T0_known_answer", which task "T0" makes too .*\(task "T0" is an earlier version's\)$/) },
+    ]);
     // Another key altogether is a new task: its columns are its own.
     expect(await stack.client.updateWorkflow(id, { ...definition(), firstTask: 'T1', tasks: { T1: definition().tasks.T0! } })).toEqual({ id, version: 2 });
     // A workflow whose versions from before this check differ in case stays editable with either key as it was.
@@ -77,7 +82,7 @@ describe('workflow versions', () => {
     const late = await problemOf(stack.client.updateWorkflow(id, definition('Second edit?'), read));
     expect(late?.status).toBe(412);
     expect(late?.problem.type).toMatch(/version-conflict$/);
-    expect(late?.problem.detail).toMatch(/^The workflow has changed since you read it .* If-Match: "2-[\w-]+"\.$/);
+    expect(late?.problem.detail).toMatch(/^The workflow's ETag is "2-[\w-]+" now, not "1-[\w-]+": it has changed since you read it \(someone saved .* If-Match: "2-[\w-]+"\.$/);
     expect((await stack.client.getWorkflow(id)).definition.tasks.T0).toMatchObject({ question: 'First edit?' });
     // Linking other sets changes it too, though not its version.
     const other = (await stack.client.createSubjectSet(projectId, { name: 'Other' })).id;
@@ -90,6 +95,7 @@ describe('workflow versions', () => {
     const weak = await problemOf(stack.client.request('PUT', `/workflows/${id}`, definition('Second edit?'), { 'if-match': `W/${await etag()}` }));
     expect(weak?.status).toBe(412);
     expect(weak?.problem.title).toBe('Precondition failed');
+    expect(weak?.problem.detail).toMatch(/: a weak ETag \(W\/…\) never matches If-Match, .* Send the ETag without W\/, with If-Match: "3-[\w-]+"\.$/);
     const saved = await fetch(`${stack.baseUrl}/api/v1/workflows/${id}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${stack.client.token}`, 'content-type': 'application/json', 'if-match': `"0-stale", ${await etag()}` },
@@ -272,8 +278,9 @@ describe('project access', () => {
     for (let i = 0; i < 3; i++) slugs.push((await stack.client.createProject({ title })).slug);
     const base = title.toLowerCase().replace(/ /g, '-');
     expect(slugs).toEqual([base, `${base}-2`, `${base}-3`]);
-    const together = await Promise.all([0, 1, 2].map(() => stack.client.createProject({ title })));
-    expect(new Set(together.map((project) => project.slug)).size).toBe(3);
+    // Made at the same moment, each takes the next number (three retries once fell short, and the fourth got 409).
+    const together = await Promise.all([0, 1, 2, 3, 4, 5].map(() => stack.client.createProject({ title })));
+    expect(together.map((project) => project.slug).sort()).toEqual([4, 5, 6, 7, 8, 9].map((n) => `${base}-${n}`));
     // Accents are dropped, and a title with nothing to keep makes "project", numbered: always a slug the rule takes.
     expect((await stack.client.createProject({ title: `Ünïcödé Bïrds ${title}` })).slug).toBe(`unicode-birds-${base}`);
     const bare = [(await stack.client.createProject({ title: '!!!' })).slug, (await stack.client.createProject({ title: '日本語' })).slug];
@@ -281,8 +288,13 @@ describe('project access', () => {
     expect(bare[0]).not.toBe(bare[1]);
   });
 
-  it('refuses a taken slug with 409', async () => {
+  it('refuses a taken slug with 409, and one shaped like a project id, naming the field', async () => {
     await stack.client.createProject({ title: 'Unique', slug: 'unique-slug' });
     expect((await problemOf(stack.client.createProject({ title: 'Again', slug: 'unique-slug' })))?.status).toBe(409);
+    const other = await stack.client.createProject({ title: 'Another' });
+    const shaped = await problemOf(stack.client.createProject({ title: 'Shadow', slug: other.id }));
+    expect(shaped?.problem.errors).toEqual([{ pointer: '/slug', message: expect.stringContaining('has the shape of a project id') }]);
+    // Nor is one made from such a title: /projects/<slug> would look for a project with that id.
+    expect((await stack.client.createProject({ title: other.id })).slug).toBe(`project-${other.id}`);
   });
 });

@@ -7,11 +7,11 @@ export const taskKeySchema = z
 
 /** Downloads list several answers or tags in one cell separated by it, so no value may hold it. */
 export const LIST_SEPARATOR = ';';
-export const withoutListSeparator = (schema: z.ZodString, what: string) =>
-  schema.refine((value) => !value.includes(LIST_SEPARATOR), `cannot hold "${LIST_SEPARATOR}", which separates ${what} in downloads`);
+export const withoutListSeparator = (schema: z.ZodString, what: string, instead: string) =>
+  schema.refine((value) => !value.includes(LIST_SEPARATOR), `cannot hold "${LIST_SEPARATOR}", which separates ${what} in downloads; ${instead}`);
 
 /** A stable answer value: results are keyed by it, never by list position. */
-export const answerValueSchema = withoutListSeparator(z.string().trim().min(1).max(100), 'several answers; use another character');
+export const answerValueSchema = withoutListSeparator(z.string().trim().min(1).max(100), 'several answers', 'use another character');
 
 /** Metadata of a subject or a classification: a flat-named JSON object of at most 16 KiB, `hint` saying what to do instead. */
 export const MAX_METADATA_BYTES = 16_384;

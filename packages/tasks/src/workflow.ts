@@ -12,17 +12,41 @@ export const tutorialStepSchema = z.strictObject({
 });
 export type TutorialStep = z.infer<typeof tutorialStepSchema>;
 
+/** The downloads' columns of a task, `<key>_<field>`: the consensus download has all of them, the raw one `answer`. */
+export const TASK_COLUMN_FIELDS = ['answer', 'agreement', 'votes', 'algorithm', 'workflow_version', 'known_answer', 'result'] as const;
+export type TaskColumnField = (typeof TASK_COLUMN_FIELDS)[number];
+
+/**
+ * The downloads' column, named as `key`'s, that two task keys differing beyond case would both make (task `A`'s known
+ * answer and task `A_known`'s answer are both `A_known_answer`: one would overwrite the other), or undefined.
+ */
+export function sharedTaskColumn(key: string, other: string): string | undefined {
+  if (key.toLowerCase() === other.toLowerCase()) return undefined;
+  const theirs = new Set(TASK_COLUMN_FIELDS.map((field) => `${other}_${field}`.toLowerCase()));
+  return TASK_COLUMN_FIELDS.map((field) => `${key}_${field}`).find((column) => theirs.has(column.toLowerCase()));
+}
+
 /**
  * Task keys name the downloads' columns (`T0_answer`): two that differ only in case (`T0`, `t0`) would be one column
- * in a spreadsheet's lookups and in SQL without quotes.
+ * in a spreadsheet's lookups and in SQL without quotes, and two that make the same column would overwrite each other.
  */
-function keysDifferingOnlyInCase(tasks: Record<string, unknown>, ctx: z.RefinementCtx): void {
+function keysWhoseColumnsClash(tasks: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const seen = new Map<string, string>();
   for (const key of Object.keys(tasks)) {
     const earlier = seen.get(key.toLowerCase());
-    if (earlier) ctx.addIssue({ code: 'custom', path: [key], message: `differs from task "${earlier}" only in case: the downloads' columns would clash; give it another key` });
-    else seen.set(key.toLowerCase(), key);
+    if (earlier) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `differs from task "${earlier}" only in case: the downloads' columns would clash; give it another key` });
+      continue;
+    }
+    const other = [...seen.values()].find((seenKey) => sharedTaskColumn(key, seenKey));
+    if (other) ctx.addIssue({ code: 'custom', path: [key], message: columnClash(key, other) });
+    seen.set(key.toLowerCase(), key);
   }
+}
+
+/** Why `key` cannot be used beside task `other`. */
+export function columnClash(key: string, other: string): string {
+  return `would make the downloads' column "${sharedTaskColumn(key, other)}", which task "${other}" makes too (one would overwrite the other); give it another key`;
 }
 
 /** Far more than a volunteer would answer for one subject; what the graph checks and the classifier walk stays small. */
@@ -35,7 +59,7 @@ export const workflowDefinitionSchema = z.strictObject({
     .record(taskKeySchema, taskSchema)
     .refine((tasks) => Object.keys(tasks).length > 0, 'a workflow needs at least one task')
     .refine((tasks) => Object.keys(tasks).length <= MOST_TASKS, `a workflow may have at most ${MOST_TASKS} tasks; split it into workflows that hand subjects on (effects)`)
-    .superRefine(keysDifferingOnlyInCase),
+    .superRefine(keysWhoseColumnsClash),
   retirement: retirementRuleSchema.default({ rule: 'count', count: 5 }),
   selection: selectionRuleSchema.default({ order: 'random', goldStandardRate: 0 }),
   effects: z.array(effectSchema).max(50).default([]),

@@ -110,6 +110,15 @@ describe('workflow definition', () => {
     expect(result.ok ? [] : result.errors).toEqual([{ pointer: '/tasks/t0', message: 'differs from task "T0" only in case: the downloads\' columns would clash; give it another key' }]);
   });
 
+  it('refuses two task keys that would make the same download column, one overwriting the other', () => {
+    // Task A's known answer and task A_known's answer would both be the column A_known_answer (in any case).
+    const result = validateWorkflowDefinition({ name: 'x', firstTask: 'A', tasks: { A: yesNo('A_KNOWN'), A_KNOWN: yesNo() } });
+    expect(result.ok ? [] : result.errors).toEqual([
+      { pointer: '/tasks/A_KNOWN', message: 'would make the downloads\' column "A_KNOWN_answer", which task "A" makes too (one would overwrite the other); give it another key' },
+    ]);
+    expect(validateWorkflowDefinition({ name: 'x', firstTask: 'A', tasks: { A: yesNo('A_known_2'), A_known_2: yesNo() } }).ok).toBe(true);
+  });
+
   it('refuses an unknown task type with the pointer of its type', () => {
     expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'drawing', question: 'Draw' } } })).toEqual(['/tasks/T0/type']);
   });

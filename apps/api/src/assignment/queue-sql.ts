@@ -140,11 +140,12 @@ export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS
 
 /**
  * Holds the volunteer's assignments of subjects $4 in workflow $1 ($2 the volunteer) for $3 seconds from now, those
- * still live. One about to lapse is left to lapse: an assignment that sees it lapsed meanwhile may have given the
- * subject to someone else.
+ * still live and of subjects the workflow still asks for (not `GONE_FROM_WORKFLOW`). One about to lapse is left to
+ * lapse: an assignment that sees it lapsed meanwhile may have given the subject to someone else.
  */
 export const HOLD_FOR = `UPDATE assignments SET expires_at = now() + make_interval(secs => $3::float8)
   WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($4::uuid[]) AND expires_at > now() + interval '10 seconds'
+    AND EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = assignments.subject_id AND st.retired_at IS NULL)
   RETURNING subject_id, expires_at`;
 
 /**

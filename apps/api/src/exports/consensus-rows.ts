@@ -1,4 +1,4 @@
-import type { Task } from '@chorus/tasks';
+import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { FlatRecord } from './export-format';
 
@@ -67,8 +67,7 @@ export const CONSENSUS_TASK_COLUMNS = {
     "probability; a transcription's text, lines of aligned words (each with agreement, variants and the text tags kept; a word that some added where most " +
     'have none is there with word "" and what they wrote in variants), score and lowConsensus (true: ' +
     "worth a review); a close reading's counts, leaders, unsure share and evidence spans; each tag's up and down votes and share",
-} as const;
-const TASK_FIELDS = Object.keys(CONSENSUS_TASK_COLUMNS) as (keyof typeof CONSENSUS_TASK_COLUMNS)[];
+} as const satisfies Record<TaskColumnField, string>;
 
 /**
  * One flat record per subject: no nested JSON, one column per task field, the same columns in every format. `tasks`
@@ -109,5 +108,5 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
 }
 
 export function columnsOf(taskKeys: Iterable<string>): string[] {
-  return [...Object.keys(CONSENSUS_COLUMNS), ...[...taskKeys].flatMap((task) => TASK_FIELDS.map((field) => `${task}_${field}`))];
+  return [...Object.keys(CONSENSUS_COLUMNS), ...[...taskKeys].flatMap((task) => TASK_COLUMN_FIELDS.map((field) => `${task}_${field}`))];
 }

@@ -20,7 +20,8 @@ const ApiSince = (rows: string) =>
     name: 'since',
     required: false,
     description: `Only ${rows} at or after this moment (ISO 8601: 2026-12-01 or 2026-12-01T09:30:00Z), for incremental downloads`,
-    schema: { type: 'string', format: 'date-time' },
+    // A date alone is taken too, so not `format: date-time`, which a generated client would hold it to.
+    schema: { oneOf: [{ type: 'string', format: 'date' }, { type: 'string', format: 'date-time' }] },
   });
 
 /** A download's columns as the OpenAPI document lists them: a line each, then those repeated per task. */

@@ -2,16 +2,14 @@ import { LISTED_DESCRIPTION_LENGTH } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectMember, Workflow } from '@chorus/db';
-import { type DataSource, In } from 'typeorm';
+import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { lockAccount } from '../account/account-lock';
 import { accountDeleted, conflict, forbidden, notFound, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
-import { type CreateProjectInput, type UpdateProjectInput, slugify } from './dto/project.dto';
+import { type CreateProjectInput, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { completeWorkflows, workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ProjectView = Project & { workflows: ReturnType<typeof workflowSummary>[] };
 export type ProjectSummary = Omit<ProjectView, 'fieldGuide'>;
@@ -27,31 +25,36 @@ export class ProjectsService {
   async create(input: CreateProjectInput, user: AuthUser): Promise<ProjectView> {
     if (user.kind === 'guest') throw forbidden('Guests cannot create projects; register with POST /api/v1/auth/register first.');
     for (let attempt = 1; ; attempt++) {
-      const slug = input.slug ?? (await this.freeSlugFor(input.title));
       try {
-        return { ...(await this.insert(input, slug, user)), workflows: [] };
+        return { ...(await this.insert(input, user)), workflows: [] };
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-        // Only a project made at the same moment takes a numbered slug first: look again.
-        if (input.slug || attempt === 3) throw conflict(`The slug "${slug}" is taken; choose another with the "slug" field.`, 'slug-taken');
+        if (input.slug) throw conflict(`The slug "${input.slug}" is taken; choose another with the "slug" field.`, 'slug-taken');
+        // Only a project given a numbered slug of this title by its researchers at the same moment: look again.
+        if (attempt === 3) throw conflict(`No free slug could be made from the title "${input.title}"; choose one with the "slug" field.`, 'slug-taken');
       }
     }
   }
 
-  private insert(input: CreateProjectInput, slug: string, user: AuthUser): Promise<Project> {
+  private insert(input: CreateProjectInput, user: AuthUser): Promise<Project> {
     return this.db.transaction(async (manager) => {
       // Locked against the owner's deletion (which refuses an owner of projects) until this one is made.
       if (!(await lockAccount(manager, user.id))) throw accountDeleted();
+      const slug = input.slug ?? (await this.freeSlugFor(manager, input.title));
       const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
       return saved;
     });
   }
 
-  /** The title's slug, or the first numbered one (`-2`, `-3`, …) that no project has. */
-  private async freeSlugFor(title: string): Promise<string> {
+  /**
+   * The title's slug, or the first numbered one (`-2`, `-3`, …) that no project has. Projects of one title made at the
+   * same moment take turns, each seeing the slugs of those before it.
+   */
+  private async freeSlugFor(manager: EntityManager, title: string): Promise<string> {
     const base = slugify(title);
-    const taken: { slug: string }[] = await this.db.query(`SELECT slug FROM projects WHERE slug = $1 OR slug ~ ('^' || $1 || '-[0-9]+$')`, [base]);
+    await manager.query("SELECT pg_advisory_xact_lock(hashtext('project slug ' || $1))", [base]);
+    const taken: { slug: string }[] = await manager.query(`SELECT slug FROM projects WHERE slug = $1 OR slug ~ ('^' || $1 || '-[0-9]+$')`, [base]);
     const slugs = new Set(taken.map((row) => row.slug));
     if (!slugs.has(base)) return base;
     let number = 2;
@@ -78,7 +81,7 @@ export class ProjectsService {
   }
 
   async get(idOrSlug: string, user: AuthUser | undefined): Promise<ProjectView> {
-    const found = await this.db.getRepository(Project).findOneBy(UUID.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug });
+    const found = await this.db.getRepository(Project).findOneBy(UUID_SHAPED.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug });
     if (!found) throw notFound(`Project "${idOrSlug}"`, '/params/id');
     await this.access.assertReadable(found, user, '/params/id');
     const [view] = await this.withWorkflows([found], user);

@@ -226,7 +226,7 @@ export function manifestWithoutContext(body: unknown): FieldError | undefined {
 
 /**
  * A IIIF Presentation manifest (version 2 is upgraded to 3 with @iiif/parser): each canvas becomes a subject, its
- * `externalId` the canvas id, with its painted image (the first of a choice) and that image's IIIF Image API service,
+ * `externalId` the canvas id, with its painted images (the first of a choice), each with its IIIF Image API service,
  * if any, or its painted sound, and as metadata the manifest's and the canvas's descriptive pairs (`metadata`:
  * Shelfmark, Date…, the canvas's first) and labels.
  */
@@ -257,19 +257,22 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
 }
 
 /**
- * What is painted on a canvas: in its first annotation page, the first Image or Sound body (a recording's canvas has a
- * duration and a Sound), or one in a Choice.
+ * What is painted on a canvas: in its first annotation page, every Image or Sound body (a page may be painted in
+ * several images, a recording's canvas has a duration and a Sound), and of a Choice its first.
  */
-function paintedMedia(canvas: IiifResource): IiifResource | undefined {
+function paintedMedia(canvas: IiifResource): IiifResource[] {
   const bodies = resources(resources(canvas.items)[0]?.items).flatMap((annotation) => resources(annotation.body));
-  return bodies.flatMap((body) => (typeOf(body) === 'Choice' ? resources(body.items) : [body])).find((body) => ['Image', 'Sound'].includes(typeOf(body)));
+  const isMedia = (body: IiifResource) => ['Image', 'Sound'].includes(typeOf(body));
+  return bodies.flatMap((body) => (typeOf(body) === 'Choice' ? resources(body.items).filter(isMedia).slice(0, 1) : [body].filter(isMedia)));
 }
 
-/** A painted image, with its IIIF Image API service if it has one, or a painted sound, as a subject's location. */
-function locationsOf(media: IiifResource | undefined): SubjectLocation[] {
-  const url = idOf(media);
-  if (!media || !url) return [];
-  return typeOf(media) === 'Sound' ? [{ type: 'audio', url }] : [imageLocation(url, idOf(resources(media.service).find(isImageService)))];
+/** Each painted image, with its IIIF Image API service if it has one, or painted sound, as a subject's location. */
+function locationsOf(media: IiifResource[]): SubjectLocation[] {
+  return media.flatMap((medium): SubjectLocation[] => {
+    const url = idOf(medium);
+    if (!url) return [];
+    return typeOf(medium) === 'Sound' ? [{ type: 'audio', url }] : [imageLocation(url, idOf(resources(medium.service).find(isImageService)))];
+  });
 }
 
 /** An IIIF Image API service (not an authentication or other service). */

@@ -253,6 +253,8 @@ export class SubjectSetsService {
          RETURNING id, (xmax = 0) AS inserted`,
         [set.projectId, subjects],
       );
+      // A subject another upload made after the check above (the insert waited for it) is checked now, as it is.
+      await this.requireSameContent(manager, set.projectId, subjects, upload.refuse);
       const ids = rows.map((row) => row.id);
       await addToSubjectSet(manager, subjectSetId, ids);
       // The consensus download's `since` finds a subject whose metadata or known answers were corrected.

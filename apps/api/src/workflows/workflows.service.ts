@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, requestReaggregation } from '@chorus/db';
 import { versionChangeWarnings } from '@chorus/consensus';
-import type { WorkflowDefinition } from '@chorus/tasks';
+import { type WorkflowDefinition, columnClash, sharedTaskColumn } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -36,6 +36,14 @@ function selectionSets(definition: WorkflowDefinition): NamedSet[] {
 function failUnlessAll(named: NamedSet[], allowed: Set<string>, message: string): void {
   const errors = named.filter(({ setId }) => !allowed.has(setId)).map(({ pointer }) => ({ pointer, message }));
   if (errors.length) throw validationFailed(errors);
+}
+
+/** A save whose If-Match names no current ETag. A weak one (`W/"…"`, as a compressing proxy may make it) never matches. */
+function versionConflict(current: string, ifMatch: string[]): ProblemException {
+  const why = ifMatch.includes(`W/${current}`)
+    ? `a weak ETag (W/…) never matches If-Match, which compares strongly; a proxy that compresses answers may have weakened it. Send the ETag without W/`
+    : `it has changed since you read it (someone saved another version or other subject sets). Read it again, make your change to what it is now, and send that`;
+  return new ProblemException(412, `The workflow's ETag is ${current} now, not ${ifMatch.join(', ')}: ${why}, with If-Match: ${current}.`, undefined, 'version-conflict');
 }
 
 @Injectable()
@@ -74,14 +82,7 @@ export class WorkflowsService {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (ifMatch !== undefined && !ifMatch.includes('*')) {
         const current = workflowTag(locked.version, await this.linkedSetIds(manager, id));
-        if (!ifMatch.includes(current)) {
-          throw new ProblemException(
-            412,
-            `The workflow has changed since you read it (its ETag is ${current} now, not ${ifMatch.join(', ')}): someone saved another version or other subject sets. Read it again, make your change to what it is now, and send that with If-Match: ${current}.`,
-            undefined,
-            'version-conflict',
-          );
-        }
+        if (!ifMatch.includes(current)) throw versionConflict(current, ifMatch);
       }
       await this.checkReferencedSets(manager, locked.projectId, input.definition);
       await this.requireKeysUnlikeEarlier(manager, id, input.definition);
@@ -108,16 +109,20 @@ export class WorkflowsService {
 
   /**
    * The downloads have columns for the tasks of every version: a key that differs from an earlier version's only in
-   * case (`t0` after `T0`) would make two columns that spreadsheets and SQL take for one.
+   * case (`t0` after `T0`) would make two columns that spreadsheets and SQL take for one, and one that makes the same
+   * column as an earlier version's (`A_known` after `A`) would overwrite it.
    */
   private async requireKeysUnlikeEarlier(manager: EntityManager, id: string, definition: WorkflowDefinition): Promise<void> {
     const rows: { key: string }[] = await manager.query('SELECT DISTINCT jsonb_object_keys(definition->\'tasks\') AS key FROM workflow_versions WHERE workflow_id = $1', [id]);
     const keys = new Set(rows.map(({ key }) => key));
     const earlier = new Map(rows.map(({ key }) => [key.toLowerCase(), key]));
     const errors = Object.keys(definition.tasks).flatMap((key) => {
-      // A key an earlier version has as it is stays usable, even where versions from before this check differ in case.
-      const clash = keys.has(key) ? undefined : earlier.get(key.toLowerCase());
-      return clash ? [{ pointer: `/tasks/${key}`, message: `differs from task "${clash}" of an earlier version only in case: the downloads' columns would clash; call it "${clash}" if it is that task, else give it another key` }] : [];
+      // A key an earlier version has as it is stays usable, even where versions from before these checks clash.
+      if (keys.has(key)) return [];
+      const clash = earlier.get(key.toLowerCase());
+      if (clash) return [{ pointer: `/tasks/${key}`, message: `differs from task "${clash}" of an earlier version only in case: the downloads' columns would clash; call it "${clash}" if it is that task, else give it another key` }];
+      const other = [...keys].find((earlierKey) => sharedTaskColumn(key, earlierKey));
+      return other ? [{ pointer: `/tasks/${key}`, message: `${columnClash(key, other)} (task "${other}" is an earlier version's)` }] : [];
     });
     if (errors.length) throw validationFailed(errors);
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { baseTaskFields, labelSchema, taskKeySchema, withoutListSeparator } from '../common';
 
-export const tagSchema = withoutListSeparator(z.string().trim().min(1).max(100), 'tags; send each tag on its own');
+export const tagSchema = withoutListSeparator(z.string().trim().min(1).max(100), 'tags', 'send each tag on its own');
 
 export const taggingTaskSchema = z.strictObject({
   type: z.literal('tagging'),

@@ -23,10 +23,14 @@ export const classificationSchema = z.strictObject({
   startedAt: dateTime.optional(),
   finishedAt: dateTime.optional(),
   metadata: metadataSchema('keep what describes the classifying, such as the device or the tool, not the answer').default({}),
-}).refine(({ startedAt, finishedAt }) => !startedAt || !finishedAt || Date.parse(startedAt) <= Date.parse(finishedAt), {
+}).refine(
+  // Compared only when both are dates: a bad one ("yesterday") is named by its own error alone.
+  ({ startedAt, finishedAt }) => !startedAt || !finishedAt || !(Date.parse(startedAt) > Date.parse(finishedAt)),
+  {
   path: ['finishedAt'],
   message: 'must not be before startedAt (both come from the same clock)',
-});
+  },
+);
 export type ClassificationInput = z.infer<typeof classificationSchema>;
 
 export const idempotencyKeySchema = z

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-const slugSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and single dashes').min(2).max(100);
+/** A project's id, which `/projects/:id` tells from a slug by this shape. */
+export const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and single dashes')
+  .min(2)
+  .max(100)
+  .refine((slug) => !UUID_SHAPED.test(slug), 'has the shape of a project id (a UUID), so /projects/<slug> would look for a project with that id; add a word to it');
 
 export const createProjectSchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
@@ -29,6 +37,6 @@ export function slugify(title: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, 80)
     .replace(/^-+|-+$/g, '');
-  if (slug.length >= 2) return slug;
+  if (slug.length >= 2 && !UUID_SHAPED.test(slug)) return slug;
   return slug ? `project-${slug}` : 'project';
 }
