@@ -273,6 +273,36 @@ describe('the queue', () => {
     expect((await volunteer.queue(workflowId)).subjects.map((s) => s.id)).toEqual([one.subject_id]);
   });
 
+  it('retires, unretires or reprioritises a whole set locking its subjects in key order, as submits do, so it never deadlocks with them', async () => {
+    const { workflowId, setIds } = await workflowOf(20);
+    const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
+    const [first, ...rest] = rows.map((row) => row.subject_id as string);
+    const bodies: Record<string, unknown> = {
+      retire: { subjectSetId: setIds[0], reason: 'a check' },
+      unretire: { subjectSetId: setIds[0], reason: 'a check' },
+      // Listed last first: an update alone would lock them in the list's order.
+      priorities: { priorities: [...rest].reverse().concat(first!).map((subjectId) => ({ subjectId, priority: 1 })) },
+    };
+    const answers: Record<string, unknown> = { retire: { retired: 20 }, unretire: { unretired: 20 }, priorities: { updated: 20 } };
+    for (const change of Object.keys(bodies)) {
+      // A submit holds the first subject by key: the change waits for it holding no other subject, so a submit
+      // locking another one next (in key order, as submits and aggregation do) is not stuck behind the change.
+      const submit = new Client({ connectionString: stack.config.databaseUrl });
+      await submit.connect();
+      try {
+        await submit.query('BEGIN');
+        await submit.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [workflowId, first]);
+        const changed = stack.client.request('POST', `/workflows/${workflowId}/${change}`, bodies[change]);
+        await until(async () => (await stack.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%subject_workflow_status st%'`)).rows.length > 0, `the ${change} to wait`);
+        await submit.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[]) ORDER BY subject_id FOR UPDATE NOWAIT', [workflowId, rest]);
+        await submit.query('COMMIT');
+        expect((await changed).body).toEqual(answers[change]);
+      } finally {
+        await submit.end();
+      }
+    }
+  });
+
   it('stops serving the subjects of an unlinked set, keeps the classified or retired ones, and serves them again once it is linked again', async () => {
     const { workflowId, setIds } = await workflowOf(2, {}, 2);
     const definition = { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count' as const, count: 3 } };

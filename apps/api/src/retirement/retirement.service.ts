@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { OWE_AGGREGATION, isUnlinked } from '@chorus/db';
 import type { FieldError } from '@chorus/tasks';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
 import { returnedRows } from '../common/sql';
@@ -49,6 +49,18 @@ const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
   SELECT count(*)::int AS owed FROM owed`;
 
 /**
+ * Locks the hot rows of the chosen subjects that meet `condition` in key order, as submits and aggregation lock
+ * them, so that a change to a whole set never deadlocks with them (an update alone locks in whatever order it scans).
+ */
+async function lockChosenInKeyOrder(manager: EntityManager, workflowId: string, request: Pick<RetirementRequest, 'subjectIds' | 'subjectSetId'>, condition = 'true'): Promise<void> {
+  await manager.query(`SELECT 1 FROM subject_workflow_status st WHERE ${CHOSEN} AND ${condition} ORDER BY st.subject_id FOR UPDATE`, [
+    workflowId,
+    request.subjectIds ?? [],
+    request.subjectSetId ?? null,
+  ]);
+}
+
+/**
  * Researchers retire and unretire subjects by hand; both take effect in every queue at once. A request that names a
  * subject outside the workflow, or a set not linked to it, is refused whole, naming each such field.
  */
@@ -71,13 +83,16 @@ export class RetirementService {
     if (request.subjectIds) {
       await this.failForChosen(workflowId, request.subjectIds, 'st.gold_standard', 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId');
     }
-    const [{ retired, gold }]: { retired: number; gold: number }[] = await this.db.query(
-      `WITH retired AS (
-         UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
-         WHERE ${CHOSEN} AND st.retired_at IS NULL AND NOT st.gold_standard RETURNING 1)
-       SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold`,
-      [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ reason: request.reason, by: user.id })],
-    );
+    const [{ retired, gold }]: { retired: number; gold: number }[] = await this.db.transaction(async (manager) => {
+      await lockChosenInKeyOrder(manager, workflowId, request, 'st.retired_at IS NULL AND NOT st.gold_standard');
+      return manager.query(
+        `WITH retired AS (
+           UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
+           WHERE ${CHOSEN} AND st.retired_at IS NULL AND NOT st.gold_standard RETURNING 1)
+         SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold`,
+        [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ reason: request.reason, by: user.id })],
+      );
+    });
     return request.subjectSetId && gold ? { retired, leftGoldStandard: gold } : { retired };
   }
 
@@ -95,12 +110,7 @@ export class RetirementService {
     const most = classificationsNeededAtMost((await this.versions.definition(workflowId, workflow.version))!.retirement);
     const leftRetired = await this.requireRoomForMore(workflowId, request, most);
     const { unretired, owed } = await this.db.transaction(async (manager) => {
-      // Locked in key order first, as submits and aggregation lock them, so that a whole set never deadlocks with them.
-      await manager.query(`SELECT 1 FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL ORDER BY st.subject_id FOR UPDATE`, [
-        workflowId,
-        request.subjectIds ?? [],
-        request.subjectSetId ?? null,
-      ]);
+      await lockChosenInKeyOrder(manager, workflowId, request, 'st.retired_at IS NOT NULL');
       const rows = await manager.query(
         `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL,
            ${OWE_AGGREGATION}, updated_at = now()
@@ -120,12 +130,15 @@ export class RetirementService {
     await this.workflows.requireResearcher(workflowId, user);
     const subjectIds = input.priorities.map((entry) => entry.subjectId);
     await this.failForSubjectsOutside(workflowId, subjectIds, (index) => `/priorities/${index}/subjectId`);
-    const rows = await this.db.query(
-      `UPDATE subject_workflow_status st SET priority = p.priority, updated_at = now()
-       FROM jsonb_to_recordset($2::jsonb) AS p("subjectId" uuid, priority double precision)
-       WHERE st.workflow_id = $1 AND st.subject_id = p."subjectId" RETURNING st.subject_id`,
-      [workflowId, JSON.stringify(input.priorities)],
-    );
+    const rows = await this.db.transaction(async (manager) => {
+      await lockChosenInKeyOrder(manager, workflowId, { subjectIds });
+      return manager.query(
+        `UPDATE subject_workflow_status st SET priority = p.priority, updated_at = now()
+         FROM jsonb_to_recordset($2::jsonb) AS p("subjectId" uuid, priority double precision)
+         WHERE st.workflow_id = $1 AND st.subject_id = p."subjectId" RETURNING st.subject_id`,
+        [workflowId, JSON.stringify(input.priorities)],
+      );
+    });
     return { updated: returnedRows(rows).length };
   }
 
