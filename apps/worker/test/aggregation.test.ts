@@ -111,6 +111,27 @@ describe('aggregation', () => {
     expect((await state(workflowId, subjectId!)).status).toMatchObject({ classification_count: 2, aggregated_count: 2, retired: true });
   });
 
+  it('retires a subject whose answers meet a rule made easier at the answers it has, flagging none given while it was open', async () => {
+    const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: 'easier' }], 10);
+    const ids = [];
+    for (const value of ['yes', 'no', 'yes', 'yes']) ids.push(await classify(workflowId, subjectId!, value));
+    const worker = await stack.startWorker();
+    try {
+      expect(await worker.get(AggregationService).aggregateSubject(workflowId, subjectId!)).toBe('aggregated');
+      // Met from the third answer under the new rule (2 of 3 agree), and by all four: they were given while it was open.
+      const { tasks } = (await stack.client.getWorkflow(workflowId)).definition;
+      await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'agreement', task: 'T0', minimum: 2, threshold: 0.6, maximum: 10 } });
+      await worker.get(ReaggregationService).reaggregate(workflowId, 'all', undefined, async () => undefined);
+    } finally {
+      await stack.stopWorker();
+    }
+    expect(await state(workflowId, subjectId!)).toMatchObject({
+      status: { retirement_reason: 'agreement', retired_by_classification_id: ids[3], retired: true },
+      consensus: [{ task: 'T0', answer: 'yes', agreement: 0.75, votes: 4 }],
+    });
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE subject_id = $1 AND after_retirement', [subjectId])).rows[0].n).toBe(0);
+  });
+
   it('reports a subject that is not in the workflow as missing', async () => {
     const service = (await stack.startWorker()).get(AggregationService);
     expect(await service.aggregateSubject(randomUUID(), randomUUID())).toBe('missing');

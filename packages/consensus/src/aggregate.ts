@@ -5,7 +5,7 @@ import { reduceMultiple } from './multiple';
 import { symmetricPosterior } from './posterior';
 import { type TaggingVote, reduceTagging } from './tagging';
 import { transcriptionConsensus } from './transcription';
-import { type RetirementDecision, type RetirementState, decideRetirement } from './retirement';
+import { type RetirementDecision, type RetirementState, classificationsNeededAtMost, decideRetirement } from './retirement';
 import { pluralityVote } from './vote';
 
 /** One classification as aggregation sees it. */
@@ -159,14 +159,22 @@ function retirementState(definition: WorkflowDefinition, counted: readonly Class
 /**
  * Replays the counted classifications in order and retires at the first one after which the rule is met, so that
  * the reason and the triggering classification are the same however late aggregation runs.
+ *
+ * The first `judged` counted ones were aggregated before while the subject stayed open: the replay starts at them,
+ * so a rule they meet now (volunteers' skills learned again, a rule made easier) retires the subject at the last of
+ * them, and no answer given while it was open is taken for one given after its retirement. Only up to the most
+ * classifications the rule can ever need: beyond that, answers come after its retirement whatever the skills.
+ * It also keeps a long history from being replayed from its start on every aggregation.
  */
 export function findRetirement(
   definition: WorkflowDefinition,
   classifications: readonly ClassificationRecord[],
   options: ReduceOptions = {},
+  judged = 0,
 ): { decision: RetirementDecision; triggeredBy?: string } {
   const counted = classifications.filter((c) => c.countsTowardRetirement);
-  for (let n = 1; n <= counted.length; n++) {
+  const from = Math.max(1, Math.min(judged, classificationsNeededAtMost(definition.retirement)));
+  for (let n = from; n <= counted.length; n++) {
     const decision = decideRetirement(definition.retirement, retirementState(definition, counted.slice(0, n), options));
     if (decision.retire) return { decision, triggeredBy: counted[n - 1]!.id };
   }

@@ -118,6 +118,18 @@ describe('aggregating one subject', () => {
     expect(findRetirement(definition, all)).toMatchObject({ decision: { retire: true, reason: 'count' }, triggeredBy: 'c' });
   });
 
+  it('retires at the last answer already judged while the subject was open, when a rule they meet now was not met then', () => {
+    const easier = { ...definition, retirement: { rule: 'agreement' as const, task: 'T0', minimum: 2, threshold: 0.6, maximum: 4 } };
+    const answers = ['yes', 'no', 'yes', 'yes', 'no', 'yes'].map((value, n) => classification(`c${n + 1}`, value));
+    // From scratch the rule is met at the third answer; judged open up to the fourth, it retires at the fourth.
+    expect(findRetirement(easier, answers)).toMatchObject({ triggeredBy: 'c3' });
+    expect(findRetirement(easier, answers, {}, 4)).toMatchObject({ decision: { retire: true, reason: 'agreement' }, triggeredBy: 'c4' });
+    // Never beyond the most the rule can need: the fifth and sixth come after its maximum of four, whatever was judged.
+    expect(findRetirement(easier, answers, {}, 6)).toMatchObject({ triggeredBy: 'c4' });
+    // Answers not yet judged are replayed one by one as before.
+    expect(findRetirement(easier, answers.slice(0, 3), {}, 1)).toMatchObject({ triggeredBy: 'c3' });
+  });
+
   it('does not count gold-standard or late classifications toward retirement', () => {
     const records = [classification('a', 'yes'), classification('b', 'yes', false), classification('c', 'yes')];
     expect(findRetirement(definition, records).decision.retire).toBe(false);

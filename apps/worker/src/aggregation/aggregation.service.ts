@@ -20,6 +20,8 @@ interface StatusRow {
   version: number;
   retired_at: Date | null;
   retirement_reason: string | null;
+  /** Its classifications (in the order they came) that the last aggregation computed with. */
+  aggregated_count: number;
   /** The subject left the workflow with its set (see `isUnlinked`). */
   unlinked: boolean;
   /** For a retired subject, the version its stored consensus was computed with (null if none). */
@@ -64,6 +66,8 @@ interface Recomputed {
   /** Classifications stored after the one that met the rule of a subject retiring now: given, in effect, while retired. */
   late: string[];
 }
+
+const countedAmong = (records: readonly StoredClassification[]) => records.filter((record) => record.countsTowardRetirement).length;
 
 /** The records after the one that met the rule, when it retires the subject now. */
 function afterTheTrigger(records: readonly StoredClassification[], retirement: ReturnType<typeof findRetirement> | undefined): StoredClassification[] {
@@ -161,7 +165,7 @@ export class AggregationService {
     return this.db.transaction(async (manager) => {
       const outcomes = new Map<string, AggregationOutcome>(keys.map((key) => [keyOf(key), 'missing']));
       const statuses: StatusRow[] = await manager.query(
-        `SELECT st.workflow_id, st.subject_id, w.version, st.retired_at, st.retirement_reason, ${isUnlinked('st')} AS unlinked,
+        `SELECT st.workflow_id, st.subject_id, w.version, st.retired_at, st.retirement_reason, st.aggregated_count, ${isUnlinked('st')} AS unlinked,
                 CASE WHEN st.retired_at IS NOT NULL THEN
                   (SELECT max(c.workflow_version) FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) END AS consensus_version
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
@@ -194,7 +198,7 @@ export class AggregationService {
         // The consensus is the answer the subject retired with: answers given while it was retired, or stored after the
         // one that met the rule before this retirement committed, stay in the raw download only (flagged so); and a
         // task a new version cannot read all the answers of keeps the consensus it had.
-        const retirement = status.retired_at ? undefined : findRetirement(definition, records, options);
+        const retirement = status.retired_at ? undefined : findRetirement(definition, records, options, countedAmong(records.slice(0, status.aggregated_count)));
         const late = afterTheTrigger(records, retirement);
         const lateIds = new Set(late.map((record) => record.id));
         const counted = records.filter((record) => !record.givenWhileRetired && !lateIds.has(record.id));
