@@ -15,7 +15,7 @@ import { ProblemException, problemBody, validationFailed } from './common/proble
 import { OTHER_BODY_TYPES, openApiComponents, uuidParam } from './common/zod';
 import { loggedRequest } from './common/request-log';
 import { bodyLimitOf, isSubjectUpload } from './common/body-limits';
-import { unstorableErrors } from '@chorus/tasks';
+import { MOST_NESTING, jsonNestsDeeperThan, unstorableErrors } from '@chorus/tasks';
 import { CSV_MEDIA_TYPES, SubjectSetsService } from './subject-sets/subject-sets.service';
 import type { AppConfig } from './config/config';
 
@@ -154,15 +154,25 @@ function refuseNulInAddress(fastify: FastifyInstance): void {
 }
 
 /**
+ * Nested deeper than this, a body is refused before it is parsed, as the body; nested less deep but deeper than
+ * `MOST_NESTING`, it is parsed, and the place where it nests too deep is named.
+ */
+const MOST_NESTING_PARSED = 1_000;
+
+/**
  * A JSON parser that refuses, naming each field, a body Postgres could not store (the NUL character, half a surrogate
  * pair) or that nests too deep for what reads it. Stored, such a value would fail a whole batch of submits.
  */
 function refusingUnstorable(parse: Parser<string>): Parser<string> {
-  return (request, body, done) =>
+  return (request, body, done) => {
+    if (jsonNestsDeeperThan(body, MOST_NESTING_PARSED)) {
+      return done(validationFailed([{ pointer: '', message: `nests more than ${MOST_NESTING_PARSED} levels of objects and lists deep, where at most ${MOST_NESTING} are taken; flatten it` }]));
+    }
     parse(request, body, (error, parsed) => {
       const unstorable = error ? [] : unstorableErrors(parsed);
       done(unstorable.length ? validationFailed(unstorable) : error, parsed);
     });
+  };
 }
 
 /** A text body as UTF-8; any other charset, or bytes that are not UTF-8, get a 415 saying so (nothing is guessed). */

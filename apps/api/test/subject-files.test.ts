@@ -135,6 +135,10 @@ describe('subject uploads from files', () => {
       // Only a word without brackets inside is a mark: the rest stays as it was written.
       [[{ type: 'text', text: 'Odd [[a b c]] and [[]] and [[ ]].', highlights: [[8, 9]] }], { passage: 3 }],
     ]);
+    // A "[[" never closed is read in time that grows with the text: as the square, this one held the API for minutes.
+    const unclosed = await upload(setId, `[[${'a'.repeat(400_000)}`, 'text/plain');
+    expect(unclosed.status).toBe(422);
+    expect(unclosed.body.errors).toEqual([expect.objectContaining({ pointer: '/subjects/0/locations/0/text' })]);
   });
 
   it('takes files of many megabytes on the upload route only: other routes refuse a body over 1 MiB before reading it, signed in or not', async () => {

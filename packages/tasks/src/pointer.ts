@@ -16,6 +16,26 @@ const HALF_PAIR_MESSAGE = 'holds half of a UTF-16 surrogate pair (an escape \\uD
 /** How deep a body may nest: far more than any subject, answer or workflow needs, and far less than the stack allows. */
 export const MOST_NESTING = 64;
 
+/**
+ * Whether JSON text nests deeper than `most` levels of objects and lists, read without parsing it (in time that grows
+ * with the text only): a body nested a million levels deep takes the parser most of a second, or far longer.
+ */
+export function jsonNestsDeeperThan(text: string, most: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (inString) {
+      if (code === 0x5c) at++; // a backslash escapes what follows
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++depth > most) return true;
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return false;
+}
+
 /** A string holding a surrogate without its other half (JSON allows the escape; Postgres's jsonb does not). */
 const halfPair = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

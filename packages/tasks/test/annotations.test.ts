@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, annotationsReadableUnder, flatAnswerOf, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, annotationsReadableUnder, flatAnswerOf, jsonNestsDeeperThan, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -99,6 +99,14 @@ describe('annotations', () => {
 
   it('refuses annotations that are not a list', () => {
     expect(errorsOf('not a list')).toEqual([{ pointer: '/annotations', message: expect.any(String) }]);
+  });
+
+  it('tells JSON text nested past a depth without parsing it, brackets and escaped quotes in strings aside', () => {
+    expect(jsonNestsDeeperThan('[[[1]]]', 3)).toBe(false);
+    expect(jsonNestsDeeperThan('[[[[1]]]]', 3)).toBe(true);
+    expect(jsonNestsDeeperThan('{"a":{"b":[1,2]},"c":[3]}', 3)).toBe(false);
+    expect(jsonNestsDeeperThan('[{"text":"[[[[ \\" {{{{"}]', 2)).toBe(false);
+    expect(jsonNestsDeeperThan(`{"x":${'['.repeat(1_000_000)}`, 1_000)).toBe(true);
   });
 
   it('finds what Postgres cannot store, naming at most 20: NUL characters, half surrogate pairs, nesting past 64 levels', () => {

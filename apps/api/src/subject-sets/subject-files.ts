@@ -162,13 +162,18 @@ function imageLocation(url: string, iiifService: string | undefined): SubjectLoc
   return iiifService ? { type: 'image', url, iiifService } : { type: 'image', url };
 }
 
-/** `[[word]]`: a non-empty run without brackets between double brackets. Anything else stays as it is. */
-const MARKED = /\[\[([^[\]]*[^[\]\s][^[\]]*)\]\]/g;
+/**
+ * `[[word]]`: a run without brackets between double brackets, highlighted unless it is only spaces. Anything else
+ * stays as it is. One class for the run (no second one that could match the same characters), so the time taken
+ * grows with the text, not with its square, when a `[[` is never closed.
+ */
+const MARKED = /\[\[([^[\]]*)\]\]/g;
 
 /** A text location, a word marked `[[like this]]` highlighted (the brackets are dropped). */
 function textLocation(marked: string): SubjectLocation {
   const highlights: [number, number][] = [];
-  const text = marked.replace(MARKED, (_marked, word: string, offset: number) => {
+  const text = marked.replace(MARKED, (brackets: string, word: string, offset: number) => {
+    if (!/\S/.test(word)) return brackets;
     const start = offset - highlights.length * 4;
     highlights.push([start, start + word.length]);
     return word;
