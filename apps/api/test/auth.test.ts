@@ -77,6 +77,16 @@ describe('auth', () => {
     const again = (await asGuest.register({ email: `other-${email}`, password: 'a long password', displayName: 'G' }).catch((e) => e)) as ChorusApiError;
     expect(again.status).toBe(409);
     expect(again.problem.detail).toMatch(/already an account/);
+
+    // Nor the account's email, or the invitations mailed to it, once verified: the account's own token has them.
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(email, /verify/i)));
+    await researcher.invite(project.id, { email, role: 'collaborator' });
+    expect(await asGuest.account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, emailVerified: false });
+    expect((await asGuest.myInvitations()).invitations).toEqual([]);
+    expect(((await asGuest.acceptInvitation(project.id).catch((e) => e)) as ChorusApiError).status).toBe(404);
+    expect(((await asGuest.declineInvitation(project.id).catch((e) => e)) as ChorusApiError).status).toBe(404);
+    expect((await signedIn.myInvitations()).invitations.map((invitation) => invitation.projectId)).toEqual([project.id]);
+    expect(await signedIn.account()).toMatchObject({ kind: 'registered', email, emailVerified: true });
   });
 
   it('gives guests a token that works on protected routes', async () => {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
 
 /** An account's email as invitations are addressed to it, and whether its owner showed it is theirs. */
 export interface AccountEmail {
@@ -11,15 +12,18 @@ const ACCOUNT_EMAIL = `SELECT email, email_verified_at IS NOT NULL AS "emailVeri
 /**
  * Locks the account's row until the transaction ends, so that its deletion (which locks it to look at what the account
  * owns and is a member of) waits for what this transaction makes for it, or goes first and is seen. Its email, or
- * undefined when the user is no account (a guest, or deleted).
+ * undefined when the caller is no account: a guest, deleted, or a guest's token of a guest who since registered (it
+ * keeps a guest's rights only).
  */
-export async function lockAccount(manager: EntityManager, userId: string): Promise<AccountEmail | undefined> {
-  const [account] = await manager.query<AccountEmail[]>(`${ACCOUNT_EMAIL} FOR SHARE`, [userId]);
+export async function lockAccount(manager: EntityManager, user: AuthUser): Promise<AccountEmail | undefined> {
+  if (user.kind !== 'registered') return undefined;
+  const [account] = await manager.query<AccountEmail[]>(`${ACCOUNT_EMAIL} FOR SHARE`, [user.id]);
   return account;
 }
 
 /** The account's email, as `lockAccount` answers it, without a lock. */
-export async function accountEmail(manager: EntityManager, userId: string): Promise<AccountEmail | undefined> {
-  const [account] = await manager.query<AccountEmail[]>(ACCOUNT_EMAIL, [userId]);
+export async function accountEmail(manager: EntityManager, user: AuthUser): Promise<AccountEmail | undefined> {
+  if (user.kind !== 'registered') return undefined;
+  const [account] = await manager.query<AccountEmail[]>(ACCOUNT_EMAIL, [user.id]);
   return account;
 }

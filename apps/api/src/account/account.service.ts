@@ -41,7 +41,9 @@ export class AccountService {
   async view(user: AuthUser): Promise<AccountView> {
     const [row] = await this.db.query<AccountRow[]>(ACCOUNT, [user.id]);
     if (!row) throw accountDeleted();
-    return { ...row, createdAt: row.createdAt.toISOString() };
+    // A guest's token of a guest who since registered speaks for the guest: the account's email is not its to see.
+    const seen: AccountRow = user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false };
+    return { ...seen, createdAt: seen.createdAt.toISOString() };
   }
 
   async rename(user: AuthUser, displayName: string): Promise<AccountView> {

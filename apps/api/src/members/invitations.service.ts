@@ -91,7 +91,7 @@ export class InvitationsService {
 
   /** The invitations addressed to the caller's email, newest first (none for a guest; refused until it is verified). */
   async own(user: AuthUser): Promise<{ invitations: OwnInvitation[] }> {
-    const account = await accountEmail(this.db.manager, user.id);
+    const account = await accountEmail(this.db.manager, user);
     if (!account) return { invitations: [] };
     const rows = await this.db.query<Dated<OwnInvitation>[]>(
       `SELECT i.project_id AS "projectId", p.slug AS "projectSlug", p.title AS "projectTitle", i.role, i.created_at AS "invitedAt"
@@ -105,7 +105,7 @@ export class InvitationsService {
   async accept(projectId: string, user: AuthUser): Promise<MemberView> {
     return this.db.transaction(async (manager) => {
       // Locked against the account's deletion (which removes its memberships) until this one is made.
-      const account = await lockAccount(manager, user.id);
+      const account = await lockAccount(manager, user);
       if (!account) throw this.noInvitation(projectId);
       const [[invitation]] = await manager.query(`DELETE FROM project_invitations WHERE project_id = $1 AND email = $2 AND ${LIVE} RETURNING role`, [projectId, this.verified(account)]);
       if (!invitation) throw this.noInvitation(projectId);
@@ -115,7 +115,7 @@ export class InvitationsService {
   }
 
   async decline(projectId: string, user: AuthUser): Promise<void> {
-    const account = await accountEmail(this.db.manager, user.id);
+    const account = await accountEmail(this.db.manager, user);
     if (!account) throw this.noInvitation(projectId);
     const [, declined] = await this.db.query('DELETE FROM project_invitations WHERE project_id = $1 AND email = $2', [projectId, this.verified(account)]);
     if (!declined) throw this.noInvitation(projectId);

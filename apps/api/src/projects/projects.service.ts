@@ -39,7 +39,7 @@ export class ProjectsService {
   private insert(input: CreateProjectInput, user: AuthUser): Promise<Project> {
     return this.db.transaction(async (manager) => {
       // Locked against the owner's deletion (which refuses an owner of projects) until this one is made.
-      if (!(await lockAccount(manager, user.id))) throw accountDeleted();
+      if (!(await lockAccount(manager, user))) throw accountDeleted();
       const slug = input.slug ?? (await this.freeSlugFor(manager, input.title));
       const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
