@@ -1,6 +1,8 @@
 // The run command: Postgres and Redis (from DATABASE_URL / REDIS_URL, or started here), then the API (which also
 // serves the built classifier) and the worker, until Ctrl-C.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { root, startServices, waitFor } from './services.mjs';
@@ -12,7 +14,7 @@ if (!(await portIsFree(port))) {
   process.exit(1);
 }
 const services = await startServices({ databaseName: 'chorus' });
-const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, PORT: String(port) };
+const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, PORT: String(port), AUTH_SECRET: process.env.AUTH_SECRET ?? keptSecret() };
 
 const children = [
   spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], { env, stdio: 'inherit' }),
@@ -52,4 +54,17 @@ function portIsFree(port) {
     probe.once('error', () => resolve(false));
     probe.listen(port, () => probe.close(() => resolve(true)));
   });
+}
+
+/**
+ * A secret of this checkout's own for signing tokens, made once and kept in .data/: the API's development default is
+ * in its source for anyone to read, and this API listens on every address of the machine.
+ */
+function keptSecret() {
+  const file = join(root, '.data', 'auth-secret');
+  if (!existsSync(file)) {
+    mkdirSync(join(root, '.data'), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
 }

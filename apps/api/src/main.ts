@@ -1,11 +1,13 @@
 import { createApp } from './bootstrap';
-import { loadConfig } from './config/config';
+import { loadConfig, securityWarnings } from './config/config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
-  app.getHttpAdapter().getInstance().log.info({ url: await app.getUrl() }, 'Chorus API listening');
+  const log = app.getHttpAdapter().getInstance().log;
+  log.info({ url: await app.getUrl() }, 'Chorus API listening');
+  for (const warning of securityWarnings(config)) log.warn(warning);
 }
 
 main().catch((error: Error) => {

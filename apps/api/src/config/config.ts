@@ -56,6 +56,8 @@ export interface AppConfig {
   redisUrl: string;
   queuePrefix: string;
   authSecret: string;
+  /** AUTH_SECRET was not set: tokens are signed with the development secret, which anyone can read in this file. */
+  authSecretIsDefault: boolean;
   tokenTtlSeconds: number;
   /** The largest body a subject upload may have (a file of up to 10,000 subjects). */
   bodyLimitBytes: number;
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     authSecret: e.AUTH_SECRET ?? DEV_SECRET,
+    authSecretIsDefault: e.AUTH_SECRET === undefined,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     jsonBodyLimitBytes: Math.min(e.JSON_BODY_LIMIT_BYTES, e.BODY_LIMIT_BYTES),
@@ -151,3 +154,15 @@ function proxiesTrusted(value: string): AppConfig['trustProxy'] {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Hosts only this machine can reach. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * What the API says at start about settings that leave it open: the development secret signs tokens anyone can forge
+ * (a project's owner id is public), so on an address others can reach it gives away every account.
+ */
+export function securityWarnings(config: AppConfig): string[] {
+  if (!config.authSecretIsDefault || LOOPBACK.has(config.host)) return [];
+  return [`AUTH_SECRET is not set while the API listens on ${config.host}: anyone who can reach it can sign tokens as any account; set AUTH_SECRET to a random string of 32 characters or more (pnpm start keeps one of its own in .data/auth-secret)`];
+}
