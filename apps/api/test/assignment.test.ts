@@ -28,7 +28,7 @@ async function workflowOf(count: number, extra: Partial<WorkflowInput> = {}, set
   }
   const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 }, ...extra, subjectSetIds: setIds });
   await stack.client.activateWorkflow(id);
-  return { workflowId: id, setIds };
+  return { workflowId: id, setIds, projectId: project.id };
 }
 
 async function guest(): Promise<ChorusClient> {
@@ -258,6 +258,19 @@ describe('the queue', () => {
     const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(rows[0].n).toBe(0);
     expect((await stack.client.queue(workflowId)).subjects).toHaveLength(1); // its researcher can try it out
+  });
+
+  it('refuses a volunteer’s answer with its own problem type once the project is taken back to draft, and stores nothing', async () => {
+    const { workflowId, projectId } = await workflowOf(2);
+    const volunteer = await guest();
+    const batch = await volunteer.queue(workflowId, 2);
+    await stack.client.updateProject(projectId, { status: 'draft' });
+    const refused = (await classify(volunteer, batch, batch.subjects[0]!.id).catch((error) => error)) as ChorusApiError;
+    expect([refused.status, refused.problem.type]).toEqual([422, 'urn:chorus:problem:workflow-not-open']);
+    expect(refused.problem.errors).toEqual([{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]);
+    expect(refused.problem.detail).toMatch(/^This workflow is not open to you/);
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId]);
+    expect(rows[0].n).toBe(0);
   });
 
   it('takes a retired subject out of every queue at once, and an unretired one back', async () => {

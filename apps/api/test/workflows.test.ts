@@ -226,7 +226,8 @@ describe('project access', () => {
     expect((await stack.client.queue(workflowId, 1)).subjects).toHaveLength(1);
 
     await stack.client.updateProject(project.id, { status: 'finished' });
-    expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
+    // Finished by its researchers, not complete: said as such.
+    expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'project-finished' });
     expect((await answer(second!.id)).replayed).toBe(false);
     const { rows } = await stack.db.query('SELECT count(*)::int AS stored FROM classifications WHERE workflow_id = $1', [workflowId]);
     expect(rows).toEqual([{ stored: 2 }]);

@@ -376,6 +376,59 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }
   });
 
+  it('tells a volunteer whose project was taken back to draft mid-batch that it is no longer open and that the answer could not be kept', async () => {
+    const { project, workflow, url } = await liveWorkflowOf('Closed mid-batch', 4);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(url);
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+
+    await suite.stack.client.updateProject(project.id, { status: 'draft' });
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    const closed = page.getByTestId('closed');
+    await closed.waitFor({ timeout: 10_000 });
+    await page.waitForFunction(() => document.activeElement?.id === 'closed-heading');
+    expect(await closed.getByRole('heading').textContent()).toBe('This project is no longer open to volunteers');
+    expect(await closed.textContent()).toContain('Your last answer could not be kept');
+    expect(await page.getByTestId('subject').count()).toBe(0);
+    // A plain notice, not the API's words: no alert, no JSON pointer.
+    expect((await page.locator('[role="alert"]').allTextContents()).join('')).toBe('');
+    expect(await page.locator('body').textContent()).not.toContain('/workflowId');
+    const { rows } = await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id]);
+    expect(rows[0].n).toBe(0);
+    await checkScreen(page, 'closed');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says why the server refused an answer in words, never with the API’s JSON pointers', async () => {
+    const { workflow, url } = await liveWorkflowOf('Refused answer', 2);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    // As the API refuses a subject taken out of the workflow meanwhile.
+    const problem = {
+      type: 'urn:chorus:problem:validation-failed',
+      title: 'Validation failed',
+      status: 422,
+      detail: 'One field is invalid: /subjectId is not a subject of this workflow',
+      errors: [{ pointer: '/subjectId', message: 'is not a subject of this workflow' }],
+    };
+    await page.route('**/api/v1/classifications', (route) =>
+      route.request().method() === 'POST' ? route.fulfill({ status: 422, contentType: 'application/problem+json', body: JSON.stringify(problem) }) : route.fallback(),
+    );
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    const alert = page.locator('[role="alert"].alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('Chorus could not accept this answer, so it was not saved. This subject is no longer part of this workflow. Reload the page to go on.');
+    await page.close();
+  });
+
   it('takes subjects the researchers retired out of the volunteer’s batch after the first answer that comes after their retirement', async () => {
     const { workflow, url } = await liveWorkflowOf('Retired mid-batch', 20);
     await skipTutorial(suite.context, workflow.id);
@@ -687,6 +740,20 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
     expect(await keyboardOnly()).toEqual([true, true, true, true]);
     await cdp.detach();
+    await page.close();
+  });
+
+  it('says a finished project is finished, not that every subject has its answers', async () => {
+    const { project, workflow, url } = await liveWorkflowOf('Finished project', 2);
+    await skipTutorial(suite.context, workflow.id);
+    await suite.stack.client.updateProject(project.id, { status: 'finished' });
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    const finished = page.getByTestId('finished');
+    await finished.waitFor({ timeout: 10_000 });
+    expect(await finished.getByRole('heading').textContent()).toBe('This project has finished');
+    expect(await finished.textContent()).toContain('Its researchers have finished it');
+    expect(await finished.textContent()).not.toContain('all the answers it needs');
     await page.close();
   });
 

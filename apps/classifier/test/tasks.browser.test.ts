@@ -585,7 +585,8 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 10_000 });
     await page.waitForFunction(() => [...document.querySelectorAll('[role="alert"]')].some((alert) => alert.textContent?.includes('refused')));
     expect((await page.locator('[role="alert"]').allTextContents()).join('')).toContain(
-      'The server refused 2 answers saved on this device, so they were dropped. The first: One field is invalid: /annotations/0/value is wrong',
+      // In words, not the API's pointers.
+      "The server refused 2 answers saved on this device, so they were dropped. The first: It does not fit this workflow's tasks; tell the project's researchers if it happens again.",
     );
     expect((await storedAnnotations(workflowId)).size).toBe(0);
     await page.close();

@@ -147,7 +147,13 @@ export const queueViewSchema = z.strictObject({
   subjects: z.array(queuedSubjectSchema),
   /** True when nothing is left for the caller; `reason` says why. */
   finished: z.boolean(),
-  reason: z.enum(['seen-everything', 'workflow-finished']).optional(),
+  reason: z
+    .enum(['seen-everything', 'workflow-finished', 'project-finished'])
+    .optional()
+    .meta({
+      description:
+        '`seen-everything`: the caller has classified (or holds) every subject left to them; `workflow-finished`: every subject is retired (or the workflow was finished); `project-finished`: its researchers finished the project, whatever answers its subjects have',
+    }),
   /**
    * Nothing can be served now but more may come (others hold the last subjects, or their rows are locked for a
    * moment): ask again after this.

@@ -148,7 +148,9 @@ export class AssignmentService {
     const member = !!accountIdOf(user) && !!workflow?.role;
     if (!workflow || !(member || isPublicWorkflow(workflow.status, workflow.project_status))) throw notFound(`Workflow ${workflowId}`, '/params/id');
     const base = { workflowId, workflowVersion: workflow.version };
-    if (workflow.status === 'finished' || workflow.project_status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
+    // Finished by its researchers, not for want of answers: a volunteer is not told that every subject has its answers.
+    if (workflow.project_status === 'finished') return { ...base, subjects: [], finished: true, reason: 'project-finished' };
+    if (workflow.status === 'finished') return { ...base, subjects: [], finished: true, reason: 'workflow-finished' };
     if (!member) this.assertOpenToVolunteers(workflow);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     const holders = { cap: classificationsNeededAtMost(definition.retirement), earliest: classificationsNeededAtLeast(definition.retirement) };

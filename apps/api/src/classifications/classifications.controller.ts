@@ -21,6 +21,12 @@ export class ClassificationsController {
    * of a workflow with `feedback: true`, also `feedback: [{ task, expected, correct }]`, the known answers.
    */
   @Post()
+  @ApiOperation({
+    summary: 'Stores a classification',
+    description:
+      'Refusals, with nothing stored: 422 `urn:chorus:problem:workflow-not-open` (at `/workflowId`) when the caller may not classify in the workflow, as when its project was taken back to draft while they classified; ' +
+      '422 `urn:chorus:problem:validation-failed` naming each bad field; 409 `urn:chorus:problem:already-classified` when the caller has classified the subject before.',
+  })
   @ApiZodBody(classificationSchema)
   @ApiHeader({
     name: 'Idempotency-Key',

@@ -6,7 +6,7 @@ import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
 import { type Annotation, type SubjectLocation, evidenceBeyondPassage, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { ProblemException, conflict, validationFailed } from '../common/problem';
+import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { unwrap } from '../common/zod';
@@ -158,7 +158,7 @@ export class ClassificationsService {
     const member = workflow ? !!(await this.access.roleOf(workflow.project_id, user)) : false;
     // As the submit statement decides (ClassificationWriter).
     if (!workflow || !(member || isPublicWorkflow(workflow.status, workflow.project_status))) {
-      throw validationFailed([{ pointer: '/workflowId', message: 'names no workflow you can classify in' }]);
+      throw workflowNotOpen();
     }
   }
 

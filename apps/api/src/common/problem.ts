@@ -63,6 +63,17 @@ export const notFound = (what: string, pointer?: string) =>
   new ProblemException(404, `${what} was not found`, pointer ? [{ pointer, message: 'names nothing that exists' }] : undefined);
 export const forbidden = (detail: string) => new ProblemException(403, detail);
 export const conflict = (detail: string, slug?: string) => new ProblemException(409, detail, undefined, slug);
+/**
+ * A classification sent to a workflow the caller may not classify in: one whose project was set back to draft (or
+ * that never was open to them, or is not there). A type of its own, so that a volunteer's page can say so plainly.
+ */
+export const workflowNotOpen = () =>
+  new ProblemException(
+    422,
+    'This workflow is not open to you (its project may have been taken back to draft by its researchers), so nothing was stored.',
+    [{ pointer: '/workflowId', message: 'names no workflow you can classify in' }],
+    'workflow-not-open',
+  );
 /** A token of an account deleted within the time an API process goes by the token generation it read. */
 export const accountDeleted = () =>
   new ProblemException(401, 'This account was deleted; its tokens no longer work.', [{ pointer: '/headers/authorization', message: 'is a token of a deleted account' }]);

@@ -21,3 +21,21 @@ export function describeError(error: unknown): Problem {
   }
   return { detail: error instanceof Error ? error.message : String(error), fields: [] };
 }
+
+/**
+ * Why the server refused an answer, in the volunteer's words: a 422's detail and field pointers (`/subjectId`) speak
+ * to developers, and a refused answer is nothing the volunteer could have given differently.
+ */
+export function whyAnswerRefused(error: unknown): string {
+  if (!(error instanceof ChorusApiError) || error.status !== 422) return describeError(error).detail;
+  const pointers = new Set((error.problem?.errors ?? []).map((field) => field.pointer));
+  if (pointers.has('/subjectId')) return i18n.t('errors.subjectGone');
+  if (pointers.has('/workflowVersion')) return i18n.t('errors.versionGone');
+  return i18n.t('errors.answerUnfit');
+}
+
+/** An answer the server refused, for the page to show. */
+export function describeRefusedAnswer(error: unknown): Problem {
+  if (!(error instanceof ChorusApiError) || error.status !== 422) return describeError(error);
+  return { detail: i18n.t('errors.answerRefused', { why: whyAnswerRefused(error) }), fields: [] };
+}

@@ -53,10 +53,17 @@ export function isTransient(error: unknown): boolean {
   return error instanceof ChorusApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
 }
 
-const isConflict = (error: unknown, slug: string) => error instanceof ChorusApiError && error.status === 409 && error.problem.type?.endsWith(`:${slug}`) === true;
+const isProblem = (error: unknown, status: number, slug: string) => error instanceof ChorusApiError && error.status === status && error.problem.type?.endsWith(`:${slug}`) === true;
+const isConflict = (error: unknown, slug: string) => isProblem(error, 409, slug);
 
 /** The server already holds this volunteer's classification of the subject (another tab, an earlier try). */
 export const isAlreadyClassified = (error: unknown): boolean => isConflict(error, 'already-classified');
+
+/**
+ * A submit's answer when the volunteer may no longer classify in the workflow (its project was taken back to draft):
+ * nothing was stored, and nothing sent there again will be.
+ */
+export const isWorkflowNotOpen = (error: unknown): boolean => isProblem(error, 422, 'workflow-not-open');
 
 /**
  * The queue's answer when the researchers paused the workflow or its project: no subjects for now. (Answers sent

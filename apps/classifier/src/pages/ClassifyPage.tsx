@@ -11,8 +11,8 @@ import { type Submission, SubjectClassifier } from '../components/SubjectClassif
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
 import { clearDraft, draftKey, draftVersionOf, pruneDrafts } from '../lib/drafts';
-import { describeError, type Problem } from '../lib/errors';
-import { awaitsSignIn, canSignInAgain, isAlreadyClassified, isMine, isSignInExpired, isTransient, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
+import { describeError, describeRefusedAnswer, type Problem, whyAnswerRefused } from '../lib/errors';
+import { awaitsSignIn, canSignInAgain, isAlreadyClassified, isMine, isSignInExpired, isTransient, isWorkflowNotOpen, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
 import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withoutSubjects } from '../lib/subjectQueue';
@@ -34,8 +34,8 @@ interface FetchResult {
   heldBy?: QueueView['heldBy'];
 }
 
-/** What became of the volunteer's last answer on this page: stored, or kept in the outbox to be sent. */
-type LastAnswer = 'saved' | 'on-device';
+/** What became of the volunteer's last answer on this page: stored, kept in the outbox to be sent, or refused for good. */
+type LastAnswer = 'saved' | 'on-device' | 'lost';
 
 /**
  * The classify page of one workflow. Mount with `key={workflowId}` so that each workflow starts afresh, and anew for
@@ -55,6 +55,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [missing, setMissing] = useState(false);
   /** The researchers paused the workflow (the queue or a submit said so): no more subjects for now. */
   const [paused, setPaused] = useState(false);
+  /** The project is no longer open to volunteers (taken back to draft): a submit was refused, or the queue knows it no more. */
+  const [closed, setClosed] = useState(false);
   const [lastAnswer, setLastAnswer] = useState<LastAnswer | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -193,7 +195,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const finishedQueue = queue.finished;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `pollTick` is the poll trigger; the timer bumps it to ask the queue again while others hold the last subjects
   useEffect(() => {
-    if (!workflow || !empty || finishedQueue || exhausted || blocked || paused) return;
+    if (!workflow || !empty || finishedQueue || exhausted || blocked || paused || closed) return;
     let cancelled = false;
     let pollTimer: ReturnType<typeof setTimeout> | undefined;
     fetchBatch().then(
@@ -210,6 +212,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       (error: unknown) => {
         if (cancelled) return;
         if (isWorkflowPaused(error)) return setPaused(true);
+        if (namesNothing(error)) return setClosed(true);
         setProblem(describeError(error));
         setBlocked(true);
       },
@@ -218,7 +221,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       cancelled = true;
       clearTimeout(pollTimer);
     };
-  }, [workflow, empty, finishedQueue, exhausted, blocked, paused, fetchBatch, pollTick]);
+  }, [workflow, empty, finishedQueue, exhausted, blocked, paused, closed, fetchBatch, pollTick]);
 
   const flushOutbox = useCallback(async () => {
     const report = await outbox.flush(client);
@@ -230,7 +233,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     const arrived = report.feedback.filter(({ item }) => isMine(item) && item.input.workflowId === workflowId && item.input.workflowVersion === workflowRef.current?.version);
     if (arrived.length) setLateFeedback((shown) => [...shown, ...arrived.map(({ item, feedback }) => ({ annotations: item.input.annotations, feedback }))]);
     const [refused] = report.refused;
-    if (refused) setProblem({ detail: t('classify.refused', { count: report.refused.length, detail: describeError(refused.error).detail }), fields: [] });
+    if (refused) setProblem({ detail: t('classify.refused', { count: report.refused.length, detail: whyAnswerRefused(refused.error) }), fields: [] });
+    if (report.refused.some(({ item, error }) => item.input.workflowId === workflowId && isWorkflowNotOpen(error))) setClosed(true);
   }, [client, announce, t, workflowId]);
 
   // The outbox: sent at once, whenever the browser comes back online, and every few seconds while answers wait.
@@ -323,6 +327,10 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (isAlreadyClassified(error)) {
           setNotice(t('classify.alreadyClassified'));
           announce(t('classify.alreadyClassifiedAnnouncement'));
+        } else if (isWorkflowNotOpen(error)) {
+          setLastAnswer('lost');
+          setClosed(true);
+          return false;
         } else if (isTransient(error) || (isSignInExpired(error) && canSignInAgain(owner))) {
           // The network is gone, the server failed, or the account's sign-in expired: keep the answer on this device
           // (to be sent when the connection is back, or once the account signs in again) and carry on.
@@ -338,7 +346,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           setClassified((count) => count + 1);
           if (navigator.onLine) void flushOutbox();
         } else {
-          setProblem(describeError(error));
+          setProblem(describeRefusedAnswer(error));
           return false;
         }
       }
@@ -348,6 +356,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       if (needsPrefetch(queueRef.current) && queueRef.current.subjects.length > 0) {
         void fetchBatch().catch((error: unknown) => {
           if (isWorkflowPaused(error)) setPaused(true);
+          if (namesNothing(error)) setClosed(true);
         });
       }
       return true;
@@ -475,7 +484,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         )}
       </ErrorAlert>
 
-      {paused ? (
+      {closed ? (
+        <Closed lastAnswer={lastAnswer} />
+      ) : paused ? (
         <Paused lastAnswer={lastAnswer} />
       ) : finished ? (
         <Finished workflowId={workflowId} classified={classified} reason={queue.reason} />
@@ -503,7 +514,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 }
 
 /** Where the subjects stop (finished, paused): a section whose heading takes focus, so a screen reader says why. */
-function EndOfSubjects({ id, title, back, children }: { id: 'finished' | 'paused'; title: string; back: string; children: ReactNode }) {
+function EndOfSubjects({ id, title, back, children }: { id: 'finished' | 'paused' | 'closed'; title: string; back: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new title takes focus again, so that a screen reader says it
   useEffect(() => heading.current?.focus(), [title]);
@@ -553,14 +564,23 @@ function useCompletedMeanwhile(workflowId: string, watch: boolean): boolean {
   return complete;
 }
 
-/** The workflow needs no more answers, or none from this volunteer, who may have given none yet. */
+/**
+ * The workflow needs no more answers, or none from this volunteer, who may have given none yet; or its researchers
+ * finished the project, which says nothing of the answers its subjects have.
+ */
 function Finished({ workflowId, classified, reason }: { workflowId: string; classified: number; reason: LocalQueue['reason'] }) {
   const { t } = useTranslation();
-  const completeMeanwhile = useCompletedMeanwhile(workflowId, reason !== 'workflow-finished' && classified > 0);
+  const completeMeanwhile = useCompletedMeanwhile(workflowId, reason !== 'workflow-finished' && reason !== 'project-finished' && classified > 0);
   const complete = reason === 'workflow-finished' || completeMeanwhile;
+  const [title, body] =
+    reason === 'project-finished'
+      ? [t('finished.projectFinishedTitle'), t('finished.projectFinished')]
+      : complete
+        ? [t('finished.completeTitle'), t('finished.workflowFinished')]
+        : [t('finished.title'), t('finished.thanks')];
   return (
-    <EndOfSubjects id="finished" title={complete ? t('finished.completeTitle') : t('finished.title')} back={t('finished.back')}>
-      <p>{complete ? t('finished.workflowFinished') : t('finished.thanks')}</p>
+    <EndOfSubjects id="finished" title={title} back={t('finished.back')}>
+      <p>{body}</p>
       {classified > 0 && (
         <p>
           <Trans i18nKey="finished.count" values={{ count: classified }} components={{ strong: <strong data-testid="session-count" /> }} />
@@ -576,10 +596,28 @@ function Paused({ lastAnswer }: { lastAnswer: LastAnswer | null }) {
   return (
     <EndOfSubjects id="paused" title={t('paused.title')} back={t('paused.back')}>
       <p>{t('paused.body')}</p>
-      {lastAnswer === 'saved' && <p>{t('paused.saved')}</p>}
-      {lastAnswer === 'on-device' && <p>{t('paused.onDevice')}</p>}
+      <LastAnswerNote lastAnswer={lastAnswer} />
     </EndOfSubjects>
   );
+}
+
+/** The project was closed to volunteers (taken back to draft) while they classified: what became of the last answer. */
+function Closed({ lastAnswer }: { lastAnswer: LastAnswer | null }) {
+  const { t } = useTranslation();
+  return (
+    <EndOfSubjects id="closed" title={t('closed.title')} back={t('closed.back')}>
+      <p>{t('closed.body')}</p>
+      <LastAnswerNote lastAnswer={lastAnswer} />
+    </EndOfSubjects>
+  );
+}
+
+function LastAnswerNote({ lastAnswer }: { lastAnswer: LastAnswer | null }) {
+  const { t } = useTranslation();
+  if (lastAnswer === 'saved') return <p>{t('lastAnswer.saved')}</p>;
+  if (lastAnswer === 'on-device') return <p>{t('lastAnswer.onDevice')}</p>;
+  if (lastAnswer === 'lost') return <p>{t('lastAnswer.lost')}</p>;
+  return null;
 }
 
 /** A 404 or 422 that names `pointer` (the address's workflow id, or version): nothing is there, and never will be. */
