@@ -299,6 +299,107 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  /** Single choice → close reading (senses only) → multiple choice, on text subjects. */
+  const choiceTasks = {
+    name: 'Choices',
+    firstTask: 'T0',
+    tasks: {
+      T0: {
+        type: 'single' as const,
+        question: 'Is it an advertisement?',
+        answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No', next: 'T1' }, { value: 'unsure', label: 'Cannot tell', next: 'T1' }],
+      },
+      T1: {
+        type: 'close-reading' as const,
+        question: 'In what sense is the highlighted word used?',
+        senses: [{ value: 'vehicle', label: 'A vehicle' }, { value: 'bearing', label: 'The way someone carries themselves' }],
+        allowUnsure: true,
+        evidence: 'none' as const,
+        next: 'T2',
+      },
+      T2: { type: 'multiple' as const, question: 'What else does the notice give?', answers: [{ value: 'price', label: 'A price' }, { value: 'address', label: 'An address' }], minChoices: 1 },
+    },
+  };
+  const focusedValue = (page: Page) => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value);
+
+  it('focuses the chosen answer, not the first, on going back to a choice and on a reload onto a draft', async () => {
+    const { url, workflowId } = await setUp('Back to a choice', SNIPPETS.map(textSubject), choiceTasks);
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'single');
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('2');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'close-reading');
+    await page.keyboard.press('2');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'multiple');
+    await tabTo(page, '[data-testid="back"]');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'close-reading');
+    await waitForFocus(page, 'input[type="radio"]:checked');
+    expect(await focusedValue(page)).toBe('bearing');
+    await tabTo(page, '[data-testid="back"]');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'single');
+    await waitForFocus(page, 'input[type="radio"]:checked');
+    expect(await focusedValue(page)).toBe('no');
+    await page.reload();
+    await waitForTask(page, 'single');
+    await waitForFocus(page, 'input[type="radio"]:checked');
+    expect(await focusedValue(page)).toBe('no');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows no single-key hints or keys once single-key shortcuts are turned off, and shows them again once on', async () => {
+    const { url, workflowId } = await setUp('Keys off', SNIPPETS.map(textSubject), choiceTasks);
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'single');
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    const hint = page.locator('[data-testid="subject"] .keyboard-hint');
+    const keys = page.locator('[data-testid="subject"] .answer-key, .page-tools kbd');
+    expect(await keys.count()).toBe(5); // 1 2 3, T and ?
+    await page.keyboard.press('?');
+    await page.getByRole('checkbox', { name: 'Use single-key shortcuts' }).uncheck();
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+
+    expect(await keys.count()).toBe(0);
+    expect(await hint.textContent()).toBe('Use the arrow keys to choose an answer, then Enter to continue.');
+    expect(await page.getByTestId('open-tutorial').textContent()).toBe('Tutorial');
+    expect(await page.getByTestId('open-shortcuts').textContent()).toBe('Keyboard shortcuts');
+    expect(await page.getByTestId('open-shortcuts').getAttribute('aria-keyshortcuts')).toBeNull();
+    // Answered the way the hints say: arrows, Space, Enter.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'close-reading');
+    expect(await keys.count()).toBe(0); // U neither
+    expect(await hint.textContent()).toBe('Use the arrow keys to choose a sense, and Space on “I am not sure” if you are not sure, then Enter to continue.');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'multiple');
+    expect(await hint.textContent()).toBe('Press Space on a focused answer to tick or untick it, then Enter to continue.');
+    await page.getByTestId('open-tutorial').click();
+    const tutorial = page.getByTestId('tutorial');
+    await tutorial.getByRole('button', { name: 'Next' }).click();
+    expect(await tutorial.textContent()).toContain('**Keyboard shortcuts** lists the keys you can use'.replaceAll('**', ''));
+    expect(await tutorial.textContent()).not.toContain('(G)');
+    await page.keyboard.press('Escape');
+    await tutorial.waitFor({ state: 'hidden' });
+
+    await page.getByTestId('open-shortcuts').click();
+    await page.getByRole('checkbox', { name: 'Use single-key shortcuts' }).check();
+    await page.keyboard.press('Escape');
+    expect(await keys.count()).toBe(4); // 1 2, T and ?
+    expect(await hint.textContent()).toBe('Press 1 to 2 (or Space on a focused answer) to tick or untick, then Enter to continue.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('asks before an empty transcription goes: Escape and Go back return to its last line, a second confirm submits it', async () => {
     const { url, workflowId } = await setUp('Empty transcription', SNIPPETS.map(textSubject), {
       name: 'Transcribe the notices',

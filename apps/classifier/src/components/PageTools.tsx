@@ -1,4 +1,5 @@
 import { Trans, useTranslation } from 'react-i18next';
+import { useSingleKeysOn } from '../lib/singleKeys';
 
 interface Props {
   classified: number;
@@ -8,15 +9,21 @@ interface Props {
   onShortcuts(): void;
 }
 
-/** The volunteer's count this session and the buttons to the help: field guide (G), tutorial (T), shortcuts (?). */
+/**
+ * The volunteer's count this session and the buttons to the help: field guide (G), tutorial (T), shortcuts (?), their
+ * keys shown only while single-key shortcuts are on.
+ */
 export function PageTools({ classified, hasFieldGuide, onFieldGuide, onTutorial, onShortcuts }: Props) {
   const { t } = useTranslation();
+  const singleKeys = useSingleKeysOn();
   const tool = (label: string, key: string, keyName: string, onClick: () => void, testId: string, className = '') => (
-    <button type="button" className={`button button-secondary button-small ${className}`} onClick={onClick} aria-keyshortcuts={keyName} data-testid={testId}>
+    <button type="button" className={`button button-secondary button-small ${className}`} onClick={onClick} aria-keyshortcuts={singleKeys ? keyName : undefined} data-testid={testId}>
       {label}
-      <kbd>
-        <span aria-hidden="true">{key}</span>
-      </kbd>
+      {singleKeys && (
+        <kbd>
+          <span aria-hidden="true">{key}</span>
+        </kbd>
+      )}
     </button>
   );
   return (

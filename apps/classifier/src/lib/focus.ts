@@ -1,8 +1,13 @@
 const CONTROL = 'input:not([type="hidden"]):not([tabindex="-1"]), textarea, select, button:not([tabindex="-1"])';
 
-/** The control a task wants focused first: the one marked `data-autofocus`, else its first field or button. */
+/**
+ * The control a task wants focused first: the one marked `data-autofocus`, else its first field or button; of a radio
+ * group, its checked radio, as Tab into a native group goes (an answer chosen before Back, or restored from a draft).
+ */
 export function firstControlIn(element: ParentNode | null | undefined): HTMLElement | null {
-  return element?.querySelector<HTMLElement>('[data-autofocus]') ?? element?.querySelector<HTMLElement>(CONTROL) ?? null;
+  const first = element?.querySelector<HTMLElement>('[data-autofocus]') ?? element?.querySelector<HTMLElement>(CONTROL) ?? null;
+  if (!(first instanceof HTMLInputElement) || first.type !== 'radio' || !first.name) return first;
+  return element?.querySelector<HTMLElement>(`input[type="radio"][name="${CSS.escape(first.name)}"]:checked`) ?? first;
 }
 
 /**

@@ -25,13 +25,13 @@ export function markTutorialSeen(workflowId: string): void {
  * The researchers' tutorial when the workflow has one; otherwise one made from the workflow: what happens, each
  * task's help, and where help and shortcuts are.
  */
-export function tutorialSteps(definition: WorkflowDefinition, t: TFunction): TutorialStep[] {
+export function tutorialSteps(definition: WorkflowDefinition, t: TFunction, singleKeys: boolean): TutorialStep[] {
   if (definition.tutorial?.length) return definition.tutorial;
   const tasks = reachableTasks(definition).map((key) => definition.tasks[key]!);
   const helped = tasks.flatMap((task) => (task.help ? [{ title: promptOf(task), body: task.help }] : []));
   return [
     { title: t('tutorial.welcomeTitle'), body: t('tutorial.welcomeBody', { count: mostTasksPerSubject(definition) }) },
     ...helped,
-    { title: t('tutorial.helpTitle'), body: t('tutorial.helpBody') },
+    { title: t('tutorial.helpTitle'), body: singleKeys ? t('tutorial.helpBody') : t('tutorial.helpBodyNoKeys') },
   ];
 }

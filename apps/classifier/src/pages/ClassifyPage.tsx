@@ -15,6 +15,7 @@ import { describeError, describeRefusedAnswer, type Problem, whyAnswerRefused } 
 import { awaitsSignIn, canSignInAgain, isAlreadyClassified, isMine, isSignInExpired, isTransient, isWorkflowNotOpen, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { Link } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
+import { useSingleKeysOn } from '../lib/singleKeys';
 import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withoutSubjects } from '../lib/subjectQueue';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { preloadTasks } from '../tasks/registry';
@@ -410,7 +411,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       cancelled = true;
     };
   }, [client, workflowId, workflow, current, subjectVersion, versions, blocked]);
-  const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t) : []), [workflow, t]);
+  const singleKeys = useSingleKeysOn();
+  const steps = useMemo(() => (workflow ? tutorialSteps(workflow.definition, t, singleKeys) : []), [workflow, t, singleKeys]);
   const closeTutorial = useCallback(() => {
     setTutorial('closed');
     markTutorialSeen(workflowId);

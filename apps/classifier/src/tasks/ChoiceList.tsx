@@ -1,4 +1,5 @@
 import type { RefObject } from 'react';
+import { useSingleKeysOn } from '../lib/singleKeys';
 
 interface Choice {
   value: string;
@@ -20,6 +21,7 @@ interface ChoiceListProps {
 
 /** Numbered answers as native radios or checkboxes, the same for every choice task. */
 export function ChoiceList({ type, id, choices, isChecked, onPick, disabled, inputs }: ChoiceListProps) {
+  const numbered = useSingleKeysOn();
   return (
     <div className="answers">
       {choices.map((choice, index) => {
@@ -40,7 +42,7 @@ export function ChoiceList({ type, id, choices, isChecked, onPick, disabled, inp
               }}
               aria-disabled={disabled || undefined}
             />
-            <ChoiceLabel htmlFor={inputId} index={index} label={choice.label} />
+            <ChoiceLabel htmlFor={inputId} index={numbered ? index : undefined} label={choice.label} />
           </div>
         );
       })}
@@ -48,11 +50,14 @@ export function ChoiceList({ type, id, choices, isChecked, onPick, disabled, inp
   );
 }
 
-/** The label of a numbered answer: its number key (hidden from screen readers, which read the text) and its text. */
-function ChoiceLabel({ htmlFor, index, label }: { htmlFor: string; index: number; label: string }) {
+/**
+ * The label of an answer: its number key (hidden from screen readers, which read the text), while single-key
+ * shortcuts are on, and its text.
+ */
+function ChoiceLabel({ htmlFor, index, label }: { htmlFor: string; index: number | undefined; label: string }) {
   return (
     <label htmlFor={htmlFor}>
-      {index < 9 && (
+      {index !== undefined && index < 9 && (
         <kbd className="answer-key">
           <span aria-hidden="true">{index + 1}</span>
         </kbd>

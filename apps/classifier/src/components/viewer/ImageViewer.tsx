@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { infoJsonUrl, normaliseInfo } from './iiif';
 import { type ViewerAction, viewerActionFor } from './viewerKeys';
 import { keepTextFieldFocus } from '../../lib/focus';
+import { useSingleKeysOn } from '../../lib/singleKeys';
 import { MediaFailed } from '../MediaFailed';
 
 interface Props {
@@ -76,6 +77,7 @@ const prefersReducedMotion = () => typeof window.matchMedia === 'function' && wi
  */
 export function ImageViewer({ url, iiifService, label }: Props) {
   const id = useId();
+  const singleKeys = useSingleKeysOn();
   const { t } = useTranslation();
   const host = useRef<HTMLDivElement>(null);
   const viewer = useRef<OpenSeadragon.Viewer | null>(null);
@@ -193,6 +195,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
 
   const filter = cssFilter(adjust);
   const disabled = status !== 'ready';
+  // With single-key shortcuts off, only the Alt + key forms work.
   const button = (action: ViewerAction, text: string, keys: string, name?: string, pressed?: boolean) => (
     <button
       type="button"
@@ -200,7 +203,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
       onClick={() => act(action)}
       onMouseDown={keepTextFieldFocus}
       aria-disabled={(disabled && action !== 'reset') || undefined}
-      aria-keyshortcuts={keys}
+      aria-keyshortcuts={singleKeys ? keys : keys.split(' ').filter((key) => key.startsWith('Alt+')).join(' ')}
       aria-label={name}
       aria-pressed={pressed}
       data-action={action}

@@ -4,6 +4,7 @@ import { type KeyboardEvent, type ReactNode, useMemo, useRef, useState } from 'r
 import { useTranslation } from 'react-i18next';
 import { SubjectMedia } from '../../components/SubjectMedia';
 import { hasModifier } from '../../lib/keyboard';
+import { useSingleKeysOn } from '../../lib/singleKeys';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { useKey } from '../../lib/useKey';
 import { TaskHelp } from '../TaskHelp';
@@ -76,6 +77,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
 
   const hintId = `${id}-keys`;
   const shortcuts = Math.min(task.senses.length, 9);
+  const singleKeys = useSingleKeysOn();
   return (
     <div className="task task-close-reading">
       {showPassage && passage && (
@@ -99,15 +101,23 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
           <div className="answer answer-unsure">
             <input ref={unsureRef} type="checkbox" id={`${id}-unsure`} checked={unsure} onChange={() => set({ unsure: !unsure })} aria-disabled={disabled || undefined} />
             <label htmlFor={`${id}-unsure`}>
-              <kbd className="answer-key">
-                <span aria-hidden="true">U</span>
-              </kbd>
+              {singleKeys && (
+                <kbd className="answer-key">
+                  <span aria-hidden="true">U</span>
+                </kbd>
+              )}
               <span className="answer-label">{t('tasks.closeReading.unsure')}</span>
             </label>
           </div>
         )}
         <p className="keyboard-hint" id={hintId}>
-          {task.allowUnsure ? t('tasks.closeReading.keysWithUnsure', { count: shortcuts }) : t('tasks.closeReading.keys', { count: shortcuts })}
+          {singleKeys
+            ? task.allowUnsure
+              ? t('tasks.closeReading.keysWithUnsure', { count: shortcuts })
+              : t('tasks.closeReading.keys', { count: shortcuts })
+            : task.allowUnsure
+              ? t('tasks.closeReading.keysOffWithUnsure')
+              : t('tasks.closeReading.keysOff')}
         </p>
       </fieldset>
       <TaskHelp help={task.help} />

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSingleKeysOn } from '../../lib/singleKeys';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
 import { listOf } from '../../lib/listFormat';
@@ -64,6 +65,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
   const hintId = `${id}-keys`;
   const ruleId = `${id}-rule`;
   const shortcuts = Math.min(task.answers.length, 9);
+  const singleKeys = useSingleKeysOn();
   return (
     <fieldset className="task task-multiple" aria-describedby={`${ruleId} ${hintId}`}>
       <legend className="task-question">{task.question}</legend>
@@ -75,7 +77,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
         {message}
       </p>
       <p className="keyboard-hint" id={hintId}>
-        {t('tasks.multiple.keys', { count: shortcuts })}
+        {singleKeys ? t('tasks.multiple.keys', { count: shortcuts }) : t('tasks.multiple.keysOff')}
       </p>
       <TaskHelp help={task.help} />
     </fieldset>

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSingleKeysOn } from '../../lib/singleKeys';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
 import type { Describe, TaskOf, TaskProps } from '../types';
@@ -24,12 +25,13 @@ export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<Ta
 
   const hintId = `${id}-keys`;
   const shortcuts = Math.min(task.answers.length, 9);
+  const singleKeys = useSingleKeysOn();
   return (
     <fieldset className="task task-single" aria-describedby={hintId}>
       <legend className="task-question">{task.question}</legend>
       <ChoiceList type="radio" id={`${id}-answer`} choices={task.answers} isChecked={(answer) => value === answer} onPick={onChange} disabled={disabled} inputs={inputs} />
       <p className="keyboard-hint" id={hintId}>
-        {shortcuts === 2 ? t('tasks.single.keysTwo') : t('tasks.single.keys', { count: shortcuts })}
+        {!singleKeys ? t('tasks.single.keysOff') : shortcuts === 2 ? t('tasks.single.keysTwo') : t('tasks.single.keys', { count: shortcuts })}
         {task.answers.length === 2 && <span className="swipe-hint"> {t('tasks.single.swipe', { right: task.answers[0]!.label, left: task.answers[1]!.label })}</span>}
       </p>
       <TaskHelp help={task.help} />
