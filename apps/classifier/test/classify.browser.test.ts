@@ -643,6 +643,40 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('describes each recent classification with the workflow version it was answered under', async () => {
+    const { workflow, url } = await liveWorkflowOf('Recents across versions', 20);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    const versionsRead: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/versions/')) versionsRead.push(request.url());
+    });
+    await page.goto(url);
+    const answer = async () => {
+      const shown = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+      await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+      await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, shown);
+    };
+    await answer();
+    const { definition } = await suite.stack.client.getWorkflow(workflow.id);
+    const T0 = definition.tasks.T0 as Extract<(typeof definition.tasks)[string], { type: 'single' }>;
+    const relabelled = { ...T0, question: 'Is this a paid notice?', answers: [{ value: 'yes', label: 'Paid notice' }, { value: 'no', label: 'News' }] };
+    expect((await suite.stack.client.updateWorkflow(workflow.id, { ...definition, tasks: { T0: relabelled } })).version).toBe(2);
+    await answer(); // on screen already: answered under version 1, and learns of version 2
+    await page.getByText('Is this a paid notice?').waitFor();
+    await answer();
+    const recent = page.getByTestId('recent');
+    await recent.locator('summary').click();
+    const items = recent.locator('li.recent-item');
+    await items.nth(2).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="recent"] .recent-answers[aria-busy]').length === 0);
+    expect(await items.locator('.recent-answers').allTextContents()).toEqual(['Is this a paid notice?Paid notice', 'Advertisement?Yes', 'Advertisement?Yes']);
+    expect(versionsRead.filter((address) => address.endsWith('/versions/1'))).toHaveLength(1); // read once for both
+    await page.close();
+  });
+
   it('tells a volunteer whose other tab holds the last subject so, rather than blaming other volunteers', async () => {
     const { workflow, url } = await liveWorkflowOf('Own tab', 1);
     await skipTutorial(suite.context, workflow.id);

@@ -13,7 +13,8 @@ const PREVIEW_CHARACTERS = 120;
 
 interface Props {
   workflowId: string;
-  /** The workflow's current definition, whose questions and answer labels describe what was given. */
+  /** The workflow's current version and definition: the others are read when an answer given under them is shown. */
+  version: number;
   definition: WorkflowDefinition;
   /** Answers stored this session (given, or sent later from the device): a change reloads the list's first page. */
   stored: number;
@@ -23,12 +24,13 @@ interface Props {
  * The volunteer's own classifications in this workflow, newest first, with their answers (Zooniverse's "Recents"):
  * folded away until opened, read from the server so that they include other devices' and earlier visits'.
  */
-export function RecentClassifications({ workflowId, definition, stored }: Props) {
+export function RecentClassifications({ workflowId, version, definition, stored }: Props) {
   const client = useClient();
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [list, setList] = useState<OwnClassificationList | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const definitionOf = useVersionDefinitions(workflowId, version, definition, list?.classifications ?? []);
 
   /** Counts requests, so that an answer overtaken by a later request (a reload after the next answer) is dropped. */
   const requests = useRef(0);
@@ -79,7 +81,7 @@ export function RecentClassifications({ workflowId, definition, stored }: Props)
       {shown.length > 0 && (
         <ol className="recent-list" ref={items}>
           {shown.map((classification) => (
-            <RecentItem key={classification.id} classification={classification} definition={definition} />
+            <RecentItem key={classification.id} classification={classification} definition={definitionOf(classification.workflowVersion)} />
           ))}
         </ol>
       )}
@@ -92,7 +94,33 @@ export function RecentClassifications({ workflowId, definition, stored }: Props)
   );
 }
 
-function RecentItem({ classification, definition }: { classification: OwnClassification; definition: WorkflowDefinition }) {
+/**
+ * The definition each answer was given under, by version, so that its questions and labels are those the volunteer
+ * saw: each version shown is read once; until it arrives its answers wait (undefined), and one that cannot be read is
+ * described with the current definition.
+ */
+function useVersionDefinitions(workflowId: string, current: number, definition: WorkflowDefinition, shown: readonly OwnClassification[]) {
+  const client = useClient();
+  const [read, setRead] = useState<ReadonlyMap<number, WorkflowDefinition | 'unreadable'>>(() => new Map());
+  const asked = useRef(new Set<number>());
+  useEffect(() => {
+    for (const version of new Set(shown.map((classification) => classification.workflowVersion))) {
+      if (version === current || asked.current.has(version)) continue;
+      asked.current.add(version);
+      client.getWorkflowVersion(workflowId, version).then(
+        (found) => setRead((known) => new Map(known).set(version, found.definition)),
+        () => setRead((known) => new Map(known).set(version, 'unreadable')),
+      );
+    }
+  }, [client, workflowId, current, shown]);
+  return (version: number): WorkflowDefinition | undefined => {
+    if (version === current) return definition;
+    const found = read.get(version);
+    return found === 'unreadable' ? definition : found;
+  };
+}
+
+function RecentItem({ classification, definition }: { classification: OwnClassification; definition: WorkflowDefinition | undefined }) {
   const { t, i18n } = useTranslation();
   const { subject, annotations, createdAt } = classification;
   const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
@@ -108,16 +136,17 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
           </time>
         </p>
         {text && <p className="recent-preview">{preview(text.text)}</p>}
-        <dl className="recent-answers">
-          {annotations.map(({ task: key, value }) => {
-            const task = definition.tasks[key];
-            return (
-              <div key={key}>
-                <dt>{task ? promptOf(task) : key}</dt>
-                <dd>{task ? describeValue(task, value, t) : JSON.stringify(value)}</dd>
-              </div>
-            );
-          })}
+        <dl className="recent-answers" aria-busy={!definition || undefined}>
+          {definition &&
+            annotations.map(({ task: key, value }) => {
+              const task = definition.tasks[key];
+              return (
+                <div key={key}>
+                  <dt>{task ? promptOf(task) : key}</dt>
+                  <dd>{task ? describeValue(task, value, t) : JSON.stringify(value)}</dd>
+                </div>
+              );
+            })}
         </dl>
       </div>
     </li>

@@ -506,7 +506,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         )
       )}
 
-      {workflow && <RecentClassifications workflowId={workflowId} definition={workflow.definition} stored={classified + sentLater} />}
+      {workflow && <RecentClassifications workflowId={workflowId} version={workflow.version} definition={workflow.definition} stored={classified + sentLater} />}
 
       <div className="visually-hidden" aria-live="polite" data-testid="announcer">
         {announcement && <p key={announcement.n}>{announcement.text}</p>}
