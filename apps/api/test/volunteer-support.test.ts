@@ -1,4 +1,4 @@
-import type { ChorusApiError, ChorusClient, ClassificationInput, QueueView, TaskFeedback, WorkflowInput } from '@chorus/client';
+import type { ChorusApiError, ChorusClient, ClassificationInput, QueueView, SubjectInput, TaskFeedback, WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 
@@ -13,13 +13,13 @@ afterAll(async () => {
   await stack.stop();
 });
 
-type Subject = { externalId: string; goldStandard?: Record<string, unknown> };
+type Subject = { externalId: string; goldStandard?: Record<string, unknown>; locations?: SubjectInput['locations'] };
 
-/** A live workflow over text subjects; returns its id and the subject ids by externalId. */
+/** A live workflow over text subjects (unless given other locations); returns its id and the subject ids by externalId. */
 async function workflowWith(definition: Omit<WorkflowInput, 'subjectSetIds'>, subjects: Subject[], { active = true } = {}) {
   const project = await stack.client.createProject({ title: `Support ${randomUUID().slice(0, 8)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
-  await stack.client.addSubjects(set.id, subjects.map((subject) => ({ ...subject, locations: [{ type: 'text' as const, text: `Notice ${subject.externalId}` }] })));
+  await stack.client.addSubjects(set.id, subjects.map((subject) => ({ ...subject, locations: subject.locations ?? [{ type: 'text' as const, text: `Notice ${subject.externalId}` }] })));
   const { id, version } = await stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [set.id] });
   if (active) await stack.client.activateWorkflow(id);
   const { rows } = await stack.db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
@@ -276,6 +276,19 @@ describe('close-reading evidence', () => {
     ]);
     expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
     expect((await submit(volunteer, input([[0, 6], [7, 8]]))).status).toBe(201);
+  });
+
+  it('is required only where the subject has text to mark: an image alone is answered with a sense', async () => {
+    const senses = { type: 'close-reading' as const, question: 'In what sense?', senses: [{ value: 'v', label: 'Vehicle' }, { value: 'p', label: 'Person' }], evidence: 'required' as const };
+    const { workflowId, version, subjectIds } = await workflowWith({ name: 'Required evidence', firstTask: 'T0', tasks: { T0: senses } }, [
+      { externalId: 'text' },
+      { externalId: 'image', locations: [{ type: 'image', url: 'https://example.org/page.jpg' }] },
+    ]);
+    const volunteer = await guest();
+    const answer = (subjectId: string) => ({ workflowId, workflowVersion: version, subjectId, annotations: [{ task: 'T0', value: { sense: 'v' } }] });
+    const refused = (await submit(volunteer, answer(subjectIds.text!)).catch((e) => e)) as ChorusApiError;
+    expect([refused.status, refused.problem.errors]).toEqual([422, [{ pointer: '/annotations/0/value/evidence', message: 'mark at least one evidence span' }]]);
+    expect((await submit(volunteer, answer(subjectIds.image!))).status).toBe(201);
   });
 
   it('beyond the text of a draft workflow’s subject tells an outsider nothing of the text, only that they cannot classify there', async () => {

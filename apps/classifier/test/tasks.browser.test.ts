@@ -400,6 +400,26 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('lets a close reading that requires evidence be answered with a sense alone on a subject without text, saying why', async () => {
+    const image: SubjectInput = { externalId: 'page-1', locations: [{ type: 'image', url: `${suite.stack.baseUrl}/no-such-page.jpg` }] };
+    const { url, workflowId } = await setUp('Evidence without text', [image], {
+      name: 'Senses of pictures',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'close-reading', question: 'In what sense?', senses: [{ value: 'vehicle', label: 'A vehicle' }, { value: 'bearing', label: 'Bearing' }], evidence: 'required' } },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page } = await openPage();
+    await page.goto(url);
+    const subjectId = await waitForTask(page, 'close-reading');
+    expect(await page.getByText('This subject has no text to mark as evidence: choosing a sense is enough.').count()).toBe(1);
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    expect((await storedAnnotations(workflowId)).get(subjectId)).toEqual([{ task: 'T0', value: { sense: 'vehicle' } }]);
+    await page.close();
+  });
+
   it('asks before an empty transcription goes: Escape and Go back return to its last line, a second confirm submits it', async () => {
     const { url, workflowId } = await setUp('Empty transcription', SNIPPETS.map(textSubject), {
       name: 'Transcribe the notices',

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { OwnClassificationList, SubmitResult, TaskFeedback } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
-import { type Annotation, type SubjectLocation, evidenceBeyondPassage, validateAnnotations } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, validateAnnotations } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
@@ -65,8 +65,8 @@ export class ClassificationsService {
   }
 
   async submit(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
-    const annotations = await this.validate(input, user);
-    await this.requireEvidenceWithinText(input, annotations, user);
+    const { definition, annotations } = await this.validate(input, user);
+    await this.requireEvidenceFitsText(input, definition, annotations, user);
     let stored: Stored | undefined;
     try {
       stored = await this.insert(input, annotations, idempotencyKey, user);
@@ -162,15 +162,18 @@ export class ClassificationsService {
     }
   }
 
-  /** Close-reading evidence marks characters of the subject's text: a span beyond it is refused (read only when marked). */
-  private async requireEvidenceWithinText(input: ClassificationInput, annotations: Annotation[], user: AuthUser): Promise<void> {
-    if (!annotations.some((annotation) => (annotation.value as { evidence?: unknown[] } | null)?.evidence?.length)) return;
+  /**
+   * Close-reading evidence marks characters of the subject's text: a span beyond it is refused, and so is an answer
+   * without evidence its task requires where the subject has text (read only when there is evidence to check).
+   */
+  private async requireEvidenceFitsText(input: ClassificationInput, definition: WorkflowDefinition, annotations: Annotation[], user: AuthUser): Promise<void> {
+    if (!evidenceToCheck(definition, annotations)) return;
     const [subject]: { locations: SubjectLocation[] }[] = await this.db.query(
       'SELECT s.locations FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $2 WHERE s.id = $1',
       [input.subjectId, input.workflowId],
     );
     if (!subject) return; // not a subject of the workflow: the submit statement says so
-    const errors = evidenceBeyondPassage(annotations, subject.locations, '/annotations');
+    const errors = [...evidenceMissing(definition, annotations, subject.locations, '/annotations'), ...evidenceBeyondPassage(annotations, subject.locations, '/annotations')];
     if (!errors.length) return;
     // Said only to who may classify here: the refusal tells how long the subject's text is.
     await this.requireClassifiable(input.workflowId, user);
@@ -187,7 +190,7 @@ export class ClassificationsService {
     }
     const validated = validateAnnotations(definition, input.annotations, '/annotations');
     if (!validated.ok) await this.requireClassifiable(input.workflowId, user);
-    return unwrap(validated);
+    return { definition, annotations: unwrap(validated) };
   }
 
   /** Stored by the writer, which shares one statement among concurrent submits; undefined when nothing was stored. */

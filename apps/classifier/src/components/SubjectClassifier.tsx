@@ -1,5 +1,5 @@
 import type { QueuedSubject, WorkflowView } from '@chorus/client';
-import { type Annotation, newAnswerSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
+import { type Annotation, evidenceMissing, newAnswerSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
 import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
@@ -127,6 +127,12 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
     const result = newAnswerSchemaFor(task).safeParse(current);
     if (!result.success) {
       setAnswerProblem(invalidMessage(task, current, result.error.issues[0], t));
+      return;
+    }
+    // What only the subject decides: evidence required where it has text to mark.
+    const [missing] = evidenceMissing(definition, [{ task: taskKey, value: result.data }], subject.locations, '');
+    if (missing) {
+      setAnswerProblem(invalidMessage(task, current, { path: ['evidence'], message: missing.message }, t));
       return;
     }
     // An empty answer is a right one for a blank page, not a mistake to refuse: it goes on once the volunteer confirms.

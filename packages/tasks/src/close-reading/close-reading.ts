@@ -3,6 +3,7 @@ import type { Annotation } from '../annotations';
 import { baseTaskFields, choiceSchema, labelSchema, taskKeySchema, uniqueValues } from '../common';
 import type { FieldError } from '../pointer';
 import type { SubjectLocation, TextLocation } from '../subject';
+import type { WorkflowDefinition } from '../workflow';
 
 export const closeReadingTaskSchema = z.strictObject({
   type: z.literal('close-reading'),
@@ -33,9 +34,7 @@ export function closeReadingAnnotationSchema(task: CloseReadingTask) {
       if (value.unsure && !task.allowUnsure) ctx.addIssue({ code: 'custom', path: ['unsure'], message: 'this task does not allow "unsure"' });
       if (value.sense === null && !value.unsure) ctx.addIssue({ code: 'custom', path: ['sense'], message: 'choose a sense, or mark the answer unsure' });
       if (task.evidence === 'none' && value.evidence?.length) ctx.addIssue({ code: 'custom', path: ['evidence'], message: 'this task does not take evidence' });
-      if (task.evidence === 'required' && !value.unsure && !value.evidence?.length) {
-        ctx.addIssue({ code: 'custom', path: ['evidence'], message: 'mark at least one evidence span' });
-      }
+      // Evidence required is checked against the subject (`evidenceMissing`): a subject without text has none to mark.
     });
 }
 export type CloseReadingAnnotation = { sense: string | null; unsure?: boolean; evidence?: [number, number][] };
@@ -62,3 +61,26 @@ export function evidenceBeyondPassage(annotations: readonly Annotation[], locati
     return evidence.flatMap(([, end], span) => (end <= length ? [] : [{ pointer: `${base}/${index}/value/evidence/${span}`, message: beyond(end) }]));
   });
 }
+
+/** An answer to a close reading whose task requires evidence, marking none (nor unsure). */
+function lacksRequiredEvidence(definition: WorkflowDefinition, annotation: Annotation): boolean {
+  const task = definition.tasks[annotation.task];
+  const value = annotation.value as Partial<CloseReadingAnnotation> | null;
+  return task?.type === 'close-reading' && task.evidence === 'required' && !value?.unsure && !value?.evidence?.length;
+}
+
+/**
+ * Close-reading answers that mark no evidence where their task requires it, each by the pointer of its evidence under
+ * `base`, the annotations' pointer. Evidence can be required only where the subject has text to mark: on a subject
+ * without (an image alone) a sense is answer enough.
+ */
+export function evidenceMissing(definition: WorkflowDefinition, annotations: readonly Annotation[], locations: readonly SubjectLocation[], base: string): FieldError[] {
+  if (!closeReadingPassage(locations)) return [];
+  return annotations.flatMap((annotation, index) =>
+    lacksRequiredEvidence(definition, annotation) ? [{ pointer: `${base}/${index}/value/evidence`, message: 'mark at least one evidence span' }] : [],
+  );
+}
+
+/** Whether the subject's text must be read to check these answers: one marks evidence, or lacks evidence its task requires. */
+export const evidenceToCheck = (definition: WorkflowDefinition, annotations: readonly Annotation[]): boolean =>
+  annotations.some((annotation) => !!(annotation.value as Partial<CloseReadingAnnotation> | null)?.evidence?.length || lacksRequiredEvidence(definition, annotation));

@@ -96,6 +96,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
       )}
       <fieldset className="task" aria-describedby={hintId}>
         <legend className="task-question">{task.question}</legend>
+        {task.evidence === 'required' && !passage && <p className="task-rule">{t('tasks.closeReading.noTextToMark')}</p>}
         <ChoiceList type="radio" id={`${id}-sense`} choices={task.senses} isChecked={(choice) => sense === choice} onPick={(choice) => set({ sense: choice })} disabled={disabled} inputs={inputs} />
         {task.allowUnsure && (
           <div className="answer answer-unsure">
