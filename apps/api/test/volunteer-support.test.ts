@@ -69,6 +69,15 @@ describe('gold-standard feedback in the submit answer', () => {
     expect(plain.body).toEqual({ id: expect.any(String), currentVersion: 1 });
   });
 
+  it('is not given once the workflow turns it off, even to a client that names the version that gave it', async () => {
+    const { workflowId, version, subjectIds } = await workflowWith(adOrNot(true), [{ externalId: 'gold', goldStandard: { T0: 'yes' } }]);
+    const { tasks, firstTask, name } = (await stack.client.getWorkflow(workflowId)).definition;
+    await stack.client.updateWorkflow(workflowId, { name, firstTask, tasks, feedback: false });
+    const { status, body } = await submit(await guest(), { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations: [{ task: 'T0', value: 'no' }] });
+    expect(status).toBe(201);
+    expect(body).toEqual({ id: expect.any(String), currentVersion: version + 1 });
+  });
+
   it('only covers the tasks on the volunteer’s branch', async () => {
     const { workflowId, version, subjectIds } = await workflowWith(adOrNot(true), [{ externalId: 'gold', goldStandard: { T0: 'yes', T1: ['goods'] } }]);
     const { body } = await submit(await guest(), { workflowId, workflowVersion: version, subjectId: subjectIds.gold!, annotations: [{ task: 'T0', value: 'no' }] });

@@ -119,11 +119,16 @@ export class ClassificationsService {
   }
 
   /** Gold-standard feedback on a stored classification, when its workflow version enables it and the subject has known answers. */
+  /**
+   * The known answers, compared with the volunteer's, when both the version answered and the workflow's current one
+   * give feedback: researchers who turned it off no longer show known answers to a client naming an older version.
+   */
   private async feedbackFor(workflowId: string, version: number, subjectId: string, annotations: Annotation[]): Promise<{ feedback?: TaskFeedback[] }> {
     const definition = await this.versions.definition(workflowId, version);
     if (!definition?.feedback) return {};
-    const [subject] = await this.db.query('SELECT gold_standard FROM subjects WHERE id = $1', [subjectId]);
+    const [subject] = await this.db.query('SELECT s.gold_standard, w.version AS current FROM subjects s, workflows w WHERE s.id = $1 AND w.id = $2', [subjectId, workflowId]);
     if (!subject?.gold_standard) return {};
+    if (subject.current !== version && !(await this.versions.definition(workflowId, subject.current))?.feedback) return {};
     return { feedback: goldFeedback(definition, annotations, subject.gold_standard) };
   }
 
