@@ -101,7 +101,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await database.drop();
     },
   };
-  const session = await stack.anonymous.register({ email: `researcher-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Researcher' });
+  const email = `researcher-${randomUUID()}@example.org`;
+  const session = await stack.anonymous.register({ email, password: 'correct horse battery', displayName: 'Researcher' });
+  // Verified, as a researcher who invites collaborators must be.
+  await stack.anonymous.verifyEmail(inbox.linkToken(await inbox.take(email, /verify/i)));
   stack.client = stack.anonymous.withToken(session.token);
   if (options.worker ?? true) await stack.startWorker();
   return stack;

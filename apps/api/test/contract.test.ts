@@ -69,6 +69,8 @@ describe('the API answers as its OpenAPI document says', () => {
     const colleague = documented(sessionSchema, await call('POST', '/auth/register', undefined, { email: `colleague-${randomUUID()}@example.org`, password: 'a long enough password', displayName: 'C' }), 201);
     const verification = await stack.inbox.take(colleague.user.email!, /verify/i);
     documented(verifiedEmailSchema, await call('POST', '/auth/email-verification', undefined, { token: stack.inbox.linkToken(verification) }), 200);
+    // Invitations are mailed in the sender's name: theirs must be verified too.
+    documented(verifiedEmailSchema, await call('POST', '/auth/email-verification', undefined, { token: stack.inbox.linkToken(await stack.inbox.take(researcher.user.email!, /verify/i)) }), 200);
     documented(invitationViewSchema, await call('POST', `/projects/${project.id}/invitations`, token, { email: colleague.user.email, role: 'moderator' }), 201);
     documented(invitationListSchema, await call('GET', `/projects/${project.id}/invitations`, token), 200);
     documented(ownInvitationListSchema, await call('GET', '/account/invitations', colleague.token), 200);
@@ -156,7 +158,9 @@ describe('the API answers as its OpenAPI document says', () => {
         'POST /projects/{id}/invitations',
       ].sort(),
     );
-    expect(answering('403', /email-unverified/)).toEqual(['DELETE /account/invitations/{projectId}', 'GET /account/invitations', 'POST /account/invitations/{projectId}'].sort());
+    expect(answering('403', /email-unverified/)).toEqual(
+      ['DELETE /account/invitations/{projectId}', 'GET /account/invitations', 'POST /account/invitations/{projectId}', 'POST /projects/{id}/invitations'].sort(),
+    );
   });
 
   it('holds no reference it cannot resolve, and names every media type a body may have', async () => {

@@ -164,6 +164,19 @@ describe('project members', () => {
     expect(stack.inbox.mails.filter((received) => received.to === invited)).toHaveLength(2);
   });
 
+  it('is sent only by an administrator whose own email is verified, as it is mailed in their name', async () => {
+    const sender = await newAccount(stack, 'Unverified sender', { verified: false });
+    const project = await sender.client.createProject({ title: 'URGENT: your payroll, at http://evil.example' });
+    const invited = `target-${randomUUID().slice(0, 8)}@example.org`;
+    const refused = await problemOf(sender.client.invite(project.id, { email: invited, role: 'scientist' }));
+    expect(refused).toMatchObject({ status: 403, problem: { type: expect.stringMatching(/email-unverified$/) } });
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM project_invitations WHERE email = $1', [invited]);
+    expect(rows[0].n).toBe(0);
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(sender.email, /verify/i)));
+    await sender.client.invite(project.id, { email: invited, role: 'scientist' });
+    expect((await stack.inbox.take(invited)).subject).toContain(project.title);
+  });
+
   it('mails an invitation made again twice at once only once', async () => {
     const owner = stack.client;
     const project = await owner.createProject({ title: `At once ${randomUUID().slice(0, 8)}` });

@@ -55,6 +55,9 @@ export class InvitationsService {
    */
   async invite(projectId: string, input: MemberInput, user: AuthUser): Promise<InvitationView> {
     await this.access.requireAdministrator(projectId, user, '/params/id');
+    // Mailed to an address the sender chose, with their name and their project's title in it: only from an account
+    // whose owner has shown an address of their own, not from one made by the hundred to send such mails.
+    if (!(await accountEmail(this.db.manager, user))?.emailVerified) throw emailUnverified();
     const [row] = await this.db.query<InvitationRow[]>(
       `INSERT INTO project_invitations AS i (project_id, email, role, invited_by)
        SELECT $1::uuid, $2::varchar, $3::varchar, $4::uuid WHERE NOT EXISTS (SELECT 1 FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 AND u.email = $2)
