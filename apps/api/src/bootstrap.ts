@@ -36,6 +36,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   acceptOnlyJsonBodies(adapter.getInstance());
   limitBodiesByRoute(adapter.getInstance(), config);
   refuseNulInAddress(adapter.getInstance());
+  refuseFraming(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
@@ -215,6 +216,17 @@ function setUpOpenApi(app: NestFastifyApplication): void {
     delete operation[OTHER_BODY_TYPES];
   }
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}
+
+/**
+ * No page of Chorus may be shown inside another site's frame, where a volunteer could be led to click what they do
+ * not see (sign out everywhere, accept an invitation); and no answer is read as another type than it says.
+ */
+function refuseFraming(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-frame-options', 'SAMEORIGIN').header('content-security-policy', "frame-ancestors 'self'").header('x-content-type-options', 'nosniff');
+    return payload;
+  });
 }
 
 /** The built classifier at `/`, with every non-API path falling back to its index.html (client-side routes). */

@@ -39,13 +39,17 @@ describe('the application', () => {
     }
   });
 
-  it('serves the classifier for client-side routes but never for unknown API routes', async () => {
+  it('serves the classifier for client-side routes but never for unknown API routes, and nothing to be framed by other sites', async () => {
     const page = await fetch(`${stack.baseUrl}/projects/ad-or-not/workflows/x`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toContain('<div id="root">');
     const api = await fetch(`${stack.baseUrl}/api/v1/nothing-here`);
     expect(api.status).toBe(404);
     expect(api.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    // Never inside another site's frame, where a volunteer could be led to click what they cannot see.
+    for (const answer of [page, api, await fetch(`${stack.baseUrl}/`), await fetch(`${stack.baseUrl}/api/v1/health`)]) {
+      expect([answer.headers.get('x-frame-options'), answer.headers.get('content-security-policy'), answer.headers.get('x-content-type-options')]).toEqual(['SAMEORIGIN', "frame-ancestors 'self'", 'nosniff']);
+    }
   });
 
   it('seeds the demo project once, however many processes try at the same time', async () => {
