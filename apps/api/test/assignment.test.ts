@@ -791,6 +791,25 @@ describe('training and gold standard', () => {
     expect(later.subjects.filter(isGold)).toEqual([]);
   });
 
+  it('serves a newcomer the training set in order even while another holds its first subject for a moment (it waits, not skips)', async () => {
+    const workflowId = await projectWithGold((goldSetId) => ({ order: 'priority', goldStandardRate: 0, training: { subjectSetId: goldSetId, classifications: 3 } }));
+    const { rows: [first] } = await stack.db.query("SELECT st.subject_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id = 'g0'", [workflowId]);
+    const newcomer = await guest();
+    const holder = new Client({ connectionString: stack.config.databaseUrl });
+    await holder.connect();
+    try {
+      // As the worker aggregating it, or another newcomer's assignment, holds its row.
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [workflowId, first.subject_id]);
+      const served = newcomer.queue(workflowId, 4);
+      await until(async () => (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH picked AS%'")).rows.length > 0, 'the pick to wait');
+      await holder.query('COMMIT');
+      expect((await served).subjects.map((s) => s.externalId)).toEqual(['g0', 'g1', 'g2', expect.stringMatching(/^r/)]);
+    } finally {
+      await holder.end();
+    }
+  });
+
   it('gives every slot to gold standard at rate 1, and none once a volunteer is experienced past the half-life', async () => {
     const workflowId = await projectWithGold({ order: 'priority', goldStandardRate: 1, goldStandardHalfLife: 1 });
     const volunteer = await guest();

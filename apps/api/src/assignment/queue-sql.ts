@@ -53,6 +53,13 @@ const PICKABLE = `${ELIGIBLE} AND (st.gold_standard OR st.counted_count < r.earl
 
 /** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
 const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
+/**
+ * The training set is served in its order to every newcomer, who all want its first rows at once: skipped while
+ * another newcomer's assignment or the worker held them for a moment, they would never be served (training ends with
+ * the volunteer's experience), so the pick waits for them instead, locking them by id as the worker, retirements and
+ * other training picks do, so that none of them waits for another in a circle.
+ */
+const WAITING_LOCK = 'FOR UPDATE OF st';
 
 /**
  * Random selection starts at the take's random point of the fixed random keys and wraps around in a second,
@@ -79,8 +86,15 @@ const ARMS: Record<PickKind, string> = {
     WHERE ${PICKABLE} ORDER BY seq.created_at, seq.set_id, seq.position, st.subject_id LIMIT r.count ${LOCK}`),
   set: randomArms('subject_workflow_status st', 'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)'),
   gold: randomArms('subject_workflow_status st', 'AND st.gold_standard'),
-  training: oneArm(`SELECT st.subject_id FROM subject_set_members m JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = m.subject_id
-    WHERE m.subject_set_id = r.set_id AND ${PICKABLE} ORDER BY m.position, st.subject_id LIMIT r.count ${LOCK}`),
+  // The first in set order, locked by id (waiting for them) as everything else that waits locks them, then served in
+  // set order; one that a wait found no longer pickable is left out.
+  training: oneArm(`SELECT locked.subject_id FROM (
+      SELECT st.subject_id FROM subject_workflow_status st
+      WHERE st.subject_id IN (SELECT m.subject_id FROM subject_set_members m JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = m.subject_id
+                              WHERE m.subject_set_id = r.set_id AND ${PICKABLE} ORDER BY m.position, st.subject_id LIMIT r.count)
+        AND ${PICKABLE}
+      ORDER BY st.subject_id ${WAITING_LOCK}) locked
+    JOIN subject_set_members m ON m.subject_set_id = r.set_id AND m.subject_id = locked.subject_id ORDER BY m.position, locked.subject_id`),
 };
 
 /**
