@@ -132,6 +132,36 @@ describe('aggregation', () => {
     expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE subject_id = $1 AND after_retirement', [subjectId])).rows[0].n).toBe(0);
   });
 
+  it('keeps the answers judged while the subject was open from being flagged when it comes back (unretired, or its set linked again) under an easier rule', async () => {
+    const yesNo = { T0: { type: 'single' as const, question: 'Q', algorithm: 'vote' as const, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+    const agreement = (threshold: number) => ({ rule: 'agreement' as const, task: 'T0', minimum: 2, threshold, maximum: 10 });
+    for (const comeBack of ['unretired', 'linked again']) {
+      const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: comeBack }]);
+      const { subjectSetIds } = await stack.client.getWorkflow(workflowId);
+      await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: agreement(0.8) });
+      const ids = [];
+      for (const value of ['yes', 'no', 'yes', 'yes']) ids.push(await classify(workflowId, subjectId!, value, 2));
+      const worker = (await stack.startWorker()).get(AggregationService);
+      try {
+        expect(await worker.aggregateSubject(workflowId, subjectId!)).toBe('aggregated'); // 3 of 4 agree: under 0.8
+        if (comeBack === 'unretired') {
+          await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [subjectId], reason: 'a check' });
+          await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: agreement(0.6) });
+          await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'back' });
+        } else {
+          await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: agreement(0.8), subjectSetIds: [] });
+          await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: agreement(0.6), subjectSetIds });
+        }
+        await worker.aggregateSubject(workflowId, subjectId!);
+      } finally {
+        await stack.stopWorker();
+      }
+      // Met from the third answer under 0.6, but all four were given, and judged, while it was open.
+      expect((await state(workflowId, subjectId!)).status).toMatchObject({ retirement_reason: 'agreement', retired_by_classification_id: ids[3], retired: true });
+      expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE subject_id = $1 AND after_retirement', [subjectId])).rows[0].n).toBe(0);
+    }
+  });
+
   it('reports a subject that is not in the workflow as missing', async () => {
     const service = (await stack.startWorker()).get(AggregationService);
     expect(await service.aggregateSubject(randomUUID(), randomUUID())).toBe('missing');

@@ -20,8 +20,8 @@ interface StatusRow {
   version: number;
   retired_at: Date | null;
   retirement_reason: string | null;
-  /** Its classifications (in the order they came) that the last aggregation computed with. */
-  aggregated_count: number;
+  /** Its counted classifications (in the order they came) that aggregation last found while it stayed open. */
+  judged_count: number;
   /** The subject left the workflow with its set (see `isUnlinked`). */
   unlinked: boolean;
   /** For a retired subject, the version its stored consensus was computed with (null if none). */
@@ -61,13 +61,13 @@ interface Recomputed {
   key: SubjectKey;
   version: number;
   count: number;
+  /** The counted classifications it stays open with, if it does. */
+  judged?: number;
   consensus: TaskConsensus[];
   retirement?: ReturnType<typeof findRetirement>;
   /** Classifications stored after the one that met the rule of a subject retiring now: given, in effect, while retired. */
   late: string[];
 }
-
-const countedAmong = (records: readonly StoredClassification[]) => records.filter((record) => record.countsTowardRetirement).length;
 
 /** The records after the one that met the rule, when it retires the subject now. */
 function afterTheTrigger(records: readonly StoredClassification[], retirement: ReturnType<typeof findRetirement> | undefined): StoredClassification[] {
@@ -165,7 +165,7 @@ export class AggregationService {
     return this.db.transaction(async (manager) => {
       const outcomes = new Map<string, AggregationOutcome>(keys.map((key) => [keyOf(key), 'missing']));
       const statuses: StatusRow[] = await manager.query(
-        `SELECT st.workflow_id, st.subject_id, w.version, st.retired_at, st.retirement_reason, st.aggregated_count, ${isUnlinked('st')} AS unlinked,
+        `SELECT st.workflow_id, st.subject_id, w.version, st.retired_at, st.retirement_reason, st.judged_count, ${isUnlinked('st')} AS unlinked,
                 CASE WHEN st.retired_at IS NOT NULL THEN
                   (SELECT max(c.workflow_version) FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) END AS consensus_version
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
@@ -198,7 +198,7 @@ export class AggregationService {
         // The consensus is the answer the subject retired with: answers given while it was retired, or stored after the
         // one that met the rule before this retirement committed, stay in the raw download only (flagged so); and a
         // task a new version cannot read all the answers of keeps the consensus it had.
-        const retirement = status.retired_at ? undefined : findRetirement(definition, records, options, countedAmong(records.slice(0, status.aggregated_count)));
+        const retirement = status.retired_at ? undefined : findRetirement(definition, records, options, status.judged_count);
         const late = afterTheTrigger(records, retirement);
         const lateIds = new Set(late.map((record) => record.id));
         const counted = records.filter((record) => !record.givenWhileRetired && !lateIds.has(record.id));
@@ -208,7 +208,8 @@ export class AggregationService {
           const keptConsensus = kept.size ? await this.storedConsensus(manager, key, [...kept]) : [];
           await this.applyEffects(manager, definition, key.subjectId, [...consensus, ...keptConsensus]);
         }
-        recomputed.push({ key, version: status.version, count: records.length, consensus, retirement, late: [...lateIds] });
+        const judged = status.retired_at || retirement?.decision.retire ? undefined : records.filter((record) => record.countsTowardRetirement).length;
+        recomputed.push({ key, version: status.version, count: records.length, judged, consensus, retirement, late: [...lateIds] });
         outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
       await this.leaveOutbox(manager, keys.filter((key) => outcomes.get(keyOf(key)) !== 'deferred'));
@@ -350,22 +351,23 @@ export class AggregationService {
 
   /** The aggregated count of every subject, and the retirement (reason, detail, trigger) of those that retire now. */
   private async saveStatuses(manager: EntityManager, recomputed: Recomputed[]): Promise<void> {
-    const rows = recomputed.map(({ key, count, retirement }) => ({
+    const rows = recomputed.map(({ key, count, judged, retirement }) => ({
       workflow_id: key.workflowId,
       subject_id: key.subjectId,
       aggregated_count: count,
+      judged_count: judged ?? null,
       retire: retirement?.decision.retire ?? false,
       reason: retirement?.decision.retire ? retirement.decision.reason : null,
       detail: retirement?.decision.retire ? retirement.decision.detail : null,
       triggered_by: retirement?.decision.retire ? (retirement.triggeredBy ?? null) : null,
     }));
     await manager.query(
-      `UPDATE subject_workflow_status st SET aggregated_count = r.aggregated_count, updated_at = now(),
+      `UPDATE subject_workflow_status st SET aggregated_count = r.aggregated_count, judged_count = coalesce(r.judged_count, st.judged_count), updated_at = now(),
          retired_at = CASE WHEN r.retire THEN now() ELSE st.retired_at END,
          retirement_reason = CASE WHEN r.retire THEN r.reason ELSE st.retirement_reason END,
          retirement_detail = CASE WHEN r.retire THEN r.detail ELSE st.retirement_detail END,
          retired_by_classification_id = CASE WHEN r.retire THEN r.triggered_by ELSE st.retired_by_classification_id END
-       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, aggregated_count int, retire boolean, reason text, detail jsonb, triggered_by uuid)
+       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, aggregated_count int, judged_count int, retire boolean, reason text, detail jsonb, triggered_by uuid)
        WHERE st.workflow_id = r.workflow_id AND st.subject_id = r.subject_id`,
       [JSON.stringify(rows)],
     );

@@ -23,6 +23,12 @@ export class SubjectWorkflowStatus {
   /** Classifications that count toward retirement (not gold standard, not after retirement): what the queue's cap uses. */
   @Column({ type: 'int', default: 0 }) countedCount!: number;
   @Column({ type: 'int', default: 0 }) aggregatedCount!: number;
+  /**
+   * The counted classifications (in the order they came) that aggregation last found while the subject stayed open:
+   * a rule they meet only later (skills learned again, a rule made easier) retires the subject at the last of them.
+   * Only aggregation sets it, so an unretirement, which restores answers given while retired, leaves it as it was.
+   */
+  @Column({ type: 'int', default: 0 }) judgedCount!: number;
   @Column({ type: 'timestamptz', nullable: true }) retiredAt!: Date | null;
   /** `count`, `agreement`, `posterior` or `manual`, with details in `retirementDetail`. */
   @Column({ type: 'varchar', length: 32, nullable: true }) retirementReason!: string | null;
