@@ -16,14 +16,33 @@ export type TutorialStep = z.infer<typeof tutorialStepSchema>;
 export const TASK_COLUMN_FIELDS = ['answer', 'agreement', 'votes', 'algorithm', 'workflow_version', 'known_answer', 'result'] as const;
 export type TaskColumnField = (typeof TASK_COLUMN_FIELDS)[number];
 
+/** A task's columns in the downloads, as spreadsheets and SQL without quotes read their names (case aside). */
+const columnsOf = (key: string) => TASK_COLUMN_FIELDS.map((field) => `${key}_${field}`);
+
 /**
- * The downloads' column, named as `key`'s, that two task keys differing beyond case would both make (task `A`'s known
- * answer and task `A_known`'s answer are both `A_known_answer`: one would overwrite the other), or undefined.
+ * Task keys by the download columns they make (lower-cased), to find in one look per column a key that would make the
+ * same column as another (task `A`'s known answer and task `A_known`'s answer are both `A_known_answer`: one would
+ * overwrite the other).
  */
-export function sharedTaskColumn(key: string, other: string): string | undefined {
-  if (key.toLowerCase() === other.toLowerCase()) return undefined;
-  const theirs = new Set(TASK_COLUMN_FIELDS.map((field) => `${other}_${field}`.toLowerCase()));
-  return TASK_COLUMN_FIELDS.map((field) => `${key}_${field}`).find((column) => theirs.has(column.toLowerCase()));
+export class TaskColumns {
+  private readonly owners = new Map<string, string>();
+
+  constructor(keys: Iterable<string> = []) {
+    for (const key of keys) this.add(key);
+  }
+
+  add(key: string): void {
+    for (const column of columnsOf(key)) if (!this.owners.has(column.toLowerCase())) this.owners.set(column.toLowerCase(), key);
+  }
+
+  /** A key, differing from `key` beyond case, that makes one of its columns too, with that column as `key` names it. */
+  clashWith(key: string): { other: string; column: string } | undefined {
+    for (const column of columnsOf(key)) {
+      const other = this.owners.get(column.toLowerCase());
+      if (other !== undefined && other.toLowerCase() !== key.toLowerCase()) return { other, column };
+    }
+    return undefined;
+  }
 }
 
 /**
@@ -32,21 +51,23 @@ export function sharedTaskColumn(key: string, other: string): string | undefined
  */
 function keysWhoseColumnsClash(tasks: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const seen = new Map<string, string>();
+  const columns = new TaskColumns();
   for (const key of Object.keys(tasks)) {
     const earlier = seen.get(key.toLowerCase());
     if (earlier) {
       ctx.addIssue({ code: 'custom', path: [key], message: `differs from task "${earlier}" only in case: the downloads' columns would clash; give it another key` });
       continue;
     }
-    const other = [...seen.values()].find((seenKey) => sharedTaskColumn(key, seenKey));
-    if (other) ctx.addIssue({ code: 'custom', path: [key], message: columnClash(key, other) });
+    const clash = columns.clashWith(key);
+    if (clash) ctx.addIssue({ code: 'custom', path: [key], message: columnClash(clash) });
     seen.set(key.toLowerCase(), key);
+    columns.add(key);
   }
 }
 
-/** Why `key` cannot be used beside task `other`. */
-export function columnClash(key: string, other: string): string {
-  return `would make the downloads' column "${sharedTaskColumn(key, other)}", which task "${other}" makes too (one would overwrite the other); give it another key`;
+/** Why a key that makes `column`, as task `other` does, cannot be used beside it. */
+export function columnClash({ other, column }: { other: string; column: string }): string {
+  return `would make the downloads' column "${column}", which task "${other}" makes too (one would overwrite the other); give it another key`;
 }
 
 /** Far more than a volunteer would answer for one subject; what the graph checks and the classifier walk stays small. */

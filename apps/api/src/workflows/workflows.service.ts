@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, requestReaggregation } from '@chorus/db';
 import { versionChangeWarnings } from '@chorus/consensus';
-import { type WorkflowDefinition, columnClash, sharedTaskColumn } from '@chorus/tasks';
+import { TaskColumns, type WorkflowDefinition, columnClash } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -116,13 +116,14 @@ export class WorkflowsService {
     const rows: { key: string }[] = await manager.query('SELECT DISTINCT jsonb_object_keys(definition->\'tasks\') AS key FROM workflow_versions WHERE workflow_id = $1', [id]);
     const keys = new Set(rows.map(({ key }) => key));
     const earlier = new Map(rows.map(({ key }) => [key.toLowerCase(), key]));
+    const earlierColumns = new TaskColumns(keys);
     const errors = Object.keys(definition.tasks).flatMap((key) => {
       // A key an earlier version has as it is stays usable, even where versions from before these checks clash.
       if (keys.has(key)) return [];
-      const clash = earlier.get(key.toLowerCase());
-      if (clash) return [{ pointer: `/tasks/${key}`, message: `differs from task "${clash}" of an earlier version only in case: the downloads' columns would clash; call it "${clash}" if it is that task, else give it another key` }];
-      const other = [...keys].find((earlierKey) => sharedTaskColumn(key, earlierKey));
-      return other ? [{ pointer: `/tasks/${key}`, message: `${columnClash(key, other)} (task "${other}" is an earlier version's)` }] : [];
+      const sameButCase = earlier.get(key.toLowerCase());
+      if (sameButCase) return [{ pointer: `/tasks/${key}`, message: `differs from task "${sameButCase}" of an earlier version only in case: the downloads' columns would clash; call it "${sameButCase}" if it is that task, else give it another key` }];
+      const clash = earlierColumns.clashWith(key);
+      return clash ? [{ pointer: `/tasks/${key}`, message: `${columnClash(clash)} (task "${clash.other}" is an earlier version's)` }] : [];
     });
     if (errors.length) throw validationFailed(errors);
   }
