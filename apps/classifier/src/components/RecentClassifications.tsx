@@ -96,8 +96,8 @@ export function RecentClassifications({ workflowId, version, definition, stored 
 
 /**
  * The definition each answer was given under, by version, so that its questions and labels are those the volunteer
- * saw: each version shown is read once; until it arrives its answers wait (undefined), and one that cannot be read is
- * described with the current definition.
+ * saw: each version shown is read once; until it arrives its answers wait (undefined), and one that could not be read
+ * is described with the current definition until it can.
  */
 function useVersionDefinitions(workflowId: string, current: number, definition: WorkflowDefinition, shown: readonly OwnClassification[]) {
   const client = useClient();
@@ -109,7 +109,11 @@ function useVersionDefinitions(workflowId: string, current: number, definition: 
       asked.current.add(version);
       client.getWorkflowVersion(workflowId, version).then(
         (found) => setRead((known) => new Map(known).set(version, found.definition)),
-        () => setRead((known) => new Map(known).set(version, 'unreadable')),
+        () => {
+          // Described with the current definition for now, and asked for again when the list changes (a lost connection).
+          asked.current.delete(version);
+          setRead((known) => new Map(known).set(version, 'unreadable'));
+        },
       );
     }
   }, [client, workflowId, current, shown]);
