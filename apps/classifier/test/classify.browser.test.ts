@@ -677,6 +677,43 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('asks again for a workflow version it could not read once its list of recent classifications changes', async () => {
+    const { workflow, url } = await liveWorkflowOf('Recents, version lost', 20);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    const answer = async () => {
+      const shown = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+      await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+      await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, shown);
+    };
+    await answer();
+    const { definition } = await suite.stack.client.getWorkflow(workflow.id);
+    const T0 = definition.tasks.T0 as Extract<(typeof definition.tasks)[string], { type: 'single' }>;
+    await suite.stack.client.updateWorkflow(workflow.id, { ...definition, tasks: { T0: { ...T0, question: 'Is this a paid notice?', answers: [{ value: 'yes', label: 'Paid notice' }, { value: 'no', label: 'News' }] } } });
+    await answer();
+    await page.getByText('Is this a paid notice?').waitFor();
+    await page.route('**/versions/1', (route) => route.abort('internetdisconnected'));
+    const recent = page.getByTestId('recent');
+    await recent.locator('summary').click();
+    const answers = recent.locator('li.recent-item .recent-answers');
+    const described = async (count: number) => {
+      await answers.nth(count - 1).waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="recent"] .recent-answers[aria-busy]').length === 0);
+      return answers.allTextContents();
+    };
+    // Version 1 could not be read: its answers are described with the current version meanwhile.
+    expect(await described(2)).toEqual(['Advertisement?Yes', 'Advertisement?Yes'].map(() => 'Is this a paid notice?Paid notice'));
+    await page.unroute('**/versions/1');
+    await page.locator('[data-testid="subject"] input[type="radio"]').first().focus();
+    await answer(); // the list changes, and version 1 is asked for again
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="recent"] .recent-answers')].some((item) => item.textContent === 'Advertisement?Yes'));
+    expect(await described(3)).toEqual(['Is this a paid notice?Paid notice', 'Advertisement?Yes', 'Advertisement?Yes']);
+    await page.close();
+  });
+
   it('tells a volunteer whose other tab holds the last subject so, rather than blaming other volunteers', async () => {
     const { workflow, url } = await liveWorkflowOf('Own tab', 1);
     await skipTutorial(suite.context, workflow.id);
