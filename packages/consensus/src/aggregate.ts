@@ -173,7 +173,7 @@ export function findRetirement(
   judged = 0,
 ): { decision: RetirementDecision; triggeredBy?: string } {
   const counted = classifications.filter((c) => c.countsTowardRetirement);
-  const from = Math.max(1, Math.min(judged, classificationsNeededAtMost(definition.retirement)));
+  const from = Math.max(1, Math.min(judged, counted.length, classificationsNeededAtMost(definition.retirement)));
   for (let n = from; n <= counted.length; n++) {
     const decision = decideRetirement(definition.retirement, retirementState(definition, counted.slice(0, n), options));
     if (decision.retire) return { decision, triggeredBy: counted[n - 1]!.id };

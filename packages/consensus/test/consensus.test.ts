@@ -126,8 +126,9 @@ describe('aggregating one subject', () => {
     expect(findRetirement(easier, answers, {}, 4)).toMatchObject({ decision: { retire: true, reason: 'agreement' }, triggeredBy: 'c4' });
     // Never beyond the most the rule can need: the fifth and sixth come after its maximum of four, whatever was judged.
     expect(findRetirement(easier, answers, {}, 6)).toMatchObject({ triggeredBy: 'c4' });
-    // Answers not yet judged are replayed one by one as before.
+    // Answers not yet judged are replayed one by one as before; a count beyond the answers there are judges them all.
     expect(findRetirement(easier, answers.slice(0, 3), {}, 1)).toMatchObject({ triggeredBy: 'c3' });
+    expect(findRetirement(easier, answers.slice(0, 3), {}, 4)).toMatchObject({ triggeredBy: 'c3' });
   });
 
   it('does not count gold-standard or late classifications toward retirement', () => {

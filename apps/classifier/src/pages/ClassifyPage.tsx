@@ -486,10 +486,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         )}
       </ErrorAlert>
 
-      {closed ? (
-        <Closed lastAnswer={lastAnswer} />
-      ) : paused ? (
-        <Paused lastAnswer={lastAnswer} />
+      {closed || paused ? (
+        <Stopped why={closed ? 'closed' : 'paused'} lastAnswer={lastAnswer} />
       ) : finished ? (
         <Finished workflowId={workflowId} classified={classified} reason={queue.reason} />
       ) : subjectWorkflow && current ? (
@@ -592,23 +590,15 @@ function Finished({ workflowId, classified, reason }: { workflowId: string; clas
   );
 }
 
-/** The researchers paused the workflow: what became of the last answer, and the way to another workflow. */
-function Paused({ lastAnswer }: { lastAnswer: LastAnswer | null }) {
+/**
+ * The researchers stopped the volunteer's work: they paused the workflow, or closed the project to volunteers (took it
+ * back to draft). What became of the last answer, and the way to another workflow.
+ */
+function Stopped({ why, lastAnswer }: { why: 'paused' | 'closed'; lastAnswer: LastAnswer | null }) {
   const { t } = useTranslation();
   return (
-    <EndOfSubjects id="paused" title={t('paused.title')} back={t('paused.back')}>
-      <p>{t('paused.body')}</p>
-      <LastAnswerNote lastAnswer={lastAnswer} />
-    </EndOfSubjects>
-  );
-}
-
-/** The project was closed to volunteers (taken back to draft) while they classified: what became of the last answer. */
-function Closed({ lastAnswer }: { lastAnswer: LastAnswer | null }) {
-  const { t } = useTranslation();
-  return (
-    <EndOfSubjects id="closed" title={t('closed.title')} back={t('closed.back')}>
-      <p>{t('closed.body')}</p>
+    <EndOfSubjects id={why} title={t(`${why}.title`)} back={t(`${why}.back`)}>
+      <p>{t(`${why}.body`)}</p>
       <LastAnswerNote lastAnswer={lastAnswer} />
     </EndOfSubjects>
   );

@@ -124,6 +124,19 @@ export async function waitForTask(page: Page, type: string): Promise<string> {
   return (await subject.getAttribute('data-subject-id')) ?? '';
 }
 
+/**
+ * Answers the single-choice task on screen by keyboard (`key` chooses the answer, Enter submits it), once it has focus,
+ * and waits for the next subject; returns the id of the subject answered.
+ */
+export async function answerByKey(page: Page, key = '1'): Promise<string> {
+  const shown = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+  await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+  await page.keyboard.press(key);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, shown);
+  return shown;
+}
+
 /** A live project with one active yes/no workflow ("Ad or not?") over `subjects`, and the address of its classify page. */
 export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: SubjectInput[], retirement?: WorkflowInput['retirement']) {
   const { client } = stack;
