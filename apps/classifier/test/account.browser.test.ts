@@ -1,6 +1,7 @@
 import type { Session, SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { Tokens } from '../../api/src/auth/tokens';
+import { until } from '../../../test/support/waiting';
 import { checkScreen, liveYesNoWorkflow, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
@@ -346,6 +347,7 @@ describe('classifier in a browser: accounts', () => {
     await page.reload();
     await page.getByTestId('subject').waitFor({ timeout: 15_000 });
     await page.getByTestId('outbox-awaiting-sign-in').waitFor({ state: 'detached', timeout: 20_000 });
+    await until(async () => (await classificationsOf(workflowId)).length > 0, 'the kept answer is stored');
     expect(await classificationsOf(workflowId)).toEqual([{ subject_id: offline, user_id: account.user.id }]);
     expect(errors).toEqual([]);
     await page.close();

@@ -26,6 +26,17 @@ export function useStackAndBrowser(): { readonly stack: Stack; readonly context:
     stack = await startStack();
     browser = await launchBrowser();
   });
+  // A test that fails part-way leaves its pages open, and a page left open writes the shared localStorage under the
+  // next test: each test's pages close after it, and the browser is online again.
+  let openBefore = new Set<unknown>();
+  beforeEach(() => {
+    openBefore = new Set(browser?.context.pages());
+  });
+  afterEach(async () => {
+    if (!browser) return;
+    await browser.context.setOffline(false);
+    await Promise.all(browser.context.pages().filter((page) => !openBefore.has(page)).map((page) => page.close()));
+  });
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
