@@ -682,6 +682,36 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  it('tells a volunteer of a stage that waits for subjects from an earlier one so, rather than calling it complete', async () => {
+    const { project, workflow: first } = await liveWorkflowOf('Stages', 2);
+    const { client } = suite.stack;
+    const notAds = await client.createSubjectSet(project.id, { name: 'Not advertisements' });
+    const definition = (await client.getWorkflow(first.id)).definition;
+    await client.updateWorkflow(first.id, { ...definition, effects: [{ when: { task: 'T0', answer: 'no' }, addToSubjectSet: notAds.id }] });
+    const second = await client.createWorkflow(project.id, {
+      name: 'Transcribe',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type the notice.' } },
+      subjectSetIds: [notAds.id],
+    });
+    await client.activateWorkflow(second.id);
+    await skipTutorial(suite.context, second.id);
+    const page = await suite.context.newPage();
+    const queueRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/queue')) queueRequests.push(request.url());
+    });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${second.id}`);
+    await page.getByText('Subjects come to this workflow', { exact: false }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('p.loading').textContent()).toBe(
+      'Subjects come to this workflow once volunteers have finished them in “Ad or not?”. None is waiting for you now: Chorus will look again in 60 seconds.',
+    );
+    expect(await page.getByTestId('finished').count()).toBe(0);
+    await page.waitForTimeout(1500);
+    expect(queueRequests).toHaveLength(1);
+    await page.close();
+  });
+
   it('tells a newcomer to a complete workflow so, with no tutorial and no thanks for work they did not do', async () => {
     const { project, workflow, url } = await liveWorkflowOf('Complete', 2);
     const { rows } = await suite.stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [workflow.id]);

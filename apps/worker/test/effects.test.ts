@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ChorusApiError } from '@chorus/client';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { classifyUntilFinished } from '../../../test/support/volunteers';
@@ -31,6 +32,12 @@ it('moves a retired subject whose consensus meets an effect into the set that fe
   });
   await stack.client.activateWorkflow(first.id);
   await stack.client.activateWorkflow(second.id);
+  // What the second workflow has is retired (a researcher put one in and retired it), but the first may still send more.
+  const { subjectIds: stray } = await stack.client.addSubjects(notAds.id, [{ externalId: 'stray', locations: [{ type: 'text' as const, text: 'stray' }] }]);
+  await stack.client.request('POST', `/workflows/${second.id}/retire`, { subjectIds: stray, reason: 'put here by mistake' });
+  const reader = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  expect(await reader.queue(second.id)).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 60, comingFrom: ['Ad or not?'] });
+  expect((await stack.client.getWorkflow(second.id)).complete).toBe(false);
 
   for (let volunteer = 0; volunteer < 2; volunteer++) {
     const client = stack.anonymous.withToken((await stack.anonymous.guest()).token);
@@ -38,8 +45,16 @@ it('moves a retired subject whose consensus meets an effect into the set that fe
   }
   for (let i = 0; i < 200 && (await stack.client.stats(first.id)).retired < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await stack.client.stats(first.id)).toMatchObject({ retired: 2 });
-  const reader = stack.anonymous.withToken((await stack.anonymous.guest()).token);
-  expect((await reader.queue(second.id)).subjects.map((subject) => subject.externalId)).toEqual(['news']);
+  const served = await reader.queue(second.id);
+  expect(served.subjects.map((subject) => subject.externalId)).toEqual(['news']);
+  // Once it has answered what came, nothing more can come: the first workflow has retired every subject.
+  const answer = { task: 'T0', value: { sense: 'vehicle' } };
+  await reader.classify({ workflowId: second.id, workflowVersion: served.workflowVersion, subjectId: served.subjects[0]!.id, annotations: [answer] }, randomUUID());
+  const done = await reader.queue(second.id);
+  expect(done).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+  expect(done.comingFrom).toBeUndefined();
+  await stack.client.request('POST', `/workflows/${second.id}/retire`, { subjectIds: [served.subjects[0]!.id], reason: 'read' });
+  expect((await stack.client.getWorkflow(second.id)).complete).toBe(true);
 });
 
 it('moves subjects already retired when a new version adds an effect, but not those retired by hand', async () => {

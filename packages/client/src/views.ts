@@ -26,7 +26,10 @@ export const accountViewSchema = userViewSchema.extend({ createdAt: time });
 export const verifiedEmailSchema = z.strictObject({ email: z.string() });
 
 export const workflowStatusSchema = z.enum(['draft', 'active', 'paused', 'finished']);
-/** `complete`: the workflow has subjects and every one is retired (gold standard aside): nothing is left to classify. */
+/**
+ * `complete`: the workflow has subjects and every one is retired (gold standard aside), and no workflow that feeds it
+ * (effects) has subjects left to classify: nothing is left to classify, and nothing more will come.
+ */
 export const workflowSummarySchema = z.strictObject({ id, name: z.string(), status: workflowStatusSchema, version: z.int(), complete: z.boolean() });
 
 export const projectStatusSchema = z.enum(['draft', 'live', 'paused', 'finished']);
@@ -155,8 +158,8 @@ export const queueViewSchema = z.strictObject({
         '`seen-everything`: the caller has classified (or holds) every subject left to them; `workflow-finished`: every subject is retired (or the workflow was finished); `project-finished`: its researchers finished the project, whatever answers its subjects have',
     }),
   /**
-   * Nothing can be served now but more may come (others hold the last subjects, or their rows are locked for a
-   * moment): ask again after this.
+   * Nothing can be served now but more may come (others hold the last subjects, their rows are locked for a moment,
+   * or workflows that feed this one have yet to retire theirs): ask again after this.
    */
   retryAfterSeconds: z.int().optional(),
   /**
@@ -164,6 +167,13 @@ export const queueViewSchema = z.strictObject({
    * subjects outstanding (another tab, device or earlier visit of theirs), else `others`.
    */
   heldBy: z.enum(['you', 'others']).optional(),
+  comingFrom: z
+    .array(z.string())
+    .optional()
+    .meta({
+      description:
+        "With `retryAfterSeconds`, when nothing is left to the caller now: the names of the project's workflows that may still send this one subjects (their effects add the subjects they retire to its sets)",
+    }),
 });
 
 /** What `POST /workflows/:id/queue/holds` kept: the subjects named that the caller still held, now held until `expiresAt`. */

@@ -12,7 +12,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { GroupCommit } from '../common/group-commit';
-import { EXPERIENCE, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
+import { EXPERIENCE, FED_BY, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -24,6 +24,8 @@ const HELD_RETRY_SECONDS = 30;
  */
 const lockedRetrySeconds = () => 1 + Math.floor(Math.random() * 3);
 const LOCKED_PAUSE_MS = 50;
+/** When subjects may still come from the workflows that feed this one: they arrive as those retire theirs. */
+const FED_RETRY_SECONDS = 60;
 
 /** The takes that follow the selection order; gold and training takes serve gold-standard subjects on purpose. */
 const REGULAR_KINDS = new Set<Take['kind']>(['random', 'priority', 'sequential', 'set']);
@@ -83,10 +85,13 @@ interface WhatIsLeft {
   eligible: boolean;
   /** The volunteer holds subjects of the workflow (in another tab, say). */
   yours: boolean;
+  /** When nothing is left to the volunteer: the workflows that may still send this one subjects (`FED_BY`). */
+  comingFrom: string[];
 }
 
 /** Why nothing was served, and when to ask again if more may come. */
-function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds' | 'heldBy'> {
+function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds' | 'heldBy' | 'comingFrom'> {
+  if (left.comingFrom.length) return { subjects: [], finished: false, retryAfterSeconds: FED_RETRY_SECONDS, comingFrom: left.comingFrom };
   if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
   if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
   if (left.eligible) return { subjects: [], finished: false, retryAfterSeconds: lockedRetrySeconds() };
@@ -279,7 +284,10 @@ export class AssignmentService {
 
   /** What is left for the volunteer; whether a subject is only locked is looked for when they may take more. */
   private async whatIsLeft(workflowId: string, user: AuthUser, holders: HolderLimit, mayTakeMore: boolean): Promise<WhatIsLeft> {
-    return (await preparedQuery<WhatIsLeft>(this.db, REMAINING, [workflowId, user.id, holders.cap, mayTakeMore, holders.earliest]))[0]!;
+    const left = (await preparedQuery<Omit<WhatIsLeft, 'comingFrom'>>(this.db, REMAINING, [workflowId, user.id, holders.cap, mayTakeMore, holders.earliest]))[0]!;
+    if (left.unretired && left.unseen) return { ...left, comingFrom: [] };
+    const feeding = await preparedQuery<{ name: string }>(this.db, FED_BY, [workflowId]);
+    return { ...left, comingFrom: feeding.map((row) => row.name) };
   }
 
   /**

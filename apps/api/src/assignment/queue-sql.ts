@@ -1,5 +1,5 @@
 import type { SelectionRule } from '@chorus/tasks';
-import { LEFT_TO_CLASSIFY } from '../workflows/workflow-progress';
+import { LEFT_TO_CLASSIFY, feedersOf } from '../workflows/workflow-progress';
 
 /**
  * How a take picks its subjects: the selection order of the workflow, or one of the queue's own sources (a subject
@@ -151,6 +151,9 @@ export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS
   SELECT unretired, unseen, unseen AND $4::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}) AS eligible,
     EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now()) AS yours
   FROM counted`;
+
+/** Names of the workflows that may still send workflow $1 subjects (`feedersOf`). */
+export const FED_BY = `SELECT DISTINCT w.name FROM ${feedersOf('$1::uuid')} ORDER BY w.name`;
 
 /**
  * Holds the volunteer's assignments of subjects $4 in workflow $1 ($2 the volunteer) for $3 seconds from now, those

@@ -13,6 +13,7 @@ import { useClient } from '../lib/clientContext';
 import { clearDraft, draftKey, draftVersionOf, pruneDrafts } from '../lib/drafts';
 import { describeError, describeRefusedAnswer, type Problem, whyAnswerRefused } from '../lib/errors';
 import { awaitsSignIn, canSignInAgain, isAlreadyClassified, isMine, isSignInExpired, isTransient, isWorkflowNotOpen, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
+import { listOf } from '../lib/listFormat';
 import { Link } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
@@ -29,10 +30,12 @@ interface FetchResult {
   added: number;
   /** The fetch began with no subject waiting locally, so an empty answer means there is nothing left. */
   startedEmpty: boolean;
-  /** The server has nothing now but may later (others hold the last subjects): ask again after this. */
+  /** The server has nothing now but may later (others hold the last subjects, or more may come): ask again after this. */
   retryAfterSeconds?: number;
   /** Who holds those last subjects: this volunteer elsewhere (another tab), or other volunteers. */
   heldBy?: QueueView['heldBy'];
+  /** The workflows that may still send this one subjects, when nothing else is left. */
+  comingFrom?: QueueView['comingFrom'];
 }
 
 /** What became of the volunteer's last answer on this page: stored, kept in the outbox to be sent, or refused for good. */
@@ -63,8 +66,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [problem, setProblem] = useState<Problem | null>(null);
   const [classified, setClassified] = useState(() => classifiedThisSession(workflowId));
   useEffect(() => rememberClassifiedThisSession(workflowId, classified), [workflowId, classified]);
-  /** Seconds until the queue is asked again, while other volunteers hold the last subjects. */
-  const [pollIn, setPollIn] = useState<{ seconds: number; yours: boolean } | null>(null);
+  /** Seconds until the queue is asked again, while volunteers hold the last subjects or workflows that feed this one may send more. */
+  const [pollIn, setPollIn] = useState<{ seconds: number; yours: boolean; comingFrom?: string[] } | null>(null);
   const [pollTick, setPollTick] = useState(0);
   /** What the live region last announced; `n` makes a repeated message a new announcement. */
   const [announcement, setAnnouncement] = useState<{ n: number; text: string } | null>(null);
@@ -182,7 +185,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       const { queue: next, added } = addBatch(queueRef.current, batch);
       for (const subject of batch.subjects) fetchedHere.current.add(subject.id);
       commitQueue(next);
-      return { added, startedEmpty, retryAfterSeconds: served.retryAfterSeconds, heldBy: served.heldBy };
+      return { added, startedEmpty, retryAfterSeconds: served.retryAfterSeconds, heldBy: served.heldBy, comingFrom: served.comingFrom };
     })().finally(() => {
       inFlight.current = null;
     });
@@ -200,14 +203,14 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     let cancelled = false;
     let pollTimer: ReturnType<typeof setTimeout> | undefined;
     fetchBatch().then(
-      ({ added, startedEmpty, retryAfterSeconds, heldBy }) => {
+      ({ added, startedEmpty, retryAfterSeconds, heldBy, comingFrom }) => {
         if (cancelled) return;
         const now = queueRef.current;
         if (now.finished || now.subjects.length > 0) return setPollIn(null);
         // A prefetch begun before the last subject went, or subjects gone already: ask again, from empty this time.
         if (!startedEmpty || added > 0) return setPollTick((n) => n + 1);
         if (!retryAfterSeconds) return setExhausted(true);
-        setPollIn({ seconds: retryAfterSeconds, yours: heldBy === 'you' });
+        setPollIn({ seconds: retryAfterSeconds, yours: heldBy === 'you', comingFrom });
         pollTimer = setTimeout(() => setPollTick((n) => n + 1), retryAfterSeconds * 1000);
       },
       (error: unknown) => {
@@ -497,7 +500,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           <p className="loading" role="status">
             {!pollIn
               ? t('classify.loadingSubjects')
-              : pollIn.yours
+              : pollIn.comingFrom
+                ? t('classify.comingFrom', { count: pollIn.seconds, workflows: listOf(pollIn.comingFrom.map((name) => `“${name}”`)) })
+                : pollIn.yours
                 ? t('classify.youHoldLast', { count: pollIn.seconds })
                 : t('classify.othersHoldLast', { count: pollIn.seconds })}
           </p>
