@@ -11,16 +11,21 @@ const exactCost: SubstitutionCost = (word, slot) => (slot.has(word) ? 0 : 1);
 
 const wordDistances = new Map<string, Map<string, number>>();
 
-/** Normalised character distance of two words, memoised because alignment asks for the same pairs again and again. */
-function wordDistance(a: string, b: string): number {
-  const longer = Math.max(a.length, b.length);
-  if (Math.abs(a.length - b.length) >= longer / 2) return 1;
-  let row = wordDistances.get(a);
+/** The memo of `word`'s distances to other words (cleared when it holds many words, so it cannot grow without end). */
+function distancesFrom(word: string): Map<string, number> {
+  let row = wordDistances.get(word);
   if (!row) {
     if (wordDistances.size > 20_000) wordDistances.clear();
     row = new Map();
-    wordDistances.set(a, row);
+    wordDistances.set(word, row);
   }
+  return row;
+}
+
+/** Normalised character distance of two words, memoised (in `row`, `a`'s) because alignment asks for the same pairs again and again. */
+function wordDistance(a: string, b: string, row = distancesFrom(a)): number {
+  const longer = Math.max(a.length, b.length);
+  if (Math.abs(a.length - b.length) >= longer / 2) return 1;
   let distance = row.get(b);
   if (distance === undefined) {
     distance = levenshtein(a.toLowerCase(), b.toLowerCase()) / longer;
@@ -32,8 +37,10 @@ function wordDistance(a: string, b: string): number {
 /** Substitution cost from the nearest word of the slot, so that misspellings align with each other. */
 export const nearMatchCost: SubstitutionCost = (word, slot) => {
   if (slot.has(word)) return 0;
+  if (!word) return 1;
+  const row = distancesFrom(word);
   let best = 1;
-  for (const other of slot.keys()) if (other && word) best = Math.min(best, wordDistance(word, other));
+  for (const other of slot.keys()) if (other) best = Math.min(best, wordDistance(word, other, row));
   return best;
 };
 
