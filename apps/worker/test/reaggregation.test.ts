@@ -180,6 +180,10 @@ it('refuses a bad scope, an unknown run and a volunteer, naming the field', asyn
   const unknown = (await stack.client.reaggregation(workflowId, '999999').catch((e) => e)) as ChorusApiError;
   expect(unknown.status).toBe(404);
   expect(unknown.problem.errors?.[0]?.pointer).toBe('/params/jobId');
+  // A run's own id (a UUID, as the list gives it) is not its job's: the refusal says which to use.
+  const byRunId = (await stack.client.reaggregation(workflowId, randomUUID()).catch((e) => e)) as ChorusApiError;
+  expect(byRunId.status).toBe(422);
+  expect(byRunId.problem.errors).toEqual([{ pointer: '/params/jobId', message: expect.stringContaining("a listed run's `jobId` (not the run's own `id`)") }]);
   const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   expect(((await guest.reaggregate(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
 

@@ -194,8 +194,9 @@ export class ChorusClient {
   reaggregate(workflowId: string, scope: 'all' | 'unretired' = 'all') {
     return this.call<ReaggregationRun>('POST', `/workflows/${workflowId}/reaggregate`, { scope });
   }
-  reaggregation(workflowId: string, runId: string) {
-    return this.call<ReaggregationRun>('GET', `/workflows/${workflowId}/reaggregations/${runId}`);
+  /** A run by its job id: the `id` that `reaggregate` answered, or a listed run's `jobId`. */
+  reaggregation(workflowId: string, jobId: string) {
+    return this.call<ReaggregationRun>('GET', `/workflows/${workflowId}/reaggregations/${jobId}`);
   }
   /** The workflow's re-aggregations, newest first: waiting, running and the last 100 that ended. */
   reaggregations(workflowId: string) {

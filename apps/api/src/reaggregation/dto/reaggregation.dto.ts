@@ -8,5 +8,8 @@ export const reaggregationRequestSchema = z
   .default({ scope: 'all' });
 export type ReaggregationRequest = z.infer<typeof reaggregationRequestSchema>;
 
-/** BullMQ numbers its jobs. */
-export const jobIdParam = new ZodPipe(z.string().regex(/^[0-9]{1,20}$/, 'must be the id a re-aggregation request returned'), '/params/jobId');
+/** BullMQ numbers its jobs; a run's own id (a UUID, in the list) is not one of them. */
+export const jobIdParam = new ZodPipe(
+  z.string().regex(/^[0-9]{1,20}$/, "must be a re-aggregation's job id: the `id` its request answered, or a listed run's `jobId` (not the run's own `id`)"),
+  '/params/jobId',
+);
