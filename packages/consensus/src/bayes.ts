@@ -42,12 +42,6 @@ export function confusionMatrix(counts: ConfusionCounts | undefined, answers: re
   );
 }
 
-/** A volunteer's probability of answering correctly, averaged over the true answers. */
-export function volunteerAccuracy(counts: ConfusionCounts | undefined, answers: readonly string[], prior: SkillPrior = DEFAULT_SKILL_PRIOR): number {
-  const matrix = confusionMatrix(counts, answers, prior);
-  return answers.reduce((sum, answer) => sum + matrix[answer]![answer]!, 0) / answers.length;
-}
-
 function normalise(logs: number[], answers: readonly string[]): Record<string, number> {
   const max = Math.max(...logs);
   const weights = logs.map((log) => Math.exp(log - max));

@@ -41,17 +41,6 @@ export function getOrCreate<K extends PropertyKey, V>(record: Record<K, V>, key:
   return record[key];
 }
 
-export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
 /** Gold (known) labels per task; a task may have more than one acceptable label. */
 export type GoldLabels = Record<string, string | readonly string[]>;
 

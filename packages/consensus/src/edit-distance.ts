@@ -4,7 +4,10 @@ function codesOf<T>(sequence: ArrayLike<T>, codes: Map<T, number>): Int32Array {
   for (let i = 0; i < sequence.length; i++) {
     const item = sequence[i]!;
     let code = codes.get(item);
-    if (code === undefined) codes.set(item, (code = codes.size));
+    if (code === undefined) {
+      code = codes.size;
+      codes.set(item, code);
+    }
     result[i] = code;
   }
   return result;
@@ -41,10 +44,7 @@ function levenshteinOfCodes(a: Int32Array, b: Int32Array, band: number): number 
     if (lo > 1) current[lo - 1] = Infinity;
     const item = a[i - 1]!;
     for (let j = lo; j <= hi; j++) {
-      const substitution = previous[j - 1]! + (item === b[j - 1] ? 0 : 1);
-      const deletion = previous[j]! + 1;
-      const insertion = current[j - 1]! + 1;
-      current[j] = substitution < deletion ? (substitution < insertion ? substitution : insertion) : deletion < insertion ? deletion : insertion;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (item === b[j - 1] ? 0 : 1));
     }
     // Cells the next row reads beyond this row's band must not hold values from earlier rows.
     const nextHi = i < n ? Math.min(m, Math.round(((i + 1) * m) / n) + band) : hi;

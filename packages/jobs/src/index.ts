@@ -41,9 +41,6 @@ export interface ReaggregationProgress {
 
 export const queueNames: QueueName[] = ['aggregation', 'reaggregation', 'maintenance'];
 
-/** Hash-tagged so that every key of a queue lands in one Redis Cluster slot. */
-export const defaultQueuePrefix = '{chorus}';
-
 /** The one place that sets job options: attempts, backoff and bounded history. */
 export const defaultJobOptions: DefaultJobOptions = {
   attempts: 8,

@@ -90,8 +90,6 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
   },
 };
 
-export const taskTypeNames = Object.keys(taskTypes) as TaskType[];
-
 function entryFor<T extends TaskType>(task: TaskOf<T>): TaskTypeEntry<T> {
   return taskTypes[task.type as T];
 }

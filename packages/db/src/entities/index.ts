@@ -5,7 +5,6 @@ export * from './workflow.entity';
 export * from './subject-status.entity';
 export * from './classification.entity';
 export * from './consensus.entity';
-export * from './export.entity';
 export * from './assignment.entity';
 export * from './aggregation-outbox.entity';
 export * from './reaggregation-run.entity';
@@ -15,7 +14,6 @@ import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
-import { Export } from './export.entity';
 import { MailOutbox } from './mail-outbox.entity';
 import { Project, ProjectInvitation, ProjectMember } from './project.entity';
 import { ReaggregationRunRecord } from './reaggregation-run.entity';
@@ -26,6 +24,6 @@ import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity
 
 export const entities = [
   User, Project, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
-  WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Export, Assignment, AggregationOutbox,
+  WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox,
 ];
