@@ -26,12 +26,12 @@ export interface ChorusClientOptions {
   fetch?: typeof fetch;
 }
 
-/** A typed client for the v1 API. Every method throws ChorusApiError with the server's problem on a 4xx or 5xx. */
 /** A query string of the parameters given, leaving out those that are undefined. */
 function queryString(query: Record<string, string | number | undefined>): URLSearchParams {
   return new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
 }
 
+/** A typed client for the v1 API. Every method throws ChorusApiError with the server's problem on a 4xx or 5xx. */
 export class ChorusClient {
   token?: string;
   private readonly baseUrl: string;
@@ -186,8 +186,10 @@ export class ChorusClient {
   createWorkflow(projectId: string, input: WorkflowInput) {
     return this.call<WorkflowSaved>('POST', `/projects/${projectId}/workflows`, input);
   }
-  /** A new version of a classified workflow also starts its re-aggregation (`reaggregation`). */
-  /** With `ifMatch` (the workflow's ETag as read), refused (412) when it changed since. */
+  /**
+   * A new version of a classified workflow also starts its re-aggregation (`reaggregation`). With `ifMatch` (the
+   * workflow's ETag as read), refused (412) when it changed since.
+   */
   async updateWorkflow(id: string, input: WorkflowInput, ifMatch?: string) {
     return (await this.request<WorkflowSaved>('PUT', `/workflows/${id}`, input, ifMatch === undefined ? {} : { 'if-match': ifMatch })).body;
   }

@@ -80,8 +80,10 @@ export const researcherSubjectSchema = z.strictObject({
 });
 /** A page of a set's subjects in the set's order; `next` asks for the page after (null after the last). */
 export const subjectPageSchema = z.strictObject({ subjects: z.array(researcherSubjectSchema), next: z.string().nullable() });
-/** An upload: how many subjects were new, how many were already in the project (by externalId), and all their ids in order. */
-/** `existing`: subjects already in the project (same externalId), of which `updated` took the new metadata sent. */
+/**
+ * An upload: how many subjects were new (`created`), how many were already in the project by externalId (`existing`,
+ * of which `updated` took the new metadata sent), and all their ids in order.
+ */
 export const subjectsAddedSchema = z.strictObject({ created: z.int(), existing: z.int(), updated: z.int(), subjectIds: z.array(id) });
 
 /** A whole workflow's re-aggregation, run by the worker; `progress` counts subjects done of the total. */

@@ -160,12 +160,12 @@ export interface TranscriptionOptions {
   textTags?: readonly string[];
 }
 
-/** Centre-star order: the transcription closest to all others first, then the others by distance to it. */
 /** Long texts are aligned within a band around the diagonal; short ones exactly. */
 function bandFor(tokenised: readonly string[][]): number {
   return Math.max(...tokenised.map((t) => t.length)) > 200 ? 40 : Infinity;
 }
 
+/** Centre-star order: the transcription closest to all others first, then the others by distance to it. */
 function centreStarOrder(tokenised: readonly string[][]): number[] {
   const band = bandFor(tokenised);
   const distances = tokenised.map(() => new Array<number>(tokenised.length).fill(0));

@@ -73,8 +73,8 @@ export function aggregationJob(workflowId: string): { name: 'aggregate-workflow'
   return { name: 'aggregate-workflow', data: { workflowId }, opts: { deduplication: { id: workflowId, keepLastIfActive: true } } };
 }
 
-/** One re-aggregation per workflow at a time; a request made while one runs leaves one more to run after it. */
 /**
+ * One re-aggregation per workflow at a time; a request made while one runs leaves one more to run after it.
  * `requestedBy`: the user who asked for it; none for the runs Chorus starts itself (re-learned skills, a restart).
  * `runId`: the run's own id, which stays unique when Redis, having lost its keys, numbers jobs from 1 again.
  */

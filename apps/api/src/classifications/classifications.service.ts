@@ -53,17 +53,17 @@ export class ClassificationsService {
     private readonly writer: ClassificationWriter,
   ) {}
 
+  /** Refuses answers that the workflow version cannot take, naming each; stores nothing. */
+  async checkAnswers(input: ClassificationInput, user: AuthUser): Promise<void> {
+    await this.validate(input, user);
+  }
+
   /**
    * Validates against the workflow version, commits, then answers: an acknowledged classification is durable.
    * The usual submit is one statement, shared with concurrent submits; replays, refusals and conflicts are told
    * apart only when it stores nothing.
    * A replay with the same idempotency key returns the first answer; aggregation is enqueued after the commit.
    */
-  /** Refuses answers that the workflow version cannot take, naming each; stores nothing. */
-  async checkAnswers(input: ClassificationInput, user: AuthUser): Promise<void> {
-    await this.validate(input, user);
-  }
-
   async submit(input: ClassificationInput, idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
     const { definition, annotations } = await this.validate(input, user);
     await this.requireEvidenceFitsText(input, definition, annotations, user);
@@ -118,10 +118,10 @@ export class ClassificationsService {
     return { id: row.id, replayed: true, ...(await this.feedbackFor(row.workflow_id, row.workflow_version, row.subject_id, row.annotations)) };
   }
 
-  /** Gold-standard feedback on a stored classification, when its workflow version enables it and the subject has known answers. */
   /**
-   * The known answers, compared with the volunteer's, when both the version answered and the workflow's current one
-   * give feedback: researchers who turned it off no longer show known answers to a client naming an older version.
+   * Gold-standard feedback on a stored classification: the known answers, compared with the volunteer's, when the
+   * subject has known answers and both the version answered and the workflow's current one give feedback
+   * (researchers who turned it off no longer show known answers to a client naming an older version).
    */
   private async feedbackFor(workflowId: string, version: number, subjectId: string, annotations: Annotation[]): Promise<{ feedback?: TaskFeedback[] }> {
     const definition = await this.versions.definition(workflowId, version);

@@ -84,15 +84,15 @@ export function ApiZodBody(schema: z.ZodType, description?: string, otherTypes: 
   return Object.keys(otherTypes).length ? applyDecorators(body, ApiExtension(OTHER_BODY_TYPES, otherTypes)) : body;
 }
 
-/**
- * Documents a route's answer in OpenAPI from the schema the client's types come from (`@chorus/client`'s views), and
- * that any other status is a problem (RFC 9457).
- */
 /** The workflow ETag header of an answer, as the OpenAPI document describes it. */
 export const ETAG_HEADER = {
   ETag: { description: "The workflow's version and subject sets: send it as If-Match with the next edit, which is refused with 412 if another was saved meanwhile", schema: { type: 'string' } },
 };
 
+/**
+ * Documents a route's answer in OpenAPI from the schema the client's types come from (`@chorus/client`'s views), and
+ * that any other status is a problem (RFC 9457).
+ */
 export function ApiZodResponse(
   schema: z.ZodType,
   options: { status?: number; description?: string; headers?: typeof ETAG_HEADER; also?: { status: number; description: string } } = {},

@@ -24,8 +24,6 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useHoldsWhileAtWork } from '../lib/useHoldsWhileAtWork';
 import { useKey } from '../lib/useKey';
 
-/** Retry the outbox this often while answers wait (besides the browser's `online` event). */
-
 interface FetchResult {
   added: number;
   /** The fetch began with no subject waiting locally, so an empty answer means there is nothing left. */
