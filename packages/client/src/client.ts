@@ -10,6 +10,11 @@ export class ChorusApiError extends Error {
   }
 }
 
+/** Whether `error` is the API's problem of this type (the slug after the last `:`), with this status when given. */
+export function isProblem(error: unknown, slug: string, status?: number): boolean {
+  return error instanceof ChorusApiError && (status === undefined || error.status === status) && error.problem?.type?.endsWith(`:${slug}`) === true;
+}
+
 /** The server's problem, or one made up from the status when a proxy answered with something that is not JSON. */
 function problemOf(response: Response, text: string): Problem {
   try {

@@ -46,6 +46,9 @@ export const projectViewSchema = z.strictObject({
   /** The workflows the caller may see. */
   workflows: z.array(workflowSummarySchema),
 });
+/** What an account's fields may hold, as the API checks them and the classifier's forms limit them. */
+export const ACCOUNT_LIMITS = { emailLength: 320, passwordMinLength: 8, passwordMaxLength: 200, displayNameLength: 100 } as const;
+
 /** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
 export const LISTED_DESCRIPTION_LENGTH = 300;
 /** A project as the list gives it: without its field guide, and its description's opening only. */
@@ -145,6 +148,8 @@ export const queuedSubjectSchema = z.strictObject({
   /** Metadata whose keys do not start with `#` or `!` (hidden from volunteers, as on Zooniverse). */
   metadata: z.record(z.string(), z.unknown()),
 });
+/** The most subjects one request may name to hold again (`renew`) or give back: a page's worth and more. */
+export const MOST_HELD_NAMED = 100;
 export const queueViewSchema = z.strictObject({
   workflowId: id,
   workflowVersion: z.int(),

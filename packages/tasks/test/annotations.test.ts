@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, annotationsReadableUnder, flatAnswerOf, jsonNestsDeeperThan, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, annotationsReadableUnder, flatAnswerOf, jsonNestsDeeperThan, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -85,6 +85,14 @@ describe('annotations', () => {
     const tagging = workflowDefinitionSchema.parse({ name: 'Tags', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag' } } });
     const result = validateAnnotations(tagging, [{ task: 'T0', value: { add: ['Vase', 'blue', ' vase'] } }]);
     expect(result.ok ? [] : result.errors).toEqual([{ pointer: '/annotations/0/value/add/2', message: expect.stringContaining('"vase" is added twice') }]);
+  });
+
+  it('reads a tagging value with lists missing or holding other things as its tags only, and tells one tag however it is spaced or cased', () => {
+    expect(taggingListsOf({ add: ['ship', 3, null], down: 'cart' })).toEqual({ add: ['ship'], up: [], down: [] });
+    expect(taggingListsOf(undefined)).toEqual({ add: [], up: [], down: [] });
+    expect(sameTag(' Old  Harbour', 'old harbour')).toBe(true);
+    expect(sameTag('harbour', 'harbours')).toBe(false);
+    expect(tidyTag('  Old \t Harbour ')).toBe('Old Harbour');
   });
 
   it('drops a volunteer’s votes on the tags they add (their tag is their vote), whatever the case', () => {

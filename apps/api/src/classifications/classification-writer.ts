@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
 import { GroupCommit } from '../common/group-commit';
 import { PUBLIC_WORKFLOW_SQL } from '../projects/project-access';
+import { LEFT_TO_CLASSIFY } from '../workflows/workflow-progress';
 import type { DataSource } from 'typeorm';
 
 /** One classification to store, already validated against its workflow version. */
@@ -49,7 +50,7 @@ const STORE = `WITH input AS (
     SELECT workflow_id, subject_id, count(*)::int AS n FROM allowed GROUP BY workflow_id, subject_id
   ), counted AS (
     UPDATE subject_workflow_status st SET classification_count = st.classification_count + a.n, updated_at = now(),
-      counted_count = st.counted_count + CASE WHEN st.retired_at IS NULL AND NOT st.gold_standard THEN a.n ELSE 0 END
+      counted_count = st.counted_count + CASE WHEN ${LEFT_TO_CLASSIFY} THEN a.n ELSE 0 END
     FROM arriving a
     WHERE st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
       AND (st.workflow_id, st.subject_id) IN (

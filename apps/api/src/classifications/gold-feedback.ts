@@ -10,6 +10,7 @@ import {
   flatAnswerOf,
   normaliseTag,
   reachableTasks,
+  taggingListsOf,
 } from '@chorus/tasks';
 
 interface GoldRule {
@@ -26,12 +27,6 @@ interface GoldRule {
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 const sameSet = (a: string[], b: string[]) => new Set(a).size === new Set(b).size && a.every((item) => b.includes(item));
 const normalisedText = (value: unknown) => (typeof value === 'string' ? value.trim().replace(/\s+/gu, ' ') : '');
-
-/** A tagging value's lists, each only its strings. */
-function taggingLists(value: unknown): { add: string[]; up: string[]; down: string[] } {
-  const { add, up, down } = (value ?? {}) as Record<string, unknown>;
-  return { add: strings(add), up: strings(up), down: strings(down) };
-}
 
 const senseOf = (value: unknown) => (value as { sense?: unknown } | null)?.sense;
 
@@ -55,8 +50,8 @@ const goldRules: Record<TaskType, GoldRule> = {
     // Open tagging: more tags than the experts gave are not wrong; missing one of theirs is, and so is applying one they
     // rejected; none known, none given.
     matches: (given, expected) => {
-      const [known, applied] = [endorsedTags(taggingLists(expected)), endorsedTags(taggingLists(given))];
-      const rejected = taggingLists(expected).down.map(normaliseTag);
+      const [known, applied] = [endorsedTags(taggingListsOf(expected)), endorsedTags(taggingListsOf(given))];
+      const rejected = taggingListsOf(expected).down.map(normaliseTag);
       if (rejected.some((tag) => applied.has(tag))) return false;
       return known.size ? [...known].every((tag) => applied.has(tag)) : applied.size === 0;
     },
@@ -104,7 +99,7 @@ export function flatKnownAnswer(task: Task, gold: unknown): string | null {
   const parsed = annotationSchemaFor(task).safeParse(goldRules[task.type].expected(gold));
   if (!parsed.success) return null;
   if (task.type === 'multiple') return task.answers.map((answer) => answer.value).filter((value) => (parsed.data as string[]).includes(value)).join(LIST_SEPARATOR);
-  if (task.type === 'tagging') return [...endorsedTags(taggingLists(parsed.data))].sort().join(LIST_SEPARATOR);
+  if (task.type === 'tagging') return [...endorsedTags(taggingListsOf(parsed.data))].sort().join(LIST_SEPARATOR);
   return flatAnswerOf(task, parsed.data);
 }
 

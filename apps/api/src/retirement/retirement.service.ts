@@ -8,6 +8,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
 import { returnedRows } from '../common/sql';
 import { JobProducer } from '../jobs/job-producer';
+import { LEFT_TO_CLASSIFY } from '../workflows/workflow-progress';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
@@ -84,11 +85,11 @@ export class RetirementService {
       await this.failForChosen(workflowId, request.subjectIds, 'st.gold_standard', 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId');
     }
     const [{ retired, gold }]: { retired: number; gold: number }[] = await this.db.transaction(async (manager) => {
-      await lockChosenInKeyOrder(manager, workflowId, request, 'st.retired_at IS NULL AND NOT st.gold_standard');
+      await lockChosenInKeyOrder(manager, workflowId, request, LEFT_TO_CLASSIFY);
       return manager.query(
         `WITH retired AS (
            UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
-           WHERE ${CHOSEN} AND st.retired_at IS NULL AND NOT st.gold_standard RETURNING 1)
+           WHERE ${CHOSEN} AND ${LEFT_TO_CLASSIFY} RETURNING 1)
          SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold`,
         [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ reason: request.reason, by: user.id })],
       );

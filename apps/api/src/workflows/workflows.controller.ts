@@ -6,7 +6,7 @@ import { workflowSavedSchema, workflowStatsSchema, workflowVersionViewSchema, wo
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ETAG_HEADER, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
-import { ifMatchSchema, parseWorkflowBody, workflowBodySchema } from './dto/workflow.dto';
+import { ifMatchSchema, parseWorkflowBody, versionNumberSchema, workflowBodySchema } from './dto/workflow.dto';
 import { WorkflowsService, workflowTag } from './workflows.service';
 
 @ApiTags('workflows')
@@ -80,7 +80,7 @@ export class WorkflowsController {
   @ApiZodResponse(workflowVersionViewSchema)
   getWorkflowVersion(
     @Param('id', uuidParam('id')) id: string,
-    @Param('version', new ZodPipe(z.coerce.number().int('must be a whole number').min(1, 'versions start at 1').max(2_147_483_647, 'is beyond any version'), '/params/version')) version: number,
+    @Param('version', new ZodPipe(z.coerce.number().pipe(versionNumberSchema), '/params/version')) version: number,
     @OptionalUser() user?: AuthUser,
   ) {
     return this.workflows.version(id, version, user);

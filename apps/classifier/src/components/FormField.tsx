@@ -1,6 +1,6 @@
+import { ACCOUNT_LIMITS } from '@chorus/client';
 import type { InputHTMLAttributes, Ref } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PASSWORD_MIN_LENGTH } from '../lib/account';
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'aria-describedby' | 'aria-invalid'> & {
   id: string;
@@ -40,5 +40,5 @@ export function FormField({ id, label, hint, error, inputRef, ...input }: Props)
 /** A field for a password the account is to have: its rule said as the hint, and left to password managers to fill. */
 export function NewPasswordField(props: Omit<Props, 'type' | 'hint' | 'autoComplete' | 'maxLength'>) {
   const { t } = useTranslation();
-  return <FormField type="password" hint={t('account.fields.newPasswordHint', { count: PASSWORD_MIN_LENGTH })} autoComplete="new-password" maxLength={200} {...props} />;
+  return <FormField type="password" hint={t('account.fields.newPasswordHint', { count: ACCOUNT_LIMITS.passwordMinLength })} autoComplete="new-password" maxLength={ACCOUNT_LIMITS.passwordMaxLength} {...props} />;
 }

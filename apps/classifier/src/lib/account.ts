@@ -1,4 +1,4 @@
-import { type AccountView, ChorusApiError, type Session } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, isProblem, type Session } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n } from '../i18n';
 import { describeError } from './errors';
@@ -25,7 +25,6 @@ export function useSession(): SessionState {
   return useSyncExternalStore(session.subscribe, session.current);
 }
 
-export const PASSWORD_MIN_LENGTH = 8;
 /** How long a sign-in or sign-out waits for waiting answers to be sent before going on (they are kept either way). */
 const SEND_FIRST_MS = 5_000;
 
@@ -45,7 +44,7 @@ export function checkAccountForm(input: Partial<AccountInput>, kind: 'create' | 
   if (emailError) errors.email = emailError;
   const password = input.password ?? '';
   if (!password) errors.password = i18n.t('account.errors.passwordMissing');
-  else if (kind === 'create' && password.length < PASSWORD_MIN_LENGTH) errors.password = i18n.t('account.errors.passwordShort', { count: PASSWORD_MIN_LENGTH });
+  else if (kind === 'create' && password.length < ACCOUNT_LIMITS.passwordMinLength) errors.password = i18n.t('account.errors.passwordShort', { count: ACCOUNT_LIMITS.passwordMinLength });
   return errors;
 }
 
@@ -56,8 +55,6 @@ export function checkEmail(typed: string): string | undefined {
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) return i18n.t('account.errors.emailInvalid');
   return undefined;
 }
-
-const problemType = (error: ChorusApiError, slug: string) => error.problem?.type?.endsWith(`:${slug}`) === true;
 
 /**
  * The server's refusal by field: each of its `errors` whose pointer names one of `fields` (`/<field>`) goes next to
@@ -83,9 +80,9 @@ export function problemAtFields<F extends string>(error: unknown, fields: readon
 export function formProblemOf(error: unknown, kind: 'create' | 'sign-in'): FormProblem<FieldName> {
   const problem = problemAtFields(error, ['displayName', 'email', 'password'] as const);
   if (!(error instanceof ChorusApiError)) return problem;
-  if (problemType(error, 'email-taken')) return { fields: { ...problem.fields, email: i18n.t('account.errors.emailTaken') }, form: null };
+  if (isProblem(error, 'email-taken')) return { fields: { ...problem.fields, email: i18n.t('account.errors.emailTaken') }, form: null };
   if (kind === 'sign-in' && error.status === 401) return { fields: { password: i18n.t('account.errors.wrongPassword') }, form: null };
-  if (problemType(error, 'guest-already-registered')) return { fields: problem.fields, form: { detail: i18n.t('account.errors.alreadyRegistered'), fields: [] } };
+  if (isProblem(error, 'guest-already-registered')) return { fields: problem.fields, form: { detail: i18n.t('account.errors.alreadyRegistered'), fields: [] } };
   return problem;
 }
 

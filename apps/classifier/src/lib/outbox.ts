@@ -1,4 +1,4 @@
-import { ChorusApiError, type ChorusClient, type ClassificationInput, type TaskFeedback } from '@chorus/client';
+import { ChorusApiError, type ChorusClient, type ClassificationInput, isProblem, type TaskFeedback } from '@chorus/client';
 import { type IDBPDatabase, openDB } from 'idb';
 import { i18n } from '../i18n';
 import { type Owner, session, tokenKind } from './session';
@@ -53,8 +53,7 @@ export function isTransient(error: unknown): boolean {
   return error instanceof ChorusApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
 }
 
-const isProblem = (error: unknown, status: number, slug: string) => error instanceof ChorusApiError && error.status === status && error.problem.type?.endsWith(`:${slug}`) === true;
-const isConflict = (error: unknown, slug: string) => isProblem(error, 409, slug);
+const isConflict = (error: unknown, slug: string) => isProblem(error, slug, 409);
 
 /** The server already holds this volunteer's classification of the subject (another tab, an earlier try). */
 export const isAlreadyClassified = (error: unknown): boolean => isConflict(error, 'already-classified');
@@ -63,7 +62,7 @@ export const isAlreadyClassified = (error: unknown): boolean => isConflict(error
  * A submit's answer when the volunteer may no longer classify in the workflow (its project was taken back to draft):
  * nothing was stored, and nothing sent there again will be.
  */
-export const isWorkflowNotOpen = (error: unknown): boolean => isProblem(error, 422, 'workflow-not-open');
+export const isWorkflowNotOpen = (error: unknown): boolean => isProblem(error, 'workflow-not-open', 422);
 
 /**
  * The queue's answer when the researchers paused the workflow or its project: no subjects for now. (Answers sent

@@ -1,4 +1,4 @@
-import type { ChorusClient } from '@chorus/client';
+import { type ChorusClient, MOST_HELD_NAMED } from '@chorus/client';
 import { type RefObject, useEffect } from 'react';
 import type { LocalQueue } from './subjectQueue';
 
@@ -39,13 +39,13 @@ export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, qu
     const renew = () => {
       if (!atWork || document.visibilityState !== 'visible') return;
       atWork = false;
-      const subjectIds = queue.current.subjects.slice(0, 100).map((subject) => subject.id);
+      const subjectIds = queue.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
       // Best effort: a hold that could not be renewed lapses as it would have, and the classification is still accepted.
       if (subjectIds.length) client.renewHolds(workflowId, subjectIds).catch(() => undefined);
     };
     const giveBackUnused = () => {
       if (used) return;
-      const subjectIds = giveBack().slice(0, 100);
+      const subjectIds = giveBack().slice(0, MOST_HELD_NAMED);
       if (!subjectIds.length) return;
       gaveBack = true;
       // Sent as the page goes away (keepalive); if it is lost, the holds lapse as they would have.

@@ -1,3 +1,4 @@
+import { ACCOUNT_LIMITS } from '@chorus/client';
 import { Trans, useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField, NewPasswordField } from '../components/FormField';
@@ -40,7 +41,7 @@ function useAccountForm(initial: Record<FieldName, string>, kind: 'create' | 'si
 }
 
 /** An email field's input settings, the same on both forms. */
-const EMAIL_INPUT = { type: 'email', inputMode: 'email', autoCapitalize: 'none', spellCheck: false, maxLength: 320 } as const;
+const EMAIL_INPUT = { type: 'email', inputMode: 'email', autoCapitalize: 'none', spellCheck: false, maxLength: ACCOUNT_LIMITS.emailLength } as const;
 
 interface Destination {
   next: string;
@@ -74,7 +75,7 @@ export function CreateAccountPage() {
       <p className="lead">{t('account.create.keeps')}</p>
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="create-account-heading" onSubmit={(event) => void submit(event)}>
-        <FormField id="account-name" label={t('account.fields.displayName')} hint={t('account.fields.displayNameHint')} autoComplete="nickname" maxLength={100} {...form.field('displayName')} />
+        <FormField id="account-name" label={t('account.fields.displayName')} hint={t('account.fields.displayNameHint')} autoComplete="nickname" maxLength={ACCOUNT_LIMITS.displayNameLength} {...form.field('displayName')} />
         <FormField id="account-email" label={t('account.fields.email')} hint={t('account.fields.emailHint')} autoComplete="email" {...EMAIL_INPUT} {...form.field('email')} />
         <NewPasswordField id="account-password" label={t('account.fields.password')} {...form.field('password')} />
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
@@ -112,7 +113,7 @@ export function SignInPage() {
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="sign-in-heading" onSubmit={(event) => void submit(event)}>
         <FormField id="sign-in-email" label={t('account.fields.email')} autoComplete="username" {...EMAIL_INPUT} {...form.field('email')} />
-        <FormField id="sign-in-password" type="password" label={t('account.fields.password')} autoComplete="current-password" maxLength={200} {...form.field('password')} />
+        <FormField id="sign-in-password" type="password" label={t('account.fields.password')} autoComplete="current-password" maxLength={ACCOUNT_LIMITS.passwordMaxLength} {...form.field('password')} />
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('account.signInPage.submitting') : t('account.signInPage.submit')}
         </button>

@@ -1,4 +1,4 @@
-import { ChorusApiError, type OwnInvitation } from '@chorus/client';
+import { ACCOUNT_LIMITS, isProblem, type OwnInvitation } from '@chorus/client';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -8,7 +8,6 @@ import {
   checkEmail,
   deleteAccount,
   invitationAnswered,
-  PASSWORD_MIN_LENGTH,
   problemAtFields,
   refreshAccount,
   renameAccount,
@@ -112,7 +111,7 @@ function EmailSection({ email, verified }: { email: string; verified: boolean | 
     },
     refused: (error) => {
       const problem = problemAtFields(error, ['email', 'password'] as const);
-      return error instanceof ChorusApiError && error.problem?.type?.endsWith(':email-taken') ? { fields: { email: t('account.errors.emailTaken') }, form: null } : problem;
+      return isProblem(error, 'email-taken') ? { fields: { email: t('account.errors.emailTaken') }, form: null } : problem;
     },
   });
   return (
@@ -133,8 +132,8 @@ function EmailSection({ email, verified }: { email: string; verified: boolean | 
       <p>{t('account.settings.email.changeLead')}</p>
       <ErrorAlert problem={change.problem} />
       <form className="account-form" noValidate aria-labelledby="account-email-change-heading" onSubmit={(event) => void submitChange(event)}>
-        <FormField id="settings-new-email" type="email" inputMode="email" autoCapitalize="none" spellCheck={false} maxLength={320} label={t('account.settings.email.new')} autoComplete="email" {...change.field('email')} />
-        <FormField id="settings-email-password" type="password" label={t('account.settings.delete.password')} autoComplete="current-password" maxLength={200} {...change.field('password')} />
+        <FormField id="settings-new-email" type="email" inputMode="email" autoCapitalize="none" spellCheck={false} maxLength={ACCOUNT_LIMITS.emailLength} label={t('account.settings.email.new')} autoComplete="email" {...change.field('email')} />
+        <FormField id="settings-email-password" type="password" label={t('account.settings.delete.password')} autoComplete="current-password" maxLength={ACCOUNT_LIMITS.passwordMaxLength} {...change.field('password')} />
         <button type="submit" className="button button-secondary" aria-disabled={change.busy || undefined}>
           {t('account.settings.email.changeSubmit')}
         </button>
@@ -213,7 +212,7 @@ function RenameForm({ name }: { name: string }) {
     <Section id="account-rename-heading" title={t('account.settings.rename.title')}>
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="account-rename-heading" onSubmit={(event) => void submit(event)}>
-        <FormField id="settings-name" label={t('account.fields.displayName')} hint={t('account.fields.displayNameHint')} autoComplete="nickname" maxLength={100} {...form.field('displayName')} />
+        <FormField id="settings-name" label={t('account.fields.displayName')} hint={t('account.fields.displayNameHint')} autoComplete="nickname" maxLength={ACCOUNT_LIMITS.displayNameLength} {...form.field('displayName')} />
         <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
           {t('account.settings.rename.submit')}
         </button>
@@ -229,7 +228,7 @@ function PasswordForm() {
     check: () => {
       const errors: FieldErrors<'currentPassword' | 'newPassword'> = {};
       if (!form.values.currentPassword) errors.currentPassword = t('account.errors.passwordMissing');
-      if (form.values.newPassword.length < PASSWORD_MIN_LENGTH) errors.newPassword = t('account.errors.passwordShort', { count: PASSWORD_MIN_LENGTH });
+      if (form.values.newPassword.length < ACCOUNT_LIMITS.passwordMinLength) errors.newPassword = t('account.errors.passwordShort', { count: ACCOUNT_LIMITS.passwordMinLength });
       return errors;
     },
     send: async () => {
@@ -244,7 +243,7 @@ function PasswordForm() {
       <p>{t('account.settings.password.lead')}</p>
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="account-password-heading" onSubmit={(event) => void submit(event)}>
-        <FormField id="settings-current-password" type="password" label={t('account.settings.password.current')} autoComplete="current-password" maxLength={200} {...form.field('currentPassword')} />
+        <FormField id="settings-current-password" type="password" label={t('account.settings.password.current')} autoComplete="current-password" maxLength={ACCOUNT_LIMITS.passwordMaxLength} {...form.field('currentPassword')} />
         <NewPasswordField id="settings-new-password" label={t('account.settings.password.new')} {...form.field('newPassword')} />
         <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
           {t('account.settings.password.submit')}
@@ -295,7 +294,7 @@ function DeleteForm() {
       <p>{t('account.settings.delete.lead')}</p>
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="account-delete-heading" onSubmit={(event) => void submit(event)}>
-        <FormField id="settings-delete-password" type="password" label={t('account.settings.delete.password')} autoComplete="current-password" maxLength={200} {...form.field('password')} />
+        <FormField id="settings-delete-password" type="password" label={t('account.settings.delete.password')} autoComplete="current-password" maxLength={ACCOUNT_LIMITS.passwordMaxLength} {...form.field('password')} />
         <button type="submit" className="button button-danger" aria-disabled={form.busy || undefined}>
           {t('account.settings.delete.submit')}
         </button>

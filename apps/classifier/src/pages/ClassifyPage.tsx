@@ -1,4 +1,4 @@
-import { type ClassificationInput, ChorusApiError, type ProjectView, type QueueView, type WorkflowView } from '@chorus/client';
+import { type ClassificationInput, ChorusApiError, MOST_HELD_NAMED, type ProjectView, type QueueView, type WorkflowView } from '@chorus/client';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -263,7 +263,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
    * page may hold more of them. Those the workflow no longer asks for are taken out of what it will show.
    */
   const leaveOutRetired = useCallback(async () => {
-    const waitingIds = queueRef.current.subjects.slice(0, 100).map((subject) => subject.id);
+    const waitingIds = queueRef.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
     if (!waitingIds.length) return;
     const { gone } = await client.renewHolds(workflowId, waitingIds);
     if (!gone.length) return;

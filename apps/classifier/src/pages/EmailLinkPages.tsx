@@ -1,11 +1,10 @@
-import { ChorusApiError } from '@chorus/client';
+import { ACCOUNT_LIMITS, ChorusApiError, isProblem } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField, NewPasswordField } from '../components/FormField';
 import {
   checkEmail,
-  PASSWORD_MIN_LENGTH,
   problemAtFields,
   requestPasswordReset,
   resetPassword,
@@ -29,7 +28,7 @@ import { useForm } from '../lib/useForm';
 /** A refused link in the volunteer's words: expired, used, or for an email someone else registered meanwhile. */
 function linkProblem(error: unknown, spent: string): Problem {
   if (!(error instanceof ChorusApiError)) return describeError(error);
-  if (error.problem?.type?.endsWith(':email-taken')) return { detail: i18n.t('emailLinks.verify.taken'), fields: [] };
+  if (isProblem(error, 'email-taken')) return { detail: i18n.t('emailLinks.verify.taken'), fields: [] };
   if (error.problem?.errors?.some((field) => field.pointer === '/token')) return { detail: spent, fields: [] };
   return describeError(error);
 }
@@ -129,7 +128,7 @@ export function ForgotPasswordPage() {
       <p className="lead">{t('emailLinks.forgot.lead')}</p>
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="forgot-password-heading" onSubmit={(event) => void submit(event)}>
-        <FormField id="forgot-email" type="email" inputMode="email" autoCapitalize="none" spellCheck={false} maxLength={320} label={t('account.fields.email')} autoComplete="username" {...form.field('email')} />
+        <FormField id="forgot-email" type="email" inputMode="email" autoCapitalize="none" spellCheck={false} maxLength={ACCOUNT_LIMITS.emailLength} label={t('account.fields.email')} autoComplete="username" {...form.field('email')} />
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('emailLinks.forgot.submitting') : mailed ? t('emailLinks.forgot.again') : t('emailLinks.forgot.submit')}
         </button>
@@ -172,7 +171,7 @@ function ResetForm({ token }: { token: string }) {
   const { t } = useTranslation();
   const form = useForm({ newPassword: '' }, ['newPassword'] as const);
   const submit = form.onSubmit({
-    check: () => (form.values.newPassword.length < PASSWORD_MIN_LENGTH ? { newPassword: t('account.errors.passwordShort', { count: PASSWORD_MIN_LENGTH }) } : {}),
+    check: () => (form.values.newPassword.length < ACCOUNT_LIMITS.passwordMinLength ? { newPassword: t('account.errors.passwordShort', { count: ACCOUNT_LIMITS.passwordMinLength }) } : {}),
     send: async () => {
       const takeOver = await resetPassword(token, form.values.newPassword);
       rememberLinkOutcome('used');

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { baseTaskFields, labelSchema, taskKeySchema, withoutListSeparator } from '../common';
 
-export const tagSchema = withoutListSeparator(z.string().trim().min(1).max(100), 'tags', 'send each tag on its own');
+/** The longest tag, in characters. */
+export const MOST_TAG_LENGTH = 100;
+
+export const tagSchema = withoutListSeparator(z.string().trim().min(1).max(MOST_TAG_LENGTH), 'tags', 'send each tag on its own');
 
 export const taggingTaskSchema = z.strictObject({
   type: z.literal('tagging'),
@@ -18,8 +21,14 @@ export const taggingTaskSchema = z.strictObject({
 });
 export type TaggingTask = z.infer<typeof taggingTaskSchema>;
 
-/** A tag as consensus, feedback and validation compare it: trimmed, inner spaces collapsed, lower case. */
-export const normaliseTag = (tag: string) => tag.trim().replace(/\s+/gu, ' ').toLowerCase();
+/** A tag as a volunteer means it: trimmed, inner spaces collapsed (its case kept). */
+export const tidyTag = (tag: string) => tag.trim().replace(/\s+/gu, ' ');
+
+/** A tag as consensus, feedback and validation compare it: tidied, lower case. */
+export const normaliseTag = (tag: string) => tidyTag(tag).toLowerCase();
+
+/** Whether two tags are the same tag, as consensus counts them. */
+export const sameTag = (a: string, b: string) => normaliseTag(a) === normaliseTag(b);
 
 /** New tags, and up or down votes on tags other volunteers proposed. */
 export function taggingAnnotationSchema(task: TaggingTask) {
@@ -68,6 +77,13 @@ export type TaggingAnnotation = { add: string[]; up: string[]; down: string[] };
 export function endorsedTags(value: { add?: readonly string[]; up?: readonly string[]; down?: readonly string[] }, normalise: (tag: string) => string = normaliseTag): Set<string> {
   const rejected = new Set((value.down ?? []).map(normalise));
   return new Set([...(value.add ?? []), ...(value.up ?? [])].map(normalise).filter((tag) => !rejected.has(tag)));
+}
+
+/** A tagging value (stored, or being edited) with every list present, each only its strings. */
+export function taggingListsOf(value: unknown): TaggingAnnotation {
+  const { add, up, down } = (value ?? {}) as Record<string, unknown>;
+  const strings = (list: unknown) => (Array.isArray(list) ? list.filter((tag): tag is string => typeof tag === 'string') : []);
+  return { add: strings(add), up: strings(up), down: strings(down) };
 }
 
 /** The tags a tagging answer applies, as given: those proposed, then those agreed with (each once). */

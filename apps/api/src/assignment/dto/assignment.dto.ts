@@ -1,8 +1,9 @@
+import { MOST_HELD_NAMED } from '@chorus/client';
 import { z } from 'zod';
 import { pageLimitSchema } from '../../common/zod';
 
 /** Subjects a volunteer still holds and names to keep: those their page shows while they work. */
-const heldSubjectIdsSchema = z.array(z.uuid('must be subject ids')).max(100, 'must name at most 100 subjects');
+const heldSubjectIdsSchema = z.array(z.uuid('must be subject ids')).max(MOST_HELD_NAMED, `must name at most ${MOST_HELD_NAMED} subjects`);
 
 /** The queue's query, as one object, so that one answer names every parameter at fault (others are ignored). */
 export const queueQuerySchema = z.object({

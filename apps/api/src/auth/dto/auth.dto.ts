@@ -1,15 +1,19 @@
+import { ACCOUNT_LIMITS } from '@chorus/client';
 import { z } from 'zod';
 
 /** An email as accounts are found by it (and sign-in attempts counted): without spaces at either end, in lower case. */
 export const normalisedEmail = (email: string) => email.trim().toLowerCase();
 
 /** An email as sent to find an account (or members, or invitations) by it: checked, then normalised. */
-export const emailSchema = z.email('must be an email address').max(320).transform(normalisedEmail);
+export const emailSchema = z.email('must be an email address').max(ACCOUNT_LIMITS.emailLength).transform(normalisedEmail);
 /** A password an account may be given. */
-export const newPasswordSchema = z.string().min(8, 'must be at least 8 characters').max(200);
+export const newPasswordSchema = z
+  .string()
+  .min(ACCOUNT_LIMITS.passwordMinLength, `must be at least ${ACCOUNT_LIMITS.passwordMinLength} characters`)
+  .max(ACCOUNT_LIMITS.passwordMaxLength);
 /** A password as typed to prove who one is (any length a new one may have had). */
-export const givenPasswordSchema = z.string().max(200);
-export const displayNameSchema = z.string().trim().min(1).max(100);
+export const givenPasswordSchema = z.string().max(ACCOUNT_LIMITS.passwordMaxLength);
+export const displayNameSchema = z.string().trim().min(1).max(ACCOUNT_LIMITS.displayNameLength);
 
 export const registerSchema = z.strictObject({
   email: emailSchema,

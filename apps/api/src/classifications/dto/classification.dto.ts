@@ -1,5 +1,6 @@
 import { metadataSchema } from '@chorus/tasks';
 import { z } from 'zod';
+import { versionNumberSchema } from '../../workflows/dto/workflow.dto';
 
 /** An ISO 8601 date-time Postgres can store: zod accepts the year 0000, which does not exist. */
 const dateTime = z.iso
@@ -8,7 +9,7 @@ const dateTime = z.iso
 
 export const classificationSchema = z.strictObject({
   workflowId: z.uuid('must be the id of a workflow'),
-  workflowVersion: z.int().min(1).max(2_147_483_647),
+  workflowVersion: versionNumberSchema,
   subjectId: z.uuid('must be the id of a subject'),
   /** Checked against the workflow version by packages/tasks; described here for the API's documentation. */
   annotations: z.unknown().meta({

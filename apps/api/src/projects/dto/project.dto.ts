@@ -1,3 +1,4 @@
+import { projectStatusSchema } from '@chorus/client';
 import { z } from 'zod';
 
 /** A project's id, which `/projects/:id` tells from a slug by this shape. */
@@ -24,7 +25,7 @@ export const updateProjectSchema = z.strictObject({
   title: z.string().trim().min(1).max(200).optional(),
   description: z.string().max(20_000).optional(),
   fieldGuide: z.string().max(200_000).optional(),
-  status: z.enum(['draft', 'live', 'paused', 'finished']).optional(),
+  status: projectStatusSchema.optional(),
 });
 export type UpdateProjectInput = z.infer<typeof updateProjectSchema>;
 

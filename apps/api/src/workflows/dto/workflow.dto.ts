@@ -2,6 +2,9 @@ import { type WorkflowDefinition, validateWorkflowDefinition, workflowDefinition
 import { z } from 'zod';
 import { unwrap } from '../../common/zod';
 
+/** A workflow's version number: from 1, and no more than its Postgres `integer` column holds. */
+export const versionNumberSchema = z.int('must be a whole number').min(1, 'versions start at 1').max(2_147_483_647, 'is beyond any version');
+
 export const subjectSetIdsSchema = z
   .array(z.uuid('must be the id of a subject set'))
   .max(100)

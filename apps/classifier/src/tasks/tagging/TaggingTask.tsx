@@ -1,10 +1,9 @@
 import type { ProposedTag } from '@chorus/client';
-import { LIST_SEPARATOR, type TaggingAnnotation, appliedTags } from '@chorus/tasks';
+import { LIST_SEPARATOR, MOST_TAG_LENGTH, type TaggingAnnotation, appliedTags, sameTag, taggingListsOf, tidyTag } from '@chorus/tasks';
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
-import { current } from './describe';
 import { useProposedTags } from './useProposedTags';
 
 type Task = TaskOf<'tagging'>;
@@ -18,7 +17,7 @@ type Task = TaskOf<'tagging'>;
 export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled, subject, workflowId, taskKey }: TaskProps<Task>) {
   const proposed = useProposedTags(workflowId, subject.id, taskKey);
   const proposedTags = proposed.map((each) => each.tag);
-  const tags = current(value);
+  const tags = taggingListsOf(value);
   const [draft, setDraft] = useState('');
   /** What the last action did: a tag added or removed (done), or why it was not (refused), styled apart. */
   const [message, setMessage] = useState<{ text: string; done: boolean }>({ text: '', done: false });
@@ -40,7 +39,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
   };
 
   function add() {
-    const tag = draft.trim().replace(/\s+/g, ' ');
+    const tag = tidyTag(draft);
     if (!tag) {
       refuse(t('tasks.tagging.typeFirst'));
       return;
@@ -50,18 +49,18 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
       return;
     }
     // A tag from the vocabulary keeps the vocabulary's spelling, whatever case the volunteer typed.
-    const known = vocabulary.find((word) => word.toLowerCase() === tag.toLowerCase());
+    const known = vocabulary.find((word) => sameTag(word, tag));
     if (!known && task.vocabulary && !task.allowFreeTags) {
       refuse(t('tasks.tagging.notInVocabulary', { tag }));
       return;
     }
-    const final = (known ?? tag).slice(0, 100);
-    if (tags.add.some((existing) => existing.toLowerCase() === final.toLowerCase())) {
+    const final = (known ?? tag).slice(0, MOST_TAG_LENGTH);
+    if (tags.add.some((existing) => sameTag(existing, final))) {
       refuse(t('tasks.tagging.duplicate', { tag: final }));
       return;
     }
     // Another volunteer proposed it already: typing it agrees with their tag.
-    const proposedAlready = proposedTags.find((existing) => existing.toLowerCase() === final.toLowerCase());
+    const proposedAlready = proposedTags.find((existing) => sameTag(existing, final));
     if (proposedAlready) {
       if (!tags.up.includes(proposedAlready) && refusedVote('up')) return;
       update({ up: tags.up.includes(proposedAlready) ? tags.up : [...tags.up, proposedAlready], down: tags.down.filter((t) => t !== proposedAlready) });
@@ -129,7 +128,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
             value={draft}
             autoComplete="off"
             data-autofocus
-            maxLength={100}
+            maxLength={MOST_TAG_LENGTH}
             readOnly={disabled}
             onChange={(event) => setDraft(event.target.value)}
             onKeyDown={onKeyDown}
