@@ -16,7 +16,8 @@ import { OTHER_BODY_TYPES, openApiComponents, uuidParam } from './common/zod';
 import { loggedRequest } from './common/request-log';
 import { bodyLimitOf, isSubjectUpload } from './common/body-limits';
 import { MOST_NESTING, jsonNestsDeeperThan, unstorableErrors } from '@chorus/tasks';
-import { CSV_MEDIA_TYPES, SubjectSetsService } from './subject-sets/subject-sets.service';
+import { SubjectSetsService } from './subject-sets/subject-sets.service';
+import { SUBJECT_FILE_TYPES } from './subject-sets/subject-uploads';
 import type { AppConfig } from './config/config';
 
 export const API_PREFIX = 'api/v1';
@@ -74,7 +75,7 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => (body === '' ? done(null, undefined) : json(request, body, done)));
   fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser([...CSV_MEDIA_TYPES, 'text/plain'], { parseAs: 'buffer' }, onlyForUploads(utf8Text));
+  fastify.addContentTypeParser(Object.keys(SUBJECT_FILE_TYPES), { parseAs: 'buffer' }, onlyForUploads(utf8Text));
   // Fastify's own JSON parser, with its guard against prototype poisoning.
   fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads(json));
   // Any other type: the upload says which four it reads; other routes read JSON only.

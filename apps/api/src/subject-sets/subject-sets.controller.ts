@@ -5,6 +5,7 @@ import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, createSubjectSetSchema, subjectPageQuerySchema } from './dto/subject-set.dto';
 import { SubjectSetsService } from './subject-sets.service';
+import { SUBJECT_FILE_TYPES } from './subject-uploads';
 
 /** The one route whose body may be a file (CSV, plain text, JSON-LD) rather than JSON; bootstrap.ts lets them through. */
 export const SUBJECT_UPLOAD_ROUTE = 'subject-sets/:id/subjects';
@@ -64,10 +65,7 @@ export class SubjectSetsController {
       'corpus (text/plain: a subject per passage, passages separated by a blank line, [[word]] highlighted).',
     {
       'application/ld+json': { type: 'object', description: 'A IIIF Presentation 2.1 or 3 manifest: a subject per canvas.' },
-      'text/csv': { type: 'string', description: 'A header row, then a subject per row (UTF-8), cells separated by commas, semicolons or tabs.' },
-      'text/tab-separated-values': { type: 'string', description: 'A CSV file by another name, as some tools label them.' },
-      'application/vnd.ms-excel': { type: 'string', description: 'A CSV file as Excel labels it on Windows.' },
-      'text/plain': { type: 'string', description: 'A text corpus: passages separated by a blank line, [[word]] highlighted (UTF-8).' },
+      ...Object.fromEntries(Object.entries(SUBJECT_FILE_TYPES).map(([type, { description }]) => [type, { type: 'string', description }])),
     },
   )
   @ApiZodResponse(subjectsAddedSchema, { status: 201 })

@@ -4,72 +4,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { SubjectSet, addToSubjectSet } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { type FieldError, type WorkflowDefinition, validateWith } from '@chorus/tasks';
+import type { FieldError, WorkflowDefinition } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
-import { conflict, notFound, validationFailed } from '../common/problem';
+import { conflict, notFound } from '../common/problem';
 import { retryOnDeadlock } from '../common/sql';
 import type { SubjectRow } from '../common/subject-view';
-import { unwrap } from '../common/zod';
 import { ProjectAccess } from '../projects/project-access';
-import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, subjectCursor } from './dto/subject-set.dto';
-import { type SubjectFile, UnreadableSubjectFile, isIiif, manifestWithoutContext, subjectsFromCsv, subjectsFromIiif, subjectsFromText } from './subject-files';
-
-/**
- * The media types a CSV file comes as: its own, tab-separated values (read the same way, the separator found from the
- * header), and what Windows browsers and tools label a .csv file with.
- */
-export const CSV_MEDIA_TYPES = ['text/csv', 'text/tab-separated-values', 'application/vnd.ms-excel'];
-
-/** The media types a subject upload may have besides JSON, and how each becomes subjects. */
-const SUBJECT_FILES: Record<string, (body: string) => SubjectFile> = {
-  ...Object.fromEntries(CSV_MEDIA_TYPES.map((type) => [type, subjectsFromCsv])),
-  'text/plain': subjectsFromText,
-};
-
-/** The valid subjects of an upload, and how to refuse it for what only the database can tell. */
-export interface SubjectUpload {
-  input: AddSubjectsInput;
-  /** Refuses the upload for errors named `/subjects/<n>/…`, saying for a file where in it subject n came from. */
-  refuse(errors: FieldError[]): never;
-}
-
-/**
- * The subjects of an upload: `{ subjects: [...] }` as JSON, a IIIF Presentation manifest (JSON or JSON-LD), a CSV
- * file or a plain-text corpus (see subject-files.ts). Errors name each field by pointer, `/subjects/<n>/…`, and for a
- * file say where in it subject n came from.
- */
-export function subjectsOfUpload(body: unknown, contentType: string | undefined): SubjectUpload {
-  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  const read = SUBJECT_FILES[mediaType] ?? (isIiif(body) ? subjectsFromIiif : undefined);
-  if (!read) {
-    const manifest = manifestWithoutContext(body);
-    if (manifest) throw validationFailed([manifest]);
-    return {
-      input: unwrap(validateWith(addSubjectsSchema, body)),
-      refuse: (errors) => {
-        throw validationFailed(errors);
-      },
-    };
-  }
-  let file: SubjectFile;
-  try {
-    file = read(body as never);
-  } catch (error) {
-    if (error instanceof UnreadableSubjectFile) throw validationFailed([error.error]);
-    throw error;
-  }
-  const refuse = (errors: FieldError[]): never => {
-    throw validationFailed(
-      errors.map((error) => {
-        const index = /^\/subjects\/(\d+)/.exec(error.pointer)?.[1];
-        return index === undefined ? error : { ...error, message: `${error.message} (${file.origin(Number(index))})` };
-      }),
-    );
-  };
-  const validated = validateWith(addSubjectsSchema, { subjects: file.subjects });
-  if (!validated.ok || file.errors.length) return refuse([...file.errors, ...(validated.ok ? [] : validated.errors)]);
-  return { input: validated.value, refuse };
-}
+import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
+import { subjectsOfUpload } from './subject-uploads';
 
 interface WorkflowBrief {
   id: string;

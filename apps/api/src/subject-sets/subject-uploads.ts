@@ -1,0 +1,62 @@
+import { type FieldError, validateWith } from '@chorus/tasks';
+import { validationFailed } from '../common/problem';
+import { unwrap } from '../common/zod';
+import { type AddSubjectsInput, addSubjectsSchema } from './dto/subject-set.dto';
+import { type SubjectFile, UnreadableSubjectFile, isIiif, manifestWithoutContext, subjectsFromCsv, subjectsFromIiif, subjectsFromText } from './subject-files';
+
+/**
+ * The media types a subject upload may have besides JSON (the API reads them as UTF-8 text), how each becomes
+ * subjects, and how the OpenAPI document describes it. A CSV file comes as its own type, as tab-separated values
+ * (read the same way, the separator found from the header), or as what Windows browsers and tools label a .csv file.
+ */
+export const SUBJECT_FILE_TYPES: Record<string, { read: (body: string) => SubjectFile; description: string }> = {
+  'text/csv': { read: subjectsFromCsv, description: 'A header row, then a subject per row (UTF-8), cells separated by commas, semicolons or tabs.' },
+  'text/tab-separated-values': { read: subjectsFromCsv, description: 'A CSV file by another name, as some tools label them.' },
+  'application/vnd.ms-excel': { read: subjectsFromCsv, description: 'A CSV file as Excel labels it on Windows.' },
+  'text/plain': { read: subjectsFromText, description: 'A text corpus: passages separated by a blank line, [[word]] highlighted (UTF-8).' },
+};
+
+/** The valid subjects of an upload, and how to refuse it for what only the database can tell. */
+export interface SubjectUpload {
+  input: AddSubjectsInput;
+  /** Refuses the upload for errors named `/subjects/<n>/…`, saying for a file where in it subject n came from. */
+  refuse(errors: FieldError[]): never;
+}
+
+/**
+ * The subjects of an upload: `{ subjects: [...] }` as JSON, a IIIF Presentation manifest (JSON or JSON-LD), a CSV
+ * file or a plain-text corpus (see subject-files.ts). Errors name each field by pointer, `/subjects/<n>/…`, and for a
+ * file say where in it subject n came from.
+ */
+export function subjectsOfUpload(body: unknown, contentType: string | undefined): SubjectUpload {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const read = SUBJECT_FILE_TYPES[mediaType]?.read ?? (isIiif(body) ? subjectsFromIiif : undefined);
+  if (!read) {
+    const manifest = manifestWithoutContext(body);
+    if (manifest) throw validationFailed([manifest]);
+    return {
+      input: unwrap(validateWith(addSubjectsSchema, body)),
+      refuse: (errors) => {
+        throw validationFailed(errors);
+      },
+    };
+  }
+  let file: SubjectFile;
+  try {
+    file = read(body as never);
+  } catch (error) {
+    if (error instanceof UnreadableSubjectFile) throw validationFailed([error.error]);
+    throw error;
+  }
+  const refuse = (errors: FieldError[]): never => {
+    throw validationFailed(
+      errors.map((error) => {
+        const index = /^\/subjects\/(\d+)/.exec(error.pointer)?.[1];
+        return index === undefined ? error : { ...error, message: `${error.message} (${file.origin(Number(index))})` };
+      }),
+    );
+  };
+  const validated = validateWith(addSubjectsSchema, { subjects: file.subjects });
+  if (!validated.ok || file.errors.length) return refuse([...file.errors, ...(validated.ok ? [] : validated.errors)]);
+  return { input: validated.value, refuse };
+}
