@@ -41,3 +41,6 @@ export function uniqueValues<T extends { value: string }>(choices: T[], ctx: z.R
     seen.add(choice.value);
   });
 }
+
+/** The strings of a value that should be a list of them (a stored or known answer read leniently); [] for anything else. */
+export const stringsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { LIST_SEPARATOR } from './common';
-import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingTaskSchema } from './close-reading/close-reading';
-import { multipleAnnotationSchema, multipleTaskSchema } from './multiple/multiple';
+import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
+import { flatKnownChoices, multipleAnnotationSchema, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
 import { type SingleAnnotation, singleAnnotationSchema, singleNextCandidates, singleNextTask, singleTaskSchema } from './single/single';
-import { type TaggingAnnotation, appliedTags, normaliseTag, taggingAnnotationSchema, taggingTaskSchema } from './tagging/tagging';
-import { type TranscriptionAnnotation, textTagProblem, transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
+import { type TaggingAnnotation, appliedTags, flatKnownTags, givesKnownTags, normaliseTag, taggingAnnotationSchema, taggingKnownAnswer, taggingTaskSchema } from './tagging/tagging';
+import { type TranscriptionAnnotation, sameText, textTagProblem, transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
 
 /** Every task a researcher can configure, discriminated by `type`. */
 export const taskSchema = z.discriminatedUnion('type', [
@@ -39,6 +39,15 @@ interface TaskTypeEntry<T extends TaskType> {
   consensusHolds?(consensus: string, answer: string): boolean;
   /** A volunteer's valid answer as one cell of a flat export; the whole answer is in the export's annotations too. */
   flatAnswer(value: never): string;
+  /**
+   * A subject's known answer (`goldStandard[task]`) in the annotation format, from the short forms researchers may
+   * write too (a sense, a list of tags, one value, a list as a download cell); as given when omitted.
+   */
+  knownAnswer?(known: unknown): unknown;
+  /** Whether a volunteer's value gives the known answer (as `knownAnswer` reads it); the same value when omitted. */
+  givesKnownAnswer?(given: unknown, known: unknown): boolean;
+  /** A valid known answer as one cell of the consensus download, as the consensus column beside it writes answers. */
+  flatKnownAnswer?(task: TaskOf<T>, known: never): string;
 }
 
 const taskLevelNext = {
@@ -63,6 +72,9 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     consensusAnswers: (task) => task.answers.map((answer) => answer.value),
     consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).includes(answer),
     flatAnswer: (value: string[]) => value.join(LIST_SEPARATOR),
+    knownAnswer: multipleKnownAnswer,
+    givesKnownAnswer: sameChoices,
+    flatKnownAnswer: flatKnownChoices,
   },
   transcription: {
     annotation: transcriptionAnnotationSchema,
@@ -70,6 +82,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     ...taskLevelNext,
     ...freeText,
     flatAnswer: (value: TranscriptionAnnotation) => value,
+    givesKnownAnswer: sameText,
   },
   'close-reading': {
     annotation: closeReadingAnnotationSchema,
@@ -77,6 +90,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     consensusAnswers: (task) => task.senses.map((sense) => sense.value),
     // Unsure, even with a tentative sense (kept in the annotations): consensus counts it apart from the sure ones.
     flatAnswer: (value: CloseReadingAnnotation) => (value.unsure || value.sense === null ? 'unsure' : value.sense),
+    knownAnswer: closeReadingKnownAnswer,
+    givesKnownAnswer: sameSense,
   },
   // The tags the volunteer applied; their votes against others' tags are in the annotations.
   tagging: {
@@ -87,6 +102,9 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).map(normaliseTag).includes(normaliseTag(answer)),
     // As consensus and known answers write them (lower case, spaces collapsed), each once, so the columns compare.
     flatAnswer: (value: TaggingAnnotation) => [...new Set(appliedTags(value).map(normaliseTag))].join(LIST_SEPARATOR),
+    knownAnswer: taggingKnownAnswer,
+    givesKnownAnswer: givesKnownTags,
+    flatKnownAnswer: (_task, known: TaggingAnnotation) => flatKnownTags(known),
   },
 };
 
@@ -145,4 +163,21 @@ export function consensusHolds(task: Task, consensus: string | null, answer: str
 /** A valid answer to `task` as one cell of a flat export. */
 export function flatAnswerOf(task: Task, value: unknown): string {
   return entryFor(task).flatAnswer(value as never);
+}
+
+/** A subject's known answer for `task` in the task's annotation format (researchers may write short forms). */
+export function knownAnswerOf(task: Task, known: unknown): unknown {
+  return entryFor(task).knownAnswer?.(known) ?? known;
+}
+
+/** Whether a volunteer's value for `task` gives the known answer, as `knownAnswerOf` reads it. */
+export function givesKnownAnswer(task: Task, given: unknown, known: unknown): boolean {
+  const rule = entryFor(task).givesKnownAnswer;
+  return rule ? rule(given, known) : given === known;
+}
+
+/** A valid known answer to `task` as one cell of the consensus download. */
+export function flatKnownAnswerOf(task: Task, known: unknown): string {
+  const flat = entryFor(task).flatKnownAnswer;
+  return flat ? flat(task as never, known as never) : flatAnswerOf(task, known);
 }

@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, annotationsReadableUnder, flatAnswerOf, jsonNestsDeeperThan, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, annotationsReadableUnder, flatAnswerOf, flatKnownAnswerOf, givesKnownAnswer, knownAnswerOf, jsonNestsDeeperThan, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -204,5 +204,42 @@ describe('text tags in a new transcription', () => {
 
   it('still reads such a transcription when it was stored before the rule, as aggregation does', () => {
     expect(annotationsReadableUnder(transcription, [{ task: 'T', value: 'Dear [unclear]Sir' }])).toHaveLength(1);
+  });
+});
+
+describe('known answers, as gold-standard subjects give them', () => {
+  const { tasks } = workflowDefinitionSchema.parse({
+    name: 'Known',
+    firstTask: 'S',
+    tasks: {
+      S: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes', next: 'M' }, { value: 'no', label: 'No', next: 'M' }] },
+      M: { type: 'multiple', question: 'What?', answers: [{ value: 'ship', label: 'Ship' }, { value: 'cart', label: 'Cart' }, { value: 'road', label: 'Road' }], next: 'T' },
+      T: { type: 'transcription', instruction: 'Type it', next: 'C' },
+      C: { type: 'close-reading', question: 'Sense?', senses: [{ value: 'v', label: 'Vehicle' }, { value: 'p', label: 'Person' }], next: 'G' },
+      G: { type: 'tagging', instruction: 'Tag' },
+    },
+  });
+  const [single, multiple, transcription, closeReading, tagging] = ['S', 'M', 'T', 'C', 'G'].map((key) => tasks[key]!);
+
+  it('reads the short forms researchers write, and compares a volunteer’s answer with each type’s rule', () => {
+    expect(givesKnownAnswer(single!, 'yes', knownAnswerOf(single!, 'yes'))).toBe(true);
+    expect(knownAnswerOf(multiple!, 'road;ship')).toEqual(['road', 'ship']);
+    expect(givesKnownAnswer(multiple!, ['ship', 'road'], ['road', 'ship'])).toBe(true);
+    expect(givesKnownAnswer(multiple!, ['ship'], ['road', 'ship'])).toBe(false);
+    expect(givesKnownAnswer(transcription!, 'For  sale,\none bicycle', 'For sale, one bicycle')).toBe(true);
+    expect(knownAnswerOf(closeReading!, 'v')).toEqual({ sense: 'v' });
+    expect(givesKnownAnswer(closeReading!, { sense: 'v', unsure: true, evidence: [[0, 3]] }, { sense: 'v' })).toBe(true);
+    expect(knownAnswerOf(tagging!, 'Harbour;ship')).toEqual({ add: ['Harbour', 'ship'], up: [], down: [] });
+    // More tags than the experts gave are not wrong; missing one of theirs is, and so is applying one they rejected.
+    const known = { add: ['harbour'], up: [], down: ['boat'] };
+    expect(givesKnownAnswer(tagging!, { add: ['Harbour', 'gulls'] }, known)).toBe(true);
+    expect(givesKnownAnswer(tagging!, { add: ['gulls'] }, known)).toBe(false);
+    expect(givesKnownAnswer(tagging!, { add: ['harbour', 'Boat'] }, known)).toBe(false);
+  });
+
+  it('writes a known answer as the consensus column beside it writes answers', () => {
+    expect(flatKnownAnswerOf(multiple!, ['road', 'ship'])).toBe('ship;road');
+    expect(flatKnownAnswerOf(tagging!, { add: ['Ship', 'Harbour'], up: [], down: ['ship'] })).toBe('harbour');
+    expect(flatKnownAnswerOf(single!, 'no')).toBe('no');
   });
 });

@@ -84,3 +84,12 @@ export function evidenceMissing(definition: WorkflowDefinition, annotations: rea
 /** Whether the subject's text must be read to check these answers: one marks evidence, or lacks evidence its task requires. */
 export const evidenceToCheck = (definition: WorkflowDefinition, annotations: readonly Annotation[]): boolean =>
   annotations.some((annotation) => !!(annotation.value as Partial<CloseReadingAnnotation> | null)?.evidence?.length || lacksRequiredEvidence(definition, annotation));
+
+/** A known answer as researchers may write it: the whole value, or its sense alone. */
+export const closeReadingKnownAnswer = (known: unknown): unknown => (typeof known === 'string' ? { sense: known } : known);
+
+/** Whether the volunteer chose the known sense (evidence and certainty aside). */
+export function sameSense(given: unknown, known: unknown): boolean {
+  const senseOf = (value: unknown) => (value as { sense?: unknown } | null)?.sense;
+  return senseOf(given) !== undefined && senseOf(given) === senseOf(known);
+}

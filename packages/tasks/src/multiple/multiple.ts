@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseTaskFields, choiceSchema, labelSchema, taskKeySchema, uniqueValues } from '../common';
+import { LIST_SEPARATOR, baseTaskFields, choiceSchema, labelSchema, stringsOf, taskKeySchema, uniqueValues } from '../common';
 
 export const multipleTaskSchema = z
   .strictObject({
@@ -34,3 +34,16 @@ export function multipleAnnotationSchema(task: MultipleTask) {
     .refine((chosen) => new Set(chosen).size === chosen.length, 'each answer may be chosen once');
 }
 export type MultipleAnnotation = string[];
+
+/** A known answer as researchers may write it: the list, or one value, or the list as a download cell (`a;b`). */
+export const multipleKnownAnswer = (known: unknown): unknown => (typeof known === 'string' ? known.split(LIST_SEPARATOR) : known);
+
+/** Whether the volunteer ticked exactly the known answers, in any order. */
+export function sameChoices(given: unknown, known: unknown): boolean {
+  const [a, b] = [stringsOf(given), stringsOf(known)];
+  return new Set(a).size === new Set(b).size && a.every((item) => b.includes(item));
+}
+
+/** A valid known answer as a download cell: its answers in the task's order, as consensus lists them. */
+export const flatKnownChoices = (task: MultipleTask, known: MultipleAnnotation): string =>
+  task.answers.map((answer) => answer.value).filter((value) => known.includes(value)).join(LIST_SEPARATOR);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseTaskFields, labelSchema, taskKeySchema, withoutListSeparator } from '../common';
+import { LIST_SEPARATOR, baseTaskFields, labelSchema, stringsOf, taskKeySchema, withoutListSeparator } from '../common';
 
 /** The longest tag, in characters. */
 export const MOST_TAG_LENGTH = 100;
@@ -82,9 +82,27 @@ export function endorsedTags(value: { add?: readonly string[]; up?: readonly str
 /** A tagging value (stored, or being edited) with every list present, each only its strings. */
 export function taggingListsOf(value: unknown): TaggingAnnotation {
   const { add, up, down } = (value ?? {}) as Record<string, unknown>;
-  const strings = (list: unknown) => (Array.isArray(list) ? list.filter((tag): tag is string => typeof tag === 'string') : []);
-  return { add: strings(add), up: strings(up), down: strings(down) };
+  return { add: stringsOf(add), up: stringsOf(up), down: stringsOf(down) };
 }
+
+/** A known answer as researchers may write it: the whole value, or the tags as a list or a download cell (`a;b`). */
+export function taggingKnownAnswer(known: unknown): unknown {
+  const tags = typeof known === 'string' ? known.split(LIST_SEPARATOR) : known;
+  return Array.isArray(tags) ? { add: tags, up: [], down: [] } : tags;
+}
+
+/**
+ * Whether the volunteer's tags give the known ones. Open tagging: more tags than the experts gave are not wrong;
+ * missing one of theirs is, and so is applying one they rejected; none known, none given.
+ */
+export function givesKnownTags(given: unknown, known: unknown): boolean {
+  const [expected, applied] = [endorsedTags(taggingListsOf(known)), endorsedTags(taggingListsOf(given))];
+  if (taggingListsOf(known).down.map(normaliseTag).some((tag) => applied.has(tag))) return false;
+  return expected.size ? [...expected].every((tag) => applied.has(tag)) : applied.size === 0;
+}
+
+/** A valid known answer as a download cell: the tags it endorses as consensus normalises them, alphabetically. */
+export const flatKnownTags = (known: TaggingAnnotation): string => [...endorsedTags(known)].sort().join(LIST_SEPARATOR);
 
 /** The tags a tagging answer applies, as given: those proposed, then those agreed with (each once). */
 export function appliedTags(value: { add?: readonly string[]; up?: readonly string[] }): string[] {

@@ -56,3 +56,9 @@ function lineAt(text: string, index: number): number {
   for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) line += 1;
   return line;
 }
+
+/** Whether a transcription gives the known text: the same words, however spaced or broken into lines. */
+export function sameText(given: unknown, known: unknown): boolean {
+  const words = (value: unknown) => (typeof value === 'string' ? value.trim().replace(/\s+/gu, ' ') : '');
+  return words(given) === words(known);
+}
