@@ -10,7 +10,7 @@ import { APP_CONFIG, type AppConfig } from './config/config';
 import { ExportsModule } from './exports/exports.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
 import { MembersModule } from './members/members.module';
@@ -55,9 +55,9 @@ export class AppModule {
         TagsModule,
         DemoModule,
         AdminModule,
+        HealthModule,
         ...extraModules,
       ],
-      controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

@@ -2,17 +2,14 @@ import { Controller, Get, Param, Query, Res, applyDecorators } from '@nestjs/com
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { z } from 'zod';
-import { ApiProblemResponse, ZodPipe, uuidParam } from '../common/zod';
+import { ApiProblemResponse, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
-import { EXPORT_FORMATS, type ExportFormat, contentTypes, exportFormatSchema, formatAccepted, gzipAccepted, sinceSchema } from './export-format';
+import { type DownloadQuery, downloadQuery } from './dto/download.dto';
+import { EXPORT_FORMATS, contentTypes, formatAccepted, gzipAccepted } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
 import { ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classification-rows';
 import { CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS } from './consensus-rows';
-
-/** Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. */
-const downloadQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema, since: sinceSchema }), '/query');
 
 /** The `since` parameter in OpenAPI, of the rows each download holds. */
 const ApiSince = (rows: string) =>
@@ -74,7 +71,7 @@ export class ExportsController {
   })
   async getConsensus(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(downloadQuery) { format, since }: { format?: ExportFormat; since?: Date },
+    @Query(downloadQuery) { format, since }: DownloadQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @CurrentUser() user: AuthUser,
@@ -92,7 +89,7 @@ export class ExportsController {
   })
   async getClassifications(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(downloadQuery) { format, since }: { format?: ExportFormat; since?: Date },
+    @Query(downloadQuery) { format, since }: DownloadQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @CurrentUser() user: AuthUser,
