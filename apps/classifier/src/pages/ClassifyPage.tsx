@@ -10,9 +10,9 @@ import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
-import { clearDraft, draftKey, draftVersionOf, pruneDrafts } from '../lib/drafts';
-import { describeError, describeRefusedAnswer, type Problem, whyAnswerRefused } from '../lib/errors';
-import { awaitsSignIn, canSignInAgain, isAlreadyClassified, isMine, isSignInExpired, isTransient, isWorkflowNotOpen, isWorkflowPaused, OUTBOX_RETRY_MS, type OutboxItem, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
+import { clearDraft, draftKey, draftVersionOf } from '../lib/drafts';
+import { describeError, describeRefusedAnswer, type Problem } from '../lib/errors';
+import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, isWorkflowPaused, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { listOf } from '../lib/listFormat';
 import { Link } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
@@ -23,6 +23,7 @@ import { preloadTasks } from '../tasks/registry';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useHoldsWhileAtWork } from '../lib/useHoldsWhileAtWork';
 import { useKey } from '../lib/useKey';
+import { useOutboxSender } from '../lib/useOutboxSender';
 
 interface FetchResult {
   added: number;
@@ -71,17 +72,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [announcement, setAnnouncement] = useState<{ n: number; text: string } | null>(null);
   /** A non-error note shown after a submission, e.g. the subject had already been classified. */
   const [notice, setNotice] = useState<string | null>(null);
-  const [waiting, setWaiting] = useState<OutboxItem[]>([]);
-  /** Answers kept on the device and sent since: the server has them now (the recent list shows them). */
-  const [sentLater, setSentLater] = useState(0);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [guideOpen, setGuideOpen] = useState(false);
   /** Open on a first visit (then closing it leads to the task) or when asked for (then back to where it was asked). */
   const [tutorial, setTutorial] = useState<'closed' | 'first-visit' | 'asked'>('closed');
   /** Gold-standard feedback on the subject just submitted, shown before the volunteer moves on. */
   const [feedback, setFeedback] = useState<SubjectFeedback | null>(null);
-  /** Feedback that arrived with answers sent from the outbox. */
-  const [lateFeedback, setLateFeedback] = useState<SubjectFeedback[]>([]);
   const announce = useCallback((text: string) => setAnnouncement((previous) => ({ n: (previous?.n ?? 0) + 1, text })), []);
   const { t } = useTranslation();
   const fieldGuide = project?.fieldGuide.trim() ?? '';
@@ -225,39 +221,18 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     };
   }, [workflow, empty, finishedQueue, exhausted, blocked, paused, closed, fetchBatch, pollTick]);
 
-  const flushOutbox = useCallback(async () => {
-    const report = await outbox.flush(client);
-    if (report.sent > 0) {
-      announce(t('classify.sent', { count: report.sent }));
-      setSentLater((count) => count + report.sent);
-    }
-    // The experts' answers for this volunteer's own answers (not those of whoever used this device before).
-    const arrived = report.feedback.filter(({ item }) => isMine(item) && item.input.workflowId === workflowId && item.input.workflowVersion === workflowRef.current?.version);
-    if (arrived.length) setLateFeedback((shown) => [...shown, ...arrived.map(({ item, feedback }) => ({ annotations: item.input.annotations, feedback }))]);
-    const [refused] = report.refused;
-    if (refused) setProblem({ detail: t('classify.refused', { count: report.refused.length, detail: whyAnswerRefused(refused.error) }), fields: [] });
-    if (report.refused.some(({ item, error }) => item.input.workflowId === workflowId && isWorkflowNotOpen(error))) setClosed(true);
-  }, [client, announce, t, workflowId]);
-
-  // The outbox: sent at once, whenever the browser comes back online, and every few seconds while answers wait.
-  useEffect(() => {
-    pruneDrafts();
-    const unsubscribe = outbox.subscribe(setWaiting);
-    const onOnline = () => {
-      void flushOutbox();
-      // A batch that failed because the network was gone: try again now that it is back.
+  const markClosed = useCallback(() => setClosed(true), []);
+  // Back online: a batch that failed because the network was gone may be tried again.
+  const unblock = useCallback(
+    () =>
       setBlocked((wasBlocked) => {
         if (wasBlocked) setProblem(null);
         return false;
-      });
-    };
-    window.addEventListener('online', onOnline);
-    void flushOutbox();
-    return () => {
-      unsubscribe();
-      window.removeEventListener('online', onOnline);
-    };
-  }, [flushOutbox]);
+      }),
+    [],
+  );
+  const sender = useOutboxSender(client, workflowId, workflowRef, { announce, refused: setProblem, closed: markClosed, online: unblock });
+  const flushOutbox = sender.flush;
   /**
    * The last answer came after its subject was retired: researchers retired subjects by hand (a set, say), and this
    * page may hold more of them. Those the workflow no longer asks for are taken out of what it will show.
@@ -270,17 +245,6 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     commitQueue(withoutSubjects(queueRef.current, new Set(gone)));
     setNotice(t('classify.retiredMeanwhile', { count: gone.length }));
   }, [client, workflowId, commitQueue, t]);
-
-  const toSend = waiting.filter((item) => !awaitsSignIn(item));
-  const awaitingSignIn = waiting.length - toSend.length;
-  const hasWaiting = toSend.length > 0;
-  useEffect(() => {
-    if (!hasWaiting) return;
-    const timer = setInterval(() => {
-      if (navigator.onLine) void flushOutbox();
-    }, OUTBOX_RETRY_MS);
-    return () => clearInterval(timer);
-  }, [hasWaiting, flushOutbox]);
 
   const submit = useCallback(
     async ({ subject, workflowVersion, annotations, startedAt, idempotencyKey }: Submission): Promise<boolean> => {
@@ -454,23 +418,23 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             steps={steps}
           />
           <FeedbackDialog definition={workflow.definition} shown={feedback} onClose={() => setFeedback(null)} />
-          <LateFeedback definition={workflow.definition} entries={lateFeedback} onDismiss={() => setLateFeedback([])} />
+          <LateFeedback definition={workflow.definition} entries={sender.lateFeedback} onDismiss={sender.dismissLateFeedback} />
         </>
       )}
 
-      {hasWaiting && (
+      {sender.toSend > 0 && (
         <div className="outbox" data-testid="outbox">
           <p>
-            <Trans i18nKey="classify.outbox" count={toSend.length} components={{ strong: <strong data-testid="outbox-count" /> }} />
+            <Trans i18nKey="classify.outbox" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
           </p>
           <button type="button" className="button button-secondary button-small" onClick={() => void flushOutbox()}>
             {t('classify.sendNow')}
           </button>
         </div>
       )}
-      {awaitingSignIn > 0 && (
+      {sender.awaitingSignIn > 0 && (
         <p className="outbox" data-testid="outbox-awaiting-sign-in">
-          <Trans i18nKey="classify.awaitingSignIn" count={awaitingSignIn} components={{ strong: <strong /> }} />
+          <Trans i18nKey="classify.awaitingSignIn" count={sender.awaitingSignIn} components={{ strong: <strong /> }} />
         </p>
       )}
       {notice && (
@@ -507,7 +471,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         )
       )}
 
-      {workflow && <RecentClassifications workflowId={workflowId} version={workflow.version} definition={workflow.definition} stored={classified + sentLater} />}
+      {workflow && <RecentClassifications workflowId={workflowId} version={workflow.version} definition={workflow.definition} stored={classified + sender.sentLater} />}
 
       <div className="visually-hidden" aria-live="polite" data-testid="announcer">
         {announcement && <p key={announcement.n}>{announcement.text}</p>}

@@ -1,0 +1,75 @@
+import type { ChorusClient, WorkflowView } from '@chorus/client';
+import { type RefObject, useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SubjectFeedback } from '../components/Feedback';
+import { type Problem, whyAnswerRefused } from './errors';
+import { awaitsSignIn, isMine, isWorkflowNotOpen, OUTBOX_RETRY_MS, type OutboxItem, outbox } from './outbox';
+import { pruneDrafts } from './drafts';
+
+/** What a classify page learns from sending the answers kept on this device, and does with them. */
+interface OutboxEvents {
+  announce(text: string): void;
+  /** Answers the server refused for good: the first one's reason, for the page to show. */
+  refused(problem: Problem): void;
+  /** The server refused an answer of this workflow because it is no longer open to volunteers. */
+  closed(): void;
+  /** The browser is online again (a batch that failed for want of a network may be tried again). */
+  online(): void;
+}
+
+/**
+ * The answers kept on this device (the outbox): sent at once, whenever the browser comes back online, and every
+ * `OUTBOX_RETRY_MS` while answers wait. Says how many wait to be sent and how many wait for their account to sign
+ * in again, how many were sent since the page opened, and the gold-standard feedback that came back for this
+ * volunteer's answers to this workflow's current version.
+ */
+export function useOutboxSender(client: ChorusClient, workflowId: string, workflow: RefObject<WorkflowView | null>, events: OutboxEvents) {
+  const { t } = useTranslation();
+  const { announce, refused, closed, online } = events;
+  const [waiting, setWaiting] = useState<OutboxItem[]>([]);
+  /** Answers kept on the device and sent since: the server has them now (the recent list shows them). */
+  const [sentLater, setSentLater] = useState(0);
+  /** Feedback that arrived with answers sent from the outbox. */
+  const [lateFeedback, setLateFeedback] = useState<SubjectFeedback[]>([]);
+
+  const flush = useCallback(async () => {
+    const report = await outbox.flush(client);
+    if (report.sent > 0) {
+      announce(t('classify.sent', { count: report.sent }));
+      setSentLater((count) => count + report.sent);
+    }
+    // The experts' answers for this volunteer's own answers (not those of whoever used this device before).
+    const arrived = report.feedback.filter(({ item }) => isMine(item) && item.input.workflowId === workflowId && item.input.workflowVersion === workflow.current?.version);
+    if (arrived.length) setLateFeedback((shown) => [...shown, ...arrived.map(({ item, feedback }) => ({ annotations: item.input.annotations, feedback }))]);
+    const [first] = report.refused;
+    if (first) refused({ detail: t('classify.refused', { count: report.refused.length, detail: whyAnswerRefused(first.error) }), fields: [] });
+    if (report.refused.some(({ item, error }) => item.input.workflowId === workflowId && isWorkflowNotOpen(error))) closed();
+  }, [client, workflowId, workflow, announce, refused, closed, t]);
+
+  useEffect(() => {
+    pruneDrafts();
+    const unsubscribe = outbox.subscribe(setWaiting);
+    const onOnline = () => {
+      void flush();
+      online();
+    };
+    window.addEventListener('online', onOnline);
+    void flush();
+    return () => {
+      unsubscribe();
+      window.removeEventListener('online', onOnline);
+    };
+  }, [flush, online]);
+
+  const toSend = waiting.filter((item) => !awaitsSignIn(item)).length;
+  const sending = toSend > 0;
+  useEffect(() => {
+    if (!sending) return;
+    const timer = setInterval(() => {
+      if (navigator.onLine) void flush();
+    }, OUTBOX_RETRY_MS);
+    return () => clearInterval(timer);
+  }, [sending, flush]);
+
+  return { toSend, awaitingSignIn: waiting.length - toSend, sentLater, lateFeedback, dismissLateFeedback: () => setLateFeedback([]), flush };
+}
