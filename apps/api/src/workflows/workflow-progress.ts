@@ -15,8 +15,8 @@ export const LEFT_TO_CLASSIFY = 'st.retired_at IS NULL AND NOT st.gold_standard'
 export const feedersOf = (workflowId: string) => `workflows w
   JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
   WHERE w.project_id = (SELECT project_id FROM workflows WHERE id = ${workflowId}) AND w.id <> ${workflowId} AND w.status IN ('active', 'paused')
-    AND EXISTS (SELECT 1 FROM workflow_subject_sets ws WHERE ws.workflow_id = ${workflowId}
-      AND v.definition -> 'effects' @> jsonb_build_array(jsonb_build_object('addToSubjectSet', ws.subject_set_id::text)))
+    AND EXISTS (SELECT 1 FROM workflow_subject_sets ws, jsonb_array_elements(v.definition -> 'effects') effect
+      WHERE ws.workflow_id = ${workflowId} AND (effect ->> 'addToSubjectSet')::uuid = ws.subject_set_id)
     AND EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = w.id AND ${LEFT_TO_CLASSIFY})`;
 
 /** Of these workflows, those with subjects, none left to classify, and none to come from workflows that feed them. */
