@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChorusApiError } from '@chorus/client';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { classifyUntilFinished } from '../../../test/support/volunteers';
+import { until } from '../../../test/support/waiting';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -78,6 +79,30 @@ it('moves subjects already retired when a new version adds an effect, but not th
   expect(rows.map((row) => row.external_id)).toEqual(['ad1', 'ad2']);
 });
 
+it('leaves the order of the set it feeds alone when a new version applies its effects again', async () => {
+  const project = await stack.client.createProject({ title: 'Ordered', status: 'live' });
+  const [snippets, toRead] = await Promise.all(['Snippets', 'To read'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+  await stack.client.addSubjects(snippets!.id, ['s1', 's2', 's3'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+  const effect = (agreementAtLeast: number) => [{ when: { task: 'T0', answer: 'no', agreementAtLeast }, addToSubjectSet: toRead!.id }];
+  const definition = { name: 'Sort', firstTask: 'T0', tasks: { T0: yesNo }, retirement: { rule: 'count' as const, count: 1 }, subjectSetIds: [snippets!.id] };
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, { ...definition, effects: effect(0.5) });
+  await stack.client.activateWorkflow(workflowId);
+  await classifyUntilFinished(stack.anonymous.withToken((await stack.anonymous.guest()).token), workflowId, () => 'no');
+  await until(async () => (await stack.client.stats(workflowId)).retired === 3, 'every subject retired');
+  // A researcher adds one more after them: a sequential workflow over the set serves it last.
+  await stack.client.addSubjects(toRead!.id, [{ externalId: 'u', locations: [{ type: 'text', text: 'u' }] }]);
+  const order = async () =>
+    (await stack.db.query('SELECT s.external_id FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id WHERE m.subject_set_id = $1 ORDER BY m.position, s.id', [toRead!.id])).rows.map(
+      (row) => row.external_id,
+    );
+  const before = await order();
+  expect(before).toHaveLength(4);
+  expect(before.at(-1)).toBe('u');
+  const updated = await stack.client.updateWorkflow(workflowId, { ...definition, effects: effect(0.4) });
+  await until(async () => (await stack.client.reaggregation(workflowId, updated.reaggregation!.id)).state === 'completed', 'the re-aggregation');
+  expect(await order()).toEqual(before);
+});
+
 it('refuses an effect that would move subjects into another project’s set', async () => {
   const mine = await stack.client.createProject({ title: 'Mine' });
   const theirs = await stack.client.createProject({ title: 'Theirs' });
@@ -87,4 +112,55 @@ it('refuses an effect that would move subjects into another project’s set', as
     .catch((e) => e)) as ChorusApiError;
   expect(error.status).toBe(422);
   expect(error.problem.errors).toEqual([{ pointer: '/effects/0/addToSubjectSet', message: 'is not a subject set of this project' }]);
+});
+
+describe('a workflow fed by another’s effects, when nothing is left to a volunteer', () => {
+  const text = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] });
+
+  /**
+   * Workflow "Sort" (two subjects, retired at 2) and "Read" (one subject of its own, retired at 2), in one project. Sort
+   * is `sort` ('active', 'draft' or 'finished') and, with `effectInto`, adds its "no" subjects to that set ('read':
+   * Read's, 'elsewhere': a set Read is not linked to). A volunteer classifies Read's one subject; Read's queue answer
+   * to them after that, and whether Read is listed as complete.
+   */
+  async function afterReadingAll(sort: 'active' | 'draft' | 'finished', effectInto?: 'read' | 'elsewhere') {
+    const project = await stack.client.createProject({ title: `Feeders ${randomUUID()}`, status: 'live' });
+    const [toSort, toRead, elsewhere] = await Promise.all(['To sort', 'To read', 'Elsewhere'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+    await stack.client.addSubjects(toSort!.id, [text('a1'), text('a2')]);
+    await stack.client.addSubjects(toRead!.id, [text('b1')]);
+    const into = effectInto === 'read' ? toRead! : elsewhere!;
+    const sortWorkflow = await stack.client.createWorkflow(project.id, {
+      name: 'Sort',
+      firstTask: 'T0',
+      tasks: { T0: yesNo },
+      retirement: { rule: 'count', count: 2 },
+      subjectSetIds: [toSort!.id],
+      effects: effectInto ? [{ when: { task: 'T0', answer: 'no' }, addToSubjectSet: into.id }] : [],
+    });
+    const read = await stack.client.createWorkflow(project.id, { name: 'Read', firstTask: 'T0', tasks: { T0: yesNo }, retirement: { rule: 'count', count: 2 }, subjectSetIds: [toRead!.id] });
+    if (sort !== 'draft') await stack.client.activateWorkflow(sortWorkflow.id);
+    if (sort === 'finished') await stack.db.query("UPDATE workflows SET status = 'finished' WHERE id = $1", [sortWorkflow.id]); // no route finishes one yet
+    await stack.client.activateWorkflow(read.id);
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const served = await volunteer.queue(read.id);
+    await volunteer.classify({ workflowId: read.id, workflowVersion: served.workflowVersion, subjectId: served.subjects[0]!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    return { answer: await volunteer.queue(read.id), complete: (await stack.client.getWorkflow(read.id)).complete };
+  }
+
+  it('is told more may come while an active workflow with subjects left adds to its sets, though its own subject is not retired', async () => {
+    const { answer } = await afterReadingAll('active', 'read');
+    expect(answer).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 60, comingFrom: ['Sort'] });
+  });
+
+  it.each([
+    ['a workflow with no effect', 'active', undefined],
+    ['a workflow whose effect adds to a set it is not linked to', 'active', 'elsewhere'],
+    ['a draft workflow', 'draft', 'read'],
+    ['a finished workflow', 'finished', 'read'],
+  ] as const)('is not kept waiting by %s', async (_, sort, effectInto) => {
+    const { answer, complete } = await afterReadingAll(sort, effectInto);
+    expect(answer).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
+    expect(answer.comingFrom).toBeUndefined();
+    expect(complete).toBe(false); // its subject has one answer of the two its rule asks for
+  });
 });

@@ -57,6 +57,13 @@ describe('retirement rules', () => {
     expect(decideRetirement(rule, state(6, 0.5))).toMatchObject({ retire: true, reason: 'maximum', detail: { rule: 'agreement' } });
   });
 
+  it('agreement retires at its threshold exactly, unanimity included', () => {
+    const rule = { rule: 'agreement', task: 'T0', minimum: 4, threshold: 0.75, maximum: 10 } as const;
+    expect(decideRetirement(rule, state(4, 0.75))).toMatchObject({ retire: true, reason: 'agreement' });
+    const unanimous = { rule: 'agreement', task: 'T0', minimum: 3, threshold: 1, maximum: 10 } as const;
+    expect(decideRetirement(unanimous, state(3, 1))).toMatchObject({ retire: true, reason: 'agreement' });
+  });
+
   it('agreement needs its minimum of answers to the task, not only of classifications', () => {
     const rule = { rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.8, maximum: 6 } as const;
     // Three classifications, of which a new version can read one answer: one vote is not three agreeing.
@@ -157,6 +164,18 @@ describe('effects', () => {
     expect(subjectSetsFromEffects(definition, [result('M', 'a;b'), result('G', 'cart;horse')])).toEqual(['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b']);
     expect(subjectSetsFromEffects(definition, [result('M', 'b'), result('G', 'horses')])).toEqual([]);
     expect(subjectSetsFromEffects(definition, [result('M', null), result('G', '')])).toEqual([]);
+  });
+
+  it('fire at their agreementAtLeast exactly, not below it', () => {
+    const atLeastHalf = workflowDefinitionSchema.parse({
+      name: 'Half',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      effects: [{ when: { task: 'T0', answer: 'no', agreementAtLeast: 0.5 }, addToSubjectSet: '00000000-0000-4000-8000-00000000000a' }],
+    });
+    const agreeing = (agreement: number) => [{ ...result('T0', 'no'), agreement }];
+    expect(subjectSetsFromEffects(atLeastHalf, agreeing(0.5))).toEqual(['00000000-0000-4000-8000-00000000000a']);
+    expect(subjectSetsFromEffects(atLeastHalf, agreeing(0.49))).toEqual([]);
   });
 
   it('may name only an answer a multiple-choice task offers, or a word of a closed vocabulary', () => {
