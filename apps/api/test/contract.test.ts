@@ -121,6 +121,7 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(queueViewSchema, await call('GET', `/workflows/${workflow.id}/queue`, token), 200);
     documented(healthSchema, await call('GET', '/health', undefined), 200);
     documented(problemSchema, await call('GET', `/workflows/${workflow.id}/queue`, guest.token), 409);
+    documented(workflowViewSchema, await call('POST', `/workflows/${workflow.id}/finish`, token), 200);
   });
 
   it('documents a success schema (or no content) and the problem shape for every JSON route', async () => {

@@ -145,6 +145,16 @@ describe('workflow versions', () => {
     await stack.client.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
   });
 
+  it('finish a workflow: volunteers are told it is complete, it feeds no other, and activating it opens it again', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition('Finished early'), subjectSetIds: [subjectSetId] });
+    await stack.client.activateWorkflow(id);
+    expect((await problemOf((await guest()).request('POST', `/workflows/${id}/finish`)))?.status).toBe(403); // researchers only
+    expect((await stack.client.request<{ status: string }>('POST', `/workflows/${id}/finish`)).body.status).toBe('finished');
+    expect(await (await guest()).queue(id)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
+    await stack.client.activateWorkflow(id);
+    expect((await (await guest()).queue(id)).subjects.length).toBeGreaterThan(0);
+  });
+
   it('delete a workflow nobody has classified in, with its links and holds, but never one with classifications', async () => {
     const { id: mistake } = await stack.client.createWorkflow(projectId, { ...definition('A mistaken copy'), subjectSetIds: [subjectSetId] });
     await stack.client.activateWorkflow(mistake);

@@ -139,7 +139,7 @@ describe('a workflow fed by another’s effects, when nothing is left to a volun
     });
     const read = await stack.client.createWorkflow(project.id, { name: 'Read', firstTask: 'T0', tasks: { T0: yesNo }, retirement: { rule: 'count', count: 2 }, subjectSetIds: [toRead!.id] });
     if (sort !== 'draft') await stack.client.activateWorkflow(sortWorkflow.id);
-    if (sort === 'finished') await stack.db.query("UPDATE workflows SET status = 'finished' WHERE id = $1", [sortWorkflow.id]); // no route finishes one yet
+    if (sort === 'finished') await stack.client.request('POST', `/workflows/${sortWorkflow.id}/finish`);
     await stack.client.activateWorkflow(read.id);
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     const served = await volunteer.queue(read.id);

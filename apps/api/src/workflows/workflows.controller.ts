@@ -55,6 +55,14 @@ export class WorkflowsController {
     return this.workflows.setStatus(id, 'paused', user);
   }
 
+  /** Researchers have what they need, whatever answers the subjects have: volunteers are told it is complete. */
+  @Post('workflows/:id/finish')
+  @HttpCode(200)
+  @ApiZodResponse(workflowViewSchema)
+  finishWorkflow(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser) {
+    return this.workflows.setStatus(id, 'finished', user);
+  }
+
   @Delete('workflows/:id')
   @HttpCode(204)
   @ApiNoContentResponse({
