@@ -39,3 +39,8 @@ export function describeRefusedAnswer(error: unknown): Problem {
   if (!(error instanceof ChorusApiError) || error.status !== 422) return describeError(error);
   return { detail: i18n.t('errors.answerRefused', { why: whyAnswerRefused(error) }), fields: [] };
 }
+
+/** A 404 or 422 that names `pointer` (the address's workflow id, or version): nothing is there, and never will be. */
+export function namesNothing(error: unknown, pointer = '/params/id'): boolean {
+  return error instanceof ChorusApiError && (error.status === 404 || error.status === 422) && !!error.problem.errors?.some((field) => field.pointer === pointer);
+}

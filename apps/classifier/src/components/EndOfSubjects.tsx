@@ -1,0 +1,107 @@
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { useClient } from '../lib/clientContext';
+import { Link } from '../lib/router';
+import type { LocalQueue } from '../lib/subjectQueue';
+
+/** What became of the volunteer's last answer on a classify page: stored, kept in the outbox to be sent, or refused for good. */
+export type LastAnswer = 'saved' | 'on-device' | 'lost';
+
+/** Where the subjects stop (finished, paused): a section whose heading takes focus, so a screen reader says why. */
+function EndOfSubjects({ id, title, back, children }: { id: 'finished' | 'paused' | 'closed'; title: string; back: string; children: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new title takes focus again, so that a screen reader says it
+  useEffect(() => heading.current?.focus(), [title]);
+  return (
+    <section className="finished" data-testid={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} ref={heading} tabIndex={-1}>
+        {title}
+      </h2>
+      {children}
+      <p>
+        <Link to="/">{back}</Link>
+      </p>
+    </section>
+  );
+}
+
+/** Seconds between the checks of `useCompletedMeanwhile`: about a minute in all. */
+const COMPLETION_CHECKS = [1, 2, 3, 5, 8, 13, 21];
+
+/**
+ * Whether the workflow became complete after the volunteer's last answers: the queue tells them they have seen
+ * everything a moment before the worker retires the subjects those answers finished, so ask the workflow again a few
+ * times.
+ */
+function useCompletedMeanwhile(workflowId: string, watch: boolean): boolean {
+  const client = useClient();
+  const [complete, setComplete] = useState(false);
+  useEffect(() => {
+    if (!watch) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const check = (index: number) => {
+      if (index >= COMPLETION_CHECKS.length) return;
+      timer = setTimeout(async () => {
+        const workflow = await client.getWorkflow(workflowId).catch(() => null);
+        if (cancelled) return;
+        if (workflow?.complete) setComplete(true);
+        else check(index + 1);
+      }, COMPLETION_CHECKS[index]! * 1000);
+    };
+    check(0);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [client, workflowId, watch]);
+  return complete;
+}
+
+/**
+ * The workflow needs no more answers, or none from this volunteer, who may have given none yet; or its researchers
+ * finished the project, which says nothing of the answers its subjects have.
+ */
+export function Finished({ workflowId, classified, reason }: { workflowId: string; classified: number; reason: LocalQueue['reason'] }) {
+  const { t } = useTranslation();
+  const completeMeanwhile = useCompletedMeanwhile(workflowId, reason !== 'workflow-finished' && reason !== 'project-finished' && classified > 0);
+  const complete = reason === 'workflow-finished' || completeMeanwhile;
+  const [title, body] =
+    reason === 'project-finished'
+      ? [t('finished.projectFinishedTitle'), t('finished.projectFinished')]
+      : complete
+        ? [t('finished.completeTitle'), t('finished.workflowFinished')]
+        : [t('finished.title'), t('finished.thanks')];
+  return (
+    <EndOfSubjects id="finished" title={title} back={t('finished.back')}>
+      <p>{body}</p>
+      {classified > 0 && (
+        <p>
+          <Trans i18nKey="finished.count" values={{ count: classified }} components={{ strong: <strong data-testid="session-count" /> }} />
+        </p>
+      )}
+    </EndOfSubjects>
+  );
+}
+
+/**
+ * The researchers stopped the volunteer's work: they paused the workflow, or closed the project to volunteers (took it
+ * back to draft). What became of the last answer, and the way to another workflow.
+ */
+export function Stopped({ why, lastAnswer }: { why: 'paused' | 'closed'; lastAnswer: LastAnswer | null }) {
+  const { t } = useTranslation();
+  return (
+    <EndOfSubjects id={why} title={t(`${why}.title`)} back={t(`${why}.back`)}>
+      <p>{t(`${why}.body`)}</p>
+      <LastAnswerNote lastAnswer={lastAnswer} />
+    </EndOfSubjects>
+  );
+}
+
+function LastAnswerNote({ lastAnswer }: { lastAnswer: LastAnswer | null }) {
+  const { t } = useTranslation();
+  if (lastAnswer === 'saved') return <p>{t('lastAnswer.saved')}</p>;
+  if (lastAnswer === 'on-device') return <p>{t('lastAnswer.onDevice')}</p>;
+  if (lastAnswer === 'lost') return <p>{t('lastAnswer.lost')}</p>;
+  return null;
+}

@@ -1,0 +1,179 @@
+import { type ChorusClient, MOST_HELD_NAMED, type QueueView, type WorkflowView } from '@chorus/client';
+import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
+import { draftVersionOf } from './drafts';
+import { namesNothing } from './errors';
+import { isWorkflowPaused, outbox } from './outbox';
+import { session } from './session';
+import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withoutSubjects } from './subjectQueue';
+import { useHoldsWhileAtWork } from './useHoldsWhileAtWork';
+
+interface FetchResult {
+  added: number;
+  /** The fetch began with no subject waiting locally, so an empty answer means there is nothing left. */
+  startedEmpty: boolean;
+  /** The server has nothing now but may later (others hold the last subjects, or more may come): ask again after this. */
+  retryAfterSeconds?: number;
+  /** Who holds those last subjects: this volunteer elsewhere (another tab), or other volunteers. */
+  heldBy?: QueueView['heldBy'];
+  /** The workflows that may still send this one subjects, when nothing else is left. */
+  comingFrom?: QueueView['comingFrom'];
+}
+
+/** While nothing is left to show but the server may have more later: when it is asked again, and why it has none now. */
+export interface Poll {
+  seconds: number;
+  /** This volunteer holds the last subjects (in another tab). */
+  yours: boolean;
+  /** The workflows that may still send subjects. */
+  comingFrom?: string[];
+}
+
+/** What the queue tells the page that shows its subjects. */
+interface QueueEvents {
+  /** A batch brought a new version of the workflow: its tasks are the ones to show. */
+  newVersion(workflow: WorkflowView): void;
+  /** The researchers paused the workflow. */
+  paused(): void;
+  /** The workflow is gone, or no longer open to volunteers. */
+  closed(): void;
+  /** A batch needed to go on could not be fetched (the network, the server): the page waits for "Try again". */
+  failed(error: unknown): void;
+}
+
+/**
+ * The subjects a classify page shows, and how more come: the tab's batch (kept across reloads by `TabQueueStore`,
+ * its holds following the volunteer's work), a fetch whenever nothing waits locally, a prefetch while a few still do,
+ * and a poll while the last subjects are held by others or may still come from another workflow.
+ *
+ * `halted` stops the fetching (the workflow is not loaded yet, a fetch failed, the workflow is paused or closed).
+ */
+export function useSubjectQueue(
+  client: ChorusClient,
+  workflowId: string,
+  workflow: RefObject<WorkflowView | null>,
+  halted: boolean,
+  events: QueueEvents,
+) {
+  const { newVersion, paused, closed, failed } = events;
+  const [store] = useState(() => new TabQueueStore(workflowId, session.current().userId));
+  const [queue, setQueue] = useState<LocalQueue>(() => store.load((subjectId) => draftVersionOf(workflowId, subjectId) !== undefined));
+  /** A fetch that began with nothing local brought nothing new, though the server did not say finished. */
+  const [exhausted, setExhausted] = useState(false);
+  const [poll, setPoll] = useState<Poll | null>(null);
+  const [pollTick, setPollTick] = useState(0);
+
+  // Read by async code after awaits: the ref holds the latest committed queue.
+  const queueRef = useRef(queue);
+  const commitQueue = useCallback(
+    (next: LocalQueue) => {
+      const kept = store.save(next);
+      queueRef.current = kept;
+      setQueue(kept);
+    },
+    [store],
+  );
+  /** The subjects this page fetched itself (not kept from before it loaded): the ones an unused page gives back. */
+  const fetchedHere = useRef(new Set<string>());
+  const giveBackUnused = useCallback(
+    () => store.giveBack((subjectId) => fetchedHere.current.has(subjectId) && draftVersionOf(workflowId, subjectId) === undefined),
+    [store, workflowId],
+  );
+  useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnused);
+  // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
+  useEffect(
+    () =>
+      store.keepAlive((kept) => {
+        queueRef.current = kept;
+        setQueue(kept);
+      }),
+    [store],
+  );
+
+  const inFlight = useRef<Promise<FetchResult> | null>(null);
+  const fetchBatch = useCallback((): Promise<FetchResult> => {
+    if (inFlight.current) return inFlight.current;
+    const startedEmpty = queueRef.current.subjects.length === 0;
+    const request = (async () => {
+      const wanted = nextBatchOf(queueRef.current);
+      const [served, pending] = await Promise.all([client.queue(workflowId, wanted.size, wanted), outbox.pendingSubjectIds(workflowId)]);
+      // Subjects answered on this device whose classification still waits in the outbox are not shown again.
+      const batch = { ...served, subjects: served.subjects.filter((subject) => !pending.has(subject.id)) };
+      // A researcher published a new version: show its tasks, so that the answers fit the version submitted.
+      if (batch.workflowVersion !== workflow.current?.version) newVersion(await client.getWorkflow(workflowId));
+      const { queue: next, added } = addBatch(queueRef.current, batch);
+      for (const subject of batch.subjects) fetchedHere.current.add(subject.id);
+      commitQueue(next);
+      return { added, startedEmpty, retryAfterSeconds: served.retryAfterSeconds, heldBy: served.heldBy, comingFrom: served.comingFrom };
+    })().finally(() => {
+      inFlight.current = null;
+    });
+    inFlight.current = request;
+    return request;
+  }, [client, workflowId, workflow, commitQueue, newVersion]);
+
+  // Nothing waiting locally: fetch a batch and wait for it. Only what decides whether to fetch is a dependency, not the
+  // queue object: each fetch commits a new one, even an empty one, which would ask again at once, without end.
+  const empty = queue.subjects.length === 0;
+  const finishedQueue = queue.finished;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `pollTick` is the poll trigger; the timer bumps it to ask the queue again while others hold the last subjects
+  useEffect(() => {
+    if (halted || !empty || finishedQueue || exhausted) return;
+    let cancelled = false;
+    let pollTimer: ReturnType<typeof setTimeout> | undefined;
+    fetchBatch().then(
+      ({ added, startedEmpty, retryAfterSeconds, heldBy, comingFrom }) => {
+        if (cancelled) return;
+        const now = queueRef.current;
+        if (now.finished || now.subjects.length > 0) return setPoll(null);
+        // A prefetch begun before the last subject went, or subjects gone already: ask again, from empty this time.
+        if (!startedEmpty || added > 0) return setPollTick((n) => n + 1);
+        if (!retryAfterSeconds) return setExhausted(true);
+        setPoll({ seconds: retryAfterSeconds, yours: heldBy === 'you', comingFrom });
+        pollTimer = setTimeout(() => setPollTick((n) => n + 1), retryAfterSeconds * 1000);
+      },
+      (error: unknown) => {
+        if (cancelled) return;
+        if (isWorkflowPaused(error)) return paused();
+        if (namesNothing(error)) return closed();
+        failed(error);
+      },
+    );
+    return () => {
+      cancelled = true;
+      clearTimeout(pollTimer);
+    };
+  }, [halted, empty, finishedQueue, exhausted, fetchBatch, pollTick]);
+
+  /**
+   * The subject on screen was answered: the next one shows, and while a few still wait a batch is fetched in the
+   * background, whose failure is retried when the local list runs dry (a paused or closed workflow is said at once).
+   */
+  const answered = useCallback(
+    (subjectId: string) => {
+      commitQueue(advance(queueRef.current, subjectId));
+      if (!needsPrefetch(queueRef.current) || queueRef.current.subjects.length === 0) return;
+      void fetchBatch().catch((error: unknown) => {
+        if (isWorkflowPaused(error)) paused();
+        if (namesNothing(error)) closed();
+      });
+    },
+    [commitQueue, fetchBatch, paused, closed],
+  );
+
+  /**
+   * The last answer came after its subject was retired: researchers retired subjects by hand (a set, say), and this
+   * page may hold more of them. Those the workflow no longer asks for are taken out of what it will show; resolves to
+   * how many.
+   */
+  const leaveOutRetired = useCallback(async (): Promise<number> => {
+    const waitingIds = queueRef.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
+    if (!waitingIds.length) return 0;
+    const { gone } = await client.renewHolds(workflowId, waitingIds);
+    if (gone.length) commitQueue(withoutSubjects(queueRef.current, new Set(gone)));
+    return gone.length;
+  }, [client, workflowId, commitQueue]);
+
+  /** Nothing is left to show, and the server said so, or has nothing new and no reason to be asked again. */
+  const finished = empty && (queue.finished || exhausted);
+  return { queue, finished, poll, answered, leaveOutRetired };
+}
