@@ -22,6 +22,12 @@ export interface ReduceOptions {
   /** Learned confusion counts per task key, per volunteer (see `learnSkills`); without them every volunteer is alike. */
   skills?: Record<string, VolunteerSkills>;
   skillPrior?: SkillPrior;
+  /**
+   * Consensus already reduced, by task and the classifications it came from. Given the same map, `reduceSubject`
+   * reuses what `findRetirement` reduced for the same answers (its replay's last step is the consensus a subject
+   * keeps), so that a long transcription is aligned once, not twice (a second or more each).
+   */
+  reduced?: Map<string, TaskConsensus>;
 }
 
 export interface TaskConsensus {
@@ -115,6 +121,18 @@ function reduceTaggingTask(key: string, _task: TaggingTask, classifications: rea
 }
 
 function reduceTask(definition: WorkflowDefinition, key: string, task: Task, classifications: readonly ClassificationRecord[], options: ReduceOptions): TaskConsensus {
+  const { reduced } = options;
+  if (!reduced) return reduceTaskAnew(definition, key, task, classifications, options);
+  const reducedFrom = `${key}\n${classifications.map((classification) => classification.id).join('\n')}`;
+  let consensus = reduced.get(reducedFrom);
+  if (!consensus) {
+    consensus = reduceTaskAnew(definition, key, task, classifications, options);
+    reduced.set(reducedFrom, consensus);
+  }
+  return consensus;
+}
+
+function reduceTaskAnew(definition: WorkflowDefinition, key: string, task: Task, classifications: readonly ClassificationRecord[], options: ReduceOptions): TaskConsensus {
   switch (task.type) {
     case 'single': {
       const rule = posteriorRuleFor(definition.retirement, key);

@@ -143,6 +143,28 @@ describe('aggregating one subject', () => {
     expect(findRetirement(definition, records).decision.retire).toBe(false);
     expect(findRetirement(definition, [...records, classification('d', 'no')]).triggeredBy).toBe('d');
   });
+
+  it("reduces the answers the retirement replay ended on once: the subject's consensus is the replay's last step", () => {
+    const transcribe = workflowDefinitionSchema.parse({
+      name: 'Transcribe',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Type the line' } },
+      retirement: { rule: 'agreement', task: 'T0', minimum: 2, threshold: 0.99, maximum: 5 },
+    });
+    const line = (id: string, value: string, counts = true): ClassificationRecord => ({ id, annotations: [{ task: 'T0', value }], countsTowardRetirement: counts });
+    const answers = [line('a', 'the ship sailed'), line('b', 'the shlp sailed'), line('c', 'the ship sailed'), line('g', 'a ship sailed', false)];
+    const reduced = new Map();
+    expect(findRetirement(transcribe, answers, { reduced }, 2).decision.retire).toBe(false);
+    const countedOnly = answers.slice(0, 3);
+    const [consensus] = reduceSubject(transcribe, countedOnly, { reduced });
+    expect([...reduced.values()]).toContain(consensus);
+    expect(reduced.size).toBe(2); // the replay's two steps, and nothing more for the consensus
+    // Other answers than those reduced before (here with the one that does not count) are reduced anew.
+    const [withAll] = reduceSubject(transcribe, answers, { reduced });
+    expect(withAll).toEqual(reduceSubject(transcribe, answers)[0]);
+    expect(withAll?.votes).toBe(4);
+    expect(reduced.size).toBe(3);
+  });
 });
 
 describe('effects', () => {

@@ -194,7 +194,7 @@ export class AggregationService {
         const key = { workflowId: status.workflow_id, subjectId: status.subject_id };
         const definition = definitions.get(key.workflowId)!;
         const records = classifications.get(keyOf(key)) ?? [];
-        const options = { skills: skills.get(key.workflowId) ?? {} };
+        const options = { skills: skills.get(key.workflowId) ?? {}, reduced: new Map<string, TaskConsensus>() };
         // The consensus is the answer the subject retired with: answers given while it was retired, or stored after the
         // one that met the rule before this retirement committed, stay in the raw download only (flagged so); and a
         // task a new version cannot read all the answers of keeps the consensus it had.
