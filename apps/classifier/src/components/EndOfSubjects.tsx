@@ -7,7 +7,7 @@ import type { LocalQueue } from '../lib/subjectQueue';
 /** What became of the volunteer's last answer on a classify page: stored, kept in the outbox to be sent, or refused for good. */
 export type LastAnswer = 'saved' | 'on-device' | 'lost';
 
-/** Where the subjects stop (finished, paused): a section whose heading takes focus, so a screen reader says why. */
+/** Where the subjects stop (finished, paused, closed): a section whose heading takes focus, so a screen reader says why. */
 function EndOfSubjects({ id, title, back, children }: { id: 'finished' | 'paused' | 'closed'; title: string; back: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new title takes focus again, so that a screen reader says it

@@ -1,5 +1,5 @@
 import { type ChorusClient, MOST_HELD_NAMED, type QueueView, type WorkflowView } from '@chorus/client';
-import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
+import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { draftVersionOf } from './drafts';
 import { namesNothing } from './errors';
 import { isWorkflowPaused, outbox } from './outbox';
@@ -20,7 +20,7 @@ interface FetchResult {
 }
 
 /** While nothing is left to show but the server may have more later: when it is asked again, and why it has none now. */
-export interface Poll {
+interface Poll {
   seconds: number;
   /** This volunteer holds the last subjects (in another tab). */
   yours: boolean;
@@ -50,11 +50,15 @@ interface QueueEvents {
 export function useSubjectQueue(
   client: ChorusClient,
   workflowId: string,
-  workflow: RefObject<WorkflowView | null>,
+  workflowRef: RefObject<WorkflowView | null>,
   halted: boolean,
   events: QueueEvents,
 ) {
-  const { newVersion, paused, closed, failed } = events;
+  // The latest events, read when a fetch ends: the page may pass new functions on every render.
+  const on = useRef(events);
+  useLayoutEffect(() => {
+    on.current = events;
+  });
   const [store] = useState(() => new TabQueueStore(workflowId, session.current().userId));
   const [queue, setQueue] = useState<LocalQueue>(() => store.load((subjectId) => draftVersionOf(workflowId, subjectId) !== undefined));
   /** A fetch that began with nothing local brought nothing new, though the server did not say finished. */
@@ -99,7 +103,7 @@ export function useSubjectQueue(
       // Subjects answered on this device whose classification still waits in the outbox are not shown again.
       const batch = { ...served, subjects: served.subjects.filter((subject) => !pending.has(subject.id)) };
       // A researcher published a new version: show its tasks, so that the answers fit the version submitted.
-      if (batch.workflowVersion !== workflow.current?.version) newVersion(await client.getWorkflow(workflowId));
+      if (batch.workflowVersion !== workflowRef.current?.version) on.current.newVersion(await client.getWorkflow(workflowId));
       const { queue: next, added } = addBatch(queueRef.current, batch);
       for (const subject of batch.subjects) fetchedHere.current.add(subject.id);
       commitQueue(next);
@@ -109,7 +113,7 @@ export function useSubjectQueue(
     });
     inFlight.current = request;
     return request;
-  }, [client, workflowId, workflow, commitQueue, newVersion]);
+  }, [client, workflowId, workflowRef, commitQueue]);
 
   // Nothing waiting locally: fetch a batch and wait for it. Only what decides whether to fetch is a dependency, not the
   // queue object: each fetch commits a new one, even an empty one, which would ask again at once, without end.
@@ -133,9 +137,9 @@ export function useSubjectQueue(
       },
       (error: unknown) => {
         if (cancelled) return;
-        if (isWorkflowPaused(error)) return paused();
-        if (namesNothing(error)) return closed();
-        failed(error);
+        if (isWorkflowPaused(error)) return on.current.paused();
+        if (namesNothing(error)) return on.current.closed();
+        on.current.failed(error);
       },
     );
     return () => {
@@ -153,11 +157,11 @@ export function useSubjectQueue(
       commitQueue(advance(queueRef.current, subjectId));
       if (!needsPrefetch(queueRef.current) || queueRef.current.subjects.length === 0) return;
       void fetchBatch().catch((error: unknown) => {
-        if (isWorkflowPaused(error)) paused();
-        if (namesNothing(error)) closed();
+        if (isWorkflowPaused(error)) on.current.paused();
+        if (namesNothing(error)) on.current.closed();
       });
     },
-    [commitQueue, fetchBatch, paused, closed],
+    [commitQueue, fetchBatch],
   );
 
   /**

@@ -6,7 +6,8 @@ import { namesNothing } from './errors';
 
 /**
  * The workflow a classify page shows (its latest version, as the page last learnt it), and the definition each
- * version's subjects are finished under: every version this page has shown or fetched, by its number.
+ * version's subjects are finished under: every version this page has shown or fetched, by its number, and the
+ * current one for a version that is gone.
  */
 export function useWorkflowVersions() {
   const [workflow, setWorkflow] = useState<WorkflowView | null>(null);
@@ -35,7 +36,7 @@ export function useWorkflowVersions() {
 export function useSubjectWorkflow(
   client: ChorusClient,
   workflowId: string,
-  { workflow, versions, addVersion }: Pick<ReturnType<typeof useWorkflowVersions>, 'workflow' | 'versions' | 'addVersion'>,
+  { workflow, versions, addVersion }: ReturnType<typeof useWorkflowVersions>,
   subject: QueuedSubject | undefined,
   blocked: boolean,
   failed: (error: unknown) => void,

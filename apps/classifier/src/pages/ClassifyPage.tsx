@@ -31,7 +31,8 @@ import { useSubjectWorkflow, useWorkflowVersions } from '../lib/useWorkflowVersi
 export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string; workflowId: string }) {
   const client = useClient();
   const [project, setProject] = useState<ProjectView | null>(null);
-  const { workflow, workflowRef, versions, addVersion, commitWorkflow } = useWorkflowVersions();
+  const workflowVersions = useWorkflowVersions();
+  const { workflow, workflowRef, commitWorkflow } = workflowVersions;
   /** Loading the workflow or a needed batch failed: wait for the volunteer to try again. */
   const [blocked, setBlocked] = useState(false);
   /** The address names no workflow (or none the volunteer may see): trying again cannot help. */
@@ -85,7 +86,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     failed: fail,
   });
   const current = queue.subjects[0];
-  const subjectWorkflow = useSubjectWorkflow(client, workflowId, { workflow, versions, addVersion }, current, blocked, fail);
+  const subjectWorkflow = useSubjectWorkflow(client, workflowId, workflowVersions, current, blocked, fail);
 
   /** The address names no workflow the volunteer may see, or one of another project than the address names. */
   const notFound = missing || (!!project && !!workflow && workflow.projectId !== project.id);
