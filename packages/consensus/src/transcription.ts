@@ -65,12 +65,15 @@ function align(slots: Slot[], hypothesis: readonly string[], sources: number, co
   const offset = (i: number) => (width === m + 1 ? 0 : Math.round((i * m) / Math.max(n, 1)) - band);
   const distance = new Float64Array((n + 1) * width).fill(Infinity);
   const steps = new Uint8Array((n + 1) * width);
-  const at = (i: number, j: number) => {
-    const k = j - offset(i);
-    return k >= 0 && k < width ? distance[i * width + k]! : Infinity;
+  /** The cell (row, j) of a row stored from column `off`, or Infinity outside the band. */
+  const cell = (row: number, off: number, j: number) => {
+    const k = j - off;
+    return k >= 0 && k < width ? distance[row * width + k]! : Infinity;
   };
   for (let i = 0; i <= n; i++) {
     const off = offset(i);
+    const previousOff = i > 0 ? offset(i - 1) : 0;
+    const word = i > 0 ? hypothesis[i - 1]! : '';
     for (let k = Math.max(0, -off); k < width && off + k <= m; k++) {
       const j = off + k;
       let best: number;
@@ -80,10 +83,11 @@ function align(slots: Slot[], hypothesis: readonly string[], sources: number, co
       else if (j === 0) [best, step] = [i, INSERT];
       else {
         const slot = slots[j - 1]!;
-        [best, step] = [at(i - 1, j - 1) + cost(hypothesis[i - 1]!, slot), MATCH];
-        const deletion = at(i, j - 1) + (slot.has('') ? 0 : 1);
+        best = cell(i - 1, previousOff, j - 1) + cost(word, slot);
+        step = MATCH;
+        const deletion = (k > 0 ? distance[i * width + k - 1]! : Infinity) + (slot.has('') ? 0 : 1);
         if (deletion < best) [best, step] = [deletion, DELETE];
-        const insertion = at(i - 1, j) + 1;
+        const insertion = cell(i - 1, previousOff, j) + 1;
         if (insertion < best) [best, step] = [insertion, INSERT];
       }
       distance[i * width + k] = best;
