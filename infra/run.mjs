@@ -16,14 +16,19 @@ if (!(await portIsFree(port))) {
 const services = await startServices({ databaseName: 'chorus' });
 const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, PORT: String(port), AUTH_SECRET: process.env.AUTH_SECRET ?? keptSecret() };
 
-const children = [
-  spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], { env, stdio: 'inherit' }),
-  spawn(process.execPath, [join(root, 'apps/worker/dist/main.js')], { env, stdio: 'inherit' }),
-];
+// Each in a process group of its own, so that Ctrl-C reaches this process alone, which stops them in order: the API
+// and the worker (which finishes its jobs, for up to 10 s), then Postgres and Redis. Ctrl-C again stops them at once.
+const children = ['apps/api/dist/main.js', 'apps/worker/dist/main.js'].map((main) => spawn(process.execPath, [join(root, main)], { env, stdio: 'inherit', detached: true }));
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
 
 let stopping = false;
 async function stop(code) {
-  if (stopping) return;
+  if (stopping) {
+    for (const child of children) child.kill('SIGINT');
+    return;
+  }
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : undefined)));

@@ -46,7 +46,11 @@ async function startRedis(log) {
     process.exit(1);
   }
   const port = await getPort({ port: 63790 });
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  // In a process group of its own, so that Ctrl-C in the terminal stops the API and the worker first, and Redis only
+  // after them (`stop()`): a worker draining its jobs with Redis gone could wait for ever.
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', detached: true });
+  const stopRedis = () => redis.kill('SIGTERM');
+  process.on('exit', stopRedis); // and not left running if this process ends another way
   const url = `redis://127.0.0.1:${port}`;
   await waitFor(async () => {
     const { default: Redis } = await import('ioredis');
@@ -62,7 +66,7 @@ async function startRedis(log) {
   return {
     url,
     stop: async () => {
-      redis.kill('SIGTERM');
+      stopRedis();
     },
   };
 }

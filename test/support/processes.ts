@@ -7,9 +7,11 @@ const root = join(__dirname, '..', '..');
 /** A process the fault test can kill and start again, as an operator (or a crash) would. */
 export interface ManagedProcess {
   start(): Promise<void>;
-  /** Kills with the signal and waits for the exit. */
-  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Kills with the signal and waits for the exit: its exit code (null when the signal ended it, or it was not running). */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
   restart(signal: NodeJS.Signals): Promise<void>;
+  /** What it wrote since it last started (the last 20,000 characters of stdout and stderr). */
+  output(): string;
 }
 
 export function freePort(): Promise<number> {
@@ -41,16 +43,19 @@ function managed(name: string, command: string, args: string[], env: NodeJS.Proc
     },
     async kill(signal) {
       const running = child;
-      child = undefined;
-      if (!running || running.exitCode !== null || running.signalCode !== null) return;
-      const exited = new Promise((resolve) => running.once('exit', resolve));
+      if (!running || running.exitCode !== null || running.signalCode !== null) return null;
+      const exited = new Promise<number | null>((resolve) => running.once('exit', (code) => resolve(code)));
       running.kill(signal);
-      await exited;
+      // Until it exits, a later kill (SIGKILL, after a test that timed out) still reaches it.
+      const code = await exited;
+      if (child === running) child = undefined;
+      return code;
     },
     async restart(signal) {
       await self.kill(signal);
       await self.start();
     },
+    output: () => output,
   };
   return self;
 }

@@ -123,6 +123,24 @@ describe('the queue', () => {
     expect((await (await guest()).queue(workflowId)).subjects).toHaveLength(1);
   });
 
+  it('says nobody holds the last subjects when they have their answers and wait for the worker to retire them', async () => {
+    const { workflowId } = await workflowOf(1, { retirement: { rule: 'count', count: 1 } });
+    await stack.stopWorker();
+    try {
+      const first = await guest();
+      const queue = await first.queue(workflowId);
+      await classify(first, queue, queue.subjects[0]!.id, 'yes');
+      const waiting = await (await guest()).queue(workflowId);
+      expect(waiting).toMatchObject({ subjects: [], finished: false });
+      expect(waiting.heldBy).toBeUndefined();
+      expect(waiting.retryAfterSeconds).toBeLessThanOrEqual(3);
+    } finally {
+      await stack.startWorker();
+    }
+    await waitForAggregation(workflowId);
+    expect(await (await guest()).queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
+  });
+
   it('says who holds the last subjects when it serves none: the caller (another tab of theirs) or others', async () => {
     const { workflowId } = await workflowOf(1, { retirement: { rule: 'count', count: 1 } });
     const [holder, other] = [await guest(), await guest()];

@@ -2,19 +2,37 @@ import { createWorker } from './bootstrap';
 import { loadConfig } from './config/config';
 import { closeWorker } from './worker.module';
 
+/**
+ * How long a worker told to stop waits for its jobs to finish before it exits anyway: with Redis or Postgres gone they
+ * may never. A job cut short is taken up again once its lock expires (every job can run twice).
+ */
+const DRAIN_DEADLINE_MS = 10_000;
+
+const log = (msg: string, level = 30) => console.log(JSON.stringify({ level, time: Date.now(), pid: process.pid, name: 'worker', msg }));
+
 async function main(): Promise<void> {
   const app = await createWorker(loadConfig());
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // Ctrl-C pressed again (the run command passes it on as SIGINT); a SIGTERM repeated leaves the drain to go on.
+      if (signal !== 'SIGINT') return;
+      log('SIGINT again: stopping now', 40);
+      process.exit(1);
+    }
     stopping = true;
-    console.log(JSON.stringify({ level: 30, name: 'worker', msg: `${signal}: draining jobs, then stopping` }));
+    log(`${signal}: draining jobs, then stopping (at most ${DRAIN_DEADLINE_MS / 1000} s; Ctrl-C again stops at once)`);
+    const deadline = setTimeout(() => {
+      log(`jobs still running after ${DRAIN_DEADLINE_MS / 1000} s: stopping without them (they run again later)`, 40);
+      process.exit(1);
+    }, DRAIN_DEADLINE_MS);
+    deadline.unref();
     await closeWorker(app);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-  console.log(JSON.stringify({ level: 30, name: 'worker', msg: 'Chorus worker running' }));
+  log('Chorus worker running');
 }
 
 main().catch((error: Error) => {

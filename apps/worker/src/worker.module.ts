@@ -7,6 +7,7 @@ import { AggregationProcessor } from './aggregation/aggregation.processor';
 import { AggregationService } from './aggregation/aggregation.service';
 import { WorkflowDefinitions } from './aggregation/workflow-definitions';
 import { WORKER_CONFIG, type WorkerConfig } from './config/config';
+import { QueueErrors } from './jobs/queue-errors';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { ReconcilerService } from './maintenance/reconciler.service';
 import { ReaggregationProcessor } from './reaggregation/reaggregation.processor';
@@ -30,6 +31,7 @@ export class WorkerModule {
           provide: DataSource,
           useFactory: () => openDatabase(config.databaseUrl, config.databasePoolSize),
         },
+        QueueErrors,
         AggregationService,
         WorkflowDefinitions,
         AggregationProcessor,

@@ -166,12 +166,14 @@ export const queueViewSchema = z.strictObject({
     }),
   /**
    * Nothing can be served now but more may come (others hold the last subjects, their rows are locked for a moment,
-   * or workflows that feed this one have yet to retire theirs): ask again after this.
+   * they wait for the worker to retire them, or workflows that feed this one have yet to retire theirs): ask again
+   * after this.
    */
   retryAfterSeconds: z.int().optional(),
   /**
    * With `retryAfterSeconds`, who holds the last subjects the caller could be given: `you` when the caller has
-   * subjects outstanding (another tab, device or earlier visit of theirs), else `others`.
+   * subjects outstanding (another tab, device or earlier visit of theirs), else `others`; absent when nobody does
+   * (their rows are locked for a moment, or they wait for the worker to retire them).
    */
   heldBy: z.enum(['you', 'others']).optional(),
   comingFrom: z

@@ -25,3 +25,22 @@ export class PinoNestLogger implements LoggerService {
     this.logger.trace({ context }, String(message));
   }
 }
+
+/**
+ * A warning that repeats (a lost Redis is reported once per reconnect attempt), written at most once every `everyMs`,
+ * saying how many it stands for.
+ */
+export function throttledWarning(warn: (message: string) => void, everyMs = 30_000): (message: string) => void {
+  let lastWrittenAt = -Infinity;
+  let unwritten = 0;
+  return (message) => {
+    const now = Date.now();
+    if (now - lastWrittenAt < everyMs) {
+      unwritten++;
+      return;
+    }
+    warn(unwritten ? `${message} (and ${unwritten} more since the last such warning)` : message);
+    lastWrittenAt = now;
+    unwritten = 0;
+  };
+}

@@ -19,8 +19,8 @@ import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner
 /** When others hold the last subjects the volunteer may have: their assignments end within minutes. */
 const HELD_RETRY_SECONDS = 30;
 /**
- * When those subjects are only locked: aggregation or another assignment takes milliseconds. Spread over 1–3 s, so
- * that the volunteers who met the same locks do not all come back at once.
+ * When those subjects are only locked, or wait for the worker to retire them: aggregation or another assignment takes
+ * milliseconds. Spread over 1–3 s, so that the volunteers who met the same locks do not all come back at once.
  */
 const lockedRetrySeconds = () => 1 + Math.floor(Math.random() * 3);
 const LOCKED_PAUSE_MS = 50;
@@ -85,6 +85,8 @@ interface WhatIsLeft {
   eligible: boolean;
   /** The volunteer holds subjects of the workflow (in another tab, say). */
   yours: boolean;
+  /** Other volunteers hold subjects left to this one (looked for only when none is eligible). */
+  othersHold: boolean;
   /** When nothing is left to the volunteer: the workflows that may still send this one subjects (`FED_BY`). */
   comingFrom: string[];
 }
@@ -94,7 +96,9 @@ function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished
   if (left.comingFrom.length) return { subjects: [], finished: false, retryAfterSeconds: FED_RETRY_SECONDS, comingFrom: left.comingFrom };
   if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
   if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
-  if (left.eligible) return { subjects: [], finished: false, retryAfterSeconds: lockedRetrySeconds() };
+  // Locked for a moment, or held by nobody: the subjects left have all the answers they may get, and the worker is
+  // about to retire them (or not, and serve them again).
+  if (left.eligible || !(left.yours || left.othersHold)) return { subjects: [], finished: false, retryAfterSeconds: lockedRetrySeconds() };
   return { subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: left.yours ? 'you' : 'others' };
 }
 

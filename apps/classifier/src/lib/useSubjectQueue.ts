@@ -22,8 +22,8 @@ interface FetchResult {
 /** While nothing is left to show but the server may have more later: when it is asked again, and why it has none now. */
 interface Poll {
   seconds: number;
-  /** This volunteer holds the last subjects (in another tab). */
-  yours: boolean;
+  /** Who holds the last subjects: this volunteer (in another tab) or others; nobody while the worker decides on them. */
+  heldBy?: QueueView['heldBy'];
   /** The workflows that may still send subjects. */
   comingFrom?: string[];
 }
@@ -132,7 +132,7 @@ export function useSubjectQueue(
         // A prefetch begun before the last subject went, or subjects gone already: ask again, from empty this time.
         if (!startedEmpty || added > 0) return setPollTick((n) => n + 1);
         if (!retryAfterSeconds) return setExhausted(true);
-        setPoll({ seconds: retryAfterSeconds, yours: heldBy === 'you', comingFrom });
+        setPoll({ seconds: retryAfterSeconds, heldBy, comingFrom });
         pollTimer = setTimeout(() => setPollTick((n) => n + 1), retryAfterSeconds * 1000);
       },
       (error: unknown) => {

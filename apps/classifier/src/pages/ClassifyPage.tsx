@@ -313,9 +313,11 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
               ? t('classify.loadingSubjects')
               : poll.comingFrom
                 ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
-                : poll.yours
-                ? t('classify.youHoldLast', { count: poll.seconds })
-                : t('classify.othersHoldLast', { count: poll.seconds })}
+                : poll.heldBy === 'you'
+                  ? t('classify.youHoldLast', { count: poll.seconds })
+                  : poll.heldBy === 'others'
+                    ? t('classify.othersHoldLast', { count: poll.seconds })
+                    : t('classify.lastBeingDecided', { count: poll.seconds })}
           </p>
         )
       )}

@@ -1,14 +1,13 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
 import { type JobPayload, stallOptions, workerConcurrency } from '@chorus/jobs';
 import type { Job } from 'bullmq';
 import { AggregationService, type DrainReport } from './aggregation.service';
+import { LoggedWorkerHost } from '../jobs/logged-worker-host';
 
 type AggregationJob = Job<JobPayload<'aggregation', 'aggregate-workflow'>>;
 
 @Processor('aggregation', { concurrency: workerConcurrency.aggregation, ...stallOptions })
-export class AggregationProcessor extends WorkerHost {
-  private readonly logger = new Logger(AggregationProcessor.name);
+export class AggregationProcessor extends LoggedWorkerHost {
 
   constructor(private readonly aggregation: AggregationService) {
     super();

@@ -1,15 +1,15 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { type JobName, stallOptions, workerConcurrency } from '@chorus/jobs';
 import type { Job, Queue } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
 import { SkillsService } from '../skills/skills.service';
 import { ReconcilerService } from './reconciler.service';
+import { LoggedWorkerHost } from '../jobs/logged-worker-host';
 
 /** Scheduled upkeep. Every worker upserts the schedules at boot (and whenever Redis has lost them); there is still one schedule. */
 @Processor('maintenance', { concurrency: workerConcurrency.maintenance, ...stallOptions })
-export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(MaintenanceProcessor.name);
+export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private watch?: NodeJS.Timeout;
 
   constructor(

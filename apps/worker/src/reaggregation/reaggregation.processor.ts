@@ -1,17 +1,16 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
 import { recordReaggregationFinished, recordReaggregationStarted } from '@chorus/db';
 import { type JobPayload, type ReaggregationProgress, reaggregationRunId, stallOptions, workerConcurrency } from '@chorus/jobs';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ReaggregationService } from './reaggregation.service';
+import { LoggedWorkerHost } from '../jobs/logged-worker-host';
 
 type ReaggregationJob = Job<JobPayload<'reaggregation', 'reaggregate-workflow'>>;
 
 /** Runs re-aggregations, and records each in `reaggregation_runs` as it starts and ends, for researchers to look back on. */
 @Processor('reaggregation', { concurrency: workerConcurrency.reaggregation, ...stallOptions })
-export class ReaggregationProcessor extends WorkerHost {
-  private readonly logger = new Logger(ReaggregationProcessor.name);
+export class ReaggregationProcessor extends LoggedWorkerHost {
 
   constructor(private readonly reaggregation: ReaggregationService, private readonly db: DataSource) {
     super();

@@ -1,0 +1,73 @@
+/**
+ * Stopping the worker process (its built entry point) when Redis has gone first, as Ctrl-C on `pnpm start` used to
+ * leave it: draining its jobs would then wait for ever. It stops within its drain deadline, at once on a second
+ * Ctrl-C, and says what happened as JSON log lines, never as bare stack traces.
+ */
+import { type ManagedProcess, freePort, redisServer, workerProcess } from '../support/processes';
+import { createTestDatabase } from '../support/services';
+import { until } from '../support/waiting';
+
+jest.setTimeout(60_000);
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let redis: ManagedProcess;
+let worker: ManagedProcess;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await worker?.kill('SIGKILL');
+  await redis?.kill('SIGKILL');
+  await database?.drop();
+});
+
+/** A worker running against a redis-server of the test's own, which is then killed under it. */
+async function workerWithRedisGone(): Promise<void> {
+  const redisPort = await freePort();
+  redis = redisServer(redisPort);
+  await redis.start();
+  worker = workerProcess({ DATABASE_URL: database.url, REDIS_URL: `redis://127.0.0.1:${redisPort}`, QUEUE_PREFIX: '{worker-stop}', LOG_LEVEL: 'info' });
+  await worker.start();
+  await redis.kill('SIGKILL');
+  await until(async () => worker.output().includes('ECONNREFUSED'), 'the worker to notice that Redis is gone');
+}
+
+/** Every line the worker wrote is a JSON log line. */
+function expectOnlyJsonLines(output: string): void {
+  const lines = output.split('\n').filter((line) => line.trim() !== '');
+  const notJson = lines.filter((line) => {
+    try {
+      return typeof JSON.parse(line) !== 'object';
+    } catch {
+      return true;
+    }
+  });
+  expect(notJson).toEqual([]);
+}
+
+it('stops within its drain deadline when Redis is gone, saying so in JSON log lines', async () => {
+  await workerWithRedisGone();
+  const code = await worker.kill('SIGINT');
+  const output = worker.output();
+  expect(output).toContain('SIGINT: draining jobs, then stopping');
+  expect(output).toContain('jobs still running after 10 s: stopping without them');
+  expect(code).toBe(1);
+  expect(output).toMatch(/"msg":"aggregation worker: connect ECONNREFUSED/);
+  expectOnlyJsonLines(output);
+});
+
+it('stops at once on a second Ctrl-C, and a repeated SIGTERM leaves the drain to go on', async () => {
+  await workerWithRedisGone();
+  const exited = worker.kill('SIGTERM');
+  // `kill` has already sent SIGTERM; the process is still this test's child, so signal it through its pid.
+  const pid = Number(/"pid":(\d+)/.exec(worker.output())![1]);
+  process.kill(pid, 'SIGTERM');
+  await until(async () => worker.output().includes('SIGTERM: draining jobs'), 'the drain to begin');
+  expect(worker.output()).not.toContain('stopping now');
+  process.kill(pid, 'SIGINT');
+  expect(await exited).toBe(1);
+  expect(worker.output()).toContain('SIGINT again: stopping now');
+  expect(worker.output()).not.toContain('jobs still running after 10 s');
+});
