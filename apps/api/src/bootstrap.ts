@@ -71,13 +71,13 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
       parse(request, body, done);
     };
   // A body-less POST (activate, pause, guest) from a client that labels every request JSON is a request without a body.
-  const json = refusingUnstorable(fastify.getDefaultJsonParser('error', 'error') as Parser<string>);
+  // Fastify's own JSON parser, with its guard against prototype poisoning, on the body read as UTF-8.
+  const json = utf8(refusingUnstorable(fastify.getDefaultJsonParser('error', 'error') as Parser<string>));
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => (body === '' ? done(null, undefined) : json(request, body, done)));
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => (body.length === 0 ? done(null, undefined) : json(request, body, done)));
   fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser(Object.keys(SUBJECT_FILE_TYPES), { parseAs: 'buffer' }, onlyForUploads(utf8Text));
-  // Fastify's own JSON parser, with its guard against prototype poisoning.
-  fastify.addContentTypeParser('application/ld+json', { parseAs: 'string' }, onlyForUploads(json));
+  fastify.addContentTypeParser(Object.keys(SUBJECT_FILE_TYPES), { parseAs: 'buffer' }, onlyForUploads(utf8(withoutNul)));
+  fastify.addContentTypeParser('application/ld+json', { parseAs: 'buffer' }, onlyForUploads(json));
   // Any other type: the upload says which four it reads; other routes read JSON only.
   fastify.addContentTypeParser('*', (request, _body, done) =>
     done(
@@ -177,18 +177,27 @@ function refusingUnstorable(parse: Parser<string>): Parser<string> {
   };
 }
 
-/** A text body as UTF-8; any other charset, or bytes that are not UTF-8, get a 415 saying so (nothing is guessed). */
-function utf8Text(request: FastifyRequest, body: Buffer, done: Done): void {
-  const charset = /charset=([^;]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.trim().replace(/^"|"$/g, '').toLowerCase();
-  const refuse = () => done(new ProblemException(415, 'Send CSV and text files as UTF-8.', [{ pointer: '/headers/content-type', message: 'must be UTF-8 text' }]));
-  let text: string | undefined;
-  try {
-    if (!charset || ['utf-8', 'utf8', 'us-ascii'].includes(charset)) text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    // not UTF-8: refused below
-  }
-  if (text === undefined) refuse();
-  else if (text.includes('\0')) done(nulInText(text));
+/**
+ * A body read as UTF-8 before `parse` has it as a string; a body in any other charset, or of bytes that are not UTF-8,
+ * gets a 415 saying so (nothing is guessed, and nothing is stored with characters replaced).
+ */
+function utf8(parse: Parser<string>): Parser<Buffer> {
+  return (request, body, done) => {
+    const charset = /charset=([^;]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.trim().replace(/^"|"$/g, '').toLowerCase();
+    let text: string | undefined;
+    try {
+      if (!charset || ['utf-8', 'utf8', 'us-ascii'].includes(charset)) text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    } catch {
+      // not UTF-8: refused below
+    }
+    if (text === undefined) return done(new ProblemException(415, 'Send bodies and files as UTF-8.', [{ pointer: '/headers/content-type', message: 'must be UTF-8' }]));
+    parse(request, text, done);
+  };
+}
+
+/** A CSV file or text corpus: refused when it holds the NUL character. */
+function withoutNul(_request: FastifyRequest, text: string, done: Done): void {
+  if (text.includes('\0')) done(nulInText(text));
   else done(null, text);
 }
 

@@ -652,6 +652,11 @@ describe('the queue', () => {
     expect(emptyHold?.problem.errors).toEqual([{ pointer: '/query/hold', message: 'must be a whole number of seconds, from 60 to 86400 (or leave hold out)' }]);
     const allBad = await volunteer.request('GET', `/workflows/${workflowId}/queue?limit=x&hold=5&renew=bad`).then(() => undefined, (error: ChorusApiError) => error);
     expect(allBad?.problem.errors?.map((error) => error.pointer.split('/').slice(0, 3).join('/'))).toEqual(['/query/limit', '/query/hold', '/query/renew']);
+    // A parameter the queue does not know (a typo) is refused, and reserves nothing.
+    const typo = await volunteer.request('GET', `/workflows/${workflowId}/queue?limt=5`).then(() => undefined, (error: ChorusApiError) => error);
+    expect(typo?.status).toBe(422);
+    expect(typo?.problem.errors?.map((error) => error.pointer)).toEqual(['/query/limt']);
+    expect(await secondsLeft()).toHaveLength(7);
   });
 
   it("renews, on a page's word, the holds the caller still has among the subjects it names, and no one else's", async () => {

@@ -54,7 +54,7 @@ async function snapshot(): Promise<string> {
   return digests.join('\n');
 }
 
-async function post(path: string, body: string, headers: Record<string, string> = {}) {
+async function post(path: string, body: string | Uint8Array, headers: Record<string, string> = {}) {
   const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': randomUUID(), ...headers },
@@ -101,6 +101,10 @@ describe.each([
   ['a gold standard that names no task', () => post(`/subject-sets/${subjectSetId}/subjects`, JSON.stringify({ subjects: [{ locations: [{ type: 'text', text: 'x' }], goldStandard: {} }] }), { authorization: `Bearer ${stack.client.token}` }), 422, '/subjects/0/goldStandard'],
   ['a retirement naming neither subjects nor a set', () => post(`/workflows/${workflowId}/retire`, JSON.stringify({ reason: 'duplicates' }), { authorization: `Bearer ${stack.client.token}` }), 422, '/subjectIds'],
   ['a retirement naming a subject outside the workflow', () => post(`/workflows/${workflowId}/retire`, JSON.stringify({ subjectIds: [subjectId, randomUUID()], reason: 'duplicates' }), { authorization: `Bearer ${stack.client.token}` }), 422, '/subjectIds/1'],
+  ['a subject named twice in a retirement', () => post(`/workflows/${workflowId}/retire`, JSON.stringify({ subjectIds: [subjectId, subjectId], reason: 'duplicates' }), { authorization: `Bearer ${stack.client.token}` }), 422, '/subjectIds/1'],
+  ['a text tag named twice', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 't', textTags: ['sic', 'unclear', 'sic'] } } }), { authorization: `Bearer ${stack.client.token}` }), 422, '/tasks/T0/textTags/2'],
+  ['a JSON body in another charset than UTF-8', () => post('/projects', JSON.stringify({ title: 'Caf\u00e9' }), { authorization: `Bearer ${stack.client.token}`, 'content-type': 'application/json; charset=latin1' }), 415, '/headers/content-type'],
+  ['a JSON body of bytes that are not UTF-8', () => post('/projects', Uint8Array.from([...Buffer.from('{"title":"Caf'), 0xe9, ...Buffer.from('"}')]), { authorization: `Bearer ${stack.client.token}` }), 415, '/headers/content-type'],
   ['two priorities for one subject', () => post(`/workflows/${workflowId}/priorities`, JSON.stringify({ priorities: [{ subjectId, priority: 1 }, { subjectId, priority: 2 }] }), { authorization: `Bearer ${stack.client.token}` }), 422, '/priorities/1/subjectId'],
   ['priorities that are not numbers', () => post(`/workflows/${workflowId}/priorities`, JSON.stringify({ priorities: [{ subjectId, priority: 'high' }] }), { authorization: `Bearer ${stack.client.token}` }), 422, '/priorities/0/priority'],
   ['an answer value holding the separator of downloads\' lists', () => post(`/projects/${projectId}/workflows`, JSON.stringify({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'multiple', question: 'q', answers: [{ value: 'a;b', label: 'A' }, { value: 'c', label: 'C' }] } } }), { authorization: `Bearer ${stack.client.token}` }), 422, '/tasks/T0/answers/0/value'],

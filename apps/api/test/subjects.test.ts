@@ -230,6 +230,8 @@ describe('a subject set’s subjects', () => {
     expect(((await volunteer.renameSubjectSet(set.id, 'Mine').catch((e) => e)) as ChorusApiError).status).toBe(403);
     const cursor = (await stack.client.subjectsOf(set.id, { after: 'page-2' }).catch((e) => e)) as ChorusApiError;
     expect(cursor.problem.errors?.map((error) => error.pointer)).toEqual(['/query/after']);
+    const unknown = (await stack.client.request('GET', `/subject-sets/${set.id}/subjects?page=2`).catch((e) => e)) as ChorusApiError;
+    expect(unknown.problem.errors?.map((error) => error.pointer)).toEqual(['/query/page']);
     const name = (await stack.client.renameSubjectSet(set.id, ' ').catch((e) => e)) as ChorusApiError;
     expect(name.problem.errors?.map((error) => error.pointer)).toEqual(['/name']);
   });

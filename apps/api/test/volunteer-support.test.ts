@@ -263,6 +263,9 @@ describe('GET /classifications: a volunteer’s own classifications', () => {
       expect(error.status).toBe(422);
       expect(error.problem.errors?.map((e) => e.pointer)).toEqual([pointer]);
     }
+    const unknown = (await volunteer.request('GET', '/classifications?limt=5').catch((e) => e)) as ChorusApiError;
+    expect(unknown.status).toBe(422);
+    expect(unknown.problem.errors?.map((e) => e.pointer)).toEqual(['/query/limt']);
   });
 });
 

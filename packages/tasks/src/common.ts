@@ -31,15 +31,23 @@ export const baseTaskFields = {
   help: helpSchema,
 };
 
+/**
+ * Refines a list so that no item repeats an earlier one (the same `keyOf`): each repeat is an issue at its index (at
+ * its `field`, when the key is one of the item's fields), saying which item it repeats.
+ */
+export function noRepeats<T>(items: readonly T[], ctx: z.RefinementCtx, keyOf: (item: T) => string, say: (earlier: number, key: string) => string, field?: string): void {
+  const first = new Map<string, number>();
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, index);
+    else ctx.addIssue({ code: 'custom', path: field === undefined ? [index] : [index, field], message: say(earlier, key) });
+  });
+}
+
 /** Refines a list of choices so that values are unique. */
 export function uniqueValues<T extends { value: string }>(choices: T[], ctx: z.RefinementCtx): void {
-  const seen = new Set<string>();
-  choices.forEach((choice, index) => {
-    if (seen.has(choice.value)) {
-      ctx.addIssue({ code: 'custom', path: [index, 'value'], message: `duplicate value "${choice.value}": each answer needs its own value` });
-    }
-    seen.add(choice.value);
-  });
+  noRepeats(choices, ctx, (choice) => choice.value, (_, value) => `duplicate value "${value}": each answer needs its own value`, 'value');
 }
 
 /** The strings of a value that should be a list of them (a stored or known answer read leniently); [] for anything else. */

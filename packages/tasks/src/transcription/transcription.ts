@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseTaskFields, labelSchema, taskKeySchema } from '../common';
+import { baseTaskFields, labelSchema, noRepeats, taskKeySchema } from '../common';
 
 export const transcriptionTaskSchema = z.strictObject({
   type: z.literal('transcription'),
@@ -8,7 +8,11 @@ export const transcriptionTaskSchema = z.strictObject({
   /** `lines`: one editor row per line of the source; `free`: one text area. */
   mode: z.enum(['lines', 'free']).default('lines'),
   /** Text tags the volunteer can wrap around a selection, e.g. `unclear` gives `[unclear]…[/unclear]`. */
-  textTags: z.array(z.string().regex(/^[a-z][a-z-]{0,31}$/, 'use lower-case letters and "-"')).max(20).default(['unclear', 'deletion', 'insertion']),
+  textTags: z
+    .array(z.string().regex(/^[a-z][a-z-]{0,31}$/, 'use lower-case letters and "-"'))
+    .max(20)
+    .superRefine((tags, ctx) => noRepeats(tags, ctx, (tag) => tag, (earlier) => `repeats textTags/${earlier}; name each tag once`))
+    .default(['unclear', 'deletion', 'insertion']),
   maxLength: z.int().min(1).max(100_000).default(20_000),
   next: taskKeySchema.optional(),
 });

@@ -5,8 +5,11 @@ import { pageLimitSchema } from '../../common/zod';
 /** Subjects a volunteer still holds and names to keep: those their page shows while they work. */
 const heldSubjectIdsSchema = z.array(z.uuid('must be subject ids')).max(MOST_HELD_NAMED, `must name at most ${MOST_HELD_NAMED} subjects`);
 
-/** The queue's query, as one object, so that one answer names every parameter at fault (others are ignored). */
-export const queueQuerySchema = z.object({
+/**
+ * The queue's query, as one object, so that one answer names every parameter at fault; one it does not know (`limt`)
+ * is refused too, since the request reserves subjects.
+ */
+export const queueQuerySchema = z.strictObject({
   limit: pageLimitSchema(50, 10),
   hold: z
     .string()

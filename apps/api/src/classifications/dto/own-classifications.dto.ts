@@ -7,7 +7,7 @@ const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{
 export const classificationCursor = (createdAt: string, id: string) => `${createdAt}_${id}`;
 
 /** The query of `GET /classifications`: a volunteer's own classifications, a page at a time. */
-export const ownClassificationsQuerySchema = z.object({
+export const ownClassificationsQuerySchema = z.strictObject({
   workflowId: z.uuid('must be the id of a workflow').optional(),
   limit: pageLimitSchema(100, 20),
   after: pageCursorSchema(CURSOR, ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),

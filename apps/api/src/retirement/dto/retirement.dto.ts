@@ -1,8 +1,14 @@
+import { noRepeats } from '@chorus/tasks';
 import { z } from 'zod';
 
 export const retirementRequestSchema = z
   .strictObject({
-    subjectIds: z.array(z.uuid('must be the id of a subject')).min(1).max(10_000).optional(),
+    subjectIds: z
+      .array(z.uuid('must be the id of a subject'))
+      .min(1)
+      .max(10_000)
+      .superRefine((ids, ctx) => noRepeats(ids, ctx, (id) => id, (earlier) => `repeats subjectIds/${earlier}; name each subject once`))
+      .optional(),
     subjectSetId: z.uuid('must be the id of a subject set').optional(),
     reason: z.string().trim().min(1, 'say why, for the record').max(500),
   })
@@ -17,14 +23,9 @@ export const prioritiesSchema = z.strictObject({
     .array(z.strictObject({ subjectId: z.uuid('must be the id of a subject'), priority: z.number().finite() }))
     .min(1)
     .max(10_000)
-    .superRefine((priorities, ctx) => {
-      // Two priorities for one subject: which would win is anyone's guess, so neither is taken.
-      const first = new Map<string, number>();
-      priorities.forEach(({ subjectId }, index) => {
-        const earlier = first.get(subjectId);
-        if (earlier === undefined) first.set(subjectId, index);
-        else ctx.addIssue({ code: 'custom', path: [index, 'subjectId'], message: `names the subject of /priorities/${earlier} again; give each subject one priority` });
-      });
-    }),
+    // Two priorities for one subject: which would win is anyone's guess, so neither is taken.
+    .superRefine((priorities, ctx) =>
+      noRepeats(priorities, ctx, ({ subjectId }) => subjectId, (earlier) => `names the subject of /priorities/${earlier} again; give each subject one priority`, 'subjectId'),
+    ),
 });
 export type PrioritiesInput = z.infer<typeof prioritiesSchema>;

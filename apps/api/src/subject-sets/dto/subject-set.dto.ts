@@ -12,7 +12,7 @@ const SUBJECT_CURSOR = /^(\d{1,18})_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 export const subjectCursor = (position: string, subjectId: string) => `${position}_${subjectId}`;
 
 /** The query of `GET /subject-sets/:id/subjects`. */
-export const subjectPageQuerySchema = z.object({
+export const subjectPageQuerySchema = z.strictObject({
   limit: pageLimitSchema(1000, 100),
   after: pageCursorSchema(SUBJECT_CURSOR, ([position, subjectId]) => ({ position: position!, subjectId: subjectId! })),
 });

@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, validateWorkflowDefinition, workflowDefinitionSchema } from '@chorus/tasks';
+import { type WorkflowDefinition, noRepeats, validateWorkflowDefinition, workflowDefinitionSchema } from '@chorus/tasks';
 import { z } from 'zod';
 import { unwrap } from '../../common/zod';
 
@@ -8,11 +8,7 @@ export const versionNumberSchema = z.int('must be a whole number').min(1, 'versi
 export const subjectSetIdsSchema = z
   .array(z.uuid('must be the id of a subject set'))
   .max(100)
-  .superRefine((ids, ctx) => {
-    ids.forEach((id, index) => {
-      if (ids.indexOf(id) < index) ctx.addIssue({ code: 'custom', path: [index], message: `repeats subjectSetIds/${ids.indexOf(id)}; name each set once` });
-    });
-  });
+  .superRefine((ids, ctx) => noRepeats(ids, ctx, (id) => id, (earlier) => `repeats subjectSetIds/${earlier}; name each set once`));
 
 /** For OpenAPI: the definition and the ids of the subject sets it serves. */
 export const workflowBodySchema = workflowDefinitionSchema.extend({ subjectSetIds: subjectSetIdsSchema.optional() });
