@@ -122,6 +122,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('Enter');
 
     await waitForTask(page, 'close-reading');
+    expect(await page.locator('[data-testid="subject"] .keyboard-hint').textContent()).toBe('Press 1 or 2 to choose a sense, U if you are not sure, then Enter to continue.');
     // Focus is on the keyword in the passage: mark it and the word before it, then choose a sense and "unsure".
     await waitForFocus(page, '[data-testid="evidence-passage"] button.word');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(firstSnippet.word);
@@ -395,7 +396,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.getByRole('checkbox', { name: 'Use single-key shortcuts' }).check();
     await page.keyboard.press('Escape');
     expect(await keys.count()).toBe(4); // 1 2, T and ?
-    expect(await hint.textContent()).toBe('Press 1 to 2 (or Space on a focused answer) to tick or untick, then Enter to continue.');
+    expect(await hint.textContent()).toBe('Press 1 or 2 (or Space on a focused answer) to tick or untick, then Enter to continue.');
     expect(errors).toEqual([]);
     await page.close();
   });

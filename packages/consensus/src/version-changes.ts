@@ -46,6 +46,6 @@ function singleAlgorithmChange(before: Task, after: Task): string | undefined {
   if (before.type !== 'single' || after.type !== 'single') return undefined;
   const [was, is] = [singleAlgorithm(before), singleAlgorithm(after)];
   if (was === is) return undefined;
-  const why = after.algorithm ? '' : ` (the default for ${after.answers.length === 2 ? 'two answers' : 'more than two answers'}; give "algorithm": "${was}" to keep it)`;
+  const why = after.algorithm ? '' : ` ("${is}" is the default for ${after.answers.length === 2 ? 'two answers' : 'more than two answers'}; give "algorithm": "${was}" to keep "${was}")`;
   return `is "${is}" where it was "${was}"${why}: every subject's consensus is computed again with it, and may change, retiring subjects by it`;
 }

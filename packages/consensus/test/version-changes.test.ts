@@ -32,7 +32,7 @@ describe('a new version of a classified workflow', () => {
       { pointer: '/tasks/T0', message: 'no longer offers "no", "maybe": answers that gave them stop counting in the consensus' },
       {
         pointer: '/tasks/T0/algorithm',
-        message: 'is "bayes" where it was "vote" (the default for two answers; give "algorithm": "vote" to keep it): every subject\'s consensus is computed again with it, and may change, retiring subjects by it',
+        message: 'is "bayes" where it was "vote" ("bayes" is the default for two answers; give "algorithm": "vote" to keep "vote"): every subject\'s consensus is computed again with it, and may change, retiring subjects by it',
       },
       { pointer: '/tasks/T1/type', message: 'is "transcription" where it was "multiple": the answers given to the multiple task are no longer read' },
       { pointer: '/tasks', message: 'no longer has task "T2": its answers stay in the raw download and its consensus so far in the consensus download, but no consensus is computed for it again' },
@@ -44,7 +44,7 @@ describe('a new version of a classified workflow', () => {
     const yesNo = workflow({ tasks: { T0: { type: 'single', question: 'Advert?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } });
     const withMaybe = workflow({ tasks: { T0: { ...yesNo.tasks.T0!, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }, { value: 'maybe', label: 'Maybe' }] } } });
     expect(versionChangeWarnings(yesNo, withMaybe)).toEqual([
-      { pointer: '/tasks/T0/algorithm', message: expect.stringMatching(/^is "vote" where it was "bayes" \(the default for more than two answers; give "algorithm": "bayes" to keep it\)/) },
+      { pointer: '/tasks/T0/algorithm', message: expect.stringMatching(/^is "vote" where it was "bayes" \("vote" is the default for more than two answers; give "algorithm": "bayes" to keep "bayes"\)/) },
     ]);
     const kept = workflow({ tasks: { T0: { ...withMaybe.tasks.T0!, algorithm: 'bayes' } } });
     expect(versionChangeWarnings(yesNo, kept)).toEqual([]);

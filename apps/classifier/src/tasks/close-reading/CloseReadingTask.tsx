@@ -114,8 +114,12 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
         <p className="keyboard-hint" id={hintId}>
           {singleKeys
             ? task.allowUnsure
-              ? t('tasks.closeReading.keysWithUnsure', { count: shortcuts })
-              : t('tasks.closeReading.keys', { count: shortcuts })
+              ? shortcuts === 2
+                ? t('tasks.closeReading.keysWithUnsureTwo')
+                : t('tasks.closeReading.keysWithUnsure', { count: shortcuts })
+              : shortcuts === 2
+                ? t('tasks.closeReading.keysTwo')
+                : t('tasks.closeReading.keys', { count: shortcuts })
             : task.allowUnsure
               ? t('tasks.closeReading.keysOffWithUnsure')
               : t('tasks.closeReading.keysOff')}

@@ -77,7 +77,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
         {message}
       </p>
       <p className="keyboard-hint" id={hintId}>
-        {singleKeys ? t('tasks.multiple.keys', { count: shortcuts }) : t('tasks.multiple.keysOff')}
+        {!singleKeys ? t('tasks.multiple.keysOff') : shortcuts === 2 ? t('tasks.multiple.keysTwo') : t('tasks.multiple.keys', { count: shortcuts })}
       </p>
       <TaskHelp help={task.help} />
     </fieldset>
