@@ -12,6 +12,7 @@ import { CreateAccountPage, SignInPage } from './pages/AccountPages';
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/EmailLinkPages';
 import { AccountSettingsPage } from './pages/AccountSettingsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
+import { ProjectPage } from './pages/ProjectPage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
@@ -117,6 +118,7 @@ export function App() {
           // same user, and the pages with it).
           <ClientContext.Provider value={session.client} key={volunteer.userId ?? volunteer.token}>
             {route.name === 'home' && <HomePage />}
+            {route.name === 'project' && <ProjectPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'classify' && <ClassifyPage key={route.workflowId} projectSlug={route.projectSlug} workflowId={route.workflowId} />}
             {route.name === 'sign-in' && <SignInPage />}
             {route.name === 'create-account' && <CreateAccountPage />}

@@ -734,6 +734,39 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('gives each project a page of its own at the address researchers share, linked from the list and from its classify pages', async () => {
+    const { project, workflow, url } = await liveWorkflowOf('Shared address', 2);
+    await suite.stack.client.updateProject(project.id, { description: 'Adverts from 1890.\nHelp us find them.', fieldGuide: '# Adverts\nThey sell things.' });
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    const title = page.getByRole('heading', { level: 1 });
+    await title.waitFor();
+    expect(await title.textContent()).toBe(project.title);
+    expect(await page.locator('.project-page .project-description').textContent()).toBe('Adverts from 1890.\nHelp us find them.');
+    await checkScreen(page, 'project');
+    await page.getByRole('button', { name: 'Read the field guide' }).click();
+    await page.getByTestId('field-guide').getByRole('heading', { name: 'Adverts' }).waitFor();
+    await page.keyboard.press('Escape');
+    // Its workflows lead to their classify pages, whose breadcrumb leads back.
+    await page.locator('.project-page').getByRole('link', { name: workflow.name, exact: true }).click();
+    await page.waitForURL(url);
+    await page.getByTestId('subject').waitFor();
+    await closeTutorial(page);
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: project.title, exact: true }).click();
+    await page.waitForURL(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await title.waitFor();
+    // The project list's card names it with a link there too.
+    await page.goto(suite.stack.baseUrl);
+    await page.locator(`[data-project-slug="${project.slug}"]`).getByRole('link', { name: project.title, exact: true }).click();
+    await page.waitForURL(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    expect(await title.textContent()).toBe(project.title);
+    // No such project: said so, with the way back.
+    await page.goto(`${suite.stack.baseUrl}/projects/no-such-project`);
+    await page.getByTestId('project-not-found').waitFor();
+    expect(await page.title()).toContain('Project not found');
+    await page.close();
+  });
+
   it('tells the volunteer who gave the last answers that the workflow is complete, once the worker has retired their subjects', async () => {
     const { workflow, url } = await liveWorkflowOf('Finisher', 2, { rule: 'count', count: 1 });
     const page = await suite.context.newPage();

@@ -33,6 +33,7 @@ export type Route =
   | { name: 'verify-email' }
   | { name: 'forgot-password' }
   | { name: 'reset-password' }
+  | { name: 'project'; projectSlug: string }
   | { name: 'classify'; projectSlug: string; workflowId: string }
   | { name: 'not-found'; path: string };
 
@@ -43,11 +44,19 @@ export function matchRoute(path: string): Route {
   if (path === ACCOUNT || path === `${ACCOUNT}/`) return { name: 'account' };
   const linkPage = LINK_PAGES.find((page) => path === `/${page}` || path === `/${page}/`);
   if (linkPage) return { name: linkPage };
-  const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
-  if (classify) {
-    return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
+  try {
+    const project = /^\/projects\/([^/]+)\/?$/.exec(path);
+    if (project) return { name: 'project', projectSlug: decodeURIComponent(project[1]!) };
+    const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
+    if (classify) return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
+  } catch {
+    // a broken percent escape (`%E0%A4%A`) names nothing
   }
   return { name: 'not-found', path };
+}
+
+export function projectPath(projectSlug: string): string {
+  return `/projects/${encodeURIComponent(projectSlug)}`;
 }
 
 export function classifyPath(projectSlug: string, workflowId: string): string {

@@ -14,7 +14,7 @@ import { useClient } from '../lib/clientContext';
 import { describeError, describeRefusedAnswer, namesNothing, type Problem } from '../lib/errors';
 import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { listOf } from '../lib/listFormat';
-import { Link } from '../lib/router';
+import { Link, projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
@@ -241,7 +241,10 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           <li>
             <Link to="/">{t('home.title')}</Link>
           </li>
-          <li aria-current="page">{project?.title ?? projectSlug}</li>
+          <li>
+            <Link to={projectPath(projectSlug)}>{project?.title ?? projectSlug}</Link>
+          </li>
+          <li aria-current="page">{workflow?.name ?? t('classify.loadingWorkflow')}</li>
         </ol>
       </nav>
       <div className="page-heading">

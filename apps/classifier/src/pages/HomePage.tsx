@@ -2,9 +2,10 @@ import type { ProjectSummary } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { classifyPath, Link } from '../lib/router';
+import { Link, projectPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 
 /** The project list: each project with the workflows a volunteer can join now. */
@@ -68,39 +69,19 @@ export function HomePage() {
 }
 
 function ProjectCard({ project }: { project: ProjectSummary }) {
-  const active = project.workflows.filter((workflow) => workflow.status === 'active');
   const headingId = `project-${project.id}`;
   const { t } = useTranslation();
   return (
     <article className="project" aria-labelledby={headingId} data-project-slug={project.slug}>
       <h2 id={headingId}>
-        {project.title}
+        <Link to={projectPath(project.slug)} className="project-link">
+          {project.title}
+        </Link>
         {project.status !== 'live' && <span className="badge">{t(`home.status.${project.status}`)}</span>}
       </h2>
       {project.description && <p className="project-description">{project.description}</p>}
-      {active.length === 0 ? (
-        <p className="muted">{t('home.noWorkflow')}</p>
-      ) : (
-        <>
-          <h3 className="visually-hidden">{t('home.workflowsOf', { project: project.title })}</h3>
-          <ul className="workflow-list">
-            {active.map((workflow) => (
-              <li key={workflow.id}>
-                {workflow.complete ? (
-                  // Nothing left to classify: said here, rather than after the click.
-                  <p className="workflow-complete" data-testid="workflow-complete">
-                    {workflow.name} <span className="badge">{t('home.complete')}</span>
-                  </p>
-                ) : (
-                  <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)}>
-                    {workflow.name}
-                  </Link>
-                )}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <h3 className="visually-hidden">{t('home.workflowsOf', { project: project.title })}</h3>
+      <ProjectWorkflows project={project} />
     </article>
   );
 }

@@ -1,0 +1,28 @@
+import type { ProjectSummary } from '@chorus/client';
+import { useTranslation } from 'react-i18next';
+import { classifyPath, Link } from '../lib/router';
+
+/** The workflows of a project a volunteer can join now, each a link to its classify page (or marked complete). */
+export function ProjectWorkflows({ project }: { project: Pick<ProjectSummary, 'slug' | 'workflows'> }) {
+  const { t } = useTranslation();
+  const active = project.workflows.filter((workflow) => workflow.status === 'active');
+  if (active.length === 0) return <p className="muted">{t('home.noWorkflow')}</p>;
+  return (
+    <ul className="workflow-list">
+        {active.map((workflow) => (
+          <li key={workflow.id}>
+            {workflow.complete ? (
+              // Nothing left to classify: said here, rather than after the click.
+              <p className="workflow-complete" data-testid="workflow-complete">
+                {workflow.name} <span className="badge">{t('home.complete')}</span>
+              </p>
+            ) : (
+              <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)}>
+                {workflow.name}
+              </Link>
+            )}
+          </li>
+        ))}
+    </ul>
+  );
+}

@@ -1,0 +1,111 @@
+import { ChorusApiError, type ProjectView } from '@chorus/client';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { FieldGuideDialog } from '../components/FieldGuideDialog';
+import { ProjectWorkflows } from '../components/ProjectWorkflows';
+import { useClient } from '../lib/clientContext';
+import { describeError, type Problem } from '../lib/errors';
+import { Link } from '../lib/router';
+import { useDocumentTitle } from '../lib/useDocumentTitle';
+
+/**
+ * A project's own page (`/projects/:slug`, the address researchers share): its whole description, its field guide,
+ * and the workflows a volunteer can join now.
+ */
+export function ProjectPage({ projectSlug }: { projectSlug: string }) {
+  const client = useClient();
+  const [project, setProject] = useState<ProjectView | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [guideOpen, setGuideOpen] = useState(false);
+  const { t } = useTranslation();
+  useDocumentTitle(missing ? t('project.notFoundTitle') : (project?.title ?? t('project.documentTitleLoading')));
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to load the project again
+  useEffect(() => {
+    let cancelled = false;
+    client.getProject(projectSlug).then(
+      (found) => !cancelled && setProject(found),
+      (error: unknown) => {
+        if (cancelled) return;
+        // No such project, or none the volunteer may see (a draft): trying again cannot help.
+        if (error instanceof ChorusApiError && (error.status === 404 || error.status === 403)) setMissing(true);
+        else setProblem(describeError(error));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, projectSlug, attempt]);
+
+  if (missing) return <ProjectNotFound />;
+
+  const retry = () => {
+    setProblem(null);
+    setAttempt((n) => n + 1);
+  };
+  const fieldGuide = project?.fieldGuide.trim() ?? '';
+  return (
+    <div className="page page-project">
+      <nav aria-label={t('classify.breadcrumb')} className="breadcrumb">
+        <ol>
+          <li>
+            <Link to="/">{t('home.title')}</Link>
+          </li>
+          <li aria-current="page">{project?.title ?? projectSlug}</li>
+        </ol>
+      </nav>
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={retry}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {project ? (
+        <article className="project-page" data-project-slug={project.slug}>
+          <h1 tabIndex={-1}>
+            {project.title}
+            {project.status !== 'live' && <span className="badge">{t(`home.status.${project.status}`)}</span>}
+          </h1>
+          {project.description && <p className="project-description">{project.description}</p>}
+          {fieldGuide && (
+            <>
+              <p>
+                <button type="button" className="button button-secondary" onClick={() => setGuideOpen(true)}>
+                  {t('project.fieldGuide')}
+                </button>
+              </p>
+              <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />
+            </>
+          )}
+          <h2>{t('project.workflows')}</h2>
+          <ProjectWorkflows project={project} />
+        </article>
+      ) : (
+        !problem && (
+          <p className="loading" role="status">
+            {t('project.loading')}
+          </p>
+        )
+      )}
+    </div>
+  );
+}
+
+function ProjectNotFound() {
+  const { t } = useTranslation();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <div className="page" data-testid="project-not-found">
+      <h1 tabIndex={-1} ref={heading}>
+        {t('project.notFoundTitle')}
+      </h1>
+      <p>{t('project.notFound')}</p>
+      <p>
+        <Link to="/">{t('classify.backToProjects')}</Link>
+      </p>
+    </div>
+  );
+}
