@@ -837,7 +837,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
-  it('says "paused", not "not found", on a page opened while the project is paused', async () => {
+  it('says "paused", not "not found", on a page opened while the project is paused, and carries on once it is open again', async () => {
     const { project, workflow, url } = await liveWorkflowOf('Paused project', 2);
     await skipTutorial(suite.context, workflow.id);
     await suite.stack.client.updateProject(project.id, { status: 'paused' });
@@ -847,6 +847,12 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await paused.waitFor({ timeout: 10_000 });
     expect(await paused.getByRole('heading').textContent()).toBe('This workflow has been paused');
     expect(await page.getByTestId('subject').count()).toBe(0);
+    // Opened again while the page waits: it carries on by itself, at the latest when the volunteer comes back to it.
+    await suite.stack.client.updateProject(project.id, { status: 'live' });
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('paused').count()).toBe(0);
+    expect(await page.getByTestId('announcer').textContent()).toBe('The researchers have opened this workflow again.');
     await page.close();
   });
 

@@ -22,6 +22,7 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
 import { useOutboxSender } from '../lib/useOutboxSender';
 import { useSubjectQueue } from '../lib/useSubjectQueue';
+import { useWhenReopened } from '../lib/useWhenReopened';
 import { useSubjectWorkflow, useWorkflowVersions } from '../lib/useWorkflowVersions';
 
 /**
@@ -129,6 +130,10 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     [],
   );
   const sender = useOutboxSender(client, workflowId, workflowRef, { announce, refused: setProblem, closed: markClosed, online: unblock });
+  useWhenReopened(client, projectSlug, workflowId, paused, () => {
+    setPaused(false);
+    announce(t('classify.reopened'));
+  });
   const flushOutbox = sender.flush;
   const showRetiredLeftOut = useCallback(async () => {
     const count = await leaveOutRetired();
