@@ -150,6 +150,25 @@ describe('consensus export', () => {
     expect((await raw('gzip;q=0, *')).encoding).toBeUndefined();
   });
 
+  it('opens a CSV with a byte-order mark for Excel when asked (bom=true), and never otherwise', async () => {
+    const bytes = async (query: string) => {
+      const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/consensus${query}`, { headers: { authorization: `Bearer ${stack.client.token}` } });
+      return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+    };
+    const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+    const plain = await bytes('?format=csv');
+    const forExcel = await bytes('?format=csv&bom=true');
+    expect(plain.body.subarray(0, 3).equals(BOM)).toBe(false);
+    expect(forExcel.body.subarray(0, 3).equals(BOM)).toBe(true);
+    expect(forExcel.body.subarray(3).toString()).toBe(plain.body.toString());
+    expect((await bytes('?format=csv&bom=false')).body.equals(plain.body)).toBe(true);
+    // JSON must not open with one.
+    expect((await bytes('?format=json&bom=true')).body.subarray(0, 1).toString()).toBe('[');
+    const refused = await bytes('?format=csv&bom=yes');
+    expect(refused.status).toBe(422);
+    expect(JSON.parse(refused.body.toString()).errors).toEqual([{ pointer: '/query/bom', message: 'must be true or false' }]);
+  });
+
   it('lists its columns, each with what it holds, in the API documentation', async () => {
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, { get: { description: string } }> };
     const consensus = document.paths['/api/v1/workflows/{id}/consensus']!.get.description;

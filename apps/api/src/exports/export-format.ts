@@ -60,6 +60,15 @@ export const sinceSchema = z
 /** One flat record: a value per column, never nested JSON. */
 export type FlatRecord = Record<string, string | number | boolean | null>;
 
+/** How a download is written: its format, and whether a CSV opens with a byte-order mark (for Excel, which reads one without it as the computer's own charset). */
+export interface DownloadForm {
+  format: ExportFormat;
+  bom: boolean;
+}
+
+/** The `bom` parameter: `true` or `false`. */
+export const bomSchema = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true');
+
 export const contentTypes: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
@@ -78,11 +87,11 @@ const asSpreadsheetText = (value: string) => (FORMULA.test(value) && !Number.isF
 /**
  * Serialises flat records as they stream from the database, with the same columns in every format. CSV leaves a
  * missing value and an empty string alike empty, and keeps formulas from running (`asSpreadsheetText`); JSON and
- * NDJSON give every value as stored, null and "" apart.
+ * NDJSON give every value as stored, null and "" apart, and never open with a byte-order mark (JSON must not).
  */
-export function serializer(format: ExportFormat, columns: string[]): Transform {
+export function serializer({ format, bom }: DownloadForm, columns: string[]): Transform {
   if (format === 'csv') {
-    return stringify({ header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText } });
+    return stringify({ bom, header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText } });
   }
   let first = true;
   return new Transform({

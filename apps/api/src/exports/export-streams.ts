@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { ProblemException } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { type ExportFormat, type FlatRecord, contentTypes, serializer } from './export-format';
+import { type DownloadForm, type FlatRecord, contentTypes, serializer } from './export-format';
 
 /** What a download needs: its rows' query, how a row becomes a flat record, and the columns in order. */
 export interface ExportQuery<Row> {
@@ -86,7 +86,7 @@ export class ExportStreams {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async open<Row>(query: ExportQuery<Row>, format: ExportFormat, callerId: string): Promise<ExportDownload> {
+  async open<Row>(query: ExportQuery<Row>, form: DownloadForm, callerId: string): Promise<ExportDownload> {
     const callers = this.streamingFor.get(callerId) ?? 0;
     if (callers >= Math.max(1, Math.floor(this.config.exportsAtOnce / 2))) {
       throw new ProblemException(503, `You have ${callers} download${callers === 1 ? '' : 's'} streaming already, as many as one person may; this one can start when one of them ends.`, undefined, 'exports-busy').retryAfter(60);
@@ -107,11 +107,11 @@ export class ExportStreams {
       const rows = client.query(new QueryStream(query.sql, query.parameters, { batchSize: 1000 }));
       const toRecord = new Transform({ objectMode: true, transform: (row: Row, _encoding, next) => next(null, query.toRecord(row)) });
       const watch = idleWatch(this.config.exportIdleSeconds * 1000);
-      const stream = pipeline(rows, toRecord, serializer(format, query.columns), watch, (error) => {
+      const stream = pipeline(rows, toRecord, serializer(form, query.columns), watch, (error) => {
         release(error ?? undefined);
         done();
       });
-      return { stream, contentType: contentTypes[format], filename: `${query.name}.${format}` };
+      return { stream, contentType: contentTypes[form.format], filename: `${query.name}.${form.format}` };
     } catch (error) {
       done();
       throw error;

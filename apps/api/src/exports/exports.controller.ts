@@ -58,6 +58,12 @@ function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: str
 @ApiTags('exports')
 @ApiBearerAuth()
 @ApiQuery({ name: 'format', required: false, enum: EXPORT_FORMATS })
+@ApiQuery({
+  name: 'bom',
+  required: false,
+  schema: { type: 'boolean', default: false },
+  description: 'CSV only: open the file with a UTF-8 byte-order mark, so that Excel reads its accents as UTF-8 (other tools may then see it in the first column name)',
+})
 @Controller('workflows/:id')
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
@@ -71,13 +77,13 @@ export class ExportsController {
   })
   async getConsensus(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(downloadQuery) { format, since }: DownloadQuery,
+    @Query(downloadQuery) { format, since, bom }: DownloadQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    return send(reply, await this.exports.consensus(workflowId, format ?? formatAccepted(accept), user, since), acceptEncoding);
+    return send(reply, await this.exports.consensus(workflowId, { format: format ?? formatAccepted(accept), bom: bom ?? false }, user, since), acceptEncoding);
   }
 
   @Get('classifications')
@@ -89,12 +95,12 @@ export class ExportsController {
   })
   async getClassifications(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(downloadQuery) { format, since }: DownloadQuery,
+    @Query(downloadQuery) { format, since, bom }: DownloadQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    return send(reply, await this.exports.classifications(workflowId, format ?? formatAccepted(accept), user, since), acceptEncoding);
+    return send(reply, await this.exports.classifications(workflowId, { format: format ?? formatAccepted(accept), bom: bom ?? false }, user, since), acceptEncoding);
   }
 }

@@ -5,7 +5,7 @@ import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type ClassificationRow, classificationColumns, flattenClassification, taskKeysOf } from './classification-rows';
 import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
-import type { ExportFormat } from './export-format';
+import type { DownloadForm } from './export-format';
 import { type ExportDownload, ExportStreams } from './export-streams';
 
 /**
@@ -65,7 +65,7 @@ export class ExportsService {
    * the subjects whose row changed at or after it (a classification, an aggregation, a retirement, a subject set joined
    * or deleted).
    */
-  async consensus(workflowId: string, format: ExportFormat, user: AuthUser, since?: Date): Promise<ExportDownload> {
+  async consensus(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const newestFirst = [...byVersion].reverse();
@@ -73,7 +73,7 @@ export class ExportsService {
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
     return this.streams.open<ConsensusRow>(
       { sql: CONSENSUS_ROWS, parameters: [workflowId, trainingSet, since ?? null], toRecord: (row) => flatten(row, tasks), columns: columnsOf(tasks.keys()), name: `consensus-${workflowId}` },
-      format,
+      form,
       user.id,
     );
   }
@@ -82,7 +82,7 @@ export class ExportsService {
    * Every answer of every volunteer (or those stored since a moment), one row each, with each task's answer in a
    * column of every version's tasks.
    */
-  async classifications(workflowId: string, format: ExportFormat, user: AuthUser, since?: Date): Promise<ExportDownload> {
+  async classifications(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
@@ -94,7 +94,7 @@ export class ExportsService {
         columns: classificationColumns(taskKeys),
         name: `classifications-${workflowId}`,
       },
-      format,
+      form,
       user.id,
     );
   }
