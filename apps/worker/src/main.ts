@@ -8,6 +8,7 @@ import { closeWorker } from './worker.module';
  */
 const DRAIN_DEADLINE_MS = 10_000;
 
+/** A lifecycle line, in the log's JSON shape, written whatever LOG_LEVEL says: whoever starts the worker waits for them. */
 const log = (msg: string, level = 30) => console.log(JSON.stringify({ level, time: Date.now(), pid: process.pid, name: 'worker', msg }));
 
 async function main(): Promise<void> {
@@ -22,12 +23,16 @@ async function main(): Promise<void> {
     }
     stopping = true;
     log(`${signal}: draining jobs, then stopping (at most ${DRAIN_DEADLINE_MS / 1000} s; Ctrl-C again stops at once)`);
-    const deadline = setTimeout(() => {
+    setTimeout(() => {
       log(`jobs still running after ${DRAIN_DEADLINE_MS / 1000} s: stopping without them (they run again later)`, 40);
       process.exit(1);
     }, DRAIN_DEADLINE_MS);
-    deadline.unref();
-    await closeWorker(app);
+    try {
+      await closeWorker(app);
+    } catch (error) {
+      log(`could not stop cleanly: ${(error as Error).message}`, 50);
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
