@@ -70,10 +70,10 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
       if (!isSubjectUpload(request.routeOptions.url, request.method)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']));
       parse(request, body, done);
     };
-  // A body-less POST (activate, pause, guest) from a client that labels every request JSON is a request without a body.
   // Fastify's own JSON parser, with its guard against prototype poisoning, on the body read as UTF-8.
   const json = utf8(refusingUnstorable(fastify.getDefaultJsonParser('error', 'error') as Parser<string>));
   fastify.removeContentTypeParser('application/json');
+  // A body-less POST (activate, pause, guest) from a client that labels every request JSON is a request without a body.
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => (body.length === 0 ? done(null, undefined) : json(request, body, done)));
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(Object.keys(SUBJECT_FILE_TYPES), { parseAs: 'buffer' }, onlyForUploads(utf8(withoutNul)));
@@ -184,16 +184,18 @@ function refusingUnstorable(parse: Parser<string>): Parser<string> {
 function utf8(parse: Parser<string>): Parser<Buffer> {
   return (request, body, done) => {
     const charset = /charset=([^;]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.trim().replace(/^"|"$/g, '').toLowerCase();
-    let text: string | undefined;
+    if (charset && !['utf-8', 'utf8', 'us-ascii'].includes(charset)) return done(notUtf8('/headers/content-type', `says charset=${charset}; must be UTF-8`));
+    let text: string;
     try {
-      if (!charset || ['utf-8', 'utf8', 'us-ascii'].includes(charset)) text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+      text = new TextDecoder('utf-8', { fatal: true }).decode(body);
     } catch {
-      // not UTF-8: refused below
+      return done(notUtf8('', 'holds bytes that are not UTF-8; send it as UTF-8'));
     }
-    if (text === undefined) return done(new ProblemException(415, 'Send bodies and files as UTF-8.', [{ pointer: '/headers/content-type', message: 'must be UTF-8' }]));
     parse(request, text, done);
   };
 }
+
+const notUtf8 = (pointer: string, message: string) => new ProblemException(415, 'Send bodies and files as UTF-8.', [{ pointer, message }]);
 
 /** A CSV file or text corpus: refused when it holds the NUL character. */
 function withoutNul(_request: FastifyRequest, text: string, done: Done): void {

@@ -134,6 +134,11 @@ describe('the queue', () => {
       expect(waiting).toMatchObject({ subjects: [], finished: false });
       expect(waiting.heldBy).toBeUndefined();
       expect(waiting.retryAfterSeconds).toBeLessThanOrEqual(3);
+      // Owed its aggregation for longer than half a minute, the worker is down or failing it: ask again in a while.
+      await stack.db.query("UPDATE subject_workflow_status SET updated_at = now() - interval '31 seconds' WHERE workflow_id = $1", [workflowId]);
+      const stale = await (await guest()).queue(workflowId);
+      expect(stale).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 30 });
+      expect(stale.heldBy).toBeUndefined();
     } finally {
       await stack.startWorker();
     }

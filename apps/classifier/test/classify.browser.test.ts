@@ -834,6 +834,10 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await finished.getByRole('heading').textContent()).toBe('This project has finished');
     expect(await finished.textContent()).toContain('Its researchers have finished it');
     expect(await finished.textContent()).not.toContain('all the answers it needs');
+    // Its own page says so, and offers no way in.
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await page.getByText('This project is finished: thank you to everyone who helped.').waitFor();
+    expect(await page.locator('.project-page a.workflow-link').count()).toBe(0);
     await page.close();
   });
 
@@ -847,6 +851,11 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await paused.waitFor({ timeout: 10_000 });
     expect(await paused.getByRole('heading').textContent()).toBe('This workflow has been paused');
     expect(await page.getByTestId('subject').count()).toBe(0);
+    const projectPage = await suite.context.newPage();
+    await projectPage.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await projectPage.getByText('Its researchers have paused this project for now: please come back later.').waitFor();
+    expect(await projectPage.locator('.project-page a.workflow-link').count()).toBe(0);
+    await projectPage.close();
     // Opened again while the page waits: it carries on by itself, at the latest when the volunteer comes back to it.
     await suite.stack.client.updateProject(project.id, { status: 'live' });
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));

@@ -173,7 +173,7 @@ export const queueViewSchema = z.strictObject({
   /**
    * With `retryAfterSeconds`, who holds the last subjects the caller could be given: `you` when the caller has
    * subjects outstanding (another tab, device or earlier visit of theirs), else `others`; absent when nobody does
-   * (their rows are locked for a moment, or they wait for the worker to retire them).
+   * (their rows are locked for a moment, or they wait for the worker to retire them) and with `comingFrom`.
    */
   heldBy: z.enum(['you', 'others']).optional(),
   comingFrom: z

@@ -23,9 +23,10 @@ export interface ReduceOptions {
   skills?: Record<string, VolunteerSkills>;
   skillPrior?: SkillPrior;
   /**
-   * Consensus already reduced, by task and the classifications it came from. Given the same map, `reduceSubject`
-   * reuses what `findRetirement` reduced for the same answers (its replay's last step is the consensus a subject
-   * keeps), so that a long transcription is aligned once, not twice (a second or more each).
+   * Consensus already reduced, by task and the ids of the classifications it came from. Given the same map,
+   * `reduceSubject` reuses what `findRetirement` reduced for the same answers (its replay's last step is the consensus
+   * a subject keeps, when every answer counts toward retirement), so that a long transcription is aligned once, not
+   * twice (a second or more each). One map serves one subject under one definition and one set of skills.
    */
   reduced?: Map<string, TaskConsensus>;
 }

@@ -26,6 +26,12 @@ export class PinoNestLogger implements LoggerService {
   }
 }
 
+/** An emitter's errors (a BullMQ queue losing Redis) as warnings naming it, at most one every `everyMs`. */
+export function warnOfErrors(emitter: { on(event: 'error', listener: (error: Error) => void): unknown }, name: string, warn: (message: string) => void, everyMs?: number): void {
+  const throttled = throttledWarning(warn, everyMs);
+  emitter.on('error', (error) => throttled(`${name}: ${error.message}`));
+}
+
 /**
  * A warning that repeats (a lost Redis is reported once per reconnect attempt), written at most once every `everyMs`,
  * saying how many it stands for.

@@ -85,8 +85,10 @@ interface WhatIsLeft {
   eligible: boolean;
   /** The volunteer holds subjects of the workflow (in another tab, say). */
   yours: boolean;
-  /** Other volunteers hold subjects left to this one (looked for only when none is eligible). */
+  /** Other volunteers hold subjects left to this one (looked for only when none is eligible and the caller holds none). */
   othersHold: boolean;
+  /** Nobody holds the subjects left: the worker has owed one its aggregation for a short while (`AGGREGATION_AWAITED`). */
+  waitingForWorker: boolean;
   /** When nothing is left to the volunteer: the workflows that may still send this one subjects (`FED_BY`). */
   comingFrom: string[];
 }
@@ -96,10 +98,11 @@ function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished
   if (left.comingFrom.length) return { subjects: [], finished: false, retryAfterSeconds: FED_RETRY_SECONDS, comingFrom: left.comingFrom };
   if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
   if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
-  // Locked for a moment, or held by nobody: the subjects left have all the answers they may get, and the worker is
-  // about to retire them (or not, and serve them again).
-  if (left.eligible || !(left.yours || left.othersHold)) return { subjects: [], finished: false, retryAfterSeconds: lockedRetrySeconds() };
-  return { subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: left.yours ? 'you' : 'others' };
+  if (left.eligible) return { subjects: [], finished: false, retryAfterSeconds: lockedRetrySeconds() };
+  if (left.yours || left.othersHold) return { subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: left.yours ? 'you' : 'others' };
+  // Held by nobody: the subjects left have the answers their rule may need, and wait for the worker to retire them; in
+  // a moment, unless it has owed them their aggregation for long (it is down, or fails them).
+  return { subjects: [], finished: false, retryAfterSeconds: left.waitingForWorker ? lockedRetrySeconds() : HELD_RETRY_SECONDS };
 }
 
 interface QueueWorkflowRow {

@@ -138,9 +138,10 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
 /**
  * What is left for the volunteer: any subject not retired, any they have not classified, (when they may take more)
  * any they could be given now were its row not locked (by aggregation, or another volunteer's assignment) or its
- * last answers waiting for the worker (`PICKABLE`), whether they hold subjects themselves, and (when none is
- * eligible) whether other volunteers hold any they have not classified: if nobody does, the subjects left have the
- * answers their cap allows and wait for the worker to retire them.
+ * last answers waiting for the worker (`PICKABLE`), and whether they hold any left to classify themselves. When none
+ * is eligible and they hold none: whether other volunteers hold any they have not classified, and if nobody does
+ * (the subjects left have the answers their rule may need, and wait for the worker to retire them), whether the
+ * worker owes one of them its aggregation since less than `AGGREGATION_AWAITED` (else it is down, or failing them).
  * Gold-standard subjects never count: they are served only alongside others. Parameters: $1 workflow, $2 volunteer,
  * $3 cap (null for no cap), $4 whether to look for `eligible` at all, $5 the fewest counted classifications that
  * could retire a subject.
@@ -152,13 +153,20 @@ export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS
       EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen),
   found AS (
     SELECT unretired, unseen, unseen AND $4::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}) AS eligible,
-      EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now()) AS yours
-    FROM counted)
-  SELECT found.*, unseen AND NOT eligible AND EXISTS (
-      SELECT 1 FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
-      WHERE a.workflow_id = $1 AND a.user_id <> $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}
-        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = a.subject_id AND c.user_id = $2)) AS "othersHold"
-  FROM found`;
+      EXISTS (SELECT 1 FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
+        WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}) AS yours
+    FROM counted),
+  held AS (
+    SELECT found.*, unseen AND NOT eligible AND NOT yours AND EXISTS (
+        SELECT 1 FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
+        WHERE a.workflow_id = $1 AND a.user_id <> $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}
+          AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = a.subject_id AND c.user_id = $2 OFFSET 0)) AS "othersHold"
+    FROM found)
+  SELECT held.*, unseen AND NOT eligible AND NOT yours AND NOT "othersHold" AND EXISTS (
+      SELECT 1 FROM subject_workflow_status st
+      WHERE st.workflow_id = $1 AND ${LEFT_TO_CLASSIFY} AND st.aggregated_count < st.classification_count AND st.updated_at > now() - ${AGGREGATION_AWAITED}
+        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2 OFFSET 0)) AS "waitingForWorker"
+  FROM held`;
 
 /** Names of the workflows that may still send workflow $1 subjects (`feedersOf`). */
 export const FED_BY = `SELECT DISTINCT w.name FROM ${feedersOf('$1::uuid')} ORDER BY w.name`;

@@ -4,8 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
-import { type DownloadQuery, downloadQuery } from './dto/download.dto';
-import { EXPORT_FORMATS, contentTypes, formatAccepted, gzipAccepted } from './export-format';
+import { type DownloadQuery, downloadForm, downloadQuery } from './dto/download.dto';
+import { EXPORT_FORMATS, contentTypes, gzipAccepted } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
 import { ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classification-rows';
@@ -77,13 +77,13 @@ export class ExportsController {
   })
   async getConsensus(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(downloadQuery) { format, since, bom }: DownloadQuery,
+    @Query(downloadQuery) query: DownloadQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    return send(reply, await this.exports.consensus(workflowId, { format: format ?? formatAccepted(accept), bom: bom ?? false }, user, since), acceptEncoding);
+    return send(reply, await this.exports.consensus(workflowId, downloadForm(query, accept), user, query.since), acceptEncoding);
   }
 
   @Get('classifications')
@@ -95,12 +95,12 @@ export class ExportsController {
   })
   async getClassifications(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(downloadQuery) { format, since, bom }: DownloadQuery,
+    @Query(downloadQuery) query: DownloadQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    return send(reply, await this.exports.classifications(workflowId, { format: format ?? formatAccepted(accept), bom: bom ?? false }, user, since), acceptEncoding);
+    return send(reply, await this.exports.classifications(workflowId, downloadForm(query, accept), user, query.since), acceptEncoding);
   }
 }

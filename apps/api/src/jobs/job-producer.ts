@@ -6,7 +6,7 @@ import { recordReaggregationRequested } from '@chorus/db';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Job, Queue } from 'bullmq';
-import { throttledWarning } from '@chorus/runtime';
+import { warnOfErrors } from '@chorus/runtime';
 import { REDIS_AWAY_MS, withinRedisWait } from '../common/redis-wait';
 
 
@@ -39,10 +39,7 @@ export class JobProducer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const queue of [this.aggregation, this.reaggregation]) {
-      const warn = throttledWarning((message) => this.logger.warn(message));
-      queue.on('error', (error) => warn(`${queue.name} queue: ${error.message}`));
-    }
+    for (const queue of [this.aggregation, this.reaggregation]) warnOfErrors(queue, `${queue.name} queue`, (message) => this.logger.warn(message));
   }
 
   /**

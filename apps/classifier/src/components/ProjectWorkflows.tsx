@@ -3,8 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { classifyPath, Link } from '../lib/router';
 
 /** The workflows of a project a volunteer can join now, each a link to its classify page (or marked complete). */
-export function ProjectWorkflows({ project }: { project: Pick<ProjectSummary, 'slug' | 'workflows'> }) {
+export function ProjectWorkflows({ project }: { project: Pick<ProjectSummary, 'slug' | 'status' | 'workflows'> }) {
   const { t } = useTranslation();
+  // A paused or finished project's workflows lead nowhere a volunteer can help: said here, rather than after the click.
+  if (project.status === 'paused') return <p className="muted">{t('home.projectPaused')}</p>;
+  if (project.status === 'finished') return <p className="muted">{t('home.projectFinished')}</p>;
   const active = project.workflows.filter((workflow) => workflow.status === 'active');
   if (active.length === 0) return <p className="muted">{t('home.noWorkflow')}</p>;
   return (

@@ -13,7 +13,7 @@ interface FetchResult {
   startedEmpty: boolean;
   /** The server has nothing now but may later (others hold the last subjects, or more may come): ask again after this. */
   retryAfterSeconds?: number;
-  /** Who holds those last subjects: this volunteer elsewhere (another tab), or other volunteers. */
+  /** Who holds those last subjects: this volunteer elsewhere (another tab), or other volunteers; nobody when absent. */
   heldBy?: QueueView['heldBy'];
   /** The workflows that may still send this one subjects, when nothing else is left. */
   comingFrom?: QueueView['comingFrom'];
@@ -43,7 +43,8 @@ interface QueueEvents {
 /**
  * The subjects a classify page shows, and how more come: the tab's batch (kept across reloads by `TabQueueStore`,
  * its holds following the volunteer's work), a fetch whenever nothing waits locally, a prefetch while a few still do,
- * and a poll while the last subjects are held by others or may still come from another workflow.
+ * and a poll while nothing can be served yet (the last subjects are held, busy for a moment, or may still come from
+ * another workflow).
  *
  * `halted` stops the fetching (the workflow is not loaded yet, a fetch failed, the workflow is paused or closed).
  */

@@ -130,9 +130,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     [],
   );
   const sender = useOutboxSender(client, workflowId, workflowRef, { announce, refused: setProblem, closed: markClosed, online: unblock });
-  useWhenReopened(client, projectSlug, workflowId, paused, () => {
-    setPaused(false);
-    announce(t('classify.reopened'));
+  useWhenReopened(client, projectSlug, workflowId, paused, (open) => {
+    setPaused(false); // and the queue says what became of it
+    if (open) announce(t('classify.reopened'));
   });
   const flushOutbox = sender.flush;
   const showRetiredLeftOut = useCallback(async () => {

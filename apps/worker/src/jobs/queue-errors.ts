@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { queueNames } from '@chorus/jobs';
-import { throttledWarning } from '@chorus/runtime';
+import { warnOfErrors } from '@chorus/runtime';
 import type { Queue } from 'bullmq';
 
 /** The worker's queues' errors (Redis gone) go to the log, as its workers' do (`LoggedWorkerHost`). */
@@ -13,9 +13,6 @@ export class QueueErrors implements OnModuleInit {
   constructor(private readonly modules: ModuleRef) {}
 
   onModuleInit(): void {
-    for (const name of queueNames) {
-      const warn = throttledWarning((message) => this.logger.warn(message));
-      this.modules.get<Queue>(getQueueToken(name), { strict: false }).on('error', (error) => warn(`${name} queue: ${error.message}`));
-    }
+    for (const name of queueNames) warnOfErrors(this.modules.get<Queue>(getQueueToken(name), { strict: false }), `${name} queue`, (message) => this.logger.warn(message));
   }
 }
