@@ -331,11 +331,11 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
-  it('tells a volunteer mid-batch that the researchers paused the workflow, that the last answer was saved, and leads back to the projects', async () => {
+  it('tells a volunteer mid-batch that the researchers paused the workflow, that the last answer was saved, and leads to the project’s other workflows', async () => {
     const { client } = suite.stack;
     // A batch of 4 asks the queue again right after the first answer (3 left); a batch of 1 once it is empty.
     for (const subjects of [4, 1]) {
-      const { workflow, url } = await liveWorkflowOf(`Paused ${subjects}`, subjects);
+      const { project, workflow, url } = await liveWorkflowOf(`Paused ${subjects}`, subjects);
       await skipTutorial(suite.context, workflow.id);
       const page = await suite.context.newPage();
       const errors: string[] = [];
@@ -360,10 +360,11 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
       expect(rows).toEqual([{ subject_id: answered, annotations: [{ task: 'T0', value: 'yes' }] }]);
       if (subjects > 1) await checkScreen(page, 'paused');
 
+      // The way on: the project's other workflows.
       await tabTo(page, '[data-testid="paused"] a');
       await page.keyboard.press('Enter');
-      await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
-      expect(new URL(page.url()).pathname).toBe('/');
+      await page.getByRole('heading', { level: 1, name: project.title }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/projects/${project.slug}`);
       expect(errors).toEqual([]);
       await page.close();
     }

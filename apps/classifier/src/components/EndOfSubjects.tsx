@@ -1,14 +1,17 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
-import { Link } from '../lib/router';
+import { Link, projectPath } from '../lib/router';
 import type { LocalQueue } from '../lib/subjectQueue';
 
 /** What became of the volunteer's last answer on a classify page: stored, kept in the outbox to be sent, or refused for good. */
 export type LastAnswer = 'saved' | 'on-device' | 'lost';
 
-/** Where the subjects stop (finished, paused, closed): a section whose heading takes focus, so a screen reader says why. */
-function EndOfSubjects({ id, title, back, children }: { id: 'finished' | 'paused' | 'closed'; title: string; back: string; children: ReactNode }) {
+/**
+ * Where the subjects stop (finished, paused, closed): a section whose heading takes focus, so a screen reader says why,
+ * and a way on (`to`, the project list unless said).
+ */
+function EndOfSubjects({ id, title, back, to = '/', children }: { id: 'finished' | 'paused' | 'closed'; title: string; back: string; to?: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new title takes focus again, so that a screen reader says it
   useEffect(() => heading.current?.focus(), [title]);
@@ -19,7 +22,7 @@ function EndOfSubjects({ id, title, back, children }: { id: 'finished' | 'paused
       </h2>
       {children}
       <p>
-        <Link to="/">{back}</Link>
+        <Link to={to}>{back}</Link>
       </p>
     </section>
   );
@@ -86,12 +89,13 @@ export function Finished({ workflowId, classified, reason }: { workflowId: strin
 
 /**
  * The researchers stopped the volunteer's work: they paused the workflow, or closed the project to volunteers (took it
- * back to draft). What became of the last answer, and the way to another workflow.
+ * back to draft). What became of the last answer, and the way to another workflow: the project's other workflows
+ * when only this one is paused, the project list when the project is closed.
  */
-export function Stopped({ why, lastAnswer }: { why: 'paused' | 'closed'; lastAnswer: LastAnswer | null }) {
+export function Stopped({ why, projectSlug, lastAnswer }: { why: 'paused' | 'closed'; projectSlug: string; lastAnswer: LastAnswer | null }) {
   const { t } = useTranslation();
   return (
-    <EndOfSubjects id={why} title={t(`${why}.title`)} back={t(`${why}.back`)}>
+    <EndOfSubjects id={why} title={t(`${why}.title`)} back={t(`${why}.back`)} to={why === 'paused' ? projectPath(projectSlug) : '/'}>
       <p>{t(`${why}.body`)}</p>
       <LastAnswerNote lastAnswer={lastAnswer} />
     </EndOfSubjects>

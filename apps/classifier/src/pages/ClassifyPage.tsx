@@ -309,7 +309,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       </ErrorAlert>
 
       {closed || paused ? (
-        <Stopped why={closed ? 'closed' : 'paused'} lastAnswer={lastAnswer} />
+        <Stopped why={closed ? 'closed' : 'paused'} projectSlug={projectSlug} lastAnswer={lastAnswer} />
       ) : finished ? (
         <Finished workflowId={workflowId} classified={classified} reason={queue.reason} />
       ) : subjectWorkflow && current ? (
