@@ -2,6 +2,7 @@ import type { ClassificationInput, ProjectView } from '@chorus/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { type LastAnswer, Finished, Stopped } from '../components/EndOfSubjects';
+import { NothingHere } from '../components/NothingHere';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FeedbackDialog, LateFeedback, type SubjectFeedback } from '../components/Feedback';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
@@ -237,7 +238,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     markTutorialSeen(workflowId);
   }, [workflowId]);
 
-  if (notFound) return <WorkflowNotFound />;
+  if (notFound) return <NothingHere testId="workflow-not-found" title={t('classify.notFoundTitle')} body={t('classify.notFound')} />;
 
   return (
     <div className="page page-classify">
@@ -335,23 +336,6 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       <div className="visually-hidden" aria-live="polite" data-testid="announcer">
         {announcement && <p key={announcement.n}>{announcement.text}</p>}
       </div>
-    </div>
-  );
-}
-
-function WorkflowNotFound() {
-  const { t } = useTranslation();
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
-  return (
-    <div className="page page-classify" data-testid="workflow-not-found">
-      <h1 tabIndex={-1} ref={heading}>
-        {t('classify.notFoundTitle')}
-      </h1>
-      <p>{t('classify.notFound')}</p>
-      <p>
-        <Link to="/">{t('classify.backToProjects')}</Link>
-      </p>
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import { ChorusApiError, type ProjectView } from '@chorus/client';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
@@ -40,7 +41,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
     };
   }, [client, projectSlug, attempt]);
 
-  if (missing) return <ProjectNotFound />;
+  if (missing) return <NothingHere testId="project-not-found" title={t('project.notFoundTitle')} body={t('project.notFound')} />;
 
   const retry = () => {
     setProblem(null);
@@ -89,23 +90,6 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
           </p>
         )
       )}
-    </div>
-  );
-}
-
-function ProjectNotFound() {
-  const { t } = useTranslation();
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
-  return (
-    <div className="page" data-testid="project-not-found">
-      <h1 tabIndex={-1} ref={heading}>
-        {t('project.notFoundTitle')}
-      </h1>
-      <p>{t('project.notFound')}</p>
-      <p>
-        <Link to="/">{t('classify.backToProjects')}</Link>
-      </p>
     </div>
   );
 }
