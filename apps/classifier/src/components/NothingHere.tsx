@@ -14,7 +14,7 @@ export function NothingHere({ testId, title, body }: { testId: string; title: st
       </h1>
       <p>{body}</p>
       <p>
-        <Link to="/">{t('classify.backToProjects')}</Link>
+        <Link to="/">{t('app.backToProjects')}</Link>
       </p>
     </div>
   );

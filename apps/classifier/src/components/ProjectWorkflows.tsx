@@ -12,20 +12,20 @@ export function ProjectWorkflows({ project }: { project: Pick<ProjectSummary, 's
   if (active.length === 0) return <p className="muted">{t('home.noWorkflow')}</p>;
   return (
     <ul className="workflow-list">
-        {active.map((workflow) => (
-          <li key={workflow.id}>
-            {workflow.complete ? (
-              // Nothing left to classify: said here, rather than after the click.
-              <p className="workflow-complete" data-testid="workflow-complete">
-                {workflow.name} <span className="badge">{t('home.complete')}</span>
-              </p>
-            ) : (
-              <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)}>
-                {workflow.name}
-              </Link>
-            )}
-          </li>
-        ))}
+      {active.map((workflow) => (
+        <li key={workflow.id}>
+          {workflow.complete ? (
+            // Nothing left to classify: said here, rather than after the click.
+            <p className="workflow-complete" data-testid="workflow-complete">
+              {workflow.name} <span className="badge">{t('home.complete')}</span>
+            </p>
+          ) : (
+            <Link className="workflow-link" to={classifyPath(project.slug, workflow.id)}>
+              {workflow.name}
+            </Link>
+          )}
+        </li>
+      ))}
     </ul>
   );
 }

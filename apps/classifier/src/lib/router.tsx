@@ -60,7 +60,7 @@ export function projectPath(projectSlug: string): string {
 }
 
 export function classifyPath(projectSlug: string, workflowId: string): string {
-  return `/projects/${encodeURIComponent(projectSlug)}/workflows/${encodeURIComponent(workflowId)}`;
+  return `${projectPath(projectSlug)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
 const SIGN_IN = '/sign-in';

@@ -1,6 +1,7 @@
 import type { ClassificationInput, ProjectView } from '@chorus/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../components/Breadcrumb';
 import { type LastAnswer, Finished, Stopped } from '../components/EndOfSubjects';
 import { NothingHere } from '../components/NothingHere';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -15,7 +16,7 @@ import { useClient } from '../lib/clientContext';
 import { describeError, describeRefusedAnswer, namesNothing, type Problem } from '../lib/errors';
 import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
 import { listOf } from '../lib/listFormat';
-import { Link, projectPath } from '../lib/router';
+import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
@@ -242,17 +243,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
   return (
     <div className="page page-classify">
-      <nav aria-label={t('classify.breadcrumb')} className="breadcrumb">
-        <ol>
-          <li>
-            <Link to="/">{t('home.title')}</Link>
-          </li>
-          <li>
-            <Link to={projectPath(projectSlug)}>{project?.title ?? projectSlug}</Link>
-          </li>
-          <li aria-current="page">{workflow?.name ?? t('classify.loadingWorkflow')}</li>
-        </ol>
-      </nav>
+      <Breadcrumb up={[{ to: projectPath(projectSlug), label: project?.title ?? projectSlug }]} here={workflow?.name ?? t('classify.loadingWorkflow')} />
       <div className="page-heading">
         <h1 tabIndex={-1}>{workflow?.name ?? t('classify.loadingWorkflow')}</h1>
         <PageTools

@@ -74,7 +74,7 @@ function ProjectCard({ project }: { project: ProjectSummary }) {
   return (
     <article className="project" aria-labelledby={headingId} data-project-slug={project.slug}>
       <h2 id={headingId}>
-        <Link to={projectPath(project.slug)} className="project-link">
+        <Link to={projectPath(project.slug)}>
           {project.title}
         </Link>
         {project.status !== 'live' && <span className="badge">{t(`home.status.${project.status}`)}</span>}

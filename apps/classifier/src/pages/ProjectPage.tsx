@@ -1,13 +1,13 @@
 import { ChorusApiError, type ProjectView } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { Link } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 
 /**
@@ -50,14 +50,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   const fieldGuide = project?.fieldGuide.trim() ?? '';
   return (
     <div className="page page-project">
-      <nav aria-label={t('classify.breadcrumb')} className="breadcrumb">
-        <ol>
-          <li>
-            <Link to="/">{t('home.title')}</Link>
-          </li>
-          <li aria-current="page">{project?.title ?? projectSlug}</li>
-        </ol>
-      </nav>
+      <Breadcrumb here={project?.title ?? projectSlug} />
       <ErrorAlert problem={problem}>
         <button type="button" className="button button-secondary" onClick={retry}>
           {t('app.tryAgain')}

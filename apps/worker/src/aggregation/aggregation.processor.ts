@@ -8,7 +8,6 @@ type AggregationJob = Job<JobPayload<'aggregation', 'aggregate-workflow'>>;
 
 @Processor('aggregation', { concurrency: workerConcurrency.aggregation, ...stallOptions })
 export class AggregationProcessor extends LoggedWorkerHost {
-
   constructor(private readonly aggregation: AggregationService) {
     super();
   }

@@ -11,7 +11,6 @@ type ReaggregationJob = Job<JobPayload<'reaggregation', 'reaggregate-workflow'>>
 /** Runs re-aggregations, and records each in `reaggregation_runs` as it starts and ends, for researchers to look back on. */
 @Processor('reaggregation', { concurrency: workerConcurrency.reaggregation, ...stallOptions })
 export class ReaggregationProcessor extends LoggedWorkerHost {
-
   constructor(private readonly reaggregation: ReaggregationService, private readonly db: DataSource) {
     super();
   }
