@@ -1,7 +1,8 @@
 import { setTimeout } from 'node:timers/promises';
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './naming';
@@ -9,7 +10,14 @@ import { SnakeNamingStrategy } from './naming';
 /** A stable key for the advisory lock that serialises migrations between the API and workers. */
 const MIGRATION_LOCK_KEY = 7_263_142_001;
 
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/** Chorus's options for a data source: always Postgres, always by URL. */
+export type DatabaseOptions = PostgresDataSourceOptions & { url: string };
+
+/**
+ * `statementTimeoutMs` (0: none) ends any statement that runs longer, so that a runaway one cannot hold a pooled
+ * connection for ever; a connection that needs longer (a download's cursor) lifts it for itself.
+ */
+export function dataSourceOptions(url: string, poolSize = 10, statementTimeoutMs = 0): DatabaseOptions {
   return {
     type: 'postgres',
     url,
@@ -21,12 +29,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsRun: false,
     // No JIT: Chorus runs short statements, and on a table of a million subjects the planner's estimates cross
     // jit_above_cost, so that compiling a queue request's statement took 20 ms to save microseconds.
-    extra: { max: poolSize, options: '-c jit=off' },
+    extra: { max: poolSize, options: `-c jit=off -c statement_timeout=${statementTimeoutMs}` },
   };
-}
-
-export function createDataSource(url: string, poolSize?: number): DataSource {
-  return new DataSource(dataSourceOptions(url, poolSize));
 }
 
 /** Creates the database named in `url` when it does not exist yet. */
@@ -57,18 +61,33 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     // Tried again and again rather than waited for: a statement waiting on the lock holds a snapshot, and an index
     // built CONCURRENTLY by the process that holds it would wait for that snapshot to end, which never would.
     while (!(await lock.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY])).rows[0].locked) await setTimeout(100);
-    // Each migration in its own transaction, unless it says it needs none (an index built CONCURRENTLY).
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((migration) => migration.name);
+    const runner = dataSource.createQueryRunner();
+    try {
+      // A migration may rightly take longer than the pool's statement timeout (an index over a million subjects).
+      await runner.query('SET statement_timeout = 0');
+      const executor = new MigrationExecutor(dataSource, runner);
+      // Each migration in its own transaction, unless it says it needs none (an index built CONCURRENTLY).
+      executor.transaction = 'each';
+      const applied = await executor.executePendingMigrations();
+      return applied.map((migration) => migration.name);
+    } finally {
+      await runner.query('RESET statement_timeout').catch(() => undefined);
+      await runner.release();
+    }
   } finally {
     await lock.end();
   }
 }
 
 /** Opens the database named in `url`, creating and migrating it as needed. */
-export async function openDatabase(url: string, poolSize?: number): Promise<DataSource> {
-  await ensureDatabase(url);
-  const dataSource = createDataSource(url, poolSize);
+export async function openDatabase(url: string, poolSize?: number, statementTimeoutMs?: number): Promise<DataSource> {
+  return openDataSource(dataSourceOptions(url, poolSize, statementTimeoutMs));
+}
+
+/** `openDatabase` for options made by `dataSourceOptions`. */
+export async function openDataSource(options: DatabaseOptions): Promise<DataSource> {
+  await ensureDatabase(options.url);
+  const dataSource = new DataSource(options);
   await dataSource.initialize();
   await runMigrations(dataSource);
   return dataSource;

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase, testDatabaseName, withDatabase } from '../../../test/support/services';
-import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges } from '../src';
+import type { MigrationInterface } from 'typeorm';
+import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges, runMigrations } from '../src';
 import { migrations } from '../src/migrations';
 import { GoldStandardOnHotRow1796038980497 } from '../src/migrations/1796038980497-GoldStandardOnHotRow';
 import { SubjectForeignKeyIndexes1796990000000 } from '../src/migrations/1796990000000-SubjectForeignKeyIndexes';
@@ -27,6 +28,25 @@ describe('migrations', () => {
       expect(count).toBeGreaterThan(0);
     } finally {
       await Promise.all(sources.map((source) => source.destroy()));
+    }
+  });
+
+  it('run for as long as they need under a statement timeout, which then holds for everything else', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    class SlowMigration1799999999999 implements MigrationInterface {
+      async up(queryRunner: { query: (sql: string) => Promise<unknown> }) {
+        await queryRunner.query('SELECT pg_sleep(0.3)');
+      }
+      async down() {}
+    }
+    const dataSource = new DataSource({ ...dataSourceOptions(url, 1, 100), migrations: [...migrations, SlowMigration1799999999999] });
+    await dataSource.initialize();
+    try {
+      expect(await runMigrations(dataSource)).toContain('SlowMigration1799999999999');
+      await expect(dataSource.query('SELECT pg_sleep(0.3)')).rejects.toMatchObject({ code: '57014' });
+    } finally {
+      await dataSource.destroy();
     }
   });
 

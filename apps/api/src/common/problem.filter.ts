@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { type BodyLimit, bodyLimitOf } from './body-limits';
 import { type ProblemBody, ProblemException, problemBody } from './problem';
+import { QUERY_CANCELED } from './sql';
 
 interface FastifyError {
   code?: string;
@@ -30,18 +31,25 @@ export function problemFromFastifyError(error: FastifyError | undefined, bodyLim
   return undefined;
 }
 
+/** A statement Postgres ended for running too long: the database is overloaded or a query went wrong, not the request. */
+function databaseProblem(exception: unknown): ProblemException | undefined {
+  if ((exception as { code?: string } | undefined)?.code !== QUERY_CANCELED) return undefined;
+  return new ProblemException(503, 'The database took longer to answer than this server allows (DATABASE_STATEMENT_TIMEOUT_MS), so the request was stopped. Try again in a moment.', undefined, 'database-timeout').retryAfter(5);
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    const exception = databaseProblem(thrown) ?? thrown;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
     const body = this.toProblem(exception, bodyLimitOf(request?.routeOptions?.url, request?.method, this.config));
     // A failure of ours; the 503 that says the downloads are busy is an answer, not one.
-    if (body.status >= 500 && !body.type?.endsWith(':exports-busy')) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (body.status >= 500 && !body.type?.endsWith(':exports-busy')) this.logger.error(thrown instanceof Error ? thrown.stack : String(thrown));
     if (exception instanceof ProblemException && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }

@@ -1,6 +1,9 @@
 /** Postgres's code for a statement that would break a unique index (a taken slug, email or idempotency key). */
 export const UNIQUE_VIOLATION = '23505';
 
+/** Postgres's code for a statement it ended: it ran longer than `statement_timeout` (DATABASE_STATEMENT_TIMEOUT_MS). */
+export const QUERY_CANCELED = '57014';
+
 /** Postgres's code for a transaction it rolled back to break a deadlock. */
 const DEADLOCK_DETECTED = '40P01';
 

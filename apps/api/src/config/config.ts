@@ -18,6 +18,7 @@ export const apiEnvSchema = z
     ASSIGNMENT_TTL_SECONDS: z.coerce.number().int().min(10).default(30 * 60),
     MAX_OUTSTANDING_ASSIGNMENTS: z.coerce.number().int().min(1).default(100),
     MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST: z.coerce.number().int().min(1).default(30),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
     EXPORTS_AT_ONCE: z.coerce.number().int().min(1).default(2),
     EXPORT_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
@@ -53,6 +54,8 @@ export interface AppConfig {
   host: string;
   databaseUrl: string;
   databasePoolSize: number;
+  /** A statement running longer is ended (0: never), so that a runaway one cannot hold a connection of the pool. */
+  databaseStatementTimeoutMs: number;
   redisUrl: string;
   queuePrefix: string;
   authSecret: string;
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     authSecret: e.AUTH_SECRET ?? DEV_SECRET,

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions, openDatabase } from '@chorus/db';
+import { type DatabaseOptions, dataSourceOptions, openDataSource } from '@chorus/db';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
 /** The shared data source: the database is created if absent and migrated once, under a lock, before use. */
@@ -9,8 +9,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl, config.databasePoolSize),
-      dataSourceFactory: async (options) => openDatabase((options as { url: string }).url, (options as { extra: { max: number } }).extra.max),
+      useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl, config.databasePoolSize, config.databaseStatementTimeoutMs),
+      dataSourceFactory: async (options) => openDataSource(options as DatabaseOptions),
     }),
   ],
 })

@@ -104,12 +104,18 @@ export class ExportStreams {
     };
     try {
       const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
+      // A cursor's statement lasts until its client has read everything: DATABASE_STATEMENT_TIMEOUT_MS would end it.
+      await client.query('SET statement_timeout = 0').catch((error) => {
+        release(error);
+        throw error;
+      });
       const rows = client.query(new QueryStream(query.sql, query.parameters, { batchSize: 1000 }));
       const toRecord = new Transform({ objectMode: true, transform: (row: Row, _encoding, next) => next(null, query.toRecord(row)) });
       const watch = idleWatch(this.config.exportIdleSeconds * 1000);
       const stream = pipeline(rows, toRecord, serializer(form, query.columns), watch, (error) => {
-        release(error ?? undefined);
         done();
+        if (error) return release(error);
+        client.query('RESET statement_timeout').then(() => release(), release);
       });
       return { stream, contentType: contentTypes[form.format], filename: `${query.name}.${form.format}` };
     } catch (error) {
