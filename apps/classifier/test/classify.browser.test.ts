@@ -88,6 +88,7 @@ describe('classifier in a browser: single-choice workflow', () => {
       expect(SNIPPETS.map((snippet) => snippet.word)).toContain(marked[0]);
       // Focus lands on the first answer, ready for the keyboard.
       await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true, undefined, { timeout: 5_000 });
+      expect(await subject.locator('.task-progress').count()).toBe(0); // one task: no "Task 1"
 
       await page.keyboard.press('1');
       expect(await subject.getByRole('radio', { name: 'Yes' }).isChecked()).toBe(true);

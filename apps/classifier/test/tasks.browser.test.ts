@@ -105,6 +105,8 @@ describe('classifier in a browser: every task type, keyboard only', () => {
 
     // Subject 1: "yes", which leads to the close reading.
     const first = await waitForTask(page, 'single');
+    const taskNumber = page.locator('[data-testid="subject"] .task-progress');
+    expect(await taskNumber.textContent()).toBe('Task 1 of this subject');
     const shownText = await page.locator('[data-testid="subject"] .subject-text').textContent();
     const firstSnippet = SNIPPETS.find((s) => s.text === shownText)!;
     expect(firstSnippet).toBeDefined();
@@ -122,6 +124,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('Enter');
 
     await waitForTask(page, 'close-reading');
+    expect(await taskNumber.textContent()).toBe('Task 2 of this subject');
     expect(await page.locator('[data-testid="subject"] .keyboard-hint').textContent()).toBe('Press 1 or 2 to choose a sense, U if you are not sure, then Enter to continue.');
     // Focus is on the keyword in the passage: mark it and the word before it, then choose a sense and "unsure".
     await waitForFocus(page, '[data-testid="evidence-passage"] button.word');

@@ -272,7 +272,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
         </div>
       )}
       <form className="task-panel" onSubmit={onFormSubmit} aria-busy={submitting} aria-label={t('subject.tasks')} noValidate>
-        {answered.length > 0 && (
+        {(answered.length > 0 || Object.keys(definition.tasks).length > 1) && (
           <p className="task-progress muted">
             <Trans i18nKey="subject.taskNumber" values={{ number: answered.length + 1 }} components={{ hidden: <span className="visually-hidden" /> }} />
           </p>
@@ -301,7 +301,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
         </p>
         {confirmingEmpty && <ConfirmEmptyAnswer type={confirmingEmpty} onConfirm={() => void proceed()} onGoBack={backToTask} disabled={submitting} />}
         <div className="task-actions">
-          {answered.length > 0 && (
+          {(answered.length > 0 || Object.keys(definition.tasks).length > 1) && (
             <button type="button" className="button button-secondary" onClick={back} aria-disabled={submitting || undefined} data-testid="back">
               {t('subject.back')}
             </button>
