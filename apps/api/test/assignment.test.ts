@@ -716,6 +716,42 @@ describe('the queue', () => {
     expect(refused?.problem.errors).toEqual([{ pointer: '/subjectIds/0', message: 'must be subject ids' }]);
   });
 
+  it('spreads evenly the random keys of the subjects that join a workflow together, when their set is linked or when they are uploaded', async () => {
+    const { workflowId, setIds } = await workflowOf(8);
+    await stack.client.addSubjects(setIds[0]!, Array.from({ length: 4 }, (_, i) => ({ externalId: `late-${i}`, locations: [{ type: 'text' as const, text: `Late ${i}` }] })));
+    /** The gaps between the sorted keys of the workflow's subjects whose external id matches, the last wrapping around to the first. */
+    const gaps = async (externalIds: string) => {
+      const { rows } = await stack.db.query(
+        'SELECT st.random FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id LIKE $2 ORDER BY st.random',
+        [workflowId, externalIds],
+      );
+      const keys = rows.map((row) => row.random as number);
+      return keys.map((key, i) => (i + 1 < keys.length ? keys[i + 1]! - key : 1 - key + keys[0]!));
+    };
+    for (const gap of await gaps('s0-%')) expect(gap).toBeCloseTo(1 / 8, 9);
+    for (const gap of await gaps('late-%')) expect(gap).toBeCloseTo(1 / 4, 9);
+  });
+
+  it('draws each subject of a random batch on its own, every subject as likely to come first', async () => {
+    const { workflowId } = await workflowOf(8);
+    const volunteer = await guest();
+    const firsts = new Map<string, number>();
+    const pairs = new Set<string>();
+    for (let draw = 0; draw < 240; draw++) {
+      const served = (await volunteer.queue(workflowId, 2)).subjects.map((subject) => subject.id);
+      expect(served).toHaveLength(2);
+      firsts.set(served[0]!, (firsts.get(served[0]!) ?? 0) + 1);
+      pairs.add(served.join());
+      await volunteer.releaseHolds(workflowId, served);
+    }
+    // Each of the 8 comes first in about 30 of 240 draws (standard deviation 5). A batch read off the keys in their
+    // fixed order would be a subject and its neighbour: 8 of the 56 ordered pairs at most, for every volunteer.
+    expect(firsts.size).toBe(8);
+    expect(Math.min(...firsts.values())).toBeGreaterThanOrEqual(8);
+    expect(Math.max(...firsts.values())).toBeLessThanOrEqual(60);
+    expect(pairs.size).toBeGreaterThan(24);
+  });
+
   it('serves by ascending priority, and a priority edit takes effect at once', async () => {
     const { workflowId } = await workflowOf(5, { selection: { order: 'priority', goldStandardRate: 0 } });
     const { rows } = await stack.db.query('SELECT st.subject_id, s.external_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE workflow_id = $1 ORDER BY s.external_id', [workflowId]);

@@ -62,19 +62,38 @@ const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
 const WAITING_LOCK = 'FOR UPDATE OF st';
 
 /**
- * Random selection starts at the take's random point of the fixed random keys and wraps around in a second,
- * disjoint arm that runs only if the first is short: two index range scans, uniform per subject.
+ * From the point `start` of the random keys, the first `n` pickable subjects in key order, wrapping around in a
+ * second, disjoint arm that runs only if the first is short: two index range scans.
  */
-const randomArms = (from: string, where: string) => `
-  (SELECT a1.subject_id FROM (SELECT st.subject_id FROM ${from} WHERE ${PICKABLE} ${where} AND st.random >= r.start ORDER BY st.random LIMIT r.count ${LOCK}) a1)
+const scanFrom = (where: string, start: string, n: string) => `
+  (SELECT a1.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st WHERE ${PICKABLE} ${where} AND st.random >= ${start} ORDER BY st.random LIMIT ${n} ${LOCK}) a1)
   UNION ALL
-  (SELECT a2.subject_id FROM (SELECT st.subject_id FROM ${from} WHERE ${PICKABLE} ${where} AND st.random < r.start ORDER BY st.random LIMIT r.count ${LOCK}) a2)`;
+  (SELECT a2.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st WHERE ${PICKABLE} ${where} AND st.random < ${start} ORDER BY st.random LIMIT ${n} ${LOCK}) a2)`;
+
+/**
+ * Random selection: each of the take's `count` subjects is the first pickable one after a random point of its own,
+ * so that a batch is not a run of neighbours in the keys' fixed order, which every volunteer would meet in the same
+ * order. Keys are spread evenly when subjects join a workflow (`EVEN_RANDOM_KEYS`), so each subject is as likely to
+ * come next. Two points that find the same subject (the statement's own row locks do not skip each other) serve it
+ * once; what they leave short is filled by a scan from the take's own random point, past those already picked.
+ */
+const randomArms = (where: string) => `
+  SELECT served.subject_id FROM (
+    SELECT coalesce(array_agg(firsts.subject_id ORDER BY firsts.point), '{}') AS ids FROM (
+      SELECT one.subject_id, min(points.point) AS point
+      FROM (SELECT g.point, random() AS start FROM generate_series(1, r.count) AS g(point)) points
+      CROSS JOIN LATERAL (${scanFrom(where, 'points.start', '1')} LIMIT 1) one
+      GROUP BY one.subject_id) firsts) picked
+  CROSS JOIN LATERAL (
+    SELECT unnest(picked.ids) AS subject_id
+    UNION ALL
+    (${scanFrom(`${where} AND st.subject_id <> ALL(picked.ids)`, 'r.start', 'r.count - cardinality(picked.ids)')})) served`;
 
 /** One ordered scan. */
 const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;
 
 const ARMS: Record<PickKind, string> = {
-  random: randomArms('subject_workflow_status st', ''),
+  random: randomArms(''),
   priority: oneArm(`SELECT st.subject_id FROM subject_workflow_status st WHERE ${PICKABLE} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}`),
   // One linked set after another, in the order they were made, each in its own order; a subject in two sets comes
   // with the first.
@@ -84,8 +103,8 @@ const ARMS: Record<PickKind, string> = {
                   JOIN subject_sets ss ON ss.id = m.subject_set_id
                   WHERE m.subject_id = st.subject_id ORDER BY ss.created_at, ss.id, m.position LIMIT 1) seq ON true
     WHERE ${PICKABLE} ORDER BY seq.created_at, seq.set_id, seq.position, st.subject_id LIMIT r.count ${LOCK}`),
-  set: randomArms('subject_workflow_status st', 'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)'),
-  gold: randomArms('subject_workflow_status st', 'AND st.gold_standard'),
+  set: randomArms('AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)'),
+  gold: randomArms('AND st.gold_standard'),
   // The first in set order, locked by id (waiting for them) as everything else that waits locks them, then served in
   // set order; one that a wait found no longer pickable is left out.
   training: oneArm(`SELECT locked.subject_id FROM (

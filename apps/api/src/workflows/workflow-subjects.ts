@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UNLINK, isUnlinked, rejoinLinkedSets } from '@chorus/db';
+import { UNLINK, isUnlinked, joinWorkflows, rejoinLinkedSets } from '@chorus/db';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -14,11 +14,10 @@ export class WorkflowSubjects {
    */
   async afterLink(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<void> {
     if (!subjectSetIds.length) return;
-    await manager.query(
-      `INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard)
-       SELECT DISTINCT $1::uuid, m.subject_id, s.gold_standard IS NOT NULL FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id
-       WHERE m.subject_set_id = ANY($2::uuid[])
-       ON CONFLICT DO NOTHING`,
+    await joinWorkflows(
+      manager,
+      `SELECT DISTINCT $1::uuid AS workflow_id, m.subject_id, s.gold_standard IS NOT NULL AS gold_standard FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id
+       WHERE m.subject_set_id = ANY($2::uuid[])`,
       [workflowId, subjectSetIds],
     );
     await rejoinLinkedSets(manager, workflowId, subjectSetIds);

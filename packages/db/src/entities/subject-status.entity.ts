@@ -37,7 +37,10 @@ export class SubjectWorkflowStatus {
   @Column({ type: 'double precision', default: 0 }) priority!: number;
   /** Whether the subject has a known answer (`subjects.gold_standard`, fixed when the subject is added), for the queue's gold-standard slots. */
   @Column({ type: 'boolean', default: false }) goldStandard!: boolean;
-  /** A random key fixed at insert, so that random selection is an index range scan. */
+  /**
+   * A random key, so that random selection is an index probe from a random point; spread evenly among the subjects
+   * that join a workflow together (`joinWorkflows`).
+   */
   @Column({ type: 'double precision', default: () => 'random()' }) random!: number;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
