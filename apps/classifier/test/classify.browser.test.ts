@@ -725,6 +725,8 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await finished.getByRole('heading').textContent()).toBe('This workflow is complete');
     expect(await finished.textContent()).not.toContain('You have classified');
     expect(await finished.getByTestId('session-count').count()).toBe(0);
+    // The way on is the project's other workflows.
+    expect(await finished.getByRole('link', { name: "See the project's other workflows" }).getAttribute('href')).toBe(`/projects/${project.slug}`);
     await page.waitForTimeout(300);
     expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
     // The project list says so before anyone clicks: the workflow is listed as complete, not as a way in.
@@ -836,6 +838,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await finished.getByRole('heading').textContent()).toBe('This project has finished');
     expect(await finished.textContent()).toContain('Its researchers have finished it');
     expect(await finished.textContent()).not.toContain('all the answers it needs');
+    expect(await finished.getByRole('link', { name: 'Choose another project' }).getAttribute('href')).toBe('/');
     // Its own page says so, and offers no way in.
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     await page.getByText('This project is finished: thank you to everyone who helped.').waitFor();

@@ -107,6 +107,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     const first = await waitForTask(page, 'single');
     const taskNumber = page.locator('[data-testid="subject"] .task-progress');
     expect(await taskNumber.textContent()).toBe('Task 1 of this subject');
+    expect(await page.getByTestId('back').count()).toBe(0); // nothing to go back to
     const shownText = await page.locator('[data-testid="subject"] .subject-text').textContent();
     const firstSnippet = SNIPPETS.find((s) => s.text === shownText)!;
     expect(firstSnippet).toBeDefined();
@@ -421,6 +422,40 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('finished').waitFor({ timeout: 10_000 });
     expect((await storedAnnotations(workflowId)).get(subjectId)).toEqual([{ task: 'T0', value: { sense: 'vehicle' } }]);
+    await page.close();
+  });
+
+  it('puts the page a passage comes from beside the passage to mark, and a passage alone across the whole width', async () => {
+    const [snippet] = SNIPPETS;
+    const withPage: SubjectInput = { ...textSubject(snippet!, 0), locations: [{ type: 'image', url: `${suite.stack.baseUrl}/no-such-page.jpg` }, ...textSubject(snippet!, 0).locations] };
+    const { url, workflowId } = await setUp('Passage and page', [withPage, textSubject(SNIPPETS[1]!, 1)], {
+      name: 'Senses',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'close-reading', question: 'In what sense?', senses: [{ value: 'vehicle', label: 'A vehicle' }, { value: 'bearing', label: 'Bearing' }], evidence: 'optional' } },
+      selection: { order: 'sequential', goldStandardRate: 0 },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'close-reading');
+    const subjectPanel = page.locator('[data-testid="subject"] .subject-panel');
+    const passage = page.locator('[data-testid="subject"] .task-panel [data-testid="evidence-passage"]');
+    expect(await subjectPanel.locator('img, [data-testid="image-viewer"]').count()).toBeGreaterThan(0);
+    expect(await subjectPanel.getByText(snippet!.text).count()).toBe(0); // the passage is the task's, once
+    expect(await passage.count()).toBe(1);
+    const [pageBox, passageBox] = [(await subjectPanel.boundingBox())!, (await passage.boundingBox())!];
+    expect(pageBox.x + pageBox.width).toBeLessThanOrEqual(passageBox.x); // side by side at 1280 px
+    expect(passageBox.y).toBeLessThan(400); // the passage at the top, not below the page
+    await checkScreen(page, 'close-reading-beside-page');
+    await waitForFocus(page, '[data-testid="evidence-passage"] button.word');
+    await tabTo(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+
+    await page.waitForFunction(() => document.querySelector('[data-testid="subject"]')?.classList.contains('classify-full') === true);
+    expect(await subjectPanel.count()).toBe(0);
+    expect(await passage.count()).toBe(1);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

@@ -63,9 +63,10 @@ function useCompletedMeanwhile(workflowId: string, watch: boolean): boolean {
 
 /**
  * The workflow needs no more answers, or none from this volunteer, who may have given none yet; or its researchers
- * finished the project, which says nothing of the answers its subjects have.
+ * finished the project, which says nothing of the answers its subjects have. The way on is the project's page, for
+ * its other workflows, unless the whole project has finished.
  */
-export function Finished({ workflowId, classified, reason }: { workflowId: string; classified: number; reason: LocalQueue['reason'] }) {
+export function Finished({ workflowId, projectSlug, classified, reason }: { workflowId: string; projectSlug: string; classified: number; reason: LocalQueue['reason'] }) {
   const { t } = useTranslation();
   const completeMeanwhile = useCompletedMeanwhile(workflowId, reason !== 'workflow-finished' && reason !== 'project-finished' && classified > 0);
   const complete = reason === 'workflow-finished' || completeMeanwhile;
@@ -76,7 +77,12 @@ export function Finished({ workflowId, classified, reason }: { workflowId: strin
         ? [t('finished.completeTitle'), t('finished.workflowFinished')]
         : [t('finished.title'), t('finished.thanks')];
   return (
-    <EndOfSubjects id="finished" title={title} back={t('finished.back')}>
+    <EndOfSubjects
+      id="finished"
+      title={title}
+      back={reason === 'project-finished' ? t('finished.backToProjects') : t('finished.back')}
+      to={reason === 'project-finished' ? '/' : projectPath(projectSlug)}
+    >
       <p>{body}</p>
       {classified > 0 && (
         <p>

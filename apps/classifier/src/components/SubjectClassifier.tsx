@@ -7,7 +7,7 @@ import type { Problem } from '../lib/errors';
 import { firstControlIn, focusControlAtEnd } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction } from '../lib/keyboard';
-import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownsMedia } from '../tasks/registry';
+import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectName } from '../lib/subjectName';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
@@ -72,7 +72,10 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   const supported = task !== undefined && componentFor(task) !== undefined;
   const parsed = task ? newAnswerSchemaFor(task).safeParse(value) : undefined;
   const endsHere = task ? (parsed?.success ? nextTaskOf(task, parsed.data) === undefined : nextCandidatesOf(task).length === 0) : true;
-  const fullWidth = task !== undefined && ownsMedia(task, subject);
+  // What the task shows itself (a passage to mark) leaves the subject's panel; with nothing left there, the task has the whole width.
+  const owned = task && ownedLocation(task, subject);
+  const panelLocations = owned ? subject.locations.filter((location) => location !== owned) : subject.locations;
+  const fullWidth = panelLocations.length === 0;
   const swipeAnswers = task?.type === 'single' && task.answers.length === 2 ? task.answers : undefined;
 
   // Keep the draft: only once the volunteer has done something, so that merely seeing a subject stores nothing.
@@ -267,7 +270,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
             swipeStart.current = null;
           }}
         >
-          <SubjectMedia locations={subject.locations} />
+          <SubjectMedia locations={panelLocations} />
           <SubjectAbout metadata={subject.metadata} />
         </div>
       )}
@@ -301,7 +304,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
         </p>
         {confirmingEmpty && <ConfirmEmptyAnswer type={confirmingEmpty} onConfirm={() => void proceed()} onGoBack={backToTask} disabled={submitting} />}
         <div className="task-actions">
-          {(answered.length > 0 || Object.keys(definition.tasks).length > 1) && (
+          {answered.length > 0 && (
             <button type="button" className="button button-secondary" onClick={back} aria-disabled={submitting || undefined} data-testid="back">
               {t('subject.back')}
             </button>

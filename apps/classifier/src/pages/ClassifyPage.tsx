@@ -303,7 +303,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       {closed || paused ? (
         <Stopped why={closed ? 'closed' : 'paused'} projectSlug={projectSlug} lastAnswer={lastAnswer} />
       ) : finished ? (
-        <Finished workflowId={workflowId} classified={classified} reason={queue.reason} />
+        <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} />
       ) : subjectWorkflow && current ? (
         <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} />
       ) : (

@@ -1,8 +1,8 @@
 import type { QueuedSubject } from '@chorus/client';
-import type { Task, TaskType } from '@chorus/tasks';
+import type { SubjectLocation, Task, TaskType } from '@chorus/tasks';
 import { type ComponentType, createElement, lazy } from 'react';
 import type { TFunction } from 'i18next';
-import { CloseReadingTask, closeReadingOwnsMedia, describeCloseReading, explainCloseReading } from './close-reading/CloseReadingTask';
+import { CloseReadingTask, closeReadingPassageShown, describeCloseReading, explainCloseReading } from './close-reading/CloseReadingTask';
 import { describeMultiple, explainMultiple, MultipleTask } from './multiple/MultipleTask';
 import { describeSingle, SingleTask } from './single/SingleTask';
 import { describeTagging, taggingIsEmpty } from './tagging/describe';
@@ -35,8 +35,11 @@ interface TaskEntry<T extends TaskType> {
   component: ComponentType<TaskProps<TaskOf<T>>>;
   /** The value a task starts from before the volunteer touches it (undefined: "not answered yet"). */
   initialValue?(task: TaskOf<T>): unknown;
-  /** True when the task shows the subject itself (e.g. a passage whose words are marked), full width. */
-  ownsMedia?(task: TaskOf<T>, subject: QueuedSubject): boolean;
+  /**
+   * The location of the subject that the task shows itself (a passage whose words are marked), which the subject's
+   * panel then leaves out; with nothing else to show, the task has the whole width.
+   */
+  ownedLocation?(task: TaskOf<T>, subject: QueuedSubject): SubjectLocation | undefined;
   /** A value of this task in words (the volunteer's answer, or the experts' in gold-standard feedback). */
   describe: Describe<TaskOf<T>>;
   /** A message for a problem with the task's value that says what to do, where the generic one would not. */
@@ -61,7 +64,7 @@ export const taskEntries: { [T in TaskType]?: TaskEntry<T> } = {
     isEmpty: transcriptionIsEmpty,
     preload: transcription.preload,
   },
-  'close-reading': { component: CloseReadingTask, ownsMedia: closeReadingOwnsMedia, describe: describeCloseReading, explain: explainCloseReading },
+  'close-reading': { component: CloseReadingTask, ownedLocation: closeReadingPassageShown, describe: describeCloseReading, explain: explainCloseReading },
   tagging: { component: TaggingTask, initialValue: () => ({ add: [], up: [], down: [] }), describe: describeTagging, isEmpty: taggingIsEmpty },
 };
 
@@ -78,8 +81,8 @@ export function initialValueOf(task: Task): unknown {
   return entryFor(task)?.initialValue?.(task as never);
 }
 
-export function ownsMedia(task: Task, subject: QueuedSubject): boolean {
-  return entryFor(task)?.ownsMedia?.(task as never, subject) ?? false;
+export function ownedLocation(task: Task, subject: QueuedSubject): SubjectLocation | undefined {
+  return entryFor(task)?.ownedLocation?.(task as never, subject);
 }
 
 /** A task's value in words; a type this classifier cannot render is shown as its JSON. */

@@ -1,8 +1,7 @@
 import type { QueuedSubject } from '@chorus/client';
-import type { CloseReadingAnnotation } from '@chorus/tasks';
+import type { CloseReadingAnnotation, TextLocation } from '@chorus/tasks';
 import { type KeyboardEvent, type ReactNode, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SubjectMedia } from '../../components/SubjectMedia';
 import { hasModifier } from '../../lib/keyboard';
 import { useSingleKeysOn } from '../../lib/singleKeys';
 import { useDigitKeys } from '../../lib/useDigitKeys';
@@ -14,9 +13,9 @@ import { ChoiceList } from '../ChoiceList';
 
 type Task = TaskOf<'close-reading'>;
 
-/** With evidence to mark, the task shows the passage itself (full width), each word a toggle. */
-export function closeReadingOwnsMedia(task: Task, subject: QueuedSubject): boolean {
-  return task.evidence !== 'none' && passageOf(subject) !== undefined;
+/** With evidence to mark, the task shows the passage itself, each word a toggle. */
+export function closeReadingPassageShown(task: Task, subject: QueuedSubject): TextLocation | undefined {
+  return task.evidence === 'none' ? undefined : passageOf(subject);
 }
 
 /** A sense not chosen, or evidence not marked: which one to do. */
@@ -54,8 +53,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
   const evidence = current?.evidence ?? [];
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
   const unsureRef = useRef<HTMLInputElement>(null);
-  const passage = passageOf(subject);
-  const showPassage = closeReadingOwnsMedia(task, subject);
+  const shownPassage = closeReadingPassageShown(task, subject);
   const { t } = useTranslation();
 
   const set = (next: { sense?: string | null; unsure?: boolean; evidence?: [number, number][] }) => {
@@ -80,23 +78,20 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
   const singleKeys = useSingleKeysOn();
   return (
     <div className="task task-close-reading">
-      {showPassage && passage && (
-        <>
-          <EvidencePicker
-            id={id}
-            text={passage.text}
-            highlights={passage.highlights}
-            evidence={evidence}
-            required={task.evidence === 'required'}
-            disabled={disabled}
-            onChange={(spans) => set({ evidence: spans })}
-          />
-          {subject.locations.length > 1 && <SubjectMedia locations={subject.locations.filter((location) => location !== passage)} />}
-        </>
+      {shownPassage && (
+        <EvidencePicker
+          id={id}
+          text={shownPassage.text}
+          highlights={shownPassage.highlights}
+          evidence={evidence}
+          required={task.evidence === 'required'}
+          disabled={disabled}
+          onChange={(spans) => set({ evidence: spans })}
+        />
       )}
       <fieldset className="task" aria-describedby={hintId}>
         <legend className="task-question">{task.question}</legend>
-        {task.evidence === 'required' && !passage && <p className="task-rule">{t('tasks.closeReading.noTextToMark')}</p>}
+        {task.evidence === 'required' && !shownPassage && <p className="task-rule">{t('tasks.closeReading.noTextToMark')}</p>}
         <ChoiceList type="radio" id={`${id}-sense`} choices={task.senses} isChecked={(choice) => sense === choice} onPick={(choice) => set({ sense: choice })} disabled={disabled} inputs={inputs} />
         {task.allowUnsure && (
           <div className="answer answer-unsure">
