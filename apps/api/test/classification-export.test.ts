@@ -67,6 +67,16 @@ describe('raw classifications export', () => {
     );
   });
 
+  it('offers each download as a file named after the workflow and the moment it began, so that later ones do not overwrite it', async () => {
+    const before = new Date();
+    const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/classifications?format=ndjson`, { headers: { authorization: `Bearer ${stack.client.token}` } });
+    await response.text();
+    const [, stamp] = /^attachment; filename="classifications-[0-9a-f-]{36}-(\d{8}T\d{6}Z)\.ndjson"$/.exec(response.headers.get('content-disposition') ?? '') ?? [];
+    expect(stamp).toBeDefined();
+    const began = new Date(stamp!.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+    expect(Math.abs(began.getTime() - before.getTime())).toBeLessThan(5_000);
+  });
+
   it('gives the same rows as NDJSON and as CSV, whose header names every column', async () => {
     const json = JSON.parse(await stack.client.classifications(workflowId, 'json'));
     const ndjson = (await stack.client.classifications(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));

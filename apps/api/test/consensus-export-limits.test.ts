@@ -44,7 +44,7 @@ it('refuses a download beyond EXPORTS_AT_ONCE, or beyond half of them for one ca
 
   const again = await download(authorization);
   expect(again.status).toBe(503);
-  expect(again.headers.get('retry-after')).toBe('60');
+  expect(again.headers.get('retry-after')).toBe('10');
   expect((await again.json()) as { type: string; detail: string }).toMatchObject({ type: 'urn:chorus:problem:exports-busy', detail: expect.stringMatching(/^You have 1 download streaming already/) });
 
   const [scientist, latecomer] = [await anotherResearcher(), await anotherResearcher()];

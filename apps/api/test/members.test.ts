@@ -115,6 +115,12 @@ describe('project members', () => {
     expect((await problemOf(ada.client.acceptInvitation(project.id)))?.status).toBe(404); // accepted once
     const already = await problemOf(owner.invite(project.id, { email: ada.email, role: 'moderator' }));
     expect([already?.status, already?.problem.errors?.[0]?.pointer]).toEqual([409, '/email']);
+    expect(already?.problem.detail).toMatch(/change their role with PUT/);
+    // The owner's role never changes, so that is not what to do.
+    const ownerEmail = (await owner.account()).email!;
+    const invitingOwner = await problemOf(ada.client.invite(project.id, { email: ownerEmail, role: 'scientist' }));
+    expect([invitingOwner?.status, invitingOwner?.problem.errors]).toEqual([409, [{ pointer: '/email', message: "is the project's owner" }]]);
+    expect(invitingOwner?.problem.detail).not.toMatch(/PUT/);
 
     // An account registered later with the invited email finds it there once it has verified the email, and may
     // decline it; until then, whoever registered the address can neither see, join nor decline.

@@ -52,7 +52,7 @@ describe('subject uploads from files', () => {
     // Excel writes rows of separators only after rows it formatted: they are skipped, as blank lines are.
     expect(await upload(setId, 'external_id;text;caption\r\ns1;The [[coach]] left;A note, with a comma\r\n;;\r\n ; ;\r\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
     const afterEmpty = await upload(setId, 'external_id;text\n;\nbad;\n', 'text/csv');
-    expect(afterEmpty.body.errors).toEqual([{ pointer: '/subjects/0/locations', message: 'a subject needs at least one location (line 3 of the CSV)' }]);
+    expect(afterEmpty.body.errors).toEqual([{ pointer: '/subjects/0/locations', message: 'a subject needs at least one location: an image, a sound or a text (line 3 of the CSV)' }]);
     expect(await upload(setId, 'external_id\ttext\ns2\tA plain one\n', 'text/tab-separated-values')).toMatchObject({ status: 201, body: { created: 1 } });
     // As Windows labels a .csv file.
     expect(await upload(setId, 'external_id;"Date, place";text\ns3;"1851, Leeds";Third\n', 'application/vnd.ms-excel')).toMatchObject({ status: 201, body: { created: 1 } });
@@ -80,7 +80,7 @@ describe('subject uploads from files', () => {
     const unnamed = await upload(setId, 'external_id,text,\na,one,\n', 'text/csv');
     expect(unnamed.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/column 3 of the header has no name: name it, or delete the column/) }]);
     const noLocation = await upload(setId, 'external_id,newspaper\na,The Daily Test\n', 'text/csv');
-    expect(noLocation.body.errors).toEqual([{ pointer: '/subjects/0/locations', message: 'a subject needs at least one location (line 2 of the CSV)' }]);
+    expect(noLocation.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/the header has no column that gives a subject what volunteers see: name one image_url, audio_url or text/) }]);
     expect(await subjectsOf(projectId)).toEqual([]);
   });
 

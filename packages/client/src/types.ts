@@ -9,6 +9,7 @@ import type {
   ownInvitationSchema,
   ownClassificationListSchema,
   ownClassificationSchema,
+  prioritiesSetSchema,
   problemSchema,
   projectRoleSchema,
   projectStatusSchema,
@@ -73,6 +74,7 @@ export type QueuedSubject = z.infer<typeof queuedSubjectSchema>;
 export type QueueView = z.infer<typeof queueViewSchema>;
 export type HoldsRenewed = z.infer<typeof holdsRenewedSchema>;
 export type HoldsReleased = z.infer<typeof holdsReleasedSchema>;
+export type PrioritiesSet = z.infer<typeof prioritiesSetSchema>;
 
 export interface ClassificationInput {
   workflowId: string;

@@ -116,13 +116,15 @@ export const reaggregationRecordSchema = reaggregationRunSchema.extend({
 });
 export const reaggregationListSchema = z.strictObject({ runs: z.array(reaggregationRecordSchema) });
 
+/** What a request did that its author may not have meant, each named by the field it is about. */
+const warningsSchema = z.array(z.strictObject({ pointer: z.string(), message: z.string() }));
+
 /** A workflow created or given a new version; a new version of a classified workflow also starts its re-aggregation. */
 export const workflowSavedSchema = z.strictObject({
   id,
   version: z.int(),
   reaggregation: reaggregationRunSchema.optional(),
-  warnings: z
-    .array(z.strictObject({ pointer: z.string(), message: z.string() }))
+  warnings: warningsSchema
     .optional()
     .meta({ description: 'What the new version does to the answers already given (answers no longer offered, tasks gone, a rule that retires sooner), each named by its field' }),
 });
@@ -252,7 +254,10 @@ export const subjectsRetiredSchema = z.strictObject({
  * workflow's rule can ask for (they would never be served, nor retire).
  */
 export const subjectsUnretiredSchema = z.strictObject({ unretired: z.int(), leftRetired: z.int().optional() });
-export const prioritiesSetSchema = z.strictObject({ updated: z.int() });
+export const prioritiesSetSchema = z.strictObject({
+  updated: z.int(),
+  warnings: warningsSchema.optional().meta({ description: 'When the workflow does not serve in priority order, which the priorities wait for' }),
+});
 
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */
 export const problemSchema = z.strictObject({

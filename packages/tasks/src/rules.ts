@@ -61,7 +61,15 @@ export const selectionRuleSchema = z.strictObject({
   /** Share of queue slots given to gold-standard subjects, 0..1, for a volunteer with no classifications yet. */
   goldStandardRate: z.number().min(0).max(1).default(0),
   /** For `random` order: how often each linked subject set is drawn from, by id (unlisted sets weigh 0 when any is listed). */
-  setWeights: z.record(z.uuid('must be the id of a subject set of this project'), z.number().positive().max(1_000_000)).optional(),
+  setWeights: z
+    .record(
+      z.uuid('must be the id of a subject set of this project'),
+      z
+        .number()
+        .positive('must be more than 0; to weigh a set 0, leave it out (a linked set left out is drawn from only when the weighted sets have nothing left)')
+        .max(1_000_000),
+    )
+    .optional(),
   /** The gold-standard rate halves every this many classifications of the volunteer; absent, it stays constant. */
   goldStandardHalfLife: z.int().min(1).max(1_000_000).optional(),
   /** A volunteer's first `classifications` subjects come from this subject set (linked to the workflow), in set order. */

@@ -36,7 +36,7 @@ export type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
 const subjectMetadataSchema = metadataSchema('put long texts in a text location, or link to them');
 
 export const subjectInputSchema = z.strictObject({
-  locations: z.array(subjectLocationSchema).min(1, 'a subject needs at least one location').max(50),
+  locations: z.array(subjectLocationSchema).min(1, 'a subject needs at least one location: an image, a sound or a text').max(50),
   metadata: subjectMetadataSchema.default({}),
   externalId: z.string().trim().min(1).max(500).optional(),
   /** Known answers per task key; makes this a gold-standard subject. */

@@ -44,6 +44,15 @@ describe('selection in a workflow definition', () => {
     expect(validateWorkflowDefinition({ ...base, selection: { order: 'random', setWeights: weights } }).ok).toBe(true);
   });
 
+  it('refuses a set weight of 0, saying that a set is weighed 0 by leaving it out', () => {
+    const result = validateWorkflowDefinition({ ...base, selection: { order: 'random', setWeights: { '7f0c1a3e-5b7d-4c8e-9f10-111213141516': 0 } } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      { pointer: '/selection/setWeights/7f0c1a3e-5b7d-4c8e-9f10-111213141516', message: expect.stringMatching(/^must be more than 0; to weigh a set 0, leave it out/) },
+    ]);
+  });
+
   it('leaves the new options absent when not given, so stored definitions do not change', () => {
     const result = validateWorkflowDefinition(base);
     expect(result.ok && result.value.selection).toEqual({ order: 'random', goldStandardRate: 0 });

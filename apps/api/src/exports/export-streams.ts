@@ -26,6 +26,12 @@ export interface ExportDownload {
   filename: string;
 }
 
+/** When a download began, in a file name: downloads made again (with `since=`, say) do not overwrite one another. */
+const fileStamp = (at: Date) => at.toISOString().replace(/[-:]|\.\d+/g, '');
+
+/** When a refused download may ask again: most end within seconds, and a refusal costs nothing. */
+const EXPORTS_BUSY_RETRY_SECONDS = 10;
+
 /** How often a gzipped download hands on what the compressor holds, however little: rows arriving slowly still arrive. */
 export const GZIP_FLUSH_EVERY_MS = 1_000;
 
@@ -89,10 +95,10 @@ export class ExportStreams {
   async open<Row>(query: ExportQuery<Row>, form: DownloadForm, callerId: string): Promise<ExportDownload> {
     const callers = this.streamingFor.get(callerId) ?? 0;
     if (callers >= Math.max(1, Math.floor(this.config.exportsAtOnce / 2))) {
-      throw new ProblemException(503, `You have ${callers} download${callers === 1 ? '' : 's'} streaming already, as many as one person may; this one can start when one of them ends.`, undefined, 'exports-busy').retryAfter(60);
+      throw new ProblemException(503, `You have ${callers} download${callers === 1 ? '' : 's'} streaming already, as many as one person may; this one can start when one of them ends.`, undefined, 'exports-busy').retryAfter(EXPORTS_BUSY_RETRY_SECONDS);
     }
     if (this.streaming >= this.config.exportsAtOnce) {
-      throw new ProblemException(503, `${this.streaming} downloads are streaming already (EXPORTS_AT_ONCE); try again in a minute.`, undefined, 'exports-busy').retryAfter(60);
+      throw new ProblemException(503, `${this.streaming} downloads are streaming already (EXPORTS_AT_ONCE); try again in a moment.`, undefined, 'exports-busy').retryAfter(EXPORTS_BUSY_RETRY_SECONDS);
     }
     this.streaming += 1;
     this.streamingFor.set(callerId, callers + 1);
@@ -117,7 +123,7 @@ export class ExportStreams {
         if (error) return release(error);
         client.query('RESET statement_timeout').then(() => release(), release);
       });
-      return { stream, contentType: contentTypes[form.format], filename: `${query.name}.${form.format}` };
+      return { stream, contentType: contentTypes[form.format], filename: `${query.name}-${fileStamp(new Date())}.${form.format}` };
     } catch (error) {
       done();
       throw error;

@@ -67,11 +67,7 @@ export class InvitationsService {
          (SELECT title FROM projects WHERE id = $1) AS "projectTitle", (SELECT display_name FROM users WHERE id = $4) AS "inviterName"`,
       [projectId, input.email, input.role, user.id],
     );
-    if (!row) {
-      throw new ProblemException(409, `${input.email} is already a member of this project; change their role with PUT /projects/${projectId}/members.`, [
-        { pointer: '/email', message: 'is already a member' },
-      ], 'already-member');
-    }
+    if (!row) throw await this.alreadyMember(projectId, input.email);
     const { mail, projectTitle, inviterName, ...invitation } = row;
     if (mail) {
       this.mailer.send(invitationMail({ ...invitation, projectTitle, inviterName, link: `${this.config.publicUrl}/account`, days: INVITATION_DAYS }));
@@ -135,5 +131,14 @@ export class InvitationsService {
 
   private noInvitation(projectId: string): ProblemException {
     return notFound(`An invitation to project ${projectId} for your account's email`, '/params/projectId');
+  }
+
+  /** An invitation to a member: their role changes at PUT /members, unless they own the project. */
+  private async alreadyMember(projectId: string, email: string): Promise<ProblemException> {
+    const [member] = await this.db.query<{ role: string }[]>('SELECT m.role FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 AND u.email = $2', [projectId, email]);
+    if (member?.role === 'owner') {
+      return new ProblemException(409, `${email} owns this project, so has every right in it already; an invitation would give nothing.`, [{ pointer: '/email', message: "is the project's owner" }], 'already-member');
+    }
+    return new ProblemException(409, `${email} is already a member of this project; change their role with PUT /projects/${projectId}/members.`, [{ pointer: '/email', message: 'is already a member' }], 'already-member');
   }
 }

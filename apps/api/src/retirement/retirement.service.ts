@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PrioritiesSet } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { OWE_AGGREGATION, isUnlinked } from '@chorus/db';
 import type { FieldError } from '@chorus/tasks';
@@ -127,8 +128,9 @@ export class RetirementService {
     return leftRetired ? { unretired, leftRetired } : { unretired };
   }
 
-  async setPriorities(workflowId: string, input: PrioritiesInput, user: AuthUser): Promise<{ updated: number }> {
-    await this.workflows.requireResearcher(workflowId, user);
+  /** Priorities are kept whatever the order (researchers may set them before they switch to it), with a warning. */
+  async setPriorities(workflowId: string, input: PrioritiesInput, user: AuthUser): Promise<PrioritiesSet> {
+    const workflow = await this.workflows.requireResearcher(workflowId, user);
     const subjectIds = input.priorities.map((entry) => entry.subjectId);
     await this.failForSubjectsOutside(workflowId, subjectIds, (index) => `/priorities/${index}/subjectId`);
     const rows = await this.db.transaction(async (manager) => {
@@ -140,7 +142,11 @@ export class RetirementService {
         [workflowId, JSON.stringify(input.priorities)],
       );
     });
-    return { updated: returnedRows(rows).length };
+    const updated = returnedRows(rows).length;
+    const { order } = (await this.versions.definition(workflowId, workflow.version))!.selection;
+    if (order === 'priority') return { updated };
+    const message = `are kept, but this workflow serves its subjects in ${order} order; they take effect once its selection order is "priority"`;
+    return { updated, warnings: [{ pointer: '/priorities', message }] };
   }
 
   private async requireChosenInWorkflow(workflowId: string, request: RetirementRequest): Promise<void> {

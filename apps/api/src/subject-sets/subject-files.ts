@@ -43,9 +43,22 @@ function knownColumn(column: string): string {
   return known ? known[0].toLowerCase() + column.slice(known[0].length) : column;
 }
 
-/** The header with known columns in lower case, refusing names that would overwrite one another or the records' prototype. */
+/**
+ * The header with known columns in lower case, refusing names that would overwrite one another or the records'
+ * prototype, and a header without a column that makes a location (every subject needs one).
+ */
 function checkedHeader(header: string[]): string[] {
   if (header.length > MOST_COLUMNS) throw new Error(`the header has ${header.length} columns; a file may have at most ${MOST_COLUMNS}`);
+  const columns = namedColumns(header);
+  if (!columns.some((column) => LOCATION_COLUMN.test(column))) {
+    throw new Error('the header has no column that gives a subject what volunteers see: name one image_url, audio_url or text (every other column is metadata)');
+  }
+  return columns;
+}
+
+const LOCATION_COLUMN = /^(?:image_url|audio_url|text)(?:_\d+)?$/;
+
+function namedColumns(header: string[]): string[] {
   const seen = new Map<string, string>();
   return header.map((written, index) => {
     if (!written.trim()) throw new Error(`column ${index + 1} of the header has no name: name it, or delete the column (a separator at the end of the header makes one)`);

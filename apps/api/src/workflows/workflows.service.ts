@@ -291,7 +291,7 @@ export class WorkflowsService {
     const errors = gold.flatMap((subject) =>
       unreadableKnownAnswers(definition, subject.gold_standard).map(({ task, problem }) => ({
         pointer: `/tasks/${task}`,
-        message: `the known answer ${JSON.stringify(subject.gold_standard[task])} of the gold-standard subject ${subject.external_id ?? subject.id} ${problem}; correct it by sending the subject again with its externalId, or keep the task`,
+        message: `the known answer ${JSON.stringify(subject.gold_standard[task])} of the gold-standard subject ${subject.external_id ?? subject.id} ${problem}; correct it by sending the subject again with its externalId, make the task take that answer, or leave the subject's set unlinked`,
       })),
     );
     if (errors.length) throw validationFailed(errors);
