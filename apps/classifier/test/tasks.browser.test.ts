@@ -446,6 +446,9 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     const [pageBox, passageBox] = [(await subjectPanel.boundingBox())!, (await passage.boundingBox())!];
     expect(pageBox.x + pageBox.width).toBeLessThanOrEqual(passageBox.x); // side by side at 1280 px
     expect(passageBox.y).toBeLessThan(400); // the passage at the top, not below the page
+    // The full stop stays with its word at the end of a line.
+    const lastRun = passage.locator('.word-run').last();
+    expect([await lastRun.textContent(), await lastRun.evaluate((run) => getComputedStyle(run).whiteSpace)]).toEqual(['Street.', 'nowrap']);
     await checkScreen(page, 'close-reading-beside-page');
     await waitForFocus(page, '[data-testid="evidence-passage"] button.word');
     await tabTo(page, '[data-testid="subject"] input[type="radio"]');

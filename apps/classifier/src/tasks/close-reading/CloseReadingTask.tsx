@@ -8,7 +8,7 @@ import { useDigitKeys } from '../../lib/useDigitKeys';
 import { useKey } from '../../lib/useKey';
 import { TaskHelp } from '../TaskHelp';
 import type { Describe, Explain, TaskOf, TaskProps } from '../types';
-import { overlaps, passageOf, selectedWords, spansOf, type Word, wordsOf } from './passage';
+import { overlaps, passageOf, runsOf, selectedWords, spansOf, wordsOf } from './passage';
 import { ChoiceList } from '../ChoiceList';
 
 type Task = TaskOf<'close-reading'>;
@@ -170,31 +170,31 @@ function EvidencePicker({ id, text, highlights, evidence, required, disabled, on
     move(target);
   };
 
-  const parts: ReactNode[] = [];
-  let cursor = 0;
-  words.forEach((word: Word, index) => {
-    if (word.start > cursor) parts.push(text.slice(cursor, word.start));
-    parts.push(
-      <button
-        key={word.start}
-        ref={(element) => {
-          buttons.current[index] = element;
-        }}
-        type="button"
-        className={`word${selected.has(index) ? ' word-evidence' : ''}`}
-        aria-pressed={selected.has(index)}
-        tabIndex={index === active ? 0 : -1}
-        onFocus={() => setActive(index)}
-        onClick={() => toggle(index)}
-        onKeyDown={(event) => onKeyDown(event, index)}
-        data-start={word.start}
-      >
-        {overlaps(word, highlights) ? <mark>{word.text}</mark> : word.text}
-      </button>,
-    );
-    cursor = word.end;
-  });
-  if (cursor < text.length) parts.push(text.slice(cursor));
+  const parts: ReactNode[] = runsOf(text, words).map((part) =>
+    typeof part === 'string' ? (
+      part
+    ) : (
+      <span key={part.word.start} className="word-run">
+        {part.lead}
+        <button
+          ref={(element) => {
+            buttons.current[part.index] = element;
+          }}
+          type="button"
+          className={`word${selected.has(part.index) ? ' word-evidence' : ''}`}
+          aria-pressed={selected.has(part.index)}
+          tabIndex={part.index === active ? 0 : -1}
+          onFocus={() => setActive(part.index)}
+          onClick={() => toggle(part.index)}
+          onKeyDown={(event) => onKeyDown(event, part.index)}
+          data-start={part.word.start}
+        >
+          {overlaps(part.word, highlights) ? <mark>{part.word.text}</mark> : part.word.text}
+        </button>
+        {part.trail}
+      </span>
+    ),
+  );
 
   const count = selected.size;
   return (

@@ -49,3 +49,39 @@ export function selectedWords(words: readonly Word[], spans: readonly (readonly 
 export function overlaps(word: Word, spans: readonly (readonly [number, number])[] | undefined): boolean {
   return (spans ?? []).some(([start, end]) => word.start < end && start < word.end);
 }
+
+/** A word with the marks written against it (`(word`, `word.”`), which a line must not part from it. */
+export interface WordRun {
+  lead: string;
+  word: Word;
+  index: number;
+  trail: string;
+}
+
+/**
+ * The passage as the text between runs and the runs, in order: what touches a word without a space between goes with
+ * it (a closing stop with the word before, an opening bracket with the word after), so that a line never begins with
+ * a full stop or ends with a bracket. Text runs keep every space and line break.
+ */
+export function runsOf(text: string, words: readonly Word[]): (string | WordRun)[] {
+  const parts: (string | WordRun)[] = [];
+  let cursor = 0;
+  let previous: WordRun | undefined;
+  const between = (gap: string) => {
+    const trail = previous ? /^\S*/.exec(gap)![0] : '';
+    if (previous) previous.trail = trail;
+    const rest = gap.slice(trail.length);
+    const lead = /\S*$/.exec(rest)![0];
+    const space = rest.slice(0, rest.length - lead.length);
+    if (space) parts.push(space);
+    return lead;
+  };
+  words.forEach((word, index) => {
+    const lead = between(text.slice(cursor, word.start));
+    previous = { lead, word, index, trail: '' };
+    parts.push(previous);
+    cursor = word.end;
+  });
+  between(text.slice(cursor));
+  return parts;
+}
