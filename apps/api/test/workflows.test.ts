@@ -308,4 +308,25 @@ describe('project access', () => {
     // Nor is one made from such a title: /projects/<slug> would look for a project with that id.
     expect((await stack.client.createProject({ title: other.id })).slug).toBe(`project-${other.id}`);
   });
+
+  it('moves a project to a new slug, its old address still leading to it until another project takes it', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const project = await stack.client.createProject({ title: 'Moving', slug: `old-${tag}`, status: 'live' });
+    expect((await stack.client.updateProject(project.id, { slug: `new-${tag}` })).slug).toBe(`new-${tag}`);
+    expect(await stack.anonymous.getProject(`old-${tag}`)).toMatchObject({ id: project.id, slug: `new-${tag}` });
+    expect(await stack.anonymous.getProject(`new-${tag}`)).toMatchObject({ id: project.id });
+    // Moved again, both old addresses lead to it; moved back, its slug is its own again.
+    await stack.client.updateProject(project.id, { slug: `newer-${tag}` });
+    for (const slug of [`old-${tag}`, `new-${tag}`]) expect((await stack.anonymous.getProject(slug)).slug).toBe(`newer-${tag}`);
+    await stack.client.updateProject(project.id, { slug: `old-${tag}` });
+    expect((await stack.anonymous.getProject(`newer-${tag}`)).slug).toBe(`old-${tag}`);
+    // A project's own slug wins over another's former one, and a slug in use is refused.
+    const other = await stack.client.createProject({ title: 'Taker', slug: `new-${tag}`, status: 'live' });
+    expect((await stack.anonymous.getProject(`new-${tag}`)).id).toBe(other.id);
+    const taken = await problemOf(stack.client.updateProject(project.id, { slug: `new-${tag}` }));
+    expect([taken?.status, taken?.problem.type]).toEqual([409, 'urn:chorus:problem:slug-taken']);
+    const badShape = await problemOf(stack.client.updateProject(project.id, { slug: 'Not A Slug' }));
+    expect(badShape?.problem.errors).toEqual([{ pointer: '/slug', message: 'use lower-case letters, digits and single dashes' }]);
+    expect((await stack.anonymous.getProject(project.id)).slug).toBe(`old-${tag}`);
+  });
 });

@@ -764,6 +764,14 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.locator(`[data-project-slug="${project.slug}"]`).getByRole('link', { name: project.title, exact: true }).click();
     await page.waitForURL(`${suite.stack.baseUrl}/projects/${project.slug}`);
     expect(await title.textContent()).toBe(project.title);
+    // Its researchers give it a new slug: the old address shows it at the new one, and Back does not return to the old.
+    await suite.stack.client.updateProject(project.id, { slug: `${project.slug}-moved` });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await page.waitForURL(`${suite.stack.baseUrl}/projects/${project.slug}-moved`);
+    await page.locator(`.project-page[data-project-slug="${project.slug}-moved"]`).waitFor();
+    expect(await title.textContent()).toBe(project.title);
+    await page.goBack();
+    await page.waitForURL(`${suite.stack.baseUrl}/`);
     // No such project: said so, with the way back.
     await page.goto(`${suite.stack.baseUrl}/projects/no-such-project`);
     await page.getByTestId('project-not-found').waitFor();

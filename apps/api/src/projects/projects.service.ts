@@ -1,7 +1,7 @@
 import { LISTED_DESCRIPTION_LENGTH } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Project, ProjectMember, Workflow } from '@chorus/db';
+import { Project, ProjectFormerSlug, ProjectMember, Workflow } from '@chorus/db';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { lockAccount } from '../account/account-lock';
@@ -80,27 +80,50 @@ export class ProjectsService {
     return (await this.withWorkflows(projects, user)).map(({ fieldGuide: _guide, ...project }) => ({ ...project, description: opening(project.description) }));
   }
 
+  /** By id, by slug, or by a slug it had before (its view says the slug it has now). */
   async get(idOrSlug: string, user: AuthUser | undefined): Promise<ProjectView> {
-    const found = await this.db.getRepository(Project).findOneBy(UUID_SHAPED.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug });
+    const projects = this.db.getRepository(Project);
+    const found = UUID_SHAPED.test(idOrSlug)
+      ? await projects.findOneBy({ id: idOrSlug })
+      : ((await projects.findOneBy({ slug: idOrSlug })) ?? (await this.formerlyAt(idOrSlug)));
     if (!found) throw notFound(`Project "${idOrSlug}"`, '/params/id');
     await this.access.assertReadable(found, user, '/params/id');
     const [view] = await this.withWorkflows([found], user);
     return view!;
   }
 
-  /** Its title, description, field guide and status are the administrators' (owner and collaborators). */
+  private async formerlyAt(slug: string): Promise<Project | null> {
+    const [former] = await this.db.getRepository(ProjectFormerSlug).findBy({ slug });
+    return former ? this.db.getRepository(Project).findOneBy({ id: former.projectId }) : null;
+  }
+
+  /** Its title, slug, description, field guide and status are the administrators' (owner and collaborators). */
   async update(id: string, input: UpdateProjectInput, user: AuthUser): Promise<ProjectView> {
     await this.access.requireAdministrator(id, user, '/params/id');
     await this.db.transaction(async (manager) => {
-      const [current]: { status: Project['status'] }[] = await manager.query('SELECT status FROM projects WHERE id = $1 FOR UPDATE', [id]);
+      const [current]: { status: Project['status']; slug: string }[] = await manager.query('SELECT status, slug FROM projects WHERE id = $1 FOR UPDATE', [id]);
       // Paused and finished projects are public (their data stays readable, their answers are accepted): a project
       // that has never been live would be published by either.
       if (current?.status === 'draft' && (input.status === 'paused' || input.status === 'finished')) {
         throw validationFailed([{ pointer: '/status', message: `cannot go from draft to ${input.status}: a project is ${input.status} only after it has been live; keep it draft until you launch it (live)` }]);
       }
+      if (input.slug && input.slug !== current?.slug) await this.moveSlug(manager, id, current!.slug, input.slug);
       await manager.getRepository(Project).update({ id }, input);
+    }).catch((error: { code?: string }) => {
+      if (error.code === UNIQUE_VIOLATION) throw conflict(`The slug "${input.slug}" is another project's; choose another.`, 'slug-taken');
+      throw error;
     });
     return this.get(id, user);
+  }
+
+  /** The old slug keeps leading here (taken back from any project that gave it up before); the new one is nobody's former one. */
+  private async moveSlug(manager: EntityManager, projectId: string, from: string, to: string): Promise<void> {
+    await manager.query('DELETE FROM project_former_slugs WHERE slug = $1', [to]);
+    await manager.query(
+      `INSERT INTO project_former_slugs (slug, project_id) VALUES ($1, $2)
+       ON CONFLICT (slug) DO UPDATE SET project_id = EXCLUDED.project_id, replaced_at = now()`,
+      [from, projectId],
+    );
   }
 
   /** Volunteers see a project's active workflows; its members see them all. */

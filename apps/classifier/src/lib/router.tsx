@@ -25,6 +25,12 @@ export function navigate(to: string): void {
   window.dispatchEvent(new Event(NAVIGATE));
 }
 
+/** Shows `to` in the address bar in place of the current address (no new history entry) and renders what it names. */
+export function replacePath(to: string): void {
+  window.history.replaceState(window.history.state, '', to);
+  window.dispatchEvent(new Event(NAVIGATE));
+}
+
 export type Route =
   | { name: 'home' }
   | { name: 'sign-in' }

@@ -8,6 +8,7 @@ import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
+import { projectPath, replacePath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 
 /**
@@ -28,7 +29,12 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   useEffect(() => {
     let cancelled = false;
     client.getProject(projectSlug).then(
-      (found) => !cancelled && setProject(found),
+      (found) => {
+        if (cancelled) return;
+        setProject(found);
+        // An address from before the researchers changed the project's slug: show the one it has now.
+        if (found.slug !== projectSlug) replacePath(projectPath(found.slug));
+      },
       (error: unknown) => {
         if (cancelled) return;
         // No such project, or none the volunteer may see (a draft): trying again cannot help.

@@ -15,7 +15,7 @@ import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
 import { MailOutbox } from './mail-outbox.entity';
-import { Project, ProjectInvitation, ProjectMember } from './project.entity';
+import { Project, ProjectFormerSlug, ProjectInvitation, ProjectMember } from './project.entity';
 import { ReaggregationRunRecord } from './reaggregation-run.entity';
 import { SubjectWorkflowStatus } from './subject-status.entity';
 import { Subject, SubjectSet, SubjectSetMember } from './subject.entity';
@@ -23,7 +23,7 @@ import { User } from './user.entity';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity';
 
 export const entities = [
-  User, Project, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
+  User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox,
 ];

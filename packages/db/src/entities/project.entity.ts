@@ -19,6 +19,19 @@ export class Project {
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
 
+/**
+ * A slug a project had before its administrators changed it: its old address still leads to it, unless another
+ * project takes the slug (a project's own slug wins). A slug given up by several projects leads to the last.
+ */
+@Entity('project_former_slugs')
+export class ProjectFormerSlug {
+  @PrimaryColumn({ type: 'varchar', length: 100 }) slug!: string;
+  @Index('project_former_slugs_project_idx')
+  @Column('uuid') projectId!: string;
+  @CreateDateColumn({ type: 'timestamptz' }) replacedAt!: Date;
+  @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
+}
+
 @Entity('project_members')
 export class ProjectMember {
   @PrimaryColumn('uuid') projectId!: string;

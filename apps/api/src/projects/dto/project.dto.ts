@@ -23,6 +23,8 @@ export type CreateProjectInput = z.infer<typeof createProjectSchema>;
 
 export const updateProjectSchema = z.strictObject({
   title: z.string().trim().min(1).max(200).optional(),
+  /** A new address; the old one still leads to the project until another project takes it. */
+  slug: slugSchema.optional(),
   description: z.string().max(20_000).optional(),
   fieldGuide: z.string().max(200_000).optional(),
   status: projectStatusSchema.optional(),
