@@ -1,7 +1,7 @@
 import { ChorusApiError, type ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { newAccount } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { INVITATION_DAYS } from '../src/members/invitations.service';
@@ -76,7 +76,7 @@ describe('project members', () => {
     expect([removeOwner?.status, removeOwner?.problem.errors?.[0]?.pointer]).toEqual([422, '/params/userId']);
     const stranger = await problemOf(owner.removeMember(project.id, randomUUID()));
     expect([stranger?.status, stranger?.problem.errors?.[0]?.pointer]).toEqual([404, '/params/userId']);
-    const badRole = await problemOf(owner.setMember(project.id, { email: me.email!, role: 'owner' as 'scientist' }));
+    const badRole = await problemOf(owner.setMember(project.id, { email: me.email!, role: 'admin' as 'scientist' }));
     expect([badRole?.status, badRole?.problem.errors?.[0]?.pointer]).toEqual([422, '/role']);
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect((await problemOf(guest.members(project.id)))?.status).toBe(404);
@@ -84,6 +84,29 @@ describe('project members', () => {
     const set = await owner.createSubjectSet(project.id, { name: 'Private' });
     expect((await problemOf(guest.subjectsOf(set.id)))?.problem.detail).toBe(`Subject set ${set.id} was not found`);
     expect((await owner.members(project.id)).members).toEqual([me]);
+  });
+
+  it('lets the owner, and only the owner, hand the project to another member, staying on as a collaborator, and then delete their account', async () => {
+    const olive = await account('olive');
+    const project = await olive.client.createProject({ title: `Handed over ${randomUUID().slice(0, 8)}` });
+    const [ada, bob] = [await account('ada'), await account('bob')];
+    await join(olive.client, project.id, ada, 'scientist');
+    await join(olive.client, project.id, bob, 'collaborator');
+    const owns = await problemOf(olive.client.deleteAccount(ACCOUNT_PASSWORD));
+    expect([owns?.status, owns?.problem.type, owns?.problem.detail]).toEqual([409, 'urn:chorus:problem:owns-projects', expect.stringContaining('role "owner"')]);
+    // A collaborator administers the project, but it is not theirs to give.
+    const byCollaborator = await problemOf(bob.client.setMember(project.id, { email: ada.email, role: 'owner' }));
+    expect(byCollaborator?.status).toBe(403);
+
+    expect(await olive.client.setMember(project.id, { email: ada.email, role: 'owner' })).toMatchObject({ userId: ada.id, role: 'owner' });
+    expect((await ada.client.members(project.id)).members[0]).toMatchObject({ userId: ada.id, role: 'owner' }); // owner first
+    const roles = Object.fromEntries((await ada.client.members(project.id)).members.map((member) => [member.userId, member.role]));
+    expect(roles).toEqual({ [ada.id]: 'owner', [bob.id]: 'collaborator', [olive.id]: 'collaborator' });
+    expect((await stack.db.query('SELECT owner_id FROM projects WHERE id = $1', [project.id])).rows[0].owner_id).toBe(ada.id);
+    // The former owner is an administrator no more able to give it away, and can now leave Chorus.
+    expect((await problemOf(olive.client.setMember(project.id, { email: bob.email, role: 'owner' })))?.status).toBe(403);
+    await olive.client.deleteAccount(ACCOUNT_PASSWORD);
+    expect((await ada.client.members(project.id)).members.map((member) => member.userId).sort()).toEqual([ada.id, bob.id].sort());
   });
 
   it('invites by email without saying whether it has an account; only its account accepts or declines, and administrators withdraw', async () => {

@@ -142,7 +142,8 @@ export class ChorusClient {
     return this.call<{ members: MemberView[] }>('GET', `/projects/${projectId}/members`);
   }
   /** Changes a member's role, the member named by their email (the project's owner and collaborators only). */
-  setMember(projectId: string, input: { email: string; role: Exclude<ProjectRole, 'owner'> }) {
+  /** Role `owner`, from the owner, hands the project over. */
+  setMember(projectId: string, input: { email: string; role: ProjectRole }) {
     return this.call<MemberView>('PUT', `/projects/${projectId}/members`, input);
   }
   removeMember(projectId: string, userId: string) {

@@ -97,7 +97,7 @@ export class AccountService {
       if (owned.length) {
         throw new ProblemException(
           409,
-          `This account owns ${owned.length === 1 ? 'a project' : `${owned.length} projects`} (${owned.map((project) => `"${project.title}"`).join(', ')}), which no one could administer after it: finish them, and ask the Chorus operators to hand them over or remove them, before deleting the account.`,
+          `This account owns ${owned.length === 1 ? 'a project' : `${owned.length} projects`} (${owned.map((project) => `"${project.title}"`).join(', ')}), which no one could administer after it: hand each to another of its members first (PUT /projects/:id/members with their email and role "owner").`,
           undefined,
           'owns-projects',
         );

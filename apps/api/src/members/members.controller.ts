@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { memberListSchema, memberRemovedSchema, memberViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
-import { type MemberInput, memberInputSchema } from './dto/member.dto';
+import { type MemberRoleInput, memberRoleSchema } from './dto/member.dto';
 import { MembersService } from './members.service';
 
 @ApiTags('members')
@@ -19,9 +19,12 @@ export class MembersController {
   }
 
   @Put()
-  @ApiZodBody(memberInputSchema, "Changes a member's role, the member named by their email (owner and collaborators only); people join by accepting an invitation (POST /projects/:id/invitations).")
+  @ApiZodBody(
+    memberRoleSchema,
+    "Changes a member's role, the member named by their email (owner and collaborators only); people join by accepting an invitation (POST /projects/:id/invitations). The owner hands the project over with role `owner`, staying on as a collaborator.",
+  )
   @ApiZodResponse(memberViewSchema)
-  setMember(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(memberInputSchema)) input: MemberInput, @CurrentUser() user: AuthUser) {
+  setMember(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(memberRoleSchema)) input: MemberRoleInput, @CurrentUser() user: AuthUser) {
     return this.members.set(projectId, input, user);
   }
 

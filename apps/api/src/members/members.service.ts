@@ -4,9 +4,9 @@ import type { MemberView } from '@chorus/client';
 import { ProjectMember } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { notFound, validationFailed } from '../common/problem';
+import { forbidden, notFound, validationFailed } from '../common/problem';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
-import type { MemberInput } from './dto/member.dto';
+import type { MemberRoleInput } from './dto/member.dto';
 
 /** A project's members ($1) as its researchers see them; callers add conditions with AND. */
 export const MEMBERS = `SELECT m.user_id AS "userId", u.display_name AS "displayName", u.email, m.role
@@ -30,15 +30,37 @@ export class MembersService {
    * Changes the role of the member with this email. Whoever is not a member yet is invited (`InvitationsService`):
    * nobody joins a project without accepting, and the answer here says nothing of whether an email has an account.
    */
-  async set(projectId: string, input: MemberInput, user: AuthUser): Promise<MemberView> {
+  async set(projectId: string, input: MemberRoleInput, user: AuthUser): Promise<MemberView> {
     await this.access.requireAdministrator(projectId, user, '/params/id');
     const [member] = await this.db.query(`${MEMBERS} AND u.email = $2`, [projectId, input.email]);
     if (!member) {
       throw validationFailed([{ pointer: '/email', message: `names no member of this project; invite them with POST /projects/${projectId}/invitations, and they join once they accept` }]);
     }
-    if (member.role === 'owner') throw validationFailed([{ pointer: '/email', message: "is the project's owner, whose role does not change" }]);
+    if (member.role === 'owner') throw validationFailed([{ pointer: '/email', message: "is the project's owner, whose role changes only when they hand the project to another member" }]);
+    if (input.role === 'owner') return this.handOver(projectId, member, user);
     await this.db.query('UPDATE project_members SET role = $3 WHERE project_id = $1 AND user_id = $2', [projectId, member.userId, input.role]);
     return { ...member, role: input.role };
+  }
+
+  /**
+   * The owner hands the project to another member (so that their own account can be deleted, say), staying on as a
+   * collaborator. The new owner's account is locked meanwhile: its deletion, which refuses owners, waits and then sees
+   * the project.
+   */
+  private async handOver(projectId: string, member: MemberView, user: AuthUser): Promise<MemberView> {
+    await this.db.transaction(async (manager) => {
+      const [project] = await manager.query<{ owner_id: string }[]>('SELECT owner_id FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
+      if (project?.owner_id !== accountIdOf(user)) throw forbidden("Only the project's owner can hand it over.");
+      const [account] = await manager.query("SELECT 1 FROM users WHERE id = $1 AND kind = 'registered' FOR SHARE", [member.userId]);
+      if (!account) throw validationFailed([{ pointer: '/email', message: 'names an account deleted meanwhile' }]);
+      await manager.query("UPDATE project_members SET role = CASE WHEN user_id = $2 THEN 'owner' ELSE 'collaborator' END WHERE project_id = $1 AND user_id IN ($2, $3)", [
+        projectId,
+        member.userId,
+        project.owner_id,
+      ]);
+      await manager.query('UPDATE projects SET owner_id = $2 WHERE id = $1', [projectId, member.userId]);
+    });
+    return { ...member, role: 'owner' };
   }
 
   /** Administrators remove anyone but the owner; any other member may leave. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { emailSchema } from '../../auth/dto/auth.dto';
 
-/** The roles a project's administrators may give; a project has one owner, its creator, whose role never changes. */
+/** The roles a project's administrators may give; a project has one owner, its creator, until they hand it over. */
 export const GIVEN_ROLES = ['collaborator', 'scientist', 'moderator'] as const;
 
 export const memberInputSchema = z.strictObject({
@@ -10,3 +10,9 @@ export const memberInputSchema = z.strictObject({
   role: z.enum(GIVEN_ROLES, { error: `must be one of ${GIVEN_ROLES.join(', ')}` }),
 });
 export type MemberInput = z.infer<typeof memberInputSchema>;
+
+/** A member's new role: a role administrators give, or `owner`, which only the owner gives, handing the project over. */
+export const memberRoleSchema = memberInputSchema.extend({
+  role: z.enum([...GIVEN_ROLES, 'owner'], { error: `must be one of ${GIVEN_ROLES.join(', ')}, or owner (from the owner, to hand the project over)` }),
+});
+export type MemberRoleInput = z.infer<typeof memberRoleSchema>;
