@@ -5,6 +5,7 @@ import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { AssignmentService } from '../src/assignment/assignment.service';
+import { pickAndAssignSql } from '../src/assignment/queue-sql';
 import { SubjectAssigner } from '../src/assignment/subject-assigner';
 
 let stack: Stack;
@@ -750,6 +751,33 @@ describe('the queue', () => {
     expect(Math.min(...firsts.values())).toBeGreaterThanOrEqual(8);
     expect(Math.max(...firsts.values())).toBeLessThanOrEqual(60);
     expect(pairs.size).toBeGreaterThan(24);
+  });
+
+  it('reads the random keys at most twice over for a volunteer with nothing left, however many subjects they ask for', async () => {
+    const subjects = 40;
+    const { workflowId } = await workflowOf(subjects);
+    const { user } = await stack.anonymous.guest();
+    await stack.db.query(
+      `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key)
+       SELECT workflow_id, 1, subject_id, $2, '[{"task":"T0","value":"yes"}]', gen_random_uuid()::text FROM subject_workflow_status WHERE workflow_id = $1`,
+      [workflowId, user.id],
+    );
+    const take = [[0], [workflowId], [user.id], [3], [10], [Math.random()], [null], [true], [3], 60];
+    await stack.db.query('BEGIN');
+    try {
+      const { rows } = await stack.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${pickAndAssignSql('random')}`, take);
+      // Every row of the hot rows' index that a scan read, kept or not, over all its loops.
+      type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] };
+      const read = (node: PlanNode): number =>
+        (node['Relation Name'] === 'subject_workflow_status' && node['Node Type'] === 'Index Scan' ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'] : 0) +
+        (node.Plans ?? []).reduce((sum, child) => sum + read(child), 0);
+      const rowsRead = read(rows[0]['QUERY PLAN'][0].Plan);
+      // The stretches of the ten points once between them, the fill once more; ten points each reading on to the end would be eleven times over.
+      expect(rowsRead).toBeGreaterThanOrEqual(subjects);
+      expect(rowsRead).toBeLessThanOrEqual(2 * subjects);
+    } finally {
+      await stack.db.query('ROLLBACK');
+    }
   });
 
   it('serves by ascending priority, and a priority edit takes effect at once', async () => {

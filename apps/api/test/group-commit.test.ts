@@ -27,3 +27,14 @@ it('runs a failed batch again one item at a time, so only the failing item fails
   ]);
   expect(batches).toEqual([[1, 13, 2], [1], [13], [2]]);
 });
+
+it('fails every item of a batch the database ended for running too long at once, without running each again', async () => {
+  const batches: number[][] = [];
+  const slow = new GroupCommit(async (items: number[]) => {
+    batches.push(items);
+    throw Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+  }, { maxBatch: 10, maxBatchesAtOnce: 1 });
+  const results = await Promise.allSettled([1, 2, 3].map((item) => slow.submit(item)));
+  expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+  expect(batches).toEqual([[1, 2, 3]]);
+});

@@ -16,10 +16,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => stack.stop());
 
-/** Holds `table` locked from everyone else for `ms`, as a long statement of another request would. */
-async function lockedFor(table: string, ms: number, meanwhile: () => Promise<void>): Promise<void> {
+/** Holds what `lock` locks (a table, rows) from everyone else for `ms`, as a long statement of another request would. */
+async function lockedFor(lock: string, ms: number, meanwhile: () => Promise<void>): Promise<void> {
   await stack.db.query('BEGIN');
-  await stack.db.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+  await stack.db.query(lock);
   const unlock = new Promise((resolve) => setTimeout(resolve, ms)).then(() => stack.db.query('COMMIT'));
   try {
     await meanwhile();
@@ -30,7 +30,7 @@ async function lockedFor(table: string, ms: number, meanwhile: () => Promise<voi
 
 it('lets a download wait and stream for longer than the timeout', async () => {
   let download: Promise<Response> | undefined;
-  await lockedFor('classifications', TIMEOUT_MS * 4, async () => {
+  await lockedFor('LOCK TABLE classifications IN ACCESS EXCLUSIVE MODE', TIMEOUT_MS * 4, async () => {
     download = fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/classifications?format=csv`, { headers: { authorization: `Bearer ${stack.client.token}` } });
   });
   const response = await download!;
@@ -39,7 +39,9 @@ it('lets a download wait and stream for longer than the timeout', async () => {
 });
 
 it('ends a statement that runs longer with 503 and Retry-After, also on the connection a download has given back', async () => {
-  await lockedFor('projects', TIMEOUT_MS * 4, async () => {
+  const download = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/classifications?format=csv`, { headers: { authorization: `Bearer ${stack.client.token}` } });
+  await download.text(); // on the pool's one connection, which then serves the request below
+  await lockedFor('LOCK TABLE projects IN ACCESS EXCLUSIVE MODE', TIMEOUT_MS * 4, async () => {
     const response = await fetch(`${stack.baseUrl}/api/v1/projects`);
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -47,4 +49,14 @@ it('ends a statement that runs longer with 503 and Retry-After, also on the conn
     expect(await response.json()).toMatchObject({ type: 'urn:chorus:problem:database-timeout', detail: expect.stringContaining('DATABASE_STATEMENT_TIMEOUT_MS') });
   });
   expect((await fetch(`${stack.baseUrl}/api/v1/projects`)).status).toBe(200);
+});
+
+it("lets a researcher's work on a whole set wait for as long as it must: retrying would not make it shorter", async () => {
+  const { rows } = await stack.db.query('SELECT subject_set_id FROM workflow_subject_sets WHERE workflow_id = $1', [workflowId]);
+  let retired: Promise<{ status: number; body: unknown }> | undefined;
+  // A subject's hot row held, as a submit holds it while it commits: the retirement waits for it.
+  await lockedFor(`SELECT 1 FROM subject_workflow_status WHERE workflow_id = '${workflowId}' LIMIT 1 FOR UPDATE`, TIMEOUT_MS * 4, async () => {
+    retired = stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectSetId: rows[0].subject_set_id, reason: 'done elsewhere' });
+  });
+  expect(await retired!).toMatchObject({ status: 200, body: { retired: 3 } });
 });

@@ -726,7 +726,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await finished.textContent()).not.toContain('You have classified');
     expect(await finished.getByTestId('session-count').count()).toBe(0);
     // The way on is the project's other workflows.
-    expect(await finished.getByRole('link', { name: "See the project's other workflows" }).getAttribute('href')).toBe(`/projects/${project.slug}`);
+    expect(await finished.getByRole('link', { name: 'Back to the project' }).getAttribute('href')).toBe(`/projects/${project.slug}`);
     await page.waitForTimeout(300);
     expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
     // The project list says so before anyone clicks: the workflow is listed as complete, not as a way in.

@@ -17,9 +17,9 @@ describe('the runs of a close reading’s passage', () => {
     expect(laidOut('one/two')).toBe('[<one>/][<two>]');
   });
 
-  it('give back the whole passage, in order', () => {
-    const text = '(WANTED): a steady boy, “to drive” a carriage!';
-    const joined = runsOf(text, wordsOf(text)).map((part) => (typeof part === 'string' ? part : part.lead + part.word.text + part.trail)).join('');
-    expect(joined).toBe(text);
+  it('give back the whole passage, in order, whatever ends it', () => {
+    const joined = (text: string) => runsOf(text, wordsOf(text)).map((part) => (typeof part === 'string' ? part : part.lead + part.word.text + part.trail)).join('');
+    for (const text of ['(WANTED): a steady boy, “to drive” a carriage!', 'To be continued …', 'end —', '—', '', ' … ']) expect(joined(text)).toBe(text);
+    expect(laidOut('To be continued …')).toBe('[<To>] [<be>] [<continued>] …');
   });
 });

@@ -428,7 +428,8 @@ describe('classifier in a browser: every task type, keyboard only', () => {
   it('puts the page a passage comes from beside the passage to mark, and a passage alone across the whole width', async () => {
     const [snippet] = SNIPPETS;
     const withPage: SubjectInput = { ...textSubject(snippet!, 0), locations: [{ type: 'image', url: `${suite.stack.baseUrl}/no-such-page.jpg` }, ...textSubject(snippet!, 0).locations] };
-    const { url, workflowId } = await setUp('Passage and page', [withPage, textSubject(SNIPPETS[1]!, 1)], {
+    const longWord = { text: `Apply to https://example.org/${'x'.repeat(120)} for a bicycle.`, word: 'bicycle' };
+    const { url, workflowId } = await setUp('Passage and page', [withPage, textSubject(longWord, 1)], {
       name: 'Senses',
       firstTask: 'T0',
       tasks: { T0: { type: 'close-reading', question: 'In what sense?', senses: [{ value: 'vehicle', label: 'A vehicle' }, { value: 'bearing', label: 'Bearing' }], evidence: 'optional' } },
@@ -448,7 +449,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     expect(passageBox.y).toBeLessThan(400); // the passage at the top, not below the page
     // The full stop stays with its word at the end of a line.
     const lastRun = passage.locator('.word-run').last();
-    expect([await lastRun.textContent(), await lastRun.evaluate((run) => getComputedStyle(run).whiteSpace)]).toEqual(['Street.', 'nowrap']);
+    expect([await lastRun.textContent(), await lastRun.evaluate((run) => run.getClientRects().length)]).toEqual(['Street.', 1]);
     await checkScreen(page, 'close-reading-beside-page');
     await waitForFocus(page, '[data-testid="evidence-passage"] button.word');
     await tabTo(page, '[data-testid="subject"] input[type="radio"]');
@@ -458,6 +459,10 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="subject"]')?.classList.contains('classify-full') === true);
     expect(await subjectPanel.count()).toBe(0);
     expect(await passage.count()).toBe(1);
+    // A word longer than the line breaks inside the passage rather than running out of it.
+    await page.setViewportSize({ width: 375, height: 740 });
+    expect(await passage.evaluate((box) => box.scrollWidth <= box.clientWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
     expect(errors).toEqual([]);
     await page.close();
   });

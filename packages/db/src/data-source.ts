@@ -29,7 +29,8 @@ export function dataSourceOptions(url: string, poolSize = 10, statementTimeoutMs
     migrationsRun: false,
     // No JIT: Chorus runs short statements, and on a table of a million subjects the planner's estimates cross
     // jit_above_cost, so that compiling a queue request's statement took 20 ms to save microseconds.
-    extra: { max: poolSize, options: `-c jit=off -c statement_timeout=${statementTimeoutMs}` },
+    // A timeout of 0 is left to the database's own settings (ALTER ROLE or DATABASE), which an option would override.
+    extra: { max: poolSize, options: `-c jit=off${statementTimeoutMs ? ` -c statement_timeout=${statementTimeoutMs}` : ''}` },
   };
 }
 
@@ -69,9 +70,10 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
       // Each migration in its own transaction, unless it says it needs none (an index built CONCURRENTLY).
       executor.transaction = 'each';
       const applied = await executor.executePendingMigrations();
+      // Not reached when a migration fails, and then the data source is not used: opening it fails.
+      await runner.query('RESET statement_timeout');
       return applied.map((migration) => migration.name);
     } finally {
-      await runner.query('RESET statement_timeout').catch(() => undefined);
       await runner.release();
     }
   } finally {
@@ -80,8 +82,8 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 }
 
 /** Opens the database named in `url`, creating and migrating it as needed. */
-export async function openDatabase(url: string, poolSize?: number, statementTimeoutMs?: number): Promise<DataSource> {
-  return openDataSource(dataSourceOptions(url, poolSize, statementTimeoutMs));
+export async function openDatabase(url: string, poolSize?: number): Promise<DataSource> {
+  return openDataSource(dataSourceOptions(url, poolSize));
 }
 
 /** `openDatabase` for options made by `dataSourceOptions`. */

@@ -66,7 +66,7 @@ export const selectionRuleSchema = z.strictObject({
       z.uuid('must be the id of a subject set of this project'),
       z
         .number()
-        .positive('must be more than 0; to weigh a set 0, leave it out (a linked set left out is drawn from only when the weighted sets have nothing left)')
+        .positive('must be more than 0; to weigh a set 0, leave it out (a linked set left out is drawn from only to fill what the weighted sets cannot)')
         .max(1_000_000),
     )
     .optional(),

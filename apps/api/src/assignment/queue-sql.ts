@@ -71,19 +71,34 @@ const scanFrom = (where: string, start: string, n: string) => `
   (SELECT a2.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st WHERE ${PICKABLE} ${where} AND st.random < ${start} ORDER BY st.random LIMIT ${n} ${LOCK}) a2)`;
 
 /**
- * Random selection: each of the take's `count` subjects is the first pickable one after a random point of its own,
- * so that a batch is not a run of neighbours in the keys' fixed order, which every volunteer would meet in the same
- * order. Keys are spread evenly when subjects join a workflow (`EVEN_RANDOM_KEYS`), so each subject is as likely to
- * come next. Two points that find the same subject (the statement's own row locks do not skip each other) serve it
- * once; what they leave short is filled by a scan from the take's own random point, past those already picked.
+ * The first pickable subject of a point's stretch of random keys, [`start`, `stop`), else of [0, `wrap`) (empty but
+ * for the last stretch, which wraps round past the last key): two bounded index range scans, the second run only
+ * when the first finds nothing.
+ */
+const firstInStretch = (where: string) => `
+  (SELECT a1.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st
+     WHERE ${PICKABLE} ${where} AND st.random >= points.start AND st.random < points.stop ORDER BY st.random LIMIT 1 ${LOCK}) a1)
+  UNION ALL
+  (SELECT a2.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st
+     WHERE ${PICKABLE} ${where} AND st.random < points.wrap ORDER BY st.random LIMIT 1 ${LOCK}) a2)
+  LIMIT 1`;
+
+/**
+ * Random selection: the take's `count` random points cut the circle of keys into as many stretches, each of which
+ * serves the first pickable subject it holds, in the order the points were drawn, so that a batch is not a run of
+ * neighbours that every volunteer would meet in the same order. Keys are spread evenly when subjects join a workflow
+ * (`joinWorkflows`), so each is as likely to come. The stretches read the index once at most between them, however
+ * few subjects are left, and never find one subject twice. What they leave short (a stretch holding two pickable
+ * subjects serves one) is filled by a scan from the take's own random point, past those already picked.
  */
 const randomArms = (where: string) => `
   SELECT served.subject_id FROM (
-    SELECT coalesce(array_agg(firsts.subject_id ORDER BY firsts.point), '{}') AS ids FROM (
-      SELECT one.subject_id, min(points.point) AS point
-      FROM (SELECT g.point, random() AS start FROM generate_series(1, r.count) AS g(point)) points
-      CROSS JOIN LATERAL (${scanFrom(where, 'points.start', '1')} LIMIT 1) one
-      GROUP BY one.subject_id) firsts) picked
+    SELECT coalesce(array_agg(one.subject_id ORDER BY points.point), '{}') AS ids
+    FROM (SELECT drawn.point, drawn.start, coalesce(lead(drawn.start) OVER by_key, 1) AS stop,
+                 CASE WHEN lead(drawn.start) OVER by_key IS NULL THEN min(drawn.start) OVER () ELSE 0 END AS wrap
+          FROM (SELECT g.point, random() AS start FROM generate_series(1, r.count) AS g(point)) drawn
+          WINDOW by_key AS (ORDER BY drawn.start)) points
+    CROSS JOIN LATERAL (${firstInStretch(where)}) one) picked
   CROSS JOIN LATERAL (
     SELECT unnest(picked.ids) AS subject_id
     UNION ALL

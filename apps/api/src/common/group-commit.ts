@@ -1,3 +1,5 @@
+import { QUERY_CANCELED } from './sql';
+
 interface Waiting<I, O> {
   item: I;
   resolve: (result: O) => void;
@@ -16,7 +18,8 @@ export interface GroupCommitOptions {
  * while batches run (those of one event-loop turn at least) share the next batch, so round trips and commits grow
  * with batches, not with requests. `run` answers one result per item, in order. Each caller is answered when its
  * batch is done. A batch that fails is run again one item at a time, so a failure reaches only its own caller,
- * with the error the work gave.
+ * with the error the work gave; except a batch the database ended for running too long
+ * (DATABASE_STATEMENT_TIMEOUT_MS), whose callers all get that at once: each item again could take as long.
  */
 export class GroupCommit<I, O> {
   private waiting: Waiting<I, O>[] = [];
@@ -60,7 +63,10 @@ export class GroupCommit<I, O> {
       const results = await this.run(batch.map((waiting) => waiting.item));
       for (const [index, waiting] of batch.entries()) waiting.resolve(results[index]!);
     } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
+      if (batch.length === 1 || (error as { code?: string }).code === QUERY_CANCELED) {
+        for (const { reject } of batch) reject(error);
+        return;
+      }
       for (const { item, resolve, reject } of batch) {
         await this.run([item]).then(([result]) => resolve(result!), reject);
       }

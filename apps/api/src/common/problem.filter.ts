@@ -31,10 +31,18 @@ export function problemFromFastifyError(error: FastifyError | undefined, bodyLim
   return undefined;
 }
 
+/** When a request the database took too long over may be made again: a moment of overload has often passed by then. */
+const DATABASE_TIMEOUT_RETRY_SECONDS = 5;
+
 /** A statement Postgres ended for running too long: the database is overloaded or a query went wrong, not the request. */
 function databaseProblem(exception: unknown): ProblemException | undefined {
   if ((exception as { code?: string } | undefined)?.code !== QUERY_CANCELED) return undefined;
-  return new ProblemException(503, 'The database took longer to answer than this server allows (DATABASE_STATEMENT_TIMEOUT_MS), so the request was stopped. Try again in a moment.', undefined, 'database-timeout').retryAfter(5);
+  return new ProblemException(
+    503,
+    'The database took longer to answer than this server allows (DATABASE_STATEMENT_TIMEOUT_MS), so the request was stopped. Try again in a moment; if it keeps happening, tell the people who run this Chorus.',
+    undefined,
+    'database-timeout',
+  ).retryAfter(DATABASE_TIMEOUT_RETRY_SECONDS);
 }
 
 @Catch()

@@ -1,8 +1,22 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
 /** Postgres's code for a statement that would break a unique index (a taken slug, email or idempotency key). */
 export const UNIQUE_VIOLATION = '23505';
 
 /** Postgres's code for a statement it ended: it ran longer than `statement_timeout` (DATABASE_STATEMENT_TIMEOUT_MS). */
 export const QUERY_CANCELED = '57014';
+
+/**
+ * Runs a researcher's work on a whole subject set or workflow (an upload, linking or deleting a set, retiring one) in
+ * a transaction that DATABASE_STATEMENT_TIMEOUT_MS does not end: it takes as long as the set is large, which no
+ * retry would change, where the timeout is meant for statements that run away.
+ */
+export function researchersTransaction<T>(db: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return db.transaction(async (manager) => {
+    await manager.query('SET LOCAL statement_timeout = 0');
+    return work(manager);
+  });
+}
 
 /** Postgres's code for a transaction it rolled back to break a deadlock. */
 const DEADLOCK_DETECTED = '40P01';

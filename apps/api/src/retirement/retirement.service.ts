@@ -7,7 +7,7 @@ import type { FieldError } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
-import { returnedRows } from '../common/sql';
+import { researchersTransaction, returnedRows } from '../common/sql';
 import { JobProducer } from '../jobs/job-producer';
 import { LEFT_TO_CLASSIFY } from '../workflows/workflow-progress';
 import { WorkflowVersions } from '../workflows/workflow-versions';
@@ -85,7 +85,7 @@ export class RetirementService {
     if (request.subjectIds) {
       await this.failForChosen(workflowId, request.subjectIds, 'st.gold_standard', 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId');
     }
-    const [{ retired, gold }]: { retired: number; gold: number }[] = await this.db.transaction(async (manager) => {
+    const [{ retired, gold }]: { retired: number; gold: number }[] = await researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, request, LEFT_TO_CLASSIFY);
       return manager.query(
         `WITH retired AS (
@@ -111,7 +111,7 @@ export class RetirementService {
     await this.requireStillLinked(workflowId, request);
     const most = classificationsNeededAtMost((await this.versions.definition(workflowId, workflow.version))!.retirement);
     const leftRetired = await this.requireRoomForMore(workflowId, request, most);
-    const { unretired, owed } = await this.db.transaction(async (manager) => {
+    const { unretired, owed } = await researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, request, 'st.retired_at IS NOT NULL');
       const rows = await manager.query(
         `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL,
@@ -133,7 +133,7 @@ export class RetirementService {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const subjectIds = input.priorities.map((entry) => entry.subjectId);
     await this.failForSubjectsOutside(workflowId, subjectIds, (index) => `/priorities/${index}/subjectId`);
-    const rows = await this.db.transaction(async (manager) => {
+    const rows = await researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, { subjectIds });
       return manager.query(
         `UPDATE subject_workflow_status st SET priority = p.priority, updated_at = now()

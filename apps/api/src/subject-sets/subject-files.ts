@@ -32,7 +32,10 @@ const numbered = (column: string, stem: string) => new RegExp(`^${stem}(?:_(\\d+
 /** The image column an `iiif_service` (or `iiif_service_N`) column belongs to. */
 const imageColumnOf = (serviceColumn: string) => serviceColumn.replace(/^iiif_service/, 'image_url');
 
-const KNOWN_COLUMN = /^(?:(?:external_id|(?:image_url|iiif_service|audio_url|text)(?:_\d+)?)$|gold_standard_(?=.))/i;
+/** The columns that give a subject what volunteers see, each numbered from its second (`image_url_2`). */
+const LOCATION_STEMS = ['image_url', 'audio_url', 'text'];
+const LOCATION_COLUMN = new RegExp(`^(?:${LOCATION_STEMS.join('|')})(?:_\\d+)?$`);
+const KNOWN_COLUMN = new RegExp(`^(?:(?:external_id|(?:${[...LOCATION_STEMS, 'iiif_service'].join('|')})(?:_\\d+)?)$|gold_standard_(?=.))`, 'i');
 
 /**
  * A known column in any case (`Image_URL` is `image_url`; a gold standard's task key keeps its own case), every
@@ -55,8 +58,6 @@ function checkedHeader(header: string[]): string[] {
   }
   return columns;
 }
-
-const LOCATION_COLUMN = /^(?:image_url|audio_url|text)(?:_\d+)?$/;
 
 function namedColumns(header: string[]): string[] {
   const seen = new Map<string, string>();

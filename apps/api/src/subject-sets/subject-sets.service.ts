@@ -7,7 +7,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import type { FieldError, WorkflowDefinition } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { conflict, notFound } from '../common/problem';
-import { retryOnDeadlock } from '../common/sql';
+import { researchersTransaction, retryOnDeadlock } from '../common/sql';
 import type { SubjectRow } from '../common/subject-view';
 import { ProjectAccess } from '../projects/project-access';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
@@ -54,7 +54,7 @@ export class SubjectSetsService {
    */
   async delete(subjectSetId: string, user: AuthUser): Promise<SubjectSetDeleted> {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
-    return retryOnDeadlock(() => this.db.transaction(async (manager) => {
+    return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       // One deletion in the project at a time: two sets sharing a subject, deleted at once, would each see it in the
       // other and both keep it, leaving a subject in no set whose externalId no upload could use again.
       await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-set-deletion'), hashtext($1))", [set.projectId]);
@@ -175,7 +175,7 @@ export class SubjectSetsService {
     const errors = knownAnswersTheyTake(input, await this.workflowsOfUpload(subjectSetId, set.projectId, input));
     if (errors.length) upload.refuse(errors);
     const subjects = JSON.stringify(input.subjects.map((s) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, gold_standard: s.goldStandard ?? null })));
-    return retryOnDeadlock(() => this.db.transaction(async (manager) => {
+    return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
       await this.lockSet(manager, subjectSetId, 'FOR KEY SHARE');
       const updated = await this.requireSameContent(manager, set.projectId, subjects, upload.refuse);

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
+import { researchersTransaction } from '../common/sql';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
@@ -60,7 +61,7 @@ export class WorkflowsService {
 
   async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number; etag: string }> {
     await this.access.requireResearcher(projectId, user, '/params/id');
-    return this.db.transaction(async (manager) => {
+    return researchersTransaction(this.db, async (manager) => {
       await this.checkReferencedSets(manager, projectId, input.definition);
       const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
       await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition }));
@@ -78,7 +79,7 @@ export class WorkflowsService {
    */
   async update(id: string, input: WorkflowInput, user: AuthUser, ifMatch?: string[]): Promise<WorkflowSaved & { etag: string }> {
     await this.requireResearcher(id, user);
-    const { version, owed, etag, before } = await this.db.transaction(async (manager) => {
+    const { version, owed, etag, before } = await researchersTransaction(this.db, async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (ifMatch !== undefined && !ifMatch.includes('*')) {
         const current = workflowTag(locked.version, await this.linkedSetIds(manager, id));
@@ -208,7 +209,7 @@ export class WorkflowsService {
     if (workflow.status !== 'draft' && workflow.status !== 'paused') {
       throw conflict(`The workflow is ${workflow.status}: pause it first (POST /workflows/:id/pause), so that no volunteer is at work in it.`, 'workflow-not-paused');
     }
-    await this.db.transaction(async (manager) => {
+    await researchersTransaction(this.db, async (manager) => {
       // Locked as a submit locks them, its hot rows in key order and then (by its key check) the workflow's row: a
       // submit meanwhile waits for this, then finds no workflow and stores nothing, and neither waits on the other.
       await manager.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id FOR UPDATE', [id]);

@@ -70,8 +70,9 @@ export function Finished({ workflowId, projectSlug, classified, reason }: { work
   const { t } = useTranslation();
   const completeMeanwhile = useCompletedMeanwhile(workflowId, reason !== 'workflow-finished' && reason !== 'project-finished' && classified > 0);
   const complete = reason === 'workflow-finished' || completeMeanwhile;
+  const projectFinished = reason === 'project-finished';
   const [title, body] =
-    reason === 'project-finished'
+    projectFinished
       ? [t('finished.projectFinishedTitle'), t('finished.projectFinished')]
       : complete
         ? [t('finished.completeTitle'), t('finished.workflowFinished')]
@@ -80,8 +81,8 @@ export function Finished({ workflowId, projectSlug, classified, reason }: { work
     <EndOfSubjects
       id="finished"
       title={title}
-      back={reason === 'project-finished' ? t('finished.backToProjects') : t('finished.back')}
-      to={reason === 'project-finished' ? '/' : projectPath(projectSlug)}
+      back={projectFinished ? t('app.chooseAnotherProject') : t('finished.back')}
+      to={projectFinished ? '/' : projectPath(projectSlug)}
     >
       <p>{body}</p>
       {classified > 0 && (
@@ -101,7 +102,7 @@ export function Finished({ workflowId, projectSlug, classified, reason }: { work
 export function Stopped({ why, projectSlug, lastAnswer }: { why: 'paused' | 'closed'; projectSlug: string; lastAnswer: LastAnswer | null }) {
   const { t } = useTranslation();
   return (
-    <EndOfSubjects id={why} title={t(`${why}.title`)} back={t(`${why}.back`)} to={why === 'paused' ? projectPath(projectSlug) : '/'}>
+    <EndOfSubjects id={why} title={t(`${why}.title`)} back={why === 'paused' ? t('paused.back') : t('app.chooseAnotherProject')} to={why === 'paused' ? projectPath(projectSlug) : '/'}>
       <p>{t(`${why}.body`)}</p>
       <LastAnswerNote lastAnswer={lastAnswer} />
     </EndOfSubjects>

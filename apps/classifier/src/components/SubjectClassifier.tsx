@@ -76,6 +76,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   const owned = task && ownedLocation(task, subject);
   const panelLocations = owned ? subject.locations.filter((location) => location !== owned) : subject.locations;
   const fullWidth = panelLocations.length === 0;
+  const severalTasks = Object.keys(definition.tasks).length > 1;
   const swipeAnswers = task?.type === 'single' && task.answers.length === 2 ? task.answers : undefined;
 
   // Keep the draft: only once the volunteer has done something, so that merely seeing a subject stores nothing.
@@ -270,12 +271,13 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
             swipeStart.current = null;
           }}
         >
-          <SubjectMedia locations={panelLocations} />
+          {/* Its pages are counted in the list it is given: another list (a task that shows one itself) starts it again. */}
+          <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} />
           <SubjectAbout metadata={subject.metadata} />
         </div>
       )}
       <form className="task-panel" onSubmit={onFormSubmit} aria-busy={submitting} aria-label={t('subject.tasks')} noValidate>
-        {(answered.length > 0 || Object.keys(definition.tasks).length > 1) && (
+        {severalTasks && (
           <p className="task-progress muted">
             <Trans i18nKey="subject.taskNumber" values={{ number: answered.length + 1 }} components={{ hidden: <span className="visually-hidden" /> }} />
           </p>

@@ -82,6 +82,8 @@ export function runsOf(text: string, words: readonly Word[]): (string | WordRun)
     parts.push(previous);
     cursor = word.end;
   });
-  between(text.slice(cursor));
+  // After the last word: what no word follows (a closing "…", a passage of marks only) is text too.
+  const rest = between(text.slice(cursor));
+  if (rest) parts.push(rest);
   return parts;
 }
