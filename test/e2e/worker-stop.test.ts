@@ -3,7 +3,7 @@
  * leave it: draining its jobs would then wait for ever. It stops within its drain deadline, at once on a second
  * Ctrl-C, and says what happened as JSON log lines, never as bare stack traces.
  */
-import { type ManagedProcess, freePort, redisServer, workerProcess } from '../support/processes';
+import { type ManagedProcess, freePort, linesNotJson, redisServer, workerProcess } from '../support/processes';
 import { createTestDatabase } from '../support/services';
 import { until } from '../support/waiting';
 
@@ -34,19 +34,6 @@ async function workerWithRedisGone(): Promise<void> {
   await until(async () => worker.output().includes('ECONNREFUSED'), 'the worker to notice that Redis is gone');
 }
 
-/** Every line the worker wrote is a JSON log line. */
-function expectOnlyJsonLines(output: string): void {
-  const lines = output.split('\n').filter((line) => line.trim() !== '');
-  const notJson = lines.filter((line) => {
-    try {
-      return typeof JSON.parse(line) !== 'object';
-    } catch {
-      return true;
-    }
-  });
-  expect(notJson).toEqual([]);
-}
-
 it('stops within its drain deadline when Redis is gone, saying so in JSON log lines', async () => {
   await workerWithRedisGone();
   const code = await worker.kill('SIGINT');
@@ -56,7 +43,7 @@ it('stops within its drain deadline when Redis is gone, saying so in JSON log li
   expect(code).toBe(1);
   // The lost connection is a warning of each worker's own (ECONNREFUSED, or EPIPE when the write came first).
   expect(output).toMatch(/"level":40,[^\n]*"context":"AggregationProcessor","msg":"aggregation worker: /);
-  expectOnlyJsonLines(output);
+  expect(linesNotJson(output)).toEqual([]);
 });
 
 it('stops at once on a second Ctrl-C, and a repeated SIGTERM leaves the drain to go on', async () => {

@@ -60,6 +60,18 @@ function managed(name: string, command: string, args: string[], env: NodeJS.Proc
   return self;
 }
 
+/** The lines of a process's output that are not JSON log lines (a stack trace printed to the console, say). */
+export function linesNotJson(output: string): string[] {
+  return output.split('\n').filter((line) => {
+    if (line.trim() === '') return false;
+    try {
+      return typeof JSON.parse(line) !== 'object';
+    } catch {
+      return true;
+    }
+  });
+}
+
 /** redis-server from the PATH on its own port, keeping nothing on disk: a restart empties it. */
 export function redisServer(port: number): ManagedProcess {
   return managed('redis-server', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {}, async () => {

@@ -1,7 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { InjectQueue, getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { ReaggregationRun } from '@chorus/client';
-import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
+import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, queueNames, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
 import { recordReaggregationRequested } from '@chorus/db';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -36,10 +37,15 @@ export class JobProducer implements OnModuleInit {
     @InjectQueue('aggregation') private readonly aggregation: Queue,
     @InjectQueue('reaggregation') private readonly reaggregation: Queue,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly modules: ModuleRef,
   ) {}
 
+  /**
+   * Every queue the API registers (the board shows them all) warns of its errors (Redis gone), throttled: a queue
+   * nobody listens to prints each one to the console as a stack trace.
+   */
   onModuleInit(): void {
-    for (const queue of [this.aggregation, this.reaggregation]) warnOfErrors(queue, `${queue.name} queue`, (message) => this.logger.warn(message));
+    for (const name of queueNames) warnOfErrors(this.modules.get<Queue>(getQueueToken(name), { strict: false }), `${name} queue`, (message) => this.logger.warn(message));
   }
 
   /**
