@@ -109,6 +109,46 @@ describe('project members', () => {
     expect((await ada.client.members(project.id)).members.map((member) => member.userId).sort()).toEqual([ada.id, bob.id].sort());
   });
 
+  it('lets the owner delete a project nobody has classified in, once it is not live, so an account with only test drafts can go', async () => {
+    const olive = await account('olive');
+    const draft = await olive.client.createProject({ title: `Test draft ${randomUUID().slice(0, 8)}` });
+    const set = await olive.client.createSubjectSet(draft.id, { name: 'Set' });
+    await olive.client.addSubjects(set.id, [{ externalId: 'a', locations: [{ type: 'text', text: 'A' }] }]);
+    const { id: workflowId } = await olive.client.createWorkflow(draft.id, {
+      name: 'W', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'y', label: 'Y' }, { value: 'n', label: 'N' }] } }, subjectSetIds: [set.id],
+    });
+    const ada = await account('ada');
+    await join(olive.client, draft.id, ada, 'collaborator');
+    expect((await problemOf(ada.client.deleteProject(draft.id)))?.status).toBe(403); // the owner's alone
+    await olive.client.updateProject(draft.id, { status: 'live' });
+    expect((await problemOf(olive.client.deleteProject(draft.id)))?.problem.type).toBe('urn:chorus:problem:project-live');
+    await olive.client.updateProject(draft.id, { status: 'draft' });
+    await stack.db.query("INSERT INTO assignments (workflow_id, user_id, subject_id, expires_at) SELECT $1, $2, subject_id, now() + interval '1 hour' FROM subject_workflow_status WHERE workflow_id = $1", [workflowId, ada.id]);
+    await olive.client.deleteProject(draft.id);
+    expect((await problemOf(olive.client.getProject(draft.id)))?.status).toBe(404);
+    for (const table of ['subjects', 'subject_sets', 'workflows', 'project_members']) {
+      expect((await stack.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE project_id = $1`, [draft.id])).rows[0].n).toBe(0);
+    }
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
+    await olive.client.deleteAccount(ACCOUNT_PASSWORD);
+
+    // A project with classifications stays, and says how to leave it.
+    const classified = await stack.client.createProject({ title: `Classified ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const classifiedSet = await stack.client.createSubjectSet(classified.id, { name: 'Set' });
+    await stack.client.addSubjects(classifiedSet.id, [{ externalId: 'a', locations: [{ type: 'text', text: 'A' }] }]);
+    const classifiedWorkflow = await stack.client.createWorkflow(classified.id, {
+      name: 'W', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'y', label: 'Y' }, { value: 'n', label: 'N' }] } }, subjectSetIds: [classifiedSet.id],
+    });
+    await stack.client.activateWorkflow(classifiedWorkflow.id);
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const [subject] = (await volunteer.queue(classifiedWorkflow.id, 1)).subjects;
+    await volunteer.classify({ workflowId: classifiedWorkflow.id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'y' }] }, randomUUID());
+    await stack.client.updateProject(classified.id, { status: 'paused' });
+    const kept = await problemOf(stack.client.deleteProject(classified.id));
+    expect([kept?.status, kept?.problem.type, kept?.problem.detail]).toEqual([409, 'urn:chorus:problem:project-classified', expect.stringContaining('role "owner"')]);
+    expect((await stack.client.getProject(classified.id)).id).toBe(classified.id);
+  });
+
   it('invites by email without saying whether it has an account; only its account accepts or declines, and administrators withdraw', async () => {
     const owner = stack.client;
     const project = await owner.createProject({ title: `Invitations ${randomUUID().slice(0, 8)}` });

@@ -133,6 +133,10 @@ export class ChorusClient {
   listProjects() {
     return this.call<{ projects: ProjectSummary[] }>('GET', '/projects');
   }
+  /** Deletes a project nobody has classified in, not while it is live (its owner only). */
+  async deleteProject(id: string): Promise<void> {
+    await this.request('DELETE', `/projects/${id}`);
+  }
   getProject(idOrSlug: string) {
     return this.call<ProjectView>('GET', `/projects/${encodeURIComponent(idOrSlug)}`);
   }

@@ -97,7 +97,7 @@ export class AccountService {
       if (owned.length) {
         throw new ProblemException(
           409,
-          `This account owns ${owned.length === 1 ? 'a project' : `${owned.length} projects`} (${owned.map((project) => `"${project.title}"`).join(', ')}), which no one could administer after it: hand each to another of its members first (PUT /projects/:id/members with their email and role "owner").`,
+          `This account owns ${owned.length === 1 ? 'a project' : `${owned.length} projects`} (${owned.map((project) => `"${project.title}"`).join(', ')}), which no one could administer after it: first hand each to another of its members (PUT /projects/:id/members with their email and role "owner"), or delete it if nobody has classified in it (DELETE /projects/:id).`,
           undefined,
           'owns-projects',
         );

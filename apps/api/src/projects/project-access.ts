@@ -78,6 +78,11 @@ export class ProjectAccess {
     return this.requireRole(projectId, user, ADMIN_ROLES, "the project's owner and collaborators", pointer);
   }
 
+  /** Fails unless the caller owns the project: what only its owner may do (delete it, hand it over). */
+  async requireOwner(projectId: string, user: AuthUser, pointer?: string): Promise<Project> {
+    return this.requireRole(projectId, user, ['owner'], "the project's owner", pointer);
+  }
+
   private async requireRole(projectId: string, user: AuthUser, roles: ProjectRole[], who: string, pointer?: string, named?: string): Promise<Project> {
     const project = await this.readable(projectId, user, pointer, named);
     const role = await this.roleOf(projectId, user);

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { projectListSchema, projectViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateProjectInput, type UpdateProjectInput, createProjectSchema, updateProjectSchema } from './dto/project.dto';
 import { ProjectsService } from './projects.service';
 
@@ -38,5 +38,16 @@ export class ProjectsController {
   @ApiZodResponse(projectViewSchema)
   updateProject(@Param('id', uuidParam('id')) id: string, @Body(new ZodPipe(updateProjectSchema)) input: UpdateProjectInput, @CurrentUser() user: AuthUser) {
     return this.projects.update(id, input, user);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description:
+      'Deleted, with its workflows, subject sets, subjects, members and invitations: by its owner only, not while it is live (409 `project-live`), and only if nobody has classified in it (409 `project-classified`: classifications are never deleted; hand the project over instead)',
+  })
+  @ApiProblemResponse()
+  async deleteProject(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.projects.delete(id, user);
   }
 }

@@ -6,7 +6,8 @@ import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { lockAccount } from '../account/account-lock';
 import { accountDeleted, conflict, forbidden, notFound, validationFailed } from '../common/problem';
-import { UNIQUE_VIOLATION } from '../common/sql';
+import { UNIQUE_VIOLATION, researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { completeWorkflows, workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
@@ -123,6 +124,26 @@ export class ProjectsService {
       `INSERT INTO project_former_slugs (slug, project_id) VALUES ($1, $2)
        ON CONFLICT (slug) DO UPDATE SET project_id = EXCLUDED.project_id, replaced_at = now()`,
       [from, projectId],
+    );
+  }
+
+  /**
+   * Deletes a project nobody has classified in (a test draft, a mistake), with its workflows, subject sets, subjects,
+   * members and invitations: its owner's, and not while it is live (volunteers may be at work in it). One with
+   * classifications is never deleted: they are volunteers' work; its owner may hand it over instead.
+   */
+  async delete(id: string, user: AuthUser): Promise<void> {
+    await this.access.requireOwner(id, user, '/params/id');
+    await retryOnDeadlock(() =>
+      researchersTransaction(this.db, async (manager) => {
+        const [project]: { status: Project['status'] }[] = await manager.query('SELECT status FROM projects WHERE id = $1 FOR UPDATE', [id]);
+        if (!project) throw notFound(`Project ${id}`, '/params/id');
+        if (project.status === 'live') throw conflict('The project is live: take it back to draft first (PATCH { status: "draft" }), so that no volunteer is at work in it.', 'project-live');
+        if (!(await deleteUnclassifiedWorkflows(manager, 'w.project_id = $1', [id]))) {
+          throw conflict('The project has classifications, which are never deleted; to leave it, hand it to another member (PUT /projects/:id/members with their email and role "owner").', 'project-classified');
+        }
+        await manager.query('DELETE FROM projects WHERE id = $1', [id]);
+      }),
     );
   }
 

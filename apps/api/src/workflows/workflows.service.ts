@@ -14,6 +14,7 @@ import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
 import type { WorkflowInput } from './dto/workflow.dto';
+import { deleteUnclassifiedWorkflows } from './workflow-deletion';
 import { WorkflowSubjects } from './workflow-subjects';
 import { completeWorkflows, workflowSummary } from './workflow-progress';
 import { WorkflowVersions } from './workflow-versions';
@@ -210,16 +211,9 @@ export class WorkflowsService {
       throw conflict(`The workflow is ${workflow.status}: pause it first (POST /workflows/:id/pause), so that no volunteer is at work in it.`, 'workflow-not-paused');
     }
     await researchersTransaction(this.db, async (manager) => {
-      // Locked as a submit locks them, its hot rows in key order and then (by its key check) the workflow's row: a
-      // submit meanwhile waits for this, then finds no workflow and stores nothing, and neither waits on the other.
-      await manager.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id FOR UPDATE', [id]);
-      await manager.query('SELECT 1 FROM workflows WHERE id = $1 FOR UPDATE', [id]);
-      const [{ classified }]: { classified: boolean }[] = await manager.query('SELECT EXISTS (SELECT 1 FROM classifications WHERE workflow_id = $1) AS classified', [id]);
-      if (classified) throw conflict('The workflow has classifications, which are never deleted; leave it paused instead.', 'workflow-classified');
-      // Neither has a foreign key to cascade by (they are written on every queue request and submit).
-      await manager.query('DELETE FROM assignments WHERE workflow_id = $1', [id]);
-      await manager.query('DELETE FROM aggregation_outbox WHERE workflow_id = $1', [id]);
-      await manager.query('DELETE FROM workflows WHERE id = $1', [id]);
+      if (!(await deleteUnclassifiedWorkflows(manager, 'w.id = $1', [id]))) {
+        throw conflict('The workflow has classifications, which are never deleted; leave it paused instead.', 'workflow-classified');
+      }
     });
   }
 

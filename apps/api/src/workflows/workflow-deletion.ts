@@ -1,0 +1,20 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Deletes the workflows that `where` selects (a condition on `w`, a row of `workflows`, with `parameters`), with their
+ * versions, links, holds and runs, unless someone has classified in one of them: classifications are volunteers'
+ * work, never deleted. Their hot rows are locked as a submit locks them, in key order and then (by its key check)
+ * the workflow's row: a submit meanwhile waits for this, then finds no workflow and stores nothing. False, deleting
+ * nothing, when one has classifications.
+ */
+export async function deleteUnclassifiedWorkflows(manager: EntityManager, where: string, parameters: unknown[]): Promise<boolean> {
+  const workflows = `SELECT w.id FROM workflows w WHERE ${where}`;
+  await manager.query(`SELECT 1 FROM subject_workflow_status WHERE workflow_id IN (${workflows}) ORDER BY workflow_id, subject_id FOR UPDATE`, parameters);
+  await manager.query(`${workflows} ORDER BY w.id FOR UPDATE`, parameters);
+  const [{ classified }]: { classified: boolean }[] = await manager.query(`SELECT EXISTS (SELECT 1 FROM classifications WHERE workflow_id IN (${workflows})) AS classified`, parameters);
+  if (classified) return false;
+  // None of these has a foreign key to cascade by (they are written on every queue request and submit, or kept apart).
+  for (const table of ['assignments', 'aggregation_outbox', 'reaggregation_runs']) await manager.query(`DELETE FROM ${table} WHERE workflow_id IN (${workflows})`, parameters);
+  await manager.query(`DELETE FROM workflows w WHERE ${where}`, parameters);
+  return true;
+}
