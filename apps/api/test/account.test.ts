@@ -56,6 +56,7 @@ describe('the account', () => {
     const wrong = await refusal(client.changePassword({ currentPassword: 'not my password', newPassword: 'a new long password' }));
     expect(wrong?.status).toBe(422);
     expect(wrong?.problem.errors).toEqual([{ pointer: '/currentPassword', message: "is not this account's password" }]);
+    expect(wrong?.problem.type).toBe('urn:chorus:problem:wrong-password');
     const short = await refusal(client.changePassword({ currentPassword: PASSWORD, newPassword: 'short' }));
     expect(short?.problem.errors?.[0]?.pointer).toBe('/newPassword');
     // Refused: nothing changed.

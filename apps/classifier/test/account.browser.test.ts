@@ -405,7 +405,7 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('#settings-new-password').fill('a brand new password');
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByTestId('settings-current-password-error').waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId('settings-current-password-error').textContent()).toBe("Is not this account's password.");
+    expect(await page.getByTestId('settings-current-password-error').textContent()).toBe('That is not your password.');
     await waitForFocus(page, '#settings-current-password');
     await page.locator('#settings-current-password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
@@ -542,7 +542,7 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('#settings-new-email').fill(next);
     await page.locator('#settings-email-password').fill('not my password');
     await page.getByRole('button', { name: 'Change email address' }).click();
-    expect(await page.getByTestId('settings-email-password-error').textContent()).toBe("Is not this account's password.");
+    expect(await page.getByTestId('settings-email-password-error').textContent()).toBe('That is not your password.');
     await page.locator('#settings-email-password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Change email address' }).click();
     await page.getByTestId('account-status').getByText(`We mailed a link to ${next}.`, { exact: false }).waitFor({ timeout: 10_000 });

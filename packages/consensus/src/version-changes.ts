@@ -32,7 +32,7 @@ export function versionChangeWarnings(before: WorkflowDefinition, after: Workflo
   if (most < mostBefore) {
     warnings.push({
       pointer: '/retirement',
-      message: `asks for at most ${most} classifications where it asked for ${mostBefore}: subjects that have ${most} or more retire at once, and their answers after the first ${most} are flagged after_retirement`,
+      message: `asks for at most ${most} classification${most === 1 ? '' : 's'} where it asked for ${mostBefore}: subjects that have ${most} or more retire at once, and their answers after the first ${most} are flagged after_retirement`,
     });
   }
   return warnings;

@@ -40,6 +40,11 @@ describe('a new version of a classified workflow', () => {
     ]);
   });
 
+  it('says "1 classification" when the rule now asks for one at most', () => {
+    const count = (n: number) => workflow({ tasks: before.tasks, retirement: { rule: 'count', count: n } });
+    expect(versionChangeWarnings(count(3), count(1))).toEqual([{ pointer: '/retirement', message: expect.stringMatching(/^asks for at most 1 classification where it asked for 3:/) }]);
+  });
+
   it('names a single-choice task whose consensus method changes with its number of answers, unless it names its algorithm', () => {
     const yesNo = workflow({ tasks: { T0: { type: 'single', question: 'Advert?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } });
     const withMaybe = workflow({ tasks: { T0: { ...yesNo.tasks.T0!, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }, { value: 'maybe', label: 'Maybe' }] } } });

@@ -7,7 +7,7 @@ import { Passwords } from '../auth/passwords';
 import { TokenGenerations } from '../auth/token-generations';
 import { Tokens } from '../auth/tokens';
 import { AccountEmailService } from '../auth/account-email.service';
-import { ProblemException, accountDeleted, accountRequired, validationFailed } from '../common/problem';
+import { ProblemException, accountDeleted, accountRequired } from '../common/problem';
 import type { EmailChange, PasswordChange } from './dto/account.dto';
 
 const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", created_at AS "createdAt"
@@ -18,7 +18,9 @@ const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
 const DELETED = `kind = 'deleted', email = NULL, pending_email = NULL, email_verified_at = NULL, link_mailed_at = NULL, password_hash = NULL,
   display_name = 'Deleted account', ${NEXT_TOKEN_GENERATION}`;
 
-const wrongPassword = (pointer: string) => validationFailed([{ pointer, message: "is not this account's password" }]);
+/** A password check that failed: a type of its own, so that the classifier can say it in the volunteer's words. */
+const wrongPassword = (pointer: string) =>
+  new ProblemException(422, "The password given is not this account's, so nothing was changed.", [{ pointer, message: "is not this account's password" }], 'wrong-password');
 
 interface AccountRow extends Omit<AccountView, 'createdAt'> {
   createdAt: Date;

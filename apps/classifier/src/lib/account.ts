@@ -66,7 +66,7 @@ export function problemAtFields<F extends string>(error: unknown, fields: readon
   const unnamed: string[] = [];
   for (const { pointer, message } of error.problem?.errors ?? []) {
     const field = fields.find((name) => pointer === `/${name}`);
-    if (field) named[field] ??= sentence(message);
+    if (field) named[field] ??= isProblem(error, 'wrong-password') ? i18n.t('account.errors.notYourPassword') : sentence(message);
     else unnamed.push(pointer ? `${pointer}: ${message}` : message);
   }
   if (Object.keys(named).length > 0 && unnamed.length === 0) return { fields: named, form: null };
