@@ -242,6 +242,27 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
+  it('gives back the subjects held for a guest when an account signs in in its place, so that nobody waits for them', async () => {
+    const { workflowId, path } = await liveWorkflow('Guest holds');
+    const email = `ada-${Date.now()}@example.org`;
+    await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada Lovelace' });
+    const { page, errors } = await newcomerPage();
+    await page.goto(suite.stack.baseUrl + path);
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    const guestId = await page.evaluate(() => JSON.parse(window.localStorage.getItem('chorus.user')!).id as string);
+    const held = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND expires_at > now()', [workflowId, guestId])).rows[0].n as number;
+    expect(await held()).toBeGreaterThan(0);
+
+    await page.locator('[data-account-link="sign-in"]').click();
+    await page.locator('#sign-in-email').fill(email);
+    await page.locator('#sign-in-password').fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await until(async () => (await held()) === 0, "the guest's holds to be given back", 10_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('keeps signing in and creating an account open when no guest can be made (the API refuses more from one address)', async () => {
     const { path } = await liveWorkflow('No more guests');
     const email = `ada-${Date.now()}@example.org`;

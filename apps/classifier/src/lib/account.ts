@@ -5,6 +5,7 @@ import { describeError } from './errors';
 import { spendLinkToken } from './router';
 import { isMine, outbox } from './outbox';
 import { forgetClassifiedThisSession, type SessionState, session } from './session';
+import { releaseBatchesOf } from './subjectQueue';
 import type { FieldErrors, FormProblem } from './useForm';
 
 /**
@@ -156,6 +157,11 @@ async function takeOverDevice(account: Session): Promise<TakeOver> {
   const before = session.current();
   const previous = before.userId;
   const answersWaiting = previous === account.user.id ? 0 : await sendWaitingFirst();
+  // A guest's subjects held for it here: nobody can take them back once its token is gone.
+  if (before.kind === 'guest' && before.token && previous && previous !== account.user.id) {
+    const guest = session.clientFor(before.token);
+    releaseBatchesOf(previous, (workflowId, subjectIds) => guest.releaseHolds(workflowId, subjectIds, { keepalive: true }));
+  }
   spendLinkToken(); // a mailed link opened in this tab is not for whoever signs in next
   session.adopt(account);
   if (previous !== account.user.id) forgetClassifiedThisSession();

@@ -87,7 +87,8 @@ export function needsPrefetch(queue: LocalQueue): boolean {
  * A batch is the volunteer's who fetched it (the server reserved its subjects for them, and serves them to nobody else
  * meanwhile, not even to them again): it carries their user id, and only they take it back or adopt it. A tab where
  * someone else signs in or out sets the batch it held aside, released, for its volunteer to adopt when they sign in
- * again; one nobody has adopted for a day is dropped.
+ * again; one nobody has adopted for a day is dropped. A guest never signs in again once an account has taken its
+ * place (its token is gone): its batches are given back to the server then (`releaseBatchesOf`).
  */
 const STORED_PREFIX = 'chorus.queue.';
 const TAB_ID_KEY = 'chorus.tab';
@@ -278,6 +279,27 @@ export class TabQueueStore {
     const versions = adopted.map((batch) => batch.workflowVersion ?? null).filter((version) => version !== null);
     const subjects = [...new Map(adopted.flatMap((batch) => batch.subjects ?? []).map((subject) => [subject.id, subject])).values()];
     return { subjects, workflowVersion: versions.length ? Math.max(...versions) : null };
+  }
+}
+
+/**
+ * Gives back to the server the batches fetched for a guest who will never come back on this device (an account signed
+ * in in its place, and the guest's token went with it), so that other volunteers have their subjects now rather than
+ * when the holds lapse. Their records go at once; `release` is not waited for.
+ */
+export function releaseBatchesOf(owner: string, release: (workflowId: string, subjectIds: string[]) => Promise<unknown>): void {
+  try {
+    const keys = Array.from({ length: window.localStorage.length }, (_, index) => window.localStorage.key(index));
+    for (const key of keys) {
+      if (!key?.startsWith(STORED_PREFIX)) continue;
+      const batch = readBatch(key);
+      if (batch?.owner !== owner) continue;
+      window.localStorage.removeItem(key);
+      const [workflowId] = key.slice(STORED_PREFIX.length).split('.');
+      if (batch.subjects?.length) void release(workflowId!, batch.subjects.map((subject) => subject.id)).catch(() => undefined);
+    }
+  } catch {
+    // storage disabled: nothing kept, so nothing to give back
   }
 }
 
