@@ -8,7 +8,7 @@ const OPERATOR = randomUUID();
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ worker: false, env: { OPERATOR_IDS: `${randomUUID()}, ${OPERATOR.toUpperCase()}` } });
+  stack = await startStack({ worker: false, env: { OPERATOR_IDS: `${randomUUID()}, ${OPERATOR.toUpperCase()}`, TRUST_PROXY: 'loopback' } });
   await stack.db.query("INSERT INTO users (id, kind, display_name, email) VALUES ($1, 'registered', 'Operator', $2)", [OPERATOR, `operator-${OPERATOR}@example.org`]);
 });
 afterAll(() => stack.stop());
@@ -44,6 +44,10 @@ it('lets an operator sign in once by link and then read every queue, read-only',
   expect(signIn.headers.get('location')).toBe('/admin/queues');
   const cookie = signIn.headers.get('set-cookie')!;
   expect(cookie).toMatch(/HttpOnly/i);
+  expect(cookie).not.toMatch(/Secure/i); // over plain HTTP, a browser would drop a Secure cookie
+  // Behind a proxy that ends TLS, the cookie is never to be sent unencrypted.
+  const behindTls = await board(`?token=${token}`, { 'x-forwarded-proto': 'https' });
+  expect(behindTls.headers.get('set-cookie')).toMatch(/; Secure/i);
 
   const page = await board('', { cookie: cookie.split(';')[0]! });
   expect(page.status).toBe(200);

@@ -50,7 +50,8 @@ export class QueueBoard {
     if (!user) return refuse(reply, 401, `Open ${QUEUE_BOARD_PATH}?token=<your token> (from POST /api/v1/auth/login) to sign in to the queue board.`);
     if (!this.isOperator(user)) return refuse(reply, 403, 'The queue board is for the operators of this Chorus: the accounts OPERATOR_IDS names.');
     if (typeof fromQuery !== 'string') return undefined;
-    reply.header('set-cookie', cookie(COOKIE, token!, { path: QUEUE_BOARD_PATH, httpOnly: true, sameSite: 'strict' }));
+    // Secure over HTTPS (as TRUST_PROXY's proxies say the request came), so that a browser never sends it unencrypted.
+    reply.header('set-cookie', cookie(COOKIE, token!, { path: QUEUE_BOARD_PATH, httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' }));
     return reply.redirect(addressWithout(request.url, 'token'));
   }
 
