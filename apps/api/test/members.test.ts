@@ -109,6 +109,36 @@ describe('project members', () => {
     expect((await ada.client.members(project.id)).members.map((member) => member.userId).sort()).toEqual([ada.id, bob.id].sort());
   });
 
+  it('never hands a project to someone who left it, or was removed or given another role, while the hand-over waited', async () => {
+    const olive = await account('olive');
+    const project = await olive.client.createProject({ title: `Raced ${randomUUID().slice(0, 8)}` });
+    const [ada, bob] = [await account('ada'), await account('bob')];
+    await join(olive.client, project.id, ada, 'scientist');
+    await join(olive.client, project.id, bob, 'collaborator');
+    const locker = new Client({ connectionString: stack.config.databaseUrl });
+    await locker.connect();
+    try {
+      // The project's row held (as another hand-over would): the hand-over to Ada waits, and Ada leaves meanwhile.
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [project.id]);
+      const handing = problemOf(olive.client.setMember(project.id, { email: ada.email, role: 'owner' }));
+      await until(async () => (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT owner_id FROM projects%'")).rowCount! > 0, 'the hand-over to wait');
+      await ada.client.removeMember(project.id, ada.id);
+      await locker.query('COMMIT');
+      const refused = await handing;
+      expect([refused?.status, refused?.problem.errors]).toEqual([422, [{ pointer: '/email', message: 'names someone who left the project meanwhile' }]]);
+    } finally {
+      await locker.end();
+    }
+    const { rows } = await stack.db.query("SELECT p.owner_id, m.user_id FROM projects p JOIN project_members m ON m.project_id = p.id AND m.role = 'owner' WHERE p.id = $1", [project.id]);
+    expect(rows).toEqual([{ owner_id: olive.id, user_id: olive.id }]);
+    // Handed over for good, the new owner can be neither removed nor given another role by a collaborator.
+    await join(olive.client, project.id, ada, 'scientist');
+    await olive.client.setMember(project.id, { email: ada.email, role: 'owner' });
+    expect((await problemOf(bob.client.removeMember(project.id, ada.id)))?.status).toBe(422);
+    expect((await problemOf(bob.client.setMember(project.id, { email: ada.email, role: 'moderator' })))?.status).toBe(422);
+  });
+
   it('lets the owner delete a project nobody has classified in, once it is not live, so an account with only test drafts can go', async () => {
     const olive = await account('olive');
     const draft = await olive.client.createProject({ title: `Test draft ${randomUUID().slice(0, 8)}` });

@@ -328,5 +328,11 @@ describe('project access', () => {
     const badShape = await problemOf(stack.client.updateProject(project.id, { slug: 'Not A Slug' }));
     expect(badShape?.problem.errors).toEqual([{ pointer: '/slug', message: 'use lower-case letters, digits and single dashes' }]);
     expect((await stack.anonymous.getProject(project.id)).slug).toBe(`old-${tag}`);
+    // A draft's slugs, former or not, tell a stranger no more than a slug nobody has.
+    const hidden = await stack.client.createProject({ title: 'Hidden', slug: `hidden-${tag}` });
+    await stack.client.updateProject(hidden.id, { slug: `hidden-now-${tag}` });
+    for (const slug of [`hidden-${tag}`, `hidden-now-${tag}`, `nothing-${tag}`]) {
+      expect((await problemOf(stack.anonymous.getProject(slug)))?.problem).toMatchObject({ status: 404, detail: `Project "${slug}" was not found` });
+    }
   });
 });

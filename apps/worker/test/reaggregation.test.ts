@@ -146,6 +146,19 @@ it('lists the recorded runs at once while Redis does not answer, each in state u
   }
 });
 
+it('records no run of a deleted workflow, so that a job that waited in the queue meanwhile does not bring its record back', async () => {
+  const project = await stack.client.createProject({ title: `Deleted ${randomUUID()}` });
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, definition(3));
+  const run = { id: `late-${randomUUID()}`, jobId: '1', workflowId, scope: 'all' as const, requestedBy: null, requestedAt: new Date() };
+  const db = stack.app.get(DataSource);
+  await recordReaggregationStarted(db, run);
+  await stack.client.deleteWorkflow(workflowId);
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM reaggregation_runs WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
+  await recordReaggregationStarted(db, { ...run, id: `later-${randomUUID()}` });
+  await recordReaggregationStarted(db, run);
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM reaggregation_runs WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
+});
+
 it('lists a run asked for while another runs as waiting for it, then runs it', async () => {
   const { workflowId } = await classifiedWorkflow(2, 5);
   const holder = new Client({ connectionString: stack.config.databaseUrl });

@@ -145,8 +145,10 @@ export class ChorusClient {
   members(projectId: string) {
     return this.call<{ members: MemberView[] }>('GET', `/projects/${projectId}/members`);
   }
-  /** Changes a member's role, the member named by their email (the project's owner and collaborators only). */
-  /** Role `owner`, from the owner, hands the project over. */
+  /**
+   * Changes a member's role, the member named by their email (the project's owner and collaborators only); role
+   * `owner`, from the owner, hands the project over.
+   */
   setMember(projectId: string, input: { email: string; role: ProjectRole }) {
     return this.call<MemberView>('PUT', `/projects/${projectId}/members`, input);
   }

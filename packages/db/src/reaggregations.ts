@@ -71,10 +71,17 @@ export interface ReaggregationRunRecorded {
   requestedBy: string | null;
 }
 
+/**
+ * Runs are recorded only for a workflow that is still there: a job that waited in the queue while its workflow was
+ * deleted (with its runs, `deleteUnclassifiedWorkflows`) must not bring its record back.
+ */
+const WORKFLOW_STILL_THERE = 'EXISTS (SELECT 1 FROM workflows WHERE id = $3)';
+
 /** A researcher asked for a run (it may wait for the one under way to end before it has a job). */
 export async function recordReaggregationRequested(db: DataSource, run: ReaggregationRunRecorded): Promise<void> {
   await db.query(
-    `INSERT INTO reaggregation_runs (id, job_id, workflow_id, scope, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, now())
+    `INSERT INTO reaggregation_runs (id, job_id, workflow_id, scope, requested_by, requested_at)
+     SELECT $1::varchar, $2::varchar, $3::uuid, $4::varchar, $5::uuid, now() WHERE ${WORKFLOW_STILL_THERE}
      ON CONFLICT (id) DO NOTHING`,
     [run.id, run.jobId, run.workflowId, run.scope, run.requestedBy],
   );
@@ -87,7 +94,8 @@ export async function recordReaggregationRequested(db: DataSource, run: Reaggreg
  */
 export async function recordReaggregationStarted(db: DataSource, run: ReaggregationRunRecorded & { requestedAt: Date }): Promise<void> {
   await db.query(
-    `INSERT INTO reaggregation_runs (id, job_id, workflow_id, scope, requested_by, requested_at, started_at) VALUES ($1, $2, $3, $4, $5, $6, now())
+    `INSERT INTO reaggregation_runs (id, job_id, workflow_id, scope, requested_by, requested_at, started_at)
+     SELECT $1::varchar, $2::varchar, $3::uuid, $4::varchar, $5::uuid, $6::timestamptz, now() WHERE ${WORKFLOW_STILL_THERE}
      ON CONFLICT (id) DO UPDATE SET job_id = EXCLUDED.job_id, started_at = coalesce(reaggregation_runs.started_at, now())`,
     [run.id, run.jobId, run.workflowId, run.scope, run.requestedBy, run.requestedAt],
   );

@@ -8,12 +8,15 @@ import { forbidden, notFound, validationFailed } from '../common/problem';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import type { MemberRoleInput } from './dto/member.dto';
 
+/** The owner's role changes only when they hand the project over. */
+const ownersRoleStays = (pointer: string) => validationFailed([{ pointer, message: "is the project's owner, whose role changes only when they hand the project to another member" }]);
+
 /** A project's members ($1) as its researchers see them; callers add conditions with AND. */
 export const MEMBERS = `SELECT m.user_id AS "userId", u.display_name AS "displayName", u.email, m.role
   FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1`;
 
 /**
- * Who works on a project and in which role: owner (its creator), collaborators (who administer it with the owner),
+ * Who works on a project and in which role: owner (its creator, until they hand it over), collaborators (who administer it with the owner),
  * scientists (who design workflows and download data) and moderators. Researchers see the list; administrators
  * change roles and remove members; people join by accepting an invitation (`InvitationsService`).
  */
@@ -36,21 +39,27 @@ export class MembersService {
     if (!member) {
       throw validationFailed([{ pointer: '/email', message: `names no member of this project; invite them with POST /projects/${projectId}/invitations, and they join once they accept` }]);
     }
-    if (member.role === 'owner') throw validationFailed([{ pointer: '/email', message: "is the project's owner, whose role changes only when they hand the project to another member" }]);
+    if (member.role === 'owner') throw ownersRoleStays('/email');
     if (input.role === 'owner') return this.handOver(projectId, member, user);
-    await this.db.query('UPDATE project_members SET role = $3 WHERE project_id = $1 AND user_id = $2', [projectId, member.userId, input.role]);
+    // Never the owner's row, even one handed over since it was read above.
+    const [, changed] = await this.db.query("UPDATE project_members SET role = $3 WHERE project_id = $1 AND user_id = $2 AND role <> 'owner'", [projectId, member.userId, input.role]);
+    if (!changed) throw ownersRoleStays('/email');
     return { ...member, role: input.role };
   }
 
   /**
    * The owner hands the project to another member (so that their own account can be deleted, say), staying on as a
-   * collaborator. The new owner's account is locked meanwhile: its deletion, which refuses owners, waits and then sees
-   * the project.
+   * collaborator. The project's owner is in two places, `projects.owner_id` and the owner's role, changed together
+   * here under the locks that everything else that reads or changes them takes: the project's row, the new owner's
+   * membership (so that they cannot leave, be removed or be given another role meanwhile) and their account (whose
+   * deletion, which refuses owners, waits and then sees the project).
    */
   private async handOver(projectId: string, member: MemberView, user: AuthUser): Promise<MemberView> {
     await this.db.transaction(async (manager) => {
       const [project] = await manager.query<{ owner_id: string }[]>('SELECT owner_id FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
       if (project?.owner_id !== accountIdOf(user)) throw forbidden("Only the project's owner can hand it over.");
+      const [membership] = await manager.query<{ role: string }[]>('SELECT role FROM project_members WHERE project_id = $1 AND user_id = $2 FOR UPDATE', [projectId, member.userId]);
+      if (!membership) throw validationFailed([{ pointer: '/email', message: 'names someone who left the project meanwhile' }]);
       const [account] = await manager.query("SELECT 1 FROM users WHERE id = $1 AND kind = 'registered' FOR SHARE", [member.userId]);
       if (!account) throw validationFailed([{ pointer: '/email', message: 'names an account deleted meanwhile' }]);
       await manager.query("UPDATE project_members SET role = CASE WHEN user_id = $2 THEN 'owner' ELSE 'collaborator' END WHERE project_id = $1 AND user_id IN ($2, $3)", [
@@ -63,14 +72,14 @@ export class MembersService {
     return { ...member, role: 'owner' };
   }
 
-  /** Administrators remove anyone but the owner; any other member may leave. */
+  /** Administrators remove anyone but the owner (even one handed the project a moment ago); any other member may leave. */
   async remove(projectId: string, userId: string, user: AuthUser): Promise<{ removed: string }> {
     if (accountIdOf(user) === userId) await this.access.readable(projectId, user, '/params/id');
     else await this.access.requireAdministrator(projectId, user, '/params/id');
+    const [, removed] = await this.db.query("DELETE FROM project_members WHERE project_id = $1 AND user_id = $2 AND role <> 'owner'", [projectId, userId]);
+    if (removed) return { removed: userId };
     const member = await this.db.getRepository(ProjectMember).findOneBy({ projectId, userId });
     if (!member) throw notFound(`Member ${userId} of this project`, '/params/userId');
-    if (member.role === 'owner') throw validationFailed([{ pointer: '/params/userId', message: "is the project's owner, who cannot be removed" }]);
-    await this.db.getRepository(ProjectMember).delete({ projectId, userId });
-    return { removed: userId };
+    throw validationFailed([{ pointer: '/params/userId', message: "is the project's owner, who cannot be removed; they may hand the project to another member first" }]);
   }
 }

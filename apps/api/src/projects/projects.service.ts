@@ -87,14 +87,15 @@ export class ProjectsService {
     const found = UUID_SHAPED.test(idOrSlug)
       ? await projects.findOneBy({ id: idOrSlug })
       : ((await projects.findOneBy({ slug: idOrSlug })) ?? (await this.formerlyAt(idOrSlug)));
+    // A project the caller may not see is not found in the same words as none at all, whatever named it.
     if (!found) throw notFound(`Project "${idOrSlug}"`, '/params/id');
-    await this.access.assertReadable(found, user, '/params/id');
+    await this.access.assertReadable(found, user, '/params/id', `Project "${idOrSlug}"`);
     const [view] = await this.withWorkflows([found], user);
     return view!;
   }
 
   private async formerlyAt(slug: string): Promise<Project | null> {
-    const [former] = await this.db.getRepository(ProjectFormerSlug).findBy({ slug });
+    const former = await this.db.getRepository(ProjectFormerSlug).findOneBy({ slug });
     return former ? this.db.getRepository(Project).findOneBy({ id: former.projectId }) : null;
   }
 
@@ -103,12 +104,13 @@ export class ProjectsService {
     await this.access.requireAdministrator(id, user, '/params/id');
     await this.db.transaction(async (manager) => {
       const [current]: { status: Project['status']; slug: string }[] = await manager.query('SELECT status, slug FROM projects WHERE id = $1 FOR UPDATE', [id]);
+      if (!current) throw notFound(`Project ${id}`, '/params/id'); // deleted meanwhile
       // Paused and finished projects are public (their data stays readable, their answers are accepted): a project
       // that has never been live would be published by either.
-      if (current?.status === 'draft' && (input.status === 'paused' || input.status === 'finished')) {
+      if (current.status === 'draft' && (input.status === 'paused' || input.status === 'finished')) {
         throw validationFailed([{ pointer: '/status', message: `cannot go from draft to ${input.status}: a project is ${input.status} only after it has been live; keep it draft until you launch it (live)` }]);
       }
-      if (input.slug && input.slug !== current?.slug) await this.moveSlug(manager, id, current!.slug, input.slug);
+      if (input.slug && input.slug !== current.slug) await this.moveSlug(manager, id, current.slug, input.slug);
       await manager.getRepository(Project).update({ id }, input);
     }).catch((error: { code?: string }) => {
       if (error.code === UNIQUE_VIOLATION) throw conflict(`The slug "${input.slug}" is another project's; choose another.`, 'slug-taken');
@@ -136,8 +138,10 @@ export class ProjectsService {
     await this.access.requireOwner(id, user, '/params/id');
     await retryOnDeadlock(() =>
       researchersTransaction(this.db, async (manager) => {
-        const [project]: { status: Project['status'] }[] = await manager.query('SELECT status FROM projects WHERE id = $1 FOR UPDATE', [id]);
+        const [project]: { status: Project['status']; owner_id: string }[] = await manager.query('SELECT status, owner_id FROM projects WHERE id = $1 FOR UPDATE', [id]);
         if (!project) throw notFound(`Project ${id}`, '/params/id');
+        // Handed over since the check above: no longer the caller's to delete.
+        if (project.owner_id !== accountIdOf(user)) throw forbidden("Only the project's owner may delete it.");
         if (project.status === 'live') throw conflict('The project is live: take it back to draft first (PATCH { status: "draft" }), so that no volunteer is at work in it.', 'project-live');
         if (!(await deleteUnclassifiedWorkflows(manager, 'w.project_id = $1', [id]))) {
           throw conflict('The project has classifications, which are never deleted; to leave it, hand it to another member (PUT /projects/:id/members with their email and role "owner").', 'project-classified');

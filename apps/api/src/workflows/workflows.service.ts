@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
-import { researchersTransaction } from '../common/sql';
+import { researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
@@ -210,11 +210,13 @@ export class WorkflowsService {
     if (workflow.status !== 'draft' && workflow.status !== 'paused') {
       throw conflict(`The workflow is ${workflow.status}: pause it first (POST /workflows/:id/pause), so that no volunteer is at work in it.`, 'workflow-not-paused');
     }
-    await researchersTransaction(this.db, async (manager) => {
-      if (!(await deleteUnclassifiedWorkflows(manager, 'w.id = $1', [id]))) {
-        throw conflict('The workflow has classifications, which are never deleted; leave it paused instead.', 'workflow-classified');
-      }
-    });
+    await retryOnDeadlock(() =>
+      researchersTransaction(this.db, async (manager) => {
+        if (!(await deleteUnclassifiedWorkflows(manager, 'w.id = $1', [id]))) {
+          throw conflict('The workflow has classifications, which are never deleted; leave it paused instead.', 'workflow-classified');
+        }
+      }),
+    );
   }
 
   async stats(id: string, user: AuthUser | undefined) {

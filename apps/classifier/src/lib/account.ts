@@ -160,7 +160,7 @@ async function takeOverDevice(account: Session): Promise<TakeOver> {
   // A guest's subjects held for it here: nobody can take them back once its token is gone.
   if (before.kind === 'guest' && before.token && previous && previous !== account.user.id) {
     const guest = session.clientFor(before.token);
-    releaseBatchesOf(previous, (workflowId, subjectIds) => guest.releaseHolds(workflowId, subjectIds, { keepalive: true }));
+    releaseBatchesOf(previous, (workflowId, subjectIds) => guest.releaseHolds(workflowId, subjectIds));
   }
   spendLinkToken(); // a mailed link opened in this tab is not for whoever signs in next
   session.adopt(account);

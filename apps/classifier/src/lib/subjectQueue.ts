@@ -1,4 +1,4 @@
-import type { QueuedSubject, QueueView } from '@chorus/client';
+import { MOST_HELD_NAMED, type QueuedSubject, type QueueView } from '@chorus/client';
 import { randomUuid } from './ids';
 import { session } from './session';
 
@@ -285,7 +285,8 @@ export class TabQueueStore {
 /**
  * Gives back to the server the batches fetched for a guest who will never come back on this device (an account signed
  * in in its place, and the guest's token went with it), so that other volunteers have their subjects now rather than
- * when the holds lapse. Their records go at once; `release` is not waited for.
+ * when the holds lapse. Their records here go (a tab still open on one may write it again, harmlessly: nobody adopts
+ * it); `release` is not waited for, and is given at most `MOST_HELD_NAMED` subjects at a time, as the API takes.
  */
 export function releaseBatchesOf(owner: string, release: (workflowId: string, subjectIds: string[]) => Promise<unknown>): void {
   try {
@@ -296,7 +297,10 @@ export function releaseBatchesOf(owner: string, release: (workflowId: string, su
       if (batch?.owner !== owner) continue;
       window.localStorage.removeItem(key);
       const [workflowId] = key.slice(STORED_PREFIX.length).split('.');
-      if (batch.subjects?.length) void release(workflowId!, batch.subjects.map((subject) => subject.id)).catch(() => undefined);
+      const subjectIds = (batch.subjects ?? []).map((subject) => subject.id);
+      for (let from = 0; from < subjectIds.length; from += MOST_HELD_NAMED) {
+        void release(workflowId!, subjectIds.slice(from, from + MOST_HELD_NAMED)).catch(() => undefined);
+      }
     }
   } catch {
     // storage disabled: nothing kept, so nothing to give back
