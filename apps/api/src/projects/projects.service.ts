@@ -143,7 +143,7 @@ export class ProjectsService {
         // Handed over since the check above: no longer the caller's to delete.
         if (project.owner_id !== accountIdOf(user)) throw forbidden("Only the project's owner may delete it.");
         if (project.status === 'live') throw conflict('The project is live: take it back to draft first (PATCH { status: "draft" }), so that no volunteer is at work in it.', 'project-live');
-        if (!(await deleteUnclassifiedWorkflows(manager, 'w.project_id = $1', [id]))) {
+        if (!(await deleteUnclassifiedWorkflows(manager, { projectId: id }))) {
           throw conflict('The project has classifications, which are never deleted; to leave it, hand it to another member (PUT /projects/:id/members with their email and role "owner").', 'project-classified');
         }
         await manager.query('DELETE FROM projects WHERE id = $1', [id]);

@@ -1,13 +1,16 @@
 import type { EntityManager } from 'typeorm';
 
+/** One workflow, or every workflow of a project. */
+export type WorkflowsToDelete = { workflowId: string } | { projectId: string };
+
 /**
- * Deletes the workflows that `where` selects (a condition on `w`, a row of `workflows`, with `parameters`), with their
- * versions, links, holds and runs, unless someone has classified in one of them: classifications are volunteers'
+ * Deletes the workflows `which` names, with their versions, links, holds and runs, unless someone has classified in one of them: classifications are volunteers'
  * work, never deleted. Their hot rows are locked as a submit locks them, in key order and then (by its key check)
  * the workflow's row: a submit meanwhile waits for this, then finds no workflow and stores nothing. False, deleting
  * nothing, when one has classifications.
  */
-export async function deleteUnclassifiedWorkflows(manager: EntityManager, where: string, parameters: unknown[]): Promise<boolean> {
+export async function deleteUnclassifiedWorkflows(manager: EntityManager, which: WorkflowsToDelete): Promise<boolean> {
+  const [where, parameters] = 'workflowId' in which ? ['w.id = $1', [which.workflowId]] : ['w.project_id = $1', [which.projectId]];
   const workflows = `SELECT w.id FROM workflows w WHERE ${where}`;
   await manager.query(`SELECT 1 FROM subject_workflow_status WHERE workflow_id IN (${workflows}) ORDER BY workflow_id, subject_id FOR UPDATE`, parameters);
   await manager.query(`${workflows} ORDER BY w.id FOR UPDATE`, parameters);

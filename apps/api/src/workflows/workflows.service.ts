@@ -212,7 +212,7 @@ export class WorkflowsService {
     }
     await retryOnDeadlock(() =>
       researchersTransaction(this.db, async (manager) => {
-        if (!(await deleteUnclassifiedWorkflows(manager, 'w.id = $1', [id]))) {
+        if (!(await deleteUnclassifiedWorkflows(manager, { workflowId: id }))) {
           throw conflict('The workflow has classifications, which are never deleted; leave it paused instead.', 'workflow-classified');
         }
       }),
