@@ -309,7 +309,7 @@ describe('project access', () => {
     expect((await stack.client.createProject({ title: other.id })).slug).toBe(`project-${other.id}`);
   });
 
-  it('moves a project to a new slug, its old address still leading to it until another project takes it', async () => {
+  it('moves a project to a new slug, its old addresses still leading to it and to no other project', async () => {
     const tag = randomUUID().slice(0, 8);
     const project = await stack.client.createProject({ title: 'Moving', slug: `old-${tag}`, status: 'live' });
     expect((await stack.client.updateProject(project.id, { slug: `new-${tag}` })).slug).toBe(`new-${tag}`);
@@ -320,11 +320,15 @@ describe('project access', () => {
     for (const slug of [`old-${tag}`, `new-${tag}`]) expect((await stack.anonymous.getProject(slug)).slug).toBe(`newer-${tag}`);
     await stack.client.updateProject(project.id, { slug: `old-${tag}` });
     expect((await stack.anonymous.getProject(`newer-${tag}`)).slug).toBe(`old-${tag}`);
-    // A project's own slug wins over another's former one, and a slug in use is refused.
-    const other = await stack.client.createProject({ title: 'Taker', slug: `new-${tag}`, status: 'live' });
-    expect((await stack.anonymous.getProject(`new-${tag}`)).id).toBe(other.id);
-    const taken = await problemOf(stack.client.updateProject(project.id, { slug: `new-${tag}` }));
+    // Nobody else takes a former slug, by choice or from a title, and a slug in use is refused.
+    const taker = await problemOf(stack.client.createProject({ title: 'Taker', slug: `new-${tag}` }));
+    expect([taker?.status, taker?.problem.type, taker?.problem.detail]).toEqual([409, 'urn:chorus:problem:slug-taken', expect.stringContaining("was another project's address")]);
+    expect((await stack.client.createProject({ title: `New ${tag}` })).slug).toBe(`new-${tag}-2`);
+    const other = await stack.client.createProject({ title: 'Other', slug: `other-${tag}` });
+    expect((await problemOf(stack.client.updateProject(other.id, { slug: `newer-${tag}` })))?.problem.type).toBe('urn:chorus:problem:slug-taken');
+    const taken = await problemOf(stack.client.updateProject(project.id, { slug: `other-${tag}` }));
     expect([taken?.status, taken?.problem.type]).toEqual([409, 'urn:chorus:problem:slug-taken']);
+    expect((await stack.anonymous.getProject(`new-${tag}`)).id).toBe(project.id);
     const badShape = await problemOf(stack.client.updateProject(project.id, { slug: 'Not A Slug' }));
     expect(badShape?.problem.errors).toEqual([{ pointer: '/slug', message: 'use lower-case letters, digits and single dashes' }]);
     expect((await stack.anonymous.getProject(project.id)).slug).toBe(`old-${tag}`);

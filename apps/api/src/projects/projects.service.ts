@@ -41,6 +41,7 @@ export class ProjectsService {
     return this.db.transaction(async (manager) => {
       // Locked against the owner's deletion (which refuses an owner of projects) until this one is made.
       if (!(await lockAccount(manager, user))) throw accountDeleted();
+      if (input.slug) await this.refuseFormerSlug(manager, input.slug);
       const slug = input.slug ?? (await this.freeSlugFor(manager, input.title));
       const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
@@ -55,7 +56,11 @@ export class ProjectsService {
   private async freeSlugFor(manager: EntityManager, title: string): Promise<string> {
     const base = slugify(title);
     await manager.query("SELECT pg_advisory_xact_lock(hashtext('project slug ' || $1))", [base]);
-    const taken: { slug: string }[] = await manager.query(`SELECT slug FROM projects WHERE slug = $1 OR slug ~ ('^' || $1 || '-[0-9]+$')`, [base]);
+    const taken: { slug: string }[] = await manager.query(
+      `SELECT slug FROM projects WHERE slug = $1 OR slug ~ ('^' || $1 || '-[0-9]+$')
+       UNION ALL SELECT slug FROM project_former_slugs WHERE slug = $1 OR slug ~ ('^' || $1 || '-[0-9]+$')`,
+      [base],
+    );
     const slugs = new Set(taken.map((row) => row.slug));
     if (!slugs.has(base)) return base;
     let number = 2;
@@ -119,14 +124,27 @@ export class ProjectsService {
     return this.get(id, user);
   }
 
-  /** The old slug keeps leading here (taken back from any project that gave it up before); the new one is nobody's former one. */
+  /** The old slug keeps leading here; the new one may be one this project had before, never another project's. */
   private async moveSlug(manager: EntityManager, projectId: string, from: string, to: string): Promise<void> {
+    await this.refuseFormerSlug(manager, to, projectId);
     await manager.query('DELETE FROM project_former_slugs WHERE slug = $1', [to]);
+    // A slug taken while it was another's former one (before that was refused) now leads here, the last to have it.
     await manager.query(
       `INSERT INTO project_former_slugs (slug, project_id) VALUES ($1, $2)
        ON CONFLICT (slug) DO UPDATE SET project_id = EXCLUDED.project_id, replaced_at = now()`,
       [from, projectId],
     );
+  }
+
+  /**
+   * A slug another project had stays that project's: its old links (in articles, on posters) must never lead
+   * somewhere else.
+   */
+  private async refuseFormerSlug(manager: EntityManager, slug: string, projectId?: string): Promise<void> {
+    const [former]: { project_id: string }[] = await manager.query('SELECT project_id FROM project_former_slugs WHERE slug = $1', [slug]);
+    if (former && former.project_id !== projectId) {
+      throw conflict(`The slug "${slug}" was another project's address, which still leads there; choose another.`, 'slug-taken');
+    }
   }
 
   /**

@@ -20,8 +20,8 @@ export class Project {
 }
 
 /**
- * A slug a project had before its administrators changed it: its old address still leads to it, unless another
- * project takes the slug (a project's own slug wins). A slug given up by several projects leads to the last.
+ * A slug a project had before its administrators changed it: its old address still leads to it, and no other project
+ * may take the slug. (One taken before that was refused, and given up again, leads to the last to have it.)
  */
 @Entity('project_former_slugs')
 export class ProjectFormerSlug {
