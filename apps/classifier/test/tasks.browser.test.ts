@@ -467,6 +467,39 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('starts the page strip again at its first page when the next task shows the subject\'s pages without its passage, or with it', async () => {
+    const [snippet] = SNIPPETS;
+    const pages: SubjectInput = {
+      ...textSubject(snippet!, 0),
+      locations: [{ type: 'image', url: `${suite.stack.baseUrl}/no-such-page-1.jpg` }, ...textSubject(snippet!, 0).locations, { type: 'image', url: `${suite.stack.baseUrl}/no-such-page-2.jpg` }],
+    };
+    const senses = [{ value: 'vehicle', label: 'A vehicle' }, { value: 'bearing', label: 'Bearing' }];
+    const { url, workflowId } = await setUp('Pages between tasks', [pages], {
+      name: 'Pages',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'close-reading', question: 'In what sense?', senses, evidence: 'optional', next: 'T1' },
+        T1: { type: 'single', question: 'An advert?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
+      },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'close-reading');
+    const strip = page.locator('[data-testid="subject"] .subject-panel .page-strip');
+    expect(await strip.locator('button').count()).toBe(2); // the two images; the passage is the task's
+    await strip.locator('button').nth(1).click();
+    expect(await strip.locator('[aria-current="page"]').textContent()).toBe('2');
+    await page.locator('[data-testid="subject"] input[type="radio"]').first().check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await waitForTask(page, 'single');
+    // Three pages now, the passage among them: page 2 would be the passage, not the image the volunteer was on.
+    expect(await strip.locator('button').count()).toBe(3);
+    expect(await strip.locator('[aria-current="page"]').textContent()).toBe('1');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('asks before an empty transcription goes: Escape and Go back return to its last line, a second confirm submits it', async () => {
     const { url, workflowId } = await setUp('Empty transcription', SNIPPETS.map(textSubject), {
       name: 'Transcribe the notices',
