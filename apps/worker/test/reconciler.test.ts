@@ -63,6 +63,10 @@ it('starts the re-aggregation a new version is owed when the API could not enque
   expect(saved.reaggregation).toBeUndefined();
   await until(async () => (await stack.client.stats(workflowId)).retired === 2, 'the reconciler to start the owed re-aggregation');
   await until(async () => !(await stack.client.stats(workflowId)).reaggregating, 'the run to answer the request');
+  // The run is the researcher's who saved the version, not Chorus's own.
+  const { runs } = await stack.client.reaggregations(workflowId);
+  expect(runs).toHaveLength(1);
+  expect(runs[0]!.requestedBy?.id).toBe((await stack.client.account()).id);
 
   // A run the queue failed for good (as BullMQ fails one whose attempts are used up) leaves the request owed:
   // the reconciler starts another. This one fails at once: the queue has no handler for its name.
@@ -88,7 +92,7 @@ it('starts a run that keeps failing again less and less often, then leaves it ow
          reaggregation_requested_at = now() - make_interval(secs => $3) WHERE id = $1`,
       [workflowId, restarts, agoSeconds],
     );
-    return (await owedReaggregations(db, 0)).includes(workflowId);
+    return (await owedReaggregations(db, 0)).some((owed) => owed.workflowId === workflowId);
   };
   expect(await owedNow(0, 1)).toBe(true);
   expect(await owedNow(1, 30)).toBe(false); // started again half a minute ago: wait a minute

@@ -3,13 +3,16 @@ import type { DataSource, EntityManager } from 'typeorm';
 // What Postgres keeps of whole-workflow re-aggregations (the queue alone forgets them with Redis's keys, and fails a run
 // for good once its attempts are used up): how many were asked for, and the last a finished run answered. See `Workflow`.
 
-/** Records that a whole re-aggregation is owed, in the caller's transaction (with the change that calls for it). */
-export async function requestReaggregation(manager: EntityManager | DataSource, workflowId: string): Promise<void> {
+/**
+ * Records that a whole re-aggregation is owed, and who asked, in the caller's transaction (with the change that calls
+ * for it).
+ */
+export async function requestReaggregation(manager: EntityManager | DataSource, workflowId: string, requestedBy: string): Promise<void> {
   await manager.query(
-    `UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_restarts = 0,
+    `UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_restarts = 0, reaggregation_requested_by = $2,
        reaggregation_requested_at = CASE WHEN reaggregations_done < reaggregations_requested THEN reaggregation_requested_at ELSE now() END
      WHERE id = $1`,
-    [workflowId],
+    [workflowId, requestedBy],
   );
 }
 
@@ -33,15 +36,15 @@ export async function answerReaggregations(db: DataSource, workflowId: string, a
 /**
  * Workflows owed a whole re-aggregation asked for at least `graceMs` ago, or started again by the reconciler at least
  * a minute, then 2, 4, 8 minutes ago; after `MOST_RESTARTS` restarts it is left owed (the stats say so) until asked for again.
+ * Each with who asked for it last.
  */
-export async function owedReaggregations(db: DataSource, graceMs: number): Promise<string[]> {
-  const rows: { id: string }[] = await db.query(
-    `SELECT id FROM workflows WHERE reaggregations_done < reaggregations_requested AND reaggregation_restarts < $2
+export async function owedReaggregations(db: DataSource, graceMs: number): Promise<{ workflowId: string; requestedBy: string | null }[]> {
+  return db.query(
+    `SELECT id AS "workflowId", reaggregation_requested_by AS "requestedBy" FROM workflows WHERE reaggregations_done < reaggregations_requested AND reaggregation_restarts < $2
        AND reaggregation_requested_at < now() - CASE WHEN reaggregation_restarts = 0 THEN make_interval(secs => $1::double precision / 1000)
                                                      ELSE make_interval(mins => power(2, reaggregation_restarts - 1)::int) END`,
     [graceMs, MOST_RESTARTS],
   );
-  return rows.map((row) => row.id);
 }
 
 /**

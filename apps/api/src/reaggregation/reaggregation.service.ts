@@ -72,7 +72,7 @@ export class ReaggregationService {
   /** A run of every subject is recorded as owed first, so that it happens even if the queue loses it (see `Workflow`). */
   async start(workflowId: string, request: ReaggregationRequest, user: AuthUser): Promise<ReaggregationRun> {
     await this.workflows.requireResearcher(workflowId, user);
-    if (request.scope === 'all') await requestReaggregation(this.db, workflowId);
+    if (request.scope === 'all') await requestReaggregation(this.db, workflowId, user.id);
     try {
       return await this.jobs.reaggregate(workflowId, request.scope, user.id);
     } catch (error) {

@@ -100,7 +100,7 @@ export class WorkflowsService {
       await this.requireLinkedSets(manager, id, input.definition);
       await this.requireTakenKnownAnswers(manager, id, input.definition);
       const owed = changed && (await this.isClassified(manager, id));
-      if (owed) await requestReaggregation(manager, id);
+      if (owed) await requestReaggregation(manager, id, user.id);
       return { version: locked.version, owed, before: current!, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)) };
     });
     if (!owed) return { id, version, etag };

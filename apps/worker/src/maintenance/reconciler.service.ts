@@ -37,8 +37,8 @@ export class ReconcilerService {
    */
   async enqueueOwedReaggregations(): Promise<number> {
     let enqueued = 0;
-    for (const workflowId of await owedReaggregations(this.db, this.config.reconcileGraceMs)) {
-      const job = reaggregationJob(workflowId, 'all');
+    for (const { workflowId, requestedBy } of await owedReaggregations(this.db, this.config.reconcileGraceMs)) {
+      const job = reaggregationJob(workflowId, 'all', requestedBy ?? undefined);
       const key = job.opts.deduplication!.id;
       const runId = await this.reaggregation.getDeduplicationJobId(key);
       const state = runId ? await this.reaggregation.getJobState(runId) : 'unknown';

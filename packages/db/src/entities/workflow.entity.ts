@@ -23,6 +23,8 @@ export class Workflow {
   /** When the owed run was last asked for, or last started again by the reconciler, and how often it was started again. */
   @Column({ type: 'timestamptz', nullable: true }) reaggregationRequestedAt!: Date | null;
   @Column({ type: 'int', default: 0 }) reaggregationRestarts!: number;
+  /** Who asked for the owed run last (a new version's author, a researcher's request), so that a run the reconciler starts is theirs. */
+  @Column({ type: 'uuid', nullable: true }) reaggregationRequestedBy!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
