@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { BOARD_SESSION_SECONDS } from '../src/admin/queue-board';
 import { Tokens } from '../src/auth/tokens';
 import { loggedRequest } from '../src/common/request-log';
 
@@ -57,6 +58,23 @@ it('lets an operator sign in once by link and then read every queue, read-only',
   expect(api.status).toBe(200);
   const { queues } = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
   expect(queues.map((queue) => [queue.name, queue.readOnlyMode]).sort()).toEqual([['aggregation', true], ['maintenance', true], ['reaggregation', true]]);
+});
+
+it("keeps a session of the board's own in its cookie, not the API token, which ends when the operator signs out everywhere", async () => {
+  const token = await stack.app.get(Tokens).issue({ id: OPERATOR, kind: 'registered' });
+  const cookie = (await board(`?token=${token}`)).headers.get('set-cookie')!;
+  expect(cookie).toMatch(new RegExp(`Max-Age=${BOARD_SESSION_SECONDS}`));
+  const session = cookie.split(';')[0]!.split('=')[1]!;
+  expect(session).not.toBe(token);
+  // The cookie's value opens nothing but the board.
+  expect((await fetch(`${stack.baseUrl}/api/v1/account`, { headers: { authorization: `Bearer ${session}` } })).status).toBe(401);
+  expect((await fetch(`${stack.baseUrl}/api/v1/account`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  // Nor does an API token pass for a board session.
+  expect((await board('/api/queues', { cookie: `chorus_board_token=${token}` })).status).toBe(401);
+
+  expect((await board('/api/queues', { cookie: `chorus_board_token=${session}` })).status).toBe(200);
+  await stack.anonymous.withToken(token).signOutEverywhere();
+  expect((await board('/api/queues', { cookie: `chorus_board_token=${session}` })).status).toBe(401);
 });
 
 it('writes a request to the log without a token sent in its address, however its name is encoded', () => {

@@ -9,28 +9,43 @@ import type { Queue } from 'bullmq';
 import { parse as parseCookies, serialize as cookie } from 'cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth.decorators';
-import { Tokens } from '../auth/tokens';
+import { TokenGenerations } from '../auth/token-generations';
+import { Tokens, signerFor } from '../auth/tokens';
 import { problemBody } from '../common/problem';
 import { addressWithout } from '../common/request-log';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const COOKIE = 'chorus_board_token';
+/** How long the board's cookie lets its operator in: a working day, where the API token it came from lasts 30. */
+export const BOARD_SESSION_SECONDS = 8 * 3600;
+
+/** The cookie's claims: the operator, and their token generation (signing out everywhere ends the board's session too). */
+interface BoardSession {
+  sub: string;
+  gen: number;
+}
 
 /**
  * Bull Board, read-only, for the operators of this Chorus (the accounts `OPERATOR_IDS` names): every project's
  * jobs, with their ids, outcomes and failures, and Redis's own figures, which no project's researchers should read of
  * another's (anyone can make a project). A browser cannot send a bearer header when it navigates, so opening
- * `/admin/queues?token=…` once keeps the token in an HttpOnly cookie scoped to the board (and the address's token is
- * left out of the request log).
+ * `/admin/queues?token=…` once (the address's token is left out of the request log) sets an HttpOnly cookie scoped to
+ * the board, holding a session of its own rather than the API token: it opens nothing but the board, for
+ * `BOARD_SESSION_SECONDS`.
  */
 @Injectable()
 export class QueueBoard {
+  private readonly sessions;
+
   constructor(
     private readonly modules: ModuleRef,
     private readonly tokens: Tokens,
+    private readonly generations: TokenGenerations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.sessions = signerFor(config.authSecret, 'chorus queue board');
+  }
 
   async mount(fastify: FastifyInstance): Promise<void> {
     const board = new BoardAdapter();
@@ -45,14 +60,25 @@ export class QueueBoard {
 
   private async admit(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const fromQuery = (request.query as { token?: unknown }).token;
-    const token = typeof fromQuery === 'string' ? fromQuery : bearer(request.headers.authorization) ?? parseCookies(request.headers.cookie ?? '')[COOKIE];
-    const user = token ? await this.tokens.verify(token) : undefined;
+    const token = typeof fromQuery === 'string' ? fromQuery : bearer(request.headers.authorization);
+    const session = parseCookies(request.headers.cookie ?? '')[COOKIE];
+    const user = token ? await this.tokens.verify(token) : session ? await this.sessionUser(session) : undefined;
     if (!user) return refuse(reply, 401, `Open ${QUEUE_BOARD_PATH}?token=<your token> (from POST /api/v1/auth/login) to sign in to the queue board.`);
     if (!this.isOperator(user)) return refuse(reply, 403, 'The queue board is for the operators of this Chorus: the accounts OPERATOR_IDS names.');
     if (typeof fromQuery !== 'string') return undefined;
+    const claims: BoardSession = { sub: user.id, gen: (await this.generations.current(user.id)) ?? 0 };
+    const value = await this.sessions.signAsync(claims, { expiresIn: BOARD_SESSION_SECONDS });
     // Secure over HTTPS (as TRUST_PROXY's proxies say the request came), so that a browser never sends it unencrypted.
-    reply.header('set-cookie', cookie(COOKIE, token!, { path: QUEUE_BOARD_PATH, httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' }));
+    const secure = request.protocol === 'https';
+    reply.header('set-cookie', cookie(COOKIE, value, { path: QUEUE_BOARD_PATH, httpOnly: true, sameSite: 'strict', secure, maxAge: BOARD_SESSION_SECONDS }));
     return reply.redirect(addressWithout(request.url, 'token'));
+  }
+
+  /** The operator of a board session, while it is unexpired and they have not signed out everywhere since. */
+  private async sessionUser(session: string): Promise<AuthUser | undefined> {
+    const claims = await this.sessions.verifyAsync<BoardSession>(session).catch(() => undefined);
+    if (!claims || claims.gen !== (await this.generations.current(claims.sub))) return undefined;
+    return { id: claims.sub, kind: 'registered' };
   }
 
   private isOperator(user: AuthUser): boolean {

@@ -1,7 +1,7 @@
-import { createHmac, createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import type { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { signerFor } from './tokens';
 
 /** How long a link to verify an email works. */
 export const VERIFICATION_LINK_DAYS = 7;
@@ -35,8 +35,7 @@ export class EmailLinks {
   private readonly jwt: JwtService;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    const key = createHmac('sha256', config.authSecret).update('chorus email links').digest();
-    this.jwt = new JwtService({ secret: createSecretKey(key) });
+    this.jwt = signerFor(config.authSecret, 'chorus email links');
   }
 
   verification(claims: Omit<Extract<EmailLinkClaims, { purpose: 'verify-email' }>, 'purpose'>): Promise<string> {

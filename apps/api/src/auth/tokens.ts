@@ -1,3 +1,4 @@
+import { createHmac, createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { Session } from '@chorus/client';
@@ -9,6 +10,14 @@ interface TokenClaims {
   kind: AuthUser['kind'];
   /** The user's token generation when it was issued; tokens from before this claim are of generation 0. */
   gen?: number;
+}
+
+/**
+ * Signs and reads tokens for one purpose only (a mailed link, the queue board's cookie), with a key derived from
+ * `AUTH_SECRET` for it: such a token is never a bearer token, nor a bearer token one of them.
+ */
+export function signerFor(authSecret: string, purpose: string): JwtService {
+  return new JwtService({ secret: createSecretKey(createHmac('sha256', authSecret).update(purpose).digest()) });
 }
 
 /** Makes bearer tokens and proves whom they belong to: the one place tokens are made and read. */
