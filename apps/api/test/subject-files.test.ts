@@ -56,12 +56,15 @@ describe('subject uploads from files', () => {
     expect(await upload(setId, 'external_id\ttext\ns2\tA plain one\n', 'text/tab-separated-values')).toMatchObject({ status: 201, body: { created: 1 } });
     // As Windows labels a .csv file.
     expect(await upload(setId, 'external_id;"Date, place";text\ns3;"1851, Leeds";Third\n', 'application/vnd.ms-excel')).toMatchObject({ status: 201, body: { created: 1 } });
+    // As many commas as semicolons: the semicolons split off the column volunteers see.
+    expect(await upload(setId, 'external_id;text;Ort, Land, Region\ns5;Fifth;Leeds, England, UK\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
     // Empty cells after the last column, as Excel writes them, and a quote inside a cell typed by hand.
     expect(await upload(setId, 'external_id,text\ns4,The 12" record,,\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
     expect(await subjectsOf(projectId)).toEqual([
       { external_id: 's1', locations: [{ type: 'text', text: 'The coach left', highlights: [[4, 9]] }], metadata: { caption: 'A note, with a comma' }, gold_standard: null },
       { external_id: 's2', locations: [{ type: 'text', text: 'A plain one' }], metadata: {}, gold_standard: null },
       { external_id: 's3', locations: [{ type: 'text', text: 'Third' }], metadata: { 'Date, place': '1851, Leeds' }, gold_standard: null },
+      { external_id: 's5', locations: [{ type: 'text', text: 'Fifth' }], metadata: { 'Ort, Land, Region': 'Leeds, England, UK' }, gold_standard: null },
       { external_id: 's4', locations: [{ type: 'text', text: 'The 12" record' }], metadata: {}, gold_standard: null },
     ]);
   });
@@ -72,11 +75,16 @@ describe('subject uploads from files', () => {
     expect(badRow.status).toBe(422);
     expect(badRow.contentType).toMatch(/^application\/problem\+json/);
     expect(badRow.body.errors).toEqual([{ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL (line 5 of the CSV)' }]);
+    // The same from Windows: a quoted line break of \r\n is one line too.
+    const fromWindows = await upload(setId, 'external_id,image_url,note\r\na,https://example.org/a.jpg,"two\r\nlines"\r\n"c","https://example.org/c.jpg","three\r\nmore\r\nlines"\r\n\r\nb,ftp://example.org/b.jpg,\r\n', 'text/csv');
+    expect(fromWindows.body.errors).toEqual([{ pointer: '/subjects/2/locations/0/url', message: 'must be an http(s) URL (line 8 of the CSV)' }]);
     const ragged = await upload(setId, 'external_id,text\na,one\nb,two,three,\n', 'text/csv');
     expect(ragged.status).toBe(422);
-    expect(ragged.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: line 3 has 4 cells, not as many as the header's columns: quote a cell that holds "," /) }]);
+    expect(ragged.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: line 3 has 4 cells, not as many as the header's 2 columns: quote a cell that holds "," /) }]);
     const short = await upload(setId, 'external_id,text,note\na,one\n', 'text/csv');
     expect(short.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: line 2 has 2 cells/) }]);
+    const one = await upload(setId, 'external_id,text,note\na,one,x\nb\n', 'text/csv');
+    expect(one.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: line 3 has 1 cell, not as many as the header's 3 columns: .*give the row the header's columns$/) }]);
     const unnamed = await upload(setId, 'external_id,text,\na,one,\n', 'text/csv');
     expect(unnamed.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/column 3 of the header has no name: name it, or delete the column/) }]);
     const noLocation = await upload(setId, 'external_id,newspaper\na,The Daily Test\n', 'text/csv');
@@ -309,6 +317,50 @@ describe('subject uploads from files', () => {
     ]);
   });
 
+  it('reads the whole image of a crop or rotation, the text of HTML values, and version 2 images that say not which canvas they are on', async () => {
+    const { projectId, setId } = await newSet();
+    const image = { id: 'https://example.org/rot/1.jpg', type: 'Image', service: [{ id: 'https://example.org/iiif/rot1', type: 'ImageService3' }] };
+    const v3 = {
+      '@context': 'http://iiif.io/api/presentation/3/context.json',
+      id: 'https://example.org/rot',
+      type: 'Manifest',
+      label: { en: ['Rotated'] },
+      metadata: [
+        { label: { en: ['Author'] }, value: { en: ['<span><a href="https://viaf.org/1">Marie Curie</a><br/>1867&ndash;1934 &amp; after</span>'] } },
+        { label: { en: ['Note'] }, value: { en: ['a < b, but b > c'] } },
+      ],
+      items: [{
+        id: 'https://example.org/rot/c1',
+        type: 'Canvas',
+        items: [{ type: 'AnnotationPage', items: [{ type: 'Annotation', motivation: 'painting', body: { type: 'SpecificResource', source: image, selector: { type: 'ImageApiSelector', rotation: '90' } } }] }],
+      }],
+    };
+    expect((await upload(setId, JSON.stringify(v3), 'application/ld+json')).body).toMatchObject({ created: 1 });
+    const v2 = {
+      '@context': 'http://iiif.io/api/presentation/2/context.json',
+      '@id': 'https://example.org/diary2',
+      '@type': 'sc:Manifest',
+      label: 'Diary',
+      metadata: [{ label: 'Author', value: 'By <a href="https://viaf.org/2">Ada &amp; Co</a>' }],
+      sequences: [{ '@type': 'sc:Sequence', canvases: [{ '@id': 'https://example.org/diary2/c1', '@type': 'sc:Canvas', label: 'p. 1', width: 10, height: 10, images: [{ '@type': 'oa:Annotation', motivation: 'sc:painting', resource: { '@id': 'https://example.org/diary2/1.jpg', '@type': 'dctypes:Image' } }] }] }],
+    };
+    expect((await upload(setId, JSON.stringify(v2), 'application/ld+json')).body).toMatchObject({ created: 1 });
+    expect((await subjectsOf(projectId)).map((subject) => [subject.locations, subject.metadata.Author, subject.metadata.Note ?? null])).toEqual([
+      [[{ type: 'image', url: 'https://example.org/rot/1.jpg', iiifService: 'https://example.org/iiif/rot1' }], 'Marie Curie\n1867–1934 & after', 'a < b, but b > c'],
+      [[{ type: 'image', url: 'https://example.org/diary2/1.jpg' }], 'By Ada & Co', null],
+    ]);
+
+    // A canvas that paints nothing volunteers can be shown says what it paints, and which canvas it is.
+    const video = { id: 'https://example.org/film/c1', type: 'Canvas', items: [{ type: 'AnnotationPage', items: [{ type: 'Annotation', motivation: 'painting', body: { id: 'https://example.org/film.mp4', type: 'Video' } }] }] };
+    const blank = { id: 'https://example.org/film/c2', type: 'Canvas', items: [] };
+    const film = { '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.org/film', type: 'Manifest', label: { en: ['Film'] }, items: [video, blank] };
+    const refused = await upload(setId, JSON.stringify(film), 'application/ld+json');
+    expect(refused.body.errors).toEqual([
+      { pointer: '/subjects/0/locations', message: 'is a canvas painted with a Video, which volunteers cannot be shown: Chorus reads the Image or Sound painted on a canvas (canvas 1 of the manifest, https://example.org/film/c1)' },
+      { pointer: '/subjects/1/locations', message: 'is a canvas with nothing painted on it (a missing scan?): give it its image, or leave the canvas out of the manifest (canvas 2 of the manifest, https://example.org/film/c2)' },
+    ]);
+  });
+
   it('reads sound recordings: audio_url columns of a CSV, and a manifest’s canvases painted with a Sound', async () => {
     const { projectId, setId } = await newSet();
     expect(await upload(setId, 'external_id,Audio_URL,text\nbird-1,https://example.org/dawn.mp3,Dawn chorus\n', 'text/csv')).toMatchObject({ status: 201, body: { created: 1 } });
@@ -354,13 +406,13 @@ describe('subject uploads from files', () => {
       const uncontexted = await upload(setId, JSON.stringify(manifest), type);
       expect([uncontexted.status, uncontexted.body.errors]).toEqual([422, [{ pointer: '/@context', message: expect.stringMatching(/^is missing: this reads as a IIIF manifest/) }]]);
     }
-    // A manifest the IIIF parser cannot read (a version 2 image that says not which canvas it is on) is sent to the validator.
+    // A manifest the IIIF parser cannot read (a version 2 image annotation without its image) is sent to the validator.
     const v2 = {
       '@context': 'http://iiif.io/api/presentation/2/context.json',
       '@id': 'https://example.org/broken',
       '@type': 'sc:Manifest',
       label: 'Broken',
-      sequences: [{ '@type': 'sc:Sequence', canvases: [{ '@id': 'https://example.org/broken/c1', '@type': 'sc:Canvas', label: 'c1', width: 10, height: 10, images: [{ '@type': 'oa:Annotation', motivation: 'sc:painting' }] }] }],
+      sequences: [{ '@type': 'sc:Sequence', canvases: [{ '@id': 'https://example.org/broken/c1', '@type': 'sc:Canvas', label: 'c1', width: 10, height: 10, images: [{ '@type': 'oa:Annotation', motivation: 'sc:painting', on: 'https://example.org/broken/c1', resource: null }] }] }],
     };
     const unreadable = await upload(setId, JSON.stringify(v2), 'application/ld+json');
     expect([unreadable.status, unreadable.body.errors]).toEqual([

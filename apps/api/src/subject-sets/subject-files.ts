@@ -1,6 +1,7 @@
 import { upgrade } from '@iiif/parser/upgrader';
 import type { FieldError, SubjectInput, SubjectLocation } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
+import { decodeHTML } from 'entities';
 import { MAX_SUBJECTS_PER_CALL } from './dto/subject-set.dto';
 
 /** Columns a CSV file may have: metadata enough for any collection. */
@@ -86,22 +87,29 @@ function goldAnswer(cell: string): unknown {
 
 /**
  * The separator of a CSV file: a comma, or the semicolon or tab its header uses instead (spreadsheets in many
- * languages save "CSV" with semicolons), whichever the header line has most of.
+ * languages save "CSV" with semicolons): the one that splits off a column volunteers see (`image_url;Title, sub`),
+ * else whichever the header line has most of.
  */
 function delimiterOf(csv: string): string {
   // Separators inside a quoted column name ("Date, place") do not count.
-  const header = csv.slice(0, csv.search(/\r?\n|$/)).replace(/"[^"]*"/g, '');
-  const count = (separator: string) => header.split(separator).length - 1;
-  return [',', ';', '\t'].reduce((best, separator) => (count(separator) > count(best) ? separator : best));
+  const text = csv.replace(/^\uFEFF/, '');
+  const header = text.slice(0, text.search(/\r?\n|$/)).replace(/"[^"]*"/g, '');
+  const read = (separator: string) => {
+    const columns = header.split(separator);
+    return { separator, seen: columns.some((column) => LOCATION_COLUMN.test(knownColumn(column.trim()))), count: columns.length };
+  };
+  const better = (a: ReturnType<typeof read>, b: ReturnType<typeof read>) => (a.seen === b.seen ? a.count > b.count : a.seen);
+  return [';', '\t'].map(read).reduce((best, other) => (better(other, best) ? other : best), read(',')).separator;
 }
 
-type CsvError = Error & { code?: string; lines?: number; record?: string[] };
+type CsvError = Error & { code?: string; lines?: number; record?: string[]; columns?: unknown[] };
 
 /** csv-parse's message, with what to do for the usual mistake: a cell holding the separator, unquoted. */
 function csvProblem(error: CsvError, delimiter: string): string {
   if (error.code !== 'CSV_RECORD_INCONSISTENT_COLUMNS') return error.message;
   const separator = delimiter === '\t' ? 'a tab' : `"${delimiter}"`;
-  return `line ${error.lines} has ${error.record?.length} cells, not as many as the header's columns: quote a cell that holds ${separator} ("like${delimiter === '\t' ? ' ' : delimiter} this"), or give the row the header's columns (${error.message})`;
+  const cells = error.record?.length ?? 0;
+  return `line ${error.lines} has ${cells} cell${cells === 1 ? '' : 's'}, not as many as the header's ${error.columns?.length} columns: quote a cell that holds ${separator} ("like${delimiter === '\t' ? ' ' : delimiter} this"), or give the row the header's columns`;
 }
 
 /**
@@ -112,7 +120,7 @@ function csvProblem(error: CsvError, delimiter: string): string {
  * starting with `#` or `!` are for researchers only).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
-  let rows: { record: Record<string, string>; info: { lines: number; error?: CsvError } }[];
+  let rows: { record: Record<string, string>; info: { bytes: number; error?: CsvError } }[];
   const delimiter = delimiterOf(csv);
   const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter)}` });
   if (cellsAtLeast(csv, delimiter, MOST_CELLS)) {
@@ -159,9 +167,28 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     }
     return Object.keys(goldStandard).length ? { ...subject, goldStandard } : subject;
   });
-  // The line a row ends on, blank lines and quoted line breaks counted.
-  return { subjects, origin: (index) => `line ${rows[index]!.info.lines} of the CSV`, errors };
+  const lines = lastLines(csv, rows);
+  return { subjects, origin: (index) => `line ${lines[index]} of the CSV`, errors };
 }
+
+/**
+ * The line each row ends on, blank lines and quoted line breaks counted: the line breaks in what csv-parse had read up
+ * to the row's end (`info.bytes`). Its own count (`info.lines`) takes a quoted `\r\n` for two, so in a file from
+ * Windows it ran one line further ahead for every cell of several lines before the row.
+ */
+function lastLines(csv: string, rows: { info: { bytes: number } }[]): number[] {
+  const bytes = Buffer.from(csv);
+  let lines = 1;
+  let counted = 0;
+  return rows.map(({ info }) => {
+    const end = bytes[info.bytes - 1] === NEWLINE ? info.bytes - 1 : info.bytes;
+    for (let at = bytes.indexOf(NEWLINE, counted); at !== -1 && at < end; at = bytes.indexOf(NEWLINE, at + 1)) lines += 1;
+    counted = end;
+    return lines;
+  });
+}
+
+const NEWLINE = 0x0a;
 
 /** Whether `csv` has at least `most` cells, counting every separator and line break (quoted ones too: an upper bound). */
 function cellsAtLeast(csv: string, delimiter: string, most: number): boolean {
@@ -251,10 +278,11 @@ export function manifestWithoutContext(body: unknown): FieldError | undefined {
  */
 export function subjectsFromIiif(body: unknown): SubjectFile {
   let manifest: IiifResource;
+  const version2 = Array.isArray(asResource(body)?.sequences);
   try {
-    manifest = asResource(upgrade(body as never)) ?? {};
+    manifest = asResource(upgrade((version2 ? withImagesOnTheirCanvas(body as IiifResource) : body) as never)) ?? {};
   } catch (error) {
-    // The parser's own words name no field (`Cannot use 'in' operator…` for a version 2 image without `on`).
+    // The parser's own words name no field (`Cannot read properties of null` for a version 2 image without its image).
     throw new UnreadableSubjectFile({
       pointer: '',
       message: `could not be read as a IIIF Presentation manifest (the IIIF parser stopped: ${(error as Error).message}); check it with the IIIF Presentation API validator, https://presentation-validator.iiif.io, and send it again`,
@@ -263,26 +291,61 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
   if (typeOf(manifest) !== 'Manifest') {
     throw new UnreadableSubjectFile({ pointer: '', message: `is a IIIF ${typeOf(manifest) || 'resource'}, not a Manifest; send each of its manifests` });
   }
-  const manifestLabel = textOf(manifest.label);
-  const subjects = resources(manifest.items).map(
-    (canvas): SubjectInput => ({
+  const texts = (value: unknown) => textsOf(value, version2);
+  const manifestLabel = textOf(manifest.label, texts);
+  const errors: FieldError[] = [];
+  const subjects = resources(manifest.items).map((canvas, index): SubjectInput => {
+    const painted = paintedBodies(canvas);
+    const media = painted.filter(isMedia);
+    if (!media.length) errors.push({ pointer: `/subjects/${index}/locations`, message: unshowable(painted) });
+    return {
       ...(idOf(canvas) ? { externalId: idOf(canvas) } : {}),
-      locations: locationsOf(paintedMedia(canvas)),
-      metadata: { ...descriptivePairs(manifest), ...descriptivePairs(canvas), manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
-    }),
-  );
+      locations: locationsOf(media),
+      metadata: { ...descriptivePairs(manifest, texts), ...descriptivePairs(canvas, texts), manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label, texts) },
+    };
+  });
   if (!subjects.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF manifest without canvases (items, or in version 2 a sequence\'s canvases): there is nothing in it to classify' });
-  return { subjects, origin: (index) => `canvas ${index + 1} of the manifest`, errors: [] };
+  const origin = (index: number) => `canvas ${index + 1} of the manifest${subjects[index]?.externalId ? `, ${subjects[index].externalId}` : ''}`;
+  return { subjects, origin, errors };
 }
 
 /**
- * What is painted on a canvas: in its first annotation page, every Image or Sound body (a page may be painted in
- * several images, a recording's canvas has a duration and a Sound), and of a Choice its first.
+ * Version 2 images say which canvas they are on (`on`), which is always the canvas that lists them: many manifests
+ * leave it out, and the IIIF parser cannot read an image without it.
  */
-function paintedMedia(canvas: IiifResource): IiifResource[] {
+function withImagesOnTheirCanvas(manifest: IiifResource): IiifResource {
+  const mapped = (list: unknown, map: (resource: IiifResource) => IiifResource) =>
+    Array.isArray(list) ? list.map((item) => (asResource(item) ? map(item as IiifResource) : item)) : list;
+  return {
+    ...manifest,
+    sequences: mapped(manifest.sequences, (sequence) => ({
+      ...sequence,
+      canvases: mapped(sequence.canvases, (canvas) => ({
+        ...canvas,
+        images: mapped(canvas.images, (image) => (image.on === undefined && idOf(canvas) ? { ...image, on: idOf(canvas) } : image)),
+      })),
+    })),
+  };
+}
+
+const isMedia = (body: IiifResource) => ['Image', 'Sound'].includes(typeOf(body));
+
+/**
+ * What is painted on a canvas: in its first annotation page, every body (a page may be painted in several images, a
+ * recording's canvas has a duration and a Sound), of a Choice its first Image or Sound, and of a part of a resource
+ * (a `SpecificResource`: a crop, a rotation) the whole resource, which is what volunteers are shown.
+ */
+function paintedBodies(canvas: IiifResource): IiifResource[] {
   const bodies = resources(resources(canvas.items)[0]?.items).flatMap((annotation) => resources(annotation.body));
-  const isMedia = (body: IiifResource) => ['Image', 'Sound'].includes(typeOf(body));
-  return bodies.flatMap((body) => (typeOf(body) === 'Choice' ? resources(body.items).filter(isMedia).slice(0, 1) : [body].filter(isMedia)));
+  const whole = (body: IiifResource) => (typeOf(body) === 'SpecificResource' ? asResource(body.source) ?? body : body);
+  return bodies.map(whole).flatMap((body) => (typeOf(body) === 'Choice' ? resources(body.items).map(whole).filter(isMedia).slice(0, 1) : [body]));
+}
+
+/** Why a canvas that paints no Image or Sound cannot be a subject. */
+function unshowable(painted: IiifResource[]): string {
+  const kinds = [...new Set(painted.map((body) => typeOf(body) || 'resource without a type'))];
+  if (!kinds.length) return 'is a canvas with nothing painted on it (a missing scan?): give it its image, or leave the canvas out of the manifest';
+  return `is a canvas painted with ${kinds.map((kind) => `a ${kind}`).join(' and ')}, which volunteers cannot be shown: Chorus reads the Image or Sound painted on a canvas`;
 }
 
 /** Each painted image, with its IIIF Image API service if it has one, or painted sound, as a subject's location. */
@@ -303,10 +366,10 @@ function isImageService(service: IiifResource): boolean {
  * A resource's IIIF `metadata` as label → value: one string, or a list of them when the pair has several values (two
  * authors stay two; a label longer than a metadata name may be is cut).
  */
-function descriptivePairs(resource: IiifResource): Record<string, string | string[]> {
+function descriptivePairs(resource: IiifResource, texts: (value: unknown) => string[]): Record<string, string | string[]> {
   return Object.fromEntries(
     resources(resource.metadata).flatMap((pair) => {
-      const [label, values] = [textOf(pair.label), textsOf(pair.value)];
+      const [label, values] = [textOf(pair.label, texts), texts(pair.value)];
       if (!label || !values.length) return [];
       return [[label.slice(0, 200), values.length === 1 ? values[0]! : values]];
     }),
@@ -314,21 +377,33 @@ function descriptivePairs(resource: IiifResource): Record<string, string | strin
 }
 
 /** A IIIF label as one string (its values joined with "; "), or null when it has none. */
-function textOf(label: unknown): string | null {
-  const texts = textsOf(label);
-  return texts.length ? texts.join('; ') : null;
+function textOf(label: unknown, texts: (value: unknown) => string[]): string | null {
+  const values = texts(label);
+  return values.length ? values.join('; ') : null;
 }
 
 /**
- * The values of a IIIF label or value: a plain string, a list of them (version 2), or a language map's values in one
- * language: `none` (no language), else English (`en`, `en-GB`…), which the classifier speaks, else the first the map gives.
+ * The values of a IIIF label or value, as plain text: a plain string, a list of them (version 2), or a language map's
+ * values in one language: `none` (no language), else English (`en`, `en-GB`…),
+ * which the classifier speaks, else the first the map gives.
  */
-function textsOf(label: unknown): string[] {
-  if (typeof label === 'string') return [label];
-  if (Array.isArray(label)) return label.flatMap(textsOf);
+function textsOf(label: unknown, version2: boolean): string[] {
+  if (typeof label === 'string') return [plainText(label, version2)];
+  if (Array.isArray(label)) return label.flatMap((value) => textsOf(value, version2));
   const map = asResource(label);
   if (!map) return [];
   const languages = Object.keys(map);
   const language = languages.find((key) => key === 'none') ?? languages.find((key) => /^en(-|$)/i.test(key)) ?? languages[0];
-  return language === undefined ? [] : [map[language]].flat().filter((value): value is string => typeof value === 'string');
+  return language === undefined ? [] : [map[language]].flat().filter((value): value is string => typeof value === 'string').map((value) => plainText(value, version2));
+}
+
+/**
+ * A value as volunteers read it, who are shown text: the text of its HTML, where IIIF allows some (anywhere in
+ * version 2; in version 3, a value that starts with `<` and ends with `>`), a line break for `<br>` and between
+ * paragraphs, its entities decoded.
+ */
+function plainText(value: string, version2: boolean): string {
+  const html = version2 ? /<\/?[a-z][^>]*>/i.test(value) : /^\s*<[\s\S]*>\s*$/.test(value);
+  if (!html) return value;
+  return decodeHTML(value.replace(/<br\s*\/?>|<\/p>\s*<p[^>]*>/gi, '\n').replace(/<[^>]*>/g, '')).trim();
 }
