@@ -344,13 +344,14 @@ function voteTags(consensus: ConsensusWord[], untagged: readonly UntaggedText[])
  * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
  * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
  * of lines; otherwise the whole texts are aligned as one, and cut where most transcriptions break their lines.
- * Text tags are voted on per word, apart from the words (`voteTags`).
+ * Text tags are voted on per word, apart from the words (`voteTags`). The consensus is in Unicode NFC.
  */
 export function transcriptionConsensus(texts: readonly string[], options: TranscriptionOptions = {}): TranscriptionConsensus {
   const { lowConsensusBelow = 0.6, minTranscriptions = 2, textTags = [] } = options;
   const n = texts.length;
   if (n === 0) return { text: '', lines: [], score: 0, lowConsensus: true, transcriptions: 0 };
-  const untagged = texts.map((text) => untag(text, textTags));
+  // A letter typed as one character or as a letter and its combining accent (as some keyboards send it) is one letter.
+  const untagged = texts.map((text) => untag(text.normalize('NFC'), textTags));
   const split = untagged.map((text) => text.lines);
   const sameShape = split.every((lines) => lines.length === split[0]!.length);
   const { lines: allLines, agreements } = sameShape ? alignLineByLine(split) : alignWholeTexts(split);

@@ -192,6 +192,13 @@ describe('transcription', () => {
     expect(transcriptionConsensus(['alone']).lowConsensus).toBe(true);
   });
 
+  it('reads an accent typed as its own character or as a combining one as the same letter', () => {
+    const result = transcriptionConsensus(['the caf\u00e9 opened', 'the cafe\u0301 opened', 'the cafe opened']);
+    expect(result.text).toBe('the caf\u00e9 opened');
+    // Two of three agree on the middle word.
+    expect(result.score).toBeCloseTo((1 + 2 / 3 + 1) / 3);
+  });
+
   it('keeps the lines most transcriptions have when they differ in their lines, and counts a break only some have against the score', () => {
     const page = 'a b c\nd e f\ng h i\nj k l';
     const joined = transcriptionConsensus([page, page, 'a b c\nd e f g h i\nj k l']);

@@ -81,10 +81,14 @@ describe('annotations', () => {
     expect(validateAnnotations(tagging, [{ task: 'T0', value: { add: ['horse'], up: ['sale', 'Horse'], down: ['cart', 'road'] } }]).ok).toBe(true);
   });
 
-  it('refuses a tag added twice, whatever the case or spaces', () => {
+  it('refuses a tag added twice, whatever the case, spaces or how its accents are typed', () => {
     const tagging = workflowDefinitionSchema.parse({ name: 'Tags', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag' } } });
-    const result = validateAnnotations(tagging, [{ task: 'T0', value: { add: ['Vase', 'blue', ' vase'] } }]);
-    expect(result.ok ? [] : result.errors).toEqual([{ pointer: '/annotations/0/value/add/2', message: expect.stringContaining('"vase" is added twice') }]);
+    const result = validateAnnotations(tagging, [{ task: 'T0', value: { add: ['Vase', 'blue', ' vase', 'caf\u00e9', 'Cafe\u0301'] } }]);
+    expect(result.ok ? [] : result.errors).toEqual([
+      { pointer: '/annotations/0/value/add/2', message: expect.stringContaining('"vase" is added twice') },
+      { pointer: '/annotations/0/value/add/4', message: expect.stringContaining('is added twice') },
+    ]);
+    expect(sameTag('caf\u00e9', 'CAFE\u0301')).toBe(true);
   });
 
   it('reads a tagging value with lists missing or holding other things as its tags only, and tells one tag however it is spaced or cased', () => {

@@ -140,6 +140,9 @@ describe('workflow definition', () => {
       { pointer: '/tasks/T1/vocabulary', message: expect.stringMatching(/^is needed when allowFreeTags is false/) },
     ]);
     expect(pointersOf({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag it', allowFreeTags: false, vocabulary: ['horse'] } } })).toEqual([]);
+    // A vocabulary names each tag once, as consensus counts tags.
+    const vocabulary = ['London', 'Paris', 'london ', 'Caf\u00e9', 'cafe\u0301'];
+    expect(pointersOf({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag it', vocabulary } } })).toEqual(['/tasks/T0/vocabulary/2', '/tasks/T0/vocabulary/4']);
   });
 
   it('checks that retirement rules and effects name real tasks', () => {

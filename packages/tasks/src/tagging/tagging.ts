@@ -1,16 +1,34 @@
 import { z } from 'zod';
-import { LIST_SEPARATOR, baseTaskFields, labelSchema, stringsOf, taskKeySchema, withoutListSeparator } from '../common';
+import { LIST_SEPARATOR, baseTaskFields, labelSchema, noRepeats, stringsOf, taskKeySchema, withoutListSeparator } from '../common';
 
 /** The longest tag, in characters. */
 export const MOST_TAG_LENGTH = 100;
 
 export const tagSchema = withoutListSeparator(z.string().trim().min(1).max(MOST_TAG_LENGTH), 'tags', 'send each tag on its own');
 
+/**
+ * A tag as a volunteer means it: trimmed, inner spaces collapsed, its accents composed (NFC: `é` typed as `e` and a
+ * combining accent, as some keyboards send it, is the same tag as `é`), its case kept.
+ */
+export const tidyTag = (tag: string) => tag.normalize('NFC').trim().replace(/\s+/gu, ' ');
+
+/** A tag as consensus, feedback and validation compare it: tidied, lower case. */
+export const normaliseTag = (tag: string) => tidyTag(tag).toLowerCase();
+
+/** Whether two tags are the same tag, as consensus counts them. */
+export const sameTag = (a: string, b: string) => normaliseTag(a) === normaliseTag(b);
+
+const SAME_TAG = 'tags are compared without case, extra spaces or how their accents are typed';
+
 export const taggingTaskSchema = z.strictObject({
   type: z.literal('tagging'),
   instruction: labelSchema,
   ...baseTaskFields,
-  vocabulary: z.array(tagSchema).max(10_000).optional(),
+  vocabulary: z
+    .array(tagSchema)
+    .max(10_000)
+    .superRefine((tags, ctx) => noRepeats(tags, ctx, normaliseTag, (earlier) => `is the tag of vocabulary/${earlier} again (${SAME_TAG}); list each tag once`))
+    .optional(),
   allowFreeTags: z.boolean().default(true),
   /** The most tags one volunteer applies to a subject: those they add and those they agree with, together. */
   maxTags: z.int().min(1).max(100).default(20),
@@ -20,15 +38,6 @@ export const taggingTaskSchema = z.strictObject({
   message: 'is needed when allowFreeTags is false: list the tags volunteers may apply, or allow free tags',
 });
 export type TaggingTask = z.infer<typeof taggingTaskSchema>;
-
-/** A tag as a volunteer means it: trimmed, inner spaces collapsed (its case kept). */
-export const tidyTag = (tag: string) => tag.trim().replace(/\s+/gu, ' ');
-
-/** A tag as consensus, feedback and validation compare it: tidied, lower case. */
-export const normaliseTag = (tag: string) => tidyTag(tag).toLowerCase();
-
-/** Whether two tags are the same tag, as consensus counts them. */
-export const sameTag = (a: string, b: string) => normaliseTag(a) === normaliseTag(b);
 
 /** New tags, and up or down votes on tags other volunteers proposed. */
 export function taggingAnnotationSchema(task: TaggingTask) {
@@ -48,7 +57,7 @@ export function taggingAnnotationSchema(task: TaggingTask) {
       // dropped below, not refused.
       const added = new Set<string>();
       value.add.forEach((tag, index) => {
-        if (added.has(normaliseTag(tag))) ctx.addIssue({ code: 'custom', path: ['add', index], message: `"${tag}" is added twice (tags are compared without case or extra spaces); send it once` });
+        if (added.has(normaliseTag(tag))) ctx.addIssue({ code: 'custom', path: ['add', index], message: `"${tag}" is added twice (${SAME_TAG}); send it once` });
         added.add(normaliseTag(tag));
       });
       const up = new Set(value.up.map(normaliseTag));
