@@ -46,6 +46,22 @@ describe('workflow versions', () => {
     expect((await problemOf(stack.client.getWorkflowVersion(id, 99_999_999_999)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'is beyond any version' }]);
   });
 
+  it('warn, when saved, of a retirement rule on a task that a branch leads past', async () => {
+    const branching: WorkflowInput = {
+      name: 'Branching',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is there a ship?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'single', question: 'Sail or steam?', answers: [{ value: 'sail', label: 'Sail' }, { value: 'steam', label: 'Steam' }] },
+      },
+      retirement: { rule: 'agreement', task: 'T1', minimum: 3, threshold: 0.8, maximum: 10 },
+    };
+    const created = await stack.client.createWorkflow(projectId, branching);
+    expect(created.warnings).toEqual([{ pointer: '/retirement/task', message: expect.stringContaining('no answers to "T1"') }]);
+    const fixed = await stack.client.updateWorkflow(created.id, { ...branching, retirement: { rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.8, maximum: 10 } });
+    expect([fixed.version, fixed.warnings]).toEqual([2, undefined]);
+  });
+
   it('refuse a task key that differs from an earlier version’s only in case, whose download columns would clash', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
     const renamed = { ...definition(), firstTask: 't0', tasks: { t0: definition().tasks.T0! } };
@@ -274,13 +290,19 @@ describe('project access', () => {
     expect((await stack.client.updateProject(project.id, { status: 'paused' })).status).toBe('paused');
   });
 
-  it('refuses to activate a workflow with no subject set, which could never serve anything', async () => {
+  it('refuses to activate a workflow with no subject set, or to unlink the last set of an active one, which could never serve anything', async () => {
     const { id } = await stack.client.createWorkflow(projectId, definition());
     const refused = await problemOf(stack.client.activateWorkflow(id));
     expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/params/id']);
     expect((await stack.client.getWorkflow(id)).status).toBe('draft');
     await stack.client.updateWorkflow(id, { ...definition(), subjectSetIds: [subjectSetId] });
     expect((await stack.client.activateWorkflow(id)).status).toBe('active');
+
+    const emptied = await problemOf(stack.client.updateWorkflow(id, { ...definition(), name: 'Renamed', subjectSetIds: [] }));
+    expect([emptied?.status, emptied?.problem.errors]).toEqual([422, [{ pointer: '/subjectSetIds', message: expect.stringMatching(/^is empty, but the workflow is active/) }]]);
+    expect(await stack.client.getWorkflow(id)).toMatchObject({ version: 1, subjectSetIds: [subjectSetId] });
+    await stack.client.request('POST', `/workflows/${id}/pause`);
+    expect((await stack.client.updateWorkflow(id, { ...definition(), subjectSetIds: [] })).version).toBe(1);
   });
 
   it('numbers the slug made from a title other projects have, so a common title blocks nobody', async () => {

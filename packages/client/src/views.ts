@@ -126,7 +126,10 @@ export const workflowSavedSchema = z.strictObject({
   reaggregation: reaggregationRunSchema.optional(),
   warnings: warningsSchema
     .optional()
-    .meta({ description: 'What the new version does to the answers already given (answers no longer offered, tasks gone, a rule that retires sooner), each named by its field' }),
+    .meta({
+      description:
+        'What the new version does to the answers already given (answers no longer offered, tasks gone, a rule that retires sooner), and what the definition may not do as meant (a retirement rule on a task a branch leads past), each named by its field',
+    }),
 });
 export const workflowViewSchema = workflowSummarySchema.extend({ projectId: id, definition: workflowDefinitionSchema, subjectSetIds: z.array(id) });
 export const workflowVersionViewSchema = z.strictObject({ id, version: z.int(), definition: workflowDefinitionSchema, createdAt: time });

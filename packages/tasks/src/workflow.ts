@@ -246,6 +246,42 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
   return errors;
 }
 
+/**
+ * What a valid definition may not do as its researcher means it, said when it is saved: a retirement rule on a task
+ * that volunteers can finish the workflow without reaching (the question after "yes"), which never retires a subject
+ * that everyone answered the other way.
+ */
+export function definitionWarnings(definition: WorkflowDefinition): FieldError[] {
+  const warnings: FieldError[] = [];
+  const walk = (rule: WorkflowDefinition['retirement'], pointer: string) => {
+    if (rule.rule === 'any') rule.rules.forEach((inner, index) => walk(inner, `${pointer}/rules/${index}`));
+    else if (rule.rule !== 'count' && canFinishWithout(definition, rule.task)) {
+      warnings.push({
+        pointer: `${pointer}/task`,
+        message: `is a task volunteers can finish the workflow without reaching (a branch leads past it): a subject they all answer that way has no answers to "${rule.task}", so this rule never retires it, and it is classified up to the rule's maximum. Put the rule on a task every volunteer answers, or retire such subjects by another rule of "any"`,
+      });
+    }
+  };
+  walk(definition.retirement, '/retirement');
+  return warnings;
+}
+
+/** Whether a path from `firstTask` to the end of the workflow leaves out task `skipped`. */
+function canFinishWithout({ tasks, firstTask }: WorkflowDefinition, skipped: string): boolean {
+  const seen = new Set<string>();
+  const waiting = [firstTask];
+  while (waiting.length) {
+    const key = waiting.pop()!;
+    const task = tasks[key];
+    if (key === skipped || !task || seen.has(key)) continue;
+    seen.add(key);
+    const endsHere = task.type === 'single' ? task.answers.some((answer) => !answer.next) : !nextCandidatesOf(task).length;
+    if (endsHere) return true;
+    waiting.push(...nextCandidatesOf(task));
+  }
+  return false;
+}
+
 export function validateWorkflowDefinition(input: unknown, base = ''): Validated<WorkflowDefinition> {
   const parsed = validateWith(workflowDefinitionSchema, input, base);
   if (!parsed.ok) return { ok: false, errors: [...parsed.errors, ...referenceErrorsOfInvalid(input, base, parsed.errors)] };

@@ -1,4 +1,4 @@
-import { mostTasksPerSubject, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
+import { definitionWarnings, mostTasksPerSubject, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
 
 const yesNo = (next?: string) => ({
   type: 'single',
@@ -143,6 +143,28 @@ describe('workflow definition', () => {
     // A vocabulary names each tag once, as consensus counts tags.
     const vocabulary = ['London', 'Paris', 'london ', 'Caf\u00e9', 'cafe\u0301'];
     expect(pointersOf({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag it', vocabulary } } })).toEqual(['/tasks/T0/vocabulary/2', '/tasks/T0/vocabulary/4']);
+  });
+
+  it('warns of a retirement rule on a task that a branch leads past, which never retires the subjects answered that way', () => {
+    const branching = (retirement: unknown) =>
+      workflowDefinitionSchema.parse({
+        name: 'W',
+        firstTask: 'T0',
+        tasks: {
+          T0: { ...yesNo(), answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+          T1: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }], next: 'T2' },
+          T2: { type: 'transcription', instruction: 'Copy it' },
+        },
+        retirement,
+      });
+    const agreement = (task: string) => ({ rule: 'agreement', task, minimum: 3, threshold: 0.8, maximum: 10 });
+    expect(definitionWarnings(branching(agreement('T1')))).toEqual([{ pointer: '/retirement/task', message: expect.stringMatching(/^is a task volunteers can finish the workflow without reaching/) }]);
+    expect(definitionWarnings(branching({ rule: 'any', rules: [{ rule: 'count', count: 5 }, agreement('T0'), agreement('T2')] })).map((warning) => warning.pointer)).toEqual(['/retirement/rules/2/task']);
+    expect(definitionWarnings(branching(agreement('T0')))).toEqual([]);
+    // Every path passes T1 when both answers lead to it.
+    const joined = branching(agreement('T1'));
+    joined.tasks.T0 = { ...yesNo(), answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No', next: 'T1' }] } as typeof joined.tasks.T0;
+    expect(definitionWarnings(joined)).toEqual([]);
   });
 
   it('checks that retirement rules and effects name real tasks', () => {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, requestReaggregation } from '@chorus/db';
 import { versionChangeWarnings } from '@chorus/consensus';
-import { TaskColumns, type WorkflowDefinition, columnClash } from '@chorus/tasks';
+import { TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -60,9 +60,9 @@ export class WorkflowsService {
     private readonly jobs: JobProducer,
   ) {}
 
-  async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<{ id: string; version: number; etag: string }> {
+  async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<WorkflowSaved & { etag: string }> {
     await this.access.requireResearcher(projectId, user, '/params/id');
-    return researchersTransaction(this.db, async (manager) => {
+    const saved = await researchersTransaction(this.db, async (manager) => {
       await this.checkReferencedSets(manager, projectId, input.definition);
       const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
       await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition }));
@@ -71,6 +71,7 @@ export class WorkflowsService {
       await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
       return { id: workflow.id, version: 1, etag: workflowTag(1, await this.linkedSetIds(manager, workflow.id)) };
     });
+    return withWarnings(saved, definitionWarnings(input.definition));
   }
 
   /**
@@ -103,10 +104,10 @@ export class WorkflowsService {
       if (owed) await requestReaggregation(manager, id, user.id);
       return { version: locked.version, owed, before: current!, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)) };
     });
-    if (!owed) return { id, version, etag };
-    const warnings = versionChangeWarnings(before, input.definition);
+    const warnings = definitionWarnings(input.definition);
+    if (!owed) return withWarnings({ id, version, etag }, warnings);
     const reaggregation = await this.reaggregate(id, user);
-    return { id, version, etag, ...(reaggregation ? { reaggregation } : {}), ...(warnings.length ? { warnings } : {}) };
+    return withWarnings({ id, version, etag, ...(reaggregation ? { reaggregation } : {}) }, [...versionChangeWarnings(before, input.definition), ...warnings]);
   }
 
   /**
@@ -151,7 +152,7 @@ export class WorkflowsService {
   async setStatus(id: string, status: Workflow['status'], user: AuthUser): Promise<WorkflowView> {
     await this.requireResearcher(id, user);
     if (status === 'active' && !(await this.db.getRepository(WorkflowSubjectSet).existsBy({ workflowId: id }))) {
-      throw validationFailed([{ pointer: '/params/id', message: 'names a workflow with no subject set linked: link one (subjectSetIds) in a new version, then activate it' }]);
+      throw validationFailed([{ pointer: '/params/id', message: 'names a workflow with no subject set linked: link one (subjectSetIds, in PUT /workflows/:id), then activate it' }]);
     }
     await this.db.getRepository(Workflow).update({ id }, { status });
     return this.get(id, user);
@@ -287,7 +288,8 @@ export class WorkflowsService {
     );
     const errors = gold.flatMap((subject) =>
       unreadableKnownAnswers(definition, subject.gold_standard).map(({ task, problem }) => ({
-        pointer: `/tasks/${task}`,
+        // A task the definition lacks is missing from its tasks.
+        pointer: Object.hasOwn(definition.tasks, task) ? `/tasks/${task}` : '/tasks',
         message: `the known answer ${JSON.stringify(subject.gold_standard[task])} of the gold-standard subject ${subject.external_id ?? subject.id} ${problem}; correct it by sending the subject again with its externalId, make the task take that answer, or leave the subject's set unlinked`,
       })),
     );
@@ -307,6 +309,9 @@ export class WorkflowsService {
 
   /** Links subject sets of the same project (replacing earlier links) and brings their subjects into the workflow. */
   private async link(manager: EntityManager, workflow: Workflow, subjectSetIds: string[]): Promise<void> {
+    if (!subjectSetIds.length && workflow.status === 'active') {
+      throw validationFailed([{ pointer: '/subjectSetIds', message: 'is empty, but the workflow is active: its volunteers would have nothing to classify. Link another set, or pause the workflow first (POST /workflows/:id/pause)' }]);
+    }
     await this.requireProjectSets(manager, workflow.projectId, subjectSetIds.map((setId, index) => ({ setId, pointer: `/subjectSetIds/${index}` })));
     await manager.query('DELETE FROM workflow_subject_sets WHERE workflow_id = $1 AND NOT (subject_set_id = ANY($2::uuid[]))', [workflow.id, subjectSetIds]);
     const added: { subject_set_id: string }[] = await manager.query(
@@ -316,6 +321,11 @@ export class WorkflowsService {
     await this.workflowSubjects.afterLink(manager, workflow.id, added.map((row) => row.subject_set_id));
     await this.workflowSubjects.afterUnlink(manager, workflow.id);
   }
+}
+
+/** A saved workflow's answer, with what the researcher should know of what they saved, if anything. */
+function withWarnings<T extends WorkflowSaved>(saved: T, warnings: WorkflowSaved['warnings'] & object): T {
+  return warnings.length ? { ...saved, warnings } : saved;
 }
 
 /** A workflow's ETag: its version and the subject sets it serves, which a `PUT` replaces together. */
