@@ -667,7 +667,7 @@ describe('the queue', () => {
 
   it("renews, on a page's word, the holds the caller still has among the subjects it names, and no one else's", async () => {
     // Retired at one classification, so each subject is held by one volunteer at a time.
-    const { workflowId } = await workflowOf(6, { retirement: { rule: 'count', count: 1 } });
+    const { workflowId, projectId } = await workflowOf(6, { retirement: { rule: 'count', count: 1 } });
     const [volunteer, other] = [await guest(), await guest()];
     const mine = (await volunteer.queue(workflowId, 3, { hold: 120 })).subjects.map((subject) => subject.id);
     const theirs = (await other.queue(workflowId, 1, { hold: 120 })).subjects.map((subject) => subject.id);
@@ -685,13 +685,19 @@ describe('the queue', () => {
     expect(await other.renewHolds(workflowId, mine)).toEqual({ held: [], expiresAt: null, gone: [] });
     expect(renewed.gone).toEqual([]);
 
-    // Researchers retire one of the volunteer's subjects: it is named as gone to them (and to no one who was not given it).
+    // Researchers retire one of the volunteer's subjects: it is named as gone to them, and to anyone who asks.
     await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [mine[1]], reason: 'A duplicate' });
     await stack.db.query("UPDATE assignments SET expires_at = now() + interval '2 minutes' WHERE subject_id = $1", [mine[1]]);
     // Its hold is not renewed with the others': the page leaves it out.
     expect(await volunteer.renewHolds(workflowId, mine)).toMatchObject({ held: [mine[0]], gone: [mine[1]] });
     expect(await minutesLeft(mine[1]!)).toBe(2);
-    expect(await other.renewHolds(workflowId, mine)).toMatchObject({ gone: [] });
+    expect(await other.renewHolds(workflowId, mine)).toMatchObject({ gone: [mine[1]] });
+    // A page left open past its holds (the reconciler has ended them) still learns what was retired meanwhile.
+    await stack.db.query('DELETE FROM assignments WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[])', [workflowId, mine]);
+    expect(await volunteer.renewHolds(workflowId, mine)).toEqual({ held: [], expiresAt: null, gone: [mine[1]] });
+    // Nobody learns anything of a workflow they may not read.
+    const draft = await stack.client.createWorkflow(projectId, { name: 'Draft', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 1 } });
+    expect((await volunteer.renewHolds(draft.id, mine).then(() => undefined, (error: ChorusApiError) => error))?.status).toBe(404);
 
     const refused = await volunteer.request('POST', `/workflows/${workflowId}/queue/holds`, { subjectIds: [] }).then(() => undefined, (error: ChorusApiError) => error);
     expect(refused?.status).toBe(422);

@@ -438,11 +438,32 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
     const late = await answerByKey(page); // retired while on screen: kept, and it tells the page to look again
     expect(batch).toContain(late);
-    await page.getByTestId('notice').getByText('The project’s researchers have finished with 12 subjects that were waiting for you').waitFor({ timeout: 10_000 });
+    await page.getByTestId('notice').getByText('12 subjects that were waiting for you have all the answers they need now').waitFor({ timeout: 10_000 });
     await page.getByTestId('subject').waitFor();
     expect(batch).not.toContain(await page.getByTestId('subject').getAttribute('data-subject-id'));
     const { rows } = await suite.stack.db.query('SELECT count(*) FILTER (WHERE after_retirement)::int AS late, count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id]);
     expect(rows).toEqual([{ late: 1, n: 2 }]);
+    await page.close();
+  });
+
+  it('leaves out, when the volunteer comes back to a page left open past its holds, the subjects others retired meanwhile', async () => {
+    const { workflow, url } = await liveWorkflowOf('Back from lunch', 20);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.clock.install();
+    await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    const onScreen = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    const batch = (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1', [workflow.id])).rows.map((row) => row.subject_id as string);
+    // The holds lapse and the reconciler ends them; others' answers then retire the subject on screen and one more.
+    await suite.stack.db.query('DELETE FROM assignments WHERE workflow_id = $1', [workflow.id]);
+    const retired = [onScreen, batch.find((subjectId) => subjectId !== onScreen)!];
+    await suite.stack.client.request('POST', `/workflows/${workflow.id}/retire`, { subjectIds: retired, reason: 'Answered by others' });
+
+    await page.clock.runFor(RENEW_HOLDS_EVERY_MS + 1000);
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.getByTestId('notice').getByText('2 subjects that were waiting for you have all the answers they need now').waitFor({ timeout: 10_000 });
+    expect(retired).not.toContain(await page.getByTestId('subject').getAttribute('data-subject-id'));
     await page.close();
   });
 

@@ -149,6 +149,17 @@ export class AssignmentService {
   ) {}
 
   /**
+   * The workflow as the queue reads it (with the room left to the caller, who may hold `mostHeld`), and whether the
+   * caller is one of its researchers; not found unless they may read it.
+   */
+  private async readable(workflowId: string, user: AuthUser, mostHeld: number): Promise<{ workflow: QueueWorkflowRow; member: boolean }> {
+    const workflow = await this.lookups.submit({ workflowId, userId: user.id, mostHeld });
+    const member = !!accountIdOf(user) && !!workflow?.role;
+    if (!workflow || !(member || isPublicWorkflow(workflow.status, workflow.project_status))) throw notFound(`Workflow ${workflowId}`, '/params/id');
+    return { workflow, member };
+  }
+
+  /**
    * The next subjects for the caller. Each one served is an outstanding assignment, committed by `SubjectAssigner`
    * before the answer is sent, so a later (prefetch) batch never repeats it, and a subject is never outstanding with
    * more volunteers than the classifications its retirement rule can still need, nor, once the rule could retire it,
@@ -156,9 +167,7 @@ export class AssignmentService {
    */
   async queue(workflowId: string, user: AuthUser, limit: number, holding: Holding = {}): Promise<QueueView> {
     const mostHeld = user.kind === 'guest' ? this.config.maxOutstandingAssignmentsPerGuest : this.config.maxOutstandingAssignments;
-    const workflow = await this.lookups.submit({ workflowId, userId: user.id, mostHeld });
-    const member = !!accountIdOf(user) && !!workflow?.role;
-    if (!workflow || !(member || isPublicWorkflow(workflow.status, workflow.project_status))) throw notFound(`Workflow ${workflowId}`, '/params/id');
+    const { workflow, member } = await this.readable(workflowId, user, mostHeld);
     const base = { workflowId, workflowVersion: workflow.version };
     // Finished by its researchers, not for want of answers: a volunteer is not told that every subject has its answers.
     if (workflow.project_status === 'finished') return { ...base, subjects: [], finished: true, reason: 'project-finished' };
@@ -187,14 +196,14 @@ export class AssignmentService {
 
   /**
    * Holds the caller's live assignments of these subjects for the lifetime again (a page whose volunteer is at work
-   * keeps what it shows), and says which of those they were given the workflow no longer asks for (retired by
-   * researchers, or taken out of it), for the page to leave out. Only the caller's own assignments are touched or told
-   * of, so no access check is needed beyond being signed in.
+   * keeps what it shows), and says which of the subjects the workflow no longer asks for (retired, by its rule or by
+   * researchers, or taken out of it), held or not, for the page to leave out. For those who may read the workflow.
    */
   async renewHolds(workflowId: string, user: AuthUser, subjectIds: string[]): Promise<HoldsRenewed> {
+    await this.readable(workflowId, user, 0);
     const [held, gone] = await Promise.all([
       preparedQuery<{ subject_id: string; expires_at: Date }>(this.db, HOLD_FOR, [workflowId, user.id, this.config.assignmentTtlSeconds, subjectIds]),
-      preparedQuery<{ subject_id: string }>(this.db, GONE_FROM_WORKFLOW, [workflowId, user.id, subjectIds]),
+      preparedQuery<{ subject_id: string }>(this.db, GONE_FROM_WORKFLOW, [workflowId, subjectIds]),
     ]);
     return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at.toISOString() ?? null, gone: gone.map((row) => row.subject_id) };
   }

@@ -216,12 +216,11 @@ export const HOLD_FOR = `UPDATE assignments SET expires_at = now() + make_interv
   RETURNING subject_id, expires_at`;
 
 /**
- * Of subjects $3 assigned to volunteer $2 in workflow $1 (whether or not the hold has lapsed), those the workflow no
- * longer asks for: retired, or in none of its sets any more. Only what the volunteer was given is told of.
+ * Of subjects $2, those workflow $1 does not ask for (now): retired, or in none of its sets any more, whoever held them,
+ * and whether or not the asker's hold has lapsed (a page left open over lunch still shows what others retired since).
  */
-export const GONE_FROM_WORKFLOW = `SELECT a.subject_id FROM assignments a
-  WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.subject_id = ANY($3::uuid[])
-    AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = a.subject_id AND st.retired_at IS NULL)`;
+export const GONE_FROM_WORKFLOW = `SELECT s.subject_id FROM unnest($2::uuid[]) AS s(subject_id)
+  WHERE NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = s.subject_id AND st.retired_at IS NULL)`;
 
 /** Ends the volunteer's assignments of these subjects ($3), in workflow $1 for volunteer $2. */
 export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[]) RETURNING subject_id';

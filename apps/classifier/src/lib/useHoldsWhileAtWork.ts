@@ -20,28 +20,45 @@ const onTheSubject = (event: Event) => event.target instanceof Element && event.
  * used the page since the last time and it is in view, the page asks the API to hold its subjects for the assignment
  * lifetime again. A page left open and unused renews nothing.
  *
+ * When they come back: a page in view again (or its window focused) after the renewal period with no renewal asks
+ * the same, before the volunteer starts on a subject that others' answers may have retired meanwhile (their holds
+ * lapsed over lunch, say). Either way, the subjects the API says the workflow no longer asks for go (`leaveOut`).
+ *
  * When they only looked: a page that goes away (closed, reloaded or left for another site) without ever being used
  * gives back at once, for others, the subjects `giveBack` takes out of its batch (those it fetched itself, with no
  * draft), rather than holding them for ten minutes; on a small workflow a few visitors who look and leave would
  * otherwise hold all of it. A page that was used keeps its batch for when it is opened again, and so does a page that
  * only showed subjects kept from before (a reload's, or a closed tab's).
  */
-export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, queue: RefObject<LocalQueue>, giveBack: () => string[]): void {
+export function useHoldsWhileAtWork(
+  client: ChorusClient,
+  workflowId: string,
+  queue: RefObject<LocalQueue>,
+  giveBack: () => string[],
+  leaveOut: (gone: string[]) => void,
+): void {
   useEffect(() => {
     let atWork = false;
     let used = false;
     let gaveBack = false;
+    let renewedAt = Date.now();
     const noteWork = (event: Event) => {
       if (!onTheSubject(event)) return;
       atWork = true;
       used = true;
     };
-    const renew = () => {
-      if (!atWork || document.visibilityState !== 'visible') return;
+    const renewNow = () => {
       atWork = false;
+      renewedAt = Date.now();
       const subjectIds = queue.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
       // Best effort: a hold that could not be renewed lapses as it would have, and the classification is still accepted.
-      if (subjectIds.length) client.renewHolds(workflowId, subjectIds).catch(() => undefined);
+      if (subjectIds.length) client.renewHolds(workflowId, subjectIds).then(({ gone }) => leaveOut(gone), () => undefined);
+    };
+    const renew = () => {
+      if (atWork && document.visibilityState === 'visible') renewNow();
+    };
+    const cameBack = () => {
+      if (document.visibilityState === 'visible' && Date.now() - renewedAt > RENEW_HOLDS_EVERY_MS) renewNow();
     };
     const giveBackUnused = () => {
       if (used) return;
@@ -59,11 +76,15 @@ export function useHoldsWhileAtWork(client: ChorusClient, workflowId: string, qu
     const timer = setInterval(renew, RENEW_HOLDS_EVERY_MS);
     window.addEventListener('pagehide', giveBackUnused);
     window.addEventListener('pageshow', onPageShow);
+    document.addEventListener('visibilitychange', cameBack);
+    window.addEventListener('focus', cameBack);
     return () => {
       clearInterval(timer);
       for (const type of AT_WORK_EVENTS) document.removeEventListener(type, noteWork, { capture: true });
       window.removeEventListener('pagehide', giveBackUnused);
       window.removeEventListener('pageshow', onPageShow);
+      document.removeEventListener('visibilitychange', cameBack);
+      window.removeEventListener('focus', cameBack);
     };
-  }, [client, workflowId, queue, giveBack]);
+  }, [client, workflowId, queue, giveBack, leaveOut]);
 }

@@ -38,6 +38,8 @@ interface QueueEvents {
   closed(): void;
   /** A batch needed to go on could not be fetched (the network, the server): the page waits for "Try again". */
   failed(error: unknown): void;
+  /** Subjects waiting on the page were retired meanwhile (by others' answers, or by researchers) and left out of it. */
+  leftOut(count: number): void;
 }
 
 /**
@@ -83,7 +85,19 @@ export function useSubjectQueue(
     () => store.giveBack((subjectId) => fetchedHere.current.has(subjectId) && draftVersionOf(workflowId, subjectId) === undefined),
     [store, workflowId],
   );
-  useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnused);
+  /** Leaves out of the page's list those of its subjects that the workflow no longer asks for; how many. */
+  const leaveOut = useCallback(
+    (gone: string[]): number => {
+      const waiting = new Set(queueRef.current.subjects.map((subject) => subject.id));
+      const left = gone.filter((subjectId) => waiting.has(subjectId));
+      if (!left.length) return 0;
+      commitQueue(withoutSubjects(queueRef.current, new Set(left)));
+      on.current.leftOut(left.length);
+      return left.length;
+    },
+    [commitQueue],
+  );
+  useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnused, leaveOut);
   // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
   useEffect(
     () =>
@@ -166,17 +180,14 @@ export function useSubjectQueue(
   );
 
   /**
-   * The last answer came after its subject was retired: researchers retired subjects by hand (a set, say), and this
-   * page may hold more of them. Those the workflow no longer asks for are taken out of what it will show; resolves to
-   * how many.
+   * The last answer came after its subject was retired: others' answers or researchers retired it meanwhile (a page
+   * left open past its holds, a set retired by hand), and this page may hold more such subjects. Those the workflow no
+   * longer asks for are taken out of what it will show.
    */
-  const leaveOutRetired = useCallback(async (): Promise<number> => {
+  const leaveOutRetired = useCallback(async (): Promise<void> => {
     const waitingIds = queueRef.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
-    if (!waitingIds.length) return 0;
-    const { gone } = await client.renewHolds(workflowId, waitingIds);
-    if (gone.length) commitQueue(withoutSubjects(queueRef.current, new Set(gone)));
-    return gone.length;
-  }, [client, workflowId, commitQueue]);
+    if (waitingIds.length) leaveOut((await client.renewHolds(workflowId, waitingIds)).gone);
+  }, [client, workflowId, leaveOut]);
 
   /** Nothing is left to show, and the server said so, or has nothing new and no reason to be asked again. */
   const finished = empty && (queue.finished || exhausted);

@@ -82,11 +82,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   }, []);
   const markPaused = useCallback(() => setPaused(true), []);
   const markClosed = useCallback(() => setClosed(true), []);
+  const markLeftOut = useCallback((count: number) => setNotice(t('classify.retiredMeanwhile', { count })), [t]);
   const { queue, finished, poll, answered, leaveOutRetired } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
     newVersion: commitWorkflow,
     paused: markPaused,
     closed: markClosed,
     failed: fail,
+    leftOut: markLeftOut,
   });
   const current = queue.subjects[0];
   const subjectWorkflow = useSubjectWorkflow(client, workflowId, workflowVersions, current, blocked, fail);
@@ -137,10 +139,6 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     if (open) announce(t('classify.reopened'));
   });
   const flushOutbox = sender.flush;
-  const showRetiredLeftOut = useCallback(async () => {
-    const count = await leaveOutRetired();
-    if (count) setNotice(t('classify.retiredMeanwhile', { count }));
-  }, [leaveOutRetired, t]);
 
   const submit = useCallback(
     async ({ subject, workflowVersion, annotations, startedAt, idempotencyKey }: Submission): Promise<boolean> => {
@@ -184,7 +182,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         setClassified((count) => count + 1);
         if (stored.feedback?.length) setFeedback({ annotations, feedback: stored.feedback });
         // Best effort, after the subject answered has left the list: a subject left in is still accepted.
-        if (stored.afterRetirement) setTimeout(() => void showRetiredLeftOut().catch(() => undefined));
+        if (stored.afterRetirement) setTimeout(() => void leaveOutRetired().catch(() => undefined));
       } catch (error) {
         if (isAlreadyClassified(error)) {
           setNotice(t('classify.alreadyClassified'));
@@ -215,7 +213,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       answered(subject.id);
       return true;
     },
-    [client, workflowId, workflowRef, flushOutbox, announce, answered, commitWorkflow, showRetiredLeftOut, t],
+    [client, workflowId, workflowRef, flushOutbox, announce, answered, commitWorkflow, leaveOutRetired, t],
   );
 
   const retry = () => {
