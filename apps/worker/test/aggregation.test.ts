@@ -149,8 +149,11 @@ describe('aggregation', () => {
           await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: agreement(0.6) });
           await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'back' });
         } else {
+          // An active workflow keeps a set: paused while its set is taken out.
+          await stack.client.request('POST', `/workflows/${workflowId}/pause`);
           await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: agreement(0.8), subjectSetIds: [] });
           await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: agreement(0.6), subjectSetIds });
+          await stack.client.activateWorkflow(workflowId);
         }
         await worker.aggregateSubject(workflowId, subjectId!);
       } finally {

@@ -1,6 +1,7 @@
 import type { ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 import { AggregationService } from '../src/aggregation/aggregation.service';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 import { SkillsService } from '../src/skills/skills.service';
@@ -22,7 +23,7 @@ async function volunteer(): Promise<ChorusClient> {
  * Six gold-standard subjects and an open one, each answered by one careful volunteer and two contrary ones, who give
  * the wrong answer every time: a plurality vote follows the contrary pair.
  */
-async function contraryMajority(title: string) {
+async function contraryMajority(title: string, count = 10) {
   const project = await stack.client.createProject({ title, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
   const gold = ['yes', 'no', 'yes', 'no', 'yes', 'no'].map((answer, i) => ({ externalId: `gold-${i}`, goldStandard: { T0: answer }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] }));
@@ -31,7 +32,7 @@ async function contraryMajority(title: string) {
     name: 'W',
     firstTask: 'T0',
     tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    retirement: { rule: 'count', count: 10 },
+    retirement: { rule: 'count', count },
     subjectSetIds: [set.id],
   });
   await stack.client.activateWorkflow(workflowId);
@@ -56,10 +57,11 @@ it('weighs volunteers by the skill learned from gold standard, overturning an ad
   await worker.get(AggregationService).aggregateSubject(workflowId, open);
   expect(await consensusOf()).toEqual({ answer: 'no', algorithm: 'plurality-vote' });
 
+  // The scheduled estimate starts a whole run, which learns the skills and weighs every subject with them.
   await worker.get(SkillsService).estimateAll();
+  await until(async () => (await consensusOf())?.algorithm === 'bayesian-confusion', 'the estimate to re-aggregate the workflow');
   const { rows: [skills] } = await stack.db.query('SELECT count(*)::int AS volunteers FROM volunteer_skills WHERE workflow_id = $1', [workflowId]);
   expect(skills.volunteers).toBe(3);
-  await worker.get(AggregationService).aggregateSubject(workflowId, open);
   expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
 
   // A subject answered only by newcomers (no skill learned) is reduced by skill all the same, alone or in any batch:
@@ -73,6 +75,30 @@ it('weighs volunteers by the skill learned from gold standard, overturning an ad
   await stack.stopWorker();
   const { rows: [tie] } = await stack.db.query('SELECT answer, agreement, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, fresh.id]);
   expect(tie).toEqual({ answer: null, agreement: 0.5, algorithm: 'bayesian-confusion' });
+});
+
+it('weighs by skill, once it is learned, the subjects that retired before, keeping their retirement; and starts no run while no answer comes', async () => {
+  // The open subject retires at its third answer, before any skill is learned.
+  const { workflowId, open, consensusOf } = await contraryMajority('Skills after retirement', 3);
+  const retired = async () => (await stack.db.query('SELECT retired_at IS NOT NULL AS retired FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, open])).rows[0].retired;
+  const worker = await stack.startWorker();
+  try {
+    await worker.get(AggregationService).aggregateSubject(workflowId, open);
+    expect(await retired()).toBe(true);
+    await worker.get(SkillsService).estimateAll();
+    await until(async () => (await consensusOf())?.algorithm === 'bayesian-confusion', 'the whole run to weigh the retired subject');
+    expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
+    expect(await retired()).toBe(true);
+    await until(async () => !(await stack.client.stats(workflowId)).reaggregating, 'the run to end');
+
+    // Nothing new since that run: the next estimate starts nothing.
+    const runs = async () => (await stack.client.reaggregations(workflowId)).runs.length;
+    const before = await runs();
+    await worker.get(SkillsService).estimateAll();
+    expect(await runs()).toBe(before);
+  } finally {
+    await stack.stopWorker();
+  }
 });
 
 it('re-learns skill before it re-aggregates a whole workflow', async () => {

@@ -12,15 +12,16 @@ export interface JobRegistry {
   };
   reaggregation: {
     /**
-     * Recompute every classified subject of a workflow (`all`, after its rules change) or only the unretired ones
-     * (`unretired`, after skills are re-learned). Reports `ReaggregationProgress` and resumes from it after a crash.
+     * Recompute every classified subject of a workflow (`all`, after its rules change, and to weigh volunteers by the
+     * skills it re-learns first) or only the unretired ones (`unretired`, a researcher's lighter choice). Reports
+     * `ReaggregationProgress` and resumes from it after a crash.
      */
     'reaggregate-workflow': { workflowId: string; scope: ReaggregationScope; requestedBy?: string; runId?: string };
   };
   maintenance: {
     /** Enqueue aggregation for every workflow with subjects long in the outbox (e.g. Redis was down). */
     'reconcile-aggregation': Record<string, never>;
-    /** Re-learn volunteer skill for every active workflow, then re-aggregate the subjects it could change. */
+    /** Re-learn volunteer skill for every active workflow with new answers, in a whole re-aggregation. */
     'estimate-skills': Record<string, never>;
   };
 }

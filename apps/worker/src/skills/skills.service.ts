@@ -11,13 +11,16 @@ const CURRENT_DEFINITIONS = 'SELECT w.id, v.definition FROM workflows w JOIN wor
 
 /**
  * Re-learns volunteer skill for each `bayes` task of a workflow from all its classifications (Dawid–Skene, known
- * answers held fixed), then has the unretired subjects re-aggregated, whose results and retirement could change.
+ * answers held fixed) in a whole re-aggregation (`all`, which learns first), so that every subject's consensus is
+ * weighed by it, the retired ones' too (their retirement kept): subjects often retire before there are skills to
+ * weigh, and would otherwise keep a plurality vote for good. Only while answers come: a workflow with none since its
+ * last whole run is left alone.
  */
 @Injectable()
 export class SkillsService {
   constructor(private readonly db: DataSource, private readonly skills: SkillsRepository, @InjectQueue('reaggregation') private readonly reaggregation: Queue) {}
 
-  /** Returns how many workflows were estimated. */
+  /** Returns how many workflows' estimates were started. */
   async estimateAll(): Promise<number> {
     const workflows: { id: string; definition: WorkflowDefinition }[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.status = 'active'`);
     let estimated = 0;
@@ -26,10 +29,20 @@ export class SkillsService {
   }
 
   async estimate(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
-    if (!(await this.learn(workflowId, definition))) return false;
-    const job = reaggregationJob(workflowId, 'unretired');
+    if (!skillWeightedTasks(definition).length || !(await this.answeredSinceLastRun(workflowId))) return false;
+    const job = reaggregationJob(workflowId, 'all');
     await this.reaggregation.add(job.name, job.data, job.opts);
     return true;
+  }
+
+  /** Whether the workflow has classifications from after the start of its last whole re-aggregation, or never had one. */
+  private async answeredSinceLastRun(workflowId: string): Promise<boolean> {
+    const [row]: { answered: boolean }[] = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1
+         AND c.created_at > coalesce((SELECT max(r.started_at) FROM reaggregation_runs r WHERE r.workflow_id = $1 AND r.scope = 'all'), '-infinity')) AS answered`,
+      [workflowId],
+    );
+    return row!.answered;
   }
 
   /** Re-learns skill for the current version's `bayes` tasks, before a whole workflow is re-aggregated with them. */
@@ -39,14 +52,13 @@ export class SkillsService {
   }
 
   /**
-   * Returns whether the workflow has tasks weighed by skill. Each task's skills are learned from a snapshot of its
-   * answers outside any transaction (EM over a million answers takes seconds), then replaced in one. Learns of one
-   * workflow (scheduled, before a whole re-aggregation, on several workers) run one at a time, under a session lock, so
-   * an older snapshot never replaces a newer one.
+   * Each task's skills are learned from a snapshot of its answers outside any transaction (EM over a million answers
+   * takes seconds), then replaced in one. Learns of one workflow (should two workers start whole runs of it) run one at
+   * a time, under a session lock, so an older snapshot never replaces a newer one.
    */
-  private async learn(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
+  private async learn(workflowId: string, definition: WorkflowDefinition): Promise<void> {
     const tasks = skillWeightedTasks(definition);
-    if (!tasks.length) return false;
+    if (!tasks.length) return;
     const lock = this.db.createQueryRunner();
     await lock.connect();
     const key = `estimate-skills:${workflowId}`;
@@ -57,7 +69,6 @@ export class SkillsService {
       await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
       await lock.release();
     }
-    return true;
   }
 
   private async learnTask(workflowId: string, task: string): Promise<void> {
