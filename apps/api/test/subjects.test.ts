@@ -76,6 +76,20 @@ describe('subject upload', () => {
     expect(error.problem.errors).toEqual([{ pointer: '/subjects/2/externalId', message: expect.stringContaining('subject 0') }]);
   });
 
+  it('refuses metadata numbers that reading JSON would change (long catalogue numbers), naming each, storing nothing', async () => {
+    const project = await stack.client.createProject({ title: 'Big numbers' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const body = '{"subjects":[{"externalId":"n1","locations":[{"type":"text","text":"x"}],"metadata":{"id":9007199254740993,"ok":9007199254740991,"price":1.1,"refs":[1,12345678901234567890],"far":{"off":1e400}}}]}';
+    const response = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${set.id}/subjects`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.client.token}` }, body });
+    expect(response.status).toBe(422);
+    const { errors } = (await response.json()) as { errors: { pointer: string; message: string }[] };
+    expect(errors.map((error) => error.pointer)).toEqual(['/subjects/0/metadata/id', '/subjects/0/metadata/refs/1', '/subjects/0/metadata/far/off']);
+    expect(errors[0]!.message).toMatch(/send it as a string/);
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM subjects WHERE project_id = $1', [project.id])).rows[0].n).toBe(0);
+    await stack.client.addSubjects(set.id, [text('n1', { id: '9007199254740993', ok: 9007199254740991, price: 1.1 })]);
+    expect((await stack.db.query('SELECT metadata FROM subjects WHERE project_id = $1', [project.id])).rows[0].metadata).toEqual({ id: '9007199254740993', ok: 9007199254740991, price: 1.1 });
+  });
+
   it('brings subjects added later into linked workflows, hiding private metadata from volunteers', async () => {
     const project = await stack.client.createProject({ title: 'Later', status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });

@@ -19,7 +19,25 @@ export const metadataSchema = (hint: string) =>
   z.record(z.string().max(200), z.unknown()).superRefine((metadata, ctx) => {
     const bytes = new TextEncoder().encode(JSON.stringify(metadata)).length;
     if (bytes > MAX_METADATA_BYTES) ctx.addIssue({ code: 'custom', message: `is ${bytes} bytes as JSON; keep it under ${MAX_METADATA_BYTES} (${hint})` });
+    for (const path of numbersNotKept(metadata, [])) {
+      ctx.addIssue({ code: 'custom', path, message: 'is a number too large to be kept exactly (a catalogue number of 16 digits or more, say): send it as a string, in quotes' });
+    }
   });
+
+/**
+ * Where a value holds numbers that JSON reading could not keep as they were sent: whole numbers beyond 2^53, which
+ * came out rounded (12345678901234567890 as 12345678901234567000), and numbers beyond any double, which became
+ * Infinity (and would be written out as null).
+ */
+function* numbersNotKept(value: unknown, path: (string | number)[]): Generator<(string | number)[]> {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value))) yield path;
+  } else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) yield* numbersNotKept(item, [...path, index]);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) yield* numbersNotKept(item, [...path, key]);
+  }
+}
 
 export const labelSchema = z.string().trim().min(1).max(1000);
 export const helpSchema = z.string().max(20_000).optional();
