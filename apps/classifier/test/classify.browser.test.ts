@@ -332,6 +332,29 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('says in plain words that the server is busy when a proxy answers with its own page, and tries again by itself when it asks to', async () => {
+    const { workflow, url } = await liveWorkflowOf('Behind a proxy', 2);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    let refused = 0;
+    await page.route(`**/api/v1/workflows/${workflow.id}`, (route) => {
+      if (refused++ > 0) return route.fallback();
+      return route.fulfill({ status: 502, headers: { 'content-type': 'text/html', 'retry-after': '1' }, body: '<html><body><h1>502 Bad Gateway</h1>nginx</body></html>' });
+    });
+    await page.goto(url);
+    const alert = page.locator('[role="alert"].alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Chorus’s server is busy or restarting just now (502). It tries again by itself in 1 second.');
+    expect(await alert.textContent()).not.toContain('<');
+    expect(await page.locator('h1').textContent()).toBe('This workflow could not be loaded');
+    expect(await page.getByTestId('open-tutorial').count()).toBe(0); // no tutorial to open yet
+    // Nobody presses "Try again": the page asks again after the second the server asked for.
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    expect(await page.locator('h1').textContent()).not.toBe('This workflow could not be loaded');
+    expect(await page.locator('[role="alert"].alert:not(.alert-empty)').count()).toBe(0);
+    await page.close();
+  });
+
   it('tells a volunteer mid-batch that the researchers paused the workflow, that the last answer was saved, and leads to the project’s other workflows', async () => {
     const { client } = suite.stack;
     // A batch of 4 asks the queue again right after the first answer (3 left); a batch of 1 once it is empty.

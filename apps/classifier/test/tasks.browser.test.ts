@@ -746,11 +746,22 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     expect((await page.locator('[role="alert"]').allTextContents()).join('')).toBe(''); // not shown as a failure
     await checkScreen(page, 'outbox');
     expect((await storedAnnotations(workflowId)).size).toBe(0);
+    expect(await page.getByTestId('outbox').textContent()).toContain('you can keep classifying');
+    // The first batch runs out while offline: the note no longer says to keep classifying.
+    for (let answered = 2; answered < 4; answered += 1) {
+      const shown = await waitForTask(page, 'single');
+      await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+      await page.keyboard.press('2');
+      await page.keyboard.press('Enter');
+      if (answered < 3) await nextSubject(page, shown);
+    }
+    await page.getByTestId('outbox').getByText('they will be sent, and new subjects will come, when the connection is back').waitFor();
+    expect(await page.getByTestId('subject').count()).toBe(0);
 
     await suite.context.setOffline(false); // the browser's `online` event sends the outbox
     await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 10_000 });
     const stored = await storedAnnotations(workflowId);
-    expect(stored.size).toBe(2);
+    expect(stored.size).toBe(4);
     expect(stored.get(first)).toEqual([{ task: 'T0', value: 'yes' }]);
     expect(stored.get(second)).toEqual([{ task: 'T0', value: 'no' }]);
     expect(errors).toEqual([]);

@@ -5,9 +5,18 @@ import type {
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
 
 export class ChorusApiError extends Error {
-  constructor(readonly status: number, readonly problem: Problem) {
+  /** `retryAfterSeconds`: when the server asked to be asked again (`Retry-After`, in seconds or as a date). */
+  constructor(readonly status: number, readonly problem: Problem, readonly retryAfterSeconds?: number) {
     super(`${status} ${problem.title}: ${problem.detail}`);
   }
+}
+
+/** A `Retry-After` header in seconds: its own number, or the seconds until its date; undefined without one. */
+function retryAfterOf(response: Response): number | undefined {
+  const header = response.headers.get('retry-after');
+  if (!header) return undefined;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.max(0, Math.ceil(seconds)) : undefined;
 }
 
 /** Whether `error` is the API's problem of this type (the slug after the last `:`), with this status when given. */
@@ -65,7 +74,7 @@ export class ChorusClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text));
+    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response));
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
@@ -279,7 +288,7 @@ export class ChorusClient {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     });
     const text = await response.text();
-    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text));
+    if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response));
     return text;
   }
 }

@@ -5,7 +5,8 @@ interface Props {
   classified: number;
   hasFieldGuide: boolean;
   onFieldGuide(): void;
-  onTutorial(): void;
+  /** Absent while there is no tutorial to show (the workflow did not load). */
+  onTutorial?: () => void;
   onShortcuts(): void;
 }
 
@@ -32,7 +33,7 @@ export function PageTools({ classified, hasFieldGuide, onFieldGuide, onTutorial,
         <Trans i18nKey="classify.count" values={{ count: classified }} components={{ strong: <strong /> }} />
       </p>
       {hasFieldGuide && tool(t('classify.fieldGuide'), 'G', 'G', onFieldGuide, 'open-field-guide')}
-      {tool(t('classify.tutorial'), 'T', 'T', onTutorial, 'open-tutorial')}
+      {onTutorial && tool(t('classify.tutorial'), 'T', 'T', onTutorial, 'open-tutorial')}
       {tool(t('classify.shortcuts'), '?', 'Shift+?', onShortcuts, 'open-shortcuts', 'keyboard-only')}
     </div>
   );

@@ -7,8 +7,26 @@ export interface Problem {
   fields: string[];
 }
 
+/**
+ * Statuses of a server (or a proxy before it) that is busy or restarting for a moment: asked again, they may pass. (A
+ * 429 says why and for how long itself: too many sign-ins, say, for minutes.)
+ */
+const PASSING = new Set([502, 503, 504]);
+
+/** When to ask again, by itself, after a failure that may pass: what the server asked, 5 s without, a minute at most. */
+export function retryDelaySeconds(error: unknown): number | undefined {
+  if (!(error instanceof ChorusApiError) || !PASSING.has(error.status)) return undefined;
+  return Math.min(Math.max(error.retryAfterSeconds ?? 5, 1), 60);
+}
+
+/** The API's own problem, not a proxy's page (an HTML "502 Bad Gateway"), whose words are not for volunteers. */
+const fromChorus = (error: ChorusApiError) => error.problem?.type?.startsWith('urn:chorus:problem:') === true;
+
 export function describeError(error: unknown): Problem {
   if (error instanceof ChorusApiError) {
+    // A moment's trouble is told in the volunteer's words, not the operator's ("The database took too long").
+    if (PASSING.has(error.status)) return { detail: i18n.t('errors.busy', { status: error.status }), fields: [] };
+    if (!fromChorus(error)) return { detail: i18n.t('errors.status', { status: error.status }), fields: [] };
     const detail = error.problem?.detail || error.problem?.title || i18n.t('errors.status', { status: error.status });
     const fields = (error.problem?.errors ?? []).map((field) => (field.pointer ? `${field.pointer}: ${field.message}` : field.message));
     return { detail, fields };

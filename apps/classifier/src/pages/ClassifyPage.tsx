@@ -13,8 +13,8 @@ import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
-import { describeError, describeRefusedAnswer, namesNothing, type Problem } from '../lib/errors';
-import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, outbox, SUBMIT_TIMEOUT_MS, withTimeout } from '../lib/outbox';
+import { describeError, describeRefusedAnswer, namesNothing, type Problem, retryDelaySeconds } from '../lib/errors';
+import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, ON_SCREEN_SUBMIT_MS, outbox, withTimeout } from '../lib/outbox';
 import { listOf } from '../lib/listFormat';
 import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
@@ -75,11 +75,19 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     setTutorial('asked');
   });
 
-  /** Something the page needs could not be loaded: say why, and wait for "Try again". */
-  const fail = useCallback((error: unknown) => {
-    setProblem(describeError(error));
-    setBlocked(true);
-  }, []);
+  /** When the page tries again by itself, after a failure that may pass (a busy or restarting server). */
+  const [retryIn, setRetryIn] = useState<number | null>(null);
+  /** Something the page needs could not be loaded: say why, and wait for "Try again" (or, if it may pass, a while). */
+  const fail = useCallback(
+    (error: unknown) => {
+      const described = describeError(error);
+      const wait = retryDelaySeconds(error);
+      setProblem(wait === undefined ? described : { ...described, detail: `${described.detail} ${t('errors.retrying', { count: wait })}` });
+      setRetryIn(wait ?? null);
+      setBlocked(true);
+    },
+    [t],
+  );
   const markPaused = useCallback(() => setPaused(true), []);
   const markClosed = useCallback(() => setClosed(true), []);
   const markLeftOut = useCallback((count: number) => setNotice(t('classify.retiredMeanwhile', { count })), [t]);
@@ -174,7 +182,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       try {
         // Older answers first: when the outbox is not empty, this one joins it and the outbox is sent in order.
         if (outbox.count > 0) throw new TypeError('answers are waiting to be sent');
-        const stored = await withTimeout(client.classify(input, idempotencyKey), SUBMIT_TIMEOUT_MS);
+        const stored = await withTimeout(client.classify(input, idempotencyKey), ON_SCREEN_SUBMIT_MS);
         // Researchers published a new version: the next subjects are shown under it, not only those of the next batch.
         if (stored.currentVersion && stored.currentVersion > (workflowRef.current?.version ?? 0)) void client.getWorkflow(workflowId).then(commitWorkflow, () => {});
         announce(t('classify.submitted'));
@@ -219,8 +227,16 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const retry = () => {
     setProblem(null);
     setBlocked(false);
+    setRetryIn(null);
     if (!workflow) setAttempt((n) => n + 1);
   };
+  const retryLater = useRef(retry);
+  retryLater.current = retry;
+  useEffect(() => {
+    if (retryIn === null) return;
+    const timer = setTimeout(() => retryLater.current(), retryIn * 1000);
+    return () => clearTimeout(timer);
+  }, [retryIn]);
 
   // Blocked with no subject left on screen (its task went with the last one answered): focus would be lost to the
   // page, so it goes to the way on.
@@ -238,17 +254,18 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   }, [workflowId]);
 
   if (notFound) return <NothingHere testId="workflow-not-found" title={t('classify.notFoundTitle')} body={t('classify.notFound')} />;
+  const heading = workflow?.name ?? (blocked ? t('classify.workflowUnavailable') : t('classify.loadingWorkflow'));
 
   return (
     <div className="page page-classify">
-      <Breadcrumb up={[{ to: projectPath(projectSlug), label: project?.title ?? projectSlug }]} here={workflow?.name ?? t('classify.loadingWorkflow')} />
+      <Breadcrumb up={[{ to: projectPath(projectSlug), label: project?.title ?? projectSlug }]} here={heading} />
       <div className="page-heading">
-        <h1 tabIndex={-1}>{workflow?.name ?? t('classify.loadingWorkflow')}</h1>
+        <h1 tabIndex={-1}>{heading}</h1>
         <PageTools
           classified={classified}
           hasFieldGuide={fieldGuide !== ''}
           onFieldGuide={() => setGuideOpen(true)}
-          onTutorial={() => setTutorial('asked')}
+          onTutorial={workflow ? () => setTutorial('asked') : undefined}
           onShortcuts={() => setShortcutsOpen(true)}
         />
       </div>
@@ -272,7 +289,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       {sender.toSend > 0 && (
         <div className="outbox" data-testid="outbox">
           <p>
-            <Trans i18nKey="classify.outbox" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
+            <Trans
+              // With nothing left on screen (the batch ran out while offline), "keep classifying" would say the opposite of the alert below.
+              i18nKey={current ? 'classify.outbox' : 'classify.outboxNothingLeft'}
+              count={sender.toSend}
+              components={{ strong: <strong data-testid="outbox-count" /> }}
+            />
           </p>
           <button type="button" className="button button-secondary button-small" onClick={() => void flushOutbox()}>
             {t('classify.sendNow')}
