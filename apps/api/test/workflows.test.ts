@@ -134,6 +134,14 @@ describe('workflow versions', () => {
     expect(rows).toEqual([{ workflow_version: 1 }]);
     const unknown = await problemOf((await guest()).classify({ workflowId: id, workflowVersion: 3, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()));
     expect(unknown?.problem.errors).toEqual([{ pointer: '/workflowVersion', message: expect.stringContaining('current version is 2') }]);
+
+    // Classified now: a version in other words only computes nothing again; one with another rule does.
+    const reworded = await stack.client.updateWorkflow(id, definition('Changed wording again'));
+    expect([reworded.version, reworded.reaggregation]).toEqual([3, undefined]);
+    expect((await stack.db.query('SELECT reaggregations_requested AS n FROM workflows WHERE id = $1', [id])).rows[0].n).toBe(0);
+    const stricter = await stack.client.updateWorkflow(id, { ...definition('Changed wording again'), retirement: { rule: 'count', count: 4 } });
+    expect(stricter.version).toBe(4);
+    expect(stricter.reaggregation).toMatchObject({ state: expect.any(String) });
   });
 
   it('refuse subject sets of another project by pointer', async () => {

@@ -1,5 +1,28 @@
 import { type FieldError, type Task, type WorkflowDefinition, consensusAnswersOf, singleAlgorithm } from '@chorus/tasks';
+import { isDeepStrictEqual } from 'node:util';
 import { classificationsNeededAtMost } from './retirement';
+
+/** The words of a task that only volunteers read: no consensus, retirement or effect reads them. */
+const TASK_WORDING = new Set(['question', 'instruction', 'help', 'label']);
+
+/**
+ * Whether consensus, retirement or effects could come out otherwise under `after` than under `before`: not when only
+ * what volunteers read changed (the name, the tutorial, a question, an instruction, help, an answer's label) or how
+ * they are served (selection, feedback). Such a version needs no re-aggregation of every subject.
+ */
+export function changesConsensus(before: WorkflowDefinition, after: WorkflowDefinition): boolean {
+  return !isDeepStrictEqual(forConsensus(before), forConsensus(after));
+}
+
+function forConsensus({ name, tutorial, selection, feedback, tasks, ...rest }: WorkflowDefinition): unknown {
+  return { ...rest, tasks: Object.fromEntries(Object.entries(tasks).map(([key, task]) => [key, withoutWording(task)])) };
+}
+
+const withoutWording = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withoutWording);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).flatMap(([key, inner]) => (TASK_WORDING.has(key) ? [] : [[key, withoutWording(inner)]])));
+};
 
 const quoted = (values: string[]) => values.map((value) => `"${value}"`).join(', ');
 

@@ -1,5 +1,5 @@
 import { workflowDefinitionSchema } from '@chorus/tasks';
-import { versionChangeWarnings } from '../src';
+import { changesConsensus, versionChangeWarnings } from '../src';
 
 const workflow = (input: object) => workflowDefinitionSchema.parse({ name: 'W', firstTask: 'T0', ...input });
 const before = workflow({
@@ -12,6 +12,27 @@ const before = workflow({
 });
 
 describe('a new version of a classified workflow', () => {
+  it('needs its subjects computed again when its tasks, rules or effects change, not when only its words or serving do', () => {
+    const T0 = before.tasks.T0 as Extract<(typeof before.tasks)[string], { type: 'single' }>;
+    const reworded = workflow({
+      name: 'Renamed',
+      tutorial: [{ title: 'Hello', body: 'Read the notice.' }],
+      selection: { order: 'priority' },
+      feedback: true,
+      tasks: {
+        ...before.tasks,
+        T0: { ...T0, question: 'Is it a paid notice?', help: 'Look for a price.', answers: T0.answers.map((answer) => ({ ...answer, label: answer.label.toUpperCase() })) },
+        T2: { type: 'transcription', instruction: 'Copy every word' },
+      },
+      retirement: before.retirement,
+    });
+    expect(changesConsensus(before, reworded)).toBe(false);
+    expect(changesConsensus(before, workflow({ ...before, retirement: { rule: 'count', count: 6 } }))).toBe(true);
+    expect(changesConsensus(before, workflow({ ...before, tasks: { ...before.tasks, T0: { ...T0, algorithm: 'vote' } } }))).toBe(true);
+    expect(changesConsensus(before, workflow({ ...before, tasks: { ...before.tasks, T0: { ...T0, answers: T0.answers.slice(0, 2) } } }))).toBe(true);
+    expect(changesConsensus(before, workflow({ ...before, tasks: { ...before.tasks, T2: { type: 'transcription', instruction: 'Type it', textTags: ['unclear'] } } }))).toBe(true);
+  });
+
   it('says nothing of a new wording, a new answer or a rule that asks for more', () => {
     const reworded = workflow({
       tasks: { ...before.tasks, T0: { ...before.tasks.T0!, question: 'Is it a paid notice?' }, T1: { ...before.tasks.T1!, answers: [{ value: 'sale', label: 'Sale' }, { value: 'work', label: 'Work' }, { value: 'lost', label: 'Lost' }] } },

@@ -249,20 +249,24 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
 /**
  * What a valid definition may not do as its researcher means it, said when it is saved: a retirement rule on a task
  * that volunteers can finish the workflow without reaching (the question after "yes"), which never retires a subject
- * that everyone answered the other way.
+ * that everyone answered the other way; unless another rule of its `any` does (a count, or a rule on a task every
+ * volunteer answers).
  */
 export function definitionWarnings(definition: WorkflowDefinition): FieldError[] {
   const warnings: FieldError[] = [];
-  const walk = (rule: WorkflowDefinition['retirement'], pointer: string) => {
-    if (rule.rule === 'any') rule.rules.forEach((inner, index) => walk(inner, `${pointer}/rules/${index}`));
-    else if (rule.rule !== 'count' && canFinishWithout(definition, rule.task)) {
+  const reachesEveryone = (rule: WorkflowDefinition['retirement']) => rule.rule === 'count' || (rule.rule !== 'any' && !canFinishWithout(definition, rule.task));
+  const walk = (rule: WorkflowDefinition['retirement'], pointer: string, covered: boolean) => {
+    if (rule.rule === 'any') {
+      const anyCovers = covered || rule.rules.some(reachesEveryone);
+      for (const [index, inner] of rule.rules.entries()) walk(inner, `${pointer}/rules/${index}`, anyCovers);
+    } else if (!covered && !reachesEveryone(rule)) {
       warnings.push({
         pointer: `${pointer}/task`,
-        message: `is a task volunteers can finish the workflow without reaching (a branch leads past it): a subject they all answer that way has no answers to "${rule.task}", so this rule never retires it, and it is classified up to the rule's maximum. Put the rule on a task every volunteer answers, or retire such subjects by another rule of "any"`,
+        message: `is a task volunteers can finish the workflow without reaching (a branch leads past it): a subject they all answer that way has no answers to "${rule.task}", so this rule never retires it, and it is classified up to the rule's maximum. Put the rule on a task every volunteer answers, or add a count rule beside it in an "any"`,
       });
     }
   };
-  walk(definition.retirement, '/retirement');
+  walk(definition.retirement, '/retirement', false);
   return warnings;
 }
 

@@ -159,7 +159,10 @@ describe('workflow definition', () => {
       });
     const agreement = (task: string) => ({ rule: 'agreement', task, minimum: 3, threshold: 0.8, maximum: 10 });
     expect(definitionWarnings(branching(agreement('T1')))).toEqual([{ pointer: '/retirement/task', message: expect.stringMatching(/^is a task volunteers can finish the workflow without reaching/) }]);
-    expect(definitionWarnings(branching({ rule: 'any', rules: [{ rule: 'count', count: 5 }, agreement('T0'), agreement('T2')] })).map((warning) => warning.pointer)).toEqual(['/retirement/rules/2/task']);
+    expect(definitionWarnings(branching({ rule: 'any', rules: [agreement('T1'), agreement('T2')] })).map((warning) => warning.pointer)).toEqual(['/retirement/rules/0/task', '/retirement/rules/1/task']);
+    // Another rule of the "any" retires the subjects that skip the task: a count, or a rule on a task everyone answers.
+    expect(definitionWarnings(branching({ rule: 'any', rules: [{ rule: 'count', count: 5 }, agreement('T2')] }))).toEqual([]);
+    expect(definitionWarnings(branching({ rule: 'any', rules: [agreement('T0'), { rule: 'any', rules: [agreement('T2')] }] }))).toEqual([]);
     expect(definitionWarnings(branching(agreement('T0')))).toEqual([]);
     // Every path passes T1 when both answers lead to it.
     const joined = branching(agreement('T1'));

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, requestReaggregation } from '@chorus/db';
-import { versionChangeWarnings } from '@chorus/consensus';
+import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
 import { TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
@@ -76,7 +76,7 @@ export class WorkflowsService {
 
   /**
    * A changed definition becomes a new immutable version; an unchanged one keeps its version. A new version of a
-   * workflow with classifications starts its re-aggregation, since its rules or tasks may have changed. `ifMatch`
+   * workflow with classifications starts its re-aggregation when its rules or tasks changed, not only their words. `ifMatch`
    * is the workflow's ETag as the edit's author read it: another one now means someone saved since.
    */
   async update(id: string, input: WorkflowInput, user: AuthUser, ifMatch?: string[]): Promise<WorkflowSaved & { etag: string }> {
@@ -100,7 +100,8 @@ export class WorkflowsService {
       if (input.subjectSetIds) await this.link(manager, locked, input.subjectSetIds);
       await this.requireLinkedSets(manager, id, input.definition);
       await this.requireTakenKnownAnswers(manager, id, input.definition);
-      const owed = changed && (await this.isClassified(manager, id));
+      // A new version in words only (a question, a label) is served at once, and no subject needs computing again.
+      const owed = changed && changesConsensus(current!, input.definition) && (await this.isClassified(manager, id));
       if (owed) await requestReaggregation(manager, id, user.id);
       return { version: locked.version, owed, before: current!, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)) };
     });
