@@ -78,6 +78,11 @@ describe('subject uploads from files', () => {
     // The same from Windows: a quoted line break of \r\n is one line too.
     const fromWindows = await upload(setId, 'external_id,image_url,note\r\na,https://example.org/a.jpg,"two\r\nlines"\r\n"c","https://example.org/c.jpg","three\r\nmore\r\nlines"\r\n\r\nb,ftp://example.org/b.jpg,\r\n', 'text/csv');
     expect(fromWindows.body.errors).toEqual([{ pointer: '/subjects/2/locations/0/url', message: 'must be an http(s) URL (line 8 of the CSV)' }]);
+    // From an old Mac, each line ended by a lone \r; and a ragged row after quoted Windows line breaks.
+    const fromOldMac = await upload(setId, 'external_id,image_url\ra,https://example.org/a.jpg\rb,ftp://example.org/b.jpg\r', 'text/csv');
+    expect(fromOldMac.body.errors).toEqual([{ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL (line 3 of the CSV)' }]);
+    const raggedFromWindows = await upload(setId, 'external_id,text\r\na,"one\r\ntwo\r\nthree"\r\nb\r\n', 'text/csv');
+    expect(raggedFromWindows.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: line 5 has 1 cell,/) }]);
     const ragged = await upload(setId, 'external_id,text\na,one\nb,two,three,\n', 'text/csv');
     expect(ragged.status).toBe(422);
     expect(ragged.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: line 3 has 4 cells, not as many as the header's 2 columns: quote a cell that holds "," /) }]);
@@ -341,13 +346,28 @@ describe('subject uploads from files', () => {
       '@id': 'https://example.org/diary2',
       '@type': 'sc:Manifest',
       label: 'Diary',
-      metadata: [{ label: 'Author', value: 'By <a href="https://viaf.org/2">Ada &amp; Co</a>' }],
-      sequences: [{ '@type': 'sc:Sequence', canvases: [{ '@id': 'https://example.org/diary2/c1', '@type': 'sc:Canvas', label: 'p. 1', width: 10, height: 10, images: [{ '@type': 'oa:Annotation', motivation: 'sc:painting', resource: { '@id': 'https://example.org/diary2/1.jpg', '@type': 'dctypes:Image' } }] }] }],
+      metadata: [{ label: 'Author', value: 'By <a href="https://viaf.org/2">Ada &amp; Co</a>' }, { label: 'Shelfmark', value: 'MS 12 <olim A 12>, see <https://example.org/ms12>' }],
+      sequences: [{
+        '@type': 'sc:Sequence',
+        canvases: [
+          { '@id': 'https://example.org/diary2/c1', '@type': 'sc:Canvas', label: 'p. 1', width: 10, height: 10, images: [{ '@type': 'oa:Annotation', motivation: 'sc:painting', resource: { '@id': 'https://example.org/diary2/1.jpg', '@type': 'dctypes:Image' } }] },
+          {
+            '@id': 'https://example.org/diary2/c2',
+            '@type': 'sc:Canvas',
+            label: 'p. 2, the right half of the spread',
+            width: 5,
+            height: 10,
+            images: [{ '@type': 'oa:Annotation', motivation: 'sc:painting', resource: { '@type': 'oa:SpecificResource', full: { '@id': 'https://example.org/diary2/spread.jpg', '@type': 'dctypes:Image' }, selector: { '@type': 'oa:FragmentSelector', value: 'xywh=5,0,5,10' } } }],
+          },
+        ],
+      }],
     };
-    expect((await upload(setId, JSON.stringify(v2), 'application/ld+json')).body).toMatchObject({ created: 1 });
-    expect((await subjectsOf(projectId)).map((subject) => [subject.locations, subject.metadata.Author, subject.metadata.Note ?? null])).toEqual([
+    expect((await upload(setId, JSON.stringify(v2), 'application/ld+json')).body).toMatchObject({ created: 2 });
+    expect((await subjectsOf(projectId)).map((subject) => [subject.locations, subject.metadata.Author, subject.metadata.Note ?? subject.metadata.Shelfmark])).toEqual([
       [[{ type: 'image', url: 'https://example.org/rot/1.jpg', iiifService: 'https://example.org/iiif/rot1' }], 'Marie Curie\n1867–1934 & after', 'a < b, but b > c'],
-      [[{ type: 'image', url: 'https://example.org/diary2/1.jpg' }], 'By Ada & Co', null],
+      // Only the tags IIIF allows are HTML: other text in angle brackets stays.
+      [[{ type: 'image', url: 'https://example.org/diary2/1.jpg' }], 'By Ada & Co', 'MS 12 <olim A 12>, see <https://example.org/ms12>'],
+      [[{ type: 'image', url: 'https://example.org/diary2/spread.jpg' }], 'By Ada & Co', 'MS 12 <olim A 12>, see <https://example.org/ms12>'],
     ]);
 
     // A canvas that paints nothing volunteers can be shown says what it paints, and which canvas it is.

@@ -259,7 +259,7 @@ export function definitionWarnings(definition: WorkflowDefinition): FieldError[]
     if (rule.rule === 'any') {
       const anyCovers = covered || rule.rules.some(reachesEveryone);
       for (const [index, inner] of rule.rules.entries()) walk(inner, `${pointer}/rules/${index}`, anyCovers);
-    } else if (!covered && !reachesEveryone(rule)) {
+    } else if (rule.rule !== 'count' && !covered && canFinishWithout(definition, rule.task)) {
       warnings.push({
         pointer: `${pointer}/task`,
         message: `is a task volunteers can finish the workflow without reaching (a branch leads past it): a subject they all answer that way has no answers to "${rule.task}", so this rule never retires it, and it is classified up to the rule's maximum. Put the rule on a task every volunteer answers, or add a count rule beside it in an "any"`,

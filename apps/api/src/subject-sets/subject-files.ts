@@ -102,14 +102,17 @@ function delimiterOf(csv: string): string {
   return [';', '\t'].map(read).reduce((best, other) => (better(other, best) ? other : best), read(',')).separator;
 }
 
-type CsvError = Error & { code?: string; lines?: number; record?: string[]; columns?: unknown[] };
+type CsvError = Error & { code?: string; bytes?: number; record?: string[]; columns?: unknown[] };
 
-/** csv-parse's message, with what to do for the usual mistake: a cell holding the separator, unquoted. */
-function csvProblem(error: CsvError, delimiter: string): string {
-  if (error.code !== 'CSV_RECORD_INCONSISTENT_COLUMNS') return error.message;
+/**
+ * csv-parse's message, with what to do for the usual mistake: a cell holding the separator, unquoted, on the line
+ * `lineEndingAt` gives for the record's end.
+ */
+function csvProblem(error: CsvError, delimiter: string, lineEndingAt: (recordEnd: number) => number): string {
+  if (error.code !== 'CSV_RECORD_INCONSISTENT_COLUMNS' || error.bytes === undefined) return error.message;
   const separator = delimiter === '\t' ? 'a tab' : `"${delimiter}"`;
   const cells = error.record?.length ?? 0;
-  return `line ${error.lines} has ${cells} cell${cells === 1 ? '' : 's'}, not as many as the header's ${error.columns?.length} columns: quote a cell that holds ${separator} ("like${delimiter === '\t' ? ' ' : delimiter} this"), or give the row the header's columns`;
+  return `line ${lineEndingAt(error.bytes)} has ${cells} cell${cells === 1 ? '' : 's'}, not as many as the header's ${error.columns?.length} columns: quote a cell that holds ${separator} ("like${delimiter === '\t' ? ' ' : delimiter} this"), or give the row the header's columns`;
 }
 
 /**
@@ -122,7 +125,8 @@ function csvProblem(error: CsvError, delimiter: string): string {
 export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { bytes: number; error?: CsvError } }[];
   const delimiter = delimiterOf(csv);
-  const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter)}` });
+  const lineEndingAt = lineCounter(csv);
+  const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter, lineEndingAt)}` });
   if (cellsAtLeast(csv, delimiter, MOST_CELLS)) {
     throw new UnreadableSubjectFile({ pointer: '', message: `has more than ${MOST_CELLS.toLocaleString('en')} cells; send it in several files` });
   }
@@ -167,28 +171,30 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     }
     return Object.keys(goldStandard).length ? { ...subject, goldStandard } : subject;
   });
-  const lines = lastLines(csv, rows);
+  const lines = rows.map(({ info }) => lineEndingAt(info.bytes));
   return { subjects, origin: (index) => `line ${lines[index]} of the CSV`, errors };
 }
 
-/**
- * The line each row ends on, blank lines and quoted line breaks counted: the line breaks in what csv-parse had read up
- * to the row's end (`info.bytes`). Its own count (`info.lines`) takes a quoted `\r\n` for two, so in a file from
- * Windows it ran one line further ahead for every cell of several lines before the row.
- */
-function lastLines(csv: string, rows: { info: { bytes: number } }[]): number[] {
-  const bytes = Buffer.from(csv);
-  let lines = 1;
-  let counted = 0;
-  return rows.map(({ info }) => {
-    const end = bytes[info.bytes - 1] === NEWLINE ? info.bytes - 1 : info.bytes;
-    for (let at = bytes.indexOf(NEWLINE, counted); at !== -1 && at < end; at = bytes.indexOf(NEWLINE, at + 1)) lines += 1;
-    counted = end;
-    return lines;
-  });
-}
+const [CR, LF] = [0x0d, 0x0a];
 
-const NEWLINE = 0x0a;
+/**
+ * The line a record of `csv` ends on, from the offset csv-parse gives for its end (`bytes`, past its own line break):
+ * blank lines and quoted line breaks counted, each `\n`, `\r\n` or lone `\r` (an old Mac's) once. csv-parse's own count
+ * (`lines`) takes a quoted `\r\n` for two. Asked in the order of the records, it reads each byte once.
+ */
+function lineCounter(csv: string): (recordEnd: number) => number {
+  const bytes = Buffer.from(csv);
+  let counted = 0;
+  let breaks = 0;
+  return (recordEnd) => {
+    let end = recordEnd;
+    if (bytes[end - 1] === LF) end -= 1;
+    if (bytes[end - 1] === CR) end -= 1;
+    if (end < counted) [counted, breaks] = [0, 0];
+    for (; counted < end; counted += 1) if (bytes[counted] === LF || (bytes[counted] === CR && bytes[counted + 1] !== LF)) breaks += 1;
+    return breaks + 1;
+  };
+}
 
 /** Whether `csv` has at least `most` cells, counting every separator and line break (quoted ones too: an upper bound). */
 function cellsAtLeast(csv: string, delimiter: string, most: number): boolean {
@@ -291,8 +297,8 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
   if (typeOf(manifest) !== 'Manifest') {
     throw new UnreadableSubjectFile({ pointer: '', message: `is a IIIF ${typeOf(manifest) || 'resource'}, not a Manifest; send each of its manifests` });
   }
-  const texts = (value: unknown) => textsOf(value, version2);
-  const manifestLabel = textOf(manifest.label, texts);
+  const valuesOf = (value: unknown) => textsOf(value).map((text) => plainText(text, version2));
+  const manifestLabel = textOf(manifest.label);
   const errors: FieldError[] = [];
   const subjects = resources(manifest.items).map((canvas, index): SubjectInput => {
     const painted = paintedBodies(canvas);
@@ -301,7 +307,7 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
     return {
       ...(idOf(canvas) ? { externalId: idOf(canvas) } : {}),
       locations: locationsOf(media),
-      metadata: { ...descriptivePairs(manifest, texts), ...descriptivePairs(canvas, texts), manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label, texts) },
+      metadata: { ...descriptivePairs(manifest, valuesOf), ...descriptivePairs(canvas, valuesOf), manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
     };
   });
   if (!subjects.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF manifest without canvases (items, or in version 2 a sequence\'s canvases): there is nothing in it to classify' });
@@ -311,7 +317,8 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
 
 /**
  * Version 2 images say which canvas they are on (`on`), which is always the canvas that lists them: many manifests
- * leave it out, and the IIIF parser cannot read an image without it.
+ * leave it out, and the IIIF parser cannot read an image without it. A part of an image (`oa:SpecificResource`, a
+ * crop) is read as the whole image it is cut from (`full`), as version 3's are (`paintedBodies`).
  */
 function withImagesOnTheirCanvas(manifest: IiifResource): IiifResource {
   const mapped = (list: unknown, map: (resource: IiifResource) => IiifResource) =>
@@ -322,7 +329,11 @@ function withImagesOnTheirCanvas(manifest: IiifResource): IiifResource {
       ...sequence,
       canvases: mapped(sequence.canvases, (canvas) => ({
         ...canvas,
-        images: mapped(canvas.images, (image) => (image.on === undefined && idOf(canvas) ? { ...image, on: idOf(canvas) } : image)),
+        images: mapped(canvas.images, (image) => {
+          const part = asResource(image.resource);
+          const whole = part && /SpecificResource$/.test(typeOf(part)) ? asResource(part.full) : undefined;
+          return { ...image, ...(whole ? { resource: whole } : {}), ...(image.on === undefined && idOf(canvas) ? { on: idOf(canvas) } : {}) };
+        }),
       })),
     })),
   };
@@ -364,12 +375,12 @@ function isImageService(service: IiifResource): boolean {
 
 /**
  * A resource's IIIF `metadata` as label → value: one string, or a list of them when the pair has several values (two
- * authors stay two; a label longer than a metadata name may be is cut).
+ * authors stay two; a label longer than a metadata name may be is cut), each value as `valuesOf` reads it.
  */
-function descriptivePairs(resource: IiifResource, texts: (value: unknown) => string[]): Record<string, string | string[]> {
+function descriptivePairs(resource: IiifResource, valuesOf: (value: unknown) => string[]): Record<string, string | string[]> {
   return Object.fromEntries(
     resources(resource.metadata).flatMap((pair) => {
-      const [label, values] = [textOf(pair.label, texts), texts(pair.value)];
+      const [label, values] = [textOf(pair.label), valuesOf(pair.value)];
       if (!label || !values.length) return [];
       return [[label.slice(0, 200), values.length === 1 ? values[0]! : values]];
     }),
@@ -377,33 +388,40 @@ function descriptivePairs(resource: IiifResource, texts: (value: unknown) => str
 }
 
 /** A IIIF label as one string (its values joined with "; "), or null when it has none. */
-function textOf(label: unknown, texts: (value: unknown) => string[]): string | null {
-  const values = texts(label);
+function textOf(label: unknown): string | null {
+  const values = textsOf(label);
   return values.length ? values.join('; ') : null;
 }
 
 /**
- * The values of a IIIF label or value, as plain text: a plain string, a list of them (version 2), or a language map's
- * values in one language: `none` (no language), else English (`en`, `en-GB`…),
- * which the classifier speaks, else the first the map gives.
+ * The values of a IIIF label or value: a plain string, a list of them (version 2), or a language map's values in one
+ * language: `none` (no language), else English (`en`, `en-GB`…), which the classifier speaks, else the first the map gives.
  */
-function textsOf(label: unknown, version2: boolean): string[] {
-  if (typeof label === 'string') return [plainText(label, version2)];
-  if (Array.isArray(label)) return label.flatMap((value) => textsOf(value, version2));
+function textsOf(label: unknown): string[] {
+  if (typeof label === 'string') return [label];
+  if (Array.isArray(label)) return label.flatMap(textsOf);
   const map = asResource(label);
   if (!map) return [];
   const languages = Object.keys(map);
   const language = languages.find((key) => key === 'none') ?? languages.find((key) => /^en(-|$)/i.test(key)) ?? languages[0];
-  return language === undefined ? [] : [map[language]].flat().filter((value): value is string => typeof value === 'string').map((value) => plainText(value, version2));
+  return language === undefined ? [] : [map[language]].flat().filter((value): value is string => typeof value === 'string');
 }
 
 /**
- * A value as volunteers read it, who are shown text: the text of its HTML, where IIIF allows some (anywhere in
- * version 2; in version 3, a value that starts with `<` and ends with `>`), a line break for `<br>` and between
- * paragraphs, its entities decoded.
+ * The tags IIIF allows in a metadata value (`a b br i img p small span sub sup`), with their attributes. Anything
+ * else in angle brackets (`<olim A 12>`, `x<y`) is text. Each match stops at the next `<` or `>`, so reading a value
+ * takes time in proportion to its length, however its brackets fall.
+ */
+const IIIF_TAG = /<\/?(?:a|b|br|i|img|p|small|span|sub|sup)(?:\s[^<>]*)?\/?>/gi;
+
+/**
+ * A metadata value as volunteers read it, who are shown text: the text of the HTML IIIF allows in it (anywhere in
+ * version 2; in version 3 only in a value that starts with `<` and ends with `>`), a line break for `<br>` and
+ * between paragraphs, its entities decoded. Labels may hold no HTML, and are kept as they are.
  */
 function plainText(value: string, version2: boolean): string {
-  const html = version2 ? /<\/?[a-z][^>]*>/i.test(value) : /^\s*<[\s\S]*>\s*$/.test(value);
+  const trimmed = value.trim();
+  const html = version2 ? value.search(IIIF_TAG) !== -1 : trimmed.startsWith('<') && trimmed.endsWith('>');
   if (!html) return value;
-  return decodeHTML(value.replace(/<br\s*\/?>|<\/p>\s*<p[^>]*>/gi, '\n').replace(/<[^>]*>/g, '')).trim();
+  return decodeHTML(value.replace(IIIF_TAG, (tag) => (/^<(?:br|\/p)\b/i.test(tag) ? '\n' : ''))).replace(/^\n+|\n+$/g, '').trim();
 }
