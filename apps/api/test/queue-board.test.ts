@@ -70,11 +70,11 @@ it("keeps a session of the board's own in its cookie, not the API token, which e
   expect((await fetch(`${stack.baseUrl}/api/v1/account`, { headers: { authorization: `Bearer ${session}` } })).status).toBe(401);
   expect((await fetch(`${stack.baseUrl}/api/v1/account`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   // Nor does an API token pass for a board session.
-  expect((await board('/api/queues', { cookie: `chorus_board_token=${token}` })).status).toBe(401);
+  expect((await board('/api/queues', { cookie: `chorus_board_session=${token}` })).status).toBe(401);
 
-  expect((await board('/api/queues', { cookie: `chorus_board_token=${session}` })).status).toBe(200);
+  expect((await board('/api/queues', { cookie: `chorus_board_session=${session}` })).status).toBe(200);
   await stack.anonymous.withToken(token).signOutEverywhere();
-  expect((await board('/api/queues', { cookie: `chorus_board_token=${session}` })).status).toBe(401);
+  expect((await board('/api/queues', { cookie: `chorus_board_session=${session}` })).status).toBe(401);
 });
 
 it('writes a request to the log without a token sent in its address, however its name is encoded', () => {

@@ -461,7 +461,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
     const late = await answerByKey(page); // retired while on screen: kept, and it tells the page to look again
     expect(batch).toContain(late);
-    await page.getByTestId('notice').getByText('12 subjects that were waiting for you have all the answers they need now').waitFor({ timeout: 10_000 });
+    await page.getByTestId('notice').getByText('12 subjects that were waiting for you are no longer needed').waitFor({ timeout: 10_000 });
     await page.getByTestId('subject').waitFor();
     expect(batch).not.toContain(await page.getByTestId('subject').getAttribute('data-subject-id'));
     const { rows } = await suite.stack.db.query('SELECT count(*) FILTER (WHERE after_retirement)::int AS late, count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id]);
@@ -485,8 +485,28 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
 
     await page.clock.runFor(RENEW_HOLDS_EVERY_MS + 1000);
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-    await page.getByTestId('notice').getByText('2 subjects that were waiting for you have all the answers they need now').waitFor({ timeout: 10_000 });
+    await page.getByTestId('notice').getByText('2 subjects that were waiting for you are no longer needed').waitFor({ timeout: 10_000 });
     expect(retired).not.toContain(await page.getByTestId('subject').getAttribute('data-subject-id'));
+    await page.close();
+  });
+
+  it('keeps on screen, while the volunteer works on it, a subject retired meanwhile, and leaves out the others', async () => {
+    const { workflow, url } = await liveWorkflowOf('Retired under the pen', 20);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.clock.install();
+    await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    const onScreen = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    const batch = (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1', [workflow.id])).rows.map((row) => row.subject_id as string);
+    const waiting = batch.find((subjectId) => subjectId !== onScreen)!;
+    await suite.stack.client.request('POST', `/workflows/${workflow.id}/retire`, { subjectIds: [onScreen, waiting], reason: 'Answered by others' });
+
+    await page.keyboard.press('1'); // at work on it: the next renewal keeps it, and drops the one waiting
+    await page.clock.runFor(RENEW_HOLDS_EVERY_MS);
+    await page.getByTestId('notice').getByText('A subject that was waiting for you is no longer needed').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(onScreen);
     await page.close();
   });
 

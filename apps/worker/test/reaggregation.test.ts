@@ -1,4 +1,7 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
+import { reaggregationJob } from '@chorus/jobs';
+import type { Queue } from 'bullmq';
 import type { ChorusApiError, ReaggregationRun } from '@chorus/client';
 import { recordReaggregationFinished, recordReaggregationStarted } from '@chorus/db';
 import { Client } from 'pg';
@@ -98,10 +101,13 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
   let worker: INestApplicationContext;
   let waitingJob: string;
   try {
+    // Chorus's own run waits in the queue (a skills pass's); the researcher's request joins it, and makes it theirs.
+    const own = reaggregationJob(workflowId, 'unretired');
+    await stack.app.get<Queue>(getQueueToken('reaggregation'), { strict: false }).add(own.name, own.data, own.opts);
     const waiting = await stack.client.reaggregate(workflowId, 'unretired');
     waitingJob = waiting.id;
     const { runs } = await stack.client.reaggregations(workflowId);
-    expect(runs).toEqual([expect.objectContaining({ jobId: waiting.id, scope: 'unretired', state: 'waiting', startedAt: null, finishedAt: null, subjects: null })]);
+    expect(runs).toEqual([expect.objectContaining({ id: own.data.runId, jobId: waiting.id, scope: 'unretired', state: 'waiting', startedAt: null, finishedAt: null, subjects: null })]);
     expect(runs[0]!.requestedBy?.displayName).toBe('Researcher');
   } finally {
     worker = await stack.startWorker();

@@ -12,16 +12,16 @@ export interface JobRegistry {
   };
   reaggregation: {
     /**
-     * Recompute every classified subject of a workflow (`all`, after its rules change, and to weigh volunteers by the
-     * skills it re-learns first) or only the unretired ones (`unretired`, a researcher's lighter choice). Reports
-     * `ReaggregationProgress` and resumes from it after a crash.
+     * Recompute every classified subject of a workflow (`all`, after its rules change, or when its first skills are
+     * learned) or only the unretired ones (`unretired`, after skills are re-learned). Reports `ReaggregationProgress`
+     * and resumes from it after a crash.
      */
     'reaggregate-workflow': { workflowId: string; scope: ReaggregationScope; requestedBy?: string; runId?: string };
   };
   maintenance: {
     /** Enqueue aggregation for every workflow with subjects long in the outbox (e.g. Redis was down). */
     'reconcile-aggregation': Record<string, never>;
-    /** Re-learn volunteer skill for every active workflow with new answers, in a whole re-aggregation. */
+    /** Re-learn volunteer skill for every active workflow, then re-aggregate the subjects it could change. */
     'estimate-skills': Record<string, never>;
   };
 }
@@ -76,7 +76,8 @@ export function aggregationJob(workflowId: string): { name: 'aggregate-workflow'
 
 /**
  * One re-aggregation per workflow at a time; a request made while one runs leaves one more to run after it.
- * `requestedBy`: the user who asked for it; none for the runs Chorus starts itself (re-learned skills, a restart).
+ * `requestedBy`: the user who asked for it (also when the reconciler starts it later); none for the runs Chorus starts
+ * itself (after re-learning skills).
  * `runId`: the run's own id, which stays unique when Redis, having lost its keys, numbers jobs from 1 again.
  */
 export function reaggregationJob(

@@ -16,7 +16,7 @@ import { addressWithout } from '../common/request-log';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
-const COOKIE = 'chorus_board_token';
+const COOKIE = 'chorus_board_session';
 /** How long the board's cookie lets its operator in: a working day, where the API token it came from lasts 30. */
 export const BOARD_SESSION_SECONDS = 8 * 3600;
 
@@ -66,7 +66,8 @@ export class QueueBoard {
     if (!user) return refuse(reply, 401, `Open ${QUEUE_BOARD_PATH}?token=<your token> (from POST /api/v1/auth/login) to sign in to the queue board.`);
     if (!this.isOperator(user)) return refuse(reply, 403, 'The queue board is for the operators of this Chorus: the accounts OPERATOR_IDS names.');
     if (typeof fromQuery !== 'string') return undefined;
-    const claims: BoardSession = { sub: user.id, gen: (await this.generations.current(user.id)) ?? 0 };
+    // As read from the database now: a sign-out everywhere just made through another process must end this session too.
+    const claims: BoardSession = { sub: user.id, gen: (await this.generations.latest(user.id)) ?? 0 };
     const value = await this.sessions.signAsync(claims, { expiresIn: BOARD_SESSION_SECONDS });
     // Secure over HTTPS (as TRUST_PROXY's proxies say the request came), so that a browser never sends it unencrypted.
     const secure = request.protocol === 'https';

@@ -82,8 +82,8 @@ export class JobProducer implements OnModuleInit {
 
   /**
    * Enqueues a whole workflow's re-aggregation, and records the request in the workflow's list of runs. While one is
-   * waiting, that one is returned (the request is the same run); while one is running, that one is returned, and this
-   * one runs after it. Throws when Redis is away.
+   * waiting, that one is returned (the request is the same run, and becomes the researcher's if Chorus started it);
+   * while one is running, that one is returned, and this one runs after it. Throws when Redis is away.
    */
   async reaggregate(workflowId: string, scope: ReaggregationScope, requestedBy: string): Promise<ReaggregationRun> {
     const job = reaggregationJob(workflowId, scope, requestedBy);
@@ -92,6 +92,8 @@ export class JobProducer implements OnModuleInit {
     const created = found.runId === job.data.runId;
     if (created || found.run.state === 'active') {
       await recordReaggregationRequested(this.db, { id: job.data.runId!, jobId: created ? added.id! : null, workflowId, scope, requestedBy });
+    } else if (!found.requestedBy) {
+      await recordReaggregationRequested(this.db, { id: found.runId, jobId: found.run.id, workflowId, scope, requestedBy });
     }
     return found.run;
   }

@@ -22,7 +22,8 @@ const onTheSubject = (event: Event) => event.target instanceof Element && event.
  *
  * When they come back: a page in view again (or its window focused) after the renewal period with no renewal asks
  * the same, before the volunteer starts on a subject that others' answers may have retired meanwhile (their holds
- * lapsed over lunch, say). Either way, the subjects the API says the workflow no longer asks for go (`leaveOut`).
+ * lapsed over lunch, say). Either way, the subjects the API says the workflow no longer asks for go (`leaveOut`),
+ * but for those the volunteer began.
  *
  * When they only looked: a page that goes away (closed, reloaded or left for another site) without ever being used
  * gives back at once, for others, the subjects `giveBack` takes out of its batch (those it fetched itself, with no
@@ -35,7 +36,7 @@ export function useHoldsWhileAtWork(
   workflowId: string,
   queue: RefObject<LocalQueue>,
   giveBack: () => string[],
-  leaveOut: (gone: string[]) => void,
+  leaveOut: (gone: string[], when: { whileAtWork: boolean }) => void,
 ): void {
   useEffect(() => {
     let atWork = false;
@@ -47,18 +48,18 @@ export function useHoldsWhileAtWork(
       atWork = true;
       used = true;
     };
-    const renewNow = () => {
+    const renewNow = (whileAtWork: boolean) => {
       atWork = false;
       renewedAt = Date.now();
       const subjectIds = queue.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
       // Best effort: a hold that could not be renewed lapses as it would have, and the classification is still accepted.
-      if (subjectIds.length) client.renewHolds(workflowId, subjectIds).then(({ gone }) => leaveOut(gone), () => undefined);
+      if (subjectIds.length) client.renewHolds(workflowId, subjectIds).then(({ gone }) => leaveOut(gone, { whileAtWork }), () => undefined);
     };
     const renew = () => {
-      if (atWork && document.visibilityState === 'visible') renewNow();
+      if (atWork && document.visibilityState === 'visible') renewNow(true);
     };
     const cameBack = () => {
-      if (document.visibilityState === 'visible' && Date.now() - renewedAt > RENEW_HOLDS_EVERY_MS) renewNow();
+      if (document.visibilityState === 'visible' && Date.now() - renewedAt > RENEW_HOLDS_EVERY_MS) renewNow(false);
     };
     const giveBackUnused = () => {
       if (used) return;

@@ -85,17 +85,22 @@ export function useSubjectQueue(
     () => store.giveBack((subjectId) => fetchedHere.current.has(subjectId) && draftVersionOf(workflowId, subjectId) === undefined),
     [store, workflowId],
   );
-  /** Leaves out of the page's list those of its subjects that the workflow no longer asks for; how many. */
+  /**
+   * Leaves out of the page's list those of its subjects that the workflow no longer asks for; how many. Never one the
+   * volunteer began (a draft), nor, while they work, the one on screen: its answer is still accepted.
+   */
   const leaveOut = useCallback(
-    (gone: string[]): number => {
+    (gone: string[], { whileAtWork }: { whileAtWork: boolean }): number => {
+      const onScreen = queueRef.current.subjects[0]?.id;
       const waiting = new Set(queueRef.current.subjects.map((subject) => subject.id));
-      const left = gone.filter((subjectId) => waiting.has(subjectId));
+      const begun = (subjectId: string) => draftVersionOf(workflowId, subjectId) !== undefined || (whileAtWork && subjectId === onScreen);
+      const left = gone.filter((subjectId) => waiting.has(subjectId) && !begun(subjectId));
       if (!left.length) return 0;
       commitQueue(withoutSubjects(queueRef.current, new Set(left)));
       on.current.leftOut(left.length);
       return left.length;
     },
-    [commitQueue],
+    [commitQueue, workflowId],
   );
   useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnused, leaveOut);
   // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
@@ -186,7 +191,7 @@ export function useSubjectQueue(
    */
   const leaveOutRetired = useCallback(async (): Promise<void> => {
     const waitingIds = queueRef.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
-    if (waitingIds.length) leaveOut((await client.renewHolds(workflowId, waitingIds)).gone);
+    if (waitingIds.length) leaveOut((await client.renewHolds(workflowId, waitingIds)).gone, { whileAtWork: false });
   }, [client, workflowId, leaveOut]);
 
   /** Nothing is left to show, and the server said so, or has nothing new and no reason to be asked again. */

@@ -11,16 +11,15 @@ const CURRENT_DEFINITIONS = 'SELECT w.id, v.definition FROM workflows w JOIN wor
 
 /**
  * Re-learns volunteer skill for each `bayes` task of a workflow from all its classifications (Dawid–Skene, known
- * answers held fixed) in a whole re-aggregation (`all`, which learns first), so that every subject's consensus is
- * weighed by it, the retired ones' too (their retirement kept): subjects often retire before there are skills to
- * weigh, and would otherwise keep a plurality vote for good. Only while answers come: a workflow with none since its
- * last whole run is left alone.
+ * answers held fixed), then has the unretired subjects re-aggregated, whose results and retirement could change. The
+ * first skills learned in a workflow re-aggregate every subject instead, once: subjects often retire before there are
+ * skills to weigh them, and would otherwise keep a plurality vote (their retirement is kept).
  */
 @Injectable()
 export class SkillsService {
   constructor(private readonly db: DataSource, private readonly skills: SkillsRepository, @InjectQueue('reaggregation') private readonly reaggregation: Queue) {}
 
-  /** Returns how many workflows' estimates were started. */
+  /** Returns how many workflows were estimated. */
   async estimateAll(): Promise<number> {
     const workflows: { id: string; definition: WorkflowDefinition }[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.status = 'active'`);
     let estimated = 0;
@@ -29,20 +28,16 @@ export class SkillsService {
   }
 
   async estimate(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
-    if (!skillWeightedTasks(definition).length || !(await this.answeredSinceLastRun(workflowId))) return false;
-    const job = reaggregationJob(workflowId, 'all');
+    const hadSkills = await this.hasSkills(workflowId);
+    if (!(await this.learn(workflowId, definition))) return false;
+    const job = reaggregationJob(workflowId, !hadSkills && (await this.hasSkills(workflowId)) ? 'all' : 'unretired');
     await this.reaggregation.add(job.name, job.data, job.opts);
     return true;
   }
 
-  /** Whether the workflow has classifications from after the start of its last whole re-aggregation, or never had one. */
-  private async answeredSinceLastRun(workflowId: string): Promise<boolean> {
-    const [row]: { answered: boolean }[] = await this.db.query(
-      `SELECT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1
-         AND c.created_at > coalesce((SELECT max(r.started_at) FROM reaggregation_runs r WHERE r.workflow_id = $1 AND r.scope = 'all'), '-infinity')) AS answered`,
-      [workflowId],
-    );
-    return row!.answered;
+  private async hasSkills(workflowId: string): Promise<boolean> {
+    const [row]: { learned: boolean }[] = await this.db.query('SELECT EXISTS (SELECT 1 FROM volunteer_skills WHERE workflow_id = $1) AS learned', [workflowId]);
+    return row!.learned;
   }
 
   /** Re-learns skill for the current version's `bayes` tasks, before a whole workflow is re-aggregated with them. */
@@ -52,13 +47,14 @@ export class SkillsService {
   }
 
   /**
-   * Each task's skills are learned from a snapshot of its answers outside any transaction (EM over a million answers
-   * takes seconds), then replaced in one. Learns of one workflow (should two workers start whole runs of it) run one at
-   * a time, under a session lock, so an older snapshot never replaces a newer one.
+   * Returns whether the workflow has tasks weighed by skill. Each task's skills are learned from a snapshot of its
+   * answers outside any transaction (EM over a million answers takes seconds), then replaced in one. Learns of one
+   * workflow (scheduled, before a whole re-aggregation, on several workers) run one at a time, under a session lock, so
+   * an older snapshot never replaces a newer one.
    */
-  private async learn(workflowId: string, definition: WorkflowDefinition): Promise<void> {
+  private async learn(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
     const tasks = skillWeightedTasks(definition);
-    if (!tasks.length) return;
+    if (!tasks.length) return false;
     const lock = this.db.createQueryRunner();
     await lock.connect();
     const key = `estimate-skills:${workflowId}`;
@@ -69,6 +65,7 @@ export class SkillsService {
       await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
       await lock.release();
     }
+    return true;
   }
 
   private async learnTask(workflowId: string, task: string): Promise<void> {

@@ -15,7 +15,7 @@ export class ReaggregationRunRecord {
   @Column({ type: 'varchar', length: 64, nullable: true }) jobId!: string | null;
   @Column('uuid') workflowId!: string;
   @Column({ type: 'varchar', length: 16 }) scope!: 'all' | 'unretired';
-  /** Who asked for it: null for the runs Chorus starts itself (a new workflow version, re-learned skills, a restart). */
+  /** Who asked for it, or saved the version that did: null for the runs Chorus starts itself (after re-learning skills). */
   @Column({ type: 'uuid', nullable: true }) requestedBy!: string | null;
   @Column({ type: 'timestamptz' }) requestedAt!: Date;
   @Column({ type: 'timestamptz', nullable: true }) startedAt!: Date | null;
