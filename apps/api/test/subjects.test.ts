@@ -17,9 +17,11 @@ describe('subject upload', () => {
     const project = await stack.client.createProject({ title: 'Uploads', status: 'live' });
     const first = await stack.client.createSubjectSet(project.id, { name: 'First' });
     const second = await stack.client.createSubjectSet(project.id, { name: 'Second' });
-    expect(await stack.client.addSubjects(first.id, [text('a'), text('b')])).toMatchObject({ created: 2, existing: 0 });
-    expect(await stack.client.addSubjects(first.id, [text('a'), text('b'), text('c')])).toMatchObject({ created: 1, existing: 2 });
-    expect(await stack.client.addSubjects(second.id, [text('a')])).toMatchObject({ created: 0, existing: 1 });
+    expect(await stack.client.addSubjects(first.id, [text('a'), text('b')])).toMatchObject({ created: 2, existing: 0, addedToSet: 2 });
+    expect(await stack.client.addSubjects(first.id, [text('a'), text('b'), text('c')])).toMatchObject({ created: 1, existing: 2, addedToSet: 1 });
+    // One already in the project joins another set: existing, and added to this set; sent again, only existing.
+    expect(await stack.client.addSubjects(second.id, [text('a')])).toMatchObject({ created: 0, existing: 1, addedToSet: 1 });
+    expect(await stack.client.addSubjects(second.id, [text('a')])).toMatchObject({ created: 0, existing: 1, addedToSet: 0 });
     const { body } = await stack.client.request<{ subjectSets: { name: string; subjects: number }[] }>('GET', `/projects/${project.id}/subject-sets`);
     expect(body.subjectSets).toEqual([expect.objectContaining({ name: 'First', subjects: 3 }), expect.objectContaining({ name: 'Second', subjects: 1 })]);
   });

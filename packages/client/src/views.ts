@@ -85,9 +85,16 @@ export const researcherSubjectSchema = z.strictObject({
 export const subjectPageSchema = z.strictObject({ subjects: z.array(researcherSubjectSchema), next: z.string().nullable() });
 /**
  * An upload: how many subjects were new (`created`), how many were already in the project by externalId (`existing`,
- * of which `updated` took the new metadata sent), and all their ids in order.
+ * of which `updated` took the new metadata sent), how many joined this set now (`addedToSet`: the new ones, and those
+ * of the project that were in other sets only), and all their ids in order.
  */
-export const subjectsAddedSchema = z.strictObject({ created: z.int(), existing: z.int(), updated: z.int(), subjectIds: z.array(id) });
+export const subjectsAddedSchema = z.strictObject({
+  created: z.int(),
+  existing: z.int(),
+  addedToSet: z.int().meta({ description: 'Subjects that joined this set with this upload (the rest were in it already)' }),
+  updated: z.int(),
+  subjectIds: z.array(id),
+});
 
 /** A whole workflow's re-aggregation, run by the worker; `progress` counts subjects done of the total. */
 export const reaggregationRunSchema = z.strictObject({

@@ -72,16 +72,17 @@ export function rejoinLinkedSets(manager: EntityManager, workflowId: string, sub
 }
 
 /**
- * Adds subjects to a subject set, after those already there, and to every workflow the set feeds. Used by uploads
- * and by workflow effects (a subject's consensus moves it into a set that another workflow serves).
+ * Adds subjects to a subject set, after those already there, and to every workflow the set feeds; how many were not
+ * in the set before. Used by uploads and by workflow effects (a subject's consensus moves it into a set that another
+ * workflow serves).
  */
-export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<void> {
-  if (!subjectIds.length) return;
-  await manager.query(
+export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<number> {
+  if (!subjectIds.length) return 0;
+  const added: unknown[] = await manager.query(
     `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
      SELECT $1, t.id, (SELECT coalesce(max(position), 0) FROM subject_set_members WHERE subject_set_id = $1) + t.ord
      FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ord)
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT DO NOTHING RETURNING subject_id`,
     [subjectSetId, subjectIds],
   );
   await joinWorkflows(
@@ -91,4 +92,5 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
     [subjectSetId, subjectIds],
   );
   await rejoinUnlinked(manager, 'SELECT l.workflow_id, t.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS t(id) WHERE l.subject_set_id = $1', [subjectSetId, subjectIds]);
+  return added.length;
 }

@@ -198,7 +198,7 @@ export class SubjectSetsService {
       // A subject another upload made after the check above (the insert waited for it) is checked now, as it is.
       await this.requireSameContent(manager, set.projectId, subjects, upload.refuse);
       const ids = rows.map((row) => row.id);
-      await addToSubjectSet(manager, subjectSetId, ids);
+      const addedToSet = await addToSubjectSet(manager, subjectSetId, ids);
       // The consensus download's `since` finds a subject whose metadata or known answers were corrected.
       if (updated.length) {
         await manager.query(
@@ -207,7 +207,7 @@ export class SubjectSetsService {
         );
       }
       const created = rows.filter((row) => row.inserted).length;
-      return { created, existing: rows.length - created, updated: updated.length, subjectIds: ids };
+      return { created, existing: rows.length - created, addedToSet, updated: updated.length, subjectIds: ids };
     }));
   }
 
