@@ -27,12 +27,12 @@ const subjectsOf = async (projectId: string) =>
   (await stack.db.query("SELECT external_id, locations, metadata, gold_standard FROM subjects WHERE project_id = $1 ORDER BY created_at, external_id, (metadata->>'passage')::int", [projectId])).rows;
 
 describe('subject uploads from files', () => {
-  it('reads a CSV file: a subject per row, locations from image_url, iiif_service and text columns, the rest metadata', async () => {
+  it('reads a CSV file: a subject per row, locations from image_url, iiif_service, image_alt and text columns, the rest metadata', async () => {
     const { projectId, setId } = await newSet();
     const csv = [
-      'external_id,image_url,iiif_service,text,gold_standard_T0,newspaper,#box',
-      'p1,https://example.org/p1.jpg,https://example.org/iiif/p1,"Mr. Smith, of Leeds",yes,The Daily Test,B12',
-      'p2,https://example.org/p2.jpg,,,,The Evening Test,',
+      'external_id,image_url,iiif_service,image_alt,text,gold_standard_T0,newspaper,#box',
+      'p1,https://example.org/p1.jpg,https://example.org/iiif/p1,,"Mr. Smith, of Leeds",yes,The Daily Test,B12',
+      'p2,https://example.org/p2.jpg,,A horse-drawn coach outside an inn,,,The Evening Test,',
     ].join('\r\n');
     const answer = await upload(setId, csv, 'text/csv; charset=utf-8');
     expect(answer).toMatchObject({ status: 201, body: { created: 2, existing: 0 } });
@@ -43,8 +43,10 @@ describe('subject uploads from files', () => {
         metadata: { newspaper: 'The Daily Test', '#box': 'B12' },
         gold_standard: { T0: 'yes' },
       },
-      { external_id: 'p2', locations: [{ type: 'image', url: 'https://example.org/p2.jpg' }], metadata: { newspaper: 'The Evening Test' }, gold_standard: null },
+      { external_id: 'p2', locations: [{ type: 'image', url: 'https://example.org/p2.jpg', alt: 'A horse-drawn coach outside an inn' }], metadata: { newspaper: 'The Evening Test' }, gold_standard: null },
     ]);
+    const lonelyAlt = await upload(setId, 'external_id,image_alt,text\nq1,A coach,Hi\n', 'text/csv');
+    expect(lonelyAlt.body.errors).toEqual([{ pointer: '/subjects/0', message: 'has an image_alt but no image_url for it (line 2 of the CSV)' }]);
   });
 
   it('reads a CSV file saved with semicolons or tabs, skipping rows of empty cells, and highlights [[marked]] words of its text columns', async () => {

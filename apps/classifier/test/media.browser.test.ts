@@ -155,7 +155,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       {
         // As a IIIF manifest's canvas comes: its id for externalId, its label in the metadata.
         externalId: `${iiif.base}/canvas/1`,
-        locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }],
+        locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1`, alt: 'A letter in a slanted hand' }],
         metadata: { canvas_label: 'f. 1r' },
       },
     ]);
@@ -186,8 +186,9 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(scripts.some((url) => /\/assets\/TranscriptionTask-[^/]*\.js$/.test(url))).toBe(true);
     expect(await page.locator('.subject-text').count()).toBe(0);
     expect(await page.locator('.page-strip').count()).toBe(0); // one location: no page strip
-    // Named as the image it shows; the caption (zoom, rotation) describes it. The subject is named by its page's label.
-    expect(await page.getByRole('figure', { name: 'Subject image' }).count()).toBe(1);
+    // Named as the image it shows, with what it shows as the researchers wrote it; the caption (zoom, rotation)
+    // describes it. The subject is named by its page's label.
+    expect(await page.getByRole('figure', { name: 'Subject image: A letter in a slanted hand' }).count()).toBe(1);
     expect(await page.getByRole('region', { name: 'Subject f. 1r' }).count()).toBe(1);
     await page.waitForFunction(() => document.querySelector('.viewer-canvas canvas') !== null);
 

@@ -14,6 +14,8 @@ export const subjectLocationSchema = z.discriminatedUnion('type', [
     type: z.literal('image'),
     url: mediaUrl,
     iiifService: mediaUrl.optional(),
+    /** What the image shows, for volunteers who cannot see it (a catalogue's caption, say): read out as its name. */
+    alt: z.string().trim().min(1).max(1000).optional(),
   }),
   z.strictObject({ type: z.literal('audio'), url: mediaUrl }),
   z

@@ -30,13 +30,17 @@ export class UnreadableSubjectFile extends Error {
 }
 
 const numbered = (column: string, stem: string) => new RegExp(`^${stem}(?:_(\\d+))?$`).exec(column);
-/** The image column an `iiif_service` (or `iiif_service_N`) column belongs to. */
-const imageColumnOf = (serviceColumn: string) => serviceColumn.replace(/^iiif_service/, 'image_url');
+/** The columns that belong to an image column (`iiif_service_2` and `image_alt_2` to `image_url_2`). */
+const IMAGE_PARTS = ['iiif_service', 'image_alt'];
+/** The image column an `iiif_service` or `image_alt` (or `…_N`) column belongs to. */
+const imageColumnOf = (partColumn: string) => partColumn.replace(/^(?:iiif_service|image_alt)/, 'image_url');
+/** The column of an image's part (`iiif_service`, `image_alt`) for image column number `n` (undefined for the first). */
+const partColumn = (part: string, n: string | undefined) => (n ? `${part}_${n}` : part);
 
 /** The columns that give a subject what volunteers see, each numbered from its second (`image_url_2`). */
 const LOCATION_STEMS = ['image_url', 'audio_url', 'text'];
 const LOCATION_COLUMN = new RegExp(`^(?:${LOCATION_STEMS.join('|')})(?:_\\d+)?$`);
-const KNOWN_COLUMN = new RegExp(`^(?:(?:external_id|(?:${[...LOCATION_STEMS, 'iiif_service'].join('|')})(?:_\\d+)?)$|gold_standard_(?=.))`, 'i');
+const KNOWN_COLUMN = new RegExp(`^(?:(?:external_id|(?:${[...LOCATION_STEMS, 'iiif_service', 'image_alt'].join('|')})(?:_\\d+)?)$|gold_standard_(?=.))`, 'i');
 
 /**
  * A known column in any case (`Image_URL` is `image_url`; a gold standard's task key keeps its own case), every
@@ -117,7 +121,8 @@ function csvProblem(error: CsvError, delimiter: string, lineEndingAt: (recordEnd
 
 /**
  * A CSV file with a header row, one subject per row, its cells separated by commas (or semicolons or tabs). Columns:
- * `external_id`; `image_url` (and `image_url_2`, …), each with an optional `iiif_service` (`iiif_service_2`, …);
+ * `external_id`; `image_url` (and `image_url_2`, …), each with an optional `iiif_service` (`iiif_service_2`, …) and
+ * `image_alt` (what it shows, for those who cannot see it);
  * `audio_url` (`audio_url_2`, …); `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted;
  * `gold_standard_<task>` for a known answer (JSON for a list or an object); every other column is metadata (those
  * starting with `#` or `!` are for researchers only).
@@ -160,9 +165,9 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     for (const [column, value] of Object.entries(record)) {
       if (value === '') continue;
       const image = numbered(column, 'image_url');
-      if (numbered(column, 'iiif_service')) {
+      if (IMAGE_PARTS.some((part) => numbered(column, part))) {
         if (!record[imageColumnOf(column)]) errors.push({ pointer: `/subjects/${index}`, message: `has an ${column} but no ${imageColumnOf(column)} for it` });
-      } else if (image) subject.locations.push(imageLocation(value, record[image[1] ? `iiif_service_${image[1]}` : 'iiif_service']));
+      } else if (image) subject.locations.push(imageLocation(value, record[partColumn('iiif_service', image[1])], record[partColumn('image_alt', image[1])]));
       else if (numbered(column, 'audio_url')) subject.locations.push({ type: 'audio', url: value });
       else if (numbered(column, 'text')) subject.locations.push(textLocation(value));
       else if (column === 'external_id') subject.externalId = value;
@@ -205,8 +210,8 @@ function cellsAtLeast(csv: string, delimiter: string, most: number): boolean {
   return false;
 }
 
-function imageLocation(url: string, iiifService: string | undefined): SubjectLocation {
-  return iiifService ? { type: 'image', url, iiifService } : { type: 'image', url };
+function imageLocation(url: string, iiifService: string | undefined, alt?: string): SubjectLocation {
+  return { type: 'image', url, ...(iiifService ? { iiifService } : {}), ...(alt ? { alt } : {}) };
 }
 
 /**

@@ -15,6 +15,9 @@ function pageLabel(t: TFunction, type: SubjectLocation['type'], page: number, co
   return t('media.pageImage', { page, count });
 }
 
+/** An image's name, with what it shows when the researchers said (`alt`), for volunteers who cannot see it. */
+const withAlt = (name: string, alt: string | undefined) => (alt ? `${name}: ${alt}` : name);
+
 /**
  * Renders a subject's locations: texts as text with their highlights (never as images), images in the
  * deep-zoom viewer, recordings in the browser's player. A subject with several locations shows one at a time, with a page strip to switch
@@ -70,7 +73,12 @@ export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
         {!location ? null : location.type === 'text' ? (
           <SubjectText location={location} />
         ) : location.type === 'image' ? (
-          <ImageViewer key={current} url={location.url} iiifService={location.iiifService} label={count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.image')} />
+          <ImageViewer
+            key={current}
+            url={location.url}
+            iiifService={location.iiifService}
+            label={withAlt(count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.image'), location.alt)}
+          />
         ) : location.type === 'audio' ? (
           <AudioPlayer key={current} url={location.url} label={count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.audio')} />
         ) : (
