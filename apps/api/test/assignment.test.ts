@@ -421,7 +421,10 @@ describe('the queue', () => {
     expect(unretired.body).toEqual({ unretired: 1 });
     // Served again: at once, unless the worker holds its row for a moment (the queue then says to ask again).
     let served: string[] = [];
-    await until(async () => (served = (await (await guest()).queue(workflowId)).subjects.map((s) => s.id)).length > 0, 'the unretired subject to be served');
+    await until(async () => {
+      served = (await (await guest()).queue(workflowId)).subjects.map((s) => s.id);
+      return served.length > 0;
+    }, 'the unretired subject to be served');
     expect(served).toEqual([subjectId]);
   });
 
