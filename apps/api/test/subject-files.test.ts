@@ -154,6 +154,9 @@ describe('subject uploads from files', () => {
     const unclosed = await upload(setId, `[[${'a'.repeat(400_000)}`, 'text/plain');
     expect(unclosed.status).toBe(422);
     expect(unclosed.body.errors).toEqual([expect.objectContaining({ pointer: '/subjects/0/locations/0/text' })]);
+    // A file of blank lines has nothing to read; a JSON list is not the body's shape, and says which is.
+    expect((await upload(setId, '\n \n\n', 'text/plain')).body.errors).toEqual([{ pointer: '', message: 'has no text: send passages, each separated from the next by a blank line' }]);
+    expect((await upload(setId, '[{"locations":[]}]', 'application/json')).body.errors).toEqual([{ pointer: '', message: 'is a list: send the subjects as { "subjects": [...] }' }]);
   });
 
   it('takes files of many megabytes on the upload route only: other routes refuse a body over 1 MiB before reading it, signed in or not', async () => {
@@ -194,6 +197,11 @@ describe('subject uploads from files', () => {
     expect(await upload(setId, rows, 'text/csv')).toMatchObject(tooMany);
     const wide = await upload(setId, `${Array.from({ length: 501 }, (_, i) => `c${i}`).join(',')}\n${'x,'.repeat(500)}x\n`, 'text/csv');
     expect([wide.status, wide.body.errors]).toEqual([422, [{ pointer: '', message: expect.stringContaining('the header has 501 columns; a file may have at most 500') }]]);
+    // Thousands of bad rows are named 20 at a time, the rest counted.
+    const bad = await upload(setId, `image_url\n${Array.from({ length: 50 }, (_, i) => `ftp://example.org/${i}.jpg`).join('\n')}\n`, 'text/csv');
+    expect(bad.body.errors).toHaveLength(21);
+    expect(bad.body.errors.at(-1)).toEqual({ pointer: '', message: 'and 30 more like these' });
+    expect(bad.body.detail).toMatch(/^50 fields are invalid: .*\(line 21 of the CSV\); and 30 more like these$/);
     const cells = await upload(setId, `text\nx${','.repeat(1_000_000)}\n`, 'text/csv');
     expect([cells.status, cells.body.errors]).toEqual([422, [{ pointer: '', message: 'has more than 1,000,000 cells; send it in several files' }]]);
     expect(await subjectsOf(projectId)).toEqual([]);

@@ -55,9 +55,9 @@ const MOST_FIELDS_NAMED = 20;
 
 export function validationFailed(errors: FieldError[]): ProblemException {
   const named = errors.slice(0, MOST_FIELDS_NAMED);
-  if (errors.length > named.length) named.push({ pointer: '', message: `and ${errors.length - named.length} more like these` });
-  const listed = named.map((e) => `${e.pointer || '(body)'} ${e.message}`).join('; ');
-  return new ProblemException(422, `${errors.length === 1 ? 'One field is' : `${errors.length} fields are`} invalid: ${listed}`, named);
+  const more = errors.length - named.length ? `and ${errors.length - named.length} more like these` : '';
+  const listed = [...named.map((e) => `${e.pointer || '(body)'} ${e.message}`), ...(more ? [more] : [])].join('; ');
+  return new ProblemException(422, `${errors.length === 1 ? 'One field is' : `${errors.length} fields are`} invalid: ${listed}`, more ? [...named, { pointer: '', message: more }] : named);
 }
 export const notFound = (what: string, pointer?: string) =>
   new ProblemException(404, `${what} was not found`, pointer ? [{ pointer, message: 'names nothing that exists' }] : undefined);

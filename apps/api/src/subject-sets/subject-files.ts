@@ -245,6 +245,7 @@ export function subjectsFromText(corpus: string): SubjectFile {
     if (text) passages.push(text);
     if (passages.length > MAX_SUBJECTS_PER_CALL) break;
   }
+  if (!passages.length) throw new UnreadableSubjectFile({ pointer: '', message: 'has no text: send passages, each separated from the next by a blank line' });
   const subjects = passages.map((passage, index): SubjectInput => ({ locations: [textLocation(passage)], metadata: { passage: index + 1 } }));
   return { subjects, origin: (index) => `passage ${index + 1} of the text`, errors: [] };
 }

@@ -34,6 +34,7 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
   if (!read) {
     const manifest = manifestWithoutContext(body);
     if (manifest) throw validationFailed([manifest]);
+    if (Array.isArray(body)) throw validationFailed([{ pointer: '', message: 'is a list: send the subjects as { "subjects": [...] }' }]);
     return {
       input: unwrap(validateWith(addSubjectsSchema, body)),
       refuse: (errors) => {
