@@ -200,7 +200,7 @@ describe('subject uploads from files', () => {
     // Thousands of bad rows are named 20 at a time, the rest counted.
     const bad = await upload(setId, `image_url\n${Array.from({ length: 50 }, (_, i) => `ftp://example.org/${i}.jpg`).join('\n')}\n`, 'text/csv');
     expect(bad.body.errors).toHaveLength(21);
-    expect(bad.body.errors.at(-1)).toEqual({ pointer: '', message: 'and 30 more like these' });
+    expect(bad.body.errors?.at(-1)).toEqual({ pointer: '', message: 'and 30 more like these' });
     expect(bad.body.detail).toMatch(/^50 fields are invalid: .*\(line 21 of the CSV\); and 30 more like these$/);
     const cells = await upload(setId, `text\nx${','.repeat(1_000_000)}\n`, 'text/csv');
     expect([cells.status, cells.body.errors]).toEqual([422, [{ pointer: '', message: 'has more than 1,000,000 cells; send it in several files' }]]);
