@@ -248,7 +248,8 @@ describe('consensus export', () => {
 
   it('records the workflow version each result was computed with, so a new version shows once re-aggregated', async () => {
     const workflow = await stack.client.getWorkflow(workflowId);
-    const changed = { ...workflow.definition, tasks: { T0: { ...workflow.definition.tasks.T0!, question: 'Is this an advertisement?' } } };
+    // A rule that asks for more: consensus is computed again (a version in other words only would compute nothing again).
+    const changed = { ...workflow.definition, tasks: { T0: { ...workflow.definition.tasks.T0!, question: 'Is this an advertisement?' } }, retirement: { rule: 'count', count: 50 } };
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, changed as Parameters<typeof stack.client.updateWorkflow>[1]);
     expect(version).toBe(2);
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));

@@ -503,7 +503,8 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const waiting = batch.find((subjectId) => subjectId !== onScreen)!;
     await suite.stack.client.request('POST', `/workflows/${workflow.id}/retire`, { subjectIds: [onScreen, waiting], reason: 'Answered by others' });
 
-    await page.keyboard.press('1'); // at work on it: the next renewal keeps it, and drops the one waiting
+    // At work on it, without an answer yet (an answer would keep it as a draft): the renewal keeps it, drops the other.
+    await page.keyboard.press('Shift');
     await page.clock.runFor(RENEW_HOLDS_EVERY_MS);
     await page.getByTestId('notice').getByText('A subject that was waiting for you is no longer needed').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(onScreen);

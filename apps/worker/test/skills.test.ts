@@ -87,6 +87,8 @@ it('weighs by skill, once skills are first learned, the subjects that retired be
     await worker.get(AggregationService).aggregateSubject(workflowId, open);
     expect(await retired()).toBe(true);
     await worker.get(SkillsService).estimateAll();
+    // Owed in Postgres first, so that the reconciler starts it should the pass stop before the queue has it.
+    expect((await stack.db.query('SELECT reaggregations_requested AS n FROM workflows WHERE id = $1', [workflowId])).rows[0].n).toBe(1);
     await until(async () => (await consensusOf())?.algorithm === 'bayesian-confusion', 'the whole run to weigh the retired subject');
     expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
     expect(await retired()).toBe(true);

@@ -6,16 +6,17 @@ import { classificationsNeededAtMost } from './retirement';
 const TASK_WORDING = new Set(['question', 'instruction', 'help', 'label']);
 
 /**
- * Whether consensus, retirement or effects could come out otherwise under `after` than under `before`: not when only
- * what volunteers read changed (the name, the tutorial, a question, an instruction, help, an answer's label) or how
- * they are served (selection, feedback). Such a version needs no re-aggregation of every subject.
+ * Whether consensus, retirement, effects or the consensus download could come out otherwise under `after` than under
+ * `before`: not when only what volunteers read changed (the name, the tutorial, a question, an instruction, help, an
+ * answer's label) or how they are served (selection but its training set, which the download names; feedback). Such a
+ * version needs no re-aggregation of every subject.
  */
 export function changesConsensus(before: WorkflowDefinition, after: WorkflowDefinition): boolean {
   return !isDeepStrictEqual(forConsensus(before), forConsensus(after));
 }
 
 function forConsensus({ name, tutorial, selection, feedback, tasks, ...rest }: WorkflowDefinition): unknown {
-  return { ...rest, tasks: Object.fromEntries(Object.entries(tasks).map(([key, task]) => [key, withoutWording(task)])) };
+  return { ...rest, training: selection.training, tasks: Object.fromEntries(Object.entries(tasks).map(([key, task]) => [key, withoutWording(task)])) };
 }
 
 const withoutWording = (value: unknown): unknown => {

@@ -28,6 +28,8 @@ describe('a new version of a classified workflow', () => {
     });
     expect(changesConsensus(before, reworded)).toBe(false);
     expect(changesConsensus(before, workflow({ ...before, retirement: { rule: 'count', count: 6 } }))).toBe(true);
+    // The consensus download names the training set's subjects.
+    expect(changesConsensus(before, workflow({ ...before, selection: { training: { subjectSetId: '7f9f4a6e-4c55-4b8e-9a2e-2f6c0c8f0a11', classifications: 5 } } }))).toBe(true);
     expect(changesConsensus(before, workflow({ ...before, tasks: { ...before.tasks, T0: { ...T0, algorithm: 'vote' } } }))).toBe(true);
     expect(changesConsensus(before, workflow({ ...before, tasks: { ...before.tasks, T0: { ...T0, answers: T0.answers.slice(0, 2) } } }))).toBe(true);
     expect(changesConsensus(before, workflow({ ...before, tasks: { ...before.tasks, T2: { type: 'transcription', instruction: 'Type it', textTags: ['unclear'] } } }))).toBe(true);

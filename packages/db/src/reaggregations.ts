@@ -4,10 +4,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 // for good once its attempts are used up): how many were asked for, and the last a finished run answered. See `Workflow`.
 
 /**
- * Records that a whole re-aggregation is owed, and who asked, in the caller's transaction (with the change that calls
- * for it).
+ * Records that a whole re-aggregation is owed, and who asked (null: Chorus), in the caller's transaction (with the
+ * change that calls for it).
  */
-export async function requestReaggregation(manager: EntityManager | DataSource, workflowId: string, requestedBy: string): Promise<void> {
+export async function requestReaggregation(manager: EntityManager | DataSource, workflowId: string, requestedBy: string | null): Promise<void> {
   await manager.query(
     `UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_restarts = 0, reaggregation_requested_by = $2,
        reaggregation_requested_at = CASE WHEN reaggregations_done < reaggregations_requested THEN reaggregation_requested_at ELSE now() END
@@ -80,12 +80,15 @@ export interface ReaggregationRunRecorded {
  */
 const WORKFLOW_STILL_THERE = 'EXISTS (SELECT 1 FROM workflows WHERE id = $3)';
 
-/** A researcher asked for a run (it may wait for the one under way to end before it has a job). */
+/**
+ * A researcher asked for a run (it may wait for the one under way to end before it has a job), or joined Chorus's
+ * own, which is theirs from then on, even if the worker recorded its start meanwhile.
+ */
 export async function recordReaggregationRequested(db: DataSource, run: ReaggregationRunRecorded): Promise<void> {
   await db.query(
     `INSERT INTO reaggregation_runs (id, job_id, workflow_id, scope, requested_by, requested_at)
      SELECT $1::varchar, $2::varchar, $3::uuid, $4::varchar, $5::uuid, now() WHERE ${WORKFLOW_STILL_THERE}
-     ON CONFLICT (id) DO NOTHING`,
+     ON CONFLICT (id) DO UPDATE SET requested_by = coalesce(reaggregation_runs.requested_by, EXCLUDED.requested_by)`,
     [run.id, run.jobId, run.workflowId, run.scope, run.requestedBy],
   );
   await forgetOldRuns(db, run.workflowId);

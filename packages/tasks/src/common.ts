@@ -19,9 +19,6 @@ export const metadataSchema = (hint: string) =>
   z.record(z.string().max(200), z.unknown()).superRefine((metadata, ctx) => {
     const bytes = new TextEncoder().encode(JSON.stringify(metadata)).length;
     if (bytes > MAX_METADATA_BYTES) ctx.addIssue({ code: 'custom', message: `is ${bytes} bytes as JSON; keep it under ${MAX_METADATA_BYTES} (${hint})` });
-    for (const path of numbersNotKept(metadata, [])) {
-      ctx.addIssue({ code: 'custom', path, message: 'is a number too large to be kept exactly (a catalogue number of 16 digits or more, say): send it as a string, in quotes' });
-    }
   });
 
 /**
@@ -29,7 +26,7 @@ export const metadataSchema = (hint: string) =>
  * came out rounded (12345678901234567890 as 12345678901234567000), and numbers beyond any double, which became
  * Infinity (and would be written out as null).
  */
-function* numbersNotKept(value: unknown, path: (string | number)[]): Generator<(string | number)[]> {
+export function* numbersNotKept(value: unknown, path: (string | number)[] = []): Generator<(string | number)[]> {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value))) yield path;
   } else if (Array.isArray(value)) {

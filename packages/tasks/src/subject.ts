@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { metadataSchema } from './common';
+import { metadataSchema, numbersNotKept } from './common';
 
 const span = z.tuple([z.int().min(0), z.int().min(1)]).refine(([start, end]) => end > start, 'a span is [start, end) with end after start');
 
@@ -34,8 +34,15 @@ export const subjectLocationSchema = z.discriminatedUnion('type', [
 export type SubjectLocation = z.infer<typeof subjectLocationSchema>;
 export type TextLocation = Extract<SubjectLocation, { type: 'text' }>;
 
-/** A subject's metadata travels with it in every queue answer, so it is kept to what a caption needs. */
-const subjectMetadataSchema = metadataSchema('put long texts in a text location, or link to them');
+/**
+ * A subject's metadata travels with it in every queue answer, so it is kept to what a caption needs; and it is what
+ * the downloads trace a row back to the catalogue by, so a long catalogue number must arrive as it was sent.
+ */
+const subjectMetadataSchema = metadataSchema('put long texts in a text location, or link to them').superRefine((metadata, ctx) => {
+  for (const path of numbersNotKept(metadata)) {
+    ctx.addIssue({ code: 'custom', path, message: 'is a number too large to be kept exactly (a catalogue number of 16 digits or more, say): send it as a string, in quotes' });
+  }
+});
 
 export const subjectInputSchema = z.strictObject({
   locations: z.array(subjectLocationSchema).min(1, 'a subject needs at least one location: an image, a sound or a text').max(50),

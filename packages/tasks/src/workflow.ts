@@ -254,7 +254,8 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
  */
 export function definitionWarnings(definition: WorkflowDefinition): FieldError[] {
   const warnings: FieldError[] = [];
-  const reachesEveryone = (rule: WorkflowDefinition['retirement']) => rule.rule === 'count' || (rule.rule !== 'any' && !canFinishWithout(definition, rule.task));
+  const reachesEveryone = (rule: WorkflowDefinition['retirement']): boolean =>
+    rule.rule === 'count' || (rule.rule === 'any' ? rule.rules.some(reachesEveryone) : !canFinishWithout(definition, rule.task));
   const walk = (rule: WorkflowDefinition['retirement'], pointer: string, covered: boolean) => {
     if (rule.rule === 'any') {
       const anyCovers = covered || rule.rules.some(reachesEveryone);

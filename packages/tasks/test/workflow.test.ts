@@ -163,6 +163,7 @@ describe('workflow definition', () => {
     // Another rule of the "any" retires the subjects that skip the task: a count, or a rule on a task everyone answers.
     expect(definitionWarnings(branching({ rule: 'any', rules: [{ rule: 'count', count: 5 }, agreement('T2')] }))).toEqual([]);
     expect(definitionWarnings(branching({ rule: 'any', rules: [agreement('T0'), { rule: 'any', rules: [agreement('T2')] }] }))).toEqual([]);
+    expect(definitionWarnings(branching({ rule: 'any', rules: [agreement('T2'), { rule: 'any', rules: [{ rule: 'count', count: 5 }] }] }))).toEqual([]);
     expect(definitionWarnings(branching(agreement('T0')))).toEqual([]);
     // Every path passes T1 when both answers lead to it.
     const joined = branching(agreement('T1'));

@@ -36,10 +36,16 @@ export class Tokens {
     return { token: await this.issue(user), user };
   }
 
-  /** The token's user, or undefined when it is invalid, expired, or from before its user last signed out everywhere. */
-  async verify(token: string): Promise<AuthUser | undefined> {
+  /**
+   * The token's user, or undefined when it is invalid, expired, or from before its user last signed out everywhere
+   * (as this process last read it, or, `fresh`, as the database has it now: for a token about to be exchanged for a
+   * longer-lived one of another kind).
+   */
+  async verify(token: string, { fresh = false }: { fresh?: boolean } = {}): Promise<AuthUser | undefined> {
     const claims = await this.jwt.verifyAsync<TokenClaims>(token).catch(() => undefined);
-    if (!claims || (claims.gen ?? 0) !== (await this.generations.current(claims.sub))) return undefined;
+    if (!claims) return undefined;
+    const generation = fresh ? await this.generations.latest(claims.sub) : await this.generations.current(claims.sub);
+    if ((claims.gen ?? 0) !== generation) return undefined;
     return { id: claims.sub, kind: claims.kind };
   }
 }

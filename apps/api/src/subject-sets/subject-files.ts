@@ -33,14 +33,14 @@ const numbered = (column: string, stem: string) => new RegExp(`^${stem}(?:_(\\d+
 /** The columns that belong to an image column (`iiif_service_2` and `image_alt_2` to `image_url_2`). */
 const IMAGE_PARTS = ['iiif_service', 'image_alt'];
 /** The image column an `iiif_service` or `image_alt` (or `…_N`) column belongs to. */
-const imageColumnOf = (partColumn: string) => partColumn.replace(/^(?:iiif_service|image_alt)/, 'image_url');
+const imageColumnOf = (partColumn: string) => partColumn.replace(new RegExp(`^(?:${IMAGE_PARTS.join('|')})`), 'image_url');
 /** The column of an image's part (`iiif_service`, `image_alt`) for image column number `n` (undefined for the first). */
 const partColumn = (part: string, n: string | undefined) => (n ? `${part}_${n}` : part);
 
 /** The columns that give a subject what volunteers see, each numbered from its second (`image_url_2`). */
 const LOCATION_STEMS = ['image_url', 'audio_url', 'text'];
 const LOCATION_COLUMN = new RegExp(`^(?:${LOCATION_STEMS.join('|')})(?:_\\d+)?$`);
-const KNOWN_COLUMN = new RegExp(`^(?:(?:external_id|(?:${[...LOCATION_STEMS, 'iiif_service', 'image_alt'].join('|')})(?:_\\d+)?)$|gold_standard_(?=.))`, 'i');
+const KNOWN_COLUMN = new RegExp(`^(?:(?:external_id|(?:${[...LOCATION_STEMS, ...IMAGE_PARTS].join('|')})(?:_\\d+)?)$|gold_standard_(?=.))`, 'i');
 
 /**
  * A known column in any case (`Image_URL` is `image_url`; a gold standard's task key keeps its own case), every
@@ -185,7 +185,7 @@ const [CR, LF] = [0x0d, 0x0a];
 /**
  * The line a record of `csv` ends on, from the offset csv-parse gives for its end (`bytes`, past its own line break):
  * blank lines and quoted line breaks counted, each `\n`, `\r\n` or lone `\r` (an old Mac's) once. csv-parse's own count
- * (`lines`) takes a quoted `\r\n` for two. Asked in the order of the records, it reads each byte once.
+ * (`lines`) takes a quoted `\r\n` for two. Asked in the order of the records (as it must be), it reads each byte once.
  */
 function lineCounter(csv: string): (recordEnd: number) => number {
   const bytes = Buffer.from(csv);
@@ -195,7 +195,6 @@ function lineCounter(csv: string): (recordEnd: number) => number {
     let end = recordEnd;
     if (bytes[end - 1] === LF) end -= 1;
     if (bytes[end - 1] === CR) end -= 1;
-    if (end < counted) [counted, breaks] = [0, 0];
     for (; counted < end; counted += 1) if (bytes[counted] === LF || (bytes[counted] === CR && bytes[counted + 1] !== LF)) breaks += 1;
     return breaks + 1;
   };
@@ -429,5 +428,7 @@ function plainText(value: string, version2: boolean): string {
   const trimmed = value.trim();
   const html = version2 ? value.search(IIIF_TAG) !== -1 : trimmed.startsWith('<') && trimmed.endsWith('>');
   if (!html) return value;
-  return decodeHTML(value.replace(IIIF_TAG, (tag) => (/^<(?:br|\/p)\b/i.test(tag) ? '\n' : ''))).replace(/^\n+|\n+$/g, '').trim();
+  // As HTML: its own line breaks and runs of spaces are one space; <br> and paragraphs break lines.
+  const text = value.replace(/\s+/g, ' ').replace(IIIF_TAG, (tag) => (/^<(?:br|\/p)\b/i.test(tag) ? '\n' : ''));
+  return decodeHTML(text).replace(/ *\n */g, '\n').trim();
 }

@@ -152,8 +152,9 @@ export class WorkflowsService {
 
   async setStatus(id: string, status: Workflow['status'], user: AuthUser): Promise<WorkflowView> {
     await this.requireResearcher(id, user);
-    // Under the row lock a save takes, so that a save unlinking the last set cannot slip between the check and the change.
-    await this.db.transaction(async (manager) => {
+    // Under the row lock a save takes, so that a save unlinking the last set cannot slip between the check and the
+    // change; as long as that save takes (linking a large set), as researchers' work on whole sets may.
+    await researchersTransaction(this.db, async (manager) => {
       if (!(await manager.findOne(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } }))) throw notFound(`Workflow ${id}`, '/params/id');
       if (status === 'active' && !(await manager.getRepository(WorkflowSubjectSet).existsBy({ workflowId: id }))) {
         throw validationFailed([{ pointer: '/params/id', message: 'names a workflow with no subject set linked: link one (subjectSetIds, in PUT /workflows/:id), then activate it' }]);

@@ -13,10 +13,15 @@ export interface Problem {
  */
 const PASSING = new Set([502, 503, 504]);
 
-/** When to ask again, by itself, after a failure that may pass: what the server asked, 5 s without, a minute at most. */
-export function retryDelaySeconds(error: unknown): number | undefined {
+/**
+ * When to ask again, by itself, after a failure that may pass and `before` such failures in a row: what the server
+ * asked, else 5 s, doubling with each, a minute at most; a fifth more at random, so that the pages a restart failed
+ * do not all come back at the same moment.
+ */
+export function retryDelaySeconds(error: unknown, before: number): number | undefined {
   if (!(error instanceof ChorusApiError) || !PASSING.has(error.status)) return undefined;
-  return Math.min(Math.max(error.retryAfterSeconds ?? 5, 1), 60);
+  const asked = error.retryAfterSeconds ?? 5 * 2 ** before;
+  return Math.min(Math.max(Math.round(asked * (1 + Math.random() / 5)), 1), 60);
 }
 
 /** The API's own problem, not a proxy's page (an HTML "502 Bad Gateway"), whose words are not for volunteers. */

@@ -77,11 +77,14 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
   /** When the page tries again by itself, after a failure that may pass (a busy or restarting server). */
   const [retryIn, setRetryIn] = useState<number | null>(null);
+  /** Such failures in a row, each waited for longer. */
+  const passingFailures = useRef(0);
   /** Something the page needs could not be loaded: say why, and wait for "Try again" (or, if it may pass, a while). */
   const fail = useCallback(
     (error: unknown) => {
       const described = describeError(error);
-      const wait = retryDelaySeconds(error);
+      const wait = retryDelaySeconds(error, passingFailures.current);
+      if (wait !== undefined) passingFailures.current += 1;
       setProblem(wait === undefined ? described : { ...described, detail: `${described.detail} ${t('errors.retrying', { count: wait })}` });
       setRetryIn(wait ?? null);
       setBlocked(true);
@@ -132,15 +135,14 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     };
   }, [client, projectSlug, workflowId, attempt, commitWorkflow, fail]);
 
-  // Back online: a batch that failed because the network was gone may be tried again.
-  const unblock = useCallback(
-    () =>
-      setBlocked((wasBlocked) => {
-        if (wasBlocked) setProblem(null);
-        return false;
-      }),
-    [],
-  );
+  // Back online: a batch that failed because the network was gone may be tried again (now, not when a wait ends).
+  const unblock = useCallback(() => {
+    setRetryIn(null);
+    setBlocked((wasBlocked) => {
+      if (wasBlocked) setProblem(null);
+      return false;
+    });
+  }, []);
   const sender = useOutboxSender(client, workflowId, workflowRef, { announce, refused: setProblem, closed: markClosed, online: unblock });
   useWhenReopened(client, projectSlug, workflowId, paused, (open) => {
     setPaused(false); // and the queue says what became of it
@@ -237,6 +239,10 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     const timer = setTimeout(() => retryLater.current(), retryIn * 1000);
     return () => clearTimeout(timer);
   }, [retryIn]);
+  const retryNow = () => {
+    passingFailures.current = 0;
+    retry();
+  };
 
   // Blocked with no subject left on screen (its task went with the last one answered): focus would be lost to the
   // page, so it goes to the way on.
@@ -289,12 +295,14 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       {sender.toSend > 0 && (
         <div className="outbox" data-testid="outbox">
           <p>
-            <Trans
-              // With nothing left on screen (the batch ran out while offline), "keep classifying" would say the opposite of the alert below.
-              i18nKey={current ? 'classify.outbox' : 'classify.outboxNothingLeft'}
-              count={sender.toSend}
-              components={{ strong: <strong data-testid="outbox-count" /> }}
-            />
+            {/* "Keep classifying" only with a subject on screen; new subjects come back with the connection only while fetching them failed. */}
+            {current ? (
+              <Trans i18nKey="classify.outbox" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
+            ) : blocked ? (
+              <Trans i18nKey="classify.outboxNothingLeft" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
+            ) : (
+              <Trans i18nKey="classify.outboxWaiting" count={sender.toSend} components={{ strong: <strong data-testid="outbox-count" /> }} />
+            )}
           </p>
           <button type="button" className="button button-secondary button-small" onClick={() => void flushOutbox()}>
             {t('classify.sendNow')}
@@ -314,7 +322,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 
       <ErrorAlert problem={problem}>
         {blocked && (
-          <button type="button" className="button button-secondary" onClick={retry} ref={tryAgainRef}>
+          <button type="button" className="button button-secondary" onClick={retryNow} ref={tryAgainRef}>
             {t('app.tryAgain')}
           </button>
         )}

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { learnSkills } from '@chorus/consensus';
+import { requestReaggregation } from '@chorus/db';
 import { reaggregationJob } from '@chorus/jobs';
 import { type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import type { Queue } from 'bullmq';
@@ -28,16 +29,23 @@ export class SkillsService {
   }
 
   async estimate(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
-    const hadSkills = await this.hasSkills(workflowId);
-    if (!(await this.learn(workflowId, definition))) return false;
-    const job = reaggregationJob(workflowId, !hadSkills && (await this.hasSkills(workflowId)) ? 'all' : 'unretired');
+    if (!skillWeightedTasks(definition).length) return false;
+    // Recorded as owed before anything is learned, so that a pass cut short (a deploy, Redis away) still has it run.
+    const first = await this.firstSkills(workflowId);
+    if (first) await requestReaggregation(this.db, workflowId, null);
+    await this.learn(workflowId, definition);
+    const job = reaggregationJob(workflowId, first ? 'all' : 'unretired');
     await this.reaggregation.add(job.name, job.data, job.opts);
     return true;
   }
 
-  private async hasSkills(workflowId: string): Promise<boolean> {
-    const [row]: { learned: boolean }[] = await this.db.query('SELECT EXISTS (SELECT 1 FROM volunteer_skills WHERE workflow_id = $1) AS learned', [workflowId]);
-    return row!.learned;
+  /** Whether the workflow has answers and no skills learned from them yet. */
+  private async firstSkills(workflowId: string): Promise<boolean> {
+    const [row]: { first: boolean }[] = await this.db.query(
+      `SELECT NOT EXISTS (SELECT 1 FROM volunteer_skills WHERE workflow_id = $1) AND EXISTS (SELECT 1 FROM classifications WHERE workflow_id = $1) AS first`,
+      [workflowId],
+    );
+    return row!.first;
   }
 
   /** Re-learns skill for the current version's `bayes` tasks, before a whole workflow is re-aggregated with them. */
@@ -47,14 +55,14 @@ export class SkillsService {
   }
 
   /**
-   * Returns whether the workflow has tasks weighed by skill. Each task's skills are learned from a snapshot of its
+   * Each task's skills are learned from a snapshot of its
    * answers outside any transaction (EM over a million answers takes seconds), then replaced in one. Learns of one
    * workflow (scheduled, before a whole re-aggregation, on several workers) run one at a time, under a session lock, so
    * an older snapshot never replaces a newer one.
    */
-  private async learn(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
+  private async learn(workflowId: string, definition: WorkflowDefinition): Promise<void> {
     const tasks = skillWeightedTasks(definition);
-    if (!tasks.length) return false;
+    if (!tasks.length) return;
     const lock = this.db.createQueryRunner();
     await lock.connect();
     const key = `estimate-skills:${workflowId}`;
@@ -65,7 +73,6 @@ export class SkillsService {
       await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
       await lock.release();
     }
-    return true;
   }
 
   private async learnTask(workflowId: string, task: string): Promise<void> {
