@@ -469,18 +469,25 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
-  it('leaves out, when the volunteer comes back to a page left open past its holds, the subjects others retired meanwhile', async () => {
-    const { workflow, url } = await liveWorkflowOf('Back from lunch', 20);
+  /** A page on a clock of its own, with its first batch: the subject on screen, and one waiting behind it. */
+  async function pageWithBatch(title: string) {
+    const { workflow, url } = await liveWorkflowOf(title, 20);
     await skipTutorial(suite.context, workflow.id);
     const page = await suite.context.newPage();
     await page.clock.install();
     await page.goto(url);
     await page.getByTestId('subject').waitFor();
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
     const onScreen = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
     const batch = (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1', [workflow.id])).rows.map((row) => row.subject_id as string);
+    return { workflow, page, onScreen, waiting: batch.find((subjectId) => subjectId !== onScreen)! };
+  }
+
+  it('leaves out, when the volunteer comes back to a page left open past its holds, the subjects others retired meanwhile', async () => {
+    const { workflow, page, onScreen, waiting } = await pageWithBatch('Back from lunch');
     // The holds lapse and the reconciler ends them; others' answers then retire the subject on screen and one more.
     await suite.stack.db.query('DELETE FROM assignments WHERE workflow_id = $1', [workflow.id]);
-    const retired = [onScreen, batch.find((subjectId) => subjectId !== onScreen)!];
+    const retired = [onScreen, waiting];
     await suite.stack.client.request('POST', `/workflows/${workflow.id}/retire`, { subjectIds: retired, reason: 'Answered by others' });
 
     await page.clock.runFor(RENEW_HOLDS_EVERY_MS + 1000);
@@ -491,16 +498,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   });
 
   it('keeps on screen, while the volunteer works on it, a subject retired meanwhile, and leaves out the others', async () => {
-    const { workflow, url } = await liveWorkflowOf('Retired under the pen', 20);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    await page.clock.install();
-    await page.goto(url);
-    await page.getByTestId('subject').waitFor();
-    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
-    const onScreen = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
-    const batch = (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1', [workflow.id])).rows.map((row) => row.subject_id as string);
-    const waiting = batch.find((subjectId) => subjectId !== onScreen)!;
+    const { workflow, page, onScreen, waiting } = await pageWithBatch('Retired under the pen');
     await suite.stack.client.request('POST', `/workflows/${workflow.id}/retire`, { subjectIds: [onScreen, waiting], reason: 'Answered by others' });
 
     // At work on it, without an answer yet (an answer would keep it as a draft): the renewal keeps it, drops the other.
