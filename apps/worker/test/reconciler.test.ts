@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
-import { openDatabase, owedReaggregations } from '@chorus/db';
+import { openDatabase, owedReaggregations, requestReaggregation } from '@chorus/db';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { WorkerConfig } from '../src/config/config';
@@ -75,6 +75,21 @@ it('starts the re-aggregation a new version is owed when the API could not enque
   const doomed = await reaggregation.add('no-such-job', { workflowId, scope: 'all' }, { attempts: 1, deduplication: { id: `${workflowId}:all` } });
   await until(async () => (await doomed.getState()) === 'failed', 'the doomed run to fail');
   await until(async () => (await owed(workflowId)) === false, 'the reconciler to run the failed re-aggregation again');
+});
+
+it("keeps a researcher's owed request theirs when Chorus asks for the same run (its first skills) before it starts", async () => {
+  const { workflowId } = await voteWorkflow(stack, 1, 1);
+  const researcher = (await stack.client.account()).id;
+  const db = await openDatabase(stack.config.databaseUrl);
+  try {
+    await requestReaggregation(db, workflowId, researcher);
+    await requestReaggregation(db, workflowId, null);
+    expect((await owedReaggregations(db, 0)).find((owedRun) => owedRun.workflowId === workflowId)).toEqual({ workflowId, requestedBy: researcher });
+  } finally {
+    // Answered, so that no later test's reconciler finds it owed.
+    await db.query('UPDATE workflows SET reaggregations_done = reaggregations_requested WHERE id = $1', [workflowId]);
+    await db.destroy();
+  }
 });
 
 async function owed(workflowId: string): Promise<boolean> {

@@ -4,12 +4,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 // for good once its attempts are used up): how many were asked for, and the last a finished run answered. See `Workflow`.
 
 /**
- * Records that a whole re-aggregation is owed, and who asked (null: Chorus), in the caller's transaction (with the
- * change that calls for it).
+ * Records that a whole re-aggregation is owed, and who asked (null: Chorus, which leaves a researcher's request that is
+ * still owed theirs), in the caller's transaction (with the change that calls for it).
  */
 export async function requestReaggregation(manager: EntityManager | DataSource, workflowId: string, requestedBy: string | null): Promise<void> {
   await manager.query(
-    `UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_restarts = 0, reaggregation_requested_by = $2,
+    `UPDATE workflows SET reaggregations_requested = reaggregations_requested + 1, reaggregation_restarts = 0,
+       reaggregation_requested_by = CASE WHEN $2::uuid IS NULL AND reaggregations_done < reaggregations_requested THEN reaggregation_requested_by ELSE $2::uuid END,
        reaggregation_requested_at = CASE WHEN reaggregations_done < reaggregations_requested THEN reaggregation_requested_at ELSE now() END
      WHERE id = $1`,
     [workflowId, requestedBy],
