@@ -109,6 +109,7 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
     const { runs } = await stack.client.reaggregations(workflowId);
     expect(runs).toEqual([expect.objectContaining({ id: own.data.runId, jobId: waiting.id, scope: 'unretired', state: 'waiting', startedAt: null, finishedAt: null, subjects: null })]);
     expect(runs[0]!.requestedBy?.displayName).toBe('Researcher');
+    expect(await stack.client.reaggregationRecord(workflowId, own.data.runId!)).toEqual(runs[0]);
   } finally {
     worker = await stack.startWorker();
   }
@@ -125,6 +126,8 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
   expect(listed).toHaveLength(100);
   expect(listed.map((listedRun) => listedRun.id)).not.toContain('old-0');
   expect(listed.find((listedRun) => listedRun.id === 'old-100')).toMatchObject({ state: 'failed', failedReason: 'the database went away', requestedBy: null, subjects: null });
+  // One run is found by its own id as the list has it, ended or not started.
+  expect(await stack.client.reaggregationRecord(workflowId, 'old-100')).toEqual(listed.find((listedRun) => listedRun.id === 'old-100'));
   // A run whose job number Redis has since given to another run (it lost its keys) is not taken for that run.
   await recordReaggregationStarted(db, { id: 'before-the-flush', jobId: waitingJob!, workflowId, scope: 'all', requestedBy: null, requestedAt: new Date() });
   expect((await stack.client.reaggregations(workflowId)).runs[0]).toMatchObject({ id: 'before-the-flush', jobId: waitingJob!, state: 'unknown', finishedAt: null });
@@ -198,17 +201,20 @@ it('refuses a bad scope, an unknown run and a volunteer, naming the field', asyn
   expect(scope.problem.errors?.[0]?.pointer).toBe('/scope');
   const unknown = (await stack.client.reaggregation(workflowId, '999999').catch((e) => e)) as ChorusApiError;
   expect(unknown.status).toBe(404);
-  expect(unknown.problem.errors?.[0]?.pointer).toBe('/params/jobId');
-  // A run's own id (a UUID, as the list gives it) is not its job's: the refusal says which to use.
-  const byRunId = (await stack.client.reaggregation(workflowId, randomUUID()).catch((e) => e)) as ChorusApiError;
-  expect(byRunId.status).toBe(422);
-  expect(byRunId.problem.errors).toEqual([{ pointer: '/params/jobId', message: expect.stringContaining("a listed run's `jobId` (not the run's own `id`)") }]);
+  expect(unknown.problem.errors?.[0]?.pointer).toBe('/params/run');
+  const unknownRun = (await stack.client.reaggregationRecord(workflowId, randomUUID()).catch((e) => e)) as ChorusApiError;
+  expect(unknownRun.status).toBe(404);
+  const malformed = (await stack.client.reaggregation(workflowId, 'run;drop').catch((e) => e)) as ChorusApiError;
+  expect(malformed.status).toBe(422);
+  expect(malformed.problem.errors).toEqual([{ pointer: '/params/run', message: expect.stringContaining("a listed run's `id`") }]);
   const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   expect(((await guest.reaggregate(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
 
   const started = await stack.client.reaggregate(workflowId);
   const elsewhere = await classifiedWorkflow(1, 5);
   expect(((await stack.client.reaggregation(elsewhere.workflowId, started.id).catch((e) => e)) as ChorusApiError).status).toBe(404);
+  const ownId = (await stack.client.reaggregations(workflowId)).runs[0]!.id;
+  expect(((await stack.client.reaggregationRecord(elsewhere.workflowId, ownId).catch((e) => e)) as ChorusApiError).status).toBe(404);
 });
 
 it('keeps the consensus a subject retired with for a task whose answers a new version can no longer read', async () => {

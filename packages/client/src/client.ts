@@ -221,6 +221,10 @@ export class ChorusClient {
   reaggregation(workflowId: string, jobId: string) {
     return this.call<ReaggregationRun>('GET', `/workflows/${workflowId}/reaggregations/${jobId}`);
   }
+  /** A run's record, as the list gives it, by the run's own `id`. */
+  reaggregationRecord(workflowId: string, runId: string) {
+    return this.call<ReaggregationRecord>('GET', `/workflows/${workflowId}/reaggregations/${runId}`);
+  }
   /** The workflow's re-aggregations, newest first: waiting, running and the last 100 that ended. */
   reaggregations(workflowId: string) {
     return this.call<{ runs: ReaggregationRecord[] }>('GET', `/workflows/${workflowId}/reaggregations`);

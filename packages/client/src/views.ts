@@ -114,7 +114,7 @@ export const reaggregationRunSchema = z.strictObject({
  */
 export const reaggregationRecordSchema = reaggregationRunSchema.extend({
   id: z.string().meta({ description: "The run's own id" }),
-  jobId: z.string().nullable().meta({ description: 'Its job, to follow at GET /workflows/:id/reaggregations/:jobId (null while it waits for the run under way to end)' }),
+  jobId: z.string().nullable().meta({ description: 'Its job, to follow at GET /workflows/:id/reaggregations/:run (null while it waits for the run under way to end)' }),
   requestedBy: z.strictObject({ id, displayName: z.string() }).nullable(),
   requestedAt: time,
   startedAt: time.nullable(),
@@ -122,6 +122,7 @@ export const reaggregationRecordSchema = reaggregationRunSchema.extend({
   subjects: z.int().nullable(),
 });
 export const reaggregationListSchema = z.strictObject({ runs: z.array(reaggregationRecordSchema) });
+export const reaggregationRunOrRecordSchema = z.union([reaggregationRecordSchema, reaggregationRunSchema]);
 
 /** What a request did that its author may not have meant, each named by the field it is about. */
 const warningsSchema = z.array(z.strictObject({ pointer: z.string(), message: z.string() }));

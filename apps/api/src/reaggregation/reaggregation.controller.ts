@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { reaggregationListSchema, reaggregationRunSchema } from '@chorus/client';
+import { reaggregationListSchema, reaggregationRunOrRecordSchema, reaggregationRunSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
-import { type ReaggregationRequest, jobIdParam, reaggregationRequestSchema } from './dto/reaggregation.dto';
+import { type ReaggregationRequest, reaggregationRequestSchema, runParam } from './dto/reaggregation.dto';
 import { ReaggregationService } from './reaggregation.service';
 
 @ApiTags('reaggregation')
@@ -26,9 +26,11 @@ export class ReaggregationController {
     return this.reaggregation.list(workflowId, user);
   }
 
-  @Get('reaggregations/:jobId')
-  @ApiZodResponse(reaggregationRunSchema)
-  getReaggregation(@Param('id', uuidParam('id')) workflowId: string, @Param('jobId', jobIdParam) jobId: string, @CurrentUser() user: AuthUser) {
-    return this.reaggregation.get(workflowId, jobId, user);
+  @Get('reaggregations/:run')
+  @ApiZodResponse(reaggregationRunOrRecordSchema, {
+    description: "By a job id (the `id` a request answered): the run as the queue has it. By a run's own `id` (from the list): its record, as the list gives it",
+  })
+  getReaggregation(@Param('id', uuidParam('id')) workflowId: string, @Param('run', runParam) run: string, @CurrentUser() user: AuthUser) {
+    return this.reaggregation.get(workflowId, run, user);
   }
 }

@@ -7,7 +7,7 @@ import { ProblemException, notFound } from '../common/problem';
 import { JobProducer, type ReaggregationJob } from '../jobs/job-producer';
 import type { ReaggregationRecord, ReaggregationRun } from '@chorus/client';
 import { WorkflowsService } from '../workflows/workflows.service';
-import type { ReaggregationRequest } from './dto/reaggregation.dto';
+import { type ReaggregationRequest, isJobId } from './dto/reaggregation.dto';
 
 /** A run as recorded (or, not recorded yet, as the queue has it). */
 interface RunRow {
@@ -88,30 +88,36 @@ export class ReaggregationService {
    */
   async list(workflowId: string, user: AuthUser): Promise<{ runs: ReaggregationRecord[] }> {
     await this.workflows.requireResearcher(workflowId, user);
+    return { runs: await this.records(workflowId) };
+  }
+
+  /** A run by its job id (as `POST /reaggregate` answers it), or its record by the run's own id (as the list gives it). */
+  async get(workflowId: string, key: string, user: AuthUser): Promise<ReaggregationRun | ReaggregationRecord> {
+    await this.workflows.requireResearcher(workflowId, user);
+    const found = isJobId(key) ? await this.jobs.reaggregationRun(key) : (await this.records(workflowId, key))[0];
+    if (!found || found.workflowId !== workflowId) throw notFound(`Re-aggregation ${key} of workflow ${workflowId}`, '/params/run');
+    return found;
+  }
+
+  /** The workflow's runs (or the one named), as the list describes them. */
+  private async records(workflowId: string, runId?: string): Promise<ReaggregationRecord[]> {
     const rows = await this.db.query<RunRow[]>(
       `SELECT id, job_id AS "jobId", scope, requested_by AS "requestedBy", requested_at AS "requestedAt", started_at AS "startedAt",
          finished_at AS "finishedAt", outcome, subjects, failed_reason AS "failedReason"
-       FROM reaggregation_runs WHERE workflow_id = $1 ORDER BY requested_at DESC`,
-      [workflowId],
+       FROM reaggregation_runs WHERE workflow_id = $1 AND ($2::varchar IS NULL OR id = $2) ORDER BY requested_at DESC`,
+      [workflowId, runId ?? null],
     );
     const queue = new QueueLookups(this.jobs, workflowId);
     const live = await queue.live();
     const recorded = new Set(rows.map((row) => row.id));
     const notRecorded: RunRow[] = live
-      .filter((job) => !recorded.has(job.runId))
+      .filter((job) => !recorded.has(job.runId) && (runId === undefined || job.runId === runId))
       .map(({ run, runId, requestedAt, requestedBy }) => ({ ...NOT_STARTED, id: runId, jobId: run.id, scope: run.scope, requestedBy, requestedAt }));
     const all = [...notRecorded, ...rows];
     const names = await this.requesterNames(all);
     const runs: ReaggregationRecord[] = [];
     for (const row of all) runs.push(this.record(workflowId, row, names, row.outcome ? undefined : await queue.run(row, live)));
-    return { runs };
-  }
-
-  async get(workflowId: string, jobId: string, user: AuthUser): Promise<ReaggregationRun> {
-    await this.workflows.requireResearcher(workflowId, user);
-    const run = await this.jobs.reaggregationRun(jobId);
-    if (!run || run.workflowId !== workflowId) throw notFound(`Re-aggregation ${jobId} of workflow ${workflowId}`, '/params/jobId');
-    return run;
+    return runs;
   }
 
   private record(workflowId: string, row: RunRow, names: Map<string, string>, live: ReaggregationRun | undefined): ReaggregationRecord {

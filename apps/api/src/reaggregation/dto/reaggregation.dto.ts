@@ -8,8 +8,10 @@ export const reaggregationRequestSchema = z
   .default({ scope: 'all' });
 export type ReaggregationRequest = z.infer<typeof reaggregationRequestSchema>;
 
-/** BullMQ numbers its jobs; a run's own id (a UUID, in the list) is not one of them. */
-export const jobIdParam = new ZodPipe(
-  z.string().regex(/^[0-9]{1,20}$/, "must be a re-aggregation's job id: the `id` its request answered, or a listed run's `jobId` (not the run's own `id`)"),
-  '/params/jobId',
+/** BullMQ numbers its jobs; a run's own id is a UUID (or, for runs from before runs had ids, `job-<id>-<time>`). */
+export const isJobId = (key: string) => /^[0-9]{1,20}$/.test(key);
+
+export const runParam = new ZodPipe(
+  z.string().regex(/^[0-9A-Za-z-]{1,64}$/, "must be a re-aggregation's job id (the `id` its request answered) or a listed run's `id`"),
+  '/params/run',
 );
