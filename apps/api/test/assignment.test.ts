@@ -819,10 +819,15 @@ describe('the queue', () => {
     expect([...first.subjects, ...second.subjects].map((s) => s.externalId)).toEqual(['s0-000', 's0-001', 's0-002']);
   });
 
-  it('serves sequentially one set after another, in the order the sets were made', async () => {
-    const { workflowId } = await workflowOf(3, { selection: { order: 'sequential', goldStandardRate: 0 } }, 3);
-    const served = (await (await guest()).queue(workflowId, 9)).subjects.map((s) => s.externalId);
-    expect(served).toEqual(['s0-000', 's0-001', 's0-002', 's1-000', 's1-001', 's1-002', 's2-000', 's2-001', 's2-002']);
+  it('serves sequentially one set after another, in the order subjectSetIds names them', async () => {
+    const { workflowId, setIds } = await workflowOf(2, { selection: { order: 'sequential', goldStandardRate: 0 } }, 3);
+    const served = async () => (await (await guest()).queue(workflowId, 6)).subjects.map((s) => s.externalId);
+    expect(await served()).toEqual(['s0-000', 's0-001', 's1-000', 's1-001', 's2-000', 's2-001']);
+    // Reordered by a new version: the last made comes first, and the workflow says so.
+    const [first, second, third] = setIds as [string, string, string];
+    await stack.client.updateWorkflow(workflowId, { ...(await stack.client.getWorkflow(workflowId)).definition, subjectSetIds: [third, first, second] });
+    expect((await stack.client.getWorkflow(workflowId)).subjectSetIds).toEqual([third, first, second]);
+    expect(await served()).toEqual(['s2-000', 's2-001', 's0-000', 's0-001', 's1-000', 's1-001']);
   });
 
   it('keeps its promises through a random interleaving of queue, submit, retire and unretire', async () => {

@@ -110,14 +110,13 @@ const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;
 const ARMS: Record<PickKind, string> = {
   random: randomArms(''),
   priority: oneArm(`SELECT st.subject_id FROM subject_workflow_status st WHERE ${PICKABLE} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}`),
-  // One linked set after another, in the order they were made, each in its own order; a subject in two sets comes
-  // with the first.
+  // One linked set after another, in the order the workflow's `subjectSetIds` names them, each in its own order; a
+  // subject in two sets comes with the first.
   sequential: oneArm(`SELECT st.subject_id FROM subject_workflow_status st
-    JOIN LATERAL (SELECT ss.created_at, ss.id AS set_id, m.position FROM subject_set_members m
+    JOIN LATERAL (SELECT l.position AS set_position, m.position FROM subject_set_members m
                   JOIN workflow_subject_sets l ON l.subject_set_id = m.subject_set_id AND l.workflow_id = r.workflow_id
-                  JOIN subject_sets ss ON ss.id = m.subject_set_id
-                  WHERE m.subject_id = st.subject_id ORDER BY ss.created_at, ss.id, m.position LIMIT 1) seq ON true
-    WHERE ${PICKABLE} ORDER BY seq.created_at, seq.set_id, seq.position, st.subject_id LIMIT r.count ${LOCK}`),
+                  WHERE m.subject_id = st.subject_id ORDER BY l.position, m.position LIMIT 1) seq ON true
+    WHERE ${PICKABLE} ORDER BY seq.set_position, seq.position, st.subject_id LIMIT r.count ${LOCK}`),
   set: randomArms('AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)'),
   gold: randomArms('AND st.gold_standard'),
   // The first in set order, locked by id (waiting for them) as everything else that waits locks them, then served in

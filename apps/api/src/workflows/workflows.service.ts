@@ -175,7 +175,7 @@ export class WorkflowsService {
   }
 
   private async linkedSetIds(manager: EntityManager, id: string): Promise<string[]> {
-    return (await manager.getRepository(WorkflowSubjectSet).findBy({ workflowId: id })).map((link) => link.subjectSetId);
+    return (await manager.getRepository(WorkflowSubjectSet).find({ where: { workflowId: id }, order: { position: 'ASC' } })).map((link) => link.subjectSetId);
   }
 
   /**
@@ -320,11 +320,15 @@ export class WorkflowsService {
     }
     await this.requireProjectSets(manager, workflow.projectId, subjectSetIds.map((setId, index) => ({ setId, pointer: `/subjectSetIds/${index}` })));
     await manager.query('DELETE FROM workflow_subject_sets WHERE workflow_id = $1 AND NOT (subject_set_id = ANY($2::uuid[]))', [workflow.id, subjectSetIds]);
-    const added: { subject_set_id: string }[] = await manager.query(
-      'INSERT INTO workflow_subject_sets (workflow_id, subject_set_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING subject_set_id',
+    // xmax is 0 in a row this statement inserted, not in one it updated (only its position).
+    const linked: { subject_set_id: string; added: boolean }[] = await manager.query(
+      `INSERT INTO workflow_subject_sets (workflow_id, subject_set_id, position)
+       SELECT $1, t.id, t.position - 1 FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, position)
+       ON CONFLICT (workflow_id, subject_set_id) DO UPDATE SET position = EXCLUDED.position
+       RETURNING subject_set_id, xmax = 0 AS added`,
       [workflow.id, subjectSetIds],
     );
-    await this.workflowSubjects.afterLink(manager, workflow.id, added.map((row) => row.subject_set_id));
+    await this.workflowSubjects.afterLink(manager, workflow.id, linked.filter((row) => row.added).map((row) => row.subject_set_id));
     await this.workflowSubjects.afterUnlink(manager, workflow.id);
   }
 }
@@ -334,8 +338,8 @@ function withWarnings<T extends WorkflowSaved>(saved: T, warnings: WorkflowSaved
   return warnings.length ? { ...saved, warnings } : saved;
 }
 
-/** A workflow's ETag: its version and the subject sets it serves, which a `PUT` replaces together. */
+/** A workflow's ETag: its version and the subject sets it serves, in their order, which a `PUT` replaces together. */
 export function workflowTag(version: number, subjectSetIds: readonly string[]): string {
-  const sets = createHash('sha256').update([...subjectSetIds].sort().join(',')).digest('base64url').slice(0, 12);
+  const sets = createHash('sha256').update(subjectSetIds.join(',')).digest('base64url').slice(0, 12);
   return `"${version}-${sets}"`;
 }

@@ -44,6 +44,8 @@ export class WorkflowVersion {
 export class WorkflowSubjectSet {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectSetId!: string;
+  /** Where `subjectSetIds` names it: `sequential` serves the sets in this order. */
+  @Column({ type: 'int', default: 0 }) position!: number;
   @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
   @ManyToOne(() => SubjectSet, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_set_id' }) subjectSet?: Relation<SubjectSet>;
 }
