@@ -212,6 +212,48 @@ describe('deleting a subject set', () => {
   });
 });
 
+describe('taking one subject out of a set', () => {
+  const yesNo = { firstTask: 'T0', tasks: { T0: { type: 'single' as const, question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } } };
+  const guest = async () => stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  const served = async (workflowId: string) => (await (await guest()).queue(workflowId, 10)).subjects.map((subject) => subject.externalId).sort();
+
+  it('deletes it if unused, keeps it if classified or in another set, and the workflows stop serving it unless another set of theirs has it', async () => {
+    const project = await stack.client.createProject({ title: `Removing ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [main, more] = [await stack.client.createSubjectSet(project.id, { name: 'Main' }), await stack.client.createSubjectSet(project.id, { name: 'More' })];
+    const [a, b, c] = (await stack.client.addSubjects(main.id, [text('a'), text('b'), text('c')])).subjectIds as [string, string, string];
+    await stack.client.addSubjects(more.id, [text('c')]);
+    const both = await stack.client.createWorkflow(project.id, { name: 'Both sets', ...yesNo, subjectSetIds: [main.id, more.id] });
+    const one = await stack.client.createWorkflow(project.id, { name: 'Main only', ...yesNo, subjectSetIds: [main.id] });
+    await Promise.all([stack.client.activateWorkflow(both.id), stack.client.activateWorkflow(one.id)]);
+    const volunteer = await guest();
+    expect((await volunteer.queue(both.id, 10)).subjects).toHaveLength(3); // held: a, b and c
+    await stack.client.classify({ workflowId: both.id, workflowVersion: 1, subjectId: b, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+
+    expect(await stack.client.removeSubject(main.id, a)).toEqual({ deletedSubjects: 1, keptSubjects: 0 });
+    expect(await stack.client.removeSubject(main.id, b)).toEqual({ deletedSubjects: 0, keptSubjects: 1 });
+    expect(await stack.client.removeSubject(main.id, c)).toEqual({ deletedSubjects: 0, keptSubjects: 1 });
+    const { rows } = await stack.db.query(
+      `SELECT (SELECT array_agg(external_id ORDER BY external_id) FROM subjects WHERE project_id = $1) AS subjects,
+              (SELECT count(*)::int FROM assignments WHERE subject_id = $2) AS holds,
+              (SELECT retirement_reason FROM subject_workflow_status WHERE workflow_id = $3 AND subject_id = $4) AS classified`,
+      [project.id, a, both.id, b],
+    );
+    expect(rows[0]).toEqual({ subjects: ['b', 'c'], holds: 0, classified: 'unlinked' });
+    expect((await stack.client.subjectsOf(main.id)).subjects).toEqual([]);
+    // "c" is still in the other set of one workflow; the other has nothing left to serve.
+    expect(await served(both.id)).toEqual(['c']);
+    expect(await served(one.id)).toEqual([]);
+    expect(await stack.client.stats(one.id)).toMatchObject({ subjects: 0 });
+    // Its externalId is free again; a subject no longer in the set is not found there.
+    expect(await stack.client.addSubjects(main.id, [{ externalId: 'a', locations: [{ type: 'text' as const, text: 'The corrected a' }] }])).toMatchObject({ created: 1 });
+    const again = (await stack.client.removeSubject(main.id, c).catch((e) => e)) as ChorusApiError;
+    expect([again.status, again.problem.errors?.[0]?.pointer]).toEqual([404, '/params/subjectId']);
+    const outsider = await guest();
+    expect(((await outsider.removeSubject(more.id, c).catch((e) => e)) as ChorusApiError).status).toBe(403);
+    expect((await stack.client.subjectsOf(more.id)).subjects.map((subject) => subject.externalId)).toEqual(['c']);
+  });
+});
+
 describe('a subject set’s subjects', () => {
   it('are listed a page at a time in the set’s order, as researchers see them, and the set can be renamed', async () => {
     const project = await stack.client.createProject({ title: 'Listing' });

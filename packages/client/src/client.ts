@@ -203,6 +203,10 @@ export class ChorusClient {
   deleteSubjectSet(subjectSetId: string) {
     return this.call<SubjectSetDeleted>('DELETE', `/subject-sets/${subjectSetId}`);
   }
+  /** Takes one subject out of a set (deleting it if it is in no other set and was never classified). */
+  removeSubject(subjectSetId: string, subjectId: string) {
+    return this.call<SubjectSetDeleted>('DELETE', `/subject-sets/${subjectSetId}/subjects/${subjectId}`);
+  }
 
   createWorkflow(projectId: string, input: WorkflowInput) {
     return this.call<WorkflowSaved>('POST', `/projects/${projectId}/workflows`, input);

@@ -48,6 +48,17 @@ export class SubjectSetsController {
     return this.subjectSets.delete(subjectSetId, user);
   }
 
+  @Delete('subject-sets/:id/subjects/:subjectId')
+  @ApiZodResponse(subjectSetDeletedSchema, {
+    description:
+      'Taken out of the set; the subject itself is deleted (deletedSubjects: 1) if it is in no other set and was never classified, else kept ' +
+      '(keptSubjects: 1) with its classifications and consensus. The workflows the set feeds stop serving it unless another of their sets has it.',
+  })
+  @ApiProblemResponse()
+  removeSubject(@Param('id', uuidParam('id')) subjectSetId: string, @Param('subjectId', uuidParam('subjectId')) subjectId: string, @CurrentUser() user: AuthUser) {
+    return this.subjectSets.removeSubject(subjectSetId, subjectId, user);
+  }
+
   @Get(SUBJECT_UPLOAD_ROUTE)
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
   @ApiQuery({ name: 'after', required: false, description: 'The `next` of the page before', schema: { type: 'string' } })

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ProjectsModule } from '../projects/projects.module';
+import { WorkflowsModule } from '../workflows/workflows.module';
 import { SubjectSetsController } from './subject-sets.controller';
 import { SubjectSetsService } from './subject-sets.service';
 
 @Module({
-  imports: [ProjectsModule],
+  imports: [ProjectsModule, WorkflowsModule],
   controllers: [SubjectSetsController],
   providers: [SubjectSetsService],
   exports: [SubjectSetsService],

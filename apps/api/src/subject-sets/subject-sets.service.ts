@@ -10,6 +10,7 @@ import { conflict, notFound } from '../common/problem';
 import { researchersTransaction, retryOnDeadlock } from '../common/sql';
 import type { SubjectRow } from '../common/subject-view';
 import { ProjectAccess } from '../projects/project-access';
+import { WorkflowSubjects } from '../workflows/workflow-subjects';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
 import { subjectsOfUpload } from './subject-uploads';
 
@@ -33,7 +34,11 @@ function knownAnswersTheyTake(input: AddSubjectsInput, workflowsOf: (index: numb
 
 @Injectable()
 export class SubjectSetsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly access: ProjectAccess) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: ProjectAccess,
+    private readonly workflowSubjects: WorkflowSubjects,
+  ) {}
 
   async create(projectId: string, input: CreateSubjectSetInput, user: AuthUser) {
     await this.access.requireResearcher(projectId, user, '/params/id');
@@ -55,45 +60,80 @@ export class SubjectSetsService {
   async delete(subjectSetId: string, user: AuthUser): Promise<SubjectSetDeleted> {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
     return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
-      // One deletion in the project at a time: two sets sharing a subject, deleted at once, would each see it in the
-      // other and both keep it, leaving a subject in no set whose externalId no upload could use again.
-      await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-set-deletion'), hashtext($1))", [set.projectId]);
-      // An upload into the set, a link to it and an effect naming it each hold the set's row until they commit.
-      await this.lockSet(manager, subjectSetId, 'FOR UPDATE');
+      await this.lockSetForLeaving(manager, set);
       await this.requireUnused(manager, set.projectId, subjectSetId);
-      const [{ members }]: { members: number }[] = await manager.query('SELECT count(*)::int AS members FROM subject_set_members WHERE subject_set_id = $1', [subjectSetId]);
-      // Every member's hot rows, in key order, as a submit locks them, in one pass: those it may delete (then their
-      // subjects), and those it keeps, whose rows change below. A classification holds its subject's row as it
-      // commits, so once these are locked none can arrive, and one that committed first is seen below; so is an upload
-      // that added one to another set.
-      await manager.query(
-        `SELECT 1 FROM subject_workflow_status WHERE subject_id IN (SELECT subject_id FROM subject_set_members WHERE subject_set_id = $1)
-         ORDER BY workflow_id, subject_id FOR UPDATE`,
-        [subjectSetId],
-      );
-      const candidates = `SELECT m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $1
-        AND NOT EXISTS (SELECT 1 FROM subject_set_members other WHERE other.subject_id = m.subject_id AND other.subject_set_id <> $1)
-        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)`;
-      const locked: { id: string }[] = await manager.query(`SELECT id FROM subjects WHERE id IN (${candidates}) ORDER BY id FOR UPDATE`, [subjectSetId]);
-      // Checked again now that they are locked, and only those: one that became a candidate meanwhile is not locked.
-      const [{ deleted }]: { deleted: number }[] = await manager.query(
-        `WITH doomed AS (${candidates} AND m.subject_id = ANY($2::uuid[])),
-         -- Neither has a foreign key to cascade by (they are written on every queue request and submit).
-         holds AS (DELETE FROM assignments a USING doomed d WHERE a.subject_id = d.subject_id),
-         owed AS (DELETE FROM aggregation_outbox o USING doomed d WHERE o.subject_id = d.subject_id),
-         gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.subject_id RETURNING s.id)
-         SELECT count(*)::int AS deleted FROM gone`,
-        [subjectSetId, locked.map((row) => row.id)],
-      );
-      // The subjects kept leave this set: their rows in the consensus download change (subject_set_ids), so `since`
-      // must find them (rows locked above).
-      await manager.query(
-        'UPDATE subject_workflow_status st SET updated_at = now() FROM subject_set_members m WHERE m.subject_set_id = $1 AND m.subject_id = st.subject_id',
-        [subjectSetId],
-      );
+      const left = await this.leaveSet(manager, subjectSetId, null);
       await manager.query('DELETE FROM subject_sets WHERE id = $1', [subjectSetId]);
-      return { deletedSubjects: deleted, keptSubjects: members - deleted };
+      return left;
     }));
+  }
+
+  /**
+   * Takes one subject out of a set, deleted as a set's subjects are when the set is deleted (if in no other set and
+   * never classified). The workflows the set feeds stop serving it, unless another set of theirs has it: as if its set
+   * were unlinked, for this subject alone.
+   */
+  async removeSubject(subjectSetId: string, subjectId: string, user: AuthUser): Promise<SubjectSetDeleted> {
+    const set = await this.requireSetOfResearcher(subjectSetId, user);
+    return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
+      await this.lockSetForLeaving(manager, set);
+      const member: unknown[] = await manager.query('SELECT 1 FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
+      if (!member.length) throw notFound(`Subject ${subjectId} in subject set ${subjectSetId}`, '/params/subjectId');
+      const left = await this.leaveSet(manager, subjectSetId, subjectId);
+      await manager.query('DELETE FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
+      const linked: { workflow_id: string }[] = await manager.query('SELECT workflow_id FROM workflow_subject_sets WHERE subject_set_id = $1', [subjectSetId]);
+      for (const { workflow_id } of linked) await this.workflowSubjects.afterUnlink(manager, workflow_id, [subjectId]);
+      return left;
+    }));
+  }
+
+  /**
+   * One deletion in the project at a time: two sets sharing a subject, deleted at once, would each see it in the other
+   * and both keep it, leaving a subject in no set whose externalId no upload could use again. An upload into the set,
+   * a link to it and an effect naming it each hold the set's row until they commit.
+   */
+  private async lockSetForLeaving(manager: EntityManager, set: SubjectSet): Promise<void> {
+    await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-set-deletion'), hashtext($1))", [set.projectId]);
+    await this.lockSet(manager, set.id, 'FOR UPDATE');
+  }
+
+  /**
+   * The set's members (or the one named) are about to leave it: deletes those in no other set and never classified,
+   * and marks the kept ones' rows changed. The caller holds the set's row and the project's deletion lock.
+   */
+  private async leaveSet(manager: EntityManager, subjectSetId: string, subjectId: string | null): Promise<SubjectSetDeleted> {
+    const leaving = 'm.subject_set_id = $1 AND ($2::uuid IS NULL OR m.subject_id = $2)';
+    const [{ members }]: { members: number }[] = await manager.query(`SELECT count(*)::int AS members FROM subject_set_members m WHERE ${leaving}`, [subjectSetId, subjectId]);
+    // Every member's hot rows, in key order, as a submit locks them, in one pass: those it may delete (then their
+    // subjects), and those it keeps, whose rows change below. A classification holds its subject's row as it
+    // commits, so once these are locked none can arrive, and one that committed first is seen below; so is an upload
+    // that added one to another set.
+    await manager.query(
+      `SELECT 1 FROM subject_workflow_status WHERE subject_id IN (SELECT m.subject_id FROM subject_set_members m WHERE ${leaving})
+       ORDER BY workflow_id, subject_id FOR UPDATE`,
+      [subjectSetId, subjectId],
+    );
+    const candidates = `SELECT m.subject_id FROM subject_set_members m WHERE ${leaving}
+      AND NOT EXISTS (SELECT 1 FROM subject_set_members other WHERE other.subject_id = m.subject_id AND other.subject_set_id <> $1)
+      AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)`;
+    const locked: { id: string }[] = await manager.query(`SELECT id FROM subjects WHERE id IN (${candidates}) ORDER BY id FOR UPDATE`, [subjectSetId, subjectId]);
+    // Checked again now that they are locked, and only those: one that became a candidate meanwhile is not locked.
+    const [{ deleted }]: { deleted: number }[] = await manager.query(
+      `WITH doomed AS (${candidates} AND m.subject_id = ANY($3::uuid[])),
+       -- Neither has a foreign key to cascade by (they are written on every queue request and submit).
+       holds AS (DELETE FROM assignments a USING doomed d WHERE a.subject_id = d.subject_id),
+       owed AS (DELETE FROM aggregation_outbox o USING doomed d WHERE o.subject_id = d.subject_id),
+       gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.subject_id RETURNING s.id)
+       SELECT count(*)::int AS deleted FROM gone`,
+      [subjectSetId, subjectId, locked.map((row) => row.id)],
+    );
+    // The subjects kept leave this set: their rows in the consensus download change (subject_set_ids), so `since`
+    // must find them (rows locked above).
+    await manager.query(`UPDATE subject_workflow_status st SET updated_at = now() FROM subject_set_members m WHERE ${leaving} AND m.subject_id = st.subject_id`, [
+      subjectSetId,
+      subjectId,
+    ]);
+    return { deletedSubjects: deleted, keptSubjects: members - deleted };
   }
 
   /** Holds a set's row in the caller's transaction: a set deleted meanwhile was not found. */
