@@ -62,6 +62,40 @@ describe('workflow versions', () => {
     expect([fixed.version, fixed.warnings]).toEqual([2, undefined]);
   });
 
+  it('warn, when saved, of a gold-standard rate with no gold standard, a short training set, and classified subjects unlinked', async () => {
+    const project = await stack.client.createProject({ title: `Warnings ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [regular, training] = [await stack.client.createSubjectSet(project.id, { name: 'Regular' }), await stack.client.createSubjectSet(project.id, { name: 'Training' })];
+    const text = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: `Snippet ${externalId}` }] });
+    await stack.client.addSubjects(regular.id, [text('r1'), text('r2')]);
+    await stack.client.addSubjects(training.id, [text('t1'), text('t2')]);
+    const selection = { order: 'random' as const, goldStandardRate: 0.2, training: { subjectSetId: training.id, classifications: 3 } };
+    const created = await stack.client.createWorkflow(project.id, { ...definition(), selection, subjectSetIds: [regular.id, training.id] });
+    expect(created.warnings).toEqual([
+      { pointer: '/selection/goldStandardRate', message: expect.stringContaining('no linked subject has known answers') },
+      { pointer: '/selection/training/classifications', message: expect.stringContaining('asks for 3 training subjects, but the training set has 2') },
+    ]);
+    // Known answers and a third training subject answer both.
+    await stack.client.addSubjects(training.id, [{ ...text('t3'), goldStandard: { T0: 'yes' } }]);
+    const withTraining = [regular.id, training.id];
+    expect((await stack.client.updateWorkflow(created.id, { ...definition(), selection, subjectSetIds: withTraining })).warnings).toBeUndefined();
+
+    // A set whose subjects were classified, unlinked: said, with how many; an unclassified one unlinked says nothing.
+    await stack.client.activateWorkflow(created.id);
+    const volunteer = await guest();
+    const queue = await volunteer.queue(created.id, 10);
+    const trainingOne = queue.subjects.find((subject) => subject.externalId?.startsWith('t'))!;
+    await volunteer.classify({ workflowId: created.id, workflowVersion: queue.workflowVersion, subjectId: trainingOne.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    const noTraining = { order: 'random' as const, goldStandardRate: 0.2 };
+    const unlinked = await stack.client.updateWorkflow(created.id, { ...definition(), selection: noTraining, subjectSetIds: [regular.id] });
+    expect(unlinked.warnings).toEqual([
+      { pointer: '/subjectSetIds', message: expect.stringMatching(/^leaves out sets whose subject was classified \(or retired\) in this workflow/) },
+      { pointer: '/selection/goldStandardRate', message: expect.stringContaining('no linked subject has known answers') },
+    ]);
+    const relinked = await stack.client.updateWorkflow(created.id, { ...definition(), subjectSetIds: [training.id, regular.id] });
+    expect(relinked.warnings).toBeUndefined();
+    expect((await stack.client.updateWorkflow(created.id, { ...definition(), subjectSetIds: [training.id] })).warnings).toBeUndefined();
+  });
+
   it('refuse a task key that differs from an earlier version’s only in case, whose download columns would clash', async () => {
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
     const renamed = { ...definition(), firstTask: 't0', tasks: { t0: definition().tasks.T0! } };

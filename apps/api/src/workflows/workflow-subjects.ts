@@ -27,13 +27,15 @@ export class WorkflowSubjects {
    * After unlinking sets (or taking subjects out of one): subjects no longer in any linked set leave the workflow.
    * Those already classified there (or retired) keep their row, for their consensus, and leave every queue (retired as
    * `unlinked`, unless retired already) until a set of theirs is linked again. `subjectIds`: only these may have left.
+   * Answers how many kept their row.
    */
-  async afterUnlink(manager: EntityManager, workflowId: string, subjectIds: string[] | null = null): Promise<void> {
+  async afterUnlink(manager: EntityManager, workflowId: string, subjectIds: string[] | null = null): Promise<number> {
     const left = `st.workflow_id = $1 AND ($2::uuid[] IS NULL OR st.subject_id = ANY($2))
       AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
                       WHERE l.workflow_id = $1 AND m.subject_id = st.subject_id)`;
     // A subject never classified there simply leaves, unless retired by hand, which it stays if its set comes back.
     await manager.query(`DELETE FROM subject_workflow_status st WHERE ${left} AND st.classification_count = 0 AND st.retired_at IS NULL`, [workflowId, subjectIds]);
-    await manager.query(`UPDATE subject_workflow_status st SET ${UNLINK} WHERE ${left} AND NOT ${isUnlinked('st')}`, [workflowId, subjectIds]);
+    const [, kept]: [unknown, number] = await manager.query(`UPDATE subject_workflow_status st SET ${UNLINK} WHERE ${left} AND NOT ${isUnlinked('st')}`, [workflowId, subjectIds]);
+    return kept;
   }
 }

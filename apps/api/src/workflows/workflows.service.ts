@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, requestReaggregation } from '@chorus/db';
 import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
-import { TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
+import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -69,9 +69,11 @@ export class WorkflowsService {
       await this.link(manager, workflow, input.subjectSetIds ?? []);
       await this.requireLinkedSets(manager, workflow.id, input.definition);
       await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
-      return { id: workflow.id, version: 1, etag: workflowTag(1, await this.linkedSetIds(manager, workflow.id)) };
+      const warnings = await this.selectionWarnings(manager, workflow.id, input.definition);
+      return { id: workflow.id, version: 1, etag: workflowTag(1, await this.linkedSetIds(manager, workflow.id)), warnings };
     });
-    return withWarnings(saved, definitionWarnings(input.definition));
+    const { warnings, ...created } = saved;
+    return withWarnings(created, [...definitionWarnings(input.definition), ...warnings]);
   }
 
   /**
@@ -81,7 +83,7 @@ export class WorkflowsService {
    */
   async update(id: string, input: WorkflowInput, user: AuthUser, ifMatch?: string[]): Promise<WorkflowSaved & { etag: string }> {
     await this.requireResearcher(id, user);
-    const { version, owed, etag, before } = await researchersTransaction(this.db, async (manager) => {
+    const { version, owed, etag, before, linkWarnings } = await researchersTransaction(this.db, async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (ifMatch !== undefined && !ifMatch.includes('*')) {
         const current = workflowTag(locked.version, await this.linkedSetIds(manager, id));
@@ -97,15 +99,16 @@ export class WorkflowsService {
         await manager.save(manager.create(WorkflowVersion, { workflowId: id, version: locked.version, definition: input.definition }));
         await manager.save(locked);
       }
-      if (input.subjectSetIds) await this.link(manager, locked, input.subjectSetIds);
+      const unlinked = input.subjectSetIds ? await this.link(manager, locked, input.subjectSetIds) : [];
       await this.requireLinkedSets(manager, id, input.definition);
       await this.requireTakenKnownAnswers(manager, id, input.definition);
       // A new version in words only (a question, a label) is served at once, and no subject needs computing again.
       const owed = changed && changesConsensus(current!, input.definition) && (await this.isClassified(manager, id));
       if (owed) await requestReaggregation(manager, id, user.id);
-      return { version: locked.version, owed, before: current!, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)) };
+      const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition))];
+      return { version: locked.version, owed, before: current!, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)), linkWarnings };
     });
-    const warnings = definitionWarnings(input.definition);
+    const warnings = [...definitionWarnings(input.definition), ...linkWarnings];
     if (!owed) return withWarnings({ id, version, etag }, warnings);
     const reaggregation = await this.reaggregate(id, user);
     return withWarnings({ id, version, etag, ...(reaggregation ? { reaggregation } : {}) }, [...versionChangeWarnings(before, input.definition), ...warnings]);
@@ -313,8 +316,11 @@ export class WorkflowsService {
     failUnlessAll(named, new Set(found.map((row) => row.id)), 'is not a subject set of this project');
   }
 
-  /** Links subject sets of the same project (replacing earlier links) and brings their subjects into the workflow. */
-  private async link(manager: EntityManager, workflow: Workflow, subjectSetIds: string[]): Promise<void> {
+  /**
+   * Links subject sets of the same project (replacing earlier links) and brings their subjects into the workflow. Warns
+   * of classified subjects that left the workflow with their sets.
+   */
+  private async link(manager: EntityManager, workflow: Workflow, subjectSetIds: string[]): Promise<FieldError[]> {
     if (!subjectSetIds.length && workflow.status === 'active') {
       throw validationFailed([{ pointer: '/subjectSetIds', message: 'is empty, but the workflow is active: its volunteers would have nothing to classify. Link another set, or pause the workflow first (POST /workflows/:id/pause)' }]);
     }
@@ -329,7 +335,37 @@ export class WorkflowsService {
       [workflow.id, subjectSetIds],
     );
     await this.workflowSubjects.afterLink(manager, workflow.id, linked.filter((row) => row.added).map((row) => row.subject_set_id));
-    await this.workflowSubjects.afterUnlink(manager, workflow.id);
+    const left = await this.workflowSubjects.afterUnlink(manager, workflow.id);
+    if (!left) return [];
+    return [
+      {
+        pointer: '/subjectSetIds',
+        message: `leaves out sets whose ${left === 1 ? 'subject was' : `${left} subjects were`} classified (or retired) in this workflow: they leave its queue, retired as "unlinked", and keep their classifications and consensus in the downloads; linking a set of theirs again brings them back as they were`,
+      },
+    ];
+  }
+
+  /** What the selection rule asks of the linked sets that they cannot give now: the researcher may not know. */
+  private async selectionWarnings(manager: EntityManager, workflowId: string, { selection }: WorkflowDefinition): Promise<FieldError[]> {
+    const [{ gold, training }]: { gold: number; training: number }[] = await manager.query(
+      `SELECT (SELECT count(*)::int FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.gold_standard AND NOT ${isUnlinked('st')}) AS gold,
+              (SELECT count(*)::int FROM subject_set_members WHERE subject_set_id = $2) AS training`,
+      [workflowId, selection.training?.subjectSetId ?? null],
+    );
+    const warnings: FieldError[] = [];
+    if (selection.goldStandardRate > 0 && gold === 0) {
+      warnings.push({
+        pointer: '/selection/goldStandardRate',
+        message: 'gives queue slots to gold-standard subjects, but no linked subject has known answers (goldStandard) yet: until one does, every slot gets a regular subject',
+      });
+    }
+    if (selection.training && training < selection.training.classifications) {
+      warnings.push({
+        pointer: '/selection/training/classifications',
+        message: `asks for ${selection.training.classifications} training subjects, but the training set has ${training}: volunteers get regular subjects after those`,
+      });
+    }
+    return warnings;
   }
 }
 
