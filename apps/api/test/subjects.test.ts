@@ -280,6 +280,20 @@ describe('a subject set’s subjects', () => {
     expect(body.subjectSets.map((each) => each.name)).toEqual(['Letters']);
   });
 
+  it('sent again with pages inserted, take their places among the pages sent, not the end of the set', async () => {
+    const project = await stack.client.createProject({ title: `Inserted pages ${randomUUID().slice(0, 8)}` });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
+    await stack.client.addSubjects(set.id, [text('p1'), text('p2'), text('p3')]);
+    await stack.client.addSubjects(set.id, [text('q1'), text('q2')]); // another letter, after the first
+    // The first letter's manifest sent again: a page before its first, one between, two after its last.
+    expect(await stack.client.addSubjects(set.id, [text('p0'), text('p1'), text('p1a'), text('p2'), text('p3'), text('p4'), text('p5')])).toMatchObject({ created: 4, addedToSet: 4 });
+    const order = async () => (await stack.client.subjectsOf(set.id)).subjects.map((subject) => subject.externalId);
+    expect(await order()).toEqual(['p0', 'p1', 'p1a', 'p2', 'p3', 'p4', 'p5', 'q1', 'q2']);
+    // New subjects alone still go at the end.
+    await stack.client.addSubjects(set.id, [text('r1')]);
+    expect((await order()).at(-1)).toBe('r1');
+  });
+
   it('are for researchers only, and a bad cursor or name is named', async () => {
     const project = await stack.client.createProject({ title: 'Listing, refused', status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });

@@ -72,18 +72,22 @@ export function rejoinLinkedSets(manager: EntityManager, workflowId: string, sub
 }
 
 /**
- * Adds subjects to a subject set, after those already there, and to every workflow the set feeds; how many were not
- * in the set before. Used by uploads and by workflow effects (a subject's consensus moves it into a set that another
- * workflow serves).
+ * Adds subjects to a subject set, and to every workflow the set feeds; how many were not in the set before. Those new
+ * to the set go where `placeInSet` says. Used by uploads and by workflow effects (a subject's consensus moves it into
+ * a set that another workflow serves).
  */
 export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<number> {
   if (!subjectIds.length) return 0;
+  const places = await placeInSet(manager, subjectSetId, subjectIds);
   const added: unknown[] = await manager.query(
-    `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
-     SELECT $1, t.id, (SELECT coalesce(max(position), 0) FROM subject_set_members WHERE subject_set_id = $1) + t.ord
-     FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ord)
-     ON CONFLICT DO NOTHING RETURNING subject_id`,
-    [subjectSetId, subjectIds],
+    places
+      ? `INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $1, t.id, t.position FROM unnest($2::uuid[], $3::bigint[]) AS t(id, position)
+         ON CONFLICT DO NOTHING RETURNING subject_id`
+      : `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
+         SELECT $1, t.id, (SELECT coalesce(max(position), 0) FROM subject_set_members WHERE subject_set_id = $1) + t.ord
+         FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ord)
+         ON CONFLICT DO NOTHING RETURNING subject_id`,
+    places ? [subjectSetId, places.map((place) => place.id), places.map((place) => place.position.toString())] : [subjectSetId, subjectIds],
   );
   await joinWorkflows(
     manager,
@@ -93,4 +97,40 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
   );
   await rejoinUnlinked(manager, 'SELECT l.workflow_id, t.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS t(id) WHERE l.subject_set_id = $1', [subjectSetId, subjectIds]);
   return added.length;
+}
+
+/**
+ * Where the subjects sent that are new to the set go, when some sent are members already (a manifest or a file sent
+ * again, with pages inserted): each run of new ones right after the member sent before it, or before the first member
+ * sent when none was; later members move on to make room. Null when none sent is a member: they all go at the end.
+ */
+async function placeInSet(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<{ id: string; position: bigint }[] | null> {
+  const members: { subject_id: string; position: string }[] = await manager.query(
+    'SELECT subject_id, position FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[])',
+    [subjectSetId, subjectIds],
+  );
+  if (!members.length) return null;
+  const positionOf = new Map(members.map((member) => [member.subject_id, BigInt(member.position)]));
+  const runs: { after: bigint; ids: string[] }[] = [];
+  let after: bigint | null = null;
+  let run: string[] = [];
+  for (const id of subjectIds) {
+    const position = positionOf.get(id);
+    if (position === undefined) {
+      run.push(id);
+      continue;
+    }
+    if (run.length) runs.push({ after: after ?? position - 1n, ids: run });
+    [after, run] = [position, []];
+  }
+  if (run.length) runs.push({ after: after!, ids: run });
+  // The last in the set first, so that moving the members after an earlier run moves the later runs' places with them.
+  runs.sort((a, b) => (a.after < b.after ? 1 : a.after > b.after ? -1 : 0));
+  const places: { id: string; position: bigint }[] = [];
+  for (const { after: anchor, ids } of runs) {
+    await manager.query('UPDATE subject_set_members SET position = position + $3 WHERE subject_set_id = $1 AND position > $2', [subjectSetId, anchor.toString(), ids.length]);
+    for (const place of places) if (place.position > anchor) place.position += BigInt(ids.length);
+    places.push(...ids.map((id, index) => ({ id, position: anchor + 1n + BigInt(index) })));
+  }
+  return places;
 }
