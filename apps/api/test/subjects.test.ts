@@ -46,6 +46,19 @@ describe('subject upload', () => {
     expect((await metadataOf()).map((row) => row.external_id)).toEqual(['a', 'b', 'c']);
   });
 
+  it('takes descriptions (alt) of the images of a subject sent again, keeping them when sent without', async () => {
+    const project = await stack.client.createProject({ title: `Described ${randomUUID().slice(0, 8)}` });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Photographs' });
+    const photo = (alt?: string, url = 'https://example.org/p1.jpg') => ({ externalId: 'p1', locations: [{ type: 'image' as const, url, ...(alt ? { alt } : {}) }, { type: 'text' as const, text: 'Caption' }] });
+    await stack.client.addSubjects(set.id, [photo()]);
+    expect(await stack.client.addSubjects(set.id, [photo('A tram on Market Street')])).toMatchObject({ created: 0, existing: 1, updated: 1 });
+    expect(await stack.client.addSubjects(set.id, [photo()])).toMatchObject({ existing: 1, updated: 0 });
+    const [stored] = (await stack.client.subjectsOf(set.id)).subjects;
+    expect(stored?.locations).toEqual([{ type: 'image', url: 'https://example.org/p1.jpg', alt: 'A tram on Market Street' }, { type: 'text', text: 'Caption' }]);
+    const other = (await stack.client.addSubjects(set.id, [photo('A tram', 'https://example.org/p2.jpg')]).catch((e) => e)) as ChorusApiError;
+    expect(other.problem.errors?.map((error) => error.pointer)).toEqual(['/subjects/0/locations']);
+  });
+
   it('refuses other content under an externalId that another upload made while it was being checked, storing nothing', async () => {
     const project = await stack.client.createProject({ title: 'Racing uploads' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });

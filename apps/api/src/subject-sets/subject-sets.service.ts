@@ -14,6 +14,16 @@ import { WorkflowSubjects } from '../workflows/workflow-subjects';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
 import { subjectsOfUpload } from './subject-uploads';
 
+/** Locations without the images' descriptions, which an upload may correct: what volunteers saw, compared. */
+const WITHOUT_ALT = (locations: string) =>
+  `(SELECT jsonb_agg(location - 'alt' ORDER BY place) FROM jsonb_array_elements(${locations}) WITH ORDINALITY AS l(location, place))`;
+
+/** `stored` locations, each with the `alt` that the same place of `sent` has, where it has one (else its own). */
+const WITH_ALT_SENT = (stored: string, sent: string) =>
+  `(SELECT jsonb_agg(CASE WHEN n.location ? 'alt' THEN o.location || jsonb_build_object('alt', n.location -> 'alt') ELSE o.location END ORDER BY o.place)
+    FROM jsonb_array_elements(${stored}) WITH ORDINALITY AS o(location, place)
+    LEFT JOIN jsonb_array_elements(${sent}) WITH ORDINALITY AS n(location, place) ON n.place = o.place)`;
+
 interface WorkflowBrief {
   id: string;
   name: string;
@@ -219,10 +229,10 @@ export class SubjectSetsService {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
       await this.lockSet(manager, subjectSetId, 'FOR KEY SHARE');
       const updated = await this.requireSameContent(manager, set.projectId, subjects, upload.refuse);
-      // A subject uploaded again (same externalId) keeps its locations (checked above) and takes the metadata sent, when
-      // any is (to correct it); a gold-standard subject's known answers are replaced by those sent (to correct them);
-      // whether it is gold standard never changes (checked above, for a subject made gold), as its workflows' hot rows
-      // copy that.
+      // A subject uploaded again (same externalId) keeps its locations (checked above) but for the images' `alt` sent
+      // (to describe them), and takes the metadata sent, when any is (to correct it); a gold-standard subject's known
+      // answers are replaced by those sent (to correct them); whether it is gold standard never changes (checked above,
+      // for a subject made gold), as its workflows' hot rows copy that.
       const rows: { id: string; inserted: boolean }[] = await manager.query(
         `INSERT INTO subjects (project_id, locations, metadata, external_id, gold_standard)
          SELECT $1, x.locations, x.metadata, x.external_id, x.gold_standard
@@ -231,7 +241,8 @@ export class SubjectSetsService {
          ORDER BY x.ord
          ON CONFLICT (project_id, external_id) WHERE external_id IS NOT NULL DO UPDATE
            SET gold_standard = CASE WHEN subjects.gold_standard IS NULL THEN NULL ELSE coalesce(EXCLUDED.gold_standard, subjects.gold_standard) END,
-               metadata = CASE WHEN EXCLUDED.metadata = '{}'::jsonb THEN subjects.metadata ELSE EXCLUDED.metadata END
+               metadata = CASE WHEN EXCLUDED.metadata = '{}'::jsonb THEN subjects.metadata ELSE EXCLUDED.metadata END,
+               locations = ${WITH_ALT_SENT('subjects.locations', 'EXCLUDED.locations')}
          RETURNING id, (xmax = 0) AS inserted`,
         [set.projectId, subjects],
       );
@@ -255,17 +266,18 @@ export class SubjectSetsService {
    * Refuses an upload in which a subject already in the project (same externalId) comes with other locations (what
    * volunteers classified does not change under their answers, so new content needs its own externalId), or with
    * known answers when it is not gold standard (its answers count toward retirement; whether a subject is gold standard
-   * never changes). Returns the externalIds of the subjects sent again with other metadata or known answers, which
-   * replace theirs.
+   * never changes). Returns the externalIds of the subjects sent again with other metadata, known answers or images'
+   * `alt`, which replace theirs.
    */
   private async requireSameContent(manager: EntityManager, projectId: string, subjects: string, refuse: (errors: FieldError[]) => never): Promise<string[]> {
     const differing: { index: number; external_id: string; locations_differ: boolean; becomes_gold: boolean }[] = await manager.query(
-      `SELECT (x.ord - 1)::int AS index, x.external_id, s.locations <> x.locations AS locations_differ,
+      `SELECT (x.ord - 1)::int AS index, x.external_id, ${WITHOUT_ALT('s.locations')} <> ${WITHOUT_ALT('x.locations')} AS locations_differ,
               s.gold_standard IS NULL AND x.gold_standard IS NOT NULL AS becomes_gold
        FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, gold_standard jsonb))
          WITH ORDINALITY AS x(locations, metadata, external_id, gold_standard, ord)
        JOIN subjects s ON s.project_id = $1 AND s.external_id = x.external_id
-       WHERE s.locations <> x.locations OR (x.metadata <> '{}'::jsonb AND s.metadata <> x.metadata)
+       WHERE ${WITHOUT_ALT('s.locations')} <> ${WITHOUT_ALT('x.locations')} OR s.locations <> ${WITH_ALT_SENT('s.locations', 'x.locations')}
+          OR (x.metadata <> '{}'::jsonb AND s.metadata <> x.metadata)
           OR (x.gold_standard IS NOT NULL AND s.gold_standard IS DISTINCT FROM x.gold_standard)
        ORDER BY x.ord`,
       [projectId, subjects],
