@@ -63,12 +63,13 @@ export class QueueBoard {
     const token = typeof fromQuery === 'string' ? fromQuery : bearer(request.headers.authorization);
     const session = parseCookies(request.headers.cookie ?? '')[COOKIE];
     // A token exchanged for a session is checked against the database itself, not this process's memory of it.
-    const user = token ? await this.tokens.verify(token, { fresh: typeof fromQuery === 'string' }) : session ? await this.sessionUser(session) : undefined;
+    const verified = token ? await this.tokens.verify(token, { fresh: typeof fromQuery === 'string' }) : undefined;
+    const user = token ? verified : session ? await this.sessionUser(session) : undefined;
     if (!user) return refuse(reply, 401, `Open ${QUEUE_BOARD_PATH}?token=<your token> (from POST /api/v1/auth/login) to sign in to the queue board.`);
     if (!this.isOperator(user)) return refuse(reply, 403, 'The queue board is for the operators of this Chorus: the accounts OPERATOR_IDS names.');
-    if (typeof fromQuery !== 'string') return undefined;
-    // The generation the token was just found to have, as the database has it.
-    const claims: BoardSession = { sub: user.id, gen: (await this.generations.latest(user.id)) ?? 0 };
+    if (typeof fromQuery !== 'string' || !verified) return undefined;
+    // The generation the token was just found to have, as the database has it (`fresh`).
+    const claims: BoardSession = { sub: user.id, gen: verified.generation };
     const value = await this.sessions.signAsync(claims, { expiresIn: BOARD_SESSION_SECONDS });
     // Secure over HTTPS (as TRUST_PROXY's proxies say the request came), so that a browser never sends it unencrypted.
     const secure = request.protocol === 'https';

@@ -39,13 +39,13 @@ export class Tokens {
   /**
    * The token's user, or undefined when it is invalid, expired, or from before its user last signed out everywhere
    * (as this process last read it, or, `fresh`, as the database has it now: for a token about to be exchanged for a
-   * longer-lived one of another kind).
+   * longer-lived one of another kind), with the generation it was found to have.
    */
-  async verify(token: string, { fresh = false }: { fresh?: boolean } = {}): Promise<AuthUser | undefined> {
+  async verify(token: string, { fresh = false }: { fresh?: boolean } = {}): Promise<(AuthUser & { generation: number }) | undefined> {
     const claims = await this.jwt.verifyAsync<TokenClaims>(token).catch(() => undefined);
     if (!claims) return undefined;
     const generation = fresh ? await this.generations.latest(claims.sub) : await this.generations.current(claims.sub);
     if ((claims.gen ?? 0) !== generation) return undefined;
-    return { id: claims.sub, kind: claims.kind };
+    return { id: claims.sub, kind: claims.kind, generation: claims.gen ?? 0 };
   }
 }
