@@ -3,14 +3,14 @@
  * leave it: draining its jobs would then wait for ever. It stops within its drain deadline, at once on a second
  * Ctrl-C, and says what happened as JSON log lines, never as bare stack traces.
  */
-import { type ManagedProcess, freePort, linesNotJson, redisServer, workerProcess } from '../support/processes';
+import { type ManagedProcess, linesNotJson, withRedisGone, workerProcess } from '../support/processes';
 import { createTestDatabase } from '../support/services';
 import { until } from '../support/waiting';
 
 jest.setTimeout(60_000);
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let redis: ManagedProcess;
+const running: ManagedProcess[] = [];
 let worker: ManagedProcess;
 
 beforeAll(async () => {
@@ -18,20 +18,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await worker?.kill('SIGKILL');
-  await redis?.kill('SIGKILL');
+  for (const started of running.reverse()) await started.kill('SIGKILL');
   await database?.drop();
 });
 
 /** A worker running against a redis-server of the test's own, which is then killed under it. */
 async function workerWithRedisGone(): Promise<void> {
-  const redisPort = await freePort();
-  redis = redisServer(redisPort);
-  await redis.start();
-  worker = workerProcess({ DATABASE_URL: database.url, REDIS_URL: `redis://127.0.0.1:${redisPort}`, QUEUE_PREFIX: '{worker-stop}', LOG_LEVEL: 'info' });
-  await worker.start();
-  await redis.kill('SIGKILL');
-  await until(async () => worker.output().includes('ECONNREFUSED'), 'the worker to notice that Redis is gone');
+  const env = { DATABASE_URL: database.url, QUEUE_PREFIX: '{worker-stop}', LOG_LEVEL: 'info' };
+  worker = await withRedisGone(running, (redisUrl) => workerProcess({ ...env, REDIS_URL: redisUrl }), (output) => output.includes('ECONNREFUSED'));
 }
 
 it('stops within its drain deadline when Redis is gone, saying so in JSON log lines', async () => {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { until } from './waiting';
 
 const root = join(__dirname, '..', '..');
 
@@ -84,6 +85,22 @@ export function redisServer(port: number): ManagedProcess {
       client.disconnect();
     }
   });
+}
+
+/**
+ * An app's process started against a redis-server of its own, which is then killed under it; resolves with the app
+ * once `lost` says it has noticed. Both join `running` before they start, for the caller to kill after the test.
+ */
+export async function withRedisGone(running: ManagedProcess[], app: (redisUrl: string) => ManagedProcess, lost: (output: string) => boolean): Promise<ManagedProcess> {
+  const redisPort = await freePort();
+  const redis = redisServer(redisPort);
+  const started = app(`redis://127.0.0.1:${redisPort}`);
+  running.push(redis, started);
+  await redis.start();
+  await started.start();
+  await redis.kill('SIGKILL');
+  await until(async () => lost(started.output()), 'the process to notice that Redis is gone', 20_000);
+  return started;
 }
 
 /** The API's own entry point (apps/api/dist/main.js), ready when it answers HTTP. */
