@@ -332,13 +332,13 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
-  it('says in plain words that the server is busy when a proxy answers with its own page, and tries again by itself when it asks to', async () => {
+  it('says in plain words that the server is busy when a proxy answers with its own page, and tries again by itself when it asks to, announcing it once', async () => {
     const { workflow, url } = await liveWorkflowOf('Behind a proxy', 2);
     await skipTutorial(suite.context, workflow.id);
     const page = await suite.context.newPage();
     let refused = 0;
     await page.route(`**/api/v1/workflows/${workflow.id}`, (route) => {
-      if (refused++ > 0) return route.fallback();
+      if (refused++ > 1) return route.fallback();
       return route.fulfill({ status: 502, headers: { 'content-type': 'text/html', 'retry-after': '1' }, body: '<html><body><h1>502 Bad Gateway</h1>nginx</body></html>' });
     });
     await page.goto(url);
@@ -348,7 +348,11 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await alert.textContent()).not.toContain('<');
     expect(await page.locator('h1').textContent()).toBe('This workflow could not be loaded');
     expect(await page.getByTestId('open-tutorial').count()).toBe(0); // no tutorial to open yet
-    // Nobody presses "Try again": the page asks again after the second the server asked for.
+    // Nobody presses "Try again": the page asks again after the second the server asked for, is refused the same way,
+    // and shows it without announcing it again (the alert region stays empty).
+    await page.waitForFunction(() => document.querySelector('[role="alert"].alert-empty') && document.querySelector('.alert:not([role])'));
+    expect(await page.locator('.alert:not([role])').textContent()).toContain('Chorus’s server is busy or restarting just now (502).');
+    expect(refused).toBe(2);
     await page.getByTestId('subject').waitFor({ timeout: 10_000 });
     expect(await page.locator('h1').textContent()).not.toBe('This workflow could not be loaded');
     expect(await page.locator('[role="alert"].alert:not(.alert-empty)').count()).toBe(0);

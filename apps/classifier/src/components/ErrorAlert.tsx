@@ -2,25 +2,30 @@ import type { ReactNode } from 'react';
 import type { Problem } from '../lib/errors';
 
 /**
- * An always-present alert region: screen readers announce a problem as soon as it is written into it.
+ * An always-present alert region: screen readers announce a problem as soon as it is written into it. A `quiet`
+ * problem (the same one again, after the page tried again by itself) is shown beside the region, not announced again.
  * Children (for instance a retry button) follow the message.
  */
-export function ErrorAlert({ problem, children }: { problem: Problem | null; children?: ReactNode }) {
-  return (
-    <div role="alert" className={problem ? 'alert' : 'alert alert-empty'}>
-      {problem && (
-        <>
-          <p className="alert-detail">{problem.detail}</p>
-          {problem.fields.length > 0 && (
-            <ul className="alert-fields">
-              {problem.fields.map((field) => (
-                <li key={field}>{field}</li>
-              ))}
-            </ul>
-          )}
-          {children}
-        </>
+export function ErrorAlert({ problem, quiet = false, children }: { problem: Problem | null; quiet?: boolean; children?: ReactNode }) {
+  const shown = problem && (
+    <>
+      <p className="alert-detail">{problem.detail}</p>
+      {problem.fields.length > 0 && (
+        <ul className="alert-fields">
+          {problem.fields.map((field) => (
+            <li key={field}>{field}</li>
+          ))}
+        </ul>
       )}
-    </div>
+      {children}
+    </>
+  );
+  return (
+    <>
+      <div role="alert" className={problem && !quiet ? 'alert' : 'alert alert-empty'}>
+        {!quiet && shown}
+      </div>
+      {quiet && shown && <div className="alert">{shown}</div>}
+    </>
   );
 }

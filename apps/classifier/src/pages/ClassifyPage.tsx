@@ -79,13 +79,19 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [retryIn, setRetryIn] = useState<number | null>(null);
   /** Such failures in a row, each waited for longer. */
   const passingFailures = useRef(0);
+  /** What the last of them said: the same again after a retry of the page's own is shown, not announced again. */
+  const lastPassing = useRef<string | null>(null);
+  const [repeatedProblem, setRepeatedProblem] = useState<string | null>(null);
   /** Something the page needs could not be loaded: say why, and wait for "Try again" (or, if it may pass, a while). */
   const fail = useCallback(
     (error: unknown) => {
       const described = describeError(error);
       const wait = retryDelaySeconds(error, passingFailures.current);
       if (wait !== undefined) passingFailures.current += 1;
-      setProblem(wait === undefined ? described : { ...described, detail: `${described.detail} ${t('errors.retrying', { count: wait })}` });
+      const shown = wait === undefined ? described : { ...described, detail: `${described.detail} ${t('errors.retrying', { count: wait })}` };
+      setRepeatedProblem(wait !== undefined && lastPassing.current === described.detail ? shown.detail : null);
+      lastPassing.current = wait === undefined ? null : described.detail;
+      setProblem(shown);
       setRetryIn(wait ?? null);
       setBlocked(true);
     },
@@ -241,6 +247,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   }, [retryIn]);
   const retryNow = () => {
     passingFailures.current = 0;
+    lastPassing.current = null;
     retry();
   };
 
@@ -320,7 +327,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         </p>
       )}
 
-      <ErrorAlert problem={problem}>
+      <ErrorAlert problem={problem} quiet={problem !== null && problem.detail === repeatedProblem}>
         {blocked && (
           <button type="button" className="button button-secondary" onClick={retryNow} ref={tryAgainRef}>
             {t('app.tryAgain')}
