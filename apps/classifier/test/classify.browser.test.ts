@@ -1,5 +1,6 @@
 import type { SubjectInput, WorkflowStats } from '@chorus/client';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
+import { ON_SCREEN_SUBMIT_MS } from '../src/lib/sendTimes';
 import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
 import { answerByKey, checkScreen, closeTutorial, liveYesNoWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser } from './support/browser';
 
@@ -534,6 +535,35 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     for (let i = 0; i < 100 && (await stored()) === 0; i += 1) await page.waitForTimeout(100);
     expect(await stored()).toBe(1);
     expect(new URL(page.url()).pathname).toBe('/');
+    await page.close();
+  });
+
+  it('hands an answer whose submit hangs to the answers waiting on the device after a few seconds on screen, and stores it once', async () => {
+    const { workflow, url } = await liveWorkflowOf('Hung submit', 3);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    let hung: Route | undefined;
+    await page.route('**/api/v1/classifications', (route) => {
+      if (hung || route.request().method() !== 'POST') return route.fallback();
+      hung = route; // answered by nobody, until the test lets it through
+    });
+    await page.goto(url);
+    const focusedOnSubject = () => page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    await focusedOnSubject();
+    const stored = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id])).rows[0].n;
+    const first = await page.getByTestId('subject').getAttribute('data-subject-id');
+    await page.keyboard.press('1');
+    const answered = Date.now();
+    await page.keyboard.press('Enter');
+    // The next subject once the answer has waited its few seconds on screen; the outbox sends it again under its key.
+    await page.waitForFunction((id) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== id, first, { timeout: ON_SCREEN_SUBMIT_MS + 5_000 });
+    expect(Date.now() - answered).toBeGreaterThanOrEqual(ON_SCREEN_SUBMIT_MS - 500);
+    await focusedOnSubject();
+    for (let i = 0; i < 100 && (await stored()) === 0; i += 1) await page.waitForTimeout(100);
+    const arrived = page.waitForResponse((response) => response.request() === hung!.request());
+    await hung!.continue(); // and the first request arrives after all
+    await arrived;
+    expect(await stored()).toBe(1);
     await page.close();
   });
 

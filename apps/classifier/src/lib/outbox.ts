@@ -1,6 +1,7 @@
 import { ChorusApiError, type ChorusClient, type ClassificationInput, isProblem, type TaskFeedback } from '@chorus/client';
 import { type IDBPDatabase, openDB } from 'idb';
 import { i18n } from '../i18n';
+import { SUBMIT_TIMEOUT_MS } from './sendTimes';
 import { type Owner, session, tokenKind } from './session';
 
 /** A classification the server has not acknowledged yet, with the idempotency key it was first sent with. */
@@ -80,16 +81,6 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** How long one sending of a waiting answer may take before it counts as failed (and is tried again later). */
-export const SUBMIT_TIMEOUT_MS = 15_000;
-/**
- * How long a volunteer waits on "Submitting…" before the answer joins those waiting on the device and the next subject
- * shows: the outbox goes on sending it, under the same idempotency key, so a slow network (a phone on a train) holds
- * up the answer, not the volunteer.
- */
-export const ON_SCREEN_SUBMIT_MS = 5_000;
-/** While answers wait on the device, they are tried again this often (and at once when the browser comes online). */
-export const OUTBOX_RETRY_MS = 15_000;
 const STORE = 'outbox';
 
 export interface FlushReport {

@@ -3,7 +3,8 @@ import { type RefObject, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SubjectFeedback } from '../components/Feedback';
 import { type Problem, whyAnswerRefused } from './errors';
-import { awaitsSignIn, isMine, isWorkflowNotOpen, OUTBOX_RETRY_MS, type OutboxItem, outbox } from './outbox';
+import { awaitsSignIn, isMine, isWorkflowNotOpen, type OutboxItem, outbox } from './outbox';
+import { OUTBOX_RETRY_MS } from './sendTimes';
 import { pruneDrafts } from './drafts';
 
 /** What a classify page learns from sending the answers kept on this device, and does with them. */

@@ -14,7 +14,8 @@ import { type Submission, SubjectClassifier } from '../components/SubjectClassif
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
 import { describeError, describeRefusedAnswer, namesNothing, type Problem, retryDelaySeconds } from '../lib/errors';
-import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, ON_SCREEN_SUBMIT_MS, outbox, withTimeout } from '../lib/outbox';
+import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, outbox, withTimeout } from '../lib/outbox';
+import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
 import { listOf } from '../lib/listFormat';
 import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
