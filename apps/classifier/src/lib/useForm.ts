@@ -26,7 +26,7 @@ export function useForm<F extends string>(initial: Record<F, string>, order: rea
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const [focusRequest, setFocusRequest] = useState<{ field: F; n: number } | null>(null);
-  const inputs = useRef<Partial<Record<F, HTMLInputElement | null>>>({});
+  const inputs = useRef<Partial<Record<F, HTMLElement | null>>>({});
   useEffect(() => {
     if (focusRequest) inputs.current[focusRequest.field]?.focus();
   }, [focusRequest]);
@@ -41,7 +41,7 @@ export function useForm<F extends string>(initial: Record<F, string>, order: rea
   const field = (name: F) => ({
     value: values[name],
     error: errors[name],
-    inputRef: (input: HTMLInputElement | null) => {
+    inputRef: (input: HTMLElement | null) => {
       inputs.current[name] = input;
     },
     onChange: (event: { target: { value: string } }) => setValues((now) => ({ ...now, [name]: event.target.value })),
