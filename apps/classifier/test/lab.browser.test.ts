@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Session } from '@chorus/client';
+import type { Session, WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { checkScreen, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
@@ -19,7 +19,7 @@ const BAD_CSV = 'external_id,image_url,text\nsnippet-1,https://example.org/a.jpg
 const GOOD_CSV = 'external_id,text,source\nsnippet-1,"FOR SALE, one bicycle, nearly new.",Gazette\nsnippet-2,The mayor spoke at noon.,Gazette\nsnippet-3,"WANTED, a cook.",Herald\n';
 
 /** A valid definition whose retirement rule sits on a task a branch leads past: saved, with a warning at its pointer. */
-const BRANCHING_DEFINITION = {
+const BRANCHING_DEFINITION: WorkflowInput = {
   name: 'Ad or not?',
   firstTask: 'T0',
   tasks: {
@@ -77,6 +77,27 @@ describe('classifier in a browser: the researcher lab', () => {
     const signIn = page.getByTestId('lab-sign-in').getByRole('link', { name: 'Sign in' });
     expect(await signIn.getAttribute('href')).toBe('/sign-in?next=%2Flab');
     await checkScreen(page, 'lab-sign-in');
+    expect(errors).toEqual([]);
+  });
+
+  it('saves nothing, and says so, when someone else saved the workflow since the page read it', async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-conflict-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosalind Franklin' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Shared workflow' });
+    const { id } = await researcher.createWorkflow(project.id, BRANCHING_DEFINITION);
+    const { page, errors } = await signedInPage(account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
+    await page.getByTestId('lab-workflow-version').getByText('Version 1').waitFor();
+
+    // A colleague saves version 2 meanwhile; this page's edit, made from version 1, is refused.
+    await researcher.updateWorkflow(id, { ...BRANCHING_DEFINITION, name: 'Ad or not? (colleague)' });
+    const mine = JSON.stringify({ ...BRANCHING_DEFINITION, name: 'Ad or not? (mine)' }, null, 2);
+    await page.getByLabel('Workflow definition (JSON)').fill(mine);
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    await focusedErrors(page);
+    await page.getByRole('alert').getByText(/Someone saved this workflow/).waitFor();
+    expect(await page.getByLabel('Workflow definition (JSON)').inputValue()).toBe(mine);
+    expect(await researcher.getWorkflow(id)).toMatchObject({ version: 2, name: 'Ad or not? (colleague)' });
     expect(errors).toEqual([]);
   });
 

@@ -82,7 +82,7 @@ export class ChorusClient {
     body?: unknown,
     headers: Record<string, string> = {},
     { keepalive, raw }: { keepalive?: boolean; raw?: boolean } = {},
-  ): Promise<{ status: number; body: T }> {
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const response = await this.fetchImpl(this.baseUrl + path, {
       method,
       ...(keepalive ? { keepalive } : {}),
@@ -95,7 +95,7 @@ export class ChorusClient {
     });
     const text = await response.text();
     if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response));
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -269,6 +269,11 @@ export class ChorusClient {
   }
   getWorkflow(id: string) {
     return this.call<WorkflowView>('GET', `/workflows/${id}`);
+  }
+  /** The workflow and its ETag as read, for an edit of it to send as `ifMatch` (refused, 412, if it changed since). */
+  async getWorkflowForEdit(id: string): Promise<{ workflow: WorkflowView; etag: string | undefined }> {
+    const { body, headers } = await this.request<WorkflowView>('GET', `/workflows/${id}`);
+    return { workflow: body, etag: headers.get('etag') ?? undefined };
   }
   /** Deletes a workflow nobody has classified in; one with classifications is refused (409 `workflow-classified`). */
   async deleteWorkflow(id: string): Promise<void> {

@@ -1,5 +1,7 @@
-import { ChorusApiError, type ChorusClient, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
+import { ChorusApiError, type ChorusClient, isProblem, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
 import { i18n } from '../i18n';
+import { problemAtFields } from './account';
+import type { FormProblem } from './useForm';
 
 /** A project of the researcher's, with their role in it. */
 export interface LabProject {
@@ -82,4 +84,13 @@ export function parseDefinition(text: string): { definition: WorkflowInput } | {
   } catch (error) {
     return { error: i18n.t('lab.workflow.definition.notJson', { reason: error instanceof Error ? error.message : String(error) }) };
   }
+}
+
+/**
+ * A refused save of a workflow: someone else's save since the page read it (412, said in the researcher's words: the
+ * API's speaks of ETags), else the API's errors by pointer.
+ */
+export function workflowSaveRefused(error: unknown): FormProblem<never> {
+  if (isProblem(error, 'version-conflict', 412)) return { fields: {}, form: { detail: i18n.t('lab.workflow.conflict'), fields: [] } };
+  return problemAtFields(error, [] as const);
 }

@@ -3,17 +3,16 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TextAreaField } from '../../components/FormField';
-import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
-import { parseDefinition, prettyJson } from '../../lib/lab';
+import { parseDefinition, prettyJson, workflowSaveRefused } from '../../lib/lab';
 import { useForm } from '../../lib/useForm';
 
 /**
- * The workflow's definition as JSON: Save makes a new version when it changed. The API's refusal lists each field by
- * its pointer in the definition (the summary focused); a save's answer says the version now current and its
- * warnings, each by pointer, in a status region.
+ * The workflow's definition as JSON: Save makes a new version when it changed, unless someone saved the workflow since
+ * the page read it (`etag`). The API's refusal lists each field by its pointer in the definition (the summary
+ * focused); a save's answer says the version now current and its warnings, each by pointer, in a status region.
  */
-export function DefinitionEditor({ workflow, onSaved }: { workflow: WorkflowView; onSaved: () => void }) {
+export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: WorkflowView; etag: string | undefined; onSaved: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const [saved, setSaved] = useState<WorkflowSaved | null>(null);
@@ -27,10 +26,10 @@ export function DefinitionEditor({ workflow, onSaved }: { workflow: WorkflowView
       setSaved(null);
       const parsed = parseDefinition(form.values.definition);
       if ('error' in parsed) return;
-      setSaved(await client.updateWorkflow(workflow.id, parsed.definition));
+      setSaved(await client.updateWorkflow(workflow.id, parsed.definition, etag));
       onSaved();
     },
-    refused: (error) => problemAtFields(error, [] as const),
+    refused: workflowSaveRefused,
   });
   return (
     <section className="lab-section" aria-labelledby="lab-definition-heading">

@@ -27,10 +27,10 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
   const client = useClient();
   const loaded = useLoaded(async () => {
-    const workflow = await client.getWorkflow(workflowId);
-    return { workflow, project: await client.getProject(workflow.projectId) };
+    const { workflow, etag } = await client.getWorkflowForEdit(workflowId);
+    return { workflow, etag, project: await client.getProject(workflow.projectId) };
   }, [client, workflowId]);
-  const { workflow, project } = loaded.data ?? {};
+  const { workflow, etag, project } = loaded.data ?? {};
   useDocumentTitle(workflow ? t('lab.workflow.documentTitle', { name: workflow.name }) : t('lab.title'));
 
   if (loaded.missing) return <NothingHere testId="lab-workflow-not-found" title={t('classify.notFoundTitle')} body={t('lab.workflow.notFound')} />;
@@ -53,8 +53,8 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
           <StatusSection workflow={workflow} onChanged={loaded.reload} />
           <ProgressSection workflow={workflow} />
-          <DefinitionEditor workflow={workflow} onSaved={loaded.reload} />
-          <WorkflowSubjectSets workflow={workflow} project={project} onSaved={loaded.reload} />
+          <DefinitionEditor workflow={workflow} etag={etag} onSaved={loaded.reload} />
+          <WorkflowSubjectSets workflow={workflow} etag={etag} project={project} onSaved={loaded.reload} />
           <WorkflowDownloads workflowId={workflow.id} />
         </>
       ) : (

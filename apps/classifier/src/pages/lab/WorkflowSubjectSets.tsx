@@ -2,7 +2,8 @@ import type { ProjectView, WorkflowView } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { problemAtFields, showAccountNotice } from '../../lib/account';
+import { showAccountNotice } from '../../lib/account';
+import { workflowSaveRefused } from '../../lib/lab';
 import { useClient } from '../../lib/clientContext';
 import { labWorkflowPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
@@ -12,7 +13,7 @@ import { useLoaded } from '../../lib/useLoaded';
  * Which of the project's subject sets the workflow serves: a box each, saved together. The API takes the sets with a
  * whole definition, so the version saved is sent again with them (the editor's unsaved text is not).
  */
-export function WorkflowSubjectSets({ workflow, project, onSaved }: { workflow: WorkflowView; project: ProjectView; onSaved: () => void }) {
+export function WorkflowSubjectSets({ workflow, etag, project, onSaved }: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; onSaved: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem } = useLoaded(() => client.subjectSets(project.id), [client, project.id]);
@@ -22,11 +23,11 @@ export function WorkflowSubjectSets({ workflow, project, onSaved }: { workflow: 
     check: () => ({}),
     send: async () => {
       const sets = [...linked];
-      await client.updateWorkflow(workflow.id, { ...workflow.definition, subjectSetIds: sets });
+      await client.updateWorkflow(workflow.id, { ...workflow.definition, subjectSetIds: sets }, etag);
       showAccountNotice(t('lab.links.saved', { count: sets.length }), labWorkflowPath(workflow.id));
       onSaved();
     },
-    refused: (error) => problemAtFields(error, [] as const),
+    refused: workflowSaveRefused,
   });
   const toggle = (id: string, on: boolean) =>
     setLinked((now) => {
