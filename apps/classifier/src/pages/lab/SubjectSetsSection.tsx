@@ -72,7 +72,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     const existing = sets.find((set) => set.id === form.values.set);
     if (existing) return existing;
     const created = await client.createSubjectSet(projectId, { name: form.values.name.trim() });
-    form.field('set').onChange({ target: { value: created.id } });
+    form.setValue('set', created.id);
     onUploaded();
     return created;
   };
