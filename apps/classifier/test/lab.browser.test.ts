@@ -182,9 +182,30 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByTestId('lab-workflow-status').getByText('active').waitFor();
     await page.getByTestId('workflow-progress').getByText('0 of 3 subjects retired, 0 classifications').waitFor();
 
+    // A re-aggregation, asked for and said.
+    await submitByKeyboard(page, 'form[aria-label="Re-aggregate"] button');
+    await page.getByTestId('account-status').getByText(/^Re-aggregation asked for/).waitFor();
+
+    // The project's page lists the workflow with its status, version and progress; the project goes live from there.
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'The Evening Gazette' }).click();
+    const row = page.locator(`[data-workflow-id="${workflowId}"]`);
+    await row.getByText('active').waitFor();
+    expect(await row.getByRole('cell').nth(1).textContent()).toBe('2');
+    await row.getByText('0 of 3 subjects retired').waitFor();
+    await checkScreen(page, 'lab-project');
+    await page.getByLabel('Status', { exact: true }).selectOption('live');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
+    await page.getByTestId('account-status').getByText('Project “The Evening Gazette” saved; it is live.').waitFor();
+
+    // The lab lists the project with the researcher's role and its status.
+    await page.locator('[data-account-link="lab"]').click();
+    const listed = page.locator(`[data-testid="lab-projects"] tr[data-project-slug="${slug}"]`);
+    await listed.getByText('owner').waitFor();
+    expect(await listed.getByRole('cell').nth(1).textContent()).toBe('live');
+
     // Stored as the lab said, read back through the API.
     const project = await researcher.getProject(slug);
-    expect(project).toMatchObject({ title: 'The Evening Gazette', description: 'Small advertisements of 1890.', status: 'draft', ownerId: account.user.id });
+    expect(project).toMatchObject({ title: 'The Evening Gazette', description: 'Small advertisements of 1890.', status: 'live', ownerId: account.user.id });
     const { subjectSets } = await researcher.subjectSets(project.id);
     expect(subjectSets).toEqual([expect.objectContaining({ name: 'Snippets', subjects: 3 })]);
     const { subjects } = await researcher.subjectsOf(subjectSets[0]!.id);
@@ -196,20 +217,6 @@ describe('classifier in a browser: the researcher lab', () => {
     const workflow = await researcher.getWorkflow(workflowId);
     expect(workflow).toMatchObject({ projectId: project.id, name: 'Ad or not?', status: 'active', version: 2, subjectSetIds: [subjectSets[0]!.id] });
     expect(workflow.definition.retirement).toEqual(BRANCHING_DEFINITION.retirement);
-
-    // The project's page lists the workflow with its status, version and progress.
-    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'The Evening Gazette' }).click();
-    const row = page.locator(`[data-workflow-id="${workflowId}"]`);
-    await row.getByText('active').waitFor();
-    expect(await row.getByRole('cell').nth(1).textContent()).toBe('2');
-    await row.getByText('0 of 3 subjects retired').waitFor();
-    await checkScreen(page, 'lab-project');
-
-    // The lab lists the project with the researcher's role.
-    await page.locator('[data-account-link="lab"]').click();
-    const listed = page.locator(`[data-testid="lab-projects"] tr[data-project-slug="${slug}"]`);
-    await listed.getByText('owner').waitFor();
-    expect(await listed.getByRole('cell').nth(1).textContent()).toBe('draft');
 
     // A download of the consensus: asked for, ready, and its link saves the file the API made.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
@@ -224,6 +231,12 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(csv.split('\n')[0]).toMatch(/^subject_id,external_id,/);
     expect(['snippet-1', 'snippet-2', 'snippet-3'].every((id) => csv.includes(id))).toBe(true);
     await checkScreen(page, 'lab-downloads');
+
+    // Paused: stored, and the page offers to activate it again.
+    await submitByKeyboard(page, 'form[aria-label="Pause"] button');
+    await page.getByTestId('lab-workflow-status').getByText('paused').waitFor();
+    await page.locator('form[aria-label="Activate"]').waitFor();
+    expect((await researcher.getWorkflow(workflowId)).status).toBe('paused');
     expect(errors).toEqual([]);
   });
 });
