@@ -16,6 +16,9 @@ import { ClassifyPage } from './pages/ClassifyPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { LabPage } from './pages/lab/LabPage';
+import { LabProjectPage } from './pages/lab/LabProjectPage';
+import { LabWorkflowPage } from './pages/lab/LabWorkflowPage';
 
 export function App() {
   const volunteer = useSession();
@@ -127,6 +130,9 @@ export function App() {
             {route.name === 'verify-email' && <VerifyEmailPage />}
             {route.name === 'forgot-password' && <ForgotPasswordPage />}
             {route.name === 'reset-password' && <ResetPasswordPage />}
+            {route.name === 'lab' && <LabPage />}
+            {route.name === 'lab-project' && <LabProjectPage key={route.projectSlug} projectSlug={route.projectSlug} />}
+            {route.name === 'lab-workflow' && <LabWorkflowPage key={route.workflowId} workflowId={route.workflowId} />}
             {route.name === 'not-found' && <NotFoundPage path={route.path} />}
           </ClientContext.Provider>
         ) : (

@@ -1,8 +1,19 @@
 import type {
-  AccountView, ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'ndjson'];
+/** The two downloads of a workflow: a row per subject (`consensus`) or per classification. */
+export type ExportKind = 'consensus' | 'classifications';
+export const EXPORT_KINDS: readonly ExportKind[] = ['consensus', 'classifications'];
+
+/** A download as a file: its text and the name the server gave it (`consensus-<workflow id>-<moment>.csv`). */
+export interface ExportFile {
+  filename: string;
+  contentType: string;
+  text: string;
+}
 
 export class ChorusApiError extends Error {
   /** `retryAfterSeconds`: when the server asked to be asked again (`Retry-After`, in seconds or as a date). */
@@ -61,8 +72,17 @@ export class ChorusClient {
     return new ChorusClient({ baseUrl: this.baseUrl.slice(0, -'/api/v1'.length), token, fetch: this.fetchImpl });
   }
 
-  /** `keepalive`: the request outlives the page that sends it (one sent as the page goes away). */
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, { keepalive }: { keepalive?: boolean } = {}): Promise<{ status: number; body: T }> {
+  /**
+   * `keepalive`: the request outlives the page that sends it (one sent as the page goes away). `raw`: `body` is sent
+   * as it is (a file's text) with the `content-type` given in `headers`, not as JSON.
+   */
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    { keepalive, raw }: { keepalive?: boolean; raw?: boolean } = {},
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const response = await this.fetchImpl(this.baseUrl + path, {
       method,
       ...(keepalive ? { keepalive } : {}),
@@ -71,11 +91,11 @@ export class ChorusClient {
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as string) : JSON.stringify(body),
     });
     const text = await response.text();
     if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response));
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -196,8 +216,19 @@ export class ChorusClient {
   subjectsOf(subjectSetId: string, query: { limit?: number; after?: string } = {}) {
     return this.call<SubjectPage>('GET', `/subject-sets/${subjectSetId}/subjects?${queryString(query)}`);
   }
+  /** The project's subject sets, each with how many subjects it holds (researchers only). */
+  subjectSets(projectId: string) {
+    return this.call<{ subjectSets: SubjectSetSummary[] }>('GET', `/projects/${projectId}/subject-sets`);
+  }
   addSubjects(subjectSetId: string, subjects: SubjectInput[]) {
     return this.call<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects`, { subjects });
+  }
+  /**
+   * Uploads a file of subjects as it is: a CSV (`text/csv`), a text corpus (`text/plain`), a IIIF manifest or
+   * `{ subjects: [...] }` (`application/json`). A refusal names each bad subject by pointer and, for a file, its row.
+   */
+  async uploadSubjects(subjectSetId: string, file: string, contentType: string) {
+    return (await this.request<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects`, file, { 'content-type': contentType }, { raw: true })).body;
   }
   /** Deletes a set no workflow uses, with its subjects that are in no other set and were never classified. */
   deleteSubjectSet(subjectSetId: string) {
@@ -236,8 +267,21 @@ export class ChorusClient {
   activateWorkflow(id: string) {
     return this.call<WorkflowView>('POST', `/workflows/${id}/activate`);
   }
+  /** Volunteers get no more subjects until it is activated again; answers already on their way are still stored. */
+  pauseWorkflow(id: string) {
+    return this.call<WorkflowView>('POST', `/workflows/${id}/pause`);
+  }
+  /** Volunteers are told the workflow is complete, whatever answers its subjects have. */
+  finishWorkflow(id: string) {
+    return this.call<WorkflowView>('POST', `/workflows/${id}/finish`);
+  }
   getWorkflow(id: string) {
     return this.call<WorkflowView>('GET', `/workflows/${id}`);
+  }
+  /** The workflow and its ETag as read, for an edit of it to send as `ifMatch` (refused, 412, if it changed since). */
+  async getWorkflowForEdit(id: string): Promise<{ workflow: WorkflowView; etag: string | undefined }> {
+    const { body, headers } = await this.request<WorkflowView>('GET', `/workflows/${id}`);
+    return { workflow: body, etag: headers.get('etag') ?? undefined };
   }
   /** Deletes a workflow nobody has classified in; one with classifications is refused (409 `workflow-classified`). */
   async deleteWorkflow(id: string): Promise<void> {
@@ -291,12 +335,22 @@ export class ChorusClient {
     return this.download(`/workflows/${workflowId}/classifications`, format, since === undefined ? {} : { since });
   }
 
+  /** Either download of a workflow as a file, named as the server names it (for a browser to save). */
+  exportFile(workflowId: string, kind: ExportKind, format: ExportFormat = 'csv'): Promise<ExportFile> {
+    return this.downloadFile(`/workflows/${workflowId}/${kind}`, format);
+  }
+
   private async download(path: string, format: ExportFormat, query: Record<string, string> = {}): Promise<string> {
+    return (await this.downloadFile(path, format, query)).text;
+  }
+
+  private async downloadFile(path: string, format: ExportFormat, query: Record<string, string> = {}): Promise<ExportFile> {
     const response = await this.fetchImpl(`${this.baseUrl}${path}?${new URLSearchParams({ format, ...query })}`, {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     });
     const text = await response.text();
     if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response));
-    return text;
+    const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${path.split('/').pop()}.${format}`;
+    return { filename, contentType: response.headers.get('content-type') ?? 'text/plain', text };
   }
 }

@@ -24,6 +24,7 @@ import type {
   sessionSchema,
   subjectPageSchema,
   subjectSetDeletedSchema,
+  subjectSetListSchema,
   subjectSetViewSchema,
   subjectsAddedSchema,
   taskFeedbackSchema,
@@ -60,6 +61,8 @@ export type InvitationView = z.infer<typeof invitationViewSchema>;
 export type OwnInvitation = z.infer<typeof ownInvitationSchema>;
 export type SubjectSetView = z.infer<typeof subjectSetViewSchema>;
 export type SubjectSetDeleted = z.infer<typeof subjectSetDeletedSchema>;
+/** A set as the project's list gives it: with how many subjects it holds. */
+export type SubjectSetSummary = z.infer<typeof subjectSetListSchema>['subjectSets'][number];
 export type SubjectPage = z.infer<typeof subjectPageSchema>;
 export type SubjectsAdded = z.infer<typeof subjectsAddedSchema>;
 

@@ -30,4 +30,26 @@ describe('ChorusClient errors', () => {
     expect(seen[0]!.get('authorization')).toBe('Bearer t0k3n');
     expect(seen[0]!.get('idempotency-key')).toBe('key-1');
   });
+
+  it('sends a subject file as it is, with its media type, not as JSON', async () => {
+    const sent: RequestInit[] = [];
+    const fetchImpl = (async (_url: string, init: RequestInit) => {
+      sent.push(init);
+      return new Response(JSON.stringify({ created: 1, existing: 0, addedToSet: 1, updated: 0, subjectIds: ['s1'] }), { status: 201 });
+    }) as typeof fetch;
+    const client = new ChorusClient({ token: 't0k3n', fetch: fetchImpl });
+    const csv = 'external_id,text\nn-1,"FOR SALE, a bicycle"\n';
+    expect(await client.uploadSubjects('set-1', csv, 'text/csv')).toMatchObject({ addedToSet: 1 });
+    expect(sent[0]!.body).toBe(csv);
+    expect(new Headers(sent[0]!.headers).get('content-type')).toBe('text/csv');
+  });
+
+  it('names a download as the server does, and after its kind and format when the server names nothing', async () => {
+    const named = new ChorusClient({
+      fetch: (async () => new Response('subject_id\n', { headers: { 'content-type': 'text/csv', 'content-disposition': 'attachment; filename="consensus-w-20261202T071100Z.csv"' } })) as typeof fetch,
+    });
+    expect(await named.exportFile('w', 'consensus', 'csv')).toEqual({ filename: 'consensus-w-20261202T071100Z.csv', contentType: 'text/csv', text: 'subject_id\n' });
+    const unnamed = new ChorusClient({ fetch: answering(200, '{}\n', 'application/x-ndjson') });
+    expect((await unnamed.exportFile('w', 'classifications', 'ndjson')).filename).toBe('classifications.ndjson');
+  });
 });

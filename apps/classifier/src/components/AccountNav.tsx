@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { onInvitationAnswered, refreshAccount, showAccountNotice, signOut, useSession } from '../lib/account';
 import { session } from '../lib/session';
-import { ACCOUNT, accountPath, isAccountPage, Link, matchRoute, nextPath } from '../lib/router';
+import { ACCOUNT, accountPath, isAccountPage, LAB, Link, matchRoute, nextPath } from '../lib/router';
 
 /**
  * The header's way to the volunteer's account, on every page: "Sign in" and "Create an account" for a guest (both come
@@ -72,6 +72,9 @@ export function AccountNav({ path }: { path: string }) {
           <p className="account-name" data-testid="account-name">
             {t('account.signedInAs', { name: volunteer.displayName ?? volunteer.email ?? '' })}
           </p>
+          <Link to={LAB} data-account-link="lab" aria-current={route.name === 'lab' ? 'page' : undefined}>
+            {t('lab.nav')}
+          </Link>
           <Link to={ACCOUNT} data-account-link="account" aria-current={route.name === 'account' ? 'page' : undefined}>
             {invitations > 0 ? t('account.yoursWithInvitations', { count: invitations }) : t('account.yours')}
           </Link>

@@ -41,6 +41,9 @@ export type Route =
   | { name: 'reset-password' }
   | { name: 'project'; projectSlug: string }
   | { name: 'classify'; projectSlug: string; workflowId: string }
+  | { name: 'lab' }
+  | { name: 'lab-project'; projectSlug: string }
+  | { name: 'lab-workflow'; workflowId: string }
   | { name: 'not-found'; path: string };
 
 export function matchRoute(path: string): Route {
@@ -48,6 +51,7 @@ export function matchRoute(path: string): Route {
   if (path === SIGN_IN || path === `${SIGN_IN}/`) return { name: 'sign-in' };
   if (path === CREATE_ACCOUNT || path === `${CREATE_ACCOUNT}/`) return { name: 'create-account' };
   if (path === ACCOUNT || path === `${ACCOUNT}/`) return { name: 'account' };
+  if (path === LAB || path === `${LAB}/`) return { name: 'lab' };
   const linkPage = LINK_PAGES.find((page) => path === `/${page}` || path === `/${page}/`);
   if (linkPage) return { name: linkPage };
   try {
@@ -55,6 +59,10 @@ export function matchRoute(path: string): Route {
     if (project) return { name: 'project', projectSlug: decodeURIComponent(project[1]!) };
     const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
     if (classify) return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
+    const labProject = /^\/lab\/projects\/([^/]+)\/?$/.exec(path);
+    if (labProject) return { name: 'lab-project', projectSlug: decodeURIComponent(labProject[1]!) };
+    const labWorkflow = /^\/lab\/workflows\/([^/]+)\/?$/.exec(path);
+    if (labWorkflow) return { name: 'lab-workflow', workflowId: decodeURIComponent(labWorkflow[1]!) };
   } catch {
     // a broken percent escape (`%E0%A4%A`) names nothing
   }
@@ -67,6 +75,17 @@ export function projectPath(projectSlug: string): string {
 
 export function classifyPath(projectSlug: string, workflowId: string): string {
   return `${projectPath(projectSlug)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The researcher lab: the signed-in researcher's projects, and a way to create one. */
+export const LAB = '/lab';
+
+export function labProjectPath(projectSlug: string): string {
+  return `${LAB}/projects/${encodeURIComponent(projectSlug)}`;
+}
+
+export function labWorkflowPath(workflowId: string): string {
+  return `${LAB}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
 const SIGN_IN = '/sign-in';

@@ -26,7 +26,7 @@ export function useForm<F extends string>(initial: Record<F, string>, order: rea
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const [focusRequest, setFocusRequest] = useState<{ field: F; n: number } | null>(null);
-  const inputs = useRef<Partial<Record<F, HTMLInputElement | null>>>({});
+  const inputs = useRef<Partial<Record<F, HTMLElement | null>>>({});
   useEffect(() => {
     if (focusRequest) inputs.current[focusRequest.field]?.focus();
   }, [focusRequest]);
@@ -38,13 +38,15 @@ export function useForm<F extends string>(initial: Record<F, string>, order: rea
     if (first) setFocusRequest((request) => ({ field: first, n: (request?.n ?? 0) + 1 }));
     return first !== undefined;
   };
+  /** Sets a field's value as the page, not the person, chose it (the set an upload just made, say). */
+  const setValue = (name: F, value: string) => setValues((now) => ({ ...now, [name]: value }));
   const field = (name: F) => ({
     value: values[name],
     error: errors[name],
-    inputRef: (input: HTMLInputElement | null) => {
+    inputRef: (input: HTMLElement | null) => {
       inputs.current[name] = input;
     },
-    onChange: (event: { target: { value: string } }) => setValues((now) => ({ ...now, [name]: event.target.value })),
+    onChange: (event: { target: { value: string } }) => setValue(name, event.target.value),
   });
   /** A submit handler: checks the fields, sends, and shows a refusal at the fields it names, or as the form's problem. */
   const onSubmit = ({ check, send, refused }: Submit<F>) => async (event: FormEvent) => {
@@ -67,5 +69,5 @@ export function useForm<F extends string>(initial: Record<F, string>, order: rea
     setValues(initial);
     setErrors({});
   };
-  return { values, problem, busy, field, onSubmit, reset };
+  return { values, problem, busy, field, setValue, onSubmit, reset };
 }

@@ -1,0 +1,96 @@
+import { ChorusApiError, type ChorusClient, isProblem, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
+import { i18n } from '../i18n';
+import { problemAtFields } from './account';
+import type { FormProblem } from './useForm';
+
+/** A project of the researcher's, with their role in it. */
+export interface LabProject {
+  project: ProjectSummary;
+  role: ProjectRole;
+}
+
+/**
+ * The projects the account works on, with its role in each. The API's list has no roles and holds every live project
+ * too, so each project the account does not own is asked for its members: those that refuse (403, 404) are not the
+ * account's to work on (a moderator's among them: only researchers read the members).
+ */
+export async function labProjects(client: ChorusClient, userId: string): Promise<LabProject[]> {
+  const { projects } = await client.listProjects();
+  const roles = await Promise.all(projects.map((project) => (project.ownerId === userId ? 'owner' : roleIn(client, project.id, userId))));
+  return projects.flatMap((project, index) => {
+    const role = roles[index];
+    return role ? [{ project, role }] : [];
+  });
+}
+
+async function roleIn(client: ChorusClient, projectId: string, userId: string): Promise<ProjectRole | undefined> {
+  try {
+    return (await client.members(projectId)).members.find((member) => member.userId === userId)?.role;
+  } catch (error) {
+    if (error instanceof ChorusApiError && (error.status === 403 || error.status === 404)) return undefined;
+    throw error;
+  }
+}
+
+/** The media type the API reads a subject file as, from its name (browsers label CSV and JSON files unevenly). */
+export function uploadContentType(file: { name: string; type: string }): string {
+  const extension = /\.([^.]+)$/.exec(file.name)?.[1]?.toLowerCase();
+  if (extension === 'csv') return 'text/csv';
+  if (extension === 'tsv') return 'text/tab-separated-values';
+  if (extension === 'txt') return 'text/plain';
+  if (extension === 'jsonld') return 'application/ld+json';
+  if (extension === 'json') return 'application/json';
+  return file.type || 'application/octet-stream';
+}
+
+/** A new workflow's first definition: one yes/no question, for the researcher to rewrite in the editor. */
+export function starterWorkflow(name: string): WorkflowInput {
+  return {
+    name,
+    firstTask: 'T0',
+    tasks: {
+      T0: {
+        type: 'single',
+        question: i18n.t('lab.workflows.starterQuestion'),
+        answers: [
+          { value: 'yes', label: i18n.t('lab.workflows.starterYes') },
+          { value: 'no', label: i18n.t('lab.workflows.starterNo') },
+        ],
+      },
+    },
+  };
+}
+
+/** Keys a definition reads best in, first where an object has them (the API's JSON comes with its keys reordered). */
+const KEY_ORDER = ['name', 'firstTask', 'type', 'question', 'instruction', 'help', 'value', 'label', 'next'];
+
+function readableOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(readableOrder);
+  if (typeof value !== 'object' || value === null) return value;
+  const rank = (key: string) => (KEY_ORDER.includes(key) ? KEY_ORDER.indexOf(key) : KEY_ORDER.length);
+  const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b));
+  return Object.fromEntries(keys.map((key) => [key, readableOrder((value as Record<string, unknown>)[key])]));
+}
+
+/** A definition as the editor shows it: indented, its name, first task and each task's type and question first. */
+export const prettyJson = (value: unknown): string => JSON.stringify(readableOrder(value), null, 2);
+
+/** The editor's text as a definition, or why it is not JSON (the API is never asked about text that is not). */
+export function parseDefinition(text: string): { definition: WorkflowInput } | { error: string } {
+  try {
+    const definition: unknown = JSON.parse(text);
+    if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) return { error: i18n.t('lab.workflow.definition.notObject') };
+    return { definition: definition as WorkflowInput };
+  } catch (error) {
+    return { error: i18n.t('lab.workflow.definition.notJson', { reason: error instanceof Error ? error.message : String(error) }) };
+  }
+}
+
+/**
+ * A refused save of a workflow: someone else's save since the page read it (412, said in the researcher's words: the
+ * API's speaks of ETags), else the API's errors by pointer.
+ */
+export function workflowSaveRefused(error: unknown): FormProblem<never> {
+  if (isProblem(error, 'version-conflict', 412)) return { fields: {}, form: { detail: i18n.t('lab.workflow.conflict'), fields: [] } };
+  return problemAtFields(error, [] as const);
+}

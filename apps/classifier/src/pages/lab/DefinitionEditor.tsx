@@ -1,0 +1,77 @@
+import type { WorkflowSaved, WorkflowView } from '@chorus/client';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { TextAreaField } from '../../components/FormField';
+import { useClient } from '../../lib/clientContext';
+import { parseDefinition, prettyJson, workflowSaveRefused } from '../../lib/lab';
+import { useForm } from '../../lib/useForm';
+
+/**
+ * The workflow's definition as JSON: Save makes a new version when it changed, unless someone saved the workflow since
+ * the page read it (`etag`). The API's refusal lists each field by its pointer in the definition (the summary
+ * focused); a save's answer says the version now current and its warnings, each by pointer, in a status region.
+ */
+export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: WorkflowView; etag: string | undefined; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [saved, setSaved] = useState<WorkflowSaved | null>(null);
+  const form = useForm({ definition: prettyJson(workflow.definition) }, ['definition'] as const);
+  const submit = form.onSubmit({
+    check: () => {
+      const parsed = parseDefinition(form.values.definition);
+      return 'error' in parsed ? { definition: parsed.error } : {};
+    },
+    send: async () => {
+      setSaved(null);
+      const parsed = parseDefinition(form.values.definition);
+      if ('error' in parsed) return;
+      setSaved(await client.updateWorkflow(workflow.id, parsed.definition, etag));
+      onSaved();
+    },
+    refused: workflowSaveRefused,
+  });
+  return (
+    <section className="lab-section" aria-labelledby="lab-definition-heading">
+      <h2 id="lab-definition-heading">{t('lab.workflow.definition.title')}</h2>
+      <ErrorAlert problem={form.problem} focus />
+      <div role="status" data-testid="lab-definition-saved">
+        {saved && <SaveAnswer saved={saved} />}
+      </div>
+      <form className="account-form" noValidate aria-labelledby="lab-definition-heading" onSubmit={(event) => void submit(event)}>
+        <TextAreaField
+          id="lab-definition"
+          className="lab-definition"
+          label={t('lab.workflow.definition.label')}
+          hint={t('lab.workflow.definition.hint')}
+          rows={20}
+          spellCheck={false}
+          autoCapitalize="none"
+          {...form.field('definition')}
+        />
+        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+          {form.busy ? t('lab.saving') : t('lab.workflow.definition.save')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function SaveAnswer({ saved }: { saved: WorkflowSaved }) {
+  const { t } = useTranslation();
+  return (
+    <div className="notice lab-saved">
+      <p>{t('lab.workflow.definition.saved', { version: saved.version })}</p>
+      {saved.warnings?.length ? (
+        <>
+          <p>{t('lab.workflow.definition.warnings', { count: saved.warnings.length })}</p>
+          <ul data-testid="lab-definition-warnings">
+            {saved.warnings.map((warning) => (
+              <li key={`${warning.pointer} ${warning.message}`}>{`${warning.pointer}: ${warning.message}`}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormField, TextAreaField } from '../../components/FormField';
+import { SignInForLab } from '../../components/SignInForLab';
+import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { labProjects, type LabProject } from '../../lib/lab';
+import { LAB, Link, labProjectPath, navigate } from '../../lib/router';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { useForm } from '../../lib/useForm';
+import { useLoaded } from '../../lib/useLoaded';
+
+/** `/lab`: the projects the signed-in researcher works on, with their role, and a form to create one. */
+export function LabPage() {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  useDocumentTitle(t('lab.title'));
+  if (volunteer.kind !== 'registered' || !volunteer.userId) return <SignInForLab title={t('lab.title')} here={LAB} />;
+  return (
+    <div className="page page-lab" data-testid="lab">
+      <h1 tabIndex={-1}>{t('lab.title')}</h1>
+      <p className="lead">{t('lab.lead')}</p>
+      <YourProjects userId={volunteer.userId} />
+      <CreateProjectForm />
+    </div>
+  );
+}
+
+function YourProjects({ userId }: { userId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data: projects, problem, reload } = useLoaded(() => labProjects(client, userId), [client, userId]);
+  return (
+    <section className="lab-section" aria-labelledby="lab-projects-heading">
+      <h2 id="lab-projects-heading">{t('lab.projects.title')}</h2>
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {projects === null ? (
+        !problem && (
+          <p className="loading" role="status">
+            {t('lab.projects.loading')}
+          </p>
+        )
+      ) : projects.length === 0 ? (
+        <p>{t('lab.projects.none')}</p>
+      ) : (
+        <ProjectTable projects={projects} />
+      )}
+    </section>
+  );
+}
+
+function ProjectTable({ projects }: { projects: LabProject[] }) {
+  const { t } = useTranslation();
+  return (
+    <table className="lab-table" data-testid="lab-projects">
+      <thead>
+        <tr>
+          <th scope="col">{t('lab.projects.project')}</th>
+          <th scope="col">{t('lab.projects.role')}</th>
+          <th scope="col">{t('lab.projects.status')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {projects.map(({ project, role }) => (
+          <tr key={project.id} data-project-slug={project.slug}>
+            <th scope="row">
+              <Link to={labProjectPath(project.slug)}>{project.title}</Link>
+            </th>
+            <td>{t(`account.settings.invitations.roles.${role}`)}</td>
+            <td>{t(`home.status.${project.status}`)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const PROJECT_FIELDS = ['title', 'slug', 'description'] as const;
+
+/** A new project, a draft until the researcher opens it to volunteers: the lab's page for it opens once made. */
+function CreateProjectForm() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm({ title: '', slug: '', description: '' }, PROJECT_FIELDS);
+  const submit = form.onSubmit({
+    check: () => (form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
+    send: async () => {
+      const { title, slug, description } = form.values;
+      const project = await client.createProject({ title, description, ...(slug.trim() ? { slug: slug.trim() } : {}) });
+      navigate(labProjectPath(project.slug));
+      showAccountNotice(t('lab.create.done', { title: project.title }), labProjectPath(project.slug));
+    },
+    refused: (error) => problemAtFields(error, PROJECT_FIELDS),
+  });
+  return (
+    <section className="lab-section" aria-labelledby="lab-create-heading">
+      <h2 id="lab-create-heading">{t('lab.create.title')}</h2>
+      <ErrorAlert problem={form.problem} focus />
+      <form className="account-form" noValidate aria-labelledby="lab-create-heading" onSubmit={(event) => void submit(event)}>
+        <FormField id="lab-project-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
+        <FormField id="lab-project-slug" label={t('lab.fields.slug')} hint={t('lab.fields.slugHint')} autoCapitalize="none" spellCheck={false} maxLength={100} {...form.field('slug')} />
+        <TextAreaField id="lab-project-description" label={t('lab.fields.description')} rows={3} {...form.field('description')} />
+        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+          {form.busy ? t('lab.create.submitting') : t('lab.create.submit')}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+import { type ProjectStatus, type ProjectView, projectStatusSchema } from '@chorus/client';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../../components/Breadcrumb';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormField, SelectField, TextAreaField } from '../../components/FormField';
+import { NothingHere } from '../../components/NothingHere';
+import { SignInForLab } from '../../components/SignInForLab';
+import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { LAB, Link, labProjectPath, projectPath, replacePath } from '../../lib/router';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { useForm } from '../../lib/useForm';
+import { useLoaded } from '../../lib/useLoaded';
+import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
+import { SubjectSetsSection } from './SubjectSetsSection';
+
+/** `/lab/projects/:slug`: a project's details, its subject sets and uploads, and its workflows. */
+export function LabProjectPage({ projectSlug }: { projectSlug: string }) {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  if (volunteer.kind !== 'registered') return <SignInForLab title={t('lab.title')} here={labProjectPath(projectSlug)} />;
+  return <LabProject projectSlug={projectSlug} />;
+}
+
+function LabProject({ projectSlug }: { projectSlug: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data: project, problem, missing, reload } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
+  useDocumentTitle(project ? t('lab.project.documentTitle', { title: project.title }) : t('lab.title'));
+  // A slug the project had before, or one just changed here: the address shows the one it has now.
+  useEffect(() => {
+    if (project && project.slug !== projectSlug) replacePath(labProjectPath(project.slug));
+  }, [project, projectSlug]);
+
+  if (missing) return <NothingHere testId="lab-project-not-found" title={t('project.notFoundTitle')} body={t('lab.project.notFound')} />;
+  return (
+    <div className="page page-lab" data-testid="lab-project">
+      <Breadcrumb up={[{ to: LAB, label: t('lab.title') }]} here={project?.title ?? projectSlug} />
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {project ? (
+        <>
+          <h1 tabIndex={-1}>
+            {project.title}
+            <span className="badge">{t(`home.status.${project.status}`)}</span>
+          </h1>
+          <p>
+            <Link to={projectPath(project.slug)}>{t('lab.project.volunteersView')}</Link>
+          </p>
+          <ProjectDetailsForm project={project} onSaved={reload} />
+          <SubjectSetsSection projectId={project.id} />
+          <ProjectWorkflowsSection project={project} />
+        </>
+      ) : (
+        !problem && (
+          <p className="loading" role="status">
+            {t('project.loading')}
+          </p>
+        )
+      )}
+    </div>
+  );
+}
+
+const DETAIL_FIELDS = ['title', 'description', 'status'] as const;
+
+/** What the API lets its administrators change of a project here: title, description and status. */
+function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm({ title: project.title, description: project.description, status: project.status }, DETAIL_FIELDS);
+  const submit = form.onSubmit({
+    check: () => (form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
+    send: async () => {
+      const { title, description, status } = form.values;
+      const saved = await client.updateProject(project.id, { title, description, status: status as ProjectStatus });
+      showAccountNotice(t('lab.project.saved', { title: saved.title, status: t(`home.status.${saved.status}`) }), labProjectPath(saved.slug));
+      onSaved();
+    },
+    refused: (error) => problemAtFields(error, DETAIL_FIELDS),
+  });
+  return (
+    <section className="lab-section" aria-labelledby="lab-details-heading">
+      <h2 id="lab-details-heading">{t('lab.project.details')}</h2>
+      <ErrorAlert problem={form.problem} focus />
+      <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={(event) => void submit(event)}>
+        <FormField id="lab-details-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
+        <TextAreaField id="lab-details-description" label={t('lab.fields.description')} rows={4} {...form.field('description')} />
+        <SelectField id="lab-details-status" label={t('lab.fields.status')} hint={t('lab.fields.statusHint')} {...form.field('status')}>
+          {projectStatusSchema.options.map((status) => (
+            <option key={status} value={status}>
+              {t(`home.status.${status}`)}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+          {form.busy ? t('lab.saving') : t('lab.project.save')}
+        </button>
+      </form>
+    </section>
+  );
+}

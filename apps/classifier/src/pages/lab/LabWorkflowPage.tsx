@@ -1,0 +1,155 @@
+import type { WorkflowView } from '@chorus/client';
+import { useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../../components/Breadcrumb';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { NothingHere } from '../../components/NothingHere';
+import { SignInForLab } from '../../components/SignInForLab';
+import { WorkflowProgress } from '../../components/WorkflowProgress';
+import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { LAB, labProjectPath, labWorkflowPath } from '../../lib/router';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { useForm } from '../../lib/useForm';
+import { useLoaded } from '../../lib/useLoaded';
+import { DefinitionEditor } from './DefinitionEditor';
+import { WorkflowDownloads } from './WorkflowDownloads';
+import { WorkflowSubjectSets } from './WorkflowSubjectSets';
+
+/** `/lab/workflows/:id`: a workflow's status, progress, definition, subject sets and downloads. */
+export function LabWorkflowPage({ workflowId }: { workflowId: string }) {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  if (volunteer.kind !== 'registered') return <SignInForLab title={t('lab.title')} here={labWorkflowPath(workflowId)} />;
+  return <LabWorkflow workflowId={workflowId} />;
+}
+
+function LabWorkflow({ workflowId }: { workflowId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const loaded = useLoaded(async () => {
+    const { workflow, etag } = await client.getWorkflowForEdit(workflowId);
+    return { workflow, etag, project: await client.getProject(workflow.projectId) };
+  }, [client, workflowId]);
+  const { workflow, etag, project } = loaded.data ?? {};
+  useDocumentTitle(workflow ? t('lab.workflow.documentTitle', { name: workflow.name }) : t('lab.title'));
+
+  if (loaded.missing) return <NothingHere testId="lab-workflow-not-found" title={t('classify.notFoundTitle')} body={t('lab.workflow.notFound')} />;
+  return (
+    <div className="page page-lab" data-testid="lab-workflow">
+      <Breadcrumb up={[{ to: LAB, label: t('lab.title') }, ...(project ? [{ to: labProjectPath(project.slug), label: project.title }] : [])]} here={workflow?.name ?? ''} />
+      <ErrorAlert problem={loaded.problem}>
+        <button type="button" className="button button-secondary" onClick={loaded.reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {workflow && project ? (
+        <>
+          <h1 tabIndex={-1}>
+            {workflow.name}
+            <span className="badge" data-testid="lab-workflow-status">
+              {t(`lab.workflowStatus.${workflow.status}`)}
+            </span>
+          </h1>
+          <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
+          <StatusSection workflow={workflow} onChanged={loaded.reload} />
+          <ProgressSection workflow={workflow} />
+          <DefinitionEditor workflow={workflow} etag={etag} onSaved={loaded.reload} />
+          <WorkflowSubjectSets workflow={workflow} etag={etag} project={project} onSaved={loaded.reload} />
+          <WorkflowDownloads workflowId={workflow.id} />
+        </>
+      ) : (
+        !loaded.problem && (
+          <p className="loading" role="status">
+            {t('classify.loadingWorkflow')}
+          </p>
+        )
+      )}
+    </div>
+  );
+}
+
+type StatusChange = 'activate' | 'pause' | 'finish';
+
+/** The changes of status the API allows from this one. */
+function changesFrom(status: WorkflowView['status']): StatusChange[] {
+  if (status === 'active') return ['pause', 'finish'];
+  if (status === 'paused') return ['activate', 'finish'];
+  return ['activate'];
+}
+
+/** Opening the workflow to volunteers, pausing it, finishing it: a button for each change its status allows. */
+function StatusSection({ workflow, onChanged }: { workflow: WorkflowView; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm<never>({}, []);
+  const change = (to: StatusChange) =>
+    form.onSubmit({
+      check: () => ({}),
+      send: async () => {
+        const request = { activate: () => client.activateWorkflow(workflow.id), pause: () => client.pauseWorkflow(workflow.id), finish: () => client.finishWorkflow(workflow.id) }[to];
+        const changed = await request();
+        showAccountNotice(t('lab.status.changed', { name: changed.name, status: t(`lab.workflowStatus.${changed.status}`) }), labWorkflowPath(workflow.id));
+        onChanged();
+      },
+      refused: (error) => problemAtFields(error, [] as const),
+    });
+  return (
+    <section className="lab-section" aria-labelledby="lab-status-heading">
+      <h2 id="lab-status-heading">{t('lab.status.title')}</h2>
+      <p>{t(`lab.status.explain.${workflow.status}`)}</p>
+      <ErrorAlert problem={form.problem} focus />
+      <div className="lab-actions">
+        {changesFrom(workflow.status).map((to) => (
+          <form key={to} noValidate aria-label={t(`lab.status.${to}`)} onSubmit={(event) => void change(to)(event)}>
+            <button type="submit" className={to === 'activate' ? 'button button-primary' : 'button button-secondary'} aria-disabled={form.busy || undefined}>
+              {t(`lab.status.${to}`)}
+            </button>
+          </form>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** Subjects retired, classifications and volunteers so far, and a re-aggregation on request. */
+function ProgressSection({ workflow }: { workflow: WorkflowView }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data: stats, problem, reload } = useLoaded(() => client.stats(workflow.id), [client, workflow]);
+  const form = useForm<never>({}, []);
+  const reaggregate = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      const run = await client.reaggregate(workflow.id);
+      showAccountNotice(t('lab.progress.reaggregating', { state: run.state }), labWorkflowPath(workflow.id));
+      reload();
+    },
+    refused: (error) => problemAtFields(error, [] as const),
+  });
+  return (
+    <section className="lab-section" aria-labelledby="lab-progress-heading">
+      <h2 id="lab-progress-heading">{t('lab.progress.title')}</h2>
+      <ErrorAlert problem={problem ?? form.problem} />
+      {stats && (
+        <>
+          <p>
+            <WorkflowProgress stats={stats} />
+          </p>
+          <p>{t('lab.progress.details', { volunteers: stats.volunteers, held: stats.held, gold: stats.goldStandard })}</p>
+          {stats.reaggregating && <p>{t('lab.progress.stillReaggregating')}</p>}
+        </>
+      )}
+      <div className="lab-actions">
+        <button type="button" className="button button-secondary" onClick={reload}>
+          {t('lab.progress.refresh')}
+        </button>
+        <form noValidate aria-label={t('lab.progress.reaggregate')} onSubmit={(event) => void reaggregate(event)}>
+          <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+            {t('lab.progress.reaggregate')}
+          </button>
+        </form>
+      </div>
+      <p className="field-hint">{t('lab.progress.reaggregateHint')}</p>
+    </section>
+  );
+}

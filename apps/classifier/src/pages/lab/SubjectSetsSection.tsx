@@ -1,0 +1,131 @@
+import type { SubjectSetSummary, SubjectsAdded } from '@chorus/client';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormField, SelectField } from '../../components/FormField';
+import { problemAtFields } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { uploadContentType } from '../../lib/lab';
+import { useForm } from '../../lib/useForm';
+import { useLoaded } from '../../lib/useLoaded';
+
+/** The project's subject sets with their subject counts, and the upload of a file of subjects into one. */
+export function SubjectSetsSection({ projectId }: { projectId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data, problem, reload } = useLoaded(() => client.subjectSets(projectId), [client, projectId]);
+  const sets = data?.subjectSets ?? null;
+  return (
+    <section className="lab-section" aria-labelledby="lab-sets-heading">
+      <h2 id="lab-sets-heading">{t('lab.sets.title')}</h2>
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {sets && (sets.length === 0 ? <p>{t('lab.sets.none')}</p> : <SubjectSetTable sets={sets} />)}
+      <UploadForm projectId={projectId} sets={sets ?? []} onUploaded={reload} />
+    </section>
+  );
+}
+
+function SubjectSetTable({ sets }: { sets: SubjectSetSummary[] }) {
+  const { t } = useTranslation();
+  return (
+    <table className="lab-table" data-testid="lab-sets">
+      <thead>
+        <tr>
+          <th scope="col">{t('lab.sets.name')}</th>
+          <th scope="col">{t('lab.sets.subjects')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sets.map((set) => (
+          <tr key={set.id} data-set-id={set.id}>
+            <th scope="row">{set.name}</th>
+            <td>{set.subjects}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The set chosen for an upload: a new one (named in the form) or one of the project's. */
+const NEW_SET = 'new';
+const UPLOAD_FIELDS = ['set', 'name', 'file'] as const;
+
+/**
+ * A file of subjects (CSV, text corpus, IIIF manifest or JSON) into a new set or an existing one. The API's answer is
+ * said in a status region; its refusal lists every subject and row it names, the summary focused. A new set made for
+ * an upload that is then refused stays chosen, so that the corrected file goes into it.
+ */
+function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: SubjectSetSummary[]; onUploaded: () => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const fileInput = useRef<HTMLInputElement | null>(null);
+  const [added, setAdded] = useState<{ result: SubjectsAdded; set: string } | null>(null);
+  const form = useForm({ set: NEW_SET, name: '', file: '' }, UPLOAD_FIELDS);
+  const file = () => fileInput.current?.files?.[0];
+
+  const targetSet = async (): Promise<{ id: string; name: string }> => {
+    const existing = sets.find((set) => set.id === form.values.set);
+    if (existing) return existing;
+    const created = await client.createSubjectSet(projectId, { name: form.values.name.trim() });
+    form.setValue('set', created.id);
+    onUploaded();
+    return created;
+  };
+  const submit = form.onSubmit({
+    check: () => ({
+      ...(form.values.set === NEW_SET && !form.values.name.trim() ? { name: t('lab.upload.nameMissing') } : {}),
+      ...(file() ? {} : { file: t('lab.upload.fileMissing') }),
+    }),
+    send: async () => {
+      setAdded(null);
+      const chosen = file()!;
+      const set = await targetSet();
+      const result = await client.uploadSubjects(set.id, await chosen.text(), uploadContentType(chosen));
+      setAdded({ result, set: set.name });
+      onUploaded();
+    },
+    refused: (error) => problemAtFields(error, ['name'] as const),
+  });
+  const { inputRef: fileRef, error: fileError } = form.field('file');
+  return (
+    <>
+      <h3 id="lab-upload-heading">{t('lab.upload.title')}</h3>
+      <p>{t('lab.upload.lead')}</p>
+      <ErrorAlert problem={form.problem} focus />
+      <div role="status" data-testid="lab-upload-result">
+        {added && <p className="notice">{t('lab.upload.done', { count: added.result.addedToSet, set: added.set, created: added.result.created, existing: added.result.existing })}</p>}
+      </div>
+      <form className="account-form" noValidate aria-labelledby="lab-upload-heading" onSubmit={(event) => void submit(event)}>
+        <SelectField id="lab-upload-set" label={t('lab.upload.set')} {...form.field('set')}>
+          <option value={NEW_SET}>{t('lab.upload.newSet')}</option>
+          {sets.map((set) => (
+            <option key={set.id} value={set.id}>
+              {set.name}
+            </option>
+          ))}
+        </SelectField>
+        {form.values.set === NEW_SET && <FormField id="lab-upload-name" label={t('lab.upload.name')} maxLength={200} {...form.field('name')} />}
+        <FormField
+          id="lab-upload-file"
+          type="file"
+          label={t('lab.upload.file')}
+          hint={t('lab.upload.fileHint')}
+          accept=".csv,.tsv,.txt,.json,.jsonld,text/csv,text/plain,application/json,application/ld+json"
+          error={fileError}
+          inputRef={(input) => {
+            fileInput.current = input;
+            fileRef(input);
+          }}
+        />
+        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+          {form.busy ? t('lab.upload.submitting') : t('lab.upload.submit')}
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '@chorus/client';
+import { useTranslation } from 'react-i18next';
+import { SelectField } from '../../components/FormField';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useClient } from '../../lib/clientContext';
+import { type Download, useDownloads } from '../../lib/useDownloads';
+import { useForm } from '../../lib/useForm';
+
+/**
+ * The workflow's downloads: the consensus (a row per subject) or the raw classifications (a row per classification),
+ * in each format the API offers, listed with their state and, once ready, a link that saves the file.
+ */
+export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { downloads, request } = useDownloads(client, workflowId);
+  const form = useForm({ kind: 'consensus', format: 'csv' }, ['kind', 'format'] as const);
+  const submit = form.onSubmit({
+    check: () => ({}),
+    send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat),
+    refused: () => ({ fields: {}, form: null }),
+  });
+  return (
+    <section className="lab-section" aria-labelledby="lab-downloads-heading">
+      <h2 id="lab-downloads-heading">{t('lab.downloads.title')}</h2>
+      <p>{t('lab.downloads.lead')}</p>
+      <form className="account-form" noValidate aria-labelledby="lab-downloads-heading" onSubmit={(event) => void submit(event)}>
+        <SelectField id="lab-download-kind" label={t('lab.downloads.kind')} {...form.field('kind')}>
+          {EXPORT_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(`lab.downloads.kinds.${kind}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="lab-download-format" label={t('lab.downloads.format')} {...form.field('format')}>
+          {EXPORT_FORMATS.map((format) => (
+            <option key={format} value={format}>
+              {t(`lab.downloads.formats.${format}`)}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+          {t('lab.downloads.request')}
+        </button>
+      </form>
+      <h3 id="lab-download-list-heading">{t('lab.downloads.listTitle')}</h3>
+      <ul className="lab-downloads" aria-labelledby="lab-download-list-heading" aria-live="polite" data-testid="lab-downloads">
+        {downloads.length === 0 && <li>{t('lab.downloads.none')}</li>}
+        {downloads.map((download) => (
+          <DownloadItem key={download.n} download={download} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function DownloadItem({ download }: { download: Download }) {
+  const { t } = useTranslation();
+  const what = t('lab.downloads.what', { kind: t(`lab.downloads.kinds.${download.kind}`), format: t(`lab.downloads.formats.${download.format}`) });
+  return (
+    <li data-state={download.state}>
+      {download.state === 'preparing' && t('lab.downloads.preparing', { what })}
+      {download.state === 'ready' && (
+        <>
+          {t('lab.downloads.ready', { what })}{' '}
+          <a href={download.url} download={download.filename}>
+            {t('lab.downloads.save', { filename: download.filename })}
+          </a>
+        </>
+      )}
+      {download.state === 'failed' && (
+        <>
+          {t('lab.downloads.failed', { what })}
+          <ErrorAlert problem={download.problem ?? null} />
+        </>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,242 @@
+import { readFileSync } from 'node:fs';
+import type { Session, WorkflowInput } from '@chorus/client';
+import type { Page } from 'playwright-core';
+import { checkScreen, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * The researcher lab, in a real browser against the real API and worker: a guest is sent to sign in; a researcher
+ * creates a project by keyboard, uploads a CSV (a bad one's rows named first), creates a workflow, sees a bad
+ * definition's pointer and then a good save's version and warning, links the set, activates the workflow, and
+ * downloads its consensus through a working link. What the lab did is read back through the API.
+ */
+
+jest.setTimeout(120_000);
+
+const PASSWORD = 'correct horse battery';
+
+/** Row 3 has an ftp URL, row 4 nothing volunteers could see: the API names both, by pointer and line. */
+const BAD_CSV = 'external_id,image_url,text\nsnippet-1,https://example.org/a.jpg,\nsnippet-2,ftp://example.org/b.jpg,\nsnippet-3,,\n';
+const GOOD_CSV = 'external_id,text,source\nsnippet-1,"FOR SALE, one bicycle, nearly new.",Gazette\nsnippet-2,The mayor spoke at noon.,Gazette\nsnippet-3,"WANTED, a cook.",Herald\n';
+
+/** A valid definition whose retirement rule sits on a task a branch leads past: saved, with a warning at its pointer. */
+const BRANCHING_DEFINITION: WorkflowInput = {
+  name: 'Ad or not?',
+  firstTask: 'T0',
+  tasks: {
+    T0: { type: 'single', question: 'Is this an advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+    T1: { type: 'single', question: 'Is something for sale?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
+  },
+  retirement: { rule: 'agreement', task: 'T1', minimum: 3, threshold: 0.8, maximum: 5 },
+};
+
+describe('classifier in a browser: the researcher lab', () => {
+  const suite = useStackAndBrowser();
+
+  async function newcomerPage(): Promise<{ page: Page; errors: string[] }> {
+    const page = await suite.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${suite.stack.baseUrl}/api/v1/health`); // the origin, without the app
+    await page.evaluate(() => window.localStorage.clear());
+    return { page, errors };
+  }
+
+  /** A page of this browser where the account is signed in (as a sign-in on this device would have left it). */
+  async function signedInPage(account: Session): Promise<{ page: Page; errors: string[] }> {
+    const { page, errors } = await newcomerPage();
+    await page.evaluate(({ token, user }) => {
+      window.localStorage.setItem('chorus.token', token);
+      window.localStorage.setItem('chorus.tokenKind', 'registered');
+      window.localStorage.setItem('chorus.user', JSON.stringify(user));
+    }, account);
+    return { page, errors };
+  }
+
+  /** Presses a button by keyboard: Tab (or Shift+Tab, when it comes before the focus) to it, then Enter. */
+  async function submitByKeyboard(page: Page, button: string): Promise<void> {
+    const before = await page.evaluate((s) => {
+      const target = document.querySelector(s);
+      const active = document.activeElement;
+      return !!target && !!active && (active.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_PRECEDING) !== 0;
+    }, button);
+    await tabTo(page, button, 60, before);
+    await page.keyboard.press('Enter');
+  }
+
+  /** The alert that has focus (an error summary), once it has, and the items it names. */
+  async function focusedErrors(page: Page): Promise<string[]> {
+    await page.waitForFunction(() => document.activeElement?.matches('[role="alert"].alert') === true, undefined, { timeout: 10_000 });
+    return page.evaluate(() => [...document.activeElement!.querySelectorAll('.alert-fields li')].map((item) => item.textContent ?? ''));
+  }
+
+  it('tells a guest that the lab needs an account, with a link to sign in that comes back to it', async () => {
+    const { page, errors } = await newcomerPage();
+    await page.goto(`${suite.stack.baseUrl}/lab`);
+    await page.getByTestId('lab-sign-in').waitFor();
+    expect(await page.locator('[data-account-link="lab"]').count()).toBe(0); // no Lab in a guest's header
+    const signIn = page.getByTestId('lab-sign-in').getByRole('link', { name: 'Sign in' });
+    expect(await signIn.getAttribute('href')).toBe('/sign-in?next=%2Flab');
+    await checkScreen(page, 'lab-sign-in');
+    expect(errors).toEqual([]);
+  });
+
+  it('saves nothing, and says so, when someone else saved the workflow since the page read it', async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-conflict-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosalind Franklin' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Shared workflow' });
+    const { id } = await researcher.createWorkflow(project.id, BRANCHING_DEFINITION);
+    const { page, errors } = await signedInPage(account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
+    await page.getByTestId('lab-workflow-version').getByText('Version 1').waitFor();
+
+    // A colleague saves version 2 meanwhile; this page's edit, made from version 1, is refused.
+    await researcher.updateWorkflow(id, { ...BRANCHING_DEFINITION, name: 'Ad or not? (colleague)' });
+    const mine = JSON.stringify({ ...BRANCHING_DEFINITION, name: 'Ad or not? (mine)' }, null, 2);
+    await page.getByLabel('Workflow definition (JSON)').fill(mine);
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    await focusedErrors(page);
+    await page.getByRole('alert').getByText(/Someone saved this workflow/).waitFor();
+    expect(await page.getByLabel('Workflow definition (JSON)').inputValue()).toBe(mine);
+    expect(await researcher.getWorkflow(id)).toMatchObject({ version: 2, name: 'Ad or not? (colleague)' });
+    expect(errors).toEqual([]);
+  });
+
+  it('lets a researcher build a project, upload subjects, design and activate a workflow and download its consensus', async () => {
+    const email = `lab-${Date.now()}@example.org`;
+    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Marie Curie' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const { page, errors } = await signedInPage(account);
+
+    // The header's Lab link leads to the lab, where the researcher has no project yet.
+    await page.goto(`${suite.stack.baseUrl}/`);
+    await page.locator('[data-account-link="lab"]').click();
+    await page.getByTestId('lab').waitFor();
+    await page.getByText('You do not work on any project yet').waitFor();
+    await checkScreen(page, 'lab');
+
+    // A project, by keyboard only.
+    const slug = `gazette-${Date.now()}`;
+    await tabTo(page, '#lab-project-title', 40);
+    await page.keyboard.type('The Evening Gazette');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(slug);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Small advertisements of 1890.');
+    await submitByKeyboard(page, '[data-testid="lab"] form button[type="submit"]');
+    await page.waitForURL(`**/lab/projects/${slug}`);
+    await page.getByRole('heading', { level: 1, name: /The Evening Gazette/ }).waitFor();
+    await page.getByTestId('account-status').getByText('Project “The Evening Gazette” created.').waitFor();
+
+    // A bad CSV into a new set: every row the API names is listed, the summary focused.
+    await page.locator('#lab-upload-name').fill('Snippets');
+    await page.locator('#lab-upload-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(BAD_CSV) });
+    await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    const rowErrors = await focusedErrors(page);
+    expect(rowErrors).toEqual(expect.arrayContaining([expect.stringMatching(/^\/subjects\/1\/locations\/0\/url: .*line 3 of the CSV/), expect.stringMatching(/^\/subjects\/2.*line 4 of the CSV/)]));
+    await checkScreen(page, 'lab-upload-errors');
+
+    // The corrected file goes into the set the first attempt made, which the form now has chosen.
+    await page.locator('#lab-upload-file').setInputFiles({ name: 'snippets.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD_CSV) });
+    await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await page.getByTestId('lab-upload-result').getByText('3 subjects added to “Snippets” (3 new, 0 already in the project).').waitFor();
+    await page.locator('[data-testid="lab-sets"] tr', { hasText: 'Snippets' }).getByRole('cell', { name: '3' }).waitFor();
+
+    // A workflow, by name; its page opens on the editor.
+    await tabTo(page, '#lab-workflow-name', 60);
+    await page.keyboard.type('Ad or not?');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/lab/workflows/*');
+    const workflowId = page.url().split('/').pop()!;
+    await page.getByTestId('lab-workflow-version').getByText('Version 1').waitFor();
+    await checkScreen(page, 'lab-workflow');
+
+    // A definition whose first task does not exist: the API's pointer is listed, the summary focused.
+    const editor = page.getByLabel('Workflow definition (JSON)');
+    await editor.fill(JSON.stringify({ ...BRANCHING_DEFINITION, firstTask: 'T9' }, null, 2));
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    expect(await focusedErrors(page)).toEqual([expect.stringMatching(/^\/firstTask: /)]);
+    await checkScreen(page, 'lab-definition-error');
+
+    // Text that is not JSON is said at the field, and the API is not asked.
+    await editor.fill('{ "name": ');
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    await waitForFocus(page, '#lab-definition');
+    await page.getByTestId('lab-definition-error').getByText(/not valid JSON/).waitFor();
+
+    // A good definition: version 2, and the warning the API gave, by its pointer.
+    await editor.fill(JSON.stringify(BRANCHING_DEFINITION, null, 2));
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+    expect(await page.getByTestId('lab-definition-warnings').textContent()).toMatch(/^\/retirement\/task: /);
+    await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
+
+    // Activating before a set is linked is refused, and said.
+    await submitByKeyboard(page, 'form[aria-label="Activate"] button');
+    expect((await focusedErrors(page)).join(' ')).toMatch(/no subject set linked/);
+
+    // Link the set, then activate.
+    await page.getByRole('checkbox', { name: 'Snippets (3 subjects)' }).check();
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-links-heading"] button[type="submit"]');
+    await page.getByTestId('account-status').getByText('The workflow now serves 1 subject set.').waitFor();
+    await submitByKeyboard(page, 'form[aria-label="Activate"] button');
+    await page.getByTestId('lab-workflow-status').getByText('active').waitFor();
+    await page.getByTestId('workflow-progress').getByText('0 of 3 subjects retired, 0 classifications').waitFor();
+
+    // A re-aggregation, asked for and said.
+    await submitByKeyboard(page, 'form[aria-label="Re-aggregate"] button');
+    await page.getByTestId('account-status').getByText(/^Re-aggregation asked for/).waitFor();
+
+    // The project's page lists the workflow with its status, version and progress; the project goes live from there.
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'The Evening Gazette' }).click();
+    const row = page.locator(`[data-workflow-id="${workflowId}"]`);
+    await row.getByText('active').waitFor();
+    expect(await row.getByRole('cell').nth(1).textContent()).toBe('2');
+    await row.getByText('0 of 3 subjects retired').waitFor();
+    await checkScreen(page, 'lab-project');
+    await page.getByLabel('Status', { exact: true }).selectOption('live');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
+    await page.getByTestId('account-status').getByText('Project “The Evening Gazette” saved; it is live.').waitFor();
+
+    // The lab lists the project with the researcher's role and its status.
+    await page.locator('[data-account-link="lab"]').click();
+    const listed = page.locator(`[data-testid="lab-projects"] tr[data-project-slug="${slug}"]`);
+    await listed.getByText('owner').waitFor();
+    expect(await listed.getByRole('cell').nth(1).textContent()).toBe('live');
+
+    // Stored as the lab said, read back through the API.
+    const project = await researcher.getProject(slug);
+    expect(project).toMatchObject({ title: 'The Evening Gazette', description: 'Small advertisements of 1890.', status: 'live', ownerId: account.user.id });
+    const { subjectSets } = await researcher.subjectSets(project.id);
+    expect(subjectSets).toEqual([expect.objectContaining({ name: 'Snippets', subjects: 3 })]);
+    const { subjects } = await researcher.subjectsOf(subjectSets[0]!.id);
+    expect(subjects.map((subject) => [subject.externalId, subject.metadata.source])).toEqual([
+      ['snippet-1', 'Gazette'],
+      ['snippet-2', 'Gazette'],
+      ['snippet-3', 'Herald'],
+    ]);
+    const workflow = await researcher.getWorkflow(workflowId);
+    expect(workflow).toMatchObject({ projectId: project.id, name: 'Ad or not?', status: 'active', version: 2, subjectSetIds: [subjectSets[0]!.id] });
+    expect(workflow.definition.retirement).toEqual(BRANCHING_DEFINITION.retirement);
+
+    // A download of the consensus: asked for, ready, and its link saves the file the API made.
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByLabel('Download', { exact: true }).selectOption('consensus');
+    await page.getByLabel('Format').selectOption('csv');
+    await submitByKeyboard(page, 'form:has(#lab-download-kind) button[type="submit"]');
+    const ready = page.locator('[data-testid="lab-downloads"] li[data-state="ready"]');
+    await ready.waitFor({ timeout: 20_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), ready.getByRole('link').click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^consensus-${workflowId}-\\d{8}T\\d{6}Z\\.csv$`));
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toMatch(/^subject_id,external_id,/);
+    expect(['snippet-1', 'snippet-2', 'snippet-3'].every((id) => csv.includes(id))).toBe(true);
+    await checkScreen(page, 'lab-downloads');
+
+    // Paused: stored, and the page offers to activate it again.
+    await submitByKeyboard(page, 'form[aria-label="Pause"] button');
+    await page.getByTestId('lab-workflow-status').getByText('paused').waitFor();
+    await page.locator('form[aria-label="Activate"]').waitFor();
+    expect((await researcher.getWorkflow(workflowId)).status).toBe('paused');
+    expect(errors).toEqual([]);
+  });
+});
