@@ -22,6 +22,25 @@ async function join(administrator: ChorusClient, projectId: string, person: { cl
   return person.client.acceptInvitation(projectId);
 }
 
+describe('the projects of an account', () => {
+  it('are listed with its role in each, in any status, apart from the public list', async () => {
+    const owner = stack.client;
+    const [draft, live] = [await owner.createProject({ title: `Mine ${randomUUID().slice(0, 8)}` }), await owner.createProject({ title: `Public ${randomUUID().slice(0, 8)}`, status: 'live' })];
+    const ada = await account('ada');
+    await join(owner, draft.id, ada, 'moderator');
+    const adas = (await ada.client.listProjects({ member: true })).projects;
+    expect(adas.map((project) => [project.id, project.role])).toEqual([[draft.id, 'moderator']]);
+    // The public list has the live one too, where Ada has no role.
+    const listed = (await ada.client.listProjects()).projects;
+    expect(listed.find((project) => project.id === live.id)?.role).toBeNull();
+    expect((await owner.getProject(draft.id)).role).toBe('owner');
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect((await guest.listProjects({ member: true })).projects).toEqual([]);
+    const bad = await problemOf(owner.request('GET', '/projects?member=yes'));
+    expect([bad?.status, bad?.problem.errors?.[0]?.pointer]).toEqual([422, '/query/member']);
+  });
+});
+
 describe('project members', () => {
   it('lets the owner invite people by email in a role, change it and remove them, and each role does what it may', async () => {
     const owner = stack.client;

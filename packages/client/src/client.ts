@@ -159,8 +159,9 @@ export class ChorusClient {
   updateProject(id: string, input: Partial<ProjectInput>) {
     return this.call<ProjectView>('PATCH', `/projects/${id}`, input);
   }
-  listProjects() {
-    return this.call<{ projects: ProjectSummary[] }>('GET', '/projects');
+  /** Live and finished projects and the caller's; `member`: only the caller's, in any status. */
+  listProjects({ member = false }: { member?: boolean } = {}) {
+    return this.call<{ projects: ProjectSummary[] }>('GET', member ? '/projects?member=true' : '/projects');
   }
   /** Deletes a project nobody has classified in, not while it is live (its owner only). */
   async deleteProject(id: string): Promise<void> {

@@ -33,6 +33,7 @@ export const workflowStatusSchema = z.enum(['draft', 'active', 'paused', 'finish
 export const workflowSummarySchema = z.strictObject({ id, name: z.string(), status: workflowStatusSchema, version: z.int(), complete: z.boolean() });
 
 export const projectStatusSchema = z.enum(['draft', 'live', 'paused', 'finished']);
+export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', 'moderator']);
 export const projectViewSchema = z.strictObject({
   id,
   slug: z.string(),
@@ -41,6 +42,7 @@ export const projectViewSchema = z.strictObject({
   fieldGuide: z.string(),
   status: projectStatusSchema,
   ownerId: id,
+  role: projectRoleSchema.nullable().meta({ description: "The caller's role in the project (null: not a member)" }),
   createdAt: time,
   updatedAt: time,
   /** The workflows the caller may see. */
@@ -57,7 +59,6 @@ export const projectSummarySchema = projectViewSchema.omit({ fieldGuide: true })
 });
 export const projectListSchema = z.strictObject({ projects: z.array(projectSummarySchema) });
 
-export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', 'moderator']);
 /** A project member: an account, and its role in the project. */
 export const memberViewSchema = z.strictObject({ userId: id, displayName: z.string(), email: z.string().nullable(), role: projectRoleSchema });
 export const memberListSchema = z.strictObject({ members: z.array(memberViewSchema) });

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { projectListSchema, projectViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
-import { type CreateProjectInput, type UpdateProjectInput, createProjectSchema, updateProjectSchema } from './dto/project.dto';
+import { type CreateProjectInput, type ProjectListQuery, type UpdateProjectInput, createProjectSchema, projectListQuerySchema, updateProjectSchema } from './dto/project.dto';
 import { ProjectsService } from './projects.service';
 
 @ApiTags('projects')
@@ -21,9 +21,10 @@ export class ProjectsController {
 
   @Get()
   @Public()
-  @ApiZodResponse(projectListSchema, { description: 'Live and finished projects, and those the caller is a member of' })
-  async listProjects(@OptionalUser() user?: AuthUser) {
-    return { projects: await this.projects.list(user) };
+  @ApiQuery({ name: 'member', required: false, description: 'true: only the projects the caller is a member of', schema: { type: 'string', enum: ['true', 'false'] } })
+  @ApiZodResponse(projectListSchema, { description: 'Live and finished projects, and those the caller is a member of (each with the caller’s `role`, null where none)' })
+  async listProjects(@Query(new ZodPipe(projectListQuerySchema, '/query')) query: ProjectListQuery, @OptionalUser() user?: AuthUser) {
+    return { projects: await this.projects.list(user, query) };
   }
 
   @Get(':id')

@@ -8,11 +8,11 @@ import { lockAccount } from '../account/account-lock';
 import { accountDeleted, conflict, forbidden, notFound, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
-import { type CreateProjectInput, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
+import { type CreateProjectInput, type ProjectListQuery, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { completeWorkflows, workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
 
-export type ProjectView = Project & { workflows: ReturnType<typeof workflowSummary>[] };
+export type ProjectView = Project & { role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[] };
 export type ProjectSummary = Omit<ProjectView, 'fieldGuide'>;
 
 @Injectable()
@@ -27,7 +27,7 @@ export class ProjectsService {
     if (user.kind === 'guest') throw forbidden('Guests cannot create projects; register with POST /api/v1/auth/register first.');
     for (let attempt = 1; ; attempt++) {
       try {
-        return { ...(await this.insert(input, user)), workflows: [] };
+        return { ...(await this.insert(input, user)), role: 'owner', workflows: [] };
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
         if (input.slug) throw conflict(`The slug "${input.slug}" is taken; choose another with the "slug" field.`, 'slug-taken');
@@ -72,14 +72,17 @@ export class ProjectsService {
    * Listed projects for everyone, plus every project the caller is a member of: each without its field guide and with
    * its description's opening only (a list of 500 projects with 200 KB guides would be 100 MB for every visitor).
    */
-  async list(user: AuthUser | undefined): Promise<ProjectSummary[]> {
-    const projects = await this.db
+  /** `memberOnly`: only those the caller is a member of (their projects, in any status), with their role. */
+  async list(user: AuthUser | undefined, { memberOnly }: ProjectListQuery): Promise<ProjectSummary[]> {
+    const query = this.db
       .getRepository(Project)
       .createQueryBuilder('project')
       // Not the field guide (up to 200 KB each), which the list leaves out.
-      .select(['project.id', 'project.slug', 'project.title', 'project.description', 'project.status', 'project.ownerId', 'project.createdAt', 'project.updatedAt'])
-      .where('project.status IN (:...listed)', { listed: LISTED_PROJECT_STATUSES })
-      .orWhere('project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)', { userId: accountIdOf(user) })
+      .select(['project.id', 'project.slug', 'project.title', 'project.description', 'project.status', 'project.ownerId', 'project.createdAt', 'project.updatedAt']);
+    const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
+    if (memberOnly) query.where(membership, { userId: accountIdOf(user) });
+    else query.where('project.status IN (:...listed)', { listed: LISTED_PROJECT_STATUSES }).orWhere(membership, { userId: accountIdOf(user) });
+    const projects = await query
       .orderBy('project.createdAt', 'DESC')
       .limit(500)
       .getMany();
@@ -177,11 +180,13 @@ export class ProjectsService {
       order: { createdAt: 'ASC' },
     });
     const account = accountIdOf(user);
-    const memberOf = new Set(account ? (await this.db.getRepository(ProjectMember).findBy({ userId: account, projectId: In(projects.map((p) => p.id)) })).map((m) => m.projectId) : []);
-    const shown = workflows.filter((workflow) => memberOf.has(workflow.projectId) || workflow.status === 'active');
+    const memberships = account ? await this.db.getRepository(ProjectMember).findBy({ userId: account, projectId: In(projects.map((p) => p.id)) }) : [];
+    const roleIn = new Map(memberships.map((member) => [member.projectId, member.role]));
+    const shown = workflows.filter((workflow) => roleIn.has(workflow.projectId) || workflow.status === 'active');
     const complete = await completeWorkflows(this.db, shown.map((workflow) => workflow.id));
     return projects.map((project) => ({
       ...project,
+      role: roleIn.get(project.id) ?? null,
       workflows: shown.filter((workflow) => workflow.projectId === project.id).map((workflow) => workflowSummary(workflow, complete)),
     }));
   }

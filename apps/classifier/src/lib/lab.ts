@@ -1,4 +1,4 @@
-import { ChorusApiError, type ChorusClient, isProblem, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
+import { type ChorusClient, isProblem, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
 import { i18n } from '../i18n';
 import { problemAtFields } from './account';
 import type { FormProblem } from './useForm';
@@ -9,27 +9,10 @@ export interface LabProject {
   role: ProjectRole;
 }
 
-/**
- * The projects the account works on, with its role in each. The API's list has no roles and holds every live project
- * too, so each project the account does not own is asked for its members: those that refuse (403, 404) are not the
- * account's to work on (a moderator's among them: only researchers read the members).
- */
-export async function labProjects(client: ChorusClient, userId: string): Promise<LabProject[]> {
-  const { projects } = await client.listProjects();
-  const roles = await Promise.all(projects.map((project) => (project.ownerId === userId ? 'owner' : roleIn(client, project.id, userId))));
-  return projects.flatMap((project, index) => {
-    const role = roles[index];
-    return role ? [{ project, role }] : [];
-  });
-}
-
-async function roleIn(client: ChorusClient, projectId: string, userId: string): Promise<ProjectRole | undefined> {
-  try {
-    return (await client.members(projectId)).members.find((member) => member.userId === userId)?.role;
-  } catch (error) {
-    if (error instanceof ChorusApiError && (error.status === 403 || error.status === 404)) return undefined;
-    throw error;
-  }
+/** The projects the account works on, with its role in each. */
+export async function labProjects(client: ChorusClient): Promise<LabProject[]> {
+  const { projects } = await client.listProjects({ member: true });
+  return projects.flatMap((project) => (project.role ? [{ project, role: project.role }] : []));
 }
 
 /** The media type the API reads a subject file as, from its name (browsers label CSV and JSON files unevenly). */

@@ -31,6 +31,12 @@ export const updateProjectSchema = z.strictObject({
 });
 export type UpdateProjectInput = z.infer<typeof updateProjectSchema>;
 
+/** The query of `GET /projects`: `member=true` lists only the caller's projects (in any status, with their role). */
+export const projectListQuerySchema = z
+  .strictObject({ member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional() })
+  .transform(({ member }) => ({ memberOnly: member === 'true' }));
+export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
+
 /** A slug the slug rule accepts, from a title: accents dropped ("Ünïcödé" is "unicode"), "project" when nothing is left. */
 export function slugify(title: string): string {
   const slug = title

@@ -29,7 +29,8 @@ export function LabPage() {
 function YourProjects({ userId }: { userId: string }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data: projects, problem, reload } = useLoaded(() => labProjects(client, userId), [client, userId]);
+  // Asked again for another account signed in on this page.
+  const { data: projects, problem, reload } = useLoaded(() => labProjects(client), [client, userId]);
   return (
     <section className="lab-section" aria-labelledby="lab-projects-heading">
       <h2 id="lab-projects-heading">{t('lab.projects.title')}</h2>
