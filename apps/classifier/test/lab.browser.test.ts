@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Session, WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
+import { ACCOUNT_PASSWORD, newMember } from '../../../test/support/accounts';
 import { checkScreen, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
@@ -77,6 +78,18 @@ describe('classifier in a browser: the researcher lab', () => {
     const signIn = page.getByTestId('lab-sign-in').getByRole('link', { name: 'Sign in' });
     expect(await signIn.getAttribute('href')).toBe('/sign-in?next=%2Flab');
     await checkScreen(page, 'lab-sign-in');
+    expect(errors).toEqual([]);
+  });
+
+  it('opens a project only to its researchers: a moderator of a live project finds neither it in the lab nor its lab page', async () => {
+    const project = await suite.stack.client.createProject({ title: 'Open to volunteers', status: 'live' });
+    const { email } = await newMember(suite.stack, project.id, 'moderator', 'Moderator');
+    const { page, errors } = await signedInPage(await suite.stack.anonymous.login({ email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/lab`);
+    await page.getByText('You do not work on any project yet').waitFor();
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.getByTestId('lab-project-not-found').waitFor();
+    expect(await page.locator('form').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

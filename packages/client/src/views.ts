@@ -34,6 +34,10 @@ export const workflowSummarySchema = z.strictObject({ id, name: z.string(), stat
 
 export const projectStatusSchema = z.enum(['draft', 'live', 'paused', 'finished']);
 export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', 'moderator']);
+/** Roles that may change a project's subjects and workflows, and download its data. */
+export const RESEARCHER_ROLES: readonly z.infer<typeof projectRoleSchema>[] = ['owner', 'collaborator', 'scientist'];
+/** Roles that administer a project: its members, details and status. */
+export const ADMINISTRATOR_ROLES: readonly z.infer<typeof projectRoleSchema>[] = ['owner', 'collaborator'];
 export const projectViewSchema = z.strictObject({
   id,
   slug: z.string(),

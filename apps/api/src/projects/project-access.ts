@@ -1,3 +1,4 @@
+import { ADMINISTRATOR_ROLES, RESEARCHER_ROLES } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Project, ProjectMember, type ProjectRole, type Workflow } from '@chorus/db';
@@ -5,10 +6,6 @@ import type { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { forbidden, notFound } from '../common/problem';
 
-/** Roles that may change a project, its subjects and workflows, and download its data. */
-export const RESEARCHER_ROLES: ProjectRole[] = ['owner', 'collaborator', 'scientist'];
-/** Roles that administer a project: its members and status. */
-const ADMIN_ROLES: ProjectRole[] = ['owner', 'collaborator'];
 
 /**
  * Projects that have been opened to volunteers: anyone may read them (a paused one, asked for by its address or
@@ -75,7 +72,7 @@ export class ProjectAccess {
 
   /** Fails unless the caller administers the project (its owner or a collaborator): who its members are, for one. */
   async requireAdministrator(projectId: string, user: AuthUser, pointer?: string): Promise<Project> {
-    return this.requireRole(projectId, user, ADMIN_ROLES, "the project's owner and collaborators", pointer);
+    return this.requireRole(projectId, user, ADMINISTRATOR_ROLES, "the project's owner and collaborators", pointer);
   }
 
   /** Fails unless the caller owns the project: what only its owner may do (delete it, hand it over). */
@@ -83,7 +80,7 @@ export class ProjectAccess {
     return this.requireRole(projectId, user, ['owner'], "the project's owner", pointer);
   }
 
-  private async requireRole(projectId: string, user: AuthUser, roles: ProjectRole[], who: string, pointer?: string, named?: string): Promise<Project> {
+  private async requireRole(projectId: string, user: AuthUser, roles: readonly ProjectRole[], who: string, pointer?: string, named?: string): Promise<Project> {
     const project = await this.readable(projectId, user, pointer, named);
     const role = await this.roleOf(projectId, user);
     if (!role) throw forbidden(`Only ${who} may do this; ask the owner of "${project.title}" to invite you.`);

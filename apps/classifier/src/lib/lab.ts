@@ -1,4 +1,4 @@
-import { type ChorusClient, isProblem, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
+import { type ChorusClient, isProblem, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
 import { i18n } from '../i18n';
 import { problemAtFields } from './account';
 import type { FormProblem } from './useForm';
@@ -9,10 +9,10 @@ export interface LabProject {
   role: ProjectRole;
 }
 
-/** The projects the account works on, with its role in each. */
+/** The projects the account works on as a researcher (a moderator has nothing to do in the lab), with its role. */
 export async function labProjects(client: ChorusClient): Promise<LabProject[]> {
   const { projects } = await client.listProjects({ member: true });
-  return projects.flatMap((project) => (project.role ? [{ project, role: project.role }] : []));
+  return projects.flatMap((project) => (project.role && RESEARCHER_ROLES.includes(project.role) ? [{ project, role: project.role }] : []));
 }
 
 /** The media type the API reads a subject file as, from its name (browsers label CSV and JSON files unevenly). */

@@ -1,4 +1,4 @@
-import { type ProjectStatus, type ProjectView, projectStatusSchema } from '@chorus/client';
+import { ADMINISTRATOR_ROLES, type ProjectStatus, type ProjectView, RESEARCHER_ROLES, projectStatusSchema } from '@chorus/client';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
@@ -33,7 +33,9 @@ function LabProject({ projectSlug }: { projectSlug: string }) {
     if (project && project.slug !== projectSlug) replacePath(labProjectPath(project.slug));
   }, [project, projectSlug]);
 
-  if (missing) return <NothingHere testId="lab-project-not-found" title={t('project.notFoundTitle')} body={t('lab.project.notFound')} />;
+  // A live project opens to anyone: its lab page only to its researchers.
+  const researcher = project?.role ? RESEARCHER_ROLES.includes(project.role) : false;
+  if (missing || (project && !researcher)) return <NothingHere testId="lab-project-not-found" title={t('project.notFoundTitle')} body={t('lab.project.notFound')} />;
   return (
     <div className="page page-lab" data-testid="lab-project">
       <Breadcrumb up={[{ to: LAB, label: t('lab.title') }]} here={project?.title ?? projectSlug} />
@@ -51,7 +53,7 @@ function LabProject({ projectSlug }: { projectSlug: string }) {
           <p>
             <Link to={projectPath(project.slug)}>{t('lab.project.volunteersView')}</Link>
           </p>
-          <ProjectDetailsForm project={project} onSaved={reload} />
+          {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <ProjectDetailsForm project={project} onSaved={reload} />}
           <SubjectSetsSection projectId={project.id} />
           <ProjectWorkflowsSection project={project} />
         </>
