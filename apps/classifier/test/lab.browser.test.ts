@@ -146,6 +146,8 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
     const rowErrors = await focusedErrors(page);
     expect(rowErrors).toEqual(expect.arrayContaining([expect.stringMatching(/^\/subjects\/1\/locations\/0\/url: .*line 3 of the CSV/), expect.stringMatching(/^\/subjects\/2.*line 4 of the CSV/)]));
+    // Said once, in the list: the summary's sentence does not repeat it.
+    expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toBe('Chorus could not accept this, and changed nothing. What to correct:');
     await checkScreen(page, 'lab-upload-errors');
 
     // The corrected file goes into the set the first attempt made, which the form now has chosen.
