@@ -19,8 +19,7 @@ import { MOST_NESTING, jsonNestsDeeperThan, unstorableErrors } from '@chorus/tas
 import { SubjectSetsService } from './subject-sets/subject-sets.service';
 import { SUBJECT_FILE_TYPES } from './subject-sets/subject-uploads';
 import type { AppConfig } from './config/config';
-
-export const API_PREFIX = 'api/v1';
+import { API_PREFIX } from './common/routes';
 
 export interface CreateAppOptions {
   /** Adds plain Fastify routes before the app starts (benchmarks add their same-server baseline this way). */

@@ -1,5 +1,6 @@
 import type { ChorusApiError, ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -209,5 +210,35 @@ describe('raw classifications export', () => {
     }
     const rows: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));
     expect(rows.map((row) => [row.user_kind, row.user_name]).sort()).toEqual([['guest', null], ['registered', 'Grace H.']]);
+  });
+});
+
+describe('download links', () => {
+  const open = (url: string) => fetch(`${stack.baseUrl}${url}`);
+
+  it('open a download without an Authorization header: that download only, until its account signs out everywhere', async () => {
+    const { projectId } = await stack.client.getWorkflow(workflowId);
+    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
+    const link = await scientist.client.downloadLink(workflowId, 'classifications');
+    expect(link.url).toMatch(new RegExp(`^/api/v1/workflows/${workflowId}/classifications\\?token=`));
+    expect(Date.parse(link.expiresAt) - Date.now()).toBeGreaterThan(9 * 60_000);
+    const response = await open(`${link.url}&format=json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="classifications-/);
+    expect(JSON.parse(await response.text())).toHaveLength(3);
+
+    // Not the other download; without any credentials, both ways of giving them are named.
+    const other = await open(link.url.replace('/classifications?', '/consensus?'));
+    expect([other.status, (await other.json()).errors]).toEqual([401, [{ pointer: '/query/token', message: 'is not a valid link to this download' }]]);
+    const none = await open(`/api/v1/workflows/${workflowId}/consensus`);
+    expect([none.status, (await none.json()).detail]).toEqual([401, expect.stringContaining('or open a download link (POST /api/v1/workflows/')]);
+    // For researchers only, of a download that exists.
+    expect(((await volunteers[0]!.downloadLink(workflowId, 'consensus').catch((e) => e)) as ChorusApiError).status).toBe(403);
+    const kind = (await stack.client.request('POST', `/workflows/${workflowId}/download-links`, { kind: 'everything' }).catch((e) => e)) as ChorusApiError;
+    expect(kind.problem.errors?.map((error) => error.pointer)).toEqual(['/kind']);
+
+    await scientist.client.signOutEverywhere();
+    const ended = await open(link.url);
+    expect([ended.status, (await ended.json()).errors?.[0]?.pointer]).toEqual([401, '/query/token']);
   });
 });

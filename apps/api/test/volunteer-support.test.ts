@@ -62,7 +62,7 @@ describe('gold-standard feedback in the submit answer', () => {
     ]);
     // The outbox may send again after a lost answer: the replay carries the same feedback.
     const replay = await submit(volunteer, input, key);
-    expect(replay).toEqual({ status: 200, body: { id: first.body.id, feedback: first.body.feedback } });
+    expect([replay.status, replay.body]).toEqual([200, { id: first.body.id, feedback: first.body.feedback }]);
 
     const plain = await submit(volunteer, { ...input, subjectId: subjectIds.plain!, annotations: [{ task: 'T0', value: 'no' }] });
     expect(plain.status).toBe(201);

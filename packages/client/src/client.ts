@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, ClassificationStored, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -7,13 +7,6 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'ndjson']
 /** The two downloads of a workflow: a row per subject (`consensus`) or per classification. */
 export type ExportKind = 'consensus' | 'classifications';
 export const EXPORT_KINDS: readonly ExportKind[] = ['consensus', 'classifications'];
-
-/** A download as a file: its text and the name the server gave it (`consensus-<workflow id>-<moment>.csv`). */
-export interface ExportFile {
-  filename: string;
-  contentType: string;
-  text: string;
-}
 
 export class ChorusApiError extends Error {
   /** `retryAfterSeconds`: when the server asked to be asked again (`Retry-After`, in seconds or as a date). */
@@ -336,22 +329,20 @@ export class ChorusClient {
     return this.download(`/workflows/${workflowId}/classifications`, format, since === undefined ? {} : { since });
   }
 
-  /** Either download of a workflow as a file, named as the server names it (for a browser to save). */
-  exportFile(workflowId: string, kind: ExportKind, format: ExportFormat = 'csv'): Promise<ExportFile> {
-    return this.downloadFile(`/workflows/${workflowId}/${kind}`, format);
+  /**
+   * A link to either download that needs no Authorization header, for 10 minutes (researchers only): for a browser to
+   * save the file as it streams. `url` is from the server's root; add `format` (and `since`, `bom`) to its query.
+   */
+  downloadLink(workflowId: string, kind: ExportKind) {
+    return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind });
   }
 
   private async download(path: string, format: ExportFormat, query: Record<string, string> = {}): Promise<string> {
-    return (await this.downloadFile(path, format, query)).text;
-  }
-
-  private async downloadFile(path: string, format: ExportFormat, query: Record<string, string> = {}): Promise<ExportFile> {
     const response = await this.fetchImpl(`${this.baseUrl}${path}?${new URLSearchParams({ format, ...query })}`, {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     });
     const text = await response.text();
     if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response));
-    const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${path.split('/').pop()}.${format}`;
-    return { filename, contentType: response.headers.get('content-type') ?? 'text/plain', text };
+    return text;
   }
 }

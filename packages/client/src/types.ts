@@ -2,6 +2,7 @@ import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput
 import type { z } from 'zod';
 import type {
   accountViewSchema,
+  downloadLinkSchema,
   reaggregationRecordSchema,
   classificationStoredSchema,
   invitationViewSchema,
@@ -44,6 +45,7 @@ export type UserView = z.infer<typeof userViewSchema>;
 export type Session = z.infer<typeof sessionSchema>;
 export type AccountView = z.infer<typeof accountViewSchema>;
 export type ReaggregationRecord = z.infer<typeof reaggregationRecordSchema>;
+export type DownloadLink = z.infer<typeof downloadLinkSchema>;
 export type VerifiedEmail = z.infer<typeof verifiedEmailSchema>;
 export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 export type ProjectView = z.infer<typeof projectViewSchema>;

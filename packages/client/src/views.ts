@@ -286,3 +286,9 @@ export const problemSchema = z.strictObject({
 
 /** 200 when Postgres and Redis both answer, 503 (`degraded`) naming the one that does not. */
 export const healthSchema = z.strictObject({ status: z.enum(['ok', 'degraded']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) });
+
+/** A link to a workflow's download that needs no Authorization header, until `expiresAt`. */
+export const downloadLinkSchema = z.strictObject({
+  url: z.string().meta({ description: 'The download, from the server’s root: /api/v1/workflows/:id/<kind>?token=…; add &format=…, &since=…, &bom=… as to the download' }),
+  expiresAt: time,
+});

@@ -43,13 +43,4 @@ describe('ChorusClient errors', () => {
     expect(sent[0]!.body).toBe(csv);
     expect(new Headers(sent[0]!.headers).get('content-type')).toBe('text/csv');
   });
-
-  it('names a download as the server does, and after its kind and format when the server names nothing', async () => {
-    const named = new ChorusClient({
-      fetch: (async () => new Response('subject_id\n', { headers: { 'content-type': 'text/csv', 'content-disposition': 'attachment; filename="consensus-w-20261202T071100Z.csv"' } })) as typeof fetch,
-    });
-    expect(await named.exportFile('w', 'consensus', 'csv')).toEqual({ filename: 'consensus-w-20261202T071100Z.csv', contentType: 'text/csv', text: 'subject_id\n' });
-    const unnamed = new ChorusClient({ fetch: answering(200, '{}\n', 'application/x-ndjson') });
-    expect((await unnamed.exportFile('w', 'classifications', 'ndjson')).filename).toBe('classifications.ndjson');
-  });
 });

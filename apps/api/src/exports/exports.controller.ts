@@ -1,10 +1,11 @@
-import { Controller, Get, Param, Query, Res, applyDecorators } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { ApiProblemResponse, uuidParam } from '../common/zod';
+import { downloadLinkSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
-import { type DownloadQuery, downloadForm, downloadQuery } from './dto/download.dto';
+import { type DownloadLinkRequest, type DownloadQuery, downloadForm, downloadLinkRequestSchema, downloadQuery } from './dto/download.dto';
 import { EXPORT_FORMATS, contentTypes, gzipAccepted } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
 import { ExportsService } from './exports.service';
@@ -64,11 +65,24 @@ function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: str
   schema: { type: 'boolean', default: false },
   description: 'CSV only: open the file with a UTF-8 byte-order mark, so that Excel reads its accents as UTF-8 (other tools may then see it in the first column name)',
 })
+@ApiQuery({ name: 'token', required: false, description: 'A download link’s, in place of the Authorization header (POST /workflows/:id/download-links gives the whole link)' })
 @Controller('workflows/:id')
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
+  @Post('download-links')
+  @HttpCode(201)
+  @ApiZodBody(downloadLinkRequestSchema)
+  @ApiZodResponse(downloadLinkSchema, {
+    status: 201,
+    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl), for 10 minutes; add format, since and bom to it as to the download (researchers only)',
+  })
+  createDownloadLink(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(downloadLinkRequestSchema)) { kind }: DownloadLinkRequest, @CurrentUser() user: AuthUser) {
+    return this.exports.downloadLink(workflowId, kind, user);
+  }
+
   @Get('consensus')
+  @Public()
   @ApiDownloadResponse()
   @ApiSince('the subjects whose row changed (`updated_at`)')
   @ApiOperation({
@@ -80,13 +94,15 @@ export class ExportsController {
     @Query(downloadQuery) query: DownloadQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
-    @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
+    @OptionalUser() user?: AuthUser,
   ) {
-    return send(reply, await this.exports.consensus(workflowId, downloadForm(query, accept), user, query.since), acceptEncoding);
+    const downloader = await this.exports.downloader(workflowId, 'consensus', user, query.token);
+    return send(reply, await this.exports.consensus(workflowId, downloadForm(query, accept), downloader, query.since), acceptEncoding);
   }
 
   @Get('classifications')
+  @Public()
   @ApiDownloadResponse()
   @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`)')
   @ApiOperation({
@@ -98,9 +114,10 @@ export class ExportsController {
     @Query(downloadQuery) query: DownloadQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
-    @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
+    @OptionalUser() user?: AuthUser,
   ) {
-    return send(reply, await this.exports.classifications(workflowId, downloadForm(query, accept), user, query.since), acceptEncoding);
+    const downloader = await this.exports.downloader(workflowId, 'classifications', user, query.token);
+    return send(reply, await this.exports.classifications(workflowId, downloadForm(query, accept), downloader, query.since), acceptEncoding);
   }
 }

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import type { DownloadLink } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import type { AuthUser } from '../auth/auth.decorators';
+import { ProblemException } from '../common/problem';
+import { API_PREFIX } from '../common/routes';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type ClassificationRow, classificationColumns, flattenClassification, taskKeysOf } from './classification-rows';
 import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
 import type { DownloadForm } from './export-format';
+import { type DownloadKind, DownloadLinks } from './download-links';
 import { type ExportDownload, ExportStreams } from './export-streams';
 
 /**
@@ -57,7 +61,29 @@ export class ExportsService {
     private readonly workflows: WorkflowsService,
     private readonly versions: WorkflowVersions,
     private readonly streams: ExportStreams,
+    private readonly links: DownloadLinks,
   ) {}
+
+  /** A link that opens the download without an Authorization header, for a while (researchers only). */
+  async downloadLink(workflowId: string, kind: DownloadKind, user: AuthUser): Promise<DownloadLink> {
+    await this.workflows.requireResearcher(workflowId, user);
+    const { token, expiresAt } = await this.links.sign(user, workflowId, kind);
+    return { url: `/${API_PREFIX}/workflows/${workflowId}/${kind}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** Who asks for a download: the bearer token's account, else the download link's. */
+  async downloader(workflowId: string, kind: DownloadKind, user: AuthUser | undefined, token: string | undefined): Promise<AuthUser> {
+    if (user) return user;
+    const linked = token ? await this.links.userOf(token, workflowId, kind) : undefined;
+    if (linked) return linked;
+    const ask = `POST /${API_PREFIX}/workflows/${workflowId}/download-links`;
+    if (!token) {
+      throw new ProblemException(401, `Send a bearer token in the Authorization header, or open a download link (${ask}).`, [{ pointer: '/headers/authorization', message: 'is missing' }]);
+    }
+    throw new ProblemException(401, `The download link is not this download's, has expired, or its account signed out everywhere since; ask for another (${ask}).`, [
+      { pointer: '/query/token', message: 'is not a valid link to this download' },
+    ]);
+  }
 
   /**
    * One row per subject, with the consensus of every task of every version (the current version's first): a task

@@ -2,13 +2,25 @@ import { z } from 'zod';
 import { ZodPipe } from '../../common/zod';
 import { type DownloadForm, type ExportFormat, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
 
-/** Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. */
-export const downloadQuery = new ZodPipe(z.strictObject({ format: exportFormatSchema, since: sinceSchema, bom: bomSchema.default(false) }), '/query');
+/**
+ * Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. `token`: a
+ * download link's (`POST /workflows/:id/download-links`), in place of an Authorization header.
+ */
+export const downloadQuery = new ZodPipe(
+  z.strictObject({ format: exportFormatSchema, since: sinceSchema, bom: bomSchema.default(false), token: z.string().min(1).max(2000).optional() }),
+  '/query',
+);
 export interface DownloadQuery {
   format?: ExportFormat;
   since?: Date;
   bom: boolean;
+  token?: string;
 }
+
+export const downloadLinkRequestSchema = z.strictObject({
+  kind: z.enum(['consensus', 'classifications'], 'must be consensus (a row per subject) or classifications (a row per classification)'),
+});
+export type DownloadLinkRequest = z.infer<typeof downloadLinkRequestSchema>;
 
 /** How to write the download: the format the query names, else the one the Accept header prefers. */
 export const downloadForm = ({ format, bom }: DownloadQuery, accept: string | undefined): DownloadForm => ({ format: format ?? formatAccepted(accept), bom });

@@ -63,8 +63,8 @@ function DownloadItem({ download }: { download: Download }) {
       {download.state === 'ready' && (
         <>
           {t('lab.downloads.ready', { what })}{' '}
-          <a href={download.url} download={download.filename}>
-            {t('lab.downloads.save', { filename: download.filename })}
+          <a href={download.url} download>
+            {t('lab.downloads.save', { time: new Date(download.expiresAt!).toLocaleTimeString() })}
           </a>
         </>
       )}
