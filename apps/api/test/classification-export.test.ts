@@ -1,4 +1,4 @@
-import type { ChorusApiError, ChorusClient } from '@chorus/client';
+import type { ChorusApiError, ChorusClient, Problem } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -215,6 +215,7 @@ describe('raw classifications export', () => {
 
 describe('download links', () => {
   const open = (url: string) => fetch(`${stack.baseUrl}${url}`);
+  const problem = async (response: Response) => (await response.json()) as Problem;
 
   it('open a download without an Authorization header: that download only, until its account signs out everywhere', async () => {
     const { projectId } = await stack.client.getWorkflow(workflowId);
@@ -229,9 +230,9 @@ describe('download links', () => {
 
     // Not the other download; without any credentials, both ways of giving them are named.
     const other = await open(link.url.replace('/classifications?', '/consensus?'));
-    expect([other.status, (await other.json()).errors]).toEqual([401, [{ pointer: '/query/token', message: 'is not a valid link to this download' }]]);
+    expect([other.status, (await problem(other)).errors]).toEqual([401, [{ pointer: '/query/token', message: 'is not a valid link to this download' }]]);
     const none = await open(`/api/v1/workflows/${workflowId}/consensus`);
-    expect([none.status, (await none.json()).detail]).toEqual([401, expect.stringContaining('or open a download link (POST /api/v1/workflows/')]);
+    expect([none.status, (await problem(none)).detail]).toEqual([401, expect.stringContaining('or open a download link (POST /api/v1/workflows/')]);
     // For researchers only, of a download that exists.
     expect(((await volunteers[0]!.downloadLink(workflowId, 'consensus').catch((e) => e)) as ChorusApiError).status).toBe(403);
     const kind = (await stack.client.request('POST', `/workflows/${workflowId}/download-links`, { kind: 'everything' }).catch((e) => e)) as ChorusApiError;
@@ -239,6 +240,6 @@ describe('download links', () => {
 
     await scientist.client.signOutEverywhere();
     const ended = await open(link.url);
-    expect([ended.status, (await ended.json()).errors?.[0]?.pointer]).toEqual([401, '/query/token']);
+    expect([ended.status, (await problem(ended)).errors?.[0]?.pointer]).toEqual([401, '/query/token']);
   });
 });
