@@ -909,6 +909,13 @@ describe('training and gold standard', () => {
     expect(later.subjects.filter(isGold)).toEqual([]);
   });
 
+  it('serves every newcomer the training set, however many others hold its subjects (more than the rule’s cap)', async () => {
+    const workflowId = await projectWithGold((goldSetId) => ({ order: 'priority', goldStandardRate: 0, training: { subjectSetId: goldSetId, classifications: 2 } }));
+    // The rule asks for 3 classifications: five newcomers hold the training subjects at once, and none is left without.
+    const newcomers = await Promise.all(Array.from({ length: 5 }, guest));
+    for (const newcomer of newcomers) expect((await newcomer.queue(workflowId, 3)).subjects.map((s) => s.externalId)).toEqual(['g0', 'g1', expect.stringMatching(/^r/)]);
+  });
+
   it('serves a newcomer the training set in order even while another holds its first subject for a moment (it waits, not skips)', async () => {
     const workflowId = await projectWithGold((goldSetId) => ({ order: 'priority', goldStandardRate: 0, training: { subjectSetId: goldSetId, classifications: 3 } }));
     const { rows: [first] } = await stack.db.query("SELECT st.subject_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id = 'g0'", [workflowId]);

@@ -62,21 +62,25 @@ describe('workflow versions', () => {
     expect([fixed.version, fixed.warnings]).toEqual([2, undefined]);
   });
 
-  it('warn, when saved, of a gold-standard rate with no gold standard, a short training set, and classified subjects unlinked', async () => {
+  it('warn, when saved, of a gold-standard rate with no gold standard, a short training set or one that retires, and classified subjects unlinked', async () => {
     const project = await stack.client.createProject({ title: `Warnings ${randomUUID().slice(0, 8)}`, status: 'live' });
     const [regular, training] = [await stack.client.createSubjectSet(project.id, { name: 'Regular' }), await stack.client.createSubjectSet(project.id, { name: 'Training' })];
     const text = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: `Snippet ${externalId}` }] });
     await stack.client.addSubjects(regular.id, [text('r1'), text('r2')]);
-    await stack.client.addSubjects(training.id, [text('t1'), text('t2')]);
-    const selection = { order: 'random' as const, goldStandardRate: 0.2, training: { subjectSetId: training.id, classifications: 3 } };
-    const created = await stack.client.createWorkflow(project.id, { ...definition(), selection, subjectSetIds: [regular.id, training.id] });
-    expect(created.warnings).toEqual([
-      { pointer: '/selection/goldStandardRate', message: expect.stringContaining('no linked subject has known answers') },
-      { pointer: '/selection/training/classifications', message: expect.stringContaining('asks for 3 training subjects, but the training set has 2') },
-    ]);
-    // Known answers and a third training subject answer both.
-    await stack.client.addSubjects(training.id, [{ ...text('t3'), goldStandard: { T0: 'yes' } }]);
+    const [unknown] = (await stack.client.addSubjects(training.id, [text('t1'), { ...text('t2'), goldStandard: { T0: 'yes' } }])).subjectIds;
+    const goldOnly = await stack.client.createWorkflow(project.id, { ...definition(), selection: { order: 'random', goldStandardRate: 0.2 }, subjectSetIds: [regular.id] });
+    expect(goldOnly.warnings).toEqual([{ pointer: '/selection/goldStandardRate', message: expect.stringContaining('no linked subject has known answers') }]);
+
+    const selection = { order: 'random' as const, goldStandardRate: 0.2, training: { subjectSetId: training.id, classifications: 2 } };
     const withTraining = [regular.id, training.id];
+    const created = await stack.client.createWorkflow(project.id, { ...definition(), selection: { ...selection, training: { ...selection.training, classifications: 3 } }, subjectSetIds: withTraining });
+    expect(created.warnings).toEqual([
+      { pointer: '/selection/training/classifications', message: expect.stringContaining('asks for 3 training subjects, but the training set has 2') },
+      { pointer: '/selection/training/subjectSetId', message: expect.stringContaining('names a set with a subject without known answers (goldStandard): such a subject retires') },
+    ]);
+    // Two training subjects asked for, both with known answers: nothing to say.
+    await stack.client.removeSubject(training.id, unknown!);
+    await stack.client.addSubjects(training.id, [{ ...text('t3'), goldStandard: { T0: 'no' } }]);
     expect((await stack.client.updateWorkflow(created.id, { ...definition(), selection, subjectSetIds: withTraining })).warnings).toBeUndefined();
 
     // A set whose subjects were classified, unlinked: said, with how many; an unclassified one unlinked says nothing.

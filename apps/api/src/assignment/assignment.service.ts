@@ -255,8 +255,9 @@ export class AssignmentService {
   private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, holders: HolderLimit, wanted: number): Promise<QueueView['subjects']> {
     if (!wanted) return [];
     const withoutGold = goldOnlyAtGoldSlots(selection);
+    // Every newcomer trains on the training set, however many others hold its subjects.
     const take = (kind: Take['kind'], count: number, setId?: string) =>
-      this.assigner.take({ workflowId, userId: user.id, holders, kind, count, setId, withoutGold: withoutGold && REGULAR_KINDS.has(kind) });
+      this.assigner.take({ workflowId, userId: user.id, holders: kind === 'training' ? { ...holders, cap: null } : holders, kind, count, setId, withoutGold: withoutGold && REGULAR_KINDS.has(kind) });
     const plan = await this.plan(workflowId, user, selection, wanted);
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
     const gold = await take('gold', plan.goldSlots.length);

@@ -347,9 +347,10 @@ export class WorkflowsService {
 
   /** What the selection rule asks of the linked sets that they cannot give now: the researcher may not know. */
   private async selectionWarnings(manager: EntityManager, workflowId: string, { selection }: WorkflowDefinition): Promise<FieldError[]> {
-    const [{ gold, training }]: { gold: number; training: number }[] = await manager.query(
+    const [{ gold, training, trainingUnknown }]: { gold: number; training: number; trainingUnknown: number }[] = await manager.query(
       `SELECT (SELECT count(*)::int FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.gold_standard AND NOT ${isUnlinked('st')}) AS gold,
-              (SELECT count(*)::int FROM subject_set_members WHERE subject_set_id = $2) AS training`,
+              (SELECT count(*)::int FROM subject_set_members WHERE subject_set_id = $2) AS training,
+              (SELECT count(*)::int FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id WHERE m.subject_set_id = $2 AND s.gold_standard IS NULL) AS "trainingUnknown"`,
       [workflowId, selection.training?.subjectSetId ?? null],
     );
     const warnings: FieldError[] = [];
@@ -363,6 +364,12 @@ export class WorkflowsService {
       warnings.push({
         pointer: '/selection/training/classifications',
         message: `asks for ${selection.training.classifications} training subjects, but the training set has ${training}: volunteers get regular subjects after those`,
+      });
+    }
+    if (selection.training && trainingUnknown > 0) {
+      warnings.push({
+        pointer: '/selection/training/subjectSetId',
+        message: `names a set with ${trainingUnknown === 1 ? 'a subject' : `${trainingUnknown} subjects`} without known answers (goldStandard): such a subject retires as any other does, and newcomers after that get a regular subject in its place. Give training subjects known answers, which never retire, so that every newcomer trains on them`,
       });
     }
     return warnings;
