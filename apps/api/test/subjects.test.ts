@@ -140,6 +140,7 @@ describe('deleting a subject set', () => {
     const workflow = await stack.client.createWorkflow(project.id, { name: 'Ads', ...yesNo, subjectSetIds: [wrong.id] });
     expect((await stack.client.queue(workflow.id)).subjects).toHaveLength(3); // held: a, b and c
     await stack.client.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: b!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    await stack.client.releaseHolds(workflow.id, [a!]); // a subject held stays for the answer on its way
 
     const inUse = await failure(stack.client.deleteSubjectSet(wrong.id));
     expect([inUse?.status, inUse?.problem.type, inUse?.problem.detail]).toEqual([409, 'urn:chorus:problem:subject-set-in-use', expect.stringContaining(`the workflow "Ads" (${workflow.id}) serves it`)]);
@@ -230,29 +231,35 @@ describe('taking one subject out of a set', () => {
   const guest = async () => stack.anonymous.withToken((await stack.anonymous.guest()).token);
   const served = async (workflowId: string) => (await (await guest()).queue(workflowId, 10)).subjects.map((subject) => subject.externalId).sort();
 
-  it('deletes it if unused, keeps it if classified or in another set, and the workflows stop serving it unless another set of theirs has it', async () => {
+  it('deletes it if unused, keeps it if classified, held or in another set, and the workflows stop serving it unless another set of theirs has it', async () => {
     const project = await stack.client.createProject({ title: `Removing ${randomUUID().slice(0, 8)}`, status: 'live' });
     const [main, more] = [await stack.client.createSubjectSet(project.id, { name: 'Main' }), await stack.client.createSubjectSet(project.id, { name: 'More' })];
-    const [a, b, c] = (await stack.client.addSubjects(main.id, [text('a'), text('b'), text('c')])).subjectIds as [string, string, string];
+    const [a, b, c, d] = (await stack.client.addSubjects(main.id, [text('a'), text('b'), text('c'), text('d')])).subjectIds as [string, string, string, string];
     await stack.client.addSubjects(more.id, [text('c')]);
     const both = await stack.client.createWorkflow(project.id, { name: 'Both sets', ...yesNo, subjectSetIds: [main.id, more.id] });
     const one = await stack.client.createWorkflow(project.id, { name: 'Main only', ...yesNo, subjectSetIds: [main.id] });
     await Promise.all([stack.client.activateWorkflow(both.id), stack.client.activateWorkflow(one.id)]);
     const volunteer = await guest();
-    expect((await volunteer.queue(both.id, 10)).subjects).toHaveLength(3); // held: a, b and c
+    const queue = await volunteer.queue(both.id, 10);
+    expect(queue.subjects).toHaveLength(4);
+    await volunteer.releaseHolds(both.id, [a]); // held now: b, c and d
     await stack.client.classify({ workflowId: both.id, workflowVersion: 1, subjectId: b, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
 
     expect(await stack.client.removeSubject(main.id, a)).toEqual({ deletedSubjects: 1, keptSubjects: 0 });
     expect(await stack.client.removeSubject(main.id, b)).toEqual({ deletedSubjects: 0, keptSubjects: 1 });
     expect(await stack.client.removeSubject(main.id, c)).toEqual({ deletedSubjects: 0, keptSubjects: 1 });
+    expect(await stack.client.removeSubject(main.id, d)).toEqual({ deletedSubjects: 0, keptSubjects: 1 });
     const { rows } = await stack.db.query(
       `SELECT (SELECT array_agg(external_id ORDER BY external_id) FROM subjects WHERE project_id = $1) AS subjects,
               (SELECT count(*)::int FROM assignments WHERE subject_id = $2) AS holds,
               (SELECT retirement_reason FROM subject_workflow_status WHERE workflow_id = $3 AND subject_id = $4) AS classified`,
       [project.id, a, both.id, b],
     );
-    expect(rows[0]).toEqual({ subjects: ['b', 'c'], holds: 0, classified: 'unlinked' });
+    expect(rows[0]).toEqual({ subjects: ['b', 'c', 'd'], holds: 0, classified: 'unlinked' });
     expect((await stack.client.subjectsOf(main.id)).subjects).toEqual([]);
+    // The answer on its way to the subject held when it went is stored, as given after its retirement.
+    const late = await volunteer.classify({ workflowId: both.id, workflowVersion: 1, subjectId: d, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    expect(late.afterRetirement).toBe(true);
     // "c" is still in the other set of one workflow; the other has nothing left to serve.
     expect(await served(both.id)).toEqual(['c']);
     expect(await served(one.id)).toEqual([]);

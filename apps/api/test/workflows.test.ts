@@ -83,7 +83,7 @@ describe('workflow versions', () => {
     await stack.client.addSubjects(training.id, [{ ...text('t3'), goldStandard: { T0: 'no' } }]);
     expect((await stack.client.updateWorkflow(created.id, { ...definition(), selection, subjectSetIds: withTraining })).warnings).toBeUndefined();
 
-    // A set whose subjects were classified, unlinked: said, with how many; an unclassified one unlinked says nothing.
+    // A set whose subjects were classified or are held, unlinked: said, with how many; an unused one unlinked says nothing.
     await stack.client.activateWorkflow(created.id);
     const volunteer = await guest();
     const queue = await volunteer.queue(created.id, 10);
@@ -92,11 +92,12 @@ describe('workflow versions', () => {
     const noTraining = { order: 'random' as const, goldStandardRate: 0.2 };
     const unlinked = await stack.client.updateWorkflow(created.id, { ...definition(), selection: noTraining, subjectSetIds: [regular.id] });
     expect(unlinked.warnings).toEqual([
-      { pointer: '/subjectSetIds', message: expect.stringMatching(/^leaves out sets whose subject was classified \(or retired\) in this workflow/) },
+      { pointer: '/subjectSetIds', message: expect.stringMatching(/^leaves out sets whose 2 subjects were classified, retired or held by volunteers in this workflow/) },
       { pointer: '/selection/goldStandardRate', message: expect.stringContaining('no linked subject has known answers') },
     ]);
     const relinked = await stack.client.updateWorkflow(created.id, { ...definition(), subjectSetIds: [training.id, regular.id] });
     expect(relinked.warnings).toBeUndefined();
+    await volunteer.releaseHolds(created.id, queue.subjects.filter((subject) => subject.externalId?.startsWith('r')).map((subject) => subject.id));
     expect((await stack.client.updateWorkflow(created.id, { ...definition(), subjectSetIds: [training.id] })).warnings).toBeUndefined();
   });
 

@@ -25,7 +25,7 @@ export class WorkflowSubjects {
 
   /**
    * After unlinking sets (or taking subjects out of one): subjects no longer in any linked set leave the workflow.
-   * Those already classified there (or retired) keep their row, for their consensus, and leave every queue (retired as
+   * Those already classified there, held or retired keep their row, for their consensus, and leave every queue (retired as
    * `unlinked`, unless retired already) until a set of theirs is linked again. `subjectIds`: only these may have left.
    * Answers how many kept their row.
    */
@@ -33,8 +33,13 @@ export class WorkflowSubjects {
     const left = `st.workflow_id = $1 AND ($2::uuid[] IS NULL OR st.subject_id = ANY($2))
       AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
                       WHERE l.workflow_id = $1 AND m.subject_id = st.subject_id)`;
-    // A subject never classified there simply leaves, unless retired by hand, which it stays if its set comes back.
-    await manager.query(`DELETE FROM subject_workflow_status st WHERE ${left} AND st.classification_count = 0 AND st.retired_at IS NULL`, [workflowId, subjectIds]);
+    // A subject never classified there simply leaves, unless retired by hand, which it stays if its set comes back, or
+    // held by a volunteer, whose answer on its way is then stored (as given after its retirement).
+    await manager.query(
+      `DELETE FROM subject_workflow_status st WHERE ${left} AND st.classification_count = 0 AND st.retired_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = st.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now())`,
+      [workflowId, subjectIds],
+    );
     const [, kept]: [unknown, number] = await manager.query(`UPDATE subject_workflow_status st SET ${UNLINK} WHERE ${left} AND NOT ${isUnlinked('st')}`, [workflowId, subjectIds]);
     return kept;
   }

@@ -340,7 +340,7 @@ export class WorkflowsService {
     return [
       {
         pointer: '/subjectSetIds',
-        message: `leaves out sets whose ${left === 1 ? 'subject was' : `${left} subjects were`} classified (or retired) in this workflow: they leave its queue, retired as "unlinked", and keep their classifications and consensus in the downloads; linking a set of theirs again brings them back as they were`,
+        message: `leaves out sets whose ${left === 1 ? 'subject was' : `${left} subjects were`} classified, retired or held by volunteers in this workflow: they leave its queue, retired as "unlinked" (answers on their way are stored), and keep their classifications and consensus in the downloads; linking a set of theirs again brings them back as they were`,
       },
     ];
   }
