@@ -47,10 +47,10 @@ it('re-aggregates a whole workflow when its retirement rule changes, reporting p
   // The researcher is told what the new rule does to the answers given.
   expect(updated.warnings).toEqual([{ pointer: '/retirement', message: expect.stringContaining('asks for at most 2 classifications where it asked for 5') }]);
 
-  const runId = updated.reaggregation!.id;
+  const jobId = updated.reaggregation!.id;
   let run: ReaggregationRun | undefined;
   await until(async () => {
-    run = await stack.client.reaggregation(workflowId, runId);
+    run = await stack.client.reaggregation(workflowId, jobId);
     return run.state === 'completed';
   }, 'the re-aggregation to complete');
   expect(run?.progress).toMatchObject({ done: 7, total: 7 });
@@ -59,8 +59,8 @@ it('re-aggregates a whole workflow when its retirement rule changes, reporting p
   const { runs } = await stack.client.reaggregations(workflowId);
   expect(runs).toEqual([
     {
-      id: expect.any(String),
-      jobId: runId,
+      id: updated.reaggregation!.runId,
+      jobId,
       workflowId,
       scope: 'all',
       state: 'completed',
@@ -178,11 +178,11 @@ it('lists a run asked for while another runs as waiting for it, then runs it', a
     const first = await stack.client.reaggregate(workflowId);
     await until(async () => (await stack.client.reaggregation(workflowId, first.id)).state === 'active', 'the first run to start');
     const second = await stack.client.reaggregate(workflowId);
-    expect(second.id).toBe(first.id); // the run under way answers
+    expect(second.id).toBe(first.id); // the run under way answers, with the id of the run that waits for it
     const { runs } = await stack.client.reaggregations(workflowId);
-    expect(runs.map((run) => [run.state, run.jobId])).toEqual([
-      ['waiting', null],
-      ['active', first.id],
+    expect(runs.map((run) => [run.id, run.state, run.jobId])).toEqual([
+      [second.runId, 'waiting', null],
+      [first.runId, 'active', first.id],
     ]);
   } finally {
     await holder.query('ROLLBACK');

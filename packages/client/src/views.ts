@@ -104,6 +104,9 @@ export const subjectsAddedSchema = z.strictObject({
 /** A whole workflow's re-aggregation, run by the worker; `progress` counts subjects done of the total. */
 export const reaggregationRunSchema = z.strictObject({
   id: z.string(),
+  runId: z.string().meta({
+    description: "The run's own id, which outlives the job (GET /workflows/:id/reaggregations/:run takes it as long as the list keeps the run): the run this request is, or joined",
+  }),
   workflowId: id,
   scope: z.enum(['all', 'unretired']),
   /** BullMQ's job state, or `unknown`. */
@@ -117,7 +120,7 @@ export const reaggregationRunSchema = z.strictObject({
  * Chorus itself, after re-learning skills or to restart a lost run), when, when it started and ended (null: not yet), and the subjects it recomputed once
  * completed. `state` is the queue's while it waits or runs, then `completed` or `failed`.
  */
-export const reaggregationRecordSchema = reaggregationRunSchema.extend({
+export const reaggregationRecordSchema = reaggregationRunSchema.omit({ runId: true }).extend({
   id: z.string().meta({ description: "The run's own id" }),
   jobId: z.string().nullable().meta({ description: 'Its job, to follow at GET /workflows/:id/reaggregations/:run (null while it waits for the run under way to end)' }),
   requestedBy: z.strictObject({ id, displayName: z.string() }).nullable(),

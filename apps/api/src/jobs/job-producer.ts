@@ -92,9 +92,10 @@ export class JobProducer implements OnModuleInit {
     const created = found.runId === job.data.runId;
     if (created || found.run.state === 'active') {
       await recordReaggregationRequested(this.db, { id: job.data.runId!, jobId: created ? added.id! : null, workflowId, scope, requestedBy });
-    } else if (!found.requestedBy) {
-      await recordReaggregationRequested(this.db, { id: found.runId, jobId: found.run.id, workflowId, scope, requestedBy });
+      // Behind a run under way, this one waits for it to end: the answer is the run under way, with this run's id.
+      return { ...found.run, runId: job.data.runId! };
     }
+    if (!found.requestedBy) await recordReaggregationRequested(this.db, { id: found.runId, jobId: found.run.id, workflowId, scope, requestedBy });
     return found.run;
   }
 
@@ -119,15 +120,17 @@ export class JobProducer implements OnModuleInit {
     const job: Job<JobPayload<'reaggregation', 'reaggregate-workflow'>> | undefined = await withinRedisWait(this.reaggregation.getJob(id));
     if (!job) return undefined;
     const progress = typeof job.progress === 'object' ? (job.progress as unknown as ReaggregationProgress) : null;
+    const runId = reaggregationRunId(job);
     const run: ReaggregationRun = {
       id,
+      runId,
       workflowId: job.data.workflowId,
       scope: job.data.scope,
       state: await withinRedisWait(job.getState()),
       progress: progress && { done: progress.done, total: progress.total, after: progress.after },
       ...(job.failedReason ? { failedReason: job.failedReason } : {}),
     };
-    return { run, runId: reaggregationRunId(job), requestedAt: new Date(job.timestamp), requestedBy: job.data.requestedBy ?? null };
+    return { run, runId, requestedAt: new Date(job.timestamp), requestedBy: job.data.requestedBy ?? null };
   }
 
   /** Job counts by state, or undefined while Redis is away. */
