@@ -34,6 +34,8 @@ export interface StackOptions {
   worker?: boolean;
   demoProject?: boolean;
   env?: Record<string, string>;
+  /** Where the API reaches the stack's database (a proxy before it, say), given where it is. */
+  databaseVia?: (url: string) => string;
 }
 
 /** A real API on a free port (serving the built classifier) with its own database and queue prefix, and a worker. */
@@ -43,7 +45,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const inbox = await startInbox();
   const env = {
     NODE_ENV: 'test',
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.databaseVia ? options.databaseVia(database.url) : database.url,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.queuePrefix,
     PORT: '0',

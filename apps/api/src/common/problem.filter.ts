@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
+import { throttledWarning } from '@chorus/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { type BodyLimit, bodyLimitOf } from './body-limits';
@@ -45,19 +46,40 @@ function databaseProblem(exception: unknown): ProblemException | undefined {
   ).retryAfter(DATABASE_TIMEOUT_RETRY_SECONDS);
 }
 
+/** When a request may be made again after Postgres or Redis could not be reached: a restart takes a few seconds. */
+const SERVICE_AWAY_RETRY_SECONDS = 5;
+const CONNECTION_FAILED = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', '57P01', '57P03', '08000', '08001', '08003', '08006']);
+/** pg's own words when its connection ends or a pool waits too long for one (no code of the network's or Postgres's). */
+const CONNECTION_FAILED_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/** A request that failed because Postgres (or Redis) could not be reached: a moment's absence, not the request's fault. */
+function serviceAwayProblem(exception: unknown): ProblemException | undefined {
+  const causes = [exception, (exception as { driverError?: unknown })?.driverError, (exception as { cause?: unknown })?.cause] as { code?: string; message?: string }[];
+  if (!causes.some((cause) => (cause?.code && CONNECTION_FAILED.has(cause.code)) || CONNECTION_FAILED_MESSAGE.test(cause?.message ?? ''))) return undefined;
+  return new ProblemException(
+    503,
+    'This server could not reach its database or queue just now. Try again in a moment (a submit sent again under its Idempotency-Key is stored once); if it keeps happening, tell the people who run this Chorus.',
+    undefined,
+    'service-unavailable',
+  ).retryAfter(SERVICE_AWAY_RETRY_SECONDS);
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+  /** Every request fails so while Postgres is away: said once in a while, not once per request. */
+  private readonly warnServiceAway = throttledWarning((message) => this.logger.warn(message));
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   catch(thrown: unknown, host: ArgumentsHost): void {
-    const exception = databaseProblem(thrown) ?? thrown;
+    const exception = databaseProblem(thrown) ?? serviceAwayProblem(thrown) ?? thrown;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
     const body = this.toProblem(exception, bodyLimitOf(request?.routeOptions?.url, request?.method, this.config));
     // A failure of ours; the 503 that says the downloads are busy is an answer, not one.
-    if (body.status >= 500 && !body.type?.endsWith(':exports-busy')) this.logger.error(thrown instanceof Error ? thrown.stack : String(thrown));
+    if (body.type?.endsWith(':service-unavailable')) this.warnServiceAway(`answered 503: ${(thrown as Error).message}`);
+    else if (body.status >= 500 && !body.type?.endsWith(':exports-busy')) this.logger.error(thrown instanceof Error ? thrown.stack : String(thrown));
     if (exception instanceof ProblemException && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }

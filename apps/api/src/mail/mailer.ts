@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { throttledWarning } from '@chorus/runtime';
 import { createTransport, type Transporter } from 'nodemailer';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -63,6 +64,8 @@ export function mailSettingsWarnings(config: AppConfig): string[] {
 @Injectable()
 export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(Mailer.name);
+  /** Asked every second or so: while Postgres is away, said once in a while, with how many times. */
+  private readonly warnOfLooking = throttledWarning((message) => this.logger.warn(message));
   private readonly transport: Transporter;
   private readonly sentToAddresses: AddressLimitStore;
   private readonly sending = new Set<Promise<void>>();
@@ -140,7 +143,7 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
       this.sendDueMails(); // the next mail due, on another connection
       await this.attempt(mail);
     } catch (error) {
-      this.logger.warn(`could not look for mails to send: ${(error as Error).message}`);
+      this.warnOfLooking(`could not look for mails to send: ${(error as Error).message}`);
     } finally {
       this.attempting -= 1;
     }

@@ -7,6 +7,7 @@ import { JobProducer } from '../jobs/job-producer';
 interface Snapshot {
   /** Job counts by state, or undefined while Redis is away. */
   jobs: Record<string, number> | undefined;
+  /** NaN while Postgres is away. */
   lagging: number;
   lagSeconds: number;
 }
@@ -36,7 +37,7 @@ export class MetricsService {
     });
     new Gauge({
       name: 'chorus_aggregation_lagging_subjects',
-      help: 'Subjects whose aggregation has not yet seen all their classifications',
+      help: 'Subjects whose aggregation has not yet seen all their classifications (NaN while Postgres is away)',
       registers: [this.registry],
       async collect() {
         this.set((await snapshot()).lagging);
@@ -44,7 +45,7 @@ export class MetricsService {
     });
     new Gauge({
       name: 'chorus_aggregation_lag_seconds',
-      help: 'Age of the oldest classification not yet aggregated',
+      help: 'Age of the oldest classification not yet aggregated (NaN while Postgres is away)',
       registers: [this.registry],
       async collect() {
         this.set((await snapshot()).lagSeconds);
@@ -52,10 +53,11 @@ export class MetricsService {
     });
     new Gauge({
       name: 'chorus_metrics_scrape_ok',
-      help: 'Whether the last scrape could read Redis',
+      help: 'Whether the last scrape could read Redis and Postgres',
       registers: [this.registry],
       async collect() {
-        this.set((await snapshot()).jobs ? 1 : 0);
+        const { jobs, lagging } = await snapshot();
+        this.set(jobs && !Number.isNaN(lagging) ? 1 : 0);
       },
     });
   }
@@ -66,9 +68,19 @@ export class MetricsService {
 
   /** One read of Postgres and Redis per scrape, shared by every gauge (a registry collects them all at once). */
   private snapshot(): Promise<Snapshot> {
-    this.pending ??= Promise.all([this.jobs.aggregationCounts(), this.db.query(LAG)])
-      .then(([jobs, [row]]) => ({ jobs, lagging: row.lagging, lagSeconds: row.lag }))
+    this.pending ??= Promise.all([this.jobs.aggregationCounts(), this.lag()])
+      .then(([jobs, lag]) => ({ jobs, ...lag }))
       .finally(() => setImmediate(() => (this.pending = undefined)));
     return this.pending;
+  }
+
+  /** How far aggregation lags, as NaN while Postgres is away (the scrape still answers, with the process's metrics). */
+  private async lag(): Promise<Pick<Snapshot, 'lagging' | 'lagSeconds'>> {
+    try {
+      const [row]: { lagging: number; lag: number }[] = await this.db.query(LAG);
+      return { lagging: row!.lagging, lagSeconds: row!.lag };
+    } catch {
+      return { lagging: Number.NaN, lagSeconds: Number.NaN };
+    }
   }
 }
