@@ -909,7 +909,7 @@ describe('training and gold standard', () => {
     expect(later.subjects.filter(isGold)).toEqual([]);
   });
 
-  it('serves every newcomer the training set, however many others hold its subjects (more than the rule’s cap)', async () => {
+  it('serves every newcomer the training set’s gold-standard subjects, however many others hold them (more than the rule’s cap)', async () => {
     const workflowId = await projectWithGold((goldSetId) => ({ order: 'priority', goldStandardRate: 0, training: { subjectSetId: goldSetId, classifications: 2 } }));
     // The rule asks for 3 classifications: five newcomers hold the training subjects at once, and none is left without.
     const newcomers = await Promise.all(Array.from({ length: 5 }, guest));

@@ -97,13 +97,19 @@ describe('classifier in a browser: the researcher lab', () => {
     const account = await suite.stack.anonymous.register({ email: `lab-conflict-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosalind Franklin' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Shared workflow' });
-    const { id } = await researcher.createWorkflow(project.id, BRANCHING_DEFINITION);
+    const set = await researcher.createSubjectSet(project.id, { name: 'Snippets' });
+    await researcher.addSubjects(set.id, [{ externalId: 's1', locations: [{ type: 'text', text: 'A snippet.' }] }]);
+    const { id } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(id);
     const { page, errors } = await signedInPage(account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
     await page.getByTestId('lab-workflow-version').getByText('Version 1').waitFor();
 
-    // A colleague saves version 2 meanwhile; this page's edit, made from version 1, is refused.
+    // A colleague saves version 2 meanwhile, and this page, pausing the workflow, reads it again; its edit, made from
+    // version 1, is refused all the same.
     await researcher.updateWorkflow(id, { ...BRANCHING_DEFINITION, name: 'Ad or not? (colleague)' });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
     const mine = JSON.stringify({ ...BRANCHING_DEFINITION, name: 'Ad or not? (mine)' }, null, 2);
     await page.getByLabel('Workflow definition (JSON)').fill(mine);
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');

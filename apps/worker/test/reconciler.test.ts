@@ -143,3 +143,31 @@ it('does not start again a run that ended between its reading what is owed and i
     await Promise.all([aggregation!.close(), reaggregation!.close(), db.destroy()]);
   }
 });
+
+it('removes the rows kept for a hold when their set was unlinked once the hold ends unanswered, and keeps classified ones', async () => {
+  const { projectId, workflowId } = await voteWorkflow(stack, 2, 3);
+  const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  const queue = await volunteer.queue(workflowId, 2);
+  const [answered, held] = queue.subjects.map((subject) => subject.id) as [string, string];
+  await volunteer.classify({ workflowId, workflowVersion: queue.workflowVersion, subjectId: answered, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  const other = await stack.client.createSubjectSet(projectId, { name: 'Other' });
+  await stack.client.addSubjects(other.id, [{ externalId: 'o1', locations: [{ type: 'text', text: 'Other' }] }]);
+  await stack.client.updateWorkflow(workflowId, { ...(await stack.client.getWorkflow(workflowId)).definition, subjectSetIds: [other.id] });
+  const unlinked = async () =>
+    (await stack.db.query("SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retirement_reason = 'unlinked' ORDER BY classification_count DESC", [workflowId])).rows.map(
+      (row) => row.subject_id,
+    );
+  expect(await unlinked()).toEqual([answered, held]);
+
+  const db = await openDatabase(stack.config.databaseUrl, 1);
+  const reconciler = new ReconcilerService(db, undefined as never, undefined as never, {} as WorkerConfig); // its sweep uses no queue
+  try {
+    await reconciler.sweepExpiredAssignments();
+    expect(await unlinked()).toEqual([answered, held]); // still held
+    await stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1", [workflowId]);
+    await reconciler.sweepExpiredAssignments();
+    expect(await unlinked()).toEqual([answered]);
+  } finally {
+    await db.destroy();
+  }
+});

@@ -241,7 +241,12 @@ export class ChorusClient {
    * workflow's ETag as read), refused (412) when it changed since.
    */
   async updateWorkflow(id: string, input: WorkflowInput, ifMatch?: string) {
-    return (await this.request<WorkflowSaved>('PUT', `/workflows/${id}`, input, ifMatch === undefined ? {} : { 'if-match': ifMatch })).body;
+    return (await this.updateWorkflowForEdit(id, input, ifMatch)).saved;
+  }
+  /** As `updateWorkflow`, with the workflow's ETag once saved, for the edit after it to send. */
+  async updateWorkflowForEdit(id: string, input: WorkflowInput, ifMatch?: string): Promise<{ saved: WorkflowSaved; etag: string | undefined }> {
+    const { body, headers } = await this.request<WorkflowSaved>('PUT', `/workflows/${id}`, input, ifMatch === undefined ? {} : { 'if-match': ifMatch });
+    return { saved: body, etag: headers.get('etag') ?? undefined };
   }
   reaggregate(workflowId: string, scope: 'all' | 'unretired' = 'all') {
     return this.call<ReaggregationRun>('POST', `/workflows/${workflowId}/reaggregate`, { scope });

@@ -78,6 +78,8 @@ export function rejoinLinkedSets(manager: EntityManager, workflowId: string, sub
  */
 export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<number> {
   if (!subjectIds.length) return 0;
+  // One addition to a set at a time: each reads the positions the one before left.
+  await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-set-order'), hashtext($1))", [subjectSetId]);
   const places = await placeInSet(manager, subjectSetId, subjectIds);
   const added: unknown[] = await manager.query(
     places
@@ -102,7 +104,8 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
 /**
  * Where the subjects sent that are new to the set go, when some sent are members already (a manifest or a file sent
  * again, with pages inserted): each run of new ones right after the member sent before it, or before the first member
- * sent when none was; later members move on to make room. Null when none sent is a member: they all go at the end.
+ * sent when none was; later members move on to make room, in one statement. Null when none sent is a member: they all
+ * go at the end.
  */
 async function placeInSet(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<{ id: string; position: bigint }[] | null> {
   const members: { subject_id: string; position: string }[] = await manager.query(
@@ -124,13 +127,20 @@ async function placeInSet(manager: EntityManager, subjectSetId: string, subjectI
     [after, run] = [position, []];
   }
   if (run.length) runs.push({ after: after!, ids: run });
-  // The last in the set first, so that moving the members after an earlier run moves the later runs' places with them.
-  runs.sort((a, b) => (a.after < b.after ? 1 : a.after > b.after ? -1 : 0));
+  if (!runs.length) return [];
+  // A member at p moves on by the new subjects placed before it (after an anchor below p); a run goes after its anchor
+  // as moved, and after the runs placed at the same anchor before it.
+  runs.sort((a, b) => (a.after < b.after ? -1 : a.after > b.after ? 1 : 0));
+  await manager.query(
+    `UPDATE subject_set_members m SET position = m.position + (SELECT sum(r.n) FROM unnest($2::bigint[], $3::int[]) AS r(after, n) WHERE r.after < m.position)
+     WHERE m.subject_set_id = $1 AND m.position > $4::bigint`,
+    [subjectSetId, runs.map((each) => each.after.toString()), runs.map((each) => each.ids.length), runs[0]!.after.toString()],
+  );
   const places: { id: string; position: bigint }[] = [];
+  let before = 0n;
   for (const { after: anchor, ids } of runs) {
-    await manager.query('UPDATE subject_set_members SET position = position + $3 WHERE subject_set_id = $1 AND position > $2', [subjectSetId, anchor.toString(), ids.length]);
-    for (const place of places) if (place.position > anchor) place.position += BigInt(ids.length);
-    places.push(...ids.map((id, index) => ({ id, position: anchor + 1n + BigInt(index) })));
+    places.push(...ids.map((id, index) => ({ id, position: anchor + before + 1n + BigInt(index) })));
+    before += BigInt(ids.length);
   }
   return places;
 }

@@ -29,6 +29,8 @@ const FED_RETRY_SECONDS = 60;
 
 /** The takes that follow the selection order; gold and training takes serve gold-standard subjects on purpose. */
 const REGULAR_KINDS = new Set<Take['kind']>(['random', 'priority', 'sequential', 'set']);
+/** A training take's cap: no limit on gold-standard subjects' holders (the largest int the pick takes). */
+const TRAINING_HOLDERS = 2_147_483_647;
 
 interface BatchPlan {
   training?: { subjectSetId: string; count: number };
@@ -255,9 +257,18 @@ export class AssignmentService {
   private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, holders: HolderLimit, wanted: number): Promise<QueueView['subjects']> {
     if (!wanted) return [];
     const withoutGold = goldOnlyAtGoldSlots(selection);
-    // Every newcomer trains on the training set, however many others hold its subjects.
+    // Every newcomer trains on the training set's gold-standard subjects, however many others hold them (their cap is
+    // the rule's alone: `HOLDERS_AT_MOST`); its other subjects are held no more than near retirement elsewhere.
     const take = (kind: Take['kind'], count: number, setId?: string) =>
-      this.assigner.take({ workflowId, userId: user.id, holders: kind === 'training' ? { ...holders, cap: null } : holders, kind, count, setId, withoutGold: withoutGold && REGULAR_KINDS.has(kind) });
+      this.assigner.take({
+        workflowId,
+        userId: user.id,
+        holders: kind === 'training' ? { ...holders, cap: TRAINING_HOLDERS } : holders,
+        kind,
+        count,
+        setId,
+        withoutGold: withoutGold && REGULAR_KINDS.has(kind),
+      });
     const plan = await this.plan(workflowId, user, selection, wanted);
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
     const gold = await take('gold', plan.goldSlots.length);

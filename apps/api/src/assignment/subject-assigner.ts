@@ -9,8 +9,8 @@ import { type PickKind, pickAndAssignSql } from './queue-sql';
 
 /** How many volunteers may have counted or hold a subject (`HOLDERS_AT_MOST` in queue-sql.ts says how the two combine). */
 export interface HolderLimit {
-  /** The most classifications a subject can ever need (null: no limit, for the training set, which every newcomer gets). */
-  cap: number | null;
+  /** The most classifications a subject can ever need. */
+  cap: number;
   /** The fewest counted classifications at which the rule could retire a subject. */
   earliest: number;
 }

@@ -123,11 +123,9 @@ export class SubjectSetsService {
        ORDER BY workflow_id, subject_id FOR UPDATE`,
       [subjectSetId, subjectId],
     );
-    // Nor one a volunteer holds: their answer, on its way, must find it (it is stored, after retirement as `unlinked`).
     const candidates = `SELECT m.subject_id FROM subject_set_members m WHERE ${leaving}
       AND NOT EXISTS (SELECT 1 FROM subject_set_members other WHERE other.subject_id = m.subject_id AND other.subject_set_id <> $1)
-      AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)
-      AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.subject_id = m.subject_id AND a.expires_at > now())`;
+      AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)`;
     const locked: { id: string }[] = await manager.query(`SELECT id FROM subjects WHERE id IN (${candidates}) ORDER BY id FOR UPDATE`, [subjectSetId, subjectId]);
     // Checked again now that they are locked, and only those: one that became a candidate meanwhile is not locked.
     const [{ deleted }]: { deleted: number }[] = await manager.query(

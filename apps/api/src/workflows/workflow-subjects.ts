@@ -33,8 +33,12 @@ export class WorkflowSubjects {
     const left = `st.workflow_id = $1 AND ($2::uuid[] IS NULL OR st.subject_id = ANY($2))
       AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
                       WHERE l.workflow_id = $1 AND m.subject_id = st.subject_id)`;
+    // Locked first, in key order as a submit locks them: a queue pick that holds one commits its assignment before the
+    // statements below read the holds.
+    await manager.query(`SELECT 1 FROM subject_workflow_status st WHERE ${left} ORDER BY st.workflow_id, st.subject_id FOR UPDATE`, [workflowId, subjectIds]);
     // A subject never classified there simply leaves, unless retired by hand, which it stays if its set comes back, or
-    // held by a volunteer, whose answer on its way is then stored (as given after its retirement).
+    // held by a volunteer, whose answer on its way is then stored (as given after its retirement; the worker's
+    // reconciler removes the row once the hold has ended unanswered).
     await manager.query(
       `DELETE FROM subject_workflow_status st WHERE ${left} AND st.classification_count = 0 AND st.retired_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = st.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now())`,

@@ -23,16 +23,30 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
 
   const update = (n: number, change: Partial<Download>) => setDownloads((now) => now.map((download) => (download.n === n ? { ...download, ...change } : download)));
 
-  const request = async (kind: ExportKind, format: ExportFormat) => {
-    count.current += 1;
-    const n = count.current;
-    setDownloads((now) => [{ n, kind, format, state: 'preparing' }, ...now]);
+  /** Makes the download's link; with `open`, the browser then follows it (a link that expired, made again). */
+  const link = async (n: number, kind: ExportKind, format: ExportFormat, open = false) => {
     try {
-      const link = await client.downloadLink(workflowId, kind);
-      update(n, { state: 'ready', url: `${link.url}&format=${format}`, expiresAt: link.expiresAt });
+      const made = await client.downloadLink(workflowId, kind);
+      const url = `${made.url}&format=${format}`;
+      update(n, { state: 'ready', url, expiresAt: made.expiresAt });
+      if (open) window.location.assign(url);
     } catch (error) {
       update(n, { state: 'failed', problem: describeError(error) });
     }
   };
-  return { downloads, request };
+
+  const request = (kind: ExportKind, format: ExportFormat) => {
+    count.current += 1;
+    const n = count.current;
+    setDownloads((now) => [{ n, kind, format, state: 'preparing' }, ...now]);
+    return link(n, kind, format);
+  };
+
+  /** A ready download's link, followed: made again first if it has expired since. */
+  const follow = (download: Download): boolean => {
+    if (Date.parse(download.expiresAt ?? '') > Date.now()) return true;
+    void link(download.n, download.kind, download.format, true);
+    return false;
+  };
+  return { downloads, request, follow };
 }

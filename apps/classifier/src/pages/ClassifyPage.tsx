@@ -195,6 +195,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         // Researchers published a new version: the next subjects are shown under it, not only those of the next batch.
         if (stored.currentVersion && stored.currentVersion > (workflowRef.current?.version ?? 0)) void client.getWorkflow(workflowId).then(commitWorkflow, () => {});
         announce(t('classify.submitted'));
+        // The server answers again: a busy spell later is a new one, announced, and waited for from the start.
+        passingFailures.current = 0;
+        lastPassing.current = null;
         setLastAnswer('saved');
         setClassified((count) => count + 1);
         if (stored.feedback?.length) setFeedback({ annotations, feedback: stored.feedback });

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { owedReaggregations, restartedReaggregation } from '@chorus/db';
+import { UNLINKED, isUnlinked, owedReaggregations, restartedReaggregation } from '@chorus/db';
 import { aggregationJob, reaggregationJob } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -28,6 +28,19 @@ export class ReconcilerService {
   /** Expired assignments no longer reserve anything; deleting them keeps the table to what is outstanding. */
   async sweepExpiredAssignments(): Promise<void> {
     await this.db.query('DELETE FROM assignments WHERE expires_at < now()');
+    await this.dropUnlinkedLeftovers();
+  }
+
+  /**
+   * Removes the hot rows kept, retired as unlinked, only because a volunteer held their subject when its set was
+   * unlinked (or it was taken out of its set): once the hold has ended unanswered, they were never classified there
+   * and serve nothing. A submit or a link made meanwhile changes the row, which the delete then reads again.
+   */
+  private async dropUnlinkedLeftovers(): Promise<void> {
+    await this.db.query(
+      `DELETE FROM subject_workflow_status st WHERE st.retirement_reason = '${UNLINKED}' AND st.classification_count = 0 AND ${isUnlinked('st')}
+         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = st.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now())`,
+    );
   }
 
   /**

@@ -14,6 +14,8 @@ import { Workflow } from './workflow.entity';
 @Index('subject_workflow_status_gold_idx', ['workflowId', 'random'], { where: 'retired_at IS NULL AND gold_standard' })
 // For the foreign key: deleting a subject looks here. A subject id never changes, so a submit's update stays HOT.
 @Index('subject_workflow_status_subject_idx', ['subjectId'])
+/** Rows kept only for a volunteer's hold when their set was unlinked: the reconciler removes them once it ends. */
+@Index('subject_workflow_status_unlinked_unclassified_idx', ['workflowId', 'subjectId'], { where: "retirement_reason = 'unlinked' AND classification_count = 0" })
 export class SubjectWorkflowStatus {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;

@@ -12,7 +12,7 @@ import { useForm } from '../../lib/useForm';
  * the page read it (`etag`). The API's refusal lists each field by its pointer in the definition (the summary
  * focused); a save's answer says the version now current and its warnings, each by pointer, in a status region.
  */
-export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: WorkflowView; etag: string | undefined; onSaved: () => void }) {
+export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: WorkflowView; etag: string | undefined; onSaved: (etag: string | undefined) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const [saved, setSaved] = useState<WorkflowSaved | null>(null);
@@ -26,8 +26,9 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
       setSaved(null);
       const parsed = parseDefinition(form.values.definition);
       if ('error' in parsed) return;
-      setSaved(await client.updateWorkflow(workflow.id, parsed.definition, etag));
-      onSaved();
+      const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, parsed.definition, etag);
+      setSaved(saved);
+      onSaved(now);
     },
     refused: workflowSaveRefused,
   });

@@ -1,4 +1,5 @@
-import type { WorkflowView } from '@chorus/client';
+import type { ProjectView, WorkflowView } from '@chorus/client';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -53,8 +54,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
           <StatusSection workflow={workflow} onChanged={loaded.reload} />
           <ProgressSection workflow={workflow} />
-          <DefinitionEditor workflow={workflow} etag={etag} onSaved={loaded.reload} />
-          <WorkflowSubjectSets workflow={workflow} etag={etag} project={project} onSaved={loaded.reload} />
+          <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} />
           <WorkflowDownloads workflowId={workflow.id} />
         </>
       ) : (
@@ -151,5 +151,24 @@ function ProgressSection({ workflow }: { workflow: WorkflowView }) {
       </div>
       <p className="field-hint">{t('lab.progress.reaggregateHint')}</p>
     </section>
+  );
+}
+
+/**
+ * The definition and the linked sets, edited from what the page first read: their saves send the ETag that was read
+ * with (then each save's own), never one a reload got since (after a status change, say), which would let a
+ * colleague's save in between be overwritten unawares.
+ */
+function WorkflowEdits({ workflow, etag, project, reload }: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; reload: () => void }) {
+  const [readWith, setReadWith] = useState(etag);
+  const saved = (now: string | undefined) => {
+    setReadWith(now);
+    reload();
+  };
+  return (
+    <>
+      <DefinitionEditor workflow={workflow} etag={readWith} onSaved={saved} />
+      <WorkflowSubjectSets workflow={workflow} etag={readWith} project={project} onSaved={saved} />
+    </>
   );
 }

@@ -13,7 +13,7 @@ import { useForm } from '../../lib/useForm';
 export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { downloads, request } = useDownloads(client, workflowId);
+  const { downloads, request, follow } = useDownloads(client, workflowId);
   const form = useForm({ kind: 'consensus', format: 'csv' }, ['kind', 'format'] as const);
   const submit = form.onSubmit({
     check: () => ({}),
@@ -47,14 +47,14 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
       <ul className="lab-downloads" aria-labelledby="lab-download-list-heading" aria-live="polite" data-testid="lab-downloads">
         {downloads.length === 0 && <li>{t('lab.downloads.none')}</li>}
         {downloads.map((download) => (
-          <DownloadItem key={download.n} download={download} />
+          <DownloadItem key={download.n} download={download} follow={follow} />
         ))}
       </ul>
     </section>
   );
 }
 
-function DownloadItem({ download }: { download: Download }) {
+function DownloadItem({ download, follow }: { download: Download; follow: (download: Download) => boolean }) {
   const { t } = useTranslation();
   const what = t('lab.downloads.what', { kind: t(`lab.downloads.kinds.${download.kind}`), format: t(`lab.downloads.formats.${download.format}`) });
   return (
@@ -63,7 +63,13 @@ function DownloadItem({ download }: { download: Download }) {
       {download.state === 'ready' && (
         <>
           {t('lab.downloads.ready', { what })}{' '}
-          <a href={download.url} download>
+          <a
+            href={download.url}
+            download
+            onClick={(event) => {
+              if (!follow(download)) event.preventDefault();
+            }}
+          >
             {t('lab.downloads.save', { time: new Date(download.expiresAt!).toLocaleTimeString() })}
           </a>
         </>

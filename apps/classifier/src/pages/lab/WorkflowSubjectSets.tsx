@@ -13,7 +13,12 @@ import { useLoaded } from '../../lib/useLoaded';
  * Which of the project's subject sets the workflow serves: a box each, saved together. The API takes the sets with a
  * whole definition, so the version saved is sent again with them (the editor's unsaved text is not).
  */
-export function WorkflowSubjectSets({ workflow, etag, project, onSaved }: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; onSaved: () => void }) {
+export function WorkflowSubjectSets({
+  workflow,
+  etag,
+  project,
+  onSaved,
+}: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; onSaved: (etag: string | undefined) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem } = useLoaded(() => client.subjectSets(project.id), [client, project.id]);
@@ -23,9 +28,9 @@ export function WorkflowSubjectSets({ workflow, etag, project, onSaved }: { work
     check: () => ({}),
     send: async () => {
       const sets = [...linked];
-      await client.updateWorkflow(workflow.id, { ...workflow.definition, subjectSetIds: sets }, etag);
+      const { etag: now } = await client.updateWorkflowForEdit(workflow.id, { ...workflow.definition, subjectSetIds: sets }, etag);
       showAccountNotice(t('lab.links.saved', { count: sets.length }), labWorkflowPath(workflow.id));
-      onSaved();
+      onSaved(now);
     },
     refused: workflowSaveRefused,
   });
@@ -40,7 +45,7 @@ export function WorkflowSubjectSets({ workflow, etag, project, onSaved }: { work
   return (
     <section className="lab-section" aria-labelledby="lab-links-heading">
       <h2 id="lab-links-heading">{t('lab.links.title')}</h2>
-      <ErrorAlert problem={problem ?? form.problem} focus />
+      <ErrorAlert problem={problem ?? form.problem} focus={!problem} />
       {data && sets.length === 0 ? (
         <p>{t('lab.links.noSets')}</p>
       ) : (
