@@ -96,3 +96,15 @@ it('signs in by a link whose token’s name is percent-encoded too, leaving it o
   expect(signIn.status).toBe(302);
   expect(signIn.headers.get('location')).toBe('/admin/queues?status=failed');
 });
+
+it('tells an operator at once that Redis does not answer, rather than leaving the board waiting on it', async () => {
+  const away = await startStack({ worker: false, env: { OPERATOR_IDS: OPERATOR, REDIS_URL: 'redis://127.0.0.1:1' } });
+  try {
+    await away.db.query("INSERT INTO users (id, kind, display_name, email) VALUES ($1, 'registered', 'Operator', $2)", [OPERATOR, `operator-${OPERATOR}@example.org`]);
+    const token = await away.app.get(Tokens).issue({ id: OPERATOR, kind: 'registered' });
+    const answer = await fetch(`${away.baseUrl}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+    expect([answer.status, ((await answer.json()) as { detail: string }).detail]).toEqual([503, expect.stringContaining('Redis does not answer')]);
+  } finally {
+    await away.stop();
+  }
+});

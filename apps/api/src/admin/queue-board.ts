@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth.decorators';
 import { TokenGenerations } from '../auth/token-generations';
 import { Tokens, signerFor } from '../auth/tokens';
+import { JobProducer } from '../jobs/job-producer';
 import { problemBody } from '../common/problem';
 import { addressWithout } from '../common/request-log';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -42,6 +43,7 @@ export class QueueBoard {
     private readonly modules: ModuleRef,
     private readonly tokens: Tokens,
     private readonly generations: TokenGenerations,
+    private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.sessions = signerFor(config.authSecret, 'chorus queue board');
@@ -67,6 +69,10 @@ export class QueueBoard {
     const user = token ? verified : session ? await this.sessionUser(session) : undefined;
     if (!user) return refuse(reply, 401, `Open ${QUEUE_BOARD_PATH}?token=<your token> (from POST /api/v1/auth/login) to sign in to the queue board.`);
     if (!this.isOperator(user)) return refuse(reply, 403, 'The queue board is for the operators of this Chorus: the accounts OPERATOR_IDS names.');
+    // The board's own API asks Redis, and would wait without end while it is away: said at once instead.
+    if (request.url.startsWith(`${QUEUE_BOARD_PATH}/api/`) && !(await this.jobs.ping())) {
+      return refuse(reply, 503, 'Redis does not answer, so the queue board has nothing to show; GET /api/v1/health says when it is back.');
+    }
     if (typeof fromQuery !== 'string' || !verified) return undefined;
     // The generation the token was just found to have, as the database has it (`fresh`).
     const claims: BoardSession = { sub: user.id, gen: verified.generation };
