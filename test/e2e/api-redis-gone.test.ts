@@ -4,6 +4,7 @@
  */
 import { type ManagedProcess, apiProcess, freePort, linesNotJson, withRedisGone } from '../support/processes';
 import { createTestDatabase } from '../support/services';
+import { until } from '../support/waiting';
 
 jest.setTimeout(60_000);
 
@@ -28,4 +29,14 @@ it('warns of a lost Redis in JSON log lines only, once per queue however often i
   const output = api.output();
   expect(linesNotJson(output)).toEqual([]);
   for (const queue of ['aggregation', 'reaggregation', 'maintenance']) expect((output.match(new RegExp(`"msg":"${queue} queue: `, 'g')) ?? []).length).toBe(1);
+});
+
+it('says so in JSON log lines only when Redis is away from the start, before the API has a listener on its queues', async () => {
+  const [nothingThere, apiPort] = [await freePort(), await freePort()];
+  const env = { DATABASE_URL: database.url, QUEUE_PREFIX: '{api-redis-gone}', LOG_LEVEL: 'info', AUTH_SECRET: 'api-redis-gone-secret-0123456789' };
+  const api = apiProcess(apiPort, { ...env, REDIS_URL: `redis://127.0.0.1:${nothingThere}` });
+  running.push(api);
+  await api.start();
+  await until(async () => (api.output().match(/"msg":"maintenance queue: /g) ?? []).length > 0, 'the maintenance queue to warn that Redis is away', 20_000);
+  expect(linesNotJson(api.output())).toEqual([]);
 });

@@ -1,13 +1,11 @@
-import { InjectQueue, getQueueToken } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
 import type { ReaggregationRun } from '@chorus/client';
-import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, queueNames, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
+import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
 import { recordReaggregationRequested } from '@chorus/db';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Job, Queue } from 'bullmq';
-import { warnOfErrors } from '@chorus/runtime';
 import { REDIS_AWAY_MS, withinRedisWait } from '../common/redis-wait';
 
 
@@ -26,7 +24,7 @@ export interface ReaggregationJob {
  * worker's reconciler (aggregation lags classifications). An add that completes late is harmless: jobs are deduplicated.
  */
 @Injectable()
-export class JobProducer implements OnModuleInit {
+export class JobProducer {
   private readonly logger = new Logger(JobProducer.name);
   /** Per workflow: the aggregation add on its way to Redis, and the one that follows it if a commit came meanwhile. */
   private readonly aggregationAdds = new Map<string, { sent: Promise<boolean>; next?: Promise<boolean> }>();
@@ -37,16 +35,7 @@ export class JobProducer implements OnModuleInit {
     @InjectQueue('aggregation') private readonly aggregation: Queue,
     @InjectQueue('reaggregation') private readonly reaggregation: Queue,
     @InjectDataSource() private readonly db: DataSource,
-    private readonly modules: ModuleRef,
   ) {}
-
-  /**
-   * Every queue the API registers (the board shows them all) warns of its errors (Redis gone), throttled: a queue
-   * nobody listens to prints each one to the console as a stack trace.
-   */
-  onModuleInit(): void {
-    for (const name of queueNames) warnOfErrors(this.modules.get<Queue>(getQueueToken(name), { strict: false }), `${name} queue`, (message) => this.logger.warn(message));
-  }
 
   /**
    * Asks for the workflow's outbox to be aggregated, after a commit that put a subject there. What matters is that
