@@ -2,7 +2,7 @@ import type { Session, SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { Tokens } from '../../api/src/auth/tokens';
 import { until } from '../../../test/support/waiting';
-import { checkScreen, liveYesNoWorkflow, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -31,26 +31,6 @@ describe('classifier in a browser: accounts', () => {
     return { workflowId: workflow.id, path };
   }
 
-  /** A page of a volunteer new to this browser: no session, nothing waiting. */
-  async function newcomerPage(): Promise<{ page: Page; errors: string[] }> {
-    const page = await suite.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${suite.stack.baseUrl}/api/v1/health`); // the origin, without the app
-    await page.evaluate(() => window.localStorage.clear());
-    return { page, errors };
-  }
-
-  /** A page of this browser where the account is signed in (as a sign-in on this device would have left it). */
-  async function signedInPage(account: Session): Promise<{ page: Page; errors: string[] }> {
-    const { page, errors } = await newcomerPage();
-    await page.evaluate(({ token, user }) => {
-      window.localStorage.setItem('chorus.token', token);
-      window.localStorage.setItem('chorus.tokenKind', 'registered');
-      window.localStorage.setItem('chorus.user', JSON.stringify(user));
-    }, account);
-    return { page, errors };
-  }
 
   /** Answers "Yes" for the subject on screen by keyboard and waits for the next one; returns the subject answered. */
   async function classifyOne(page: Page): Promise<string> {
@@ -79,7 +59,7 @@ describe('classifier in a browser: accounts', () => {
 
   it('lets a guest who has classified create an account from the header by keyboard, keeping their classification (same user)', async () => {
     const { workflowId, path } = await liveWorkflow('Create an account');
-    const { page, errors } = await newcomerPage();
+    const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
     const first = await classifyOne(page);
     const [asGuest] = await classificationsOf(workflowId);
@@ -147,7 +127,7 @@ describe('classifier in a browser: accounts', () => {
     const { workflowId, path } = await liveWorkflow('Sign in and out');
     const email = `grace-${Date.now()}@example.org`;
     const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Grace Hopper' });
-    const { page, errors } = await newcomerPage();
+    const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
     await page.getByTestId('subject').waitFor();
     const guestToken = await page.evaluate(() => window.localStorage.getItem('chorus.token'));
@@ -223,7 +203,7 @@ describe('classifier in a browser: accounts', () => {
     await skipTutorial(suite.context, workflow.id);
     const email = `ada-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada Lovelace' });
-    const { page, errors } = await newcomerPage();
+    const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
     const subjectId = await page.getByTestId('subject').getAttribute('data-subject-id');
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
@@ -246,7 +226,7 @@ describe('classifier in a browser: accounts', () => {
     const { workflowId, path } = await liveWorkflow('Guest holds');
     const email = `ada-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada Lovelace' });
-    const { page, errors } = await newcomerPage();
+    const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
     await page.getByTestId('subject').waitFor({ timeout: 10_000 });
     const guestId = await page.evaluate(() => JSON.parse(window.localStorage.getItem('chorus.user')!).id as string);
@@ -267,7 +247,7 @@ describe('classifier in a browser: accounts', () => {
     const { path } = await liveWorkflow('No more guests');
     const email = `ada-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada Lovelace' });
-    const { page, errors } = await newcomerPage();
+    const { page, errors } = await newcomerPage(suite);
     await page.route('**/api/v1/auth/guest', (route) =>
       route.fulfill({
         status: 429,
@@ -291,7 +271,7 @@ describe('classifier in a browser: accounts', () => {
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.tokenKind'))).toBe('registered');
 
     // Creating an account works without a guest too.
-    const other = await newcomerPage();
+    const other = await newcomerPage(suite);
     await other.page.route('**/api/v1/auth/guest', (route) => route.fulfill({ status: 429, contentType: 'application/problem+json', body: '{"type":"about:blank","title":"Too many requests","status":429,"detail":"Too many."}' }));
     await other.page.goto(`${suite.stack.baseUrl}/create-account`);
     await other.page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
@@ -308,7 +288,7 @@ describe('classifier in a browser: accounts', () => {
   it('shows an email that already has an account at the email field', async () => {
     const email = `taken-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'First' });
-    const { page, errors } = await newcomerPage();
+    const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/create-account`);
     await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
     const guestToken = await page.evaluate(() => window.localStorage.getItem('chorus.token'));
@@ -343,7 +323,7 @@ describe('classifier in a browser: accounts', () => {
       window.localStorage.setItem('chorus.tokenKind', 'registered');
       window.localStorage.setItem('chorus.user', JSON.stringify({ id: user.id, displayName: 'Expiring', email: null }));
     };
-    const { page, errors } = await newcomerPage();
+    const { page, errors } = await newcomerPage(suite);
     const expiring = await tokens.issue({ id: account.user.id, kind: 'registered' }, 6);
     const expiresAt = Date.now() + 6_000;
     await page.evaluate(signedIn, { id: account.user.id, token: expiring });
@@ -375,7 +355,7 @@ describe('classifier in a browser: accounts', () => {
   });
 
   it('signs out an account whose sign-in the server no longer accepts, says so, and goes on as a guest', async () => {
-    const { page, errors } = await newcomerPage();
+    const { page, errors } = await newcomerPage(suite);
     await page.evaluate(() => {
       window.localStorage.setItem('chorus.token', 'an.expired.token');
       window.localStorage.setItem('chorus.tokenKind', 'registered');
@@ -399,7 +379,7 @@ describe('classifier in a browser: accounts', () => {
     const otherDevice = suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token);
     const project = await suite.stack.client.createProject({ title: `Letters ${Date.now()}` });
     await suite.stack.client.invite(project.id, { email, role: 'scientist' });
-    const { page, errors } = await signedInPage(account);
+    const { page, errors } = await signedInPage(suite, account);
     await page.goto(suite.stack.baseUrl);
     const accountLink = page.locator('[data-account-link="account"]');
     await page.getByText('Your account (1 invitation)').waitFor({ timeout: 10_000 });
@@ -449,7 +429,7 @@ describe('classifier in a browser: accounts', () => {
     const email = `forgot-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
     await suite.stack.db.query("UPDATE users SET link_mailed_at = NULL WHERE email = $1", [email]); // the sign-up's link was a minute ago
-    const { page, errors } = await newcomerPage();
+    const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/sign-in`);
     await tabTo(page, 'a[href="/forgot-password"]');
     await page.keyboard.press('Enter');
@@ -520,7 +500,7 @@ describe('classifier in a browser: accounts', () => {
     // Stored as sessions were before they said whether the email is verified: the page finds out before it asks for
     // invitations, which the server refuses an unverified account.
     const { emailVerified: _, ...storedBefore } = account.user;
-    const { page, errors } = await signedInPage({ ...account, user: storedBefore as Session['user'] });
+    const { page, errors } = await signedInPage(suite, { ...account, user: storedBefore as Session['user'] });
     const invitationAnswers: number[] = [];
     page.on('response', (response) => {
       if (new URL(response.url()).pathname === '/api/v1/account/invitations') invitationAnswers.push(response.status());

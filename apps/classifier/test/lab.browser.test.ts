@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Session, WorkflowInput } from '@chorus/client';
+import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newMember } from '../../../test/support/accounts';
-import { checkScreen, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * The researcher lab, in a real browser against the real API and worker: a guest is sent to sign in; a researcher
@@ -33,25 +33,6 @@ const BRANCHING_DEFINITION: WorkflowInput = {
 describe('classifier in a browser: the researcher lab', () => {
   const suite = useStackAndBrowser();
 
-  async function newcomerPage(): Promise<{ page: Page; errors: string[] }> {
-    const page = await suite.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${suite.stack.baseUrl}/api/v1/health`); // the origin, without the app
-    await page.evaluate(() => window.localStorage.clear());
-    return { page, errors };
-  }
-
-  /** A page of this browser where the account is signed in (as a sign-in on this device would have left it). */
-  async function signedInPage(account: Session): Promise<{ page: Page; errors: string[] }> {
-    const { page, errors } = await newcomerPage();
-    await page.evaluate(({ token, user }) => {
-      window.localStorage.setItem('chorus.token', token);
-      window.localStorage.setItem('chorus.tokenKind', 'registered');
-      window.localStorage.setItem('chorus.user', JSON.stringify(user));
-    }, account);
-    return { page, errors };
-  }
 
   /** Presses a button by keyboard: Tab (or Shift+Tab, when it comes before the focus) to it, then Enter. */
   async function submitByKeyboard(page: Page, button: string): Promise<void> {
@@ -71,7 +52,7 @@ describe('classifier in a browser: the researcher lab', () => {
   }
 
   it('tells a guest that the lab needs an account, with a link to sign in that comes back to it', async () => {
-    const { page, errors } = await newcomerPage();
+    const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/lab`);
     await page.getByTestId('lab-sign-in').waitFor();
     expect(await page.locator('[data-account-link="lab"]').count()).toBe(0); // no Lab in a guest's header
@@ -84,7 +65,7 @@ describe('classifier in a browser: the researcher lab', () => {
   it('opens a project only to its researchers: a moderator of a live project finds neither it in the lab nor its lab page', async () => {
     const project = await suite.stack.client.createProject({ title: 'Open to volunteers', status: 'live' });
     const { email } = await newMember(suite.stack, project.id, 'moderator', 'Moderator');
-    const { page, errors } = await signedInPage(await suite.stack.anonymous.login({ email, password: ACCOUNT_PASSWORD }));
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/lab`);
     await page.getByText('You do not work on any project yet').waitFor();
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
@@ -101,7 +82,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await researcher.addSubjects(set.id, [{ externalId: 's1', locations: [{ type: 'text', text: 'A snippet.' }] }]);
     const { id } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, subjectSetIds: [set.id] });
     await researcher.activateWorkflow(id);
-    const { page, errors } = await signedInPage(account);
+    const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
     await page.getByTestId('lab-workflow-version').getByText('Version 1').waitFor();
 
@@ -124,7 +105,7 @@ describe('classifier in a browser: the researcher lab', () => {
     const email = `lab-${Date.now()}@example.org`;
     const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Marie Curie' });
     const researcher = suite.stack.anonymous.withToken(account.token);
-    const { page, errors } = await signedInPage(account);
+    const { page, errors } = await signedInPage(suite, account);
 
     // The header's Lab link leads to the lab, where the researcher has no project yet.
     await page.goto(`${suite.stack.baseUrl}/`);

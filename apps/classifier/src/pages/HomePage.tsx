@@ -1,42 +1,19 @@
 import type { ProjectSummary } from '@chorus/client';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
-import { describeError, type Problem } from '../lib/errors';
 import { Link, projectPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useLoaded } from '../lib/useLoaded';
 
 /** The project list: each project with the workflows a volunteer can join now. */
 export function HomePage() {
   const client = useClient();
-  const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { data, problem, reload: retry } = useLoaded(() => client.listProjects(), [client]);
+  const projects = data?.projects ?? null;
   const { t } = useTranslation();
   useDocumentTitle(t('home.title'));
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to load the projects again
-  useEffect(() => {
-    let cancelled = false;
-    client.listProjects().then(
-      ({ projects }) => {
-        if (!cancelled) setProjects(projects);
-      },
-      (error: unknown) => {
-        if (!cancelled) setProblem(describeError(error));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [client, attempt]);
-
-  const retry = () => {
-    setProblem(null);
-    setAttempt((n) => n + 1);
-  };
 
   return (
     <div className="page page-home">

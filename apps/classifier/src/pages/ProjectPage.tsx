@@ -1,4 +1,3 @@
-import { ChorusApiError, type ProjectView } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -7,9 +6,9 @@ import { NothingHere } from '../components/NothingHere';
 import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
-import { describeError, type Problem } from '../lib/errors';
 import { projectPath, replacePath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useLoaded } from '../lib/useLoaded';
 
 /**
  * A project's own page (`/projects/:slug`, the address researchers share): its whole description, its field guide,
@@ -17,42 +16,17 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
  */
 export function ProjectPage({ projectSlug }: { projectSlug: string }) {
   const client = useClient();
-  const [project, setProject] = useState<ProjectView | null>(null);
-  const [missing, setMissing] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { data: project, problem, missing, reload: retry } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
   const [guideOpen, setGuideOpen] = useState(false);
   const { t } = useTranslation();
   useDocumentTitle(missing ? t('project.notFoundTitle') : (project?.title ?? t('project.documentTitleLoading')));
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to load the project again
+  // An address from before the researchers changed the project's slug: show the one it has now.
   useEffect(() => {
-    let cancelled = false;
-    client.getProject(projectSlug).then(
-      (found) => {
-        if (cancelled) return;
-        setProject(found);
-        // An address from before the researchers changed the project's slug: show the one it has now.
-        if (found.slug !== projectSlug) replacePath(projectPath(found.slug));
-      },
-      (error: unknown) => {
-        if (cancelled) return;
-        // No such project, or none the volunteer may see (a draft): trying again cannot help.
-        if (error instanceof ChorusApiError && (error.status === 404 || error.status === 403)) setMissing(true);
-        else setProblem(describeError(error));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [client, projectSlug, attempt]);
+    if (project && project.slug !== projectSlug) replacePath(projectPath(project.slug));
+  }, [project, projectSlug]);
 
   if (missing) return <NothingHere testId="project-not-found" title={t('project.notFoundTitle')} body={t('project.notFound')} />;
 
-  const retry = () => {
-    setProblem(null);
-    setAttempt((n) => n + 1);
-  };
   const fieldGuide = project?.fieldGuide.trim() ?? '';
   return (
     <div className="page page-project">

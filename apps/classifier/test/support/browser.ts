@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import type { SubjectInput, WorkflowInput } from '@chorus/client';
+import type { Session, SubjectInput, WorkflowInput } from '@chorus/client';
 import { type Stack, startStack } from '../../../../test/support/stack';
 
 /** Headless Debian Chromium, flags from TOOLCHAIN.md: quiet on a closed network. */
@@ -163,4 +163,25 @@ export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: S
   });
   await client.activateWorkflow(workflow.id);
   return { project, workflow, path: `/projects/${project.slug}/workflows/${workflow.id}` };
+}
+
+/** A page of a volunteer new to this browser (no session, nothing waiting), and the errors the page throws. */
+export async function newcomerPage(suite: { readonly stack: Stack; readonly context: BrowserContext }): Promise<{ page: Page; errors: string[] }> {
+  const page = await suite.context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${suite.stack.baseUrl}/api/v1/health`); // the origin, without the app
+  await page.evaluate(() => window.localStorage.clear());
+  return { page, errors };
+}
+
+/** A page of this browser where the account is signed in (as a sign-in on this device would have left it). */
+export async function signedInPage(suite: { readonly stack: Stack; readonly context: BrowserContext }, account: Session): Promise<{ page: Page; errors: string[] }> {
+  const { page, errors } = await newcomerPage(suite);
+  await page.evaluate(({ token, user }) => {
+    window.localStorage.setItem('chorus.token', token);
+    window.localStorage.setItem('chorus.tokenKind', 'registered');
+    window.localStorage.setItem('chorus.user', JSON.stringify(user));
+  }, account);
+  return { page, errors };
 }
