@@ -1,6 +1,6 @@
 import type { ProjectSummary } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { LoadedList } from '../components/LoadedList';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { useClient } from '../lib/clientContext';
 import { Link, projectPath } from '../lib/router';
@@ -19,28 +19,17 @@ export function HomePage() {
     <div className="page page-home">
       <h1 tabIndex={-1}>{t('home.title')}</h1>
       <p className="lead">{t('home.lead')}</p>
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={retry}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {projects === null ? (
-        !problem && (
-          <p className="loading" role="status">
-            {t('home.loading')}
-          </p>
-        )
-      ) : projects.length === 0 ? (
-        <p>{t('home.empty')}</p>
-      ) : (
-        <ul className="project-list">
-          {projects.map((project) => (
-            <li key={project.id}>
-              <ProjectCard project={project} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <LoadedList items={projects} problem={problem} reload={retry} loading={t('home.loading')} empty={t('home.empty')}>
+        {(listed) => (
+          <ul className="project-list">
+            {listed.map((project) => (
+              <li key={project.id}>
+                <ProjectCard project={project} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadedList>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LoadedList } from '../../components/LoadedList';
 import { FormField, TextAreaField } from '../../components/FormField';
 import { SignInForLab } from '../../components/SignInForLab';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
@@ -34,22 +35,9 @@ function YourProjects({ userId }: { userId: string }) {
   return (
     <section className="lab-section" aria-labelledby="lab-projects-heading">
       <h2 id="lab-projects-heading">{t('lab.projects.title')}</h2>
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={reload}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {projects === null ? (
-        !problem && (
-          <p className="loading" role="status">
-            {t('lab.projects.loading')}
-          </p>
-        )
-      ) : projects.length === 0 ? (
-        <p>{t('lab.projects.none')}</p>
-      ) : (
-        <ProjectTable projects={projects} />
-      )}
+      <LoadedList items={projects} problem={problem} reload={reload} loading={t('lab.projects.loading')} empty={t('lab.projects.none')}>
+        {(listed) => <ProjectTable projects={listed} />}
+      </LoadedList>
     </section>
   );
 }

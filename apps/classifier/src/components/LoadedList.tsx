@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Problem } from '../lib/errors';
+import { ErrorAlert } from './ErrorAlert';
+
+/**
+ * A list a page loads: why it could not (with "Try again"), `loading` until it comes, `empty` when it has nothing,
+ * else the list as `children` shows it.
+ */
+export function LoadedList<T>({
+  items,
+  problem,
+  reload,
+  loading,
+  empty,
+  children,
+}: { items: T[] | null; problem: Problem | null; reload: () => void; loading: string; empty: string; children: (items: T[]) => ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {items === null ? (
+        !problem && (
+          <p className="loading" role="status">
+            {loading}
+          </p>
+        )
+      ) : items.length === 0 ? (
+        <p>{empty}</p>
+      ) : (
+        children(items)
+      )}
+    </>
+  );
+}
