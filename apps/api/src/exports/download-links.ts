@@ -18,10 +18,10 @@ interface LinkClaims {
 }
 
 /**
- * Links that open one download of one workflow without an Authorization header, so that a browser can save the file
- * as it streams (a link cannot carry a header) and a script can hand it to `curl`. Signed for this purpose only, for
- * `DOWNLOAD_LINK_SECONDS`; ended, as every token of the account, by signing out everywhere. Whoever opens one must
- * still be a researcher of the project.
+ * Links that open one of a workflow's downloads (as often as wanted, in any format and `since`) without an
+ * Authorization header, so that a browser can save the file as it streams (a link cannot carry a header) and a script
+ * can hand it to `curl`. Signed for this purpose only, for `DOWNLOAD_LINK_SECONDS`; ended, as every token of the
+ * account, by signing out everywhere. Whoever opens one must still be a researcher of the project.
  */
 @Injectable()
 export class DownloadLinks {
