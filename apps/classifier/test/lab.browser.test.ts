@@ -74,6 +74,43 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('sends a file as its bytes: one saved in another charset than UTF-8 (Excel on Windows) is refused, not stored with its accents lost', async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-charset-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosa Bonheur' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Gravures' });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.locator('#lab-upload-name').fill('Gravures');
+    const windows1252 = Buffer.from('external_id;text;Collection\ng1;Gravure n\xb01 \x96 \xe9glise Saint-\xc9tienne;Mus\xe9e\n', 'latin1');
+    await page.locator('#lab-upload-file').setInputFiles({ name: 'gravures.csv', mimeType: 'text/csv', buffer: windows1252 });
+    await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    expect((await focusedErrors(page)).join(' ')).toMatch(/UTF-8/);
+    const [set] = (await researcher.subjectSets(project.id)).subjectSets;
+    expect((await researcher.subjectsOf(set!.id)).subjects).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps an unsaved edit of a definition over a reload, until it is saved or put back', async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-draft-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Dorothy Hodgkin' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const { id } = await researcher.createWorkflow((await researcher.createProject({ title: 'Drafts' })).id, BRANCHING_DEFINITION);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
+    const editor = page.getByLabel('Workflow definition (JSON)');
+    const saved = await editor.inputValue();
+    const edit = saved.replace('Is something for sale?', 'What is for sale?');
+    await editor.fill(edit);
+    await page.reload();
+    await page.getByTestId('lab-definition-restored').waitFor();
+    expect(await editor.inputValue()).toBe(edit);
+    await page.getByTestId('lab-definition-restored').getByRole('button').click();
+    expect(await editor.inputValue()).toBe(saved);
+    await page.reload();
+    await page.getByTestId('lab-workflow-version').waitFor();
+    expect([await editor.inputValue(), await page.getByTestId('lab-definition-restored').count()]).toEqual([saved, 0]);
+    expect(errors).toEqual([]);
+  });
+
   it('saves nothing, and says so, when someone else saved the workflow since the page read it', async () => {
     const account = await suite.stack.anonymous.register({ email: `lab-conflict-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosalind Franklin' });
     const researcher = suite.stack.anonymous.withToken(account.token);

@@ -67,7 +67,7 @@ export class ChorusClient {
 
   /**
    * `keepalive`: the request outlives the page that sends it (one sent as the page goes away). `raw`: `body` is sent
-   * as it is (a file's text) with the `content-type` given in `headers`, not as JSON.
+   * as it is (a file's text, or its bytes as a Blob) with the `content-type` given in `headers`, not as JSON.
    */
   async request<T>(
     method: string,
@@ -84,7 +84,7 @@ export class ChorusClient {
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : raw ? (body as string) : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as string | Blob) : JSON.stringify(body),
     });
     const text = await response.text();
     if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response));
@@ -221,7 +221,7 @@ export class ChorusClient {
    * Uploads a file of subjects as it is: a CSV (`text/csv`), a text corpus (`text/plain`), a IIIF manifest or
    * `{ subjects: [...] }` (`application/json`). A refusal names each bad subject by pointer and, for a file, its row.
    */
-  async uploadSubjects(subjectSetId: string, file: string, contentType: string) {
+  async uploadSubjects(subjectSetId: string, file: string | Blob, contentType: string) {
     return (await this.request<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects`, file, { 'content-type': contentType }, { raw: true })).body;
   }
   /** Deletes a set no workflow uses, with its subjects that are in no other set and were never classified. */

@@ -15,14 +15,18 @@ export async function labProjects(client: ChorusClient): Promise<LabProject[]> {
   return projects.flatMap((project) => (project.role && RESEARCHER_ROLES.includes(project.role) ? [{ project, role: project.role }] : []));
 }
 
-/** The media type the API reads a subject file as, from its name (browsers label CSV and JSON files unevenly). */
-export function uploadContentType(file: { name: string; type: string }): string {
+/**
+ * The media type the API reads a subject file as, from its name (browsers label CSV and JSON files unevenly), else
+ * from its first character (a IIIF manifest saved from its address has no extension).
+ */
+export async function uploadContentType(file: Blob & { name: string }): Promise<string> {
   const extension = /\.([^.]+)$/.exec(file.name)?.[1]?.toLowerCase();
   if (extension === 'csv') return 'text/csv';
   if (extension === 'tsv') return 'text/tab-separated-values';
   if (extension === 'txt') return 'text/plain';
   if (extension === 'jsonld') return 'application/ld+json';
   if (extension === 'json') return 'application/json';
+  if (/^\s*[{[]/.test(await file.slice(0, 256).text())) return 'application/json';
   return file.type || 'application/octet-stream';
 }
 

@@ -1,5 +1,5 @@
 import type { WorkflowSaved, WorkflowView } from '@chorus/client';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TextAreaField } from '../../components/FormField';
@@ -16,7 +16,12 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
   const { t } = useTranslation();
   const client = useClient();
   const [saved, setSaved] = useState<WorkflowSaved | null>(null);
-  const form = useForm({ definition: prettyJson(workflow.definition) }, ['definition'] as const);
+  const current = prettyJson(workflow.definition);
+  const [restored] = useState(() => definitionDrafts.read(workflow.id));
+  const form = useForm({ definition: restored ?? current }, ['definition'] as const);
+  // Kept on the device while it differs from the version saved: a reload, Back or a link away loses no edit.
+  const text = form.values.definition;
+  useEffect(() => definitionDrafts.keep(workflow.id, text === current ? null : text), [workflow.id, text, current]);
   const submit = form.onSubmit({
     check: () => {
       const parsed = parseDefinition(form.values.definition);
@@ -27,6 +32,7 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
       const parsed = parseDefinition(form.values.definition);
       if ('error' in parsed) return;
       const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, parsed.definition, etag);
+      definitionDrafts.keep(workflow.id, null);
       setSaved(saved);
       onSaved(now);
     },
@@ -39,6 +45,14 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
       <div role="status" data-testid="lab-definition-saved">
         {saved && <SaveAnswer saved={saved} />}
       </div>
+      {restored !== null && text === restored && (
+        <p className="notice" data-testid="lab-definition-restored">
+          {t('lab.workflow.definition.restored')}{' '}
+          <button type="button" className="button button-secondary" onClick={() => form.setValue('definition', current)}>
+            {t('lab.workflow.definition.discard')}
+          </button>
+        </p>
+      )}
       <form className="account-form" noValidate aria-labelledby="lab-definition-heading" onSubmit={(event) => void submit(event)}>
         <TextAreaField
           id="lab-definition"
@@ -76,3 +90,23 @@ function SaveAnswer({ saved }: { saved: WorkflowSaved }) {
     </div>
   );
 }
+
+/** Unsaved edits of workflow definitions, one per workflow, in this browser's storage (none where it is refused). */
+const definitionDrafts = {
+  key: (workflowId: string) => `chorus.lab.definition.${workflowId}`,
+  read(workflowId: string): string | null {
+    try {
+      return window.localStorage.getItem(this.key(workflowId));
+    } catch {
+      return null;
+    }
+  },
+  keep(workflowId: string, text: string | null): void {
+    try {
+      if (text === null) window.localStorage.removeItem(this.key(workflowId));
+      else window.localStorage.setItem(this.key(workflowId), text);
+    } catch {
+      // Storage full or refused: the edit lives in the page only.
+    }
+  },
+};

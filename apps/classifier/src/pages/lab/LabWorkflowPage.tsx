@@ -120,8 +120,8 @@ function ProgressSection({ workflow }: { workflow: WorkflowView }) {
   const reaggregate = form.onSubmit({
     check: () => ({}),
     send: async () => {
-      const run = await client.reaggregate(workflow.id);
-      showAccountNotice(t('lab.progress.reaggregating', { state: run.state }), labWorkflowPath(workflow.id));
+      await client.reaggregate(workflow.id);
+      showAccountNotice(t('lab.progress.reaggregating'), labWorkflowPath(workflow.id));
       reload();
     },
     refused: (error) => problemAtFields(error, [] as const),

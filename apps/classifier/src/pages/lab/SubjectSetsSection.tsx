@@ -85,7 +85,9 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       setAdded(null);
       const chosen = file()!;
       const set = await targetSet();
-      const result = await client.uploadSubjects(set.id, await chosen.text(), uploadContentType(chosen));
+      // The file's bytes, not text the browser decoded: a file in another charset than UTF-8 (Excel's on Windows) is
+      // refused by the API, saying so, rather than stored with its accents replaced.
+      const result = await client.uploadSubjects(set.id, chosen, await uploadContentType(chosen));
       setAdded({ result, set: set.name });
       onUploaded();
     },
@@ -98,7 +100,12 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       <p>{t('lab.upload.lead')}</p>
       <ErrorAlert problem={form.problem} focus />
       <div role="status" data-testid="lab-upload-result">
-        {added && <p className="notice">{t('lab.upload.done', { count: added.result.addedToSet, set: added.set, created: added.result.created, existing: added.result.existing })}</p>}
+        {added && (
+          <p className="notice">
+            {t('lab.upload.done', { count: added.result.addedToSet, set: added.set, created: added.result.created, existing: added.result.existing })}
+            {added.result.updated > 0 && ` ${t('lab.upload.corrected', { count: added.result.updated })}`}
+          </p>
+        )}
       </div>
       <form className="account-form" noValidate aria-labelledby="lab-upload-heading" onSubmit={(event) => void submit(event)}>
         <SelectField id="lab-upload-set" label={t('lab.upload.set')} {...form.field('set')}>
