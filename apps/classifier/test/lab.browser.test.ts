@@ -74,7 +74,7 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
-  it('sends a file as its bytes: one saved in another charset than UTF-8 (Excel on Windows) is refused, not stored with its accents lost', async () => {
+  it('sends a file as its bytes (one in another charset than UTF-8, Excel on Windows, is refused, not stored with its accents lost) and reads a tab-separated .txt as a table', async () => {
     const account = await suite.stack.anonymous.register({ email: `lab-charset-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosa Bonheur' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Gravures' });
@@ -87,6 +87,11 @@ describe('classifier in a browser: the researcher lab', () => {
     expect((await focusedErrors(page)).join(' ')).toMatch(/UTF-8/);
     const [set] = (await researcher.subjectSets(project.id)).subjectSets;
     expect((await researcher.subjectsOf(set!.id)).subjects).toEqual([]);
+    // Excel's "Text (Tab delimited)": a table in a .txt file, read as one, not as a passage of text.
+    await page.locator('#lab-upload-file').setInputFiles({ name: 'gravures.txt', mimeType: 'text/plain', buffer: Buffer.from('external_id\ttext\ng1\tGravure 1\ng2\tGravure 2\n') });
+    await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await page.getByTestId('lab-upload-result').getByText(/2 subjects added/).waitFor();
+    expect((await researcher.subjectsOf(set!.id)).subjects.map((subject) => subject.externalId)).toEqual(['g1', 'g2']);
     expect(errors).toEqual([]);
   });
 

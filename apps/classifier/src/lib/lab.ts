@@ -15,18 +15,23 @@ export async function labProjects(client: ChorusClient): Promise<LabProject[]> {
   return projects.flatMap((project) => (project.role && RESEARCHER_ROLES.includes(project.role) ? [{ project, role: project.role }] : []));
 }
 
+/** A first line that names the columns of a table of subjects, separated by tabs. */
+const TAB_SEPARATED_HEADER = /^[^\n]*\t[^\n]*\b(external_id|image_url|text|audio_url)\b|^[^\n]*\b(external_id|image_url|text|audio_url)\b[^\n]*\t/;
+
 /**
  * The media type the API reads a subject file as, from its name (browsers label CSV and JSON files unevenly), else
- * from its first character (a IIIF manifest saved from its address has no extension).
+ * from its beginning: a IIIF manifest saved from its address has no extension, and Excel's "Text (Tab delimited)"
+ * is a table in a `.txt` file.
  */
 export async function uploadContentType(file: Blob & { name: string }): Promise<string> {
   const extension = /\.([^.]+)$/.exec(file.name)?.[1]?.toLowerCase();
+  const opening = await file.slice(0, 1024).text();
   if (extension === 'csv') return 'text/csv';
   if (extension === 'tsv') return 'text/tab-separated-values';
-  if (extension === 'txt') return 'text/plain';
+  if (extension === 'txt') return TAB_SEPARATED_HEADER.test(opening) ? 'text/tab-separated-values' : 'text/plain';
   if (extension === 'jsonld') return 'application/ld+json';
   if (extension === 'json') return 'application/json';
-  if (/^\s*[{[]/.test(await file.slice(0, 256).text())) return 'application/json';
+  if (/^\s*[{[]/.test(opening)) return 'application/json';
   return file.type || 'application/octet-stream';
 }
 

@@ -10,6 +10,8 @@ export interface Download {
   n: number;
   kind: ExportKind;
   format: ExportFormat;
+  /** A CSV that starts with a byte-order mark, so that Excel reads its accents as UTF-8. */
+  bom: boolean;
   state: 'preparing' | 'ready' | 'failed';
   url?: string;
   expiresAt?: string;
@@ -24,10 +26,10 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
   const update = (n: number, change: Partial<Download>) => setDownloads((now) => now.map((download) => (download.n === n ? { ...download, ...change } : download)));
 
   /** Makes the download's link; with `open`, the browser then follows it (a link that expired, made again). */
-  const link = async (n: number, kind: ExportKind, format: ExportFormat, open = false) => {
+  const link = async ({ n, kind, format, bom }: Pick<Download, 'n' | 'kind' | 'format' | 'bom'>, open = false) => {
     try {
       const made = await client.downloadLink(workflowId, kind);
-      const url = `${made.url}&format=${format}`;
+      const url = `${made.url}&format=${format}${bom && format === 'csv' ? '&bom=true' : ''}`;
       update(n, { state: 'ready', url, expiresAt: made.expiresAt });
       if (open) window.location.assign(url);
     } catch (error) {
@@ -35,17 +37,17 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
     }
   };
 
-  const request = (kind: ExportKind, format: ExportFormat) => {
+  const request = (kind: ExportKind, format: ExportFormat, bom: boolean) => {
     count.current += 1;
-    const n = count.current;
-    setDownloads((now) => [{ n, kind, format, state: 'preparing' }, ...now]);
-    return link(n, kind, format);
+    const asked = { n: count.current, kind, format, bom };
+    setDownloads((now) => [{ ...asked, state: 'preparing' }, ...now]);
+    return link(asked);
   };
 
   /** A ready download's link, followed: made again first if it has expired since. */
   const follow = (download: Download): boolean => {
     if (Date.parse(download.expiresAt ?? '') > Date.now()) return true;
-    void link(download.n, download.kind, download.format, true);
+    void link(download, true);
     return false;
   };
   return { downloads, request, follow };

@@ -1,4 +1,5 @@
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '@chorus/client';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SelectField } from '../../components/FormField';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -15,9 +16,10 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
   const client = useClient();
   const { downloads, request, follow } = useDownloads(client, workflowId);
   const form = useForm({ kind: 'consensus', format: 'csv' }, ['kind', 'format'] as const);
+  const [forExcel, setForExcel] = useState(false);
   const submit = form.onSubmit({
     check: () => ({}),
-    send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat),
+    send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat, forExcel),
     refused: () => ({ fields: {}, form: null }),
   });
   return (
@@ -39,6 +41,11 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
             </option>
           ))}
         </SelectField>
+        {form.values.format === 'csv' && (
+          <label className="lab-checkbox">
+            <input type="checkbox" checked={forExcel} onChange={(event) => setForExcel(event.target.checked)} /> {t('lab.downloads.forExcel')}
+          </label>
+        )}
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
           {t('lab.downloads.request')}
         </button>
