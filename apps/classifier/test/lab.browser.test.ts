@@ -222,8 +222,10 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByRole('checkbox', { name: 'Snippets (3 subjects)' }).check();
     await submitByKeyboard(page, 'form[aria-labelledby="lab-links-heading"] button[type="submit"]');
     await page.getByTestId('account-status').getByText('The workflow now serves 1 subject set.').waitFor();
+    await page.getByText(/no subject set linked/).waitFor({ state: 'detached' }); // the refusal no longer holds
     await submitByKeyboard(page, 'form[aria-label="Activate"] button');
     await page.getByTestId('lab-workflow-status').getByText('active').waitFor();
+    await waitForFocus(page, '#lab-status-heading'); // the button pressed is gone
     await page.getByTestId('workflow-progress').getByText('0 of 3 subjects retired, 0 classifications').waitFor();
 
     // A re-aggregation, asked for and said.

@@ -68,6 +68,7 @@ export function useForm<F extends string>(initial: Record<F, string>, order: rea
   const reset = () => {
     setValues(initial);
     setErrors({});
+    setProblem(null);
   };
   return { values, problem, busy, field, setValue, onSubmit, reset };
 }

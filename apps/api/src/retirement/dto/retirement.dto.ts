@@ -10,7 +10,7 @@ export const retirementRequestSchema = z
       .superRefine((ids, ctx) => noRepeats(ids, ctx, (id) => id, (earlier) => `repeats subjectIds/${earlier}; name each subject once`))
       .optional(),
     subjectSetId: z.uuid('must be the id of a subject set').optional(),
-    reason: z.string().trim().min(1, 'say why, for the record').max(500),
+    reason: z.string().trim().min(1, 'must say why, for the record').max(500),
   })
   .refine((request) => (request.subjectIds === undefined) !== (request.subjectSetId === undefined), {
     path: ['subjectIds'],

@@ -1,5 +1,5 @@
 import type { ProjectView, WorkflowView } from '@chorus/client';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -82,6 +82,11 @@ function StatusSection({ workflow, onChanged }: { workflow: WorkflowView; onChan
   const { t } = useTranslation();
   const client = useClient();
   const form = useForm<never>({}, []);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A refusal is about the workflow as it was: once it changed (its sets linked, say), it may no longer hold.
+  const { reset } = form;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `workflow` is the trigger: a new read of it
+  useEffect(() => reset(), [workflow]);
   const change = (to: StatusChange) =>
     form.onSubmit({
       check: () => ({}),
@@ -90,12 +95,15 @@ function StatusSection({ workflow, onChanged }: { workflow: WorkflowView; onChan
         const changed = await request();
         showAccountNotice(t('lab.status.changed', { name: changed.name, status: t(`lab.workflowStatus.${changed.status}`) }), labWorkflowPath(workflow.id));
         onChanged();
+        heading.current?.focus(); // the button pressed is gone: the keyboard goes on from the section
       },
       refused: (error) => problemAtFields(error, [] as const),
     });
   return (
     <section className="lab-section" aria-labelledby="lab-status-heading">
-      <h2 id="lab-status-heading">{t('lab.status.title')}</h2>
+      <h2 id="lab-status-heading" tabIndex={-1} ref={heading}>
+        {t('lab.status.title')}
+      </h2>
       <p>{t(`lab.status.explain.${workflow.status}`)}</p>
       <ErrorAlert problem={form.problem} focus />
       <div className="lab-actions">
