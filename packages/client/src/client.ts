@@ -2,11 +2,12 @@ import type {
   AccountView, ClassificationInput, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
-export type ExportFormat = 'csv' | 'json' | 'ndjson';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'ndjson'];
+/** The formats every download is written in (the API's and the lab's one list). */
+export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The two downloads of a workflow: a row per subject (`consensus`) or per classification. */
-export type ExportKind = 'consensus' | 'classifications';
-export const EXPORT_KINDS: readonly ExportKind[] = ['consensus', 'classifications'];
+export const EXPORT_KINDS = ['consensus', 'classifications'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export class ChorusApiError extends Error {
   /** `retryAfterSeconds`: when the server asked to be asked again (`Retry-After`, in seconds or as a date). */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ExportKind } from '@chorus/client';
 import type { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from '../auth/auth.decorators';
 import { TokenGenerations } from '../auth/token-generations';
@@ -8,13 +9,11 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 /** How long a download link works: long enough to start the download, short enough that one leaked soon dies. */
 export const DOWNLOAD_LINK_SECONDS = 10 * 60;
 
-export type DownloadKind = 'consensus' | 'classifications';
-
 interface LinkClaims {
   sub: string;
   gen: number;
   workflowId: string;
-  kind: DownloadKind;
+  kind: ExportKind;
 }
 
 /**
@@ -31,14 +30,14 @@ export class DownloadLinks {
     this.signer = signerFor(config.authSecret, 'chorus download links');
   }
 
-  async sign(user: AuthUser, workflowId: string, kind: DownloadKind): Promise<{ token: string; expiresAt: Date }> {
+  async sign(user: AuthUser, workflowId: string, kind: ExportKind): Promise<{ token: string; expiresAt: Date }> {
     const claims: LinkClaims = { sub: user.id, gen: (await this.generations.latest(user.id)) ?? 0, workflowId, kind };
     const token = await this.signer.signAsync(claims, { expiresIn: DOWNLOAD_LINK_SECONDS });
     return { token, expiresAt: new Date(Date.now() + DOWNLOAD_LINK_SECONDS * 1000) };
   }
 
   /** The account a link opens this download for, or undefined (another download's, expired, signed out since). */
-  async userOf(token: string, workflowId: string, kind: DownloadKind): Promise<AuthUser | undefined> {
+  async userOf(token: string, workflowId: string, kind: ExportKind): Promise<AuthUser | undefined> {
     const claims = await this.signer.verifyAsync<LinkClaims>(token).catch(() => undefined);
     if (!claims || claims.workflowId !== workflowId || claims.kind !== kind) return undefined;
     if (claims.gen !== (await this.generations.current(claims.sub))) return undefined;

@@ -1,9 +1,7 @@
 import { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { EXPORT_FORMATS, type ExportFormat } from '@chorus/client';
 import { z } from 'zod';
-
-export type ExportFormat = 'csv' | 'json' | 'ndjson';
-export const EXPORT_FORMATS: ExportFormat[] = ['csv', 'json', 'ndjson'];
 
 /**
  * The `format` query parameter of every download, in any case (`CSV`, as a file's extension may be written); without

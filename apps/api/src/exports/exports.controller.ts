@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { downloadLinkSchema } from '@chorus/client';
+import { EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
 import { type DownloadLinkRequest, type DownloadQuery, downloadForm, downloadLinkRequestSchema, downloadQuery } from './dto/download.dto';
-import { EXPORT_FORMATS, contentTypes, gzipAccepted } from './export-format';
+import { contentTypes, gzipAccepted } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
 import { ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classification-rows';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DownloadLink } from '@chorus/client';
+import type { DownloadLink, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException } from '../common/problem';
@@ -9,7 +9,7 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { type ClassificationRow, classificationColumns, flattenClassification, taskKeysOf } from './classification-rows';
 import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
 import type { DownloadForm } from './export-format';
-import { type DownloadKind, DownloadLinks } from './download-links';
+import { DownloadLinks } from './download-links';
 import { type ExportDownload, ExportStreams } from './export-streams';
 
 /**
@@ -65,14 +65,14 @@ export class ExportsService {
   ) {}
 
   /** A link that opens the download without an Authorization header, for a while (researchers only). */
-  async downloadLink(workflowId: string, kind: DownloadKind, user: AuthUser): Promise<DownloadLink> {
+  async downloadLink(workflowId: string, kind: ExportKind, user: AuthUser): Promise<DownloadLink> {
     await this.workflows.requireResearcher(workflowId, user);
     const { token, expiresAt } = await this.links.sign(user, workflowId, kind);
     return { url: `/${API_PREFIX}/workflows/${workflowId}/${kind}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
   }
 
   /** Who asks for a download: the bearer token's account, else the download link's. */
-  async downloader(workflowId: string, kind: DownloadKind, user: AuthUser | undefined, token: string | undefined): Promise<AuthUser> {
+  async downloader(workflowId: string, kind: ExportKind, user: AuthUser | undefined, token: string | undefined): Promise<AuthUser> {
     if (user) return user;
     const linked = token ? await this.links.userOf(token, workflowId, kind) : undefined;
     if (linked) return linked;

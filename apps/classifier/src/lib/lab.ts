@@ -3,16 +3,13 @@ import { i18n } from '../i18n';
 import { problemAtFields } from './account';
 import type { FormProblem } from './useForm';
 
-/** A project of the researcher's, with their role in it. */
-export interface LabProject {
-  project: ProjectSummary;
-  role: ProjectRole;
-}
+/** A project the account works on as a researcher: its `role` is one of `RESEARCHER_ROLES`. */
+export type LabProject = ProjectSummary & { role: ProjectRole };
 
-/** The projects the account works on as a researcher (a moderator has nothing to do in the lab), with its role. */
+/** The projects the account works on as a researcher (a moderator has nothing to do in the lab). */
 export async function labProjects(client: ChorusClient): Promise<LabProject[]> {
   const { projects } = await client.listProjects({ member: true });
-  return projects.flatMap((project) => (project.role && RESEARCHER_ROLES.includes(project.role) ? [{ project, role: project.role }] : []));
+  return projects.filter((project): project is LabProject => project.role !== null && RESEARCHER_ROLES.includes(project.role));
 }
 
 /** A first line that names the columns of a table of subjects, separated by tabs. */

@@ -1,6 +1,7 @@
+import { EXPORT_KINDS, type ExportFormat } from '@chorus/client';
 import { z } from 'zod';
 import { ZodPipe } from '../../common/zod';
-import { type DownloadForm, type ExportFormat, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
+import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
 
 /**
  * Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. `token`: a
@@ -18,7 +19,7 @@ export interface DownloadQuery {
 }
 
 export const downloadLinkRequestSchema = z.strictObject({
-  kind: z.enum(['consensus', 'classifications'], 'must be consensus (a row per subject) or classifications (a row per classification)'),
+  kind: z.enum(EXPORT_KINDS, 'must be consensus (a row per subject) or classifications (a row per classification)'),
 });
 export type DownloadLinkRequest = z.infer<typeof downloadLinkRequestSchema>;
 

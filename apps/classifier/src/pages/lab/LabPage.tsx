@@ -54,12 +54,12 @@ function ProjectTable({ projects }: { projects: LabProject[] }) {
         </tr>
       </thead>
       <tbody>
-        {projects.map(({ project, role }) => (
+        {projects.map((project) => (
           <tr key={project.id} data-project-slug={project.slug}>
             <th scope="row">
               <Link to={labProjectPath(project.slug)}>{project.title}</Link>
             </th>
-            <td>{t(`account.settings.invitations.roles.${role}`)}</td>
+            <td>{t(`account.settings.invitations.roles.${project.role}`)}</td>
             <td>{t(`home.status.${project.status}`)}</td>
           </tr>
         ))}
