@@ -89,6 +89,68 @@ describe('auth', () => {
     expect(await signedIn.account()).toMatchObject({ kind: 'registered', email, emailVerified: true });
   });
 
+  it("carries a guest's classifications into the account it signs in to with the guest's token, once, without counting anyone twice", async () => {
+    const researcher = stack.client;
+    const project = await researcher.createProject({ title: `Guest sign-in ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds } = await researcher.addSubjects(set.id, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const [a, b, c] = subjectIds as [string, string, string];
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    const answer = (subjectId: string) => ({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] });
+
+    const email = `lin-${Date.now()}@example.org`;
+    const account = await stack.anonymous.register({ email, password: 'a long password', displayName: 'Lin' });
+    const asAccount = stack.anonymous.withToken(account.token);
+    await asAccount.classify(answer(a), `account-a-${Date.now()}`);
+    expect((await asAccount.queue(workflowId, 10)).subjects.map((subject) => subject.id).sort()).toEqual([b, c].sort());
+
+    const guest = await stack.anonymous.guest();
+    const asGuest = stack.anonymous.withToken(guest.token);
+    await asGuest.queue(workflowId, 10);
+    await asGuest.classify(answer(a), `guest-a-${Date.now()}`);
+    const keyOfB = `guest-b-${Date.now()}`;
+    const storedB = await asGuest.classify(answer(b), keyOfB);
+
+    // Without the guest's token, or with an account's, a sign-in carries nothing.
+    expect(await stack.anonymous.login({ email, password: 'a long password' })).not.toHaveProperty('guestWork');
+    expect((await asAccount.login({ email, password: 'a long password' })).guestWork).toBeUndefined();
+
+    const signedIn = await asGuest.login({ email, password: 'a long password' });
+    expect(signedIn.user.id).toBe(account.user.id);
+    expect(signedIn.guestWork).toEqual({ classifications: 1 });
+    const byVolunteer = async () =>
+      (await stack.db.query('SELECT subject_id, user_id FROM classifications WHERE workflow_id = $1 ORDER BY subject_id, user_id', [workflowId])).rows;
+    // `a` was the account's already: the guest's answer to it stays the guest's, so no volunteer counts twice for it.
+    expect(await byVolunteer()).toEqual(
+      [
+        { subject_id: a, user_id: account.user.id },
+        { subject_id: a, user_id: guest.user.id },
+        { subject_id: b, user_id: account.user.id },
+      ].sort((x, y) => x.subject_id.localeCompare(y.subject_id) || x.user_id.localeCompare(y.user_id)),
+    );
+    // Stamped, so that an incremental download gives it again with its new volunteer.
+    expect((await stack.db.query('SELECT updated_at > created_at AS stamped FROM classifications WHERE id = $1', [storedB.id])).rows).toEqual([{ stamped: true }]);
+    // The guest's holds are released, and the account's of `b`, which it has now classified; `c` stays held.
+    const holds = await stack.db.query('SELECT user_id, subject_id FROM assignments WHERE workflow_id = $1', [workflowId]);
+    expect(holds.rows).toEqual([{ user_id: account.user.id, subject_id: c }]);
+
+    // The guest's token has ended: a replay of its answer is refused, and the same answer sent by the account is the one stored.
+    expect(((await asGuest.classify(answer(b), keyOfB).catch((e) => e)) as ChorusApiError).status).toBe(401);
+    const replayed = await stack.anonymous.withToken(signedIn.token).classify(answer(b), keyOfB);
+    expect(replayed).toMatchObject({ id: storedB.id, replayed: true });
+    expect(await byVolunteer()).toHaveLength(3);
+
+    // Carried once: the same sign-in again has nothing more to carry.
+    expect((await asGuest.login({ email, password: 'a long password' }).catch((e) => e)) as ChorusApiError).toMatchObject({ status: 401 });
+  });
+
   it('gives guests a token that works on protected routes', async () => {
     const guest = await stack.anonymous.guest();
     expect(guest.user.kind).toBe('guest');

@@ -138,7 +138,7 @@ describe('classifier in a browser: accounts', () => {
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
       await waitForFocus(page, 'h1');
-      expect(await page.getByTestId('sign-in').textContent()).toContain('What you classified as a guest on this device stays with the guest');
+      expect(await page.locator('#sign-in-carry').isChecked()).toBe(true);
       await tabTo(page, '#sign-in-email');
       await page.keyboard.type(email);
       await page.keyboard.press('Tab');
@@ -194,6 +194,60 @@ describe('classifier in a browser: accounts', () => {
     expect(await page.getByTestId('account-status').textContent()).toContain('You are signed in as Grace Hopper.');
     const again = await classifyOne(page);
     expect((await classificationsOf(workflowId)).find((row) => row.subject_id === again)?.user_id).toBe(account.user.id);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('carries what a guest classified into the account it signs in to, unless told not to (a shared computer)', async () => {
+    const { workflowId, path } = await liveWorkflow('Guest work carried');
+    const email = `mary-${Date.now()}@example.org`;
+    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Mary Anning' });
+    const signIn = async (page: Page, carry: boolean) => {
+      await tabTo(page, '[data-account-link="sign-in"]', 30, true);
+      await page.keyboard.press('Enter');
+      await tabTo(page, '#sign-in-email');
+      await page.keyboard.type(email);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(PASSWORD);
+      await page.keyboard.press('Tab');
+      await waitForFocus(page, '#sign-in-carry');
+      expect(await page.locator('#sign-in-carry').getAttribute('aria-describedby')).toBe('sign-in-carry-hint');
+      if (!carry) await page.keyboard.press('Space');
+      expect(await page.locator('#sign-in-carry').isChecked()).toBe(carry);
+      if (carry) await checkScreen(page, 'sign-in-guest-work');
+      await page.keyboard.press('Tab');
+      await waitForFocus(page, '[data-testid="sign-in"] button[type="submit"]');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    };
+
+    // Told not to: the guest's answer stays the guest's.
+    const shared = await newcomerPage(suite);
+    await shared.page.goto(suite.stack.baseUrl + path);
+    const someoneElses = await classifyOne(shared.page);
+    const someoneElse = await shared.page.evaluate(() => JSON.parse(window.localStorage.getItem('chorus.user')!).id as string);
+    await signIn(shared.page, false);
+    expect(await shared.page.getByTestId('account-status').textContent()).not.toContain('as a guest');
+    expect(await classificationsOf(workflowId)).toEqual([{ subject_id: someoneElses, user_id: someoneElse }]);
+    expect(shared.errors).toEqual([]);
+    await shared.page.close();
+
+    // By default: the guest's two answers become the account's, which is told so and is not shown them again.
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(suite.stack.baseUrl + path);
+    const mine = [await classifyOne(page), await classifyOne(page)];
+    await signIn(page, true);
+    expect(await page.getByTestId('account-status').textContent()).toContain('The 2 subjects you classified as a guest are now in your account.');
+    await checkScreenOnPhone(page, 'sign-in-guest-work-carried');
+    const rows = await classificationsOf(workflowId);
+    expect(rows.filter((row) => row.user_id === account.user.id).map((row) => row.subject_id).sort()).toEqual([...mine].sort());
+    expect(rows).toHaveLength(3);
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    const next = await page.getByTestId('subject').getAttribute('data-subject-id');
+    expect([...mine, someoneElses]).not.toContain(next);
+    const { subjects } = await suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token).queue(workflowId, 10);
+    expect(subjects.map((subject) => subject.id)).not.toEqual(expect.arrayContaining([mine[0]]));
+    expect(subjects.map((subject) => subject.id)).not.toEqual(expect.arrayContaining([mine[1]]));
     expect(errors).toEqual([]);
     await page.close();
   });

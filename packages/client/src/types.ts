@@ -23,6 +23,7 @@ import type {
   queuedSubjectSchema,
   reaggregationRunSchema,
   sessionSchema,
+  signInSchema,
   subjectPageSchema,
   subjectSetDeletedSchema,
   subjectSetListSchema,
@@ -43,6 +44,7 @@ export type { SubjectInput, SubjectLocation };
 
 export type UserView = z.infer<typeof userViewSchema>;
 export type Session = z.infer<typeof sessionSchema>;
+export type SignIn = z.infer<typeof signInSchema>;
 export type AccountView = z.infer<typeof accountViewSchema>;
 export type ReaggregationRecord = z.infer<typeof reaggregationRecordSchema>;
 export type DownloadLink = z.infer<typeof downloadLinkSchema>;

@@ -20,6 +20,11 @@ export const userViewSchema = z.strictObject({
 
 /** A bearer token and whose it is, from register, login, guest or a password change. */
 export const sessionSchema = z.strictObject({ token: z.string(), user: userViewSchema });
+/**
+ * A sign-in's session. `guestWork`, only when the sign-in was sent with a guest's token: what of that guest's work is
+ * now the account's (its classifications, but not those of subjects the account had classified itself).
+ */
+export const signInSchema = sessionSchema.extend({ guestWork: z.strictObject({ classifications: z.int() }).optional() });
 /** The caller's own account (or guest), as `GET /account` gives it. */
 export const accountViewSchema = userViewSchema.extend({ createdAt: time });
 /** An email just proved to be its account's (and, after a change of email, now the one it signs in with). */

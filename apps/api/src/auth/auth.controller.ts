@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { ApiAcceptedResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { sessionSchema, verifiedEmailSchema } from '@chorus/client';
+import { sessionSchema, signInSchema, verifiedEmailSchema } from '@chorus/client';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { AccountEmailService } from './account-email.service';
 import { type AuthUser, OptionalUser, Public } from './auth.decorators';
@@ -47,9 +47,12 @@ export class AuthController {
   @OverSignIns()
   @HttpCode(200)
   @ApiZodBody(loginSchema)
-  @ApiZodResponse(sessionSchema, { description: 'A bearer token for the account' })
-  login(@Body(new ZodPipe(loginSchema)) input: LoginInput) {
-    return this.auth.login(input);
+  @ApiZodResponse(signInSchema, {
+    description:
+      "A bearer token for the account. Sent with a guest's bearer token, the guest's classifications become the account's (`guestWork` says how many; those of subjects the account classified itself stay the guest's), its holds are released and its tokens end.",
+  })
+  login(@Body(new ZodPipe(loginSchema)) input: LoginInput, @OptionalUser() caller?: AuthUser) {
+    return this.auth.login(input, caller);
   }
 
   /** Opened from a mailed link, on any device: no token needed, the link's is enough. */

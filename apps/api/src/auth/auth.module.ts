@@ -13,6 +13,7 @@ import { AuthGuard } from './auth.guard';
 import { AccountEmailService } from './account-email.service';
 import { AuthService } from './auth.service';
 import { EmailLinks } from './email-links';
+import { GuestWork } from './guest-work';
 import { Passwords } from './passwords';
 import { TokenGenerations } from './token-generations';
 import { Tokens } from './tokens';
@@ -32,7 +33,7 @@ import { Tokens } from './tokens';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AccountEmailService, EmailLinks, AddressLimitGuard, Passwords, Tokens, TokenGenerations, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, AccountEmailService, EmailLinks, GuestWork, AddressLimitGuard, Passwords, Tokens, TokenGenerations, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [Tokens, TokenGenerations, Passwords, AddressLimitGuard, AccountEmailService],
 })
 export class AuthModule {}

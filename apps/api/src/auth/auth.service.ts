@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Session } from '@chorus/client';
+import type { Session, SignIn } from '@chorus/client';
 import { InjectRepository } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
 import { randomInt } from 'node:crypto';
@@ -9,6 +9,7 @@ import { AccountEmailService } from './account-email.service';
 import type { AuthUser } from './auth.decorators';
 import type { LoginInput, RegisterInput } from './dto/auth.dto';
 import { UNIQUE_VIOLATION } from '../common/sql';
+import { GuestWork } from './guest-work';
 import { Passwords } from './passwords';
 import { Tokens } from './tokens';
 
@@ -19,6 +20,7 @@ export class AuthService {
     private readonly tokens: Tokens,
     private readonly passwords: Passwords,
     private readonly accountEmail: AccountEmailService,
+    private readonly guestWork: GuestWork,
   ) {}
 
   /**
@@ -42,12 +44,15 @@ export class AuthService {
     return this.users.findOneByOrFail({ id });
   }
 
-  async login(input: LoginInput): Promise<Session> {
+  /** Called with a guest's token, the guest's work becomes the account's (`GuestWork`), and the guest's tokens end. */
+  async login(input: LoginInput, caller?: AuthUser): Promise<SignIn> {
     const user = await this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.email = :email', { email: input.email }).getOne();
     if (!(await this.passwords.verify(input.password, user?.passwordHash)) || !user) {
       throw new ProblemException(401, 'The email or password is wrong.', [{ pointer: '/password', message: 'does not match this email' }]);
     }
-    return this.session(user);
+    const session = await this.session(user);
+    if (caller?.kind !== 'guest' || caller.id === user.id) return session;
+    return { ...session, guestWork: await this.guestWork.carryInto(caller.id, user.id) };
   }
 
   /** An anonymous volunteer: a real user row, so that they too never see a subject twice. */

@@ -11,7 +11,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose(): v
   const id = useId();
   return (
     <Dialog open={open} onClose={onClose} title={t('shortcuts.title')} testId="shortcuts-dialog">
-      <p className="single-keys">
+      <p className="checkbox-field">
         <input id={id} type="checkbox" checked={singleKeys} onChange={(event) => setSingleKeysOn(event.currentTarget.checked)} aria-describedby={`${id}-hint`} />
         <label htmlFor={id}>{t('shortcuts.singleKeys')}</label>
       </p>

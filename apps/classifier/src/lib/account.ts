@@ -1,4 +1,4 @@
-import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, isProblem, type Session } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, isProblem, type Session, type SignIn } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n } from '../i18n';
 import { describeError } from './errors';
@@ -13,7 +13,8 @@ import type { FieldErrors, FormProblem } from './useForm';
  *
  * - Creating an account while a guest sends the guest's token: the guest becomes the account (the same user id), so
  *   their classifications, what they have seen and what waits in the outbox stay theirs.
- * - Signing in replaces the guest (the API does not merge two volunteers): what the guest did stays the guest's.
+ * - Signing in replaces the guest. Asked to (the default), it is sent with the guest's token, and the API makes the
+ *   guest's classifications the account's; otherwise what the guest did stays the guest's (a shared computer).
  * - Signing out forgets the account on this device; the next request starts a fresh guest.
  *
  * Answers waiting in the outbox belong to whoever gave them: before someone else takes over the device they are sent
@@ -130,42 +131,68 @@ export interface TakeOver {
   answersWaiting: number;
   /** Whose they are: a guest's, or an account's (by name). */
   previous: { kind: 'guest' | 'registered'; name: string };
+  /** How many of the guest's classifications the sign-in made the account's (0 when it was not asked to). */
+  carried: number;
 }
 
-/** Signs in to an account in place of the guest; answers the account, and how many of the guest's answers still wait. */
-export async function signIn(input: Pick<AccountInput, 'email' | 'password'>): Promise<TakeOver> {
-  return takeOverDevice(await session.anonymous.login({ email: input.email.trim(), password: input.password }));
+/**
+ * Signs in to an account in place of the guest; answers the account, and how many of the guest's answers still wait.
+ * With `carryGuestWork`, the guest's classifications become the account's: its answers waiting here are sent first
+ * (as the guest's, so that they are carried too), and those that still could not be sent go later as the account's.
+ */
+export async function signIn(input: Pick<AccountInput, 'email' | 'password'>, carryGuestWork: boolean): Promise<TakeOver> {
+  const credentials = { email: input.email.trim(), password: input.password };
+  const guest = session.current();
+  if (!carryGuestWork || guest.kind !== 'guest' || !guest.token) return takeOverDevice(await session.anonymous.login(credentials));
+  await sendWaitingFirst();
+  const signedIn = await session
+    .clientFor(guest.token)
+    .login(credentials)
+    // A guest the server no longer knows has nothing to carry.
+    .catch((error: unknown) => (isRefusedToken(error) ? session.anonymous.login(credentials) : Promise.reject(error)));
+  if (signedIn.guestWork) {
+    // Sent as the account's, an answer the sign-in carried is answered as the one stored (its idempotency key came along).
+    await outbox.handOver({ userId: guest.userId, token: guest.token }, { userId: signedIn.user.id, token: signedIn.token }).catch(() => undefined);
+  }
+  return takeOverDevice(signedIn);
 }
+
+/** The server refused the bearer token a request was sent with (not the credentials in its body). */
+const isRefusedToken = (error: unknown): boolean =>
+  error instanceof ChorusApiError && error.status === 401 && (error.problem?.errors ?? []).some((problem) => problem.pointer === '/headers/authorization');
 
 /** Sets a new password with a mailed link's token, and signs in with it, as `signIn` does. */
 export async function resetPassword(token: string, newPassword: string): Promise<TakeOver> {
   return takeOverDevice(await session.anonymous.resetPassword({ token, newPassword }));
 }
 
-/** The words for the answers another volunteer left waiting on this device, after `text`. */
-export function withAnswersWaiting(text: string, { answersWaiting, previous }: TakeOver): string {
-  if (answersWaiting === 0) return text;
+/** The words for the guest's work carried into the account, and the answers another volunteer left waiting, after `text`. */
+export function withAnswersWaiting(text: string, { answersWaiting, previous, carried }: TakeOver): string {
+  const withCarried = carried > 0 ? `${text} ${i18n.t('account.guestWorkCarried', { count: carried })}` : text;
+  if (answersWaiting === 0) return withCarried;
   const waiting =
     previous.kind === 'registered'
       ? i18n.t('account.accountAnswersWaiting', { count: answersWaiting, name: previous.name })
       : i18n.t('account.guestAnswersWaiting', { count: answersWaiting });
-  return `${text} ${waiting}`;
+  return `${withCarried} ${waiting}`;
 }
 
 /** The account takes this device over from whoever had it (its answers waiting sent first). */
-async function takeOverDevice(account: Session): Promise<TakeOver> {
+async function takeOverDevice(account: SignIn): Promise<TakeOver> {
   const before = session.current();
   const previous = before.userId;
   const answersWaiting = previous === account.user.id ? 0 : await sendWaitingFirst();
-  // A guest's subjects held for it here: nobody can take them back once its token is gone.
+  // A guest's subjects held for it here: nobody can take them back once its token is gone. A sign-in that carried
+  // the guest's work released them itself (and ended the token): only the batches kept here go.
   if (before.kind === 'guest' && before.token && previous && previous !== account.user.id) {
     const guest = session.clientFor(before.token);
-    releaseBatchesOf(previous, (workflowId, subjectIds) => guest.releaseHolds(workflowId, subjectIds));
+    releaseBatchesOf(previous, account.guestWork ? async () => undefined : (workflowId, subjectIds) => guest.releaseHolds(workflowId, subjectIds));
   }
   spendLinkToken(); // a mailed link opened in this tab is not for whoever signs in next
-  session.adopt(account);
+  session.adopt({ token: account.token, user: account.user });
   if (previous !== account.user.id) forgetClassifiedThisSession();
-  return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' } };
+  const carried = account.guestWork?.classifications ?? 0;
+  return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' }, carried };
 }
 
 /** Signs out; answers how many of the account's answers still wait to be sent (they stay, and go as the account's). */

@@ -1,5 +1,6 @@
 import { ACCOUNT_LIMITS } from '@chorus/client';
-import { Trans, useTranslation } from 'react-i18next';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField, NewPasswordField } from '../components/FormField';
 import {
@@ -89,12 +90,13 @@ export function CreateAccountPage() {
   );
 }
 
-/** "Sign in": an existing account in place of the guest session on this device. */
+/** "Sign in": an existing account in place of the guest session on this device, with the guest's work if asked. */
 export function SignInPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
+  const [carryGuestWork, setCarryGuestWork] = useState(true);
   const form = useAccountForm({ displayName: '', email: '', password: '' }, 'sign-in', async (values) => {
-    const takeOver = await signIn(values);
+    const takeOver = await signIn(values, carryGuestWork);
     return withAnswersWaiting(t('account.signedIn', { name: takeOver.account.user.displayName }), takeOver);
   });
   useDocumentTitle(t('account.signInPage.title'));
@@ -107,13 +109,21 @@ export function SignInPage() {
       <h1 tabIndex={-1} id="sign-in-heading">
         {t('account.signInPage.title')}
       </h1>
-      <p className="lead">
-        <Trans i18nKey="account.signInPage.guestNote" components={{ create: <Link to={accountPath('create-account', next)} /> }} />
-      </p>
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="sign-in-heading" onSubmit={(event) => void submit(event)}>
         <FormField id="sign-in-email" label={t('account.fields.email')} autoComplete="username" {...EMAIL_INPUT} {...form.field('email')} />
         <FormField id="sign-in-password" type="password" label={t('account.fields.password')} autoComplete="current-password" maxLength={ACCOUNT_LIMITS.passwordMaxLength} {...form.field('password')} />
+        {volunteer.kind === 'guest' && (
+          <div className="field">
+            <p className="checkbox-field">
+              <input id="sign-in-carry" type="checkbox" checked={carryGuestWork} onChange={(event) => setCarryGuestWork(event.currentTarget.checked)} aria-describedby="sign-in-carry-hint" />
+              <label htmlFor="sign-in-carry">{t('account.signInPage.carryGuestWork')}</label>
+            </p>
+            <p id="sign-in-carry-hint" className="field-hint">
+              {t('account.signInPage.carryGuestWorkHint')}
+            </p>
+          </div>
+        )}
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('account.signInPage.submitting') : t('account.signInPage.submit')}
         </button>

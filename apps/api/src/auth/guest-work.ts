@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { UNIQUE_VIOLATION } from '../common/sql';
+import { TokenGenerations } from './token-generations';
+
+/**
+ * One statement: the guest's tokens end (their generation is raised, so a later replay of the guest's answers is
+ * refused rather than stored as the guest's again), its classifications become the account's, but for subjects the
+ * account classified itself (one volunteer never counts twice for a subject; those stay the guest's), and the
+ * subjects either held are released where the account has now classified them. A carried classification is stamped
+ * `updated_at`, so that an incremental download gives it again with its new volunteer. Only a guest is carried: a token of
+ * a guest who has since become an account of its own carries nothing.
+ */
+const CARRY = `WITH guest AS (
+    UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 AND kind = 'guest' RETURNING id, token_generation
+  ), moved AS (
+    UPDATE classifications c SET user_id = $2, updated_at = now() FROM guest
+    WHERE c.user_id = guest.id
+      AND NOT EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.workflow_id = c.workflow_id AND mine.subject_id = c.subject_id)
+      AND NOT EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.idempotency_key = c.idempotency_key)
+    RETURNING c.workflow_id, c.subject_id
+  ), guest_holds AS (
+    DELETE FROM assignments a USING guest WHERE a.user_id = guest.id
+  ), account_holds AS (
+    DELETE FROM assignments a USING moved m WHERE a.user_id = $2 AND a.workflow_id = m.workflow_id AND a.subject_id = m.subject_id
+  )
+  SELECT guest.token_generation AS generation, (SELECT count(*) FROM moved)::int AS classifications FROM guest`;
+
+/** Statements tried at most: one loses to a classification the account stores at the same moment (a unique index). */
+const ATTEMPTS = 3;
+
+/**
+ * A guest's work carried into an account it signs in to on the same device: what a volunteer who classified before
+ * signing in expects. The guest's outstanding holds are released (the device asks anew, as the account).
+ */
+@Injectable()
+export class GuestWork {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly generations: TokenGenerations) {}
+
+  /** How many of the guest's classifications are now the account's (0 when the guest is gone or already an account). */
+  async carryInto(guestId: string, accountId: string): Promise<{ classifications: number }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [carried] = await this.db.query<{ generation: number; classifications: number }[]>(CARRY, [guestId, accountId]);
+        if (!carried) return { classifications: 0 };
+        this.generations.remember(guestId, carried.generation);
+        return { classifications: carried.classifications };
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt === ATTEMPTS) throw error;
+      }
+    }
+  }
+}
