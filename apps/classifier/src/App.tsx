@@ -18,6 +18,7 @@ import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { LabPage } from './pages/lab/LabPage';
 import { LabProjectPage } from './pages/lab/LabProjectPage';
+import { LabSubjectSetPage } from './pages/lab/LabSubjectSetPage';
 import { LabWorkflowPage } from './pages/lab/LabWorkflowPage';
 
 export function App() {
@@ -133,6 +134,7 @@ export function App() {
             {route.name === 'lab' && <LabPage />}
             {route.name === 'lab-project' && <LabProjectPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'lab-workflow' && <LabWorkflowPage key={route.workflowId} workflowId={route.workflowId} />}
+            {route.name === 'lab-subject-set' && <LabSubjectSetPage key={route.setId} projectSlug={route.projectSlug} setId={route.setId} />}
             {route.name === 'not-found' && <NotFoundPage path={route.path} />}
           </ClientContext.Provider>
         ) : (

@@ -68,6 +68,7 @@ export type SubjectSetDeleted = z.infer<typeof subjectSetDeletedSchema>;
 /** A set as the project's list gives it: with how many subjects it holds. */
 export type SubjectSetSummary = z.infer<typeof subjectSetListSchema>['subjectSets'][number];
 export type SubjectPage = z.infer<typeof subjectPageSchema>;
+export type ResearcherSubject = SubjectPage['subjects'][number];
 export type SubjectsAdded = z.infer<typeof subjectsAddedSchema>;
 
 export type WorkflowStatus = z.infer<typeof workflowStatusSchema>;

@@ -44,6 +44,7 @@ export type Route =
   | { name: 'lab' }
   | { name: 'lab-project'; projectSlug: string }
   | { name: 'lab-workflow'; workflowId: string }
+  | { name: 'lab-subject-set'; projectSlug: string; setId: string }
   | { name: 'not-found'; path: string };
 
 export function matchRoute(path: string): Route {
@@ -61,6 +62,8 @@ export function matchRoute(path: string): Route {
     if (classify) return { name: 'classify', projectSlug: decodeURIComponent(classify[1]!), workflowId: decodeURIComponent(classify[2]!) };
     const labProject = /^\/lab\/projects\/([^/]+)\/?$/.exec(path);
     if (labProject) return { name: 'lab-project', projectSlug: decodeURIComponent(labProject[1]!) };
+    const labSet = /^\/lab\/projects\/([^/]+)\/subject-sets\/([^/]+)\/?$/.exec(path);
+    if (labSet) return { name: 'lab-subject-set', projectSlug: decodeURIComponent(labSet[1]!), setId: decodeURIComponent(labSet[2]!) };
     const labWorkflow = /^\/lab\/workflows\/([^/]+)\/?$/.exec(path);
     if (labWorkflow) return { name: 'lab-workflow', workflowId: decodeURIComponent(labWorkflow[1]!) };
   } catch {
@@ -82,6 +85,10 @@ export const LAB = '/lab';
 
 export function labProjectPath(projectSlug: string): string {
   return `${LAB}/projects/${encodeURIComponent(projectSlug)}`;
+}
+
+export function labSubjectSetPath(projectSlug: string, setId: string): string {
+  return `${labProjectPath(projectSlug)}/subject-sets/${encodeURIComponent(setId)}`;
 }
 
 export function labWorkflowPath(workflowId: string): string {

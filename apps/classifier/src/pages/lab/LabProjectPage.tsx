@@ -54,7 +54,7 @@ function LabProject({ projectSlug }: { projectSlug: string }) {
             <Link to={projectPath(project.slug)}>{t('lab.project.volunteersView')}</Link>
           </p>
           {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <ProjectDetailsForm project={project} onSaved={reload} />}
-          <SubjectSetsSection projectId={project.id} />
+          <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
           <ProjectWorkflowsSection project={project} />
         </>
       ) : (

@@ -6,11 +6,12 @@ import { FormField, SelectField } from '../../components/FormField';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { uploadContentType } from '../../lib/lab';
+import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 
-/** The project's subject sets with their subject counts, and the upload of a file of subjects into one. */
-export function SubjectSetsSection({ projectId }: { projectId: string }) {
+/** The project's subject sets with their subject counts (each a link to its page), and the upload of a file of subjects into one. */
+export function SubjectSetsSection({ projectId, projectSlug }: { projectId: string; projectSlug: string }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.subjectSets(projectId), [client, projectId]);
@@ -23,13 +24,13 @@ export function SubjectSetsSection({ projectId }: { projectId: string }) {
           {t('app.tryAgain')}
         </button>
       </ErrorAlert>
-      {sets && (sets.length === 0 ? <p>{t('lab.sets.none')}</p> : <SubjectSetTable sets={sets} />)}
+      {sets && (sets.length === 0 ? <p>{t('lab.sets.none')}</p> : <SubjectSetTable sets={sets} projectSlug={projectSlug} />)}
       <UploadForm projectId={projectId} sets={sets ?? []} onUploaded={reload} />
     </section>
   );
 }
 
-function SubjectSetTable({ sets }: { sets: SubjectSetSummary[] }) {
+function SubjectSetTable({ sets, projectSlug }: { sets: SubjectSetSummary[]; projectSlug: string }) {
   const { t } = useTranslation();
   return (
     <table className="lab-table" data-testid="lab-sets">
@@ -42,7 +43,9 @@ function SubjectSetTable({ sets }: { sets: SubjectSetSummary[] }) {
       <tbody>
         {sets.map((set) => (
           <tr key={set.id} data-set-id={set.id}>
-            <th scope="row">{set.name}</th>
+            <th scope="row">
+              <Link to={labSubjectSetPath(projectSlug, set.id)}>{set.name}</Link>
+            </th>
             <td>{set.subjects}</td>
           </tr>
         ))}

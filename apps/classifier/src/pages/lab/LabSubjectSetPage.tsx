@@ -1,0 +1,243 @@
+import { isProblem, RESEARCHER_ROLES, type ResearcherSubject, type SubjectSetSummary } from '@chorus/client';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../../components/Breadcrumb';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormField } from '../../components/FormField';
+import { NothingHere } from '../../components/NothingHere';
+import { SignInForLab } from '../../components/SignInForLab';
+import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { describeError, type Problem } from '../../lib/errors';
+import { LAB, labProjectPath, labSubjectSetPath, navigate } from '../../lib/router';
+import { subjectName } from '../../lib/subjectName';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { useForm } from '../../lib/useForm';
+import { useLoaded } from '../../lib/useLoaded';
+
+/** Subjects shown at a time; "Show more" asks for the next page. */
+const PAGE_SIZE = 50;
+
+/** `/lab/projects/:slug/subject-sets/:id`: a subject set's subjects page by page, each one removable; the set renamed or deleted. */
+export function LabSubjectSetPage({ projectSlug, setId }: { projectSlug: string; setId: string }) {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  if (volunteer.kind !== 'registered') return <SignInForLab title={t('lab.title')} here={labSubjectSetPath(projectSlug, setId)} />;
+  return <LabSubjectSet projectSlug={projectSlug} setId={setId} />;
+}
+
+function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data, problem, missing, reload } = useLoaded(async () => {
+    const project = await client.getProject(projectSlug);
+    const { subjectSets } = await client.subjectSets(project.id);
+    return { project, set: subjectSets.find((set) => set.id === setId) ?? null };
+  }, [client, projectSlug, setId]);
+  const set = data?.set;
+  useDocumentTitle(set ? t('lab.set.documentTitle', { name: set.name }) : t('lab.title'));
+
+  const researcher = data?.project.role ? RESEARCHER_ROLES.includes(data.project.role) : false;
+  if (missing || (data && (!researcher || !set))) return <NothingHere testId="lab-set-not-found" title={t('lab.set.notFoundTitle')} body={t('lab.set.notFound')} />;
+  const projectPage = labProjectPath(data?.project.slug ?? projectSlug);
+  return (
+    <div className="page page-lab" data-testid="lab-set">
+      <Breadcrumb
+        up={[
+          { to: LAB, label: t('lab.title') },
+          { to: projectPage, label: data?.project.title ?? projectSlug },
+        ]}
+        here={set?.name ?? ''}
+      />
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {set ? (
+        <>
+          <h1 tabIndex={-1}>{set.name}</h1>
+          <p>{t('lab.set.count', { count: set.subjects })}</p>
+          <RenameSetForm set={set} onRenamed={reload} />
+          <SetSubjects setId={set.id} onRemoved={reload} />
+          <DeleteSet set={set} projectPage={projectPage} />
+        </>
+      ) : (
+        !problem && (
+          <p className="loading" role="status">
+            {t('project.loading')}
+          </p>
+        )
+      )}
+    </div>
+  );
+}
+
+/** What a subject shows, in a few words: its opening words or its first image or sound. */
+function shows(subject: ResearcherSubject): string {
+  const first = subject.locations[0];
+  if (!first) return '';
+  if (first.type === 'text') return subjectName({ ...subject, externalId: null, metadata: {} }) ?? '';
+  const file = decodeURIComponent(new URL(first.url, window.location.href).pathname.split('/').pop() ?? '');
+  return first.type === 'image' && first.alt ? `${first.alt} (${file})` : file;
+}
+
+/** The set's subjects, page by page in the set's order, each of which can be taken out of the set. */
+function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [subjects, setSubjects] = useState<ResearcherSubject[]>([]);
+  const [next, setNext] = useState<string | null | undefined>(undefined);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [removed, setRemoved] = useState<string | null>(null);
+  const status = useRef<HTMLDivElement | null>(null);
+
+  const load = async (after?: string) => {
+    setProblem(null);
+    try {
+      const page = await client.subjectsOf(setId, { limit: PAGE_SIZE, ...(after ? { after } : {}) });
+      setSubjects((shown) => (after ? [...shown, ...page.subjects] : page.subjects));
+      setNext(page.next);
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the first page, once per set
+  useEffect(() => void load(), [setId]);
+
+  const remove = async (subject: ResearcherSubject) => {
+    setProblem(null);
+    try {
+      const { deletedSubjects } = await client.removeSubject(setId, subject.id);
+      setSubjects((shown) => shown.filter((one) => one.id !== subject.id));
+      const name = subjectName(subject) ?? subject.id;
+      setRemoved(deletedSubjects > 0 ? t('lab.set.removedDeleted', { name }) : t('lab.set.removedKept', { name }));
+      status.current?.focus();
+      onRemoved();
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  };
+
+  return (
+    <section className="lab-section" aria-labelledby="lab-set-subjects-heading">
+      <h2 id="lab-set-subjects-heading">{t('lab.set.subjects')}</h2>
+      <ErrorAlert problem={problem} focus />
+      <div role="status" tabIndex={-1} ref={status} data-testid="lab-set-status">
+        {removed && <p className="notice">{removed}</p>}
+      </div>
+      {next !== undefined && subjects.length === 0 && <p>{t('lab.set.empty')}</p>}
+      {subjects.length > 0 && (
+        <table className="lab-table" data-testid="lab-set-subjects">
+          <thead>
+            <tr>
+              <th scope="col">{t('lab.set.externalId')}</th>
+              <th scope="col">{t('lab.set.shows')}</th>
+              <th scope="col">{t('lab.set.knownAnswers')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('lab.set.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {subjects.map((subject) => (
+              <tr key={subject.id} data-subject-id={subject.id}>
+                <th scope="row">{subject.externalId ?? '—'}</th>
+                <td>{shows(subject)}</td>
+                <td>{subject.goldStandard ? Object.entries(subject.goldStandard).map(([task, answer]) => `${task}: ${JSON.stringify(answer)}`).join('; ') : ''}</td>
+                <td>
+                  <button type="button" className="button button-secondary" onClick={() => void remove(subject)}>
+                    {t('lab.set.remove')}
+                    <span className="visually-hidden"> {subjectName(subject) ?? subject.id}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next && (
+        <button type="button" id="lab-set-more" className="button button-secondary" onClick={() => void load(next)}>
+          {t('lab.set.more')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function RenameSetForm({ set, onRenamed }: { set: SubjectSetSummary; onRenamed: () => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm({ name: set.name }, ['name'] as const);
+  const submit = form.onSubmit({
+    check: () => (form.values.name.trim() ? {} : { name: t('lab.upload.nameMissing') }),
+    send: async () => {
+      await client.renameSubjectSet(set.id, form.values.name.trim());
+      onRenamed();
+    },
+    refused: (error) => problemAtFields(error, ['name'] as const),
+  });
+  return (
+    <section className="lab-section" aria-labelledby="lab-set-rename-heading">
+      <h2 id="lab-set-rename-heading">{t('lab.set.rename')}</h2>
+      <ErrorAlert problem={form.problem} focus />
+      <form className="account-form" noValidate aria-labelledby="lab-set-rename-heading" onSubmit={(event) => void submit(event)}>
+        <FormField id="lab-set-name" label={t('lab.set.name')} maxLength={200} {...form.field('name')} />
+        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+          {form.busy ? t('lab.saving') : t('lab.set.saveName')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/**
+ * Deleting the set, asked twice: it deletes the subjects that are in no other set and were never classified (so that
+ * corrected ones can be uploaded again under the same external ids). A set a workflow serves is refused.
+ */
+function DeleteSet({ set, projectPage }: { set: SubjectSetSummary; projectPage: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [asking, setAsking] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const question = useRef<HTMLParagraphElement | null>(null);
+  useEffect(() => {
+    if (asking) question.current?.focus();
+  }, [asking]);
+
+  const remove = async () => {
+    setProblem(null);
+    try {
+      const { deletedSubjects, keptSubjects } = await client.deleteSubjectSet(set.id);
+      navigate(projectPage);
+      showAccountNotice(t('lab.set.deleted', { name: set.name, deleted: deletedSubjects, kept: keptSubjects }), projectPage);
+    } catch (error) {
+      setAsking(false);
+      setProblem(isProblem(error, 'subject-set-in-use') ? { detail: t('lab.set.inUse'), fields: [] } : describeError(error));
+    }
+  };
+  return (
+    <section className="lab-section" aria-labelledby="lab-set-delete-heading">
+      <h2 id="lab-set-delete-heading">{t('lab.set.delete')}</h2>
+      <ErrorAlert problem={problem} focus />
+      <p>{t('lab.set.deleteLead')}</p>
+      {asking ? (
+        <div className="lab-confirm">
+          <p tabIndex={-1} ref={question}>
+            {t('lab.set.deleteQuestion', { name: set.name, count: set.subjects })}
+          </p>
+          <button type="button" id="lab-set-delete-confirm" className="button button-danger" onClick={() => void remove()}>
+            {t('lab.set.deleteConfirm')}
+          </button>{' '}
+          <button type="button" className="button button-secondary" onClick={() => setAsking(false)}>
+            {t('lab.set.deleteCancel')}
+          </button>
+        </div>
+      ) : (
+        <button type="button" id="lab-set-delete" className="button button-secondary" onClick={() => setAsking(true)}>
+          {t('lab.set.delete')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,97 @@
+import type { Page } from 'playwright-core';
+import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * A subject set's page in the researcher lab, in a real browser against the real API: its subjects page by page, one
+ * taken out (deleted when nobody classified it, kept when somebody did), the set renamed, a set a workflow serves
+ * refused deletion in the page's words, and an unused one deleted. What the page did is read back through the API.
+ */
+
+jest.setTimeout(120_000);
+
+describe('classifier in a browser: a subject set in the lab', () => {
+  const suite = useStackAndBrowser();
+
+  /** Follows a link or presses a button by keyboard: Tab to it, then Enter. */
+  async function press(page: Page, selector: string): Promise<void> {
+    await tabTo(page, selector, 120);
+    await page.keyboard.press('Enter');
+  }
+
+  it('lists a set’s subjects page by page, takes one out, renames the set and deletes only a set no workflow serves', async () => {
+    const subjects = Array.from({ length: 55 }, (_, index) => ({ externalId: `page-${String(index).padStart(2, '0')}`, locations: [{ type: 'text' as const, text: `Page ${index} of the diary.` }] }));
+    const account = await suite.stack.anonymous.register({ email: `lab-sets-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Diaries', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Diaries' });
+    const { subjectIds } = await researcher.addSubjects(set.id, subjects);
+    const workflow = await researcher.createWorkflow(project.id, {
+      name: 'Dated?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is the page dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflow.id);
+    const spare = await researcher.createSubjectSet(project.id, { name: 'Spare pages' });
+    await researcher.addSubjects(spare.id, [{ externalId: 'spare-1', locations: [{ type: 'text', text: 'A spare page.' }] }]);
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    const [classified] = (await volunteer.queue(workflow.id, 1)).subjects;
+    await volunteer.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: classified!.id, annotations: [{ task: 'T0', value: 'yes' }] }, `k-${Date.now()}`);
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.getByTestId('lab-sets').waitFor();
+    await press(page, `[data-set-id="${set.id}"] a`);
+    await page.getByTestId('lab-set-subjects').waitFor();
+    const rows = page.locator('[data-testid="lab-set-subjects"] tbody tr');
+    expect(await rows.count()).toBe(50);
+    expect(await page.getByTestId('lab-set').textContent()).toContain('55 subjects.');
+    await checkScreen(page, 'lab-subject-set');
+    await press(page, '#lab-set-more');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-set-subjects"] tbody tr').length === 55);
+
+    // Never classified: taken out and deleted. Classified: taken out, kept.
+    const unclassifiedId = subjectIds.find((id) => id !== classified!.id)!;
+    const unclassified = subjects[subjectIds.indexOf(unclassifiedId)]!.externalId;
+    await press(page, `[data-subject-id="${unclassifiedId}"] button`);
+    await waitForFocus(page, '[data-testid="lab-set-status"]');
+    expect(await page.getByTestId('lab-set-status').textContent()).toContain(`${unclassified} was taken out of the set and deleted`);
+    await press(page, `[data-subject-id="${classified!.id}"] button`);
+    await page.getByText(`${classified!.externalId} was taken out of the set. It is kept`).waitFor();
+    expect(await rows.count()).toBe(53);
+    const left = [];
+    for (let after: string | undefined, more = true; more; ) {
+      const page = await researcher.subjectsOf(set.id, { limit: 100, ...(after ? { after } : {}) });
+      left.push(...page.subjects.map((subject) => subject.externalId));
+      after = page.next ?? undefined;
+      more = page.next !== null;
+    }
+    expect(left).toHaveLength(53);
+    expect(left).not.toContain(unclassified);
+    expect(left).not.toContain(classified!.externalId);
+    expect((await suite.stack.db.query('SELECT count(*)::int AS n FROM subjects WHERE id = $1', [classified!.id])).rows).toEqual([{ n: 1 }]);
+
+    // Renamed; then refused deletion, in the page's words, while the workflow serves it.
+    await tabTo(page, '#lab-set-name', 200);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Diaries, volume 1');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Diaries, volume 1' }).waitFor();
+    expect((await researcher.subjectSets(project.id)).subjectSets.find((one) => one.id === set.id)?.name).toBe('Diaries, volume 1');
+    await press(page, '#lab-set-delete');
+    await press(page, '#lab-set-delete-confirm');
+    await page.getByText('A workflow serves this set').waitFor();
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((one) => one.id)).toContain(set.id);
+
+    // A set no workflow serves is deleted, and the project's page says what became of its subjects.
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}/subject-sets/${spare.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Spare pages' }).waitFor();
+    await press(page, '#lab-set-delete');
+    await press(page, '#lab-set-delete-confirm');
+    await page.getByTestId('lab-project').waitFor();
+    await page.getByText('The subject set “Spare pages” was deleted: 1 of its subjects deleted, 0 kept').waitFor();
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((one) => one.id)).not.toContain(spare.id);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
