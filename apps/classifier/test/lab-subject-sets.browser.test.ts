@@ -77,6 +77,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.keyboard.type('Diaries, volume 1');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Diaries, volume 1' }).waitFor();
+    await page.getByText('The subject set is now called “Diaries, volume 1”.').waitFor();
     expect((await researcher.subjectSets(project.id)).subjectSets.find((one) => one.id === set.id)?.name).toBe('Diaries, volume 1');
     await press(page, '#lab-set-delete');
     await press(page, '#lab-set-delete-confirm');

@@ -172,7 +172,8 @@ function RenameSetForm({ set, onRenamed }: { set: SubjectSetSummary; onRenamed: 
   const submit = form.onSubmit({
     check: () => (form.values.name.trim() ? {} : { name: t('lab.upload.nameMissing') }),
     send: async () => {
-      await client.renameSubjectSet(set.id, form.values.name.trim());
+      const renamed = await client.renameSubjectSet(set.id, form.values.name.trim());
+      showAccountNotice(t('lab.set.renamed', { name: renamed.name }));
       onRenamed();
     },
     refused: (error) => problemAtFields(error, ['name'] as const),
