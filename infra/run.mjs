@@ -27,9 +27,15 @@ async function run() {
     console.error(`Port ${port} is taken (another Chorus, or another server). Run on another one: PORT=${port + 1} pnpm start`);
     process.exit(1);
   }
+  const mains = ['apps/api/dist/main.js', 'apps/worker/dist/main.js'];
+  const unbuilt = mains.filter((main) => !existsSync(join(root, main)));
+  if (unbuilt.length) {
+    console.error(`${unbuilt.join(' and ')} not built yet: run \`pnpm start\` (which builds first), or \`pnpm build\` and then this again.`);
+    process.exit(1);
+  }
   const services = await startServices({ databaseName: 'chorus' });
   const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, PORT: String(port), AUTH_SECRET: process.env.AUTH_SECRET ?? keptSecret() };
-  const children = ['apps/api/dist/main.js', 'apps/worker/dist/main.js'].map((main) => spawn(process.execPath, [join(root, main)], { env, stdio: 'inherit' }));
+  const children = mains.map((main) => spawn(process.execPath, [join(root, main)], { env, stdio: 'inherit' }));
 
   let stopping = false;
   const stop = async (code) => {

@@ -96,7 +96,7 @@ export function App() {
     if (path === firstPath.current && !failed) return;
     firstPath.current = '';
     if (failed && !shown && document.activeElement?.closest('.site-header')) return;
-    if (shown || failed) main.current?.querySelector<HTMLElement>('h1')?.focus();
+    if (shown || failed) return focusHeadingOnceShown(main.current);
   }, [path, shown, failed]);
 
   return (
@@ -169,4 +169,32 @@ export function App() {
       </main>
     </>
   );
+}
+
+/** How long a page that loads its data after a navigation may take to show its heading and still be given focus. */
+const HEADING_WAIT_MS = 10_000;
+
+/**
+ * Focuses the page's heading, or, for a page that shows it once its data has loaded (a lab page, a project), the
+ * heading when it comes, unless the volunteer has moved focus meanwhile. Answers how to stop waiting.
+ */
+function focusHeadingOnceShown(main: HTMLElement | null): (() => void) | undefined {
+  const heading = main?.querySelector<HTMLElement>('h1');
+  if (heading || !main) {
+    heading?.focus();
+    return undefined;
+  }
+  const observer = new MutationObserver(() => {
+    const shown = main.querySelector<HTMLElement>('h1');
+    if (!shown) return;
+    stop();
+    if (!main.contains(document.activeElement)) shown.focus();
+  });
+  const timer = setTimeout(() => stop(), HEADING_WAIT_MS);
+  const stop = () => {
+    observer.disconnect();
+    clearTimeout(timer);
+  };
+  observer.observe(main, { childList: true, subtree: true });
+  return stop;
 }

@@ -42,6 +42,9 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     await page.getByTestId('lab-sets').waitFor();
     await press(page, `[data-set-id="${set.id}"] a`);
+    // The page shows its heading once it has loaded, and focus goes to it then, as after any navigation.
+    await waitForFocus(page, 'h1');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Diaries');
     await page.getByTestId('lab-set-subjects').waitFor();
     const rows = page.locator('[data-testid="lab-set-subjects"] tbody tr');
     expect(await rows.count()).toBe(50);
