@@ -1,4 +1,4 @@
-import { type ChorusClient, isProblem, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
+import { ChorusApiError, type ChorusClient, isProblem, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
 import { i18n } from '../i18n';
 import { problemAtFields } from './account';
 import type { FormProblem } from './useForm';
@@ -82,4 +82,34 @@ export function parseDefinition(text: string): { definition: WorkflowInput } | {
 export function workflowSaveRefused(error: unknown): FormProblem<never> {
   if (isProblem(error, 'version-conflict', 412)) return { fields: {}, form: { detail: i18n.t('lab.workflow.conflict'), fields: [] } };
   return problemAtFields(error, [] as const);
+}
+
+/**
+ * A refused change of role: the member named is no longer one, or owns the project now (someone changed the team
+ * since the page read it), said at the member's field; otherwise the API's errors at the fields they name.
+ */
+export function roleChangeRefused(error: unknown): FormProblem<'email' | 'role'> {
+  if (error instanceof ChorusApiError && error.status === 422 && error.problem.errors?.some((field) => field.pointer === '/email')) {
+    return { fields: { email: i18n.t('lab.team.change.gone') }, form: null };
+  }
+  return problemAtFields(error, ['email', 'role'] as const);
+}
+
+/**
+ * A change to the team refused because what it names went meanwhile (a member who left, an invitation answered or
+ * withdrawn: the API names its address's `pointer` as naming nothing), said in the researcher's words (`meanwhile`).
+ */
+export function teamChangeRefused(error: unknown, pointer: string, meanwhile: string): FormProblem<never> {
+  const gone = error instanceof ChorusApiError && error.status === 404 && !!error.problem.errors?.some((field) => field.pointer === pointer);
+  return gone ? { fields: {}, form: { detail: meanwhile, fields: [] } } : problemAtFields(error, [] as const);
+}
+
+/**
+ * A refused invitation: to a member already (at the email), from an account whose own email is not verified yet (the
+ * invitation is mailed in its name), each in the researcher's words; otherwise the API's errors at their fields.
+ */
+export function invitationRefused(error: unknown, email: string): FormProblem<'email' | 'role'> {
+  if (isProblem(error, 'already-member', 409)) return { fields: { email: i18n.t('lab.team.invite.alreadyMember', { email }) }, form: null };
+  if (isProblem(error, 'email-unverified', 403)) return { fields: {}, form: { detail: i18n.t('lab.team.invite.unverified'), fields: [] } };
+  return problemAtFields(error, ['email', 'role'] as const);
 }
