@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { ACCOUNT_PASSWORD, newMember } from '../../../test/support/accounts';
-import { checkScreen, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { checkScreen, launchBrowser, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * The researcher lab, in a real browser against the real API and worker: a guest is sent to sign in; a researcher
  * creates a project by keyboard, uploads a CSV (a bad one's rows named first), creates a workflow, sees a bad
  * definition's pointer and then a good save's version and warning, links the set, activates the workflow, and
- * downloads its consensus through a working link. What the lab did is read back through the API.
+ * downloads its consensus through a working link; an owner invites a colleague, who accepts, then changes their role
+ * and removes them; a researcher retires subjects, returns one to volunteers and sets a priority. What the lab did is
+ * read back through the API (and, for what it cannot show, Postgres).
  */
 
 jest.setTimeout(120_000);
@@ -283,6 +285,194 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByTestId('lab-workflow-status').getByText('paused').waitFor();
     await page.locator('form[aria-label="Activate"]').waitFor();
     expect((await researcher.getWorkflow(workflowId)).status).toBe('paused');
+    expect(errors).toEqual([]);
+  });
+
+  it("lets an owner invite a colleague, who accepts, then change the colleague's role (handing over only once confirmed) and remove them", async () => {
+    const owner = await newAccount(suite.stack, 'Owner');
+    const colleague = await newAccount(suite.stack, 'Colleague');
+    const project = await owner.client.createProject({ title: `Team ${Date.now()}` });
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: owner.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.locator(`[data-testid="lab-members"] tr[data-user-id="${owner.id}"]`).getByText('Owner (you)').waitFor();
+    await page.getByText('No invitation is waiting for an answer.').waitFor();
+    const result = page.getByTestId('lab-team-result');
+
+    // An address that is not one is said at its field, which takes focus; nothing is sent.
+    await tabTo(page, '#lab-invite-email', 80);
+    await page.keyboard.type('colleague at example.org');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-invite-heading"] button[type="submit"]');
+    await waitForFocus(page, '#lab-invite-email');
+    expect(await page.locator('#lab-invite-email').getAttribute('aria-describedby')).toBe('lab-invite-email-error');
+    expect((await owner.client.invitations(project.id)).invitations).toEqual([]);
+
+    // The invitation, by keyboard: said, focused, listed, and stored.
+    await page.locator('#lab-invite-email').fill(colleague.email);
+    await page.getByLabel('Role', { exact: true }).selectOption('scientist');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-invite-heading"] button[type="submit"]');
+    await result.getByText(`Invitation sent to ${colleague.email}, as a scientist.`).waitFor();
+    await waitForFocus(page, '[data-testid="lab-team-result"]');
+    await page.locator(`[data-testid="lab-invitations"] tr[data-email="${colleague.email}"]`).getByText('scientist').waitFor();
+    expect((await owner.client.invitations(project.id)).invitations).toEqual([expect.objectContaining({ email: colleague.email, role: 'scientist' })]);
+
+    // The colleague, in a browser of their own (this one's storage is the owner's), accepts on their account's page; in
+    // the lab they see the team and may leave it, but change nothing else.
+    const elsewhere = await launchBrowser();
+    try {
+      const other = await signedInPage({ stack: suite.stack, context: elsewhere.context }, await suite.stack.anonymous.login({ email: colleague.email, password: ACCOUNT_PASSWORD }));
+      await other.page.goto(`${suite.stack.baseUrl}/account`);
+      await other.page.getByRole('button', { name: `Join ${project.title}` }).click();
+      await other.page.getByTestId('account-status').getByText(`You are now a scientist of ${project.title}.`).waitFor();
+      await other.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+      await other.page.locator(`[data-testid="lab-members"] tr[data-user-id="${colleague.id}"]`).getByRole('button', { name: 'Leave the project' }).waitFor();
+      expect(await other.page.locator('#lab-invite-email, #lab-role-member, [data-testid="lab-members"] button').count()).toBe(1);
+      expect(other.errors).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+
+    // Back with the owner: the colleague is a member, and inviting them again is refused at the email, in words.
+    await page.reload();
+    const row = page.locator(`[data-testid="lab-members"] tr[data-user-id="${colleague.id}"]`);
+    await row.getByText('scientist').waitFor();
+    await page.locator('#lab-invite-email').fill(colleague.email);
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-invite-heading"] button[type="submit"]');
+    await page.getByTestId('lab-invite-email-error').getByText(`${colleague.email} is a member of the project already: change their role above.`).waitFor();
+    await waitForFocus(page, '#lab-invite-email');
+    await page.locator('#lab-invite-email').fill('');
+
+    // A new role, by keyboard.
+    await tabTo(page, '#lab-role-member', 80, true);
+    await page.locator('#lab-role-member').selectOption(colleague.email);
+    await page.locator('#lab-role-role').selectOption('collaborator');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-role-heading"] button[type="submit"]');
+    await result.getByText('Colleague is now a collaborator of the project.').waitFor();
+    await waitForFocus(page, '[data-testid="lab-team-result"]');
+    await row.getByText('collaborator').waitFor();
+    expect((await owner.client.members(project.id)).members.find((member) => member.userId === colleague.id)?.role).toBe('collaborator');
+
+    // Handing the project over asks first; Escape keeps it, and nothing is sent.
+    await page.locator('#lab-role-member').selectOption(colleague.email);
+    await page.locator('#lab-role-role').selectOption('owner');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-role-heading"] button[type="submit"]');
+    const question = page.getByTestId('lab-hand-over');
+    await question.getByText(`Hand “${project.title}” over to Colleague?`).waitFor();
+    await waitForFocus(page, '[data-testid="lab-hand-over"]');
+    await checkScreen(page, 'lab-team-hand-over');
+    await page.keyboard.press('Escape');
+    await question.waitFor({ state: 'detached' });
+    await waitForFocus(page, '#lab-role-role');
+    expect((await owner.client.getProject(project.id)).ownerId).toBe(owner.id);
+    expect((await owner.client.members(project.id)).members.map((member) => [member.userId, member.role])).toEqual([
+      [owner.id, 'owner'],
+      [colleague.id, 'collaborator'],
+    ]);
+
+    // Removed, by keyboard: said, focused, and gone from the project.
+    await submitByKeyboard(page, `[data-testid="lab-members"] tr[data-user-id="${colleague.id}"] button`);
+    await result.getByText('Colleague is no longer a member of the project.').waitFor();
+    await waitForFocus(page, '[data-testid="lab-team-result"]');
+    await row.waitFor({ state: 'detached' });
+    expect((await owner.client.members(project.id)).members.map((member) => member.userId)).toEqual([owner.id]);
+
+    // An invitation withdrawn before it is answered.
+    await page.locator('#lab-invite-email').fill('someone-else@example.org');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-invite-heading"] button[type="submit"]');
+    await page.locator('[data-testid="lab-invitations"] tr[data-email="someone-else@example.org"]').waitFor();
+    await checkScreen(page, 'lab-team');
+    await submitByKeyboard(page, '[data-testid="lab-invitations"] tr[data-email="someone-else@example.org"] button');
+    await result.getByText('The invitation to someone-else@example.org is withdrawn.').waitFor();
+    await waitForFocus(page, '[data-testid="lab-team-result"]');
+    expect((await owner.client.invitations(project.id)).invitations).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('lets a researcher retire listed subjects with a reason, return one to volunteers and set a priority, the progress following', async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-retire-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Caroline Herschel' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Torn pages', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Pages' });
+    await researcher.addSubjects(
+      set.id,
+      ['p1', 'p2', 'p3', 'p4'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Page ${externalId}.` }] })),
+    );
+    const { subjects } = await researcher.subjectsOf(set.id);
+    const idOf = (externalId: string) => subjects.find((subject) => subject.externalId === externalId)!.id;
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    const hotRows = async () =>
+      (
+        await suite.stack.db.query<{ subject_id: string; retired: boolean; reason: string | null; detail: { reason?: string } | null; priority: number }>(
+          'SELECT subject_id, retired_at IS NOT NULL AS retired, retirement_reason AS reason, retirement_detail AS detail, priority FROM subject_workflow_status WHERE workflow_id = $1',
+          [workflowId],
+        )
+      ).rows;
+    const row = async (externalId: string) => (await hotRows()).find((status) => status.subject_id === idOf(externalId))!;
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const progress = page.getByTestId('workflow-progress');
+    await progress.getByText('0 of 4 subjects retired, 0 classifications').waitFor();
+    const retire = 'form[aria-labelledby="lab-retire-heading"] button[data-action="retire"]';
+    const list = page.getByRole('textbox', { name: 'Subjects', exact: true });
+
+    // A subject the workflow does not have: the API refuses the whole list, said at the field by its line; nothing retires.
+    const stranger = '0b5a4a8e-3f1c-4a57-9d43-2f0e7c1d9a11';
+    await list.fill(`p1\n${stranger}`);
+    await page.getByLabel('Reason').fill('Torn pages');
+    await submitByKeyboard(page, retire);
+    await page.getByTestId('lab-retire-subjects-error').getByText(`Not a subject of this workflow, so nothing was changed: line 2 (${stranger}).`).waitFor();
+    await waitForFocus(page, '#lab-retire-subjects');
+    expect((await hotRows()).filter((status) => status.retired)).toEqual([]);
+
+    // Two subjects by their externalIds, comma-separated: retired with the reason, counted, and the progress follows.
+    await list.fill('p1, p2');
+    await submitByKeyboard(page, retire);
+    const retired = page.getByTestId('lab-retire-result');
+    await retired.getByText('2 subjects retired.').waitFor();
+    await waitForFocus(page, '[data-testid="lab-retire-result"]');
+    await progress.getByText('2 of 4 subjects retired, 0 classifications').waitFor();
+    expect((await researcher.stats(workflowId)).retired).toBe(2);
+    expect([await row('p1'), await row('p2')].map(({ retired, reason, detail }) => [retired, reason, detail?.reason])).toEqual([
+      [true, 'manual', 'Torn pages'],
+      [true, 'manual', 'Torn pages'],
+    ]);
+    expect((await row('p3')).retired).toBe(false);
+    await checkScreen(page, 'lab-subjects');
+
+    // One back to volunteers, by its Chorus id.
+    await list.fill(idOf('p2'));
+    await page.getByLabel('Reason').fill('Not torn after all');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-retire-heading"] button[data-action="unretire"]');
+    await retired.getByText('1 subject returned to volunteers.').waitFor();
+    await waitForFocus(page, '[data-testid="lab-retire-result"]');
+    await progress.getByText('1 of 4 subjects retired, 0 classifications').waitFor();
+    expect((await researcher.stats(workflowId)).retired).toBe(1);
+    expect([(await row('p1')).retired, (await row('p2')).retired]).toEqual([true, false]);
+
+    // A priority: a line without a number is said at the field; then kept, and the page says it waits for priority
+    // order, which this workflow does not use.
+    await page.getByTestId('lab-priorities-order').getByText(/serves them in random order/).waitFor();
+    await page.getByLabel('Subjects and their priorities').fill('p3 first');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-priorities-heading"] button[type="submit"]');
+    await page.getByTestId('lab-priorities-error').getByText('Line 1 needs a subject and a number after it, such as “snippet-1, 1”.').waitFor();
+    await waitForFocus(page, '#lab-priorities');
+    await page.getByLabel('Subjects and their priorities').fill('p3, -5');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-priorities-heading"] button[type="submit"]');
+    const prioritised = page.getByTestId('lab-priorities-result');
+    await prioritised.getByText('Priority set for 1 subject.').waitFor();
+    await prioritised.getByText(/take effect once the workflow serves its subjects in priority order/).waitFor();
+    await waitForFocus(page, '[data-testid="lab-priorities-result"]');
+    expect([(await row('p3')).priority, (await row('p4')).priority]).toEqual([-5, 0]);
+
+    // A whole subject set back to volunteers, chosen by keyboard: the one subject still retired returns.
+    await tabTo(page, 'input[name="lab-retire-which"]', 80, true);
+    await page.keyboard.press('ArrowDown');
+    await page.locator('#lab-retire-set').selectOption({ label: 'Pages (4 subjects)' });
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-retire-heading"] button[data-action="unretire"]');
+    await retired.getByText('1 subject returned to volunteers.').waitFor();
+    await progress.getByText('0 of 4 subjects retired, 0 classifications').waitFor();
+    expect((await hotRows()).filter((status) => status.retired)).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 /** The formats every download is written in (the API's and the lab's one list). */
@@ -313,6 +313,18 @@ export class ChorusClient {
   }
   stats(workflowId: string) {
     return this.call<WorkflowStats>('GET', `/workflows/${workflowId}/stats`);
+  }
+  /** Retires subjects by hand, with the reason (researchers only); those retired already stay as they were. */
+  retireSubjects(workflowId: string, input: RetirementInput) {
+    return this.call<SubjectsRetired>('POST', `/workflows/${workflowId}/retire`, input);
+  }
+  /** Returns retired subjects to the queue, with the reason (researchers only). */
+  unretireSubjects(workflowId: string, input: RetirementInput) {
+    return this.call<SubjectsUnretired>('POST', `/workflows/${workflowId}/unretire`, input);
+  }
+  /** Sets subjects' priorities, which `priority` selection serves lowest first (kept, with a warning, under another order). */
+  setPriorities(workflowId: string, priorities: SubjectPriority[]) {
+    return this.call<PrioritiesSet>('POST', `/workflows/${workflowId}/priorities`, { priorities });
   }
 
   /** Submits a classification; the same idempotency key always yields the same id (and the same feedback). */

@@ -29,6 +29,8 @@ import type {
   subjectSetListSchema,
   subjectSetViewSchema,
   subjectsAddedSchema,
+  subjectsRetiredSchema,
+  subjectsUnretiredSchema,
   taskFeedbackSchema,
   userViewSchema,
   verifiedEmailSchema,
@@ -83,6 +85,15 @@ export type QueueView = z.infer<typeof queueViewSchema>;
 export type HoldsRenewed = z.infer<typeof holdsRenewedSchema>;
 export type HoldsReleased = z.infer<typeof holdsReleasedSchema>;
 export type PrioritiesSet = z.infer<typeof prioritiesSetSchema>;
+export type SubjectsRetired = z.infer<typeof subjectsRetiredSchema>;
+export type SubjectsUnretired = z.infer<typeof subjectsUnretiredSchema>;
+/** Subjects retired or unretired by hand: by id, or a whole subject set linked to the workflow, with the reason. */
+export type RetirementInput = { reason: string } & ({ subjectIds: string[]; subjectSetId?: never } | { subjectSetId: string; subjectIds?: never });
+/** A subject's place in `priority` selection: lower is served first. */
+export interface SubjectPriority {
+  subjectId: string;
+  priority: number;
+}
 
 export interface ClassificationInput {
   workflowId: string;

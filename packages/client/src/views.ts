@@ -43,6 +43,11 @@ export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', '
 export const RESEARCHER_ROLES: readonly z.infer<typeof projectRoleSchema>[] = ['owner', 'collaborator', 'scientist'];
 /** Roles that administer a project: its members, details and status. */
 export const ADMINISTRATOR_ROLES: readonly z.infer<typeof projectRoleSchema>[] = ['owner', 'collaborator'];
+/**
+ * The roles a project's administrators give (inviting someone, or changing a member's): a project has one owner, its
+ * creator, until they hand it over.
+ */
+export const GIVEN_ROLES = ['collaborator', 'scientist', 'moderator'] as const satisfies readonly z.infer<typeof projectRoleSchema>[];
 export const projectViewSchema = z.strictObject({
   id,
   slug: z.string(),
@@ -269,6 +274,8 @@ export const proposedTagSchema = z.strictObject({
 });
 export const proposedTagsSchema = z.strictObject({ tags: z.array(proposedTagSchema) });
 
+/** What one request to retire, unretire or prioritise subjects may hold, as the API checks it and the lab's forms limit it. */
+export const RETIREMENT_LIMITS = { reasonLength: 500, subjectsAtOnce: 10_000 } as const;
 export const subjectsRetiredSchema = z.strictObject({
   retired: z.int(),
   leftGoldStandard: z.int().optional().meta({ description: 'Retiring a set: its gold-standard subjects, left unretired (they never retire)' }),

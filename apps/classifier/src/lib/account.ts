@@ -89,7 +89,7 @@ export function formProblemOf(error: unknown, kind: 'create' | 'sign-in'): FormP
 }
 
 /** A server message such as "must be an email address" as a sentence under its field. */
-function sentence(message: string): string {
+export function sentence(message: string): string {
   const text = message.trim();
   if (!text) return text;
   return `${text[0]!.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;

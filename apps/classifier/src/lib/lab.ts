@@ -1,7 +1,9 @@
-import { type ChorusClient, isProblem, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
+import { ChorusApiError, type ChorusClient, isProblem, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
 import { i18n } from '../i18n';
-import { problemAtFields } from './account';
-import type { FormProblem } from './useForm';
+import { problemAtFields, sentence } from './account';
+import { describeError } from './errors';
+import { listOf } from './listFormat';
+import type { FieldErrors, FormProblem } from './useForm';
 
 /** A project the account works on as a researcher: its `role` is one of `RESEARCHER_ROLES`. */
 export type LabProject = ProjectSummary & { role: ProjectRole };
@@ -82,4 +84,157 @@ export function parseDefinition(text: string): { definition: WorkflowInput } | {
 export function workflowSaveRefused(error: unknown): FormProblem<never> {
   if (isProblem(error, 'version-conflict', 412)) return { fields: {}, form: { detail: i18n.t('lab.workflow.conflict'), fields: [] } };
   return problemAtFields(error, [] as const);
+}
+
+/** A subject as the researcher typed it in a list: its text (an externalId, or a Chorus subject id) and its line. */
+export interface ListedSubject {
+  text: string;
+  line: number;
+}
+
+/** A subject of a list of priorities, with the priority typed after it. */
+export interface ListedPriority extends ListedSubject {
+  priority: number;
+}
+
+/** Where a listed subject was typed, for a message: "line 3 (snippet-7)". */
+export const whereListed = ({ text, line }: ListedSubject): string => i18n.t('lab.subjects.where', { line, text });
+
+/**
+ * Subjects typed one per line or separated by commas (semicolons and tabs too: a column pasted from a spreadsheet),
+ * each with the line it is on; a subject typed twice is taken once.
+ */
+export function listedSubjects(typed: string): ListedSubject[] {
+  const seen = new Set<string>();
+  return typed.split(/\r?\n/).flatMap((row, index) =>
+    row
+      .split(/[,;\t]/)
+      .map((part) => part.trim())
+      .filter((text) => text && !seen.has(text) && seen.add(text))
+      .map((text) => ({ text, line: index + 1 })),
+  );
+}
+
+/**
+ * A subject and its priority on each line ("snippet-1, 2", or separated by a tab, a semicolon or spaces), or what is
+ * wrong with each line that is not one, and with a subject given two priorities.
+ */
+export function listedPriorities(typed: string): { listed: ListedPriority[]; errors: string[] } {
+  const listed: ListedPriority[] = [];
+  const errors: string[] = [];
+  typed.split(/\r?\n/).forEach((row, index) => {
+    if (!row.trim()) return;
+    const line = index + 1;
+    const match = /^\s*(.+?)\s*[,;\t ]\s*([-+]?[\d.]+(?:e[-+]?\d+)?)\s*$/i.exec(row);
+    const priority = match ? Number(match[2]) : Number.NaN;
+    if (!match || !Number.isFinite(priority)) {
+      errors.push(i18n.t('lab.subjects.priorities.badLine', { line }));
+      return;
+    }
+    const text = match[1]!.trim();
+    const first = listed.find((entry) => entry.text === text);
+    if (first) errors.push(i18n.t('lab.subjects.priorities.twice', { line, text, first: first.line }));
+    else listed.push({ text, line, priority });
+  });
+  return { listed, errors };
+}
+
+/** A Chorus subject id (what the downloads call `subject_id`), as opposed to the institution's externalId. */
+const SUBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The most subjects a page of a set may hold (`GET /subject-sets/:id/subjects?limit=`). */
+const SUBJECTS_PER_PAGE = 1000;
+
+/** Listed subjects that no subject set of the workflow holds: nothing is asked of the API. */
+export class SubjectsNotFound extends Error {
+  constructor(readonly missing: ListedSubject[]) {
+    super(`${missing.length} subjects not found`);
+  }
+}
+
+/**
+ * The ids of listed subjects, each subject once, with the entry that named it: a subject id is taken as it is;
+ * anything else is an externalId, found among the subjects of the workflow's sets (the API takes ids only), read a
+ * page at a time until every one is found. Fails with `SubjectsNotFound` naming the externalIds no set holds.
+ */
+export async function subjectIdsOf(client: ChorusClient, subjectSetIds: readonly string[], listed: readonly ListedSubject[]): Promise<{ ids: string[]; sent: ListedSubject[] }> {
+  const wanted = new Map(listed.filter((entry) => !SUBJECT_ID.test(entry.text)).map((entry) => [entry.text, '']));
+  let left = wanted.size;
+  for (const setId of subjectSetIds) {
+    let after: string | undefined;
+    while (left > 0) {
+      const page = await client.subjectsOf(setId, { limit: SUBJECTS_PER_PAGE, after });
+      for (const subject of page.subjects) {
+        if (subject.externalId !== null && wanted.get(subject.externalId) === '') {
+          wanted.set(subject.externalId, subject.id);
+          left -= 1;
+        }
+      }
+      if (!page.next) break;
+      after = page.next;
+    }
+  }
+  const idOf = (entry: ListedSubject) => (SUBJECT_ID.test(entry.text) ? entry.text.toLowerCase() : wanted.get(entry.text)!);
+  const missing = listed.filter((entry) => !idOf(entry));
+  if (missing.length) throw new SubjectsNotFound(missing);
+  // A subject named twice (by its id and its externalId) is sent once, as the API asks.
+  const ids = new Map<string, ListedSubject>();
+  for (const entry of listed) if (!ids.has(idOf(entry))) ids.set(idOf(entry), entry);
+  return { ids: [...ids.keys()], sent: [...ids.values()] };
+}
+
+/**
+ * The refusal of a list of subjects, said at the list's field: those no set of the workflow holds, and each subject
+ * the API names by its position in the request (`/subjectIds/3`, `/priorities/3/subjectId`), by its line and text as
+ * typed (those outside the workflow in the researcher's words, the rest with the API's reason). Errors at the other
+ * fields named go to them (`/reason`, `/subjectSetId`), and what names no field to the form.
+ */
+export function subjectsRefused<F extends string>(error: unknown, sent: readonly ListedSubject[], listField: F, otherFields: Record<string, F>): FormProblem<F> {
+  const notFound = (missing: readonly string[]) => i18n.t('lab.subjects.notInWorkflow', { count: missing.length, list: listOf(missing) });
+  if (error instanceof SubjectsNotFound) return { fields: { [listField]: notFound(error.missing.map(whereListed)) } as FieldErrors<F>, form: null };
+  if (!(error instanceof ChorusApiError) || error.status !== 422) return problemAtFields(error, [] as const);
+  const outside: string[] = [];
+  const other: string[] = [];
+  const fields: FieldErrors<F> = {};
+  const unnamed: string[] = [];
+  for (const { pointer, message } of error.problem.errors ?? []) {
+    const entry = sent[Number(/^\/(?:subjectIds|priorities)\/(\d+)/.exec(pointer)?.[1] ?? Number.NaN)];
+    const field = otherFields[pointer];
+    if (entry && message === 'is not a subject of this workflow') outside.push(whereListed(entry));
+    else if (entry) other.push(`${whereListed(entry)}: ${message}`);
+    else if (field) fields[field] ??= sentence(message);
+    else unnamed.push(pointer ? `${pointer}: ${message}` : message);
+  }
+  const atList = [...(outside.length ? [notFound(outside)] : []), ...other];
+  if (atList.length) fields[listField] = atList.join(' ');
+  return { fields, form: unnamed.length || !Object.keys(fields).length ? { ...describeError(error), fields: unnamed } : null };
+}
+
+/**
+ * A refused change of role: the member named is no longer one, or owns the project now (someone changed the team
+ * since the page read it), said at the member's field; otherwise the API's errors at the fields they name.
+ */
+export function roleChangeRefused(error: unknown): FormProblem<'email' | 'role'> {
+  if (error instanceof ChorusApiError && error.status === 422 && error.problem.errors?.some((field) => field.pointer === '/email')) {
+    return { fields: { email: i18n.t('lab.team.change.gone') }, form: null };
+  }
+  return problemAtFields(error, ['email', 'role'] as const);
+}
+
+/**
+ * A change to the team refused because what it names went meanwhile (a member who left, an invitation answered or
+ * withdrawn: the API names its address's `pointer` as naming nothing), said in the researcher's words (`meanwhile`).
+ */
+export function teamChangeRefused(error: unknown, pointer: string, meanwhile: string): FormProblem<never> {
+  const gone = error instanceof ChorusApiError && error.status === 404 && !!error.problem.errors?.some((field) => field.pointer === pointer);
+  return gone ? { fields: {}, form: { detail: meanwhile, fields: [] } } : problemAtFields(error, [] as const);
+}
+
+/**
+ * A refused invitation: to a member already (at the email), from an account whose own email is not verified yet (the
+ * invitation is mailed in its name), each in the researcher's words; otherwise the API's errors at their fields.
+ */
+export function invitationRefused(error: unknown, email: string): FormProblem<'email' | 'role'> {
+  if (isProblem(error, 'already-member', 409)) return { fields: { email: i18n.t('lab.team.invite.alreadyMember', { email }) }, form: null };
+  if (isProblem(error, 'email-unverified', 403)) return { fields: {}, form: { detail: i18n.t('lab.team.invite.unverified'), fields: [] } };
+  return problemAtFields(error, ['email', 'role'] as const);
 }

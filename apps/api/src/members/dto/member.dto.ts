@@ -1,8 +1,6 @@
+import { GIVEN_ROLES } from '@chorus/client';
 import { z } from 'zod';
 import { emailSchema } from '../../auth/dto/auth.dto';
-
-/** The roles a project's administrators may give; a project has one owner, its creator, until they hand it over. */
-export const GIVEN_ROLES = ['collaborator', 'scientist', 'moderator'] as const;
 
 export const memberInputSchema = z.strictObject({
   /** The member whose role changes, or the email to invite: people are found by the email they sign in with. */

@@ -14,16 +14,17 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
+import { TeamSection } from './TeamSection';
 
-/** `/lab/projects/:slug`: a project's details, its subject sets and uploads, and its workflows. */
+/** `/lab/projects/:slug`: a project's details, its subject sets and uploads, its workflows, and its team. */
 export function LabProjectPage({ projectSlug }: { projectSlug: string }) {
   const { t } = useTranslation();
   const volunteer = useSession();
-  if (volunteer.kind !== 'registered') return <SignInForLab title={t('lab.title')} here={labProjectPath(projectSlug)} />;
-  return <LabProject projectSlug={projectSlug} />;
+  if (volunteer.kind !== 'registered' || !volunteer.userId) return <SignInForLab title={t('lab.title')} here={labProjectPath(projectSlug)} />;
+  return <LabProject projectSlug={projectSlug} userId={volunteer.userId} />;
 }
 
-function LabProject({ projectSlug }: { projectSlug: string }) {
+function LabProject({ projectSlug, userId }: { projectSlug: string; userId: string }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data: project, problem, missing, reload } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
@@ -56,6 +57,7 @@ function LabProject({ projectSlug }: { projectSlug: string }) {
           {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <ProjectDetailsForm project={project} onSaved={reload} />}
           <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
           <ProjectWorkflowsSection project={project} />
+          <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
         </>
       ) : (
         !problem && (

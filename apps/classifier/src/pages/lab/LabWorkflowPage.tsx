@@ -15,8 +15,9 @@ import { useLoaded } from '../../lib/useLoaded';
 import { DefinitionEditor } from './DefinitionEditor';
 import { WorkflowDownloads } from './WorkflowDownloads';
 import { WorkflowSubjectSets } from './WorkflowSubjectSets';
+import { WorkflowSubjectsSection } from './WorkflowSubjectsSection';
 
-/** `/lab/workflows/:id`: a workflow's status, progress, definition, subject sets and downloads. */
+/** `/lab/workflows/:id`: a workflow's status, progress, definition, subject sets, subjects retired by hand and priorities, and downloads. */
 export function LabWorkflowPage({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
   const volunteer = useSession();
@@ -32,6 +33,8 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
     return { workflow, etag, project: await client.getProject(workflow.projectId) };
   }, [client, workflowId]);
   const { workflow, etag, project } = loaded.data ?? {};
+  // Subjects retired, returned or prioritised here: the progress is read again after each.
+  const [subjectChanges, setSubjectChanges] = useState(0);
   useDocumentTitle(workflow ? t('lab.workflow.documentTitle', { name: workflow.name }) : t('lab.title'));
 
   if (loaded.missing) return <NothingHere testId="lab-workflow-not-found" title={t('classify.notFoundTitle')} body={t('lab.workflow.notFound')} />;
@@ -53,8 +56,9 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           </h1>
           <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
           <StatusSection workflow={workflow} onChanged={loaded.reload} />
-          <ProgressSection workflow={workflow} />
+          <ProgressSection workflow={workflow} changes={subjectChanges} />
           <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} />
+          <WorkflowSubjectsSection workflow={workflow} projectId={project.id} onChanged={() => setSubjectChanges((n) => n + 1)} />
           <WorkflowDownloads workflowId={workflow.id} />
         </>
       ) : (
@@ -119,11 +123,11 @@ function StatusSection({ workflow, onChanged }: { workflow: WorkflowView; onChan
   );
 }
 
-/** Subjects retired, classifications and volunteers so far, and a re-aggregation on request. */
-function ProgressSection({ workflow }: { workflow: WorkflowView }) {
+/** Subjects retired, classifications and volunteers so far (read again after each of `changes`), and a re-aggregation on request. */
+function ProgressSection({ workflow, changes }: { workflow: WorkflowView; changes: number }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data: stats, problem, reload } = useLoaded(() => client.stats(workflow.id), [client, workflow]);
+  const { data: stats, problem, reload } = useLoaded(() => client.stats(workflow.id), [client, workflow, changes]);
   const form = useForm<never>({}, []);
   const reaggregate = form.onSubmit({
     check: () => ({}),
