@@ -400,6 +400,41 @@ describe('the queue', () => {
     expect(await statusOf()).toEqual(before);
   });
 
+  it('retires, unretires and reprioritises subjects named by their externalIds, beside their ids, and names each externalId not in the workflow', async () => {
+    const { workflowId } = await workflowOf(3, { selection: { order: 'priority', goldStandardRate: 0 } });
+    const other = await workflowOf(1);
+    const idOf = async (externalId: string) => (await stack.db.query('SELECT id FROM subjects WHERE external_id = $1 AND id IN (SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $2)', [externalId, workflowId])).rows[0].id as string;
+    const [first, second, third] = [await idOf('s0-000'), await idOf('s0-001'), await idOf('s0-002')];
+    const retiredIds = async () => (await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL ORDER BY subject_id', [workflowId])).rows.map((row) => row.subject_id);
+    const before = await retiredIds();
+
+    // s0-000 of the other workflow's project is not this workflow's: refused, by its place in the list, and nothing changes.
+    const outside = (await stack.client.request('POST', `/workflows/${workflowId}/retire`, { externalIds: ['s0-001', 'no-such-page'], subjectIds: [(await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [other.workflowId])).rows[0].subject_id], reason: 'tidy' }).catch((error) => error)) as ChorusApiError;
+    expect(outside.status).toBe(422);
+    expect(outside.problem.errors).toEqual([
+      { pointer: '/subjectIds/0', message: 'is not a subject of this workflow' },
+      { pointer: '/externalIds/1', message: 'is not a subject of this workflow' },
+    ]);
+    expect(await retiredIds()).toEqual(before);
+
+    // Named twice (by id and by externalId), a subject is retired once.
+    const retired = await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [first], externalIds: ['s0-000', 's0-001'], reason: 'blank pages' });
+    expect(retired.body).toEqual({ retired: 2 });
+    expect(await retiredIds()).toEqual([first, second].sort());
+    const unretired = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { externalIds: ['s0-001'], reason: 'not blank after all' });
+    expect(unretired.body).toEqual({ unretired: 1 });
+    expect(await retiredIds()).toEqual([first]);
+
+    const priorities = await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ externalId: 's0-002', priority: -1 }, { subjectId: second, priority: 4 }] });
+    expect(priorities.body).toEqual({ updated: 2 });
+    const { rows } = await stack.db.query('SELECT subject_id, priority FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[]) ORDER BY priority', [workflowId, [second, third]]);
+    expect(rows).toEqual([{ subject_id: third, priority: -1 }, { subject_id: second, priority: 4 }]);
+    const twice = (await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ externalId: 's0-002', priority: 1 }, { subjectId: third, priority: 2 }] }).catch((error) => error)) as ChorusApiError;
+    expect(twice.problem.errors).toEqual([{ pointer: '/priorities/1', message: 'names the subject of /priorities/0 again; give each subject one priority' }]);
+    const neither = (await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ priority: 1 }] }).catch((error) => error)) as ChorusApiError;
+    expect(neither.problem.errors).toEqual([{ pointer: '/priorities/0/subjectId', message: 'give the subject by subjectId or by externalId: one of the two' }]);
+  });
+
   it('refuses to unretire a subject that has every classification its retirement rule can ask for, until the rule asks for more', async () => {
     const { workflowId, setIds } = await workflowOf(1, { retirement: { rule: 'count', count: 1 } });
     const first = await guest();

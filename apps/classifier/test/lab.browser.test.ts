@@ -418,10 +418,10 @@ describe('classifier in a browser: the researcher lab', () => {
 
     // A subject the workflow does not have: the API refuses the whole list, said at the field by its line; nothing retires.
     const stranger = '0b5a4a8e-3f1c-4a57-9d43-2f0e7c1d9a11';
-    await list.fill(`p1\n${stranger}`);
+    await list.fill(`p1\n${stranger}\np99`);
     await page.getByLabel('Reason').fill('Torn pages');
     await submitByKeyboard(page, retire);
-    await page.getByTestId('lab-retire-subjects-error').getByText(`Not a subject of this workflow, so nothing was changed: line 2 (${stranger}).`).waitFor();
+    await page.getByTestId('lab-retire-subjects-error').getByText(`Not subjects of this workflow, so nothing was changed: line 2 (${stranger}) and line 3 (p99).`).waitFor();
     await waitForFocus(page, '#lab-retire-subjects');
     expect((await hotRows()).filter((status) => status.retired)).toEqual([]);
 

@@ -87,13 +87,16 @@ export type HoldsReleased = z.infer<typeof holdsReleasedSchema>;
 export type PrioritiesSet = z.infer<typeof prioritiesSetSchema>;
 export type SubjectsRetired = z.infer<typeof subjectsRetiredSchema>;
 export type SubjectsUnretired = z.infer<typeof subjectsUnretiredSchema>;
-/** Subjects retired or unretired by hand: by id, or a whole subject set linked to the workflow, with the reason. */
-export type RetirementInput = { reason: string } & ({ subjectIds: string[]; subjectSetId?: never } | { subjectSetId: string; subjectIds?: never });
-/** A subject's place in `priority` selection: lower is served first. */
-export interface SubjectPriority {
-  subjectId: string;
-  priority: number;
-}
+/**
+ * Subjects retired or unretired by hand, with the reason: by Chorus id, by the project's own externalId (or both), or
+ * a whole subject set linked to the workflow.
+ */
+export type RetirementInput = { reason: string } & (
+  | { subjectIds?: string[]; externalIds?: string[]; subjectSetId?: never }
+  | { subjectSetId: string; subjectIds?: never; externalIds?: never }
+);
+/** A subject's place in `priority` selection (lower is served first), the subject by Chorus id or by externalId. */
+export type SubjectPriority = { priority: number } & ({ subjectId: string; externalId?: never } | { externalId: string; subjectId?: never });
 
 export interface ClassificationInput {
   workflowId: string;

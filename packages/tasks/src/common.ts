@@ -50,13 +50,19 @@ export const baseTaskFields = {
  * Refines a list so that no item repeats an earlier one (the same `keyOf`): each repeat is an issue at its index (at
  * its `field`, when the key is one of the item's fields), saying which item it repeats.
  */
-export function noRepeats<T>(items: readonly T[], ctx: z.RefinementCtx, keyOf: (item: T) => string, say: (earlier: number, key: string) => string, field?: string): void {
+export function noRepeats<T>(
+  items: readonly T[],
+  ctx: z.RefinementCtx,
+  keyOf: (item: T) => string,
+  say: (earlier: number, key: string) => string,
+  field?: string | ((item: T) => string),
+): void {
   const first = new Map<string, number>();
   items.forEach((item, index) => {
     const key = keyOf(item);
     const earlier = first.get(key);
     if (earlier === undefined) first.set(key, index);
-    else ctx.addIssue({ code: 'custom', path: field === undefined ? [index] : [index, field], message: say(earlier, key) });
+    else ctx.addIssue({ code: 'custom', path: field === undefined ? [index] : [index, typeof field === 'string' ? field : field(item)], message: say(earlier, key) });
   });
 }
 

@@ -44,10 +44,13 @@ const subjectMetadataSchema = metadataSchema('put long texts in a text location,
   }
 });
 
+/** The institution's own id of a subject (a catalogue or page number), unique in its project. */
+export const externalIdSchema = z.string().trim().min(1).max(500);
+
 export const subjectInputSchema = z.strictObject({
   locations: z.array(subjectLocationSchema).min(1, 'a subject needs at least one location: an image, a sound or a text').max(50),
   metadata: subjectMetadataSchema.default({}),
-  externalId: z.string().trim().min(1).max(500).optional(),
+  externalId: externalIdSchema.optional(),
   /** Known answers per task key; makes this a gold-standard subject. */
   goldStandard: z
     .record(z.string(), z.unknown())

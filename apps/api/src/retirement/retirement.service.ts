@@ -28,6 +28,29 @@ const NOT_IN_WORKFLOW = `SELECT (i.ord - 1)::int AS index FROM unnest($2::uuid[]
   WHERE NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = i.subject_id)
   ORDER BY i.ord`;
 
+/** For each externalId in $2, in order, the id of the subject of workflow $1's project it names, if workflow $1 has it. */
+const BY_EXTERNAL_ID = `SELECT st.subject_id AS id FROM unnest($2::text[]) WITH ORDINALITY AS i(external_id, ord)
+  LEFT JOIN subjects s ON s.project_id = (SELECT w.project_id FROM workflows w WHERE w.id = $1) AND s.external_id = i.external_id
+  LEFT JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id
+  ORDER BY i.ord`;
+
+/**
+ * The subjects a request chose: those it named (by id or by externalId), each with the pointer that named it, or
+ * every subject of a set.
+ */
+interface Chosen {
+  ids: string[];
+  pointers: string[];
+  subjectSetId: string | null;
+}
+
+/** A subject as a request names it, by id or by externalId, and where in the request. */
+interface SubjectName {
+  subjectId?: string;
+  externalId?: string;
+  pointer: string;
+}
+
 /**
  * The answers given to unretired subjects ($2) while they were retired count again: toward retirement, and in the
  * consensus. Every unretired subject with answers is owed an aggregation, so its rule is applied again at once: one
@@ -54,11 +77,11 @@ const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
  * Locks the hot rows of the chosen subjects that meet `condition` in key order, as submits and aggregation lock
  * them, so that a change to a whole set never deadlocks with them (an update alone locks in whatever order it scans).
  */
-async function lockChosenInKeyOrder(manager: EntityManager, workflowId: string, request: Pick<RetirementRequest, 'subjectIds' | 'subjectSetId'>, condition = 'true'): Promise<void> {
+async function lockChosenInKeyOrder(manager: EntityManager, workflowId: string, chosen: Pick<Chosen, 'ids' | 'subjectSetId'>, condition = 'true'): Promise<void> {
   await manager.query(`SELECT 1 FROM subject_workflow_status st WHERE ${CHOSEN} AND ${condition} ORDER BY st.subject_id FOR UPDATE`, [
     workflowId,
-    request.subjectIds ?? [],
-    request.subjectSetId ?? null,
+    chosen.ids,
+    chosen.subjectSetId,
   ]);
 }
 
@@ -81,21 +104,19 @@ export class RetirementService {
    */
   async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ retired: number; leftGoldStandard?: number }> {
     await this.workflows.requireResearcher(workflowId, user);
-    await this.requireChosenInWorkflow(workflowId, request);
-    if (request.subjectIds) {
-      await this.failForChosen(workflowId, request.subjectIds, 'st.gold_standard', 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId');
-    }
+    const chosen = await this.chosenInWorkflow(workflowId, request);
+    await this.failForChosen(workflowId, chosen, 'st.gold_standard', 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId');
     const [{ retired, gold }]: { retired: number; gold: number }[] = await researchersTransaction(this.db, async (manager) => {
-      await lockChosenInKeyOrder(manager, workflowId, request, LEFT_TO_CLASSIFY);
+      await lockChosenInKeyOrder(manager, workflowId, chosen, LEFT_TO_CLASSIFY);
       return manager.query(
         `WITH retired AS (
            UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
            WHERE ${CHOSEN} AND ${LEFT_TO_CLASSIFY} RETURNING 1)
          SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold`,
-        [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ reason: request.reason, by: user.id })],
+        [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ reason: request.reason, by: user.id })],
       );
     });
-    return request.subjectSetId && gold ? { retired, leftGoldStandard: gold } : { retired };
+    return chosen.subjectSetId && gold ? { retired, leftGoldStandard: gold } : { retired };
   }
 
   /**
@@ -107,17 +128,17 @@ export class RetirementService {
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number; leftRetired?: number }> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
-    await this.requireChosenInWorkflow(workflowId, request);
-    await this.requireStillLinked(workflowId, request);
+    const chosen = await this.chosenInWorkflow(workflowId, request);
+    await this.failForChosen(workflowId, chosen, isUnlinked('st'), 'is in no subject set linked to this workflow; link one of its sets to bring it back');
     const most = classificationsNeededAtMost((await this.versions.definition(workflowId, workflow.version))!.retirement);
-    const leftRetired = await this.requireRoomForMore(workflowId, request, most);
+    const leftRetired = await this.requireRoomForMore(workflowId, chosen, most);
     const { unretired, owed } = await researchersTransaction(this.db, async (manager) => {
-      await lockChosenInKeyOrder(manager, workflowId, request, 'st.retired_at IS NOT NULL');
+      await lockChosenInKeyOrder(manager, workflowId, chosen, 'st.retired_at IS NOT NULL');
       const rows = await manager.query(
         `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL,
            ${OWE_AGGREGATION}, updated_at = now()
          WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count < $5 RETURNING st.subject_id`,
-        [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, JSON.stringify({ unretired: request.reason, by: user.id }), most],
+        [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ unretired: request.reason, by: user.id }), most],
       );
       const subjectIds = returnedRows<{ subject_id: string }>(rows).map((row) => row.subject_id);
       const [{ owed }]: { owed: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0 }];
@@ -131,15 +152,27 @@ export class RetirementService {
   /** Priorities are kept whatever the order (researchers may set them before they switch to it), with a warning. */
   async setPriorities(workflowId: string, input: PrioritiesInput, user: AuthUser): Promise<PrioritiesSet> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
-    const subjectIds = input.priorities.map((entry) => entry.subjectId);
-    await this.failForSubjectsOutside(workflowId, subjectIds, (index) => `/priorities/${index}/subjectId`);
+    const named = await this.named(
+      workflowId,
+      input.priorities.map(({ subjectId, externalId }, index) => ({ subjectId, externalId, pointer: `/priorities/${index}/${subjectId ? 'subjectId' : 'externalId'}` })),
+    );
+    // One subject named by its id and by its externalId: which priority would win is anyone's guess.
+    if (named.ids.length < input.priorities.length) {
+      throw validationFailed(
+        named.each
+          .map((subjectId, index) => ({ subjectId, index, first: named.each.indexOf(subjectId) }))
+          .filter(({ index, first }) => index !== first)
+          .map(({ index, first }) => ({ pointer: `/priorities/${index}`, message: `names the subject of /priorities/${first} again; give each subject one priority` })),
+      );
+    }
+    const priorities = named.each.map((subjectId, index) => ({ subjectId, priority: input.priorities[index]!.priority }));
     const rows = await researchersTransaction(this.db, async (manager) => {
-      await lockChosenInKeyOrder(manager, workflowId, { subjectIds });
+      await lockChosenInKeyOrder(manager, workflowId, { ids: named.ids, subjectSetId: null });
       return manager.query(
         `UPDATE subject_workflow_status st SET priority = p.priority, updated_at = now()
          FROM jsonb_to_recordset($2::jsonb) AS p("subjectId" uuid, priority double precision)
          WHERE st.workflow_id = $1 AND st.subject_id = p."subjectId" RETURNING st.subject_id`,
-        [workflowId, JSON.stringify(input.priorities)],
+        [workflowId, JSON.stringify(priorities)],
       );
     });
     const updated = returnedRows(rows).length;
@@ -149,51 +182,65 @@ export class RetirementService {
     return { updated, warnings: [{ pointer: '/priorities', message }] };
   }
 
-  private async requireChosenInWorkflow(workflowId: string, request: RetirementRequest): Promise<void> {
-    if (request.subjectIds) return this.failForSubjectsOutside(workflowId, request.subjectIds, (index) => `/subjectIds/${index}`);
-    const [{ linked }] = await this.db.query('SELECT EXISTS (SELECT 1 FROM workflow_subject_sets WHERE workflow_id = $1 AND subject_set_id = $2) AS linked', [
-      workflowId,
-      request.subjectSetId,
-    ]);
-    if (!linked) throw validationFailed([{ pointer: '/subjectSetId', message: 'is not a subject set linked to this workflow; choose one of its subjectSetIds' }]);
+  /** The subjects the request chose: a set linked to the workflow, or subjects of the workflow named by id or externalId. */
+  private async chosenInWorkflow(workflowId: string, request: RetirementRequest): Promise<Chosen> {
+    if (request.subjectSetId) {
+      const [{ linked }] = await this.db.query('SELECT EXISTS (SELECT 1 FROM workflow_subject_sets WHERE workflow_id = $1 AND subject_set_id = $2) AS linked', [
+        workflowId,
+        request.subjectSetId,
+      ]);
+      if (!linked) throw validationFailed([{ pointer: '/subjectSetId', message: 'is not a subject set linked to this workflow; choose one of its subjectSetIds' }]);
+      return { ids: [], pointers: [], subjectSetId: request.subjectSetId };
+    }
+    const byId = (request.subjectIds ?? []).map((subjectId, index) => ({ subjectId, pointer: `/subjectIds/${index}` }));
+    const byExternalId = (request.externalIds ?? []).map((externalId, index) => ({ externalId, pointer: `/externalIds/${index}` }));
+    return { ...(await this.named(workflowId, [...byId, ...byExternalId])), subjectSetId: null };
   }
 
-  private async failForSubjectsOutside(workflowId: string, subjectIds: string[], pointer: (index: number) => string): Promise<void> {
-    const outside: { index: number }[] = await this.db.query(NOT_IN_WORKFLOW, [workflowId, subjectIds]);
-    failUnlessNone(outside.map(({ index }) => ({ pointer: pointer(index), message: 'is not a subject of this workflow' })));
+  /**
+   * The ids of subjects named by id or by externalId: `each` name's, and each subject once (the first that names it),
+   * with the pointer that named it; refused whole, naming each one that is not a subject of the workflow.
+   */
+  private async named(workflowId: string, names: SubjectName[]): Promise<Pick<Chosen, 'ids' | 'pointers'> & { each: string[] }> {
+    const byId = names.filter((name) => name.subjectId !== undefined);
+    const byExternalId = names.filter((name) => name.externalId !== undefined);
+    const outside: { index: number }[] = byId.length ? await this.db.query(NOT_IN_WORKFLOW, [workflowId, byId.map((name) => name.subjectId)]) : [];
+    const found: { id: string | null }[] = byExternalId.length ? await this.db.query(BY_EXTERNAL_ID, [workflowId, byExternalId.map((name) => name.externalId)]) : [];
+    const idOf = new Map<SubjectName, string | null>([...byId.map((name) => [name, name.subjectId!] as const), ...byExternalId.map((name, index) => [name, found[index]!.id] as const)]);
+    for (const { index } of outside) idOf.set(byId[index]!, null);
+    failUnlessNone(names.filter((name) => !idOf.get(name)).map(({ pointer }) => ({ pointer, message: 'is not a subject of this workflow' })));
+    const each = names.map((name) => idOf.get(name)!);
+    const pointerOf = new Map<string, string>();
+    names.forEach((name, index) => pointerOf.has(each[index]!) || pointerOf.set(each[index]!, name.pointer));
+    return { ids: [...pointerOf.keys()], pointers: [...pointerOf.values()], each };
   }
 
-  /** Refuses the request, naming each of the ids that names a subject whose hot row meets `condition`. */
-  private async failForChosen(workflowId: string, subjectIds: string[], condition: string, message: string): Promise<void> {
-    const found: { index: number }[] = await this.db.query(CHOSEN_WHERE(condition), [workflowId, subjectIds]);
-    failUnlessNone(found.map(({ index }) => ({ pointer: `/subjectIds/${index}`, message })));
-  }
-
-  /** Subjects retired because their sets were unlinked come back only with a set of theirs, not one by one. */
-  private async requireStillLinked(workflowId: string, request: RetirementRequest): Promise<void> {
-    if (!request.subjectIds) return;
-    await this.failForChosen(workflowId, request.subjectIds, isUnlinked('st'), 'is in no subject set linked to this workflow; link one of its sets to bring it back');
+  /** Refuses the request, naming each subject it named whose hot row meets `condition` (none when it chose a set). */
+  private async failForChosen(workflowId: string, chosen: Chosen, condition: string, message: string): Promise<void> {
+    if (!chosen.ids.length) return;
+    const found: { index: number }[] = await this.db.query(CHOSEN_WHERE(condition), [workflowId, chosen.ids]);
+    failUnlessNone(found.map(({ index }) => ({ pointer: chosen.pointers[index]!, message })));
   }
 
   /**
    * Refuses subjects named by id that have no room for more classifications; of a set, refuses only when none of its
    * retired subjects has room. How many of the set stay retired for want of it.
    */
-  private async requireRoomForMore(workflowId: string, request: RetirementRequest, most: number): Promise<number> {
+  private async requireRoomForMore(workflowId: string, chosen: Chosen, most: number): Promise<number> {
     const retired: { subject_id: string; full: boolean }[] = await this.db.query(
       `SELECT st.subject_id, st.counted_count >= $4 AS full FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL`,
-      [workflowId, request.subjectIds ?? [], request.subjectSetId ?? null, most],
+      [workflowId, chosen.ids, chosen.subjectSetId, most],
     );
     const full = retired.filter((row) => row.full);
     if (!full.length) return 0;
     const fix = `${most} or more classifications, as many as the workflow's retirement rule can ask for; raise its count or maximum in a new version of the workflow, then unretire`;
-    if (request.subjectSetId) {
+    if (chosen.subjectSetId) {
       if (full.length < retired.length) return full.length;
       throw validationFailed([{ pointer: '/subjectSetId', message: `holds ${full.length} retired subjects, and every one already has ${fix}` }]);
     }
-    const position = new Map(request.subjectIds!.map((id, index) => [id, index]));
-    const pointers = full.map((row) => position.get(row.subject_id)!).sort((a, b) => a - b);
-    throw validationFailed(pointers.map((index) => ({ pointer: `/subjectIds/${index}`, message: `already has ${fix}` })));
+    const position = new Map(chosen.ids.map((id, index) => [id, index]));
+    const named = full.map((row) => position.get(row.subject_id)!).sort((a, b) => a - b);
+    throw validationFailed(named.map((index) => ({ pointer: chosen.pointers[index]!, message: `already has ${fix}` })));
   }
 }
 

@@ -141,63 +141,41 @@ export function listedPriorities(typed: string): { listed: ListedPriority[]; err
 
 /** A Chorus subject id (what the downloads call `subject_id`), as opposed to the institution's externalId. */
 const SUBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The most subjects a page of a set may hold (`GET /subject-sets/:id/subjects?limit=`). */
-const SUBJECTS_PER_PAGE = 1000;
 
-/** Listed subjects that no subject set of the workflow holds: nothing is asked of the API. */
-export class SubjectsNotFound extends Error {
-  constructor(readonly missing: ListedSubject[]) {
-    super(`${missing.length} subjects not found`);
-  }
+/** How the API takes a listed subject: by its Chorus id when it is typed as one, else by its externalId. */
+export const subjectNamed = ({ text }: ListedSubject): { subjectId: string } | { externalId: string } =>
+  SUBJECT_ID.test(text) ? { subjectId: text.toLowerCase() } : { externalId: text };
+
+/** Listed subjects as a retirement request names them, and which entry each of its lists' items came from. */
+export function subjectsNamed(listed: readonly ListedSubject[]): { subjectIds: string[]; externalIds: string[]; sent: SentLists } {
+  const byId = listed.filter((entry) => 'subjectId' in subjectNamed(entry));
+  const byExternalId = listed.filter((entry) => 'externalId' in subjectNamed(entry));
+  return {
+    subjectIds: byId.map((entry) => entry.text.toLowerCase()),
+    externalIds: byExternalId.map((entry) => entry.text),
+    sent: { subjectIds: byId, externalIds: byExternalId },
+  };
 }
 
-/**
- * The ids of listed subjects, each subject once, with the entry that named it: a subject id is taken as it is;
- * anything else is an externalId, found among the subjects of the workflow's sets (the API takes ids only), read a
- * page at a time until every one is found. Fails with `SubjectsNotFound` naming the externalIds no set holds.
- */
-export async function subjectIdsOf(client: ChorusClient, subjectSetIds: readonly string[], listed: readonly ListedSubject[]): Promise<{ ids: string[]; sent: ListedSubject[] }> {
-  const wanted = new Map(listed.filter((entry) => !SUBJECT_ID.test(entry.text)).map((entry) => [entry.text, '']));
-  let left = wanted.size;
-  for (const setId of subjectSetIds) {
-    let after: string | undefined;
-    while (left > 0) {
-      const page = await client.subjectsOf(setId, { limit: SUBJECTS_PER_PAGE, after });
-      for (const subject of page.subjects) {
-        if (subject.externalId !== null && wanted.get(subject.externalId) === '') {
-          wanted.set(subject.externalId, subject.id);
-          left -= 1;
-        }
-      }
-      if (!page.next) break;
-      after = page.next;
-    }
-  }
-  const idOf = (entry: ListedSubject) => (SUBJECT_ID.test(entry.text) ? entry.text.toLowerCase() : wanted.get(entry.text)!);
-  const missing = listed.filter((entry) => !idOf(entry));
-  if (missing.length) throw new SubjectsNotFound(missing);
-  // A subject named twice (by its id and its externalId) is sent once, as the API asks.
-  const ids = new Map<string, ListedSubject>();
-  for (const entry of listed) if (!ids.has(idOf(entry))) ids.set(idOf(entry), entry);
-  return { ids: [...ids.keys()], sent: [...ids.values()] };
-}
+/** The listed subjects a request sent, by the name of the list the API's pointers name (`/externalIds/3`, `/priorities/3/...`). */
+export type SentLists = Record<string, readonly ListedSubject[]>;
 
 /**
- * The refusal of a list of subjects, said at the list's field: those no set of the workflow holds, and each subject
- * the API names by its position in the request (`/subjectIds/3`, `/priorities/3/subjectId`), by its line and text as
+ * The refusal of a list of subjects, said at the list's field: each subject the API names by its position in the
+ * request (`/subjectIds/3`, `/externalIds/0`, `/priorities/3/externalId`), by its line and text as
  * typed (those outside the workflow in the researcher's words, the rest with the API's reason). Errors at the other
  * fields named go to them (`/reason`, `/subjectSetId`), and what names no field to the form.
  */
-export function subjectsRefused<F extends string>(error: unknown, sent: readonly ListedSubject[], listField: F, otherFields: Record<string, F>): FormProblem<F> {
+export function subjectsRefused<F extends string>(error: unknown, sent: SentLists, listField: F, otherFields: Record<string, F>): FormProblem<F> {
   const notFound = (missing: readonly string[]) => i18n.t('lab.subjects.notInWorkflow', { count: missing.length, list: listOf(missing) });
-  if (error instanceof SubjectsNotFound) return { fields: { [listField]: notFound(error.missing.map(whereListed)) } as FieldErrors<F>, form: null };
   if (!(error instanceof ChorusApiError) || error.status !== 422) return problemAtFields(error, [] as const);
   const outside: string[] = [];
   const other: string[] = [];
   const fields: FieldErrors<F> = {};
   const unnamed: string[] = [];
   for (const { pointer, message } of error.problem.errors ?? []) {
-    const entry = sent[Number(/^\/(?:subjectIds|priorities)\/(\d+)/.exec(pointer)?.[1] ?? Number.NaN)];
+    const [, list = '', index = ''] = /^\/(\w+)\/(\d+)/.exec(pointer) ?? [];
+    const entry = sent[list]?.[Number(index)];
     const field = otherFields[pointer];
     if (entry && message === 'is not a subject of this workflow') outside.push(whereListed(entry));
     else if (entry) other.push(`${whereListed(entry)}: ${message}`);

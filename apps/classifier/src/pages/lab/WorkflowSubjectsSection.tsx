@@ -4,7 +4,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField, SelectField, TextAreaField } from '../../components/FormField';
 import { ResultNotice } from '../../components/ResultNotice';
 import { useClient } from '../../lib/clientContext';
-import { type ListedSubject, listedPriorities, listedSubjects, subjectIdsOf, subjectsRefused } from '../../lib/lab';
+import { listedPriorities, listedSubjects, type SentLists, subjectNamed, subjectsNamed, subjectsRefused } from '../../lib/lab';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
@@ -41,7 +41,8 @@ function RetirementForm({ workflow, linked, onChanged }: { workflow: WorkflowVie
   const set = linked.find((candidate) => candidate.id === form.values.set);
 
   const act = (action: 'retire' | 'unretire') => {
-    let sent: ListedSubject[] = [];
+    let sent: SentLists = {};
+    let named = 0;
     return form.onSubmit({
       check: () => {
         const listed = listedSubjects(form.values.subjects);
@@ -57,17 +58,19 @@ function RetirementForm({ workflow, linked, onChanged }: { workflow: WorkflowVie
         const reason = form.values.reason.trim();
         let chosen: RetirementInput;
         if (which === 'set') {
-          sent = [];
+          sent = {};
           chosen = { subjectSetId: set!.id, reason };
         } else {
-          const found = await subjectIdsOf(client, workflow.subjectSetIds, listedSubjects(form.values.subjects));
-          sent = found.sent;
-          chosen = { subjectIds: found.ids, reason };
+          const listed = listedSubjects(form.values.subjects);
+          const { subjectIds, externalIds, sent: lists } = subjectsNamed(listed);
+          sent = lists;
+          named = listed.length;
+          chosen = { ...(subjectIds.length ? { subjectIds } : {}), ...(externalIds.length ? { externalIds } : {}), reason };
         }
         say(
           action === 'retire'
-            ? <RetiredAnswer {...(await client.retireSubjects(workflow.id, chosen))} named={which === 'listed' ? sent.length : null} />
-            : <UnretiredAnswer {...(await client.unretireSubjects(workflow.id, chosen))} named={which === 'listed' ? sent.length : null} />,
+            ? <RetiredAnswer {...(await client.retireSubjects(workflow.id, chosen))} named={which === 'listed' ? named : null} />
+            : <UnretiredAnswer {...(await client.unretireSubjects(workflow.id, chosen))} named={which === 'listed' ? named : null} />,
         );
         onChanged();
       },
@@ -158,7 +161,7 @@ function PrioritiesForm({ workflow, onChanged }: { workflow: WorkflowView; onCha
   const [result, say] = useResult();
   const form = useForm({ priorities: '' }, ['priorities'] as const);
   const { order } = workflow.definition.selection;
-  let sent: ListedSubject[] = [];
+  let sent: SentLists = {};
   const submit = form.onSubmit({
     check: () => {
       const { listed, errors } = listedPriorities(form.values.priorities);
@@ -170,12 +173,10 @@ function PrioritiesForm({ workflow, onChanged }: { workflow: WorkflowView; onCha
     send: async () => {
       say(null);
       const { listed } = listedPriorities(form.values.priorities);
-      const found = await subjectIdsOf(client, workflow.subjectSetIds, listed);
-      sent = found.sent;
-      const priorityOf = new Map(listed.map((entry) => [entry.text, entry.priority]));
+      sent = { priorities: listed };
       const answer = await client.setPriorities(
         workflow.id,
-        found.ids.map((subjectId, index) => ({ subjectId, priority: priorityOf.get(found.sent[index]!.text)! })),
+        listed.map((entry) => ({ ...subjectNamed(entry), priority: entry.priority })),
       );
       say(
         <>
