@@ -211,7 +211,9 @@ export class RetirementService {
     failUnlessNone(names.filter((name) => !idOf.get(name)).map(({ pointer }) => ({ pointer, message: 'is not a subject of this workflow' })));
     const each = names.map((name) => idOf.get(name)!);
     const pointerOf = new Map<string, string>();
-    names.forEach((name, index) => pointerOf.has(each[index]!) || pointerOf.set(each[index]!, name.pointer));
+    names.forEach((name, index) => {
+      if (!pointerOf.has(each[index]!)) pointerOf.set(each[index]!, name.pointer);
+    });
     return { ids: [...pointerOf.keys()], pointers: [...pointerOf.values()], each };
   }
 
