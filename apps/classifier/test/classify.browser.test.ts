@@ -188,14 +188,15 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await Promise.all([first.close(), third.close()]);
   });
 
-  it('gives a tab opened after two tabs closed both their batches, starting with the subject the volunteer had begun', async () => {
+  it('gives a tab opened after two tabs closed the subjects they showed, starting with the subject the volunteer had begun, and the rest back to the pool', async () => {
     const { workflow, url } = await liveWorkflowOf('Two closed tabs');
     await skipTutorial(suite.context, workflow.id);
     const shownIn = async (page: Page) => (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
     const first = await suite.context.newPage();
     await first.goto(url);
     await first.getByTestId('subject').waitFor();
-    await first.keyboard.press('Tab'); // used, so its batch is kept for the volunteer (an unused page gives it back)
+    await first.keyboard.press('Tab'); // used, so the subject it shows is kept for the volunteer (an unused page gives it back)
+    const shownFirst = await shownIn(first);
     const second = await suite.context.newPage();
     await second.goto(url);
     await second.getByTestId('subject').waitFor();
@@ -210,6 +211,10 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(held).toHaveLength(8);
     await first.close({ runBeforeUnload: true });
     await second.close({ runBeforeUnload: true });
+    // The server holds only what the closed tabs showed; the rest went back to the pool as they closed.
+    const heldNow = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 ORDER BY subject_id', [workflow.id])).rows.map((row) => row.subject_id as string);
+    for (let i = 0; i < 50 && (await heldNow()).length > 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await heldNow()).toEqual([shownFirst, begun].sort());
 
     const third = await suite.context.newPage();
     await third.goto(url);
@@ -218,7 +223,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     expect(await third.getByRole('radio', { name: 'No' }).isChecked()).toBe(true);
     const left = await batches(third);
     expect(left.filter((batch) => batch.adopted)).toHaveLength(2);
-    expect(left.find((batch) => batch.subjects?.length)?.subjects.map((subject: { id: string }) => subject.id).sort()).toEqual([...held].sort());
+    expect(left.find((batch) => batch.subjects?.length)?.subjects.map((subject: { id: string }) => subject.id).sort()).toEqual([shownFirst, begun].sort());
     await third.close();
   });
 
@@ -587,7 +592,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
-  it('gives back at once the subjects of a page closed without being used, and keeps those of a page that was used', async () => {
+  it('gives back at once the subjects of a page closed without being used, and those of a page that was used but the one it showed', async () => {
     const { workflow, url } = await liveWorkflowOf('Lookers', 30);
     await skipTutorial(suite.context, workflow.id);
     const heldIds = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 ORDER BY subject_id', [workflow.id])).rows.map((row) => row.subject_id as string);
@@ -621,19 +626,22 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await worker.getByTestId('subject').waitFor();
     const fetched = await heldIds();
     expect(await batchIn(worker)).toEqual(fetched); // the looker's subjects left the device with their holds: none adopted
-    await worker.keyboard.press('Tab'); // used: its batch stays the volunteer's when the page goes away
+    const shown = (await worker.getByTestId('subject').getAttribute('data-subject-id'))!;
+    await worker.keyboard.press('Tab'); // used: the subject it shows stays the volunteer's when the page goes away
     await worker.goto(`${suite.stack.baseUrl}/`);
     await worker.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await heldIds()).toEqual(fetched);
-    // Opened again and left unused, the page showed only subjects kept from before: it gives none back.
+    for (let i = 0; i < 50 && (await heldIds()).length > 1; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await heldIds()).toEqual([shown]);
+    expect(await batchIn(worker)).toEqual([shown]);
+    // Opened again and left unused, the page showed only the subject kept from before: it gives none back.
     await worker.goto(url);
     await worker.getByTestId('subject').waitFor();
+    expect(await worker.getByTestId('subject').getAttribute('data-subject-id')).toBe(shown);
     await worker.goto(`${suite.stack.baseUrl}/`);
     await worker.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await heldIds()).toEqual(fetched);
-    expect(await batchIn(worker)).toEqual(fetched);
+    expect(await heldIds()).toEqual([shown]);
+    expect(await batchIn(worker)).toEqual([shown]);
     await worker.close();
   });
 

@@ -25,17 +25,18 @@ const onTheSubject = (event: Event) => event.target instanceof Element && event.
  * lapsed over lunch, say). Either way, the subjects the API says the workflow no longer asks for go (`leaveOut`),
  * but for those the volunteer began.
  *
- * When they only looked: a page that goes away (closed, reloaded or left for another site) without ever being used
- * gives back at once, for others, the subjects `giveBack` takes out of its batch (those it fetched itself, with no
- * draft), rather than holding them for ten minutes; on a small workflow a few visitors who look and leave would
- * otherwise hold all of it. A page that was used keeps its batch for when it is opened again, and so does a page that
- * only showed subjects kept from before (a reload's, or a closed tab's).
+ * When they leave: a page that goes away (closed, reloaded or left for another site) gives back at once, for others,
+ * the subjects `giveBack` takes out of its batch (those it fetched itself that the volunteer has not begun: no
+ * draft), rather than holding them for the ten minutes of a first batch, or the half hour of a renewed one; on a small
+ * workflow a few visitors who look, or classify one subject, and leave would otherwise hold all of it. A page that was
+ * used keeps the subject on screen for when it is opened again (a reload shows it again); subjects kept from before
+ * (a reload's, or a closed tab's) stay kept.
  */
 export function useHoldsWhileAtWork(
   client: ChorusClient,
   workflowId: string,
   queue: RefObject<LocalQueue>,
-  giveBack: () => string[],
+  giveBack: (keepOnScreen: boolean) => string[],
   leaveOut: (gone: string[], when: { whileAtWork: boolean }) => void,
 ): void {
   useEffect(() => {
@@ -61,9 +62,8 @@ export function useHoldsWhileAtWork(
     const cameBack = () => {
       if (document.visibilityState === 'visible' && Date.now() - renewedAt > RENEW_HOLDS_EVERY_MS) renewNow(false);
     };
-    const giveBackUnused = () => {
-      if (used) return;
-      const subjectIds = giveBack().slice(0, MOST_HELD_NAMED);
+    const giveBackUnbegun = () => {
+      const subjectIds = giveBack(used).slice(0, MOST_HELD_NAMED);
       if (!subjectIds.length) return;
       gaveBack = true;
       // Sent as the page goes away (keepalive); if it is lost, the holds lapse as they would have.
@@ -75,14 +75,14 @@ export function useHoldsWhileAtWork(
     };
     for (const type of AT_WORK_EVENTS) document.addEventListener(type, noteWork, { capture: true, passive: true });
     const timer = setInterval(renew, RENEW_HOLDS_EVERY_MS);
-    window.addEventListener('pagehide', giveBackUnused);
+    window.addEventListener('pagehide', giveBackUnbegun);
     window.addEventListener('pageshow', onPageShow);
     document.addEventListener('visibilitychange', cameBack);
     window.addEventListener('focus', cameBack);
     return () => {
       clearInterval(timer);
       for (const type of AT_WORK_EVENTS) document.removeEventListener(type, noteWork, { capture: true });
-      window.removeEventListener('pagehide', giveBackUnused);
+      window.removeEventListener('pagehide', giveBackUnbegun);
       window.removeEventListener('pageshow', onPageShow);
       document.removeEventListener('visibilitychange', cameBack);
       window.removeEventListener('focus', cameBack);

@@ -79,10 +79,13 @@ export function useSubjectQueue(
     },
     [store],
   );
-  /** The subjects this page fetched itself (not kept from before it loaded): the ones an unused page gives back. */
+  /** The subjects this page fetched itself (not kept from before it loaded): the ones it may give back as it goes. */
   const fetchedHere = useRef(new Set<string>());
-  const giveBackUnused = useCallback(
-    () => store.giveBack((subjectId) => fetchedHere.current.has(subjectId) && draftVersionOf(workflowId, subjectId) === undefined),
+  const giveBackUnbegun = useCallback(
+    (keepOnScreen: boolean) => {
+      const onScreen = keepOnScreen ? queueRef.current.subjects[0]?.id : undefined;
+      return store.giveBack((subjectId) => fetchedHere.current.has(subjectId) && subjectId !== onScreen && draftVersionOf(workflowId, subjectId) === undefined);
+    },
     [store, workflowId],
   );
   /**
@@ -102,7 +105,7 @@ export function useSubjectQueue(
     },
     [commitQueue, workflowId],
   );
-  useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnused, leaveOut);
+  useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnbegun, leaveOut);
   // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
   useEffect(
     () =>
