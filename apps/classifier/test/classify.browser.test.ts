@@ -2,7 +2,7 @@ import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page, Route } from 'playwright-core';
 import { ON_SCREEN_SUBMIT_MS } from '../src/lib/sendTimes';
 import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
-import { answerByKey, checkScreen, closeTutorial, liveYesNoWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser } from './support/browser';
+import { answerByKey, checkScreen, closeTutorial, liveYesNoWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -959,12 +959,16 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
-  it('says "paused", not "not found", on a page opened while the project is paused, and carries on once it is open again', async () => {
+  it('says "paused", not "not found", on a page opened while the project is paused (its batch kept from before too), and carries on once it is open again', async () => {
     const { project, workflow, url } = await liveWorkflowOf('Paused project', 2);
     await skipTutorial(suite.context, workflow.id);
-    await suite.stack.client.updateProject(project.id, { status: 'paused' });
     const page = await suite.context.newPage();
     await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('Tab'); // used: the page keeps the subject it shows over a reload
+    await suite.stack.client.updateProject(project.id, { status: 'paused' });
+    await page.reload(); // the subject it kept is not shown: the project is paused
     const paused = page.getByTestId('paused');
     await paused.waitFor({ timeout: 10_000 });
     expect(await paused.getByRole('heading').textContent()).toBe('This workflow has been paused');

@@ -119,28 +119,37 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger; "Try again" bumps it to load the workflow again
   useEffect(() => {
     let cancelled = false;
-    client.getProject(projectSlug).then(
-      (found) => !cancelled && setProject(found),
-      () => undefined, // only used for the breadcrumb; the workflow is what matters
-    );
-    client.getWorkflow(workflowId).then(
+    const projectRead = client.getProject(projectSlug).then(
       (found) => {
-        if (cancelled) return;
+        if (!cancelled) setProject(found);
+        return found;
+      },
+      () => undefined, // only used for the breadcrumb and the pause; the workflow is what matters
+    );
+    const workflowRead = client.getWorkflow(workflowId).then(
+      (found) => {
+        if (cancelled) return undefined;
         commitWorkflow(found);
         setBlocked(false);
         // A volunteer's first visit to this workflow starts with its tutorial, unless there is nothing left to classify.
         if (!tutorialSeen(workflowId) && found.status !== 'finished') setTutorial('first-visit');
+        return found;
       },
       (error: unknown) => {
-        if (cancelled) return;
-        if (namesNothing(error)) return setMissing(true);
-        fail(error);
+        if (cancelled) return undefined;
+        if (namesNothing(error)) setMissing(true);
+        else fail(error);
+        return undefined;
       },
     );
+    // Paused for volunteers (not for the project's members): the batch kept from before is not shown either.
+    void Promise.all([projectRead, workflowRead]).then(([found, read]) => {
+      if (!cancelled && found && read && !found.role && (found.status === 'paused' || read.status === 'paused')) markPaused();
+    });
     return () => {
       cancelled = true;
     };
-  }, [client, projectSlug, workflowId, attempt, commitWorkflow, fail]);
+  }, [client, projectSlug, workflowId, attempt, commitWorkflow, fail, markPaused]);
 
   // Back online: a batch that failed because the network was gone may be tried again (now, not when a wait ends).
   const unblock = useCallback(() => {
