@@ -80,6 +80,9 @@ describe('classifier in a browser: single-choice workflow', () => {
       const subjectId = (await subject.getAttribute('data-subject-id')) ?? '';
       expect(subjectId).not.toBe('');
       expect(shown).not.toContain(subjectId); // never the same subject twice
+      // After an answer, the next subject is named as it comes: focus lands on the same question every time.
+      const heading = (await subject.getByRole('heading').first().textContent()) ?? '';
+      if (shown.length) await page.getByTestId('announcer').getByText(`Classification submitted. Next: ${heading.replace(/^Subject /, '')}.`).waitFor();
       shown.push(subjectId);
 
       // Text subjects are text, with the highlighted word marked, never an image.

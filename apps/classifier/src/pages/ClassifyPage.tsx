@@ -1,5 +1,5 @@
-import type { ClassificationInput, ProjectView } from '@chorus/client';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ClassificationInput, ProjectView, QueuedSubject } from '@chorus/client';
+import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { type LastAnswer, Finished, Stopped } from '../components/EndOfSubjects';
@@ -20,6 +20,7 @@ import { listOf } from '../lib/listFormat';
 import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
+import { subjectName } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
@@ -61,6 +62,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   /** Gold-standard feedback on the subject just submitted, shown before the volunteer moves on. */
   const [feedback, setFeedback] = useState<SubjectFeedback | null>(null);
   const announce = useCallback((text: string) => setAnnouncement((previous) => ({ n: (previous?.n ?? 0) + 1, text })), []);
+  /** What became of the answer just given, said with the name of the subject that follows it (see `useSaidWithNextSubject`). */
+  const saidOnNext = useRef<string | null>(null);
   const { t } = useTranslation();
   const fieldGuide = project?.fieldGuide.trim() ?? '';
 
@@ -109,6 +112,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     leftOut: markLeftOut,
   });
   const current = queue.subjects[0];
+  useSaidWithNextSubject(current, saidOnNext, announce);
   const subjectWorkflow = useSubjectWorkflow(client, workflowId, workflowVersions, current, blocked, fail);
 
   /** The address names no workflow the volunteer may see, or one of another project than the address names. */
@@ -203,7 +207,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         const stored = await withTimeout(client.classify(input, idempotencyKey), ON_SCREEN_SUBMIT_MS);
         // Researchers published a new version: the next subjects are shown under it, not only those of the next batch.
         if (stored.currentVersion && stored.currentVersion > (workflowRef.current?.version ?? 0)) void client.getWorkflow(workflowId).then(commitWorkflow, () => {});
-        announce(t('classify.submitted'));
+        saidOnNext.current = t('classify.submitted');
         // The server answers again: a busy spell later is a new one, announced, and waited for from the start.
         passingFailures.current = 0;
         lastPassing.current = null;
@@ -230,7 +234,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             setProblem(describeError(error)); // no IndexedDB and no memory to spare: the volunteer can try again
             return false;
           }
-          announce(t('classify.savedOnDevice'));
+          saidOnNext.current = t('classify.savedOnDevice');
           setLastAnswer('on-device');
           setClassified((count) => count + 1);
           if (navigator.onLine) void flushOutbox();
@@ -377,4 +381,22 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       </div>
     </div>
   );
+}
+
+/**
+ * Says what became of the answer just given once the next subject is on screen, with that subject's name: focus goes
+ * to its first answer, whose question is the same for every subject, so a screen reader would not otherwise tell
+ * that a new one has come. Said alone when no subject follows.
+ */
+function useSaidWithNextSubject(current: QueuedSubject | undefined, saidOnNext: RefObject<string | null>, announce: (text: string) => void): void {
+  const { t } = useTranslation();
+  const currentId = current?.id;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: said when the subject on screen changes, not when its object does
+  useEffect(() => {
+    const said = saidOnNext.current;
+    if (said === null) return;
+    saidOnNext.current = null;
+    const name = current ? subjectName(current) : null;
+    announce(name ? `${said}. ${t('classify.nextSubject', { name })}` : said);
+  }, [currentId]);
 }
