@@ -35,6 +35,32 @@ describe('the account', () => {
     expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null });
   });
 
+  it('tells a volunteer what they have classified, in all and by project, the latest first, and only theirs', async () => {
+    const first = await voteWorkflow(stack, 3);
+    const second = await voteWorkflow(stack, 2);
+    const { client } = await newAccount('Contributor');
+    const classifyAll = async (workflowId: string, subjectIds: string[]) => {
+      for (const subjectId of subjectIds) await client.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, `k-${randomUUID()}`);
+    };
+    expect(await client.contribution()).toEqual({ classifications: 0, projects: [] });
+    await classifyAll(first.workflowId, first.subjectIds);
+    await classifyAll(second.workflowId, second.subjectIds.slice(0, 1));
+    // Someone else's classification is not theirs.
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await guest.classify({ workflowId: second.workflowId, workflowVersion: 1, subjectId: second.subjectIds[1]!, annotations: [{ task: 'T0', value: 'no' }] }, `k-${randomUUID()}`);
+    // A project taken back to draft is still counted, and said not to be open.
+    await stack.client.updateProject(first.projectId, { status: 'draft' });
+
+    const contribution = await client.contribution();
+    expect(contribution.classifications).toBe(4);
+    expect(contribution.projects.map(({ id, classifications, open }) => ({ id, classifications, open }))).toEqual([
+      { id: second.projectId, classifications: 1, open: true },
+      { id: first.projectId, classifications: 3, open: false },
+    ]);
+    expect(contribution.projects[0]).toMatchObject({ slug: expect.any(String), title: expect.stringMatching(/^Vote /), lastClassifiedAt: expect.any(String) });
+    expect((await guest.contribution()).classifications).toBe(1);
+  });
+
   it('renames an account, refuses an empty name naming the field, and has nothing to rename for a guest', async () => {
     const { client } = await newAccount();
     expect((await client.renameAccount('  Ada Lovelace ')).displayName).toBe('Ada Lovelace');

@@ -245,6 +245,11 @@ describe('classifier in a browser: accounts', () => {
     await page.getByTestId('subject').waitFor({ timeout: 10_000 });
     const next = await page.getByTestId('subject').getAttribute('data-subject-id');
     expect([...mine, someoneElses]).not.toContain(next);
+    // The account's page counts them, by project.
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    await page.getByTestId('contribution-total').getByText('You have classified 2 subjects. Thank you!').waitFor();
+    expect(await page.locator('.contribution li').allTextContents()).toEqual([expect.stringMatching(/^Guest work carried \d+: 2 classifications, the last on /)]);
+    await checkScreen(page, 'account-contribution');
     const { subjects } = await suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token).queue(workflowId, 10);
     expect(subjects.map((subject) => subject.id)).not.toEqual(expect.arrayContaining([mine[0]]));
     expect(subjects.map((subject) => subject.id)).not.toEqual(expect.arrayContaining([mine[1]]));
@@ -441,6 +446,11 @@ describe('classifier in a browser: accounts', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('account-settings').waitFor({ timeout: 10_000 });
     expect(await page.getByText(`You sign in with ${email}.`).count()).toBe(1);
+    await page.getByTestId('contribution-total').getByText('You have not classified anything yet').waitFor();
+    // Every password form names the account, unseen, for password managers.
+    const passwordForms = page.locator('form:has(input[type="password"])');
+    expect(await passwordForms.count()).toBe(3);
+    expect(await passwordForms.locator('input[autocomplete="username"]').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).toEqual([email, email, email]);
     await page.getByTestId('invitations').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('invitations').getByRole('paragraph').textContent()).toBe(`You are invited to join ${project.title} as a scientist.`);
     await checkScreenOnPhone(page, 'account-settings');

@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
 } from './types';
 
 /** The formats every download is written in (the API's and the lab's one list). */
@@ -122,6 +122,10 @@ export class ChorusClient {
   /** The caller's own account, or guest. */
   account() {
     return this.call<AccountView>('GET', '/account');
+  }
+  /** What the caller has classified, in all and by project. */
+  contribution() {
+    return this.call<Contribution>('GET', '/account/contribution');
   }
   /** The name the account's work goes by (accounts only). */
   renameAccount(displayName: string) {

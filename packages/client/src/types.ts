@@ -2,6 +2,7 @@ import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput
 import type { z } from 'zod';
 import type {
   accountViewSchema,
+  contributionSchema,
   downloadLinkSchema,
   reaggregationRecordSchema,
   classificationStoredSchema,
@@ -48,6 +49,7 @@ export type UserView = z.infer<typeof userViewSchema>;
 export type Session = z.infer<typeof sessionSchema>;
 export type SignIn = z.infer<typeof signInSchema>;
 export type AccountView = z.infer<typeof accountViewSchema>;
+export type Contribution = z.infer<typeof contributionSchema>;
 export type ReaggregationRecord = z.infer<typeof reaggregationRecordSchema>;
 export type DownloadLink = z.infer<typeof downloadLinkSchema>;
 export type VerifiedEmail = z.infer<typeof verifiedEmailSchema>;

@@ -27,6 +27,14 @@ export const sessionSchema = z.strictObject({ token: z.string(), user: userViewS
 export const signInSchema = sessionSchema.extend({ guestWork: z.strictObject({ classifications: z.int() }).optional() });
 /** The caller's own account (or guest), as `GET /account` gives it. */
 export const accountViewSchema = userViewSchema.extend({ createdAt: time });
+/**
+ * What the caller has classified, in all and by project, the projects they classified in most recently first (at most
+ * 100). `open`: the project is still open to volunteers (live, paused or finished), so its page can be linked.
+ */
+export const contributionSchema = z.strictObject({
+  classifications: z.int(),
+  projects: z.array(z.strictObject({ id, slug: z.string(), title: z.string(), open: z.boolean(), classifications: z.int(), lastClassifiedAt: time })),
+});
 /** An email just proved to be its account's (and, after a change of email, now the one it signs in with). */
 export const verifiedEmailSchema = z.strictObject({ email: z.string() });
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { accountViewSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
+import { accountViewSchema, contributionSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
 import { AddressLimitGuard, CountsAsSignInOfCaller, INVITATIONS, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
@@ -34,6 +34,12 @@ export class AccountController {
   @ApiZodResponse(accountViewSchema, { description: "The caller's account (or guest)" })
   view(@CurrentUser() user: AuthUser) {
     return this.account.view(user);
+  }
+
+  @Get('contribution')
+  @ApiZodResponse(contributionSchema, { description: 'What the caller has classified: in all, and by project (the 100 classified in most recently)' })
+  contribution(@CurrentUser() user: AuthUser) {
+    return this.account.contribution(user);
   }
 
   @Patch()

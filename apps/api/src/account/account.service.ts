@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AccountView, Session } from '@chorus/client';
+import type { AccountView, Contribution, Session } from '@chorus/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { Passwords } from '../auth/passwords';
@@ -12,6 +12,14 @@ import type { EmailChange, PasswordChange } from './dto/account.dto';
 
 const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", created_at AS "createdAt"
   FROM users WHERE id = $1 AND kind <> 'deleted'`;
+/** The caller's classifications by project, most recent first (the index on a volunteer's classifications serves it). */
+const CONTRIBUTION = `SELECT p.id, p.slug, p.title, p.status <> 'draft' AS open, sum(c.n)::int AS classifications, max(c.last_at) AS "lastClassifiedAt"
+  FROM (SELECT workflow_id, count(*) AS n, max(created_at) AS last_at FROM classifications WHERE user_id = $1 GROUP BY workflow_id) c
+  JOIN workflows w ON w.id = c.workflow_id JOIN projects p ON p.id = w.project_id
+  GROUP BY p.id ORDER BY max(c.last_at) DESC`;
+/** Projects listed at most in a contribution (its total counts them all). */
+const CONTRIBUTION_PROJECTS = 100;
+
 /** Ends every token issued so far: they carry an older generation. */
 const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
 /** What stays of a deleted account: its id, for its classifications, and nothing that says whose they were. */
@@ -46,6 +54,15 @@ export class AccountService {
     // A guest's token of a guest who since registered speaks for the guest: the account's email is not its to see.
     const seen: AccountRow = user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false };
     return { ...seen, createdAt: seen.createdAt.toISOString() };
+  }
+
+  /** What the caller (an account or a guest) has classified: in all, and by project. */
+  async contribution(user: AuthUser): Promise<Contribution> {
+    const rows = await this.db.query<(Omit<Contribution['projects'][number], 'lastClassifiedAt'> & { lastClassifiedAt: Date })[]>(CONTRIBUTION, [user.id]);
+    return {
+      classifications: rows.reduce((total, row) => total + row.classifications, 0),
+      projects: rows.slice(0, CONTRIBUTION_PROJECTS).map((row) => ({ ...row, lastClassifiedAt: row.lastClassifiedAt.toISOString() })),
+    };
   }
 
   async rename(user: AuthUser, displayName: string): Promise<AccountView> {

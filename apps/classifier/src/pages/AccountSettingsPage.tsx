@@ -17,9 +17,10 @@ import {
 } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { ACCOUNT, accountPath, Link, navigate } from '../lib/router';
+import { ACCOUNT, accountPath, Link, navigate, projectPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FieldErrors, useForm } from '../lib/useForm';
+import { useLoaded } from '../lib/useLoaded';
 
 /** "Your account": the signed-in volunteer's name, password, tokens and the account itself. */
 export function AccountSettingsPage() {
@@ -32,6 +33,7 @@ export function AccountSettingsPage() {
       <h1 tabIndex={-1}>{t('account.settings.title')}</h1>
       {volunteer.kind === 'registered' ? (
         <>
+          <ContributionSection />
           <EmailSection email={volunteer.email ?? ''} verified={verified} />
           {verified && <Invitations />}
           <RenameForm name={volunteer.displayName ?? ''} />
@@ -47,6 +49,42 @@ export function AccountSettingsPage() {
       )}
     </div>
   );
+}
+
+/** What the volunteer has classified, in all and by project (the latest first), each open project linked. */
+function ContributionSection() {
+  const { t, i18n } = useTranslation();
+  const client = useClient();
+  const { data, problem } = useLoaded(() => client.contribution(), [client]);
+  return (
+    <Section id="account-contribution" title={t('account.settings.contribution.title')}>
+      <ErrorAlert problem={problem} quiet />
+      {data && <p data-testid="contribution-total">{t('account.settings.contribution.total', { count: data.classifications })}</p>}
+      {data && data.projects.length > 0 && (
+        <ul className="contribution">
+          {data.projects.map((project) => (
+            <li key={project.id}>
+              {project.open ? <Link to={projectPath(project.slug)}>{project.title}</Link> : project.title}
+              {': '}
+              {t('account.settings.contribution.project', {
+                count: project.classifications,
+                date: new Date(project.lastClassifiedAt).toLocaleDateString(i18n.language, { dateStyle: 'medium' }),
+              })}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  );
+}
+
+/**
+ * The account's email as a form's username, unseen: a password manager tells which account a password form is for
+ * by it (Chrome warns about password forms without one).
+ */
+function AccountUsername() {
+  const { email } = useSession();
+  return <input type="email" name="username" autoComplete="username" value={email ?? ''} readOnly hidden />;
 }
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
@@ -132,6 +170,7 @@ function EmailSection({ email, verified }: { email: string; verified: boolean | 
       <p>{t('account.settings.email.changeLead')}</p>
       <ErrorAlert problem={change.problem} />
       <form className="account-form" noValidate aria-labelledby="account-email-change-heading" onSubmit={(event) => void submitChange(event)}>
+        <AccountUsername />
         <FormField id="settings-new-email" type="email" inputMode="email" autoCapitalize="none" spellCheck={false} maxLength={ACCOUNT_LIMITS.emailLength} label={t('account.settings.email.new')} autoComplete="email" {...change.field('email')} />
         <FormField id="settings-email-password" type="password" label={t('account.settings.delete.password')} autoComplete="current-password" maxLength={ACCOUNT_LIMITS.passwordMaxLength} {...change.field('password')} />
         <button type="submit" className="button button-secondary" aria-disabled={change.busy || undefined}>
@@ -243,6 +282,7 @@ function PasswordForm() {
       <p>{t('account.settings.password.lead')}</p>
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="account-password-heading" onSubmit={(event) => void submit(event)}>
+        <AccountUsername />
         <FormField id="settings-current-password" type="password" label={t('account.settings.password.current')} autoComplete="current-password" maxLength={ACCOUNT_LIMITS.passwordMaxLength} {...form.field('currentPassword')} />
         <NewPasswordField id="settings-new-password" label={t('account.settings.password.new')} {...form.field('newPassword')} />
         <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
@@ -294,6 +334,7 @@ function DeleteForm() {
       <p>{t('account.settings.delete.lead')}</p>
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="account-delete-heading" onSubmit={(event) => void submit(event)}>
+        <AccountUsername />
         <FormField id="settings-delete-password" type="password" label={t('account.settings.delete.password')} autoComplete="current-password" maxLength={ACCOUNT_LIMITS.passwordMaxLength} {...form.field('password')} />
         <button type="submit" className="button button-danger" aria-disabled={form.busy || undefined}>
           {t('account.settings.delete.submit')}
