@@ -1,4 +1,5 @@
 import { taskTypes } from '@chorus/tasks';
+import en from '../src/i18n/en.json';
 import { definitionOf, draftOf, freeKey, keyProblems, moved, renamed, typedValue, withField, withNewTask } from '../src/lib/definitionDraft';
 import { DEFINITION, type Field, fieldPointerFor, fieldsOf, notShown, placeMessages, switchKind, TASK } from '../src/lib/definitionSchema';
 
@@ -17,6 +18,22 @@ const BRANCHING = {
 };
 
 const union = (field: Field) => (field.kind.kind === 'union' ? field.kind : undefined);
+const texts = en.lab.definitionForm;
+
+/** Every field of the definition's schemas, by name, with what the form makes of it. */
+function everyField(field: Field = DEFINITION, seen = new Set<Field['kind']>()): [string, Field][] {
+  if (seen.has(field.kind)) return [];
+  seen.add(field.kind);
+  const { kind } = field;
+  const inner: Field[] = kind.kind === 'items' ? [kind.item] : kind.kind === 'tasks' ? [kind.task] : [];
+  const named: [string, Field][] =
+    kind.kind === 'union'
+      ? [...kind.options.keys()].flatMap((option) => fieldsOf(field, { [kind.discriminator]: option }))
+      : kind.kind === 'group'
+        ? fieldsOf(field, {})
+        : [];
+  return [...named, ...named.flatMap(([, each]) => everyField(each, seen)), ...inner.flatMap((each) => everyField(each, seen))];
+}
 
 describe('the definition form reads the schemas', () => {
   it('offers every task type of the registry, every retirement rule, and each field as its schema says', () => {
@@ -30,6 +47,24 @@ describe('the definition form reads the schemas', () => {
     expect(selection.get('order')).toEqual({ kind: { kind: 'choice', options: ['random', 'priority', 'sequential'] }, optional: true, fallback: 'random' });
     expect([selection.get('setWeights')!.kind.kind, selection.get('training')!.kind.kind, selection.get('training')!.optional]).toEqual(['weights', 'group', true]);
     expect(fields.get('firstTask')!.kind.kind).toBe('taskKey');
+    const effects = fields.get('effects')!.kind;
+    const effect = new Map(effects.kind === 'items' ? fieldsOf(effects.item, {}) : []);
+    expect([effect.get('when')!.kind.kind, effect.get('addToSubjectSet')!.kind.kind]).toEqual(['group', 'subjectSet']);
+  });
+
+  it('has words for every field, list, choice and kind the schemas have', () => {
+    const fields = everyField();
+    expect(fields.length).toBeGreaterThan(40);
+    expect(fields.filter(([name]) => !(name in texts.fields)).map(([name]) => name)).toEqual([]);
+    expect(fields.filter(([name, field]) => field.kind.kind === 'items' && !(name in texts.items)).map(([name]) => name)).toEqual([]);
+    const options = texts.options as Record<string, Record<string, string>>;
+    const choices = fields.flatMap(([name, field]) => {
+      const { kind } = field;
+      if (kind.kind === 'choice') return kind.options.map((option) => [name, option]);
+      if (kind.kind === 'union') return [...kind.options.keys()].map((option) => [kind.discriminator, option]);
+      return [];
+    });
+    expect(choices.filter(([name, option]) => !options[name!]?.[option!])).toEqual([]);
   });
 
   it('shows every valid definition, and says what it cannot show', () => {

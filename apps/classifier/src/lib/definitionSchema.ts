@@ -64,7 +64,8 @@ function describeAnew(schema: z.ZodType): Field {
 
 function kindOf(schema: z.ZodType): Kind {
   if (schema === taskKeySchema) return { kind: 'taskKey' };
-  if (schema instanceof z.ZodUUID) return { kind: 'subjectSet' };
+  // Ids are subject sets' (an effect's is written `z.string().uuid()`, the selection's `z.uuid()`).
+  if (schema instanceof z.ZodUUID || (schema instanceof z.ZodString && schema.format === 'uuid')) return { kind: 'subjectSet' };
   if (schema instanceof z.ZodString) return { kind: 'text', long: (schema.maxLength ?? Number.POSITIVE_INFINITY) > LONGEST_LINE };
   if (schema instanceof z.ZodNumber) return { kind: 'number' };
   if (schema instanceof z.ZodBoolean) return { kind: 'boolean' };
