@@ -43,8 +43,15 @@ describe('classifier in a browser: the researcher lab', () => {
       const active = document.activeElement;
       return !!target && !!active && (active.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_PRECEDING) !== 0;
     }, button);
-    await tabTo(page, button, 60, before);
+    await tabTo(page, button, 250, before); // the definition's form, open on the workflow's page, has many controls
     await page.keyboard.press('Enter');
+  }
+
+  /** The definition as JSON (the page opens on its form): the switch pressed by keyboard, then the text area. */
+  async function definitionAsJson(page: Page) {
+    await submitByKeyboard(page, '#lab-definition-as-json');
+    await page.locator('#lab-definition-as-json[aria-pressed="true"]').waitFor();
+    return page.getByLabel('Workflow definition (JSON)');
   }
 
   /** The alert that has focus (an error summary), once it has, and the items it names. */
@@ -103,17 +110,20 @@ describe('classifier in a browser: the researcher lab', () => {
     const { id } = await researcher.createWorkflow((await researcher.createProject({ title: 'Drafts' })).id, BRANCHING_DEFINITION);
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
-    const editor = page.getByLabel('Workflow definition (JSON)');
+    const editor = await definitionAsJson(page);
     const saved = await editor.inputValue();
     const edit = saved.replace('Is something for sale?', 'What is for sale?');
     await editor.fill(edit);
     await page.reload();
     await page.getByTestId('lab-definition-restored').waitFor();
+    expect(await page.locator('#lab-def-tasks-t1-question').inputValue()).toBe('What is for sale?'); // in the form too
+    await definitionAsJson(page);
     expect(await editor.inputValue()).toBe(edit);
     await page.getByTestId('lab-definition-restored').getByRole('button').click();
     expect(await editor.inputValue()).toBe(saved);
     await page.reload();
     await page.getByTestId('lab-workflow-version').waitFor();
+    await definitionAsJson(page);
     expect([await editor.inputValue(), await page.getByTestId('lab-definition-restored').count()]).toEqual([saved, 0]);
     expect(errors).toEqual([]);
   });
@@ -136,7 +146,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
     const mine = JSON.stringify({ ...BRANCHING_DEFINITION, name: 'Ad or not? (mine)' }, null, 2);
-    await page.getByLabel('Workflow definition (JSON)').fill(mine);
+    await (await definitionAsJson(page)).fill(mine);
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
     await focusedErrors(page);
     await page.getByRole('alert').getByText(/Someone saved this workflow/).waitFor();
@@ -197,7 +207,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await checkScreen(page, 'lab-workflow');
 
     // A definition whose first task does not exist: the API's pointer is listed, the summary focused.
-    const editor = page.getByLabel('Workflow definition (JSON)');
+    const editor = await definitionAsJson(page);
     await editor.fill(JSON.stringify({ ...BRANCHING_DEFINITION, firstTask: 'T9' }, null, 2));
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
     expect(await focusedErrors(page)).toEqual([expect.stringMatching(/^\/firstTask: /)]);

@@ -11,49 +11,81 @@ interface FrameProps {
   hint?: string;
   /** What is wrong with the value, shown under the hint and read with the field; the field is then marked invalid. */
   error?: string;
+  /** What the server warns of about an accepted value, shown and read as the error is, the field not marked invalid. */
+  warning?: string;
 }
 
 /** What ties a control to its hint and error, for a screen reader to read them on focus. */
 type Described = { 'aria-invalid'?: true; 'aria-describedby'?: string };
 
 /** A field's label, hint and error around its control, which `control` renders with the attributes that tie them. */
-function FieldFrame({ id, label, hint, error, control }: FrameProps & { control: (described: Described) => ReactNode }) {
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ');
+function FieldFrame({ id, label, hint, error, warning, control }: FrameProps & { control: (described: Described) => ReactNode }) {
   return (
     <div className={error ? 'field field-invalid' : 'field'}>
       <label htmlFor={id} className="field-label">
         {label}
       </label>
-      {hint && (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field-error" data-testid={`${id}-error`}>
-          {error}
-        </p>
-      )}
-      {control({ 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy || undefined })}
+      <FieldNotes id={id} hint={hint} error={error} warning={warning} />
+      {control(describedBy({ id, hint, error, warning }))}
     </div>
   );
 }
 
+/** The attributes that tie a control to the notes `FieldNotes` shows for it (`id`'s hint, error and warning). */
+export function describedBy({ id, hint, error, warning }: Omit<FrameProps, 'label'>): Described {
+  const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null, warning ? `${id}-warning` : null].filter(Boolean).join(' ');
+  return { 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined };
+}
+
+/** A field's hint, error and warning, each with the id `describedBy` names. */
+export function FieldNotes({ id, hint, error, warning }: Omit<FrameProps, 'label'>) {
+  return (
+    <>
+      {hint && (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="field-error" data-testid={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      {warning && (
+        <p id={`${id}-warning`} className="field-warning" data-testid={`${id}-warning`}>
+          {warning}
+        </p>
+      )}
+    </>
+  );
+}
+
 /** A labelled text field whose hint and error are tied to it (aria-describedby), so a screen reader reads them on focus. */
-export function FormField({ id, label, hint, error, inputRef, ...input }: Props) {
-  return <FieldFrame id={id} label={label} hint={hint} error={error} control={(described) => <input id={id} ref={inputRef} {...described} {...input} />} />;
+export function FormField({ id, label, hint, error, warning, inputRef, ...input }: Props) {
+  return <FieldFrame id={id} label={label} hint={hint} error={error} warning={warning} control={(described) => <input id={id} ref={inputRef} {...described} {...input} />} />;
 }
 
 /** `FormField` for text of several lines. */
-export function TextAreaField({ id, label, hint, error, inputRef, ...textarea }: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & FrameProps & { inputRef?: Ref<HTMLTextAreaElement> }) {
-  return <FieldFrame id={id} label={label} hint={hint} error={error} control={(described) => <textarea id={id} ref={inputRef} {...described} {...textarea} />} />;
+export function TextAreaField({ id, label, hint, error, warning, inputRef, ...textarea }: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & FrameProps & { inputRef?: Ref<HTMLTextAreaElement> }) {
+  return <FieldFrame id={id} label={label} hint={hint} error={error} warning={warning} control={(described) => <textarea id={id} ref={inputRef} {...described} {...textarea} />} />;
 }
 
 /** `FormField` for a choice among a few options, its `<option>`s as children. */
-export function SelectField({ id, label, hint, error, inputRef, ...select }: Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> & FrameProps & { inputRef?: Ref<HTMLSelectElement> }) {
-  return <FieldFrame id={id} label={label} hint={hint} error={error} control={(described) => <select id={id} ref={inputRef} {...described} {...select} />} />;
+export function SelectField({ id, label, hint, error, warning, inputRef, ...select }: Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> & FrameProps & { inputRef?: Ref<HTMLSelectElement> }) {
+  return <FieldFrame id={id} label={label} hint={hint} error={error} warning={warning} control={(described) => <select id={id} ref={inputRef} {...described} {...select} />} />;
+}
+
+/** A checkbox with its label beside it, and its hint, error and warning below, tied to it as `FormField`'s are. */
+export function CheckboxField({ id, label, hint, error, warning, ...input }: Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'type'> & FrameProps) {
+  return (
+    <div className={error ? 'field field-invalid' : 'field'}>
+      <label className="checkbox-field">
+        <input id={id} type="checkbox" {...describedBy({ id, hint, error, warning })} {...input} />
+        {label}
+      </label>
+      <FieldNotes id={id} hint={hint} error={error} warning={warning} />
+    </div>
+  );
 }
 
 /** A field for a password the account is to have: its rule said as the hint, and left to password managers to fill. */

@@ -1,16 +1,38 @@
-import type { WorkflowSaved, WorkflowView } from '@chorus/client';
-import { useEffect, useState } from 'react';
+import { ChorusApiError, type WorkflowInput, type WorkflowSaved, type WorkflowView } from '@chorus/client';
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TextAreaField } from '../../components/FormField';
 import { useClient } from '../../lib/clientContext';
+import { definitionOf, draftOf, type FormDraft, keyProblems } from '../../lib/definitionDraft';
+import { notShown, placeMessages } from '../../lib/definitionSchema';
+import { describeError } from '../../lib/errors';
 import { parseDefinition, prettyJson, workflowSaveRefused } from '../../lib/lab';
-import { useForm } from '../../lib/useForm';
+import { type FormProblem, useForm } from '../../lib/useForm';
+import { useLoaded } from '../../lib/useLoaded';
+import { DefinitionForm, type FieldMessages, NO_MESSAGES } from './definition/DefinitionForm';
+
+/** How the draft is edited: as a form (of the draft read from the text), or as the text itself. */
+type View = { mode: 'form'; draft: FormDraft } | { mode: 'json' };
+
+/** The form of a draft's text, or why the form cannot show it (it is edited as JSON then). */
+function formOf(text: string): { draft: FormDraft } | { why: ReturnType<typeof notShown> | 'notJson' } {
+  let definition: unknown;
+  try {
+    definition = JSON.parse(text);
+  } catch {
+    return { why: 'notJson' };
+  }
+  const problem = notShown(definition);
+  return problem ? { why: problem } : { draft: draftOf(definition as Record<string, unknown>) };
+}
 
 /**
- * The workflow's definition as JSON: Save makes a new version when it changed, unless someone saved the workflow since
- * the page read it (`etag`). The API's refusal lists each field by its pointer in the definition (the summary
- * focused); a save's answer says the version now current and its warnings, each by pointer, in a status region.
+ * The workflow's definition, edited as a form (first) or as JSON, one draft for both: switching keeps every edit.
+ * Save makes a new version when it changed, unless someone saved the workflow since the page read it (`etag`). The
+ * API's refusal is said at the form's fields its pointers name (focus on the first), the rest in a summary; in JSON,
+ * it lists each field by its pointer (the summary focused). A save's answer says the version now current and its
+ * warnings, each by pointer, in a status region, and at their fields in the form.
  */
 export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: WorkflowView; etag: string | undefined; onSaved: (etag: string | undefined) => void }) {
   const { t } = useTranslation();
@@ -22,54 +44,168 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
   // Kept on the device while it differs from the version saved: a reload, Back or a link away loses no edit.
   const text = form.values.definition;
   useEffect(() => definitionDrafts.keep(workflow.id, text === current ? null : text), [workflow.id, text, current]);
-  const submit = form.onSubmit({
+  const sets = useLoaded(() => client.subjectSets(workflow.projectId), [client, workflow.projectId]).data?.subjectSets ?? [];
+
+  const [view, setView] = useState<View>(() => {
+    const shown = formOf(restored ?? current);
+    return 'draft' in shown ? { mode: 'form', draft: shown.draft } : { mode: 'json' };
+  });
+  // Why the page is in JSON when the form was asked for (or why it stays in the form).
+  const [note, setNote] = useState<string | null>(() => (view.mode === 'json' ? whyNotShown(formOf(restored ?? current)) : null));
+  const [messages, setMessages] = useState<FieldMessages>(NO_MESSAGES);
+  const problems = view.mode === 'form' ? keyProblems(view.draft) : new Map();
+  const formElement = useRef<HTMLFormElement>(null);
+  const [focusRequest, setFocusRequest] = useState(0);
+  useEffect(() => {
+    if (focusRequest) formElement.current?.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid]')?.focus();
+  }, [focusRequest]);
+
+  function whyNotShown(shown: ReturnType<typeof formOf>): string | null {
+    if (!('why' in shown) || !shown.why) return null;
+    if (shown.why === 'notJson') return t('lab.workflow.definition.notShown.notJson');
+    return t(`lab.workflow.definition.notShown.${shown.why.why}`, { pointer: shown.why.pointer });
+  }
+  /** Another draft for both views: the version saved, put back, or read back after a save. */
+  const replaceDraft = (next: string) => {
+    form.setValue('definition', next);
+    if (view.mode === 'form') showForm(next);
+    else setNote(null);
+  };
+  const showForm = (from: string) => {
+    const shown = formOf(from);
+    setNote(whyNotShown(shown));
+    setView('draft' in shown ? { mode: 'form', draft: shown.draft } : { mode: 'json' });
+  };
+  const showJson = () => {
+    if (problems.size) {
+      setNote(t('lab.workflow.definition.keysFirst'));
+      setFocusRequest((n) => n + 1);
+      return;
+    }
+    setNote(null);
+    setView({ mode: 'json' });
+  };
+  /** A change made in the form; the text follows it while every task has a key of its own. */
+  const edit = (draft: FormDraft) => {
+    setView({ mode: 'form', draft });
+    if (keyProblems(draft).size === 0) form.setValue('definition', prettyJson(definitionOf(draft)));
+  };
+
+  // Once the page reads the version a save made, the draft is that version (with what the API filled in).
+  const madeVersion = useRef<number | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the trigger is the version read back; `replaceDraft` reads the view of this render
+  useEffect(() => {
+    if (madeVersion.current !== workflow.version) return;
+    madeVersion.current = null;
+    replaceDraft(current);
+  }, [workflow.version, current]);
+
+  /** The one way a definition is saved, from either view. */
+  const save = async (definition: WorkflowInput) => {
+    setSaved(null);
+    setMessages(NO_MESSAGES);
+    const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, definition, etag);
+    definitionDrafts.keep(workflow.id, null);
+    madeVersion.current = saved.version;
+    setSaved(saved);
+    setMessages({ errors: new Map(), warnings: placeMessages(saved.warnings ?? [], definition).at });
+    onSaved(now);
+  };
+  const submitJson = form.onSubmit({
     check: () => {
       const parsed = parseDefinition(form.values.definition);
       return 'error' in parsed ? { definition: parsed.error } : {};
     },
     send: async () => {
-      setSaved(null);
       const parsed = parseDefinition(form.values.definition);
-      if ('error' in parsed) return;
-      const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, parsed.definition, etag);
-      definitionDrafts.keep(workflow.id, null);
-      setSaved(saved);
-      onSaved(now);
+      if (!('error' in parsed)) await save(parsed.definition);
     },
     refused: workflowSaveRefused,
   });
+  const sent = view.mode === 'form' ? (definitionOf(view.draft) as WorkflowInput) : undefined;
+  const submitForm = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      if (sent) await save(sent);
+    },
+    refused: (error): FormProblem<'definition'> => {
+      if (!(error instanceof ChorusApiError) || error.status !== 422 || !error.problem.errors?.length) return workflowSaveRefused(error);
+      const { at, elsewhere } = placeMessages(error.problem.errors, sent);
+      setMessages({ errors: at, warnings: new Map() });
+      if (at.size) setFocusRequest((n) => n + 1);
+      if (!elsewhere.length) return { fields: {}, form: null };
+      return { fields: {}, form: { ...describeError(error), fields: elsewhere.map(({ pointer, message }) => (pointer ? `${pointer}: ${message}` : message)) } };
+    },
+  });
+  const onFormSubmit = (event: FormEvent) => {
+    // A key no JSON object can hold is said at its field already: nothing is sent.
+    if (problems.size) {
+      event.preventDefault();
+      setFocusRequest((n) => n + 1);
+      return;
+    }
+    void submitForm(event);
+  };
+
   return (
     <section className="lab-section" aria-labelledby="lab-definition-heading">
       <h2 id="lab-definition-heading">{t('lab.workflow.definition.title')}</h2>
-      <ErrorAlert problem={form.problem} focus />
+      <ErrorAlert problem={form.problem} focus={view.mode === 'json' || messages.errors.size === 0} />
       <div role="status" data-testid="lab-definition-saved">
         {saved && <SaveAnswer saved={saved} />}
       </div>
       {restored !== null && text === restored && (
         <p className="notice" data-testid="lab-definition-restored">
           {t('lab.workflow.definition.restored')}{' '}
-          <button type="button" className="button button-secondary" onClick={() => form.setValue('definition', current)}>
+          <button type="button" className="button button-secondary" onClick={() => replaceDraft(current)}>
             {t('lab.workflow.definition.discard')}
           </button>
         </p>
       )}
-      <form className="account-form" noValidate aria-labelledby="lab-definition-heading" onSubmit={(event) => void submit(event)}>
-        <TextAreaField
-          id="lab-definition"
-          className="lab-definition"
-          label={t('lab.workflow.definition.label')}
-          hint={t('lab.workflow.definition.hint')}
-          rows={20}
-          spellCheck={false}
-          autoCapitalize="none"
-          {...form.field('definition')}
-        />
-        <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
-          {form.busy ? t('lab.saving') : t('lab.workflow.definition.save')}
+      <fieldset className="def-views">
+        <legend>{t('lab.workflow.definition.views.label')}</legend>
+        <button type="button" id="lab-definition-as-form" className="button button-secondary" aria-pressed={view.mode === 'form'} onClick={() => view.mode === 'json' && showForm(text)}>
+          {t('lab.workflow.definition.views.form')}
         </button>
-      </form>
+        <button type="button" id="lab-definition-as-json" className="button button-secondary" aria-pressed={view.mode === 'json'} onClick={() => view.mode === 'form' && showJson()}>
+          {t('lab.workflow.definition.views.json')}
+        </button>
+      </fieldset>
+      <div role="status" data-testid="lab-definition-note">
+        {note && <p className="notice">{note}</p>}
+      </div>
+      {view.mode === 'form' ? (
+        <form ref={formElement} className="account-form def-form" noValidate aria-labelledby="lab-definition-heading" onSubmit={onFormSubmit} onKeyDown={noImplicitSubmit}>
+          <p className="field-hint">{t('lab.workflow.definition.formHint')}</p>
+          <DefinitionForm draft={view.draft} problems={problems} messages={messages} sets={sets} onChange={edit} />
+          <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+            {form.busy ? t('lab.saving') : t('lab.workflow.definition.save')}
+          </button>
+        </form>
+      ) : (
+        <form className="account-form" noValidate aria-labelledby="lab-definition-heading" onSubmit={(event) => void submitJson(event)}>
+          <TextAreaField
+            id="lab-definition"
+            className="lab-definition"
+            label={t('lab.workflow.definition.label')}
+            hint={t('lab.workflow.definition.hint')}
+            rows={20}
+            spellCheck={false}
+            autoCapitalize="none"
+            {...form.field('definition')}
+          />
+          <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+            {form.busy ? t('lab.saving') : t('lab.workflow.definition.save')}
+          </button>
+        </form>
+      )}
     </section>
   );
+}
+
+/** Enter in a line of the form does not save it: a save makes a new version, so it waits for the Save button. */
+function noImplicitSubmit(event: KeyboardEvent<HTMLFormElement>) {
+  if (event.key === 'Enter' && event.target instanceof HTMLInputElement && event.target.type !== 'submit') event.preventDefault();
 }
 
 function SaveAnswer({ saved }: { saved: WorkflowSaved }) {

@@ -1,0 +1,64 @@
+import type { SubjectSetSummary } from '@chorus/client';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { sentence } from '../../../lib/account';
+import { type FormDraft, type KeyProblem, withField } from '../../../lib/definitionDraft';
+import { DEFINITION, fieldsOf, type PlacedMessage } from '../../../lib/definitionSchema';
+import { firstControlIn } from '../../../lib/focus';
+import { FieldControl } from './Field';
+import { childPlace, type DefinitionFormContext, FormContext, ROOT } from './formContext';
+import { TaskList } from './TaskFields';
+
+/** The API's messages at the form's fields, by the pointer of each field. */
+export interface FieldMessages {
+  errors: ReadonlyMap<string, PlacedMessage[]>;
+  warnings: ReadonlyMap<string, PlacedMessage[]>;
+}
+
+export const NO_MESSAGES: FieldMessages = { errors: new Map(), warnings: new Map() };
+
+/**
+ * The definition's fields, in the schema's order: its name, first task, tasks, retirement, selection, effects,
+ * tutorial and feedback; each change makes a new draft (`onChange`). The API's messages show at the fields they name.
+ */
+export function DefinitionForm({
+  draft,
+  problems,
+  messages,
+  sets,
+  onChange,
+}: {
+  draft: FormDraft;
+  problems: ReadonlyMap<string, KeyProblem>;
+  messages: FieldMessages;
+  sets: readonly SubjectSetSummary[];
+  onChange: (draft: FormDraft) => void;
+}) {
+  const { t } = useTranslation();
+  const [focus, setFocus] = useState<{ id: string } | null>(null);
+  useEffect(() => {
+    if (!focus) return;
+    const element = document.getElementById(focus.id);
+    (element?.matches('input, select, textarea, button') ? element : firstControlIn(element))?.focus();
+  }, [focus]);
+  const say = (placed: PlacedMessage[] | undefined) =>
+    placed?.map(({ within, message }) => sentence(within ? t('lab.definitionForm.where', { where: within, message }) : message)).join(' ') || undefined;
+  const context: DefinitionFormContext = {
+    keys: [...new Set(draft.tasks.map((row) => row.key).filter(Boolean))],
+    sets,
+    errorAt: (pointer) => say(messages.errors.get(pointer)),
+    warningAt: (pointer) => say(messages.warnings.get(pointer)),
+    focusLater: (id) => setFocus({ id }),
+  };
+  return (
+    <FormContext.Provider value={context}>
+      {fieldsOf(DEFINITION, draft.rest).map(([name, field]) =>
+        name === 'tasks' ? (
+          <TaskList key={name} draft={draft} problems={problems} onChange={onChange} />
+        ) : (
+          <FieldControl key={name} name={name} field={field} value={draft.rest[name]} onChange={(next) => onChange({ ...draft, rest: withField(draft.rest, name, next) })} place={childPlace(ROOT, name)} owner="" />
+        ),
+      )}
+    </FormContext.Provider>
+  );
+}

@@ -1,0 +1,127 @@
+import { toPointer } from '@chorus/tasks';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FormField, SelectField } from '../../../components/FormField';
+import { type FormDraft, type KeyProblem, moved, renamed, replaced, type TaskRow, withNewTask, without } from '../../../lib/definitionDraft';
+import { newItem, TASK } from '../../../lib/definitionSchema';
+import { childPlace, type Place, ROOT, useDefinitionForm } from './formContext';
+import { ItemActions } from './ItemList';
+import { KindFields } from './KindFields';
+import { useLabels } from './labels';
+
+const TASKS: Place = childPlace(ROOT, 'tasks');
+const taskPlace = (row: TaskRow, index: number): Place => ({ pointer: toPointer(['tasks', row.key]), id: `${TASKS.id}-t${index}` });
+
+/**
+ * The workflow's tasks in order, each in a fieldset: its key, its type (any the registry offers) and that type's
+ * fields; moved, removed, and added at the end with a type chosen first.
+ */
+export function TaskList({ draft, problems, onChange }: { draft: FormDraft; problems: ReadonlyMap<string, KeyProblem>; onChange: (draft: FormDraft) => void }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const { errorAt, focusLater } = useDefinitionForm();
+  const [newType, setNewType] = useState(() => String(newItem(TASK).type));
+  const types = TASK.kind.kind === 'union' ? [...TASK.kind.options.keys()] : [];
+  const rows = draft.tasks;
+  const addId = `${TASKS.id}-add`;
+  const error = errorAt(TASKS.pointer);
+  return (
+    <fieldset className="def-list" id={TASKS.id}>
+      <legend>{labels.label('tasks')}</legend>
+      <p className="field-hint">{labels.hint('tasks')}</p>
+      {rows.map((row, index) => (
+        <TaskFields
+          key={row.id}
+          row={row}
+          index={index}
+          count={rows.length}
+          problem={problems.get(row.id)}
+          onKey={(typed) => onChange(renamed(draft, index, typed))}
+          onTask={(task) => onChange({ ...draft, tasks: replaced(rows, index, { ...row, task }) })}
+          onMove={(to) => {
+            onChange({ ...draft, tasks: moved(rows, index, to) });
+            focusLater(`${TASKS.id}-t${to}-${to < index ? 'up' : 'down'}`);
+          }}
+          onRemove={() => {
+            onChange({ ...draft, tasks: without(rows, index) });
+            focusLater(addId);
+          }}
+        />
+      ))}
+      <div className="def-add-task">
+        <SelectField id={`${TASKS.id}-new-type`} label={t('lab.definitionForm.task.newType')} value={newType} onChange={(event) => setNewType(event.target.value)}>
+          {types.map((type) => (
+            <option key={type} value={type}>
+              {labels.option('type', type)}
+            </option>
+          ))}
+        </SelectField>
+        {error && (
+          <p className="field-error" id={`${TASKS.id}-error`} data-testid={`${TASKS.id}-error`}>
+            {error}
+          </p>
+        )}
+        <button
+          type="button"
+          id={addId}
+          className="button button-secondary"
+          aria-describedby={error ? `${TASKS.id}-error` : undefined}
+          data-invalid={error ? true : undefined}
+          onClick={() => {
+            onChange(withNewTask(draft, { type: newType }));
+            focusLater(`${TASKS.id}-t${rows.length}-key`);
+          }}
+        >
+          {t('lab.definitionForm.task.add')}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+function TaskFields({
+  row,
+  index,
+  count,
+  problem,
+  onKey,
+  onTask,
+  onMove,
+  onRemove,
+}: {
+  row: TaskRow;
+  index: number;
+  count: number;
+  problem: KeyProblem | undefined;
+  onKey: (typed: string) => void;
+  onTask: (task: Record<string, unknown>) => void;
+  onMove: (to: number) => void;
+  onRemove: () => void;
+}) {
+  const { t } = useTranslation();
+  const { errorAt, warningAt } = useDefinitionForm();
+  const place = taskPlace(row, index);
+  const n = index + 1;
+  // Said as typed, before any save: a key no JSON object could hold.
+  const keyProblem = problem === 'empty' ? t('lab.definitionForm.task.keyEmpty') : problem === 'repeated' ? t('lab.definitionForm.task.keyRepeated') : undefined;
+  const owner = row.key ? row.key : t('lab.definitionForm.task.nameWithoutKey', { n });
+  return (
+    <fieldset className="def-task" id={place.id}>
+      <legend>{row.key ? t('lab.definitionForm.task.legend', { n, key: row.key }) : t('lab.definitionForm.task.legendWithoutKey', { n })}</legend>
+      <FormField
+        id={`${place.id}-key`}
+        label={t('lab.definitionForm.task.key')}
+        hint={t('lab.definitionForm.task.keyHint')}
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        value={row.key}
+        error={keyProblem ?? (problem ? undefined : errorAt(place.pointer))}
+        warning={warningAt(place.pointer)}
+        onChange={(event) => onKey(event.target.value)}
+      />
+      <KindFields name="tasks" field={TASK} value={row.task} onChange={(task) => onTask(task as Record<string, unknown>)} place={place} owner={owner} bare ownMessages={false} />
+      <ItemActions idPrefix={place.id} what={row.key ? t('lab.definitionForm.task.name', { key: row.key }) : t('lab.definitionForm.task.nameWithoutKey', { n })} index={index} count={count} onMove={onMove} onRemove={onRemove} />
+    </fieldset>
+  );
+}

@@ -1,0 +1,39 @@
+import type { SubjectSetSummary } from '@chorus/client';
+import { toPointer } from '@chorus/tasks';
+import { createContext, useContext } from 'react';
+
+/**
+ * Where a field of the definition's form is: the JSON pointer the API names it by (for its messages), and the id of
+ * its control. Ids follow the tasks' places, not their keys, which may be empty or repeated while typed.
+ */
+export interface Place {
+  pointer: string;
+  id: string;
+}
+
+export const ROOT: Place = { pointer: '', id: 'lab-def' };
+
+export const childPlace = (place: Place, segment: string, idSegment = segment): Place => ({
+  pointer: `${place.pointer}${toPointer([segment])}`,
+  id: `${place.id}-${idSegment.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+});
+
+/** What every field of the form reads: the choices among tasks and sets, its messages, and where focus goes next. */
+export interface DefinitionFormContext {
+  /** The tasks' keys, in order, each once. */
+  keys: readonly string[];
+  sets: readonly SubjectSetSummary[];
+  /** The API's errors about the field at `pointer`, as one text. */
+  errorAt(pointer: string): string | undefined;
+  warningAt(pointer: string): string | undefined;
+  /** Focuses the control with this id (or the first control inside it) once the page shows it. */
+  focusLater(id: string): void;
+}
+
+export const FormContext = createContext<DefinitionFormContext | null>(null);
+
+export function useDefinitionForm(): DefinitionFormContext {
+  const context = useContext(FormContext);
+  if (!context) throw new Error('a field of the definition outside its form');
+  return context;
+}

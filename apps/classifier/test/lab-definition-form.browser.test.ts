@@ -1,0 +1,283 @@
+import type { WorkflowInput } from '@chorus/client';
+import type { Page } from 'playwright-core';
+import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * The lab's workflow definition as a form, in a real browser against the real API, by keyboard only: a researcher
+ * adds a task, branches an answer to it, changes the retirement rule and saves (the stored definition read back
+ * through the API); a save the API refuses is said at the field its pointer names, which takes focus; Form and JSON
+ * edit one draft; and what the form cannot show opens as JSON, saying why.
+ */
+
+jest.setTimeout(120_000);
+
+const PASSWORD = 'correct horse battery';
+
+const YES_NO: WorkflowInput = {
+  name: 'Ad or not?',
+  firstTask: 'T0',
+  tasks: { T0: { type: 'single', question: 'Is this an advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+};
+
+describe('classifier in a browser: a workflow definition edited as a form', () => {
+  const suite = useStackAndBrowser();
+
+  async function researcherWith(definition: WorkflowInput, name: string) {
+    const account = await suite.stack.anonymous.register({ email: `lab-form-${name}-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Henrietta Leavitt' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const { id } = await researcher.createWorkflow((await researcher.createProject({ title: `Definitions ${name}` })).id, definition);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
+    await page.getByTestId('lab-workflow-version').waitFor();
+    return { researcher, id, page, errors };
+  }
+
+  /** Tab (or Shift+Tab, when it comes before the focus) to a control. */
+  async function focus(page: Page, selector: string): Promise<void> {
+    const before = await page.evaluate((s) => {
+      const target = document.querySelector(s);
+      const active = document.activeElement;
+      return !!target && !!active && active !== document.body && (active.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_PRECEDING) !== 0;
+    }, selector);
+    await tabTo(page, selector, 200, before);
+  }
+
+  async function press(page: Page, selector: string): Promise<void> {
+    await focus(page, selector);
+    await page.keyboard.press('Enter');
+  }
+
+  /** Replaces what a text field holds, typing. */
+  async function typeInto(page: Page, selector: string, text: string): Promise<void> {
+    await focus(page, selector);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type(text);
+  }
+
+  /** Chooses an option of a select by its words, with the arrow keys. */
+  async function choose(page: Page, selector: string, words: string): Promise<void> {
+    await focus(page, selector);
+    const { at, wanted } = await page.evaluate(
+      ({ s, w }) => {
+        const select = document.querySelector<HTMLSelectElement>(s)!;
+        return { at: select.selectedIndex, wanted: [...select.options].findIndex((option) => option.text === w) };
+      },
+      { s: selector, w: words },
+    );
+    expect(wanted).toBeGreaterThanOrEqual(0);
+    for (let step = at; step !== wanted; step += wanted > at ? 1 : -1) await page.keyboard.press(wanted > at ? 'ArrowDown' : 'ArrowUp');
+    expect(await page.locator(selector).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.text)).toBe(words);
+  }
+
+  const save = 'form.def-form button[type="submit"]';
+  const value = (page: Page, selector: string) => page.locator(selector).inputValue();
+
+  it('adds a task, branches an answer to it, changes the retirement rule and saves; a refused save is said at its field', async () => {
+    const { researcher, id, page, errors } = await researcherWith(YES_NO, 'branch');
+    await page.locator('#lab-definition-as-form[aria-pressed="true"]').waitFor();
+    expect(await value(page, '#lab-def-name')).toBe('Ad or not?');
+
+    // A second single-choice task, added at the end with a free key that takes focus.
+    expect(await page.locator('#lab-def-tasks-new-type').evaluate((select: HTMLSelectElement) => [...select.options].map((option) => option.value))).toEqual([
+      'single',
+      'multiple',
+      'transcription',
+      'close-reading',
+      'tagging',
+    ]);
+    await press(page, '#lab-def-tasks-add');
+    await waitForFocus(page, '#lab-def-tasks-t1-key');
+    expect(await value(page, '#lab-def-tasks-t1-key')).toBe('T1');
+    expect(await value(page, '#lab-def-tasks-t1-type')).toBe('single');
+    await typeInto(page, '#lab-def-tasks-t1-question', 'Is something for sale?');
+    await press(page, '#lab-def-tasks-t1-answers-add');
+    await waitForFocus(page, '#lab-def-tasks-t1-answers-0-value');
+    await page.keyboard.type('yes');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Yes');
+    await press(page, '#lab-def-tasks-t1-answers-add');
+    await waitForFocus(page, '#lab-def-tasks-t1-answers-1-value');
+    await page.keyboard.type('no');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('No');
+    // Enter in a line of the form saves nothing: a save makes a version.
+    await page.keyboard.press('Enter');
+
+    // "Yes" of T0 leads to T1; the rule becomes agreement on T0, with its fields.
+    await choose(page, '#lab-def-tasks-t0-answers-0-next', 'T1');
+    await choose(page, '#lab-def-retirement-rule', 'Agreement on a task');
+    expect(await page.locator('#lab-def-retirement-count').count()).toBe(0);
+    await choose(page, '#lab-def-retirement-task', 'T0');
+    await typeInto(page, '#lab-def-retirement-minimum', '3');
+    await typeInto(page, '#lab-def-retirement-threshold', '0.80');
+    await typeInto(page, '#lab-def-retirement-maximum', '5');
+    expect(await value(page, '#lab-def-retirement-threshold')).toBe('0.80');
+    expect((await researcher.getWorkflow(id)).version).toBe(1);
+    await checkScreen(page, 'lab-definition-form');
+
+    await press(page, save);
+    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+    const stored = await researcher.getWorkflow(id);
+    expect(stored.version).toBe(2);
+    expect(stored.definition).toEqual({
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is this an advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'single', question: 'Is something for sale?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
+      },
+      retirement: { rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.8, maximum: 5 },
+      selection: { order: 'random', goldStandardRate: 0 },
+      effects: [],
+    });
+
+    // T1 removed by its named button; T0's "Yes" still names it, which the API refuses: said at that answer's next,
+    // which takes focus; nothing is saved.
+    expect(await page.getByRole('button', { name: 'Remove answer 2 of T1' }).count()).toBe(1);
+    await press(page, '[aria-label="Remove task T1"]');
+    await waitForFocus(page, '#lab-def-tasks-add');
+    expect(await page.locator('#lab-def-tasks-t1').count()).toBe(0);
+    expect(await page.locator('#lab-def-tasks-t0-answers-0-next').evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.text)).toBe('T1 (no such task)');
+    await press(page, save);
+    await waitForFocus(page, '#lab-def-tasks-t0-answers-0-next');
+    const next = page.locator('#lab-def-tasks-t0-answers-0-next');
+    expect(await next.getAttribute('aria-invalid')).toBe('true');
+    expect(await next.getAttribute('aria-describedby')).toContain('lab-def-tasks-t0-answers-0-next-error');
+    expect(await page.getByTestId('lab-def-tasks-t0-answers-0-next-error').textContent()).toBe('"T1" is not a task of this workflow.');
+    expect(await page.locator('section[aria-labelledby="lab-definition-heading"] [role="alert"]:not(.alert-empty)').count()).toBe(0); // every error has its field: no summary
+    await checkScreen(page, 'lab-definition-form-error');
+    expect((await researcher.getWorkflow(id)).version).toBe(2);
+
+    // Chosen again (the end of the workflow), the save goes through.
+    await choose(page, '#lab-def-tasks-t0-answers-0-next', 'None: the workflow ends');
+    await press(page, save);
+    await page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.').waitFor();
+    expect(Object.keys((await researcher.getWorkflow(id)).definition.tasks)).toEqual(['T0']);
+    // Saved, the draft is the version read back: nothing is kept as an unsaved edit.
+    await page.getByTestId('lab-workflow-version').getByText('Version 3').waitFor();
+    await page.reload();
+    await page.getByTestId('lab-workflow-version').getByText('Version 3').waitFor();
+    expect([await page.getByTestId('lab-definition-restored').count(), await value(page, '#lab-def-retirement-task')]).toEqual([0, 'T0']);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows every task type, a composed rule, the selection, effects and a tutorial; moves an answer; says a warning at its field', async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-form-all-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Williamina Fleming' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Every kind of task' });
+    const pages = await researcher.createSubjectSet(project.id, { name: 'Pages' });
+    const later = await researcher.createSubjectSet(project.id, { name: 'Second look' });
+    const everything: WorkflowInput = {
+      name: 'Everything',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Printed?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No', next: 'T4' }] },
+        T1: { type: 'multiple', question: 'What is shown?', answers: [{ value: 'ship', label: 'Ship' }, { value: 'train', label: 'Train' }], maxChoices: 2, next: 'T2' },
+        T2: { type: 'transcription', instruction: 'Copy the caption', mode: 'free', textTags: ['unclear'], next: 'T3' },
+        T3: { type: 'close-reading', question: 'Which vessel?', senses: [{ value: 'ship', label: 'A ship' }], allowUnsure: true, evidence: 'optional', next: 'T4' },
+        T4: { type: 'tagging', instruction: 'Tag it', vocabulary: ['sea', 'land'], allowFreeTags: false, maxTags: 5 },
+      },
+      retirement: { rule: 'any', rules: [{ rule: 'posterior', task: 'T0', answer: 'yes', maximum: 20 }, { rule: 'agreement', task: 'T1', minimum: 3, threshold: 0.8, maximum: 10 }] },
+      selection: { order: 'random', goldStandardRate: 0.1, setWeights: { [pages.id]: 2 }, training: { subjectSetId: pages.id, classifications: 3 } },
+      effects: [{ when: { task: 'T0', answer: 'no' }, addToSubjectSet: later.id }],
+      tutorial: [{ title: 'Welcome', body: 'Read the **caption**.' }],
+      feedback: true,
+    };
+    const { id } = await researcher.createWorkflow(project.id, { ...everything, subjectSetIds: [pages.id] });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
+    await page.locator('#lab-definition-as-form[aria-pressed="true"]').waitFor();
+    const selected = (selector: string) => page.locator(selector).evaluate((select: HTMLSelectElement) => (select.selectedOptions ? select.selectedOptions[0]?.text : `not a select: ${select.outerHTML}`));
+    expect([
+      await selected('#lab-def-tasks-t1-type'),
+      await value(page, '#lab-def-tasks-t1-maxChoices'),
+      await selected('#lab-def-tasks-t2-mode'),
+      await value(page, '#lab-def-tasks-t2-textTags'),
+      await page.locator('#lab-def-tasks-t3-allowUnsure').isChecked(),
+      await selected('#lab-def-tasks-t3-evidence'),
+      await value(page, '#lab-def-tasks-t4-vocabulary'),
+      await page.locator('#lab-def-tasks-t4-allowFreeTags').isChecked(),
+      await selected('#lab-def-retirement-rules-0-rule'),
+      await value(page, '#lab-def-retirement-rules-0-low'),
+      await selected('#lab-def-selection-training-subjectSetId'),
+      await value(page, `#lab-def-selection-setWeights-${later.id}`),
+      await value(page, `#lab-def-selection-setWeights-${pages.id}`),
+      await selected('#lab-def-effects-0-addToSubjectSet'),
+      await value(page, '#lab-def-tutorial-0-body'),
+      await page.locator('#lab-def-feedback').isChecked(),
+    ]).toEqual(['Multiple choice', '2', 'Free text', 'unclear', true, 'Optional', 'sea\nland', false, 'Bayesian probability of an answer', '0.05', 'Pages', '', '2', 'Second look', 'Read the **caption**.', true]);
+    await checkScreen(page, 'lab-definition-form-all');
+
+    // The posterior rule removed, "Train" moved before "Ship", by keyboard, each button named with what it acts on.
+    await press(page, '[aria-label="Remove rule 1"]');
+    await waitForFocus(page, '#lab-def-retirement-rules-add');
+    await press(page, '[aria-label="Move answer 2 of T1 up"]');
+    await waitForFocus(page, '#lab-def-tasks-t1-answers-0-up');
+    expect(await value(page, '#lab-def-tasks-t1-answers-0-value')).toBe('train');
+    await press(page, save);
+    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+
+    // The API's warning (a rule on a task a branch leads past) is said at that rule's task, read with it.
+    const warning = page.getByTestId('lab-def-retirement-rules-0-task-warning');
+    expect(await warning.textContent()).toMatch(/^Is a task volunteers can finish the workflow without reaching/);
+    expect(await page.locator('#lab-def-retirement-rules-0-task').getAttribute('aria-describedby')).toContain('lab-def-retirement-rules-0-task-warning');
+    const stored = (await researcher.getWorkflow(id)).definition;
+    expect(stored.retirement).toEqual({ rule: 'any', rules: [{ rule: 'agreement', task: 'T1', minimum: 3, threshold: 0.8, maximum: 10 }] });
+    expect(stored.tasks.T1).toMatchObject({ answers: [{ value: 'train', label: 'Train' }, { value: 'ship', label: 'Ship' }], maxChoices: 2, next: 'T2' });
+    expect(stored).toMatchObject({ selection: everything.selection, effects: everything.effects, tutorial: everything.tutorial, feedback: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('edits one draft as a form and as JSON, opens what the form cannot show as JSON saying why, and checks keys as typed', async () => {
+    const { researcher, id, page, errors } = await researcherWith(YES_NO, 'views');
+    await typeInto(page, '#lab-def-name', 'Ads and sales');
+    await typeInto(page, '#lab-def-tasks-t0-answers-1-label', 'Not an ad');
+
+    // To JSON: the form's unsaved edits are in the text; one more made there.
+    await press(page, '#lab-definition-as-json');
+    await page.locator('#lab-definition-as-json[aria-pressed="true"]').waitFor();
+    const json = page.getByLabel('Workflow definition (JSON)');
+    const text = await json.inputValue();
+    expect(JSON.parse(text)).toMatchObject({ name: 'Ads and sales', tasks: { T0: { answers: [{ label: 'Yes' }, { label: 'Not an ad' }] } } });
+    await json.fill(text.replace('Is this an advertisement?', 'Is this an advertisement, paid for?'));
+
+    // Back to the form: both edits are there.
+    await press(page, '#lab-definition-as-form');
+    await page.locator('#lab-definition-as-form[aria-pressed="true"]').waitFor();
+    expect([await value(page, '#lab-def-name'), await value(page, '#lab-def-tasks-t0-answers-1-label'), await value(page, '#lab-def-tasks-t0-question')]).toEqual([
+      'Ads and sales',
+      'Not an ad',
+      'Is this an advertisement, paid for?',
+    ]);
+
+    // A key left empty is said at once, and keeps the draft in the form, which JSON could not hold.
+    await typeInto(page, '#lab-def-tasks-t0-key', '');
+    expect(await page.getByTestId('lab-def-tasks-t0-key-error').textContent()).toBe('Give the task a key.');
+    await press(page, '#lab-definition-as-json');
+    await waitForFocus(page, '#lab-def-tasks-t0-key');
+    expect(await page.locator('#lab-definition').count()).toBe(0);
+    // Renamed, the task takes its references (the first task) with it.
+    await page.keyboard.type('Q1');
+    expect(await page.getByTestId('lab-def-tasks-t0-key-error').count()).toBe(0);
+    expect(await value(page, '#lab-def-firstTask')).toBe('Q1');
+
+    // A field no schema has: the form cannot show it, so the definition stays in JSON, saying where.
+    await press(page, '#lab-definition-as-json');
+    const withTypo = JSON.parse(await json.inputValue());
+    expect(withTypo).toMatchObject({ firstTask: 'Q1', tasks: { Q1: { type: 'single' } } });
+    withTypo.tasks.Q1.questoin = 'A misspelt field';
+    await json.fill(JSON.stringify(withTypo, null, 2));
+    await press(page, '#lab-definition-as-form');
+    await page.getByTestId('lab-definition-note').getByText(/the form has no field \/tasks\/Q1\/questoin/).waitFor();
+    expect(await page.locator('#lab-definition-as-json').getAttribute('aria-pressed')).toBe('true');
+    expect(await json.inputValue()).toContain('A misspelt field');
+
+    // Kept over a reload, it opens as JSON there too, saying why.
+    await page.reload();
+    await page.getByTestId('lab-definition-note').getByText(/the form has no field \/tasks\/Q1\/questoin/).waitFor();
+    expect(await json.inputValue()).toContain('A misspelt field');
+    expect((await researcher.getWorkflow(id)).version).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});
