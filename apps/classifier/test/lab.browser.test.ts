@@ -238,6 +238,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, 'form[aria-label="Activate"] button');
     await page.getByTestId('lab-workflow-status').getByText('active').waitFor();
     await waitForFocus(page, '#lab-status-heading'); // the button pressed is gone
+    expect(await page.getByTestId('lab-definition-saved').textContent()).toBe(''); // the save's answer said, it is not left beside the new status
     await page.getByTestId('workflow-progress').getByText('0 of 3 subjects retired, 0 classifications').waitFor();
 
     // A re-aggregation, asked for and said.

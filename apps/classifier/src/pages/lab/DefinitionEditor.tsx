@@ -37,7 +37,8 @@ function formOf(text: string): { draft: FormDraft } | { why: ReturnType<typeof n
 export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: WorkflowView; etag: string | undefined; onSaved: (etag: string | undefined) => void }) {
   const { t } = useTranslation();
   const client = useClient();
-  const [saved, setSaved] = useState<WorkflowSaved | null>(null);
+  /** What the last save here answered, and the workflow's status then: said until the workflow changes otherwise. */
+  const [saved, setSaved] = useState<(WorkflowSaved & { status: WorkflowView['status'] }) | null>(null);
   const current = prettyJson(workflow.definition);
   const [restored] = useState(() => definitionDrafts.read(workflow.id));
   const form = useForm({ definition: restored ?? current }, ['definition'] as const);
@@ -107,7 +108,7 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
     const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, definition, etag);
     definitionDrafts.keep(workflow.id, null);
     madeVersion.current = saved.version;
-    setSaved(saved);
+    setSaved({ ...saved, status: workflow.status });
     setMessages({ errors: new Map(), warnings: placeMessages(saved.warnings ?? [], definition).at });
     onSaved(now);
   };
@@ -152,7 +153,7 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
       <h2 id="lab-definition-heading">{t('lab.workflow.definition.title')}</h2>
       <ErrorAlert problem={form.problem} focus={view.mode === 'json' || messages.errors.size === 0} />
       <div role="status" data-testid="lab-definition-saved">
-        {saved && <SaveAnswer saved={saved} />}
+        {saved && saved.version === workflow.version && saved.status === workflow.status && <SaveAnswer saved={saved} />}
       </div>
       {restored !== null && text === restored && (
         <p className="notice" data-testid="lab-definition-restored">
