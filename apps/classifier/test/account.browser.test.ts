@@ -257,6 +257,34 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
+  it('carries a guest’s answer still being sent when they sign in: sent first as the guest’s, or after as the account’s, never lost or stored twice', async () => {
+    const { workflowId, path } = await liveWorkflow('Carried while sending');
+    const email = `caroline-${Date.now()}@example.org`;
+    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Caroline Herschel' });
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(suite.stack.baseUrl + path);
+    const first = await classifyOne(page);
+    // The next answer's requests reach the server only seconds later: it goes to the answers waiting, and is still
+    // on its way when the volunteer signs in.
+    let slow = true;
+    await page.route('**/api/v1/classifications', async (route) => {
+      if (slow) await new Promise((resolve) => setTimeout(resolve, 7_000));
+      await route.continue();
+    });
+    const second = await classifyOne(page);
+    await page.locator('[data-account-link="sign-in"]').click();
+    await page.locator('#sign-in-email').fill(email);
+    await page.locator('#sign-in-password').fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('account-name').waitFor({ timeout: 30_000 });
+    slow = false;
+    await until(async () => (await classificationsOf(workflowId)).length === 2 && (await page.getByTestId('outbox').count()) === 0, 'both answers stored and none waiting', 30_000);
+    expect((await classificationsOf(workflowId)).map((row) => row.subject_id).sort()).toEqual([first, second].sort());
+    expect(new Set((await classificationsOf(workflowId)).map((row) => row.user_id))).toEqual(new Set([account.user.id]));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('never gives the account signed in after a guest the guest’s answer in progress (a shared computer)', async () => {
     const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Shared computer', [textSubject(0)]);
     await skipTutorial(suite.context, workflow.id);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { UNIQUE_VIOLATION } from '../common/sql';
+import { DEADLOCK_DETECTED, UNIQUE_VIOLATION } from '../common/sql';
 import { TokenGenerations } from './token-generations';
 
 /**
@@ -27,7 +27,10 @@ const CARRY = `WITH guest AS (
   )
   SELECT guest.token_generation AS generation, (SELECT count(*) FROM moved)::int AS classifications FROM guest`;
 
-/** Statements tried at most: one loses to a classification the account stores at the same moment (a unique index). */
+/**
+ * Statements tried at most: one loses to a classification the account stores at the same moment (a unique index, or a
+ * deadlock with a batch of submits that takes the same index entries in another order).
+ */
 const ATTEMPTS = 3;
 
 /**
@@ -47,7 +50,8 @@ export class GuestWork {
         this.generations.remember(guestId, carried.generation);
         return { classifications: carried.classifications };
       } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt === ATTEMPTS) throw error;
+        const { code } = error as { code?: string };
+        if ((code !== UNIQUE_VIOLATION && code !== DEADLOCK_DETECTED) || attempt === ATTEMPTS) throw error;
       }
     }
   }

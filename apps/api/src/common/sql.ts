@@ -19,7 +19,7 @@ export function researchersTransaction<T>(db: DataSource, work: (manager: Entity
 }
 
 /** Postgres's code for a transaction it rolled back to break a deadlock. */
-const DEADLOCK_DETECTED = '40P01';
+export const DEADLOCK_DETECTED = '40P01';
 
 /**
  * Runs a transaction again (up to `attempts` times in all) when Postgres rolled it back to break a deadlock, as its

@@ -35,7 +35,7 @@ export const CLASSIFICATION_COLUMNS = {
   user_name: "a registered volunteer's display name, for crediting them; empty for guests and deleted accounts",
   workflow_version: 'the workflow version answered',
   created_at: 'when it was stored (ISO 8601, to the millisecond; answers stored by one statement share it)',
-  updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule); since= gives such rows again",
+  updated_at: "when the row last changed: when it was stored, or later when its after_retirement flag changed (a retirement, an unretirement, a new version's rule), or when a guest's sign-in carried it into an account (its user_id changed); since= gives such rows again",
   started_at: "when the volunteer began, by their device's clock",
   finished_at: "when they finished, by their device's clock",
   gold_standard: 'the subject has known answers (its answers are not counted toward retirement)',

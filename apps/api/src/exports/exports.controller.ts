@@ -104,7 +104,7 @@ export class ExportsController {
   @Get('classifications')
   @Public()
   @ApiDownloadResponse()
-  @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`)')
+  @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`, or carried from a guest into an account)')
   @ApiOperation({
     summary: 'Download every classification of the workflow, or those stored or changed since a moment, one flat row each (researchers only).',
     description: columnsInWords('One row per classification, in subject_id then user_id order.', CLASSIFICATION_COLUMNS, { answer: CLASSIFICATION_ANSWER_COLUMN }),

@@ -145,15 +145,17 @@ export async function signIn(input: Pick<AccountInput, 'email' | 'password'>, ca
   const guest = session.current();
   if (!carryGuestWork || guest.kind !== 'guest' || !guest.token) return takeOverDevice(await session.anonymous.login(credentials));
   await sendWaitingFirst();
-  const signedIn = await session
-    .clientFor(guest.token)
-    .login(credentials)
-    // A guest the server no longer knows has nothing to carry.
-    .catch((error: unknown) => (isRefusedToken(error) ? session.anonymous.login(credentials) : Promise.reject(error)));
-  if (signedIn.guestWork) {
+  // Nothing goes with the guest's token from here: the sign-in ends it, and its answers still here become the account's.
+  const signedIn = await outbox.whileNotSending(async () => {
+    const carried = await session
+      .clientFor(guest.token!)
+      .login(credentials)
+      // A guest the server no longer knows has nothing to carry.
+      .catch((error: unknown) => (isRefusedToken(error) ? session.anonymous.login(credentials) : Promise.reject(error)));
     // Sent as the account's, an answer the sign-in carried is answered as the one stored (its idempotency key came along).
-    await outbox.handOver({ userId: guest.userId, token: guest.token }, { userId: signedIn.user.id, token: signedIn.token }).catch(() => undefined);
-  }
+    if (carried.guestWork) await outbox.handOver({ userId: guest.userId, token: guest.token! }, { userId: carried.user.id, token: carried.token }).catch(() => undefined);
+    return carried;
+  });
   return takeOverDevice(signedIn);
 }
 

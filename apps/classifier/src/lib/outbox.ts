@@ -112,6 +112,12 @@ class Outbox {
     return this.db;
   }
 
+  /** The item as it is now (its owner may have changed since a list was read), or undefined once it is gone. */
+  private async current(idempotencyKey: string): Promise<OutboxItem | undefined> {
+    const db = await this.open();
+    return db ? ((await db.get(STORE, idempotencyKey)) as OutboxItem | undefined) : this.memory.get(idempotencyKey);
+  }
+
   async all(): Promise<OutboxItem[]> {
     const db = await this.open();
     const items = db ? ((await db.getAll(STORE)) as OutboxItem[]) : [...this.memory.values()];
@@ -204,10 +210,34 @@ class Outbox {
     return this.flushing;
   }
 
+  /**
+   * Runs `work` with no item being sent: once the send under way (if any) has ended, and with every send asked for
+   * meanwhile left to the next one. A sign-in that carries a guest's work into an account ends the guest's token, so
+   * nothing may be sent with it between the sign-in and the hand-over of the guest's items to the account.
+   */
+  async whileNotSending<T>(work: () => Promise<T>): Promise<T> {
+    const running = this.flushing;
+    const done = (async () => {
+      await running?.catch(() => undefined);
+      return work();
+    })();
+    const idle: Promise<FlushReport> = done.then(
+      () => ({ sent: 0, refused: [], feedback: [] }),
+      () => ({ sent: 0, refused: [], feedback: [] }),
+    );
+    this.flushing = idle;
+    void idle.then(() => {
+      if (this.flushing === idle) this.flushing = null;
+    });
+    return done;
+  }
+
   private async send(client: ChorusClient): Promise<FlushReport> {
     const report: FlushReport = { sent: 0, refused: [], feedback: [] };
-    for (const item of await this.all()) {
-      if (awaitsSignIn(item)) continue;
+    for (const listed of await this.all()) {
+      // As it is now: handed to another owner since the list was read (a sign-in), it goes as theirs.
+      const item = await this.current(listed.idempotencyKey);
+      if (!item || awaitsSignIn(item)) continue;
       try {
         const by = item.owner && !session.owns(item.owner) ? session.clientFor(item.owner.token) : client;
         const { feedback } = await withTimeout(by.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
