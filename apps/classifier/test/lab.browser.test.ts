@@ -436,8 +436,8 @@ describe('classifier in a browser: the researcher lab', () => {
     await waitForFocus(page, '#lab-retire-subjects');
     expect((await hotRows()).filter((status) => status.retired)).toEqual([]);
 
-    // Two subjects by their externalIds, comma-separated: retired with the reason, counted, and the progress follows.
-    await list.fill('p1, p2');
+    // Two subjects by their externalIds, one per line: retired with the reason, counted, and the progress follows.
+    await list.fill('p1\np2');
     await submitByKeyboard(page, retire);
     const retired = page.getByTestId('lab-retire-result');
     await retired.getByText('2 subjects retired.').waitFor();

@@ -101,14 +101,15 @@ export interface ListedPriority extends ListedSubject {
 export const whereListed = ({ text, line }: ListedSubject): string => i18n.t('lab.subjects.where', { line, text });
 
 /**
- * Subjects typed one per line or separated by commas (semicolons and tabs too: a column pasted from a spreadsheet),
- * each with the line it is on; a subject typed twice is taken once.
+ * Subjects typed one per line (a column pasted from a spreadsheet; a row pasted, its cells separated by tabs, gives one
+ * per cell), each with the line it is on; a subject typed twice is taken once. Not split at commas: an archive's
+ * external_id may hold one ("Box 3, f. 2").
  */
 export function listedSubjects(typed: string): ListedSubject[] {
   const seen = new Set<string>();
   return typed.split(/\r?\n/).flatMap((row, index) =>
     row
-      .split(/[,;\t]/)
+      .split('\t')
       .map((part) => part.trim())
       .filter((text) => text && !seen.has(text) && seen.add(text))
       .map((text) => ({ text, line: index + 1 })),
@@ -116,7 +117,8 @@ export function listedSubjects(typed: string): ListedSubject[] {
 }
 
 /**
- * A subject and its priority on each line ("snippet-1, 2", or separated by a tab, a semicolon or spaces), or what is
+ * A subject and its priority on each line ("snippet-1, 2", or separated by a tab or a semicolon: not by a space alone,
+ * which an external_id may hold, as in "page 7"; the last separator counts), or what is
  * wrong with each line that is not one, and with a subject given two priorities.
  */
 export function listedPriorities(typed: string): { listed: ListedPriority[]; errors: string[] } {
@@ -125,7 +127,7 @@ export function listedPriorities(typed: string): { listed: ListedPriority[]; err
   typed.split(/\r?\n/).forEach((row, index) => {
     if (!row.trim()) return;
     const line = index + 1;
-    const match = /^\s*(.+?)\s*[,;\t ]\s*([-+]?[\d.]+(?:e[-+]?\d+)?)\s*$/i.exec(row);
+    const match = /^\s*(.+?)\s*[,;\t]\s*([-+]?[\d.]+(?:e[-+]?\d+)?)\s*$/i.exec(row);
     const priority = match ? Number(match[2]) : Number.NaN;
     if (!match || !Number.isFinite(priority)) {
       errors.push(i18n.t('lab.subjects.priorities.badLine', { line }));

@@ -78,8 +78,18 @@ function shows(subject: ResearcherSubject): string {
   const first = subject.locations[0];
   if (!first) return '';
   if (first.type === 'text') return subjectName({ ...subject, externalId: null, metadata: {} }) ?? '';
-  const file = decodeURIComponent(new URL(first.url, window.location.href).pathname.split('/').pop() ?? '');
+  const file = fileName(first.url);
   return first.type === 'image' && first.alt ? `${first.alt} (${file})` : file;
+}
+
+/** The last part of a media address, decoded where it can be (`50%.jpg` cannot), else the address as it is. */
+function fileName(url: string): string {
+  const last = url.split(/[?#]/)[0]!.split('/').pop() || url;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
 }
 
 /** The set's subjects, page by page in the set's order, each of which can be taken out of the set. */
@@ -105,8 +115,11 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
   // biome-ignore lint/correctness/useExhaustiveDependencies: the first page, once per set
   useEffect(() => void load(), [setId]);
 
+  const [removing, setRemoving] = useState<string | null>(null);
   const remove = async (subject: ResearcherSubject) => {
+    if (removing) return;
     setProblem(null);
+    setRemoving(subject.id);
     try {
       const { deletedSubjects } = await client.removeSubject(setId, subject.id);
       setSubjects((shown) => shown.filter((one) => one.id !== subject.id));
@@ -116,6 +129,8 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
       onRemoved();
     } catch (error) {
       setProblem(describeError(error));
+    } finally {
+      setRemoving(null);
     }
   };
 
@@ -146,7 +161,7 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
                 <td>{shows(subject)}</td>
                 <td>{subject.goldStandard ? Object.entries(subject.goldStandard).map(([task, answer]) => `${task}: ${JSON.stringify(answer)}`).join('; ') : ''}</td>
                 <td>
-                  <button type="button" className="button button-secondary" onClick={() => void remove(subject)}>
+                  <button type="button" className="button button-secondary" aria-disabled={removing !== null || undefined} onClick={() => void remove(subject)}>
                     {t('lab.set.remove')}
                     <span className="visually-hidden"> {subjectName(subject) ?? subject.id}</span>
                   </button>

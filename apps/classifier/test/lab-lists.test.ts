@@ -1,0 +1,33 @@
+import { listedPriorities, listedSubjects, subjectNamed } from '../src/lib/lab';
+
+// The message catalogue is an ES module the unit tests do not load: messages are their keys here.
+jest.mock('../src/i18n', () => ({ i18n: { t: (key: string, values?: Record<string, unknown>) => `${key} ${JSON.stringify(values ?? {})}` } }));
+
+/** The lab's lists of subjects, as a researcher types or pastes them, read as the API is asked. */
+
+describe('the lab’s lists of subjects', () => {
+  it('takes one subject per line, or per cell of a pasted row, never splitting an external_id at its comma', () => {
+    expect(listedSubjects('Box 3, f. 2\n\n  p9  \np10\tp11\np9')).toEqual([
+      { text: 'Box 3, f. 2', line: 1 },
+      { text: 'p9', line: 3 },
+      { text: 'p10', line: 4 },
+      { text: 'p11', line: 4 },
+    ]);
+  });
+
+  it('reads a priority after the last comma, semicolon or tab of its line, and refuses a line whose priority follows a space alone', () => {
+    const { listed, errors } = listedPriorities('Box 3, f. 2, 5\np4;-1\npage 7\np5\t2.5');
+    expect(listed).toEqual([
+      { text: 'Box 3, f. 2', line: 1, priority: 5 },
+      { text: 'p4', line: 2, priority: -1 },
+      { text: 'p5', line: 4, priority: 2.5 },
+    ]);
+    expect(errors).toHaveLength(1);
+    expect(errors).toEqual(['lab.subjects.priorities.badLine {"line":3}']);
+  });
+
+  it('sends a Chorus id as a subjectId and anything else as an externalId', () => {
+    expect(subjectNamed({ text: '0B5A4A8E-3F1C-4A57-9D43-2F0E7C1D9A11', line: 1 })).toEqual({ subjectId: '0b5a4a8e-3f1c-4a57-9d43-2f0e7c1d9a11' });
+    expect(subjectNamed({ text: 'Box 3, f. 2', line: 1 })).toEqual({ externalId: 'Box 3, f. 2' });
+  });
+});
