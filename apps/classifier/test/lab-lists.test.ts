@@ -1,7 +1,4 @@
-import { listedPriorities, listedSubjects, subjectNamed } from '../src/lib/lab';
-
-// The message catalogue is an ES module the unit tests do not load: messages are their keys here.
-jest.mock('../src/i18n', () => ({ i18n: { t: (key: string, values?: Record<string, unknown>) => `${key} ${JSON.stringify(values ?? {})}` } }));
+import { listedSubjects, prioritiesListed, subjectNamed } from '../src/lib/subjectLists';
 
 /** The lab's lists of subjects, as a researcher types or pastes them, read as the API is asked. */
 
@@ -15,15 +12,14 @@ describe('the lab’s lists of subjects', () => {
     ]);
   });
 
-  it('reads a priority after the last comma, semicolon or tab of its line, and refuses a line whose priority follows a space alone', () => {
-    const { listed, errors } = listedPriorities('Box 3, f. 2, 5\np4;-1\npage 7\np5\t2.5');
+  it('reads a priority after the last comma, semicolon or tab of its line, and refuses a line whose priority follows a space alone, or a subject given a second priority', () => {
+    const { listed, problems } = prioritiesListed('Box 3, f. 2, 5\np4;-1\npage 7\np5\t2.5\np4, 3');
     expect(listed).toEqual([
       { text: 'Box 3, f. 2', line: 1, priority: 5 },
       { text: 'p4', line: 2, priority: -1 },
       { text: 'p5', line: 4, priority: 2.5 },
     ]);
-    expect(errors).toHaveLength(1);
-    expect(errors).toEqual(['lab.subjects.priorities.badLine {"line":3}']);
+    expect(problems).toEqual([{ line: 3 }, { line: 5, text: 'p4', first: 2 }]);
   });
 
   it('sends a Chorus id as a subjectId and anything else as an externalId', () => {

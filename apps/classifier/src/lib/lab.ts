@@ -3,6 +3,7 @@ import { i18n } from '../i18n';
 import { problemAtFields, sentence } from './account';
 import { describeError } from './errors';
 import { listOf } from './listFormat';
+import { type ListedPriority, type ListedSubject, prioritiesListed, type SentLists } from './subjectLists';
 import type { FieldErrors, FormProblem } from './useForm';
 
 /** A project the account works on as a researcher: its `role` is one of `RESEARCHER_ROLES`. */
@@ -86,81 +87,19 @@ export function workflowSaveRefused(error: unknown): FormProblem<never> {
   return problemAtFields(error, [] as const);
 }
 
-/** A subject as the researcher typed it in a list: its text (an externalId, or a Chorus subject id) and its line. */
-export interface ListedSubject {
-  text: string;
-  line: number;
-}
-
-/** A subject of a list of priorities, with the priority typed after it. */
-export interface ListedPriority extends ListedSubject {
-  priority: number;
-}
-
 /** Where a listed subject was typed, for a message: "line 3 (snippet-7)". */
 export const whereListed = ({ text, line }: ListedSubject): string => i18n.t('lab.subjects.where', { line, text });
 
-/**
- * Subjects typed one per line (a column pasted from a spreadsheet; a row pasted, its cells separated by tabs, gives one
- * per cell), each with the line it is on; a subject typed twice is taken once. Not split at commas: an archive's
- * external_id may hold one ("Box 3, f. 2").
- */
-export function listedSubjects(typed: string): ListedSubject[] {
-  const seen = new Set<string>();
-  return typed.split(/\r?\n/).flatMap((row, index) =>
-    row
-      .split('\t')
-      .map((part) => part.trim())
-      .filter((text) => text && !seen.has(text) && seen.add(text))
-      .map((text) => ({ text, line: index + 1 })),
-  );
-}
-
-/**
- * A subject and its priority on each line ("snippet-1, 2", or separated by a tab or a semicolon: not by a space alone,
- * which an external_id may hold, as in "page 7"; the last separator counts), or what is
- * wrong with each line that is not one, and with a subject given two priorities.
- */
+/** A list of priorities, and what is wrong with each line that is not a subject and its priority, in words. */
 export function listedPriorities(typed: string): { listed: ListedPriority[]; errors: string[] } {
-  const listed: ListedPriority[] = [];
-  const errors: string[] = [];
-  typed.split(/\r?\n/).forEach((row, index) => {
-    if (!row.trim()) return;
-    const line = index + 1;
-    const match = /^\s*(.+?)\s*[,;\t]\s*([-+]?[\d.]+(?:e[-+]?\d+)?)\s*$/i.exec(row);
-    const priority = match ? Number(match[2]) : Number.NaN;
-    if (!match || !Number.isFinite(priority)) {
-      errors.push(i18n.t('lab.subjects.priorities.badLine', { line }));
-      return;
-    }
-    const text = match[1]!.trim();
-    const first = listed.find((entry) => entry.text === text);
-    if (first) errors.push(i18n.t('lab.subjects.priorities.twice', { line, text, first: first.line }));
-    else listed.push({ text, line, priority });
-  });
+  const { listed, problems } = prioritiesListed(typed);
+  const errors = problems.map((problem) =>
+    problem.text === undefined
+      ? i18n.t('lab.subjects.priorities.badLine', { line: problem.line })
+      : i18n.t('lab.subjects.priorities.twice', { line: problem.line, text: problem.text, first: problem.first }),
+  );
   return { listed, errors };
 }
-
-/** A Chorus subject id (what the downloads call `subject_id`), as opposed to the institution's externalId. */
-const SUBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** How the API takes a listed subject: by its Chorus id when it is typed as one, else by its externalId. */
-export const subjectNamed = ({ text }: ListedSubject): { subjectId: string } | { externalId: string } =>
-  SUBJECT_ID.test(text) ? { subjectId: text.toLowerCase() } : { externalId: text };
-
-/** Listed subjects as a retirement request names them, and which entry each of its lists' items came from. */
-export function subjectsNamed(listed: readonly ListedSubject[]): { subjectIds: string[]; externalIds: string[]; sent: SentLists } {
-  const byId = listed.filter((entry) => 'subjectId' in subjectNamed(entry));
-  const byExternalId = listed.filter((entry) => 'externalId' in subjectNamed(entry));
-  return {
-    subjectIds: byId.map((entry) => entry.text.toLowerCase()),
-    externalIds: byExternalId.map((entry) => entry.text),
-    sent: { subjectIds: byId, externalIds: byExternalId },
-  };
-}
-
-/** The listed subjects a request sent, by the name of the list the API's pointers name (`/externalIds/3`, `/priorities/3/...`). */
-export type SentLists = Record<string, readonly ListedSubject[]>;
 
 /**
  * The refusal of a list of subjects, said at the list's field: each subject the API names by its position in the

@@ -92,22 +92,28 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
     if (keyProblems(draft).size === 0) form.setValue('definition', prettyJson(definitionOf(draft)));
   };
 
-  // Once the page reads the version a save made, the draft is that version (with what the API filled in).
-  const madeVersion = useRef<number | null>(null);
+  // The text as it is now, for a save's answer that comes after the researcher went on editing.
+  const latestText = useRef(form.values.definition);
+  latestText.current = form.values.definition;
+  // Once the page reads the version a save made, the draft is that version (with what the API filled in), unless the
+  // researcher edited it since the save was sent: their edit stays a draft.
+  const madeVersion = useRef<{ version: number; sent: string } | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the trigger is the version read back; `replaceDraft` reads the view of this render
   useEffect(() => {
-    if (madeVersion.current !== workflow.version) return;
+    const made = madeVersion.current;
+    if (made?.version !== workflow.version) return;
     madeVersion.current = null;
-    replaceDraft(current);
+    if (latestText.current === made.sent) replaceDraft(current);
   }, [workflow.version, current]);
 
   /** The one way a definition is saved, from either view. */
   const save = async (definition: WorkflowInput) => {
+    const sent = latestText.current;
     setSaved(null);
     setMessages(NO_MESSAGES);
     const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, definition, etag);
-    definitionDrafts.keep(workflow.id, null);
-    madeVersion.current = saved.version;
+    if (latestText.current === sent) definitionDrafts.keep(workflow.id, null);
+    madeVersion.current = { version: saved.version, sent };
     setSaved({ ...saved, status: workflow.status });
     setMessages({ errors: new Map(), warnings: placeMessages(saved.warnings ?? [], definition).at });
     onSaved(now);
