@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { moved, replaced, without } from '../../../lib/definitionDraft';
 import { newItem, shownValue } from '../../../lib/definitionSchema';
@@ -51,25 +52,38 @@ export function ItemList({ name, field, value, onChange, place, owner }: FieldPr
           </fieldset>
         );
       })}
-      {error && (
-        <p className="field-error" id={`${place.id}-error`} data-testid={`${place.id}-error`}>
-          {error}
-        </p>
-      )}
-      <button
-        type="button"
+      <AddButton
         id={addId}
-        className="button button-secondary"
-        aria-describedby={error ? `${place.id}-error` : undefined}
-        data-invalid={error ? true : undefined}
-        onClick={() => {
+        listId={place.id}
+        error={error}
+        onAdd={() => {
           change([...items, newItem(item)]);
           focusLater(childPlace(place, String(items.length)).id);
         }}
       >
         {labels.addItem(name, owner)}
-      </button>
+      </AddButton>
     </fieldset>
+  );
+}
+
+/**
+ * A list's Add button, and above it the API's message about the list as a whole (too few answers, say), which the
+ * button carries for a screen reader and takes focus for after a refused save.
+ */
+export function AddButton({ id, listId, error, onAdd, children }: { id: string; listId: string; error: string | undefined; onAdd: () => void; children: ReactNode }) {
+  const errorId = `${listId}-error`;
+  return (
+    <>
+      {error && (
+        <p className="field-error" id={errorId} data-testid={errorId}>
+          {error}
+        </p>
+      )}
+      <button type="button" id={id} className="button button-secondary" aria-describedby={error ? errorId : undefined} data-invalid={error ? true : undefined} onClick={onAdd}>
+        {children}
+      </button>
+    </>
   );
 }
 

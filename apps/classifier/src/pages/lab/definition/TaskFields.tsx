@@ -5,7 +5,7 @@ import { FormField, SelectField } from '../../../components/FormField';
 import { type FormDraft, type KeyProblem, moved, renamed, replaced, type TaskRow, withNewTask, without } from '../../../lib/definitionDraft';
 import { newItem, TASK } from '../../../lib/definitionSchema';
 import { childPlace, type Place, ROOT, useDefinitionForm } from './formContext';
-import { ItemActions } from './ItemList';
+import { AddButton, ItemActions } from './ItemList';
 import { KindFields } from './KindFields';
 import { useLabels } from './labels';
 
@@ -56,24 +56,17 @@ export function TaskList({ draft, problems, onChange }: { draft: FormDraft; prob
             </option>
           ))}
         </SelectField>
-        {error && (
-          <p className="field-error" id={`${TASKS.id}-error`} data-testid={`${TASKS.id}-error`}>
-            {error}
-          </p>
-        )}
-        <button
-          type="button"
+        <AddButton
           id={addId}
-          className="button button-secondary"
-          aria-describedby={error ? `${TASKS.id}-error` : undefined}
-          data-invalid={error ? true : undefined}
-          onClick={() => {
+          listId={TASKS.id}
+          error={error}
+          onAdd={() => {
             onChange(withNewTask(draft, { type: newType }));
             focusLater(`${TASKS.id}-t${rows.length}-key`);
           }}
         >
           {t('lab.definitionForm.task.add')}
-        </button>
+        </AddButton>
       </div>
     </fieldset>
   );
