@@ -244,6 +244,17 @@ describe('classifier in a browser: the researcher lab', () => {
     // A re-aggregation, asked for and said.
     await submitByKeyboard(page, 'form[aria-label="Re-aggregate"] button');
     await page.getByTestId('account-status').getByText(/^Re-aggregation asked for/).waitFor();
+    // Listed with who asked for it, and, once the worker has run it (Refresh reads the list again), what it did.
+    const run = page.getByTestId('lab-runs').locator('tbody tr').first();
+    await run.waitFor();
+    expect(await run.locator('td').nth(1).textContent()).toBe('Marie Curie');
+    expect(await run.locator('td').nth(2).textContent()).toBe('all');
+    for (let i = 0; i < 40 && !(await run.locator('td').nth(3).textContent())?.startsWith('Done'); i += 1) {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(await run.locator('td').nth(3).textContent()).toBe('Done: 0 subjects recomputed');
+    expect((await researcher.reaggregations(workflowId)).runs[0]).toMatchObject({ state: 'completed', subjects: 0, requestedBy: { displayName: 'Marie Curie' } });
 
     // The project's page lists the workflow with its status, version and progress; the project goes live from there.
     await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'The Evening Gazette' }).click();

@@ -13,6 +13,7 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { DefinitionEditor } from './DefinitionEditor';
+import { ReaggregationRuns } from './ReaggregationRuns';
 import { WorkflowDownloads } from './WorkflowDownloads';
 import { WorkflowSubjectSets } from './WorkflowSubjectSets';
 import { WorkflowSubjectsSection } from './WorkflowSubjectsSection';
@@ -127,7 +128,12 @@ function StatusSection({ workflow, onChanged }: { workflow: WorkflowView; onChan
 function ProgressSection({ workflow, changes }: { workflow: WorkflowView; changes: number }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { data: stats, problem, reload } = useLoaded(() => client.stats(workflow.id), [client, workflow, changes]);
+  const { data: stats, problem, reload: reloadStats } = useLoaded(() => client.stats(workflow.id), [client, workflow, changes]);
+  const [refreshed, setRefreshed] = useState(0);
+  const reload = () => {
+    reloadStats();
+    setRefreshed((n) => n + 1);
+  };
   const form = useForm<never>({}, []);
   const reaggregate = form.onSubmit({
     check: () => ({}),
@@ -162,6 +168,7 @@ function ProgressSection({ workflow, changes }: { workflow: WorkflowView; change
         </form>
       </div>
       <p className="field-hint">{t('lab.progress.reaggregateHint')}</p>
+      <ReaggregationRuns workflowId={workflow.id} refreshed={refreshed + changes} />
     </section>
   );
 }
