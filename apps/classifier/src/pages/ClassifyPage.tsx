@@ -386,17 +386,24 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
 /**
  * Says what became of the answer just given once the next subject is on screen, with that subject's name: focus goes
  * to its first answer, whose question is the same for every subject, so a screen reader would not otherwise tell
- * that a new one has come. Said alone when no subject follows.
+ * that a new one has come. When none follows at once (the next batch is on its way), the answer's fate is said then,
+ * and the subject's name once it comes.
  */
 function useSaidWithNextSubject(current: QueuedSubject | undefined, saidOnNext: RefObject<string | null>, announce: (text: string) => void): void {
   const { t } = useTranslation();
+  const nameWhenItComes = useRef(false);
   const currentId = current?.id;
   // biome-ignore lint/correctness/useExhaustiveDependencies: said when the subject on screen changes, not when its object does
   useEffect(() => {
     const said = saidOnNext.current;
-    if (said === null) return;
-    saidOnNext.current = null;
     const name = current ? subjectName(current) : null;
+    if (said === null) {
+      if (current && nameWhenItComes.current && name) announce(t('classify.nextSubject', { name }));
+      nameWhenItComes.current = false;
+      return;
+    }
+    saidOnNext.current = null;
+    nameWhenItComes.current = !current;
     announce(name ? `${said}. ${t('classify.nextSubject', { name })}` : said);
   }, [currentId]);
 }
