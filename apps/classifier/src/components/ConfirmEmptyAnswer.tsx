@@ -1,6 +1,6 @@
-import { useId, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EmptiableType } from '../tasks/registry';
+import { InlineQuestion } from './InlineQuestion';
 
 interface Props {
   /** The task's type, whose words ask the question. */
@@ -18,36 +18,18 @@ interface Props {
  */
 export function ConfirmEmptyAnswer({ type, onConfirm, onGoBack, disabled }: Props) {
   const { t } = useTranslation();
-  const id = useId();
-  const box = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => box.current?.focus(), []);
   return (
-    <div
-      ref={box}
-      role="alertdialog"
-      aria-labelledby={`${id}-question`}
-      aria-describedby={`${id}-hint`}
-      tabIndex={-1}
-      className="confirm-empty"
-      data-testid="empty-answer"
-      onKeyDown={(event) => {
-        if (event.key !== 'Escape') return;
-        event.preventDefault();
-        onGoBack();
-      }}
-    >
-      <p id={`${id}-question`} className="confirm-empty-question">
-        {t(`subject.empty.${type}.question`)}
-      </p>
-      <p id={`${id}-hint`}>{t(`subject.empty.${type}.hint`)}</p>
-      <div className="confirm-empty-actions">
-        <button type="button" className="button button-primary" onClick={onConfirm} aria-disabled={disabled || undefined}>
-          {t(`subject.empty.${type}.confirm`)}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onGoBack}>
-          {t('subject.empty.back')}
-        </button>
-      </div>
-    </div>
+    <InlineQuestion question={t(`subject.empty.${type}.question`)} hint={t(`subject.empty.${type}.hint`)} className="confirm-empty" testId="empty-answer" onCancel={onGoBack}>
+      {() => (
+        <div className="confirm-empty-actions">
+          <button type="button" className="button button-primary" onClick={onConfirm} aria-disabled={disabled || undefined}>
+            {t(`subject.empty.${type}.confirm`)}
+          </button>
+          <button type="button" className="button button-secondary" onClick={onGoBack}>
+            {t('subject.empty.back')}
+          </button>
+        </div>
+      )}
+    </InlineQuestion>
   );
 }

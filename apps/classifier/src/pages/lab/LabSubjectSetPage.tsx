@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
+import { InlineQuestion } from '../../components/InlineQuestion';
 import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
@@ -216,10 +217,6 @@ function DeleteSet({ set, projectPage }: { set: SubjectSetSummary; projectPage: 
   const client = useClient();
   const [asking, setAsking] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const question = useRef<HTMLParagraphElement | null>(null);
-  useEffect(() => {
-    if (asking) question.current?.focus();
-  }, [asking]);
 
   const remove = async () => {
     setProblem(null);
@@ -238,17 +235,23 @@ function DeleteSet({ set, projectPage }: { set: SubjectSetSummary; projectPage: 
       <ErrorAlert problem={problem} focus />
       <p>{t('lab.set.deleteLead')}</p>
       {asking ? (
-        <div className="lab-confirm">
-          <p tabIndex={-1} ref={question}>
-            {t('lab.set.deleteQuestion', { name: set.name, count: set.subjects })}
-          </p>
-          <button type="button" id="lab-set-delete-confirm" className="button button-danger" onClick={() => void remove()}>
-            {t('lab.set.deleteConfirm')}
-          </button>{' '}
-          <button type="button" className="button button-secondary" onClick={() => setAsking(false)}>
-            {t('lab.set.deleteCancel')}
-          </button>
-        </div>
+        <InlineQuestion
+          question={t('lab.set.deleteQuestion', { name: set.name, count: set.subjects })}
+          className="notice lab-confirm"
+          testId="lab-set-delete-question"
+          onCancel={() => setAsking(false)}
+        >
+          {() => (
+            <div className="lab-actions">
+              <button type="button" id="lab-set-delete-confirm" className="button button-danger" onClick={() => void remove()}>
+                {t('lab.set.deleteConfirm')}
+              </button>
+              <button type="button" className="button button-secondary" onClick={() => setAsking(false)}>
+                {t('lab.set.deleteCancel')}
+              </button>
+            </div>
+          )}
+        </InlineQuestion>
       ) : (
         <button type="button" id="lab-set-delete" className="button button-secondary" onClick={() => setAsking(true)}>
           {t('lab.set.delete')}

@@ -1,7 +1,8 @@
 import { ADMINISTRATOR_ROLES, GIVEN_ROLES, type InvitationView, isProblem, type MemberView, type ProjectRole, type ProjectView } from '@chorus/client';
-import { type FormEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { InlineQuestion } from '../../components/InlineQuestion';
 import { FormField, SelectField } from '../../components/FormField';
 import { LoadedList } from '../../components/LoadedList';
 import { ResultNotice } from '../../components/ResultNotice';
@@ -225,36 +226,25 @@ function RoleForm({ project, members, userId, changed, reload }: { project: Proj
  */
 function ConfirmHandOver({ name, title, busy, onConfirm, onCancel }: { name: string; title: string; busy: boolean; onConfirm: (event: FormEvent) => void; onCancel: () => void }) {
   const { t } = useTranslation();
-  const box = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => box.current?.focus(), []);
   return (
-    <div
-      ref={box}
-      role="alertdialog"
-      aria-labelledby="lab-hand-over-question"
-      aria-describedby="lab-hand-over-hint"
-      tabIndex={-1}
+    <InlineQuestion
+      question={t('lab.team.handOver.question', { name, title })}
+      hint={t('lab.team.handOver.hint', { name })}
       className="notice lab-confirm"
-      data-testid="lab-hand-over"
-      onKeyDown={(event) => {
-        if (event.key !== 'Escape') return;
-        event.preventDefault();
-        onCancel();
-      }}
+      testId="lab-hand-over"
+      onCancel={onCancel}
     >
-      <p id="lab-hand-over-question" className="lab-confirm-question">
-        {t('lab.team.handOver.question', { name, title })}
-      </p>
-      <p id="lab-hand-over-hint">{t('lab.team.handOver.hint', { name })}</p>
-      <form noValidate className="lab-actions" aria-labelledby="lab-hand-over-question" onSubmit={onConfirm}>
-        <button type="submit" className="button button-danger" aria-disabled={busy || undefined}>
-          {t('lab.team.handOver.confirm', { name })}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onCancel}>
-          {t('lab.team.handOver.cancel')}
-        </button>
-      </form>
-    </div>
+      {(questionId) => (
+        <form noValidate className="lab-actions" aria-labelledby={questionId} onSubmit={onConfirm}>
+          <button type="submit" className="button button-danger" aria-disabled={busy || undefined}>
+            {t('lab.team.handOver.confirm', { name })}
+          </button>
+          <button type="button" className="button button-secondary" onClick={onCancel}>
+            {t('lab.team.handOver.cancel')}
+          </button>
+        </form>
+      )}
+    </InlineQuestion>
   );
 }
 

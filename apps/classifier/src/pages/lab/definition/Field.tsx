@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { withField } from '../../../lib/definitionDraft';
 import { type Field, fieldsOf, isObject, shownValue } from '../../../lib/definitionSchema';
@@ -40,8 +41,8 @@ export function Fields({ field, value, onChange, place, owner }: Omit<FieldProps
   );
 }
 
-/** An object's fields under its legend; one that may be left out is, once none of its fields holds anything. */
-function GroupFields({ name, field, value, onChange, place, owner }: FieldProps) {
+/** A group of fields under the legend its name has, with its hint (read with the group). */
+function Group({ name, field, place, children }: Pick<FieldProps, 'name' | 'field' | 'place'> & { children: ReactNode }) {
   const labels = useLabels();
   const hint = labels.hint(name, field);
   return (
@@ -52,28 +53,29 @@ function GroupFields({ name, field, value, onChange, place, owner }: FieldProps)
           {hint}
         </p>
       )}
-      <Fields field={field} value={shownValue(field, value)} onChange={(next) => onChange(field.optional && isObject(next) && Object.keys(next).length === 0 ? undefined : next)} place={place} owner={owner} />
+      {children}
     </fieldset>
+  );
+}
+
+/** An object's fields under its legend; one that may be left out is, once none of its fields holds anything. */
+function GroupFields({ name, field, value, onChange, place, owner }: FieldProps) {
+  return (
+    <Group name={name} field={field} place={place}>
+      <Fields field={field} value={shownValue(field, value)} onChange={(next) => onChange(field.optional && isObject(next) && Object.keys(next).length === 0 ? undefined : next)} place={place} owner={owner} />
+    </Group>
   );
 }
 
 /** A number for each of the project's subject sets (and for any other set the definition names), by the set's id. */
 function WeightFields({ name, field, value, onChange, place }: FieldProps) {
   const { t } = useTranslation();
-  const labels = useLabels();
   const { sets, errorAt, warningAt } = useDefinitionForm();
   const weights = isObject(value) ? value : {};
   const named = [...sets.map((set) => ({ id: set.id, name: set.name })), ...Object.keys(weights).flatMap((id) => (sets.some((set) => set.id === id) ? [] : [{ id, name: id }]))];
   const weight: Field = { kind: { kind: 'number' }, optional: true };
-  const hint = labels.hint(name, field);
   return (
-    <fieldset className="def-group" id={place.id} aria-describedby={hint ? `${place.id}-hint` : undefined}>
-      <legend>{labels.label(name)}</legend>
-      {hint && (
-        <p className="field-hint" id={`${place.id}-hint`}>
-          {hint}
-        </p>
-      )}
+    <Group name={name} field={field} place={place}>
       {named.length === 0 && <p>{t('lab.definitionForm.noSets')}</p>}
       {named.map((set) => {
         const at = childPlace(place, set.id);
@@ -93,6 +95,6 @@ function WeightFields({ name, field, value, onChange, place }: FieldProps) {
           />
         );
       })}
-    </fieldset>
+    </Group>
   );
 }
