@@ -433,6 +433,15 @@ describe('the queue', () => {
     expect(twice.problem.errors).toEqual([{ pointer: '/priorities/1', message: 'names the subject of /priorities/0 again; give each subject one priority' }]);
     const neither = (await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ priority: 1 }] }).catch((error) => error)) as ChorusApiError;
     expect(neither.problem.errors).toEqual([{ pointer: '/priorities/0/subjectId', message: 'give the subject by subjectId or by externalId: one of the two' }]);
+    // Malformed or too many: refused at the field, before anything is looked up.
+    const refused = async (body: unknown) => ((await stack.client.request('POST', `/workflows/${workflowId}/retire`, body).catch((error) => error)) as ChorusApiError).problem.errors;
+    expect(await refused({ externalIds: ['  '], reason: 'r' })).toEqual([{ pointer: '/externalIds/0', message: 'must not be empty' }]);
+    expect(await refused({ externalIds: ['p', 'p'], reason: 'r' })).toEqual([{ pointer: '/externalIds/1', message: 'repeats externalIds/0; name each subject once' }]);
+    expect(await refused({ externalIds: ['p'], subjectSetId: other.setIds[0], reason: 'r' })).toEqual([{ pointer: '/subjectIds', message: expect.stringMatching(/^give subjectIds or externalIds/) }]);
+    expect(await refused({ subjectIds: Array.from({ length: 10_000 }, () => randomUUID()), externalIds: ['p'], reason: 'r' })).toEqual([
+      { pointer: '/externalIds', message: 'names more than 10000 subjects between subjectIds and externalIds; send them in parts' },
+    ]);
+    expect(await retiredIds()).toEqual([first]);
   });
 
   it('refuses to unretire a subject that has every classification its retirement rule can ask for, until the rule asks for more', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChorusApiError } from '@chorus/client';
 import { Redis } from 'ioredis';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -90,19 +91,8 @@ describe('auth', () => {
   });
 
   it("carries a guest's classifications into the account it signs in to with the guest's token, once, without counting anyone twice", async () => {
-    const researcher = stack.client;
-    const project = await researcher.createProject({ title: `Guest sign-in ${Date.now()}`, status: 'live' });
-    const set = await researcher.createSubjectSet(project.id, { name: 'Set' });
-    const { subjectIds } = await researcher.addSubjects(set.id, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 3);
     const [a, b, c] = subjectIds as [string, string, string];
-    const { id: workflowId } = await researcher.createWorkflow(project.id, {
-      name: 'W',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      retirement: { rule: 'count', count: 5 },
-      subjectSetIds: [set.id],
-    });
-    await researcher.activateWorkflow(workflowId);
     const answer = (subjectId: string) => ({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] });
 
     const email = `lin-${Date.now()}@example.org`;
