@@ -12,6 +12,7 @@ import { QueueBoard } from './admin/queue-board';
 import { Tokens } from './auth/tokens';
 import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
+import { restOfRefusedBody } from './common/problem.filter';
 import { OTHER_BODY_TYPES, openApiComponents, uuidParam } from './common/zod';
 import { loggedRequest } from './common/request-log';
 import { bodyLimitOf, isSubjectUpload } from './common/body-limits';
@@ -95,7 +96,8 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
  * are parsed. The route checks again, as every route does.
  */
 function uploadsOnlyFromResearchers(fastify: FastifyInstance, tokens: Tokens, subjectSets: SubjectSetsService): void {
-  const refuse = async (reply: FastifyReply, problem: ProblemException) => {
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, problem: ProblemException) => {
+    await restOfRefusedBody(request);
     await reply.status(problem.body.status).header('content-type', 'application/problem+json').send(problem.body);
   };
   fastify.addHook('preParsing', async (request, reply, payload) => {
@@ -105,6 +107,7 @@ function uploadsOnlyFromResearchers(fastify: FastifyInstance, tokens: Tokens, su
     if (user?.kind !== 'registered') {
       // A guest is who they say (403, as the route would answer); anyone else has not said who they are (401).
       await refuse(
+        request,
         reply,
         new ProblemException(user ? 403 : 401, 'Subjects are uploaded by a project’s researchers: send the bearer token of your account (POST /api/v1/auth/login).', [
           { pointer: '/headers/authorization', message: user ? 'is a guest’s token' : 'is missing or not a valid token' },
@@ -117,7 +120,7 @@ function uploadsOnlyFromResearchers(fastify: FastifyInstance, tokens: Tokens, su
       await subjectSets.requireSetOfResearcher(uuidParam('id').transform((request.params as { id?: unknown }).id), user);
     } catch (error) {
       if (!(error instanceof ProblemException)) throw error;
-      await refuse(reply, error);
+      await refuse(request, reply, error);
     }
     return payload;
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -136,6 +137,34 @@ it('says how large a body may be when it refuses one as too large', async () => 
   expect(response.status).toBe(413);
   expect(response.problem.detail).toContain('larger than the 64 KiB this server accepts here (JSON_BODY_LIMIT_BYTES)');
   expect(response.problem.errors).toEqual([{ pointer: '', message: 'is larger than 64 KiB' }]);
+});
+
+/** What a client gets that sends a whole request, as Python's urllib does, before it reads a byte of the answer. */
+function sendAllThenRead(path: string, body: Buffer, contentType = 'application/json'): Promise<{ answer: string; error?: string }> {
+  const { hostname, port } = new URL(stack.baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    const received: Buffer[] = [];
+    let error: string | undefined;
+    socket.on('error', (failure: NodeJS.ErrnoException) => { error = failure.code; });
+    socket.on('data', (chunk) => received.push(chunk));
+    socket.on('close', () => resolve({ answer: Buffer.concat(received).toString(), error }));
+    const head = [`POST /api/v1${path} HTTP/1.1`, `host: ${hostname}`, `content-type: ${contentType}`, `content-length: ${body.length}`, `authorization: Bearer ${token}`, 'connection: close'];
+    socket.write(`${head.join('\r\n')}\r\n\r\n`);
+    socket.end(body);
+  });
+}
+
+it('answers a body it refuses unread (too large, an upload not theirs to make) also to a client that sends all of it before reading, instead of breaking the connection', async () => {
+  const { answer, error } = await sendAllThenRead('/classifications', Buffer.alloc(8 * 1024 * 1024, 'x'));
+  expect(error).toBeUndefined();
+  expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+  expect(answer).toMatch(/content-type: application\/problem\+json/i);
+  expect(answer).toContain('larger than the 64 KiB this server accepts here');
+  // An upload of a volunteer, refused before its file is read, is answered as fully.
+  const upload = await sendAllThenRead(`/subject-sets/${subjectSetId}/subjects`, Buffer.alloc(8 * 1024 * 1024, 'x'), 'text/csv');
+  expect(upload.error).toBeUndefined();
+  expect(upload.answer).toMatch(/^HTTP\/1\.1 403 /);
 });
 
 it('names the body’s faults and a missing idempotency key in one answer, so that one round of fixes is enough', async () => {

@@ -32,6 +32,32 @@ export function problemFromFastifyError(error: FastifyError | undefined, bodyLim
   return undefined;
 }
 
+/**
+ * How long a refused body's rest is read, at most, before the answer: the time nginx lingers by default. Past it the
+ * connection is cut, as Fastify would at once.
+ */
+const REFUSED_BODY_READ_MS = 30_000;
+
+/**
+ * Reads and drops what is still coming of a body refused before it was read (too large, or an upload by someone who may
+ * not make it), for the answer to come after it. Answered at once, the connection closes under a client that sends its
+ * whole request before reading (Python's urllib, requests), which then meets a broken pipe instead of the problem that
+ * says what to do.
+ */
+export function restOfRefusedBody(request: FastifyRequest | undefined): Promise<void> {
+  const raw = request?.raw;
+  if (!raw || raw.complete || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(cutOff);
+      raw.off('end', done).off('error', done).off('close', done);
+      resolve();
+    };
+    const cutOff = setTimeout(done, REFUSED_BODY_READ_MS);
+    raw.on('end', done).on('error', done).on('close', done).resume();
+  });
+}
+
 /** When a request the database took too long over may be made again: a moment of overload has often passed by then. */
 const DATABASE_TIMEOUT_RETRY_SECONDS = 5;
 
@@ -81,7 +107,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (body.type?.endsWith(':service-unavailable')) this.warnServiceAway(`answered 503: ${(thrown as Error).message}`);
     else if (body.status >= 500 && !body.type?.endsWith(':exports-busy')) this.logger.error(thrown instanceof Error ? thrown.stack : String(thrown));
     if (exception instanceof ProblemException && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
-    void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+    void restOfRefusedBody(request).then(() => reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body));
   }
 
   private toProblem(exception: unknown, bodyLimit: BodyLimit): ProblemBody {
