@@ -8,6 +8,13 @@ describe('the security settings as the API starts', () => {
     expect(warnings({ HOST: '192.0.2.10' })).toHaveLength(1);
   });
 
+  it('warn in production that /metrics answers anyone when no METRICS_TOKEN guards it', () => {
+    const production = { NODE_ENV: 'production', AUTH_SECRET: 'a secret of this installation alone' };
+    expect(warnings(production)).toEqual([expect.stringMatching(/^METRICS_TOKEN is not set while the API listens on 0\.0\.0\.0: \/metrics answers anyone/)]);
+    expect(warnings({ ...production, METRICS_TOKEN: 'a token of the scraper alone' })).toEqual([]);
+    expect(warnings({ ...production, HOST: '127.0.0.1' })).toEqual([]);
+  });
+
   it('say nothing with a secret of its own, or on an address only this machine reaches', () => {
     expect(warnings({ AUTH_SECRET: 'a secret of this installation alone' })).toEqual([]);
     for (const host of ['127.0.0.1', '::1', 'localhost']) expect(warnings({ HOST: host })).toEqual([]);

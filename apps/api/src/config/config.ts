@@ -164,9 +164,17 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
  * What the API says at start about settings that leave it open: the development secret signs tokens anyone can forge
- * (a project's owner id is public), so on an address others can reach it gives away every account.
+ * (a project's owner id is public), so on an address others can reach it gives away every account; and in production
+ * `/metrics` (classifications submitted, the aggregation queue and its lag) answers anyone who reaches the port unless it asks for a token.
  */
 export function securityWarnings(config: AppConfig): string[] {
-  if (!config.authSecretIsDefault || LOOPBACK.has(config.host)) return [];
-  return [`AUTH_SECRET is not set while the API listens on ${config.host}: anyone who can reach it can sign tokens as any account; set AUTH_SECRET to a random string of 32 characters or more (pnpm start keeps one of its own in .data/auth-secret)`];
+  if (LOOPBACK.has(config.host)) return [];
+  const warnings: string[] = [];
+  if (config.authSecretIsDefault) {
+    warnings.push(`AUTH_SECRET is not set while the API listens on ${config.host}: anyone who can reach it can sign tokens as any account; set AUTH_SECRET to a random string of 32 characters or more (pnpm start keeps one of its own in .data/auth-secret)`);
+  }
+  if (config.env === 'production' && !config.metricsToken) {
+    warnings.push(`METRICS_TOKEN is not set while the API listens on ${config.host}: /metrics answers anyone who reaches this port; set METRICS_TOKEN (16 characters or more) and give it to the scraper, or keep the port on an internal network`);
+  }
+  return warnings;
 }
