@@ -1,6 +1,6 @@
 import { taskTypes } from '@chorus/tasks';
 import en from '../src/i18n/en.json';
-import { definitionOf, draftOf, freeKey, keyProblems, moved, renamed, typedValue, withField, withNewTask } from '../src/lib/definitionDraft';
+import { definitionOf, draftOf, freeKey, keyProblems, renamed, tasksInFlowOrder, typedValue, withField, withNewTask } from '../src/lib/definitionDraft';
 import { DEFINITION, type Field, fieldPointerFor, fieldsOf, notShown, placeMessages, switchKind, TASK } from '../src/lib/definitionSchema';
 
 /** The lab's definition form: how it reads the schemas, where it shows the API's messages, and its drafts. */
@@ -107,11 +107,18 @@ describe('the definition form reads the schemas', () => {
 });
 
 describe('a draft of the definition form', () => {
-  it('keeps the tasks in order and in their place among the fields, so an untouched draft reads the same', () => {
+  it('keeps the tasks in their place among the fields, so an untouched draft reads the same', () => {
     const draft = draftOf(BRANCHING);
     expect(draft.tasks.map((row) => row.key)).toEqual(['T0', 'T1']);
     expect(JSON.stringify(definitionOf(draft))).toBe(JSON.stringify(BRANCHING));
-    expect(Object.keys(definitionOf({ ...draft, tasks: moved(draft.tasks, 1, 0) }).tasks as object)).toEqual(['T1', 'T0']);
+  });
+
+  it('lists the tasks in the order volunteers meet them, not in the order Postgres keeps their keys', () => {
+    const single = (...next: string[]) => ({ type: 'single', question: 'q', answers: next.map((to, i) => ({ value: `a${i}`, label: 'A', next: to })) });
+    // As a jsonb column gives them back: shortest key first, then alphabetical.
+    const tasks = { why: { type: 'transcription', instruction: 'Why?' }, kind: single('price', 'why'), lost: { type: 'transcription', instruction: 'Unreached' }, price: { type: 'transcription', instruction: 'Price', next: 'why' }, question: single('kind') };
+    expect(draftOf({ firstTask: 'question', tasks }).tasks.map((row) => row.key)).toEqual(['question', 'kind', 'price', 'why', 'lost']);
+    expect(tasksInFlowOrder(tasks, 'gone')).toEqual(['why', 'kind', 'price', 'lost', 'question']);
   });
 
   it('says which keys no JSON object could hold, and renames a task with every reference to it', () => {

@@ -1,4 +1,4 @@
-import { DEFINITION, type Field, isObject, renameTaskReferences, TASK } from './definitionSchema';
+import { DEFINITION, type Field, isObject, renameTaskReferences, TASK, taskKeysIn } from './definitionSchema';
 
 /**
  * A workflow definition as the lab's form edits it: its tasks as a list, in order, each with the key it is typed
@@ -25,13 +25,30 @@ export interface FormDraft {
 let rows = 0;
 const newRowId = () => `task-${++rows}`;
 
-/** The draft of a definition (one the form can show: `notShown` found nothing). */
+/**
+ * The keys of `tasks` in the order volunteers meet them: the first task, then each task's next ones in the order it
+ * names them (an answer's before the task's own), depth first; those no path reaches last, as they come. Chorus keeps
+ * a definition's tasks by key (Postgres's `jsonb` sorts them), so the order they were written in is not there to show.
+ */
+export function tasksInFlowOrder(tasks: Record<string, unknown>, firstTask: unknown): string[] {
+  const order: string[] = [];
+  const visit = (key: unknown) => {
+    if (typeof key !== 'string' || !Object.hasOwn(tasks, key) || order.includes(key)) return;
+    order.push(key);
+    for (const next of taskKeysIn(tasks[key], TASK)) visit(next);
+  };
+  visit(firstTask);
+  for (const key of Object.keys(tasks)) visit(key);
+  return order;
+}
+
+/** The draft of a definition (one the form can show: `notShown` found nothing), its tasks in flow order. */
 export function draftOf(definition: Record<string, unknown>): FormDraft {
   const tasks = isObject(definition.tasks) ? definition.tasks : {};
   return {
     // The tasks' place among the fields is kept; the rows hold them.
     rest: { ...definition, tasks: {} },
-    tasks: Object.entries(tasks).map(([key, task]) => ({ id: newRowId(), key, named: key, task: isObject(task) ? task : {} })),
+    tasks: tasksInFlowOrder(tasks, definition.firstTask).map((key) => ({ id: newRowId(), key, named: key, task: isObject(tasks[key]) ? tasks[key] : {} })),
   };
 }
 

@@ -245,22 +245,35 @@ export function notShown(definition: unknown, field: Field = DEFINITION, path: s
   }
 }
 
-/** `value` with every task key that names `from` (a `next`, `firstTask`, a rule's task, an effect's) naming `to`. */
-export function renameTaskReferences(value: unknown, field: Field, from: string, to: string): unknown {
+/** `value` with `change` made to every task key it names (a `next`, `firstTask`, a rule's task, an effect's). */
+function mapTaskKeys(value: unknown, field: Field, change: (key: string) => string): unknown {
   const { kind } = field;
-  if (kind.kind === 'taskKey') return value === from ? to : value;
-  if (kind.kind === 'items' && Array.isArray(value)) return value.map((item) => renameTaskReferences(item, kind.item, from, to));
+  if (kind.kind === 'taskKey') return typeof value === 'string' ? change(value) : value;
+  if (kind.kind === 'items' && Array.isArray(value)) return value.map((item) => mapTaskKeys(item, kind.item, change));
   if (kind.kind === 'tasks' && isObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, task]) => [key, renameTaskReferences(task, kind.task, from, to)]));
+    return Object.fromEntries(Object.entries(value).map(([key, task]) => [key, mapTaskKeys(task, kind.task, change)]));
   }
   if ((kind.kind !== 'group' && kind.kind !== 'union') || !isObject(value)) return value;
   const fields = new Map(fieldsOf(field, value));
   return Object.fromEntries(
     Object.entries(value).map(([name, inner]) => {
       const innerField = fields.get(name);
-      return [name, innerField ? renameTaskReferences(inner, innerField, from, to) : inner];
+      return [name, innerField ? mapTaskKeys(inner, innerField, change) : inner];
     }),
   );
+}
+
+/** `value` with every task key that names `from` naming `to`. */
+export const renameTaskReferences = (value: unknown, field: Field, from: string, to: string): unknown => mapTaskKeys(value, field, (key) => (key === from ? to : key));
+
+/** The task keys `value` names, in the order it names them. */
+export function taskKeysIn(value: unknown, field: Field): string[] {
+  const keys: string[] = [];
+  mapTaskKeys(value, field, (key) => {
+    keys.push(key);
+    return key;
+  });
+  return keys;
 }
 
 /** A message of the API's placed at a field: what it says, and where below that field it is, if deeper. */

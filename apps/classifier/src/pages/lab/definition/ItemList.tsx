@@ -87,19 +87,26 @@ export function AddButton({ id, listId, error, onAdd, children }: { id: string; 
   );
 }
 
-/** Up, Down and Remove for an item of a list, each named with what it acts on ("Remove answer 2 of T0"). */
-export function ItemActions({ idPrefix, what, index, count, onMove, onRemove }: { idPrefix: string; what: string; index: number; count: number; onMove: (to: number) => void; onRemove: () => void }) {
+/**
+ * Up, Down (when the list's order is kept: not a workflow's tasks, whose order is Chorus's) and Remove for an item of
+ * a list, each named with what it acts on ("Remove answer 2 of T0").
+ */
+export function ItemActions({ idPrefix, what, index, count, onMove, onRemove }: { idPrefix: string; what: string; index: number; count: number; onMove?: (to: number) => void; onRemove: () => void }) {
   const { t } = useTranslation();
   const first = index === 0;
   const last = index === count - 1;
   return (
     <div className="lab-actions def-actions">
-      <button type="button" id={`${idPrefix}-up`} className="button button-secondary button-small" aria-label={t('lab.definitionForm.moveUp', { what })} aria-disabled={first || undefined} onClick={() => !first && onMove(index - 1)}>
-        {t('lab.definitionForm.up')}
-      </button>
-      <button type="button" id={`${idPrefix}-down`} className="button button-secondary button-small" aria-label={t('lab.definitionForm.moveDown', { what })} aria-disabled={last || undefined} onClick={() => !last && onMove(index + 1)}>
-        {t('lab.definitionForm.down')}
-      </button>
+      {onMove && (
+        <>
+          <button type="button" id={`${idPrefix}-up`} className="button button-secondary button-small" aria-label={t('lab.definitionForm.moveUp', { what })} aria-disabled={first || undefined} onClick={() => !first && onMove(index - 1)}>
+            {t('lab.definitionForm.up')}
+          </button>
+          <button type="button" id={`${idPrefix}-down`} className="button button-secondary button-small" aria-label={t('lab.definitionForm.moveDown', { what })} aria-disabled={last || undefined} onClick={() => !last && onMove(index + 1)}>
+            {t('lab.definitionForm.down')}
+          </button>
+        </>
+      )}
       <button type="button" id={`${idPrefix}-remove`} className="button button-secondary button-small" aria-label={t('lab.definitionForm.removeWhat', { what })} onClick={onRemove}>
         {t('lab.definitionForm.remove')}
       </button>

@@ -2,7 +2,7 @@ import { toPointer } from '@chorus/tasks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormField, SelectField } from '../../../components/FormField';
-import { type FormDraft, type KeyProblem, moved, renamed, replaced, type TaskRow, withNewTask, without } from '../../../lib/definitionDraft';
+import { type FormDraft, type KeyProblem, renamed, replaced, type TaskRow, withNewTask, without } from '../../../lib/definitionDraft';
 import { newItem, TASK } from '../../../lib/definitionSchema';
 import { childPlace, type Place, ROOT, useDefinitionForm } from './formContext';
 import { AddButton, ItemActions } from './ItemList';
@@ -13,8 +13,8 @@ const TASKS: Place = childPlace(ROOT, 'tasks');
 const taskPlace = (row: TaskRow, index: number): Place => ({ pointer: toPointer(['tasks', row.key]), id: `${TASKS.id}-t${index}` });
 
 /**
- * The workflow's tasks in order, each in a fieldset: its key, its type (any the registry offers) and that type's
- * fields; moved, removed, and added at the end with a type chosen first.
+ * The workflow's tasks in the order volunteers meet them (`draftOf`), each in a fieldset: its key, its type (any the
+ * registry offers) and that type's fields; removed, and added at the end with a type chosen first.
  */
 export function TaskList({ draft, problems, onChange }: { draft: FormDraft; problems: ReadonlyMap<string, KeyProblem>; onChange: (draft: FormDraft) => void }) {
   const { t } = useTranslation();
@@ -38,10 +38,6 @@ export function TaskList({ draft, problems, onChange }: { draft: FormDraft; prob
           problem={problems.get(row.id)}
           onKey={(typed) => onChange(renamed(draft, index, typed))}
           onTask={(task) => onChange({ ...draft, tasks: replaced(rows, index, { ...row, task }) })}
-          onMove={(to) => {
-            onChange({ ...draft, tasks: moved(rows, index, to) });
-            focusLater(`${TASKS.id}-t${to}-${to < index ? 'up' : 'down'}`);
-          }}
           onRemove={() => {
             onChange({ ...draft, tasks: without(rows, index) });
             focusLater(addId);
@@ -79,7 +75,6 @@ function TaskFields({
   problem,
   onKey,
   onTask,
-  onMove,
   onRemove,
 }: {
   row: TaskRow;
@@ -88,7 +83,6 @@ function TaskFields({
   problem: KeyProblem | undefined;
   onKey: (typed: string) => void;
   onTask: (task: Record<string, unknown>) => void;
-  onMove: (to: number) => void;
   onRemove: () => void;
 }) {
   const { t } = useTranslation();
@@ -114,7 +108,7 @@ function TaskFields({
         onChange={(event) => onKey(event.target.value)}
       />
       <KindFields name="tasks" field={TASK} value={row.task} onChange={(task) => onTask(task as Record<string, unknown>)} place={place} owner={owner} bare ownMessages={false} />
-      <ItemActions idPrefix={place.id} what={row.key ? t('lab.definitionForm.task.name', { key: row.key }) : t('lab.definitionForm.task.nameWithoutKey', { n })} index={index} count={count} onMove={onMove} onRemove={onRemove} />
+      <ItemActions idPrefix={place.id} what={row.key ? t('lab.definitionForm.task.name', { key: row.key }) : t('lab.definitionForm.task.nameWithoutKey', { n })} index={index} count={count} onRemove={onRemove} />
     </fieldset>
   );
 }
