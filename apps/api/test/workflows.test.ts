@@ -340,7 +340,7 @@ describe('project access', () => {
   it('refuses to activate a workflow with no subject set, or to unlink the last set of an active one, which could never serve anything', async () => {
     const { id } = await stack.client.createWorkflow(projectId, definition());
     const refused = await problemOf(stack.client.activateWorkflow(id));
-    expect([refused?.status, refused?.problem.errors?.[0]?.pointer]).toEqual([422, '/params/id']);
+    expect([refused?.status, refused?.problem.type, refused?.problem.errors?.[0]?.pointer]).toEqual([422, 'urn:chorus:problem:no-subject-set', '/params/id']);
     expect((await stack.client.getWorkflow(id)).status).toBe('draft');
     await stack.client.updateWorkflow(id, { ...definition(), subjectSetIds: [subjectSetId] });
     expect((await stack.client.activateWorkflow(id)).status).toBe('active');

@@ -226,15 +226,20 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(await page.getByTestId('lab-definition-warnings').textContent()).toMatch(/^\/retirement\/task: /);
     await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
 
-    // Activating before a set is linked is refused, and said.
+    // Activating before a set is linked is refused, and said in the lab's words (not the API's pointer and route).
     await submitByKeyboard(page, 'form[aria-label="Activate"] button');
-    expect((await focusedErrors(page)).join(' ')).toMatch(/no subject set linked/);
+    await focusedErrors(page);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('The workflow serves no subject set yet: tick one under “Subject sets served”, save the subject sets, then activate it.');
 
-    // Link the set, then activate.
+    // Link the set (a box ticked and not yet saved says so), then activate.
+    const unsaved = page.getByTestId('lab-links-unsaved');
+    expect(await unsaved.textContent()).toBe('');
     await page.getByRole('checkbox', { name: 'Snippets (3 subjects)' }).check();
+    await unsaved.getByText(/^Not saved yet/).waitFor();
     await submitByKeyboard(page, 'form[aria-labelledby="lab-links-heading"] button[type="submit"]');
     await page.getByTestId('account-status').getByText('The workflow now serves 1 subject set.').waitFor();
-    await page.getByText(/no subject set linked/).waitFor({ state: 'detached' }); // the refusal no longer holds
+    await page.getByText(/no subject set yet/).waitFor({ state: 'detached' }); // the refusal no longer holds
+    expect(await unsaved.textContent()).toBe('');
     await submitByKeyboard(page, 'form[aria-label="Activate"] button');
     await page.getByTestId('lab-workflow-status').getByText('active').waitFor();
     await waitForFocus(page, '#lab-status-heading'); // the button pressed is gone

@@ -160,7 +160,7 @@ export class WorkflowsService {
     await researchersTransaction(this.db, async (manager) => {
       if (!(await manager.findOne(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } }))) throw notFound(`Workflow ${id}`, '/params/id');
       if (status === 'active' && !(await manager.getRepository(WorkflowSubjectSet).existsBy({ workflowId: id }))) {
-        throw validationFailed([{ pointer: '/params/id', message: 'names a workflow with no subject set linked: link one (subjectSetIds, in PUT /workflows/:id), then activate it' }]);
+        throw new ProblemException(422, 'The workflow serves no subject set yet: link one (subjectSetIds, in PUT /workflows/:id), then activate it.', [{ pointer: '/params/id', message: 'names a workflow with no subject set linked: link one (subjectSetIds, in PUT /workflows/:id), then activate it' }], 'no-subject-set');
       }
       await manager.getRepository(Workflow).update({ id }, { status });
     });

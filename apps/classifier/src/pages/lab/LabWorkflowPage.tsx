@@ -1,4 +1,4 @@
-import type { ProjectView, WorkflowView } from '@chorus/client';
+import { isProblem, type ProjectView, type WorkflowView } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
@@ -102,7 +102,7 @@ function StatusSection({ workflow, onChanged }: { workflow: WorkflowView; onChan
         onChanged();
         heading.current?.focus(); // the button pressed is gone: the keyboard goes on from the section
       },
-      refused: (error) => problemAtFields(error, [] as const),
+      refused: (error) => (isProblem(error, 'no-subject-set') ? { fields: {}, form: { detail: t('lab.status.noSubjectSet'), fields: [] } } : problemAtFields(error, [] as const)),
     });
   return (
     <section className="lab-section" aria-labelledby="lab-status-heading">

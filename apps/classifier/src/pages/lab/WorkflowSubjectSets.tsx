@@ -42,6 +42,9 @@ export function WorkflowSubjectSets({
       return next;
     });
   const sets = data?.subjectSets ?? [];
+  // Saved apart from the definition, which researchers often save instead: a box ticked and not saved is said.
+  const saved = new Set(workflow.subjectSetIds);
+  const unsaved = linked.size !== saved.size || [...linked].some((id) => !saved.has(id));
   return (
     <section className="lab-section" aria-labelledby="lab-links-heading">
       <h2 id="lab-links-heading">{t('lab.links.title')}</h2>
@@ -59,6 +62,9 @@ export function WorkflowSubjectSets({
               </label>
             ))}
           </fieldset>
+          <p className="field-hint" role="status" data-testid="lab-links-unsaved">
+            {unsaved ? t('lab.links.unsaved') : ''}
+          </p>
           <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
             {form.busy ? t('lab.saving') : t('lab.links.save')}
           </button>
