@@ -305,6 +305,11 @@ describe('the queue', () => {
     expect(await volunteer.queue(workflowId)).toMatchObject({ subjects: [], finished: true, reason: 'workflow-finished' });
     const { rows } = await stack.db.query("SELECT DISTINCT retirement_reason, retirement_detail->>'reason' AS why FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);
     expect(rows).toEqual([{ retirement_reason: 'manual', why: 'duplicates of another set' }]);
+    // Retired again: counted as retired already, and the first reason kept.
+    const again = await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectSetId: setIds[0], reason: 'a second thought' });
+    expect(again.body).toEqual({ retired: 0, alreadyRetired: 3 });
+    const { rows: kept } = await stack.db.query("SELECT DISTINCT retirement_detail->>'reason' AS why FROM subject_workflow_status WHERE workflow_id = $1", [workflowId]);
+    expect(kept).toEqual([{ why: 'duplicates of another set' }]);
     const { rows: [one] } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 LIMIT 1', [workflowId]);
     await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [one.subject_id], reason: 'retired by mistake' });
     expect((await volunteer.queue(workflowId)).subjects.map((s) => s.id)).toEqual([one.subject_id]);

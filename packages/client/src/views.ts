@@ -287,6 +287,7 @@ export const RETIREMENT_LIMITS = { reasonLength: 500, subjectsAtOnce: 10_000 } a
 export const subjectsRetiredSchema = z.strictObject({
   retired: z.int(),
   leftGoldStandard: z.int().optional().meta({ description: 'Retiring a set: its gold-standard subjects, left unretired (they never retire)' }),
+  alreadyRetired: z.int().optional().meta({ description: 'Subjects named (or of the set) retired already: they keep their retirement and its reason' }),
 });
 /**
  * `leftRetired`, unretiring a set: its subjects left retired because they already have every classification the

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PrioritiesSet } from '@chorus/client';
+import type { PrioritiesSet, SubjectsRetired } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { OWE_AGGREGATION, isUnlinked } from '@chorus/db';
 import type { FieldError } from '@chorus/tasks';
@@ -100,23 +100,26 @@ export class RetirementService {
 
   /**
    * Gold-standard subjects are never retired (they measure volunteers, and a workflow is complete without them): named
-   * by id, one is refused; of a set, they are left as they are and counted in `leftGoldStandard`.
+   * by id, one is refused; of a set, they are left as they are and counted in `leftGoldStandard`. Subjects retired
+   * already keep their retirement and its reason, counted in `alreadyRetired`.
    */
-  async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ retired: number; leftGoldStandard?: number }> {
+  async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsRetired> {
     await this.workflows.requireResearcher(workflowId, user);
     const chosen = await this.chosenInWorkflow(workflowId, request);
     await this.failForChosen(workflowId, chosen, 'st.gold_standard', 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId');
-    const [{ retired, gold }]: { retired: number; gold: number }[] = await researchersTransaction(this.db, async (manager) => {
+    const [{ retired, gold, already }]: { retired: number; gold: number; already: number }[] = await researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, chosen, LEFT_TO_CLASSIFY);
+      // The counts read the rows as they were before the update (one snapshot).
       return manager.query(
         `WITH retired AS (
            UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
            WHERE ${CHOSEN} AND ${LEFT_TO_CLASSIFY} RETURNING 1)
-         SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold`,
+         SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold,
+           (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
         [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ reason: request.reason, by: user.id })],
       );
     });
-    return chosen.subjectSetId && gold ? { retired, leftGoldStandard: gold } : { retired };
+    return { retired, ...(chosen.subjectSetId && gold ? { leftGoldStandard: gold } : {}), ...(already ? { alreadyRetired: already } : {}) };
   }
 
   /**

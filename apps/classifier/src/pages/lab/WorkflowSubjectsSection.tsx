@@ -1,4 +1,4 @@
-import { RETIREMENT_LIMITS, type RetirementInput, type SubjectSetSummary, type WorkflowView } from '@chorus/client';
+import { RETIREMENT_LIMITS, type RetirementInput, type SubjectSetSummary, type SubjectsRetired, type WorkflowView } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField, SelectField, TextAreaField } from '../../components/FormField';
@@ -70,7 +70,7 @@ function RetirementForm({ workflow, linked, onChanged }: { workflow: WorkflowVie
         }
         say(
           action === 'retire'
-            ? <RetiredAnswer {...(await client.retireSubjects(workflow.id, chosen))} named={which === 'listed' ? named : null} />
+            ? <RetiredAnswer {...(await client.retireSubjects(workflow.id, chosen))} />
             : <UnretiredAnswer {...(await client.unretireSubjects(workflow.id, chosen))} named={which === 'listed' ? named : null} />,
         );
         onChanged();
@@ -128,13 +128,13 @@ function RetirementForm({ workflow, linked, onChanged }: { workflow: WorkflowVie
   );
 }
 
-/** How many subjects a retirement retired; of a list, how many of those named were retired already. */
-function RetiredAnswer({ retired, leftGoldStandard, named }: { retired: number; leftGoldStandard?: number; named: number | null }) {
+/** How many subjects a retirement retired, and how many of those named (or of the set) were retired already. */
+function RetiredAnswer({ retired, leftGoldStandard, alreadyRetired }: SubjectsRetired) {
   const { t } = useTranslation();
   return (
     <>
       <p>{t('lab.subjects.retired', { count: retired })}</p>
-      {named !== null && retired < named && <p>{t('lab.subjects.retiredAlready', { count: named - retired })}</p>}
+      {alreadyRetired ? <p>{t('lab.subjects.retiredAlready', { count: alreadyRetired })}</p> : null}
       {leftGoldStandard ? <p>{t('lab.subjects.leftGoldStandard', { count: leftGoldStandard })}</p> : null}
     </>
   );
