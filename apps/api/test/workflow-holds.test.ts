@@ -63,7 +63,7 @@ describe("a workflow's holds, ended by its researchers", () => {
       const refused = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/holds`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
       expect(refused.status).toBe(403);
       expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect((await refused.json()).detail).toMatch(/^Only the project's owner, collaborators and scientists may do this/);
+      expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Only the project's owner, collaborators and scientists may do this/);
     }
     expect(await holdsIn(workflowId)).toBe(1);
     const unknown = await fetch(`${stack.baseUrl}/api/v1/workflows/${randomUUID()}/holds`, { method: 'DELETE', headers: { authorization: `Bearer ${scientist.token}` } });
