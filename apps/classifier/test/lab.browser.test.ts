@@ -310,7 +310,7 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
-  it("lets an owner invite a colleague, who accepts, then change the colleague's role (handing over only once confirmed) and remove them", async () => {
+  it("lets an owner invite a colleague, who accepts, then change the colleague's role (handing over only once confirmed) and remove them (once confirmed)", async () => {
     const owner = await newAccount(suite.stack, 'Owner');
     const colleague = await newAccount(suite.stack, 'Colleague');
     const project = await owner.client.createProject({ title: `Team ${Date.now()}` });
@@ -390,8 +390,24 @@ describe('classifier in a browser: the researcher lab', () => {
       [colleague.id, 'collaborator'],
     ]);
 
-    // Removed, by keyboard: said, focused, and gone from the project.
-    await submitByKeyboard(page, `[data-testid="lab-members"] tr[data-user-id="${colleague.id}"] button`);
+    // Removing asks first, naming the member: Escape keeps them, focus goes back to the button, and nothing is sent.
+    const removeButton = `[data-testid="lab-members"] tr[data-user-id="${colleague.id}"] button`;
+    await submitByKeyboard(page, removeButton);
+    const removal = page.getByTestId('lab-remove-question');
+    await removal.getByText(`Remove Colleague (${colleague.email}) from “${project.title}”?`).waitFor();
+    await removal.getByText('They no longer work on it in the lab; their classifications stay in its results. They can be invited again.').waitFor();
+    await waitForFocus(page, '[data-testid="lab-remove-question"]');
+    await checkScreen(page, 'lab-team-remove');
+    await page.keyboard.press('Escape');
+    await removal.waitFor({ state: 'detached' });
+    await waitForFocus(page, removeButton);
+    expect((await owner.client.members(project.id)).members.map((member) => member.userId)).toEqual([owner.id, colleague.id]);
+
+    // Asked again and confirmed, by keyboard: said, focused, and gone from the project.
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-remove-question"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await result.getByText('Colleague is no longer a member of the project.').waitFor();
     await waitForFocus(page, '[data-testid="lab-team-result"]');
     await row.waitFor({ state: 'detached' });
@@ -402,7 +418,13 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, 'form[aria-labelledby="lab-invite-heading"] button[type="submit"]');
     await page.locator('[data-testid="lab-invitations"] tr[data-email="someone-else@example.org"]').waitFor();
     await checkScreen(page, 'lab-team');
+    // Withdrawing it asks first too; confirmed by keyboard.
     await submitByKeyboard(page, '[data-testid="lab-invitations"] tr[data-email="someone-else@example.org"] button');
+    await page.getByTestId('lab-withdraw-question').getByText('Withdraw the invitation to someone-else@example.org?').waitFor();
+    await waitForFocus(page, '[data-testid="lab-withdraw-question"]');
+    expect((await owner.client.invitations(project.id)).invitations).toHaveLength(1);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await result.getByText('The invitation to someone-else@example.org is withdrawn.').waitFor();
     await waitForFocus(page, '[data-testid="lab-team-result"]');
     expect((await owner.client.invitations(project.id)).invitations).toEqual([]);
