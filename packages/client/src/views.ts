@@ -316,6 +316,12 @@ export const problemSchema = z.strictObject({
 /** 200 when Postgres and Redis both answer, 503 (`degraded`) naming the one that does not. */
 export const healthSchema = z.strictObject({ status: z.enum(['ok', 'degraded']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) });
 
+/**
+ * The downloads' `since`, as text: an ISO 8601 date (midnight UTC), or a date and time with its zone. The API's rule,
+ * which the lab checks before it makes a link.
+ */
+export const downloadSinceSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
 /** A link to a workflow's download that needs no Authorization header, until `expiresAt`. */
 export const downloadLinkSchema = z.strictObject({
   url: z.string().meta({ description: 'The download, from the server’s root: /api/v1/workflows/:id/<kind>?token=…; add &format=…, &since=…, &bom=… as to the download' }),
