@@ -155,6 +155,18 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  /** A researcher's page (not opened yet), and their live project's active workflow over `count` subjects, retired after two answers. */
+  async function researcherWithWorkflow(name: string, count: number) {
+    const account = await suite.stack.anonymous.register({ email: `lab-${name.toLowerCase()}-${Date.now()}@example.org`, password: PASSWORD, displayName: name });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `${name} ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Pages' });
+    await researcher.addSubjects(set.id, Array.from({ length: count }, (_, i) => ({ externalId: `p${i}`, locations: [{ type: 'text' as const, text: `Page ${i}.` }] })));
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, retirement: { rule: 'count', count: 2 }, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    return { workflowId, ...(await signedInPage(suite, account)) };
+  }
+
   it('lets a researcher build a project, upload subjects, design and activate a workflow and download its consensus', async () => {
     const email = `lab-${Date.now()}@example.org`;
     const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Marie Curie' });
@@ -315,7 +327,7 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
-  it("lets an owner invite a colleague, who accepts, then change the colleague's role (handing over only once confirmed) and remove them", async () => {
+  it("lets an owner invite a colleague, who accepts, then change the colleague's role (handing over only once confirmed) and remove them (once confirmed)", async () => {
     const owner = await newAccount(suite.stack, 'Owner');
     const colleague = await newAccount(suite.stack, 'Colleague');
     const project = await owner.client.createProject({ title: `Team ${Date.now()}` });
@@ -395,8 +407,24 @@ describe('classifier in a browser: the researcher lab', () => {
       [colleague.id, 'collaborator'],
     ]);
 
-    // Removed, by keyboard: said, focused, and gone from the project.
-    await submitByKeyboard(page, `[data-testid="lab-members"] tr[data-user-id="${colleague.id}"] button`);
+    // Removing asks first, naming the member: Escape keeps them, focus goes back to the button, and nothing is sent.
+    const removeButton = `[data-testid="lab-members"] tr[data-user-id="${colleague.id}"] button`;
+    await submitByKeyboard(page, removeButton);
+    const removal = page.getByTestId('lab-remove-question');
+    await removal.getByText(`Remove Colleague (${colleague.email}) from “${project.title}”?`).waitFor();
+    await removal.getByText('They no longer work on it in the lab; their classifications stay in its results. They can be invited again.').waitFor();
+    await waitForFocus(page, '[data-testid="lab-remove-question"]');
+    await checkScreen(page, 'lab-team-remove');
+    await page.keyboard.press('Escape');
+    await removal.waitFor({ state: 'detached' });
+    await waitForFocus(page, removeButton);
+    expect((await owner.client.members(project.id)).members.map((member) => member.userId)).toEqual([owner.id, colleague.id]);
+
+    // Asked again and confirmed, by keyboard: said, focused, and gone from the project.
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-remove-question"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await result.getByText('Colleague is no longer a member of the project.').waitFor();
     await waitForFocus(page, '[data-testid="lab-team-result"]');
     await row.waitFor({ state: 'detached' });
@@ -407,10 +435,86 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, 'form[aria-labelledby="lab-invite-heading"] button[type="submit"]');
     await page.locator('[data-testid="lab-invitations"] tr[data-email="someone-else@example.org"]').waitFor();
     await checkScreen(page, 'lab-team');
+    // Withdrawing it asks first too; confirmed by keyboard.
     await submitByKeyboard(page, '[data-testid="lab-invitations"] tr[data-email="someone-else@example.org"] button');
+    await page.getByTestId('lab-withdraw-question').getByText('Withdraw the invitation to someone-else@example.org?').waitFor();
+    await waitForFocus(page, '[data-testid="lab-withdraw-question"]');
+    expect((await owner.client.invitations(project.id)).invitations).toHaveLength(1);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await result.getByText('The invitation to someone-else@example.org is withdrawn.').waitFor();
     await waitForFocus(page, '[data-testid="lab-team-result"]');
     expect((await owner.client.invitations(project.id)).invitations).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('gives back every subject volunteers hold, once asked (by keyboard; Escape asks nothing), saying how many, the progress following', async () => {
+    const { workflowId, page, errors } = await researcherWithWorkflow('Holds', 3);
+    const volunteers = await Promise.all([0, 1].map(async () => suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token)));
+    for (const volunteer of volunteers) expect((await volunteer.queue(workflowId, 3)).subjects).toHaveLength(3);
+    const holds = async () => (await suite.stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflowId])).rows[0]!.n;
+    expect(await holds()).toBe(6);
+
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByText('Subjects out with volunteers now: 3.').waitFor();
+    await submitByKeyboard(page, '#lab-holds-release');
+    const question = page.getByTestId('lab-holds-question');
+    await question.getByText('Give back every subject volunteers hold in this workflow?').waitFor();
+    await question.getByText(/^Subjects held now: 3\. They go back to the queue at once/).waitFor();
+    await waitForFocus(page, '[data-testid="lab-holds-question"]');
+    await checkScreen(page, 'lab-holds');
+    await page.keyboard.press('Escape');
+    await question.waitFor({ state: 'detached' });
+    await waitForFocus(page, '#lab-holds-release');
+    expect(await holds()).toBe(6);
+
+    // Asked again from the button, and confirmed: every hold ends, said and focused; the progress is read again.
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-holds-question"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-holds-result').getByText('Done. Holds ended: 6; subjects back in the queue: 3.').waitFor();
+    await waitForFocus(page, '[data-testid="lab-holds-result"]');
+    await page.getByText('Subjects out with volunteers now: 0.').waitFor();
+    expect(await holds()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('makes a download of what changed since a moment: one that is not a moment said at its field, a good one in the link a script can fetch', async () => {
+    const { workflowId, page, errors } = await researcherWithWorkflow('Since', 2);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByLabel('Download', { exact: true }).selectOption('consensus');
+    await page.getByLabel('Format').selectOption('csv');
+    const since = page.getByLabel('Changed since (optional)');
+    const submit = 'form:has(#lab-download-kind) button[type="submit"]';
+    await since.fill('yesterday');
+    await submitByKeyboard(page, submit);
+    await page.getByTestId('lab-download-since-error').getByText(/^Write a date such as 2026-12-01/).waitFor();
+    await waitForFocus(page, '#lab-download-since');
+    expect(await page.locator('[data-testid="lab-downloads"] li[data-state]').count()).toBe(0);
+    await checkScreen(page, 'lab-downloads-since');
+
+    /** The newest download's link, once ready, as a script would fetch it: the CSV's lines. */
+    const fetchNewest = async (described: string) => {
+      const ready = page.locator('[data-testid="lab-downloads"] li').first();
+      await ready.getByText(`${described}: ready.`).waitFor({ timeout: 20_000 });
+      const url = new URL((await ready.getByRole('link').getAttribute('href'))!, suite.stack.baseUrl);
+      return { since: url.searchParams.get('since'), lines: (await (await fetch(url)).text()).trim().split('\n') };
+    };
+    // A zone's "+" reaches the API as a "+", not as a space.
+    await since.fill('2999-01-01T09:30:00+01:00');
+    await submitByKeyboard(page, submit);
+    const future = await fetchNewest('Consensus, CSV, changed since 2999-01-01T09:30:00+01:00');
+    expect(future).toEqual({ since: '2999-01-01T09:30:00+01:00', lines: [expect.stringMatching(/^subject_id,external_id,/)] });
+    await since.fill(' 2000-01-01 ');
+    await submitByKeyboard(page, submit);
+    const past = await fetchNewest('Consensus, CSV, changed since 2000-01-01');
+    expect(past.since).toBe('2000-01-01');
+    expect(past.lines).toHaveLength(3);
+    // Left empty: the whole download, without `since`.
+    await since.fill('');
+    await submitByKeyboard(page, submit);
+    expect((await fetchNewest('Consensus, CSV')).since).toBeNull();
     expect(errors).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
 } from './types';
 
 /** The formats every download is written in (the API's and the lab's one list). */
@@ -282,6 +282,13 @@ export class ChorusClient {
   }
   getWorkflow(id: string) {
     return this.call<WorkflowView>('GET', `/workflows/${id}`);
+  }
+  /**
+   * Ends every volunteer's outstanding hold in the workflow (researchers only): its subjects go back to the pool at
+   * once. Answers on their way are still stored.
+   */
+  releaseAllHolds(workflowId: string) {
+    return this.call<WorkflowHoldsEnded>('DELETE', `/workflows/${workflowId}/holds`);
   }
   /** The workflow and its ETag as read, for an edit of it to send as `ifMatch` (refused, 412, if it changed since). */
   async getWorkflowForEdit(id: string): Promise<{ workflow: WorkflowView; etag: string | undefined }> {

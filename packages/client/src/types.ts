@@ -20,6 +20,7 @@ import type {
   proposedTagSchema,
   holdsReleasedSchema,
   holdsRenewedSchema,
+  workflowHoldsEndedSchema,
   queueViewSchema,
   queuedSubjectSchema,
   reaggregationRunSchema,
@@ -86,6 +87,7 @@ export type QueuedSubject = z.infer<typeof queuedSubjectSchema>;
 export type QueueView = z.infer<typeof queueViewSchema>;
 export type HoldsRenewed = z.infer<typeof holdsRenewedSchema>;
 export type HoldsReleased = z.infer<typeof holdsReleasedSchema>;
+export type WorkflowHoldsEnded = z.infer<typeof workflowHoldsEndedSchema>;
 export type PrioritiesSet = z.infer<typeof prioritiesSetSchema>;
 export type SubjectsRetired = z.infer<typeof subjectsRetiredSchema>;
 export type SubjectsUnretired = z.infer<typeof subjectsUnretiredSchema>;

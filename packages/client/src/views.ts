@@ -234,6 +234,12 @@ export const holdsRenewedSchema = z.strictObject({
 /** What `POST /workflows/:id/queue/release` ended: the subjects named that the caller held, back in the pool. */
 export const holdsReleasedSchema = z.strictObject({ released: z.array(id) });
 
+/** What `DELETE /workflows/:id/holds` ended: every volunteer's outstanding hold in the workflow. */
+export const workflowHoldsEndedSchema = z.strictObject({
+  released: z.int().meta({ description: 'Holds ended (one volunteer\'s hold on one subject each); 0 when none was outstanding, as on a second call' }),
+  subjects: z.int().meta({ description: 'The subjects they held, back in the pool for any volunteer at once' }),
+});
+
 /** On a gold-standard subject of a workflow with `feedback`, sent after submitting: the known answer of one task. */
 export const taskFeedbackSchema = z.strictObject({
   task: z.string(),
@@ -310,6 +316,12 @@ export const problemSchema = z.strictObject({
 
 /** 200 when Postgres and Redis both answer, 503 (`degraded`) naming the one that does not. */
 export const healthSchema = z.strictObject({ status: z.enum(['ok', 'degraded']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) });
+
+/**
+ * The downloads' `since`, as text: an ISO 8601 date (midnight UTC), or a date and time with its zone. The API's rule,
+ * which the lab checks before it makes a link.
+ */
+export const downloadSinceSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 /** A link to a workflow's download that needs no Authorization header, until `expiresAt`. */
 export const downloadLinkSchema = z.strictObject({

@@ -3,10 +3,11 @@ import { WorkflowsModule } from '../workflows/workflows.module';
 import { AssignmentController } from './assignment.controller';
 import { AssignmentService } from './assignment.service';
 import { SubjectAssigner } from './subject-assigner';
+import { WorkflowHoldsController } from './workflow-holds.controller';
 
 @Module({
   imports: [WorkflowsModule],
-  controllers: [AssignmentController],
+  controllers: [AssignmentController, WorkflowHoldsController],
   providers: [AssignmentService, SubjectAssigner],
 })
 export class AssignmentModule {}

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { HoldsReleased, HoldsRenewed, QueueView } from '@chorus/client';
+import type { HoldsReleased, HoldsRenewed, QueueView, WorkflowHoldsEnded } from '@chorus/client';
 import { classificationsNeededAtLeast, classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
 import { type SelectionRule, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt } from '@chorus/tasks';
@@ -11,8 +11,9 @@ import { ProblemException, notFound } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
+import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
-import { EXPERIENCE, FED_BY, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
+import { END_ALL_HOLDS, EXPERIENCE, FED_BY, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -148,6 +149,7 @@ export class AssignmentService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly versions: WorkflowVersions,
     private readonly assigner: SubjectAssigner,
+    private readonly workflows: WorkflowsService,
   ) {}
 
   /**
@@ -217,6 +219,17 @@ export class AssignmentService {
   async releaseHolds(workflowId: string, user: AuthUser, subjectIds: string[]): Promise<HoldsReleased> {
     const released = await preparedQuery<{ subject_id: string }>(this.db, RELEASE, [workflowId, user.id, subjectIds]);
     return { released: released.map((row) => row.subject_id) };
+  }
+
+  /**
+   * Ends every volunteer's live hold in the workflow, for its researchers (a question fixed, a project paused): the
+   * subjects go back to the pool at once. A page that still shows one keeps it: its answer is stored, and its next
+   * renewal finds the subject no longer held but not `gone`.
+   */
+  async releaseAll(workflowId: string, user: AuthUser): Promise<WorkflowHoldsEnded> {
+    await this.workflows.requireResearcher(workflowId, user);
+    const [ended] = await preparedQuery<WorkflowHoldsEnded>(this.db, END_ALL_HOLDS, [workflowId]);
+    return ended!;
   }
 
   /** A paused project, or a workflow that is not active, serves its members only. */

@@ -223,3 +223,14 @@ export const GONE_FROM_WORKFLOW = `SELECT s.subject_id FROM unnest($2::uuid[]) A
 
 /** Ends the volunteer's assignments of these subjects ($3), in workflow $1 for volunteer $2. */
 export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[]) RETURNING subject_id';
+
+/**
+ * Ends every live assignment of workflow $1, whoever holds it: how many, and of how many subjects. Locked in key order
+ * first, so that it never deadlocks with a volunteer's renewal or release of several of theirs.
+ */
+export const END_ALL_HOLDS = `WITH ended AS (
+    DELETE FROM assignments a WHERE (a.workflow_id, a.user_id, a.subject_id) IN (
+      SELECT l.workflow_id, l.user_id, l.subject_id FROM assignments l WHERE l.workflow_id = $1 AND l.expires_at > now()
+      ORDER BY l.user_id, l.subject_id FOR UPDATE OF l)
+    RETURNING a.subject_id)
+  SELECT count(*)::int AS released, count(DISTINCT subject_id)::int AS subjects FROM ended`;

@@ -1,6 +1,6 @@
 import { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { EXPORT_FORMATS, type ExportFormat } from '@chorus/client';
+import { EXPORT_FORMATS, type ExportFormat, downloadSinceSchema } from '@chorus/client';
 import { z } from 'zod';
 
 /**
@@ -45,7 +45,7 @@ export function gzipAccepted(acceptEncoding: string | undefined): boolean {
  * The `since` query parameter of the downloads: an ISO 8601 date (midnight UTC), or a date and time with its zone.
  */
 export const sinceSchema = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  .union(downloadSinceSchema.options, {
     error: (issue) =>
       // A "+01:00" zone sent as it is arrives as " 01:00": a "+" in a query string is a space.
       typeof issue.input === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)? \d\d:?\d\d$/.test(issue.input)

@@ -12,6 +12,8 @@ export interface Download {
   format: ExportFormat;
   /** A CSV that starts with a byte-order mark, so that Excel reads its accents as UTF-8. */
   bom: boolean;
+  /** Only the rows changed at or after this moment (the API's `since`), for an incremental download. */
+  since?: string;
   state: 'preparing' | 'ready' | 'failed';
   url?: string;
   expiresAt?: string;
@@ -26,10 +28,11 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
   const update = (n: number, change: Partial<Download>) => setDownloads((now) => now.map((download) => (download.n === n ? { ...download, ...change } : download)));
 
   /** Makes the download's link; with `open`, the browser then follows it (a link that expired, made again). */
-  const link = async ({ n, kind, format, bom }: Pick<Download, 'n' | 'kind' | 'format' | 'bom'>, open = false) => {
+  const link = async ({ n, kind, format, bom, since }: Pick<Download, 'n' | 'kind' | 'format' | 'bom' | 'since'>, open = false) => {
     try {
       const made = await client.downloadLink(workflowId, kind);
-      const url = `${made.url}&format=${format}${bom && format === 'csv' ? '&bom=true' : ''}`;
+      const query = new URLSearchParams({ format, ...(bom && format === 'csv' ? { bom: 'true' } : {}), ...(since ? { since } : {}) });
+      const url = `${made.url}&${query}`;
       update(n, { state: 'ready', url, expiresAt: made.expiresAt });
       if (open) window.location.assign(url);
     } catch (error) {
@@ -37,9 +40,9 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
     }
   };
 
-  const request = (kind: ExportKind, format: ExportFormat, bom: boolean) => {
+  const request = (kind: ExportKind, format: ExportFormat, bom: boolean, since?: string) => {
     count.current += 1;
-    const asked = { n: count.current, kind, format, bom };
+    const asked = { n: count.current, kind, format, bom, since };
     setDownloads((now) => [{ ...asked, state: 'preparing' }, ...now]);
     return link(asked);
   };

@@ -15,10 +15,11 @@ import { useLoaded } from '../../lib/useLoaded';
 import { DefinitionEditor } from './DefinitionEditor';
 import { ReaggregationRuns } from './ReaggregationRuns';
 import { WorkflowDownloads } from './WorkflowDownloads';
+import { WorkflowHoldsSection } from './WorkflowHoldsSection';
 import { WorkflowSubjectSets } from './WorkflowSubjectSets';
 import { WorkflowSubjectsSection } from './WorkflowSubjectsSection';
 
-/** `/lab/workflows/:id`: a workflow's status, progress, definition, subject sets, subjects retired by hand and priorities, and downloads. */
+/** `/lab/workflows/:id`: a workflow's status, progress, its volunteers' holds, definition, subject sets, subjects retired by hand and priorities, and downloads. */
 export function LabWorkflowPage({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
   const volunteer = useSession();
@@ -34,7 +35,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
     return { workflow, etag, project: await client.getProject(workflow.projectId) };
   }, [client, workflowId]);
   const { workflow, etag, project } = loaded.data ?? {};
-  // Subjects retired, returned or prioritised here: the progress is read again after each.
+  // Subjects retired, returned, prioritised or given back here: the progress is read again after each.
   const [subjectChanges, setSubjectChanges] = useState(0);
   useDocumentTitle(workflow ? t('lab.workflow.documentTitle', { name: workflow.name }) : t('lab.title'));
 
@@ -58,6 +59,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
           <StatusSection workflow={workflow} onChanged={loaded.reload} />
           <ProgressSection workflow={workflow} changes={subjectChanges} />
+          <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
           <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} />
           <WorkflowSubjectsSection workflow={workflow} projectId={project.id} onChanged={() => setSubjectChanges((n) => n + 1)} />
           <WorkflowDownloads workflowId={workflow.id} />

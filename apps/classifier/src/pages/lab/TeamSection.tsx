@@ -1,5 +1,6 @@
 import { ADMINISTRATOR_ROLES, GIVEN_ROLES, type InvitationView, isProblem, type MemberView, type ProjectRole, type ProjectView } from '@chorus/client';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { InlineQuestion } from '../../components/InlineQuestion';
@@ -22,7 +23,8 @@ type Reload = () => void;
 /**
  * Who works on the project, in which role, and the invitations waiting for an answer. Its owner and collaborators
  * (as the API allows) change roles, remove members, invite and withdraw invitations; the owner alone hands the project
- * over, once the page has asked; any other member may leave. Each answer is said, focused, at the top of the section.
+ * over; any other member may leave. Handing over, removing, leaving and withdrawing are asked about in the page first.
+ * Each answer is said, focused, at the top of the section.
  */
 export function TeamSection({ project, userId, onOwnRoleChanged }: { project: ProjectView; userId: string; onOwnRoleChanged: () => void }) {
   const { t } = useTranslation();
@@ -72,10 +74,13 @@ function MemberTable({
   const { t } = useTranslation();
   const client = useClient();
   const removal = useForm<never>({}, []);
+  const [asking, setAsking] = useState<MemberView | null>(null);
+  const opener = useRef<HTMLButtonElement | null>(null);
   const remove = (member: MemberView) =>
     removal.onSubmit({
       check: () => ({}),
       send: async () => {
+        setAsking(null);
         await client.removeMember(project.id, member.userId);
         if (member.userId !== userId) return changed(t('lab.team.removed', { name: member.displayName }));
         // Gone from the project: its lab page is no longer the caller's.
@@ -110,11 +115,17 @@ function MemberTable({
                 <td>{t(`account.settings.invitations.roles.${member.role}`)}</td>
                 <td>
                   {removable && (
-                    <form noValidate onSubmit={(event) => void remove(member)(event)}>
-                      <button type="submit" className="button button-secondary" aria-disabled={removal.busy || undefined}>
-                        {you ? t('lab.team.leave') : t('lab.team.remove', { name: member.displayName })}
-                      </button>
-                    </form>
+                    <button
+                      type="button"
+                      className="button button-secondary"
+                      aria-disabled={removal.busy || undefined}
+                      onClick={(event) => {
+                        opener.current = event.currentTarget;
+                        setAsking(member);
+                      }}
+                    >
+                      {you ? t('lab.team.leave') : t('lab.team.remove', { name: member.displayName })}
+                    </button>
                   )}
                 </td>
               </tr>
@@ -122,8 +133,35 @@ function MemberTable({
           })}
         </tbody>
       </table>
+      {asking && (
+        <AskFirst
+          key={asking.userId}
+          asked={removalQuestion(asking, asking.userId === userId, project.title, t)}
+          busy={removal.busy}
+          onConfirm={(event) => void remove(asking)(event)}
+          onCancel={() => {
+            setAsking(null);
+            opener.current?.focus();
+          }}
+        />
+      )}
     </>
   );
+}
+
+/** What removing a member asks: leaving, when the member is the caller. */
+function removalQuestion(member: MemberView, you: boolean, title: string, t: TFunction): Asked {
+  if (you) {
+    return { testId: 'lab-leave-question', question: t('lab.team.leaving.question', { title }), hint: t('lab.team.leaving.hint'), confirm: t('lab.team.leave'), cancel: t('lab.team.leaving.cancel') };
+  }
+  const name = member.displayName;
+  return {
+    testId: 'lab-remove-question',
+    question: member.email ? t('lab.team.removal.questionWithEmail', { name, email: member.email, title }) : t('lab.team.removal.question', { name, title }),
+    hint: t('lab.team.removal.hint'),
+    confirm: t('lab.team.remove', { name }),
+    cancel: t('lab.team.removal.cancel', { name }),
+  };
 }
 
 const ROLE_FIELDS = ['email', 'role'] as const;
@@ -205,9 +243,14 @@ function RoleForm({ project, members, userId, changed, reload }: { project: Proj
         </button>
       </form>
       {handingOver && (
-        <ConfirmHandOver
-          name={handingOver.displayName}
-          title={project.title}
+        <AskFirst
+          asked={{
+            testId: 'lab-hand-over',
+            question: t('lab.team.handOver.question', { name: handingOver.displayName, title: project.title }),
+            hint: t('lab.team.handOver.hint', { name: handingOver.displayName }),
+            confirm: t('lab.team.handOver.confirm', { name: handingOver.displayName }),
+            cancel: t('lab.team.handOver.cancel'),
+          }}
           busy={form.busy}
           onConfirm={(event) => void change(true)(event)}
           onCancel={() => {
@@ -220,27 +263,30 @@ function RoleForm({ project, members, userId, changed, reload }: { project: Proj
   );
 }
 
+/** A team change the page asks about first: the question, what it means, and the answers. */
+interface Asked {
+  testId: string;
+  question: string;
+  hint: string;
+  confirm: string;
+  cancel: string;
+}
+
 /**
- * Asks the owner, below the form, whether they mean to hand the project over (they stay on as a collaborator, and
- * cannot take it back themselves): focus moves to the question as it appears; Escape or "Keep the project" goes back.
+ * Asks, below what it is about, whether the change is meant (handing the project over, removing a member, leaving,
+ * withdrawing an invitation): focus moves to the question as it appears; Escape or the answer that goes back sends
+ * nothing, and the caller puts focus back where the question came from.
  */
-function ConfirmHandOver({ name, title, busy, onConfirm, onCancel }: { name: string; title: string; busy: boolean; onConfirm: (event: FormEvent) => void; onCancel: () => void }) {
-  const { t } = useTranslation();
+function AskFirst({ asked, busy, onConfirm, onCancel }: { asked: Asked; busy: boolean; onConfirm: (event: FormEvent) => void; onCancel: () => void }) {
   return (
-    <InlineQuestion
-      question={t('lab.team.handOver.question', { name, title })}
-      hint={t('lab.team.handOver.hint', { name })}
-      className="notice lab-confirm"
-      testId="lab-hand-over"
-      onCancel={onCancel}
-    >
+    <InlineQuestion question={asked.question} hint={asked.hint} className="notice lab-confirm" testId={asked.testId} onCancel={onCancel}>
       {(questionId) => (
         <form noValidate className="lab-actions" aria-labelledby={questionId} onSubmit={onConfirm}>
           <button type="submit" className="button button-danger" aria-disabled={busy || undefined}>
-            {t('lab.team.handOver.confirm', { name })}
+            {asked.confirm}
           </button>
           <button type="button" className="button button-secondary" onClick={onCancel}>
-            {t('lab.team.handOver.cancel')}
+            {asked.cancel}
           </button>
         </form>
       )}
@@ -258,10 +304,13 @@ function InvitationTable({
   const { t } = useTranslation();
   const client = useClient();
   const withdrawal = useForm<never>({}, []);
+  const [asking, setAsking] = useState<InvitationView | null>(null);
+  const opener = useRef<HTMLButtonElement | null>(null);
   const withdraw = (invitation: InvitationView) =>
     withdrawal.onSubmit({
       check: () => ({}),
       send: async () => {
+        setAsking(null);
         await client.withdrawInvitation(projectId, invitation.email);
         changed(t('lab.team.invitations.withdrawn', { email: invitation.email }));
       },
@@ -290,17 +339,41 @@ function InvitationTable({
               <td>{new Date(invitation.invitedAt).toLocaleDateString()}</td>
               {administrator && (
                 <td>
-                  <form noValidate onSubmit={(event) => void withdraw(invitation)(event)}>
-                    <button type="submit" className="button button-secondary" aria-disabled={withdrawal.busy || undefined}>
-                      {t('lab.team.invitations.withdraw', { email: invitation.email })}
-                    </button>
-                  </form>
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    aria-disabled={withdrawal.busy || undefined}
+                    onClick={(event) => {
+                      opener.current = event.currentTarget;
+                      setAsking(invitation);
+                    }}
+                  >
+                    {t('lab.team.invitations.withdraw', { email: invitation.email })}
+                  </button>
                 </td>
               )}
             </tr>
           ))}
         </tbody>
       </table>
+      {asking && (
+        <AskFirst
+          key={asking.email}
+          asked={{
+            testId: 'lab-withdraw-question',
+            question: t('lab.team.invitations.withdrawal.question', { email: asking.email }),
+            hint: t('lab.team.invitations.withdrawal.hint'),
+            confirm: t('lab.team.invitations.withdrawal.confirm'),
+            cancel: t('lab.team.invitations.withdrawal.cancel'),
+          }}
+          busy={withdrawal.busy}
+          onConfirm={(event) => void withdraw(asking)(event)}
+          onCancel={() => {
+            setAsking(null);
+            opener.current?.focus();
+          }}
+        />
+      )}
     </>
   );
 }

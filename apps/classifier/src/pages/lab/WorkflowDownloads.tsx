@@ -1,7 +1,7 @@
-import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '@chorus/client';
+import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, downloadSinceSchema } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SelectField } from '../../components/FormField';
+import { FormField, SelectField } from '../../components/FormField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useClient } from '../../lib/clientContext';
 import { type Download, useDownloads } from '../../lib/useDownloads';
@@ -9,17 +9,19 @@ import { useForm } from '../../lib/useForm';
 
 /**
  * The workflow's downloads: the consensus (a row per subject) or the raw classifications (a row per classification),
- * in each format the API offers, listed with their state and, once ready, a link that saves the file.
+ * in each format the API offers, whole or only what changed since a moment (incremental), listed with their state
+ * and, once ready, a link that saves the file.
  */
 export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
   const client = useClient();
   const { downloads, request, follow } = useDownloads(client, workflowId);
-  const form = useForm({ kind: 'consensus', format: 'csv' }, ['kind', 'format'] as const);
+  const form = useForm({ kind: 'consensus', format: 'csv', since: '' }, ['kind', 'format', 'since'] as const);
+  const since = form.values.since.trim();
   const [forExcel, setForExcel] = useState(false);
   const submit = form.onSubmit({
-    check: () => ({}),
-    send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat, forExcel),
+    check: () => (since && !downloadSinceSchema.safeParse(since).success ? { since: t('lab.downloads.sinceInvalid') } : {}),
+    send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat, forExcel, since || undefined),
     refused: () => ({ fields: {}, form: null }),
   });
   return (
@@ -41,6 +43,7 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
             </option>
           ))}
         </SelectField>
+        <FormField id="lab-download-since" label={t('lab.downloads.since')} hint={t('lab.downloads.sinceHint')} autoComplete="off" spellCheck={false} {...form.field('since')} />
         {form.values.format === 'csv' && (
           <label className="lab-checkbox">
             <input type="checkbox" checked={forExcel} onChange={(event) => setForExcel(event.target.checked)} /> {t('lab.downloads.forExcel')}
@@ -63,7 +66,9 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
 
 function DownloadItem({ download, follow }: { download: Download; follow: (download: Download) => boolean }) {
   const { t } = useTranslation();
-  const what = t('lab.downloads.what', { kind: t(`lab.downloads.kinds.${download.kind}`), format: t(`lab.downloads.formats.${download.format}`) });
+  const kind = t(`lab.downloads.kinds.${download.kind}`);
+  const format = t(`lab.downloads.formats.${download.format}`);
+  const what = download.since ? t('lab.downloads.whatSince', { kind, format, since: download.since }) : t('lab.downloads.what', { kind, format });
   return (
     <li data-state={download.state}>
       {download.state === 'preparing' && t('lab.downloads.preparing', { what })}

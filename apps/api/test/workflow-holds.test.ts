@@ -1,0 +1,73 @@
+import type { ChorusClient } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { voteWorkflow } from '../../../test/support/workflows';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+async function guest(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+const holdsIn = async (workflowId: string): Promise<number> =>
+  (await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflowId])).rows[0].n;
+
+describe("a workflow's holds, ended by its researchers", () => {
+  it('gives every held subject back to the pool at once, says how many, ends none the second time, and still takes the answers of those who held them', async () => {
+    // Retired after two classifications: two volunteers may hold each subject, so the holds outnumber the subjects.
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 2, 2);
+    const [first, second, latecomer] = [await guest(), await guest(), await guest()];
+    const firstQueue = await first.queue(workflowId, 2);
+    expect(firstQueue.subjects).toHaveLength(2);
+    expect((await second.queue(workflowId, 2)).subjects).toHaveLength(2);
+    expect(await latecomer.queue(workflowId, 2)).toMatchObject({ subjects: [], finished: false, heldBy: 'others' });
+
+    expect(await stack.client.releaseAllHolds(workflowId)).toEqual({ released: 4, subjects: 2 });
+    expect(await holdsIn(workflowId)).toBe(0);
+    expect((await stack.client.stats(workflowId)).held).toBe(0);
+    expect(await stack.client.releaseAllHolds(workflowId)).toEqual({ released: 0, subjects: 0 });
+
+    // Another volunteer is served them at once.
+    expect((await latecomer.queue(workflowId, 2)).subjects.map((subject) => subject.id).sort()).toEqual(subjectIds);
+
+    // A page that still shows one: its renewal finds it no longer held but still wanted (not `gone`), so the page keeps
+    // it; and its answer is stored.
+    const [shown] = subjectIds;
+    expect(await first.renewHolds(workflowId, [shown!])).toEqual({ held: [], gone: [], expiresAt: null });
+    const stored = await first.classify(
+      { workflowId, workflowVersion: firstQueue.workflowVersion, subjectId: shown!, annotations: [{ task: 'T0', value: 'yes' }] },
+      randomUUID(),
+    );
+    expect(stored).toMatchObject({ id: expect.any(String), replayed: false });
+    expect(stored.afterRetirement).toBeUndefined();
+    const { rows } = await stack.db.query('SELECT user_id FROM classifications WHERE workflow_id = $1 AND subject_id = $2', [workflowId, shown]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('refuses anyone but the researchers of the project, with a problem, and ends nothing', async () => {
+    const { projectId, workflowId } = await voteWorkflow(stack, 1);
+    const volunteer = await guest();
+    expect((await volunteer.queue(workflowId, 1)).subjects).toHaveLength(1);
+    const moderator = await newMember(stack, projectId, 'moderator');
+    const scientist = await newMember(stack, projectId, 'scientist');
+
+    for (const token of [volunteer.token, moderator.token]) {
+      const refused = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/holds`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Only the project's owner, collaborators and scientists may do this/);
+    }
+    expect(await holdsIn(workflowId)).toBe(1);
+    const unknown = await fetch(`${stack.baseUrl}/api/v1/workflows/${randomUUID()}/holds`, { method: 'DELETE', headers: { authorization: `Bearer ${scientist.token}` } });
+    expect(unknown.status).toBe(404);
+    expect(await scientist.client.releaseAllHolds(workflowId)).toEqual({ released: 1, subjects: 1 });
+  });
+});

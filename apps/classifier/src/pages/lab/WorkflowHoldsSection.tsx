@@ -1,0 +1,73 @@
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { InlineQuestion } from '../../components/InlineQuestion';
+import { ResultNotice } from '../../components/ResultNotice';
+import { problemAtFields } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { useForm } from '../../lib/useForm';
+import { useResult } from '../../lib/useResult';
+
+/**
+ * Gives back every subject volunteers hold in the workflow (once a question is fixed, or the project paused), so that
+ * the queue serves them again at once rather than when the holds lapse. The page asks first, saying how many subjects
+ * are held now (read as the button is pressed), then says how many holds ended, and the progress is read again.
+ */
+export function WorkflowHoldsSection({ workflowId, onReleased }: { workflowId: string; onReleased: () => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm<never>({}, []);
+  const [result, say] = useResult();
+  /** While asking: the subjects held when the button was pressed. */
+  const [held, setHeld] = useState<number | null>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const ask = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      say(null);
+      setHeld((await client.stats(workflowId)).held);
+    },
+    refused: (error) => problemAtFields(error, [] as const),
+  });
+  const release = form.onSubmit({
+    check: () => ({}),
+    send: async () => {
+      setHeld(null);
+      const { released, subjects } = await client.releaseAllHolds(workflowId);
+      say(released ? t('lab.holds.released', { released, subjects }) : t('lab.holds.noneReleased'));
+      onReleased();
+    },
+    refused: (error) => problemAtFields(error, [] as const),
+  });
+  const goBack = () => {
+    setHeld(null);
+    button.current?.focus();
+  };
+  return (
+    <section className="lab-section" aria-labelledby="lab-holds-heading">
+      <h2 id="lab-holds-heading">{t('lab.holds.title')}</h2>
+      <p>{t('lab.holds.lead')}</p>
+      <ResultNotice result={result} testId="lab-holds-result" />
+      <ErrorAlert problem={form.problem} focus />
+      <form noValidate aria-label={t('lab.holds.release')} onSubmit={(event) => void ask(event)}>
+        <button type="submit" ref={button} id="lab-holds-release" className="button button-secondary" aria-disabled={form.busy || undefined}>
+          {t('lab.holds.release')}
+        </button>
+      </form>
+      {held !== null && (
+        <InlineQuestion question={t('lab.holds.question')} hint={t('lab.holds.hint', { held })} className="notice lab-confirm" testId="lab-holds-question" onCancel={goBack}>
+          {(questionId) => (
+            <form noValidate className="lab-actions" aria-labelledby={questionId} onSubmit={(event) => void release(event)}>
+              <button type="submit" className="button button-danger" aria-disabled={form.busy || undefined}>
+                {t('lab.holds.confirm')}
+              </button>
+              <button type="button" className="button button-secondary" onClick={goBack}>
+                {t('lab.holds.cancel')}
+              </button>
+            </form>
+          )}
+        </InlineQuestion>
+      )}
+    </section>
+  );
+}
