@@ -112,7 +112,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     leftOut: markLeftOut,
   });
   const current = queue.subjects[0];
-  useSaidWithNextSubject(current, saidOnNext, announce);
+  // A stopped page shows no subject, though its queue may still hold some: none is named as coming next.
+  useSaidWithNextSubject(paused || closed ? undefined : current, saidOnNext, announce);
   const subjectWorkflow = useSubjectWorkflow(client, workflowId, workflowVersions, current, blocked, fail);
 
   /** The address names no workflow the volunteer may see, or one of another project than the address names. */
