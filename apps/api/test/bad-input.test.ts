@@ -170,7 +170,10 @@ it('answers a body it refuses unread (too large, an upload not theirs to make) a
 it('names the body’s faults and a missing idempotency key in one answer, so that one round of fixes is enough', async () => {
   const response = await post('/classifications', JSON.stringify({ workflowId, workflowVersion: 'one', subjectId, annotations: [] }), { 'idempotency-key': '' });
   expect(response.status).toBe(422);
-  expect(response.problem.errors?.map((error) => error.pointer)).toEqual(['/workflowVersion', '/headers/idempotency-key']);
+  expect(response.problem.errors?.map((error) => error.pointer)).toEqual(['/workflowVersion', '/annotations', '/headers/idempotency-key']);
+  // Answers that are no list of { task, value } are named with the rest, not in a second round.
+  const shapeless = await post('/classifications', JSON.stringify({ workflowId: 123, workflowVersion: 1, subjectId, annotations: { T0: 'yes' } }));
+  expect(shapeless.problem.errors?.map((error) => error.pointer)).toEqual(['/workflowId', '/annotations']);
   // Answers the workflow cannot take (found against its version) come with the key's fault too; nothing is stored.
   const answers = await post('/classifications', classification([{ task: 'T0', value: 'maybe' }]), { 'idempotency-key': '' });
   expect(answers.problem.errors?.map((error) => error.pointer)).toEqual(['/annotations/0/value', '/headers/idempotency-key']);

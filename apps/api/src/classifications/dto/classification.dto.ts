@@ -1,4 +1,4 @@
-import { metadataSchema } from '@chorus/tasks';
+import { annotationsSchema, metadataSchema } from '@chorus/tasks';
 import { z } from 'zod';
 import { versionNumberSchema } from '../../workflows/dto/workflow.dto';
 
@@ -11,8 +11,11 @@ export const classificationSchema = z.strictObject({
   workflowId: z.uuid('must be the id of a workflow'),
   workflowVersion: versionNumberSchema,
   subjectId: z.uuid('must be the id of a subject'),
-  /** Checked against the workflow version by packages/tasks; described here for the API's documentation. */
-  annotations: z.unknown().meta({
+  /**
+   * Its shape (a list of { task, value }) is checked here, with the other fields; each value against the workflow
+   * version by packages/tasks, once the version is known.
+   */
+  annotations: annotationsSchema.meta({
     description:
       'The answers, one per task the volunteer reached, in order: [{ "task": <task key>, "value": ... }]. The value by task type: ' +
       'single, the chosen answer\'s value (a string); multiple, the chosen answers\' values (an array of strings); ' +
