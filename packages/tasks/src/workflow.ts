@@ -111,17 +111,17 @@ export function checkWorkflowGraph(definition: WorkflowDefinition, base = ''): F
 
 const unknownFirstTask = (keys: string[], base: string): FieldError => ({ pointer: `${base}/firstTask`, message: `names no task; the tasks are ${keys.join(', ')}` });
 
+/** Each `next` task `key` names, with the pointer of the field that names it (a single choice's, per answer). */
+function nextFieldsOf(key: string, task: Task, base: string): { pointer: string; next: string | undefined }[] {
+  if (task.type === 'single') return task.answers.map((answer, index) => ({ pointer: `${base}/tasks/${key}/answers/${index}/next`, next: answer.next }));
+  return [{ pointer: `${base}/tasks/${key}/next`, next: task.next }];
+}
+
 /** Each `next` of `tasks` that names none of `keys`, the workflow's task keys. */
 function unknownNextErrors(tasks: Record<string, Task>, keys: ReadonlySet<string>, base: string): FieldError[] {
-  const errors: FieldError[] = [];
-  for (const [key, task] of Object.entries(tasks)) {
-    const pointerOf = (index: number) => (task.type === 'single' ? `${base}/tasks/${key}/answers/${index}/next` : `${base}/tasks/${key}/next`);
-    const nexts = task.type === 'single' ? task.answers.map((answer) => answer.next) : [task.next];
-    nexts.forEach((next, index) => {
-      if (next !== undefined && !keys.has(next)) errors.push({ pointer: pointerOf(index), message: `"${next}" is not a task of this workflow` });
-    });
-  }
-  return errors;
+  return Object.entries(tasks).flatMap(([key, task]) =>
+    nextFieldsOf(key, task, base).flatMap(({ pointer, next }) => (next !== undefined && !keys.has(next) ? [{ pointer, message: `"${next}" is not a task of this workflow` }] : [])),
+  );
 }
 
 /**
@@ -154,7 +154,10 @@ function cycleErrors({ tasks, firstTask }: WorkflowDefinition, base: string): Fi
     if (state.get(key) === 'done') return undefined;
     if (state.get(key) === 'open') {
       const cycle = [...path.slice(path.indexOf(key)), key].join(' → ');
-      return { pointer: `${base}/tasks/${path[path.length - 1]}`, message: `leads back to an earlier task (${cycle}); workflows must not loop` };
+      // Named at the `next` that closes the loop, where the researcher changes it.
+      const last = path[path.length - 1]!;
+      const closing = nextFieldsOf(last, tasks[last]!, base).find(({ next }) => next === key)?.pointer ?? `${base}/tasks/${last}`;
+      return { pointer: closing, message: `leads back to an earlier task (${cycle}); workflows must not loop` };
     }
     state.set(key, 'open');
     for (const next of nextCandidatesOf(tasks[key]!)) {

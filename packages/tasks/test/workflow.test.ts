@@ -78,8 +78,10 @@ describe('workflow definition', () => {
     const result = validateWorkflowDefinition({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo('T1'), T1: closeReading('T0') } });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors[0]!.pointer).toBe('/tasks/T1');
+    expect(result.errors[0]!.pointer).toBe('/tasks/T1/next'); // the field that closes the loop
     expect(result.errors[0]!.message).toContain('T0 → T1 → T0');
+    const throughAnAnswer = validateWorkflowDefinition({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo('T1'), T1: yesNo('T0') } });
+    expect(throughAnAnswer.ok ? [] : throughAnAnswer.errors.map((error) => error.pointer)).toEqual(['/tasks/T1/answers/0/next']);
   });
 
   it('refuses more than 100 tasks, naming the fix, and checks a chain of 100 (the graph checks recurse once a task)', () => {
