@@ -435,6 +435,31 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('tells a volunteer whose answer kept offline is refused once sent, the project having closed meanwhile, why, and that it was not kept', async () => {
+    const { project, workflow, url } = await liveWorkflowOf('Closed while offline', 4);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    try {
+      await suite.context.setOffline(true);
+      await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('outbox').waitFor({ timeout: 20_000 });
+      await suite.stack.client.updateProject(project.id, { status: 'draft' });
+    } finally {
+      await suite.context.setOffline(false);
+    }
+    const closed = page.getByTestId('closed');
+    await closed.waitFor({ timeout: 20_000 });
+    expect(await closed.textContent()).toContain('Your last answer could not be kept');
+    expect(await closed.textContent()).not.toContain('kept on this device');
+    const said = (await page.locator('[role="alert"]').allTextContents()).join(' ');
+    expect(said).toContain('Its project was closed to volunteers before it arrived.');
+    expect(said).not.toContain('does not fit');
+    await page.close();
+  });
+
   it('says why the server refused an answer in words, never with the API’s JSON pointers', async () => {
     const { workflow, url } = await liveWorkflowOf('Refused answer', 2);
     await skipTutorial(suite.context, workflow.id);

@@ -1,4 +1,4 @@
-import { ChorusApiError } from '@chorus/client';
+import { ChorusApiError, isProblem } from '@chorus/client';
 import { i18n } from '../i18n';
 
 /** What a volunteer is told when something fails: the API's problem detail, or a plain explanation. */
@@ -53,6 +53,7 @@ export function describeError(error: unknown): Problem {
  */
 export function whyAnswerRefused(error: unknown): string {
   if (!(error instanceof ChorusApiError) || error.status !== 422) return describeError(error).detail;
+  if (isProblem(error, 'workflow-not-open')) return i18n.t('errors.workflowClosed');
   const pointers = new Set((error.problem?.errors ?? []).map((field) => field.pointer));
   if (pointers.has('/subjectId')) return i18n.t('errors.subjectGone');
   if (pointers.has('/workflowVersion')) return i18n.t('errors.versionGone');

@@ -164,7 +164,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       return false;
     });
   }, []);
-  const sender = useOutboxSender(client, workflowId, workflowRef, { announce, refused: setProblem, closed: markClosed, online: unblock });
+  // Answers kept on the device that the server refused because the project closed: the last one is not kept after all.
+  const markClosedBeforeSent = useCallback(() => {
+    setClosed(true);
+    setLastAnswer((last) => (last === 'on-device' ? 'lost' : last));
+  }, []);
+  const sender = useOutboxSender(client, workflowId, workflowRef, { announce, refused: setProblem, closed: markClosedBeforeSent, online: unblock });
   useWhenReopened(client, projectSlug, workflowId, paused, (open) => {
     setPaused(false); // and the queue says what became of it
     if (open) announce(t('classify.reopened'));
