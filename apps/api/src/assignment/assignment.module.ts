@@ -8,5 +8,6 @@ import { SubjectAssigner } from './subject-assigner';
   imports: [WorkflowsModule],
   controllers: [AssignmentController],
   providers: [AssignmentService, SubjectAssigner],
+  exports: [AssignmentService],
 })
 export class AssignmentModule {}
