@@ -10,6 +10,7 @@ import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { PageTools } from '../components/PageTools';
 import { RecentClassifications } from '../components/RecentClassifications';
 import { ShortcutsDialog } from '../components/ShortcutsDialog';
+import type { ReportInput } from '../components/ReportProblem';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
@@ -249,6 +250,27 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     [client, workflowId, workflowRef, flushOutbox, announce, answered, commitWorkflow, leaveOutRetired, t],
   );
 
+  /**
+   * Reports the subject on screen as one that cannot be classified as it is, and moves on: its hold ends, and this page
+   * never shows it again (it never shows a subject twice). Not kept on the device to send later: a report that cannot
+   * be sent now is said so, and the volunteer stays on the subject (to try again, or to classify it after all).
+   */
+  const report = useCallback(
+    async (subject: QueuedSubject, { reason, note }: ReportInput): Promise<Problem | null> => {
+      setProblem(null);
+      setNotice(null);
+      try {
+        await withTimeout(client.reportSubject(workflowId, { subjectId: subject.id, reason, note }), ON_SCREEN_SUBMIT_MS);
+      } catch (error) {
+        return describeError(error);
+      }
+      saidOnNext.current = t('classify.reported');
+      answered(subject.id);
+      return null;
+    },
+    [client, workflowId, answered, t],
+  );
+
   const retry = () => {
     setProblem(null);
     setBlocked(false);
@@ -357,7 +379,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       ) : finished ? (
         <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} />
       ) : subjectWorkflow && current ? (
-        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} />
+        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} />
       ) : (
         !blocked && (
           <p className="loading" role="status">
