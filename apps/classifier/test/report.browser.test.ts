@@ -1,10 +1,11 @@
 import type { SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { checkScreen, liveYesNoWorkflow, newcomerPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * A volunteer reports the subject on screen ("Report a problem"), by keyboard alone, and moves on to the next one; an
  * image that fails to load offers the report itself. A report that cannot be sent keeps the volunteer on the subject.
+ * The workflow's researchers find the reported subjects in the lab, and retire one with a reason.
  */
 
 jest.setTimeout(60_000);
@@ -85,6 +86,51 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('finished').waitFor({ timeout: 10_000 });
     expect(await reportsOf(workflow.id)).toEqual([{ subject_id: expect.any(String), reason: 'media-does-not-load', note: null }]);
+    expect(errors).toEqual([]);
+  });
+
+  it("lists a workflow's reported subjects in the lab, and retires one by keyboard with a reason", async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-reports-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `Reported ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Plates' });
+    await researcher.addSubjects(set.id, [text('plate-1', 'Plate one.'), text('plate-2', 'Plate two.')]);
+    const { subjects } = await researcher.subjectsOf(set.id);
+    const idOf = (externalId: string) => subjects.find((subject) => subject.externalId === externalId)!.id;
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Stars?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Any stars?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    const volunteer = async () => suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-1'), reason: 'sensitive-content', note: 'A private letter' });
+    await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-1'), reason: 'sensitive-content' });
+    await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-2'), reason: 'blank-or-unreadable' });
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const table = page.getByTestId('lab-reports');
+    await table.waitFor();
+    expect(await page.getByTestId('lab-reports-total').textContent()).toBe('2 subjects reported.');
+    const plate1 = table.locator(`tr[data-subject-id="${idOf('plate-1')}"]`);
+    expect(await plate1.locator('th').textContent()).toBe('plate-1');
+    expect(await plate1.locator('.lab-report-reasons').textContent()).toBe('It shows sensitive or upsetting content: 2');
+    expect(await plate1.locator('.lab-report-notes').textContent()).toBe('“A private letter”');
+    await checkScreen(page, 'lab-reports');
+
+    await tabTo(page, `tr[data-subject-id="${idOf('plate-1')}"] button`, 400);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-report-retire"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Private correspondence');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-reports-result').getByText('1 subject retired.').waitFor();
+    await plate1.getByText('Retired').waitFor();
+    const { rows } = await suite.stack.db.query('SELECT retirement_reason, retirement_detail->>\'reason\' AS note FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, idOf('plate-1')]);
+    expect(rows).toEqual([{ retirement_reason: 'manual', note: 'Private correspondence' }]);
+    expect(await table.locator(`tr[data-subject-id="${idOf('plate-2')}"] button`).count()).toBe(1);
     expect(errors).toEqual([]);
   });
 });
