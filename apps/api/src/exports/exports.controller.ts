@@ -23,7 +23,7 @@ const ApiSince = (rows: string) =>
     schema: { oneOf: [{ type: 'string', format: 'date' }, { type: 'string', format: 'date-time' }] },
   });
 
-/** A download's columns as the OpenAPI document lists them: a line each, then those repeated per task. */
+/** A download's columns as the OpenAPI document lists them: a line each, then those repeated per task, if any. */
 function columnsInWords(order: string, columns: Record<string, string>, perTask: Record<string, string> = {}): string {
   const line = ([name, holds]: [string, string]) => `- \`${name}\`: ${holds}`;
   const tasks = Object.entries(perTask).map(([field, holds]) => line([`<task>_${field}`, holds]));

@@ -1,3 +1,4 @@
+import { SUBJECT_REPORT_REASONS } from '@chorus/client';
 import type { FlatRecord } from './export-format';
 
 /** One volunteer's report of a subject, as the export query reads it. */
@@ -19,7 +20,7 @@ export const SUBJECT_REPORT_COLUMNS = {
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
   user_id: "the volunteer's id (never their email or name)",
-  reason: 'media-does-not-load, blank-or-unreadable, not-what-the-task-asks, sensitive-content or other',
+  reason: `why: ${SUBJECT_REPORT_REASONS.join(', ')}`,
   note: "the volunteer's note, if they wrote one",
   reported_at: 'when it was stored (ISO 8601)',
   retired_at: 'when the subject was retired in the workflow, if it is',
