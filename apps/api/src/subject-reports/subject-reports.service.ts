@@ -66,7 +66,7 @@ const toView = (row: StoredReportRow): SubjectReport => ({
  * Volunteers report subjects they cannot classify as they are (an image that does not load, a blank page, sensitive
  * content); the workflow's researchers see them listed per subject, and decide whether to retire them. A report does
  * not keep the subject from the volunteer for good: it ends their hold, like a release, so a later session may serve
- * it to them again (the queue's statements are left as they are; the page that reported it does not show it again).
+ * it to them again (the queue's statements are left as they are; the classifier tab that reported it leaves it out).
  */
 @Injectable()
 export class SubjectReportsService {

@@ -19,7 +19,7 @@ import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWo
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
 import { listOf } from '../lib/listFormat';
 import { projectPath } from '../lib/router';
-import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
+import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
 import { subjectName } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
@@ -251,8 +251,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   );
 
   /**
-   * Reports the subject on screen as one that cannot be classified as it is, and moves on: its hold ends, and this page
-   * never shows it again (it never shows a subject twice). Not kept on the device to send later: a report that cannot
+   * Reports the subject on screen as one that cannot be classified as it is, and moves on: its hold ends, and this tab
+   * never shows it again, reloaded too (`rememberReported`). Not kept on the device to send later: a report that cannot
    * be sent now is said so, and the volunteer stays on the subject (to try again, or to classify it after all).
    */
   const report = useCallback(
@@ -264,6 +264,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       } catch (error) {
         return describeError(error);
       }
+      rememberReported(workflowId, subject.id);
       saidOnNext.current = t('classify.reported');
       answered(subject.id);
       return null;
