@@ -1,4 +1,4 @@
-import { type ChorusApiError, type ChorusClient, SUBJECT_REPORT_LIMITS } from '@chorus/client';
+import { type ChorusApiError, type ChorusClient, SUBJECT_REPORT_LIMITS, reportedSubjectPageSchema, subjectReportSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -40,6 +40,8 @@ describe('reporting a subject', () => {
 
     const report = await reporter.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'media-does-not-load', note: '  The scan is black.  ' });
     expect(report).toMatchObject({ subjectId: subjectIds[0], reason: 'media-does-not-load', note: 'The scan is black.', replayed: false });
+    const { replayed: _, ...answered } = report;
+    expect(subjectReportSchema.parse(answered)).toEqual(answered); // the documented shape, strictly
     expect(await reportsOf(workflowId)).toEqual([{ subject_id: subjectIds[0], user_id: expect.any(String), reason: 'media-does-not-load', note: 'The scan is black.' }]);
     expect((await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
     expect((await next.queue(workflowId)).subjects.map((subject) => subject.id)).toEqual(subjectIds);
@@ -99,6 +101,7 @@ describe("a workflow's reported subjects", () => {
     await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[1]!], reason: 'reported upside down' });
 
     const page = await stack.client.reportedSubjects(workflowId);
+    expect(reportedSubjectPageSchema.parse(page)).toEqual(page); // the documented shape, strictly
     expect(page.total).toBe(2);
     expect(page.next).toBeNull();
     // The most recently reported first.

@@ -64,7 +64,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
   const busy = useRef(false);
   /** The report form is open, with the reason chosen so far (an image that failed chooses its own). */
   const [reporting, setReporting] = useState<{ reason: SubjectReportReason | null } | null>(null);
-  const offerReport = useCallback((reason: SubjectReportReason) => setReporting({ reason }), []);
+  const openReport = useCallback((reason: SubjectReportReason | null) => setReporting({ reason }), []);
   const report = async (input: ReportInput) => {
     const problem = await onReport(subject, input);
     if (!problem) clearDraft(storageKey);
@@ -283,7 +283,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
           }}
         >
           {/* Its pages are counted in the list it is given: another list (a task that shows one itself) starts it again. */}
-          <ReportOffer.Provider value={offerReport}>
+          <ReportOffer.Provider value={openReport}>
             <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} />
           </ReportOffer.Provider>
           <SubjectAbout metadata={subject.metadata} />
@@ -329,7 +329,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
           </button>
         </div>
       </form>
-      <ReportProblem reporting={reporting} onOpen={(reason) => setReporting({ reason })} onClose={() => setReporting(null)} onReport={report} />
+      <ReportProblem reporting={reporting} onOpen={openReport} onClose={() => setReporting(null)} onReport={report} />
     </section>
   );
 }
