@@ -18,6 +18,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
+import { SubjectReportsModule } from './subject-reports/subject-reports.module';
 import { SubjectSetsModule } from './subject-sets/subject-sets.module';
 import { TagsModule } from './tags/tags.module';
 import { WorkflowsModule } from './workflows/workflows.module';
@@ -49,6 +50,7 @@ export class AppModule {
         WorkflowsModule,
         AssignmentModule,
         RetirementModule,
+        SubjectReportsModule,
         ReaggregationModule,
         ClassificationsModule,
         ExportsModule,

@@ -403,7 +403,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       tasks: { T0: { type: 'single', question: 'Anything?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     });
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 15_000 });
-    expect(await page.locator('.viewer-message').textContent()).toBe('This image could not be shown. Open the image');
+    expect(await page.locator('.viewer-message').textContent()).toBe('This image could not be shown. Open the image Report this subject');
     expect(await page.getByText(/Unable to open/).isVisible().catch(() => false)).toBe(false);
     await page.close();
   });

@@ -1,12 +1,12 @@
 import type {
-  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
 } from './types';
 
 /** The formats every download is written in (the API's and the lab's one list). */
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-/** The two downloads of a workflow: a row per subject (`consensus`) or per classification. */
-export const EXPORT_KINDS = ['consensus', 'classifications'] as const;
+/** The downloads of a workflow: a row per subject (`consensus`), per classification, or per volunteer's report of a subject. */
+export const EXPORT_KINDS = ['consensus', 'classifications', 'subject-reports'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export class ChorusApiError extends Error {
@@ -332,6 +332,18 @@ export class ChorusClient {
   /** Returns retired subjects to the queue, with the reason (researchers only). */
   unretireSubjects(workflowId: string, input: RetirementInput) {
     return this.call<SubjectsUnretired>('POST', `/workflows/${workflowId}/unretire`, input);
+  }
+  /**
+   * Reports a subject the caller was served as one they cannot classify as it is, which ends their hold on it; a
+   * report made again answers with the first (`replayed`).
+   */
+  async reportSubject(workflowId: string, input: SubjectReportInput): Promise<SubjectReport & { replayed: boolean }> {
+    const { status, body } = await this.request<SubjectReport>('POST', `/workflows/${workflowId}/subject-reports`, input);
+    return { ...body, replayed: status === 200 };
+  }
+  /** The subjects volunteers reported in the workflow, the most recently reported first (researchers only). */
+  reportedSubjects(workflowId: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<ReportedSubjectPage>('GET', `/workflows/${workflowId}/reported-subjects?${queryString(query)}`);
   }
   /** Sets subjects' priorities, which `priority` selection serves lowest first (kept, with a warning, under another order). */
   setPriorities(workflowId: string, priorities: SubjectPriority[]) {

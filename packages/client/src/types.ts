@@ -33,6 +33,9 @@ import type {
   subjectsAddedSchema,
   subjectsRetiredSchema,
   subjectsUnretiredSchema,
+  SUBJECT_REPORT_REASONS,
+  subjectReportSchema,
+  reportedSubjectPageSchema,
   taskFeedbackSchema,
   userViewSchema,
   verifiedEmailSchema,
@@ -122,3 +125,14 @@ export type ProposedTag = z.infer<typeof proposedTagSchema>;
 export type WorkflowStats = z.infer<typeof workflowStatsSchema>;
 export type ReaggregationRun = z.infer<typeof reaggregationRunSchema>;
 export type Problem = z.infer<typeof problemSchema>;
+
+export type SubjectReportReason = (typeof SUBJECT_REPORT_REASONS)[number];
+export type SubjectReport = z.infer<typeof subjectReportSchema>;
+/** A volunteer's report of a subject they were served: the subject, why, and a note if they wrote one. */
+export interface SubjectReportInput {
+  subjectId: string;
+  reason: SubjectReportReason;
+  note?: string;
+}
+export type ReportedSubjectPage = z.infer<typeof reportedSubjectPageSchema>;
+export type ReportedSubject = ReportedSubjectPage['subjects'][number];

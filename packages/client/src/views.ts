@@ -328,3 +328,28 @@ export const downloadLinkSchema = z.strictObject({
   url: z.string().meta({ description: 'The download, from the server’s root: /api/v1/workflows/:id/<kind>?token=…; add &format=…, &since=…, &bom=… as to the download' }),
   expiresAt: time,
 });
+
+/** Why a volunteer reports a subject they cannot classify as it is: the API's, the classifier's and the lab's one list. */
+export const SUBJECT_REPORT_REASONS = ['media-does-not-load', 'blank-or-unreadable', 'not-what-the-task-asks', 'sensitive-content', 'other'] as const;
+/** What a report's note may hold, as the API checks it and the classifier's form limits it. */
+export const SUBJECT_REPORT_LIMITS = { noteLength: 1000 } as const;
+const subjectReportReasonSchema = z.enum(SUBJECT_REPORT_REASONS);
+
+/** A volunteer's report of a subject, as stored: the first one, also when the same volunteer reports it again. */
+export const subjectReportSchema = z.strictObject({ id, subjectId: id, reason: subjectReportReasonSchema, note: z.string().nullable(), reportedAt: time });
+
+/** A subject volunteers reported in a workflow, as its researchers see it: how many reports, and why. */
+export const reportedSubjectSchema = z.strictObject({
+  subjectId: id,
+  externalId: z.string().nullable(),
+  reports: z.int(),
+  /** How many reports gave each reason (the reasons nobody gave are left out). */
+  reasons: z.partialRecord(subjectReportReasonSchema, z.int()),
+  /** The latest notes, newest first (at most 5); who wrote each by user id only, as the downloads name volunteers. */
+  notes: z.array(z.strictObject({ userId: id, reason: subjectReportReasonSchema, note: z.string(), reportedAt: time })),
+  firstReportedAt: time,
+  lastReportedAt: time,
+  retired: z.boolean(),
+});
+/** A page of a workflow's reported subjects, the most recently reported first, and how many subjects were reported in all. */
+export const reportedSubjectPageSchema = z.strictObject({ total: z.int(), subjects: z.array(reportedSubjectSchema), next: z.string().nullable() });

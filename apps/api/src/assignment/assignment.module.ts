@@ -9,5 +9,6 @@ import { WorkflowHoldsController } from './workflow-holds.controller';
   imports: [WorkflowsModule],
   controllers: [AssignmentController, WorkflowHoldsController],
   providers: [AssignmentService, SubjectAssigner],
+  exports: [AssignmentService],
 })
 export class AssignmentModule {}

@@ -11,6 +11,7 @@ import { type ExportDownload, gzipped } from './export-streams';
 import { ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classification-rows';
 import { CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS } from './consensus-rows';
+import { SUBJECT_REPORT_COLUMNS } from './subject-report-rows';
 
 /** The `since` parameter in OpenAPI, of the rows each download holds. */
 const ApiSince = (rows: string) =>
@@ -22,10 +23,11 @@ const ApiSince = (rows: string) =>
     schema: { oneOf: [{ type: 'string', format: 'date' }, { type: 'string', format: 'date-time' }] },
   });
 
-/** A download's columns as the OpenAPI document lists them: a line each, then those repeated per task. */
-function columnsInWords(order: string, columns: Record<string, string>, perTask: Record<string, string>): string {
+/** A download's columns as the OpenAPI document lists them: a line each, then those repeated per task, if any. */
+function columnsInWords(order: string, columns: Record<string, string>, perTask: Record<string, string> = {}): string {
   const line = ([name, holds]: [string, string]) => `- \`${name}\`: ${holds}`;
-  return [order, '', 'Columns, the same in every format:', ...Object.entries(columns).map(line), 'then, for every task:', ...Object.entries(perTask).map(([field, holds]) => line([`<task>_${field}`, holds]))].join('\n');
+  const tasks = Object.entries(perTask).map(([field, holds]) => line([`<task>_${field}`, holds]));
+  return [order, '', 'Columns, the same in every format:', ...Object.entries(columns).map(line), ...(tasks.length ? ['then, for every task:', ...tasks] : [])].join('\n');
 }
 
 /** A download's answer in OpenAPI: a file in any of the formats, or a problem. */
@@ -119,5 +121,25 @@ export class ExportsController {
   ) {
     const downloader = await this.exports.downloader(workflowId, 'classifications', user, query.token);
     return send(reply, await this.exports.classifications(workflowId, downloadForm(query, accept), downloader, query.since), acceptEncoding);
+  }
+
+  @Get('subject-reports')
+  @Public()
+  @ApiDownloadResponse()
+  @ApiSince('the reports stored')
+  @ApiOperation({
+    summary: 'Download every volunteer’s report of a subject of the workflow, one flat row each (researchers only).',
+    description: columnsInWords('One row per report, in subject_id then reported_at order.', SUBJECT_REPORT_COLUMNS),
+  })
+  async getSubjectReports(
+    @Param('id', uuidParam('id')) workflowId: string,
+    @Query(downloadQuery) query: DownloadQuery,
+    @HeaderValue('accept') accept: string | undefined,
+    @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
+    @Res() reply: FastifyReply,
+    @OptionalUser() user?: AuthUser,
+  ) {
+    const downloader = await this.exports.downloader(workflowId, 'subject-reports', user, query.token);
+    return send(reply, await this.exports.subjectReports(workflowId, downloadForm(query, accept), downloader, query.since), acceptEncoding);
   }
 }

@@ -8,6 +8,7 @@ import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type ClassificationRow, classificationColumns, flattenClassification, taskKeysOf } from './classification-rows';
 import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
+import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
 import type { DownloadForm } from './export-format';
 import { DownloadLinks } from './download-links';
 import { type ExportDownload, ExportStreams } from './export-streams';
@@ -53,6 +54,14 @@ const CLASSIFICATION_ROWS = `
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
   WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)
   ORDER BY c.subject_id, c.user_id`;
+
+/** In subject order, each subject's reports oldest first; with `since` ($2), only those stored at or after it. */
+const SUBJECT_REPORT_ROWS = `
+  SELECT r.id, r.subject_id, s.external_id, r.user_id, r.reason, r.note, r.created_at, st.retired_at, st.retirement_reason
+  FROM subject_reports r JOIN subjects s ON s.id = r.subject_id
+  LEFT JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = r.subject_id
+  WHERE r.workflow_id = $1 AND ($2::timestamptz IS NULL OR r.created_at >= $2)
+  ORDER BY r.subject_id, r.created_at, r.id`;
 
 /** The downloads of a workflow's data, for its project's researchers: flat rows, streamed from a cursor. */
 @Injectable()
@@ -120,6 +129,16 @@ export class ExportsService {
         columns: classificationColumns(taskKeys),
         name: `classifications-${workflowId}`,
       },
+      form,
+      user.id,
+    );
+  }
+
+  /** Every volunteer's report of a subject of the workflow (or those stored since a moment), one row each. */
+  async subjectReports(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date): Promise<ExportDownload> {
+    await this.workflows.requireResearcher(workflowId, user);
+    return this.streams.open<SubjectReportRow>(
+      { sql: SUBJECT_REPORT_ROWS, parameters: [workflowId, since ?? null], toRecord: flattenSubjectReport, columns: Object.keys(SUBJECT_REPORT_COLUMNS), name: `subject-reports-${workflowId}` },
       form,
       user.id,
     );

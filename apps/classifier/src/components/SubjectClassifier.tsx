@@ -1,4 +1,4 @@
-import type { QueuedSubject, WorkflowView } from '@chorus/client';
+import type { QueuedSubject, SubjectReportReason, WorkflowView } from '@chorus/client';
 import { type Annotation, evidenceMissing, newAnswerSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
 import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
@@ -6,11 +6,12 @@ import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
 import { firstControlIn, focusControlAtEnd } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
-import { hasModifier, hasOwnEnterAction } from '../lib/keyboard';
+import { hasModifier, hasOwnEnterAction, inDialog } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectName } from '../lib/subjectName';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
+import { type ReportInput, ReportOffer, ReportProblem } from './ReportProblem';
 import { SubjectMedia } from './SubjectMedia';
 
 export interface Submission {
@@ -28,6 +29,8 @@ interface Props {
   /** Stores (or queues) the classification; resolves false when it failed (the problem has been shown). */
   onSubmit(submission: Submission): Promise<boolean>;
   onProblem(problem: Problem | null): void;
+  /** Reports the subject as one that cannot be classified as it is: null once sent, else why it could not be. */
+  onReport(subject: QueuedSubject, report: ReportInput): Promise<Problem | null>;
 }
 
 /** A horizontal swipe at least this long (CSS px) answers a two-answer single task. */
@@ -42,7 +45,7 @@ function valueFor(task: Task | undefined, values: Record<string, unknown>, key: 
  * to an earlier task with its answer; answers in progress are kept as a draft on this device. Mount it with
  * `key={subject.id}`: its state (answers, start time, idempotency key) belongs to one subject.
  */
-export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Props) {
+export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onReport }: Props) {
   const definition = workflow.definition;
   const { t } = useTranslation();
   const storageKey = draftKey(workflow.id, workflow.version, subject.id);
@@ -59,6 +62,14 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
   /** Done or Next was pressed with an empty answer (nothing transcribed): asked once whether that is meant. */
   const [confirmingEmpty, setConfirmingEmpty] = useState<EmptiableType | null>(null);
   const busy = useRef(false);
+  /** The report form is open, with the reason chosen so far (an image that failed chooses its own). */
+  const [reporting, setReporting] = useState<{ reason: SubjectReportReason | null } | null>(null);
+  const openReport = useCallback((reason: SubjectReportReason | null) => setReporting({ reason }), []);
+  const report = async (input: ReportInput) => {
+    const problem = await onReport(subject, input);
+    if (!problem) clearDraft(storageKey);
+    return problem;
+  };
   const [startedAt] = useState(() => restored?.startedAt ?? new Date().toISOString());
   // One key per subject: retrying after a failure (even one where the server did store it) never stores it twice.
   const [idempotencyKey] = useState(() => restored?.idempotencyKey ?? randomUuid());
@@ -192,7 +203,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
       if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing || event.shiftKey || event.altKey) return;
       const force = event.ctrlKey || event.metaKey;
       if (!force && (hasModifier(event) || hasOwnEnterAction(event.target))) return;
-      if ((event.target as Element | null)?.closest?.('dialog')) return;
+      if (inDialog(event.target)) return;
       event.preventDefault();
       void proceedRef.current();
     };
@@ -272,7 +283,9 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
           }}
         >
           {/* Its pages are counted in the list it is given: another list (a task that shows one itself) starts it again. */}
-          <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} />
+          <ReportOffer.Provider value={openReport}>
+            <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} />
+          </ReportOffer.Provider>
           <SubjectAbout metadata={subject.metadata} />
         </div>
       )}
@@ -316,6 +329,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem }: Pr
           </button>
         </div>
       </form>
+      <ReportProblem reporting={reporting} onOpen={openReport} onClose={() => setReporting(null)} onReport={report} />
     </section>
   );
 }

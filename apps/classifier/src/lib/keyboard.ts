@@ -28,7 +28,7 @@ export function hasModifier(event: KeyboardEvent): boolean {
   return event.ctrlKey || event.metaKey || event.altKey;
 }
 
-/** True inside an open dialog: page shortcuts stay quiet while it is on top. */
+/** True inside an open dialog, or an in-page form with keys of its own (`data-own-keys`): page shortcuts stay quiet there. */
 export function inDialog(target: EventTarget | null): boolean {
-  return target instanceof Element && target.closest('dialog') !== null;
+  return target instanceof Element && target.closest('dialog, [data-own-keys]') !== null;
 }

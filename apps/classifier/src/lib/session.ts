@@ -267,3 +267,26 @@ export function forgetClassifiedThisSession(): void {
     // storage disabled: nothing kept
   }
 }
+
+/**
+ * The subjects this tab's volunteer reported in a workflow: the server may serve them to them again (a report ends
+ * the hold, as a release does), and this tab, reloaded too, never shows them again.
+ */
+const reportedKey = (workflowId: string) => `chorus.reported.${session.current().userId ?? ''}.${workflowId}`;
+
+export function reportedThisSession(workflowId: string): Set<string> {
+  try {
+    const stored: unknown = JSON.parse(window.sessionStorage.getItem(reportedKey(workflowId)) ?? '[]');
+    return new Set(Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+export function rememberReported(workflowId: string, subjectId: string): void {
+  try {
+    window.sessionStorage.setItem(reportedKey(workflowId), JSON.stringify([...reportedThisSession(workflowId), subjectId]));
+  } catch {
+    // storage disabled: the page's own list of subjects it showed keeps it out until a reload
+  }
+}

@@ -3,7 +3,7 @@ import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useSta
 import { draftVersionOf } from './drafts';
 import { namesNothing } from './errors';
 import { isWorkflowPaused, outbox } from './outbox';
-import { session } from './session';
+import { reportedThisSession, session } from './session';
 import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withoutSubjects } from './subjectQueue';
 import { useHoldsWhileAtWork } from './useHoldsWhileAtWork';
 
@@ -123,8 +123,12 @@ export function useSubjectQueue(
     const request = (async () => {
       const wanted = nextBatchOf(queueRef.current);
       const [served, pending] = await Promise.all([client.queue(workflowId, wanted.size, wanted), outbox.pendingSubjectIds(workflowId)]);
-      // Subjects answered on this device whose classification still waits in the outbox are not shown again.
-      const batch = { ...served, subjects: served.subjects.filter((subject) => !pending.has(subject.id)) };
+      // Subjects answered on this device whose classification still waits in the outbox are not shown again, nor those
+      // the volunteer reported in this tab: those are given back at once (best effort), for others.
+      const reported = reportedThisSession(workflowId);
+      const reportedAgain = served.subjects.filter((subject) => reported.has(subject.id)).map((subject) => subject.id);
+      if (reportedAgain.length) void client.releaseHolds(workflowId, reportedAgain).catch(() => undefined);
+      const batch = { ...served, subjects: served.subjects.filter((subject) => !pending.has(subject.id) && !reported.has(subject.id)) };
       // A researcher published a new version: show its tasks, so that the answers fit the version submitted.
       if (batch.workflowVersion !== workflowRef.current?.version) on.current.newVersion(await client.getWorkflow(workflowId));
       const { queue: next, added } = addBatch(queueRef.current, batch);

@@ -10,6 +10,7 @@ import { FieldGuideDialog } from '../components/FieldGuideDialog';
 import { PageTools } from '../components/PageTools';
 import { RecentClassifications } from '../components/RecentClassifications';
 import { ShortcutsDialog } from '../components/ShortcutsDialog';
+import type { ReportInput } from '../components/ReportProblem';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
@@ -18,7 +19,7 @@ import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWo
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
 import { listOf } from '../lib/listFormat';
 import { projectPath } from '../lib/router';
-import { classifiedThisSession, rememberClassifiedThisSession, session } from '../lib/session';
+import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
 import { subjectName } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
@@ -255,6 +256,28 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     [client, workflowId, workflowRef, flushOutbox, announce, answered, commitWorkflow, leaveOutRetired, t],
   );
 
+  /**
+   * Reports the subject on screen as one that cannot be classified as it is, and moves on: its hold ends, and this tab
+   * never shows it again, reloaded too (`rememberReported`). Not kept on the device to send later: a report that cannot
+   * be sent now is said so, and the volunteer stays on the subject (to try again, or to classify it after all).
+   */
+  const report = useCallback(
+    async (subject: QueuedSubject, { reason, note }: ReportInput): Promise<Problem | null> => {
+      setProblem(null);
+      setNotice(null);
+      try {
+        await withTimeout(client.reportSubject(workflowId, { subjectId: subject.id, reason, note }), ON_SCREEN_SUBMIT_MS);
+      } catch (error) {
+        return describeError(error);
+      }
+      rememberReported(workflowId, subject.id);
+      saidOnNext.current = t('classify.reported');
+      answered(subject.id);
+      return null;
+    },
+    [client, workflowId, answered, t],
+  );
+
   const retry = () => {
     setProblem(null);
     setBlocked(false);
@@ -363,7 +386,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       ) : finished ? (
         <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} />
       ) : subjectWorkflow && current ? (
-        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} />
+        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} />
       ) : (
         !blocked && (
           <p className="loading" role="status">

@@ -9,6 +9,7 @@ export * from './assignment.entity';
 export * from './aggregation-outbox.entity';
 export * from './reaggregation-run.entity';
 export * from './mail-outbox.entity';
+export * from './subject-report.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
@@ -19,11 +20,12 @@ import { Project, ProjectFormerSlug, ProjectInvitation, ProjectMember } from './
 import { ReaggregationRunRecord } from './reaggregation-run.entity';
 import { SubjectWorkflowStatus } from './subject-status.entity';
 import { Subject, SubjectSet, SubjectSetMember } from './subject.entity';
+import { SubjectReport } from './subject-report.entity';
 import { User } from './user.entity';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity';
 
 export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
-  ReaggregationRunRecord, MailOutbox,
+  ReaggregationRunRecord, MailOutbox, SubjectReport,
 ];

@@ -19,7 +19,7 @@ export interface DownloadQuery {
 }
 
 export const downloadLinkRequestSchema = z.strictObject({
-  kind: z.enum(EXPORT_KINDS, 'must be consensus (a row per subject) or classifications (a row per classification)'),
+  kind: z.enum(EXPORT_KINDS, 'must be consensus (a row per subject), classifications (a row per classification) or subject-reports (a row per volunteer’s report of a subject)'),
 });
 export type DownloadLinkRequest = z.infer<typeof downloadLinkRequestSchema>;
 

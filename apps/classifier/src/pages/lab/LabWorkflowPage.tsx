@@ -14,12 +14,16 @@ import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { DefinitionEditor } from './DefinitionEditor';
 import { ReaggregationRuns } from './ReaggregationRuns';
+import { ReportedSubjectsSection } from './ReportedSubjectsSection';
 import { WorkflowDownloads } from './WorkflowDownloads';
 import { WorkflowHoldsSection } from './WorkflowHoldsSection';
 import { WorkflowSubjectSets } from './WorkflowSubjectSets';
 import { WorkflowSubjectsSection } from './WorkflowSubjectsSection';
 
-/** `/lab/workflows/:id`: a workflow's status, progress, its volunteers' holds, definition, subject sets, subjects retired by hand and priorities, and downloads. */
+/**
+ * `/lab/workflows/:id`: a workflow's status, progress, its volunteers' holds, definition, subject sets, subjects retired
+ * by hand and priorities, the subjects volunteers reported, and downloads.
+ */
 export function LabWorkflowPage({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
   const volunteer = useSession();
@@ -62,6 +66,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
           <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} />
           <WorkflowSubjectsSection workflow={workflow} projectId={project.id} onChanged={() => setSubjectChanges((n) => n + 1)} />
+          <ReportedSubjectsSection workflow={workflow} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
           <WorkflowDownloads workflowId={workflow.id} />
         </>
       ) : (

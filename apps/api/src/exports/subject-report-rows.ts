@@ -1,0 +1,42 @@
+import { SUBJECT_REPORT_REASONS } from '@chorus/client';
+import type { FlatRecord } from './export-format';
+
+/** One volunteer's report of a subject, as the export query reads it. */
+export interface SubjectReportRow {
+  id: string;
+  subject_id: string;
+  external_id: string | null;
+  user_id: string;
+  reason: string;
+  note: string | null;
+  created_at: Date;
+  retired_at: Date | null;
+  retirement_reason: string | null;
+}
+
+/** The columns, each with what it holds (the API's documentation lists them). */
+export const SUBJECT_REPORT_COLUMNS = {
+  report_id: "the report's id",
+  subject_id: "the subject's id",
+  external_id: "the researchers' id of the subject, if it has one",
+  user_id: "the volunteer's id (never their email or name)",
+  reason: `why: ${SUBJECT_REPORT_REASONS.join(', ')}`,
+  note: "the volunteer's note, if they wrote one",
+  reported_at: 'when it was stored (ISO 8601)',
+  retired_at: 'when the subject was retired in the workflow, if it is',
+  retirement_reason: 'why it was retired: manual for researchers, else the rule that retired it',
+} as const;
+
+export function flattenSubjectReport(row: SubjectReportRow): FlatRecord {
+  return {
+    report_id: row.id,
+    subject_id: row.subject_id,
+    external_id: row.external_id,
+    user_id: row.user_id,
+    reason: row.reason,
+    note: row.note,
+    reported_at: row.created_at.toISOString(),
+    retired_at: row.retired_at?.toISOString() ?? null,
+    retirement_reason: row.retirement_reason,
+  };
+}

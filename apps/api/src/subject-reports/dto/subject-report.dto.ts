@@ -1,0 +1,29 @@
+import { SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS } from '@chorus/client';
+import { z } from 'zod';
+import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
+
+/** A volunteer's report of a subject they were served: why (one of a fixed set), and an optional note. */
+export const subjectReportInputSchema = z.strictObject({
+  subjectId: z.uuid('must be the id of a subject you were served'),
+  reason: z.enum(SUBJECT_REPORT_REASONS, `must be one of ${SUBJECT_REPORT_REASONS.join(', ')}`),
+  note: z
+    .string()
+    .trim()
+    .max(SUBJECT_REPORT_LIMITS.noteLength, `must be at most ${SUBJECT_REPORT_LIMITS.noteLength} characters`)
+    // An empty note is no note.
+    .transform((note) => note || undefined)
+    .optional(),
+});
+export type SubjectReportInput = z.infer<typeof subjectReportInputSchema>;
+
+/** Where a page of reported subjects starts: after the subject last reported at this time (the `next` of the page before). */
+const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/** A cursor from a subject's last report time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
+export const reportedSubjectCursor = (lastReportedAt: string, subjectId: string) => `${lastReportedAt}_${subjectId}`;
+
+/** The query of `GET /workflows/:id/reported-subjects`. */
+export const reportedSubjectsQuerySchema = z.strictObject({
+  limit: pageLimitSchema(100, 20),
+  after: pageCursorSchema(CURSOR, ([lastReportedAt, subjectId]) => ({ lastReportedAt: lastReportedAt!, subjectId: subjectId! })),
+});
+export type ReportedSubjectsQuery = z.infer<typeof reportedSubjectsQuerySchema>;

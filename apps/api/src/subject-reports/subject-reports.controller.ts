@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { reportedSubjectPageSchema, subjectReportSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
+import { type ReportedSubjectsQuery, type SubjectReportInput, reportedSubjectsQuerySchema, subjectReportInputSchema } from './dto/subject-report.dto';
+import { SubjectReportsService } from './subject-reports.service';
+
+@ApiTags('subject-reports')
+@ApiBearerAuth()
+@Controller('workflows/:id')
+export class SubjectReportsController {
+  constructor(private readonly reports: SubjectReportsService) {}
+
+  @Post('subject-reports')
+  @ApiZodBody(subjectReportInputSchema, 'A subject the caller was served and cannot classify as it is, why, and an optional note; their hold on it ends.')
+  @ApiZodResponse(subjectReportSchema, {
+    status: 201,
+    description: 'Stored, and the caller’s hold on the subject ended (it goes to others at once)',
+    also: { status: 200, description: 'The caller had reported the subject already: the first report, unchanged' },
+  })
+  async reportSubject(
+    @Param('id', uuidParam('id')) workflowId: string,
+    @Body(new ZodPipe(subjectReportInputSchema)) input: SubjectReportInput,
+    @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { replayed, ...report } = await this.reports.report(workflowId, input, user);
+    void reply.status(replayed ? 200 : 201);
+    return report;
+  }
+
+  @Get('reported-subjects')
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
+  @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
+  @ApiZodResponse(reportedSubjectPageSchema, { description: 'The subjects volunteers reported, the most recently reported first, with the reports’ reasons and latest notes (researchers only)' })
+  listReportedSubjects(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(reportedSubjectsQuerySchema, '/query')) query: ReportedSubjectsQuery, @CurrentUser() user: AuthUser) {
+    return this.reports.reportedSubjects(workflowId, query, user);
+  }
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ReportedSubjectPage, SubjectReport, SubjectReportReason } from '@chorus/client';
+import type { DataSource } from 'typeorm';
+import { AssignmentService } from '../assignment/assignment.service';
+import type { AuthUser } from '../auth/auth.decorators';
+import { validationFailed } from '../common/problem';
+import { WorkflowsService } from '../workflows/workflows.service';
+import { type ReportedSubjectsQuery, type SubjectReportInput, reportedSubjectCursor } from './dto/subject-report.dto';
+
+interface StoredReportRow {
+  id: string;
+  subject_id: string;
+  reason: SubjectReportReason;
+  note: string | null;
+  created_at: Date;
+}
+
+const STORE = `INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (workflow_id, subject_id, user_id) DO NOTHING RETURNING id, subject_id, reason, note, created_at`;
+const STORED = 'SELECT id, subject_id, reason, note, created_at FROM subject_reports WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3';
+
+interface ReportedSubjectRow {
+  subject_id: string;
+  external_id: string | null;
+  reports: number;
+  reasons: Partial<Record<SubjectReportReason, number>>;
+  notes: { userId: string; reason: SubjectReportReason; note: string; reportedAt: string }[];
+  first_reported_at: Date;
+  last_reported_at: Date;
+  /** `last_reported_at` to the microsecond, for the cursor. */
+  cursor_time: string;
+  retired: boolean;
+}
+
+/** How many of a subject's latest notes the list shows; the download has them all. */
+const NOTES_SHOWN = 5;
+
+/** $2, $3: the cursor (the last report time and subject id of the page before), or nulls; $4: the rows to read. */
+const REPORTED_SUBJECTS = `
+  SELECT g.subject_id, s.external_id, g.reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired,
+         to_char(g.last_reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time,
+         (SELECT jsonb_object_agg(c.reason, c.n) FROM (
+            SELECT r.reason, count(*)::int AS n FROM subject_reports r WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id GROUP BY r.reason) c) AS reasons,
+         (SELECT coalesce(jsonb_agg(jsonb_build_object('userId', n.user_id, 'reason', n.reason, 'note', n.note,
+                    'reportedAt', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY n.created_at DESC), '[]'::jsonb) FROM (
+            SELECT r.user_id, r.reason, r.note, r.created_at FROM subject_reports r
+            WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id AND r.note IS NOT NULL ORDER BY r.created_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
+  FROM (SELECT r.subject_id, count(*)::int AS reports, min(r.created_at) AS first_reported_at, max(r.created_at) AS last_reported_at
+        FROM subject_reports r WHERE r.workflow_id = $1 GROUP BY r.subject_id) g
+  JOIN subjects s ON s.id = g.subject_id
+  LEFT JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = g.subject_id
+  WHERE $2::timestamptz IS NULL OR (g.last_reported_at, g.subject_id) < ($2::timestamptz, $3::uuid)
+  ORDER BY g.last_reported_at DESC, g.subject_id DESC
+  LIMIT $4`;
+
+const toView = (row: StoredReportRow): SubjectReport => ({
+  id: row.id,
+  subjectId: row.subject_id,
+  reason: row.reason,
+  note: row.note,
+  reportedAt: row.created_at.toISOString(),
+});
+
+/**
+ * Volunteers report subjects they cannot classify as they are (an image that does not load, a blank page, sensitive
+ * content); the workflow's researchers see them listed per subject, and decide whether to retire them. A report does
+ * not keep the subject from the volunteer for good: it ends their hold, like a release, so a later session may serve
+ * it to them again (the queue's statements are left as they are; the classifier tab that reported it leaves it out).
+ */
+@Injectable()
+export class SubjectReportsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly workflows: WorkflowsService,
+    private readonly assignment: AssignmentService,
+  ) {}
+
+  /**
+   * Stores the caller's report of a subject of the workflow and ends their hold on it, so that others may be served it
+   * at once. A second report of the same subject by the same volunteer stores nothing, and answers with the first.
+   */
+  async report(workflowId: string, input: SubjectReportInput, user: AuthUser): Promise<SubjectReport & { replayed: boolean }> {
+    await this.workflows.readable(workflowId, user);
+    await this.requireSubjectOf(workflowId, input.subjectId);
+    const parameters = [workflowId, input.subjectId, user.id];
+    const [stored] = await this.db.query<StoredReportRow[]>(STORE, [...parameters, input.reason, input.note ?? null]);
+    const [first] = stored ? [stored] : await this.db.query<StoredReportRow[]>(STORED, parameters);
+    await this.assignment.releaseHolds(workflowId, user, [input.subjectId]);
+    return { ...toView(first!), replayed: !stored };
+  }
+
+  /** A page of the workflow's reported subjects, the most recently reported first (researchers only). */
+  async reportedSubjects(workflowId: string, { limit, after }: ReportedSubjectsQuery, user: AuthUser): Promise<ReportedSubjectPage> {
+    await this.workflows.requireResearcher(workflowId, user);
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<ReportedSubjectRow[]>(REPORTED_SUBJECTS, [workflowId, after?.lastReportedAt ?? null, after?.subjectId ?? null, limit + 1]),
+      this.db.query<{ total: number }[]>('SELECT count(DISTINCT subject_id)::int AS total FROM subject_reports WHERE workflow_id = $1', [workflowId]),
+    ]);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      total: total!,
+      subjects: page.map((row) => ({
+        subjectId: row.subject_id,
+        externalId: row.external_id,
+        reports: row.reports,
+        reasons: row.reasons,
+        notes: row.notes,
+        firstReportedAt: row.first_reported_at.toISOString(),
+        lastReportedAt: row.last_reported_at.toISOString(),
+        retired: row.retired,
+      })),
+      next: rows.length > limit && last ? reportedSubjectCursor(last.cursor_time, last.subject_id) : null,
+    };
+  }
+
+  private async requireSubjectOf(workflowId: string, subjectId: string): Promise<void> {
+    const found = await this.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectId]);
+    if (!found.length) throw validationFailed([{ pointer: '/subjectId', message: 'names no subject of this workflow' }]);
+  }
+}

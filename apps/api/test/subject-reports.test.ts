@@ -1,0 +1,149 @@
+import { type ChorusApiError, type ChorusClient, SUBJECT_REPORT_LIMITS, reportedSubjectPageSchema, subjectReportSchema } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { newAccount, newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { voteWorkflow } from '../../../test/support/workflows';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+async function guest(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+const reportsOf = async (workflowId: string) =>
+  (await stack.db.query('SELECT subject_id, user_id, reason, note FROM subject_reports WHERE workflow_id = $1 ORDER BY created_at', [workflowId])).rows;
+
+/** A report sent as it is, for what the client's types would not let through: the status, media type and problem. */
+async function postReport(workflowId: string, token: string, body: unknown) {
+  const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, contentType: response.headers.get('content-type'), problem: (await response.json()) as { errors?: { pointer: string }[] } };
+}
+
+describe('reporting a subject', () => {
+  it('stores the report and ends the hold, so that another volunteer is served the subject at once', async () => {
+    // Retired after one classification: one volunteer at a time may hold the only subject.
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 1, 1);
+    const [reporter, next] = [await guest(), await guest()];
+    expect((await reporter.queue(workflowId)).subjects.map((subject) => subject.id)).toEqual(subjectIds);
+    expect((await next.queue(workflowId)).subjects).toEqual([]);
+
+    const report = await reporter.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'media-does-not-load', note: '  The scan is black.  ' });
+    expect(report).toMatchObject({ subjectId: subjectIds[0], reason: 'media-does-not-load', note: 'The scan is black.', replayed: false });
+    const { replayed: _, ...answered } = report;
+    expect(subjectReportSchema.parse(answered)).toEqual(answered); // the documented shape, strictly
+    expect(await reportsOf(workflowId)).toEqual([{ subject_id: subjectIds[0], user_id: expect.any(String), reason: 'media-does-not-load', note: 'The scan is black.' }]);
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
+    expect((await next.queue(workflowId)).subjects.map((subject) => subject.id)).toEqual(subjectIds);
+  });
+
+  it('answers a report made again with the first one, storing nothing more', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
+    const volunteer = await guest();
+    await volunteer.queue(workflowId);
+    const first = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'blank-or-unreadable' });
+    const again = await volunteer.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'second thoughts' });
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(first.note).toBeNull();
+    expect(await reportsOf(workflowId)).toHaveLength(1);
+  });
+
+  it.each([
+    ['an unknown reason', (subjectId: string) => ({ subjectId, reason: 'boring' }), 422, '/reason'],
+    ['a note too long', (subjectId: string) => ({ subjectId, reason: 'other', note: 'x'.repeat(SUBJECT_REPORT_LIMITS.noteLength + 1) }), 422, '/note'],
+    ['an unknown field', (subjectId: string) => ({ subjectId, reason: 'other', colour: 'red' }), 422, '/colour'],
+    ['a subject that is not an id', () => ({ subjectId: 'first', reason: 'other' }), 422, '/subjectId'],
+    ['a subject that does not exist', () => ({ subjectId: randomUUID(), reason: 'other' }), 422, '/subjectId'],
+  ])('refuses %s with a problem naming the field, and stores nothing', async (_name, body, status, pointer) => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
+    const refused = await postReport(workflowId, (await stack.anonymous.guest()).token, body(subjectIds[0]!));
+    expect(refused.status).toBe(status);
+    expect(refused.contentType).toMatch(/^application\/problem\+json/);
+    expect(refused.problem.errors?.map((error) => error.pointer)).toContain(pointer);
+    expect(await reportsOf(workflowId)).toEqual([]);
+  });
+
+  it('refuses a subject of another workflow, naming it', async () => {
+    const { workflowId } = await voteWorkflow(stack, 1);
+    const other = await voteWorkflow(stack, 1);
+    const refused = await postReport(workflowId, (await stack.anonymous.guest()).token, { subjectId: other.subjectIds[0], reason: 'other' });
+    expect(refused).toMatchObject({ status: 422, problem: { errors: [{ pointer: '/subjectId' }] } });
+    expect(await reportsOf(workflowId)).toEqual([]);
+  });
+
+  it('refuses a workflow the volunteer may not see', async () => {
+    const { workflowId, subjectIds, projectId } = await voteWorkflow(stack, 1);
+    await stack.client.updateProject(projectId, { status: 'draft' });
+    const refused = await postReport(workflowId, (await stack.anonymous.guest()).token, { subjectId: subjectIds[0], reason: 'other' });
+    expect(refused).toMatchObject({ status: 404, problem: { errors: [{ pointer: '/params/id' }] } });
+    expect(await reportsOf(workflowId)).toEqual([]);
+  });
+});
+
+describe("a workflow's reported subjects", () => {
+  it('lists each reported subject with its reports counted by reason, its latest notes, when, and whether it is retired', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 3);
+    const [a, b, c] = [await guest(), await guest(), await guest()];
+    await a.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'media-does-not-load' });
+    await b.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'media-does-not-load', note: 'Broken link' });
+    await c.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'sensitive-content', note: 'A name and address' });
+    await a.reportSubject(workflowId, { subjectId: subjectIds[1]!, reason: 'other', note: 'Upside down' });
+    await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[1]!], reason: 'reported upside down' });
+
+    const page = await stack.client.reportedSubjects(workflowId);
+    expect(reportedSubjectPageSchema.parse(page)).toEqual(page); // the documented shape, strictly
+    expect(page.total).toBe(2);
+    expect(page.next).toBeNull();
+    // The most recently reported first.
+    expect(page.subjects.map((subject) => subject.subjectId)).toEqual([subjectIds[1], subjectIds[0]]);
+    const [second, first] = page.subjects;
+    expect(first).toMatchObject({ externalId: expect.any(String), reports: 3, reasons: { 'media-does-not-load': 2, 'sensitive-content': 1 }, retired: false });
+    expect(first!.notes.map((note) => note.note)).toEqual(['A name and address', 'Broken link']);
+    expect(first!.notes[0]).toEqual({ userId: expect.any(String), reason: 'sensitive-content', note: 'A name and address', reportedAt: expect.any(String) });
+    expect(Date.parse(first!.firstReportedAt)).toBeLessThan(Date.parse(first!.lastReportedAt));
+    expect(second).toMatchObject({ reports: 1, reasons: { other: 1 }, retired: true });
+    // Volunteers are named by user id only.
+    expect(JSON.stringify(page)).not.toMatch(/@|Guest/);
+
+    const firstPage = await stack.client.reportedSubjects(workflowId, { limit: 1 });
+    expect(firstPage.subjects.map((subject) => subject.subjectId)).toEqual([subjectIds[1]]);
+    const nextPage = await stack.client.reportedSubjects(workflowId, { limit: 1, after: firstPage.next! });
+    expect(nextPage).toMatchObject({ subjects: [{ subjectId: subjectIds[0] }], next: null });
+  });
+
+  it('refuses the list to those who are not researchers of the project', async () => {
+    const { workflowId, projectId, subjectIds } = await voteWorkflow(stack, 1);
+    await (await guest()).reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
+    const outsider = await newAccount(stack, 'Outsider');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
+    for (const client of [outsider.client, moderator.client, await guest()]) {
+      const refused = await client.reportedSubjects(workflowId).then(() => undefined, (error: ChorusApiError) => error);
+      expect(refused?.status).toBe(403);
+    }
+    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
+    expect((await scientist.client.reportedSubjects(workflowId)).total).toBe(1);
+  });
+
+  it('downloads every report, one row each, naming volunteers by id', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
+    const volunteer = await newAccount(stack, 'Reporter');
+    await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'Says "hello", twice' });
+    const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=csv`, { headers: { authorization: `Bearer ${stack.client.token}` } });
+    expect(response.status).toBe(200);
+    const [header, row, ...rest] = (await response.text()).trim().split('\n');
+    expect(header).toBe('report_id,subject_id,external_id,user_id,reason,note,reported_at,retired_at,retirement_reason');
+    expect(row).toContain(`${subjectIds[0]},v0,${volunteer.id},other,"Says ""hello"", twice",`);
+    expect(row).not.toContain(volunteer.email);
+    expect(rest).toEqual([]);
+  });
+});

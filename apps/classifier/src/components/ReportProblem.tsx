@@ -1,0 +1,116 @@
+import { SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS, type SubjectReportReason } from '@chorus/client';
+import { createContext, type FormEvent, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Problem } from '../lib/errors';
+import { InlineQuestion } from './InlineQuestion';
+
+export interface ReportInput {
+  reason: SubjectReportReason;
+  note?: string;
+}
+
+/** Opens the subject's report form with a reason chosen: what shows the subject offers it (an image that failed to load). */
+export const ReportOffer = createContext<((reason: SubjectReportReason) => void) | null>(null);
+
+interface Props {
+  /** The form is open, with this reason chosen (or none yet); closed when null. */
+  reporting: { reason: SubjectReportReason | null } | null;
+  onOpen(reason: SubjectReportReason | null): void;
+  onClose(): void;
+  /** Sends the report: null once sent (the next subject follows), else why it could not be (the volunteer stays). */
+  onReport(report: ReportInput): Promise<Problem | null>;
+}
+
+/**
+ * "Report a problem" with the subject on screen (it does not load, it is blank, sensitive…): a small form in the page,
+ * whose sending skips the subject. Escape, or Cancel, closes it and gives focus back to the button that opened it.
+ */
+export function ReportProblem({ reporting, onOpen, onClose, onReport }: Props) {
+  const { t } = useTranslation();
+  const opener = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    onClose();
+    setTimeout(() => opener.current?.focus());
+  };
+  return (
+    <div className="report-problem" data-own-keys>
+      <button
+        ref={opener}
+        type="button"
+        className="button button-secondary button-small"
+        aria-expanded={reporting !== null}
+        onClick={() => (reporting ? close() : onOpen(null))}
+        data-testid="report-problem"
+      >
+        {t('report.open')}
+      </button>
+      {reporting && <ReportForm key={reporting.reason ?? ''} chosen={reporting.reason} onCancel={close} onReport={onReport} />}
+    </div>
+  );
+}
+
+function ReportForm({ chosen, onCancel, onReport }: { chosen: SubjectReportReason | null; onCancel(): void; onReport: Props['onReport'] }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [reason, setReason] = useState<SubjectReportReason | null>(chosen);
+  const [note, setNote] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const send = async (event: FormEvent) => {
+    event.preventDefault();
+    if (sending) return;
+    if (!reason) {
+      setMessage(t('report.chooseReason'));
+      document.getElementById(`${id}-${SUBJECT_REPORT_REASONS[0]}`)?.focus();
+      return;
+    }
+    setMessage(null);
+    setSending(true);
+    const problem = await onReport({ reason, note: note.trim() || undefined });
+    // Sent: the next subject replaces this one, form and all.
+    if (!problem) return;
+    setSending(false);
+    setMessage(t('report.failed', { detail: problem.detail }));
+  };
+  return (
+    <InlineQuestion question={t('report.question')} hint={t('report.hint')} className="report-form" testId="report-form" onCancel={onCancel}>
+      {(questionId) => (
+        <form onSubmit={(event) => void send(event)} noValidate aria-busy={sending}>
+          <fieldset className="report-reasons" aria-labelledby={questionId}>
+            {SUBJECT_REPORT_REASONS.map((each) => (
+              <label key={each} className="report-reason">
+                <input
+                  type="radio"
+                  id={`${id}-${each}`}
+                  name={`${id}-reason`}
+                  value={each}
+                  checked={reason === each}
+                  onChange={() => {
+                    setReason(each);
+                    setMessage(null);
+                  }}
+                />{' '}
+                {t(`report.reasons.${each}`)}
+              </label>
+            ))}
+          </fieldset>
+          <label htmlFor={`${id}-note`}>
+            {t('report.note')}
+          </label>
+          <textarea id={`${id}-note`} rows={2} maxLength={SUBJECT_REPORT_LIMITS.noteLength} value={note} onChange={(event) => setNote(event.target.value)} />
+          <p className="task-message" role="alert" data-testid="report-message">
+            {message}
+          </p>
+          <div className="confirm-empty-actions">
+            <button type="submit" className="button button-primary" aria-disabled={sending || undefined}>
+              {sending ? t('report.sending') : t('report.send')}
+            </button>
+            <button type="button" className="button button-secondary" onClick={onCancel}>
+              {t('report.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+    </InlineQuestion>
+  );
+}

@@ -1,0 +1,156 @@
+import { RETIREMENT_LIMITS, type ReportedSubject, type ReportedSubjectPage, SUBJECT_REPORT_REASONS, type WorkflowView } from '@chorus/client';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormField } from '../../components/FormField';
+import { InlineQuestion } from '../../components/InlineQuestion';
+import { ResultNotice } from '../../components/ResultNotice';
+import { problemAtFields } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { describeError, type Problem } from '../../lib/errors';
+import { useForm } from '../../lib/useForm';
+import { useLoaded } from '../../lib/useLoaded';
+import { useResult } from '../../lib/useResult';
+
+/**
+ * The subjects volunteers reported as ones they could not classify (it does not load, it is blank, sensitive…), the
+ * most recently reported first: how many reports and why, their latest notes, and a way to retire each with a reason.
+ * Read again after each of `changes`; `onChanged` after a retirement, so the workflow's progress is read again too.
+ */
+export function ReportedSubjectsSection({ workflow, changes, onChanged }: { workflow: WorkflowView; changes: number; onChanged: () => void }) {
+  const { t, i18n } = useTranslation();
+  const client = useClient();
+  const { data, problem, reload } = useLoaded(() => client.reportedSubjects(workflow.id), [client, workflow.id, changes]);
+  /** The pages after the first, asked for with "Show more" since it was read. */
+  const [more, setMore] = useState<Pick<ReportedSubjectPage, 'subjects' | 'next'> | null>(null);
+  const [moreProblem, setMoreProblem] = useState<Problem | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `data` is the trigger: a new read of the first page starts the list again
+  useEffect(() => setMore(null), [data]);
+  const [retiring, setRetiring] = useState<ReportedSubject | null>(null);
+  const [result, say] = useResult();
+  const subjects = [...(data?.subjects ?? []), ...(more?.subjects ?? [])];
+  const next = more ? more.next : data?.next;
+  const when = (time: string) => new Date(time).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const name = (subject: ReportedSubject) => subject.externalId ?? subject.subjectId;
+
+  const showMore = async () => {
+    try {
+      const page = await client.reportedSubjects(workflow.id, { after: next ?? undefined });
+      setMoreProblem(null);
+      setMore({ subjects: [...(more?.subjects ?? []), ...page.subjects], next: page.next });
+    } catch (error) {
+      setMoreProblem(describeError(error));
+    }
+  };
+
+  return (
+    <section className="lab-section" aria-labelledby="lab-reports-heading">
+      <h2 id="lab-reports-heading">{t('lab.reports.title')}</h2>
+      <p>{t('lab.reports.lead')}</p>
+      <ErrorAlert problem={problem ?? moreProblem} />
+      <ResultNotice result={result} testId="lab-reports-result" />
+      {data && <p data-testid="lab-reports-total">{t('lab.reports.total', { count: data.total })}</p>}
+      {subjects.length > 0 && (
+        <table className="lab-table" data-testid="lab-reports" aria-labelledby="lab-reports-heading">
+          <thead>
+            <tr>
+              <th scope="col">{t('lab.reports.subject')}</th>
+              <th scope="col">{t('lab.reports.why')}</th>
+              <th scope="col">{t('lab.reports.notes')}</th>
+              <th scope="col">{t('lab.reports.when')}</th>
+              <th scope="col">{t('lab.reports.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {subjects.map((subject) => (
+              <tr key={subject.subjectId} data-subject-id={subject.subjectId}>
+                <th scope="row">{name(subject)}</th>
+                <td>
+                  <ul className="lab-report-reasons">
+                    {SUBJECT_REPORT_REASONS.filter((reason) => subject.reasons[reason]).map((reason) => (
+                      <li key={reason}>{t('lab.reports.reasonCount', { reason: t(`report.reasons.${reason}`), count: subject.reasons[reason] })}</li>
+                    ))}
+                  </ul>
+                </td>
+                <td>
+                  {subject.notes.length ? (
+                    <ul className="lab-report-notes">
+                      {subject.notes.map((note) => (
+                        <li key={`${note.userId}-${note.reportedAt}`}>“{note.note}”</li>
+                      ))}
+                    </ul>
+                  ) : (
+                    t('lab.reports.noNotes')
+                  )}
+                </td>
+                <td>{subject.reports > 1 ? t('lab.reports.between', { first: when(subject.firstReportedAt), last: when(subject.lastReportedAt) }) : when(subject.lastReportedAt)}</td>
+                <td>
+                  {subject.retired ? (
+                    t('lab.reports.retired')
+                  ) : (
+                    <button type="button" className="button button-secondary button-small" onClick={() => setRetiring(subject)} aria-label={t('lab.reports.retireLabel', { subject: name(subject) })}>
+                      {t('lab.reports.retire')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next && (
+        <button type="button" className="button button-secondary" onClick={() => void showMore()}>
+          {t('lab.reports.more')}
+        </button>
+      )}
+      {retiring && (
+        <RetireReported
+          key={retiring.subjectId}
+          workflowId={workflow.id}
+          subject={retiring}
+          name={name(retiring)}
+          onRetired={(retired) => {
+            say(t('lab.subjects.retired', { count: retired }));
+            setRetiring(null);
+            reload();
+            onChanged();
+          }}
+          onCancel={() => setRetiring(null)}
+        />
+      )}
+    </section>
+  );
+}
+
+/** Retires one reported subject with the reason kept for the record (the same retirement as the Subjects section's). */
+function RetireReported({ workflowId, subject, name, onRetired, onCancel }: { workflowId: string; subject: ReportedSubject; name: string; onRetired(retired: number): void; onCancel(): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm({ reason: '' }, ['reason'] as const);
+  const submit = form.onSubmit({
+    check: () => (form.values.reason.trim() ? {} : { reason: t('lab.subjects.reasonMissing') }),
+    send: async () => {
+      const { retired } = await client.retireSubjects(workflowId, { subjectIds: [subject.subjectId], reason: form.values.reason.trim() });
+      onRetired(retired);
+    },
+    refused: (error) => problemAtFields(error, ['reason'] as const),
+  });
+  return (
+    <InlineQuestion question={t('lab.reports.retireQuestion', { subject: name })} className="confirm-empty" testId="lab-report-retire" onCancel={onCancel}>
+      {(questionId) => (
+        <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
+          <ErrorAlert problem={form.problem} focus />
+          <FormField id="lab-report-retire-reason" label={t('lab.subjects.reason')} hint={t('lab.subjects.reasonHint')} maxLength={RETIREMENT_LIMITS.reasonLength} {...form.field('reason')} />
+          <div className="lab-actions">
+            <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
+              {t('lab.reports.retire')}
+            </button>
+            <button type="button" className="button button-secondary" onClick={onCancel}>
+              {t('report.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+    </InlineQuestion>
+  );
+}

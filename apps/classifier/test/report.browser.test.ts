@@ -1,0 +1,143 @@
+import type { SubjectInput } from '@chorus/client';
+import type { Page } from 'playwright-core';
+import { until } from '../../../test/support/waiting';
+import { checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * A volunteer reports the subject on screen ("Report a problem"), by keyboard alone, and moves on to the next one; an
+ * image that fails to load offers the report itself. A report that cannot be sent keeps the volunteer on the subject.
+ * The workflow's researchers find the reported subjects in the lab, and retire one with a reason.
+ */
+
+jest.setTimeout(60_000);
+
+const text = (externalId: string, words: string): SubjectInput => ({ externalId, locations: [{ type: 'text', text: words }] });
+
+describe('classifier in a browser: reporting a problem with a subject', () => {
+  const suite = useStackAndBrowser();
+
+  const reportsOf = async (workflowId: string) =>
+    (await suite.stack.db.query('SELECT subject_id, reason, note FROM subject_reports WHERE workflow_id = $1', [workflowId])).rows;
+  const shownId = (page: Page) => page.getByTestId('subject').getAttribute('data-subject-id');
+
+  it('reports the subject by keyboard, says so if it cannot be sent, and moves on to the next subject once sent', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Reports', [text('first', 'A page of smudges.'), text('second', 'FOR SALE: a bicycle.')]);
+    await skipTutorial(suite.context, workflow.id);
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}${path}`);
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    const reported = (await shownId(page))!;
+
+    // Opened from its button, then closed with Escape: focus goes back to the button.
+    await tabTo(page, '[data-testid="report-problem"]');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="report-form"]');
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, '[data-testid="report-problem"]');
+    expect(await page.getByTestId('report-form').count()).toBe(0);
+
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="report-form"]');
+    // Sent without a reason: asked for one, nothing sent.
+    await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('report-message').getByText('Choose what is wrong before sending the report.').waitFor();
+    await waitForFocus(page, '[data-testid="report-form"] input[type="radio"]');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown'); // the second reason
+    expect(await page.getByRole('radio', { name: 'It is blank or cannot be read' }).isChecked()).toBe(true);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Only smudges, no words.');
+    await checkScreen(page, 'report-form');
+
+    // Offline: said so, and the volunteer stays on the subject with what they wrote.
+    await suite.context.setOffline(true);
+    await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('report-message').getByText(/The report could not be sent, so you are still on this subject/).waitFor();
+    expect(await shownId(page)).toBe(reported);
+    expect(await reportsOf(workflow.id)).toEqual([]);
+
+    await suite.context.setOffline(false);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, reported, { timeout: 10_000 });
+    const next = (await page.getByTestId('subject').getByRole('heading').first().textContent())!.replace(/^Subject /, '');
+    await page.getByTestId('announcer').getByText(`Report sent, thank you. Next: ${next}.`).waitFor();
+    expect(await reportsOf(workflow.id)).toEqual([{ subject_id: reported, reason: 'blank-or-unreadable', note: 'Only smudges, no words.' }]);
+    // The next subject's task has focus, ready for the keyboard, and the report form is gone with the subject.
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    expect(await page.getByTestId('report-form').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('offers the report, its reason chosen, where an image fails to load', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Broken images', [{ externalId: 'gone', locations: [{ type: 'image', url: 'http://127.0.0.1:9/gone.png' }] }]);
+    await skipTutorial(suite.context, workflow.id);
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}${path}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'failed', null, { timeout: 15_000 });
+    expect(await page.locator('.viewer-message').textContent()).toBe('This image could not be shown. Open the image Report this subject');
+
+    await tabTo(page, '[data-testid="report-media-failed"]', 60, true);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="report-form"]');
+    expect(await page.getByRole('radio', { name: 'The image or recording does not load' }).isChecked()).toBe(true);
+    await checkScreen(page, 'report-media-failed');
+    await tabTo(page, '[data-testid="report-form"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    expect(await reportsOf(workflow.id)).toEqual([{ subject_id: expect.any(String), reason: 'media-does-not-load', note: null }]);
+    // Reloaded, the tab does not show the reported subject again, though the server serves it (its hold ended): it is
+    // given back at once.
+    await page.reload();
+    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('subject').count()).toBe(0);
+    await until(async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflow.id])).rows[0].n === 0, 'the reported subject served again to be given back');
+    expect(errors).toEqual([]);
+  });
+
+  it("lists a workflow's reported subjects in the lab, and retires one by keyboard with a reason", async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-reports-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `Reported ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Plates' });
+    await researcher.addSubjects(set.id, [text('plate-1', 'Plate one.'), text('plate-2', 'Plate two.')]);
+    const { subjects } = await researcher.subjectsOf(set.id);
+    const idOf = (externalId: string) => subjects.find((subject) => subject.externalId === externalId)!.id;
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Stars?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Any stars?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    const volunteer = async () => suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-1'), reason: 'sensitive-content', note: 'A private letter' });
+    await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-1'), reason: 'sensitive-content' });
+    await (await volunteer()).reportSubject(workflowId, { subjectId: idOf('plate-2'), reason: 'blank-or-unreadable' });
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const table = page.getByTestId('lab-reports');
+    await table.waitFor();
+    expect(await page.getByTestId('lab-reports-total').textContent()).toBe('2 subjects reported.');
+    const plate1 = table.locator(`tr[data-subject-id="${idOf('plate-1')}"]`);
+    expect(await plate1.locator('th').textContent()).toBe('plate-1');
+    expect(await plate1.locator('.lab-report-reasons').textContent()).toBe('It shows sensitive or upsetting content: 2');
+    expect(await plate1.locator('.lab-report-notes').textContent()).toBe('“A private letter”');
+    await checkScreen(page, 'lab-reports');
+
+    await tabTo(page, `tr[data-subject-id="${idOf('plate-1')}"] button`, 400);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-report-retire"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Private correspondence');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-reports-result').getByText('1 subject retired.').waitFor();
+    await plate1.getByText('Retired').waitFor();
+    const { rows } = await suite.stack.db.query('SELECT retirement_reason, retirement_detail->>\'reason\' AS note FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, idOf('plate-1')]);
+    expect(rows).toEqual([{ retirement_reason: 'manual', note: 'Private correspondence' }]);
+    expect(await table.locator(`tr[data-subject-id="${idOf('plate-2')}"] button`).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,27 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Subject } from './subject.entity';
+import { User } from './user.entity';
+import { Workflow } from './workflow.entity';
+
+/**
+ * A volunteer's report that a subject they were served in a workflow cannot be classified as it is (its image does not
+ * load, it is blank, sensitive…), for the workflow's researchers to look at. One per volunteer, subject and workflow.
+ */
+@Entity('subject_reports')
+@Index('subject_reports_once_per_volunteer_key', ['workflowId', 'subjectId', 'userId'], { unique: true })
+/** For the foreign keys: deleting a subject or an account looks here. */
+@Index('subject_reports_subject_idx', ['subjectId'])
+@Index('subject_reports_user_idx', ['userId'])
+export class SubjectReport {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid') workflowId!: string;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  @Column('uuid') subjectId!: string;
+  @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
+  @Column('uuid') userId!: string;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
+  /** One of `SUBJECT_REPORT_REASONS` (`@chorus/client`). */
+  @Column({ type: 'varchar', length: 32 }) reason!: string;
+  @Column({ type: 'text', nullable: true }) note!: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+}
