@@ -107,6 +107,10 @@ describe('auth', () => {
     await asGuest.classify(answer(a), `guest-a-${Date.now()}`);
     const keyOfB = `guest-b-${Date.now()}`;
     const storedB = await asGuest.classify(answer(b), keyOfB);
+    // Reports of subjects go too, but of a subject the account reported itself.
+    await asAccount.reportSubject(workflowId, { subjectId: a, reason: 'blank-or-unreadable' });
+    await asGuest.reportSubject(workflowId, { subjectId: a, reason: 'other', note: 'the guest’s' });
+    await asGuest.reportSubject(workflowId, { subjectId: b, reason: 'media-does-not-load' });
 
     // Without the guest's token, or with an account's, a sign-in carries nothing.
     expect(await stack.anonymous.login({ email, password: 'a long password' })).not.toHaveProperty('guestWork');
@@ -114,7 +118,13 @@ describe('auth', () => {
 
     const signedIn = await asGuest.login({ email, password: 'a long password' });
     expect(signedIn.user.id).toBe(account.user.id);
-    expect(signedIn.guestWork).toEqual({ classifications: 1 });
+    expect(signedIn.guestWork).toEqual({ classifications: 1, alreadyClassified: 1 });
+    const reports = await stack.db.query('SELECT subject_id, user_id, reason FROM subject_reports WHERE workflow_id = $1 ORDER BY reason', [workflowId]);
+    expect(reports.rows).toEqual([
+      { subject_id: a, user_id: account.user.id, reason: 'blank-or-unreadable' },
+      { subject_id: b, user_id: account.user.id, reason: 'media-does-not-load' },
+      { subject_id: a, user_id: guest.user.id, reason: 'other' },
+    ]);
     const byVolunteer = async () =>
       (await stack.db.query('SELECT subject_id, user_id FROM classifications WHERE workflow_id = $1 ORDER BY subject_id, user_id', [workflowId])).rows;
     // `a` was the account's already: the guest's answer to it stays the guest's, so no volunteer counts twice for it.

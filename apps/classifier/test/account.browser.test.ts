@@ -232,16 +232,21 @@ describe('classifier in a browser: accounts', () => {
     expect(shared.errors).toEqual([]);
     await shared.page.close();
 
-    // By default: the guest's two answers become the account's, which is told so and is not shown them again.
+    // By default: the guest's answers become the account's, which is told so and is not shown them again; one of a
+    // subject the account had classified elsewhere stays the guest's, and that is said too.
     const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
     const mine = [await classifyOne(page), await classifyOne(page)];
+    const elsewhere = suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token);
+    await elsewhere.classify({ workflowId, workflowVersion: 1, subjectId: mine[1]!, annotations: [{ task: 'T0', value: 'no' }] }, `elsewhere-${Date.now()}`);
     await signIn(page, true);
-    expect(await page.getByTestId('account-status').textContent()).toContain('The 2 subjects you classified as a guest are now in your account.');
+    expect(await page.getByTestId('account-status').textContent()).toContain(
+      'The subject you classified as a guest is now in your account. One more you classified as a guest, your account had classified already: its own answer stands',
+    );
     await checkScreenOnPhone(page, 'sign-in-guest-work-carried');
     const rows = await classificationsOf(workflowId);
     expect(rows.filter((row) => row.user_id === account.user.id).map((row) => row.subject_id).sort()).toEqual([...mine].sort());
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     await page.getByTestId('subject').waitFor({ timeout: 10_000 });
     const next = await page.getByTestId('subject').getAttribute('data-subject-id');
     expect(mine).not.toContain(next); // the other guest's subject is still the account's to classify

@@ -32,6 +32,7 @@ import type {
   subjectSetViewSchema,
   subjectsAddedSchema,
   subjectsRetiredSchema,
+  guestWorkCarriedSchema,
   subjectsUnretiredSchema,
   SUBJECT_REPORT_REASONS,
   subjectReportSchema,
@@ -93,6 +94,7 @@ export type HoldsReleased = z.infer<typeof holdsReleasedSchema>;
 export type WorkflowHoldsEnded = z.infer<typeof workflowHoldsEndedSchema>;
 export type PrioritiesSet = z.infer<typeof prioritiesSetSchema>;
 export type SubjectsRetired = z.infer<typeof subjectsRetiredSchema>;
+export type GuestWorkCarried = z.infer<typeof guestWorkCarriedSchema>;
 export type SubjectsUnretired = z.infer<typeof subjectsUnretiredSchema>;
 /**
  * Subjects retired or unretired by hand, with the reason: by Chorus id, by the project's own externalId (or both), or

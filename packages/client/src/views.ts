@@ -22,9 +22,11 @@ export const userViewSchema = z.strictObject({
 export const sessionSchema = z.strictObject({ token: z.string(), user: userViewSchema });
 /**
  * A sign-in's session. `guestWork`, only when the sign-in was sent with a guest's token: what of that guest's work is
- * now the account's (its classifications, but not those of subjects the account had classified itself).
+ * now the account's (`classifications`), and what stays the guest's (`alreadyClassified`: of subjects the account had
+ * classified itself, whose own answers stand, so that no volunteer counts twice for a subject).
  */
-export const signInSchema = sessionSchema.extend({ guestWork: z.strictObject({ classifications: z.int() }).optional() });
+export const guestWorkCarriedSchema = z.strictObject({ classifications: z.int(), alreadyClassified: z.int() });
+export const signInSchema = sessionSchema.extend({ guestWork: guestWorkCarriedSchema.optional() });
 /** The caller's own account (or guest), as `GET /account` gives it. */
 export const accountViewSchema = userViewSchema.extend({ createdAt: time });
 /**

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { GuestWorkCarried } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DEADLOCK_DETECTED, UNIQUE_VIOLATION } from '../common/sql';
@@ -9,7 +10,8 @@ import { TokenGenerations } from './token-generations';
  * refused rather than stored as the guest's again), its classifications become the account's, but for subjects the
  * account classified itself (one volunteer never counts twice for a subject; those stay the guest's), and the
  * subjects either held are released where the account has now classified them. A carried classification is stamped
- * `updated_at`, so that an incremental download gives it again with its new volunteer. Only a guest is carried: a token of
+ * `updated_at`, so that an incremental download gives it again with its new volunteer. The guest's reports of subjects go
+ * with it too (but of subjects the account reported itself). Only a guest is carried: a token of
  * a guest who has since become an account of its own carries nothing.
  */
 const CARRY = `WITH guest AS (
@@ -20,12 +22,19 @@ const CARRY = `WITH guest AS (
       AND NOT EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.workflow_id = c.workflow_id AND mine.subject_id = c.subject_id)
       AND NOT EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.idempotency_key = c.idempotency_key)
     RETURNING c.workflow_id, c.subject_id
+  ), reports AS (
+    UPDATE subject_reports r SET user_id = $2 FROM guest
+    WHERE r.user_id = guest.id
+      AND NOT EXISTS (SELECT 1 FROM subject_reports mine WHERE mine.user_id = $2 AND mine.workflow_id = r.workflow_id AND mine.subject_id = r.subject_id)
   ), guest_holds AS (
     DELETE FROM assignments a USING guest WHERE a.user_id = guest.id
   ), account_holds AS (
     DELETE FROM assignments a USING moved m WHERE a.user_id = $2 AND a.workflow_id = m.workflow_id AND a.subject_id = m.subject_id
   )
-  SELECT guest.token_generation AS generation, (SELECT count(*) FROM moved)::int AS classifications FROM guest`;
+  SELECT guest.token_generation AS generation, (SELECT count(*) FROM moved)::int AS classifications,
+    -- The statement's one snapshot counts the guest's classifications as they were before the move.
+    ((SELECT count(*) FROM classifications c WHERE c.user_id = guest.id) - (SELECT count(*) FROM moved))::int AS "alreadyClassified"
+  FROM guest`;
 
 /**
  * Statements tried at most: one loses to a classification the account stores at the same moment (a unique index, or a
@@ -41,14 +50,17 @@ const ATTEMPTS = 3;
 export class GuestWork {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly generations: TokenGenerations) {}
 
-  /** How many of the guest's classifications are now the account's (0 when the guest is gone or already an account). */
-  async carryInto(guestId: string, accountId: string): Promise<{ classifications: number }> {
+  /**
+   * How many of the guest's classifications are now the account's, and how many stay the guest's because the account
+   * had classified those subjects itself (none when the guest is gone or already an account).
+   */
+  async carryInto(guestId: string, accountId: string): Promise<GuestWorkCarried> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const [carried] = await this.db.query<{ generation: number; classifications: number }[]>(CARRY, [guestId, accountId]);
-        if (!carried) return { classifications: 0 };
+        const [carried] = await this.db.query<(GuestWorkCarried & { generation: number })[]>(CARRY, [guestId, accountId]);
+        if (!carried) return { classifications: 0, alreadyClassified: 0 };
         this.generations.remember(guestId, carried.generation);
-        return { classifications: carried.classifications };
+        return { classifications: carried.classifications, alreadyClassified: carried.alreadyClassified };
       } catch (error) {
         const { code } = error as { code?: string };
         if ((code !== UNIQUE_VIOLATION && code !== DEADLOCK_DETECTED) || attempt === ATTEMPTS) throw error;

@@ -1,4 +1,4 @@
-import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, isProblem, type Session, type SignIn } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried, isProblem, type Session, type SignIn } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n } from '../i18n';
 import { describeError } from './errors';
@@ -131,8 +131,8 @@ export interface TakeOver {
   answersWaiting: number;
   /** Whose they are: a guest's, or an account's (by name). */
   previous: { kind: 'guest' | 'registered'; name: string };
-  /** How many of the guest's classifications the sign-in made the account's (0 when it was not asked to). */
-  carried: number;
+  /** What the sign-in did with the guest's classifications (none when it was not asked to). */
+  carried: GuestWorkCarried;
 }
 
 /**
@@ -170,7 +170,11 @@ export async function resetPassword(token: string, newPassword: string): Promise
 
 /** The words for the guest's work carried into the account, and the answers another volunteer left waiting, after `text`. */
 export function withAnswersWaiting(text: string, { answersWaiting, previous, carried }: TakeOver): string {
-  const withCarried = carried > 0 ? `${text} ${i18n.t('account.guestWorkCarried', { count: carried })}` : text;
+  const withCarried = [
+    text,
+    ...(carried.classifications > 0 ? [i18n.t('account.guestWorkCarried', { count: carried.classifications })] : []),
+    ...(carried.alreadyClassified > 0 ? [i18n.t('account.guestWorkAlreadyClassified', { count: carried.alreadyClassified })] : []),
+  ].join(' ');
   if (answersWaiting === 0) return withCarried;
   const waiting =
     previous.kind === 'registered'
@@ -193,7 +197,7 @@ async function takeOverDevice(account: SignIn): Promise<TakeOver> {
   spendLinkToken(); // a mailed link opened in this tab is not for whoever signs in next
   session.adopt({ token: account.token, user: account.user });
   if (previous !== account.user.id) forgetClassifiedThisSession();
-  const carried = account.guestWork?.classifications ?? 0;
+  const carried = account.guestWork ?? { classifications: 0, alreadyClassified: 0 };
   return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' }, carried };
 }
 
