@@ -191,10 +191,21 @@ function utf8(parse: Parser<string>): Parser<Buffer> {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body);
     } catch {
-      return done(notUtf8('', 'holds bytes that are not UTF-8; send it as UTF-8'));
+      return done(notUtf8('', notUtf8Message(body, request.headers['content-type'])));
     }
     parse(request, text, done);
   };
+}
+
+/**
+ * Where a body stops being UTF-8 (the line of its first such byte) and how to fix it: a CSV file saved by Excel on
+ * Windows is in the machine's code page unless saved as "CSV UTF-8".
+ */
+function notUtf8Message(body: Buffer, contentType: string | undefined): string {
+  const read = new TextDecoder('utf-8').decode(body);
+  const line = read.slice(0, read.indexOf('\uFFFD')).split('\n').length;
+  const fix = /^text\/csv/i.test(contentType ?? '') ? 'save the file as UTF-8 (in Excel: Save As, "CSV UTF-8")' : 'send it as UTF-8';
+  return `holds bytes that are not UTF-8, the first on line ${line}; ${fix}`;
 }
 
 const notUtf8 = (pointer: string, message: string) => new ProblemException(415, 'Send bodies and files as UTF-8.', [{ pointer, message }]);

@@ -106,13 +106,16 @@ function delimiterOf(csv: string): string {
   return [';', '\t'].map(read).reduce((best, other) => (better(other, best) ? other : best), read(',')).separator;
 }
 
-type CsvError = Error & { code?: string; bytes?: number; record?: string[]; columns?: unknown[] };
+type CsvError = Error & { code?: string; bytes?: number; lines?: number; record?: string[]; columns?: unknown[] };
 
 /**
- * csv-parse's message, with what to do for the usual mistake: a cell holding the separator, unquoted, on the line
- * `lineEndingAt` gives for the record's end.
+ * csv-parse's message, with what to do for the usual mistakes: a cell holding the separator, unquoted, on the line
+ * `lineEndingAt` gives for the record's end; a quote never closed.
  */
 function csvProblem(error: CsvError, delimiter: string, lineEndingAt: (recordEnd: number) => number): string {
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return `a cell's opening quote (") is never closed, so the file to its end (line ${error.lines}) reads as that one cell: close it, or double a quote that is part of a quoted cell ("like ""this"" one")`;
+  }
   if (error.code !== 'CSV_RECORD_INCONSISTENT_COLUMNS' || error.bytes === undefined) return error.message;
   const separator = delimiter === '\t' ? 'a tab' : `"${delimiter}"`;
   const cells = error.record?.length ?? 0;
