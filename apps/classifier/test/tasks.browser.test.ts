@@ -237,6 +237,11 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.type('horses');
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('task-message').getAttribute('class')).toBe('task-message task-message-done'); // "Added", not a warning
+    // A tag on the list already, typed again in another case: said, and the field cleared (else it would hold up Done).
+    await page.keyboard.type('  HORSES ');
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('task-message').textContent()).toBe('“horses” is already on the list.');
+    expect(await page.locator('.tag-entry input').inputValue()).toBe('');
     // The volunteer's own tags count as their votes: each offers only Remove.
     expect(await page.locator('.tag button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')))).toEqual(['Remove “transport”', 'Remove “horses”']);
     await checkScreen(page, 'tagging');

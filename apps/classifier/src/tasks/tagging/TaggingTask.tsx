@@ -55,8 +55,11 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
       return;
     }
     const final = (known ?? tag).slice(0, MOST_TAG_LENGTH);
-    if (tags.add.some((existing) => sameTag(existing, final))) {
-      refuse(t('tasks.tagging.duplicate', { tag: final }));
+    const listed = tags.add.find((existing) => sameTag(existing, final));
+    if (listed) {
+      // On the list already: nothing typed is lost by clearing the field, which would otherwise hold up Done.
+      setDraft('');
+      refuse(t('tasks.tagging.duplicate', { tag: listed }));
       return;
     }
     // Another volunteer proposed it already: typing it agrees with their tag.
