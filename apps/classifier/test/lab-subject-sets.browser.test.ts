@@ -56,10 +56,19 @@ describe('classifier in a browser: a subject set in the lab', () => {
     // Never classified: taken out and deleted. Classified: taken out, kept.
     const unclassifiedId = subjectIds.find((id) => id !== classified!.id)!;
     const unclassified = subjects[subjectIds.indexOf(unclassifiedId)]!.externalId;
+    // Asked first: Escape keeps it (focus back on its button), then Take it out.
     await press(page, `[data-subject-id="${unclassifiedId}"] button`);
+    await waitForFocus(page, '[data-testid="lab-set-remove-question"]');
+    expect(await page.getByTestId('lab-set-remove-question').textContent()).toContain(`Take ${unclassified} out of this set?`);
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, `#lab-set-remove-${unclassifiedId}`);
+    expect(await rows.count()).toBe(55);
+    await page.keyboard.press('Enter');
+    await press(page, '#lab-set-remove-confirm');
     await waitForFocus(page, '[data-testid="lab-set-status"]');
     expect(await page.getByTestId('lab-set-status').textContent()).toContain(`${unclassified} was taken out of the set and deleted`);
     await press(page, `[data-subject-id="${classified!.id}"] button`);
+    await press(page, '#lab-set-remove-confirm');
     await page.getByText(`${classified!.externalId} was taken out of the set. It is kept`).waitFor();
     expect(await rows.count()).toBe(53);
     const left = [];

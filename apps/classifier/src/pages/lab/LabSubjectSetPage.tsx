@@ -93,7 +93,9 @@ function fileName(url: string): string {
   }
 }
 
-/** The set's subjects, page by page in the set's order, each of which can be taken out of the set. */
+const removeButtonId = (subject: ResearcherSubject) => `lab-set-remove-${subject.id}`;
+
+/** The set's subjects, page by page in the set's order, each of which can be taken out of the set, asked first. */
 function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -117,8 +119,15 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
   useEffect(() => void load(), [setId]);
 
   const [removing, setRemoving] = useState<string | null>(null);
+  /** The subject whose taking out is asked first (a slip in a long table takes one out of a live workflow). */
+  const [asking, setAsking] = useState<string | null>(null);
+  const keep = (subject: ResearcherSubject) => {
+    setAsking(null);
+    requestAnimationFrame(() => document.getElementById(removeButtonId(subject))?.focus());
+  };
   const remove = async (subject: ResearcherSubject) => {
     if (removing) return;
+    setAsking(null);
     setProblem(null);
     setRemoving(subject.id);
     try {
@@ -162,10 +171,30 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
                 <td>{shows(subject)}</td>
                 <td>{subject.goldStandard ? Object.entries(subject.goldStandard).map(([task, answer]) => `${task}: ${JSON.stringify(answer)}`).join('; ') : ''}</td>
                 <td>
-                  <button type="button" className="button button-secondary" aria-disabled={removing !== null || undefined} onClick={() => void remove(subject)}>
-                    {t('lab.set.remove')}
-                    <span className="visually-hidden"> {subjectName(subject) ?? subject.id}</span>
-                  </button>
+                  {asking === subject.id ? (
+                    <InlineQuestion
+                      question={t('lab.set.removeQuestion', { name: subjectName(subject) ?? subject.id })}
+                      className="notice lab-confirm"
+                      testId="lab-set-remove-question"
+                      onCancel={() => keep(subject)}
+                    >
+                      {() => (
+                        <div className="lab-actions">
+                          <button type="button" id="lab-set-remove-confirm" className="button button-danger" onClick={() => void remove(subject)}>
+                            {t('lab.set.removeConfirm')}
+                          </button>
+                          <button type="button" className="button button-secondary" onClick={() => keep(subject)}>
+                            {t('lab.set.removeCancel')}
+                          </button>
+                        </div>
+                      )}
+                    </InlineQuestion>
+                  ) : (
+                    <button type="button" id={removeButtonId(subject)} className="button button-secondary" aria-disabled={removing !== null || undefined} onClick={() => setAsking(subject.id)}>
+                      {t('lab.set.remove')}
+                      <span className="visually-hidden"> {subjectName(subject) ?? subject.id}</span>
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
