@@ -96,6 +96,14 @@ describe('classifier in a browser: the researcher lab', () => {
     expect((await focusedErrors(page)).join(' ')).toMatch(/UTF-8/);
     const [set] = (await researcher.subjectSets(project.id)).subjectSets;
     expect((await researcher.subjectsOf(set!.id)).subjects).toEqual([]);
+    // A file over the server's limit: said in the lab's words, with the size and what to do (not the operator's setting).
+    const huge = Buffer.from(`external_id,text\n${'h1,'.padEnd(17 * 1024 * 1024, 'x')}\n`);
+    await page.locator('#lab-upload-file').setInputFiles({ name: 'huge.csv', mimeType: 'text/csv', buffer: huge });
+    await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await focusedErrors(page);
+    const said = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    expect(said).toContain('The file is larger than the 16 MiB this Chorus takes at once: split it into smaller files');
+    expect(said).not.toContain('BODY_LIMIT_BYTES');
     // Excel's "Text (Tab delimited)": a table in a .txt file, read as one, not as a passage of text.
     await page.locator('#lab-upload-file').setInputFiles({ name: 'gravures.txt', mimeType: 'text/plain', buffer: Buffer.from('external_id\ttext\ng1\tGravure 1\ng2\tGravure 2\n') });
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');

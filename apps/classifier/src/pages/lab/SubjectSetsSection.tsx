@@ -1,4 +1,4 @@
-import type { SubjectSetSummary, SubjectsAdded } from '@chorus/client';
+import { ChorusApiError, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -54,6 +54,9 @@ function SubjectSetTable({ sets, projectSlug }: { sets: SubjectSetSummary[]; pro
   );
 }
 
+/** The largest file the server takes, as its refusal says it ("is larger than 16 MiB"). */
+const largestFile = (error: ChorusApiError) => /larger than (.+)$/.exec(error.problem.errors?.[0]?.message ?? '')?.[1] ?? '?';
+
 /** The set chosen for an upload: a new one (named in the form) or one of the project's. */
 const NEW_SET = 'new';
 const UPLOAD_FIELDS = ['set', 'name', 'file'] as const;
@@ -94,7 +97,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       setAdded({ result, set: set.name });
       onUploaded();
     },
-    refused: (error) => problemAtFields(error, ['name'] as const),
+    refused: (error) => (error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', { size: largestFile(error) }), fields: [] } } : problemAtFields(error, ['name'] as const)),
   });
   const { inputRef: fileRef, error: fileError } = form.field('file');
   return (
