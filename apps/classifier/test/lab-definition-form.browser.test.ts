@@ -278,6 +278,14 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     await page.getByTestId('lab-definition-note').getByText(/the form has no field \/tasks\/Q1\/questoin/).waitFor();
     expect(await json.inputValue()).toContain('A misspelt field');
     expect((await researcher.getWorkflow(id)).version).toBe(1);
+
+    // Text that is no JSON: the note says where it breaks, and goes once the text is edited (it was about the text before).
+    await json.fill('{ "name" "x" }');
+    await press(page, '#lab-definition-as-form');
+    await page.getByTestId('lab-definition-note').getByText(/is not valid JSON \(.*position 9/).waitFor();
+    await json.press('End');
+    await json.press('Space');
+    expect(await page.getByTestId('lab-definition-note').textContent()).toBe('');
     expect(errors).toEqual([]);
   });
 });

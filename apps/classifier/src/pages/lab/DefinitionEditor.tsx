@@ -16,12 +16,13 @@ import { DefinitionForm, type FieldMessages, NO_MESSAGES } from './definition/De
 type View = { mode: 'form'; draft: FormDraft } | { mode: 'json' };
 
 /** The form of a draft's text, or why the form cannot show it (it is edited as JSON then). */
-function formOf(text: string): { draft: FormDraft } | { why: ReturnType<typeof notShown> | 'notJson' } {
+function formOf(text: string): { draft: FormDraft } | { why: ReturnType<typeof notShown> | 'notJson'; reason?: string } {
   let definition: unknown;
   try {
     definition = JSON.parse(text);
-  } catch {
-    return { why: 'notJson' };
+  } catch (error) {
+    // The browser's words say where (Chromium: "… at position 42 (line 3 column 15)").
+    return { why: 'notJson', reason: error instanceof Error ? error.message : String(error) };
   }
   const problem = notShown(definition);
   return problem ? { why: problem } : { draft: draftOf(definition as Record<string, unknown>) };
@@ -63,7 +64,7 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
 
   function whyNotShown(shown: ReturnType<typeof formOf>): string | null {
     if (!('why' in shown) || !shown.why) return null;
-    if (shown.why === 'notJson') return t('lab.workflow.definition.notShown.notJson');
+    if (shown.why === 'notJson') return t('lab.workflow.definition.notShown.notJson', { reason: shown.reason });
     return t(`lab.workflow.definition.notShown.${shown.why.why}`, { pointer: shown.why.pointer });
   }
   /** Another draft for both views: the version saved, put back, or read back after a save. */
@@ -154,6 +155,7 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
     void submitForm(event);
   };
 
+  const jsonField = form.field('definition');
   return (
     <section className="lab-section" aria-labelledby="lab-definition-heading">
       <h2 id="lab-definition-heading">{t('lab.workflow.definition.title')}</h2>
@@ -199,7 +201,11 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
             rows={20}
             spellCheck={false}
             autoCapitalize="none"
-            {...form.field('definition')}
+            {...jsonField}
+            onChange={(event) => {
+              setNote(null); // why the page is in JSON was about the text before this edit
+              jsonField.onChange(event);
+            }}
           />
           <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
             {form.busy ? t('lab.saving') : t('lab.workflow.definition.save')}
