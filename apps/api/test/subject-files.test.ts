@@ -140,6 +140,8 @@ describe('subject uploads from files', () => {
     expect(((await notUtf8.json()) as { errors: unknown[] }).errors).toEqual([
       { pointer: '', message: 'holds bytes that are not UTF-8, the first on line 2; save the file as UTF-8 (in Excel: Save As, "CSV UTF-8")' },
     ]);
+    const idless = await upload(setId, 'external_id,text\nn1,One\n,Two\nn3,Three\n', 'text/csv');
+    expect(idless.body.errors).toEqual([{ pointer: '/subjects/1/externalId', message: expect.stringMatching(/^is empty, though other rows have one: .* \(line 3 of the CSV\)$/) }]);
     const unclosed = await upload(setId, 'external_id,text\nq1,"never closed\nq2,fine\n', 'text/csv');
     expect(unclosed.body.errors).toEqual([{ pointer: '', message: expect.stringContaining('is not valid CSV with a header row: a cell\'s opening quote (") is never closed, so the file to its end (line 3)') }]);
     expect((await subjectsOf(projectId)).map((subject) => subject.external_id)).toEqual(['g1']);

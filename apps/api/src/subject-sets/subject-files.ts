@@ -179,8 +179,20 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     }
     return Object.keys(goldStandard).length ? { ...subject, goldStandard } : subject;
   });
+  errors.push(...missingExternalIds(subjects));
   const lines = rows.map(({ info }) => lineEndingAt(info.bytes));
   return { subjects, origin: (index) => `line ${lines[index]} of the CSV`, errors };
+}
+
+/**
+ * In a file whose rows have external ids, a row with none is a spreadsheet's slip: it could not be retired or
+ * corrected by its id, and would be added again by every upload of the file.
+ */
+function missingExternalIds(subjects: readonly SubjectInput[]): FieldError[] {
+  if (!subjects.some((subject) => subject.externalId)) return [];
+  return subjects.flatMap((subject, index) =>
+    subject.externalId ? [] : [{ pointer: `/subjects/${index}/externalId`, message: 'is empty, though other rows have one: give each row its external_id (a row without one is added again by every upload of the file)' }],
+  );
 }
 
 const [CR, LF] = [0x0d, 0x0a];
