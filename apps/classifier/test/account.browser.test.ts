@@ -464,6 +464,99 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
+  const guestOf = (page: Page) =>
+    page.evaluate(() => ({ id: JSON.parse(window.localStorage.getItem('chorus.user')!).id as string, kind: window.localStorage.getItem('chorus.tokenKind') }));
+
+  /** The subjects the volunteer holds in the workflow, and those of them that are not in their batch on this device. */
+  async function heldFor(page: Page, workflowId: string, userId: string): Promise<{ held: string[]; notOnPage: string[] }> {
+    const batch = await page.evaluate(
+      ({ workflowId, owner }) =>
+        Object.keys(window.localStorage)
+          .filter((key) => key.startsWith(`chorus.queue.${workflowId}.`))
+          .map((key) => JSON.parse(window.localStorage.getItem(key)!) as { owner?: string; subjects?: { id: string }[] })
+          .filter((stored) => stored.owner === owner)
+          .flatMap((stored) => (stored.subjects ?? []).map((subject) => subject.id)),
+      { workflowId, owner: userId },
+    );
+    const { rows } = await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND expires_at > now()', [workflowId, userId]);
+    const held = rows.map((row: { subject_id: string }) => row.subject_id);
+    return { held, notOnPage: held.filter((subjectId) => !batch.includes(subjectId)) };
+  }
+
+  it('goes on as a guest with a subject on screen when the account’s sign-in ends on an answer, holding no subject it does not show', async () => {
+    const { workflowId, path } = await liveWorkflow('Sign-in ends on an answer');
+    const account = await suite.stack.anonymous.register({ email: `ended-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Ended' });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(suite.stack.baseUrl + path);
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+
+    // The new guest's first batch is asked for only once any batch asked for the account's page (renewing its
+    // subjects) has been answered: the order that, when the two raced, took the guest's subjects from its page.
+    let accountPageServed = () => {};
+    const served = new Promise<void>((resolve) => {
+      accountPageServed = resolve;
+    });
+    page.on('response', (response) => {
+      if (/\/queue\?.*renew=/.test(response.url())) accountPageServed();
+    });
+    await page.route(/\/queue\?.*hold=/, async (route) => {
+      await Promise.race([served, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      await route.continue();
+    });
+    // Signed out from another device: the next answer is refused (401), kept for the account, and a guest goes on.
+    await suite.stack.anonymous.withToken(account.token).signOutEverywhere();
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('outbox-awaiting-sign-in').waitFor({ timeout: 10_000 });
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    expect(await page.locator('main').textContent()).not.toContain('another tab');
+
+    const guest = await guestOf(page);
+    expect(guest.id).not.toBe(account.user.id);
+    const { held, notOnPage } = await heldFor(page, workflowId, guest.id);
+    expect(held).toContain(await page.getByTestId('subject').getAttribute('data-subject-id'));
+    expect(notOnPage).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('gives back a batch sent for a guest page as the new guest that replaced it (the server stopped accepting the old one)', async () => {
+    const { workflowId, path } = await liveWorkflow('Guest replaced on a prefetch');
+    const old = await suite.stack.anonymous.guest();
+    const expiresAt = Date.now() + 6_000;
+    const expiring = await suite.stack.app.get(Tokens).issue({ id: old.user.id, kind: 'guest' }, 6);
+    const { page, errors } = await newcomerPage(suite);
+    await page.evaluate(
+      ({ id, token }) => {
+        window.localStorage.setItem('chorus.token', token);
+        window.localStorage.setItem('chorus.tokenKind', 'guest');
+        window.localStorage.setItem('chorus.user', JSON.stringify({ id, displayName: null, email: null }));
+      },
+      { id: old.user.id, token: expiring },
+    );
+    await page.goto(suite.stack.baseUrl + path);
+    // The batch asked for after the first answer goes once the old guest's token has expired: refused, it is sent
+    // again as a new guest, whose page opens meanwhile.
+    await page.route(
+      /\/queue\?.*renew=/,
+      async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 1_000));
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    const servedAsNewGuest = page.waitForResponse((response) => /\/queue\?.*renew=/.test(response.url()) && response.status() === 200, { timeout: 15_000 });
+    await classifyOne(page);
+    await servedAsNewGuest;
+    const guest = await guestOf(page);
+    expect(guest).toEqual({ id: expect.any(String), kind: 'guest' });
+    expect(guest.id).not.toBe(old.user.id);
+    await until(async () => (await heldFor(page, workflowId, guest.id)).notOnPage.length === 0, 'the new guest to hold only subjects its page has', 5_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lets an account accept an invitation, rename itself, change its password (ending its other sign-ins) and delete itself, from its page', async () => {
     const email = `settings-${Date.now()}@example.org`;
     const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });

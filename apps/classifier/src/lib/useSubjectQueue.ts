@@ -62,7 +62,8 @@ export function useSubjectQueue(
   useLayoutEffect(() => {
     on.current = events;
   });
-  const [store] = useState(() => new TabQueueStore(workflowId, session.current().userId));
+  const [volunteer] = useState(() => session.current().userId);
+  const [store] = useState(() => new TabQueueStore(workflowId, volunteer));
   const [queue, setQueue] = useState<LocalQueue>(() => store.load((subjectId) => draftVersionOf(workflowId, subjectId) !== undefined));
   /** A fetch that began with nothing local brought nothing new, though the server did not say finished. */
   const [exhausted, setExhausted] = useState(false);
@@ -120,9 +121,17 @@ export function useSubjectQueue(
   const fetchBatch = useCallback((): Promise<FetchResult> => {
     if (inFlight.current) return inFlight.current;
     const startedEmpty = queueRef.current.subjects.length === 0;
+    // Another volunteer now (the account's sign-in ended on the answer just given, say): the page opened anew for them
+    // asks for their subjects; a request from this one would be sent as them, and take subjects nobody shows.
+    if (session.current().userId !== volunteer) return Promise.resolve({ added: 0, startedEmpty });
     const request = (async () => {
       const wanted = nextBatchOf(queueRef.current);
       const [served, pending] = await Promise.all([client.queue(workflowId, wanted.size, wanted), outbox.pendingSubjectIds(workflowId)]);
+      // Sent again as a new guest on the way (the server stopped accepting the old one): given back, for the same reason.
+      if (session.current().userId !== volunteer) {
+        if (served.subjects.length) void client.releaseHolds(workflowId, served.subjects.map((subject) => subject.id)).catch(() => undefined);
+        return { added: 0, startedEmpty };
+      }
       // Subjects answered on this device whose classification still waits in the outbox are not shown again, nor those
       // the volunteer reported in this tab: those are given back at once (best effort), for others.
       const reported = reportedThisSession(workflowId);
@@ -140,7 +149,7 @@ export function useSubjectQueue(
     });
     inFlight.current = request;
     return request;
-  }, [client, workflowId, workflowRef, commitQueue]);
+  }, [client, workflowId, workflowRef, commitQueue, volunteer]);
 
   // Nothing waiting locally: fetch a batch and wait for it. Only what decides whether to fetch is a dependency, not the
   // queue object: each fetch commits a new one, even an empty one, which would ask again at once, without end.
