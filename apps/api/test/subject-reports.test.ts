@@ -134,6 +134,23 @@ describe("a workflow's reported subjects", () => {
     expect((await scientist.client.reportedSubjects(workflowId)).total).toBe(1);
   });
 
+  it('gives a report again in a download since a moment once a guest’s sign-in carried it into an account, with its new volunteer', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
+    const asGuest = await guest();
+    await asGuest.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
+    const email = `carried-${randomUUID()}@example.org`;
+    const account = await stack.anonymous.register({ email, password: 'a long password', displayName: 'Carried' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const since = new Date().toISOString();
+    const changedSince = async () => {
+      const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=json&since=${encodeURIComponent(since)}`, { headers: { authorization: `Bearer ${stack.client.token}` } });
+      return ((await response.json()) as { user_id: string }[]).map((row) => row.user_id);
+    };
+    expect(await changedSince()).toEqual([]);
+    await asGuest.login({ email, password: 'a long password' });
+    expect(await changedSince()).toEqual([account.user.id]);
+  });
+
   it('downloads every report, one row each, naming volunteers by id', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
     const volunteer = await newAccount(stack, 'Reporter');
@@ -141,7 +158,7 @@ describe("a workflow's reported subjects", () => {
     const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=csv`, { headers: { authorization: `Bearer ${stack.client.token}` } });
     expect(response.status).toBe(200);
     const [header, row, ...rest] = (await response.text()).trim().split('\n');
-    expect(header).toBe('report_id,subject_id,external_id,user_id,reason,note,reported_at,retired_at,retirement_reason');
+    expect(header).toBe('report_id,subject_id,external_id,user_id,reason,note,reported_at,updated_at,retired_at,retirement_reason');
     expect(row).toContain(`${subjectIds[0]},v0,${volunteer.id},other,"Says ""hello"", twice",`);
     expect(row).not.toContain(volunteer.email);
     expect(rest).toEqual([]);

@@ -23,7 +23,7 @@ const CARRY = `WITH guest AS (
       AND NOT EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.idempotency_key = c.idempotency_key)
     RETURNING c.workflow_id, c.subject_id
   ), reports AS (
-    UPDATE subject_reports r SET user_id = $2 FROM guest
+    UPDATE subject_reports r SET user_id = $2, updated_at = now() FROM guest
     WHERE r.user_id = guest.id
       AND NOT EXISTS (SELECT 1 FROM subject_reports mine WHERE mine.user_id = $2 AND mine.workflow_id = r.workflow_id AND mine.subject_id = r.subject_id)
   ), guest_holds AS (
@@ -32,8 +32,8 @@ const CARRY = `WITH guest AS (
     DELETE FROM assignments a USING moved m WHERE a.user_id = $2 AND a.workflow_id = m.workflow_id AND a.subject_id = m.subject_id
   )
   SELECT guest.token_generation AS generation, (SELECT count(*) FROM moved)::int AS classifications,
-    -- The statement's one snapshot counts the guest's classifications as they were before the move.
-    ((SELECT count(*) FROM classifications c WHERE c.user_id = guest.id) - (SELECT count(*) FROM moved))::int AS "alreadyClassified"
+    (SELECT count(*) FROM classifications c WHERE c.user_id = guest.id
+       AND EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.workflow_id = c.workflow_id AND mine.subject_id = c.subject_id))::int AS "alreadyClassified"
   FROM guest`;
 
 /**

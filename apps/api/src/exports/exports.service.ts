@@ -55,12 +55,15 @@ const CLASSIFICATION_ROWS = `
   WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)
   ORDER BY c.subject_id, c.user_id`;
 
-/** In subject order, each subject's reports oldest first; with `since` ($2), only those stored at or after it. */
+/**
+ * In subject order, each subject's reports oldest first; with `since` ($2), only those stored or changed (carried into
+ * an account by a guest's sign-in) at or after it.
+ */
 const SUBJECT_REPORT_ROWS = `
-  SELECT r.id, r.subject_id, s.external_id, r.user_id, r.reason, r.note, r.created_at, st.retired_at, st.retirement_reason
+  SELECT r.id, r.subject_id, s.external_id, r.user_id, r.reason, r.note, r.created_at, r.updated_at, st.retired_at, st.retirement_reason
   FROM subject_reports r JOIN subjects s ON s.id = r.subject_id
   LEFT JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = r.subject_id
-  WHERE r.workflow_id = $1 AND ($2::timestamptz IS NULL OR r.created_at >= $2)
+  WHERE r.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(r.updated_at, r.created_at) >= $2)
   ORDER BY r.subject_id, r.created_at, r.id`;
 
 /** The downloads of a workflow's data, for its project's researchers: flat rows, streamed from a cursor. */

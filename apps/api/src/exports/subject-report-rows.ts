@@ -10,6 +10,7 @@ export interface SubjectReportRow {
   reason: string;
   note: string | null;
   created_at: Date;
+  updated_at: Date | null;
   retired_at: Date | null;
   retirement_reason: string | null;
 }
@@ -23,6 +24,7 @@ export const SUBJECT_REPORT_COLUMNS = {
   reason: `why: ${SUBJECT_REPORT_REASONS.join(', ')}`,
   note: "the volunteer's note, if they wrote one",
   reported_at: 'when it was stored (ISO 8601)',
+  updated_at: "when the row last changed: when it was stored, or later when a guest's sign-in carried it into an account (its user_id changed); since= gives such rows again",
   retired_at: 'when the subject was retired in the workflow, if it is',
   retirement_reason: 'why it was retired: manual for researchers, else the rule that retired it',
 } as const;
@@ -36,6 +38,7 @@ export function flattenSubjectReport(row: SubjectReportRow): FlatRecord {
     reason: row.reason,
     note: row.note,
     reported_at: row.created_at.toISOString(),
+    updated_at: (row.updated_at ?? row.created_at).toISOString(),
     retired_at: row.retired_at?.toISOString() ?? null,
     retirement_reason: row.retirement_reason,
   };

@@ -24,4 +24,6 @@ export class SubjectReport {
   @Column({ type: 'varchar', length: 32 }) reason!: string;
   @Column({ type: 'text', nullable: true }) note!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  /** When a guest's sign-in carried it into an account (its user id changed): an incremental download gives it again. */
+  @Column({ type: 'timestamptz', nullable: true }) updatedAt!: Date | null;
 }

@@ -5,7 +5,7 @@ export class SubjectReports1797150000000 implements MigrationInterface {
   name = 'SubjectReports1797150000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query("CREATE TABLE \"subject_reports\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"workflow_id\" uuid NOT NULL, \"subject_id\" uuid NOT NULL, \"user_id\" uuid NOT NULL, \"reason\" character varying(32) NOT NULL, \"note\" text, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_b010d7ebc5aaa8ec9205f0c424c\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE TABLE \"subject_reports\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"workflow_id\" uuid NOT NULL, \"subject_id\" uuid NOT NULL, \"user_id\" uuid NOT NULL, \"reason\" character varying(32) NOT NULL, \"note\" text, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE, CONSTRAINT \"PK_b010d7ebc5aaa8ec9205f0c424c\" PRIMARY KEY (\"id\"))");
     await queryRunner.query("CREATE INDEX \"subject_reports_user_idx\" ON \"subject_reports\"  (\"user_id\") ");
     await queryRunner.query("CREATE INDEX \"subject_reports_subject_idx\" ON \"subject_reports\"  (\"subject_id\") ");
     await queryRunner.query("CREATE UNIQUE INDEX \"subject_reports_once_per_volunteer_key\" ON \"subject_reports\"  (\"workflow_id\", \"subject_id\", \"user_id\") ");
