@@ -98,7 +98,7 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
 function uploadsOnlyFromResearchers(fastify: FastifyInstance, tokens: Tokens, subjectSets: SubjectSetsService): void {
   const refuse = async (request: FastifyRequest, reply: FastifyReply, problem: ProblemException) => {
     await restOfRefusedBody(request);
-    await reply.status(problem.body.status).header('content-type', 'application/problem+json').send(problem.body);
+    await reply.status(problem.body.status).header('content-type', 'application/problem+json').header('connection', 'close').send(problem.body);
   };
   fastify.addHook('preParsing', async (request, reply, payload) => {
     if (!isSubjectUpload(request.routeOptions.url, request.method)) return payload;

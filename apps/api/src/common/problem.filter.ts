@@ -33,28 +33,35 @@ export function problemFromFastifyError(error: FastifyError | undefined, bodyLim
 }
 
 /**
- * How long a refused body's rest is read, at most, before the answer: the time nginx lingers by default. Past it the
- * connection is cut, as Fastify would at once.
+ * How long, and how much of, a refused body's rest is read at most before the answer (nginx lingers 30 s by default).
+ * The connection closes after the answer, and a client still sending past either limit then meets a broken pipe.
  */
 const REFUSED_BODY_READ_MS = 30_000;
+const REFUSED_BODY_READ_BYTES = 64 * 1024 ** 2;
 
 /**
  * Reads and drops what is still coming of a body refused before it was read (too large, or an upload by someone who may
  * not make it), for the answer to come after it. Answered at once, the connection closes under a client that sends its
  * whole request before reading (Python's urllib, requests), which then meets a broken pipe instead of the problem that
- * says what to do.
+ * says what to do. The caller answers with `connection: close`.
  */
 export function restOfRefusedBody(request: FastifyRequest | undefined): Promise<void> {
   const raw = request?.raw;
   if (!raw || raw.complete || raw.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
+    let read = 0;
+    const count = (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > REFUSED_BODY_READ_BYTES) done();
+    };
     const done = () => {
       clearTimeout(cutOff);
-      raw.off('end', done).off('error', done).off('close', done);
+      raw.off('data', count).off('end', done).off('error', done).off('close', done);
+      raw.pause();
       resolve();
     };
     const cutOff = setTimeout(done, REFUSED_BODY_READ_MS);
-    raw.on('end', done).on('error', done).on('close', done).resume();
+    raw.on('data', count).on('end', done).on('error', done).on('close', done);
   });
 }
 
@@ -107,7 +114,10 @@ export class ProblemFilter implements ExceptionFilter {
     if (body.type?.endsWith(':service-unavailable')) this.warnServiceAway(`answered 503: ${(thrown as Error).message}`);
     else if (body.status >= 500 && !body.type?.endsWith(':exports-busy')) this.logger.error(thrown instanceof Error ? thrown.stack : String(thrown));
     if (exception instanceof ProblemException && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
-    void restOfRefusedBody(request).then(() => reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body));
+    const answer = () => void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+    // A body too large is refused before it is read (Fastify has set `connection: close`): its rest is read first.
+    if (body.status === 413) void restOfRefusedBody(request).then(answer);
+    else answer();
   }
 
   private toProblem(exception: unknown, bodyLimit: BodyLimit): ProblemBody {
