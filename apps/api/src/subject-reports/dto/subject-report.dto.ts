@@ -2,9 +2,9 @@ import { SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS } from '@chorus/client';
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
 
-/** A volunteer's report of a subject they were served: why (one of a fixed set), and an optional note. */
+/** A volunteer's report of a subject of the workflow (the one they were shown): why (one of a fixed set), and an optional note. */
 export const subjectReportInputSchema = z.strictObject({
-  subjectId: z.uuid('must be the id of a subject you were served'),
+  subjectId: z.uuid('must be the id of a subject of the workflow'),
   reason: z.enum(SUBJECT_REPORT_REASONS, `must be one of ${SUBJECT_REPORT_REASONS.join(', ')}`),
   note: z
     .string()

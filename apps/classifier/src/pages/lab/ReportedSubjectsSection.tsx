@@ -1,4 +1,4 @@
-import { RETIREMENT_LIMITS, type ReportedSubject, type ReportedSubjectPage, SUBJECT_REPORT_REASONS, type WorkflowView } from '@chorus/client';
+import { RETIREMENT_LIMITS, type ReportedSubject, type ReportedSubjectPage, SUBJECT_REPORT_REASONS, type SubjectsRetired, type WorkflowView } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -109,8 +109,9 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged }: { work
           workflowId={workflow.id}
           subject={retiring}
           name={name(retiring)}
-          onRetired={(retired) => {
-            say(t('lab.subjects.retired', { count: retired }));
+          onRetired={({ retired, alreadyRetired }) => {
+            // Someone may have retired it meanwhile: said so, not as "0 subjects retired".
+            say(alreadyRetired ? t('lab.subjects.retiredAlready', { count: alreadyRetired }) : t('lab.subjects.retired', { count: retired }));
             setRetiring(null);
             reload();
             onChanged();
@@ -123,15 +124,14 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged }: { work
 }
 
 /** Retires one reported subject with the reason kept for the record (the same retirement as the Subjects section's). */
-function RetireReported({ workflowId, subject, name, onRetired, onCancel }: { workflowId: string; subject: ReportedSubject; name: string; onRetired(retired: number): void; onCancel(): void }) {
+function RetireReported({ workflowId, subject, name, onRetired, onCancel }: { workflowId: string; subject: ReportedSubject; name: string; onRetired(answer: SubjectsRetired): void; onCancel(): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const form = useForm({ reason: '' }, ['reason'] as const);
   const submit = form.onSubmit({
     check: () => (form.values.reason.trim() ? {} : { reason: t('lab.subjects.reasonMissing') }),
     send: async () => {
-      const { retired } = await client.retireSubjects(workflowId, { subjectIds: [subject.subjectId], reason: form.values.reason.trim() });
-      onRetired(retired);
+      onRetired(await client.retireSubjects(workflowId, { subjectIds: [subject.subjectId], reason: form.values.reason.trim() }));
     },
     refused: (error) => problemAtFields(error, ['reason'] as const),
   });
