@@ -5,6 +5,12 @@ export const taskKeySchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'use a letter followed by up to 63 letters, digits, "_" or "-"');
 
+/** A field of a task that names the task it leads to: where it is in the task (a JSON pointer), and what it names, if set. */
+export interface NextField {
+  path: string;
+  next: string | undefined;
+}
+
 /** Downloads list several answers or tags in one cell separated by it, so no value may hold it. */
 export const LIST_SEPARATOR = ';';
 export const withoutListSeparator = (schema: z.ZodString, what: string, instead: string) =>

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { LIST_SEPARATOR } from './common';
+import { LIST_SEPARATOR, type NextField } from './common';
 import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
 import { flatKnownChoices, multipleAnnotationSchema, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
-import { type SingleAnnotation, singleAnnotationSchema, singleNextCandidates, singleNextTask, singleTaskSchema } from './single/single';
+import { type SingleAnnotation, singleAnnotationSchema, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
 import { type TaggingAnnotation, appliedTags, flatKnownTags, givesKnownTags, normaliseTag, taggingAnnotationSchema, taggingKnownAnswer, taggingTaskSchema } from './tagging/tagging';
 import { type TranscriptionAnnotation, sameText, textTagProblem, transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
 
@@ -28,8 +28,8 @@ interface TaskTypeEntry<T extends TaskType> {
   newAnswerProblem?(task: TaskOf<T>, value: never): string | undefined;
   /** The task that follows, given the submitted value; undefined ends the workflow. */
   next(task: TaskOf<T>, value: unknown): string | undefined;
-  /** Every task this one can lead to, for graph checks. */
-  nextCandidates(task: TaskOf<T>): string[];
+  /** Each field that names a task this one can lead to, set or not, for graph checks and the pointers of their errors. */
+  nextFields(task: TaskOf<T>): NextField[];
   /**
    * The answers rules and effects may name; undefined when they are free text. A multiple-choice or tagging consensus
    * is a list: an effect names one answer or tag it holds.
@@ -52,7 +52,7 @@ interface TaskTypeEntry<T extends TaskType> {
 
 const taskLevelNext = {
   next: (task: { next?: string }) => task.next,
-  nextCandidates: (task: { next?: string }) => (task.next ? [task.next] : []),
+  nextFields: (task: { next?: string }): NextField[] => [{ path: '/next', next: task.next }],
 };
 const freeText = { consensusAnswers: () => undefined };
 
@@ -61,7 +61,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
   single: {
     annotation: singleAnnotationSchema,
     next: (task, value) => singleNextTask(task, value as string),
-    nextCandidates: singleNextCandidates,
+    nextFields: singleNextFields,
     consensusAnswers: (task) => task.answers.map((answer) => answer.value),
     flatAnswer: (value: SingleAnnotation) => value,
   },
@@ -146,8 +146,13 @@ export function nextTaskOf(task: Task, value: unknown): string | undefined {
   return entryFor(task).next(task as never, value);
 }
 
+export function nextFieldsOf(task: Task): NextField[] {
+  return entryFor(task).nextFields(task as never);
+}
+
+/** Every task `task` can lead to. */
 export function nextCandidatesOf(task: Task): string[] {
-  return entryFor(task).nextCandidates(task as never);
+  return nextFieldsOf(task).flatMap(({ next }) => (next ? [next] : []));
 }
 
 export function consensusAnswersOf(task: Task): string[] | undefined {

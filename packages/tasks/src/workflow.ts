@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { labelSchema, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
-import { type Task, consensusAnswersOf, nextCandidatesOf, nextTaskOf, taskSchema } from './registry';
+import { type Task, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, taskSchema } from './registry';
 import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 import { singleAlgorithm } from './single/single';
 
@@ -112,15 +112,14 @@ export function checkWorkflowGraph(definition: WorkflowDefinition, base = ''): F
 const unknownFirstTask = (keys: string[], base: string): FieldError => ({ pointer: `${base}/firstTask`, message: `names no task; the tasks are ${keys.join(', ')}` });
 
 /** Each `next` task `key` names, with the pointer of the field that names it (a single choice's, per answer). */
-function nextFieldsOf(key: string, task: Task, base: string): { pointer: string; next: string | undefined }[] {
-  if (task.type === 'single') return task.answers.map((answer, index) => ({ pointer: `${base}/tasks/${key}/answers/${index}/next`, next: answer.next }));
-  return [{ pointer: `${base}/tasks/${key}/next`, next: task.next }];
+function nextPointersOf(key: string, task: Task, base: string): { pointer: string; next: string | undefined }[] {
+  return nextFieldsOf(task).map(({ path, next }) => ({ pointer: `${base}/tasks/${key}${path}`, next }));
 }
 
 /** Each `next` of `tasks` that names none of `keys`, the workflow's task keys. */
 function unknownNextErrors(tasks: Record<string, Task>, keys: ReadonlySet<string>, base: string): FieldError[] {
   return Object.entries(tasks).flatMap(([key, task]) =>
-    nextFieldsOf(key, task, base).flatMap(({ pointer, next }) => (next !== undefined && !keys.has(next) ? [{ pointer, message: `"${next}" is not a task of this workflow` }] : [])),
+    nextPointersOf(key, task, base).flatMap(({ pointer, next }) => (next !== undefined && !keys.has(next) ? [{ pointer, message: `"${next}" is not a task of this workflow` }] : [])),
   );
 }
 
@@ -156,7 +155,7 @@ function cycleErrors({ tasks, firstTask }: WorkflowDefinition, base: string): Fi
       const cycle = [...path.slice(path.indexOf(key)), key].join(' → ');
       // Named at the `next` that closes the loop, where the researcher changes it.
       const last = path[path.length - 1]!;
-      const closing = nextFieldsOf(last, tasks[last]!, base).find(({ next }) => next === key)?.pointer ?? `${base}/tasks/${last}`;
+      const closing = nextPointersOf(last, tasks[last]!, base).find(({ next }) => next === key)?.pointer ?? `${base}/tasks/${last}`;
       return { pointer: closing, message: `leads back to an earlier task (${cycle}); workflows must not loop` };
     }
     state.set(key, 'open');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { answerValueSchema, baseTaskFields, labelSchema, taskKeySchema, uniqueValues } from '../common';
+import { answerValueSchema, baseTaskFields, labelSchema, type NextField, taskKeySchema, uniqueValues } from '../common';
 
 export const singleTaskSchema = z.strictObject({
   type: z.literal('single'),
@@ -35,6 +35,7 @@ export function singleNextTask(task: SingleTask, value: SingleAnnotation): strin
   return task.answers.find((answer) => answer.value === value)?.next;
 }
 
-export function singleNextCandidates(task: SingleTask): string[] {
-  return task.answers.flatMap((answer) => (answer.next ? [answer.next] : []));
+/** A single choice branches per answer: each answer's `next`, at its place in the task. */
+export function singleNextFields(task: SingleTask): NextField[] {
+  return task.answers.map((answer, index) => ({ path: `/answers/${index}/next`, next: answer.next }));
 }
