@@ -126,7 +126,7 @@ export class ExportsController {
   @Get('subject-reports')
   @Public()
   @ApiDownloadResponse()
-  @ApiSince('the reports stored')
+  @ApiSince('the reports stored or changed (`updated_at`: stored, or carried from a guest into an account)')
   @ApiOperation({
     summary: 'Download every volunteer’s report of a subject of the workflow, one flat row each (researchers only).',
     description: columnsInWords('One row per report, in subject_id then reported_at order.', SUBJECT_REPORT_COLUMNS),
