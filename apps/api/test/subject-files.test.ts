@@ -249,6 +249,8 @@ describe('subject uploads from files', () => {
       })),
     };
     expect((await upload(setId, JSON.stringify(v3), 'application/ld+json')).body).toMatchObject({ created: 2 });
+    // Sent as JSON-LD, a body that is no manifest is said to be none, not read for the fields of { subjects: [...] }.
+    expect((await upload(setId, JSON.stringify({ hello: 1 }), 'application/ld+json')).body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not a IIIF Presentation manifest/) }]);
     const v2 = {
       '@context': 'http://iiif.io/api/presentation/2/context.json',
       '@id': 'https://example.org/manifest/2',

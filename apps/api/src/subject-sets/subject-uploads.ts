@@ -34,6 +34,10 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
   if (!read) {
     const manifest = manifestWithoutContext(body);
     if (manifest) throw validationFailed([manifest]);
+    // JSON-LD is for manifests: anything else sent so is not read as `{ subjects: [...] }`, whose errors would mislead.
+    if (mediaType === 'application/ld+json') {
+      throw validationFailed([{ pointer: '', message: 'is not a IIIF Presentation manifest (no "type": "Manifest"): send a manifest as application/ld+json, or { "subjects": [...] } as application/json' }]);
+    }
     if (Array.isArray(body)) throw validationFailed([{ pointer: '', message: 'is a list: send the subjects as { "subjects": [...] }' }]);
     return {
       input: unwrap(validateWith(addSubjectsSchema, body)),
