@@ -83,6 +83,18 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says, as a project with no active workflow goes live, that volunteers will find nothing open', async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-empty-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Emmy Noether' });
+    const project = await suite.stack.anonymous.withToken(account.token).createProject({ title: 'Nothing yet' });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.getByLabel('Status', { exact: true }).selectOption('live');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
+    await page.getByTestId('account-status').getByText('Project “Nothing yet” saved; it is live. No workflow of it is active yet, so volunteers who open it are told nothing is open').waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('sends a file as its bytes (one in another charset than UTF-8, Excel on Windows, is refused, not stored with its accents lost) and reads a tab-separated .txt as a table', async () => {
     const account = await suite.stack.anonymous.register({ email: `lab-charset-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosa Bonheur' });
     const researcher = suite.stack.anonymous.withToken(account.token);
@@ -291,6 +303,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByLabel('Status', { exact: true }).selectOption('live');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
     await page.getByTestId('account-status').getByText('Project “The Evening Gazette” saved; it is live.').waitFor();
+    expect(await page.getByTestId('account-status').textContent()).not.toContain('No workflow of it is active');
 
     // The lab lists the project with the researcher's role and its status.
     await page.locator('[data-account-link="lab"]').click();

@@ -82,7 +82,10 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
     send: async () => {
       const { title, description, status } = form.values;
       const saved = await client.updateProject(project.id, { title, description, status: status as ProjectStatus });
-      showAccountNotice(t('lab.project.saved', { title: saved.title, status: t(`home.status.${saved.status}`) }), labProjectPath(saved.slug));
+      const said = t('lab.project.saved', { title: saved.title, status: t(`home.status.${saved.status}`) });
+      // Live with nothing to classify: every volunteer who opens it is told no workflow is open.
+      const empty = saved.status === 'live' && !saved.workflows.some((workflow) => workflow.status === 'active');
+      showAccountNotice(empty ? `${said} ${t('lab.project.liveWithoutWorkflow')}` : said, labProjectPath(saved.slug));
       onSaved();
     },
     refused: (error) => problemAtFields(error, DETAIL_FIELDS),
