@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
-import { InlineQuestion } from '../../components/InlineQuestion';
+import { AskFirst } from '../../components/AskFirst';
 import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
@@ -172,23 +172,21 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
                 <td>{subject.goldStandard ? Object.entries(subject.goldStandard).map(([task, answer]) => `${task}: ${JSON.stringify(answer)}`).join('; ') : ''}</td>
                 <td>
                   {asking === subject.id ? (
-                    <InlineQuestion
-                      question={t('lab.set.removeQuestion', { name: subjectName(subject) ?? subject.id })}
-                      className="notice lab-confirm"
-                      testId="lab-set-remove-question"
+                    <AskFirst
+                      asked={{
+                        testId: 'lab-set-remove-question',
+                        question: t('lab.set.removeQuestion', { name: subjectName(subject) ?? subject.id }),
+                        confirm: t('lab.set.removeConfirm'),
+                        cancel: t('lab.set.removeCancel'),
+                        confirmId: 'lab-set-remove-confirm',
+                      }}
+                      busy={removing !== null}
+                      onConfirm={(event) => {
+                        event.preventDefault();
+                        void remove(subject);
+                      }}
                       onCancel={() => keep(subject)}
-                    >
-                      {() => (
-                        <div className="lab-actions">
-                          <button type="button" id="lab-set-remove-confirm" className="button button-danger" onClick={() => void remove(subject)}>
-                            {t('lab.set.removeConfirm')}
-                          </button>
-                          <button type="button" className="button button-secondary" onClick={() => keep(subject)}>
-                            {t('lab.set.removeCancel')}
-                          </button>
-                        </div>
-                      )}
-                    </InlineQuestion>
+                    />
                   ) : (
                     <button type="button" id={removeButtonId(subject)} className="button button-secondary" aria-disabled={removing !== null || undefined} onClick={() => setAsking(subject.id)}>
                       {t('lab.set.remove')}
@@ -264,23 +262,21 @@ function DeleteSet({ set, projectPage }: { set: SubjectSetSummary; projectPage: 
       <ErrorAlert problem={problem} focus />
       <p>{t('lab.set.deleteLead')}</p>
       {asking ? (
-        <InlineQuestion
-          question={t('lab.set.deleteQuestion', { name: set.name, count: set.subjects })}
-          className="notice lab-confirm"
-          testId="lab-set-delete-question"
+        <AskFirst
+          asked={{
+            testId: 'lab-set-delete-question',
+            question: t('lab.set.deleteQuestion', { name: set.name, count: set.subjects }),
+            confirm: t('lab.set.deleteConfirm'),
+            cancel: t('lab.set.deleteCancel'),
+            confirmId: 'lab-set-delete-confirm',
+          }}
+          busy={false}
+          onConfirm={(event) => {
+            event.preventDefault();
+            void remove();
+          }}
           onCancel={() => setAsking(false)}
-        >
-          {() => (
-            <div className="lab-actions">
-              <button type="button" id="lab-set-delete-confirm" className="button button-danger" onClick={() => void remove()}>
-                {t('lab.set.deleteConfirm')}
-              </button>
-              <button type="button" className="button button-secondary" onClick={() => setAsking(false)}>
-                {t('lab.set.deleteCancel')}
-              </button>
-            </div>
-          )}
-        </InlineQuestion>
+        />
       ) : (
         <button type="button" id="lab-set-delete" className="button button-secondary" onClick={() => setAsking(true)}>
           {t('lab.set.delete')}

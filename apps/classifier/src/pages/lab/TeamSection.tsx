@@ -1,9 +1,9 @@
 import { ADMINISTRATOR_ROLES, GIVEN_ROLES, type InvitationView, isProblem, type MemberView, type ProjectRole, type ProjectView } from '@chorus/client';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { InlineQuestion } from '../../components/InlineQuestion';
+import { AskFirst, type Asked } from '../../components/AskFirst';
 import { FormField, SelectField } from '../../components/FormField';
 import { LoadedList } from '../../components/LoadedList';
 import { ResultNotice } from '../../components/ResultNotice';
@@ -260,37 +260,6 @@ function RoleForm({ project, members, userId, changed, reload }: { project: Proj
         />
       )}
     </>
-  );
-}
-
-/** A team change the page asks about first: the question, what it means, and the answers. */
-interface Asked {
-  testId: string;
-  question: string;
-  hint: string;
-  confirm: string;
-  cancel: string;
-}
-
-/**
- * Asks, below what it is about, whether the change is meant (handing the project over, removing a member, leaving,
- * withdrawing an invitation): focus moves to the question as it appears; Escape or the answer that goes back sends
- * nothing, and the caller puts focus back where the question came from.
- */
-function AskFirst({ asked, busy, onConfirm, onCancel }: { asked: Asked; busy: boolean; onConfirm: (event: FormEvent) => void; onCancel: () => void }) {
-  return (
-    <InlineQuestion question={asked.question} hint={asked.hint} className="notice lab-confirm" testId={asked.testId} onCancel={onCancel}>
-      {(questionId) => (
-        <form noValidate className="lab-actions" aria-labelledby={questionId} onSubmit={onConfirm}>
-          <button type="submit" className="button button-danger" aria-disabled={busy || undefined}>
-            {asked.confirm}
-          </button>
-          <button type="button" className="button button-secondary" onClick={onCancel}>
-            {asked.cancel}
-          </button>
-        </form>
-      )}
-    </InlineQuestion>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { InlineQuestion } from '../../components/InlineQuestion';
+import { AskFirst } from '../../components/AskFirst';
 import { ResultNotice } from '../../components/ResultNotice';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
@@ -55,18 +55,12 @@ export function WorkflowHoldsSection({ workflowId, onReleased }: { workflowId: s
         </button>
       </form>
       {held !== null && (
-        <InlineQuestion question={t('lab.holds.question')} hint={t('lab.holds.hint', { held })} className="notice lab-confirm" testId="lab-holds-question" onCancel={goBack}>
-          {(questionId) => (
-            <form noValidate className="lab-actions" aria-labelledby={questionId} onSubmit={(event) => void release(event)}>
-              <button type="submit" className="button button-danger" aria-disabled={form.busy || undefined}>
-                {t('lab.holds.confirm')}
-              </button>
-              <button type="button" className="button button-secondary" onClick={goBack}>
-                {t('lab.holds.cancel')}
-              </button>
-            </form>
-          )}
-        </InlineQuestion>
+        <AskFirst
+          asked={{ testId: 'lab-holds-question', question: t('lab.holds.question'), hint: t('lab.holds.hint', { held }), confirm: t('lab.holds.confirm'), cancel: t('lab.holds.cancel') }}
+          busy={form.busy}
+          onConfirm={(event) => void release(event)}
+          onCancel={goBack}
+        />
       )}
     </section>
   );
