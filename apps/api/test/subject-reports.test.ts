@@ -119,6 +119,12 @@ describe("a workflow's reported subjects", () => {
     expect(firstPage.subjects.map((subject) => subject.subjectId)).toEqual([subjectIds[1]]);
     const nextPage = await stack.client.reportedSubjects(workflowId, { limit: 1, after: firstPage.next! });
     expect(nextPage).toMatchObject({ subjects: [{ subjectId: subjectIds[0] }], next: null });
+
+    // A page asked for wrongly is refused by its parameter.
+    for (const [query, pointer] of [['after=yesterday', '/query/after'], ['limit=0', '/query/limit'], ['limit=101', '/query/limit'], ['sort=new', '/query/sort']] as const) {
+      const refused = (await stack.client.request('GET', `/workflows/${workflowId}/reported-subjects?${query}`).catch((error) => error)) as ChorusApiError;
+      expect([query, refused.status, refused.problem.errors?.map((error) => error.pointer)]).toEqual([query, 422, [pointer]]);
+    }
   });
 
   it('refuses the list to those who are not researchers of the project', async () => {
