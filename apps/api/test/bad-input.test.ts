@@ -137,6 +137,7 @@ it('says how large a body may be when it refuses one as too large', async () => 
   expect(response.status).toBe(413);
   expect(response.problem.detail).toContain('larger than the 64 KiB this server accepts here (JSON_BODY_LIMIT_BYTES)');
   expect(response.problem.errors).toEqual([{ pointer: '', message: 'is larger than 64 KiB' }]);
+  expect(response.problem.limitBytes).toBe(64 * 1024);
 });
 
 /** What a client gets that sends a whole request, as Python's urllib does, before it reads a byte of the answer. */

@@ -314,7 +314,14 @@ export const problemSchema = z.strictObject({
   status: z.int(),
   detail: z.string(),
   errors: z.array(z.strictObject({ pointer: z.string(), message: z.string() })).optional(),
+  limitBytes: z.int().optional().meta({ description: 'With a 413: the largest body, in bytes, that the route accepts' }),
 });
+
+/** A size in bytes as people read it: "16 MiB", "512 KiB", "1000 bytes". */
+export function bytesInWords(bytes: number): string {
+  for (const [unit, size] of [['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  return `${bytes} bytes`;
+}
 
 /** 200 when Postgres and Redis both answer, 503 (`degraded`) naming the one that does not. */
 export const healthSchema = z.strictObject({ status: z.enum(['ok', 'degraded']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) });

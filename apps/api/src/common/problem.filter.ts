@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
+import { bytesInWords } from '@chorus/client';
 import { throttledWarning } from '@chorus/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -11,21 +12,18 @@ interface FastifyError {
   message: string;
 }
 
-/** A size in bytes as people read it: "16 MiB", "512 KiB", "1000 bytes". */
-function sizeInWords(bytes: number): string {
-  for (const [unit, size] of [['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
-  return `${bytes} bytes`;
-}
-
 /** Turns Fastify's own request errors (bad JSON, body too large, wrong content type) into problems. */
 export function problemFromFastifyError(error: FastifyError | undefined, bodyLimit: BodyLimit): ProblemBody | undefined {
   switch (error?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return problemBody(400, `The body is not valid JSON. Send a JSON object with content-type application/json.`, [{ pointer: '', message: 'is not valid JSON' }], 'malformed-json');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problemBody(413, `The body is larger than the ${sizeInWords(bodyLimit.bytes)} this server accepts here (${bodyLimit.setting}); send less in one request, or split it.`, [
-        { pointer: '', message: `is larger than ${sizeInWords(bodyLimit.bytes)}` },
-      ]);
+      return {
+        ...problemBody(413, `The body is larger than the ${bytesInWords(bodyLimit.bytes)} this server accepts here (${bodyLimit.setting}); send less in one request, or split it.`, [
+          { pointer: '', message: `is larger than ${bytesInWords(bodyLimit.bytes)}` },
+        ]),
+        limitBytes: bodyLimit.bytes,
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problemBody(415, 'Send the body as application/json.', [{ pointer: '/headers/content-type', message: 'must be application/json' }]);
   }

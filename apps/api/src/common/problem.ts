@@ -7,6 +7,8 @@ export interface ProblemBody {
   status: number;
   detail: string;
   errors?: FieldError[];
+  /** A 413's: the largest body the route accepts, for a client to say in its own words. */
+  limitBytes?: number;
 }
 
 const titles: Record<number, string> = {

@@ -1,4 +1,4 @@
-import { ChorusApiError, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
+import { bytesInWords, ChorusApiError, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -55,7 +55,7 @@ function SubjectSetTable({ sets, projectSlug }: { sets: SubjectSetSummary[]; pro
 }
 
 /** The largest file the server takes, as its refusal says it ("is larger than 16 MiB"). */
-const largestFile = (error: ChorusApiError) => /larger than (.+)$/.exec(error.problem.errors?.[0]?.message ?? '')?.[1] ?? '?';
+const largestFile = ({ problem }: ChorusApiError) => (problem.limitBytes === undefined ? '?' : bytesInWords(problem.limitBytes));
 
 /** The set chosen for an upload: a new one (named in the form) or one of the project's. */
 const NEW_SET = 'new';
