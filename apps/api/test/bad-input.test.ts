@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
+import type { Problem } from '@chorus/client';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -61,7 +62,7 @@ async function post(path: string, body: string | Uint8Array, headers: Record<str
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': randomUUID(), ...headers },
     body,
   });
-  return { status: response.status, contentType: response.headers.get('content-type'), problem: (await response.json()) as { detail?: string; errors?: { pointer: string; message: string }[] } };
+  return { status: response.status, contentType: response.headers.get('content-type'), problem: (await response.json()) as Partial<Problem> };
 }
 
 const classification = (annotations: unknown) => JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations });

@@ -150,6 +150,20 @@ export function nextFieldsOf(task: Task): NextField[] {
   return entryFor(task).nextFields(task as never);
 }
 
+/**
+ * The `next` fields of a task as it was sent, valid or not, for naming those that name no task beside the task's other
+ * faults: its type's fields that hold text or nothing, or none when even its type or their place is not there.
+ */
+export function sentNextFieldsOf(task: unknown): NextField[] {
+  const type = (task as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !Object.hasOwn(taskTypes, type)) return [];
+  try {
+    return taskTypes[type as TaskType].nextFields(task as never).filter(({ next }) => next === undefined || typeof next === 'string');
+  } catch {
+    return []; // a field on the way to a `next` is no object or list (`answers: 3`): the schema names it
+  }
+}
+
 /** Every task `task` can lead to. */
 export function nextCandidatesOf(task: Task): string[] {
   return nextFieldsOf(task).flatMap(({ next }) => (next ? [next] : []));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { labelSchema, taskKeySchema } from './common';
+import { labelSchema, type NextField, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
-import { type Task, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, taskSchema } from './registry';
+import { consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
 import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 import { singleAlgorithm } from './single/single';
 
@@ -104,7 +104,7 @@ export type WorkflowDefinitionInput = z.input<typeof workflowDefinitionSchema>;
 export function checkWorkflowGraph(definition: WorkflowDefinition, base = ''): FieldError[] {
   const { tasks, firstTask } = definition;
   if (!tasks[firstTask]) return [unknownFirstTask(Object.keys(tasks), base)];
-  const errors = unknownNextErrors(tasks, new Set(Object.keys(tasks)), base);
+  const errors = unknownNextErrors(tasks, new Set(Object.keys(tasks)), base, nextFieldsOf);
   if (errors.length) return errors;
   return [...cycleErrors(definition, base), ...unreachableErrors(definition, base)];
 }
@@ -112,34 +112,28 @@ export function checkWorkflowGraph(definition: WorkflowDefinition, base = ''): F
 const unknownFirstTask = (keys: string[], base: string): FieldError => ({ pointer: `${base}/firstTask`, message: `names no task; the tasks are ${keys.join(', ')}` });
 
 /** Each `next` task `key` names, with the pointer of the field that names it (a single choice's, per answer). */
-function nextPointersOf(key: string, task: Task, base: string): { pointer: string; next: string | undefined }[] {
-  return nextFieldsOf(task).map(({ path, next }) => ({ pointer: `${base}/tasks/${key}${path}`, next }));
+function nextPointersOf<T>(key: string, task: T, base: string, fieldsOf: (task: T) => NextField[]): { pointer: string; next: string | undefined }[] {
+  return fieldsOf(task).map(({ path, next }) => ({ pointer: `${base}/tasks/${key}${path}`, next }));
 }
 
 /** Each `next` of `tasks` that names none of `keys`, the workflow's task keys. */
-function unknownNextErrors(tasks: Record<string, Task>, keys: ReadonlySet<string>, base: string): FieldError[] {
+function unknownNextErrors<T>(tasks: Record<string, T>, keys: ReadonlySet<string>, base: string, fieldsOf: (task: T) => NextField[]): FieldError[] {
   return Object.entries(tasks).flatMap(([key, task]) =>
-    nextPointersOf(key, task, base).flatMap(({ pointer, next }) => (next !== undefined && !keys.has(next) ? [{ pointer, message: `"${next}" is not a task of this workflow` }] : [])),
+    nextPointersOf(key, task, base, fieldsOf).flatMap(({ pointer, next }) => (next !== undefined && !keys.has(next) ? [{ pointer, message: `"${next}" is not a task of this workflow` }] : [])),
   );
 }
 
 /**
  * What can be told of a definition's references while other fields are invalid, so that a researcher fixes both in
- * one go: a `firstTask`, or a `next` of a valid task, that names no task. Loops and unreachable tasks wait for a
- * definition whose every task is valid.
+ * one go: a `firstTask`, or a `next` of any task (valid or not), that names no task. Loops and unreachable tasks wait
+ * for a definition whose every task is valid.
  */
 function referenceErrorsOfInvalid(input: unknown, base: string, schemaErrors: FieldError[]): FieldError[] {
   if (typeof input !== 'object' || input === null) return [];
   const { tasks, firstTask } = input as { tasks?: unknown; firstTask?: unknown };
   if (typeof tasks !== 'object' || tasks === null || Array.isArray(tasks)) return [];
   const keys = new Set(Object.keys(tasks));
-  const valid = Object.fromEntries(
-    Object.entries(tasks).flatMap(([key, task]) => {
-      const parsed = taskSchema.safeParse(task);
-      return parsed.success ? [[key, parsed.data]] : [];
-    }),
-  );
-  const errors = unknownNextErrors(valid, keys, base);
+  const errors = unknownNextErrors(tasks as Record<string, unknown>, keys, base, sentNextFieldsOf);
   if (typeof firstTask === 'string' && keys.size && !keys.has(firstTask)) {
     errors.unshift(unknownFirstTask([...keys], base));
   }
@@ -155,7 +149,7 @@ function cycleErrors({ tasks, firstTask }: WorkflowDefinition, base: string): Fi
       const cycle = [...path.slice(path.indexOf(key)), key].join(' → ');
       // Named at the `next` that closes the loop, where the researcher changes it.
       const last = path[path.length - 1]!;
-      const closing = nextPointersOf(last, tasks[last]!, base).find(({ next }) => next === key)?.pointer ?? `${base}/tasks/${last}`;
+      const closing = nextPointersOf(last, tasks[last]!, base, nextFieldsOf).find(({ next }) => next === key)?.pointer ?? `${base}/tasks/${last}`;
       return { pointer: closing, message: `leads back to an earlier task (${cycle}); workflows must not loop` };
     }
     state.set(key, 'open');

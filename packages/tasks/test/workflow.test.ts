@@ -57,7 +57,7 @@ describe('workflow definition', () => {
 
   it('names references to no task beside the other invalid fields, so that one round of fixes is enough', () => {
     const invalidTask = { type: 'single', answers: [{ value: 'a', label: 'A' }] };
-    const result = validateWorkflowDefinition({ name: '', firstTask: 'T5', tasks: { T0: yesNo('T9'), T1: { ...closeReading('T0'), senses: [] }, T2: invalidTask } });
+    const result = validateWorkflowDefinition({ name: '', firstTask: 'T5', tasks: { T0: yesNo('T9'), T1: { ...closeReading('T8'), senses: [] }, T2: invalidTask } });
     expect(result.ok ? [] : result.errors.map((error) => error.pointer)).toEqual([
       '/name',
       '/tasks/T1/senses',
@@ -65,7 +65,14 @@ describe('workflow definition', () => {
       '/tasks/T2/answers',
       '/firstTask',
       '/tasks/T0/answers/0/next',
+      '/tasks/T1/next',
     ]);
+    // An invalid task's own next is named too, but not where its way there is no list (the schema names that).
+    expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'single', question: '', answers: [{ value: 'a', label: 'A', next: 'T7' }, { value: 'b', label: 'B' }] } } })).toEqual([
+      '/tasks/T0/question',
+      '/tasks/T0/answers/0/next',
+    ]);
+    expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: 3 } } })).toEqual(['/tasks/T0/answers']);
     // A next naming a task that is there but invalid is not a reference error.
     expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo('T2'), T2: invalidTask } })).toEqual(['/tasks/T2/question', '/tasks/T2/answers']);
   });
