@@ -39,7 +39,7 @@ Module({ controllers: [BenchBaselineController] })(BenchBaselineModule);
 const REDIS_PICK = `
 local wanted, cap, now = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local picked = {}
-for _, id in ipairs(redis.call('SRANDMEMBER', KEYS[1], wanted * 3)) do
+for _, id in ipairs(redis.call('SRANDMEMBER', KEYS[1], wanted * 6)) do
   if #picked == wanted then break end
   if redis.call('SISMEMBER', KEYS[2], id) == 0 and tonumber(redis.call('HGET', KEYS[3], id) or '0') < cap then
     redis.call('SADD', KEYS[2], id)
