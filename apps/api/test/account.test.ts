@@ -5,6 +5,8 @@ import type { DataSource } from 'typeorm';
 import { JwtService } from '@nestjs/jwt';
 import { AccountService } from '../src/account/account.service';
 import { GENERATIONS_REMEMBERED_AT_MOST, TOKEN_GENERATION_TRUSTED_MS, TokenGenerations } from '../src/auth/token-generations';
+import { TokenGenerationNews } from '../src/auth/token-generation-news';
+import { APP_CONFIG, type AppConfig } from '../src/config/config';
 import { Tokens } from '../src/auth/tokens';
 import type { ProblemException } from '../src/common/problem';
 import { InvitationsService } from '../src/members/invitations.service';
@@ -24,6 +26,22 @@ afterAll(() => stack.stop());
 const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
 
 const newAccount = (name = 'Ada') => createAccount(stack, name);
+
+const news: TokenGenerationNews[] = [];
+afterEach(() => {
+  for (const heard of news.splice(0)) heard.onModuleDestroy();
+});
+
+/**
+ * Another API process's token generations: hearing the stack's news of raises, or (`newsLost`) on a channel of its
+ * own, as when Redis was away while the news was told.
+ */
+function anotherProcess({ newsLost = false } = {}): TokenGenerations {
+  const config = stack.app.get<AppConfig>(APP_CONFIG);
+  const heard = new TokenGenerationNews(newsLost ? { ...config, queuePrefix: `{lost-${randomUUID().slice(0, 8)}}` } : config);
+  news.push(heard);
+  return new TokenGenerations(stack.app.get<DataSource>(getDataSourceToken()), heard);
+}
 
 const signIn = async (email: string, password = PASSWORD) => stack.anonymous.withToken((await stack.anonymous.login({ email, password })).token);
 
@@ -190,18 +208,29 @@ describe('the account', () => {
     await signIn(email);
   });
 
-  it('ends a token in another API process within the time a process goes by what it read', async () => {
+  it('ends a token in another API process at once, by its news over Redis', async () => {
     const { id, client } = await newAccount();
-    const otherProcess = new TokenGenerations(stack.app.get<DataSource>(getDataSourceToken()));
-    expect(await otherProcess.current(id)).toBe(0);
+    const there = anotherProcess();
+    await news.at(-1)!.listening();
+    expect(await there.current(id)).toBe(0);
+    await client.signOutEverywhere();
+    const until = Date.now() + 5_000;
+    while ((await there.current(id)) === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await there.current(id)).toBe(1);
+  });
+
+  it('ends a token in another API process whose news was lost within the time a process goes by what it read', async () => {
+    const { id, client } = await newAccount();
+    const there = anotherProcess({ newsLost: true });
+    expect(await there.current(id)).toBe(0);
     await client.signOutEverywhere();
     const now = Date.now();
     const clock = jest.spyOn(Date, 'now');
     try {
       clock.mockReturnValue(now + TOKEN_GENERATION_TRUSTED_MS - 1_000);
-      expect(await otherProcess.current(id)).toBe(0);
+      expect(await there.current(id)).toBe(0);
       clock.mockReturnValue(now + TOKEN_GENERATION_TRUSTED_MS + 1_000);
-      expect(await otherProcess.current(id)).toBe(1);
+      expect(await there.current(id)).toBe(1);
     } finally {
       clock.mockRestore();
     }
@@ -209,7 +238,7 @@ describe('the account', () => {
 
   it(`remembers at most ${GENERATIONS_REMEMBERED_AT_MOST.toLocaleString('en')} accounts' generations, forgetting first those remembered longest`, async () => {
     const [ada, grace] = [await newAccount('Ada'), await newAccount('Grace')];
-    const otherProcess = new TokenGenerations(stack.app.get<DataSource>(getDataSourceToken()));
+    const otherProcess = anotherProcess({ newsLost: true });
     expect(await otherProcess.current(ada.id)).toBe(0);
     expect(await otherProcess.current(grace.id)).toBe(0);
     await ada.client.signOutEverywhere();
@@ -224,7 +253,7 @@ describe('the account', () => {
 
   it('issues a token of the account’s latest generation in a process that still goes by an older one', async () => {
     const { id, client } = await newAccount();
-    const otherProcess = new TokenGenerations(stack.app.get<DataSource>(getDataSourceToken()));
+    const otherProcess = anotherProcess({ newsLost: true });
     expect(await otherProcess.current(id)).toBe(0);
     await client.signOutEverywhere();
     const signedInThere = await new Tokens(stack.app.get(JwtService), otherProcess).issue({ id, kind: 'registered' });

@@ -79,7 +79,7 @@ export class AccountService {
     // Only over the password just checked: one changed meanwhile (on another device) is not overwritten.
     const generation = await this.changeAccount(this.db.manager, user, `password_hash = $2, ${NEXT_TOKEN_GENERATION}`, [hash, checked], 'AND password_hash = $3');
     if (generation === undefined) throw wrongPassword('/currentPassword');
-    this.generations.remember(user.id, generation);
+    this.generations.raised(user.id, generation);
     const { createdAt: _, ...account } = await this.view(user);
     return this.tokens.session(account);
   }
@@ -96,7 +96,7 @@ export class AccountService {
     this.assertAccount(user);
     const generation = await this.changeAccount(this.db.manager, user, NEXT_TOKEN_GENERATION);
     if (generation === undefined) throw accountDeleted();
-    this.generations.remember(user.id, generation);
+    this.generations.raised(user.id, generation);
   }
 
   /**
@@ -128,7 +128,7 @@ export class AccountService {
       await manager.query('DELETE FROM assignments WHERE user_id = $1', [user.id]);
       return this.changeAccount(manager, user, DELETED);
     });
-    this.generations.remember(user.id, generation!);
+    this.generations.raised(user.id, generation!);
   }
 
   /**

@@ -135,7 +135,7 @@ export class AccountEmailService {
       [claims.sub, claims.email, claims.gen, hash, claims.at],
     );
     if (!account) throw badLink('has been used already, or the account changed its password or email since: ask for a new link');
-    this.generations.remember(account.id, account.generation);
+    this.generations.raised(account.id, account.generation);
     return this.tokens.session({ id: account.id, kind: 'registered', displayName: account.displayName, email: account.email, emailVerified: true });
   }
 

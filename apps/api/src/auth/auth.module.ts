@@ -15,6 +15,7 @@ import { AuthService } from './auth.service';
 import { EmailLinks } from './email-links';
 import { GuestWork } from './guest-work';
 import { Passwords } from './passwords';
+import { TokenGenerationNews } from './token-generation-news';
 import { TokenGenerations } from './token-generations';
 import { Tokens } from './tokens';
 
@@ -33,7 +34,7 @@ import { Tokens } from './tokens';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AccountEmailService, EmailLinks, GuestWork, AddressLimitGuard, Passwords, Tokens, TokenGenerations, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, AccountEmailService, EmailLinks, GuestWork, AddressLimitGuard, Passwords, Tokens, TokenGenerations, TokenGenerationNews, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [Tokens, TokenGenerations, Passwords, AddressLimitGuard, AccountEmailService],
 })
 export class AuthModule {}

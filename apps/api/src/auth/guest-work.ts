@@ -59,7 +59,7 @@ export class GuestWork {
       try {
         const [carried] = await this.db.query<(GuestWorkCarried & { generation: number })[]>(CARRY, [guestId, accountId]);
         if (!carried) return { classifications: 0, alreadyClassified: 0 };
-        this.generations.remember(guestId, carried.generation);
+        this.generations.raised(guestId, carried.generation);
         return { classifications: carried.classifications, alreadyClassified: carried.alreadyClassified };
       } catch (error) {
         const { code } = error as { code?: string };

@@ -3,10 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
 import type { DataSource } from 'typeorm';
 import { GroupCommit } from '../common/group-commit';
+import { TokenGenerationNews } from './token-generation-news';
 
 /**
  * How long an API process goes by an account's token generation as it read it: a sign-out everywhere made through
- * another process ends the tokens here within this time (at once in the process that made it).
+ * another process ends the tokens here at once by its news (`TokenGenerationNews`), and within this time when the
+ * news was lost (Redis away).
  */
 export const TOKEN_GENERATION_TRUSTED_MS = 30_000;
 /** Accounts remembered at most; the longest remembered are forgotten first. */
@@ -24,7 +26,12 @@ export class TokenGenerations {
   private readonly known = new Map<string, { generation: number; readAt: number }>();
   private readonly reads = new GroupCommit((userIds: string[]) => this.read(userIds), { maxBatch: 500, maxBatchesAtOnce: 2 });
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly news: TokenGenerationNews,
+  ) {
+    news.onRaised((userId, generation) => this.remember(userId, generation));
+  }
 
   /** The user's token generation, or undefined when there is no such user. */
   async current(userId: string): Promise<number | undefined> {
@@ -43,7 +50,13 @@ export class TokenGenerations {
     return generation;
   }
 
-  /** What this process read or raised. Generations only go up, so an older read never undoes a raise. */
+  /** A raise of the user's generation that this process committed: remembered here, and told to the other processes. */
+  raised(userId: string, generation: number): void {
+    this.remember(userId, generation);
+    this.news.tell(userId, generation);
+  }
+
+  /** What this process read or heard of. Generations only go up, so an older read never undoes a raise. */
   remember(userId: string, generation: number): void {
     const known = this.known.get(userId);
     this.known.delete(userId);
