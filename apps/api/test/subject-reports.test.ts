@@ -81,6 +81,18 @@ describe('reporting a subject', () => {
     expect(await reportsOf(workflowId)).toEqual([]);
   });
 
+  it('keeps the subject from the account a guest’s sign-in carried the report into, and from no one else', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 2);
+    const asGuest = await guest();
+    await asGuest.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
+    const email = `carried-report-${randomUUID()}@example.org`;
+    await stack.anonymous.register({ email, password: 'a long password', displayName: 'Carried report' });
+    const signedIn = await asGuest.login({ email, password: 'a long password' });
+    const account = stack.anonymous.withToken(signedIn.token);
+    expect((await account.queue(workflowId)).subjects.map((subject) => subject.id)).toEqual([subjectIds[1]]);
+    expect((await (await guest()).queue(workflowId)).subjects.map((subject) => subject.id).sort()).toEqual(subjectIds);
+  });
+
   it('refuses a workflow the volunteer may not see', async () => {
     const { workflowId, subjectIds, projectId } = await voteWorkflow(stack, 1);
     await stack.client.updateProject(projectId, { status: 'draft' });

@@ -64,9 +64,9 @@ const toView = (row: StoredReportRow): SubjectReport => ({
 
 /**
  * Volunteers report subjects they cannot classify as they are (an image that does not load, a blank page, sensitive
- * content); the workflow's researchers see them listed per subject, and decide whether to retire them. A report does
- * not keep the subject from the volunteer for good: it ends their hold, like a release, so a later session may serve
- * it to them again (the queue's statements are left as they are; the classifier tab that reported it leaves it out).
+ * content); the workflow's researchers see them listed per subject, and decide whether to retire them. A report ends
+ * the volunteer's hold, like a release, so that others may be served the subject at once, and the queue never serves
+ * it to that volunteer again (`AssignmentService`: their picks leave out what they reported).
  */
 @Injectable()
 export class SubjectReportsService {
