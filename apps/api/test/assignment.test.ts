@@ -827,7 +827,7 @@ describe('the queue', () => {
     const take = [[0], [workflowId], [user.id], [3], [10], [Math.random()], [null], [true], [3], 60];
     await stack.db.query('BEGIN');
     try {
-      const { rows } = await stack.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${pickAndAssignSql('random')}`, take);
+      const { rows } = await stack.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${pickAndAssignSql('random', false)}`, take);
       // Every row of the hot rows' index that a scan read, kept or not, over all its loops.
       type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] };
       const read = (node: PlanNode): number =>
@@ -926,25 +926,25 @@ describe('the queue', () => {
   });
 });
 
-describe('training and gold standard', () => {
-  /** A project with a regular set and a set of gold-standard subjects (served last by priority unless injected). */
-  async function projectWithGold(selection: WorkflowInput['selection'] | ((goldSetId: string) => WorkflowInput['selection'])) {
-    const project = await stack.client.createProject({ title: `Gold ${randomUUID().slice(0, 8)}`, status: 'live' });
-    const regular = await stack.client.createSubjectSet(project.id, { name: 'Regular' });
-    const gold = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
-    await stack.client.addSubjects(regular.id, Array.from({ length: 40 }, (_, i) => ({ externalId: `r${i}`, locations: [{ type: 'text' as const, text: `Regular ${i}` }] })));
-    await stack.client.addSubjects(gold.id, Array.from({ length: 5 }, (_, i) => ({ externalId: `g${i}`, goldStandard: { T0: 'yes' }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] })));
-    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
-      name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 },
-      selection: typeof selection === 'function' ? selection(gold.id) : selection,
-      subjectSetIds: [regular.id, gold.id],
-    });
-    await stack.client.activateWorkflow(workflowId);
-    const { rows } = await stack.db.query("SELECT st.subject_id AS id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id LIKE 'g%'", [workflowId]);
-    await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: rows.map((row) => ({ subjectId: row.id, priority: 100 })) });
-    return workflowId;
-  }
+/** A project with a regular set and a set of gold-standard subjects (served last by priority unless injected). */
+async function projectWithGold(selection: WorkflowInput['selection'] | ((goldSetId: string) => WorkflowInput['selection'])) {
+  const project = await stack.client.createProject({ title: `Gold ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const regular = await stack.client.createSubjectSet(project.id, { name: 'Regular' });
+  const gold = await stack.client.createSubjectSet(project.id, { name: 'Gold' });
+  await stack.client.addSubjects(regular.id, Array.from({ length: 40 }, (_, i) => ({ externalId: `r${i}`, locations: [{ type: 'text' as const, text: `Regular ${i}` }] })));
+  await stack.client.addSubjects(gold.id, Array.from({ length: 5 }, (_, i) => ({ externalId: `g${i}`, goldStandard: { T0: 'yes' }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] })));
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+    name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 },
+    selection: typeof selection === 'function' ? selection(gold.id) : selection,
+    subjectSetIds: [regular.id, gold.id],
+  });
+  await stack.client.activateWorkflow(workflowId);
+  const { rows } = await stack.db.query("SELECT st.subject_id AS id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id LIKE 'g%'", [workflowId]);
+  await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: rows.map((row) => ({ subjectId: row.id, priority: 100 })) });
+  return workflowId;
+}
 
+describe('training and gold standard', () => {
   const isGold = (subject: QueuedSubject) => subject.externalId!.startsWith('g');
 
   it('serves a new volunteer the training set first, in set order, and not once their training is done', async () => {
@@ -1161,5 +1161,117 @@ describe('per-set weights', () => {
     await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 }, selection: { order: 'random', goldStandardRate: 0, setWeights: { [setIds[0]!]: 1 } } });
     const batch = await (await guest()).queue(workflowId, 6);
     expect(batch.subjects).toHaveLength(6);
+  });
+});
+
+describe('subjects the volunteer reported', () => {
+  const ids = (view: QueueView) => view.subjects.map((subject) => subject.id);
+  const report = (volunteer: ChorusClient, workflowId: string, subjectId: string) => volunteer.reportSubject(workflowId, { subjectId, reason: 'blank-or-unreadable' });
+  /** Every hold in the workflow lapsed, as if its lifetime had passed. */
+  const lapseHolds = (workflowId: string) => stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1", [workflowId]);
+  const retired = async (workflowId: string, subjectId: string) =>
+    (await stack.db.query('SELECT retired_at IS NOT NULL AS retired FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectId])).rows[0].retired;
+
+  it.each<[string, (setIds: string[]) => WorkflowInput['selection']]>([
+    ['random', () => ({ order: 'random', goldStandardRate: 0 })],
+    ['priority', () => ({ order: 'priority', goldStandardRate: 0 })],
+    ['sequential', () => ({ order: 'sequential', goldStandardRate: 0 })],
+    ['random, by set weights', ([first]) => ({ order: 'random', goldStandardRate: 0, setWeights: { [first!]: 1 } })],
+  ])('are never served to them again in %s order, their holds lapsed or not, and still to others', async (_order, selection) => {
+    const { workflowId, setIds } = await workflowOf(2, {}, 2);
+    await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 3 }, selection: selection(setIds) });
+    const reporter = await guest();
+    // The first the order serves (from the weighted set, under weights), which it would serve first again.
+    const [reported] = ids(await reporter.queue(workflowId, 1));
+    await report(reporter, workflowId, reported!);
+    const rest = ids(await reporter.queue(workflowId, 10));
+    expect(rest).toHaveLength(3);
+    expect(rest).not.toContain(reported);
+    await lapseHolds(workflowId);
+    expect(ids(await reporter.queue(workflowId, 10)).sort()).toEqual([...rest].sort());
+    expect(await retired(workflowId, reported!)).toBe(false);
+    expect(ids(await (await guest()).queue(workflowId, 10))).toContain(reported);
+  });
+
+  it('are never served to them again as gold standard, and still to others', async () => {
+    // Every slot is drawn for gold standard: a batch of ten takes all five gold-standard subjects it may.
+    const workflowId = await projectWithGold({ order: 'random', goldStandardRate: 1 });
+    const reporter = await guest();
+    const [reported] = ids(await reporter.queue(workflowId, 1));
+    await report(reporter, workflowId, reported!);
+    const gold = async (volunteer: ChorusClient) => (await volunteer.queue(workflowId, 10)).subjects.filter((subject) => subject.externalId!.startsWith('g')).map((subject) => subject.id);
+    const rest = await gold(reporter);
+    expect(rest).toHaveLength(4);
+    expect(rest).not.toContain(reported);
+    await lapseHolds(workflowId);
+    expect((await gold(reporter)).sort()).toEqual([...rest].sort());
+    expect(await gold(await guest())).toContain(reported);
+  });
+
+  it('are never served to them again as training, which goes on with the next of the training set, and still to others', async () => {
+    const workflowId = await projectWithGold((goldSetId) => ({ order: 'priority', goldStandardRate: 0, training: { subjectSetId: goldSetId, classifications: 3 } }));
+    const reporter = await guest();
+    const externalIds = async (volunteer: ChorusClient, limit: number) => (await volunteer.queue(workflowId, limit)).subjects.map((subject) => subject.externalId);
+    const [first] = (await reporter.queue(workflowId, 1)).subjects;
+    expect(first!.externalId).toBe('g0');
+    await report(reporter, workflowId, first!.id);
+    expect(await externalIds(reporter, 4)).toEqual(['g1', 'g2', 'g3', expect.stringMatching(/^r/)]);
+    await lapseHolds(workflowId);
+    expect(await externalIds(reporter, 4)).toEqual(['g1', 'g2', 'g3', expect.stringMatching(/^r/)]);
+    expect(await externalIds(await guest(), 1)).toEqual(['g0']);
+  });
+
+  it('leave a volunteer who has classified all the others told they have seen everything, whoever holds what they reported', async () => {
+    const { workflowId } = await workflowOf(2);
+    const reporter = await guest();
+    const batch = await reporter.queue(workflowId, 2);
+    const [reported, other] = ids(batch) as [string, string];
+    await report(reporter, workflowId, reported);
+    await classify(reporter, batch, other);
+    const seenEverything = { subjects: [], finished: true, reason: 'seen-everything' };
+    expect(await reporter.queue(workflowId, 5)).toMatchObject(seenEverything);
+    // Held by another volunteer.
+    expect(ids(await (await guest()).queue(workflowId, 5))).toContain(reported);
+    expect(await reporter.queue(workflowId, 5)).toMatchObject(seenEverything);
+  });
+
+  it('are not what a volunteer is told to wait for: others holding them, or the worker owing them their answers', async () => {
+    // Retired after one classification: one volunteer at a time holds a subject.
+    const { workflowId } = await workflowOf(2, { retirement: { rule: 'count', count: 1 } });
+    const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1', [workflowId]);
+    const [reported, other] = rows.map((row) => row.subject_id as string) as [string, string];
+    const session = await stack.anonymous.guest();
+    const reporter = stack.anonymous.withToken(session.token);
+    await report(reporter, workflowId, reported);
+    // The subject left to them is held by another volunteer; the one they reported is free.
+    const [first, second] = [await guest(), await guest()];
+    const firstBatch = await first.queue(workflowId, 2);
+    await first.releaseHolds(workflowId, [reported]);
+    const heldByOthers = { subjects: [], finished: false, retryAfterSeconds: 30, heldBy: 'others' };
+    expect(await reporter.queue(workflowId, 5)).toMatchObject(heldByOthers);
+    // Or held by them all the same (a request of theirs under way when they reported it): not theirs to classify.
+    const holdReported = "INSERT INTO assignments (workflow_id, user_id, subject_id, expires_at) VALUES ($1, $2, $3, now() + interval '1 hour')";
+    await stack.db.query(holdReported, [workflowId, session.user.id, reported]);
+    expect(await reporter.queue(workflowId, 5)).toMatchObject(heldByOthers);
+    await reporter.releaseHolds(workflowId, [reported]);
+    await stack.stopWorker();
+    try {
+      // The subject left to them has its answer, owed its aggregation; another volunteer holds the one they reported.
+      await classify(first, firstBatch, other);
+      expect(ids(await second.queue(workflowId, 5))).toEqual([reported]);
+      const waiting = await reporter.queue(workflowId, 5);
+      expect(waiting).toMatchObject({ subjects: [], finished: false });
+      expect(waiting.heldBy).toBeUndefined();
+      expect(waiting.retryAfterSeconds).toBeLessThanOrEqual(3);
+      // The one left to them owed its aggregation for over half a minute (the worker is down), the one they reported
+      // for a moment: ask again in a while.
+      await classify(second, firstBatch, reported);
+      await stack.db.query("UPDATE subject_workflow_status SET updated_at = now() - interval '31 seconds' WHERE workflow_id = $1 AND subject_id = $2", [workflowId, other]);
+      const stale = await reporter.queue(workflowId, 5);
+      expect(stale).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 30 });
+      expect(stale.heldBy).toBeUndefined();
+    } finally {
+      await stack.startWorker();
+    }
   });
 });

@@ -81,6 +81,18 @@ describe('reporting a subject', () => {
     expect(await reportsOf(workflowId)).toEqual([]);
   });
 
+  it('keeps the subject from the account a guest’s sign-in carried the report into, and from no one else', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 2);
+    const asGuest = await guest();
+    await asGuest.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
+    const email = `carried-report-${randomUUID()}@example.org`;
+    await stack.anonymous.register({ email, password: 'a long password', displayName: 'Carried report' });
+    const signedIn = await asGuest.login({ email, password: 'a long password' });
+    const account = stack.anonymous.withToken(signedIn.token);
+    expect((await account.queue(workflowId)).subjects.map((subject) => subject.id)).toEqual([subjectIds[1]]);
+    expect((await (await guest()).queue(workflowId)).subjects.map((subject) => subject.id).sort()).toEqual(subjectIds);
+  });
+
   it('refuses a workflow the volunteer may not see', async () => {
     const { workflowId, subjectIds, projectId } = await voteWorkflow(stack, 1);
     await stack.client.updateProject(projectId, { status: 'draft' });
@@ -104,7 +116,7 @@ describe("a workflow's reported subjects", () => {
     expect(reportedSubjectPageSchema.parse(page)).toEqual(page); // the documented shape, strictly
     expect(page.total).toBe(2);
     expect(page.next).toBeNull();
-    // The most recently reported first.
+    // The most recently first reported first.
     expect(page.subjects.map((subject) => subject.subjectId)).toEqual([subjectIds[1], subjectIds[0]]);
     const [second, first] = page.subjects;
     expect(first).toMatchObject({ externalId: expect.any(String), reports: 3, reasons: { 'media-does-not-load': 2, 'sensitive-content': 1 }, retired: false });
@@ -125,6 +137,19 @@ describe("a workflow's reported subjects", () => {
       const refused = (await stack.client.request('GET', `/workflows/${workflowId}/reported-subjects?${query}`).catch((error) => error)) as ChorusApiError;
       expect([query, refused.status, refused.problem.errors?.map((error) => error.pointer)]).toEqual([query, 422, [pointer]]);
     }
+  });
+
+  it('pages by each subject’s first report, so that a subject reported again while a researcher pages is listed once', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 3);
+    for (const subjectId of subjectIds) await (await guest()).reportSubject(workflowId, { subjectId, reason: 'other' });
+    const firstPage = await stack.client.reportedSubjects(workflowId, { limit: 2 });
+    // The subject first reported earliest, on the next page, is reported again meanwhile.
+    await (await guest()).reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'blank-or-unreadable' });
+    const nextPage = await stack.client.reportedSubjects(workflowId, { limit: 2, after: firstPage.next! });
+    expect(nextPage.next).toBeNull();
+    const listed = [...firstPage.subjects, ...nextPage.subjects].map((subject) => subject.subjectId);
+    expect(listed).toEqual([subjectIds[2], subjectIds[1], subjectIds[0]]);
+    expect(nextPage.subjects[0]!.reports).toBe(2);
   });
 
   it('refuses the list to those who are not researchers of the project', async () => {

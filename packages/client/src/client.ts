@@ -341,7 +341,7 @@ export class ChorusClient {
     const { status, body } = await this.request<SubjectReport>('POST', `/workflows/${workflowId}/subject-reports`, input);
     return { ...body, replayed: status === 200 };
   }
-  /** The subjects volunteers reported in the workflow, the most recently reported first (researchers only). */
+  /** The subjects volunteers reported in the workflow, the most recently first reported first (researchers only). */
   reportedSubjects(workflowId: string, query: { limit?: number; after?: string } = {}) {
     return this.call<ReportedSubjectPage>('GET', `/workflows/${workflowId}/reported-subjects?${queryString(query)}`);
   }

@@ -360,5 +360,8 @@ export const reportedSubjectSchema = z.strictObject({
   lastReportedAt: time,
   retired: z.boolean(),
 });
-/** A page of a workflow's reported subjects, the most recently reported first, and how many subjects were reported in all. */
+/**
+ * A page of a workflow's reported subjects, the most recently first reported first (a later report does not move a
+ * subject, so the pages list each once), and how many subjects were reported in all.
+ */
 export const reportedSubjectPageSchema = z.strictObject({ total: z.int(), subjects: z.array(reportedSubjectSchema), next: z.string().nullable() });

@@ -13,7 +13,7 @@ import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
-import { END_ALL_HOLDS, EXPERIENCE, FED_BY, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, REMAINING, WORKFLOWS_FOR_QUEUE } from './queue-sql';
+import { END_ALL_HOLDS, EXPERIENCE, FED_BY, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, WORKFLOWS_FOR_QUEUE, remainingSql } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -81,7 +81,7 @@ function interleave<T>(regular: T[], gold: T[], goldSlots: number[]): T[] {
   return result;
 }
 
-/** What REMAINING finds: `eligible` only when asked for. */
+/** What `remainingSql` finds: `eligible` only when asked for. */
 interface WhatIsLeft {
   unretired: boolean;
   unseen: boolean;
@@ -108,6 +108,13 @@ function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished
   return { subjects: [], finished: false, retryAfterSeconds: left.waitingForWorker ? lockedRetrySeconds() : HELD_RETRY_SECONDS };
 }
 
+/** What a volunteer's picks in a workflow may serve, besides what they have not classified and do not hold. */
+interface PickLimits {
+  holders: HolderLimit;
+  /** They reported subjects of the workflow: leave those out. */
+  withoutReported: boolean;
+}
+
 interface QueueWorkflowRow {
   request: number;
   name: string;
@@ -116,6 +123,8 @@ interface QueueWorkflowRow {
   project_status: Project['status'];
   role: ProjectRole | null;
   room: number;
+  /** The volunteer reported subjects of the workflow: the queue leaves those out for them. */
+  reported: boolean;
 }
 
 /** How long a queue request asks to hold subjects (ASSIGNMENT_TTL_SECONDS when not said). */
@@ -179,13 +188,14 @@ export class AssignmentService {
     if (!member) this.assertOpenToVolunteers(workflow);
     const definition = (await this.versions.definition(workflowId, workflow.version))!;
     const holders = { cap: classificationsNeededAtMost(definition.retirement), earliest: classificationsNeededAtLeast(definition.retirement) };
+    const limits = { holders, withoutReported: workflow.reported };
     const key = `${workflowId}:${user.id}`;
     const wanted = Math.max(0, Math.min(limit, workflow.room - (this.inProgress.get(key) ?? 0)));
     this.inProgress.set(key, (this.inProgress.get(key) ?? 0) + wanted);
     try {
       const ttl = this.config.assignmentTtlSeconds;
       if (holding.renew?.length) await preparedQuery(this.db, HOLD_FOR, [workflowId, user.id, ttl, holding.renew]);
-      const view = await this.serveWithin(workflowId, user, definition, holders, wanted, base);
+      const view = await this.serveWithin(workflowId, user, definition, limits, wanted, base);
       // Assigned for the lifetime, then held for less when asked: one statement more, for those requests only.
       if (holding.hold && holding.hold < ttl && view.subjects.length) {
         await preparedQuery(this.db, HOLD_FOR, [workflowId, user.id, holding.hold, view.subjects.map((subject) => subject.id)]);
@@ -247,27 +257,27 @@ export class AssignmentService {
     workflowId: string,
     user: AuthUser,
     definition: WorkflowDefinition,
-    holders: HolderLimit,
+    limits: PickLimits,
     wanted: number,
     base: Pick<QueueView, 'workflowId' | 'workflowVersion'>,
   ): Promise<QueueView> {
-    const serve = () => this.serve(workflowId, user, definition.selection, holders, wanted);
+    const serve = () => this.serve(workflowId, user, definition.selection, limits, wanted);
     const served = await serve();
     if (served.length) return { ...base, subjects: served, finished: false };
-    const left = await this.whatIsLeft(workflowId, user, holders, wanted > 0);
+    const left = await this.whatIsLeft(workflowId, user, limits, wanted > 0);
     if (!left.eligible) return { ...base, ...nothingServed(left) };
     // Subjects the volunteer may have are locked for a moment, most often by the worker aggregating them: ask once more.
     await sleep(LOCKED_PAUSE_MS);
     const retried = await serve();
     if (retried.length) return { ...base, subjects: retried, finished: false };
-    return { ...base, ...nothingServed(await this.whatIsLeft(workflowId, user, holders, true)) };
+    return { ...base, ...nothingServed(await this.whatIsLeft(workflowId, user, limits, true)) };
   }
 
   /**
    * Up to `wanted` subjects in serving order, each one an outstanding assignment of the caller's. One take after
    * another: each commits its assignments, which the next one's picks then exclude.
    */
-  private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, holders: HolderLimit, wanted: number): Promise<QueueView['subjects']> {
+  private async serve(workflowId: string, user: AuthUser, selection: SelectionRule, limits: PickLimits, wanted: number): Promise<QueueView['subjects']> {
     if (!wanted) return [];
     const withoutGold = goldOnlyAtGoldSlots(selection);
     // Every newcomer trains on the training set's gold-standard subjects, however many others hold them (their cap is
@@ -276,18 +286,19 @@ export class AssignmentService {
       this.assigner.take({
         workflowId,
         userId: user.id,
-        holders: kind === 'training' ? { ...holders, cap: TRAINING_HOLDERS } : holders,
+        holders: kind === 'training' ? { ...limits.holders, cap: TRAINING_HOLDERS } : limits.holders,
         kind,
         count,
         setId,
         withoutGold: withoutGold && REGULAR_KINDS.has(kind),
+        withoutReported: limits.withoutReported,
       });
     const plan = await this.plan(workflowId, user, selection, wanted);
     const training = plan.training ? await take('training', plan.training.count, plan.training.subjectSetId) : [];
     const gold = await take('gold', plan.goldSlots.length);
     const regular = await this.takeRegular(take, selection, plan.setShares, wanted - training.length - gold.length);
     const served = [...training, ...interleave(regular, gold, plan.goldSlots)];
-    if (served.length && served.every((row) => row.is_gold_standard) && !(await this.whatIsLeft(workflowId, user, holders, true)).eligible) {
+    if (served.length && served.every((row) => row.is_gold_standard) && !(await this.whatIsLeft(workflowId, user, limits, true)).eligible) {
       // Gold-standard subjects come alongside the others, whatever the rate: when no other could be given to the
       // volunteer now (all retired, seen, or held up to their cap), they get none, and are told why.
       await preparedQuery(this.db, RELEASE, [workflowId, user.id, served.map((row) => row.id)]);
@@ -324,8 +335,8 @@ export class AssignmentService {
   }
 
   /** What is left for the volunteer; whether a subject is only locked is looked for when they may take more. */
-  private async whatIsLeft(workflowId: string, user: AuthUser, holders: HolderLimit, mayTakeMore: boolean): Promise<WhatIsLeft> {
-    const left = (await preparedQuery<Omit<WhatIsLeft, 'comingFrom'>>(this.db, REMAINING, [workflowId, user.id, holders.cap, mayTakeMore, holders.earliest]))[0]!;
+  private async whatIsLeft(workflowId: string, user: AuthUser, { holders, withoutReported }: PickLimits, mayTakeMore: boolean): Promise<WhatIsLeft> {
+    const left = (await preparedQuery<Omit<WhatIsLeft, 'comingFrom'>>(this.db, remainingSql(withoutReported), [workflowId, user.id, holders.cap, mayTakeMore, holders.earliest]))[0]!;
     if (left.unretired && left.unseen) return { ...left, comingFrom: [] };
     const feeding = await preparedQuery<{ name: string }>(this.db, FED_BY, [workflowId]);
     return { ...left, comingFrom: feeding.map((row) => row.name) };

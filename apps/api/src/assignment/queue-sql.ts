@@ -51,6 +51,15 @@ const AGGREGATION_AWAITED = "interval '30 seconds'";
 const PICKABLE = `${ELIGIBLE} AND (st.gold_standard OR st.counted_count < r.earliest OR st.aggregated_count >= st.classification_count
   OR st.updated_at < now() - ${AGGREGATION_AWAITED})`;
 
+/**
+ * The volunteer `user` did not report subject `subject` in workflow `workflow` (SQL expressions): a subject they
+ * reported is not theirs to classify, ever. A probe of the reports' unique index per candidate, so it is only in the
+ * statements of volunteers who have reported a subject of the workflow (`WORKFLOWS_FOR_QUEUE`'s `reported`): the
+ * statements of everyone else are those of the queue without reports, plans and all.
+ */
+const notReported = (workflow: string, subject: string, user: string) =>
+  `NOT EXISTS (SELECT 1 FROM subject_reports sr WHERE sr.workflow_id = ${workflow} AND sr.subject_id = ${subject} AND sr.user_id = ${user} OFFSET 0)`;
+
 /** Rows being assigned or aggregated by another transaction are skipped, so concurrent volunteers spread out. */
 const LOCK = 'FOR UPDATE OF st SKIP LOCKED';
 /**
@@ -65,22 +74,22 @@ const WAITING_LOCK = 'FOR UPDATE OF st';
  * From the point `start` of the random keys, the first `n` pickable subjects in key order, wrapping around in a
  * second, disjoint arm that runs only if the first is short: two index range scans.
  */
-const scanFrom = (where: string, start: string, n: string) => `
-  (SELECT a1.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st WHERE ${PICKABLE} ${where} AND st.random >= ${start} ORDER BY st.random LIMIT ${n} ${LOCK}) a1)
+const scanFrom = (pickable: string, where: string, start: string, n: string) => `
+  (SELECT a1.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st WHERE ${pickable} ${where} AND st.random >= ${start} ORDER BY st.random LIMIT ${n} ${LOCK}) a1)
   UNION ALL
-  (SELECT a2.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st WHERE ${PICKABLE} ${where} AND st.random < ${start} ORDER BY st.random LIMIT ${n} ${LOCK}) a2)`;
+  (SELECT a2.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st WHERE ${pickable} ${where} AND st.random < ${start} ORDER BY st.random LIMIT ${n} ${LOCK}) a2)`;
 
 /**
  * The first pickable subject of a point's stretch of random keys, [`start`, `stop`), else of [0, `wrap`) (empty but
  * for the last stretch, which wraps round past the last key): two bounded index range scans, the second run only
  * when the first finds nothing.
  */
-const firstInStretch = (where: string) => `
+const firstInStretch = (pickable: string, where: string) => `
   (SELECT a1.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st
-     WHERE ${PICKABLE} ${where} AND st.random >= points.start AND st.random < points.stop ORDER BY st.random LIMIT 1 ${LOCK}) a1)
+     WHERE ${pickable} ${where} AND st.random >= points.start AND st.random < points.stop ORDER BY st.random LIMIT 1 ${LOCK}) a1)
   UNION ALL
   (SELECT a2.subject_id FROM (SELECT st.subject_id FROM subject_workflow_status st
-     WHERE ${PICKABLE} ${where} AND st.random < points.wrap ORDER BY st.random LIMIT 1 ${LOCK}) a2)
+     WHERE ${pickable} ${where} AND st.random < points.wrap ORDER BY st.random LIMIT 1 ${LOCK}) a2)
   LIMIT 1`;
 
 /**
@@ -91,44 +100,47 @@ const firstInStretch = (where: string) => `
  * few subjects are left, and never find one subject twice. What they leave short (a stretch holding two pickable
  * subjects serves one) is filled by a scan from the take's own random point, past those already picked.
  */
-const randomArms = (where: string) => `
+const randomArms = (pickable: string, where: string) => `
   SELECT served.subject_id FROM (
     SELECT coalesce(array_agg(one.subject_id ORDER BY points.point), '{}') AS ids
     FROM (SELECT drawn.point, drawn.start, coalesce(lead(drawn.start) OVER by_key, 1) AS stop,
                  CASE WHEN lead(drawn.start) OVER by_key IS NULL THEN min(drawn.start) OVER () ELSE 0 END AS wrap
           FROM (SELECT g.point, random() AS start FROM generate_series(1, r.count) AS g(point)) drawn
           WINDOW by_key AS (ORDER BY drawn.start)) points
-    CROSS JOIN LATERAL (${firstInStretch(where)}) one) picked
+    CROSS JOIN LATERAL (${firstInStretch(pickable, where)}) one) picked
   CROSS JOIN LATERAL (
     SELECT unnest(picked.ids) AS subject_id
     UNION ALL
-    (${scanFrom(`${where} AND st.subject_id <> ALL(picked.ids)`, 'r.start', 'r.count - cardinality(picked.ids)')})) served`;
+    (${scanFrom(pickable, `${where} AND st.subject_id <> ALL(picked.ids)`, 'r.start', 'r.count - cardinality(picked.ids)')})) served`;
 
 /** One ordered scan. */
 const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;
 
-const ARMS: Record<PickKind, string> = {
-  random: randomArms(''),
-  priority: oneArm(`SELECT st.subject_id FROM subject_workflow_status st WHERE ${PICKABLE} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}`),
+/** The arms of each kind of pick, serving the subjects `pickable` (a condition on `st` and `r`). */
+const armsOf = (pickable: string): Record<PickKind, string> => ({
+  random: randomArms(pickable, ''),
+  priority: oneArm(`SELECT st.subject_id FROM subject_workflow_status st WHERE ${pickable} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}`),
   // One linked set after another, in the order the workflow's `subjectSetIds` names them, each in its own order; a
   // subject in two sets comes with the first.
   sequential: oneArm(`SELECT st.subject_id FROM subject_workflow_status st
     JOIN LATERAL (SELECT l.position AS set_position, m.position FROM subject_set_members m
                   JOIN workflow_subject_sets l ON l.subject_set_id = m.subject_set_id AND l.workflow_id = r.workflow_id
                   WHERE m.subject_id = st.subject_id ORDER BY l.position, m.position LIMIT 1) seq ON true
-    WHERE ${PICKABLE} ORDER BY seq.set_position, seq.position, st.subject_id LIMIT r.count ${LOCK}`),
-  set: randomArms('AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)'),
-  gold: randomArms('AND st.gold_standard'),
+    WHERE ${pickable} ORDER BY seq.set_position, seq.position, st.subject_id LIMIT r.count ${LOCK}`),
+  set: randomArms(pickable, 'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)'),
+  gold: randomArms(pickable, 'AND st.gold_standard'),
   // The first in set order, locked by id (waiting for them) as everything else that waits locks them, then served in
   // set order; one that a wait found no longer pickable is left out.
   training: oneArm(`SELECT locked.subject_id FROM (
       SELECT st.subject_id FROM subject_workflow_status st
       WHERE st.subject_id IN (SELECT m.subject_id FROM subject_set_members m JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = m.subject_id
-                              WHERE m.subject_set_id = r.set_id AND ${PICKABLE} ORDER BY m.position, st.subject_id LIMIT r.count)
-        AND ${PICKABLE}
+                              WHERE m.subject_set_id = r.set_id AND ${pickable} ORDER BY m.position, st.subject_id LIMIT r.count)
+        AND ${pickable}
       ORDER BY st.subject_id ${WAITING_LOCK}) locked
     JOIN subject_set_members m ON m.subject_set_id = r.set_id AND m.subject_id = locked.subject_id ORDER BY m.position, locked.subject_id`),
-};
+});
+const ARMS = armsOf(PICKABLE);
+const ARMS_WITHOUT_REPORTED = armsOf(`${PICKABLE} AND ${notReported('r.workflow_id', 'st.subject_id', 'r.user_id')}`);
 
 /**
  * Picks and assigns, in one statement, up to `count` subjects for each take of a batch that picks this way. The picks
@@ -138,11 +150,12 @@ const ARMS: Record<PickKind, string> = {
  * these subjects. Two takes of one batch may pick the same subject (the batch's own locks do not skip each other):
  * the function gives it to no more volunteers than its cap allows, and one volunteer's subject belongs to their first
  * take that picked it, which the caller settles. Returns the assigned subjects with the take that picked them, by
- * take and serving order. Parameters: TAKES's $1–$9, and $10 the assignment lifetime in seconds.
+ * take and serving order. `withoutReported` leaves out the subjects each take's volunteer reported (for takes of
+ * volunteers who reported any: `notReported`). Parameters: TAKES's $1–$9, and $10 the assignment lifetime in seconds.
  */
-export const pickAndAssignSql = (kind: PickKind) => `WITH picked AS MATERIALIZED (
+export const pickAndAssignSql = (kind: PickKind, withoutReported: boolean) => `WITH picked AS MATERIALIZED (
     SELECT r.take, r.workflow_id, r.user_id, r.cap, r.earliest, p.subject_id, p.ord FROM ${TAKES}
-    CROSS JOIN LATERAL (SELECT u.subject_id, row_number() OVER () AS ord FROM (${ARMS[kind]} LIMIT r.count) u) p
+    CROSS JOIN LATERAL (SELECT u.subject_id, row_number() OVER () AS ord FROM (${(withoutReported ? ARMS_WITHOUT_REPORTED : ARMS)[kind]} LIMIT r.count) u) p
   ), assigned AS (
     SELECT a.* FROM (SELECT array_agg(take) AS takes, array_agg(workflow_id) AS workflows, array_agg(user_id) AS users,
                             array_agg(subject_id) AS subjects, array_agg(cap) AS caps, array_agg(earliest) AS earliest FROM picked) agg
@@ -158,12 +171,13 @@ export const EXPERIENCE = `SELECT count(*)::int AS classifications FROM (
 
 /**
  * For each queue request of a moment: the workflow, its project's status, the caller's role in it and how many more
- * subjects the caller may hold in it, in one round trip for them all. One row per request whose workflow exists,
- * with `request`, the request's index. Parameters: parallel arrays $1 workflow, $2 volunteer, $3 most subjects the
- * volunteer may hold.
+ * subjects the caller may hold in it, and whether they reported any of its subjects (their picks then leave those
+ * out), in one round trip for them all. One row per request whose workflow exists, with `request`, the request's
+ * index. Parameters: parallel arrays $1 workflow, $2 volunteer, $3 most subjects the volunteer may hold.
  */
 export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.name, w.status, w.version, p.status AS project_status, m.role,
-    greatest(0, r.most_held - (SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = r.user_id AND a.expires_at > now()))::int AS room
+    greatest(0, r.most_held - (SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = r.user_id AND a.expires_at > now()))::int AS room,
+    EXISTS (SELECT 1 FROM subject_reports sr WHERE sr.user_id = r.user_id AND sr.workflow_id = w.id) AS reported
   FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS r(workflow_id, user_id, most_held, request)
   JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
   LEFT JOIN project_members m ON m.project_id = w.project_id AND m.user_id = r.user_id`;
@@ -175,31 +189,35 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
  * is eligible and they hold none: whether other volunteers hold any they have not classified, and if nobody does
  * (the subjects left have the answers their rule may need, and wait for the worker to retire them), whether the
  * worker owes one of them its aggregation since less than `AGGREGATION_AWAITED` (else it is down, or failing them).
- * Gold-standard subjects never count: they are served only alongside others. Parameters: $1 workflow, $2 volunteer,
- * $3 cap (null for no cap), $4 whether to look for `eligible` at all, $5 the fewest counted classifications that
- * could retire a subject.
+ * Gold-standard subjects never count: they are served only alongside others; nor, when `withoutReported` (the
+ * volunteer reported subjects of the workflow), those the volunteer reported, which are not theirs to classify: left
+ * with only those, they have seen everything. Parameters: $1 workflow, $2 volunteer, $3 cap (null for no cap), $4
+ * whether to look for `eligible` at all, $5 the fewest counted classifications that could retire a subject.
  */
-export const REMAINING = `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, true AS without_gold, $5::int AS earliest),
+export const remainingSql = (withoutReported: boolean) => {
+  const unreported = (subject: string) => (withoutReported ? ` AND ${notReported('$1', subject, '$2')}` : '');
+  return `WITH r AS (SELECT $1::uuid AS workflow_id, $2::uuid AS user_id, $3::int AS cap, true AS without_gold, $5::int AS earliest),
   regular AS (SELECT st.subject_id FROM r, subject_workflow_status st WHERE st.workflow_id = r.workflow_id AND ${LEFT_TO_CLASSIFY}),
   counted AS (
     SELECT EXISTS (SELECT 1 FROM regular) AS unretired,
-      EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)) AS unseen),
+      EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)${unreported('st.subject_id')}) AS unseen),
   found AS (
-    SELECT unretired, unseen, unseen AND $4::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}) AS eligible,
+    SELECT unretired, unseen, unseen AND $4::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}${unreported('st.subject_id')}) AS eligible,
       EXISTS (SELECT 1 FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
-        WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}) AS yours
+        WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}${unreported('a.subject_id')}) AS yours
     FROM counted),
   held AS (
     SELECT found.*, unseen AND NOT eligible AND NOT yours AND EXISTS (
         SELECT 1 FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
         WHERE a.workflow_id = $1 AND a.user_id <> $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}
-          AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = a.subject_id AND c.user_id = $2 OFFSET 0)) AS "othersHold"
+          AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = a.subject_id AND c.user_id = $2 OFFSET 0)${unreported('a.subject_id')}) AS "othersHold"
     FROM found)
   SELECT held.*, unseen AND NOT eligible AND NOT yours AND NOT "othersHold" AND EXISTS (
       SELECT 1 FROM subject_workflow_status st
       WHERE st.workflow_id = $1 AND ${LEFT_TO_CLASSIFY} AND st.aggregated_count < st.classification_count AND st.updated_at > now() - ${AGGREGATION_AWAITED}
-        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2 OFFSET 0)) AS "waitingForWorker"
+        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2 OFFSET 0)${unreported('st.subject_id')}) AS "waitingForWorker"
   FROM held`;
+};
 
 /** Names of the workflows that may still send workflow $1 subjects (`feedersOf`). */
 export const FED_BY = `SELECT DISTINCT w.name FROM ${feedersOf('$1::uuid')} ORDER BY w.name`;

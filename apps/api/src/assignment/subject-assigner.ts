@@ -27,6 +27,8 @@ export interface Take {
   setId?: string;
   /** Leave out gold-standard subjects (the regular picks of a workflow that serves them only at gold-standard slots). */
   withoutGold: boolean;
+  /** Leave out the subjects the volunteer reported (asked only for those who reported any in the workflow). */
+  withoutReported: boolean;
 }
 
 /** An assigned subject, with the take that picked it. */
@@ -38,12 +40,14 @@ interface Assigned extends ServedSubjectRow {
  * Picks and assigns subjects for the takes of concurrent queue requests together (a group commit): a batch is one
  * statement, which picks with row locks and assigns what is still eligible, so round trips and commits grow with
  * batches, not with requests. Each kind of take has its batches, so a batch assigns for all its takes or, failing,
- * for none (and its takes are then tried one by one). Every subject a take returns is an outstanding assignment of
- * its volunteer, committed before the take answers.
+ * for none (and its takes are then tried one by one); the takes of volunteers who reported subjects have batches of
+ * their own, whose statement leaves those out, so that everyone else's statement probes no reports. Every subject a
+ * take returns is an outstanding assignment of its volunteer, committed before the take answers.
  */
 @Injectable()
 export class SubjectAssigner {
-  private readonly batches = new Map<PickKind, GroupCommit<Take, ServedSubjectRow[]>>();
+  /** By statement: the kind of take, and whether it leaves out reported subjects. */
+  private readonly batches = new Map<string, GroupCommit<Take, ServedSubjectRow[]>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -52,23 +56,25 @@ export class SubjectAssigner {
 
   /** Up to `take.count` subjects, assigned to the volunteer, in serving order. */
   take(take: Take): Promise<ServedSubjectRow[]> {
-    return take.count > 0 ? this.batchesOf(take.kind).submit(take) : Promise.resolve([]);
+    return take.count > 0 ? this.batchesOf(take.kind, take.withoutReported).submit(take) : Promise.resolve([]);
   }
 
-  private batchesOf(kind: PickKind): GroupCommit<Take, ServedSubjectRow[]> {
-    let batches = this.batches.get(kind);
+  private batchesOf(kind: PickKind, withoutReported: boolean): GroupCommit<Take, ServedSubjectRow[]> {
+    const key = `${kind}:${withoutReported}`;
+    let batches = this.batches.get(key);
     if (!batches) {
-      batches = new GroupCommit((takes: Take[]) => this.assign(kind, takes), { maxBatch: 50, maxBatchesAtOnce: 2 });
-      this.batches.set(kind, batches);
+      const sql = pickAndAssignSql(kind, withoutReported);
+      batches = new GroupCommit((takes: Take[]) => this.assign(sql, takes), { maxBatch: 50, maxBatchesAtOnce: 2 });
+      this.batches.set(key, batches);
     }
     return batches;
   }
 
-  private async assign(kind: PickKind, takes: Take[]): Promise<ServedSubjectRow[][]> {
+  private async assign(sql: string, takes: Take[]): Promise<ServedSubjectRow[][]> {
     const served: ServedSubjectRow[][] = takes.map(() => []);
     // A subject that two takes of one volunteer picked goes to the first of them (rows come in take order).
     const given = new Set<string>();
-    for (const { take: index, ...subject } of await this.pickAndAssign(kind, takes)) {
+    for (const { take: index, ...subject } of await this.pickAndAssign(sql, takes)) {
       const key = `${takes[index]!.workflowId}:${takes[index]!.userId}:${subject.id}`;
       if (given.has(key)) continue;
       given.add(key);
@@ -78,8 +84,8 @@ export class SubjectAssigner {
   }
 
   /** The subjects assigned to the takes, by take and serving order. */
-  private pickAndAssign(kind: PickKind, takes: Take[]): Promise<Assigned[]> {
-    return preparedQuery<Assigned>(this.db, pickAndAssignSql(kind), [
+  private pickAndAssign(sql: string, takes: Take[]): Promise<Assigned[]> {
+    return preparedQuery<Assigned>(this.db, sql, [
       takes.map((_, index) => index),
       takes.map((take) => take.workflowId),
       takes.map((take) => take.userId),

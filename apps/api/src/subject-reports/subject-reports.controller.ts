@@ -34,7 +34,10 @@ export class SubjectReportsController {
   @Get('reported-subjects')
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
-  @ApiZodResponse(reportedSubjectPageSchema, { description: 'The subjects volunteers reported, the most recently reported first, with the reports’ reasons and latest notes (researchers only)' })
+  @ApiZodResponse(reportedSubjectPageSchema, {
+    description:
+      'The subjects volunteers reported, the most recently first reported first (a later report does not move a subject, so the pages list each once), with the reports’ reasons and latest notes (researchers only)',
+  })
   listReportedSubjects(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(reportedSubjectsQuerySchema, '/query')) query: ReportedSubjectsQuery, @CurrentUser() user: AuthUser) {
     return this.reports.reportedSubjects(workflowId, query, user);
   }

@@ -28,7 +28,7 @@ interface ReportedSubjectRow {
   notes: { userId: string; reason: SubjectReportReason; note: string; reportedAt: string }[];
   first_reported_at: Date;
   last_reported_at: Date;
-  /** `last_reported_at` to the microsecond, for the cursor. */
+  /** `first_reported_at` to the microsecond, for the cursor. */
   cursor_time: string;
   retired: boolean;
 }
@@ -36,10 +36,15 @@ interface ReportedSubjectRow {
 /** How many of a subject's latest notes the list shows; the download has them all. */
 const NOTES_SHOWN = 5;
 
-/** $2, $3: the cursor (the last report time and subject id of the page before), or nulls; $4: the rows to read. */
+/**
+ * The reported subjects, newest first by their first report, which later reports never move (reports are only ever
+ * added), so pages read one after another list each subject once: by the latest report, a subject reported again
+ * while a researcher pages would jump to the top, past the pages still to read. $2, $3: the cursor (the first report
+ * time and subject id of the last subject of the page before), or nulls; $4: the rows to read.
+ */
 const REPORTED_SUBJECTS = `
   SELECT g.subject_id, s.external_id, g.reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired,
-         to_char(g.last_reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time,
+         to_char(g.first_reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time,
          (SELECT jsonb_object_agg(c.reason, c.n) FROM (
             SELECT r.reason, count(*)::int AS n FROM subject_reports r WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id GROUP BY r.reason) c) AS reasons,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('userId', n.user_id, 'reason', n.reason, 'note', n.note,
@@ -50,8 +55,8 @@ const REPORTED_SUBJECTS = `
         FROM subject_reports r WHERE r.workflow_id = $1 GROUP BY r.subject_id) g
   JOIN subjects s ON s.id = g.subject_id
   LEFT JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = g.subject_id
-  WHERE $2::timestamptz IS NULL OR (g.last_reported_at, g.subject_id) < ($2::timestamptz, $3::uuid)
-  ORDER BY g.last_reported_at DESC, g.subject_id DESC
+  WHERE $2::timestamptz IS NULL OR (g.first_reported_at, g.subject_id) < ($2::timestamptz, $3::uuid)
+  ORDER BY g.first_reported_at DESC, g.subject_id DESC
   LIMIT $4`;
 
 const toView = (row: StoredReportRow): SubjectReport => ({
@@ -64,9 +69,9 @@ const toView = (row: StoredReportRow): SubjectReport => ({
 
 /**
  * Volunteers report subjects they cannot classify as they are (an image that does not load, a blank page, sensitive
- * content); the workflow's researchers see them listed per subject, and decide whether to retire them. A report does
- * not keep the subject from the volunteer for good: it ends their hold, like a release, so a later session may serve
- * it to them again (the queue's statements are left as they are; the classifier tab that reported it leaves it out).
+ * content); the workflow's researchers see them listed per subject, and decide whether to retire them. A report ends
+ * the volunteer's hold, like a release, so that others may be served the subject at once, and the queue never serves
+ * it to that volunteer again (`AssignmentService`: their picks leave out what they reported).
  */
 @Injectable()
 export class SubjectReportsService {
@@ -90,11 +95,11 @@ export class SubjectReportsService {
     return { ...toView(first!), replayed: !stored };
   }
 
-  /** A page of the workflow's reported subjects, the most recently reported first (researchers only). */
+  /** A page of the workflow's reported subjects, the most recently first reported first (researchers only). */
   async reportedSubjects(workflowId: string, { limit, after }: ReportedSubjectsQuery, user: AuthUser): Promise<ReportedSubjectPage> {
     await this.workflows.requireResearcher(workflowId, user);
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query<ReportedSubjectRow[]>(REPORTED_SUBJECTS, [workflowId, after?.lastReportedAt ?? null, after?.subjectId ?? null, limit + 1]),
+      this.db.query<ReportedSubjectRow[]>(REPORTED_SUBJECTS, [workflowId, after?.firstReportedAt ?? null, after?.subjectId ?? null, limit + 1]),
       this.db.query<{ total: number }[]>('SELECT count(DISTINCT subject_id)::int AS total FROM subject_reports WHERE workflow_id = $1', [workflowId]),
     ]);
     const page = rows.slice(0, limit);

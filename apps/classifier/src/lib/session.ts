@@ -269,8 +269,8 @@ export function forgetClassifiedThisSession(): void {
 }
 
 /**
- * The subjects this tab's volunteer reported in a workflow: the server may serve them to them again (a report ends
- * the hold, as a release does), and this tab, reloaded too, never shows them again.
+ * The subjects this tab's volunteer reported in a workflow, which this tab, reloaded too, never shows again. The queue
+ * never serves them to the volunteer again, but a request already under way when the report was stored may have.
  */
 const reportedKey = (workflowId: string) => `chorus.reported.${session.current().userId ?? ''}.${workflowId}`;
 

@@ -11,7 +11,8 @@ import { Workflow } from './workflow.entity';
 @Index('subject_reports_once_per_volunteer_key', ['workflowId', 'subjectId', 'userId'], { unique: true })
 /** For the foreign keys: deleting a subject or an account looks here. */
 @Index('subject_reports_subject_idx', ['subjectId'])
-@Index('subject_reports_user_idx', ['userId'])
+/** Also for the queue's workflow lookup: whether the volunteer reported any subject of the workflow. */
+@Index('subject_reports_user_workflow_idx', ['userId', 'workflowId'])
 export class SubjectReport {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') workflowId!: string;

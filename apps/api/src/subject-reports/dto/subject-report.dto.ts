@@ -16,14 +16,14 @@ export const subjectReportInputSchema = z.strictObject({
 });
 export type SubjectReportInput = z.infer<typeof subjectReportInputSchema>;
 
-/** Where a page of reported subjects starts: after the subject last reported at this time (the `next` of the page before). */
+/** Where a page of reported subjects starts: after the subject first reported at this time (the `next` of the page before). */
 const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-/** A cursor from a subject's last report time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const reportedSubjectCursor = (lastReportedAt: string, subjectId: string) => `${lastReportedAt}_${subjectId}`;
+/** A cursor from a subject's first report time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
+export const reportedSubjectCursor = (firstReportedAt: string, subjectId: string) => `${firstReportedAt}_${subjectId}`;
 
 /** The query of `GET /workflows/:id/reported-subjects`. */
 export const reportedSubjectsQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),
-  after: pageCursorSchema(CURSOR, ([lastReportedAt, subjectId]) => ({ lastReportedAt: lastReportedAt!, subjectId: subjectId! })),
+  after: pageCursorSchema(CURSOR, ([firstReportedAt, subjectId]) => ({ firstReportedAt: firstReportedAt!, subjectId: subjectId! })),
 });
 export type ReportedSubjectsQuery = z.infer<typeof reportedSubjectsQuerySchema>;

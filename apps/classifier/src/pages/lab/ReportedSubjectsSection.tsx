@@ -14,7 +14,8 @@ import { useResult } from '../../lib/useResult';
 
 /**
  * The subjects volunteers reported as ones they could not classify (it does not load, it is blank, sensitive…), the
- * most recently reported first: how many reports and why, their latest notes, and a way to retire each with a reason.
+ * most recently first reported first (a report while "Show more" pages does not move a subject, so none is missed or
+ * listed twice): how many reports and why, their latest notes, and a way to retire each with a reason.
  * Read again after each of `changes`; `onChanged` after a retirement, so the workflow's progress is read again too.
  */
 export function ReportedSubjectsSection({ workflow, changes, onChanged }: { workflow: WorkflowView; changes: number; onChanged: () => void }) {
