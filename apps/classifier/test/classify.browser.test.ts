@@ -407,7 +407,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }
   });
 
-  it('tells a volunteer whose project was taken back to draft mid-batch that it is no longer open and that the answer could not be kept', async () => {
+  it('keeps the answer of a volunteer whose project was taken back to draft mid-batch on the device, says so, and lets them give it up after asking', async () => {
     const { project, workflow, url } = await liveWorkflowOf('Closed mid-batch', 4);
     await skipTutorial(suite.context, workflow.id);
     const page = await suite.context.newPage();
@@ -423,24 +423,63 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await closed.waitFor({ timeout: 10_000 });
     await page.waitForFunction(() => document.activeElement?.id === 'closed-heading');
     expect(await closed.getByRole('heading').textContent()).toBe('This project is no longer open to volunteers');
-    expect(await closed.textContent()).toContain('Your last answer could not be kept');
+    expect(await closed.textContent()).toContain('Your last answer is kept on this device and will be sent if the researchers open the project to volunteers again within 30 days.');
+    const waiting = page.getByTestId('outbox-awaiting-reopen');
+    await waiting.waitFor();
+    expect(await waiting.locator('p').textContent()).toBe(
+      '1 answer you gave waits for its project to be open to volunteers again. It is kept on this device and will be sent once the researchers reopen the project; if they have not within 30 days, it is dropped.',
+    );
     expect(await page.getByTestId('subject').count()).toBe(0);
     // A plain notice, not the API's words: no alert, no JSON pointer.
     expect((await page.locator('[role="alert"]').allTextContents()).join('')).toBe('');
     expect(await page.locator('body').textContent()).not.toContain('/workflowId');
-    const { rows } = await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id]);
-    expect(rows[0].n).toBe(0);
+    const stored = async () => (await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id])).rows[0].n;
+    expect(await stored()).toBe(0);
     await checkScreen(page, 'closed');
+
+    // Given up, after a question that Escape answers "keep waiting".
+    const discard = waiting.getByRole('button', { name: 'Discard it…' });
+    await discard.click();
+    const question = page.getByTestId('discard-question');
+    await waitForFocus(page, '[data-testid="discard-question"]');
+    expect(await question.textContent()).toContain('Discard the answer that waits for its project to reopen?');
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, '[data-testid="outbox-awaiting-reopen"] button');
+    expect(await waiting.count()).toBe(1);
+    await discard.click();
+    await question.getByRole('button', { name: 'Discard it' }).click();
+    const done = page.getByTestId('awaiting-reopen-discarded');
+    await waitForFocus(page, '[data-testid="awaiting-reopen-discarded"]');
+    expect(await done.textContent()).toBe('1 answer discarded.');
+    expect(await waiting.count()).toBe(0);
+    // Gone for good: the project open again, nothing is sent.
+    await suite.stack.client.updateProject(project.id, { status: 'live' });
+    await page.reload();
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    const kept = await page.evaluate(
+      (id) =>
+        new Promise<number>((resolve) => {
+          const open = indexedDB.open('chorus');
+          open.onsuccess = () => {
+            const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+            all.onsuccess = () => resolve(all.result.filter((item: { input: { workflowId: string } }) => item.input.workflowId === id).length);
+          };
+        }),
+      workflow.id,
+    );
+    expect(kept).toBe(0);
+    expect(await stored()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('tells a volunteer whose answer kept offline is refused once sent, the project having closed meanwhile, why, and that it was not kept', async () => {
+  it('keeps an answer kept offline that the server refuses once sent, the project having been taken back to draft, says it waits, and sends it once the project is open again', async () => {
     const { project, workflow, url } = await liveWorkflowOf('Closed while offline', 4);
     await skipTutorial(suite.context, workflow.id);
     const page = await suite.context.newPage();
     await page.goto(url);
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    const answered = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
     try {
       await suite.context.setOffline(true);
       await page.keyboard.press('1');
@@ -452,11 +491,23 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     }
     const closed = page.getByTestId('closed');
     await closed.waitFor({ timeout: 20_000 });
-    expect(await closed.textContent()).toContain('Your last answer could not be kept');
-    expect(await closed.textContent()).not.toContain('kept on this device');
-    const said = (await page.locator('[role="alert"]').allTextContents()).join(' ');
-    expect(said).toContain('Its project was closed to volunteers before it arrived.');
-    expect(said).not.toContain('does not fit');
+    expect(await closed.textContent()).toContain('Your last answer is kept on this device and will be sent if the researchers open the project to volunteers again within 30 days.');
+    const waiting = page.getByTestId('outbox-awaiting-reopen');
+    await waiting.waitFor();
+    expect(await waiting.locator('p').textContent()).toContain('1 answer you gave waits for its project to be open to volunteers again. It is kept on this device');
+    expect(await page.getByTestId('outbox').count()).toBe(0); // not said to wait for the connection
+    expect((await page.locator('[role="alert"]').allTextContents()).join('')).toBe(''); // nothing dropped
+    const stored = async () => (await suite.stack.db.query('SELECT subject_id FROM classifications WHERE workflow_id = $1', [workflow.id])).rows;
+    expect(await stored()).toEqual([]);
+
+    // Open again: the classify page, opened again, finds it open and sends the answer at once.
+    await suite.stack.client.updateProject(project.id, { status: 'live' });
+    await page.reload();
+    for (let i = 0; i < 100 && (await stored()).length === 0; i += 1) await page.waitForTimeout(100);
+    expect(await stored()).toEqual([{ subject_id: answered }]);
+    await waiting.waitFor({ state: 'detached' });
+    const { rows } = await suite.stack.db.query('SELECT classification_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflow.id, answered]);
+    expect(rows).toEqual([{ classification_count: 1 }]);
     await page.close();
   });
 

@@ -1,11 +1,15 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
+import { REOPEN_WAIT_DAYS } from '../lib/reopenTries';
 import { Link, projectPath } from '../lib/router';
 import type { LocalQueue } from '../lib/subjectQueue';
 
-/** What became of the volunteer's last answer on a classify page: stored, kept in the outbox to be sent, or refused for good. */
-export type LastAnswer = 'saved' | 'on-device' | 'lost';
+/**
+ * What became of the volunteer's last answer on a classify page: stored, kept in the outbox to be sent, kept there until
+ * its project is open to volunteers again, or lost (it could not be kept).
+ */
+export type LastAnswer = 'saved' | 'on-device' | 'awaiting-reopen' | 'lost';
 
 /**
  * Where the subjects stop (finished, paused, closed): a section whose heading takes focus, so a screen reader says why,
@@ -113,6 +117,7 @@ function LastAnswerNote({ lastAnswer }: { lastAnswer: LastAnswer | null }) {
   const { t } = useTranslation();
   if (lastAnswer === 'saved') return <p>{t('lastAnswer.saved')}</p>;
   if (lastAnswer === 'on-device') return <p>{t('lastAnswer.onDevice')}</p>;
+  if (lastAnswer === 'awaiting-reopen') return <p>{t('lastAnswer.awaitingReopen', { days: REOPEN_WAIT_DAYS })}</p>;
   if (lastAnswer === 'lost') return <p>{t('lastAnswer.lost')}</p>;
   return null;
 }

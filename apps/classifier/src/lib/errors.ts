@@ -1,4 +1,4 @@
-import { ChorusApiError, isProblem } from '@chorus/client';
+import { ChorusApiError } from '@chorus/client';
 import { i18n } from '../i18n';
 
 /** What a volunteer is told when something fails: the API's problem detail, or a plain explanation. */
@@ -49,11 +49,11 @@ export function describeError(error: unknown): Problem {
 
 /**
  * Why the server refused an answer, in the volunteer's words: a 422's detail and field pointers (`/subjectId`) speak
- * to developers, and a refused answer is nothing the volunteer could have given differently.
+ * to developers, and a refused answer is nothing the volunteer could have given differently. (One refused because its
+ * project is not open to volunteers is not refused for good: it waits on the device for the project to reopen.)
  */
 export function whyAnswerRefused(error: unknown): string {
   if (!(error instanceof ChorusApiError) || error.status !== 422) return describeError(error).detail;
-  if (isProblem(error, 'workflow-not-open')) return i18n.t('errors.workflowClosed');
   const pointers = new Set((error.problem?.errors ?? []).map((field) => field.pointer));
   if (pointers.has('/subjectId')) return i18n.t('errors.subjectGone');
   if (pointers.has('/workflowVersion')) return i18n.t('errors.versionGone');

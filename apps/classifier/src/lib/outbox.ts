@@ -1,6 +1,7 @@
 import { ChorusApiError, type ChorusClient, type ClassificationInput, isProblem, type TaskFeedback } from '@chorus/client';
 import { type IDBPDatabase, openDB } from 'idb';
 import { i18n } from '../i18n';
+import { awaitsReopen, type ReopenWait, ReopenTries, waitedTooLong, waitingForReopen } from './reopenTries';
 import { SUBMIT_TIMEOUT_MS } from './sendTimes';
 import { type Owner, session, tokenKind } from './session';
 
@@ -21,6 +22,12 @@ export interface OutboxItem {
    * signed in here again; until then not tried with the refused token.
    */
   awaitingSignIn?: boolean;
+  /**
+   * The server refused it because its workflow was not open to volunteers (422 `workflow-not-open`: the project was
+   * taken back to draft), first `since`, last `tried`. Kept, and tried again now and then (`reopenTries.ts`), until it
+   * is stored, refused for another reason, given up by the volunteer, or has waited `REOPEN_WAIT_DAYS`.
+   */
+  awaitingReopen?: ReopenWait;
 }
 
 /** Whether an item is the current volunteer's own answer (not one left by whoever used this device before). */
@@ -60,8 +67,8 @@ const isConflict = (error: unknown, slug: string) => isProblem(error, slug, 409)
 export const isAlreadyClassified = (error: unknown): boolean => isConflict(error, 'already-classified');
 
 /**
- * A submit's answer when the volunteer may no longer classify in the workflow (its project was taken back to draft):
- * nothing was stored, and nothing sent there again will be.
+ * A submit's answer when the volunteer may not classify in the workflow now (its project was taken back to draft):
+ * nothing was stored, and nothing sent there will be until the researchers open it to volunteers again.
  */
 export const isWorkflowNotOpen = (error: unknown): boolean => isProblem(error, 'workflow-not-open', 422);
 
@@ -85,8 +92,12 @@ const STORE = 'outbox';
 
 export interface FlushReport {
   sent: number;
-  /** Items the server refused for good (a 4xx other than 401 and 409): dropped, with the server's reason. */
+  /** Items the server refused for good (a 4xx other than 401, 409 and `workflow-not-open`): dropped, with the server's reason. */
   refused: { item: OutboxItem; error: unknown }[];
+  /** Items found waiting for their workflow to reopen in this sending (refused as not open, or of a workflow that was). */
+  awaitingReopen: OutboxItem[];
+  /** Items dropped for having waited `REOPEN_WAIT_DAYS` for their workflow to reopen. */
+  waitedTooLong: OutboxItem[];
   /** Gold-standard feedback the server sent back with an item, to show now that it has arrived. */
   feedback: { item: OutboxItem; feedback: TaskFeedback[] }[];
 }
@@ -102,6 +113,8 @@ class Outbox {
   private listeners = new Set<(items: OutboxItem[]) => void>();
   private flushing: Promise<FlushReport> | null = null;
   private items: OutboxItem[] = [];
+  /** Workflows found open to volunteers since the last sending began: their answers waiting for that go with the next. */
+  private foundOpen = new Set<string>();
 
   private open(): Promise<IDBPDatabase | null> {
     this.db ??= openDB('chorus', 1, {
@@ -151,11 +164,34 @@ class Outbox {
     await this.changed();
   }
 
-  async remove(idempotencyKey: string): Promise<void> {
+  async remove(...idempotencyKeys: string[]): Promise<void> {
     const db = await this.open();
-    if (db) await db.delete(STORE, idempotencyKey);
-    else this.memory.delete(idempotencyKey);
+    for (const key of idempotencyKeys) {
+      if (db) await db.delete(STORE, key);
+      else this.memory.delete(key);
+    }
     await this.changed();
+  }
+
+  /**
+   * The volunteer's page found the workflow open to volunteers: its answers waiting for that go with the next sending.
+   * Resolves once the sending under way, if any, has ended (it may have passed them over).
+   */
+  async workflowOpen(workflowId: string): Promise<void> {
+    this.foundOpen.add(workflowId);
+    await this.flushing?.catch(() => undefined);
+  }
+
+  /**
+   * Deletes the current volunteer's answers waiting for their workflow to reopen, which they chose to give up (none is
+   * being sent meanwhile); answers how many.
+   */
+  discardAwaitingReopen(): Promise<number> {
+    return this.whileNotSending(async () => {
+      const given = (await this.all()).filter((item) => awaitsReopen(item) && isMine(item));
+      await this.remove(...given.map((item) => item.idempotencyKey));
+      return given.length;
+    });
   }
 
   /** Subjects of a workflow with an answer of the current volunteer waiting here: never shown to them again while they wait. */
@@ -201,7 +237,8 @@ class Outbox {
   /**
    * Sends every waiting item, oldest first, the current volunteer's with `client` and anyone else's with their own token;
    * stops at the first transient failure (the network is still down). An item whose owner's sign-in expired stays,
-   * for when they sign in again: it was safe on this device, and the volunteer was told so.
+   * for when they sign in again: it was safe on this device, and the volunteer was told so. So does an item of a
+   * workflow not open to volunteers, for when it is again (see `ReopenTries` for when such items are tried).
    */
   flush(client: ChorusClient): Promise<FlushReport> {
     this.flushing ??= this.send(client).finally(() => {
@@ -221,10 +258,7 @@ class Outbox {
       await running?.catch(() => undefined);
       return work();
     })();
-    const idle: Promise<FlushReport> = done.then(
-      () => ({ sent: 0, refused: [], feedback: [] }),
-      () => ({ sent: 0, refused: [], feedback: [] }),
-    );
+    const idle: Promise<FlushReport> = done.then(emptyReport, emptyReport);
     this.flushing = idle;
     void idle.then(() => {
       if (this.flushing === idle) this.flushing = null;
@@ -233,21 +267,43 @@ class Outbox {
   }
 
   private async send(client: ChorusClient): Promise<FlushReport> {
-    const report: FlushReport = { sent: 0, refused: [], feedback: [] };
-    for (const listed of await this.all()) {
+    const report = emptyReport();
+    const listed = await this.all();
+    const now = Date.now();
+    const tries = new ReopenTries(listed, now, this.foundOpen);
+    this.foundOpen = new Set();
+    for (const { idempotencyKey } of listed) {
       // As it is now: handed to another owner since the list was read (a sign-in), it goes as theirs.
-      const item = await this.current(listed.idempotencyKey);
+      const item = await this.current(idempotencyKey);
       if (!item || awaitsSignIn(item)) continue;
+      if (waitedTooLong(item, now)) {
+        report.waitedTooLong.push(item);
+        await this.remove(idempotencyKey);
+        continue;
+      }
+      const next = tries.next(item);
+      if (next === 'wait') {
+        report.awaitingReopen.push(item);
+        await this.update(idempotencyKey, (kept) => waitingForReopen(kept, new Date(now)));
+      }
+      if (next !== 'send') continue;
       try {
         const by = item.owner && !session.owns(item.owner) ? session.clientFor(item.owner.token) : client;
         const { feedback } = await withTimeout(by.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
         if (feedback?.length) report.feedback.push({ item, feedback });
         report.sent += 1;
+        tries.stored(item.input.workflowId);
+        // Those of its workflow that were passed over above, waiting for it to reopen, go with the next sending.
+        this.foundOpen.add(item.input.workflowId);
         await this.remove(item.idempotencyKey);
       } catch (error) {
         if (isAlreadyClassified(error)) {
           report.sent += 1;
           await this.remove(item.idempotencyKey);
+        } else if (isWorkflowNotOpen(error)) {
+          tries.notOpen(item.input.workflowId);
+          report.awaitingReopen.push(item);
+          await this.update(item.idempotencyKey, (kept) => waitingForReopen({ ...kept, attempts: kept.attempts + 1, lastError: describe(error) }, new Date()));
         } else if (isSignInExpired(error) && canSignInAgain(item.owner)) {
           await this.update(item.idempotencyKey, (kept) => ({ ...kept, attempts: kept.attempts + 1, lastError: describe(error), awaitingSignIn: true }));
         } else if (isTransient(error)) {
@@ -262,13 +318,14 @@ class Outbox {
     return report;
   }
 
-  /** Items to send now: not those waiting for their owner to sign in again. */
+  /** Items to send now: not those waiting for their owner to sign in again, nor for their workflow to reopen. */
   get count(): number {
-    return this.items.filter((item) => !awaitsSignIn(item)).length;
+    return this.items.filter((item) => !awaitsSignIn(item) && !awaitsReopen(item)).length;
   }
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const emptyReport = (): FlushReport => ({ sent: 0, refused: [], feedback: [], awaitingReopen: [], waitedTooLong: [] });
 
 export const outbox = new Outbox();
 

@@ -3,7 +3,8 @@ import { type RefObject, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SubjectFeedback } from '../components/Feedback';
 import { type Problem, whyAnswerRefused } from './errors';
-import { awaitsSignIn, isMine, isWorkflowNotOpen, type OutboxItem, outbox } from './outbox';
+import { awaitsSignIn, isMine, type OutboxItem, outbox } from './outbox';
+import { awaitsReopen, REOPEN_WAIT_DAYS } from './reopenTries';
 import { OUTBOX_RETRY_MS } from './sendTimes';
 import { pruneDrafts } from './drafts';
 
@@ -12,7 +13,7 @@ interface OutboxEvents {
   announce(text: string): void;
   /** Answers the server refused for good: the first one's reason, for the page to show. */
   refused(problem: Problem): void;
-  /** The server refused an answer of this workflow because it is no longer open to volunteers. */
+  /** The server refused an answer of this workflow because it is not open to volunteers now: it waits for it to reopen. */
   closed(): void;
   /** The browser is online again (a batch that failed for want of a network may be tried again). */
   online(): void;
@@ -20,11 +21,12 @@ interface OutboxEvents {
 
 /**
  * The answers kept on this device (the outbox): sent at once, whenever the browser comes back online, and every
- * `OUTBOX_RETRY_MS` while answers wait. Says how many wait to be sent and how many wait for their account to sign
- * in again, how many were sent since the page opened, and the gold-standard feedback that came back for this
- * volunteer's answers to this workflow's current version.
+ * `OUTBOX_RETRY_MS` while answers wait; those waiting for this workflow to reopen as soon as the page finds it `open`.
+ * Says how many wait to be sent, how many wait for their account to sign in again, and how many of the volunteer's
+ * wait for their workflow to reopen (which they may give up); how many were sent since the page opened, and the
+ * gold-standard feedback that came back for this volunteer's answers to this workflow's current version.
  */
-export function useOutboxSender(client: ChorusClient, workflowId: string, workflow: RefObject<WorkflowView | null>, events: OutboxEvents) {
+export function useOutboxSender(client: ChorusClient, workflowId: string, workflow: RefObject<WorkflowView | null>, open: boolean, events: OutboxEvents) {
   const { t } = useTranslation();
   const { announce, refused, closed, online } = events;
   const [waiting, setWaiting] = useState<OutboxItem[]>([]);
@@ -43,8 +45,11 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
     const arrived = report.feedback.filter(({ item }) => isMine(item) && item.input.workflowId === workflowId && item.input.workflowVersion === workflow.current?.version);
     if (arrived.length) setLateFeedback((shown) => [...shown, ...arrived.map(({ item, feedback }) => ({ annotations: item.input.annotations, feedback }))]);
     const [first] = report.refused;
-    if (first) refused({ detail: t('classify.refused', { count: report.refused.length, detail: whyAnswerRefused(first.error) }), fields: [] });
-    if (report.refused.some(({ item, error }) => item.input.workflowId === workflowId && isWorkflowNotOpen(error))) closed();
+    const dropped: string[] = [];
+    if (first) dropped.push(t('classify.refused', { count: report.refused.length, detail: whyAnswerRefused(first.error) }));
+    if (report.waitedTooLong.length) dropped.push(t('classify.waitedTooLong', { count: report.waitedTooLong.length, days: REOPEN_WAIT_DAYS }));
+    if (dropped.length) refused({ detail: dropped.join(' '), fields: [] });
+    if (report.awaitingReopen.some((item) => item.input.workflowId === workflowId)) closed();
   }, [client, workflowId, workflow, announce, refused, closed, t]);
 
   useEffect(() => {
@@ -62,8 +67,13 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
     };
   }, [flush, online]);
 
-  const toSend = waiting.filter((item) => !awaitsSignIn(item)).length;
-  const sending = toSend > 0;
+  useEffect(() => {
+    if (open) void outbox.workflowOpen(workflowId).then(flush);
+  }, [open, workflowId, flush]);
+
+  const toSend = waiting.filter((item) => !awaitsSignIn(item) && !awaitsReopen(item)).length;
+  // Those waiting for their workflow to reopen are tried too, now and then (the outbox says when).
+  const sending = waiting.some((item) => !awaitsSignIn(item));
   useEffect(() => {
     if (!sending) return;
     const timer = setInterval(() => {
@@ -72,5 +82,13 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
     return () => clearInterval(timer);
   }, [sending, flush]);
 
-  return { toSend, awaitingSignIn: waiting.length - toSend, sentLater, lateFeedback, dismissLateFeedback: () => setLateFeedback([]), flush };
+  return {
+    toSend,
+    awaitingSignIn: waiting.filter(awaitsSignIn).length,
+    awaitingReopen: waiting.filter((item) => awaitsReopen(item) && isMine(item)).length,
+    sentLater,
+    lateFeedback,
+    dismissLateFeedback: () => setLateFeedback([]),
+    flush,
+  };
 }

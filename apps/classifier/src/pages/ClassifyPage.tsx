@@ -2,6 +2,7 @@ import type { ClassificationInput, ProjectView, QueuedSubject } from '@chorus/cl
 import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
+import { AwaitingReopen } from '../components/AwaitingReopen';
 import { type LastAnswer, Finished, Stopped } from '../components/EndOfSubjects';
 import { NothingHere } from '../components/NothingHere';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -15,7 +16,8 @@ import { type Submission, SubjectClassifier } from '../components/SubjectClassif
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
 import { describeError, describeRefusedAnswer, namesNothing, type Problem, retryDelaySeconds } from '../lib/errors';
-import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, outbox, withTimeout } from '../lib/outbox';
+import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, type OutboxItem, outbox, withTimeout } from '../lib/outbox';
+import { waitingForReopen } from '../lib/reopenTries';
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
 import { listOf } from '../lib/listFormat';
 import { projectPath } from '../lib/router';
@@ -45,7 +47,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [missing, setMissing] = useState(false);
   /** The researchers paused the workflow (the queue or a submit said so): no more subjects for now. */
   const [paused, setPaused] = useState(false);
-  /** The project is no longer open to volunteers (taken back to draft): a submit was refused, or the queue knows it no more. */
+  /** The project is not open to volunteers now (taken back to draft): a submit was refused, or the queue knows it no more. */
   const [closed, setClosed] = useState(false);
   const [lastAnswer, setLastAnswer] = useState<LastAnswer | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -165,12 +167,14 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       return false;
     });
   }, []);
-  // Answers kept on the device that the server refused because the project closed: the last one is not kept after all.
+  // Answers kept on the device that the server refused because the project closed: the last one waits for it to reopen.
   const markClosedBeforeSent = useCallback(() => {
     setClosed(true);
-    setLastAnswer((last) => (last === 'on-device' ? 'lost' : last));
+    setLastAnswer((last) => (last === 'on-device' ? 'awaiting-reopen' : last));
   }, []);
-  const sender = useOutboxSender(client, workflowId, workflowRef, { announce, refused: setProblem, closed: markClosedBeforeSent, online: unblock });
+  // As the API decides whether volunteers may classify here (`isPublicWorkflow`).
+  const openToVolunteers = !!project && !!workflow && project.status !== 'draft' && workflow.status !== 'draft';
+  const sender = useOutboxSender(client, workflowId, workflowRef, openToVolunteers, { announce, refused: setProblem, closed: markClosedBeforeSent, online: unblock });
   useWhenReopened(client, projectSlug, workflowId, paused, (open) => {
     setPaused(false); // and the queue says what became of it
     if (open) announce(t('classify.reopened'));
@@ -198,16 +202,14 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       };
       // Who gives it, as they were when they gave it: the answer stays theirs if their sign-in expires on the way.
       const owner = session.owner() ?? undefined;
-      const keep = (error: unknown, awaitingSignIn: boolean) =>
-        outbox.put({
-          idempotencyKey,
-          input,
-          queuedAt: new Date().toISOString(),
-          attempts: 1,
-          lastError: error instanceof Error ? error.message : String(error),
-          owner,
-          awaitingSignIn,
-        });
+      const item = (error: unknown): OutboxItem => ({
+        idempotencyKey,
+        input,
+        queuedAt: new Date().toISOString(),
+        attempts: 1,
+        lastError: error instanceof Error ? error.message : String(error),
+        owner,
+      });
       try {
         // Older answers first: when the outbox is not empty, this one joins it and the outbox is sent in order.
         if (outbox.count > 0) throw new TypeError('answers are waiting to be sent');
@@ -228,15 +230,17 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           setNotice(t('classify.alreadyClassified'));
           announce(t('classify.alreadyClassifiedAnnouncement'));
         } else if (isWorkflowNotOpen(error)) {
-          setLastAnswer('lost');
+          // Taken back to draft: kept on this device, to be sent if the researchers open it to volunteers again.
           setClosed(true);
-          return false;
+          const kept = await outbox.put(waitingForReopen(item(error), new Date())).then(() => true, () => false);
+          setLastAnswer(kept ? 'awaiting-reopen' : 'lost');
+          if (!kept) return false;
         } else if (isTransient(error) || (isSignInExpired(error) && canSignInAgain(owner))) {
           // The network is gone, the server failed, or the account's sign-in expired: keep the answer on this device
           // (to be sent when the connection is back, or once the account signs in again) and carry on.
           try {
             // Kept with who gave it, so that it is sent as theirs even if someone else signs in on this device meanwhile.
-            await keep(error, isSignInExpired(error));
+            await outbox.put({ ...item(error), awaitingSignIn: isSignInExpired(error) });
           } catch {
             setProblem(describeError(error)); // no IndexedDB and no memory to spare: the volunteer can try again
             return false;
@@ -367,6 +371,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           <Trans i18nKey="classify.awaitingSignIn" count={sender.awaitingSignIn} components={{ strong: <strong /> }} />
         </p>
       )}
+      <AwaitingReopen count={sender.awaitingReopen} discard={() => outbox.discardAwaitingReopen()} />
       {notice && (
         <p className="notice" data-testid="notice">
           {notice}

@@ -8,6 +8,7 @@ import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { REOPEN_WAIT_DAYS } from '../../lib/reopenTries';
 import { LAB, Link, labProjectPath, projectPath, replacePath } from '../../lib/router';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
@@ -97,7 +98,7 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
       <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={(event) => void submit(event)}>
         <FormField id="lab-details-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
         <TextAreaField id="lab-details-description" label={t('lab.fields.description')} rows={4} {...form.field('description')} />
-        <SelectField id="lab-details-status" label={t('lab.fields.status')} hint={t('lab.fields.statusHint')} {...form.field('status')}>
+        <SelectField id="lab-details-status" label={t('lab.fields.status')} hint={t('lab.fields.statusHint', { days: REOPEN_WAIT_DAYS })} {...form.field('status')}>
           {projectStatusSchema.options.map((status) => (
             <option key={status} value={status}>
               {t(`home.status.${status}`)}
