@@ -615,6 +615,42 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
+  it('deletes an account whose answer waits on the device for its project to reopen, discarding that answer and saying so', async () => {
+    const email = `reopen-${Date.now()}@example.org`;
+    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
+    const { project, workflow, path } = await liveYesNoWorkflow(suite.stack, 'Closed before deletion', [textSubject(1), textSubject(2)]);
+    await skipTutorial(suite.context, workflow.id);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}${path}`);
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await suite.stack.client.updateProject(project.id, { status: 'draft' });
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('outbox-awaiting-reopen').waitFor({ timeout: 10_000 });
+
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    await page.locator('#settings-delete-password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    const said = page.getByTestId('account-status');
+    await said.getByText('Your account is deleted.', { exact: false }).waitFor({ timeout: 10_000 });
+    expect(await said.textContent()).toContain('1 answer you gave, which waited on this device for its project to reopen, was discarded with it.');
+    expect((await suite.stack.db.query('SELECT kind FROM users WHERE id = $1', [account.user.id])).rows).toEqual([{ kind: 'deleted' }]);
+    const kept = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const open = indexedDB.open('chorus');
+          open.onsuccess = () => {
+            const all = open.result.transaction('outbox').objectStore('outbox').count();
+            all.onsuccess = () => resolve(all.result);
+          };
+        }),
+    );
+    expect(kept).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('sets a forgotten password from the sign-in page through the mailed link, which works once, and signs in with it', async () => {
     const email = `forgot-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });

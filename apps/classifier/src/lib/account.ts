@@ -4,6 +4,7 @@ import { i18n } from '../i18n';
 import { describeError } from './errors';
 import { spendLinkToken } from './router';
 import { isMine, outbox } from './outbox';
+import { awaitsReopen } from './reopenTries';
 import { forgetClassifiedThisSession, type SessionState, session } from './session';
 import { releaseBatchesOf } from './subjectQueue';
 import type { FieldErrors, FormProblem } from './useForm';
@@ -272,12 +273,18 @@ export class AnswersStillWaiting extends Error {
   }
 }
 
-/** Deletes the account (its answers waiting here are sent first, or it is not deleted) and signs out here. */
-export async function deleteAccount(password: string): Promise<void> {
-  const answersWaiting = await sendWaitingFirst();
+/**
+ * Deletes the account (its answers waiting here are sent first, or it is not deleted) and signs out here. Its answers
+ * waiting for their project to reopen, which no one can say when it will, are discarded with it: answers how many.
+ */
+export async function deleteAccount(password: string): Promise<{ discarded: number }> {
+  await sendWaitingFirst();
+  const answersWaiting = (await outbox.all().catch(() => [])).filter((item) => isMine(item) && !awaitsReopen(item)).length;
   if (answersWaiting > 0) throw new AnswersStillWaiting(answersWaiting);
   await session.client.deleteAccount(password);
+  const discarded = await outbox.discardAwaitingReopen();
   leaveThisDevice();
+  return { discarded };
 }
 
 /** A message about the account shown (and announced) at the top of the page it was given for, until the volunteer moves on. */

@@ -323,9 +323,9 @@ function DeleteForm() {
   const submit = form.onSubmit({
     check: () => (form.values.password ? {} : { password: t('account.errors.passwordMissing') }),
     send: async () => {
-      await deleteAccount(form.values.password);
+      const { discarded } = await deleteAccount(form.values.password);
       navigate('/');
-      showAccountNotice(t('account.settings.delete.done'), '/');
+      showAccountNotice(discarded ? t('account.settings.delete.doneDiscarded', { count: discarded }) : t('account.settings.delete.done'), '/');
     },
     refused: (error) => problemAtFields(error, ['password'] as const),
   });
