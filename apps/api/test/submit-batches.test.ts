@@ -87,7 +87,7 @@ it('stores the submits of one moment in one statement: several volunteers on one
     writer.store(row(workflowId, second!, volunteers[0]!)),
     writer.store(row(workflowId, elsewhere.subjectIds[0]!, volunteers[1]!)), // a subject of another workflow
   ]), 1);
-  const stored = { id: expect.any(String), currentVersion: 1, afterRetirement: false };
+  const stored = { id: expect.any(String), currentVersion: 1, afterRetirement: false, paused: false };
   expect(results.slice(0, 4)).toEqual([stored, stored, stored, stored]);
   expect(new Set(results.slice(0, 4).map((result) => result?.id)).size).toBe(4);
   expect(results[4]).toBeUndefined();
@@ -111,7 +111,7 @@ it('leaves a replay and a second classification out of the batch, which stays on
     writer.store(row(workflowId, second!, volunteer!, sameKey)), // sent twice at once
   ]), 1);
   expect(results.map((result) => (result ? 'stored' : 'left out'))).toEqual(['left out', 'left out', 'stored', 'stored', 'left out']);
-  expect(storedBefore).toEqual({ id: expect.any(String), currentVersion: 1, afterRetirement: false });
+  expect(storedBefore).toEqual({ id: expect.any(String), currentVersion: 1, afterRetirement: false, paused: false });
   const after = await counts(workflowId);
   expect(after.get(first!)).toMatchObject({ classification_count: 2, stored: 2 });
   expect(after.get(second!)).toMatchObject({ classification_count: 1, stored: 1 });
@@ -141,6 +141,21 @@ it('tells each stored classification the workflow’s current version, so that a
   const { definition } = await stack.client.getWorkflow(workflowId);
   await stack.client.updateWorkflow(workflowId, { ...definition, name: 'W, reworded' });
   expect(await volunteer.classify(answer(subjectIds[1]!), randomUUID())).toMatchObject({ currentVersion: 2, replayed: false });
+});
+
+it('stores an answer to a paused workflow or project and says it is paused, to a volunteer (not to its researchers, who may go on)', async () => {
+  const { workflowId, subjectIds } = await workflowWith(['a', 'b', 'c', 'd']);
+  const volunteer: ChorusClient = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  const answer = (subjectId: string) => ({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] });
+  expect((await volunteer.classify(answer(subjectIds[0]!), randomUUID())).paused).toBeUndefined();
+  const { projectId } = await stack.client.getWorkflow(workflowId);
+  await stack.client.updateProject(projectId, { status: 'paused' });
+  expect(await volunteer.classify(answer(subjectIds[1]!), randomUUID())).toMatchObject({ paused: true, replayed: false });
+  expect((await stack.client.classify(answer(subjectIds[2]!), randomUUID())).paused).toBeUndefined();
+  await stack.client.updateProject(projectId, { status: 'live' });
+  await stack.client.pauseWorkflow(workflowId);
+  expect(await volunteer.classify(answer(subjectIds[3]!), randomUUID())).toMatchObject({ paused: true, replayed: false });
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(4);
 });
 
 it('refuses an idempotency key sent again with other answers as a subject already classified (409), naming the key, and keeps the first answers', async () => {

@@ -1066,6 +1066,30 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('stops after the answer that learns the project was paused, with subjects of its batch left, and says the answer was saved', async () => {
+    const { project, workflow, url } = await liveWorkflowOf('Paused as answered', 20);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    // One answer while it is live, and the next batch in: the page has many subjects left when the project is paused.
+    const nextBatch = page.waitForResponse((response) => response.url().includes('/queue?') && response.ok());
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await nextBatch;
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    await suite.stack.client.updateProject(project.id, { status: 'paused' });
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    const paused = page.getByTestId('paused');
+    await paused.waitFor({ timeout: 10_000 });
+    expect(await paused.textContent()).toContain('Your last answer was saved.');
+    expect(await page.getByTestId('subject').count()).toBe(0);
+    expect((await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflow.id])).rows[0].n).toBe(2);
+    await page.close();
+  });
+
   it('says plainly when an address names no workflow of the project, and leads back to the projects', async () => {
     const { client } = suite.stack;
     const [here, elsewhere] = await Promise.all([1, 2].map((n) => client.createProject({ title: `Addresses ${n} ${Date.now()}`, status: 'live' })));

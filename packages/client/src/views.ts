@@ -262,6 +262,13 @@ export const classificationStoredSchema = z.strictObject({
       description:
         'The subject was retired before this classification came (it is kept, and flagged in the raw download): researchers may have retired others the caller holds, which POST /workflows/:id/queue/holds names as `gone`',
     }),
+  paused: z
+    .literal(true)
+    .optional()
+    .meta({
+      description:
+        'Stored, but the workflow or its project is paused by its researchers (the caller being no member): the queue serves no subjects until they resume it, so a page stops after this answer rather than at its next queue request',
+    }),
   feedback: z.array(taskFeedbackSchema).optional(),
 });
 

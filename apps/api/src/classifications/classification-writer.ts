@@ -31,15 +31,20 @@ export interface ClassificationRow {
  * The hot rows are locked in key order before any is changed, and before the outbox is touched, as aggregation
  * locks them, so concurrent batches and aggregation never deadlock.
  * Parameters: parallel arrays of the rows' fields, $1 … $10. Returns each stored row's id with `ord`, its 1-based
- * place in the arrays, and the workflow's current version.
+ * place in the arrays, the workflow's current version, and whether the workflow serves the caller no subjects now (it
+ * or its project is paused, and they are no member).
  */
+/** The caller (`i`) is a member of the project (`p`), which may classify whatever its status. */
+const MEMBER = 'SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = i.user_id';
+
 const STORE = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::bool[])
       WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, as_account, ord)
   ), permitted AS (
-    SELECT i.*, w.version AS current_version FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
-    WHERE ${PUBLIC_WORKFLOW_SQL}
-      OR (i.as_account AND EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = i.user_id))
+    SELECT i.*, w.version AS current_version,
+      CASE WHEN w.status = 'paused' OR p.status = 'paused' THEN NOT (i.as_account AND EXISTS (${MEMBER})) ELSE false END AS paused
+    FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
+    WHERE ${PUBLIC_WORKFLOW_SQL} OR (i.as_account AND EXISTS (${MEMBER}))
   ), allowed AS (
     SELECT i.* FROM permitted i
     WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.user_id = i.user_id AND c.idempotency_key = i.idempotency_key)
@@ -67,7 +72,7 @@ const STORE = `WITH input AS (
   ), owed AS (
     INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT DISTINCT workflow_id, subject_id FROM stored ON CONFLICT DO NOTHING
   )
-  SELECT s.id, a.ord, a.current_version, s.after_retirement FROM stored s JOIN allowed a USING (user_id, idempotency_key)`;
+  SELECT s.id, a.ord, a.current_version, a.paused, s.after_retirement FROM stored s JOIN allowed a USING (user_id, idempotency_key)`;
 
 /**
  * A stored classification's id, the version of its workflow then (newer than its own if researchers published one),
@@ -77,6 +82,8 @@ export interface Stored {
   id: string;
   currentVersion: number;
   afterRetirement: boolean;
+  /** The workflow or its project is paused (and the caller no member): stored, but the queue serves them nothing now. */
+  paused: boolean;
 }
 
 /**
@@ -100,7 +107,7 @@ export class ClassificationWriter {
 
   /** Each row's new classification, or undefined where it was not stored. */
   private async insert(rows: ClassificationRow[]): Promise<(Stored | undefined)[]> {
-    const stored = await preparedQuery<{ id: string; ord: string; current_version: number; after_retirement: boolean }>(this.db, STORE, [
+    const stored = await preparedQuery<{ id: string; ord: string; current_version: number; after_retirement: boolean; paused: boolean }>(this.db, STORE, [
       rows.map((row) => row.workflowId),
       rows.map((row) => row.workflowVersion),
       rows.map((row) => row.subjectId),
@@ -113,7 +120,7 @@ export class ClassificationWriter {
       rows.map((row) => row.asAccount),
     ]);
     const byPlace = new Map(
-      stored.map((row): [number, Stored] => [Number(row.ord), { id: row.id, currentVersion: row.current_version, afterRetirement: row.after_retirement }]),
+      stored.map((row): [number, Stored] => [Number(row.ord), { id: row.id, currentVersion: row.current_version, afterRetirement: row.after_retirement, paused: row.paused }]),
     );
     return rows.map((_, index) => byPlace.get(index + 1));
   }

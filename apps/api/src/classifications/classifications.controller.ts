@@ -49,9 +49,9 @@ export class ClassificationsController {
     const idempotencyKey = validateWith(idempotencyKeySchema, key, '/headers/idempotency-key');
     const input = await unwrapAlong(validateWith(classificationSchema, body), errorsOf(idempotencyKey), (valid) => this.classifications.checkAnswers(valid, user));
     const result = await this.classifications.submit(input, unwrap(idempotencyKey), user);
-    void reply.status(result.replayed ? 200 : 201);
-    const { id, currentVersion, afterRetirement, feedback } = result;
-    return { id, ...(currentVersion ? { currentVersion } : {}), ...(afterRetirement ? { afterRetirement } : {}), ...(feedback ? { feedback } : {}) };
+    const { replayed, ...stored } = result;
+    void reply.status(replayed ? 200 : 201);
+    return stored;
   }
 
   @Get()

@@ -78,7 +78,14 @@ export class ClassificationsService {
     this.metrics.classificationSubmitted();
     await this.jobs.aggregate(input.workflowId);
     const feedback = await this.feedbackFor(input.workflowId, input.workflowVersion, input.subjectId, annotations);
-    return { id: stored.id, replayed: false, currentVersion: stored.currentVersion, ...(stored.afterRetirement ? { afterRetirement: true as const } : {}), ...feedback };
+    return {
+      id: stored.id,
+      replayed: false,
+      currentVersion: stored.currentVersion,
+      ...(stored.afterRetirement ? { afterRetirement: true as const } : {}),
+      ...(stored.paused ? { paused: true as const } : {}),
+      ...feedback,
+    };
   }
 
   /** Nothing was stored: a replay gets its first answer, anything else the reason it was refused. */

@@ -225,6 +225,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (stored.feedback?.length) setFeedback({ annotations, feedback: stored.feedback });
         // Best effort, after the subject answered has left the list: a subject left in is still accepted.
         if (stored.afterRetirement) setTimeout(() => void leaveOutRetired().catch(() => undefined));
+        // Paused meanwhile: the page stops after this answer, not a batch later when it next asks the queue.
+        if (stored.paused) markPaused();
       } catch (error) {
         if (isAlreadyClassified(error)) {
           setNotice(t('classify.alreadyClassified'));
@@ -257,7 +259,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       answered(subject.id);
       return true;
     },
-    [client, workflowId, workflowRef, flushOutbox, announce, answered, commitWorkflow, leaveOutRetired, t],
+    [client, workflowId, workflowRef, flushOutbox, announce, answered, commitWorkflow, leaveOutRetired, markPaused, t],
   );
 
   /**
