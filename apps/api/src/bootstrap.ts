@@ -187,6 +187,7 @@ function utf8(parse: Parser<string>): Parser<Buffer> {
   return (request, body, done) => {
     const charset = /charset=([^;]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.trim().replace(/^"|"$/g, '').toLowerCase();
     if (charset && !['utf-8', 'utf8', 'us-ascii'].includes(charset)) return done(notUtf8('/headers/content-type', `says charset=${charset}; must be UTF-8`));
+    if (isUtf16(body)) return done(notUtf8('', `is UTF-16 (as Excel's "Unicode Text" and some Windows tools save files); ${utf8Fix(request.headers['content-type'])}`));
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -204,8 +205,32 @@ function utf8(parse: Parser<string>): Parser<Buffer> {
 function notUtf8Message(body: Buffer, contentType: string | undefined): string {
   const read = new TextDecoder('utf-8').decode(body);
   const line = read.slice(0, read.indexOf('\uFFFD')).split('\n').length;
-  const fix = /^text\/csv/i.test(contentType ?? '') ? 'save the file as UTF-8 (in Excel: Save As, "CSV UTF-8")' : 'send it as UTF-8';
-  return `holds bytes that are not UTF-8, the first on line ${line}; ${fix}`;
+  return `holds bytes that are not UTF-8, the first on line ${line}; ${utf8Fix(contentType)}`;
+}
+
+const utf8Fix = (contentType: string | undefined) =>
+  /^text\/csv/i.test(contentType ?? '') ? 'save the file as UTF-8 (in Excel: Save As, "CSV UTF-8")' : 'send it as UTF-8';
+
+/** Bytes looked at to tell UTF-16 without a byte-order mark. */
+const UTF16_SNIFF_BYTES = 1024;
+
+/**
+ * A body in UTF-16: its byte-order mark, or (without one) text whose every other byte is NUL, as UTF-16 writes Latin
+ * letters. UTF-16 is read as UTF-8 without an error where it is ASCII, and then refused for its NULs, which no one
+ * can remove by hand.
+ */
+function isUtf16(body: Buffer): boolean {
+  if (body.length < 2) return false;
+  if ((body[0] === 0xff && body[1] === 0xfe) || (body[0] === 0xfe && body[1] === 0xff)) return true;
+  const head = body.subarray(0, Math.min(body.length, UTF16_SNIFF_BYTES) & ~1);
+  let evenNuls = 0;
+  let oddNuls = 0;
+  for (let i = 0; i < head.length; i += 2) {
+    if (head[i] === 0) evenNuls++;
+    if (head[i + 1] === 0) oddNuls++;
+  }
+  const pairs = head.length / 2;
+  return Math.max(evenNuls, oddNuls) >= pairs * 0.9 && Math.min(evenNuls, oddNuls) === 0;
 }
 
 const notUtf8 = (pointer: string, message: string) => new ProblemException(415, 'Send bodies and files as UTF-8.', [{ pointer, message }]);

@@ -140,6 +140,15 @@ describe('subject uploads from files', () => {
     expect(((await notUtf8.json()) as { errors: unknown[] }).errors).toEqual([
       { pointer: '', message: 'holds bytes that are not UTF-8, the first on line 2; save the file as UTF-8 (in Excel: Save As, "CSV UTF-8")' },
     ]);
+    // Excel's "Unicode Text": UTF-16 with its byte-order mark, and without one (read as UTF-8, its ASCII is all NULs).
+    const utf16 = '\ufeffexternal_id,text\nu1,café\n';
+    for (const body of [Buffer.from(utf16, 'utf16le'), Buffer.from(utf16.slice(1).replace('é', 'e'), 'utf16le')]) {
+      const sent = await fetch(`${stack.baseUrl}/api/v1/subject-sets/${setId}/subjects`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${stack.client.token}` }, body });
+      expect(sent.status).toBe(415);
+      expect(((await sent.json()) as { errors: unknown[] }).errors).toEqual([
+        { pointer: '', message: 'is UTF-16 (as Excel\'s "Unicode Text" and some Windows tools save files); save the file as UTF-8 (in Excel: Save As, "CSV UTF-8")' },
+      ]);
+    }
     const idless = await upload(setId, 'external_id,text\nn1,One\n,Two\nn3,Three\n', 'text/csv');
     expect(idless.body.errors).toEqual([{ pointer: '/subjects/1/externalId', message: expect.stringMatching(/^is empty, though other rows have one: .* \(line 3 of the CSV\)$/) }]);
     const unclosed = await upload(setId, 'external_id,text\nq1,"never closed\nq2,fine\n', 'text/csv');
