@@ -147,7 +147,8 @@ describe('aggregation', () => {
         if (comeBack === 'unretired') {
           await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [subjectId], reason: 'a check' });
           await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: agreement(0.6) });
-          await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'back' });
+          // Its answers are weighed again at once, and the answer says so.
+          expect(await stack.client.unretireSubjects(workflowId, { subjectIds: [subjectId!], reason: 'back' })).toEqual({ unretired: 1, ruleReapplied: 1 });
         } else {
           // An active workflow keeps a set: paused while its set is taken out.
           await stack.client.request('POST', `/workflows/${workflowId}/pause`);

@@ -308,7 +308,17 @@ export const subjectsRetiredSchema = z.strictObject({
  * `leftRetired`, unretiring a set: its subjects left retired because they already have every classification the
  * workflow's rule can ask for (they would never be served, nor retire).
  */
-export const subjectsUnretiredSchema = z.strictObject({ unretired: z.int(), leftRetired: z.int().optional() });
+export const subjectsUnretiredSchema = z.strictObject({
+  unretired: z.int(),
+  leftRetired: z.int().optional(),
+  ruleReapplied: z
+    .int()
+    .optional()
+    .meta({
+      description:
+        'Of those unretired, the subjects with answers: the retirement rule is applied to their answers again at once (by the worker, within moments), and any that already meet it retire again; the workflow’s stats say how many did',
+    }),
+});
 export const prioritiesSetSchema = z.strictObject({
   updated: z.int(),
   warnings: warningsSchema.optional().meta({ description: 'When the workflow does not serve in priority order, which the priorities wait for' }),

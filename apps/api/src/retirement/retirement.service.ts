@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PrioritiesSet, SubjectsRetired } from '@chorus/client';
+import type { PrioritiesSet, SubjectsRetired, SubjectsUnretired } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { OWE_AGGREGATION, isUnlinked } from '@chorus/db';
 import type { FieldError } from '@chorus/tasks';
@@ -71,7 +71,9 @@ const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
     WHERE st.workflow_id = $1 AND st.subject_id = ANY($2::uuid[]) AND st.classification_count > 0
     ON CONFLICT DO NOTHING RETURNING 1
   )
-  SELECT count(*)::int AS owed FROM owed`;
+  SELECT count(*)::int AS owed,
+    (SELECT count(*)::int FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = ANY($2::uuid[]) AND st.classification_count > 0) AS answered
+  FROM owed`;
 
 /**
  * Locks the hot rows of the chosen subjects that meet `condition` in key order, as submits and aggregation lock
@@ -129,13 +131,13 @@ export class RetirementService {
    * retired (a volunteer who held it when it was retired by mistake) count again; a subject whose answers meet its
    * rule retires again at once, by its rule.
    */
-  async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<{ unretired: number; leftRetired?: number }> {
+  async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsUnretired> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const chosen = await this.chosenInWorkflow(workflowId, request);
     await this.failForChosen(workflowId, chosen, isUnlinked('st'), 'is in no subject set linked to this workflow; link one of its sets to bring it back');
     const most = classificationsNeededAtMost((await this.versions.definition(workflowId, workflow.version))!.retirement);
     const leftRetired = await this.requireRoomForMore(workflowId, chosen, most);
-    const { unretired, owed } = await researchersTransaction(this.db, async (manager) => {
+    const { unretired, owed, answered } = await researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, chosen, 'st.retired_at IS NOT NULL');
       const rows = await manager.query(
         `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL,
@@ -144,12 +146,12 @@ export class RetirementService {
         [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ unretired: request.reason, by: user.id }), most],
       );
       const subjectIds = returnedRows<{ subject_id: string }>(rows).map((row) => row.subject_id);
-      const [{ owed }]: { owed: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0 }];
-      return { unretired: subjectIds.length, owed: owed > 0 };
+      const [reapplied]: { owed: number; answered: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0, answered: 0 }];
+      return { unretired: subjectIds.length, owed: reapplied!.owed > 0, answered: reapplied!.answered };
     });
     // After the commit; if Redis is away, the worker's reconciler finds the outbox rows.
     if (owed) await this.jobs.aggregate(workflowId);
-    return leftRetired ? { unretired, leftRetired } : { unretired };
+    return { unretired, ...(leftRetired ? { leftRetired } : {}), ...(answered ? { ruleReapplied: answered } : {}) };
   }
 
   /** Priorities are kept whatever the order (researchers may set them before they switch to it), with a warning. */

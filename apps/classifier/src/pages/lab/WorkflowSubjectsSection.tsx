@@ -1,4 +1,4 @@
-import { RETIREMENT_LIMITS, type RetirementInput, type SubjectSetSummary, type SubjectsRetired, type WorkflowView } from '@chorus/client';
+import { RETIREMENT_LIMITS, type RetirementInput, type SubjectSetSummary, type SubjectsRetired, type SubjectsUnretired, type WorkflowView } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField, SelectField, TextAreaField } from '../../components/FormField';
@@ -30,6 +30,8 @@ export function WorkflowSubjectsSection({ workflow, projectId, onChanged }: { wo
 }
 
 const RETIREMENT_FIELDS = ['which', 'subjects', 'set', 'reason'] as const;
+/** When the workflow's progress is read again after unretiring subjects with answers, which the worker weighs anew. */
+const RULE_REAPPLIED_READ_AGAIN_MS = 3_000;
 type Which = 'listed' | 'set';
 
 /** Retire, or return to volunteers, the subjects listed (or a whole set), with the reason kept for the record. */
@@ -68,11 +70,14 @@ function RetirementForm({ workflow, linked, onChanged }: { workflow: WorkflowVie
           named = listed.length;
           chosen = { ...(subjectIds.length ? { subjectIds } : {}), ...(externalIds.length ? { externalIds } : {}), reason };
         }
-        say(
-          action === 'retire'
-            ? <RetiredAnswer {...(await client.retireSubjects(workflow.id, chosen))} />
-            : <UnretiredAnswer {...(await client.unretireSubjects(workflow.id, chosen))} named={which === 'listed' ? named : null} />,
-        );
+        if (action === 'retire') {
+          say(<RetiredAnswer {...(await client.retireSubjects(workflow.id, chosen))} />);
+        } else {
+          const unretired = await client.unretireSubjects(workflow.id, chosen);
+          say(<UnretiredAnswer {...unretired} named={which === 'listed' ? named : null} />);
+          // The worker applies the rule to their answers again within moments: the progress is read again after it.
+          if (unretired.ruleReapplied) setTimeout(onChanged, RULE_REAPPLIED_READ_AGAIN_MS);
+        }
         onChanged();
       },
       refused: (error) => subjectsRefused(error, sent, 'subjects', { '/reason': 'reason', '/subjectSetId': 'set' }),
@@ -141,11 +146,12 @@ function RetiredAnswer({ retired, leftGoldStandard, alreadyRetired }: SubjectsRe
 }
 
 /** How many subjects went back to volunteers; of a list, how many were not retired; of a set, how many could not. */
-function UnretiredAnswer({ unretired, leftRetired, named }: { unretired: number; leftRetired?: number; named: number | null }) {
+function UnretiredAnswer({ unretired, leftRetired, ruleReapplied, named }: SubjectsUnretired & { named: number | null }) {
   const { t } = useTranslation();
   return (
     <>
       <p>{t('lab.subjects.unretired', { count: unretired })}</p>
+      {ruleReapplied ? <p>{t('lab.subjects.ruleReapplied', { count: ruleReapplied })}</p> : null}
       {named !== null && unretired < named && <p>{t('lab.subjects.notRetired', { count: named - unretired })}</p>}
       {leftRetired ? <p>{t('lab.subjects.leftRetired', { count: leftRetired })}</p> : null}
     </>
