@@ -18,6 +18,31 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.keyboard.press('Enter');
   }
 
+  it('fits a set of IIIF pages with long ids on a narrow or zoomed screen, naming each image by its page and identifier', async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-narrow-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Registers' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'IIIF registers' });
+    const canvas = (n: number) => ({
+      externalId: `https://example.invalid/iiif/register-of-baptisms-1821/canvas/p${n}`,
+      metadata: { canvas_label: `p. ${n}` },
+      locations: [{ type: 'image' as const, url: `https://example.invalid/iiif/3/reg-1821-p${n}/full/max/0/default.jpg` }],
+    });
+    await researcher.addSubjects(set.id, [canvas(1), canvas(2)]);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.setViewportSize({ width: 640, height: 450 }); // 1280 px at 200 %
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}/subject-sets/${set.id}`);
+    await page.getByTestId('lab-set-subjects').waitFor();
+    expect(await page.locator('[data-testid="lab-set-subjects"] tbody tr td:nth-child(2)').allTextContents()).toEqual(['p. 1 (reg-1821-p1)', 'p. 2 (reg-1821-p2)']);
+    const fits = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth <= window.innerWidth,
+      table: [...document.querySelectorAll('[data-testid="lab-set-subjects"], [data-testid="lab-set-subjects"] button')].every((element) => element.getBoundingClientRect().right <= window.innerWidth),
+    }));
+    expect(fits).toEqual({ page: true, table: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lists a set’s subjects page by page, takes one out, renames the set and deletes only a set no workflow serves', async () => {
     const subjects = Array.from({ length: 55 }, (_, index) => ({ externalId: `page-${String(index).padStart(2, '0')}`, locations: [{ type: 'text' as const, text: `Page ${index} of the diary.` }] }));
     const account = await suite.stack.anonymous.register({ email: `lab-sets-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });

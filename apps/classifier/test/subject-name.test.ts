@@ -1,4 +1,5 @@
-import { subjectName } from '../src/lib/subjectName';
+import type { ResearcherSubject } from '@chorus/client';
+import { mediaName, subjectName, whatSubjectShows } from '../src/lib/subjectName';
 
 const text = (words: string) => [{ type: 'text' as const, text: words }];
 
@@ -12,5 +13,22 @@ describe('what volunteers call a subject', () => {
     expect(subjectName({ externalId: null, metadata: { passage: 3 }, locations: text('  WANTED: a steady boy to drive a cart, apply within ') })).toBe('“WANTED: a steady boy to drive…”');
     expect(subjectName({ externalId: null, metadata: {}, locations: text('Lost dog.') })).toBe('“Lost dog.”');
     expect(subjectName({ externalId: null, metadata: {}, locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBeNull();
+  });
+});
+
+describe('what a subject shows, in researchers’ lists', () => {
+  const subject = (locations: ResearcherSubject['locations'], metadata: Record<string, unknown> = {}) => ({ locations, metadata }) as unknown as ResearcherSubject;
+
+  it('names a IIIF image by its identifier and page label, not by the default.jpg every IIIF image ends in', () => {
+    const url = 'https://iiif.example.org/iiif/3/reg-1821%2Fp1/full/max/0/default.jpg';
+    expect(mediaName(url)).toBe('reg-1821/p1');
+    expect(whatSubjectShows(subject([{ type: 'image', url }], { canvas_label: 'p. 1' }))).toBe('p. 1 (reg-1821/p1)');
+    expect(mediaName('https://iiif.example.org/iiif/2/abc/0,0,100,100/!200,200/90/gray.png')).toBe('abc');
+  });
+
+  it('names other media by their file, with their description when they have one', () => {
+    expect(whatSubjectShows(subject([{ type: 'image', url: 'https://example.org/scans/page%201.jpg?size=2', alt: 'A ledger page' }]))).toBe('A ledger page (page 1.jpg)');
+    expect(mediaName('https://example.org/a/50%.jpg')).toBe('50%.jpg');
+    expect(whatSubjectShows(subject([{ type: 'text', text: 'Lost dog.' }]))).toBe('“Lost dog.”');
   });
 });

@@ -1,4 +1,4 @@
-import type { QueuedSubject } from '@chorus/client';
+import type { QueuedSubject, ResearcherSubject } from '@chorus/client';
 
 /** How many words of a text a subject without a name is called by. */
 const OPENING_WORDS = 6;
@@ -16,4 +16,35 @@ export function subjectName(subject: Pick<QueuedSubject, 'externalId' | 'metadat
   const words = text?.trim().split(/\s+/u).filter(Boolean) ?? [];
   if (!words.length) return null;
   return `“${words.slice(0, OPENING_WORDS).join(' ')}${words.length > OPENING_WORDS ? '…' : ''}”`;
+}
+
+/** What a subject shows, in a few words, for researchers' lists: its opening words, or its first image or sound by name. */
+export function whatSubjectShows(subject: ResearcherSubject): string {
+  const first = subject.locations[0];
+  if (!first) return '';
+  if (first.type === 'text') return subjectName({ ...subject, externalId: null, metadata: {} }) ?? '';
+  const file = mediaName(first.url);
+  const canvasLabel = typeof subject.metadata.canvas_label === 'string' ? subject.metadata.canvas_label.trim() : '';
+  const described = (first.type === 'image' && first.alt) || canvasLabel;
+  return described ? `${described} (${file})` : file;
+}
+
+/**
+ * A IIIF Image API address: {identifier}/{region}/{size}/{rotation}/{quality}.{format}, whose last part
+ * (`default.jpg`) every image shares.
+ */
+const IIIF_IMAGE = /\/([^/]+)\/(?:full|square|\d+,\d+,\d+,\d+|pct:[^/]+)\/[^/]+\/!?\d+(?:\.\d+)?\/(?:default|color|gray|bitonal|native)\.\w+$/;
+
+/**
+ * A media address by its name: a IIIF image's identifier, else the last part of the address, decoded where it can be
+ * (`50%.jpg` cannot), else the address as it is.
+ */
+export function mediaName(url: string): string {
+  const path = url.split(/[?#]/)[0]!;
+  const last = IIIF_IMAGE.exec(path)?.[1] ?? (path.split('/').pop() || url);
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
 }
