@@ -164,7 +164,7 @@ export const workflowSavedSchema = z.strictObject({
     .optional()
     .meta({
       description:
-        'What the new version does to the answers already given (answers no longer offered, tasks gone, a rule that retires sooner), and what the definition may not do as meant (a retirement rule on a task a branch leads past), each named by its field',
+        'What the new version does to the answers already given (answers no longer offered, free tags once the vocabulary is closed, tasks gone, a rule that retires sooner; not limits set for new answers, which earlier answers are not held to), and what the definition may not do as meant (a retirement rule on a task a branch leads past), each named by its field',
     }),
 });
 export const workflowViewSchema = workflowSummarySchema.extend({ projectId: id, definition: workflowDefinitionSchema, subjectSetIds: z.array(id) });

@@ -1,4 +1,4 @@
-import { type FieldError, type Task, type WorkflowDefinition, consensusAnswersOf, singleAlgorithm } from '@chorus/tasks';
+import { type FieldError, type Task, type WorkflowDefinition, earlierAnswerChanges, singleAlgorithm } from '@chorus/tasks';
 import { isDeepStrictEqual } from 'node:util';
 import { classificationsNeededAtMost } from './retirement';
 
@@ -25,14 +25,14 @@ const withoutWording = (value: unknown): unknown => {
   return Object.fromEntries(Object.entries(value).flatMap(([key, inner]) => (TASK_WORDING.has(key) ? [] : [[key, withoutWording(inner)]])));
 };
 
-const quoted = (values: string[]) => values.map((value) => `"${value}"`).join(', ');
-
 /**
  * What a new version of a workflow does to the answers volunteers already gave, said to the researcher who saves it
  * (each named by the pointer of the field in the new version): consensus is computed again under the new version, so
- * an answer no longer offered stops counting, a task gone or of another type is no longer read, and a rule that asks
- * for fewer classifications retires at once the subjects that have as many, their later answers flagged
- * `after_retirement`.
+ * a task gone or of another type is no longer read, each task type says what else counts otherwise or no longer (an
+ * answer no longer offered, free tags once the vocabulary is closed: `earlierAnswerChanges`), a single choice may
+ * change its algorithm, and a rule that asks for fewer classifications retires at once the subjects that have as
+ * many, their later answers flagged `after_retirement`. Limits set for new answers (a length, how many choices or
+ * tags) change nothing for the answers given.
  */
 export function versionChangeWarnings(before: WorkflowDefinition, after: WorkflowDefinition): FieldError[] {
   const warnings: FieldError[] = [];
@@ -43,11 +43,7 @@ export function versionChangeWarnings(before: WorkflowDefinition, after: Workflo
     } else if (now.type !== earlier.type) {
       warnings.push({ pointer: `/tasks/${key}/type`, message: `is "${now.type}" where it was "${earlier.type}": the answers given to the ${earlier.type} task are no longer read` });
     } else {
-      const offered = new Set(consensusAnswersOf(now) ?? []);
-      const gone = (consensusAnswersOf(earlier) ?? []).filter((answer) => !offered.has(answer));
-      if (gone.length && consensusAnswersOf(now)) {
-        warnings.push({ pointer: `/tasks/${key}`, message: `no longer offers ${quoted(gone)}: answers that gave ${gone.length === 1 ? 'it' : 'them'} stop counting in the consensus` });
-      }
+      for (const { pointer, message } of earlierAnswerChanges(earlier, now)) warnings.push({ pointer: `/tasks/${key}${pointer}`, message });
       const algorithmChange = singleAlgorithmChange(earlier, now);
       if (algorithmChange) warnings.push({ pointer: `/tasks/${key}/algorithm`, message: algorithmChange });
     }

@@ -35,12 +35,56 @@ describe('a new version of a classified workflow', () => {
     expect(changesConsensus(before, workflow({ ...before, tasks: { ...before.tasks, T2: { type: 'transcription', instruction: 'Type it', textTags: ['unclear'] } } }))).toBe(true);
   });
 
-  it('says nothing of a new wording, a new answer or a rule that asks for more', () => {
+  it('says nothing of a new wording, a new single-choice answer or a rule that asks for more', () => {
+    const T0 = before.tasks.T0 as Extract<(typeof before.tasks)[string], { type: 'single' }>;
     const reworded = workflow({
-      tasks: { ...before.tasks, T0: { ...before.tasks.T0!, question: 'Is it a paid notice?' }, T1: { ...before.tasks.T1!, answers: [{ value: 'sale', label: 'Sale' }, { value: 'work', label: 'Work' }, { value: 'lost', label: 'Lost' }] } },
+      tasks: { ...before.tasks, T0: { ...T0, question: 'Is it a paid notice?', answers: [...T0.answers, { value: 'lost', label: 'Lost' }] } },
       retirement: { rule: 'count', count: 7 },
     });
     expect(versionChangeWarnings(before, reworded)).toEqual([]);
+  });
+
+  it('says nothing of limits set for new answers, which answers given so far are not held to', () => {
+    const tasks = {
+      M: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }], next: 'T' },
+      T: { type: 'transcription', instruction: 'Type it', next: 'C' },
+      C: { type: 'close-reading', question: 'Sense?', senses: [{ value: 'v', label: 'Vehicle' }], allowUnsure: true, evidence: 'optional', next: 'G' },
+      G: { type: 'tagging', instruction: 'Tag', vocabulary: ['stamp'], allowFreeTags: false },
+    };
+    const limited = {
+      M: { ...tasks.M, minChoices: 1, maxChoices: 1 },
+      T: { ...tasks.T, maxLength: 20, mode: 'free' },
+      C: { ...tasks.C, allowUnsure: false, evidence: 'none' },
+      G: { ...tasks.G, maxTags: 1 },
+    };
+    expect(versionChangeWarnings(workflow({ firstTask: 'M', tasks }), workflow({ firstTask: 'M', tasks: limited }))).toEqual([]);
+  });
+
+  it('names what counts otherwise of the answers given to each type of task', () => {
+    const tasks = (answers: string[], senses: string[], textTags: string[], tagging: object) => ({
+      M: { type: 'multiple', question: 'Which?', answers: answers.map((value) => ({ value, label: value })), next: 'C' },
+      C: { type: 'close-reading', question: 'Sense?', senses: senses.map((value) => ({ value, label: value })), next: 'T' },
+      T: { type: 'transcription', instruction: 'Type it', textTags, next: 'G' },
+      G: { type: 'tagging', instruction: 'Tag', ...tagging },
+    });
+    const earlier = workflow({ firstTask: 'M', tasks: tasks(['a', 'b', 'c'], ['v', 'p'], ['unclear', 'deletion'], { vocabulary: ['stamp', 'twins'] }) });
+    const later = workflow({ firstTask: 'M', tasks: tasks(['a', 'b', 'd'], ['v'], ['unclear', 'sic'], { vocabulary: ['stamp'], allowFreeTags: false }) });
+    expect(versionChangeWarnings(earlier, later)).toEqual([
+      { pointer: '/tasks/M', message: 'no longer offers "c": answers that chose it count in the consensus for the other answers they chose, and against the rest' },
+      { pointer: '/tasks/M/answers/2', message: 'is new: answers given so far could not choose "d", and count against it in the consensus' },
+      { pointer: '/tasks/C', message: 'no longer offers "p": answers that gave it stop counting in the consensus' },
+      { pointer: '/tasks/T/textTags', message: 'no longer has "deletion": the consensus reads [deletion]…[/deletion] in transcriptions given so far as part of their words' },
+      { pointer: '/tasks/T/textTags/1', message: 'is new: the consensus reads [sic]…[/sic] in transcriptions given so far as this tag, no longer as part of their words' },
+      { pointer: '/tasks/G/allowFreeTags', message: "is false where free tags were allowed: tags given so far that are not in the vocabulary stop counting in the consensus (the vocabulary's tags of the same answers still count)" },
+    ]);
+  });
+
+  it('names tags taken out of a closed vocabulary, and tags new to it, compared as consensus compares tags', () => {
+    const tagging = (vocabulary: string[]) => workflow({ tasks: { T0: { type: 'tagging', instruction: 'Tag', vocabulary, allowFreeTags: false } } });
+    expect(versionChangeWarnings(tagging(['stamp', 'twins', 'Foxing']), tagging(['foxing ', 'stamp', 'seal']))).toEqual([
+      { pointer: '/tasks/T0/vocabulary', message: 'no longer has "twins": answers given so far count in the consensus without it, their other tags still counting' },
+      { pointer: '/tasks/T0/vocabulary/2', message: 'is new: answers given so far could not apply "seal", and count against it in the consensus' },
+    ]);
   });
 
   it('names answers no longer offered, tasks gone or of another type, and a rule that retires sooner', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { taskKeySchema } from './common';
 import { type FieldError, type Validated, fieldErrorsOf } from './pointer';
-import { annotationSchemaFor, newAnswerSchemaFor, nextTaskOf } from './registry';
+import { earlierAnswerUnder, newAnswerSchemaFor, nextTaskOf } from './registry';
 import type { WorkflowDefinition } from './workflow';
 
 export const annotationSchema = z.strictObject({ task: taskKeySchema, value: z.unknown() });
@@ -43,15 +43,19 @@ export function validateAnnotations(definition: WorkflowDefinition, input: unkno
 }
 
 /**
- * The annotations of a classification made under another version of the workflow that this version can read: those
- * whose task it still has, with a value still valid for that task (an answer it still offers, a value of the same
- * kind). Aggregation counts only these, so a consensus never settles on an answer the workflow no longer has, nor
- * mixes one task type's values with another's. Nothing can tell a question reworded under the same answers, so those
- * answers count.
+ * The annotations of a classification made under another version of the workflow (`givenUnder`) as this version reads
+ * them: those whose task it still has, of the same type, each with what still counts of its value (`earlierAnswerUnder`:
+ * an answer it still offers, a value of the task's shape, whatever limits it now sets for new answers). Aggregation
+ * counts only these, so a consensus never settles on an answer the workflow no longer has, nor mixes one task type's
+ * values with another's. Nothing can tell a question reworded under the same answers, so those answers count. An
+ * annotation read whole is returned as it was given (the same object); one read in part, as a new one.
  */
-export function annotationsReadableUnder(definition: WorkflowDefinition, annotations: readonly Annotation[]): Annotation[] {
-  return annotations.filter((annotation) => {
+export function annotationsReadableUnder(definition: WorkflowDefinition, annotations: readonly Annotation[], givenUnder: WorkflowDefinition): Annotation[] {
+  return annotations.flatMap((annotation) => {
     const task = definition.tasks[annotation.task];
-    return task !== undefined && annotationSchemaFor(task).safeParse(annotation.value).success;
+    if (!task || givenUnder.tasks[annotation.task]?.type !== task.type) return [];
+    const value = earlierAnswerUnder(task, annotation.value);
+    if (value === undefined) return [];
+    return [value === annotation.value ? annotation : { task: annotation.task, value }];
   });
 }

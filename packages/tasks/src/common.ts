@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FieldError } from './pointer';
 
 /** A task key as used in `firstTask`, `tasks` and `next`: short, stable, URL-safe. */
 export const taskKeySchema = z
@@ -79,3 +80,18 @@ export function uniqueValues<T extends { value: string }>(choices: T[], ctx: z.R
 
 /** The strings of a value that should be a list of them (a stored or known answer read leniently); [] for anything else. */
 export const stringsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+/** Values as a message lists them: `"a", "b"`. */
+export const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(', ');
+
+/** The values of the choices `before` offers that `after` no longer does, in `before`'s order. */
+export function valuesGone(before: readonly { value: string }[], after: readonly { value: string }[]): string[] {
+  const offered = new Set(after.map((choice) => choice.value));
+  return before.map((choice) => choice.value).filter((value) => !offered.has(value));
+}
+
+/** Answers that gave a choice no longer offered (one answer of a single choice, a close reading's sense) stop counting. */
+export function choicesGone(before: readonly { value: string }[], after: readonly { value: string }[]): FieldError[] {
+  const gone = valuesGone(before, after);
+  return gone.length ? [{ pointer: '', message: `no longer offers ${quoted(gone)}: answers that gave ${gone.length === 1 ? 'it' : 'them'} stop counting in the consensus` }] : [];
+}

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { LIST_SEPARATOR, type NextField } from './common';
-import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
-import { flatKnownChoices, multipleAnnotationSchema, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
-import { type SingleAnnotation, singleAnnotationSchema, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
-import { type TaggingAnnotation, appliedTags, flatKnownTags, givesKnownTags, normaliseTag, taggingAnnotationSchema, taggingKnownAnswer, taggingTaskSchema } from './tagging/tagging';
-import { type TranscriptionAnnotation, sameText, textTagProblem, transcriptionAnnotationSchema, transcriptionTaskSchema } from './transcription/transcription';
+import { LIST_SEPARATOR, type NextField, choicesGone } from './common';
+import type { FieldError } from './pointer';
+import { type CloseReadingAnnotation, closeReadingAnnotationSchema, closeReadingEarlierAnswer, closeReadingKnownAnswer, closeReadingTaskSchema, sameSense } from './close-reading/close-reading';
+import { flatKnownChoices, multipleAnnotationSchema, multipleEarlierAnswer, multipleEarlierAnswerChanges, multipleKnownAnswer, multipleTaskSchema, sameChoices } from './multiple/multiple';
+import { type SingleAnnotation, singleAnnotationSchema, singleEarlierAnswer, singleNextFields, singleNextTask, singleTaskSchema } from './single/single';
+import { type TaggingAnnotation, appliedTags, closedVocabulary, flatKnownTags, givesKnownTags, normaliseTag, taggingAnnotationSchema, taggingEarlierAnswer, taggingEarlierAnswerChanges, taggingKnownAnswer, taggingTaskSchema } from './tagging/tagging';
+import { type TranscriptionAnnotation, sameText, textTagProblem, transcriptionAnnotationSchema, transcriptionEarlierAnswer, transcriptionEarlierAnswerChanges, transcriptionTaskSchema } from './transcription/transcription';
 
 /** Every task a researcher can configure, discriminated by `type`. */
 export const taskSchema = z.discriminatedUnion('type', [
@@ -19,13 +20,25 @@ export type TaskType = Task['type'];
 type TaskOf<T extends TaskType> = Extract<Task, { type: T }>;
 
 interface TaskTypeEntry<T extends TaskType> {
-  /** The schema of the `value` a volunteer submits for this task, and that aggregation reads stored answers with. */
+  /** The schema of the `value` a volunteer submits for this task, and that known answers are read with. */
   annotation(task: TaskOf<T>): z.ZodType;
   /**
    * What a new answer must fix beyond that schema (a rule that came later than answers already stored, which keep
    * counting), as a message for the volunteer; undefined when nothing.
    */
   newAnswerProblem?(task: TaskOf<T>, value: never): string | undefined;
+  /**
+   * A value given to a task of this type under another version of the workflow (valid under it), as consensus reads it
+   * under this version's task of the same key and type: the value itself when all of it counts, what still counts of
+   * it as a new value, or undefined when nothing does. It needs what consensus needs (the value's shape, the answers
+   * it chose still offered), not the limits a new answer is held to (a length, how many choices or tags).
+   */
+  earlierAnswer(task: TaskOf<T>, value: unknown): unknown;
+  /**
+   * What `after`, a new version of the task, does to the answers given under `before` as `earlierAnswer` reads them:
+   * each change that makes them count otherwise or not at all, at its field's pointer in the task ("" the task).
+   */
+  earlierAnswerChanges(before: TaskOf<T>, after: TaskOf<T>): FieldError[];
   /** The task that follows, given the submitted value; undefined ends the workflow. */
   next(task: TaskOf<T>, value: unknown): string | undefined;
   /** Each field that names a task this one can lead to, set or not, for graph checks and the pointers of their errors. */
@@ -64,6 +77,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     nextFields: singleNextFields,
     consensusAnswers: (task) => task.answers.map((answer) => answer.value),
     flatAnswer: (value: SingleAnnotation) => value,
+    earlierAnswer: singleEarlierAnswer,
+    earlierAnswerChanges: (before, after) => choicesGone(before.answers, after.answers),
   },
   // The consensus of a multiple-choice task is the selected answers joined with ";", in any combination.
   multiple: {
@@ -75,6 +90,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     knownAnswer: multipleKnownAnswer,
     givesKnownAnswer: sameChoices,
     flatKnownAnswer: flatKnownChoices,
+    earlierAnswer: multipleEarlierAnswer,
+    earlierAnswerChanges: multipleEarlierAnswerChanges,
   },
   transcription: {
     annotation: transcriptionAnnotationSchema,
@@ -83,6 +100,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     ...freeText,
     flatAnswer: (value: TranscriptionAnnotation) => value,
     givesKnownAnswer: sameText,
+    earlierAnswer: transcriptionEarlierAnswer,
+    earlierAnswerChanges: transcriptionEarlierAnswerChanges,
   },
   'close-reading': {
     annotation: closeReadingAnnotationSchema,
@@ -92,19 +111,24 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     flatAnswer: (value: CloseReadingAnnotation) => (value.unsure || value.sense === null ? 'unsure' : value.sense),
     knownAnswer: closeReadingKnownAnswer,
     givesKnownAnswer: sameSense,
+    earlierAnswer: closeReadingEarlierAnswer,
+    // Unsure answers count apart as before, also once `allowUnsure` is off; `evidence` is for new answers.
+    earlierAnswerChanges: (before, after) => choicesGone(before.senses, after.senses),
   },
   // The tags the volunteer applied; their votes against others' tags are in the annotations.
   tagging: {
     annotation: taggingAnnotationSchema,
     ...taskLevelNext,
     // A closed vocabulary is what an effect may name; tags are compared as consensus normalises them.
-    consensusAnswers: (task) => (task.vocabulary && !task.allowFreeTags ? task.vocabulary : undefined),
+    consensusAnswers: closedVocabulary,
     consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).map(normaliseTag).includes(normaliseTag(answer)),
     // As consensus and known answers write them (lower case, spaces collapsed), each once, so the columns compare.
     flatAnswer: (value: TaggingAnnotation) => [...new Set(appliedTags(value).map(normaliseTag))].join(LIST_SEPARATOR),
     knownAnswer: taggingKnownAnswer,
     givesKnownAnswer: givesKnownTags,
     flatKnownAnswer: (_task, known: TaggingAnnotation) => flatKnownTags(known),
+    earlierAnswer: taggingEarlierAnswer,
+    earlierAnswerChanges: taggingEarlierAnswerChanges,
   },
 };
 
@@ -140,6 +164,16 @@ export function newAnswerSchemaFor(task: Task): z.ZodType {
     newAnswerSchemas.set(task, schema);
   }
   return schema;
+}
+
+/** A value given under another version of the workflow, as consensus reads it under `task`, of the same type: see `earlierAnswer`. */
+export function earlierAnswerUnder(task: Task, value: unknown): unknown {
+  return entryFor(task).earlierAnswer(task as never, value);
+}
+
+/** What `after` does to the answers given under `before`, a task of the same type: see `earlierAnswerChanges`. */
+export function earlierAnswerChanges<T extends Task>(before: T, after: T): FieldError[] {
+  return entryFor(after).earlierAnswerChanges(before as never, after as never);
 }
 
 export function nextTaskOf(task: Task, value: unknown): string | undefined {

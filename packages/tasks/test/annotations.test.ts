@@ -207,7 +207,7 @@ describe('text tags in a new transcription', () => {
   });
 
   it('still reads such a transcription when it was stored before the rule, as aggregation does', () => {
-    expect(annotationsReadableUnder(transcription, [{ task: 'T', value: 'Dear [unclear]Sir' }])).toHaveLength(1);
+    expect(annotationsReadableUnder(transcription, [{ task: 'T', value: 'Dear [unclear]Sir' }], transcription)).toHaveLength(1);
   });
 });
 

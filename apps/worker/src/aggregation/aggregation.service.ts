@@ -45,7 +45,7 @@ const owedNewEffects = (status: StatusRow) =>
 /** A stored classification as consensus reads it, and whether it was given while its subject was retired. */
 interface StoredClassification extends ClassificationRecord {
   givenWhileRetired: boolean;
-  /** Tasks of the current version whose answer in it the current version cannot read (it was given under another). */
+  /** Tasks of the current version whose answer in it the current version cannot read whole (it was given under another). */
   unreadable: string[];
 }
 
@@ -255,7 +255,7 @@ export class AggregationService {
 
   /**
    * Each subject's classifications, in the order they came. One made under another version than the workflow's
-   * current one keeps only the answers the current version can read (`annotationsReadableUnder`).
+   * current one keeps only what the current version can read of its answers (`annotationsReadableUnder`).
    */
   private async classificationsOf(manager: EntityManager, statuses: StatusRow[], definitions: Map<string, WorkflowDefinition>): Promise<Map<string, StoredClassification[]>> {
     const currentVersion = new Map(statuses.map((row) => [row.workflow_id, row.version]));
@@ -272,7 +272,10 @@ export class AggregationService {
       const key = keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id });
       if (!bySubject.has(key)) bySubject.set(key, []);
       const definition = definitions.get(row.workflow_id)!;
-      const annotations = row.workflow_version === currentVersion.get(row.workflow_id) ? row.annotations : annotationsReadableUnder(definition, row.annotations);
+      const annotations =
+        row.workflow_version === currentVersion.get(row.workflow_id)
+          ? row.annotations
+          : annotationsReadableUnder(definition, row.annotations, await this.definitions.of(manager, row.workflow_id, row.workflow_version));
       bySubject.get(key)!.push({
         id: row.id,
         volunteer: row.user_id,

@@ -39,6 +39,21 @@ export function closeReadingAnnotationSchema(task: CloseReadingTask) {
 }
 export type CloseReadingAnnotation = { sense: string | null; unsure?: boolean; evidence?: [number, number][] };
 
+/** A close reading's value as consensus reads it, whatever the task allows new answers (unsure, evidence, how much). */
+const earlierCloseReadingSchema = z.strictObject({ sense: z.string().nullable(), unsure: z.boolean().optional(), evidence: z.array(spanSchema).optional() });
+
+/**
+ * An answer given under an earlier version, as this one reads it: a sense the task still offers, or unsure (consensus
+ * counts unsure answers apart, also once `allowUnsure` is off, and not for the sense they tried, which this leaves out
+ * when the task no longer offers it), with its evidence (`evidence` is for new answers).
+ */
+export function closeReadingEarlierAnswer(task: CloseReadingTask, value: unknown): CloseReadingAnnotation | undefined {
+  const parsed = earlierCloseReadingSchema.safeParse(value);
+  if (!parsed.success || (parsed.data.sense === null && !parsed.data.unsure)) return undefined;
+  if (parsed.data.sense === null || task.senses.some((sense) => sense.value === parsed.data.sense)) return value as CloseReadingAnnotation;
+  return parsed.data.unsure ? { ...(value as CloseReadingAnnotation), sense: null } : undefined;
+}
+
 
 /** The text a close reading is about: the subject's first text location. Evidence offsets refer to it. */
 export function closeReadingPassage(locations: readonly SubjectLocation[]): TextLocation | undefined {

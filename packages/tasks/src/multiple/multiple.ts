@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LIST_SEPARATOR, baseTaskFields, choiceSchema, labelSchema, stringsOf, taskKeySchema, uniqueValues } from '../common';
+import { LIST_SEPARATOR, baseTaskFields, choiceSchema, labelSchema, quoted, stringsOf, taskKeySchema, uniqueValues, valuesGone } from '../common';
+import type { FieldError } from '../pointer';
 
 export const multipleTaskSchema = z
   .strictObject({
@@ -47,3 +48,30 @@ export function sameChoices(given: unknown, known: unknown): boolean {
 /** A valid known answer as a download cell: its answers in the task's order, as consensus lists them. */
 export const flatKnownChoices = (task: MultipleTask, known: MultipleAnnotation): string =>
   task.answers.map((answer) => answer.value).filter((value) => known.includes(value)).join(LIST_SEPARATOR);
+
+/**
+ * An answer given under an earlier version, as this one reads it: the answers it chose that the task still offers
+ * (consensus decides each answer on its own, from who chose it and who did not), however many (`minChoices` and
+ * `maxChoices` are for new answers). The value itself when the task offers all of them.
+ */
+export function multipleEarlierAnswer(task: MultipleTask, value: unknown): MultipleAnnotation | undefined {
+  if (!Array.isArray(value) || !value.every((chosen) => typeof chosen === 'string')) return undefined;
+  const offered = new Set(task.answers.map((answer) => answer.value));
+  const kept = value.filter((chosen) => offered.has(chosen));
+  return kept.length === value.length ? value : kept;
+}
+
+/**
+ * Answers given so far count for each answer they chose and against each they did not: one no longer offered leaves
+ * them, the others they chose still counting; a new one they could not choose, they count against.
+ */
+export function multipleEarlierAnswerChanges(before: MultipleTask, after: MultipleTask): FieldError[] {
+  const gone = valuesGone(before.answers, after.answers);
+  const earlier = new Set(before.answers.map((answer) => answer.value));
+  return [
+    ...(gone.length ? [{ pointer: '', message: `no longer offers ${quoted(gone)}: answers that chose ${gone.length === 1 ? 'it' : 'them'} count in the consensus for the other answers they chose, and against the rest` }] : []),
+    ...after.answers.flatMap((answer, index) =>
+      earlier.has(answer.value) ? [] : [{ pointer: `/answers/${index}`, message: `is new: answers given so far could not choose "${answer.value}", and count against it in the consensus` }],
+    ),
+  ];
+}

@@ -39,3 +39,8 @@ export function singleNextTask(task: SingleTask, value: SingleAnnotation): strin
 export function singleNextFields(task: SingleTask): NextField[] {
   return task.answers.map((answer, index) => ({ path: `/answers/${index}/next`, next: answer.next }));
 }
+
+/** An answer given under an earlier version, as this one reads it: the answer, while the task still offers it. */
+export function singleEarlierAnswer(task: SingleTask, value: unknown): SingleAnnotation | undefined {
+  return typeof value === 'string' && task.answers.some((answer) => answer.value === value) ? value : undefined;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LIST_SEPARATOR, baseTaskFields, labelSchema, noRepeats, stringsOf, taskKeySchema, withoutListSeparator } from '../common';
+import { LIST_SEPARATOR, baseTaskFields, labelSchema, noRepeats, quoted, stringsOf, taskKeySchema, withoutListSeparator } from '../common';
+import type { FieldError } from '../pointer';
 
 /** The longest tag, in characters. */
 export const MOST_TAG_LENGTH = 100;
@@ -39,14 +40,18 @@ export const taggingTaskSchema = z.strictObject({
 });
 export type TaggingTask = z.infer<typeof taggingTaskSchema>;
 
+/** The only tags volunteers may apply, when free tags are off; undefined when they may apply any. */
+export const closedVocabulary = (task: TaggingTask): string[] | undefined => (task.allowFreeTags ? undefined : task.vocabulary);
+
 /** New tags, and up or down votes on tags other volunteers proposed. */
 export function taggingAnnotationSchema(task: TaggingTask) {
-  const vocabulary = task.vocabulary ? new Set(task.vocabulary.map(normaliseTag)) : undefined;
+  const closed = closedVocabulary(task);
+  const vocabulary = closed && new Set(closed.map(normaliseTag));
   const tagList = z.array(tagSchema).max(task.maxTags, `at most ${task.maxTags} tags`);
   return z
     .strictObject({ add: tagList.default([]), up: tagList.default([]), down: tagList.default([]) })
     .superRefine((value, ctx) => {
-      if (vocabulary && !task.allowFreeTags) {
+      if (vocabulary) {
         for (const list of ['add', 'up', 'down'] as const) {
           value[list].forEach((tag, index) => {
             if (!vocabulary.has(normaliseTag(tag))) ctx.addIssue({ code: 'custom', path: [list, index], message: `"${tag}" is not in the task's vocabulary` });
@@ -78,6 +83,47 @@ export function taggingAnnotationSchema(task: TaggingTask) {
     });
 }
 export type TaggingAnnotation = { add: string[]; up: string[]; down: string[] };
+
+/** A tagging value as consensus reads it, whatever the task allows new answers (how many tags, how long). */
+const earlierTaggingSchema = z.strictObject({ add: z.array(z.string()).optional(), up: z.array(z.string()).optional(), down: z.array(z.string()).optional() });
+
+/**
+ * An answer given under an earlier version, as this one reads it: its tags, however many (`maxTags` is for new
+ * answers); under a closed vocabulary, only the vocabulary's (a consensus that researchers closed holds only those),
+ * the answer still counting for them and against the rest. The value itself when nothing is left out.
+ */
+export function taggingEarlierAnswer(task: TaggingTask, value: unknown): Partial<TaggingAnnotation> | undefined {
+  const parsed = earlierTaggingSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const closed = closedVocabulary(task);
+  if (!closed) return value as Partial<TaggingAnnotation>;
+  const vocabulary = new Set(closed.map(normaliseTag));
+  const inVocabulary = (tag: string) => vocabulary.has(normaliseTag(tag));
+  const lists = taggingListsOf(value);
+  const kept = { add: lists.add.filter(inVocabulary), up: lists.up.filter(inVocabulary), down: lists.down.filter(inVocabulary) };
+  return Object.values(kept).flat().length === Object.values(lists).flat().length ? (value as Partial<TaggingAnnotation>) : kept;
+}
+
+/**
+ * Answers given so far count for the tags they applied and against the rest: closing the vocabulary, or taking a tag
+ * out of a closed one, leaves out the tags it no longer has, the answers' other tags still counting; a tag new to a
+ * closed vocabulary, which they could not apply, they count against.
+ */
+export function taggingEarlierAnswerChanges(before: TaggingTask, after: TaggingTask): FieldError[] {
+  const [was, now] = [closedVocabulary(before), closedVocabulary(after)];
+  if (!now) return [];
+  if (!was) {
+    return [{ pointer: '/allowFreeTags', message: "is false where free tags were allowed: tags given so far that are not in the vocabulary stop counting in the consensus (the vocabulary's tags of the same answers still count)" }];
+  }
+  const [earlier, current] = [new Set(was.map(normaliseTag)), new Set(now.map(normaliseTag))];
+  const gone = was.filter((tag) => !current.has(normaliseTag(tag)));
+  return [
+    ...(gone.length ? [{ pointer: '/vocabulary', message: `no longer has ${quoted(gone)}: answers given so far count in the consensus without ${gone.length === 1 ? 'it' : 'them'}, their other tags still counting` }] : []),
+    ...now.flatMap((tag, index) =>
+      earlier.has(normaliseTag(tag)) ? [] : [{ pointer: `/vocabulary/${index}`, message: `is new: answers given so far could not apply "${tag}", and count against it in the consensus` }],
+    ),
+  ];
+}
 
 /**
  * The tags a tagging vote stands behind, compared as consensus compares them (`normalise`): those it adds or agrees

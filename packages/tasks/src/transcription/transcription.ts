@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { baseTaskFields, labelSchema, noRepeats, taskKeySchema } from '../common';
+import { baseTaskFields, labelSchema, noRepeats, quoted, taskKeySchema } from '../common';
+import type { FieldError } from '../pointer';
 
 export const transcriptionTaskSchema = z.strictObject({
   type: z.literal('transcription'),
@@ -65,4 +66,23 @@ function lineAt(text: string, index: number): number {
 export function sameText(given: unknown, known: unknown): boolean {
   const words = (value: unknown) => (typeof value === 'string' ? value.trim().replace(/\s+/gu, ' ') : '');
   return words(given) === words(known);
+}
+
+/**
+ * A transcription given under an earlier version, as this one reads it: any text, whatever its length (a `maxLength`
+ * is for new answers) or its text tags (the consensus reads them leniently, by the current `textTags`).
+ */
+export const transcriptionEarlierAnswer = (_task: TranscriptionTask, value: unknown): TranscriptionAnnotation | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+/** The consensus reads a task's text tags apart from the words, and any other bracketed text as words. */
+export function transcriptionEarlierAnswerChanges(before: TranscriptionTask, after: TranscriptionTask): FieldError[] {
+  const gone = before.textTags.filter((tag) => !after.textTags.includes(tag));
+  const marked = (tag: string) => `[${tag}]…[/${tag}]`;
+  return [
+    ...(gone.length ? [{ pointer: '/textTags', message: `no longer has ${quoted(gone)}: the consensus reads ${gone.map(marked).join(', ')} in transcriptions given so far as part of their words` }] : []),
+    ...after.textTags.flatMap((tag, index) =>
+      before.textTags.includes(tag) ? [] : [{ pointer: `/textTags/${index}`, message: `is new: the consensus reads ${marked(tag)} in transcriptions given so far as this tag, no longer as part of their words` }],
+    ),
+  ];
 }
