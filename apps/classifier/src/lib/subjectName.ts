@@ -17,3 +17,31 @@ export function subjectName(subject: Pick<QueuedSubject, 'externalId' | 'metadat
   if (!words.length) return null;
   return `“${words.slice(0, OPENING_WORDS).join(' ')}${words.length > OPENING_WORDS ? '…' : ''}”`;
 }
+
+/** What a subject shows, in a few words (a list of subjects in the lab): its opening words or its first image or sound. */
+export function subjectShows(subject: Pick<QueuedSubject, 'locations'>): string {
+  const first = subject.locations[0];
+  if (!first) return '';
+  if (first.type === 'text') return subjectName({ ...subject, externalId: null, metadata: {} }) ?? '';
+  const file = fileName(first.url);
+  return first.type === 'image' && first.alt ? `${first.alt} (${file})` : file;
+}
+
+/** The last part of a media address, decoded where it can be (`50%.jpg` cannot), else the address as it is. */
+function fileName(url: string): string {
+  const last = url.split(/[?#]/)[0]!.split('/').pop() || url;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+/** How much of a long text (a passage, a transcription) a list shows. */
+const PREVIEW_CHARACTERS = 120;
+
+/** The opening of a text on one line, cut with "…" when longer than a list shows. */
+export function textPreview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > PREVIEW_CHARACTERS ? `${flat.slice(0, PREVIEW_CHARACTERS)}…` : flat;
+}

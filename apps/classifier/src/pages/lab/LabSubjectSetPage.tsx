@@ -11,7 +11,7 @@ import { problemAtFields, showAccountNotice, useSession } from '../../lib/accoun
 import { useClient } from '../../lib/clientContext';
 import { describeError, type Problem } from '../../lib/errors';
 import { LAB, labProjectPath, labSubjectSetPath, navigate } from '../../lib/router';
-import { subjectName } from '../../lib/subjectName';
+import { subjectName, subjectShows } from '../../lib/subjectName';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -72,25 +72,6 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
       )}
     </div>
   );
-}
-
-/** What a subject shows, in a few words: its opening words or its first image or sound. */
-function shows(subject: ResearcherSubject): string {
-  const first = subject.locations[0];
-  if (!first) return '';
-  if (first.type === 'text') return subjectName({ ...subject, externalId: null, metadata: {} }) ?? '';
-  const file = fileName(first.url);
-  return first.type === 'image' && first.alt ? `${first.alt} (${file})` : file;
-}
-
-/** The last part of a media address, decoded where it can be (`50%.jpg` cannot), else the address as it is. */
-function fileName(url: string): string {
-  const last = url.split(/[?#]/)[0]!.split('/').pop() || url;
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
 }
 
 const removeButtonId = (subject: ResearcherSubject) => `lab-set-remove-${subject.id}`;
@@ -168,7 +149,7 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
             {subjects.map((subject) => (
               <tr key={subject.id} data-subject-id={subject.id}>
                 <th scope="row">{subject.externalId ?? '—'}</th>
-                <td>{shows(subject)}</td>
+                <td>{subjectShows(subject)}</td>
                 <td>{subject.goldStandard ? Object.entries(subject.goldStandard).map(([task, answer]) => `${task}: ${JSON.stringify(answer)}`).join('; ') : ''}</td>
                 <td>
                   {asking === subject.id ? (
