@@ -19,6 +19,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectReportsModule } from './subject-reports/subject-reports.module';
+import { SubjectResultsModule } from './subject-results/subject-results.module';
 import { SubjectSetsModule } from './subject-sets/subject-sets.module';
 import { TagsModule } from './tags/tags.module';
 import { WorkflowsModule } from './workflows/workflows.module';
@@ -54,6 +55,7 @@ export class AppModule {
         ReaggregationModule,
         ClassificationsModule,
         ExportsModule,
+        SubjectResultsModule,
         TagsModule,
         DemoModule,
         AdminModule,

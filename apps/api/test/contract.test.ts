@@ -18,6 +18,8 @@ import {
   reaggregationRunSchema,
   sessionSchema,
   verifiedEmailSchema,
+  subjectResultDetailSchema,
+  subjectResultPageSchema,
   subjectSetListSchema,
   subjectSetViewSchema,
   subjectsAddedSchema,
@@ -31,6 +33,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 import { SUBJECT_FILE_TYPES } from '../src/subject-sets/subject-uploads';
 
 let stack: Stack;
@@ -107,6 +110,12 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(classificationStoredSchema, await call('POST', '/classifications', guest.token, { workflowId: workflow.id, workflowVersion: 1, subjectId: first!.id, annotations }), 201);
     documented(proposedTagsSchema, await call('GET', `/workflows/${workflow.id}/subjects/${first!.id}/tags?task=T1`, token), 200);
     documented(workflowStatsSchema, await call('GET', `/workflows/${workflow.id}/stats`, token), 200);
+    // A subject's results, once the worker has its consensus, and the page that lists it.
+    const results = async () => documented(subjectResultDetailSchema, await call('GET', `/workflows/${workflow.id}/subject-results/${first!.id}`, token), 200);
+    await until(async () => Object.keys((await results()).consensus).length > 0, 'the consensus of the classified subject');
+    expect(Object.keys((await results()).consensus).sort()).toEqual(['T0', 'T1']);
+    const page = documented(subjectResultPageSchema, await call('GET', `/workflows/${workflow.id}/subject-results?q=${first!.externalId}&limit=1`, token), 200);
+    expect(page.subjects.map((subject) => [subject.id, Object.keys(subject.consensus).sort()])).toEqual([[first!.id, ['T0', 'T1']]]);
 
     documented(subjectsRetiredSchema, await call('POST', `/workflows/${workflow.id}/retire`, token, { subjectIds: [added.subjectIds[1]], reason: 'torn page' }), 200);
     documented(subjectsUnretiredSchema, await call('POST', `/workflows/${workflow.id}/unretire`, token, { subjectIds: [added.subjectIds[1]], reason: 'mended' }), 200);

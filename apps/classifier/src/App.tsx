@@ -18,6 +18,8 @@ import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { LabPage } from './pages/lab/LabPage';
 import { LabProjectPage } from './pages/lab/LabProjectPage';
+import { LabResultsPage } from './pages/lab/LabResultsPage';
+import { LabSubjectResultPage } from './pages/lab/LabSubjectResultPage';
 import { LabSubjectSetPage } from './pages/lab/LabSubjectSetPage';
 import { LabWorkflowPage } from './pages/lab/LabWorkflowPage';
 
@@ -134,6 +136,8 @@ export function App() {
             {route.name === 'lab' && <LabPage />}
             {route.name === 'lab-project' && <LabProjectPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'lab-workflow' && <LabWorkflowPage key={route.workflowId} workflowId={route.workflowId} />}
+            {route.name === 'lab-results' && <LabResultsPage key={route.workflowId} workflowId={route.workflowId} />}
+            {route.name === 'lab-subject-result' && <LabSubjectResultPage key={`${route.workflowId}/${route.subjectId}`} workflowId={route.workflowId} subjectId={route.subjectId} />}
             {route.name === 'lab-subject-set' && <LabSubjectSetPage key={route.setId} projectSlug={route.projectSlug} setId={route.setId} />}
             {route.name === 'not-found' && <NotFoundPage path={route.path} />}
           </ClientContext.Provider>

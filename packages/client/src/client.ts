@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
 } from './types';
 
 /** The formats every download is written in (the API's and the lab's one list). */
@@ -344,6 +344,17 @@ export class ChorusClient {
   /** The subjects volunteers reported in the workflow, the most recently first reported first (researchers only). */
   reportedSubjects(workflowId: string, query: { limit?: number; after?: string } = {}) {
     return this.call<ReportedSubjectPage>('GET', `/workflows/${workflowId}/reported-subjects?${queryString(query)}`);
+  }
+  /**
+   * A page of the workflow's subjects with their classification counts, retirement and consensus, in subject id order
+   * (researchers only): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is).
+   */
+  subjectResults(workflowId: string, query: { status?: SubjectResultStatus; q?: string; limit?: number; after?: string } = {}) {
+    return this.call<SubjectResultPage>('GET', `/workflows/${workflowId}/subject-results?${queryString(query)}`);
+  }
+  /** One subject's results: its consensus with each algorithm's whole output, and its classifications a page at a time (researchers only). */
+  subjectResult(workflowId: string, subjectId: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<SubjectResultDetail>('GET', `/workflows/${workflowId}/subject-results/${subjectId}?${queryString(query)}`);
   }
   /** Sets subjects' priorities, which `priority` selection serves lowest first (kept, with a warning, under another order). */
   setPriorities(workflowId: string, priorities: SubjectPriority[]) {

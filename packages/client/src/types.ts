@@ -36,6 +36,9 @@ import type {
   subjectsUnretiredSchema,
   SUBJECT_REPORT_REASONS,
   subjectReportSchema,
+  subjectResultDetailSchema,
+  subjectResultPageSchema,
+  SUBJECT_RESULT_STATUSES,
   reportedSubjectPageSchema,
   taskFeedbackSchema,
   userViewSchema,
@@ -138,3 +141,9 @@ export interface SubjectReportInput {
 }
 export type ReportedSubjectPage = z.infer<typeof reportedSubjectPageSchema>;
 export type ReportedSubject = ReportedSubjectPage['subjects'][number];
+
+export type SubjectResultStatus = (typeof SUBJECT_RESULT_STATUSES)[number];
+export type SubjectResultPage = z.infer<typeof subjectResultPageSchema>;
+export type SubjectResult = SubjectResultPage['subjects'][number];
+export type SubjectResultDetail = z.infer<typeof subjectResultDetailSchema>;
+export type SubjectClassification = SubjectResultDetail['classifications'][number];

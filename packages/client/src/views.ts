@@ -324,6 +324,65 @@ export const prioritiesSetSchema = z.strictObject({
   warnings: warningsSchema.optional().meta({ description: 'When the workflow does not serve in priority order, which the priorities wait for' }),
 });
 
+/** Why a subject of a workflow was retired: by its rule (`count`, `agreement`, `posterior`, or `maximum`: its most classifications reached), or by a researcher (`manual`). */
+export const RETIREMENT_REASONS = ['count', 'agreement', 'posterior', 'maximum', 'manual'] as const;
+/** Which of a workflow's subjects a page of results holds: retired ones, those still served (`active`), or all. */
+export const SUBJECT_RESULT_STATUSES = ['all', 'active', 'retired'] as const;
+
+/** One task's consensus for a subject, as the worker stored it and the consensus download gives it (`<task>_answer`, …). */
+export const taskConsensusSchema = z.strictObject({
+  answer: z.string().nullable().meta({ description: "The consensus answer, flattened as the downloads flatten answers (choices and tags joined with ';'); null without one (a tie, no votes)" }),
+  agreement: z.number().nullable().meta({ description: 'The share of the counted volunteers who gave exactly that answer (a transcription: its alignment score)' }),
+  votes: z.int().meta({ description: 'How many counted classifications answered the task' }),
+  algorithm: z.string(),
+  workflowVersion: z.int().meta({ description: 'The workflow version the consensus was computed with' }),
+});
+/**
+ * A subject of a workflow with its results, as its researchers see it: the subject (every metadata key, and its known
+ * answers), how many classifications it has, its retirement, and each task's consensus by task key (none before its
+ * first aggregation).
+ */
+export const subjectResultSchema = researcherSubjectSchema.extend({
+  classificationCount: z.int().meta({ description: 'Classifications stored for the subject in the workflow, those after its retirement included' }),
+  retirement: z
+    .strictObject({
+      retiredAt: time,
+      reason: z.enum(RETIREMENT_REASONS),
+      note: z.string().nullable().meta({ description: "The researcher's words, for a subject retired by hand" }),
+      byClassificationId: id.nullable().meta({ description: 'The classification whose arrival met the rule; null for other retirements' }),
+    })
+    .nullable()
+    .meta({ description: 'When and why the subject was retired; null while the workflow still serves it' }),
+  consensus: z.record(z.string(), taskConsensusSchema),
+});
+/** A page of a workflow's subjects with their results, in subject id order; `next` asks for the page after (null after the last). */
+export const subjectResultPageSchema = z.strictObject({ subjects: z.array(subjectResultSchema), next: z.string().nullable() });
+
+/** A classification of a subject, as its researchers see it: the volunteer by id only, as the raw download names them. */
+export const subjectClassificationSchema = z.strictObject({
+  id,
+  volunteerId: id.meta({ description: 'The volunteer’s id, the raw download’s user_id (never their email or name)' }),
+  workflowVersion: z.int(),
+  createdAt: time,
+  annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
+  goldStandard: z.boolean().meta({ description: 'The subject has known answers: the classification is not counted toward retirement' }),
+  afterRetirement: z.boolean().meta({ description: 'It came once the subject was retired: kept, but not in the consensus' }),
+});
+/**
+ * One subject of a workflow with its results, each task's consensus with the algorithm's whole output (`result`), and
+ * its classifications oldest first, a page at a time: `nextClassifications`, passed as `after`, asks for the page after.
+ */
+export const subjectResultDetailSchema = subjectResultSchema.extend({
+  consensus: z.record(
+    z.string(),
+    taskConsensusSchema.extend({
+      result: z.record(z.string(), z.unknown()).meta({ description: 'The algorithm’s whole output: how the votes split, a transcription’s aligned lines, and more (the download’s <task>_result)' }),
+    }),
+  ),
+  classifications: z.array(subjectClassificationSchema),
+  nextClassifications: z.string().nullable(),
+});
+
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */
 export const problemSchema = z.strictObject({
   type: z.string(),

@@ -1,5 +1,6 @@
 import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
+import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { FlatRecord } from './export-format';
 
 export interface ConsensusRow {
@@ -30,7 +31,7 @@ export interface ConsensusRow {
   /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
   workflow_version: number | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
-  tasks: Record<string, { answer: string | null; agreement: number | null; votes: number; algorithm: string; workflow_version: number; result: Record<string, unknown> }>;
+  tasks: Record<string, StoredTaskConsensus>;
 }
 
 /** The subject's columns, each with what it holds (the API's documentation lists them). */

@@ -3,6 +3,7 @@ import type { DownloadLink, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException } from '../common/problem';
+import { storedConsensusOf } from '../common/stored-consensus';
 import { API_PREFIX } from '../common/routes';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -26,17 +27,14 @@ const CONSENSUS_ROWS = `
          EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
          sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
-         st.retired_by_classification_id, st.classification_count, agg.workflow_version,
-         coalesce(agg.tasks, '{}'::jsonb) AS tasks
+         st.retired_by_classification_id, st.classification_count, stored_consensus.workflow_version,
+         coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
   -- The subject's sets, and when it last joined one (a row changes when its subject_set_ids do).
   LEFT JOIN LATERAL (
     SELECT array_to_string(array_agg(m.subject_set_id ORDER BY o.ord), ';') AS ids, max(m.created_at) AS joined_at
     FROM subject_set_members m JOIN set_order o ON o.id = m.subject_set_id WHERE m.subject_id = st.subject_id) sets ON true
-  LEFT JOIN LATERAL (
-    SELECT max(c.workflow_version) AS workflow_version,
-           jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm, 'workflow_version', c.workflow_version, 'result', c.result)) AS tasks
-    FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) agg ON true
+  ${storedConsensusOf('st')}
   -- Filtered on the hot row before the joins, so that a small incremental download reads only its rows' sets.
   WHERE st.workflow_id = $1
     AND ($3::timestamptz IS NULL OR st.updated_at >= $3 OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= $3))

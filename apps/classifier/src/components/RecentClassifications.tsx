@@ -2,14 +2,14 @@ import type { OwnClassification, OwnClassificationList } from '@chorus/client';
 import type { SubjectLocation, TextLocation, WorkflowDefinition } from '@chorus/tasks';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AnswersInWords } from './AnswersInWords';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { withOlderShown } from '../lib/recentPages';
-import { subjectName } from '../lib/subjectName';
-import { describeValue, promptOf } from '../tasks/registry';
+import { subjectName, textPreview } from '../lib/subjectName';
+import { useVersionDefinitions } from '../lib/useVersionDefinitions';
 
 const PAGE_SIZE = 10;
-const PREVIEW_CHARACTERS = 120;
 
 interface Props {
   workflowId: string;
@@ -94,36 +94,6 @@ export function RecentClassifications({ workflowId, version, definition, stored 
   );
 }
 
-/**
- * The definition each answer was given under, by version, so that its questions and labels are those the volunteer
- * saw: each version shown is read once; until it arrives its answers wait (undefined), and one that could not be read
- * is described with the current definition until it can.
- */
-function useVersionDefinitions(workflowId: string, current: number, definition: WorkflowDefinition, shown: readonly OwnClassification[]) {
-  const client = useClient();
-  const [read, setRead] = useState<ReadonlyMap<number, WorkflowDefinition | 'unreadable'>>(() => new Map());
-  const asked = useRef(new Set<number>());
-  useEffect(() => {
-    for (const version of new Set(shown.map((classification) => classification.workflowVersion))) {
-      if (version === current || asked.current.has(version)) continue;
-      asked.current.add(version);
-      client.getWorkflowVersion(workflowId, version).then(
-        (found) => setRead((known) => new Map(known).set(version, found.definition)),
-        () => {
-          // Described with the current definition for now, and asked for again when the list changes (a lost connection).
-          asked.current.delete(version);
-          setRead((known) => new Map(known).set(version, 'unreadable'));
-        },
-      );
-    }
-  }, [client, workflowId, current, shown]);
-  return (version: number): WorkflowDefinition | undefined => {
-    if (version === current) return definition;
-    const found = read.get(version);
-    return found === 'unreadable' ? definition : found;
-  };
-}
-
 function RecentItem({ classification, definition }: { classification: OwnClassification; definition: WorkflowDefinition | undefined }) {
   const { t, i18n } = useTranslation();
   const { subject, annotations, createdAt } = classification;
@@ -139,25 +109,9 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
             {new Date(createdAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })}
           </time>
         </p>
-        {text && <p className="recent-preview">{preview(text.text)}</p>}
-        <dl className="recent-answers" aria-busy={!definition || undefined}>
-          {definition &&
-            annotations.map(({ task: key, value }) => {
-              const task = definition.tasks[key];
-              return (
-                <div key={key}>
-                  <dt>{task ? promptOf(task) : key}</dt>
-                  <dd>{task ? describeValue(task, value, t) : JSON.stringify(value)}</dd>
-                </div>
-              );
-            })}
-        </dl>
+        {text && <p className="recent-preview">{textPreview(text.text)}</p>}
+        <AnswersInWords annotations={annotations} definition={definition} />
       </div>
     </li>
   );
-}
-
-function preview(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > PREVIEW_CHARACTERS ? `${flat.slice(0, PREVIEW_CHARACTERS)}…` : flat;
 }

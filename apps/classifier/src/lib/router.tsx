@@ -44,6 +44,8 @@ export type Route =
   | { name: 'lab' }
   | { name: 'lab-project'; projectSlug: string }
   | { name: 'lab-workflow'; workflowId: string }
+  | { name: 'lab-results'; workflowId: string }
+  | { name: 'lab-subject-result'; workflowId: string; subjectId: string }
   | { name: 'lab-subject-set'; projectSlug: string; setId: string }
   | { name: 'not-found'; path: string };
 
@@ -66,6 +68,10 @@ export function matchRoute(path: string): Route {
     if (labSet) return { name: 'lab-subject-set', projectSlug: decodeURIComponent(labSet[1]!), setId: decodeURIComponent(labSet[2]!) };
     const labWorkflow = /^\/lab\/workflows\/([^/]+)\/?$/.exec(path);
     if (labWorkflow) return { name: 'lab-workflow', workflowId: decodeURIComponent(labWorkflow[1]!) };
+    const labResults = /^\/lab\/workflows\/([^/]+)\/results\/?$/.exec(path);
+    if (labResults) return { name: 'lab-results', workflowId: decodeURIComponent(labResults[1]!) };
+    const labSubjectResult = /^\/lab\/workflows\/([^/]+)\/results\/([^/]+)\/?$/.exec(path);
+    if (labSubjectResult) return { name: 'lab-subject-result', workflowId: decodeURIComponent(labSubjectResult[1]!), subjectId: decodeURIComponent(labSubjectResult[2]!) };
   } catch {
     // a broken percent escape (`%E0%A4%A`) names nothing
   }
@@ -93,6 +99,16 @@ export function labSubjectSetPath(projectSlug: string, setId: string): string {
 
 export function labWorkflowPath(workflowId: string): string {
   return `${LAB}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** A workflow's results subject by subject; `filters` (its `status`, `q`) in the query, kept for the way back. */
+export function labResultsPath(workflowId: string, filters: Record<string, string> = {}): string {
+  const query = new URLSearchParams(Object.entries(filters).filter(([, value]) => value)).toString();
+  return `${labWorkflowPath(workflowId)}/results${query ? `?${query}` : ''}`;
+}
+
+export function labSubjectResultPath(workflowId: string, subjectId: string): string {
+  return `${labResultsPath(workflowId)}/${encodeURIComponent(subjectId)}`;
 }
 
 const SIGN_IN = '/sign-in';

@@ -1,4 +1,4 @@
-import type { QueuedSubject, ResearcherSubject } from '@chorus/client';
+import type { QueuedSubject } from '@chorus/client';
 
 /** How many words of a text a subject without a name is called by. */
 const OPENING_WORDS = 6;
@@ -19,7 +19,7 @@ export function subjectName(subject: Pick<QueuedSubject, 'externalId' | 'metadat
 }
 
 /** What a subject shows, in a few words, for researchers' lists: its opening words, or its first image or sound by name. */
-export function whatSubjectShows(subject: ResearcherSubject): string {
+export function whatSubjectShows(subject: Pick<QueuedSubject, 'locations' | 'metadata'>): string {
   const first = subject.locations[0];
   if (!first) return '';
   if (first.type === 'text') return subjectName({ ...subject, externalId: null, metadata: {} }) ?? '';
@@ -47,4 +47,13 @@ export function mediaName(url: string): string {
   } catch {
     return last;
   }
+}
+
+/** How much of a long text (a passage, a transcription) a list shows. */
+const PREVIEW_CHARACTERS = 120;
+
+/** The opening of a text on one line, cut with "…" when longer than a list shows. */
+export function textPreview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > PREVIEW_CHARACTERS ? `${flat.slice(0, PREVIEW_CHARACTERS)}…` : flat;
 }

@@ -1,5 +1,5 @@
 import type { QueuedSubject } from '@chorus/client';
-import type { SubjectLocation, Task, TaskType } from '@chorus/tasks';
+import { knownAnswerOf, type SubjectLocation, type Task, type TaskType } from '@chorus/tasks';
 import { type ComponentType, createElement, lazy } from 'react';
 import type { TFunction } from 'i18next';
 import { CloseReadingTask, closeReadingPassageShown, describeCloseReading, explainCloseReading } from './close-reading/CloseReadingTask';
@@ -89,6 +89,14 @@ export function ownedLocation(task: Task, subject: QueuedSubject): SubjectLocati
 export function describeValue(task: Task, value: unknown, t: TFunction): string {
   const entry = entryFor(task);
   return entry ? entry.describe(task as never, value, t) : JSON.stringify(value);
+}
+
+/**
+ * An answer as the downloads flatten it (a consensus: choices or tags joined with ';', a sense) or as a researcher wrote
+ * a known answer, in words: read as the API reads a known answer's short forms.
+ */
+export function describeWrittenAnswer(task: Task, answer: unknown, t: TFunction): string {
+  return describeValue(task, knownAnswerOf(task, answer), t);
 }
 
 /** A message a volunteer can act on, from the first problem with a task's value. */

@@ -16,6 +16,9 @@ import { Workflow } from './workflow.entity';
 @Index('subject_workflow_status_subject_idx', ['subjectId'])
 /** Rows kept only for a volunteer's hold when their set was unlinked: the reconciler removes them once it ends. */
 @Index('subject_workflow_status_unlinked_unclassified_idx', ['workflowId', 'subjectId'], { where: "retirement_reason = 'unlinked' AND classification_count = 0" })
+/** A workflow's retired subjects, and those it still serves, in id order, for its results page by page (only a retirement changes `retired_at`, never a submit). */
+@Index('subject_workflow_status_retired_idx', ['workflowId', 'subjectId'], { where: 'retired_at IS NOT NULL' })
+@Index('subject_workflow_status_active_idx', ['workflowId', 'subjectId'], { where: 'retired_at IS NULL' })
 export class SubjectWorkflowStatus {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;

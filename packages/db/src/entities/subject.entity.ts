@@ -13,6 +13,11 @@ export class SubjectSet {
 
 @Entity('subjects')
 @Index('subjects_project_external_id_key', ['projectId', 'externalId'], { unique: true, where: 'external_id IS NOT NULL' })
+/**
+ * The subjects whose externalId starts with a prefix (`LIKE 'abc%'`, a workflow's results searched), in a database of
+ * any collation: on (project_id, external_id varchar_pattern_ops), which TypeORM cannot say, so built by its migration alone.
+ */
+@Index('subjects_external_id_prefix_idx', { synchronize: false })
 export class Subject {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') projectId!: string;

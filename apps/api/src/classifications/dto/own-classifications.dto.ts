@@ -5,11 +5,13 @@ import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
 const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 /** A cursor from a classification's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
 export const classificationCursor = (createdAt: string, id: string) => `${createdAt}_${id}`;
+/** The `after` of a list of classifications in time order: the `next` of the page before, as its time and id. */
+export const classificationAfterSchema = pageCursorSchema(CURSOR, ([createdAt, id]) => ({ createdAt: createdAt!, id: id! }));
 
 /** The query of `GET /classifications`: a volunteer's own classifications, a page at a time. */
 export const ownClassificationsQuerySchema = z.strictObject({
   workflowId: z.uuid('must be the id of a workflow').optional(),
   limit: pageLimitSchema(100, 20),
-  after: pageCursorSchema(CURSOR, ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),
+  after: classificationAfterSchema,
 });
 export type OwnClassificationsQuery = z.infer<typeof ownClassificationsQuerySchema>;

@@ -17,12 +17,13 @@ import { ReaggregationRuns } from './ReaggregationRuns';
 import { ReportedSubjectsSection } from './ReportedSubjectsSection';
 import { WorkflowDownloads } from './WorkflowDownloads';
 import { WorkflowHoldsSection } from './WorkflowHoldsSection';
+import { WorkflowResultsSection } from './WorkflowResultsSection';
 import { WorkflowSubjectSets } from './WorkflowSubjectSets';
 import { WorkflowSubjectsSection } from './WorkflowSubjectsSection';
 
 /**
- * `/lab/workflows/:id`: a workflow's status, progress, its volunteers' holds, definition, subject sets, subjects retired
- * by hand and priorities, the subjects volunteers reported, and downloads.
+ * `/lab/workflows/:id`: a workflow's status, progress, the way to its results subject by subject, its volunteers' holds,
+ * definition, subject sets, subjects retired by hand and priorities, the subjects volunteers reported, and downloads.
  */
 export function LabWorkflowPage({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
@@ -63,6 +64,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
           <StatusSection workflow={workflow} onChanged={loaded.reload} />
           <ProgressSection workflow={workflow} changes={subjectChanges} />
+          <WorkflowResultsSection workflowId={workflow.id} />
           <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
           <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} />
           <WorkflowSubjectsSection workflow={workflow} projectId={project.id} onChanged={() => setSubjectChanges((n) => n + 1)} />

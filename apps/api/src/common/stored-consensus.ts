@@ -1,0 +1,22 @@
+/** One task's consensus for a subject, as the worker stores it (a row of `consensus`). */
+export interface StoredTaskConsensus {
+  answer: string | null;
+  agreement: number | null;
+  votes: number;
+  algorithm: string;
+  workflow_version: number;
+  /** The algorithm's whole output: how the votes split, and more. */
+  result: Record<string, unknown>;
+}
+
+/**
+ * How the downloads and the results views read a subject's consensus: a lateral join on the hot row `alias` giving
+ * `stored_consensus.tasks` (each task's stored consensus by task key; null before the subject's first aggregation) and
+ * `stored_consensus.workflow_version` (the newest version any of it was computed with). `result: false` leaves out each
+ * task's `result`, which a long transcription makes large, where a list does not show it.
+ */
+export const storedConsensusOf = (alias: string, { result = true } = {}) => `LEFT JOIN LATERAL (
+    SELECT max(c.workflow_version) AS workflow_version,
+           jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm,
+                                                       'workflow_version', c.workflow_version${result ? ", 'result', c.result" : ''})) AS tasks
+    FROM consensus c WHERE c.workflow_id = ${alias}.workflow_id AND c.subject_id = ${alias}.subject_id) stored_consensus ON true`;

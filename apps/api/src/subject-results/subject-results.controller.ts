@@ -1,0 +1,47 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { SUBJECT_RESULT_STATUSES, subjectResultDetailSchema, subjectResultPageSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
+import { type SubjectResultQuery, type SubjectResultsQuery, subjectResultQuerySchema, subjectResultsQuerySchema } from './dto/subject-results.dto';
+import { SubjectResultsService } from './subject-results.service';
+
+@ApiTags('subject-results')
+@ApiBearerAuth()
+@Controller('workflows/:id/subject-results')
+export class SubjectResultsController {
+  constructor(private readonly results: SubjectResultsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'A page of the workflow’s subjects with their results, in subject id order (researchers only).',
+    description:
+      'Each subject as its researchers see it, with its classifications counted, its retirement and each task’s consensus as the consensus download gives it. ' +
+      'Subjects of sets no longer linked to the workflow are left out, as its stats leave them out (the download keeps their consensus).',
+  })
+  @ApiQuery({ name: 'status', required: false, enum: SUBJECT_RESULT_STATUSES, description: '`active`: subjects the workflow still serves; `retired`: those it retired; `all` (the default)' })
+  @ApiQuery({ name: 'q', required: false, description: 'Only subjects whose externalId starts with it (case as written), or the subject of that id', schema: { type: 'string', maxLength: 500 } })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } })
+  @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
+  @ApiZodResponse(subjectResultPageSchema, { description: 'The subjects, with their results' })
+  listSubjectResults(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(subjectResultsQuerySchema, '/query')) query: SubjectResultsQuery, @CurrentUser() user: AuthUser) {
+    return this.results.page(workflowId, query, user);
+  }
+
+  @Get(':subjectId')
+  @ApiOperation({
+    summary: 'One subject of the workflow with its results and its classifications, oldest first, a page at a time (researchers only).',
+    description: 'Volunteers are named by id only, the raw download’s user_id. 404 for a subject in no subject set linked to the workflow.',
+  })
+  @ApiQuery({ name: 'limit', required: false, description: 'Classifications in the page', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
+  @ApiQuery({ name: 'after', required: false, description: 'For the next classifications: the `nextClassifications` of the answer before', schema: { type: 'string' } })
+  @ApiZodResponse(subjectResultDetailSchema, { description: 'The subject, its results and a page of its classifications' })
+  getSubjectResult(
+    @Param('id', uuidParam('id')) workflowId: string,
+    @Param('subjectId', uuidParam('subjectId')) subjectId: string,
+    @Query(new ZodPipe(subjectResultQuerySchema, '/query')) query: SubjectResultQuery,
+    @CurrentUser() user: AuthUser,
+  ) {
+    return this.results.subject(workflowId, subjectId, query, user);
+  }
+}

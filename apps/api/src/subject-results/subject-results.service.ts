@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
+import { type StoredAnnotation, isUnlinked } from '@chorus/db';
+import type { SubjectLocation } from '@chorus/tasks';
+import type { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { classificationCursor } from '../classifications/dto/own-classifications.dto';
+import { ProblemException } from '../common/problem';
+import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-consensus';
+import { WorkflowsService } from '../workflows/workflows.service';
+import type { SubjectResultQuery, SubjectResultsQuery } from './dto/subject-results.dto';
+
+/** A subject's row with its results, as both routes select it. */
+interface SubjectResultRow {
+  subject_id: string;
+  external_id: string | null;
+  locations: SubjectLocation[];
+  metadata: Record<string, unknown>;
+  gold_standard: Record<string, unknown> | null;
+  classification_count: number;
+  retired_at: Date | null;
+  retirement_reason: NonNullable<SubjectResult['retirement']>['reason'] | null;
+  retirement_note: string | null;
+  retired_by_classification_id: string | null;
+  tasks: Record<string, StoredTaskConsensus> | null;
+}
+
+interface ClassificationRow {
+  id: string;
+  user_id: string;
+  workflow_version: number;
+  created_at: Date;
+  annotations: StoredAnnotation[];
+  gold_standard: boolean;
+  after_retirement: boolean;
+  /** `created_at` to the microsecond, for the cursor. */
+  cursor_time: string;
+}
+
+/**
+ * The workflow's subjects that `filters` pass, in id order, `limit` at most, with their results. The workflow's
+ * subjects are its hot rows but those of subjects whose sets were unlinked (kept for their consensus, which the
+ * download still gives), as the workflow's stats count them. The page is chosen first, then each of its subjects'
+ * consensus read: a page found among many subjects (sorted, say) does not read theirs.
+ */
+const subjectResults = ({ filters, limit, result }: { filters: string[]; limit: string; result: boolean }) => `
+  SELECT page.*, stored_consensus.tasks FROM (
+    SELECT st.workflow_id, st.subject_id, s.external_id, s.locations, s.metadata, s.gold_standard, st.classification_count, st.retired_at,
+           st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id
+    FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+    WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')} ${filters.map((filter) => `AND ${filter}`).join(' ')}
+    ORDER BY st.subject_id
+    LIMIT ${limit}) page
+  ${storedConsensusOf('page', { result })}
+  ORDER BY page.subject_id`;
+
+/**
+ * A subject's classifications oldest first, after the cursor ($3, $4): all of the subject's are read through
+ * `classifications_once_per_volunteer_key` and sorted, a few dozen, or some thousands for a gold-standard subject every
+ * newcomer is served.
+ */
+const CLASSIFICATIONS = `
+  SELECT c.id, c.user_id, c.workflow_version, c.created_at, c.annotations, c.gold_standard, c.after_retirement,
+         to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+  FROM classifications c
+  WHERE c.workflow_id = $1 AND c.subject_id = $2 AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
+  ORDER BY c.created_at, c.id
+  LIMIT $5`;
+
+const SUBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `q` as the start of a LIKE pattern: its own `%`, `_` and `\` taken as they are. */
+const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${special}`)}%`;
+
+/**
+ * The filters of a page of results, as conditions on the hot row `st` and the subject `s` after the route's own, with
+ * their parameters from $2. The page is in subject id order, the primary key's, so that a page reads only its rows
+ * (and those a filter passes over): retired ones through `subject_workflow_status_retired_idx` when few are, those
+ * whose externalId starts with `q` through `subjects_external_id_prefix_idx` when few do.
+ */
+function filtersOf(projectId: string, { status, q, after }: SubjectResultsQuery): { conditions: string[]; parameters: unknown[] } {
+  const conditions: string[] = [];
+  const parameters: unknown[] = [];
+  const parameter = (value: unknown) => `$${parameters.push(value) + 1}`;
+  if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
+  if (status === 'active') conditions.push('st.retired_at IS NULL');
+  if (q) {
+    const startsWithQ = (alias: string) => `${alias}.project_id = ${parameter(projectId)} AND ${alias}.external_id LIKE ${parameter(startingWith(q))}`;
+    // A subject's id, or the few externalIds that start with one: found by their ids (an OR of the two, across the
+    // tables, read the whole workflow).
+    if (SUBJECT_ID.test(q)) conditions.push(`st.subject_id IN (SELECT ${parameter(q.toLowerCase())}::uuid UNION ALL SELECT named.id FROM subjects named WHERE ${startsWithQ('named')})`);
+    else conditions.push(startsWithQ('s'));
+  }
+  // On both sides of the join: Postgres does not carry a range across it, and a merge join read the subjects from the first.
+  if (after) {
+    const cursor = parameter(after);
+    conditions.push(`st.subject_id > ${cursor}`, `s.id > ${cursor}`);
+  }
+  return { conditions, parameters };
+}
+
+const toConsensus = ({ answer, agreement, votes, algorithm, workflow_version }: StoredTaskConsensus) => ({ answer, agreement, votes, algorithm, workflowVersion: workflow_version });
+
+function toResult(row: SubjectResultRow): SubjectResult {
+  return {
+    id: row.subject_id,
+    externalId: row.external_id,
+    locations: row.locations,
+    metadata: row.metadata,
+    goldStandard: row.gold_standard,
+    classificationCount: row.classification_count,
+    retirement:
+      row.retired_at && row.retirement_reason
+        ? { retiredAt: row.retired_at.toISOString(), reason: row.retirement_reason, note: row.retirement_note, byClassificationId: row.retired_by_classification_id }
+        : null,
+    consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, toConsensus(stored)])),
+  };
+}
+
+const toClassification = (row: ClassificationRow): SubjectClassification => ({
+  id: row.id,
+  volunteerId: row.user_id,
+  workflowVersion: row.workflow_version,
+  createdAt: row.created_at.toISOString(),
+  annotations: row.annotations,
+  goldStandard: row.gold_standard,
+  afterRetirement: row.after_retirement,
+});
+
+/**
+ * A workflow's results subject by subject, for its researchers (who may download them whole): each subject's
+ * classifications counted, its retirement and its consensus, read as the consensus download reads it; and one
+ * subject's every classification, its volunteers named by id as the raw download names them.
+ */
+@Injectable()
+export class SubjectResultsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly workflows: WorkflowsService,
+  ) {}
+
+  /** A page of the workflow's subjects with their results, in subject id order, those the filters pass. */
+  async page(workflowId: string, query: SubjectResultsQuery, user: AuthUser): Promise<SubjectResultPage> {
+    const workflow = await this.workflows.requireResearcher(workflowId, user);
+    const { conditions, parameters } = filtersOf(workflow.projectId, query);
+    const sql = subjectResults({ filters: conditions, limit: `$${parameters.length + 2}`, result: false });
+    const rows = await this.db.query<SubjectResultRow[]>(sql, [workflowId, ...parameters, query.limit + 1]);
+    const page = rows.slice(0, query.limit);
+    return { subjects: page.map(toResult), next: rows.length > query.limit ? page.at(-1)!.subject_id : null };
+  }
+
+  /** One subject of the workflow, with each task's whole consensus and a page of its classifications, oldest first. */
+  async subject(workflowId: string, subjectId: string, { limit, after }: SubjectResultQuery, user: AuthUser): Promise<SubjectResultDetail> {
+    await this.workflows.requireResearcher(workflowId, user);
+    const [[row], classifications] = await Promise.all([
+      this.db.query<SubjectResultRow[]>(subjectResults({ filters: ['st.subject_id = $2'], limit: '1', result: true }), [workflowId, subjectId]),
+      this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
+    ]);
+    if (!row) {
+      throw new ProblemException(404, `Subject ${subjectId} is in no subject set linked to workflow ${workflowId}.`, [
+        { pointer: '/params/subjectId', message: 'names no subject of this workflow (of the subject sets linked to it)' },
+      ]);
+    }
+    const page = classifications.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      ...toResult(row),
+      consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result }])),
+      classifications: page.map(toClassification),
+      nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
+    };
+  }
+}

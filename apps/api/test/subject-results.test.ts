@@ -1,0 +1,229 @@
+import { type ChorusApiError, type ChorusClient, type SubjectResult, subjectResultDetailSchema, subjectResultPageSchema } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { newAccount, newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { laggingSubjects, until } from '../../../test/support/waiting';
+import { voteWorkflow } from '../../../test/support/workflows';
+
+let stack: Stack;
+/** Twelve subjects, v0 … v11, retired after two classifications. */
+let workflow: { projectId: string; workflowId: string; subjectIds: string[] };
+let idOf: Record<string, string>;
+let guests: { client: ChorusClient; id: string }[];
+/** A registered volunteer, whose name and email must not show. */
+let account: Awaited<ReturnType<typeof newAccount>>;
+/** v0's classifications, in the order they were stored: the second retired it. */
+let retiring: string[];
+
+const answer = (client: ChorusClient, workflowId: string, subjectId: string, value: string) =>
+  client.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value }] }, randomUUID());
+
+/** Waits until the worker has aggregated every classification of the workflow. */
+const aggregated = (workflowId: string) => until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation');
+
+beforeAll(async () => {
+  stack = await startStack();
+  workflow = await voteWorkflow(stack, 12, 2);
+  const { rows } = await stack.db.query('SELECT id, external_id FROM subjects WHERE id = ANY($1)', [workflow.subjectIds]);
+  idOf = Object.fromEntries(rows.map((row) => [row.external_id, row.id]));
+  guests = await Promise.all(
+    [0, 1].map(async () => {
+      const session = await stack.anonymous.guest();
+      return { client: stack.anonymous.withToken(session.token), id: session.user.id };
+    }),
+  );
+  account = await newAccount(stack, 'Ada Secretname');
+  retiring = [(await answer(guests[0]!.client, workflow.workflowId, idOf.v0!, 'yes')).id];
+  retiring.push((await answer(guests[1]!.client, workflow.workflowId, idOf.v0!, 'yes')).id);
+  await answer(account.client, workflow.workflowId, idOf.v1!, 'no');
+  await aggregated(workflow.workflowId);
+});
+afterAll(() => stack.stop());
+
+/** Every page of the results the query gives, `limit` at a time, and `between` run after each page. */
+async function everyPage(workflowId: string, query: Parameters<ChorusClient['subjectResults']>[1], between: (page: number) => Promise<void> = async () => {}): Promise<SubjectResult[]> {
+  const subjects: SubjectResult[] = [];
+  for (let after: string | undefined, page = 1; ; page++) {
+    const answered = await stack.client.subjectResults(workflowId, { ...query, after });
+    subjects.push(...answered.subjects);
+    if (!answered.next) return subjects;
+    after = answered.next;
+    await between(page);
+  }
+}
+
+/** A request sent as it is, for what the client's types would not let through. */
+const refusal = (path: string, client = stack.client) => client.request('GET', path).then(() => undefined, (error: ChorusApiError) => error);
+
+describe("a workflow's subject results", () => {
+  it('gives every subject in id order with its classifications counted, its retirement and its consensus, once aggregated', async () => {
+    const page = await stack.client.subjectResults(workflow.workflowId, { limit: 100 });
+    expect(subjectResultPageSchema.parse(page)).toEqual(page); // the documented shape, strictly
+    expect(page.subjects.map((subject) => subject.id)).toEqual(workflow.subjectIds);
+    expect(page.next).toBeNull();
+    const [v0, v1, v2] = ['v0', 'v1', 'v2'].map((name) => page.subjects.find((subject) => subject.externalId === name)!);
+    expect(v0).toEqual({
+      id: idOf.v0,
+      externalId: 'v0',
+      locations: [{ type: 'text', text: 'Subject 0' }],
+      metadata: {},
+      goldStandard: null,
+      classificationCount: 2,
+      retirement: { retiredAt: expect.any(String), reason: 'count', note: null, byClassificationId: retiring[1] },
+      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1 } },
+    });
+    expect(v1).toMatchObject({ classificationCount: 1, retirement: null, consensus: { T0: { answer: 'no', agreement: 1, votes: 1 } } });
+    expect(v2).toMatchObject({ classificationCount: 0, retirement: null, consensus: {} });
+    // The consensus as the download reads it.
+    const downloaded = (await stack.client.consensus(workflow.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    for (const subject of page.subjects) {
+      const row = downloaded.find((each) => each.subject_id === subject.id);
+      const task = subject.consensus.T0;
+      expect([subject.externalId, task?.answer ?? null, task?.agreement ?? null, task?.votes ?? 0, subject.retirement?.reason ?? null, subject.classificationCount]).toEqual([
+        row.external_id,
+        row.T0_answer,
+        row.T0_agreement,
+        row.T0_votes,
+        row.retirement_reason,
+        row.classification_count,
+      ]);
+    }
+  });
+
+  it('filters by status, and by the start of an externalId or a subject id', async () => {
+    const ids = async (query: Parameters<ChorusClient['subjectResults']>[1]) => (await everyPage(workflow.workflowId, { ...query, limit: 100 })).map((subject) => subject.externalId);
+    const inIdOrder = (names: string[]) => [...names].sort((a, b) => idOf[a]!.localeCompare(idOf[b]!));
+    const all = Object.keys(idOf);
+    expect(await ids({ status: 'retired' })).toEqual(['v0']);
+    expect(await ids({ status: 'active' })).toEqual(inIdOrder(all.filter((name) => name !== 'v0')));
+    expect(await ids({ status: 'all' })).toEqual(inIdOrder(all));
+    expect(await ids({ q: 'v1' })).toEqual(inIdOrder(['v1', 'v10', 'v11']));
+    expect(await ids({ q: 'v1', status: 'retired' })).toEqual([]);
+    expect(await ids({ q: idOf.v7!.toUpperCase() })).toEqual(['v7']);
+    // Case as written, and a LIKE wildcard is a character like any other.
+    expect(await ids({ q: 'V1' })).toEqual([]);
+    expect(await ids({ q: 'v%' })).toEqual([]);
+    expect(await ids({ q: 'v_' })).toEqual([]);
+    expect(await ids({ q: '   ' })).toEqual(inIdOrder(all));
+  });
+
+  it('pages stably: every subject once, in id order, however its subjects change between pages', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 7, 1);
+    const walked = await everyPage(workflowId, { limit: 3 }, async (page) => {
+      // A subject of the page read retired, and one of a page to come.
+      if (page === 1) await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[0]!, subjectIds[5]!], reason: 'torn' });
+    });
+    expect(walked.map((subject) => subject.id)).toEqual(subjectIds);
+    expect(walked[5]!.retirement).toMatchObject({ reason: 'manual', note: 'torn' });
+    // Retired ones leave a list of active ones between its pages, and none comes twice.
+    const active = await everyPage(workflowId, { status: 'active', limit: 2 }, async (page) => {
+      if (page === 1) await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[6]!], reason: 'blank' });
+    });
+    expect(active.map((subject) => subject.id)).toEqual(subjectIds.slice(1, 5));
+  });
+
+  it('gives one subject with each task’s whole consensus and its classifications, oldest first, volunteers named by id only', async () => {
+    const detail = await stack.client.subjectResult(workflow.workflowId, idOf.v0!);
+    expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
+    const listed = (await stack.client.subjectResults(workflow.workflowId, { q: 'v0' })).subjects[0]!;
+    const { consensus, classifications, nextClassifications, ...subject } = detail;
+    expect(subject).toEqual({ ...listed, consensus: undefined, classifications: undefined, nextClassifications: undefined } as never);
+    expect(consensus.T0).toMatchObject({ ...listed.consensus.T0, result: { counts: { yes: 2 }, leaders: ['yes'] } });
+    expect(classifications).toEqual(
+      retiring.map((id, index) => ({
+        id,
+        volunteerId: guests[index]!.id,
+        workflowVersion: 1,
+        createdAt: expect.any(String),
+        annotations: [{ task: 'T0', value: 'yes' }],
+        goldStandard: false,
+        afterRetirement: false,
+      })),
+    );
+    expect(nextClassifications).toBeNull();
+
+    // The volunteer as the raw download names them.
+    const raw: { classification_id: string; user_id: string }[] = JSON.parse(await stack.client.classifications(workflow.workflowId, 'json'));
+    const byAccount = await stack.client.subjectResult(workflow.workflowId, idOf.v1!);
+    expect(byAccount.classifications.map((each) => each.volunteerId)).toEqual([account.id]);
+    expect(raw.find((row) => row.classification_id === byAccount.classifications[0]!.id)?.user_id).toBe(account.id);
+    expect(JSON.stringify(byAccount)).not.toMatch(/Secretname|@example\.org/);
+
+    // A page of classifications at a time.
+    const first = await stack.client.subjectResult(workflow.workflowId, idOf.v0!, { limit: 1 });
+    expect(first.classifications.map((each) => each.id)).toEqual([retiring[0]]);
+    const second = await stack.client.subjectResult(workflow.workflowId, idOf.v0!, { limit: 1, after: first.nextClassifications! });
+    expect([second.classifications.map((each) => each.id), second.nextClassifications]).toEqual([[retiring[1]], null]);
+  });
+
+  it('answers 404 for a subject of no set linked to the workflow, and leaves out those of sets unlinked since', async () => {
+    const project = await stack.client.createProject({ title: `Unlinked ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const [kept, dropped] = [await stack.client.createSubjectSet(project.id, { name: 'Kept' }), await stack.client.createSubjectSet(project.id, { name: 'Dropped' })];
+    const [{ subjectIds: [keptId] }, { subjectIds: [droppedId] }] = [
+      await stack.client.addSubjects(kept.id, [{ externalId: 'k', locations: [{ type: 'text', text: 'Kept' }] }]),
+      await stack.client.addSubjects(dropped.id, [{ externalId: 'd', locations: [{ type: 'text', text: 'Dropped' }] }]),
+    ];
+    const definition = {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single' as const, question: 'Q', algorithm: 'vote' as const, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count' as const, count: 3 },
+    };
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [kept.id, dropped.id] });
+    await stack.client.activateWorkflow(workflowId);
+    await answer(guests[0]!.client, workflowId, droppedId!, 'no');
+    await aggregated(workflowId);
+    await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds: [kept.id] });
+
+    expect((await stack.client.subjectResults(workflowId)).subjects.map((subject) => subject.id)).toEqual([keptId]);
+    for (const subjectId of [droppedId!, idOf.v0!, randomUUID()]) {
+      const refused = await refusal(`/workflows/${workflowId}/subject-results/${subjectId}`);
+      expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/subjectId']]);
+    }
+    // Its consensus stays in the download.
+    expect(await stack.client.consensus(workflowId, 'csv')).toContain(`${droppedId},d,`);
+  });
+
+  it('is for the project’s researchers only, as the downloads are', async () => {
+    const { workflowId, projectId, subjectIds } = workflow;
+    const outsider = await newAccount(stack, 'Outsider');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
+    for (const client of [outsider.client, moderator.client, guests[0]!.client]) {
+      expect((await client.subjectResults(workflowId).catch((error: ChorusApiError) => error)) as ChorusApiError).toMatchObject({ status: 403 });
+      expect((await client.subjectResult(workflowId, subjectIds[0]!).catch((error: ChorusApiError) => error)) as ChorusApiError).toMatchObject({ status: 403 });
+    }
+    for (const role of ['scientist', 'collaborator'] as const) {
+      const member = await newMember(stack, projectId, role, role);
+      expect((await member.client.subjectResults(workflowId)).subjects).toHaveLength(12);
+      expect((await member.client.subjectResult(workflowId, idOf.v0!)).classifications).toHaveLength(2);
+    }
+  });
+
+  it.each([
+    ['an unknown status', 'status=done', '/query/status'],
+    ['a status given twice', 'status=retired&status=active', '/query/status'],
+    ['no subjects', 'limit=0', '/query/limit'],
+    ['more than a page holds', 'limit=101', '/query/limit'],
+    ['a limit in words', 'limit=ten', '/query/limit'],
+    ['a cursor no page gave', 'after=v3', '/query/after'],
+    ['a search longer than an externalId', `q=${'x'.repeat(501)}`, '/query/q'],
+    ['a parameter it does not know', 'sort=newest', '/query/sort'],
+  ])('refuses a list asked for with %s, naming the parameter', async (_name, query, pointer) => {
+    const refused = await refusal(`/workflows/${workflow.workflowId}/subject-results?${query}`);
+    expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, [pointer]]);
+  });
+
+  it.each([
+    ['after=yesterday', '/query/after'],
+    ['limit=500', '/query/limit'],
+    ['status=retired', '/query/status'],
+  ])('refuses a subject asked for with %s, naming the parameter', async (query, pointer) => {
+    const refused = await refusal(`/workflows/${workflow.workflowId}/subject-results/${idOf.v0}?${query}`);
+    expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, [pointer]]);
+  });
+
+  it('refuses a subject that is not an id, naming it', async () => {
+    const refused = await refusal(`/workflows/${workflow.workflowId}/subject-results/v0`);
+    expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/params/subjectId']]);
+  });
+});

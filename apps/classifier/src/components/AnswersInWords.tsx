@@ -1,0 +1,25 @@
+import type { Annotation, WorkflowDefinition } from '@chorus/tasks';
+import { useTranslation } from 'react-i18next';
+import { describeValue, promptOf } from '../tasks/registry';
+
+/**
+ * A classification's answers, each task's question with the answer in words, under the definition it was given with;
+ * busy (and empty) until that definition is read.
+ */
+export function AnswersInWords({ annotations, definition }: { annotations: readonly Annotation[]; definition: WorkflowDefinition | undefined }) {
+  const { t } = useTranslation();
+  return (
+    <dl className="recent-answers" aria-busy={!definition || undefined}>
+      {definition &&
+        annotations.map(({ task: key, value }) => {
+          const task = definition.tasks[key];
+          return (
+            <div key={key}>
+              <dt>{task ? promptOf(task) : key}</dt>
+              <dd>{task ? describeValue(task, value, t) : JSON.stringify(value)}</dd>
+            </div>
+          );
+        })}
+    </dl>
+  );
+}

@@ -1,0 +1,210 @@
+import { RESEARCHER_ROLES, SUBJECT_RESULT_STATUSES, type SubjectResult, type SubjectResultStatus, type WorkflowView } from '@chorus/client';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../../components/Breadcrumb';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormField, SelectField } from '../../components/FormField';
+import { NothingHere } from '../../components/NothingHere';
+import { SignInForLab } from '../../components/SignInForLab';
+import { useSession } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { describeError, type Problem } from '../../lib/errors';
+import { LAB, Link, labProjectPath, labResultsPath, labSubjectResultPath, labWorkflowPath } from '../../lib/router';
+import { subjectName, whatSubjectShows } from '../../lib/subjectName';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { useLoaded } from '../../lib/useLoaded';
+import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
+import { ConsensusList, RetirementInWords } from './SubjectResultParts';
+
+/** Subjects shown at a time; "Show more subjects" asks for the next page. */
+const PAGE_SIZE = 25;
+
+/** The longest search the API takes: an externalId's length. */
+const LONGEST_SEARCH = 500;
+
+interface Filters {
+  status: SubjectResultStatus;
+  q: string;
+}
+
+/** The filters the address names (`?status=retired&q=p1`), so that Back from a subject comes back to the same list. */
+function filtersInAddress(): Filters {
+  const query = new URLSearchParams(window.location.search);
+  const status = query.get('status');
+  return { status: SUBJECT_RESULT_STATUSES.find((known) => known === status) ?? 'all', q: query.get('q') ?? '' };
+}
+
+/**
+ * The workflow and its project, for a results page: `missing` when either is not there, or the account is not one of
+ * the project's researchers (who alone may read its results, as its downloads).
+ */
+export function useResultsWorkflow(workflowId: string) {
+  const client = useClient();
+  const loaded = useLoaded(async () => {
+    const workflow = await client.getWorkflow(workflowId);
+    return { workflow, project: await client.getProject(workflow.projectId) };
+  }, [client, workflowId]);
+  const researcher = loaded.data?.project.role ? RESEARCHER_ROLES.includes(loaded.data.project.role) : false;
+  return { ...loaded, missing: loaded.missing || (loaded.data !== null && !researcher) };
+}
+
+/** The way up from a results page: the lab, then the project and the workflow once read. */
+export function resultsBreadcrumb(lab: string, data: { workflow: WorkflowView; project: { slug: string; title: string } } | null) {
+  return [{ to: LAB, label: lab }, ...(data ? [{ to: labProjectPath(data.project.slug), label: data.project.title }, { to: labWorkflowPath(data.workflow.id), label: data.workflow.name }] : [])];
+}
+
+/** `/lab/workflows/:id/results`: the workflow's subjects with their status and consensus, filtered, a page at a time. */
+export function LabResultsPage({ workflowId }: { workflowId: string }) {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  if (volunteer.kind !== 'registered') return <SignInForLab title={t('lab.title')} here={labResultsPath(workflowId)} />;
+  return <LabResults workflowId={workflowId} />;
+}
+
+function LabResults({ workflowId }: { workflowId: string }) {
+  const { t } = useTranslation();
+  const { data, problem, missing, reload } = useResultsWorkflow(workflowId);
+  useDocumentTitle(data ? t('lab.results.documentTitle', { name: data.workflow.name }) : t('lab.title'));
+  if (missing) return <NothingHere testId="lab-results-not-found" title={t('lab.results.notFoundTitle')} body={t('lab.results.notFound')} />;
+  return (
+    <div className="page page-lab" data-testid="lab-results">
+      <Breadcrumb up={resultsBreadcrumb(t('lab.title'), data)} here={t('lab.results.title')} />
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {data ? (
+        <>
+          <h1 tabIndex={-1}>{t('lab.results.heading', { name: data.workflow.name })}</h1>
+          <p>{t('lab.results.lead')}</p>
+          <ResultsList workflow={data.workflow} />
+        </>
+      ) : (
+        !problem && (
+          <p className="loading" role="status">
+            {t('classify.loadingWorkflow')}
+          </p>
+        )
+      )}
+    </div>
+  );
+}
+
+/** The filters, then the subjects they pass, in id order, `PAGE_SIZE` at a time; what is shown is said in a status line. */
+function ResultsList({ workflow }: { workflow: WorkflowView }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [filters, setFilters] = useState<Filters>(filtersInAddress);
+  const [draft, setDraft] = useState<Filters>(filters);
+  const [subjects, setSubjects] = useState<SubjectResult[]>([]);
+  /** The next page's cursor; undefined until the first page is read. */
+  const [next, setNext] = useState<string | null | undefined>(undefined);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  /** Counts requests, so that a page asked for under filters since changed is dropped. */
+  const requests = useRef(0);
+  /** After "Show more subjects", the first subject it brought takes focus (the button may be gone: no more pages). */
+  const focusRow = useRef<number | null>(null);
+  const table = useRef<HTMLTableElement>(null);
+  const consensusShown = useMemo(() => subjects.flatMap((subject) => Object.values(subject.consensus)), [subjects]);
+  const definitionOf = useVersionDefinitions(workflow.id, workflow.version, workflow.definition, consensusShown);
+
+  const load = async (after?: string) => {
+    const request = ++requests.current;
+    setProblem(null);
+    try {
+      const page = await client.subjectResults(workflow.id, { status: filters.status, q: filters.q || undefined, limit: PAGE_SIZE, after });
+      if (request !== requests.current) return;
+      if (after) focusRow.current = subjects.length;
+      setSubjects((shown) => (after ? [...shown, ...page.subjects] : page.subjects));
+      setNext(page.next);
+    } catch (error) {
+      if (request === requests.current) setProblem(describeError(error));
+    }
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the first page, once per filters applied
+  useEffect(() => {
+    setNext(undefined);
+    void load();
+  }, [filters]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `subjects` is the trigger: the rows "Show more" brought are on screen
+  useEffect(() => {
+    if (focusRow.current === null) return;
+    table.current?.querySelectorAll<HTMLAnchorElement>('tbody tr th a')[focusRow.current]?.focus();
+    focusRow.current = null;
+  }, [subjects]);
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    const applied = { status: draft.status, q: draft.q.trim() };
+    // In the address too, without a new history entry: Back from a subject comes back to this list.
+    window.history.replaceState(window.history.state, '', labResultsPath(workflow.id, { ...(applied.status === 'all' ? {} : { status: applied.status }), q: applied.q }));
+    setFilters(applied);
+  };
+
+  const which = t(`lab.results.statuses.${filters.status}`);
+  const count = subjects.length;
+  const shown = !count ? t('lab.results.none') : next ? t('lab.results.shownMore', { count }) : t('lab.results.shown', { count });
+  return (
+    <section className="lab-section" aria-labelledby="lab-results-list-heading">
+      <h2 id="lab-results-list-heading">{t('lab.results.subjects')}</h2>
+      <form className="account-form lab-filters" aria-label={t('lab.results.filters')} noValidate onSubmit={apply}>
+        <SelectField id="lab-results-status" label={t('lab.results.status')} value={draft.status} onChange={(event) => setDraft({ ...draft, status: event.target.value as SubjectResultStatus })}>
+          {SUBJECT_RESULT_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {t(`lab.results.statuses.${status}`)}
+            </option>
+          ))}
+        </SelectField>
+        <FormField id="lab-results-q" label={t('lab.results.q')} hint={t('lab.results.qHint')} maxLength={LONGEST_SEARCH} value={draft.q} onChange={(event) => setDraft({ ...draft, q: event.target.value })} />
+        <button type="submit" className="button button-primary">
+          {t('lab.results.apply')}
+        </button>
+      </form>
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={() => void load(subjects.length ? (next ?? undefined) : undefined)}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      <div role="status" data-testid="lab-results-status">
+        {next === undefined ? (!problem && <p className="loading">{t('lab.results.loading')}</p>) : <p>{shown}</p>}
+      </div>
+      {subjects.length > 0 && (
+        <table className="lab-table" data-testid="lab-results-table" ref={table}>
+          <caption>{filters.q ? t('lab.results.captionSearch', { which, name: workflow.name, q: filters.q }) : t('lab.results.caption', { which, name: workflow.name })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('lab.results.subject')}</th>
+              <th scope="col">{t('lab.results.shows')}</th>
+              <th scope="col">{t('lab.results.classifications')}</th>
+              <th scope="col">{t('lab.results.state')}</th>
+              <th scope="col">{t('lab.results.consensus')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {subjects.map((subject) => (
+              <tr key={subject.id} data-subject-id={subject.id}>
+                <th scope="row">
+                  <Link to={labSubjectResultPath(workflow.id, subject.id)}>{subjectName(subject) ?? subject.id}</Link>
+                </th>
+                <td>{whatSubjectShows(subject)}</td>
+                <td>{subject.classificationCount}</td>
+                <td>
+                  <RetirementInWords subject={subject} />
+                </td>
+                <td>
+                  <ConsensusList consensus={subject.consensus} definitionOf={definitionOf} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next && (
+        <button type="button" id="lab-results-more" className="button button-secondary" onClick={() => void load(next)}>
+          {t('lab.results.more')}
+        </button>
+      )}
+    </section>
+  );
+}

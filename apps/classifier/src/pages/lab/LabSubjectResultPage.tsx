@@ -1,0 +1,286 @@
+import type { SubjectClassification, SubjectResultDetail, WorkflowView } from '@chorus/client';
+import type { WorkflowDefinition } from '@chorus/tasks';
+import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AnswersInWords } from '../../components/AnswersInWords';
+import { Breadcrumb } from '../../components/Breadcrumb';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { NothingHere } from '../../components/NothingHere';
+import { SignInForLab } from '../../components/SignInForLab';
+import { SubjectMedia } from '../../components/SubjectMedia';
+import { useSession } from '../../lib/account';
+import { useClient } from '../../lib/clientContext';
+import { describeError, type Problem } from '../../lib/errors';
+import { labResultsPath, labSubjectResultPath } from '../../lib/router';
+import { subjectName } from '../../lib/subjectName';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { useLoaded } from '../../lib/useLoaded';
+import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
+import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
+import { resultsBreadcrumb, useResultsWorkflow } from './LabResultsPage';
+import { agreementInWords, type DefinitionOf, RetirementInWords, tasksInOrder, useConsensusInWords, whenInWords } from './SubjectResultParts';
+
+/** Classifications shown at a time; "Show more classifications" asks for the next page. */
+const PAGE_SIZE = 50;
+
+/**
+ * `/lab/workflows/:id/results/:subjectId`: one subject of the workflow as volunteers see it, its metadata and status,
+ * each task's consensus, and every classification of it, oldest first.
+ */
+export function LabSubjectResultPage({ workflowId, subjectId }: { workflowId: string; subjectId: string }) {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  if (volunteer.kind !== 'registered') return <SignInForLab title={t('lab.title')} here={labSubjectResultPath(workflowId, subjectId)} />;
+  return <LabSubjectResult workflowId={workflowId} subjectId={subjectId} />;
+}
+
+function LabSubjectResult({ workflowId, subjectId }: { workflowId: string; subjectId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const workflow = useResultsWorkflow(workflowId);
+  const subject = useLoaded(() => client.subjectResult(workflowId, subjectId, { limit: PAGE_SIZE }), [client, workflowId, subjectId]);
+  const name = subject.data ? (subjectName(subject.data) ?? subject.data.id) : null;
+  useDocumentTitle(name ? t('lab.result.documentTitle', { name }) : t('lab.title'));
+  if (workflow.missing || subject.missing) return <NothingHere testId="lab-result-not-found" title={t('lab.result.notFoundTitle')} body={t('lab.result.notFound')} />;
+  const up = [...resultsBreadcrumb(t('lab.title'), workflow.data), ...(workflow.data ? [{ to: labResultsPath(workflowId), label: t('lab.results.title') }] : [])];
+  const problem = workflow.problem ?? subject.problem;
+  return (
+    <div className="page page-lab" data-testid="lab-result">
+      <Breadcrumb up={up} here={name ?? ''} />
+      <ErrorAlert problem={problem}>
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => {
+            workflow.reload();
+            subject.reload();
+          }}
+        >
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {workflow.data && subject.data && name ? (
+        <SubjectResultView workflow={workflow.data.workflow} subject={subject.data} name={name} />
+      ) : (
+        !problem && (
+          <p className="loading" role="status">
+            {t('lab.result.loading')}
+          </p>
+        )
+      )}
+    </div>
+  );
+}
+
+function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string }) {
+  const { t } = useTranslation();
+  const metadata = Object.entries(subject.metadata);
+  return (
+    <>
+      <h1 tabIndex={-1}>{name}</h1>
+      <dl className="lab-facts" data-testid="lab-result-facts">
+        <div className="lab-fact">
+          <dt>{t('lab.result.id')}</dt>
+          <dd>
+            <code>{subject.id}</code>
+          </dd>
+        </div>
+        <div className="lab-fact">
+          <dt>{t('lab.result.externalId')}</dt>
+          <dd>{subject.externalId ?? t('lab.result.none')}</dd>
+        </div>
+        <div className="lab-fact">
+          <dt>{t('lab.results.classifications')}</dt>
+          <dd>{subject.classificationCount}</dd>
+        </div>
+        <div className="lab-fact">
+          <dt>{t('lab.results.state')}</dt>
+          <dd>
+            <RetirementInWords subject={subject} />
+          </dd>
+        </div>
+      </dl>
+      <section className="lab-section" aria-labelledby="lab-result-media-heading">
+        <h2 id="lab-result-media-heading">{t('lab.result.media')}</h2>
+        <SubjectMedia locations={subject.locations} />
+      </section>
+      <section className="lab-section" aria-labelledby="lab-result-metadata-heading">
+        <h2 id="lab-result-metadata-heading">{t('lab.result.metadata')}</h2>
+        {metadata.length ? (
+          <dl className="lab-facts">
+            {metadata.map(([key, value]) => (
+              <div key={key} className="lab-fact">
+                <dt>{key}</dt>
+                <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        ) : (
+          <p>{t('lab.result.noMetadata')}</p>
+        )}
+      </section>
+      <Results workflow={workflow} subject={subject} name={name} />
+    </>
+  );
+}
+
+/** The subject's consensus, task by task, then its classifications a page at a time, each in the words of its version. */
+function Results({ workflow, subject, name }: { workflow: WorkflowView; subject: SubjectResultDetail; name: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [classifications, setClassifications] = useState(subject.classifications);
+  const [next, setNext] = useState(subject.nextClassifications);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  /** After "Show more classifications", the first one it brought takes focus (the button may be gone). */
+  const focusRow = useRef<number | null>(null);
+  const table = useRef<HTMLTableElement>(null);
+  const shown = useMemo(() => [...Object.values(subject.consensus), ...classifications], [subject, classifications]);
+  const definitionOf = useVersionDefinitions(workflow.id, workflow.version, workflow.definition, shown);
+
+  const showMore = async (after: string) => {
+    setProblem(null);
+    try {
+      const page = await client.subjectResult(workflow.id, subject.id, { limit: PAGE_SIZE, after });
+      focusRow.current = classifications.length;
+      setClassifications((before) => [...before, ...page.classifications]);
+      setNext(page.nextClassifications);
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `classifications` is the trigger: the rows "Show more" brought are on screen
+  useEffect(() => {
+    if (focusRow.current === null) return;
+    table.current?.querySelectorAll<HTMLElement>('tbody th')[focusRow.current]?.focus();
+    focusRow.current = null;
+  }, [classifications]);
+
+  return (
+    <>
+      <ConsensusTable subject={subject} name={name} current={workflow.definition} definitionOf={definitionOf} />
+      <ClassificationsTable subject={subject} name={name} classifications={classifications} definitionOf={definitionOf} table={table} />
+      <ErrorAlert problem={problem} />
+      {next && (
+        <button type="button" id="lab-result-more" className="button button-secondary" onClick={() => void showMore(next)}>
+          {t('lab.result.more')}
+        </button>
+      )}
+    </>
+  );
+}
+
+/** Each task's consensus (and a gold-standard subject's known answer beside it), as the consensus download has it. */
+function ConsensusTable({ subject, name, current, definitionOf }: { subject: SubjectResultDetail; name: string; current: WorkflowDefinition; definitionOf: DefinitionOf }) {
+  const { t, i18n } = useTranslation();
+  const inWords = useConsensusInWords(definitionOf);
+  const known = subject.goldStandard;
+  const tasks = tasksInOrder({ ...Object.fromEntries(Object.keys(known ?? {}).map((task) => [task, undefined])), ...subject.consensus });
+  /** The task as the version named defined it, else as the current version does. */
+  const taskOf = (task: string, version?: number) => (version === undefined ? undefined : definitionOf(version)?.tasks[task]) ?? current.tasks[task];
+  return (
+    <section className="lab-section" aria-labelledby="lab-result-consensus-heading">
+      <h2 id="lab-result-consensus-heading">{t('lab.result.consensusTitle')}</h2>
+      {tasks.length ? (
+        <table className="lab-table" data-testid="lab-result-consensus">
+          <caption>{t('lab.result.consensusCaption', { name })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('lab.result.task')}</th>
+              <th scope="col">{t('lab.results.consensus')}</th>
+              <th scope="col">{t('lab.result.agreement')}</th>
+              <th scope="col">{t('lab.result.votes')}</th>
+              <th scope="col">{t('lab.result.how')}</th>
+              {known && <th scope="col">{t('lab.result.knownAnswer')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {tasks.map(([task, consensus]) => {
+              const definition = taskOf(task, consensus?.workflowVersion);
+              return (
+                <tr key={task}>
+                  <th scope="row">{definition ? t('lab.result.taskNamed', { task, prompt: promptOf(definition) }) : task}</th>
+                  <td>{consensus ? inWords(task, consensus) : t('lab.results.noConsensus')}</td>
+                  <td>{agreementInWords(consensus?.agreement ?? null, i18n.language)}</td>
+                  <td>{consensus?.votes ?? 0}</td>
+                  <td>{consensus ? t('lab.result.howComputed', { algorithm: consensus.algorithm, version: consensus.workflowVersion }) : '—'}</td>
+                  {known && <td>{Object.hasOwn(known, task) ? (definition ? describeWrittenAnswer(definition, known[task], t) : JSON.stringify(known[task])) : '—'}</td>}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ) : (
+        <p>{t('lab.result.noConsensus')}</p>
+      )}
+    </section>
+  );
+}
+
+/** Every classification shown so far, oldest first: when, by which volunteer (their id), under which version, and the answers. */
+function ClassificationsTable({
+  subject,
+  name,
+  classifications,
+  definitionOf,
+  table,
+}: { subject: SubjectResultDetail; name: string; classifications: SubjectClassification[]; definitionOf: DefinitionOf; table: RefObject<HTMLTableElement | null> }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <section className="lab-section" aria-labelledby="lab-result-classifications-heading">
+      <h2 id="lab-result-classifications-heading">{t('lab.result.classificationsTitle')}</h2>
+      <div role="status" data-testid="lab-result-status">
+        <p>{subject.classificationCount ? t('lab.result.shown', { shown: classifications.length, count: subject.classificationCount }) : t('lab.result.noClassifications')}</p>
+      </div>
+      {classifications.length > 0 && (
+        <table className="lab-table" data-testid="lab-result-classifications" ref={table}>
+          <caption>{t('lab.result.classificationsCaption', { name })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('lab.result.when')}</th>
+              <th scope="col">{t('lab.result.volunteer')}</th>
+              <th scope="col">{t('lab.result.version')}</th>
+              <th scope="col">{t('lab.result.answers')}</th>
+              <th scope="col">{t('lab.result.notes')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {classifications.map((classification) => (
+              <tr key={classification.id} data-classification-id={classification.id}>
+                <th scope="row" tabIndex={-1}>
+                  <time dateTime={classification.createdAt}>{whenInWords(classification.createdAt, i18n.language)}</time>
+                </th>
+                <td>
+                  <code>{classification.volunteerId}</code>
+                </td>
+                <td>{classification.workflowVersion}</td>
+                <td>
+                  <AnswersInWords annotations={classification.annotations} definition={definitionOf(classification.workflowVersion)} />
+                </td>
+                <td>
+                  <ClassificationNotes classification={classification} retiredBy={subject.retirement?.byClassificationId ?? null} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** What sets a classification apart: not counted (gold standard, after retirement), or the one that retired the subject. */
+function ClassificationNotes({ classification, retiredBy }: { classification: SubjectClassification; retiredBy: string | null }) {
+  const { t } = useTranslation();
+  const notes = [
+    ...(classification.id === retiredBy ? [t('lab.result.retiredIt')] : []),
+    ...(classification.goldStandard ? [t('lab.result.goldStandard')] : []),
+    ...(classification.afterRetirement ? [t('lab.result.afterRetirement')] : []),
+  ];
+  return notes.length ? (
+    <ul className="lab-consensus">
+      {notes.map((note) => (
+        <li key={note}>{note}</li>
+      ))}
+    </ul>
+  ) : null;
+}

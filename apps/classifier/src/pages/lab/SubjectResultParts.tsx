@@ -1,0 +1,53 @@
+import type { SubjectResult } from '@chorus/client';
+import type { WorkflowDefinition } from '@chorus/tasks';
+import { useTranslation } from 'react-i18next';
+import { textPreview } from '../../lib/subjectName';
+import { describeWrittenAnswer } from '../../tasks/registry';
+
+/** The definition of each version of the workflow, once read (`useVersionDefinitions`). */
+export type DefinitionOf = (version: number) => WorkflowDefinition | undefined;
+type TaskConsensus = SubjectResult['consensus'][string];
+
+/** When, in the researcher's language and time zone. */
+export const whenInWords = (time: string, language: string) => new Date(time).toLocaleString(language, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** An agreement as a percentage, or a dash without one. */
+export const agreementInWords = (agreement: number | null, language: string) =>
+  agreement === null ? '—' : new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 }).format(agreement);
+
+/** A subject's tasks, each with its consensus, in the order of their keys (T0, T1, … T10). */
+export const tasksInOrder = <T,>(byTask: Record<string, T>): [string, T][] => Object.entries(byTask).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }));
+
+/** A task's consensus answer in the words of the version it was computed with (a choice's label); its text as it is else. */
+export function useConsensusInWords(definitionOf: DefinitionOf) {
+  const { t } = useTranslation();
+  return (task: string, consensus: TaskConsensus): string => {
+    if (consensus.answer === null) return t('lab.results.noLeader');
+    const definition = definitionOf(consensus.workflowVersion)?.tasks[task];
+    return definition ? describeWrittenAnswer(definition, consensus.answer, t) : consensus.answer;
+  };
+}
+
+/** Whether the workflow still serves the subject, or when and why it was retired. */
+export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'retirement' | 'goldStandard'> }) {
+  const { t, i18n } = useTranslation();
+  const { retirement } = subject;
+  if (!retirement) return <>{subject.goldStandard ? t('lab.results.goldStandard') : t('lab.results.stillServed')}</>;
+  const retired = t('lab.results.retired', { how: t(`lab.results.reasons.${retirement.reason}`), when: whenInWords(retirement.retiredAt, i18n.language) });
+  return <>{retirement.note ? t('lab.results.retiredWithNote', { retired, note: retirement.note }) : retired}</>;
+}
+
+/** Each task's consensus in a line: its answer in words (a long one's opening; the subject's page has it whole), its agreement and its votes. */
+export function ConsensusList({ consensus, definitionOf }: { consensus: SubjectResult['consensus']; definitionOf: DefinitionOf }) {
+  const { t, i18n } = useTranslation();
+  const inWords = useConsensusInWords(definitionOf);
+  const tasks = tasksInOrder(consensus);
+  if (!tasks.length) return <>{t('lab.results.noConsensus')}</>;
+  return (
+    <ul className="lab-consensus">
+      {tasks.map(([task, each]) => (
+        <li key={task}>{t('lab.results.taskConsensus', { task, answer: textPreview(inWords(task, each)), agreement: agreementInWords(each.agreement, i18n.language), count: each.votes })}</li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { ChorusClient } from '@chorus/client';
+import { laggingSubjects, until } from '../../../test/support/waiting';
+import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * A workflow's results in the lab, in a real browser against the real API and worker: a researcher goes from the
+ * workflow's page to its results by keyboard, reads each subject's status and consensus in the words of the
+ * definition, filters the list, reads a page more, and opens a subject to see its consensus and every classification,
+ * its volunteers named by id.
+ */
+
+jest.setTimeout(120_000);
+
+describe('classifier in a browser: a workflow’s results in the lab', () => {
+  const suite = useStackAndBrowser();
+
+  it('lists the subjects with their status and consensus, filters them, reads more, and opens one with its classifications', async () => {
+    const account = await suite.stack.anonymous.register({ email: `lab-results-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Gazette ads', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Snippets' });
+    // 27 subjects: a page of 25, and two more.
+    const names = Array.from({ length: 27 }, (_, i) => `ad-${String(i + 1).padStart(2, '0')}`);
+    const { subjectIds } = await researcher.addSubjects(set.id, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Snippet ${externalId}: FOR SALE, a bicycle.` }] })));
+    const idOf = Object.fromEntries(names.map((name, index) => [name, subjectIds[index]!]));
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is this an advertisement?', algorithm: 'vote', answers: [{ value: 'yes', label: 'Yes, an advert' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count', count: 2 },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    const guests: { client: ChorusClient; id: string }[] = await Promise.all(
+      [0, 1].map(async () => {
+        const session = await suite.stack.anonymous.guest();
+        return { client: suite.stack.anonymous.withToken(session.token), id: session.user.id };
+      }),
+    );
+    const answer = (client: ChorusClient, name: string, value: string) => client.classify({ workflowId, workflowVersion: 1, subjectId: idOf[name]!, annotations: [{ task: 'T0', value }] }, randomUUID());
+    const retiring = [await answer(guests[0]!.client, 'ad-01', 'yes'), await answer(guests[1]!.client, 'ad-01', 'yes')];
+    await answer(guests[0]!.client, 'ad-02', 'no');
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0 && (await researcher.stats(workflowId)).retired === 1, 'aggregation');
+
+    // From the workflow's page to its results, by keyboard; the results' heading takes focus.
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByTestId('lab-results-link').waitFor();
+    await tabTo(page, '[data-testid="lab-results-link"]', 60);
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, 'h1');
+    expect(await page.locator('h1').textContent()).toBe('Results of “Ad or not?”');
+    const status = page.getByTestId('lab-results-status');
+    await status.getByText('25 subjects shown; there are more.').waitFor();
+    const table = page.getByTestId('lab-results-table');
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their ids');
+    const row = (name: string) => table.locator(`tr[data-subject-id="${idOf[name]}"]`);
+    const cells = async (name: string) => (await row(name).locator('th, td').allTextContents()).map((text) => text.trim());
+    // In id order: the rows are those of the first 25 ids.
+    const inIdOrder = [...names].sort((a, b) => idOf[a]!.localeCompare(idOf[b]!));
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(inIdOrder.slice(0, 25).map((name) => idOf[name]));
+    await checkScreen(page, 'lab-results');
+
+    // A page more, by keyboard: the first subject it brought takes focus, and the status line says how many are shown.
+    await tabTo(page, '#lab-results-more', 120);
+    await page.keyboard.press('Enter');
+    await status.getByText('27 subjects shown.').waitFor();
+    await waitForFocus(page, `tr[data-subject-id="${idOf[inIdOrder[25]!]}"] th a`);
+    expect(await page.locator('#lab-results-more').count()).toBe(0);
+    // Each subject's name, what it shows, its classifications, its status and its consensus in the definition's words.
+    expect(await cells('ad-01')).toEqual(['ad-01', '“Snippet ad-01: FOR SALE, a bicycle.”', '2', expect.stringMatching(/^Retired by its rule \(count\), /), 'T0: Yes, an advert (100% agreement, 2 votes)']);
+    expect(await cells('ad-02')).toEqual(['ad-02', '“Snippet ad-02: FOR SALE, a bicycle.”', '1', 'Still served', 'T0: No (100% agreement, 1 vote)']);
+    expect(await cells('ad-03')).toEqual(['ad-03', '“Snippet ad-03: FOR SALE, a bicycle.”', '0', 'Still served', 'None yet']);
+
+    // Filtered: the retired subjects only, then those whose external id starts with "ad-0".
+    await page.getByLabel('Show', { exact: true }).selectOption('retired');
+    await page.getByLabel('Show', { exact: true }).focus();
+    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 5);
+    await page.keyboard.press('Enter');
+    await status.getByText('1 subject shown.').waitFor();
+    expect(await table.locator('caption').textContent()).toBe('Retired subjects of “Ad or not?”, in the order of their ids');
+    expect(new URL(page.url()).search).toBe('?status=retired');
+    await page.getByLabel('Show', { exact: true }).selectOption('all');
+    await page.getByLabel('External id or subject id (optional)').fill('ad-0');
+    await page.getByLabel('External id or subject id (optional)').press('Enter');
+    await status.getByText('9 subjects shown.').waitFor();
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?” whose external id starts with “ad-0”, in the order of their ids');
+    await page.getByLabel('External id or subject id (optional)').fill('nothing-like-it');
+    await page.getByLabel('External id or subject id (optional)').press('Enter');
+    await status.getByText('No subject matches.').waitFor();
+    expect(await table.count()).toBe(0);
+
+    // One subject, opened by keyboard: its heading focused, its status, consensus and every classification.
+    await page.getByLabel('External id or subject id (optional)').fill('ad-01');
+    await page.getByLabel('External id or subject id (optional)').press('Enter');
+    await status.getByText('1 subject shown.').waitFor();
+    await tabTo(page, `tr[data-subject-id="${idOf['ad-01']}"] th a`, 10);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-result').waitFor();
+    await waitForFocus(page, 'h1');
+    expect(await page.locator('h1').textContent()).toBe('ad-01');
+    const facts = await page.getByTestId('lab-result-facts').locator('dt, dd').allTextContents();
+    expect(facts.slice(0, 6)).toEqual(['Subject id', idOf['ad-01'], 'External id', 'ad-01', 'Classifications', '2']);
+    expect(facts[7]).toMatch(/^Retired by its rule \(count\), /);
+    await page.getByText('Snippet ad-01: FOR SALE, a bicycle.').waitFor();
+    const consensus = page.getByTestId('lab-result-consensus');
+    expect(await consensus.locator('caption').textContent()).toBe('Consensus of ad-01, task by task');
+    expect((await consensus.locator('tbody tr th, tbody tr td').allTextContents()).map((text) => text.trim())).toEqual([
+      'Is this an advertisement? (T0)',
+      'Yes, an advert',
+      '100%',
+      '2',
+      'plurality-vote, version 1',
+    ]);
+    await page.getByTestId('lab-result-status').getByText('2 of 2 classifications shown.').waitFor();
+    const classifications = page.getByTestId('lab-result-classifications');
+    expect(await classifications.locator('caption').textContent()).toBe('Classifications of ad-01, oldest first');
+    const rows = await classifications.locator('tbody tr').evaluateAll((each) =>
+      each.map((tr) => [tr.getAttribute('data-classification-id'), ...[...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())]),
+    );
+    expect(rows).toEqual([
+      [retiring[0]!.id, guests[0]!.id, '1', 'Is this an advertisement?Yes, an advert', ''],
+      [retiring[1]!.id, guests[1]!.id, '1', 'Is this an advertisement?Yes, an advert', 'Retired the subject'],
+    ]);
+    expect(await page.content()).not.toContain(account.user.email!);
+    await checkScreen(page, 'lab-result');
+
+    // Back: the list as it was filtered.
+    await page.goBack();
+    await page.getByTestId('lab-results-status').getByText('1 subject shown.').waitFor();
+    expect(await page.getByLabel('External id or subject id (optional)').inputValue()).toBe('ad-01');
+    expect(errors).toEqual([]);
+  });
+
+  it('tells a member who is not a researcher that the results are not theirs', async () => {
+    const project = await suite.stack.client.createProject({ title: `Not yours ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await suite.stack.client.addSubjects(set.id, [{ externalId: 's1', locations: [{ type: 'text', text: 'One' }] }]);
+    const { id: workflowId } = await suite.stack.client.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    const outsider = await suite.stack.anonymous.register({ email: `not-a-researcher-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Outsider' });
+    const { page, errors } = await signedInPage(suite, outsider);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
+    await page.getByTestId('lab-results-not-found').waitFor();
+    await waitForFocus(page, 'h1');
+    expect(await page.locator('table').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
