@@ -133,6 +133,29 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
   expect((await stack.client.reaggregations(workflowId)).runs[0]).toMatchObject({ id: 'before-the-flush', jobId: waitingJob!, state: 'unknown', finishedAt: null });
 });
 
+it('leaves a subject recomputed to the same consensus out of `since` downloads, and gives one whose consensus changed', async () => {
+  const { workflowId } = await classifiedWorkflow(3, 5);
+  const stamps = async () => (await stack.db.query('SELECT subject_id, updated_at::text AS updated FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId])).rows;
+  const before = await stamps();
+  const since: string = (await stack.db.query(`SELECT to_char((now() + interval '1 millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since`)).rows[0].since;
+  const changedSince = async () => (await stack.client.consensus(workflowId, 'ndjson', since)).split('\n').filter(Boolean).map((line) => JSON.parse(line).subject_id);
+  const reaggregated = async () => {
+    const run = await stack.client.reaggregate(workflowId, 'all');
+    await until(async () => (await stack.client.reaggregation(workflowId, run.id)).state === 'completed', 'the re-aggregation to complete');
+  };
+
+  await reaggregated();
+  expect(await stamps()).toEqual(before);
+  expect(await changedSince()).toEqual([]);
+
+  // A stored consensus that is no longer what its classifications give (as when learned skills move): put right, and given.
+  const wrong = before[1].subject_id;
+  await stack.db.query("UPDATE consensus SET answer = 'no' WHERE workflow_id = $1 AND subject_id = $2", [workflowId, wrong]);
+  await reaggregated();
+  expect(await changedSince()).toEqual([wrong]);
+  expect(JSON.parse((await stack.client.consensus(workflowId, 'ndjson', since)).trim())).toMatchObject({ subject_id: wrong, T0_answer: 'yes' });
+});
+
 it('lists the recorded runs at once while Redis does not answer, each in state unknown unless ended', async () => {
   // An API whose Redis never answers: each question to the queue waits REDIS_WAIT_MS (1 s) before going on without it.
   const noRedis = await startStack({ worker: false, env: { REDIS_URL: 'redis://127.0.0.1:1' } });
