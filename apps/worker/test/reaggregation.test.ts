@@ -123,7 +123,9 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
   }
   await recordReaggregationFinished(db, 'old-100', { failedReason: 'the database went away' });
   const listed = (await stack.client.reaggregations(workflowId)).runs;
-  expect(listed).toHaveLength(100);
+  // Chorus's own runs are kept apart from the researcher's (the run they joined above, still listed).
+  expect(listed.filter((listedRun) => !listedRun.requestedBy)).toHaveLength(100);
+  expect(listed).toHaveLength(101);
   expect(listed.map((listedRun) => listedRun.id)).not.toContain('old-0');
   expect(listed.find((listedRun) => listedRun.id === 'old-100')).toMatchObject({ state: 'failed', failedReason: 'the database went away', requestedBy: null, subjects: null });
   // One run is found by its own id as the list has it, ended or not started.
@@ -131,6 +133,44 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
   // A run whose job number Redis has since given to another run (it lost its keys) is not taken for that run.
   await recordReaggregationStarted(db, { id: 'before-the-flush', jobId: waitingJob!, workflowId, scope: 'all', requestedBy: null, requestedAt: new Date() });
   expect((await stack.client.reaggregations(workflowId)).runs[0]).toMatchObject({ id: 'before-the-flush', jobId: waitingJob!, state: 'unknown', finishedAt: null });
+});
+
+it("keeps a researcher's run listed however many runs Chorus starts itself after it", async () => {
+  const { workflowId } = await classifiedWorkflow(1, 5);
+  const db = stack.app.get(DataSource);
+  const researcher = (await stack.db.query("SELECT id FROM users WHERE display_name = 'Researcher'")).rows[0].id;
+  const hourAgo = Date.now() - 3600_000;
+  await recordReaggregationStarted(db, { id: `asked-${randomUUID()}`, jobId: null, workflowId, scope: 'all', requestedBy: researcher, requestedAt: new Date(hourAgo) });
+  // Every skills pass for a day, each after the researcher's run.
+  for (let n = 0; n < 288; n += 1) {
+    await recordReaggregationStarted(db, { id: `own-${randomUUID()}`, jobId: null, workflowId, scope: 'unretired', requestedBy: null, requestedAt: new Date(hourAgo + (n + 1) * 1000) });
+  }
+  const { runs } = await stack.client.reaggregations(workflowId);
+  expect(runs).toHaveLength(101);
+  expect(runs.at(-1)).toMatchObject({ scope: 'all', requestedBy: { id: researcher, displayName: 'Researcher' } });
+});
+
+it('leaves a subject recomputed to the same consensus out of `since` downloads, and gives one whose consensus changed', async () => {
+  const { workflowId } = await classifiedWorkflow(3, 5);
+  const stamps = async () => (await stack.db.query('SELECT subject_id, updated_at::text AS updated FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId])).rows;
+  const before = await stamps();
+  const since: string = (await stack.db.query(`SELECT to_char((now() + interval '1 millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since`)).rows[0].since;
+  const changedSince = async () => (await stack.client.consensus(workflowId, 'ndjson', since)).split('\n').filter(Boolean).map((line) => JSON.parse(line).subject_id);
+  const reaggregated = async () => {
+    const run = await stack.client.reaggregate(workflowId, 'all');
+    await until(async () => (await stack.client.reaggregation(workflowId, run.id)).state === 'completed', 'the re-aggregation to complete');
+  };
+
+  await reaggregated();
+  expect(await stamps()).toEqual(before);
+  expect(await changedSince()).toEqual([]);
+
+  // A stored consensus that is no longer what its classifications give (as when learned skills move): put right, and given.
+  const wrong = before[1].subject_id;
+  await stack.db.query("UPDATE consensus SET answer = 'no' WHERE workflow_id = $1 AND subject_id = $2", [workflowId, wrong]);
+  await reaggregated();
+  expect(await changedSince()).toEqual([wrong]);
+  expect(JSON.parse((await stack.client.consensus(workflowId, 'ndjson', since)).trim())).toMatchObject({ subject_id: wrong, T0_answer: 'yes' });
 });
 
 it('lists the recorded runs at once while Redis does not answer, each in state unknown unless ended', async () => {

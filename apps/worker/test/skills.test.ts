@@ -1,7 +1,9 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { ChorusClient } from '@chorus/client';
+import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
-import { until } from '../../../test/support/waiting';
+import { laggingSubjects, until } from '../../../test/support/waiting';
 import { AggregationService } from '../src/aggregation/aggregation.service';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 import { SkillsService } from '../src/skills/skills.service';
@@ -97,6 +99,9 @@ it('weighs by skill, once skills are first learned, the subjects that retired be
     const scopes = async () => (await stack.client.reaggregations(workflowId)).runs.map((run) => run.scope);
     await until(async () => (await scopes()).length === 1, 'the run to be recorded');
     expect(await scopes()).toEqual(['all']);
+    // A newcomer's answer moves the skills: the next pass recomputes the unretired subjects.
+    const gold = (await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND gold_standard LIMIT 1', [workflowId])).rows[0].subject_id;
+    await (await volunteer()).classify({ workflowId, workflowVersion: 1, subjectId: gold, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
     await worker.get(SkillsService).estimateAll();
     await until(async () => (await scopes()).length === 2, 'the next pass to be recorded');
     expect(await scopes()).toEqual(['unretired', 'all']);
@@ -115,6 +120,35 @@ it('re-learns skill before it re-aggregates a whole workflow', async () => {
     expect(before.volunteers).toBe(0);
     await worker.get(ReaggregationService).reaggregate(workflowId, 'all', undefined, async () => {});
     expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
+  } finally {
+    await stack.stopWorker();
+  }
+});
+
+it('learns nothing new and starts nothing when nothing was answered since the last pass, leaving every subject unchanged', async () => {
+  const { workflowId } = await contraryMajority('Skills at rest', 3);
+  const worker = await stack.startWorker();
+  try {
+    const skills = worker.get(SkillsService);
+    await skills.estimateAll();
+    await until(async () => (await stack.client.reaggregations(workflowId)).runs.some((run) => run.finishedAt), 'the first skills\' whole run to end');
+    await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation to catch up');
+    const queue = stack.app.get<Queue>(getQueueToken('reaggregation'), { strict: false });
+    const jobs = async () => (await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'])).filter((job) => job.data.workflowId === workflowId).length;
+    const rows = async () =>
+      (await stack.db.query(
+        `SELECT st.subject_id, st.updated_at::text AS updated, (SELECT max(s.updated_at)::text FROM volunteer_skills s WHERE s.workflow_id = st.workflow_id) AS learned
+         FROM subject_workflow_status st WHERE st.workflow_id = $1 ORDER BY st.subject_id`,
+        [workflowId],
+      )).rows;
+    const [jobsBefore, rowsBefore] = [await jobs(), await rows()];
+
+    // The six gold-standard subjects stay unretired (their rule never retires them): before, each pass recomputed them.
+    await skills.estimateAll();
+    await skills.estimateAll();
+    expect(await jobs()).toBe(jobsBefore);
+    expect(await rows()).toEqual(rowsBefore);
+    expect((await stack.client.reaggregations(workflowId)).runs.map((run) => run.scope)).toEqual(['all']);
   } finally {
     await stack.stopWorker();
   }

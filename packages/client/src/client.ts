@@ -265,7 +265,7 @@ export class ChorusClient {
   reaggregationRecord(workflowId: string, runId: string) {
     return this.call<ReaggregationRecord>('GET', `/workflows/${workflowId}/reaggregations/${runId}`);
   }
-  /** The workflow's re-aggregations, newest first: waiting, running and the last 100 that ended. */
+  /** The workflow's re-aggregations, newest first, waiting, running or ended: the last 100 researchers asked for, and the last 100 Chorus started itself. */
   reaggregations(workflowId: string) {
     return this.call<{ runs: ReaggregationRecord[] }>('GET', `/workflows/${workflowId}/reaggregations`);
   }

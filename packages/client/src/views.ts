@@ -137,7 +137,7 @@ export const reaggregationRunSchema = z.strictObject({
 
 /**
  * A re-aggregation in the workflow's list of runs: who asked for it (or saved the version that started it; null:
- * Chorus itself, after re-learning skills or to restart a lost run), when, when it started and ended (null: not yet), and the subjects it recomputed once
+ * Chorus itself, after the skills it re-learned moved, or to restart a lost run), when, when it started and ended (null: not yet), and the subjects it recomputed once
  * completed. `state` is the queue's while it waits or runs, then `completed` or `failed`.
  */
 export const reaggregationRecordSchema = reaggregationRunSchema.omit({ runId: true }).extend({

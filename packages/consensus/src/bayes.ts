@@ -110,6 +110,24 @@ export async function learnSkills(classifications: readonly { volunteer: string;
 }
 
 /**
+ * Whether two estimates of a task's skills differ by more than `tolerance` (in classifications) in any cell of any
+ * volunteer's counts, a cell one has and the other lacks counting as 0; a volunteer only one of them has differs.
+ */
+export function skillsDiffer(a: VolunteerSkills, b: VolunteerSkills, tolerance: number): boolean {
+  const volunteers = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const volunteer of volunteers) {
+    const [left, right] = [a[volunteer], b[volunteer]];
+    if (!left || !right) return true;
+    for (const truth of new Set([...Object.keys(left), ...Object.keys(right)])) {
+      for (const observed of new Set([...Object.keys(left[truth] ?? {}), ...Object.keys(right[truth] ?? {})])) {
+        if (Math.abs((left[truth]?.[observed] ?? 0) - (right[truth]?.[observed] ?? 0)) > tolerance) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * A stream of classifications: subjects' posteriors are updated one classification at a time, gold answers
  * teach the model at once, and a retired subject's confident consensus teaches it about the volunteers who saw it.
  */

@@ -17,6 +17,7 @@ import {
   reduceTagging,
   simulatePopulation,
   simulateRetirement,
+  skillsDiffer,
   transcriptionConsensus,
   updatePosterior,
   wilsonLowerBound,
@@ -82,6 +83,22 @@ describe('online Bayesian model', () => {
     const prior = { yes: 0.2, no: 0.8 };
     const stepwise = votes.reduce<Record<string, number>>((p, v) => updatePosterior(p, v, answers, skills), prior);
     expect(stepwise.yes).toBeCloseTo(posteriorFor(votes, answers, skills, prior).yes!, 12);
+  });
+
+  it('tells skills that moved apart from the same skills learned again', async () => {
+    const answered = [
+      { volunteer: 'a', subject: 'g1', answer: 'yes' },
+      { volunteer: 'b', subject: 'g1', answer: 'no' },
+      { volunteer: 'a', subject: 's1', answer: 'no' },
+      { volunteer: 'b', subject: 's1', answer: 'no' },
+    ];
+    const learned = await learnSkills(answered, { gold: { g1: 'yes' } });
+    expect(skillsDiffer(learned, await learnSkills(answered, { gold: { g1: 'yes' } }), 1e-3)).toBe(false);
+    expect(skillsDiffer(learned, await learnSkills([...answered, { volunteer: 'a', subject: 's2', answer: 'yes' }], { gold: { g1: 'yes' } }), 1e-3)).toBe(true);
+    expect(skillsDiffer(learned, await learnSkills(answered, { gold: { g1: 'no' } }), 1e-3)).toBe(true);
+    // Within the tolerance, a cell only one has (at 0 in the other) and a newcomer.
+    expect(skillsDiffer({ a: { yes: { yes: 2 } } }, { a: { yes: { yes: 2.0005, no: 0.0005 } } }, 1e-3)).toBe(false);
+    expect(skillsDiffer({ a: { yes: { yes: 2 } } }, { a: { yes: { yes: 2 } }, b: { yes: { yes: 1 } } }, 1e-3)).toBe(true);
   });
 
   it('learns from gold at once and from confident consensus', () => {

@@ -62,7 +62,11 @@ export async function restartedReaggregation(db: DataSource, workflowId: string)
   return restarted > 0;
 }
 
-/** Runs of one workflow that researchers can look back on (the oldest go). */
+/**
+ * Runs of one workflow that researchers can look back on, of each kind: those researchers asked for, and those Chorus
+ * started itself (`requested_by` null: after skills it re-learned moved, which can be every few minutes while
+ * volunteers classify), so that Chorus's runs never push a researcher's out. The oldest of a kind go.
+ */
 const RUNS_KEPT = 100;
 
 export interface ReaggregationRunRecorded {
@@ -111,8 +115,9 @@ export async function recordReaggregationStarted(db: DataSource, run: Reaggregat
 
 async function forgetOldRuns(db: DataSource, workflowId: string): Promise<void> {
   await db.query(
-    `DELETE FROM reaggregation_runs WHERE workflow_id = $1
-       AND requested_at < (SELECT requested_at FROM reaggregation_runs WHERE workflow_id = $1 ORDER BY requested_at DESC OFFSET ${RUNS_KEPT - 1} LIMIT 1)`,
+    `DELETE FROM reaggregation_runs WHERE id IN (
+       SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY requested_by IS NULL ORDER BY requested_at DESC) AS n FROM reaggregation_runs WHERE workflow_id = $1) runs
+       WHERE n > ${RUNS_KEPT})`,
     [workflowId],
   );
 }

@@ -26,7 +26,7 @@ export interface ConsensusRow {
   /** The classification whose arrival met the retirement rule; null for other retirements. */
   retired_by_classification_id: string | null;
   classification_count: number;
-  /** When the subject's row last changed: a classification, an aggregation, a retirement, a new priority. */
+  /** When the subject's row last changed: a classification, a consensus or retirement that changed, a new priority. */
   updated_at: Date;
   /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
   workflow_version: number | null;
@@ -51,7 +51,7 @@ export const CONSENSUS_COLUMNS = {
   retired_by_classification_id: 'the classification whose arrival met the rule',
   classification_count: "classifications stored for the subject, those after its retirement included",
   workflow_version: "the newest workflow version any of the subject's consensus was computed with",
-  updated_at: "when the subject's row last changed (a classification, an aggregation, a retirement, a new priority): what since= compares (ISO 8601)",
+  updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority): what since= compares (ISO 8601)",
 } as const;
 
 /** The columns of each task (`<task>_<field>`), after the subject's: the answer, its agreement and votes, then how it was reached. */

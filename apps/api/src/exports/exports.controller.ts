@@ -86,7 +86,7 @@ export class ExportsController {
   @Get('consensus')
   @Public()
   @ApiDownloadResponse()
-  @ApiSince('the subjects whose row changed (`updated_at`)')
+  @ApiSince('the subjects whose row changed (`updated_at`: a subject recomputed to the same consensus and retirement has not changed)')
   @ApiOperation({
     summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',
     description: columnsInWords('One row per subject, in subject_id order.', CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),

@@ -21,7 +21,10 @@ export class ReaggregationController {
   }
 
   @Get('reaggregations')
-  @ApiZodResponse(reaggregationListSchema, { description: "The workflow's re-aggregations, newest first: the last 100 asked for or started, waiting, running or ended (researchers only)" })
+  @ApiZodResponse(reaggregationListSchema, {
+    description:
+      "The workflow's re-aggregations, newest first, waiting, running or ended: the last 100 researchers asked for, and the last 100 Chorus started itself (`requestedBy` null), kept apart so that Chorus's never push a researcher's out (researchers only)",
+  })
   listReaggregations(@Param('id', uuidParam('id')) workflowId: string, @CurrentUser() user: AuthUser) {
     return this.reaggregation.list(workflowId, user);
   }

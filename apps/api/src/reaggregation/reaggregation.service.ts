@@ -82,7 +82,8 @@ export class ReaggregationService {
   }
 
   /**
-   * The workflow's re-aggregations, newest first: those recorded (asked for, started, ended: the last 100), with the
+   * The workflow's re-aggregations, newest first: those recorded (asked for, started, ended: the last 100 of each kind,
+   * researchers' and Chorus's own, `forgetOldRuns`), with the
    * queue's state and progress for those not ended, and those the queue has that no one recorded yet (Chorus started
    * them, and the worker has not). While Redis is away, the recorded ones, in state `unknown` unless ended.
    */

@@ -213,8 +213,8 @@ export class AggregationService {
         outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
       await this.leaveOutbox(manager, keys.filter((key) => outcomes.get(keyOf(key)) !== 'deferred'));
-      await this.saveConsensus(manager, recomputed);
-      await this.saveStatuses(manager, recomputed);
+      const changed = await this.saveConsensus(manager, recomputed);
+      await this.saveStatuses(manager, recomputed, changed);
       await this.flagLate(manager, recomputed.flatMap((subject) => subject.late));
       return outcomes;
     });
@@ -322,19 +322,27 @@ export class AggregationService {
     for (const setId of subjectSetsFromEffects(definition, consensus)) await addToSubjectSet(manager, setId, [subjectId]);
   }
 
-  private async saveConsensus(manager: EntityManager, recomputed: Recomputed[]): Promise<void> {
+  /**
+   * Writes each subject's consensus where it differs from the stored one (a row as it was is left alone, `computed_at`
+   * included), and returns the keys (`keyOf`) of the subjects whose consensus changed.
+   */
+  private async saveConsensus(manager: EntityManager, recomputed: Recomputed[]): Promise<Set<string>> {
     const rows = recomputed.flatMap(({ key, version, consensus }) =>
       consensus.map((result) => ({ workflow_id: key.workflowId, subject_id: key.subjectId, workflow_version: version, ...result })),
     );
-    if (!rows.length) return;
-    await manager.query(
-      `INSERT INTO consensus (workflow_id, subject_id, task, workflow_version, answer, agreement, votes, algorithm, parameters, result, computed_at)
+    if (!rows.length) return new Set();
+    const written: { workflow_id: string; subject_id: string }[] = await manager.query(
+      `INSERT INTO consensus AS c (workflow_id, subject_id, task, workflow_version, answer, agreement, votes, algorithm, parameters, result, computed_at)
        SELECT r.workflow_id, r.subject_id, r.task, r.workflow_version, r.answer, r.agreement, r.votes, r.algorithm, r.parameters, r.result, clock_timestamp()
        FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, task text, workflow_version int, answer text, agreement double precision, votes int, algorithm text, parameters jsonb, result jsonb)
        ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET workflow_version = EXCLUDED.workflow_version, answer = EXCLUDED.answer, agreement = EXCLUDED.agreement,
-         votes = EXCLUDED.votes, algorithm = EXCLUDED.algorithm, parameters = EXCLUDED.parameters, result = EXCLUDED.result, computed_at = EXCLUDED.computed_at`,
+         votes = EXCLUDED.votes, algorithm = EXCLUDED.algorithm, parameters = EXCLUDED.parameters, result = EXCLUDED.result, computed_at = EXCLUDED.computed_at
+       WHERE (c.workflow_version, c.answer, c.agreement, c.votes, c.algorithm, c.parameters, c.result)
+         IS DISTINCT FROM (EXCLUDED.workflow_version, EXCLUDED.answer, EXCLUDED.agreement, EXCLUDED.votes, EXCLUDED.algorithm, EXCLUDED.parameters, EXCLUDED.result)
+       RETURNING c.workflow_id, c.subject_id`,
       [JSON.stringify(rows)],
     );
+    return new Set(written.map((row) => keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id })));
   }
 
   /** Marks classifications as given while retired, and takes them out of their subjects' counted classifications. */
@@ -352,9 +360,15 @@ export class AggregationService {
     );
   }
 
-  /** The aggregated count of every subject, and the retirement (reason, detail, trigger) of those that retire now. */
-  private async saveStatuses(manager: EntityManager, recomputed: Recomputed[]): Promise<void> {
+  /**
+   * The aggregated count of every subject, and the retirement (reason, detail, trigger) of those that retire now.
+   * `updated_at` (what the consensus download's `since` compares) moves only for a subject that retires now or whose
+   * consensus `changed`: recomputing a subject to the same results (a re-aggregation, skills that moved elsewhere)
+   * does not put it in every incremental download.
+   */
+  private async saveStatuses(manager: EntityManager, recomputed: Recomputed[], changed: ReadonlySet<string>): Promise<void> {
     const rows = recomputed.map(({ key, count, judged, retirement }) => ({
+      changed: changed.has(keyOf(key)),
       workflow_id: key.workflowId,
       subject_id: key.subjectId,
       aggregated_count: count,
@@ -365,12 +379,13 @@ export class AggregationService {
       triggered_by: retirement?.decision.retire ? (retirement.triggeredBy ?? null) : null,
     }));
     await manager.query(
-      `UPDATE subject_workflow_status st SET aggregated_count = r.aggregated_count, judged_count = coalesce(r.judged_count, st.judged_count), updated_at = now(),
+      `UPDATE subject_workflow_status st SET aggregated_count = r.aggregated_count, judged_count = coalesce(r.judged_count, st.judged_count),
+         updated_at = CASE WHEN r.retire OR r.changed THEN now() ELSE st.updated_at END,
          retired_at = CASE WHEN r.retire THEN now() ELSE st.retired_at END,
          retirement_reason = CASE WHEN r.retire THEN r.reason ELSE st.retirement_reason END,
          retirement_detail = CASE WHEN r.retire THEN r.detail ELSE st.retirement_detail END,
          retired_by_classification_id = CASE WHEN r.retire THEN r.triggered_by ELSE st.retired_by_classification_id END
-       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, aggregated_count int, judged_count int, retire boolean, reason text, detail jsonb, triggered_by uuid)
+       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, changed boolean, aggregated_count int, judged_count int, retire boolean, reason text, detail jsonb, triggered_by uuid)
        WHERE st.workflow_id = r.workflow_id AND st.subject_id = r.subject_id`,
       [JSON.stringify(rows)],
     );

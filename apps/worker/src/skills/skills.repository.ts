@@ -27,6 +27,21 @@ export class SkillsRepository {
     return skills;
   }
 
+  /** A task's learned skills, every volunteer's. */
+  async learned(manager: EntityManager, workflowId: string, task: string): Promise<VolunteerSkills> {
+    const rows: { user_id: string; confusion: VolunteerSkills[string] }[] = await manager.query(
+      'SELECT user_id, confusion FROM volunteer_skills WHERE workflow_id = $1 AND task = $2',
+      [workflowId, task],
+    );
+    return Object.fromEntries(rows.map((row) => [row.user_id, row.confusion]));
+  }
+
+  /** Whether the workflow has skills learned for any task. */
+  async anyLearned(manager: EntityManager, workflowId: string): Promise<boolean> {
+    const [row]: { any: boolean }[] = await manager.query('SELECT EXISTS (SELECT 1 FROM volunteer_skills WHERE workflow_id = $1) AS any', [workflowId]);
+    return row!.any;
+  }
+
   /** Replaces a task's learned skills with a new estimate. */
   async replace(manager: EntityManager, workflowId: string, task: string, skills: VolunteerSkills): Promise<void> {
     const rows = Object.entries(skills).map(([userId, confusion]) => ({

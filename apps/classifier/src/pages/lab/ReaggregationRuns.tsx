@@ -2,20 +2,21 @@ import type { ReaggregationRecord } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useClient } from '../../lib/clientContext';
+import { runsShown } from '../../lib/reaggregationRuns';
 import { useLoaded } from '../../lib/useLoaded';
 
-/** Runs shown at most, the latest first. */
+/** Researchers' runs shown at most, the latest first (with Chorus's own latest). */
 const RUNS_SHOWN = 10;
 
 /**
- * The workflow's latest re-aggregations (`GET /workflows/:id/reaggregations`): when and by whom each was asked for
- * (or Chorus itself), what it covers, how it stands, and the subjects it recomputed. Read again with `refreshed`.
+ * The workflow's latest re-aggregations (`GET /workflows/:id/reaggregations`, `runsShown`): when and by whom each was
+ * asked for (or Chorus itself), what it covers, how it stands, and the subjects it recomputed. Read again with `refreshed`.
  */
 export function ReaggregationRuns({ workflowId, refreshed }: { workflowId: string; refreshed: number }) {
   const { t, i18n } = useTranslation();
   const client = useClient();
   const { data, problem } = useLoaded(() => client.reaggregations(workflowId), [client, workflowId, refreshed]);
-  const runs = data?.runs.slice(0, RUNS_SHOWN) ?? [];
+  const runs = data ? runsShown(data.runs, RUNS_SHOWN) : [];
   const when = (time: string) => new Date(time).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   const outcome = (run: ReaggregationRecord) => {
     if (run.state === 'completed') return t('lab.runs.completed', { count: run.subjects ?? 0 });
