@@ -440,6 +440,46 @@ describe('subject uploads from files', () => {
     expect(bad.body.errors).toEqual([{ pointer: '/subjects/0/locations/0/url', message: 'must be an http(s) URL' }]);
   });
 
+  it('says how many images uploaded have no description (alt) and how each kind of upload gives one; a canvas’s summary describes its images', async () => {
+    const { projectId, setId } = await newSet();
+    const canvas = (n: number, summary?: unknown, imageSummary?: unknown) => ({
+      id: `https://example.org/described/${n}`,
+      type: 'Canvas',
+      label: { none: [`f. ${n}r`] },
+      ...(summary ? { summary } : {}),
+      items: [{ type: 'AnnotationPage', items: [{ type: 'Annotation', motivation: 'painting', body: { id: `https://example.org/described/${n}.jpg`, type: 'Image', ...(imageSummary ? { summary: imageSummary } : {}) } }] }],
+    });
+    const manifest = (...items: unknown[]) => JSON.stringify({ '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.org/described', type: 'Manifest', label: 'Letters', summary: 'Letters of a family', items });
+    // Canvas 1 says what it shows (as HTML); canvas 2 does not; canvas 3's image has a summary of its own. The manifest's summary is about them all.
+    const first = await upload(setId, manifest(canvas(1, { en: ['<p>A letter in a <i>slanted</i> hand</p>'] }), canvas(2), canvas(3, 'A map', 'A map of Leeds, folded')), 'application/ld+json');
+    expect(first.body).toMatchObject({
+      created: 3,
+      imagesWithoutAlt: 1,
+      warnings: [
+        {
+          pointer: '/subjects',
+          message:
+            "1 of the 3 images has no description (alt): screen readers name it only by the subject's name (a canvas label, or its externalId). To describe it, give each canvas a \"summary\" saying what it shows, and upload the manifest again.",
+        },
+      ],
+    });
+    expect((await subjectsOf(projectId)).map((subject) => subject.locations[0].alt)).toEqual(['A letter in a slanted hand', undefined, 'A map of Leeds, folded']);
+    // Sent again with canvas 2 described, all are: its description is added, and the others keep theirs.
+    const again = await upload(setId, manifest(canvas(1), canvas(2, 'An envelope')), 'application/ld+json');
+    expect(again.body).toMatchObject({ existing: 2, imagesWithoutAlt: 0 });
+    expect(again.body.warnings).toBeUndefined();
+    expect((await subjectsOf(projectId)).map((subject) => subject.locations[0].alt)).toEqual(['A letter in a slanted hand', 'An envelope', 'A map of Leeds, folded']);
+
+    // A CSV file's images are described in an image_alt column; JSON's by an image location's alt; a text has no image.
+    const csv = await upload(setId, 'external_id,image_url,image_url_2,image_alt_2\nrow-1,https://example.org/a.jpg,https://example.org/b.jpg,A coach\n', 'text/csv');
+    expect(csv.body).toMatchObject({ created: 1, imagesWithoutAlt: 1, warnings: [{ pointer: '/subjects', message: expect.stringContaining('To describe it, add an image_alt column') }] });
+    const json = await upload(setId, JSON.stringify({ subjects: [{ externalId: 'j-1', locations: [{ type: 'image', url: 'https://example.org/j.jpg' }] }] }), 'application/json');
+    expect(json.body).toMatchObject({ imagesWithoutAlt: 1, warnings: [{ pointer: '/subjects', message: expect.stringMatching(/^The image has no description \(alt\): .+ To describe it, give each image location an "alt"/) }] });
+    const text = await upload(setId, 'A passage of text.', 'text/plain');
+    expect(text.body).toMatchObject({ created: 1, imagesWithoutAlt: 0 });
+    expect(text.body.warnings).toBeUndefined();
+  });
+
   it('refuses a IIIF collection, and files on any other route', async () => {
     const { projectId, setId } = await newSet();
     const collection = { '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.org/collection', type: 'Collection', label: { en: ['All'] }, items: [] };

@@ -1,6 +1,7 @@
 import { taskTypes } from '@chorus/tasks';
 import en from '../src/i18n/en.json';
 import { definitionOf, draftOf, freeKey, keyProblems, renamed, tasksInFlowOrder, typedValue, withField, withNewTask } from '../src/lib/definitionDraft';
+import { hintKeyAt } from '../src/lib/definitionHints';
 import { DEFINITION, type Field, fieldPointerFor, fieldsOf, notShown, placeMessages, switchKind, TASK } from '../src/lib/definitionSchema';
 
 /** The lab's definition form: how it reads the schemas, where it shows the API's messages, and its drafts. */
@@ -95,6 +96,39 @@ describe('the definition form reads the schemas', () => {
       at: new Map([['/tasks/T1/textTags', [{ within: '0', message: 'bad' }]]]),
       elsewhere: [{ pointer: '/selection/setWeights', message: 'random only' }],
     });
+  });
+
+  it('gives each field the hint of its place: an effect’s answer is not a posterior rule’s; a threshold says what its task’s agreement counts', () => {
+    const hints = texts.hints as Record<string, Record<string, string>>;
+    const hint = (pointer: string, definition: unknown = BRANCHING) => {
+      const { context, name } = hintKeyAt(pointer, definition);
+      return hints[context]?.[name];
+    };
+    expect(hint('/effects/0/when/answer')).toBe(texts.hints.effect.answer);
+    expect(hint('/retirement/answer', { ...BRANCHING, retirement: { rule: 'posterior', task: 'T0', answer: 'yes', maximum: 9 } })).toBe(texts.hints.posteriorRule.answer);
+    expect(texts.hints.effect.answer).not.toBe(texts.hints.posteriorRule.answer);
+
+    // BRANCHING's agreement rule is on T0, a single choice; on T1, a transcription, agreement counts another thing.
+    expect(hint('/retirement/rules/1/threshold')).toBe(texts.hints.agreement.single);
+    const onTranscription = {
+      ...BRANCHING,
+      retirement: { rule: 'agreement', task: 'T1', minimum: 3, threshold: 0.8, maximum: 9 },
+      effects: [{ when: { task: 'T1', agreementAtLeast: 0.9 }, addToSubjectSet: '0b5a4a8e-3f1c-4a57-9d43-2f0e7c1d9a11' }],
+    };
+    expect(hint('/retirement/threshold', onTranscription)).toBe(texts.hints.agreement.transcription);
+    expect(hint('/effects/0/when/agreementAtLeast', onTranscription)).toBe(texts.hints.agreement.transcription);
+    expect(hint('/retirement/threshold', { ...onTranscription, retirement: { rule: 'agreement', task: 'gone' } })).toBe(texts.hints.agreement.anyTask);
+    expect(Object.keys(taskTypes).filter((type) => !(type in texts.hints.agreement))).toEqual([]);
+
+    expect([hint('/name'), hint('/tasks'), hint('/tasks/T1/textTags'), hint('/retirement/rules'), hint('/selection/training'), hint('/effects/0/when'), hint('/tasks/T0/question')]).toEqual([
+      texts.hints.definition.name,
+      texts.hints.definition.tasks,
+      texts.hints.task.textTags,
+      texts.hints.anyRule.rules,
+      texts.hints.selection.training,
+      texts.hints.effect.when,
+      undefined,
+    ]);
   });
 
   it('turns a thing into another kind, keeping what both kinds have', () => {

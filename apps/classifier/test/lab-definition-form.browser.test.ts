@@ -207,6 +207,15 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
       await value(page, '#lab-def-tutorial-0-body'),
       await page.locator('#lab-def-feedback').isChecked(),
     ]).toEqual(['Multiple choice', '2', 'Free text', 'unclear', true, 'Optional', 'sea\nland', false, 'Bayesian probability of an answer', '0.05', 'Pages', '', '2', 'Second look', 'Read the **caption**.', true]);
+    // Each field has the hint of its place: an effect's answer is not the posterior rule's; a threshold says what the
+    // agreement of its task's type counts, and follows the task chosen.
+    const hint = (id: string) => page.locator(`#${id}-hint`).textContent();
+    expect(await hint('lab-def-effects-0-when-answer')).toMatch(/^The consensus answer that moves the subject/);
+    expect(await hint('lab-def-retirement-rules-0-answer')).toBe('The answer whose probability is followed, such as yes.');
+    expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^The share of volunteers who chose exactly the answers of the consensus/);
+    await choose(page, '#lab-def-retirement-rules-1-task', 'T2');
+    expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^How far the transcriptions agree/);
+    await choose(page, '#lab-def-retirement-rules-1-task', 'T1');
     await checkScreen(page, 'lab-definition-form-all');
 
     // The posterior rule removed, "Train" moved before "Ship", by keyboard, each button named with what it acts on.

@@ -95,7 +95,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.close();
   });
 
-  it('sends a file as its bytes (one in another charset than UTF-8, Excel on Windows, is refused, not stored with its accents lost) and reads a tab-separated .txt as a table', async () => {
+  it('sends a file as its bytes (one in another charset than UTF-8, Excel on Windows, is refused, not stored with its accents lost), reads a tab-separated .txt as a table, and says how to describe images', async () => {
     const account = await suite.stack.anonymous.register({ email: `lab-charset-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosa Bonheur' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Gravures' });
@@ -121,6 +121,11 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
     await page.getByTestId('lab-upload-result').getByText(/2 subjects added/).waitFor();
     expect((await researcher.subjectsOf(set!.id)).subjects.map((subject) => subject.externalId)).toEqual(['g1', 'g2']);
+    // An image without a description (alt): the answer says so, and how a CSV file gives one.
+    await page.locator('#lab-upload-file').setInputFiles({ name: 'plates.csv', mimeType: 'text/csv', buffer: Buffer.from('external_id,image_url\np1,https://example.org/p1.jpg\n') });
+    await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await page.getByTestId('lab-upload-result').getByText(/1 subject added/).waitFor();
+    expect(await page.getByTestId('lab-upload-warning').textContent()).toMatch(/^The image has no description \(alt\): screen readers name it only by the subject's name .+ To describe it, add an image_alt column/);
     expect(errors).toEqual([]);
   });
 

@@ -222,12 +222,13 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-rotation') === '90');
     expect(Number(await viewerState(page, 'zoom'))).toBeGreaterThan(100);
 
-    // On a phone the image's controls take one row (it scrolls sideways), so the image starts near the top of the page.
+    // On a phone the image's controls take one row (the colours and Reset come on asking), so the image starts near
+    // the top of the page.
     await page.setViewportSize({ width: 375, height: 740 });
     const toolbar = await page.locator('.viewer-toolbar').evaluate((bar) => ({ height: bar.getBoundingClientRect().height, scrolls: bar.scrollWidth > bar.clientWidth }));
     await page.setViewportSize({ width: 1280, height: 800 });
+    expect(toolbar).toEqual({ height: expect.any(Number), scrolls: false });
     expect(toolbar.height).toBeLessThan(60);
-    expect(toolbar.scrolls).toBe(true);
 
     // At 1280 px the lines take half the width, room for a long manuscript line, and the page stays in view beside them.
     const lineWidth = await page.locator('.transcription-lines input').first().evaluate((input) => input.getBoundingClientRect().width);
@@ -291,6 +292,8 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     );
     await waitForTask(page, 'transcription');
     await waitForFocus(page, '.transcription-lines input');
+    // Without a description (alt), the image is named by its subject's name, here its id.
+    expect(await page.getByRole('figure', { name: 'Subject image: letter' }).count()).toBe(1);
     for (let line = 1; line <= 16; line += 1) {
       await page.keyboard.type(`line ${line} of the letter`);
       if (line < 16) await page.keyboard.press('Enter');
@@ -326,6 +329,60 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.locator('[data-action="zoomOut"]').click();
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('line 8 of the letter');
     await screenshots(page, 'transcription-phone');
+    await page.close();
+  });
+
+  it('shows every image control, none cut off, in a window zoomed to 200 % and on a phone: what one row cannot hold comes on asking', async () => {
+    const { page } = await openWorkflow(
+      'Zoomed in',
+      [{ externalId: 'letter', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }], metadata: {} }],
+      { name: 'Transcribe zoomed in', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter.' } } },
+    );
+    const screen = await page.context().newCDPSession(page);
+    const emulate = (width: number, height: number, deviceScaleFactor: number) => screen.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor, mobile: false });
+    /** The controls shown (by action; More as "more"), those not wholly inside the toolbar and the screen, and whether anything scrolls sideways. */
+    const controls = () =>
+      page.locator('.viewer-toolbar').evaluate((bar) => {
+        const box = bar.getBoundingClientRect();
+        const shown = [...bar.querySelectorAll('button')].filter((button) => button.getClientRects().length > 0);
+        const name = (button: HTMLButtonElement) => button.dataset.action ?? (button.classList.contains('viewer-more') ? 'more' : button.outerHTML);
+        return {
+          shown: shown.map(name),
+          cutOff: shown.filter((button) => {
+            const { left, right } = button.getBoundingClientRect();
+            return left < box.left || right > box.right || right > window.innerWidth;
+          }).map(name),
+          scrolls: bar.scrollWidth > bar.clientWidth || document.documentElement.scrollWidth > window.innerWidth,
+          height: Math.round(box.height),
+        };
+      });
+    const few = ['zoomIn', 'zoomOut', 'rotateLeft', 'rotateRight', 'more'];
+    const all = [...few, 'invert', 'darker', 'brighter', 'lessContrast', 'moreContrast', 'reset'];
+
+    // A window 1280 px wide at 200 %: the page beside the lines is narrow, and its controls take one row.
+    await emulate(640, 450, 2);
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
+    expect(await controls()).toEqual({ shown: few, cutOff: [], scrolls: false, height: 44 });
+    // More, by keyboard from the line, shows the rest, each whole.
+    await tabTo(page, '.viewer-more', 30, true);
+    expect(await page.locator('.viewer-more').getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('.viewer-more').getAttribute('aria-expanded')).toBe('true');
+    expect(await controls()).toMatchObject({ shown: all, cutOff: [], scrolls: false });
+    await page.locator('[data-action="moreContrast"]').click();
+    expect(await page.locator('.viewer-state').textContent()).toContain('contrast 125%');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // On a phone too; and at 1280 px all the controls are in their rows, with no More.
+    await emulate(375, 740, 3);
+    expect(await controls()).toMatchObject({ shown: all, cutOff: [], scrolls: false });
+    await page.locator('.viewer-more').click();
+    expect(await controls()).toEqual({ shown: few, cutOff: [], scrolls: false, height: 44 });
+    await emulate(1280, 800, 1);
+    expect(await controls()).toMatchObject({ shown: all.filter((action) => action !== 'more'), cutOff: [], scrolls: false });
+    await screen.send('Emulation.clearDeviceMetricsOverride');
     await page.close();
   });
 

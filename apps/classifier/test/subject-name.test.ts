@@ -1,5 +1,5 @@
 import type { ResearcherSubject } from '@chorus/client';
-import { mediaName, subjectName, whatSubjectShows } from '../src/lib/subjectName';
+import { imageDescription, mediaName, subjectName, whatSubjectShows } from '../src/lib/subjectName';
 
 const text = (words: string) => [{ type: 'text' as const, text: words }];
 
@@ -13,6 +13,14 @@ describe('what volunteers call a subject', () => {
     expect(subjectName({ externalId: null, metadata: { passage: 3 }, locations: text('  WANTED: a steady boy to drive a cart, apply within ') })).toBe('“WANTED: a steady boy to drive…”');
     expect(subjectName({ externalId: null, metadata: {}, locations: text('Lost dog.') })).toBe('“Lost dog.”');
     expect(subjectName({ externalId: null, metadata: {}, locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBeNull();
+  });
+
+  it('describes an image without its own description (alt) by the subject’s name, so a IIIF page is not only “Subject image”', () => {
+    const image = [{ type: 'image' as const, url: 'https://example.org/1.jpg' }];
+    expect(imageDescription('A letter in a slanted hand', { externalId: 'https://example.org/canvas/1', metadata: { canvas_label: 'f. 1r' }, locations: image })).toBe('A letter in a slanted hand');
+    expect(imageDescription(undefined, { externalId: 'https://example.org/canvas/1', metadata: { canvas_label: 'f. 1r' }, locations: image })).toBe('f. 1r');
+    expect(imageDescription(undefined, { externalId: 'ms-12', metadata: {}, locations: image })).toBe('ms-12');
+    expect(imageDescription(undefined, { externalId: null, metadata: {}, locations: image })).toBeNull();
   });
 });
 

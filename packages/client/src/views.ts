@@ -108,17 +108,24 @@ export const researcherSubjectSchema = z.strictObject({
 });
 /** A page of a set's subjects in the set's order; `next` asks for the page after (null after the last). */
 export const subjectPageSchema = z.strictObject({ subjects: z.array(researcherSubjectSchema), next: z.string().nullable() });
+/** What a request did that its author may not have meant, each named by the field it is about. */
+const warningsSchema = z.array(z.strictObject({ pointer: z.string(), message: z.string() }));
+
 /**
  * An upload: how many subjects were new (`created`), how many were already in the project by externalId (`existing`,
  * of which `updated` took the new metadata sent), how many joined this set now (`addedToSet`: the new ones, and those
- * of the project that were in other sets only), and all their ids in order.
+ * of the project that were in other sets only), how many of their images have no description, and all their ids in order.
  */
 export const subjectsAddedSchema = z.strictObject({
   created: z.int(),
   existing: z.int(),
   addedToSet: z.int().meta({ description: 'Subjects that joined this set with this upload (the rest were in it already)' }),
   updated: z.int(),
+  imagesWithoutAlt: z.int().meta({
+    description: "Images of the subjects uploaded that have no description (`alt`, as stored): screen readers name them only by their subject's name. The warning says how this kind of upload describes them",
+  }),
   subjectIds: z.array(id),
+  warnings: warningsSchema.optional().meta({ description: 'When images have no description (`alt`): how many, and how to give them one' }),
 });
 
 /** A whole workflow's re-aggregation, run by the worker; `progress` counts subjects done of the total. */
@@ -152,8 +159,6 @@ export const reaggregationRecordSchema = reaggregationRunSchema.omit({ runId: tr
 export const reaggregationListSchema = z.strictObject({ runs: z.array(reaggregationRecordSchema) });
 export const reaggregationRunOrRecordSchema = z.union([reaggregationRecordSchema, reaggregationRunSchema]);
 
-/** What a request did that its author may not have meant, each named by the field it is about. */
-const warningsSchema = z.array(z.strictObject({ pointer: z.string(), message: z.string() }));
 
 /** A workflow created or given a new version; a new version of a classified workflow also starts its re-aggregation. */
 export const workflowSavedSchema = z.strictObject({

@@ -3,6 +3,9 @@ import { metadataSchema, numbersNotKept } from './common';
 
 const span = z.tuple([z.int().min(0), z.int().min(1)]).refine(([start, end]) => end > start, 'a span is [start, end) with end after start');
 
+/** The longest description (`alt`) an image may have. */
+export const LONGEST_ALT = 1000;
+
 const mediaUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
 
 /**
@@ -15,7 +18,7 @@ export const subjectLocationSchema = z.discriminatedUnion('type', [
     url: mediaUrl,
     iiifService: mediaUrl.optional(),
     /** What the image shows, for volunteers who cannot see it (a catalogue's caption, say): read out as its name. */
-    alt: z.string().trim().min(1).max(1000).optional(),
+    alt: z.string().trim().min(1).max(LONGEST_ALT).optional(),
   }),
   z.strictObject({ type: z.literal('audio'), url: mediaUrl }),
   z

@@ -1,5 +1,5 @@
 import { upgrade } from '@iiif/parser/upgrader';
-import type { FieldError, SubjectInput, SubjectLocation } from '@chorus/tasks';
+import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { MAX_SUBJECTS_PER_CALL } from './dto/subject-set.dto';
@@ -20,6 +20,8 @@ export interface SubjectFile {
   subjects: SubjectInput[];
   origin(index: number): string;
   errors: FieldError[];
+  /** How the file gives an image its description (`alt`), said when images have none; none for a text corpus. */
+  describing?: string;
 }
 
 /** A file that cannot be read at all: the problem names the body. */
@@ -181,7 +183,12 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   });
   errors.push(...missingExternalIds(subjects));
   const lines = rows.map(({ info }) => lineEndingAt(info.bytes));
-  return { subjects, origin: (index) => `line ${lines[index]} of the CSV`, errors };
+  return {
+    subjects,
+    origin: (index) => `line ${lines[index]} of the CSV`,
+    errors,
+    describing: 'add an image_alt column (image_alt_2, … for the further images) saying what each shows, and upload the file again (a row with an external_id is then described, not added again)',
+  };
 }
 
 /**
@@ -299,8 +306,9 @@ export function manifestWithoutContext(body: unknown): FieldError | undefined {
 /**
  * A IIIF Presentation manifest (version 2 is upgraded to 3 with @iiif/parser): each canvas becomes a subject, its
  * `externalId` the canvas id, with its painted images (the first of a choice), each with its IIIF Image API service,
- * if any, or its painted sound, and as metadata the manifest's and the canvas's descriptive pairs (`metadata`:
- * Shelfmark, Date…, the canvas's first) and labels.
+ * if any, and as its description (`alt`) its own `summary`, else the canvas's, or its painted sound, and as metadata
+ * the manifest's and the canvas's descriptive pairs (`metadata`: Shelfmark, Date…, the canvas's first) and labels.
+ * (IIIF has no field for an image's alternative text; a summary is the short text it gives a resource for users.)
  */
 export function subjectsFromIiif(body: unknown): SubjectFile {
   let manifest: IiifResource;
@@ -326,13 +334,20 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
     if (!media.length) errors.push({ pointer: `/subjects/${index}/locations`, message: unshowable(painted) });
     return {
       ...(idOf(canvas) ? { externalId: idOf(canvas) } : {}),
-      locations: locationsOf(media),
+      locations: locationsOf(media, (resource) => summaryOf(resource, valuesOf) ?? summaryOf(canvas, valuesOf)),
       metadata: { ...descriptivePairs(manifest, valuesOf), ...descriptivePairs(canvas, valuesOf), manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
     };
   });
   if (!subjects.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF manifest without canvases (items, or in version 2 a sequence\'s canvases): there is nothing in it to classify' });
   const origin = (index: number) => `canvas ${index + 1} of the manifest${subjects[index]?.externalId ? `, ${subjects[index].externalId}` : ''}`;
-  return { subjects, origin, errors };
+  return { subjects, origin, errors, describing: 'give each canvas a "summary" saying what it shows, and upload the manifest again' };
+}
+
+/** A resource's `summary` (version 2's `description`) as text, cut to the length of an image's `alt`; none if empty. */
+function summaryOf(resource: IiifResource, valuesOf: (value: unknown) => string[]): string | undefined {
+  const summary = valuesOf(resource.summary).join(' ').replace(/\s+/g, ' ').trim();
+  if (!summary) return undefined;
+  return summary.length > LONGEST_ALT ? `${summary.slice(0, LONGEST_ALT - 1)}…` : summary;
 }
 
 /**
@@ -379,12 +394,15 @@ function unshowable(painted: IiifResource[]): string {
   return `is a canvas painted with ${kinds.map((kind) => `a ${kind}`).join(' and ')}, which volunteers cannot be shown: Chorus reads the Image or Sound painted on a canvas`;
 }
 
-/** Each painted image, with its IIIF Image API service if it has one, or painted sound, as a subject's location. */
-function locationsOf(media: IiifResource[]): SubjectLocation[] {
+/**
+ * Each painted image, with its IIIF Image API service if it has one and its description (`altOf`), or painted sound,
+ * as a subject's location.
+ */
+function locationsOf(media: IiifResource[], altOf: (image: IiifResource) => string | undefined): SubjectLocation[] {
   return media.flatMap((medium): SubjectLocation[] => {
     const url = idOf(medium);
     if (!url) return [];
-    return typeOf(medium) === 'Sound' ? [{ type: 'audio', url }] : [imageLocation(url, idOf(resources(medium.service).find(isImageService)))];
+    return typeOf(medium) === 'Sound' ? [{ type: 'audio', url }] : [imageLocation(url, idOf(resources(medium.service).find(isImageService)), altOf(medium))];
   });
 }
 

@@ -24,6 +24,8 @@ const WITH_ALT_SENT = (stored: string, sent: string) =>
     FROM jsonb_array_elements(${stored}) WITH ORDINALITY AS o(location, place)
     LEFT JOIN jsonb_array_elements(${sent}) WITH ORDINALITY AS n(location, place) ON n.place = o.place)`;
 
+const sum = (counts: number[]) => counts.reduce((total, count) => total + count, 0);
+
 interface WorkflowBrief {
   id: string;
   name: string;
@@ -233,7 +235,7 @@ export class SubjectSetsService {
       // (to describe them), and takes the metadata sent, when any is (to correct it); a gold-standard subject's known
       // answers are replaced by those sent (to correct them); whether it is gold standard never changes (checked above,
       // for a subject made gold), as its workflows' hot rows copy that.
-      const rows: { id: string; inserted: boolean }[] = await manager.query(
+      const rows: { id: string; inserted: boolean; images: number; undescribed: number }[] = await manager.query(
         `INSERT INTO subjects (project_id, locations, metadata, external_id, gold_standard)
          SELECT $1, x.locations, x.metadata, x.external_id, x.gold_standard
          FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, gold_standard jsonb))
@@ -243,7 +245,9 @@ export class SubjectSetsService {
            SET gold_standard = CASE WHEN subjects.gold_standard IS NULL THEN NULL ELSE coalesce(EXCLUDED.gold_standard, subjects.gold_standard) END,
                metadata = CASE WHEN EXCLUDED.metadata = '{}'::jsonb THEN subjects.metadata ELSE EXCLUDED.metadata END,
                locations = ${WITH_ALT_SENT('subjects.locations', 'EXCLUDED.locations')}
-         RETURNING id, (xmax = 0) AS inserted`,
+         RETURNING id, (xmax = 0) AS inserted,
+           (SELECT count(*) FROM jsonb_array_elements(subjects.locations) l WHERE l ->> 'type' = 'image')::int AS images,
+           (SELECT count(*) FROM jsonb_array_elements(subjects.locations) l WHERE l ->> 'type' = 'image' AND NOT l ? 'alt')::int AS undescribed`,
         [set.projectId, subjects],
       );
       // A subject another upload made after the check above (the insert waited for it) is checked now, as it is.
@@ -258,7 +262,10 @@ export class SubjectSetsService {
         );
       }
       const created = rows.filter((row) => row.inserted).length;
-      return { created, existing: rows.length - created, addedToSet, updated: updated.length, subjectIds: ids };
+      // As stored: an image sent again without its description keeps the one it had.
+      const [images, undescribed] = [sum(rows.map((row) => row.images)), sum(rows.map((row) => row.undescribed))];
+      const warnings = upload.undescribed(undescribed, images);
+      return { created, existing: rows.length - created, addedToSet, updated: updated.length, imagesWithoutAlt: undescribed, subjectIds: ids, ...(warnings.length ? { warnings } : {}) };
     }));
   }
 

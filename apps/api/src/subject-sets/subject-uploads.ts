@@ -21,7 +21,25 @@ export interface SubjectUpload {
   input: AddSubjectsInput;
   /** Refuses the upload for errors named `/subjects/<n>/…`, saying for a file where in it subject n came from. */
   refuse(errors: FieldError[]): never;
+  /** The warning that `count` of the `images` of the subjects uploaded have no description, saying how to give one. */
+  undescribed(count: number, images: number): FieldError[];
 }
+
+/** How `{ subjects: [...] }` gives an image its description. */
+const DESCRIBING_IN_JSON = 'give each image location an "alt" saying what it shows, and send the subjects again with their externalId';
+
+/**
+ * Images without a description (`alt`) are named to screen readers by their subject alone: the upload says how many,
+ * and how this kind of upload (`describing`) describes them.
+ */
+const undescribedImages =
+  (describing: string | undefined) =>
+  (count: number, images: number): FieldError[] => {
+    if (!count || !describing) return [];
+    const [which, them] = images === 1 ? ['The image has', 'it'] : [`${count} of the ${images} images ${count === 1 ? 'has' : 'have'}`, count === 1 ? 'it' : 'them'];
+    const message = `${which} no description (alt): screen readers name ${them} only by the subject's name (a canvas label, or its externalId). To describe ${them}, ${describing}.`;
+    return [{ pointer: '/subjects', message }];
+  };
 
 /**
  * The subjects of an upload: `{ subjects: [...] }` as JSON, a IIIF Presentation manifest (JSON or JSON-LD), a CSV
@@ -44,6 +62,7 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
       refuse: (errors) => {
         throw validationFailed(errors);
       },
+      undescribed: undescribedImages(DESCRIBING_IN_JSON),
     };
   }
   let file: SubjectFile;
@@ -65,5 +84,5 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
   // The file's own account of a field (a canvas painted with a Video) says more than the schema's of the same field.
   const explained = new Set(file.errors.map((error) => error.pointer));
   if (!validated.ok || file.errors.length) return refuse([...file.errors, ...(validated.ok ? [] : validated.errors.filter((error) => !explained.has(error.pointer)))]);
-  return { input: validated.value, refuse };
+  return { input: validated.value, refuse, undescribed: undescribedImages(file.describing) };
 }

@@ -7,6 +7,7 @@ import { AudioPlayer } from './audio/AudioPlayer';
 import { ImageViewer } from './viewer/ImageViewer';
 import { pageStepFor } from './viewer/viewerKeys';
 import { keepTextFieldFocus } from '../lib/focus';
+import { imageDescription, type NamedSubject } from '../lib/subjectName';
 
 /** How the page strip names a page of each kind. */
 function pageLabel(t: TFunction, type: SubjectLocation['type'], page: number, count: number): string {
@@ -15,15 +16,15 @@ function pageLabel(t: TFunction, type: SubjectLocation['type'], page: number, co
   return t('media.pageImage', { page, count });
 }
 
-/** An image's name, with what it shows when the researchers said (`alt`), for volunteers who cannot see it. */
-const withAlt = (name: string, alt: string | undefined) => (alt ? `${name}: ${alt}` : name);
+/** An image's name, with its description (`imageDescription`), for volunteers who cannot see it. */
+const described = (name: string, description: string | null) => (description ? `${name}: ${description}` : name);
 
 /**
  * Renders a subject's locations: texts as text with their highlights (never as images), images in the
  * deep-zoom viewer, recordings in the browser's player. A subject with several locations shows one at a time, with a page strip to switch
- * (and [ and ] for the previous and next page).
+ * (and [ and ] for the previous and next page). `subject` names its images that have no description.
  */
-export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
+export function SubjectMedia({ locations, subject }: { locations: SubjectLocation[]; subject: NamedSubject }) {
   const [page, setPage] = useState(0);
   const { t } = useTranslation();
   const id = useId();
@@ -77,7 +78,7 @@ export function SubjectMedia({ locations }: { locations: SubjectLocation[] }) {
             key={current}
             url={location.url}
             iiifService={location.iiifService}
-            label={withAlt(count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.image'), location.alt)}
+            label={described(count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.image'), imageDescription(location.alt, subject))}
           />
         ) : location.type === 'audio' ? (
           <AudioPlayer key={current} url={location.url} label={count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.audio')} />

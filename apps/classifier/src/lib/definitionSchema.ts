@@ -150,7 +150,8 @@ function childOf(field: Field, value: unknown, segment: string): Field | undefin
   return undefined;
 }
 
-const valueAt = (value: unknown, segment: string): unknown => (Array.isArray(value) ? value[Number(segment)] : isObject(value) ? value[segment] : undefined);
+/** What `value` holds at one segment of a pointer. */
+export const valueAt = (value: unknown, segment: string): unknown => (Array.isArray(value) ? value[Number(segment)] : isObject(value) ? value[segment] : undefined);
 
 /** Where a message is shown: at a control (a list's at its Add button, a union's at its kind, a task's at its key). */
 const showsMessages = (kind: Kind): boolean => !['group', 'weights', 'absent', 'unknown'].includes(kind.kind);

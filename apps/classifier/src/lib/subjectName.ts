@@ -3,12 +3,15 @@ import type { QueuedSubject } from '@chorus/client';
 /** How many words of a text a subject without a name is called by. */
 const OPENING_WORDS = 6;
 
+/** What a subject is named by. */
+export type NamedSubject = Pick<QueuedSubject, 'externalId' | 'metadata' | 'locations'>;
+
 /**
  * What volunteers call a subject: the label of its page when it is a IIIF canvas, else the researchers' id, else the
  * opening words of its text (a passage of a corpus has no id, and "Subject" alone would name every one the same, so a
  * screen reader could not tell that a new one has come).
  */
-export function subjectName(subject: Pick<QueuedSubject, 'externalId' | 'metadata' | 'locations'>): string | null {
+export function subjectName(subject: NamedSubject): string | null {
   const canvasLabel = subject.metadata.canvas_label;
   if (typeof canvasLabel === 'string' && canvasLabel.trim()) return canvasLabel;
   if (subject.externalId) return subject.externalId;
@@ -57,3 +60,9 @@ export function textPreview(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > PREVIEW_CHARACTERS ? `${flat.slice(0, PREVIEW_CHARACTERS)}…` : flat;
 }
+
+/**
+ * What an image of a subject is described by to those who cannot see it: what the researchers said it shows (`alt`),
+ * else the subject's name (a IIIF canvas's label, when the canvas has no summary), so that it is not only "Subject image".
+ */
+export const imageDescription = (alt: string | undefined, subject: NamedSubject): string | null => alt ?? subjectName(subject);

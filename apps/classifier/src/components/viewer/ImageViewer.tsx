@@ -87,6 +87,7 @@ export function ImageViewer({ url, iiifService, label }: Props) {
   zoomShown.current = zoom;
   const [rotation, setRotation] = useState(0);
   const [adjust, setAdjust] = useState<Adjustments>(NEUTRAL);
+  const [moreShown, setMoreShown] = useState(false);
 
   useEffect(() => {
     const element = host.current;
@@ -227,12 +228,26 @@ export function ImageViewer({ url, iiifService, label }: Props) {
         {button('zoomOut', '−', 'Minus Alt+Minus', t('viewer.zoomOut'))}
         {button('rotateLeft', '⟲', 'Shift+R Alt+Shift+R', t('viewer.rotateLeft'))}
         {button('rotateRight', '⟳', 'R Alt+R', t('viewer.rotateRight'))}
-        {button('invert', t('viewer.invert'), 'I Alt+I', undefined, adjust.invert)}
-        {button('darker', t('viewer.darker'), 'Shift+B Alt+Shift+B')}
-        {button('brighter', t('viewer.brighter'), 'B Alt+B')}
-        {button('lessContrast', t('viewer.lessContrast'), 'Shift+C Alt+Shift+C')}
-        {button('moreContrast', t('viewer.moreContrast'), 'C Alt+C')}
-        {button('reset', t('viewer.reset'), '0 Alt+0', t('viewer.resetLabel'))}
+        {/* Where the controls would take several rows above the image (styles.css), the colours and Reset come on asking. */}
+        <button
+          type="button"
+          className="button button-secondary button-small viewer-button viewer-more"
+          onClick={() => setMoreShown((shown) => !shown)}
+          onMouseDown={keepTextFieldFocus}
+          aria-expanded={moreShown}
+          aria-controls={`${id}-more`}
+          aria-label={t('viewer.moreLabel')}
+        >
+          {t('viewer.more')}
+        </button>
+        <div className="viewer-more-controls" id={`${id}-more`} data-shown={moreShown || undefined}>
+          {button('invert', t('viewer.invert'), 'I Alt+I', undefined, adjust.invert)}
+          {button('darker', t('viewer.darker'), 'Shift+B Alt+Shift+B')}
+          {button('brighter', t('viewer.brighter'), 'B Alt+B')}
+          {button('lessContrast', t('viewer.lessContrast'), 'Shift+C Alt+Shift+C')}
+          {button('moreContrast', t('viewer.moreContrast'), 'C Alt+C')}
+          {button('reset', t('viewer.reset'), '0 Alt+0', t('viewer.resetLabel'))}
+        </div>
       </div>
       <div className="viewer-stage">
         <div ref={host} className="viewer-canvas" style={filter ? { filter } : undefined} />

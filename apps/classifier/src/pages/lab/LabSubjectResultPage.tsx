@@ -102,7 +102,7 @@ function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView
       </dl>
       <section className="lab-section" aria-labelledby="lab-result-media-heading">
         <h2 id="lab-result-media-heading">{t('lab.result.media')}</h2>
-        <SubjectMedia locations={subject.locations} />
+        <SubjectMedia locations={subject.locations} subject={subject} />
       </section>
       <section className="lab-section" aria-labelledby="lab-result-metadata-heading">
         <h2 id="lab-result-metadata-heading">{t('lab.result.metadata')}</h2>

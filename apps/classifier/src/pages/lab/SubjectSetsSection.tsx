@@ -107,10 +107,18 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       <ErrorAlert problem={form.problem} focus />
       <div role="status" data-testid="lab-upload-result">
         {added && (
-          <p className="notice">
-            {t('lab.upload.done', { count: added.result.addedToSet, set: added.set, created: added.result.created, existing: added.result.existing })}
-            {added.result.updated > 0 && ` ${t('lab.upload.corrected', { count: added.result.updated })}`}
-          </p>
+          <div className="notice lab-result">
+            <p>
+              {t('lab.upload.done', { count: added.result.addedToSet, set: added.set, created: added.result.created, existing: added.result.existing })}
+              {added.result.updated > 0 && ` ${t('lab.upload.corrected', { count: added.result.updated })}`}
+            </p>
+            {/* The API's own words: how many images have no description, and how this kind of file gives one. */}
+            {added.result.warnings?.map((warning) => (
+              <p key={warning.message} data-testid="lab-upload-warning">
+                {warning.message}
+              </p>
+            ))}
+          </div>
         )}
       </div>
       <form className="account-form" noValidate aria-labelledby="lab-upload-heading" onSubmit={(event) => void submit(event)}>

@@ -2,7 +2,8 @@ import type { SubjectSetSummary } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sentence } from '../../../lib/account';
-import { type FormDraft, type KeyProblem, withField } from '../../../lib/definitionDraft';
+import { definitionOf, type FormDraft, type KeyProblem, withField } from '../../../lib/definitionDraft';
+import { hintKeyAt } from '../../../lib/definitionHints';
 import { DEFINITION, fieldsOf, type PlacedMessage } from '../../../lib/definitionSchema';
 import { firstControlIn } from '../../../lib/focus';
 import { FieldControl } from './Field';
@@ -43,12 +44,14 @@ export function DefinitionForm({
   }, [focus]);
   const say = (placed: PlacedMessage[] | undefined) =>
     placed?.map(({ within, message }) => sentence(within ? t('lab.definitionForm.where', { where: within, message }) : message)).join(' ') || undefined;
+  const definition = definitionOf(draft);
   const context: DefinitionFormContext = {
     keys: [...new Set(draft.tasks.map((row) => row.key).filter(Boolean))],
     sets,
     errorAt: (pointer) => say(messages.errors.get(pointer)),
     warningAt: (pointer) => say(messages.warnings.get(pointer)),
     focusLater: (id) => setFocus({ id }),
+    hintKeyAt: (pointer) => hintKeyAt(pointer, definition),
   };
   return (
     <FormContext.Provider value={context}>

@@ -44,7 +44,7 @@ export function Fields({ field, value, onChange, place, owner }: Omit<FieldProps
 /** A group of fields under the legend its name has, with its hint (read with the group). */
 function Group({ name, field, place, children }: Pick<FieldProps, 'name' | 'field' | 'place'> & { children: ReactNode }) {
   const labels = useLabels();
-  const hint = labels.hint(name, field);
+  const hint = labels.hint(place, field);
   return (
     <fieldset className="def-group" id={place.id} aria-describedby={hint ? `${place.id}-hint` : undefined}>
       <legend>{labels.label(name)}</legend>

@@ -25,7 +25,7 @@ export function ItemList({ name, field, value, onChange, place, owner }: FieldPr
   return (
     <fieldset className="def-list" id={place.id}>
       <legend>{labels.label(name)}</legend>
-      {labels.hint(name, field) && <p className="field-hint">{labels.hint(name, field)}</p>}
+      {labels.hint(place, field) && <p className="field-hint">{labels.hint(place, field)}</p>}
       {items.map((each, index) => {
         const at = childPlace(place, String(index));
         const fields = { name, field: item, value: each, onChange: (next: unknown) => change(replaced(items, index, next)), place: at, owner };

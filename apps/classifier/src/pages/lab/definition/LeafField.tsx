@@ -22,7 +22,7 @@ export function LeafField({ name, field, value, onChange, place }: FieldProps) {
   const { t } = useTranslation();
   const labels = useLabels();
   const { keys, sets, errorAt, warningAt } = useDefinitionForm();
-  const frame = { id: place.id, label: labels.label(name), hint: labels.hint(name, field), error: errorAt(place.pointer), warning: warningAt(place.pointer) };
+  const frame = { id: place.id, label: labels.label(name), hint: labels.hint(place, field), error: errorAt(place.pointer), warning: warningAt(place.pointer) };
   const shown = shownValue(field, value);
   const typed = (text: string) => onChange(typedValue(field, text));
   const { kind } = field;

@@ -28,7 +28,7 @@ export function TaskList({ draft, problems, onChange }: { draft: FormDraft; prob
   return (
     <fieldset className="def-list" id={TASKS.id}>
       <legend>{labels.label('tasks')}</legend>
-      <p className="field-hint">{labels.hint('tasks')}</p>
+      <p className="field-hint">{labels.hint(TASKS)}</p>
       {rows.map((row, index) => (
         <TaskFields
           key={row.id}

@@ -1,6 +1,7 @@
 import type { SubjectSetSummary } from '@chorus/client';
 import { toPointer } from '@chorus/tasks';
 import { createContext, useContext } from 'react';
+import type { HintKey } from '../../../lib/definitionHints';
 
 /**
  * Where a field of the definition's form is: the JSON pointer the API names it by (for its messages), and the id of
@@ -28,6 +29,8 @@ export interface DefinitionFormContext {
   warningAt(pointer: string): string | undefined;
   /** Focuses the control with this id (or the first control inside it) once the page shows it. */
   focusLater(id: string): void;
+  /** Which hint the field at `pointer` has, in the definition as it now is. */
+  hintKeyAt(pointer: string): HintKey;
 }
 
 export const FormContext = createContext<DefinitionFormContext | null>(null);
