@@ -467,7 +467,7 @@ describe('the queue', () => {
     await waitForAggregation(workflowId);
     await until(async () => !(await stack.client.stats(workflowId)).reaggregating, 'the new version to be re-aggregated');
     const unretired = await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'one more look' });
-    expect(unretired.body).toEqual({ unretired: 1 });
+    expect(unretired.body).toEqual({ unretired: 1, ruleReapplied: 1 });
     // Served again: at once, unless the worker holds its row for a moment (the queue then says to ask again).
     let served: string[] = [];
     await until(async () => {
@@ -554,7 +554,7 @@ describe('the queue', () => {
     // applied it, the queue serves neither.
     await stack.stopWorker();
     try {
-      expect((await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectSetId: setIds[0], reason: 'another look' })).body).toEqual({ unretired: 2 });
+      expect((await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectSetId: setIds[0], reason: 'another look' })).body).toEqual({ unretired: 2, ruleReapplied: 2 });
       expect(await reasons()).toEqual([null, null]);
       expect(await (await guest()).queue(workflowId)).toMatchObject({ subjects: [], finished: false });
     } finally {
