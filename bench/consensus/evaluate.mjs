@@ -12,7 +12,7 @@ const consensus = createRequire(import.meta.url)(path.resolve(here, '../../packa
 const datasets = process.env.CHORUS_DATASETS ?? path.resolve(here, '../../../shared/datasets');
 const {
   dawidSkene, learnSkills, majorityVote, oneCoinDawidSkene, posteriorFor, wawa, rover, transcriptionConsensus, wordErrorRate,
-  simulatePopulation, simulateAnswers, simulateRetirement, DEFAULT_POPULATION,
+  simulatePopulation, simulateAnswers, simulateRetirement, DEFAULT_POPULATION, seededRandom,
 } = consensus;
 
 function parseCsv(text) {
@@ -121,6 +121,58 @@ if (haveData) {
   out.push('\n### Transcription: mean WER per task (lower is better)\n');
   out.push(table(['dataset', 'one answer (mean)', 'published ROVER', 'ROVER (crowd-kit compatible)', 'Chorus consensus (centre-star, near matches)'], rows));
 } else out.push(`\n(datasets not found at ${datasets}: real-data rows skipped; set CHORUS_DATASETS)`);
+
+// 4. Transcription of pages of several lines, simulated: volunteers skip a line, run two lines into one, drop and
+// mistype words. Words repeat between lines (as "of", "the", names do in registers), so a skipped line can be aligned
+// as the end of one line and the start of the next at the same cost.
+{
+  const random = seededRandom(11);
+  const vocabulary = 'John Mary William Ann Thomas Sarah Brown Smith Ward Jones son daughter of the and was born baptised in at parish farmer labourer widow wife to by Leeds York'.split(' ');
+  const pick = () => vocabulary[Math.floor(random() * vocabulary.length)];
+  const between = (low, high) => low + Math.floor(random() * (high - low + 1));
+  const pages = 2000;
+  const totals = { single: 0, singleBreaks: 0, singleExact: 0, wer: 0, werBreaks: 0, exact: 0, pagesRight: 0, words: 0, misjudged: 0 };
+  const asWords = (text) => text.replace(/\n/g, ' ');
+  const withBreaks = (text) => text.replace(/\n/g, ' ⏎ ');
+  for (let page = 0; page < pages; page++) {
+    const truth = Array.from({ length: between(2, 6) }, () => Array.from({ length: between(3, 8) }, pick));
+    const wrote = []; // per volunteer, what they wrote of each word of the page (null: left out)
+    const texts = Array.from({ length: between(3, 5) }, () => {
+      const skipped = random() < 0.15 ? Math.floor(random() * truth.length) : -1;
+      const lines = truth.map((line, l) => line.map((word) => (l === skipped || random() < 0.02 ? null : random() < 0.05 ? `${word}x` : word)));
+      wrote.push(lines.flat());
+      const kept = lines.map((line) => line.filter((word) => word !== null)).filter((line) => line.length);
+      if (random() < 0.2 && kept.length > 1) { const at = Math.floor(random() * (kept.length - 1)); kept.splice(at, 2, [...kept[at], ...kept[at + 1]]); }
+      return kept.map((line) => line.join(' ')).join('\n');
+    });
+    const reference = truth.map((line) => line.join(' ')).join('\n');
+    for (const text of texts) {
+      totals.single += wordErrorRate(asWords(reference), asWords(text)) / texts.length;
+      totals.singleBreaks += wordErrorRate(withBreaks(reference), withBreaks(text)) / texts.length;
+      totals.singleExact += (text === reference ? 1 : 0) / texts.length;
+    }
+    const result = transcriptionConsensus(texts);
+    totals.wer += wordErrorRate(asWords(reference), asWords(result.text));
+    totals.werBreaks += wordErrorRate(withBreaks(reference), withBreaks(result.text));
+    totals.exact += result.text === reference ? 1 : 0;
+    // Where the words come out right, the words whose agreement is not the share of volunteers who wrote them.
+    const words = truth.flat();
+    if (asWords(result.text) === words.join(' ')) {
+      const agreements = result.lines.flat().filter((slot) => slot.word !== '').map((slot) => slot.agreement);
+      const shares = words.map((word, index) => wrote.filter((volunteer) => volunteer[index] === word).length / texts.length);
+      totals.misjudged += agreements.filter((agreement, index) => Math.abs(agreement - shares[index]) > 1e-9).length;
+      totals.words += words.length;
+      totals.pagesRight += 1;
+    }
+  }
+  out.push(`\n### Transcription of pages of several lines (simulated: ${pages} pages of 2–6 lines, 3–5 volunteers; lines skipped, run together; words dropped, mistyped)\n`);
+  out.push(table(['measure', 'one answer (mean)', 'Chorus consensus'], [
+    ['WER of the words', f3(totals.single / pages), f3(totals.wer / pages)],
+    ['WER, line breaks counted as words', f3(totals.singleBreaks / pages), f3(totals.werBreaks / pages)],
+    ['pages exactly right, line breaks included', f3(totals.singleExact / pages), f3(totals.exact / pages)],
+    [`words whose agreement is not the share of volunteers who wrote them (the ${totals.pagesRight} pages whose words are right)`, '—', f3(totals.misjudged / totals.words)],
+  ]));
+}
 
 const report = out.join('\n');
 console.log(report);

@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
+import { CONSENSUS_RESULT_FIELDS } from '../src/exports/consensus-rows';
+
+const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
 
 /** The README's configuration table, as `variable → the apps it names`. */
 function configurationTable(): Map<string, string[]> {
-  const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
   const table = new Map<string, string[]>();
   for (const row of readme.split('\n').filter((line) => line.startsWith('| `'))) {
     const [names, , usedBy] = row.split('|').slice(1).map((cell) => cell.trim());
@@ -22,5 +24,11 @@ describe('the README', () => {
       for (const name of Object.keys(schema.shape)) read.set(name, [...(read.get(name) ?? []), app]);
     }
     expect(Object.fromEntries([...table].sort())).toEqual(Object.fromEntries([...read].sort()));
+  });
+
+  it('lists the fields of the consensus download\'s <task>_result in the words of the API documentation', () => {
+    const section = readme.match(/<!-- consensus-result-fields:start[^>]*-->\n([\s\S]*?)<!-- consensus-result-fields:end -->/);
+    const rows = Object.entries(CONSENSUS_RESULT_FIELDS).flatMap(([type, fields]) => Object.entries(fields).map(([field, holds]) => `| ${type} | \`${field}\` | ${holds} |`));
+    expect(section?.[1]).toBe(['| task type | field | what it holds |', '|---|---|---|', ...rows, ''].join('\n'));
   });
 });

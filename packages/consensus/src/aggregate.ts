@@ -4,7 +4,7 @@ import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceMultiple } from './multiple';
 import { symmetricPosterior } from './posterior';
 import { type TaggingVote, reduceTagging } from './tagging';
-import { transcriptionConsensus } from './transcription';
+import { LOW_CONSENSUS_BELOW, transcriptionConsensus } from './transcription';
 import { type RetirementDecision, type RetirementState, classificationsNeededAtMost, decideRetirement } from './retirement';
 import { pluralityVote } from './vote';
 
@@ -99,7 +99,7 @@ function reduceMultipleTask(key: string, task: MultipleTask, classifications: re
 function reduceTranscriptionTask(key: string, task: TranscriptionTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
   const texts = valuesOf(key, classifications).filter((v) => typeof v.value === 'string').map((v) => v.value as string);
   const consensus = transcriptionConsensus(texts, { textTags: task.textTags });
-  return { task: key, answer: texts.length ? consensus.text : null, agreement: texts.length ? consensus.score : null, votes: texts.length, algorithm: 'word-alignment-vote', parameters: { lowConsensusBelow: 0.6 }, result: { ...consensus } };
+  return { task: key, answer: texts.length ? consensus.text : null, agreement: texts.length ? consensus.score : null, votes: texts.length, algorithm: 'word-alignment-vote', parameters: { lowConsensusBelow: LOW_CONSENSUS_BELOW }, result: { ...consensus } };
 }
 
 function reduceCloseReadingTask(key: string, _task: CloseReadingTask, classifications: readonly ClassificationRecord[]): TaskConsensus {

@@ -241,6 +241,55 @@ describe('transcription', () => {
     expect(result.text).toBe(lines.join('\n'));
   });
 
+  it('blames a skipped line on its own words, not on the same words of the lines around it', () => {
+    const page = 'Line one here\nLine two here\nLine three here';
+    const skipped = 'Line one here\nLine three here';
+    const readings = (texts: string[]) => transcriptionConsensus(texts).lines.map((line) => line.map((w) => [w.word, w.agreement, w.variants]));
+    expect(readings([page, skipped, page])).toEqual([
+      [['Line', 1, {}], ['one', 1, {}], ['here', 1, {}]],
+      [['Line', 2 / 3, { '': 1 }], ['two', 2 / 3, { '': 1 }], ['here', 2 / 3, { '': 1 }]],
+      [['Line', 1, {}], ['three', 1, {}], ['here', 1, {}]],
+    ]);
+    // With two, whichever comes first, the line stays a line of its own.
+    for (const texts of [[page, skipped], [skipped, page]]) {
+      const result = transcriptionConsensus(texts);
+      expect(result.text).toBe(page);
+      expect(result.lines[1]!.map((w) => w.agreement)).toEqual([0.5, 0.5, 0.5]);
+    }
+    // A line left out leaves out the break that ends it: no break is in dispute, at the start or the end of a text either.
+    expect(transcriptionConsensus([page, skipped, page]).breaks).toEqual([]);
+    const first = transcriptionConsensus(['a b\nc d\na b', 'c d\na b', 'a b\nc d\na b']);
+    expect(first.lines.map((line) => line.map((w) => w.agreement))).toEqual([[2 / 3, 2 / 3], [1, 1], [1, 1]]);
+    expect(first.breaks).toEqual([]);
+    expect(transcriptionConsensus(['a b c\nd a b', 'a b c', 'a b c\nd a b']).breaks).toEqual([]);
+  });
+
+  it('lists the line breaks volunteers disagree on, so that the score is the mean of its slots', () => {
+    const result = transcriptionConsensus(['Mary Brown daughter of Thomas Brown labourer', 'Mary Brown daughter of\nThomas Brown labourer', 'Mary Brown daughter of\nThomas Brown labourer']);
+    expect(result.breaks).toEqual([{ line: 0, after: 3, votes: 2, agreement: 2 / 3, kept: true }]);
+    const slots = [...result.lines.flat(), ...result.breaks].map((slot) => slot.agreement);
+    expect(result.score).toBeCloseTo(slots.reduce((a, b) => a + b) / slots.length, 12);
+    // Breaks only some make are listed too, in the line they do not end.
+    const broken = transcriptionConsensus(['a b c d\ne f g h', 'a b c\nd e f g h', 'a b c d e f g h']);
+    expect(broken.text).toBe('a b c d e f g h');
+    expect(broken.breaks).toEqual([
+      { line: 0, after: 2, votes: 1, agreement: 2 / 3, kept: false },
+      { line: 0, after: 3, votes: 1, agreement: 2 / 3, kept: false },
+    ]);
+    expect(broken.score).toBeCloseTo((8 + 2 * (2 / 3)) / 10, 12);
+    expect(transcriptionConsensus(['a\nb', 'a\nb']).breaks).toEqual([]);
+  });
+
+  it('flags a text with a word no reading has a majority of, however well the rest agrees', () => {
+    const names = transcriptionConsensus(['Eliz. Ward', 'Elizabeth Ward', 'Eliza Ward']);
+    expect(names.score).toBeCloseTo(2 / 3, 12);
+    expect(names.lowConsensus).toBe(true);
+    // Two who differ on a word, or one who adds a word, leave it without a majority too.
+    expect(transcriptionConsensus(['Eliza Ward of Leeds', 'Elizabeth Ward of Leeds']).lowConsensus).toBe(true);
+    expect(transcriptionConsensus(['Ward of Leeds', 'Ward of Leeds town']).lowConsensus).toBe(true);
+    expect(transcriptionConsensus(['Eliza Ward', 'Elizabeth Ward', 'Eliza Ward']).lowConsensus).toBe(false);
+  });
+
   it('never loses a word for a line break: one break of two is not kept, and the words all are', () => {
     expect(transcriptionConsensus(['the cat\nsat', 'the cat x sat']).text).toBe('the cat x sat');
     expect(transcriptionConsensus(['to the\nmarket', 'to the big market']).text).toBe('to the big market');

@@ -1,4 +1,5 @@
-import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField } from '@chorus/tasks';
+import { LOW_CONSENSUS_BELOW } from '@chorus/consensus';
+import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskType } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { FlatRecord } from './export-format';
@@ -54,6 +55,80 @@ export const CONSENSUS_COLUMNS = {
   updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority): what since= compares (ISO 8601)",
 } as const;
 
+/**
+ * What the `<task>_result` cell holds for each task type, field by field (`a[]`: each element of the list `a`). The
+ * API's documentation lists them; README's table of `_result` fields names the same.
+ */
+export const CONSENSUS_RESULT_FIELDS = {
+  single: {
+    counts: 'the volunteers who gave each answer (answers nobody gave are left out)',
+    leaders: 'the answers in the lead (most votes; under bayesian-confusion the highest posterior), more than one in a tie',
+    posterior:
+      "each answer's probability: under bayesian-confusion given the volunteers' learned skills; under plurality-vote if every " +
+      'volunteer picked the true answer 70 % of the time, an assumption, so it grows with the margin of votes and is no calibrated probability (read _agreement for a vote)',
+  },
+  multiple: {
+    answers: 'one entry per answer of the task, in its order',
+    'answers[].answer': "the answer's value",
+    'answers[].votes': 'the volunteers who ticked it',
+    'answers[].share': 'votes over the volunteers who answered the task',
+    'answers[].probability': 'the probability that it applies, every volunteer assumed right 70 % of the time (above 0.5 exactly when more than half ticked it)',
+    'answers[].selected': 'its probability is above 0.5: it is in the answer',
+    selected: "the selected answers, in the task's order (the answer column, as a list)",
+  },
+  transcription: {
+    text: 'the consensus text (the answer column)',
+    lines: 'the aligned slots, line by line of text',
+    'lines[][].word':
+      'the reading of the slot most transcriptions have (a tie goes to a word over none, then to the first in alphabetical order), or "" where most have no word and some added one (not in text)',
+    'lines[][].agreement': 'the share of the transcriptions with that reading in the slot',
+    'lines[][].variants': 'the other readings of the slot, each with how many transcriptions have it ("": no word)',
+    'lines[][].tags': 'the text tags (textTags) that at least half of the transcriptions with a word in the slot put around it (absent without any)',
+    breaks: 'the line breaks the transcriptions disagree on, when they break their lines differently (else empty): slots of the score, as those of lines are',
+    'breaks[].line': 'with after, where the break is: after lines[line][after]',
+    'breaks[].after': 'the index in lines[line] of the word the break follows',
+    'breaks[].votes': 'the transcriptions that break their line there (one that left out the words there, such as a whole line, counts as breaking where others do)',
+    'breaks[].agreement': 'the share of the transcriptions that agree with the consensus there',
+    'breaks[].kept': 'the consensus breaks its line there (more than half do)',
+    score: 'the mean agreement of every slot of lines and breaks (the agreement column)',
+    lowConsensus: `worth a review: fewer than 2 transcriptions, a score below ${LOW_CONSENSUS_BELOW}, or a slot of lines whose reading has no majority (agreement 0.5 or less: look for those slots)`,
+    transcriptions: 'the transcriptions aligned (the votes column)',
+  },
+  'close-reading': {
+    sense: 'the consensus sense (the answer column), null in a tie or when every answer was unsure',
+    leaders: 'the senses with the most votes, more than one in a tie',
+    counts: 'the votes for each sense, unsure answers left out',
+    agreement: "the leading sense's share of all answers, unsure ones included (the agreement column)",
+    decided: 'the answers that chose a sense without being unsure',
+    unsure: 'the answers marked unsure, or choosing no sense',
+    unsureShare: 'unsure over all answers: a high value points at a hard or ambiguous subject',
+    evidence: 'the evidence of the volunteers who chose the consensus sense (of all, in a tie)',
+    'evidence.spans': 'the [start, end) spans of characters that at least half of those who marked evidence marked, as offsets into the subject\'s first text location (UTF-16 code units)',
+    'evidence.overlap': 'the mean overlap (Jaccard) of the characters each two of them marked (null when fewer than two marked any)',
+    'evidence.volunteers': 'how many of them marked evidence',
+  },
+  tagging: {
+    accepted: 'the accepted tags (the answer column), most applied first',
+    tags: 'every tag proposed, agreed with or disagreed with, most applied first',
+    'tags[].tag': 'the tag, trimmed, in lower case, inner spaces collapsed',
+    'tags[].up': 'the volunteers who proposed it or agreed with it',
+    'tags[].down': 'the volunteers who disagreed with it',
+    'tags[].score': 'up − down, the net score CrowdHeritage shows (not what decides)',
+    'tags[].share': 'up over the volunteers who answered the task (one who left the tag alone counts against it)',
+    'tags[].lowerBound':
+      'the lower bound of the 95 % Wilson score interval (z = 1.96, two-sided) of up over up + down: how sure its agreeing majority is (not what decides)',
+    'tags[].accepted': 'the tag is accepted: share above 0.5 and more up than down',
+  },
+} as const satisfies Record<TaskType, Record<string, string>>;
+
+/** The result fields as the API's documentation lists them: a list per task type. */
+function resultFieldsInWords(): string {
+  const fieldsOf = (fields: Record<string, string>) => Object.entries(fields).map(([field, holds]) => `    - \`${field}\`: ${holds}`);
+  return Object.entries(CONSENSUS_RESULT_FIELDS)
+    .flatMap(([type, fields]) => [`  - ${type}:`, ...fieldsOf(fields)])
+    .join('\n');
+}
+
 /** The columns of each task (`<task>_<field>`), after the subject's: the answer, its agreement and votes, then how it was reached. */
 export const CONSENSUS_TASK_COLUMNS = {
   answer: "the consensus answer, flattened as the raw download's answers are (choices and tags joined with ';'); empty without one",
@@ -63,11 +138,7 @@ export const CONSENSUS_TASK_COLUMNS = {
   workflow_version: "the workflow version the task's consensus was computed with (a task that later versions dropped keeps the consensus computed before)",
   known_answer:
     "a gold-standard subject's known answer, flattened as the answer column is, to compare with it (and with the raw download's answers); empty when the subject has none for the task, or one the task cannot take",
-  result:
-    "the algorithm's whole output as one JSON cell: a single choice's counts, leaders and posterior; each choice's votes, share and " +
-    "probability; a transcription's text, lines of aligned words (each with agreement, variants and the text tags kept; a word that some added where most " +
-    'have none is there with word "" and what they wrote in variants), score and lowConsensus (true: ' +
-    "worth a review); a close reading's counts, leaders, unsure share and evidence spans; each tag's up and down votes and share",
+  result: `the algorithm's whole output as one JSON cell, by task type (\`a[]\`: each element of the list \`a\`):\n${resultFieldsInWords()}`,
 } as const satisfies Record<TaskColumnField, string>;
 
 /**
