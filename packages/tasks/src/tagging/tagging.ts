@@ -32,12 +32,27 @@ export const taggingTaskSchema = z.strictObject({
   allowFreeTags: z.boolean().default(true),
   /** The most tags one volunteer applies to a subject: those they add and those they agree with, together. */
   maxTags: z.int().min(1).max(100).default(20),
+  /**
+   * What a volunteer is shown of the tags others proposed for the subject (`proposedTagsShown`). Absent means
+   * `with-votes`, as before the field existed (not a default, so that versions stored before it stay equal to their
+   * re-submission).
+   */
+  proposedTags: z.enum(['with-votes', 'without-votes', 'after-own-tags']).optional(),
   next: taskKeySchema.optional(),
 }).refine((task) => task.allowFreeTags || !!task.vocabulary?.length, {
   path: ['vocabulary'],
   message: 'is needed when allowFreeTags is false: list the tags volunteers may apply, or allow free tags',
 });
 export type TaggingTask = z.infer<typeof taggingTaskSchema>;
+
+/**
+ * What a volunteer is shown of the tags others proposed for the subject, to agree or disagree with: `with-votes`, the
+ * tags and their votes so far, from the start; `without-votes`, the tags alone; `after-own-tags`, the tags alone, once
+ * the volunteer has added their own (or said they have none), so that the tags they propose are their own judgement.
+ */
+export function proposedTagsShown(task: TaggingTask): NonNullable<TaggingTask['proposedTags']> {
+  return task.proposedTags ?? 'with-votes';
+}
 
 /** New tags, and up or down votes on tags other volunteers proposed. */
 export function taggingAnnotationSchema(task: TaggingTask) {
