@@ -355,6 +355,51 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(errors).toEqual([]);
     await page.close();
   });
+  it('shows others’ tags, without their votes, only once the volunteer has added their own, when the task says so', async () => {
+    const { url, workflowId, version, subjectIds } = await setUp(
+      { name: 'Own tags first', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Add tags that describe the notice.', proposedTags: 'after-own-tags' } } },
+      [text('a')],
+    );
+    const proposer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    await proposer.classify({ workflowId, workflowVersion: version, subjectId: subjectIds.a!, annotations: [{ task: 'T0', value: { add: ['transport', 'sale'] } }] }, randomUUID());
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/tags?task=')) asked.push(request.url());
+    });
+    await page.goto(url);
+    await waitForTask(page, 'tagging');
+    await waitForFocus(page, '.tag-entry input');
+    const reveal = page.getByTestId('show-proposed-tags');
+    expect(await reveal.textContent()).toBe("I have no tags to add: show other volunteers' tags");
+    // The volunteer's own tags come first: a tag someone proposed, typed, is theirs too, not a vote.
+    await page.keyboard.type('Transport');
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('task-message').textContent()).toBe('Added “Transport”.');
+    expect(await page.locator('.tag').evaluateAll((tags) => tags.map((tag) => tag.getAttribute('data-tag')))).toEqual(['Transport']);
+    expect(asked).toEqual([]); // not even asked for
+    expect(await reveal.textContent()).toBe("Show other volunteers' tags");
+
+    await tabTo(page, '[data-testid="show-proposed-tags"]');
+    await page.keyboard.press('Enter');
+    await page.locator('.tag[data-tag="sale"]').waitFor();
+    await waitForFocus(page, '.tag-entry input'); // the button is gone: the keyboard goes on from the field
+    expect(await page.getByTestId('task-message').textContent()).toBe("Other volunteers' tags are now on the list, to agree or disagree with.");
+    // Without their votes; the volunteer's own tag listed once, as theirs.
+    expect(await page.locator('.tag').evaluateAll((tags) => tags.map((tag) => tag.getAttribute('data-tag')))).toEqual(['sale', 'Transport']);
+    expect(await page.getByTestId('tag-votes').count()).toBe(0);
+    expect(asked).toHaveLength(1);
+    await tabTo(page, 'button[aria-label="Agree with “sale”"]');
+    await page.keyboard.press('Space');
+    await checkScreen(page, 'tagging-own-first');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('finished').waitFor();
+    const { rows } = await suite.stack.db.query<{ annotations: unknown }>('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1', [workflowId]);
+    expect(rows[0]?.annotations).toEqual([{ task: 'T0', value: { add: ['Transport'], up: ['sale'], down: [] } }]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
   it('keeps the tags a volunteer applies (added or agreed with) within the task’s most tags, saying so, rather than refusing the answer at Done', async () => {
     const { url, workflowId, version, subjectIds } = await setUp(
       { name: 'One tag', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Add the tag that fits best.', maxTags: 1 } } },

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
-import { checkScreen, launchBrowser, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
+import { checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * The researcher lab, in a real browser against the real API and worker: a guest is sent to sign in; a researcher
@@ -71,14 +71,16 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
-  it('opens a project only to its researchers: a moderator of a live project finds neither it in the lab nor its lab page', async () => {
-    const project = await suite.stack.client.createProject({ title: 'Open to volunteers', status: 'live' });
-    const { email } = await newMember(suite.stack, project.id, 'moderator', 'Moderator');
+  it('opens a project only to its researchers and moderators: a volunteer finds neither a live project in the lab nor its lab pages', async () => {
+    const { project, workflow } = await liveYesNoWorkflow(suite.stack, 'Open to volunteers', [{ externalId: 'one', locations: [{ type: 'text', text: 'A notice.' }] }]);
+    const { email } = await newAccount(suite.stack, 'Volunteer');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/lab`);
     await page.getByText('You do not work on any project yet').waitFor();
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
     await page.getByTestId('lab-project-not-found').waitFor();
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}`);
+    await page.getByTestId('lab-workflow-not-found').waitFor();
     expect(await page.locator('form').count()).toBe(0);
     expect(errors).toEqual([]);
   });

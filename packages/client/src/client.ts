@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
 } from './types';
 
 /** The formats every download is written in (the API's and the lab's one list). */
@@ -325,7 +325,10 @@ export class ChorusClient {
   stats(workflowId: string) {
     return this.call<WorkflowStats>('GET', `/workflows/${workflowId}/stats`);
   }
-  /** Retires subjects by hand, with the reason (researchers only); those retired already stay as they were. */
+  /**
+   * Retires subjects by hand, with the reason (researchers; moderators, subjects volunteers reported only); those
+   * retired already stay as they were.
+   */
   retireSubjects(workflowId: string, input: RetirementInput) {
     return this.call<SubjectsRetired>('POST', `/workflows/${workflowId}/retire`, input);
   }
@@ -341,7 +344,7 @@ export class ChorusClient {
     const { status, body } = await this.request<SubjectReport>('POST', `/workflows/${workflowId}/subject-reports`, input);
     return { ...body, replayed: status === 200 };
   }
-  /** The subjects volunteers reported in the workflow, the most recently first reported first (researchers only). */
+  /** The subjects volunteers reported in the workflow, the most recently first reported first (moderators and researchers). */
   reportedSubjects(workflowId: string, query: { limit?: number; after?: string } = {}) {
     return this.call<ReportedSubjectPage>('GET', `/workflows/${workflowId}/reported-subjects?${queryString(query)}`);
   }
@@ -370,6 +373,21 @@ export class ChorusClient {
   /** The tags other volunteers proposed for a subject in a tagging task, with their up and down votes. */
   proposedTags(workflowId: string, subjectId: string, task: string) {
     return this.call<{ tags: ProposedTag[] }>('GET', `/workflows/${workflowId}/subjects/${subjectId}/tags?task=${encodeURIComponent(task)}`);
+  }
+  /**
+   * The answers that proposed tags in the workflow's tagging tasks, the most recent first, each tag with whether it was
+   * hidden (moderators and researchers); `subjectId` keeps those of one subject.
+   */
+  tagProposals(workflowId: string, query: { subjectId?: string; limit?: number; after?: string } = {}) {
+    return this.call<TagProposalPage>('GET', `/workflows/${workflowId}/tag-proposals?${queryString(query)}`);
+  }
+  /**
+   * Hides a tag proposed for a subject in a tagging task from volunteers (moderators and researchers); hiding it again
+   * answers with the first hiding (`replayed`).
+   */
+  async hideTag(workflowId: string, input: HiddenTagInput): Promise<HiddenTag & { replayed: boolean }> {
+    const { status, body } = await this.request<HiddenTag>('POST', `/workflows/${workflowId}/hidden-tags`, input);
+    return { ...body, replayed: status === 200 };
   }
 
   /** The consensus download: one flat row per subject (with `since`, those whose row changed at or after it). */

@@ -18,6 +18,9 @@ import type {
   projectSummarySchema,
   projectViewSchema,
   proposedTagSchema,
+  hiddenTagSchema,
+  tagProposalPageSchema,
+  tagProposalSchema,
   holdsReleasedSchema,
   holdsRenewedSchema,
   workflowHoldsEndedSchema,
@@ -127,6 +130,16 @@ export type SubmitResult = ClassificationStored & { replayed: boolean };
 export type OwnClassification = z.infer<typeof ownClassificationSchema>;
 export type OwnClassificationList = z.infer<typeof ownClassificationListSchema>;
 export type ProposedTag = z.infer<typeof proposedTagSchema>;
+export type HiddenTag = z.infer<typeof hiddenTagSchema>;
+export type TagProposal = z.infer<typeof tagProposalSchema>;
+export type TagProposalPage = z.infer<typeof tagProposalPageSchema>;
+/** A tag proposed for a subject in a tagging task, to hide from volunteers (moderators and researchers), and why. */
+export interface HiddenTagInput {
+  subjectId: string;
+  task: string;
+  tag: string;
+  reason?: string;
+}
 export type WorkflowStats = z.infer<typeof workflowStatsSchema>;
 export type ReaggregationRun = z.infer<typeof reaggregationRunSchema>;
 export type Problem = z.infer<typeof problemSchema>;

@@ -51,6 +51,11 @@ export const projectStatusSchema = z.enum(['draft', 'live', 'paused', 'finished'
 export const projectRoleSchema = z.enum(['owner', 'collaborator', 'scientist', 'moderator']);
 /** Roles that may change a project's subjects and workflows, and download its data. */
 export const RESEARCHER_ROLES: readonly z.infer<typeof projectRoleSchema>[] = ['owner', 'collaborator', 'scientist'];
+/**
+ * Roles that moderate what volunteers send: they read the subjects volunteers reported (and retire one, with a
+ * reason), and take down a tag proposed for a subject. Moderators do that and no more; researchers too.
+ */
+export const MODERATION_ROLES: readonly z.infer<typeof projectRoleSchema>[] = [...RESEARCHER_ROLES, 'moderator'];
 /** Roles that administer a project: its members, details and status. */
 export const ADMINISTRATOR_ROLES: readonly z.infer<typeof projectRoleSchema>[] = ['owner', 'collaborator'];
 /**
@@ -302,6 +307,36 @@ export const proposedTagSchema = z.strictObject({
 });
 export const proposedTagsSchema = z.strictObject({ tags: z.array(proposedTagSchema) });
 
+/** What hiding a proposed tag may hold, as the API checks it and the lab's form limits it. */
+export const HIDDEN_TAG_LIMITS = { reasonLength: 500 } as const;
+/** Who hid a proposed tag from volunteers, when, and why (if they said). */
+const hidingSchema = z.strictObject({ hiddenBy: id, hiddenAt: time, reason: z.string().nullable() });
+/**
+ * A tag a moderator or researcher hid for a subject in a tagging task: volunteers are no longer shown it as a
+ * proposal. The answers that gave it stay stored, and count in the consensus as before.
+ */
+export const hiddenTagSchema = z.strictObject({
+  subjectId: id,
+  task: z.string(),
+  /** Normalised as consensus compares tags: trimmed, inner spaces collapsed, lower case. */
+  tag: z.string(),
+  ...hidingSchema.shape,
+});
+/** A volunteer's answer to a tagging task that proposed tags of their own, as moderators list them. */
+export const tagProposalSchema = z.strictObject({
+  classificationId: id,
+  subjectId: id,
+  externalId: z.string().nullable(),
+  task: z.string(),
+  /** The volunteer, by user id only, as the downloads name volunteers. */
+  userId: id,
+  proposedAt: time,
+  /** The tags as the volunteer typed them, each with its hiding (null while volunteers are shown it). */
+  tags: z.array(z.strictObject({ tag: z.string(), hidden: hidingSchema.nullable() })),
+});
+/** A page of a workflow's tag proposals, the most recent first; `next` asks for the page after (null after the last). */
+export const tagProposalPageSchema = z.strictObject({ proposals: z.array(tagProposalSchema), next: z.string().nullable() });
+
 /** What one request to retire, unretire or prioritise subjects may hold, as the API checks it and the lab's forms limit it. */
 export const RETIREMENT_LIMITS = { reasonLength: 500, subjectsAtOnce: 10_000 } as const;
 export const subjectsRetiredSchema = z.strictObject({
@@ -420,7 +455,7 @@ export const downloadLinkSchema = z.strictObject({
 });
 
 /** Why a volunteer reports a subject they cannot classify as it is: the API's, the classifier's and the lab's one list. */
-export const SUBJECT_REPORT_REASONS = ['media-does-not-load', 'blank-or-unreadable', 'not-what-the-task-asks', 'sensitive-content', 'other'] as const;
+export const SUBJECT_REPORT_REASONS = ['media-does-not-load', 'blank-or-unreadable', 'not-what-the-task-asks', 'sensitive-content', 'offensive-tag', 'other'] as const;
 /** What a report's note may hold, as the API checks it and the classifier's form limits it. */
 export const SUBJECT_REPORT_LIMITS = { noteLength: 1000 } as const;
 const subjectReportReasonSchema = z.enum(SUBJECT_REPORT_REASONS);

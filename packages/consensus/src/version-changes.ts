@@ -2,14 +2,17 @@ import { type FieldError, type Task, type WorkflowDefinition, earlierAnswerChang
 import { isDeepStrictEqual } from 'node:util';
 import { classificationsNeededAtMost } from './retirement';
 
-/** The words of a task that only volunteers read: no consensus, retirement or effect reads them. */
-const TASK_WORDING = new Set(['question', 'instruction', 'help', 'label']);
+/**
+ * What of a task only volunteers read: its words, and how a tagging task shows others' tags (`proposedTags`); no
+ * consensus, retirement or effect reads them.
+ */
+const TASK_WORDING = new Set(['question', 'instruction', 'help', 'label', 'proposedTags']);
 
 /**
  * Whether consensus, retirement, effects or the consensus download could come out otherwise under `after` than under
  * `before`: not when only what volunteers read changed (the name, the tutorial, a question, an instruction, help, an
- * answer's label) or how they are served (selection but its training set, which the download names; feedback). Such a
- * version needs no re-aggregation of every subject.
+ * answer's label, how others' tags are shown) or how they are served (selection but its training set, which the
+ * download names; feedback). Such a version needs no re-aggregation of every subject.
  */
 export function changesConsensus(before: WorkflowDefinition, after: WorkflowDefinition): boolean {
   return !isDeepStrictEqual(forConsensus(before), forConsensus(after));

@@ -121,4 +121,10 @@ describe('a new version of a classified workflow', () => {
     const kept = workflow({ tasks: { T0: { ...withMaybe.tasks.T0!, algorithm: 'bayes' } } });
     expect(versionChangeWarnings(yesNo, kept)).toEqual([]);
   });
+
+  it('is not computed again when only what a tagging task shows of others’ tags changes', () => {
+    const tagging = (proposedTags?: string) => workflow({ tasks: { T0: { type: 'tagging', instruction: 'Tag it', ...(proposedTags ? { proposedTags } : {}) } } });
+    expect(changesConsensus(tagging(), tagging('after-own-tags'))).toBe(false);
+    expect(changesConsensus(tagging('without-votes'), tagging('with-votes'))).toBe(false);
+  });
 });

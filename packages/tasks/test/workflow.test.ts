@@ -1,4 +1,4 @@
-import { definitionWarnings, mostTasksPerSubject, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
+import { type TaggingTask, definitionWarnings, mostTasksPerSubject, proposedTagsShown, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
 
 const yesNo = (next?: string) => ({
   type: 'single',
@@ -152,6 +152,19 @@ describe('workflow definition', () => {
     // A vocabulary names each tag once, as consensus counts tags.
     const vocabulary = ['London', 'Paris', 'london ', 'Caf\u00e9', 'cafe\u0301'];
     expect(pointersOf({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag it', vocabulary } } })).toEqual(['/tasks/T0/vocabulary/2', '/tasks/T0/vocabulary/4']);
+  });
+
+  it('reads a tagging task without proposedTags as showing others’ tags with their votes, as before the option, and adds nothing to it', () => {
+    const tagging = (fields: object = {}) => validateWorkflowDefinition({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag it', ...fields } } });
+    const stored = tagging();
+    if (!stored.ok) throw new Error('a plain tagging task is valid');
+    const task = stored.value.tasks.T0 as TaggingTask;
+    // Nothing filled in: a version stored before the option stays equal to its re-submission.
+    expect('proposedTags' in task).toBe(false);
+    expect(proposedTagsShown(task)).toBe('with-votes');
+    const independent = tagging({ proposedTags: 'after-own-tags' });
+    expect(independent.ok && proposedTagsShown(independent.value.tasks.T0 as TaggingTask)).toBe('after-own-tags');
+    expect(pointersOf({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag it', proposedTags: 'never' } } })).toEqual(['/tasks/T0/proposedTags']);
   });
 
   it('warns of a retirement rule on a task that a branch leads past, which never retires the subjects answered that way', () => {

@@ -1,4 +1,4 @@
-import { ADMINISTRATOR_ROLES, RESEARCHER_ROLES } from '@chorus/client';
+import { ADMINISTRATOR_ROLES, MODERATION_ROLES, RESEARCHER_ROLES } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Project, ProjectMember, type ProjectRole, type Workflow } from '@chorus/db';
@@ -67,24 +67,39 @@ export class ProjectAccess {
 
   /** Fails unless the caller is a researcher of the project. */
   async requireResearcher(projectId: string, user: AuthUser, pointer?: string, named?: string): Promise<Project> {
-    return this.requireRole(projectId, user, RESEARCHER_ROLES, "the project's owner, collaborators and scientists", pointer, named);
+    return (await this.requireRole(projectId, user, RESEARCHER_ROLES, "the project's owner, collaborators and scientists", pointer, named)).project;
+  }
+
+  /**
+   * Fails unless the caller moderates what volunteers send to the project (a moderator, or a researcher): the role
+   * says how far they may go.
+   */
+  async requireModerator(projectId: string, user: AuthUser, pointer?: string, named?: string): Promise<ProjectRole> {
+    return (await this.requireRole(projectId, user, MODERATION_ROLES, "the project's moderators and researchers", pointer, named)).role;
   }
 
   /** Fails unless the caller administers the project (its owner or a collaborator): who its members are, for one. */
   async requireAdministrator(projectId: string, user: AuthUser, pointer?: string): Promise<Project> {
-    return this.requireRole(projectId, user, ADMINISTRATOR_ROLES, "the project's owner and collaborators", pointer);
+    return (await this.requireRole(projectId, user, ADMINISTRATOR_ROLES, "the project's owner and collaborators", pointer)).project;
   }
 
   /** Fails unless the caller owns the project: what only its owner may do (delete it, hand it over). */
   async requireOwner(projectId: string, user: AuthUser, pointer?: string): Promise<Project> {
-    return this.requireRole(projectId, user, ['owner'], "the project's owner", pointer);
+    return (await this.requireRole(projectId, user, ['owner'], "the project's owner", pointer)).project;
   }
 
-  private async requireRole(projectId: string, user: AuthUser, roles: readonly ProjectRole[], who: string, pointer?: string, named?: string): Promise<Project> {
+  private async requireRole(
+    projectId: string,
+    user: AuthUser,
+    roles: readonly ProjectRole[],
+    who: string,
+    pointer?: string,
+    named?: string,
+  ): Promise<{ project: Project; role: ProjectRole }> {
     const project = await this.readable(projectId, user, pointer, named);
     const role = await this.roleOf(projectId, user);
     if (!role) throw forbidden(`Only ${who} may do this; ask the owner of "${project.title}" to invite you.`);
     if (!roles.includes(role)) throw forbidden(`Only ${who} may do this, and you are a ${role} of "${project.title}"; ask its owner for another role if you need it.`);
-    return project;
+    return { project, role };
   }
 }

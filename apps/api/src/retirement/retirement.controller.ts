@@ -14,7 +14,7 @@ export class RetirementController {
 
   @Post('retire')
   @HttpCode(200)
-  @ApiZodBody(retirementRequestSchema, 'Retire subjects by id or a whole subject set, with a reason.')
+  @ApiZodBody(retirementRequestSchema, 'Retire subjects by id or a whole subject set, with a reason (researchers; a moderator, only subjects volunteers reported in the workflow, by id or externalId).')
   @ApiZodResponse(subjectsRetiredSchema, { description: 'How many subjects this retired (those already retired are left as they were)' })
   retireSubjects(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(retirementRequestSchema)) request: RetirementRequest, @CurrentUser() user: AuthUser) {
     return this.retirement.retire(workflowId, request, user);

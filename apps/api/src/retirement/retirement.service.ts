@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PrioritiesSet, SubjectsRetired, SubjectsUnretired } from '@chorus/client';
+import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { OWE_AGGREGATION, isUnlinked } from '@chorus/db';
 import type { FieldError } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { validationFailed } from '../common/problem';
+import { ProblemException, validationFailed } from '../common/problem';
 import { researchersTransaction, returnedRows } from '../common/sql';
 import { JobProducer } from '../jobs/job-producer';
 import { LEFT_TO_CLASSIFY } from '../workflows/workflow-progress';
@@ -88,8 +88,9 @@ async function lockChosenInKeyOrder(manager: EntityManager, workflowId: string, 
 }
 
 /**
- * Researchers retire and unretire subjects by hand; both take effect in every queue at once. A request that names a
- * subject outside the workflow, or a set not linked to it, is refused whole, naming each such field.
+ * Researchers retire and unretire subjects by hand (moderators retire reported subjects); both take effect in every
+ * queue at once. A request that names a subject outside the workflow, or a set not linked to it, is refused whole,
+ * naming each such field.
  */
 @Injectable()
 export class RetirementService {
@@ -103,11 +104,13 @@ export class RetirementService {
   /**
    * Gold-standard subjects are never retired (they measure volunteers, and a workflow is complete without them): named
    * by id, one is refused; of a set, they are left as they are and counted in `leftGoldStandard`. Subjects retired
-   * already keep their retirement and its reason, counted in `alreadyRetired`.
+   * already keep their retirement and its reason, counted in `alreadyRetired`. A moderator retires subjects that
+   * volunteers reported in the workflow, named one by one, and no others (`requireReported`).
    */
   async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsRetired> {
-    await this.workflows.requireResearcher(workflowId, user);
+    const { role } = await this.workflows.requireModerator(workflowId, user);
     const chosen = await this.chosenInWorkflow(workflowId, request);
+    if (!RESEARCHER_ROLES.includes(role)) await this.requireReported(workflowId, chosen);
     await this.failForChosen(workflowId, chosen, 'st.gold_standard', 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId');
     const [{ retired, gold, already }]: { retired: number; gold: number; already: number }[] = await researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, chosen, LEFT_TO_CLASSIFY);
@@ -220,6 +223,24 @@ export class RetirementService {
       if (!pointerOf.has(each[index]!)) pointerOf.set(each[index]!, name.pointer);
     });
     return { ids: [...pointerOf.keys()], pointers: [...pointerOf.values()], each };
+  }
+
+  /**
+   * A moderator's retirement takes off volunteers' screens a subject they reported (sensitive content, a broken
+   * image), kept for the record with who did it and why, which researchers can undo; what else to retire changes the
+   * science, and is the researchers' to decide. So it names reported subjects only, one by one: a set, or a subject
+   * nobody reported in the workflow, is refused (403, naming each).
+   */
+  private async requireReported(workflowId: string, chosen: Chosen): Promise<void> {
+    const why = 'a moderator retires only subjects that volunteers reported in this workflow; ask one of its researchers';
+    if (chosen.subjectSetId) throw new ProblemException(403, `Retiring a subject set is for researchers: ${why}.`, [{ pointer: '/subjectSetId', message: `names a set: ${why}` }]);
+    const found: { index: number }[] = await this.db.query(
+      CHOSEN_WHERE('NOT EXISTS (SELECT 1 FROM subject_reports r WHERE r.workflow_id = st.workflow_id AND r.subject_id = st.subject_id)'),
+      [workflowId, chosen.ids],
+    );
+    if (!found.length) return;
+    const errors = found.map(({ index }) => ({ pointer: chosen.pointers[index]!, message: `was not reported by volunteers: ${why}` }));
+    throw new ProblemException(403, `Only subjects volunteers reported may be retired by a moderator: ${errors.map((error) => error.pointer).join(', ')} ${errors.length === 1 ? 'was' : 'were'} not.`, errors);
   }
 
   /** Refuses the request, naming each subject it named whose hot row meets `condition` (none when it chose a set). */

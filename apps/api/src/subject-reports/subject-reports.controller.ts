@@ -36,7 +36,7 @@ export class SubjectReportsController {
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
   @ApiZodResponse(reportedSubjectPageSchema, {
     description:
-      'The subjects volunteers reported, the most recently first reported first (a later report does not move a subject, so the pages list each once), with the reports’ reasons and latest notes (researchers only)',
+      'The subjects volunteers reported, the most recently first reported first (a later report does not move a subject, so the pages list each once), with the reports’ reasons and latest notes (moderators and researchers)',
   })
   listReportedSubjects(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(reportedSubjectsQuerySchema, '/query')) query: ReportedSubjectsQuery, @CurrentUser() user: AuthUser) {
     return this.reports.reportedSubjects(workflowId, query, user);

@@ -69,9 +69,10 @@ const toView = (row: StoredReportRow): SubjectReport => ({
 
 /**
  * Volunteers report subjects they cannot classify as they are (an image that does not load, a blank page, sensitive
- * content); the workflow's researchers see them listed per subject, and decide whether to retire them. A report ends
- * the volunteer's hold, like a release, so that others may be served the subject at once, and the queue never serves
- * it to that volunteer again (`AssignmentService`: their picks leave out what they reported).
+ * content, an offensive tag proposed for it); the workflow's moderators and researchers see them listed per subject,
+ * and decide whether to retire them (or to hide the tag). A report ends the volunteer's hold, like a release, so that
+ * others may be served the subject at once, and the queue never serves it to that volunteer again (`AssignmentService`:
+ * their picks leave out what they reported).
  */
 @Injectable()
 export class SubjectReportsService {
@@ -95,9 +96,9 @@ export class SubjectReportsService {
     return { ...toView(first!), replayed: !stored };
   }
 
-  /** A page of the workflow's reported subjects, the most recently first reported first (researchers only). */
+  /** A page of the workflow's reported subjects, the most recently first reported first (moderators and researchers). */
   async reportedSubjects(workflowId: string, { limit, after }: ReportedSubjectsQuery, user: AuthUser): Promise<ReportedSubjectPage> {
-    await this.workflows.requireResearcher(workflowId, user);
+    await this.workflows.requireModerator(workflowId, user);
     const [rows, [{ total }]] = await Promise.all([
       this.db.query<ReportedSubjectRow[]>(REPORTED_SUBJECTS, [workflowId, after?.firstReportedAt ?? null, after?.subjectId ?? null, limit + 1]),
       this.db.query<{ total: number }[]>('SELECT count(DISTINCT subject_id)::int AS total FROM subject_reports WHERE workflow_id = $1', [workflowId]),

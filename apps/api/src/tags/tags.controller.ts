@@ -1,19 +1,23 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { proposedTagsSchema } from '@chorus/client';
-import { type AuthUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
-import { tagsTaskSchema } from './dto/tags.dto';
+import type { FastifyReply } from 'fastify';
+import { hiddenTagSchema, proposedTagsSchema, tagProposalPageSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
+import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { type HiddenTagInput, type TagProposalsQuery, hiddenTagInputSchema, tagProposalsQuerySchema, tagsTaskSchema } from './dto/tags.dto';
 import { TagsService } from './tags.service';
 
 @ApiTags('tags')
 @ApiBearerAuth()
-@Controller('workflows/:id/subjects/:subjectId/tags')
+@Controller('workflows/:id')
 export class TagsController {
   constructor(private readonly tags: TagsService) {}
 
-  /** `{ tags: [{ tag, up, down }] }`: what other volunteers proposed for this subject in a tagging task, to vote on. */
-  @Get()
+  /**
+   * `{ tags: [{ tag, up, down }] }`: what other volunteers proposed for this subject in a tagging task, to vote on
+   * (those a moderator or researcher hid left out).
+   */
+  @Get('subjects/:subjectId/tags')
   @Public()
   @ApiQuery({ name: 'task', required: true, description: 'The key of a tagging task of the workflow' })
   @ApiZodResponse(proposedTagsSchema)
@@ -24,5 +28,34 @@ export class TagsController {
     @OptionalUser() user?: AuthUser,
   ) {
     return this.tags.proposed(workflowId, subjectId, task, user);
+  }
+
+  @Get('tag-proposals')
+  @ApiQuery({ name: 'subjectId', required: false, description: 'Only the proposals for this subject', schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
+  @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
+  @ApiZodResponse(tagProposalPageSchema, {
+    description: 'The answers that proposed tags in the workflow’s tagging tasks, the most recent first, each tag with its hiding if it was hidden (moderators and researchers)',
+  })
+  listTagProposals(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(tagProposalsQuerySchema, '/query')) query: TagProposalsQuery, @CurrentUser() user: AuthUser) {
+    return this.tags.proposals(workflowId, query, user);
+  }
+
+  @Post('hidden-tags')
+  @ApiZodBody(hiddenTagInputSchema, 'A tag volunteers proposed for a subject in a tagging task, to hide from volunteers, and why (optional); moderators and researchers.')
+  @ApiZodResponse(hiddenTagSchema, {
+    status: 201,
+    description: 'Hidden: no longer proposed to volunteers (the answers that gave it stay stored, and count in the consensus)',
+    also: { status: 200, description: 'The tag was hidden already: the first hiding, unchanged' },
+  })
+  async hideTag(
+    @Param('id', uuidParam('id')) workflowId: string,
+    @Body(new ZodPipe(hiddenTagInputSchema)) input: HiddenTagInput,
+    @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { replayed, ...hidden } = await this.tags.hide(workflowId, input, user);
+    void reply.status(replayed ? 200 : 201);
+    return hidden;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
-import { Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, requestReaggregation } from '@chorus/db';
+import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, requestReaggregation } from '@chorus/db';
 import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
 import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
@@ -208,6 +208,12 @@ export class WorkflowsService {
     const workflow = await this.find(id);
     await this.access.requireResearcher(workflow.projectId, user, '/params/id', `Workflow ${workflow.id}`);
     return workflow;
+  }
+
+  /** The workflow and the caller's role, if they moderate its project (a moderator, or a researcher). */
+  async requireModerator(id: string, user: AuthUser): Promise<{ workflow: Workflow; role: ProjectRole }> {
+    const workflow = await this.find(id);
+    return { workflow, role: await this.access.requireModerator(workflow.projectId, user, '/params/id', `Workflow ${workflow.id}`) };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS, type SubjectReportReason } from '@chorus/client';
+import type { WorkflowDefinition } from '@chorus/tasks';
 import { createContext, type FormEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../lib/errors';
@@ -9,10 +10,16 @@ export interface ReportInput {
   note?: string;
 }
 
+/** The reasons a volunteer may give: an offensive proposed tag only where the workflow has a tagging task, which shows others' tags. */
+export const reportReasonsFor = (definition: WorkflowDefinition): SubjectReportReason[] =>
+  SUBJECT_REPORT_REASONS.filter((reason) => reason !== 'offensive-tag' || Object.values(definition.tasks).some((task) => task.type === 'tagging'));
+
 /** Opens the subject's report form with a reason chosen: what shows the subject offers it (an image that failed to load). */
 export const ReportOffer = createContext<((reason: SubjectReportReason) => void) | null>(null);
 
 interface Props {
+  /** The reasons offered (`reportReasonsFor`). */
+  reasons: readonly SubjectReportReason[];
   /** The form is open, with this reason chosen (or none yet); closed when null. */
   reporting: { reason: SubjectReportReason | null } | null;
   onOpen(reason: SubjectReportReason | null): void;
@@ -25,7 +32,7 @@ interface Props {
  * "Report a problem" with the subject on screen (it does not load, it is blank, sensitive…): a small form in the page,
  * whose sending skips the subject. Escape, or Cancel, closes it and gives focus back to the button that opened it.
  */
-export function ReportProblem({ reporting, onOpen, onClose, onReport }: Props) {
+export function ReportProblem({ reasons, reporting, onOpen, onClose, onReport }: Props) {
   const { t } = useTranslation();
   const opener = useRef<HTMLButtonElement>(null);
   const close = () => {
@@ -44,12 +51,12 @@ export function ReportProblem({ reporting, onOpen, onClose, onReport }: Props) {
       >
         {t('report.open')}
       </button>
-      {reporting && <ReportForm key={reporting.reason ?? ''} chosen={reporting.reason} onCancel={close} onReport={onReport} />}
+      {reporting && <ReportForm key={reporting.reason ?? ''} reasons={reasons} chosen={reporting.reason} onCancel={close} onReport={onReport} />}
     </div>
   );
 }
 
-function ReportForm({ chosen, onCancel, onReport }: { chosen: SubjectReportReason | null; onCancel(): void; onReport: Props['onReport'] }) {
+function ReportForm({ reasons, chosen, onCancel, onReport }: Pick<Props, 'reasons' | 'onReport'> & { chosen: SubjectReportReason | null; onCancel(): void }) {
   const { t } = useTranslation();
   const id = useId();
   const [reason, setReason] = useState<SubjectReportReason | null>(chosen);
@@ -61,7 +68,7 @@ function ReportForm({ chosen, onCancel, onReport }: { chosen: SubjectReportReaso
     if (sending) return;
     if (!reason) {
       setMessage(t('report.chooseReason'));
-      document.getElementById(`${id}-${SUBJECT_REPORT_REASONS[0]}`)?.focus();
+      document.getElementById(`${id}-${reasons[0]}`)?.focus();
       return;
     }
     setMessage(null);
@@ -77,7 +84,7 @@ function ReportForm({ chosen, onCancel, onReport }: { chosen: SubjectReportReaso
       {(questionId) => (
         <form onSubmit={(event) => void send(event)} noValidate aria-busy={sending}>
           <fieldset className="report-reasons" aria-labelledby={questionId}>
-            {SUBJECT_REPORT_REASONS.map((each) => (
+            {reasons.map((each) => (
               <label key={each} className="report-reason">
                 <input
                   type="radio"

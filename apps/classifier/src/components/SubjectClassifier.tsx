@@ -11,7 +11,7 @@ import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invali
 import { TaskView } from '../tasks/TaskView';
 import { subjectName } from '../lib/subjectName';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
-import { type ReportInput, ReportOffer, ReportProblem } from './ReportProblem';
+import { type ReportInput, ReportOffer, ReportProblem, reportReasonsFor } from './ReportProblem';
 import { SubjectMedia } from './SubjectMedia';
 
 export interface Submission {
@@ -329,7 +329,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
           </button>
         </div>
       </form>
-      <ReportProblem reporting={reporting} onOpen={openReport} onClose={() => setReporting(null)} onReport={report} />
+      <ReportProblem reasons={reportReasonsFor(definition)} reporting={reporting} onOpen={openReport} onClose={() => setReporting(null)} onReport={report} />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { ChorusApiError, type ChorusClient, isProblem, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
+import { ChorusApiError, type ChorusClient, isProblem, MODERATION_ROLES, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
 import { i18n } from '../i18n';
 import { problemAtFields, sentence } from './account';
 import { describeError } from './errors';
@@ -6,13 +6,18 @@ import { listOf } from './listFormat';
 import { type ListedPriority, type ListedSubject, prioritiesListed, type SentLists } from './subjectLists';
 import type { FieldErrors, FormProblem } from './useForm';
 
-/** A project the account works on as a researcher: its `role` is one of `RESEARCHER_ROLES`. */
+/** A project the account works on as a researcher or a moderator: its `role` is one of `MODERATION_ROLES`. */
 export type LabProject = ProjectSummary & { role: ProjectRole };
 
-/** The projects the account works on as a researcher (a moderator has nothing to do in the lab). */
+/** Whether the role designs the project's workflows, subjects and data (the lab's every section). */
+export const isResearcher = (role: ProjectRole | null): boolean => role !== null && RESEARCHER_ROLES.includes(role);
+/** Whether the role moderates what volunteers send (the lab's reported subjects and proposed tags, at least). */
+export const moderates = (role: ProjectRole | null): boolean => role !== null && MODERATION_ROLES.includes(role);
+
+/** The projects the account works on in the lab: as a researcher, or as a moderator. */
 export async function labProjects(client: ChorusClient): Promise<LabProject[]> {
   const { projects } = await client.listProjects({ member: true });
-  return projects.filter((project): project is LabProject => project.role !== null && RESEARCHER_ROLES.includes(project.role));
+  return projects.filter((project): project is LabProject => moderates(project.role));
 }
 
 /** A first line that names the columns of a table of subjects, separated by tabs. */

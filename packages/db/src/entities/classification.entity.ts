@@ -8,6 +8,12 @@ export interface StoredAnnotation {
   value: unknown;
 }
 
+/**
+ * Whether a classification proposed tags (an answer whose value adds some), in SQL of its row: what the index of a
+ * workflow's tag proposals holds, and so what a query of them must say to use it.
+ */
+export const PROPOSES_TAGS = "jsonb_path_exists(annotations, '$[*].value.add[0]')";
+
 /** One volunteer's answers to one subject in one workflow version. */
 @Entity('classifications')
 @Index('classifications_once_per_volunteer_key', ['workflowId', 'subjectId', 'userId'], { unique: true })
@@ -16,6 +22,8 @@ export interface StoredAnnotation {
 @Index('classifications_user_recent_idx', ['userId', 'workflowId', 'createdAt', 'id'])
 /** For the foreign key: deleting a subject looks here (only unclassified subjects are deleted). */
 @Index('classifications_subject_idx', ['subjectId'])
+/** A workflow's answers that proposed tags, the most recent first: moderators' list of them. */
+@Index('classifications_tag_proposals_idx', ['workflowId', 'createdAt', 'id'], { where: PROPOSES_TAGS })
 export class Classification {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') workflowId!: string;

@@ -33,6 +33,12 @@ export const taggingTaskSchema = z.strictObject({
   allowFreeTags: z.boolean().default(true),
   /** The most tags one volunteer applies to a subject: those they add and those they agree with, together. */
   maxTags: z.int().min(1).max(100).default(20),
+  /**
+   * What a volunteer is shown of the tags others proposed for the subject (`proposedTagsShown`). Absent means
+   * `with-votes`, as before the field existed (not a default, so that versions stored before it stay equal to their
+   * re-submission).
+   */
+  proposedTags: z.enum(['with-votes', 'without-votes', 'after-own-tags']).optional(),
   next: taskKeySchema.optional(),
 }).refine((task) => task.allowFreeTags || !!task.vocabulary?.length, {
   path: ['vocabulary'],
@@ -42,6 +48,15 @@ export type TaggingTask = z.infer<typeof taggingTaskSchema>;
 
 /** The only tags volunteers may apply, when free tags are off; undefined when they may apply any. */
 export const closedVocabulary = (task: TaggingTask): string[] | undefined => (task.allowFreeTags ? undefined : task.vocabulary);
+
+/**
+ * What a volunteer is shown of the tags others proposed for the subject, to agree or disagree with: `with-votes`, the
+ * tags and their votes so far, from the start; `without-votes`, the tags alone; `after-own-tags`, the tags alone, once
+ * the volunteer has added their own (or said they have none), so that the tags they propose are their own judgement.
+ */
+export function proposedTagsShown(task: TaggingTask): NonNullable<TaggingTask['proposedTags']> {
+  return task.proposedTags ?? 'with-votes';
+}
 
 /** New tags, and up or down votes on tags other volunteers proposed. */
 export function taggingAnnotationSchema(task: TaggingTask) {

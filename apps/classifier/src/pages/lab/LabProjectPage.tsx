@@ -1,4 +1,4 @@
-import { ADMINISTRATOR_ROLES, type ProjectStatus, type ProjectView, RESEARCHER_ROLES, projectStatusSchema } from '@chorus/client';
+import { ADMINISTRATOR_ROLES, type ProjectStatus, type ProjectView, projectStatusSchema } from '@chorus/client';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
@@ -8,6 +8,7 @@ import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { isResearcher, moderates } from '../../lib/lab';
 import { REOPEN_WAIT_DAYS } from '../../lib/reopenTries';
 import { LAB, Link, labProjectPath, projectPath, replacePath } from '../../lib/router';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -17,7 +18,10 @@ import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
 
-/** `/lab/projects/:slug`: a project's details, its subject sets and uploads, its workflows, and its team. */
+/**
+ * `/lab/projects/:slug`: a project's details, its subject sets and uploads, its workflows, and its team; for its
+ * moderators, its workflows, where they moderate.
+ */
 export function LabProjectPage({ projectSlug }: { projectSlug: string }) {
   const { t } = useTranslation();
   const volunteer = useSession();
@@ -35,9 +39,8 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
     if (project && project.slug !== projectSlug) replacePath(labProjectPath(project.slug));
   }, [project, projectSlug]);
 
-  // A live project opens to anyone: its lab page only to its researchers.
-  const researcher = project?.role ? RESEARCHER_ROLES.includes(project.role) : false;
-  if (missing || (project && !researcher)) return <NothingHere testId="lab-project-not-found" title={t('project.notFoundTitle')} body={t('lab.project.notFound')} />;
+  // A live project opens to anyone: its lab page only to its researchers and moderators.
+  if (missing || (project && !moderates(project.role))) return <NothingHere testId="lab-project-not-found" title={t('project.notFoundTitle')} body={t('lab.project.notFound')} />;
   return (
     <div className="page page-lab" data-testid="lab-project">
       <Breadcrumb up={[{ to: LAB, label: t('lab.title') }]} here={project?.title ?? projectSlug} />
@@ -55,10 +58,19 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
           <p>
             <Link to={projectPath(project.slug)}>{t('lab.project.volunteersView')}</Link>
           </p>
-          {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <ProjectDetailsForm project={project} onSaved={reload} />}
-          <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
-          <ProjectWorkflowsSection project={project} />
-          <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
+          {isResearcher(project.role) ? (
+            <>
+              {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <ProjectDetailsForm project={project} onSaved={reload} />}
+              <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
+              <ProjectWorkflowsSection project={project} />
+              <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
+            </>
+          ) : (
+            <>
+              <p className="lead">{t('lab.project.moderatorLead')}</p>
+              <ProjectWorkflowsSection project={project} />
+            </>
+          )}
         </>
       ) : (
         !problem && (

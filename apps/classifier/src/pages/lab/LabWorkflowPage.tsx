@@ -8,6 +8,7 @@ import { SignInForLab } from '../../components/SignInForLab';
 import { WorkflowProgress } from '../../components/WorkflowProgress';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { isResearcher, moderates } from '../../lib/lab';
 import { LAB, labProjectPath, labWorkflowPath } from '../../lib/router';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
@@ -15,6 +16,7 @@ import { useLoaded } from '../../lib/useLoaded';
 import { DefinitionEditor } from './DefinitionEditor';
 import { ReaggregationRuns } from './ReaggregationRuns';
 import { ReportedSubjectsSection } from './ReportedSubjectsSection';
+import { TagProposalsSection, type TagsOfSubject } from './TagProposalsSection';
 import { WorkflowDownloads } from './WorkflowDownloads';
 import { WorkflowHoldsSection } from './WorkflowHoldsSection';
 import { WorkflowResultsSection } from './WorkflowResultsSection';
@@ -23,7 +25,8 @@ import { WorkflowSubjectsSection } from './WorkflowSubjectsSection';
 
 /**
  * `/lab/workflows/:id`: a workflow's status, progress, the way to its results subject by subject, its volunteers' holds,
- * definition, subject sets, subjects retired by hand and priorities, the subjects volunteers reported, and downloads.
+ * definition, subject sets, subjects retired by hand and priorities, the subjects volunteers reported, the tags they
+ * proposed, and downloads. Its moderators see only what they may use: the reported subjects and the proposed tags.
  */
 export function LabWorkflowPage({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
@@ -44,7 +47,8 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
   const [subjectChanges, setSubjectChanges] = useState(0);
   useDocumentTitle(workflow ? t('lab.workflow.documentTitle', { name: workflow.name }) : t('lab.title'));
 
-  if (loaded.missing) return <NothingHere testId="lab-workflow-not-found" title={t('classify.notFoundTitle')} body={t('lab.workflow.notFound')} />;
+  // A live project's workflow opens to anyone: its lab page only to those who moderate or research it.
+  if (loaded.missing || (project && !moderates(project.role))) return <NothingHere testId="lab-workflow-not-found" title={t('classify.notFoundTitle')} body={t('lab.workflow.notFound')} />;
   return (
     <div className="page page-lab" data-testid="lab-workflow">
       <Breadcrumb up={[{ to: LAB, label: t('lab.title') }, ...(project ? [{ to: labProjectPath(project.slug), label: project.title }] : [])]} here={workflow?.name ?? ''} />
@@ -62,14 +66,20 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
             </span>
           </h1>
           <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
-          <StatusSection workflow={workflow} onChanged={loaded.reload} />
-          <ProgressSection workflow={workflow} changes={subjectChanges} />
-          <WorkflowResultsSection workflowId={workflow.id} />
-          <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
-          <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} />
-          <WorkflowSubjectsSection workflow={workflow} projectId={project.id} onChanged={() => setSubjectChanges((n) => n + 1)} />
-          <ReportedSubjectsSection workflow={workflow} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
-          <WorkflowDownloads workflowId={workflow.id} />
+          {isResearcher(project.role) ? (
+            <>
+              <StatusSection workflow={workflow} onChanged={loaded.reload} />
+              <ProgressSection workflow={workflow} changes={subjectChanges} />
+              <WorkflowResultsSection workflowId={workflow.id} />
+              <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
+              <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} />
+              <WorkflowSubjectsSection workflow={workflow} projectId={project.id} onChanged={() => setSubjectChanges((n) => n + 1)} />
+            </>
+          ) : (
+            <p className="lead">{t('lab.workflow.moderatorLead')}</p>
+          )}
+          <Moderation workflow={workflow} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
+          {isResearcher(project.role) && <WorkflowDownloads workflowId={workflow.id} />}
         </>
       ) : (
         !loaded.problem && (
@@ -79,6 +89,26 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
         )
       )}
     </div>
+  );
+}
+
+/**
+ * What volunteers sent that may need a moderator: the subjects they reported, and the tags they proposed where the
+ * workflow has tagging tasks (a subject reported for a tag lists its own).
+ */
+function Moderation({ workflow, changes, onChanged }: { workflow: WorkflowView; changes: number; onChanged: () => void }) {
+  const tagging = Object.values(workflow.definition.tasks).some((task) => task.type === 'tagging');
+  const [tagsOf, setTagsOf] = useState<TagsOfSubject | null>(null);
+  const tagsHeading = useRef<HTMLHeadingElement>(null);
+  const showTags = (subject: TagsOfSubject | null) => {
+    setTagsOf(subject);
+    tagsHeading.current?.focus(); // the list below changes: the keyboard goes on from its heading
+  };
+  return (
+    <>
+      <ReportedSubjectsSection workflow={workflow} changes={changes} onChanged={onChanged} onShowTags={tagging ? showTags : undefined} />
+      {tagging && <TagProposalsSection workflow={workflow} subject={tagsOf} onAllSubjects={() => showTags(null)} headingRef={tagsHeading} />}
+    </>
   );
 }
 

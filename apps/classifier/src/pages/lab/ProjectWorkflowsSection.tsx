@@ -5,12 +5,12 @@ import { FormField } from '../../components/FormField';
 import { WorkflowProgress } from '../../components/WorkflowProgress';
 import { problemAtFields, showAccountNotice } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
-import { starterWorkflow } from '../../lib/lab';
+import { isResearcher, starterWorkflow } from '../../lib/lab';
 import { Link, labWorkflowPath, navigate } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 
-/** The project's workflows with their status, version and progress, and a form to start a new one. */
+/** The project's workflows with their status, version and progress, and a form to start a new one (researchers). */
 export function ProjectWorkflowsSection({ project }: { project: ProjectView }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -45,7 +45,7 @@ export function ProjectWorkflowsSection({ project }: { project: ProjectView }) {
           </tbody>
         </table>
       )}
-      <CreateWorkflowForm projectId={project.id} />
+      {isResearcher(project.role) && <CreateWorkflowForm projectId={project.id} />}
     </section>
   );
 }

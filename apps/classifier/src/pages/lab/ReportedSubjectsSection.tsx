@@ -11,14 +11,24 @@ import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
+import type { TagsOfSubject } from './TagProposalsSection';
+
+interface Props {
+  workflow: WorkflowView;
+  changes: number;
+  onChanged(): void;
+  /** Lists the tags volunteers proposed for a subject reported for one (where the workflow has tagging tasks). */
+  onShowTags?(subject: TagsOfSubject): void;
+}
 
 /**
- * The subjects volunteers reported as ones they could not classify (it does not load, it is blank, sensitive…), the
- * most recently first reported first (a report while "Show more" pages does not move a subject, so none is missed or
- * listed twice): how many reports and why, their latest notes, and a way to retire each with a reason.
- * Read again after each of `changes`; `onChanged` after a retirement, so the workflow's progress is read again too.
+ * The subjects volunteers reported as ones they could not classify (it does not load, it is blank, sensitive, a tag
+ * proposed for it is offensive…), the most recently first reported first (a report while "Show more" pages does not
+ * move a subject, so none is missed or listed twice): how many reports and why, their latest notes, and a way to
+ * retire each with a reason (and to see the tags of one reported for a tag). Read again after each of `changes`;
+ * `onChanged` after a retirement, so the workflow's progress is read again too.
  */
-export function ReportedSubjectsSection({ workflow, changes, onChanged }: { workflow: WorkflowView; changes: number; onChanged: () => void }) {
+export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTags }: Props) {
   const { t, i18n } = useTranslation();
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.reportedSubjects(workflow.id), [client, workflow.id, changes]);
@@ -86,13 +96,25 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged }: { work
                 </td>
                 <td>{subject.reports > 1 ? t('lab.reports.between', { first: when(subject.firstReportedAt), last: when(subject.lastReportedAt) }) : when(subject.lastReportedAt)}</td>
                 <td>
-                  {subject.retired ? (
-                    t('lab.reports.retired')
-                  ) : (
-                    <button type="button" className="button button-secondary button-small" onClick={() => setRetiring(subject)} aria-label={t('lab.reports.retireLabel', { subject: name(subject) })}>
-                      {t('lab.reports.retire')}
-                    </button>
-                  )}
+                  <div className="lab-actions">
+                    {subject.retired ? (
+                      t('lab.reports.retired')
+                    ) : (
+                      <button type="button" className="button button-secondary button-small" onClick={() => setRetiring(subject)} aria-label={t('lab.reports.retireLabel', { subject: name(subject) })}>
+                        {t('lab.reports.retire')}
+                      </button>
+                    )}
+                    {onShowTags && subject.reasons['offensive-tag'] && (
+                      <button
+                        type="button"
+                        className="button button-secondary button-small"
+                        onClick={() => onShowTags({ subjectId: subject.subjectId, name: name(subject) })}
+                        aria-label={t('lab.reports.showTagsLabel', { subject: name(subject) })}
+                      >
+                        {t('lab.reports.showTags')}
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}

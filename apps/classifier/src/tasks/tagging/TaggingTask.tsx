@@ -1,5 +1,5 @@
 import type { ProposedTag } from '@chorus/client';
-import { LIST_SEPARATOR, MOST_TAG_LENGTH, type TaggingAnnotation, appliedTags, sameTag, taggingListsOf, tidyTag } from '@chorus/tasks';
+import { LIST_SEPARATOR, MOST_TAG_LENGTH, type TaggingAnnotation, appliedTags, proposedTagsShown, sameTag, taggingListsOf, tidyTag } from '@chorus/tasks';
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TaskHelp } from '../TaskHelp';
@@ -9,15 +9,20 @@ import { useProposedTags } from './useProposedTags';
 type Task = TaskOf<'tagging'>;
 
 /**
- * Tagging: the tags other volunteers proposed for this subject (with their votes so far), a text field with the
- * task's vocabulary as suggestions (a native datalist), Enter or "Add" adds the tag; every tag on the list has
- * "agree" and "disagree" toggles (up and down votes), and the volunteer's own tags a "remove" button. Submits
- * `{ add, up, down }`.
+ * Tagging: the tags other volunteers proposed for this subject (with their votes so far, unless the task says
+ * otherwise: `proposedTagsShown`), a text field with the task's vocabulary as suggestions (a native datalist), Enter
+ * or "Add" adds the tag; every tag on the list has "agree" and "disagree" toggles (up and down votes), and the
+ * volunteer's own tags a "remove" button. Submits `{ add, up, down }`. A task that shows others' tags only after the
+ * volunteer's own asks for them once the volunteer says so (a vote given on one says they did, on a return).
  */
 export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled, subject, workflowId, taskKey }: TaskProps<Task>) {
-  const proposed = useProposedTags(workflowId, subject.id, taskKey);
-  const proposedTags = proposed.map((each) => each.tag);
   const tags = taggingListsOf(value);
+  const shown = proposedTagsShown(task);
+  const [revealed, setRevealed] = useState(() => shown !== 'after-own-tags' || tags.up.length + tags.down.length > 0);
+  const loaded = useProposedTags(workflowId, subject.id, taskKey, revealed);
+  const proposed = loaded ?? [];
+  // A tag the volunteer added themselves is theirs on the list, wherever others proposed it too.
+  const proposedTags = proposed.map((each) => each.tag).filter((tag) => !tags.add.some((own) => sameTag(own, tag)));
   const [draft, setDraft] = useState('');
   /** What the last action did: a tag added or removed (done), or why it was not (refused), styled apart. */
   const [message, setMessage] = useState<{ text: string; done: boolean }>({ text: '', done: false });
@@ -103,6 +108,12 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
     update({ [direction]: on ? tags[direction].filter((t) => t !== tag) : [...tags[direction], tag], [other]: tags[other].filter((t) => t !== tag) });
   }
 
+  function reveal() {
+    setRevealed(true);
+    report(t('tasks.tagging.othersShown'));
+    input.current?.focus(); // the button is gone: the keyboard goes on from the field, before the list
+  }
+
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey && !event.nativeEvent.isComposing) {
       event.preventDefault(); // add the tag; do not submit the form
@@ -114,7 +125,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
     add();
   };
 
-  const listed = [...proposedTags, ...tags.add.filter((tag) => !proposedTags.includes(tag))];
+  const listed = [...proposedTags, ...tags.add];
   const inputId = `${id}-tag`;
   const hintId = `${id}-keys`;
   return (
@@ -151,13 +162,22 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
       <p className={`task-message${message.done ? ' task-message-done' : ''}`} role="status" data-testid="task-message">
         {message.text}
       </p>
+      {!revealed && (
+        <div className="tag-reveal">
+          <p className="muted">{t('tasks.tagging.ownFirst')}</p>
+          <button type="button" className="button button-secondary" onClick={reveal} data-testid="show-proposed-tags">
+            {tags.add.length ? t('tasks.tagging.showOthers') : t('tasks.tagging.noneOfMineShowOthers')}
+          </button>
+        </div>
+      )}
+      {revealed && shown === 'after-own-tags' && loaded?.length === 0 && <p className="muted">{t('tasks.tagging.noneProposed')}</p>}
       {listed.length > 0 ? (
         <ul className="tag-list" aria-label={t('tasks.tagging.list')}>
           {listed.map((tag) => (
             <TagItem
               key={tag}
               tag={tag}
-              votes={proposed.find((each) => each.tag === tag)}
+              votes={shown === 'with-votes' ? proposed.find((each) => sameTag(each.tag, tag)) : undefined}
               own={tags.add.includes(tag)}
               up={tags.up.includes(tag)}
               down={tags.down.includes(tag)}

@@ -1,0 +1,230 @@
+import { type ChorusApiError, type ChorusClient, HIDDEN_TAG_LIMITS, type WorkflowInput, hiddenTagSchema, tagProposalPageSchema } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+/**
+ * Moderation: a project's moderators (and its researchers) read the subjects volunteers reported and retire those,
+ * list the tags volunteers proposed, and hide a proposed tag from later volunteers.
+ */
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+async function guest(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+/** The status of a refused call and the pointers its problem names (undefined when it was not refused). */
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: ChorusApiError) => ({ status: error.status, pointers: error.problem.errors?.map((each) => each.pointer) ?? [] }),
+  );
+
+const TAGGING: Omit<WorkflowInput, 'subjectSetIds'> = {
+  name: 'Tag the notices',
+  firstTask: 'T0',
+  tasks: {
+    T0: { type: 'single', question: 'Readable?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+    T1: { type: 'tagging', instruction: 'Tag it' },
+  },
+  retirement: { rule: 'count', count: 10 },
+};
+
+interface Team {
+  projectId: string;
+  workflowId: string;
+  version: number;
+  setId: string;
+  /** Subject ids by externalId (a, b, c). */
+  subjects: Record<string, string>;
+  moderator: TestAccount;
+  scientist: TestAccount;
+  collaborator: TestAccount;
+}
+
+/** A live tagging workflow over subjects a, b and c, with a moderator, a scientist and a collaborator besides its owner. */
+async function taggingProject(status: 'live' | 'draft' = 'live'): Promise<Team> {
+  const project = await stack.client.createProject({ title: `Moderated ${randomUUID().slice(0, 8)}`, status });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  await stack.client.addSubjects(set.id, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Notice ${externalId}` }] })));
+  const { id: workflowId, version } = await stack.client.createWorkflow(project.id, { ...TAGGING, subjectSetIds: [set.id] });
+  await stack.client.activateWorkflow(workflowId);
+  const { rows } = await stack.db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
+  return {
+    projectId: project.id,
+    workflowId,
+    version,
+    setId: set.id,
+    subjects: Object.fromEntries(rows.map((row) => [row.external_id, row.id])),
+    moderator: await newMember(stack, project.id, 'moderator', 'Moderator'),
+    scientist: await newMember(stack, project.id, 'scientist', 'Scientist'),
+    collaborator: await newMember(stack, project.id, 'collaborator', 'Collaborator'),
+  };
+}
+
+/** A guest's answer to subject `externalId`: readable, with these tags added (and votes). */
+async function tagged(team: Team, externalId: string, value: { add?: string[]; up?: string[]; down?: string[] }, volunteer?: ChorusClient): Promise<ChorusClient> {
+  const client = volunteer ?? (await guest());
+  const annotations = [{ task: 'T0', value: 'yes' }, { task: 'T1', value: { add: [], up: [], down: [], ...value } }];
+  await client.classify({ workflowId: team.workflowId, workflowVersion: team.version, subjectId: team.subjects[externalId]!, annotations }, randomUUID());
+  return client;
+}
+
+const hiddenRows = async (workflowId: string) =>
+  (await stack.db.query('SELECT subject_id, task, tag, hidden_by, reason FROM hidden_tags WHERE workflow_id = $1 ORDER BY hidden_at', [workflowId])).rows;
+
+describe('reported subjects, for moderators', () => {
+  it('lists them to moderators and researchers, and to no one else', async () => {
+    const team = await taggingProject();
+    await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.a!, reason: 'offensive-tag', note: 'A rude tag' });
+    for (const member of [team.moderator, team.scientist, team.collaborator]) {
+      expect(await member.client.reportedSubjects(team.workflowId)).toMatchObject({ total: 1, subjects: [{ subjectId: team.subjects.a, reasons: { 'offensive-tag': 1 } }] });
+    }
+    const outsider = await newAccount(stack, 'Outsider');
+    for (const client of [outsider.client, await guest()]) expect((await refusal(client.reportedSubjects(team.workflowId)))?.status).toBe(403);
+  });
+
+  it('lets a moderator retire a reported subject with a reason, recorded as theirs, and no other subject, set or unretirement', async () => {
+    const team = await taggingProject();
+    await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.a!, reason: 'sensitive-content' });
+    await (await guest()).reportSubject(team.workflowId, { subjectId: team.subjects.b!, reason: 'offensive-tag' });
+    const moderator = team.moderator.client;
+
+    expect(await moderator.retireSubjects(team.workflowId, { subjectIds: [team.subjects.a!], reason: 'A name and address' })).toEqual({ retired: 1 });
+    const { rows } = await stack.db.query("SELECT retirement_reason, retirement_detail->>'by' AS by, retirement_detail->>'reason' AS why FROM subject_workflow_status WHERE subject_id = $1", [team.subjects.a]);
+    expect(rows).toEqual([{ retirement_reason: 'manual', by: team.moderator.id, why: 'A name and address' }]);
+    // By externalId too; retiring it again keeps the first retirement.
+    expect(await moderator.retireSubjects(team.workflowId, { externalIds: ['b', 'a'], reason: 'Reported' })).toEqual({ retired: 1, alreadyRetired: 1 });
+
+    // A subject nobody reported, named among reported ones: refused whole, naming it.
+    expect(await refusal(moderator.retireSubjects(team.workflowId, { subjectIds: [team.subjects.a!, team.subjects.c!], reason: 'Tidy up' }))).toEqual({ status: 403, pointers: ['/subjectIds/1'] });
+    expect(await refusal(moderator.retireSubjects(team.workflowId, { externalIds: ['c'], reason: 'Tidy up' }))).toEqual({ status: 403, pointers: ['/externalIds/0'] });
+    expect(await refusal(moderator.retireSubjects(team.workflowId, { subjectSetId: team.setId, reason: 'All of them' }))).toEqual({ status: 403, pointers: ['/subjectSetId'] });
+    expect((await refusal(moderator.unretireSubjects(team.workflowId, { subjectIds: [team.subjects.a!], reason: 'Back' })))?.status).toBe(403);
+    const { rows: retired } = await stack.db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [team.workflowId]);
+    expect(retired[0].n).toBe(2);
+    // Researchers retire any subject, as before.
+    expect(await team.scientist.client.retireSubjects(team.workflowId, { subjectIds: [team.subjects.c!], reason: 'Out of scope' })).toEqual({ retired: 1 });
+  });
+});
+
+describe('hiding a proposed tag', () => {
+  it('takes it out of the tags proposed to volunteers, whatever its case, recording who, when and why; hiding it again stores nothing', async () => {
+    const team = await taggingProject();
+    await tagged(team, 'a', { add: ['Food'] });
+    await tagged(team, 'a', { add: ['Idiot'], up: ['food'] });
+    await tagged(team, 'b', { add: ['idiot'] });
+    const volunteer = await guest();
+    expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags.map((each) => each.tag)).toEqual(['food', 'idiot']);
+
+    const hidden = await team.moderator.client.hideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: ' IDIOT ', reason: '  An insult  ' });
+    expect(hidden).toEqual({ subjectId: team.subjects.a, task: 'T1', tag: 'idiot', reason: 'An insult', hiddenBy: team.moderator.id, hiddenAt: expect.any(String), replayed: false });
+    const { replayed: _, ...answered } = hidden;
+    expect(hiddenTagSchema.parse(answered)).toEqual(answered); // the documented shape, strictly
+    expect(await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).toEqual({ tags: [{ tag: 'food', up: 2, down: 0 }] });
+    // Of that subject only.
+    expect(await volunteer.proposedTags(team.workflowId, team.subjects.b!, 'T1')).toEqual({ tags: [{ tag: 'idiot', up: 1, down: 0 }] });
+
+    const again = await team.scientist.client.hideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'idiot', reason: 'second thoughts' });
+    expect(again).toEqual({ ...hidden, replayed: true });
+    expect(await hiddenRows(team.workflowId)).toEqual([{ subject_id: team.subjects.a, task: 'T1', tag: 'idiot', hidden_by: team.moderator.id, reason: 'An insult' }]);
+    // A volunteer who types it again adds it to their own answer, but it is not proposed to others.
+    await tagged(team, 'a', { add: ['idiot'] });
+    expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags.map((each) => each.tag)).toEqual(['food']);
+  });
+
+  it('is for the project’s moderators and researchers: refused to others, and a draft’s workflow is not found by outsiders', async () => {
+    const team = await taggingProject();
+    await tagged(team, 'a', { add: ['one', 'two', 'three', 'four'] });
+    const hide = (client: ChorusClient, tag: string) => client.hideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag });
+    for (const [client, tag] of [[team.moderator.client, 'one'], [team.scientist.client, 'two'], [team.collaborator.client, 'three'], [stack.client, 'four']] as const) {
+      expect((await hide(client, tag)).replayed).toBe(false);
+    }
+    const outsider = await newAccount(stack, 'Outsider');
+    for (const client of [outsider.client, await guest()]) expect((await refusal(hide(client, 'one')))?.status).toBe(403);
+    expect((await refusal(hide(stack.anonymous, 'one')))?.status).toBe(401);
+    expect(await hiddenRows(team.workflowId)).toHaveLength(4);
+
+    const draft = await taggingProject('draft');
+    await tagged(draft, 'a', { add: ['secret'] }, stack.client);
+    const refused = await refusal(outsider.client.hideTag(draft.workflowId, { subjectId: draft.subjects.a!, task: 'T1', tag: 'secret' }));
+    expect(refused).toEqual({ status: 404, pointers: ['/params/id'] });
+    expect((await draft.moderator.client.hideTag(draft.workflowId, { subjectId: draft.subjects.a!, task: 'T1', tag: 'secret' })).tag).toBe('secret');
+  });
+
+  it.each([
+    ['no task', (s: Record<string, string>) => ({ subjectId: s.a, tag: 'rude' }), '/task'],
+    ['a task that is not a tagging task', (s: Record<string, string>) => ({ subjectId: s.a, task: 'T0', tag: 'rude' }), '/task'],
+    ['a subject that is not an id', () => ({ subjectId: 'first', task: 'T1', tag: 'rude' }), '/subjectId'],
+    ['a subject of no workflow', () => ({ subjectId: randomUUID(), task: 'T1', tag: 'rude' }), '/subjectId'],
+    ['a tag nobody proposed for the subject', (s: Record<string, string>) => ({ subjectId: s.b, task: 'T1', tag: 'rude' }), '/tag'],
+    ['an empty tag', (s: Record<string, string>) => ({ subjectId: s.a, task: 'T1', tag: '  ' }), '/tag'],
+    ['a tag holding the list separator', (s: Record<string, string>) => ({ subjectId: s.a, task: 'T1', tag: 'rude;crude' }), '/tag'],
+    ['a reason too long', (s: Record<string, string>) => ({ subjectId: s.a, task: 'T1', tag: 'rude', reason: 'x'.repeat(HIDDEN_TAG_LIMITS.reasonLength + 1) }), '/reason'],
+    ['an unknown field', (s: Record<string, string>) => ({ subjectId: s.a, task: 'T1', tag: 'rude', colour: 'red' }), '/colour'],
+  ])('refuses %s with a problem naming the field, and hides nothing', async (_name, body, pointer) => {
+    const team = await taggingProject();
+    await tagged(team, 'a', { add: ['rude'] });
+    const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${team.workflowId}/hidden-tags`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${team.moderator.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body(team.subjects)),
+    });
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(((await response.json()) as { errors: { pointer: string }[] }).errors.map((error) => error.pointer)).toEqual([pointer]);
+    expect(await hiddenRows(team.workflowId)).toEqual([]);
+  });
+});
+
+describe("a workflow's tag proposals", () => {
+  it('lists the answers that proposed tags, the most recent first, a page at a time, each tag with its hiding', async () => {
+    const team = await taggingProject();
+    await tagged(team, 'a', { add: ['Horse', 'cart'] });
+    await tagged(team, 'b', { add: [], up: [] }); // proposes nothing
+    await tagged(team, 'b', { add: ['rude word'] });
+    await (await guest()).classify({ workflowId: team.workflowId, workflowVersion: team.version, subjectId: team.subjects.c!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    await tagged(team, 'a', { add: ['RUDE  word'] });
+    await team.moderator.client.hideTag(team.workflowId, { subjectId: team.subjects.b!, task: 'T1', tag: 'rude word', reason: 'Insult' });
+
+    const page = await team.moderator.client.tagProposals(team.workflowId);
+    expect(tagProposalPageSchema.parse(page)).toEqual(page); // the documented shape, strictly
+    expect(page.next).toBeNull();
+    expect(page.proposals.map((proposal) => [proposal.externalId, proposal.tags.map((each) => [each.tag, each.hidden?.reason ?? null])])).toEqual([
+      ['a', [['RUDE  word', null]]], // hidden for subject b only
+      ['b', [['rude word', 'Insult']]],
+      ['a', [['Horse', null], ['cart', null]]],
+    ]);
+    expect(page.proposals[1]!.tags[0]!.hidden).toEqual({ hiddenBy: team.moderator.id, hiddenAt: expect.any(String), reason: 'Insult' });
+    const { rows } = await stack.db.query('SELECT id, user_id FROM classifications WHERE subject_id = $1 ORDER BY created_at LIMIT 1', [team.subjects.a]);
+    // The volunteer by user id only.
+    expect(page.proposals[2]).toMatchObject({ classificationId: rows[0].id, subjectId: team.subjects.a, task: 'T1', userId: rows[0].user_id });
+
+    const one = await team.scientist.client.tagProposals(team.workflowId, { limit: 2 });
+    expect(one.proposals.map((proposal) => proposal.externalId)).toEqual(['a', 'b']);
+    const two = await team.scientist.client.tagProposals(team.workflowId, { limit: 2, after: one.next! });
+    expect(two).toMatchObject({ proposals: [{ externalId: 'a', tags: [{ tag: 'Horse' }, { tag: 'cart' }] }], next: null });
+    // One subject's.
+    const ofB = await team.moderator.client.tagProposals(team.workflowId, { subjectId: team.subjects.b! });
+    expect(ofB.proposals.map((proposal) => proposal.externalId)).toEqual(['b']);
+  });
+
+  it('is for moderators and researchers only, and names a bad query parameter', async () => {
+    const team = await taggingProject();
+    const outsider = await newAccount(stack, 'Outsider');
+    for (const client of [outsider.client, await guest()]) expect((await refusal(client.tagProposals(team.workflowId)))?.status).toBe(403);
+    expect((await team.collaborator.client.tagProposals(team.workflowId)).proposals).toEqual([]);
+    for (const [query, pointer] of [['after=yesterday', '/query/after'], ['limit=0', '/query/limit'], ['subjectId=a', '/query/subjectId'], ['sort=new', '/query/sort']] as const) {
+      const refused = await refusal(team.moderator.client.request('GET', `/workflows/${team.workflowId}/tag-proposals?${query}`));
+      expect([query, refused]).toEqual([query, { status: 422, pointers: [pointer] }]);
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { ChorusClient } from '@chorus/client';
+import type { Page } from 'playwright-core';
+import { ACCOUNT_PASSWORD, newMember } from '../../../test/support/accounts';
+import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * A project's moderator in the lab, in a real browser against the real API: they find the project and its workflows,
+ * and on a workflow's page only what they may use (the subjects volunteers reported, the tags volunteers proposed);
+ * from a subject reported for an offensive tag they open its tags and hide the tag, by keyboard, with a reason. What
+ * the page did is read back through the API and Postgres.
+ */
+
+jest.setTimeout(120_000);
+
+describe('classifier in a browser: moderating in the lab', () => {
+  const suite = useStackAndBrowser();
+
+  /** Presses a button or follows a link by keyboard: Tab (or Shift+Tab) to it, then Enter. */
+  async function press(page: Page, selector: string, backwards = false): Promise<void> {
+    await tabTo(page, selector, 120, backwards);
+    await page.keyboard.press('Enter');
+  }
+
+  async function guest(): Promise<ChorusClient> {
+    return suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+  }
+
+  it('shows a moderator the reported subjects and proposed tags, and hides a reported subject’s tag by keyboard', async () => {
+    const researcher = suite.stack.client;
+    const project = await researcher.createProject({ title: `Notices ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Notices' });
+    await researcher.addSubjects(set.id, ['a', 'b'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Notice ${externalId}` }] })));
+    const workflow = await researcher.createWorkflow(project.id, {
+      name: 'Tag the notices',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'tagging', instruction: 'Tag it' } },
+      retirement: { rule: 'count', count: 10 },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflow.id);
+    const { rows } = await suite.stack.db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
+    const subjects = Object.fromEntries(rows.map((row) => [row.external_id, row.id])) as Record<string, string>;
+    const tag = async (externalId: string, add: string[]) =>
+      (await guest()).classify({ workflowId: workflow.id, workflowVersion: workflow.version, subjectId: subjects[externalId]!, annotations: [{ task: 'T0', value: { add } }] }, randomUUID());
+    await tag('a', ['Idiot', 'horse']);
+    await tag('b', ['cart']);
+    await (await guest()).reportSubject(workflow.id, { subjectId: subjects.a!, reason: 'offensive-tag', note: 'A rude word' });
+    const moderator = await newMember(suite.stack, project.id, 'moderator', 'Moderator');
+
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: moderator.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/lab`);
+    const listed = page.locator(`[data-testid="lab-projects"] [data-project-slug="${project.slug}"]`);
+    await listed.waitFor();
+    expect(await listed.locator('td').first().textContent()).toBe('moderator');
+    await press(page, `[data-project-slug="${project.slug}"] a`);
+    await page.getByTestId('lab-workflows').waitFor();
+    // Only the workflows: no sets, no team, no new workflow.
+    expect(await page.locator('#lab-workflow-name, #lab-team-heading, [data-testid="lab-sets"]').count()).toBe(0);
+    await press(page, `[data-workflow-id="${workflow.id}"] a`);
+
+    await page.getByTestId('lab-reports').waitFor();
+    await page.getByTestId('lab-tag-proposals').waitFor();
+    expect(await page.locator('main h2').allTextContents()).toEqual(['Reported subjects', 'Tags volunteers proposed']);
+    const proposalRows = page.locator('[data-testid="lab-tag-proposals"] tbody tr');
+    expect(await proposalRows.locator('th').allTextContents()).toEqual(['b', 'a']); // the most recent first
+    await checkScreen(page, 'lab-moderation');
+
+    // The subject reported for a tag: its own tags, the heading above them focused.
+    await press(page, 'button[aria-label="Show its tags: those volunteers proposed for a"]');
+    await waitForFocus(page, '#lab-tags-heading');
+    expect(await page.getByTestId('lab-tags-subject').textContent()).toBe('Tags proposed for a.');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-tag-proposals"] tbody tr').length === 1);
+
+    // Asked first: Escape keeps it, focus back on its button; then hidden with a reason.
+    await press(page, 'button[aria-label="Hide “Idiot” of a"]');
+    await waitForFocus(page, '[data-testid="lab-tag-hide"]');
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, 'button[aria-label="Hide “Idiot” of a"]');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-tag-hide"]');
+    await tabTo(page, '#lab-tag-hide-reason');
+    await page.keyboard.type('An insult');
+    await checkScreen(page, 'lab-moderation-hide');
+    await press(page, '[data-testid="lab-tag-hide"] button[type="submit"]');
+    await waitForFocus(page, '[data-testid="lab-tags-result"]');
+    expect(await page.getByTestId('lab-tags-result').textContent()).toBe('“Idiot” is hidden for a: volunteers are no longer shown it.');
+    await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"]').getByText(/^Hidden on .*: An insult$/).waitFor();
+    expect(await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="horse"] button').getAttribute('aria-label')).toBe('Hide “horse” of a');
+
+    const { rows: hidden } = await suite.stack.db.query('SELECT subject_id, task, tag, hidden_by, reason FROM hidden_tags WHERE workflow_id = $1', [workflow.id]);
+    expect(hidden).toEqual([{ subject_id: subjects.a, task: 'T0', tag: 'idiot', hidden_by: moderator.id, reason: 'An insult' }]);
+    expect(await (await guest()).proposedTags(workflow.id, subjects.a!, 'T0')).toEqual({ tags: [{ tag: 'horse', up: 1, down: 0 }] });
+
+    // Every subject's tags again.
+    await press(page, '[data-testid="lab-tags-all"]', true);
+    await waitForFocus(page, '#lab-tags-heading');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-tag-proposals"] tbody tr').length === 2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
