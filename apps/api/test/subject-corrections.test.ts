@@ -20,7 +20,8 @@ const PAGE: SubjectLocation[] = [
   { type: 'image', url: 'https://old.example.org/iiif/p1/full/max/0/default.jpg', iiifService: 'https://old.example.org/iiif/p1', alt: 'A baptism register, page 1' },
   { type: 'text', text: 'Baptisms, [1820]', highlights: [[0, 8]] },
 ];
-const MOVED: SubjectLocation[] = [{ type: 'image', url: 'https://new.example.org/iiif/p1/full/max/0/default.jpg', iiifService: 'https://new.example.org/iiif/p1' }, PAGE[1]!];
+const MOVED_IMAGE = { type: 'image' as const, url: 'https://new.example.org/iiif/p1/full/max/0/default.jpg', iiifService: 'https://new.example.org/iiif/p1' };
+const MOVED: SubjectLocation[] = [MOVED_IMAGE, PAGE[1]!];
 
 /** A live project with an active workflow over a subject `p1` with an image and a text, and a second, `p2`, of a text only. */
 async function registers() {
@@ -60,7 +61,7 @@ describe('correcting a subject’s locations', () => {
     const corrected = await scientist.client.correctSubjectLocations(p1, input);
     expect(subjectCorrectedSchema.parse(corrected)).toEqual(corrected); // the documented shape, strictly
     // The image sent without its description keeps it.
-    const now = [{ ...MOVED[0]!, alt: 'A baptism register, page 1' }, PAGE[1]];
+    const now = [{ ...MOVED_IMAGE, alt: 'A baptism register, page 1' }, PAGE[1]];
     expect(corrected).toEqual({
       subjectId: p1,
       locations: now,
@@ -70,7 +71,7 @@ describe('correcting a subject’s locations', () => {
     expect(await correctionsOf(p1)).toEqual([{ previous_locations: PAGE, locations: now, changed_by: scientist.id, reason: 'The library moved its IIIF server' }]);
 
     // The same addresses again (a description corrected alone): taken, and no correction recorded.
-    const described = await stack.client.correctSubjectLocations(p1, { locations: [{ ...MOVED[0]!, alt: 'Register of baptisms, p. 1' }, PAGE[1]!], reason: 'Better words' });
+    const described = await stack.client.correctSubjectLocations(p1, { locations: [{ ...MOVED_IMAGE, alt: 'Register of baptisms, p. 1' }, PAGE[1]!], reason: 'Better words' });
     expect(described).toMatchObject({ correction: null, locations: [{ alt: 'Register of baptisms, p. 1' }, PAGE[1]] });
     expect(await correctionsOf(p1)).toHaveLength(1);
     expect((await refusal(stack.client.correctSubjectLocations(randomUUID(), input)))?.problem.errors).toEqual([{ pointer: '/params/id', message: expect.any(String) }]);

@@ -11,6 +11,7 @@ import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
+import { CorrectSubjectAddress, ReportedMedia } from './CorrectSubjectAddress';
 
 /**
  * The subjects volunteers reported as ones they could not classify (it does not load, it is blank, sensitive…), the
@@ -28,6 +29,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged }: { work
   // biome-ignore lint/correctness/useExhaustiveDependencies: `data` is the trigger: a new read of the first page starts the list again
   useEffect(() => setMore(null), [data]);
   const [retiring, setRetiring] = useState<ReportedSubject | null>(null);
+  const [correcting, setCorrecting] = useState<ReportedSubject | null>(null);
   const [result, say] = useResult();
   const subjects = [...(data?.subjects ?? []), ...(more?.subjects ?? [])];
   const next = more ? more.next : data?.next;
@@ -56,6 +58,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged }: { work
           <thead>
             <tr>
               <th scope="col">{t('lab.reports.subject')}</th>
+              <th scope="col">{t('lab.correction.media')}</th>
               <th scope="col">{t('lab.reports.why')}</th>
               <th scope="col">{t('lab.reports.notes')}</th>
               <th scope="col">{t('lab.reports.when')}</th>
@@ -66,6 +69,9 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged }: { work
             {subjects.map((subject) => (
               <tr key={subject.subjectId} data-subject-id={subject.subjectId}>
                 <th scope="row">{name(subject)}</th>
+                <td>
+                  <ReportedMedia subject={subject} name={name(subject)} onCorrect={() => setCorrecting(subject)} />
+                </td>
                 <td>
                   <ul className="lab-report-reasons">
                     {SUBJECT_REPORT_REASONS.filter((reason) => subject.reasons[reason]).map((reason) => (
@@ -118,6 +124,19 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged }: { work
             onChanged();
           }}
           onCancel={() => setRetiring(null)}
+        />
+      )}
+      {correcting && (
+        <CorrectSubjectAddress
+          key={correcting.subjectId}
+          subject={correcting}
+          name={name(correcting)}
+          onCorrected={({ correction }) => {
+            say(correction ? t('lab.correction.done', { subject: name(correcting) }) : t('lab.correction.unchanged', { subject: name(correcting) }));
+            setCorrecting(null);
+            reload();
+          }}
+          onCancel={() => setCorrecting(null)}
         />
       )}
     </section>
