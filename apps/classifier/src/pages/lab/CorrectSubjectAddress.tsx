@@ -11,8 +11,6 @@ import { useForm } from '../../lib/useForm';
 type Medium = Extract<SubjectLocation, { type: 'image' | 'audio' }>;
 /** A subject's images and recordings, each with its place among its locations (what the API's pointers name). */
 const mediaOf = (locations: SubjectLocation[]) => locations.flatMap((location, place) => (location.type === 'text' ? [] : [{ location, place }]));
-/** Whether researchers could correct an address of the subject: it has an image or a recording. */
-export const hasMedia = (subject: ReportedSubject) => mediaOf(subject.locations).length > 0;
 
 /** "Image 2", "Recording 1": a medium named by its type and its number among the subject's media of that type. */
 function useMediumNames(locations: SubjectLocation[]): (place: number) => string {
