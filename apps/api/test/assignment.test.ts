@@ -738,7 +738,7 @@ describe('the queue', () => {
     expect([await minutesLeft(mine[0]!), await minutesLeft(mine[1]!)]).toEqual([stack.config.assignmentTtlSeconds / 60, stack.config.assignmentTtlSeconds / 60]);
     expect(await minutesLeft(theirs[0]!)).toBe(2); // another volunteer's hold is theirs to renew
     expect(await minutesLeft(lapsing)).toBe(0); // about to lapse: left to lapse, since the queue may have given it away
-    expect(await other.renewHolds(workflowId, mine)).toEqual({ held: [], expiresAt: null, gone: [] });
+    expect(await other.renewHolds(workflowId, mine)).toEqual({ held: [], expiresAt: null, gone: [], corrected: [] });
     expect(renewed.gone).toEqual([]);
 
     // Researchers retire one of the volunteer's subjects: it is named as gone to them, and to anyone who asks.
@@ -750,7 +750,7 @@ describe('the queue', () => {
     expect(await other.renewHolds(workflowId, mine)).toMatchObject({ gone: [mine[1]] });
     // A page left open past its holds (the reconciler has ended them) still learns what was retired meanwhile.
     await stack.db.query('DELETE FROM assignments WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[])', [workflowId, mine]);
-    expect(await volunteer.renewHolds(workflowId, mine)).toEqual({ held: [], expiresAt: null, gone: [mine[1]] });
+    expect(await volunteer.renewHolds(workflowId, mine)).toEqual({ held: [], expiresAt: null, gone: [mine[1]], corrected: [] });
     // Nobody learns anything of a workflow they may not read.
     const draft = await stack.client.createWorkflow(projectId, { name: 'Draft', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 1 } });
     expect((await volunteer.renewHolds(draft.id, mine).then(() => undefined, (error: ChorusApiError) => error))?.status).toBe(404);

@@ -47,6 +47,7 @@ describe('raw classifications export', () => {
       subject_id: subjectIds['has, comma'],
       external_id: 'has, comma',
       subject_metadata: '{}',
+      earlier_locations: null,
       user_id: volunteerA,
       user_kind: 'guest',
       user_name: null,
@@ -84,7 +85,7 @@ describe('raw classifications export', () => {
     expect(ndjson).toEqual(json);
     const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
     expect(header).toBe(
-      'classification_id,subject_id,external_id,subject_metadata,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,classification_metadata,annotations,T0_answer,T1_answer',
+      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,classification_metadata,annotations,T0_answer,T1_answer',
     );
     expect(lines).toHaveLength(3);
     expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",yes,horse;coach$/);

@@ -175,6 +175,26 @@ describe('subject uploads from files', () => {
     expect((await upload(setId, '[{"locations":[]}]', 'application/json')).body.errors).toEqual([{ pointer: '', message: 'is a list: send the subjects as { "subjects": [...] }' }]);
   });
 
+  it('recognises a text corpus sent again by its passages’ text, adding nothing, and keeps a passage the corpus repeats as many subjects', async () => {
+    const { projectId, setId } = await newSet();
+    const corpus = 'Dear [[Sir]], the vestry met.\n\n[Page left blank.]\n\nThe rates were set.\n\n[Page left blank.]';
+    expect((await upload(setId, corpus, 'text/plain')).body).toMatchObject({ created: 4, existing: 0, addedToSet: 4 });
+    // Sent again (a dropped connection, a "did it work?"): every passage is found, nothing added.
+    expect((await upload(setId, corpus, 'text/plain')).body).toMatchObject({ created: 0, existing: 4, addedToSet: 0, updated: 0 });
+    // A corpus with a passage inserted: the new one is added, the others found (their passage numbers corrected).
+    const longer = corpus.replace('\n\nThe rates', '\n\nA new churchwarden.\n\nThe rates');
+    expect((await upload(setId, longer, 'text/plain')).body).toMatchObject({ created: 1, existing: 4, addedToSet: 1, updated: 2 });
+    const stored = await subjectsOf(projectId);
+    expect(stored.map((subject) => [subject.locations[0].text, subject.metadata.passage]).sort()).toEqual(
+      [['A new churchwarden.', 3], ['Dear Sir, the vestry met.', 1], ['The rates were set.', 4], ['[Page left blank.]', 2], ['[Page left blank.]', 5]].sort(),
+    );
+    // Named to volunteers and researchers as before: a passage has no externalId.
+    expect(stored.every((subject) => subject.external_id === null)).toBe(true);
+    // Into another set of the project, the same passages join it, as subjects with ids do.
+    const other = await stack.client.createSubjectSet(projectId, { name: 'Other' });
+    expect((await upload(other.id, corpus, 'text/plain')).body).toMatchObject({ created: 0, existing: 4, addedToSet: 4 });
+  });
+
   it('takes files of many megabytes on the upload route only: other routes refuse a body over 1 MiB before reading it, signed in or not', async () => {
     const { projectId, setId } = await newSet();
     const big = `external_id,text,note\n${Array.from({ length: 3_000 }, (_, i) => `big-${i},Notice ${i},${'x'.repeat(1_000)}`).join('\n')}`;

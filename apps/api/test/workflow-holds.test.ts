@@ -41,7 +41,7 @@ describe("a workflow's holds, ended by its researchers", () => {
     // A page that still shows one: its renewal finds it no longer held but still wanted (not `gone`), so the page keeps
     // it; and its answer is stored.
     const [shown] = subjectIds;
-    expect(await first.renewHolds(workflowId, [shown!])).toEqual({ held: [], gone: [], expiresAt: null });
+    expect(await first.renewHolds(workflowId, [shown!])).toEqual({ held: [], gone: [], expiresAt: null, corrected: [] });
     const stored = await first.classify(
       { workflowId, workflowVersion: firstQueue.workflowVersion, subjectId: shown!, annotations: [{ task: 'T0', value: 'yes' }] },
       randomUUID(),

@@ -116,7 +116,9 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
     await focusedErrors(page);
     const said = await page.evaluate(() => document.activeElement?.textContent ?? '');
-    expect(said).toContain('The file is larger than the 16 MiB this Chorus takes at once: split it into smaller files');
+    // The limit that bit is the size's (this file has one subject): the advice names it, not the 10,000 subjects per upload.
+    expect(said).toContain('The file is larger than the 16 MiB this Chorus takes at once (a limit on the file\'s size, whatever its number of subjects): split it into 2 files or more, each under 16 MiB');
+    expect(said).not.toContain('10,000');
     expect(said).not.toContain('BODY_LIMIT_BYTES');
     // Excel's "Text (Tab delimited)": a table in a .txt file, read as one, not as a passage of text.
     await page.locator('#lab-upload-file').setInputFiles({ name: 'gravures.txt', mimeType: 'text/plain', buffer: Buffer.from('external_id\ttext\ng1\tGravure 1\ng2\tGravure 2\n') });

@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
 } from './types';
 
 /** The formats every download is written in (the API's and the lab's one list). */
@@ -227,8 +227,16 @@ export class ChorusClient {
    * Uploads a file of subjects as it is: a CSV (`text/csv`), a text corpus (`text/plain`), a IIIF manifest or
    * `{ subjects: [...] }` (`application/json`). A refusal names each bad subject by pointer and, for a file, its row.
    */
-  async uploadSubjects(subjectSetId: string, file: string | Blob, contentType: string) {
-    return (await this.request<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects`, file, { 'content-type': contentType }, { raw: true })).body;
+  async uploadSubjects(subjectSetId: string, file: string | Blob, contentType: string, replacing?: LocationReplacement) {
+    const query = replacing ? `?${queryString({ replaceLocations: 'true', reason: replacing.reason })}` : '';
+    return (await this.request<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects${query}`, file, { 'content-type': contentType }, { raw: true })).body;
+  }
+  /**
+   * Gives a subject's locations new addresses: the same content moved (as many locations, of the same types, the texts
+   * unchanged), recorded with the reason (researchers only).
+   */
+  correctSubjectLocations(subjectId: string, input: SubjectCorrectionInput) {
+    return this.call<SubjectCorrected>('PATCH', `/subjects/${subjectId}`, input);
   }
   /** Deletes a set no workflow uses, with its subjects that are in no other set and were never classified. */
   deleteSubjectSet(subjectSetId: string) {

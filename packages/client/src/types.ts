@@ -34,6 +34,7 @@ import type {
   subjectSetListSchema,
   subjectSetViewSchema,
   subjectsAddedSchema,
+  subjectCorrectedSchema,
   subjectsRetiredSchema,
   guestWorkCarriedSchema,
   subjectsUnretiredSchema,
@@ -85,6 +86,17 @@ export type SubjectSetSummary = z.infer<typeof subjectSetListSchema>['subjectSet
 export type SubjectPage = z.infer<typeof subjectPageSchema>;
 export type ResearcherSubject = SubjectPage['subjects'][number];
 export type SubjectsAdded = z.infer<typeof subjectsAddedSchema>;
+export type SubjectCorrected = z.infer<typeof subjectCorrectedSchema>;
+/** A subject's locations at new addresses (the same content: as many, of the same types), and why, for the record. */
+export interface SubjectCorrectionInput {
+  locations: SubjectLocation[];
+  reason: string;
+}
+/** An upload whose subjects already in the project take the locations sent, if they are the same content at new addresses. */
+export interface LocationReplacement {
+  replaceLocations: true;
+  reason: string;
+}
 
 export type WorkflowStatus = z.infer<typeof workflowStatusSchema>;
 export type WorkflowSummary = z.infer<typeof workflowSummarySchema>;

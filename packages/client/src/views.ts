@@ -116,6 +116,26 @@ export const subjectPageSchema = z.strictObject({ subjects: z.array(researcherSu
 /** What a request did that its author may not have meant, each named by the field it is about. */
 const warningsSchema = z.array(z.strictObject({ pointer: z.string(), message: z.string() }));
 
+
+/** What a correction of a subject's locations may say of itself, as the API checks it and the lab's form limits it. */
+export const SUBJECT_CORRECTION_LIMITS = { reasonLength: 500 } as const;
+/**
+ * A subject whose locations a researcher corrected (the same content at a new address): its locations now, and the
+ * correction recorded, null when the addresses sent were those it had (nothing recorded; an image's `alt` sent is
+ * taken all the same).
+ */
+export const subjectCorrectedSchema = z.strictObject({
+  subjectId: id,
+  locations: z.array(subjectLocationSchema),
+  correction: z
+    .strictObject({
+      previousLocations: z.array(subjectLocationSchema).meta({ description: 'The locations it replaced, which the classifications stored before it were shown' }),
+      reason: z.string(),
+      correctedBy: id,
+      correctedAt: time,
+    })
+    .nullable(),
+});
 /**
  * An upload: how many subjects were new (`created`), how many were already in the project by externalId (`existing`,
  * of which `updated` took the new metadata sent), how many joined this set now (`addedToSet`: the new ones, and those
@@ -129,6 +149,7 @@ export const subjectsAddedSchema = z.strictObject({
   imagesWithoutAlt: z.int().meta({
     description: "Images of the subjects uploaded that have no description (`alt`, as stored): screen readers name them only by their subject's name. The warning says how this kind of upload describes them",
   }),
+  corrected: z.int().meta({ description: 'With replaceLocations=true: subjects already in the project whose locations took the new addresses sent' }),
   subjectIds: z.array(id),
   warnings: warningsSchema.optional().meta({ description: 'When images have no description (`alt`): how many, and how to give them one' }),
 });
@@ -241,6 +262,9 @@ export const holdsRenewedSchema = z.strictObject({
   held: z.array(id).meta({ description: 'Of the subjects named, those the caller still held (a hold within 10 s of lapsing is left to lapse)' }),
   gone: z.array(id).meta({ description: 'Of the subjects named, held or not, those the workflow no longer asks for: retired, or no longer in it (a page takes them out of what it will show)' }),
   expiresAt: time.nullable().meta({ description: 'When they lapse now, unless renewed again; null when none was held' }),
+  corrected: z
+    .array(z.strictObject({ id, locations: z.array(subjectLocationSchema) }))
+    .meta({ description: 'Of the subjects named, those whose locations researchers have corrected (a new address of the same content), with their locations now, for a page to show instead of those it kept' }),
 });
 
 /** What `POST /workflows/:id/queue/release` ended: the subjects named that the caller held, back in the pool. */
@@ -475,6 +499,9 @@ export const reportedSubjectSchema = z.strictObject({
   firstReportedAt: time,
   lastReportedAt: time,
   retired: z.boolean(),
+  /** What volunteers are shown now: the addresses of its images and recordings, which a researcher may correct. */
+  locations: z.array(subjectLocationSchema),
+  locationsCorrectedAt: time.nullable().meta({ description: 'When researchers last corrected its locations (PATCH /subjects/:id): reports made before were about the address before' }),
 });
 /**
  * A page of a workflow's reported subjects, the most recently first reported first (a later report does not move a

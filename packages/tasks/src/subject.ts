@@ -50,8 +50,11 @@ const subjectMetadataSchema = metadataSchema('put long texts in a text location,
 /** The institution's own id of a subject (a catalogue or page number), unique in its project. */
 export const externalIdSchema = z.string().trim().min(1).max(500);
 
+/** What volunteers are shown of a subject, in order. */
+export const subjectLocationsSchema = z.array(subjectLocationSchema).min(1, 'a subject needs at least one location: an image, a sound or a text').max(50);
+
 export const subjectInputSchema = z.strictObject({
-  locations: z.array(subjectLocationSchema).min(1, 'a subject needs at least one location: an image, a sound or a text').max(50),
+  locations: subjectLocationsSchema,
   metadata: subjectMetadataSchema.default({}),
   externalId: externalIdSchema.optional(),
   /** Known answers per task key; makes this a gold-standard subject. */

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { HoldsReleased, HoldsRenewed, QueueView, WorkflowHoldsEnded } from '@chorus/client';
 import { classificationsNeededAtLeast, classificationsNeededAtMost } from '@chorus/consensus';
 import { type Project, type ProjectRole, type Workflow, preparedQuery } from '@chorus/db';
-import { type SelectionRule, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt } from '@chorus/tasks';
+import { type SelectionRule, type SubjectLocation, type WorkflowDefinition, experienceThatMatters, goldOnlyAtGoldSlots, goldStandardRateAt } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound } from '../common/problem';
@@ -13,7 +13,7 @@ import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
-import { END_ALL_HOLDS, EXPERIENCE, FED_BY, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, WORKFLOWS_FOR_QUEUE, remainingSql } from './queue-sql';
+import { CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, WORKFLOWS_FOR_QUEUE, remainingSql } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -211,15 +211,17 @@ export class AssignmentService {
   /**
    * Holds the caller's live assignments of these subjects for the lifetime again (a page whose volunteer is at work
    * keeps what it shows), and says which of the subjects the workflow no longer asks for (retired, by its rule or by
-   * researchers, or taken out of it), held or not, for the page to leave out. For those who may read the workflow.
+   * researchers, or taken out of it), held or not, for the page to leave out, and which researchers gave new
+   * addresses, for the page to show them there. For those who may read the workflow.
    */
   async renewHolds(workflowId: string, user: AuthUser, subjectIds: string[]): Promise<HoldsRenewed> {
     await this.readable(workflowId, user, 0);
-    const [held, gone] = await Promise.all([
+    const [held, gone, corrected] = await Promise.all([
       preparedQuery<{ subject_id: string; expires_at: Date }>(this.db, HOLD_FOR, [workflowId, user.id, this.config.assignmentTtlSeconds, subjectIds]),
       preparedQuery<{ subject_id: string }>(this.db, GONE_FROM_WORKFLOW, [workflowId, subjectIds]),
+      preparedQuery<{ id: string; locations: SubjectLocation[] }>(this.db, CORRECTED_AMONG, [subjectIds]),
     ]);
-    return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at.toISOString() ?? null, gone: gone.map((row) => row.subject_id) };
+    return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at.toISOString() ?? null, gone: gone.map((row) => row.subject_id), corrected };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { type Annotation, type WorkflowDefinition, flatAnswerOf, reachableTasks } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAnswerOf, reachableTasks } from '@chorus/tasks';
 import type { FlatRecord } from './export-format';
 
 /** One classification as the export query reads it. */
@@ -8,6 +8,8 @@ export interface ClassificationRow {
   external_id: string | null;
   /** The researcher's metadata of the subject, private keys included. */
   subject_metadata: Record<string, unknown>;
+  /** The locations it was shown, when researchers have corrected them since it was stored; else null. */
+  earlier_locations: SubjectLocation[] | null;
   user_id: string;
   user_kind: string;
   /** The account's display name, for crediting volunteers; null for guests and deleted accounts. */
@@ -30,6 +32,8 @@ export const CLASSIFICATION_COLUMNS = {
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
   subject_metadata: "the subject's metadata as one JSON cell, private keys (# or !) included",
+  earlier_locations:
+    "the subject's locations the volunteer was shown, as one JSON cell, when researchers have since corrected their addresses (the same content moved: PATCH /subjects/:id); empty when it was stored after the last correction, or there was none",
   user_id: "the volunteer's id",
   user_kind: 'guest, registered or deleted: what the volunteer is now (a guest who registered later shows as registered on earlier rows too; an account deleted since, as deleted)',
   user_name: "a registered volunteer's display name, for crediting them; empty for guests and deleted accounts",
@@ -70,6 +74,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     subject_id: row.subject_id,
     external_id: row.external_id,
     subject_metadata: JSON.stringify(row.subject_metadata),
+    earlier_locations: row.earlier_locations && JSON.stringify(row.earlier_locations),
     user_id: row.user_id,
     user_kind: row.user_kind,
     user_name: row.user_name,

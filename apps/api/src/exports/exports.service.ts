@@ -42,10 +42,14 @@ const CONSENSUS_ROWS = `
 
 /**
  * In the order of the unique index, so that the cursor streams from the first row without sorting the workflow; with
- * `since` ($2), only the classifications stored or changed (their `after_retirement` flag) at or after it.
+ * `since` ($2), only the classifications stored or changed (their `after_retirement` flag, their subject's locations
+ * corrected) at or after it. A classification was shown what the first correction after it replaced, if any.
  */
 const CLASSIFICATION_ROWS = `
-  SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata, c.user_id, u.kind AS user_kind,
+  SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata,
+         (SELECT ch.previous_locations FROM subject_location_changes ch WHERE ch.subject_id = c.subject_id AND ch.changed_at > c.created_at
+          ORDER BY ch.changed_at LIMIT 1) AS earlier_locations,
+         c.user_id, u.kind AS user_kind,
          CASE WHEN u.kind = 'registered' THEN u.display_name END AS user_name, c.workflow_version, c.created_at,
          coalesce(c.updated_at, c.created_at) AS updated_at, c.started_at,
          c.finished_at, c.gold_standard, c.after_retirement, c.metadata AS classification_metadata, c.annotations

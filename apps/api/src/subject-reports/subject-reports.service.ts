@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReportedSubjectPage, SubjectReport, SubjectReportReason } from '@chorus/client';
+import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -31,6 +32,9 @@ interface ReportedSubjectRow {
   /** `first_reported_at` to the microsecond, for the cursor. */
   cursor_time: string;
   retired: boolean;
+  locations: SubjectLocation[];
+  /** When researchers last corrected its locations, if they did. */
+  locations_corrected_at: Date | null;
 }
 
 /** How many of a subject's latest notes the list shows; the download has them all. */
@@ -43,7 +47,8 @@ const NOTES_SHOWN = 5;
  * time and subject id of the last subject of the page before), or nulls; $4: the rows to read.
  */
 const REPORTED_SUBJECTS = `
-  SELECT g.subject_id, s.external_id, g.reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired,
+  SELECT g.subject_id, s.external_id, s.locations, g.reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired,
+         (SELECT max(ch.changed_at) FROM subject_location_changes ch WHERE ch.subject_id = g.subject_id) AS locations_corrected_at,
          to_char(g.first_reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time,
          (SELECT jsonb_object_agg(c.reason, c.n) FROM (
             SELECT r.reason, count(*)::int AS n FROM subject_reports r WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id GROUP BY r.reason) c) AS reasons,
@@ -116,6 +121,8 @@ export class SubjectReportsService {
         firstReportedAt: row.first_reported_at.toISOString(),
         lastReportedAt: row.last_reported_at.toISOString(),
         retired: row.retired,
+        locations: row.locations,
+        locationsCorrectedAt: row.locations_corrected_at?.toISOString() ?? null,
       })),
       next: rows.length > limit && last ? reportedSubjectCursor(last.cursor_time, last.subject_id) : null,
     };

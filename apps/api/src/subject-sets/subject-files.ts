@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { upgrade } from '@iiif/parser/upgrader';
 import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
@@ -18,6 +19,8 @@ const MOST_CELLS = 1_000_000;
  */
 export interface SubjectFile {
   subjects: SubjectInput[];
+  /** A text corpus's: each passage's content key (`contentKeyOf`), by which the corpus sent again finds it. */
+  contentKeys?: string[];
   origin(index: number): string;
   errors: FieldError[];
   /** How the file gives an image its description (`alt`), said when images have none; none for a text corpus. */
@@ -268,7 +271,23 @@ export function subjectsFromText(corpus: string): SubjectFile {
   }
   if (!passages.length) throw new UnreadableSubjectFile({ pointer: '', message: 'has no text: send passages, each separated from the next by a blank line' });
   const subjects = passages.map((passage, index): SubjectInput => ({ locations: [textLocation(passage)], metadata: { passage: index + 1 } }));
-  return { subjects, origin: (index) => `passage ${index + 1} of the text`, errors: [] };
+  return { subjects, contentKeys: contentKeysOf(passages), origin: (index) => `passage ${index + 1} of the text`, errors: [] };
+}
+
+/**
+ * Each passage's content key: the SHA-256 of its text as written (marks included, line breaks as `\n`) and which of
+ * the corpus's passages with that text it is (`#1`, `#2`…), so that passages repeated in a corpus stay as many
+ * subjects, and the corpus sent again (or a passage of it in another corpus) is found in the project, not added again.
+ * A key, not an externalId: volunteers and researchers are shown subjects by their externalId.
+ */
+function contentKeysOf(passages: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return passages.map((passage) => {
+    const hash = createHash('sha256').update(passage).digest('hex');
+    const occurrence = (seen.get(hash) ?? 0) + 1;
+    seen.set(hash, occurrence);
+    return `${hash}#${occurrence}`;
+  });
 }
 
 /** Whether a JSON body is a IIIF Presentation resource (2 or 3) rather than `{ subjects: [...] }`. */

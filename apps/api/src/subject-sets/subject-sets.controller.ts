@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { subjectPageSchema, subjectSetDeletedSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
+import { SUBJECT_CORRECTION_LIMITS, subjectCorrectedSchema, subjectPageSchema, subjectSetDeletedSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, createSubjectSetSchema, subjectPageQuerySchema } from './dto/subject-set.dto';
+import { type LocationReplacing, type SubjectCorrectionInput, subjectCorrectionSchema, uploadQuerySchema } from './dto/subject-correction.dto';
+import { SubjectCorrectionsService } from './subject-corrections.service';
 import { SubjectSetsService } from './subject-sets.service';
 import { SUBJECT_FILE_TYPES } from './subject-uploads';
 
@@ -14,7 +16,10 @@ export const SUBJECT_UPLOAD_ROUTE = 'subject-sets/:id/subjects';
 @ApiBearerAuth()
 @Controller()
 export class SubjectSetsController {
-  constructor(private readonly subjectSets: SubjectSetsService) {}
+  constructor(
+    private readonly subjectSets: SubjectSetsService,
+    private readonly corrections: SubjectCorrectionsService,
+  ) {}
 
   @Post('projects/:id/subject-sets')
   @ApiZodBody(createSubjectSetSchema)
@@ -79,13 +84,39 @@ export class SubjectSetsController {
       ...Object.fromEntries(Object.entries(SUBJECT_FILE_TYPES).map(([type, { description }]) => [type, { type: 'string', description }])),
     },
   )
+  @ApiQuery({
+    name: 'replaceLocations',
+    required: false,
+    description:
+      'true: a subject already in the project (same externalId) sent with other locations takes them, as a correction of their addresses (the same content: as many locations, ' +
+      'of the same types, texts unchanged; else refused, naming the field), recorded with `reason`. Without it, other locations are refused.',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  })
+  @ApiQuery({ name: 'reason', required: false, description: 'With replaceLocations=true (and only then): why the addresses changed, for the record', schema: { type: 'string', maxLength: SUBJECT_CORRECTION_LIMITS.reasonLength } })
   @ApiZodResponse(subjectsAddedSchema, { status: 201 })
   addSubjects(
     @Param('id', uuidParam('id')) subjectSetId: string,
+    @Query(new ZodPipe(uploadQuerySchema, '/query')) replacing: LocationReplacing,
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
     @CurrentUser() user: AuthUser,
   ) {
-    return this.subjectSets.addSubjects(subjectSetId, body, contentType, user);
+    return this.subjectSets.addSubjects(subjectSetId, body, contentType, replacing, user);
+  }
+
+  @Patch('subjects/:id')
+  @ApiZodBody(
+    subjectCorrectionSchema,
+    'The subject’s locations at new addresses (an image server moved, a URL had a typo): as many as it has, of the same types, in the same order, its texts ' +
+      'unchanged; an image sent without `alt` keeps its own. Other content is another subject, to upload under its own externalId.',
+  )
+  @ApiZodResponse(subjectCorrectedSchema, {
+    description:
+      'Corrected and recorded (who, when, why, and the locations replaced, which the classifications stored before were shown: the raw classifications download’s ' +
+      '`earlier_locations`); `correction` is null when the addresses sent were those it had. Researchers of the subject’s project only.',
+  })
+  @ApiProblemResponse()
+  correctSubject(@Param('id', uuidParam('id')) subjectId: string, @Body(new ZodPipe(subjectCorrectionSchema)) input: SubjectCorrectionInput, @CurrentUser() user: AuthUser) {
+    return this.corrections.correct(subjectId, input, user);
   }
 }

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { ProjectsModule } from '../projects/projects.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { SubjectSetsController } from './subject-sets.controller';
+import { SubjectCorrectionsService } from './subject-corrections.service';
 import { SubjectSetsService } from './subject-sets.service';
 
 @Module({
   imports: [ProjectsModule, WorkflowsModule],
   controllers: [SubjectSetsController],
-  providers: [SubjectSetsService],
+  providers: [SubjectSetsService, SubjectCorrectionsService],
   exports: [SubjectSetsService],
 })
 export class SubjectSetsModule {}

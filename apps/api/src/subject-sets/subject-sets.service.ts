@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { SubjectSet, addToSubjectSet } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import type { FieldError, WorkflowDefinition } from '@chorus/tasks';
+import type { FieldError, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { conflict, notFound } from '../common/problem';
 import { researchersTransaction, retryOnDeadlock } from '../common/sql';
@@ -12,17 +12,29 @@ import type { SubjectRow } from '../common/subject-view';
 import { ProjectAccess } from '../projects/project-access';
 import { WorkflowSubjects } from '../workflows/workflow-subjects';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
+import type { LocationReplacing } from './dto/subject-correction.dto';
+import { type LocationsReplaced, TAKING_SENT, WITHOUT_ALT, correctionErrors, recordCorrections } from './subject-locations';
 import { subjectsOfUpload } from './subject-uploads';
 
-/** Locations without the images' descriptions, which an upload may correct: what volunteers saw, compared. */
-const WITHOUT_ALT = (locations: string) =>
-  `(SELECT jsonb_agg(location - 'alt' ORDER BY place) FROM jsonb_array_elements(${locations}) WITH ORDINALITY AS l(location, place))`;
+/**
+ * What names a subject sent again: its externalId, or, for a text corpus's passages (which have none), their content
+ * key. Column names, never a caller's text.
+ */
+type SubjectKey = 'external_id' | 'content_key';
 
-/** `stored` locations, each with the `alt` that the same place of `sent` has, where it has one (else its own). */
-const WITH_ALT_SENT = (stored: string, sent: string) =>
-  `(SELECT jsonb_agg(CASE WHEN n.location ? 'alt' THEN o.location || jsonb_build_object('alt', n.location -> 'alt') ELSE o.location END ORDER BY o.place)
-    FROM jsonb_array_elements(${stored}) WITH ORDINALITY AS o(location, place)
-    LEFT JOIN jsonb_array_elements(${sent}) WITH ORDINALITY AS n(location, place) ON n.place = o.place)`;
+/** The subjects of an upload as the statements read them (`jsonb_to_recordset`), with their places in it (`ord`, from 1). */
+const SENT = `ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, content_key text, gold_standard jsonb))
+  WITH ORDINALITY AS x(locations, metadata, external_id, content_key, gold_standard, ord)`;
+
+/** An upload's subjects, as sent and as the statements read them, and how to refuse it. */
+interface SentSubjects {
+  input: AddSubjectsInput;
+  json: string;
+  key: SubjectKey;
+  /** Subjects sent again with other locations take them, as corrections (else they are refused). */
+  replacing: boolean;
+  refuse: (errors: FieldError[]) => never;
+}
 
 const sum = (counts: number[]) => counts.reduce((total, count) => total + count, 0);
 
@@ -216,89 +228,121 @@ export class SubjectSetsService {
   }
 
   /**
-   * Adds subjects in one transaction: all or nothing. A subject whose externalId already exists in the project is
-   * not created again but joins this set, so an interrupted upload can simply be sent again. Known answers must be
-   * answers the tasks of the workflows the set feeds can take.
+   * Adds subjects in one transaction: all or nothing. A subject whose externalId (or a text passage whose content key)
+   * already exists in the project is not created again but joins this set, so an interrupted upload can simply be sent
+   * again. Known answers must be answers the tasks of the workflows the set feeds can take. With `replacing`, subjects
+   * sent again with other locations take them as corrections (`correctionErrors`), recorded with its reason.
    */
-  async addSubjects(subjectSetId: string, body: unknown, contentType: string | undefined, user: AuthUser) {
+  async addSubjects(subjectSetId: string, body: unknown, contentType: string | undefined, replacing: LocationReplacing, user: AuthUser) {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
     const upload = subjectsOfUpload(body, contentType);
-    const { input } = upload;
+    const { input, contentKeys } = upload;
     const errors = knownAnswersTheyTake(input, await this.workflowsOfUpload(subjectSetId, set.projectId, input));
     if (errors.length) upload.refuse(errors);
-    const subjects = JSON.stringify(input.subjects.map((s) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, gold_standard: s.goldStandard ?? null })));
+    const key: SubjectKey = contentKeys ? 'content_key' : 'external_id';
+    const subjects = JSON.stringify(
+      input.subjects.map((s, index) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, content_key: contentKeys?.[index] ?? null, gold_standard: s.goldStandard ?? null })),
+    );
+    const sent: SentSubjects = { input, json: subjects, key, replacing: !!replacing, refuse: upload.refuse };
     return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
       await this.lockSet(manager, subjectSetId, 'FOR KEY SHARE');
-      const updated = await this.requireSameContent(manager, set.projectId, subjects, upload.refuse);
-      // A subject uploaded again (same externalId) keeps its locations (checked above) but for the images' `alt` sent
-      // (to describe them), and takes the metadata sent, when any is (to correct it); a gold-standard subject's known
-      // answers are replaced by those sent (to correct them); whether it is gold standard never changes (checked above,
-      // for a subject made gold), as its workflows' hot rows copy that.
+      const { updated, replaced } = await this.requireSameContent(manager, set.projectId, sent);
+      // A subject uploaded again keeps its locations (checked above; with `replacing`, it takes those sent) but for the
+      // images' `alt` sent (to describe them), and takes the metadata sent, when any is (to correct it); a gold-standard
+      // subject's known answers are replaced by those sent (to correct them); whether it is gold standard never changes
+      // (checked above, for a subject made gold), as its workflows' hot rows copy that.
       const rows: { id: string; inserted: boolean; images: number; undescribed: number }[] = await manager.query(
-        `INSERT INTO subjects (project_id, locations, metadata, external_id, gold_standard)
-         SELECT $1, x.locations, x.metadata, x.external_id, x.gold_standard
-         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, gold_standard jsonb))
-           WITH ORDINALITY AS x(locations, metadata, external_id, gold_standard, ord)
+        `INSERT INTO subjects (project_id, locations, metadata, external_id, content_key, gold_standard)
+         SELECT $1, x.locations, x.metadata, x.external_id, x.content_key, x.gold_standard FROM ${SENT}
          ORDER BY x.ord
-         ON CONFLICT (project_id, external_id) WHERE external_id IS NOT NULL DO UPDATE
+         ON CONFLICT (project_id, ${key}) WHERE ${key} IS NOT NULL DO UPDATE
            SET gold_standard = CASE WHEN subjects.gold_standard IS NULL THEN NULL ELSE coalesce(EXCLUDED.gold_standard, subjects.gold_standard) END,
                metadata = CASE WHEN EXCLUDED.metadata = '{}'::jsonb THEN subjects.metadata ELSE EXCLUDED.metadata END,
-               locations = ${WITH_ALT_SENT('subjects.locations', 'EXCLUDED.locations')}
+               locations = CASE WHEN subjects.id = ANY($3::uuid[]) OR ${WITHOUT_ALT('subjects.locations')} = ${WITHOUT_ALT('EXCLUDED.locations')}
+                 THEN ${TAKING_SENT('EXCLUDED.locations', 'subjects.locations')} ELSE subjects.locations END
          RETURNING id, (xmax = 0) AS inserted,
            (SELECT count(*) FROM jsonb_array_elements(subjects.locations) l WHERE l ->> 'type' = 'image')::int AS images,
            (SELECT count(*) FROM jsonb_array_elements(subjects.locations) l WHERE l ->> 'type' = 'image' AND NOT l ? 'alt')::int AS undescribed`,
-        [set.projectId, subjects],
+        [set.projectId, subjects, replaced.map((change) => change.subjectId)],
       );
-      // A subject another upload made after the check above (the insert waited for it) is checked now, as it is.
-      await this.requireSameContent(manager, set.projectId, subjects, upload.refuse);
+      // A subject another upload made after the check above (the insert waited for it, and kept its locations) is
+      // checked now, as it is: other locations are refused, since this upload did not check them as corrections.
+      await this.requireSameContent(manager, set.projectId, { ...sent, replacing: false });
       const ids = rows.map((row) => row.id);
       const addedToSet = await addToSubjectSet(manager, subjectSetId, ids);
       // The consensus download's `since` finds a subject whose metadata or known answers were corrected.
       if (updated.length) {
         await manager.query(
-          'UPDATE subject_workflow_status st SET updated_at = now() FROM subjects s WHERE s.id = st.subject_id AND s.project_id = $1 AND s.external_id = ANY($2::text[])',
+          `UPDATE subject_workflow_status st SET updated_at = now() FROM subjects s WHERE s.id = st.subject_id AND s.project_id = $1 AND s.${key} = ANY($2::text[])`,
           [set.projectId, updated],
         );
       }
+      const corrected = replacing ? await recordCorrections(manager, replaced, user.id, replacing.reason) : [];
       const created = rows.filter((row) => row.inserted).length;
       // As stored: an image sent again without its description keeps the one it had.
       const [images, undescribed] = [sum(rows.map((row) => row.images)), sum(rows.map((row) => row.undescribed))];
       const warnings = upload.undescribed(undescribed, images);
-      return { created, existing: rows.length - created, addedToSet, updated: updated.length, imagesWithoutAlt: undescribed, subjectIds: ids, ...(warnings.length ? { warnings } : {}) };
+      return {
+        created,
+        existing: rows.length - created,
+        addedToSet,
+        updated: updated.length,
+        corrected: corrected.length,
+        imagesWithoutAlt: undescribed,
+        subjectIds: ids,
+        ...(warnings.length ? { warnings } : {}),
+      };
     }));
   }
 
   /**
-   * Refuses an upload in which a subject already in the project (same externalId) comes with other locations (what
-   * volunteers classified does not change under their answers, so new content needs its own externalId), or with
-   * known answers when it is not gold standard (its answers count toward retirement; whether a subject is gold standard
-   * never changes). Returns the externalIds of the subjects sent again with other metadata, known answers or images'
-   * `alt`, which replace theirs.
+   * Refuses an upload in which a subject already in the project (same key) comes with other locations (what
+   * volunteers classified does not change under their answers, so new content needs its own externalId), unless they
+   * are corrections the upload says it makes; or with known answers when it is not gold standard (its answers count
+   * toward retirement; whether a subject is gold standard never changes). Returns the keys of the subjects sent again
+   * with other metadata, known answers or images' `alt`, which replace theirs, and the subjects whose locations the
+   * upload corrects, locked until it commits.
    */
-  private async requireSameContent(manager: EntityManager, projectId: string, subjects: string, refuse: (errors: FieldError[]) => never): Promise<string[]> {
-    const differing: { index: number; external_id: string; locations_differ: boolean; becomes_gold: boolean }[] = await manager.query(
-      `SELECT (x.ord - 1)::int AS index, x.external_id, ${WITHOUT_ALT('s.locations')} <> ${WITHOUT_ALT('x.locations')} AS locations_differ,
-              s.gold_standard IS NULL AND x.gold_standard IS NOT NULL AS becomes_gold
-       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (locations jsonb, metadata jsonb, external_id text, gold_standard jsonb))
-         WITH ORDINALITY AS x(locations, metadata, external_id, gold_standard, ord)
-       JOIN subjects s ON s.project_id = $1 AND s.external_id = x.external_id
-       WHERE ${WITHOUT_ALT('s.locations')} <> ${WITHOUT_ALT('x.locations')} OR s.locations <> ${WITH_ALT_SENT('s.locations', 'x.locations')}
+  private async requireSameContent(manager: EntityManager, projectId: string, sent: SentSubjects): Promise<{ updated: string[]; replaced: LocationsReplaced[] }> {
+    const moved = `${WITHOUT_ALT('s.locations')} <> ${WITHOUT_ALT('x.locations')}`;
+    const differing: { index: number; id: string; key: string; locations: SubjectLocation[]; moved: boolean; becomes_gold: boolean; other: boolean }[] = await manager.query(
+      `SELECT (x.ord - 1)::int AS index, s.id, s.${sent.key} AS key, s.locations, ${moved} AS moved,
+              s.gold_standard IS NULL AND x.gold_standard IS NOT NULL AS becomes_gold,
+              (x.metadata <> '{}'::jsonb AND s.metadata <> x.metadata) OR (x.gold_standard IS NOT NULL AND s.gold_standard IS DISTINCT FROM x.gold_standard)
+                OR (NOT ${moved} AND s.locations <> ${TAKING_SENT('x.locations', 's.locations')}) AS other
+       FROM ${SENT}
+       JOIN subjects s ON s.project_id = $1 AND s.${sent.key} = x.${sent.key}
+       WHERE ${moved} OR s.locations <> ${TAKING_SENT('x.locations', 's.locations')}
           OR (x.metadata <> '{}'::jsonb AND s.metadata <> x.metadata)
           OR (x.gold_standard IS NOT NULL AND s.gold_standard IS DISTINCT FROM x.gold_standard)
-       ORDER BY x.ord`,
-      [projectId, subjects],
+       ORDER BY x.ord
+       ${sent.replacing ? 'FOR NO KEY UPDATE OF s' : ''}`,
+      [projectId, sent.json],
     );
     const errors = differing.flatMap((row): FieldError[] => [
-      ...(row.locations_differ
-        ? [{ pointer: `/subjects/${row.index}/locations`, message: `differ from those of the subject "${row.external_id}" already in the project; a subject's content never changes under its classifications, so give new content its own externalId` }]
-        : []),
+      ...(row.moved ? this.locationErrors(row, sent) : []),
       ...(row.becomes_gold
-        ? [{ pointer: `/subjects/${row.index}/goldStandard`, message: `cannot make the subject "${row.external_id}", already in the project without known answers, gold standard: volunteers' answers to it count toward its retirement; upload it with its known answers under a new externalId` }]
+        ? [{ pointer: `/subjects/${row.index}/goldStandard`, message: `cannot make the subject "${row.key}", already in the project without known answers, gold standard: volunteers' answers to it count toward its retirement; upload it with its known answers under a new externalId` }]
         : []),
     ]);
-    if (errors.length) refuse(errors);
-    return differing.map((row) => row.external_id);
+    if (errors.length) sent.refuse(errors);
+    return {
+      updated: differing.filter((row) => row.other).map((row) => row.key),
+      replaced: differing.filter((row) => row.moved).map((row) => ({ subjectId: row.id, previous: row.locations })),
+    };
+  }
+
+  /** Why a subject sent again may not take the other locations it comes with. */
+  private locationErrors(row: { index: number; key: string; locations: SubjectLocation[] }, sent: SentSubjects): FieldError[] {
+    const pointer = `/subjects/${row.index}/locations`;
+    if (sent.replacing) return correctionErrors(row.locations, sent.input.subjects[row.index]!.locations, pointer);
+    return [{
+      pointer,
+      message:
+        `differ from those of the subject "${row.key}" already in the project; a subject's content never changes under its classifications, so give new content its own externalId. ` +
+        'If they are its images or recordings at new addresses (a moved server, a typo), send the file again with replaceLocations=true and a reason, or correct the subject with PATCH /subjects/:id',
+    }];
   }
 
   /**

@@ -19,6 +19,8 @@ export const SUBJECT_FILE_TYPES: Record<string, { read: (body: string) => Subjec
 /** The valid subjects of an upload, and how to refuse it for what only the database can tell. */
 export interface SubjectUpload {
   input: AddSubjectsInput;
+  /** A text corpus's passages' content keys, in order (see `SubjectFile`); other uploads have none. */
+  contentKeys?: string[];
   /** Refuses the upload for errors named `/subjects/<n>/…`, saying for a file where in it subject n came from. */
   refuse(errors: FieldError[]): never;
   /** The warning that `count` of the `images` of the subjects uploaded have no description, saying how to give one. */
@@ -84,5 +86,5 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
   // The file's own account of a field (a canvas painted with a Video) says more than the schema's of the same field.
   const explained = new Set(file.errors.map((error) => error.pointer));
   if (!validated.ok || file.errors.length) return refuse([...file.errors, ...(validated.ok ? [] : validated.errors.filter((error) => !explained.has(error.pointer)))]);
-  return { input: validated.value, refuse, undescribed: undescribedImages(file.describing) };
+  return { input: validated.value, contentKeys: file.contentKeys, refuse, undescribed: undescribedImages(file.describing) };
 }

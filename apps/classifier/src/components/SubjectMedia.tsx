@@ -81,7 +81,8 @@ export function SubjectMedia({ locations, subject }: { locations: SubjectLocatio
             label={described(count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.image'), imageDescription(location.alt, subject))}
           />
         ) : location.type === 'audio' ? (
-          <AudioPlayer key={current} url={location.url} label={count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.audio')} />
+          // A new address (researchers corrected it) is a new player: one that failed to load the old one tries again.
+          <AudioPlayer key={`${current}:${location.url}`} url={location.url} label={count > 1 ? t('media.imagePage', { page: current + 1, count }) : t('media.audio')} />
         ) : (
           <p className="subject-unsupported">{t('media.unsupported')}</p>
         )}

@@ -1,4 +1,4 @@
-import { MOST_HELD_NAMED, type QueuedSubject, type QueueView } from '@chorus/client';
+import { type HoldsRenewed, MOST_HELD_NAMED, type QueuedSubject, type QueueView } from '@chorus/client';
 import { randomUuid } from './ids';
 import { session } from './session';
 
@@ -65,6 +65,17 @@ export function advance(queue: LocalQueue, subjectId: string): LocalQueue {
 /** The queue without these subjects (answered, or retired meanwhile). */
 export function withoutSubjects(queue: LocalQueue, subjectIds: ReadonlySet<string>): LocalQueue {
   return { ...queue, subjects: queue.subjects.filter((subject) => !subjectIds.has(subject.id)) };
+}
+
+/**
+ * The queue with the subjects `corrected` names shown at their new addresses (researchers corrected their locations;
+ * the same content), or the same queue when none of those it holds changed.
+ */
+export function withCorrections(queue: LocalQueue, corrected: HoldsRenewed['corrected']): LocalQueue {
+  const now = new Map(corrected.map((subject) => [subject.id, subject.locations]));
+  const changed = (subject: QueuedSubject) => now.has(subject.id) && JSON.stringify(now.get(subject.id)) !== JSON.stringify(subject.locations);
+  if (!queue.subjects.some(changed)) return queue;
+  return { ...queue, subjects: queue.subjects.map((subject) => (changed(subject) ? { ...subject, locations: now.get(subject.id)! } : subject)) };
 }
 
 export function needsPrefetch(queue: LocalQueue): boolean {

@@ -1,4 +1,4 @@
-import { type ChorusClient, MOST_HELD_NAMED } from '@chorus/client';
+import { type ChorusClient, type HoldsRenewed, MOST_HELD_NAMED } from '@chorus/client';
 import { type RefObject, useEffect } from 'react';
 import type { LocalQueue } from './subjectQueue';
 
@@ -22,8 +22,8 @@ const onTheSubject = (event: Event) => event.target instanceof Element && event.
  *
  * When they come back: a page in view again (or its window focused) after the renewal period with no renewal asks
  * the same, before the volunteer starts on a subject that others' answers may have retired meanwhile (their holds
- * lapsed over lunch, say). Either way, the subjects the API says the workflow no longer asks for go (`leaveOut`),
- * but for those the volunteer began.
+ * lapsed over lunch, say). Either way, `renewed` has the answer: the subjects the workflow no longer asks for go, but
+ * for those the volunteer began, and those researchers moved to new addresses are shown there.
  *
  * When they leave: a page that goes away (closed, reloaded or left for another site) gives back at once, for others,
  * the subjects `giveBack` takes out of its batch (those it fetched itself that the volunteer has not begun: no
@@ -37,7 +37,7 @@ export function useHoldsWhileAtWork(
   workflowId: string,
   queue: RefObject<LocalQueue>,
   giveBack: (keepOnScreen: boolean) => string[],
-  leaveOut: (gone: string[], when: { whileAtWork: boolean }) => void,
+  renewed: (answer: HoldsRenewed, when: { whileAtWork: boolean }) => void,
 ): void {
   useEffect(() => {
     let atWork = false;
@@ -54,7 +54,7 @@ export function useHoldsWhileAtWork(
       renewedAt = Date.now();
       const subjectIds = queue.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
       // Best effort: a hold that could not be renewed lapses as it would have, and the classification is still accepted.
-      if (subjectIds.length) client.renewHolds(workflowId, subjectIds).then(({ gone }) => leaveOut(gone, { whileAtWork }), () => undefined);
+      if (subjectIds.length) client.renewHolds(workflowId, subjectIds).then((answer) => renewed(answer, { whileAtWork }), () => undefined);
     };
     const renew = () => {
       if (atWork && document.visibilityState === 'visible') renewNow(true);
@@ -87,5 +87,5 @@ export function useHoldsWhileAtWork(
       document.removeEventListener('visibilitychange', cameBack);
       window.removeEventListener('focus', cameBack);
     };
-  }, [client, workflowId, queue, giveBack, leaveOut]);
+  }, [client, workflowId, queue, giveBack, renewed]);
 }

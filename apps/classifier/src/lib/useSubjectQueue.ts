@@ -1,10 +1,10 @@
-import { type ChorusClient, MOST_HELD_NAMED, type QueueView, type WorkflowView } from '@chorus/client';
+import { type ChorusClient, type HoldsRenewed, MOST_HELD_NAMED, type QueueView, type WorkflowView } from '@chorus/client';
 import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { draftVersionOf } from './drafts';
 import { namesNothing } from './errors';
 import { isWorkflowPaused, outbox } from './outbox';
 import { reportedThisSession, session } from './session';
-import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withoutSubjects } from './subjectQueue';
+import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withCorrections, withoutSubjects } from './subjectQueue';
 import { useHoldsWhileAtWork } from './useHoldsWhileAtWork';
 
 interface FetchResult {
@@ -106,7 +106,16 @@ export function useSubjectQueue(
     },
     [commitQueue, workflowId],
   );
-  useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnbegun, leaveOut);
+  /** What a renewal of the holds says: subjects gone from the workflow leave the page, those moved show at their new addresses. */
+  const renewed = useCallback(
+    ({ gone, corrected }: HoldsRenewed, when: { whileAtWork: boolean }) => {
+      const moved = withCorrections(queueRef.current, corrected);
+      if (moved !== queueRef.current) commitQueue(moved);
+      leaveOut(gone, when);
+    },
+    [commitQueue, leaveOut],
+  );
+  useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnbegun, renewed);
   // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
   useEffect(
     () =>
@@ -207,8 +216,8 @@ export function useSubjectQueue(
    */
   const leaveOutRetired = useCallback(async (): Promise<void> => {
     const waitingIds = queueRef.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
-    if (waitingIds.length) leaveOut((await client.renewHolds(workflowId, waitingIds)).gone, { whileAtWork: false });
-  }, [client, workflowId, leaveOut]);
+    if (waitingIds.length) renewed(await client.renewHolds(workflowId, waitingIds), { whileAtWork: false });
+  }, [client, workflowId, renewed]);
 
   /** Nothing is left to show, and the server said so, or has nothing new and no reason to be asked again. */
   const finished = empty && (queue.finished || exhausted);

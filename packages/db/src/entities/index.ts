@@ -21,7 +21,7 @@ import { MailOutbox } from './mail-outbox.entity';
 import { Project, ProjectFormerSlug, ProjectInvitation, ProjectMember } from './project.entity';
 import { ReaggregationRunRecord } from './reaggregation-run.entity';
 import { SubjectWorkflowStatus } from './subject-status.entity';
-import { Subject, SubjectSet, SubjectSetMember } from './subject.entity';
+import { Subject, SubjectLocationChange, SubjectSet, SubjectSetMember } from './subject.entity';
 import { SubjectReport } from './subject-report.entity';
 import { User } from './user.entity';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity';
@@ -29,5 +29,5 @@ import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity
 export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
-  ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag,
+  ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, SubjectLocationChange,
 ];

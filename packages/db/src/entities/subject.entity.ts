@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import type { SubjectLocation } from '@chorus/tasks';
 import { Project } from './project.entity';
+import { User } from './user.entity';
 
 @Entity('subject_sets')
 export class SubjectSet {
@@ -13,6 +14,7 @@ export class SubjectSet {
 
 @Entity('subjects')
 @Index('subjects_project_external_id_key', ['projectId', 'externalId'], { unique: true, where: 'external_id IS NOT NULL' })
+@Index('subjects_project_content_key_key', ['projectId', 'contentKey'], { unique: true, where: 'content_key IS NOT NULL' })
 /**
  * The subjects whose externalId starts with a prefix (`LIKE 'abc%'`, a workflow's results searched), in a database of
  * any collation: on (project_id, external_id varchar_pattern_ops), which TypeORM cannot say, so built by its migration alone.
@@ -26,9 +28,33 @@ export class Subject {
   @Column({ type: 'jsonb', default: {} }) metadata!: Record<string, unknown>;
   /** The institution's own identifier; unique within a project, so an upload can be repeated safely. */
   @Column({ type: 'varchar', length: 500, nullable: true }) externalId!: string | null;
+  /**
+   * A text corpus's passage's own key (it has no externalId): its text's hash and which of the file's passages with
+   * that text it is, so that the corpus sent again finds its passages in the project instead of adding them again.
+   */
+  @Column({ type: 'varchar', length: 80, nullable: true }) contentKey!: string | null;
   /** Known answers per task key, for gold-standard subjects. */
   @Column({ type: 'jsonb', nullable: true }) goldStandard!: Record<string, unknown> | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+}
+
+/**
+ * A researcher's correction of a subject's locations: the same content at a new address (a moved IIIF server, a typo
+ * in a URL), never other content. Classifications stored before it were shown `previousLocations`.
+ */
+@Entity('subject_location_changes')
+@Index('subject_location_changes_subject_idx', ['subjectId', 'changedAt'])
+export class SubjectLocationChange {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid') subjectId!: string;
+  @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
+  @Column({ type: 'jsonb' }) previousLocations!: SubjectLocation[];
+  @Column({ type: 'jsonb' }) locations!: SubjectLocation[];
+  /** The researcher who made it; null once their account is deleted (the record stays). */
+  @Column({ type: 'uuid', nullable: true }) changedBy!: string | null;
+  @ManyToOne(() => User, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'changed_by' }) changedByUser?: Relation<User>;
+  @Column({ type: 'text' }) reason!: string;
+  @CreateDateColumn({ type: 'timestamptz' }) changedAt!: Date;
 }
 
 /** A subject can belong to several sets: workflow effects add subjects to further sets. */

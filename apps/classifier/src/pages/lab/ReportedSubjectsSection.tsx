@@ -11,6 +11,7 @@ import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
+import { CorrectSubjectAddress, ReportedMedia } from './CorrectSubjectAddress';
 import type { TagsOfSubject } from './TagProposalsSection';
 
 interface Props {
@@ -38,6 +39,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
   // biome-ignore lint/correctness/useExhaustiveDependencies: `data` is the trigger: a new read of the first page starts the list again
   useEffect(() => setMore(null), [data]);
   const [retiring, setRetiring] = useState<ReportedSubject | null>(null);
+  const [correcting, setCorrecting] = useState<ReportedSubject | null>(null);
   const [result, say] = useResult();
   const subjects = [...(data?.subjects ?? []), ...(more?.subjects ?? [])];
   const next = more ? more.next : data?.next;
@@ -66,6 +68,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
           <thead>
             <tr>
               <th scope="col">{t('lab.reports.subject')}</th>
+              <th scope="col">{t('lab.correction.media')}</th>
               <th scope="col">{t('lab.reports.why')}</th>
               <th scope="col">{t('lab.reports.notes')}</th>
               <th scope="col">{t('lab.reports.when')}</th>
@@ -76,6 +79,9 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
             {subjects.map((subject) => (
               <tr key={subject.subjectId} data-subject-id={subject.subjectId}>
                 <th scope="row">{name(subject)}</th>
+                <td>
+                  <ReportedMedia subject={subject} name={name(subject)} onCorrect={() => setCorrecting(subject)} />
+                </td>
                 <td>
                   <ul className="lab-report-reasons">
                     {SUBJECT_REPORT_REASONS.filter((reason) => subject.reasons[reason]).map((reason) => (
@@ -140,6 +146,19 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
             onChanged();
           }}
           onCancel={() => setRetiring(null)}
+        />
+      )}
+      {correcting && (
+        <CorrectSubjectAddress
+          key={correcting.subjectId}
+          subject={correcting}
+          name={name(correcting)}
+          onCorrected={({ correction }) => {
+            say(correction ? t('lab.correction.done', { subject: name(correcting) }) : t('lab.correction.unchanged', { subject: name(correcting) }));
+            setCorrecting(null);
+            reload();
+          }}
+          onCancel={() => setCorrecting(null)}
         />
       )}
     </section>

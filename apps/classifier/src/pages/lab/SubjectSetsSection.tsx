@@ -1,8 +1,8 @@
-import { bytesInWords, ChorusApiError, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
+import { bytesInWords, ChorusApiError, SUBJECT_CORRECTION_LIMITS, type SubjectSetSummary, type SubjectsAdded } from '@chorus/client';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FormField, SelectField } from '../../components/FormField';
+import { CheckboxField, FormField, SelectField } from '../../components/FormField';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { uploadContentType } from '../../lib/lab';
@@ -54,12 +54,18 @@ function SubjectSetTable({ sets, projectSlug }: { sets: SubjectSetSummary[]; pro
   );
 }
 
-/** The largest file the server takes, as its refusal says it ("is larger than 16 MiB"). */
-const largestFile = ({ problem }: ChorusApiError) => (problem.limitBytes === undefined ? '?' : bytesInWords(problem.limitBytes));
+/**
+ * The refusal of a file over the server's limit on a body's bytes (not the one on subjects per upload, which the API
+ * names as a field): the limit as people read it, and into how many files at least to split the file.
+ */
+function tooLarge({ problem }: ChorusApiError, file: File | undefined) {
+  if (problem.limitBytes === undefined) return { size: '?', parts: 2 };
+  return { size: bytesInWords(problem.limitBytes), parts: Math.max(2, Math.ceil((file?.size ?? 0) / problem.limitBytes)) };
+}
 
 /** The set chosen for an upload: a new one (named in the form) or one of the project's. */
 const NEW_SET = 'new';
-const UPLOAD_FIELDS = ['set', 'name', 'file'] as const;
+const UPLOAD_FIELDS = ['set', 'name', 'file', 'reason'] as const;
 
 /**
  * A file of subjects (CSV, text corpus, IIIF manifest or JSON) into a new set or an existing one. The API's answer is
@@ -71,7 +77,9 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const client = useClient();
   const fileInput = useRef<HTMLInputElement | null>(null);
   const [added, setAdded] = useState<{ result: SubjectsAdded; set: string } | null>(null);
-  const form = useForm({ set: NEW_SET, name: '', file: '' }, UPLOAD_FIELDS);
+  const form = useForm({ set: NEW_SET, name: '', file: '', reason: '' }, UPLOAD_FIELDS);
+  /** The file gives subjects already in the project new addresses (`replaceLocations`), with the reason. */
+  const [correcting, setCorrecting] = useState(false);
   const file = () => fileInput.current?.files?.[0];
 
   const targetSet = async (): Promise<{ id: string; name: string }> => {
@@ -86,6 +94,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     check: () => ({
       ...(form.values.set === NEW_SET && !form.values.name.trim() ? { name: t('lab.upload.nameMissing') } : {}),
       ...(file() ? {} : { file: t('lab.upload.fileMissing') }),
+      ...(correcting && !form.values.reason.trim() ? { reason: t('lab.upload.reasonMissing') } : {}),
     }),
     send: async () => {
       setAdded(null);
@@ -93,11 +102,13 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       const set = await targetSet();
       // The file's bytes, not text the browser decoded: a file in another charset than UTF-8 (Excel's on Windows) is
       // refused by the API, saying so, rather than stored with its accents replaced.
-      const result = await client.uploadSubjects(set.id, chosen, await uploadContentType(chosen));
+      const replacing = correcting ? { replaceLocations: true as const, reason: form.values.reason.trim() } : undefined;
+      const result = await client.uploadSubjects(set.id, chosen, await uploadContentType(chosen), replacing);
       setAdded({ result, set: set.name });
       onUploaded();
     },
-    refused: (error) => (error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', { size: largestFile(error) }), fields: [] } } : problemAtFields(error, ['name'] as const)),
+    refused: (error) =>
+      error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : problemAtFields(error, ['name'] as const),
   });
   const { inputRef: fileRef, error: fileError } = form.field('file');
   return (
@@ -111,6 +122,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
             <p>
               {t('lab.upload.done', { count: added.result.addedToSet, set: added.set, created: added.result.created, existing: added.result.existing })}
               {added.result.updated > 0 && ` ${t('lab.upload.corrected', { count: added.result.updated })}`}
+              {added.result.corrected > 0 && ` ${t('lab.upload.moved', { count: added.result.corrected })}`}
             </p>
             {/* The API's own words: how many images have no description, and how this kind of file gives one. */}
             {added.result.warnings?.map((warning) => (
@@ -143,6 +155,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
             fileRef(input);
           }}
         />
+        <CheckboxField id="lab-upload-correcting" label={t('lab.upload.correcting')} hint={t('lab.upload.correctingHint')} checked={correcting} onChange={(event) => setCorrecting(event.target.checked)} />
+        {correcting && <FormField id="lab-upload-reason" label={t('lab.upload.reason')} maxLength={SUBJECT_CORRECTION_LIMITS.reasonLength} {...form.field('reason')} />}
         <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
           {form.busy ? t('lab.upload.submitting') : t('lab.upload.submit')}
         </button>
