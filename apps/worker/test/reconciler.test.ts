@@ -145,28 +145,57 @@ it('does not start again a run that ended between its reading what is owed and i
 });
 
 it('removes the rows kept for a hold when their set was unlinked once the hold ends unanswered, and keeps classified ones', async () => {
-  const { projectId, workflowId } = await voteWorkflow(stack, 2, 3);
+  const { projectId, workflowId } = await voteWorkflow(stack, 3, 3);
   const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
-  const queue = await volunteer.queue(workflowId, 2);
-  const [answered, held] = queue.subjects.map((subject) => subject.id) as [string, string];
-  await volunteer.classify({ workflowId, workflowVersion: queue.workflowVersion, subjectId: answered, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  const queue = await volunteer.queue(workflowId, 3);
+  const [answered, held, late] = queue.subjects.map((subject) => subject.id) as [string, string, string];
+  const classify = (subjectId: string) => volunteer.classify({ workflowId, workflowVersion: queue.workflowVersion, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  await classify(answered);
   const other = await stack.client.createSubjectSet(projectId, { name: 'Other' });
   await stack.client.addSubjects(other.id, [{ externalId: 'o1', locations: [{ type: 'text', text: 'Other' }] }]);
   await stack.client.updateWorkflow(workflowId, { ...(await stack.client.getWorkflow(workflowId)).definition, subjectSetIds: [other.id] });
+  // Each row kept, and whether it is marked as kept only for a hold (what the sweep reads).
   const unlinked = async () =>
-    (await stack.db.query("SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retirement_reason = 'unlinked' ORDER BY classification_count DESC", [workflowId])).rows.map(
-      (row) => row.subject_id,
+    new Map(
+      (await stack.db.query("SELECT subject_id, kept_for_hold FROM subject_workflow_status WHERE workflow_id = $1 AND retirement_reason = 'unlinked'", [workflowId])).rows.map((row) => [
+        row.subject_id as string,
+        row.kept_for_hold as boolean,
+      ]),
     );
-  expect(await unlinked()).toEqual([answered, held]);
+  expect(await unlinked()).toEqual(new Map([[answered, false], [held, true], [late, true]]));
+  // The answer on its way is stored.
+  expect((await classify(late)).replayed).toBe(false);
 
   const db = await openDatabase(stack.config.databaseUrl, 1);
   const reconciler = new ReconcilerService(db, undefined as never, undefined as never, {} as WorkerConfig); // its sweep uses no queue
   try {
     await reconciler.sweepExpiredAssignments();
-    expect(await unlinked()).toEqual([answered, held]); // still held
+    expect(await unlinked()).toEqual(new Map([[answered, false], [held, true], [late, false]])); // one still held, one answered
     await stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1", [workflowId]);
     await reconciler.sweepExpiredAssignments();
-    expect(await unlinked()).toEqual([answered]);
+    expect(await unlinked()).toEqual(new Map([[answered, false], [late, false]]));
+  } finally {
+    await db.destroy();
+  }
+});
+
+it('keeps a row kept for a hold whose set is linked again before the hold ends, and no longer marks it', async () => {
+  const { projectId, workflowId } = await voteWorkflow(stack, 1, 3);
+  const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  const [held] = (await volunteer.queue(workflowId, 1)).subjects.map((subject) => subject.id) as [string];
+  const { definition, subjectSetIds } = await stack.client.getWorkflow(workflowId);
+  const other = await stack.client.createSubjectSet(projectId, { name: 'Other' });
+  await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds: [other.id] });
+  await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds });
+  const row = async () =>
+    (await stack.db.query('SELECT retired_at, kept_for_hold FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, held])).rows;
+
+  const db = await openDatabase(stack.config.databaseUrl, 1);
+  const reconciler = new ReconcilerService(db, undefined as never, undefined as never, {} as WorkerConfig);
+  try {
+    await stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1", [workflowId]);
+    await reconciler.sweepExpiredAssignments();
+    expect(await row()).toEqual([{ retired_at: null, kept_for_hold: false }]);
   } finally {
     await db.destroy();
   }

@@ -12,10 +12,14 @@ export const UNLINKED = 'unlinked';
  */
 export const isUnlinked = (alias: string) => `((${alias}.retirement_detail->>'unlinked')::boolean IS TRUE)`;
 
-/** The change that takes the hot rows `st` of subjects leaving a workflow out of every queue, keeping their row. */
+/**
+ * The change that takes the hot rows `st` of subjects leaving a workflow out of every queue, keeping their row. One
+ * neither retired nor classified there is kept only for a volunteer's hold (`kept_for_hold`), for the reconciler.
+ */
 export const UNLINK = `retired_at = coalesce(st.retired_at, now()),
   retirement_reason = CASE WHEN st.retired_at IS NULL THEN '${UNLINKED}' ELSE st.retirement_reason END,
   retirement_detail = coalesce(st.retirement_detail, '{}'::jsonb) || '{"unlinked": true}'::jsonb,
+  kept_for_hold = st.retired_at IS NULL AND st.classification_count = 0,
   updated_at = now()`;
 
 /**

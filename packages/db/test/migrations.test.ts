@@ -5,6 +5,7 @@ import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges, 
 import { migrations } from '../src/migrations';
 import { GoldStandardOnHotRow1796038980497 } from '../src/migrations/1796038980497-GoldStandardOnHotRow';
 import { SubjectForeignKeyIndexes1796990000000 } from '../src/migrations/1796990000000-SubjectForeignKeyIndexes';
+import { KeptForHold1797190000000 } from '../src/migrations/1797190000000-KeptForHold';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -87,6 +88,44 @@ describe('migrations', () => {
     try {
       const rows = await after.query('SELECT subject_id, gold_standard FROM subject_workflow_status WHERE workflow_id = $1', [workflow]);
       expect(new Map(rows.map((row: { subject_id: string; gold_standard: boolean }) => [row.subject_id, row.gold_standard]))).toEqual(new Map([[gold, true], [plain, false]]));
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('mark the rows kept only for a hold when their set was unlinked, and find them by the mark instead of by their classification count', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(KeptForHold1797190000000)) });
+    await before.initialize();
+    const [{ workflow }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'kept', 'Kept', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+        s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', e FROM p, (VALUES ('held'), ('classified'), ('manual'), ('open')) x(e) RETURNING id, external_id),
+        st AS (INSERT INTO subject_workflow_status (workflow_id, subject_id, classification_count, retired_at, retirement_reason, retirement_detail)
+          SELECT w.id, s.id, CASE s.external_id WHEN 'classified' THEN 1 ELSE 0 END, CASE WHEN s.external_id <> 'open' THEN now() END,
+            CASE s.external_id WHEN 'open' THEN NULL WHEN 'manual' THEN 'manual' ELSE 'unlinked' END,
+            CASE WHEN s.external_id <> 'open' THEN '{"unlinked": true}'::jsonb END
+          FROM w, s)
+      SELECT (SELECT id FROM w) AS workflow`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows = await after.query(
+        'SELECT s.external_id, st.kept_for_hold FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 ORDER BY 1',
+        [workflow],
+      );
+      expect(rows).toEqual([
+        { external_id: 'classified', kept_for_hold: false },
+        { external_id: 'held', kept_for_hold: true },
+        { external_id: 'manual', kept_for_hold: false },
+        { external_id: 'open', kept_for_hold: false },
+      ]);
+      const indexes = await after.query(
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'subject_workflow_status' AND (indexdef LIKE '%kept_for_hold%' OR indexdef LIKE '%unlinked%') ORDER BY 1",
+      );
+      expect(indexes).toEqual([{ indexname: 'subject_workflow_status_kept_for_hold_idx' }]);
     } finally {
       await after.destroy();
     }

@@ -6,6 +6,9 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
 
+/** A hot row `st` retired by the unlink of its subject's sets, never classified there, and not linked again since. */
+const KEPT_ONLY_FOR_A_HOLD = `st.retirement_reason = '${UNLINKED}' AND st.classification_count = 0 AND ${isUnlinked('st')}`;
+
 /** The states of a run that will still happen, or is happening. */
 const LIVE_STATES = new Set(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized']);
 
@@ -34,13 +37,16 @@ export class ReconcilerService {
   /**
    * Removes the hot rows kept, retired as unlinked, only because a volunteer held their subject when its set was
    * unlinked (or it was taken out of its set): once the hold has ended unanswered, they were never classified there
-   * and serve nothing. A submit or a link made meanwhile changes the row, which the delete then reads again.
+   * and serve nothing. A submit or a link made meanwhile changes the row, which the delete then reads again; such a
+   * row is kept, and loses its mark, so that each sweep reads only the marked rows (`kept_for_hold`), not every row
+   * ever unlinked.
    */
   private async dropUnlinkedLeftovers(): Promise<void> {
     await this.db.query(
-      `DELETE FROM subject_workflow_status st WHERE st.retirement_reason = '${UNLINKED}' AND st.classification_count = 0 AND ${isUnlinked('st')}
+      `DELETE FROM subject_workflow_status st WHERE st.kept_for_hold AND ${KEPT_ONLY_FOR_A_HOLD}
          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = st.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now())`,
     );
+    await this.db.query(`UPDATE subject_workflow_status st SET kept_for_hold = false WHERE st.kept_for_hold AND (${KEPT_ONLY_FOR_A_HOLD}) IS NOT TRUE`);
   }
 
   /**

@@ -5,8 +5,10 @@ import { Workflow } from './workflow.entity';
 /**
  * The hot row: one subject in one workflow. Assignment reads it; aggregation writes it.
  * `classificationCount` counts every classification; `aggregatedCount` is how many the latest aggregation saw.
- * No index covers a column that a submit changes, so a submit's update is HOT (the table leaves room on each page
- * for it); the work a submit leaves for aggregation is recorded in `aggregation_outbox`.
+ * No index covers a column that a submit changes (`classification_count`, `counted_count`, `updated_at`), in its
+ * columns or its `WHERE`, nor one that aggregation changes short of a retirement (`aggregated_count`, `judged_count`),
+ * so their updates are HOT (the table leaves room on each page for them; apps/worker/test/hot-row.test.ts checks
+ * both); the work a submit leaves for aggregation is recorded in `aggregation_outbox`.
  */
 @Entity('subject_workflow_status')
 @Index('subject_workflow_status_queue_idx', ['workflowId', 'random'], { where: 'retired_at IS NULL' })
@@ -14,8 +16,8 @@ import { Workflow } from './workflow.entity';
 @Index('subject_workflow_status_gold_idx', ['workflowId', 'random'], { where: 'retired_at IS NULL AND gold_standard' })
 // For the foreign key: deleting a subject looks here. A subject id never changes, so a submit's update stays HOT.
 @Index('subject_workflow_status_subject_idx', ['subjectId'])
-/** Rows kept only for a volunteer's hold when their set was unlinked: the reconciler removes them once it ends. */
-@Index('subject_workflow_status_unlinked_unclassified_idx', ['workflowId', 'subjectId'], { where: "retirement_reason = 'unlinked' AND classification_count = 0" })
+/** Rows kept only for a volunteer's hold when their set was unlinked: the reconciler reads only these. */
+@Index('subject_workflow_status_kept_for_hold_idx', ['workflowId', 'subjectId'], { where: 'kept_for_hold' })
 /** A workflow's retired subjects, and those it still serves, in id order, for its results page by page (only a retirement changes `retired_at`, never a submit). */
 @Index('subject_workflow_status_retired_idx', ['workflowId', 'subjectId'], { where: 'retired_at IS NOT NULL' })
 @Index('subject_workflow_status_active_idx', ['workflowId', 'subjectId'], { where: 'retired_at IS NULL' })
@@ -42,6 +44,12 @@ export class SubjectWorkflowStatus {
   @Column({ type: 'double precision', default: 0 }) priority!: number;
   /** Whether the subject has a known answer (`subjects.gold_standard`, fixed when the subject is added), for the queue's gold-standard slots. */
   @Column({ type: 'boolean', default: false }) goldStandard!: boolean;
+  /**
+   * Kept, retired as `unlinked`, only because a volunteer held the subject when it left the workflow (`UNLINK`): the
+   * reconciler removes the row once the hold has ended unanswered, or clears this once it is answered or linked again.
+   * Its own column, not `classification_count = 0`, so that the index that finds these rows names no column a submit changes.
+   */
+  @Column({ type: 'boolean', default: false }) keptForHold!: boolean;
   /**
    * A random key, so that random selection is an index probe from a random point; spread evenly among the subjects
    * that join a workflow together (`joinWorkflows`).
