@@ -136,6 +136,9 @@ describe('correcting a subject’s locations', () => {
     const renewed = await volunteer.renewHolds(workflowId, [p1, p2]);
     expect(holdsRenewedSchema.parse(renewed)).toEqual(renewed);
     expect(renewed.corrected).toEqual([{ id: p1, locations }]);
+    // Only of the workflow's own subjects: another project's workflow, readable by anyone, says nothing of p1.
+    const elsewhere = await registers();
+    expect((await volunteer.renewHolds(elsewhere.workflowId, [p1])).corrected).toEqual([]);
     const page = await stack.client.reportedSubjects(workflowId);
     expect(reportedSubjectPageSchema.parse(page)).toEqual(page);
     expect(page.subjects[0]).toMatchObject({ subjectId: p1, locations, locationsCorrectedAt: correction!.correctedAt });

@@ -1,11 +1,13 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { ChorusClient } from '@chorus/client';
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { AggregationService } from '../src/aggregation/aggregation.service';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
+import { SkillsRepository } from '../src/skills/skills.repository';
 import { SkillsService } from '../src/skills/skills.service';
 
 let stack: Stack;
@@ -150,6 +152,29 @@ it('learns nothing new and starts nothing when nothing was answered since the la
     expect(await rows()).toEqual(rowsBefore);
     expect((await stack.client.reaggregations(workflowId)).runs.map((run) => run.scope)).toEqual(['all']);
   } finally {
+    await stack.stopWorker();
+  }
+});
+
+it('owes a whole run when the queue cannot take the run its moved skills call for, so that the next pass, finding them unchanged, loses nothing', async () => {
+  const { workflowId } = await contraryMajority('Skills with Redis away', 3);
+  await stack.client.request('POST', `/workflows/${workflowId}/pause`); // the starting worker's own pass leaves it alone
+  const worker = await stack.startWorker();
+  // A queue whose Redis is away: nothing listens on port 1.
+  const away = new Queue('reaggregation', { connection: { host: '127.0.0.1', port: 1, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null } });
+  away.on('error', () => undefined);
+  try {
+    const definition = (await stack.client.getWorkflow(workflowId)).definition;
+    const requested = async () => (await stack.db.query('SELECT reaggregations_requested AS n FROM workflows WHERE id = $1', [workflowId])).rows[0].n;
+    const skills = new SkillsService(worker.get(DataSource), worker.get(SkillsRepository), away);
+    expect(await skills.estimate(workflowId, definition)).toBe(true); // the first skills: owed with them
+    expect(await requested()).toBe(1);
+    await (await volunteer()).classify({ workflowId, workflowVersion: 1, subjectId: (await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND gold_standard LIMIT 1', [workflowId])).rows[0].subject_id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()).catch(() => undefined);
+    expect(await skills.estimate(workflowId, definition)).toBe(true); // moved, and the queue refuses the run
+    expect(await requested()).toBe(2);
+    expect(await skills.estimate(workflowId, definition)).toBe(false); // unchanged now: owed above, not lost
+  } finally {
+    await away.close().catch(() => undefined);
     await stack.stopWorker();
   }
 });

@@ -219,7 +219,7 @@ export class AssignmentService {
     const [held, gone, corrected] = await Promise.all([
       preparedQuery<{ subject_id: string; expires_at: Date }>(this.db, HOLD_FOR, [workflowId, user.id, this.config.assignmentTtlSeconds, subjectIds]),
       preparedQuery<{ subject_id: string }>(this.db, GONE_FROM_WORKFLOW, [workflowId, subjectIds]),
-      preparedQuery<{ id: string; locations: SubjectLocation[] }>(this.db, CORRECTED_AMONG, [subjectIds]),
+      preparedQuery<{ id: string; locations: SubjectLocation[] }>(this.db, CORRECTED_AMONG, [workflowId, subjectIds]),
     ]);
     return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at.toISOString() ?? null, gone: gone.map((row) => row.subject_id), corrected };
   }

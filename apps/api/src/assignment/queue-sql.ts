@@ -240,11 +240,13 @@ export const GONE_FROM_WORKFLOW = `SELECT s.subject_id FROM unnest($2::uuid[]) A
   WHERE NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = s.subject_id AND st.retired_at IS NULL)`;
 
 /**
- * Of subjects $1, those whose locations researchers have corrected (a new address of the same content), with their
- * locations now: a page that kept them from an earlier batch shows them at their new addresses.
+ * Of subjects $2 of workflow $1 (none of another's: its project may be closed to the caller), those whose locations
+ * researchers have corrected (a new address of the same content), with their locations now: a page that kept them from
+ * an earlier batch shows them at their new addresses.
  */
 export const CORRECTED_AMONG = `SELECT s.id, s.locations FROM subjects s
-  WHERE s.id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM subject_location_changes ch WHERE ch.subject_id = s.id)`;
+  WHERE s.id = ANY($2::uuid[]) AND EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = s.id)
+    AND EXISTS (SELECT 1 FROM subject_location_changes ch WHERE ch.subject_id = s.id)`;
 
 /** Ends the volunteer's assignments of these subjects ($3), in workflow $1 for volunteer $2. */
 export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[]) RETURNING subject_id';

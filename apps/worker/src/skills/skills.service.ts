@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { learnSkills, skillsDiffer } from '@chorus/consensus';
 import { requestReaggregation } from '@chorus/db';
 import { reaggregationJob } from '@chorus/jobs';
@@ -33,6 +33,8 @@ type Learned = 'unchanged' | 'changed' | 'first';
  */
 @Injectable()
 export class SkillsService {
+  private readonly logger = new Logger(SkillsService.name);
+
   constructor(private readonly db: DataSource, private readonly skills: SkillsRepository, @InjectQueue('reaggregation') private readonly reaggregation: Queue) {}
 
   /** Returns how many workflows' skills moved, each then re-aggregated. */
@@ -48,7 +50,14 @@ export class SkillsService {
     const learned = await this.learn(workflowId, definition, true);
     if (learned === 'unchanged') return false;
     const job = reaggregationJob(workflowId, learned === 'first' ? 'all' : 'unretired');
-    await this.reaggregation.add(job.name, job.data, job.opts);
+    try {
+      await this.reaggregation.add(job.name, job.data, job.opts);
+    } catch (error) {
+      // The skills stored now look unchanged to the next pass, which would never ask for this run again: a whole run is
+      // owed instead (the first skills' is already), which the reconciler starts once Redis answers.
+      this.logger.warn(`a run of workflow ${workflowId} with its new skills is owed, as a whole run: ${(error as Error).message}`);
+      if (learned !== 'first') await requestReaggregation(this.db, workflowId, null);
+    }
     return true;
   }
 
