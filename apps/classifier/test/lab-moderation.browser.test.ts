@@ -30,7 +30,11 @@ describe('classifier in a browser: moderating in the lab', () => {
     const researcher = suite.stack.client;
     const project = await researcher.createProject({ title: `Notices ${randomUUID().slice(0, 8)}`, status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Notices' });
-    await researcher.addSubjects(set.id, ['a', 'b'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Notice ${externalId}` }] })));
+    // With an image each, whose address the reported list shows (researchers correct it; moderators may not).
+    await researcher.addSubjects(
+      set.id,
+      ['a', 'b'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Notice ${externalId}` }, { type: 'image' as const, url: `https://example.invalid/${externalId}.jpg` }] })),
+    );
     const workflow = await researcher.createWorkflow(project.id, {
       name: 'Tag the notices',
       firstTask: 'T0',
@@ -62,6 +66,8 @@ describe('classifier in a browser: moderating in the lab', () => {
     await page.getByTestId('lab-reports').waitFor();
     await page.getByTestId('lab-tag-proposals').waitFor();
     expect(await page.locator('main h2').allTextContents()).toEqual(['Reported subjects', 'Tags volunteers proposed']);
+    expect(await page.locator('[data-testid="lab-reports"] .lab-report-media a').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: /^Correct the address/ }).count()).toBe(0);
     const proposalRows = page.locator('[data-testid="lab-tag-proposals"] tbody tr');
     expect(await proposalRows.locator('th').allTextContents()).toEqual(['b', 'a']); // the most recent first
     await checkScreen(page, 'lab-moderation');

@@ -24,9 +24,10 @@ function useMediumNames(locations: SubjectLocation[]): (place: number) => string
 
 /**
  * The addresses volunteers' browsers load a reported subject's media from, as links (a report that an image does not
- * load is checked by opening it), when it was last corrected, and the way to correct them.
+ * load is checked by opening it), when it was last corrected, and the way to correct them for those who may (`onCorrect`:
+ * the project's researchers, not its moderators).
  */
-export function ReportedMedia({ subject, name, onCorrect }: { subject: ReportedSubject; name: string; onCorrect(): void }) {
+export function ReportedMedia({ subject, name, onCorrect }: { subject: ReportedSubject; name: string; onCorrect?(): void }) {
   const { t, i18n } = useTranslation();
   const mediumName = useMediumNames(subject.locations);
   const media = mediaOf(subject.locations);
@@ -49,9 +50,11 @@ export function ReportedMedia({ subject, name, onCorrect }: { subject: ReportedS
       {subject.locationsCorrectedAt && (
         <p>{t('lab.correction.correctedAt', { when: new Date(subject.locationsCorrectedAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }) })}</p>
       )}
-      <button type="button" className="button button-secondary button-small" onClick={onCorrect} aria-label={t('lab.correction.correctLabel', { subject: name })}>
-        {t('lab.correction.correct')}
-      </button>
+      {onCorrect && (
+        <button type="button" className="button button-secondary button-small" onClick={onCorrect} aria-label={t('lab.correction.correctLabel', { subject: name })}>
+          {t('lab.correction.correct')}
+        </button>
+      )}
     </>
   );
 }

@@ -78,7 +78,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           ) : (
             <p className="lead">{t('lab.workflow.moderatorLead')}</p>
           )}
-          <Moderation workflow={workflow} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
+          <Moderation workflow={workflow} researcher={isResearcher(project.role)} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
           {isResearcher(project.role) && <WorkflowDownloads workflowId={workflow.id} />}
         </>
       ) : (
@@ -96,7 +96,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
  * What volunteers sent that may need a moderator: the subjects they reported, and the tags they proposed where the
  * workflow has tagging tasks (a subject reported for a tag lists its own).
  */
-function Moderation({ workflow, changes, onChanged }: { workflow: WorkflowView; changes: number; onChanged: () => void }) {
+function Moderation({ workflow, researcher, changes, onChanged }: { workflow: WorkflowView; researcher: boolean; changes: number; onChanged: () => void }) {
   const tagging = Object.values(workflow.definition.tasks).some((task) => task.type === 'tagging');
   const [tagsOf, setTagsOf] = useState<TagsOfSubject | null>(null);
   const tagsHeading = useRef<HTMLHeadingElement>(null);
@@ -106,7 +106,7 @@ function Moderation({ workflow, changes, onChanged }: { workflow: WorkflowView; 
   };
   return (
     <>
-      <ReportedSubjectsSection workflow={workflow} changes={changes} onChanged={onChanged} onShowTags={tagging ? showTags : undefined} />
+      <ReportedSubjectsSection workflow={workflow} changes={changes} onChanged={onChanged} onShowTags={tagging ? showTags : undefined} mayCorrect={researcher} />
       {tagging && <TagProposalsSection workflow={workflow} subject={tagsOf} onAllSubjects={() => showTags(null)} headingRef={tagsHeading} />}
     </>
   );

@@ -20,6 +20,8 @@ interface Props {
   onChanged(): void;
   /** Lists the tags volunteers proposed for a subject reported for one (where the workflow has tagging tasks). */
   onShowTags?(subject: TagsOfSubject): void;
+  /** The caller may correct a subject's media addresses (a researcher; a moderator may not). */
+  mayCorrect: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ interface Props {
  * retire each with a reason (and to see the tags of one reported for a tag). Read again after each of `changes`;
  * `onChanged` after a retirement, so the workflow's progress is read again too.
  */
-export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTags }: Props) {
+export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTags, mayCorrect }: Props) {
   const { t, i18n } = useTranslation();
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.reportedSubjects(workflow.id), [client, workflow.id, changes]);
@@ -80,7 +82,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
               <tr key={subject.subjectId} data-subject-id={subject.subjectId}>
                 <th scope="row">{name(subject)}</th>
                 <td>
-                  <ReportedMedia subject={subject} name={name(subject)} onCorrect={() => setCorrecting(subject)} />
+                  <ReportedMedia subject={subject} name={name(subject)} onCorrect={mayCorrect ? () => setCorrecting(subject) : undefined} />
                 </td>
                 <td>
                   <ul className="lab-report-reasons">
