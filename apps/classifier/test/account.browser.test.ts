@@ -2,7 +2,7 @@ import type { Session, SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { Tokens } from '../../api/src/auth/tokens';
 import { until } from '../../../test/support/waiting';
-import { checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answersKeptFor, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -636,19 +636,7 @@ describe('classifier in a browser: accounts', () => {
     await said.getByText('Your account is deleted.', { exact: false }).waitFor({ timeout: 10_000 });
     expect(await said.textContent()).toContain('1 answer you gave, which waited on this device for its project to reopen, was discarded with it.');
     expect((await suite.stack.db.query('SELECT kind FROM users WHERE id = $1', [account.user.id])).rows).toEqual([{ kind: 'deleted' }]);
-    // Of this workflow: the browser's other pages (earlier tests) may have left answers of their own.
-    const kept = await page.evaluate(
-      (id) =>
-        new Promise<number>((resolve) => {
-          const open = indexedDB.open('chorus');
-          open.onsuccess = () => {
-            const all = open.result.transaction('outbox').objectStore('outbox').getAll();
-            all.onsuccess = () => resolve(all.result.filter((item: { input: { workflowId: string } }) => item.input.workflowId === id).length);
-          };
-        }),
-      workflow.id,
-    );
-    expect(kept).toBe(0);
+    expect(await answersKeptFor(page, workflow.id)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -2,7 +2,7 @@ import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page, Route } from 'playwright-core';
 import { ON_SCREEN_SUBMIT_MS } from '../src/lib/sendTimes';
 import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
-import { answerByKey, checkScreen, closeTutorial, liveYesNoWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answerByKey, answersKeptFor, checkScreen, closeTutorial, liveYesNoWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -456,18 +456,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await suite.stack.client.updateProject(project.id, { status: 'live' });
     await page.reload();
     await page.getByTestId('subject').waitFor({ timeout: 10_000 });
-    const kept = await page.evaluate(
-      (id) =>
-        new Promise<number>((resolve) => {
-          const open = indexedDB.open('chorus');
-          open.onsuccess = () => {
-            const all = open.result.transaction('outbox').objectStore('outbox').getAll();
-            all.onsuccess = () => resolve(all.result.filter((item: { input: { workflowId: string } }) => item.input.workflowId === id).length);
-          };
-        }),
-      workflow.id,
-    );
-    expect(kept).toBe(0);
+    expect(await answersKeptFor(page, workflow.id)).toBe(0);
     expect(await stored()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();

@@ -185,3 +185,21 @@ export async function signedInPage(suite: { readonly stack: Stack; readonly cont
   }, account);
   return { page, errors };
 }
+
+/**
+ * How many answers the page's outbox (IndexedDB) keeps for a workflow: of that workflow only, since the browser's other
+ * pages (earlier tests) may have left answers of their own.
+ */
+export function answersKeptFor(page: Page, workflowId: string): Promise<number> {
+  return page.evaluate(
+    (id) =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open('chorus');
+        open.onsuccess = () => {
+          const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+          all.onsuccess = () => resolve(all.result.filter((item: { input: { workflowId: string } }) => item.input.workflowId === id).length);
+        };
+      }),
+    workflowId,
+  );
+}
