@@ -107,6 +107,9 @@ describe('reported subjects, for moderators', () => {
     // A subject nobody reported, named among reported ones: refused whole, naming it.
     expect(await refusal(moderator.retireSubjects(team.workflowId, { subjectIds: [team.subjects.a!, team.subjects.c!], reason: 'Tidy up' }))).toEqual({ status: 403, pointers: ['/subjectIds/1'] });
     expect(await refusal(moderator.retireSubjects(team.workflowId, { externalIds: ['c'], reason: 'Tidy up' }))).toEqual({ status: 403, pointers: ['/externalIds/0'] });
+    // Nor one the moderator reported themselves.
+    await moderator.reportSubject(team.workflowId, { subjectId: team.subjects.c!, reason: 'other' });
+    expect(await refusal(moderator.retireSubjects(team.workflowId, { externalIds: ['c'], reason: 'Reported it myself' }))).toEqual({ status: 403, pointers: ['/externalIds/0'] });
     expect(await refusal(moderator.retireSubjects(team.workflowId, { subjectSetId: team.setId, reason: 'All of them' }))).toEqual({ status: 403, pointers: ['/subjectSetId'] });
     expect((await refusal(moderator.unretireSubjects(team.workflowId, { subjectIds: [team.subjects.a!], reason: 'Back' })))?.status).toBe(403);
     const { rows: retired } = await stack.db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [team.workflowId]);

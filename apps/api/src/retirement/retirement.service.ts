@@ -110,7 +110,7 @@ export class RetirementService {
   async retire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsRetired> {
     const { role } = await this.workflows.requireModerator(workflowId, user);
     const chosen = await this.chosenInWorkflow(workflowId, request);
-    if (!RESEARCHER_ROLES.includes(role)) await this.requireReported(workflowId, chosen);
+    if (!RESEARCHER_ROLES.includes(role)) await this.requireReported(workflowId, chosen, user.id);
     await this.failForChosen(workflowId, chosen, 'st.gold_standard', 'is a gold-standard subject, which is never retired; to stop serving it, unlink its set, or upload it again without known answers under a new externalId');
     const [{ retired, gold, already }]: { retired: number; gold: number; already: number }[] = await researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, chosen, LEFT_TO_CLASSIFY);
@@ -231,15 +231,16 @@ export class RetirementService {
    * science, and is the researchers' to decide. So it names reported subjects only, one by one: a set, or a subject
    * nobody reported in the workflow, is refused (403, naming each).
    */
-  private async requireReported(workflowId: string, chosen: Chosen): Promise<void> {
-    const why = 'a moderator retires only subjects that volunteers reported in this workflow; ask one of its researchers';
+  private async requireReported(workflowId: string, chosen: Chosen, moderatorId: string): Promise<void> {
+    // Their own report does not count: a moderator could otherwise report, then retire, any subject.
+    const why = 'a moderator retires only subjects that other volunteers reported in this workflow; ask one of its researchers';
     if (chosen.subjectSetId) throw new ProblemException(403, `Retiring a subject set is for researchers: ${why}.`, [{ pointer: '/subjectSetId', message: `names a set: ${why}` }]);
     const found: { index: number }[] = await this.db.query(
-      CHOSEN_WHERE('NOT EXISTS (SELECT 1 FROM subject_reports r WHERE r.workflow_id = st.workflow_id AND r.subject_id = st.subject_id)'),
-      [workflowId, chosen.ids],
+      CHOSEN_WHERE('NOT EXISTS (SELECT 1 FROM subject_reports r WHERE r.workflow_id = st.workflow_id AND r.subject_id = st.subject_id AND r.user_id <> $3)'),
+      [workflowId, chosen.ids, moderatorId],
     );
     if (!found.length) return;
-    const errors = found.map(({ index }) => ({ pointer: chosen.pointers[index]!, message: `was not reported by volunteers: ${why}` }));
+    const errors = found.map(({ index }) => ({ pointer: chosen.pointers[index]!, message: `was not reported by other volunteers: ${why}` }));
     throw new ProblemException(403, `Only subjects volunteers reported may be retired by a moderator: ${errors.map((error) => error.pointer).join(', ')} ${errors.length === 1 ? 'was' : 'were'} not.`, errors);
   }
 
