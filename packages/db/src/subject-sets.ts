@@ -13,8 +13,16 @@ export const UNLINKED = 'unlinked';
 export const isUnlinked = (alias: string) => `((${alias}.retirement_detail->>'unlinked')::boolean IS TRUE)`;
 
 /**
+ * A hot row `alias` kept only for a volunteer's hold: unlinked while open, never classified there. What UNLINK marks
+ * `kept_for_hold` (from the row before it: open, so made `unlinked` now, and unclassified), and the reconciler checks
+ * again before it removes one or takes its mark off.
+ */
+export const keptOnlyForHold = (alias: string) => `${alias}.retirement_reason = '${UNLINKED}' AND ${alias}.classification_count = 0 AND ${isUnlinked(alias)}`;
+
+/**
  * The change that takes the hot rows `st` of subjects leaving a workflow out of every queue, keeping their row. One
- * neither retired nor classified there is kept only for a volunteer's hold (`kept_for_hold`), for the reconciler.
+ * neither retired nor classified there is kept only for a volunteer's hold (`kept_for_hold`, `keptOnlyForHold`), for
+ * the reconciler.
  */
 export const UNLINK = `retired_at = coalesce(st.retired_at, now()),
   retirement_reason = CASE WHEN st.retired_at IS NULL THEN '${UNLINKED}' ELSE st.retirement_reason END,

@@ -7,7 +7,7 @@ import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenc
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
-import { UNIQUE_VIOLATION } from '../common/sql';
+import { cursorTimeSql, UNIQUE_VIOLATION } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { unwrap } from '../common/zod';
 import { JobProducer } from '../jobs/job-producer';
@@ -26,7 +26,7 @@ import { goldFeedback } from './gold-feedback';
  */
 const OWN_CLASSIFICATIONS = `
   SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,
-         to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+         ${cursorTimeSql('c.created_at')} AS cursor_time
   FROM classifications c JOIN subjects s ON s.id = c.subject_id
   WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at DESC, c.id DESC

@@ -3,6 +3,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 /** Postgres's code for a statement that would break a unique index (a taken slug, email or idempotency key). */
 export const UNIQUE_VIOLATION = '23505';
 
+/** A time column as a cursor's time (`timeCursorPattern`): UTC, to the microsecond, as Postgres keeps it. */
+export const cursorTimeSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 /** Postgres's code for a statement it ended: it ran longer than `statement_timeout` (DATABASE_STATEMENT_TIMEOUT_MS). */
 export const QUERY_CANCELED = '57014';
 

@@ -115,6 +115,14 @@ export const uuidParam = (name: string) => new ZodPipe(z.uuid('must be a UUID'),
 export const pageLimitSchema = (most: number, byDefault: number) => z.coerce.number().int('must be a whole number').min(1).max(most).default(byDefault);
 
 /**
+ * The pattern of a cursor of a list in time order: a time to the microsecond, as `cursorTimeSql` writes it (Postgres
+ * keeps times to the microsecond, which a JavaScript Date would cut to the millisecond), an id breaking ties, and any
+ * `more` parts after them; each captured, separated by `_`.
+ */
+export const timeCursorPattern = (...more: string[]) =>
+  new RegExp(`^${['(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z)', '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})', ...more].join('_')}$`);
+
+/**
  * The `after` of a paged list: the `next` its page before gave, `pattern` capturing the place it stands for (a
  * sort key and an id), which `read` turns into the query's parameters.
  */

@@ -8,6 +8,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type ReportedSubjectsQuery, type SubjectReportInput, reportedSubjectCursor } from './dto/subject-report.dto';
+import { cursorTimeSql } from '../common/sql';
 
 interface StoredReportRow {
   id: string;
@@ -49,7 +50,7 @@ const NOTES_SHOWN = 5;
 const REPORTED_SUBJECTS = `
   SELECT g.subject_id, s.external_id, s.locations, g.reports, g.first_reported_at, g.last_reported_at, st.retired_at IS NOT NULL AS retired,
          (SELECT max(ch.changed_at) FROM subject_location_changes ch WHERE ch.subject_id = g.subject_id) AS locations_corrected_at,
-         to_char(g.first_reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time,
+         ${cursorTimeSql('g.first_reported_at')} AS cursor_time,
          (SELECT jsonb_object_agg(c.reason, c.n) FROM (
             SELECT r.reason, count(*)::int AS n FROM subject_reports r WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id GROUP BY r.reason) c) AS reasons,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('userId', n.user_id, 'reason', n.reason, 'note', n.note,

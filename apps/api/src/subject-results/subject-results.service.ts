@@ -10,6 +10,7 @@ import { ProblemException } from '../common/problem';
 import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-consensus';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { SubjectResultQuery, SubjectResultsQuery } from './dto/subject-results.dto';
+import { cursorTimeSql } from '../common/sql';
 
 /** A subject's row with its results, as both routes select it. */
 interface SubjectResultRow {
@@ -62,7 +63,7 @@ const subjectResults = ({ filters, limit, result }: { filters: string[]; limit: 
  */
 const CLASSIFICATIONS = `
   SELECT c.id, c.user_id, c.workflow_version, c.created_at, c.annotations, c.gold_standard, c.after_retirement,
-         to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+         ${cursorTimeSql('c.created_at')} AS cursor_time
   FROM classifications c
   WHERE c.workflow_id = $1 AND c.subject_id = $2 AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at, c.id

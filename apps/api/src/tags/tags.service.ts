@@ -10,6 +10,7 @@ import { notFound, validationFailed } from '../common/problem';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type HiddenTagInput, type TagProposalsQuery, tagProposalCursor } from './dto/tags.dto';
+import { cursorTimeSql } from '../common/sql';
 
 interface HiddenTagRow {
   subject_id: string;
@@ -45,7 +46,7 @@ interface ProposalRow {
  */
 const PROPOSALS = `
   SELECT c.id AS classification_id, c.subject_id, s.external_id, c.user_id, c.created_at, p.task, p.added, p.position,
-         to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+         ${cursorTimeSql('c.created_at')} AS cursor_time
   FROM classifications c
   CROSS JOIN LATERAL (
     SELECT e.a->>'task' AS task, e.a->'value'->'add' AS added, (e.ord - 1)::int AS position

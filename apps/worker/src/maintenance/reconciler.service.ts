@@ -1,13 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { UNLINKED, isUnlinked, owedReaggregations, restartedReaggregation } from '@chorus/db';
+import { keptOnlyForHold, owedReaggregations, restartedReaggregation } from '@chorus/db';
 import { aggregationJob, reaggregationJob } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
 
 /** A hot row `st` retired by the unlink of its subject's sets, never classified there, and not linked again since. */
-const KEPT_ONLY_FOR_A_HOLD = `st.retirement_reason = '${UNLINKED}' AND st.classification_count = 0 AND ${isUnlinked('st')}`;
+const KEPT_ONLY_FOR_A_HOLD = keptOnlyForHold('st');
 
 /** The states of a run that will still happen, or is happening. */
 const LIVE_STATES = new Set(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized']);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
+import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
 
 /** Where a page of a volunteer's classifications starts: after this one (the `next` of the page before). */
-const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const CURSOR = timeCursorPattern();
 /** A cursor from a classification's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
 export const classificationCursor = (createdAt: string, id: string) => `${createdAt}_${id}`;
 /** The `after` of a list of classifications in time order: the `next` of the page before, as its time and id. */

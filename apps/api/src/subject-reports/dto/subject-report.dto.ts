@@ -1,6 +1,6 @@
 import { SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS } from '@chorus/client';
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
+import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
 
 /** A volunteer's report of a subject of the workflow (the one they were shown): why (one of a fixed set), and an optional note. */
 export const subjectReportInputSchema = z.strictObject({
@@ -17,7 +17,7 @@ export const subjectReportInputSchema = z.strictObject({
 export type SubjectReportInput = z.infer<typeof subjectReportInputSchema>;
 
 /** Where a page of reported subjects starts: after the subject first reported at this time (the `next` of the page before). */
-const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const CURSOR = timeCursorPattern();
 /** A cursor from a subject's first report time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
 export const reportedSubjectCursor = (firstReportedAt: string, subjectId: string) => `${firstReportedAt}_${subjectId}`;
 

@@ -1,7 +1,7 @@
 import { HIDDEN_TAG_LIMITS } from '@chorus/client';
 import { tagSchema, taskKeySchema } from '@chorus/tasks';
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
+import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
 
 /** `?task=T4`: the tagging task whose proposed tags are asked for. */
 export const tagsTaskSchema = z.string({ error: 'is required: the key of a tagging task of this workflow' }).pipe(taskKeySchema);
@@ -22,7 +22,7 @@ export const hiddenTagInputSchema = z.strictObject({
 export type HiddenTagInput = z.infer<typeof hiddenTagInputSchema>;
 
 /** Where a page of tag proposals starts: after this answer (its time to the microsecond, its id, the annotation's place). */
-const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_(\d{1,3})$/;
+const CURSOR = timeCursorPattern('(\\d{1,3})');
 export const tagProposalCursor = (createdAt: string, classificationId: string, position: number) => `${createdAt}_${classificationId}_${position}`;
 
 /** The query of `GET /workflows/:id/tag-proposals`. */
