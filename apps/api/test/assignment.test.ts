@@ -764,6 +764,20 @@ describe('the queue', () => {
     expect(await minutesLeft(theirs[0]!)).toBe(2);
   });
 
+  it('names as gone, to a page that still shows them, subjects its volunteer has classified elsewhere meanwhile', async () => {
+    // Round 12, F8: a sign-in carried a guest's answer of a subject the account's other page still showed.
+    const { workflowId } = await workflowOf(4, { retirement: { rule: 'count', count: 5 } });
+    const volunteer = await guest();
+    const queue = await volunteer.queue(workflowId, 3);
+    const shown = queue.subjects.map((subject) => subject.id);
+    await classify(volunteer, queue, shown[0]!); // on the volunteer's other device
+    const renewed = await volunteer.renewHolds(workflowId, shown);
+    expect(renewed.gone).toEqual([shown[0]]);
+    expect(renewed.held.sort()).toEqual(shown.slice(1).sort());
+    // Nobody else is told: the subject is still asked of them.
+    expect((await (await guest()).renewHolds(workflowId, shown)).gone).toEqual([]);
+  });
+
   it('gives back, when asked, subjects the caller will not classify: others have them at once, and the caller later', async () => {
     const { workflowId } = await workflowOf(2, { retirement: { rule: 'count', count: 1 } });
     const [tester, volunteer] = [await guest(), await guest()];

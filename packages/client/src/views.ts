@@ -260,7 +260,7 @@ export const queueViewSchema = z.strictObject({
 /** What `POST /workflows/:id/queue/holds` kept: the subjects named that the caller still held, now held until `expiresAt`. */
 export const holdsRenewedSchema = z.strictObject({
   held: z.array(id).meta({ description: 'Of the subjects named, those the caller still held (a hold within 10 s of lapsing is left to lapse)' }),
-  gone: z.array(id).meta({ description: 'Of the subjects named, held or not, those the workflow no longer asks for: retired, or no longer in it (a page takes them out of what it will show)' }),
+  gone: z.array(id).meta({ description: 'Of the subjects named, held or not, those the workflow no longer asks the caller for: retired, no longer in it, or classified by the caller meanwhile (on another device, or as a guest whose work a sign-in carried) (a page takes them out of what it will show)' }),
   expiresAt: time.nullable().meta({ description: 'When they lapse now, unless renewed again; null when none was held' }),
   corrected: z
     .array(z.strictObject({ id, locations: z.array(subjectLocationSchema) }))

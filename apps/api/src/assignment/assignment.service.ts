@@ -210,15 +210,16 @@ export class AssignmentService {
 
   /**
    * Holds the caller's live assignments of these subjects for the lifetime again (a page whose volunteer is at work
-   * keeps what it shows), and says which of the subjects the workflow no longer asks for (retired, by its rule or by
-   * researchers, or taken out of it), held or not, for the page to leave out, and which researchers gave new
+   * keeps what it shows), and says which of the subjects the workflow no longer asks the caller for (retired, by its
+   * rule or by researchers, taken out of it, or classified by the caller elsewhere), held or not, for the page to
+   * leave out, and which researchers gave new
    * addresses, for the page to show them there. For those who may read the workflow.
    */
   async renewHolds(workflowId: string, user: AuthUser, subjectIds: string[]): Promise<HoldsRenewed> {
     await this.readable(workflowId, user, 0);
     const [held, gone, corrected] = await Promise.all([
       preparedQuery<{ subject_id: string; expires_at: Date }>(this.db, HOLD_FOR, [workflowId, user.id, this.config.assignmentTtlSeconds, subjectIds]),
-      preparedQuery<{ subject_id: string }>(this.db, GONE_FROM_WORKFLOW, [workflowId, subjectIds]),
+      preparedQuery<{ subject_id: string }>(this.db, GONE_FROM_WORKFLOW, [workflowId, subjectIds, user.id]),
       preparedQuery<{ id: string; locations: SubjectLocation[] }>(this.db, CORRECTED_AMONG, [workflowId, subjectIds]),
     ]);
     return { held: held.map((row) => row.subject_id), expiresAt: held[0]?.expires_at.toISOString() ?? null, gone: gone.map((row) => row.subject_id), corrected };

@@ -233,11 +233,14 @@ export const HOLD_FOR = `UPDATE assignments SET expires_at = now() + make_interv
   RETURNING subject_id, expires_at`;
 
 /**
- * Of subjects $2, those workflow $1 does not ask for (now): retired, or in none of its sets any more, whoever held them,
- * and whether or not the asker's hold has lapsed (a page left open over lunch still shows what others retired since).
+ * Of subjects $2, those workflow $1 does not ask volunteer $3 for (now): retired, or in none of its sets any more,
+ * whoever held them, and whether or not the asker's hold has lapsed (a page left open over lunch still shows what others
+ * retired since); or classified by the volunteer meanwhile (on another device, or as a guest whose work a sign-in
+ * carried to them).
  */
 export const GONE_FROM_WORKFLOW = `SELECT s.subject_id FROM unnest($2::uuid[]) AS s(subject_id)
-  WHERE NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = s.subject_id AND st.retired_at IS NULL)`;
+  WHERE NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = s.subject_id AND st.retired_at IS NULL)
+    OR EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = s.subject_id AND c.user_id = $3)`;
 
 /**
  * Of subjects $2 of workflow $1 (none of another's: its project may be closed to the caller), those whose locations
