@@ -146,4 +146,7 @@ it('takes out of a set, when a new version’s effect no longer holds, the subje
   // Never classified in Transcribe, it simply left it.
   const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [transcribe, idOf.weak]);
   expect(rows).toEqual([]);
+  // A researcher takes one the effect put there out by hand: its results say it left.
+  await stack.client.removeSubject(ads, idOf.strong!);
+  expect((await stack.client.subjectResult(screen, idOf.strong!)).routing).toEqual([{ subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String) }]);
 });
