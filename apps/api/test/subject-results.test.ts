@@ -126,8 +126,9 @@ describe("a workflow's subject results", () => {
     const detail = await stack.client.subjectResult(workflow.workflowId, idOf.v0!);
     expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
     const listed = (await stack.client.subjectResults(workflow.workflowId, { q: 'v0' })).subjects[0]!;
-    const { consensus, classifications, nextClassifications, ...subject } = detail;
+    const { consensus, classifications, nextClassifications, routing, ...subject } = detail;
     expect(subject).toEqual({ ...listed, consensus: undefined, classifications: undefined, nextClassifications: undefined } as never);
+    expect(routing).toEqual([]); // the workflow has no effects
     expect(consensus.T0).toMatchObject({ ...listed.consensus.T0, result: { counts: { yes: 2 }, leaders: ['yes'] } });
     expect(classifications).toEqual(
       retiring.map((id, index) => ({

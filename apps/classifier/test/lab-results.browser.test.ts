@@ -20,6 +20,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Gazette ads', status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Snippets' });
+    const adverts = await researcher.createSubjectSet(project.id, { name: 'Adverts' });
     // 27 subjects: a page of 25, and two more.
     const names = Array.from({ length: 27 }, (_, i) => `ad-${String(i + 1).padStart(2, '0')}`);
     const { subjectIds } = await researcher.addSubjects(set.id, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Snippet ${externalId}: FOR SALE, a bicycle.` }] })));
@@ -30,6 +31,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       tasks: { T0: { type: 'single', question: 'Is this an advertisement?', algorithm: 'vote', answers: [{ value: 'yes', label: 'Yes, an advert' }, { value: 'no', label: 'No' }] } },
       retirement: { rule: 'count', count: 2 },
       subjectSetIds: [set.id],
+      effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: adverts.id }],
     });
     await researcher.activateWorkflow(workflowId);
     const guests: { client: ChorusClient; id: string }[] = await Promise.all(
@@ -113,6 +115,10 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       '2',
       'plurality-vote, version 1',
     ]);
+    // Its effect moved it into Adverts, where it still is.
+    const routing = page.getByTestId('lab-result-routing');
+    expect(await routing.locator('h2').textContent()).toBe("Moved by this workflow's effects");
+    expect(await routing.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Adverts: moved in .+; still there$/)]);
     await page.getByTestId('lab-result-status').getByText('2 of 2 classifications shown.').waitFor();
     const classifications = page.getByTestId('lab-result-classifications');
     expect(await classifications.locator('caption').textContent()).toBe('Classifications of ad-01, oldest first');

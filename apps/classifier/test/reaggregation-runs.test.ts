@@ -15,6 +15,7 @@ const run = (id: string, requestedBy: string | null): ReaggregationRecord => ({
   startedAt: null,
   finishedAt: null,
   subjects: 3,
+  routedOut: 0,
 });
 
 describe('the lab’s re-aggregations', () => {

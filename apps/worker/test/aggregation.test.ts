@@ -207,7 +207,7 @@ describe('draining the aggregation outbox', () => {
     const service = await idleWorker();
     const report = await service.drainOutbox(workflowId);
     await stack.stopWorker();
-    expect(report).toEqual({ aggregated: 4, retired: 2, failed: [] });
+    expect(report).toEqual({ aggregated: 4, retired: 2, routedOut: 0, failed: [] });
     expect(await outbox(workflowId)).toEqual([]);
     for (const [i, subjectId] of subjectIds.entries()) {
       expect((await state(workflowId, subjectId)).status).toMatchObject({ aggregated_count: i % 2 === 0 ? 2 : 1, retired: i % 2 === 0 });
@@ -224,7 +224,7 @@ describe('draining the aggregation outbox', () => {
     const service = await idleWorker();
     const report = await service.drainOutbox(workflowId);
     await stack.stopWorker();
-    expect(report).toEqual({ aggregated: 1, retired: 0, failed: [broken] });
+    expect(report).toEqual({ aggregated: 1, retired: 0, routedOut: 0, failed: [broken] });
     expect((await state(workflowId, healthy!)).status).toMatchObject({ aggregated_count: 1 });
     expect((await state(workflowId, broken!)).status).toMatchObject({ aggregated_count: 0 });
     expect(await outbox(workflowId)).toEqual([broken]);
@@ -266,9 +266,10 @@ it('computes for a bounded time per transaction, leaving the subjects it has not
   let lateSent = false;
   const aggregateSubjects = service.aggregateSubjects.bind(service);
   jest.spyOn(service, 'aggregateSubjects').mockImplementation(async (keys) => {
-    const outcomes = await aggregateSubjects(keys);
+    const aggregated = await aggregateSubjects(keys);
+    const { outcomes } = aggregated;
     // Only this workflow's: the worker's own passes (re-learning skills) may re-aggregate others' meanwhile.
-    if (keys.some((key) => key.workflowId !== workflowId)) return outcomes;
+    if (keys.some((key) => key.workflowId !== workflowId)) return aggregated;
     const computed = keys.filter((key) => outcomes.get(keyOf(key)) !== 'deferred').map((key) => key.subjectId);
     batches.push({ deferred: outcomes.size - computed.length, computed: computed.length, subjects: computed });
     // The first subject, answered again once its first batch is done: it waits for the round to reach it again.
@@ -276,7 +277,7 @@ it('computes for a bounded time per transaction, leaving the subjects it has not
       lateSent = true;
       await transcribe(3, subjectIds[0]!, late);
     }
-    return outcomes;
+    return aggregated;
   });
   const counts = async () =>
     (
@@ -287,7 +288,7 @@ it('computes for a bounded time per transaction, leaving the subjects it has not
       )
     ).rows[0];
   const report = await service.drainOutbox(workflowId);
-  expect(report).toEqual({ aggregated: 41, retired: 0, failed: [] });
+  expect(report).toEqual({ aggregated: 41, retired: 0, routedOut: 0, failed: [] });
   expect(await outbox(workflowId)).toEqual([]);
   expect(batches.length).toBeGreaterThan(1);
   expect(batches[0]!.deferred).toBeGreaterThan(0);

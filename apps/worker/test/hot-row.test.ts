@@ -55,7 +55,7 @@ async function classifyAndAggregate(workflowId: string, subjectIds: string[], vo
       expect(stored).toBeDefined();
     }
   }
-  const outcomes = await aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
+  const { outcomes } = await aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
   expect([...outcomes.values()]).toEqual(subjectIds.map(() => 'aggregated'));
 }
 

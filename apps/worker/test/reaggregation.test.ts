@@ -70,6 +70,7 @@ it('re-aggregates a whole workflow when its retirement rule changes, reporting p
       startedAt: expect.any(String),
       finishedAt: expect.any(String),
       subjects: 7,
+      routedOut: 0,
     },
   ]);
   expect(Date.parse(runs[0]!.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(runs[0]!.startedAt!));
@@ -89,7 +90,7 @@ it('resumes an interrupted run after its cursor, leaving the subjects already do
   const finished = await worker.get(ReaggregationService).reaggregate(workflowId, 'all', { done: 2, total: 6, after: ids[1]! }, async (progress) => {
     reports.push(progress.done);
   });
-  expect(finished).toEqual({ done: 6, total: 6, after: ids[5] });
+  expect(finished).toEqual({ done: 6, total: 6, after: ids[5], routedOut: 0 });
   expect(reports).toEqual([2, 6]);
   const retired = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL ORDER BY subject_id', [workflowId]);
   expect(retired.rows.map((row) => row.subject_id)).toEqual(ids.slice(2));
@@ -184,7 +185,7 @@ it('lists the recorded runs at once while Redis does not answer, each in state u
     for (let n = 0; n < 8; n += 1) {
       await recordReaggregationStarted(db, { id: `run-${n}`, jobId: String(n + 1), workflowId, scope: 'all', requestedBy: null, requestedAt: new Date(Date.now() - n * 1000) });
     }
-    await recordReaggregationFinished(db, 'run-7', { subjects: 3 });
+    await recordReaggregationFinished(db, 'run-7', { subjects: 3, routedOut: 0 });
     const asked = Date.now();
     const { runs } = await noRedis.client.reaggregations(workflowId);
     // One wait on Redis for the whole list; asking for each of the seven runs not ended would take seven more.

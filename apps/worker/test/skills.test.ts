@@ -25,11 +25,13 @@ async function volunteer(): Promise<ChorusClient> {
 
 /**
  * Six gold-standard subjects and an open one, each answered by one careful volunteer and two contrary ones, who give
- * the wrong answer every time: a plurality vote follows the contrary pair.
+ * the wrong answer every time: a plurality vote follows the contrary pair. With `effectsInto`, the workflow's effects
+ * route "yes" subjects into a set of that name, "no" ones into another (`routedTo`).
  */
-async function contraryMajority(title: string, count = 10) {
+async function contraryMajority(title: string, count = 10, effectsInto?: { yes: string; no: string }) {
   const project = await stack.client.createProject({ title, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  const routedTo = effectsInto && { yes: await stack.client.createSubjectSet(project.id, { name: effectsInto.yes }), no: await stack.client.createSubjectSet(project.id, { name: effectsInto.no }) };
   const gold = ['yes', 'no', 'yes', 'no', 'yes', 'no'].map((answer, i) => ({ externalId: `gold-${i}`, goldStandard: { T0: answer }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] }));
   await stack.client.addSubjects(set.id, [...gold, { externalId: 'open', locations: [{ type: 'text' as const, text: 'Open question' }] }]);
   const { id: workflowId } = await stack.client.createWorkflow(project.id, {
@@ -38,6 +40,7 @@ async function contraryMajority(title: string, count = 10) {
     tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     retirement: { rule: 'count', count },
     subjectSetIds: [set.id],
+    effects: routedTo ? (['yes', 'no'] as const).map((answer) => ({ when: { task: 'T0', answer }, addToSubjectSet: routedTo[answer].id })) : [],
   });
   await stack.client.activateWorkflow(workflowId);
   const { rows } = await stack.db.query('SELECT s.id, s.external_id, s.gold_standard FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id WHERE st.workflow_id = $1', [workflowId]);
@@ -51,7 +54,7 @@ async function contraryMajority(title: string, count = 10) {
   }
   const open = rows.find((row) => row.external_id === 'open')!.id;
   const consensusOf = async () => (await stack.db.query('SELECT answer, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, open])).rows[0];
-  return { project, set, workflowId, open, consensusOf };
+  return { project, set, workflowId, open, consensusOf, routedTo };
 }
 
 it('weighs volunteers by the skill learned from gold standard, overturning an adversarial majority', async () => {
@@ -107,6 +110,28 @@ it('weighs by skill, once skills are first learned, the subjects that retired be
     await worker.get(SkillsService).estimateAll();
     await until(async () => (await scopes()).length === 2, 'the next pass to be recorded');
     expect(await scopes()).toEqual(['unretired', 'all']);
+  } finally {
+    await stack.stopWorker();
+  }
+});
+
+it('routes a retired subject again when the first skills learned flip its consensus: out of the set its first answer put it in, into the other', async () => {
+  const { workflowId, open, consensusOf, routedTo } = await contraryMajority('Skills flip the routing', 3, { yes: 'Ads', no: 'Not ads' });
+  const setsOf = async () =>
+    (await stack.db.query('SELECT ss.name FROM subject_set_members m JOIN subject_sets ss ON ss.id = m.subject_set_id WHERE m.subject_id = $1 ORDER BY 1', [open])).rows.map((row) => row.name);
+  const worker = await stack.startWorker();
+  try {
+    await worker.get(AggregationService).aggregateSubject(workflowId, open);
+    expect(await setsOf()).toEqual(['Not ads', 'Set']);
+    await worker.get(SkillsService).estimateAll();
+    await until(async () => (await consensusOf())?.algorithm === 'bayesian-confusion', 'the whole run to weigh the retired subject');
+    await until(async () => !(await stack.client.stats(workflowId)).reaggregating, 'the run to end');
+    expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
+    expect(await setsOf()).toEqual(['Ads', 'Set']);
+    expect((await stack.client.subjectResult(workflowId, open)).routing).toEqual([
+      { subjectSetId: routedTo!.no.id, name: 'Not ads', addedAt: expect.any(String), leftAt: expect.any(String) },
+      { subjectSetId: routedTo!.yes.id, name: 'Ads', addedAt: expect.any(String), leftAt: null },
+    ]);
   } finally {
     await stack.stopWorker();
   }

@@ -172,3 +172,4 @@ export type SubjectResultPage = z.infer<typeof subjectResultPageSchema>;
 export type SubjectResult = SubjectResultPage['subjects'][number];
 export type SubjectResultDetail = z.infer<typeof subjectResultDetailSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];
+export type EffectMembership = SubjectResultDetail['routing'][number];

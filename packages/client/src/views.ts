@@ -181,6 +181,10 @@ export const reaggregationRecordSchema = reaggregationRunSchema.omit({ runId: tr
   startedAt: time.nullable(),
   finishedAt: time.nullable(),
   subjects: z.int().nullable(),
+  routedOut: z.int().nullable().meta({
+    description:
+      'Of the subjects it recomputed, once completed: those that left a subject set this workflow’s effects had put them in, their consensus no longer meeting the effect (they left the queues of the workflows that set feeds, their answers there kept)',
+  }),
 });
 export const reaggregationListSchema = z.strictObject({ runs: z.array(reaggregationRecordSchema) });
 export const reaggregationRunOrRecordSchema = z.union([reaggregationRecordSchema, reaggregationRunSchema]);
@@ -382,6 +386,13 @@ export const subjectsUnretiredSchema = z.strictObject({
       description:
         'Of those unretired, the subjects with answers: the retirement rule is applied to their answers again at once (by the worker, within moments), and any that already meet it retire again; the workflow’s stats say how many did',
     }),
+  routedInto: z
+    .array(z.strictObject({ subjectSetId: id, name: z.string(), subjects: z.int() }))
+    .optional()
+    .meta({
+      description:
+        'A warning: of those unretired, how many this workflow’s effects had put in each of these subject sets (which may feed other workflows). They stay there while unretired; when one retires again, it leaves a set whose effect its new consensus no longer meets (that set’s workflows stop serving it, keeping the answers given there), and joins the sets of the effects it meets',
+    }),
 });
 export const prioritiesSetSchema = z.strictObject({
   updated: z.int(),
@@ -432,6 +443,8 @@ export const subjectClassificationSchema = z.strictObject({
   goldStandard: z.boolean().meta({ description: 'The subject has known answers: the classification is not counted toward retirement' }),
   afterRetirement: z.boolean().meta({ description: 'It came once the subject was retired: kept, but not in the consensus' }),
 });
+/** A subject set a workflow's effect put a subject in: when, and when it left it again (null while it is there). */
+export const effectMembershipSchema = z.strictObject({ subjectSetId: id, name: z.string(), addedAt: time, leftAt: time.nullable() });
 /**
  * One subject of a workflow with its results, each task's consensus with the algorithm's whole output (`result`), and
  * its classifications oldest first, a page at a time: `nextClassifications`, passed as `after`, asks for the page after.
@@ -445,6 +458,9 @@ export const subjectResultDetailSchema = subjectResultSchema.extend({
   ),
   classifications: z.array(subjectClassificationSchema),
   nextClassifications: z.string().nullable(),
+  routing: z.array(effectMembershipSchema).meta({
+    description: 'The subject sets this workflow’s effects put the subject in (by its consensus), and when it left one (its consensus no longer meeting the effect, or a researcher took it out); sets it was in already are not listed',
+  }),
 });
 
 /** An RFC 9457 problem, with the JSON pointer of every bad field. */

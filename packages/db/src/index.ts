@@ -1,7 +1,22 @@
 export * from './entities';
 export * from './data-source';
 export { SnakeNamingStrategy } from './naming';
-export { OWE_AGGREGATION, UNLINK, UNLINKED, addToSubjectSet, isUnlinked, joinWorkflows, keptOnlyForHold, rejoinLinkedSets } from './subject-sets';
+export {
+  OWE_AGGREGATION,
+  type SubjectSetLeft,
+  UNLINK,
+  UNLINKED,
+  addToSubjectSet,
+  isUnlinked,
+  joinWorkflows,
+  keptOnlyForHold,
+  leaveSet,
+  leaveWorkflow,
+  lockSetForLeaving,
+  rejoinLinkedSets,
+  removeFromSubjectSet,
+} from './subject-sets';
+export { type Routed, routeSubject } from './effect-routing';
 export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';
 export {

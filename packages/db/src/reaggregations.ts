@@ -122,13 +122,17 @@ async function forgetOldRuns(db: DataSource, workflowId: string): Promise<void> 
   );
 }
 
-/** A run ended: completed, with the subjects it recomputed, or failed for good. */
-export async function recordReaggregationFinished(db: DataSource, id: string, outcome: { subjects: number } | { failedReason: string }): Promise<void> {
-  const [subjects, failedReason] = 'subjects' in outcome ? [outcome.subjects, null] : [null, outcome.failedReason.slice(0, 2000)];
-  await db.query('UPDATE reaggregation_runs SET finished_at = now(), outcome = $2, subjects = $3, failed_reason = $4 WHERE id = $1', [
+/**
+ * A run ended: completed, with the subjects it recomputed and how many of them routing took out of a set, or failed
+ * for good.
+ */
+export async function recordReaggregationFinished(db: DataSource, id: string, outcome: { subjects: number; routedOut: number } | { failedReason: string }): Promise<void> {
+  const [completed, failedReason] = 'subjects' in outcome ? [outcome, null] : [null, outcome.failedReason.slice(0, 2000)];
+  await db.query('UPDATE reaggregation_runs SET finished_at = now(), outcome = $2, subjects = $3, routed_out = $4, failed_reason = $5 WHERE id = $1', [
     id,
-    subjects === null ? 'failed' : 'completed',
-    subjects,
+    completed ? 'completed' : 'failed',
+    completed?.subjects ?? null,
+    completed?.routedOut ?? null,
     failedReason,
   ]);
 }

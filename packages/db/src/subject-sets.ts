@@ -84,16 +84,17 @@ export function rejoinLinkedSets(manager: EntityManager, workflowId: string, sub
 }
 
 /**
- * Adds subjects to a subject set, and to every workflow the set feeds; how many were not in the set before. Those new
- * to the set go where `placeInSet` says. Used by uploads and by workflow effects (a subject's consensus moves it into
- * a set that another workflow serves).
+ * Adds subjects to a subject set, and to every workflow the set feeds; the ids of those that were not in the set
+ * before. Those new to the set go where `placeInSet` says. Used by uploads and by workflow effects (`routeSubject`: a
+ * subject's consensus moves it into a set that another workflow serves). An upload makes the membership of each subject
+ * it sends the researcher's, even one an effect had made: routing never takes it out of the set.
  */
-export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<number> {
-  if (!subjectIds.length) return 0;
+export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[], by: 'upload' | 'effect'): Promise<string[]> {
+  if (!subjectIds.length) return [];
   // One addition to a set at a time: each reads the positions the one before left.
   await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-set-order'), hashtext($1))", [subjectSetId]);
   const places = await placeInSet(manager, subjectSetId, subjectIds);
-  const added: unknown[] = await manager.query(
+  const added: { subject_id: string }[] = await manager.query(
     places
       ? `INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $1, t.id, t.position FROM unnest($2::uuid[], $3::bigint[]) AS t(id, position)
          ON CONFLICT DO NOTHING RETURNING subject_id`
@@ -110,7 +111,8 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
     [subjectSetId, subjectIds],
   );
   await rejoinUnlinked(manager, 'SELECT l.workflow_id, t.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS t(id) WHERE l.subject_set_id = $1', [subjectSetId, subjectIds]);
-  return added.length;
+  if (by === 'upload') await manager.query('DELETE FROM effect_memberships WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[]) AND left_at IS NULL', [subjectSetId, subjectIds]);
+  return added.map((row) => row.subject_id);
 }
 
 /**
@@ -155,4 +157,101 @@ async function placeInSet(manager: EntityManager, subjectSetId: string, subjectI
     before += BigInt(ids.length);
   }
   return places;
+}
+
+/** What taking subjects out of a set did: those deleted with it (in no other set, never classified), and those kept. */
+export interface SubjectSetLeft {
+  deletedSubjects: number;
+  keptSubjects: number;
+}
+
+/**
+ * Before subjects leave a set (or it is deleted): one such change in the project at a time, since two sets sharing a
+ * subject, deleted at once, would each see it in the other and both keep it, leaving a subject in no set whose
+ * externalId no upload could use again; then the set's row, which an upload into the set, a link to it and an effect
+ * adding to it each hold until they commit. False when the set is gone.
+ */
+export async function lockSetForLeaving(manager: EntityManager, set: { id: string; projectId: string }): Promise<boolean> {
+  await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-set-deletion'), hashtext($1))", [set.projectId]);
+  const found: unknown[] = await manager.query('SELECT 1 FROM subject_sets WHERE id = $1 FOR UPDATE', [set.id]);
+  return found.length > 0;
+}
+
+/**
+ * The set's members (or the one named) are about to leave it: deletes those in no other set and never classified,
+ * and marks the kept ones' rows changed. The caller holds `lockSetForLeaving`.
+ */
+export async function leaveSet(manager: EntityManager, subjectSetId: string, subjectId: string | null): Promise<SubjectSetLeft> {
+  const leaving = 'm.subject_set_id = $1 AND ($2::uuid IS NULL OR m.subject_id = $2)';
+  const [{ members }]: { members: number }[] = await manager.query(`SELECT count(*)::int AS members FROM subject_set_members m WHERE ${leaving}`, [subjectSetId, subjectId]);
+  // Every member's hot rows, in key order, as a submit locks them, in one pass: those it may delete (then their
+  // subjects), and those it keeps, whose rows change below. A classification holds its subject's row as it
+  // commits, so once these are locked none can arrive, and one that committed first is seen below; so is an upload
+  // that added one to another set.
+  await manager.query(
+    `SELECT 1 FROM subject_workflow_status WHERE subject_id IN (SELECT m.subject_id FROM subject_set_members m WHERE ${leaving})
+     ORDER BY workflow_id, subject_id FOR UPDATE`,
+    [subjectSetId, subjectId],
+  );
+  const candidates = `SELECT m.subject_id FROM subject_set_members m WHERE ${leaving}
+    AND NOT EXISTS (SELECT 1 FROM subject_set_members other WHERE other.subject_id = m.subject_id AND other.subject_set_id <> $1)
+    AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)`;
+  const locked: { id: string }[] = await manager.query(`SELECT id FROM subjects WHERE id IN (${candidates}) ORDER BY id FOR UPDATE`, [subjectSetId, subjectId]);
+  // Checked again now that they are locked, and only those: one that became a candidate meanwhile is not locked.
+  const [{ deleted }]: { deleted: number }[] = await manager.query(
+    `WITH doomed AS (${candidates} AND m.subject_id = ANY($3::uuid[])),
+     -- Neither has a foreign key to cascade by (they are written on every queue request and submit).
+     holds AS (DELETE FROM assignments a USING doomed d WHERE a.subject_id = d.subject_id),
+     owed AS (DELETE FROM aggregation_outbox o USING doomed d WHERE o.subject_id = d.subject_id),
+     gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.subject_id RETURNING s.id)
+     SELECT count(*)::int AS deleted FROM gone`,
+    [subjectSetId, subjectId, locked.map((row) => row.id)],
+  );
+  // The subjects kept leave this set: their rows in the consensus download change (subject_set_ids), so `since`
+  // must find them (rows locked above).
+  await manager.query(`UPDATE subject_workflow_status st SET updated_at = now() FROM subject_set_members m WHERE ${leaving} AND m.subject_id = st.subject_id`, [
+    subjectSetId,
+    subjectId,
+  ]);
+  return { deletedSubjects: deleted, keptSubjects: members - deleted };
+}
+
+/**
+ * Takes one subject out of a set it is in, deleted as a set's subjects are when the set is deleted (if in no other set
+ * and never classified). The workflows the set feeds stop serving it, unless another set of theirs has it: as if its
+ * set were unlinked, for this subject alone (`leaveWorkflow`). A membership an effect made ends with it. The caller
+ * holds `lockSetForLeaving`. Used by researchers (`DELETE /subject-sets/:id/subjects/:subjectId`) and by routing.
+ */
+export async function removeFromSubjectSet(manager: EntityManager, subjectSetId: string, subjectId: string): Promise<SubjectSetLeft> {
+  const left = await leaveSet(manager, subjectSetId, subjectId);
+  await manager.query('DELETE FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
+  await manager.query('UPDATE effect_memberships SET left_at = now() WHERE subject_set_id = $1 AND subject_id = $2 AND left_at IS NULL', [subjectSetId, subjectId]);
+  const linked: { workflow_id: string }[] = await manager.query('SELECT workflow_id FROM workflow_subject_sets WHERE subject_set_id = $1 ORDER BY workflow_id', [subjectSetId]);
+  for (const { workflow_id } of linked) await leaveWorkflow(manager, workflow_id, [subjectId]);
+  return left;
+}
+
+/**
+ * After unlinking sets (or taking subjects out of one): subjects no longer in any linked set leave the workflow.
+ * Those already classified there, held or retired keep their row, for their consensus, and leave every queue (retired as
+ * `unlinked`, unless retired already) until a set of theirs is linked again. `subjectIds`: only these may have left.
+ * Answers how many kept their row.
+ */
+export async function leaveWorkflow(manager: EntityManager, workflowId: string, subjectIds: string[] | null = null): Promise<number> {
+  const left = `st.workflow_id = $1 AND ($2::uuid[] IS NULL OR st.subject_id = ANY($2))
+    AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
+                    WHERE l.workflow_id = $1 AND m.subject_id = st.subject_id)`;
+  // Locked first, in key order as a submit locks them: a queue pick that holds one commits its assignment before the
+  // statements below read the holds.
+  await manager.query(`SELECT 1 FROM subject_workflow_status st WHERE ${left} ORDER BY st.workflow_id, st.subject_id FOR UPDATE`, [workflowId, subjectIds]);
+  // A subject never classified there simply leaves, unless retired by hand, which it stays if its set comes back, or
+  // held by a volunteer, whose answer on its way is then stored (as given after its retirement; the worker's
+  // reconciler removes the row once the hold has ended unanswered).
+  await manager.query(
+    `DELETE FROM subject_workflow_status st WHERE ${left} AND st.classification_count = 0 AND st.retired_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = st.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now())`,
+    [workflowId, subjectIds],
+  );
+  const [, kept]: [unknown, number] = await manager.query(`UPDATE subject_workflow_status st SET ${UNLINK} WHERE ${left} AND NOT ${isUnlinked('st')}`, [workflowId, subjectIds]);
+  return kept;
 }

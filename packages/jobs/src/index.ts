@@ -38,6 +38,8 @@ export interface ReaggregationProgress {
   after: string | null;
   /** For a run of every subject: the workflow's `reaggregations_requested` when it started, which it answers. */
   answers?: number;
+  /** Subjects done that left a set the workflow's effects had put them in, their consensus no longer meeting the effect. */
+  routedOut?: number;
 }
 
 export const queueNames: QueueName[] = ['aggregation', 'reaggregation', 'maintenance'];

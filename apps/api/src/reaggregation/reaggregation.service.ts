@@ -20,10 +20,11 @@ interface RunRow {
   finishedAt: Date | null;
   outcome: 'completed' | 'failed' | null;
   subjects: number | null;
+  routedOut: number | null;
   failedReason: string | null;
 }
 
-const NOT_STARTED = { startedAt: null, finishedAt: null, outcome: null, subjects: null, failedReason: null } as const;
+const NOT_STARTED = { startedAt: null, finishedAt: null, outcome: null, subjects: null, routedOut: null, failedReason: null } as const;
 
 /**
  * What the queue says of a workflow's runs, asked once each; once Redis fails to answer, asked no more (the list
@@ -104,7 +105,7 @@ export class ReaggregationService {
   private async records(workflowId: string, runId?: string): Promise<ReaggregationRecord[]> {
     const rows = await this.db.query<RunRow[]>(
       `SELECT id, job_id AS "jobId", scope, requested_by AS "requestedBy", requested_at AS "requestedAt", started_at AS "startedAt",
-         finished_at AS "finishedAt", outcome, subjects, failed_reason AS "failedReason"
+         finished_at AS "finishedAt", outcome, subjects, routed_out AS "routedOut", failed_reason AS "failedReason"
        FROM reaggregation_runs WHERE workflow_id = $1 AND ($2::varchar IS NULL OR id = $2) ORDER BY requested_at DESC`,
       [workflowId, runId ?? null],
     );
@@ -136,6 +137,7 @@ export class ReaggregationService {
       startedAt: row.startedAt?.toISOString() ?? null,
       finishedAt: row.finishedAt?.toISOString() ?? null,
       subjects: row.subjects,
+      routedOut: row.routedOut,
     };
   }
 

@@ -132,7 +132,8 @@ export class RetirementService {
    * queue would never serve it again (nor would it retire), so the rule must ask for more first. Named by id, it is
    * refused; in a set, the others are unretired and it is counted in `leftRetired`. Answers given while a subject was
    * retired (a volunteer who held it when it was retired by mistake) count again; a subject whose answers meet its
-   * rule retires again at once, by its rule.
+   * rule retires again at once, by its rule. Subjects this workflow's effects had put in other sets stay there while
+   * unretired (`routedInto` says which sets): the consensus of their next retirement routes them again.
    */
   async unretire(workflowId: string, request: RetirementRequest, user: AuthUser): Promise<SubjectsUnretired> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
@@ -140,7 +141,7 @@ export class RetirementService {
     await this.failForChosen(workflowId, chosen, isUnlinked('st'), 'is in no subject set linked to this workflow; link one of its sets to bring it back');
     const most = classificationsNeededAtMost((await this.versions.definition(workflowId, workflow.version))!.retirement);
     const leftRetired = await this.requireRoomForMore(workflowId, chosen, most);
-    const { unretired, owed, answered } = await researchersTransaction(this.db, async (manager) => {
+    const { unretired, owed, answered, routedInto } = await researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, chosen, 'st.retired_at IS NOT NULL');
       const rows = await manager.query(
         `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL,
@@ -150,11 +151,11 @@ export class RetirementService {
       );
       const subjectIds = returnedRows<{ subject_id: string }>(rows).map((row) => row.subject_id);
       const [reapplied]: { owed: number; answered: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0, answered: 0 }];
-      return { unretired: subjectIds.length, owed: reapplied!.owed > 0, answered: reapplied!.answered };
+      return { unretired: subjectIds.length, owed: reapplied!.owed > 0, answered: reapplied!.answered, routedInto: await routedBy(manager, workflowId, subjectIds) };
     });
     // After the commit; if Redis is away, the worker's reconciler finds the outbox rows.
     if (owed) await this.jobs.aggregate(workflowId);
-    return { unretired, ...(leftRetired ? { leftRetired } : {}), ...(answered ? { ruleReapplied: answered } : {}) };
+    return { unretired, ...(leftRetired ? { leftRetired } : {}), ...(answered ? { ruleReapplied: answered } : {}), ...(routedInto.length ? { routedInto } : {}) };
   }
 
   /** Priorities are kept whatever the order (researchers may set them before they switch to it), with a warning. */
@@ -271,6 +272,19 @@ export class RetirementService {
     const named = full.map((row) => position.get(row.subject_id)!).sort((a, b) => a - b);
     throw validationFailed(named.map((index) => ({ pointer: chosen.pointers[index]!, message: `already has ${fix}` })));
   }
+}
+
+/** The sets the workflow's effects put some of the subjects in (and they are still in), with how many of them each. */
+async function routedBy(manager: EntityManager, workflowId: string, subjectIds: string[]): Promise<NonNullable<SubjectsUnretired['routedInto']>> {
+  if (!subjectIds.length) return [];
+  return manager.query(
+    `SELECT e.subject_set_id AS "subjectSetId", ss.name, count(*)::int AS subjects
+     FROM unnest($2::uuid[]) AS u(subject_id)
+     JOIN effect_memberships e ON e.subject_id = u.subject_id AND e.workflow_id = $1 AND e.left_at IS NULL
+     JOIN subject_sets ss ON ss.id = e.subject_set_id
+     GROUP BY e.subject_set_id, ss.name, ss.created_at ORDER BY ss.created_at, e.subject_set_id`,
+    [workflowId, subjectIds],
+  );
 }
 
 function failUnlessNone(errors: FieldError[]): void {

@@ -69,6 +69,13 @@ const CLASSIFICATIONS = `
   ORDER BY c.created_at, c.id
   LIMIT $5`;
 
+/** The sets the workflow's ($1) effects put the subject ($2) in, oldest first, with when it left them. */
+const ROUTING = `
+  SELECT e.subject_set_id, ss.name, e.added_at, e.left_at
+  FROM effect_memberships e JOIN subject_sets ss ON ss.id = e.subject_set_id
+  WHERE e.subject_id = $2 AND e.workflow_id = $1
+  ORDER BY e.added_at, e.subject_set_id`;
+
 const SUBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `q` as the start of a LIKE pattern: its own `%`, `_` and `\` taken as they are. */
@@ -151,12 +158,16 @@ export class SubjectResultsService {
     return { subjects: page.map(toResult), next: rows.length > query.limit ? page.at(-1)!.subject_id : null };
   }
 
-  /** One subject of the workflow, with each task's whole consensus and a page of its classifications, oldest first. */
+  /**
+   * One subject of the workflow, with each task's whole consensus, a page of its classifications, oldest first, and the
+   * sets the workflow's effects put it in.
+   */
   async subject(workflowId: string, subjectId: string, { limit, after }: SubjectResultQuery, user: AuthUser): Promise<SubjectResultDetail> {
     await this.workflows.requireResearcher(workflowId, user);
-    const [[row], classifications] = await Promise.all([
+    const [[row], classifications, routing] = await Promise.all([
       this.db.query<SubjectResultRow[]>(subjectResults({ filters: ['st.subject_id = $2'], limit: '1', result: true }), [workflowId, subjectId]),
       this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
+      this.db.query<{ subject_set_id: string; name: string; added_at: Date; left_at: Date | null }[]>(ROUTING, [workflowId, subjectId]),
     ]);
     if (!row) {
       throw new ProblemException(404, `Subject ${subjectId} is in no subject set linked to workflow ${workflowId}.`, [
@@ -170,6 +181,7 @@ export class SubjectResultsService {
       consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result }])),
       classifications: page.map(toClassification),
       nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
+      routing: routing.map((route) => ({ subjectSetId: route.subject_set_id, name: route.name, addedAt: route.added_at.toISOString(), leftAt: route.left_at?.toISOString() ?? null })),
     };
   }
 }

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ProjectsModule } from '../projects/projects.module';
-import { WorkflowsModule } from '../workflows/workflows.module';
 import { SubjectSetsController } from './subject-sets.controller';
 import { SubjectCorrectionsService } from './subject-corrections.service';
 import { SubjectSetsService } from './subject-sets.service';
 
 @Module({
-  imports: [ProjectsModule, WorkflowsModule],
+  imports: [ProjectsModule],
   controllers: [SubjectSetsController],
   providers: [SubjectSetsService, SubjectCorrectionsService],
   exports: [SubjectSetsService],

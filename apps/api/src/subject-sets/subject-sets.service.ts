@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SubjectPage, SubjectSetDeleted } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SubjectSet, addToSubjectSet } from '@chorus/db';
+import { SubjectSet, addToSubjectSet, leaveSet, lockSetForLeaving, removeFromSubjectSet } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { FieldError, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
@@ -10,7 +10,6 @@ import { conflict, notFound } from '../common/problem';
 import { researchersTransaction, retryOnDeadlock } from '../common/sql';
 import type { SubjectRow } from '../common/subject-view';
 import { ProjectAccess } from '../projects/project-access';
-import { WorkflowSubjects } from '../workflows/workflow-subjects';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
 import type { LocationReplacing } from './dto/subject-correction.dto';
 import { type LocationsReplaced, TAKING_SENT, WITHOUT_ALT, correctionErrors, recordCorrections } from './subject-locations';
@@ -61,7 +60,6 @@ export class SubjectSetsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
-    private readonly workflowSubjects: WorkflowSubjects,
   ) {}
 
   async create(projectId: string, input: CreateSubjectSetInput, user: AuthUser) {
@@ -86,16 +84,16 @@ export class SubjectSetsService {
     return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       await this.lockSetForLeaving(manager, set);
       await this.requireUnused(manager, set.projectId, subjectSetId);
-      const left = await this.leaveSet(manager, subjectSetId, null);
+      const left = await leaveSet(manager, subjectSetId, null);
       await manager.query('DELETE FROM subject_sets WHERE id = $1', [subjectSetId]);
       return left;
     }));
   }
 
   /**
-   * Takes one subject out of a set, deleted as a set's subjects are when the set is deleted (if in no other set and
-   * never classified). The workflows the set feeds stop serving it, unless another set of theirs has it: as if its set
-   * were unlinked, for this subject alone.
+   * Takes one subject out of a set (`removeFromSubjectSet`, as routing does when a consensus no longer meets an effect),
+   * deleted as a set's subjects are when the set is deleted (if in no other set and never classified). The workflows the
+   * set feeds stop serving it, unless another set of theirs has it: as if its set were unlinked, for this subject alone.
    */
   async removeSubject(subjectSetId: string, subjectId: string, user: AuthUser): Promise<SubjectSetDeleted> {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
@@ -103,66 +101,18 @@ export class SubjectSetsService {
       await this.lockSetForLeaving(manager, set);
       const member: unknown[] = await manager.query('SELECT 1 FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
       if (!member.length) throw notFound(`Subject ${subjectId} in subject set ${subjectSetId}`, '/params/subjectId');
-      const left = await this.leaveSet(manager, subjectSetId, subjectId);
-      await manager.query('DELETE FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
-      const linked: { workflow_id: string }[] = await manager.query('SELECT workflow_id FROM workflow_subject_sets WHERE subject_set_id = $1', [subjectSetId]);
-      for (const { workflow_id } of linked) await this.workflowSubjects.afterUnlink(manager, workflow_id, [subjectId]);
-      return left;
+      return removeFromSubjectSet(manager, subjectSetId, subjectId);
     }));
   }
 
-  /**
-   * One deletion in the project at a time: two sets sharing a subject, deleted at once, would each see it in the other
-   * and both keep it, leaving a subject in no set whose externalId no upload could use again. An upload into the set,
-   * a link to it and an effect naming it each hold the set's row until they commit.
-   */
+  /** `lockSetForLeaving`: a set deleted meanwhile was not found. */
   private async lockSetForLeaving(manager: EntityManager, set: SubjectSet): Promise<void> {
-    await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-set-deletion'), hashtext($1))", [set.projectId]);
-    await this.lockSet(manager, set.id, 'FOR UPDATE');
+    if (!(await lockSetForLeaving(manager, set))) throw notFound(`Subject set ${set.id}`, '/params/id');
   }
 
-  /**
-   * The set's members (or the one named) are about to leave it: deletes those in no other set and never classified,
-   * and marks the kept ones' rows changed. The caller holds the set's row and the project's deletion lock.
-   */
-  private async leaveSet(manager: EntityManager, subjectSetId: string, subjectId: string | null): Promise<SubjectSetDeleted> {
-    const leaving = 'm.subject_set_id = $1 AND ($2::uuid IS NULL OR m.subject_id = $2)';
-    const [{ members }]: { members: number }[] = await manager.query(`SELECT count(*)::int AS members FROM subject_set_members m WHERE ${leaving}`, [subjectSetId, subjectId]);
-    // Every member's hot rows, in key order, as a submit locks them, in one pass: those it may delete (then their
-    // subjects), and those it keeps, whose rows change below. A classification holds its subject's row as it
-    // commits, so once these are locked none can arrive, and one that committed first is seen below; so is an upload
-    // that added one to another set.
-    await manager.query(
-      `SELECT 1 FROM subject_workflow_status WHERE subject_id IN (SELECT m.subject_id FROM subject_set_members m WHERE ${leaving})
-       ORDER BY workflow_id, subject_id FOR UPDATE`,
-      [subjectSetId, subjectId],
-    );
-    const candidates = `SELECT m.subject_id FROM subject_set_members m WHERE ${leaving}
-      AND NOT EXISTS (SELECT 1 FROM subject_set_members other WHERE other.subject_id = m.subject_id AND other.subject_set_id <> $1)
-      AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.subject_id = m.subject_id)`;
-    const locked: { id: string }[] = await manager.query(`SELECT id FROM subjects WHERE id IN (${candidates}) ORDER BY id FOR UPDATE`, [subjectSetId, subjectId]);
-    // Checked again now that they are locked, and only those: one that became a candidate meanwhile is not locked.
-    const [{ deleted }]: { deleted: number }[] = await manager.query(
-      `WITH doomed AS (${candidates} AND m.subject_id = ANY($3::uuid[])),
-       -- Neither has a foreign key to cascade by (they are written on every queue request and submit).
-       holds AS (DELETE FROM assignments a USING doomed d WHERE a.subject_id = d.subject_id),
-       owed AS (DELETE FROM aggregation_outbox o USING doomed d WHERE o.subject_id = d.subject_id),
-       gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.subject_id RETURNING s.id)
-       SELECT count(*)::int AS deleted FROM gone`,
-      [subjectSetId, subjectId, locked.map((row) => row.id)],
-    );
-    // The subjects kept leave this set: their rows in the consensus download change (subject_set_ids), so `since`
-    // must find them (rows locked above).
-    await manager.query(`UPDATE subject_workflow_status st SET updated_at = now() FROM subject_set_members m WHERE ${leaving} AND m.subject_id = st.subject_id`, [
-      subjectSetId,
-      subjectId,
-    ]);
-    return { deletedSubjects: deleted, keptSubjects: members - deleted };
-  }
-
-  /** Holds a set's row in the caller's transaction: a set deleted meanwhile was not found. */
-  private async lockSet(manager: EntityManager, subjectSetId: string, mode: 'FOR UPDATE' | 'FOR KEY SHARE'): Promise<void> {
-    const found: unknown[] = await manager.query(`SELECT 1 FROM subject_sets WHERE id = $1 ${mode}`, [subjectSetId]);
+  /** Holds a set's row in the caller's transaction, against its deletion: a set deleted meanwhile was not found. */
+  private async holdSet(manager: EntityManager, subjectSetId: string): Promise<void> {
+    const found: unknown[] = await manager.query('SELECT 1 FROM subject_sets WHERE id = $1 FOR KEY SHARE', [subjectSetId]);
     if (!found.length) throw notFound(`Subject set ${subjectSetId}`, '/params/id');
   }
 
@@ -246,7 +196,7 @@ export class SubjectSetsService {
     const sent: SentSubjects = { input, json: subjects, key, replacing: !!replacing, refuse: upload.refuse };
     return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
-      await this.lockSet(manager, subjectSetId, 'FOR KEY SHARE');
+      await this.holdSet(manager, subjectSetId);
       const { updated, replaced } = await this.requireSameContent(manager, set.projectId, sent);
       // A subject uploaded again keeps its locations (checked above; with `replacing`, it takes those sent) but for the
       // images' `alt` sent (to describe them), and takes the metadata sent, when any is (to correct it); a gold-standard
@@ -270,7 +220,7 @@ export class SubjectSetsService {
       // checked now, as it is: other locations are refused, since this upload did not check them as corrections.
       await this.requireSameContent(manager, set.projectId, { ...sent, replacing: false });
       const ids = rows.map((row) => row.id);
-      const addedToSet = await addToSubjectSet(manager, subjectSetId, ids);
+      const addedToSet = (await addToSubjectSet(manager, subjectSetId, ids, 'upload')).length;
       // The consensus download's `since` finds a subject whose metadata or known answers were corrected.
       if (updated.length) {
         await manager.query(

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
-import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, requestReaggregation } from '@chorus/db';
+import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, leaveWorkflow, requestReaggregation } from '@chorus/db';
 import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
 import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
@@ -341,7 +341,7 @@ export class WorkflowsService {
       [workflow.id, subjectSetIds],
     );
     await this.workflowSubjects.afterLink(manager, workflow.id, linked.filter((row) => row.added).map((row) => row.subject_set_id));
-    const left = await this.workflowSubjects.afterUnlink(manager, workflow.id);
+    const left = await leaveWorkflow(manager, workflow.id);
     if (!left) return [];
     return [
       {

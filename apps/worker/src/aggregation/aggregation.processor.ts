@@ -15,9 +15,9 @@ export class AggregationProcessor extends LoggedWorkerHost {
   /** Fails (and so is retried with backoff) when a subject could not be aggregated; the others are done. */
   async process(job: AggregationJob): Promise<Omit<DrainReport, 'failed'>> {
     if (job.name !== 'aggregate-workflow') throw new Error(`aggregation queue has no handler for job "${job.name}"`);
-    const { aggregated, retired, failed } = await this.aggregation.drainOutbox(job.data.workflowId);
+    const { aggregated, retired, routedOut, failed } = await this.aggregation.drainOutbox(job.data.workflowId);
     if (failed.length) throw new Error(`${failed.length} subjects of workflow ${job.data.workflowId} could not be aggregated: ${failed.slice(0, 10).join(', ')}`);
     if (retired) this.logger.debug(`retired ${retired} subjects in ${job.data.workflowId}`);
-    return { aggregated, retired };
+    return { aggregated, retired, routedOut };
   }
 }

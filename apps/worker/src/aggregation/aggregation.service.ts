@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
-import { addToSubjectSet, isUnlinked } from '@chorus/db';
+import { isUnlinked, routeSubject } from '@chorus/db';
 import { type Annotation, type WorkflowDefinition, annotationsReadableUnder, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
@@ -31,16 +31,15 @@ interface StatusRow {
 /** Retirements a researcher made (by hand, or by unlinking a set) say nothing about the answer, so fire no effects. */
 const RETIRED_WITHOUT_AN_ANSWER = new Set(['manual', 'unlinked']);
 
+/** A subject its rule retired earlier (and still in the workflow): its consensus is an answer effects act on. */
+const retiredByItsRule = (status: StatusRow) => status.retired_at !== null && !status.unlinked && !RETIRED_WITHOUT_AN_ANSWER.has(status.retirement_reason ?? '');
+
 /**
  * A subject its rule retired earlier, recomputed under a newer version than its consensus was: that version's
- * effects (perhaps new ones) apply to it. Recomputed for any other reason (an answer after retirement), it moves
- * nowhere new.
+ * effects (perhaps new ones) apply to it. Recomputed for any other reason, it is routed again only if its consensus
+ * changed (skills learned anew); an answer after retirement, which changes nothing, moves it nowhere.
  */
-const owedNewEffects = (status: StatusRow) =>
-  status.retired_at !== null &&
-  !status.unlinked &&
-  !RETIRED_WITHOUT_AN_ANSWER.has(status.retirement_reason ?? '') &&
-  (status.consensus_version ?? 0) < status.version;
+const owedNewEffects = (status: StatusRow) => retiredByItsRule(status) && (status.consensus_version ?? 0) < status.version;
 
 /** A stored classification as consensus reads it, and whether it was given while its subject was retired. */
 interface StoredClassification extends ClassificationRecord {
@@ -67,6 +66,25 @@ interface Recomputed {
   retirement?: ReturnType<typeof findRetirement>;
   /** Classifications stored after the one that met the rule of a subject retiring now: given, in effect, while retired. */
   late: string[];
+  /** For a subject its rule retires (now or before): how its consensus routes it (`routeByEffects`). */
+  routing?: Routing;
+}
+
+/**
+ * What routing a retired subject by its consensus reads: the workflow's definition, the tasks whose stored consensus it
+ * keeps (`tasksKeptAsRetired`), and whether it is owed routing whatever its consensus (it retires now, or
+ * `owedNewEffects`); otherwise only a consensus that changed routes it again.
+ */
+interface Routing {
+  definition: WorkflowDefinition;
+  kept: string[];
+  owed: boolean;
+}
+
+/** What aggregating subjects did: each one's outcome (by `keyOf`), and how many left a set by routing. */
+export interface Aggregated {
+  outcomes: Map<string, AggregationOutcome>;
+  routedOut: number;
 }
 
 /** The records after the one that met the rule, when it retires the subject now. */
@@ -102,6 +120,8 @@ export function nextBatchSize(limit: number, taken: number, done: number, most: 
 export interface DrainReport {
   aggregated: number;
   retired: number;
+  /** Subjects that left a set this workflow's effects had put them in (`routeByEffects`). */
+  routedOut: number;
   failed: string[];
 }
 
@@ -120,7 +140,7 @@ export class AggregationService {
    * that fails is retried subject by subject, so a subject that cannot be aggregated holds up only itself.
    */
   async drainOutbox(workflowId: string): Promise<DrainReport> {
-    const report: DrainReport = { aggregated: 0, retired: 0, failed: [] };
+    const report: DrainReport = { aggregated: 0, retired: 0, routedOut: 0, failed: [] };
     let limit = OUTBOX_BATCH;
     // Round the outbox in id order, from where the last batch stopped: subjects submitted to meanwhile, whatever
     // their ids, wait one round at most (from the lowest id each time, a steady stream of low ids would hold the rest).
@@ -133,7 +153,9 @@ export class AggregationService {
         continue;
       }
       let done = 0;
-      for (const [subjectId, outcome] of await this.aggregateEach(workflowId, subjectIds)) {
+      const { outcomes, routedOut } = await this.aggregateEach(workflowId, subjectIds);
+      report.routedOut += routedOut;
+      for (const [subjectId, outcome] of outcomes) {
         if (outcome === 'deferred') continue;
         done += 1;
         after = subjectId;
@@ -150,7 +172,7 @@ export class AggregationService {
   }
 
   async aggregateSubject(workflowId: string, subjectId: string): Promise<AggregationOutcome> {
-    return (await this.aggregateSubjects([{ workflowId, subjectId }])).get(keyOf({ workflowId, subjectId }))!;
+    return (await this.aggregateSubjects([{ workflowId, subjectId }])).outcomes.get(keyOf({ workflowId, subjectId }))!;
   }
 
   /**
@@ -160,7 +182,7 @@ export class AggregationService {
    * Once the batch has computed for `BATCH_BUDGET_MS`, the subjects it has not reached are `deferred`: they stay in
    * the outbox (the first subject is always computed, so a batch always moves on).
    */
-  aggregateSubjects(subjects: readonly SubjectKey[]): Promise<Map<string, AggregationOutcome>> {
+  aggregateSubjects(subjects: readonly SubjectKey[]): Promise<Aggregated> {
     const keys = [...new Map(subjects.map((key) => [keyOf(key), key])).values()];
     return this.db.transaction(async (manager) => {
       const outcomes = new Map<string, AggregationOutcome>(keys.map((key) => [keyOf(key), 'missing']));
@@ -176,7 +198,7 @@ export class AggregationService {
       );
       if (!statuses.length) {
         await this.leaveOutbox(manager, keys);
-        return outcomes;
+        return { outcomes, routedOut: 0 };
       }
       const definitions = new Map<string, WorkflowDefinition>();
       for (const status of new Map(statuses.map((row) => [row.workflow_id, row])).values()) {
@@ -204,19 +226,18 @@ export class AggregationService {
         const counted = records.filter((record) => !record.givenWhileRetired && !lateIds.has(record.id));
         const kept = status.retired_at ? tasksKeptAsRetired(counted) : new Set<string>();
         const consensus = reduceSubject(definition, counted, options).filter((result) => !kept.has(result.task));
-        if (retirement?.decision.retire || owedNewEffects(status)) {
-          const keptConsensus = kept.size ? await this.storedConsensus(manager, key, [...kept]) : [];
-          await this.applyEffects(manager, definition, key.subjectId, [...consensus, ...keptConsensus]);
-        }
-        const judged = status.retired_at || retirement?.decision.retire ? undefined : records.filter((record) => record.countsTowardRetirement).length;
-        recomputed.push({ key, version: status.version, count: records.length, judged, consensus, retirement, late: [...lateIds] });
+        const retiresNow = retirement?.decision.retire ?? false;
+        const routing = retiresNow || retiredByItsRule(status) ? { definition, kept: [...kept], owed: retiresNow || owedNewEffects(status) } : undefined;
+        const judged = status.retired_at || retiresNow ? undefined : records.filter((record) => record.countsTowardRetirement).length;
+        recomputed.push({ key, version: status.version, count: records.length, judged, consensus, retirement, late: [...lateIds], routing });
         outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       }
       await this.leaveOutbox(manager, keys.filter((key) => outcomes.get(keyOf(key)) !== 'deferred'));
       const changed = await this.saveConsensus(manager, recomputed);
+      const routedOut = await this.routeByEffects(manager, recomputed, changed);
       await this.saveStatuses(manager, recomputed, changed);
       await this.flagLate(manager, recomputed.flatMap((subject) => subject.late));
-      return outcomes;
+      return { outcomes, routedOut };
     });
   }
 
@@ -238,18 +259,29 @@ export class AggregationService {
     return rows.map((row) => row.subject_id);
   }
 
-  /** Each subject's outcome, or the error that kept it from being aggregated: all together, or one by one if that fails. */
-  private async aggregateEach(workflowId: string, subjectIds: string[]): Promise<Map<string, AggregationOutcome | Error>> {
+  /**
+   * Each subject's outcome, or the error that kept it from being aggregated: all together, or one by one if that fails;
+   * and how many left a set by routing.
+   */
+  private async aggregateEach(workflowId: string, subjectIds: string[]): Promise<{ outcomes: Map<string, AggregationOutcome | Error>; routedOut: number }> {
     const keys = subjectIds.map((subjectId) => ({ workflowId, subjectId }));
     try {
-      const outcomes = await this.aggregateSubjects(keys);
-      return new Map(subjectIds.map((subjectId) => [subjectId, outcomes.get(keyOf({ workflowId, subjectId }))!]));
+      const { outcomes, routedOut } = await this.aggregateSubjects(keys);
+      return { outcomes: new Map(subjectIds.map((subjectId) => [subjectId, outcomes.get(keyOf({ workflowId, subjectId }))!])), routedOut };
     } catch (error) {
-      if (subjectIds.length === 1) return new Map([[subjectIds[0]!, error as Error]]);
+      if (subjectIds.length === 1) return { outcomes: new Map([[subjectIds[0]!, error as Error]]), routedOut: 0 };
       this.logger.warn(`a batch of ${subjectIds.length} subjects failed (${(error as Error).message}); aggregating them one by one`);
-      const outcomes = new Map<string, AggregationOutcome | Error>();
-      for (const subjectId of subjectIds) outcomes.set(subjectId, await this.aggregateSubject(workflowId, subjectId).catch((failure: Error) => failure));
-      return outcomes;
+      const each = { outcomes: new Map<string, AggregationOutcome | Error>(), routedOut: 0 };
+      for (const subjectId of subjectIds) {
+        const aggregated = await this.aggregateSubjects([{ workflowId, subjectId }]).catch((failure: Error) => failure);
+        if (aggregated instanceof Error) {
+          each.outcomes.set(subjectId, aggregated);
+          continue;
+        }
+        each.outcomes.set(subjectId, aggregated.outcomes.get(keyOf({ workflowId, subjectId }))!);
+        each.routedOut += aggregated.routedOut;
+      }
+      return each;
     }
   }
 
@@ -317,9 +349,24 @@ export class AggregationService {
     );
   }
 
-  /** When the answer is known, the subject moves into the sets that feed the next workflows (adding is idempotent). */
-  private async applyEffects(manager: EntityManager, definition: WorkflowDefinition, subjectId: string, consensus: TaskConsensus[]): Promise<void> {
-    for (const setId of subjectSetsFromEffects(definition, consensus)) await addToSubjectSet(manager, setId, [subjectId]);
+  /**
+   * When the answer is known, the subject moves into the sets of the effects its consensus meets, which feed the next
+   * workflows, and out of those its workflow's effects put it in that it no longer meets (`routeSubject`): a subject
+   * its rule retires now, one owed a newer version's effects, and one retired before whose consensus `changed`. One
+   * unretired stays where its last retirement put it until it retires again. Safe to run again. Returns how many
+   * subjects left a set.
+   */
+  private async routeByEffects(manager: EntityManager, recomputed: Recomputed[], changed: ReadonlySet<string>): Promise<number> {
+    let routedOut = 0;
+    for (const { key, consensus, routing } of recomputed) {
+      if (!routing?.definition.effects.length || !(routing.owed || changed.has(keyOf(key)))) continue;
+      const kept = routing.kept.length ? await this.storedConsensus(manager, key, routing.kept) : [];
+      const into = subjectSetsFromEffects(routing.definition, [...consensus, ...kept]);
+      const named = [...new Set(routing.definition.effects.map((effect) => effect.addToSubjectSet))];
+      const { left } = await routeSubject(manager, key.workflowId, key.subjectId, into, named);
+      if (left.length) routedOut += 1;
+    }
+    return routedOut;
   }
 
   /**

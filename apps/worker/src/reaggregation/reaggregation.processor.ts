@@ -21,7 +21,7 @@ export class ReaggregationProcessor extends LoggedWorkerHost {
     const id = reaggregationRunId(job);
     await recordReaggregationStarted(this.db, { id, jobId: job.id!, workflowId, scope, requestedBy: requestedBy ?? null, requestedAt: new Date(job.timestamp) });
     const progress = await this.reaggregation.reaggregate(workflowId, scope, resumable(job.progress), (next) => job.updateProgress({ ...next }));
-    await recordReaggregationFinished(this.db, id, { subjects: progress.done });
+    await recordReaggregationFinished(this.db, id, { subjects: progress.done, routedOut: progress.routedOut ?? 0 });
     return progress;
   }
 

@@ -43,10 +43,11 @@ export class ReaggregationService {
         if (progress.answers !== undefined) await answerReaggregations(this.db, workflowId, progress.answers);
         return progress;
       }
-      const outcomes = await this.aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
+      const { outcomes, routedOut } = await this.aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
       // The subjects a batch deferred (it ran out of time) are a tail of the id order: the next batch starts with them.
       const done = subjectIds.filter((subjectId) => outcomes.get(keyOf({ workflowId, subjectId })) !== 'deferred');
       progress.done += done.length;
+      progress.routedOut = (progress.routedOut ?? 0) + routedOut;
       progress.after = done.at(-1)!;
       limit = nextBatchSize(limit, subjectIds.length, done.length, BATCH);
       await report(progress);

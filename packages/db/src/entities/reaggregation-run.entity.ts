@@ -24,5 +24,7 @@ export class ReaggregationRunRecord {
   @Column({ type: 'varchar', length: 16, nullable: true }) outcome!: 'completed' | 'failed' | null;
   /** Subjects recomputed, once it completed. */
   @Column({ type: 'int', nullable: true }) subjects!: number | null;
+  /** Of those, once it completed, the subjects that left a set this workflow's effects had put them in (`routeSubject`). */
+  @Column({ type: 'int', nullable: true }) routedOut!: number | null;
   @Column({ type: 'text', nullable: true }) failedReason!: string | null;
 }

@@ -1,4 +1,4 @@
-import type { SubjectClassification, SubjectResultDetail, WorkflowView } from '@chorus/client';
+import type { EffectMembership, SubjectClassification, SubjectResultDetail, WorkflowView } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -119,8 +119,39 @@ function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView
           <p>{t('lab.result.noMetadata')}</p>
         )}
       </section>
+      {subject.routing.length > 0 && <Routing routing={subject.routing} />}
       <Results workflow={workflow} subject={subject} name={name} />
     </>
+  );
+}
+
+/**
+ * The subject sets this workflow's effects put the subject in by its consensus, and when it left one (a later
+ * consensus no longer met the effect, or a researcher took it out).
+ */
+function Routing({ routing }: { routing: EffectMembership[] }) {
+  const { t, i18n } = useTranslation();
+  const when = (time: string) => <time dateTime={time}>{whenInWords(time, i18n.language)}</time>;
+  return (
+    <section className="lab-section" aria-labelledby="lab-result-routing-heading" data-testid="lab-result-routing">
+      <h2 id="lab-result-routing-heading">{t('lab.result.routingTitle')}</h2>
+      <p>{t('lab.result.routingLead')}</p>
+      <ul>
+        {routing.map((route) => (
+          <li key={route.subjectSetId}>
+            <strong>{route.name}</strong>: {t('lab.result.routedAt')} {when(route.addedAt)}
+            {route.leftAt ? (
+              <>
+                {'; '}
+                {t('lab.result.leftAt')} {when(route.leftAt)}
+              </>
+            ) : (
+              `; ${t('lab.result.stillThere')}`
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

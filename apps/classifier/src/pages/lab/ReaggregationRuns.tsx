@@ -19,7 +19,7 @@ export function ReaggregationRuns({ workflowId, refreshed }: { workflowId: strin
   const runs = data ? runsShown(data.runs, RUNS_SHOWN) : [];
   const when = (time: string) => new Date(time).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   const outcome = (run: ReaggregationRecord) => {
-    if (run.state === 'completed') return t('lab.runs.completed', { count: run.subjects ?? 0 });
+    if (run.state === 'completed') return t('lab.runs.completed', { count: run.subjects ?? 0 }) + (run.routedOut ? t('lab.runs.routedOut', { count: run.routedOut }) : '');
     if (run.state === 'failed') return t('lab.runs.failed', { reason: run.failedReason ?? '' });
     if (run.progress) return t('lab.runs.progress', { done: run.progress.done, total: run.progress.total });
     return t(`lab.runs.state.${run.state}`);

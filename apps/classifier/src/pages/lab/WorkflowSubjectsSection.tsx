@@ -145,13 +145,26 @@ function RetiredAnswer({ retired, leftGoldStandard, alreadyRetired }: SubjectsRe
   );
 }
 
-/** How many subjects went back to volunteers; of a list, how many were not retired; of a set, how many could not. */
-function UnretiredAnswer({ unretired, leftRetired, ruleReapplied, named }: SubjectsUnretired & { named: number | null }) {
+/**
+ * How many subjects went back to volunteers; of a list, how many were not retired; of a set, how many could not; and
+ * the sets this workflow's effects had moved them into.
+ */
+function UnretiredAnswer({ unretired, leftRetired, ruleReapplied, routedInto, named }: SubjectsUnretired & { named: number | null }) {
   const { t } = useTranslation();
   return (
     <>
       <p>{t('lab.subjects.unretired', { count: unretired })}</p>
       {ruleReapplied ? <p>{t('lab.subjects.ruleReapplied', { count: ruleReapplied })}</p> : null}
+      {routedInto?.length ? (
+        <>
+          <p>{t('lab.subjects.routedInto')}</p>
+          <ul>
+            {routedInto.map((set) => (
+              <li key={set.subjectSetId}>{t('lab.subjects.routedIntoSet', { name: set.name, count: set.subjects })}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {named !== null && unretired < named && <p>{t('lab.subjects.notRetired', { count: named - unretired })}</p>}
       {leftRetired ? <p>{t('lab.subjects.leftRetired', { count: leftRetired })}</p> : null}
     </>

@@ -1,0 +1,152 @@
+import type { ChorusClient, WorkflowInput } from '@chorus/client';
+import type { INestApplicationContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
+import { AggregationService } from '../src/aggregation/aggregation.service';
+
+/**
+ * Routing between workflows when a consensus flips: a screening workflow ("Ad or not?") routes its "yes" subjects into
+ * "Ads", which a transcription workflow serves, and its "no" subjects into "Not ads". A subject that leaves a set by
+ * routing leaves it as a researcher's removal would; only memberships an effect made are undone.
+ */
+
+let stack: Stack;
+let worker: INestApplicationContext;
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  worker = await stack.startWorker();
+});
+afterAll(() => stack.stop());
+
+const yesNo = { T0: { type: 'single' as const, question: 'An advertisement?', algorithm: 'vote' as const, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+const text = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: `Snippet ${externalId}` }] });
+
+async function volunteer(): Promise<ChorusClient> {
+  return stack.anonymous.withToken((await stack.anonymous.guest()).token);
+}
+
+async function answer(workflowId: string, workflowVersion: number, subjectId: string, value: string): Promise<void> {
+  await (await volunteer()).classify({ workflowId, workflowVersion, subjectId, annotations: [{ task: 'T0', value }] }, randomUUID());
+}
+
+/** The externalIds of a set's subjects, sorted. */
+async function members(subjectSetId: string): Promise<string[]> {
+  const { rows } = await stack.db.query('SELECT s.external_id FROM subject_set_members m JOIN subjects s ON s.id = m.subject_id WHERE m.subject_set_id = $1 ORDER BY 1', [subjectSetId]);
+  return rows.map((row) => row.external_id);
+}
+
+/**
+ * A project with the screening workflow ("Ad or not?", over Snippets, `retirement`, and `effects` by set names) and
+ * "Transcribe" over Ads; `uploaded` are uploaded into Ads as well as Snippets by the researcher.
+ */
+async function chained(snippets: string[], uploaded: string[], count: number, effects: (sets: Record<'ads' | 'notAds', string>) => WorkflowInput['effects']) {
+  const project = await stack.client.createProject({ title: `Routing ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const [snippetSet, ads, notAds] = await Promise.all(['Snippets', 'Ads', 'Not ads'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+  const { subjectIds } = await stack.client.addSubjects(snippetSet!.id, [...snippets, ...uploaded].map(text));
+  if (uploaded.length) await stack.client.addSubjects(ads!.id, uploaded.map(text));
+  const idOf = Object.fromEntries([...snippets, ...uploaded].map((externalId, index) => [externalId, subjectIds[index]!]));
+  const definition = { name: 'Ad or not?', firstTask: 'T0', tasks: yesNo, retirement: { rule: 'count' as const, count }, subjectSetIds: [snippetSet!.id], effects: effects({ ads: ads!.id, notAds: notAds!.id }) };
+  const screen = await stack.client.createWorkflow(project.id, definition);
+  const transcribe = await stack.client.createWorkflow(project.id, { name: 'Transcribe', firstTask: 'T0', tasks: yesNo, retirement: { rule: 'count', count: 3 }, subjectSetIds: [ads!.id] });
+  await stack.client.activateWorkflow(screen.id);
+  await stack.client.activateWorkflow(transcribe.id);
+  return { screen: screen.id, transcribe: transcribe.id, ads: ads!.id, notAds: notAds!.id, idOf, definition };
+}
+
+/** What routing has made of a project's subjects: every set's members, the effects' memberships, and Transcribe's hot rows. */
+async function routingState(setIds: string[], transcribe: string) {
+  const { rows: memberships } = await stack.db.query(
+    'SELECT subject_set_id, subject_id FROM subject_set_members WHERE subject_set_id = ANY($1::uuid[]) ORDER BY 1, 2',
+    [setIds],
+  );
+  const { rows: effectMemberships } = await stack.db.query('SELECT * FROM effect_memberships WHERE subject_set_id = ANY($1::uuid[]) ORDER BY subject_id, subject_set_id', [setIds]);
+  const { rows: hotRows } = await stack.db.query(
+    'SELECT subject_id, retired_at, retirement_reason, retirement_detail, classification_count FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id',
+    [transcribe],
+  );
+  return { memberships, effectMemberships, hotRows };
+}
+
+it('takes a subject whose screening consensus flips out of the set an effect put it in, into the other, keeping the answers given there; never one a researcher put there', async () => {
+  const aggregation = worker.get(AggregationService);
+  const { screen, transcribe, ads, notAds, idOf, definition } = await chained(['routed'], ['uploaded'], 2, (sets) => [
+    { when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads },
+    { when: { task: 'T0', answer: 'no' }, addToSubjectSet: sets.notAds },
+  ]);
+  const both = [idOf.routed!, idOf.uploaded!];
+  for (const subjectId of both) {
+    for (const value of ['yes', 'yes']) await answer(screen, 1, subjectId, value);
+    await aggregation.aggregateSubject(screen, subjectId);
+  }
+  expect((await stack.client.stats(screen)).retired).toBe(2);
+  expect(await members(ads)).toEqual(['routed', 'uploaded']);
+  // A volunteer answers the routed subject in Transcribe.
+  await answer(transcribe, 1, idOf.routed!, 'yes');
+  await aggregation.aggregateSubject(transcribe, idOf.routed!);
+
+  // The researcher wants more answers: a rule that asks for five, then both subjects back in the queue. The answer
+  // warns that one of them is in Ads by this workflow's effect (the other was uploaded there).
+  const updated = await stack.client.updateWorkflow(screen, { ...definition, retirement: { rule: 'count', count: 5 } });
+  await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
+  expect(await stack.client.unretireSubjects(screen, { subjectIds: both, reason: 'more answers' })).toEqual({
+    unretired: 2,
+    ruleReapplied: 2,
+    routedInto: [{ subjectSetId: ads, name: 'Ads', subjects: 1 }],
+  });
+  // Unretired, they stay where they are until they retire again.
+  for (const subjectId of both) await aggregation.aggregateSubject(screen, subjectId);
+  expect(await members(ads)).toEqual(['routed', 'uploaded']);
+
+  // Three volunteers say no: each retires again with "no" (3 of 5), the job running twice at once (and the worker's own).
+  for (const subjectId of both) {
+    for (const value of ['no', 'no', 'no']) await answer(screen, 2, subjectId, value);
+    await Promise.all([aggregation.aggregateSubject(screen, subjectId), aggregation.aggregateSubject(screen, subjectId)]);
+  }
+  expect((await stack.client.stats(screen)).retired).toBe(2);
+  expect(await members(ads)).toEqual(['uploaded']);
+  expect(await members(notAds)).toEqual(['routed', 'uploaded']);
+  // Transcribe no longer serves it; its row stays (out of every queue) for the answer given there, which is kept.
+  const { rows: [row] } = await stack.db.query('SELECT retirement_reason, classification_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [transcribe, idOf.routed]);
+  expect(row).toEqual({ retirement_reason: 'unlinked', classification_count: 1 });
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1 AND subject_id = $2', [transcribe, idOf.routed])).rows[0].n).toBe(1);
+  expect((await (await volunteer()).queue(transcribe)).subjects.map((subject) => subject.externalId)).toEqual(['uploaded']);
+
+  // The subject's results say where the effects put it, and when it left.
+  const routed = await stack.client.subjectResult(screen, idOf.routed!, { limit: 10 });
+  expect(routed.routing).toEqual([
+    { subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String) },
+    { subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null },
+  ]);
+  expect((await stack.client.subjectResult(screen, idOf.uploaded!, { limit: 10 })).routing).toEqual([{ subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null }]);
+
+  // Aggregated again, and a newer version whose run routes every retired subject again: nothing moves.
+  const before = await routingState([ads, notAds], transcribe);
+  await Promise.all(both.flatMap((subjectId) => [aggregation.aggregateSubject(screen, subjectId), aggregation.aggregateSubject(screen, subjectId)]));
+  const again = await stack.client.updateWorkflow(screen, { ...definition, retirement: { rule: 'count', count: 6 } });
+  await until(async () => (await stack.client.reaggregation(screen, again.reaggregation!.id)).state === 'completed', 'the next version’s re-aggregation');
+  expect(await routingState([ads, notAds], transcribe)).toEqual(before);
+});
+
+it('takes out of a set, when a new version’s effect no longer holds, the subjects its effect put there and no one uploaded since, and the run says how many', async () => {
+  const { screen, transcribe, ads, idOf, definition } = await chained(['weak', 'adopted', 'strong'], [], 3, (sets) => [
+    { when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, addToSubjectSet: sets.ads },
+  ]);
+  for (const [name, values] of [['weak', ['yes', 'yes', 'no']], ['adopted', ['yes', 'no', 'yes']], ['strong', ['yes', 'yes', 'yes']]] as const) {
+    for (const value of values) await answer(screen, 1, idOf[name]!, value);
+  }
+  await until(async () => (await members(ads)).length === 3, 'the effect');
+  // The researcher uploads one of them into Ads too: the membership is theirs now.
+  await stack.client.addSubjects(ads, [text('adopted')]);
+
+  const updated = await stack.client.updateWorkflow(screen, { ...definition, effects: [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.9 }, addToSubjectSet: ads }] });
+  await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
+  expect(await members(ads)).toEqual(['adopted', 'strong']);
+  expect((await stack.client.reaggregations(screen)).runs[0]).toMatchObject({ state: 'completed', subjects: 3, routedOut: 1 });
+  // Never classified in Transcribe, it simply left it.
+  const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [transcribe, idOf.weak]);
+  expect(rows).toEqual([]);
+  // A researcher takes one the effect put there out by hand: its results say it left.
+  await stack.client.removeSubject(ads, idOf.strong!);
+  expect((await stack.client.subjectResult(screen, idOf.strong!)).routing).toEqual([{ subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String) }]);
+});

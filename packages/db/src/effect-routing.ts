@@ -1,0 +1,68 @@
+import type { EntityManager } from 'typeorm';
+import { addToSubjectSet, lockSetForLeaving, removeFromSubjectSet } from './subject-sets';
+
+/** Where routing moved a subject: the sets it joined, and those it left. */
+export interface Routed {
+  joined: string[];
+  left: string[];
+}
+
+/**
+ * Routes a subject by its consensus in a workflow (`effect_memberships`): into the sets of the effects it meets
+ * (`into`), and out of those of the sets the workflow's effects name (`named`) that it no longer meets but that an
+ * effect of this workflow put it in. It leaves a set as a researcher takes a subject out of one (`removeFromSubjectSet`:
+ * the workflows the set feeds stop serving it, keeping its answers there), unless another workflow's effect holds it
+ * there still. A membership a researcher made is never undone, nor one in a set no effect of the workflow names any more
+ * (the researcher changed the routing, not the answer). Safe to run again: a second run finds everything in place.
+ */
+export async function routeSubject(manager: EntityManager, workflowId: string, subjectId: string, into: string[], named: string[]): Promise<Routed> {
+  // One routing of a subject at a time, whichever workflow's: each reads whether other workflows' effects hold it in a set.
+  await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-routing'), hashtext($1))", [subjectId]);
+  const joined: string[] = [];
+  // Joined first: a workflow fed by both a set it leaves and one it joins keeps serving it.
+  for (const subjectSetId of into) if (await routeInto(manager, workflowId, subjectSetId, subjectId)) joined.push(subjectSetId);
+  const left = await leaveRoutedSets(manager, workflowId, subjectId, named.filter((subjectSetId) => !into.includes(subjectSetId)));
+  return { joined, left };
+}
+
+/**
+ * Adds the subject to the set, and records the membership as the workflow's effect's if the effect made it: the subject
+ * was not in the set, or was only through other workflows' effects. Whether it joined the set.
+ */
+async function routeInto(manager: EntityManager, workflowId: string, subjectSetId: string, subjectId: string): Promise<boolean> {
+  const added = await addToSubjectSet(manager, subjectSetId, [subjectId], 'effect');
+  await manager.query(
+    `INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at)
+     SELECT $1, $2, $3, now()
+     WHERE $4 OR EXISTS (SELECT 1 FROM effect_memberships e WHERE e.subject_set_id = $3 AND e.subject_id = $1 AND e.left_at IS NULL)
+     ON CONFLICT (subject_id, workflow_id, subject_set_id) DO UPDATE SET added_at = EXCLUDED.added_at, left_at = NULL WHERE effect_memberships.left_at IS NOT NULL`,
+    [subjectId, workflowId, subjectSetId, added.length > 0],
+  );
+  return added.length > 0;
+}
+
+/** Ends the workflow's memberships of the subject in `sets`, and takes it out of each that no other effect holds it in. */
+async function leaveRoutedSets(manager: EntityManager, workflowId: string, subjectId: string, sets: string[]): Promise<string[]> {
+  const held: { subject_set_id: string; project_id: string }[] = await manager.query(
+    `SELECT e.subject_set_id, ss.project_id FROM effect_memberships e JOIN subject_sets ss ON ss.id = e.subject_set_id
+     WHERE e.subject_id = $1 AND e.workflow_id = $2 AND e.subject_set_id = ANY($3::uuid[]) AND e.left_at IS NULL
+     ORDER BY e.subject_set_id`,
+    [subjectId, workflowId, sets],
+  );
+  const left: string[] = [];
+  for (const { subject_set_id: subjectSetId, project_id: projectId } of held) {
+    // The set's lock before the membership's row, as a researcher's removal takes them; an upload that made the
+    // membership the researcher's (deleting this row) meanwhile has committed once it is held.
+    if (!(await lockSetForLeaving(manager, { id: subjectSetId, projectId }))) continue;
+    const [, ended]: [unknown, number] = await manager.query(
+      'UPDATE effect_memberships SET left_at = now() WHERE subject_id = $1 AND workflow_id = $2 AND subject_set_id = $3 AND left_at IS NULL',
+      [subjectId, workflowId, subjectSetId],
+    );
+    if (!ended) continue;
+    const others: unknown[] = await manager.query('SELECT 1 FROM effect_memberships WHERE subject_set_id = $1 AND subject_id = $2 AND left_at IS NULL', [subjectSetId, subjectId]);
+    if (others.length) continue;
+    await removeFromSubjectSet(manager, subjectSetId, subjectId);
+    left.push(subjectSetId);
+  }
+  return left;
+}

@@ -1,0 +1,27 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Subject, SubjectSet } from './subject.entity';
+import { Workflow } from './workflow.entity';
+
+/**
+ * A subject a workflow's effect put in a subject set (`routeSubject`): it was not in the set when the effect fired, or
+ * only through other workflows' effects. Only such a membership can be undone by routing, when the workflow's consensus
+ * for the subject no longer meets the effect; one a researcher made (an upload, before or after) never is. One row per
+ * workflow, subject and set, kept once the subject has left the set (`leftAt`), for the record; taken again if the
+ * effect puts it back.
+ */
+@Entity('effect_memberships')
+/** The memberships in a set of a subject, whichever workflow's effects made them (and, for the foreign key, a set's). */
+@Index('effect_memberships_set_subject_idx', ['subjectSetId', 'subjectId'])
+export class EffectMembership {
+  @PrimaryColumn('uuid') subjectId!: string;
+  @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
+  /** The workflow whose effect put the subject in the set. */
+  @PrimaryColumn('uuid') workflowId!: string;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  @PrimaryColumn('uuid') subjectSetId!: string;
+  @ManyToOne(() => SubjectSet, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_set_id' }) subjectSet?: Relation<SubjectSet>;
+  /** When the effect last put it there. */
+  @Column({ type: 'timestamptz' }) addedAt!: Date;
+  /** When it left the set since (its consensus no longer met the effect, or a researcher took it out); null while it is in. */
+  @Column({ type: 'timestamptz', nullable: true }) leftAt!: Date | null;
+}
