@@ -158,6 +158,29 @@ it('stores an answer to a paused workflow or project and says it is paused, to a
   expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(4);
 });
 
+it('says on a replay whether the workflow or its project is paused now (to a volunteer, not to its researchers), as the first answer does', async () => {
+  const { workflowId, subjectIds } = await workflowWith(['a', 'b', 'c']);
+  const volunteer: ChorusClient = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  const answer = (subjectId: string) => ({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] });
+  const [before, paused, researchers] = [randomUUID(), randomUUID(), randomUUID()];
+  await volunteer.classify(answer(subjectIds[0]!), before);
+  expect((await volunteer.classify(answer(subjectIds[0]!), before)).paused).toBeUndefined();
+  await stack.client.pauseWorkflow(workflowId);
+  // Its first answer lost on the way, the page replays it.
+  expect(await volunteer.classify(answer(subjectIds[1]!), paused)).toMatchObject({ paused: true, replayed: false });
+  expect(await volunteer.classify(answer(subjectIds[1]!), paused)).toMatchObject({ paused: true, replayed: true });
+  // Stored before the pause, replayed during it: as the workflow is now.
+  expect(await volunteer.classify(answer(subjectIds[0]!), before)).toMatchObject({ paused: true, replayed: true });
+  await stack.client.classify(answer(subjectIds[2]!), researchers);
+  expect(await stack.client.classify(answer(subjectIds[2]!), researchers)).toMatchObject({ replayed: true });
+  expect((await stack.client.classify(answer(subjectIds[2]!), researchers)).paused).toBeUndefined();
+  await stack.client.activateWorkflow(workflowId);
+  expect((await volunteer.classify(answer(subjectIds[1]!), paused)).paused).toBeUndefined();
+  const { projectId } = await stack.client.getWorkflow(workflowId);
+  await stack.client.updateProject(projectId, { status: 'paused' });
+  expect(await volunteer.classify(answer(subjectIds[1]!), paused)).toMatchObject({ paused: true, replayed: true });
+});
+
 it('refuses an idempotency key sent again with other answers as a subject already classified (409), naming the key, and keeps the first answers', async () => {
   const { workflowId, subjectIds } = await workflowWith(['a']);
   const volunteer: ChorusClient = stack.anonymous.withToken((await stack.anonymous.guest()).token);

@@ -305,7 +305,7 @@ export const classificationStoredSchema = z.strictObject({
     .optional()
     .meta({
       description:
-        'Stored, but the workflow or its project is paused by its researchers (the caller being no member): the queue serves no subjects until they resume it, so a page stops after this answer rather than at its next queue request',
+        'Stored, but the workflow or its project is paused by its researchers (the caller being no member): the queue serves no subjects until they resume it, so a page stops after this answer rather than at its next queue request. A replay says so too, as the workflow is now',
     }),
   feedback: z.array(taskFeedbackSchema).optional(),
 });

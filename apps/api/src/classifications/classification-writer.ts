@@ -36,13 +36,18 @@ export interface ClassificationRow {
  */
 /** The caller (`i`) is a member of the project (`p`), which may classify whatever its status. */
 const MEMBER = 'SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = i.user_id';
+/**
+ * The workflow (`w`) or its project (`p`) is paused and the caller (`i`: `user_id`, `as_account`) no member, so the queue
+ * serves them nothing now. Members are looked for only when it is paused.
+ */
+export const PAUSED_FOR_CALLER = `CASE WHEN w.status = 'paused' OR p.status = 'paused' THEN NOT (i.as_account AND EXISTS (${MEMBER})) ELSE false END`;
 
 const STORE = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::bool[])
       WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, as_account, ord)
   ), permitted AS (
     SELECT i.*, w.version AS current_version,
-      CASE WHEN w.status = 'paused' OR p.status = 'paused' THEN NOT (i.as_account AND EXISTS (${MEMBER})) ELSE false END AS paused
+      ${PAUSED_FOR_CALLER} AS paused
     FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
     WHERE ${PUBLIC_WORKFLOW_SQL} OR (i.as_account AND EXISTS (${MEMBER}))
   ), allowed AS (

@@ -37,7 +37,7 @@ export class ClassificationsController {
   @ApiZodResponse(classificationStoredSchema, {
     status: 201,
     description: 'Stored',
-    also: { status: 200, description: 'The idempotency key was used before, with the same body: the first answer (without currentVersion)' },
+    also: { status: 200, description: 'The idempotency key was used before, with the same body: the first answer (without currentVersion; `paused` as the workflow is now)' },
   })
   async submitClassification(
     @Body() body: unknown,

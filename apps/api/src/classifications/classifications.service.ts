@@ -14,7 +14,7 @@ import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProjectAccess, accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
-import { ClassificationWriter, type Stored } from './classification-writer';
+import { ClassificationWriter, PAUSED_FOR_CALLER, type Stored } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
 import { type OwnClassificationsQuery, classificationCursor } from './dto/own-classifications.dto';
 import { goldFeedback } from './gold-feedback';
@@ -31,6 +31,12 @@ const OWN_CLASSIFICATIONS = `
   WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at DESC, c.id DESC
   LIMIT $5`;
+/** The caller's classification stored with an idempotency key ($1 the caller, $2 the key, $3 whether an account's token). */
+const REPLAY = `
+  SELECT c.id, c.workflow_id, c.workflow_version, c.subject_id, c.annotations, ${PAUSED_FOR_CALLER} AS paused
+  FROM (SELECT $1::uuid AS user_id, $3::bool AS as_account) i
+    JOIN classifications c ON c.user_id = i.user_id AND c.idempotency_key = $2
+    JOIN workflows w ON w.id = c.workflow_id JOIN projects p ON p.id = w.project_id`;
 const OWN_TOTAL = 'SELECT count(*)::int AS total FROM classifications WHERE user_id = $1 AND ($2::uuid IS NULL OR workflow_id = $2)';
 
 interface OwnClassificationRow extends SubjectRow {
@@ -90,7 +96,7 @@ export class ClassificationsService {
 
   /** Nothing was stored: a replay gets its first answer, anything else the reason it was refused. */
   private async explainNothingStored(input: ClassificationInput, annotations: Annotation[], idempotencyKey: string, user: AuthUser): Promise<SubmitResult> {
-    const replay = await this.findReplay(user.id, idempotencyKey, input, annotations);
+    const replay = await this.findReplay(user, idempotencyKey, input, annotations);
     if (replay) return replay;
     const [classified] = await this.db.query('SELECT 1 FROM classifications WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3', [input.workflowId, input.subjectId, user.id]);
     if (classified) throw conflict('You have already classified this subject in this workflow; ask the queue for the next subject.', 'already-classified');
@@ -99,14 +105,12 @@ export class ClassificationsService {
   }
 
   /**
-   * The first answer for this key (with its feedback, whose first delivery may have been lost with the connection);
-   * a key reused for another subject or workflow, or with other answers, is refused, not silently dropped.
+   * The first answer for this key (with its feedback, whose first delivery may have been lost with the connection, and
+   * whether the workflow is paused now, as the submit statement tells); a key reused for another subject or workflow,
+   * or with other answers, is refused, not silently dropped.
    */
-  private async findReplay(userId: string, idempotencyKey: string, input: ClassificationInput, annotations: Annotation[]): Promise<SubmitResult | undefined> {
-    const [row] = await this.db.query(
-      'SELECT id, workflow_id, workflow_version, subject_id, annotations FROM classifications WHERE user_id = $1 AND idempotency_key = $2',
-      [userId, idempotencyKey],
-    );
+  private async findReplay(user: AuthUser, idempotencyKey: string, input: ClassificationInput, annotations: Annotation[]): Promise<SubmitResult | undefined> {
+    const [row] = await this.db.query(REPLAY, [user.id, idempotencyKey, accountIdOf(user) !== null]);
     if (!row) return undefined;
     if (row.workflow_id !== input.workflowId || row.subject_id !== input.subjectId) {
       throw validationFailed([{ pointer: '/headers/idempotency-key', message: 'was already used for another classification; send a fresh key with each new classification' }]);
@@ -122,7 +126,12 @@ export class ClassificationsService {
         'already-classified',
       );
     }
-    return { id: row.id, replayed: true, ...(await this.feedbackFor(row.workflow_id, row.workflow_version, row.subject_id, row.annotations)) };
+    return {
+      id: row.id,
+      replayed: true,
+      ...(row.paused ? { paused: true as const } : {}),
+      ...(await this.feedbackFor(row.workflow_id, row.workflow_version, row.subject_id, row.annotations)),
+    };
   }
 
   /**
