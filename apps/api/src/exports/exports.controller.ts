@@ -12,6 +12,8 @@ import { ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classification-rows';
 import { CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS } from './consensus-rows';
 import { SUBJECT_REPORT_COLUMNS } from './subject-report-rows';
+import { AccessFirst } from '../projects/access-first';
+import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
 
 /** The `since` parameter in OpenAPI, of the rows each download holds. */
 const ApiSince = (rows: string) =>
@@ -73,6 +75,7 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Post('download-links')
+  @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(201)
   @ApiZodBody(downloadLinkRequestSchema)
   @ApiZodResponse(downloadLinkSchema, {

@@ -8,6 +8,8 @@ import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } fr
 import { emailSchema } from '../auth/dto/auth.dto';
 import { type MemberInput, memberInputSchema } from './dto/member.dto';
 import { InvitationsService } from './invitations.service';
+import { AccessFirst } from '../projects/access-first';
+import { PROJECT_ADMINISTRATORS } from '../projects/project-access';
 
 @ApiTags('members')
 @ApiBearerAuth()
@@ -16,6 +18,7 @@ export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}
 
   @Post()
+  @AccessFirst(PROJECT_ADMINISTRATORS)
   @UseGuards(AddressLimitGuard)
   @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
   @ApiTooManyRequestsResponse({ description: 'Over INVITATIONS_PER_ACCOUNT_PER_DAY invitations sent by the caller: a problem, with Retry-After in seconds' })
@@ -36,6 +39,7 @@ export class InvitationsController {
   }
 
   @Delete(':email')
+  @AccessFirst(PROJECT_ADMINISTRATORS)
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The invitation is withdrawn (owner and collaborators only)' })
   @ApiProblemResponse()

@@ -5,6 +5,8 @@ import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type MemberRoleInput, memberRoleSchema } from './dto/member.dto';
 import { MembersService } from './members.service';
+import { AccessFirst } from '../projects/access-first';
+import { PROJECT_ADMINISTRATORS } from '../projects/project-access';
 
 @ApiTags('members')
 @ApiBearerAuth()
@@ -19,6 +21,7 @@ export class MembersController {
   }
 
   @Put()
+  @AccessFirst(PROJECT_ADMINISTRATORS)
   @ApiZodBody(
     memberRoleSchema,
     "Changes a member's role, the member named by their email (owner and collaborators only); people join by accepting an invitation (POST /projects/:id/invitations). The owner hands the project over with role `owner`, staying on as a collaborator.",

@@ -5,6 +5,7 @@ import { Project, ProjectMember, type ProjectRole, type Workflow } from '@chorus
 import type { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { forbidden, notFound } from '../common/problem';
+import { routeAccess } from './access-first';
 
 
 /**
@@ -103,3 +104,7 @@ export class ProjectAccess {
     return { project, role };
   }
 }
+
+/** A project's routes (`projects/:id/…`) for its researchers, and for its administrators, asked first (`AccessFirst`). */
+export const PROJECT_RESEARCHERS = routeAccess(ProjectAccess, (access, id, user) => access.requireResearcher(id, user, '/params/id'));
+export const PROJECT_ADMINISTRATORS = routeAccess(ProjectAccess, (access, id, user) => access.requireAdministrator(id, user, '/params/id'));

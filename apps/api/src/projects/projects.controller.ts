@@ -5,6 +5,8 @@ import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.d
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateProjectInput, type ProjectListQuery, type UpdateProjectInput, createProjectSchema, projectListQuerySchema, updateProjectSchema } from './dto/project.dto';
 import { ProjectsService } from './projects.service';
+import { AccessFirst } from './access-first';
+import { PROJECT_ADMINISTRATORS } from './project-access';
 
 @ApiTags('projects')
 @ApiBearerAuth()
@@ -35,6 +37,7 @@ export class ProjectsController {
   }
 
   @Patch(':id')
+  @AccessFirst(PROJECT_ADMINISTRATORS)
   @ApiZodBody(updateProjectSchema)
   @ApiZodResponse(projectViewSchema)
   updateProject(@Param('id', uuidParam('id')) id: string, @Body(new ZodPipe(updateProjectSchema)) input: UpdateProjectInput, @CurrentUser() user: AuthUser) {

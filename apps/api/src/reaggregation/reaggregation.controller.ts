@@ -5,6 +5,8 @@ import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type ReaggregationRequest, reaggregationRequestSchema, runParam } from './dto/reaggregation.dto';
 import { ReaggregationService } from './reaggregation.service';
+import { AccessFirst } from '../projects/access-first';
+import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
 
 @ApiTags('reaggregation')
 @ApiBearerAuth()
@@ -13,6 +15,7 @@ export class ReaggregationController {
   constructor(private readonly reaggregation: ReaggregationService) {}
 
   @Post('reaggregate')
+  @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(202)
   @ApiZodBody(reaggregationRequestSchema, 'Recompute consensus (and retirement of unretired subjects) for the whole workflow; follow it at the returned id.')
   @ApiZodResponse(reaggregationRunSchema, { status: 202, description: 'The run, started or already under way' })
@@ -30,6 +33,7 @@ export class ReaggregationController {
   }
 
   @Get('reaggregations/:run')
+  @AccessFirst(WORKFLOW_RESEARCHERS)
   @ApiZodResponse(reaggregationRunOrRecordSchema, {
     description: "By a job id (the `id` a request answered): the run as the queue has it. By a run's own `id` (from the list): its record, as the list gives it",
   })

@@ -5,6 +5,8 @@ import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type PrioritiesInput, type RetirementRequest, prioritiesSchema, retirementRequestSchema } from './dto/retirement.dto';
 import { RetirementService } from './retirement.service';
+import { AccessFirst } from '../projects/access-first';
+import { WORKFLOW_MODERATORS, WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
 
 @ApiTags('retirement')
 @ApiBearerAuth()
@@ -13,6 +15,7 @@ export class RetirementController {
   constructor(private readonly retirement: RetirementService) {}
 
   @Post('retire')
+  @AccessFirst(WORKFLOW_MODERATORS)
   @HttpCode(200)
   @ApiZodBody(retirementRequestSchema, 'Retire subjects by id or a whole subject set, with a reason (researchers; a moderator, only subjects volunteers reported in the workflow, by id or externalId).')
   @ApiZodResponse(subjectsRetiredSchema, { description: 'How many subjects this retired (those already retired are left as they were)' })
@@ -21,6 +24,7 @@ export class RetirementController {
   }
 
   @Post('unretire')
+  @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(200)
   @ApiZodBody(retirementRequestSchema, 'Return retired subjects to the queue, with a reason.')
   @ApiZodResponse(subjectsUnretiredSchema, { description: 'How many subjects this returned to the queue' })
@@ -29,6 +33,7 @@ export class RetirementController {
   }
 
   @Post('priorities')
+  @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(200)
   @ApiZodBody(prioritiesSchema, 'Set subject priorities for `priority` selection; lower is served first, at once.')
   @ApiZodResponse(prioritiesSetSchema)

@@ -6,6 +6,8 @@ import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { type ReportedSubjectsQuery, type SubjectReportInput, reportedSubjectsQuerySchema, subjectReportInputSchema } from './dto/subject-report.dto';
 import { SubjectReportsService } from './subject-reports.service';
+import { AccessFirst } from '../projects/access-first';
+import { WORKFLOW_MODERATORS } from '../workflows/workflows.service';
 
 @ApiTags('subject-reports')
 @ApiBearerAuth()
@@ -32,6 +34,7 @@ export class SubjectReportsController {
   }
 
   @Get('reported-subjects')
+  @AccessFirst(WORKFLOW_MODERATORS)
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
   @ApiZodResponse(reportedSubjectPageSchema, {

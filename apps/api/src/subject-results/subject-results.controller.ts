@@ -5,6 +5,8 @@ import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { type SubjectResultQuery, type SubjectResultsQuery, subjectResultQuerySchema, subjectResultsQuerySchema } from './dto/subject-results.dto';
 import { SubjectResultsService } from './subject-results.service';
+import { AccessFirst } from '../projects/access-first';
+import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
 
 @ApiTags('subject-results')
 @ApiBearerAuth()
@@ -13,6 +15,7 @@ export class SubjectResultsController {
   constructor(private readonly results: SubjectResultsService) {}
 
   @Get()
+  @AccessFirst(WORKFLOW_RESEARCHERS)
   @ApiOperation({
     summary: 'A page of the workflow’s subjects with their results, in subject id order (researchers only).',
     description:
@@ -29,6 +32,7 @@ export class SubjectResultsController {
   }
 
   @Get(':subjectId')
+  @AccessFirst(WORKFLOW_RESEARCHERS)
   @ApiOperation({
     summary: 'One subject of the workflow with its results and its classifications, oldest first, a page at a time (researchers only).',
     description: 'Volunteers are named by id only, the raw download’s user_id. 404 for a subject in no subject set linked to the workflow.',

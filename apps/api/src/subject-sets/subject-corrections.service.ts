@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
 import { researchersTransaction, retryOnDeadlock, returnedRows } from '../common/sql';
+import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import type { SubjectCorrectionInput } from './dto/subject-correction.dto';
 import { TAKING_SENT, WITHOUT_ALT, correctionErrors, recordCorrections } from './subject-locations';
@@ -22,10 +23,15 @@ export class SubjectCorrectionsService {
     private readonly access: ProjectAccess,
   ) {}
 
-  async correct(subjectId: string, input: SubjectCorrectionInput, user: AuthUser): Promise<SubjectCorrected> {
+  /** Fails unless the caller is a researcher of the subject's project. */
+  async requireSubjectOfResearcher(subjectId: string, user: AuthUser): Promise<void> {
     const [subject] = await this.db.query<{ project_id: string }[]>('SELECT project_id FROM subjects WHERE id = $1', [subjectId]);
     if (!subject) throw notFound(`Subject ${subjectId}`, '/params/id');
     await this.access.requireResearcher(subject.project_id, user, '/params/id', `Subject ${subjectId}`);
+  }
+
+  async correct(subjectId: string, input: SubjectCorrectionInput, user: AuthUser): Promise<SubjectCorrected> {
+    await this.requireSubjectOfResearcher(subjectId, user);
     return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       // NO KEY UPDATE: a classification of the subject, whose foreign key shares its row, is stored meanwhile.
       const [stored] = await manager.query<{ locations: SubjectLocation[] }[]>('SELECT locations FROM subjects WHERE id = $1 FOR NO KEY UPDATE', [subjectId]);
@@ -48,3 +54,6 @@ export class SubjectCorrectionsService {
     }));
   }
 }
+
+/** A subject's routes (`subjects/:id/…`) for its project's researchers, asked first (`AccessFirst`). */
+export const SUBJECT_RESEARCHERS = routeAccess(SubjectCorrectionsService, (corrections, id, user) => corrections.requireSubjectOfResearcher(id, user));

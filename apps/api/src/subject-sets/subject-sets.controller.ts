@@ -5,9 +5,11 @@ import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, createSubjectSetSchema, subjectPageQuerySchema } from './dto/subject-set.dto';
 import { type LocationReplacing, type SubjectCorrectionInput, subjectCorrectionSchema, uploadQuerySchema } from './dto/subject-correction.dto';
-import { SubjectCorrectionsService } from './subject-corrections.service';
-import { SubjectSetsService } from './subject-sets.service';
+import { SUBJECT_RESEARCHERS, SubjectCorrectionsService } from './subject-corrections.service';
+import { SUBJECT_SET_RESEARCHERS, SubjectSetsService } from './subject-sets.service';
 import { SUBJECT_FILE_TYPES } from './subject-uploads';
+import { AccessFirst } from '../projects/access-first';
+import { PROJECT_RESEARCHERS } from '../projects/project-access';
 
 /** The one route whose body may be a file (CSV, plain text, JSON-LD) rather than JSON; bootstrap.ts lets them through. */
 export const SUBJECT_UPLOAD_ROUTE = 'subject-sets/:id/subjects';
@@ -22,6 +24,7 @@ export class SubjectSetsController {
   ) {}
 
   @Post('projects/:id/subject-sets')
+  @AccessFirst(PROJECT_RESEARCHERS)
   @ApiZodBody(createSubjectSetSchema)
   @ApiZodResponse(subjectSetViewSchema, { status: 201 })
   createSubjectSet(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(createSubjectSetSchema)) input: CreateSubjectSetInput, @CurrentUser() user: AuthUser) {
@@ -35,6 +38,7 @@ export class SubjectSetsController {
   }
 
   @Patch('subject-sets/:id')
+  @AccessFirst(SUBJECT_SET_RESEARCHERS)
   @ApiZodBody(createSubjectSetSchema)
   @ApiZodResponse(subjectSetViewSchema)
   renameSubjectSet(@Param('id', uuidParam('id')) subjectSetId: string, @Body(new ZodPipe(createSubjectSetSchema)) input: CreateSubjectSetInput, @CurrentUser() user: AuthUser) {
@@ -54,6 +58,7 @@ export class SubjectSetsController {
   }
 
   @Delete('subject-sets/:id/subjects/:subjectId')
+  @AccessFirst(SUBJECT_SET_RESEARCHERS)
   @ApiZodResponse(subjectSetDeletedSchema, {
     description:
       'Taken out of the set; the subject itself is deleted (deletedSubjects: 1) if it is in no other set and was never classified, else kept ' +
@@ -65,6 +70,7 @@ export class SubjectSetsController {
   }
 
   @Get(SUBJECT_UPLOAD_ROUTE)
+  @AccessFirst(SUBJECT_SET_RESEARCHERS)
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
   @ApiQuery({ name: 'after', required: false, description: 'The `next` of the page before', schema: { type: 'string' } })
   @ApiZodResponse(subjectPageSchema, { description: 'A page of the set’s subjects in its order, as researchers see them (private metadata and known answers included)' })
@@ -105,6 +111,7 @@ export class SubjectSetsController {
   }
 
   @Patch('subjects/:id')
+  @AccessFirst(SUBJECT_RESEARCHERS)
   @ApiZodBody(
     subjectCorrectionSchema,
     'The subject’s locations at new addresses (an image server moved, a URL had a typo): as many as it has, of the same types, in the same order, its texts ' +

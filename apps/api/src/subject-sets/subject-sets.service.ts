@@ -9,6 +9,7 @@ import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { conflict, notFound } from '../common/problem';
 import { researchersTransaction, retryOnDeadlock } from '../common/sql';
 import type { SubjectRow } from '../common/subject-view';
+import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
 import type { LocationReplacing } from './dto/subject-correction.dto';
@@ -321,3 +322,6 @@ export class SubjectSetsService {
     };
   }
 }
+
+/** A subject set's routes (`subject-sets/:id/…`) for its project's researchers, asked first (`AccessFirst`). */
+export const SUBJECT_SET_RESEARCHERS = routeAccess(SubjectSetsService, (subjectSets, id, user) => subjectSets.requireSetOfResearcher(id, user));

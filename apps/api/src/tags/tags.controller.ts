@@ -6,6 +6,8 @@ import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.d
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type HiddenTagInput, type TagProposalsQuery, hiddenTagInputSchema, tagProposalsQuerySchema, tagsTaskSchema } from './dto/tags.dto';
 import { TagsService } from './tags.service';
+import { AccessFirst } from '../projects/access-first';
+import { WORKFLOW_MODERATORS } from '../workflows/workflows.service';
 
 @ApiTags('tags')
 @ApiBearerAuth()
@@ -31,6 +33,7 @@ export class TagsController {
   }
 
   @Get('tag-proposals')
+  @AccessFirst(WORKFLOW_MODERATORS)
   @ApiQuery({ name: 'subjectId', required: false, description: 'Only the proposals for this subject', schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
@@ -42,6 +45,7 @@ export class TagsController {
   }
 
   @Post('hidden-tags')
+  @AccessFirst(WORKFLOW_MODERATORS)
   @ApiZodBody(hiddenTagInputSchema, 'A tag volunteers proposed for a subject in a tagging task, to hide from volunteers, and why (optional); moderators and researchers.')
   @ApiZodResponse(hiddenTagSchema, {
     status: 201,

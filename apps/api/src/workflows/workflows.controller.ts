@@ -7,7 +7,9 @@ import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.d
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ETAG_HEADER, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
 import { ifMatchSchema, parseWorkflowBody, versionNumberSchema, workflowBodySchema } from './dto/workflow.dto';
-import { WorkflowsService, workflowTag } from './workflows.service';
+import { WORKFLOW_RESEARCHERS, WorkflowsService, workflowTag } from './workflows.service';
+import { AccessFirst } from '../projects/access-first';
+import { PROJECT_RESEARCHERS } from '../projects/project-access';
 
 @ApiTags('workflows')
 @ApiBearerAuth()
@@ -16,6 +18,7 @@ export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService) {}
 
   @Post('projects/:id/workflows')
+  @AccessFirst(PROJECT_RESEARCHERS)
   @ApiZodBody(workflowBodySchema, 'A workflow definition (the schema below: tasks, firstTask, retirement, selection, effects) and the subject sets it serves.')
   @ApiZodResponse(workflowSavedSchema, { status: 201, headers: ETAG_HEADER })
   async createWorkflow(@Param('id', uuidParam('id')) projectId: string, @Body() body: unknown, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -25,6 +28,7 @@ export class WorkflowsController {
   }
 
   @Put('workflows/:id')
+  @AccessFirst(WORKFLOW_RESEARCHERS)
   @ApiZodBody(workflowBodySchema, 'The whole definition; a changed definition becomes a new version.')
   @ApiHeader({ name: 'If-Match', required: false, description: 'The workflow\'s ETag as read (GET, or the last save): refused with 412 "Precondition failed" when another version or other subject sets were saved since. Without it the save goes through whatever was saved meanwhile.' })
   @ApiZodResponse(workflowSavedSchema, { description: 'The version now current; `reaggregation` when a new version of a classified workflow started one', headers: ETAG_HEADER })

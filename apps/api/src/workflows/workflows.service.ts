@@ -12,6 +12,7 @@ import { ProblemException, conflict, notFound, validationFailed } from '../commo
 import { researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { JobProducer } from '../jobs/job-producer';
+import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import type { WorkflowInput } from './dto/workflow.dto';
 import { deleteUnclassifiedWorkflows } from './workflow-deletion';
@@ -392,3 +393,7 @@ export function workflowTag(version: number, subjectSetIds: readonly string[]): 
   const sets = createHash('sha256').update(subjectSetIds.join(',')).digest('base64url').slice(0, 12);
   return `"${version}-${sets}"`;
 }
+
+/** A workflow's routes (`workflows/:id/…`) for its project's researchers, and for its moderators, asked first (`AccessFirst`). */
+export const WORKFLOW_RESEARCHERS = routeAccess(WorkflowsService, (workflows, id, user) => workflows.requireResearcher(id, user));
+export const WORKFLOW_MODERATORS = routeAccess(WorkflowsService, (workflows, id, user) => workflows.requireModerator(id, user));
