@@ -188,6 +188,72 @@ describe('hiding a proposed tag', () => {
   });
 });
 
+const unhiddenRows = async (workflowId: string) =>
+  (await stack.db.query('SELECT subject_id, task, tag, hidden_by, reason, unhidden_by, unhidden_at > hidden_at AS later FROM unhidden_tags WHERE workflow_id = $1 ORDER BY unhidden_at', [workflowId])).rows;
+
+describe('showing a hidden tag again', () => {
+  it('proposes it to volunteers again, whatever its case, recording the hiding it ended and who ended it; again, it changes nothing', async () => {
+    const team = await taggingProject();
+    await tagged(team, 'a', { add: ['Food', 'Pun'] });
+    await tagged(team, 'b', { add: ['pun'] });
+    const volunteer = await guest();
+    for (const subject of ['a', 'b']) await team.moderator.client.hideTag(team.workflowId, { subjectId: team.subjects[subject]!, task: 'T1', tag: 'pun', reason: 'Looked rude' });
+    expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags.map((each) => each.tag)).toEqual(['food']);
+
+    await team.scientist.client.unhideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: ' PUN ' });
+    expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags.map((each) => each.tag)).toEqual(['food', 'pun']);
+    // Of that subject only.
+    expect(await volunteer.proposedTags(team.workflowId, team.subjects.b!, 'T1')).toEqual({ tags: [] });
+    expect((await team.moderator.client.tagProposals(team.workflowId, { subjectId: team.subjects.a! })).proposals[0]!.tags).toEqual([
+      { tag: 'Food', hidden: null },
+      { tag: 'Pun', hidden: null },
+    ]);
+    const ended = { subject_id: team.subjects.a, task: 'T1', tag: 'pun', hidden_by: team.moderator.id, reason: 'Looked rude', unhidden_by: team.scientist.id, later: true };
+    expect(await unhiddenRows(team.workflowId)).toEqual([ended]);
+    expect(await hiddenRows(team.workflowId)).toEqual([{ subject_id: team.subjects.b, task: 'T1', tag: 'pun', hidden_by: team.moderator.id, reason: 'Looked rude' }]);
+
+    // A retry, or a tag never hidden: the same answer, nothing recorded.
+    await team.moderator.client.unhideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'pun' });
+    await team.moderator.client.unhideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'food' });
+    await team.moderator.client.unhideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'never proposed' });
+    expect(await unhiddenRows(team.workflowId)).toEqual([ended]);
+    // Hidden again, and shown again: each time recorded.
+    await team.moderator.client.hideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'pun' });
+    await team.moderator.client.unhideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'pun' });
+    expect(await unhiddenRows(team.workflowId)).toEqual([ended, { ...ended, reason: null, unhidden_by: team.moderator.id }]);
+  });
+
+  it('is for the project’s moderators and researchers: refused to others (a draft’s workflow not found), and names a bad query parameter', async () => {
+    const team = await taggingProject();
+    await tagged(team, 'a', { add: ['rude'] });
+    const tag = { subjectId: team.subjects.a!, task: 'T1', tag: 'rude' };
+    await team.moderator.client.hideTag(team.workflowId, tag);
+    const outsider = await newAccount(stack, 'Outsider');
+    for (const client of [outsider.client, await guest()]) expect((await refusal(client.unhideTag(team.workflowId, tag)))?.status).toBe(403);
+    expect((await refusal(stack.anonymous.unhideTag(team.workflowId, tag)))?.status).toBe(401);
+    expect(await hiddenRows(team.workflowId)).toHaveLength(1);
+    for (const [query, pointer] of [
+      [`subjectId=${team.subjects.a}&task=T0&tag=rude`, '/query/task'],
+      [`subjectId=${randomUUID()}&task=T1&tag=rude`, '/query/subjectId'],
+      [`subjectId=a&task=T1&tag=rude`, '/query/subjectId'],
+      [`subjectId=${team.subjects.a}&task=T1`, '/query/tag'],
+      [`subjectId=${team.subjects.a}&task=T1&tag=rude&reason=why`, '/query/reason'],
+    ] as const) {
+      const refused = await refusal(team.moderator.client.request('DELETE', `/workflows/${team.workflowId}/hidden-tags?${query}`));
+      expect([query, refused]).toEqual([query, { status: 422, pointers: [pointer] }]);
+    }
+    expect(await hiddenRows(team.workflowId)).toHaveLength(1);
+    await team.collaborator.client.unhideTag(team.workflowId, tag);
+    expect(await hiddenRows(team.workflowId)).toEqual([]);
+
+    const draft = await taggingProject('draft');
+    await tagged(draft, 'a', { add: ['secret'] }, stack.client);
+    await draft.moderator.client.hideTag(draft.workflowId, { subjectId: draft.subjects.a!, task: 'T1', tag: 'secret' });
+    expect(await refusal(outsider.client.unhideTag(draft.workflowId, { subjectId: draft.subjects.a!, task: 'T1', tag: 'secret' }))).toEqual({ status: 404, pointers: ['/params/id'] });
+    expect(await hiddenRows(draft.workflowId)).toHaveLength(1);
+  });
+});
+
 describe("a workflow's tag proposals", () => {
   it('lists the answers that proposed tags, the most recent first, a page at a time, each tag with its hiding', async () => {
     const team = await taggingProject();

@@ -7,8 +7,8 @@ import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } fr
 /**
  * A project's moderator in the lab, in a real browser against the real API: they find the project and its workflows,
  * and on a workflow's page only what they may use (the subjects volunteers reported, the tags volunteers proposed);
- * from a subject reported for an offensive tag they open its tags and hide the tag, by keyboard, with a reason. What
- * the page did is read back through the API and Postgres.
+ * from a subject reported for an offensive tag they open its tags and hide the tag, by keyboard, with a reason, then show
+ * it again. What the page did is read back through the API and Postgres.
  */
 
 jest.setTimeout(120_000);
@@ -26,7 +26,7 @@ describe('classifier in a browser: moderating in the lab', () => {
     return suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
   }
 
-  it('shows a moderator the reported subjects and proposed tags, and hides a reported subject’s tag by keyboard', async () => {
+  it('shows a moderator the reported subjects and proposed tags, and hides a reported subject’s tag by keyboard, and shows it again', async () => {
     const researcher = suite.stack.client;
     const project = await researcher.createProject({ title: `Notices ${randomUUID().slice(0, 8)}`, status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Notices' });
@@ -97,6 +97,17 @@ describe('classifier in a browser: moderating in the lab', () => {
     const { rows: hidden } = await suite.stack.db.query('SELECT subject_id, task, tag, hidden_by, reason FROM hidden_tags WHERE workflow_id = $1', [workflow.id]);
     expect(hidden).toEqual([{ subject_id: subjects.a, task: 'T0', tag: 'idiot', hidden_by: moderator.id, reason: 'An insult' }]);
     expect(await (await guest()).proposedTags(workflow.id, subjects.a!, 'T0')).toEqual({ tags: [{ tag: 'horse', up: 1, down: 0 }] });
+
+    // Hidden by mistake: shown again, by keyboard, recorded.
+    await checkScreen(page, 'lab-moderation-hidden');
+    await press(page, 'button[aria-label="Show again “Idiot” of a"]');
+    await waitForFocus(page, '[data-testid="lab-tags-result"]');
+    expect(await page.getByTestId('lab-tags-result').textContent()).toBe('“Idiot” is shown again for a: later volunteers see it among the proposed tags.');
+    await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"] button[aria-label="Hide “Idiot” of a"]').waitFor();
+    expect(await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"]').getByText(/^Hidden on/).count()).toBe(0);
+    expect((await (await guest()).proposedTags(workflow.id, subjects.a!, 'T0')).tags.map((each) => each.tag)).toEqual(['horse', 'idiot']);
+    const { rows: unhidden } = await suite.stack.db.query('SELECT tag, hidden_by, reason, unhidden_by FROM unhidden_tags WHERE workflow_id = $1', [workflow.id]);
+    expect(unhidden).toEqual([{ tag: 'idiot', hidden_by: moderator.id, reason: 'An insult', unhidden_by: moderator.id }]);
 
     // Every subject's tags again.
     await press(page, '[data-testid="lab-tags-all"]', true);

@@ -397,6 +397,13 @@ export class ChorusClient {
     const { status, body } = await this.request<HiddenTag>('POST', `/workflows/${workflowId}/hidden-tags`, input);
     return { ...body, replayed: status === 200 };
   }
+  /**
+   * Shows a hidden tag to volunteers again (moderators and researchers), recorded; a tag not hidden (shown again already)
+   * is left as it is, with the same answer.
+   */
+  async unhideTag(workflowId: string, { subjectId, task, tag }: Omit<HiddenTagInput, 'reason'>): Promise<void> {
+    await this.request('DELETE', `/workflows/${workflowId}/hidden-tags?${queryString({ subjectId, task, tag })}`);
+  }
 
   /** The consensus download: one flat row per subject (with `since`, those whose row changed at or after it). */
   consensus(workflowId: string, format: ExportFormat = 'json', since?: string): Promise<string> {

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { hiddenTagSchema, proposedTagsSchema, tagProposalPageSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
-import { type HiddenTagInput, type TagProposalsQuery, hiddenTagInputSchema, tagProposalsQuerySchema, tagsTaskSchema } from './dto/tags.dto';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { type HiddenTagInput, type HiddenTagQuery, type TagProposalsQuery, hiddenTagInputSchema, hiddenTagQuerySchema, tagProposalsQuerySchema, tagsTaskSchema } from './dto/tags.dto';
 import { TagsService } from './tags.service';
 import { AccessFirst } from '../projects/access-first';
 import { WORKFLOW_MODERATORS } from '../workflows/workflows.service';
@@ -61,5 +61,20 @@ export class TagsController {
     const { replayed, ...hidden } = await this.tags.hide(workflowId, input, user);
     void reply.status(replayed ? 200 : 201);
     return hidden;
+  }
+
+  @Delete('hidden-tags')
+  @AccessFirst(WORKFLOW_MODERATORS)
+  @HttpCode(204)
+  @ApiQuery({ name: 'subjectId', required: true, description: 'The subject the tag was hidden for', schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({ name: 'task', required: true, description: 'The key of the tagging task' })
+  @ApiQuery({ name: 'tag', required: true, description: 'The hidden tag (its case and spaces do not matter)' })
+  @ApiNoContentResponse({
+    description:
+      'Shown to volunteers again, recorded (who hid it, when and why, and who showed it again, when); moderators and researchers. The same 204 when the tag was not hidden (shown again already, or never hidden): nothing changes, so a retry is safe',
+  })
+  @ApiProblemResponse()
+  async unhideTag(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(hiddenTagQuerySchema, '/query')) query: HiddenTagQuery, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.tags.unhide(workflowId, query, user);
   }
 }

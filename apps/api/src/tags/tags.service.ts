@@ -9,7 +9,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { type HiddenTagInput, type TagProposalsQuery, tagProposalCursor } from './dto/tags.dto';
+import { type HiddenTagInput, type HiddenTagQuery, type TagProposalsQuery, tagProposalCursor } from './dto/tags.dto';
 import { cursorTimeSql } from '../common/sql';
 
 interface HiddenTagRow {
@@ -23,6 +23,12 @@ interface HiddenTagRow {
 
 const HIDE = `INSERT INTO hidden_tags (workflow_id, subject_id, task, tag, hidden_by, reason) VALUES ($1, $2, $3, $4, $5, $6)
   ON CONFLICT DO NOTHING RETURNING subject_id, task, tag, hidden_by, reason, hidden_at`;
+/** Shows a hidden tag ($1 … $4) again, recording the hiding it ends and who ($5) ended it. */
+const UNHIDE = `WITH ended AS (
+    DELETE FROM hidden_tags WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND tag = $4 RETURNING *
+  )
+  INSERT INTO unhidden_tags (workflow_id, subject_id, task, tag, hidden_by, reason, hidden_at, unhidden_by)
+  SELECT workflow_id, subject_id, task, tag, hidden_by, reason, hidden_at, $5 FROM ended`;
 const HIDDEN = 'SELECT subject_id, task, tag, hidden_by, reason, hidden_at FROM hidden_tags WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND tag = $4';
 
 interface ProposalRow {
@@ -111,6 +117,18 @@ export class TagsService {
     const [stored] = await this.db.query<HiddenTagRow[]>(HIDE, [...parameters, user.id, input.reason ?? null]);
     const [first] = stored ? [stored] : await this.db.query<HiddenTagRow[]>(HIDDEN, parameters);
     return { ...toHidden(first!), replayed: !stored };
+  }
+
+  /**
+   * Shows a hidden tag to volunteers again (moderators and researchers), recording who and when beside the hiding it
+   * ends. A tag that is not hidden (shown again already, or never hidden) is left as it is: the same answer, so that a
+   * retry is safe.
+   */
+  async unhide(workflowId: string, query: HiddenTagQuery, user: AuthUser): Promise<void> {
+    const { workflow } = await this.workflows.requireModerator(workflowId, user);
+    requireTaggingTask(await this.versions.definition(workflowId, workflow.version), query.task, '/query/task');
+    if (!(await this.isSubjectOf(workflowId, query.subjectId))) throw validationFailed([{ pointer: '/query/subjectId', message: 'names no subject of this workflow' }]);
+    await this.db.query(UNHIDE, [workflowId, query.subjectId, query.task, normaliseTag(query.tag), user.id]);
   }
 
   /**

@@ -18,7 +18,7 @@ import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
 import { EffectMembership } from './effect-membership.entity';
-import { HiddenTag } from './hidden-tag.entity';
+import { HiddenTag, UnhiddenTag } from './hidden-tag.entity';
 import { MailOutbox } from './mail-outbox.entity';
 import { Project, ProjectFormerSlug, ProjectInvitation, ProjectMember } from './project.entity';
 import { ReaggregationRunRecord } from './reaggregation-run.entity';
@@ -31,5 +31,5 @@ import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity
 export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
-  ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, SubjectLocationChange, EffectMembership,
+  ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership,
 ];

@@ -21,6 +21,10 @@ export const hiddenTagInputSchema = z.strictObject({
 });
 export type HiddenTagInput = z.infer<typeof hiddenTagInputSchema>;
 
+/** `DELETE /workflows/:id/hidden-tags?subjectId=…&task=…&tag=…`: the hidden tag to show volunteers again. */
+export const hiddenTagQuerySchema = hiddenTagInputSchema.omit({ reason: true });
+export type HiddenTagQuery = z.infer<typeof hiddenTagQuerySchema>;
+
 /** Where a page of tag proposals starts: after this answer (its time to the microsecond, its id, the annotation's place). */
 const CURSOR = timeCursorPattern('(\\d{1,3})');
 export const tagProposalCursor = (createdAt: string, classificationId: string, position: number) => `${createdAt}_${classificationId}_${position}`;

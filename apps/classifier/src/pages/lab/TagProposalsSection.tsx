@@ -36,8 +36,8 @@ interface Hiding {
 
 /**
  * The tags volunteers proposed in the workflow's tagging tasks, the most recent answer first (or one subject's), each
- * with a way to hide it from later volunteers with a reason, or when it was hidden. For the workflow's moderators and
- * researchers.
+ * with a way to hide it from later volunteers with a reason, or when it was hidden and a way to show it again. For the
+ * workflow's moderators and researchers.
  */
 export function TagProposalsSection({ workflow, subject, onAllSubjects, headingRef }: Props) {
   const { t, i18n } = useTranslation();
@@ -50,6 +50,7 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
   // biome-ignore lint/correctness/useExhaustiveDependencies: `data` is the trigger: a new read of the first page starts the list again
   useEffect(() => setMore(null), [data]);
   const [hiding, setHiding] = useState<Hiding | null>(null);
+  const [showProblem, setShowProblem] = useState<Problem | null>(null);
   const [result, say] = useResult();
   const proposals = [...(data?.proposals ?? []), ...(more?.proposals ?? [])];
   const next = more ? more.next : data?.next;
@@ -63,6 +64,18 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
       setMore({ proposals: [...(more?.proposals ?? []), ...page.proposals], next: page.next });
     } catch (error) {
       setMoreProblem(describeError(error));
+    }
+  };
+
+  /** Shows a hidden tag to later volunteers again (as shown already, if someone did meanwhile): no question asked, hiding it again is as easy. */
+  const showAgain = async (proposal: TagProposal, tag: string) => {
+    try {
+      await client.unhideTag(workflow.id, { subjectId: proposal.subjectId, task: proposal.task, tag });
+      setShowProblem(null);
+      say(t('lab.tags.shown', { tag, subject: name(proposal) }));
+      reload();
+    } catch (error) {
+      setShowProblem(describeError(error));
     }
   };
 
@@ -80,7 +93,7 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
           </button>
         </p>
       )}
-      <ErrorAlert problem={problem ?? moreProblem} />
+      <ErrorAlert problem={problem ?? moreProblem ?? showProblem} />
       <ResultNotice result={result} testId="lab-tags-result" />
       {data && proposals.length === 0 && <p>{t('lab.tags.none')}</p>}
       {proposals.length > 0 && (
@@ -104,9 +117,19 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
                       <li key={tag} data-tag={tag}>
                         <span className="lab-proposed-tag">{tag}</span>{' '}
                         {hidden ? (
-                          <span className="muted">
-                            {hidden.reason ? t('lab.tags.hiddenWhy', { when: when(hidden.hiddenAt), reason: hidden.reason }) : t('lab.tags.hidden', { when: when(hidden.hiddenAt) })}
-                          </span>
+                          <>
+                            <span className="muted">
+                              {hidden.reason ? t('lab.tags.hiddenWhy', { when: when(hidden.hiddenAt), reason: hidden.reason }) : t('lab.tags.hidden', { when: when(hidden.hiddenAt) })}
+                            </span>{' '}
+                            <button
+                              type="button"
+                              className="button button-secondary button-small"
+                              aria-label={t('lab.tags.showAgainLabel', { tag, subject: name(proposal) })}
+                              onClick={() => void showAgain(proposal, tag)}
+                            >
+                              {t('lab.tags.showAgain')}
+                            </button>
+                          </>
                         ) : (
                           <button
                             type="button"
