@@ -1,4 +1,4 @@
-import { type ChorusApiError, type SubjectLocation, holdsRenewedSchema, reportedSubjectPageSchema, subjectCorrectedSchema } from '@chorus/client';
+import { type ChorusApiError, type SubjectLocation, holdsRenewedSchema, locationChangePageSchema, reportedSubjectPageSchema, subjectCorrectedSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -142,6 +142,47 @@ describe('correcting a subject’s locations', () => {
     const page = await stack.client.reportedSubjects(workflowId);
     expect(reportedSubjectPageSchema.parse(page)).toEqual(page);
     expect(page.subjects[0]).toMatchObject({ subjectId: p1, locations, locationsCorrectedAt: correction!.correctedAt });
+  });
+});
+
+describe('a subject’s corrections, read back', () => {
+  it('lists them newest first, a page at a time, with who made each, when, why, and the locations before and after, to its project’s researchers only', async () => {
+    const { projectId, setId, p1, p2 } = await registers();
+    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
+    expect(await stack.client.subjectLocationChanges(p1)).toEqual({ changes: [], next: null });
+    await stack.client.correctSubjectLocations(p1, { locations: MOVED, reason: 'The server moved' });
+    const back = [{ ...PAGE[0]!, url: 'https://old.example.org/iiif/p1/full/max/0/default.jpg' }, PAGE[1]!];
+    await scientist.client.correctSubjectLocations(p1, { locations: back, reason: 'It moved back' });
+    // An upload's correction too.
+    const third = [{ ...MOVED_IMAGE, url: 'https://third.example.org/p1.jpg' }, PAGE[1]!];
+    await stack.client.uploadSubjects(setId, JSON.stringify({ subjects: [{ externalId: 'p1', locations: third }] }), 'application/json', { replaceLocations: true, reason: 'Third home' });
+    await stack.client.correctSubjectLocations(p2, { locations: [{ type: 'text', text: 'Burials' }], reason: 'Nothing to move' }); // nothing recorded
+
+    const page = await scientist.client.subjectLocationChanges(p1);
+    expect(locationChangePageSchema.parse(page)).toEqual(page); // the documented shape, strictly
+    const researcher = (await stack.client.account()).id;
+    const at = (locations: SubjectLocation[]) => locations.map((location) => (location.type === 'image' ? location.url : location.type));
+    expect(page.changes.map((change) => [change.reason, change.correctedBy, change.correctedByName, at(change.previousLocations), at(change.locations)])).toEqual([
+      ['Third home', researcher, expect.any(String), at(back), at(third)],
+      ['It moved back', scientist.id, 'Scientist', at(MOVED), at(back)],
+      ['The server moved', researcher, expect.any(String), at(PAGE), at(MOVED)],
+    ]);
+    expect(page.next).toBeNull();
+    expect(new Date(page.changes[0]!.correctedAt) >= new Date(page.changes[2]!.correctedAt)).toBe(true);
+
+    const first = await stack.client.subjectLocationChanges(p1, { limit: 2 });
+    expect(first.changes.map((change) => change.reason)).toEqual(['Third home', 'It moved back']);
+    expect(await stack.client.subjectLocationChanges(p1, { limit: 2, after: first.next! })).toEqual({ changes: [page.changes[2]], next: null });
+    expect(await stack.client.subjectLocationChanges(p2)).toEqual({ changes: [], next: null });
+
+    const outsider = await newAccount(stack, 'Outsider');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
+    for (const client of [outsider.client, moderator.client, await guest()]) expect((await refusal(client.subjectLocationChanges(p1)))?.status).toBe(403);
+    expect((await refusal(stack.client.subjectLocationChanges(randomUUID())))?.status).toBe(404);
+    for (const [query, pointer] of [['limit=0', '/query/limit'], ['after=yesterday', '/query/after'], ['sort=old', '/query/sort']] as const) {
+      const refused = await refusal(stack.client.request('GET', `/subjects/${p1}/location-changes?${query}`));
+      expect([query, refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([query, 422, [pointer]]);
+    }
   });
 });
 

@@ -4,8 +4,8 @@ import { checkScreen, liveYesNoWorkflow, signedInPage, skipTutorial, tabTo, useS
 
 /**
  * A subject whose image does not load (its server moved): the lab's reported subjects show its address, and a
- * researcher corrects it by keyboard, with a reason; a volunteer's page that kept the subject shows it at its new
- * address once it renews its holds. Nothing serves the images: a failed image shows the address it tried.
+ * researcher corrects it by keyboard, with a reason, and finds the correction listed on the subject's page of results;
+ * a volunteer's page that kept the subject shows it at its new address once it renews its holds. Nothing serves the images: a failed image shows the address it tried.
  */
 
 jest.setTimeout(60_000);
@@ -72,6 +72,18 @@ describe('classifier in a browser: correcting the address of a reported subject'
         reason: 'The library moved its image server',
       },
     ]);
+
+    // The subject's page of results lists its corrections: when, by whom, why.
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${folio}`);
+    const corrections = page.getByTestId('lab-corrections');
+    await corrections.waitFor();
+    expect(await corrections.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Address corrected on .+ by Ada Lovelace \(The library moved its image server\)$/)]);
+    expect(await page.getByRole('list', { name: 'Address corrections' }).count()).toBe(1);
+    await checkScreen(page, 'lab-result-corrections');
+    // A subject never corrected lists none.
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${note}`);
+    await page.getByTestId('lab-result-facts').waitFor();
+    expect(await page.getByTestId('lab-corrections').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
 } from './types';
 
 /** The formats every download is written in (the API's and the lab's one list). */
@@ -237,6 +237,10 @@ export class ChorusClient {
    */
   correctSubjectLocations(subjectId: string, input: SubjectCorrectionInput) {
     return this.call<SubjectCorrected>('PATCH', `/subjects/${subjectId}`, input);
+  }
+  /** The subject's recorded corrections of its locations, newest first, a page at a time (researchers of its project). */
+  subjectLocationChanges(subjectId: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<LocationChangePage>('GET', `/subjects/${subjectId}/location-changes?${queryString(query)}`);
   }
   /** Deletes a set no workflow uses, with its subjects that are in no other set and were never classified. */
   deleteSubjectSet(subjectSetId: string) {

@@ -35,6 +35,8 @@ import type {
   subjectSetViewSchema,
   subjectsAddedSchema,
   subjectCorrectedSchema,
+  locationChangeSchema,
+  locationChangePageSchema,
   subjectsRetiredSchema,
   guestWorkCarriedSchema,
   subjectsUnretiredSchema,
@@ -87,6 +89,8 @@ export type SubjectPage = z.infer<typeof subjectPageSchema>;
 export type ResearcherSubject = SubjectPage['subjects'][number];
 export type SubjectsAdded = z.infer<typeof subjectsAddedSchema>;
 export type SubjectCorrected = z.infer<typeof subjectCorrectedSchema>;
+export type LocationChange = z.infer<typeof locationChangeSchema>;
+export type LocationChangePage = z.infer<typeof locationChangePageSchema>;
 /** A subject's locations at new addresses (the same content: as many, of the same types), and why, for the record. */
 export interface SubjectCorrectionInput {
   locations: SubjectLocation[];

@@ -136,6 +136,18 @@ export const subjectCorrectedSchema = z.strictObject({
     })
     .nullable(),
 });
+/** One recorded correction of a subject's locations, as its history lists them. */
+export const locationChangeSchema = z.strictObject({
+  id,
+  correctedAt: time,
+  correctedBy: id.nullable().meta({ description: 'The researcher who made it, by user id (null once no account has that id)' }),
+  correctedByName: z.string().nullable().meta({ description: "Their display name now ('Deleted account' once they deleted it)" }),
+  reason: z.string(),
+  previousLocations: z.array(subjectLocationSchema).meta({ description: 'The locations it replaced, which the classifications stored before it were shown' }),
+  locations: z.array(subjectLocationSchema).meta({ description: 'The locations it gave the subject (a later correction may have replaced them)' }),
+});
+/** A page of a subject's corrections, newest first; `next` asks for the page after (null after the last). */
+export const locationChangePageSchema = z.strictObject({ changes: z.array(locationChangeSchema), next: z.string().nullable() });
 /**
  * An upload: how many subjects were new (`created`), how many were already in the project by externalId (`existing`,
  * of which `updated` took the new metadata sent), how many joined this set now (`addedToSet`: the new ones, and those

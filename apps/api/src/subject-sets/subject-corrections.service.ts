@@ -1,15 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { SubjectCorrected } from '@chorus/client';
+import type { LocationChangePage, SubjectCorrected } from '@chorus/client';
 import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
-import { researchersTransaction, retryOnDeadlock, returnedRows } from '../common/sql';
+import { cursorTimeSql, researchersTransaction, retryOnDeadlock, returnedRows } from '../common/sql';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
-import type { SubjectCorrectionInput } from './dto/subject-correction.dto';
+import { type LocationChangesQuery, type SubjectCorrectionInput, locationChangeCursor } from './dto/subject-correction.dto';
 import { TAKING_SENT, WITHOUT_ALT, correctionErrors, recordCorrections } from './subject-locations';
+
+/**
+ * A subject's corrections ($1), newest first, after the cursor ($2, $3), with who made each (by name too); $4: the rows
+ * to read (along `subject_location_changes_subject_idx`).
+ */
+const LOCATION_CHANGES = `
+  SELECT c.id, c.changed_at, c.changed_by, u.display_name, c.reason, c.previous_locations, c.locations, ${cursorTimeSql('c.changed_at')} AS cursor_time
+  FROM subject_location_changes c LEFT JOIN users u ON u.id = c.changed_by
+  WHERE c.subject_id = $1 AND ($2::timestamptz IS NULL OR (c.changed_at, c.id) < ($2::timestamptz, $3::uuid))
+  ORDER BY c.changed_at DESC, c.id DESC
+  LIMIT $4`;
+
+interface LocationChangeRow {
+  id: string;
+  changed_at: Date;
+  changed_by: string | null;
+  display_name: string | null;
+  reason: string;
+  previous_locations: SubjectLocation[];
+  locations: SubjectLocation[];
+  cursor_time: string;
+}
 
 /**
  * A researcher corrects where a subject's media are (an image server moved, a URL had a typo): the same content at a
@@ -28,6 +50,26 @@ export class SubjectCorrectionsService {
     const [subject] = await this.db.query<{ project_id: string }[]>('SELECT project_id FROM subjects WHERE id = $1', [subjectId]);
     if (!subject) throw notFound(`Subject ${subjectId}`, '/params/id');
     await this.access.requireResearcher(subject.project_id, user, '/params/id', `Subject ${subjectId}`);
+  }
+
+  /** The subject's recorded corrections, newest first, a page at a time: who, when, why, and the locations before and after. */
+  async history(subjectId: string, { limit, after }: LocationChangesQuery, user: AuthUser): Promise<LocationChangePage> {
+    await this.requireSubjectOfResearcher(subjectId, user);
+    const rows = await this.db.query<LocationChangeRow[]>(LOCATION_CHANGES, [subjectId, after?.changedAt ?? null, after?.id ?? null, limit + 1]);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      changes: page.map((row) => ({
+        id: row.id,
+        correctedAt: row.changed_at.toISOString(),
+        correctedBy: row.changed_by,
+        correctedByName: row.display_name,
+        reason: row.reason,
+        previousLocations: row.previous_locations,
+        locations: row.locations,
+      })),
+      next: rows.length > limit && last ? locationChangeCursor(last.cursor_time, last.id) : null,
+    };
   }
 
   async correct(subjectId: string, input: SubjectCorrectionInput, user: AuthUser): Promise<SubjectCorrected> {

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { SUBJECT_CORRECTION_LIMITS, subjectCorrectedSchema, subjectPageSchema, subjectSetDeletedSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
+import { SUBJECT_CORRECTION_LIMITS, locationChangePageSchema, subjectCorrectedSchema, subjectPageSchema, subjectSetDeletedSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, createSubjectSetSchema, subjectPageQuerySchema } from './dto/subject-set.dto';
-import { type LocationReplacing, type SubjectCorrectionInput, subjectCorrectionSchema, uploadQuerySchema } from './dto/subject-correction.dto';
+import { type LocationChangesQuery, type LocationReplacing, type SubjectCorrectionInput, locationChangesQuerySchema, subjectCorrectionSchema, uploadQuerySchema } from './dto/subject-correction.dto';
 import { SUBJECT_RESEARCHERS, SubjectCorrectionsService } from './subject-corrections.service';
 import { SUBJECT_SET_RESEARCHERS, SubjectSetsService } from './subject-sets.service';
 import { SUBJECT_FILE_TYPES } from './subject-uploads';
@@ -125,5 +125,18 @@ export class SubjectSetsController {
   @ApiProblemResponse()
   correctSubject(@Param('id', uuidParam('id')) subjectId: string, @Body(new ZodPipe(subjectCorrectionSchema)) input: SubjectCorrectionInput, @CurrentUser() user: AuthUser) {
     return this.corrections.correct(subjectId, input, user);
+  }
+
+  @Get('subjects/:id/location-changes')
+  @AccessFirst(SUBJECT_RESEARCHERS)
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
+  @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
+  @ApiZodResponse(locationChangePageSchema, {
+    description:
+      'The subject’s recorded corrections of its locations (PATCH /subjects/:id, or an upload with replaceLocations=true), newest first: who made each, when, why, ' +
+      'the locations it replaced and those it gave. Researchers of the subject’s project only.',
+  })
+  listSubjectLocationChanges(@Param('id', uuidParam('id')) subjectId: string, @Query(new ZodPipe(locationChangesQuerySchema, '/query')) query: LocationChangesQuery, @CurrentUser() user: AuthUser) {
+    return this.corrections.history(subjectId, query, user);
   }
 }

@@ -1,6 +1,7 @@
 import { SUBJECT_CORRECTION_LIMITS } from '@chorus/client';
 import { subjectLocationsSchema } from '@chorus/tasks';
 import { z } from 'zod';
+import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
 
 const reasonSchema = z.string().trim().min(1, 'must say why the addresses changed, for the record').max(SUBJECT_CORRECTION_LIMITS.reasonLength);
 
@@ -24,3 +25,15 @@ export const uploadQuerySchema = z
   .transform(({ replaceLocations, reason }) => (replaceLocations === 'true' ? { reason: reason! } : undefined));
 /** With `replaceLocations=true`: the reason to record for each correction; else undefined. */
 export type LocationReplacing = z.infer<typeof uploadQuerySchema>;
+
+/** Where a page of a subject's corrections starts: after the one made at this time (the `next` of the page before). */
+const CURSOR = timeCursorPattern();
+/** A cursor from a correction's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
+export const locationChangeCursor = (changedAt: string, id: string) => `${changedAt}_${id}`;
+
+/** The query of `GET /subjects/:id/location-changes`. */
+export const locationChangesQuerySchema = z.strictObject({
+  limit: pageLimitSchema(100, 20),
+  after: pageCursorSchema(CURSOR, ([changedAt, id]) => ({ changedAt: changedAt!, id: id! })),
+});
+export type LocationChangesQuery = z.infer<typeof locationChangesQuerySchema>;

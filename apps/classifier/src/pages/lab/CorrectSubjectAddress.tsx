@@ -1,12 +1,15 @@
-import { type ReportedSubject, SUBJECT_CORRECTION_LIMITS, type SubjectCorrected, type SubjectLocation } from '@chorus/client';
-import { Fragment } from 'react';
+import { type LocationChangePage, type ReportedSubject, SUBJECT_CORRECTION_LIMITS, type SubjectCorrected, type SubjectLocation } from '@chorus/client';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
 import { InlineQuestion } from '../../components/InlineQuestion';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
+import { useLoaded } from '../../lib/useLoaded';
+import { whenInWords } from './SubjectResultParts';
 
 type Medium = Extract<SubjectLocation, { type: 'image' | 'audio' }>;
 /** A subject's images and recordings, each with its place among its locations (what the API's pointers name). */
@@ -125,5 +128,48 @@ export function CorrectSubjectAddress({ subject, name, onCorrected, onCancel }: 
         </form>
       )}
     </InlineQuestion>
+  );
+}
+
+/**
+ * The corrections of a subject's addresses, newest first (`Address corrected on … by …`, with the reason), a page at a
+ * time; nothing when it has none. For the project's researchers, who alone may read them.
+ */
+export function AddressCorrections({ subjectId }: { subjectId: string }) {
+  const { t, i18n } = useTranslation();
+  const client = useClient();
+  const { data, problem } = useLoaded(() => client.subjectLocationChanges(subjectId), [client, subjectId]);
+  /** The pages after the first, asked for with "Show earlier corrections". */
+  const [more, setMore] = useState<LocationChangePage | null>(null);
+  const [moreProblem, setMoreProblem] = useState<Problem | null>(null);
+  const changes = [...(data?.changes ?? []), ...(more?.changes ?? [])];
+  const next = more ? more.next : data?.next;
+  const showMore = async (after: string) => {
+    try {
+      const page = await client.subjectLocationChanges(subjectId, { after });
+      setMoreProblem(null);
+      setMore({ changes: [...(more?.changes ?? []), ...page.changes], next: page.next });
+    } catch (error) {
+      setMoreProblem(describeError(error));
+    }
+  };
+  if (!changes.length) return <ErrorAlert problem={problem} />;
+  return (
+    <>
+      <h3 id="lab-corrections-heading">{t('lab.correction.history')}</h3>
+      <ul className="lab-corrections" aria-labelledby="lab-corrections-heading" data-testid="lab-corrections">
+        {changes.map((change) => (
+          <li key={change.id}>
+            {t('lab.correction.corrected', { when: whenInWords(change.correctedAt, i18n.language), who: change.correctedByName ?? t('lab.correction.someone'), reason: change.reason })}
+          </li>
+        ))}
+      </ul>
+      <ErrorAlert problem={problem ?? moreProblem} />
+      {next && (
+        <button type="button" className="button button-secondary button-small" onClick={() => void showMore(next)}>
+          {t('lab.correction.earlier')}
+        </button>
+      )}
+    </>
   );
 }

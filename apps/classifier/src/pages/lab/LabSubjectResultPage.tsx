@@ -17,6 +17,7 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useLoaded } from '../../lib/useLoaded';
 import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
 import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
+import { AddressCorrections } from './CorrectSubjectAddress';
 import { resultsBreadcrumb, useResultsWorkflow } from './LabResultsPage';
 import { agreementInWords, type DefinitionOf, RetirementInWords, tasksInOrder, useConsensusInWords, whenInWords } from './SubjectResultParts';
 
@@ -103,6 +104,7 @@ function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView
       <section className="lab-section" aria-labelledby="lab-result-media-heading">
         <h2 id="lab-result-media-heading">{t('lab.result.media')}</h2>
         <SubjectMedia locations={subject.locations} subject={subject} />
+        <AddressCorrections subjectId={subject.id} />
       </section>
       <section className="lab-section" aria-labelledby="lab-result-metadata-heading">
         <h2 id="lab-result-metadata-heading">{t('lab.result.metadata')}</h2>
