@@ -88,6 +88,15 @@ const routes: Record<string, Route> = {
   'POST /projects/:id/invitations': { method: 'POST', path: (ids) => `/projects/${ids.projectId}/invitations`, good: () => ({ email: 'new@example.org', role: 'scientist' }), bad: { email: 'nobody', role: 'scientist' }, pointer: '/email' },
   'GET /workflows/:id/subject-results': { method: 'GET', path: (ids) => `/workflows/${ids.workflowId}/subject-results`, good: () => undefined, bad: '?limit=0', pointer: '/query/limit' },
   'GET /workflows/:id/tag-proposals': { method: 'GET', path: (ids) => `/workflows/${ids.workflowId}/tag-proposals`, good: () => undefined, bad: '?limit=0', pointer: '/query/limit', moderators: true },
+  'DELETE /workflows/:id/hidden-tags': {
+    method: 'DELETE',
+    path: (ids) => `/workflows/${ids.workflowId}/hidden-tags?subjectId=${ids.subjectId}&task=T0&tag=rude`,
+    good: () => undefined,
+    bad: '&colour=red',
+    pointer: '/query/colour',
+    moderators: true,
+  },
+  'GET /subjects/:id/location-changes': { method: 'GET', path: (ids) => `/subjects/${ids.subjectId}/location-changes`, good: () => undefined, bad: '?limit=0', pointer: '/query/limit' },
 };
 
 function definitionOf(): Record<string, unknown> {
