@@ -9,6 +9,7 @@ import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { AggregationService } from '../src/aggregation/aggregation.service';
 import { WorkflowDefinitions } from '../src/aggregation/workflow-definitions';
+import { ReconcilerService } from '../src/maintenance/reconciler.service';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 import { SkillsRepository } from '../src/skills/skills.repository';
 import { SkillsService } from '../src/skills/skills.service';
@@ -184,10 +185,21 @@ it('learns nothing new and starts nothing when nothing was answered since the la
   }
 });
 
-it('owes a whole run when the queue cannot take the run its moved skills call for, so that the next pass, finding them unchanged, loses nothing', async () => {
+/** A gold-standard subject of the workflow, which a newcomer's answer moves the skills with. */
+async function goldSubject(workflowId: string): Promise<string> {
+  return (await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND gold_standard LIMIT 1', [workflowId])).rows[0].subject_id;
+}
+
+/** Since when the workflow's unretired subjects are owed a run with its skills (null: none is). */
+async function skillsRunOwedSince(workflowId: string): Promise<Date | null> {
+  return (await stack.db.query('SELECT skills_reaggregation_owed_at AS since FROM workflows WHERE id = $1', [workflowId])).rows[0].since;
+}
+
+it('owes the run its moved skills call for when the queue cannot take it, so that the next pass, finding them unchanged, loses nothing', async () => {
   const { workflowId } = await contraryMajority('Skills with Redis away', 3);
   await stack.client.request('POST', `/workflows/${workflowId}/pause`); // the starting worker's own pass leaves it alone
-  const worker = await stack.startWorker();
+  // No reconciler pass during the test (but the one at start), which would start the owed runs.
+  const worker = await stack.startWorker({ reconcileEveryMs: 600_000 });
   // A queue whose Redis is away: nothing listens on port 1.
   const away = new Queue('reaggregation', { connection: { host: '127.0.0.1', port: 1, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null } });
   away.on('error', () => undefined);
@@ -196,14 +208,51 @@ it('owes a whole run when the queue cannot take the run its moved skills call fo
     const current = { version, definition: definition as WorkflowDefinition };
     const requested = async () => (await stack.db.query('SELECT reaggregations_requested AS n FROM workflows WHERE id = $1', [workflowId])).rows[0].n;
     const skills = new SkillsService(worker.get(DataSource), worker.get(SkillsRepository), worker.get(WorkflowDefinitions), away);
-    expect(await skills.estimate(workflowId, current)).toBe(true); // the first skills: owed with them
-    expect(await requested()).toBe(1);
-    await (await volunteer()).classify({ workflowId, workflowVersion: 1, subjectId: (await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND gold_standard LIMIT 1', [workflowId])).rows[0].subject_id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()).catch(() => undefined);
+    expect(await skills.estimate(workflowId, current)).toBe(true); // the first skills: a whole run owed with them
+    expect([await requested(), await skillsRunOwedSince(workflowId)]).toEqual([1, null]);
+    await (await volunteer()).classify({ workflowId, workflowVersion: 1, subjectId: await goldSubject(workflowId), annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()).catch(() => undefined);
     expect(await skills.estimate(workflowId, current)).toBe(true); // moved, and the queue refuses the run
-    expect(await requested()).toBe(2);
-    expect(await skills.estimate(workflowId, current)).toBe(false); // unchanged now: owed above, not lost
+    expect(await requested()).toBe(1);
+    expect(await skillsRunOwedSince(workflowId)).toBeInstanceOf(Date); // owed with the skills, not lost
+    expect(await skills.estimate(workflowId, current)).toBe(false); // unchanged now
   } finally {
     await away.close().catch(() => undefined);
+    await stack.stopWorker();
+  }
+});
+
+it('starts the run moved skills call for when the pass that stored them died before it enqueued it', async () => {
+  const { workflowId } = await contraryMajority('Skills pass killed', 3);
+  await stack.client.request('POST', `/workflows/${workflowId}/pause`); // the starting worker's own pass leaves it alone
+  const worker = await stack.startWorker({ reconcileEveryMs: 600_000, reconcileGraceMs: 0 });
+  try {
+    const { version, definition } = await stack.client.getWorkflow(workflowId);
+    const current = { version, definition: definition as WorkflowDefinition };
+    const runs = async () => (await stack.client.reaggregations(workflowId)).runs;
+    expect(await worker.get(SkillsService).estimate(workflowId, current)).toBe(true); // the first skills, and their whole run
+    await until(async () => (await runs()).some((run) => run.finishedAt), "the first skills' whole run to end");
+    await (await volunteer()).classify({ workflowId, workflowVersion: 1, subjectId: await goldSubject(workflowId), annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+
+    // A pass that dies once it has stored the moved skills: its enqueue never returns.
+    let enqueuing!: () => void;
+    const dies = new Promise<void>((resolve) => {
+      enqueuing = resolve;
+    });
+    const dying = {
+      add: () => {
+        enqueuing();
+        return new Promise(() => undefined);
+      },
+    } as unknown as Queue;
+    void new SkillsService(worker.get(DataSource), worker.get(SkillsRepository), worker.get(WorkflowDefinitions), dying).estimate(workflowId, current);
+    await dies;
+    // The next pass finds the skills as stored, and starts nothing; the reconciler starts the run they are owed.
+    expect(await worker.get(SkillsService).estimate(workflowId, current)).toBe(false);
+    expect(await worker.get(ReconcilerService).enqueueOwedReaggregations()).toBeGreaterThan(0);
+    expect((await runs()).map((run) => run.scope)).toContain('unretired');
+    await until(async () => (await runs()).some((run) => run.scope === 'unretired' && run.finishedAt), 'the owed run to end');
+    expect(await skillsRunOwedSince(workflowId)).toBeNull(); // answered by the run, once it started
+  } finally {
     await stack.stopWorker();
   }
 });

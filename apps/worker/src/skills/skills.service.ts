@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { learnSkills, skillsDiffer } from '@chorus/consensus';
-import { requestReaggregation } from '@chorus/db';
+import { oweSkillsReaggregation, requestReaggregation } from '@chorus/db';
 import { reaggregationJob } from '@chorus/jobs';
 import { skillWeightedTasks } from '@chorus/tasks';
 import type { Queue } from 'bullmq';
@@ -59,10 +59,8 @@ export class SkillsService {
     try {
       await this.reaggregation.add(job.name, job.data, job.opts);
     } catch (error) {
-      // The skills stored now look unchanged to the next pass, which would never ask for this run again: a whole run is
-      // owed instead (the first skills' is already), which the reconciler starts once Redis answers.
-      this.logger.warn(`a run of workflow ${workflowId} with its new skills is owed, as a whole run: ${(error as Error).message}`);
-      if (learned !== 'first') await requestReaggregation(this.db, workflowId, null);
+      // Owed in Postgres with the skills (see `learn`): the reconciler starts it once Redis answers.
+      this.logger.warn(`a run of workflow ${workflowId} with its new skills stays owed, for the reconciler to start: ${(error as Error).message}`);
     }
     return true;
   }
@@ -77,9 +75,11 @@ export class SkillsService {
    * Each task's skills are learned from a snapshot of its answers outside any transaction (EM over a million answers
    * takes seconds), then compared with the stored ones and replaced if they moved, in one. Learns of one workflow
    * (scheduled, before a whole re-aggregation, on several workers) run one at a time, under a session lock, so an older
-   * snapshot never replaces a newer one. A scheduled learn that finds the workflow's first skills records the whole
-   * re-aggregation they call for as owed with them (a pass cut short before it enqueues the run, by a deploy or Redis
-   * away, still has it run); one before a whole run does not (that run is the one).
+   * snapshot never replaces a newer one. A scheduled learn records the run its moved skills call for as owed with them,
+   * in the same transaction (a whole re-aggregation for the workflow's first skills, else one of its unretired
+   * subjects), so that a pass cut short before it enqueues the run (killed, a deploy, Redis away) leaves it owed, and
+   * the reconciler starts it: the next pass, finding the skills unchanged, would not. One before a whole run does not
+   * (that run is the one).
    */
   private async learn(workflowId: string, current: ReadingVersion, scheduled: boolean): Promise<Learned> {
     const tasks = skillWeightedTasks(current.definition);
@@ -115,6 +115,7 @@ export class SkillsService {
       if (!skillsDiffer(await this.skills.learned(manager, workflowId, task), learned, SKILLS_MOVED)) return 'unchanged';
       const first = scheduled && !(await this.skills.anyLearned(manager, workflowId)) && Object.keys(learned).length > 0;
       if (first) await requestReaggregation(manager, workflowId, null);
+      else if (scheduled) await oweSkillsReaggregation(manager, workflowId);
       await this.skills.replace(manager, workflowId, task, learned);
       return first ? 'first' : 'changed';
     });
