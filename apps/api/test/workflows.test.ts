@@ -183,6 +183,34 @@ describe('workflow versions', () => {
     expect(stricter.reaggregation).toMatchObject({ state: expect.any(String) });
   });
 
+  it('compute nothing again for a version that only tightens the limits new answers are held to; a choice taken away does', async () => {
+    const page = (limits: { maxChoices?: number; maxLength?: number }, answers = ['a', 'b', 'c'], help?: string): WorkflowInput => ({
+      name: 'Letters',
+      firstTask: 'M',
+      tasks: {
+        M: { type: 'multiple', question: 'What is on the page?', answers: answers.map((value) => ({ value, label: value.toUpperCase() })), maxChoices: limits.maxChoices, ...(help ? { help } : {}), next: 'T' },
+        T: { type: 'transcription', instruction: 'Type the letter', maxLength: limits.maxLength },
+      },
+      retirement: { rule: 'count', count: 3 },
+    });
+    const { id } = await stack.client.createWorkflow(projectId, { ...page({}), subjectSetIds: [subjectSetId] });
+    await stack.client.activateWorkflow(id);
+    const subjectId = (await stack.client.queue(id)).subjects[0]!.id;
+    await (await guest()).classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'M', value: ['a', 'b', 'c'] }, { task: 'T', value: 'Dear Sir, the parcel came.' }] }, randomUUID());
+    const requested = async () => (await stack.db.query('SELECT reaggregations_requested AS n FROM workflows WHERE id = $1', [id])).rows[0].n;
+
+    const limited = await stack.client.updateWorkflow(id, page({ maxChoices: 1, maxLength: 10 }, ['a', 'b', 'c'], 'Tick one.'));
+    expect([limited.version, limited.reaggregation]).toEqual([2, undefined]);
+    expect(await requested()).toBe(0);
+    expect((await stack.client.reaggregations(id)).runs).toEqual([]);
+
+    const fewer = await stack.client.updateWorkflow(id, page({ maxChoices: 1, maxLength: 10 }, ['a', 'b'], 'Tick one.'));
+    expect(fewer.version).toBe(3);
+    expect(fewer.reaggregation).toMatchObject({ state: expect.any(String) });
+    expect(await requested()).toBe(1);
+    expect((await stack.client.reaggregations(id)).runs).toHaveLength(1);
+  });
+
   it('refuse subject sets of another project by pointer', async () => {
     const other = await stack.client.createProject({ title: 'Other' });
     const otherSet = await stack.client.createSubjectSet(other.id, { name: 'Theirs' });

@@ -1,11 +1,15 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { ChorusClient } from '@chorus/client';
+import { type VolunteerSkills, learnSkills, skillsDiffer } from '@chorus/consensus';
+import { type WorkflowDefinition, annotationsReadableUnder, workflowDefinitionSchema } from '@chorus/tasks';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { AggregationService } from '../src/aggregation/aggregation.service';
+import { WorkflowDefinitions } from '../src/aggregation/workflow-definitions';
+import { ReconcilerService } from '../src/maintenance/reconciler.service';
 import { ReaggregationService } from '../src/reaggregation/reaggregation.service';
 import { SkillsRepository } from '../src/skills/skills.repository';
 import { SkillsService } from '../src/skills/skills.service';
@@ -181,25 +185,117 @@ it('learns nothing new and starts nothing when nothing was answered since the la
   }
 });
 
-it('owes a whole run when the queue cannot take the run its moved skills call for, so that the next pass, finding them unchanged, loses nothing', async () => {
+/** A gold-standard subject of the workflow, which a newcomer's answer moves the skills with. */
+async function goldSubject(workflowId: string): Promise<string> {
+  return (await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND gold_standard LIMIT 1', [workflowId])).rows[0].subject_id;
+}
+
+/** Since when the workflow's unretired subjects are owed a run with its skills (null: none is). */
+async function skillsRunOwedSince(workflowId: string): Promise<Date | null> {
+  return (await stack.db.query('SELECT skills_reaggregation_owed_at AS since FROM workflows WHERE id = $1', [workflowId])).rows[0].since;
+}
+
+it('owes the run its moved skills call for when the queue cannot take it, so that the next pass, finding them unchanged, loses nothing', async () => {
   const { workflowId } = await contraryMajority('Skills with Redis away', 3);
   await stack.client.request('POST', `/workflows/${workflowId}/pause`); // the starting worker's own pass leaves it alone
-  const worker = await stack.startWorker();
+  // No reconciler pass during the test (but the one at start), which would start the owed runs.
+  const worker = await stack.startWorker({ reconcileEveryMs: 600_000 });
   // A queue whose Redis is away: nothing listens on port 1.
   const away = new Queue('reaggregation', { connection: { host: '127.0.0.1', port: 1, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null } });
   away.on('error', () => undefined);
   try {
-    const definition = (await stack.client.getWorkflow(workflowId)).definition;
+    const { version, definition } = await stack.client.getWorkflow(workflowId);
+    const current = { version, definition: definition as WorkflowDefinition };
     const requested = async () => (await stack.db.query('SELECT reaggregations_requested AS n FROM workflows WHERE id = $1', [workflowId])).rows[0].n;
-    const skills = new SkillsService(worker.get(DataSource), worker.get(SkillsRepository), away);
-    expect(await skills.estimate(workflowId, definition)).toBe(true); // the first skills: owed with them
+    const skills = new SkillsService(worker.get(DataSource), worker.get(SkillsRepository), worker.get(WorkflowDefinitions), away);
+    expect(await skills.estimate(workflowId, current)).toBe(true); // the first skills: a whole run owed with them
+    expect([await requested(), await skillsRunOwedSince(workflowId)]).toEqual([1, null]);
+    await (await volunteer()).classify({ workflowId, workflowVersion: 1, subjectId: await goldSubject(workflowId), annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()).catch(() => undefined);
+    expect(await skills.estimate(workflowId, current)).toBe(true); // moved, and the queue refuses the run
     expect(await requested()).toBe(1);
-    await (await volunteer()).classify({ workflowId, workflowVersion: 1, subjectId: (await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 AND gold_standard LIMIT 1', [workflowId])).rows[0].subject_id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()).catch(() => undefined);
-    expect(await skills.estimate(workflowId, definition)).toBe(true); // moved, and the queue refuses the run
-    expect(await requested()).toBe(2);
-    expect(await skills.estimate(workflowId, definition)).toBe(false); // unchanged now: owed above, not lost
+    expect(await skillsRunOwedSince(workflowId)).toBeInstanceOf(Date); // owed with the skills, not lost
+    expect(await skills.estimate(workflowId, current)).toBe(false); // unchanged now
   } finally {
     await away.close().catch(() => undefined);
     await stack.stopWorker();
   }
+});
+
+it('starts the run moved skills call for when the pass that stored them died before it enqueued it', async () => {
+  const { workflowId } = await contraryMajority('Skills pass killed', 3);
+  await stack.client.request('POST', `/workflows/${workflowId}/pause`); // the starting worker's own pass leaves it alone
+  const worker = await stack.startWorker({ reconcileEveryMs: 600_000, reconcileGraceMs: 0 });
+  try {
+    const { version, definition } = await stack.client.getWorkflow(workflowId);
+    const current = { version, definition: definition as WorkflowDefinition };
+    const runs = async () => (await stack.client.reaggregations(workflowId)).runs;
+    expect(await worker.get(SkillsService).estimate(workflowId, current)).toBe(true); // the first skills, and their whole run
+    await until(async () => (await runs()).some((run) => run.finishedAt), "the first skills' whole run to end");
+    await (await volunteer()).classify({ workflowId, workflowVersion: 1, subjectId: await goldSubject(workflowId), annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+
+    // A pass that dies once it has stored the moved skills: its enqueue never returns.
+    let enqueuing!: () => void;
+    const dies = new Promise<void>((resolve) => {
+      enqueuing = resolve;
+    });
+    const dying = {
+      add: () => {
+        enqueuing();
+        return new Promise(() => undefined);
+      },
+    } as unknown as Queue;
+    void new SkillsService(worker.get(DataSource), worker.get(SkillsRepository), worker.get(WorkflowDefinitions), dying).estimate(workflowId, current);
+    await dies;
+    // The next pass finds the skills as stored, and starts nothing; the reconciler starts the run they are owed.
+    expect(await worker.get(SkillsService).estimate(workflowId, current)).toBe(false);
+    expect(await worker.get(ReconcilerService).enqueueOwedReaggregations()).toBeGreaterThan(0);
+    expect((await runs()).map((run) => run.scope)).toContain('unretired');
+    await until(async () => (await runs()).some((run) => run.scope === 'unretired' && run.finishedAt), 'the owed run to end');
+    expect(await skillsRunOwedSince(workflowId)).toBeNull(); // answered by the run, once it started
+  } finally {
+    await stack.stopWorker();
+  }
+});
+
+it('learns skill only from the answers consensus reads: none to a choice a new version no longer offers', async () => {
+  const project = await stack.client.createProject({ title: 'Skills after a choice is gone', status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  await stack.client.addSubjects(set.id, [0, 1, 2, 3].map((i) => ({ externalId: `s-${i}`, locations: [{ type: 'text' as const, text: `Subject ${i}` }] })));
+  const answers = [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }, { value: 'maybe', label: 'Maybe' }];
+  const version = (offered: typeof answers) => ({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'single' as const, question: 'Ad?', answers: offered, algorithm: 'bayes' as const } }, retirement: { rule: 'count' as const, count: 10 } });
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, { ...version(answers), subjectSetIds: [set.id] });
+  await stack.client.activateWorkflow(workflowId);
+  const { rows: subjects } = await stack.db.query('SELECT subject_id AS id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
+  // Each volunteer has a way with the subjects; "maybe" is half of what the third one answered.
+  const given = [
+    ['yes', 'no', 'yes', 'no'],
+    ['yes', 'yes', 'yes', 'no'],
+    ['maybe', 'no', 'maybe', 'yes'],
+  ];
+  const volunteers = [await volunteer(), await volunteer(), await volunteer()];
+  for (const [v, client] of volunteers.entries()) {
+    for (const [i, subject] of subjects.entries()) await client.classify({ workflowId, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'T0', value: given[v]![i]! }] }, randomUUID());
+  }
+  await stack.client.updateWorkflow(workflowId, version(answers.filter((answer) => answer.value !== 'maybe')));
+
+  const worker = await stack.startWorker();
+  try {
+    await worker.get(SkillsService).estimateAll();
+  } finally {
+    await stack.stopWorker();
+  }
+  const { rows } = await stack.db.query('SELECT user_id, confusion FROM volunteer_skills WHERE workflow_id = $1 AND task = $2', [workflowId, 'T0']);
+  const learned: VolunteerSkills = Object.fromEntries(rows.map((row) => [row.user_id, row.confusion]));
+  // What consensus reads of the answers (those the volunteers gave, in the order skills are learned in), under version 2.
+  const [before, after] = [workflowDefinitionSchema.parse(version(answers)), workflowDefinitionSchema.parse(version(answers.slice(0, 2)))] as WorkflowDefinition[];
+  const { rows: stored } = await stack.db.query(
+    `SELECT c.user_id AS volunteer, c.subject_id AS subject, c.annotations FROM classifications c WHERE c.workflow_id = $1 ORDER BY c.subject_id, c.user_id`,
+    [workflowId],
+  );
+  const read = stored.flatMap(({ volunteer, subject, annotations }) => annotationsReadableUnder(after!, annotations, before!).map(({ value }) => ({ volunteer, subject, answer: value as string })));
+  expect(read).toHaveLength(10);
+  expect(skillsDiffer(learned, await learnSkills(read), 1e-9)).toBe(false);
+  // Learned from every answer whole, the third volunteer's "maybe"s would weigh in.
+  const whole = stored.map(({ volunteer, subject, annotations }) => ({ volunteer, subject, answer: annotations[0].value as string }));
+  expect(skillsDiffer(learned, await learnSkills(whole), 1e-3)).toBe(true);
 });

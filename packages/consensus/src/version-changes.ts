@@ -1,4 +1,4 @@
-import { type FieldError, type Task, type WorkflowDefinition, earlierAnswerChanges, singleAlgorithm } from '@chorus/tasks';
+import { type FieldError, type Task, type WorkflowDefinition, earlierAnswerChanges, newAnswerLimitsOf, singleAlgorithm } from '@chorus/tasks';
 import { isDeepStrictEqual } from 'node:util';
 import { classificationsNeededAtMost } from './retirement';
 
@@ -11,16 +11,22 @@ const TASK_WORDING = new Set(['question', 'instruction', 'help', 'label', 'propo
 /**
  * Whether consensus, retirement, effects or the consensus download could come out otherwise under `after` than under
  * `before`: not when only what volunteers read changed (the name, the tutorial, a question, an instruction, help, an
- * answer's label, how others' tags are shown) or how they are served (selection but its training set, which the
- * download names; feedback). Such a version needs no re-aggregation of every subject.
+ * answer's label, how others' tags are shown), how they are served (selection but its training set, which the
+ * download names; feedback) or the limits new answers are held to (`newAnswerLimits`: answers given so far are read
+ * without them). Such a version needs no re-aggregation of every subject. The one place that decides it.
  */
 export function changesConsensus(before: WorkflowDefinition, after: WorkflowDefinition): boolean {
   return !isDeepStrictEqual(forConsensus(before), forConsensus(after));
 }
 
 function forConsensus({ name, tutorial, selection, feedback, tasks, ...rest }: WorkflowDefinition): unknown {
-  return { ...rest, training: selection.training, tasks: Object.fromEntries(Object.entries(tasks).map(([key, task]) => [key, withoutWording(task)])) };
+  return { ...rest, training: selection.training, tasks: Object.fromEntries(Object.entries(tasks).map(([key, task]) => [key, withoutWording(withoutNewAnswerLimits(task))])) };
 }
+
+const withoutNewAnswerLimits = (task: Task): object => {
+  const limits = new Set(newAnswerLimitsOf(task));
+  return Object.fromEntries(Object.entries(task).filter(([field]) => !limits.has(field)));
+};
 
 const withoutWording = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(withoutWording);

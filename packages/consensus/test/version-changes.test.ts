@@ -44,7 +44,7 @@ describe('a new version of a classified workflow', () => {
     expect(versionChangeWarnings(before, reworded)).toEqual([]);
   });
 
-  it('says nothing of limits set for new answers, which answers given so far are not held to', () => {
+  it('says nothing of limits set for new answers, which answers given so far are not held to, nor computes anything again for them', () => {
     const tasks = {
       M: { type: 'multiple', question: 'Which?', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }], next: 'T' },
       T: { type: 'transcription', instruction: 'Type it', next: 'C' },
@@ -57,7 +57,17 @@ describe('a new version of a classified workflow', () => {
       C: { ...tasks.C, allowUnsure: false, evidence: 'none' },
       G: { ...tasks.G, maxTags: 1 },
     };
-    expect(versionChangeWarnings(workflow({ firstTask: 'M', tasks }), workflow({ firstTask: 'M', tasks: limited }))).toEqual([]);
+    const [earlier, later] = [workflow({ firstTask: 'M', tasks }), workflow({ firstTask: 'M', tasks: limited })];
+    expect(versionChangeWarnings(earlier, later)).toEqual([]);
+    expect(changesConsensus(earlier, later)).toBe(false);
+    for (const key of Object.keys(tasks) as (keyof typeof tasks)[]) {
+      expect(changesConsensus(earlier, workflow({ firstTask: 'M', tasks: { ...tasks, [key]: limited[key] } }))).toBe(false);
+    }
+    // What answers given so far are read by still counts, beside the limits.
+    expect(changesConsensus(earlier, workflow({ firstTask: 'M', tasks: { ...limited, G: { ...limited.G, allowFreeTags: true } } }))).toBe(true);
+    expect(changesConsensus(earlier, workflow({ firstTask: 'M', tasks: { ...limited, M: { ...limited.M, answers: limited.M.answers.slice(0, 1) } } }))).toBe(true);
+    expect(changesConsensus(earlier, workflow({ firstTask: 'M', tasks: { ...limited, C: { ...limited.C, senses: [...limited.C.senses, { value: 'p', label: 'Person' }] } } }))).toBe(true);
+    expect(changesConsensus(earlier, workflow({ firstTask: 'M', tasks: { ...limited, T: { ...limited.T, textTags: ['unclear'] } } }))).toBe(true);
   });
 
   it('names what counts otherwise of the answers given to each type of task', () => {

@@ -22,11 +22,15 @@ export { preparedQuery } from './prepared';
 export {
   answerReaggregations,
   owedReaggregations,
+  owedSkillsReaggregations,
+  oweSkillsReaggregation,
   reaggregationsRequested,
   recordReaggregationFinished,
   recordReaggregationRequested,
   recordReaggregationStarted,
   requestReaggregation,
   restartedReaggregation,
+  restartedSkillsReaggregation,
+  skillsReaggregationStarting,
   type ReaggregationRunRecorded,
 } from './reaggregations';

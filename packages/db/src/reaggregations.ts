@@ -63,6 +63,41 @@ export async function restartedReaggregation(db: DataSource, workflowId: string)
 }
 
 /**
+ * Records, in the transaction that stores a workflow's moved skills, that its unretired subjects are owed a run with
+ * them: a skills pass cut short before it enqueues the run (its process killed, Redis away) leaves it owed, and the
+ * reconciler starts it (`owedSkillsReaggregations`) until a run starts (`skillsReaggregationStarting`).
+ */
+export async function oweSkillsReaggregation(manager: EntityManager, workflowId: string): Promise<void> {
+  await manager.query('UPDATE workflows SET skills_reaggregation_owed_at = coalesce(skills_reaggregation_owed_at, now()) WHERE id = $1', [workflowId]);
+}
+
+/**
+ * A run of the workflow is starting: its batches read the skills stored before this (a run of every subject recomputes
+ * the unretired ones too), so no run is owed for them any longer; skills stored from now on are owed one again.
+ */
+export async function skillsReaggregationStarting(db: DataSource, workflowId: string): Promise<void> {
+  await db.query('UPDATE workflows SET skills_reaggregation_owed_at = NULL WHERE id = $1 AND skills_reaggregation_owed_at IS NOT NULL', [workflowId]);
+}
+
+/** Workflows whose unretired subjects have been owed a run with their skills for at least `graceMs` (or since the reconciler last started one). */
+export async function owedSkillsReaggregations(db: DataSource, graceMs: number): Promise<string[]> {
+  const rows: { id: string }[] = await db.query(
+    'SELECT id FROM workflows WHERE skills_reaggregation_owed_at < now() - make_interval(secs => $1::double precision / 1000)',
+    [graceMs],
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The reconciler is starting an owed skills run, if it is still owed (false when a run started since it read what is
+ * owed); owed from now, so that it waits `graceMs` again before it starts another.
+ */
+export async function restartedSkillsReaggregation(db: DataSource, workflowId: string): Promise<boolean> {
+  const [, restarted] = await db.query('UPDATE workflows SET skills_reaggregation_owed_at = now() WHERE id = $1 AND skills_reaggregation_owed_at IS NOT NULL', [workflowId]);
+  return restarted > 0;
+}
+
+/**
  * Runs of one workflow that researchers can look back on, of each kind: those researchers asked for, and those Chorus
  * started itself (`requested_by` null: after skills it re-learned moved, which can be every few minutes while
  * volunteers classify), so that Chorus's runs never push a researcher's out. The oldest of a kind go.

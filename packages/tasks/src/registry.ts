@@ -39,6 +39,12 @@ interface TaskTypeEntry<T extends TaskType> {
    * each change that makes them count otherwise or not at all, at its field's pointer in the task ("" the task).
    */
   earlierAnswerChanges(before: TaskOf<T>, after: TaskOf<T>): FieldError[];
+  /**
+   * The task's fields that only hold new answers to limits (how long, how many choices or tags, whether unsure or
+   * evidence may be given) or say how they are entered: neither `earlierAnswer` nor consensus reads them, so a new
+   * version that changes only these (and words) changes no consensus. A field not named here is taken to matter.
+   */
+  newAnswerLimits?: readonly (keyof TaskOf<T>)[];
   /** The task that follows, given the submitted value; undefined ends the workflow. */
   next(task: TaskOf<T>, value: unknown): string | undefined;
   /** Each field that names a task this one can lead to, set or not, for graph checks and the pointers of their errors. */
@@ -92,6 +98,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     flatKnownAnswer: flatKnownChoices,
     earlierAnswer: multipleEarlierAnswer,
     earlierAnswerChanges: multipleEarlierAnswerChanges,
+    newAnswerLimits: ['minChoices', 'maxChoices'],
   },
   transcription: {
     annotation: transcriptionAnnotationSchema,
@@ -102,6 +109,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     givesKnownAnswer: sameText,
     earlierAnswer: transcriptionEarlierAnswer,
     earlierAnswerChanges: transcriptionEarlierAnswerChanges,
+    // Consensus reads a text's lines as the volunteers broke them, whatever editor they had (`mode`).
+    newAnswerLimits: ['maxLength', 'mode'],
   },
   'close-reading': {
     annotation: closeReadingAnnotationSchema,
@@ -114,6 +123,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     earlierAnswer: closeReadingEarlierAnswer,
     // Unsure answers count apart as before, also once `allowUnsure` is off; `evidence` is for new answers.
     earlierAnswerChanges: (before, after) => choicesGone(before.senses, after.senses),
+    newAnswerLimits: ['allowUnsure', 'evidence'],
   },
   // The tags the volunteer applied; their votes against others' tags are in the annotations.
   tagging: {
@@ -129,6 +139,8 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     flatKnownAnswer: (_task, known: TaggingAnnotation) => flatKnownTags(known),
     earlierAnswer: taggingEarlierAnswer,
     earlierAnswerChanges: taggingEarlierAnswerChanges,
+    // Not `allowFreeTags`: closing the vocabulary leaves out the free tags given so far.
+    newAnswerLimits: ['maxTags'],
   },
 };
 
@@ -174,6 +186,11 @@ export function earlierAnswerUnder(task: Task, value: unknown): unknown {
 /** What `after` does to the answers given under `before`, a task of the same type: see `earlierAnswerChanges`. */
 export function earlierAnswerChanges<T extends Task>(before: T, after: T): FieldError[] {
   return entryFor(after).earlierAnswerChanges(before as never, after as never);
+}
+
+/** The fields of `task` that only limit new answers: see `newAnswerLimits`. */
+export function newAnswerLimitsOf(task: Task): readonly string[] {
+  return (entryFor(task).newAnswerLimits ?? []) as readonly string[];
 }
 
 export function nextTaskOf(task: Task, value: unknown): string | undefined {

@@ -79,8 +79,9 @@ export class WorkflowsService {
 
   /**
    * A changed definition becomes a new immutable version; an unchanged one keeps its version. A new version of a
-   * workflow with classifications starts its re-aggregation when its rules or tasks changed, not only their words. `ifMatch`
-   * is the workflow's ETag as the edit's author read it: another one now means someone saved since.
+   * workflow with classifications starts its re-aggregation when its rules or tasks changed, not only their words or the
+   * limits new answers are held to. `ifMatch` is the workflow's ETag as the edit's author read it: another one now
+   * means someone saved since.
    */
   async update(id: string, input: WorkflowInput, user: AuthUser, ifMatch?: string[]): Promise<WorkflowSaved & { etag: string }> {
     await this.requireResearcher(id, user);
@@ -103,7 +104,8 @@ export class WorkflowsService {
       const unlinked = input.subjectSetIds ? await this.link(manager, locked, input.subjectSetIds) : [];
       await this.requireLinkedSets(manager, id, input.definition);
       await this.requireTakenKnownAnswers(manager, id, input.definition);
-      // A new version in words only (a question, a label) is served at once, and no subject needs computing again.
+      // A new version in words or limits for new answers only (a question, a maxLength) is served at once, and no subject
+      // needs computing again (`changesConsensus`).
       const owed = changed && changesConsensus(current!, input.definition) && (await this.isClassified(manager, id));
       if (owed) await requestReaggregation(manager, id, user.id);
       const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition))];

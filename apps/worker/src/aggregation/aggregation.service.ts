@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
 import { isUnlinked, routeSubject } from '@chorus/db';
-import { type Annotation, type WorkflowDefinition, annotationsReadableUnder, skillWeightedTasks } from '@chorus/tasks';
+import { type Annotation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
 import { WorkflowDefinitions } from './workflow-definitions';
@@ -287,7 +287,7 @@ export class AggregationService {
 
   /**
    * Each subject's classifications, in the order they came. One made under another version than the workflow's
-   * current one keeps only what the current version can read of its answers (`annotationsReadableUnder`).
+   * current one keeps only what the current version can read of its answers (`WorkflowDefinitions.readable`).
    */
   private async classificationsOf(manager: EntityManager, statuses: StatusRow[], definitions: Map<string, WorkflowDefinition>): Promise<Map<string, StoredClassification[]>> {
     const currentVersion = new Map(statuses.map((row) => [row.workflow_id, row.version]));
@@ -304,10 +304,8 @@ export class AggregationService {
       const key = keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id });
       if (!bySubject.has(key)) bySubject.set(key, []);
       const definition = definitions.get(row.workflow_id)!;
-      const annotations =
-        row.workflow_version === currentVersion.get(row.workflow_id)
-          ? row.annotations
-          : annotationsReadableUnder(definition, row.annotations, await this.definitions.of(manager, row.workflow_id, row.workflow_version));
+      const current = { version: currentVersion.get(row.workflow_id)!, definition };
+      const annotations = await this.definitions.readable(manager, row.workflow_id, current, row.workflow_version, row.annotations);
       bySubject.get(key)!.push({
         id: row.id,
         volunteer: row.user_id,

@@ -57,7 +57,7 @@ export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicat
         const enqueued = await this.reconciler.enqueueLagging();
         if (enqueued) this.logger.log(`reconciler enqueued aggregation of ${enqueued} workflows with subjects long in the outbox`);
         const owed = await this.reconciler.enqueueOwedReaggregations();
-        if (owed) this.logger.log(`reconciler enqueued ${owed} owed whole re-aggregations that the queue had no run for`);
+        if (owed) this.logger.log(`reconciler enqueued ${owed} owed re-aggregations that the queue had no run for`);
         return enqueued + owed;
       }
       case 'estimate-skills':

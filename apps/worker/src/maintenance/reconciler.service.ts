@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { keptOnlyForHold, owedReaggregations, restartedReaggregation } from '@chorus/db';
+import { keptOnlyForHold, owedReaggregations, owedSkillsReaggregations, restartedReaggregation, restartedSkillsReaggregation } from '@chorus/db';
 import { aggregationJob, reaggregationJob } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -50,25 +50,33 @@ export class ReconcilerService {
   }
 
   /**
-   * Enqueues the whole re-aggregations Postgres says are owed and the queue has no run for: Redis lost the job, or a
-   * run failed for good (its attempts used up, or its worker died under it three times); one that keeps failing is
-   * started again less and less often, then left (`owedReaggregations`). How many it enqueued.
+   * Enqueues the re-aggregations Postgres says are owed and the queue has no run for: whole ones (Redis lost the job,
+   * or a run failed for good: its attempts used up, or its worker died under it three times; one that keeps failing is
+   * started again less and less often, then left, `owedReaggregations`), and the runs of the unretired subjects that
+   * skills stored without one starting since call for (the skills pass was cut short before it enqueued it, or Redis
+   * lost it before it started, `owedSkillsReaggregations`). How many it enqueued.
    */
   async enqueueOwedReaggregations(): Promise<number> {
     let enqueued = 0;
     for (const { workflowId, requestedBy } of await owedReaggregations(this.db, this.config.reconcileGraceMs)) {
-      const job = reaggregationJob(workflowId, 'all', requestedBy ?? undefined);
-      const key = job.opts.deduplication!.id;
-      const runId = await this.reaggregation.getDeduplicationJobId(key);
-      const state = runId ? await this.reaggregation.getJobState(runId) : 'unknown';
-      if (LIVE_STATES.has(state)) continue;
-      // Asked again after the queue: a run that ended between the two reads is not started again.
-      if (!(await restartedReaggregation(this.db, workflowId))) continue;
-      // A finished job's key goes with it (BullMQ 6), and one left behind is replaced by the add.
-      await this.reaggregation.add(job.name, job.data, job.opts);
-      enqueued += 1;
+      if (await this.enqueueUnlessLive(reaggregationJob(workflowId, 'all', requestedBy ?? undefined), () => restartedReaggregation(this.db, workflowId))) enqueued += 1;
+    }
+    for (const workflowId of await owedSkillsReaggregations(this.db, this.config.reconcileGraceMs)) {
+      if (await this.enqueueUnlessLive(reaggregationJob(workflowId, 'unretired'), () => restartedSkillsReaggregation(this.db, workflowId))) enqueued += 1;
     }
     return enqueued;
+  }
+
+  /** Enqueues a run the queue has none of waiting or under way, if it is `stillOwed`; whether it did. */
+  private async enqueueUnlessLive(job: ReturnType<typeof reaggregationJob>, stillOwed: () => Promise<boolean>): Promise<boolean> {
+    const runId = await this.reaggregation.getDeduplicationJobId(job.opts.deduplication!.id);
+    const state = runId ? await this.reaggregation.getJobState(runId) : 'unknown';
+    if (LIVE_STATES.has(state)) return false;
+    // Asked again after the queue: one that a run answered between the two reads is not started again.
+    if (!(await stillOwed())) return false;
+    // A finished job's key goes with it (BullMQ 6), and one left behind is replaced by the add.
+    await this.reaggregation.add(job.name, job.data, job.opts);
+    return true;
   }
 
   /** How many workflows it enqueued. */

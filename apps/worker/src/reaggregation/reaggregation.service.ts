@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ReaggregationProgress, ReaggregationScope } from '@chorus/jobs';
-import { answerReaggregations, reaggregationsRequested } from '@chorus/db';
+import { answerReaggregations, reaggregationsRequested, skillsReaggregationStarting } from '@chorus/db';
 import { DataSource } from 'typeorm';
 import { AggregationService, keyOf, nextBatchSize } from '../aggregation/aggregation.service';
 import { SkillsService } from '../skills/skills.service';
@@ -54,8 +54,9 @@ export class ReaggregationService {
     }
   }
 
-  /** A run of every subject answers the requests made before it starts. */
+  /** A run of every subject answers the requests made before it starts; any run, the skills stored before it. */
   private async begin(workflowId: string, scope: ReaggregationScope): Promise<ReaggregationProgress> {
+    await skillsReaggregationStarting(this.db, workflowId);
     const answers = scope === 'all' ? await reaggregationsRequested(this.db, workflowId) : undefined;
     return { done: 0, total: await this.count(workflowId, scope), after: null, ...(answers === undefined ? {} : { answers }) };
   }

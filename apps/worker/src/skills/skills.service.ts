@@ -1,14 +1,15 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { learnSkills, skillsDiffer } from '@chorus/consensus';
-import { requestReaggregation } from '@chorus/db';
+import { oweSkillsReaggregation, requestReaggregation } from '@chorus/db';
 import { reaggregationJob } from '@chorus/jobs';
-import { type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
+import { skillWeightedTasks } from '@chorus/tasks';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { type ReadingVersion, WorkflowDefinitions } from '../aggregation/workflow-definitions';
 import { SkillsRepository } from './skills.repository';
 
-const CURRENT_DEFINITIONS = 'SELECT w.id, v.definition FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version';
+const CURRENT_DEFINITIONS = 'SELECT w.id, w.version, v.definition FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version';
 
 /**
  * How far (in classifications, per cell of a volunteer's counts) skills learned again may be from the stored ones and
@@ -35,48 +36,53 @@ type Learned = 'unchanged' | 'changed' | 'first';
 export class SkillsService {
   private readonly logger = new Logger(SkillsService.name);
 
-  constructor(private readonly db: DataSource, private readonly skills: SkillsRepository, @InjectQueue('reaggregation') private readonly reaggregation: Queue) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly skills: SkillsRepository,
+    private readonly definitions: WorkflowDefinitions,
+    @InjectQueue('reaggregation') private readonly reaggregation: Queue,
+  ) {}
 
   /** Returns how many workflows' skills moved, each then re-aggregated. */
   async estimateAll(): Promise<number> {
-    const workflows: { id: string; definition: WorkflowDefinition }[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.status = 'active'`);
+    const workflows: ({ id: string } & ReadingVersion)[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.status = 'active'`);
     let moved = 0;
-    for (const workflow of workflows) if (await this.estimate(workflow.id, workflow.definition)) moved += 1;
+    for (const { id, ...current } of workflows) if (await this.estimate(id, current)) moved += 1;
     return moved;
   }
 
-  /** Whether the workflow's skills moved, and a re-aggregation was asked for. */
-  async estimate(workflowId: string, definition: WorkflowDefinition): Promise<boolean> {
-    const learned = await this.learn(workflowId, definition, true);
+  /** Whether the workflow's skills moved, and a re-aggregation was asked for; `current`: its current version. */
+  async estimate(workflowId: string, current: ReadingVersion): Promise<boolean> {
+    const learned = await this.learn(workflowId, current, true);
     if (learned === 'unchanged') return false;
     const job = reaggregationJob(workflowId, learned === 'first' ? 'all' : 'unretired');
     try {
       await this.reaggregation.add(job.name, job.data, job.opts);
     } catch (error) {
-      // The skills stored now look unchanged to the next pass, which would never ask for this run again: a whole run is
-      // owed instead (the first skills' is already), which the reconciler starts once Redis answers.
-      this.logger.warn(`a run of workflow ${workflowId} with its new skills is owed, as a whole run: ${(error as Error).message}`);
-      if (learned !== 'first') await requestReaggregation(this.db, workflowId, null);
+      // Owed in Postgres with the skills (see `learn`): the reconciler starts it once Redis answers.
+      this.logger.warn(`a run of workflow ${workflowId} with its new skills stays owed, for the reconciler to start: ${(error as Error).message}`);
     }
     return true;
   }
 
   /** Re-learns skill for the current version's `bayes` tasks, before a whole workflow is re-aggregated with them. */
   async learnCurrent(workflowId: string): Promise<void> {
-    const [workflow]: { definition: WorkflowDefinition }[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.id = $1`, [workflowId]);
-    if (workflow) await this.learn(workflowId, workflow.definition, false);
+    const [workflow]: ReadingVersion[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.id = $1`, [workflowId]);
+    if (workflow) await this.learn(workflowId, workflow, false);
   }
 
   /**
    * Each task's skills are learned from a snapshot of its answers outside any transaction (EM over a million answers
    * takes seconds), then compared with the stored ones and replaced if they moved, in one. Learns of one workflow
    * (scheduled, before a whole re-aggregation, on several workers) run one at a time, under a session lock, so an older
-   * snapshot never replaces a newer one. A scheduled learn that finds the workflow's first skills records the whole
-   * re-aggregation they call for as owed with them (a pass cut short before it enqueues the run, by a deploy or Redis
-   * away, still has it run); one before a whole run does not (that run is the one).
+   * snapshot never replaces a newer one. A scheduled learn records the run its moved skills call for as owed with them,
+   * in the same transaction (a whole re-aggregation for the workflow's first skills, else one of its unretired
+   * subjects), so that a pass cut short before it enqueues the run (killed, a deploy, Redis away) leaves it owed, and
+   * the reconciler starts it: the next pass, finding the skills unchanged, would not. One before a whole run does not
+   * (that run is the one).
    */
-  private async learn(workflowId: string, definition: WorkflowDefinition, scheduled: boolean): Promise<Learned> {
-    const tasks = skillWeightedTasks(definition);
+  private async learn(workflowId: string, current: ReadingVersion, scheduled: boolean): Promise<Learned> {
+    const tasks = skillWeightedTasks(current.definition);
     if (!tasks.length) return 'unchanged';
     const lock = this.db.createQueryRunner();
     await lock.connect();
@@ -85,7 +91,7 @@ export class SkillsService {
       await lock.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
       let learned: Learned = 'unchanged';
       for (const task of tasks) {
-        const outcome = await this.learnTask(workflowId, task, scheduled);
+        const outcome = await this.learnTask(workflowId, current, task, scheduled);
         if (outcome === 'first' || learned === 'unchanged') learned = outcome;
       }
       return learned;
@@ -95,16 +101,9 @@ export class SkillsService {
     }
   }
 
-  /** In a fixed order: EM over the same answers in another order could end a hair apart, and look like new skills. */
-  private async learnTask(workflowId: string, task: string, scheduled: boolean): Promise<Learned> {
+  private async learnTask(workflowId: string, current: ReadingVersion, task: string, scheduled: boolean): Promise<Learned> {
     const [answers, gold]: [{ volunteer: string; subject: string; answer: string }[], { id: string; answer: string }[]] = await Promise.all([
-      this.db.query(
-        `SELECT c.user_id AS volunteer, c.subject_id AS subject, a->>'value' AS answer
-         FROM classifications c CROSS JOIN jsonb_array_elements(c.annotations) a
-         WHERE c.workflow_id = $1 AND a->>'task' = $2 AND jsonb_typeof(a->'value') = 'string'
-         ORDER BY c.subject_id, c.user_id`,
-        [workflowId, task],
-      ),
+      this.answersTo(workflowId, current, task),
       this.db.query(
         `SELECT s.id, s.gold_standard->>$2 AS answer FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $1
          WHERE s.gold_standard ? $2 ORDER BY s.id`,
@@ -116,8 +115,30 @@ export class SkillsService {
       if (!skillsDiffer(await this.skills.learned(manager, workflowId, task), learned, SKILLS_MOVED)) return 'unchanged';
       const first = scheduled && !(await this.skills.anyLearned(manager, workflowId)) && Object.keys(learned).length > 0;
       if (first) await requestReaggregation(manager, workflowId, null);
+      else if (scheduled) await oweSkillsReaggregation(manager, workflowId);
       await this.skills.replace(manager, workflowId, task, learned);
       return first ? 'first' : 'changed';
     });
+  }
+
+  /**
+   * Every answer to a task, as consensus reads it under the current version (`WorkflowDefinitions.readable`: an answer
+   * no longer offered, or given to the key when it was a task of another type, teaches no skill). In a fixed order: EM
+   * over the same answers in another order could end a hair apart, and look like new skills.
+   */
+  private async answersTo(workflowId: string, current: ReadingVersion, task: string): Promise<{ volunteer: string; subject: string; answer: string }[]> {
+    const rows: { volunteer: string; subject: string; version: number; value: unknown }[] = await this.db.query(
+      `SELECT c.user_id AS volunteer, c.subject_id AS subject, c.workflow_version AS version, a->'value' AS value
+       FROM classifications c CROSS JOIN jsonb_array_elements(c.annotations) a
+       WHERE c.workflow_id = $1 AND a->>'task' = $2
+       ORDER BY c.subject_id, c.user_id`,
+      [workflowId, task],
+    );
+    const answers = [];
+    for (const { volunteer, subject, version, value } of rows) {
+      const [read] = await this.definitions.readable(this.db.manager, workflowId, current, version, [{ task, value }]);
+      if (read) answers.push({ volunteer, subject, answer: read.value as string });
+    }
+    return answers;
   }
 }

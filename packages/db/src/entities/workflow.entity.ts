@@ -25,6 +25,11 @@ export class Workflow {
   @Column({ type: 'int', default: 0 }) reaggregationRestarts!: number;
   /** Who asked for the owed run last (a new version's author, a researcher's request), so that a run the reconciler starts is theirs. */
   @Column({ type: 'uuid', nullable: true }) reaggregationRequestedBy!: string | null;
+  /**
+   * Since when the unretired subjects are owed a run with the volunteers' skills last learned (recorded with them, so a
+   * pass cut short before it enqueues the run loses nothing); null once a run has started after them.
+   */
+  @Column({ type: 'timestamptz', nullable: true }) skillsReaggregationOwedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
