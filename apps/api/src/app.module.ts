@@ -8,6 +8,7 @@ import { ClassificationsModule } from './classifications/classifications.module'
 import { ProblemFilter } from './common/problem.filter';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { ExportsModule } from './exports/exports.module';
+import { FavouritesModule } from './favourites/favourites.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
@@ -52,6 +53,7 @@ export class AppModule {
         AssignmentModule,
         RetirementModule,
         SubjectReportsModule,
+        FavouritesModule,
         ReaggregationModule,
         ClassificationsModule,
         ExportsModule,

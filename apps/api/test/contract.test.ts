@@ -1,5 +1,8 @@
 import {
   classificationStoredSchema,
+  favouritePageSchema,
+  favouriteSchema,
+  ownClassificationListSchema,
   healthSchema,
   accountViewSchema,
   invitationListSchema,
@@ -109,6 +112,10 @@ describe('the API answers as its OpenAPI document says', () => {
     const annotations = [{ task: 'T0', value: 'yes' }, { task: 'T1', value: { add: ['horse'] } }];
     documented(classificationStoredSchema, await call('POST', '/classifications', guest.token, { workflowId: workflow.id, workflowVersion: 1, subjectId: first!.id, annotations }), 201);
     documented(proposedTagsSchema, await call('GET', `/workflows/${workflow.id}/subjects/${first!.id}/tags?task=T1`, token), 200);
+    documented(favouriteSchema, await call('PUT', `/subjects/${first!.id}/favourite`, guest.token, { workflowId: workflow.id }), 201);
+    documented(favouriteSchema, await call('PUT', `/subjects/${first!.id}/favourite`, guest.token, { workflowId: workflow.id }), 200);
+    expect(documented(favouritePageSchema, await call('GET', '/account/favourites', guest.token), 200).favourites).toHaveLength(1);
+    expect(documented(ownClassificationListSchema, await call('GET', '/classifications', guest.token), 200).classifications[0]?.favourite).toBe(true);
     documented(workflowStatsSchema, await call('GET', `/workflows/${workflow.id}/stats`, token), 200);
     // A subject's results, once the worker has its consensus, and the page that lists it.
     const results = async () => documented(subjectResultDetailSchema, await call('GET', `/workflows/${workflow.id}/subject-results/${first!.id}`, token), 200);

@@ -69,6 +69,7 @@ describe("a workflow's subject results", () => {
       metadata: {},
       goldStandard: null,
       classificationCount: 2,
+      favourites: 0,
       retirement: { retiredAt: expect.any(String), reason: 'count', note: null, byClassificationId: retiring[1] },
       consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1 } },
     });
@@ -88,6 +89,29 @@ describe("a workflow's subject results", () => {
         row.classification_count,
       ]);
     }
+  });
+
+  it('counts the volunteers who marked each subject a favourite, in whichever workflow, on its page and in the download', async () => {
+    const { workflowId, projectId, subjectIds } = await voteWorkflow(stack, 3);
+    const [s0, s1, s2] = subjectIds as [string, string, string];
+    const definition = await stack.client.getWorkflow(workflowId);
+    const other = await stack.client.createWorkflow(projectId, { ...definition.definition, subjectSetIds: definition.subjectSetIds });
+    await stack.client.activateWorkflow(other.id);
+    const [ada, bob, cy] = await Promise.all([0, 1, 2].map(async () => stack.anonymous.withToken((await stack.anonymous.guest()).token)));
+    await ada!.markFavourite(s0, workflowId);
+    await ada!.markFavourite(s1, workflowId);
+    await bob!.markFavourite(s0, workflowId);
+    await bob!.markFavourite(s2, workflowId);
+    await bob!.unmarkFavourite(s2);
+    await cy!.markFavourite(s0, other.id);
+    const counted = { [s0]: 3, [s1]: 1, [s2]: 0 };
+
+    const page = await stack.client.subjectResults(workflowId);
+    expect(Object.fromEntries(page.subjects.map((subject) => [subject.id, subject.favourites]))).toEqual(counted);
+    expect((await stack.client.subjectResult(workflowId, s0)).favourites).toBe(3);
+    expect((await stack.client.subjectResults(other.id)).subjects.find((subject) => subject.id === s0)?.favourites).toBe(3);
+    const downloaded: { subject_id: string; favourites: number }[] = JSON.parse(await stack.client.consensus(workflowId, 'json'));
+    expect(Object.fromEntries(downloaded.map((row) => [row.subject_id, row.favourites]))).toEqual(counted);
   });
 
   it('filters by status, and by the start of an externalId or a subject id', async () => {

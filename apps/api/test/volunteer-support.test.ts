@@ -224,6 +224,7 @@ describe('GET /classifications: a volunteer’s own classifications', () => {
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       subject: { id: first.subjectIds.c, externalId: 'c', locations: [{ type: 'text', text: 'Notice c' }], metadata: { page: 3 } },
       annotations: answer('no'),
+      favourite: false,
     });
     expect(page.next).toEqual(expect.any(String));
     const next = await volunteer.myClassifications({ workflowId: first.workflowId, limit: 2, after: page.next! });

@@ -12,6 +12,7 @@ import { session } from './lib/session';
 import { CreateAccountPage, SignInPage } from './pages/AccountPages';
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/EmailLinkPages';
 import { AccountSettingsPage } from './pages/AccountSettingsPage';
+import { FavouriteSubjectPage, FavouritesPage } from './pages/FavouritesPage';
 import { ClassifyPage } from './pages/ClassifyPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { HomePage } from './pages/HomePage';
@@ -130,6 +131,8 @@ export function App() {
             {route.name === 'sign-in' && <SignInPage />}
             {route.name === 'create-account' && <CreateAccountPage />}
             {route.name === 'account' && <AccountSettingsPage />}
+            {route.name === 'favourites' && <FavouritesPage />}
+            {route.name === 'favourite' && <FavouriteSubjectPage key={route.subjectId} subjectId={route.subjectId} />}
             {route.name === 'verify-email' && <VerifyEmailPage />}
             {route.name === 'forgot-password' && <ForgotPasswordPage />}
             {route.name === 'reset-password' && <ResetPasswordPage />}

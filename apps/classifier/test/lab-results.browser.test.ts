@@ -43,6 +43,11 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const answer = (client: ChorusClient, name: string, value: string) => client.classify({ workflowId, workflowVersion: 1, subjectId: idOf[name]!, annotations: [{ task: 'T0', value }] }, randomUUID());
     const retiring = [await answer(guests[0]!.client, 'ad-01', 'yes'), await answer(guests[1]!.client, 'ad-01', 'yes')];
     await answer(guests[0]!.client, 'ad-02', 'no');
+    // Two volunteers found ad-02 interesting; one marked ad-03 and changed their mind.
+    await guests[0]!.client.markFavourite(idOf['ad-02']!, workflowId);
+    await guests[1]!.client.markFavourite(idOf['ad-02']!, workflowId);
+    await guests[1]!.client.markFavourite(idOf['ad-03']!, workflowId);
+    await guests[1]!.client.unmarkFavourite(idOf['ad-03']!);
     await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0 && (await researcher.stats(workflowId)).retired === 1, 'aggregation');
 
     // From the workflow's page to its results, by keyboard; the results' heading takes focus.
@@ -71,9 +76,9 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await waitForFocus(page, `tr[data-subject-id="${idOf[inIdOrder[25]!]}"] th a`);
     expect(await page.locator('#lab-results-more').count()).toBe(0);
     // Each subject's name, what it shows, its classifications, its status and its consensus in the definition's words.
-    expect(await cells('ad-01')).toEqual(['ad-01', '“Snippet ad-01: FOR SALE, a bicycle.”', '2', expect.stringMatching(/^Retired by its rule \(count\), /), 'T0: Yes, an advert (100% agreement, 2 votes)']);
-    expect(await cells('ad-02')).toEqual(['ad-02', '“Snippet ad-02: FOR SALE, a bicycle.”', '1', 'Still served', 'T0: No (100% agreement, 1 vote)']);
-    expect(await cells('ad-03')).toEqual(['ad-03', '“Snippet ad-03: FOR SALE, a bicycle.”', '0', 'Still served', 'None yet']);
+    expect(await cells('ad-01')).toEqual(['ad-01', '“Snippet ad-01: FOR SALE, a bicycle.”', '2', '0', expect.stringMatching(/^Retired by its rule \(count\), /), 'T0: Yes, an advert (100% agreement, 2 votes)']);
+    expect(await cells('ad-02')).toEqual(['ad-02', '“Snippet ad-02: FOR SALE, a bicycle.”', '1', '2', 'Still served', 'T0: No (100% agreement, 1 vote)']);
+    expect(await cells('ad-03')).toEqual(['ad-03', '“Snippet ad-03: FOR SALE, a bicycle.”', '0', '0', 'Still served', 'None yet']);
 
     // Filtered: the retired subjects only, then those whose external id starts with "ad-0".
     await page.getByLabel('Show', { exact: true }).selectOption('retired');
@@ -103,8 +108,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await waitForFocus(page, 'h1');
     expect(await page.locator('h1').textContent()).toBe('ad-01');
     const facts = await page.getByTestId('lab-result-facts').locator('dt, dd').allTextContents();
-    expect(facts.slice(0, 6)).toEqual(['Subject id', idOf['ad-01'], 'External id', 'ad-01', 'Classifications', '2']);
-    expect(facts[7]).toMatch(/^Retired by its rule \(count\), /);
+    expect(facts.slice(0, 8)).toEqual(['Subject id', idOf['ad-01'], 'External id', 'ad-01', 'Classifications', '2', 'Favourites', '0']);
+    expect(facts[9]).toMatch(/^Retired by its rule \(count\), /);
     await page.getByText('Snippet ad-01: FOR SALE, a bicycle.').waitFor();
     const consensus = page.getByTestId('lab-result-consensus');
     expect(await consensus.locator('caption').textContent()).toBe('Consensus of ad-01, task by task');

@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
 } from './types';
 
 /** The formats every download is written in (the API's and the lab's one list). */
@@ -333,6 +333,22 @@ export class ChorusClient {
   /** The caller's own classifications, newest first (pass a page's `next` as `after` for the one after), and their total. */
   myClassifications(query: { workflowId?: string; limit?: number; after?: string } = {}) {
     return this.call<OwnClassificationList>('GET', `/classifications?${queryString(query)}`);
+  }
+  /**
+   * Marks a subject a favourite of the caller's, naming the workflow they were shown it in (where to classify more);
+   * marking it again answers with the first (`replayed`), unchanged.
+   */
+  async markFavourite(subjectId: string, workflowId: string): Promise<Favourite & { replayed: boolean }> {
+    const { status, body } = await this.request<Favourite>('PUT', `/subjects/${subjectId}/favourite`, { workflowId });
+    return { ...body, replayed: status === 200 };
+  }
+  /** The subject is no longer a favourite of the caller's (whether it was or not). */
+  async unmarkFavourite(subjectId: string): Promise<void> {
+    await this.request('DELETE', `/subjects/${subjectId}/favourite`);
+  }
+  /** The caller's favourites, newest first (pass a page's `next` as `after` for the one after); `subjectId`: that subject's, if it is one. */
+  myFavourites(query: { subjectId?: string; limit?: number; after?: string } = {}) {
+    return this.call<FavouritePage>('GET', `/account/favourites?${queryString(query)}`);
   }
   stats(workflowId: string) {
     return this.call<WorkflowStats>('GET', `/workflows/${workflowId}/stats`);

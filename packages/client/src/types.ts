@@ -10,6 +10,8 @@ import type {
   memberViewSchema,
   ownInvitationSchema,
   ownClassificationListSchema,
+  favouritePageSchema,
+  favouriteSchema,
   ownClassificationSchema,
   prioritiesSetSchema,
   problemSchema,
@@ -145,6 +147,8 @@ export type ClassificationStored = z.infer<typeof classificationStoredSchema>;
 export type SubmitResult = ClassificationStored & { replayed: boolean };
 export type OwnClassification = z.infer<typeof ownClassificationSchema>;
 export type OwnClassificationList = z.infer<typeof ownClassificationListSchema>;
+export type Favourite = z.infer<typeof favouriteSchema>;
+export type FavouritePage = z.infer<typeof favouritePageSchema>;
 export type ProposedTag = z.infer<typeof proposedTagSchema>;
 export type HiddenTag = z.infer<typeof hiddenTagSchema>;
 export type TagProposal = z.infer<typeof tagProposalSchema>;

@@ -330,12 +330,27 @@ export const ownClassificationSchema = z.strictObject({
   createdAt: time,
   subject: queuedSubjectSchema,
   annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
+  favourite: z.boolean().meta({ description: 'The caller has marked the subject a favourite (PUT /subjects/:id/favourite)' }),
 });
 /**
  * The caller's classifications, newest first, and how many they have made in all (in the workflow asked about);
  * `next` asks for the page after (null after the last).
  */
 export const ownClassificationListSchema = z.strictObject({ total: z.int(), classifications: z.array(ownClassificationSchema), next: z.string().nullable() });
+
+/**
+ * A subject the caller marked a favourite, as volunteers see it, with where they were shown it: the project and the
+ * workflow, whose classify page `classifyUrl` is.
+ */
+export const favouriteSchema = z.strictObject({
+  subject: queuedSubjectSchema,
+  project: z.strictObject({ id, slug: z.string(), title: z.string() }),
+  workflow: z.strictObject({ id, name: z.string() }),
+  classifyUrl: z.string().meta({ description: "The classifier's page to classify in the workflow, from the server's root (/projects/<slug>/workflows/<id>): put the server's origin before it" }),
+  favouritedAt: time,
+});
+/** The caller's favourites, the newest first; `next` asks for the page after (null after the last). */
+export const favouritePageSchema = z.strictObject({ favourites: z.array(favouriteSchema), next: z.string().nullable() });
 
 /** A tag other volunteers proposed for a subject, with the votes on it (proposing counts as an up vote). */
 export const proposedTagSchema = z.strictObject({
@@ -431,6 +446,7 @@ export const taskConsensusSchema = z.strictObject({
  */
 export const subjectResultSchema = researcherSubjectSchema.extend({
   classificationCount: z.int().meta({ description: 'Classifications stored for the subject in the workflow, those after its retirement included' }),
+  favourites: z.int().meta({ description: 'The volunteers who marked the subject a favourite, in whichever workflow they were shown it: those who found it interesting' }),
   retirement: z
     .strictObject({
       retiredAt: time,

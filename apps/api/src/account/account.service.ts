@@ -101,10 +101,10 @@ export class AccountService {
 
   /**
    * Deletes what says whose the account was (email, password, name), its tokens, its memberships, the invitations
-   * addressed to its email and the subjects it holds. Its classifications stay, under an id no one can sign in as:
-   * consensus already counts them. An owner of projects is refused: nobody could administer them after. The
-   * account's row is locked while this looks, and a project is made, or an invitation accepted, only by an account
-   * its row says is one (`ProjectsService`, `InvitationsService`), so neither can happen meanwhile.
+   * addressed to its email, the subjects it holds and its favourites. Its classifications stay, under an id no one
+   * can sign in as: consensus already counts them. An owner of projects is refused: nobody could administer them
+   * after. The account's row is locked while this looks, and a project is made, or an invitation accepted, only by an
+   * account its row says is one (`ProjectsService`, `InvitationsService`), so neither can happen meanwhile.
    */
   async delete(user: AuthUser, password: string): Promise<void> {
     this.assertAccount(user);
@@ -126,6 +126,7 @@ export class AccountService {
       // the account's (verified); else it was meant for someone else, who may still register it.
       await manager.query('DELETE FROM project_invitations WHERE email = (SELECT email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL)', [user.id]);
       await manager.query('DELETE FROM assignments WHERE user_id = $1', [user.id]);
+      await manager.query('DELETE FROM favourites WHERE user_id = $1', [user.id]);
       return this.changeAccount(manager, user, DELETED);
     });
     this.generations.raised(user.id, generation!);

@@ -49,7 +49,7 @@ export class AuthController {
   @ApiZodBody(loginSchema)
   @ApiZodResponse(signInSchema, {
     description:
-      "A bearer token for the account. Sent with a guest's bearer token, the guest's classifications and reports of subjects become the account's (`guestWork.classifications` says how many; those of subjects the account classified itself stay the guest's, counted in `guestWork.alreadyClassified`), its holds are released and its tokens end.",
+      "A bearer token for the account. Sent with a guest's bearer token, the guest's classifications, reports of subjects and favourites become the account's (`guestWork.classifications` says how many; those of subjects the account classified itself stay the guest's, counted in `guestWork.alreadyClassified`), its holds are released and its tokens end.",
   })
   login(@Body(new ZodPipe(loginSchema)) input: LoginInput, @OptionalUser() caller?: AuthUser) {
     return this.auth.login(input, caller);

@@ -11,7 +11,7 @@ import { TokenGenerations } from './token-generations';
  * account classified itself (one volunteer never counts twice for a subject; those stay the guest's), and the
  * subjects either held are released where the account has now classified them. A carried classification is stamped
  * `updated_at`, so that an incremental download gives it again with its new volunteer. The guest's reports of subjects go
- * with it too (but of subjects the account reported itself). Only a guest is carried: a token of
+ * with it too (but of subjects the account reported itself), and its favourites (but those the account marked itself). Only a guest is carried: a token of
  * a guest who has since become an account of its own carries nothing.
  */
 const CARRY = `WITH guest AS (
@@ -26,6 +26,9 @@ const CARRY = `WITH guest AS (
     UPDATE subject_reports r SET user_id = $2, updated_at = now() FROM guest
     WHERE r.user_id = guest.id
       AND NOT EXISTS (SELECT 1 FROM subject_reports mine WHERE mine.user_id = $2 AND mine.workflow_id = r.workflow_id AND mine.subject_id = r.subject_id)
+  ), favourites AS (
+    UPDATE favourites f SET user_id = $2 FROM guest
+    WHERE f.user_id = guest.id AND NOT EXISTS (SELECT 1 FROM favourites mine WHERE mine.user_id = $2 AND mine.subject_id = f.subject_id)
   ), guest_holds AS (
     DELETE FROM assignments a USING guest WHERE a.user_id = guest.id
   ), account_holds AS (

@@ -10,6 +10,7 @@ import { ProblemException, conflict, validationFailed, workflowNotOpen } from '.
 import { cursorTimeSql, UNIQUE_VIOLATION } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
 import { unwrap } from '../common/zod';
+import { isFavouriteSql } from '../favourites/favourite-sql';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProjectAccess, accountIdOf, isPublicWorkflow } from '../projects/project-access';
@@ -26,7 +27,7 @@ import { goldFeedback } from './gold-feedback';
  */
 const OWN_CLASSIFICATIONS = `
   SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,
-         ${cursorTimeSql('c.created_at')} AS cursor_time
+         ${isFavouriteSql('c.user_id', 'c.subject_id')} AS favourite, ${cursorTimeSql('c.created_at')} AS cursor_time
   FROM classifications c JOIN subjects s ON s.id = c.subject_id
   WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at DESC, c.id DESC
@@ -45,6 +46,7 @@ interface OwnClassificationRow extends SubjectRow {
   workflow_version: number;
   created_at: Date;
   annotations: StoredAnnotation[];
+  favourite: boolean;
   cursor_time: string;
 }
 
@@ -163,6 +165,7 @@ export class ClassificationsService {
       createdAt: row.created_at.toISOString(),
       subject: subjectView(row),
       annotations: row.annotations,
+      favourite: row.favourite,
     }));
     return { total: total!, classifications, next: rows.length > limit && last ? classificationCursor(last.cursor_time, last.classification_id) : null };
   }

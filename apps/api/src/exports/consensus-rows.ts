@@ -27,6 +27,8 @@ export interface ConsensusRow {
   /** The classification whose arrival met the retirement rule; null for other retirements. */
   retired_by_classification_id: string | null;
   classification_count: number;
+  /** The volunteers who marked the subject a favourite, read at the download. */
+  favourites: number;
   /** When the subject's row last changed: a classification, a consensus or retirement that changed, a new priority. */
   updated_at: Date;
   /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
@@ -51,6 +53,8 @@ export const CONSENSUS_COLUMNS = {
   unretirement_note: "the researcher's words, for a subject they returned to the queue by hand (until it retires again)",
   retired_by_classification_id: 'the classification whose arrival met the rule',
   classification_count: "classifications stored for the subject, those after its retirement included",
+  favourites:
+    'the volunteers who marked the subject a favourite (in whichever workflow they were shown it), as they are at the download: marking one does not change updated_at, so a since= download gives the rows it gives for other reasons with their count now',
   workflow_version: "the newest workflow version any of the subject's consensus was computed with",
   updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority): what since= compares (ISO 8601)",
 } as const;
@@ -161,6 +165,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     unretirement_note: row.unretirement_note,
     retired_by_classification_id: row.retired_by_classification_id,
     classification_count: row.classification_count,
+    favourites: row.favourites,
     workflow_version: row.workflow_version,
     updated_at: new Date(row.updated_at).toISOString(),
   };

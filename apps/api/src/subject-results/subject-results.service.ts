@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { classificationCursor } from '../classifications/dto/own-classifications.dto';
 import { ProblemException } from '../common/problem';
+import { favouriteCountSql } from '../favourites/favourite-sql';
 import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-consensus';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { SubjectResultQuery, SubjectResultsQuery } from './dto/subject-results.dto';
@@ -20,6 +21,7 @@ interface SubjectResultRow {
   metadata: Record<string, unknown>;
   gold_standard: Record<string, unknown> | null;
   classification_count: number;
+  favourites: number;
   retired_at: Date | null;
   retirement_reason: NonNullable<SubjectResult['retirement']>['reason'] | null;
   retirement_note: string | null;
@@ -43,10 +45,10 @@ interface ClassificationRow {
  * The workflow's subjects that `filters` pass, in id order, `limit` at most, with their results. The workflow's
  * subjects are its hot rows but those of subjects whose sets were unlinked (kept for their consensus, which the
  * download still gives), as the workflow's stats count them. The page is chosen first, then each of its subjects'
- * consensus read: a page found among many subjects (sorted, say) does not read theirs.
+ * consensus and favourites read: a page found among many subjects (sorted, say) does not read theirs.
  */
 const subjectResults = ({ filters, limit, result }: { filters: string[]; limit: string; result: boolean }) => `
-  SELECT page.*, stored_consensus.tasks FROM (
+  SELECT page.*, stored_consensus.tasks, ${favouriteCountSql('page.subject_id')} AS favourites FROM (
     SELECT st.workflow_id, st.subject_id, s.external_id, s.locations, s.metadata, s.gold_standard, st.classification_count, st.retired_at,
            st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id
     FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
@@ -118,6 +120,7 @@ function toResult(row: SubjectResultRow): SubjectResult {
     metadata: row.metadata,
     goldStandard: row.gold_standard,
     classificationCount: row.classification_count,
+    favourites: row.favourites,
     retirement:
       row.retired_at && row.retirement_reason
         ? { retiredAt: row.retired_at.toISOString(), reason: row.retirement_reason, note: row.retirement_note, byClassificationId: row.retired_by_classification_id }

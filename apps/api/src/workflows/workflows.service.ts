@@ -186,12 +186,13 @@ export class WorkflowsService {
 
   /**
    * The workflow, if the caller may read it and what volunteers gave it (tags, say): its project is public or they
-   * are a member, and a draft (unpublished work) only for its project's members.
+   * are a member, and a draft (unpublished work) only for its project's members. To others it is not found, at
+   * `pointer` (where the request names it).
    */
-  async readable(id: string, user: AuthUser | undefined): Promise<Workflow> {
-    const workflow = await this.find(id);
-    await this.access.readable(workflow.projectId, user, '/params/id', `Workflow ${workflow.id}`);
-    if (workflow.status === 'draft' && !(await this.access.roleOf(workflow.projectId, user))) throw notFound(`Workflow ${id}`, '/params/id');
+  async readable(id: string, user: AuthUser | undefined, pointer = '/params/id'): Promise<Workflow> {
+    const workflow = await this.find(id, pointer);
+    await this.access.readable(workflow.projectId, user, pointer, `Workflow ${workflow.id}`);
+    if (workflow.status === 'draft' && !(await this.access.roleOf(workflow.projectId, user))) throw notFound(`Workflow ${id}`, pointer);
     return workflow;
   }
 
@@ -264,9 +265,9 @@ export class WorkflowsService {
   }
 
 
-  private async find(id: string): Promise<Workflow> {
+  private async find(id: string, pointer = '/params/id'): Promise<Workflow> {
     const workflow = await this.db.getRepository(Workflow).findOneBy({ id });
-    if (!workflow) throw notFound(`Workflow ${id}`, '/params/id');
+    if (!workflow) throw notFound(`Workflow ${id}`, pointer);
     return workflow;
   }
 

@@ -2,11 +2,12 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { onInvitationAnswered, refreshAccount, showAccountNotice, signOut, useSession } from '../lib/account';
 import { session } from '../lib/session';
-import { ACCOUNT, accountPath, isAccountPage, LAB, Link, matchRoute, nextPath } from '../lib/router';
+import { ACCOUNT, accountPath, FAVOURITES, isAccountPage, LAB, Link, matchRoute, nextPath } from '../lib/router';
 
 /**
- * The header's way to the volunteer's account, on every page: "Sign in" and "Create an account" for a guest (both come
- * back to this page once done), the account's name, a link to its page and "Sign out" once signed in.
+ * The header's way to the volunteer's account, on every page: their favourites, and "Sign in" and "Create an account"
+ * for a guest (both come back to this page once done), the account's name, a link to its page and "Sign out" once
+ * signed in.
  */
 export function AccountNav({ path }: { path: string }) {
   const { t } = useTranslation();
@@ -72,6 +73,9 @@ export function AccountNav({ path }: { path: string }) {
           <p className="account-name" data-testid="account-name">
             {t('account.signedInAs', { name: volunteer.displayName ?? volunteer.email ?? '' })}
           </p>
+          <Link to={FAVOURITES} data-account-link="favourites" aria-current={route.name === 'favourites' ? 'page' : undefined}>
+            {t('favourites.title')}
+          </Link>
           <Link to={LAB} data-account-link="lab" aria-current={route.name === 'lab' ? 'page' : undefined}>
             {t('lab.nav')}
           </Link>
@@ -84,6 +88,11 @@ export function AccountNav({ path }: { path: string }) {
         </>
       ) : (
         <ul>
+          <li>
+            <Link to={FAVOURITES} data-account-link="favourites" aria-current={route.name === 'favourites' ? 'page' : undefined}>
+              {t('favourites.title')}
+            </Link>
+          </li>
           <li>
             <Link to={accountPath('sign-in', here)} data-account-link="sign-in" aria-current={route.name === 'sign-in' ? 'page' : undefined}>
               {t('account.signIn')}

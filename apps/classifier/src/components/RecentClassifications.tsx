@@ -3,9 +3,11 @@ import type { SubjectLocation, TextLocation, WorkflowDefinition } from '@chorus/
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AnswersInWords } from './AnswersInWords';
+import { FavouriteToggle } from './FavouriteToggle';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { withOlderShown } from '../lib/recentPages';
+import { FAVOURITES, Link } from '../lib/router';
 import { subjectName, textPreview } from '../lib/subjectName';
 import { useVersionDefinitions } from '../lib/useVersionDefinitions';
 
@@ -90,6 +92,9 @@ export function RecentClassifications({ workflowId, version, definition, stored 
           {t('recent.older')}
         </button>
       )}
+      <p className="recent-favourites">
+        <Link to={FAVOURITES}>{t('recent.favourites')}</Link>
+      </p>
     </details>
   );
 }
@@ -99,18 +104,20 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
   const { subject, annotations, createdAt } = classification;
   const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
   const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
+  const name = subjectName(subject) ?? t('recent.subject');
   return (
     <li className="recent-item" tabIndex={-1}>
       {image && <img className="recent-thumbnail" src={image.url} alt="" loading="lazy" width={64} height={64} />}
       <div>
         <p className="recent-subject">
-          <span>{subjectName(subject) ?? t('recent.subject')}</span>{' '}
+          <span>{name}</span>{' '}
           <time className="muted" dateTime={createdAt}>
             {new Date(createdAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })}
           </time>
         </p>
         {text && <p className="recent-preview">{textPreview(text.text)}</p>}
         <AnswersInWords annotations={annotations} definition={definition} />
+        <FavouriteToggle subjectId={subject.id} workflowId={classification.workflowId} favourite={classification.favourite} name={name} />
       </div>
     </li>
   );

@@ -11,6 +11,7 @@ import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invali
 import { TaskView } from '../tasks/TaskView';
 import { subjectName } from '../lib/subjectName';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
+import { FavouriteToggle, useFavourite } from './FavouriteToggle';
 import { type ReportInput, ReportOffer, ReportProblem, reportReasonsFor } from './ReportProblem';
 import { SubjectMedia } from './SubjectMedia';
 
@@ -70,6 +71,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     if (!problem) clearDraft(storageKey);
     return problem;
   };
+  const favourite = useFavourite(subject.id);
   const [startedAt] = useState(() => restored?.startedAt ?? new Date().toISOString());
   // One key per subject: retrying after a failure (even one where the server did store it) never stores it twice.
   const [idempotencyKey] = useState(() => restored?.idempotencyKey ?? randomUuid());
@@ -329,6 +331,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
           </button>
         </div>
       </form>
+      <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite={favourite} />
       <ReportProblem reasons={reportReasonsFor(definition)} reporting={reporting} onOpen={openReport} onClose={() => setReporting(null)} onReport={report} />
     </section>
   );

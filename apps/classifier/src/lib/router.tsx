@@ -36,6 +36,8 @@ export type Route =
   | { name: 'sign-in' }
   | { name: 'create-account' }
   | { name: 'account' }
+  | { name: 'favourites' }
+  | { name: 'favourite'; subjectId: string }
   | { name: 'verify-email' }
   | { name: 'forgot-password' }
   | { name: 'reset-password' }
@@ -55,9 +57,12 @@ export function matchRoute(path: string): Route {
   if (path === CREATE_ACCOUNT || path === `${CREATE_ACCOUNT}/`) return { name: 'create-account' };
   if (path === ACCOUNT || path === `${ACCOUNT}/`) return { name: 'account' };
   if (path === LAB || path === `${LAB}/`) return { name: 'lab' };
+  if (path === FAVOURITES || path === `${FAVOURITES}/`) return { name: 'favourites' };
   const linkPage = LINK_PAGES.find((page) => path === `/${page}` || path === `/${page}/`);
   if (linkPage) return { name: linkPage };
   try {
+    const favourite = /^\/favourites\/([^/]+)\/?$/.exec(path);
+    if (favourite) return { name: 'favourite', subjectId: decodeURIComponent(favourite[1]!) };
     const project = /^\/projects\/([^/]+)\/?$/.exec(path);
     if (project) return { name: 'project', projectSlug: decodeURIComponent(project[1]!) };
     const classify = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(path);
@@ -84,6 +89,14 @@ export function projectPath(projectSlug: string): string {
 
 export function classifyPath(projectSlug: string, workflowId: string): string {
   return `${projectPath(projectSlug)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The volunteer's favourite subjects, across projects. */
+export const FAVOURITES = '/favourites';
+
+/** One of the volunteer's favourites, shown whole. */
+export function favouritePath(subjectId: string): string {
+  return `${FAVOURITES}/${encodeURIComponent(subjectId)}`;
 }
 
 /** The researcher lab: the signed-in researcher's projects, and a way to create one. */

@@ -17,7 +17,7 @@ import {
 } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { ACCOUNT, accountPath, Link, navigate, projectPath } from '../lib/router';
+import { ACCOUNT, accountPath, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
@@ -34,6 +34,9 @@ export function AccountSettingsPage() {
       {volunteer.kind === 'registered' ? (
         <>
           <ContributionSection />
+          <p>
+            <Link to={FAVOURITES}>{t('favourites.title')}</Link>
+          </p>
           <EmailSection email={volunteer.email ?? ''} verified={verified} />
           {verified && <Invitations />}
           <RenameForm name={volunteer.displayName ?? ''} />

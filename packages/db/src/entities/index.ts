@@ -12,12 +12,14 @@ export * from './mail-outbox.entity';
 export * from './subject-report.entity';
 export * from './hidden-tag.entity';
 export * from './effect-membership.entity';
+export * from './favourite.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
 import { EffectMembership } from './effect-membership.entity';
+import { Favourite } from './favourite.entity';
 import { HiddenTag, UnhiddenTag } from './hidden-tag.entity';
 import { MailOutbox } from './mail-outbox.entity';
 import { Project, ProjectFormerSlug, ProjectInvitation, ProjectMember } from './project.entity';
@@ -31,5 +33,5 @@ import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity
 export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
-  ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership,
+  ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
 ];

@@ -177,6 +177,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
               <th scope="col">{t('lab.results.subject')}</th>
               <th scope="col">{t('lab.results.shows')}</th>
               <th scope="col">{t('lab.results.classifications')}</th>
+              <th scope="col">{t('lab.results.favourites')}</th>
               <th scope="col">{t('lab.results.state')}</th>
               <th scope="col">{t('lab.results.consensus')}</th>
             </tr>
@@ -189,6 +190,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
                 </th>
                 <td>{whatSubjectShows(subject)}</td>
                 <td>{subject.classificationCount}</td>
+                <td>{subject.favourites}</td>
                 <td>
                   <RetirementInWords subject={subject} />
                 </td>

@@ -95,6 +95,10 @@ function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView
           <dd>{subject.classificationCount}</dd>
         </div>
         <div className="lab-fact">
+          <dt>{t('lab.results.favourites')}</dt>
+          <dd>{subject.favourites}</dd>
+        </div>
+        <div className="lab-fact">
           <dt>{t('lab.results.state')}</dt>
           <dd>
             <RetirementInWords subject={subject} />

@@ -1,0 +1,195 @@
+import type { Favourite, FavouritePage as FavouriteList } from '@chorus/client';
+import type { SubjectLocation, TextLocation } from '@chorus/tasks';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../components/Breadcrumb';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { FavouriteToggle } from '../components/FavouriteToggle';
+import { SubjectMedia } from '../components/SubjectMedia';
+import { useSession } from '../lib/account';
+import { useClient } from '../lib/clientContext';
+import { describeError, type Problem } from '../lib/errors';
+import { FAVOURITES, Link, accountPath, favouritePath } from '../lib/router';
+import { subjectName, textPreview } from '../lib/subjectName';
+import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { useLoaded } from '../lib/useLoaded';
+
+/** Favourites shown at a time; "Show more favourites" asks for the next page. */
+const PAGE_SIZE = 20;
+
+const nameOf = (favourite: Favourite, fallback: string) => subjectName(favourite.subject) ?? fallback;
+const firstImage = (locations: SubjectLocation[]) => locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
+
+/**
+ * `/favourites`: the subjects the volunteer marked a favourite, in every project, the latest first, each with what it
+ * shows, where they were shown it, and a way to open it and to classify more there.
+ */
+export function FavouritesPage() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const volunteer = useSession();
+  useDocumentTitle(t('favourites.title'));
+  const [list, setList] = useState<FavouriteList | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  /** After "Show more favourites", the first favourite it brought takes focus: the button may be gone (no more pages). */
+  const focusItem = useRef<number | null>(null);
+  const items = useRef<HTMLOListElement>(null);
+
+  const load = useCallback(
+    async (after?: string) => {
+      try {
+        const page = await client.myFavourites({ limit: PAGE_SIZE, after });
+        setList((shown) => {
+          if (!after || !shown) return page;
+          focusItem.current = shown.favourites.length;
+          return { ...page, favourites: [...shown.favourites, ...page.favourites] };
+        });
+        setProblem(null);
+      } catch (error) {
+        setProblem(describeError(error));
+      }
+    },
+    [client],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    if (focusItem.current === null || !list) return;
+    items.current?.querySelectorAll<HTMLElement>(':scope > li')[focusItem.current]?.focus();
+    focusItem.current = null;
+  }, [list]);
+
+  return (
+    <div className="page page-favourites" data-testid="favourites">
+      <h1 tabIndex={-1}>{t('favourites.title')}</h1>
+      <p className="lead">{t('favourites.lead')}</p>
+      {volunteer.kind !== 'registered' && (
+        <p data-testid="favourites-guest">
+          {t('favourites.guest')} <Link to={accountPath('create-account', FAVOURITES)}>{t('account.createAccount')}</Link> ·{' '}
+          <Link to={accountPath('sign-in', FAVOURITES)}>{t('account.signIn')}</Link>
+        </p>
+      )}
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={() => void load(list?.next ?? undefined)}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {list === null ? (
+        !problem && (
+          <p className="loading" role="status">
+            {t('favourites.loading')}
+          </p>
+        )
+      ) : list.favourites.length === 0 ? (
+        <p data-testid="favourites-none">{t('favourites.none')}</p>
+      ) : (
+        <ol className="favourite-list" ref={items}>
+          {list.favourites.map((favourite) => (
+            <FavouriteItem key={favourite.subject.id} favourite={favourite} />
+          ))}
+        </ol>
+      )}
+      {list?.next && (
+        <button type="button" className="button button-secondary" onClick={() => void load(list.next ?? undefined)}>
+          {t('favourites.more')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A favourite in the list: its thumbnail (described as the researchers describe the image) or opening words, its name
+ * to open it, where it is from.
+ */
+function FavouriteItem({ favourite }: { favourite: Favourite }) {
+  const { t } = useTranslation();
+  const { subject, workflow } = favourite;
+  const name = nameOf(favourite, t('favourites.subject'));
+  const image = firstImage(subject.locations);
+  const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
+  return (
+    <li className="favourite-item" tabIndex={-1} data-subject-id={subject.id}>
+      {image && <img className="favourite-thumbnail" src={image.url} alt={image.alt ?? ''} loading="lazy" width={96} height={96} />}
+      <div className="favourite-about">
+        <h2 className="favourite-name">
+          <Link to={favouritePath(subject.id)}>{name}</Link>
+        </h2>
+        {text && <p className="favourite-preview">{textPreview(text.text)}</p>}
+        <FavouriteWhere favourite={favourite} />
+        <div className="favourite-actions">
+          <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite name={name} />
+          <Link to={favourite.classifyUrl}>{t('favourites.classify', { workflow: workflow.name })}</Link>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+/** Where the volunteer was shown a favourite (its project and workflow), and when they marked it. */
+function FavouriteWhere({ favourite }: { favourite: Favourite }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <p className="favourite-where muted">
+      {t('favourites.where', { project: favourite.project.title, workflow: favourite.workflow.name })}
+      <br />
+      <time dateTime={favourite.favouritedAt}>
+        {t('favourites.when', { date: new Date(favourite.favouritedAt).toLocaleDateString(i18n.language, { dateStyle: 'medium' }) })}
+      </time>
+    </p>
+  );
+}
+
+/** `/favourites/:subjectId`: one of the volunteer's favourites, shown whole, to look at again. */
+export function FavouriteSubjectPage({ subjectId }: { subjectId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data, problem, reload } = useLoaded(() => client.myFavourites({ subjectId, limit: 1 }), [client, subjectId]);
+  const favourite = data?.favourites[0];
+  const name = favourite ? nameOf(favourite, t('favourites.subject')) : undefined;
+  useDocumentTitle(name ?? t('favourites.title'));
+  const heading = useRef<HTMLHeadingElement>(null);
+  const gone = data !== null && !favourite;
+  useEffect(() => {
+    if (gone) heading.current?.focus();
+  }, [gone]);
+
+  return (
+    <div className="page page-favourite" data-testid="favourite-subject">
+      <Breadcrumb up={[{ to: FAVOURITES, label: t('favourites.title') }]} here={name ?? ''} />
+      <ErrorAlert problem={problem}>
+        <button type="button" className="button button-secondary" onClick={reload}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {gone && (
+        <>
+          <h1 tabIndex={-1} ref={heading}>
+            {t('favourites.notFoundTitle')}
+          </h1>
+          <p>{t('favourites.notFound')}</p>
+          <p>
+            <Link to={FAVOURITES}>{t('favourites.backToList')}</Link>
+          </p>
+        </>
+      )}
+      {favourite && name && (
+        <>
+          <h1 tabIndex={-1}>{name}</h1>
+          <FavouriteWhere favourite={favourite} />
+          <div className="favourite-actions">
+            <FavouriteToggle subjectId={favourite.subject.id} workflowId={favourite.workflow.id} favourite />
+            <Link to={favourite.classifyUrl}>{t('favourites.classify', { workflow: favourite.workflow.name })}</Link>
+          </div>
+          <SubjectMedia locations={favourite.subject.locations} subject={favourite.subject} />
+        </>
+      )}
+      {data === null && !problem && (
+        <p className="loading" role="status">
+          {t('favourites.loadingOne')}
+        </p>
+      )}
+    </div>
+  );
+}

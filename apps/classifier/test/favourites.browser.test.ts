@@ -1,0 +1,114 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * A volunteer marks the subject on screen a favourite by keyboard ("☆ Favourite", a toggle button), sees it so in their
+ * recent classifications, and finds it on their favourites page, from the header, with its thumbnail described, and
+ * opens it; the page fits a phone and a window zoomed to 200 %.
+ */
+
+jest.setTimeout(60_000);
+
+/** A 1×1 PNG: what a thumbnail and the viewer load. */
+const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+describe('classifier in a browser: favourites', () => {
+  const suite = useStackAndBrowser();
+  let images: Server;
+  let imageBase = '';
+
+  beforeAll(async () => {
+    images = createServer((_request, response) => {
+      response.setHeader('Content-Type', 'image/png');
+      response.setHeader('Access-Control-Allow-Origin', '*');
+      response.end(PIXEL);
+    });
+    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+    imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => images.close(() => resolve())));
+
+  const favouritesOf = async (workflowId: string) =>
+    (await suite.stack.db.query('SELECT f.subject_id, u.kind FROM favourites f JOIN users u ON u.id = f.user_id WHERE f.workflow_id = $1', [workflowId])).rows;
+  const pressed = (page: Page, selector: string) => page.locator(selector).getAttribute('aria-pressed');
+  /** Nothing wider than the window: no sideways scrolling. */
+  const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+
+  it('marks the subject on screen by keyboard and finds it on the favourites page, described, and opens it', async () => {
+    const alts: Record<string, string> = { poster: 'A circus poster with an elephant', soap: 'An advertisement for soap' };
+    const { project, workflow, path } = await liveYesNoWorkflow(
+      suite.stack,
+      'Favourites',
+      Object.entries(alts).map(([externalId, alt]) => ({ externalId, locations: [{ type: 'image' as const, url: `${imageBase}/${externalId}.png`, alt }] })),
+    );
+    await skipTutorial(suite.context, workflow.id);
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}${path}`);
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    const shown = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    const [{ external_id: name }] = (await suite.stack.db.query('SELECT external_id FROM subjects WHERE id = $1', [shown])).rows;
+
+    // The toggle below the subject, reached and pressed by keyboard: marked, unmarked, marked again.
+    const toggle = '[data-testid="subject"] [data-testid="favourite"]';
+    await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('aria-disabled') === null, toggle);
+    expect(await pressed(page, toggle)).toBe('false');
+    await tabTo(page, toggle);
+    expect(await page.locator(toggle).textContent()).toBe('☆ Favourite');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('favourite-message').getByText('Added to your favourites.').waitFor();
+    expect(await pressed(page, toggle)).toBe('true');
+    expect(await favouritesOf(workflow.id)).toEqual([{ subject_id: shown, kind: 'guest' }]);
+    await page.keyboard.press('Space');
+    await page.getByTestId('favourite-message').getByText('Removed from your favourites.').waitFor();
+    expect(await pressed(page, toggle)).toBe('false');
+    expect(await favouritesOf(workflow.id)).toEqual([]);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('favourite-message').getByText('Added to your favourites.').waitFor();
+    await checkScreen(page, 'favourite-classify');
+
+    // Classified, it is among the recent classifications, marked.
+    await tabTo(page, '[data-testid="subject"] input[type="radio"]', 30, true);
+    await answerByKey(page);
+    await tabTo(page, '[data-testid="recent"] summary');
+    await page.keyboard.press('Enter');
+    const recentToggle = page.getByTestId('recent').getByRole('button', { name: `Favourite: ${name}` });
+    await recentToggle.waitFor();
+    expect(await recentToggle.getAttribute('aria-pressed')).toBe('true');
+    // The next subject, not marked.
+    expect(await pressed(page, toggle)).toBe('false');
+
+    // From the header to the favourites page, by keyboard.
+    await tabTo(page, '[data-account-link="favourites"]', 60, true);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Your favourites' }).waitFor();
+    await waitForFocus(page, 'h1');
+    const item = page.locator(`[data-testid="favourites"] li[data-subject-id="${shown}"]`);
+    await item.waitFor();
+    expect(await page.locator('[data-testid="favourites"] li').count()).toBe(1);
+    expect(await item.getByRole('img').getAttribute('alt')).toBe(alts[name]);
+    expect(await item.locator('.favourite-where').textContent()).toMatch(new RegExp(`^${project.title}: Ad or not\\?Marked on `));
+    expect(await item.getByRole('link', { name: 'Classify more in “Ad or not?”' }).getAttribute('href')).toBe(path);
+    expect(await item.getByRole('button', { name: `Favourite: ${name}` }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('favourites-guest').count()).toBe(1); // a guest is told how to keep them
+    await checkScreen(page, 'favourites');
+    // A phone, and a 1280 px window zoomed to 200 % (640 CSS px): nothing wider than the screen.
+    for (const [width, height] of [[375, 740], [640, 400]] as const) {
+      await page.setViewportSize({ width, height });
+      expect(await fitsWidth(page)).toBe(true);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Opened, by keyboard: the subject whole, described as the researchers describe it.
+    await tabTo(page, `li[data-subject-id="${shown}"] h2 a`);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await waitForFocus(page, 'h1');
+    expect(new URL(page.url()).pathname).toBe(`/favourites/${shown}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
+    expect(await page.getByTestId('image-viewer').getAttribute('aria-label')).toContain(alts[name]);
+    await checkScreen(page, 'favourite-subject');
+    expect(errors).toEqual([]);
+  });
+});
