@@ -112,8 +112,8 @@ export function apiProcess(port: number, env: NodeJS.ProcessEnv): ManagedProcess
   });
 }
 
-/** The worker's own entry point (apps/worker/dist/main.js), ready when it says so. */
-export function workerProcess(env: NodeJS.ProcessEnv): ManagedProcess {
+/** The worker's own entry point (apps/worker/dist/main.js), ready when it says so (or when `ready` says). */
+export function workerProcess(env: NodeJS.ProcessEnv, ready = (output: string) => output.includes('Chorus worker running')): ManagedProcess {
   const entry = join(root, 'apps', 'worker', 'dist', 'main.js');
-  return managed('worker', process.execPath, [entry], env, async (output) => output.includes('Chorus worker running'));
+  return managed('worker', process.execPath, [entry], env, async (output) => ready(output));
 }

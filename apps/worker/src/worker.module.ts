@@ -1,13 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Global, type INestApplicationContext, Module } from '@nestjs/common';
 import { openDatabase } from '@chorus/db';
-import { defaultJobOptions, queueNames, redisOptions } from '@chorus/jobs';
+import { redisOptions } from '@chorus/jobs';
 import { DataSource } from 'typeorm';
 import { AggregationProcessor } from './aggregation/aggregation.processor';
 import { AggregationService } from './aggregation/aggregation.service';
 import { WorkflowDefinitions } from './aggregation/workflow-definitions';
 import { WORKER_CONFIG, type WorkerConfig } from './config/config';
-import { QueueErrors } from './jobs/queue-errors';
+import { Queues, queueProviders } from './jobs/queues';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { ReconcilerService } from './maintenance/reconciler.service';
 import { ReaggregationProcessor } from './reaggregation/reaggregation.processor';
@@ -22,8 +22,10 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        BullModule.forRoot({ connection: { url: config.redisUrl, ...redisOptions('worker') }, prefix: config.queuePrefix, defaultJobOptions }),
-        ...queueNames.map((name) => BullModule.registerQueue({ name })),
+        BullModule.forRoot({ connection: { url: config.redisUrl, ...redisOptions('worker') }, prefix: config.queuePrefix }),
+        // No queue: only what makes the processors' workers (with their queue's connection and prefix). The queues are
+        // provided below, each listening for its errors from the moment it is made.
+        BullModule.registerQueue(),
       ],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
@@ -31,7 +33,8 @@ export class WorkerModule {
           provide: DataSource,
           useFactory: () => openDatabase(config.databaseUrl, config.databasePoolSize),
         },
-        QueueErrors,
+        ...queueProviders(config),
+        Queues,
         AggregationService,
         WorkflowDefinitions,
         AggregationProcessor,
