@@ -13,6 +13,8 @@ export interface ManagedProcess {
   restart(signal: NodeJS.Signals): Promise<void>;
   /** What it wrote since it last started (the last 20,000 characters of stdout and stderr). */
   output(): string;
+  /** Its exit code once it has exited by itself (null while it runs, or when a signal ended it). */
+  exitCode(): number | null;
 }
 
 export function freePort(): Promise<number> {
@@ -57,6 +59,7 @@ function managed(name: string, command: string, args: string[], env: NodeJS.Proc
       await self.start();
     },
     output: () => output,
+    exitCode: () => child?.exitCode ?? null,
   };
   return self;
 }

@@ -39,7 +39,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.of(config),
-        DatabaseModule,
+        DatabaseModule.of(config),
         JobsModule,
         MailModule,
         MetricsModule,

@@ -1,5 +1,5 @@
 import { BullModule } from '@nestjs/bullmq';
-import { type DynamicModule, Global, type INestApplicationContext, Module } from '@nestjs/common';
+import { type DynamicModule, Global, type INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { openDatabase } from '@chorus/db';
 import { redisOptions } from '@chorus/jobs';
 import { DataSource } from 'typeorm';
@@ -14,6 +14,8 @@ import { ReaggregationProcessor } from './reaggregation/reaggregation.processor'
 import { ReaggregationService } from './reaggregation/reaggregation.service';
 import { SkillsRepository } from './skills/skills.repository';
 import { SkillsService } from './skills/skills.service';
+
+const databaseLogger = new Logger('Database');
 
 @Global()
 @Module({})
@@ -31,7 +33,7 @@ export class WorkerModule {
         { provide: WORKER_CONFIG, useValue: config },
         {
           provide: DataSource,
-          useFactory: () => openDatabase(config.databaseUrl, config.databasePoolSize),
+          useFactory: () => openDatabase(config.databaseUrl, config.databasePoolSize, { waitMs: config.databaseWaitMs, warn: (message) => databaseLogger.warn(message) }),
         },
         ...queueProviders(config),
         Queues,

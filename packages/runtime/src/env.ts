@@ -7,6 +7,7 @@ export const serviceEnvFields = {
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL, e.g. redis://127.0.0.1:6379' }),
   QUEUE_PREFIX: z.string().min(1).default('{chorus}'),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

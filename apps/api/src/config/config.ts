@@ -54,6 +54,8 @@ export interface AppConfig {
   host: string;
   databaseUrl: string;
   databasePoolSize: number;
+  /** How long the API waits at start for a Postgres that does not answer yet before it gives up. */
+  databaseWaitMs: number;
   /** A statement running longer is ended (0: never), so that a runaway one cannot hold a connection of the pool. */
   databaseStatementTimeoutMs: number;
   redisUrl: string;
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
     databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
