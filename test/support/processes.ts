@@ -106,10 +106,10 @@ export async function withRedisGone(running: ManagedProcess[], app: (redisUrl: s
   return started;
 }
 
-/** The API's own entry point (apps/api/dist/main.js), ready when it answers HTTP. */
+/** The API's own entry point (apps/api/dist/main.js) on 127.0.0.1 unless `env` says another `HOST`, ready when it answers HTTP. */
 export function apiProcess(port: number, env: NodeJS.ProcessEnv): ManagedProcess {
   const entry = join(root, 'apps', 'api', 'dist', 'main.js');
-  return managed('api', process.execPath, [entry], { ...env, PORT: String(port), HOST: '127.0.0.1', DEMO_PROJECT: 'false' }, async () => {
+  return managed('api', process.execPath, [entry], { HOST: '127.0.0.1', ...env, PORT: String(port), DEMO_PROJECT: 'false' }, async () => {
     await fetch(`http://127.0.0.1:${port}/api/v1/health`);
     return true;
   });
