@@ -13,6 +13,8 @@ export interface ManagedProcess {
   restart(signal: NodeJS.Signals): Promise<void>;
   /** What it wrote since it last started (the last 20,000 characters of stdout and stderr). */
   output(): string;
+  /** Its exit code once it has exited by itself (null while it runs, or when a signal ended it). */
+  exitCode(): number | null;
 }
 
 export function freePort(): Promise<number> {
@@ -57,6 +59,7 @@ function managed(name: string, command: string, args: string[], env: NodeJS.Proc
       await self.start();
     },
     output: () => output,
+    exitCode: () => child?.exitCode ?? null,
   };
   return self;
 }
@@ -103,17 +106,17 @@ export async function withRedisGone(running: ManagedProcess[], app: (redisUrl: s
   return started;
 }
 
-/** The API's own entry point (apps/api/dist/main.js), ready when it answers HTTP. */
+/** The API's own entry point (apps/api/dist/main.js) on 127.0.0.1 unless `env` says another `HOST`, ready when it answers HTTP. */
 export function apiProcess(port: number, env: NodeJS.ProcessEnv): ManagedProcess {
   const entry = join(root, 'apps', 'api', 'dist', 'main.js');
-  return managed('api', process.execPath, [entry], { ...env, PORT: String(port), HOST: '127.0.0.1', DEMO_PROJECT: 'false' }, async () => {
+  return managed('api', process.execPath, [entry], { HOST: '127.0.0.1', ...env, PORT: String(port), DEMO_PROJECT: 'false' }, async () => {
     await fetch(`http://127.0.0.1:${port}/api/v1/health`);
     return true;
   });
 }
 
-/** The worker's own entry point (apps/worker/dist/main.js), ready when it says so. */
-export function workerProcess(env: NodeJS.ProcessEnv): ManagedProcess {
+/** The worker's own entry point (apps/worker/dist/main.js), ready when it says so (or when `ready` says). */
+export function workerProcess(env: NodeJS.ProcessEnv, ready = (output: string) => output.includes('Chorus worker running')): ManagedProcess {
   const entry = join(root, 'apps', 'worker', 'dist', 'main.js');
-  return managed('worker', process.execPath, [entry], env, async (output) => output.includes('Chorus worker running'));
+  return managed('worker', process.execPath, [entry], env, async (output) => ready(output));
 }

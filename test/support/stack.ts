@@ -80,6 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       worker = await createWorker({
         databaseUrl: database.url,
         databasePoolSize: 5,
+        databaseWaitMs: 0,
         redisUrl: redis.url,
         queuePrefix: redis.queuePrefix,
         logLevel: env.LOG_LEVEL,

@@ -40,7 +40,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.of(config),
-        DatabaseModule,
+        DatabaseModule.of(config),
         JobsModule,
         MailModule,
         MetricsModule,

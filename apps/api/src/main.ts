@@ -1,10 +1,12 @@
 import { createApp } from './bootstrap';
-import { loadConfig, securityWarnings } from './config/config';
+import { listenFailure, loadConfig, securityWarnings } from './config/config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host }).catch((error: Error) => {
+    throw listenFailure(error, config);
+  });
   const log = app.getHttpAdapter().getInstance().log;
   log.info({ url: await app.getUrl() }, 'Chorus API listening');
   for (const warning of securityWarnings(config)) log.warn(warning);

@@ -23,11 +23,13 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-it('answers 503 with Retry-After while Postgres cannot be reached, keeps /metrics answering, and works again once it can', async () => {
+it('answers 503 with Retry-After (health 503, down) while Postgres cannot be reached, keeps /metrics answering, and works again once it can', async () => {
   await stack.anonymous.guest();
   await proxy.cut();
   const refused = await fetch(`${stack.baseUrl}/api/v1/auth/guest`, { method: 'POST' });
   expect([refused.status, refused.headers.get('retry-after'), ((await refused.json()) as { type: string }).type]).toEqual([503, '5', 'urn:chorus:problem:service-unavailable']);
+  const health = await fetch(`${stack.baseUrl}/api/v1/health`);
+  expect([health.status, await health.json()]).toEqual([503, { status: 'down', postgres: 'down', redis: 'up' }]);
   const metrics = await fetch(`${stack.baseUrl}/metrics`);
   const text = await metrics.text();
   expect(metrics.status).toBe(200);
@@ -36,4 +38,5 @@ it('answers 503 with Retry-After while Postgres cannot be reached, keeps /metric
 
   await proxy.restore();
   expect((await stack.anonymous.guest()).token).toEqual(expect.any(String));
+  expect((await fetch(`${stack.baseUrl}/api/v1/health`)).status).toBe(200);
 });

@@ -8,6 +8,7 @@ import { WorkerModule } from './worker.module';
 /** The worker process: no HTTP, only BullMQ processors. Tests start it in-process with their own configuration. */
 export async function createWorker(config: WorkerConfig): Promise<INestApplicationContext> {
   const logger = createLogger(config.logLevel, 'worker');
-  const app = await NestFactory.createApplicationContext(WorkerModule.with(config), { logger: new PinoNestLogger(logger) });
+  // A failure to start (Postgres never answered, say) reaches the caller, as the API's does, rather than exiting here.
+  const app = await NestFactory.createApplicationContext(WorkerModule.with(config), { logger: new PinoNestLogger(logger), abortOnError: false });
   return app;
 }

@@ -1,19 +1,21 @@
 import { BullModule } from '@nestjs/bullmq';
-import { type DynamicModule, Global, type INestApplicationContext, Module } from '@nestjs/common';
+import { type DynamicModule, Global, type INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { openDatabase } from '@chorus/db';
-import { defaultJobOptions, queueNames, redisOptions } from '@chorus/jobs';
+import { redisOptions } from '@chorus/jobs';
 import { DataSource } from 'typeorm';
 import { AggregationProcessor } from './aggregation/aggregation.processor';
 import { AggregationService } from './aggregation/aggregation.service';
 import { WorkflowDefinitions } from './aggregation/workflow-definitions';
 import { WORKER_CONFIG, type WorkerConfig } from './config/config';
-import { QueueErrors } from './jobs/queue-errors';
+import { Queues, queueProviders } from './jobs/queues';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { ReconcilerService } from './maintenance/reconciler.service';
 import { ReaggregationProcessor } from './reaggregation/reaggregation.processor';
 import { ReaggregationService } from './reaggregation/reaggregation.service';
 import { SkillsRepository } from './skills/skills.repository';
 import { SkillsService } from './skills/skills.service';
+
+const databaseLogger = new Logger('Database');
 
 @Global()
 @Module({})
@@ -22,16 +24,19 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        BullModule.forRoot({ connection: { url: config.redisUrl, ...redisOptions('worker') }, prefix: config.queuePrefix, defaultJobOptions }),
-        ...queueNames.map((name) => BullModule.registerQueue({ name })),
+        BullModule.forRoot({ connection: { url: config.redisUrl, ...redisOptions('worker') }, prefix: config.queuePrefix }),
+        // No queue: only what makes the processors' workers (with their queue's connection and prefix). The queues are
+        // provided below, each listening for its errors from the moment it is made.
+        BullModule.registerQueue(),
       ],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
         {
           provide: DataSource,
-          useFactory: () => openDatabase(config.databaseUrl, config.databasePoolSize),
+          useFactory: () => openDatabase(config.databaseUrl, config.databasePoolSize, { waitMs: config.databaseWaitMs, warn: (message) => databaseLogger.warn(message) }),
         },
-        QueueErrors,
+        ...queueProviders(config),
+        Queues,
         AggregationService,
         WorkflowDefinitions,
         AggregationProcessor,

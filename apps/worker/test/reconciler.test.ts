@@ -23,7 +23,7 @@ afterAll(async () => {
 
 it('accepts classifications while Redis is down, and aggregates them once a worker reconciles', async () => {
   const health = await fetch(`${stack.baseUrl}/api/v1/health`);
-  expect(health.status).toBe(503);
+  expect(health.status).toBe(200); // the API serves without Redis
   expect(await health.json()).toEqual({ status: 'degraded', postgres: 'up', redis: 'down' });
 
   const { workflowId, subjectIds } = await voteWorkflow(stack, 4, 1);

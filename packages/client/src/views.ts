@@ -507,8 +507,8 @@ export function bytesInWords(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** 200 when Postgres and Redis both answer, 503 (`degraded`) naming the one that does not. */
-export const healthSchema = z.strictObject({ status: z.enum(['ok', 'degraded']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) });
+/** `GET /health`: 200 while Postgres answers (`ok`, or `degraded` when Redis does not), 503 `down` when Postgres does not. */
+export const healthSchema = z.strictObject({ status: z.enum(['ok', 'degraded', 'down']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) });
 
 /**
  * The downloads' `since`, as text: an ISO 8601 date (midnight UTC), or a date and time with its zone. The API's rule,

@@ -34,6 +34,52 @@ export function dataSourceOptions(url: string, poolSize = 10, statementTimeoutMs
   };
 }
 
+/**
+ * How a process waits, at start, for a Postgres that does not answer yet (still starting after a reboot, or its
+ * container not up yet): for up to `waitMs` (0: it tries once), with a warning at each try.
+ */
+export interface DatabaseWait {
+  waitMs: number;
+  warn: (message: string) => void;
+}
+
+/** Errors that say Postgres is not there yet (down, starting, out of reach), rather than that it refused us. */
+const NOT_THERE_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03']);
+const notThereYet = (error: { code?: string; message: string }) => NOT_THERE_YET.has(error.code ?? '') || error.message === 'Connection terminated unexpectedly';
+
+/** Where `DATABASE_URL` points, without its user or password: what a message may show of it. */
+export function databaseAddress(url: string): string {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port || 5432}`;
+}
+
+/** Seconds between tries: quickly at first (a Postgres starting takes a few seconds), then every 5 s. */
+const TRY_AGAIN_AFTER_S = [1, 2, 3, 5];
+
+/**
+ * `ensureDatabase`, tried again while Postgres is not there yet, for up to `wait.waitMs`; then, or at once when Postgres
+ * refuses (a wrong password, say), an error naming DATABASE_URL.
+ */
+async function ensureDatabaseWhenUp(url: string, wait: DatabaseWait): Promise<void> {
+  const address = databaseAddress(url);
+  const deadline = Date.now() + wait.waitMs;
+  for (let tries = 0; ; tries++) {
+    try {
+      return await ensureDatabase(url);
+    } catch (error) {
+      const { message } = error as Error;
+      if (!notThereYet(error as Error)) throw new Error(`DATABASE_URL: Postgres at ${address} refused: ${message}`);
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(`DATABASE_URL: Postgres at ${address} did not answer within ${Math.round(wait.waitMs / 1000)} s (${message}); start it, or correct DATABASE_URL (DATABASE_WAIT_SECONDS sets how long to wait)`);
+      }
+      const after = Math.min(TRY_AGAIN_AFTER_S[Math.min(tries, TRY_AGAIN_AFTER_S.length - 1)]! * 1000, left);
+      wait.warn(`Postgres at ${address} (DATABASE_URL) does not answer (${message}); trying again in ${Math.ceil(after / 1000)} s, giving up in ${Math.ceil(left / 1000)} s`);
+      await setTimeout(after);
+    }
+  }
+}
+
 /** Creates the database named in `url` when it does not exist yet. */
 export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);
@@ -81,14 +127,14 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   }
 }
 
-/** Opens the database named in `url`, creating and migrating it as needed. */
-export async function openDatabase(url: string, poolSize?: number): Promise<DataSource> {
-  return openDataSource(dataSourceOptions(url, poolSize));
+/** Opens the database named in `url`, creating and migrating it as needed, once Postgres answers (`wait`). */
+export async function openDatabase(url: string, poolSize?: number, wait?: DatabaseWait): Promise<DataSource> {
+  return openDataSource(dataSourceOptions(url, poolSize), wait);
 }
 
 /** `openDatabase` for options made by `dataSourceOptions`. */
-export async function openDataSource(options: DatabaseOptions): Promise<DataSource> {
-  await ensureDatabase(options.url);
+export async function openDataSource(options: DatabaseOptions, wait: DatabaseWait = { waitMs: 0, warn: () => undefined }): Promise<DataSource> {
+  await ensureDatabaseWhenUp(options.url, wait);
   const dataSource = new DataSource(options);
   await dataSource.initialize();
   await runMigrations(dataSource);

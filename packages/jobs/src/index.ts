@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DefaultJobOptions, JobsOptions } from 'bullmq';
+import { type DefaultJobOptions, type JobsOptions, Queue } from 'bullmq';
 
 /** Every queue, its jobs and their payloads. Jobs carry ids, never state. */
 export interface JobRegistry {
@@ -99,6 +99,17 @@ export function redisOptions(role: 'producer' | 'worker'): { enableOfflineQueue?
   return role === 'producer'
     ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }
     : { maxRetriesPerRequest: null };
+}
+
+/**
+ * A queue with Chorus's options, whose errors (Redis away) go to `onError` from the moment it is made: BullMQ writes an
+ * error nobody listens to on stderr as a bare stack trace, and a queue can meet a lost Redis before the code that
+ * would listen to it has started (while the database is migrated at start, say).
+ */
+export function openQueue(name: QueueName, redis: { url: string; prefix: string }, role: 'producer' | 'worker', onError: (error: Error) => void): Queue {
+  const queue = new Queue(name, { connection: { url: redis.url, ...redisOptions(role) }, prefix: redis.prefix, defaultJobOptions });
+  queue.on('error', onError);
+  return queue;
 }
 
 /** A re-aggregation job's run id (one enqueued before runs had ids goes by its job id and the moment it was made). */

@@ -7,15 +7,20 @@ export const serviceEnvFields = {
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL, e.g. redis://127.0.0.1:6379' }),
   QUEUE_PREFIX: z.string().min(1).default('{chorus}'),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 
 export class ConfigError extends Error {}
 
+/** The error that stops a process for bad variables: one line per variable, naming it. */
+export function invalidConfiguration(issues: { variable: string; message: string }[]): ConfigError {
+  return new ConfigError(`invalid configuration:\n${issues.map(({ variable, message }) => `  ${variable}: ${message}`).join('\n')}`);
+}
+
 /** Parses the environment once at start-up; a bad variable stops the process with a message that names it. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  throw invalidConfiguration(parsed.error.issues.map((issue) => ({ variable: issue.path.join('.'), message: issue.message })));
 }

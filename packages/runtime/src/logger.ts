@@ -26,10 +26,10 @@ export class PinoNestLogger implements LoggerService {
   }
 }
 
-/** An emitter's errors (a BullMQ queue losing Redis) as warnings naming it, at most one every `everyMs`. */
-export function warnOfErrors(emitter: { on(event: 'error', listener: (error: Error) => void): unknown }, name: string, warn: (message: string) => void, everyMs?: number): void {
+/** A listener for an emitter's errors (a BullMQ queue losing Redis) that warns naming it, at most once every `everyMs`. */
+export function warningOfErrors(name: string, warn: (message: string) => void, everyMs?: number): (error: Error) => void {
   const throttled = throttledWarning(warn, everyMs);
-  emitter.on('error', (error) => throttled(`${name}: ${error.message}`));
+  return (error) => throttled(`${name}: ${error.message}`);
 }
 
 /**

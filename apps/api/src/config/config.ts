@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseEnv, serviceEnvFields } from '@chorus/runtime';
+import { invalidConfiguration, parseEnv, serviceEnvFields } from '@chorus/runtime';
 import { z } from 'zod';
 
 const DEV_SECRET = 'chorus-development-secret-change-me';
@@ -54,6 +54,8 @@ export interface AppConfig {
   host: string;
   databaseUrl: string;
   databasePoolSize: number;
+  /** How long the API waits at start for a Postgres that does not answer yet before it gives up. */
+  databaseWaitMs: number;
   /** A statement running longer is ended (0: never), so that a runaway one cannot hold a connection of the pool. */
   databaseStatementTimeoutMs: number;
   redisUrl: string;
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
     databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
@@ -158,6 +161,28 @@ function proxiesTrusted(value: string): AppConfig['trustProxy'] {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * Why the API could not listen, as the bad variable that says where (`PORT` or `HOST`), which only listening can
+ * check; any other failure as it is.
+ */
+export function listenFailure(error: Error & { code?: string }, config: Pick<AppConfig, 'port' | 'host'>): Error {
+  const { port, host } = config;
+  const anAddress = 'use an address of this machine: 0.0.0.0 (all of them), 127.0.0.1 (this machine only) or one of its own';
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return invalidConfiguration([{ variable: 'PORT', message: `${port} is taken on ${host} (another Chorus, or another server); choose another, e.g. PORT=${port + 1}` }]);
+    case 'EACCES':
+      return invalidConfiguration([{ variable: 'PORT', message: `${port} may not be listened on by this user (ports below 1024 need privileges); choose one above 1023` }]);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return invalidConfiguration([{ variable: 'HOST', message: `${host} is not a name this machine can resolve (${error.message}); ${anAddress}` }]);
+    case 'EADDRNOTAVAIL':
+      return invalidConfiguration([{ variable: 'HOST', message: `${host} is not an address of this machine; ${anAddress}` }]);
+    default:
+      return error;
+  }
+}
 
 /** Hosts only this machine can reach. */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);

@@ -1,17 +1,26 @@
-import { Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { type DatabaseOptions, dataSourceOptions, openDataSource } from '@chorus/db';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { AppConfig } from '../config/config';
 
-/** The shared data source: the database is created if absent and migrated once, under a lock, before use. */
+const logger = new Logger('Database');
+
+/**
+ * The shared data source: the database is created if absent and migrated once, under a lock, before use. A Postgres
+ * that does not answer yet is waited for as the worker waits for it (`openDataSource`), not by TypeORM's own retries.
+ */
 @Global()
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl, config.databasePoolSize, config.databaseStatementTimeoutMs),
-      dataSourceFactory: async (options) => openDataSource(options as DatabaseOptions),
-    }),
-  ],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static of(config: AppConfig): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(config.databaseUrl, config.databasePoolSize, config.databaseStatementTimeoutMs), toRetry: () => false }),
+          dataSourceFactory: async (options) => openDataSource(options as DatabaseOptions, { waitMs: config.databaseWaitMs, warn: (message) => logger.warn(message) }),
+        }),
+      ],
+    };
+  }
+}

@@ -14,13 +14,18 @@ import { JobProducer } from '../jobs/job-producer';
 export class HealthController {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly jobs: JobProducer) {}
 
-  /** 200 when Postgres and Redis both answer; 503 naming the one that does not. */
+  /**
+   * Whether this API can serve (the answer a load balancer or readiness probe routes by): 200 while Postgres answers,
+   * `degraded` when Redis does not (submissions go on; their aggregation waits for it), 503 `down` when Postgres does not.
+   */
   @Get()
-  @ApiZodResponse(healthSchema, { description: 'Both Postgres and Redis answer; 503 with the same shape when one does not' })
+  @ApiZodResponse(healthSchema, {
+    description: 'The API can serve: Postgres answers. `status` is `ok` when Redis answers too, `degraded` when it does not (submissions still work; aggregation waits for Redis)',
+    also: { status: 503, description: 'The API cannot serve: Postgres does not answer (`status` is `down`)' },
+  })
   async getHealth(@Res({ passthrough: true }) reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([this.db.query('SELECT 1').then(() => true, () => false), this.jobs.ping()]);
-    const ok = postgres && redis;
-    void reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'degraded', postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
+    void reply.status(postgres ? 200 : 503);
+    return { status: !postgres ? 'down' : redis ? 'ok' : 'degraded', postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
   }
 }

@@ -1,9 +1,9 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { defaultJobOptions, queueNames, redisOptions } from '@chorus/jobs';
-import { warnOfErrors } from '@chorus/runtime';
-import { Queue } from 'bullmq';
+import { openQueue, queueNames } from '@chorus/jobs';
+import { warningOfErrors } from '@chorus/runtime';
+import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { JobProducer } from './job-producer';
 
@@ -17,11 +17,8 @@ const logger = new Logger('Queues');
 const queueProviders = queueNames.map((name) => ({
   provide: getQueueToken(name),
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => {
-    const queue = new Queue(name, { connection: { url: config.redisUrl, ...redisOptions('producer') }, prefix: config.queuePrefix, defaultJobOptions });
-    warnOfErrors(queue, `${name} queue`, (message) => logger.warn(message));
-    return queue;
-  },
+  useFactory: (config: AppConfig) =>
+    openQueue(name, { url: config.redisUrl, prefix: config.queuePrefix }, 'producer', warningOfErrors(`${name} queue`, (message) => logger.warn(message))),
 }));
 
 @Global()

@@ -11,6 +11,8 @@ export const workerEnvSchema = z.object({
 export interface WorkerConfig {
   databaseUrl: string;
   databasePoolSize: number;
+  /** How long the worker waits at start for a Postgres that does not answer yet before it gives up. */
+  databaseWaitMs: number;
   redisUrl: string;
   queuePrefix: string;
   logLevel: string;
@@ -27,6 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   return {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
