@@ -463,8 +463,16 @@ export function bytesInWords(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** 200 when Postgres and Redis both answer, 503 (`degraded`) naming the one that does not. */
-export const healthSchema = z.strictObject({ status: z.enum(['ok', 'degraded']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) });
+/**
+ * 200 when Postgres and Redis both answer, 503 (`degraded`) naming the one that does not; `aggregationWorkers`: how
+ * many workers aggregate (0: none runs, and classifications wait unaggregated), null while Redis is away.
+ */
+export const healthSchema = z.strictObject({
+  status: z.enum(['ok', 'degraded']),
+  postgres: z.enum(['up', 'down']),
+  redis: z.enum(['up', 'down']),
+  aggregationWorkers: z.number().int().nonnegative().nullable(),
+});
 
 /**
  * The downloads' `since`, as text: an ISO 8601 date (midnight UTC), or a date and time with its zone. The API's rule,

@@ -14,13 +14,13 @@ import { JobProducer } from '../jobs/job-producer';
 export class HealthController {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly jobs: JobProducer) {}
 
-  /** 200 when Postgres and Redis both answer; 503 naming the one that does not. */
+  /** 200 when Postgres and Redis both answer; 503 naming the one that does not. Says how many workers aggregate (none runs: 0). */
   @Get()
   @ApiZodResponse(healthSchema, { description: 'Both Postgres and Redis answer; 503 with the same shape when one does not' })
   async getHealth(@Res({ passthrough: true }) reply: FastifyReply) {
-    const [postgres, redis] = await Promise.all([this.db.query('SELECT 1').then(() => true, () => false), this.jobs.ping()]);
+    const [postgres, redis, aggregationWorkers] = await Promise.all([this.db.query('SELECT 1').then(() => true, () => false), this.jobs.ping(), this.jobs.aggregationWorkers()]);
     const ok = postgres && redis;
     void reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'degraded', postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
+    return { status: ok ? 'ok' : 'degraded', postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down', aggregationWorkers };
   }
 }
