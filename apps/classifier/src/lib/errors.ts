@@ -49,7 +49,7 @@ export function describeError(error: unknown): Problem {
     return { detail, fields };
   }
   if (error instanceof TypeError) {
-    return { detail: i18n.t(offline() ? 'errors.unreachable' : 'errors.serverAway'), fields: [] };
+    return { detail: offline() ? i18n.t('errors.unreachable') : i18n.t('errors.serverAway'), fields: [] };
   }
   if (error instanceof SyntaxError) {
     return { detail: i18n.t('errors.unreadable'), fields: [] };
