@@ -11,7 +11,7 @@ describe('the application', () => {
   it('answers health with both services up', async () => {
     const response = await fetch(`${stack.baseUrl}/api/v1/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', postgres: 'up', redis: 'up' });
+    expect(await response.json()).toEqual({ status: 'ok', postgres: 'up', redis: 'up', aggregationWorkers: 0 }); // no worker runs here
   });
 
   it('publishes its OpenAPI description with the zod-derived request schemas', async () => {
@@ -73,6 +73,10 @@ describe('metrics', () => {
     const text = await response.text();
     expect(text).toMatch(/^chorus_classifications_submitted_total \d+$/m);
     expect(text).toMatch(/^chorus_aggregation_queue_jobs\{state="waiting"\} \d+$/m);
+    expect(text).toMatch(/^chorus_reaggregation_queue_jobs\{state="waiting"\} \d+$/m);
+    expect(text).toMatch(/^chorus_maintenance_queue_jobs\{state="delayed"\} \d+$/m);
+    // No worker runs here: said as such, for every queue.
+    for (const queue of ['aggregation', 'reaggregation', 'maintenance']) expect(text).toMatch(new RegExp(`^chorus_queue_workers\\{queue="${queue}"\\} 0$`, 'm'));
     expect(text).toMatch(/^chorus_aggregation_lagging_subjects \d+$/m);
     expect(text).toMatch(/^chorus_aggregation_lag_seconds [\d.e+-]+$/m);
     expect(text).toMatch(/^chorus_metrics_scrape_ok 1$/m);

@@ -29,7 +29,7 @@ it('answers 503 with Retry-After (health 503, down) while Postgres cannot be rea
   const refused = await fetch(`${stack.baseUrl}/api/v1/auth/guest`, { method: 'POST' });
   expect([refused.status, refused.headers.get('retry-after'), ((await refused.json()) as { type: string }).type]).toEqual([503, '5', 'urn:chorus:problem:service-unavailable']);
   const health = await fetch(`${stack.baseUrl}/api/v1/health`);
-  expect([health.status, await health.json()]).toEqual([503, { status: 'down', postgres: 'down', redis: 'up' }]);
+  expect([health.status, await health.json()]).toEqual([503, { status: 'down', postgres: 'down', redis: 'up', aggregationWorkers: expect.any(Number) }]);
   const metrics = await fetch(`${stack.baseUrl}/metrics`);
   const text = await metrics.text();
   expect(metrics.status).toBe(200);

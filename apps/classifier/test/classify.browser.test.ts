@@ -341,6 +341,47 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('waits by itself for a server that does not answer at all (restarting), not blaming the connection, and goes on as soon as a kept answer is sent', async () => {
+    const { workflow, url } = await liveWorkflowOf('Server restarting', 1);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    // The API stops (its connections are refused; the browser stays online). It takes answers again once `back`, and
+    // serves the queue again once an answer has come through, so that what the page does then shows.
+    let back = false;
+    let sentAt: number | undefined;
+    const queueAsked: number[] = [];
+    await page.route('**/queue*', (route) => {
+      queueAsked.push(Date.now());
+      return sentAt === undefined ? route.abort('connectionrefused') : route.fallback();
+    });
+    await page.route('**/api/v1/classifications', async (route) => {
+      if (!back) return route.abort('connectionrefused');
+      const response = await route.fetch();
+      sentAt ??= Date.now();
+      return route.fulfill({ response });
+    });
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    const alert = page.locator('[role="alert"].alert');
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.textContent()).toMatch(/^Chorus’s server is not answering just now\. It tries again by itself in [56] seconds\.Try again$/);
+    // Nobody presses "Try again": the page asks again by itself, waiting longer each time (5 s, then 10 s, then 20 s).
+    await page.waitForFunction(() => document.querySelector('.alert:not([role])')?.textContent?.startsWith('Chorus’s server is not answering just now. It tries again by itself in 1'));
+    expect(queueAsked.length).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < 200 && queueAsked.length < 3; i += 1) await page.waitForTimeout(100);
+    expect(queueAsked).toHaveLength(3);
+    // The server is back: the outbox sends the kept answer (within 15 s), and the page asks for subjects at once,
+    // not 20 s after its last try.
+    back = true;
+    await page.getByTestId('finished').waitFor({ timeout: 30_000 });
+    const askedAfter = queueAsked.find((at) => at >= sentAt!)!;
+    expect(askedAfter - sentAt!).toBeLessThan(3_000);
+    expect(await page.locator('[role="alert"].alert:not(.alert-empty)').count()).toBe(0);
+    await page.close();
+  });
+
   it('says in plain words that the server is busy when a proxy answers with its own page, and tries again by itself when it asks to, announcing it once', async () => {
     const { workflow, url } = await liveWorkflowOf('Behind a proxy', 2);
     await skipTutorial(suite.context, workflow.id);

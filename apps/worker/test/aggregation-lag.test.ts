@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { queueNames } from '@chorus/jobs';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
@@ -71,6 +72,23 @@ it('reports in /metrics how many subjects wait in the outbox and how long the ol
   } finally {
     await stack.stopWorker();
   }
+});
+
+it('tells in /metrics and health how many workers take each queue’s jobs: none until one starts, and none once it stops', async () => {
+  const workers = (scrape: string) => queueNames.map((queue) => gauge(scrape, `chorus_queue_workers{queue="${queue}"}`));
+  const aggregationWorkers = async () => ((await (await fetch(`${stack.baseUrl}/api/v1/health`)).json()) as { aggregationWorkers: number }).aggregationWorkers;
+  expect(workers(await metrics())).toEqual([0, 0, 0]);
+  expect(await aggregationWorkers()).toBe(0);
+
+  await stack.startWorker();
+  try {
+    for (const count of workers(await metrics())) expect(count).toBeGreaterThanOrEqual(1);
+    expect(await aggregationWorkers()).toBeGreaterThanOrEqual(1);
+  } finally {
+    await stack.stopWorker();
+  }
+  await until(async () => workers(await metrics()).every((count) => count === 0), 'the scrape to show no worker');
+  expect(await aggregationWorkers()).toBe(0);
 });
 
 it('runs one more aggregation for a classification that arrives while its workflow’s job is active, so that it is aggregated too', async () => {

@@ -24,7 +24,7 @@ afterAll(async () => {
 it('accepts classifications while Redis is down, and aggregates them once a worker reconciles', async () => {
   const health = await fetch(`${stack.baseUrl}/api/v1/health`);
   expect(health.status).toBe(200); // the API serves without Redis
-  expect(await health.json()).toEqual({ status: 'degraded', postgres: 'up', redis: 'down' });
+  expect(await health.json()).toEqual({ status: 'degraded', postgres: 'up', redis: 'down', aggregationWorkers: null });
 
   const { workflowId, subjectIds } = await voteWorkflow(stack, 4, 1);
   const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);

@@ -507,8 +507,17 @@ export function bytesInWords(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** `GET /health`: 200 while Postgres answers (`ok`, or `degraded` when Redis does not), 503 `down` when Postgres does not. */
-export const healthSchema = z.strictObject({ status: z.enum(['ok', 'degraded', 'down']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) });
+/**
+ * `GET /health`: 200 while Postgres answers (`ok`, or `degraded` when Redis does not), 503 `down` when Postgres does not;
+ * `aggregationWorkers`: how many workers aggregate (0: none runs, and classifications wait unaggregated), null while
+ * Redis is away.
+ */
+export const healthSchema = z.strictObject({
+  status: z.enum(['ok', 'degraded', 'down']),
+  postgres: z.enum(['up', 'down']),
+  redis: z.enum(['up', 'down']),
+  aggregationWorkers: z.number().int().nonnegative().nullable(),
+});
 
 /**
  * The downloads' `since`, as text: an ISO 8601 date (midnight UTC), or a date and time with its zone. The API's rule,

@@ -16,7 +16,8 @@ export class HealthController {
 
   /**
    * Whether this API can serve (the answer a load balancer or readiness probe routes by): 200 while Postgres answers,
-   * `degraded` when Redis does not (submissions go on; their aggregation waits for it), 503 `down` when Postgres does not.
+   * `degraded` when Redis does not (submissions go on; their aggregation waits for it), 503 `down` when Postgres does not. Says how many workers
+   * aggregate (none runs: 0; null while Redis is away).
    */
   @Get()
   @ApiZodResponse(healthSchema, {
@@ -24,8 +25,8 @@ export class HealthController {
     also: { status: 503, description: 'The API cannot serve: Postgres does not answer (`status` is `down`)' },
   })
   async getHealth(@Res({ passthrough: true }) reply: FastifyReply) {
-    const [postgres, redis] = await Promise.all([this.db.query('SELECT 1').then(() => true, () => false), this.jobs.ping()]);
+    const [postgres, redis, aggregationWorkers] = await Promise.all([this.db.query('SELECT 1').then(() => true, () => false), this.jobs.ping(), this.jobs.aggregationWorkers()]);
     void reply.status(postgres ? 200 : 503);
-    return { status: !postgres ? 'down' : redis ? 'ok' : 'degraded', postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
+    return { status: !postgres ? 'down' : redis ? 'ok' : 'degraded', postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down', aggregationWorkers };
   }
 }

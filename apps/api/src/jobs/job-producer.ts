@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { ReaggregationRun } from '@chorus/client';
-import { type JobPayload, type ReaggregationProgress, type ReaggregationScope, aggregationJob, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
+import { type JobPayload, type QueueName, type ReaggregationProgress, type ReaggregationScope, aggregationJob, queueNames, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
 import { recordReaggregationRequested } from '@chorus/db';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -16,6 +16,12 @@ export interface ReaggregationJob {
   runId: string;
   requestedAt: Date;
   requestedBy: string | null;
+}
+
+/** A queue as the metrics show it: its jobs by state, and how many workers take them. */
+export interface QueueFigures {
+  jobs: Record<string, number>;
+  workers: number;
 }
 
 /**
@@ -34,6 +40,7 @@ export class JobProducer {
   constructor(
     @InjectQueue('aggregation') private readonly aggregation: Queue,
     @InjectQueue('reaggregation') private readonly reaggregation: Queue,
+    @InjectQueue('maintenance') private readonly maintenance: Queue,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -122,12 +129,33 @@ export class JobProducer {
     return { run, runId, requestedAt: new Date(job.timestamp), requestedBy: job.data.requestedBy ?? null };
   }
 
-  /** Job counts by state, or undefined while Redis is away. */
-  async aggregationCounts(): Promise<Record<string, number> | undefined> {
+  /** Every queue's job counts by state and workers, or undefined while Redis is away. */
+  async queueFigures(): Promise<Record<QueueName, QueueFigures> | undefined> {
+    const queues = { aggregation: this.aggregation, reaggregation: this.reaggregation, maintenance: this.maintenance };
     try {
-      return await withinRedisWait(this.aggregation.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'));
+      const figures = await withinRedisWait(
+        Promise.all(
+          queueNames.map(async (name) => {
+            const [jobs, workers] = await Promise.all([queues[name].getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'), queues[name].getWorkersCount()]);
+            return [name, { jobs, workers }] as const;
+          }),
+        ),
+      );
+      return Object.fromEntries(figures) as Record<QueueName, QueueFigures>;
     } catch {
       return undefined;
+    }
+  }
+
+  /**
+   * How many workers take aggregation jobs now (none: classifications are stored, never aggregated), or null while
+   * Redis is away. BullMQ counts the Redis connections named after the queue that its workers keep.
+   */
+  async aggregationWorkers(): Promise<number | null> {
+    try {
+      return await withinRedisWait(this.aggregation.getWorkersCount());
+    } catch {
+      return null;
     }
   }
 

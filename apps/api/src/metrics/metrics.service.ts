@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { type QueueName, queueNames } from '@chorus/jobs';
 import type { DataSource } from 'typeorm';
-import { JobProducer } from '../jobs/job-producer';
+import { JobProducer, type QueueFigures } from '../jobs/job-producer';
 
 interface Snapshot {
-  /** Job counts by state, or undefined while Redis is away. */
-  jobs: Record<string, number> | undefined;
+  /** Each queue's job counts by state and workers, or undefined while Redis is away. */
+  queues: Record<QueueName, QueueFigures> | undefined;
   /** NaN while Postgres is away. */
   lagging: number;
   lagSeconds: number;
@@ -25,14 +26,26 @@ export class MetricsService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly jobs: JobProducer) {
     collectDefaultMetrics({ register: this.registry, prefix: 'chorus_api_' });
     const snapshot = () => this.snapshot();
+    for (const queue of queueNames) {
+      new Gauge({
+        name: `chorus_${queue}_queue_jobs`,
+        help: `Jobs of the ${queue} queue by state (absent while Redis is away)`,
+        labelNames: ['state'],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const [state, count] of Object.entries((await snapshot()).queues?.[queue].jobs ?? {})) this.set({ state }, count);
+        },
+      });
+    }
     new Gauge({
-      name: 'chorus_aggregation_queue_jobs',
-      help: 'Aggregation jobs by state (absent while Redis is away)',
-      labelNames: ['state'],
+      name: 'chorus_queue_workers',
+      help: 'Workers taking the jobs of each queue (0: none runs, and its jobs wait; absent while Redis is away)',
+      labelNames: ['queue'],
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [state, count] of Object.entries((await snapshot()).jobs ?? {})) this.set({ state }, count);
+        for (const [queue, { workers }] of Object.entries((await snapshot()).queues ?? {})) this.set({ queue }, workers);
       },
     });
     new Gauge({
@@ -56,8 +69,8 @@ export class MetricsService {
       help: 'Whether the last scrape could read Redis and Postgres',
       registers: [this.registry],
       async collect() {
-        const { jobs, lagging } = await snapshot();
-        this.set(jobs && !Number.isNaN(lagging) ? 1 : 0);
+        const { queues, lagging } = await snapshot();
+        this.set(queues && !Number.isNaN(lagging) ? 1 : 0);
       },
     });
   }
@@ -68,8 +81,8 @@ export class MetricsService {
 
   /** One read of Postgres and Redis per scrape, shared by every gauge (a registry collects them all at once). */
   private snapshot(): Promise<Snapshot> {
-    this.pending ??= Promise.all([this.jobs.aggregationCounts(), this.lag()])
-      .then(([jobs, lag]) => ({ jobs, ...lag }))
+    this.pending ??= Promise.all([this.jobs.queueFigures(), this.lag()])
+      .then(([queues, lag]) => ({ queues, ...lag }))
       .finally(() => setImmediate(() => (this.pending = undefined)));
     return this.pending;
   }

@@ -13,14 +13,24 @@ export interface Problem {
  */
 const PASSING = new Set([502, 503, 504]);
 
+/** The browser knows it has no network: the volunteer's connection is away, not the server. */
+const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
 /**
- * When to ask again, by itself, after a failure that may pass and `before` such failures in a row: what the server
- * asked, else 5 s, doubling with each, a minute at most; a fifth more at random, so that the pages a restart failed
- * do not all come back at the same moment.
+ * No answer at all (`fetch` failed: a refused connection, the API restarting) while the browser has a network: the
+ * server is away for a moment, as with a 502–504, not the volunteer's connection (offline, the `online` event says when).
+ */
+const serverAway = (error: unknown) => error instanceof TypeError && !offline();
+
+/**
+ * When to ask again, by itself, after a failure that may pass (a busy server, or one not answering at all) and
+ * `before` such failures in a row: what the server asked, else 5 s, doubling with each, a minute at most; a fifth more
+ * at random, so that the pages a restart failed do not all come back at the same moment.
  */
 export function retryDelaySeconds(error: unknown, before: number): number | undefined {
-  if (!(error instanceof ChorusApiError) || !PASSING.has(error.status)) return undefined;
-  const asked = error.retryAfterSeconds ?? 5 * 2 ** before;
+  const passing = error instanceof ChorusApiError && PASSING.has(error.status);
+  if (!passing && !serverAway(error)) return undefined;
+  const asked = (passing ? error.retryAfterSeconds : undefined) ?? 5 * 2 ** before;
   return Math.min(Math.max(Math.round(asked * (1 + Math.random() / 5)), 1), 60);
 }
 
@@ -39,7 +49,7 @@ export function describeError(error: unknown): Problem {
     return { detail, fields };
   }
   if (error instanceof TypeError) {
-    return { detail: i18n.t('errors.unreachable'), fields: [] };
+    return { detail: offline() ? i18n.t('errors.unreachable') : i18n.t('errors.serverAway'), fields: [] };
   }
   if (error instanceof SyntaxError) {
     return { detail: i18n.t('errors.unreadable'), fields: [] };

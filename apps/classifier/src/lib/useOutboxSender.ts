@@ -15,8 +15,11 @@ interface OutboxEvents {
   refused(problem: Problem): void;
   /** The server refused an answer of this workflow because it is not open to volunteers now: it waits for it to reopen. */
   closed(): void;
-  /** The browser is online again (a batch that failed for want of a network may be tried again). */
-  online(): void;
+  /**
+   * The server may be reached again: the browser is online again, or an answer was sent (a batch that failed for want
+   * of a network, or of a server, may be tried again).
+   */
+  reachable(): void;
 }
 
 /**
@@ -28,7 +31,7 @@ interface OutboxEvents {
  */
 export function useOutboxSender(client: ChorusClient, workflowId: string, workflow: RefObject<WorkflowView | null>, open: boolean, events: OutboxEvents) {
   const { t } = useTranslation();
-  const { announce, refused, closed, online } = events;
+  const { announce, refused, closed, reachable } = events;
   const [waiting, setWaiting] = useState<OutboxItem[]>([]);
   /** Answers kept on the device and sent since: the server has them now (the recent list shows them). */
   const [sentLater, setSentLater] = useState(0);
@@ -40,6 +43,7 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
     if (report.sent > 0) {
       announce(t('classify.sent', { count: report.sent }));
       setSentLater((count) => count + report.sent);
+      reachable();
     }
     // The experts' answers for this volunteer's own answers (not those of whoever used this device before).
     const arrived = report.feedback.filter(({ item }) => isMine(item) && item.input.workflowId === workflowId && item.input.workflowVersion === workflow.current?.version);
@@ -50,14 +54,14 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
     if (report.waitedTooLong.length) dropped.push(t('classify.waitedTooLong', { count: report.waitedTooLong.length, days: REOPEN_WAIT_DAYS }));
     if (dropped.length) refused({ detail: dropped.join(' '), fields: [] });
     if (report.awaitingReopen.some((item) => item.input.workflowId === workflowId)) closed();
-  }, [client, workflowId, workflow, announce, refused, closed, t]);
+  }, [client, workflowId, workflow, announce, refused, closed, reachable, t]);
 
   useEffect(() => {
     pruneDrafts();
     const unsubscribe = outbox.subscribe(setWaiting);
     const onOnline = () => {
       void flush();
-      online();
+      reachable();
     };
     window.addEventListener('online', onOnline);
     void flush();
@@ -65,7 +69,7 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
       unsubscribe();
       window.removeEventListener('online', onOnline);
     };
-  }, [flush, online]);
+  }, [flush, reachable]);
 
   useEffect(() => {
     if (open) void outbox.workflowOpen(workflowId).then(flush);

@@ -159,13 +159,14 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     };
   }, [client, projectSlug, workflowId, attempt, commitWorkflow, fail, markPaused]);
 
-  // Back online: a batch that failed because the network was gone may be tried again (now, not when a wait ends).
-  const unblock = useCallback(() => {
-    setRetryIn(null);
-    setBlocked((wasBlocked) => {
-      if (wasBlocked) setProblem(null);
-      return false;
-    });
+  /** "Try again", if the page waits for it (set once `retry` is, below). */
+  const retryIfBlocked = useRef(() => {});
+  // Back online, or an answer kept on the device went through: what failed because the network or the server was away
+  // is tried again now, not when a wait ends.
+  const reachable = useCallback(() => {
+    passingFailures.current = 0;
+    lastPassing.current = null;
+    retryIfBlocked.current();
   }, []);
   // Answers kept on the device that the server refused because the project closed: the last one waits for it to reopen.
   const markClosedBeforeSent = useCallback(() => {
@@ -174,7 +175,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   }, []);
   // As the API decides whether volunteers may classify here (`isPublicWorkflow`).
   const openToVolunteers = !!project && !!workflow && project.status !== 'draft' && workflow.status !== 'draft';
-  const sender = useOutboxSender(client, workflowId, workflowRef, openToVolunteers, { announce, refused: setProblem, closed: markClosedBeforeSent, online: unblock });
+  const sender = useOutboxSender(client, workflowId, workflowRef, openToVolunteers, { announce, refused: setProblem, closed: markClosedBeforeSent, reachable });
   useWhenReopened(client, projectSlug, workflowId, paused, (open) => {
     setPaused(false); // and the queue says what became of it
     if (open) announce(t('classify.reopened'));
@@ -292,6 +293,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   };
   const retryLater = useRef(retry);
   retryLater.current = retry;
+  retryIfBlocked.current = () => {
+    if (blocked) retry();
+  };
   useEffect(() => {
     if (retryIn === null) return;
     const timer = setTimeout(() => retryLater.current(), retryIn * 1000);
