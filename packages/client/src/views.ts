@@ -178,8 +178,10 @@ export const reaggregationRecordSchema = reaggregationRunSchema.omit({ runId: tr
   state: z.enum([...reaggregationRunSchema.shape.state.options, 'lost']).meta({
     description: "The queue's state while it waits or runs, then `completed` or `failed`; `unknown` while Redis does not answer (or it lost a run under way); `lost` when the queue answered that it has no job for a run that never started (Redis lost its keys)",
   }),
-  note: z.string().optional().meta({ description: 'For a lost run: what became of it (a run of every subject is started again by Chorus; one of the unretired subjects must be asked for again)' }),
-  replacedBy: z.string().nullable().optional().meta({ description: "For a lost run of every subject: the own id of Chorus's run that answers it, or null until it starts" }),
+  note: z.string().optional().meta({ description: 'For a lost run: what became of it (Chorus starts a run of every subject again by itself; one of the unretired subjects must be asked for again, unless a later run answers it)' }),
+  replacedBy: z.string().nullable().optional().meta({
+    description: "For a lost run: the own id of the first run started after it was asked for that covers its subjects (for a run of every subject, the reconciler's), or null while there is none",
+  }),
   jobId: z.string().nullable().meta({ description: 'Its job, to follow at GET /workflows/:id/reaggregations/:run (null while it waits for the run under way to end)' }),
   requestedBy: z.strictObject({ id, displayName: z.string() }).nullable(),
   requestedAt: time,

@@ -24,11 +24,18 @@ interface RunRow {
   failedReason: string | null;
 }
 
-/** What a run the queue lost before it started says: whether, and by which run, Chorus answers it. */
-function lostNote(replacedBy: string | null | undefined): Pick<ReaggregationRecord, 'note' | 'replacedBy'> {
-  if (replacedBy === undefined) return { note: 'The queue lost this run before it started (Redis lost its jobs): ask for it again.' };
-  if (replacedBy === null) return { note: 'The queue lost this run before it started (Redis lost its jobs): Chorus starts a run of every subject in its place (the stats say `reaggregating` while it is owed).', replacedBy };
-  return { note: `The queue lost this run before it started (Redis lost its jobs): Chorus's run ${replacedBy} of every subject answers it.`, replacedBy };
+/** A run the queue lost before it started, and the run started after it was asked for that answers it, if any. */
+interface LostRun {
+  scope: RunRow['scope'];
+  replacedBy: string | null;
+}
+
+/** What a lost run says: by which run it is answered, or whether Chorus starts one (only a run of every subject is owed). */
+function lostNote({ scope, replacedBy }: LostRun): Pick<ReaggregationRecord, 'note' | 'replacedBy'> {
+  const lost = 'The queue lost this run before it started (Redis lost its jobs)';
+  if (replacedBy) return { note: `${lost}: run ${replacedBy}, started after it was asked for, answers it.`, replacedBy };
+  if (scope === 'unretired') return { note: `${lost}: ask for it again.`, replacedBy };
+  return { note: `${lost}: Chorus starts a run of every subject in its place (the stats say \`reaggregating\` while it is owed).`, replacedBy };
 }
 
 const NOT_STARTED = { startedAt: null, finishedAt: null, outcome: null, subjects: null, routedOut: null, failedReason: null } as const;
@@ -166,20 +173,19 @@ export class ReaggregationService {
 
   /**
    * Of the recorded runs the queue answered it has no job for, those that never started, read again now that the queue
-   * was asked (one the worker started meanwhile is not lost): the queue lost their jobs (Redis lost its keys). Each with
-   * the run of every subject that answers it (started after it was asked for; `null` until there is one), or for a run of
-   * the unretired subjects, which nothing starts again, `undefined`.
+   * was asked (one the worker started meanwhile is not lost): the queue lost their jobs (Redis lost its keys). Each with the first run started after it was asked
+   * for that covers its subjects (of every subject, or of its own scope).
    */
-  private async lostRuns(workflowId: string, absent: RunRow[]): Promise<Map<string, { replacedBy: string | null | undefined }>> {
+  private async lostRuns(workflowId: string, absent: RunRow[]): Promise<Map<string, LostRun>> {
     if (!absent.length) return new Map();
-    const rows = await this.db.query<{ id: string; scope: RunRow['scope']; replacedBy: string | null }[]>(
+    const rows = await this.db.query<(LostRun & { id: string })[]>(
       `SELECT lost.id, lost.scope,
-         (SELECT later.id FROM reaggregation_runs later WHERE later.workflow_id = lost.workflow_id AND later.scope = 'all' AND later.started_at IS NOT NULL
-            AND later.requested_at > lost.requested_at ORDER BY later.requested_at LIMIT 1) AS "replacedBy"
+         (SELECT later.id FROM reaggregation_runs later WHERE later.workflow_id = lost.workflow_id AND later.scope IN ('all', lost.scope)
+            AND later.started_at IS NOT NULL AND later.requested_at > lost.requested_at ORDER BY later.requested_at LIMIT 1) AS "replacedBy"
        FROM reaggregation_runs lost WHERE lost.workflow_id = $1 AND lost.id = ANY($2::varchar[]) AND lost.started_at IS NULL AND lost.outcome IS NULL`,
       [workflowId, absent.map((row) => row.id)],
     );
-    return new Map(rows.map((row) => [row.id, { replacedBy: row.scope === 'all' ? row.replacedBy : undefined }]));
+    return new Map(rows.map(({ id, ...lost }) => [id, lost]));
   }
 
   private record(
@@ -187,7 +193,7 @@ export class ReaggregationService {
     row: RunRow,
     names: Map<string, string>,
     live: ReaggregationRun | undefined,
-    lost: { replacedBy: string | null | undefined } | undefined,
+    lost: LostRun | undefined,
   ): ReaggregationRecord {
     const failedReason = row.failedReason ?? live?.failedReason;
     return {
@@ -198,7 +204,7 @@ export class ReaggregationService {
       state: row.outcome ?? live?.state ?? (lost ? 'lost' : row.startedAt ? 'unknown' : 'waiting'),
       progress: row.outcome ? null : (live?.progress ?? null),
       ...(failedReason ? { failedReason } : {}),
-      ...(lost ? lostNote(lost.replacedBy) : {}),
+      ...(lost ? lostNote(lost) : {}),
       requestedBy: row.requestedBy ? { id: row.requestedBy, displayName: names.get(row.requestedBy) ?? '' } : null,
       requestedAt: row.requestedAt.toISOString(),
       startedAt: row.startedAt?.toISOString() ?? null,
