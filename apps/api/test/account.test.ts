@@ -198,6 +198,26 @@ describe('the account', () => {
     expect((await stack.db.query('SELECT 1 FROM projects WHERE owner_id = $1', [id])).rows).toEqual([]);
   });
 
+  it("erases the notes of a deleted account's reports, keeping each report and its reason, and gives them again since the deletion", async () => {
+    const { workflowId } = await voteWorkflow(stack, 2);
+    const { id, client } = await newAccount('Reporter');
+    const [subject] = (await client.queue(workflowId, 1)).subjects;
+    await client.reportSubject(workflowId, { subjectId: subject!.id, reason: 'sensitive-content', note: 'my phone number is 555-1234' });
+    const since = (await stack.db.query(`SELECT to_char((now() + interval '1 millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since`)).rows[0].since as string;
+    const reportsSince = async () => {
+      const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=json&since=${encodeURIComponent(since)}`, { headers: { authorization: `Bearer ${stack.client.token}` } });
+      return (await response.json()) as Record<string, unknown>[];
+    };
+    expect(await reportsSince()).toEqual([]);
+
+    await client.deleteAccount(PASSWORD);
+    expect((await stack.db.query('SELECT reason, note FROM subject_reports WHERE user_id = $1', [id])).rows).toEqual([{ reason: 'sensitive-content', note: null }]);
+    const [reported] = (await stack.client.reportedSubjects(workflowId)).subjects;
+    expect(reported).toMatchObject({ subjectId: subject!.id, notes: [] });
+    // A mirror of the reports built from increments gets the report again, without its note.
+    expect(await reportsSince()).toEqual([expect.objectContaining({ user_id: id, reason: 'sensitive-content', note: null })]);
+  });
+
   it('refuses to delete an account that owns projects, saying which, and changes nothing', async () => {
     const { email, client } = await newAccount('Owner');
     await client.createProject({ title: 'Owned letters' });

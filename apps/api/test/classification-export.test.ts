@@ -1,6 +1,6 @@
 import type { ChorusApiError, ChorusClient, Problem } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { newMember } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -163,6 +163,36 @@ describe('raw classifications export', () => {
     const [changed] = JSON.parse(await stack.client.classifications(id, 'json', afterIt)) as Row[];
     expect(changed).toMatchObject({ classification_id: classificationId, created_at: stored!.created_at, after_retirement: false });
     expect(changed!.updated_at > afterIt).toBe(true);
+  });
+
+  it('gives again, since a moment, the classifications of an account deleted after it, without its name, however many they are', async () => {
+    const project = await stack.client.createProject({ title: `Erased ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const many = 4_500; // more than one statement stamps
+    const { subjectIds: ids } = await stack.client.addSubjects(set.id, Array.from({ length: many }, (_, i) => ({ externalId: `e${i}`, locations: [{ type: 'text' as const, text: `E${i}` }] })));
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    const volunteer = await newAccount(stack, 'Jane Realname');
+    const first = await volunteer.client.classify({ workflowId: id, workflowVersion: 1, subjectId: ids[0]!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    // The rest as the first was stored, written at once (classifying 4,500 subjects one by one takes minutes); in pairs
+    // of the same moment, as a batch of submits stores them.
+    await stack.db.query(
+      `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key, created_at)
+       SELECT c.workflow_id, 1, s.id, c.user_id, c.annotations, 'k-' || s.id, c.created_at - (s.n / 2) * interval '1 millisecond'
+       FROM classifications c, unnest($2::uuid[]) WITH ORDINALITY AS s(id, n) WHERE c.id = $1`,
+      [first.id, ids.slice(1)],
+    );
+    type Row = { classification_id: string; user_kind: string; user_name: string | null };
+    const download = async (since?: string) => JSON.parse(await stack.client.classifications(id, 'json', since)) as Row[];
+    expect((await download()).filter((row) => row.user_name === 'Jane Realname')).toHaveLength(many);
+    const since = (await stack.db.query(`SELECT to_char((now() + interval '1 millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since`)).rows[0].since as string;
+    expect(await download(since)).toEqual([]);
+
+    await volunteer.client.deleteAccount(ACCOUNT_PASSWORD);
+    const again = await download(since);
+    expect(again).toHaveLength(many);
+    expect(new Set(again.map((row) => row.classification_id)).size).toBe(many);
+    expect(again.every((row) => row.user_kind === 'deleted' && row.user_name === null)).toBe(true);
   });
 
   it('refuses a query parameter it does not know rather than ignoring it (a misspelt since would give everything)', async () => {

@@ -4,6 +4,7 @@ import { reaggregationJob } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 import type { ChorusApiError, ReaggregationRun } from '@chorus/client';
 import { recordReaggregationFinished, recordReaggregationStarted } from '@chorus/db';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
@@ -134,6 +135,59 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
   // A run whose job number Redis has since given to another run (it lost its keys) is not taken for that run.
   await recordReaggregationStarted(db, { id: 'before-the-flush', jobId: waitingJob!, workflowId, scope: 'all', requestedBy: null, requestedAt: new Date() });
   expect((await stack.client.reaggregations(workflowId)).runs[0]).toMatchObject({ id: 'before-the-flush', jobId: waitingJob!, state: 'unknown', finishedAt: null });
+});
+
+/** Redis loses the re-aggregation queue's keys (as when it restarts empty): BullMQ numbers its jobs from 1 again. */
+async function queueKeysLost(): Promise<void> {
+  const redis = new Redis(stack.config.redisUrl);
+  try {
+    const keys = await redis.keys(`${stack.config.queuePrefix}:reaggregation:*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+it('lists a run the queue lost before it started as lost, answered by the run Chorus starts in its place, and never answers its job number for another', async () => {
+  const { workflowId } = await classifiedWorkflow(2, 5);
+  await stack.stopWorker();
+  let asked: ReaggregationRun;
+  let unretired: ReaggregationRun;
+  try {
+    await queueKeysLost();
+    asked = await stack.client.reaggregate(workflowId, 'all');
+    unretired = await stack.client.reaggregate(workflowId, 'unretired');
+    expect([asked.id, unretired.id]).toEqual(['1', '2']);
+    await queueKeysLost();
+    const { runs } = await stack.client.reaggregations(workflowId);
+    expect(runs.map((run) => [run.id, run.state, run.replacedBy])).toEqual([
+      [unretired.runId, 'lost', null],
+      [asked.runId, 'lost', null],
+    ]);
+    expect(runs[0]!.note).toContain('ask for it again');
+    expect(await stack.client.reaggregationRecord(workflowId, asked.runId)).toMatchObject({ state: 'lost', replacedBy: null, note: expect.stringContaining('in its place') });
+  } finally {
+    await stack.startWorker({ reconcileEveryMs: 200, reconcileGraceMs: 0 });
+  }
+  // The reconciler starts the owed run of every subject; its job is number 1 again. (Then a worker as the other tests have it.)
+  try {
+    await until(async () => (await stack.client.stats(workflowId)).reaggregating === false, 'the owed run to complete');
+  } finally {
+    await stack.stopWorker();
+    await stack.startWorker();
+  }
+  const { runs } = await stack.client.reaggregations(workflowId);
+  const replacing = runs.find((run) => run.state === 'completed')!;
+  expect(replacing).toMatchObject({ scope: 'all', jobId: '1' });
+  // Both lost runs are answered by it (a run of every subject covers the unretired ones too).
+  for (const lost of [asked!, unretired!]) {
+    expect(runs.find((run) => run.id === lost.runId)).toMatchObject({ state: 'lost', replacedBy: replacing.id, note: expect.stringContaining(replacing.id) });
+  }
+  // Job 1 now names the replacing run too: the number the request answered names neither.
+  const reused = (await stack.client.reaggregation(workflowId, asked!.id).catch((e) => e)) as ChorusApiError;
+  expect(reused.status).toBe(410);
+  expect(reused.problem.errors?.[0]?.pointer).toBe('/params/run');
+  expect(await stack.client.reaggregationRecord(workflowId, replacing.id)).toMatchObject({ state: 'completed', subjects: 2 });
 });
 
 it("keeps a researcher's run listed however many runs Chorus starts itself after it", async () => {

@@ -269,11 +269,15 @@ export class ChorusClient {
   reaggregate(workflowId: string, scope: 'all' | 'unretired' = 'all') {
     return this.call<ReaggregationRun>('POST', `/workflows/${workflowId}/reaggregate`, { scope });
   }
-  /** A run by its job id: the `id` that `reaggregate` answered, or a listed run's `jobId`. */
+  /**
+   * A run by its job id (the `id` that `reaggregate` answered, or a listed run's `jobId`), as the queue has it, while
+   * that number names this run only (410 once Redis, having lost its jobs, numbered another with it): to follow a run,
+   * prefer `reaggregationRecord` with its `runId`.
+   */
   reaggregation(workflowId: string, jobId: string) {
     return this.call<ReaggregationRun>('GET', `/workflows/${workflowId}/reaggregations/${jobId}`);
   }
-  /** A run's record, as the list gives it, by the run's own `id`. */
+  /** A run's record, as the list gives it, by the run's own id (the `runId` that `reaggregate` answered, a listed run's `id`): what to follow a run by. */
   reaggregationRecord(workflowId: string, runId: string) {
     return this.call<ReaggregationRecord>('GET', `/workflows/${workflowId}/reaggregations/${runId}`);
   }

@@ -170,7 +170,7 @@ export const subjectsAddedSchema = z.strictObject({
 export const reaggregationRunSchema = z.strictObject({
   id: z.string(),
   runId: z.string().meta({
-    description: "The run's own id, which outlives the job (GET /workflows/:id/reaggregations/:run takes it as long as the list keeps the run): the run this request is, or joined",
+    description: "The run's own id, which outlives the job: follow the run by it (GET /workflows/:id/reaggregations/:run takes it as long as the list keeps the run; the job number `id` starts again at 1 once Redis loses its keys): the run this request is, or joined",
   }),
   workflowId: id,
   scope: z.enum(['all', 'unretired']),
@@ -183,10 +183,17 @@ export const reaggregationRunSchema = z.strictObject({
 /**
  * A re-aggregation in the workflow's list of runs: who asked for it (or saved the version that started it; null:
  * Chorus itself, after the skills it re-learned moved, or to restart a lost run), when, when it started and ended (null: not yet), and the subjects it recomputed once
- * completed. `state` is the queue's while it waits or runs, then `completed` or `failed`.
+ * completed. `state` is the queue's while it waits or runs, then `completed` or `failed` (or `lost`, with a `note`).
  */
 export const reaggregationRecordSchema = reaggregationRunSchema.omit({ runId: true }).extend({
   id: z.string().meta({ description: "The run's own id" }),
+  state: z.enum([...reaggregationRunSchema.shape.state.options, 'lost']).meta({
+    description: "The queue's state while it waits or runs, then `completed` or `failed`; `unknown` while Redis does not answer (or it lost a run under way); `lost` when the queue answered that it has no job for a run that never started (Redis lost its keys)",
+  }),
+  note: z.string().optional().meta({ description: 'For a lost run: what became of it (Chorus starts a run of every subject again by itself; one of the unretired subjects must be asked for again, unless a later run answers it)' }),
+  replacedBy: z.string().nullable().optional().meta({
+    description: "For a lost run: the own id of the first run started after it was asked for that covers its subjects (for a run of every subject, the reconciler's), or null while there is none",
+  }),
   jobId: z.string().nullable().meta({ description: 'Its job, to follow at GET /workflows/:id/reaggregations/:run (null while it waits for the run under way to end)' }),
   requestedBy: z.strictObject({ id, displayName: z.string() }).nullable(),
   requestedAt: time,

@@ -17,7 +17,7 @@ export class ReaggregationController {
   @Post('reaggregate')
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(202)
-  @ApiZodBody(reaggregationRequestSchema, 'Recompute consensus (and retirement of unretired subjects) for the whole workflow; follow it at the returned id.')
+  @ApiZodBody(reaggregationRequestSchema, 'Recompute consensus (and retirement of unretired subjects) for the whole workflow; follow it by the returned `runId` (the job number `id` starts again at 1 once Redis loses its keys).')
   @ApiZodResponse(reaggregationRunSchema, { status: 202, description: 'The run, started or already under way' })
   reaggregateWorkflow(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(reaggregationRequestSchema)) request: ReaggregationRequest, @CurrentUser() user: AuthUser) {
     return this.reaggregation.start(workflowId, request, user);
@@ -35,7 +35,8 @@ export class ReaggregationController {
   @Get('reaggregations/:run')
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @ApiZodResponse(reaggregationRunOrRecordSchema, {
-    description: "By a job id (the `id` a request answered): the run as the queue has it. By a run's own `id` (from the list): its record, as the list gives it",
+    description:
+      "By a run's own id (the `runId` a request answered, or a listed run's `id`): its record, as the list gives it (`lost` when the queue lost it before it started). By a job id (the `id` a request answered): the run as the queue has it, while that number names this run only (410 job-number-reused once Redis, having lost its jobs, numbered another run with it)",
   })
   getReaggregation(@Param('id', uuidParam('id')) workflowId: string, @Param('run', runParam) run: string, @CurrentUser() user: AuthUser) {
     return this.reaggregation.get(workflowId, run, user);

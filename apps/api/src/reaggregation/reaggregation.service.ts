@@ -24,6 +24,20 @@ interface RunRow {
   failedReason: string | null;
 }
 
+/** A run the queue lost before it started, and the run started after it was asked for that answers it, if any. */
+interface LostRun {
+  scope: RunRow['scope'];
+  replacedBy: string | null;
+}
+
+/** What a lost run says: by which run it is answered, or whether Chorus starts one (only a run of every subject is owed). */
+function lostNote({ scope, replacedBy }: LostRun): Pick<ReaggregationRecord, 'note' | 'replacedBy'> {
+  const lost = 'The queue lost this run before it started (Redis lost its jobs)';
+  if (replacedBy) return { note: `${lost}: run ${replacedBy}, started after it was asked for, answers it.`, replacedBy };
+  if (scope === 'unretired') return { note: `${lost}: ask for it again.`, replacedBy };
+  return { note: `${lost}: Chorus starts a run of every subject in its place (the stats say \`reaggregating\` while it is owed).`, replacedBy };
+}
+
 const NOT_STARTED = { startedAt: null, finishedAt: null, outcome: null, subjects: null, routedOut: null, failedReason: null } as const;
 
 /**
@@ -32,6 +46,11 @@ const NOT_STARTED = { startedAt: null, finishedAt: null, outcome: null, subjects
  */
 class QueueLookups {
   private away = false;
+
+  /** Whether the queue answered every question asked so far (what it lacks is then lacking, not unknown). */
+  get answered(): boolean {
+    return !this.away;
+  }
 
   constructor(private readonly jobs: JobProducer, private readonly workflowId: string) {}
 
@@ -93,12 +112,36 @@ export class ReaggregationService {
     return { runs: await this.records(workflowId) };
   }
 
-  /** A run by its job id (as `POST /reaggregate` answers it), or its record by the run's own id (as the list gives it). */
+  /**
+   * A run's record by the run's own id (`runId` as `POST /reaggregate` answers it, `id` as the list gives it), or the run
+   * as the queue has it by its job id, while that number names this run only.
+   */
   async get(workflowId: string, key: string, user: AuthUser): Promise<ReaggregationRun | ReaggregationRecord> {
     await this.workflows.requireResearcher(workflowId, user);
-    const found = isJobId(key) ? await this.jobs.reaggregationRun(key) : (await this.records(workflowId, key))[0];
+    const found = isJobId(key) ? await this.byJob(workflowId, key) : (await this.records(workflowId, key))[0];
     if (!found || found.workflowId !== workflowId) throw notFound(`Re-aggregation ${key} of workflow ${workflowId}`, '/params/run');
     return found;
+  }
+
+  /**
+   * BullMQ numbers jobs from 1 again once Redis loses its keys: a job number the workflow recorded for another run than
+   * the job's now names two runs, and answers neither (the run asked about may be the one lost).
+   */
+  private async byJob(workflowId: string, jobId: string): Promise<ReaggregationRun | undefined> {
+    const job = await this.jobs.findReaggregation(jobId);
+    if (!job || job.run.workflowId !== workflowId) return undefined;
+    const [other] = await this.db.query<{ id: string }[]>('SELECT id FROM reaggregation_runs WHERE workflow_id = $1 AND job_id = $2 AND id <> $3 LIMIT 1', [
+      workflowId,
+      jobId,
+      job.runId,
+    ]);
+    if (!other) return job.run;
+    throw new ProblemException(
+      410,
+      `Job ${jobId} names more than one re-aggregation of workflow ${workflowId} (the queue lost its jobs and numbered them from 1 again): follow a run by its own id, the runId the request answered (GET /workflows/${workflowId}/reaggregations lists them).`,
+      [{ pointer: '/params/run', message: "is a job number used again: give the run's runId" }],
+      'job-number-reused',
+    );
   }
 
   /** The workflow's runs (or the one named), as the list describes them. */
@@ -117,21 +160,51 @@ export class ReaggregationService {
       .map(({ run, runId, requestedAt, requestedBy }) => ({ ...NOT_STARTED, id: runId, jobId: run.id, scope: run.scope, requestedBy, requestedAt }));
     const all = [...notRecorded, ...rows];
     const names = await this.requesterNames(all);
-    const runs: ReaggregationRecord[] = [];
-    for (const row of all) runs.push(this.record(workflowId, row, names, row.outcome ? undefined : await queue.run(row, live)));
-    return runs;
+    const asked = new Map<RunRow, ReaggregationRun | undefined>();
+    for (const row of all) asked.set(row, row.outcome ? undefined : await queue.run(row, live));
+    const lost = await this.lostRuns(workflowId, rows.filter((row) => !row.outcome && !row.startedAt && !asked.get(row) && queue.answered && !this.behindActive(row, live)));
+    return all.map((row) => this.record(workflowId, row, names, asked.get(row), lost.get(row.id)));
   }
 
-  private record(workflowId: string, row: RunRow, names: Map<string, string>, live: ReaggregationRun | undefined): ReaggregationRecord {
+  /** A run asked for while another of its scope runs has no job until that one ends (BullMQ keeps it as the last to add). */
+  private behindActive(row: RunRow, live: ReaggregationJob[]): boolean {
+    return row.jobId === null && live.some((job) => job.run.scope === row.scope && job.run.state === 'active');
+  }
+
+  /**
+   * Of the recorded runs the queue answered it has no job for, those that never started, read again now that the queue
+   * was asked (one the worker started meanwhile is not lost): the queue lost their jobs (Redis lost its keys). Each with the first run started after it was asked
+   * for that covers its subjects (of every subject, or of its own scope).
+   */
+  private async lostRuns(workflowId: string, absent: RunRow[]): Promise<Map<string, LostRun>> {
+    if (!absent.length) return new Map();
+    const rows = await this.db.query<(LostRun & { id: string })[]>(
+      `SELECT lost.id, lost.scope,
+         (SELECT later.id FROM reaggregation_runs later WHERE later.workflow_id = lost.workflow_id AND later.scope IN ('all', lost.scope)
+            AND later.started_at IS NOT NULL AND later.requested_at > lost.requested_at ORDER BY later.requested_at LIMIT 1) AS "replacedBy"
+       FROM reaggregation_runs lost WHERE lost.workflow_id = $1 AND lost.id = ANY($2::varchar[]) AND lost.started_at IS NULL AND lost.outcome IS NULL`,
+      [workflowId, absent.map((row) => row.id)],
+    );
+    return new Map(rows.map(({ id, ...lost }) => [id, lost]));
+  }
+
+  private record(
+    workflowId: string,
+    row: RunRow,
+    names: Map<string, string>,
+    live: ReaggregationRun | undefined,
+    lost: LostRun | undefined,
+  ): ReaggregationRecord {
     const failedReason = row.failedReason ?? live?.failedReason;
     return {
       id: row.id,
       jobId: row.jobId,
       workflowId,
       scope: row.scope,
-      state: row.outcome ?? live?.state ?? (row.startedAt ? 'unknown' : 'waiting'),
+      state: row.outcome ?? live?.state ?? (lost ? 'lost' : row.startedAt ? 'unknown' : 'waiting'),
       progress: row.outcome ? null : (live?.progress ?? null),
       ...(failedReason ? { failedReason } : {}),
+      ...(lost ? lostNote(lost) : {}),
       requestedBy: row.requestedBy ? { id: row.requestedBy, displayName: names.get(row.requestedBy) ?? '' } : null,
       requestedAt: row.requestedAt.toISOString(),
       startedAt: row.startedAt?.toISOString() ?? null,

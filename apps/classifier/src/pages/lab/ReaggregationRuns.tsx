@@ -21,6 +21,7 @@ export function ReaggregationRuns({ workflowId, refreshed }: { workflowId: strin
   const outcome = (run: ReaggregationRecord) => {
     if (run.state === 'completed') return t('lab.runs.completed', { count: run.subjects ?? 0 }) + (run.routedOut ? t('lab.runs.routedOut', { count: run.routedOut }) : '');
     if (run.state === 'failed') return t('lab.runs.failed', { reason: run.failedReason ?? '' });
+    if (run.state === 'lost') return run.replacedBy ? t('lab.runs.lost.replaced') : run.scope === 'all' ? t('lab.runs.lost.all') : t('lab.runs.lost.unretired');
     if (run.progress) return t('lab.runs.progress', { done: run.progress.done, total: run.progress.total });
     return t(`lab.runs.state.${run.state}`);
   };
