@@ -3,27 +3,17 @@
  * variable to change (`HOST` or `PORT`), as it does for any other bad variable.
  */
 import { type Server, createServer } from 'node:net';
-import { type ManagedProcess, apiProcess, freePort } from '../support/processes';
-import { createTestDatabase, testRedis } from '../support/services';
+import { apiProcess, freePort, processesOnScratchDatabase } from '../support/processes';
+import { testRedis } from '../support/services';
 
 jest.setTimeout(60_000);
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-const running: ManagedProcess[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterAll(async () => {
-  for (const started of running.reverse()) await started.kill('SIGKILL');
-  await database?.drop();
-});
+const { running, url: databaseUrl } = processesOnScratchDatabase();
 
 /** What the API said as it stopped, having failed to start where `port` and `env` say. */
 async function stoppedAt(port: number, env: NodeJS.ProcessEnv): Promise<string> {
   const redis = testRedis();
-  const api = apiProcess(port, { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.queuePrefix, AUTH_SECRET: 'api-address-secret-0123456789', ...env });
+  const api = apiProcess(port, { DATABASE_URL: databaseUrl(), REDIS_URL: redis.url, QUEUE_PREFIX: redis.queuePrefix, AUTH_SECRET: 'api-address-secret-0123456789', ...env });
   running.push(api);
   await expect(api.start()).rejects.toThrow('did not start');
   expect(api.exitCode()).toBe(1);

@@ -3,33 +3,29 @@
  * both wait for it the same way, saying so in the same one-line warning, which names DATABASE_URL's host and port but
  * never its password; both start once it answers, and both stop, naming DATABASE_URL, when it never does.
  */
-import { type ManagedProcess, apiProcess, freePort, linesNotJson, workerProcess } from '../support/processes';
-import { createTestDatabase, testRedis } from '../support/services';
+import { type ManagedProcess, apiProcess, freePort, linesNotJson, processesOnScratchDatabase, workerProcess } from '../support/processes';
+import { testRedis } from '../support/services';
 import { type TcpProxy, tcpProxy } from '../support/tcp-proxy';
 import { until } from '../support/waiting';
 
 jest.setTimeout(90_000);
 
 const PASSWORD = 'not-for-the-log';
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+const { running, url: scratchUrl } = processesOnScratchDatabase();
 let proxy: TcpProxy;
-const running: ManagedProcess[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const url = new URL(database.url);
+  const url = new URL(scratchUrl());
   proxy = await tcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
 });
 
 afterAll(async () => {
-  for (const started of running.reverse()) await started.kill('SIGKILL');
   await proxy?.close();
-  await database?.drop();
 });
 
 /** The database's URL through the proxy (or to `port`), with a password (the test's Postgres trusts and ignores it). */
 function databaseUrl(port = proxy.port): string {
-  const url = new URL(database.url);
+  const url = new URL(scratchUrl());
   url.port = String(port);
   url.password = PASSWORD;
   return url.toString();

@@ -3,27 +3,16 @@
  * JSON warnings on stdout, never as bare stack traces on stderr (a queue used to meet the lost Redis before anything
  * listened to its errors, while the database was opened).
  */
-import { type ManagedProcess, freePort, linesNotJson, workerProcess } from '../support/processes';
-import { createTestDatabase } from '../support/services';
+import { freePort, linesNotJson, processesOnScratchDatabase, workerProcess } from '../support/processes';
 
 jest.setTimeout(60_000);
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-const running: ManagedProcess[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterAll(async () => {
-  for (const started of running.reverse()) await started.kill('SIGKILL');
-  await database?.drop();
-});
+const { running, url: databaseUrl } = processesOnScratchDatabase();
 
 it('says so in JSON log lines only when Redis is away from the start', async () => {
   const nothingThere = await freePort();
   const warned = (output: string) => ['aggregation', 'reaggregation', 'maintenance'].every((name) => output.includes(`"msg":"${name} queue: `) && output.includes(`"msg":"${name} worker: `));
-  const worker = workerProcess({ DATABASE_URL: database.url, REDIS_URL: `redis://127.0.0.1:${nothingThere}`, QUEUE_PREFIX: '{worker-redis-away}', LOG_LEVEL: 'info' }, warned);
+  const worker = workerProcess({ DATABASE_URL: databaseUrl(), REDIS_URL: `redis://127.0.0.1:${nothingThere}`, QUEUE_PREFIX: '{worker-redis-away}', LOG_LEVEL: 'info' }, warned);
   running.push(worker);
   await worker.start();
   // Reconnecting meanwhile, each connection fails again.

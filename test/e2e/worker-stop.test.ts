@@ -3,28 +3,17 @@
  * leave it: draining its jobs would then wait for ever. It stops within its drain deadline, at once on a second
  * Ctrl-C, and says what happened as JSON log lines, never as bare stack traces.
  */
-import { type ManagedProcess, linesNotJson, withRedisGone, workerProcess } from '../support/processes';
-import { createTestDatabase } from '../support/services';
+import { type ManagedProcess, linesNotJson, processesOnScratchDatabase, withRedisGone, workerProcess } from '../support/processes';
 import { until } from '../support/waiting';
 
 jest.setTimeout(60_000);
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-const running: ManagedProcess[] = [];
+const { running, url: databaseUrl } = processesOnScratchDatabase();
 let worker: ManagedProcess;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterAll(async () => {
-  for (const started of running.reverse()) await started.kill('SIGKILL');
-  await database?.drop();
-});
 
 /** A worker running against a redis-server of the test's own, which is then killed under it. */
 async function workerWithRedisGone(): Promise<void> {
-  const env = { DATABASE_URL: database.url, QUEUE_PREFIX: '{worker-stop}', LOG_LEVEL: 'info' };
+  const env = { DATABASE_URL: databaseUrl(), QUEUE_PREFIX: '{worker-stop}', LOG_LEVEL: 'info' };
   worker = await withRedisGone(running, (redisUrl) => workerProcess({ ...env, REDIS_URL: redisUrl }), (output) => output.includes('ECONNREFUSED'));
 }
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { createTestDatabase } from './services';
 import { until } from './waiting';
 
 const root = join(__dirname, '..', '..');
@@ -119,4 +120,21 @@ export function apiProcess(port: number, env: NodeJS.ProcessEnv): ManagedProcess
 export function workerProcess(env: NodeJS.ProcessEnv, ready = (output: string) => output.includes('Chorus worker running')): ManagedProcess {
   const entry = join(root, 'apps', 'worker', 'dist', 'main.js');
   return managed('worker', process.execPath, [entry], env, async (output) => ready(output));
+}
+
+/**
+ * For a file of process tests: a scratch database made before its tests, and the processes they start (pushed on
+ * `running`), killed, last started first, before the database is dropped after them.
+ */
+export function processesOnScratchDatabase(): { running: ManagedProcess[]; url: () => string } {
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  const running: ManagedProcess[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const started of running.reverse()) await started.kill('SIGKILL');
+    await database?.drop();
+  });
+  return { running, url: () => database!.url };
 }
