@@ -1,4 +1,4 @@
-import { REOPEN_TRY_MS, REOPEN_WAIT_DAYS, type ReopenWait, ReopenTries, waitedTooLong, waitingForReopen } from '../src/lib/reopenTries';
+import { REOPEN_TRY_MS, REOPEN_WAIT_DAYS, type ReopenWait, ReopenTries, senderWorkflow, waitedTooLong, waitingForReopen } from '../src/lib/reopenTries';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -7,21 +7,24 @@ interface Item {
   idempotencyKey: string;
   input: { workflowId: string };
   awaitingReopen?: ReopenWait;
+  /** Who sends it: the current volunteer when absent. */
+  sender?: string;
 }
 
-function item(key: string, workflowId: string, waiting?: { since: number; tried: number }): Item {
-  return { idempotencyKey: key, input: { workflowId }, ...(waiting ? { awaitingReopen: { since: ago(waiting.since), tried: ago(waiting.tried) } } : {}) };
+function item(key: string, workflowId: string, waiting?: { since: number; tried: number }, sender?: string): Item {
+  return { idempotencyKey: key, input: { workflowId }, sender, ...(waiting ? { awaitingReopen: { since: ago(waiting.since), tried: ago(waiting.tried) } } : {}) };
 }
 
 /** What a sending does with each item in turn, the server answering each item sent as `answer` says. */
 function sending(items: Item[], answer: (item: Item) => 'stored' | 'not-open' | 'other', foundOpen: string[] = []): string[] {
-  const tries = new ReopenTries(items, NOW, new Set(foundOpen));
+  const found = new Set(foundOpen.map((workflowId) => senderWorkflow('', workflowId)));
+  const tries = new ReopenTries(items, NOW, found, (each) => each.sender ?? '');
   return items.map((each) => {
     const next = tries.next(each);
     if (next !== 'send') return `${each.idempotencyKey}:${next}`;
     const answered = answer(each);
-    if (answered === 'stored') tries.stored(each.input.workflowId);
-    if (answered === 'not-open') tries.notOpen(each.input.workflowId);
+    if (answered === 'stored') tries.stored(each);
+    if (answered === 'not-open') tries.notOpen(each);
     return `${each.idempotencyKey}:send`;
   });
 }
@@ -47,6 +50,16 @@ describe('answers waiting for their workflow to reopen', () => {
   it('go at once, however recently tried, when the volunteer’s page found their workflow open, or an answer of it was stored before them', () => {
     const items = [item('a', 'w1', { since: 20 * minute, tried: minute }), item('b', 'w2'), item('c', 'w2', { since: 20 * minute, tried: minute })];
     expect(sending(items, () => 'stored', ['w1'])).toEqual(['a:send', 'b:send', 'c:send']);
+  });
+
+  it('of one volunteer on a shared device are not held back by another’s refusal: a workflow in draft is open to its members', () => {
+    const items = [item('a', 'w1', undefined, 'outsider'), item('b', 'w1', undefined, 'member'), item('c', 'w1', undefined, 'outsider'), item('d', 'w1', undefined, 'member')];
+    expect(sending(items, (each) => (each.sender === 'member' ? 'stored' : 'not-open'))).toEqual(['a:send', 'b:send', 'c:wait', 'd:send']);
+  });
+
+  it('of another volunteer on the device wait on, when the current volunteer’s page finds their workflow open', () => {
+    const items = [item('a', 'w1', { since: 20 * minute, tried: minute }, 'outsider'), item('b', 'w1', { since: 20 * minute, tried: minute })];
+    expect(sending(items, () => 'stored', ['w1'])).toEqual(['a:leave', 'b:send']);
   });
 
   it('wait since the first refusal, each refusal since counting as a try', () => {

@@ -1,7 +1,7 @@
 import { ChorusApiError, type ChorusClient, type ClassificationInput, isProblem, type TaskFeedback } from '@chorus/client';
 import { type IDBPDatabase, openDB } from 'idb';
 import { i18n } from '../i18n';
-import { awaitsReopen, type ReopenWait, ReopenTries, waitedTooLong, waitingForReopen } from './reopenTries';
+import { awaitsReopen, type ReopenWait, ReopenTries, senderWorkflow, waitedTooLong, waitingForReopen } from './reopenTries';
 import { SUBMIT_TIMEOUT_MS } from './sendTimes';
 import { type Owner, session, tokenKind } from './session';
 
@@ -34,6 +34,9 @@ export interface OutboxItem {
 export function isMine(item: OutboxItem): boolean {
   return !item.owner || session.owns(item.owner);
 }
+
+/** Who sends an item, as `ReopenTries` tells senders apart: the current volunteer (`''`), or its owner. */
+const sender = (item: OutboxItem): string => (isMine(item) ? '' : (item.owner?.userId ?? item.owner?.token ?? ''));
 
 /** Whether an item waits for its owner to sign in again (it cannot be sent before). */
 export function awaitsSignIn(item: OutboxItem): boolean {
@@ -113,7 +116,10 @@ class Outbox {
   private listeners = new Set<(items: OutboxItem[]) => void>();
   private flushing: Promise<FlushReport> | null = null;
   private items: OutboxItem[] = [];
-  /** Workflows found open to volunteers since the last sending began: their answers waiting for that go with the next. */
+  /**
+   * Workflows found open since the last sending began (`senderWorkflow` keys): their sender's answers waiting for that
+   * go with the next.
+   */
   private foundOpen = new Set<string>();
 
   private open(): Promise<IDBPDatabase | null> {
@@ -178,7 +184,7 @@ class Outbox {
    * Resolves once the sending under way, if any, has ended (it may have passed them over).
    */
   async workflowOpen(workflowId: string): Promise<void> {
-    this.foundOpen.add(workflowId);
+    this.foundOpen.add(senderWorkflow('', workflowId));
     await this.flushing?.catch(() => undefined);
   }
 
@@ -270,7 +276,7 @@ class Outbox {
     const report = emptyReport();
     const listed = await this.all();
     const now = Date.now();
-    const tries = new ReopenTries(listed, now, this.foundOpen);
+    const tries = new ReopenTries(listed, now, this.foundOpen, sender);
     this.foundOpen = new Set();
     for (const { idempotencyKey } of listed) {
       // As it is now: handed to another owner since the list was read (a sign-in), it goes as theirs.
@@ -292,16 +298,16 @@ class Outbox {
         const { feedback } = await withTimeout(by.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
         if (feedback?.length) report.feedback.push({ item, feedback });
         report.sent += 1;
-        tries.stored(item.input.workflowId);
-        // Those of its workflow that were passed over above, waiting for it to reopen, go with the next sending.
-        this.foundOpen.add(item.input.workflowId);
+        tries.stored(item);
+        // Those of its sender and workflow that were passed over above, waiting for it to reopen, go with the next sending.
+        this.foundOpen.add(tries.key(item));
         await this.remove(item.idempotencyKey);
       } catch (error) {
         if (isAlreadyClassified(error)) {
           report.sent += 1;
           await this.remove(item.idempotencyKey);
         } else if (isWorkflowNotOpen(error)) {
-          tries.notOpen(item.input.workflowId);
+          tries.notOpen(item);
           report.awaitingReopen.push(item);
           await this.update(item.idempotencyKey, (kept) => waitingForReopen({ ...kept, attempts: kept.attempts + 1, lastError: describe(error) }, new Date()));
         } else if (isSignInExpired(error) && canSignInAgain(item.owner)) {
