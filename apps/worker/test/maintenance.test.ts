@@ -146,7 +146,6 @@ it("finishes stamping a deleted account's classifications that the API died whil
   // The worker's reconciler finishes it, once it has been owed for its grace period.
   const maintenance = queue('maintenance');
   try {
-    const started = Date.now();
     await stack.startWorker({ reconcileEveryMs: 200, reconcileGraceMs: 500 });
     await until(async () => (await owedSince()) === null, 'the reconciler to finish the stamping');
     expect(await stampedSince(deletedAt!)).toBe(many);
@@ -157,7 +156,6 @@ it("finishes stamping a deleted account's classifications that the API died whil
     const finished = Date.now();
     await until(async () => (await reconcileRuns(maintenance, finished)).length >= 2, 'two more reconciler runs');
     expect(await stampedSince(deletedAt!)).toBe(many);
-    expect((await reconcileRuns(maintenance, started)).some((job) => job.returnvalue === 1)).toBe(true);
   } finally {
     await maintenance.close();
     await stack.stopWorker();
