@@ -2,18 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 
 /**
  * Downloads hold a database connection while they stream, so only EXPORTS_AT_ONCE may stream at a time (half of them
  * at most for one caller), and one whose client stops reading ends after EXPORT_IDLE_SECONDS.
  */
 let stack: Stack;
+/**
+ * Long enough that a busy machine (one event loop for the API and the test's clients) never stretches a reader's
+ * pause shorter than it into a stall; every wait for what it ends is bounded by a condition, not a count of polls.
+ */
+const IDLE_SECONDS = 5;
 let url: string;
 let authorization: string;
 let projectId: string;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false, env: { EXPORTS_AT_ONCE: '2', EXPORT_IDLE_SECONDS: '3' } });
+  stack = await startStack({ worker: false, env: { EXPORTS_AT_ONCE: '2', EXPORT_IDLE_SECONDS: String(IDLE_SECONDS) } });
   const project = await stack.client.createProject({ title: `Big export ${randomUUID().slice(0, 8)}`, status: 'live' });
   projectId = project.id;
   const set = await stack.client.createSubjectSet(project.id, { name: 'Many' });
@@ -28,31 +34,54 @@ beforeAll(async () => {
   });
   url = `${stack.baseUrl}/api/v1/workflows/${id}/consensus?format=csv`;
   authorization = `Bearer ${stack.client.token}`;
-}, 120_000);
+}, 240_000);
 afterAll(() => stack.stop());
 
 /** A researcher of the project (a scientist), as the bearer header of their requests. */
 const anotherResearcher = async () => `Bearer ${(await newMember(stack, projectId, 'scientist', 'Scientist')).token}`;
 
+/** The download, asked for until it is no longer refused as busy (503), within `what` and a bound. */
+async function downloadOnceFree(as: string, what: string): Promise<Response> {
+  let started: Response | undefined;
+  await until(async () => {
+    const response = await fetch(url, { headers: { authorization: as, 'accept-encoding': 'identity' } });
+    if (response.status !== 503) started = response;
+    else await response.body?.cancel();
+    return started !== undefined;
+  }, what, 60_000);
+  return started!;
+}
+
+/**
+ * Reads a chunk now and then until the download ends or is given up: a download held open while a test goes on
+ * streams (and keeps its place) however long a busy machine takes meanwhile, instead of standing idle.
+ */
+function keepReading(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  const next = () => reader.read().then(({ done }) => done || setTimeout(next, 250), () => undefined);
+  void next();
+}
+
 it('refuses a download beyond EXPORTS_AT_ONCE, or beyond half of them for one caller, with 503, and takes one again once a client goes away', async () => {
   const download = (as: string, signal?: AbortSignal) => fetch(url, { headers: { authorization: as, 'accept-encoding': 'identity' }, signal });
+  const [scientist, latecomer] = [await anotherResearcher(), await anotherResearcher()];
   const leaving = new AbortController();
   const first = await download(authorization, leaving.signal);
   expect(first.status).toBe(200);
   const reader = first.body!.getReader();
-  expect((await reader.read()).value!.length).toBeGreaterThan(0); // streaming, then left unread
+  expect((await reader.read()).value!.length).toBeGreaterThan(0); // streaming, read slowly
+  keepReading(reader);
 
   const again = await download(authorization);
   expect(again.status).toBe(503);
   expect(again.headers.get('retry-after')).toBe('10');
   expect((await again.json()) as { type: string; detail: string }).toMatchObject({ type: 'urn:chorus:problem:exports-busy', detail: expect.stringMatching(/^You have 1 download streaming already/) });
 
-  const [scientist, latecomer] = [await anotherResearcher(), await anotherResearcher()];
   const otherLeaving = new AbortController();
   const other = await download(scientist, otherLeaving.signal);
   expect(other.status).toBe(200); // another researcher's download starts beside it
   const otherReader = other.body!.getReader();
   expect((await otherReader.read()).value!.length).toBeGreaterThan(0);
+  keepReading(otherReader);
 
   const full = await download(latecomer);
   expect(full.status).toBe(503);
@@ -63,15 +92,11 @@ it('refuses a download beyond EXPORTS_AT_ONCE, or beyond half of them for one ca
     controller.abort(); // the clients go away: their connections must come back
     await read.cancel().catch(() => undefined);
   }
-  let third = await download(authorization);
-  for (let i = 0; i < 50 && third.status === 503; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    third = await download(authorization);
-  }
+  const third = await downloadOnceFree(authorization, 'the places of the clients that went away');
   expect(third.status).toBe(200);
   const text = await third.text();
   expect(text.trim().split('\n')).toHaveLength(40_001);
-}, 60_000);
+}, 180_000);
 
 it('ends a download whose client stops reading, so that it cannot hold its place for ever', async () => {
   const stalled = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
@@ -79,11 +104,7 @@ it('ends a download whose client stops reading, so that it cannot hold its place
   const reader = stalled.body!.getReader();
   expect((await reader.read()).value!.length).toBeGreaterThan(0); // streaming, then left unread, the socket kept open
   expect((await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } })).status).toBe(503);
-  let next = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
-  for (let i = 0; i < 100 && next.status === 503; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    next = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
-  }
+  const next = await downloadOnceFree(authorization, 'the stalled download to end and give its place up');
   expect(next.status).toBe(200);
   // The stalled client's file is broken, never a short file that looks complete.
   let ended: 'complete' | 'broken' = 'complete';
@@ -94,7 +115,7 @@ it('ends a download whose client stops reading, so that it cannot hold its place
   }
   expect(ended).toBe('broken');
   expect((await next.text()).trim().split('\n')).toHaveLength(40_001);
-}, 60_000);
+}, 180_000);
 
 it('does not end a download whose database is slow to give its first rows, nor one whose client reads slowly but reads', async () => {
   // The database holds the rows back for longer than EXPORT_IDLE_SECONDS: nothing waits for the client meanwhile.
@@ -103,26 +124,28 @@ it('does not end a download whose database is slow to give its first rows, nor o
   await locker.query('BEGIN');
   await locker.query('LOCK TABLE subject_workflow_status IN ACCESS EXCLUSIVE MODE');
   const slowDatabase = fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } }).then((response) => response.text());
-  await new Promise((resolve) => setTimeout(resolve, 4500));
+  await new Promise((resolve) => setTimeout(resolve, (IDLE_SECONDS + 1.5) * 1000));
   await locker.query('COMMIT');
   await locker.end();
   expect((await slowDatabase).trim().split('\n')).toHaveLength(40_001);
 
-  // A client that pauses three times, each time for less than EXPORT_IDLE_SECONDS, for longer than that in all.
+  // A client that pauses three times, each time for well under EXPORT_IDLE_SECONDS, for longer than that in all.
   const slowReader = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
   const reader = slowReader.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
   const pauseAt = [2e6, 4e6, 6e6];
+  const PAUSE_MS = 2000;
+  expect(pauseAt.length * PAUSE_MS).toBeGreaterThan(IDLE_SECONDS * 1000);
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     text += decoder.decode(value, { stream: true });
     if (text.length >= pauseAt[0]!) {
       pauseAt.shift();
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
     }
   }
   expect(pauseAt).toEqual([]);
   expect(text.trim().split('\n')).toHaveLength(40_001);
-}, 60_000);
+}, 180_000);

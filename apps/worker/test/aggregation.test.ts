@@ -219,15 +219,34 @@ describe('draining the aggregation outbox', () => {
     const { rows } = await stack.db.query('SELECT id, external_id FROM subjects WHERE id = ANY($1) ORDER BY external_id DESC', [subjectIds]);
     const [healthy, broken] = rows.map((row) => row.id as string);
     await classify(workflowId, healthy!, 'yes');
-    const unreadable = await classify(workflowId, broken!, 'yes');
-    await stack.db.query("UPDATE classifications SET annotations = 'null'::jsonb WHERE id = $1", [unreadable]); // answers no reducer can read
-    const service = await idleWorker();
-    const report = await service.drainOutbox(workflowId);
-    await stack.stopWorker();
-    expect(report).toEqual({ aggregated: 1, retired: 0, routedOut: 0, failed: [broken] });
-    expect((await state(workflowId, healthy!)).status).toMatchObject({ aggregated_count: 1 });
-    expect((await state(workflowId, broken!)).status).toMatchObject({ aggregated_count: 0 });
-    expect(await outbox(workflowId)).toEqual([broken]);
+    await classify(workflowId, broken!, 'yes');
+    // The database refuses the broken subject's consensus, for this test only (what it stores can always be aggregated).
+    const refuse = `refuse_consensus_${broken!.replaceAll('-', '_')}`;
+    await stack.db.query(`CREATE FUNCTION ${refuse}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'consensus refused by the test'; END $$`);
+    await stack.db.query(`CREATE TRIGGER ${refuse} BEFORE INSERT ON consensus FOR EACH ROW WHEN (NEW.subject_id = '${broken}') EXECUTE FUNCTION ${refuse}()`);
+    try {
+      const service = await idleWorker();
+      const report = await service.drainOutbox(workflowId);
+      await stack.stopWorker();
+      expect(report).toEqual({ aggregated: 1, retired: 0, routedOut: 0, failed: [broken] });
+      expect((await state(workflowId, healthy!)).status).toMatchObject({ aggregated_count: 1 });
+      expect((await state(workflowId, broken!)).status).toMatchObject({ aggregated_count: 0 });
+      expect(await outbox(workflowId)).toEqual([broken]);
+    } finally {
+      await stack.db.query(`DROP TRIGGER ${refuse} ON consensus; DROP FUNCTION ${refuse}()`);
+    }
+  });
+
+  it('can always read the answers it is given: the database stores only a list of answers, each naming its task', async () => {
+    const { workflowId, subjectIds } = await workflowWith([{ externalId: 'a' }]);
+    const id = await classify(workflowId, subjectIds[0]!, 'yes');
+    for (const annotations of ['null', '{}', '[null]', '["yes"]', '[{"value":"yes"}]', '[{"task":0,"value":"yes"}]']) {
+      await expect(stack.db.query('UPDATE classifications SET annotations = $2::jsonb WHERE id = $1', [id, annotations])).rejects.toMatchObject({
+        code: '23514',
+        constraint: 'classifications_annotations_list',
+      });
+    }
+    await stack.db.query('UPDATE classifications SET annotations = $2::jsonb WHERE id = $1', [id, '[]']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { type Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
@@ -108,3 +109,59 @@ it('creates the maintenance schedules again each time Redis has lost them, and t
     await stack.stopWorker();
   }
 });
+
+it("finishes stamping a deleted account's classifications that the API died while stamping, and stamps none twice", async () => {
+  const many = 2_500; // more than one statement stamps (2,000 each)
+  const { workflowId, subjectIds } = await voteWorkflow(stack, many, 10);
+  const volunteer = await newAccount(stack, 'Jane Realname');
+  const first = await volunteer.client.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  // The rest as the first was stored, written at once, each a millisecond older than the one after it.
+  await stack.db.query(
+    `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key, created_at)
+     SELECT c.workflow_id, 1, s.id, c.user_id, c.annotations, 'k-' || s.id, c.created_at - s.n * interval '1 millisecond'
+     FROM classifications c, unnest($2::uuid[]) WITH ORDINALITY AS s(id, n) WHERE c.id = $1`,
+    [first.id, subjectIds.slice(1)],
+  );
+  const stampedSince = async (moment: string): Promise<number> =>
+    (await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE user_id = $1 AND updated_at >= $2', [volunteer.id, moment])).rows[0].n;
+  const owedSince = async (): Promise<string | null> =>
+    (await stack.db.query('SELECT classifications_stamp_owed_at::text AS at FROM users WHERE id = $1', [volunteer.id])).rows[0].at;
+
+  // The API dies after the deletion commits, once it has stamped the first statement's classifications: the newest one
+  // cannot be stamped (a trigger made for this test), so the second statement fails.
+  const { rows: [newest] } = await stack.db.query('SELECT id FROM classifications WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1', [volunteer.id]);
+  await stack.db.query(`CREATE FUNCTION api_dies() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the API died'; END $$`);
+  await stack.db.query(`CREATE TRIGGER api_dies BEFORE UPDATE ON classifications FOR EACH ROW WHEN (NEW.id = '${newest.id}') EXECUTE FUNCTION api_dies()`);
+  try {
+    await expect(volunteer.client.deleteAccount(ACCOUNT_PASSWORD)).rejects.toMatchObject({ status: 500 });
+  } finally {
+    await stack.db.query('DROP TRIGGER api_dies ON classifications; DROP FUNCTION api_dies()');
+  }
+  const deletedAt = await owedSince();
+  expect(deletedAt).not.toBeNull();
+  expect((await stack.db.query('SELECT kind FROM users WHERE id = $1', [volunteer.id])).rows[0].kind).toBe('deleted');
+  expect(await stampedSince(deletedAt!)).toBe(2_000);
+  const { rows: before } = await stack.db.query('SELECT id, updated_at FROM classifications WHERE user_id = $1 AND updated_at >= $2 ORDER BY id', [volunteer.id, deletedAt]);
+
+  // The worker's reconciler finishes it, once it has been owed for its grace period.
+  const maintenance = queue('maintenance');
+  try {
+    await stack.startWorker({ reconcileEveryMs: 200, reconcileGraceMs: 500 });
+    await until(async () => (await owedSince()) === null, 'the reconciler to finish the stamping');
+    expect(await stampedSince(deletedAt!)).toBe(many);
+    // Those stamped before it died are not stamped again.
+    const { rows: after } = await stack.db.query('SELECT id, updated_at FROM classifications WHERE id = ANY($1) ORDER BY id', [before.map((row) => row.id)]);
+    expect(after).toEqual(before);
+    // Stamped once: later runs find nothing owed.
+    const finished = Date.now();
+    await until(async () => (await reconcileRuns(maintenance, finished)).length >= 2, 'two more reconciler runs');
+    expect(await stampedSince(deletedAt!)).toBe(many);
+  } finally {
+    await maintenance.close();
+    await stack.stopWorker();
+  }
+  // Incremental downloads give them all again, without the name.
+  const rows = JSON.parse(await stack.client.classifications(workflowId, 'json', deletedAt!.replace(' ', 'T').replace(/\+00$/, 'Z'))) as { user_kind: string; user_name: string | null }[];
+  expect(rows).toHaveLength(many);
+  expect(rows.every((row) => row.user_kind === 'deleted' && row.user_name === null)).toBe(true);
+}, 120_000);

@@ -19,6 +19,7 @@ export {
 export { type Routed, routeSubject } from './effect-routing';
 export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';
+export { OWE_CLASSIFICATION_STAMPS, owedClassificationStamps, stampDeletedClassifications } from './deleted-accounts';
 export {
   answerReaggregations,
   owedReaggregations,

@@ -6,6 +6,7 @@ import { migrations } from '../src/migrations';
 import { GoldStandardOnHotRow1796038980497 } from '../src/migrations/1796038980497-GoldStandardOnHotRow';
 import { SubjectForeignKeyIndexes1796990000000 } from '../src/migrations/1796990000000-SubjectForeignKeyIndexes';
 import { KeptForHold1797190000000 } from '../src/migrations/1797190000000-KeptForHold';
+import { AnnotationsList1797225000000 } from '../src/migrations/1797225000000-AnnotationsList';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -157,6 +158,34 @@ describe('migrations', () => {
          WHERE c.relname IN ('classifications_subject_idx', 'consensus_subject_idx', 'subject_workflow_status_subject_idx') ORDER BY 1`,
       );
       expect(indexes).toEqual(['classifications_subject_idx', 'consensus_subject_idx', 'subject_workflow_status_subject_idx'].map((name) => ({ name, valid: true, unique: false })));
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('check the annotations of the classifications stored before, finishing the check an interrupted run left unvalidated', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(AnnotationsList1797225000000)) });
+    await before.initialize();
+    try {
+      await runMigrations(before);
+      await before.query(
+        `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+          p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'annotations', 'Annotations', id FROM u RETURNING id),
+          w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+          s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id)
+        INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key)
+        SELECT w.id, 1, s.id, u.id, '[{"task": "T0", "value": "yes"}]', 'k' FROM u, w, s`,
+      );
+      // Interrupted once the constraint was added, before it was validated.
+      await before.query(`ALTER TABLE classifications ADD CONSTRAINT classifications_annotations_list CHECK (jsonb_typeof(annotations) = 'array') NOT VALID`);
+    } finally {
+      await before.destroy();
+    }
+    const after = await openDatabase(url, 1);
+    try {
+      expect(await after.query("SELECT convalidated AS validated FROM pg_constraint WHERE conname = 'classifications_annotations_list'")).toEqual([{ validated: true }]);
     } finally {
       await after.destroy();
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AccountView, Contribution, Session } from '@chorus/client';
+import { OWE_CLASSIFICATION_STAMPS, stampDeletedClassifications } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { Passwords } from '../auth/passwords';
@@ -22,30 +23,18 @@ const CONTRIBUTION_PROJECTS = 100;
 
 /** Ends every token issued so far: they carry an older generation. */
 const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
-/** What stays of a deleted account: its id, for its classifications, and nothing that says whose they were. */
+/**
+ * What stays of a deleted account: its id, for its classifications, and nothing that says whose they were; and the
+ * stamp its classifications are owed (`stampDeletedClassifications`).
+ */
 const DELETED = `kind = 'deleted', email = NULL, pending_email = NULL, email_verified_at = NULL, link_mailed_at = NULL, password_hash = NULL,
-  display_name = 'Deleted account', ${NEXT_TOKEN_GENERATION}`;
+  display_name = 'Deleted account', ${NEXT_TOKEN_GENERATION}, ${OWE_CLASSIFICATION_STAMPS}`;
 
 /**
  * The free-text notes of the account's reports go with it (a volunteer may have typed anything there); each report's
  * reason stays, so moderation counts do not change. Stamped, so that an incremental download gives them again.
  */
 const REPORT_NOTES_ERASED = 'UPDATE subject_reports SET note = NULL, updated_at = now() WHERE user_id = $1 AND note IS NOT NULL';
-
-/**
- * A deleted account's classifications are stamped `updated_at` so that incremental downloads (`since=`) give them again,
- * now without the account's name; this many per statement, each its own short transaction, in the order of the index
- * on a volunteer's classifications, so that an account of 100,000 classifications never holds their rows long.
- */
-const STAMPED_AT_ONCE = 2_000;
-const STAMP_CLASSIFICATIONS = `WITH batch AS (
-    SELECT id, workflow_id, created_at FROM classifications
-    WHERE user_id = $1 AND ($2::uuid IS NULL OR (workflow_id, created_at, id) > ($2::uuid, $3::timestamptz, $4::uuid))
-    ORDER BY workflow_id, created_at, id LIMIT ${STAMPED_AT_ONCE}
-  ), stamped AS (
-    UPDATE classifications c SET updated_at = now() FROM batch WHERE c.id = batch.id
-  )
-  SELECT workflow_id AS "workflowId", created_at::text AS "createdAt", id FROM batch ORDER BY workflow_id DESC, created_at DESC, id DESC LIMIT 1`;
 
 /** A password check that failed: a type of its own, so that the classifier can say it in the volunteer's words. */
 const wrongPassword = (pointer: string) =>
@@ -124,7 +113,8 @@ export class AccountService {
    * Deletes what says whose the account was (email, password, name), its tokens, its memberships, the invitations
    * addressed to its email, the subjects it holds, its favourites and the notes of its reports (their reasons stay). Its
    * classifications stay, under an id no one can sign in as: consensus already counts them; once the account is gone
-   * they are stamped, for incremental downloads to give them again without its name. An owner of projects is refused: nobody could administer them after. The
+   * they are stamped, for incremental downloads to give them again without its name (owed with the deletion, so that the
+   * worker's reconciler finishes a stamping cut short). An owner of projects is refused: nobody could administer them after. The
    * account's row is locked while this looks, and a project is made, or an invitation accepted, only by an account
    * its row says is one (`ProjectsService`, `InvitationsService`), so neither can happen meanwhile.
    */
@@ -153,15 +143,9 @@ export class AccountService {
       return this.changeAccount(manager, user, DELETED);
     });
     this.generations.raised(user.id, generation!);
-    await this.stampClassifications(user.id);
-  }
-
-  /** After the account is gone (no classification of its can come meanwhile), in batches (`STAMP_CLASSIFICATIONS`). */
-  private async stampClassifications(userId: string): Promise<void> {
-    let after: { workflowId: string; createdAt: string; id: string } | undefined;
-    do {
-      [after] = await this.db.query(STAMP_CLASSIFICATIONS, [userId, after?.workflowId ?? null, after?.createdAt ?? null, after?.id ?? null]);
-    } while (after);
+    // Once the account is gone (no classification of its can come meanwhile); owed since the deletion, so a stamping
+    // cut short here (the API dying) is finished by the worker's reconciler.
+    await stampDeletedClassifications(this.db, user.id);
   }
 
   /**

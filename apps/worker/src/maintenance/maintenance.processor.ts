@@ -58,7 +58,9 @@ export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicat
         if (enqueued) this.logger.log(`reconciler enqueued aggregation of ${enqueued} workflows with subjects long in the outbox`);
         const owed = await this.reconciler.enqueueOwedReaggregations();
         if (owed) this.logger.log(`reconciler enqueued ${owed} owed re-aggregations that the queue had no run for`);
-        return enqueued + owed;
+        const stamped = await this.reconciler.finishClassificationStamps();
+        if (stamped) this.logger.log(`reconciler stamped the classifications of ${stamped} deleted accounts that were owed theirs`);
+        return enqueued + owed + stamped;
       }
       case 'estimate-skills':
         return this.skills.estimateAll();

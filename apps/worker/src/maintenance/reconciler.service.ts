@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
-import { keptOnlyForHold, owedReaggregations, owedSkillsReaggregations, restartedReaggregation, restartedSkillsReaggregation } from '@chorus/db';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { keptOnlyForHold, owedClassificationStamps, owedReaggregations, owedSkillsReaggregations, restartedReaggregation, restartedSkillsReaggregation, stampDeletedClassifications } from '@chorus/db';
 import { aggregationJob, reaggregationJob } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -21,6 +21,8 @@ const LIVE_STATES = new Set(['waiting', 'waiting-children', 'active', 'delayed',
  */
 @Injectable()
 export class ReconcilerService {
+  private readonly logger = new Logger(ReconcilerService.name);
+
   constructor(
     private readonly db: DataSource,
     @InjectQueue('aggregation') private readonly aggregation: Queue,
@@ -77,6 +79,24 @@ export class ReconcilerService {
     // A finished job's key goes with it (BullMQ 6), and one left behind is replaced by the add.
     await this.reaggregation.add(job.name, job.data, job.opts);
     return true;
+  }
+
+  /**
+   * Stamps the classifications of the deleted accounts still owed theirs a while after their deletion (the API that
+   * deleted one died while it stamped them, `stampDeletedClassifications`). One that fails stays owed for the next
+   * run and holds up no other. How many accounts it finished.
+   */
+  async finishClassificationStamps(): Promise<number> {
+    let finished = 0;
+    for (const userId of await owedClassificationStamps(this.db, this.config.reconcileGraceMs)) {
+      try {
+        await stampDeletedClassifications(this.db, userId);
+        finished += 1;
+      } catch (error) {
+        this.logger.warn(`the classifications of deleted account ${userId} stay owed their stamp: ${(error as Error).message}`);
+      }
+    }
+    return finished;
   }
 
   /** How many workflows it enqueued. */

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { Subject } from './subject.entity';
 import { User } from './user.entity';
 import { Workflow } from './workflow.entity';
@@ -14,8 +14,17 @@ export interface StoredAnnotation {
  */
 export const PROPOSES_TAGS = "jsonb_path_exists(annotations, '$[*].value.add[0]')";
 
+/**
+ * The annotations are a list of objects, each naming its task: submits store nothing else (they are validated against
+ * the workflow version), and aggregation, skills and downloads read them so. Said by the database too, so that no
+ * other writer can store answers (SQL `null`, `[null]`) that would fail every aggregation of their subject.
+ */
+export const ANNOTATIONS_LIST = 'classifications_annotations_list';
+export const ANNOTATIONS_LIST_CHECK = `jsonb_typeof(annotations) = 'array' AND NOT jsonb_path_exists(annotations, '$[*] ? (@.type() != "object" || !(@.task.type() == "string"))')`;
+
 /** One volunteer's answers to one subject in one workflow version. */
 @Entity('classifications')
+@Check(ANNOTATIONS_LIST, ANNOTATIONS_LIST_CHECK)
 @Index('classifications_once_per_volunteer_key', ['workflowId', 'subjectId', 'userId'], { unique: true })
 @Index('classifications_idempotency_key', ['userId', 'idempotencyKey'], { unique: true })
 /** A volunteer's classifications in a workflow, newest last: how many they made, and their recent ones page by page. */

@@ -23,5 +23,12 @@ export class User {
   @Column({ type: 'varchar', length: 320, nullable: true }) pendingEmail!: string | null;
   /** When the account last changed its email: a password-reset link mailed before does not work, even back at that email. */
   @Column({ type: 'timestamptz', nullable: true }) emailChangedAt!: Date | null;
+  /**
+   * Since when a deleted account's classifications are owed their stamp for incremental downloads (its deletion),
+   * until they all have it (`stampDeletedClassifications`); null otherwise.
+   */
+  @Index('users_classifications_stamp_owed_idx', { where: 'classifications_stamp_owed_at IS NOT NULL' })
+  @Column({ type: 'timestamptz', nullable: true })
+  classificationsStampOwedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }
