@@ -478,8 +478,20 @@ export const subjectClassificationSchema = z.strictObject({
   goldStandard: z.boolean().meta({ description: 'The subject has known answers: the classification is not counted toward retirement' }),
   afterRetirement: z.boolean().meta({ description: 'It came once the subject was retired: kept, but not in the consensus' }),
 });
-/** A subject set a workflow's effect put a subject in: when, and when it left it again (null while it is there). */
-export const effectMembershipSchema = z.strictObject({ subjectSetId: id, name: z.string(), addedAt: time, leftAt: time.nullable() });
+/**
+ * A subject set a workflow's effect put a subject in: when, when it left it again (null while it is there), and whether
+ * a researcher took it out (no effect puts it back until a researcher uploads it there again).
+ */
+export const effectMembershipSchema = z.strictObject({
+  subjectSetId: id,
+  name: z.string(),
+  addedAt: time,
+  leftAt: time.nullable(),
+  removedByResearcher: z
+    .strictObject({ researcherId: id, removedAt: time })
+    .nullable()
+    .meta({ description: 'A researcher took the subject out of the set (and has not uploaded it there since): no workflow’s effect puts it back' }),
+});
 /**
  * One subject of a workflow with its results, each task's consensus with the algorithm's whole output (`result`), and
  * its classifications oldest first, a page at a time: `nextClassifications`, passed as `after`, asks for the page after.

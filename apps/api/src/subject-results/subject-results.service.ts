@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
+import type { EffectMembership, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
 import { type StoredAnnotation, isUnlinked } from '@chorus/db';
 import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -71,12 +71,33 @@ const CLASSIFICATIONS = `
   ORDER BY c.created_at, c.id
   LIMIT $5`;
 
-/** The sets the workflow's ($1) effects put the subject ($2) in, oldest first, with when it left them. */
+/**
+ * The sets the workflow's ($1) effects put the subject ($2) in, oldest first, with when it left them, and whether a
+ * researcher took it out since.
+ */
 const ROUTING = `
-  SELECT e.subject_set_id, ss.name, e.added_at, e.left_at
+  SELECT e.subject_set_id, ss.name, e.added_at, e.left_at, r.removed_by, r.removed_at
   FROM effect_memberships e JOIN subject_sets ss ON ss.id = e.subject_set_id
+  LEFT JOIN subject_set_removals r ON r.subject_set_id = e.subject_set_id AND r.subject_id = e.subject_id
   WHERE e.subject_id = $2 AND e.workflow_id = $1
   ORDER BY e.added_at, e.subject_set_id`;
+
+interface RoutingRow {
+  subject_set_id: string;
+  name: string;
+  added_at: Date;
+  left_at: Date | null;
+  removed_by: string | null;
+  removed_at: Date | null;
+}
+
+const toRoute = (route: RoutingRow): EffectMembership => ({
+  subjectSetId: route.subject_set_id,
+  name: route.name,
+  addedAt: route.added_at.toISOString(),
+  leftAt: route.left_at?.toISOString() ?? null,
+  removedByResearcher: route.removed_by && route.removed_at ? { researcherId: route.removed_by, removedAt: route.removed_at.toISOString() } : null,
+});
 
 const SUBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -170,7 +191,7 @@ export class SubjectResultsService {
     const [[row], classifications, routing] = await Promise.all([
       this.db.query<SubjectResultRow[]>(subjectResults({ filters: ['st.subject_id = $2'], limit: '1', result: true }), [workflowId, subjectId]),
       this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
-      this.db.query<{ subject_set_id: string; name: string; added_at: Date; left_at: Date | null }[]>(ROUTING, [workflowId, subjectId]),
+      this.db.query<RoutingRow[]>(ROUTING, [workflowId, subjectId]),
     ]);
     if (!row) {
       throw new ProblemException(404, `Subject ${subjectId} is in no subject set linked to workflow ${workflowId}.`, [
@@ -184,7 +205,7 @@ export class SubjectResultsService {
       consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result }])),
       classifications: page.map(toClassification),
       nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
-      routing: routing.map((route) => ({ subjectSetId: route.subject_set_id, name: route.name, addedAt: route.added_at.toISOString(), leftAt: route.left_at?.toISOString() ?? null })),
+      routing: routing.map(toRoute),
     };
   }
 }
