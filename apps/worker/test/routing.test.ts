@@ -120,6 +120,18 @@ it('takes a subject whose screening consensus flips out of the set an effect put
   ]);
   expect((await stack.client.subjectResult(screen, idOf.uploaded!, { limit: 10 })).routing).toEqual([{ subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null }]);
 
+  // So does the consensus download, in every format, each subject's row read with the rest.
+  const rows = (await stack.client.consensus(screen, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+  expect(rows.map(({ external_id, routed_into, routed_out_of }) => ({ external_id, routed_into, routed_out_of }))).toEqual(
+    expect.arrayContaining([
+      { external_id: 'routed', routed_into: notAds, routed_out_of: ads },
+      { external_id: 'uploaded', routed_into: notAds, routed_out_of: null },
+    ]),
+  );
+  const [header, ...lines] = (await stack.client.consensus(screen, 'csv')).trim().split('\n');
+  const routedColumn = header!.split(',').indexOf('routed_into');
+  expect(lines.map((line) => line.split(',').slice(routedColumn, routedColumn + 2)).sort()).toEqual([[notAds, ''], [notAds, ads]].sort());
+
   // Aggregated again, and a newer version whose run routes every retired subject again: nothing moves.
   const before = await routingState([ads, notAds], transcribe);
   await Promise.all(both.flatMap((subjectId) => [aggregation.aggregateSubject(screen, subjectId), aggregation.aggregateSubject(screen, subjectId)]));

@@ -393,8 +393,17 @@ export const tagProposalSchema = z.strictObject({
   /** The volunteer, by user id only, as the downloads name volunteers. */
   userId: id,
   proposedAt: time,
-  /** The tags as the volunteer typed them, each with its hiding (null while volunteers are shown it). */
-  tags: z.array(z.strictObject({ tag: z.string(), hidden: hidingSchema.nullable() })),
+  /**
+   * The tags as the volunteer typed them, each with its hiding (null while volunteers are shown it) and the last time
+   * someone showed it again after a hiding (null if no one did), with the hiding that ended.
+   */
+  tags: z.array(
+    z.strictObject({
+      tag: z.string(),
+      hidden: hidingSchema.nullable(),
+      shownAgain: hidingSchema.extend({ shownAgainBy: id, shownAgainAt: time }).nullable(),
+    }),
+  ),
 });
 /** A page of a workflow's tag proposals, the most recent first; `next` asks for the page after (null after the last). */
 export const tagProposalPageSchema = z.strictObject({ proposals: z.array(tagProposalSchema), next: z.string().nullable() });
@@ -437,6 +446,8 @@ export const prioritiesSetSchema = z.strictObject({
 export const RETIREMENT_REASONS = ['count', 'agreement', 'posterior', 'maximum', 'manual'] as const;
 /** Which of a workflow's subjects a page of results holds: retired ones, those still served (`active`), or all. */
 export const SUBJECT_RESULT_STATUSES = ['all', 'active', 'retired'] as const;
+/** The orders of a workflow's subject results: by subject id, or the most favourites first (ties by subject id). */
+export const SUBJECT_RESULT_SORTS = ['id', 'favourites'] as const;
 
 /** One task's consensus for a subject, as the worker stored it and the consensus download gives it (`<task>_answer`, …). */
 export const taskConsensusSchema = z.strictObject({
