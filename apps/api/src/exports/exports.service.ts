@@ -17,8 +17,9 @@ import { type ExportDownload, ExportStreams } from './export-streams';
 
 /**
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
- * results' `routing` lists them: aggregated once for the workflow and joined, not looked up subject by subject (which
- * cost a full download a tenth more).
+ * results' `routing` lists them: aggregated once for the workflow and joined, not looked up subject by subject (at
+ * 100,000 subjects, a third of them routed, a lookup each read a third more buffers than the download without routing;
+ * the aggregate, a thousandth more).
  */
 const ROUTING = `
   SELECT e.subject_id,
