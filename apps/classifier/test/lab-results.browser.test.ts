@@ -156,6 +156,14 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goBack();
     await page.getByTestId('lab-results-status').getByText('1 subject shown.').waitFor();
     expect(await page.getByLabel('External id or subject id (optional)').inputValue()).toBe('ad-01');
+
+    // The researcher takes ad-01 out of Adverts: its page says so, and that no effect puts it back.
+    await researcher.removeSubject(adverts.id, idOf['ad-01']!);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-01']}`);
+    await page.getByTestId('lab-result-routing').waitFor();
+    expect(await page.getByTestId('lab-result-routing').locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\)$/),
+    ]);
     expect(errors).toEqual([]);
   });
 

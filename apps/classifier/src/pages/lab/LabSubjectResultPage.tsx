@@ -157,7 +157,7 @@ function Routing({ routing }: { routing: EffectMembership[] }) {
             {route.removedByResearcher ? (
               <>
                 {'; '}
-                {t('lab.result.removedByResearcher')} {when(route.removedByResearcher.removedAt)}
+                {t('lab.result.removedByResearcher')} {when(route.removedByResearcher.removedAt)} ({t('lab.result.removedStays')})
               </>
             ) : null}
           </li>
