@@ -204,9 +204,14 @@ describe('showing a hidden tag again', () => {
     expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags.map((each) => each.tag)).toEqual(['food', 'pun']);
     // Of that subject only.
     expect(await volunteer.proposedTags(team.workflowId, team.subjects.b!, 'T1')).toEqual({ tags: [] });
+    // The list says it was shown again, by whom and when, with the hiding that ended: for a moderator about to hide it.
+    const shownAgain = { hiddenBy: team.moderator.id, hiddenAt: expect.any(String), reason: 'Looked rude', shownAgainBy: team.scientist.id, shownAgainAt: expect.any(String) };
     expect((await team.moderator.client.tagProposals(team.workflowId, { subjectId: team.subjects.a! })).proposals[0]!.tags).toEqual([
-      { tag: 'Food', hidden: null },
-      { tag: 'Pun', hidden: null },
+      { tag: 'Food', hidden: null, shownAgain: null },
+      { tag: 'Pun', hidden: null, shownAgain },
+    ]);
+    expect((await team.moderator.client.tagProposals(team.workflowId, { subjectId: team.subjects.b! })).proposals[0]!.tags).toEqual([
+      { tag: 'pun', hidden: { hiddenBy: team.moderator.id, hiddenAt: expect.any(String), reason: 'Looked rude' }, shownAgain: null },
     ]);
     const ended = { subject_id: team.subjects.a, task: 'T1', tag: 'pun', hidden_by: team.moderator.id, reason: 'Looked rude', unhidden_by: team.scientist.id, later: true };
     expect(await unhiddenRows(team.workflowId)).toEqual([ended]);
@@ -221,6 +226,12 @@ describe('showing a hidden tag again', () => {
     await team.moderator.client.hideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'pun' });
     await team.moderator.client.unhideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'pun' });
     expect(await unhiddenRows(team.workflowId)).toEqual([ended, { ...ended, reason: null, unhidden_by: team.moderator.id }]);
+    // The list gives the last showing again.
+    expect((await team.moderator.client.tagProposals(team.workflowId, { subjectId: team.subjects.a! })).proposals[0]!.tags[1]!.shownAgain).toEqual({
+      ...shownAgain,
+      reason: null,
+      shownAgainBy: team.moderator.id,
+    });
   });
 
   it('is for the project’s moderators and researchers: refused to others (a draft’s workflow not found), and names a bad query parameter', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
-import { CONSENSUS_RESULT_FIELDS } from '../src/exports/consensus-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_RESULT_FIELDS } from '../src/exports/consensus-rows';
 
 const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
 
@@ -24,6 +24,12 @@ describe('the README', () => {
       for (const name of Object.keys(schema.shape)) read.set(name, [...(read.get(name) ?? []), app]);
     }
     expect(Object.fromEntries([...table].sort())).toEqual(Object.fromEntries([...read].sort()));
+  });
+
+  it('lists the subject columns of the consensus download, in order, in the words of the API documentation', () => {
+    const section = readme.match(/<!-- consensus-columns:start[^>]*-->\n([\s\S]*?)<!-- consensus-columns:end -->/);
+    const rows = Object.entries(CONSENSUS_COLUMNS).map(([column, holds]) => `| \`${column}\` | ${holds} |`);
+    expect(section?.[1]).toBe(['| column | what it holds |', '|---|---|', ...rows, ''].join('\n'));
   });
 
   it('lists the fields of the consensus download\'s <task>_result in the words of the API documentation', () => {

@@ -114,6 +114,32 @@ describe("a workflow's subject results", () => {
     expect(Object.fromEntries(downloaded.map((row) => [row.subject_id, row.favourites]))).toEqual(counted);
   });
 
+  it('sorts by favourites, the most first and ties in id order, a page at a time across those with favourites and those without', async () => {
+    const { workflowId, projectId, subjectIds } = await voteWorkflow(stack, 7);
+    const definition = await stack.client.getWorkflow(workflowId);
+    const other = await stack.client.createWorkflow(projectId, { ...definition.definition, subjectSetIds: definition.subjectSetIds });
+    await stack.client.activateWorkflow(other.id);
+    const volunteers = await Promise.all([0, 1, 2].map(async () => stack.anonymous.withToken((await stack.anonymous.guest()).token)));
+    // s3: three (one in the other workflow); s1 and s5: two; s0: one; s2, s4 and s6: none.
+    const marks: [number, number[]][] = [[3, [0, 1, 2]], [1, [0, 1]], [5, [1, 2]], [0, [2]]];
+    for (const [subject, who] of marks) {
+      for (const volunteer of who) await volunteers[volunteer]!.markFavourite(subjectIds[subject]!, subject === 3 && volunteer === 2 ? other.id : workflowId);
+    }
+    const order = [3, 1, 5, 0, 2, 4, 6].map((index) => subjectIds[index]!);
+    for (const limit of [1, 2, 3, 4, 100]) {
+      const walked = await everyPage(workflowId, { sort: 'favourites', limit });
+      expect(walked.map((subject) => [subject.id, subject.favourites])).toEqual(order.map((id) => [id, [3, 2, 2, 1][order.indexOf(id)] ?? 0]));
+    }
+    // With the filters: s3 and s4 retired by hand, the active ones in the same order without them.
+    await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[3]!, subjectIds[4]!], reason: 'torn' });
+    expect((await everyPage(workflowId, { sort: 'favourites', status: 'active', limit: 2 })).map((subject) => subject.id)).toEqual(order.filter((id) => id !== subjectIds[3] && id !== subjectIds[4]));
+    expect((await everyPage(workflowId, { sort: 'favourites', status: 'retired', limit: 1 })).map((subject) => subject.id)).toEqual([subjectIds[3], subjectIds[4]]);
+    // The next page of one order is refused in the other.
+    const { next } = await stack.client.subjectResults(workflowId, { sort: 'favourites', limit: 1 });
+    const refused = await refusal(`/workflows/${workflowId}/subject-results?after=${next}`);
+    expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/query/after']]);
+  });
+
   it('filters by status, and by the start of an externalId or a subject id', async () => {
     const ids = async (query: Parameters<ChorusClient['subjectResults']>[1]) => (await everyPage(workflow.workflowId, { ...query, limit: 100 })).map((subject) => subject.externalId);
     const inIdOrder = (names: string[]) => [...names].sort((a, b) => idOf[a]!.localeCompare(idOf[b]!));
@@ -232,7 +258,9 @@ describe("a workflow's subject results", () => {
     ['a limit in words', 'limit=ten', '/query/limit'],
     ['a cursor no page gave', 'after=v3', '/query/after'],
     ['a search longer than an externalId', `q=${'x'.repeat(501)}`, '/query/q'],
-    ['a parameter it does not know', 'sort=newest', '/query/sort'],
+    ['an unknown order', 'sort=newest', '/query/sort'],
+    ['the next page of subject id order, sorted by favourites', `sort=favourites&after=${randomUUID()}`, '/query/after'],
+    ['a parameter it does not know', 'order=newest', '/query/order'],
   ])('refuses a list asked for with %s, naming the parameter', async (_name, query, pointer) => {
     const refused = await refusal(`/workflows/${workflow.workflowId}/subject-results?${query}`);
     expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, [pointer]]);

@@ -105,6 +105,7 @@ describe('classifier in a browser: moderating in the lab', () => {
     expect(await page.getByTestId('lab-tags-result').textContent()).toBe('“Idiot” is shown again for a: later volunteers see it among the proposed tags.');
     await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"] button[aria-label="Hide “Idiot” of a"]').waitFor();
     expect(await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"]').getByText(/^Hidden on/).count()).toBe(0);
+    await page.locator('[data-testid="lab-tag-proposals"] li[data-tag="Idiot"]').getByText(/^Shown again on .*, after a hiding for “An insult”$/).waitFor();
     expect((await (await guest()).proposedTags(workflow.id, subjects.a!, 'T0')).tags.map((each) => each.tag)).toEqual(['horse', 'idiot']);
     const { rows: unhidden } = await suite.stack.db.query('SELECT tag, hidden_by, reason, unhidden_by FROM unhidden_tags WHERE workflow_id = $1', [workflow.id]);
     expect(unhidden).toEqual([{ tag: 'idiot', hidden_by: moderator.id, reason: 'An insult', unhidden_by: moderator.id }]);

@@ -98,6 +98,21 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await status.getByText('No subject matches.').waitFor();
     expect(await table.count()).toBe(0);
 
+    // The most favourites first: ad-02, which two volunteers marked, then the others in id order; the order stays in
+    // the address.
+    await page.getByLabel('External id or subject id (optional)').fill('');
+    await page.getByLabel('Order').selectOption('favourites');
+    await page.getByLabel('External id or subject id (optional)').press('Enter');
+    await status.getByText('25 subjects shown; there are more.').waitFor();
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, those most volunteers marked a favourite first');
+    const byFavourites = ['ad-02', ...inIdOrder.filter((name) => name !== 'ad-02')];
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(byFavourites.slice(0, 25).map((name) => idOf[name]));
+    expect(await cells('ad-02')).toEqual(['ad-02', '“Snippet ad-02: FOR SALE, a bicycle.”', '1', '2', 'Still served', 'T0: No (100% agreement, 1 vote)']);
+    expect(new URL(page.url()).search).toBe('?sort=favourites');
+    await page.locator('#lab-results-more').click();
+    await status.getByText('27 subjects shown.').waitFor();
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(byFavourites.map((name) => idOf[name]));
+
     // One subject, opened by keyboard: its heading focused, its status, consensus and every classification.
     await page.getByLabel('External id or subject id (optional)').fill('ad-01');
     await page.getByLabel('External id or subject id (optional)').press('Enter');
@@ -141,6 +156,14 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goBack();
     await page.getByTestId('lab-results-status').getByText('1 subject shown.').waitFor();
     expect(await page.getByLabel('External id or subject id (optional)').inputValue()).toBe('ad-01');
+
+    // The researcher takes ad-01 out of Adverts: its page says so, and that no effect puts it back.
+    await researcher.removeSubject(adverts.id, idOf['ad-01']!);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-01']}`);
+    await page.getByTestId('lab-result-routing').waitFor();
+    expect(await page.getByTestId('lab-result-routing').locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\)$/),
+    ]);
     expect(errors).toEqual([]);
   });
 

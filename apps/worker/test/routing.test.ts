@@ -115,10 +115,22 @@ it('takes a subject whose screening consensus flips out of the set an effect put
   // The subject's results say where the effects put it, and when it left.
   const routed = await stack.client.subjectResult(screen, idOf.routed!, { limit: 10 });
   expect(routed.routing).toEqual([
-    { subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String) },
-    { subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null },
+    { subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: null },
+    { subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null },
   ]);
-  expect((await stack.client.subjectResult(screen, idOf.uploaded!, { limit: 10 })).routing).toEqual([{ subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null }]);
+  expect((await stack.client.subjectResult(screen, idOf.uploaded!, { limit: 10 })).routing).toEqual([{ subjectSetId: notAds, name: 'Not ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null }]);
+
+  // So does the consensus download, in every format, each subject's row read with the rest.
+  const rows = (await stack.client.consensus(screen, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+  expect(rows.map(({ external_id, routed_into, routed_out_of }) => ({ external_id, routed_into, routed_out_of }))).toEqual(
+    expect.arrayContaining([
+      { external_id: 'routed', routed_into: notAds, routed_out_of: ads },
+      { external_id: 'uploaded', routed_into: notAds, routed_out_of: null },
+    ]),
+  );
+  const [header, ...lines] = (await stack.client.consensus(screen, 'csv')).trim().split('\n');
+  const routedColumn = header!.split(',').indexOf('routed_into');
+  expect(lines.map((line) => line.split(',').slice(routedColumn, routedColumn + 2)).sort()).toEqual([[notAds, ''], [notAds, ads]].sort());
 
   // Aggregated again, and a newer version whose run routes every retired subject again: nothing moves.
   const before = await routingState([ads, notAds], transcribe);
@@ -148,5 +160,26 @@ it('takes out of a set, when a new version’s effect no longer holds, the subje
   expect(rows).toEqual([]);
   // A researcher takes one the effect put there out by hand: its results say it left.
   await stack.client.removeSubject(ads, idOf.strong!);
-  expect((await stack.client.subjectResult(screen, idOf.strong!)).routing).toEqual([{ subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String) }]);
+  expect((await stack.client.subjectResult(screen, idOf.strong!)).routing).toEqual([{ subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: { researcherId: expect.any(String), removedAt: expect.any(String) } }]);
+});
+
+it('never puts back a subject a researcher took out of a set an effect put it in, however its consensus is routed again, until they upload it there again', async () => {
+  const { screen, ads, idOf, definition } = await chained(['out', 'other'], [], 1, (sets) => [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads }]);
+  for (const name of ['out', 'other']) await answer(screen, 1, idOf[name]!, 'yes');
+  await until(async () => (await members(ads)).length === 2, 'the effect');
+  await stack.client.removeSubject(ads, idOf.out!);
+
+  // A new version's run routes every retired subject again: the effect still holds, but the researcher's removal stands.
+  const updated = await stack.client.updateWorkflow(screen, { ...definition, effects: [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, addToSubjectSet: ads }] });
+  await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
+  expect(await members(ads)).toEqual(['other']);
+  const [route] = (await stack.client.subjectResult(screen, idOf.out!)).routing;
+  expect(route).toEqual({ subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: { researcherId: expect.any(String), removedAt: route!.leftAt } });
+  expect((await stack.client.subjectResult(screen, idOf.other!)).routing[0]!.removedByResearcher).toBeNull();
+
+  // The researcher uploads it into Ads again: it is theirs there, and no longer kept out.
+  await stack.client.addSubjects(ads, [text('out')]);
+  expect(await members(ads)).toEqual(['other', 'out']);
+  expect((await stack.client.subjectResult(screen, idOf.out!)).routing[0]!.removedByResearcher).toBeNull();
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM subject_set_removals WHERE subject_set_id = $1', [ads])).rows[0].n).toBe(0);
 });

@@ -133,8 +133,8 @@ it('routes a retired subject again when the first skills learned flip its consen
     expect(await consensusOf()).toEqual({ answer: 'yes', algorithm: 'bayesian-confusion' });
     expect(await setsOf()).toEqual(['Ads', 'Set']);
     expect((await stack.client.subjectResult(workflowId, open)).routing).toEqual([
-      { subjectSetId: routedTo!.no.id, name: 'Not ads', addedAt: expect.any(String), leftAt: expect.any(String) },
-      { subjectSetId: routedTo!.yes.id, name: 'Ads', addedAt: expect.any(String), leftAt: null },
+      { subjectSetId: routedTo!.no.id, name: 'Not ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: null },
+      { subjectSetId: routedTo!.yes.id, name: 'Ads', addedAt: expect.any(String), leftAt: null, removedByResearcher: null },
     ]);
   } finally {
     await stack.stopWorker();

@@ -46,6 +46,7 @@ import type {
   subjectReportSchema,
   subjectResultDetailSchema,
   subjectResultPageSchema,
+  SUBJECT_RESULT_SORTS,
   SUBJECT_RESULT_STATUSES,
   reportedSubjectPageSchema,
   taskFeedbackSchema,
@@ -176,6 +177,7 @@ export type ReportedSubjectPage = z.infer<typeof reportedSubjectPageSchema>;
 export type ReportedSubject = ReportedSubjectPage['subjects'][number];
 
 export type SubjectResultStatus = (typeof SUBJECT_RESULT_STATUSES)[number];
+export type SubjectResultSort = (typeof SUBJECT_RESULT_SORTS)[number];
 export type SubjectResultPage = z.infer<typeof subjectResultPageSchema>;
 export type SubjectResult = SubjectResultPage['subjects'][number];
 export type SubjectResultDetail = z.infer<typeof subjectResultDetailSchema>;

@@ -393,8 +393,17 @@ export const tagProposalSchema = z.strictObject({
   /** The volunteer, by user id only, as the downloads name volunteers. */
   userId: id,
   proposedAt: time,
-  /** The tags as the volunteer typed them, each with its hiding (null while volunteers are shown it). */
-  tags: z.array(z.strictObject({ tag: z.string(), hidden: hidingSchema.nullable() })),
+  /**
+   * The tags as the volunteer typed them, each with its hiding (null while volunteers are shown it) and the last time
+   * someone showed it again after a hiding (null if no one did), with the hiding that ended.
+   */
+  tags: z.array(
+    z.strictObject({
+      tag: z.string(),
+      hidden: hidingSchema.nullable(),
+      shownAgain: hidingSchema.extend({ shownAgainBy: id, shownAgainAt: time }).nullable(),
+    }),
+  ),
 });
 /** A page of a workflow's tag proposals, the most recent first; `next` asks for the page after (null after the last). */
 export const tagProposalPageSchema = z.strictObject({ proposals: z.array(tagProposalSchema), next: z.string().nullable() });
@@ -437,6 +446,8 @@ export const prioritiesSetSchema = z.strictObject({
 export const RETIREMENT_REASONS = ['count', 'agreement', 'posterior', 'maximum', 'manual'] as const;
 /** Which of a workflow's subjects a page of results holds: retired ones, those still served (`active`), or all. */
 export const SUBJECT_RESULT_STATUSES = ['all', 'active', 'retired'] as const;
+/** The orders of a workflow's subject results: by subject id, or the most favourites first (ties by subject id). */
+export const SUBJECT_RESULT_SORTS = ['id', 'favourites'] as const;
 
 /** One task's consensus for a subject, as the worker stored it and the consensus download gives it (`<task>_answer`, …). */
 export const taskConsensusSchema = z.strictObject({
@@ -478,8 +489,20 @@ export const subjectClassificationSchema = z.strictObject({
   goldStandard: z.boolean().meta({ description: 'The subject has known answers: the classification is not counted toward retirement' }),
   afterRetirement: z.boolean().meta({ description: 'It came once the subject was retired: kept, but not in the consensus' }),
 });
-/** A subject set a workflow's effect put a subject in: when, and when it left it again (null while it is there). */
-export const effectMembershipSchema = z.strictObject({ subjectSetId: id, name: z.string(), addedAt: time, leftAt: time.nullable() });
+/**
+ * A subject set a workflow's effect put a subject in: when, when it left it again (null while it is there), and whether
+ * a researcher took it out (no effect puts it back until a researcher uploads it there again).
+ */
+export const effectMembershipSchema = z.strictObject({
+  subjectSetId: id,
+  name: z.string(),
+  addedAt: time,
+  leftAt: time.nullable(),
+  removedByResearcher: z
+    .strictObject({ researcherId: id, removedAt: time })
+    .nullable()
+    .meta({ description: 'A researcher took the subject out of the set (and has not uploaded it there since): no workflow’s effect puts it back' }),
+});
 /**
  * One subject of a workflow with its results, each task's consensus with the algorithm's whole output (`result`), and
  * its classifications oldest first, a page at a time: `nextClassifications`, passed as `after`, asks for the page after.

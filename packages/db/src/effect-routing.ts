@@ -13,11 +13,10 @@ export interface Routed {
  * effect of this workflow put it in. It leaves a set as a researcher takes a subject out of one (`removeFromSubjectSet`:
  * the workflows the set feeds stop serving it, keeping its answers there), unless another workflow's effect holds it
  * there still. A membership a researcher made is never undone, nor one in a set no effect of the workflow names any more
- * (the researcher changed the routing, not the answer). Safe to run again: a second run finds everything in place.
+ * (the researcher changed the routing, not the answer), nor a researcher's removal (`subject_set_removals`). Safe to run again: a second run finds everything in place.
  */
 export async function routeSubject(manager: EntityManager, workflowId: string, subjectId: string, into: string[], named: string[]): Promise<Routed> {
-  // One routing of a subject at a time, whichever workflow's: each reads whether other workflows' effects hold it in a set.
-  await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-routing'), hashtext($1))", [subjectId]);
+  await holdRoutingOf(manager, subjectId);
   const joined: string[] = [];
   // Joined first: a workflow fed by both a set it leaves and one it joins keeps serving it.
   for (const subjectSetId of into) if (await routeInto(manager, workflowId, subjectSetId, subjectId)) joined.push(subjectSetId);
@@ -26,10 +25,20 @@ export async function routeSubject(manager: EntityManager, workflowId: string, s
 }
 
 /**
- * Adds the subject to the set, and records the membership as the workflow's effect's if the effect made it: the subject
+ * One routing of a subject at a time, whichever workflow's (each reads whether other workflows' effects hold it in a
+ * set), and none while a researcher takes it out of a set (which routing then reads): taken before any set's lock.
+ */
+export async function holdRoutingOf(manager: EntityManager, subjectId: string): Promise<void> {
+  await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-routing'), hashtext($1))", [subjectId]);
+}
+
+/**
+ * Adds the subject to the set, unless a researcher took it out of it (and has not uploaded it there again), and records the membership as the workflow's effect's if the effect made it: the subject
  * was not in the set, or was only through other workflows' effects. Whether it joined the set.
  */
 async function routeInto(manager: EntityManager, workflowId: string, subjectSetId: string, subjectId: string): Promise<boolean> {
+  const removed: unknown[] = await manager.query('SELECT 1 FROM subject_set_removals WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
+  if (removed.length) return false;
   const added = await addToSubjectSet(manager, subjectSetId, [subjectId], 'effect');
   await manager.query(
     `INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at)
@@ -61,7 +70,7 @@ async function leaveRoutedSets(manager: EntityManager, workflowId: string, subje
     if (!ended) continue;
     const others: unknown[] = await manager.query('SELECT 1 FROM effect_memberships WHERE subject_set_id = $1 AND subject_id = $2 AND left_at IS NULL', [subjectSetId, subjectId]);
     if (others.length) continue;
-    await removeFromSubjectSet(manager, subjectSetId, subjectId);
+    await removeFromSubjectSet(manager, subjectSetId, subjectId, null);
     left.push(subjectSetId);
   }
   return left;

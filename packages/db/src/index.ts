@@ -16,7 +16,7 @@ export {
   rejoinLinkedSets,
   removeFromSubjectSet,
 } from './subject-sets';
-export { type Routed, routeSubject } from './effect-routing';
+export { type Routed, holdRoutingOf, routeSubject } from './effect-routing';
 export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';
 export { OWE_CLASSIFICATION_STAMPS, owedClassificationStamps, stampDeletedClassifications } from './deleted-accounts';

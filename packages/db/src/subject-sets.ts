@@ -87,7 +87,8 @@ export function rejoinLinkedSets(manager: EntityManager, workflowId: string, sub
  * Adds subjects to a subject set, and to every workflow the set feeds; the ids of those that were not in the set
  * before. Those new to the set go where `placeInSet` says. Used by uploads and by workflow effects (`routeSubject`: a
  * subject's consensus moves it into a set that another workflow serves). An upload makes the membership of each subject
- * it sends the researcher's, even one an effect had made: routing never takes it out of the set.
+ * it sends the researcher's, even one an effect had made: routing never takes it out of the set. An effect never adds a
+ * subject a researcher took out of the set (`routeSubject`); an upload does, and routing may again.
  */
 export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[], by: 'upload' | 'effect'): Promise<string[]> {
   if (!subjectIds.length) return [];
@@ -111,8 +112,17 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
     [subjectSetId, subjectIds],
   );
   await rejoinUnlinked(manager, 'SELECT l.workflow_id, t.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS t(id) WHERE l.subject_set_id = $1', [subjectSetId, subjectIds]);
-  if (by === 'upload') await manager.query('DELETE FROM effect_memberships WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[]) AND left_at IS NULL', [subjectSetId, subjectIds]);
+  if (by === 'upload') await madeTheResearchers(manager, subjectSetId, subjectIds);
   return added.map((row) => row.subject_id);
+}
+
+/**
+ * The subjects' memberships of the set are the researcher's, who uploaded them there: routing never takes them out of
+ * it, and may put back those a researcher took out before (`subject_set_removals`).
+ */
+async function madeTheResearchers(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<void> {
+  await manager.query('DELETE FROM effect_memberships WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[]) AND left_at IS NULL', [subjectSetId, subjectIds]);
+  await manager.query('DELETE FROM subject_set_removals WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[])', [subjectSetId, subjectIds]);
 }
 
 /**
@@ -220,10 +230,19 @@ export async function leaveSet(manager: EntityManager, subjectSetId: string, sub
  * Takes one subject out of a set it is in, deleted as a set's subjects are when the set is deleted (if in no other set
  * and never classified). The workflows the set feeds stop serving it, unless another set of theirs has it: as if its
  * set were unlinked, for this subject alone (`leaveWorkflow`). A membership an effect made ends with it. The caller
- * holds `lockSetForLeaving`. Used by researchers (`DELETE /subject-sets/:id/subjects/:subjectId`) and by routing.
+ * holds `lockSetForLeaving`. Used by researchers (`DELETE /subject-sets/:id/subjects/:subjectId`), whose removal
+ * (`researcherId`) routing never undoes, and by routing (null).
  */
-export async function removeFromSubjectSet(manager: EntityManager, subjectSetId: string, subjectId: string): Promise<SubjectSetLeft> {
+export async function removeFromSubjectSet(manager: EntityManager, subjectSetId: string, subjectId: string, researcherId: string | null): Promise<SubjectSetLeft> {
   const left = await leaveSet(manager, subjectSetId, subjectId);
+  if (researcherId) {
+    // Only for a subject kept (one in no other set, never classified, was deleted with its membership).
+    await manager.query(
+      `INSERT INTO subject_set_removals (subject_set_id, subject_id, removed_by, removed_at) SELECT $1, s.id, $3, now() FROM subjects s WHERE s.id = $2
+       ON CONFLICT (subject_set_id, subject_id) DO UPDATE SET removed_by = EXCLUDED.removed_by, removed_at = EXCLUDED.removed_at`,
+      [subjectSetId, subjectId, researcherId],
+    );
+  }
   await manager.query('DELETE FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
   await manager.query('UPDATE effect_memberships SET left_at = now() WHERE subject_set_id = $1 AND subject_id = $2 AND left_at IS NULL', [subjectSetId, subjectId]);
   const linked: { workflow_id: string }[] = await manager.query('SELECT workflow_id FROM workflow_subject_sets WHERE subject_set_id = $1 ORDER BY workflow_id', [subjectSetId]);

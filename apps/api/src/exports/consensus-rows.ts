@@ -33,6 +33,10 @@ export interface ConsensusRow {
   updated_at: Date;
   /** The workflow version the consensus was computed with; null before the subject's first aggregation. */
   workflow_version: number | null;
+  /** The sets this workflow's effects put the subject in, and it is still in, oldest first, joined with ";". */
+  routed_into: string | null;
+  /** The sets this workflow's effects had put the subject in, and it left, the last left last, joined with ";". */
+  routed_out_of: string | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
   tasks: Record<string, StoredTaskConsensus>;
 }
@@ -48,14 +52,18 @@ export const CONSENSUS_COLUMNS = {
   priority: 'its priority in the workflow (lowest served first under the priority order; 0 unless given)',
   retired: 'whether the subject is retired',
   retired_at: 'when it was retired (ISO 8601)',
-  retirement_reason: 'count, agreement or posterior (the rule that retired it), maximum (its most classifications reached), manual or unlinked',
+  retirement_reason: "count, agreement or posterior (the rule that retired it), maximum (it reached its rule's most classifications without meeting it), manual or unlinked",
   retirement_note: "the researcher's words, for a subject retired by hand",
   unretirement_note: "the researcher's words, for a subject they returned to the queue by hand (until it retires again)",
-  retired_by_classification_id: 'the classification whose arrival met the rule',
+  retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
   classification_count: "classifications stored for the subject, those after its retirement included",
   favourites:
     'the volunteers who marked the subject a favourite (in whichever workflow they were shown it), as they are at the download: marking one does not change updated_at, so a since= download gives the rows it gives for other reasons with their count now',
-  workflow_version: "the newest workflow version any of the subject's consensus was computed with",
+  routed_into:
+    "the subject sets this workflow's effects put the subject in by its consensus and it is still in, the earliest first, joined with ';' (a set it was in already, or that a researcher uploaded it to since, is not listed)",
+  routed_out_of:
+    "the subject sets this workflow's effects had put the subject in and it left (a later consensus no longer met the effect, or a researcher took it out), the earliest left first, joined with ';'",
+  workflow_version: "the newest workflow version any of the subject's consensus was computed with (empty before its first aggregation)",
   updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority): what since= compares (ISO 8601)",
 } as const;
 
@@ -166,6 +174,8 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     retired_by_classification_id: row.retired_by_classification_id,
     classification_count: row.classification_count,
     favourites: row.favourites,
+    routed_into: row.routed_into,
+    routed_out_of: row.routed_out_of,
     workflow_version: row.workflow_version,
     updated_at: new Date(row.updated_at).toISOString(),
   };

@@ -16,12 +16,25 @@ import { DownloadLinks } from './download-links';
 import { type ExportDownload, ExportStreams } from './export-streams';
 
 /**
+ * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
+ * results' `routing` lists them: aggregated once for the workflow and joined, not looked up subject by subject (at
+ * 100,000 subjects, a third of them routed, a lookup each read a third more buffers than the download without routing;
+ * the aggregate, a thousandth more).
+ */
+const ROUTING = `
+  SELECT e.subject_id,
+         string_agg(e.subject_set_id::text, ';' ORDER BY e.added_at, e.subject_set_id) FILTER (WHERE e.left_at IS NULL) AS routed_into,
+         string_agg(e.subject_set_id::text, ';' ORDER BY e.left_at, e.subject_set_id) FILTER (WHERE e.left_at IS NOT NULL) AS routed_out_of
+  FROM effect_memberships e WHERE e.workflow_id = $1 GROUP BY e.subject_id`;
+
+/**
  * $2: the workflow's training set, or null; $3: only the subjects whose row changed at or after it, or null for all.
  * The project's sets are numbered once (`set_order`), so that each row's sets come oldest first without a lookup of
  * each set (which tripled the query's time).
  */
 const CONSENSUS_ROWS = `
-  WITH set_order AS MATERIALIZED (
+  WITH routing AS (${ROUTING}),
+  set_order AS MATERIALIZED (
     SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
   SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, s.gold_standard AS known_answers,
          greatest(st.updated_at, sets.joined_at) AS updated_at,
@@ -29,13 +42,14 @@ const CONSENSUS_ROWS = `
          sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
          st.retired_by_classification_id, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
-         coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks
+         coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
   -- The subject's sets, and when it last joined one (a row changes when its subject_set_ids do).
   LEFT JOIN LATERAL (
     SELECT array_to_string(array_agg(m.subject_set_id ORDER BY o.ord), ';') AS ids, max(m.created_at) AS joined_at
     FROM subject_set_members m JOIN set_order o ON o.id = m.subject_set_id WHERE m.subject_id = st.subject_id) sets ON true
   ${storedConsensusOf('st')}
+  LEFT JOIN routing ON routing.subject_id = st.subject_id
   -- Filtered on the hot row before the joins, so that a small incremental download reads only its rows' sets.
   WHERE st.workflow_id = $1
     AND ($3::timestamptz IS NULL OR st.updated_at >= $3 OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= $3))

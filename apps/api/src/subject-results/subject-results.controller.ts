@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { SUBJECT_RESULT_STATUSES, subjectResultDetailSchema, subjectResultPageSchema } from '@chorus/client';
+import { SUBJECT_RESULT_SORTS, SUBJECT_RESULT_STATUSES, subjectResultDetailSchema, subjectResultPageSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { type SubjectResultQuery, type SubjectResultsQuery, subjectResultQuerySchema, subjectResultsQuerySchema } from './dto/subject-results.dto';
@@ -17,15 +17,21 @@ export class SubjectResultsController {
   @Get()
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @ApiOperation({
-    summary: 'A page of the workflow’s subjects with their results, in subject id order (researchers only).',
+    summary: 'A page of the workflow’s subjects with their results, in subject id order or the most favourites first (researchers only).',
     description:
       'Each subject as its researchers see it, with its classifications counted, its retirement and each task’s consensus as the consensus download gives it. ' +
       'Subjects of sets no longer linked to the workflow are left out, as its stats leave them out (the download keeps their consensus).',
   })
   @ApiQuery({ name: 'status', required: false, enum: SUBJECT_RESULT_STATUSES, description: '`active`: subjects the workflow still serves; `retired`: those it retired; `all` (the default)' })
   @ApiQuery({ name: 'q', required: false, description: 'Only subjects whose externalId starts with it (case as written), or the subject of that id', schema: { type: 'string', maxLength: 500 } })
+  @ApiQuery({
+    name: 'sort',
+    required: false,
+    enum: SUBJECT_RESULT_SORTS,
+    description: '`id` (the default): subject id order; `favourites`: the subjects most volunteers marked a favourite first, ties in subject id order',
+  })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } })
-  @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
+  @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before, with the same sort', schema: { type: 'string' } })
   @ApiZodResponse(subjectResultPageSchema, { description: 'The subjects, with their results' })
   listSubjectResults(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(subjectResultsQuerySchema, '/query')) query: SubjectResultsQuery, @CurrentUser() user: AuthUser) {
     return this.results.page(workflowId, query, user);

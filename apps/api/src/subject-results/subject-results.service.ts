@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
+import type { EffectMembership, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
 import { type StoredAnnotation, isUnlinked } from '@chorus/db';
 import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -10,7 +10,7 @@ import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-consensus';
 import { WorkflowsService } from '../workflows/workflows.service';
-import type { SubjectResultQuery, SubjectResultsQuery } from './dto/subject-results.dto';
+import { type SubjectResultQuery, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { cursorTimeSql } from '../common/sql';
 
 /** A subject's row with its results, as both routes select it. */
@@ -22,6 +22,8 @@ interface SubjectResultRow {
   gold_standard: Record<string, unknown> | null;
   classification_count: number;
   favourites: number;
+  /** The favourites the page was sorted by (null in id order). */
+  sort_favourites: number | null;
   retired_at: Date | null;
   retirement_reason: NonNullable<SubjectResult['retirement']>['reason'] | null;
   retirement_note: string | null;
@@ -41,22 +43,56 @@ interface ClassificationRow {
   cursor_time: string;
 }
 
+/** A page's subjects as the hot row `st` and the subject `s` give them. */
+const PAGE_COLUMNS = `st.workflow_id, st.subject_id, s.external_id, s.locations, s.metadata, s.gold_standard, st.classification_count, st.retired_at,
+           st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id`;
+
 /**
- * The workflow's subjects that `filters` pass, in id order, `limit` at most, with their results. The workflow's
- * subjects are its hot rows but those of subjects whose sets were unlinked (kept for their consensus, which the
- * download still gives), as the workflow's stats count them. The page is chosen first, then each of its subjects'
- * consensus and favourites read: a page found among many subjects (sorted, say) does not read theirs.
+ * The workflow's subjects that `filters` pass: its hot rows but those of subjects whose sets were unlinked (kept for
+ * their consensus, which the download still gives), as the workflow's stats count them.
  */
-const subjectResults = ({ filters, limit, result }: { filters: string[]; limit: string; result: boolean }) => `
-  SELECT page.*, stored_consensus.tasks, ${favouriteCountSql('page.subject_id')} AS favourites FROM (
-    SELECT st.workflow_id, st.subject_id, s.external_id, s.locations, s.metadata, s.gold_standard, st.classification_count, st.retired_at,
-           st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id
+const passing = (filters: string[]) => `st.workflow_id = $1 AND NOT ${isUnlinked('st')} ${filters.map((filter) => `AND ${filter}`).join(' ')}`;
+
+/** The page in id order, `limit` at most, read through the hot rows' primary key (`filters` carry the cursor). */
+const byId = (filters: string[], limit: string) => `
+    SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites
     FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
-    WHERE st.workflow_id = $1 AND NOT ${isUnlinked('st')} ${filters.map((filter) => `AND ${filter}`).join(' ')}
+    WHERE ${passing(filters)}
     ORDER BY st.subject_id
-    LIMIT ${limit}) page
+    LIMIT ${limit}`;
+
+/**
+ * The page with the most favourites first, ties in id order, after the cursor (`after`: the parameters of its count and
+ * subject id): those of the subjects that have favourites, found through the favourites of the project's (`project`)
+ * workflows, then those that have none in id order, as `byId` reads them. Neither counts the favourites of every subject.
+ */
+const byFavourites = (filters: string[], limit: string, project: string, after: { favourites: string; subjectId: string } | null) => `
+    SELECT * FROM (
+      (SELECT ${PAGE_COLUMNS}, favourited.count AS sort_favourites
+       FROM (SELECT f.subject_id, count(*)::int AS count FROM favourites f WHERE f.workflow_id IN (SELECT w.id FROM workflows w WHERE w.project_id = ${project})
+             GROUP BY f.subject_id) favourited
+       JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = favourited.subject_id JOIN subjects s ON s.id = st.subject_id
+       WHERE ${passing(filters)} ${after ? `AND (favourited.count < ${after.favourites} OR (favourited.count = ${after.favourites} AND st.subject_id > ${after.subjectId}))` : ''}
+       ORDER BY favourited.count DESC, st.subject_id
+       LIMIT ${limit})
+      UNION ALL
+      (SELECT ${PAGE_COLUMNS}, 0
+       FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+       WHERE ${passing(filters)} AND NOT EXISTS (SELECT 1 FROM favourites f WHERE f.subject_id = st.subject_id)
+         ${after ? `AND (${after.favourites} > 0 OR (st.subject_id > ${after.subjectId} AND s.id > ${after.subjectId}))` : ''}
+       ORDER BY st.subject_id
+       LIMIT ${limit})) both_parts
+    ORDER BY sort_favourites DESC, subject_id
+    LIMIT ${limit}`;
+
+/**
+ * A page of subjects (`page`, from `byId` or `byFavourites`) with their results: the page is chosen first, then each of
+ * its subjects' consensus and favourites read, so that a page found among many subjects does not read theirs.
+ */
+const subjectResults = (page: string, { result }: { result: boolean }) => `
+  SELECT page.*, stored_consensus.tasks, ${favouriteCountSql('page.subject_id')} AS favourites FROM (${page}) page
   ${storedConsensusOf('page', { result })}
-  ORDER BY page.subject_id`;
+  ORDER BY page.sort_favourites DESC NULLS LAST, page.subject_id`;
 
 /**
  * A subject's classifications oldest first, after the cursor ($3, $4): all of the subject's are read through
@@ -71,12 +107,33 @@ const CLASSIFICATIONS = `
   ORDER BY c.created_at, c.id
   LIMIT $5`;
 
-/** The sets the workflow's ($1) effects put the subject ($2) in, oldest first, with when it left them. */
+/**
+ * The sets the workflow's ($1) effects put the subject ($2) in, oldest first, with when it left them, and whether a
+ * researcher took it out since.
+ */
 const ROUTING = `
-  SELECT e.subject_set_id, ss.name, e.added_at, e.left_at
+  SELECT e.subject_set_id, ss.name, e.added_at, e.left_at, r.removed_by, r.removed_at
   FROM effect_memberships e JOIN subject_sets ss ON ss.id = e.subject_set_id
+  LEFT JOIN subject_set_removals r ON r.subject_set_id = e.subject_set_id AND r.subject_id = e.subject_id
   WHERE e.subject_id = $2 AND e.workflow_id = $1
   ORDER BY e.added_at, e.subject_set_id`;
+
+interface RoutingRow {
+  subject_set_id: string;
+  name: string;
+  added_at: Date;
+  left_at: Date | null;
+  removed_by: string | null;
+  removed_at: Date | null;
+}
+
+const toRoute = (route: RoutingRow): EffectMembership => ({
+  subjectSetId: route.subject_set_id,
+  name: route.name,
+  addedAt: route.added_at.toISOString(),
+  leftAt: route.left_at?.toISOString() ?? null,
+  removedByResearcher: route.removed_by && route.removed_at ? { researcherId: route.removed_by, removedAt: route.removed_at.toISOString() } : null,
+});
 
 const SUBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -85,14 +142,12 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
 
 /**
  * The filters of a page of results, as conditions on the hot row `st` and the subject `s` after the route's own, with
- * their parameters from $2. The page is in subject id order, the primary key's, so that a page reads only its rows
- * (and those a filter passes over): retired ones through `subject_workflow_status_retired_idx` when few are, those
- * whose externalId starts with `q` through `subjects_external_id_prefix_idx` when few do.
+ * their parameters (`parameter` adds one). In id order a page reads only its rows (and those a filter passes over):
+ * retired ones through `subject_workflow_status_retired_idx` when few are, those whose externalId starts with `q`
+ * through `subjects_external_id_prefix_idx` when few do.
  */
-function filtersOf(projectId: string, { status, q, after }: SubjectResultsQuery): { conditions: string[]; parameters: unknown[] } {
+function filtersOf(projectId: string, { status, q }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   const conditions: string[] = [];
-  const parameters: unknown[] = [];
-  const parameter = (value: unknown) => `$${parameters.push(value) + 1}`;
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
   if (status === 'active') conditions.push('st.retired_at IS NULL');
   if (q) {
@@ -102,12 +157,23 @@ function filtersOf(projectId: string, { status, q, after }: SubjectResultsQuery)
     if (SUBJECT_ID.test(q)) conditions.push(`st.subject_id IN (SELECT ${parameter(q.toLowerCase())}::uuid UNION ALL SELECT named.id FROM subjects named WHERE ${startsWithQ('named')})`);
     else conditions.push(startsWithQ('s'));
   }
+  return conditions;
+}
+
+/** The page the query asks for, its parameters from $2 (`parameter` adds one). */
+function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value: unknown) => string): string {
+  const filters = filtersOf(projectId, query, parameter);
+  const { after } = query;
+  if (query.sort === 'favourites') {
+    const cursor = after ? { favourites: `${parameter(after.favourites)}::int`, subjectId: `${parameter(after.subjectId)}::uuid` } : null;
+    return byFavourites(filters, parameter(query.limit + 1), `${parameter(projectId)}::uuid`, cursor);
+  }
   // On both sides of the join: Postgres does not carry a range across it, and a merge join read the subjects from the first.
   if (after) {
-    const cursor = parameter(after);
-    conditions.push(`st.subject_id > ${cursor}`, `s.id > ${cursor}`);
+    const cursor = parameter(after.subjectId);
+    filters.push(`st.subject_id > ${cursor}`, `s.id > ${cursor}`);
   }
-  return { conditions, parameters };
+  return byId(filters, parameter(query.limit + 1));
 }
 
 const toConsensus = ({ answer, agreement, votes, algorithm, workflow_version }: StoredTaskConsensus) => ({ answer, agreement, votes, algorithm, workflowVersion: workflow_version });
@@ -151,14 +217,18 @@ export class SubjectResultsService {
     private readonly workflows: WorkflowsService,
   ) {}
 
-  /** A page of the workflow's subjects with their results, in subject id order, those the filters pass. */
+  /** A page of the workflow's subjects with their results, in subject id order or the most favourites first, those the filters pass. */
   async page(workflowId: string, query: SubjectResultsQuery, user: AuthUser): Promise<SubjectResultPage> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
-    const { conditions, parameters } = filtersOf(workflow.projectId, query);
-    const sql = subjectResults({ filters: conditions, limit: `$${parameters.length + 2}`, result: false });
-    const rows = await this.db.query<SubjectResultRow[]>(sql, [workflowId, ...parameters, query.limit + 1]);
+    const parameters: unknown[] = [workflowId];
+    const sql = subjectResults(
+      pageOf(workflow.projectId, query, (value) => `$${parameters.push(value)}`),
+      { result: false },
+    );
+    const rows = await this.db.query<SubjectResultRow[]>(sql, parameters);
     const page = rows.slice(0, query.limit);
-    return { subjects: page.map(toResult), next: rows.length > query.limit ? page.at(-1)!.subject_id : null };
+    const last = page.at(-1);
+    return { subjects: page.map(toResult), next: rows.length > query.limit && last ? subjectResultsCursor(last.subject_id, last.sort_favourites) : null };
   }
 
   /**
@@ -168,9 +238,9 @@ export class SubjectResultsService {
   async subject(workflowId: string, subjectId: string, { limit, after }: SubjectResultQuery, user: AuthUser): Promise<SubjectResultDetail> {
     await this.workflows.requireResearcher(workflowId, user);
     const [[row], classifications, routing] = await Promise.all([
-      this.db.query<SubjectResultRow[]>(subjectResults({ filters: ['st.subject_id = $2'], limit: '1', result: true }), [workflowId, subjectId]),
+      this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2'], '1'), { result: true }), [workflowId, subjectId]),
       this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
-      this.db.query<{ subject_set_id: string; name: string; added_at: Date; left_at: Date | null }[]>(ROUTING, [workflowId, subjectId]),
+      this.db.query<RoutingRow[]>(ROUTING, [workflowId, subjectId]),
     ]);
     if (!row) {
       throw new ProblemException(404, `Subject ${subjectId} is in no subject set linked to workflow ${workflowId}.`, [
@@ -184,7 +254,7 @@ export class SubjectResultsService {
       consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result }])),
       classifications: page.map(toClassification),
       nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
-      routing: routing.map((route) => ({ subjectSetId: route.subject_set_id, name: route.name, addedAt: route.added_at.toISOString(), leftAt: route.left_at?.toISOString() ?? null })),
+      routing: routing.map(toRoute),
     };
   }
 }

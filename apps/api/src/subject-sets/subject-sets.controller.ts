@@ -62,7 +62,8 @@ export class SubjectSetsController {
   @ApiZodResponse(subjectSetDeletedSchema, {
     description:
       'Taken out of the set; the subject itself is deleted (deletedSubjects: 1) if it is in no other set and was never classified, else kept ' +
-      '(keptSubjects: 1) with its classifications and consensus. The workflows the set feeds stop serving it unless another of their sets has it.',
+      '(keptSubjects: 1) with its classifications and consensus. The workflows the set feeds stop serving it unless another of their sets has it. ' +
+      'No workflow’s effect puts it back in the set until a researcher uploads it there again.',
   })
   @ApiProblemResponse()
   removeSubject(@Param('id', uuidParam('id')) subjectSetId: string, @Param('subjectId', uuidParam('subjectId')) subjectId: string, @CurrentUser() user: AuthUser) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SubjectPage, SubjectSetDeleted } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SubjectSet, addToSubjectSet, leaveSet, lockSetForLeaving, removeFromSubjectSet } from '@chorus/db';
+import { SubjectSet, addToSubjectSet, holdRoutingOf, leaveSet, lockSetForLeaving, removeFromSubjectSet } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { FieldError, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
@@ -95,14 +95,17 @@ export class SubjectSetsService {
    * Takes one subject out of a set (`removeFromSubjectSet`, as routing does when a consensus no longer meets an effect),
    * deleted as a set's subjects are when the set is deleted (if in no other set and never classified). The workflows the
    * set feeds stop serving it, unless another set of theirs has it: as if its set were unlinked, for this subject alone.
+   * No workflow's effect puts it back, until a researcher uploads it into the set again.
    */
   async removeSubject(subjectSetId: string, subjectId: string, user: AuthUser): Promise<SubjectSetDeleted> {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
     return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
+      // Routing that would put it back has committed, or reads the removal.
+      await holdRoutingOf(manager, subjectId);
       await this.lockSetForLeaving(manager, set);
       const member: unknown[] = await manager.query('SELECT 1 FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
       if (!member.length) throw notFound(`Subject ${subjectId} in subject set ${subjectSetId}`, '/params/subjectId');
-      return removeFromSubjectSet(manager, subjectSetId, subjectId);
+      return removeFromSubjectSet(manager, subjectSetId, subjectId, user.id);
     }));
   }
 

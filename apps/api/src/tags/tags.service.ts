@@ -1,4 +1,4 @@
-import type { HiddenTag, ProposedTag, TagProposalPage } from '@chorus/client';
+import type { HiddenTag, ProposedTag, TagProposal, TagProposalPage } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type TaggingVote, reduceTagging } from '@chorus/consensus';
@@ -11,6 +11,9 @@ import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type HiddenTagInput, type HiddenTagQuery, type TagProposalsQuery, tagProposalCursor } from './dto/tags.dto';
 import { cursorTimeSql } from '../common/sql';
+
+/** A tag shown again after a hiding: who ended the hiding and when, with the hiding it ended. */
+type ShownAgain = NonNullable<TagProposal['tags'][number]['shownAgain']>;
 
 interface HiddenTagRow {
   subject_id: string;
@@ -148,7 +151,8 @@ export class TagsService {
       limit + 1,
     ]);
     const page = rows.slice(0, limit);
-    const hidden = await this.hiddenOf(workflowId, [...new Set(page.map((row) => row.subject_id))]);
+    const subjectIds = [...new Set(page.map((row) => row.subject_id))];
+    const [hidden, shownAgain] = await Promise.all([this.hiddenOf(workflowId, subjectIds), this.shownAgainOf(workflowId, subjectIds)]);
     const last = page.at(-1);
     return {
       proposals: page.map((row) => ({
@@ -159,8 +163,9 @@ export class TagsService {
         userId: row.user_id,
         proposedAt: row.created_at.toISOString(),
         tags: stringsOf(row.added).map((tag) => {
-          const hiding = hidden.get(hiddenKey(row.subject_id, row.task, tag));
-          return { tag, hidden: hiding ? { hiddenBy: hiding.hiddenBy, hiddenAt: hiding.hiddenAt, reason: hiding.reason } : null };
+          const key = hiddenKey(row.subject_id, row.task, tag);
+          const hiding = hidden.get(key);
+          return { tag, hidden: hiding ? { hiddenBy: hiding.hiddenBy, hiddenAt: hiding.hiddenAt, reason: hiding.reason } : null, shownAgain: shownAgain.get(key) ?? null };
         }),
       })),
       next: rows.length > limit && last ? tagProposalCursor(last.cursor_time, last.classification_id, last.position) : null,
@@ -186,6 +191,25 @@ export class TagsService {
       [workflowId, subjectIds],
     );
     return new Map(rows.map((row) => [hiddenKey(row.subject_id, row.task, row.tag), toHidden(row)]));
+  }
+
+  /**
+   * The last time each tag of these subjects was shown again in the workflow, with the hiding that ended, by
+   * `hiddenKey`: for moderators about to hide one that someone chose to show again.
+   */
+  private async shownAgainOf(workflowId: string, subjectIds: string[]): Promise<Map<string, ShownAgain>> {
+    if (!subjectIds.length) return new Map();
+    const rows = await this.db.query<(HiddenTagRow & { unhidden_by: string; unhidden_at: Date })[]>(
+      `SELECT DISTINCT ON (subject_id, task, tag) subject_id, task, tag, hidden_by, reason, hidden_at, unhidden_by, unhidden_at
+       FROM unhidden_tags WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[]) ORDER BY subject_id, task, tag, unhidden_at DESC`,
+      [workflowId, subjectIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        hiddenKey(row.subject_id, row.task, row.tag),
+        { hiddenBy: row.hidden_by, hiddenAt: row.hidden_at.toISOString(), reason: row.reason, shownAgainBy: row.unhidden_by, shownAgainAt: row.unhidden_at.toISOString() },
+      ]),
+    );
   }
 
   private async isSubjectOf(workflowId: string, subjectId: string): Promise<boolean> {

@@ -25,3 +25,21 @@ export class EffectMembership {
   /** When it left the set since (its consensus no longer met the effect, or a researcher took it out); null while it is in. */
   @Column({ type: 'timestamptz', nullable: true }) leftAt!: Date | null;
 }
+
+/**
+ * A subject a researcher took out of a subject set (`DELETE /subject-sets/:id/subjects/:subjectId`): routing never puts
+ * it back (`routeSubject`), whichever workflow's effect names the set, until a researcher adds it again (an upload into
+ * the set, which deletes the row). One row per set and subject, the last removal's.
+ */
+@Entity('subject_set_removals')
+/** A subject's removals, for the foreign key (a set's are found by the primary key). */
+@Index('subject_set_removals_subject_idx', ['subjectId'])
+export class SubjectSetRemoval {
+  @PrimaryColumn('uuid') subjectSetId!: string;
+  @ManyToOne(() => SubjectSet, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_set_id' }) subjectSet?: Relation<SubjectSet>;
+  @PrimaryColumn('uuid') subjectId!: string;
+  @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
+  /** The researcher who took it out (a user's id, kept if their account goes). */
+  @Column('uuid') removedBy!: string;
+  @Column({ type: 'timestamptz' }) removedAt!: Date;
+}

@@ -18,7 +18,7 @@ import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
-import { EffectMembership } from './effect-membership.entity';
+import { EffectMembership, SubjectSetRemoval } from './effect-membership.entity';
 import { Favourite } from './favourite.entity';
 import { HiddenTag, UnhiddenTag } from './hidden-tag.entity';
 import { MailOutbox } from './mail-outbox.entity';
@@ -34,4 +34,5 @@ export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
+  SubjectSetRemoval,
 ];

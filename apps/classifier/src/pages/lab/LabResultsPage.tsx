@@ -1,4 +1,4 @@
-import { RESEARCHER_ROLES, SUBJECT_RESULT_STATUSES, type SubjectResult, type SubjectResultStatus, type WorkflowView } from '@chorus/client';
+import { RESEARCHER_ROLES, SUBJECT_RESULT_SORTS, SUBJECT_RESULT_STATUSES, type SubjectResult, type SubjectResultSort, type SubjectResultStatus, type WorkflowView } from '@chorus/client';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
@@ -25,13 +25,21 @@ const LONGEST_SEARCH = 500;
 interface Filters {
   status: SubjectResultStatus;
   q: string;
+  sort: SubjectResultSort;
 }
 
-/** The filters the address names (`?status=retired&q=p1`), so that Back from a subject comes back to the same list. */
+/**
+ * The filters and order the address names (`?status=retired&q=p1&sort=favourites`), so that Back from a subject comes
+ * back to the same list.
+ */
 function filtersInAddress(): Filters {
   const query = new URLSearchParams(window.location.search);
-  const status = query.get('status');
-  return { status: SUBJECT_RESULT_STATUSES.find((known) => known === status) ?? 'all', q: query.get('q') ?? '' };
+  const [status, sort] = [query.get('status'), query.get('sort')];
+  return {
+    status: SUBJECT_RESULT_STATUSES.find((known) => known === status) ?? 'all',
+    q: query.get('q') ?? '',
+    sort: SUBJECT_RESULT_SORTS.find((known) => known === sort) ?? 'id',
+  };
 }
 
 /**
@@ -91,7 +99,7 @@ function LabResults({ workflowId }: { workflowId: string }) {
   );
 }
 
-/** The filters, then the subjects they pass, in id order, `PAGE_SIZE` at a time; what is shown is said in a status line. */
+/** The filters, then the subjects they pass, in the order chosen, `PAGE_SIZE` at a time; what is shown is said in a status line. */
 function ResultsList({ workflow }: { workflow: WorkflowView }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -113,7 +121,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
     const request = ++requests.current;
     setProblem(null);
     try {
-      const page = await client.subjectResults(workflow.id, { status: filters.status, q: filters.q || undefined, limit: PAGE_SIZE, after });
+      const page = await client.subjectResults(workflow.id, { status: filters.status, q: filters.q || undefined, sort: filters.sort, limit: PAGE_SIZE, after });
       if (request !== requests.current) return;
       if (after) focusRow.current = subjects.length;
       setSubjects((shown) => (after ? [...shown, ...page.subjects] : page.subjects));
@@ -136,9 +144,10 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    const applied = { status: draft.status, q: draft.q.trim() };
+    const applied = { status: draft.status, q: draft.q.trim(), sort: draft.sort };
     // In the address too, without a new history entry: Back from a subject comes back to this list.
-    window.history.replaceState(window.history.state, '', labResultsPath(workflow.id, { ...(applied.status === 'all' ? {} : { status: applied.status }), q: applied.q }));
+    const inAddress = { ...(applied.status === 'all' ? {} : { status: applied.status }), q: applied.q, ...(applied.sort === 'id' ? {} : { sort: applied.sort }) };
+    window.history.replaceState(window.history.state, '', labResultsPath(workflow.id, inAddress));
     setFilters(applied);
   };
 
@@ -153,6 +162,13 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
           {SUBJECT_RESULT_STATUSES.map((status) => (
             <option key={status} value={status}>
               {t(`lab.results.statuses.${status}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="lab-results-sort" label={t('lab.results.sort')} value={draft.sort} onChange={(event) => setDraft({ ...draft, sort: event.target.value as SubjectResultSort })}>
+          {SUBJECT_RESULT_SORTS.map((sort) => (
+            <option key={sort} value={sort}>
+              {t(`lab.results.sorts.${sort}`)}
             </option>
           ))}
         </SelectField>
@@ -171,7 +187,10 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
       </div>
       {subjects.length > 0 && (
         <table className="lab-table" data-testid="lab-results-table" ref={table}>
-          <caption>{filters.q ? t('lab.results.captionSearch', { which, name: workflow.name, q: filters.q }) : t('lab.results.caption', { which, name: workflow.name })}</caption>
+          <caption>
+            {filters.q ? t('lab.results.captionSearch', { which, name: workflow.name, q: filters.q }) : t('lab.results.caption', { which, name: workflow.name })}
+            {t(`lab.results.captionOrder.${filters.sort}`)}
+          </caption>
           <thead>
             <tr>
               <th scope="col">{t('lab.results.subject')}</th>

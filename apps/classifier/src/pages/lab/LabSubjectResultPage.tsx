@@ -133,7 +133,7 @@ function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView
 
 /**
  * The subject sets this workflow's effects put the subject in by its consensus, and when it left one (a later
- * consensus no longer met the effect, or a researcher took it out).
+ * consensus no longer met the effect, or a researcher took it out, which no effect undoes).
  */
 function Routing({ routing }: { routing: EffectMembership[] }) {
   const { t, i18n } = useTranslation();
@@ -154,6 +154,12 @@ function Routing({ routing }: { routing: EffectMembership[] }) {
             ) : (
               `; ${t('lab.result.stillThere')}`
             )}
+            {route.removedByResearcher ? (
+              <>
+                {'; '}
+                {t('lab.result.removedByResearcher')} {when(route.removedByResearcher.removedAt)} ({t('lab.result.removedStays')})
+              </>
+            ) : null}
           </li>
         ))}
       </ul>

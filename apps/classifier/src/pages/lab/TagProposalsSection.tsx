@@ -113,9 +113,18 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
                 <td>{proposal.task}</td>
                 <td>
                   <ul className="lab-proposed-tags">
-                    {proposal.tags.map(({ tag, hidden }) => (
+                    {proposal.tags.map(({ tag, hidden, shownAgain }) => (
                       <li key={tag} data-tag={tag}>
                         <span className="lab-proposed-tag">{tag}</span>{' '}
+                        {!hidden && shownAgain && (
+                          <>
+                            <span className="muted">
+                              {shownAgain.reason
+                                ? t('lab.tags.shownAgainWhy', { when: when(shownAgain.shownAgainAt), reason: shownAgain.reason })
+                                : t('lab.tags.shownAgainAt', { when: when(shownAgain.shownAgainAt) })}
+                            </span>{' '}
+                          </>
+                        )}
                         {hidden ? (
                           <>
                             <span className="muted">
