@@ -13,6 +13,7 @@ import { Tokens } from './auth/tokens';
 import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
 import { restOfRefusedBody } from './common/problem.filter';
+import { firstRepeatedKey } from './common/repeated-keys';
 import { OTHER_BODY_TYPES, openApiComponents, uuidParam } from './common/zod';
 import { loggedRequest } from './common/request-log';
 import { bodyLimitOf, isSubjectUpload } from './common/body-limits';
@@ -165,7 +166,8 @@ const MOST_NESTING_PARSED = 1_000;
 
 /**
  * A JSON parser that refuses, naming each field, a body Postgres could not store (the NUL character, half a surrogate
- * pair) or that nests too deep for what reads it. Stored, such a value would fail a whole batch of submits.
+ * pair) or that nests too deep for what reads it (stored, such a value would fail a whole batch of submits), and a
+ * body with a key repeated in one object (`JSON.parse` would keep its last value without a word).
  */
 function refusingUnstorable(parse: Parser<string>): Parser<string> {
   return (request, body, done) => {
@@ -173,11 +175,22 @@ function refusingUnstorable(parse: Parser<string>): Parser<string> {
       return done(validationFailed([{ pointer: '', message: `nests more than ${MOST_NESTING_PARSED} levels of objects and lists deep, where at most ${MOST_NESTING} are taken; flatten it` }]));
     }
     parse(request, body, (error, parsed) => {
-      const unstorable = error ? [] : unstorableErrors(parsed);
-      done(unstorable.length ? validationFailed(unstorable) : error, parsed);
+      if (error) return done(error);
+      const repeated = firstRepeatedKey(body);
+      if (repeated !== undefined) return done(repeatedKey(repeated));
+      const unstorable = unstorableErrors(parsed);
+      done(unstorable.length ? validationFailed(unstorable) : null, parsed);
     });
   };
 }
+
+const repeatedKey = (pointer: string) =>
+  new ProblemException(
+    400,
+    'The body gives a key twice in one object, and only one of its values could be read; send each key once.',
+    [{ pointer, message: 'is given more than once in its object; send it once' }],
+    'repeated-key',
+  );
 
 /**
  * A body read as UTF-8 before `parse` has it as a string; a body in any other charset, or of bytes that are not UTF-8,

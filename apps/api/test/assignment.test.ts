@@ -7,6 +7,7 @@ import { voteWorkflow } from '../../../test/support/workflows';
 import { AssignmentService } from '../src/assignment/assignment.service';
 import { pickAndAssignSql } from '../src/assignment/queue-sql';
 import { SubjectAssigner } from '../src/assignment/subject-assigner';
+import { signUp } from '../../../test/support/accounts';
 
 let stack: Stack;
 
@@ -586,7 +587,7 @@ describe('the queue', () => {
       const aGuest = limited.anonymous.withToken((await limited.anonymous.guest()).token);
       expect(await held(aGuest)).toEqual([10, 2, 0, 0]);
       expect(await aGuest.queue(workflowId, 10)).toMatchObject({ subjects: [], heldBy: 'you' });
-      const session = await limited.anonymous.register({ email: `holder-${randomUUID()}@example.org`, password: 'a long enough password', displayName: 'H' });
+      const session = await signUp(limited, { email: `holder-${randomUUID()}@example.org`, displayName: 'H' });
       expect(await held(limited.anonymous.withToken(session.token))).toEqual([10, 10, 5, 0]);
     } finally {
       await limited.stop();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChorusApiError } from '@chorus/client';
 import { Redis } from 'ioredis';
+import { signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
 
@@ -11,83 +12,66 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 describe('auth', () => {
-  it('registers, logs in and answers the same user', async () => {
+  it('signs up an account that signs in once its email is verified, and answers the same user', async () => {
     const email = `ada-${Date.now()}@example.org`;
-    const registered = await stack.anonymous.register({ email, password: 'a long password', displayName: 'Ada' });
+    const signedUp = await signUp(stack, { email, password: 'a long password', displayName: 'Ada' });
     const loggedIn = await stack.anonymous.login({ email: email.toUpperCase(), password: 'a long password' });
-    expect(loggedIn.user).toEqual(registered.user);
-    expect(registered.user).toMatchObject({ kind: 'registered', displayName: 'Ada', email });
+    expect(loggedIn.user).toEqual(signedUp.user);
+    expect(signedUp.user).toMatchObject({ kind: 'registered', displayName: 'Ada', email, emailVerified: true });
   });
 
   it('refuses a wrong password with a problem naming the field', async () => {
     const email = `bob-${Date.now()}@example.org`;
-    await stack.anonymous.register({ email, password: 'a long password', displayName: 'Bob' });
+    await signUp(stack, { email, password: 'a long password', displayName: 'Bob' });
     const error = await stack.anonymous.login({ email, password: 'wrong password' }).catch((e: ChorusApiError) => e);
     expect(error).toBeInstanceOf(ChorusApiError);
     expect((error as ChorusApiError).status).toBe(401);
     expect((error as ChorusApiError).problem.errors).toEqual([{ pointer: '/password', message: expect.any(String) }]);
   });
 
-  it('refuses a second account with the same email with 409', async () => {
-    const email = `cy-${Date.now()}@example.org`;
-    await stack.anonymous.register({ email, password: 'a long password', displayName: 'Cy' });
-    const error = (await stack.anonymous.register({ email, password: 'another password', displayName: 'Cy' }).catch((e) => e)) as ChorusApiError;
-    expect(error.status).toBe(409);
-    expect(error.problem.errors).toEqual([{ pointer: '/email', message: 'already has an account' }]);
+  it('answers a sign-up the same whether or not the email has an account, and tells its owner instead', async () => {
+    const raw = async (email: string, password: string) => {
+      const response = await fetch(`${stack.baseUrl}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password, displayName: 'Cy' }),
+      });
+      return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
+    };
+    const taken = `cy-${randomUUID()}@example.org`;
+    await signUp(stack, { email: taken, password: 'a long password', displayName: 'Cy' });
+    const fresh = `cy-${randomUUID()}@example.org`;
+    const answers = [await raw(fresh, 'another password'), await raw(taken, 'another password')];
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[0]).toEqual({ status: 202, type: null, body: '' });
+
+    // The owner is told, with where to sign in or set a new password; the account is as it was.
+    const notice = await stack.inbox.take(taken, /tried to sign up/);
+    expect(notice.text).toContain(`${stack.config.publicUrl}/sign-in`);
+    expect(notice.text).toContain(`${stack.config.publicUrl}/forgot-password`);
+    expect((await stack.anonymous.login({ email: taken, password: 'a long password' })).user.displayName).toBe('Cy');
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM users WHERE email = $1', [taken]);
+    expect(rows[0].n).toBe(1);
+
+    // Nor does signing in with the password just chosen tell them apart: the new account waits for its link.
+    const refusals = await Promise.all([fresh, taken].map((email) => stack.anonymous.login({ email, password: 'another password' }).then(() => undefined, (e: ChorusApiError) => e)));
+    expect(refusals.map((refusal) => [refusal?.status, refusal?.problem])).toEqual([0, 1].map(() => [401, refusals[0]?.problem]));
+    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(fresh, /verify/i)));
+    expect((await stack.anonymous.login({ email: fresh, password: 'another password' })).user).toMatchObject({ email: fresh, emailVerified: true });
   });
 
-  it('makes a guest who registers with their token into the account, keeping what they classified and saw', async () => {
-    const researcher = stack.client;
-    const project = await researcher.createProject({ title: `Guest upgrade ${Date.now()}`, status: 'live' });
-    const set = await researcher.createSubjectSet(project.id, { name: 'Set' });
-    await researcher.addSubjects(set.id, ['a', 'b'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
-    const { id: workflowId } = await researcher.createWorkflow(project.id, {
-      name: 'W',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      retirement: { rule: 'count', count: 5 },
-      subjectSetIds: [set.id],
-    });
-    await researcher.activateWorkflow(workflowId);
-    const guest = await stack.anonymous.guest();
-    const asGuest = stack.anonymous.withToken(guest.token);
-    const [first] = (await asGuest.queue(workflowId, 1)).subjects;
-    await asGuest.classify({ workflowId, workflowVersion: 1, subjectId: first!.id, annotations: [{ task: 'T0', value: 'yes' }] }, `k-${Date.now()}`);
+  it("carries a guest's work into the account they sign up for, at its first sign-in with the guest's token", async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 2);
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await guest.queue(workflowId, 10);
+    await guest.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'yes' }] }, `k-${randomUUID()}`);
 
-    const email = `grace-${Date.now()}@example.org`;
-    const account = await asGuest.register({ email, password: 'a long password', displayName: 'Grace' });
-    expect(account.user).toEqual({ id: guest.user.id, kind: 'registered', displayName: 'Grace', email, emailVerified: false });
-    const signedIn = stack.anonymous.withToken((await stack.anonymous.login({ email, password: 'a long password' })).token);
-    const next = await signedIn.queue(workflowId, 10);
-    expect(next.subjects.map((subject) => subject.externalId)).toEqual(['a', 'b'].filter((externalId) => externalId !== first!.externalId));
-    const { rows } = await stack.db.query('SELECT u.kind FROM classifications c JOIN users u ON u.id = c.user_id WHERE c.workflow_id = $1', [workflowId]);
-    expect(rows).toEqual([{ kind: 'registered' }]);
-
-    // The old guest token has a guest's rights only: the account's draft project is not there for it.
-    const owned = await signedIn.createProject({ title: `Grace's project ${Date.now()}` });
-    const draftSet = await signedIn.createSubjectSet(owned.id, { name: 'Drafts' });
-    const { subjectIds: [draftSubject] } = await signedIn.addSubjects(draftSet.id, [{ externalId: 'd', locations: [{ type: 'text', text: 'd' }] }]);
-    const draft = await signedIn.createWorkflow(owned.id, { name: 'Draft', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } }, subjectSetIds: [draftSet.id] });
-    const leftover = (await asGuest.updateProject(owned.id, { description: 'by the old guest token' }).catch((e) => e)) as ChorusApiError;
-    expect(leftover.status).toBe(404);
-    expect((await signedIn.getProject(owned.id)).description).toBe('');
-    expect((await asGuest.listProjects()).projects.map((project) => project.id)).not.toContain(owned.id);
-    expect((await signedIn.listProjects()).projects.map((project) => project.id)).toContain(owned.id);
-    const inDraft = (await asGuest.classify({ workflowId: draft.id, workflowVersion: 1, subjectId: draftSubject!, annotations: [{ task: 'T0', value: 'yes' }] }, `d-${Date.now()}`).catch((e) => e)) as ChorusApiError;
-    expect(inDraft.status).toBe(422);
-    const again = (await asGuest.register({ email: `other-${email}`, password: 'a long password', displayName: 'G' }).catch((e) => e)) as ChorusApiError;
-    expect(again.status).toBe(409);
-    expect(again.problem.detail).toMatch(/already an account/);
-
-    // Nor the account's email, or the invitations mailed to it, once verified: the account's own token has them.
-    await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(email, /verify/i)));
-    await researcher.invite(project.id, { email, role: 'collaborator' });
-    expect(await asGuest.account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, emailVerified: false });
-    expect((await asGuest.myInvitations()).invitations).toEqual([]);
-    expect(((await asGuest.acceptInvitation(project.id).catch((e) => e)) as ChorusApiError).status).toBe(404);
-    expect(((await asGuest.declineInvitation(project.id).catch((e) => e)) as ChorusApiError).status).toBe(404);
-    expect((await signedIn.myInvitations()).invitations.map((invitation) => invitation.projectId)).toEqual([project.id]);
-    expect(await signedIn.account()).toMatchObject({ kind: 'registered', email, emailVerified: true });
+    const email = `grace-${randomUUID()}@example.org`;
+    const signedIn = await signUp(stack, { email, password: 'a long password', displayName: 'Grace' }, guest);
+    expect(signedIn.guestWork).toEqual({ classifications: 1, alreadyClassified: 0 });
+    const account = stack.anonymous.withToken(signedIn.token);
+    expect((await account.queue(workflowId, 10)).subjects.map((subject) => subject.id)).toEqual([subjectIds[1]]);
+    expect((await account.contribution()).classifications).toBe(1);
   });
 
   it("carries a guest's classifications into the account it signs in to with the guest's token, once, without counting anyone twice", async () => {
@@ -96,7 +80,7 @@ describe('auth', () => {
     const answer = (subjectId: string) => ({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] });
 
     const email = `lin-${Date.now()}@example.org`;
-    const account = await stack.anonymous.register({ email, password: 'a long password', displayName: 'Lin' });
+    const account = await signUp(stack, { email, password: 'a long password', displayName: 'Lin' });
     const asAccount = stack.anonymous.withToken(account.token);
     await asAccount.classify(answer(a), `account-a-${Date.now()}`);
     expect((await asAccount.queue(workflowId, 10)).subjects.map((subject) => subject.id).sort()).toEqual([b, c].sort());
@@ -185,6 +169,11 @@ describe('limits per address', () => {
       headers: { 'x-forwarded-for': address, ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
+  /** Signs up from the address, and opens the link mailed (not signing in: that counts toward the account's limit). */
+  const signUpFrom = async (address: string, email: string) => {
+    expect((await post('register', address, { email, password: 'a long password', displayName: 'T' })).status).toBe(202);
+    await limited.anonymous.verifyEmail(limited.inbox.linkToken(await limited.inbox.take(email, /verify/i)));
+  };
 
   it('makes no more than the limit of guests and accounts together from one address in an hour, and says when to come back', async () => {
     const statuses = [];
@@ -194,8 +183,10 @@ describe('limits per address', () => {
       statuses.push(made.status);
       guests.push(((await made.json()) as { token: string }).token);
     }
-    statuses.push((await post('register', '203.0.113.5', { email: `limit-${Date.now()}@example.org`, password: 'a long password', displayName: 'L' })).status);
-    expect(statuses).toEqual([201, 201, 201]);
+    const email = `limit-${randomUUID()}@example.org`;
+    statuses.push((await post('register', '203.0.113.5', { email, password: 'a long password', displayName: 'L' })).status);
+    expect(statuses).toEqual([201, 201, 202]);
+    await limited.inbox.take(email, /verify/i); // the account is made after the answer
     const { rows: before } = await limited.db.query('SELECT count(*)::int AS n FROM users');
 
     const refused = await post('guest', '203.0.113.5');
@@ -205,8 +196,8 @@ describe('limits per address', () => {
     expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many new volunteers from your address \(at most 3 an hour\); try again in 60 minutes/);
     expect((await post('register', '203.0.113.5', { email: `limit2-${Date.now()}@example.org`, password: 'a long password', displayName: 'M' })).status).toBe(429);
     expect((await limited.db.query('SELECT count(*)::int AS n FROM users')).rows).toEqual(before);
-    // A guest who registers becomes the account, no new volunteer: not refused.
-    expect((await post('register', '203.0.113.5', { email: `limit3-${Date.now()}@example.org`, password: 'a long password', displayName: 'N' }, guests[0])).status).toBe(201);
+    // A guest who signs up makes an account of its own (carried into at sign-in): refused too.
+    expect((await post('register', '203.0.113.5', { email: `limit3-${Date.now()}@example.org`, password: 'a long password', displayName: 'N' }, guests[0])).status).toBe(429);
 
     expect((await post('guest', '203.0.113.6')).status).toBe(201); // another address counts on its own
   });
@@ -214,7 +205,8 @@ describe('limits per address', () => {
   it('stops trying passwords at one account from one address after the limit, right or wrong, and not at other accounts', async () => {
     const email = `tries-${Date.now()}@example.org`;
     const other = `other-${Date.now()}@example.org`;
-    for (const address of ['198.51.100.1', '198.51.100.2']) await post('register', address, { email: address.endsWith('1') ? email : other, password: 'a long password', displayName: 'T' });
+    await signUpFrom('198.51.100.1', email);
+    await signUpFrom('198.51.100.2', other);
     const attempt = (password: string, account = email) => post('login', '198.51.100.9', { email: account, password });
     expect((await attempt('wrong one')).status).toBe(401);
     expect((await attempt('wrong two')).status).toBe(401);
@@ -235,7 +227,8 @@ describe('limits per address', () => {
   it("counts the password checks of an account's own routes and its sign-ins together, per account", async () => {
     const register = async () => {
       const email = `own-${randomUUID()}@example.org`;
-      const answer = await post('register', '198.51.100.20', { email, password: 'a long password', displayName: 'O' });
+      await signUpFrom('198.51.100.20', email);
+      const answer = await post('login', '198.51.100.22', { email, password: 'a long password' });
       return { email, token: ((await answer.json()) as { token: string }).token };
     };
     const [mine, another] = [await register(), await register()];

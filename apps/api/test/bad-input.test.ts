@@ -66,6 +66,8 @@ async function post(path: string, body: string | Uint8Array, headers: Record<str
 }
 
 const classification = (annotations: unknown) => JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations });
+/** A date-time `minutes` from now, by this machine's clock (the API's). */
+const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 
 describe.each([
   ['malformed JSON', () => post('/classifications', '{"workflowId": '), 400, ''],
@@ -93,6 +95,11 @@ describe.each([
   ['a body sent as text/plain', () => post('/classifications', classification([{ task: 'T0', value: 'yes' }]), { 'content-type': 'text/plain' }), 415, '/headers/content-type'],
   ['a body sent as a form', () => post('/classifications', 'workflowId=x&annotations=y', { 'content-type': 'application/x-www-form-urlencoded' }), 415, '/headers/content-type'],
   ['a classification that finishes before it starts', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], startedAt: '2026-11-30T11:00:00Z', finishedAt: '2026-11-30T10:00:05Z' })), 422, '/finishedAt'],
+  ['a classification finished an hour from now', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], finishedAt: inMinutes(60) })), 422, '/finishedAt'],
+  ['a classification started an hour from now', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], startedAt: inMinutes(60) })), 422, '/startedAt'],
+  ['a key given twice in an answer', () => post('/classifications', `{"workflowId":"${workflowId}","workflowVersion":1,"subjectId":"${subjectId}","annotations":[{"task":"T0","value":"yes","value":"no"}]}`), 400, '/annotations/0/value'],
+  ['a key given twice, spelt two ways, in a sign-in', () => post('/auth/login', '{"email":"a@example.org","password":"one password","\\u0070assword":"another"}', { authorization: '' }), 400, '/password'],
+  ['a key given twice in a IIIF manifest', () => post(`/subject-sets/${subjectSetId}/subjects`, '{"@context":"http://iiif.io/api/presentation/3/context.json","type":"Manifest","type":"Collection"}', { authorization: `Bearer ${stack.client.token}`, 'content-type': 'application/ld+json' }), 400, '/type'],
   ['an unknown field', () => post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], colour: 'red' })), 422, '/colour'],
   ['a text tag never closed', () => post('/classifications', JSON.stringify({ workflowId: transcriptionWorkflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'A [unclear]coach for sale.' }] })), 422, '/annotations/0/value'],
   ['an unknown field in an annotation', () => post('/classifications', classification([{ task: 'T0', value: 'yes', note: 'x' }])), 422, '/annotations/0/note'],
@@ -184,4 +191,20 @@ it('names the body’s faults and a missing idempotency key in one answer, so th
   expect(started.problem.errors?.map((error) => error.pointer)).toEqual(['/startedAt']);
   const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId]);
   expect(rows[0].n).toBe(0);
+});
+
+it("takes a classification's times a few minutes ahead of the server's clock, as a device's clock may run", async () => {
+  const stored = await post('/classifications', JSON.stringify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }], startedAt: inMinutes(4), finishedAt: inMinutes(5) }));
+  expect(stored.status).toBe(201);
+});
+
+it("says how to fix a repeated key, and still refuses prototype poisoning (Fastify's secure-json-parse) first", async () => {
+  const repeated = await post('/classifications', `{"workflowId":"${workflowId}","workflowId":"${workflowId}"}`);
+  expect(repeated.problem).toMatchObject({ status: 400, type: 'urn:chorus:problem:repeated-key', detail: expect.stringContaining('send each key once') });
+  for (const poisoned of ['{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"__proto__":{},"__proto__":{}}']) {
+    const refused = await post('/classifications', poisoned);
+    expect([refused.status, refused.contentType]).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
+    expect(refused.problem.type).not.toBe('urn:chorus:problem:repeated-key');
+  }
+  expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
 });

@@ -1,6 +1,6 @@
 import type { ChorusApiError, ChorusClient, Problem } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -233,7 +233,7 @@ describe('raw classifications export', () => {
     const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: { T0: { ...tasks.T0, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } }, subjectSetIds: [set.id] });
     await stack.client.activateWorkflow(id);
     const email = `grace-${randomUUID().slice(0, 8)}@example.org`;
-    const grace = stack.anonymous.withToken((await stack.anonymous.register({ email, password: 'a long enough password', displayName: 'Grace H.' })).token);
+    const grace = stack.anonymous.withToken((await signUp(stack, { email, displayName: 'Grace H.' })).token);
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     for (const volunteer of [grace, guest]) {
       const [subject] = (await volunteer.queue(id)).subjects;

@@ -1,7 +1,7 @@
 import { ChorusApiError, type ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount, unverifiedAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { INVITATION_DAYS } from '../src/members/invitations.service';
@@ -236,7 +236,7 @@ describe('project members', () => {
 
     // An account registered later with the invited email finds it there once it has verified the email, and may
     // decline it; until then, whoever registered the address can neither see, join nor decline.
-    const session = await stack.anonymous.register({ email: later, password: 'a long enough password', displayName: 'Later' });
+    const session = await unverifiedAccount(stack, later, 'Later');
     const latecomer = stack.anonymous.withToken(session.token);
     for (const attempt of [latecomer.myInvitations(), latecomer.acceptInvitation(project.id), latecomer.declineInvitation(project.id)]) {
       const refused = await problemOf(attempt);

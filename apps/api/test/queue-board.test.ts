@@ -4,6 +4,7 @@ import { type Stack, startStack } from '../../../test/support/stack';
 import { BOARD_SESSION_SECONDS } from '../src/admin/queue-board';
 import { Tokens } from '../src/auth/tokens';
 import { loggedRequest } from '../src/common/request-log';
+import { signUp } from '../../../test/support/accounts';
 
 const OPERATOR = randomUUID();
 
@@ -17,7 +18,7 @@ afterAll(() => stack.stop());
 const board = (path = '', headers: Record<string, string> = {}) => fetch(`${stack.baseUrl.replace(/\/api\/v1$/, '')}/admin/queues${path}`, { headers, redirect: 'manual' });
 
 async function registered(): Promise<string> {
-  return (await stack.anonymous.register({ email: `board-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Board' })).token;
+  return (await signUp(stack, { email: `board-${randomUUID()}@example.org`, displayName: 'Board' })).token;
 }
 
 it('refuses the queue board without a token, to guests, to volunteers, and to project owners who do not run this Chorus', async () => {

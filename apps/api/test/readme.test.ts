@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
 import { CONSENSUS_COLUMNS, CONSENSUS_RESULT_FIELDS } from '../src/exports/consensus-rows';
+import { reaggregationRecordSchema } from '@chorus/client';
 
 const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
 
@@ -36,5 +37,16 @@ describe('the README', () => {
     const section = readme.match(/<!-- consensus-result-fields:start[^>]*-->\n([\s\S]*?)<!-- consensus-result-fields:end -->/);
     const rows = Object.entries(CONSENSUS_RESULT_FIELDS).flatMap(([type, fields]) => Object.entries(fields).map(([field, holds]) => `| ${type} | \`${field}\` | ${holds} |`));
     expect(section?.[1]).toBe(['| task type | field | what it holds |', '|---|---|---|', ...rows, ''].join('\n'));
+  });
+});
+
+describe("the re-aggregation record's jobId", () => {
+  it('is documented, in the API documentation and the README, with the 410 a reused job number answers', () => {
+    const documented = reaggregationRecordSchema.shape.jobId.meta()?.description ?? '';
+    expect(documented).toMatch(/410 `job-number-reused`/);
+    expect(documented).toMatch(/runId/);
+    const inReadme = readme.replace(/\s+/g, ' ').match(/its `jobId` \([^)]*\)/)?.[0] ?? '';
+    expect(inReadme).toMatch(/410 `job-number-reused`/);
+    expect(inReadme).toMatch(/`runId`/);
   });
 });

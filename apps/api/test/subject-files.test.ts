@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { signUp } from '../../../test/support/accounts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -209,7 +210,7 @@ describe('subject uploads from files', () => {
     }
     // An upload's megabytes are read only for a researcher of the set's project: anyone else is refused first.
     const guest = (await stack.anonymous.guest()).token;
-    const stranger = (await stack.anonymous.register({ email: `stranger-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'S' })).token;
+    const stranger = (await signUp(stack, { email: `stranger-${randomUUID()}@example.org`, displayName: 'S' })).token;
     const refusals = [
       [setId, undefined, 401],
       [setId, 'Bearer not-a-token', 401],

@@ -1,6 +1,6 @@
 import { type ChorusApiError, type ChorusClient, SUBJECT_REPORT_LIMITS, reportedSubjectPageSchema, subjectReportSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { newAccount, newMember } from '../../../test/support/accounts';
+import { newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
 
@@ -86,8 +86,7 @@ describe('reporting a subject', () => {
     const asGuest = await guest();
     await asGuest.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
     const email = `carried-report-${randomUUID()}@example.org`;
-    await stack.anonymous.register({ email, password: 'a long password', displayName: 'Carried report' });
-    const signedIn = await asGuest.login({ email, password: 'a long password' });
+    const signedIn = await signUp(stack, { email, displayName: 'Carried report' }, asGuest);
     const account = stack.anonymous.withToken(signedIn.token);
     expect((await account.queue(workflowId)).subjects.map((subject) => subject.id)).toEqual([subjectIds[1]]);
     expect((await (await guest()).queue(workflowId)).subjects.map((subject) => subject.id).sort()).toEqual(subjectIds);
@@ -171,7 +170,7 @@ describe("a workflow's reported subjects", () => {
     const asGuest = await guest();
     await asGuest.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
     const email = `carried-${randomUUID()}@example.org`;
-    const account = await stack.anonymous.register({ email, password: 'a long password', displayName: 'Carried' });
+    const account = await signUp(stack, { email, password: 'a long password', displayName: 'Carried' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     const since = new Date().toISOString();
     const changedSince = async () => {

@@ -1,6 +1,7 @@
 import type { Session, SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { Tokens } from '../../api/src/auth/tokens';
+import { signUp, unverifiedAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { answersKeptFor, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
@@ -57,7 +58,7 @@ describe('classifier in a browser: accounts', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   }
 
-  it('lets a guest who has classified create an account from the header by keyboard, keeping their classification (same user)', async () => {
+  it('lets a guest who has classified create an account from the header by keyboard, and carries their classification into it at the first sign-in', async () => {
     const { workflowId, path } = await liveWorkflow('Create an account');
     const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
@@ -98,25 +99,37 @@ describe('classifier in a browser: accounts', () => {
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
 
-    // Back where they were, signed in, and told so, with focus on the task again.
+    // On to the sign-in page, told to open the link mailed first: nothing is signed in yet, the guest's work is the guest's.
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    expect(await page.getByTestId('account-status').textContent()).toContain(`We mailed a link to ${email}. Open it to verify your address, then sign in here`);
+    await checkScreen(page, 'account-created');
+    const { rows: accounts } = await suite.stack.db.query('SELECT id, kind, display_name, email_verified_at IS NOT NULL AS verified FROM users WHERE email = $1', [email]);
+    expect(accounts).toEqual([{ id: expect.any(String), kind: 'registered', display_name: 'Ada Lovelace', verified: false }]);
+    const accountId = accounts[0].id as string;
+    expect(accountId).not.toBe(guestId);
+    expect(await classificationsOf(workflowId)).toEqual([{ subject_id: first, user_id: guestId }]);
+
+    // The link opened (on a phone, say), the sign-in takes the guest's work into the account, and goes back to the task.
+    await suite.stack.anonymous.verifyEmail(suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /verify/i)));
+    expect(await page.locator('#sign-in-carry').isChecked()).toBe(true);
+    await tabTo(page, '#sign-in-email');
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
     await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Ada Lovelace');
     expect(new URL(page.url()).pathname).toBe(path);
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
-    expect(await page.getByTestId('account-status').textContent()).toContain('Your account is ready, Ada Lovelace.');
-    expect(await page.getByTestId('account-status').textContent()).toContain(`We mailed a link to ${email}: open it to verify your address.`);
     expect(await nav.getByRole('link', { name: 'Sign in' }).count()).toBe(0);
-
-    // The guest became the account: the same user id, so the classification is the account's.
-    const { rows: accounts } = await suite.stack.db.query('SELECT id, kind, display_name FROM users WHERE email = $1', [email]);
-    expect(accounts).toEqual([{ id: guestId, kind: 'registered', display_name: 'Ada Lovelace' }]);
-    expect(await classificationsOf(workflowId)).toEqual([{ subject_id: first, user_id: guestId }]);
+    expect(await classificationsOf(workflowId)).toEqual([{ subject_id: first, user_id: accountId }]);
     // And what they classify now is the account's too, never the first subject again.
     const second = await classifyOne(page);
     expect(second).not.toBe(first);
     expect(await classificationsOf(workflowId)).toEqual([
-      { subject_id: first, user_id: guestId },
-      { subject_id: second, user_id: guestId },
+      { subject_id: first, user_id: accountId },
+      { subject_id: second, user_id: accountId },
     ]);
     await checkScreenOnPhone(page, 'signed-in');
     expect(errors).toEqual([]);
@@ -126,7 +139,7 @@ describe('classifier in a browser: accounts', () => {
   it('signs in from the header, signs out (an answer not yet sent stays the account’s) and signs in again', async () => {
     const { workflowId, path } = await liveWorkflow('Sign in and out');
     const email = `grace-${Date.now()}@example.org`;
-    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Grace Hopper' });
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Grace Hopper' });
     const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
     await page.getByTestId('subject').waitFor();
@@ -150,7 +163,7 @@ describe('classifier in a browser: accounts', () => {
     // A wrong password is said at the password field, which gets focus back.
     await signInByKeyboard('not the password');
     await page.getByTestId('sign-in-password-error').waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId('sign-in-password-error').textContent()).toBe('The email address or password is wrong.');
+    expect(await page.getByTestId('sign-in-password-error').textContent()).toContain('The email address or password is wrong');
     await waitForFocus(page, '#sign-in-password');
     expect(await page.locator('#sign-in-password').getAttribute('aria-describedby')).toBe('sign-in-password-error');
     await checkScreen(page, 'sign-in-error');
@@ -201,7 +214,7 @@ describe('classifier in a browser: accounts', () => {
   it('carries what a guest classified into the account it signs in to, unless told not to (a shared computer)', async () => {
     const { workflowId, path } = await liveWorkflow('Guest work carried');
     const email = `mary-${Date.now()}@example.org`;
-    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Mary Anning' });
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Mary Anning' });
     const signIn = async (page: Page, carry: boolean) => {
       await tabTo(page, '[data-account-link="sign-in"]', 30, true);
       await page.keyboard.press('Enter');
@@ -265,7 +278,7 @@ describe('classifier in a browser: accounts', () => {
   it('carries a guest’s answer still being sent when they sign in: sent first as the guest’s, or after as the account’s, never lost or stored twice', async () => {
     const { workflowId, path } = await liveWorkflow('Carried while sending');
     const email = `caroline-${Date.now()}@example.org`;
-    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Caroline Herschel' });
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Caroline Herschel' });
     const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
     const first = await classifyOne(page);
@@ -294,7 +307,7 @@ describe('classifier in a browser: accounts', () => {
     const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Shared computer', [textSubject(0)]);
     await skipTutorial(suite.context, workflow.id);
     const email = `ada-${Date.now()}@example.org`;
-    await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada Lovelace' });
+    await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Ada Lovelace' });
     const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
     const subjectId = await page.getByTestId('subject').getAttribute('data-subject-id');
@@ -317,7 +330,7 @@ describe('classifier in a browser: accounts', () => {
   it('gives back the subjects held for a guest when an account signs in in its place, so that nobody waits for them', async () => {
     const { workflowId, path } = await liveWorkflow('Guest holds');
     const email = `ada-${Date.now()}@example.org`;
-    await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada Lovelace' });
+    await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Ada Lovelace' });
     const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl + path);
     await page.getByTestId('subject').waitFor({ timeout: 10_000 });
@@ -338,7 +351,7 @@ describe('classifier in a browser: accounts', () => {
   it('keeps signing in and creating an account open when no guest can be made (the API refuses more from one address)', async () => {
     const { path } = await liveWorkflow('No more guests');
     const email = `ada-${Date.now()}@example.org`;
-    await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada Lovelace' });
+    await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Ada Lovelace' });
     const { page, errors } = await newcomerPage(suite);
     await page.route('**/api/v1/auth/guest', (route) =>
       route.fulfill({
@@ -371,15 +384,17 @@ describe('classifier in a browser: accounts', () => {
     await other.page.locator('#account-email').fill(`mary-${Date.now()}@example.org`);
     await other.page.locator('#account-password').fill(PASSWORD);
     await other.page.locator('#account-password').press('Enter');
-    await other.page.waitForFunction(() => window.localStorage.getItem('chorus.tokenKind') === 'registered', null, { timeout: 10_000 });
+    await other.page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    expect(await other.page.getByTestId('account-status').textContent()).toContain('We mailed a link to mary-');
     expect([...errors, ...other.errors]).toEqual([]);
     await page.close();
     await other.page.close();
   });
 
-  it('shows an email that already has an account at the email field', async () => {
+  it('says the same of an email that already has an account as of a new one, and mails its owner instead', async () => {
     const email = `taken-${Date.now()}@example.org`;
     await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'First' });
+    await suite.stack.inbox.take(email, /verify/i); // the account is made after the answer, and then mailed
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/create-account`);
     await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
@@ -390,25 +405,21 @@ describe('classifier in a browser: accounts', () => {
     await page.locator('#account-password').fill(PASSWORD);
     await page.locator('#account-password').press('Enter');
 
-    const error = page.getByTestId('account-email-error');
-    await error.waitFor({ timeout: 10_000 });
-    expect(await error.textContent()).toBe('An account with this email address already exists. Sign in to it, or use another email address.');
-    const field = page.locator('#account-email');
-    expect(await field.getAttribute('aria-invalid')).toBe('true');
-    expect((await field.getAttribute('aria-describedby'))?.split(' ')).toContain(await error.getAttribute('id'));
-    await waitForFocus(page, '#account-email');
-    // Nothing else is said to be wrong, and the volunteer is still the same guest.
-    expect(await page.locator('[aria-invalid="true"]').count()).toBe(1);
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('account-status').textContent()).toContain(`We mailed a link to ${email.toUpperCase()}. Open it to verify your address, then sign in here`);
+    expect((await suite.stack.inbox.take(email, /tried to sign up/)).text).toContain(`${suite.stack.config.publicUrl}/forgot-password`);
+    // Still the same guest, and the account as it was.
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).toBe(guestToken);
     expect(await page.getByTestId('account-name').count()).toBe(0);
-    await checkScreenOnPhone(page, 'create-account-error');
+    expect((await suite.stack.db.query('SELECT display_name FROM users WHERE email = $1', [email])).rows).toEqual([{ display_name: 'First' }]);
+    await checkScreenOnPhone(page, 'account-created-phone');
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('keeps an answer waiting on the device when the account’s sign-in expires before it is sent, and sends it once the account signs in again', async () => {
     const { workflowId, path } = await liveWorkflow('Sign-in expires offline');
-    const account = await suite.stack.anonymous.register({ email: `expiring-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Expiring' });
+    const account = await signUp(suite.stack, { email: `expiring-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Expiring' });
     const tokens = suite.stack.app.get(Tokens);
     const signedIn = (user: { id: string; token: string }) => {
       window.localStorage.setItem('chorus.token', user.token);
@@ -485,7 +496,7 @@ describe('classifier in a browser: accounts', () => {
 
   it('goes on as a guest with a subject on screen when the account’s sign-in ends on an answer, holding no subject it does not show', async () => {
     const { workflowId, path } = await liveWorkflow('Sign-in ends on an answer');
-    const account = await suite.stack.anonymous.register({ email: `ended-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Ended' });
+    const account = await signUp(suite.stack, { email: `ended-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Ended' });
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(suite.stack.baseUrl + path);
     await page.getByTestId('subject').waitFor({ timeout: 10_000 });
@@ -559,8 +570,7 @@ describe('classifier in a browser: accounts', () => {
 
   it('lets an account accept an invitation, rename itself, change its password (ending its other sign-ins) and delete itself, from its page', async () => {
     const email = `settings-${Date.now()}@example.org`;
-    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
-    await suite.stack.anonymous.verifyEmail(suite.stack.inbox.linkToken(await suite.stack.inbox.take(email, /verify/i)));
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Ada' });
     const otherDevice = suite.stack.anonymous.withToken((await suite.stack.anonymous.login({ email, password: PASSWORD })).token);
     const project = await suite.stack.client.createProject({ title: `Letters ${Date.now()}` });
     await suite.stack.client.invite(project.id, { email, role: 'scientist' });
@@ -617,7 +627,7 @@ describe('classifier in a browser: accounts', () => {
 
   it('deletes an account whose answer waits on the device for its project to reopen, discarding that answer and saying so', async () => {
     const email = `reopen-${Date.now()}@example.org`;
-    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Ada' });
     const { project, workflow, path } = await liveYesNoWorkflow(suite.stack, 'Closed before deletion', [textSubject(1), textSubject(2)]);
     await skipTutorial(suite.context, workflow.id);
     const { page, errors } = await signedInPage(suite, account);
@@ -643,7 +653,7 @@ describe('classifier in a browser: accounts', () => {
 
   it('sets a forgotten password from the sign-in page through the mailed link, which works once, and signs in with it', async () => {
     const email = `forgot-${Date.now()}@example.org`;
-    await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
+    await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Ada' });
     await suite.stack.db.query("UPDATE users SET link_mailed_at = NULL WHERE email = $1", [email]); // the sign-up's link was a minute ago
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/sign-in`);
@@ -710,7 +720,7 @@ describe('classifier in a browser: accounts', () => {
 
   it('verifies the email through the mailed link (mailed again on request), then shows invitations, and changes the address through a link to the new one', async () => {
     const email = `verify-${Date.now()}@example.org`;
-    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Ada' });
+    const account = await unverifiedAccount(suite.stack, email, 'Ada', PASSWORD);
     const project = await suite.stack.client.createProject({ title: `Diaries ${Date.now()}` });
     await suite.stack.client.invite(project.id, { email, role: 'moderator' });
     // Stored as sessions were before they said whether the email is verified: the page finds out before it asks for

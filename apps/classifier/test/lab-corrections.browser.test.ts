@@ -1,6 +1,7 @@
 import type { SubjectInput } from '@chorus/client';
 import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
 import { checkScreen, liveYesNoWorkflow, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { signUp } from '../../../test/support/accounts';
 
 /**
  * A subject whose image does not load (its server moved): the lab's reported subjects show its address, and a
@@ -18,7 +19,7 @@ describe('classifier in a browser: correcting the address of a reported subject'
   const suite = useStackAndBrowser();
 
   it('shows a reported subject’s media addresses in the lab, and corrects one by keyboard with a reason', async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-correct-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
+    const account = await signUp(suite.stack, { email: `lab-correct-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: `Registers ${Date.now()}`, status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Folios' });
@@ -88,7 +89,7 @@ describe('classifier in a browser: correcting the address of a reported subject'
   });
 
   it('uploads a corrected file whose subjects take the new addresses only when the researcher says it corrects them, with a reason', async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-reupload-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Grace Hopper' });
+    const account = await signUp(suite.stack, { email: `lab-reupload-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Grace Hopper' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: `Re-upload ${Date.now()}` });
     const set = await researcher.createSubjectSet(project.id, { name: 'Folios' });

@@ -1,6 +1,7 @@
 import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { signUp } from '../../../test/support/accounts';
 
 /**
  * The lab's workflow definition as a form, in a real browser against the real API, by keyboard only: a researcher
@@ -23,7 +24,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
   const suite = useStackAndBrowser();
 
   async function researcherWith(definition: WorkflowInput, name: string) {
-    const account = await suite.stack.anonymous.register({ email: `lab-form-${name}-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Henrietta Leavitt' });
+    const account = await signUp(suite.stack, { email: `lab-form-${name}-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Henrietta Leavitt' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const { id } = await researcher.createWorkflow((await researcher.createProject({ title: `Definitions ${name}` })).id, definition);
     const { page, errors } = await signedInPage(suite, account);
@@ -163,7 +164,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
   });
 
   it('shows every task type, a composed rule, the selection, effects and a tutorial; moves an answer; says a warning at its field', async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-form-all-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Williamina Fleming' });
+    const account = await signUp(suite.stack, { email: `lab-form-all-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Williamina Fleming' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Every kind of task' });
     const pages = await researcher.createSubjectSet(project.id, { name: 'Pages' });

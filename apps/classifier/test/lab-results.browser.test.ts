@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChorusClient } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { signUp } from '../../../test/support/accounts';
 
 /**
  * A workflow's results in the lab, in a real browser against the real API and worker: a researcher goes from the
@@ -16,7 +17,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
   const suite = useStackAndBrowser();
 
   it('lists the subjects with their status and consensus, filters them, reads more, and opens one with its classifications', async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-results-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const account = await signUp(suite.stack, { email: `lab-results-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Gazette ads', status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Snippets' });
@@ -177,7 +178,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
       subjectSetIds: [set.id],
     });
-    const outsider = await suite.stack.anonymous.register({ email: `not-a-researcher-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Outsider' });
+    const outsider = await signUp(suite.stack, { email: `not-a-researcher-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Outsider' });
     const { page, errors } = await signedInPage(suite, outsider);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
     await page.getByTestId('lab-results-not-found').waitFor();

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { signUp } from '../../../test/support/accounts';
 
 /**
  * A subject set's page in the researcher lab, in a real browser against the real API: its subjects page by page, one
@@ -19,7 +20,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
   }
 
   it('fits a set of IIIF pages with long ids on a narrow or zoomed screen, naming each image by its page and identifier', async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-narrow-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
+    const account = await signUp(suite.stack, { email: `lab-narrow-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Registers' });
     const set = await researcher.createSubjectSet(project.id, { name: 'IIIF registers' });
@@ -45,7 +46,7 @@ describe('classifier in a browser: a subject set in the lab', () => {
 
   it('lists a set’s subjects page by page, takes one out, renames the set and deletes only a set no workflow serves', async () => {
     const subjects = Array.from({ length: 55 }, (_, index) => ({ externalId: `page-${String(index).padStart(2, '0')}`, locations: [{ type: 'text' as const, text: `Page ${index} of the diary.` }] }));
-    const account = await suite.stack.anonymous.register({ email: `lab-sets-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
+    const account = await signUp(suite.stack, { email: `lab-sets-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Diaries', status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Diaries' });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount, signUp } from '../../../test/support/accounts';
 import { checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
@@ -86,7 +86,7 @@ describe('classifier in a browser: the researcher lab', () => {
   });
 
   it('says, as a project with no active workflow goes live, that volunteers will find nothing open', async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-empty-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Emmy Noether' });
+    const account = await signUp(suite.stack, { email: `lab-empty-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Emmy Noether' });
     const project = await suite.stack.anonymous.withToken(account.token).createProject({ title: 'Nothing yet' });
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
@@ -98,7 +98,7 @@ describe('classifier in a browser: the researcher lab', () => {
   });
 
   it('sends a file as its bytes (one in another charset than UTF-8, Excel on Windows, is refused, not stored with its accents lost), reads a tab-separated .txt as a table, and says how to describe images', async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-charset-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosa Bonheur' });
+    const account = await signUp(suite.stack, { email: `lab-charset-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosa Bonheur' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Gravures' });
     const { page, errors } = await signedInPage(suite, account);
@@ -134,7 +134,7 @@ describe('classifier in a browser: the researcher lab', () => {
   });
 
   it('keeps an unsaved edit of a definition over a reload, until it is saved or put back', async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-draft-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Dorothy Hodgkin' });
+    const account = await signUp(suite.stack, { email: `lab-draft-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Dorothy Hodgkin' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const { id } = await researcher.createWorkflow((await researcher.createProject({ title: 'Drafts' })).id, BRANCHING_DEFINITION);
     const { page, errors } = await signedInPage(suite, account);
@@ -158,7 +158,7 @@ describe('classifier in a browser: the researcher lab', () => {
   });
 
   it('saves nothing, and says so, when someone else saved the workflow since the page read it', async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-conflict-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosalind Franklin' });
+    const account = await signUp(suite.stack, { email: `lab-conflict-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosalind Franklin' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Shared workflow' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Snippets' });
@@ -186,7 +186,7 @@ describe('classifier in a browser: the researcher lab', () => {
 
   /** A researcher's page (not opened yet), and their live project's active workflow over `count` subjects, retired after two answers. */
   async function researcherWithWorkflow(name: string, count: number) {
-    const account = await suite.stack.anonymous.register({ email: `lab-${name.toLowerCase()}-${Date.now()}@example.org`, password: PASSWORD, displayName: name });
+    const account = await signUp(suite.stack, { email: `lab-${name.toLowerCase()}-${Date.now()}@example.org`, password: PASSWORD, displayName: name });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: `${name} ${Date.now()}`, status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Pages' });
@@ -198,7 +198,7 @@ describe('classifier in a browser: the researcher lab', () => {
 
   it('lets a researcher build a project, upload subjects, design and activate a workflow and download its consensus', async () => {
     const email = `lab-${Date.now()}@example.org`;
-    const account = await suite.stack.anonymous.register({ email, password: PASSWORD, displayName: 'Marie Curie' });
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Marie Curie' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const { page, errors } = await signedInPage(suite, account);
 
@@ -549,7 +549,7 @@ describe('classifier in a browser: the researcher lab', () => {
   });
 
   it('lets a researcher retire listed subjects with a reason, return one to volunteers and set a priority, the progress following', async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-retire-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Caroline Herschel' });
+    const account = await signUp(suite.stack, { email: `lab-retire-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Caroline Herschel' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Torn pages', status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Pages' });

@@ -1,6 +1,7 @@
 import type { SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { signUp } from '../../../test/support/accounts';
 
 /**
  * A volunteer reports the subject on screen ("Report a problem"), by keyboard alone, and moves on to the next one; an
@@ -96,7 +97,7 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
   });
 
   it("lists a workflow's reported subjects in the lab, and retires one by keyboard with a reason", async () => {
-    const account = await suite.stack.anonymous.register({ email: `lab-reports-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });
+    const account = await signUp(suite.stack, { email: `lab-reports-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: `Reported ${Date.now()}`, status: 'live' });
     const set = await researcher.createSubjectSet(project.id, { name: 'Plates' });

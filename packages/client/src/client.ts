@@ -96,8 +96,9 @@ export class ChorusClient {
     return (await this.request<T>(method, path, body)).body;
   }
 
-  register(input: { email: string; password: string; displayName: string }) {
-    return this.call<Session>('POST', '/auth/register', input);
+  /** Answers nothing, whether or not the email has an account: the account signs in once the link mailed to it is opened. */
+  async register(input: { email: string; password: string; displayName: string }): Promise<void> {
+    await this.call<undefined>('POST', '/auth/register', input);
   }
   /** Sent with a guest's token (a client made with it), the guest's work becomes the account's: see `SignIn.guestWork`. */
   login(input: { email: string; password: string }) {

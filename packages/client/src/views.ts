@@ -194,7 +194,10 @@ export const reaggregationRecordSchema = reaggregationRunSchema.omit({ runId: tr
   replacedBy: z.string().nullable().optional().meta({
     description: "For a lost run: the own id of the first run started after it was asked for that covers its subjects (for a run of every subject, the reconciler's), or null while there is none",
   }),
-  jobId: z.string().nullable().meta({ description: 'Its job, to follow at GET /workflows/:id/reaggregations/:run (null while it waits for the run under way to end)' }),
+  jobId: z.string().nullable().meta({
+    description:
+      "Its job (BullMQ's job number), to follow at GET /workflows/:id/reaggregations/:run (null while it waits for the run under way to end); only while the number names this run alone: BullMQ numbers jobs from 1 again once Redis loses its keys, and a number reused for a later run answers 410 `job-number-reused`, so follow a run by its own id (`id` here, the `runId` a request answered)",
+  }),
   requestedBy: z.strictObject({ id, displayName: z.string() }).nullable(),
   requestedAt: time,
   startedAt: time.nullable(),

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ProblemException, accountDeleted, accountRequired, conflict, emailTaken, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
 import { type Mail, Mailer } from '../mail/mailer';
-import { emailChangeMail, emailChangeNotice, passwordResetMail, verificationMail } from '../mail/mails';
+import { emailChangeMail, emailChangeNotice, passwordResetMail, signUpNotice, verificationMail } from '../mail/mails';
 import type { AuthUser } from './auth.decorators';
 import { EmailLinks } from './email-links';
 import { Passwords } from './passwords';
@@ -47,12 +47,30 @@ export class AccountEmailService {
     private readonly generations: TokenGenerations,
   ) {}
 
-  /** Mails the account the link that verifies its email: at sign-up, and when asked again (one a minute). */
+  /** Mails the account the link that verifies its email again, when asked (one a minute). */
   async sendVerification(user: AuthUser): Promise<void> {
     if (user.kind !== 'registered') throw accountRequired();
-    const account = await this.claimLinkMail('id = $1 AND email_verified_at IS NULL', [user.id]);
-    if (!account) throw await this.whyNoMail(user.id, true);
-    this.mailer.send(verificationMail(account, await this.links.verification({ sub: account.id, email: account.email })));
+    const mail = await this.verificationMail(user.id);
+    if (!mail) throw await this.whyNoMail(user.id, true);
+    this.mailer.send(mail);
+  }
+
+  /**
+   * At sign-up (made after the answer, as the account is): the new account, if one was made, is mailed the link that
+   * verifies its email; else the email has an account already, whose owner is told someone tried to sign up with it.
+   */
+  signUpMail(email: string, newAccountId: string | undefined): Promise<Mail | undefined> {
+    return newAccountId ? this.verificationMail(newAccountId) : this.signUpNotice(email);
+  }
+
+  private async verificationMail(userId: string): Promise<Mail | undefined> {
+    const account = await this.claimLinkMail('id = $1 AND email_verified_at IS NULL', [userId]);
+    return account && verificationMail(account, await this.links.verification({ sub: account.id, email: account.email }));
+  }
+
+  private async signUpNotice(email: string): Promise<Mail | undefined> {
+    const [account] = await this.db.query<AccountRow[]>(`SELECT ${ACCOUNT} FROM users WHERE email = $1 AND kind = 'registered'`, [email]);
+    return account && signUpNotice(account, this.links.page('sign-in'), this.links.page('forgot-password'));
   }
 
   /**

@@ -37,8 +37,8 @@ export function addressLimits(config: AppConfig, emailOfAccount: EmailOfAccount)
         ttl: HOUR_MS,
         limit: config.newVolunteersPerAddressPerHour,
         blockDuration: 0,
-        skipIf: (context) => config.newVolunteersPerAddressPerHour === 0 || guestBecomingAccount(context),
-        // Guests and accounts count together, whichever route made them.
+        skipIf: () => config.newVolunteersPerAddressPerHour === 0,
+        // Guests and sign-ups count together (a guest who signs up makes an account of its own, carried into at sign-in).
         generateKey: (_context, address, name) => `${name}:${address}`,
       },
       {
@@ -86,11 +86,6 @@ const SIGN_IN_OF_CALLER = 'chorus:sign-in-of-caller';
 /** A route of the caller's own account that checks its password: it counts toward the caller's sign-in limit. */
 export const CountsAsSignInOfCaller = () =>
   applyDecorators(SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: false }), SetMetadata(SIGN_IN_OF_CALLER, true));
-
-/** A guest registering with their token becomes the account: no new volunteer (the guest was counted when made). */
-function guestBecomingAccount(context: ExecutionContext): boolean {
-  return context.getHandler().name === 'register' && context.switchToHttp().getRequest<{ user?: AuthUser }>().user?.kind === 'guest';
-}
 
 /** The routes that make volunteers (every other limited route but `invite` checks a password). */
 const NEW_VOLUNTEER_ROUTES = new Set(['register', 'guest']);

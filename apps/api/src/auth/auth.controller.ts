@@ -32,14 +32,22 @@ const OverSignIns = () => ApiTooManyRequestsResponse({ description: `Over SIGN_I
 export class AuthController {
   constructor(private readonly auth: AuthService, private readonly accountEmail: AccountEmailService) {}
 
-  /** Sent with a guest's bearer token, the guest becomes the new account: their classifications stay theirs. */
+  /**
+   * The same answer whether or not the email has an account (nobody learns from it who volunteers here): the new
+   * account signs in once it opens the link mailed to it; an existing account's owner is mailed a notice instead.
+   */
   @Post('register')
+  @HttpCode(202)
   @SkipThrottle({ [SIGN_INS]: true })
   @OverNewVolunteers()
   @ApiZodBody(registerSchema)
-  @ApiZodResponse(sessionSchema, { status: 201, description: 'The new account and its bearer token' })
-  register(@Body(new ZodPipe(registerSchema)) input: RegisterInput, @OptionalUser() caller?: AuthUser) {
-    return this.auth.register(input, caller);
+  @ApiAcceptedResponse({
+    description:
+      "No body, whether or not the email has an account. A new account is made, and mailed a link to verify its email; it signs in (POST /auth/login, with a guest's token to carry the guest's work) once that link is opened. An email that has an account already is mailed a notice saying someone tried to sign up with it.",
+  })
+  @ApiProblemResponse()
+  async register(@Body(new ZodPipe(registerSchema)) input: RegisterInput): Promise<void> {
+    await this.auth.register(input);
   }
 
   @Post('login')

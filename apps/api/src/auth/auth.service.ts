@@ -4,14 +4,18 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
 import { randomInt } from 'node:crypto';
 import type { Repository } from 'typeorm';
-import { ProblemException, conflict, emailTaken } from '../common/problem';
+import { ProblemException } from '../common/problem';
+import { Mailer } from '../mail/mailer';
 import { AccountEmailService } from './account-email.service';
 import type { AuthUser } from './auth.decorators';
 import type { LoginInput, RegisterInput } from './dto/auth.dto';
-import { UNIQUE_VIOLATION } from '../common/sql';
 import { GuestWork } from './guest-work';
 import { Passwords } from './passwords';
 import { Tokens } from './tokens';
+
+/** A new account, unless the email has one already (then nothing, and no row answered). */
+const NEW_ACCOUNT = `INSERT INTO users (kind, email, display_name, password_hash) VALUES ('registered', $1, $2, $3)
+  ON CONFLICT (email) WHERE email IS NOT NULL DO NOTHING RETURNING id`;
 
 @Injectable()
 export class AuthService {
@@ -20,35 +24,35 @@ export class AuthService {
     private readonly tokens: Tokens,
     private readonly passwords: Passwords,
     private readonly accountEmail: AccountEmailService,
+    private readonly mailer: Mailer,
     private readonly guestWork: GuestWork,
   ) {}
 
   /**
-   * A new account; called with a guest's token, the guest becomes the account (same id), so their classifications,
-   * and the subjects they have seen, are the account's.
+   * A new account, which signs in once its email is verified; the answer is the same whether or not the email has an
+   * account already (that account's owner is mailed a notice instead), and so is the time it takes: the password is
+   * hashed either way, and the account made after the answer, as the mail is (a row written, or not, must not show in
+   * it). A guest's work goes into the account at its first sign-in (`login`).
    */
-  async register(input: RegisterInput, caller?: AuthUser): Promise<Session> {
+  async register(input: RegisterInput): Promise<void> {
     const passwordHash = await this.passwords.hash(input.password);
-    const account = { kind: 'registered' as const, email: input.email, displayName: input.displayName, passwordHash };
-    const user = await (caller?.kind === 'guest' ? this.upgradeGuest(caller.id, account) : this.users.save(this.users.create(account))).catch((error: { code?: string }) => {
-      if (error.code === UNIQUE_VIOLATION) throw emailTaken();
-      throw error;
+    this.mailer.sendAfterAnswer(async () => {
+      const [created] = await this.users.query<{ id: string }[]>(NEW_ACCOUNT, [input.email, input.displayName, passwordHash]);
+      return this.accountEmail.signUpMail(input.email, created?.id);
     });
-    await this.accountEmail.sendVerification({ id: user.id, kind: 'registered' });
-    return this.session(user);
   }
 
-  private async upgradeGuest(id: string, account: Pick<User, 'kind' | 'email' | 'displayName' | 'passwordHash'>): Promise<User> {
-    const { affected } = await this.users.update({ id, kind: 'guest' }, account);
-    if (!affected) throw conflict('This guest is already an account (or is gone); sign in with POST /api/v1/auth/login instead.', 'guest-already-registered');
-    return this.users.findOneByOrFail({ id });
-  }
-
-  /** Called with a guest's token, the guest's work becomes the account's (`GuestWork`), and the guest's tokens end. */
+  /**
+   * Called with a guest's token, the guest's work becomes the account's (`GuestWork`), and the guest's tokens end. An
+   * account whose email is not verified yet is refused as a wrong password is: else signing up with someone's email and
+   * then signing in with the password just chosen would tell whether the email had an account.
+   */
   async login(input: LoginInput, caller?: AuthUser): Promise<SignIn> {
     const user = await this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.email = :email', { email: input.email }).getOne();
-    if (!(await this.passwords.verify(input.password, user?.passwordHash)) || !user) {
-      throw new ProblemException(401, 'The email or password is wrong.', [{ pointer: '/password', message: 'does not match this email' }]);
+    if (!(await this.passwords.verify(input.password, user?.passwordHash)) || !user?.emailVerifiedAt) {
+      throw new ProblemException(401, 'The email or password is wrong, or the email is not verified yet: open the link mailed to it at sign-up (or ask for a password-reset link, which verifies it too).', [
+        { pointer: '/password', message: 'does not match this email, or the email is not verified yet' },
+      ]);
     }
     const session = await this.session(user);
     if (caller?.kind !== 'guest' || caller.id === user.id) return session;

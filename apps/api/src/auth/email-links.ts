@@ -46,6 +46,11 @@ export class EmailLinks {
     return this.link('reset-password', { ...claims, purpose: 'reset-password' }, PASSWORD_RESET_LINK_MINUTES * 60);
   }
 
+  /** A page of the classifier, as a mail names it (no token: opening it proves nothing). */
+  page(path: 'sign-in' | 'forgot-password'): string {
+    return `${this.config.publicUrl}/${path}`;
+  }
+
   /** The token's claims, if it is a link of this purpose, signed here and unexpired. */
   async read<P extends Purpose>(token: string, purpose: P): Promise<Extract<EmailLinkClaims, { purpose: P }> | undefined> {
     const claims = await this.jwt.verifyAsync<EmailLinkClaims>(token).catch(() => undefined);

@@ -82,7 +82,7 @@ export const accountDeleted = () =>
 export const accountRequired = () =>
   new ProblemException(
     403,
-    'A guest has no account to change; create one with POST /api/v1/auth/register, sent with your guest token so that your classifications come with you.',
+    'A guest has no account to change; create one with POST /api/v1/auth/register, then sign in with POST /api/v1/auth/login sent with your guest token, so that your classifications come with you.',
     undefined,
     'account-required',
   );

@@ -17,8 +17,28 @@ To confirm that ${to.email} is your email, open this link (it works for 7 days):
 
 ${link}
 
-Once it is verified, you can join the projects that invite you at this address.
+Once it is verified, you can sign in, and join the projects that invite you at this address.
 If you did not create a Chorus account, ignore this mail: nothing happens without the link.`,
+});
+
+/** To an account's email that someone tried to sign up with (the sign-up's answer does not say the email has an account). */
+export const signUpNotice = (to: Addressee, signInPage: string, forgotPasswordPage: string): Mail => ({
+  kind: 'account',
+  to: to.email,
+  subject: 'Someone tried to sign up for Chorus with your email',
+  text: `Hello ${to.displayName},
+
+Someone tried to create a Chorus account with ${to.email}, which already has one: yours. Nothing was changed.
+
+If it was you, sign in instead:
+
+${signInPage}
+
+or, if you have forgotten your password, ask for a link to set a new one:
+
+${forgotPasswordPage}
+
+If it was not you, ignore this mail: nobody can sign in to your account without your password.`,
 });
 
 export const emailChangeMail = (to: Addressee, newEmail: string, link: string): Mail => ({

@@ -77,15 +77,13 @@ export function problemAtFields<F extends string>(error: unknown, fields: readon
 }
 
 /**
- * The create-account and sign-in forms' refusal: as `problemAtFields`, and the problems the API names by type (an
- * email already taken, a wrong password) in the volunteer's words.
+ * The create-account and sign-in forms' refusal: as `problemAtFields`, and a refused sign-in (a wrong password, or an
+ * email not verified yet: the API does not tell them apart) in the volunteer's words.
  */
 export function formProblemOf(error: unknown, kind: 'create' | 'sign-in'): FormProblem<FieldName> {
   const problem = problemAtFields(error, ['displayName', 'email', 'password'] as const);
   if (!(error instanceof ChorusApiError)) return problem;
-  if (isProblem(error, 'email-taken')) return { fields: { ...problem.fields, email: i18n.t('account.errors.emailTaken') }, form: null };
   if (kind === 'sign-in' && error.status === 401) return { fields: { password: i18n.t('account.errors.wrongPassword') }, form: null };
-  if (isProblem(error, 'guest-already-registered')) return { fields: problem.fields, form: { detail: i18n.t('account.errors.alreadyRegistered'), fields: [] } };
   return problem;
 }
 
@@ -115,14 +113,12 @@ async function sendWaitingFirst(): Promise<number> {
   return (await outbox.all().catch(() => [])).filter(isMine).length;
 }
 
-/** A guest becomes an account: the same user, everything they did kept. Without a guest (none could be made), a new one. */
-export async function createAccount(input: AccountInput): Promise<Session> {
-  // The session's client sends the guest's token, which is what makes the guest the account.
-  const client = session.current().token ? session.client : session.anonymous;
-  const created = await client.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password });
-  spendLinkToken(); // a mailed link opened in this tab was not this account's
-  session.adopt(created);
-  return created;
+/**
+ * Signs up: nothing changes on this device (the answer is the same whether or not the email has an account); the
+ * account signs in once the link mailed to it is opened, and the guest's work goes into it at that sign-in.
+ */
+export async function createAccount(input: AccountInput): Promise<void> {
+  await session.anonymous.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password });
 }
 
 /** An account that took over this device, and what the volunteer before it left waiting there. */

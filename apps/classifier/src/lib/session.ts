@@ -151,7 +151,7 @@ class VolunteerSession {
     return this.client;
   }
 
-  /** A session from `register` or `login` becomes the volunteer's, in place of the one before. */
+  /** A session from `login` (or a password reset) becomes the volunteer's, in place of the one before. */
   adopt(session: Session): void {
     this.store(stateOf(session));
     this.set(stateOf(session));

@@ -25,16 +25,20 @@ interface SendAccountForm {
   (values: Record<FieldName, string>): Promise<string>;
 }
 
-/** The create-account and sign-in forms: once sent, the volunteer goes on to `next`, told `notice` there. */
+/**
+ * The create-account and sign-in forms: once sent, the volunteer goes on to `next` (a new account, to the sign-in
+ * page first, with `next` kept), told `notice` there.
+ */
 function useAccountForm(initial: Record<FieldName, string>, kind: 'create' | 'sign-in', notice: SendAccountForm) {
   const form = useForm(initial, FIELD_ORDER);
-  const { next, pathname } = destination();
+  const { next } = destination();
   const submit = form.onSubmit({
     check: () => checkAccountForm(form.values, kind),
     send: async () => {
       const text = await notice(form.values);
-      navigate(next);
-      showAccountNotice(text, pathname);
+      const then = kind === 'create' ? accountPath('sign-in', next) : next;
+      navigate(then);
+      showAccountNotice(text, new URL(then, window.location.origin).pathname);
     },
     refused: (error) => formProblemOf(error, kind),
   });
@@ -44,24 +48,21 @@ function useAccountForm(initial: Record<FieldName, string>, kind: 'create' | 'si
 /** An email field's input settings, the same on both forms. */
 const EMAIL_INPUT = { type: 'email', inputMode: 'email', autoCapitalize: 'none', spellCheck: false, maxLength: ACCOUNT_LIMITS.emailLength } as const;
 
-interface Destination {
-  next: string;
-  pathname: string;
+/** Where the volunteer goes once done. */
+function destination(): { next: string } {
+  return { next: nextPath() };
 }
 
-/** Where the volunteer goes once done, and the page the notice about it belongs to. */
-function destination(): Destination {
-  const next = nextPath();
-  return { next, pathname: new URL(next, window.location.origin).pathname };
-}
-
-/** "Create an account": a guest becomes an account, keeping what they classified. */
+/**
+ * "Create an account": the account signs in once the link mailed to it is opened (the answer never says whether the
+ * email had an account already); the guest's work goes into it at that sign-in, on this device.
+ */
 export function CreateAccountPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
   const form = useAccountForm({ displayName: '', email: '', password: '' }, 'create', async (values) => {
-    const { user } = await createAccount(values);
-    return t('account.created', { name: user.displayName, email: user.email ?? '' });
+    await createAccount(values);
+    return t('account.created', { email: values.email.trim() });
   });
   useDocumentTitle(t('account.create.title'));
   const { next, submit } = form;

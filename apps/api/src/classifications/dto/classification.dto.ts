@@ -7,6 +7,19 @@ const dateTime = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
   .refine((value) => !value.startsWith('0000'), 'must be a date-time from the year 1 on');
 
+/**
+ * How far ahead of the server's clock a classification's times may be: a device's clock runs a little fast or slow,
+ * but an answer finished an hour from now is a wrong clock or a made-up time, and would sort after answers not given yet.
+ */
+export const CLOCK_SKEW_ALLOWANCE_MINUTES = 10;
+
+/** A date-time of the classifying: not later than now, give or take the allowance for a device's clock. */
+const classifyingTime = dateTime.refine(
+  // Not a date at all ("yesterday") is named by the date-time check alone.
+  (value) => !(Date.parse(value) > Date.now() + CLOCK_SKEW_ALLOWANCE_MINUTES * 60_000),
+  `must not be in the future (more than ${CLOCK_SKEW_ALLOWANCE_MINUTES} minutes ahead of the server's clock): send when the volunteer started or finished, by a clock set right`,
+);
+
 export const classificationSchema = z.strictObject({
   workflowId: z.uuid('must be the id of a workflow'),
   workflowVersion: versionNumberSchema,
@@ -24,8 +37,8 @@ export const classificationSchema = z.strictObject({
       'tagging, { "add": [tags proposed], "up": [others\' tags agreed with], "down": [others\' tags disagreed with] }. ' +
       'Checked against the tasks of workflowVersion: each error names the pointer of the value at fault.',
   }),
-  startedAt: dateTime.optional(),
-  finishedAt: dateTime.optional(),
+  startedAt: classifyingTime.optional().meta({ description: `When the volunteer started: at most ${CLOCK_SKEW_ALLOWANCE_MINUTES} minutes ahead of the server's clock, and not after finishedAt` }),
+  finishedAt: classifyingTime.optional().meta({ description: `When the volunteer finished: at most ${CLOCK_SKEW_ALLOWANCE_MINUTES} minutes ahead of the server's clock` }),
   metadata: metadataSchema('keep what describes the classifying, such as the device or the tool, not the answer').default({}),
 }).refine(
   // Compared only when both are dates: a bad one ("yesterday") is named by its own error alone.
