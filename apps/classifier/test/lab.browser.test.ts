@@ -157,6 +157,34 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('refuses an edit kept over a reload once a colleague has saved the workflow since it was begun, and says so, rather than saving over their version', async () => {
+    const account = await signUp(suite.stack, { email: `lab-stale-draft-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Lise Meitner' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const { id } = await researcher.createWorkflow((await researcher.createProject({ title: 'Stale drafts' })).id, BRANCHING_DEFINITION);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
+    const editor = await definitionAsJson(page);
+    const mine = (await editor.inputValue()).replace('Is something for sale?', 'What is for sale?');
+    await editor.fill(mine);
+    // A colleague saves version 2 while the edit waits unsaved; the researcher comes back to it later.
+    await researcher.updateWorkflow(id, { ...BRANCHING_DEFINITION, name: 'Ad or not? (colleague)' });
+    await page.reload();
+    await page.getByTestId('lab-definition-restored').getByText(/begun on an earlier version/).waitFor();
+    await definitionAsJson(page);
+    expect(await editor.inputValue()).toBe(mine);
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    await page.getByRole('alert').getByText(/Someone saved this workflow/).waitFor();
+    expect(await researcher.getWorkflow(id)).toMatchObject({ version: 2, name: 'Ad or not? (colleague)' });
+    // Put back, the saved version is the colleague's, and an edit of it saves.
+    await page.getByTestId('lab-definition-restored').getByRole('button').click();
+    expect(JSON.parse(await editor.inputValue())).toMatchObject({ name: 'Ad or not? (colleague)' });
+    await editor.fill((await editor.inputValue()).replace('Is something for sale?', 'What is for sale?'));
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    await page.getByTestId('lab-workflow-version').getByText('Version 3').waitFor();
+    expect(await researcher.getWorkflow(id)).toMatchObject({ version: 3, name: 'Ad or not? (colleague)' });
+    expect(errors).toEqual([]);
+  });
+
   it('saves nothing, and says so, when someone else saved the workflow since the page read it', async () => {
     const account = await signUp(suite.stack, { email: `lab-conflict-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosalind Franklin' });
     const researcher = suite.stack.anonymous.withToken(account.token);

@@ -41,11 +41,18 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
   /** What the last save here answered, and the workflow's status then: said until the workflow changes otherwise. */
   const [saved, setSaved] = useState<(WorkflowSaved & { status: WorkflowView['status'] }) | null>(null);
   const current = prettyJson(workflow.definition);
-  const [restored] = useState(() => definitionDrafts.read(workflow.id));
+  const [kept] = useState(() => definitionDrafts.read(workflow.id));
+  const restored = kept?.text ?? null;
+  // The version the draft was begun on (its ETag): a save sends it, so that a draft begun before a colleague's save is
+  // refused rather than saved over their version. Absent: the version this page read.
+  const begunOn = useRef(kept?.etag);
   const form = useForm({ definition: restored ?? current }, ['definition'] as const);
   // Kept on the device while it differs from the version saved: a reload, Back or a link away loses no edit.
   const text = form.values.definition;
-  useEffect(() => definitionDrafts.keep(workflow.id, text === current ? null : text), [workflow.id, text, current]);
+  useEffect(() => {
+    if (text === current) begunOn.current = undefined;
+    definitionDrafts.keep(workflow.id, text === current ? null : { text, etag: begunOn.current ?? etag });
+  }, [workflow.id, text, current, etag]);
   const sets = useLoaded(() => client.subjectSets(workflow.projectId), [client, workflow.projectId]).data?.subjectSets ?? [];
 
   const [view, setView] = useState<View>(() => {
@@ -112,7 +119,8 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
     const sent = latestText.current;
     setSaved(null);
     setMessages(NO_MESSAGES);
-    const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, definition, etag);
+    const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, definition, begunOn.current ?? etag);
+    begunOn.current = undefined;
     if (latestText.current === sent) definitionDrafts.keep(workflow.id, null);
     madeVersion.current = { version: saved.version, sent };
     setSaved({ ...saved, status: workflow.status });
@@ -165,7 +173,7 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
       </div>
       {restored !== null && text === restored && (
         <p className="notice" data-testid="lab-definition-restored">
-          {t('lab.workflow.definition.restored')}{' '}
+          {t(kept?.etag !== undefined && kept.etag !== etag ? 'lab.workflow.definition.restoredStale' : 'lab.workflow.definition.restored')}{' '}
           <button type="button" className="button button-secondary" onClick={() => replaceDraft(current)}>
             {t('lab.workflow.definition.discard')}
           </button>
@@ -240,22 +248,40 @@ function SaveAnswer({ saved }: { saved: WorkflowSaved }) {
   );
 }
 
+/** An unsaved edit of a workflow's definition, and the ETag of the version it was begun on. */
+interface DefinitionDraft {
+  text: string;
+  etag?: string;
+}
+
 /** Unsaved edits of workflow definitions, one per workflow, in this browser's storage (none where it is refused). */
 const definitionDrafts = {
   key: (workflowId: string) => `chorus.lab.definition.${workflowId}`,
-  read(workflowId: string): string | null {
+  read(workflowId: string): DefinitionDraft | null {
     try {
-      return window.localStorage.getItem(this.key(workflowId));
+      const kept = window.localStorage.getItem(this.key(workflowId));
+      return kept === null ? null : asDraft(kept);
     } catch {
       return null;
     }
   },
-  keep(workflowId: string, text: string | null): void {
+  keep(workflowId: string, draft: DefinitionDraft | null): void {
     try {
-      if (text === null) window.localStorage.removeItem(this.key(workflowId));
-      else window.localStorage.setItem(this.key(workflowId), text);
+      if (draft === null) window.localStorage.removeItem(this.key(workflowId));
+      else window.localStorage.setItem(this.key(workflowId), JSON.stringify(draft));
     } catch {
       // Storage full or refused: the edit lives in the page only.
     }
   },
 };
+
+/** A kept draft as stored: `{ text, etag }`, or, kept before drafts knew their version, the text alone. */
+function asDraft(kept: string): DefinitionDraft {
+  try {
+    const draft = JSON.parse(kept) as Partial<DefinitionDraft> | null;
+    if (draft && typeof draft === 'object' && typeof draft.text === 'string') return { text: draft.text, etag: typeof draft.etag === 'string' ? draft.etag : undefined };
+  } catch {
+    // Not JSON: a definition's text being edited, kept before drafts knew their version.
+  }
+  return { text: kept };
+}
