@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type ManagedProcess, apiProcess, freePort, redisServer, workerProcess } from '../support/processes';
 import { createTestDatabase } from '../support/services';
+import { until } from '../support/waiting';
 
 const ROUNDS = Number(process.env.CHORUS_FAULT_ROUNDS ?? 1);
 const VOLUNTEERS = 12;
@@ -117,8 +118,9 @@ it('loses and doubles nothing through worker kills, a Redis restart and an API r
   const researcher = new ChorusClient({ baseUrl });
   const account = { email: `fault-${randomUUID()}@example.org`, password: 'correct horse battery' };
   await researcher.register({ ...account, displayName: 'Researcher' });
-  // No mail server here: the account's email is marked verified directly, so that it signs in.
-  await db.query('UPDATE users SET email_verified_at = now() WHERE email = $1', [account.email]);
+  // No mail server here: the account's email is marked verified directly, so that it signs in (once made: after the answer).
+  const verified = async () => ((await db.query('UPDATE users SET email_verified_at = now() WHERE email = $1', [account.email])).rowCount ?? 0) > 0;
+  await until(verified, `the account of ${account.email}, made after the answer`, 10_000);
   const session = await researcher.login(account);
   const client = researcher.withToken(session.token);
   const project = await client.createProject({ title: 'Fault test', status: 'live' });

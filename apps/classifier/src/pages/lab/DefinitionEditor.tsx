@@ -173,7 +173,7 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
       </div>
       {restored !== null && text === restored && (
         <p className="notice" data-testid="lab-definition-restored">
-          {t(kept?.etag !== undefined && kept.etag !== etag ? 'lab.workflow.definition.restoredStale' : 'lab.workflow.definition.restored')}{' '}
+          {kept?.etag !== undefined && kept.etag !== etag ? t('lab.workflow.definition.restoredStale') : t('lab.workflow.definition.restored')}{' '}
           <button type="button" className="button button-secondary" onClick={() => replaceDraft(current)}>
             {t('lab.workflow.definition.discard')}
           </button>
