@@ -40,6 +40,22 @@ describe('migrations', () => {
     }
   });
 
+  it('find a workflow’s effect memberships by their own index, not by scanning every workflow’s', async () => {
+    const database = await createTestDatabase();
+    const dataSource = await openDatabase(database.url, 1);
+    try {
+      const plan: { 'QUERY PLAN': string }[] = await dataSource.transaction(async (manager) => {
+        // The table is empty here, so the planner is told to take any index over a scan, as it would at scale.
+        await manager.query('SET LOCAL enable_seqscan = off');
+        return manager.query("EXPLAIN SELECT subject_id, count(*) FROM effect_memberships WHERE workflow_id = '00000000-0000-0000-0000-000000000001' GROUP BY subject_id");
+      });
+      expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/(Index|Index Only|Bitmap Index) Scan (using|on) effect_memberships_workflow_idx\b/);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+
   it('run once when several processes start together', async () => {
     const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
     const sources = await Promise.all([openDatabase(url, 1), openDatabase(url, 1), openDatabase(url, 1)]);

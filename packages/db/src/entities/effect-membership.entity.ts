@@ -12,6 +12,8 @@ import { Workflow } from './workflow.entity';
 @Entity('effect_memberships')
 /** The memberships in a set of a subject, whichever workflow's effects made them (and, for the foreign key, a set's). */
 @Index('effect_memberships_set_subject_idx', ['subjectSetId', 'subjectId'])
+/** A workflow's memberships: the routing columns of its consensus download, and its deletion's cascade. */
+@Index('effect_memberships_workflow_idx', ['workflowId', 'subjectId'])
 export class EffectMembership {
   @PrimaryColumn('uuid') subjectId!: string;
   @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
