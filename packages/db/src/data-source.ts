@@ -100,8 +100,19 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-/** Runs pending migrations once, under a lock held on its own connection, so that several processes can start together. */
-export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+/**
+ * How long a migration waits for a table's lock before it lets go and tries again. A statement waiting for an exclusive
+ * lock (an ALTER behind a long download's cursor) queues every later reader and writer of the table behind it: waiting
+ * briefly, then stepping aside, keeps submits flowing while it waits its turn.
+ */
+export const MIGRATION_LOCK_WAIT_MS = 2000;
+
+/**
+ * Runs pending migrations once, under a lock held on its own connection, so that several processes can start together.
+ * A migration refused a table's lock within `MIGRATION_LOCK_WAIT_MS` is rolled back and run again after a pause, with a
+ * warning each time, for as long as it takes.
+ */
+export async function runMigrations(dataSource: DataSource, warn: (message: string) => void = () => undefined): Promise<string[]> {
   const lock = new Client({ connectionString: (dataSource.options as { url: string }).url });
   await lock.connect();
   try {
@@ -112,18 +123,35 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     try {
       // A migration may rightly take longer than the pool's statement timeout (an index over a million subjects).
       await runner.query('SET statement_timeout = 0');
-      const executor = new MigrationExecutor(dataSource, runner);
-      // Each migration in its own transaction, unless it says it needs none (an index built CONCURRENTLY).
-      executor.transaction = 'each';
-      const applied = await executor.executePendingMigrations();
+      await runner.query(`SET lock_timeout = ${MIGRATION_LOCK_WAIT_MS}`);
+      const applied = await executeUntilDone(new MigrationExecutor(dataSource, runner), warn);
       // Not reached when a migration fails, and then the data source is not used: opening it fails.
       await runner.query('RESET statement_timeout');
-      return applied.map((migration) => migration.name);
+      await runner.query('RESET lock_timeout');
+      return applied;
     } finally {
       await runner.release();
     }
   } finally {
     await lock.end();
+  }
+}
+
+async function executeUntilDone(executor: MigrationExecutor, warn: (message: string) => void): Promise<string[]> {
+  // Each migration in its own transaction, unless it says it needs none (an index built CONCURRENTLY).
+  executor.transaction = 'each';
+  const applied: string[] = [];
+  for (let tries = 1; ; tries++) {
+    try {
+      applied.push(...(await executor.executePendingMigrations()).map((migration) => migration.name));
+      return applied;
+    } catch (error) {
+      // 55P03: lock_not_available. The migrations before it stay applied; it and those after run again.
+      if ((error as { code?: string }).code !== '55P03') throw error;
+      const pause = Math.min(250 * 2 ** Math.min(tries, 6), 15_000);
+      warn(`A migration waited ${MIGRATION_LOCK_WAIT_MS} ms for a table another session holds (${(error as Error).message}); trying again in ${pause} ms`);
+      await setTimeout(pause);
+    }
   }
 }
 
@@ -137,7 +165,7 @@ export async function openDataSource(options: DatabaseOptions, wait: DatabaseWai
   await ensureDatabaseWhenUp(options.url, wait);
   const dataSource = new DataSource(options);
   await dataSource.initialize();
-  await runMigrations(dataSource);
+  await runMigrations(dataSource, wait.warn);
   return dataSource;
 }
 

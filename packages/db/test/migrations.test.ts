@@ -1,5 +1,7 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, testDatabaseName, withDatabase } from '../../../test/support/services';
+import { until } from '../../../test/support/waiting';
 import type { MigrationInterface } from 'typeorm';
 import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges, runMigrations } from '../src';
 import { migrations } from '../src/migrations';
@@ -84,6 +86,39 @@ describe('migrations', () => {
       await expect(dataSource.query('SELECT pg_sleep(0.3)')).rejects.toMatchObject({ code: '57014' });
     } finally {
       await dataSource.destroy();
+    }
+  });
+
+  it('wait for a table a long read holds only briefly at a time, letting its writers through between tries', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await (await openDatabase(url, 1)).destroy();
+    class AlterProjects1799999999998 implements MigrationInterface {
+      async up(queryRunner: { query: (sql: string) => Promise<unknown> }) {
+        await queryRunner.query('ALTER TABLE projects ADD COLUMN lock_probe integer');
+      }
+      async down() {}
+    }
+    const reader = new Client({ connectionString: url });
+    const writer = new Client({ connectionString: url });
+    await Promise.all([reader.connect(), writer.connect()]);
+    const dataSource = new DataSource({ ...dataSourceOptions(url, 1), migrations: [...migrations, AlterProjects1799999999998] });
+    await dataSource.initialize();
+    try {
+      // A download's cursor: its transaction holds the table's share lock until it ends.
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM projects');
+      const warnings: string[] = [];
+      const migrating = runMigrations(dataSource, (message) => warnings.push(message));
+      await until(async () => warnings.length > 0, 'the migration to step aside', 20_000);
+      expect(warnings[0]).toMatch(/waited 2000 ms for a table another session holds/);
+      // Without the step aside, this write queues behind the waiting ALTER for as long as the read lasts.
+      await writer.query("SET statement_timeout = '15s'");
+      await writer.query("UPDATE projects SET title = title WHERE slug = 'none'");
+      await reader.query('COMMIT');
+      expect(await migrating).toEqual(['AlterProjects1799999999998']);
+      expect(await writer.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'projects' AND column_name = 'lock_probe'")).toMatchObject({ rowCount: 1 });
+    } finally {
+      await Promise.all([reader.end(), writer.end(), dataSource.destroy()]);
     }
   });
 
