@@ -652,6 +652,43 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('dates an answer by the server’s clock on a device whose clock runs an hour fast, so that it is stored, not refused', async () => {
+    const { workflow, url } = await liveWorkflowOf('Fast clock', 3);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    // The device's clock, an hour ahead of the world's (and of the server's, whose allowance is ten minutes).
+    await page.addInitScript(() => {
+      const RealDate = Date;
+      const ahead = 3_600_000;
+      class FastDate extends RealDate {
+        constructor(...args: unknown[]) {
+          if (args.length === 0) super(RealDate.now() + ahead);
+          else super(...(args as [string]));
+        }
+        static override now() {
+          return RealDate.now() + ahead;
+        }
+      }
+      (globalThis as { Date: DateConstructor }).Date = FastDate as DateConstructor;
+    });
+    await page.goto(url);
+    expect(await page.evaluate(() => Date.now() - performance.timeOrigin - performance.now())).toBeGreaterThan(3_500_000);
+    await answerByKey(page);
+    const stored = async () =>
+      (await suite.stack.db.query('SELECT started_at, finished_at, now() AS server_now FROM classifications WHERE workflow_id = $1', [workflow.id])).rows as {
+        started_at: Date;
+        finished_at: Date;
+        server_now: Date;
+      }[];
+    for (let i = 0; i < 100 && (await stored()).length === 0; i += 1) await page.waitForTimeout(100);
+    const [row] = await stored();
+    expect(row).toBeDefined();
+    // Within a minute of the server's clock (the test's few seconds and the Date header's second), not an hour ahead.
+    expect(Math.abs(row!.finished_at.getTime() - row!.server_now.getTime())).toBeLessThan(60_000);
+    expect(row!.started_at.getTime()).toBeLessThanOrEqual(row!.finished_at.getTime());
+    await page.close();
+  });
+
   it('hands an answer whose submit hangs to the answers waiting on the device after a few seconds on screen, and stores it once', async () => {
     const { workflow, url } = await liveWorkflowOf('Hung submit', 3);
     await skipTutorial(suite.context, workflow.id);

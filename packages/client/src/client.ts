@@ -1,6 +1,7 @@
 import type {
   AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultSort, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
 } from './types';
+import { type ServerClock, serverClock } from './server-clock';
 
 /** The formats every download is written in (the API's and the lab's one list). */
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
@@ -43,6 +44,8 @@ export interface ChorusClientOptions {
   baseUrl?: string;
   token?: string;
   fetch?: typeof fetch;
+  /** Where the server's time is noted from its answers; the page's shared `serverClock` unless given. */
+  clock?: ServerClock;
 }
 
 /** A query string of the parameters given, leaving out those that are undefined. */
@@ -55,15 +58,17 @@ export class ChorusClient {
   token?: string;
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly clock: ServerClock;
 
   constructor(options: ChorusClientOptions = {}) {
     this.baseUrl = `${(options.baseUrl ?? '').replace(/\/$/, '')}/api/v1`;
     this.token = options.token;
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
+    this.clock = options.clock ?? serverClock;
   }
 
   withToken(token: string): ChorusClient {
-    return new ChorusClient({ baseUrl: this.baseUrl.slice(0, -'/api/v1'.length), token, fetch: this.fetchImpl });
+    return new ChorusClient({ baseUrl: this.baseUrl.slice(0, -'/api/v1'.length), token, fetch: this.fetchImpl, clock: this.clock });
   }
 
   /**
@@ -87,6 +92,7 @@ export class ChorusClient {
       },
       body: body === undefined ? undefined : raw ? (body as string | Blob) : JSON.stringify(body),
     });
+    this.clock.observe(response.headers.get('date'));
     const text = await response.text();
     if (!response.ok) throw new ChorusApiError(response.status, problemOf(response, text), retryAfterOf(response));
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };

@@ -1,4 +1,4 @@
-import type { QueuedSubject, SubjectReportReason, WorkflowView } from '@chorus/client';
+import { type QueuedSubject, type SubjectReportReason, serverClock, type WorkflowView } from '@chorus/client';
 import { type Annotation, evidenceMissing, newAnswerSchemaFor, nextCandidatesOf, nextTaskOf, type Task, validateAnnotations } from '@chorus/tasks';
 import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
@@ -72,7 +72,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     return problem;
   };
   const favourite = useFavourite(subject.id);
-  const [startedAt] = useState(() => restored?.startedAt ?? new Date().toISOString());
+  // By the server's clock: the API refuses answers dated ahead of it, as a fast device's clock would date them.
+  const [startedAt] = useState(() => restored?.startedAt ?? new Date(serverClock.now()).toISOString());
   // One key per subject: retrying after a failure (even one where the server did store it) never stores it twice.
   const [idempotencyKey] = useState(() => restored?.idempotencyKey ?? randomUuid());
   const id = useId();

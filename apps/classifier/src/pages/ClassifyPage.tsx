@@ -1,4 +1,4 @@
-import type { ClassificationInput, ProjectView, QueuedSubject } from '@chorus/client';
+import { type ClassificationInput, type ProjectView, type QueuedSubject, serverClock } from '@chorus/client';
 import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -195,7 +195,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         annotations,
         startedAt,
         // Never before the start, even if the device's clock stepped back meanwhile (the API refuses that).
-        finishedAt: new Date(Math.max(Date.now(), Date.parse(startedAt))).toISOString(),
+        finishedAt: new Date(Math.max(serverClock.now(), Date.parse(startedAt))).toISOString(),
         metadata: {
           userAgent: navigator.userAgent,
           viewport: { width: window.innerWidth, height: window.innerHeight },
