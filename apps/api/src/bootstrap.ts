@@ -46,7 +46,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.enableShutdownHooks();
-  app.enableCors({ origin: true });
+  // Headers `@chorus/client` reads (a workflow's version, when to try again, the server's clock, a download's file
+  // name), which a page on another site could not read otherwise.
+  app.enableCors({ origin: true, exposedHeaders: ['ETag', 'Retry-After', 'Date', 'Content-Disposition'] });
   setUpOpenApi(app);
   uploadsOnlyFromResearchers(app.getHttpAdapter().getInstance(), app.get(Tokens), app.get(SubjectSetsService));
   await app.get(QueueBoard).mount(app.getHttpAdapter().getInstance());

@@ -52,6 +52,14 @@ describe('the application', () => {
     }
   });
 
+  it('lets a page on another site read the headers its clients use: ETag, Retry-After, Date and a download’s name', async () => {
+    const origin = 'https://transcribe.example.org';
+    const health = await fetch(`${stack.baseUrl}/api/v1/health`, { headers: { origin } });
+    expect(health.headers.get('access-control-allow-origin')).toBe(origin);
+    const exposed = (health.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(['etag', 'retry-after', 'date', 'content-disposition']));
+  });
+
   it('seeds the demo project once, however many processes try at the same time', async () => {
     const demo = stack.app.get(DemoService);
     expect((await Promise.all([demo.seedIfEmpty(), demo.seedIfEmpty(), demo.seedIfEmpty()])).sort()).toEqual([false, false, true]);
