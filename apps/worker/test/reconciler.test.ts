@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { openDatabase, owedReaggregations, requestReaggregation } from '@chorus/db';
+import { reaggregationJob } from '@chorus/jobs';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { WorkerConfig } from '../src/config/config';
@@ -140,6 +141,32 @@ it('does not start again a run that ended between its reading what is owed and i
     expect(add).not.toHaveBeenCalled();
     expect((await stack.db.query('SELECT reaggregation_restarts FROM workflows WHERE id = $1', [workflowId])).rows).toEqual([{ reaggregation_restarts: 0 }]);
   } finally {
+    await Promise.all([aggregation!.close(), reaggregation!.close(), db.destroy()]);
+  }
+});
+
+it('starts no run of the unretired subjects for moved skills beside a whole run of the workflow waiting to start, which will read them', async () => {
+  const { workflowId } = await voteWorkflow(stack, 1, 3);
+  await stack.stopWorker(); // nothing takes the whole run, and its own reconciler must not act meanwhile
+  const db = await openDatabase(stack.config.databaseUrl, 1);
+  const connection = { url: testRedis().url };
+  const [aggregation, reaggregation] = ['aggregation', 'reaggregation'].map((name) => new Queue(name, { connection, prefix: stack.config.queuePrefix }));
+  const reconciler = new ReconcilerService(db, aggregation!, reaggregation!, { reconcileGraceMs: 0 } as WorkerConfig);
+  const whole = reaggregationJob(workflowId, 'all');
+  const waiting = await reaggregation!.add(whole.name, whole.data, whole.opts);
+  await stack.db.query("UPDATE workflows SET skills_reaggregation_owed_at = now() - interval '1 minute' WHERE id = $1", [workflowId]);
+  const add = jest.spyOn(reaggregation!, 'add');
+  try {
+    expect(await waiting.getState()).toBe('waiting');
+    expect(await reconciler.enqueueOwedReaggregations()).toBe(0);
+    expect(add).not.toHaveBeenCalled();
+    // Once the whole run is gone (it started, and ended), moved skills stored since are owed their run again.
+    await waiting.remove();
+    expect(await reconciler.enqueueOwedReaggregations()).toBe(1);
+    expect(add).toHaveBeenCalledWith('reaggregate-workflow', expect.objectContaining({ workflowId, scope: 'unretired' }), expect.anything());
+  } finally {
+    await reaggregation!.obliterate({ force: true });
+    await stack.db.query('UPDATE workflows SET skills_reaggregation_owed_at = NULL WHERE id = $1', [workflowId]);
     await Promise.all([aggregation!.close(), reaggregation!.close(), db.destroy()]);
   }
 });

@@ -5,6 +5,7 @@ import { type WorkflowDefinition, annotationsReadableUnder, workflowDefinitionSc
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { testRedis } from '../../../test/support/services';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { AggregationService } from '../src/aggregation/aggregation.service';
@@ -221,6 +222,30 @@ it('owes the run its moved skills call for when the queue cannot take it, so tha
   }
 });
 
+it('starts no run of the unretired subjects for moved skills while a whole run of the workflow waits to start, which will read them', async () => {
+  const { workflowId } = await contraryMajority('Skills beside a waiting whole run', 3);
+  await stack.client.request('POST', `/workflows/${workflowId}/pause`); // the starting worker's own pass leaves it alone
+  const worker = await stack.startWorker({ reconcileEveryMs: 600_000 });
+  // A queue no worker takes from: the whole run the first skills ask for waits there.
+  const waiting = new Queue('reaggregation', { connection: { url: testRedis().url }, prefix: `skills-waiting-${randomUUID()}` });
+  try {
+    const { version, definition } = await stack.client.getWorkflow(workflowId);
+    const current = { version, definition: definition as WorkflowDefinition };
+    const skills = new SkillsService(worker.get(DataSource), worker.get(SkillsRepository), worker.get(WorkflowDefinitions), waiting);
+    const scopes = async () => (await waiting.getJobs(['waiting'])).map((job) => job.data.scope);
+    expect(await skills.estimate(workflowId, current)).toBe(true); // the first skills: a whole run
+    expect(await scopes()).toEqual(['all']);
+    await (await volunteer()).classify({ workflowId, workflowVersion: 1, subjectId: await goldSubject(workflowId), annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    expect(await skills.estimate(workflowId, current)).toBe(true); // moved
+    expect(await scopes()).toEqual(['all']);
+  } finally {
+    await waiting.obliterate({ force: true });
+    await waiting.close();
+    await stack.db.query('UPDATE workflows SET skills_reaggregation_owed_at = NULL, reaggregations_done = reaggregations_requested WHERE id = $1', [workflowId]);
+    await stack.stopWorker();
+  }
+});
+
 it('starts the run moved skills call for when the pass that stored them died before it enqueued it', async () => {
   const { workflowId } = await contraryMajority('Skills pass killed', 3);
   await stack.client.request('POST', `/workflows/${workflowId}/pause`); // the starting worker's own pass leaves it alone
@@ -239,6 +264,7 @@ it('starts the run moved skills call for when the pass that stored them died bef
       enqueuing = resolve;
     });
     const dying = {
+      getDeduplicationJobId: async () => null, // no whole run waits
       add: () => {
         enqueuing();
         return new Promise(() => undefined);

@@ -82,6 +82,9 @@ export function aggregationJob(workflowId: string): { name: 'aggregate-workflow'
  * itself (after re-learning skills).
  * `runId`: the run's own id, which stays unique when Redis, having lost its keys, numbers jobs from 1 again.
  */
+/** One run of each scope per workflow: its deduplication key. */
+const reaggregationKey = (workflowId: string, scope: ReaggregationScope) => `${workflowId}:${scope}`;
+
 export function reaggregationJob(
   workflowId: string,
   scope: ReaggregationScope,
@@ -90,8 +93,18 @@ export function reaggregationJob(
   return {
     name: 'reaggregate-workflow',
     data: { workflowId, scope, runId: randomUUID(), ...(requestedBy ? { requestedBy } : {}) },
-    opts: { deduplication: { id: `${workflowId}:${scope}`, keepLastIfActive: true } },
+    opts: { deduplication: { id: reaggregationKey(workflowId, scope), keepLastIfActive: true } },
   };
+}
+
+/** A run's states in the queue before it starts, and once it is under way. */
+export const RUN_WAITING_STATES: ReadonlySet<string> = new Set(['waiting', 'waiting-children', 'delayed', 'prioritized']);
+export const RUN_LIVE_STATES: ReadonlySet<string> = new Set([...RUN_WAITING_STATES, 'active']);
+
+/** The state of the queue's re-aggregation of the workflow of this scope (found by its deduplication key), or 'unknown' when it has none. */
+export async function stateOfReaggregation(queue: Queue, workflowId: string, scope: ReaggregationScope): Promise<string> {
+  const jobId = await queue.getDeduplicationJobId(reaggregationKey(workflowId, scope));
+  return jobId ? await queue.getJobState(jobId) : 'unknown';
 }
 
 /** The API fails fast when Redis is away (submissions must not wait on it); the worker waits for it forever. */

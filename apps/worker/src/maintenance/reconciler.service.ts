@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { keptOnlyForHold, owedClassificationStamps, owedReaggregations, owedSkillsReaggregations, restartedReaggregation, restartedSkillsReaggregation, stampDeletedClassifications } from '@chorus/db';
-import { aggregationJob, reaggregationJob } from '@chorus/jobs';
+import { RUN_LIVE_STATES, RUN_WAITING_STATES, aggregationJob, reaggregationJob, stateOfReaggregation } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
@@ -10,7 +10,6 @@ import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
 const KEPT_ONLY_FOR_A_HOLD = keptOnlyForHold('st');
 
 /** The states of a run that will still happen, or is happening. */
-const LIVE_STATES = new Set(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized']);
 
 /**
  * Finds every workflow with subjects long in the aggregation outbox and enqueues its aggregation. The API enqueues
@@ -64,6 +63,8 @@ export class ReconcilerService {
       if (await this.enqueueUnlessLive(reaggregationJob(workflowId, 'all', requestedBy ?? undefined), () => restartedReaggregation(this.db, workflowId))) enqueued += 1;
     }
     for (const workflowId of await owedSkillsReaggregations(this.db, this.config.reconcileGraceMs)) {
+      // A whole run waiting to start will read the skills stored by then (and clear what is owed as it starts).
+      if (RUN_WAITING_STATES.has(await stateOfReaggregation(this.reaggregation, workflowId, 'all'))) continue;
       if (await this.enqueueUnlessLive(reaggregationJob(workflowId, 'unretired'), () => restartedSkillsReaggregation(this.db, workflowId))) enqueued += 1;
     }
     return enqueued;
@@ -71,9 +72,7 @@ export class ReconcilerService {
 
   /** Enqueues a run the queue has none of waiting or under way, if it is `stillOwed`; whether it did. */
   private async enqueueUnlessLive(job: ReturnType<typeof reaggregationJob>, stillOwed: () => Promise<boolean>): Promise<boolean> {
-    const runId = await this.reaggregation.getDeduplicationJobId(job.opts.deduplication!.id);
-    const state = runId ? await this.reaggregation.getJobState(runId) : 'unknown';
-    if (LIVE_STATES.has(state)) return false;
+    if (RUN_LIVE_STATES.has(await stateOfReaggregation(this.reaggregation, job.data.workflowId, job.data.scope))) return false;
     // Asked again after the queue: one that a run answered between the two reads is not started again.
     if (!(await stillOwed())) return false;
     // A finished job's key goes with it (BullMQ 6), and one left behind is replaced by the add.

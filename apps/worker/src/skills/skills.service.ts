@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { learnSkills, skillsDiffer } from '@chorus/consensus';
 import { oweSkillsReaggregation, requestReaggregation } from '@chorus/db';
-import { reaggregationJob } from '@chorus/jobs';
+import { RUN_WAITING_STATES, reaggregationJob, stateOfReaggregation } from '@chorus/jobs';
 import { skillWeightedTasks } from '@chorus/tasks';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -57,6 +57,8 @@ export class SkillsService {
     if (learned === 'unchanged') return false;
     const job = reaggregationJob(workflowId, learned === 'first' ? 'all' : 'unretired');
     try {
+      // A whole run waiting to start will read these skills (and clear what they are owed as it starts).
+      if (job.data.scope === 'unretired' && RUN_WAITING_STATES.has(await stateOfReaggregation(this.reaggregation, workflowId, 'all'))) return true;
       await this.reaggregation.add(job.name, job.data, job.opts);
     } catch (error) {
       // Owed in Postgres with the skills (see `learn`): the reconciler starts it once Redis answers.
