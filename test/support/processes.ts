@@ -77,9 +77,9 @@ export function linesNotJson(output: string): string[] {
   });
 }
 
-/** redis-server from the PATH on its own port, keeping nothing on disk: a restart empties it. */
-export function redisServer(port: number): ManagedProcess {
-  return managed('redis-server', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {}, async () => {
+/** redis-server from the PATH on its own port, keeping nothing on disk: a restart empties it. `settings`: more of its options. */
+export function redisServer(port: number, settings: string[] = []): ManagedProcess {
+  return managed('redis-server', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...settings], {}, async () => {
     const { Redis } = await import('ioredis');
     const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {

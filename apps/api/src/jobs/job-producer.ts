@@ -21,7 +21,18 @@ export interface ReaggregationJob {
 /** A queue as the metrics show it: its jobs by state, and how many workers take them. */
 export interface QueueFigures {
   jobs: Record<string, number>;
-  workers: number;
+  /** Null where Redis cannot list its clients (`workersOf`). */
+  workers: number | null;
+}
+
+/**
+ * How many workers take a queue's jobs (BullMQ counts the Redis connections named after the queue that its workers
+ * keep), or null where Redis will not list its clients (Google's Memorystore refuses CLIENT LIST: BullMQ then answers
+ * one made-up worker, which would hide that none runs).
+ */
+async function workersOf(queue: Queue): Promise<number | null> {
+  const workers = await queue.getWorkers();
+  return workers.length === 1 && !workers[0]!.addr && !workers[0]!.id ? null : workers.length;
 }
 
 /**
@@ -136,7 +147,7 @@ export class JobProducer {
       const figures = await withinRedisWait(
         Promise.all(
           queueNames.map(async (name) => {
-            const [jobs, workers] = await Promise.all([queues[name].getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'), queues[name].getWorkersCount()]);
+            const [jobs, workers] = await Promise.all([queues[name].getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'), workersOf(queues[name])]);
             return [name, { jobs, workers }] as const;
           }),
         ),
@@ -149,11 +160,11 @@ export class JobProducer {
 
   /**
    * How many workers take aggregation jobs now (none: classifications are stored, never aggregated), or null while
-   * Redis is away. BullMQ counts the Redis connections named after the queue that its workers keep.
+   * Redis is away or will not list its clients (`workersOf`).
    */
   async aggregationWorkers(): Promise<number | null> {
     try {
-      return await withinRedisWait(this.aggregation.getWorkersCount());
+      return await withinRedisWait(workersOf(this.aggregation));
     } catch {
       return null;
     }

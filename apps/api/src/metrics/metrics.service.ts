@@ -40,12 +40,12 @@ export class MetricsService {
     }
     new Gauge({
       name: 'chorus_queue_workers',
-      help: 'Workers taking the jobs of each queue (0: none runs, and its jobs wait; absent while Redis is away)',
+      help: 'Workers taking the jobs of each queue (0: none runs, and its jobs wait; absent while Redis is away or will not list its clients)',
       labelNames: ['queue'],
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [queue, { workers }] of Object.entries((await snapshot()).queues ?? {})) this.set({ queue }, workers);
+        for (const [queue, { workers }] of Object.entries((await snapshot()).queues ?? {})) if (workers !== null) this.set({ queue }, workers);
       },
     });
     new Gauge({
