@@ -84,8 +84,12 @@ describe("an account's email", () => {
     expect([wrong?.status, wrong?.problem.errors?.[0]?.pointer]).toEqual([422, '/password']);
     const same = await refusal(ada.client.changeEmail({ email: ada.email.toUpperCase(), password: ACCOUNT_PASSWORD }));
     expect([same?.status, same?.problem.errors?.[0]?.pointer]).toEqual([422, '/email']);
-    const theirs = await refusal(ada.client.changeEmail({ email: taken.email, password: ACCOUNT_PASSWORD }));
-    expect([theirs?.status, theirs?.problem.type]).toEqual([409, 'urn:chorus:problem:email-taken']);
+    // Another account's email: answered as any change, the caller's mail the same; its owner is told, and no link made.
+    await aMinuteLater(ada.id);
+    await ada.client.changeEmail({ email: taken.email, password: ACCOUNT_PASSWORD });
+    expect((await stack.inbox.take(ada.email, /may change its email/)).text).toContain(taken.email);
+    expect((await stack.inbox.take(taken.email, /tried to move a Chorus account to your email/)).text).toContain('Nothing was changed');
+    expect(stack.inbox.mails.filter((mail) => mail.to === taken.email && /new email/.test(mail.subject))).toEqual([]);
 
     await aMinuteLater(ada.id);
     const next = newEmail('ada-new');

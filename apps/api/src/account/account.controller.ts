@@ -73,7 +73,7 @@ export class AccountController {
   @CountsAsSignInOfCaller()
   @ApiZodBody(emailChangeSchema)
   @ApiAcceptedResponse({
-    description: 'A link is mailed to the new email, and a notice to the current one; the account signs in with the new email once the link is opened (409 email-taken)',
+    description: 'A link is mailed to the new email, and a notice to the current one; the account signs in with the new email once the link is opened. The answer is the same when the new email has an account: its owner is told instead, and no link is made',
   })
   @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES password checks from one address, or within a minute of the last link mailed to the account' })
   @ApiProblemResponse()

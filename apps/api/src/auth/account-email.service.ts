@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ProblemException, accountDeleted, accountRequired, conflict, emailTaken, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
 import { type Mail, Mailer } from '../mail/mailer';
-import { emailChangeMail, emailChangeNotice, passwordResetMail, signUpNotice, verificationMail } from '../mail/mails';
+import { emailChangeAttemptNotice, emailChangeMail, emailChangeNotice, passwordResetMail, signUpNotice, verificationMail } from '../mail/mails';
 import type { AuthUser } from './auth.decorators';
 import { EmailLinks } from './email-links';
 import { Passwords } from './passwords';
@@ -76,16 +76,27 @@ export class AccountEmailService {
   /**
    * Mails a link to `email` that makes it the account's (the password was checked by the caller), and tells the
    * current email that it was asked for. The change waits on the account's row: asking for another ends this one.
+   * When `email` is another account's, its owner is told someone tried instead, and no link is made: the answer and
+   * the caller's own mail are the same either way, so that nobody learns from them whether an email has an account.
    */
   async sendEmailChange(user: AuthUser, email: string): Promise<void> {
-    const [taken] = await this.db.query('SELECT id = $2 AS own FROM users WHERE email = $1', [email, user.id]);
+    const [taken] = await this.db.query<{ own: boolean }[]>('SELECT id = $2 AS own FROM users WHERE email = $1', [email, user.id]);
     if (taken?.own) throw validationFailed([{ pointer: '/email', message: "is already this account's email" }]);
-    if (taken) throw emailTaken();
     const account = await this.claimLinkMail('id = $1', [user.id, email], ', pending_email = $2');
     if (!account) throw await this.whyNoMail(user.id, false);
+    this.mailer.send(emailChangeNotice(account, email));
+    if (taken) {
+      // After the answer, as the link's mail is made before it: how long it took would otherwise tell.
+      this.mailer.sendAfterAnswer(() => this.emailChangeAttempt(email));
+      return;
+    }
     const link = await this.links.verification({ sub: account.id, email, from: account.email, gen: account.generation });
     this.mailer.send(emailChangeMail(account, email, link));
-    this.mailer.send(emailChangeNotice(account, email));
+  }
+
+  private async emailChangeAttempt(email: string): Promise<Mail | undefined> {
+    const [owner] = await this.db.query<AccountRow[]>(`SELECT ${ACCOUNT} FROM users WHERE email = $1 AND kind = 'registered'`, [email]);
+    return owner && emailChangeAttemptNotice(owner, this.links.page('forgot-password'));
   }
 
   /**

@@ -66,6 +66,23 @@ link mailed to that address is opened.
 If this was not you, change your password now: it signs out every device.`,
 });
 
+/** To an account's email that another account asked to change to (the change's answer does not say the email has an account). */
+export const emailChangeAttemptNotice = (to: Addressee, forgotPasswordPage: string): Mail => ({
+  kind: 'account',
+  to: to.email,
+  subject: 'Someone tried to move a Chorus account to your email',
+  text: `Hello ${to.displayName},
+
+Someone signed in to another Chorus account asked to change its email to ${to.email}, which already has an account:
+yours. Nothing was changed, and no link was made.
+
+If you have forgotten your own account's password, ask for a link to set a new one:
+
+${forgotPasswordPage}
+
+Otherwise, ignore this mail: nobody can sign in to your account without your password.`,
+});
+
 export const passwordResetMail = (to: Addressee, link: string): Mail => ({
   kind: 'account',
   to: to.email,

@@ -1,4 +1,4 @@
-import { ACCOUNT_LIMITS, isProblem, type OwnInvitation } from '@chorus/client';
+import { ACCOUNT_LIMITS, type OwnInvitation } from '@chorus/client';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -150,10 +150,7 @@ function EmailSection({ email, verified }: { email: string; verified: boolean | 
       change.reset();
       showAccountNotice(t('account.settings.email.changeMailed', { email: next }));
     },
-    refused: (error) => {
-      const problem = problemAtFields(error, ['email', 'password'] as const);
-      return isProblem(error, 'email-taken') ? { fields: { email: t('account.errors.emailTaken') }, form: null } : problem;
-    },
+    refused: (error) => problemAtFields(error, ['email', 'password'] as const),
   });
   return (
     <Section id="account-email-heading" title={t('account.settings.email.title')}>
