@@ -108,25 +108,34 @@ describe('favourites', () => {
     expect(subjectIdsOf(await bob.client.myFavourites())).toEqual([subjectIds[1]]);
   });
 
-  it('refuses a subject of a workflow the caller may not see, and hides the favourites of a project taken back to draft until it opens again', async () => {
+  it('refuses a subject of a workflow the caller may not see; a project taken back to draft leaves a volunteer their favourites and classifications there alike, listed as no longer open', async () => {
     const { workflowId, projectId, subjectIds } = await voteWorkflow(stack, 2);
     const volunteer = await guest();
     await volunteer.client.markFavourite(subjectIds[0]!, workflowId);
+    await volunteer.client.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
     const member = await newMember(stack, projectId, 'moderator');
     await member.client.markFavourite(subjectIds[1]!, workflowId);
+    const openness = async (client: ChorusClient) => ({
+      favourites: (await client.myFavourites()).favourites.map((favourite) => [favourite.subject.id, favourite.open]),
+      classifications: (await client.myClassifications()).classifications.map((classification) => [classification.subject.id, classification.open]),
+    });
+    expect(await openness(volunteer.client)).toEqual({ favourites: [[subjectIds[0], true]], classifications: [[subjectIds[0], true]] });
 
     await stack.client.updateProject(projectId, { status: 'draft' });
     const refused = await send('PUT', `/subjects/${subjectIds[1]}/favourite`, volunteer.token, { workflowId });
     expect(refused).toMatchObject({ status: 404, problem: { errors: [{ pointer: '/workflowId' }] } });
     expect(refused.contentType).toMatch(/^application\/problem\+json/);
-    expect(await volunteer.client.myFavourites()).toEqual({ favourites: [], next: null });
-    expect(await volunteer.client.myFavourites({ subjectId: subjectIds[0]! })).toEqual({ favourites: [], next: null });
-    // Its members still see it, and mark its subjects.
-    expect(subjectIdsOf(await member.client.myFavourites())).toEqual([subjectIds[1]]);
+    // Their own work stays theirs to see, the one as the other: listed, marked as no longer open.
+    expect(await openness(volunteer.client)).toEqual({ favourites: [[subjectIds[0], false]], classifications: [[subjectIds[0], false]] });
+    const one = await volunteer.client.myFavourites({ subjectId: subjectIds[0]! });
+    expect(favouritePageSchema.parse(one)).toEqual(one);
+    expect(one.favourites).toMatchObject([{ subject: { id: subjectIds[0] }, open: false }]);
+    // Its members still see it open, and mark its subjects.
+    expect((await member.client.myFavourites()).favourites.map((favourite) => [favourite.subject.id, favourite.open])).toEqual([[subjectIds[1], true]]);
     expect((await member.client.markFavourite(subjectIds[0]!, workflowId)).replayed).toBe(false);
 
     await stack.client.updateProject(projectId, { status: 'live' });
-    expect(subjectIdsOf(await volunteer.client.myFavourites())).toEqual([subjectIds[0]]);
+    expect(await openness(volunteer.client)).toEqual({ favourites: [[subjectIds[0], true]], classifications: [[subjectIds[0], true]] });
     expect(await storedFavourites(await userIdOf(volunteer.client))).toEqual([{ subject_id: subjectIds[0], workflow_id: workflowId }]);
   });
 

@@ -225,6 +225,7 @@ describe('GET /classifications: a volunteer’s own classifications', () => {
       subject: { id: first.subjectIds.c, externalId: 'c', locations: [{ type: 'text', text: 'Notice c' }], metadata: { page: 3 } },
       annotations: answer('no'),
       favourite: false,
+      open: true,
     });
     expect(page.next).toEqual(expect.any(String));
     const next = await volunteer.myClassifications({ workflowId: first.workflowId, limit: 2, after: page.next! });

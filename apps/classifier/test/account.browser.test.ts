@@ -591,7 +591,7 @@ describe('classifier in a browser: accounts', () => {
     expect(await page.getByTestId('invitations').getByRole('paragraph').textContent()).toBe(`You are invited to join ${project.title} as a scientist.`);
     await checkScreenOnPhone(page, 'account-settings');
     await page.getByRole('button', { name: `Join ${project.title}` }).click();
-    await page.getByTestId('account-status').getByText(`You are now a scientist of ${project.title}.`).waitFor({ timeout: 10_000 });
+    await page.getByTestId('invitations-result').getByText(`You are now a scientist of ${project.title}.`).waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('invitations').count()).toBe(0);
     await page.waitForFunction(() => document.querySelector('[data-account-link="account"]')?.textContent === 'Your account');
     expect(await accountLink.textContent()).toBe('Your account');
@@ -623,6 +623,37 @@ describe('classifier in a browser: accounts', () => {
     expect((await suite.stack.db.query('SELECT kind, email FROM users WHERE id = $1', [account.user.id])).rows).toEqual([{ kind: 'deleted', email: null }]);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('keeps the keyboard in the invitations after Decline or Join (the next invitation, then the heading), saying what was done in a live region', async () => {
+    const email = `invited-${Date.now()}@example.org`;
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Hedy' });
+    for (const title of ['Radio letters', 'Patent drafts']) {
+      const project = await suite.stack.client.createProject({ title: `${title} ${Date.now()}` });
+      await suite.stack.client.invite(project.id, { email, role: 'moderator' });
+    }
+    // In the order the page lists them.
+    const [first, second] = (await suite.stack.anonymous.withToken(account.token).myInvitations()).invitations.map((invitation) => ({ id: invitation.projectId, title: invitation.projectTitle }));
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    await page.getByTestId('invitations').waitFor({ timeout: 10_000 });
+    const result = page.getByTestId('invitations-result');
+    expect(await result.getAttribute('role')).toBe('status'); // on the page before anything is said in it, as a live region must be
+
+    // Declined by keyboard: the keyboard goes on at the next invitation's Join, and the answer is said.
+    await tabTo(page, `[data-project-id="${first!.id}"] .button-secondary`, 80);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(`Decline the invitation to ${first!.title}`);
+    await page.keyboard.press('Enter');
+    await result.getByText(`You declined to join ${first!.title}.`).waitFor({ timeout: 10_000 });
+    await waitForFocus(page, `[data-project-id="${second!.id}"] .button-primary`);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(`Join ${second!.title}`);
+    // Joined, the last: the keyboard goes on from the section's heading, the answer said beneath it.
+    await page.keyboard.press('Enter');
+    await result.getByText(`You are now a moderator of ${second!.title}.`).waitFor({ timeout: 10_000 });
+    await waitForFocus(page, '#account-invitations-heading');
+    expect(await page.getByText('No invitations wait for an answer.').count()).toBe(1);
+    expect((await suite.stack.client.members(second!.id)).members.map((member) => member.userId)).toContain(account.user.id);
+    expect(errors).toEqual([]);
   });
 
   it('deletes an account whose answer waits on the device for its project to reopen, discarding that answer and saying so', async () => {

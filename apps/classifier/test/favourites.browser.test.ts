@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
@@ -109,6 +110,32 @@ describe('classifier in a browser: favourites', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
     expect(await page.getByTestId('image-viewer').getAttribute('aria-label')).toContain(alts[name]);
     await checkScreen(page, 'favourite-subject');
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps a favourite of a project taken back to draft on the favourites page, marked no longer open, as the volunteer’s classification there is kept', async () => {
+    const { project, workflow } = await liveYesNoWorkflow(suite.stack, 'Withdrawn', [{ externalId: 'leaflet', locations: [{ type: 'text', text: 'A leaflet for a fair.' }] }]);
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/favourites`);
+    await page.getByTestId('favourites-none').waitFor();
+    const volunteer = suite.stack.anonymous.withToken((await page.evaluate(() => window.localStorage.getItem('chorus.token')))!);
+    const [subject] = (await volunteer.queue(workflow.id, 1)).subjects;
+    await volunteer.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await volunteer.markFavourite(subject!.id, workflow.id);
+    await suite.stack.client.updateProject(project.id, { status: 'draft' });
+
+    await page.reload();
+    const item = page.locator(`[data-testid="favourites"] li[data-subject-id="${subject!.id}"]`);
+    await item.waitFor();
+    expect(await item.getByTestId('favourite-closed').textContent()).toMatch(/^No longer open to volunteers/);
+    expect(await item.getByRole('link', { name: /Classify more/ }).count()).toBe(0); // it would lead nowhere
+    // Opened, the subject is there to look at, said the same way.
+    await item.getByRole('link', { name: 'leaflet' }).click();
+    await page.getByRole('heading', { level: 1, name: 'leaflet' }).waitFor();
+    await page.getByTestId('favourite-closed').waitFor();
+    await page.getByText('A leaflet for a fair.').waitFor();
+    // The volunteer's classification there is theirs to see too, likewise marked.
+    expect((await volunteer.myClassifications()).classifications.map((classification) => [classification.subject.id, classification.open])).toEqual([[subject!.id, false]]);
     expect(errors).toEqual([]);
   });
 });

@@ -279,13 +279,13 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     withTypo.tasks.Q1.questoin = 'A misspelt field';
     await json.fill(JSON.stringify(withTypo, null, 2));
     await press(page, '#lab-definition-as-form');
-    await page.getByTestId('lab-definition-note').getByText(/the form has no field \/tasks\/Q1\/questoin/).waitFor();
+    await page.getByTestId('lab-definition-note').getByText(/the form has no field “Task Q1, questoin”/).waitFor();
     expect(await page.locator('#lab-definition-as-json').getAttribute('aria-pressed')).toBe('true');
     expect(await json.inputValue()).toContain('A misspelt field');
 
     // Kept over a reload, it opens as JSON there too, saying why.
     await page.reload();
-    await page.getByTestId('lab-definition-note').getByText(/the form has no field \/tasks\/Q1\/questoin/).waitFor();
+    await page.getByTestId('lab-definition-note').getByText(/the form has no field “Task Q1, questoin”/).waitFor();
     expect(await json.inputValue()).toContain('A misspelt field');
     expect((await researcher.getWorkflow(id)).version).toBe(1);
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
@@ -212,6 +213,89 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps what is typed into “Create a project” over a reload and Back, until the project is created', async () => {
+    const account = await signUp(suite.stack, { email: `lab-new-project-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Emmy Noether' });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab`);
+    const slug = `rings-${Date.now()}`;
+    const fields = { '#lab-project-title': 'Ring theory letters', '#lab-project-slug': slug, '#lab-project-description': 'Letters on ideals.' };
+    for (const [field, text] of Object.entries(fields)) await page.locator(field).fill(text);
+    const typed = () => Promise.all(Object.keys(fields).map((field) => page.locator(field).inputValue()));
+
+    await page.reload();
+    await page.getByTestId('lab-create-restored').waitFor();
+    expect(await typed()).toEqual(Object.values(fields));
+    // Away by a link, and Back: still there.
+    await page.locator('[data-account-link="account"]').click();
+    await page.getByTestId('account-settings').waitFor();
+    await page.goBack();
+    await page.getByTestId('lab-create-restored').waitFor();
+    expect(await typed()).toEqual(Object.values(fields));
+    // Cleared on request (the keyboard goes on from the title), and kept again as it is typed.
+    await page.getByTestId('lab-create-restored').getByRole('button', { name: 'Clear the form' }).click();
+    await waitForFocus(page, '#lab-project-title');
+    expect(await typed()).toEqual(['', '', '']);
+    await page.reload();
+    await page.getByTestId('lab').waitFor();
+    expect([await typed(), await page.getByTestId('lab-create-restored').count()]).toEqual([['', '', ''], 0]);
+    for (const [field, text] of Object.entries(fields)) await page.locator(field).fill(text);
+
+    // Created, it is no longer kept: Back to the lab finds the form empty.
+    await submitByKeyboard(page, '[data-testid="lab"] form button[type="submit"]');
+    await page.waitForURL(`**/lab/projects/${slug}`);
+    await page.goBack();
+    await page.getByTestId('lab-projects').getByText('Ring theory letters').waitFor();
+    expect([await typed(), await page.getByTestId('lab-create-restored').count()]).toEqual([['', '', ''], 0]);
+    expect(await page.evaluate(() => Object.keys(window.localStorage).filter((key) => key.startsWith('chorus.lab.newProject.')))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('says where a save’s errors and warnings are in words, and that the save started a re-aggregation, which the list of runs shows at once', async () => {
+    const account = await signUp(suite.stack, { email: `lab-words-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Grace Hopper' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: `Words ${Date.now()}`, status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Pages' });
+    await researcher.addSubjects(set.id, [{ externalId: 'p1', locations: [{ type: 'text', text: 'Page 1.' }] }]);
+    const training = await researcher.createSubjectSet(project.id, { name: 'Training' });
+    const which: WorkflowInput = {
+      name: 'Which?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'multiple', question: 'What is on the page?', answers: [{ value: 'ad', label: 'An ad' }, { value: 'news', label: 'News' }] } },
+      retirement: { rule: 'count', count: 3 },
+      subjectSetIds: [set.id],
+    };
+    const { id } = await researcher.createWorkflow(project.id, which);
+    await researcher.activateWorkflow(id);
+    // A volunteer's answer: a change of the answers offered now changes the consensus, which is computed again.
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    const [subject] = (await volunteer.queue(id, 1)).subjects;
+    await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: ['ad'] }] }, randomUUID());
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${id}`);
+    await page.getByText('No re-aggregation has run yet.').waitFor();
+    // The priorities' help names the form's fields, not the definition's JSON.
+    expect(await page.getByTestId('lab-priorities-order').textContent()).toContain('under “Selection of subjects”, set “Order” to “By priority”');
+
+    // A training set the workflow does not serve: refused, the place and the fix in the researcher's words.
+    const editor = await definitionAsJson(page);
+    const { subjectSetIds: _, ...definition } = which;
+    await editor.fill(JSON.stringify({ ...definition, selection: { training: { subjectSetId: training.id, classifications: 2 } } }, null, 2));
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    expect(await focusedErrors(page)).toEqual([
+      'Selection of subjects, Training, Subject set: is a subject set this workflow does not serve: tick it under “Subject sets served” and save the subject sets first',
+    ]);
+
+    // A third answer: saved, its warning at “Task T0, answer 3”, and the re-aggregation it started said and listed.
+    const answers = [...(which.tasks.T0 as { answers: object[] }).answers, { value: 'other', label: 'Something else' }];
+    await editor.fill(JSON.stringify({ ...definition, tasks: { T0: { ...which.tasks.T0, answers } } }, null, 2));
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+    expect(await page.getByTestId('lab-definition-warnings').textContent()).toMatch(/^Task T0, answer 3: is new/);
+    await page.getByTestId('lab-definition-reaggregating').getByText(/Chorus is computing their consensus again/).waitFor();
+    await page.getByTestId('lab-runs').getByRole('cell', { name: 'Grace Hopper' }).waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+  });
+
   /** A researcher's page (not opened yet), and their live project's active workflow over `count` subjects, retired after two answers. */
   async function researcherWithWorkflow(name: string, count: number) {
     const account = await signUp(suite.stack, { email: `lab-${name.toLowerCase()}-${Date.now()}@example.org`, password: PASSWORD, displayName: name });
@@ -279,7 +363,7 @@ describe('classifier in a browser: the researcher lab', () => {
     const editor = await definitionAsJson(page);
     await editor.fill(JSON.stringify({ ...BRANCHING_DEFINITION, firstTask: 'T9' }, null, 2));
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
-    expect(await focusedErrors(page)).toEqual([expect.stringMatching(/^\/firstTask: /)]);
+    expect(await focusedErrors(page)).toEqual([expect.stringMatching(/^First task: /)]); // its place in words, not its pointer
     await checkScreen(page, 'lab-definition-error');
 
     // Text that is not JSON is said at the field, and the API is not asked.
@@ -288,11 +372,11 @@ describe('classifier in a browser: the researcher lab', () => {
     await waitForFocus(page, '#lab-definition');
     await page.getByTestId('lab-definition-error').getByText(/not valid JSON/).waitFor();
 
-    // A good definition: version 2, and the warning the API gave, by its pointer.
+    // A good definition: version 2, and the warning the API gave, its place in words.
     await editor.fill(JSON.stringify(BRANCHING_DEFINITION, null, 2));
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
     await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
-    expect(await page.getByTestId('lab-definition-warnings').textContent()).toMatch(/^\/retirement\/task: /);
+    expect(await page.getByTestId('lab-definition-warnings').textContent()).toMatch(/^Retirement, Task: /);
     await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
 
     // Activating before a set is linked is refused, and said in the lab's words (not the API's pointer and route).
@@ -419,7 +503,7 @@ describe('classifier in a browser: the researcher lab', () => {
       const other = await signedInPage({ stack: suite.stack, context: elsewhere.context }, await suite.stack.anonymous.login({ email: colleague.email, password: ACCOUNT_PASSWORD }));
       await other.page.goto(`${suite.stack.baseUrl}/account`);
       await other.page.getByRole('button', { name: `Join ${project.title}` }).click();
-      await other.page.getByTestId('account-status').getByText(`You are now a scientist of ${project.title}.`).waitFor();
+      await other.page.getByTestId('invitations-result').getByText(`You are now a scientist of ${project.title}.`).waitFor();
       await other.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
       await other.page.locator(`[data-testid="lab-members"] tr[data-user-id="${colleague.id}"]`).getByRole('button', { name: 'Leave the project' }).waitFor();
       expect(await other.page.locator('#lab-invite-email, #lab-role-member, [data-testid="lab-members"] button').count()).toBe(1);

@@ -341,6 +341,9 @@ export const ownClassificationSchema = z.strictObject({
   subject: queuedSubjectSchema,
   annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
   favourite: z.boolean().meta({ description: 'The caller has marked the subject a favourite (PUT /subjects/:id/favourite)' }),
+  open: z.boolean().meta({
+    description: 'The workflow is open to the caller now (published in a project open to volunteers, or one they are a member of); false once its project is taken back to draft: the classification stays theirs, listed, as their favourites there do',
+  }),
 });
 /**
  * The caller's classifications, newest first, and how many they have made in all (in the workflow asked about);
@@ -358,6 +361,9 @@ export const favouriteSchema = z.strictObject({
   workflow: z.strictObject({ id, name: z.string() }),
   classifyUrl: z.string().meta({ description: "The classifier's page to classify in the workflow, from the server's root (/projects/<slug>/workflows/<id>): put the server's origin before it" }),
   favouritedAt: time,
+  open: z.boolean().meta({
+    description: 'The workflow is open to the caller now (published in a project open to volunteers, or one they are a member of); false once its project is taken back to draft: the favourite stays theirs, listed, as their classifications there do, but `classifyUrl` leads nowhere until it opens again',
+  }),
 });
 /** The caller's favourites, the newest first; `next` asks for the page after (null after the last). */
 export const favouritePageSchema = z.strictObject({ favourites: z.array(favouriteSchema), next: z.string().nullable() });

@@ -13,7 +13,7 @@ import { unwrap } from '../common/zod';
 import { isFavouriteSql } from '../favourites/favourite-sql';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
-import { ProjectAccess, accountIdOf, isPublicWorkflow } from '../projects/project-access';
+import { ProjectAccess, accountIdOf, isPublicWorkflow, openToCallerSql } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { ClassificationWriter, PAUSED_FOR_CALLER, type Stored } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
@@ -27,8 +27,8 @@ import { goldFeedback } from './gold-feedback';
  */
 const OWN_CLASSIFICATIONS = `
   SELECT c.id AS classification_id, c.workflow_id, c.workflow_version, c.created_at, c.annotations, s.id, s.external_id, s.locations, s.metadata,
-         ${isFavouriteSql('c.user_id', 'c.subject_id')} AS favourite, ${cursorTimeSql('c.created_at')} AS cursor_time
-  FROM classifications c JOIN subjects s ON s.id = c.subject_id
+         ${isFavouriteSql('c.user_id', 'c.subject_id')} AS favourite, ${openToCallerSql('$6::uuid')} AS open, ${cursorTimeSql('c.created_at')} AS cursor_time
+  FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN workflows w ON w.id = c.workflow_id JOIN projects p ON p.id = w.project_id
   WHERE c.user_id = $1 AND ($2::uuid IS NULL OR c.workflow_id = $2) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at DESC, c.id DESC
   LIMIT $5`;
@@ -47,6 +47,7 @@ interface OwnClassificationRow extends SubjectRow {
   created_at: Date;
   annotations: StoredAnnotation[];
   favourite: boolean;
+  open: boolean;
   cursor_time: string;
 }
 
@@ -153,7 +154,7 @@ export class ClassificationsService {
   /** The caller's own classifications (of one workflow, or all), newest first, a page at a time; and how many in all. */
   async mine({ workflowId, limit, after }: OwnClassificationsQuery, user: AuthUser): Promise<OwnClassificationList> {
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
+      this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1, accountIdOf(user)]),
       this.db.query<{ total: number }[]>(OWN_TOTAL, [user.id, workflowId ?? null]),
     ]);
     const page = rows.slice(0, limit);
@@ -166,6 +167,7 @@ export class ClassificationsService {
       subject: subjectView(row),
       annotations: row.annotations,
       favourite: row.favourite,
+      open: row.open,
     }));
     return { total: total!, classifications, next: rows.length > limit && last ? classificationCursor(last.cursor_time, last.classification_id) : null };
   }

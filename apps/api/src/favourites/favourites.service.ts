@@ -6,7 +6,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
-import { PUBLIC_WORKFLOW_SQL, accountIdOf } from '../projects/project-access';
+import { accountIdOf, openToCallerSql } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type FavouritesQuery, favouriteCursor } from './dto/favourite.dto';
 
@@ -17,21 +17,23 @@ interface FavouriteRow extends SubjectRow {
   project_slug: string;
   project_title: string;
   created_at: Date;
+  open: boolean;
   /** `created_at` to the microsecond, for the cursor. */
   cursor_time: string;
 }
 
 /**
  * A volunteer's favourites ($1), newest first, through `favourites_user_recent_idx`: one subject's ($2) or all, after
- * the cursor ($3, $4), $5 at most. `visibleOnly`: those whose workflow the volunteer may see now ($6, their account
- * id, for the projects they are a member of): a project taken back to draft hides its favourites until it opens again.
+ * the cursor ($3, $4), $5 at most; each `open` while its workflow is one the volunteer may see ($6, their account id,
+ * for the projects they are a member of). One of a project taken back to draft stays theirs, listed as no longer open,
+ * as their classifications there are (`GET /classifications`).
  */
-const favourites = (visibleOnly: boolean) => `
+const FAVOURITES = `
   SELECT f.subject_id AS id, s.external_id, s.locations, s.metadata, f.workflow_id, w.name AS workflow_name,
-         p.id AS project_id, p.slug AS project_slug, p.title AS project_title, f.created_at, ${cursorTimeSql('f.created_at')} AS cursor_time
+         p.id AS project_id, p.slug AS project_slug, p.title AS project_title, f.created_at, ${openToCallerSql('$6::uuid')} AS open,
+         ${cursorTimeSql('f.created_at')} AS cursor_time
   FROM favourites f JOIN subjects s ON s.id = f.subject_id JOIN workflows w ON w.id = f.workflow_id JOIN projects p ON p.id = w.project_id
   WHERE f.user_id = $1 AND ($2::uuid IS NULL OR f.subject_id = $2) AND ($3::timestamptz IS NULL OR (f.created_at, f.subject_id) < ($3::timestamptz, $4::uuid))
-    ${visibleOnly ? `AND (${PUBLIC_WORKFLOW_SQL} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = $6))` : ''}
   ORDER BY f.created_at DESC, f.subject_id DESC
   LIMIT $5`;
 
@@ -44,6 +46,7 @@ function toFavourite(row: FavouriteRow): Favourite {
     workflow: { id: row.workflow_id, name: row.workflow_name },
     classifyUrl: `/projects/${encodeURIComponent(row.project_slug)}/workflows/${row.workflow_id}`,
     favouritedAt: row.created_at.toISOString(),
+    open: row.open,
   };
 }
 
@@ -68,8 +71,7 @@ export class FavouritesService {
     const [inWorkflow] = await this.db.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectId]);
     if (!inWorkflow) throw validationFailed([{ pointer: '/params/id', message: 'names no subject of that workflow (the one you were shown it in)' }]);
     const marked = await this.db.query(MARK, [user.id, subjectId, workflowId]);
-    // As stored, whether or not its workflow is still one the caller may see: they have just shown they may see the subject.
-    const [row] = await this.db.query<FavouriteRow[]>(favourites(false), [user.id, subjectId, null, null, 1]);
+    const [row] = await this.db.query<FavouriteRow[]>(FAVOURITES, [user.id, subjectId, null, null, 1, accountIdOf(user)]);
     // Unmarked in between (another tab of theirs): this mark is the later one.
     if (!row) return this.mark(subjectId, workflowId, user);
     return { ...toFavourite(row), replayed: !marked.length };
@@ -80,9 +82,9 @@ export class FavouritesService {
     await this.db.query('DELETE FROM favourites WHERE user_id = $1 AND subject_id = $2', [user.id, subjectId]);
   }
 
-  /** The caller's favourites that they may see, newest first, a page at a time (or one subject's, if it is one). */
+  /** The caller's favourites, newest first, a page at a time (or one subject's, if it is one); each says whether it is `open` to them. */
   async mine({ subjectId, limit, after }: FavouritesQuery, user: AuthUser): Promise<FavouritePage> {
-    const rows = await this.db.query<FavouriteRow[]>(favourites(true), [
+    const rows = await this.db.query<FavouriteRow[]>(FAVOURITES, [
       user.id,
       subjectId ?? null,
       after?.favouritedAt ?? null,

@@ -24,6 +24,13 @@ export const isPublicWorkflow = (workflowStatus: Workflow['status'], projectStat
   workflowStatus !== 'draft' && isPublicProject(projectStatus);
 /** `isPublicWorkflow` in SQL, of a workflow `w` and its project `p`. */
 export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}))`;
+/**
+ * Whether the caller (`account`: the SQL of their `accountIdOf`) may see workflow `w` of project `p` now: it is public
+ * (`PUBLIC_WORKFLOW_SQL`), or they are a member of its project. What is theirs there (their classifications and
+ * favourites) is listed to them either way, marked `open` by this.
+ */
+export const openToCallerSql = (account: string): string =>
+  `(${PUBLIC_WORKFLOW_SQL} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account}))`;
 /** The projects everyone sees in the list: a paused one serves no subjects, so only its members see it there. */
 export const LISTED_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'finished'];
 

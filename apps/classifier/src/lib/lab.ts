@@ -1,6 +1,7 @@
 import { ChorusApiError, type ChorusClient, isProblem, MODERATION_ROLES, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
 import { i18n } from '../i18n';
 import { problemAtFields, sentence } from './account';
+import { messageAt } from './definitionPlaces';
 import { describeError } from './errors';
 import { listOf } from './listFormat';
 import { type ListedPriority, type ListedSubject, prioritiesListed, type SentLists } from './subjectLists';
@@ -85,10 +86,12 @@ export function parseDefinition(text: string): { definition: WorkflowInput } | {
 
 /**
  * A refused save of a workflow: someone else's save since the page read it (412, said in the researcher's words: the
- * API's speaks of ETags), else the API's errors by pointer.
+ * API's speaks of ETags), else the API's errors, each at its place in words.
  */
 export function workflowSaveRefused(error: unknown): FormProblem<never> {
   if (isProblem(error, 'version-conflict', 412)) return { fields: {}, form: { detail: i18n.t('lab.workflow.conflict'), fields: [] } };
+  // Each place the API names by pointer, in the researcher's words ("Task T1, answer 4").
+  if (error instanceof ChorusApiError && error.status === 422 && error.problem.errors?.length) return { fields: {}, form: { ...describeError(error), fields: error.problem.errors.map((named) => messageAt(named)) } };
   return problemAtFields(error, [] as const);
 }
 

@@ -1,5 +1,5 @@
 import { ACCOUNT_LIMITS, type OwnInvitation } from '@chorus/client';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField, NewPasswordField } from '../components/FormField';
@@ -181,13 +181,22 @@ function EmailSection({ email, verified }: { email: string; verified: boolean | 
   );
 }
 
-/** Invitations to join projects, addressed to the account's email: each accepted or declined here (none: no section). */
+/**
+ * Invitations to join projects, addressed to the account's email: each accepted or declined here (none: no section).
+ * What an answer did is said in the section, in a live region, and focus goes on to the next invitation's Join button
+ * (the buttons pressed are gone with their invitation), or to the section's heading after the last, not to the page's
+ * top (WCAG 2.4.3).
+ */
 function Invitations() {
   const { t } = useTranslation();
   const client = useClient();
   const [invitations, setInvitations] = useState<OwnInvitation[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<string | null>(null);
+  /** After an answer: the invitation whose Join button takes focus next (null: the heading), once on screen. */
+  const [focusNext, setFocusNext] = useState<{ projectId: string | null } | null>(null);
+  const section = useRef<HTMLElement>(null);
   useEffect(() => {
     let cancelled = false;
     client.myInvitations().then(
@@ -198,6 +207,11 @@ function Invitations() {
       cancelled = true;
     };
   }, [client]);
+  useEffect(() => {
+    if (!focusNext) return;
+    const next = focusNext.projectId && section.current?.querySelector<HTMLElement>(`[data-project-id="${CSS.escape(focusNext.projectId)}"] button`);
+    (next || section.current?.querySelector<HTMLElement>('h2'))?.focus();
+  }, [focusNext]);
 
   const answer = async (invitation: OwnInvitation, accept: boolean) => {
     if (busy) return;
@@ -207,10 +221,14 @@ function Invitations() {
       // Accepted, the role is the one the server gave (a member already keeps theirs).
       const role = accept ? (await client.acceptInvitation(invitation.projectId)).role : invitation.role;
       if (!accept) await client.declineInvitation(invitation.projectId);
-      setInvitations((now) => now.filter((other) => other.projectId !== invitation.projectId));
+      const index = invitations.findIndex((other) => other.projectId === invitation.projectId);
+      const left = invitations.filter((other) => other.projectId !== invitation.projectId);
+      setInvitations(left);
       invitationAnswered();
       const names = { project: invitation.projectTitle, role: t(`account.settings.invitations.roles.${role}`) };
-      showAccountNotice(accept ? t('account.settings.invitations.accepted', names) : t('account.settings.invitations.declined', names));
+      setResult(accept ? t('account.settings.invitations.accepted', names) : t('account.settings.invitations.declined', names));
+      // The one that took its place in the list, else the one before it.
+      setFocusNext({ projectId: (left[index] ?? left[index - 1])?.projectId ?? null });
     } catch (error) {
       setProblem(describeError(error));
     } finally {
@@ -218,24 +236,34 @@ function Invitations() {
     }
   };
 
-  if (!invitations.length && !problem) return null;
+  if (!invitations.length && !problem && result === null) return null;
   return (
-    <Section id="account-invitations-heading" title={t('account.settings.invitations.title')}>
+    <section className="account-section" aria-labelledby="account-invitations-heading" ref={section}>
+      <h2 id="account-invitations-heading" tabIndex={-1}>
+        {t('account.settings.invitations.title')}
+      </h2>
+      <div role="status" data-testid="invitations-result">
+        {result && <p className="notice">{result}</p>}
+      </div>
       <ErrorAlert problem={problem} />
-      <ul className="invitations" data-testid="invitations">
-        {invitations.map((invitation) => (
-          <li key={invitation.projectId}>
-            <p>{t('account.settings.invitations.invited', { project: invitation.projectTitle, role: t(`account.settings.invitations.roles.${invitation.role}`) })}</p>
-            <button type="button" className="button button-primary" aria-disabled={busy || undefined} onClick={() => void answer(invitation, true)}>
-              {t('account.settings.invitations.accept', { project: invitation.projectTitle })}
-            </button>{' '}
-            <button type="button" className="button button-secondary" aria-disabled={busy || undefined} onClick={() => void answer(invitation, false)}>
-              {t('account.settings.invitations.decline', { project: invitation.projectTitle })}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </Section>
+      {invitations.length ? (
+        <ul className="invitations" data-testid="invitations">
+          {invitations.map((invitation) => (
+            <li key={invitation.projectId} data-project-id={invitation.projectId}>
+              <p>{t('account.settings.invitations.invited', { project: invitation.projectTitle, role: t(`account.settings.invitations.roles.${invitation.role}`) })}</p>
+              <button type="button" className="button button-primary" aria-disabled={busy || undefined} onClick={() => void answer(invitation, true)}>
+                {t('account.settings.invitations.accept', { project: invitation.projectTitle })}
+              </button>{' '}
+              <button type="button" className="button button-secondary" aria-disabled={busy || undefined} onClick={() => void answer(invitation, false)}>
+                {t('account.settings.invitations.decline', { project: invitation.projectTitle })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        !problem && <p>{t('account.settings.invitations.none')}</p>
+      )}
+    </section>
   );
 }
 

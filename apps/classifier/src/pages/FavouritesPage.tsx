@@ -22,7 +22,8 @@ const firstImage = (locations: SubjectLocation[]) => locations.find((location): 
 
 /**
  * `/favourites`: the subjects the volunteer marked a favourite, in every project, the latest first, each with what it
- * shows, where they were shown it, and a way to open it and to classify more there.
+ * shows, where they were shown it, and a way to open it and to classify more there (or, its project taken back to
+ * draft, that it is no longer open).
  */
 export function FavouritesPage() {
   const { t } = useTranslation();
@@ -120,11 +121,21 @@ function FavouriteItem({ favourite }: { favourite: Favourite }) {
         <FavouriteWhere favourite={favourite} />
         <div className="favourite-actions">
           <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite name={name} />
-          <Link to={favourite.classifyUrl}>{t('favourites.classify', { workflow: workflow.name })}</Link>
+          <ClassifyMore favourite={favourite} />
         </div>
       </div>
     </li>
   );
+}
+
+/**
+ * Where to classify more: the workflow the favourite was marked in, while it is open to the volunteer. One whose project
+ * was taken back to draft stays theirs to look at, as their classifications there do, said to be no longer open.
+ */
+function ClassifyMore({ favourite }: { favourite: Favourite }) {
+  const { t } = useTranslation();
+  if (!favourite.open) return <p className="favourite-closed" data-testid="favourite-closed">{t('favourites.closed')}</p>;
+  return <Link to={favourite.classifyUrl}>{t('favourites.classify', { workflow: favourite.workflow.name })}</Link>;
 }
 
 /** Where the volunteer was shown a favourite (its project and workflow), and when they marked it. */
@@ -180,7 +191,7 @@ export function FavouriteSubjectPage({ subjectId }: { subjectId: string }) {
           <FavouriteWhere favourite={favourite} />
           <div className="favourite-actions">
             <FavouriteToggle subjectId={favourite.subject.id} workflowId={favourite.workflow.id} favourite />
-            <Link to={favourite.classifyUrl}>{t('favourites.classify', { workflow: favourite.workflow.name })}</Link>
+            <ClassifyMore favourite={favourite} />
           </div>
           <SubjectMedia locations={favourite.subject.locations} subject={favourite.subject} />
         </>

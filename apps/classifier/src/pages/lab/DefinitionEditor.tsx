@@ -4,7 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TextAreaField } from '../../components/FormField';
 import { useClient } from '../../lib/clientContext';
+import { keptDrafts } from '../../lib/keptDrafts';
 import { definitionOf, draftOf, type FormDraft, keyProblems } from '../../lib/definitionDraft';
+import { messageAt, pointerInWords } from '../../lib/definitionPlaces';
 import { notShown, placeMessages } from '../../lib/definitionSchema';
 import { describeError } from '../../lib/errors';
 import { parseDefinition, prettyJson, workflowSaveRefused } from '../../lib/lab';
@@ -33,9 +35,15 @@ function formOf(text: string): { draft: FormDraft } | { why: ReturnType<typeof n
  * Save makes a new version when it changed, unless someone saved the workflow since the page read it (`etag`). The
  * API's refusal is said at the form's fields its pointers name (focus on the first), the rest in a summary; in JSON,
  * it lists each field by its pointer (the summary focused). A save's answer says the version now current and its
- * warnings, each by pointer, in a status region, and at their fields in the form.
+ * warnings, each at its place in words, in a status region, and at their fields in the form; and, when the answer says
+ * the save started a re-aggregation (the subjects' consensus computed again under the new version), that too, for the
+ * page to list the run (`onSaved` is given the answer).
  */
-export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: WorkflowView; etag: string | undefined; onSaved: (etag: string | undefined) => void }) {
+export function DefinitionEditor({
+  workflow,
+  etag,
+  onSaved,
+}: { workflow: WorkflowView; etag: string | undefined; onSaved: (etag: string | undefined, saved: WorkflowSaved) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   /** What the last save here answered, and the workflow's status then: said until the workflow changes otherwise. */
@@ -72,7 +80,7 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
   function whyNotShown(shown: ReturnType<typeof formOf>): string | null {
     if (!('why' in shown) || !shown.why) return null;
     if (shown.why === 'notJson') return t('lab.workflow.definition.notShown.notJson', { reason: shown.reason });
-    return t(`lab.workflow.definition.notShown.${shown.why.why}`, { pointer: shown.why.pointer });
+    return t(`lab.workflow.definition.notShown.${shown.why.why}`, { where: pointerInWords(shown.why.pointer) });
   }
   /** Another draft for both views: the version saved, put back, or read back after a save. */
   const replaceDraft = (next: string) => {
@@ -125,7 +133,7 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
     madeVersion.current = { version: saved.version, sent };
     setSaved({ ...saved, status: workflow.status });
     setMessages({ errors: new Map(), warnings: placeMessages(saved.warnings ?? [], definition).at });
-    onSaved(now);
+    onSaved(now, saved);
   };
   const submitJson = form.onSubmit({
     check: () => {
@@ -150,7 +158,7 @@ export function DefinitionEditor({ workflow, etag, onSaved }: { workflow: Workfl
       setMessages({ errors: at, warnings: new Map() });
       if (at.size) setFocusRequest((n) => n + 1);
       if (!elsewhere.length) return { fields: {}, form: null };
-      return { fields: {}, form: { ...describeError(error), fields: elsewhere.map(({ pointer, message }) => (pointer ? `${pointer}: ${message}` : message)) } };
+      return { fields: {}, form: { ...describeError(error), fields: elsewhere.map((named) => messageAt(named)) } };
     },
   });
   const onFormSubmit = (event: FormEvent) => {
@@ -234,12 +242,13 @@ function SaveAnswer({ saved }: { saved: WorkflowSaved }) {
   return (
     <div className="notice lab-saved">
       <p>{t('lab.workflow.definition.saved', { version: saved.version })}</p>
+      {saved.reaggregation && <p data-testid="lab-definition-reaggregating">{t('lab.workflow.definition.reaggregating')}</p>}
       {saved.warnings?.length ? (
         <>
           <p>{t('lab.workflow.definition.warnings', { count: saved.warnings.length })}</p>
           <ul data-testid="lab-definition-warnings">
             {saved.warnings.map((warning) => (
-              <li key={`${warning.pointer} ${warning.message}`}>{`${warning.pointer}: ${warning.message}`}</li>
+              <li key={`${warning.pointer} ${warning.message}`}>{messageAt(warning)}</li>
             ))}
           </ul>
         </>
@@ -254,26 +263,8 @@ interface DefinitionDraft {
   etag?: string;
 }
 
-/** Unsaved edits of workflow definitions, one per workflow, in this browser's storage (none where it is refused). */
-const definitionDrafts = {
-  key: (workflowId: string) => `chorus.lab.definition.${workflowId}`,
-  read(workflowId: string): DefinitionDraft | null {
-    try {
-      const kept = window.localStorage.getItem(this.key(workflowId));
-      return kept === null ? null : asDraft(kept);
-    } catch {
-      return null;
-    }
-  },
-  keep(workflowId: string, draft: DefinitionDraft | null): void {
-    try {
-      if (draft === null) window.localStorage.removeItem(this.key(workflowId));
-      else window.localStorage.setItem(this.key(workflowId), JSON.stringify(draft));
-    } catch {
-      // Storage full or refused: the edit lives in the page only.
-    }
-  },
-};
+/** Unsaved edits of workflow definitions, one per workflow, in this browser's storage. */
+const definitionDrafts = keptDrafts('definition', asDraft);
 
 /** A kept draft as stored: `{ text, etag }`, or, kept before drafts knew their version, the text alone. */
 function asDraft(kept: string): DefinitionDraft {

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadedList } from '../../components/LoadedList';
@@ -5,6 +6,7 @@ import { FormField, TextAreaField } from '../../components/FormField';
 import { SignInForLab } from '../../components/SignInForLab';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
+import { keptDrafts } from '../../lib/keptDrafts';
 import { labProjects, type LabProject } from '../../lib/lab';
 import { LAB, Link, labProjectPath, navigate } from '../../lib/router';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -22,7 +24,7 @@ export function LabPage() {
       <h1 tabIndex={-1}>{t('lab.title')}</h1>
       <p className="lead">{t('lab.lead')}</p>
       <YourProjects userId={volunteer.userId} />
-      <CreateProjectForm />
+      <CreateProjectForm userId={volunteer.userId} />
     </div>
   );
 }
@@ -69,17 +71,44 @@ function ProjectTable({ projects }: { projects: LabProject[] }) {
 }
 
 const PROJECT_FIELDS = ['title', 'slug', 'description'] as const;
+type ProjectDraft = Record<(typeof PROJECT_FIELDS)[number], string>;
+const NO_PROJECT: ProjectDraft = { title: '', slug: '', description: '' };
 
-/** A new project, a draft until the researcher opens it to volunteers: the lab's page for it opens once made. */
-function CreateProjectForm() {
+/** What the researcher typed into "Create a project" and has not created yet, per account, in this browser's storage. */
+const projectDrafts = keptDrafts('newProject', (kept): ProjectDraft | null => {
+  try {
+    const draft = JSON.parse(kept) as Partial<Record<string, unknown>> | null;
+    if (!draft || typeof draft !== 'object') return null;
+    return Object.fromEntries(PROJECT_FIELDS.map((name) => [name, typeof draft[name] === 'string' ? draft[name] : ''])) as ProjectDraft;
+  } catch {
+    return null;
+  }
+});
+
+/**
+ * A new project, a draft until the researcher opens it to volunteers: the lab's page for it opens once made. What is
+ * typed is kept until the project is created (or the form cleared), as a definition's edit is: a reload or Back
+ * gives it back, and says so.
+ */
+function CreateProjectForm({ userId }: { userId: string }) {
   const { t } = useTranslation();
   const client = useClient();
-  const form = useForm({ title: '', slug: '', description: '' }, PROJECT_FIELDS);
+  const [kept] = useState(() => projectDrafts.read(userId));
+  const form = useForm(kept ?? NO_PROJECT, PROJECT_FIELDS);
+  const { title, slug, description } = form.values;
+  useEffect(() => {
+    projectDrafts.keep(userId, title || slug || description ? { title, slug, description } : null);
+  }, [userId, title, slug, description]);
+  const restored = kept !== null && PROJECT_FIELDS.every((name) => form.values[name] === kept[name]);
+  const clear = () => {
+    for (const name of PROJECT_FIELDS) form.setValue(name, '');
+    document.getElementById('lab-project-title')?.focus(); // the notice and its button go: the keyboard goes on from the form
+  };
   const submit = form.onSubmit({
     check: () => (form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
     send: async () => {
-      const { title, slug, description } = form.values;
       const project = await client.createProject({ title, description, ...(slug.trim() ? { slug: slug.trim() } : {}) });
+      projectDrafts.keep(userId, null);
       navigate(labProjectPath(project.slug));
       showAccountNotice(t('lab.create.done', { title: project.title }), labProjectPath(project.slug));
     },
@@ -89,6 +118,14 @@ function CreateProjectForm() {
     <section className="lab-section" aria-labelledby="lab-create-heading">
       <h2 id="lab-create-heading">{t('lab.create.title')}</h2>
       <ErrorAlert problem={form.problem} focus />
+      {restored && (
+        <p className="notice" data-testid="lab-create-restored">
+          {t('lab.create.restored')}{' '}
+          <button type="button" className="button button-secondary" onClick={clear}>
+            {t('lab.create.discard')}
+          </button>
+        </p>
+      )}
       <form className="account-form" noValidate aria-labelledby="lab-create-heading" onSubmit={(event) => void submit(event)}>
         <FormField id="lab-project-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
         <FormField id="lab-project-slug" label={t('lab.fields.slug')} hint={t('lab.fields.slugHint')} autoCapitalize="none" spellCheck={false} maxLength={100} {...form.field('slug')} />

@@ -1,4 +1,4 @@
-import { isProblem, type ProjectView, type WorkflowView } from '@chorus/client';
+import { isProblem, type ProjectView, type WorkflowSaved, type WorkflowView } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
@@ -45,6 +45,8 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
   const { workflow, etag, project } = loaded.data ?? {};
   // Subjects retired, returned, prioritised or given back here: the progress is read again after each.
   const [subjectChanges, setSubjectChanges] = useState(0);
+  // Re-aggregations a save started: the list of runs is read again after each.
+  const [runsStarted, setRunsStarted] = useState(0);
   useDocumentTitle(workflow ? t('lab.workflow.documentTitle', { name: workflow.name }) : t('lab.title'));
 
   // A live project's workflow opens to anyone: its lab page only to those who moderate or research it.
@@ -69,10 +71,10 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           {isResearcher(project.role) ? (
             <>
               <StatusSection workflow={workflow} onChanged={loaded.reload} />
-              <ProgressSection workflow={workflow} changes={subjectChanges} />
+              <ProgressSection workflow={workflow} changes={subjectChanges} runsStarted={runsStarted} />
               <WorkflowResultsSection workflowId={workflow.id} />
               <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
-              <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} />
+              <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} onRunStarted={() => setRunsStarted((n) => n + 1)} />
               <WorkflowSubjectsSection workflow={workflow} projectId={project.id} onChanged={() => setSubjectChanges((n) => n + 1)} />
             </>
           ) : (
@@ -163,8 +165,11 @@ function StatusSection({ workflow, onChanged }: { workflow: WorkflowView; onChan
   );
 }
 
-/** Subjects retired, classifications and volunteers so far (read again after each of `changes`), and a re-aggregation on request. */
-function ProgressSection({ workflow, changes }: { workflow: WorkflowView; changes: number }) {
+/**
+ * Subjects retired, classifications and volunteers so far (read again after each of `changes`), and a re-aggregation on
+ * request; the runs listed read again after those and after each run a save started (`runsStarted`).
+ */
+function ProgressSection({ workflow, changes, runsStarted }: { workflow: WorkflowView; changes: number; runsStarted: number }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data: stats, problem, reload: reloadStats } = useLoaded(() => client.stats(workflow.id), [client, workflow, changes]);
@@ -207,7 +212,7 @@ function ProgressSection({ workflow, changes }: { workflow: WorkflowView; change
         </form>
       </div>
       <p className="field-hint">{t('lab.progress.reaggregateHint')}</p>
-      <ReaggregationRuns workflowId={workflow.id} refreshed={refreshed + changes} />
+      <ReaggregationRuns workflowId={workflow.id} refreshed={refreshed + changes + runsStarted} />
     </section>
   );
 }
@@ -215,13 +220,21 @@ function ProgressSection({ workflow, changes }: { workflow: WorkflowView; change
 /**
  * The definition and the linked sets, edited from what the page first read: their saves send the ETag that was read
  * with (then each save's own), never one a reload got since (after a status change, say), which would let a
- * colleague's save in between be overwritten unawares.
+ * colleague's save in between be overwritten unawares. A save whose answer says it started a re-aggregation is told
+ * to the page (`onRunStarted`), whose list of runs then shows it.
  */
-function WorkflowEdits({ workflow, etag, project, reload }: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; reload: () => void }) {
+function WorkflowEdits({
+  workflow,
+  etag,
+  project,
+  reload,
+  onRunStarted,
+}: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; reload: () => void; onRunStarted: () => void }) {
   const [readWith, setReadWith] = useState(etag);
-  const saved = (now: string | undefined) => {
+  const saved = (now: string | undefined, answer?: WorkflowSaved) => {
     setReadWith(now);
     reload();
+    if (answer?.reaggregation) onRunStarted();
   };
   return (
     <>

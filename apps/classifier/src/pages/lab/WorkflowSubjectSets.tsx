@@ -1,4 +1,4 @@
-import type { ProjectView, WorkflowView } from '@chorus/client';
+import type { ProjectView, WorkflowSaved, WorkflowView } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -18,7 +18,7 @@ export function WorkflowSubjectSets({
   etag,
   project,
   onSaved,
-}: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; onSaved: (etag: string | undefined) => void }) {
+}: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; onSaved: (etag: string | undefined, saved: WorkflowSaved) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data, problem } = useLoaded(() => client.subjectSets(project.id), [client, project.id]);
@@ -28,9 +28,9 @@ export function WorkflowSubjectSets({
     check: () => ({}),
     send: async () => {
       const sets = [...linked];
-      const { etag: now } = await client.updateWorkflowForEdit(workflow.id, { ...workflow.definition, subjectSetIds: sets }, etag);
+      const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, { ...workflow.definition, subjectSetIds: sets }, etag);
       showAccountNotice(t('lab.links.saved', { count: sets.length }), labWorkflowPath(workflow.id));
-      onSaved(now);
+      onSaved(now, saved);
     },
     refused: workflowSaveRefused,
   });

@@ -212,7 +212,12 @@ function PrioritiesForm({ workflow, onChanged }: { workflow: WorkflowView; onCha
     <>
       <h3 id="lab-priorities-heading">{t('lab.subjects.priorities.title')}</h3>
       <p data-testid="lab-priorities-order">
-        {order === 'priority' ? t('lab.subjects.priorities.inEffect') : t('lab.subjects.priorities.notInEffect', { order: t(`lab.subjects.orders.${order}`) })}
+        {order === 'priority' ? t('lab.subjects.priorities.inEffect') : t('lab.subjects.priorities.notInEffect', {
+              order: t(`lab.subjects.orders.${order}`),
+              selection: t('lab.definitionForm.fields.selection'),
+              orderField: t('lab.definitionForm.fields.order'),
+              byPriority: t('lab.definitionForm.options.order.priority'),
+            })}
       </p>
       <ResultNotice result={result} testId="lab-priorities-result" />
       <ErrorAlert problem={form.problem} focus />

@@ -2,6 +2,7 @@ import type { SubjectSetSummary } from '@chorus/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sentence } from '../../../lib/account';
+import { apiWordsOf, messageAt } from '../../../lib/definitionPlaces';
 import { definitionOf, type FormDraft, type KeyProblem, withField } from '../../../lib/definitionDraft';
 import { hintKeyAt } from '../../../lib/definitionHints';
 import { DEFINITION, fieldsOf, type PlacedMessage } from '../../../lib/definitionSchema';
@@ -35,21 +36,22 @@ export function DefinitionForm({
   sets: readonly SubjectSetSummary[];
   onChange: (draft: FormDraft) => void;
 }) {
-  const { t } = useTranslation();
+  useTranslation(); // said again in another language: the messages below are put in words through `i18n`
   const [focus, setFocus] = useState<{ id: string } | null>(null);
   useEffect(() => {
     if (!focus) return;
     const element = document.getElementById(focus.id);
     (element?.matches('input, select, textarea, button') ? element : firstControlIn(element))?.focus();
   }, [focus]);
-  const say = (placed: PlacedMessage[] | undefined) =>
-    placed?.map(({ within, message }) => sentence(within ? t('lab.definitionForm.where', { where: within, message }) : message)).join(' ') || undefined;
+  // What is below the field a message is shown at is said in words ("answer 4"), as the save's summary says it.
+  const say = (placed: PlacedMessage[] | undefined, at: string) =>
+    placed?.map(({ within, message }) => sentence(within ? messageAt({ pointer: `${at}/${within}`, message }, at) : apiWordsOf(message))).join(' ') || undefined;
   const definition = definitionOf(draft);
   const context: DefinitionFormContext = {
     keys: [...new Set(draft.tasks.map((row) => row.key).filter(Boolean))],
     sets,
-    errorAt: (pointer) => say(messages.errors.get(pointer)),
-    warningAt: (pointer) => say(messages.warnings.get(pointer)),
+    errorAt: (pointer) => say(messages.errors.get(pointer), pointer),
+    warningAt: (pointer) => say(messages.warnings.get(pointer), pointer),
     focusLater: (id) => setFocus({ id }),
     hintKeyAt: (pointer) => hintKeyAt(pointer, definition),
   };
