@@ -14,8 +14,12 @@ export interface NextField {
 
 /** Downloads list several answers or tags in one cell separated by it, so no value may hold it. */
 export const LIST_SEPARATOR = ';';
-export const withoutListSeparator = (schema: z.ZodString, what: string, instead: string) =>
-  schema.refine((value) => !value.includes(LIST_SEPARATOR), `cannot hold "${LIST_SEPARATOR}", which separates ${what} in downloads; ${instead}`);
+/** `schema`, refusing a value that holds the separator as `read` gives it (as written, or as tags are compared, where `；` is `;`). */
+export const withoutListSeparator = (schema: z.ZodString, what: string, instead: string, read?: (value: string) => string) =>
+  schema.refine(
+    (value) => !(read ? read(value) : value).includes(LIST_SEPARATOR),
+    `cannot hold "${LIST_SEPARATOR}"${read ? ' (nor a character read as one, such as the full-width "；")' : ''}, which separates ${what} in downloads; ${instead}`,
+  );
 
 /** A stable answer value: results are keyed by it, never by list position. */
 export const answerValueSchema = withoutListSeparator(z.string().trim().min(1).max(100), 'several answers', 'use another character');
