@@ -47,6 +47,34 @@ export function* numbersNotKept(value: unknown, path: (string | number)[] = []):
   }
 }
 
+/**
+ * What a one-line text (a name, a title) may not hold, each with what to do instead: a line break (a mail that quotes
+ * the text could be rewritten from there on: a display name that "ends" a greeting and goes on with a message of its
+ * own), a tab or another control character (C0, DEL, C1), and the bidirectional controls that make text show in
+ * another order than it is stored (embeddings, overrides and isolates; the direction marks a right-to-left name may
+ * need, U+200E, U+200F and U+061C, are kept).
+ */
+const NOT_ON_ONE_LINE: [RegExp, (found: string) => string][] = [
+  [/[\n\r\v\f\u0085\u2028\u2029]/u, (found) => `holds a line break (${codePoint(found)}); write it on one line`],
+  [/\t/u, () => 'holds a tab (U+0009); use a space'],
+  [/[\u0000-\u001f\u007f-\u009f]/u, (found) => `holds the control character ${codePoint(found)}, which shows nothing; remove it`],
+  [/[\u202a-\u202e\u2066-\u2069]/u, (found) => `holds the bidirectional control ${codePoint(found)}, which makes the text show in another order than it is written; remove it`],
+];
+
+const codePoint = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * `schema`, for a text on one line (a display name, a project's title, a workflow's or subject set's name): refused,
+ * naming the first character it may not hold (`NOT_ON_ONE_LINE`) and what to do.
+ */
+export const singleLine = <Schema extends z.ZodType<string>>(schema: Schema) =>
+  schema.superRefine((text, ctx) => {
+    for (const [refused, say] of NOT_ON_ONE_LINE) {
+      const found = refused.exec(text);
+      if (found) return ctx.addIssue({ code: 'custom', message: say(found[0]) });
+    }
+  });
+
 export const labelSchema = z.string().trim().min(1).max(1000);
 export const helpSchema = z.string().max(20_000).optional();
 
