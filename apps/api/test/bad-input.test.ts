@@ -198,14 +198,21 @@ it("takes a classification's times a few minutes ahead of the server's clock, as
   expect(stored.status).toBe(201);
 });
 
-it("says how to fix a repeated key, and still refuses prototype poisoning (Fastify's secure-json-parse) first", async () => {
+it("says how to fix a repeated key, and still refuses prototype poisoning (Fastify's secure-json-parse) first, naming the key", async () => {
   const repeated = await post('/classifications', `{"workflowId":"${workflowId}","workflowId":"${workflowId}"}`);
   expect(repeated.problem).toMatchObject({ status: 400, type: 'urn:chorus:problem:repeated-key', detail: expect.stringContaining('send each key once') });
-  for (const poisoned of ['{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"__proto__":{},"__proto__":{}}']) {
+  const poisonings: [string, string][] = [
+    ['{"__proto__":{"polluted":true}}', '/__proto__'],
+    ['{"metadata":{"constructor":{"prototype":{"polluted":true}}}}', '/metadata/constructor/prototype'],
+    ['{"__proto__":{},"__proto__":{}}', '/__proto__'],
+  ];
+  for (const [poisoned, pointer] of poisonings) {
     const refused = await post('/classifications', poisoned);
-    expect([refused.status, refused.contentType]).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
-    expect(refused.problem.type).not.toBe('urn:chorus:problem:repeated-key');
+    expect([refused.status, refused.contentType, refused.problem.type]).toEqual([422, expect.stringMatching(/^application\/problem\+json/), 'urn:chorus:problem:validation-failed']);
+    expect(refused.problem.errors).toEqual([{ pointer, message: expect.stringMatching(/prototype, not as a name, so its value could not be kept; rename (it|either key)$/) }]);
   }
+  // Malformed JSON that holds such a key is said to be malformed.
+  expect((await post('/classifications', '{"__proto__":{"polluted":true}')).problem).toMatchObject({ status: 400, detail: expect.stringMatching(/JSON/) });
   expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
 });
 
