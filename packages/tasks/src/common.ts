@@ -57,7 +57,7 @@ export function* numbersNotKept(value: unknown, path: (string | number)[] = []):
 const NOT_ON_ONE_LINE: [RegExp, (found: string) => string][] = [
   [/[\n\r\v\f\u0085\u2028\u2029]/u, (found) => `holds a line break (${codePoint(found)}); write it on one line`],
   [/\t/u, () => 'holds a tab (U+0009); use a space'],
-  [/[\u0000-\u001f\u007f-\u009f]/u, (found) => `holds the control character ${codePoint(found)}, which shows nothing; remove it`],
+  [/\p{Cc}/u, (found) => `holds the control character ${codePoint(found)}, which shows nothing; remove it`],
   [/[\u202a-\u202e\u2066-\u2069]/u, (found) => `holds the bidirectional control ${codePoint(found)}, which makes the text show in another order than it is written; remove it`],
 ];
 
