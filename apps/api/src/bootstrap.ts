@@ -13,7 +13,7 @@ import { Tokens } from './auth/tokens';
 import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
 import { restOfRefusedBody } from './common/problem.filter';
-import { firstRepeatedKey } from './common/repeated-keys';
+import { firstPrototypeKey, firstRepeatedKey } from './common/repeated-keys';
 import { OTHER_BODY_TYPES, openApiComponents, uuidParam } from './common/zod';
 import { loggedRequest } from './common/request-log';
 import { bodyLimitOf, isSubjectUpload } from './common/body-limits';
@@ -168,8 +168,9 @@ const MOST_NESTING_PARSED = 1_000;
 
 /**
  * A JSON parser that refuses, naming each field, a body Postgres could not store (the NUL character, half a surrogate
- * pair) or that nests too deep for what reads it (stored, such a value would fail a whole batch of submits), and a
- * body with a key repeated in one object (`JSON.parse` would keep its last value without a word).
+ * pair) or that nests too deep for what reads it (stored, such a value would fail a whole batch of submits), a body
+ * with a `__proto__` key (`prototypeKeyIn`), and a body with a key repeated in one object (`JSON.parse` would keep
+ * its last value without a word).
  */
 function refusingUnstorable(parse: Parser<string>): Parser<string> {
   return (request, body, done) => {
@@ -177,13 +178,28 @@ function refusingUnstorable(parse: Parser<string>): Parser<string> {
       return done(validationFailed([{ pointer: '', message: `nests more than ${MOST_NESTING_PARSED} levels of objects and lists deep, where at most ${MOST_NESTING} are taken; flatten it` }]));
     }
     parse(request, body, (error, parsed) => {
-      if (error) return done(error);
+      if (error) return done(prototypeKeyIn(body) ?? error);
       const repeated = firstRepeatedKey(body);
       if (repeated !== undefined) return done(repeatedKey(repeated));
       const unstorable = unstorableErrors(parsed);
       done(unstorable.length ? validationFailed(unstorable) : null, parsed);
     });
   };
+}
+
+/**
+ * Valid JSON that Fastify's guard against prototype poisoning refused (which it says as "not valid JSON"): a 422 naming
+ * the key and what to do, as a CSV column or a IIIF label of that name is named. Undefined for text that is not JSON.
+ * Read again only on this path, so a body that parses pays nothing.
+ */
+function prototypeKeyIn(body: string): ProblemException | undefined {
+  try {
+    JSON.parse(body); // own properties only: no prototype is touched, and the result is dropped
+  } catch {
+    return undefined;
+  }
+  const key = firstPrototypeKey(body);
+  return key && validationFailed([key]);
 }
 
 const repeatedKey = (pointer: string) =>

@@ -198,13 +198,60 @@ it("takes a classification's times a few minutes ahead of the server's clock, as
   expect(stored.status).toBe(201);
 });
 
-it("says how to fix a repeated key, and still refuses prototype poisoning (Fastify's secure-json-parse) first", async () => {
+it("says how to fix a repeated key, and still refuses prototype poisoning (Fastify's secure-json-parse) first, naming the key", async () => {
   const repeated = await post('/classifications', `{"workflowId":"${workflowId}","workflowId":"${workflowId}"}`);
   expect(repeated.problem).toMatchObject({ status: 400, type: 'urn:chorus:problem:repeated-key', detail: expect.stringContaining('send each key once') });
-  for (const poisoned of ['{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"__proto__":{},"__proto__":{}}']) {
+  const poisonings: [string, string][] = [
+    ['{"__proto__":{"polluted":true}}', '/__proto__'],
+    ['{"metadata":{"constructor":{"prototype":{"polluted":true}}}}', '/metadata/constructor/prototype'],
+    ['{"__proto__":{},"__proto__":{}}', '/__proto__'],
+  ];
+  for (const [poisoned, pointer] of poisonings) {
     const refused = await post('/classifications', poisoned);
-    expect([refused.status, refused.contentType]).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
-    expect(refused.problem.type).not.toBe('urn:chorus:problem:repeated-key');
+    expect([refused.status, refused.contentType, refused.problem.type]).toEqual([422, expect.stringMatching(/^application\/problem\+json/), 'urn:chorus:problem:validation-failed']);
+    expect(refused.problem.errors).toEqual([{ pointer, message: expect.stringMatching(/prototype, not as a name, so its value could not be kept; rename (it|either key)$/) }]);
   }
+  // Malformed JSON that holds such a key is said to be malformed.
+  expect((await post('/classifications', '{"__proto__":{"polluted":true}')).problem).toMatchObject({ status: 400, detail: expect.stringMatching(/JSON/) });
   expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+});
+
+it('refuses a line break, a control character or a bidirectional override in a one-line text (names, titles), naming the field and the fix, and changes nothing (round 13a F2)', async () => {
+  const researcher = { authorization: `Bearer ${stack.client.token}` };
+  const send = async (method: string, path: string, body: unknown) => {
+    const response = await fetch(`${stack.baseUrl}/api/v1${path}`, { method, headers: { 'content-type': 'application/json', ...researcher }, body: JSON.stringify(body) });
+    return { status: response.status, problem: (await response.json()) as Partial<Problem> };
+  };
+  const single = { type: 'single', question: 'q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] };
+  const cases: [string, string, (text: string) => unknown, string][] = [
+    ['PATCH', '/account', (text) => ({ displayName: text }), '/displayName'],
+    ['POST', '/auth/register', (text) => ({ email: `f2-${randomUUID()}@example.org`, password: 'a long password', displayName: text }), '/displayName'],
+    ['POST', '/projects', (text) => ({ title: text }), '/title'],
+    ['PATCH', `/projects/${projectId}`, (text) => ({ title: text }), '/title'],
+    ['POST', `/projects/${projectId}/workflows`, (text) => ({ name: text, firstTask: 'T0', tasks: { T0: single } }), '/name'],
+    ['POST', `/projects/${projectId}/workflows`, (text) => ({ name: 'W', firstTask: 'T0', tasks: { T0: single }, tutorial: [{ title: text, body: 'Read it.' }] }), '/tutorial/0/title'],
+    ['POST', `/projects/${projectId}/subject-sets`, (text) => ({ name: text }), '/name'],
+    ['PATCH', `/subject-sets/${subjectSetId}`, (text) => ({ name: text }), '/name'],
+  ];
+  const texts: [string, RegExp][] = [
+    ['Ann\r\n\r\nYour account is closed; sign in at https://evil.example', /^holds a line break \(U\+000D\); write it on one line$/],
+    ['Ann\u2028Smith', /^holds a line break \(U\+2028\); write it on one line$/],
+    ['Ann\tSmith', /^holds a tab \(U\+0009\); use a space$/],
+    ['Ann\u0007', /^holds the control character U\+0007, which shows nothing; remove it$/],
+    ['Ann\u009b', /^holds the control character U\+009B, which shows nothing; remove it$/],
+    ['Ann \u202egpj.exe', /^holds the bidirectional control U\+202E, which makes the text show in another order than it is written; remove it$/],
+    ['Ann \u2067x\u2069', /^holds the bidirectional control U\+2067/],
+  ];
+  const before = await snapshot();
+  for (const [method, path, body, pointer] of cases) {
+    for (const [text, message] of texts) {
+      const refused = await send(method, path, body(text));
+      expect([method, path, text, refused.status, refused.problem.errors]).toEqual([method, path, text, 422, [{ pointer, message: expect.stringMatching(message) }]]);
+    }
+  }
+  expect(await snapshot()).toBe(before);
+  // A right-to-left name with its direction mark, and spaces at either end (trimmed), are one line.
+  const named = await send('PATCH', `/subject-sets/${subjectSetId}`, { name: '  \u05e9\u05dc\u05d5\u05dd\u200f 2  ' });
+  expect([named.status, (named.problem as { name?: string }).name]).toEqual([200, '\u05e9\u05dc\u05d5\u05dd\u200f 2']);
+  await send('PATCH', `/subject-sets/${subjectSetId}`, { name: 'Set' });
 });

@@ -127,6 +127,33 @@ describe('raw classifications export', () => {
     expect(json.map((row) => row.headline_answer).sort()).toEqual(Object.values(typed).sort());
   });
 
+  it('keeps every tag or answer joined in a cell from running as a formula, for spreadsheets that split cells at ";"', async () => {
+    const project = await stack.client.createProject({ title: `Joined formulas ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'a', locations: [{ type: 'text', text: 'a' }] }]);
+    const joined = {
+      tags: { type: 'tagging' as const, instruction: 'Tag it', next: 'kinds' },
+      kinds: { type: 'multiple' as const, question: 'Which?', answers: [{ value: 'horse', label: 'Horse' }, { value: '+cmd', label: 'Plus' }], minChoices: 0 },
+    };
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'tags', tasks: joined, retirement: { rule: 'count', count: 1 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const [subject] = (await volunteer.queue(id)).subjects;
+    const tags = { add: ['horse', '=1+2', '@sum(a1)', '-x', '-5'] };
+    await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'tags', value: tags }, { task: 'kinds', value: ['horse', '+cmd'] }] }, randomUUID());
+    const [header, row] = (await stack.client.classifications(id, 'csv')).trim().split('\n');
+    expect(header).toMatch(/,tags_answer,kinds_answer$/);
+    // Each value after a ";" is guarded as a cell's first one is; numbers stay as they are.
+    expect(row).toMatch(/,horse;'=1\+2;'@sum\(a1\);'-x;-5,horse;'\+cmd$/);
+    for (let i = 0; i < 100 && (await stack.client.stats(id)).retired < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    const consensus = await stack.client.consensus(id, 'csv');
+    expect(consensus).toMatch(/,horse;'\+cmd,1,1,binary-vote-per-answer,/);
+    expect(consensus).toContain(";'=1+2;");
+    // JSON gives the values as stored.
+    const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));
+    expect([json[0]?.tags_answer, json[0]?.kinds_answer]).toEqual(['horse;=1+2;@sum(a1);-x;-5', 'horse;+cmd']);
+  });
+
   it('gives only the classifications stored since a moment, for incremental downloads', async () => {
     const all: { classification_id: string; created_at: string }[] = JSON.parse(await stack.client.classifications(workflowId, 'json'));
     const byTime = [...all].sort((a, b) => a.created_at.localeCompare(b.created_at));

@@ -144,6 +144,30 @@ describe('hiding a proposed tag', () => {
     expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags.map((each) => each.tag)).toEqual(['food']);
   });
 
+  it('keeps it hidden when it comes back with an invisible character or in full-width letters, and counts those as the one tag (round 13a F5)', async () => {
+    const team = await taggingProject();
+    await tagged(team, 'a', { add: ['spam', 'food'] });
+    await team.moderator.client.hideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'spam', reason: 'Spam' });
+    await tagged(team, 'a', { add: ['spam\u200b', 'f\u00adood'] });
+    await tagged(team, 'a', { add: ['ＳＰＡＭ'] });
+    await tagged(team, 'a', { add: ['\u202espam'] });
+    const volunteer = await guest();
+    // One tag each, as consensus counts them: food with both its votes, spam (all its variants) hidden.
+    expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags).toEqual([{ tag: 'food', up: 2, down: 0 }]);
+    const page = await team.moderator.client.tagProposals(team.workflowId);
+    expect(page.proposals.map((proposal) => proposal.tags.map((each) => [each.tag, each.hidden?.reason ?? null]))).toEqual([
+      [['\u202espam', 'Spam']],
+      [['ＳＰＡＭ', 'Spam']],
+      [['spam\u200b', 'Spam'], ['f\u00adood', null]],
+      [['spam', 'Spam'], ['food', null]],
+    ]);
+    // A moderator may name the tag in any of its forms; the hiding stored is the one tag's.
+    const again = await team.moderator.client.hideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'spam\u2060' });
+    expect([again.tag, again.replayed]).toEqual(['spam', true]);
+    await team.moderator.client.unhideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'ｓｐａｍ' });
+    expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags).toEqual([{ tag: 'spam', up: 4, down: 0 }, { tag: 'food', up: 2, down: 0 }]);
+  });
+
   it('is for the project’s moderators and researchers: refused to others, and a draft’s workflow is not found by outsiders', async () => {
     const team = await taggingProject();
     await tagged(team, 'a', { add: ['one', 'two', 'three', 'four'] });

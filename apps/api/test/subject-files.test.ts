@@ -528,7 +528,7 @@ describe('subject uploads from files', () => {
       422,
       [{ pointer: '', message: expect.stringMatching(/^could not be read as a IIIF Presentation manifest \(the IIIF parser stopped: .+\); check it with the IIIF Presentation API validator/) }],
     ]);
-    expect((await upload(setId, '{"__proto__": {"polluted": true}}', 'application/ld+json')).status).toBe(400);
+    expect((await upload(setId, '{"__proto__": {"polluted": true}}', 'application/ld+json')).status).toBe(422);
     const elsewhere = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/subject-sets`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', authorization: `Bearer ${stack.client.token}` },
@@ -539,5 +539,58 @@ describe('subject uploads from files', () => {
     const xml = await upload(setId, '<subjects/>', 'application/xml');
     expect([xml.status, xml.body.errors]).toEqual([415, [{ pointer: '/headers/content-type', message: 'must be application/json, application/ld+json, text/csv or text/plain' }]]);
     expect(await subjectsOf(projectId)).toEqual([]);
+  });
+});
+
+describe('a key named __proto__ (round 13a F4)', () => {
+  const REASON = "which JavaScript reads as an object's prototype, not as a name, so its value could not be kept";
+  const canvas = (n: number, metadata?: unknown) => ({
+    id: `https://example.org/canvas/${n}`,
+    type: 'Canvas',
+    label: { none: [`f. ${n}r`] },
+    ...(metadata ? { metadata } : {}),
+    width: 10,
+    height: 10,
+    items: [{ id: `https://example.org/page/${n}`, type: 'AnnotationPage', items: [{ id: `https://example.org/annotation/${n}`, type: 'Annotation', motivation: 'painting', target: `https://example.org/canvas/${n}`, body: { id: `https://example.org/${n}.jpg`, type: 'Image' } }] }],
+  });
+  const manifest = (fields: Record<string, unknown>) => JSON.stringify({ '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.org/m', type: 'Manifest', label: { en: ['M'] }, ...fields });
+  const proto = [{ label: { en: ['__proto__'] }, value: { none: ['x'] } }];
+
+  const expectRefused = async (setId: string, body: string, contentType: string, errors: { pointer: string; message: string }[]) => {
+    const refused = await upload(setId, body, contentType);
+    expect([refused.status, refused.contentType, refused.body.type, refused.body.errors]).toEqual([422, expect.stringMatching(/^application\/problem\+json/), 'urn:chorus:problem:validation-failed', errors]);
+  };
+
+  it('is refused in subjects sent as JSON, named by its pointer however it is escaped, with the fix; nothing is stored', async () => {
+    const { projectId, setId } = await newSet();
+    const metadata = `{"subjects":[{"locations":[{"type":"text","text":"x"}]},{"locations":[{"type":"text","text":"y"}],"metadata":{"\\u005f_proto__":"x"}}]}`;
+    await expectRefused(setId, metadata, 'application/json', [{ pointer: '/subjects/1/metadata/__proto__', message: `is a key named "__proto__", ${REASON}; rename it` }]);
+    await expectRefused(setId, '{"subjects":[{"locations":[{"type":"text","text":"x"}],"metadata":{"constructor":{"prototype":1}}}]}', 'application/json', [
+      { pointer: '/subjects/0/metadata/constructor/prototype', message: `is a "prototype" key inside a "constructor" key, ${REASON}; rename either key` },
+    ]);
+    expect(await subjectsOf(projectId)).toEqual([]);
+  });
+
+  it('is refused as a CSV column, named by its place in the header, with the fix (a gold standard column names a task so); nothing is stored', async () => {
+    const { projectId, setId } = await newSet();
+    await expectRefused(setId, 'external_id,text,__proto__\ns1,x,y\n', 'text/csv', [{ pointer: '', message: `has a column named "__proto__" (column 3 of the header), ${REASON}; rename it` }]);
+    await expectRefused(setId, 'external_id,text,gold_standard___proto__\ns1,x,y\n', 'text/csv', [
+      { pointer: '', message: `has a column "gold_standard___proto__", for a task named "__proto__" (column 3 of the header), ${REASON}; rename it` },
+    ]);
+    expect(await subjectsOf(projectId)).toEqual([]);
+  });
+
+  it('is refused as a IIIF metadata label (a value in the manifest, a key once read), of the manifest or of a canvas, with the fix, not dropped; nothing is stored', async () => {
+    const { projectId, setId } = await newSet();
+    await expectRefused(setId, manifest({ items: [canvas(1), canvas(2, proto)] }), 'application/ld+json', [
+      { pointer: '/subjects/1/metadata/__proto__', message: `is a metadata pair labelled "__proto__", ${REASON}; rename the label (canvas 2 of the manifest, https://example.org/canvas/2)` },
+    ]);
+    await expectRefused(setId, manifest({ metadata: proto, items: [canvas(1)] }), 'application/json', [{ pointer: '', message: `has a metadata pair labelled "__proto__", ${REASON}; rename the label` }]);
+    // A key of the manifest itself, by its pointer, as in any JSON.
+    await expectRefused(setId, manifest({ items: [canvas(1)] }).replace('{"@context"', '{"__proto__":{"x":1},"@context"'), 'application/ld+json', [{ pointer: '/__proto__', message: `is a key named "__proto__", ${REASON}; rename it` }]);
+    expect(await subjectsOf(projectId)).toEqual([]);
+    // Another label is kept.
+    expect(await upload(setId, manifest({ items: [canvas(1, [{ label: 'Shelfmark', value: 'MS 1' }])] }), 'application/ld+json')).toMatchObject({ status: 201, body: { created: 1 } });
+    expect((await subjectsOf(projectId)).map((subject: { metadata: Record<string, unknown> }) => subject.metadata.Shelfmark)).toEqual(['MS 1']);
   });
 });

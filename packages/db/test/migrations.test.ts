@@ -9,6 +9,7 @@ import { GoldStandardOnHotRow1796038980497 } from '../src/migrations/17960389804
 import { SubjectForeignKeyIndexes1796990000000 } from '../src/migrations/1796990000000-SubjectForeignKeyIndexes';
 import { KeptForHold1797190000000 } from '../src/migrations/1797190000000-KeptForHold';
 import { AnnotationsList1797225000000 } from '../src/migrations/1797225000000-AnnotationsList';
+import { HiddenTagsRenormalised1797229000000 } from '../src/migrations/1797229000000-HiddenTagsRenormalised';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -178,6 +179,39 @@ describe('migrations', () => {
         "SELECT indexname FROM pg_indexes WHERE tablename = 'subject_workflow_status' AND (indexdef LIKE '%kept_for_hold%' OR indexdef LIKE '%unlinked%') ORDER BY 1",
       );
       expect(indexes).toEqual([{ indexname: 'subject_workflow_status_kept_for_hold_idx' }]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('rewrite the hidden tags stored before invisible characters and full-width letters were read away, keeping the first of two hidings of one tag', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(HiddenTagsRenormalised1797229000000)) });
+    await before.initialize();
+    // As the old rule stored them: NFC, lower case, so `ＳＰＡＭ` as `ｓｐａｍ` and `spam` with a zero-width space as it came.
+    const [{ workflow, a, b, user }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'renormalised', 'Tags', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+        s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', e FROM p, (VALUES ('a'), ('b')) x(e) RETURNING id, external_id),
+        h AS (INSERT INTO hidden_tags (workflow_id, subject_id, task, tag, hidden_by, reason, hidden_at)
+          SELECT w.id, s.id, 'T1', x.tag, u.id, x.reason, now() - x.age * interval '1 minute'
+          FROM w, u, s, (VALUES ('a', E'spam\u200b', 'first', 3), ('a', 'ｓｐａｍ', 'second', 2), ('a', 'food', 'ascii', 1), ('b', 'ｓｐａｍ', 'only', 1)) x(subject, tag, reason, age)
+          WHERE s.external_id = x.subject),
+        un AS (INSERT INTO unhidden_tags (workflow_id, subject_id, task, tag, hidden_by, hidden_at, unhidden_by)
+          SELECT w.id, s.id, 'T1', E'\u202eidiot', u.id, now(), u.id FROM w, u, s WHERE s.external_id = 'b')
+      SELECT (SELECT id FROM w) AS workflow, (SELECT id FROM s WHERE external_id = 'a') AS a, (SELECT id FROM s WHERE external_id = 'b') AS b, (SELECT id FROM u) AS user`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const hidden = await after.query('SELECT subject_id, tag, reason FROM hidden_tags WHERE workflow_id = $1 ORDER BY subject_id = $2 DESC, tag', [workflow, a]);
+      expect(hidden).toEqual([
+        { subject_id: a, tag: 'food', reason: 'ascii' },
+        { subject_id: a, tag: 'spam', reason: 'first' },
+        { subject_id: b, tag: 'spam', reason: 'only' },
+      ]);
+      expect(await after.query('SELECT tag, unhidden_by FROM unhidden_tags WHERE workflow_id = $1', [workflow])).toEqual([{ tag: 'idiot', unhidden_by: user }]);
     } finally {
       await after.destroy();
     }

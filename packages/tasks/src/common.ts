@@ -14,8 +14,12 @@ export interface NextField {
 
 /** Downloads list several answers or tags in one cell separated by it, so no value may hold it. */
 export const LIST_SEPARATOR = ';';
-export const withoutListSeparator = (schema: z.ZodString, what: string, instead: string) =>
-  schema.refine((value) => !value.includes(LIST_SEPARATOR), `cannot hold "${LIST_SEPARATOR}", which separates ${what} in downloads; ${instead}`);
+/** `schema`, refusing a value that holds the separator as `read` gives it (as written, or as tags are compared, where `；` is `;`). */
+export const withoutListSeparator = (schema: z.ZodString, what: string, instead: string, read?: (value: string) => string) =>
+  schema.refine(
+    (value) => !(read ? read(value) : value).includes(LIST_SEPARATOR),
+    `cannot hold "${LIST_SEPARATOR}"${read ? ' (nor a character read as one, such as the full-width "；")' : ''}, which separates ${what} in downloads; ${instead}`,
+  );
 
 /** A stable answer value: results are keyed by it, never by list position. */
 export const answerValueSchema = withoutListSeparator(z.string().trim().min(1).max(100), 'several answers', 'use another character');
@@ -42,6 +46,34 @@ export function* numbersNotKept(value: unknown, path: (string | number)[] = []):
     for (const [key, item] of Object.entries(value)) yield* numbersNotKept(item, [...path, key]);
   }
 }
+
+/**
+ * What a one-line text (a name, a title) may not hold, each with what to do instead: a line break (a mail that quotes
+ * the text could be rewritten from there on: a display name that "ends" a greeting and goes on with a message of its
+ * own), a tab or another control character (C0, DEL, C1), and the bidirectional controls that make text show in
+ * another order than it is stored (embeddings, overrides and isolates; the direction marks a right-to-left name may
+ * need, U+200E, U+200F and U+061C, are kept).
+ */
+const NOT_ON_ONE_LINE: [RegExp, (found: string) => string][] = [
+  [/[\n\r\v\f\u0085\u2028\u2029]/u, (found) => `holds a line break (${codePoint(found)}); write it on one line`],
+  [/\t/u, () => 'holds a tab (U+0009); use a space'],
+  [/\p{Cc}/u, (found) => `holds the control character ${codePoint(found)}, which shows nothing; remove it`],
+  [/[\u202a-\u202e\u2066-\u2069]/u, (found) => `holds the bidirectional control ${codePoint(found)}, which makes the text show in another order than it is written; remove it`],
+];
+
+const codePoint = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * `schema`, for a text on one line (a display name, a project's title, a workflow's or subject set's name): refused,
+ * naming the first character it may not hold (`NOT_ON_ONE_LINE`) and what to do.
+ */
+export const singleLine = <Schema extends z.ZodType<string>>(schema: Schema) =>
+  schema.superRefine((text, ctx) => {
+    for (const [refused, say] of NOT_ON_ONE_LINE) {
+      const found = refused.exec(text);
+      if (found) return ctx.addIssue({ code: 'custom', message: say(found[0]) });
+    }
+  });
 
 export const labelSchema = z.string().trim().min(1).max(1000);
 export const helpSchema = z.string().max(20_000).optional();

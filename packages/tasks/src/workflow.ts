@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelSchema, type NextField, taskKeySchema } from './common';
+import { labelSchema, type NextField, singleLine, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
 import { consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
 import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
@@ -7,7 +7,7 @@ import { singleAlgorithm } from './single/single';
 
 /** One step of a workflow's tutorial, written by its researchers: a title and a body in markdown. */
 export const tutorialStepSchema = z.strictObject({
-  title: labelSchema,
+  title: singleLine(labelSchema),
   body: z.string().trim().min(1).max(20_000),
 });
 export type TutorialStep = z.infer<typeof tutorialStepSchema>;
@@ -74,7 +74,7 @@ export function columnClash({ other, column }: { other: string; column: string }
 export const MOST_TASKS = 100;
 
 export const workflowDefinitionSchema = z.strictObject({
-  name: labelSchema,
+  name: singleLine(labelSchema),
   firstTask: taskKeySchema,
   tasks: z
     .record(taskKeySchema, taskSchema)

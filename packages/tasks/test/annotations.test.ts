@@ -91,6 +91,23 @@ describe('annotations', () => {
     expect(sameTag('caf\u00e9', 'CAFE\u0301')).toBe(true);
   });
 
+  it('tells one tag however it is written: without invisible characters, full-width letters as letters (round 13a F5)', () => {
+    // Zero-width space, soft hyphen, zero-width joiner, a right-to-left override, a byte-order mark, a variation selector.
+    for (const variant of ['spam\u200b', 's\u00adpam', 'sp\u200dam', '\u202espam', '\ufeffspam', 'spam\ufe0f', 'ｓｐａｍ', 'ＳＰＡＭ', ' spam\u3000']) {
+      expect([variant, sameTag(variant, 'spam')]).toEqual([variant, true]);
+    }
+    expect(tidyTag('Old\u2003\u200bHarbour\u00a0')).toBe('Old Harbour');
+    expect(tidyTag('ﬁsh')).toBe('fish');
+    expect(sameTag('spam', 'spasm')).toBe(false);
+    const tagging = workflowDefinitionSchema.parse({ name: 'Tags', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag' } } });
+    const result = validateAnnotations(tagging, [{ task: 'T0', value: { add: ['spam', 'spam\u200b', '\u200b\u2060', 'horse；cart'] } }]);
+    expect(result.ok ? [] : result.errors).toEqual([
+      { pointer: '/annotations/0/value/add/2', message: expect.stringContaining('holds only characters that show nothing') },
+      { pointer: '/annotations/0/value/add/3', message: expect.stringContaining('cannot hold ";"') },
+      { pointer: '/annotations/0/value/add/1', message: expect.stringContaining('is added twice') },
+    ]);
+  });
+
   it('reads a tagging value with lists missing or holding other things as its tags only, and tells one tag however it is spaced or cased', () => {
     expect(taggingListsOf({ add: ['ship', 3, null], down: 'cart' })).toEqual({ add: ['ship'], up: [], down: [] });
     expect(taggingListsOf(undefined)).toEqual({ add: [], up: [], down: [] });

@@ -77,10 +77,22 @@ export const contentTypes: Record<ExportFormat, string> = {
 const FORMULA = /^[=+\-@\t\r]/;
 
 /**
- * A CSV cell that a spreadsheet will show as text: a volunteer's transcription or tag such as `=HYPERLINK(…)` gets a
- * leading apostrophe (OWASP's advice against CSV injection). Numbers such as `-5` stay as they are.
+ * Where a spreadsheet set to a language whose list separator is `;` (German, French, Dutch… Excel on such a computer
+ * opens a comma-separated file that way) splits an unquoted cell into several: at every `;`, which is also how the
+ * downloads join several answers or tags in one cell (`LIST_SEPARATOR`).
  */
-const asSpreadsheetText = (value: string) => (FORMULA.test(value) && !Number.isFinite(Number(value)) ? `'${value}` : value);
+const LOCALE_SEPARATOR = ';';
+
+/** A value a spreadsheet would run as a formula gets a leading apostrophe; a number such as `-5` stays as it is. */
+const guarded = (value: string) => (FORMULA.test(value) && !Number.isFinite(Number(value)) ? `'${value}` : value);
+
+/**
+ * A CSV cell that a spreadsheet will show as text: a volunteer's transcription or tag such as `=HYPERLINK(…)` gets a
+ * leading apostrophe (OWASP's advice against CSV injection), and so does every part of the cell after a `;`, which a
+ * spreadsheet in a `;` locale opens as a cell of its own (`horse;=HYPERLINK(…)`, tags joined, is
+ * `horse;'=HYPERLINK(…)`). Numbers such as `-5` stay as they are.
+ */
+const asSpreadsheetText = (value: string) => value.split(LOCALE_SEPARATOR).map(guarded).join(LOCALE_SEPARATOR);
 
 /**
  * Serialises flat records as they stream from the database, with the same columns in every format. CSV leaves a

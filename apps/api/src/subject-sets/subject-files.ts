@@ -3,6 +3,7 @@ import { upgrade } from '@iiif/parser/upgrader';
 import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation } from '@chorus/tasks';
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
+import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
 import { MAX_SUBJECTS_PER_CALL } from './dto/subject-set.dto';
 
 /** Columns a CSV file may have: metadata enough for any collection. */
@@ -74,7 +75,11 @@ function namedColumns(header: string[]): string[] {
   return header.map((written, index) => {
     if (!written.trim()) throw new Error(`column ${index + 1} of the header has no name: name it, or delete the column (a separator at the end of the header makes one)`);
     const column = knownColumn(written);
-    if (column === '__proto__') throw new Error('"__proto__" is not a usable column name');
+    // A column is a metadata key, or (`gold_standard_<task>`) a task's key in the gold standard.
+    if (column.replace(/^gold_standard_/, '') === PROTOTYPE_KEY) {
+      const named = column === PROTOTYPE_KEY ? `a column named "${written}"` : `a column "${written}", for a task named "${PROTOTYPE_KEY}"`;
+      throw new UnreadableSubjectFile({ pointer: '', message: `has ${named} (column ${index + 1} of the header), ${PROTOTYPE_KEY_REASON}; rename it` });
+    }
     const before = seen.get(column);
     if (before !== undefined) {
       throw new Error(before === written ? `the column "${column}" appears twice; every column needs its own name` : `the columns "${before}" and "${written}" both name ${column}; keep one`);
@@ -161,6 +166,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
       to: MAX_SUBJECTS_PER_CALL + 1,
     });
   } catch (error) {
+    if (error instanceof UnreadableSubjectFile) throw error;
     throw unreadable(error as CsvError);
   }
   const columns = rows[0] ? Object.keys(rows[0].record).length : 0;
@@ -347,14 +353,18 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
   const valuesOf = (value: unknown) => textsOf(value).map((text) => plainText(text, version2));
   const manifestLabel = textOf(manifest.label);
   const errors: FieldError[] = [];
+  const manifestPairs = descriptivePairs(manifest, valuesOf);
+  if (Object.hasOwn(manifestPairs, PROTOTYPE_KEY)) errors.push({ pointer: '', message: `has a metadata pair labelled "${PROTOTYPE_KEY}", ${PROTOTYPE_KEY_REASON}; rename the label` });
   const subjects = resources(manifest.items).map((canvas, index): SubjectInput => {
+    const pairs = descriptivePairs(canvas, valuesOf);
+    if (Object.hasOwn(pairs, PROTOTYPE_KEY)) errors.push({ pointer: `/subjects/${index}/metadata/${PROTOTYPE_KEY}`, message: `is a metadata pair labelled "${PROTOTYPE_KEY}", ${PROTOTYPE_KEY_REASON}; rename the label` });
     const painted = paintedBodies(canvas);
     const media = painted.filter(isMedia);
     if (!media.length) errors.push({ pointer: `/subjects/${index}/locations`, message: unshowable(painted) });
     return {
       ...(idOf(canvas) ? { externalId: idOf(canvas) } : {}),
       locations: locationsOf(media, (resource) => summaryOf(resource, valuesOf) ?? summaryOf(canvas, valuesOf)),
-      metadata: { ...descriptivePairs(manifest, valuesOf), ...descriptivePairs(canvas, valuesOf), manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
+      metadata: { ...manifestPairs, ...pairs, manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
     };
   });
   if (!subjects.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF manifest without canvases (items, or in version 2 a sequence\'s canvases): there is nothing in it to classify' });

@@ -5,21 +5,32 @@ import type { FieldError } from '../pointer';
 /** The longest tag, in characters. */
 export const MOST_TAG_LENGTH = 100;
 
-export const tagSchema = withoutListSeparator(z.string().trim().min(1).max(MOST_TAG_LENGTH), 'tags', 'send each tag on its own');
+/**
+ * Characters that show nothing (zero-width spaces and joiners, soft hyphens, bidirectional marks and overrides,
+ * variation selectors…): a tag with one added looks the same and is the same tag.
+ */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 
 /**
- * A tag as a volunteer means it: trimmed, inner spaces collapsed, its accents composed (NFC: `é` typed as `e` and a
- * combining accent, as some keyboards send it, is the same tag as `é`), its case kept.
+ * A tag as a volunteer means it, the one rule for what is submitted, hidden and matched: its characters in their
+ * compatibility form (NFKC: full-width `ｓｐａｍ` is `spam`, `ﬁ` is `fi`, `é` typed as `e` and a combining accent is
+ * `é`), without the characters that show nothing (`INVISIBLE`), trimmed, inner spaces collapsed, its case kept.
+ * Invisible characters go before and after NFKC, which can make one (a half-width Hangul filler).
  */
-export const tidyTag = (tag: string) => tag.normalize('NFC').trim().replace(/\s+/gu, ' ');
+export const tidyTag = (tag: string) => tag.replace(INVISIBLE, '').normalize('NFKC').replace(INVISIBLE, '').trim().replace(/\s+/gu, ' ');
 
-/** A tag as consensus, feedback and validation compare it: tidied, lower case. */
+export const tagSchema = withoutListSeparator(z.string().trim().min(1).max(MOST_TAG_LENGTH), 'tags', 'send each tag on its own', tidyTag).refine(
+  (tag) => tag === '' || tidyTag(tag) !== '', // an empty tag is refused as empty
+  'holds only characters that show nothing (zero-width spaces, joiners, direction marks); type the tag in letters, digits or symbols',
+);
+
+/** A tag as consensus, feedback, validation and hiding compare it: tidied, lower case. */
 export const normaliseTag = (tag: string) => tidyTag(tag).toLowerCase();
 
 /** Whether two tags are the same tag, as consensus counts them. */
 export const sameTag = (a: string, b: string) => normaliseTag(a) === normaliseTag(b);
 
-const SAME_TAG = 'tags are compared without case, extra spaces or how their accents are typed';
+const SAME_TAG = 'tags are compared without case, extra spaces, invisible characters or how their letters and accents are typed (full-width letters are letters)';
 
 export const taggingTaskSchema = z.strictObject({
   type: z.literal('tagging'),

@@ -1,4 +1,5 @@
 import { ACCOUNT_LIMITS } from '@chorus/client';
+import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 
 /** An email as accounts are found by it (and sign-in attempts counted): without spaces at either end, in lower case. */
@@ -13,7 +14,7 @@ export const newPasswordSchema = z
   .max(ACCOUNT_LIMITS.passwordMaxLength);
 /** A password as typed to prove who one is (any length a new one may have had). */
 export const givenPasswordSchema = z.string().max(ACCOUNT_LIMITS.passwordMaxLength);
-export const displayNameSchema = z.string().trim().min(1).max(ACCOUNT_LIMITS.displayNameLength);
+export const displayNameSchema = singleLine(z.string().trim().min(1).max(ACCOUNT_LIMITS.displayNameLength));
 
 export const registerSchema = z.strictObject({
   email: emailSchema,

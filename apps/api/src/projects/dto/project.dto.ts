@@ -1,4 +1,5 @@
 import { projectStatusSchema } from '@chorus/client';
+import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 
 /** A project's id, which `/projects/:id` tells from a slug by this shape. */
@@ -12,7 +13,7 @@ const slugSchema = z
   .refine((slug) => !UUID_SHAPED.test(slug), 'has the shape of a project id (a UUID), so /projects/<slug> would look for a project with that id; add a word to it');
 
 export const createProjectSchema = z.strictObject({
-  title: z.string().trim().min(1).max(200),
+  title: singleLine(z.string().trim().min(1).max(200)),
   slug: slugSchema.optional(),
   description: z.string().max(20_000).default(''),
   fieldGuide: z.string().max(200_000).default(''),
@@ -22,7 +23,7 @@ export const createProjectSchema = z.strictObject({
 export type CreateProjectInput = z.infer<typeof createProjectSchema>;
 
 export const updateProjectSchema = z.strictObject({
-  title: z.string().trim().min(1).max(200).optional(),
+  title: singleLine(z.string().trim().min(1).max(200)).optional(),
   /** A new address; the old one still leads to the project until another project takes it. */
   slug: slugSchema.optional(),
   description: z.string().max(20_000).optional(),

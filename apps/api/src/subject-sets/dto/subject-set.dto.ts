@@ -1,10 +1,10 @@
-import { subjectInputSchema } from '@chorus/tasks';
+import { singleLine, subjectInputSchema } from '@chorus/tasks';
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
 
 export const MAX_SUBJECTS_PER_CALL = 10_000;
 
-export const createSubjectSetSchema = z.strictObject({ name: z.string().trim().min(1).max(200) });
+export const createSubjectSetSchema = z.strictObject({ name: singleLine(z.string().trim().min(1).max(200)) });
 export type CreateSubjectSetInput = z.infer<typeof createSubjectSetSchema>;
 
 /** Where a page of a set's subjects starts: after the subject at this place in the set (the `next` of the page before). */
