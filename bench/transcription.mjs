@@ -3,10 +3,15 @@
 // against the same with the rule replayed from the first answer and nothing reused (what it did before session 20),
 // measured in the same run. Every answer is a transcription of the
 // same page, its lines broken in other places and one word in a hundred mistyped, as volunteers' are.
-//   pnpm build && node bench/transcription.mjs [--words=300,2000] [--answers=10,20]
-import { findRetirement, reduceSubject } from '../packages/consensus/dist/index.js';
+//   pnpm build && node bench/transcription.mjs [--words=300,2000] [--answers=10,20] [--worst=5] [--runs=3] [--consensus=path/to/consensus/dist]
+// Then the worst case of what volunteers (or guests) may send (round 13a F10): five transcriptions of the default
+// `maxLength` (20,000 characters) that are not of one page, against a baseline in the same run: five transcriptions of
+// one page at that length, broken into lines differently, which every build must align in full. `--consensus` measures
+// another build of packages/consensus (an earlier commit's, built in a worktree) with the same texts.
 import { workflowDefinitionSchema } from '../packages/tasks/dist/index.js';
 
+const consensusDist = process.argv.find((arg) => arg.startsWith('--consensus='))?.split('=')[1];
+const { findRetirement, reduceSubject, transcriptionConsensus } = await import(consensusDist ? `${new URL(`file://${consensusDist.startsWith('/') ? '' : `${process.cwd()}/`}${consensusDist}/index.js`)}` : '../packages/consensus/dist/index.js');
 const option = (name, fallback) => (process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback).split(',').map(Number);
 const VOCABULARY = ['the', 'ship', 'sailed', 'from', 'Bristol', 'on', 'Monday', 'with', 'a', 'cargo', 'of', 'wool', 'for', 'Lisbon'];
 
@@ -61,4 +66,47 @@ for (const words of option('words', '300,2000')) {
     });
     console.log(`| ${words} | ${answers} | ${now.toFixed(0)} | ${before.toFixed(0)} | ${(now / before).toFixed(2)} |`);
   }
+}
+
+/** Seeded random numbers (mulberry32). */
+function random(seed) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const MAX_LENGTH = 20_000;
+const next = random(13);
+const randomWord = (length = 3 + Math.floor(next() * 7)) => Array.from({ length }, () => String.fromCharCode(97 + Math.floor(next() * 26))).join('');
+const upTo = (length, word, separator = () => ' ') => {
+  let text = '';
+  for (let i = 1; text.length < length - 30; i++) text += word(i) + separator(i);
+  return text.trim();
+};
+const page = upTo(MAX_LENGTH - 200, () => randomWord()).split(' ');
+const shared = upTo(3_000, () => randomWord());
+const cases = {
+  'baseline: five of one page, one word in fifty mistyped, lines broken differently': (v) =>
+    page.map((word, i) => (i % 50 === v * 7 ? `${word}x` : word) + ((i + v) % (8 + v) === 0 ? '\n' : ' ')).join('').trim(),
+  'five of random words, none alike (set aside)': (v) => upTo(MAX_LENGTH, () => randomWord(), (i) => (i % (6 + v) === 0 ? '\n' : ' ')),
+  'five that share their first 3,000 characters, then one-letter or 25-letter words (over the budget)': (v) => `${shared} ${upTo(MAX_LENGTH - shared.length, () => (v % 2 ? randomWord(1) : randomWord(25)))}`,
+  'five single words of 20,000 letters': () => randomWord(MAX_LENGTH),
+};
+const worst = option('worst', '5')[0];
+const runs = option('runs', '3')[0];
+console.log();
+console.log(`| ${worst} transcriptions of ${MAX_LENGTH.toLocaleString('en')} characters | ms (median of ${runs}) | vs baseline | setAside | overBudget | lowConsensus |`);
+console.log('|---|---:|---:|---:|---:|---:|');
+let baseline;
+for (const [name, text] of Object.entries(cases)) {
+  const texts = Array.from({ length: worst }, (_, v) => text(v));
+  let result;
+  const ms = timed(() => {
+    result = transcriptionConsensus(texts);
+  }, runs);
+  baseline ??= ms;
+  console.log(`| ${name} | ${ms.toFixed(0)} | ${(ms / baseline).toFixed(2)} | ${result.setAside ?? '—'} | ${result.overBudget ?? '—'} | ${result.lowConsensus} |`);
 }

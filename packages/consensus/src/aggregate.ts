@@ -4,7 +4,7 @@ import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceMultiple } from './multiple';
 import { symmetricPosterior } from './posterior';
 import { type TaggingVote, reduceTagging } from './tagging';
-import { LOW_CONSENSUS_BELOW, transcriptionConsensus } from './transcription';
+import { LOW_CONSENSUS_BELOW, type WorkBudget, transcriptionConsensus } from './transcription';
 import { type RetirementDecision, type RetirementState, classificationsNeededAtMost, decideRetirement } from './retirement';
 import { pluralityVote } from './vote';
 
@@ -29,6 +29,11 @@ export interface ReduceOptions {
    * twice (a second or more each). One map serves one subject under one definition and one set of skills.
    */
   reduced?: Map<string, TaskConsensus>;
+  /**
+   * The work one subject's transcription consensus may do, shared by its retirement replay and its consensus (the
+   * worker gives each subject one, `new WorkBudget(answers)`); without it, each consensus has its own.
+   */
+  work?: WorkBudget;
 }
 
 export interface TaskConsensus {
@@ -96,9 +101,9 @@ function reduceMultipleTask(key: string, task: MultipleTask, classifications: re
   return { task: key, answer: votes.length ? selected.map((a) => a.answer).join(LIST_SEPARATOR) : null, agreement, votes: votes.length, algorithm: 'binary-vote-per-answer', parameters: { threshold: 0.5 }, result: { answers: perAnswer, selected: selected.map((a) => a.answer) } };
 }
 
-function reduceTranscriptionTask(key: string, task: TranscriptionTask, classifications: readonly ClassificationRecord[]): TaskConsensus {
+function reduceTranscriptionTask(key: string, task: TranscriptionTask, classifications: readonly ClassificationRecord[], work?: WorkBudget): TaskConsensus {
   const texts = valuesOf(key, classifications).filter((v) => typeof v.value === 'string').map((v) => v.value as string);
-  const consensus = transcriptionConsensus(texts, { textTags: task.textTags });
+  const consensus = transcriptionConsensus(texts, { textTags: task.textTags, budget: work });
   return { task: key, answer: texts.length ? consensus.text : null, agreement: texts.length ? consensus.score : null, votes: texts.length, algorithm: 'word-alignment-vote', parameters: { lowConsensusBelow: LOW_CONSENSUS_BELOW }, result: { ...consensus } };
 }
 
@@ -142,7 +147,7 @@ function reduceTaskAnew(definition: WorkflowDefinition, key: string, task: Task,
     case 'multiple':
       return reduceMultipleTask(key, task, classifications);
     case 'transcription':
-      return reduceTranscriptionTask(key, task, classifications);
+      return reduceTranscriptionTask(key, task, classifications, options.work);
     case 'close-reading':
       return reduceCloseReadingTask(key, task, classifications);
     case 'tagging':

@@ -9,6 +9,82 @@ export type SubstitutionCost = (word: string, slot: Slot) => number;
 
 const exactCost: SubstitutionCost = (word, slot) => (slot.has(word) ? 0 : 1);
 
+/**
+ * The work a transcription consensus may do per transcription, counted in cells of its dynamic programmes (the word
+ * alignment, the line-break and tag alignments), so that what
+ * volunteers send (or guests, who need no account) bounds it whatever they type: five dissimilar 20,000-character
+ * texts once took 23 s in one synchronous call of the worker. Five transcriptions of one page at the default
+ * `maxLength` (20,000 characters, about 3,000 words), broken into lines differently, use about 2.2 million cells, under
+ * the 3 million five may use; twenty of 2,000 words about 9 million of 12. See `bench/transcription.mjs`.
+ */
+export const TRANSCRIPTION_WORK_CELLS_EACH = 600_000;
+
+/**
+ * Work counted against a limit (by default `TRANSCRIPTION_WORK_CELLS_EACH` for each of `transcriptions`); `spend`
+ * throws `OverBudget` once the limit is passed. One budget may serve several consensus computations of one subject (its
+ * retirement replay and its consensus, see `ReduceOptions.work`).
+ */
+export class WorkBudget {
+  /** Cells granted so far: never more than `limit`, since work is asked for before it is done. */
+  used = 0;
+  /** Work was refused: the consensus fell back to the cheaper one (and later ones using this budget do at once). */
+  exhausted = false;
+  readonly limit: number;
+
+  constructor(transcriptions: number, limit = TRANSCRIPTION_WORK_CELLS_EACH * Math.max(2, transcriptions)) {
+    this.limit = limit;
+  }
+
+  spend(cells: number): void {
+    if (this.exhausted || this.used + cells > this.limit) {
+      this.exhausted = true;
+      throw new OverBudget();
+    }
+    this.used += cells;
+  }
+}
+
+/** Thrown by `WorkBudget.spend` and caught by `transcriptionConsensus`, which falls back to a cheaper consensus. */
+class OverBudget extends Error {}
+
+/**
+ * Words longer than this are compared whole, not by their characters: no word of a page is, and two 20,000-character
+ * "words" would cost 400 million cells each time they meet.
+ */
+const LONGEST_NEAR_MATCH = 64;
+
+/** Two rows of the character distance of short words, reused so that no call allocates. */
+const previousRow = new Int32Array(4 * LONGEST_NEAR_MATCH + 1);
+const currentRow = new Int32Array(4 * LONGEST_NEAR_MATCH + 1);
+
+const isAscii = (text: string) => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+};
+
+/** An ASCII code in lower case. */
+const folded = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
+
+/**
+ * `levenshtein` of two short words in lower case, in the rows above: ASCII letters are folded as they are compared,
+ * other words lowered first (a letter may then take up to three code units).
+ */
+function caseFoldedDistance(a: string, b: string): number {
+  if (!isAscii(a) || !isAscii(b)) [a, b] = [a.toLowerCase(), b.toLowerCase()];
+  if (b.length >= previousRow.length) return levenshtein(a, b);
+  let [previous, current] = [previousRow, currentRow];
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    const code = folded(a.charCodeAt(i - 1));
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (code === folded(b.charCodeAt(j - 1)) ? 0 : 1));
+    }
+    [previous, current] = [current, previous];
+  }
+  return previous[b.length]!;
+}
+
 const wordDistances = new Map<string, Map<string, number>>();
 
 /** The memo of `word`'s distances to other words (cleared when it holds many words, so it cannot grow without end). */
@@ -22,13 +98,17 @@ function distancesFrom(word: string): Map<string, number> {
   return row;
 }
 
-/** Normalised character distance of two words, memoised (in `row`, `a`'s) because alignment asks for the same pairs again and again. */
+/**
+ * Normalised character distance of two words, in lower case, memoised (in `row`, `a`'s) because alignment asks for the
+ * same pairs again and again in a page's vocabulary.
+ */
 function wordDistance(a: string, b: string, row = distancesFrom(a)): number {
+  if (a === b) return 0;
   const longer = Math.max(a.length, b.length);
-  if (Math.abs(a.length - b.length) >= longer / 2) return 1;
+  if (Math.abs(a.length - b.length) >= longer / 2 || longer > LONGEST_NEAR_MATCH) return 1;
   let distance = row.get(b);
   if (distance === undefined) {
-    distance = levenshtein(a.toLowerCase(), b.toLowerCase()) / longer;
+    distance = caseFoldedDistance(a, b) / longer;
     row.set(b, distance);
   }
   return distance;
@@ -84,6 +164,7 @@ function align(
   sources: number,
   cost: SubstitutionCost,
   band: number,
+  budget?: WorkBudget,
 ): { slots: Slot[]; ends?: LineEnds } {
   const { slots } = network;
   const [n, m] = [hypothesis.length, slots.length];
@@ -92,6 +173,8 @@ function align(
   // 1 where a word inserted after the first j slots would be a gap inside a line of the network.
   const insideSlotLine = Uint8Array.from(slotEnds, (end) => (end ? 0 : 1));
   const width = Math.min(m + 1, 2 * band + 1);
+  // Counted before anything is allocated: a band too wide for the budget is never filled.
+  budget?.spend((n + 1) * width);
   const offset = (i: number) => (width === m + 1 ? 0 : Math.round((i * m) / Math.max(n, 1)) - band);
   const distance = new Float64Array((n + 1) * width).fill(Infinity);
   // Gaps inside a line on the way to each cell: the tie-break between alignments of the same distance.
@@ -118,18 +201,21 @@ function align(
       else if (i > 0) {
         const slot = slots[j - 1]!;
         const diagonal = cellAt(i - 1, previousOff, j - 1);
-        best = diagonal < 0 ? Infinity : distance[diagonal]! + cost(word, slot);
-        bestGaps = diagonal < 0 ? 0 : gaps[diagonal]!;
         const deletion = (k > 0 ? distance[here - 1]! : Infinity) + (slot.has('') ? 0 : 1);
         const deletionGaps = (k > 0 ? gaps[here - 1]! : 0) + deletionGap;
+        const above = cellAt(i - 1, previousOff, j);
+        const insertion = above < 0 ? Infinity : distance[above]! + 1;
+        const insertionGaps = above < 0 ? 0 : gaps[above]! + insideSlotLine[j]!;
+        // A substitution never costs less than nothing: from a cell dearer than a gap here it cannot win, so its cost (a
+        // word's distance to the slot's) is not asked for. Most cells of a band are such, and the result is the same.
+        const diagonalFrom = diagonal < 0 ? Infinity : distance[diagonal]!;
+        best = diagonalFrom > Math.min(deletion, insertion) ? Infinity : diagonalFrom + cost(word, slot);
+        bestGaps = diagonal < 0 ? 0 : gaps[diagonal]!;
         if (deletion < best || (deletion === best && deletionGaps < bestGaps)) {
           best = deletion;
           bestGaps = deletionGaps;
           step = DELETE;
         }
-        const above = cellAt(i - 1, previousOff, j);
-        const insertion = above < 0 ? Infinity : distance[above]! + 1;
-        const insertionGaps = above < 0 ? 0 : gaps[above]! + insideSlotLine[j]!;
         if (insertion < best || (insertion === best && insertionGaps < bestGaps)) {
           best = insertion;
           bestGaps = insertionGaps;
@@ -159,12 +245,18 @@ function align(
  * Builds the word transition network of tokenised hypotheses, aligning them in the given order. With the line ends of
  * every hypothesis (`lineEndsOf`), alignments of the same cost keep lines whole (see `align`).
  */
-export function wordTransitionNetwork(hypotheses: readonly (readonly string[])[], cost: SubstitutionCost = exactCost, band = Infinity, lineEnds?: readonly LineEnds[]): Slot[] {
+export function wordTransitionNetwork(
+  hypotheses: readonly (readonly string[])[],
+  cost: SubstitutionCost = exactCost,
+  band = Infinity,
+  lineEnds?: readonly LineEnds[],
+  budget?: WorkBudget,
+): Slot[] {
   if (hypotheses.length === 0) return [];
   let network: { slots: Slot[]; ends?: LineEnds } = { slots: hypotheses[0]!.map((word) => new Map([[word, 1]])), ends: lineEnds?.[0] };
   for (let index = 1; index < hypotheses.length; index++) {
     const hypothesis = hypotheses[index]!;
-    network = align(network, hypothesis, lineEnds?.[index], index, cost, Math.max(band, Math.abs(hypothesis.length - network.slots.length) + band));
+    network = align(network, hypothesis, lineEnds?.[index], index, cost, Math.max(band, Math.abs(hypothesis.length - network.slots.length) + band), budget);
   }
   return network.slots;
 }
@@ -220,9 +312,23 @@ export interface TranscriptionConsensus {
   breaks: LineBreakSlot[];
   /** Mean share of transcriptions that agree with the decision of each slot: those of `lines` and of `breaks`. */
   score: number;
-  /** Worth a review: fewer than `minTranscriptions`, a score below `lowConsensusBelow`, or a slot of `lines` without a majority. */
+  /**
+   * Worth a review: fewer than `minTranscriptions`, a score below `lowConsensusBelow`, a slot of `lines` without a
+   * majority, or a consensus that is not a full alignment (`overBudget`).
+   */
   lowConsensus: boolean;
   transcriptions: number;
+  /**
+   * Long transcriptions set aside before aligning, as sharing too few pairs of words with the others to be of the same
+   * text (`SIMILAR_AT_LEAST`): counted in `transcriptions` and in every slot's agreement (as no word there), not aligned.
+   */
+  setAside: number;
+  /**
+   * The alignment would have passed its work budget (`TRANSCRIPTION_WORK_CELLS_EACH` per transcription): the consensus is then the transcription
+   * most like the others, each word's agreement the share of the transcriptions that have that word anywhere, and
+   * `lowConsensus` is set.
+   */
+  overBudget: boolean;
 }
 
 /** The score below which a transcription's consensus is flagged for review (`lowConsensus`), unless told otherwise. */
@@ -234,20 +340,80 @@ export interface TranscriptionOptions {
   minTranscriptions?: number;
   /** The task's text tags (`textTags`), voted on apart from the words; other bracketed text is part of the words. */
   textTags?: readonly string[];
+  /** The work this consensus may do (`new WorkBudget(texts.length)` by default); one budget may serve several consensus computations. */
+  budget?: WorkBudget;
 }
+
+/** Texts of more words than this (the longest of a subject's) are aligned within a band, and dissimilar ones set aside. */
+const LONG_TEXT_WORDS = 200;
+
+/**
+ * Of long transcriptions, those whose pairs of adjacent words (lower case) have a Dice coefficient below this with the
+ * transcription most like the others are set aside, not aligned: transcriptions of one page share most of their word
+ * pairs (one with a fifth of its words wrong still shares about three fifths), texts of other pages or random letters
+ * almost none, and aligning them costs the most (their band grows with the difference in length). Short texts are
+ * always aligned, so the real-data evaluations (single sentences) are untouched by it.
+ */
+const SIMILAR_AT_LEAST = 0.2;
 
 /** Long texts are aligned within a band around the diagonal; short ones exactly. */
-function bandFor(tokenised: readonly string[][]): number {
-  return Math.max(...tokenised.map((t) => t.length)) > 200 ? 40 : Infinity;
+function bandFor(tokenised: readonly (readonly string[])[]): number {
+  return Math.max(...tokenised.map((t) => t.length)) > LONG_TEXT_WORDS ? 40 : Infinity;
 }
 
-/** Centre-star order: the transcription closest to all others first, then the others by distance to it. */
+/** Each text's set of pairs of adjacent words, in lower case: linear in its length. */
+function wordPairs(tokenised: readonly (readonly string[])[]): Set<string>[] {
+  return tokenised.map((text) => {
+    const pairs = new Set<string>();
+    for (let i = 1; i < text.length; i++) pairs.add(`${text[i - 1]!.toLowerCase()} ${text[i]!.toLowerCase()}`);
+    return pairs;
+  });
+}
+
+/** Dice coefficient of two sets (1 for two empty ones). */
+function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (!a.size && !b.size) return 1;
+  const [small, large] = a.size < b.size ? [a, b] : [b, a];
+  let shared = 0;
+  for (const pair of small) if (large.has(pair)) shared += 1;
+  return (2 * shared) / (a.size + b.size);
+}
+
+/**
+ * The transcription most like the others by shared word pairs (the most others at `SIMILAR_AT_LEAST` or more, then the
+ * greatest sum of similarities, then the first), and which transcriptions are like it: linear in the texts' length for
+ * each pair of transcriptions, with no alignment.
+ */
+function mostAlike(tokenised: readonly (readonly string[])[]): { centre: number; alike: boolean[]; similarity: number[][] } {
+  const pairs = wordPairs(tokenised);
+  const similarity = tokenised.map(() => new Array<number>(tokenised.length).fill(1));
+  for (let a = 0; a < tokenised.length; a++) for (let b = a + 1; b < tokenised.length; b++) similarity[a]![b] = similarity[b]![a] = dice(pairs[a]!, pairs[b]!);
+  const alikeCount = similarity.map((row) => row.filter((value) => value >= SIMILAR_AT_LEAST).length);
+  const total = similarity.map((row) => row.reduce((x, y) => x + y, 0));
+  let centre = 0;
+  for (let i = 1; i < tokenised.length; i++) {
+    if (alikeCount[i]! > alikeCount[centre]! || (alikeCount[i] === alikeCount[centre] && total[i]! > total[centre]!)) centre = i;
+  }
+  return { centre, alike: similarity[centre]!.map((value) => value >= SIMILAR_AT_LEAST), similarity };
+}
+
+/**
+ * Centre-star order: the transcription closest to all others first, then the others by distance to it. Of long texts,
+ * closest by the word pairs they share (`mostAlike`), linear in their length: their edit distances, all pairs of them,
+ * cost more than aligning them. Short texts' distances (at most 201 × 201 cells a pair) are not counted in the budget.
+ */
 function centreStarOrder(tokenised: readonly string[][]): number[] {
   const band = bandFor(tokenised);
+  if (band !== Infinity) {
+    const { centre, similarity } = mostAlike(tokenised);
+    const rest = tokenised.map((_, i) => i).filter((i) => i !== centre);
+    rest.sort((a, b) => similarity[centre]![b]! - similarity[centre]![a]! || a - b);
+    return [centre, ...rest];
+  }
   const distances = tokenised.map(() => new Array<number>(tokenised.length).fill(0));
   for (let a = 0; a < tokenised.length; a++) {
     for (let b = a + 1; b < tokenised.length; b++) {
-      distances[a]![b] = distances[b]![a] = levenshtein(tokenised[a]!, tokenised[b]!, Math.max(band, Math.abs(tokenised[a]!.length - tokenised[b]!.length) + band));
+      distances[a]![b] = distances[b]![a] = levenshtein(tokenised[a]!, tokenised[b]!);
     }
   }
   const totals = distances.map((row) => row.reduce((x, y) => x + y, 0));
@@ -273,10 +439,10 @@ function consensusSlot(slot: Slot, n: number): { word: string; count: number; va
 /** A slot most transcriptions fill with a word (the others are kept in `lines` for their variants). */
 const isWord = (slot: ConsensusWord) => slot.word !== '';
 
-function alignLines(lines: readonly string[][], lineEnds?: readonly LineEnds[]): { words: ConsensusWord[]; agreements: number[] } {
-  const n = lines.length;
+/** Aligns `lines` (one from each transcription aligned); `n` counts those set aside too, as no word in any slot. */
+function alignLines(lines: readonly string[][], n: number, budget: WorkBudget, lineEnds?: readonly LineEnds[]): { words: ConsensusWord[]; agreements: number[] } {
   const order = centreStarOrder(lines);
-  const slots = wordTransitionNetwork(order.map((i) => lines[i]!), nearMatchCost, bandFor(lines), lineEnds && order.map((i) => lineEnds[i]!));
+  const slots = wordTransitionNetwork(order.map((i) => lines[i]!), nearMatchCost, bandFor(lines), lineEnds && order.map((i) => lineEnds[i]!), budget);
   const result: ConsensusWord[] = [];
   const agreements: number[] = [];
   for (const slot of slots) {
@@ -288,8 +454,8 @@ function alignLines(lines: readonly string[][], lineEnds?: readonly LineEnds[]):
 }
 
 /** The consensus of transcriptions with the same number of lines: each line aligned with the same line of the others. */
-function alignLineByLine(transcriptions: readonly string[][]): { lines: ConsensusWord[][]; breaks: LineBreakSlot[]; agreements: number[] } {
-  const aligned = transcriptions[0]!.map((_, line) => alignLines(transcriptions.map((lines) => words(lines[line]!))));
+function alignLineByLine(transcriptions: readonly string[][], n: number, budget: WorkBudget): { lines: ConsensusWord[][]; breaks: LineBreakSlot[]; agreements: number[] } {
+  const aligned = transcriptions[0]!.map((_, line) => alignLines(transcriptions.map((lines) => words(lines[line]!)), n, budget));
   return { lines: aligned.map((line) => line.words), breaks: [], agreements: aligned.flatMap((line) => line.agreements) };
 }
 
@@ -306,13 +472,14 @@ const SKIP_CONSENSUS = 2;
  * between the transcription's lines (a line it skipped). Long texts are aligned within a band around the diagonal, as
  * the word alignment itself is, one row of costs at a time.
  */
-function alignedTo(consensus: readonly string[], lines: readonly (readonly string[])[]): number[] {
+function alignedTo(consensus: readonly string[], lines: readonly (readonly string[])[], budget?: WorkBudget): number[] {
   const words = lines.flat();
   const ends = lineEndsOf(lines);
   const [n, m] = [words.length, consensus.length];
   const band = (Math.max(n, m) > 200 ? 40 : Infinity) + Math.abs(n - m);
   const width = Math.min(m + 1, 2 * band + 1);
   if ((n + 1) * width > MOST_ALIGNMENT_CELLS) return words.map((_, i) => Math.floor((i * m) / n));
+  budget?.spend((n + 1) * width);
   const offset = (i: number) => (width === m + 1 ? 0 : Math.round((i * m) / Math.max(n, 1)) - band);
   const steps = new Uint8Array((n + 1) * width);
   let previous = new Float64Array(width).fill(Infinity);
@@ -340,7 +507,8 @@ function alignedTo(consensus: readonly string[], lines: readonly (readonly strin
         best = previous[j - above]! + 1;
         gaps = previousGaps[j - above]!;
       }
-      if (j > 0 && inAbove(j - 1)) {
+      // As in `align`: a substitution from a cell dearer than either skip here cannot win, and its distance is not asked for.
+      if (j > 0 && inAbove(j - 1) && previous[j - 1 - above]! <= Math.min(best, j > 0 && k > 0 ? current[k - 1]! + 1 : Infinity)) {
         const substitute = previous[j - 1 - above]! + (words[i - 1] === consensus[j - 1] ? 0 : wordDistance(words[i - 1]!, consensus[j - 1]!));
         const substituteGaps = previousGaps[j - 1 - above]!;
         if (substitute < best || (substitute === best && substituteGaps <= gaps)) {
@@ -382,8 +550,8 @@ function alignedTo(consensus: readonly string[], lines: readonly (readonly strin
  * same, unless it skipped consensus words there, such as a line it left out). The consensus words it skipped before
  * its first word or after its last are spans too, with no break of its own (`broken` false).
  */
-function breakSpans(consensus: readonly string[], lines: readonly string[][]): { first: number; last: number; broken: boolean }[] {
-  const aligned = alignedTo(consensus, lines);
+function breakSpans(consensus: readonly string[], lines: readonly string[][], budget: WorkBudget): { first: number; last: number; broken: boolean }[] {
+  const aligned = alignedTo(consensus, lines, budget);
   const placed = aligned.filter((index) => index >= 0);
   if (!placed.length) return [];
   const spans = [{ first: 0, last: placed[0]! - 1, broken: false }, { first: placed.at(-1)!, last: consensus.length - 2, broken: false }];
@@ -407,8 +575,8 @@ function breakSpans(consensus: readonly string[], lines: readonly string[][]): {
  * breaks among them: a line left out leaves out the break that ends it too. Returns the number of transcriptions that
  * break after each consensus word (by its index).
  */
-function lineBreakVotes(consensus: readonly string[], transcriptions: readonly string[][]): Map<number, number> {
-  const spans = transcriptions.map((lines) => breakSpans(consensus, lines.map(words)));
+function lineBreakVotes(consensus: readonly string[], transcriptions: readonly string[][], budget: WorkBudget): Map<number, number> {
+  const spans = transcriptions.map((lines) => breakSpans(consensus, lines.map(words), budget));
   const votes = new Map<number, number>();
   spans.forEach((own, transcription) => {
     const others = new Set(spans.flatMap((breaks, other) => (other === transcription ? [] : breaks.filter((span) => span.broken).map((span) => span.first))));
@@ -427,12 +595,11 @@ function lineBreakVotes(consensus: readonly string[], transcriptions: readonly s
  * lines whole first), then cut where most transcriptions break their lines; each place some break and others do not
  * counts toward the score as a slot, and is listed in `breaks`.
  */
-function alignWholeTexts(transcriptions: readonly string[][]): { lines: ConsensusWord[][]; breaks: LineBreakSlot[]; agreements: number[] } {
-  const n = transcriptions.length;
+function alignWholeTexts(transcriptions: readonly string[][], n: number, budget: WorkBudget): { lines: ConsensusWord[][]; breaks: LineBreakSlot[]; agreements: number[] } {
   const lineWords = transcriptions.map((lines) => lines.map(words));
-  const { words: slots, agreements } = alignLines(lineWords.map((lines) => lines.flat()), lineWords.map(lineEndsOf));
+  const { words: slots, agreements } = alignLines(lineWords.map((lines) => lines.flat()), n, budget, lineWords.map(lineEndsOf));
   const consensus = slots.filter(isWord).map((slot) => slot.word);
-  const votes = lineBreakVotes(consensus, transcriptions);
+  const votes = lineBreakVotes(consensus, transcriptions, budget);
   const lines: ConsensusWord[][] = [[]];
   const breaks: LineBreakSlot[] = [];
   let index = -1;
@@ -454,13 +621,13 @@ function alignWholeTexts(transcriptions: readonly string[][]): { lines: Consensu
  * Gives each consensus word the text tags that at least half of the transcriptions with a word aligned to it put
  * around it: the words were aligned without their tags, so "[unclear]Sir[/unclear]" and "Sir" agree on the word.
  */
-function voteTags(consensus: ConsensusWord[], untagged: readonly UntaggedText[]): void {
+function voteTags(consensus: ConsensusWord[], untagged: readonly UntaggedText[], budget: WorkBudget): void {
   if (!untagged.some((text) => text.tags.some((tags) => tags.length))) return;
   const plain = consensus.map((slot) => slot.word);
   const writers = new Array<number>(consensus.length).fill(0);
   const tagged = consensus.map(() => new Map<string, number>());
   for (const text of untagged) {
-    alignedTo(plain, text.lines.map(words)).forEach((index, word) => {
+    alignedTo(plain, text.lines.map(words), budget).forEach((index, word) => {
       if (index < 0) return;
       writers[index]! += 1;
       for (const tag of text.tags[word]!) tagged[index]!.set(tag, (tagged[index]!.get(tag) ?? 0) + 1);
@@ -473,30 +640,70 @@ function voteTags(consensus: ConsensusWord[], untagged: readonly UntaggedText[])
 }
 
 /**
+ * The cheap consensus of transcriptions whose alignment would pass its work budget: the text of the one most like the
+ * others (`centre`, by shared word pairs) with its own tags, each word's agreement the share of all `n` transcriptions
+ * that have the word anywhere (a bag of words, not a slot: an upper bound of what an alignment would find). Linear.
+ */
+function unaligned(untagged: readonly UntaggedText[], centre: number, n: number): { lines: ConsensusWord[][]; agreements: number[] } {
+  const texts = untagged.map((text) => new Set(text.lines.flatMap(words)));
+  let index = 0;
+  const lines = untagged[centre]!.lines.map((line) =>
+    words(line).map((word): ConsensusWord => {
+      const count = texts.filter((text) => text.has(word)).length;
+      const tags = untagged[centre]!.tags[index++]!;
+      return { word, agreement: count / n, variants: count < n ? { '': n - count } : {}, ...(tags.length ? { tags } : {}) };
+    }),
+  );
+  return { lines, agreements: lines.flat().map((slot) => slot.agreement) };
+}
+
+/**
  * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
  * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
  * of lines; otherwise the whole texts are aligned as one, and cut where most transcriptions break their lines.
  * Text tags are voted on per word, apart from the words (`voteTags`). The consensus is in Unicode NFC.
+ *
+ * Its work is bounded whatever volunteers send: long transcriptions that share too few word pairs with the one most
+ * like the others are set aside before aligning (`setAside`), and an alignment that would pass the work budget
+ * (`options.budget`) is not done, the consensus then being the transcription most like the others (`overBudget`,
+ * `lowConsensus`). It never throws for what volunteers typed.
  */
 export function transcriptionConsensus(texts: readonly string[], options: TranscriptionOptions = {}): TranscriptionConsensus {
-  const { lowConsensusBelow = LOW_CONSENSUS_BELOW, minTranscriptions = 2, textTags = [] } = options;
+  const { lowConsensusBelow = LOW_CONSENSUS_BELOW, minTranscriptions = 2, textTags = [], budget = new WorkBudget(texts.length) } = options;
   const n = texts.length;
-  if (n === 0) return { text: '', lines: [], breaks: [], score: 0, lowConsensus: true, transcriptions: 0 };
+  if (n === 0) return { text: '', lines: [], breaks: [], score: 0, lowConsensus: true, transcriptions: 0, setAside: 0, overBudget: false };
   // A letter typed as one character or as a letter and its combining accent (as some keyboards send it) is one letter.
   const untagged = texts.map((text) => untag(text.normalize('NFC'), textTags));
-  const split = untagged.map((text) => text.lines);
+  const tokenised = untagged.map((text) => text.lines.flatMap(words));
+  // Short texts are always aligned whole (cheap, and exact); of long ones, only those like the one most like the others.
+  const { centre, alike } = bandFor(tokenised) === Infinity ? { centre: 0, alike: texts.map(() => true) } : mostAlike(tokenised);
+  const aligned = untagged.filter((_, i) => alike[i]);
+  const split = aligned.map((text) => text.lines);
   const sameShape = split.every((lines) => lines.length === split[0]!.length);
-  const { lines: allLines, breaks, agreements } = sameShape ? alignLineByLine(split) : alignWholeTexts(split);
+  let result: { lines: ConsensusWord[][]; breaks: LineBreakSlot[]; agreements: number[] };
+  let overBudget = budget.exhausted;
+  if (!overBudget) {
+    try {
+      result = sameShape ? alignLineByLine(split, n, budget) : alignWholeTexts(split, n, budget);
+      voteTags(result.lines.flat().filter(isWord), aligned, budget);
+    } catch (error) {
+      if (!(error instanceof OverBudget)) throw error;
+      overBudget = true;
+    }
+  }
+  if (overBudget) result = { ...unaligned(untagged, bandFor(tokenised) === Infinity ? mostAlike(tokenised).centre : centre, n), breaks: [] };
+  const { lines: allLines, breaks, agreements } = result!;
   const score = agreements.length ? agreements.reduce((a, b) => a + b, 0) / agreements.length : 1;
   const lines = allLines.filter((line) => line.some(isWord));
-  voteTags(lines.flat().filter(isWord), untagged);
   return {
     text: lines.map((line) => retag(line.filter(isWord))).join('\n'),
     lines,
     breaks,
     score,
     // A reading of a word that no more than half share is worth a look, however well the rest of the text agrees.
-    lowConsensus: n < minTranscriptions || score < lowConsensusBelow || lines.some((line) => line.some((slot) => slot.agreement <= 0.5)),
+    lowConsensus: overBudget || n < minTranscriptions || score < lowConsensusBelow || lines.some((line) => line.some((slot) => slot.agreement <= 0.5)),
     transcriptions: n,
+    setAside: alike.filter((kept) => !kept).length,
+    overBudget,
   };
 }

@@ -1,13 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, findRetirement, reduceSubject, subjectSetsFromEffects } from '@chorus/consensus';
 import { isUnlinked, routeSubject } from '@chorus/db';
 import { type Annotation, type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
 import { WorkflowDefinitions } from './workflow-definitions';
 
-/** `deferred`: left in the outbox for a later batch, once the batch had used its time (`BATCH_BUDGET_MS`). */
-export type AggregationOutcome = 'missing' | 'aggregated' | 'retired' | 'deferred';
+/**
+ * `deferred`: left in the outbox for a later batch, once the batch had used its time (`BATCH_BUDGET_MS`). `requeued`:
+ * computed, but changed while it was (a submit, a retirement by hand…), so left in the outbox, where that change put it
+ * too, for the next round: nothing was written for it.
+ */
+export type AggregationOutcome = 'missing' | 'aggregated' | 'retired' | 'deferred' | 'requeued';
 
 export interface SubjectKey {
   workflowId: string;
@@ -17,6 +22,8 @@ export interface SubjectKey {
 interface StatusRow {
   workflow_id: string;
   subject_id: string;
+  /** The hot row's version (its `xmin`): any change to the row since it was read (a submit, a retirement) changes it. */
+  stamp: string;
   version: number;
   retired_at: Date | null;
   retirement_reason: string | null;
@@ -100,10 +107,9 @@ export const keyOf = (key: SubjectKey): string => `${key.workflowId}:${key.subje
 const OUTBOX_BATCH = 250;
 
 /**
- * How long a batch may compute before it stops and leaves the subjects it has not reached for the next: its
- * transaction holds those subjects' rows, so submits to them wait, and the event loop is the worker's, so its jobs'
- * locks are not renewed meanwhile. Short texts fit a whole batch in it; long transcriptions that volunteers broke
- * into lines differently take 25–30 ms each (a batch of 250 would hold its rows for 7 s).
+ * How long a batch may compute before it stops and leaves the subjects it has not reached for the next, so that it
+ * writes what it computed soon. Short texts fit a whole batch in it; long transcriptions that volunteers broke into
+ * lines differently take 25–30 ms each. No row is locked while it computes (see `aggregateSubjects`).
  */
 const BATCH_BUDGET_MS = 250;
 
@@ -162,7 +168,8 @@ export class AggregationService {
         if (outcome instanceof Error) {
           this.logger.error(`could not aggregate ${subjectId} in ${workflowId}: ${outcome.message}`);
           report.failed.push(subjectId);
-        } else {
+        } else if (outcome !== 'requeued') {
+          // (A subject `requeued` changed while computed: still in the outbox, met again in the next round of it.)
           report.aggregated += 1;
           if (outcome === 'retired') report.retired += 1;
         }
@@ -176,69 +183,109 @@ export class AggregationService {
   }
 
   /**
-   * The outcome per `workflowId:subjectId`. Rows are locked in one order, so concurrent batches never deadlock, and
-   * the subjects leave the outbox only once they are locked: a submit holds its subject's row before it writes to
-   * the outbox, so it either commits before this batch reads it or waits for the batch and queues the subject again.
-   * Once the batch has computed for `BATCH_BUDGET_MS`, the subjects it has not reached are `deferred`: they stay in
-   * the outbox (the first subject is always computed, so a batch always moves on).
+   * The outcome per `workflowId:subjectId`, in three steps, so that no submit waits while consensus is computed (a
+   * subject's long transcriptions once held its row for 14 s, and every submit to it, and those batched with them,
+   * waited as long: round 13a F10):
+   *
+   * 1. Read the subjects, their classifications and skills in one snapshot, locking nothing.
+   * 2. Compute each subject's consensus and retirement, within its work budget (`WorkBudget`), giving the event loop a
+   *    turn between subjects: the job's lock is renewed and other jobs' queries run meanwhile. A turn between subjects
+   *    rather than a worker thread: the budget bounds each subject's computation (under a second at the most answers
+   *    a count rule retires with by default, when they are long and dissimilar), and a thread would copy every
+   *    subject's classifications across and load the consensus package again for it.
+   * 3. Lock the rows in one order (as submits do, so they never deadlock) and write the subjects whose hot row is as it
+   *    was read (`stamp`): a subject submitted to (or retired, unretired…) meanwhile is left in the outbox, where that
+   *    change put it too, and computed again in the next round (`requeued`). What is written is thus exactly what the
+   *    subject's rows held while it was locked, as when the lock was held throughout.
+   *
+   * Once the batch has computed for `BATCH_BUDGET_MS`, the subjects it has not reached are `deferred`: they stay in the
+   * outbox (the first subject is always computed, so a batch always moves on).
    */
-  aggregateSubjects(subjects: readonly SubjectKey[]): Promise<Aggregated> {
+  async aggregateSubjects(subjects: readonly SubjectKey[]): Promise<Aggregated> {
     const keys = [...new Map(subjects.map((key) => [keyOf(key), key])).values()];
-    return this.db.transaction(async (manager) => {
-      const outcomes = new Map<string, AggregationOutcome>(keys.map((key) => [keyOf(key), 'missing']));
+    const outcomes = new Map<string, AggregationOutcome>(keys.map((key) => [keyOf(key), 'missing']));
+    const read = await this.db.transaction('REPEATABLE READ', async (manager) => {
       const statuses: StatusRow[] = await manager.query(
-        `SELECT st.workflow_id, st.subject_id, w.version, st.retired_at, st.retirement_reason, st.judged_count, ${isUnlinked('st')} AS unlinked,
+        `SELECT st.workflow_id, st.subject_id, st.xmin::text AS stamp, w.version, st.retired_at, st.retirement_reason, st.judged_count, ${isUnlinked('st')} AS unlinked,
                 CASE WHEN st.retired_at IS NOT NULL THEN
                   (SELECT max(c.workflow_version) FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) END AS consensus_version
+         FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
+         JOIN subject_workflow_status st ON st.workflow_id = k.workflow_id AND st.subject_id = k.subject_id
+         JOIN workflows w ON w.id = st.workflow_id
+         ORDER BY st.workflow_id, st.subject_id`,
+        [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
+      );
+      const definitions = new Map<string, WorkflowDefinition>();
+      for (const status of new Map(statuses.map((row) => [row.workflow_id, row])).values()) {
+        definitions.set(status.workflow_id, await this.definitions.of(manager, status.workflow_id, status.version));
+      }
+      const classifications = statuses.length ? await this.classificationsOf(manager, statuses, definitions) : new Map<string, StoredClassification[]>();
+      const skills = statuses.length ? await this.skillsOf(manager, statuses, definitions, classifications) : new Map<string, Record<string, VolunteerSkills>>();
+      return { statuses, definitions, classifications, skills };
+    });
+    const { statuses, definitions, classifications, skills } = read;
+    const recomputed: Recomputed[] = [];
+    const started = performance.now();
+    for (const status of statuses) {
+      if (recomputed.length && performance.now() - started > BATCH_BUDGET_MS) {
+        outcomes.set(keyOf({ workflowId: status.workflow_id, subjectId: status.subject_id }), 'deferred');
+        continue;
+      }
+      if (recomputed.length) await nextTurn();
+      recomputed.push(this.recompute(status, definitions, classifications, skills));
+    }
+    return this.db.transaction(async (manager) => {
+      const locked: { workflow_id: string; subject_id: string; stamp: string; version: number }[] = await manager.query(
+        `SELECT st.workflow_id, st.subject_id, st.xmin::text AS stamp, w.version
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
          JOIN subject_workflow_status st ON st.workflow_id = k.workflow_id AND st.subject_id = k.subject_id
          JOIN workflows w ON w.id = st.workflow_id
          ORDER BY st.workflow_id, st.subject_id FOR UPDATE OF st`,
         [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
       );
-      if (!statuses.length) {
-        await this.leaveOutbox(manager, keys);
-        return { outcomes, routedOut: 0 };
-      }
-      const definitions = new Map<string, WorkflowDefinition>();
-      for (const status of new Map(statuses.map((row) => [row.workflow_id, row])).values()) {
-        definitions.set(status.workflow_id, await this.definitions.of(manager, status.workflow_id, status.version));
-      }
-      const classifications = await this.classificationsOf(manager, statuses, definitions);
-      const skills = await this.skillsOf(manager, statuses, definitions, classifications);
-      const recomputed: Recomputed[] = [];
-      const started = performance.now();
-      for (const status of statuses) {
-        if (recomputed.length && performance.now() - started > BATCH_BUDGET_MS) {
-          outcomes.set(keyOf({ workflowId: status.workflow_id, subjectId: status.subject_id }), 'deferred');
-          continue;
-        }
-        const key = { workflowId: status.workflow_id, subjectId: status.subject_id };
-        const definition = definitions.get(key.workflowId)!;
-        const records = classifications.get(keyOf(key)) ?? [];
-        const options = { skills: skills.get(key.workflowId) ?? {}, reduced: new Map<string, TaskConsensus>() };
-        // The consensus is the answer the subject retired with: answers given while it was retired, or stored after the
-        // one that met the rule before this retirement committed, stay in the raw download only (flagged so); and a
-        // task a new version cannot read all the answers of keeps the consensus it had.
-        const retirement = status.retired_at ? undefined : findRetirement(definition, records, options, status.judged_count);
-        const late = afterTheTrigger(records, retirement);
-        const lateIds = new Set(late.map((record) => record.id));
-        const counted = records.filter((record) => !record.givenWhileRetired && !lateIds.has(record.id));
-        const kept = status.retired_at ? tasksKeptAsRetired(counted) : new Set<string>();
-        const consensus = reduceSubject(definition, counted, options).filter((result) => !kept.has(result.task));
-        const retiresNow = retirement?.decision.retire ?? false;
-        const routing = retiresNow || retiredByItsRule(status) ? { definition, kept: [...kept], owed: retiresNow || owedNewEffects(status) } : undefined;
-        const judged = status.retired_at || retiresNow ? undefined : records.filter((record) => record.countsTowardRetirement).length;
-        recomputed.push({ key, version: status.version, count: records.length, judged, consensus, retirement, late: [...lateIds], routing });
-        outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
-      }
-      await this.leaveOutbox(manager, keys.filter((key) => outcomes.get(keyOf(key)) !== 'deferred'));
-      const changed = await this.saveConsensus(manager, recomputed);
-      const routedOut = await this.routeByEffects(manager, recomputed, changed);
-      await this.saveStatuses(manager, recomputed, changed);
-      await this.flagLate(manager, recomputed.flatMap((subject) => subject.late));
+      const now = new Map(locked.map((row) => [keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id }), row]));
+      const read = new Map(statuses.map((row) => [keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id }), row]));
+      const written = recomputed.filter(({ key }) => {
+        const [before, after] = [read.get(keyOf(key))!, now.get(keyOf(key))];
+        return after !== undefined && after.stamp === before.stamp && after.version === before.version;
+      });
+      for (const { key, retirement } of recomputed) outcomes.set(keyOf(key), written.some((subject) => subject.key === key) ? (retirement?.decision.retire ? 'retired' : 'aggregated') : 'requeued');
+      for (const key of keys) if (read.has(keyOf(key)) && !now.has(keyOf(key))) outcomes.set(keyOf(key), 'missing');
+      // Out of the outbox: the subjects written, and those gone from the workflow (read or not).
+      await this.leaveOutbox(manager, keys.filter((key) => !now.has(keyOf(key)) || ['aggregated', 'retired'].includes(outcomes.get(keyOf(key))!)));
+      const changed = await this.saveConsensus(manager, written);
+      const routedOut = await this.routeByEffects(manager, written, changed);
+      await this.saveStatuses(manager, written, changed);
+      await this.flagLate(manager, written.flatMap((subject) => subject.late));
       return { outcomes, routedOut };
     });
+  }
+
+  /** One subject's consensus and retirement, from what was read of it: synchronous, bounded by its `WorkBudget`. */
+  private recompute(
+    status: StatusRow,
+    definitions: ReadonlyMap<string, WorkflowDefinition>,
+    classifications: ReadonlyMap<string, StoredClassification[]>,
+    skills: ReadonlyMap<string, Record<string, VolunteerSkills>>,
+  ): Recomputed {
+    const key = { workflowId: status.workflow_id, subjectId: status.subject_id };
+    const definition = definitions.get(key.workflowId)!;
+    const records = classifications.get(keyOf(key)) ?? [];
+    // One work budget for the subject's replay and its consensus: what volunteers typed bounds neither (see WorkBudget).
+    const options = { skills: skills.get(key.workflowId) ?? {}, reduced: new Map<string, TaskConsensus>(), work: new WorkBudget(records.length) };
+    // The consensus is the answer the subject retired with: answers given while it was retired, or stored after the
+    // one that met the rule before this retirement committed, stay in the raw download only (flagged so); and a
+    // task a new version cannot read all the answers of keeps the consensus it had.
+    const retirement = status.retired_at ? undefined : findRetirement(definition, records, options, status.judged_count);
+    const late = afterTheTrigger(records, retirement);
+    const lateIds = new Set(late.map((record) => record.id));
+    const counted = records.filter((record) => !record.givenWhileRetired && !lateIds.has(record.id));
+    const kept = status.retired_at ? tasksKeptAsRetired(counted) : new Set<string>();
+    const consensus = reduceSubject(definition, counted, options).filter((result) => !kept.has(result.task));
+    const retiresNow = retirement?.decision.retire ?? false;
+    const routing = retiresNow || retiredByItsRule(status) ? { definition, kept: [...kept], owed: retiresNow || owedNewEffects(status) } : undefined;
+    const judged = status.retired_at || retiresNow ? undefined : records.filter((record) => record.countsTowardRetirement).length;
+    return { key, version: status.version, count: records.length, judged, consensus, retirement, late: [...lateIds], routing };
   }
 
   private async leaveOutbox(manager: EntityManager, keys: readonly SubjectKey[]): Promise<void> {
