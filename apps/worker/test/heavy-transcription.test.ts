@@ -9,6 +9,7 @@ import { Queue } from 'bullmq';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
+import { type AggregationOutcome, AggregationService, keyOf } from '../src/aggregation/aggregation.service';
 import { WorkflowDefinitions } from '../src/aggregation/workflow-definitions';
 
 let stack: Stack;
@@ -119,3 +120,45 @@ it('acknowledges a submit to a subject while it aggregates, aggregates other sub
     await stack.stopWorker();
   }
 }, 180_000);
+
+it('writes a subject submitted to while it was computed in that same round, read and computed again with its row locked', async () => {
+  jest.restoreAllMocks(); // the test above's hold, whose spy this one's would otherwise call
+  const { workflowId, subjectIds } = await voteWorkflow(stack, 1, 5);
+  const subjectId = subjectIds[0]!;
+  const vote = async () => (await guest()).classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  // Held where it reads the workflow's definition the first time, as above; let go once the second answer is stored.
+  let held = false;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const of = WorkflowDefinitions.prototype.of;
+  jest.spyOn(WorkflowDefinitions.prototype, 'of').mockImplementation(async function (this: WorkflowDefinitions, manager, id, version) {
+    if (id === workflowId) {
+      held = true;
+      await released;
+    }
+    return of.call(this, manager, id, version);
+  });
+  const rounds: AggregationOutcome[] = [];
+  const aggregateSubjects = AggregationService.prototype.aggregateSubjects;
+  jest.spyOn(AggregationService.prototype, 'aggregateSubjects').mockImplementation(async function (this: AggregationService, keys) {
+    const aggregated = await aggregateSubjects.call(this, keys);
+    if (keys.some((key) => key.subjectId === subjectId)) rounds.push(aggregated.outcomes.get(keyOf({ workflowId, subjectId }))!);
+    return aggregated;
+  });
+  await vote();
+  await stack.startWorker();
+  try {
+    await until(async () => held, 'the subject’s aggregation to begin');
+    await vote();
+    release();
+    await until(async () => (await aggregated(workflowId, subjectId))?.aggregated_count === 2, 'both answers to be aggregated');
+    // One round wrote it, with both answers: none left it for another.
+    expect(rounds).toEqual(['aggregated']);
+  } finally {
+    release();
+    await stack.stopWorker();
+    jest.restoreAllMocks();
+  }
+});

@@ -7,12 +7,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
 import { WorkflowDefinitions } from './workflow-definitions';
 
-/**
- * `deferred`: left in the outbox for a later batch, once the batch had used its time (`BATCH_BUDGET_MS`). `requeued`:
- * computed, but changed while it was (a submit, a retirement by hand…), so left in the outbox, where that change put it
- * too, for the next round: nothing was written for it.
- */
-export type AggregationOutcome = 'missing' | 'aggregated' | 'retired' | 'deferred' | 'requeued';
+/** `deferred`: left in the outbox for a later batch, once the batch had used its time (`BATCH_BUDGET_MS`). */
+export type AggregationOutcome = 'missing' | 'aggregated' | 'retired' | 'deferred';
 
 export interface SubjectKey {
   workflowId: string;
@@ -94,6 +90,14 @@ export interface Aggregated {
   routedOut: number;
 }
 
+/** What aggregation reads of subjects: their hot rows, the definitions of their versions, their classifications and the volunteers' skills. */
+interface SubjectsRead {
+  statuses: StatusRow[];
+  definitions: Map<string, WorkflowDefinition>;
+  classifications: Map<string, StoredClassification[]>;
+  skills: Map<string, Record<string, VolunteerSkills>>;
+}
+
 /** The records after the one that met the rule, when it retires the subject now. */
 function afterTheTrigger(records: readonly StoredClassification[], retirement: ReturnType<typeof findRetirement> | undefined): StoredClassification[] {
   if (!retirement?.decision.retire || !retirement.triggeredBy) return [];
@@ -168,8 +172,7 @@ export class AggregationService {
         if (outcome instanceof Error) {
           this.logger.error(`could not aggregate ${subjectId} in ${workflowId}: ${outcome.message}`);
           report.failed.push(subjectId);
-        } else if (outcome !== 'requeued') {
-          // (A subject `requeued` changed while computed: still in the outbox, met again in the next round of it.)
+        } else {
           report.aggregated += 1;
           if (outcome === 'retired') report.retired += 1;
         }
@@ -194,9 +197,9 @@ export class AggregationService {
    *    a count rule retires with by default, when they are long and dissimilar), and a thread would copy every
    *    subject's classifications across and load the consensus package again for it.
    * 3. Lock the rows in one order (as submits do, so they never deadlock) and write the subjects whose hot row is as it
-   *    was read (`stamp`): a subject submitted to (or retired, unretired…) meanwhile is left in the outbox, where that
-   *    change put it too, and computed again in the next round (`requeued`). What is written is thus exactly what the
-   *    subject's rows held while it was locked, as when the lock was held throughout.
+   *    was read (`stamp`); a subject submitted to (or retired, unretired…) meanwhile is read and computed again while
+   *    locked, the only one whose submits wait for its computation (bounded by its budget). What is written is thus
+   *    exactly what the subject's rows held while it was locked, as when the lock was held throughout.
    *
    * Once the batch has computed for `BATCH_BUDGET_MS`, the subjects it has not reached are `deferred`: they stay in the
    * outbox (the first subject is always computed, so a batch always moves on).
@@ -204,35 +207,16 @@ export class AggregationService {
   async aggregateSubjects(subjects: readonly SubjectKey[]): Promise<Aggregated> {
     const keys = [...new Map(subjects.map((key) => [keyOf(key), key])).values()];
     const outcomes = new Map<string, AggregationOutcome>(keys.map((key) => [keyOf(key), 'missing']));
-    const read = await this.db.transaction('REPEATABLE READ', async (manager) => {
-      const statuses: StatusRow[] = await manager.query(
-        `SELECT st.workflow_id, st.subject_id, st.xmin::text AS stamp, w.version, st.retired_at, st.retirement_reason, st.judged_count, ${isUnlinked('st')} AS unlinked,
-                CASE WHEN st.retired_at IS NOT NULL THEN
-                  (SELECT max(c.workflow_version) FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) END AS consensus_version
-         FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
-         JOIN subject_workflow_status st ON st.workflow_id = k.workflow_id AND st.subject_id = k.subject_id
-         JOIN workflows w ON w.id = st.workflow_id
-         ORDER BY st.workflow_id, st.subject_id`,
-        [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
-      );
-      const definitions = new Map<string, WorkflowDefinition>();
-      for (const status of new Map(statuses.map((row) => [row.workflow_id, row])).values()) {
-        definitions.set(status.workflow_id, await this.definitions.of(manager, status.workflow_id, status.version));
-      }
-      const classifications = statuses.length ? await this.classificationsOf(manager, statuses, definitions) : new Map<string, StoredClassification[]>();
-      const skills = statuses.length ? await this.skillsOf(manager, statuses, definitions, classifications) : new Map<string, Record<string, VolunteerSkills>>();
-      return { statuses, definitions, classifications, skills };
-    });
-    const { statuses, definitions, classifications, skills } = read;
+    const read = await this.db.transaction('REPEATABLE READ', (manager) => this.readSubjects(manager, keys));
     const recomputed: Recomputed[] = [];
     const started = performance.now();
-    for (const status of statuses) {
+    for (const status of read.statuses) {
       if (recomputed.length && performance.now() - started > BATCH_BUDGET_MS) {
         outcomes.set(keyOf({ workflowId: status.workflow_id, subjectId: status.subject_id }), 'deferred');
         continue;
       }
       if (recomputed.length) await nextTurn();
-      recomputed.push(this.recompute(status, definitions, classifications, skills));
+      recomputed.push(this.recompute(status, read));
     }
     return this.db.transaction(async (manager) => {
       const locked: { workflow_id: string; subject_id: string; stamp: string; version: number }[] = await manager.query(
@@ -244,30 +228,55 @@ export class AggregationService {
         [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
       );
       const now = new Map(locked.map((row) => [keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id }), row]));
-      const read = new Map(statuses.map((row) => [keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id }), row]));
-      const written = recomputed.filter(({ key }) => {
-        const [before, after] = [read.get(keyOf(key))!, now.get(keyOf(key))];
-        return after !== undefined && after.stamp === before.stamp && after.version === before.version;
-      });
-      for (const { key, retirement } of recomputed) outcomes.set(keyOf(key), written.some((subject) => subject.key === key) ? (retirement?.decision.retire ? 'retired' : 'aggregated') : 'requeued');
-      for (const key of keys) if (read.has(keyOf(key)) && !now.has(keyOf(key))) outcomes.set(keyOf(key), 'missing');
+      const before = new Map(read.statuses.map((row) => [keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id }), row]));
+      const computed = new Map(recomputed.map((subject) => [keyOf(subject.key), subject]));
+      const asRead: Recomputed[] = [];
+      const changed: SubjectKey[] = [];
+      for (const key of keys) {
+        const [then, after, subject] = [before.get(keyOf(key)), now.get(keyOf(key)), computed.get(keyOf(key))];
+        if (!after) outcomes.set(keyOf(key), 'missing');
+        else if (outcomes.get(keyOf(key)) === 'deferred') continue;
+        else if (subject && then?.stamp === after.stamp && then.version === after.version) asRead.push(subject);
+        else changed.push(key);
+      }
+      // Changed meanwhile (submitted to, retired by hand…): read and computed again now that their rows are locked, as
+      // every subject once was, each within its budget; so a subject submitted to without pause is never left behind.
+      const again = changed.length ? await this.readSubjects(manager, changed) : undefined;
+      const written = [...asRead, ...(again?.statuses.map((status) => this.recompute(status, again)) ?? [])];
+      for (const { key, retirement } of written) outcomes.set(keyOf(key), retirement?.decision.retire ? 'retired' : 'aggregated');
       // Out of the outbox: the subjects written, and those gone from the workflow (read or not).
-      await this.leaveOutbox(manager, keys.filter((key) => !now.has(keyOf(key)) || ['aggregated', 'retired'].includes(outcomes.get(keyOf(key))!)));
-      const changed = await this.saveConsensus(manager, written);
-      const routedOut = await this.routeByEffects(manager, written, changed);
-      await this.saveStatuses(manager, written, changed);
+      await this.leaveOutbox(manager, keys.filter((key) => outcomes.get(keyOf(key)) !== 'deferred'));
+      const saved = await this.saveConsensus(manager, written);
+      const routedOut = await this.routeByEffects(manager, written, saved);
+      await this.saveStatuses(manager, written, saved);
       await this.flagLate(manager, written.flatMap((subject) => subject.late));
       return { outcomes, routedOut };
     });
   }
 
+  /** The subjects' hot rows (with their `stamp`), the definitions of their versions, their classifications and skills. */
+  private async readSubjects(manager: EntityManager, keys: readonly SubjectKey[]): Promise<SubjectsRead> {
+    const statuses: StatusRow[] = await manager.query(
+      `SELECT st.workflow_id, st.subject_id, st.xmin::text AS stamp, w.version, st.retired_at, st.retirement_reason, st.judged_count, ${isUnlinked('st')} AS unlinked,
+              CASE WHEN st.retired_at IS NOT NULL THEN
+                (SELECT max(c.workflow_version) FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) END AS consensus_version
+       FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
+       JOIN subject_workflow_status st ON st.workflow_id = k.workflow_id AND st.subject_id = k.subject_id
+       JOIN workflows w ON w.id = st.workflow_id
+       ORDER BY st.workflow_id, st.subject_id`,
+      [keys.map((key) => key.workflowId), keys.map((key) => key.subjectId)],
+    );
+    const definitions = new Map<string, WorkflowDefinition>();
+    for (const status of new Map(statuses.map((row) => [row.workflow_id, row])).values()) {
+      definitions.set(status.workflow_id, await this.definitions.of(manager, status.workflow_id, status.version));
+    }
+    if (!statuses.length) return { statuses, definitions, classifications: new Map(), skills: new Map() };
+    const classifications = await this.classificationsOf(manager, statuses, definitions);
+    return { statuses, definitions, classifications, skills: await this.skillsOf(manager, statuses, definitions, classifications) };
+  }
+
   /** One subject's consensus and retirement, from what was read of it: synchronous, bounded by its `WorkBudget`. */
-  private recompute(
-    status: StatusRow,
-    definitions: ReadonlyMap<string, WorkflowDefinition>,
-    classifications: ReadonlyMap<string, StoredClassification[]>,
-    skills: ReadonlyMap<string, Record<string, VolunteerSkills>>,
-  ): Recomputed {
+  private recompute(status: StatusRow, { definitions, classifications, skills }: SubjectsRead): Recomputed {
     const key = { workflowId: status.workflow_id, subjectId: status.subject_id };
     const definition = definitions.get(key.workflowId)!;
     const records = classifications.get(keyOf(key)) ?? [];
