@@ -68,9 +68,17 @@ describe('classifier in a browser: its Content-Security-Policy', () => {
     await suite.stack.anonymous.withToken(account.token).createProject({ title: `Policy lab ${Date.now()}` });
     const { page, errors } = await signedInPage(suite, account);
     const violations = await watchViolations(page);
-    await page.goto(`${suite.stack.baseUrl}/lab`);
+    const answer = await page.goto(`${suite.stack.baseUrl}/lab`);
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.getByText(/^Policy lab/).first().waitFor({ timeout: 10_000 });
     expect(await violations()).toEqual([]);
+    const ran = await page.evaluate(() => {
+      const inline = document.createElement('script');
+      inline.textContent = 'window.injected = "inline"';
+      document.body.append(inline);
+      return (window as unknown as { injected?: string }).injected ?? null;
+    });
+    expect([ran, await violations()]).toEqual([null, ['script-src-elem inline']]);
     expect(errors).toEqual([]);
     await page.close();
   });
