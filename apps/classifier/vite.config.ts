@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../../packages/client/src/page-policy';
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 /** Where the dev and preview servers send /api: an API on another port is `API_URL=http://localhost:3001`. */
@@ -25,6 +26,8 @@ export default defineConfig({
   preview: {
     port: 4173,
     proxy: { '/api': api },
+    // As the API serves the built app (the dev server's hot reload needs inline scripts, so it goes without).
+    headers: { 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY },
   },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
 });

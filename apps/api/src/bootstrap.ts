@@ -22,6 +22,7 @@ import { SubjectSetsService } from './subject-sets/subject-sets.service';
 import { SUBJECT_FILE_TYPES } from './subject-sets/subject-uploads';
 import type { AppConfig } from './config/config';
 import { API_PREFIX } from './common/routes';
+import { PAGE_CONTENT_SECURITY_POLICY } from '@chorus/client';
 
 export interface CreateAppOptions {
   /** Adds plain Fastify routes before the app starts (benchmarks add their same-server baseline this way). */
@@ -301,13 +302,25 @@ function setUpOpenApi(app: NestFastifyApplication): void {
 
 /**
  * No page of Chorus may be shown inside another site's frame, where a volunteer could be led to click what they do
- * not see (sign out everywhere, accept an invitation); and no answer is read as another type than it says.
+ * not see (sign out everywhere, accept an invitation); and no answer is read as another type than it says. The
+ * classifier's pages have a policy of their own, which says that too (`PAGE_CONTENT_SECURITY_POLICY`).
+ * An answer to a request with credentials (a bearer token, a cookie), and every answer of the auth and account routes
+ * (tokens, the account's own data), is private: no cache keeps it (`no-store`), neither the browser's (a shared
+ * computer's next user) nor one on the way. Answers to anyone stay cacheable as they were.
  */
 function refuseFraming(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-frame-options', 'SAMEORIGIN').header('content-security-policy', "frame-ancestors 'self'").header('x-content-type-options', 'nosniff');
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-frame-options', 'SAMEORIGIN').header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "frame-ancestors 'self'");
+    if (isPrivateAnswer(request) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store');
     return payload;
   });
+}
+
+const PRIVATE_ROUTES = new RegExp(`^/${API_PREFIX}/(auth|account)(/|\\?|$)`);
+
+function isPrivateAnswer(request: FastifyRequest): boolean {
+  return request.headers.authorization !== undefined || request.headers.cookie !== undefined || PRIVATE_ROUTES.test(request.url);
 }
 
 /** The built classifier at `/`, with every non-API path falling back to its index.html (client-side routes). */
@@ -321,7 +334,7 @@ async function serveClassifier(app: NestFastifyApplication, dir: string): Promis
     if (request.url.startsWith('/api/')) {
       return reply.status(404).header('content-type', 'application/problem+json').send(problemBody(404, 'No such route. The API lives under /api/v1; see /api/docs.'));
     }
-    return reply.type('text/html; charset=utf-8').send(html);
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CONTENT_SECURITY_POLICY).send(html);
   });
-  fastify.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+  fastify.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CONTENT_SECURITY_POLICY).send(html));
 }

@@ -48,7 +48,28 @@ describe('the application', () => {
     expect(api.headers.get('content-type')).toMatch(/application\/problem\+json/);
     // Never inside another site's frame, where a volunteer could be led to click what they cannot see.
     for (const answer of [page, api, await fetch(`${stack.baseUrl}/`), await fetch(`${stack.baseUrl}/api/v1/health`)]) {
-      expect([answer.headers.get('x-frame-options'), answer.headers.get('content-security-policy'), answer.headers.get('x-content-type-options')]).toEqual(['SAMEORIGIN', "frame-ancestors 'self'", 'nosniff']);
+      expect([answer.headers.get('x-frame-options'), answer.headers.get('content-security-policy'), answer.headers.get('x-content-type-options')]).toEqual([
+        'SAMEORIGIN',
+        expect.stringContaining("frame-ancestors 'self'"),
+        'nosniff',
+      ]);
+    }
+    // The pages run only Chorus's own scripts: none inline, none from elsewhere.
+    for (const answer of [page, await fetch(`${stack.baseUrl}/`)]) {
+      expect(answer.headers.get('content-security-policy')).toBe("script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'");
+    }
+  });
+
+  it('keeps private answers out of every cache, and leaves answers to anyone as they were', async () => {
+    const guest = await stack.anonymous.guest();
+    const withToken = (path: string) => fetch(`${stack.baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${guest.token}` } });
+    const signIn = await fetch(`${stack.baseUrl}/api/v1/auth/guest`, { method: 'POST' });
+    const wrongPassword = await fetch(`${stack.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"nobody@example.org","password":"x"}' });
+    for (const answer of [await withToken('/account'), await withToken('/projects'), await withToken('/account/favourites'), signIn, wrongPassword]) {
+      expect([answer.url, answer.headers.get('cache-control')]).toEqual([answer.url, 'private, no-store']);
+    }
+    for (const answer of [await fetch(`${stack.baseUrl}/api/v1/projects`), await fetch(`${stack.baseUrl}/api/v1/health`), await fetch(`${stack.baseUrl}/`)]) {
+      expect([answer.url, answer.headers.get('cache-control')]).toEqual([answer.url, null]);
     }
   });
 

@@ -264,6 +264,72 @@ describe('limits per address', () => {
     expect((await post('password-reset', '198.51.100.42', { email })).status).toBe(202);
   });
 
+  it('stops password spraying: at most FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES sign-ins refused from one address, whatever the accounts', async () => {
+    const sprayed = await startStack({ worker: false, env: { FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES: '3', SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: '0', TRUST_PROXY: '127.0.0.1' } });
+    try {
+      const login = (address: string, email: string, password: string) =>
+        fetch(`${sprayed.baseUrl}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'x-forwarded-for': address, 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password }),
+        });
+      const email = `sprayed-${randomUUID()}@example.org`;
+      await sprayed.anonymous.register({ email, password: 'a long password', displayName: 'S' });
+      await sprayed.anonymous.verifyEmail(sprayed.inbox.linkToken(await sprayed.inbox.take(email, /verify/i)));
+      // Sign-ins that succeed do not count; refusals count, at accounts or at emails that have none alike.
+      const statuses = [];
+      statuses.push((await login('192.0.2.50', email, 'a long password')).status);
+      statuses.push((await login('192.0.2.50', `nobody-${randomUUID()}@example.org`, 'Summer2026!')).status);
+      statuses.push((await login('192.0.2.50', email, 'a long password')).status);
+      statuses.push((await login('192.0.2.50', `nobody-${randomUUID()}@example.org`, 'Summer2026!')).status);
+      statuses.push((await login('192.0.2.50', email, 'Summer2026!')).status);
+      expect(statuses).toEqual([200, 401, 200, 401, 401]);
+      // Over the limit: refused before any password is checked, the same for an account and an email with none.
+      const atAccount = await login('192.0.2.50', email, 'a long password');
+      const atNobody = await login('192.0.2.50', `nobody-${randomUUID()}@example.org`, 'Summer2026!');
+      expect([atAccount.status, atNobody.status]).toEqual([429, 429]);
+      expect(atAccount.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(Number(atAccount.headers.get('retry-after'))).toBeGreaterThan(800);
+      const [accountProblem, nobodyProblem] = [(await atAccount.json()) as { detail: string }, (await atNobody.json()) as { detail: string }];
+      expect(accountProblem.detail).toMatch(/^Too many failed sign-ins from your address \(at most 3 in 15 minutes\); try again in 1[45] minutes/);
+      expect(nobodyProblem).toEqual(accountProblem);
+      // Another address signs in, as before (an IPv6 /64 counts as one address, as for the other limits).
+      expect((await login('192.0.2.51', email, 'a long password')).status).toBe(200);
+      // Sent at once, attempts cannot all get in before the first is refused: each is counted while its password is checked.
+      const together = await Promise.all(Array.from({ length: 6 }, () => login('192.0.2.52', `nobody-${randomUUID()}@example.org`, 'Summer2026!').then((answer) => answer.status)));
+      expect(together.sort()).toEqual([401, 401, 401, 429, 429, 429]);
+    } finally {
+      await sprayed.stop();
+    }
+  });
+
+  it('lets one address ask for at most PASSWORD_RESETS_PER_ADDRESS_PER_HOUR password-reset links, whatever the emails', async () => {
+    const resets = await startStack({ worker: false, env: { PASSWORD_RESETS_PER_ADDRESS_PER_HOUR: '2', SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: '0', TRUST_PROXY: '127.0.0.1' } });
+    try {
+      const ask = (address: string, email: string) =>
+        fetch(`${resets.baseUrl}/api/v1/auth/password-reset`, {
+          method: 'POST',
+          headers: { 'x-forwarded-for': address, 'content-type': 'application/json' },
+          body: JSON.stringify({ email }),
+        });
+      const email = `reset-limit-${randomUUID()}@example.org`;
+      await resets.anonymous.register({ email, password: 'a long password', displayName: 'R' });
+      expect((await ask('192.0.2.60', `nobody-${randomUUID()}@example.org`)).status).toBe(202);
+      expect((await ask('192.0.2.60', `nobody-${randomUUID()}@example.org`)).status).toBe(202);
+      const atAccount = await ask('192.0.2.60', email);
+      const atNobody = await ask('192.0.2.60', `nobody-${randomUUID()}@example.org`);
+      expect([atAccount.status, atNobody.status]).toEqual([429, 429]);
+      expect(atAccount.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(Number(atAccount.headers.get('retry-after'))).toBeGreaterThan(3500);
+      const accountProblem = (await atAccount.json()) as { detail: string };
+      expect(accountProblem.detail).toMatch(/^Too many password-reset links asked for from your address \(at most 2 an hour\)/);
+      expect((await atNobody.json()) as unknown).toEqual(accountProblem);
+      expect((await ask('192.0.2.61', email)).status).toBe(202); // another address counts on its own
+    } finally {
+      await resets.stop();
+    }
+  });
+
   it('lets one account send at most INVITATIONS_PER_ACCOUNT_PER_DAY invitations a day, each mailed, whatever the project', async () => {
     const invite = (projectId: string, email: string) =>
       fetch(`${limited.baseUrl}/api/v1/projects/${projectId}/invitations`, {

@@ -284,6 +284,7 @@ describe('download links', () => {
     const response = await open(`${link.url}&format=json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="classifications-/);
+    expect(response.headers.get('cache-control')).toBe('private, no-store'); // no Authorization header, private all the same
     expect(JSON.parse(await response.text())).toHaveLength(3);
 
     // Not the other download; without any credentials, both ways of giving them are named.

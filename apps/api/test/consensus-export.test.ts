@@ -118,10 +118,13 @@ describe('consensus export', () => {
 
   it('answers in the format the Accept header prefers when the query names none, and in CSV otherwise', async () => {
     const download = (accept: string, query = '') =>
-      fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/consensus${query}`, { headers: { authorization: `Bearer ${stack.client.token}`, accept } });
+      fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/consensus${query}`, { headers: { authorization: `Bearer ${stack.client.token}`, accept, origin: 'https://notebook.example.org' } });
     const ndjson = await download('application/x-ndjson');
     expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
-    expect(ndjson.headers.get('vary')).toContain('Accept');
+    // What chose the answer: the format (Accept), its encoding, and, for CORS, the origin that asked.
+    expect(ndjson.headers.get('vary')?.split(/,\s*/).sort()).toEqual(['Accept', 'Accept-Encoding', 'Origin']);
+    expect(ndjson.headers.get('access-control-allow-origin')).toBe('https://notebook.example.org');
+    expect(ndjson.headers.get('cache-control')).toBe('private, no-store');
     const json = await download('application/json;q=0.9, text/csv;q=0.5');
     expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await json.json()).toHaveLength(2);

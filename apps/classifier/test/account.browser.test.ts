@@ -50,6 +50,36 @@ describe('classifier in a browser: accounts', () => {
     return rows;
   }
 
+  /** The page's outbox (IndexedDB) items of a workflow (the browser's other pages may have left answers of their own). */
+  function outboxOf(page: Page, workflowId: string): Promise<{ input: { subjectId: string }; owner?: { userId: string | null; token: string | null } }[]> {
+    return page.evaluate(
+      (id) =>
+        new Promise((resolve) => {
+          const open = indexedDB.open('chorus');
+          open.onsuccess = () => {
+            const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+            all.onsuccess = () => resolve(all.result.filter((item: { input: { workflowId: string } }) => item.input.workflowId === id));
+          };
+        }),
+      workflowId,
+    );
+  }
+
+  /** Everything the page's origin keeps in localStorage and in the outbox (IndexedDB), as one text. */
+  function storedText(page: Page): Promise<string> {
+    return page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const local = JSON.stringify(Object.entries(window.localStorage));
+          const open = indexedDB.open('chorus');
+          open.onsuccess = () => {
+            const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+            all.onsuccess = () => resolve(local + JSON.stringify(all.result));
+          };
+        }),
+    );
+  }
+
   /** The page as screenshots, and whether it fits a 375 px phone without scrolling sideways. */
   async function checkScreenOnPhone(page: Page, name: string) {
     await checkScreen(page, name);
@@ -178,37 +208,96 @@ describe('classifier in a browser: accounts', () => {
     const online = await classifyOne(page);
     expect(await classificationsOf(workflowId)).toEqual([{ subject_id: online, user_id: account.user.id }]);
 
-    // Offline, the next answer waits on this device; signing out keeps it, says so, and it is stored as Grace's later.
+    // Offline, the next answer waits on this device; signing out asks what becomes of it, and keeps it, without Grace's token.
+    const graceToken = (await page.evaluate(() => window.localStorage.getItem('chorus.token')))!;
     await suite.context.setOffline(true);
     const offline = await classifyOne(page);
     expect(await page.getByTestId('outbox-count').textContent()).toBe('1');
     await tabTo(page, '[data-testid="account-nav"] button', 30, true);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign out');
     await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="sign-out-waiting"]');
+    expect(await page.getByTestId('sign-out-waiting').textContent()).toContain('1 answer you gave could not be sent yet');
+    expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Grace Hopper'); // not yet signed out
+    await checkScreen(page, 'sign-out-answers-waiting');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep and sign out');
+    await page.keyboard.press('Enter');
     await waitForFocus(page, '[data-account-link="sign-in"]');
     expect(await page.getByTestId('account-name').count()).toBe(0);
-    expect(await page.getByTestId('account-status').textContent()).toContain('You have signed out. 1 answer you gave could not be sent yet');
+    expect(await page.getByTestId('account-status').textContent()).toContain('You have signed out, on every device where you were signed in. 1 answer you gave could not be sent yet: it stays on this device, without your sign-in');
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).toBeNull();
+    // No bearer token of Grace's is left on this device, in IndexedDB or localStorage: the answer is kept without it.
+    const kept = await outboxOf(page, workflowId);
+    expect(kept.map((item) => [item.input.subjectId, item.owner])).toEqual([[offline, { userId: account.user.id, token: null }]]);
+    expect(await storedText(page)).not.toContain(graceToken);
 
-    await suite.context.setOffline(false); // a fresh guest starts, and the waiting answer goes as Grace's
+    await suite.context.setOffline(false); // a fresh guest starts; the waiting answer waits for Grace, never sent as the guest's
     await page.getByTestId('subject').waitFor({ timeout: 15_000 });
-    await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByTestId('outbox-awaiting-sign-in').waitFor({ timeout: 20_000 });
     const newGuest = await page.evaluate(() => JSON.parse(window.localStorage.getItem('chorus.user') ?? '{}').id as string);
     expect(newGuest).not.toBe(account.user.id);
+    expect(await classificationsOf(workflowId)).toEqual([{ subject_id: online, user_id: account.user.id }]);
+    expect(await storedText(page)).not.toContain(graceToken);
+
+    // Signing in again: Grace's own again, her answer kept here goes as hers, and what she classifies is hers.
+    await signInByKeyboard(PASSWORD);
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('account-status').textContent()).toContain('You are signed in as Grace Hopper.');
+    await until(async () => (await classificationsOf(workflowId)).length === 2, 'the kept answer is stored');
     expect(await classificationsOf(workflowId)).toEqual([
       { subject_id: online, user_id: account.user.id },
       { subject_id: offline, user_id: account.user.id },
     ]);
     expect((await suite.stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE user_id = $1', [newGuest])).rows).toEqual([{ n: 0 }]);
-
-    // Signing in again: Grace's own again, and what she classifies is hers.
-    await signInByKeyboard(PASSWORD);
-    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId('account-status').textContent()).toContain('You are signed in as Grace Hopper.');
     const again = await classifyOne(page);
     expect((await classificationsOf(workflowId)).find((row) => row.subject_id === again)?.user_id).toBe(account.user.id);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('ends the account’s token on the server when it signs out, and discards the answers waiting if the volunteer says so', async () => {
+    const { workflowId, path } = await liveWorkflow('Sign out ends the token');
+    const account = await signUp(suite.stack, { email: `leaving-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Leaving' });
+    const accountNow = (token: string) => fetch(`${suite.stack.baseUrl}/api/v1/account`, { headers: { authorization: `Bearer ${token}` } }).then((answer) => answer.status);
+    expect(await accountNow(account.token)).toBe(200);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(suite.stack.baseUrl + path);
+    await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+
+    // Offline: the answer cannot be sent; the volunteer may stay signed in, then chooses to discard it.
+    await suite.context.setOffline(true);
+    const offline = await classifyOne(page);
+    const signOutButton = page.locator('[data-testid="account-nav"] button', { hasText: 'Sign out' });
+    await signOutButton.click();
+    await page.getByTestId('sign-out-waiting').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Stay signed in' }).click();
+    expect(await page.getByTestId('account-name').textContent()).toBe('Signed in as Leaving');
+    expect((await outboxOf(page, workflowId)).map((item) => item.input.subjectId)).toEqual([offline]);
+    await signOutButton.click();
+    await page.getByRole('button', { name: 'Discard it and sign out' }).click();
+    await page.getByTestId('account-status').filter({ hasText: 'signed out' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('account-status').textContent()).toContain('1 answer you gave, which could not be sent, was discarded.');
+    expect(await outboxOf(page, workflowId)).toEqual([]);
+    expect(await storedText(page)).not.toContain(account.token);
+    await suite.context.setOffline(false);
+    // Offline, the server could not be told: the token was only forgotten here.
+    expect(await accountNow(account.token)).toBe(200);
+
+    // Online, signing out ends the token on the server: a copy of it left anywhere no longer works.
+    await page.close(); // (a page of the same origin follows another's sign-in)
+    const again = await suite.stack.anonymous.login({ email: account.user.email!, password: PASSWORD });
+    const second = await signedInPage(suite, again);
+    await second.page.goto(suite.stack.baseUrl + path);
+    await second.page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+    await second.page.locator('[data-testid="account-nav"] button', { hasText: 'Sign out' }).click();
+    await second.page.locator('[data-account-link="sign-in"]').waitFor({ timeout: 15_000 });
+    expect(await second.page.getByTestId('account-status').textContent()).toContain('You have signed out, on every device where you were signed in. You can go on classifying as a guest.');
+    await until(async () => (await accountNow(again.token)) === 401, 'the token is refused');
+    expect(await storedText(second.page)).not.toContain(again.token);
+    expect([...errors, ...second.errors]).toEqual([]);
+    await second.page.close();
   });
 
   it('carries what a guest classified into the account it signs in to, unless told not to (a shared computer)', async () => {

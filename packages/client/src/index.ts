@@ -2,3 +2,4 @@ export * from './types';
 export * from './client';
 export * from './views';
 export * from './server-clock';
+export * from './page-policy';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards 
 import { ApiAcceptedResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { accountViewSchema, contributionSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
-import { AddressLimitGuard, CountsAsSignInOfCaller, INVITATIONS, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
+import { AddressLimitGuard, CountsAsSignInOfCaller, INVITATIONS, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS } from '../auth/address-limits';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { AccountEmailService } from '../auth/account-email.service';
@@ -26,7 +26,7 @@ const UnverifiedRefused = () => ApiForbiddenResponse({ description: "email-unver
 @ApiBearerAuth()
 @Controller('account')
 @UseGuards(AddressLimitGuard)
-@SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true, [INVITATIONS]: true })
+@SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true, [INVITATIONS]: true, [PASSWORD_RESETS]: true })
 export class AccountController {
   constructor(private readonly account: AccountService, private readonly accountEmail: AccountEmailService, private readonly invitations: InvitationsService) {}
 

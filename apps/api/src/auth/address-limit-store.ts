@@ -56,15 +56,68 @@ export class AddressLimitStore implements ThrottlerStorage, OnModuleDestroy {
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): ReturnType<ThrottlerStorage['increment']> {
     if (Date.now() < this.awayUntil) return this.inThisProcess.increment(key, ttl, limit, blockDuration, throttlerName);
     try {
-      const [counted, waitMs] = await withinRedisWait(this.connected().then(() => this.redis.countAddressHit(this.prefix + key, ttl, limit, randomUUID())));
-      if (this.awayUntil) this.logger.log('limits per address counted in Redis again');
-      this.awayUntil = 0;
+      const [counted, waitMs] = await this.inRedis(() => this.redis.countAddressHit(this.prefix + key, ttl, limit, randomUUID()));
       const blocked = counted > limit;
       return { totalHits: counted, timeToExpire: Math.ceil(ttl / 1000), isBlocked: blocked, timeToBlockExpire: blocked ? Math.ceil(waitMs / 1000) : 0 };
+    } catch {
+      return this.inThisProcess.increment(key, ttl, limit, blockDuration, throttlerName);
+    }
+  }
+
+  /**
+   * Counts a request in the window as `increment` does, as a hit that `giveBack` can take out again once the request
+   * proves not to count (a sign-in that succeeds): answers the hit's id, or, over the limit, the seconds until a
+   * request could be let through (and counts nothing).
+   */
+  async take(key: string, windowMs: number, limit: number): Promise<{ id: string } | { retryAfterSeconds: number }> {
+    const id = randomUUID();
+    let waitMs: number;
+    if (Date.now() < this.awayUntil) waitMs = this.takeInThisProcess(key, windowMs, limit, id);
+    else {
+      try {
+        const [counted, wait] = await this.inRedis(() => this.redis.countAddressHit(this.prefix + key, windowMs, limit, id));
+        waitMs = counted > limit ? wait : 0;
+      } catch {
+        waitMs = this.takeInThisProcess(key, windowMs, limit, id);
+      }
+    }
+    return waitMs > 0 ? { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) } : { id };
+  }
+
+  /** Takes a hit `take` counted out of its window again (wherever it was counted: Redis, or this process). */
+  async giveBack(key: string, id: string): Promise<void> {
+    const here = this.takenHere.get(key);
+    if (here?.delete(id) && here.size === 0) this.takenHere.delete(key);
+    if (Date.now() < this.awayUntil) return;
+    await this.inRedis(() => this.redis.zrem(this.prefix + key, id)).catch(() => undefined);
+  }
+
+  /** The hits `take` counted in this process while Redis was away, by key: id → when. */
+  private readonly takenHere = new Map<string, Map<string, number>>();
+
+  private takeInThisProcess(key: string, windowMs: number, limit: number, id: string): number {
+    const now = Date.now();
+    const hits = this.takenHere.get(key) ?? new Map<string, number>();
+    for (const [hit, at] of hits) if (at <= now - windowMs) hits.delete(hit);
+    if (hits.size >= limit) return Math.min(...hits.values()) + windowMs - now;
+    hits.set(id, now);
+    this.takenHere.set(key, hits);
+    // Addresses not seen for a window are forgotten now and then, so that a long outage does not keep every one.
+    if (this.takenHere.size > 10_000) for (const [other, its] of this.takenHere) if (Math.max(...its.values()) <= now - windowMs) this.takenHere.delete(other);
+    return 0;
+  }
+
+  /** A command sent to Redis, with the fallback to this process noted (and logged) when Redis does not answer. */
+  private async inRedis<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      const answer = await withinRedisWait(this.connected().then(command));
+      if (this.awayUntil) this.logger.log('limits per address counted in Redis again');
+      this.awayUntil = 0;
+      return answer;
     } catch (error) {
       if (!this.awayUntil) this.logger.warn(`limits per address counted in this process only until Redis answers: ${(error as Error).message}`);
       this.awayUntil = Date.now() + REDIS_AWAY_MS;
-      return this.inThisProcess.increment(key, ttl, limit, blockDuration, throttlerName);
+      throw error;
     }
   }
 

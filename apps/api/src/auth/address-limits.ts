@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type ExecutionContext, Injectable, SetMetadata, applyDecorators } from '@nestjs/common';
-import { SkipThrottle, ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, normalizeIp } from '@nestjs/throttler';
-import type { AppConfig } from '../config/config';
+import { type ExecutionContext, Inject, Injectable, SetMetadata, applyDecorators } from '@nestjs/common';
+import { InjectThrottlerStorage, SkipThrottle, ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, normalizeIp } from '@nestjs/throttler';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AddressLimitStore } from './address-limit-store';
 import type { AuthUser } from './auth.decorators';
 import { ProblemException } from '../common/problem';
@@ -14,6 +14,8 @@ export const NEW_VOLUNTEERS = 'newVolunteers';
  * email names; at the account's own routes that check its password, the caller's.
  */
 export const SIGN_INS = 'signIns';
+/** Password-reset links asked for from one address, whatever the email, over the last hour. */
+export const PASSWORD_RESETS = 'passwordResets';
 /** Invitations one account sends (each mailed), over the last day: nobody turns Chorus into a way to send mail to anyone. */
 export const INVITATIONS = 'invitations';
 
@@ -55,6 +57,15 @@ export function addressLimits(config: AppConfig, emailOfAccount: EmailOfAccount)
         generateKey: (_context, tracker, name) => `${name}:${createHash('sha256').update(tracker).digest('base64url')}`,
       },
       {
+        name: PASSWORD_RESETS,
+        ttl: HOUR_MS,
+        limit: config.passwordResetsPerAddressPerHour,
+        blockDuration: 0,
+        skipIf: () => config.passwordResetsPerAddressPerHour === 0,
+        // Whatever the email: one address does not mail reset links to a list of them.
+        generateKey: (_context, address, name) => `${name}:${address}`,
+      },
+      {
         name: INVITATIONS,
         ttl: DAY_MS,
         limit: config.invitationsPerAccountPerDay,
@@ -85,7 +96,7 @@ const SIGN_IN_OF_CALLER = 'chorus:sign-in-of-caller';
 
 /** A route of the caller's own account that checks its password: it counts toward the caller's sign-in limit. */
 export const CountsAsSignInOfCaller = () =>
-  applyDecorators(SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: false }), SetMetadata(SIGN_IN_OF_CALLER, true));
+  applyDecorators(SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: false, [PASSWORD_RESETS]: true }), SetMetadata(SIGN_IN_OF_CALLER, true));
 
 /** The routes that make volunteers (every other limited route but `invite` checks a password). */
 const NEW_VOLUNTEER_ROUTES = new Set(['register', 'guest']);
@@ -93,15 +104,50 @@ const NEW_VOLUNTEER_ROUTES = new Set(['register', 'guest']);
 /** Refuses over the limit with a problem that says when to try again, in `Retry-After` too. */
 @Injectable()
 export class AddressLimitGuard extends ThrottlerGuard {
-  protected override async throwThrottlingException(context: ExecutionContext, { limit, timeToBlockExpire }: ThrottlerLimitDetail): Promise<void> {
-    const wait = Math.max(1, timeToBlockExpire);
-    const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
-    throw new ProblemException(429, this.tooMany(context.getHandler().name, limit, when), undefined, 'too-many-requests').retryAfter(wait);
+  protected override async throwThrottlingException(context: ExecutionContext, { limit, timeToBlockExpire, key }: ThrottlerLimitDetail): Promise<void> {
+    throw tooManyRequests(this.tooMany(context.getHandler().name, key, limit), timeToBlockExpire);
   }
 
-  private tooMany(route: string, limit: number, when: string): string {
-    if (NEW_VOLUNTEER_ROUTES.has(route)) return `Too many new volunteers from your address (at most ${limit} an hour); try again in ${when}, or sign in to an account you already have.`;
-    if (route === 'invite') return `Too many invitations from your account (at most ${limit} a day, each mailed); try again in ${when}.`;
-    return `Too many sign-in attempts at this account from your address (at most ${limit} in 15 minutes); try again in ${when}.`;
+  private tooMany(route: string, key: string, limit: number): (when: string) => string {
+    if (NEW_VOLUNTEER_ROUTES.has(route)) return (when) => `Too many new volunteers from your address (at most ${limit} an hour); try again in ${when}, or sign in to an account you already have.`;
+    if (key.startsWith(`${PASSWORD_RESETS}:`)) return (when) => `Too many password-reset links asked for from your address (at most ${limit} an hour); try again in ${when}.`;
+    if (route === 'invite') return (when) => `Too many invitations from your account (at most ${limit} a day, each mailed); try again in ${when}.`;
+    return (when) => `Too many sign-in attempts at this account from your address (at most ${limit} in 15 minutes); try again in ${when}.`;
+  }
+}
+
+/** A refusal over a limit, saying when to try again, in `Retry-After` too. */
+function tooManyRequests(detail: (when: string) => string, waitSeconds: number): ProblemException {
+  const wait = Math.max(1, waitSeconds);
+  const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
+  return new ProblemException(429, detail(when), undefined, 'too-many-requests').retryAfter(wait);
+}
+
+/**
+ * Sign-ins refused for a wrong email or password from one address, whatever the accounts (a script trying one common
+ * password at every email it knows), over the last quarter of an hour; a successful sign-in does not count. Every
+ * attempt is counted while its password is checked, and given back once it proves right, so that attempts sent at once
+ * cannot all get in before the first is refused. Over the limit, the address's sign-ins are refused before any password
+ * is checked, the same whether or not the email has an account.
+ */
+@Injectable()
+export class FailedSignIns {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectThrottlerStorage() private readonly store: AddressLimitStore,
+  ) {}
+
+  /** Runs the sign-in `attempt` from `address` (the request's), counted as failed unless it answers. */
+  async counting<T>(address: string, attempt: () => Promise<T>): Promise<T> {
+    const limit = this.config.failedSignInsPerAddressPerQuarterHour;
+    if (limit === 0) return attempt();
+    const key = `failedSignIns:${normalizeIp(address)}`;
+    const taken = await this.store.take(key, QUARTER_HOUR_MS, limit);
+    if ('retryAfterSeconds' in taken) {
+      throw tooManyRequests((when) => `Too many failed sign-ins from your address (at most ${limit} in 15 minutes); try again in ${when}.`, taken.retryAfterSeconds);
+    }
+    const answer = await attempt();
+    await this.store.giveBack(key, taken.id);
+    return answer;
   }
 }

@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { ApiAcceptedResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { sessionSchema, signInSchema, verifiedEmailSchema } from '@chorus/client';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { AccountEmailService } from './account-email.service';
 import { type AuthUser, OptionalUser, Public } from './auth.decorators';
-import { AddressLimitGuard, INVITATIONS, NEW_VOLUNTEERS, SIGN_INS } from './address-limits';
+import { AddressLimitGuard, INVITATIONS, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS } from './address-limits';
 import { AuthService } from './auth.service';
 import {
   type EmailVerificationInput,
@@ -22,13 +22,20 @@ import {
 
 const retryAfter = 'a problem, with Retry-After in seconds';
 const OverNewVolunteers = () => ApiTooManyRequestsResponse({ description: `Over NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR guests and accounts made from one address: ${retryAfter}` });
-const OverSignIns = () => ApiTooManyRequestsResponse({ description: `Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES attempts at the account from one address: ${retryAfter}` });
+const OverFailedSignIns = () =>
+  ApiTooManyRequestsResponse({
+    description: `Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES attempts at the account from one address, or over FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES sign-ins refused from the address whatever the account (the same whether or not the email has one): ${retryAfter}`,
+  });
+const OverPasswordResets = () =>
+  ApiTooManyRequestsResponse({
+    description: `Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES attempts at the account from one address, or over PASSWORD_RESETS_PER_ADDRESS_PER_HOUR links asked for from the address whatever the email (the same whether or not it has an account): ${retryAfter}`,
+  });
 
 @ApiTags('auth')
 @Controller('auth')
 @Public()
 @UseGuards(AddressLimitGuard)
-@SkipThrottle({ [INVITATIONS]: true })
+@SkipThrottle({ [INVITATIONS]: true, [PASSWORD_RESETS]: true })
 export class AuthController {
   constructor(private readonly auth: AuthService, private readonly accountEmail: AccountEmailService) {}
 
@@ -52,15 +59,15 @@ export class AuthController {
 
   @Post('login')
   @SkipThrottle({ [NEW_VOLUNTEERS]: true })
-  @OverSignIns()
+  @OverFailedSignIns()
   @HttpCode(200)
   @ApiZodBody(loginSchema)
   @ApiZodResponse(signInSchema, {
     description:
       "A bearer token for the account. Sent with a guest's bearer token, the guest's classifications, reports of subjects and favourites become the account's (`guestWork.classifications` says how many; those of subjects the account classified itself stay the guest's, counted in `guestWork.alreadyClassified`), its holds are released and its tokens end.",
   })
-  login(@Body(new ZodPipe(loginSchema)) input: LoginInput, @OptionalUser() caller?: AuthUser) {
-    return this.auth.login(input, caller);
+  login(@Body(new ZodPipe(loginSchema)) input: LoginInput, @Ip() address: string, @OptionalUser() caller?: AuthUser) {
+    return this.auth.login(input, address, caller);
   }
 
   /** Opened from a mailed link, on any device: no token needed, the link's is enough. */
@@ -73,11 +80,11 @@ export class AuthController {
     return this.accountEmail.verify(token);
   }
 
-  /** Counts toward the sign-in limit of the account the email names, as a sign-in would. */
+  /** Counts toward the sign-in limit of the account the email names, as a sign-in would, and the address's own. */
   @Post('password-reset')
   @HttpCode(202)
-  @SkipThrottle({ [NEW_VOLUNTEERS]: true })
-  @OverSignIns()
+  @SkipThrottle({ [NEW_VOLUNTEERS]: true, [PASSWORD_RESETS]: false })
+  @OverPasswordResets()
   @ApiZodBody(passwordResetRequestSchema)
   @ApiAcceptedResponse({ description: 'If the email has an account, a link to set a new password is mailed to it (one link a minute); the answer is the same either way' })
   @ApiProblemResponse()

@@ -7,7 +7,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { User } from '@chorus/db';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { AddressLimitGuard, addressLimits } from './address-limits';
+import { AddressLimitGuard, FailedSignIns, addressLimits } from './address-limits';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AccountEmailService } from './account-email.service';
@@ -34,7 +34,7 @@ import { Tokens } from './tokens';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AccountEmailService, EmailLinks, GuestWork, AddressLimitGuard, Passwords, Tokens, TokenGenerations, TokenGenerationNews, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, AccountEmailService, EmailLinks, GuestWork, AddressLimitGuard, FailedSignIns, Passwords, Tokens, TokenGenerations, TokenGenerationNews, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [Tokens, TokenGenerations, Passwords, AddressLimitGuard, AccountEmailService],
 })
 export class AuthModule {}

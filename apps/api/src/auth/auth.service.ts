@@ -7,6 +7,7 @@ import type { Repository } from 'typeorm';
 import { ProblemException } from '../common/problem';
 import { Mailer } from '../mail/mailer';
 import { AccountEmailService } from './account-email.service';
+import { FailedSignIns } from './address-limits';
 import type { AuthUser } from './auth.decorators';
 import type { LoginInput, RegisterInput } from './dto/auth.dto';
 import { GuestWork } from './guest-work';
@@ -26,6 +27,7 @@ export class AuthService {
     private readonly accountEmail: AccountEmailService,
     private readonly mailer: Mailer,
     private readonly guestWork: GuestWork,
+    private readonly failedSignIns: FailedSignIns,
   ) {}
 
   /**
@@ -45,15 +47,19 @@ export class AuthService {
   /**
    * Called with a guest's token, the guest's work becomes the account's (`GuestWork`), and the guest's tokens end. An
    * account whose email is not verified yet is refused as a wrong password is: else signing up with someone's email and
-   * then signing in with the password just chosen would tell whether the email had an account.
+   * then signing in with the password just chosen would tell whether the email had an account. A refusal counts toward
+   * the address's failed sign-ins (`FailedSignIns`), whether or not the email has an account.
    */
-  async login(input: LoginInput, caller?: AuthUser): Promise<SignIn> {
-    const user = await this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.email = :email', { email: input.email }).getOne();
-    if (!(await this.passwords.verify(input.password, user?.passwordHash)) || !user?.emailVerifiedAt) {
-      throw new ProblemException(401, 'The email or password is wrong, or the email is not verified yet: open the link mailed to it at sign-up (or ask for a password-reset link, which verifies it too).', [
-        { pointer: '/password', message: 'does not match this email, or the email is not verified yet' },
-      ]);
-    }
+  async login(input: LoginInput, address: string, caller?: AuthUser): Promise<SignIn> {
+    const user = await this.failedSignIns.counting(address, async () => {
+      const found = await this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.email = :email', { email: input.email }).getOne();
+      if (!(await this.passwords.verify(input.password, found?.passwordHash)) || !found?.emailVerifiedAt) {
+        throw new ProblemException(401, 'The email or password is wrong, or the email is not verified yet: open the link mailed to it at sign-up (or ask for a password-reset link, which verifies it too).', [
+          { pointer: '/password', message: 'does not match this email, or the email is not verified yet' },
+        ]);
+      }
+      return found;
+    });
     const session = await this.session(user);
     if (caller?.kind !== 'guest' || caller.id === user.id) return session;
     return { ...session, guestWork: await this.guestWork.carryInto(caller.id, user.id) };

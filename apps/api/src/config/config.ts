@@ -23,6 +23,8 @@ export const apiEnvSchema = z
     EXPORT_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
     SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: z.coerce.number().int().min(0).default(10),
+    FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES: z.coerce.number().int().min(0).default(50),
+    PASSWORD_RESETS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(20),
     INVITATIONS_PER_ACCOUNT_PER_DAY: z.coerce.number().int().min(0).default(100),
     PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s):// address volunteers open Chorus at, e.g. https://chorus.example.org' }).optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.org:465' }).optional(),
@@ -86,6 +88,10 @@ export interface AppConfig {
   newVolunteersPerAddressPerHour: number;
   /** Sign-in attempts at one account from one address in 15 minutes (0: no limit). */
   signInsPerAccountPerQuarterHour: number;
+  /** Sign-ins refused for a wrong email or password from one address in 15 minutes, whatever the account (0: no limit). */
+  failedSignInsPerAddressPerQuarterHour: number;
+  /** Password-reset links one address may ask for in an hour, whatever the email (0: no limit). */
+  passwordResetsPerAddressPerHour: number;
   /** Where volunteers open Chorus (no trailing slash): the links in the mails it sends start with it. */
   publicUrl: string;
   /** `PUBLIC_URL` was not set: `publicUrl` is this machine's own address. */
@@ -139,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exportIdleSeconds: e.EXPORT_IDLE_SECONDS,
     newVolunteersPerAddressPerHour: e.NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR,
     signInsPerAccountPerQuarterHour: e.SIGN_INS_PER_ACCOUNT_PER_15_MINUTES,
+    failedSignInsPerAddressPerQuarterHour: e.FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES,
+    passwordResetsPerAddressPerHour: e.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
     invitationsPerAccountPerDay: e.INVITATIONS_PER_ACCOUNT_PER_DAY,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     publicUrlIsDefault: e.PUBLIC_URL === undefined,

@@ -50,7 +50,10 @@ function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: str
   reply
     .header('content-type', download.contentType)
     .header('content-disposition', `attachment; filename="${download.filename}"`)
-    .header('vary', 'Accept, Accept-Encoding'); // without `format`, the Accept header chose the format
+    // A project's data, for its researchers only (a download link too): kept by no cache, the browser's included.
+    .header('cache-control', 'private, no-store')
+    // Without `format`, the Accept header chose the format; added to what CORS varies on (Origin), not in its place.
+    .header('vary', [reply.getHeader('vary'), 'Accept', 'Accept-Encoding'].flat().filter(Boolean).join(', '));
   if (!gzipAccepted(acceptEncoding)) return reply.send(download.stream);
   const gzip = gzipped(download.stream);
   // A download that fails before its first byte is answered with a problem, in plain JSON.

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { AddressLimitGuard, NEW_VOLUNTEERS, SIGN_INS } from '../auth/address-limits';
+import { AddressLimitGuard, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS } from '../auth/address-limits';
 import { invitationListSchema, invitationViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
@@ -20,7 +20,7 @@ export class InvitationsController {
   @Post()
   @AccessFirst(PROJECT_ADMINISTRATORS)
   @UseGuards(AddressLimitGuard)
-  @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
+  @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true, [PASSWORD_RESETS]: true })
   @ApiTooManyRequestsResponse({ description: 'Over INVITATIONS_PER_ACCOUNT_PER_DAY invitations sent by the caller: a problem, with Retry-After in seconds' })
   @ApiForbiddenResponse({ description: "email-unverified: the caller's own email is not verified yet (an invitation is mailed in their name); or the caller does not administer the project" })
   @ApiZodBody(memberInputSchema, 'Invites whoever signs in with this email to join in a role (owner and collaborators only); the same email again replaces the role.')

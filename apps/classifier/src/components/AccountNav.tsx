@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { onInvitationAnswered, refreshAccount, showAccountNotice, signOut, useSession } from '../lib/account';
+import { answersWaitingBeforeSignOut, onInvitationAnswered, refreshAccount, showAccountNotice, signOut, useSession } from '../lib/account';
 import { session } from '../lib/session';
 import { ACCOUNT, accountPath, FAVOURITES, isAccountPage, LAB, Link, matchRoute, nextPath } from '../lib/router';
 
@@ -13,6 +13,8 @@ export function AccountNav({ path }: { path: string }) {
   const { t } = useTranslation();
   const volunteer = useSession();
   const [signingOut, setSigningOut] = useState(false);
+  /** Answers that could not be sent before signing out: the volunteer chooses what becomes of them. */
+  const [waiting, setWaiting] = useState(0);
   const [focusSignIn, setFocusSignIn] = useState(false);
   const nav = useRef<HTMLElement>(null);
 
@@ -60,11 +62,31 @@ export function AccountNav({ path }: { path: string }) {
   const onSignOut = async () => {
     if (signingOut) return;
     setSigningOut(true);
-    const { answersWaiting } = await signOut();
+    const answersWaiting = await answersWaitingBeforeSignOut();
+    if (answersWaiting > 0) {
+      setSigningOut(false);
+      setWaiting(answersWaiting);
+      return;
+    }
+    await finishSignOut('keep');
+  };
+
+  const finishSignOut = async (choice: 'keep' | 'discard') => {
+    setSigningOut(true);
+    setWaiting(0);
+    const { kept, discarded } = await signOut(choice);
     setSigningOut(false);
-    showAccountNotice(answersWaiting > 0 ? t('account.signedOutWaiting', { count: answersWaiting }) : t('account.signedOut'));
+    if (kept > 0) showAccountNotice(t('account.signedOutWaiting', { count: kept }));
+    else if (discarded > 0) showAccountNotice(t('account.signedOutDiscarded', { count: discarded }));
+    else showAccountNotice(t('account.signedOut'));
     setFocusSignIn(true);
   };
+
+  // Asked once the answers could not be sent: the choice takes the sign-out button's place, focused for the keyboard.
+  const choice = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (waiting > 0) choice.current?.focus();
+  }, [waiting]);
 
   return (
     <nav ref={nav} className="account-nav" aria-label={t('account.nav')} data-testid="account-nav">
@@ -82,9 +104,24 @@ export function AccountNav({ path }: { path: string }) {
           <Link to={ACCOUNT} data-account-link="account" aria-current={route.name === 'account' ? 'page' : undefined}>
             {invitations > 0 ? t('account.yoursWithInvitations', { count: invitations }) : t('account.yours')}
           </Link>
-          <button type="button" className="button button-header" onClick={() => void onSignOut()} aria-disabled={signingOut || undefined}>
-            {signingOut ? t('account.signingOut') : t('account.signOut')}
-          </button>
+          {waiting > 0 ? (
+            <div ref={choice} tabIndex={-1} role="alertdialog" aria-labelledby="sign-out-waiting" className="sign-out-waiting" data-testid="sign-out-waiting">
+              <p id="sign-out-waiting">{t('account.signOutWaiting.question', { count: waiting })}</p>
+              <button type="button" className="button button-header" onClick={() => void finishSignOut('keep')}>
+                {t('account.signOutWaiting.keep')}
+              </button>
+              <button type="button" className="button button-header" onClick={() => void finishSignOut('discard')}>
+                {t('account.signOutWaiting.discard', { count: waiting })}
+              </button>
+              <button type="button" className="button button-header" onClick={() => setWaiting(0)}>
+                {t('account.signOutWaiting.stay')}
+              </button>
+            </div>
+          ) : (
+            <button type="button" className="button button-header" onClick={() => void onSignOut()} aria-disabled={signingOut || undefined}>
+              {signingOut ? t('account.signingOut') : t('account.signOut')}
+            </button>
+          )}
         </>
       ) : (
         <ul>

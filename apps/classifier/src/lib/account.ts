@@ -5,7 +5,7 @@ import { describeError } from './errors';
 import { spendLinkToken } from './router';
 import { isMine, outbox } from './outbox';
 import { awaitsReopen } from './reopenTries';
-import { forgetClassifiedThisSession, type SessionState, session } from './session';
+import { forgetClassifiedThisSession, type Owner, type SessionState, session } from './session';
 import { releaseBatchesOf } from './subjectQueue';
 import type { FieldErrors, FormProblem } from './useForm';
 
@@ -16,11 +16,13 @@ import type { FieldErrors, FormProblem } from './useForm';
  *   their classifications, what they have seen and what waits in the outbox stay theirs.
  * - Signing in replaces the guest. Asked to (the default), it is sent with the guest's token, and the API makes the
  *   guest's classifications the account's; otherwise what the guest did stays the guest's (a shared computer).
- * - Signing out forgets the account on this device; the next request starts a fresh guest.
+ * - Signing out ends the account's tokens on the server and forgets the account on this device; the next request starts
+ *   a fresh guest.
  *
  * Answers waiting in the outbox belong to whoever gave them: before someone else takes over the device they are sent
  * if the server can be reached, and the rest stay on this device with their owner's token, to be sent as that owner's
- * when the connection is back (see `outbox.ts`).
+ * when the connection is back (see `outbox.ts`). An account that signs out leaves no token behind: its answers still
+ * waiting stay without it, for its next sign-in here, or are discarded, as the volunteer chooses.
  */
 
 /** The volunteer's session, re-rendering when it changes (a sign-in, an account, a sign-out, another tab's). */
@@ -198,11 +200,35 @@ async function takeOverDevice(account: SignIn): Promise<TakeOver> {
   return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' }, carried };
 }
 
-/** Signs out; answers how many of the account's answers still wait to be sent (they stay, and go as the account's). */
-export async function signOut(): Promise<{ answersWaiting: number }> {
-  const answersWaiting = await sendWaitingFirst();
+/**
+ * Before signing out: sends the account's answers waiting on this device if the server can be reached; answers how
+ * many still wait (the volunteer then chooses, `signOut`, whether they stay here for their next sign-in or go).
+ */
+export function answersWaitingBeforeSignOut(): Promise<number> {
+  return sendWaitingFirst();
+}
+
+/**
+ * Signs out: the server ends the account's tokens (every device's: a token left behind on a shared computer, or copied
+ * from it, no longer works), and this device forgets it. The account's answers still waiting here are kept for its
+ * next sign-in on this device, without its token, or discarded, as the volunteer chose (`answersWaitingBeforeSignOut`
+ * told them how many). Answers how many were kept and how many discarded.
+ */
+export async function signOut(waiting: 'keep' | 'discard' = 'keep'): Promise<{ kept: number; discarded: number }> {
+  const owner = session.owner();
+  const { kept, discarded } = await leaveAnswers(owner, waiting);
+  // Not reached (offline): the token is forgotten here all the same, and ends when it expires, or with another sign-out.
+  if (owner && session.current().kind === 'registered') await session.client.signOutEverywhere().catch(() => undefined);
   leaveThisDevice();
-  return { answersWaiting };
+  return { kept, discarded };
+}
+
+/** The account's answers waiting here, on signing out: kept without its token for its next sign-in here, or discarded. */
+async function leaveAnswers(owner: Owner | null, waiting: 'keep' | 'discard'): Promise<{ kept: number; discarded: number }> {
+  if (!owner) return { kept: 0, discarded: 0 };
+  await outbox.claim(owner).catch(() => undefined);
+  if (waiting === 'discard') return { kept: 0, discarded: await outbox.discardMine() };
+  return { kept: await outbox.keepForNextSignIn(owner), discarded: 0 };
 }
 
 function leaveThisDevice(): void {
@@ -256,8 +282,9 @@ export async function changePassword(input: { currentPassword: string; newPasswo
  * (sent first when the server can be reached; the rest go as the account's once it signs in again).
  */
 export async function signOutEverywhere(): Promise<{ answersWaiting: number }> {
-  const answersWaiting = await sendWaitingFirst();
+  await sendWaitingFirst();
   await session.client.signOutEverywhere();
+  const { kept: answersWaiting } = await leaveAnswers(session.owner(), 'keep');
   leaveThisDevice();
   return { answersWaiting };
 }

@@ -50,7 +50,7 @@ export const isSignInExpired = (error: unknown): boolean => error instanceof Cho
  * Whether an answer whose owner's token the server refused can wait for them: an account can sign in again; a guest
  * that is not the one on this device now never can (the one on this device is renewed, and takes its answers over).
  */
-export const canSignInAgain = (owner: Owner | undefined): boolean => !owner || tokenKind(owner.token) !== 'guest';
+export const canSignInAgain = (owner: Owner | undefined): boolean => !owner || owner.token === null || tokenKind(owner.token) !== 'guest';
 
 export class SubmitTimeoutError extends Error {
   constructor(ms: number) {
@@ -211,20 +211,44 @@ class Outbox {
     return this.reassign((item) => !item.owner, owner);
   }
 
+  /**
+   * The current volunteer's items (an account signing out) wait here for it to sign in again, kept without its token:
+   * no bearer token stays on this device once it has signed out. Answers how many.
+   */
+  keepForNextSignIn(owner: Owner): Promise<number> {
+    return this.whileNotSending(async () => {
+      const mine = (await this.all()).filter(isMine);
+      await this.reassign(isMine, { userId: owner.userId, token: null }, true);
+      return mine.length;
+    });
+  }
+
+  /** Deletes the current volunteer's items, which they chose to give up on signing out (none is being sent meanwhile); answers how many. */
+  discardMine(): Promise<number> {
+    return this.whileNotSending(async () => {
+      const mine = (await this.all()).filter(isMine);
+      await this.remove(...mine.map((item) => item.idempotencyKey));
+      return mine.length;
+    });
+  }
+
   /** Items of `from` (a guest the server no longer accepts) become `to`'s, the guest that replaced it on this device. */
   handOver(from: Owner, to: Owner): Promise<void> {
     return this.reassign(({ owner }) => !owner || owner.token === from.token || (from.userId !== null && owner.userId === from.userId), to);
   }
 
-  /** Gives the matching items a new owner, in one transaction, so that an item sent meanwhile is never put back. */
-  private async reassign(matches: (item: OutboxItem) => boolean, owner: Owner): Promise<void> {
+  /**
+   * Gives the matching items a new owner, in one transaction, so that an item sent meanwhile is never put back; they wait
+   * for that owner to sign in (`awaitingSignIn`) or not.
+   */
+  private async reassign(matches: (item: OutboxItem) => boolean, owner: Owner, awaitingSignIn = false): Promise<void> {
     const db = await this.open();
     if (db) {
       const tx = db.transaction(STORE, 'readwrite');
-      for (const item of (await tx.store.getAll()) as OutboxItem[]) if (matches(item)) await tx.store.put({ ...item, owner, awaitingSignIn: false });
+      for (const item of (await tx.store.getAll()) as OutboxItem[]) if (matches(item)) await tx.store.put({ ...item, owner, awaitingSignIn });
       await tx.done;
     } else {
-      for (const [key, item] of this.memory) if (matches(item)) this.memory.set(key, { ...item, owner, awaitingSignIn: false });
+      for (const [key, item] of this.memory) if (matches(item)) this.memory.set(key, { ...item, owner, awaitingSignIn });
     }
     await this.changed();
   }
@@ -281,7 +305,8 @@ class Outbox {
     for (const { idempotencyKey } of listed) {
       // As it is now: handed to another owner since the list was read (a sign-in), it goes as theirs.
       const item = await this.current(idempotencyKey);
-      if (!item || awaitsSignIn(item)) continue;
+      // Kept without a token (its account signed out here): it waits for that account.
+      if (!item || awaitsSignIn(item) || (item.owner?.token === null && !isMine(item))) continue;
       if (waitedTooLong(item, now)) {
         report.waitedTooLong.push(item);
         await this.remove(idempotencyKey);
@@ -294,7 +319,7 @@ class Outbox {
       }
       if (next !== 'send') continue;
       try {
-        const by = item.owner && !session.owns(item.owner) ? session.clientFor(item.owner.token) : client;
+        const by = item.owner?.token && !session.owns(item.owner) ? session.clientFor(item.owner.token) : client;
         const { feedback } = await withTimeout(by.classify(item.input, item.idempotencyKey), SUBMIT_TIMEOUT_MS);
         if (feedback?.length) report.feedback.push({ item, feedback });
         report.sent += 1;

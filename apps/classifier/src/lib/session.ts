@@ -23,10 +23,13 @@ export interface SessionState {
 
 const NO_SESSION: SessionState = { token: null, kind: null, userId: null, displayName: null, email: null, emailVerified: null, ended: false };
 
-/** Who made something kept on this device (an answer in the outbox): sent later with their token, whoever is signed in then. */
+/**
+ * Who made something kept on this device (an answer in the outbox): sent later with their token, whoever is signed in
+ * then. No token: an account that signed out here, which never leaves its token behind; sent once it signs in here again.
+ */
 export interface Owner {
   userId: string | null;
-  token: string;
+  token: string | null;
 }
 
 function readStorage(key: string): string | null {
@@ -132,7 +135,7 @@ class VolunteerSession {
 
   /** Whether something made by `owner` is the current volunteer's (the same user, or the same token). */
   owns(owner: Owner): boolean {
-    return owner.token === this.state.token || (owner.userId !== null && owner.userId === this.state.userId);
+    return (owner.token !== null && owner.token === this.state.token) || (owner.userId !== null && owner.userId === this.state.userId);
   }
 
   /** The current volunteer as an owner, or null before the session has a token. */
