@@ -121,6 +121,7 @@ interface QueueWorkflowRow {
   status: Workflow['status'];
   version: number;
   project_status: Project['status'];
+  project_taken_down_at: Date | null;
   role: ProjectRole | null;
   room: number;
   /** The volunteer reported subjects of the workflow: the queue leaves those out for them. */
@@ -168,7 +169,7 @@ export class AssignmentService {
   private async readable(workflowId: string, user: AuthUser, mostHeld: number): Promise<{ workflow: QueueWorkflowRow; member: boolean }> {
     const workflow = await this.lookups.submit({ workflowId, userId: user.id, mostHeld });
     const member = !!accountIdOf(user) && !!workflow?.role;
-    if (!workflow || !(member || isPublicWorkflow(workflow.status, workflow.project_status))) throw notFound(`Workflow ${workflowId}`, '/params/id');
+    if (!workflow || !(member || isPublicWorkflow(workflow.status, { status: workflow.project_status, takenDownAt: workflow.project_taken_down_at }))) throw notFound(`Workflow ${workflowId}`, '/params/id');
     return { workflow, member };
   }
 

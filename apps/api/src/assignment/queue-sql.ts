@@ -175,7 +175,7 @@ export const EXPERIENCE = `SELECT count(*)::int AS classifications FROM (
  * out), in one round trip for them all. One row per request whose workflow exists, with `request`, the request's
  * index. Parameters: parallel arrays $1 workflow, $2 volunteer, $3 most subjects the volunteer may hold.
  */
-export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.name, w.status, w.version, p.status AS project_status, m.role,
+export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.name, w.status, w.version, p.status AS project_status, p.taken_down_at AS project_taken_down_at, m.role,
     greatest(0, r.most_held - (SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = r.user_id AND a.expires_at > now()))::int AS room,
     EXISTS (SELECT 1 FROM subject_reports sr WHERE sr.user_id = r.user_id AND sr.workflow_id = w.id) AS reported
   FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS r(workflow_id, user_id, most_held, request)
