@@ -82,7 +82,7 @@ it("lets the operators take a project down from the public with a reason its mem
   expect(await refusal(stack.anonymous.getProject(projectId))).toMatchObject({ status: 404 });
   expect(await refusal(guest.queue(workflowId, 2))).toMatchObject({ status: 404 });
   const [held] = (await stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 LIMIT 1', [workflowId])).rows;
-  expect(await refusal(guest.classify({ workflowId, subjectId: held.subject_id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()))).toMatchObject({ status: expect.any(Number) });
+  expect(await refusal(guest.classify({ workflowId, workflowVersion: 1, subjectId: held.subject_id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()))).toMatchObject({ status: expect.any(Number) });
   expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
 
   // Its members see that it is taken down, and why, on its page and in their list; setting its status changes nothing.
