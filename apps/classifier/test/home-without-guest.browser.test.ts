@@ -27,7 +27,7 @@ describe('classifier in a browser: the home page when no guest can be made', () 
     const { page, errors } = await newcomerPage(suite);
     await page.goto(`${suite.stack.baseUrl}/`);
     await page.getByRole('heading', { name: project.title, exact: true }).waitFor();
-    expect(await page.locator('[role="alert"]').innerText()).toBe(''); // the list's region, empty
+    expect(await page.locator('[role="alert"]').textContent()).toBe(''); // the list's region, empty
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).toBeNull();
 
     // A workflow needs a volunteer: the page says why there is none.
