@@ -41,6 +41,13 @@ it("holds no more of a workflow for one address's guests together than the limit
   // Another guest of the address gets nothing, and is told to come back.
   const late = await (await guestFrom('203.0.113.7')).queue(workflowId, PER_GUEST);
   expect(late).toMatchObject({ subjects: [], finished: false, heldBy: 'others', retryAfterSeconds: expect.any(Number) });
+  // A guest of the address still renews what it holds (its page's subjects), served nothing new.
+  const holder = guests[served.findIndex((view) => view.subjects.length)]!;
+  const holding = served.find((view) => view.subjects.length)!.subjects.map((subject) => subject.id);
+  await stack.db.query("UPDATE assignments SET expires_at = now() + interval '1 minute' WHERE workflow_id = $1 AND subject_id = ANY($2)", [workflowId, holding]);
+  expect(await holder.queue(workflowId, PER_GUEST, { renew: holding })).toMatchObject({ subjects: [], heldBy: 'others' });
+  const { rows: renewed } = await stack.db.query("SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND subject_id = ANY($2) AND expires_at > now() + interval '10 minutes'", [workflowId, holding]);
+  expect(renewed[0].n).toBe(holding.length);
   // An IPv6 /64 is one address, as for making guests.
   const [first, second] = [await guestFrom('2001:db8:1:2::1'), await guestFrom('2001:db8:1:2::ffff')];
   expect((await first.queue(workflowId, PER_GUEST)).subjects).toHaveLength(PER_GUEST);

@@ -201,9 +201,6 @@ export class AssignmentService {
     const addressKey = workflow.address_room === null ? undefined : `${workflowId}@${workflow.guest_address}`;
     const addressRoom = addressKey ? workflow.address_room! - (this.inProgress.get(addressKey) ?? 0) : Number.POSITIVE_INFINITY;
     const wanted = Math.max(0, Math.min(limit, workflow.room - (this.inProgress.get(key) ?? 0), addressRoom));
-    // The guests of the caller's address hold all they may (a script making guests, or a large class): the subjects are
-    // others', for now, whatever this guest holds.
-    if (addressRoom <= 0 && limit > 0) return { ...base, subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: 'others' };
     const reserve = (reserved: string | undefined, count: number) => {
       if (!reserved) return;
       const now = (this.inProgress.get(reserved) ?? 0) + count;
@@ -215,6 +212,9 @@ export class AssignmentService {
     try {
       const ttl = this.config.assignmentTtlSeconds;
       if (holding.renew?.length) await preparedQuery(this.db, HOLD_FOR, [workflowId, user.id, ttl, holding.renew]);
+      // The guests of the caller's address hold all they may (a script making guests, or a large class): the subjects
+      // are others', for now, whatever this guest holds (whose holds named in `renew` were renewed all the same).
+      if (addressRoom <= 0 && limit > 0) return { ...base, subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: 'others' };
       const view = await this.serveWithin(workflowId, user, definition, limits, wanted, base);
       // Assigned for the lifetime, then held for less when asked: one statement more, for those requests only.
       if (holding.hold && holding.hold < ttl && view.subjects.length) {
