@@ -33,9 +33,12 @@ const heldIn = async (workflowId: string) =>
 it("holds no more of a workflow for one address's guests together than the limit, asked for at once or not, and tells the next one to come back", async () => {
   const { workflowId } = await voteWorkflow(stack, 200, 1);
   const guests = await Promise.all(Array.from({ length: 5 }, () => guestFrom('203.0.113.7')));
-  // Asked for at once: what requests in progress may take counts too.
+  // Asked for at once: what requests in progress may take counts too (a request may count a take both committed and
+  // still in progress, and take less: never more).
   const served = await Promise.all(guests.map((guest) => guest.queue(workflowId, PER_GUEST)));
-  expect(served.reduce((sum, view) => sum + view.subjects.length, 0)).toBe(PER_ADDRESS);
+  expect(served.reduce((sum, view) => sum + view.subjects.length, 0)).toBeLessThanOrEqual(PER_ADDRESS);
+  // Asked for one after another, the rest up to the limit.
+  for (let more = 0; more < PER_ADDRESS; more += PER_GUEST) await (await guestFrom('203.0.113.7')).queue(workflowId, PER_GUEST);
   expect(await heldIn(workflowId)).toBe(PER_ADDRESS);
 
   // Another guest of the address gets nothing, and is told to come back.
