@@ -93,7 +93,9 @@ export function App() {
   // (and so their heading) only render once the session has a token, hence the wait for it; so does the heading that
   // says the session could not start.
   const firstPath = useRef(path);
-  const shown = hasToken || accountPage;
+  // The home page lists the public projects without a guest when none can be made (the API refuses more from one
+  // address): anyone may read them, and the classify page then says why it cannot start.
+  const shown = hasToken || accountPage || (failed && route.name === 'home');
   // A failure right after signing out (offline) leaves focus on "Sign in", where the button was: the alert is read out.
   useEffect(() => {
     if (path === firstPath.current && !failed) return;

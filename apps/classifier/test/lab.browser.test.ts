@@ -98,6 +98,21 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.close();
   });
 
+  it("shows a project's team that the operators took it down, and why", async () => {
+    const account = await signUp(suite.stack, { email: `lab-taken-down-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Grace Hopper' });
+    const project = await suite.stack.anonymous.withToken(account.token).createProject({ title: 'Casino', status: 'live' });
+    // As PUT /projects/:id/take-down leaves it (the operators' route has its own API test).
+    await suite.stack.db.query('UPDATE projects SET taken_down_at = now(), taken_down_reason = $2 WHERE id = $1', [project.id, 'Advertises gambling.']);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const notice = page.getByTestId('lab-taken-down');
+    await notice.getByRole('heading', { name: 'Taken down by the operators' }).waitFor();
+    expect(await notice.textContent()).toContain('only its team sees it');
+    expect(await notice.locator('blockquote').textContent()).toBe('Advertises gambling.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('sends a file as its bytes (one in another charset than UTF-8, Excel on Windows, is refused, not stored with its accents lost), reads a tab-separated .txt as a table, and says how to describe images', async () => {
     const account = await signUp(suite.stack, { email: `lab-charset-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Rosa Bonheur' });
     const researcher = suite.stack.anonymous.withToken(account.token);

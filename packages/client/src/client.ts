@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultSort, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
+  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultSort, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionView, WorkflowView,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 
@@ -175,6 +175,14 @@ export class ChorusClient {
   }
   getProject(idOrSlug: string) {
     return this.call<ProjectView>('GET', `/projects/${encodeURIComponent(idOrSlug)}`);
+  }
+  /** Takes a project down from the public, with the reason its members see (the operators of this Chorus only). */
+  takeDownProject(id: string, input: { reason: string }) {
+    return this.call<ProjectTakeDown>('PUT', `/projects/${id}/take-down`, input);
+  }
+  /** Puts a project taken down back as it was (the operators of this Chorus only). */
+  async restoreProject(id: string): Promise<void> {
+    await this.request('DELETE', `/projects/${id}/take-down`);
   }
 
   /** The project's members, owner first (researchers only). */

@@ -18,6 +18,7 @@ import type {
   projectRoleSchema,
   projectStatusSchema,
   projectSummarySchema,
+  projectTakeDownSchema,
   projectViewSchema,
   proposedTagSchema,
   hiddenTagSchema,
@@ -72,6 +73,7 @@ export type DownloadLink = z.infer<typeof downloadLinkSchema>;
 export type VerifiedEmail = z.infer<typeof verifiedEmailSchema>;
 export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 export type ProjectView = z.infer<typeof projectViewSchema>;
+export type ProjectTakeDown = z.infer<typeof projectTakeDownSchema>;
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;
 export interface ProjectInput {
   title: string;

@@ -72,11 +72,15 @@ export const projectViewSchema = z.strictObject({
   status: projectStatusSchema,
   ownerId: id,
   role: projectRoleSchema.nullable().meta({ description: "The caller's role in the project (null: not a member)" }),
+  takenDownAt: time.nullable().meta({ description: 'When the operators of this Chorus took the project down (null: it is not): it is then its members\' only, whatever its status' }),
+  takenDownReason: z.string().nullable().meta({ description: 'Why the operators took it down, in their words (null when it is not taken down)' }),
   createdAt: time,
   updatedAt: time,
   /** The workflows the caller may see. */
   workflows: z.array(workflowSummarySchema),
 });
+/** A project taken down by the operators of this Chorus (`PUT /projects/:id/take-down`). */
+export const projectTakeDownSchema = z.strictObject({ projectId: id, takenDownAt: time, takenDownReason: z.string() });
 /** What an account's fields may hold, as the API checks them and the classifier's forms limit them. */
 export const ACCOUNT_LIMITS = { emailLength: 320, passwordMinLength: 8, passwordMaxLength: 200, displayNameLength: 100 } as const;
 

@@ -9,6 +9,7 @@ import type { Queue } from 'bullmq';
 import { parse as parseCookies, serialize as cookie } from 'cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth.decorators';
+import { isOperator } from '../auth/operators';
 import { TokenGenerations } from '../auth/token-generations';
 import { Tokens, signerFor } from '../auth/tokens';
 import { JobProducer } from '../jobs/job-producer';
@@ -68,7 +69,7 @@ export class QueueBoard {
     const verified = token ? await this.tokens.verify(token, { fresh: typeof fromQuery === 'string' }) : undefined;
     const user = token ? verified : session ? await this.sessionUser(session) : undefined;
     if (!user) return refuse(reply, 401, `Open ${QUEUE_BOARD_PATH}?token=<your token> (from POST /api/v1/auth/login) to sign in to the queue board.`);
-    if (!this.isOperator(user)) return refuse(reply, 403, 'The queue board is for the operators of this Chorus: the accounts OPERATOR_IDS names.');
+    if (!isOperator(this.config, user)) return refuse(reply, 403, 'The queue board is for the operators of this Chorus: the accounts OPERATOR_IDS names.');
     // The board's own API asks Redis, and would wait without end while it is away: said at once instead.
     if (request.url.startsWith(`${QUEUE_BOARD_PATH}/api/`) && !(await this.jobs.ping())) {
       return refuse(reply, 503, 'Redis does not answer, so the queue board has nothing to show; GET /api/v1/health says when it is back.');
@@ -88,10 +89,6 @@ export class QueueBoard {
     const claims = await this.sessions.verifyAsync<BoardSession>(session).catch(() => undefined);
     if (!claims || claims.gen !== (await this.generations.current(claims.sub))) return undefined;
     return { id: claims.sub, kind: 'registered' };
-  }
-
-  private isOperator(user: AuthUser): boolean {
-    return user.kind === 'registered' && this.config.operatorIds.includes(user.id);
   }
 }
 

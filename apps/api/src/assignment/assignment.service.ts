@@ -121,8 +121,12 @@ interface QueueWorkflowRow {
   status: Workflow['status'];
   version: number;
   project_status: Project['status'];
+  project_taken_down_at: Date | null;
   role: ProjectRole | null;
   room: number;
+  /** A guest's: the address it was made from, and how many more subjects its guests may hold here (null: no limit). */
+  guest_address: string | null;
+  address_room: number | null;
   /** The volunteer reported subjects of the workflow: the queue leaves those out for them. */
   reported: boolean;
 }
@@ -140,6 +144,8 @@ interface QueueRequest {
   userId: string;
   /** Most subjects the volunteer may hold in the workflow. */
   mostHeld: number;
+  /** Most subjects the guests made from the volunteer's address may hold in it together (a guest's; null: no limit). */
+  addressMostHeld: number | null;
 }
 
 @Injectable()
@@ -147,7 +153,7 @@ export class AssignmentService {
   /** The workflow lookups of concurrent queue requests share one statement. */
   private readonly lookups = new GroupCommit((requests: QueueRequest[]) => this.lookUp(requests), { maxBatch: 100, maxBatchesAtOnce: 2 });
   /**
-   * Per volunteer and workflow, the subjects that requests in progress may still assign. The room a lookup reads does
+   * Per volunteer and workflow (and per guests' address and workflow), the subjects that requests in progress may still assign. The room a lookup reads does
    * not count them, so parallel requests could otherwise each take up to MAX_OUTSTANDING_ASSIGNMENTS (or its guests'
    * limit; in this API process: several processes could each serve up to it).
    */
@@ -166,9 +172,10 @@ export class AssignmentService {
    * caller is one of its researchers; not found unless they may read it.
    */
   private async readable(workflowId: string, user: AuthUser, mostHeld: number): Promise<{ workflow: QueueWorkflowRow; member: boolean }> {
-    const workflow = await this.lookups.submit({ workflowId, userId: user.id, mostHeld });
+    const addressMostHeld = user.kind === 'guest' && this.config.maxOutstandingAssignmentsPerGuestAddress ? this.config.maxOutstandingAssignmentsPerGuestAddress : null;
+    const workflow = await this.lookups.submit({ workflowId, userId: user.id, mostHeld, addressMostHeld });
     const member = !!accountIdOf(user) && !!workflow?.role;
-    if (!workflow || !(member || isPublicWorkflow(workflow.status, workflow.project_status))) throw notFound(`Workflow ${workflowId}`, '/params/id');
+    if (!workflow || !(member || isPublicWorkflow(workflow.status, { status: workflow.project_status, takenDownAt: workflow.project_taken_down_at }))) throw notFound(`Workflow ${workflowId}`, '/params/id');
     return { workflow, member };
   }
 
@@ -190,11 +197,24 @@ export class AssignmentService {
     const holders = { cap: classificationsNeededAtMost(definition.retirement), earliest: classificationsNeededAtLeast(definition.retirement) };
     const limits = { holders, withoutReported: workflow.reported };
     const key = `${workflowId}:${user.id}`;
-    const wanted = Math.max(0, Math.min(limit, workflow.room - (this.inProgress.get(key) ?? 0)));
-    this.inProgress.set(key, (this.inProgress.get(key) ?? 0) + wanted);
+    // A guest's address counts what its guests' requests in progress may take too.
+    const addressKey = workflow.address_room === null ? undefined : `${workflowId}@${workflow.guest_address}`;
+    const addressRoom = addressKey ? workflow.address_room! - (this.inProgress.get(addressKey) ?? 0) : Number.POSITIVE_INFINITY;
+    const wanted = Math.max(0, Math.min(limit, workflow.room - (this.inProgress.get(key) ?? 0), addressRoom));
+    const reserve = (reserved: string | undefined, count: number) => {
+      if (!reserved) return;
+      const now = (this.inProgress.get(reserved) ?? 0) + count;
+      if (now) this.inProgress.set(reserved, now);
+      else this.inProgress.delete(reserved);
+    };
+    reserve(key, wanted);
+    reserve(addressKey, wanted);
     try {
       const ttl = this.config.assignmentTtlSeconds;
       if (holding.renew?.length) await preparedQuery(this.db, HOLD_FOR, [workflowId, user.id, ttl, holding.renew]);
+      // The guests of the caller's address hold all they may (a script making guests, or a large class): the subjects
+      // are others', for now, whatever this guest holds (whose holds named in `renew` were renewed all the same).
+      if (addressRoom <= 0 && limit > 0) return { ...base, subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: 'others' };
       const view = await this.serveWithin(workflowId, user, definition, limits, wanted, base);
       // Assigned for the lifetime, then held for less when asked: one statement more, for those requests only.
       if (holding.hold && holding.hold < ttl && view.subjects.length) {
@@ -202,9 +222,8 @@ export class AssignmentService {
       }
       return view;
     } finally {
-      const left = this.inProgress.get(key)! - wanted;
-      if (left) this.inProgress.set(key, left);
-      else this.inProgress.delete(key);
+      reserve(key, -wanted);
+      reserve(addressKey, -wanted);
     }
   }
 
@@ -316,6 +335,8 @@ export class AssignmentService {
       requests.map((request) => request.workflowId),
       requests.map((request) => request.userId),
       requests.map((request) => request.mostHeld),
+      requests.map((request) => request.addressMostHeld),
+      this.config.tokenTtlSeconds + this.config.assignmentTtlSeconds,
     ]);
     const byRequest = new Map(rows.map((row) => [row.request, row]));
     return requests.map((_, index) => byRequest.get(index));

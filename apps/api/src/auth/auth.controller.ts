@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
-import { SkipThrottle } from '@nestjs/throttler';
+import { SkipThrottle, normalizeIp } from '@nestjs/throttler';
 import { ApiAcceptedResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { sessionSchema, signInSchema, verifiedEmailSchema } from '@chorus/client';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
@@ -105,7 +105,8 @@ export class AuthController {
   @SkipThrottle({ [SIGN_INS]: true })
   @OverNewVolunteers()
   @ApiZodResponse(sessionSchema, { status: 201, description: 'A new guest volunteer and its bearer token' })
-  guest() {
-    return this.auth.guest();
+  guest(@Ip() address: string) {
+    // The address as NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR counts it: an IPv6 /64 is one.
+    return this.auth.guest(normalizeIp(address));
   }
 }

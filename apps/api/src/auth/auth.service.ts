@@ -65,9 +65,12 @@ export class AuthService {
     return { ...session, guestWork: await this.guestWork.carryInto(caller.id, user.id) };
   }
 
-  /** An anonymous volunteer: a real user row, so that they too never see a subject twice. */
-  async guest(): Promise<Session> {
-    const user = await this.users.save(this.users.create({ kind: 'guest', displayName: `Guest ${randomInt(10_000, 99_999)}` }));
+  /**
+   * An anonymous volunteer: a real user row, so that they too never see a subject twice, with the address it was made
+   * from, whose guests together may hold only so many subjects of a workflow (MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST_ADDRESS).
+   */
+  async guest(address: string): Promise<Session> {
+    const user = await this.users.save(this.users.create({ kind: 'guest', displayName: `Guest ${randomInt(10_000, 99_999)}`, guestAddress: address.slice(0, 64) }));
     return this.session(user);
   }
 

@@ -177,13 +177,13 @@ export class ClassificationsService {
    * been open to them (live, paused or finished: answers in flight are kept); a draft workflow only its researchers.
    */
   private async requireClassifiable(workflowId: string, user: AuthUser): Promise<void> {
-    const [workflow]: { status: Workflow['status']; project_id: string; project_status: Project['status'] }[] = await this.db.query(
-      'SELECT w.status, w.project_id, p.status AS project_status FROM workflows w JOIN projects p ON p.id = w.project_id WHERE w.id = $1',
+    const [workflow]: { status: Workflow['status']; project_id: string; project_status: Project['status']; project_taken_down_at: Date | null }[] = await this.db.query(
+      'SELECT w.status, w.project_id, p.status AS project_status, p.taken_down_at AS project_taken_down_at FROM workflows w JOIN projects p ON p.id = w.project_id WHERE w.id = $1',
       [workflowId],
     );
     const member = workflow ? !!(await this.access.roleOf(workflow.project_id, user)) : false;
     // As the submit statement decides (ClassificationWriter).
-    if (!workflow || !(member || isPublicWorkflow(workflow.status, workflow.project_status))) {
+    if (!workflow || !(member || isPublicWorkflow(workflow.status, { status: workflow.project_status, takenDownAt: workflow.project_taken_down_at }))) {
       throw workflowNotOpen();
     }
   }

@@ -88,11 +88,14 @@ export const accountRequired = () =>
   );
 export const emailTaken = (pointer = '/email') =>
   new ProblemException(409, 'An account with this email already exists; sign in with it instead.', [{ pointer, message: 'already has an account' }], 'email-taken');
-/** What waits for the account's owner to show that its email is theirs: invitations addressed to it. */
-export const emailUnverified = () =>
+/**
+ * What waits for the account's owner to show that its email is theirs: invitations addressed to it, and publishing a
+ * project (`field`: the field that asked for it).
+ */
+export const emailUnverified = (field?: FieldError) =>
   new ProblemException(
     403,
     "Verify your account's email first: open the link Chorus mailed to it, or ask for a new one with POST /api/v1/account/email-verification.",
-    undefined,
+    field ? [field] : undefined,
     'email-unverified',
   );

@@ -18,9 +18,11 @@ export const apiEnvSchema = z
     ASSIGNMENT_TTL_SECONDS: z.coerce.number().int().min(10).default(30 * 60),
     MAX_OUTSTANDING_ASSIGNMENTS: z.coerce.number().int().min(1).default(100),
     MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST: z.coerce.number().int().min(1).default(30),
+    MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST_ADDRESS: z.coerce.number().int().min(0).default(400),
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
     EXPORTS_AT_ONCE: z.coerce.number().int().min(1).default(2),
     EXPORT_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
+    EXPORT_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(16_384),
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(300),
     SIGN_INS_PER_ACCOUNT_PER_15_MINUTES: z.coerce.number().int().min(0).default(10),
     FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES: z.coerce.number().int().min(0).default(50),
@@ -80,10 +82,20 @@ export interface AppConfig {
    * making guests could otherwise hold a small workflow from everyone.
    */
   maxOutstandingAssignmentsPerGuest: number;
+  /**
+   * Subjects the guests made from one address (an IPv6 /64) may hold unclassified in one workflow together (0: no
+   * limit): guests are free, so without it one address could make guests until it held a whole workflow.
+   */
+  maxOutstandingAssignmentsPerGuestAddress: number;
   /** Consensus downloads streaming at once; each holds a database connection until its client has read it all. */
   exportsAtOnce: number;
   /** A download whose client reads nothing for this long is ended, giving back its connection and its place. */
   exportIdleSeconds: number;
+  /**
+   * A download whose client, while data waits for it, takes less than this (bytes a second) over `exportIdleSeconds`
+   * is ended too, and its caller starts no other for as long (0: no minimum): slow readers cannot hold every place.
+   */
+  exportMinBytesPerSecond: number;
   /** Guests and accounts one address may make in an hour (0: no limit); several volunteers may share an address. */
   newVolunteersPerAddressPerHour: number;
   /** Sign-in attempts at one account from one address in 15 minutes (0: no limit). */
@@ -141,8 +153,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     assignmentTtlSeconds: e.ASSIGNMENT_TTL_SECONDS,
     maxOutstandingAssignments: e.MAX_OUTSTANDING_ASSIGNMENTS,
     maxOutstandingAssignmentsPerGuest: Math.min(e.MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST, e.MAX_OUTSTANDING_ASSIGNMENTS),
+    maxOutstandingAssignmentsPerGuestAddress: e.MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST_ADDRESS,
     exportsAtOnce: e.EXPORTS_AT_ONCE,
     exportIdleSeconds: e.EXPORT_IDLE_SECONDS,
+    exportMinBytesPerSecond: e.EXPORT_MIN_BYTES_PER_SECOND,
     newVolunteersPerAddressPerHour: e.NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR,
     signInsPerAccountPerQuarterHour: e.SIGN_INS_PER_ACCOUNT_PER_15_MINUTES,
     failedSignInsPerAddressPerQuarterHour: e.FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES,

@@ -47,19 +47,35 @@ export function gzipped(download: Readable): Readable {
   return pipeline(download, gzip, () => clearInterval(flush));
 }
 
+/** Why a download was ended for its client's reading, which keeps its caller from starting another for a while. */
+class SlowReader extends Error {}
+
 /**
- * The last stage of a download: passes what it is given on, and ends the download with an error when what it holds
- * for the client has not moved for `idleMs` (the client stopped reading). It moves when the client takes some (a
- * chunk comes in only once there is room for it, or what is held shrinks). Time spent waiting for the database, with
- * nothing held, never counts. What is held alone is no measure: a client reading in bursts (from the kernel's
- * buffers, megabytes on loopback) lets it fill back to the same length between two looks.
+ * The last stage of a download: passes what it is given on, and ends the download with a `SlowReader` error when its
+ * client stops reading, or reads too slowly to be worth a place.
+ *
+ * Stopped: what it holds for the client has not moved for `windowMs`. It moves when the client takes some (a chunk
+ * comes in only once there is room for it, or what is held shrinks). What is held alone is no measure: a client
+ * reading in bursts (from the kernel's buffers, megabytes on loopback) lets it fill back to the same length between
+ * two looks.
+ *
+ * Too slow: over `windowMs` of time in which data waited for the client (something was held), fewer than
+ * `minBytesPerSecond` a second came through. A chunk comes through only as the client makes room for it, so what comes
+ * through is what the client read, give or take the buffers on the way. Time spent waiting for the database, with
+ * nothing held, never counts either way.
  */
-function idleWatch(idleMs: number): Transform {
+function readWatch(windowMs: number, minBytesPerSecond: number): Transform {
   let movedAt = Date.now();
   let held = 0;
+  /** Bytes come through since the last look, and, over the time data waited for the client, in all. */
+  let through = 0;
+  let waitedMs = 0;
+  let waitedThrough = 0;
+  const tickMs = Math.min(windowMs / 4, 1000);
   const watch = new Transform({
-    transform: (chunk, _encoding, next) => {
+    transform: (chunk: Buffer, _encoding, next) => {
       movedAt = Date.now();
+      through += chunk.length;
       next(null, chunk);
     },
   });
@@ -67,8 +83,20 @@ function idleWatch(idleMs: number): Transform {
     const now = Date.now();
     if (watch.readableLength === 0 || watch.readableLength < held) movedAt = now;
     held = watch.readableLength;
-    if (now - movedAt >= idleMs) watch.destroy(new Error(`the client read nothing for ${idleMs / 1000} s (EXPORT_IDLE_SECONDS)`));
-  }, Math.min(idleMs / 4, 1000)).unref();
+    if (now - movedAt >= windowMs) return watch.destroy(new SlowReader(`the client read nothing for ${windowMs / 1000} s (EXPORT_IDLE_SECONDS)`));
+    if (held > 0) {
+      waitedMs += tickMs;
+      waitedThrough += through;
+    }
+    through = 0;
+    if (!minBytesPerSecond || waitedMs < windowMs) return;
+    const rate = (waitedThrough * 1000) / waitedMs;
+    if (rate < minBytesPerSecond) {
+      return watch.destroy(new SlowReader(`the client read ${Math.round(rate)} bytes a second, fewer than ${minBytesPerSecond} (EXPORT_MIN_BYTES_PER_SECOND)`));
+    }
+    waitedMs = 0;
+    waitedThrough = 0;
+  }, tickMs).unref();
   watch.on('close', () => clearInterval(timer));
   return watch;
 }
@@ -79,13 +107,17 @@ function idleWatch(idleMs: number): Transform {
  * may take half of them at most (at least one), so that nobody's downloads keep everyone else's from starting. A
  * cursor holds a connection until the client has read everything or gone away. A database error midway destroys the
  * response (Fastify), so a client sees a broken download, never a short file that looks complete; so does a client
- * that stops reading for EXPORT_IDLE_SECONDS, whose download is ended so that it cannot hold its place for ever.
+ * that stops reading for EXPORT_IDLE_SECONDS, or reads slower than EXPORT_MIN_BYTES_PER_SECOND, whose download is
+ * ended so that it cannot hold its place for ever; its caller then starts no other download for EXPORT_IDLE_SECONDS,
+ * so that one who asks again at once cannot take the place back before those who waited for it.
  */
 @Injectable()
 export class ExportStreams {
   private streaming = 0;
   /** Downloads streaming, by caller. */
   private readonly streamingFor = new Map<string, number>();
+  /** Callers whose download was ended for their reading, until when (ms) they may start another. */
+  private readonly slowUntil = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -93,6 +125,16 @@ export class ExportStreams {
   ) {}
 
   async open<Row>(query: ExportQuery<Row>, form: DownloadForm, callerId: string): Promise<ExportDownload> {
+    const wait = Math.ceil(((this.slowUntil.get(callerId) ?? 0) - Date.now()) / 1000);
+    if (wait > 0) {
+      throw new ProblemException(
+        503,
+        `Your last download was ended because it was read too slowly (slower than EXPORT_MIN_BYTES_PER_SECOND, or not at all for EXPORT_IDLE_SECONDS), so that others could have its place; start again in ${wait} s (with since= to fetch only what changed), reading faster.`,
+        undefined,
+        'exports-busy',
+      ).retryAfter(wait);
+    }
+    for (const [caller, until] of this.slowUntil) if (until <= Date.now()) this.slowUntil.delete(caller);
     const callers = this.streamingFor.get(callerId) ?? 0;
     if (callers >= Math.max(1, Math.floor(this.config.exportsAtOnce / 2))) {
       throw new ProblemException(503, `You have ${callers} download${callers === 1 ? '' : 's'} streaming already, as many as one person may; this one can start when one of them ends.`, undefined, 'exports-busy').retryAfter(EXPORTS_BUSY_RETRY_SECONDS);
@@ -117,9 +159,10 @@ export class ExportStreams {
       });
       const rows = client.query(new QueryStream(query.sql, query.parameters, { batchSize: 1000 }));
       const toRecord = new Transform({ objectMode: true, transform: (row: Row, _encoding, next) => next(null, query.toRecord(row)) });
-      const watch = idleWatch(this.config.exportIdleSeconds * 1000);
+      const watch = readWatch(this.config.exportIdleSeconds * 1000, this.config.exportMinBytesPerSecond);
       const stream = pipeline(rows, toRecord, serializer(form, query.columns), watch, (error) => {
         done();
+        if (error instanceof SlowReader) this.slowUntil.set(callerId, Date.now() + this.config.exportIdleSeconds * 1000);
         if (error) return release(error);
         client.query('RESET statement_timeout').then(() => release(), release);
       });

@@ -12,18 +12,18 @@ import { routeAccess } from './access-first';
  * Projects that have been opened to volunteers: anyone may read them (a paused one, asked for by its address or
  * from a volunteer's open page, says it is paused rather than gone), and answers given in them are stored even once
  * the project is paused or finished (a volunteer may hold subjects, or answers waiting on their device, when it
- * happens). Drafts are their members' only.
+ * happens). Drafts are their members' only, and so is a project the operators took down, whatever its status.
  */
 export const PUBLIC_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'paused', 'finished'];
-export const isPublicProject = (status: Project['status']): boolean => PUBLIC_PROJECT_STATUSES.includes(status);
+export const isPublicProject = (project: Pick<Project, 'status' | 'takenDownAt'>): boolean => PUBLIC_PROJECT_STATUSES.includes(project.status) && !project.takenDownAt;
 /**
  * Whether a workflow is open to those who are not its project's members (volunteers): published (not a draft) in a
  * public project. To anyone else, a workflow that is not is as if there were none.
  */
-export const isPublicWorkflow = (workflowStatus: Workflow['status'], projectStatus: Project['status']): boolean =>
-  workflowStatus !== 'draft' && isPublicProject(projectStatus);
+export const isPublicWorkflow = (workflowStatus: Workflow['status'], project: Pick<Project, 'status' | 'takenDownAt'>): boolean =>
+  workflowStatus !== 'draft' && isPublicProject(project);
 /** `isPublicWorkflow` in SQL, of a workflow `w` and its project `p`. */
-export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}))`;
+export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}) AND p.taken_down_at IS NULL)`;
 /**
  * Whether the caller (`account`: the SQL of their `accountIdOf`) may see workflow `w` of project `p` now: it is public
  * (`PUBLIC_WORKFLOW_SQL`), or they are a member of its project. What is theirs there (their classifications and
@@ -31,7 +31,7 @@ export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND p.status IN (${PUBL
  */
 export const openToCallerSql = (account: string): string =>
   `(${PUBLIC_WORKFLOW_SQL} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account}))`;
-/** The projects everyone sees in the list: a paused one serves no subjects, so only its members see it there. */
+/** The projects everyone sees in the list (unless taken down): a paused one serves no subjects, so only its members see it there. */
 export const LISTED_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'finished'];
 
 /**
@@ -68,7 +68,7 @@ export class ProjectAccess {
 
   // Not the id: a project asked for by its slug must not give its id away.
   async assertReadable(project: Project, user: AuthUser | undefined, pointer?: string, named = 'The project'): Promise<void> {
-    if (isPublicProject(project.status)) return;
+    if (isPublicProject(project)) return;
     if (await this.roleOf(project.id, user)) return;
     throw notFound(named, pointer);
   }

@@ -1,23 +1,33 @@
 import { LISTED_DESCRIPTION_LENGTH } from '@chorus/client';
-import { Injectable } from '@nestjs/common';
+import type { ProjectTakeDown } from '@chorus/client';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectFormerSlug, ProjectMember, Workflow } from '@chorus/db';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { lockAccount } from '../account/account-lock';
-import { accountDeleted, conflict, forbidden, notFound, validationFailed } from '../common/problem';
+import { isOperator } from '../auth/operators';
+import { accountDeleted, conflict, emailUnverified, forbidden, notFound, validationFailed } from '../common/problem';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { UNIQUE_VIOLATION, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
-import { type CreateProjectInput, type ProjectListQuery, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
+import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { completeWorkflows, workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
+
+/** Why a project may not go live: a new account shows first that its email is its owner's. */
+const PUBLISHING = { pointer: '/status', message: 'a project goes live (public) only from an account whose email is verified' };
 
 export type ProjectView = Project & { role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[] };
 export type ProjectSummary = Omit<ProjectView, 'fieldGuide'>;
 
 @Injectable()
 export class ProjectsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly access: ProjectAccess) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: ProjectAccess,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /**
    * A slug chosen by the researchers must be free; one made from the title is numbered (`-2`, `-3`, …) when other
@@ -40,7 +50,9 @@ export class ProjectsService {
   private insert(input: CreateProjectInput, user: AuthUser): Promise<Project> {
     return this.db.transaction(async (manager) => {
       // Locked against the owner's deletion (which refuses an owner of projects) until this one is made.
-      if (!(await lockAccount(manager, user))) throw accountDeleted();
+      const account = await lockAccount(manager, user);
+      if (!account) throw accountDeleted();
+      if (input.status === 'live' && !account.emailVerified) throw emailUnverified(PUBLISHING);
       if (input.slug) await this.refuseFormerSlug(manager, input.slug);
       const slug = input.slug ?? (await this.freeSlugFor(manager, input.title));
       const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
@@ -78,10 +90,10 @@ export class ProjectsService {
       .getRepository(Project)
       .createQueryBuilder('project')
       // Not the field guide (up to 200 KB each), which the list leaves out.
-      .select(['project.id', 'project.slug', 'project.title', 'project.description', 'project.status', 'project.ownerId', 'project.createdAt', 'project.updatedAt']);
+      .select(['project.id', 'project.slug', 'project.title', 'project.description', 'project.status', 'project.ownerId', 'project.takenDownAt', 'project.takenDownReason', 'project.createdAt', 'project.updatedAt']);
     const membership = 'project.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     if (memberOnly) query.where(membership, { userId: accountIdOf(user) });
-    else query.where('project.status IN (:...listed)', { listed: LISTED_PROJECT_STATUSES }).orWhere(membership, { userId: accountIdOf(user) });
+    else query.where('(project.status IN (:...listed) AND project.takenDownAt IS NULL)', { listed: LISTED_PROJECT_STATUSES }).orWhere(membership, { userId: accountIdOf(user) });
     const projects = await query
       .orderBy('project.createdAt', 'DESC')
       .limit(500)
@@ -118,6 +130,7 @@ export class ProjectsService {
       if (current.status === 'draft' && (input.status === 'paused' || input.status === 'finished')) {
         throw validationFailed([{ pointer: '/status', message: `cannot go from draft to ${input.status}: a project is ${input.status} only after it has been live; keep it draft until you launch it (live)` }]);
       }
+      if (current.status === 'draft' && input.status === 'live' && !(await lockAccount(manager, user))?.emailVerified) throw emailUnverified(PUBLISHING);
       if (input.slug && input.slug !== current.slug) await this.moveSlug(manager, id, current.slug, input.slug);
       await manager.getRepository(Project).update({ id }, input);
     }).catch((error: { code?: string }) => {
@@ -125,6 +138,32 @@ export class ProjectsService {
       throw error;
     });
     return this.get(id, user);
+  }
+
+  /**
+   * Takes the project down from the public (the operators of this Chorus only): whatever its status, it is then its
+   * members' only, as a draft is (off the list, its workflows serving and taking nothing from volunteers), and they
+   * see when and why. Taken down again, the reason is the new one's.
+   */
+  async takeDown(id: string, { reason }: TakeDownInput, user: AuthUser): Promise<ProjectTakeDown> {
+    this.requireOperator(user);
+    const [[row]]: [{ taken_down_at: Date }[], number] = await this.db.query(
+      'UPDATE projects SET taken_down_at = coalesce(taken_down_at, now()), taken_down_reason = $2 WHERE id = $1 RETURNING taken_down_at',
+      [id, reason],
+    );
+    if (!row) throw notFound(`Project ${id}`, '/params/id');
+    return { projectId: id, takenDownAt: row.taken_down_at.toISOString(), takenDownReason: reason };
+  }
+
+  /** Puts a project taken down back as it was, its status unchanged (the operators of this Chorus only). */
+  async restore(id: string, user: AuthUser): Promise<void> {
+    this.requireOperator(user);
+    const [, found]: [unknown, number] = await this.db.query('UPDATE projects SET taken_down_at = NULL, taken_down_reason = NULL WHERE id = $1', [id]);
+    if (!found) throw notFound(`Project ${id}`, '/params/id');
+  }
+
+  private requireOperator(user: AuthUser): void {
+    if (!isOperator(this.config, user)) throw forbidden('Only the operators of this Chorus (the accounts OPERATOR_IDS names) may take projects down or restore them.');
   }
 
   /** The old slug keeps leading here; the new one may be one this project had before, never another project's. */

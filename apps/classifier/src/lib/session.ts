@@ -199,7 +199,18 @@ class VolunteerSession {
   }
 
   private async fetchWithToken(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
-    const token = this.state.token ?? (await this.startGuestSession());
+    let token = this.state.token;
+    if (!token) {
+      try {
+        token = await this.startGuestSession();
+      } catch (refused) {
+        // No guest could be made (too many from this address, say): what anyone may read (the project list, a
+        // project's page) is read without one; what needs a volunteer says why there is none.
+        const anonymous = await fetch(input, init);
+        if (anonymous.status !== 401) return anonymous;
+        throw refused;
+      }
+    }
     const kind = this.state.kind;
     const response = await fetch(input, withBearer(init, token));
     if (response.status !== 401) return response;

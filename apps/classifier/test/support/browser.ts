@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Session, SubjectInput, WorkflowInput } from '@chorus/client';
-import { type Stack, startStack } from '../../../../test/support/stack';
+import { type Stack, type StackOptions, startStack } from '../../../../test/support/stack';
 
 /** Headless Debian Chromium, flags from TOOLCHAIN.md: quiet on a closed network. */
 const CHROMIUM_ARGS = [
@@ -18,12 +18,12 @@ const CHROMIUM_ARGS = [
 
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', '..', 'test-results', 'screenshots');
 
-/** A running stack and a browser for one suite: started before its tests, stopped after them. */
-export function useStackAndBrowser(): { readonly stack: Stack; readonly context: BrowserContext } {
+/** A running stack (started with `options`) and a browser for one suite: started before its tests, stopped after them. */
+export function useStackAndBrowser(options?: StackOptions): { readonly stack: Stack; readonly context: BrowserContext } {
   let stack: Stack | undefined;
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack(options);
     browser = await launchBrowser();
   });
   // A test that fails part-way leaves its pages open, and a page left open writes the shared localStorage under the

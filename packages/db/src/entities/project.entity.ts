@@ -15,6 +15,12 @@ export class Project {
   @Column({ type: 'varchar', length: 16, default: 'draft' }) status!: ProjectStatus;
   @Column('uuid') ownerId!: string;
   @ManyToOne(() => User, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'owner_id' }) owner?: Relation<User>;
+  /**
+   * When the operators of this Chorus took the project down (null: never, or restored since): whatever its status, it
+   * is then its members' only, as a draft is, and its reason says why to them.
+   */
+  @Column({ type: 'timestamptz', nullable: true }) takenDownAt!: Date | null;
+  @Column({ type: 'varchar', length: 1000, nullable: true }) takenDownReason!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

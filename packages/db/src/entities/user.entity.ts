@@ -30,5 +30,12 @@ export class User {
   @Index('users_classifications_stamp_owed_idx', { where: 'classifications_stamp_owed_at IS NOT NULL' })
   @Column({ type: 'timestamptz', nullable: true })
   classificationsStampOwedAt!: Date | null;
+  /**
+   * A guest's: the address it was made from (an IPv6 /64 as one), whose guests together may hold only so many subjects
+   * of a workflow (MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST_ADDRESS); null for accounts, and guests made before it was kept.
+   */
+  @Index('users_guest_address_idx', { where: 'guest_address IS NOT NULL' })
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  guestAddress!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

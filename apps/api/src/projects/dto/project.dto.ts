@@ -32,6 +32,12 @@ export const updateProjectSchema = z.strictObject({
 });
 export type UpdateProjectInput = z.infer<typeof updateProjectSchema>;
 
+/** An operator's take-down of a project: why, in words its members will read. */
+export const takeDownSchema = z.strictObject({
+  reason: z.string().trim().min(1, 'say why, in words the project\'s members will read').max(1000),
+});
+export type TakeDownInput = z.infer<typeof takeDownSchema>;
+
 /** The query of `GET /projects`: `member=true` lists only the caller's projects (in any status, with their role). */
 export const projectListQuerySchema = z
   .strictObject({ member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional() })

@@ -30,7 +30,7 @@ export function LabProjectPage({ projectSlug }: { projectSlug: string }) {
 }
 
 function LabProject({ projectSlug, userId }: { projectSlug: string; userId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useClient();
   const { data: project, problem, missing, reload } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
   useDocumentTitle(project ? t('lab.project.documentTitle', { title: project.title }) : t('lab.title'));
@@ -55,6 +55,13 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
             {project.title}
             <span className="badge">{t(`home.status.${project.status}`)}</span>
           </h1>
+          {project.takenDownAt && (
+            <section className="notice" aria-labelledby="lab-taken-down-heading" data-testid="lab-taken-down">
+              <h2 id="lab-taken-down-heading">{t('lab.project.takenDownTitle')}</h2>
+              <p>{t('lab.project.takenDown', { when: new Date(project.takenDownAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }) })}</p>
+              <blockquote>{project.takenDownReason}</blockquote>
+            </section>
+          )}
           <p>
             <Link to={projectPath(project.slug)}>{t('lab.project.volunteersView')}</Link>
           </p>

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { type ClientRequest, type IncomingMessage, get } from 'node:http';
+import { newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
+
+/**
+ * Two callers reading their downloads slowly (each within the per-caller limit, each reading often enough never to
+ * stall for EXPORT_IDLE_SECONDS) cannot keep EXPORTS_AT_ONCE full for everyone: a download read slower than
+ * EXPORT_MIN_BYTES_PER_SECOND is ended, and its caller cannot take the place back at once.
+ */
+let stack: Stack;
+/**
+ * Long enough that the slow readers below never look stalled: the API's socket is told it may write again only once a
+ * good part of its send buffer (megabytes on loopback) is read, every few seconds at their pace.
+ */
+const IDLE_SECONDS = 15;
+/** Far above what the slow readers below read (256 KB a second), far below what a reading client takes on loopback. */
+const MIN_BYTES_PER_SECOND = 2 * 1024 * 1024;
+let url: string;
+let projectId: string;
+
+beforeAll(async () => {
+  stack = await startStack({
+    worker: false,
+    env: { EXPORTS_AT_ONCE: '2', EXPORT_IDLE_SECONDS: String(IDLE_SECONDS), EXPORT_MIN_BYTES_PER_SECOND: String(MIN_BYTES_PER_SECOND) },
+  });
+  const project = await stack.client.createProject({ title: `Slow export ${randomUUID().slice(0, 8)}`, status: 'live' });
+  projectId = project.id;
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Many' });
+  // About 30 MB uncompressed, two minutes at a slow reader's pace: far more than the socket buffers on the way hold.
+  const padding = 'x'.repeat(450);
+  for (let batch = 0; batch < 6; batch++) {
+    await stack.client.addSubjects(set.id, Array.from({ length: 10_000 }, (_, i) => ({ externalId: `${padding}-${batch}-${i}`, locations: [{ type: 'text' as const, text: 't' }] })));
+  }
+  const { id } = await stack.client.createWorkflow(project.id, {
+    name: 'W', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }, subjectSetIds: [set.id],
+  });
+  url = `${stack.baseUrl}/api/v1/workflows/${id}/consensus?format=csv`;
+}, 240_000);
+afterAll(() => stack.stop());
+
+const researcher = async () => `Bearer ${(await newMember(stack, projectId, 'scientist', 'Scientist')).token}`;
+
+/**
+ * A download read 64 KB every quarter of a second (256 KB a second): never idle long, but slow. Answers once its
+ * status is known; `stop` closes it.
+ */
+function slowDownload(authorization: string): Promise<{ status: number; stop: () => void }> {
+  return new Promise((resolve, reject) => {
+    const request: ClientRequest = get(url, { headers: { authorization, 'accept-encoding': 'identity' } }, (response: IncomingMessage) => {
+      response.pause();
+      response.on('error', () => undefined);
+      const timer = setInterval(() => {
+        if (response.readableLength) response.read(Math.min(64 * 1024, response.readableLength));
+        else response.read(0); // asks the socket for more
+      }, 250);
+      response.on('close', () => clearInterval(timer));
+      resolve({
+        status: response.statusCode!,
+        stop: () => {
+          clearInterval(timer);
+          request.destroy();
+        },
+      });
+    });
+    request.on('error', reject);
+  });
+}
+
+const ask = async (authorization: string) => {
+  const response = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
+  const problem = response.status === 503 ? ((await response.json()) as { detail: string }) : undefined;
+  if (!problem) await response.body?.cancel();
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), detail: problem?.detail ?? '' };
+};
+
+it('ends downloads read slower than EXPORT_MIN_BYTES_PER_SECOND, so that a third caller gets a place, and keeps their callers from taking it back at once', async () => {
+  const first = `Bearer ${stack.client.token}`;
+  const [second, third] = [await researcher(), await researcher()];
+  const slow = [await slowDownload(first), await slowDownload(second)];
+  try {
+    expect(slow.map((download) => download.status)).toEqual([200, 200]);
+    const refused = await ask(third);
+    expect(refused).toMatchObject({ status: 503, detail: expect.stringContaining('(EXPORTS_AT_ONCE)') });
+
+    // The slow downloads are ended: the third caller, asking again, gets a place.
+    await until(async () => (await ask(third)).status === 200, 'a place for the third caller', 75_000);
+
+    // The first caller, asking again as soon as its download ends, is told why it must wait, never served at once.
+    let told: Awaited<ReturnType<typeof ask>> | undefined;
+    await until(async () => {
+      const again = await ask(first);
+      expect(again.status).toBe(503); // still streaming (one place a caller), then ended for its reading
+      if (/read too slowly/.test(again.detail)) told = again;
+      return told !== undefined;
+    }, "the first caller's slow download to end", 90_000);
+    expect(told!.detail).toContain('EXPORT_MIN_BYTES_PER_SECOND');
+    expect(Number(told!.retryAfter)).toBeGreaterThan(0);
+    expect(Number(told!.retryAfter)).toBeLessThanOrEqual(IDLE_SECONDS);
+  } finally {
+    for (const download of slow) download.stop();
+  }
+}, 240_000);

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { ChorusApiError, type ChorusClient } from '@chorus/client';
+import { Tokens } from '../src/auth/tokens';
+import { newAccount } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { voteWorkflow } from '../../../test/support/workflows';
+
+/**
+ * A project goes live (onto the public list) only from an account whose email is verified, and the operators of this
+ * Chorus (OPERATOR_IDS) take one down from the public, with a reason its members see, and restore it.
+ */
+const OPERATOR = randomUUID();
+let stack: Stack;
+let operator: ChorusClient;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false, env: { OPERATOR_IDS: OPERATOR } });
+  const email = `operator-${OPERATOR}@example.org`;
+  await stack.db.query("INSERT INTO users (id, kind, display_name, email, email_verified_at) VALUES ($1, 'registered', 'Operator', $2, now())", [OPERATOR, email]);
+  operator = stack.anonymous.withToken((await stack.app.get(Tokens).session({ id: OPERATOR, kind: 'registered', displayName: 'Operator', email, emailVerified: true })).token);
+});
+afterAll(() => stack.stop());
+
+/** The problem a call was refused with, and its status. */
+async function refusal(call: Promise<unknown>): Promise<{ status: number; type: string; errors?: { pointer: string }[]; detail: string }> {
+  const error = await call.then(() => undefined, (thrown: unknown) => thrown);
+  if (!(error instanceof ChorusApiError)) throw new Error(`expected a refusal, got ${String(error)}`);
+  return { status: error.status, type: error.problem.type, errors: error.problem.errors, detail: error.problem.detail };
+}
+
+const listedIds = async (client: ChorusClient = stack.anonymous) => (await client.listProjects()).projects.map((project) => project.id);
+
+it('publishes a project only from an account whose email is verified, and changes nothing otherwise', async () => {
+  const fresh = await newAccount(stack, 'Fresh', { verified: false });
+  const title = `Unverified ${randomUUID()}`;
+  expect(await refusal(fresh.client.createProject({ title, status: 'live' }))).toMatchObject({
+    status: 403,
+    type: 'urn:chorus:problem:email-unverified',
+    errors: [{ pointer: '/status' }],
+  });
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM projects WHERE title = $1', [title])).rows[0].n).toBe(0);
+
+  // A draft it may make, but not take live.
+  const draft = await fresh.client.createProject({ title });
+  expect(await refusal(fresh.client.updateProject(draft.id, { status: 'live' }))).toMatchObject({ status: 403, type: 'urn:chorus:problem:email-unverified', errors: [{ pointer: '/status' }] });
+  expect((await fresh.client.getProject(draft.id)).status).toBe('draft');
+  expect(await listedIds()).not.toContain(draft.id);
+
+  // Verified, the same account publishes it.
+  await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.take(fresh.email, /verify/i)));
+  expect((await fresh.client.updateProject(draft.id, { status: 'live' })).status).toBe('live');
+  expect(await listedIds()).toContain(draft.id);
+});
+
+it("lets the operators take a project down from the public with a reason its members see, and restore it", async () => {
+  const { projectId, workflowId } = await voteWorkflow(stack, 5);
+  const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  expect((await guest.queue(workflowId, 2)).subjects).toHaveLength(2);
+
+  // Only operators; the owner cannot take their own down (nor anyone else theirs).
+  const byOwner = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/take-down`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${stack.client.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'mine' }),
+  });
+  expect(byOwner.status).toBe(403);
+  expect(byOwner.headers.get('content-type')).toContain('application/problem+json');
+  expect(((await byOwner.json()) as { detail: string }).detail).toContain('OPERATOR_IDS');
+  expect(await refusal(stack.client.restoreProject(projectId))).toMatchObject({ status: 403 });
+  // Bad input names the field and changes nothing; an unknown project is not found.
+  expect(await refusal(operator.takeDownProject(projectId, { reason: '  ' }))).toMatchObject({ status: 422, errors: [{ pointer: '/reason' }] });
+  expect(await listedIds()).toContain(projectId);
+  expect(await refusal(operator.takeDownProject(randomUUID(), { reason: 'spam' }))).toMatchObject({ status: 404 });
+
+  const reason = 'Advertises a casino; write to abuse@chorus.example.org to discuss it.';
+  const takenDown = await operator.takeDownProject(projectId, { reason });
+  expect(takenDown).toEqual({ projectId, takenDownAt: expect.any(String), takenDownReason: reason });
+
+  // Gone for everyone but its members: the list, its page, its queue and its answers.
+  expect(await listedIds()).not.toContain(projectId);
+  expect(await listedIds(guest)).not.toContain(projectId);
+  expect(await refusal(stack.anonymous.getProject(projectId))).toMatchObject({ status: 404 });
+  expect(await refusal(guest.queue(workflowId, 2))).toMatchObject({ status: 404 });
+  const [held] = (await stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 LIMIT 1', [workflowId])).rows;
+  expect(await refusal(guest.classify({ workflowId, workflowVersion: 1, subjectId: held.subject_id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID()))).toMatchObject({ status: expect.any(Number) });
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [workflowId])).rows[0].n).toBe(0);
+
+  // Its members see that it is taken down, and why, on its page and in their list; setting its status changes nothing.
+  expect(await stack.client.getProject(projectId)).toMatchObject({ status: 'live', takenDownAt: takenDown.takenDownAt, takenDownReason: reason });
+  expect((await stack.client.listProjects({ member: true })).projects.find((project) => project.id === projectId)).toMatchObject({ takenDownReason: reason });
+  await stack.client.updateProject(projectId, { status: 'paused' });
+  await stack.client.updateProject(projectId, { status: 'live' });
+  expect(await listedIds()).not.toContain(projectId);
+
+  await operator.restoreProject(projectId);
+  expect(await listedIds()).toContain(projectId);
+  expect(await stack.client.getProject(projectId)).toMatchObject({ status: 'live', takenDownAt: null, takenDownReason: null });
+  expect((await guest.queue(workflowId, 2)).subjects.length).toBeGreaterThan(0);
+});
