@@ -2,6 +2,7 @@ import { type ChorusClient } from '@chorus/client';
 import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
+import { GuestAddresses } from '../src/auth/guest-addresses';
 
 /**
  * Guests are free, so the guests made from one address hold only so many subjects of a workflow together
@@ -68,4 +69,15 @@ it("holds no more of a workflow for one address's guests together than the limit
   const giver = guests[served.findIndex((view) => view.subjects.length)]!;
   await giver.releaseHolds(workflowId, given);
   expect((await (await guestFrom('203.0.113.7')).queue(workflowId, PER_GUEST)).subjects).toHaveLength(Math.min(PER_GUEST, given.length));
+});
+
+it('forgets the address a guest was made from once its token and its last holds have ended, and keeps a newer one', async () => {
+  const [old, recent] = [await guestFrom('198.51.100.23'), await guestFrom('198.51.100.23')];
+  const idOf = async (guest: ChorusClient) => (await guest.account()).id;
+  const [oldId, recentId] = [await idOf(old), await idOf(recent)];
+  const { tokenTtlSeconds, assignmentTtlSeconds } = stack.config;
+  await stack.db.query('UPDATE users SET created_at = now() - make_interval(secs => $2) WHERE id = $1', [oldId, tokenTtlSeconds + assignmentTtlSeconds + 1]);
+  expect(await stack.app.get(GuestAddresses).forgetOld()).toBeGreaterThanOrEqual(1);
+  const { rows } = await stack.db.query('SELECT id, guest_address FROM users WHERE id = ANY($1::uuid[])', [[oldId, recentId]]);
+  expect(new Map(rows.map((row) => [row.id, row.guest_address]))).toEqual(new Map([[oldId, null], [recentId, '198.51.100.23']]));
 });

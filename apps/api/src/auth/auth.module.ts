@@ -13,6 +13,7 @@ import { AuthGuard } from './auth.guard';
 import { AccountEmailService } from './account-email.service';
 import { AuthService } from './auth.service';
 import { EmailLinks } from './email-links';
+import { GuestAddresses } from './guest-addresses';
 import { GuestWork } from './guest-work';
 import { Passwords } from './passwords';
 import { TokenGenerationNews } from './token-generation-news';
@@ -34,7 +35,7 @@ import { Tokens } from './tokens';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AccountEmailService, EmailLinks, GuestWork, AddressLimitGuard, FailedSignIns, Passwords, Tokens, TokenGenerations, TokenGenerationNews, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, FailedSignIns, Passwords, Tokens, TokenGenerations, TokenGenerationNews, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [Tokens, TokenGenerations, Passwords, AddressLimitGuard, AccountEmailService],
 })
 export class AuthModule {}
