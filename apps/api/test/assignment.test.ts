@@ -536,6 +536,31 @@ describe('the queue', () => {
     expect(await consensus()).toEqual([{ answer: 'no', votes: 2 }]);
   });
 
+  it('retires an unretired subject whose restored answers meet its rule at the last of them, counting them all', async () => {
+    const { workflowId } = await workflowOf(1, { retirement: { rule: 'agreement', task: 'T0', minimum: 2, threshold: 0.6, maximum: 5 } });
+    const [first, second, late] = [await guest(), await guest(), await guest()];
+    const queues = [await first.queue(workflowId), await second.queue(workflowId), await late.queue(workflowId)];
+    const subjectId = queues[0]!.subjects[0]!.id;
+    await classify(first, queues[0]!, subjectId, 'yes');
+    await waitForAggregation(workflowId);
+    await classify(second, queues[1]!, subjectId, 'yes');
+    await waitForAggregation(workflowId);
+    // The third volunteer held it before it retired: their answer comes after, and stays out of the consensus.
+    const lateAnswer = (await classify(late, queues[2]!, subjectId, 'yes')).id;
+    await waitForAggregation(workflowId);
+    const row = async () =>
+      (await stack.db.query(
+        `SELECT st.retirement_reason, st.retired_by_classification_id, c.votes, (SELECT count(*)::int FROM classifications x WHERE x.workflow_id = st.workflow_id AND x.after_retirement) AS late
+         FROM subject_workflow_status st JOIN consensus c ON c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id WHERE st.workflow_id = $1`,
+        [workflowId],
+      )).rows[0];
+    expect(await row()).toMatchObject({ retirement_reason: 'agreement', votes: 2, late: 1 });
+    // Unretired, its three answers count: they meet the rule only now, so it retires again at the last of them.
+    await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [subjectId], reason: 'count them all' });
+    await until(async () => (await row())?.votes === 3 && (await row())?.retirement_reason === 'agreement', 'the subject to retire again with all three answers');
+    expect(await row()).toEqual({ retirement_reason: 'agreement', retired_by_classification_id: lateAnswer, votes: 3, late: 0 });
+  });
+
   it('applies the rule again to every subject it unretires: one whose answers meet it retires again at once', async () => {
     const { workflowId, setIds } = await workflowOf(2, { retirement: { rule: 'agreement', task: 'T0', minimum: 2, threshold: 0.9, maximum: 10 } });
     for (const volunteer of [await guest(), await guest()]) {

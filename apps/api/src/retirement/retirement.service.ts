@@ -54,7 +54,9 @@ interface SubjectName {
 /**
  * The answers given to unretired subjects ($2) while they were retired count again: toward retirement, and in the
  * consensus. Every unretired subject with answers is owed an aggregation, so its rule is applied again at once: one
- * whose answers meet it retires again, whether or not answers were restored.
+ * whose answers meet it retires again, whether or not answers were restored. A subject with restored answers has them
+ * all judged now (`judged_count`), so that one whose answers meet its rule only with them retires at the last of them,
+ * rather than at the answer it first retired with, which would leave the restored ones out again.
  */
 const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
   WITH restored AS (
@@ -62,7 +64,7 @@ const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
     WHERE c.workflow_id = $1 AND c.subject_id = ANY($2::uuid[]) AND c.after_retirement
     RETURNING c.subject_id, c.gold_standard
   ), counted AS (
-    UPDATE subject_workflow_status st SET counted_count = st.counted_count + r.n
+    UPDATE subject_workflow_status st SET counted_count = st.counted_count + r.n, judged_count = st.counted_count + r.n
     FROM (SELECT subject_id, count(*)::int AS n FROM restored WHERE NOT gold_standard GROUP BY subject_id) r
     WHERE st.workflow_id = $1 AND st.subject_id = r.subject_id
   ), owed AS (

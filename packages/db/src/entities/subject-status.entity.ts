@@ -33,7 +33,8 @@ export class SubjectWorkflowStatus {
   /**
    * The counted classifications (in the order they came) that aggregation last found while the subject stayed open:
    * a rule they meet only later (skills learned again, a rule made easier) retires the subject at the last of them.
-   * Only aggregation sets it, so an unretirement, which restores answers given while retired, leaves it as it was.
+   * Aggregation sets it, and an unretirement that restores answers given while retired: they are all judged at once,
+   * so a rule they meet only with them retires the subject at the last of them.
    */
   @Column({ type: 'int', default: 0 }) judgedCount!: number;
   @Column({ type: 'timestamptz', nullable: true }) retiredAt!: Date | null;
