@@ -48,6 +48,27 @@ async function aggregated(workflowId: string, subjectId: string): Promise<{ clas
   return rows[0];
 }
 
+/**
+ * Holds the aggregation of the workflow where it reads the workflow's definition (the moment it has its subjects in
+ * hand) until `release`; `isHeld` once it got there.
+ */
+function holdAggregationOf(workflowId: string): { isHeld: () => boolean; release: () => void } {
+  let held = false;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const of = WorkflowDefinitions.prototype.of;
+  jest.spyOn(WorkflowDefinitions.prototype, 'of').mockImplementation(async function (this: WorkflowDefinitions, manager, id, version) {
+    if (id === workflowId) {
+      held = true;
+      await released;
+    }
+    return of.call(this, manager, id, version);
+  });
+  return { isHeld: () => held, release };
+}
+
 it('acknowledges a submit to a subject while it aggregates, aggregates other subjects meanwhile, and bounds the subject’s work without the job stalling', async () => {
   const project = await stack.client.createProject({ title: `Heavy ${randomUUID().slice(0, 6)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Pages' });
@@ -68,25 +89,13 @@ it('acknowledges a submit to a subject while it aggregates, aggregates other sub
 
   // The heavy workflow's aggregation is held, once it has begun, where it reads the workflow's definition: the moment
   // it has the subject in hand (before the change, with the subject's row locked, as for the whole computation).
-  let held = false;
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const of = WorkflowDefinitions.prototype.of;
-  jest.spyOn(WorkflowDefinitions.prototype, 'of').mockImplementation(async function (this: WorkflowDefinitions, manager, workflowId, version) {
-    if (workflowId === heavy) {
-      held = true;
-      await released;
-    }
-    return of.call(this, manager, workflowId, version);
-  });
+  const { isHeld, release } = holdAggregationOf(heavy);
 
   for (let seed = 1; seed <= 5; seed++) await transcribe(seed);
   await stack.startWorker();
   const queue = new Queue('aggregation', { connection: { url: stack.config.redisUrl, maxRetriesPerRequest: null }, prefix: stack.config.queuePrefix });
   try {
-    await until(async () => held, 'the heavy subject’s aggregation to begin');
+    await until(async () => isHeld(), 'the heavy subject’s aggregation to begin');
 
     // The sixth transcription is acknowledged while the subject aggregates.
     let sixth: 'sent' | 'stored' | Error = 'sent';
@@ -127,19 +136,7 @@ it('writes a subject submitted to while it was computed in that same round, read
   const subjectId = subjectIds[0]!;
   const vote = async () => (await guest()).classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
   // Held where it reads the workflow's definition the first time, as above; let go once the second answer is stored.
-  let held = false;
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const of = WorkflowDefinitions.prototype.of;
-  jest.spyOn(WorkflowDefinitions.prototype, 'of').mockImplementation(async function (this: WorkflowDefinitions, manager, id, version) {
-    if (id === workflowId) {
-      held = true;
-      await released;
-    }
-    return of.call(this, manager, id, version);
-  });
+  const { isHeld, release } = holdAggregationOf(workflowId);
   const rounds: AggregationOutcome[] = [];
   const aggregateSubjects = AggregationService.prototype.aggregateSubjects;
   jest.spyOn(AggregationService.prototype, 'aggregateSubjects').mockImplementation(async function (this: AggregationService, keys) {
@@ -150,7 +147,7 @@ it('writes a subject submitted to while it was computed in that same round, read
   await vote();
   await stack.startWorker();
   try {
-    await until(async () => held, 'the subject’s aggregation to begin');
+    await until(async () => isHeld(), 'the subject’s aggregation to begin');
     await vote();
     release();
     await until(async () => (await aggregated(workflowId, subjectId))?.aggregated_count === 2, 'both answers to be aggregated');
