@@ -183,3 +183,22 @@ it('never puts back a subject a researcher took out of a set an effect put it in
   expect((await stack.client.subjectResult(screen, idOf.out!)).routing[0]!.removedByResearcher).toBeNull();
   expect((await stack.db.query('SELECT count(*)::int AS n FROM subject_set_removals WHERE subject_set_id = $1', [ads])).rows[0].n).toBe(0);
 });
+
+it('gives again in a since= consensus download the row of a subject whose routed membership an upload made the researcher’s', async () => {
+  const { screen, ads, idOf } = await chained(['routed'], [], 1, (sets) => [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: sets.ads }]);
+  await answer(screen, 1, idOf.routed!, 'yes');
+  await until(async () => (await members(ads)).length === 1, 'the effect');
+  const rowOf = async (since?: string) => {
+    const { body } = await stack.client.request<{ subject_id: string; routed_into: string | null; updated_at: string }[]>(
+      'GET',
+      `/workflows/${screen}/consensus?format=json${since ? `&since=${encodeURIComponent(since)}` : ''}`,
+    );
+    return body.find((row) => row.subject_id === idOf.routed);
+  };
+  const routed = (await rowOf())!;
+  expect(routed.routed_into).toBe(ads);
+
+  // Uploaded into the set its effect put it in: the membership is the researcher's now, and no longer routing's.
+  await stack.client.addSubjects(ads, [text('routed')]);
+  expect(await rowOf(routed.updated_at)).toMatchObject({ routed_into: null, updated_at: expect.not.stringMatching(routed.updated_at) });
+});

@@ -118,10 +118,16 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
 
 /**
  * The subjects' memberships of the set are the researcher's, who uploaded them there: routing never takes them out of
- * it, and may put back those a researcher took out before (`subject_set_removals`).
+ * it, and may put back those a researcher took out before (`subject_set_removals`). The rows of the workflows whose
+ * effects had made them change in the consensus download (`routed_into`), so `since` finds them.
  */
 async function madeTheResearchers(manager: EntityManager, subjectSetId: string, subjectIds: string[]): Promise<void> {
-  await manager.query('DELETE FROM effect_memberships WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[]) AND left_at IS NULL', [subjectSetId, subjectIds]);
+  await manager.query(
+    `WITH theirs AS (
+       DELETE FROM effect_memberships WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[]) AND left_at IS NULL RETURNING workflow_id, subject_id)
+     UPDATE subject_workflow_status st SET updated_at = now() FROM theirs t WHERE st.workflow_id = t.workflow_id AND st.subject_id = t.subject_id`,
+    [subjectSetId, subjectIds],
+  );
   await manager.query('DELETE FROM subject_set_removals WHERE subject_set_id = $1 AND subject_id = ANY($2::uuid[])', [subjectSetId, subjectIds]);
 }
 
