@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { get } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { laggingSubjects, until } from '../../../test/support/waiting';
 
 let stack: Stack;
 let workflowId: string;
@@ -240,6 +241,34 @@ describe('consensus export', () => {
     const leaving = new Date().toISOString();
     expect(await stack.client.deleteSubjectSet(other.id)).toEqual({ deletedSubjects: 0, keptSubjects: 1 });
     expect((await rows(leaving)).map((row) => row.external_id)).toEqual(['plain']);
+  });
+
+  it('gives no row again, with nothing in it changed, when a set of retired subjects is unlinked and linked again', async () => {
+    const project = await stack.client.createProject({ title: `Relinked ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const [set, empty] = [await stack.client.createSubjectSet(project.id, { name: 'Set' }), await stack.client.createSubjectSet(project.id, { name: 'Empty' })];
+    await stack.client.addSubjects(set.id, [{ externalId: 'retired', locations: [{ type: 'text', text: 'One' }] }]);
+    const definition = {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single' as const, question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count' as const, count: 1 },
+      subjectSetIds: [set.id],
+    };
+    const { id } = await stack.client.createWorkflow(project.id, definition);
+    await stack.client.activateWorkflow(id);
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const [subject] = (await volunteer.queue(id)).subjects;
+    await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    for (let i = 0; i < 100 && (await stack.client.stats(id)).retired < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    const rows = async (since: string) => (await stack.client.consensus(id, 'ndjson', since)).split('\n').filter(Boolean);
+    const before = new Date().toISOString();
+    await stack.client.updateWorkflow(id, { ...definition, subjectSetIds: [empty.id] });
+    expect(await rows(before)).toEqual([]);
+    await stack.client.updateWorkflow(id, { ...definition, subjectSetIds: [set.id] });
+    // Linked again, it is owed an aggregation (its rule may have changed meanwhile), which finds nothing to change.
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'the aggregation it is owed');
+    expect(await rows(before)).toEqual([]);
+    expect(JSON.parse((await stack.client.consensus(id, 'ndjson')).trim())).toMatchObject({ external_id: 'retired', retirement_reason: 'count', T0_answer: 'yes' });
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {
