@@ -52,7 +52,8 @@ export const CONSENSUS_COLUMNS = {
   priority: 'its priority in the workflow (lowest served first under the priority order; 0 unless given)',
   retired: 'whether the subject is retired',
   retired_at: 'when it was retired (ISO 8601)',
-  retirement_reason: "count, agreement or posterior (the rule that retired it), maximum (it reached its rule's most classifications without meeting it), manual or unlinked",
+  retirement_reason:
+    "count, agreement or posterior (the rule that retired it, as it was met then: a later recomputation with skills learned again or a new version keeps the retirement, so the row's `_agreement` or posterior may no longer meet that rule), maximum (it reached its rule's most classifications without meeting it), manual or unlinked",
   retirement_note: "the researcher's words, for a subject retired by hand",
   unretirement_note: "the researcher's words, for a subject they returned to the queue by hand (until it retires again)",
   retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
