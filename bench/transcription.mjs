@@ -11,7 +11,7 @@
 import { workflowDefinitionSchema } from '../packages/tasks/dist/index.js';
 
 const consensusDist = process.argv.find((arg) => arg.startsWith('--consensus='))?.split('=')[1];
-const { findRetirement, reduceSubject, transcriptionConsensus } = await import(consensusDist ? `${new URL(`file://${consensusDist.startsWith('/') ? '' : `${process.cwd()}/`}${consensusDist}/index.js`)}` : '../packages/consensus/dist/index.js');
+const { findRetirement, reduceSubject, seededRandom, transcriptionConsensus } = await import(consensusDist ? `${new URL(`file://${consensusDist.startsWith('/') ? '' : `${process.cwd()}/`}${consensusDist}/index.js`)}` : '../packages/consensus/dist/index.js');
 const option = (name, fallback) => (process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback).split(',').map(Number);
 const VOCABULARY = ['the', 'ship', 'sailed', 'from', 'Bristol', 'on', 'Monday', 'with', 'a', 'cargo', 'of', 'wool', 'for', 'Lisbon'];
 
@@ -68,18 +68,8 @@ for (const words of option('words', '300,2000')) {
   }
 }
 
-/** Seeded random numbers (mulberry32). */
-function random(seed) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const MAX_LENGTH = 20_000;
-const next = random(13);
+const next = seededRandom(13);
 const randomWord = (length = 3 + Math.floor(next() * 7)) => Array.from({ length }, () => String.fromCharCode(97 + Math.floor(next() * 26))).join('');
 const upTo = (length, word, separator = () => ' ') => {
   let text = '';

@@ -5,6 +5,7 @@
  * read without locking, its consensus is bounded by a work budget, and its row is locked only to write.
  */
 import { randomUUID } from 'node:crypto';
+import { seededRandom } from '@chorus/consensus';
 import { Queue } from 'bullmq';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
@@ -24,13 +25,7 @@ afterAll(async () => {
 
 /** Seeded random words up to 20,000 characters (a transcription task's default `maxLength`): no two texts alike. */
 function dissimilarText(seed: number): string {
-  let a = seed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   let text = '';
   for (let i = 1; text.length < 19_980; i++) {
     text += Array.from({ length: 3 + Math.floor(next() * 7) }, () => String.fromCharCode(97 + Math.floor(next() * 26))).join('');

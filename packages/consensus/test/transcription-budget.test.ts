@@ -1,16 +1,5 @@
 import { workflowDefinitionSchema } from '@chorus/tasks';
-import { TRANSCRIPTION_WORK_CELLS_EACH, WorkBudget, reduceSubject, transcriptionConsensus, words } from '../src';
-
-/** Seeded random numbers (mulberry32), so every run sends the same texts. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { TRANSCRIPTION_WORK_CELLS_EACH, WorkBudget, reduceSubject, seededRandom, transcriptionConsensus, words } from '../src';
 
 const MAX_LENGTH = 20_000; // a transcription task's default `maxLength`
 
@@ -27,7 +16,7 @@ function randomText(next: () => number, perLine = Infinity, length = MAX_LENGTH)
 
 describe('transcription consensus: bounded work (round 13a F10)', () => {
   it('sets aside five dissimilar 20,000-character texts before aligning, within the work bound, and flags the result', () => {
-    const next = random(1);
+    const next = seededRandom(1);
     const texts = Array.from({ length: 5 }, (_, i) => randomText(next, i % 2 ? 7 + i : Infinity));
     expect(texts.every((text) => text.length <= MAX_LENGTH && text.length > MAX_LENGTH - 20)).toBe(true);
     const budget = new WorkBudget(texts.length);
@@ -43,7 +32,7 @@ describe('transcription consensus: bounded work (round 13a F10)', () => {
   it('falls back to a flagged, cheaper consensus when texts alike enough to align would pass the budget, never throwing', () => {
     // One page's first 400 words (so the pairs of words they share pass the similarity check), then tails of random
     // one-letter and long words of very different lengths, which widen the alignment's band to the whole text.
-    const next = random(2);
+    const next = seededRandom(2);
     const shared = Array.from({ length: 400 }, () => randomWord(next)).join(' ');
     const texts = Array.from({ length: 5 }, (_, i) => {
       let text = shared;
@@ -64,7 +53,7 @@ describe('transcription consensus: bounded work (round 13a F10)', () => {
   });
 
   it('still aligns long transcriptions of one page in full, however their lines break, and sets aside only the unlike', () => {
-    const next = random(3);
+    const next = seededRandom(3);
     // About 350 words (over the 200 from which texts are aligned in a band and the unlike set aside), so the test is quick.
     const page = words(randomText(next, Infinity, 2_500));
     const copy = (volunteer: number) =>
@@ -87,7 +76,7 @@ describe('transcription consensus: bounded work (round 13a F10)', () => {
   });
 
   it('compares words longer than any word of a page whole, not letter by letter', () => {
-    const next = random(4);
+    const next = seededRandom(4);
     const texts = Array.from({ length: 5 }, () => randomWord(next, MAX_LENGTH));
     const budget = new WorkBudget(texts.length);
     const result = transcriptionConsensus(texts, { budget });
@@ -101,7 +90,7 @@ describe('transcription consensus: bounded work (round 13a F10)', () => {
       firstTask: 'T0',
       tasks: { T0: { type: 'transcription', instruction: 'Type the page', mode: 'free' } },
     });
-    const next = random(5);
+    const next = seededRandom(5);
     const shared = Array.from({ length: 400 }, () => randomWord(next)).join(' ');
     const records = Array.from({ length: 5 }, (_, i) => {
       let text = shared;
