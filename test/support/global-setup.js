@@ -3,6 +3,7 @@
 const { Client } = require('pg');
 
 const PREFIX = 'chorus_test_';
+const TEST_DATABASE = /^chorus_test_(\d+)_/;
 
 module.exports = async function globalSetup() {
   const base = process.env.CHORUS_TEST_DATABASE_URL;
@@ -11,7 +12,7 @@ module.exports = async function globalSetup() {
   const template = `${PREFIX}${run}_template`;
   const admin = new Client({ connectionString: withDatabase(base, 'postgres') });
   await admin.connect();
-  await dropDatabases(admin, (owner) => !isAlive(owner));
+  await dropDatabasesOfEndedRuns(admin);
   await admin.query(`CREATE DATABASE "${template}"`);
   await admin.end();
   const { openDatabase } = require('../../packages/db/dist');
@@ -31,19 +32,33 @@ function isAlive(pid) {
   try {
     process.kill(Number(pid), 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return error.code === 'EPERM'; // another user's process
   }
 }
 
-/** Drops test databases whose run (the pid in their name) matches. */
+/** The run (its pid) that made a test database, or undefined for any other database's name. */
+function runOf(datname) {
+  return TEST_DATABASE.exec(datname)?.[1];
+}
+
+/**
+ * Drops test databases whose run matches, and no other database: `_` is LIKE's any-character wildcard, so unescaped
+ * the pattern would list `chorus_testing` or `chorus_tester1` too, and drop them with every connection to them.
+ */
 async function dropDatabases(admin, shouldDrop) {
-  const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%'`);
+  const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX.replaceAll('_', '\\_')}%'`);
   for (const { datname } of rows) {
-    const owner = datname.slice(PREFIX.length).split('_')[0];
-    if (shouldDrop(owner)) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    const run = runOf(datname);
+    if (run !== undefined && shouldDrop(run)) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   }
+}
+
+/** What runs that ended without their teardown (killed, say) left behind. */
+function dropDatabasesOfEndedRuns(admin) {
+  return dropDatabases(admin, (run) => !isAlive(run));
 }
 
 module.exports.withDatabase = withDatabase;
 module.exports.dropDatabases = dropDatabases;
+module.exports.dropDatabasesOfEndedRuns = dropDatabasesOfEndedRuns;

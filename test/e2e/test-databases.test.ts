@@ -1,0 +1,46 @@
+/**
+ * The test run's own clean-up on a Postgres server it shares: it drops the databases that ended runs left behind, and
+ * no other database, however close its name.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+const { dropDatabasesOfEndedRuns, withDatabase } = require('../support/global-setup') as {
+  dropDatabasesOfEndedRuns: (admin: Client) => Promise<void>;
+  withDatabase: (url: string, name: string) => string;
+};
+
+/** Above any pid Linux hands out (at most 4,194,304): a run that has surely ended. */
+const ENDED_RUN = '999999999';
+const suffix = randomUUID().replace(/-/g, '').slice(0, 12);
+const LEFT_BEHIND = `chorus_test_${ENDED_RUN}_${suffix}`;
+const NOT_TESTS = [`chorus_testing_${suffix}`, `chorus_tester_${suffix}`, `chorus_test_x${suffix}_a`, `chorus_testXdb_${suffix}`];
+
+let admin: Client;
+
+beforeAll(async () => {
+  admin = new Client({ connectionString: withDatabase(process.env.CHORUS_TEST_DATABASE_URL as string, 'postgres') });
+  await admin.connect();
+  for (const name of [LEFT_BEHIND, ...NOT_TESTS]) await admin.query(`CREATE DATABASE "${name}"`);
+});
+
+afterAll(async () => {
+  for (const name of [LEFT_BEHIND, ...NOT_TESTS]) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.end();
+});
+
+async function existing(names: string[]): Promise<string[]> {
+  const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = ANY($1)', [names]);
+  return rows.map((row) => row.datname).sort();
+}
+
+it("drops an ended run's databases and keeps databases whose names only look like a test's", async () => {
+  await dropDatabasesOfEndedRuns(admin);
+  expect(await existing([LEFT_BEHIND])).toEqual([]);
+  expect(await existing(NOT_TESTS)).toEqual([...NOT_TESTS].sort());
+});
+
+it('keeps the databases of this run, which is alive', async () => {
+  await dropDatabasesOfEndedRuns(admin);
+  expect(await existing([process.env.CHORUS_TEST_TEMPLATE as string])).toEqual([process.env.CHORUS_TEST_TEMPLATE]);
+});
