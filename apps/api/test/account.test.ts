@@ -5,7 +5,8 @@ import type { DataSource } from 'typeorm';
 import { JwtService } from '@nestjs/jwt';
 import { AccountService } from '../src/account/account.service';
 import { GENERATIONS_REMEMBERED_AT_MOST, TOKEN_GENERATION_TRUSTED_MS, TokenGenerations } from '../src/auth/token-generations';
-import { TokenGenerationNews } from '../src/auth/token-generation-news';
+import { TokenNews } from '../src/auth/token-news';
+import { EndedSessions } from '../src/auth/ended-sessions';
 import { APP_CONFIG, type AppConfig } from '../src/config/config';
 import { Tokens } from '../src/auth/tokens';
 import type { ProblemException } from '../src/common/problem';
@@ -27,21 +28,27 @@ const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (er
 
 const newAccount = (name = 'Ada') => createAccount(stack, name);
 
-const news: TokenGenerationNews[] = [];
+const news: TokenNews[] = [];
 afterEach(() => {
   for (const heard of news.splice(0)) heard.onModuleDestroy();
 });
 
 /**
- * Another API process's token generations: hearing the stack's news of raises, or (`newsLost`) on a channel of its
- * own, as when Redis was away while the news was told.
+ * Another API process's tokens: hearing the stack's news of ended tokens, or (`newsLost`) on channels of its own, as
+ * when Redis was away while the news was told.
  */
-function anotherProcess({ newsLost = false } = {}): TokenGenerations {
+function anotherProcessTokens({ newsLost = false } = {}): { tokens: Tokens; generations: TokenGenerations; endedSessions: EndedSessions } {
   const config = stack.app.get<AppConfig>(APP_CONFIG);
-  const heard = new TokenGenerationNews(newsLost ? { ...config, queuePrefix: `{lost-${randomUUID().slice(0, 8)}}` } : config);
+  const heard = new TokenNews(newsLost ? { ...config, queuePrefix: `{lost-${randomUUID().slice(0, 8)}}` } : config);
   news.push(heard);
-  return new TokenGenerations(stack.app.get<DataSource>(getDataSourceToken()), heard);
+  const db = stack.app.get<DataSource>(getDataSourceToken());
+  const generations = new TokenGenerations(db, heard);
+  const endedSessions = new EndedSessions(db, heard);
+  return { tokens: new Tokens(stack.app.get(JwtService), generations, endedSessions), generations, endedSessions };
 }
+
+/** Another API process's token generations (`anotherProcessTokens`). */
+const anotherProcess = (options: { newsLost?: boolean } = {}): TokenGenerations => anotherProcessTokens(options).generations;
 
 const signIn = async (email: string, password = PASSWORD) => stack.anonymous.withToken((await stack.anonymous.login({ email, password })).token);
 
@@ -275,8 +282,107 @@ describe('the account', () => {
     const otherProcess = anotherProcess({ newsLost: true });
     expect(await otherProcess.current(id)).toBe(0);
     await client.signOutEverywhere();
-    const signedInThere = await new Tokens(stack.app.get(JwtService), otherProcess).issue({ id, kind: 'registered' });
+    const signedInThere = await new Tokens(stack.app.get(JwtService), otherProcess, stack.app.get(EndedSessions)).issue({ id, kind: 'registered' });
     expect((await stack.anonymous.withToken(signedInThere).account()).id).toBe(id);
     expect(await otherProcess.current(id)).toBe(1);
+  });
+});
+
+describe('signing out on one device', () => {
+  const sessionOf = async (token: string) => (await stack.app.get(Tokens).verify(token, { endedSession: 'accepted' }))!.session.id;
+  /** A token as they were issued before tokens named their session: no `sid`. */
+  const tokenWithoutSession = (id: string, expiresIn: number) => stack.app.get(JwtService).signAsync({ sub: id, kind: 'registered', gen: 0 }, { expiresIn });
+
+  it("ends the device's session only: its token is refused, the account's other sessions go on, and signing in again works", async () => {
+    const { email, client, token } = await newAccount();
+    const phone = await signIn(email);
+    await client.signOut();
+    const refused = await refusal(client.account());
+    expect(refused?.status).toBe(401);
+    expect(refused?.problem.errors).toEqual([{ pointer: '/headers/authorization', message: 'is not a valid token' }]);
+    expect((await phone.account()).email).toBe(email);
+    expect((await (await signIn(email)).account()).email).toBe(email);
+    // Kept until the token would have expired anyway, then forgotten.
+    const { rows } = await stack.db.query('SELECT extract(epoch FROM expires_at)::int AS expires FROM ended_sessions WHERE session_id = $1', [await sessionOf(token)]);
+    expect(rows).toEqual([{ expires: JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp }]);
+  });
+
+  it('is harmless twice: signing out again with the same token changes nothing', async () => {
+    const { email, client, token } = await newAccount();
+    const phone = await signIn(email);
+    await client.signOut();
+    await client.signOut();
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM ended_sessions WHERE session_id = $1', [await sessionOf(token)])).rows).toEqual([{ n: 1 }]);
+    expect((await refusal(client.account()))?.status).toBe(401);
+    expect((await phone.account()).email).toBe(email);
+    // A token that proves nothing is still refused.
+    expect((await refusal(stack.anonymous.withToken(`${token}x`).signOut()))?.status).toBe(401);
+  });
+
+  it("refuses a guest, whose token is its only way back to its work, as signing out everywhere does", async () => {
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const refused = await refusal(guest.signOut());
+    expect(refused?.status).toBe(403);
+    expect(refused?.problem.type).toContain('account-required');
+    expect((await guest.account()).kind).toBe('guest');
+  });
+
+  it('takes tokens issued before sessions until they expire, and signs one out alone', async () => {
+    const { id, email } = await newAccount();
+    const [laptop, phone] = [stack.anonymous.withToken(await tokenWithoutSession(id, 3_600)), stack.anonymous.withToken(await tokenWithoutSession(id, 7_200))];
+    expect((await laptop.account()).email).toBe(email);
+    expect((await phone.account()).email).toBe(email);
+    await laptop.signOut();
+    expect((await refusal(laptop.account()))?.status).toBe(401);
+    expect((await phone.account()).email).toBe(email);
+  });
+
+  it('ends a session in another API process at once, by its news over Redis, and not the account’s other sessions', async () => {
+    const { email, client, token } = await newAccount();
+    const phone = await signIn(email);
+    const there = anotherProcessTokens();
+    await news.at(-1)!.listening();
+    expect(await there.tokens.verify(token)).toBeDefined();
+    await client.signOut();
+    const until = Date.now() + 5_000;
+    while ((await there.tokens.verify(token)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await there.tokens.verify(token)).toBeUndefined();
+    expect(await there.tokens.verify(phone.token!)).toBeDefined();
+  });
+
+  it('ends a session in another API process whose news was lost within the time a process goes by what it read', async () => {
+    const { client, token } = await newAccount();
+    const there = anotherProcessTokens({ newsLost: true });
+    expect(await there.tokens.verify(token)).toBeDefined();
+    await client.signOut();
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      clock.mockReturnValue(now + TOKEN_GENERATION_TRUSTED_MS - 1_000);
+      expect(await there.tokens.verify(token)).toBeDefined();
+      clock.mockReturnValue(now + TOKEN_GENERATION_TRUSTED_MS + 1_000);
+      expect(await there.tokens.verify(token)).toBeUndefined();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('is documented in the API documentation: a bearer token needed, 204, and 403 for a guest', async () => {
+    const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, { post?: { responses: Record<string, unknown>; security?: unknown[] } }> };
+    const signOut = document.paths['/api/v1/auth/sign-out']?.post;
+    expect(Object.keys(signOut?.responses ?? {})).toEqual(expect.arrayContaining(['204', '403', 'default']));
+    expect(JSON.stringify(signOut?.responses['204'])).toContain('other sessions go on');
+    expect(signOut?.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('forgets ended sessions once their tokens have expired', async () => {
+    const { id } = await newAccount();
+    const [expired, live] = [stack.anonymous.withToken(await tokenWithoutSession(id, 3_600)), stack.anonymous.withToken(await tokenWithoutSession(id, 7_200))];
+    await expired.signOut();
+    await live.signOut();
+    await stack.db.query("UPDATE ended_sessions SET expires_at = now() - interval '1 second' WHERE session_id = $1", [await sessionOf(expired.token!)]);
+    expect(await stack.app.get(EndedSessions).forgetExpired()).toBeGreaterThanOrEqual(1);
+    const { rows } = await stack.db.query('SELECT session_id FROM ended_sessions WHERE session_id = ANY($1::uuid[])', [[await sessionOf(expired.token!), await sessionOf(live.token!)]]);
+    expect(rows).toEqual([{ session_id: await sessionOf(live.token!) }]);
   });
 });

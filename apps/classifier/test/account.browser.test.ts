@@ -225,7 +225,7 @@ describe('classifier in a browser: accounts', () => {
     await page.keyboard.press('Enter');
     await waitForFocus(page, '[data-account-link="sign-in"]');
     expect(await page.getByTestId('account-name').count()).toBe(0);
-    expect(await page.getByTestId('account-status').textContent()).toContain('You have signed out, on every device where you were signed in. 1 answer you gave could not be sent yet: it stays on this device, without your sign-in');
+    expect(await page.getByTestId('account-status').textContent()).toContain('You have signed out on this device. 1 answer you gave could not be sent yet: it stays on this device, without your sign-in');
     expect(await page.evaluate(() => window.localStorage.getItem('chorus.token'))).toBeNull();
     // No bearer token of Grace's is left on this device, in IndexedDB or localStorage: the answer is kept without it.
     const kept = await outboxOf(page, workflowId);
@@ -256,7 +256,7 @@ describe('classifier in a browser: accounts', () => {
     await page.close();
   });
 
-  it('ends the account’s token on the server when it signs out, and discards the answers waiting if the volunteer says so', async () => {
+  it('ends this device’s session on the server when it signs out (not the other devices’: “Sign out everywhere” does), and discards the answers waiting if the volunteer says so', async () => {
     const { workflowId, path } = await liveWorkflow('Sign out ends the token');
     const account = await signUp(suite.stack, { email: `leaving-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Leaving' });
     const accountNow = (token: string) => fetch(`${suite.stack.baseUrl}/api/v1/account`, { headers: { authorization: `Bearer ${token}` } }).then((answer) => answer.status);
@@ -285,19 +285,30 @@ describe('classifier in a browser: accounts', () => {
     // Offline, the server could not be told: the token was only forgotten here.
     expect(await accountNow(account.token)).toBe(200);
 
-    // Online, signing out ends the token on the server: a copy of it left anywhere no longer works.
+    // Online, signing out ends this device's session on the server: a copy of its token left anywhere no longer works,
+    // while the account's phone stays signed in.
     await page.close(); // (a page of the same origin follows another's sign-in)
     const again = await suite.stack.anonymous.login({ email: account.user.email!, password: PASSWORD });
+    const phone = await suite.stack.anonymous.login({ email: account.user.email!, password: PASSWORD });
     const second = await signedInPage(suite, again);
     await second.page.goto(suite.stack.baseUrl + path);
     await second.page.getByTestId('account-name').waitFor({ timeout: 10_000 });
     await second.page.locator('[data-testid="account-nav"] button', { hasText: 'Sign out' }).click();
     await second.page.locator('[data-account-link="sign-in"]').waitFor({ timeout: 15_000 });
-    expect(await second.page.getByTestId('account-status').textContent()).toContain('You have signed out, on every device where you were signed in. You can go on classifying as a guest.');
+    expect(await second.page.getByTestId('account-status').textContent()).toContain('You have signed out on this device (your other devices stay signed in). You can go on classifying as a guest.');
     await until(async () => (await accountNow(again.token)) === 401, 'the token is refused');
+    expect(await accountNow(phone.token)).toBe(200);
     expect(await storedText(second.page)).not.toContain(again.token);
-    expect([...errors, ...second.errors]).toEqual([]);
     await second.page.close();
+
+    // "Sign out everywhere", on the account's page, ends the phone's session too.
+    const third = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.user.email!, password: PASSWORD }));
+    await third.page.goto(`${suite.stack.baseUrl}/account`);
+    await third.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await third.page.getByTestId('account-status').getByText('You are signed out on every device.').waitFor({ timeout: 15_000 });
+    await until(async () => (await accountNow(phone.token)) === 401, 'the phone’s token is refused');
+    expect([...errors, ...second.errors, ...third.errors]).toEqual([]);
+    await third.page.close();
   });
 
   it('carries what a guest classified into the account it signs in to, unless told not to (a shared computer)', async () => {

@@ -150,6 +150,10 @@ export class ChorusClient {
   async changeEmail(input: { email: string; password: string }): Promise<void> {
     await this.call<undefined>('POST', '/account/email', input);
   }
+  /** Signs out on this device: this token stops working, the account's other sessions go on (harmless twice). */
+  async signOut(): Promise<void> {
+    await this.call<undefined>('POST', '/auth/sign-out');
+  }
   /** Every token of the account stops working, this one included. */
   async signOutEverywhere(): Promise<void> {
     await this.call<undefined>('POST', '/account/sign-out-everywhere');

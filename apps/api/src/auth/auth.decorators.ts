@@ -1,4 +1,5 @@
 import { type ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
+import type { TokenSession } from './ended-sessions';
 
 export interface AuthUser {
   id: string;
@@ -12,6 +13,10 @@ export const PUBLIC_ROUTE = 'chorus:public';
  */
 export const Public = (kind: true | 'own-credentials' = true) => SetMetadata(PUBLIC_ROUTE, kind);
 
+export const ENDED_SESSION_ACCEPTED = 'chorus:ended-session-accepted';
+/** Marks a route that takes a token of a session signed out of already (signing out of it again is no error). */
+export const EndedSessionAccepted = () => SetMetadata(ENDED_SESSION_ACCEPTED, true);
+
 /** The caller, as proved by their bearer token. */
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthUser => {
   return context.switchToHttp().getRequest<{ user: AuthUser }>().user;
@@ -22,3 +27,8 @@ export const OptionalUser = createParamDecorator((_: unknown, context: Execution
   return context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
 });
 
+
+/** The session of the caller's bearer token: the sign-in on this device. */
+export const CurrentSession = createParamDecorator((_: unknown, context: ExecutionContext): TokenSession => {
+  return context.switchToHttp().getRequest<{ user: { session: TokenSession } }>().user.session;
+});

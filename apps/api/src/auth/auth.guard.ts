@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../common/problem';
-import { type AuthUser, PUBLIC_ROUTE } from './auth.decorators';
+import { type AuthUser, ENDED_SESSION_ACCEPTED, PUBLIC_ROUTE } from './auth.decorators';
 import { Tokens } from './tokens';
 
 const missingToken = () =>
@@ -10,7 +10,7 @@ const missingToken = () =>
     { pointer: '/headers/authorization', message: 'is missing' },
   ]);
 const badToken = () =>
-  new ProblemException(401, 'The bearer token is invalid or expired; sign in again to get a new one.', [{ pointer: '/headers/authorization', message: 'is not a valid token' }]);
+  new ProblemException(401, 'The bearer token is invalid, expired or signed out of; sign in again to get a new one.', [{ pointer: '/headers/authorization', message: 'is not a valid token' }]);
 
 /** Every route needs a bearer token unless marked @Public(); on public routes a valid token is still read. */
 @Injectable()
@@ -28,7 +28,8 @@ export class AuthGuard implements CanActivate {
     }
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw badToken();
-    const user = await this.tokens.verify(token);
+    const endedSession = this.reflector.getAllAndOverride<true | undefined>(ENDED_SESSION_ACCEPTED, [context.getHandler(), context.getClass()]) ? 'accepted' : 'refused';
+    const user = await this.tokens.verify(token, { endedSession });
     if (!user) throw badToken();
     request.user = user;
     return true;

@@ -12,11 +12,13 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AccountEmailService } from './account-email.service';
 import { AuthService } from './auth.service';
+import { EndedSessions } from './ended-sessions';
 import { EmailLinks } from './email-links';
 import { GuestAddresses } from './guest-addresses';
 import { GuestWork } from './guest-work';
 import { Passwords } from './passwords';
-import { TokenGenerationNews } from './token-generation-news';
+import { SignOutController } from './sign-out.controller';
+import { TokenNews } from './token-news';
 import { TokenGenerations } from './token-generations';
 import { Tokens } from './tokens';
 
@@ -34,8 +36,8 @@ import { Tokens } from './tokens';
         addressLimits(config, async (userId) => (await db.query<{ email: string | null }[]>('SELECT email FROM users WHERE id = $1', [userId]))[0]?.email ?? null),
     }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, FailedSignIns, Passwords, Tokens, TokenGenerations, TokenGenerationNews, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, SignOutController],
+  providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, FailedSignIns, Passwords, Tokens, TokenGenerations, TokenNews, EndedSessions, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [Tokens, TokenGenerations, Passwords, AddressLimitGuard, AccountEmailService],
 })
 export class AuthModule {}

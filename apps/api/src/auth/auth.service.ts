@@ -4,12 +4,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
 import { randomInt } from 'node:crypto';
 import type { Repository } from 'typeorm';
-import { ProblemException } from '../common/problem';
+import { ProblemException, accountRequired } from '../common/problem';
 import { Mailer } from '../mail/mailer';
 import { AccountEmailService } from './account-email.service';
 import { FailedSignIns } from './address-limits';
 import type { AuthUser } from './auth.decorators';
 import type { LoginInput, RegisterInput } from './dto/auth.dto';
+import { EndedSessions, type TokenSession } from './ended-sessions';
 import { GuestWork } from './guest-work';
 import { Passwords } from './passwords';
 import { Tokens } from './tokens';
@@ -28,6 +29,7 @@ export class AuthService {
     private readonly mailer: Mailer,
     private readonly guestWork: GuestWork,
     private readonly failedSignIns: FailedSignIns,
+    private readonly endedSessions: EndedSessions,
   ) {}
 
   /**
@@ -63,6 +65,16 @@ export class AuthService {
     const session = await this.session(user);
     if (caller?.kind !== 'guest' || caller.id === user.id) return session;
     return { ...session, guestWork: await this.guestWork.carryInto(caller.id, user.id) };
+  }
+
+  /**
+   * Signs the account out on the device that holds the token: its session's tokens stop working, the account's other
+   * sessions go on. Again for a session signed out of already, nothing changes. A guest's token is its only way back to
+   * its work, so a guest cannot sign out (as it cannot sign out everywhere): it signs in to an account instead.
+   */
+  async signOut(user: AuthUser, session: TokenSession): Promise<void> {
+    if (user.kind !== 'registered') throw accountRequired();
+    await this.endedSessions.end(session);
   }
 
   /**

@@ -2,66 +2,51 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
 import type { DataSource } from 'typeorm';
-import { GroupCommit } from '../common/group-commit';
-import { TokenGenerationNews } from './token-generation-news';
+import { RememberedReads } from './remembered-reads';
+import { TokenNews } from './token-news';
 
-/**
- * How long an API process goes by an account's token generation as it read it: a sign-out everywhere made through
- * another process ends the tokens here at once by its news (`TokenGenerationNews`), and within this time when the
- * news was lost (Redis away).
- */
-export const TOKEN_GENERATION_TRUSTED_MS = 30_000;
-/** Accounts remembered at most; the longest remembered are forgotten first. */
-export const GENERATIONS_REMEMBERED_AT_MOST = 100_000;
+export { GENERATIONS_REMEMBERED_AT_MOST, TOKEN_GENERATION_TRUSTED_MS } from './remembered-reads';
 
 const GENERATIONS = 'SELECT id, token_generation AS generation FROM users WHERE id = ANY($1::uuid[])';
 
 /**
  * Each user's token generation (`users.token_generation`), read for every request's token, so remembered for a
- * while: the reads of concurrent requests share one statement, and a user's read serves their next requests for
- * `TOKEN_GENERATION_TRUSTED_MS`.
+ * while (`RememberedReads`).
  */
 @Injectable()
 export class TokenGenerations {
-  private readonly known = new Map<string, { generation: number; readAt: number }>();
-  private readonly reads = new GroupCommit((userIds: string[]) => this.read(userIds), { maxBatch: 500, maxBatchesAtOnce: 2 });
+  // Generations only go up, so an older read never undoes a raise.
+  private readonly generations = new RememberedReads<number>((userIds) => this.read(userIds), Math.max);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly news: TokenGenerationNews,
+    private readonly news: TokenNews,
   ) {
-    news.onRaised((userId, generation) => this.remember(userId, generation));
+    news.on('raised', ({ userId, generation }) => this.remember(userId, generation));
   }
 
   /** The user's token generation, or undefined when there is no such user. */
-  async current(userId: string): Promise<number | undefined> {
-    const known = this.known.get(userId);
-    if (known && Date.now() - known.readAt < TOKEN_GENERATION_TRUSTED_MS) return known.generation;
-    return this.latest(userId);
+  current(userId: string): Promise<number | undefined> {
+    return this.generations.current(userId);
   }
 
   /**
    * The user's token generation as the database has it now, for a token about to be issued: a generation another
    * process raised within the trusted time must not go into a new token.
    */
-  async latest(userId: string): Promise<number | undefined> {
-    const generation = await this.reads.submit(userId);
-    if (generation !== undefined) this.remember(userId, generation);
-    return generation;
+  latest(userId: string): Promise<number | undefined> {
+    return this.generations.latest(userId);
   }
 
   /** A raise of the user's generation that this process committed: remembered here, and told to the other processes. */
   raised(userId: string, generation: number): void {
     this.remember(userId, generation);
-    this.news.tell(userId, generation);
+    this.news.tell('raised', { userId, generation });
   }
 
-  /** What this process read or heard of. Generations only go up, so an older read never undoes a raise. */
+  /** What this process read or heard of. */
   remember(userId: string, generation: number): void {
-    const known = this.known.get(userId);
-    this.known.delete(userId);
-    this.known.set(userId, { generation: Math.max(generation, known?.generation ?? generation), readAt: Date.now() });
-    if (this.known.size > GENERATIONS_REMEMBERED_AT_MOST) this.known.delete(this.known.keys().next().value!);
+    this.generations.remember(userId, generation);
   }
 
   private async read(userIds: string[]): Promise<(number | undefined)[]> {

@@ -1,8 +1,9 @@
-import { createHmac, createSecretKey } from 'node:crypto';
+import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { Session } from '@chorus/client';
 import type { AuthUser } from './auth.decorators';
+import { EndedSessions, type TokenSession, sessionOfTokenWithoutOne } from './ended-sessions';
 import { TokenGenerations } from './token-generations';
 
 interface TokenClaims {
@@ -10,7 +11,14 @@ interface TokenClaims {
   kind: AuthUser['kind'];
   /** The user's token generation when it was issued; tokens from before this claim are of generation 0. */
   gen?: number;
+  /** The session (one sign-in on one device) it is of; tokens from before this claim are each a session of their own. */
+  sid?: string;
+  /** When it expires: every bearer token is signed with one (`TOKEN_TTL_SECONDS`). */
+  exp: number;
 }
+
+/** Whom a token proves the caller to be: the user, the generation of their tokens it was found to have, its session. */
+export type TokenUser = AuthUser & { generation: number; session: TokenSession };
 
 /**
  * Signs and reads tokens for one purpose only (a mailed link, the queue board's cookie), with a key derived from
@@ -23,11 +31,18 @@ export function signerFor(authSecret: string, purpose: string): JwtService {
 /** Makes bearer tokens and proves whom they belong to: the one place tokens are made and read. */
 @Injectable()
 export class Tokens {
-  constructor(private readonly jwt: JwtService, private readonly generations: TokenGenerations) {}
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly generations: TokenGenerations,
+    private readonly endedSessions: EndedSessions,
+  ) {}
 
-  /** A token for the user, valid for `TOKEN_TTL_SECONDS` (or `expiresInSeconds`) unless the user signs out everywhere. */
+  /**
+   * A token for the user, of a new session, valid for `TOKEN_TTL_SECONDS` (or `expiresInSeconds`) unless the user
+   * signs out of it, or everywhere.
+   */
   async issue(user: AuthUser, expiresInSeconds?: number): Promise<string> {
-    const claims: TokenClaims = { sub: user.id, kind: user.kind, gen: (await this.generations.latest(user.id)) ?? 0 };
+    const claims: Omit<TokenClaims, 'exp'> = { sub: user.id, kind: user.kind, gen: (await this.generations.latest(user.id)) ?? 0, sid: randomUUID() };
     return this.jwt.signAsync(claims, expiresInSeconds === undefined ? {} : { expiresIn: expiresInSeconds });
   }
 
@@ -37,15 +52,20 @@ export class Tokens {
   }
 
   /**
-   * The token's user, or undefined when it is invalid, expired, or from before its user last signed out everywhere
-   * (as this process last read it, or, `fresh`, as the database has it now: for a token about to be exchanged for a
-   * longer-lived one of another kind), with the generation it was found to have.
+   * The token's user, or undefined when it is invalid, expired, from before its user last signed out everywhere (as
+   * this process last read it, or, `fresh`, as the database has it now: for a token about to be exchanged for a
+   * longer-lived one of another kind), or of a session signed out of (unless `endedSession: 'accepted'`: signing out
+   * of it again).
    */
-  async verify(token: string, { fresh = false }: { fresh?: boolean } = {}): Promise<(AuthUser & { generation: number }) | undefined> {
+  async verify(token: string, { fresh = false, endedSession = 'refused' }: { fresh?: boolean; endedSession?: 'refused' | 'accepted' } = {}): Promise<TokenUser | undefined> {
     const claims = await this.jwt.verifyAsync<TokenClaims>(token).catch(() => undefined);
     if (!claims) return undefined;
-    const generation = fresh ? await this.generations.latest(claims.sub) : await this.generations.current(claims.sub);
-    if ((claims.gen ?? 0) !== generation) return undefined;
-    return { id: claims.sub, kind: claims.kind, generation: claims.gen ?? 0 };
+    const session = { id: claims.sid ?? sessionOfTokenWithoutOne(token), expiresAt: claims.exp };
+    const [generation, ended] = await Promise.all([
+      fresh ? this.generations.latest(claims.sub) : this.generations.current(claims.sub),
+      endedSession === 'refused' && this.endedSessions.ended(session.id, { fresh }),
+    ]);
+    if ((claims.gen ?? 0) !== generation || ended) return undefined;
+    return { id: claims.sub, kind: claims.kind, generation: claims.gen ?? 0, session };
   }
 }

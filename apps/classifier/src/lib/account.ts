@@ -209,8 +209,9 @@ export function answersWaitingBeforeSignOut(): Promise<number> {
 }
 
 /**
- * Signs out: the server ends the account's tokens (every device's: a token left behind on a shared computer, or copied
- * from it, no longer works), and this device forgets it. The account's answers still waiting here are kept for its
+ * Signs out on this device: the server ends this device's session (its token, left behind on a shared computer or
+ * copied from it, no longer works; the account's other devices stay signed in: "Sign out everywhere", on the account's
+ * page, ends them too), and this device forgets it. The account's answers still waiting here are kept for its
  * next sign-in on this device, without its token, or discarded, as the volunteer chose (`answersWaitingBeforeSignOut`
  * told them how many). Answers how many were kept and how many discarded.
  */
@@ -218,7 +219,7 @@ export async function signOut(waiting: 'keep' | 'discard' = 'keep'): Promise<{ k
   const owner = session.owner();
   const { kept, discarded } = await leaveAnswers(owner, waiting);
   // Not reached (offline): the token is forgotten here all the same, and ends when it expires, or with another sign-out.
-  if (owner && session.current().kind === 'registered') await session.client.signOutEverywhere().catch(() => undefined);
+  if (owner && session.current().kind === 'registered') await session.client.signOut().catch(() => undefined);
   leaveThisDevice();
   return { kept, discarded };
 }

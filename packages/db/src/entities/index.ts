@@ -13,11 +13,13 @@ export * from './subject-report.entity';
 export * from './hidden-tag.entity';
 export * from './effect-membership.entity';
 export * from './favourite.entity';
+export * from './ended-session.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
+import { EndedSession } from './ended-session.entity';
 import { EffectMembership, SubjectSetRemoval } from './effect-membership.entity';
 import { Favourite } from './favourite.entity';
 import { HiddenTag, UnhiddenTag } from './hidden-tag.entity';
@@ -34,5 +36,5 @@ export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
-  SubjectSetRemoval,
+  SubjectSetRemoval, EndedSession,
 ];

@@ -1,0 +1,50 @@
+import { GroupCommit } from '../common/group-commit';
+
+/**
+ * How long an API process goes by what it read of a token's standing (its account's token generation, whether its
+ * session ended): tokens ended through another process end here at once by its news (`TokenNews`), and within this
+ * time when the news was lost (Redis away).
+ */
+export const TOKEN_GENERATION_TRUSTED_MS = 30_000;
+/** Keys (accounts, sessions) remembered at most; the longest remembered are forgotten first. */
+export const GENERATIONS_REMEMBERED_AT_MOST = 100_000;
+
+/**
+ * A standing of tokens read for every request, so remembered for a while: the reads of concurrent requests share one
+ * statement, and a key's read serves its next requests for `TOKEN_GENERATION_TRUSTED_MS`, or for good once `lasting`
+ * says it can no longer change. What is heard or read again is `merged` into what was known (a standing that only
+ * moves one way is never undone by an older read).
+ */
+export class RememberedReads<V> {
+  private readonly known = new Map<string, { value: V; readAt: number }>();
+  private readonly reads: GroupCommit<string, V | undefined>;
+
+  constructor(
+    read: (keys: string[]) => Promise<(V | undefined)[]>,
+    private readonly merged: (known: V, heard: V) => V,
+    private readonly lasting: (value: V) => boolean = () => false,
+  ) {
+    this.reads = new GroupCommit(read, { maxBatch: 500, maxBatchesAtOnce: 2 });
+  }
+
+  /** As this process last read or heard it, read again once no longer trusted; undefined when there is none. */
+  async current(key: string): Promise<V | undefined> {
+    const known = this.known.get(key);
+    if (known && (this.lasting(known.value) || Date.now() - known.readAt < TOKEN_GENERATION_TRUSTED_MS)) return known.value;
+    return this.latest(key);
+  }
+
+  /** As the database has it now. */
+  async latest(key: string): Promise<V | undefined> {
+    const value = await this.reads.submit(key);
+    if (value !== undefined) this.remember(key, value);
+    return value;
+  }
+
+  remember(key: string, value: V): void {
+    const known = this.known.get(key);
+    this.known.delete(key);
+    this.known.set(key, { value: known ? this.merged(known.value, value) : value, readAt: Date.now() });
+    if (this.known.size > GENERATIONS_REMEMBERED_AT_MOST) this.known.delete(this.known.keys().next().value!);
+  }
+}
