@@ -68,8 +68,29 @@ describe('the application', () => {
     for (const answer of [await withToken('/account'), await withToken('/projects'), await withToken('/account/favourites'), signIn, wrongPassword]) {
       expect([answer.url, answer.headers.get('cache-control')]).toEqual([answer.url, 'private, no-store']);
     }
-    for (const answer of [await fetch(`${stack.baseUrl}/api/v1/projects`), await fetch(`${stack.baseUrl}/api/v1/health`), await fetch(`${stack.baseUrl}/`)]) {
+    for (const answer of [await fetch(`${stack.baseUrl}/api/v1/projects`), await fetch(`${stack.baseUrl}/api/v1/health`)]) {
       expect([answer.url, answer.headers.get('cache-control')]).toEqual([answer.url, null]);
+    }
+  });
+
+  it("serves the classifier's scripts compressed to browsers that take it, kept for good, and its page asked for again each time", async () => {
+    const page = await fetch(`${stack.baseUrl}/projects/ad-or-not`);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const script = /<script type="module" crossorigin src="(\/assets\/index-[\w-]+\.js)">/.exec(await page.text())?.[1];
+    expect(script).toBeDefined();
+    const plain = await fetch(`${stack.baseUrl}${script}`, { headers: { 'accept-encoding': 'identity' } });
+    const plainBytes = (await plain.arrayBuffer()).byteLength;
+    for (const [accepted, sent] of [['identity', null], ['gzip', 'gzip'], ['gzip, deflate, br', 'br']]) {
+      const answer = await fetch(`${stack.baseUrl}${script}`, { headers: { 'accept-encoding': accepted as string } });
+      expect([accepted, answer.status, answer.headers.get('content-encoding'), answer.headers.get('cache-control'), answer.headers.get('vary')]).toEqual([
+        accepted,
+        200,
+        sent,
+        'public, max-age=31536000, immutable',
+        expect.stringMatching(/accept-encoding/i),
+      ]);
+      expect(Number(answer.headers.get('content-length'))).toBeLessThan(sent ? plainBytes / 2 : plainBytes + 1);
+      expect((await answer.arrayBuffer()).byteLength).toBe(plainBytes); // fetch undoes the compression
     }
   });
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccountNav } from './components/AccountNav';
 import { ErrorAlert } from './components/ErrorAlert';
@@ -7,7 +7,7 @@ import { ClientContext } from './lib/clientContext';
 import { describeError, type Problem } from './lib/errors';
 import { outbox } from './lib/outbox';
 import { OUTBOX_RETRY_MS } from './lib/sendTimes';
-import { Link, accountPath, isAccountPage, matchRoute, usePath } from './lib/router';
+import { Link, accountPath, isAccountPage, isLabRoute, matchRoute, usePath } from './lib/router';
 import { session } from './lib/session';
 import { CreateAccountPage, SignInPage } from './pages/AccountPages';
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/EmailLinkPages';
@@ -17,12 +17,8 @@ import { ClassifyPage } from './pages/ClassifyPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { LabPage } from './pages/lab/LabPage';
-import { LabProjectPage } from './pages/lab/LabProjectPage';
-import { LabResultsPage } from './pages/lab/LabResultsPage';
-import { LabSubjectResultPage } from './pages/lab/LabSubjectResultPage';
-import { LabSubjectSetPage } from './pages/lab/LabSubjectSetPage';
-import { LabWorkflowPage } from './pages/lab/LabWorkflowPage';
+
+const LabRoutes = lazy(() => import('./pages/lab/LabRoutes'));
 
 export function App() {
   const volunteer = useSession();
@@ -138,12 +134,11 @@ export function App() {
             {route.name === 'verify-email' && <VerifyEmailPage />}
             {route.name === 'forgot-password' && <ForgotPasswordPage />}
             {route.name === 'reset-password' && <ResetPasswordPage />}
-            {route.name === 'lab' && <LabPage />}
-            {route.name === 'lab-project' && <LabProjectPage key={route.projectSlug} projectSlug={route.projectSlug} />}
-            {route.name === 'lab-workflow' && <LabWorkflowPage key={route.workflowId} workflowId={route.workflowId} />}
-            {route.name === 'lab-results' && <LabResultsPage key={route.workflowId} workflowId={route.workflowId} />}
-            {route.name === 'lab-subject-result' && <LabSubjectResultPage key={`${route.workflowId}/${route.subjectId}`} workflowId={route.workflowId} subjectId={route.subjectId} />}
-            {route.name === 'lab-subject-set' && <LabSubjectSetPage key={route.setId} projectSlug={route.projectSlug} setId={route.setId} />}
+            {isLabRoute(route) && (
+              <Suspense fallback={<p className="loading" role="status">{t('lab.loading')}</p>}>
+                <LabRoutes route={route} />
+              </Suspense>
+            )}
             {route.name === 'not-found' && <NotFoundPage path={route.path} />}
           </ClientContext.Provider>
         ) : (

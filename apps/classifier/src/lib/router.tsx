@@ -133,6 +133,13 @@ export const ACCOUNT = '/account';
 const LINK_PAGES = ['verify-email', 'forgot-password', 'reset-password'] as const;
 export const FORGOT_PASSWORD = '/forgot-password';
 
+/** A page of the researchers' lab. */
+export type LabRoute = Extract<Route, { name: `lab${string}` }>;
+
+export function isLabRoute(route: Route): route is LabRoute {
+  return route.name === 'lab' || route.name.startsWith('lab-');
+}
+
 /** The pages that need no guest session first: the account pages, and the pages of mailed links. */
 export function isAccountPage(route: Route): boolean {
   return route.name === 'sign-in' || route.name === 'create-account' || (LINK_PAGES as readonly string[]).includes(route.name);
