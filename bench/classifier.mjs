@@ -7,10 +7,10 @@
 //        DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/classifier.mjs [--subjects=30]
 // Without DATABASE_URL / REDIS_URL it starts an embedded Postgres and a redis-server, as `pnpm start` does.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { ChorusClient } from '@chorus/client';
 import getPort from 'get-port';
 import pg from 'pg';
@@ -182,7 +182,10 @@ function bundleSizes() {
   const initialNames = new Set([...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((match) => match[1]));
   const size = (name) => {
     const code = readFileSync(join(ASSETS, name));
-    return { name, raw: code.length, gzip: gzipSync(code).length };
+    // What the API sends a browser that takes Brotli: the copy the build made (or, from a build without, one made here).
+    const built = join(ASSETS, `${name}.br`);
+    const brotli = existsSync(built) ? readFileSync(built).length : brotliCompressSync(code).length;
+    return { name, raw: code.length, gzip: gzipSync(code).length, brotli };
   };
   const chunks = readdirSync(ASSETS).filter((name) => name.endsWith('.js')).map(size);
   return { initial: chunks.filter((chunk) => initialNames.has(chunk.name)), lazy: chunks.filter((chunk) => !initialNames.has(chunk.name)) };
@@ -212,11 +215,11 @@ console.log(`\nnext subject (painted) p95 / target 100 ms: ${(percentile(frame, 
 console.log(`next subject (painted) p50 / POST p50: ${(percentile(frame, 50) / percentile(posts, 50)).toFixed(2)}; / answer-key p50: ${(percentile(frame, 50) / percentile(answer, 50)).toFixed(2)}`);
 
 console.log('\nBuilt classifier JavaScript (apps/classifier/dist/assets)');
-console.log('| chunk | loaded | raw | gzip |\n|---|---|---:|---:|');
-for (const chunk of initial) console.log(`| ${chunk.name} | at start | ${kb(chunk.raw)} | ${kb(chunk.gzip)} |`);
-for (const chunk of lazy) console.log(`| ${chunk.name} | on use | ${kb(chunk.raw)} | ${kb(chunk.gzip)} |`);
-console.log(`| **initial total** | | ${kb(sum(initial, 'raw'))} | ${kb(sum(initial, 'gzip'))} |`);
-console.log(`| **lazy total** | | ${kb(sum(lazy, 'raw'))} | ${kb(sum(lazy, 'gzip'))} |`);
+console.log('| chunk | loaded | raw | gzip | Brotli (as served) |\n|---|---|---:|---:|---:|');
+for (const chunk of initial) console.log(`| ${chunk.name} | at start | ${kb(chunk.raw)} | ${kb(chunk.gzip)} | ${kb(chunk.brotli)} |`);
+for (const chunk of lazy) console.log(`| ${chunk.name} | on use | ${kb(chunk.raw)} | ${kb(chunk.gzip)} | ${kb(chunk.brotli)} |`);
+console.log(`| **initial total** | | ${kb(sum(initial, 'raw'))} | ${kb(sum(initial, 'gzip'))} | ${kb(sum(initial, 'brotli'))} |`);
+console.log(`| **lazy total** | | ${kb(sum(lazy, 'raw'))} | ${kb(sum(lazy, 'gzip'))} | ${kb(sum(lazy, 'brotli'))} |`);
 console.log(`\nlazy / initial (gzip): ${(sum(lazy, 'gzip') / sum(initial, 'gzip')).toFixed(2)}`);
 const fetchedLazy = lazy.filter((chunk) => scripts.some((path) => path.endsWith(chunk.name))).map((chunk) => chunk.name);
 console.log(`scripts the text-only single-task page loaded: ${scripts.length}; lazy chunks among them: ${fetchedLazy.length ? fetchedLazy.join(', ') : 'none'}`);
