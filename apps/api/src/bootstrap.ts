@@ -343,10 +343,24 @@ async function serveClassifier(app: NestFastifyApplication, dir: string): Promis
   if (!existsSync(index)) return;
   const html = readFileSync(index, 'utf8');
   const page = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', PAGE_CONTENT_SECURITY_POLICY).send(html);
-  await app.register(fastifyStatic as never, { root: dir, prefix: '/', wildcard: false, index: false, decorateReply: false, preCompressed: true, setHeaders: cachedForGood(join(dir, 'assets', sep)) });
+  // The page (`globIgnore`) only as `page` sends it, with its policy, never as a file.
+  await app.register(fastifyStatic as never, {
+    root: dir,
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    decorateReply: false,
+    globIgnore: ['index.html*'],
+    preCompressed: true,
+    setHeaders: cachedForGood(join(dir, 'assets', sep)),
+  });
   fastify.get('/*', (request, reply) => {
     if (request.url.startsWith('/api/')) {
       return reply.status(404).header('content-type', 'application/problem+json').send(problemBody(404, 'No such route. The API lives under /api/v1; see /api/docs.'));
+    }
+    // A script of another build (a page opened before an update): a 404 the page can tell from its code, not the page.
+    if (request.url.startsWith('/assets/')) {
+      return reply.status(404).header('content-type', 'application/problem+json').send(problemBody(404, 'No such file: the page was made by another build of Chorus; reload it.'));
     }
     return page(reply);
   });

@@ -92,6 +92,19 @@ describe('the application', () => {
       expect(Number(answer.headers.get('content-length'))).toBeLessThan(sent ? plainBytes / 2 : plainBytes + 1);
       expect((await answer.arrayBuffer()).byteLength).toBe(plainBytes); // fetch undoes the compression
     }
+    // A script of another build is missing, not the page (which a browser would refuse as a script, leaving it blank);
+    // the page itself comes only with its policy.
+    const gone = await fetch(`${stack.baseUrl}/assets/index-0ld8uild.js`);
+    expect([gone.status, gone.headers.get('content-type')]).toEqual([404, expect.stringMatching(/^application\/problem\+json/)]);
+    for (const path of ['/index.html', '/index.html.gz', '/index.html.br']) {
+      const answer = await fetch(`${stack.baseUrl}${path}`);
+      expect([path, answer.headers.get('content-type'), answer.headers.get('cache-control'), answer.headers.get('content-security-policy')]).toEqual([
+        path,
+        'text/html; charset=utf-8',
+        'no-cache',
+        expect.stringContaining("script-src 'self'"),
+      ]);
+    }
   });
 
   it('lets a page on another site read the headers its clients use: ETag, Retry-After, Date and a download’s name', async () => {

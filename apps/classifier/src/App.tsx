@@ -1,7 +1,8 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccountNav } from './components/AccountNav';
 import { ErrorAlert } from './components/ErrorAlert';
+import { LoadedPart } from './components/LoadedPart';
 import { showAccountNotice, useAccountNotice, useSession } from './lib/account';
 import { ClientContext } from './lib/clientContext';
 import { describeError, type Problem } from './lib/errors';
@@ -135,9 +136,9 @@ export function App() {
             {route.name === 'forgot-password' && <ForgotPasswordPage />}
             {route.name === 'reset-password' && <ResetPasswordPage />}
             {isLabRoute(route) && (
-              <Suspense fallback={<p className="loading" role="status">{t('lab.loading')}</p>}>
+              <LoadedPart fallback={<p className="loading" role="status">{t('lab.loading')}</p>}>
                 <LabRoutes route={route} />
-              </Suspense>
+              </LoadedPart>
             )}
             {route.name === 'not-found' && <NotFoundPage path={route.path} />}
           </ClientContext.Provider>

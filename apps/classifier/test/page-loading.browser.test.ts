@@ -57,4 +57,18 @@ describe('classifier in a browser: what its pages load', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("says so, with a way to reload, when the lab's code cannot be loaded (an update since the page opened), instead of going blank", async () => {
+    const account = await signUp(suite.stack, { email: `unloaded-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Unloaded' });
+    const { page } = await signedInPage(suite, account);
+    await page.route(/\/assets\/LabRoutes-/, (route) => route.fulfill({ status: 404, contentType: 'application/problem+json', body: '{}' }));
+    await page.goto(`${suite.stack.baseUrl}/lab`);
+    const alert = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await page.locator('.site-header').isVisible()).toBe(true);
+    await page.unroute(/\/assets\/LabRoutes-/);
+    await alert.getByRole('button', { name: 'Reload the page' }).click();
+    await page.getByRole('heading', { name: 'Researcher lab' }).waitFor({ timeout: 10_000 });
+    await page.close();
+  });
 });

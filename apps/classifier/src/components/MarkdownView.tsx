@@ -1,5 +1,6 @@
-import { lazy, Suspense } from 'react';
+import { lazy } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadedPart } from './LoadedPart';
 
 const Markdown = lazy(() => import('./Markdown'));
 
@@ -10,8 +11,8 @@ const Markdown = lazy(() => import('./Markdown'));
 export function MarkdownView({ text, firstLevel }: { text: string; firstLevel: number }) {
   const { t } = useTranslation();
   return (
-    <Suspense fallback={<p className="loading">{t('markdown.loading')}</p>}>
+    <LoadedPart fallback={<p className="loading">{t('markdown.loading')}</p>}>
       <Markdown text={text} firstLevel={firstLevel} />
-    </Suspense>
+    </LoadedPart>
   );
 }
