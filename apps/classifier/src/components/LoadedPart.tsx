@@ -21,13 +21,13 @@ export function LoadedPart({ fallback, children }: Props) {
 }
 
 class ChunkFailure extends Component<{ children: ReactNode }, { failed: boolean }> {
-  state = { failed: false };
+  override state = { failed: false };
 
   static getDerivedStateFromError(): { failed: boolean } {
     return { failed: true };
   }
 
-  render() {
+  override render() {
     return this.state.failed ? <NotLoaded /> : this.props.children;
   }
 }
