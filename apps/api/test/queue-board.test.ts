@@ -78,6 +78,21 @@ it("keeps a session of the board's own in its cookie, not the API token, which e
   expect((await board('/api/queues', { cookie: `chorus_board_session=${session}` })).status).toBe(401);
 });
 
+it("ends the board's session when the operator signs out of the token's session on that device, and never lets it outlive the token", async () => {
+  const token = await stack.app.get(Tokens).issue({ id: OPERATOR, kind: 'registered' });
+  const other = await stack.app.get(Tokens).issue({ id: OPERATOR, kind: 'registered' });
+  const sessionOf = async (from: string) => (await board(`?token=${from}`)).headers.get('set-cookie')!.split(';')[0]!;
+  const [signedOut, stays] = [await sessionOf(token), await sessionOf(other)];
+  await stack.anonymous.withToken(token).signOut();
+  expect((await board('/api/queues', { cookie: signedOut })).status).toBe(401);
+  expect((await board('/api/queues', { cookie: stays })).status).toBe(200);
+
+  const shortLived = await stack.app.get(Tokens).issue({ id: OPERATOR, kind: 'registered' }, 600);
+  const maxAge = Number(/Max-Age=(\d+)/.exec((await board(`?token=${shortLived}`)).headers.get('set-cookie')!)?.[1]);
+  expect(maxAge).toBeGreaterThan(590);
+  expect(maxAge).toBeLessThanOrEqual(600);
+});
+
 it('writes a request to the log without a token sent in its address, however its name is encoded', () => {
   const logged = (url: string) => loggedRequest({ method: 'GET', url, host: 'localhost', ip: '127.0.0.1', socket: { remotePort: 5000 } } as unknown as FastifyRequest);
   expect(logged('/admin/queues?status=failed&token=eyJ.secret.part&x=1')).toEqual({

@@ -10,6 +10,7 @@ import { parse as parseCookies, serialize as cookie } from 'cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth.decorators';
 import { isOperator } from '../auth/operators';
+import { EndedSessions } from '../auth/ended-sessions';
 import { TokenGenerations } from '../auth/token-generations';
 import { Tokens, signerFor } from '../auth/tokens';
 import { JobProducer } from '../jobs/job-producer';
@@ -22,10 +23,14 @@ const COOKIE = 'chorus_board_session';
 /** How long the board's cookie lets its operator in: a working day, where the API token it came from lasts 30. */
 export const BOARD_SESSION_SECONDS = 8 * 3600;
 
-/** The cookie's claims: the operator, and their token generation (signing out everywhere ends the board's session too). */
+/**
+ * The cookie's claims: the operator, their token generation (signing out everywhere ends the board's session too) and
+ * the session of the token it came from (signing out of it on that device ends the board's too).
+ */
 interface BoardSession {
   sub: string;
   gen: number;
+  sid?: string;
 }
 
 /**
@@ -44,6 +49,7 @@ export class QueueBoard {
     private readonly modules: ModuleRef,
     private readonly tokens: Tokens,
     private readonly generations: TokenGenerations,
+    private readonly endedSessions: EndedSessions,
     private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -76,18 +82,25 @@ export class QueueBoard {
     }
     if (typeof fromQuery !== 'string' || !verified) return undefined;
     // The generation the token was just found to have, as the database has it (`fresh`).
-    const claims: BoardSession = { sub: user.id, gen: verified.generation };
-    const value = await this.sessions.signAsync(claims, { expiresIn: BOARD_SESSION_SECONDS });
+    const claims: BoardSession = { sub: user.id, gen: verified.generation, sid: verified.session.id };
+    // Never past the token's own end: an ended session is remembered only until then.
+    const lasts = Math.min(BOARD_SESSION_SECONDS, verified.session.expiresAt - Math.floor(Date.now() / 1000));
+    const value = await this.sessions.signAsync(claims, { expiresIn: lasts });
     // Secure over HTTPS (as TRUST_PROXY's proxies say the request came), so that a browser never sends it unencrypted.
     const secure = request.protocol === 'https';
-    reply.header('set-cookie', cookie(COOKIE, value, { path: QUEUE_BOARD_PATH, httpOnly: true, sameSite: 'strict', secure, maxAge: BOARD_SESSION_SECONDS }));
+    reply.header('set-cookie', cookie(COOKIE, value, { path: QUEUE_BOARD_PATH, httpOnly: true, sameSite: 'strict', secure, maxAge: lasts }));
     return reply.redirect(addressWithout(request.url, 'token'));
   }
 
-  /** The operator of a board session, while it is unexpired and they have not signed out everywhere since. */
+  /**
+   * The operator of a board session, while it is unexpired and they have signed out neither everywhere nor of the
+   * session it came from (a cookie from before it named one is ended only everywhere).
+   */
   private async sessionUser(session: string): Promise<AuthUser | undefined> {
     const claims = await this.sessions.verifyAsync<BoardSession>(session).catch(() => undefined);
-    if (!claims || claims.gen !== (await this.generations.current(claims.sub))) return undefined;
+    if (!claims) return undefined;
+    const [generation, ended] = await Promise.all([this.generations.current(claims.sub), claims.sid !== undefined && this.endedSessions.ended(claims.sid)]);
+    if (claims.gen !== generation || ended) return undefined;
     return { id: claims.sub, kind: 'registered' };
   }
 }

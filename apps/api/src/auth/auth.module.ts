@@ -38,6 +38,6 @@ import { Tokens } from './tokens';
   ],
   controllers: [AuthController, SignOutController],
   providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, FailedSignIns, Passwords, Tokens, TokenGenerations, TokenNews, EndedSessions, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [Tokens, TokenGenerations, Passwords, AddressLimitGuard, AccountEmailService],
+  exports: [Tokens, TokenGenerations, EndedSessions, Passwords, AddressLimitGuard, AccountEmailService],
 })
 export class AuthModule {}
