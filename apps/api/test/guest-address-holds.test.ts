@@ -122,18 +122,31 @@ it("counts only the address's live holds in the workflow: not those expired, nor
   expect(await heldByAddress(workflowId)).toEqual({ [address]: PER_ADDRESS, none: PER_GUEST });
 });
 
-it("counts an address's holds through their own index, not by walking the address's guests", async () => {
+it("counts an address's holds through their own index, not by walking the address's guests, and no further than the limit", async () => {
   const { workflowId } = await voteWorkflow(stack, 20, 1);
   const guest = await guestFrom('192.0.2.99');
+  const parameters = [[workflowId], [await idOf(guest)], [PER_GUEST], [PER_ADDRESS]];
   await guest.queue(workflowId, PER_GUEST);
   await stack.db.query('BEGIN');
   try {
     // The tables are small here, so the planner is told to take any index over a scan, as it would at scale.
     await stack.db.query('SET LOCAL enable_seqscan = off');
-    const { rows } = await stack.db.query(`EXPLAIN ${WORKFLOWS_FOR_QUEUE}`, [[workflowId], [await idOf(guest)], [PER_GUEST], [PER_ADDRESS]]);
+    const { rows } = await stack.db.query(`EXPLAIN ${WORKFLOWS_FOR_QUEUE}`, parameters);
     const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
     expect(plan).toMatch(/(Index|Index Only|Bitmap Index) Scan (using|on) assignments_guest_address_idx\b/);
     expect(plan).not.toMatch(/users_guest_address_idx/);
+
+    // Held far past the limit (guests of a large class, before the limit was lowered): the count stops at the limit.
+    await stack.db.query(
+      "INSERT INTO assignments (workflow_id, user_id, subject_id, expires_at, guest_address) SELECT $1, gen_random_uuid(), gen_random_uuid(), now() + interval '1 hour', '192.0.2.99' FROM generate_series(1, $2::int)",
+      [workflowId, 4 * PER_ADDRESS],
+    );
+    const { rows: analysed } = await stack.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${WORKFLOWS_FOR_QUEUE}`, parameters);
+    type PlanNode = { 'Index Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
+    const read = (node: PlanNode): number =>
+      (node['Index Name'] === 'assignments_guest_address_idx' ? node['Actual Rows'] * node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((sum, child) => sum + read(child), 0);
+    expect(read(analysed[0]['QUERY PLAN'][0].Plan)).toBe(PER_ADDRESS);
+    expect((await stack.db.query(WORKFLOWS_FOR_QUEUE, parameters)).rows[0].address_room).toBe(0);
   } finally {
     await stack.db.query('ROLLBACK');
   }

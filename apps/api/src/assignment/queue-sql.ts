@@ -175,8 +175,8 @@ export const EXPERIENCE = `SELECT count(*)::int AS classifications FROM (
  * out), in one round trip for them all; for a guest made from a known address, that address, and how many more the
  * guests made from it may hold in the workflow together (`address_room`, null for anyone else or without a limit).
  * Each guest's hold carries its address (`assign_picked_subjects` stamps it), so the address's live holds are counted
- * through their own partial index (workflow, address): the holds bound the cost (at most the limit, and those expired
- * until the reconciler sweeps them), not the number of the address's guests.
+ * through their own partial index (workflow, address), no further than the limit: the limit bounds the cost (with the
+ * holds expired that the reconciler has not yet deleted), not the number of the address's guests.
  * One row per request whose workflow exists, with `request`, the request's index. Parameters: parallel arrays $1
  * workflow, $2 volunteer, $3 most subjects the volunteer may hold, $4 most subjects its address's guests may hold
  * (null for none).
@@ -185,7 +185,7 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
     greatest(0, r.most_held - (SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = r.user_id AND a.expires_at > now()))::int AS room,
     g.guest_address,
     CASE WHEN g.guest_address IS NOT NULL AND r.address_most IS NOT NULL THEN greatest(0, r.address_most - (
-      SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.guest_address = g.guest_address AND a.expires_at > now()))::int END AS address_room,
+      SELECT count(*) FROM (SELECT FROM assignments a WHERE a.workflow_id = w.id AND a.guest_address = g.guest_address AND a.expires_at > now() LIMIT r.address_most) held))::int END AS address_room,
     EXISTS (SELECT 1 FROM subject_reports sr WHERE sr.user_id = r.user_id AND sr.workflow_id = w.id) AS reported
   FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) WITH ORDINALITY AS r(workflow_id, user_id, most_held, address_most, request)
   JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
