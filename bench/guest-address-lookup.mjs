@@ -2,7 +2,8 @@
 // workflow, before and after session 32: the count of the address's holds walked its recent guests one by one
 // (`BEFORE`, kept here as it was); now each hold carries its guest's address and the count reads those holds by a
 // partial index, no further than the limit. Both statements run interleaved on one seeded database; each scenario seeds
-// its own workflow. Run from the repository root after `pnpm build`:
+// its own workflow. Then `assign_picked_subjects` as session 31 left it and as it is now (it stamps each hold with its
+// guest's address), called in turn for an account, 10 subjects a call. Run from the repository root after `pnpm build`:
 //   DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/guest-address-lookup.mjs [--runs=200]
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +12,7 @@ import { scratchDatabase, vacuumAnalyze } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const { WORKFLOWS_FOR_QUEUE: AFTER } = require('../apps/api/dist/assignment/queue-sql.js');
+const { ASSIGN_PICKED_SUBJECTS_WITH_GOLD_STANDARD: UNSTAMPED } = require('../packages/db/dist/migrations/1796980000000-ServedSubjectsGoldStandard.js');
 
 /** Session 31's statement, with its $5: how old a guest may be and still hold subjects. */
 const BEFORE = `SELECT (r.request - 1)::int AS request, w.name, w.status, w.version, p.status AS project_status, p.taken_down_at AS project_taken_down_at, m.role,
@@ -56,6 +58,8 @@ try {
     const cell = (times) => `${median(times).toFixed(2)} / ${quantile(times, 0.9).toFixed(2)}`;
     console.log(`| ${scenario.name} | ${cell(before)} | ${cell(after)} | ${(median(before) / median(after)).toFixed(1)} |`);
   }
+  const { before, after } = await measureAssigning(project, owner);
+  console.log(`\nassign_picked_subjects, 10 subjects for an account: before ${median(before).toFixed(2)} / ${quantile(before, 0.9).toFixed(2)} ms, after ${median(after).toFixed(2)} / ${quantile(after, 0.9).toFixed(2)} ms (median / p90)`);
 } finally {
   await db.end();
   await database.drop();
@@ -106,6 +110,35 @@ async function measure({ workflow, guest }) {
       const started = performance.now();
       await db.query(statements[key]);
       times[key].push(performance.now() - started);
+    }
+  }
+  return times;
+}
+
+/**
+ * The function before (session 31's, made under another name) and now, each assigning 10 subjects of a workflow to the
+ * account in turn (no cap, so every pick passes), its holds deleted after each call, outside the time taken.
+ */
+async function measureAssigning(project, account) {
+  await db.query(UNSTAMPED.replace('CREATE FUNCTION assign_picked_subjects(', 'CREATE FUNCTION assign_picked_subjects_unstamped('));
+  const [{ workflow }] = (await db.query("INSERT INTO workflows (project_id, name, version, status) VALUES ($1, 'Assigning', 1, 'active') RETURNING id AS workflow", [project])).rows;
+  const { rows } = await db.query("INSERT INTO subjects (project_id, locations) SELECT $1, '[]' FROM generate_series(1, 10) RETURNING id", [project]);
+  const subjects = rows.map((row) => row.id);
+  await db.query('INSERT INTO subject_workflow_status (workflow_id, subject_id) SELECT $1, unnest($2::uuid[])', [workflow, subjects]);
+  const call = (name) => ({
+    name: `assign_${name}`,
+    text: `SELECT count(*) FROM ${name}($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::int[], 1800)`,
+    values: [subjects.map((_, take) => take), subjects.map(() => workflow), subjects.map(() => account), subjects, subjects.map(() => null), subjects.map(() => 3)],
+  });
+  const calls = { before: call('assign_picked_subjects_unstamped'), after: call('assign_picked_subjects') };
+  const times = { before: [], after: [] };
+  for (let run = -20; run < runs; run++) {
+    for (const key of run % 2 ? ['before', 'after'] : ['after', 'before']) {
+      const started = performance.now();
+      const [{ count }] = (await db.query(calls[key])).rows;
+      if (run >= 0) times[key].push(performance.now() - started);
+      if (Number(count) !== subjects.length) throw new Error(`${key} assigned ${count}`);
+      await db.query('DELETE FROM assignments WHERE workflow_id = $1', [workflow]);
     }
   }
   return times;
