@@ -1,7 +1,8 @@
 import { type ChorusClient } from '@chorus/client';
-import { newAccount } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
+import { WORKFLOWS_FOR_QUEUE } from '../src/assignment/queue-sql';
 import { GuestAddresses } from '../src/auth/guest-addresses';
 
 /**
@@ -31,6 +32,16 @@ async function guestFrom(address: string): Promise<ChorusClient> {
 const heldIn = async (workflowId: string) =>
   (await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflowId])).rows[0].n as number;
 
+/** The live holds in the workflow carrying each address (null: none), as `address: count`. */
+const heldByAddress = async (workflowId: string) =>
+  Object.fromEntries(
+    (await stack.db.query('SELECT coalesce(guest_address, \'none\') AS address, count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND expires_at > now() GROUP BY 1', [workflowId])).rows.map(
+      (row) => [row.address, row.n],
+    ),
+  );
+
+const idOf = async (guest: ChorusClient) => (await guest.account()).id;
+
 it("holds no more of a workflow for one address's guests together than the limit, asked for at once or not, and tells the next one to come back", async () => {
   const { workflowId } = await voteWorkflow(stack, 200, 1);
   const guests = await Promise.all(Array.from({ length: 5 }, () => guestFrom('203.0.113.7')));
@@ -38,6 +49,8 @@ it("holds no more of a workflow for one address's guests together than the limit
   // still in progress, and take less: never more).
   const served = await Promise.all(guests.map((guest) => guest.queue(workflowId, PER_GUEST)));
   expect(served.reduce((sum, view) => sum + view.subjects.length, 0)).toBeLessThanOrEqual(PER_ADDRESS);
+  // Each hold carries the address its guest was made from.
+  expect(await heldByAddress(workflowId)).toEqual({ '203.0.113.7': served.reduce((sum, view) => sum + view.subjects.length, 0) });
   // Asked for one after another, the rest up to the limit.
   for (let more = 0; more < PER_ADDRESS; more += PER_GUEST) await (await guestFrom('203.0.113.7')).queue(workflowId, PER_GUEST);
   expect(await heldIn(workflowId)).toBe(PER_ADDRESS);
@@ -71,13 +84,70 @@ it("holds no more of a workflow for one address's guests together than the limit
   expect((await (await guestFrom('203.0.113.7')).queue(workflowId, PER_GUEST)).subjects).toHaveLength(Math.min(PER_GUEST, given.length));
 });
 
-it('forgets the address a guest was made from once its token and its last holds have ended, and keeps a newer one', async () => {
+it("forgets the address a guest was made from once its token has ended, and keeps a newer one; the guest's last holds still count", async () => {
+  const { workflowId } = await voteWorkflow(stack, 100, 1);
   const [old, recent] = [await guestFrom('198.51.100.23'), await guestFrom('198.51.100.23')];
-  const idOf = async (guest: ChorusClient) => (await guest.account()).id;
   const [oldId, recentId] = [await idOf(old), await idOf(recent)];
-  const { tokenTtlSeconds, assignmentTtlSeconds } = stack.config;
-  await stack.db.query('UPDATE users SET created_at = now() - make_interval(secs => $2) WHERE id = $1', [oldId, tokenTtlSeconds + assignmentTtlSeconds + 1]);
+  expect((await old.queue(workflowId, PER_GUEST)).subjects).toHaveLength(PER_GUEST);
+  // Made a minute and more past its token's lifetime: its holds, renewed until its token ended, may last longer.
+  await stack.db.query('UPDATE users SET created_at = now() - make_interval(secs => $2) WHERE id = $1', [oldId, stack.config.tokenTtlSeconds + 61]);
   expect(await stack.app.get(GuestAddresses).forgetOld()).toBeGreaterThanOrEqual(1);
   const { rows } = await stack.db.query('SELECT id, guest_address FROM users WHERE id = ANY($1::uuid[])', [[oldId, recentId]]);
   expect(new Map(rows.map((row) => [row.id, row.guest_address]))).toEqual(new Map([[oldId, null], [recentId, '198.51.100.23']]));
+  // Its holds carry the address themselves: the address's other guests may hold only the rest.
+  expect((await recent.queue(workflowId, PER_GUEST)).subjects).toHaveLength(PER_GUEST);
+  expect((await (await guestFrom('198.51.100.23')).queue(workflowId, PER_GUEST)).subjects).toHaveLength(PER_ADDRESS - 2 * PER_GUEST);
+});
+
+it("counts only the address's live holds in the workflow: not those expired, nor those in other workflows, nor a guest's carried into an account", async () => {
+  const [{ workflowId }, { workflowId: other }] = [await voteWorkflow(stack, 100, 1), await voteWorkflow(stack, 100, 1)];
+  const address = '192.0.2.44';
+  const guests = [await guestFrom(address), await guestFrom(address), await guestFrom(address)];
+  for (const guest of guests) await guest.queue(workflowId, PER_GUEST);
+  expect(await heldByAddress(workflowId)).toEqual({ [address]: PER_ADDRESS });
+  // Another workflow's holds are its own.
+  expect((await (await guestFrom(address)).queue(other, PER_GUEST)).subjects).toHaveLength(PER_GUEST);
+  // Expired, the first guest's holds count no more (until the reconciler deletes them).
+  await stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1 AND user_id = $2", [workflowId, await idOf(guests[0]!)]);
+  expect((await (await guestFrom(address)).queue(workflowId, PER_GUEST)).subjects).toHaveLength(PER_GUEST);
+  // A guest who signs in to an account gives its holds back: the address may hold them again, and the account's own
+  // holds carry no address.
+  const holder = guests[1]!;
+  const { email } = await newAccount(stack, 'Carried');
+  await holder.login({ email, password: ACCOUNT_PASSWORD });
+  expect(await heldByAddress(workflowId)).toEqual({ [address]: PER_ADDRESS - PER_GUEST });
+  expect((await (await guestFrom(address)).queue(workflowId, PER_GUEST)).subjects).toHaveLength(PER_GUEST);
+  const signedIn = await signUp(stack, { email: `carried-${Date.now()}@example.org`, displayName: 'Carried too' }, await guestFrom(address));
+  expect((await stack.anonymous.withToken(signedIn.token).queue(workflowId, PER_GUEST)).subjects).toHaveLength(PER_GUEST);
+  expect(await heldByAddress(workflowId)).toEqual({ [address]: PER_ADDRESS, none: PER_GUEST });
+});
+
+it("counts an address's holds through their own index, not by walking the address's guests, and no further than the limit", async () => {
+  const { workflowId } = await voteWorkflow(stack, 20, 1);
+  const guest = await guestFrom('192.0.2.99');
+  const parameters = [[workflowId], [await idOf(guest)], [PER_GUEST], [PER_ADDRESS]];
+  await guest.queue(workflowId, PER_GUEST);
+  await stack.db.query('BEGIN');
+  try {
+    // The tables are small here, so the planner is told to take any index over a scan, as it would at scale.
+    await stack.db.query('SET LOCAL enable_seqscan = off');
+    const { rows } = await stack.db.query(`EXPLAIN ${WORKFLOWS_FOR_QUEUE}`, parameters);
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/(Index|Index Only|Bitmap Index) Scan (using|on) assignments_guest_address_idx\b/);
+    expect(plan).not.toMatch(/users_guest_address_idx/);
+
+    // Held far past the limit (guests of a large class, before the limit was lowered): the count stops at the limit.
+    await stack.db.query(
+      "INSERT INTO assignments (workflow_id, user_id, subject_id, expires_at, guest_address) SELECT $1, gen_random_uuid(), gen_random_uuid(), now() + interval '1 hour', '192.0.2.99' FROM generate_series(1, $2::int)",
+      [workflowId, 4 * PER_ADDRESS],
+    );
+    const { rows: analysed } = await stack.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${WORKFLOWS_FOR_QUEUE}`, parameters);
+    type PlanNode = { 'Index Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
+    const read = (node: PlanNode): number =>
+      (node['Index Name'] === 'assignments_guest_address_idx' ? node['Actual Rows'] * node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((sum, child) => sum + read(child), 0);
+    expect(read(analysed[0]['QUERY PLAN'][0].Plan)).toBe(PER_ADDRESS);
+    expect((await stack.db.query(WORKFLOWS_FOR_QUEUE, parameters)).rows[0].address_room).toBe(0);
+  } finally {
+    await stack.db.query('ROLLBACK');
+  }
 });

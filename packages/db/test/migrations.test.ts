@@ -10,6 +10,7 @@ import { SubjectForeignKeyIndexes1796990000000 } from '../src/migrations/1796990
 import { KeptForHold1797190000000 } from '../src/migrations/1797190000000-KeptForHold';
 import { AnnotationsList1797225000000 } from '../src/migrations/1797225000000-AnnotationsList';
 import { HiddenTagsRenormalised1797229000000 } from '../src/migrations/1797229000000-HiddenTagsRenormalised';
+import { GuestAddressHolds1797234000000 } from '../src/migrations/1797234000000-GuestAddressHolds';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -243,6 +244,43 @@ describe('migrations', () => {
          WHERE c.relname IN ('classifications_subject_idx', 'consensus_subject_idx', 'subject_workflow_status_subject_idx') ORDER BY 1`,
       );
       expect(indexes).toEqual(['classifications_subject_idx', 'consensus_subject_idx', 'subject_workflow_status_subject_idx'].map((name) => ({ name, valid: true, unique: false })));
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it("stamp the live holds of guests made from an address before their holds carried it, and nobody else's", async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(GuestAddressHolds1797234000000)) });
+    await before.initialize();
+    try {
+      await runMigrations(before);
+      await before.query(
+        `WITH u AS (INSERT INTO users (kind, display_name, guest_address) VALUES ('registered', 'account', NULL), ('guest', 'guest', '203.0.113.9'), ('guest', 'without', NULL) RETURNING id, display_name),
+          p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'holds', 'Holds', id FROM u WHERE display_name = 'account' RETURNING id),
+          w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+          s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p, generate_series(1, 2) RETURNING id)
+        INSERT INTO assignments (workflow_id, user_id, subject_id, expires_at)
+        SELECT w.id, u.id, s.id, CASE WHEN s.id = (SELECT min(id::text)::uuid FROM s) THEN now() + interval '1 hour' ELSE now() - interval '1 hour' END FROM w, u, s`,
+      );
+    } finally {
+      await before.destroy();
+    }
+    const after = await openDatabase(url, 1);
+    try {
+      const stamped = await after.query(
+        `SELECT u.display_name AS holder, a.expires_at > now() AS live, a.guest_address AS address FROM assignments a JOIN users u ON u.id = a.user_id ORDER BY 1, 2`,
+      );
+      expect(stamped).toEqual([
+        { holder: 'account', live: false, address: null },
+        { holder: 'account', live: true, address: null },
+        { holder: 'guest', live: false, address: null },
+        { holder: 'guest', live: true, address: '203.0.113.9' },
+        { holder: 'without', live: false, address: null },
+        { holder: 'without', live: true, address: null },
+      ]);
+      expect(await after.query("SELECT indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'assignments_guest_address_idx'")).toEqual([{ valid: true }]);
     } finally {
       await after.destroy();
     }

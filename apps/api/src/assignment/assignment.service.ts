@@ -336,7 +336,6 @@ export class AssignmentService {
       requests.map((request) => request.userId),
       requests.map((request) => request.mostHeld),
       requests.map((request) => request.addressMostHeld),
-      this.config.tokenTtlSeconds + this.config.assignmentTtlSeconds,
     ]);
     const byRequest = new Map(rows.map((row) => [row.request, row]));
     return requests.map((_, index) => byRequest.get(index));

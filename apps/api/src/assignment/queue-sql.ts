@@ -174,20 +174,18 @@ export const EXPERIENCE = `SELECT count(*)::int AS classifications FROM (
  * subjects the caller may hold in it, and whether they reported any of its subjects (their picks then leave those
  * out), in one round trip for them all; for a guest made from a known address, that address, and how many more the
  * guests made from it may hold in the workflow together (`address_room`, null for anyone else or without a limit).
- * The address's guests are counted one by one, each through the assignments' key (workflow, volunteer): their number
- * bounds the cost, not the workflow's holds; only those young enough to hold anything (a guest's token lasts
- * TOKEN_TTL_SECONDS, a hold at most ASSIGNMENT_TTL_SECONDS after its last request).
+ * Each guest's hold carries its address (`assign_picked_subjects` stamps it), so the address's live holds are counted
+ * through their own partial index (workflow, address), no further than the limit: the limit bounds the cost (with the
+ * holds expired that the reconciler has not yet deleted), not the number of the address's guests.
  * One row per request whose workflow exists, with `request`, the request's index. Parameters: parallel arrays $1
  * workflow, $2 volunteer, $3 most subjects the volunteer may hold, $4 most subjects its address's guests may hold
- * (null for none); $5 how old (seconds) a guest can be and still hold subjects.
+ * (null for none).
  */
 export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.name, w.status, w.version, p.status AS project_status, p.taken_down_at AS project_taken_down_at, m.role,
     greatest(0, r.most_held - (SELECT count(*) FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = r.user_id AND a.expires_at > now()))::int AS room,
     g.guest_address,
     CASE WHEN g.guest_address IS NOT NULL AND r.address_most IS NOT NULL THEN greatest(0, r.address_most - (
-      SELECT coalesce(sum(held.n), 0) FROM users u,
-        LATERAL (SELECT count(*) AS n FROM assignments a WHERE a.workflow_id = w.id AND a.user_id = u.id AND a.expires_at > now()) held
-      WHERE u.guest_address = g.guest_address AND u.created_at > now() - make_interval(secs => $5)))::int END AS address_room,
+      SELECT count(*) FROM (SELECT FROM assignments a WHERE a.workflow_id = w.id AND a.guest_address = g.guest_address AND a.expires_at > now() LIMIT r.address_most) held))::int END AS address_room,
     EXISTS (SELECT 1 FROM subject_reports sr WHERE sr.user_id = r.user_id AND sr.workflow_id = w.id) AS reported
   FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) WITH ORDINALITY AS r(workflow_id, user_id, most_held, address_most, request)
   JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id

@@ -4,11 +4,15 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
 const FORGET_EVERY_MS = 60 * 60 * 1000;
+/** The guest's token is issued a moment after the guest is made, so it may outlast `created_at + TOKEN_TTL_SECONDS` by that. */
+const TOKEN_ISSUED_WITHIN_SECONDS = 60;
 
 /**
- * The address each guest was made from is kept only while it can count towards its address's holds
- * (`MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST_ADDRESS`): while the guest's token lasts, and its last holds after. Then it is
- * forgotten, every hour, by each API process (the same statement, harmless twice): an address says who someone is.
+ * The address each guest was made from is kept only while the guest can be given subjects, whose holds then carry it
+ * and count towards its address's (`MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST_ADDRESS`): while the guest's token lasts.
+ * Holds made before keep their own copy, which goes with them (the worker's reconciler deletes them once expired).
+ * Then it is forgotten, every hour, by each API process (the same statement, harmless twice): an address says who
+ * someone is. The users' partial index on the address lets it read only the guests that still have one.
  */
 @Injectable()
 export class GuestAddresses implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -33,7 +37,7 @@ export class GuestAddresses implements OnApplicationBootstrap, OnApplicationShut
   async forgetOld(): Promise<number> {
     const [, forgotten]: [unknown, number] = await this.db.query(
       "UPDATE users SET guest_address = NULL WHERE guest_address IS NOT NULL AND kind = 'guest' AND created_at <= now() - make_interval(secs => $1)",
-      [this.config.tokenTtlSeconds + this.config.assignmentTtlSeconds],
+      [this.config.tokenTtlSeconds + TOKEN_ISSUED_WITHIN_SECONDS],
     );
     return forgotten;
   }

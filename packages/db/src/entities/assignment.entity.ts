@@ -11,10 +11,18 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity('assignments')
 @Index('assignments_subject_idx', ['workflowId', 'subjectId', 'expiresAt'])
+@Index('assignments_guest_address_idx', ['workflowId', 'guestAddress'], { where: 'guest_address IS NOT NULL' })
 export class Assignment {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') userId!: string;
   @PrimaryColumn('uuid') subjectId!: string;
   @Column({ type: 'timestamptz', default: () => 'now()' }) assignedAt!: Date;
   @Column({ type: 'timestamptz' }) expiresAt!: Date;
+  /**
+   * A guest's hold: the address the guest was made from (`User.guestAddress`, stamped by `assign_picked_subjects`), so
+   * that the live holds of an address's guests in a workflow are counted by one index
+   * (MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST_ADDRESS); null for accounts, and guests without one.
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  guestAddress!: string | null;
 }

@@ -32,7 +32,9 @@ export class User {
   classificationsStampOwedAt!: Date | null;
   /**
    * A guest's: the address it was made from (an IPv6 /64 as one), whose guests together may hold only so many subjects
-   * of a workflow (MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST_ADDRESS); null for accounts, and guests made before it was kept.
+   * of a workflow (MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST_ADDRESS): each hold it is given carries it
+   * (`Assignment.guestAddress`). Null for accounts, guests made before it was kept, and guests whose token has ended
+   * (`GuestAddresses` forgets it); the partial index serves that forgetting.
    */
   @Index('users_guest_address_idx', { where: 'guest_address IS NOT NULL' })
   @Column({ type: 'varchar', length: 64, nullable: true })
