@@ -26,6 +26,8 @@ export interface ConsensusRow {
   unretirement_note: string | null;
   /** The classification whose arrival met the retirement rule; null for other retirements. */
   retired_by_classification_id: string | null;
+  /** The workflow version whose retirement rule retired it; null for other retirements. */
+  retired_under_version: number | null;
   classification_count: number;
   /** The volunteers who marked the subject a favourite, read at the download. */
   favourites: number;
@@ -57,6 +59,8 @@ export const CONSENSUS_COLUMNS = {
   retirement_note: "the researcher's words, for a subject retired by hand",
   unretirement_note: "the researcher's words, for a subject they returned to the queue by hand (until it retires again)",
   retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
+  retired_under_version:
+    "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements (for retirements before this column, the newest version published by retired_at)",
   classification_count: "classifications stored for the subject, those after its retirement included",
   favourites:
     'the volunteers who marked the subject a favourite (in whichever workflow they were shown it), as they are at the download: marking one does not change updated_at, so a since= download gives the rows it gives for other reasons with their count now',
@@ -175,6 +179,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     retirement_note: row.retirement_note,
     unretirement_note: row.unretirement_note,
     retired_by_classification_id: row.retired_by_classification_id,
+    retired_under_version: row.retired_under_version,
     classification_count: row.classification_count,
     favourites: row.favourites,
     routed_into: row.routed_into,

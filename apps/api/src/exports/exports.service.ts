@@ -41,7 +41,7 @@ const CONSENSUS_ROWS = `
          EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
          sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
-         st.retired_by_classification_id, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
+         st.retired_by_classification_id, st.retired_under_version, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
          coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
   -- The subject's sets, and when it last joined one (a row changes when its subject_set_ids do).

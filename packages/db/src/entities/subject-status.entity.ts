@@ -42,6 +42,11 @@ export class SubjectWorkflowStatus {
   @Column({ type: 'varchar', length: 32, nullable: true }) retirementReason!: string | null;
   @Column({ type: 'jsonb', nullable: true }) retirementDetail!: Record<string, unknown> | null;
   @Column({ type: 'uuid', nullable: true }) retiredByClassificationId!: string | null;
+  /**
+   * The workflow version whose retirement rule retired the subject (`count`, `agreement`, `posterior`, `maximum`), set
+   * when it retires; null while it is served, and for a retirement by hand (`manual`) or by its set leaving (`unlinked`).
+   */
+  @Column({ type: 'int', nullable: true }) retiredUnderVersion!: number | null;
   @Column({ type: 'double precision', default: 0 }) priority!: number;
   /** Whether the subject has a known answer (`subjects.gold_standard`, fixed when the subject is added), for the queue's gold-standard slots. */
   @Column({ type: 'boolean', default: false }) goldStandard!: boolean;
