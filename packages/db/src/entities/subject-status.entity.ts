@@ -63,3 +63,18 @@ export class SubjectWorkflowStatus {
   @Column({ type: 'double precision', default: () => 'random()' }) random!: number;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
+
+/**
+ * A subject that left a workflow without a row kept there (never classified there: its set unlinked or deleted, taken
+ * out of its set by a researcher or by routing, or a row kept only for a hold removed), so that a `since=` consensus
+ * download can say it left (`recordDepartures`). One row per workflow and subject, the last departure's; a subject
+ * back in the workflow has its row again, which the download gives instead. No foreign key to the subject: one deleted
+ * with its set left too.
+ */
+@Entity('subject_workflow_departures')
+export class SubjectWorkflowDeparture {
+  @PrimaryColumn('uuid') workflowId!: string;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  @PrimaryColumn('uuid') subjectId!: string;
+  @Column({ type: 'timestamptz' }) leftAt!: Date;
+}
