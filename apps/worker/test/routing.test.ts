@@ -177,11 +177,15 @@ it('never puts back a subject a researcher took out of a set an effect put it in
   expect(route).toEqual({ subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: { researcherId: expect.any(String), removedAt: route!.leftAt } });
   expect((await stack.client.subjectResult(screen, idOf.other!)).routing[0]!.removedByResearcher).toBeNull();
 
-  // The researcher uploads it into Ads again: it is theirs there, and no longer kept out.
+  // The researcher uploads it into Ads again: it is theirs there, and no longer kept out; the record of their removal stays.
   await stack.client.addSubjects(ads, [text('out')]);
   expect(await members(ads)).toEqual(['other', 'out']);
-  expect((await stack.client.subjectResult(screen, idOf.out!)).routing[0]!.removedByResearcher).toBeNull();
+  expect((await stack.client.subjectResult(screen, idOf.out!)).routing).toEqual([route]);
   expect((await stack.db.query('SELECT count(*)::int AS n FROM subject_set_removals WHERE subject_set_id = $1', [ads])).rows[0].n).toBe(0);
+  // Taken out again, then uploaded again: the membership the effect made still says who ended it, and when.
+  await stack.client.removeSubject(ads, idOf.out!);
+  await stack.client.addSubjects(ads, [text('out')]);
+  expect((await stack.client.subjectResult(screen, idOf.out!)).routing).toEqual([route]);
 });
 
 it('gives again in a since= consensus download the row of a subject whose routed membership an upload made the researcher’s', async () => {

@@ -263,7 +263,11 @@ export async function removeFromSubjectSet(manager: EntityManager, subjectSetId:
     );
   }
   await manager.query('DELETE FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
-  await manager.query('UPDATE effect_memberships SET left_at = now() WHERE subject_set_id = $1 AND subject_id = $2 AND left_at IS NULL', [subjectSetId, subjectId]);
+  await manager.query('UPDATE effect_memberships SET left_at = now(), removed_by = $3 WHERE subject_set_id = $1 AND subject_id = $2 AND left_at IS NULL', [
+    subjectSetId,
+    subjectId,
+    researcherId,
+  ]);
   const linked: { workflow_id: string }[] = await manager.query('SELECT workflow_id FROM workflow_subject_sets WHERE subject_set_id = $1 ORDER BY workflow_id', [subjectSetId]);
   for (const { workflow_id } of linked) await leaveWorkflow(manager, workflow_id, [subjectId]);
   return left;

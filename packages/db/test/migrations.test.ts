@@ -11,6 +11,7 @@ import { KeptForHold1797190000000 } from '../src/migrations/1797190000000-KeptFo
 import { AnnotationsList1797225000000 } from '../src/migrations/1797225000000-AnnotationsList';
 import { HiddenTagsRenormalised1797229000000 } from '../src/migrations/1797229000000-HiddenTagsRenormalised';
 import { RetiredUnderVersion1797236000000 } from '../src/migrations/1797236000000-RetiredUnderVersion';
+import { RemovalOnMembership1797236600000 } from '../src/migrations/1797236600000-RemovalOnMembership';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -216,6 +217,32 @@ describe('migrations', () => {
         { external_id: 'v1', retired_under_version: 1 },
         { external_id: 'v2', retired_under_version: 2 },
       ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('put each researcher’s removal still stored on the effect membership it ended, and none on those routing ended', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(RemovalOnMembership1797236600000)) });
+    await before.initialize();
+    const [{ researcher }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'removals', 'Removals', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+        ss AS (INSERT INTO subject_sets (project_id, name) SELECT id, x.name FROM p, (VALUES ('Removed'), ('Routed')) x(name) RETURNING id, name),
+        s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id),
+        e AS (INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at, left_at)
+          SELECT s.id, w.id, ss.id, now() - interval '1 day', now() - interval '1 hour' FROM s, w, ss),
+        r AS (INSERT INTO subject_set_removals (subject_set_id, subject_id, removed_by, removed_at)
+          SELECT ss.id, s.id, u.id, now() - interval '1 hour' FROM ss, s, u WHERE ss.name = 'Removed')
+      SELECT (SELECT id FROM u) AS researcher`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows = await after.query('SELECT ss.name, e.removed_by FROM effect_memberships e JOIN subject_sets ss ON ss.id = e.subject_set_id ORDER BY 1');
+      expect(rows).toEqual([{ name: 'Removed', removed_by: researcher }, { name: 'Routed', removed_by: null }]);
     } finally {
       await after.destroy();
     }
