@@ -43,13 +43,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,classification_count,favourites,routed_into,routed_out_of,workflow_version,updated_at,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,favourites,routed_into,routed_out_of,workflow_version,left_workflow_at,updated_at,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,0,,,1,\\d{4}-[^,]+Z,no,1,1,plurality-vote,1,,"{""counts"":{""no"":1},.*}"$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,1,0,,,1,,\\d{4}-[^,]+Z,no,1,1,plurality-vote,1,,"{""counts"":{""no"":1},.*}"$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,0,0,,,,\d{4}-[^,]+Z,,,0,,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,0,0,,,,,\d{4}-[^,]+Z,,,0,,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -178,6 +178,7 @@ describe('consensus export', () => {
     const consensus = document.paths['/api/v1/workflows/{id}/consensus']!.get.description;
     expect(consensus).toContain("- `training`: the subject is in the workflow's training set");
     expect(consensus).toContain('- `<task>_result`: ');
+    expect(consensus).toContain('- `retired_under_version`: the workflow version whose retirement rule retired it');
     const raw = document.paths['/api/v1/workflows/{id}/classifications']!.get.description;
     expect(raw).toContain('- `after_retirement`: ');
     expect(raw).toContain('- `<task>_answer`: ');
@@ -271,6 +272,33 @@ describe('consensus export', () => {
     expect(JSON.parse((await stack.client.consensus(id, 'ndjson')).trim())).toMatchObject({ external_id: 'retired', retirement_reason: 'count', T0_answer: 'yes' });
   });
 
+  it('gives a since= download a tombstone for each subject that left the workflow unclassified, its set unlinked or itself taken out, and none to a full download', async () => {
+    const project = await stack.client.createProject({ title: `Departures ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const [kept, unlinked] = await Promise.all(['Kept', 'Unlinked'].map((name) => stack.client.createSubjectSet(project.id, { name })));
+    const text = (externalId: string) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] });
+    const { subjectIds: [leaves] } = await stack.client.addSubjects(unlinked!.id, [text('leaves')]);
+    const { subjectIds: [, gone] } = await stack.client.addSubjects(kept!.id, [text('stays'), text('gone')]);
+    const definition = {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single' as const, question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count' as const, count: 1 },
+      subjectSetIds: [kept!.id, unlinked!.id],
+    };
+    const { id } = await stack.client.createWorkflow(project.id, definition);
+    const rows = async (since?: string) => (await stack.client.consensus(id, 'ndjson', since)).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const before = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
+    await stack.client.updateWorkflow(id, { ...definition, subjectSetIds: [kept!.id] });
+    expect(await stack.client.removeSubject(kept!.id, gone!)).toMatchObject({ deletedSubjects: 1 });
+    const tombstones = (await rows(before)).map(({ subject_id, external_id, left_workflow_at, updated_at, retired, T0_answer }) => ({ subject_id, external_id, left: left_workflow_at === updated_at, retired, T0_answer }));
+    expect(tombstones.sort((a, b) => String(a.external_id).localeCompare(String(b.external_id)))).toEqual([
+      { subject_id: leaves, external_id: 'leaves', left: true, retired: null, T0_answer: null },
+      // In no other set and never classified, it was deleted: its external_id went with it.
+      { subject_id: gone, external_id: null, left: true, retired: null, T0_answer: null },
+    ].sort((a, b) => String(a.external_id).localeCompare(String(b.external_id))));
+    expect((await rows()).map((row) => [row.external_id, row.left_workflow_at])).toEqual([['stays', null]]);
+  });
+
   it('is for the project’s researchers only, and names a bad format', async () => {
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect(((await volunteer.consensus(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);
@@ -290,13 +318,45 @@ describe('consensus export', () => {
     expect(rows.find((row) => row.external_id === 'plain')).toMatchObject({ workflow_version: null });
   });
 
+  it('says which version’s rule retired each subject, so those retired under a rule since changed can be told apart', async () => {
+    const project = await stack.client.createProject({ title: 'Rule versions', status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, ['early', 'late', 'by hand'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const [early, late, byHand] = subjectIds as [string, string, string];
+    const tasks = { T0: { type: 'single' as const, question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+    const definition = { name: 'Rules', firstTask: 'T0', tasks, retirement: { rule: 'count' as const, count: 1 }, subjectSetIds: [set.id] };
+    const id = (await stack.client.createWorkflow(project.id, definition)).id;
+    await stack.client.activateWorkflow(id);
+    const answer = async (subjectId: string, version: number) =>
+      (await stack.anonymous.withToken((await stack.anonymous.guest()).token)).classify({ workflowId: id, workflowVersion: version, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    const retired = async () => (await stack.client.stats(id)).retired;
+    await answer(early, 1);
+    await until(async () => (await retired()) === 1, 'the first retirement');
+    const { reaggregation } = await stack.client.updateWorkflow(id, { ...definition, retirement: { rule: 'count', count: 2 } });
+    await until(async () => (await stack.client.reaggregation(id, reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
+    await answer(late, 2);
+    await answer(late, 2);
+    await until(async () => (await retired()) === 2, 'the second retirement');
+    await stack.client.request('POST', `/workflows/${id}/retire`, { subjectIds: [byHand], reason: 'blank' });
+    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const underVersion = Object.fromEntries(rows.map((row) => [row.subject_id, [row.retirement_reason, row.retired_under_version]]));
+    expect(underVersion).toEqual({ [early]: ['count', 1], [late]: ['count', 2], [byHand]: ['manual', null] });
+    const [header, ...csv] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
+    const column = header!.split(',').indexOf('retired_under_version');
+    expect(csv.find((row) => row.startsWith(late))!.split(',')[column]).toBe('2');
+    // Returned to the queue by hand, it is served again: no rule retired it.
+    await stack.client.request('POST', `/workflows/${id}/unretire`, { subjectIds: [early], reason: 'one answer is too few' });
+    const unretired = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).find((row) => row.subject_id === early);
+    expect(unretired).toMatchObject({ retired: false, retirement_reason: null, retired_under_version: null });
+  });
+
   it('keeps the consensus of a task that a later version dropped, with the version it was computed with', async () => {
     const workflow = await stack.client.getWorkflow(workflowId);
     const tasks = { T1: { type: 'single' as const, question: 'Is it a notice?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,[a-z_]+,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result$/);
+    expect(header).toMatch(/,workflow_version,left_workflow_at,updated_at,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });

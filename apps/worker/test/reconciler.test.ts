@@ -201,6 +201,8 @@ it('removes the rows kept for a hold when their set was unlinked once the hold e
     await stack.db.query("UPDATE assignments SET expires_at = now() - interval '1 second' WHERE workflow_id = $1", [workflowId]);
     await reconciler.sweepExpiredAssignments();
     expect(await unlinked()).toEqual(new Map([[answered, false], [late, false]]));
+    // Its row gone, a since= consensus download says it left.
+    expect((await stack.db.query('SELECT subject_id FROM subject_workflow_departures WHERE workflow_id = $1', [workflowId])).rows).toEqual([{ subject_id: held }]);
   } finally {
     await db.destroy();
   }

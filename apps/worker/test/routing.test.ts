@@ -177,11 +177,15 @@ it('never puts back a subject a researcher took out of a set an effect put it in
   expect(route).toEqual({ subjectSetId: ads, name: 'Ads', addedAt: expect.any(String), leftAt: expect.any(String), removedByResearcher: { researcherId: expect.any(String), removedAt: route!.leftAt } });
   expect((await stack.client.subjectResult(screen, idOf.other!)).routing[0]!.removedByResearcher).toBeNull();
 
-  // The researcher uploads it into Ads again: it is theirs there, and no longer kept out.
+  // The researcher uploads it into Ads again: it is theirs there, and no longer kept out; the record of their removal stays.
   await stack.client.addSubjects(ads, [text('out')]);
   expect(await members(ads)).toEqual(['other', 'out']);
-  expect((await stack.client.subjectResult(screen, idOf.out!)).routing[0]!.removedByResearcher).toBeNull();
+  expect((await stack.client.subjectResult(screen, idOf.out!)).routing).toEqual([route]);
   expect((await stack.db.query('SELECT count(*)::int AS n FROM subject_set_removals WHERE subject_set_id = $1', [ads])).rows[0].n).toBe(0);
+  // Taken out again, then uploaded again: the membership the effect made still says who ended it, and when.
+  await stack.client.removeSubject(ads, idOf.out!);
+  await stack.client.addSubjects(ads, [text('out')]);
+  expect((await stack.client.subjectResult(screen, idOf.out!)).routing).toEqual([route]);
 });
 
 it('gives again in a since= consensus download the row of a subject whose routed membership an upload made the researcher’s', async () => {
@@ -201,4 +205,35 @@ it('gives again in a since= consensus download the row of a subject whose routed
   // Uploaded into the set its effect put it in: the membership is the researcher's now, and no longer routing's.
   await stack.client.addSubjects(ads, [text('routed')]);
   expect(await rowOf(routed.updated_at)).toMatchObject({ routed_into: null, updated_at: expect.not.stringMatching(routed.updated_at) });
+});
+
+it('gives a later stage’s since= consensus download a tombstone for a subject routing took out of it unclassified, and its row instead once it is back', async () => {
+  const { screen, transcribe, ads, idOf, definition } = await chained(['weak', 'strong'], [], 3, (sets) => [
+    { when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, addToSubjectSet: sets.ads },
+  ]);
+  for (const [name, values] of [['weak', ['yes', 'yes', 'no']], ['strong', ['yes', 'yes', 'yes']]] as const) {
+    for (const value of values) await answer(screen, 1, idOf[name]!, value);
+  }
+  await until(async () => (await members(ads)).length === 2, 'the effect');
+  const downloaded = async (since?: string) =>
+    (await stack.client.request<Record<string, unknown>[]>('GET', `/workflows/${transcribe}/consensus?format=json${since ? `&since=${encodeURIComponent(since)}` : ''}`)).body;
+  const since = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
+
+  // A new version's effect asks for more agreement: routing takes "weak", never answered there, out of Ads, and so out of Transcribe.
+  const updated = await stack.client.updateWorkflow(screen, { ...definition, effects: [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.9 }, addToSubjectSet: ads }] });
+  await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
+  expect(await members(ads)).toEqual(['strong']);
+  expect((await downloaded()).map((row) => row.external_id)).toEqual(['strong']);
+  const [tombstone, ...others] = await downloaded(since);
+  expect(others).toEqual([]);
+  expect(tombstone).toMatchObject({ subject_id: idOf.weak, external_id: 'weak', left_workflow_at: expect.any(String), retired: null, subject_set_ids: null, T0_answer: null, T0_votes: null });
+  expect(tombstone!.updated_at).toBe(tombstone!.left_workflow_at);
+  const [header, ...lines] = (await stack.client.consensus(transcribe, 'csv', since)).trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]!.split(',')[header!.split(',').indexOf('left_workflow_at')]).toBe(tombstone!.left_workflow_at);
+
+  // Uploaded into Ads by the researcher, it is back in Transcribe: its row, not the tombstone.
+  await stack.client.addSubjects(ads, [text('weak')]);
+  const back = (await downloaded(since)).filter((row) => row.subject_id === idOf.weak);
+  expect(back).toEqual([expect.objectContaining({ external_id: 'weak', left_workflow_at: null, retired: false })]);
 });

@@ -514,7 +514,7 @@ export const effectMembershipSchema = z.strictObject({
   removedByResearcher: z
     .strictObject({ researcherId: id, removedAt: time })
     .nullable()
-    .meta({ description: 'A researcher took the subject out of the set (and has not uploaded it there since): no workflow’s effect puts it back' }),
+    .meta({ description: 'A researcher took the subject out of the set, ending this membership (kept if they upload it there again): no workflow’s effect puts it back until they do' }),
 });
 /**
  * One subject of a workflow with its results, each task's consensus with the algorithm's whole output (`result`), and

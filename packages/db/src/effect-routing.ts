@@ -44,7 +44,7 @@ async function routeInto(manager: EntityManager, workflowId: string, subjectSetI
     `INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at)
      SELECT $1, $2, $3, now()
      WHERE $4 OR EXISTS (SELECT 1 FROM effect_memberships e WHERE e.subject_set_id = $3 AND e.subject_id = $1 AND e.left_at IS NULL)
-     ON CONFLICT (subject_id, workflow_id, subject_set_id) DO UPDATE SET added_at = EXCLUDED.added_at, left_at = NULL WHERE effect_memberships.left_at IS NOT NULL`,
+     ON CONFLICT (subject_id, workflow_id, subject_set_id) DO UPDATE SET added_at = EXCLUDED.added_at, left_at = NULL, removed_by = NULL WHERE effect_memberships.left_at IS NOT NULL`,
     [subjectId, workflowId, subjectSetId, added.length > 0],
   );
   return added.length > 0;

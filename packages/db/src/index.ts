@@ -13,6 +13,7 @@ export {
   leaveSet,
   leaveWorkflow,
   lockSetForLeaving,
+  recordDepartures,
   rejoinLinkedSets,
   removeFromSubjectSet,
 } from './subject-sets';

@@ -32,6 +32,15 @@ export const UNLINK = `retired_at = coalesce(st.retired_at, now()),
   updated_at = CASE WHEN st.retired_at IS NULL THEN now() ELSE st.updated_at END`;
 
 /**
+ * Records that the hot rows `gone` (a `DELETE … RETURNING workflow_id, subject_id`, or any query of those columns) left
+ * their workflows, for the tombstones of `since=` consensus downloads (`subject_workflow_departures`): one statement
+ * with the delete, as a CTE's.
+ */
+export const recordDepartures = (gone: string) => `INSERT INTO subject_workflow_departures (workflow_id, subject_id, left_at)
+  SELECT g.workflow_id, g.subject_id, now() FROM ${gone} g
+  ON CONFLICT (workflow_id, subject_id) DO UPDATE SET left_at = EXCLUDED.left_at`;
+
+/**
  * The change that marks hot rows `st` put in the aggregation outbox by anything but a submit (an unretirement, a set
  * linked again) as owed an aggregation of their answers, as a submit's row is until the worker has it: until then the
  * queue does not serve one whose rule could retire it now (`PICKABLE` in the API).
@@ -221,6 +230,8 @@ export async function leaveSet(manager: EntityManager, subjectSetId: string, sub
      -- Neither has a foreign key to cascade by (they are written on every queue request and submit).
      holds AS (DELETE FROM assignments a USING doomed d WHERE a.subject_id = d.subject_id),
      owed AS (DELETE FROM aggregation_outbox o USING doomed d WHERE o.subject_id = d.subject_id),
+     -- Their hot rows go with them (a cascade): each workflow's since= download says they left.
+     departed AS (${recordDepartures('(SELECT st.workflow_id, st.subject_id FROM subject_workflow_status st JOIN doomed d ON d.subject_id = st.subject_id)')}),
      gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.subject_id RETURNING s.id)
      SELECT count(*)::int AS deleted FROM gone`,
     [subjectSetId, subjectId, locked.map((row) => row.id)],
@@ -252,7 +263,11 @@ export async function removeFromSubjectSet(manager: EntityManager, subjectSetId:
     );
   }
   await manager.query('DELETE FROM subject_set_members WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
-  await manager.query('UPDATE effect_memberships SET left_at = now() WHERE subject_set_id = $1 AND subject_id = $2 AND left_at IS NULL', [subjectSetId, subjectId]);
+  await manager.query('UPDATE effect_memberships SET left_at = now(), removed_by = $3 WHERE subject_set_id = $1 AND subject_id = $2 AND left_at IS NULL', [
+    subjectSetId,
+    subjectId,
+    researcherId,
+  ]);
   const linked: { workflow_id: string }[] = await manager.query('SELECT workflow_id FROM workflow_subject_sets WHERE subject_set_id = $1 ORDER BY workflow_id', [subjectSetId]);
   for (const { workflow_id } of linked) await leaveWorkflow(manager, workflow_id, [subjectId]);
   return left;
@@ -275,8 +290,11 @@ export async function leaveWorkflow(manager: EntityManager, workflowId: string, 
   // held by a volunteer, whose answer on its way is then stored (as given after its retirement; the worker's
   // reconciler removes the row once the hold has ended unanswered).
   await manager.query(
-    `DELETE FROM subject_workflow_status st WHERE ${left} AND st.classification_count = 0 AND st.retired_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = st.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now())`,
+    `WITH gone AS (
+       DELETE FROM subject_workflow_status st WHERE ${left} AND st.classification_count = 0 AND st.retired_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = st.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now())
+       RETURNING st.workflow_id, st.subject_id)
+     ${recordDepartures('gone')}`,
     [workflowId, subjectIds],
   );
   const [, kept]: [unknown, number] = await manager.query(`UPDATE subject_workflow_status st SET ${UNLINK} WHERE ${left} AND NOT ${isUnlinked('st')}`, [workflowId, subjectIds]);

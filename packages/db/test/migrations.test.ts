@@ -11,6 +11,8 @@ import { KeptForHold1797190000000 } from '../src/migrations/1797190000000-KeptFo
 import { AnnotationsList1797225000000 } from '../src/migrations/1797225000000-AnnotationsList';
 import { HiddenTagsRenormalised1797229000000 } from '../src/migrations/1797229000000-HiddenTagsRenormalised';
 import { GuestAddressHolds1797234000000 } from '../src/migrations/1797234000000-GuestAddressHolds';
+import { RetiredUnderVersion1797236000000 } from '../src/migrations/1797236000000-RetiredUnderVersion';
+import { RemovalOnMembership1797236600000 } from '../src/migrations/1797236600000-RemovalOnMembership';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -180,6 +182,68 @@ describe('migrations', () => {
         "SELECT indexname FROM pg_indexes WHERE tablename = 'subject_workflow_status' AND (indexdef LIKE '%kept_for_hold%' OR indexdef LIKE '%unlinked%') ORDER BY 1",
       );
       expect(indexes).toEqual([{ indexname: 'subject_workflow_status_kept_for_hold_idx' }]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give the subjects retired by their rule before the version whose rule retired them, the newest published by then, and none to other retirements', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(RetiredUnderVersion1797236000000)) });
+    await before.initialize();
+    const [{ workflow }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'versions', 'Versions', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 2 FROM p RETURNING id),
+        v AS (INSERT INTO workflow_versions (workflow_id, version, definition, created_at)
+          SELECT w.id, x.version, '{}', now() - x.age * interval '1 day' FROM w, (VALUES (1, 10), (2, 5)) x(version, age)),
+        s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', e FROM p, (VALUES ('v1'), ('v2'), ('maximum'), ('manual'), ('open')) x(e) RETURNING id, external_id)
+      INSERT INTO subject_workflow_status (workflow_id, subject_id, retired_at, retirement_reason)
+        SELECT w.id, s.id, now() - x.age * interval '1 day', x.reason
+        FROM w, s, (VALUES ('v1', 7, 'count'), ('v2', 1, 'agreement'), ('maximum', 6, 'maximum'), ('manual', 1, 'manual'), ('open', NULL, NULL)) x(subject, age, reason)
+        WHERE s.external_id = x.subject
+      RETURNING (SELECT id FROM w) AS workflow`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows = await after.query(
+        'SELECT s.external_id, st.retired_under_version FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 ORDER BY 1',
+        [workflow],
+      );
+      expect(rows).toEqual([
+        { external_id: 'manual', retired_under_version: null },
+        { external_id: 'maximum', retired_under_version: 1 },
+        { external_id: 'open', retired_under_version: null },
+        { external_id: 'v1', retired_under_version: 1 },
+        { external_id: 'v2', retired_under_version: 2 },
+      ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('put each researcher’s removal still stored on the effect membership it ended, and none on those routing ended', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(RemovalOnMembership1797236600000)) });
+    await before.initialize();
+    const [{ researcher }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'removals', 'Removals', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+        ss AS (INSERT INTO subject_sets (project_id, name) SELECT id, x.name FROM p, (VALUES ('Removed'), ('Routed')) x(name) RETURNING id, name),
+        s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id),
+        e AS (INSERT INTO effect_memberships (subject_id, workflow_id, subject_set_id, added_at, left_at)
+          SELECT s.id, w.id, ss.id, now() - interval '1 day', now() - interval '1 hour' FROM s, w, ss),
+        r AS (INSERT INTO subject_set_removals (subject_set_id, subject_id, removed_by, removed_at)
+          SELECT ss.id, s.id, u.id, now() - interval '1 hour' FROM ss, s, u WHERE ss.name = 'Removed')
+      SELECT (SELECT id FROM u) AS researcher`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows = await after.query('SELECT ss.name, e.removed_by FROM effect_memberships e JOIN subject_sets ss ON ss.id = e.subject_set_id ORDER BY 1');
+      expect(rows).toEqual([{ name: 'Removed', removed_by: researcher }, { name: 'Routed', removed_by: null }]);
     } finally {
       await after.destroy();
     }

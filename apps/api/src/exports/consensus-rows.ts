@@ -26,6 +26,8 @@ export interface ConsensusRow {
   unretirement_note: string | null;
   /** The classification whose arrival met the retirement rule; null for other retirements. */
   retired_by_classification_id: string | null;
+  /** The workflow version whose retirement rule retired it; null for other retirements. */
+  retired_under_version: number | null;
   classification_count: number;
   /** The volunteers who marked the subject a favourite, read at the download. */
   favourites: number;
@@ -39,6 +41,8 @@ export interface ConsensusRow {
   routed_out_of: string | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
   tasks: Record<string, StoredTaskConsensus>;
+  /** A `since=` download's tombstone: when the subject left the workflow, its row gone (every other field but its ids null). */
+  left_workflow_at: Date | null;
 }
 
 /** The subject's columns, each with what it holds (the API's documentation lists them). */
@@ -57,6 +61,8 @@ export const CONSENSUS_COLUMNS = {
   retirement_note: "the researcher's words, for a subject retired by hand",
   unretirement_note: "the researcher's words, for a subject they returned to the queue by hand (until it retires again)",
   retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
+  retired_under_version:
+    "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements (for retirements before this column, the newest version published by retired_at)",
   classification_count: "classifications stored for the subject, those after its retirement included",
   favourites:
     'the volunteers who marked the subject a favourite (in whichever workflow they were shown it), as they are at the download: marking one does not change updated_at, so a since= download gives the rows it gives for other reasons with their count now',
@@ -65,6 +71,8 @@ export const CONSENSUS_COLUMNS = {
   routed_out_of:
     "the subject sets this workflow's effects had put the subject in and it left (a later consensus no longer met the effect, or a researcher took it out), the earliest left first, joined with ';'",
   workflow_version: "the newest workflow version any of the subject's consensus was computed with (empty before its first aggregation)",
+  left_workflow_at:
+    "only in a since= download: when the subject left the workflow with its row (never classified there, it was taken out of the set the workflow serves, by a researcher or by routing, or its set was unlinked or deleted), a row with nothing else but subject_id, external_id (empty for a subject deleted with its set) and updated_at (the same moment): drop the subject's row you hold; empty on every other row",
   updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority): what since= compares (ISO 8601)",
 } as const;
 
@@ -161,6 +169,7 @@ export const CONSENSUS_TASK_COLUMNS = {
  * holds each task key's definition in the newest version that has it.
  */
 export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): FlatRecord {
+  if (row.left_workflow_at) return tombstone(row, tasks);
   const subject: Record<keyof typeof CONSENSUS_COLUMNS, FlatRecord[string]> = {
     subject_id: row.subject_id,
     external_id: row.external_id,
@@ -175,11 +184,13 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     retirement_note: row.retirement_note,
     unretirement_note: row.unretirement_note,
     retired_by_classification_id: row.retired_by_classification_id,
+    retired_under_version: row.retired_under_version,
     classification_count: row.classification_count,
     favourites: row.favourites,
     routed_into: row.routed_into,
     routed_out_of: row.routed_out_of,
     workflow_version: row.workflow_version,
+    left_workflow_at: null,
     updated_at: new Date(row.updated_at).toISOString(),
   };
   const record: FlatRecord = { ...subject };
@@ -195,6 +206,13 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     record[`${task}_result`] = result ? JSON.stringify(result.result) : null;
   }
   return record;
+}
+
+/** The row of a subject that left the workflow (a `since=` download's tombstone): its ids and when, every other column empty. */
+function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): FlatRecord {
+  const record: FlatRecord = Object.fromEntries(columnsOf(tasks.keys()).map((column) => [column, null]));
+  const leftAt = new Date(row.left_workflow_at!).toISOString();
+  return { ...record, subject_id: row.subject_id, external_id: row.external_id, left_workflow_at: leftAt, updated_at: leftAt };
 }
 
 export function columnsOf(taskKeys: Iterable<string>): string[] {

@@ -92,10 +92,12 @@ export class ExportsController {
   @Get('consensus')
   @Public()
   @ApiDownloadResponse()
-  @ApiSince('the subjects whose row changed (`updated_at`: a subject recomputed to the same consensus and retirement has not changed)')
+  @ApiSince(
+    'the subjects whose row changed (`updated_at`: a subject recomputed to the same consensus and retirement has not changed), then a tombstone (`left_workflow_at`) for each subject that left the workflow with its row',
+  )
   @ApiOperation({
     summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',
-    description: columnsInWords('One row per subject, in subject_id order.', CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),
+    description: columnsInWords('One row per subject, in subject_id order (with since=, then the tombstones of subjects that left the workflow).', CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),
   })
   async getConsensus(
     @Param('id', uuidParam('id')) workflowId: string,

@@ -28,21 +28,22 @@ const ROUTING = `
   FROM effect_memberships e WHERE e.workflow_id = $1 GROUP BY e.subject_id`;
 
 /**
- * $2: the workflow's training set, or null; $3: only the subjects whose row changed at or after it, or null for all.
- * The project's sets are numbered once (`set_order`), so that each row's sets come oldest first without a lookup of
- * each set (which tripled the query's time).
+ * $2: the workflow's training set, or null; $3: only the subjects whose row changed at or after it, or null for all,
+ * then a tombstone for each subject that left the workflow without a row kept there at or after it and has not come
+ * back (`subject_workflow_departures`). The project's sets are numbered once (`set_order`), so that each row's sets come
+ * oldest first without a lookup of each set (which tripled the query's time).
  */
 const CONSENSUS_ROWS = `
   WITH routing AS (${ROUTING}),
   set_order AS MATERIALIZED (
     SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
-  SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, s.gold_standard AS known_answers,
+  (SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, s.gold_standard AS known_answers,
          greatest(st.updated_at, sets.joined_at) AS updated_at,
          EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
          sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
-         st.retired_by_classification_id, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
-         coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of
+         st.retired_by_classification_id, st.retired_under_version, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
+         coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, NULL::timestamptz AS left_workflow_at
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
   -- The subject's sets, and when it last joined one (a row changes when its subject_set_ids do).
   LEFT JOIN LATERAL (
@@ -53,7 +54,12 @@ const CONSENSUS_ROWS = `
   -- Filtered on the hot row before the joins, so that a small incremental download reads only its rows' sets.
   WHERE st.workflow_id = $1
     AND ($3::timestamptz IS NULL OR st.updated_at >= $3 OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= $3))
-  ORDER BY st.subject_id`;
+  ORDER BY st.subject_id)
+  UNION ALL
+  (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
+   FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
+   WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
+     AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;
 
 /**
  * In the order of the unique index, so that the cursor streams from the first row without sorting the workflow; with

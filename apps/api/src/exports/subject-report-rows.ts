@@ -25,7 +25,7 @@ export const SUBJECT_REPORT_COLUMNS = {
   note: "the volunteer's note, if they wrote one",
   reported_at: 'when it was stored (ISO 8601)',
   updated_at: "when the row last changed: when it was stored, or later when a guest's sign-in carried it into an account (its user_id changed); since= gives such rows again",
-  retired_at: 'when the subject was retired in the workflow, if it is',
+  retired_at: 'when the subject was retired in the workflow, if it is, read at the download (not when the report was made): a retirement since does not make the row come again with since=',
   retirement_reason: 'why it was retired: manual for researchers, else the rule that retired it',
 } as const;
 

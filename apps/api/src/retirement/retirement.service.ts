@@ -119,7 +119,7 @@ export class RetirementService {
       // The counts read the rows as they were before the update (one snapshot).
       return manager.query(
         `WITH retired AS (
-           UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, updated_at = now()
+           UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()
            WHERE ${CHOSEN} AND ${LEFT_TO_CLASSIFY} RETURNING 1)
          SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold,
            (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
@@ -146,7 +146,7 @@ export class RetirementService {
     const { unretired, owed, answered, routedInto } = await researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, chosen, 'st.retired_at IS NOT NULL');
       const rows = await manager.query(
-        `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL,
+        `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL,
            ${OWE_AGGREGATION}, updated_at = now()
          WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND st.counted_count < $5 RETURNING st.subject_id`,
         [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ unretired: request.reason, by: user.id }), most],

@@ -108,13 +108,12 @@ const CLASSIFICATIONS = `
   LIMIT $5`;
 
 /**
- * The sets the workflow's ($1) effects put the subject ($2) in, oldest first, with when it left them, and whether a
- * researcher took it out since.
+ * The sets the workflow's ($1) effects put the subject ($2) in, oldest first, with when it left them, and the researcher
+ * who took it out, if one did (a record kept if they upload it there again).
  */
 const ROUTING = `
-  SELECT e.subject_set_id, ss.name, e.added_at, e.left_at, r.removed_by, r.removed_at
+  SELECT e.subject_set_id, ss.name, e.added_at, e.left_at, e.removed_by, CASE WHEN e.removed_by IS NOT NULL THEN e.left_at END AS removed_at
   FROM effect_memberships e JOIN subject_sets ss ON ss.id = e.subject_set_id
-  LEFT JOIN subject_set_removals r ON r.subject_set_id = e.subject_set_id AND r.subject_id = e.subject_id
   WHERE e.subject_id = $2 AND e.workflow_id = $1
   ORDER BY e.added_at, e.subject_set_id`;
 

@@ -462,13 +462,14 @@ export class AggregationService {
   }
 
   /**
-   * The aggregated count of every subject, and the retirement (reason, detail, trigger) of those that retire now.
+   * The aggregated count of every subject, and the retirement (reason, detail, trigger, the version whose rule it met)
+   * of those that retire now.
    * `updated_at` (what the consensus download's `since` compares) moves only for a subject that retires now or whose
    * consensus `changed`: recomputing a subject to the same results (a re-aggregation, skills that moved elsewhere)
    * does not put it in every incremental download.
    */
   private async saveStatuses(manager: EntityManager, recomputed: Recomputed[], changed: ReadonlySet<string>): Promise<void> {
-    const rows = recomputed.map(({ key, count, judged, retirement }) => ({
+    const rows = recomputed.map(({ key, version, count, judged, retirement }) => ({
       changed: changed.has(keyOf(key)),
       workflow_id: key.workflowId,
       subject_id: key.subjectId,
@@ -478,6 +479,7 @@ export class AggregationService {
       reason: retirement?.decision.retire ? retirement.decision.reason : null,
       detail: retirement?.decision.retire ? retirement.decision.detail : null,
       triggered_by: retirement?.decision.retire ? (retirement.triggeredBy ?? null) : null,
+      version,
     }));
     await manager.query(
       `UPDATE subject_workflow_status st SET aggregated_count = r.aggregated_count, judged_count = coalesce(r.judged_count, st.judged_count),
@@ -485,8 +487,9 @@ export class AggregationService {
          retired_at = CASE WHEN r.retire THEN now() ELSE st.retired_at END,
          retirement_reason = CASE WHEN r.retire THEN r.reason ELSE st.retirement_reason END,
          retirement_detail = CASE WHEN r.retire THEN r.detail ELSE st.retirement_detail END,
-         retired_by_classification_id = CASE WHEN r.retire THEN r.triggered_by ELSE st.retired_by_classification_id END
-       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, changed boolean, aggregated_count int, judged_count int, retire boolean, reason text, detail jsonb, triggered_by uuid)
+         retired_by_classification_id = CASE WHEN r.retire THEN r.triggered_by ELSE st.retired_by_classification_id END,
+         retired_under_version = CASE WHEN r.retire THEN r.version ELSE st.retired_under_version END
+       FROM jsonb_to_recordset($1::jsonb) AS r(workflow_id uuid, subject_id uuid, changed boolean, aggregated_count int, judged_count int, retire boolean, reason text, detail jsonb, triggered_by uuid, version int)
        WHERE st.workflow_id = r.workflow_id AND st.subject_id = r.subject_id`,
       [JSON.stringify(rows)],
     );

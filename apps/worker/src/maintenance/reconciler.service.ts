@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { keptOnlyForHold, owedClassificationStamps, owedReaggregations, owedSkillsReaggregations, restartedReaggregation, restartedSkillsReaggregation, stampDeletedClassifications } from '@chorus/db';
+import { keptOnlyForHold, owedClassificationStamps, owedReaggregations, owedSkillsReaggregations, recordDepartures, restartedReaggregation, restartedSkillsReaggregation, stampDeletedClassifications } from '@chorus/db';
 import { RUN_LIVE_STATES, RUN_WAITING_STATES, aggregationJob, reaggregationJob, stateOfReaggregation } from '@chorus/jobs';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -40,12 +40,15 @@ export class ReconcilerService {
    * unlinked (or it was taken out of its set): once the hold has ended unanswered, they were never classified there
    * and serve nothing. A submit or a link made meanwhile changes the row, which the delete then reads again; such a
    * row is kept, and loses its mark, so that each sweep reads only the marked rows (`kept_for_hold`), not every row
-   * ever unlinked.
+   * ever unlinked. Each row removed is recorded as a departure, for the tombstones of `since=` downloads.
    */
   private async dropUnlinkedLeftovers(): Promise<void> {
     await this.db.query(
-      `DELETE FROM subject_workflow_status st WHERE st.kept_for_hold AND ${KEPT_ONLY_FOR_A_HOLD}
-         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = st.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now())`,
+      `WITH gone AS (
+         DELETE FROM subject_workflow_status st WHERE st.kept_for_hold AND ${KEPT_ONLY_FOR_A_HOLD}
+           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.workflow_id = st.workflow_id AND a.subject_id = st.subject_id AND a.expires_at > now())
+         RETURNING st.workflow_id, st.subject_id)
+       ${recordDepartures('gone')}`,
     );
     await this.db.query(`UPDATE subject_workflow_status st SET kept_for_hold = false WHERE st.kept_for_hold AND (${KEPT_ONLY_FOR_A_HOLD}) IS NOT TRUE`);
   }

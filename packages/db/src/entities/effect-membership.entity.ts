@@ -26,12 +26,19 @@ export class EffectMembership {
   @Column({ type: 'timestamptz' }) addedAt!: Date;
   /** When it left the set since (its consensus no longer met the effect, or a researcher took it out); null while it is in. */
   @Column({ type: 'timestamptz', nullable: true }) leftAt!: Date | null;
+  /**
+   * The researcher who took the subject out of the set, ending the membership (at `leftAt`): the record of their
+   * removal, kept whatever happens to the subject after (an upload into the set again, another removal); null when
+   * routing ended it, or while it is in.
+   */
+  @Column({ type: 'uuid', nullable: true }) removedBy!: string | null;
 }
 
 /**
  * A subject a researcher took out of a subject set (`DELETE /subject-sets/:id/subjects/:subjectId`): routing never puts
  * it back (`routeSubject`), whichever workflow's effect names the set, until a researcher adds it again (an upload into
- * the set, which deletes the row). One row per set and subject, the last removal's.
+ * the set, which deletes the row). One row per set and subject, the last removal's: what keeps routing off, not the
+ * record of who removed it, which the membership it ended keeps (`EffectMembership.removedBy`).
  */
 @Entity('subject_set_removals')
 /** A subject's removals, for the foreign key (a set's are found by the primary key). */

@@ -26,7 +26,7 @@ import { HiddenTag, UnhiddenTag } from './hidden-tag.entity';
 import { MailOutbox } from './mail-outbox.entity';
 import { Project, ProjectFormerSlug, ProjectInvitation, ProjectMember } from './project.entity';
 import { ReaggregationRunRecord } from './reaggregation-run.entity';
-import { SubjectWorkflowStatus } from './subject-status.entity';
+import { SubjectWorkflowDeparture, SubjectWorkflowStatus } from './subject-status.entity';
 import { Subject, SubjectLocationChange, SubjectSet, SubjectSetMember } from './subject.entity';
 import { SubjectReport } from './subject-report.entity';
 import { User } from './user.entity';
@@ -36,5 +36,5 @@ export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
-  SubjectSetRemoval, EndedSession,
+  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture,
 ];

@@ -42,6 +42,11 @@ export class SubjectWorkflowStatus {
   @Column({ type: 'varchar', length: 32, nullable: true }) retirementReason!: string | null;
   @Column({ type: 'jsonb', nullable: true }) retirementDetail!: Record<string, unknown> | null;
   @Column({ type: 'uuid', nullable: true }) retiredByClassificationId!: string | null;
+  /**
+   * The workflow version whose retirement rule retired the subject (`count`, `agreement`, `posterior`, `maximum`), set
+   * when it retires; null while it is served, and for a retirement by hand (`manual`) or by its set leaving (`unlinked`).
+   */
+  @Column({ type: 'int', nullable: true }) retiredUnderVersion!: number | null;
   @Column({ type: 'double precision', default: 0 }) priority!: number;
   /** Whether the subject has a known answer (`subjects.gold_standard`, fixed when the subject is added), for the queue's gold-standard slots. */
   @Column({ type: 'boolean', default: false }) goldStandard!: boolean;
@@ -57,4 +62,19 @@ export class SubjectWorkflowStatus {
    */
   @Column({ type: 'double precision', default: () => 'random()' }) random!: number;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}
+
+/**
+ * A subject that left a workflow without a row kept there (never classified there: its set unlinked or deleted, taken
+ * out of its set by a researcher or by routing, or a row kept only for a hold removed), so that a `since=` consensus
+ * download can say it left (`recordDepartures`). One row per workflow and subject, the last departure's; a subject
+ * back in the workflow has its row again, which the download gives instead. No foreign key to the subject: one deleted
+ * with its set left too.
+ */
+@Entity('subject_workflow_departures')
+export class SubjectWorkflowDeparture {
+  @PrimaryColumn('uuid') workflowId!: string;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  @PrimaryColumn('uuid') subjectId!: string;
+  @Column({ type: 'timestamptz' }) leftAt!: Date;
 }
