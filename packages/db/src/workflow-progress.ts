@@ -29,3 +29,22 @@ export async function completeWorkflows(db: DataSource | EntityManager, workflow
   const rows: { id: string }[] = await db.query(`SELECT me.id FROM unnest($1::uuid[]) AS me(id) WHERE ${isComplete('me.id')}`, [workflowIds]);
   return new Set(rows.map((row) => row.id));
 }
+
+/**
+ * Whether the workflow completes now: complete (`isComplete`) or finished by its researchers, and not found so before.
+ * Records it (`completed_at`) in the caller's transaction, so that only one caller is told (a second signal, a job run
+ * again, waits for the first's row lock and then finds it recorded); and forgets it once the workflow is open again (new
+ * subjects to classify, or to come, and not finished), so that completing again is told again.
+ */
+export async function workflowCompleting(manager: DataSource | EntityManager, workflowId: string): Promise<boolean> {
+  await manager.query(
+    `UPDATE workflows me SET completed_at = NULL WHERE me.id = $1 AND me.completed_at IS NOT NULL AND me.status <> 'finished' AND NOT ${isComplete('me.id')}`,
+    [workflowId],
+  );
+  const [, completed]: [unknown, number] = await manager.query(
+    `UPDATE workflows me SET completed_at = now()
+     WHERE me.id = $1 AND me.completed_at IS NULL AND me.status <> 'draft' AND (me.status = 'finished' OR ${isComplete('me.id')})`,
+    [workflowId],
+  );
+  return completed > 0;
+}

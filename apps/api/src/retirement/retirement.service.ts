@@ -125,6 +125,8 @@ export class RetirementService {
         [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ reason: request.reason, by: user.id })],
       );
     });
+    // The worker looks whether the workflow completed (a whole run, for skills), as after a retirement by its rule.
+    if (retired) await this.jobs.aggregate(workflowId);
     return { retired, ...(chosen.subjectSetId && gold ? { leftGoldStandard: gold } : {}), ...(already ? { alreadyRetired: already } : {}) };
   }
 

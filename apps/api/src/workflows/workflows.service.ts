@@ -167,6 +167,9 @@ export class WorkflowsService {
       }
       await manager.getRepository(Workflow).update({ id }, { status });
     });
+    // The worker looks at a finished workflow as at one whose last subject retired (a whole run, for skills); if Redis
+    // is away, it looks at the workflow's next aggregation.
+    if (status === 'finished') await this.jobs.aggregate(id);
     return this.get(id, user);
   }
 
