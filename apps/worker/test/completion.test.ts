@@ -121,8 +121,15 @@ it('leaves the consensus download as a fresh whole re-aggregation computes it', 
 it('re-aggregates again when a completed workflow gets new subjects and completes again', async () => {
   const { workflowId, set, team } = await contraryWorkflow('bayes', 1);
   await until(async () => (await runsOf(workflowId)).some((run) => run.finishedAt), 'the first run on completion to end');
-  await stack.client.addSubjects(set.id, [{ externalId: 'late', locations: [{ type: 'text' as const, text: 'Late' }] }]);
-  await answerAll(workflowId, team, 'AND NOT st.gold_standard');
+  // Its answers wait for one drain, which finds the workflow complete again without having seen it open.
+  const aggregation = worker.get<Queue>(getQueueToken('aggregation'));
+  await aggregation.pause();
+  try {
+    await stack.client.addSubjects(set.id, [{ externalId: 'late', locations: [{ type: 'text' as const, text: 'Late' }] }]);
+    await answerAll(workflowId, team, 'AND NOT st.gold_standard');
+  } finally {
+    await aggregation.resume();
+  }
   await settled(workflowId);
   await until(async () => (await runsOf(workflowId)).length === 2 && (await runsEnded(workflowId)), 'the second run on completion to end');
   expect((await runsOf(workflowId)).map((run) => run.reason)).toEqual(['completion', 'completion']);

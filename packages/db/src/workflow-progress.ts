@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { isUnlinked } from './subject-sets';
 
 /**
  * A hot row `st` whose subject is left to classify: not retired, and not gold standard (whose rule never retires it,
@@ -31,10 +32,11 @@ export async function completeWorkflows(db: DataSource | EntityManager, workflow
 }
 
 /**
- * Whether the workflow completes now: complete (`isComplete`) or finished by its researchers, and not found so before.
- * Records it (`completed_at`) in the caller's transaction, so that only one caller is told (a second signal, a job run
- * again, waits for the first's row lock and then finds it recorded); and forgets it once the workflow is open again (new
- * subjects to classify, or to come, and not finished), so that completing again is told again.
+ * Whether the workflow completes now: complete (`isComplete`) or finished by its researchers, and not found so before,
+ * or complete again: a subject retired (not by an unlink) after it was last found so, which it had been given, or
+ * unretired, since. Records it (`completed_at`) in the caller's transaction, so that only one caller is told (a second
+ * signal, a job run again, waits for the first's row lock and then finds it recorded); and forgets it once the workflow
+ * is found open again (subjects to classify, or to come, and not finished).
  */
 export async function workflowCompleting(manager: DataSource | EntityManager, workflowId: string): Promise<boolean> {
   await manager.query(
@@ -43,7 +45,11 @@ export async function workflowCompleting(manager: DataSource | EntityManager, wo
   );
   const [, completed]: [unknown, number] = await manager.query(
     `UPDATE workflows me SET completed_at = now()
-     WHERE me.id = $1 AND me.completed_at IS NULL AND me.status <> 'draft' AND (me.status = 'finished' OR ${isComplete('me.id')})`,
+     WHERE me.id = $1 AND me.status <> 'draft' AND CASE
+       WHEN me.completed_at IS NULL THEN me.status = 'finished' OR ${isComplete('me.id')}
+       -- Open and complete again between two looks (one drain took the new subjects' answers): it retired more since.
+       ELSE me.status <> 'finished' AND ${isComplete('me.id')}
+         AND EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = me.id AND st.retired_at > me.completed_at AND NOT ${isUnlinked('st')}) END`,
     [workflowId],
   );
   return completed > 0;
