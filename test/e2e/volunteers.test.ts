@@ -39,7 +39,9 @@ it('three guests classify 50 subjects to retirement, each consensus the majority
   const workflow = await stack.client.createWorkflow(project.id, {
     name: 'Ad or not?',
     firstTask: 'T0',
-    tasks: { T0: { type: 'single', question: 'Is this an advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    // A plurality vote: under `bayes` (two answers' default) the run on completion weighs the three by the skills
+    // learned from their answers, which can overturn a majority.
+    tasks: { T0: { type: 'single', question: 'Is this an advertisement?', algorithm: 'vote', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     retirement: { rule: 'count', count: 3 },
     subjectSetIds: [set.id],
   });

@@ -261,6 +261,8 @@ describe('consensus export', () => {
     const [subject] = (await volunteer.queue(id)).subjects;
     await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
     for (let i = 0; i < 100 && (await stack.client.stats(id)).retired < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    // Complete, it is re-aggregated whole once (a `bayes` task): its row changes then, not again below.
+    await until(async () => (await stack.client.reaggregations(id)).runs.some((run) => run.finishedAt), 'the run on completion to end');
     const rows = async (since: string) => (await stack.client.consensus(id, 'ndjson', since)).split('\n').filter(Boolean);
     const before = new Date().toISOString();
     await stack.client.updateWorkflow(id, { ...definition, subjectSetIds: [empty.id] });

@@ -11,6 +11,7 @@ import { Queues, queueProviders } from './jobs/queues';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { ReconcilerService } from './maintenance/reconciler.service';
 import { ReaggregationProcessor } from './reaggregation/reaggregation.processor';
+import { CompletionService } from './reaggregation/completion.service';
 import { ReaggregationService } from './reaggregation/reaggregation.service';
 import { SkillsRepository } from './skills/skills.repository';
 import { SkillsService } from './skills/skills.service';
@@ -44,6 +45,7 @@ export class WorkerModule {
         MaintenanceProcessor,
         ReaggregationService,
         ReaggregationProcessor,
+        CompletionService,
         SkillsRepository,
         SkillsService,
       ],

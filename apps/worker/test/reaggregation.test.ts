@@ -67,6 +67,7 @@ it('re-aggregates a whole workflow when its retirement rule changes, reporting p
       state: 'completed',
       progress: null,
       requestedBy: { id: expect.any(String), displayName: 'Researcher' },
+      reason: null,
       requestedAt: expect.any(String),
       startedAt: expect.any(String),
       finishedAt: expect.any(String),

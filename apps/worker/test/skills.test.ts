@@ -31,7 +31,7 @@ async function volunteer(): Promise<ChorusClient> {
 /**
  * Six gold-standard subjects and an open one, each answered by one careful volunteer and two contrary ones, who give
  * the wrong answer every time: a plurality vote follows the contrary pair. With `effectsInto`, the workflow's effects
- * route "yes" subjects into a set of that name, "no" ones into another (`routedTo`).
+ * route "yes" subjects into a set of that name, "no" ones into another (`routedTo`). A last subject nobody answers.
  */
 async function contraryMajority(title: string, count = 10, effectsInto?: { yes: string; no: string }) {
   const project = await stack.client.createProject({ title, status: 'live' });
@@ -57,6 +57,8 @@ async function contraryMajority(title: string, count = 10, effectsInto?: { yes: 
       await client.classify({ workflowId, workflowVersion: 1, subjectId: row.id, annotations: [{ task: 'T0', value: answer }] }, randomUUID());
     }
   }
+  // Left to classify, so the workflow never completes here (completing starts a whole run of its own: completion.test.ts).
+  await stack.client.addSubjects(set.id, [{ externalId: 'unanswered', locations: [{ type: 'text' as const, text: 'Nobody answered yet' }] }]);
   const open = rows.find((row) => row.external_id === 'open')!.id;
   const consensusOf = async () => (await stack.db.query('SELECT answer, algorithm FROM consensus WHERE workflow_id = $1 AND subject_id = $2', [workflowId, open])).rows[0];
   return { project, set, workflowId, open, consensusOf, routedTo };

@@ -203,6 +203,9 @@ export const reaggregationRecordSchema = reaggregationRunSchema.omit({ runId: tr
       "Its job (BullMQ's job number), to follow at GET /workflows/:id/reaggregations/:run (null while it waits for the run under way to end); only while the number names this run alone: BullMQ numbers jobs from 1 again once Redis loses its keys, and a number reused for a later run answers 410 `job-number-reused`, so follow a run by its own id (`id` here, the `runId` a request answered)",
   }),
   requestedBy: z.strictObject({ id, displayName: z.string() }).nullable(),
+  reason: z.enum(['completion']).nullable().meta({
+    description: 'Why Chorus started it itself, when not for the skills it re-learned: `completion`, the workflow (weighing answers by skill) completed or was finished, and every subject is recomputed with the final skills. Null otherwise',
+  }),
   requestedAt: time,
   startedAt: time.nullable(),
   finishedAt: time.nullable(),

@@ -112,6 +112,8 @@ export interface ReaggregationRunRecorded {
   workflowId: string;
   scope: 'all' | 'unretired';
   requestedBy: string | null;
+  /** Why Chorus started it, if not for skills it re-learned (`completion`). */
+  reason?: 'completion' | null;
 }
 
 /**
@@ -140,10 +142,10 @@ export async function recordReaggregationRequested(db: DataSource, run: Reaggreg
  */
 export async function recordReaggregationStarted(db: DataSource, run: ReaggregationRunRecorded & { requestedAt: Date }): Promise<void> {
   await db.query(
-    `INSERT INTO reaggregation_runs (id, job_id, workflow_id, scope, requested_by, requested_at, started_at)
-     SELECT $1::varchar, $2::varchar, $3::uuid, $4::varchar, $5::uuid, $6::timestamptz, now() WHERE ${WORKFLOW_STILL_THERE}
-     ON CONFLICT (id) DO UPDATE SET job_id = EXCLUDED.job_id, started_at = coalesce(reaggregation_runs.started_at, now())`,
-    [run.id, run.jobId, run.workflowId, run.scope, run.requestedBy, run.requestedAt],
+    `INSERT INTO reaggregation_runs (id, job_id, workflow_id, scope, requested_by, requested_at, started_at, reason)
+     SELECT $1::varchar, $2::varchar, $3::uuid, $4::varchar, $5::uuid, $6::timestamptz, now(), $7::varchar WHERE ${WORKFLOW_STILL_THERE}
+     ON CONFLICT (id) DO UPDATE SET job_id = EXCLUDED.job_id, started_at = coalesce(reaggregation_runs.started_at, now()), reason = EXCLUDED.reason`,
+    [run.id, run.jobId, run.workflowId, run.scope, run.requestedBy, run.requestedAt, run.reason ?? null],
   );
   await forgetOldRuns(db, run.workflowId);
 }

@@ -12,11 +12,11 @@ export interface JobRegistry {
   };
   reaggregation: {
     /**
-     * Recompute every classified subject of a workflow (`all`, after its rules change, or when its first skills are
-     * learned) or only the unretired ones (`unretired`, after skills are re-learned). Reports `ReaggregationProgress`
+     * Recompute every classified subject of a workflow (`all`, after its rules change, when its first skills are
+     * learned, or when a workflow weighing answers by skill completes: `reason`) or only the unretired ones (`unretired`, after skills are re-learned). Reports `ReaggregationProgress`
      * and resumes from it after a crash.
      */
-    'reaggregate-workflow': { workflowId: string; scope: ReaggregationScope; requestedBy?: string; runId?: string };
+    'reaggregate-workflow': { workflowId: string; scope: ReaggregationScope; requestedBy?: string; runId?: string; reason?: ReaggregationReason };
   };
   maintenance: {
     /** Enqueue aggregation for every workflow with subjects long in the outbox (e.g. Redis was down). */
@@ -30,6 +30,8 @@ export type JobName<Q extends QueueName> = keyof JobRegistry[Q] & string;
 export type JobPayload<Q extends QueueName, J extends JobName<Q>> = JobRegistry[Q][J];
 
 export type ReaggregationScope = 'all' | 'unretired';
+/** Why Chorus started a run itself, when that is not skills it re-learned: `completion`, the workflow completed (or was finished). */
+export type ReaggregationReason = 'completion';
 
 /** A re-aggregation's progress: subjects done of the total at the start, and the last subject id done (the cursor). */
 export interface ReaggregationProgress {
@@ -79,7 +81,7 @@ export function aggregationJob(workflowId: string): { name: 'aggregate-workflow'
 /**
  * One re-aggregation per workflow at a time; a request made while one runs leaves one more to run after it.
  * `requestedBy`: the user who asked for it (also when the reconciler starts it later); none for the runs Chorus starts
- * itself (after re-learning skills).
+ * itself (after re-learning skills, or on completion: `reason`).
  * `runId`: the run's own id, which stays unique when Redis, having lost its keys, numbers jobs from 1 again.
  */
 /** One run of each scope per workflow: its deduplication key. */
@@ -89,10 +91,11 @@ export function reaggregationJob(
   workflowId: string,
   scope: ReaggregationScope,
   requestedBy?: string,
+  reason?: ReaggregationReason,
 ): { name: 'reaggregate-workflow'; data: JobPayload<'reaggregation', 'reaggregate-workflow'>; opts: JobsOptions } {
   return {
     name: 'reaggregate-workflow',
-    data: { workflowId, scope, runId: randomUUID(), ...(requestedBy ? { requestedBy } : {}) },
+    data: { workflowId, scope, runId: randomUUID(), ...(requestedBy ? { requestedBy } : {}), ...(reason ? { reason } : {}) },
     opts: { deduplication: { id: reaggregationKey(workflowId, scope), keepLastIfActive: true } },
   };
 }

@@ -1,5 +1,5 @@
 import type { SelectionRule } from '@chorus/tasks';
-import { LEFT_TO_CLASSIFY, feedersOf } from '../workflows/workflow-progress';
+import { LEFT_TO_CLASSIFY, feedersOf } from '@chorus/db';
 
 /**
  * How a take picks its subjects: the selection order of the workflow, or one of the queue's own sources (a subject

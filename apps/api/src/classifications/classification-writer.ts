@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { preparedQuery } from '@chorus/db';
+import { LEFT_TO_CLASSIFY, preparedQuery } from '@chorus/db';
 import { GroupCommit } from '../common/group-commit';
 import { PUBLIC_WORKFLOW_SQL } from '../projects/project-access';
-import { LEFT_TO_CLASSIFY } from '../workflows/workflow-progress';
 import type { DataSource } from 'typeorm';
 
 /** One classification to store, already validated against its workflow version. */

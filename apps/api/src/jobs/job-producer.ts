@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { ReaggregationRun } from '@chorus/client';
-import { type JobPayload, type QueueName, type ReaggregationProgress, type ReaggregationScope, aggregationJob, queueNames, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
+import { type JobPayload, type QueueName, type ReaggregationProgress, type ReaggregationReason, type ReaggregationScope, aggregationJob, queueNames, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
 import { recordReaggregationRequested } from '@chorus/db';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -16,6 +16,8 @@ export interface ReaggregationJob {
   runId: string;
   requestedAt: Date;
   requestedBy: string | null;
+  /** Why Chorus started it, if not for skills it re-learned. */
+  reason: ReaggregationReason | null;
 }
 
 /** A queue as the metrics show it: its jobs by state, and how many workers take them. */
@@ -137,7 +139,7 @@ export class JobProducer {
       progress: progress && { done: progress.done, total: progress.total, after: progress.after },
       ...(job.failedReason ? { failedReason: job.failedReason } : {}),
     };
-    return { run, runId, requestedAt: new Date(job.timestamp), requestedBy: job.data.requestedBy ?? null };
+    return { run, runId, requestedAt: new Date(job.timestamp), requestedBy: job.data.requestedBy ?? null, reason: job.data.reason ?? null };
   }
 
   /** Every queue's job counts by state and workers, or undefined while Redis is away. */

@@ -2,7 +2,7 @@ import { LISTED_DESCRIPTION_LENGTH } from '@chorus/client';
 import type { ProjectTakeDown } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Project, ProjectFormerSlug, ProjectMember, Workflow } from '@chorus/db';
+import { Project, ProjectFormerSlug, ProjectMember, Workflow, completeWorkflows } from '@chorus/db';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { lockAccount } from '../account/account-lock';
@@ -12,7 +12,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { UNIQUE_VIOLATION, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
-import { completeWorkflows, workflowSummary } from '../workflows/workflow-progress';
+import { workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
 
 /** Why a project may not go live: a new account shows first that its email is its owner's. */

@@ -15,6 +15,7 @@ interface RunRow {
   jobId: string | null;
   scope: ReaggregationRun['scope'];
   requestedBy: string | null;
+  reason: ReaggregationRecord['reason'];
   requestedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -147,7 +148,7 @@ export class ReaggregationService {
   /** The workflow's runs (or the one named), as the list describes them. */
   private async records(workflowId: string, runId?: string): Promise<ReaggregationRecord[]> {
     const rows = await this.db.query<RunRow[]>(
-      `SELECT id, job_id AS "jobId", scope, requested_by AS "requestedBy", requested_at AS "requestedAt", started_at AS "startedAt",
+      `SELECT id, job_id AS "jobId", scope, requested_by AS "requestedBy", reason, requested_at AS "requestedAt", started_at AS "startedAt",
          finished_at AS "finishedAt", outcome, subjects, routed_out AS "routedOut", failed_reason AS "failedReason"
        FROM reaggregation_runs WHERE workflow_id = $1 AND ($2::varchar IS NULL OR id = $2) ORDER BY requested_at DESC`,
       [workflowId, runId ?? null],
@@ -157,7 +158,7 @@ export class ReaggregationService {
     const recorded = new Set(rows.map((row) => row.id));
     const notRecorded: RunRow[] = live
       .filter((job) => !recorded.has(job.runId) && (runId === undefined || job.runId === runId))
-      .map(({ run, runId, requestedAt, requestedBy }) => ({ ...NOT_STARTED, id: runId, jobId: run.id, scope: run.scope, requestedBy, requestedAt }));
+      .map(({ run, runId, requestedAt, requestedBy, reason }) => ({ ...NOT_STARTED, id: runId, jobId: run.id, scope: run.scope, requestedBy, reason, requestedAt }));
     const all = [...notRecorded, ...rows];
     const names = await this.requesterNames(all);
     const asked = new Map<RunRow, ReaggregationRun | undefined>();
@@ -206,6 +207,7 @@ export class ReaggregationService {
       ...(failedReason ? { failedReason } : {}),
       ...(lost ? lostNote(lost) : {}),
       requestedBy: row.requestedBy ? { id: row.requestedBy, displayName: names.get(row.requestedBy) ?? '' } : null,
+      reason: row.reason,
       requestedAt: row.requestedAt.toISOString(),
       startedAt: row.startedAt?.toISOString() ?? null,
       finishedAt: row.finishedAt?.toISOString() ?? null,

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import { OWE_AGGREGATION, isUnlinked } from '@chorus/db';
+import { LEFT_TO_CLASSIFY, OWE_AGGREGATION, isUnlinked } from '@chorus/db';
 import type { FieldError } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
 import { researchersTransaction, returnedRows } from '../common/sql';
 import { JobProducer } from '../jobs/job-producer';
-import { LEFT_TO_CLASSIFY } from '../workflows/workflow-progress';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { PrioritiesInput, RetirementRequest } from './dto/retirement.dto';
@@ -126,6 +125,8 @@ export class RetirementService {
         [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ reason: request.reason, by: user.id })],
       );
     });
+    // The worker looks whether the workflow completed (a whole run, for skills), as after a retirement by its rule.
+    if (retired) await this.jobs.aggregate(workflowId);
     return { retired, ...(chosen.subjectSetId && gold ? { leftGoldStandard: gold } : {}), ...(already ? { alreadyRetired: already } : {}) };
   }
 

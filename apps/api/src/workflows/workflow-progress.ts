@@ -1,36 +1,4 @@
 import type { Workflow } from '@chorus/db';
-import type { DataSource, EntityManager } from 'typeorm';
-
-/**
- * A hot row `st` whose subject is left to classify: not retired, and not gold standard (whose rule never retires it,
- * and which is served only alongside others). A workflow with none is finished.
- */
-export const LEFT_TO_CLASSIFY = 'st.retired_at IS NULL AND NOT st.gold_standard';
-
-/**
- * The workflows `w` (current version `v`) that may still send the workflow whose id is the SQL expression `workflowId`
- * subjects: others of its project, active or paused, with subjects left to classify, whose current version has an
- * effect that adds retired subjects to a set it is linked to. Until they have none left, it is not complete.
- */
-export const feedersOf = (workflowId: string) => `workflows w
-  JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
-  WHERE w.project_id = (SELECT project_id FROM workflows WHERE id = ${workflowId}) AND w.id <> ${workflowId} AND w.status IN ('active', 'paused')
-    AND EXISTS (SELECT 1 FROM workflow_subject_sets ws, jsonb_array_elements(v.definition -> 'effects') effect
-      WHERE ws.workflow_id = ${workflowId} AND (effect ->> 'addToSubjectSet')::uuid = ws.subject_set_id)
-    AND EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = w.id AND ${LEFT_TO_CLASSIFY})`;
-
-/** Of these workflows, those with subjects, none left to classify, and none to come from workflows that feed them. */
-export async function completeWorkflows(db: DataSource | EntityManager, workflowIds: string[]): Promise<Set<string>> {
-  if (!workflowIds.length) return new Set();
-  const rows: { id: string }[] = await db.query(
-    `SELECT me.id FROM unnest($1::uuid[]) AS me(id)
-     WHERE EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = me.id)
-       AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = me.id AND ${LEFT_TO_CLASSIFY})
-       AND NOT EXISTS (SELECT 1 FROM ${feedersOf('me.id')})`,
-    [workflowIds],
-  );
-  return new Set(rows.map((row) => row.id));
-}
 
 /** A workflow as lists show it: what it is called, its status and version, and whether it is complete. */
 export function workflowSummary(workflow: Pick<Workflow, 'id' | 'name' | 'status' | 'version'>, complete: ReadonlySet<string>) {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
-import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, isUnlinked, leaveWorkflow, requestReaggregation } from '@chorus/db';
+import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, completeWorkflows, isUnlinked, leaveWorkflow, requestReaggregation } from '@chorus/db';
 import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
 import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
 import { createHash } from 'node:crypto';
@@ -17,7 +17,7 @@ import { ProjectAccess } from '../projects/project-access';
 import type { WorkflowInput } from './dto/workflow.dto';
 import { deleteUnclassifiedWorkflows } from './workflow-deletion';
 import { WorkflowSubjects } from './workflow-subjects';
-import { completeWorkflows, workflowSummary } from './workflow-progress';
+import { workflowSummary } from './workflow-progress';
 import { WorkflowVersions } from './workflow-versions';
 
 /** A subject set a workflow definition names, with the pointer of the field that names it. */
@@ -167,6 +167,9 @@ export class WorkflowsService {
       }
       await manager.getRepository(Workflow).update({ id }, { status });
     });
+    // The worker looks at a finished workflow as at one whose last subject retired (a whole run, for skills); if Redis
+    // is away, it looks at the workflow's next aggregation.
+    if (status === 'finished') await this.jobs.aggregate(id);
     return this.get(id, user);
   }
 

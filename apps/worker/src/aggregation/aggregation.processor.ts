@@ -3,12 +3,13 @@ import { type JobPayload, stallOptions, workerConcurrency } from '@chorus/jobs';
 import type { Job } from 'bullmq';
 import { AggregationService, type DrainReport } from './aggregation.service';
 import { LoggedWorkerHost } from '../jobs/logged-worker-host';
+import { CompletionService } from '../reaggregation/completion.service';
 
 type AggregationJob = Job<JobPayload<'aggregation', 'aggregate-workflow'>>;
 
 @Processor('aggregation', { concurrency: workerConcurrency.aggregation, ...stallOptions })
 export class AggregationProcessor extends LoggedWorkerHost {
-  constructor(private readonly aggregation: AggregationService) {
+  constructor(private readonly aggregation: AggregationService, private readonly completion: CompletionService) {
     super();
   }
 
@@ -18,6 +19,8 @@ export class AggregationProcessor extends LoggedWorkerHost {
     const { aggregated, retired, routedOut, failed } = await this.aggregation.drainOutbox(job.data.workflowId);
     if (failed.length) throw new Error(`${failed.length} subjects of workflow ${job.data.workflowId} could not be aggregated: ${failed.slice(0, 10).join(', ')}`);
     if (retired) this.logger.debug(`retired ${retired} subjects in ${job.data.workflowId}`);
+    // Every drain asks (the API also enqueues one when a workflow is finished or subjects are retired by hand): it may have completed, or opened again.
+    await this.completion.reaggregateIfCompleting(job.data.workflowId);
     return { aggregated, retired, routedOut };
   }
 }

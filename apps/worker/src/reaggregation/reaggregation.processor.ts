@@ -17,9 +17,9 @@ export class ReaggregationProcessor extends LoggedWorkerHost {
 
   async process(job: ReaggregationJob): Promise<ReaggregationProgress> {
     if (job.name !== 'reaggregate-workflow') throw new Error(`reaggregation queue has no handler for job "${job.name}"`);
-    const { workflowId, scope, requestedBy } = job.data;
+    const { workflowId, scope, requestedBy, reason } = job.data;
     const id = reaggregationRunId(job);
-    await recordReaggregationStarted(this.db, { id, jobId: job.id!, workflowId, scope, requestedBy: requestedBy ?? null, requestedAt: new Date(job.timestamp) });
+    await recordReaggregationStarted(this.db, { id, jobId: job.id!, workflowId, scope, requestedBy: requestedBy ?? null, reason: reason ?? null, requestedAt: new Date(job.timestamp) });
     const progress = await this.reaggregation.reaggregate(workflowId, scope, resumable(job.progress), (next) => job.updateProgress({ ...next }));
     await recordReaggregationFinished(this.db, id, { subjects: progress.done, routedOut: progress.routedOut ?? 0 });
     return progress;

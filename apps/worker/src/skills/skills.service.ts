@@ -69,8 +69,19 @@ export class SkillsService {
 
   /** Re-learns skill for the current version's `bayes` tasks, before a whole workflow is re-aggregated with them. */
   async learnCurrent(workflowId: string): Promise<void> {
-    const [workflow]: ReadingVersion[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.id = $1`, [workflowId]);
+    const workflow = await this.currentVersion(workflowId);
     if (workflow) await this.learn(workflowId, workflow, false);
+  }
+
+  /** Whether the workflow's current version weighs answers by volunteers' skill (has a `bayes` task). */
+  async weighsBySkill(workflowId: string): Promise<boolean> {
+    const workflow = await this.currentVersion(workflowId);
+    return workflow ? skillWeightedTasks(workflow.definition).length > 0 : false;
+  }
+
+  private async currentVersion(workflowId: string): Promise<ReadingVersion | undefined> {
+    const [workflow]: ReadingVersion[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.id = $1`, [workflowId]);
+    return workflow;
   }
 
   /**

@@ -17,6 +17,8 @@ export class ReaggregationRunRecord {
   @Column({ type: 'varchar', length: 16 }) scope!: 'all' | 'unretired';
   /** Who asked for it, or saved the version that did: null for the runs Chorus starts itself (after re-learning skills). */
   @Column({ type: 'uuid', nullable: true }) requestedBy!: string | null;
+  /** Why Chorus started it, when that is not its skills: `completion`, the workflow completed (or was finished). */
+  @Column({ type: 'varchar', length: 16, nullable: true }) reason!: 'completion' | null;
   @Column({ type: 'timestamptz' }) requestedAt!: Date;
   @Column({ type: 'timestamptz', nullable: true }) startedAt!: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) finishedAt!: Date | null;

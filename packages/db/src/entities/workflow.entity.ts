@@ -30,6 +30,11 @@ export class Workflow {
    * pass cut short before it enqueues the run loses nothing); null once a run has started after them.
    */
   @Column({ type: 'timestamptz', nullable: true }) skillsReaggregationOwedAt!: Date | null;
+  /**
+   * Since when the workflow has been complete or finished, as the worker found it (`workflowCompleting`), which then
+   * started the whole re-aggregation completion calls for; null while it is not, so completing again starts another.
+   */
+  @Column({ type: 'timestamptz', nullable: true }) completedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -44,7 +44,7 @@ export function ReaggregationRuns({ workflowId, refreshed }: { workflowId: strin
             {runs.map((run) => (
               <tr key={run.id} data-run-id={run.id}>
                 <td>{when(run.requestedAt)}</td>
-                <td>{run.requestedBy?.displayName ?? t('lab.runs.chorus')}</td>
+                <td>{run.requestedBy?.displayName ?? (run.reason === 'completion' ? t('lab.runs.onCompletion') : t('lab.runs.chorus'))}</td>
                 <td>{t(`lab.runs.scopes.${run.scope}`)}</td>
                 <td>{outcome(run)}</td>
               </tr>
