@@ -588,6 +588,63 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  /** Records everything the page's announcer says, in order, from now on. */
+  async function recordAnnouncements(page: Page): Promise<() => Promise<string[]>> {
+    await page.evaluate(() => {
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      const announcer = document.querySelector('[data-testid="announcer"]')!;
+      new MutationObserver(() => {
+        const text = announcer.textContent ?? '';
+        if (text) said.push(text);
+      }).observe(announcer, { childList: true, subtree: true, characterData: true });
+    });
+    return () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+  }
+
+  it('focuses the waiting message that takes the place of the task when other volunteers hold the last subjects', async () => {
+    const { workflow, url } = await liveWorkflowOf('Held by others', 3, { rule: 'count', count: 1 }); // one answer each: a subject held is held for one
+    await skipTutorial(suite.context, workflow.id);
+    const other = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    expect((await other.queue(workflow.id, 2, { hold: 600 })).subjects).toHaveLength(2);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await answerByKey(page); // no next subject: the wait for one
+    const waiting = page.locator('main p.loading');
+    await page.waitForFunction(() => /^Other volunteers are working/.test(document.querySelector('main p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
+    // Not lost to the page: a screen reader reads the message, and the keyboard goes on from there.
+    await waitForFocus(page, 'main p.loading');
+    expect(await waiting.getAttribute('role')).toBe('status');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('says, when the subjects waiting were taken out as no longer needed, that they were, names none of them as next, and focuses the end', async () => {
+    const { workflow, url } = await liveWorkflowOf('Gone then done', 4);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    const held = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1', [workflow.id])).rows.map((row) => row.subject_id as string);
+    for (let i = 0; i < 50 && (await held()).length < 4; i += 1) await page.waitForTimeout(100);
+    const onScreen = (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    const waiting = (await held()).filter((subjectId) => subjectId !== onScreen);
+    expect(waiting).toHaveLength(3);
+    await suite.stack.client.request('POST', `/workflows/${workflow.id}/retire`, { subjectIds: waiting, reason: 'Answered elsewhere' });
+
+    await answerByKey(page); // not retired: the next, retired meanwhile, is shown (its answer is still accepted)
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    const said = await recordAnnouncements(page);
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter'); // the answer after retirement: the other two leave the list before any is shown
+    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    await waitForFocus(page, '#finished-heading');
+    const gone = '2 subjects that were waiting for you are no longer needed (they have their answers, or the researchers took them out), so they were taken out of your list.';
+    expect(await page.getByTestId('notice').textContent()).toBe(gone);
+    expect(await said()).toEqual([`Classification submitted. ${gone}`]);
+    await page.close();
+  });
+
   /** A page on a clock of its own, with its first batch: the subject on screen, and one waiting behind it. */
   async function pageWithBatch(title: string) {
     const { workflow, url } = await liveWorkflowOf(title, 20);

@@ -717,6 +717,72 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('on a phone, ignores the second tap of a double tap on Next that lands on an answer of the next task; keys and a later tap still answer', async () => {
+    const { url, workflowId } = await setUp('Double tap', SNIPPETS.map(textSubject), {
+      name: 'Read the notices',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is this an advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'T2' }, { value: 'no', label: 'No', next: 'T2' }] },
+        T2: {
+          type: 'multiple',
+          question: 'What else does the notice give?',
+          answers: [{ value: 'price', label: 'A price' }, { value: 'address', label: 'An address' }, { value: 'name', label: 'A name' }],
+          minChoices: 1,
+          maxChoices: 2,
+        },
+      },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    // A phone: its width, and a finger (touch events, and the clicks a browser makes of them).
+    const screen = await page.context().newCDPSession(page);
+    await screen.send('Emulation.setDeviceMetricsOverride', { width: 360, height: 740, deviceScaleFactor: 2, mobile: true });
+    await screen.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    const tap = async ({ x, y }: { x: number; y: number }) => {
+      await screen.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
+      await screen.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    };
+    const centreOf = async (selector: string) => {
+      const box = (await page.locator(selector).boundingBox())!;
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    const ticked = () => page.locator('[data-testid="subject"] input[type="checkbox"]:checked').evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).value));
+    // The page's clock stands still: however slowly this machine runs the taps, the page sees them at the same moment.
+    await page.clock.install();
+    await page.goto(url);
+    await waitForTask(page, 'single');
+    // The clock is the browser context's, not the page's: it runs again after the test, for the tests after it.
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
+    try {
+      await tap(await centreOf('[data-testid="subject"] .answer:has(input[value="no"]) label'));
+      expect(await page.locator('[data-testid="subject"] input[value="no"]').isChecked()).toBe(true);
+
+      // A double tap on Next: the first goes on; the second lands on the next task, come on screen under the finger.
+      const next = await centreOf('[data-testid="subject"] button[type="submit"]');
+      await tap(next);
+      await waitForTask(page, 'multiple');
+      await waitForFocus(page, '[data-testid="subject"] input[type="checkbox"]');
+      expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('[data-task] .answer')?.querySelector('input')?.value ?? null, next)).toBe('address');
+      await tap(next);
+      await page.waitForTimeout(300);
+      expect(await ticked()).toEqual([]);
+      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('price'); // focus stays where the task put it
+
+      // Keys are pressed on purpose: one right after the change answers.
+      await page.keyboard.press('3');
+      expect(await ticked()).toEqual(['name']);
+      // A tap a moment later is a choice.
+      await page.clock.runFor(1000);
+      await tap(next);
+      expect(await ticked()).toEqual(['address', 'name']);
+    } finally {
+      await page.clock.resume();
+    }
+    await screen.detach();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('keeps answers in the outbox while offline, then stores each exactly once', async () => {
     const snippets = [
       ...SNIPPETS,

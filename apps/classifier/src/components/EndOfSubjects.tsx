@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
+import { useFocusInPlaceOfTask } from '../lib/focus';
 import { REOPEN_WAIT_DAYS } from '../lib/reopenTries';
 import { Link, projectPath } from '../lib/router';
 import type { LocalQueue } from '../lib/subjectQueue';
@@ -17,8 +18,7 @@ export type LastAnswer = 'saved' | 'on-device' | 'awaiting-reopen' | 'lost';
  */
 function EndOfSubjects({ id, title, back, to = '/', children }: { id: 'finished' | 'paused' | 'closed'; title: string; back: string; to?: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new title takes focus again, so that a screen reader says it
-  useEffect(() => heading.current?.focus(), [title]);
+  useFocusInPlaceOfTask(heading, title);
   return (
     <section className="finished" data-testid={id} aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`} ref={heading} tabIndex={-1}>

@@ -1,3 +1,5 @@
+import { type RefObject, useEffect } from 'react';
+
 const CONTROL = 'input:not([type="hidden"]):not([tabindex="-1"]), textarea, select, button:not([tabindex="-1"])';
 
 /**
@@ -37,4 +39,22 @@ export function focusCurrentTask(): void {
  */
 export function keepTextFieldFocus(event: { preventDefault(): void }): void {
   if (document.activeElement?.matches('input[type="text"], input:not([type]), textarea')) event.preventDefault();
+}
+
+/** Focus was lost to the page: the element that had it went (a task replaced by something else), and nothing took it. */
+export function focusLost(): boolean {
+  return document.activeElement === document.body || document.activeElement === null;
+}
+
+/**
+ * Focuses what took the place of the task on a classify page (the end of the subjects, a wait for more) as it comes, and
+ * again when what it says (`said`) changes, so that a screen reader says it and the keyboard goes on from there, not
+ * from the top of the page. `ifLost`: only when focus was lost to the page, never taken from where it is (a heading
+ * focused as the page opened, say).
+ */
+export function useFocusInPlaceOfTask(ref: RefObject<HTMLElement | null>, said: string, { ifLost = false } = {}): void {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focused again when what it says changes, not when the ref's object does
+  useEffect(() => {
+    if (!ifLost || focusLost()) ref.current?.focus();
+  }, [said]);
 }

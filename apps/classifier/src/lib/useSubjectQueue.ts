@@ -210,12 +210,12 @@ export function useSubjectQueue(
   );
 
   /**
-   * The last answer came after its subject was retired: others' answers or researchers retired it meanwhile (a page
-   * left open past its holds, a set retired by hand), and this page may hold more such subjects. Those the workflow no
-   * longer asks for are taken out of what it will show.
+   * The last answer (to `answeredId`) came after its subject was retired: others' answers or researchers retired it
+   * meanwhile (a page left open past its holds, a set retired by hand), and this page may hold more such subjects. Those
+   * the workflow no longer asks for are taken out of what it will show.
    */
-  const leaveOutRetired = useCallback(async (): Promise<void> => {
-    const waitingIds = queueRef.current.subjects.slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
+  const leaveOutRetired = useCallback(async (answeredId: string): Promise<void> => {
+    const waitingIds = queueRef.current.subjects.filter((subject) => subject.id !== answeredId).slice(0, MOST_HELD_NAMED).map((subject) => subject.id);
     if (waitingIds.length) renewed(await client.renewHolds(workflowId, waitingIds), { whileAtWork: false });
   }, [client, workflowId, renewed]);
 

@@ -15,6 +15,7 @@ import type { ReportInput } from '../components/ReportProblem';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
 import { TutorialDialog } from '../components/TutorialDialog';
 import { useClient } from '../lib/clientContext';
+import { focusLost, useFocusInPlaceOfTask } from '../lib/focus';
 import { describeError, describeRefusedAnswer, namesNothing, type Problem, retryDelaySeconds } from '../lib/errors';
 import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, type OutboxItem, outbox, withTimeout } from '../lib/outbox';
 import { waitingForReopen } from '../lib/reopenTries';
@@ -66,7 +67,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [feedback, setFeedback] = useState<SubjectFeedback | null>(null);
   const announce = useCallback((text: string) => setAnnouncement((previous) => ({ n: (previous?.n ?? 0) + 1, text })), []);
   /** What became of the answer just given, said with the name of the subject that follows it (see `useSaidWithNextSubject`). */
-  const saidOnNext = useRef<string | null>(null);
+  const saidOnNext = useRef<SaidOnNext | null>(null);
   const { t } = useTranslation();
   const fieldGuide = project?.fieldGuide.trim() ?? '';
 
@@ -106,7 +107,16 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   );
   const markPaused = useCallback(() => setPaused(true), []);
   const markClosed = useCallback(() => setClosed(true), []);
-  const markLeftOut = useCallback((count: number) => setNotice(t('classify.retiredMeanwhile', { count })), [t]);
+  const markLeftOut = useCallback(
+    (count: number) => {
+      const said = t('classify.retiredMeanwhile', { count });
+      setNotice(said);
+      // Learnt from the answer just given: said with what became of it, before the subject that follows is named.
+      if (saidOnNext.current) saidOnNext.current = { ...saidOnNext.current, leftOut: said };
+      else announce(said);
+    },
+    [t, announce],
+  );
   const { queue, finished, poll, answered, leaveOutRetired } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
     newVersion: commitWorkflow,
     paused: markPaused,
@@ -217,15 +227,16 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         const stored = await withTimeout(client.classify(input, idempotencyKey), ON_SCREEN_SUBMIT_MS);
         // Researchers published a new version: the next subjects are shown under it, not only those of the next batch.
         if (stored.currentVersion && stored.currentVersion > (workflowRef.current?.version ?? 0)) void client.getWorkflow(workflowId).then(commitWorkflow, () => {});
-        saidOnNext.current = t('classify.submitted');
+        saidOnNext.current = { said: t('classify.submitted') };
         // The server answers again: a busy spell later is a new one, announced, and waited for from the start.
         passingFailures.current = 0;
         lastPassing.current = null;
         setLastAnswer('saved');
         setClassified((count) => count + 1);
         if (stored.feedback?.length) setFeedback({ annotations, feedback: stored.feedback });
-        // Best effort, after the subject answered has left the list: a subject left in is still accepted.
-        if (stored.afterRetirement) setTimeout(() => void leaveOutRetired().catch(() => undefined));
+        // Those the workflow no longer asks for leave the list before the next is shown: none comes on screen (and is named
+        // to a screen reader) only to go. Best effort, not waited for long: a subject left in is still accepted.
+        if (stored.afterRetirement) await withTimeout(leaveOutRetired(subject.id), ON_SCREEN_SUBMIT_MS).catch(() => undefined);
         // Paused meanwhile: the page stops after this answer, not a batch later when it next asks the queue.
         if (stored.paused) markPaused();
       } catch (error) {
@@ -248,7 +259,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             setProblem(describeError(error)); // no IndexedDB and no memory to spare: the volunteer can try again
             return false;
           }
-          saidOnNext.current = t('classify.savedOnDevice');
+          saidOnNext.current = { said: t('classify.savedOnDevice') };
           setLastAnswer('on-device');
           setClassified((count) => count + 1);
           if (navigator.onLine) void flushOutbox();
@@ -278,7 +289,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         return describeError(error);
       }
       rememberReported(workflowId, subject.id);
-      saidOnNext.current = t('classify.reported');
+      saidOnNext.current = { said: t('classify.reported') };
       answered(subject.id);
       return null;
     },
@@ -312,7 +323,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const tryAgainRef = useRef<HTMLButtonElement>(null);
   const nothingOnScreen = !current;
   useEffect(() => {
-    if (blocked && nothingOnScreen && (document.activeElement === document.body || document.activeElement === null)) tryAgainRef.current?.focus();
+    if (blocked && nothingOnScreen && focusLost()) tryAgainRef.current?.focus();
   }, [blocked, nothingOnScreen]);
 
   const singleKeys = useSingleKeysOn();
@@ -400,17 +411,19 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} />
       ) : (
         !blocked && (
-          <p className="loading" role="status">
-            {!poll
-              ? t('classify.loadingSubjects')
-              : poll.comingFrom
-                ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
-                : poll.heldBy === 'you'
-                  ? t('classify.youHoldLast', { count: poll.seconds })
-                  : poll.heldBy === 'others'
-                    ? t('classify.othersHoldLast', { count: poll.seconds })
-                    : t('classify.lastBeingDecided', { count: poll.seconds })}
-          </p>
+          <WaitingForSubjects
+            said={
+              !poll
+                ? t('classify.loadingSubjects')
+                : poll.comingFrom
+                  ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
+                  : poll.heldBy === 'you'
+                    ? t('classify.youHoldLast', { count: poll.seconds })
+                    : poll.heldBy === 'others'
+                      ? t('classify.othersHoldLast', { count: poll.seconds })
+                      : t('classify.lastBeingDecided', { count: poll.seconds })
+            }
+          />
         )
       )}
 
@@ -423,27 +436,48 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   );
 }
 
+/** What became of the answer just given, and what it taught of the subjects waiting (some were taken out as not needed). */
+interface SaidOnNext {
+  said: string;
+  leftOut?: string;
+}
+
+/**
+ * No subject to show for now (the first is on its way, or the last are held or busy): said in a status region, and
+ * focused when it takes the place of the task that had focus, as the end of the subjects is.
+ */
+function WaitingForSubjects({ said }: { said: string }) {
+  const message = useRef<HTMLParagraphElement>(null);
+  useFocusInPlaceOfTask(message, said, { ifLost: true });
+  return (
+    <p className="loading" role="status" tabIndex={-1} ref={message}>
+      {said}
+    </p>
+  );
+}
+
 /**
  * Says what became of the answer just given once the next subject is on screen, with that subject's name: focus goes
  * to its first answer, whose question is the same for every subject, so a screen reader would not otherwise tell
  * that a new one has come. When none follows at once (the next batch is on its way), the answer's fate is said then,
  * and the subject's name once it comes.
  */
-function useSaidWithNextSubject(current: QueuedSubject | undefined, saidOnNext: RefObject<string | null>, announce: (text: string) => void): void {
+function useSaidWithNextSubject(current: QueuedSubject | undefined, saidOnNext: RefObject<SaidOnNext | null>, announce: (text: string) => void): void {
   const { t } = useTranslation();
   const nameWhenItComes = useRef(false);
   const currentId = current?.id;
   // biome-ignore lint/correctness/useExhaustiveDependencies: said when the subject on screen changes, not when its object does
   useEffect(() => {
-    const said = saidOnNext.current;
+    const pending = saidOnNext.current;
     const name = current ? subjectName(current) : null;
-    if (said === null) {
+    if (pending === null) {
       if (current && nameWhenItComes.current && name) announce(t('classify.nextSubject', { name }));
       nameWhenItComes.current = false;
       return;
     }
     saidOnNext.current = null;
     nameWhenItComes.current = !current;
-    announce(name ? `${said}. ${t('classify.nextSubject', { name })}` : said);
+    const next = name ? t('classify.nextSubject', { name }) : undefined;
+    announce(next || pending.leftOut ? [`${pending.said}.`, pending.leftOut, next].filter(Boolean).join(' ') : pending.said);
   }, [currentId]);
 }

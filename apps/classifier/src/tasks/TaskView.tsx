@@ -1,11 +1,14 @@
 import { Suspense, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ignoreStrayTaps } from '../lib/strayTaps';
 import { componentFor } from './registry';
 import type { TaskProps } from './types';
 
 /**
  * Renders a task through the registry (waiting for a lazily loaded one), or says plainly that its type is not
  * supported yet. `onShown` gets the task's element once its controls are on screen. Mount with `key` = the task's key.
+ * A tap that lands on a task just come on screen, the second of a double tap on Next or Done, answers nothing
+ * (`ignoreStrayTaps`): the one place for every task type.
  */
 export function TaskView({ onShown, ...props }: TaskProps & { onShown(element: HTMLElement | null): void }) {
   const { t } = useTranslation();
@@ -24,13 +27,18 @@ export function TaskView({ onShown, ...props }: TaskProps & { onShown(element: H
         <Component {...props} />
       </div>
       {/* After the element above: React attaches its ref before this sibling's layout effect runs. */}
-      <Shown run={() => onShown(body.current)} />
+      <Shown
+        run={() => {
+          onShown(body.current);
+          return ignoreStrayTaps(body.current);
+        }}
+      />
     </Suspense>
   );
 }
 
-/** Calls `run` when it is committed, that is together with the task beside it (after it has loaded). */
-function Shown({ run }: { run(): void }) {
+/** Calls `run` when it is committed, that is together with the task beside it (after it has loaded); what it returns, as it goes. */
+function Shown({ run }: { run(): () => void }) {
   const latest = useRef(run);
   latest.current = run;
   useLayoutEffect(() => latest.current(), []);
