@@ -5,7 +5,7 @@ import { type JobPayload, type QueueName, type ReaggregationProgress, type Reagg
 import { recordReaggregationRequested } from '@chorus/db';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Job, Queue } from 'bullmq';
+import type { Job, Queue, RedisClient } from 'bullmq';
 import { REDIS_AWAY_MS, withinRedisWait } from '../common/redis-wait';
 
 
@@ -28,11 +28,19 @@ export interface QueueFigures {
 /**
  * How many workers take a queue's jobs (BullMQ counts the Redis connections named after the queue that its workers
  * keep), or null where Redis will not list its clients (Google's Memorystore refuses CLIENT LIST: BullMQ then answers
- * one made-up worker, which would hide that none runs).
+ * one made-up worker, which would hide that none runs). BullMQ lists such connections on every database of the
+ * server: only those on this installation's database (REDIS_URL's) are its workers.
  */
 async function workersOf(queue: Queue): Promise<number | null> {
   const workers = await queue.getWorkers();
-  return workers.length === 1 && !workers[0]!.addr && !workers[0]!.id ? null : workers.length;
+  if (workers.length === 1 && !workers[0]!.addr && !workers[0]!.id) return null;
+  const db = String(databaseOf(await queue.backend.client));
+  return workers.filter((worker) => worker.db === db).length;
+}
+
+/** The Redis database a connection uses (a cluster has only database 0). */
+function databaseOf(client: RedisClient): number {
+  return Number(client.options.db ?? 0);
 }
 
 /**
