@@ -82,6 +82,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         databaseUrl: database.url,
         databasePoolSize: 5,
         databaseWaitMs: 0,
+        databaseCreate: true,
         redisUrl: redis.url,
         queuePrefix: redis.queuePrefix,
         logLevel: env.LOG_LEVEL,

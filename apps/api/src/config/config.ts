@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { invalidConfiguration, parseEnv, serviceEnvFields } from '@chorus/runtime';
+import { invalidConfiguration, mayCreateDatabase, parseEnv, serviceEnvFields } from '@chorus/runtime';
 import { z } from 'zod';
 
 const DEV_SECRET = 'chorus-development-secret-change-me';
@@ -60,6 +60,8 @@ export interface AppConfig {
   databasePoolSize: number;
   /** How long the API waits at start for a Postgres that does not answer yet before it gives up. */
   databaseWaitMs: number;
+  /** Whether a database DATABASE_URL names that does not exist is created (`mayCreateDatabase`). */
+  databaseCreate: boolean;
   /** A statement running longer is ended (0: never), so that a runaway one cannot hold a connection of the pool. */
   databaseStatementTimeoutMs: number;
   redisUrl: string;
@@ -140,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
+    databaseCreate: mayCreateDatabase(e),
     databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
