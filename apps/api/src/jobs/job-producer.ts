@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ReaggregationRun } from '@chorus/client';
 import { type JobPayload, type QueueName, type ReaggregationProgress, type ReaggregationScope, aggregationJob, queueNames, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
 import { recordReaggregationRequested } from '@chorus/db';
+import { throttledWarning } from '@chorus/runtime';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Job, Queue, RedisClient } from 'bullmq';
@@ -55,6 +56,8 @@ export class JobProducer {
   private readonly aggregationAdds = new Map<string, { sent: Promise<boolean>; next?: Promise<boolean> }>();
   /** Until when aggregation adds are skipped (the reconciler finds their work), after one failed. */
   private redisAwayUntil = 0;
+  /** An add fails every `REDIS_AWAY_MS` while Redis is away, for whichever workflow a submit came to: said twice a minute at most. */
+  private readonly warnOfFailedAdd = throttledWarning((message) => this.logger.warn(message));
 
   constructor(
     @InjectQueue('aggregation') private readonly aggregation: Queue,
@@ -83,7 +86,7 @@ export class JobProducer {
       () => true,
       (error: Error) => {
         this.redisAwayUntil = Date.now() + REDIS_AWAY_MS;
-        this.logger.warn(`could not enqueue aggregation of workflow ${workflowId} (${error.message}); not trying again for ${REDIS_AWAY_MS / 1000} s`);
+        this.warnOfFailedAdd(`could not enqueue aggregation of workflow ${workflowId} (${error.message}); not trying again for ${REDIS_AWAY_MS / 1000} s`);
         return false;
       },
     );
