@@ -35,6 +35,8 @@ async function run() {
   }
   const services = await startServices({ databaseName: 'chorus' });
   const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, PORT: String(port), AUTH_SECRET: process.env.AUTH_SECRET ?? keptSecret() };
+  // Its own embedded Postgres starts without the database: created at first run whatever NODE_ENV says.
+  if (!process.env.DATABASE_URL) env.DATABASE_CREATE ??= 'true';
   const children = mains.map((main) => spawn(process.execPath, [join(root, main)], { env, stdio: 'inherit' }));
 
   let stopping = false;

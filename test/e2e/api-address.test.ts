@@ -1,6 +1,7 @@
 /**
- * The API process (its built entry point) told to listen where it cannot: it stops with a message naming the
- * variable to change (`HOST` or `PORT`), as it does for any other bad variable.
+ * The API process (its built entry point) told to listen where it cannot, or to serve a classifier that is not there:
+ * it stops with a message naming the variable to change (`HOST`, `PORT`, `CLASSIFIER_DIR`), as it does for any other
+ * bad variable.
  */
 import { type Server, createServer } from 'node:net';
 import { apiProcess, freePort, processesOnScratchDatabase } from '../support/processes';
@@ -39,4 +40,8 @@ it('names PORT when another server listens there', async () => {
   } finally {
     other.close();
   }
+});
+
+it('names CLASSIFIER_DIR when it holds no built classifier, rather than serve volunteers a 404 at /', async () => {
+  expect(await stoppedAt(await freePort(), { CLASSIFIER_DIR: '/nonexistent/dist' })).toContain('invalid configuration:\n  CLASSIFIER_DIR: /nonexistent/dist holds no built classifier (no index.html); build it');
 });

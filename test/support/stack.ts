@@ -2,7 +2,6 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { type AppConfig, loadConfig } from '../../apps/api/src/config/config';
@@ -53,7 +52,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.CHORUS_TEST_LOG_LEVEL ?? 'warn',
     DEMO_PROJECT: String(options.demoProject ?? false),
-    CLASSIFIER_DIR: join(__dirname, '../../apps/classifier/dist'),
     DATABASE_POOL_SIZE: '10',
     // Tests make hundreds of volunteers from one address; the suite of the limits sets its own.
     NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR: '0',
@@ -82,6 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         databaseUrl: database.url,
         databasePoolSize: 5,
         databaseWaitMs: 0,
+        databaseCreate: true,
         redisUrl: redis.url,
         queuePrefix: redis.queuePrefix,
         logLevel: env.LOG_LEVEL,

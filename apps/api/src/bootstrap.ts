@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, errorCodes } from 'fastify';
 import { PinoNestLogger, createLogger } from '@chorus/runtime';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { QueueBoard } from './admin/queue-board';
 import { Tokens } from './auth/tokens';
@@ -20,7 +20,7 @@ import { bodyLimitOf, isSubjectUpload } from './common/body-limits';
 import { MOST_NESTING, jsonNestsDeeperThan, unstorableErrors } from '@chorus/tasks';
 import { SubjectSetsService } from './subject-sets/subject-sets.service';
 import { SUBJECT_FILE_TYPES } from './subject-sets/subject-uploads';
-import type { AppConfig } from './config/config';
+import { type AppConfig, classifierWarnings } from './config/config';
 import { API_PREFIX } from './common/routes';
 import { PAGE_CONTENT_SECURITY_POLICY } from '@chorus/client';
 
@@ -335,12 +335,14 @@ function cachedForGood(assets: string) {
 
 /**
  * The built classifier at `/`, with every non-API path falling back to its index.html (client-side routes); its
- * files compressed at build (gzip, Brotli) go to browsers that take them.
+ * files compressed at build (gzip, Brotli) go to browsers that take them. Without a build, a warning and no classifier.
  */
 async function serveClassifier(app: NestFastifyApplication, dir: string): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  const warnings = classifierWarnings({ classifierDir: dir });
+  for (const warning of warnings) fastify.log.warn({ context: 'Classifier' }, warning);
+  if (warnings.length) return;
   const index = join(dir, 'index.html');
-  if (!existsSync(index)) return;
   const html = readFileSync(index, 'utf8');
   const page = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', PAGE_CONTENT_SECURITY_POLICY).send(html);
   // The page (`globIgnore`) only as `page` sends it, with its policy, never as a file.

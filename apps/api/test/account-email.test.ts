@@ -1,3 +1,4 @@
+import type { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ChorusApiError } from '@chorus/client';
 import { ACCOUNT_PASSWORD, newAccount, unverifiedAccount } from '../../../test/support/accounts';
@@ -363,6 +364,29 @@ describe('a forgotten password', () => {
     await until(async () => (await outboxOf(email)).length === 0, 'the mail given up on');
     await settle();
     expect(mailsTo(email)).toEqual([]);
+  });
+
+  it('is logged, put off or given up on, by its id and a masked address, never the address', async () => {
+    const logger = (stack.app.get(Mailer) as unknown as { logger: Logger }).logger;
+    const said = [jest.spyOn(logger, 'warn'), jest.spyOn(logger, 'error'), jest.spyOn(logger, 'log')];
+    const kept = async (email: string, attempts: number): Promise<string> =>
+      (await stack.db.query(`INSERT INTO mail_outbox (kind, "to", subject, text, attempts) VALUES ('account', $1, 'Logged', 'A link', $2) RETURNING id::text`, [email, attempts])).rows[0].id;
+    try {
+      const [late, unlucky] = [newEmail('late'), newEmail('unlucky')];
+      stack.inbox.putOffNext(1);
+      const lateId = await kept(late, 0);
+      await stack.inbox.take(late, /Logged/);
+      stack.inbox.putOffNext(1);
+      const unluckyId = await kept(unlucky, 6);
+      await until(async () => (await outboxOf(unlucky)).length === 0, 'the mail given up on');
+      const lines = said.flatMap((spy) => spy.mock.calls.map(([message]) => String(message))).filter((line) => line.includes('"Logged"'));
+      expect(lines).toEqual([
+        expect.stringMatching(new RegExp(`^mail ${lateId} \\("Logged" to l\\*\\*\\*@example\\.org\\) put off \\(.*\\); trying again in 1 s$`)),
+        expect.stringMatching(new RegExp(`^could not send mail ${unluckyId} \\("Logged" to u\\*\\*\\*@example\\.org\\), attempt 7: `)),
+      ]);
+    } finally {
+      for (const spy of said) spy.mockRestore();
+    }
   });
 
   it('is not reset by a link mailed before the account changed its email, even once it is changed back', async () => {

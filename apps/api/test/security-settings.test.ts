@@ -1,4 +1,7 @@
-import { loadConfig, securityWarnings } from '../src/config/config';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classifierWarnings, loadConfig, securityWarnings } from '../src/config/config';
 
 const warnings = (env: Record<string, string>) => securityWarnings(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://127.0.0.1/none', ...env }));
 
@@ -18,5 +21,25 @@ describe('the security settings as the API starts', () => {
   it('say nothing with a secret of its own, or on an address only this machine reaches', () => {
     expect(warnings({ AUTH_SECRET: 'a secret of this installation alone' })).toEqual([]);
     for (const host of ['127.0.0.1', '::1', 'localhost']) expect(warnings({ HOST: host })).toEqual([]);
+  });
+});
+
+describe('the classifier the API serves at /', () => {
+  const env = { REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://127.0.0.1/none' };
+
+  it('stops the API, naming CLASSIFIER_DIR and the fix, when CLASSIFIER_DIR holds no built classifier', () => {
+    expect(() => loadConfig({ ...env, CLASSIFIER_DIR: '/nonexistent/dist' })).toThrow(
+      'invalid configuration:\n  CLASSIFIER_DIR: /nonexistent/dist holds no built classifier (no index.html); build it (pnpm build, or pnpm --filter @chorus/classifier build) and point CLASSIFIER_DIR at its dist directory',
+    );
+  });
+
+  it('is warned of at start when the build is missing where the API looks by default, and not when it is there', () => {
+    const built = mkdtempSync(join(tmpdir(), 'classifier-'));
+    writeFileSync(join(built, 'index.html'), '<!doctype html>');
+    expect(classifierWarnings({ classifierDir: built })).toEqual([]);
+    expect(loadConfig({ ...env, CLASSIFIER_DIR: built }).classifierDir).toBe(built);
+    expect(classifierWarnings({ classifierDir: '/nonexistent/dist' })).toEqual([
+      'no built classifier in /nonexistent/dist (no index.html): / serves no classifier, only the API under /api/v1; build it (pnpm build, or pnpm --filter @chorus/classifier build) and point CLASSIFIER_DIR at its dist directory',
+    ]);
   });
 });

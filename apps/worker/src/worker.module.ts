@@ -34,7 +34,13 @@ export class WorkerModule {
         { provide: WORKER_CONFIG, useValue: config },
         {
           provide: DataSource,
-          useFactory: () => openDatabase(config.databaseUrl, config.databasePoolSize, { waitMs: config.databaseWaitMs, warn: (message) => databaseLogger.warn(message) }),
+          useFactory: () =>
+            openDatabase(config.databaseUrl, config.databasePoolSize, {
+              waitMs: config.databaseWaitMs,
+              create: config.databaseCreate,
+              warn: (message) => databaseLogger.warn(message),
+              info: (message) => databaseLogger.log(message),
+            }),
         },
         ...queueProviders(config),
         Queues,

@@ -555,7 +555,8 @@ export function bytesInWords(bytes: number): string {
 
 /**
  * `GET /health`: 200 while Postgres answers (`ok`, or `degraded` when Redis does not), 503 `down` when Postgres does not;
- * `aggregationWorkers`: how many workers aggregate (0: none runs, and classifications wait unaggregated), null while
+ * `aggregationWorkers`: how many workers on this installation's Redis database aggregate (0: none runs, and
+ * classifications wait unaggregated), null while
  * Redis is away or where it will not list its clients (Google's Memorystore).
  */
 export const healthSchema = z.strictObject({

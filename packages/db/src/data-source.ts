@@ -35,12 +35,17 @@ export function dataSourceOptions(url: string, poolSize = 10, statementTimeoutMs
 }
 
 /**
- * How a process waits, at start, for a Postgres that does not answer yet (still starting after a reboot, or its
- * container not up yet): for up to `waitMs` (0: it tries once), with a warning at each try.
+ * How a process opens its database at start: it waits for a Postgres that does not answer yet (still starting after a
+ * reboot, or its container not up yet) for up to `waitMs` (0: it tries once), with a warning at each try; it creates
+ * the database when it does not exist, unless `create` is false (then it stops, naming DATABASE_URL: in production a
+ * missing database is more likely a mistyped name than a first install); it says which migrations it applied (`info`).
  */
-export interface DatabaseWait {
+export interface DatabaseOpening {
   waitMs: number;
   warn: (message: string) => void;
+  info?: (message: string) => void;
+  /** Whether a database that does not exist is created (empty, then migrated); true unless said otherwise. */
+  create?: boolean;
 }
 
 /** Errors that say Postgres is not there yet (down, starting, out of reach), rather than that it refused us. */
@@ -60,12 +65,12 @@ const TRY_AGAIN_AFTER_S = [1, 2, 3, 5];
  * `ensureDatabase`, tried again while Postgres is not there yet, for up to `wait.waitMs`; then, or at once when Postgres
  * refuses (a wrong password, say), an error naming DATABASE_URL.
  */
-async function ensureDatabaseWhenUp(url: string, wait: DatabaseWait): Promise<void> {
+async function ensureDatabaseWhenUp(url: string, wait: DatabaseOpening): Promise<DatabaseFound> {
   const address = databaseAddress(url);
   const deadline = Date.now() + wait.waitMs;
   for (let tries = 0; ; tries++) {
     try {
-      return await ensureDatabase(url);
+      return await ensureDatabase(url, wait.create ?? true);
     } catch (error) {
       const { message } = error as Error;
       if (!notThereYet(error as Error)) throw new Error(`DATABASE_URL: Postgres at ${address} refused: ${message}`);
@@ -80,21 +85,33 @@ async function ensureDatabaseWhenUp(url: string, wait: DatabaseWait): Promise<vo
   }
 }
 
-/** Creates the database named in `url` when it does not exist yet. */
-export async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
+/** Whether the database was there, created by this call, or missing (and not to be created). */
+export type DatabaseFound = 'existed' | 'created' | 'missing';
+
+/** The name of the database `url` names. */
+function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
+}
+
+/** Creates the database named in `url` when it does not exist yet, if `create`. */
+export async function ensureDatabase(url: string, create = true): Promise<DatabaseFound> {
+  const name = databaseName(url);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount) return;
-    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-      // Created meanwhile by another process: 42P04, or 23505 when both inserts into pg_database race.
-      if (error.code !== '42P04' && error.code !== '23505') throw error;
-    });
+    if (rowCount) return 'existed';
+    if (!create) return 'missing';
+    return await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).then(
+      () => 'created',
+      (error: { code?: string }) => {
+        // Created meanwhile by another process: 42P04, or 23505 when both inserts into pg_database race.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
+        return 'existed';
+      },
+    );
   } finally {
     await client.end();
   }
@@ -155,17 +172,26 @@ async function executeUntilDone(executor: MigrationExecutor, warn: (message: str
   }
 }
 
-/** Opens the database named in `url`, creating and migrating it as needed, once Postgres answers (`wait`). */
-export async function openDatabase(url: string, poolSize?: number, wait?: DatabaseWait): Promise<DataSource> {
-  return openDataSource(dataSourceOptions(url, poolSize), wait);
+/** Opens the database named in `url`, creating (`opening.create`) and migrating it as needed, once Postgres answers. */
+export async function openDatabase(url: string, poolSize?: number, opening?: DatabaseOpening): Promise<DataSource> {
+  return openDataSource(dataSourceOptions(url, poolSize), opening);
 }
 
 /** `openDatabase` for options made by `dataSourceOptions`. */
-export async function openDataSource(options: DatabaseOptions, wait: DatabaseWait = { waitMs: 0, warn: () => undefined }): Promise<DataSource> {
-  await ensureDatabaseWhenUp(options.url, wait);
+export async function openDataSource(options: DatabaseOptions, opening: DatabaseOpening = { waitMs: 0, warn: () => undefined }): Promise<DataSource> {
+  const name = databaseName(options.url);
+  const address = databaseAddress(options.url);
+  const found = await ensureDatabaseWhenUp(options.url, opening);
+  if (found === 'missing') {
+    throw new Error(
+      `DATABASE_URL: Postgres at ${address} has no database "${name}"; correct the name in DATABASE_URL, or create it (createdb ${name}, then restore a backup into it if it is the installation's), or set DATABASE_CREATE=true for Chorus to create it empty`,
+    );
+  }
+  if (found === 'created') opening.warn(`database "${name}" did not exist on Postgres at ${address} (DATABASE_URL); created it`);
   const dataSource = new DataSource(options);
   await dataSource.initialize();
-  await runMigrations(dataSource, wait.warn);
+  const applied = await runMigrations(dataSource, opening.warn);
+  if (applied.length) opening.info?.(`applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to database "${name}": ${applied.join(', ')}`);
   return dataSource;
 }
 

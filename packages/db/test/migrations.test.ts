@@ -74,6 +74,30 @@ describe('migrations', () => {
     }
   });
 
+  it('create a database that does not exist, warning that they did, and say which migrations they applied', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    const name = new URL(url).pathname.slice(1);
+    const said: string[] = [];
+    const opening = { waitMs: 0, warn: (message: string) => said.push(`warn: ${message}`), info: (message: string) => said.push(`info: ${message}`) };
+    await (await openDatabase(url, 1, opening)).destroy();
+    expect(said).toEqual([
+      expect.stringMatching(new RegExp(`^warn: database "${name}" did not exist on Postgres at [\\d.]+:\\d+ \\(DATABASE_URL\\); created it$`)),
+      `info: applied ${migrations.length} migrations to database "${name}": ${migrations.map((migration) => migration.name).join(', ')}`,
+    ]);
+    said.length = 0;
+    await (await openDatabase(url, 1, opening)).destroy();
+    expect(said).toEqual([]);
+  });
+
+  it('create no database when told not to: opening one that does not exist stops, naming DATABASE_URL and the fixes', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    const name = new URL(url).pathname.slice(1);
+    await expect(openDatabase(url, 1, { waitMs: 0, warn: () => undefined, create: false })).rejects.toThrow(
+      new RegExp(`^DATABASE_URL: Postgres at [\\d.]+:\\d+ has no database "${name}"; correct the name in DATABASE_URL, or create it .* or set DATABASE_CREATE=true`),
+    );
+    expect(await ensureDatabase(url, false)).toBe('missing');
+  });
+
   it('run for as long as they need under a statement timeout, which then holds for everything else', async () => {
     const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
     await ensureDatabase(url);

@@ -8,8 +8,18 @@ export const serviceEnvFields = {
   QUEUE_PREFIX: z.string().min(1).default('{chorus}'),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
   DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).default(60),
+  DATABASE_CREATE: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
+
+/**
+ * Whether a process creates its database when DATABASE_URL names one that does not exist: as DATABASE_CREATE says, or
+ * everywhere but in production, where a missing database is more likely a mistyped name or the wrong server than a
+ * first install (an empty Chorus would then take volunteers' work while the real data looked lost).
+ */
+export function mayCreateDatabase(env: { NODE_ENV: string; DATABASE_CREATE?: 'true' | 'false' }): boolean {
+  return env.DATABASE_CREATE ? env.DATABASE_CREATE === 'true' : env.NODE_ENV !== 'production';
+}
 
 export class ConfigError extends Error {}
 

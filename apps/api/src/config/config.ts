@@ -1,8 +1,12 @@
-import { resolve } from 'node:path';
-import { invalidConfiguration, parseEnv, serviceEnvFields } from '@chorus/runtime';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { invalidConfiguration, mayCreateDatabase, parseEnv, serviceEnvFields } from '@chorus/runtime';
 import { z } from 'zod';
 
 const DEV_SECRET = 'chorus-development-secret-change-me';
+/** Where the classifier's build is in a checkout. */
+const BUILT_CLASSIFIER = resolve(__dirname, '../../../classifier/dist');
+const HOW_TO_BUILD_THE_CLASSIFIER = 'build it (pnpm build, or pnpm --filter @chorus/classifier build) and point CLASSIFIER_DIR at its dist directory';
 
 export const apiEnvSchema = z
   .object({
@@ -13,7 +17,7 @@ export const apiEnvSchema = z
     TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60 * 60 * 24 * 30),
     BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
     JSON_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
-    CLASSIFIER_DIR: z.string().default(resolve(__dirname, '../../../classifier/dist')),
+    CLASSIFIER_DIR: z.string().min(1).optional(),
     DEMO_PROJECT: z.enum(['true', 'false']).default('true'),
     ASSIGNMENT_TTL_SECONDS: z.coerce.number().int().min(10).default(30 * 60),
     MAX_OUTSTANDING_ASSIGNMENTS: z.coerce.number().int().min(1).default(100),
@@ -50,6 +54,9 @@ export const apiEnvSchema = z
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required in production (a random string of at least 16 characters; 32 or more is better)' });
     }
+    if (env.CLASSIFIER_DIR !== undefined && !hasClassifier(resolve(env.CLASSIFIER_DIR))) {
+      ctx.addIssue({ code: 'custom', path: ['CLASSIFIER_DIR'], message: `${resolve(env.CLASSIFIER_DIR)} holds no built classifier (no index.html); ${HOW_TO_BUILD_THE_CLASSIFIER}` });
+    }
   });
 
 export interface AppConfig {
@@ -60,6 +67,8 @@ export interface AppConfig {
   databasePoolSize: number;
   /** How long the API waits at start for a Postgres that does not answer yet before it gives up. */
   databaseWaitMs: number;
+  /** Whether a database DATABASE_URL names that does not exist is created (`mayCreateDatabase`). */
+  databaseCreate: boolean;
   /** A statement running longer is ended (0: never), so that a runaway one cannot hold a connection of the pool. */
   databaseStatementTimeoutMs: number;
   redisUrl: string;
@@ -140,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
+    databaseCreate: mayCreateDatabase(e),
     databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
@@ -148,7 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     jsonBodyLimitBytes: Math.min(e.JSON_BODY_LIMIT_BYTES, e.BODY_LIMIT_BYTES),
-    classifierDir: e.CLASSIFIER_DIR,
+    classifierDir: resolve(e.CLASSIFIER_DIR ?? BUILT_CLASSIFIER),
     demoProject: e.DEMO_PROJECT === 'true',
     assignmentTtlSeconds: e.ASSIGNMENT_TTL_SECONDS,
     maxOutstandingAssignments: e.MAX_OUTSTANDING_ASSIGNMENTS,
@@ -204,6 +214,20 @@ export function listenFailure(error: Error & { code?: string }, config: Pick<App
     default:
       return error;
   }
+}
+
+/** Whether `dir` holds a built classifier: its page, which the API serves at `/`. */
+export function hasClassifier(dir: string): boolean {
+  return existsSync(join(dir, 'index.html'));
+}
+
+/**
+ * What the API says at start when the classifier's build is missing where it looks by default (CLASSIFIER_DIR set to
+ * a directory without one stops it instead): the API serves, but volunteers opening `/` would find no classifier.
+ */
+export function classifierWarnings(config: Pick<AppConfig, 'classifierDir'>): string[] {
+  if (hasClassifier(config.classifierDir)) return [];
+  return [`no built classifier in ${config.classifierDir} (no index.html): / serves no classifier, only the API under /api/v1; ${HOW_TO_BUILD_THE_CLASSIFIER}`];
 }
 
 /** Hosts only this machine can reach. */

@@ -3,9 +3,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ReaggregationRun } from '@chorus/client';
 import { type JobPayload, type QueueName, type ReaggregationProgress, type ReaggregationReason, type ReaggregationScope, aggregationJob, queueNames, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
 import { recordReaggregationRequested } from '@chorus/db';
+import { throttledWarning } from '@chorus/runtime';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Job, Queue } from 'bullmq';
+import type { Job, Queue, RedisClient } from 'bullmq';
 import { REDIS_AWAY_MS, withinRedisWait } from '../common/redis-wait';
 
 
@@ -30,11 +31,19 @@ export interface QueueFigures {
 /**
  * How many workers take a queue's jobs (BullMQ counts the Redis connections named after the queue that its workers
  * keep), or null where Redis will not list its clients (Google's Memorystore refuses CLIENT LIST: BullMQ then answers
- * one made-up worker, which would hide that none runs).
+ * one made-up worker, which would hide that none runs). BullMQ lists such connections on every database of the
+ * server: only those on this installation's database (REDIS_URL's) are its workers.
  */
 async function workersOf(queue: Queue): Promise<number | null> {
   const workers = await queue.getWorkers();
-  return workers.length === 1 && !workers[0]!.addr && !workers[0]!.id ? null : workers.length;
+  if (workers.length === 1 && !workers[0]!.addr && !workers[0]!.id) return null;
+  const db = String(databaseOf(await queue.backend.client));
+  return workers.filter((worker) => worker.db === db).length;
+}
+
+/** The Redis database a connection uses (a cluster has only database 0). */
+function databaseOf(client: RedisClient): number {
+  return Number(client.options.db ?? 0);
 }
 
 /**
@@ -49,6 +58,8 @@ export class JobProducer {
   private readonly aggregationAdds = new Map<string, { sent: Promise<boolean>; next?: Promise<boolean> }>();
   /** Until when aggregation adds are skipped (the reconciler finds their work), after one failed. */
   private redisAwayUntil = 0;
+  /** An add fails every `REDIS_AWAY_MS` while Redis is away, for whichever workflow a submit came to: said twice a minute at most. */
+  private readonly warnOfFailedAdd = throttledWarning((message) => this.logger.warn(message));
 
   constructor(
     @InjectQueue('aggregation') private readonly aggregation: Queue,
@@ -77,7 +88,7 @@ export class JobProducer {
       () => true,
       (error: Error) => {
         this.redisAwayUntil = Date.now() + REDIS_AWAY_MS;
-        this.logger.warn(`could not enqueue aggregation of workflow ${workflowId} (${error.message}); not trying again for ${REDIS_AWAY_MS / 1000} s`);
+        this.warnOfFailedAdd(`could not enqueue aggregation of workflow ${workflowId} (${error.message}); not trying again for ${REDIS_AWAY_MS / 1000} s`);
         return false;
       },
     );

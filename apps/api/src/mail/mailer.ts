@@ -91,7 +91,7 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 
   send(mail: Mail): void {
-    this.track(this.keepAndSend(mail).catch((error: Error) => this.logger.error(`could not keep "${mail.subject}" to ${mail.to}: ${error.message}`)));
+    this.track(this.keepAndSend(mail).catch((error: Error) => this.logger.error(`could not keep "${mail.subject}" to ${maskedAddress(mail.to)}: ${error.message}`)));
   }
 
   /**
@@ -118,7 +118,7 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   private async keepAndSend(mail: Mail): Promise<void> {
     if (!(await this.withinLimit(mail))) {
-      this.logger.warn(`not sent: "${mail.subject}" to ${mail.to}, which has had as many such mails from Chorus as it may (MAILS_PER_ADDRESS_PER_DAY)`);
+      this.logger.warn(`not sent: "${mail.subject}" to ${maskedAddress(mail.to)}, which has had as many such mails from Chorus as it may (MAILS_PER_ADDRESS_PER_DAY)`);
       return;
     }
     await this.outbox.keep(mail);
@@ -150,9 +150,13 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
     if (mail) this.sendDueMails();
   }
 
-  /** One attempt at the mail: sent or refused, it is forgotten; put off, it waits for the next attempt, if any is left. */
+  /**
+   * One attempt at the mail: sent or refused, it is forgotten; put off, it waits for the next attempt, if any is left.
+   * Logged by its id and a masked address (`maskedAddress`), but for the log that stands for the mail without SMTP_URL.
+   */
   private async attempt(mail: KeptMail): Promise<void> {
     const { to, subject, text } = mail;
+    const which = `mail ${mail.id} ("${subject}" to ${maskedAddress(to)})`;
     const failure = await this.sendWithin({ to, subject, text }, MAIL_ATTEMPT_MS).then(
       (info: { message?: unknown }) => {
         if (typeof info.message === 'string') this.logger.log(`mail not sent (no SMTP_URL): to ${to}, "${subject}"\n${text}`);
@@ -162,13 +166,13 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
     );
     const delay = failure && putOff(failure) ? MAIL_RETRY_DELAYS_MS[mail.attempts - 1] : undefined;
     if (failure && delay !== undefined) {
-      this.logger.warn(`"${subject}" to ${to} put off (${failure.message}); trying again in ${delay / 1000} s`);
+      this.logger.warn(`${which} put off (${failure.message}); trying again in ${delay / 1000} s`);
       await this.outbox.putOff(mail, delay);
       return;
     }
-    if (failure) this.logger.error(`could not send "${subject}" to ${to}, attempt ${mail.attempts}: ${failure.message}`);
+    if (failure) this.logger.error(`could not send ${which}, attempt ${mail.attempts}: ${failure.message}`);
     await this.outbox.forget(mail).catch((error: Error) => {
-      this.logger.warn(`"${subject}" to ${to} ${failure ? 'given up on' : 'sent'}, but not yet forgotten (${error.message}): trying again`);
+      this.logger.warn(`${which} ${failure ? 'given up on' : 'sent'}, but not yet forgotten (${error.message}): trying again`);
       this.sentNotForgotten.set(mail.id, mail);
     });
   }
@@ -221,6 +225,15 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
     this.transport.close();
     this.sentToAddresses.onModuleDestroy();
   }
+}
+
+/**
+ * An address as the log may show it (`v***@example.org`): which mail it was is the mail's id; a volunteer's address
+ * has no place in logs shipped elsewhere.
+ */
+export function maskedAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 1 ? '***' : `${address[0]}***${address.slice(at)}`;
 }
 
 interface SmtpError extends Error {

@@ -1,4 +1,4 @@
-import { parseEnv, serviceEnvFields } from '@chorus/runtime';
+import { mayCreateDatabase, parseEnv, serviceEnvFields } from '@chorus/runtime';
 import { z } from 'zod';
 
 export const workerEnvSchema = z.object({
@@ -13,6 +13,8 @@ export interface WorkerConfig {
   databasePoolSize: number;
   /** How long the worker waits at start for a Postgres that does not answer yet before it gives up. */
   databaseWaitMs: number;
+  /** Whether a database DATABASE_URL names that does not exist is created (`mayCreateDatabase`). */
+  databaseCreate: boolean;
   redisUrl: string;
   queuePrefix: string;
   logLevel: string;
@@ -30,6 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
+    databaseCreate: mayCreateDatabase(e),
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,

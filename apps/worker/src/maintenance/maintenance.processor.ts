@@ -11,6 +11,11 @@ import { LoggedWorkerHost } from '../jobs/logged-worker-host';
 @Processor('maintenance', { concurrency: workerConcurrency.maintenance, ...stallOptions })
 export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private watch?: NodeJS.Timeout;
+  /**
+   * The check under way: while Redis is away its commands wait for it, and checks started meanwhile would all find the
+   * schedules missing at once when it returns, each warning of it.
+   */
+  private checking?: Promise<void>;
 
   constructor(
     private readonly reconciler: ReconcilerService,
@@ -25,7 +30,11 @@ export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicat
     await this.schedule();
     // A Redis that restarts empty forgets the schedules, and the reconciler must come back with it.
     this.watch = setInterval(() => {
-      this.scheduleIfForgotten().catch((error: Error) => this.logger.warn(`could not check maintenance schedules: ${error.message}`));
+      this.checking ??= this.scheduleIfForgotten()
+        .catch((error: Error) => this.logger.warn(`could not check maintenance schedules: ${error.message}`))
+        .finally(() => {
+          this.checking = undefined;
+        });
     }, this.config.reconcileEveryMs);
   }
 
