@@ -3,10 +3,10 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@chorus/db';
 import type { DataSource } from 'typeorm';
+import { everyHour } from '../common/every-hour';
 import { RememberedReads } from './remembered-reads';
 import { TokenNews } from './token-news';
 
-const FORGET_EVERY_MS = 60 * 60 * 1000;
 const ENDED = 'SELECT session_id AS id FROM ended_sessions WHERE session_id = ANY($1::uuid[])';
 /** Harmless twice: signing out again of a session signed out of changes nothing. */
 const END = 'INSERT INTO ended_sessions (session_id, expires_at) VALUES ($1, to_timestamp($2)) ON CONFLICT (session_id) DO NOTHING';
@@ -30,14 +30,14 @@ export function sessionOfTokenWithoutOne(token: string): string {
 /**
  * Sessions signed out of on their device (`ended_sessions`): their tokens are refused by every API process, by the
  * news of it at once (`TokenNews`), by its read otherwise (`RememberedReads`: an ended session stays ended, so once
- * known it is never read again). A row is kept until the session's token expires, then forgotten, every hour, by each
+ * known it is never read again). A row is kept until the session's token expires, then forgotten, every hour (and soon after the process starts), by each
  * API process (the same statement, harmless twice).
  */
 @Injectable()
 export class EndedSessions implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EndedSessions.name);
   private readonly sessions = new RememberedReads<boolean>((ids) => this.read(ids), (known, heard) => known || heard, (ended) => ended);
-  private timer?: NodeJS.Timeout;
+  private stop?: () => void;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -47,12 +47,11 @@ export class EndedSessions implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.forgetExpired().catch((error: Error) => this.logger.warn(`could not forget expired ended sessions: ${error.message}`)), FORGET_EVERY_MS);
-    this.timer.unref();
+    this.stop = everyHour(() => this.forgetExpired(), (error) => this.logger.warn(`could not forget expired ended sessions: ${error.message}`));
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop?.();
   }
 
   /** Whether the session was signed out of, as this process knows it or, `fresh`, as the database has it now. */
@@ -69,7 +68,7 @@ export class EndedSessions implements OnApplicationBootstrap, OnApplicationShutd
 
   /** How many ended sessions, whose tokens have all expired, it forgot. */
   async forgetExpired(): Promise<number> {
-    const [, forgotten]: [unknown, number] = await this.db.query('DELETE FROM ended_sessions WHERE expires_at <= now()');
+    const [, forgotten]: [unknown, number] = await this.db.query("DELETE FROM ended_sessions WHERE expires_at < now() - interval '5 minutes'");
     return forgotten;
   }
 

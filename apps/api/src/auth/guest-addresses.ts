@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { everyHour } from '../common/every-hour';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
-const FORGET_EVERY_MS = 60 * 60 * 1000;
 /** The guest's token is issued a moment after the guest is made, so it may outlast `created_at + TOKEN_TTL_SECONDS` by that. */
 const TOKEN_ISSUED_WITHIN_SECONDS = 60;
 
@@ -11,13 +11,13 @@ const TOKEN_ISSUED_WITHIN_SECONDS = 60;
  * The address each guest was made from is kept only while the guest can be given subjects, whose holds then carry it
  * and count towards its address's (`MAX_OUTSTANDING_ASSIGNMENTS_PER_GUEST_ADDRESS`): while the guest's token lasts.
  * Holds made before keep their own copy, which goes with them (the worker's reconciler deletes them once expired).
- * Then it is forgotten, every hour, by each API process (the same statement, harmless twice): an address says who
+ * Then it is forgotten, every hour (and soon after the process starts), by each API process (the same statement, harmless twice): an address says who
  * someone is. The users' partial index on the address lets it read only the guests that still have one.
  */
 @Injectable()
 export class GuestAddresses implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(GuestAddresses.name);
-  private timer?: NodeJS.Timeout;
+  private stop?: () => void;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -25,12 +25,11 @@ export class GuestAddresses implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.forgetOld().catch((error: Error) => this.logger.warn(`could not forget old guests' addresses: ${error.message}`)), FORGET_EVERY_MS);
-    this.timer.unref();
+    this.stop = everyHour(() => this.forgetOld(), (error) => this.logger.warn(`could not forget old guests' addresses: ${error.message}`));
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop?.();
   }
 
   /** How many guests' addresses it forgot. */

@@ -1,5 +1,6 @@
-import { Suspense, useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadedPart } from '../components/LoadedPart';
 import { ignoreStrayTaps } from '../lib/strayTaps';
 import { componentFor } from './registry';
 import type { TaskProps } from './types';
@@ -22,7 +23,7 @@ export function TaskView({ onShown, ...props }: TaskProps & { onShown(element: H
     );
   }
   return (
-    <Suspense fallback={<p className="loading">{t('tasks.loading')}</p>}>
+    <LoadedPart fallback={<p className="loading">{t('tasks.loading')}</p>}>
       <div ref={body}>
         <Component {...props} />
       </div>
@@ -33,7 +34,7 @@ export function TaskView({ onShown, ...props }: TaskProps & { onShown(element: H
           return ignoreStrayTaps(body.current);
         }}
       />
-    </Suspense>
+    </LoadedPart>
   );
 }
 
