@@ -133,9 +133,10 @@ it('lists runs waiting in the queue before the worker starts them, then as they 
   expect(listed.find((listedRun) => listedRun.id === 'old-100')).toMatchObject({ state: 'failed', failedReason: 'the database went away', requestedBy: null, subjects: null });
   // One run is found by its own id as the list has it, ended or not started.
   expect(await stack.client.reaggregationRecord(workflowId, 'old-100')).toEqual(listed.find((listedRun) => listedRun.id === 'old-100'));
-  // A run whose job number Redis has since given to another run (it lost its keys) is not taken for that run.
+  // A run under way whose job number Redis has since given to another run (it lost its keys) is not taken for that
+  // run: it is lost, as one lost before it started is (it waited for ever as `unknown` before).
   await recordReaggregationStarted(db, { id: 'before-the-flush', jobId: waitingJob!, workflowId, scope: 'all', requestedBy: null, requestedAt: new Date() });
-  expect((await stack.client.reaggregations(workflowId)).runs[0]).toMatchObject({ id: 'before-the-flush', jobId: waitingJob!, state: 'unknown', finishedAt: null });
+  expect((await stack.client.reaggregations(workflowId)).runs[0]).toMatchObject({ id: 'before-the-flush', jobId: waitingJob!, state: 'lost', finishedAt: null, note: expect.stringContaining('in its place') });
 });
 
 /** Redis loses the re-aggregation queue's keys (as when it restarts empty): BullMQ numbers its jobs from 1 again. */

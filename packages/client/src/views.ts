@@ -192,7 +192,7 @@ export const reaggregationRunSchema = z.strictObject({
 export const reaggregationRecordSchema = reaggregationRunSchema.omit({ runId: true }).extend({
   id: z.string().meta({ description: "The run's own id" }),
   state: z.enum([...reaggregationRunSchema.shape.state.options, 'lost']).meta({
-    description: "The queue's state while it waits or runs, then `completed` or `failed`; `unknown` while Redis does not answer (or it lost a run under way); `lost` when the queue answered that it has no job for a run that never started (Redis lost its keys)",
+    description: "The queue's state while it waits or runs, then `completed` or `failed`; `unknown` while Redis does not answer; `lost` when the queue answered that it has no job for a run not ended (Redis lost its keys, before the run started or while it ran)",
   }),
   note: z.string().optional().meta({ description: 'For a lost run: what became of it (Chorus starts a run of every subject again by itself; one of the unretired subjects must be asked for again, unless a later run answers it)' }),
   replacedBy: z.string().nullable().optional().meta({

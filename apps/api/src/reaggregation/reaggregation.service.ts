@@ -25,7 +25,7 @@ interface RunRow {
   failedReason: string | null;
 }
 
-/** A run the queue lost before it started, and the run started after it was asked for that answers it, if any. */
+/** A run the queue lost (before it started, or while it ran), and the run started after it was asked for that answers it, if any. */
 interface LostRun {
   scope: RunRow['scope'];
   replacedBy: string | null;
@@ -163,7 +163,7 @@ export class ReaggregationService {
     const names = await this.requesterNames(all);
     const asked = new Map<RunRow, ReaggregationRun | undefined>();
     for (const row of all) asked.set(row, row.outcome ? undefined : await queue.run(row, live));
-    const lost = await this.lostRuns(workflowId, rows.filter((row) => !row.outcome && !row.startedAt && !asked.get(row) && queue.answered && !this.behindActive(row, live)));
+    const lost = await this.lostRuns(workflowId, rows.filter((row) => !row.outcome && !asked.get(row) && queue.answered && !this.behindActive(row, live)));
     return all.map((row) => this.record(workflowId, row, names, asked.get(row), lost.get(row.id)));
   }
 
@@ -173,9 +173,11 @@ export class ReaggregationService {
   }
 
   /**
-   * Of the recorded runs the queue answered it has no job for, those that never started, read again now that the queue
-   * was asked (one the worker started meanwhile is not lost): the queue lost their jobs (Redis lost its keys). Each with the first run started after it was asked
-   * for that covers its subjects (of every subject, or of its own scope).
+   * Of the recorded runs the queue answered it has no job for, those still unfinished when read again now that the
+   * queue was asked (one the worker started or ended since is not lost): the queue lost their jobs (Redis lost its
+   * keys), before they started or while they ran (a job keeps its place in the queue until its run's end is recorded).
+   * Each with the first run started after it was asked for that covers its subjects (of every subject, or of its own
+   * scope).
    */
   private async lostRuns(workflowId: string, absent: RunRow[]): Promise<Map<string, LostRun>> {
     if (!absent.length) return new Map();
@@ -183,8 +185,9 @@ export class ReaggregationService {
       `SELECT lost.id, lost.scope,
          (SELECT later.id FROM reaggregation_runs later WHERE later.workflow_id = lost.workflow_id AND later.scope IN ('all', lost.scope)
             AND later.started_at IS NOT NULL AND later.requested_at > lost.requested_at ORDER BY later.requested_at LIMIT 1) AS "replacedBy"
-       FROM reaggregation_runs lost WHERE lost.workflow_id = $1 AND lost.id = ANY($2::varchar[]) AND lost.started_at IS NULL AND lost.outcome IS NULL`,
-      [workflowId, absent.map((row) => row.id)],
+       FROM reaggregation_runs lost WHERE lost.workflow_id = $1 AND lost.id = ANY($2::varchar[]) AND lost.outcome IS NULL
+         AND (lost.started_at IS NULL OR lost.id = ANY($3::varchar[]))`,
+      [workflowId, absent.map((row) => row.id), absent.filter((row) => row.startedAt).map((row) => row.id)],
     );
     return new Map(rows.map(({ id, ...lost }) => [id, lost]));
   }
