@@ -481,12 +481,13 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       { width: 375, height: 740 },
     );
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
-    /** One finger moved 150 px to the left over `selector`, as the browser reports it. */
-    const swipeLeft = async (selector: string) => {
+    /** One finger moved 150 px to the left (and `down` px down) over `selector`, as the browser reports it. */
+    const swipeLeft = async (selector: string, down = 0) => {
       const box = (await page.locator(selector).boundingBox())!;
-      const at = { pointerType: 'touch', pointerId: 7, isPrimary: true, bubbles: true, clientY: box.y + box.height / 2 };
-      await page.locator(selector).dispatchEvent('pointerdown', { ...at, clientX: box.x + box.width - 20 });
-      await page.locator(selector).dispatchEvent('pointerup', { ...at, clientX: box.x + box.width - 170 });
+      const at = { pointerType: 'touch', pointerId: 7, isPrimary: true, bubbles: true };
+      const clientY = box.y + box.height / 2;
+      await page.locator(selector).dispatchEvent('pointerdown', { ...at, clientY, clientX: box.x + box.width - 20 });
+      await page.locator(selector).dispatchEvent('pointerup', { ...at, clientY: clientY + down, clientX: box.x + box.width - 170 });
     };
     const stored = async () => (await suite.stack.db.query('SELECT annotations FROM classifications WHERE workflow_id = $1 ORDER BY created_at', [workflow.id])).rows.map((row) => row.annotations);
 
@@ -504,9 +505,16 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await about.locator('summary').click();
     expect(await about.locator('dl > div').evaluateAll((rows) => rows.map((row) => [row.querySelector('dt')?.textContent, row.querySelector('dd')?.textContent]))).toEqual([['newspaper', 'The Leeds Echo']]);
     expect(await about.locator('dl').isVisible()).toBe(true);
+    // A thumb scrolling loosely (150 px across, 60 down) answers nothing.
+    await swipeLeft('.subject-text', 60);
+    await page.waitForTimeout(500);
+    expect(await stored()).toHaveLength(1);
     await swipeLeft('.subject-text');
     for (let i = 0; i < 50 && (await stored()).length < 2; i += 1) await page.waitForTimeout(100);
     expect(await stored()).toEqual([[{ task: 'T0', value: 'yes' }], [{ task: 'T0', value: 'no' }]]);
+    // Which answer the swipe gave is shown, and said.
+    await page.getByTestId('notice').getByText('Your swipe answered “No”: classification submitted').waitFor();
+    expect(await page.getByTestId('announcer').textContent()).toContain('Your swipe answered “No”: classification submitted');
     await page.close();
   });
 });

@@ -22,6 +22,8 @@ export interface Submission {
   annotations: Annotation[];
   startedAt: string;
   idempotencyKey: string;
+  /** The label of the answer a swipe gave, when a swipe sent it: the volunteer is told which. */
+  swiped?: string;
 }
 
 interface Props {
@@ -36,6 +38,8 @@ interface Props {
 
 /** A horizontal swipe at least this long (CSS px) answers a two-answer single task. */
 const SWIPE_DISTANCE = 80;
+/** How many times its upward or downward move a swipe's sideways move must be: a loose thumb scrolling answers nothing. */
+const SWIPE_STEEPNESS = 3;
 
 function valueFor(task: Task | undefined, values: Record<string, unknown>, key: string): unknown {
   return key in values ? values[key] : task ? initialValueOf(task) : undefined;
@@ -125,7 +129,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     onProblem(null);
   };
 
-  async function proceed(override?: { value: unknown }) {
+  async function proceed(override?: { value: unknown; swiped?: string }) {
     if (busy.current) return;
     onProblem(null);
     setAnswerProblem(null);
@@ -174,7 +178,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     }
     busy.current = true;
     setSubmitting(true);
-    const stored = await onSubmit({ subject, workflowVersion: workflow.version, annotations: checked.value, startedAt, idempotencyKey });
+    const stored = await onSubmit({ subject, workflowVersion: workflow.version, annotations: checked.value, startedAt, idempotencyKey, swiped: override?.swiped });
     // On success this component is replaced by the next subject; on failure the volunteer can try again.
     if (stored) clearDraft(storageKey);
     else {
@@ -248,10 +252,10 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     if (!start || !swipeAnswers || start.pointer !== event.pointerId) return;
     const dx = event.clientX - start.x;
     const dy = event.clientY - start.y;
-    if (Math.abs(dx) < SWIPE_DISTANCE || Math.abs(dx) < 2 * Math.abs(dy)) return;
+    if (Math.abs(dx) < SWIPE_DISTANCE || Math.abs(dx) < SWIPE_STEEPNESS * Math.abs(dy)) return;
     const answer = dx > 0 ? swipeAnswers[0] : swipeAnswers[1];
     setValue(answer.value);
-    void proceed({ value: answer.value });
+    void proceed({ value: answer.value, swiped: answer.label });
   };
 
   const backToTask = () => {

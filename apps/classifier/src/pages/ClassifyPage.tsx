@@ -193,7 +193,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const flushOutbox = sender.flush;
 
   const submit = useCallback(
-    async ({ subject, workflowVersion, annotations, startedAt, idempotencyKey }: Submission): Promise<boolean> => {
+    async ({ subject, workflowVersion, annotations, startedAt, idempotencyKey, swiped }: Submission): Promise<boolean> => {
       setProblem(null);
       setNotice(null);
       setLastAnswer(null);
@@ -227,7 +227,10 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         const stored = await withTimeout(client.classify(input, idempotencyKey), ON_SCREEN_SUBMIT_MS);
         // Researchers published a new version: the next subjects are shown under it, not only those of the next batch.
         if (stored.currentVersion && stored.currentVersion > (workflowRef.current?.version ?? 0)) void client.getWorkflow(workflowId).then(commitWorkflow, () => {});
-        saidOnNext.current = { said: t('classify.submitted') };
+        // A swipe answers without a button pressed: which answer it gave is said, and shown until the next answer.
+        const said = swiped === undefined ? t('classify.submitted') : t('classify.submittedBySwipe', { answer: swiped });
+        saidOnNext.current = { said };
+        if (swiped !== undefined) setNotice(said);
         // The server answers again: a busy spell later is a new one, announced, and waited for from the start.
         passingFailures.current = 0;
         lastPassing.current = null;
