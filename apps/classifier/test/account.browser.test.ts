@@ -279,6 +279,8 @@ describe('classifier in a browser: accounts', () => {
     await page.getByRole('button', { name: 'Discard it and sign out' }).click();
     await page.getByTestId('account-status').filter({ hasText: 'signed out' }).waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('account-status').textContent()).toContain('1 answer you gave, which could not be sent, was discarded.');
+    // The server was not told: the volunteer learns that the sign-in is not ended, and how to end it.
+    expect(await page.getByTestId('account-status').textContent()).toContain('use “Sign out everywhere” on your account page');
     expect(await outboxOf(page, workflowId)).toEqual([]);
     expect(await storedText(page)).not.toContain(account.token);
     await suite.context.setOffline(false);
@@ -296,6 +298,7 @@ describe('classifier in a browser: accounts', () => {
     await second.page.locator('[data-testid="account-nav"] button', { hasText: 'Sign out' }).click();
     await second.page.locator('[data-account-link="sign-in"]').waitFor({ timeout: 15_000 });
     expect(await second.page.getByTestId('account-status').textContent()).toContain('You have signed out on this device (your other devices stay signed in). You can go on classifying as a guest.');
+    expect(await second.page.getByTestId('account-status').textContent()).not.toContain('Sign out everywhere');
     await until(async () => (await accountNow(again.token)) === 401, 'the token is refused');
     expect(await accountNow(phone.token)).toBe(200);
     expect(await storedText(second.page)).not.toContain(again.token);

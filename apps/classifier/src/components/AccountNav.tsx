@@ -74,11 +74,10 @@ export function AccountNav({ path }: { path: string }) {
   const finishSignOut = async (choice: 'keep' | 'discard') => {
     setSigningOut(true);
     setWaiting(0);
-    const { kept, discarded } = await signOut(choice);
+    const { kept, discarded, ended } = await signOut(choice);
     setSigningOut(false);
-    if (kept > 0) showAccountNotice(t('account.signedOutWaiting', { count: kept }));
-    else if (discarded > 0) showAccountNotice(t('account.signedOutDiscarded', { count: discarded }));
-    else showAccountNotice(t('account.signedOut'));
+    const said = kept > 0 ? t('account.signedOutWaiting', { count: kept }) : discarded > 0 ? t('account.signedOutDiscarded', { count: discarded }) : t('account.signedOut');
+    showAccountNotice(ended ? said : `${said} ${t('account.signOutNotConfirmed')}`);
     setFocusSignIn(true);
   };
 

@@ -213,15 +213,17 @@ export function answersWaitingBeforeSignOut(): Promise<number> {
  * copied from it, no longer works; the account's other devices stay signed in: "Sign out everywhere", on the account's
  * page, ends them too), and this device forgets it. The account's answers still waiting here are kept for its
  * next sign-in on this device, without its token, or discarded, as the volunteer chose (`answersWaitingBeforeSignOut`
- * told them how many). Answers how many were kept and how many discarded.
+ * told them how many). Answers how many were kept and how many discarded, and whether the server ended the session
+ * (not reached, offline say: the token is forgotten here all the same, and ends when it expires, or with a sign-out
+ * everywhere; the volunteer is told).
  */
-export async function signOut(waiting: 'keep' | 'discard' = 'keep'): Promise<{ kept: number; discarded: number }> {
+export async function signOut(waiting: 'keep' | 'discard' = 'keep'): Promise<{ kept: number; discarded: number; ended: boolean }> {
   const owner = session.owner();
   const { kept, discarded } = await leaveAnswers(owner, waiting);
-  // Not reached (offline): the token is forgotten here all the same, and ends when it expires, or with another sign-out.
-  if (owner && session.current().kind === 'registered') await session.client.signOut().catch(() => undefined);
+  const registered = owner !== null && session.current().kind === 'registered';
+  const ended = registered ? await session.client.signOut().then(() => true, () => false) : true;
   leaveThisDevice();
-  return { kept, discarded };
+  return { kept, discarded, ended };
 }
 
 /** The account's answers waiting here, on signing out: kept without its token for its next sign-in here, or discarded. */
