@@ -43,9 +43,13 @@ export const recordDepartures = (gone: string) => `INSERT INTO subject_workflow_
 /**
  * The change that marks hot rows `st` put in the aggregation outbox by anything but a submit (an unretirement, a set
  * linked again) as owed an aggregation of their answers, as a submit's row is until the worker has it: until then the
- * queue does not serve one whose rule could retire it now (`PICKABLE` in the API).
+ * queue does not serve one whose rule could retire it now (`PICKABLE` in the API). Every answer it counts now was
+ * given while it was open, so all are judged (`judged_count`) together by the rule it comes back under: it retires by
+ * the last of them if they meet it, never by an earlier one, which would take the later ones for answers given after
+ * its retirement (a subject retired by its third answer under `count: 3`, its rule then made an agreement met by two).
  */
-export const OWE_AGGREGATION = 'aggregated_count = CASE WHEN st.classification_count > 0 THEN least(st.aggregated_count, st.classification_count - 1) ELSE st.aggregated_count END';
+export const OWE_AGGREGATION = `aggregated_count = CASE WHEN st.classification_count > 0 THEN least(st.aggregated_count, st.classification_count - 1) ELSE st.aggregated_count END,
+  judged_count = st.counted_count`;
 
 /**
  * Gives the subjects that `joining` selects (parameters `parameters`; columns workflow_id, subject_id, gold_standard,
