@@ -43,13 +43,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,favourites,routed_into,routed_out_of,workflow_version,left_workflow_at,updated_at,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,favourites,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,1,0,,,1,,\\d{4}-[^,]+Z,no,1,1,plurality-vote,1,,"{""counts"":{""no"":1},.*}"$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,${retiringClassificationId},1,1,0,,,1,false,,\\d{4}-[^,]+Z,no,1,1,plurality-vote,1,,"{""counts"":{""no"":1},.*}"$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,0,0,,,,,\d{4}-[^,]+Z,,,0,,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,0,0,,,,false,,\d{4}-[^,]+Z,,,0,,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -244,7 +244,7 @@ describe('consensus export', () => {
     expect((await rows(leaving)).map((row) => row.external_id)).toEqual(['plain']);
   });
 
-  it('gives no row again, with nothing in it changed, when a set of retired subjects is unlinked and linked again', async () => {
+  it('gives again the row of a retired subject whose set is unlinked, saying it left with its retirement kept, and once more when linked again', async () => {
     const project = await stack.client.createProject({ title: `Relinked ${randomUUID().slice(0, 6)}`, status: 'live' });
     const [set, empty] = [await stack.client.createSubjectSet(project.id, { name: 'Set' }), await stack.client.createSubjectSet(project.id, { name: 'Empty' })];
     await stack.client.addSubjects(set.id, [{ externalId: 'retired', locations: [{ type: 'text', text: 'One' }] }]);
@@ -263,15 +263,16 @@ describe('consensus export', () => {
     for (let i = 0; i < 100 && (await stack.client.stats(id)).retired < 1; i++) await new Promise((r) => setTimeout(r, 50));
     // Complete, it is re-aggregated whole once (a `bayes` task): its row changes then, not again below.
     await until(async () => (await stack.client.reaggregations(id)).runs.some((run) => run.finishedAt), 'the run on completion to end');
-    const rows = async (since: string) => (await stack.client.consensus(id, 'ndjson', since)).split('\n').filter(Boolean);
-    const before = new Date().toISOString();
+    const rows = async (since: string) => (await stack.client.consensus(id, 'ndjson', since)).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const retired = { external_id: 'retired', retired: true, retirement_reason: 'count', T0_answer: 'yes' };
+    const before = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
     await stack.client.updateWorkflow(id, { ...definition, subjectSetIds: [empty.id] });
-    expect(await rows(before)).toEqual([]);
+    expect(await rows(before)).toEqual([expect.objectContaining({ ...retired, left_workflow: true })]);
+    const unlinked = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
     await stack.client.updateWorkflow(id, { ...definition, subjectSetIds: [set.id] });
     // Linked again, it is owed an aggregation (its rule may have changed meanwhile), which finds nothing to change.
     await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'the aggregation it is owed');
-    expect(await rows(before)).toEqual([]);
-    expect(JSON.parse((await stack.client.consensus(id, 'ndjson')).trim())).toMatchObject({ external_id: 'retired', retirement_reason: 'count', T0_answer: 'yes' });
+    expect(await rows(unlinked)).toEqual([expect.objectContaining({ ...retired, left_workflow: false })]);
   });
 
   it('gives a since= download a tombstone for each subject that left the workflow unclassified, its set unlinked or itself taken out, and none to a full download', async () => {
@@ -358,7 +359,7 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,left_workflow_at,updated_at,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result$/);
+    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });

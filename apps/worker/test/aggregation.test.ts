@@ -166,6 +166,30 @@ describe('aggregation', () => {
     }
   });
 
+  it('judges every answer counted before an unretirement at once under the new rule, never flagging one given before the subject retired', async () => {
+    const yesNo = { T0: { type: 'single' as const, question: 'Q', algorithm: 'vote' as const, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
+    // Met by all three (2 of 3 agree) under 0.6; under 0.7 only by the first two, which would leave the third out.
+    for (const threshold of [0.6, 0.7]) {
+      const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: `count then ${threshold}` }]);
+      const ids = [];
+      for (const value of ['yes', 'yes', 'no']) ids.push(await classify(workflowId, subjectId!, value));
+      const worker = (await stack.startWorker()).get(AggregationService);
+      try {
+        expect(await worker.aggregateSubject(workflowId, subjectId!)).toBe('retired'); // by the third, under count 3
+        await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: { rule: 'agreement', task: 'T0', minimum: 2, threshold, maximum: 5 } });
+        expect(await stack.client.unretireSubjects(workflowId, { subjectIds: [subjectId!], reason: 'let the new rule decide' })).toEqual({ unretired: 1, ruleReapplied: 1 });
+        await worker.aggregateSubject(workflowId, subjectId!);
+      } finally {
+        await stack.stopWorker();
+      }
+      const { status, consensus } = await state(workflowId, subjectId!);
+      if (threshold === 0.6) expect(status).toMatchObject({ retirement_reason: 'agreement', retired_by_classification_id: ids[2], retired: true });
+      else expect(status).toMatchObject({ retired: false });
+      expect(consensus).toEqual([{ task: 'T0', answer: 'yes', agreement: 2 / 3, votes: 3, algorithm: 'plurality-vote' }]);
+      expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE subject_id = $1 AND after_retirement', [subjectId])).rows[0].n).toBe(0);
+    }
+  });
+
   it('reports a subject that is not in the workflow as missing', async () => {
     const service = (await stack.startWorker()).get(AggregationService);
     expect(await service.aggregateSubject(randomUUID(), randomUUID())).toBe('missing');

@@ -54,6 +54,21 @@ async function chained(snippets: string[], uploaded: string[], count: number, ef
   return { screen: screen.id, transcribe: transcribe.id, ads: ads!.id, notAds: notAds!.id, idOf, definition };
 }
 
+/**
+ * Screening over "weak" (2 of 3 say yes) and "strong" (3 of 3), its effect putting "yes" (agreement 0.5 at least) into
+ * Ads, which Transcribe serves: both are routed there; `downloaded` gives Transcribe's consensus download.
+ */
+async function weakAndStrongInAds() {
+  const chain = await chained(['weak', 'strong'], [], 3, (sets) => [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, addToSubjectSet: sets.ads }]);
+  for (const [name, values] of [['weak', ['yes', 'yes', 'no']], ['strong', ['yes', 'yes', 'yes']]] as const) {
+    for (const value of values) await answer(chain.screen, 1, chain.idOf[name]!, value);
+  }
+  await until(async () => (await members(chain.ads)).length === 2, 'the effect');
+  const downloaded = async (since?: string) =>
+    (await stack.client.request<Record<string, unknown>[]>('GET', `/workflows/${chain.transcribe}/consensus?format=json${since ? `&since=${encodeURIComponent(since)}` : ''}`)).body;
+  return { ...chain, downloaded };
+}
+
 /** What routing has made of a project's subjects: every set's members, the effects' memberships, and Transcribe's hot rows. */
 async function routingState(setIds: string[], transcribe: string) {
   const { rows: memberships } = await stack.db.query(
@@ -208,15 +223,7 @@ it('gives again in a since= consensus download the row of a subject whose routed
 });
 
 it('gives a later stage’s since= consensus download a tombstone for a subject routing took out of it unclassified, and its row instead once it is back', async () => {
-  const { screen, transcribe, ads, idOf, definition } = await chained(['weak', 'strong'], [], 3, (sets) => [
-    { when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, addToSubjectSet: sets.ads },
-  ]);
-  for (const [name, values] of [['weak', ['yes', 'yes', 'no']], ['strong', ['yes', 'yes', 'yes']]] as const) {
-    for (const value of values) await answer(screen, 1, idOf[name]!, value);
-  }
-  await until(async () => (await members(ads)).length === 2, 'the effect');
-  const downloaded = async (since?: string) =>
-    (await stack.client.request<Record<string, unknown>[]>('GET', `/workflows/${transcribe}/consensus?format=json${since ? `&since=${encodeURIComponent(since)}` : ''}`)).body;
+  const { screen, transcribe, ads, idOf, definition, downloaded } = await weakAndStrongInAds();
   const since = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
 
   // A new version's effect asks for more agreement: routing takes "weak", never answered there, out of Ads, and so out of Transcribe.
@@ -236,4 +243,24 @@ it('gives a later stage’s since= consensus download a tombstone for a subject 
   await stack.client.addSubjects(ads, [text('weak')]);
   const back = (await downloaded(since)).filter((row) => row.subject_id === idOf.weak);
   expect(back).toEqual([expect.objectContaining({ external_id: 'weak', left_workflow_at: null, retired: false })]);
+});
+
+it('says in a later stage’s consensus download that a subject it had retired left it when routing took it out, keeping its retirement and consensus', async () => {
+  const { screen, transcribe, ads, idOf, definition, downloaded } = await weakAndStrongInAds();
+  // Transcribe retires "weak" by its count.
+  for (const value of ['no', 'yes', 'yes']) await answer(transcribe, 1, idOf.weak!, value);
+  await until(async () => (await stack.client.stats(transcribe)).retired === 1, 'Transcribe’s retirement');
+  expect((await downloaded()).map(({ external_id, left_workflow }) => ({ external_id, left_workflow }))).toEqual(
+    expect.arrayContaining([{ external_id: 'weak', left_workflow: false }, { external_id: 'strong', left_workflow: false }]),
+  );
+  const since = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
+
+  // The screening effect asks for more agreement: routing takes "weak" out of Ads, and so out of Transcribe.
+  const updated = await stack.client.updateWorkflow(screen, { ...definition, effects: [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.9 }, addToSubjectSet: ads }] });
+  await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
+  expect(await members(ads)).toEqual(['strong']);
+  const left = { external_id: 'weak', left_workflow: true, retired: true, retirement_reason: 'count', T0_answer: 'yes', T0_votes: 3, left_workflow_at: null };
+  expect((await downloaded()).find((row) => row.subject_id === idOf.weak)).toMatchObject(left);
+  // A since= download gives it again: its row changed.
+  expect(await downloaded(since)).toEqual([expect.objectContaining(left)]);
 });

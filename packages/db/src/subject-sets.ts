@@ -22,14 +22,14 @@ export const keptOnlyForHold = (alias: string) => `${alias}.retirement_reason = 
 /**
  * The change that takes the hot rows `st` of subjects leaving a workflow out of every queue, keeping their row. One
  * neither retired nor classified there is kept only for a volunteer's hold (`kept_for_hold`, `keptOnlyForHold`), for
- * the reconciler. Only an open one changes in the consensus download (it retires as unlinked): a retired one's row is
- * not stamped, so that `since` does not give it again with nothing changed.
+ * the reconciler. Every one changes in the consensus download, so `since` gives it again: an open one retires as
+ * unlinked, a retired one keeps its retirement, and both say they left (`left_workflow`).
  */
 export const UNLINK = `retired_at = coalesce(st.retired_at, now()),
   retirement_reason = CASE WHEN st.retired_at IS NULL THEN '${UNLINKED}' ELSE st.retirement_reason END,
   retirement_detail = coalesce(st.retirement_detail, '{}'::jsonb) || '{"unlinked": true}'::jsonb,
   kept_for_hold = st.retired_at IS NULL AND st.classification_count = 0,
-  updated_at = CASE WHEN st.retired_at IS NULL THEN now() ELSE st.updated_at END`;
+  updated_at = now()`;
 
 /**
  * Records that the hot rows `gone` (a `DELETE … RETURNING workflow_id, subject_id`, or any query of those columns) left
@@ -43,9 +43,13 @@ export const recordDepartures = (gone: string) => `INSERT INTO subject_workflow_
 /**
  * The change that marks hot rows `st` put in the aggregation outbox by anything but a submit (an unretirement, a set
  * linked again) as owed an aggregation of their answers, as a submit's row is until the worker has it: until then the
- * queue does not serve one whose rule could retire it now (`PICKABLE` in the API).
+ * queue does not serve one whose rule could retire it now (`PICKABLE` in the API). Every answer it counts now was
+ * given while it was open, so all are judged (`judged_count`) together by the rule it comes back under: it retires by
+ * the last of them if they meet it, never by an earlier one, which would take the later ones for answers given after
+ * its retirement (a subject retired by its third answer under `count: 3`, its rule then made an agreement met by two).
  */
-export const OWE_AGGREGATION = 'aggregated_count = CASE WHEN st.classification_count > 0 THEN least(st.aggregated_count, st.classification_count - 1) ELSE st.aggregated_count END';
+export const OWE_AGGREGATION = `aggregated_count = CASE WHEN st.classification_count > 0 THEN least(st.aggregated_count, st.classification_count - 1) ELSE st.aggregated_count END,
+  judged_count = st.counted_count`;
 
 /**
  * Gives the subjects that `joining` selects (parameters `parameters`; columns workflow_id, subject_id, gold_standard,
@@ -79,8 +83,8 @@ async function rejoinUnlinked(manager: EntityManager, pairs: string, parameters:
          retirement_reason = nullif(st.retirement_reason, '${UNLINKED}'),
          retirement_detail = nullif(st.retirement_detail - 'unlinked', '{}'::jsonb),
          ${OWE_AGGREGATION},
-         -- Only one retired as unlinked changes (it is open again); the aggregation owed stamps any other it changes.
-         updated_at = CASE WHEN st.retirement_reason = '${UNLINKED}' THEN now() ELSE st.updated_at END
+         -- Every one changes in the consensus download: it no longer says it left (left_workflow).
+         updated_at = now()
        FROM (${pairs}) p(workflow_id, subject_id)
        WHERE st.workflow_id = p.workflow_id AND st.subject_id = p.subject_id AND ${isUnlinked('st')}
        RETURNING st.workflow_id, st.subject_id)

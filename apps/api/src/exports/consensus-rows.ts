@@ -41,6 +41,8 @@ export interface ConsensusRow {
   routed_out_of: string | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
   tasks: Record<string, StoredTaskConsensus>;
+  /** The subject is in no set the workflow serves: its row is kept, retired, for its consensus. */
+  left_workflow: boolean | null;
   /** A `since=` download's tombstone: when the subject left the workflow, its row gone (every other field but its ids null). */
   left_workflow_at: Date | null;
 }
@@ -71,6 +73,8 @@ export const CONSENSUS_COLUMNS = {
   routed_out_of:
     "the subject sets this workflow's effects had put the subject in and it left (a later consensus no longer met the effect, or a researcher took it out), the earliest left first, joined with ';'",
   workflow_version: "the newest workflow version any of the subject's consensus was computed with (empty before its first aggregation)",
+  left_workflow:
+    "the subject is in no subject set the workflow serves any more (taken out of its set by a researcher or by another workflow's routing, or its set unlinked or deleted): no queue serves it, and its row is kept for its answers and consensus, retired (one retired before it left keeps its retirement_reason, the others say unlinked), until it is in a set the workflow serves again; false on every other row, empty on a tombstone",
   left_workflow_at:
     "only in a since= download: when the subject left the workflow with its row (never classified there, it was taken out of the set the workflow serves, by a researcher or by routing, or its set was unlinked or deleted), a row with nothing else but subject_id, external_id (empty for a subject deleted with its set) and updated_at (the same moment): drop the subject's row you hold; empty on every other row",
   updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority): what since= compares (ISO 8601)",
@@ -190,6 +194,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     routed_into: row.routed_into,
     routed_out_of: row.routed_out_of,
     workflow_version: row.workflow_version,
+    left_workflow: row.left_workflow,
     left_workflow_at: null,
     updated_at: new Date(row.updated_at).toISOString(),
   };

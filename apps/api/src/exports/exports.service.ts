@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DownloadLink, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
+import { isUnlinked } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
@@ -43,7 +44,7 @@ const CONSENSUS_ROWS = `
          sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
          st.retired_by_classification_id, st.retired_under_version, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
-         coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, NULL::timestamptz AS left_workflow_at
+         coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow, NULL::timestamptz AS left_workflow_at
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
   -- The subject's sets, and when it last joined one (a row changes when its subject_set_ids do).
   LEFT JOIN LATERAL (
@@ -56,7 +57,7 @@ const CONSENSUS_ROWS = `
     AND ($3::timestamptz IS NULL OR st.updated_at >= $3 OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= $3))
   ORDER BY st.subject_id)
   UNION ALL
-  (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
+  (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;

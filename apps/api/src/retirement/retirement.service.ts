@@ -53,9 +53,10 @@ interface SubjectName {
 /**
  * The answers given to unretired subjects ($2) while they were retired count again: toward retirement, and in the
  * consensus. Every unretired subject with answers is owed an aggregation, so its rule is applied again at once: one
- * whose answers meet it retires again, whether or not answers were restored. A subject with restored answers has them
- * all judged now (`judged_count`), so that one whose answers meet its rule only with them retires at the last of them,
- * rather than at the answer it first retired with, which would leave the restored ones out again.
+ * whose answers meet it retires again, whether or not answers were restored. Restored answers are judged now
+ * (`judged_count`) with every answer counted before them (`OWE_AGGREGATION`), so that one whose answers meet its rule
+ * only with them retires at the last of them, rather than at the answer it first retired with, which would leave the
+ * restored ones out again.
  */
 const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
   WITH restored AS (
