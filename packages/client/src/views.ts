@@ -250,7 +250,7 @@ export const queuedSubjectSchema = z.strictObject({
   id,
   externalId: z.string().nullable().meta({ description: "The researchers' id of the subject (gold-standard ones too: give those ids that do not give them away)" }),
   locations: z.array(subjectLocationSchema),
-  /** Metadata whose keys do not start with `#` or `!` (hidden from volunteers, as on Zooniverse). */
+  /** Metadata whose keys do not start with `#`, `//` or `!` (hidden from volunteers, as on Zooniverse). */
   metadata: z.record(z.string(), z.unknown()),
 });
 /** The most subjects one request may name to hold again (`renew`) or give back: a page's worth and more. */

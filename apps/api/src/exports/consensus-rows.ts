@@ -7,7 +7,7 @@ import type { FlatRecord } from './export-format';
 export interface ConsensusRow {
   subject_id: string;
   external_id: string | null;
-  /** The researcher's metadata of the subject, private keys (`#`, `!`) included: downloads are for researchers. */
+  /** The researcher's metadata of the subject, private keys (`#`, `//`, `!`) included: downloads are for researchers. */
   subject_metadata: Record<string, unknown>;
   /** It has known answers: served to learn volunteers' skill (and to train them), never retired. */
   gold_standard: boolean;
@@ -49,7 +49,7 @@ export interface ConsensusRow {
 export const CONSENSUS_COLUMNS = {
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
-  subject_metadata: "the subject's metadata as one JSON cell, private keys (# or !) included",
+  subject_metadata: "the subject's metadata as one JSON cell, private keys (#, // or !) included",
   gold_standard: 'the subject has known answers, so its rule never retires it',
   training: "the subject is in the workflow's training set",
   subject_set_ids: "the subject sets it is in, oldest first, joined with ';' (GET /projects/:id/subject-sets names them)",

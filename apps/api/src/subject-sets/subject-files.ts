@@ -138,7 +138,7 @@ function csvProblem(error: CsvError, delimiter: string, lineEndingAt: (recordEnd
  * `image_alt` (what it shows, for those who cannot see it);
  * `audio_url` (`audio_url_2`, …); `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted;
  * `gold_standard_<task>` for a known answer (JSON for a list or an object); every other column is metadata (those
- * starting with `#` or `!` are for researchers only).
+ * starting with `#`, `//` or `!` are for researchers only).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { bytes: number; error?: CsvError } }[];
