@@ -167,7 +167,9 @@ export const subjectsAddedSchema = z.strictObject({
   }),
   corrected: z.int().meta({ description: 'With replaceLocations=true: subjects already in the project whose locations took the new addresses sent' }),
   subjectIds: z.array(id),
-  warnings: warningsSchema.optional().meta({ description: 'When images have no description (`alt`): how many, and how to give them one' }),
+  warnings: warningsSchema.optional().meta({
+    description: 'When images have no description (`alt`): how many, and how to give them one; for a CSV file, the column read as external_id (`subject_id`), or that it has none (sent again, its rows are added again)',
+  }),
 });
 
 /** A whole workflow's re-aggregation, run by the worker; `progress` counts subjects done of the total. */

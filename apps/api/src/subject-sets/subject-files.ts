@@ -26,6 +26,8 @@ export interface SubjectFile {
   errors: FieldError[];
   /** How the file gives an image its description (`alt`), said when images have none; none for a text corpus. */
   describing?: string;
+  /** What the upload's answer should say about how the file was read (it is stored all the same). */
+  warnings?: FieldError[];
 }
 
 /** A file that cannot be read at all: the problem names the body. */
@@ -58,12 +60,36 @@ function knownColumn(column: string): string {
 }
 
 /**
- * The header with known columns in lower case, refusing names that would overwrite one another or the records'
- * prototype, and a header without a column that makes a location (every subject needs one).
+ * Zooniverse's manifests and subject exports name a subject's own id `subject_id`: in a file without an `external_id`
+ * column, it is the external id, so that the file sent again finds its subjects rather than adding them again.
+ */
+const EXTERNAL_ID_ALIAS = 'subject_id';
+
+function withExternalIdAlias(columns: string[]): string[] {
+  const aliases = columns.filter((column) => column.toLowerCase() === EXTERNAL_ID_ALIAS);
+  if (columns.includes('external_id') || aliases.length !== 1) return columns;
+  return columns.map((column) => (column === aliases[0] ? 'external_id' : column));
+}
+
+/** What the answer to a CSV upload says about its id column: which column was read as external_id, or that none was. */
+function idColumnWarnings(header: string[], columns: string[]): FieldError[] {
+  const idColumn = columns.indexOf('external_id');
+  const written = header[idColumn]?.trim();
+  if (written && knownColumn(written) !== 'external_id') {
+    return [{ pointer: '', message: `The column "${written}" was read as external_id (as Zooniverse names a subject's id), not kept as metadata: the file sent again finds these subjects by it.` }];
+  }
+  if (idColumn >= 0) return [];
+  return [{ pointer: '', message: 'The file has no external_id column: sending it again adds every row again, as new subjects. Name the column of your own ids (a catalogue number, a file name) external_id, so that a file sent again finds its subjects.' }];
+}
+
+/**
+ * The header with known columns in lower case (`subject_id` read as `external_id` when there is none), refusing names
+ * that would overwrite one another or the records' prototype, and a header without a column that makes a location
+ * (every subject needs one).
  */
 function checkedHeader(header: string[]): string[] {
   if (header.length > MOST_COLUMNS) throw new Error(`the header has ${header.length} columns; a file may have at most ${MOST_COLUMNS}`);
-  const columns = namedColumns(header);
+  const columns = withExternalIdAlias(namedColumns(header));
   if (!columns.some((column) => LOCATION_COLUMN.test(column))) {
     throw new Error('the header has no column that gives a subject what volunteers see: name one image_url, audio_url or text (every other column is metadata)');
   }
@@ -142,6 +168,8 @@ function csvProblem(error: CsvError, delimiter: string, lineEndingAt: (recordEnd
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { bytes: number; error?: CsvError } }[];
+  let header: string[] = [];
+  let columns: string[] = [];
   const delimiter = delimiterOf(csv);
   const lineEndingAt = lineCounter(csv);
   const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter, lineEndingAt)}` });
@@ -154,7 +182,11 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     // inside a cell that does not start with one (`The 12" record`) is part of its text (`relax_quotes`).
     // One row more than a call may add is enough to refuse the file for its size (see `addSubjectsSchema`).
     rows = parse(csv, {
-      columns: checkedHeader,
+      columns: (written: string[]) => {
+        header = written;
+        columns = checkedHeader(written);
+        return columns;
+      },
       delimiter,
       bom: true,
       skip_empty_lines: true,
@@ -169,8 +201,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     if (error instanceof UnreadableSubjectFile) throw error;
     throw unreadable(error as CsvError);
   }
-  const columns = rows[0] ? Object.keys(rows[0].record).length : 0;
-  const spilling = rows.find(({ info }) => info.error?.record?.slice(columns).some((cell) => cell.trim() !== ''));
+  const spilling = rows.find(({ info }) => info.error?.record?.slice(columns.length).some((cell) => cell.trim() !== ''));
   if (spilling) throw unreadable(spilling.info.error!);
   const errors: FieldError[] = [];
   const subjects = rows.map(({ record }, index) => {
@@ -197,6 +228,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     origin: (index) => `line ${lines[index]} of the CSV`,
     errors,
     describing: 'add an image_alt column (image_alt_2, … for the further images) saying what each shows, and upload the file again (a row with an external_id is then described, not added again)',
+    warnings: rows.length ? idColumnWarnings(header, columns) : [],
   };
 }
 
