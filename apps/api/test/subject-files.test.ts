@@ -204,8 +204,24 @@ describe('subject uploads from files', () => {
     expect(unclosed.status).toBe(422);
     expect(unclosed.body.errors).toEqual([expect.objectContaining({ pointer: '/subjects/0/locations/0/text' })]);
     // A file of blank lines has nothing to read; a JSON list is not the body's shape, and says which is.
-    expect((await upload(setId, '\n \n\n', 'text/plain')).body.errors).toEqual([{ pointer: '', message: 'has no text: send passages, each separated from the next by a blank line' }]);
+    expect((await upload(setId, '\n \n\n', 'text/plain')).body.errors).toEqual([
+      { pointer: '', message: 'has no text: send passages, each separated from the next by a blank line (or, for passages of several paragraphs, by a line --- or a form feed)' },
+    ]);
     expect((await upload(setId, '[{"locations":[]}]', 'application/json')).body.errors).toEqual([{ pointer: '', message: 'is a list: send the subjects as { "subjects": [...] }' }]);
+  });
+
+  it('reads a corpus of letters split by a line --- or a form feed there only, keeping each letter’s paragraphs together', async () => {
+    const { projectId, setId } = await newSet();
+    const letters = 'Dear Sister,\n\nI write from [[Leeds]].\n\nYour loving brother\n---\nMy dear Tom,\r\n\r\nThe harvest was poor.\n  -----  \nA third.\fA fourth,\n\non its own page.\n\f\n';
+    expect((await upload(setId, letters, 'text/plain')).body).toMatchObject({ created: 4 });
+    expect((await subjectsOf(projectId)).map((subject) => subject.locations[0])).toEqual([
+      { type: 'text', text: 'Dear Sister,\n\nI write from Leeds.\n\nYour loving brother', highlights: [[27, 32]] },
+      { type: 'text', text: 'My dear Tom,\n\nThe harvest was poor.' },
+      { type: 'text', text: 'A third.' },
+      { type: 'text', text: 'A fourth,\n\non its own page.' },
+    ]);
+    // Hyphens inside a line, or fewer than three, are text.
+    expect((await upload(setId, 'A well-known -- and --- dash\n--\nstays.', 'text/plain')).body).toMatchObject({ created: 1 });
   });
 
   it('recognises a text corpus sent again by its passages’ text, adding nothing, and keeps a passage the corpus repeats as many subjects', async () => {

@@ -295,19 +295,39 @@ function textLocation(marked: string): SubjectLocation {
   return { type: 'text', text, ...(highlights.length ? { highlights } : {}) };
 }
 
+/** A run of lines none of which is blank: a passage of a corpus without separators. */
+const BETWEEN_BLANK_LINES = /[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*/g;
 /**
- * A plain-text corpus: each passage, separated from the next by a blank line, becomes a text subject. A word marked
- * `[[like this]]` is highlighted (the brackets are dropped), e.g. the word a close-reading task asks about.
+ * A line of three or more hyphens alone, or a form feed (a page break): a corpus that has one is split there only,
+ * so that a passage of several paragraphs (a letter) stays one subject, and no form feed reaches volunteers.
+ */
+const PASSAGE_SEPARATOR = /^[ \t]*-{3,}[ \t]*$|\f/gm;
+
+function* passagesWritten(corpus: string): Generator<string> {
+  const text = corpus.replace(/\r\n?/g, '\n');
+  if (text.search(PASSAGE_SEPARATOR) >= 0) {
+    yield* text.split(PASSAGE_SEPARATOR);
+    return;
+  }
+  for (const passage of text.matchAll(BETWEEN_BLANK_LINES)) yield passage[0];
+}
+
+/**
+ * A plain-text corpus: each passage, separated from the next by a blank line (or, in a corpus that has one, by a line
+ * `---` or a form feed), becomes a text subject. A word marked `[[like this]]` is highlighted (the brackets are
+ * dropped), e.g. the word a close-reading task asks about.
  */
 export function subjectsFromText(corpus: string): SubjectFile {
   const passages: string[] = [];
   // Read no further than one passage more than a call may add, which is enough to refuse the file for its size.
-  for (const passage of corpus.replace(/\r\n?/g, '\n').matchAll(/[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*/g)) {
-    const text = passage[0].trim();
+  for (const passage of passagesWritten(corpus)) {
+    const text = passage.trim();
     if (text) passages.push(text);
     if (passages.length > MAX_SUBJECTS_PER_CALL) break;
   }
-  if (!passages.length) throw new UnreadableSubjectFile({ pointer: '', message: 'has no text: send passages, each separated from the next by a blank line' });
+  if (!passages.length) {
+    throw new UnreadableSubjectFile({ pointer: '', message: 'has no text: send passages, each separated from the next by a blank line (or, for passages of several paragraphs, by a line --- or a form feed)' });
+  }
   const subjects = passages.map((passage, index): SubjectInput => ({ locations: [textLocation(passage)], metadata: { passage: index + 1 } }));
   return { subjects, contentKeys: contentKeysOf(passages), origin: (index) => `passage ${index + 1} of the text`, errors: [] };
 }

@@ -13,7 +13,7 @@ export const SUBJECT_FILE_TYPES: Record<string, { read: (body: string) => Subjec
   'text/csv': { read: subjectsFromCsv, description: 'A header row, then a subject per row (UTF-8), cells separated by commas, semicolons or tabs.' },
   'text/tab-separated-values': { read: subjectsFromCsv, description: 'A CSV file by another name, as some tools label them.' },
   'application/vnd.ms-excel': { read: subjectsFromCsv, description: 'A CSV file as Excel labels it on Windows.' },
-  'text/plain': { read: subjectsFromText, description: 'A text corpus: passages separated by a blank line, [[word]] highlighted (UTF-8).' },
+  'text/plain': { read: subjectsFromText, description: 'A text corpus: passages separated by a blank line (or, in one that has them, by lines --- or form feeds), [[word]] highlighted (UTF-8).' },
 };
 
 /** The valid subjects of an upload, and how to refuse it for what only the database can tell. */
