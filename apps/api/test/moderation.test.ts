@@ -116,6 +116,18 @@ describe('reported subjects, for moderators', () => {
     expect(retired[0].n).toBe(2);
     // Researchers retire any subject, as before.
     expect(await team.scientist.client.retireSubjects(team.workflowId, { subjectIds: [team.subjects.c!], reason: 'Out of scope' })).toEqual({ retired: 1 });
+
+    // The consensus download says who retired each by hand, and in which role: a moderator's take-down, or a researcher's decision.
+    const retiredBy = async () =>
+      Object.fromEntries(
+        (await stack.client.consensus(team.workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.external_id, [row.retired_by, row.retired_by_role, row.retirement_note]]),
+      );
+    expect(await retiredBy()).toEqual({ a: [team.moderator.id, 'moderator', 'A name and address'], b: [team.moderator.id, 'moderator', 'Reported'], c: [team.scientist.id, 'scientist', 'Out of scope'] });
+    // The role they had then, kept with the retirement; for one from before it was kept, the member's role now.
+    await stack.db.query("UPDATE project_members SET role = 'collaborator' WHERE user_id = $1 AND project_id = $2", [team.scientist.id, team.projectId]);
+    expect((await retiredBy()).c).toEqual([team.scientist.id, 'scientist', 'Out of scope']);
+    await stack.db.query("UPDATE subject_workflow_status SET retirement_detail = retirement_detail - 'role' WHERE workflow_id = $1", [team.workflowId]);
+    expect((await retiredBy()).c).toEqual([team.scientist.id, 'collaborator', 'Out of scope']);
   });
 });
 

@@ -117,6 +117,38 @@ describe('subject uploads from files', () => {
     expect(twice.body.errors).toEqual([{ pointer: '', message: expect.stringContaining('the columns "image_url" and "Image_URL" both name image_url') }]);
   });
 
+  it('reads a Zooniverse manifest: subject_id is the external id when there is none, so the file sent again adds nothing; image_url_N in column order', async () => {
+    const { projectId, setId } = await newSet();
+    const manifest = [
+      'subject_id,#filename,//note,image_url_1,image_url_3,date',
+      '1001,p1.jpg,donor,https://example.org/p1.jpg,https://example.org/p1b.jpg,1851-03-04',
+      '1002,p2.jpg,,https://example.org/p2.jpg,,1851-03-05',
+    ].join('\n');
+    const first = await upload(setId, manifest, 'text/csv');
+    expect(first).toMatchObject({ status: 201, body: { created: 2, existing: 0 } });
+    expect(first.body.warnings).toEqual([
+      { pointer: '', message: 'The column "subject_id" was read as external_id (as Zooniverse names a subject\'s id), not kept as metadata: the file sent again finds these subjects by it.' },
+      { pointer: '/subjects', message: expect.stringContaining('3 images have no description') },
+    ]);
+    // A retry after a timeout, or the file sent again: nothing is added.
+    expect(await upload(setId, manifest, 'text/csv')).toMatchObject({ status: 201, body: { created: 0, existing: 2 } });
+    expect(await subjectsOf(projectId)).toEqual([
+      {
+        external_id: '1001',
+        locations: [{ type: 'image', url: 'https://example.org/p1.jpg' }, { type: 'image', url: 'https://example.org/p1b.jpg' }],
+        metadata: { '#filename': 'p1.jpg', '//note': 'donor', date: '1851-03-04' },
+        gold_standard: null,
+      },
+      { external_id: '1002', locations: [{ type: 'image', url: 'https://example.org/p2.jpg' }], metadata: { '#filename': 'p2.jpg', date: '1851-03-05' }, gold_standard: null },
+    ]);
+    // Beside an external_id column, subject_id is metadata (Zooniverse's id, say); without either, the answer says a file sent again adds its rows again.
+    const both = await upload(setId, 'external_id,Subject_ID,text\nx1,99,Hello\n', 'text/csv');
+    expect(both.body.warnings).toBeUndefined();
+    const noId = await upload(setId, 'text,date\nHello again,1851\n', 'text/csv');
+    expect(noId.body.warnings).toEqual([{ pointer: '', message: expect.stringMatching(/^The file has no external_id column: sending it again adds every row again, as new subjects\./) }]);
+    expect((await stack.db.query("SELECT metadata FROM subjects WHERE project_id = $1 AND external_id = 'x1'", [projectId])).rows[0].metadata).toEqual({ Subject_ID: '99' });
+  });
+
   it('reads gold standards given as JSON, and refuses what it cannot read faithfully: repeated columns, a service without its image, text that is not UTF-8', async () => {
     const { projectId, setId } = await newSet();
     const gold = await upload(setId, 'external_id,text,gold_standard_T0,gold_standard_T1\ng1,Hi,yes,"[""horse"",""coach""]"\n', 'text/csv');
@@ -172,8 +204,24 @@ describe('subject uploads from files', () => {
     expect(unclosed.status).toBe(422);
     expect(unclosed.body.errors).toEqual([expect.objectContaining({ pointer: '/subjects/0/locations/0/text' })]);
     // A file of blank lines has nothing to read; a JSON list is not the body's shape, and says which is.
-    expect((await upload(setId, '\n \n\n', 'text/plain')).body.errors).toEqual([{ pointer: '', message: 'has no text: send passages, each separated from the next by a blank line' }]);
+    expect((await upload(setId, '\n \n\n', 'text/plain')).body.errors).toEqual([
+      { pointer: '', message: 'has no text: send passages, each separated from the next by a blank line (or, for passages of several paragraphs, by a line --- or a form feed)' },
+    ]);
     expect((await upload(setId, '[{"locations":[]}]', 'application/json')).body.errors).toEqual([{ pointer: '', message: 'is a list: send the subjects as { "subjects": [...] }' }]);
+  });
+
+  it('reads a corpus of letters split by a line --- or a form feed there only, keeping each letter’s paragraphs together', async () => {
+    const { projectId, setId } = await newSet();
+    const letters = 'Dear Sister,\n\nI write from [[Leeds]].\n\nYour loving brother\n---\nMy dear Tom,\r\n\r\nThe harvest was poor.\n  -----  \nA third.\fA fourth,\n\non its own page.\n\f\n';
+    expect((await upload(setId, letters, 'text/plain')).body).toMatchObject({ created: 4 });
+    expect((await subjectsOf(projectId)).map((subject) => subject.locations[0])).toEqual([
+      { type: 'text', text: 'Dear Sister,\n\nI write from Leeds.\n\nYour loving brother', highlights: [[27, 32]] },
+      { type: 'text', text: 'My dear Tom,\n\nThe harvest was poor.' },
+      { type: 'text', text: 'A third.' },
+      { type: 'text', text: 'A fourth,\n\non its own page.' },
+    ]);
+    // Hyphens inside a line, or fewer than three, are text.
+    expect((await upload(setId, 'A well-known -- and --- dash\n--\nstays.', 'text/plain')).body).toMatchObject({ created: 1 });
   });
 
   it('recognises a text corpus sent again by its passages’ text, adding nothing, and keeps a passage the corpus repeats as many subjects', async () => {

@@ -115,11 +115,12 @@ describe('subject upload', () => {
       subjectSetIds: [set.id],
     });
     await stack.client.activateWorkflow(workflow.id);
-    await stack.client.addSubjects(set.id, [text('late', { page: 3, '#truth': 'a', '!internal': true })]);
+    await stack.client.addSubjects(set.id, [text('late', { page: 3, '#truth': 'a', '!internal': true, '//note': 'from the donor, not to be shown', 'a//b': 'shown' })]);
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     const queue = await volunteer.queue(workflow.id);
     expect(queue.subjects).toHaveLength(1);
-    expect(queue.subjects[0]).toMatchObject({ externalId: 'late', metadata: { page: 3 } });
+    expect(queue.subjects[0]).toMatchObject({ externalId: 'late' });
+    expect(queue.subjects[0]!.metadata).toEqual({ page: 3, 'a//b': 'shown' }); // only the prefixes hide, not a // inside a key
     expect(await stack.client.stats(workflow.id)).toMatchObject({ subjects: 1, retired: 0 });
   });
 });

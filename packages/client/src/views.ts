@@ -167,7 +167,9 @@ export const subjectsAddedSchema = z.strictObject({
   }),
   corrected: z.int().meta({ description: 'With replaceLocations=true: subjects already in the project whose locations took the new addresses sent' }),
   subjectIds: z.array(id),
-  warnings: warningsSchema.optional().meta({ description: 'When images have no description (`alt`): how many, and how to give them one' }),
+  warnings: warningsSchema.optional().meta({
+    description: 'When images have no description (`alt`): how many, and how to give them one; for a CSV file, the column read as external_id (`subject_id`), or that it has none (sent again, its rows are added again)',
+  }),
 });
 
 /** A whole workflow's re-aggregation, run by the worker; `progress` counts subjects done of the total. */
@@ -250,7 +252,7 @@ export const queuedSubjectSchema = z.strictObject({
   id,
   externalId: z.string().nullable().meta({ description: "The researchers' id of the subject (gold-standard ones too: give those ids that do not give them away)" }),
   locations: z.array(subjectLocationSchema),
-  /** Metadata whose keys do not start with `#` or `!` (hidden from volunteers, as on Zooniverse). */
+  /** Metadata whose keys do not start with `#`, `//` or `!` (hidden from volunteers, as on Zooniverse). */
   metadata: z.record(z.string(), z.unknown()),
 });
 /** The most subjects one request may name to hold again (`renew`) or give back: a page's worth and more. */

@@ -68,7 +68,16 @@ export const subjectInputSchema = z.strictObject({
 });
 export type SubjectInput = z.input<typeof subjectInputSchema>;
 
-/** Metadata keys starting with `#` or `!` are for researchers only and never reach volunteers. */
+/**
+ * Metadata keys starting with one of these are for researchers only and never reach volunteers: Zooniverse's private
+ * prefixes `#` and `//`, and its `!` (kept out of its classifier; Chorus has no other place that would show it).
+ */
+export const PRIVATE_METADATA_PREFIXES = ['#', '//', '!'] as const;
+
+function isPrivateMetadataKey(key: string): boolean {
+  return PRIVATE_METADATA_PREFIXES.some((prefix) => key.startsWith(prefix));
+}
+
 export function publicMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(metadata).filter(([key]) => !key.startsWith('#') && !key.startsWith('!')));
+  return Object.fromEntries(Object.entries(metadata).filter(([key]) => !isPrivateMetadataKey(key)));
 }

@@ -15,7 +15,7 @@ export interface ServedSubjectRow extends SubjectRow {
 }
 
 /**
- * A subject as volunteers see it: its media, and its metadata without the keys kept from them (`#`, `!`). Every
+ * A subject as volunteers see it: its media, and its metadata without the keys kept from them (`#`, `//`, `!`). Every
  * subject alike: a field that only gold-standard subjects lacked or had would tell them apart.
  */
 export function subjectView(row: SubjectRow): QueuedSubject {

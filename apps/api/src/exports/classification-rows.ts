@@ -31,7 +31,7 @@ export const CLASSIFICATION_COLUMNS = {
   classification_id: "the classification's id",
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
-  subject_metadata: "the subject's metadata as one JSON cell, private keys (# or !) included",
+  subject_metadata: "the subject's metadata as one JSON cell, private keys (#, // or !) included",
   earlier_locations:
     "the subject's locations the volunteer was shown, as one JSON cell, when researchers have since corrected their addresses (the same content moved: PATCH /subjects/:id); empty when it was stored after the last correction, or there was none",
   user_id: "the volunteer's id",

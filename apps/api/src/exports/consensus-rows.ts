@@ -7,7 +7,7 @@ import type { FlatRecord } from './export-format';
 export interface ConsensusRow {
   subject_id: string;
   external_id: string | null;
-  /** The researcher's metadata of the subject, private keys (`#`, `!`) included: downloads are for researchers. */
+  /** The researcher's metadata of the subject, private keys (`#`, `//`, `!`) included: downloads are for researchers. */
   subject_metadata: Record<string, unknown>;
   /** It has known answers: served to learn volunteers' skill (and to train them), never retired. */
   gold_standard: boolean;
@@ -24,6 +24,9 @@ export interface ConsensusRow {
   retirement_note: string | null;
   /** Why a researcher returned it to the queue by hand, in their words, until it retires again. */
   unretirement_note: string | null;
+  /** Who retired it by hand (a user id), and in which role: a moderator's take-down, or a researcher's decision. */
+  retired_by: string | null;
+  retired_by_role: string | null;
   /** The classification whose arrival met the retirement rule; null for other retirements. */
   retired_by_classification_id: string | null;
   /** The workflow version whose retirement rule retired it; null for other retirements. */
@@ -51,7 +54,7 @@ export interface ConsensusRow {
 export const CONSENSUS_COLUMNS = {
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
-  subject_metadata: "the subject's metadata as one JSON cell, private keys (# or !) included",
+  subject_metadata: "the subject's metadata as one JSON cell, private keys (#, // or !) included",
   gold_standard: 'the subject has known answers, so its rule never retires it',
   training: "the subject is in the workflow's training set",
   subject_set_ids: "the subject sets it is in, oldest first, joined with ';' (GET /projects/:id/subject-sets names them)",
@@ -60,7 +63,10 @@ export const CONSENSUS_COLUMNS = {
   retired_at: 'when it was retired (ISO 8601)',
   retirement_reason:
     "count, agreement or posterior (the rule that retired it, as it was met then: a later recomputation with skills learned again or a new version keeps the retirement, so the row's `_agreement` or posterior may no longer meet that rule), maximum (it reached its rule's most classifications without meeting it), manual or unlinked",
-  retirement_note: "the researcher's words, for a subject retired by hand",
+  retirement_note: "the researcher's or moderator's words, for a subject retired by hand",
+  retired_by: 'for a subject retired by hand: the user id of the team member who retired it (GET /projects/:id/members names them)',
+  retired_by_role:
+    "for a subject retired by hand: that member's role when they retired it, moderator (a reported subject taken off volunteers' screens) or owner, collaborator or scientist (a researcher's decision); for one retired before Chorus kept the role, their role at the download (empty if they left the team)",
   unretirement_note: "the researcher's words, for a subject they returned to the queue by hand (until it retires again)",
   retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
   retired_under_version:
@@ -187,6 +193,8 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     retirement_reason: row.retirement_reason,
     retirement_note: row.retirement_note,
     unretirement_note: row.unretirement_note,
+    retired_by: row.retired_by,
+    retired_by_role: row.retired_by_role,
     retired_by_classification_id: row.retired_by_classification_id,
     retired_under_version: row.retired_under_version,
     classification_count: row.classification_count,

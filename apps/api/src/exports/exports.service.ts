@@ -43,6 +43,10 @@ const CONSENSUS_ROWS = `
          EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
          sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
+         CASE WHEN st.retirement_reason = 'manual' THEN st.retirement_detail->>'by' END AS retired_by,
+         -- Retirements before the role was kept with them: the member's role now, if they still are one.
+         CASE WHEN st.retirement_reason = 'manual' THEN coalesce(st.retirement_detail->>'role',
+           (SELECT pm.role FROM project_members pm JOIN workflows w ON w.project_id = pm.project_id WHERE w.id = $1 AND pm.user_id::text = st.retirement_detail->>'by')) END AS retired_by_role,
          st.retired_by_classification_id, st.retired_under_version, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
          coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow, NULL::timestamptz AS left_workflow_at
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
@@ -57,7 +61,7 @@ const CONSENSUS_ROWS = `
     AND ($3::timestamptz IS NULL OR st.updated_at >= $3 OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= $3))
   ORDER BY st.subject_id)
   UNION ALL
-  (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
+  (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;

@@ -123,7 +123,7 @@ export class RetirementService {
            WHERE ${CHOSEN} AND ${LEFT_TO_CLASSIFY} RETURNING 1)
          SELECT (SELECT count(*) FROM retired)::int AS retired, (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold,
            (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL)::int AS already`,
-        [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ reason: request.reason, by: user.id })],
+        [workflowId, chosen.ids, chosen.subjectSetId, JSON.stringify({ reason: request.reason, by: user.id, role })],
       );
     });
     // The worker looks whether the workflow completed (a whole run, for skills), as after a retirement by its rule.

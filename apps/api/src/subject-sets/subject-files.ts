@@ -26,6 +26,8 @@ export interface SubjectFile {
   errors: FieldError[];
   /** How the file gives an image its description (`alt`), said when images have none; none for a text corpus. */
   describing?: string;
+  /** What the upload's answer should say about how the file was read (it is stored all the same). */
+  warnings?: FieldError[];
 }
 
 /** A file that cannot be read at all: the problem names the body. */
@@ -58,12 +60,36 @@ function knownColumn(column: string): string {
 }
 
 /**
- * The header with known columns in lower case, refusing names that would overwrite one another or the records'
- * prototype, and a header without a column that makes a location (every subject needs one).
+ * Zooniverse's manifests and subject exports name a subject's own id `subject_id`: in a file without an `external_id`
+ * column, it is the external id, so that the file sent again finds its subjects rather than adding them again.
+ */
+const EXTERNAL_ID_ALIAS = 'subject_id';
+
+function withExternalIdAlias(columns: string[]): string[] {
+  const aliases = columns.filter((column) => column.toLowerCase() === EXTERNAL_ID_ALIAS);
+  if (columns.includes('external_id') || aliases.length !== 1) return columns;
+  return columns.map((column) => (column === aliases[0] ? 'external_id' : column));
+}
+
+/** What the answer to a CSV upload says about its id column: which column was read as external_id, or that none was. */
+function idColumnWarnings(header: string[], columns: string[]): FieldError[] {
+  const idColumn = columns.indexOf('external_id');
+  const written = header[idColumn]?.trim();
+  if (written && knownColumn(written) !== 'external_id') {
+    return [{ pointer: '', message: `The column "${written}" was read as external_id (as Zooniverse names a subject's id), not kept as metadata: the file sent again finds these subjects by it.` }];
+  }
+  if (idColumn >= 0) return [];
+  return [{ pointer: '', message: 'The file has no external_id column: sending it again adds every row again, as new subjects. Name the column of your own ids (a catalogue number, a file name) external_id, so that a file sent again finds its subjects.' }];
+}
+
+/**
+ * The header with known columns in lower case (`subject_id` read as `external_id` when there is none), refusing names
+ * that would overwrite one another or the records' prototype, and a header without a column that makes a location
+ * (every subject needs one).
  */
 function checkedHeader(header: string[]): string[] {
   if (header.length > MOST_COLUMNS) throw new Error(`the header has ${header.length} columns; a file may have at most ${MOST_COLUMNS}`);
-  const columns = namedColumns(header);
+  const columns = withExternalIdAlias(namedColumns(header));
   if (!columns.some((column) => LOCATION_COLUMN.test(column))) {
     throw new Error('the header has no column that gives a subject what volunteers see: name one image_url, audio_url or text (every other column is metadata)');
   }
@@ -138,10 +164,12 @@ function csvProblem(error: CsvError, delimiter: string, lineEndingAt: (recordEnd
  * `image_alt` (what it shows, for those who cannot see it);
  * `audio_url` (`audio_url_2`, …); `text` (`text_2`, …), in column order, a word marked `[[like this]]` highlighted;
  * `gold_standard_<task>` for a known answer (JSON for a list or an object); every other column is metadata (those
- * starting with `#` or `!` are for researchers only).
+ * starting with `#`, `//` or `!` are for researchers only).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
   let rows: { record: Record<string, string>; info: { bytes: number; error?: CsvError } }[];
+  let header: string[] = [];
+  let columns: string[] = [];
   const delimiter = delimiterOf(csv);
   const lineEndingAt = lineCounter(csv);
   const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter, lineEndingAt)}` });
@@ -154,7 +182,11 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     // inside a cell that does not start with one (`The 12" record`) is part of its text (`relax_quotes`).
     // One row more than a call may add is enough to refuse the file for its size (see `addSubjectsSchema`).
     rows = parse(csv, {
-      columns: checkedHeader,
+      columns: (written: string[]) => {
+        header = written;
+        columns = checkedHeader(written);
+        return columns;
+      },
       delimiter,
       bom: true,
       skip_empty_lines: true,
@@ -169,8 +201,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     if (error instanceof UnreadableSubjectFile) throw error;
     throw unreadable(error as CsvError);
   }
-  const columns = rows[0] ? Object.keys(rows[0].record).length : 0;
-  const spilling = rows.find(({ info }) => info.error?.record?.slice(columns).some((cell) => cell.trim() !== ''));
+  const spilling = rows.find(({ info }) => info.error?.record?.slice(columns.length).some((cell) => cell.trim() !== ''));
   if (spilling) throw unreadable(spilling.info.error!);
   const errors: FieldError[] = [];
   const subjects = rows.map(({ record }, index) => {
@@ -197,6 +228,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     origin: (index) => `line ${lines[index]} of the CSV`,
     errors,
     describing: 'add an image_alt column (image_alt_2, … for the further images) saying what each shows, and upload the file again (a row with an external_id is then described, not added again)',
+    warnings: rows.length ? idColumnWarnings(header, columns) : [],
   };
 }
 
@@ -263,19 +295,39 @@ function textLocation(marked: string): SubjectLocation {
   return { type: 'text', text, ...(highlights.length ? { highlights } : {}) };
 }
 
+/** A run of lines none of which is blank: a passage of a corpus without separators. */
+const BETWEEN_BLANK_LINES = /[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*/g;
 /**
- * A plain-text corpus: each passage, separated from the next by a blank line, becomes a text subject. A word marked
- * `[[like this]]` is highlighted (the brackets are dropped), e.g. the word a close-reading task asks about.
+ * A line of three or more hyphens alone, or a form feed (a page break): a corpus that has one is split there only,
+ * so that a passage of several paragraphs (a letter) stays one subject, and no form feed reaches volunteers.
+ */
+const PASSAGE_SEPARATOR = /^[ \t]*-{3,}[ \t]*$|\f/gm;
+
+function* passagesWritten(corpus: string): Generator<string> {
+  const text = corpus.replace(/\r\n?/g, '\n');
+  if (text.search(PASSAGE_SEPARATOR) >= 0) {
+    yield* text.split(PASSAGE_SEPARATOR);
+    return;
+  }
+  for (const passage of text.matchAll(BETWEEN_BLANK_LINES)) yield passage[0];
+}
+
+/**
+ * A plain-text corpus: each passage, separated from the next by a blank line (or, in a corpus that has one, by a line
+ * `---` or a form feed), becomes a text subject. A word marked `[[like this]]` is highlighted (the brackets are
+ * dropped), e.g. the word a close-reading task asks about.
  */
 export function subjectsFromText(corpus: string): SubjectFile {
   const passages: string[] = [];
   // Read no further than one passage more than a call may add, which is enough to refuse the file for its size.
-  for (const passage of corpus.replace(/\r\n?/g, '\n').matchAll(/[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*/g)) {
-    const text = passage[0].trim();
+  for (const passage of passagesWritten(corpus)) {
+    const text = passage.trim();
     if (text) passages.push(text);
     if (passages.length > MAX_SUBJECTS_PER_CALL) break;
   }
-  if (!passages.length) throw new UnreadableSubjectFile({ pointer: '', message: 'has no text: send passages, each separated from the next by a blank line' });
+  if (!passages.length) {
+    throw new UnreadableSubjectFile({ pointer: '', message: 'has no text: send passages, each separated from the next by a blank line (or, for passages of several paragraphs, by a line --- or a form feed)' });
+  }
   const subjects = passages.map((passage, index): SubjectInput => ({ locations: [textLocation(passage)], metadata: { passage: index + 1 } }));
   return { subjects, contentKeys: contentKeysOf(passages), origin: (index) => `passage ${index + 1} of the text`, errors: [] };
 }

@@ -85,7 +85,9 @@ export class SubjectSetsController {
     'Up to 10,000 subjects per call; a repeated externalId adds the existing subject to the set. The body may also be a IIIF ' +
       'Presentation manifest (application/json or application/ld+json: a subject per canvas), a CSV file (text/csv: a subject ' +
       'per row; columns external_id, image_url, iiif_service, image_alt, text, gold_standard_<task>, the rest metadata) or a text ' +
-      'corpus (text/plain: a subject per passage, passages separated by a blank line, [[word]] highlighted).',
+      'corpus (text/plain: a subject per passage, passages separated by a blank line, or by a line --- or a form feed in a ' +
+      'corpus that has one, [[word]] highlighted). Metadata keys ' +
+      'starting with #, // or ! are for researchers only: volunteers are never shown them.',
     {
       'application/ld+json': { type: 'object', description: 'A IIIF Presentation 2.1 or 3 manifest: a subject per canvas.' },
       ...Object.fromEntries(Object.entries(SUBJECT_FILE_TYPES).map(([type, { description }]) => [type, { type: 'string', description }])),

@@ -236,7 +236,7 @@ export class SubjectSetsService {
       const created = rows.filter((row) => row.inserted).length;
       // As stored: an image sent again without its description keeps the one it had.
       const [images, undescribed] = [sum(rows.map((row) => row.images)), sum(rows.map((row) => row.undescribed))];
-      const warnings = upload.undescribed(undescribed, images);
+      const warnings = [...upload.warnings, ...upload.undescribed(undescribed, images)];
       return {
         created,
         existing: rows.length - created,

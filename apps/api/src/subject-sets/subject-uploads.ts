@@ -13,7 +13,7 @@ export const SUBJECT_FILE_TYPES: Record<string, { read: (body: string) => Subjec
   'text/csv': { read: subjectsFromCsv, description: 'A header row, then a subject per row (UTF-8), cells separated by commas, semicolons or tabs.' },
   'text/tab-separated-values': { read: subjectsFromCsv, description: 'A CSV file by another name, as some tools label them.' },
   'application/vnd.ms-excel': { read: subjectsFromCsv, description: 'A CSV file as Excel labels it on Windows.' },
-  'text/plain': { read: subjectsFromText, description: 'A text corpus: passages separated by a blank line, [[word]] highlighted (UTF-8).' },
+  'text/plain': { read: subjectsFromText, description: 'A text corpus: passages separated by a blank line (or, in one that has them, by lines --- or form feeds), [[word]] highlighted (UTF-8).' },
 };
 
 /** The valid subjects of an upload, and how to refuse it for what only the database can tell. */
@@ -25,6 +25,8 @@ export interface SubjectUpload {
   refuse(errors: FieldError[]): never;
   /** The warning that `count` of the `images` of the subjects uploaded have no description, saying how to give one. */
   undescribed(count: number, images: number): FieldError[];
+  /** What the answer says about how a file was read (see `SubjectFile`). */
+  warnings: FieldError[];
 }
 
 /** How `{ subjects: [...] }` gives an image its description. */
@@ -65,6 +67,7 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
         throw validationFailed(errors);
       },
       undescribed: undescribedImages(DESCRIBING_IN_JSON),
+      warnings: [],
     };
   }
   let file: SubjectFile;
@@ -86,5 +89,5 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
   // The file's own account of a field (a canvas painted with a Video) says more than the schema's of the same field.
   const explained = new Set(file.errors.map((error) => error.pointer));
   if (!validated.ok || file.errors.length) return refuse([...file.errors, ...(validated.ok ? [] : validated.errors.filter((error) => !explained.has(error.pointer)))]);
-  return { input: validated.value, contentKeys: file.contentKeys, refuse, undescribed: undescribedImages(file.describing) };
+  return { input: validated.value, contentKeys: file.contentKeys, refuse, undescribed: undescribedImages(file.describing), warnings: file.warnings ?? [] };
 }
