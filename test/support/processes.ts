@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createTestDatabase } from './services';
@@ -18,12 +19,41 @@ export interface ManagedProcess {
   exitCode(): number | null;
 }
 
-export function freePort(): Promise<number> {
+/**
+ * A port no one listens on, for a process the test starts later. Taken from below the kernel's range of ephemeral
+ * ports where it has one: a port `listen(0)` hands out comes from that range, and before the process binds it, any
+ * outgoing connection (the worker's to Postgres, starting beside the API) may take it as its local port.
+ */
+export async function freePort(): Promise<number> {
+  const ephemeralLow = ephemeralPortsFrom();
+  if (ephemeralLow === undefined || ephemeralLow <= LOWEST_CHOSEN_PORT + 1000) return listenOnce(0);
+  for (let attempt = 0; ; attempt++) {
+    const port = LOWEST_CHOSEN_PORT + Math.floor(Math.random() * (ephemeralLow - LOWEST_CHOSEN_PORT));
+    try {
+      return await listenOnce(port);
+    } catch (error) {
+      if (attempt >= 50) throw error;
+    }
+  }
+}
+
+const LOWEST_CHOSEN_PORT = 20_000;
+
+function ephemeralPortsFrom(): number | undefined {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) ? low : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function listenOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as { port: number };
+      server.close(() => resolve(bound));
     });
     server.on('error', reject);
   });

@@ -1,4 +1,5 @@
 import { type Server, type Socket, connect, createServer } from 'node:net';
+import { freePort } from './processes';
 
 /** A TCP proxy to a server, that a test can cut (as a crashed or unreachable server would be) and restore. */
 export interface TcpProxy {
@@ -26,8 +27,9 @@ export async function tcpProxy(target: { host: string; port: number }): Promise<
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve(server));
     });
-  let server: Server | undefined = await listen(0);
-  const port = (server.address() as { port: number }).port;
+  // A port from freePort: while the proxy is cut, an outgoing connection must not take it as its local port.
+  const port = await freePort();
+  let server: Server | undefined = await listen(port);
   const close = async () => {
     const closing = server;
     server = undefined;
