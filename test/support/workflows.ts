@@ -1,5 +1,7 @@
+import type { ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import type { Stack } from './stack';
+import { laggingSubjects, until } from './waiting';
 
 /**
  * An active workflow of a new live project: one yes/no task aggregated by vote, over `count` new text subjects,
@@ -21,4 +23,40 @@ export async function voteWorkflow(stack: Stack, count: number, retireAfter = 5)
   await stack.client.activateWorkflow(workflowId);
   const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
   return { projectId: project.id, workflowId, subjectIds: rows.map((row) => row.subject_id as string) };
+}
+
+/**
+ * A yes/no workflow of the researcher's (`researcher`) aggregated by `bayes` (the default for two answers), whose
+ * consensus is an answer fewer volunteers gave: six gold-standard subjects and `open` others (true answer "yes"), each
+ * answered by one careful volunteer and two contrary ones, who give the wrong answer every time. The last open
+ * subject's retirement (at its third answer) completes the workflow, and the worker's whole run on completion learns
+ * the skills from gold: every subject's consensus is then the careful volunteer's, 1 vote of 3. Resolves once that run
+ * has ended; returns the workflow with its subjects' ids by externalId (`gold-<n>`, `open-<n>`).
+ */
+export async function carefulMinorityWorkflow(stack: Stack, researcher: ChorusClient, open = 1): Promise<{ workflowId: string; idOf: Record<string, string> }> {
+  const project = await researcher.createProject({ title: `Careful minority ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await researcher.createSubjectSet(project.id, { name: 'Set' });
+  const known = ['yes', 'no', 'yes', 'no', 'yes', 'no'];
+  const gold = known.map((answer, i) => ({ externalId: `gold-${i}`, goldStandard: { T0: answer }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] }));
+  const others = Array.from({ length: open }, (_, i) => ({ externalId: `open-${i}`, locations: [{ type: 'text' as const, text: `Open ${i}` }] }));
+  const { subjectIds } = await researcher.addSubjects(set.id, [...gold, ...others]);
+  const { id: workflowId } = await researcher.createWorkflow(project.id, {
+    name: 'Ad or not?',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'Is this an advertisement?', answers: [{ value: 'yes', label: 'Yes, an advert' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 3 },
+    subjectSetIds: [set.id],
+  });
+  await researcher.activateWorkflow(workflowId);
+  const [careful, ...contrary] = await Promise.all([0, 1, 2].map(async () => stack.anonymous.withToken((await stack.anonymous.guest()).token)));
+  const flip = (answer: string) => (answer === 'yes' ? 'no' : 'yes');
+  for (const index of subjectIds.keys()) {
+    const truth = known[index] ?? 'yes';
+    for (const [volunteer, answer] of [[careful!, truth], ...contrary.map((client) => [client, flip(truth)] as const)] as const) {
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[index]!, annotations: [{ task: 'T0', value: answer }] }, randomUUID());
+    }
+  }
+  await until(async () => (await researcher.reaggregations(workflowId)).runs.some((run) => run.reason === 'completion' && run.finishedAt), 'the run on completion to end');
+  await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation to catch up');
+  return { workflowId, idOf: Object.fromEntries([...gold, ...others].map((subject, index) => [subject.externalId, subjectIds[index]!])) };
 }

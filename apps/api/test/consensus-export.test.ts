@@ -4,6 +4,7 @@ import { get } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
+import { carefulMinorityWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
 let workflowId: string;
@@ -43,13 +44,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,favourites,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,favourites,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,${retiringClassificationId},1,1,0,,,1,false,,\\d{4}-[^,]+Z,no,1,1,plurality-vote,1,,"{""counts"":{""no"":1},.*}"$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,${retiringClassificationId},1,1,0,,,1,false,,\\d{4}-[^,]+Z,no,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}"$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,0,0,,,,false,,\d{4}-[^,]+Z,,,0,,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,0,0,,,,false,,\d{4}-[^,]+Z,,,0,,,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -61,6 +62,21 @@ describe('consensus export', () => {
     const retired = json.find((row: Record<string, unknown>) => row.external_id === 'has, comma');
     expect(retired.T0_algorithm).toBe('plurality-vote');
     expect(JSON.parse(retired.T0_result)).toMatchObject({ counts: { no: 1 }, leaders: ['no'] });
+  });
+
+  it('flags a consensus that is not among the most-voted answers, as bayes makes one when skills outweigh votes', async () => {
+    const { workflowId: minority, idOf } = await carefulMinorityWorkflow(stack, stack.client);
+    const rows = (await stack.client.consensus(minority, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const open = rows.find((row) => row.subject_id === idOf['open-0']);
+    expect(open).toMatchObject({ retired: true, T0_answer: 'yes', T0_agreement: 1 / 3, T0_votes: 3, T0_against_plurality: true, T0_algorithm: 'bayesian-confusion' });
+    expect(JSON.parse(open.T0_result).counts).toEqual({ yes: 1, no: 2 });
+    // The careful volunteer's answer wins on the gold standard too: every row goes against its votes.
+    expect(rows.map((row) => row.T0_against_plurality)).toEqual(Array(7).fill(true));
+    // In CSV, true and false as the other flags are.
+    expect((await stack.client.consensus(minority, 'csv')).split('\n')[1]).toMatch(/,(yes|no),0\.3333333333333333,3,true,bayesian-confusion,/);
+    // A plurality vote is never against itself; a subject without consensus has no flag.
+    const voted = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(Object.fromEntries(voted.map((row) => [row.external_id, row.T0_against_plurality]))).toEqual({ 'has, comma': false, plain: null });
   });
 
   it('marks gold-standard subjects, and those of the training set, which are never retired', async () => {
@@ -359,7 +375,7 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_agreement,T1_votes,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_agreement,T0_votes,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result$/);
+    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });

@@ -71,7 +71,7 @@ describe("a workflow's subject results", () => {
       classificationCount: 2,
       favourites: 0,
       retirement: { retiredAt: expect.any(String), reason: 'count', note: null, byClassificationId: retiring[1] },
-      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1 } },
+      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
     });
     expect(v1).toMatchObject({ classificationCount: 1, retirement: null, consensus: { T0: { answer: 'no', agreement: 1, votes: 1 } } });
     expect(v2).toMatchObject({ classificationCount: 0, retirement: null, consensus: {} });
@@ -80,11 +80,12 @@ describe("a workflow's subject results", () => {
     for (const subject of page.subjects) {
       const row = downloaded.find((each) => each.subject_id === subject.id);
       const task = subject.consensus.T0;
-      expect([subject.externalId, task?.answer ?? null, task?.agreement ?? null, task?.votes ?? 0, subject.retirement?.reason ?? null, subject.classificationCount]).toEqual([
+      expect([subject.externalId, task?.answer ?? null, task?.agreement ?? null, task?.votes ?? 0, task?.plurality?.against ?? null, subject.retirement?.reason ?? null, subject.classificationCount]).toEqual([
         row.external_id,
         row.T0_answer,
         row.T0_agreement,
         row.T0_votes,
+        row.T0_against_plurality,
         row.retirement_reason,
         row.classification_count,
       ]);

@@ -3,6 +3,7 @@ import type { ChorusClient } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
+import { carefulMinorityWorkflow } from '../../../test/support/workflows';
 
 /**
  * A workflow's results in the lab, in a real browser against the real API and worker: a researcher goes from the
@@ -165,6 +166,34 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await page.getByTestId('lab-result-routing').locator('li').allTextContents()).toEqual([
       expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\)$/),
     ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('marks a consensus that goes against most votes, in the list and on the subject’s page, with how many chose it', async () => {
+    const account = await signUp(suite.stack, { email: `lab-minority-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    // Under bayes, the careful volunteer's answer outweighs the two who answer wrongly every time: 1 vote of 3.
+    const { workflowId, idOf } = await carefulMinorityWorkflow(suite.stack, researcher);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results?q=open-0`);
+    await page.getByTestId('lab-results-status').getByText('1 subject shown.').waitFor();
+    const row = page.getByTestId('lab-results-table').locator(`tr[data-subject-id="${idOf['open-0']}"]`);
+    const badge = 'Against most votes: 1 of 3 chose this, 2 the leading answer (skill-weighted)';
+    expect(await row.getByTestId('against-most-votes').textContent()).toBe(badge);
+    expect((await row.locator('td').last().textContent())?.trim()).toBe(`T0: Yes, an advert (33% agreement, 3 votes)${badge}`);
+    await checkScreen(page, 'lab-results-against-most-votes');
+
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['open-0']}`);
+    const consensus = page.getByTestId('lab-result-consensus');
+    await consensus.waitFor();
+    expect((await consensus.locator('tbody tr th, tbody tr td').allTextContents()).map((text) => text.trim())).toEqual([
+      'Is this an advertisement? (T0)',
+      `Yes, an advert${badge}`,
+      '33%',
+      '3',
+      'bayesian-confusion, version 1',
+    ]);
+    await checkScreen(page, 'lab-result-against-most-votes');
     expect(errors).toEqual([]);
   });
 

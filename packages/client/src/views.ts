@@ -474,6 +474,17 @@ export const taskConsensusSchema = z.strictObject({
   votes: z.int().meta({ description: 'How many counted classifications answered the task' }),
   algorithm: z.string(),
   workflowVersion: z.int().meta({ description: 'The workflow version the consensus was computed with' }),
+  plurality: z
+    .strictObject({
+      against: z.boolean().meta({ description: 'The answer is not among those most volunteers gave (the download’s <task>_against_plurality)' }),
+      answerVotes: z.int().meta({ description: 'The volunteers who gave the answer' }),
+      mostVotes: z.int().meta({ description: 'The volunteers who gave the most-voted answer' }),
+    })
+    .nullable()
+    .meta({
+      description:
+        'How the answer of a single choice or a close reading stands against the most-voted answers: under bayes, the volunteers’ learned skills can make an answer fewer gave the consensus. Null for the other task types and without an answer',
+    }),
 });
 /**
  * A subject of a workflow with its results, as its researchers see it: the subject (every metadata key, and its known

@@ -1,4 +1,5 @@
 export * from './vote';
+export * from './plurality';
 export * from './posterior';
 export * from './retirement';
 export * from './aggregate';

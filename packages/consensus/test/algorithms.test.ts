@@ -1,6 +1,7 @@
 import { workflowDefinitionSchema } from '@chorus/tasks';
 import {
   type ClassificationRecord,
+  type ConfusionCounts,
   OnlineBayesModel,
   characterErrorRate,
   combineEvidence,
@@ -10,6 +11,7 @@ import {
   learnSkills,
   majorityVote,
   multipleDawidSkene,
+  pluralityStanding,
   posteriorFor,
   reduceCloseReading,
   reduceMultiple,
@@ -126,6 +128,31 @@ describe('online Bayesian model', () => {
     expect(findRetirement(definition, records, { skills: { T0: expert } })).toMatchObject({ decision: { reason: 'posterior' }, triggeredBy: 'c1' });
     const [consensus] = reduceSubject(definition, records.slice(0, 1), { skills: { T0: expert } });
     expect(consensus).toMatchObject({ answer: 'yes', algorithm: 'bayesian-confusion' });
+  });
+
+  it('says when the skills make an answer fewer volunteers gave the consensus, and by how many votes', () => {
+    const definition = workflowDefinitionSchema.parse({
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    // Four experts say yes, seven volunteers often wrong say no.
+    const voters = [...Array.from({ length: 4 }, (_, i) => [`expert${i}`, 'yes']), ...Array.from({ length: 7 }, (_, i) => [`novice${i}`, 'no'])];
+    const records: ClassificationRecord[] = voters.map(([volunteer, answer]) => ({ id: volunteer!, volunteer, annotations: [{ task: 'T0', value: answer }], countsTowardRetirement: true }));
+    const [expert, novice]: ConfusionCounts[] = [{ yes: { yes: 20 }, no: { no: 20 } }, { yes: { yes: 6, no: 4 }, no: { no: 5, yes: 5 } }];
+    const skills = Object.fromEntries(voters.map(([volunteer]) => [volunteer!, volunteer!.startsWith('expert') ? expert! : novice!]));
+    const [weighed] = reduceSubject(definition, records, { skills: { T0: skills } });
+    expect(weighed).toMatchObject({ answer: 'yes', algorithm: 'bayesian-confusion', agreement: 4 / 11 });
+    expect(pluralityStanding(weighed!)).toEqual({ against: true, answerVotes: 4, mostVotes: 7 });
+    // Counted alike, the seven win: a plurality is never against itself.
+    const [counted] = reduceSubject(definition, records);
+    expect(counted).toMatchObject({ answer: 'no', algorithm: 'plurality-vote' });
+    expect(pluralityStanding(counted!)).toEqual({ against: false, answerVotes: 7, mostVotes: 7 });
+    // The skills favour an answer tied for the most votes: among them, not against.
+    expect(pluralityStanding(reduceSubject(definition, records.slice(0, 8), { skills: { T0: skills } })[0]!)).toEqual({ against: false, answerVotes: 4, mostVotes: 4 });
+    // No answer (no votes), and a task whose consensus is no one answer among counted ones, have none.
+    expect(pluralityStanding(reduceSubject(definition, [], { skills: { T0: skills } })[0]!)).toBeNull();
+    expect(pluralityStanding({ answer: 'a;b', algorithm: 'binary-vote-per-answer', result: { selected: ['a', 'b'] } })).toBeNull();
   });
 });
 
@@ -374,6 +401,9 @@ describe('reduceSubject covers every task type', () => {
     expect(byTask.C).toMatchObject({ answer: 'v', agreement: 2 / 3 });
     // Three of three applied x: accepted, and each applied exactly it.
     expect(byTask.G).toMatchObject({ answer: 'x', agreement: 1, algorithm: 'tag-majority' });
+    // A close reading's sense is one of the most-voted senses (unsure answers aside); the others have no one answer among counted ones.
+    expect(pluralityStanding(byTask.C!)).toEqual({ against: false, answerVotes: 2, mostVotes: 2 });
+    expect([byTask.M, byTask.X, byTask.G].map((consensus) => pluralityStanding(consensus!))).toEqual([null, null, null]);
   });
 
   it('agrees only where volunteers did: the share who chose exactly the consensus choices, or applied exactly its tags', () => {

@@ -13,7 +13,7 @@ export const tutorialStepSchema = z.strictObject({
 export type TutorialStep = z.infer<typeof tutorialStepSchema>;
 
 /** The downloads' columns of a task, `<key>_<field>`: the consensus download has all of them, the raw one `answer`. */
-export const TASK_COLUMN_FIELDS = ['answer', 'agreement', 'votes', 'algorithm', 'workflow_version', 'known_answer', 'result'] as const;
+export const TASK_COLUMN_FIELDS = ['answer', 'agreement', 'votes', 'against_plurality', 'algorithm', 'workflow_version', 'known_answer', 'result'] as const;
 export type TaskColumnField = (typeof TASK_COLUMN_FIELDS)[number];
 
 /** A task's columns in the downloads, as spreadsheets and SQL without quotes read their names (case aside). */

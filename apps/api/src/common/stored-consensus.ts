@@ -5,18 +5,20 @@ export interface StoredTaskConsensus {
   votes: number;
   algorithm: string;
   workflow_version: number;
-  /** The algorithm's whole output: how the votes split, and more. */
+  /** The algorithm's whole output: how the votes split, and more (only its `counts`, read with `result: false`). */
   result: Record<string, unknown>;
 }
 
 /**
  * How the downloads and the results views read a subject's consensus: a lateral join on the hot row `alias` giving
  * `stored_consensus.tasks` (each task's stored consensus by task key; null before the subject's first aggregation) and
- * `stored_consensus.workflow_version` (the newest version any of it was computed with). `result: false` leaves out each
- * task's `result`, which a long transcription makes large, where a list does not show it.
+ * `stored_consensus.workflow_version` (the newest version any of it was computed with). `result: false` keeps of each
+ * task's `result`, which a long transcription makes large, only its `counts` (a choice's or a sense's votes, a few
+ * numbers), where a list does not show the rest: what `pluralityStanding` reads.
  */
 export const storedConsensusOf = (alias: string, { result = true } = {}) => `LEFT JOIN LATERAL (
     SELECT max(c.workflow_version) AS workflow_version,
            jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm,
-                                                       'workflow_version', c.workflow_version${result ? ", 'result', c.result" : ''})) AS tasks
+                                                       'workflow_version', c.workflow_version,
+                                                       'result', ${result ? 'c.result' : "jsonb_strip_nulls(jsonb_build_object('counts', c.result->'counts'))"})) AS tasks
     FROM consensus c WHERE c.workflow_id = ${alias}.workflow_id AND c.subject_id = ${alias}.subject_id) stored_consensus ON true`;

@@ -1,4 +1,4 @@
-import { LOW_CONSENSUS_BELOW } from '@chorus/consensus';
+import { LOW_CONSENSUS_BELOW, pluralityStanding } from '@chorus/consensus';
 import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskType } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
@@ -167,6 +167,8 @@ export const CONSENSUS_TASK_COLUMNS = {
   answer: "the consensus answer, flattened as the raw download's answers are (choices and tags joined with ';'); empty without one",
   agreement: 'the share of the counted volunteers who gave exactly that answer (a transcription: its alignment score)',
   votes: 'how many counted classifications answered the task',
+  against_plurality:
+    "for a single choice or a close reading with an answer: true when the answer is not among those most volunteers gave (under bayesian-confusion, the volunteers' learned skills, or the answers' prior, outweighed more votes: 4 of 11 can beat 7; _result's counts say how the votes split), false when it is; empty for the other task types (whose consensus is no one answer among counted ones) and without an answer (no votes, a tie)",
   algorithm: 'plurality-vote, bayesian-confusion, binary-vote-per-answer, word-alignment-vote, sense-vote or tag-majority',
   workflow_version: "the workflow version the task's consensus was computed with (a task that later versions dropped keeps the consensus computed before)",
   known_answer:
@@ -213,6 +215,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     record[`${task}_answer`] = result?.answer ?? null;
     record[`${task}_agreement`] = result?.agreement ?? null;
     record[`${task}_votes`] = result?.votes ?? 0;
+    record[`${task}_against_plurality`] = result ? (pluralityStanding(result)?.against ?? null) : null;
     record[`${task}_algorithm`] = result?.algorithm ?? null;
     record[`${task}_workflow_version`] = result?.workflow_version ?? null;
     record[`${task}_known_answer`] = known === undefined ? null : flatKnownAnswer(definition, known);

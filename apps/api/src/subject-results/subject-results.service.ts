@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EffectMembership, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
+import { pluralityStanding } from '@chorus/consensus';
 import { type StoredAnnotation, isUnlinked } from '@chorus/db';
 import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -175,7 +176,10 @@ function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value
   return byId(filters, parameter(query.limit + 1));
 }
 
-const toConsensus = ({ answer, agreement, votes, algorithm, workflow_version }: StoredTaskConsensus) => ({ answer, agreement, votes, algorithm, workflowVersion: workflow_version });
+const toConsensus = (stored: StoredTaskConsensus) => {
+  const { answer, agreement, votes, algorithm, workflow_version } = stored;
+  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, plurality: pluralityStanding(stored) };
+};
 
 function toResult(row: SubjectResultRow): SubjectResult {
   return {

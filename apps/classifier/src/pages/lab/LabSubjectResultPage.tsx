@@ -19,7 +19,7 @@ import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
 import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
 import { AddressCorrections } from './CorrectSubjectAddress';
 import { resultsBreadcrumb, useResultsWorkflow } from './LabResultsPage';
-import { agreementInWords, type DefinitionOf, RetirementInWords, tasksInOrder, useConsensusInWords, whenInWords } from './SubjectResultParts';
+import { AgainstMostVotes, agreementInWords, type DefinitionOf, RetirementInWords, tasksInOrder, useConsensusInWords, whenInWords } from './SubjectResultParts';
 
 /** Classifications shown at a time; "Show more classifications" asks for the next page. */
 const PAGE_SIZE = 50;
@@ -242,7 +242,10 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
               return (
                 <tr key={task}>
                   <th scope="row">{definition ? t('lab.result.taskNamed', { task, prompt: promptOf(definition) }) : task}</th>
-                  <td>{consensus ? inWords(task, consensus) : t('lab.results.noConsensus')}</td>
+                  <td>
+                    {consensus ? inWords(task, consensus) : t('lab.results.noConsensus')}
+                    {consensus && <AgainstMostVotes consensus={consensus} />}
+                  </td>
                   <td>{agreementInWords(consensus?.agreement ?? null, i18n.language)}</td>
                   <td>{consensus?.votes ?? 0}</td>
                   <td>{consensus ? t('lab.result.howComputed', { algorithm: consensus.algorithm, version: consensus.workflowVersion }) : '—'}</td>

@@ -28,6 +28,21 @@ export function useConsensusInWords(definitionOf: DefinitionOf) {
   };
 }
 
+/**
+ * A mark on a consensus that is not among the answers most volunteers gave (under bayes, their learned skills outweighed
+ * more votes), which its agreement alone does not tell from a close vote; nothing for any other.
+ */
+export function AgainstMostVotes({ consensus }: { consensus: Pick<TaskConsensus, 'plurality' | 'votes'> }) {
+  const { t } = useTranslation();
+  const { plurality } = consensus;
+  if (!plurality?.against) return null;
+  return (
+    <span className="badge badge-caution" data-testid="against-most-votes">
+      {t('lab.results.againstMostVotes', { chose: plurality.answerVotes, votes: consensus.votes, most: plurality.mostVotes })}
+    </span>
+  );
+}
+
 /** Whether the workflow still serves the subject, or when and why it was retired. */
 export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'retirement' | 'goldStandard'> }) {
   const { t, i18n } = useTranslation();
@@ -46,7 +61,10 @@ export function ConsensusList({ consensus, definitionOf }: { consensus: SubjectR
   return (
     <ul className="lab-consensus">
       {tasks.map(([task, each]) => (
-        <li key={task}>{t('lab.results.taskConsensus', { task, answer: textPreview(inWords(task, each)), agreement: agreementInWords(each.agreement, i18n.language), count: each.votes })}</li>
+        <li key={task}>
+          {t('lab.results.taskConsensus', { task, answer: textPreview(inWords(task, each)), agreement: agreementInWords(each.agreement, i18n.language), count: each.votes })}
+          <AgainstMostVotes consensus={each} />
+        </li>
       ))}
     </ul>
   );
