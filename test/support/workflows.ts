@@ -22,3 +22,12 @@ export async function voteWorkflow(stack: Stack, count: number, retireAfter = 5)
   const { rows } = await stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflowId]);
   return { projectId: project.id, workflowId, subjectIds: rows.map((row) => row.subject_id as string) };
 }
+
+/** A workflow's tasks that branch: "Is there an advertisement?" yes → "What is advertised?" (soap or tea), no → the end. */
+export const advertisementTasks = {
+  T0: { type: 'single' as const, question: 'Is there an advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+  T1: { type: 'single' as const, question: 'What is advertised?', answers: [{ value: 'soap', label: 'Soap' }, { value: 'tea', label: 'Tea' }] },
+};
+
+/** A volunteer's annotations of `advertisementTasks`: yes and what is advertised, or no. */
+export const advertisementAnswers = (advertised?: 'soap' | 'tea') => (advertised ? [{ task: 'T0', value: 'yes' }, { task: 'T1', value: advertised }] : [{ task: 'T0', value: 'no' }]);

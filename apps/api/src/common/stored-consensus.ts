@@ -1,3 +1,5 @@
+import type { NotReached } from '@chorus/tasks';
+
 /** One task's consensus for a subject, as the worker stores it (a row of `consensus`). */
 export interface StoredTaskConsensus {
   answer: string | null;
@@ -7,16 +9,18 @@ export interface StoredTaskConsensus {
   workflow_version: number;
   /** The algorithm's whole output: how the votes split, and more. */
   result: Record<string, unknown>;
+  /** Why the consensus path does not reach the task (its `result.notReached`): null when it does. */
+  not_reached: NotReached | null;
 }
 
 /**
  * How the downloads and the results views read a subject's consensus: a lateral join on the hot row `alias` giving
  * `stored_consensus.tasks` (each task's stored consensus by task key; null before the subject's first aggregation) and
  * `stored_consensus.workflow_version` (the newest version any of it was computed with). `result: false` leaves out each
- * task's `result`, which a long transcription makes large, where a list does not show it.
+ * task's `result`, which a long transcription makes large, where a list does not show it; `not_reached`, from it, stays.
  */
 export const storedConsensusOf = (alias: string, { result = true } = {}) => `LEFT JOIN LATERAL (
     SELECT max(c.workflow_version) AS workflow_version,
            jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement, 'votes', c.votes, 'algorithm', c.algorithm,
-                                                       'workflow_version', c.workflow_version${result ? ", 'result', c.result" : ''})) AS tasks
+                                                       'workflow_version', c.workflow_version, 'not_reached', c.result->'notReached'${result ? ", 'result', c.result" : ''})) AS tasks
     FROM consensus c WHERE c.workflow_id = ${alias}.workflow_id AND c.subject_id = ${alias}.subject_id) stored_consensus ON true`;

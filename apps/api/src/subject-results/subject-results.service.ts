@@ -175,7 +175,14 @@ function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value
   return byId(filters, parameter(query.limit + 1));
 }
 
-const toConsensus = ({ answer, agreement, votes, algorithm, workflow_version }: StoredTaskConsensus) => ({ answer, agreement, votes, algorithm, workflowVersion: workflow_version });
+const toConsensus = ({ answer, agreement, votes, algorithm, workflow_version, not_reached }: StoredTaskConsensus) => ({
+  answer,
+  agreement,
+  votes,
+  algorithm,
+  workflowVersion: workflow_version,
+  notReached: not_reached,
+});
 
 function toResult(row: SubjectResultRow): SubjectResult {
   return {
