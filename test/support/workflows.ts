@@ -60,3 +60,12 @@ export async function carefulMinorityWorkflow(stack: Stack, researcher: ChorusCl
   await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation to catch up');
   return { workflowId, idOf: Object.fromEntries([...gold, ...others].map((subject, index) => [subject.externalId, subjectIds[index]!])) };
 }
+
+/** A workflow's tasks that branch: "Is there an advertisement?" yes → "What is advertised?" (soap or tea), no → the end. */
+export const advertisementTasks = {
+  T0: { type: 'single' as const, question: 'Is there an advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+  T1: { type: 'single' as const, question: 'What is advertised?', answers: [{ value: 'soap', label: 'Soap' }, { value: 'tea', label: 'Tea' }] },
+};
+
+/** A volunteer's annotations of `advertisementTasks`: yes and what is advertised, or no. */
+export const advertisementAnswers = (advertised?: 'soap' | 'tea') => (advertised ? [{ task: 'T0', value: 'yes' }, { task: 'T1', value: advertised }] : [{ task: 'T0', value: 'no' }]);

@@ -103,7 +103,7 @@ describe('raw classifications export', () => {
     expect(header).toMatch(/,annotations,headline_answer,T9_answer,T0_answer,T1_answer$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
     // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
-    expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result$/);
+    expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result$/);
   });
 
   it('keeps a spreadsheet from running a volunteer’s text as a formula in CSV, and gives it as typed in JSON', async () => {
@@ -148,7 +148,7 @@ describe('raw classifications export', () => {
     for (let i = 0; i < 100 && (await stack.client.stats(id)).retired < 1; i++) await new Promise((r) => setTimeout(r, 50));
     const consensus = await stack.client.consensus(id, 'csv');
     // (A multiple choice's against_plurality is empty: no one answer among counted ones.)
-    expect(consensus).toMatch(/,horse;'\+cmd,1,1,,binary-vote-per-answer,/);
+    expect(consensus).toMatch(/,horse;'\+cmd,true,1,1,,binary-vote-per-answer,/);
     expect(consensus).toContain(";'=1+2;");
     // JSON gives the values as stored.
     const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));

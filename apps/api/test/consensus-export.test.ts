@@ -4,7 +4,7 @@ import { get } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { carefulMinorityWorkflow } from '../../../test/support/workflows';
+import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
 let workflowId: string;
@@ -44,13 +44,13 @@ describe('consensus export', () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,favourites,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,favourites,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,${retiringClassificationId},1,1,0,,,1,false,,\\d{4}-[^,]+Z,no,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}"$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,${retiringClassificationId},1,1,0,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}"$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,0,0,,,,false,,\d{4}-[^,]+Z,,,0,,,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,0,0,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -73,7 +73,7 @@ describe('consensus export', () => {
     // The careful volunteer's answer wins on the gold standard too: every row goes against its votes.
     expect(rows.map((row) => row.T0_against_plurality)).toEqual(Array(7).fill(true));
     // In CSV, true and false as the other flags are.
-    expect((await stack.client.consensus(minority, 'csv')).split('\n')[1]).toMatch(/,(yes|no),0\.3333333333333333,3,true,bayesian-confusion,/);
+    expect((await stack.client.consensus(minority, 'csv')).split('\n')[1]).toMatch(/,(yes|no),true,0\.3333333333333333,3,true,bayesian-confusion,/);
     // A plurality vote is never against itself; a subject without consensus has no flag.
     const voted = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(Object.fromEntries(voted.map((row) => [row.external_id, row.T0_against_plurality]))).toEqual({ 'has, comma': false, plain: null });
@@ -103,6 +103,41 @@ describe('consensus export', () => {
       g1: [regular.id, 2.5],
       t1: [training.id, 0],
     });
+  });
+
+  it('gives a task the consensus path does not reach no answer, says so in <task>_reached, and keeps its votes in its result', async () => {
+    const project = await stack.client.createProject({ title: `Branching export ${Date.now()}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Snippets' });
+    const { subjectIds: [news, ad] } = await stack.client.addSubjects(set.id, ['news', 'ad'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const { id } = await stack.client.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: advertisementTasks,
+      retirement: { rule: 'count', count: 3 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(id);
+    // "news": the crowd says no, one volunteer yes and soap; "ad": the crowd says yes, and soap.
+    for (const [newsAd, adAd] of [['no', 'yes'], ['yes', 'yes'], ['no', 'no']]) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      for (const [subjectId, value] of [[news!, newsAd!], [ad!, adAd!]] as const) {
+        await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: advertisementAnswers(value === 'yes' ? 'soap' : undefined) }, randomUUID());
+      }
+    }
+    await until(async () => (await stack.client.stats(id)).retired === 2 && !(await laggingSubjects(stack.db, id)), 'both subjects aggregated');
+    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const byName = Object.fromEntries(rows.map((row) => [row.external_id, row]));
+    expect(byName.news).toMatchObject({ T0_answer: 'no', T0_reached: true, T1_answer: null, T1_agreement: null, T1_votes: 1, T1_reached: false });
+    expect(JSON.parse(byName.news.T1_result)).toMatchObject({ counts: { soap: 1 }, notReached: { task: 'T0', answer: 'no' } });
+    expect(byName.ad).toMatchObject({ T0_answer: 'yes', T1_answer: 'soap', T1_agreement: 1, T1_votes: 2, T1_reached: true });
+    expect(JSON.parse(byName.ad.T1_result).notReached).toBeUndefined();
+    const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
+    expect(header).toContain('T1_answer,T1_reached,T1_agreement');
+    // The lab's results say it too, in the list and on the subject's page.
+    const { subjects } = await stack.client.subjectResults(id);
+    expect(subjects.find((subject) => subject.id === news)!.consensus.T1).toMatchObject({ answer: null, notReached: { task: 'T0', answer: 'no' } });
+    expect(subjects.find((subject) => subject.id === ad)!.consensus.T1!.notReached).toBeNull();
+    expect((await stack.client.subjectResult(id, news!)).consensus.T1).toMatchObject({ votes: 1, notReached: { task: 'T0', answer: 'no' }, result: { counts: { soap: 1 } } });
   });
 
   it('gives a gold-standard subject’s known answers beside the consensus, flattened as the answers are', async () => {
@@ -375,7 +410,7 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result$/);
+    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_reached,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });

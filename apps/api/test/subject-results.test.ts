@@ -71,7 +71,7 @@ describe("a workflow's subject results", () => {
       classificationCount: 2,
       favourites: 0,
       retirement: { retiredAt: expect.any(String), reason: 'count', note: null, byClassificationId: retiring[1] },
-      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
+      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, notReached: null, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
     });
     expect(v1).toMatchObject({ classificationCount: 1, retirement: null, consensus: { T0: { answer: 'no', agreement: 1, votes: 1 } } });
     expect(v2).toMatchObject({ classificationCount: 0, retirement: null, consensus: {} });

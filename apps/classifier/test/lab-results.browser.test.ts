@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ChorusClient } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
+import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
-import { carefulMinorityWorkflow } from '../../../test/support/workflows';
 
 /**
  * A workflow's results in the lab, in a real browser against the real API and worker: a researcher goes from the
@@ -194,6 +194,54 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       'bayesian-confusion, version 1',
     ]);
     await checkScreen(page, 'lab-result-against-most-votes');
+    expect(errors).toEqual([]);
+  });
+
+  it('says a task the crowd’s answers do not lead to was not reached, instead of a consensus of the few who answered it', async () => {
+    const account = await signUp(suite.stack, { email: `lab-branching-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Branching ads', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Snippets' });
+    const { subjectIds: [news, tied] } = await researcher.addSubjects(set.id, ['news', 'tied'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Snippet ${externalId}` }] })));
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: advertisementTasks,
+      retirement: { rule: 'count', count: 3 },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    const [yes, no] = [advertisementAnswers('soap'), advertisementAnswers()];
+    for (const [onNews, onTied] of [[no, yes], [yes, no]]) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: news!, annotations: onNews! }, randomUUID());
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: tied!, annotations: onTied! }, randomUUID());
+    }
+    const third = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    await third.classify({ workflowId, workflowVersion: 1, subjectId: news!, annotations: no }, randomUUID());
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0 && (await researcher.stats(workflowId)).retired === 1, 'aggregation');
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
+    const table = page.getByTestId('lab-results-table');
+    await table.waitFor();
+    const consensusOf = async (id: string) => (await table.locator(`tr[data-subject-id="${id}"] li`).allTextContents()).map((text) => text.trim());
+    expect(await consensusOf(news!)).toEqual(['T0: No (67% agreement, 3 votes)', "T1: Not reached: the crowd's answer to T0 led elsewhere (1 vote kept aside)"]);
+    expect(await consensusOf(tied!)).toEqual([
+      'T0: No answer leads (50% agreement, 2 votes)',
+      'T1: Not reached yet: the crowd has no answer to T0, which decides whether it is (1 vote kept aside)',
+    ]);
+
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${news}`);
+    const consensus = page.getByTestId('lab-result-consensus');
+    await consensus.waitFor();
+    expect((await consensus.locator('tbody tr:nth-child(2) th, tbody tr:nth-child(2) td').allTextContents()).map((text) => text.trim())).toEqual([
+      'What is advertised? (T1)',
+      "Not reached: the crowd's answer to T0 led elsewhere",
+      '—',
+      '1',
+      'plurality-vote, version 1',
+    ]);
     expect(errors).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChorusApiError } from '@chorus/client';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { classifyUntilFinished } from '../../../test/support/volunteers';
+import { advertisementAnswers, advertisementTasks } from '../../../test/support/workflows';
 import { until } from '../../../test/support/waiting';
 
 let stack: Stack;
@@ -163,4 +164,43 @@ describe('a workflow fed by another’s effects, when nothing is left to a volun
     expect(answer.comingFrom).toBeUndefined();
     expect(complete).toBe(false); // its subject has one answer of the two its rule asks for
   });
+});
+
+it('acts on no answer to a task the consensus path does not reach: no agreement retirement, no effect, the same after a re-aggregation', async () => {
+  const project = await stack.client.createProject({ title: 'Branching', status: 'live' });
+  const snippets = await stack.client.createSubjectSet(project.id, { name: 'Snippets' });
+  const soap = await stack.client.createSubjectSet(project.id, { name: 'Soap advertisements' });
+  const { subjectIds: [subjectId] } = await stack.client.addSubjects(snippets.id, [{ externalId: 'news', locations: [{ type: 'text' as const, text: 'news' }] }]);
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+    name: 'Ad or not?',
+    firstTask: 'T0',
+    tasks: advertisementTasks,
+    // The rule on T1 alone would retire the subject at its first "soap"; the count retires it at the third answer.
+    retirement: { rule: 'any', rules: [{ rule: 'agreement', task: 'T1', threshold: 0.9, minimum: 1, maximum: 10 }, { rule: 'count', count: 3 }] },
+    effects: [{ when: { task: 'T1', answer: 'soap' }, addToSubjectSet: soap.id }],
+    subjectSetIds: [snippets.id],
+  });
+  await stack.client.activateWorkflow(workflowId);
+  for (const annotations of [advertisementAnswers(), advertisementAnswers('soap'), advertisementAnswers()]) {
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subjectId!, annotations }, randomUUID());
+    await until(async () => (await stack.db.query('SELECT 1 FROM aggregation_outbox WHERE workflow_id = $1', [workflowId])).rowCount === 0, 'the answer aggregated');
+  }
+  await until(async () => (await stack.client.stats(workflowId)).retired === 1, 'the subject retired');
+  const stored = async () =>
+    (await stack.db.query('SELECT task, answer, agreement, votes, result FROM consensus WHERE workflow_id = $1 ORDER BY task', [workflowId])).rows.map(({ result, ...row }) => ({ ...row, notReached: result.notReached ?? null }));
+  const expected = [
+    { task: 'T0', answer: 'no', agreement: 2 / 3, votes: 3, notReached: null },
+    { task: 'T1', answer: null, agreement: null, votes: 1, notReached: { task: 'T0', answer: 'no' } },
+  ];
+  const { rows: [status] } = await stack.db.query('SELECT retirement_reason FROM subject_workflow_status WHERE workflow_id = $1', [workflowId]);
+  expect(status.retirement_reason).toBe('count');
+  expect(await stored()).toEqual(expected);
+  const inSoap = async () => (await stack.db.query('SELECT count(*)::int AS n FROM subject_set_members WHERE subject_set_id = $1', [soap.id])).rows[0].n;
+  expect(await inSoap()).toBe(0);
+
+  const run = await stack.client.reaggregate(workflowId);
+  await until(async () => (await stack.client.reaggregation(workflowId, run.id)).state === 'completed', 'the re-aggregation');
+  expect(await stored()).toEqual(expected);
+  expect(await inSoap()).toBe(0);
 });

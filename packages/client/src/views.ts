@@ -469,7 +469,14 @@ export const SUBJECT_RESULT_SORTS = ['id', 'favourites'] as const;
 
 /** One task's consensus for a subject, as the worker stored it and the consensus download gives it (`<task>_answer`, …). */
 export const taskConsensusSchema = z.strictObject({
-  answer: z.string().nullable().meta({ description: "The consensus answer, flattened as the downloads flatten answers (choices and tags joined with ';'); null without one (a tie, no votes)" }),
+  answer: z.string().nullable().meta({ description: "The consensus answer, flattened as the downloads flatten answers (choices and tags joined with ';'); null without one (a tie, no votes, or notReached)" }),
+  notReached: z
+    .strictObject({ task: z.string(), answer: z.string().nullable() })
+    .nullable()
+    .meta({
+      description:
+        'Why the consensus path does not reach the task (the download’s <task>_reached false): the question whose consensus answer led elsewhere, and that answer (null: it has none yet, a tie or no votes); null when the path reaches it',
+    }),
   agreement: z.number().nullable().meta({ description: 'The share of the counted volunteers who gave exactly that answer (a transcription: its alignment score)' }),
   votes: z.int().meta({ description: 'How many counted classifications answered the task' }),
   algorithm: z.string(),

@@ -1,4 +1,4 @@
-import { type CloseReadingTask, type MultipleTask, type RetirementRule, type SingleTask, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, endorsedTags, singleAlgorithm } from '@chorus/tasks';
+import { type CloseReadingTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, endorsedTags, singleAlgorithm, tasksNotReached } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceMultiple } from './multiple';
@@ -162,10 +162,24 @@ function posteriorRuleFor(rule: RetirementRule, task: string): Extract<Retiremen
   return undefined;
 }
 
-/** Reduces every task of the workflow from all classifications of one subject, with its task type's default reducer. */
+/**
+ * Reduces every task of the workflow from all classifications of one subject, with its task type's default reducer. A
+ * task the crowd's answers do not lead to (`tasksNotReached`: the consensus of "Is there an advertisement?" is no, and
+ * one volunteer answered yes, then "What is advertised?") has no answer and no agreement: its result keeps how its
+ * votes split, and says why in `notReached`.
+ */
 export function reduceSubject(definition: WorkflowDefinition, classifications: readonly ClassificationRecord[], options: ReduceOptions = {}): TaskConsensus[] {
-  return Object.entries(definition.tasks).map(([key, task]) => reduceTask(definition, key, task, classifications, options));
+  const consensus = Object.entries(definition.tasks).map(([key, task]) => reduceTask(definition, key, task, classifications, options));
+  const byTask = new Map(consensus.map((result) => [result.task, result]));
+  const notReached = tasksNotReached(definition, (task) => byTask.get(task)?.answer ?? null);
+  return consensus.map((result) => {
+    const why = notReached.get(result.task);
+    return why ? { ...result, answer: null, agreement: null, result: { ...result.result, notReached: why } } : result;
+  });
 }
+
+/** Why a task's consensus has no answer although volunteers answered it: the consensus path does not reach it. */
+export const notReachedOf = (consensus: Pick<TaskConsensus, 'result'>): NotReached | undefined => consensus.result.notReached as NotReached | undefined;
 
 function ruleTasks(rule: RetirementRule): string[] {
   if (rule.rule === 'any') return rule.rules.flatMap(ruleTasks);
@@ -175,8 +189,18 @@ function ruleTasks(rule: RetirementRule): string[] {
 /** Only the tasks that the retirement rule looks at are reduced while replaying, so replay stays cheap. */
 function retirementState(definition: WorkflowDefinition, counted: readonly ClassificationRecord[], options: ReduceOptions): RetirementState {
   const keys = new Set(ruleTasks(definition.retirement));
-  const reduced = Object.entries(definition.tasks).filter(([key]) => keys.has(key)).map(([key, task]) => reduceTask(definition, key, task, counted, options));
-  const tasks = Object.fromEntries(reduced.map((c) => [c.task, { answer: c.answer, agreement: c.agreement, votes: c.votes, posterior: c.result.posterior as Record<string, number> }]));
+  const reduce = (key: string) => reduceTask(definition, key, definition.tasks[key]!, counted, options);
+  // Of the other tasks, only the branching ones on the way to a rule's task are reduced, to know whether it is reached.
+  const notReached = tasksNotReached(definition, (key) => reduce(key).answer);
+  const tasks = Object.fromEntries(
+    Object.keys(definition.tasks)
+      .filter((key) => keys.has(key))
+      .map((key) => {
+        const c = reduce(key);
+        // A rule acts on no answer of a task the crowd's answers do not lead to: neither its vote nor its posterior.
+        return [key, notReached.has(key) ? { answer: null, agreement: null, votes: c.votes } : { answer: c.answer, agreement: c.agreement, votes: c.votes, posterior: c.result.posterior as Record<string, number> }];
+      }),
+  );
   return { count: counted.length, tasks };
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { labelSchema, type NextField, singleLine, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
-import { consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
+import { type Task, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
 import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 import { singleAlgorithm } from './single/single';
 
@@ -13,7 +13,7 @@ export const tutorialStepSchema = z.strictObject({
 export type TutorialStep = z.infer<typeof tutorialStepSchema>;
 
 /** The downloads' columns of a task, `<key>_<field>`: the consensus download has all of them, the raw one `answer`. */
-export const TASK_COLUMN_FIELDS = ['answer', 'agreement', 'votes', 'against_plurality', 'algorithm', 'workflow_version', 'known_answer', 'result'] as const;
+export const TASK_COLUMN_FIELDS = ['answer', 'reached', 'agreement', 'votes', 'against_plurality', 'algorithm', 'workflow_version', 'known_answer', 'result'] as const;
 export type TaskColumnField = (typeof TASK_COLUMN_FIELDS)[number];
 
 /** A task's columns in the downloads, as spreadsheets and SQL without quotes read their names (case aside). */
@@ -175,7 +175,7 @@ function unreachableErrors(definition: WorkflowDefinition, base: string): FieldE
  * The keys of the tasks reached from `firstTask` along every branch, each once, nearest first; unknown keys are
  * skipped. Where `answers` holds a task's answer, only the branch that answer takes is followed.
  */
-export function reachableTasks({ tasks, firstTask }: WorkflowDefinition, answers: ReadonlyMap<string, unknown> = new Map()): string[] {
+export function reachableTasks({ tasks, firstTask }: Pick<WorkflowDefinition, 'tasks' | 'firstTask'>, answers: ReadonlyMap<string, unknown> = new Map()): string[] {
   const reached = new Set<string>();
   const waiting = [firstTask];
   while (waiting.length) {
@@ -187,6 +187,49 @@ export function reachableTasks({ tasks, firstTask }: WorkflowDefinition, answers
     waiting.push(...next);
   }
   return [...reached];
+}
+
+/**
+ * Why a task is off the consensus path: `task` is the last task on the path it could still be reached from, a branching
+ * question whose consensus `answer` led elsewhere; `answer` null means that question has no consensus answer yet (a tie,
+ * or no votes), so the tasks behind it wait until it has one.
+ */
+export interface NotReached {
+  task: string;
+  answer: string | null;
+}
+
+/** Whether a task's answers lead to different next tasks (an answer without `next` ends the workflow). */
+const branches = (task: Task): boolean => new Set(nextFieldsOf(task).map(({ next }) => next)).size > 1;
+
+/**
+ * The tasks the crowd's answers do not lead to, each with why: from `firstTask`, each task's consensus answer
+ * (`answerOf`, asked only of branching tasks on the way) picks the next task, as one volunteer's answer does, so the
+ * consensus path is one chain. A branching task without a consensus answer ends the chain until it has one; a task
+ * whose answers all lead to the same task does not branch, whatever its consensus.
+ */
+export function tasksNotReached({ tasks, firstTask }: WorkflowDefinition, answerOf: (task: string) => string | null): Map<string, NotReached> {
+  const path: string[] = [];
+  const answers = new Map<string, string | null>();
+  for (let key: string | undefined = firstTask; key !== undefined && tasks[key] && !path.includes(key); ) {
+    const task: Task = tasks[key]!;
+    path.push(key);
+    if (!branches(task)) {
+      key = nextCandidatesOf(task)[0];
+      continue;
+    }
+    const answer = answerOf(key);
+    answers.set(key, answer);
+    key = answer === null ? undefined : nextTaskOf(task, answer);
+  }
+  const notReached = new Map<string, NotReached>();
+  // The last task of the path each task could still be reached from is the one that led elsewhere: walk it backwards.
+  for (const [key, answer] of [...answers].reverse()) {
+    for (const reachable of reachableTasks({ tasks, firstTask: key })) {
+      if (!path.includes(reachable) && !notReached.has(reachable)) notReached.set(reachable, { task: key, answer });
+    }
+  }
+  return notReached;
 }
 
 /** The most tasks a volunteer can answer for one subject: the longest path from `firstTask` (a loop is not followed). */

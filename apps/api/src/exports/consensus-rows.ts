@@ -164,7 +164,9 @@ function resultFieldsInWords(): string {
 
 /** The columns of each task (`<task>_<field>`), after the subject's: the answer, its agreement and votes, then how it was reached. */
 export const CONSENSUS_TASK_COLUMNS = {
-  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags joined with ';'); empty without one",
+  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags joined with ';'); empty without one (a tie, no votes, or a task the consensus path does not reach)",
+  reached:
+    "whether the consensus path reaches the task: from firstTask, each question's consensus answer leads to the next task as a volunteer's answer does. False when the crowd's answer to an earlier question led elsewhere (\"Is there an advertisement?\" no, so \"What is advertised?\" is not reached), or that question has no consensus answer yet (a tie, no votes: the tasks behind it wait for one); then _answer and _agreement are empty, _votes still counts the volunteers who answered it, and _result keeps how they split, with notReached: {task, answer}, the question that led elsewhere and its consensus answer (null: none yet). Empty before the subject's first aggregation (consensus computed before this column says true until the workflow is aggregated again)",
   agreement: 'the share of the counted volunteers who gave exactly that answer (a transcription: its alignment score)',
   votes: 'how many counted classifications answered the task',
   against_plurality:
@@ -213,6 +215,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     const result = row.tasks[task];
     const known = row.known_answers && Object.hasOwn(row.known_answers, task) ? row.known_answers[task] : undefined;
     record[`${task}_answer`] = result?.answer ?? null;
+    record[`${task}_reached`] = result ? !result.not_reached : null;
     record[`${task}_agreement`] = result?.agreement ?? null;
     record[`${task}_votes`] = result?.votes ?? 0;
     record[`${task}_against_plurality`] = result ? (pluralityStanding(result)?.against ?? null) : null;

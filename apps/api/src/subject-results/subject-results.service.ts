@@ -177,8 +177,8 @@ function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value
 }
 
 const toConsensus = (stored: StoredTaskConsensus) => {
-  const { answer, agreement, votes, algorithm, workflow_version } = stored;
-  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, plurality: pluralityStanding(stored) };
+  const { answer, agreement, votes, algorithm, workflow_version, not_reached } = stored;
+  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, plurality: pluralityStanding(stored) };
 };
 
 function toResult(row: SubjectResultRow): SubjectResult {

@@ -1,5 +1,6 @@
 import type { SubjectResult } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { textPreview } from '../../lib/subjectName';
 import { describeWrittenAnswer } from '../../tasks/registry';
@@ -22,6 +23,7 @@ export const tasksInOrder = <T,>(byTask: Record<string, T>): [string, T][] => Ob
 export function useConsensusInWords(definitionOf: DefinitionOf) {
   const { t } = useTranslation();
   return (task: string, consensus: TaskConsensus): string => {
+    if (consensus.notReached) return notReachedInWords(consensus.notReached, t);
     if (consensus.answer === null) return t('lab.results.noLeader');
     const definition = definitionOf(consensus.workflowVersion)?.tasks[task];
     return definition ? describeWrittenAnswer(definition, consensus.answer, t) : consensus.answer;
@@ -43,6 +45,10 @@ export function AgainstMostVotes({ consensus }: { consensus: Pick<TaskConsensus,
   );
 }
 
+/** Why the consensus path does not reach a task: the question before it, whose consensus led elsewhere or is not known yet. */
+const notReachedInWords = ({ task, answer }: NonNullable<TaskConsensus['notReached']>, t: TFunction) =>
+  answer === null ? t('lab.results.notReachedYet', { task }) : t('lab.results.notReached', { task });
+
 /** Whether the workflow still serves the subject, or when and why it was retired. */
 export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'retirement' | 'goldStandard'> }) {
   const { t, i18n } = useTranslation();
@@ -62,8 +68,14 @@ export function ConsensusList({ consensus, definitionOf }: { consensus: SubjectR
     <ul className="lab-consensus">
       {tasks.map(([task, each]) => (
         <li key={task}>
-          {t('lab.results.taskConsensus', { task, answer: textPreview(inWords(task, each)), agreement: agreementInWords(each.agreement, i18n.language), count: each.votes })}
-          <AgainstMostVotes consensus={each} />
+          {each.notReached ? (
+            t('lab.results.taskNotReached', { task, why: inWords(task, each), count: each.votes })
+          ) : (
+            <>
+              {t('lab.results.taskConsensus', { task, answer: textPreview(inWords(task, each)), agreement: agreementInWords(each.agreement, i18n.language), count: each.votes })}
+              <AgainstMostVotes consensus={each} />
+            </>
+          )}
         </li>
       ))}
     </ul>

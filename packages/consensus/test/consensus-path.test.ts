@@ -1,0 +1,87 @@
+import { tasksNotReached, workflowDefinitionSchema } from '@chorus/tasks';
+import { type ClassificationRecord, findRetirement, notReachedOf, reduceSubject, subjectSetsFromEffects } from '../src';
+
+const toDetails = '00000000-0000-4000-8000-00000000000a';
+
+/** "Is there an advertisement?" yes → "What is advertised?", no → the end; an effect and a rule on the second question. */
+const advertisements = (retirement: unknown) =>
+  workflowDefinitionSchema.parse({
+    name: 'Ads',
+    firstTask: 'T0',
+    tasks: {
+      T0: { type: 'single', question: 'Is there an advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+      T1: { type: 'single', question: 'What is advertised?', answers: [{ value: 'soap', label: 'Soap' }, { value: 'tea', label: 'Tea' }] },
+    },
+    retirement,
+    effects: [{ when: { task: 'T1', answer: 'soap' }, addToSubjectSet: toDetails }, { when: { task: 'T1' }, addToSubjectSet: '00000000-0000-4000-8000-00000000000b' }],
+  });
+
+const classification = (id: string, ad: 'yes' | 'no', what?: string): ClassificationRecord => ({
+  id,
+  countsTowardRetirement: true,
+  annotations: [{ task: 'T0', value: ad }, ...(what ? [{ task: 'T1', value: what }] : [])],
+});
+
+describe('the consensus path', () => {
+  const definition = advertisements({ rule: 'count', count: 3 });
+  const oneYes = [classification('b', 'no'), classification('c', 'no'), classification('a', 'yes', 'soap')];
+
+  it('gives no answer to a task the consensus of the question before it led away from, its votes kept in its result', () => {
+    const [t0, t1] = reduceSubject(definition, oneYes);
+    expect(t0).toMatchObject({ answer: 'no', agreement: 2 / 3 });
+    expect(t1).toMatchObject({ answer: null, agreement: null, votes: 1, result: { counts: { soap: 1 }, notReached: { task: 'T0', answer: 'no' } } });
+    expect(notReachedOf(t1!)).toEqual({ task: 'T0', answer: 'no' });
+  });
+
+  it('answers the task the consensus leads to, as before', () => {
+    const [t0, t1] = reduceSubject(definition, [classification('a', 'yes', 'soap'), classification('b', 'yes', 'soap'), classification('c', 'no')]);
+    expect(t0!.answer).toBe('yes');
+    expect(t1).toMatchObject({ answer: 'soap', agreement: 1, votes: 2 });
+    expect(notReachedOf(t1!)).toBeUndefined();
+  });
+
+  it('leaves the tasks behind a tied or unanswered question unreached until it has a consensus', () => {
+    const [, tied] = reduceSubject(definition, [classification('a', 'yes', 'soap'), classification('b', 'no')]);
+    expect(tied).toMatchObject({ answer: null, agreement: null, votes: 1, result: { notReached: { task: 'T0', answer: null } } });
+    expect(tasksNotReached(definition, () => null)).toEqual(new Map([['T1', { task: 'T0', answer: null }]]));
+  });
+
+  it('follows a question whose answers all lead to the same task, even without a consensus, and names the last question that led elsewhere', () => {
+    const chain = workflowDefinitionSchema.parse({
+      name: 'Chain',
+      firstTask: 'A',
+      tasks: {
+        A: { type: 'single', question: 'A?', answers: [{ value: 'x', label: 'X', next: 'B' }, { value: 'y', label: 'Y', next: 'B' }] },
+        B: { type: 'single', question: 'B?', answers: [{ value: 'x', label: 'X', next: 'C' }, { value: 'y', label: 'Y', next: 'D' }] },
+        C: { type: 'single', question: 'C?', answers: [{ value: 'x', label: 'X', next: 'E' }, { value: 'y', label: 'Y' }] },
+        D: { type: 'multiple', question: 'D?', answers: [{ value: 'x', label: 'X' }], next: 'E' },
+        E: { type: 'transcription', instruction: 'Type it' },
+      },
+    });
+    const answers: Record<string, string | null> = { A: null, B: 'x', C: 'y' };
+    const asked: string[] = [];
+    const notReached = tasksNotReached(chain, (task) => {
+      asked.push(task);
+      return answers[task] ?? null;
+    });
+    expect(notReached).toEqual(new Map([['E', { task: 'C', answer: 'y' }], ['D', { task: 'B', answer: 'x' }]]));
+    expect(asked).toEqual(['B', 'C']);
+  });
+
+  it('lets no retirement rule act on an unreached task: neither its agreement nor its posterior', () => {
+    const byAgreement = advertisements({ rule: 'agreement', task: 'T1', threshold: 0.8, minimum: 1, maximum: 10 });
+    expect(findRetirement(byAgreement, oneYes).decision.retire).toBe(false);
+    const byPosterior = advertisements({ rule: 'posterior', task: 'T1', answer: 'soap', low: 0.05, high: 0.6, maximum: 10 });
+    expect(findRetirement(byPosterior, oneYes).decision.retire).toBe(false);
+    // Reached once "yes" leads (not while it is tied, after b), the same answers to T1 retire it.
+    const reached = [classification('b', 'no'), classification('a', 'yes', 'soap'), classification('c', 'yes', 'soap')];
+    expect(findRetirement(byAgreement, reached)).toMatchObject({ decision: { retire: true, reason: 'agreement' }, triggeredBy: 'c' });
+    expect(findRetirement(byPosterior, reached)).toMatchObject({ decision: { retire: true, reason: 'posterior' }, triggeredBy: 'c' });
+  });
+
+  it('fires no effect on an unreached task, even one that names only the task', () => {
+    expect(subjectSetsFromEffects(definition, reduceSubject(definition, oneYes))).toEqual([]);
+    const reached = reduceSubject(definition, [classification('a', 'yes', 'soap'), classification('b', 'yes', 'soap'), classification('c', 'no')]);
+    expect(subjectSetsFromEffects(definition, reached)).toEqual([toDetails, '00000000-0000-4000-8000-00000000000b']);
+  });
+});
