@@ -261,3 +261,27 @@ it("starts a skill workflow's run on completion when it was finished while the A
     await Promise.all([reaggregation.close(), db.destroy()]);
   }
 });
+
+it('starts the other runs on completion when one fails to start, and that one at the next sweep', async () => {
+  const [refused, fine] = [await voteWorkflow(stack, 1, 3, 'bayes'), await voteWorkflow(stack, 1, 3, 'bayes')];
+  for (const { workflowId } of [refused, fine]) await stack.client.finishWorkflow(workflowId);
+  const db = await openDatabase(stack.config.databaseUrl, 1);
+  const reaggregation = new Queue('reaggregation', { connection: { url: testRedis().url }, prefix: stack.config.queuePrefix });
+  const completion = new CompletionService(db, new WorkflowDefinitions(), reaggregation);
+  // The database refuses to record one workflow's completion, for this test only.
+  const refuse = `refuse_completion_${refused.workflowId.replaceAll('-', '_')}`;
+  await stack.db.query(`CREATE FUNCTION ${refuse}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'completion refused by the test'; END $$`);
+  await stack.db.query(`CREATE TRIGGER ${refuse} BEFORE UPDATE OF completed_at ON workflows FOR EACH ROW WHEN (OLD.id = '${refused.workflowId}') EXECUTE FUNCTION ${refuse}()`);
+  const waiting = async () => (await reaggregation.getJobs(['waiting'])).map((job) => job.data.workflowId).sort();
+  try {
+    expect(await completion.reaggregateCompleted()).toBe(1);
+    expect(await waiting()).toEqual([fine.workflowId]);
+    await stack.db.query(`DROP TRIGGER ${refuse} ON workflows; DROP FUNCTION ${refuse}()`);
+    expect(await completion.reaggregateCompleted()).toBe(1);
+    expect(await waiting()).toEqual([refused.workflowId, fine.workflowId].sort());
+  } finally {
+    await stack.db.query(`DROP TRIGGER IF EXISTS ${refuse} ON workflows; DROP FUNCTION IF EXISTS ${refuse}()`);
+    await reaggregation.obliterate({ force: true });
+    await Promise.all([reaggregation.close(), db.destroy()]);
+  }
+});

@@ -58,8 +58,9 @@ export class CompletionService {
 
   /**
    * The sweep: starts the run of every workflow weighing by skill that is complete or finished and whose completion is
-   * not recorded (no drain asked, or the one that would have was lost). How many it started. Safe to run at once with a
-   * drain or another sweep: the completion is recorded once (`workflowCompleting`).
+   * not recorded (no drain asked, or the one that would have was lost). How many it started; one that fails stays owed
+   * and holds up no other. Safe to run at once with a drain or another sweep: the completion is recorded once
+   * (`workflowCompleting`).
    */
   async reaggregateCompleted(): Promise<number> {
     const unrecorded: { id: string; version: number; finished: boolean }[] = await this.db.query(
@@ -72,7 +73,12 @@ export class CompletionService {
     const complete = await completeWorkflows(this.db, bySkill.filter((workflow) => !workflow.finished).map((workflow) => workflow.id));
     let started = 0;
     for (const { id, finished } of bySkill) {
-      if ((finished || complete.has(id)) && (await this.startIfCompleting(id))) started += 1;
+      if (!finished && !complete.has(id)) continue;
+      try {
+        if (await this.startIfCompleting(id)) started += 1;
+      } catch (error) {
+        this.logger.warn(`the run on completion of workflow ${id} stays owed, for the next sweep: ${(error as Error).message}`);
+      }
     }
     return started;
   }
