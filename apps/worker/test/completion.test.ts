@@ -169,3 +169,29 @@ it('asks nothing of completion after an aggregation that retires no subject of a
   }
   expect(await runsOf(workflowId)).toEqual([]);
 });
+
+it('re-aggregates a skill workflow whole when the workflow feeding it is finished, with no aggregation of its own to ask', async () => {
+  const project = await stack.client.createProject({ title: `Fed ${randomUUID()}`, status: 'live' });
+  const [snippets, adverts] = [await stack.client.createSubjectSet(project.id, { name: 'Snippets' }), await stack.client.createSubjectSet(project.id, { name: 'Adverts' })];
+  await stack.client.addSubjects(snippets.id, [{ externalId: 'left', locations: [{ type: 'text' as const, text: 'Left' }] }]);
+  const { subjectIds } = await stack.client.addSubjects(adverts.id, [{ externalId: 'advert', locations: [{ type: 'text' as const, text: 'Advert' }] }]);
+  const task = (algorithm: 'vote' | 'bayes') => ({ type: 'single' as const, question: 'Ad?', algorithm, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] });
+  const feeder = await stack.client.createWorkflow(project.id, {
+    name: 'Ad or not?',
+    firstTask: 'T0',
+    tasks: { T0: task('vote') },
+    effects: [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, addToSubjectSet: adverts.id }],
+    subjectSetIds: [snippets.id],
+  });
+  const fed = await stack.client.createWorkflow(project.id, { name: 'Which ad?', firstTask: 'T0', tasks: { T0: task('bayes') }, subjectSetIds: [adverts.id] });
+  for (const { id } of [feeder, fed]) await stack.client.activateWorkflow(id);
+  // Everything it has is retired, but its feeder has a subject left: not complete.
+  await stack.client.request('POST', `/workflows/${fed.id}/retire`, { subjectIds, reason: 'read' });
+  await settled(fed.id);
+  expect((await stack.client.getWorkflow(fed.id)).complete).toBe(false);
+
+  await stack.client.finishWorkflow(feeder.id);
+  expect((await stack.client.getWorkflow(fed.id)).complete).toBe(true);
+  await until(async () => (await runsOf(fed.id)).some((run) => run.finishedAt), 'the sweep to start the run on completion', 25_000);
+  expect(await runsOf(fed.id)).toEqual([expect.objectContaining({ scope: 'all', reason: 'completion', state: 'completed' })]);
+});
