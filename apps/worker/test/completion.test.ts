@@ -3,8 +3,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { ChorusClient } from '@chorus/client';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
+import { voteWorkflow } from '../../../test/support/workflows';
 import { CompletionService } from '../src/reaggregation/completion.service';
 
 let stack: Stack;
@@ -143,4 +145,53 @@ it('starts no run when a workflow that weighs no skill completes or is finished'
   await settled(workflowId);
   expect(await runsOf(workflowId)).toEqual([]);
   expect((await stack.db.query('SELECT reaggregations_requested AS n FROM workflows WHERE id = $1', [workflowId])).rows[0].n).toBe(0);
+});
+
+it('asks nothing of completion after an aggregation that retires no subject of an open workflow, nor reads the workflow again to ask', async () => {
+  const { workflowId, subjectIds } = await voteWorkflow(stack, 2, 2, 'bayes');
+  const [first, second] = [await volunteer(), await volunteer()];
+  const answer = (client: ChorusClient) => client.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  // The statements completion makes of the workflow: whether it weighs by skill, and whether it completes.
+  const query = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+  const asked = () =>
+    query.mock.calls.filter(([sql, parameters]) => /UPDATE workflows me SET completed_at|JOIN workflow_versions v ON/.test(sql) && parameters?.includes(workflowId)).length;
+  try {
+    await answer(first);
+    await settled(workflowId);
+    expect(asked()).toBe(0);
+    // The drain that retires a subject asks (and finds it open: the other subject is left).
+    await answer(second);
+    await settled(workflowId);
+    expect((await stack.client.stats(workflowId)).retired).toBe(1);
+    expect(asked()).toBeGreaterThan(0);
+  } finally {
+    query.mockRestore();
+  }
+  expect(await runsOf(workflowId)).toEqual([]);
+});
+
+it('re-aggregates a skill workflow whole when the workflow feeding it is finished, with no aggregation of its own to ask', async () => {
+  const project = await stack.client.createProject({ title: `Fed ${randomUUID()}`, status: 'live' });
+  const [snippets, adverts] = [await stack.client.createSubjectSet(project.id, { name: 'Snippets' }), await stack.client.createSubjectSet(project.id, { name: 'Adverts' })];
+  await stack.client.addSubjects(snippets.id, [{ externalId: 'left', locations: [{ type: 'text' as const, text: 'Left' }] }]);
+  const { subjectIds } = await stack.client.addSubjects(adverts.id, [{ externalId: 'advert', locations: [{ type: 'text' as const, text: 'Advert' }] }]);
+  const task = (algorithm: 'vote' | 'bayes') => ({ type: 'single' as const, question: 'Ad?', algorithm, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] });
+  const feeder = await stack.client.createWorkflow(project.id, {
+    name: 'Ad or not?',
+    firstTask: 'T0',
+    tasks: { T0: task('vote') },
+    effects: [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.5 }, addToSubjectSet: adverts.id }],
+    subjectSetIds: [snippets.id],
+  });
+  const fed = await stack.client.createWorkflow(project.id, { name: 'Which ad?', firstTask: 'T0', tasks: { T0: task('bayes') }, subjectSetIds: [adverts.id] });
+  for (const { id } of [feeder, fed]) await stack.client.activateWorkflow(id);
+  // Everything it has is retired, but its feeder has a subject left: not complete.
+  await stack.client.request('POST', `/workflows/${fed.id}/retire`, { subjectIds, reason: 'read' });
+  await settled(fed.id);
+  expect((await stack.client.getWorkflow(fed.id)).complete).toBe(false);
+
+  await stack.client.finishWorkflow(feeder.id);
+  expect((await stack.client.getWorkflow(fed.id)).complete).toBe(true);
+  await until(async () => (await runsOf(fed.id)).some((run) => run.finishedAt), 'the sweep to start the run on completion', 25_000);
+  expect(await runsOf(fed.id)).toEqual([expect.objectContaining({ scope: 'all', reason: 'completion', state: 'completed' })]);
 });

@@ -5,7 +5,9 @@ import { reaggregationJob } from '@chorus/jobs';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { WorkerConfig } from '../src/config/config';
+import { WorkflowDefinitions } from '../src/aggregation/workflow-definitions';
 import { ReconcilerService } from '../src/maintenance/reconciler.service';
+import { CompletionService } from '../src/reaggregation/completion.service';
 import { testRedis } from '../../../test/support/services';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
@@ -227,5 +229,59 @@ it('keeps a row kept for a hold whose set is linked again before the hold ends, 
     expect(await row()).toEqual([{ retired_at: null, kept_for_hold: false }]);
   } finally {
     await db.destroy();
+  }
+});
+
+it("starts a skill workflow's run on completion when it was finished while the API could not reach the queue, once however often the sweep runs", async () => {
+  worker = await stack.startWorker({ reconcileEveryMs: 200, reconcileGraceMs: 0 });
+  const { workflowId, subjectIds } = await voteWorkflow(stack, 2, 3, 'bayes');
+  const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+  await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'the reconciler to aggregate the answer');
+  // Its signal to the worker is lost (the API's Redis is away), and no aggregation is owed: only the sweep sees it.
+  await stack.client.finishWorkflow(workflowId);
+  await until(async () => (await stack.client.reaggregations(workflowId)).runs.some((run) => run.finishedAt), 'the sweep to start the run on completion');
+  expect((await stack.client.reaggregations(workflowId)).runs).toEqual([expect.objectContaining({ scope: 'all', reason: 'completion', state: 'completed' })]);
+
+  // Two sweeps at once (two workers' maintenance) start one run between them.
+  await stack.stopWorker();
+  const other = await voteWorkflow(stack, 2, 3, 'bayes');
+  await stack.client.finishWorkflow(other.workflowId);
+  const db = await openDatabase(stack.config.databaseUrl, 2);
+  const reaggregation = new Queue('reaggregation', { connection: { url: testRedis().url }, prefix: stack.config.queuePrefix });
+  const completion = new CompletionService(db, new WorkflowDefinitions(), reaggregation);
+  try {
+    expect(await Promise.all([completion.reaggregateCompleted(), completion.reaggregateCompleted()])).toEqual(expect.arrayContaining([0, 1]));
+    expect(await completion.reaggregateCompleted()).toBe(0);
+    const { rows } = await stack.db.query('SELECT id, reaggregations_requested AS requested FROM workflows WHERE id = ANY($1) ORDER BY id = $2', [[workflowId, other.workflowId], workflowId]);
+    expect(rows).toEqual([{ id: other.workflowId, requested: 1 }, { id: workflowId, requested: 1 }]);
+    expect((await reaggregation.getJobs(['waiting'])).map((job) => job.data)).toEqual([expect.objectContaining({ workflowId: other.workflowId, scope: 'all', reason: 'completion' })]);
+  } finally {
+    await reaggregation.obliterate({ force: true });
+    await Promise.all([reaggregation.close(), db.destroy()]);
+  }
+});
+
+it('starts the other runs on completion when one fails to start, and that one at the next sweep', async () => {
+  const [refused, fine] = [await voteWorkflow(stack, 1, 3, 'bayes'), await voteWorkflow(stack, 1, 3, 'bayes')];
+  for (const { workflowId } of [refused, fine]) await stack.client.finishWorkflow(workflowId);
+  const db = await openDatabase(stack.config.databaseUrl, 1);
+  const reaggregation = new Queue('reaggregation', { connection: { url: testRedis().url }, prefix: stack.config.queuePrefix });
+  const completion = new CompletionService(db, new WorkflowDefinitions(), reaggregation);
+  // The database refuses to record one workflow's completion, for this test only.
+  const refuse = `refuse_completion_${refused.workflowId.replaceAll('-', '_')}`;
+  await stack.db.query(`CREATE FUNCTION ${refuse}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'completion refused by the test'; END $$`);
+  await stack.db.query(`CREATE TRIGGER ${refuse} BEFORE UPDATE OF completed_at ON workflows FOR EACH ROW WHEN (OLD.id = '${refused.workflowId}') EXECUTE FUNCTION ${refuse}()`);
+  const waiting = async () => (await reaggregation.getJobs(['waiting'])).map((job) => job.data.workflowId).sort();
+  try {
+    expect(await completion.reaggregateCompleted()).toBe(1);
+    expect(await waiting()).toEqual([fine.workflowId]);
+    await stack.db.query(`DROP TRIGGER ${refuse} ON workflows; DROP FUNCTION ${refuse}()`);
+    expect(await completion.reaggregateCompleted()).toBe(1);
+    expect(await waiting()).toEqual([refused.workflowId, fine.workflowId].sort());
+  } finally {
+    await stack.db.query(`DROP TRIGGER IF EXISTS ${refuse} ON workflows; DROP FUNCTION IF EXISTS ${refuse}()`);
+    await reaggregation.obliterate({ force: true });
+    await Promise.all([reaggregation.close(), db.destroy()]);
   }
 });

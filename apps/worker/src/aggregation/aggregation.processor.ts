@@ -16,11 +16,11 @@ export class AggregationProcessor extends LoggedWorkerHost {
   /** Fails (and so is retried with backoff) when a subject could not be aggregated; the others are done. */
   async process(job: AggregationJob): Promise<Omit<DrainReport, 'failed'>> {
     if (job.name !== 'aggregate-workflow') throw new Error(`aggregation queue has no handler for job "${job.name}"`);
-    const { aggregated, retired, routedOut, failed } = await this.aggregation.drainOutbox(job.data.workflowId);
+    const { aggregated, retired, routedOut, failed, workflow } = await this.aggregation.drainOutbox(job.data.workflowId);
     if (failed.length) throw new Error(`${failed.length} subjects of workflow ${job.data.workflowId} could not be aggregated: ${failed.slice(0, 10).join(', ')}`);
     if (retired) this.logger.debug(`retired ${retired} subjects in ${job.data.workflowId}`);
-    // Every drain asks (the API also enqueues one when a workflow is finished or subjects are retired by hand): it may have completed, or opened again.
-    await this.completion.reaggregateIfCompleting(job.data.workflowId);
+    // The API also enqueues one when a workflow is finished or subjects are retired by hand: it may have completed, or opened again.
+    await this.completion.reaggregateAfterDrain(job.data.workflowId, { retired, workflow });
     return { aggregated, retired, routedOut };
   }
 }

@@ -29,6 +29,10 @@ interface StatusRow {
   unlinked: boolean;
   /** For a retired subject, the version its stored consensus was computed with (null if none). */
   consensus_version: number | null;
+  /** Its workflow is finished. */
+  finished: boolean;
+  /** Its workflow's completion is recorded (`completed_at`). */
+  completion_recorded: boolean;
 }
 
 /** Retirements a researcher made (by hand, or by unlinking a set) say nothing about the answer, so fire no effects. */
@@ -84,10 +88,22 @@ interface Routing {
   owed: boolean;
 }
 
-/** What aggregating subjects did: each one's outcome (by `keyOf`), and how many left a set by routing. */
+/**
+ * A workflow as aggregation read it with its subjects: its current version's definition, whether it was finished, and
+ * whether its completion was recorded (`completed_at`). What a drain passes on, so that what follows it (completion)
+ * need not read the workflow again.
+ */
+export interface WorkflowAsRead {
+  definition: WorkflowDefinition;
+  finished: boolean;
+  completionRecorded: boolean;
+}
+
+/** What aggregating subjects did: each one's outcome (by `keyOf`), how many left a set by routing, and their workflows as read. */
 export interface Aggregated {
   outcomes: Map<string, AggregationOutcome>;
   routedOut: number;
+  workflows: Map<string, WorkflowAsRead>;
 }
 
 /** What aggregation reads of subjects: their hot rows, the definitions of their versions, their classifications and the volunteers' skills. */
@@ -102,6 +118,16 @@ interface SubjectsRead {
 function afterTheTrigger(records: readonly StoredClassification[], retirement: ReturnType<typeof findRetirement> | undefined): StoredClassification[] {
   if (!retirement?.decision.retire || !retirement.triggeredBy) return [];
   return records.slice(records.findIndex((record) => record.id === retirement.triggeredBy) + 1).filter((record) => !record.givenWhileRetired);
+}
+
+/** Each workflow of the subjects read, as read (`WorkflowAsRead`). */
+function workflowsAsRead({ statuses, definitions }: SubjectsRead): Map<string, WorkflowAsRead> {
+  return new Map(
+    statuses.map((status) => [
+      status.workflow_id,
+      { definition: definitions.get(status.workflow_id)!, finished: status.finished, completionRecorded: status.completion_recorded },
+    ]),
+  );
 }
 
 /** How `aggregateSubjects` keys its outcomes. */
@@ -133,6 +159,8 @@ export interface DrainReport {
   /** Subjects that left a set this workflow's effects had put them in (`routeByEffects`). */
   routedOut: number;
   failed: string[];
+  /** The workflow as the drain's last batch read it; none when it found nothing to aggregate. */
+  workflow?: WorkflowAsRead;
 }
 
 /**
@@ -163,8 +191,9 @@ export class AggregationService {
         continue;
       }
       let done = 0;
-      const { outcomes, routedOut } = await this.aggregateEach(workflowId, subjectIds);
+      const { outcomes, routedOut, workflow } = await this.aggregateEach(workflowId, subjectIds);
       report.routedOut += routedOut;
+      report.workflow = workflow ?? report.workflow;
       for (const [subjectId, outcome] of outcomes) {
         if (outcome === 'deferred') continue;
         done += 1;
@@ -250,7 +279,7 @@ export class AggregationService {
       const routedOut = await this.routeByEffects(manager, written, saved);
       await this.saveStatuses(manager, written, saved);
       await this.flagLate(manager, written.flatMap((subject) => subject.late));
-      return { outcomes, routedOut };
+      return { outcomes, routedOut, workflows: new Map([...workflowsAsRead(read), ...(again ? workflowsAsRead(again) : [])]) };
     });
   }
 
@@ -258,6 +287,7 @@ export class AggregationService {
   private async readSubjects(manager: EntityManager, keys: readonly SubjectKey[]): Promise<SubjectsRead> {
     const statuses: StatusRow[] = await manager.query(
       `SELECT st.workflow_id, st.subject_id, st.xmin::text AS stamp, w.version, st.retired_at, st.retirement_reason, st.judged_count, ${isUnlinked('st')} AS unlinked,
+              w.status = 'finished' AS finished, w.completed_at IS NOT NULL AS completion_recorded,
               CASE WHEN st.retired_at IS NOT NULL THEN
                 (SELECT max(c.workflow_version) FROM consensus c WHERE c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id) END AS consensus_version
        FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
@@ -319,15 +349,18 @@ export class AggregationService {
    * Each subject's outcome, or the error that kept it from being aggregated: all together, or one by one if that fails;
    * and how many left a set by routing.
    */
-  private async aggregateEach(workflowId: string, subjectIds: string[]): Promise<{ outcomes: Map<string, AggregationOutcome | Error>; routedOut: number }> {
+  private async aggregateEach(
+    workflowId: string,
+    subjectIds: string[],
+  ): Promise<{ outcomes: Map<string, AggregationOutcome | Error>; routedOut: number; workflow?: WorkflowAsRead }> {
     const keys = subjectIds.map((subjectId) => ({ workflowId, subjectId }));
     try {
-      const { outcomes, routedOut } = await this.aggregateSubjects(keys);
-      return { outcomes: new Map(subjectIds.map((subjectId) => [subjectId, outcomes.get(keyOf({ workflowId, subjectId }))!])), routedOut };
+      const { outcomes, routedOut, workflows } = await this.aggregateSubjects(keys);
+      return { outcomes: new Map(subjectIds.map((subjectId) => [subjectId, outcomes.get(keyOf({ workflowId, subjectId }))!])), routedOut, workflow: workflows.get(workflowId) };
     } catch (error) {
       if (subjectIds.length === 1) return { outcomes: new Map([[subjectIds[0]!, error as Error]]), routedOut: 0 };
       this.logger.warn(`a batch of ${subjectIds.length} subjects failed (${(error as Error).message}); aggregating them one by one`);
-      const each = { outcomes: new Map<string, AggregationOutcome | Error>(), routedOut: 0 };
+      const each: { outcomes: Map<string, AggregationOutcome | Error>; routedOut: number; workflow?: WorkflowAsRead } = { outcomes: new Map(), routedOut: 0 };
       for (const subjectId of subjectIds) {
         const aggregated = await this.aggregateSubjects([{ workflowId, subjectId }]).catch((failure: Error) => failure);
         if (aggregated instanceof Error) {
@@ -336,6 +369,7 @@ export class AggregationService {
         }
         each.outcomes.set(subjectId, aggregated.outcomes.get(keyOf({ workflowId, subjectId }))!);
         each.routedOut += aggregated.routedOut;
+        each.workflow = aggregated.workflows.get(workflowId) ?? each.workflow;
       }
       return each;
     }

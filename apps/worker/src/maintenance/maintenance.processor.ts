@@ -3,6 +3,7 @@ import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nest
 import { type JobName, stallOptions, workerConcurrency } from '@chorus/jobs';
 import type { Job, Queue } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
+import { CompletionService } from '../reaggregation/completion.service';
 import { SkillsService } from '../skills/skills.service';
 import { ReconcilerService } from './reconciler.service';
 import { LoggedWorkerHost } from '../jobs/logged-worker-host';
@@ -20,6 +21,7 @@ export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicat
   constructor(
     private readonly reconciler: ReconcilerService,
     private readonly skills: SkillsService,
+    private readonly completion: CompletionService,
     @InjectQueue('maintenance') private readonly maintenance: Queue,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {
@@ -69,7 +71,9 @@ export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicat
         if (owed) this.logger.log(`reconciler enqueued ${owed} owed re-aggregations that the queue had no run for`);
         const stamped = await this.reconciler.finishClassificationStamps();
         if (stamped) this.logger.log(`reconciler stamped the classifications of ${stamped} deleted accounts that were owed theirs`);
-        return enqueued + owed + stamped;
+        const completed = await this.completion.reaggregateCompleted();
+        if (completed) this.logger.log(`reconciler started the run on completion of ${completed} workflows that no aggregation had found complete`);
+        return enqueued + owed + stamped + completed;
       }
       case 'estimate-skills':
         return this.skills.estimateAll();

@@ -1,10 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { requestReaggregation, workflowCompleting } from '@chorus/db';
+import { completeWorkflows, requestReaggregation, workflowCompleting } from '@chorus/db';
 import { RUN_LIVE_STATES, reaggregationJob, stateOfReaggregation } from '@chorus/jobs';
+import { type WorkflowDefinition, skillWeightedTasks } from '@chorus/tasks';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { SkillsService } from '../skills/skills.service';
+import type { DrainReport } from '../aggregation/aggregation.service';
+import { WorkflowDefinitions } from '../aggregation/workflow-definitions';
+
+const weighsBySkill = (definition: WorkflowDefinition) => skillWeightedTasks(definition).length > 0;
 
 /**
  * Re-aggregates a workflow that weighs answers by volunteers' skill whole, once, when it completes (every subject
@@ -13,6 +17,10 @@ import { SkillsService } from '../skills/skills.service';
  * re-learns the skills first, so every row is computed with the final ones. It changes what any whole run changes:
  * consensus, and the routing of a retired subject whose consensus it changes; retirement stays (a finished workflow's
  * unretired subjects retire if their rule says so).
+ *
+ * A drain of the workflow's outbox asks when it can have completed it (`reaggregateAfterDrain`); the reconciler's sweep
+ * (`reaggregateCompleted`) starts the runs no drain asked for: a workflow whose feeders ran out, or one finished while
+ * its signal could not reach the queue.
  */
 @Injectable()
 export class CompletionService {
@@ -20,7 +28,7 @@ export class CompletionService {
 
   constructor(
     private readonly db: DataSource,
-    private readonly skills: SkillsService,
+    private readonly definitions: WorkflowDefinitions,
     @InjectQueue('reaggregation') private readonly reaggregation: Queue,
   ) {}
 
@@ -29,7 +37,53 @@ export class CompletionService {
    * run already waiting or under way is the one. Whether it started one.
    */
   async reaggregateIfCompleting(workflowId: string): Promise<boolean> {
-    if (!(await this.skills.weighsBySkill(workflowId))) return false;
+    const [workflow]: { version: number }[] = await this.db.query('SELECT version FROM workflows WHERE id = $1', [workflowId]);
+    if (!workflow || !weighsBySkill(await this.definitions.of(this.db.manager, workflowId, workflow.version))) return false;
+    return this.startIfCompleting(workflowId);
+  }
+
+  /**
+   * After a drain: asks whether the workflow completes (`startIfCompleting`) only if the drain can have changed that:
+   * it retired subjects, or found the workflow finished with its completion not yet recorded, or recorded and open to
+   * more (its completion is forgotten once it is found open again). Whether it weighs by skill it reads from the
+   * definition the drain read; a drain that read nothing (a job run again, or the API's signal that a workflow was
+   * finished or had subjects retired by hand) asks in full.
+   */
+  async reaggregateAfterDrain(workflowId: string, { retired, workflow }: Pick<DrainReport, 'retired' | 'workflow'>): Promise<boolean> {
+    if (!workflow) return this.reaggregateIfCompleting(workflowId);
+    if (!weighsBySkill(workflow.definition)) return false;
+    const mayHaveChanged = retired > 0 || (workflow.finished && !workflow.completionRecorded) || (!workflow.finished && workflow.completionRecorded);
+    return mayHaveChanged && this.startIfCompleting(workflowId);
+  }
+
+  /**
+   * The sweep: starts the run of every workflow weighing by skill that is complete or finished and whose completion is
+   * not recorded (no drain asked, or the one that would have was lost). How many it started; one that fails stays owed
+   * and holds up no other. Safe to run at once with a drain or another sweep: the completion is recorded once
+   * (`workflowCompleting`).
+   */
+  async reaggregateCompleted(): Promise<number> {
+    const unrecorded: { id: string; version: number; finished: boolean }[] = await this.db.query(
+      `SELECT id, version, status = 'finished' AS finished FROM workflows WHERE completed_at IS NULL AND status <> 'draft'`,
+    );
+    const bySkill = [];
+    for (const workflow of unrecorded) {
+      if (weighsBySkill(await this.definitions.of(this.db.manager, workflow.id, workflow.version))) bySkill.push(workflow);
+    }
+    const complete = await completeWorkflows(this.db, bySkill.filter((workflow) => !workflow.finished).map((workflow) => workflow.id));
+    let started = 0;
+    for (const { id, finished } of bySkill) {
+      if (!finished && !complete.has(id)) continue;
+      try {
+        if (await this.startIfCompleting(id)) started += 1;
+      } catch (error) {
+        this.logger.warn(`the run on completion of workflow ${id} stays owed, for the next sweep: ${(error as Error).message}`);
+      }
+    }
+    return started;
+  }
+
+  private async startIfCompleting(workflowId: string): Promise<boolean> {
     // Owed in Postgres in the transaction that records the completion: should the queue not get the run, the reconciler starts it.
     const owed = await this.db.transaction(async (manager) => {
       if (!(await workflowCompleting(manager, workflowId))) return false;

@@ -73,12 +73,6 @@ export class SkillsService {
     if (workflow) await this.learn(workflowId, workflow, false);
   }
 
-  /** Whether the workflow's current version weighs answers by volunteers' skill (has a `bayes` task). */
-  async weighsBySkill(workflowId: string): Promise<boolean> {
-    const workflow = await this.currentVersion(workflowId);
-    return workflow ? skillWeightedTasks(workflow.definition).length > 0 : false;
-  }
-
   private async currentVersion(workflowId: string): Promise<ReadingVersion | undefined> {
     const [workflow]: ReadingVersion[] = await this.db.query(`${CURRENT_DEFINITIONS} WHERE w.id = $1`, [workflowId]);
     return workflow;
