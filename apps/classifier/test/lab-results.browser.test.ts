@@ -165,6 +165,16 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await page.getByTestId('lab-result-routing').locator('li').allTextContents()).toEqual([
       expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\)$/),
     ]);
+
+    // Taken out of Snippets too, the set the workflow serves: it left the workflow, as the download says, and its page
+    // still opens, saying so, with its retirement, consensus and classifications.
+    await researcher.removeSubject(set.id, idOf['ad-01']!);
+    await page.reload();
+    await page.getByTestId('lab-result-left').waitFor();
+    expect(await page.getByTestId('lab-result-left').textContent()).toMatch(/^This subject left the workflow: /);
+    expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Retired by its rule \(count\), /);
+    expect(await page.getByTestId('lab-result-consensus').locator('tbody td').first().textContent()).toBe('Yes, an advert');
+    await page.getByTestId('lab-result-status').getByText('2 of 2 classifications shown.').waitFor();
     expect(errors).toEqual([]);
   });
 

@@ -263,4 +263,6 @@ it('says in a later stage’s consensus download that a subject it had retired l
   expect((await downloaded()).find((row) => row.subject_id === idOf.weak)).toMatchObject(left);
   // A since= download gives it again: its row changed.
   expect(await downloaded(since)).toEqual([expect.objectContaining(left)]);
+  // The lab opens the row the download has: its results, saying it left.
+  expect(await stack.client.subjectResult(transcribe, idOf.weak!)).toMatchObject({ leftWorkflow: true, retirement: { reason: 'count' }, classificationCount: 3, consensus: { T0: { answer: 'yes', votes: 3 } } });
 });
