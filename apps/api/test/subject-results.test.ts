@@ -70,7 +70,7 @@ describe("a workflow's subject results", () => {
       goldStandard: null,
       classificationCount: 2,
       favourites: 0,
-      retirement: { retiredAt: expect.any(String), reason: 'count', note: null, byClassificationId: retiring[1] },
+      retirement: { retiredAt: expect.any(String), reason: 'count', note: null, byClassificationId: retiring[1], by: null },
       consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1 } },
     });
     expect(v1).toMatchObject({ classificationCount: 1, retirement: null, consensus: { T0: { answer: 'no', agreement: 1, votes: 1 } } });
@@ -245,6 +245,37 @@ describe("a workflow's subject results", () => {
       const refused = await refusal(`/workflows/${workflowId}/subject-results/${subjectId}`);
       expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/subjectId']]);
     }
+  });
+
+  it('says who retired a subject by hand, by name while they are on the team and by id once they left it, with their role then', async () => {
+    const project = await stack.client.createProject({ title: `Retired by ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    const { rows: owners } = await stack.db.query("SELECT user_id FROM project_members WHERE project_id = $1 AND role = 'owner'", [project.id]);
+    const scientist = await newMember(stack, project.id, 'scientist', 'Annie Cannon');
+    await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[0]!], reason: 'Blank' });
+    await scientist.client.retireSubjects(workflowId, { subjectIds: [subjectIds[1]!], reason: 'Out of scope' });
+    const byOf = async () => Object.fromEntries((await stack.client.subjectResults(workflowId)).subjects.map((subject) => [subject.externalId, subject.retirement?.by ?? null]));
+    const byOwner = { memberId: owners[0].user_id, name: 'Researcher', role: 'owner' };
+    expect(await byOf()).toEqual({ a: byOwner, b: { memberId: scientist.id, name: 'Annie Cannon', role: 'scientist' }, c: null });
+    const detail = await stack.client.subjectResult(workflowId, subjectIds[1]!);
+    expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
+    expect(detail.retirement).toMatchObject({ reason: 'manual', note: 'Out of scope', by: { memberId: scientist.id, name: 'Annie Cannon', role: 'scientist' } });
+
+    // Gone from the team: named by id, in the role they had then (kept with the retirement), as the download has it.
+    await stack.client.removeMember(project.id, scientist.id);
+    expect((await byOf()).b).toEqual({ memberId: scientist.id, name: null, role: 'scientist' });
+    const row = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).find((each) => each.external_id === 'b');
+    expect([row.retired_by, row.retired_by_role]).toEqual([scientist.id, 'scientist']);
+    // A retirement from before the role was kept: their role now, none once they left.
+    await stack.db.query("UPDATE subject_workflow_status SET retirement_detail = retirement_detail - 'role' WHERE workflow_id = $1", [workflowId]);
+    expect(await byOf()).toEqual({ a: byOwner, b: { memberId: scientist.id, name: null, role: null }, c: null });
   });
 
   it('is for the project’s researchers only, as the downloads are', async () => {

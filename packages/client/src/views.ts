@@ -493,6 +493,17 @@ export const subjectResultSchema = researcherSubjectSchema.extend({
       reason: z.enum(RETIREMENT_REASONS),
       note: z.string().nullable().meta({ description: "The researcher's words, for a subject retired by hand" }),
       byClassificationId: id.nullable().meta({ description: 'The classification whose arrival met the rule; null for other retirements' }),
+      by: z
+        .strictObject({
+          memberId: id.meta({ description: 'Their user id, the download’s retired_by' }),
+          name: z.string().nullable().meta({ description: 'Their display name while they are on the team; null once they left it' }),
+          role: projectRoleSchema.nullable().meta({
+            description:
+              'Their role when they retired it, the download’s retired_by_role: moderator (a reported subject taken off volunteers’ screens) or owner, collaborator or scientist (a researcher’s decision); for one retired before Chorus kept the role, their role now (null if they left the team)',
+          }),
+        })
+        .nullable()
+        .meta({ description: 'The team member who retired the subject by hand; null for other retirements' }),
     })
     .nullable()
     .meta({ description: 'When and why the subject was retired; null while the workflow still serves it' }),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { EffectMembership, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
+import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
 import { type StoredAnnotation, isUnlinked } from '@chorus/db';
 import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -12,6 +12,7 @@ import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-co
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { cursorTimeSql } from '../common/sql';
+import { retiredByNameSql, retiredBySql } from '../retirement/retired-by-sql';
 
 /** A subject's row with its results, as both routes select it. */
 interface SubjectResultRow {
@@ -28,6 +29,10 @@ interface SubjectResultRow {
   retirement_reason: NonNullable<SubjectResult['retirement']>['reason'] | null;
   retirement_note: string | null;
   retired_by_classification_id: string | null;
+  /** Who retired it by hand (see `retiredBySql`), by name while on the team. */
+  retired_by: string | null;
+  retired_by_role: ProjectRole | null;
+  retired_by_name: string | null;
   tasks: Record<string, StoredTaskConsensus> | null;
   /** The subject left the workflow, its row kept (see `isUnlinked`). */
   left_workflow: boolean;
@@ -47,7 +52,8 @@ interface ClassificationRow {
 
 /** A page's subjects as the hot row `st` and the subject `s` give them. */
 const PAGE_COLUMNS = `st.workflow_id, st.subject_id, s.external_id, s.locations, s.metadata, s.gold_standard, st.classification_count, st.retired_at,
-           st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id, ${isUnlinked('st')} AS left_workflow`;
+           st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id, ${isUnlinked('st')} AS left_workflow,
+           ${retiredBySql('st', 'st.workflow_id')}, ${retiredByNameSql('st', 'st.workflow_id')}`;
 
 /** The workflow's subjects that `filters` pass, of its hot rows (those of subjects that left it too: the download keeps them). */
 const passing = (filters: string[]) => `st.workflow_id = $1 ${filters.map((filter) => `AND ${filter}`).join(' ')}`;
@@ -188,7 +194,13 @@ function toResult(row: SubjectResultRow): SubjectResult {
     favourites: row.favourites,
     retirement:
       row.retired_at && row.retirement_reason
-        ? { retiredAt: row.retired_at.toISOString(), reason: row.retirement_reason, note: row.retirement_note, byClassificationId: row.retired_by_classification_id }
+        ? {
+            retiredAt: row.retired_at.toISOString(),
+            reason: row.retirement_reason,
+            note: row.retirement_note,
+            byClassificationId: row.retired_by_classification_id,
+            by: row.retired_by ? { memberId: row.retired_by, name: row.retired_by_name, role: row.retired_by_role } : null,
+          }
         : null,
     consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, toConsensus(stored)])),
   };
