@@ -220,6 +220,14 @@ describe('subject uploads from files', () => {
       { type: 'text', text: 'A third.' },
       { type: 'text', text: 'A fourth,\n\non its own page.' },
     ]);
+    // A passage's first line keeps its indentation, as its other lines do; the blank lines around it go.
+    const { projectId: poems, setId: poemSet } = await newSet();
+    const verse = '\n  \n    The sea is calm tonight.\n  The tide is full.\n \n\n\tSir,\nI am yours.  \n---\n\n      Dover, 1851\n\n';
+    expect((await upload(poemSet, verse, 'text/plain')).body).toMatchObject({ created: 2 });
+    expect((await subjectsOf(poems)).map((subject) => subject.locations[0].text)).toEqual(['    The sea is calm tonight.\n  The tide is full.\n \n\n\tSir,\nI am yours.', '      Dover, 1851']);
+    const { projectId: stanzas, setId: stanzaSet } = await newSet();
+    expect((await upload(stanzaSet, '   Whose woods these are\nI think I know.\n\n\n  His house is in the village though;', 'text/plain')).body).toMatchObject({ created: 2 });
+    expect((await subjectsOf(stanzas)).map((subject) => subject.locations[0].text)).toEqual(['   Whose woods these are\nI think I know.', '  His house is in the village though;']);
     // Hyphens inside a line, or fewer than three, are text.
     expect((await upload(setId, 'A well-known -- and --- dash\n--\nstays.', 'text/plain')).body).toMatchObject({ created: 1 });
   });

@@ -70,7 +70,7 @@ describe("a workflow's subject results", () => {
       goldStandard: null,
       classificationCount: 2,
       favourites: 0,
-      retirement: { retiredAt: expect.any(String), reason: 'count', note: null, byClassificationId: retiring[1] },
+      retirement: { retiredAt: expect.any(String), reason: 'count', note: null, byClassificationId: retiring[1], by: null },
       consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, notReached: null, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
     });
     expect(v1).toMatchObject({ classificationCount: 1, retirement: null, consensus: { T0: { answer: 'no', agreement: 1, votes: 1 } } });
@@ -177,8 +177,9 @@ describe("a workflow's subject results", () => {
     const detail = await stack.client.subjectResult(workflow.workflowId, idOf.v0!);
     expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
     const listed = (await stack.client.subjectResults(workflow.workflowId, { q: 'v0' })).subjects[0]!;
-    const { consensus, classifications, nextClassifications, routing, ...subject } = detail;
+    const { consensus, classifications, nextClassifications, routing, leftWorkflow, ...subject } = detail;
     expect(subject).toEqual({ ...listed, consensus: undefined, classifications: undefined, nextClassifications: undefined } as never);
+    expect(leftWorkflow).toBe(false);
     expect(routing).toEqual([]); // the workflow has no effects
     expect(consensus.T0).toMatchObject({ ...listed.consensus.T0, result: { counts: { yes: 2 }, leaders: ['yes'] } });
     expect(classifications).toEqual(
@@ -208,11 +209,11 @@ describe("a workflow's subject results", () => {
     expect([second.classifications.map((each) => each.id), second.nextClassifications]).toEqual([[retiring[1]], null]);
   });
 
-  it('answers 404 for a subject of no set linked to the workflow, and leaves out those of sets unlinked since', async () => {
+  it('gives a subject that left the workflow (its set unlinked, or taken out of it), as the download keeps it, leaves it out of the list, and answers 404 for one never in it', async () => {
     const project = await stack.client.createProject({ title: `Unlinked ${randomUUID().slice(0, 8)}`, status: 'live' });
     const [kept, dropped] = [await stack.client.createSubjectSet(project.id, { name: 'Kept' }), await stack.client.createSubjectSet(project.id, { name: 'Dropped' })];
-    const [{ subjectIds: [keptId] }, { subjectIds: [droppedId] }] = [
-      await stack.client.addSubjects(kept.id, [{ externalId: 'k', locations: [{ type: 'text', text: 'Kept' }] }]),
+    const [{ subjectIds: [keptId, takenId] }, { subjectIds: [droppedId] }] = [
+      await stack.client.addSubjects(kept.id, [{ externalId: 'k', locations: [{ type: 'text', text: 'Kept' }] }, { externalId: 't', locations: [{ type: 'text', text: 'Taken out' }] }]),
       await stack.client.addSubjects(dropped.id, [{ externalId: 'd', locations: [{ type: 'text', text: 'Dropped' }] }]),
     ];
     const definition = {
@@ -224,16 +225,58 @@ describe("a workflow's subject results", () => {
     const { id: workflowId } = await stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [kept.id, dropped.id] });
     await stack.client.activateWorkflow(workflowId);
     await answer(guests[0]!.client, workflowId, droppedId!, 'no');
+    await answer(guests[0]!.client, workflowId, takenId!, 'yes');
     await aggregated(workflowId);
+    expect((await stack.client.subjectResult(workflowId, takenId!)).leftWorkflow).toBe(false);
     await stack.client.updateWorkflow(workflowId, { ...definition, subjectSetIds: [kept.id] });
+    expect(await stack.client.removeSubject(kept.id, takenId!)).toEqual({ deletedSubjects: 0, keptSubjects: 1 });
 
     expect((await stack.client.subjectResults(workflowId)).subjects.map((subject) => subject.id)).toEqual([keptId]);
-    for (const subjectId of [droppedId!, idOf.v0!, randomUUID()]) {
+    const downloaded = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    for (const [subjectId, answered] of [[droppedId!, 'no'], [takenId!, 'yes']] as const) {
+      const detail = await stack.client.subjectResult(workflowId, subjectId);
+      expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
+      expect(detail).toMatchObject({ id: subjectId, leftWorkflow: true, classificationCount: 1, retirement: { reason: 'unlinked' }, consensus: { T0: { answer: answered, votes: 1 } } });
+      expect(detail.classifications).toHaveLength(1);
+      // As the download has it.
+      expect(downloaded.find((row) => row.subject_id === subjectId)).toMatchObject({ left_workflow: true, retirement_reason: 'unlinked', T0_answer: answered });
+    }
+    expect((await stack.client.subjectResult(workflowId, keptId!)).leftWorkflow).toBe(false);
+    for (const subjectId of [idOf.v0!, randomUUID()]) {
       const refused = await refusal(`/workflows/${workflowId}/subject-results/${subjectId}`);
       expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/subjectId']]);
     }
-    // Its consensus stays in the download.
-    expect(await stack.client.consensus(workflowId, 'csv')).toContain(`${droppedId},d,`);
+  });
+
+  it('says who retired a subject by hand, by name while they are on the team and by id once they left it, with their role then', async () => {
+    const project = await stack.client.createProject({ title: `Retired by ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    const { rows: owners } = await stack.db.query("SELECT user_id FROM project_members WHERE project_id = $1 AND role = 'owner'", [project.id]);
+    const scientist = await newMember(stack, project.id, 'scientist', 'Annie Cannon');
+    await stack.client.retireSubjects(workflowId, { subjectIds: [subjectIds[0]!], reason: 'Blank' });
+    await scientist.client.retireSubjects(workflowId, { subjectIds: [subjectIds[1]!], reason: 'Out of scope' });
+    const byOf = async () => Object.fromEntries((await stack.client.subjectResults(workflowId)).subjects.map((subject) => [subject.externalId, subject.retirement?.by ?? null]));
+    const byOwner = { memberId: owners[0].user_id, name: 'Researcher', role: 'owner' };
+    expect(await byOf()).toEqual({ a: byOwner, b: { memberId: scientist.id, name: 'Annie Cannon', role: 'scientist' }, c: null });
+    const detail = await stack.client.subjectResult(workflowId, subjectIds[1]!);
+    expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
+    expect(detail.retirement).toMatchObject({ reason: 'manual', note: 'Out of scope', by: { memberId: scientist.id, name: 'Annie Cannon', role: 'scientist' } });
+
+    // Gone from the team: named by id, in the role they had then (kept with the retirement), as the download has it.
+    await stack.client.removeMember(project.id, scientist.id);
+    expect((await byOf()).b).toEqual({ memberId: scientist.id, name: null, role: 'scientist' });
+    const row = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).find((each) => each.external_id === 'b');
+    expect([row.retired_by, row.retired_by_role]).toEqual([scientist.id, 'scientist']);
+    // A retirement from before the role was kept: their role now, none once they left.
+    await stack.db.query("UPDATE subject_workflow_status SET retirement_detail = retirement_detail - 'role' WHERE workflow_id = $1", [workflowId]);
+    expect(await byOf()).toEqual({ a: byOwner, b: { memberId: scientist.id, name: null, role: null }, c: null });
   });
 
   it('is for the project’s researchers only, as the downloads are', async () => {

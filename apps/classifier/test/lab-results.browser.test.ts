@@ -3,7 +3,7 @@ import type { ChorusClient } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
-import { signUp } from '../../../test/support/accounts';
+import { newAccount, signUp } from '../../../test/support/accounts';
 
 /**
  * A workflow's results in the lab, in a real browser against the real API and worker: a researcher goes from the
@@ -166,6 +166,31 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await page.getByTestId('lab-result-routing').locator('li').allTextContents()).toEqual([
       expect.stringMatching(/^Adverts: moved in .+; left .+; taken out by a researcher .+ \(no effect puts it back until it is uploaded there again\)$/),
     ]);
+
+    // Taken out of Snippets too, the set the workflow serves: it left the workflow, as the download says, and its page
+    // still opens, saying so, with its retirement, consensus and classifications.
+    await researcher.removeSubject(set.id, idOf['ad-01']!);
+    await page.reload();
+    await page.getByTestId('lab-result-left').waitFor();
+    expect(await page.getByTestId('lab-result-left').textContent()).toMatch(/^This subject left the workflow: /);
+    expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Retired by its rule \(count\), /);
+    expect(await page.getByTestId('lab-result-consensus').locator('tbody td').first().textContent()).toBe('Yes, an advert');
+    await page.getByTestId('lab-result-status').getByText('2 of 2 classifications shown.').waitFor();
+
+    // Retired by hand: by the researcher, named, and by a scientist who left the team since, by id; each in their role then.
+    const scientist = await newAccount(suite.stack, 'Annie Cannon');
+    await researcher.invite(project.id, { email: scientist.email, role: 'scientist' });
+    await scientist.client.acceptInvitation(project.id);
+    await researcher.retireSubjects(workflowId, { subjectIds: [idOf['ad-02']!], reason: 'Not an advert' });
+    await scientist.client.retireSubjects(workflowId, { subjectIds: [idOf['ad-04']!], reason: 'Torn' });
+    await researcher.removeMember(project.id, scientist.id);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results?status=retired`);
+    await status.getByText('2 subjects shown.').waitFor();
+    expect((await cells('ad-02'))[4]).toMatch(/^Retired by hand, .+, by Maria Mitchell \(owner\): “Not an advert”$/);
+    expect((await cells('ad-04'))[4]).toMatch(new RegExp(`^Retired by hand, .+, by ${scientist.id}, no longer on the team \\(scientist\\): “Torn”$`));
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['ad-02']}`);
+    await page.getByTestId('lab-result-facts').waitFor();
+    expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/, by Maria Mitchell \(owner\): “Not an advert”$/);
     expect(errors).toEqual([]);
   });
 

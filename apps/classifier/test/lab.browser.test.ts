@@ -308,6 +308,13 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(await page.getByTestId('lab-definition-warnings').textContent()).toMatch(/^Task T0, answer 3: is new/);
     await page.getByTestId('lab-definition-reaggregating').getByText(/Chorus is computing their consensus again/).waitFor();
     await page.getByTestId('lab-runs').getByRole('cell', { name: 'Grace Hopper' }).waitFor({ timeout: 10_000 });
+
+    // An effect: saved, its warning says that subjects will move between sets, naming the set.
+    const routed = { ...definition, tasks: { T0: { ...which.tasks.T0, answers } }, effects: [{ when: { task: 'T0', answer: 'ad' }, addToSubjectSet: training.id }] };
+    await editor.fill(JSON.stringify(routed, null, 2));
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    await page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.').waitFor();
+    expect(await page.getByTestId('lab-definition-warnings').textContent()).toContain(`Effects: change how subjects are routed into subject set "Training" (${training.id}): every subject is routed again`);
     expect(errors).toEqual([]);
   });
 

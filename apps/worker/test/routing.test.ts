@@ -257,10 +257,14 @@ it('says in a later stage’s consensus download that a subject it had retired l
 
   // The screening effect asks for more agreement: routing takes "weak" out of Ads, and so out of Transcribe.
   const updated = await stack.client.updateWorkflow(screen, { ...definition, effects: [{ when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.9 }, addToSubjectSet: ads }] });
+  // The save says that subjects will move between sets.
+  expect(updated.warnings).toContainEqual({ pointer: '/effects', message: expect.stringMatching(new RegExp(`^change how subjects are routed into subject set "Ads" \\(${ads}\\): every subject is routed again`)) });
   await until(async () => (await stack.client.reaggregation(screen, updated.reaggregation!.id)).state === 'completed', 'the new version’s re-aggregation');
   expect(await members(ads)).toEqual(['strong']);
   const left = { external_id: 'weak', left_workflow: true, retired: true, retirement_reason: 'count', T0_answer: 'yes', T0_votes: 3, left_workflow_at: null };
   expect((await downloaded()).find((row) => row.subject_id === idOf.weak)).toMatchObject(left);
   // A since= download gives it again: its row changed.
   expect(await downloaded(since)).toEqual([expect.objectContaining(left)]);
+  // The lab opens the row the download has: its results, saying it left.
+  expect(await stack.client.subjectResult(transcribe, idOf.weak!)).toMatchObject({ leftWorkflow: true, retirement: { reason: 'count' }, classificationCount: 3, consensus: { T0: { answer: 'yes', votes: 3 } } });
 });

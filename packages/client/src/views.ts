@@ -460,8 +460,12 @@ export const prioritiesSetSchema = z.strictObject({
   warnings: warningsSchema.optional().meta({ description: 'When the workflow does not serve in priority order, which the priorities wait for' }),
 });
 
-/** Why a subject of a workflow was retired: by its rule (`count`, `agreement`, `posterior`, or `maximum`: its most classifications reached), or by a researcher (`manual`). */
-export const RETIREMENT_REASONS = ['count', 'agreement', 'posterior', 'maximum', 'manual'] as const;
+/**
+ * Why a subject of a workflow was retired: by its rule (`count`, `agreement`, `posterior`, or `maximum`: its most
+ * classifications reached), by a researcher (`manual`), or because it left the workflow while still served
+ * (`unlinked`: it is in no subject set the workflow serves any more).
+ */
+export const RETIREMENT_REASONS = ['count', 'agreement', 'posterior', 'maximum', 'manual', 'unlinked'] as const;
 /** Which of a workflow's subjects a page of results holds: retired ones, those still served (`active`), or all. */
 export const SUBJECT_RESULT_STATUSES = ['all', 'active', 'retired'] as const;
 /** The orders of a workflow's subject results: by subject id, or the most favourites first (ties by subject id). */
@@ -507,6 +511,17 @@ export const subjectResultSchema = researcherSubjectSchema.extend({
       reason: z.enum(RETIREMENT_REASONS),
       note: z.string().nullable().meta({ description: "The researcher's words, for a subject retired by hand" }),
       byClassificationId: id.nullable().meta({ description: 'The classification whose arrival met the rule; null for other retirements' }),
+      by: z
+        .strictObject({
+          memberId: id.meta({ description: 'Their user id, the download’s retired_by' }),
+          name: z.string().nullable().meta({ description: 'Their display name while they are on the team; null once they left it' }),
+          role: projectRoleSchema.nullable().meta({
+            description:
+              'Their role when they retired it, the download’s retired_by_role: moderator (a reported subject taken off volunteers’ screens) or owner, collaborator or scientist (a researcher’s decision); for one retired before Chorus kept the role, their role now (null if they left the team)',
+          }),
+        })
+        .nullable()
+        .meta({ description: 'The team member who retired the subject by hand; null for other retirements' }),
     })
     .nullable()
     .meta({ description: 'When and why the subject was retired; null while the workflow still serves it' }),
@@ -544,6 +559,10 @@ export const effectMembershipSchema = z.strictObject({
  * its classifications oldest first, a page at a time: `nextClassifications`, passed as `after`, asks for the page after.
  */
 export const subjectResultDetailSchema = subjectResultSchema.extend({
+  leftWorkflow: z.boolean().meta({
+    description:
+      'The subject is in no subject set the workflow serves any more (taken out of its set by a researcher or by routing, or its set unlinked): no queue serves it, and its results are kept, as the consensus download’s left_workflow says',
+  }),
   consensus: z.record(
     z.string(),
     taskConsensusSchema.extend({

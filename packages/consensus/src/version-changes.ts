@@ -1,4 +1,4 @@
-import { type FieldError, type Task, type WorkflowDefinition, earlierAnswerChanges, newAnswerLimitsOf, singleAlgorithm } from '@chorus/tasks';
+import { type Effect, type FieldError, type Task, type WorkflowDefinition, earlierAnswerChanges, newAnswerLimitsOf, singleAlgorithm } from '@chorus/tasks';
 import { isDeepStrictEqual } from 'node:util';
 import { classificationsNeededAtMost } from './retirement';
 
@@ -41,9 +41,10 @@ const withoutWording = (value: unknown): unknown => {
  * answer no longer offered, free tags once the vocabulary is closed: `earlierAnswerChanges`), a single choice may
  * change its algorithm, and a rule that asks for fewer classifications retires at once the subjects that have as
  * many, their later answers flagged `after_retirement`. Limits set for new answers (a length, how many choices or
- * tags) change nothing for the answers given.
+ * tags) change nothing for the answers given. Effects added, dropped or changed route every subject again, moving
+ * subjects between sets.
  */
-export function versionChangeWarnings(before: WorkflowDefinition, after: WorkflowDefinition): FieldError[] {
+export function versionChangeWarnings(before: WorkflowDefinition, after: WorkflowDefinition, setNames: ReadonlyMap<string, string> = new Map()): FieldError[] {
   const warnings: FieldError[] = [];
   for (const [key, earlier] of Object.entries(before.tasks)) {
     const now = after.tasks[key];
@@ -64,7 +65,26 @@ export function versionChangeWarnings(before: WorkflowDefinition, after: Workflo
       message: `asks for at most ${most} classification${most === 1 ? '' : 's'} where it asked for ${mostBefore}: subjects that have ${most} or more retire at once, and their answers after the first ${most} are flagged after_retirement`,
     });
   }
+  const routing = routingChange(before.effects, after.effects, setNames);
+  if (routing) warnings.push({ pointer: '/effects', message: routing });
   return warnings;
+}
+
+/**
+ * Effects added, dropped or changed (in any order): the re-aggregation routes every subject again, so subjects move
+ * between the sets they name. What it says names those sets (by name too, from `setNames`); an effect only moved in
+ * the list changes nothing.
+ */
+function routingChange(before: readonly Effect[], after: readonly Effect[], setNames: ReadonlyMap<string, string>): string | undefined {
+  const missingFrom = (effects: readonly Effect[]) => (effect: Effect) => !effects.some((other) => isDeepStrictEqual(other, effect));
+  const changed = [...before.filter(missingFrom(after)), ...after.filter(missingFrom(before))];
+  if (!changed.length) return undefined;
+  const sets = [...new Set(changed.map((effect) => effect.addToSubjectSet))].map((id) => (setNames.has(id) ? `"${setNames.get(id)}" (${id})` : id));
+  return (
+    `change how subjects are routed into subject set${sets.length === 1 ? '' : 's'} ${sets.join(', ')}: every subject is routed again by its consensus under the new effects, ` +
+    'so one that no longer meets an effect leaves the set it put it in (the workflows that set feeds stop serving it; one they classified keeps its row, results and consensus, saying it left the workflow), ' +
+    'and one that meets an effect now joins its set (unless a researcher took it out of it)'
+  );
 }
 
 /**

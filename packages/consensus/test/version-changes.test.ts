@@ -132,6 +132,22 @@ describe('a new version of a classified workflow', () => {
     expect(versionChangeWarnings(yesNo, kept)).toEqual([]);
   });
 
+  it('says that changed effects move subjects between the sets they name, not when the effects only change order', () => {
+    const [ads, notices, kept] = ['7f9f4a6e-4c55-4b8e-9a2e-2f6c0c8f0a11', '0b3e0a38-6c8b-4b0e-8f57-2a7b9c1d5e22', '5d2c1b7a-1e0f-4f3a-9b8c-7d6e5f4a3b33'];
+    const routed = (effects: object[]) => workflow({ ...before, effects });
+    const [yes, maybe] = [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: ads }, { when: { task: 'T0', answer: 'maybe' }, addToSubjectSet: kept }];
+    const surer = { when: { task: 'T0', answer: 'yes', agreementAtLeast: 0.9 }, addToSubjectSet: ads };
+    const notice = { when: { task: 'T0', answer: 'no' }, addToSubjectSet: notices };
+    expect(versionChangeWarnings(routed([yes, maybe]), routed([surer, maybe, notice]))).toEqual([
+      { pointer: '/effects', message: expect.stringMatching(new RegExp(`^change how subjects are routed into subject sets ${ads}, ${notices}: every subject is routed again .* leaves the set it put it in`)) },
+    ]);
+    expect(versionChangeWarnings(routed([yes]), routed([]))).toEqual([{ pointer: '/effects', message: expect.stringMatching(new RegExp(`^change how subjects are routed into subject set ${ads}:`)) }]);
+    // Named, where the names are known.
+    expect(versionChangeWarnings(routed([yes]), routed([surer]), new Map([[ads, 'Ads']]))[0]?.message).toMatch(new RegExp(`^change how subjects are routed into subject set "Ads" \\(${ads}\\):`));
+    expect(versionChangeWarnings(routed([yes, maybe]), routed([maybe, yes]))).toEqual([]);
+    expect(versionChangeWarnings(routed([yes]), workflow({ ...routed([yes]), name: 'Renamed' }))).toEqual([]);
+  });
+
   it('is not computed again when only what a tagging task shows of others’ tags changes', () => {
     const tagging = (proposedTags?: string) => workflow({ tasks: { T0: { type: 'tagging', instruction: 'Tag it', ...(proposedTags ? { proposedTags } : {}) } } });
     expect(changesConsensus(tagging(), tagging('after-own-tags'))).toBe(false);

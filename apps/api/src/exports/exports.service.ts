@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { storedConsensusOf } from '../common/stored-consensus';
+import { retiredBySql } from '../retirement/retired-by-sql';
 import { API_PREFIX } from '../common/routes';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -43,10 +44,7 @@ const CONSENSUS_ROWS = `
          EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
          sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
-         CASE WHEN st.retirement_reason = 'manual' THEN st.retirement_detail->>'by' END AS retired_by,
-         -- Retirements before the role was kept with them: the member's role now, if they still are one.
-         CASE WHEN st.retirement_reason = 'manual' THEN coalesce(st.retirement_detail->>'role',
-           (SELECT pm.role FROM project_members pm JOIN workflows w ON w.project_id = pm.project_id WHERE w.id = $1 AND pm.user_id::text = st.retirement_detail->>'by')) END AS retired_by_role,
+         ${retiredBySql('st', '$1')},
          st.retired_by_classification_id, st.retired_under_version, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
          coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow, NULL::timestamptz AS left_workflow_at
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id

@@ -41,7 +41,8 @@ export class SubjectResultsController {
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @ApiOperation({
     summary: 'One subject of the workflow with its results and its classifications, oldest first, a page at a time (researchers only).',
-    description: 'Volunteers are named by id only, the raw download’s user_id. 404 for a subject in no subject set linked to the workflow.',
+    description:
+      'Volunteers are named by id only, the raw download’s user_id. A subject that left the workflow (`leftWorkflow`: out of the sets it serves, its results kept) answers too, as the consensus download keeps its row; 404 for a subject it has no row for.',
   })
   @ApiQuery({ name: 'limit', required: false, description: 'Classifications in the page', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next classifications: the `nextClassifications` of the answer before', schema: { type: 'string' } })

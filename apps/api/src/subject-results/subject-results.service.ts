@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { EffectMembership, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
+import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
 import { pluralityStanding } from '@chorus/consensus';
 import { type StoredAnnotation, isUnlinked } from '@chorus/db';
 import type { SubjectLocation } from '@chorus/tasks';
@@ -13,6 +13,7 @@ import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-co
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { cursorTimeSql } from '../common/sql';
+import { retiredByNameSql, retiredBySql } from '../retirement/retired-by-sql';
 
 /** A subject's row with its results, as both routes select it. */
 interface SubjectResultRow {
@@ -29,7 +30,13 @@ interface SubjectResultRow {
   retirement_reason: NonNullable<SubjectResult['retirement']>['reason'] | null;
   retirement_note: string | null;
   retired_by_classification_id: string | null;
+  /** Who retired it by hand (see `retiredBySql`), by name while on the team. */
+  retired_by: string | null;
+  retired_by_role: ProjectRole | null;
+  retired_by_name: string | null;
   tasks: Record<string, StoredTaskConsensus> | null;
+  /** The subject left the workflow, its row kept (see `isUnlinked`). */
+  left_workflow: boolean;
 }
 
 interface ClassificationRow {
@@ -46,13 +53,11 @@ interface ClassificationRow {
 
 /** A page's subjects as the hot row `st` and the subject `s` give them. */
 const PAGE_COLUMNS = `st.workflow_id, st.subject_id, s.external_id, s.locations, s.metadata, s.gold_standard, st.classification_count, st.retired_at,
-           st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id`;
+           st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id, ${isUnlinked('st')} AS left_workflow,
+           ${retiredBySql('st', 'st.workflow_id')}, ${retiredByNameSql('st', 'st.workflow_id')}`;
 
-/**
- * The workflow's subjects that `filters` pass: its hot rows but those of subjects whose sets were unlinked (kept for
- * their consensus, which the download still gives), as the workflow's stats count them.
- */
-const passing = (filters: string[]) => `st.workflow_id = $1 AND NOT ${isUnlinked('st')} ${filters.map((filter) => `AND ${filter}`).join(' ')}`;
+/** The workflow's subjects that `filters` pass, of its hot rows (those of subjects that left it too: the download keeps them). */
+const passing = (filters: string[]) => `st.workflow_id = $1 ${filters.map((filter) => `AND ${filter}`).join(' ')}`;
 
 /** The page in id order, `limit` at most, read through the hot rows' primary key (`filters` carry the cursor). */
 const byId = (filters: string[], limit: string) => `
@@ -147,7 +152,8 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
  * through `subjects_external_id_prefix_idx` when few do.
  */
 function filtersOf(projectId: string, { status, q }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
-  const conditions: string[] = [];
+  // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
+  const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
   if (status === 'active') conditions.push('st.retired_at IS NULL');
   if (q) {
@@ -192,7 +198,13 @@ function toResult(row: SubjectResultRow): SubjectResult {
     favourites: row.favourites,
     retirement:
       row.retired_at && row.retirement_reason
-        ? { retiredAt: row.retired_at.toISOString(), reason: row.retirement_reason, note: row.retirement_note, byClassificationId: row.retired_by_classification_id }
+        ? {
+            retiredAt: row.retired_at.toISOString(),
+            reason: row.retirement_reason,
+            note: row.retirement_note,
+            byClassificationId: row.retired_by_classification_id,
+            by: row.retired_by ? { memberId: row.retired_by, name: row.retired_by_name, role: row.retired_by_role } : null,
+          }
         : null,
     consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, toConsensus(stored)])),
   };
@@ -236,7 +248,8 @@ export class SubjectResultsService {
 
   /**
    * One subject of the workflow, with each task's whole consensus, a page of its classifications, oldest first, and the
-   * sets the workflow's effects put it in.
+   * sets the workflow's effects put it in: any subject the consensus download has a row for, one that left the
+   * workflow (out of the list, as of the stats) too.
    */
   async subject(workflowId: string, subjectId: string, { limit, after }: SubjectResultQuery, user: AuthUser): Promise<SubjectResultDetail> {
     await this.workflows.requireResearcher(workflowId, user);
@@ -246,14 +259,15 @@ export class SubjectResultsService {
       this.db.query<RoutingRow[]>(ROUTING, [workflowId, subjectId]),
     ]);
     if (!row) {
-      throw new ProblemException(404, `Subject ${subjectId} is in no subject set linked to workflow ${workflowId}.`, [
-        { pointer: '/params/subjectId', message: 'names no subject of this workflow (of the subject sets linked to it)' },
+      throw new ProblemException(404, `Subject ${subjectId} has no results in workflow ${workflowId}: it was never in a subject set the workflow serves, or left them unclassified.`, [
+        { pointer: '/params/subjectId', message: 'names no subject of this workflow (none its consensus download has a row for)' },
       ]);
     }
     const page = classifications.slice(0, limit);
     const last = page.at(-1);
     return {
       ...toResult(row),
+      leftWorkflow: row.left_workflow,
       consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result }])),
       classifications: page.map(toClassification),
       nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,

@@ -303,6 +303,12 @@ const BETWEEN_BLANK_LINES = /[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*/g;
  */
 const PASSAGE_SEPARATOR = /^[ \t]*-{3,}[ \t]*$|\f/gm;
 
+/**
+ * A passage as volunteers are shown it: without the blank lines around it nor the spaces that end it, its first line's
+ * indentation kept, as its other lines' is (a poem's, a letter's).
+ */
+const passageShown = (passage: string) => passage.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
+
 function* passagesWritten(corpus: string): Generator<string> {
   const text = corpus.replace(/\r\n?/g, '\n');
   if (text.search(PASSAGE_SEPARATOR) >= 0) {
@@ -314,14 +320,14 @@ function* passagesWritten(corpus: string): Generator<string> {
 
 /**
  * A plain-text corpus: each passage, separated from the next by a blank line (or, in a corpus that has one, by a line
- * `---` or a form feed), becomes a text subject. A word marked `[[like this]]` is highlighted (the brackets are
+ * `---` or a form feed), becomes a text subject, as written but for the blank lines around it (`passageShown`). A word marked `[[like this]]` is highlighted (the brackets are
  * dropped), e.g. the word a close-reading task asks about.
  */
 export function subjectsFromText(corpus: string): SubjectFile {
   const passages: string[] = [];
   // Read no further than one passage more than a call may add, which is enough to refuse the file for its size.
   for (const passage of passagesWritten(corpus)) {
-    const text = passage.trim();
+    const text = passageShown(passage);
     if (text) passages.push(text);
     if (passages.length > MAX_SUBJECTS_PER_CALL) break;
   }

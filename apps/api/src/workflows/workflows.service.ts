@@ -114,7 +114,16 @@ export class WorkflowsService {
     const warnings = [...definitionWarnings(input.definition), ...linkWarnings];
     if (!owed) return withWarnings({ id, version, etag }, warnings);
     const reaggregation = await this.reaggregate(id, user);
-    return withWarnings({ id, version, etag, ...(reaggregation ? { reaggregation } : {}) }, [...versionChangeWarnings(before, input.definition), ...warnings]);
+    const setNames = await this.effectSetNames(before, input.definition);
+    return withWarnings({ id, version, etag, ...(reaggregation ? { reaggregation } : {}) }, [...versionChangeWarnings(before, input.definition, setNames), ...warnings]);
+  }
+
+  /** The names of the subject sets the effects of either version put subjects in, for the warnings of a new version. */
+  private async effectSetNames(...definitions: WorkflowDefinition[]): Promise<Map<string, string>> {
+    const ids = [...new Set(definitions.flatMap((definition) => definition.effects.map((effect) => effect.addToSubjectSet)))];
+    if (!ids.length) return new Map();
+    const rows: { id: string; name: string }[] = await this.db.query('SELECT id, name FROM subject_sets WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   /**

@@ -79,6 +79,11 @@ function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView
   return (
     <>
       <h1 tabIndex={-1}>{name}</h1>
+      {subject.leftWorkflow && (
+        <p className="notice" data-testid="lab-result-left">
+          {t('lab.result.leftWorkflow')}
+        </p>
+      )}
       <dl className="lab-facts" data-testid="lab-result-facts">
         <div className="lab-fact">
           <dt>{t('lab.result.id')}</dt>

@@ -49,13 +49,22 @@ export function AgainstMostVotes({ consensus }: { consensus: Pick<TaskConsensus,
 const notReachedInWords = ({ task, answer }: NonNullable<TaskConsensus['notReached']>, t: TFunction) =>
   answer === null ? t('lab.results.notReachedYet', { task }) : t('lab.results.notReached', { task });
 
-/** Whether the workflow still serves the subject, or when and why it was retired. */
+type Retirement = NonNullable<SubjectResult['retirement']>;
+
+/** Whether the workflow still serves the subject, or when and why it was retired, and by whom if by hand. */
 export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'retirement' | 'goldStandard'> }) {
   const { t, i18n } = useTranslation();
   const { retirement } = subject;
   if (!retirement) return <>{subject.goldStandard ? t('lab.results.goldStandard') : t('lab.results.stillServed')}</>;
-  const retired = t('lab.results.retired', { how: t(`lab.results.reasons.${retirement.reason}`), when: whenInWords(retirement.retiredAt, i18n.language) });
+  const when = t('lab.results.retired', { how: t(`lab.results.reasons.${retirement.reason}`), when: whenInWords(retirement.retiredAt, i18n.language) });
+  const retired = retirement.by ? retiredByInWords(when, retirement.by, t) : when;
   return <>{retirement.note ? t('lab.results.retiredWithNote', { retired, note: retirement.note }) : retired}</>;
+}
+
+/** A retirement by hand with the member who made it: by name (their id once they left the team), and their role then. */
+function retiredByInWords(retired: string, by: NonNullable<Retirement['by']>, t: TFunction): string {
+  const who = by.name ?? t('lab.results.formerMember', { id: by.memberId });
+  return by.role ? t('lab.results.retiredBy', { retired, who, role: t(`account.settings.invitations.roles.${by.role}`) }) : t('lab.results.retiredByWithoutRole', { retired, who });
 }
 
 /** Each task's consensus in a line: its answer in words (a long one's opening; the subject's page has it whole), its agreement and its votes. */

@@ -1,0 +1,17 @@
+/**
+ * Who retired the hot row `st`'s subject by hand, as columns `retired_by` (their user id) and `retired_by_role` (their
+ * role then, kept with the retirement; for one retired before it was kept, their role in the project of workflow
+ * `workflow` now, none if they left the team): null for every other retirement. The consensus download's, and the
+ * results'.
+ */
+export const retiredBySql = (st: string, workflow: string) => `
+  CASE WHEN ${st}.retirement_reason = 'manual' THEN ${st}.retirement_detail->>'by' END AS retired_by,
+  CASE WHEN ${st}.retirement_reason = 'manual' THEN coalesce(${st}.retirement_detail->>'role', ${memberOf(st, workflow, 'pm.role')}) END AS retired_by_role`;
+
+/** The name of the member who retired `st`'s subject by hand (`retired_by_name`): null once they left the team. */
+export const retiredByNameSql = (st: string, workflow: string) =>
+  `CASE WHEN ${st}.retirement_reason = 'manual' THEN ${memberOf(st, workflow, 'u.display_name', 'JOIN users u ON u.id = pm.user_id')} END AS retired_by_name`;
+
+/** `column` of the project member (of `workflow`'s project) who retired `st`'s subject by hand. */
+const memberOf = (st: string, workflow: string, column: string, join = '') =>
+  `(SELECT ${column} FROM project_members pm JOIN workflows w ON w.project_id = pm.project_id ${join} WHERE w.id = ${workflow} AND pm.user_id::text = ${st}.retirement_detail->>'by')`;
