@@ -60,6 +60,7 @@ describe('raw classifications export', () => {
       after_retirement: false,
       classification_metadata: JSON.stringify({ tool: 'test' }),
       annotations: JSON.stringify([{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }]),
+      hidden_tags: null,
       T0_answer: 'yes',
       T1_answer: 'horse;coach',
     });
@@ -85,10 +86,10 @@ describe('raw classifications export', () => {
     expect(ndjson).toEqual(json);
     const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
     expect(header).toBe(
-      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,classification_metadata,annotations,T0_answer,T1_answer',
+      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer',
     );
     expect(lines).toHaveLength(3);
-    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",yes,horse;coach$/);
+    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",,yes,horse;coach$/);
   });
 
   it('adds the columns of a new version’s tasks first, and keeps those only older versions had', async () => {
@@ -100,7 +101,7 @@ describe('raw classifications export', () => {
     };
     await stack.client.updateWorkflow(workflowId, { ...workflow.definition, firstTask: 'headline', tasks } as Parameters<typeof stack.client.updateWorkflow>[1]);
     const [header] = (await stack.client.classifications(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,annotations,headline_answer,T9_answer,T0_answer,T1_answer$/);
+    expect(header).toMatch(/,annotations,hidden_tags,headline_answer,T9_answer,T0_answer,T1_answer$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
     // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
     expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result$/);

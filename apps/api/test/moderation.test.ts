@@ -156,6 +156,30 @@ describe('hiding a proposed tag', () => {
     expect((await volunteer.proposedTags(team.workflowId, team.subjects.a!, 'T1')).tags.map((each) => each.tag)).toEqual(['food']);
   });
 
+  it('marks it in both downloads, which keep it, so that an import can drop it (round 16a F2)', async () => {
+    const team = await taggingProject();
+    await tagged(team, 'a', { add: ['Call Dan on 07700 900123', 'Food'] });
+    await tagged(team, 'a', { up: ['call dan on 07700 900123'], down: ['food'] });
+    await tagged(team, 'b', { add: ['Call Dan on 07700 900123'] });
+    await team.moderator.client.hideTag(team.workflowId, { subjectId: team.subjects.a!, task: 'T1', tag: 'call dan on 07700 900123', reason: 'A phone number' });
+    const rows = async (download: Promise<string>) => (await download).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+
+    const consensus = await rows(stack.client.consensus(team.workflowId, 'ndjson'));
+    const bySubject = Object.fromEntries(consensus.map((row) => [row.external_id, row]));
+    // Normalised, as the consensus result's tags[].tag names it.
+    expect(JSON.parse(bySubject.a!.hidden_tags as string)).toEqual({ T1: ['call dan on 07700 900123'] });
+    expect(bySubject.b!.hidden_tags).toBeNull(); // hidden for subject a only
+    expect(bySubject.c!.hidden_tags).toBeNull();
+
+    const raw = await rows(stack.client.classifications(team.workflowId, 'ndjson'));
+    const marked = raw.map((row) => [row.external_id, row.hidden_tags === null ? null : JSON.parse(row.hidden_tags as string)]);
+    // Each answer's hidden tags as it typed them, so that they match its annotations and T1_answer.
+    expect(marked).toHaveLength(3);
+    expect(marked).toEqual(expect.arrayContaining([['a', { T1: ['Call Dan on 07700 900123'] }], ['a', { T1: ['call dan on 07700 900123'] }], ['b', null]]));
+    // The CSV has the column too, quoted as JSON cells are.
+    expect((await stack.client.classifications(team.workflowId, 'csv')).split('\n')[0]).toContain(',annotations,hidden_tags,');
+  });
+
   it('keeps it hidden when it comes back with an invisible character or in full-width letters, and counts those as the one tag (round 13a F5)', async () => {
     const team = await taggingProject();
     await tagged(team, 'a', { add: ['spam', 'food'] });

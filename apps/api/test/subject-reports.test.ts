@@ -13,6 +13,12 @@ afterAll(async () => {
   await stack.stop();
 });
 
+/** The workflow's reports download, as JSON rows. */
+async function reportDownload(workflowId: string): Promise<Record<string, string | null>[]> {
+  const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=json`, { headers: { authorization: `Bearer ${stack.client.token}` } });
+  return (await response.json()) as Record<string, string | null>[];
+}
+
 async function guest(): Promise<ChorusClient> {
   return stack.anonymous.withToken((await stack.anonymous.guest()).token);
 }
@@ -120,11 +126,13 @@ describe("a workflow's reported subjects", () => {
     const [second, first] = page.subjects;
     expect(first).toMatchObject({ externalId: expect.any(String), reports: 3, reasons: { 'media-does-not-load': 2, 'sensitive-content': 1 }, retired: false });
     expect(first!.notes.map((note) => note.note)).toEqual(['A name and address', 'Broken link']);
-    expect(first!.notes[0]).toEqual({ userId: expect.any(String), reason: 'sensitive-content', note: 'A name and address', reportedAt: expect.any(String) });
+    expect(first!.notes[0]).toEqual({ reporter: expect.stringMatching(/^reporter-/), reason: 'sensitive-content', note: 'A name and address', reportedAt: expect.any(String) });
     expect(Date.parse(first!.firstReportedAt)).toBeLessThan(Date.parse(first!.lastReportedAt));
     expect(second).toMatchObject({ reports: 1, reasons: { other: 1 }, retired: true });
-    // Volunteers are named by user id only.
+    // Volunteers are named by pseudonym only: not by name, email or user id.
     expect(JSON.stringify(page)).not.toMatch(/@|Guest/);
+    const reporterIds = (await reportsOf(workflowId)).map((row) => row.user_id as string);
+    for (const userId of reporterIds) expect(JSON.stringify(page)).not.toContain(userId);
 
     const firstPage = await stack.client.reportedSubjects(workflowId, { limit: 1 });
     expect(firstPage.subjects.map((subject) => subject.subjectId)).toEqual([subjectIds[1]]);
@@ -165,7 +173,7 @@ describe("a workflow's reported subjects", () => {
     }
   });
 
-  it('gives a report again in a download since a moment once a guest’s sign-in carried it into an account, with its new volunteer', async () => {
+  it('gives a report again in a download since a moment once a guest’s sign-in carried it into an account, with its new reporter', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
     const asGuest = await guest();
     await asGuest.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
@@ -175,23 +183,64 @@ describe("a workflow's reported subjects", () => {
     const since = new Date().toISOString();
     const changedSince = async () => {
       const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=json&since=${encodeURIComponent(since)}`, { headers: { authorization: `Bearer ${stack.client.token}` } });
-      return ((await response.json()) as { user_id: string }[]).map((row) => row.user_id);
+      return ((await response.json()) as { reporter: string }[]).map((row) => row.reporter);
     };
+    const [asGuestReporter] = (await reportDownload(workflowId)).map((row) => row.reporter);
     expect(await changedSince()).toEqual([]);
     await asGuest.login({ email, password: 'a long password' });
-    expect(await changedSince()).toEqual([account.user.id]);
+    const [carried, ...others] = await changedSince();
+    expect(others).toEqual([]);
+    expect(carried).toMatch(/^reporter-/);
+    expect(carried).not.toBe(asGuestReporter);
+    expect(carried).not.toContain(account.user.id);
   });
 
-  it('downloads every report, one row each, naming volunteers by id', async () => {
+  it('never lets researchers learn who reported: the pseudonym joins to no download that names volunteers (round 16a F6)', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 3);
+    const [alice, bob] = [await newAccount(stack, 'Alice Reporter'), await newAccount(stack, 'Bob Reporter')];
+    for (const volunteer of [alice, bob]) {
+      await volunteer.client.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[2]!, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    }
+    await alice.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'offensive-tag', note: 'Rude' });
+    await alice.client.reportSubject(workflowId, { subjectId: subjectIds[1]!, reason: 'other' });
+    await bob.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'offensive-tag' });
+
+    const raw = await stack.client.classifications(workflowId, 'csv');
+    expect(raw).toContain(alice.id); // the raw download names them, with their display names
+    expect(raw).toContain('Alice Reporter');
+    const reports = await reportDownload(workflowId);
+    const reporterOf = Object.fromEntries(reports.map((row) => [`${row.subject_id}/${row.reason}/${row.note ?? ''}`, row.reporter]));
+    const aliceAs = reporterOf[`${subjectIds[0]}/offensive-tag/Rude`]!;
+    // One volunteer's reports share a pseudonym; another's differs; none is a user id, nor appears in the raw download.
+    expect(reporterOf[`${subjectIds[1]}/other/`]).toBe(aliceAs);
+    expect(reporterOf[`${subjectIds[0]}/offensive-tag/`]).not.toBe(aliceAs);
+    for (const row of reports) {
+      expect(Object.keys(row)).not.toContain('user_id');
+      expect([alice.id, bob.id]).not.toContain(row.reporter);
+      expect(raw).not.toContain(row.reporter);
+    }
+    // The lab's list names them as the download does.
+    const listed = (await stack.client.reportedSubjects(workflowId)).subjects.flatMap((subject) => subject.notes);
+    expect(listed).toEqual([expect.objectContaining({ reporter: aliceAs, note: 'Rude' })]);
+    // The same volunteer in another workflow is another pseudonym, so reports cannot be joined across workflows either.
+    const other = await voteWorkflow(stack, 1);
+    await alice.client.reportSubject(other.workflowId, { subjectId: other.subjectIds[0]!, reason: 'other' });
+    const [elsewhere] = await reportDownload(other.workflowId);
+    expect(elsewhere!.reporter).toMatch(/^reporter-/);
+    expect(elsewhere!.reporter).not.toBe(aliceAs);
+  });
+
+  it('downloads every report, one row each, naming volunteers by pseudonym', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 1);
     const volunteer = await newAccount(stack, 'Reporter');
     await volunteer.client.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other', note: 'Says "hello", twice' });
     const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/subject-reports?format=csv`, { headers: { authorization: `Bearer ${stack.client.token}` } });
     expect(response.status).toBe(200);
     const [header, row, ...rest] = (await response.text()).trim().split('\n');
-    expect(header).toBe('report_id,subject_id,external_id,user_id,reason,note,reported_at,updated_at,retired_at,retirement_reason');
-    expect(row).toContain(`${subjectIds[0]},v0,${volunteer.id},other,"Says ""hello"", twice",`);
+    expect(header).toBe('report_id,subject_id,external_id,reporter,reason,note,reported_at,updated_at,retired_at,retirement_reason');
+    expect(row).toMatch(new RegExp(`${subjectIds[0]},v0,reporter-[0-9a-f]{20},other,"Says ""hello"", twice",`));
     expect(row).not.toContain(volunteer.email);
+    expect(row).not.toContain(volunteer.id);
     expect(rest).toEqual([]);
   });
 });

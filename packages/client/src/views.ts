@@ -633,8 +633,8 @@ export const reportedSubjectSchema = z.strictObject({
   reports: z.int(),
   /** How many reports gave each reason (the reasons nobody gave are left out). */
   reasons: z.partialRecord(subjectReportReasonSchema, z.int()),
-  /** The latest notes, newest first (at most 5); who wrote each by user id only, as the downloads name volunteers. */
-  notes: z.array(z.strictObject({ userId: id, reason: subjectReportReasonSchema, note: z.string(), reportedAt: time })),
+  /** The latest notes, newest first (at most 5); who wrote each by the reports download's pseudonym, never their user id or name. */
+  notes: z.array(z.strictObject({ reporter: z.string(), reason: subjectReportReasonSchema, note: z.string(), reportedAt: time })),
   firstReportedAt: time,
   lastReportedAt: time,
   retired: z.boolean(),

@@ -1,4 +1,5 @@
-import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAnswerOf, reachableTasks } from '@chorus/tasks';
+import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAnswerOf, normaliseTag, reachableTasks, stringsOf } from '@chorus/tasks';
+import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
 import type { FlatRecord } from './export-format';
 
 /** One classification as the export query reads it. */
@@ -24,6 +25,8 @@ export interface ClassificationRow {
   /** What the classifier sent about the classifying (device, tool), as submitted. */
   classification_metadata: Record<string, unknown>;
   annotations: Annotation[];
+  /** The tags moderators hid for the subject in the workflow, by task, read at the download; null when none. */
+  hidden_tags: HiddenTagsByTask | null;
 }
 
 /** The columns before the answers, each with what it holds (the API's documentation lists them). */
@@ -46,6 +49,8 @@ export const CLASSIFICATION_COLUMNS = {
   after_retirement: 'not counted: it came after the classification that retired the subject (by the rule of the version that retired it), or once the subject was retired; kept, but not in the consensus',
   classification_metadata: 'what the classifier sent about the classifying (device, tool), as one JSON cell',
   annotations: 'the whole answer, as one JSON cell',
+  hidden_tags:
+    "the tags of this answer (added, agreed or disagreed with) that a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as typed, as one JSON cell ({\"T1\": [\"Call Dan on 07700 900123\"]}); empty when it gave none. The answer keeps them (annotations, <task>_answer): drop them on import if you must. Read at the download: hiding a tag does not change updated_at",
 } as const;
 /** Then one column per task of every version: `<task>_answer`. */
 export const CLASSIFICATION_ANSWER_COLUMN =
@@ -87,6 +92,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     after_retirement: row.after_retirement,
     classification_metadata: JSON.stringify(row.classification_metadata),
     annotations: JSON.stringify(row.annotations),
+    hidden_tags: hiddenTagsOfAnswer(row.annotations, row.hidden_tags),
   };
   const record: FlatRecord = { ...fixed };
   const answers = new Map(row.annotations.map((annotation) => [annotation.task, annotation.value]));
@@ -95,4 +101,18 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     record[`${key}_answer`] = task && answers.has(key) ? flatAnswerOf(task, answers.get(key)) : null;
   }
   return record;
+}
+
+/** The tags of the answer, as typed, that are hidden for its subject, by task, as one JSON cell; null when none is. */
+function hiddenTagsOfAnswer(annotations: Annotation[], hidden: HiddenTagsByTask | null): string | null {
+  if (!hidden) return null;
+  const found: HiddenTagsByTask = {};
+  for (const { task, value } of annotations) {
+    const hiddenInTask = new Set(hidden[task] ?? []);
+    if (!hiddenInTask.size || typeof value !== 'object' || value === null) continue;
+    const lists = value as Record<string, unknown>;
+    const tags = [...new Set(['add', 'up', 'down'].flatMap((list) => stringsOf(lists[list])))].filter((tag) => hiddenInTask.has(normaliseTag(tag)));
+    if (tags.length) found[task] = tags;
+  }
+  return Object.keys(found).length ? JSON.stringify(found) : null;
 }

@@ -2,6 +2,7 @@ import { LOW_CONSENSUS_BELOW, pluralityStanding } from '@chorus/consensus';
 import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskType } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
+import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
 import type { FlatRecord } from './export-format';
 
 export interface ConsensusRow {
@@ -44,6 +45,8 @@ export interface ConsensusRow {
   routed_out_of: string | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
   tasks: Record<string, StoredTaskConsensus>;
+  /** The tags moderators hid for the subject, by task, read at the download; null when none. */
+  hidden_tags: HiddenTagsByTask | null;
   /** The subject is in no set the workflow serves: its row is kept, retired, for its consensus. */
   left_workflow: boolean | null;
   /** A `since=` download's tombstone: when the subject left the workflow, its row gone (every other field but its ids null). */
@@ -74,6 +77,8 @@ export const CONSENSUS_COLUMNS = {
   classification_count: "classifications stored for the subject, those after its retirement included",
   favourites:
     'the volunteers who marked the subject a favourite (in whichever workflow they were shown it), as they are at the download: marking one does not change updated_at, so a since= download gives the rows it gives for other reasons with their count now',
+  hidden_tags:
+    "the tags a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as one JSON cell ({\"T1\": [\"call dan on 07700 900123\"]}, each tag as tags[].tag in the task's _result has it); empty when none is hidden. Hidden tags stay in the consensus (the answers that gave them are volunteers' data): drop them on import if you must. Read at the download: hiding a tag does not change updated_at, so a since= download gives the rows it gives for other reasons with their hidden tags now",
   routed_into:
     "the subject sets this workflow's effects put the subject in by its consensus and it is still in, the earliest first, joined with ';' (a set it was in already, or that a researcher uploaded it to since, is not listed)",
   routed_out_of:
@@ -203,6 +208,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     retired_under_version: row.retired_under_version,
     classification_count: row.classification_count,
     favourites: row.favourites,
+    hidden_tags: row.hidden_tags && JSON.stringify(row.hidden_tags),
     routed_into: row.routed_into,
     routed_out_of: row.routed_out_of,
     workflow_version: row.workflow_version,

@@ -5,9 +5,11 @@ import { isUnlinked } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
+import { hiddenTagsSql } from '../tags/hidden-tags-sql';
 import { storedConsensusOf } from '../common/stored-consensus';
 import { retiredBySql } from '../retirement/retired-by-sql';
 import { API_PREFIX } from '../common/routes';
+import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type ClassificationRow, classificationColumns, flattenClassification, taskKeysOf } from './classification-rows';
@@ -46,7 +48,8 @@ const CONSENSUS_ROWS = `
          CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
          ${retiredBySql('st', '$1')},
          st.retired_by_classification_id, st.retired_under_version, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
-         coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow, NULL::timestamptz AS left_workflow_at
+         coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow,
+         ${hiddenTagsSql('$1', 'st.subject_id')} AS hidden_tags, NULL::timestamptz AS left_workflow_at
   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
   -- The subject's sets, and when it last joined one (a row changes when its subject_set_ids do).
   LEFT JOIN LATERAL (
@@ -59,7 +62,7 @@ const CONSENSUS_ROWS = `
     AND ($3::timestamptz IS NULL OR st.updated_at >= $3 OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= $3))
   ORDER BY st.subject_id)
   UNION ALL
-  (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
+  (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;
@@ -76,7 +79,8 @@ const CLASSIFICATION_ROWS = `
          c.user_id, u.kind AS user_kind,
          CASE WHEN u.kind = 'registered' THEN u.display_name END AS user_name, c.workflow_version, c.created_at,
          coalesce(c.updated_at, c.created_at) AS updated_at, c.started_at,
-         c.finished_at, c.gold_standard, c.after_retirement, c.metadata AS classification_metadata, c.annotations
+         c.finished_at, c.gold_standard, c.after_retirement, c.metadata AS classification_metadata, c.annotations,
+         ${hiddenTagsSql('c.workflow_id', 'c.subject_id')} AS hidden_tags
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
   WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)
   ORDER BY c.subject_id, c.user_id`;
@@ -100,6 +104,7 @@ export class ExportsService {
     private readonly versions: WorkflowVersions,
     private readonly streams: ExportStreams,
     private readonly links: DownloadLinks,
+    private readonly reporters: ReporterPseudonyms,
   ) {}
 
   /** A link that opens the download without an Authorization header, for a while (researchers only). */
@@ -167,7 +172,7 @@ export class ExportsService {
   async subjectReports(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date): Promise<ExportDownload> {
     await this.workflows.requireResearcher(workflowId, user);
     return this.streams.open<SubjectReportRow>(
-      { sql: SUBJECT_REPORT_ROWS, parameters: [workflowId, since ?? null], toRecord: flattenSubjectReport, columns: Object.keys(SUBJECT_REPORT_COLUMNS), name: `subject-reports-${workflowId}` },
+      { sql: SUBJECT_REPORT_ROWS, parameters: [workflowId, since ?? null], toRecord: (row) => flattenSubjectReport(row, this.reporters.of(workflowId, row.user_id)), columns: Object.keys(SUBJECT_REPORT_COLUMNS), name: `subject-reports-${workflowId}` },
       form,
       user.id,
     );

@@ -20,21 +20,23 @@ export const SUBJECT_REPORT_COLUMNS = {
   report_id: "the report's id",
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
-  user_id: "the volunteer's id (never their email or name)",
+  reporter:
+    "who reported, as a pseudonym: the same for all of one volunteer's reports in this workflow, and found nowhere else (not their user id, which the classifications download names with their display name: volunteers are told researchers do not see who reported)",
   reason: `why: ${SUBJECT_REPORT_REASONS.join(', ')}`,
   note: "the volunteer's note, if they wrote one",
   reported_at: 'when it was stored (ISO 8601)',
-  updated_at: "when the row last changed: when it was stored, or later when a guest's sign-in carried it into an account (its user_id changed); since= gives such rows again",
+  updated_at: "when the row last changed: when it was stored, or later when a guest's sign-in carried it into an account (its reporter changed); since= gives such rows again",
   retired_at: 'when the subject was retired in the workflow, if it is, read at the download (not when the report was made): a retirement since does not make the row come again with since=',
   retirement_reason: 'why it was retired: manual for researchers, else the rule that retired it',
 } as const;
 
-export function flattenSubjectReport(row: SubjectReportRow): FlatRecord {
+/** One report's record; `reporter`: its volunteer's pseudonym (`ReporterPseudonyms`). */
+export function flattenSubjectReport(row: SubjectReportRow, reporter: string): FlatRecord {
   return {
     report_id: row.id,
     subject_id: row.subject_id,
     external_id: row.external_id,
-    user_id: row.user_id,
+    reporter,
     reason: row.reason,
     note: row.note,
     reported_at: row.created_at.toISOString(),

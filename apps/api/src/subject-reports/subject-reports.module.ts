@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { AssignmentModule } from '../assignment/assignment.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { SubjectReportsController } from './subject-reports.controller';
+import { ReporterPseudonyms } from './reporter-pseudonyms';
 import { SubjectReportsService } from './subject-reports.service';
 
 @Module({
   imports: [WorkflowsModule, AssignmentModule],
   controllers: [SubjectReportsController],
-  providers: [SubjectReportsService],
+  providers: [SubjectReportsService, ReporterPseudonyms],
+  exports: [ReporterPseudonyms],
 })
 export class SubjectReportsModule {}

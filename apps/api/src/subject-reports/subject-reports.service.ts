@@ -7,6 +7,7 @@ import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
 import { WorkflowsService } from '../workflows/workflows.service';
+import { ReporterPseudonyms } from './reporter-pseudonyms';
 import { type ReportedSubjectsQuery, type SubjectReportInput, reportedSubjectCursor } from './dto/subject-report.dto';
 import { cursorTimeSql } from '../common/sql';
 
@@ -86,6 +87,7 @@ export class SubjectReportsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly workflows: WorkflowsService,
     private readonly assignment: AssignmentService,
+    private readonly reporters: ReporterPseudonyms,
   ) {}
 
   /**
@@ -118,7 +120,7 @@ export class SubjectReportsService {
         externalId: row.external_id,
         reports: row.reports,
         reasons: row.reasons,
-        notes: row.notes,
+        notes: row.notes.map(({ userId, ...note }) => ({ ...note, reporter: this.reporters.of(workflowId, userId) })),
         firstReportedAt: row.first_reported_at.toISOString(),
         lastReportedAt: row.last_reported_at.toISOString(),
         retired: row.retired,

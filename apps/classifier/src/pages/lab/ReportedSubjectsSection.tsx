@@ -95,7 +95,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
                   {subject.notes.length ? (
                     <ul className="lab-report-notes">
                       {subject.notes.map((note) => (
-                        <li key={`${note.userId}-${note.reportedAt}`}>“{note.note}”</li>
+                        <li key={`${note.reporter}-${note.reportedAt}`}>“{note.note}”</li>
                       ))}
                     </ul>
                   ) : (

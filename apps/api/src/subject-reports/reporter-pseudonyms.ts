@@ -1,0 +1,23 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHmac } from 'node:crypto';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+
+/**
+ * The name a report gives its volunteer, for researchers and moderators: the same for all of one volunteer's reports in
+ * a workflow (so that several reports by one volunteer can be told apart from several volunteers'), and found nowhere
+ * else, not in another workflow nor in any download that names volunteers (the raw classifications' user_id and
+ * display name). The classifier promises reporters that researchers do not see their name; a user id would join to it.
+ * Keyed with AUTH_SECRET, so that nobody who lacks it can compute the pseudonym of a user id they know.
+ */
+@Injectable()
+export class ReporterPseudonyms {
+  private readonly key: Buffer;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.key = createHmac('sha256', config.authSecret).update('chorus reporter pseudonyms').digest();
+  }
+
+  of(workflowId: string, userId: string): string {
+    return `reporter-${createHmac('sha256', this.key).update(`${workflowId}:${userId}`).digest('hex').slice(0, 20)}`;
+  }
+}
