@@ -101,6 +101,95 @@ out.push(`\n### Retirement on the simulator (${DEFAULT_POPULATION.subjects} subj
 out.push(`Volunteer mix of seed 42: ${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')}; activity is Zipf-distributed.\n`);
 out.push(table(['retirement rule', 'accuracy', 'classifications / subject', 'gold shown / subject', 'total vs `count` 15', 'ms / run'], runs.map((r) => [r.name, f3(r.accuracy), r.perSubject.toFixed(2), r.gold.toFixed(2), `${(((r.perSubject + r.gold) / baseline) * 100).toFixed(1)} %`, r.ms.toFixed(0)])));
 
+// 2b. `bayes` against a plurality vote with few answers per subject, both measured on the same answers: a project where
+// every volunteer is alike (25, each wrong 12 % at random, classes 2:1, 300 subjects), with and without a guest who
+// always answers "yes"; bluebirds cut to a few answers per image, drawn at random; the simulator's mixed crowd. With
+// gold: that many subjects' answers held fixed while skills are learned, and left out of the accuracy.
+{
+  const alike = (seed, perSubject, { guest, gold: goldCount = 0 }) => {
+    const random = seededRandom(seed);
+    const volunteers = [...Array.from({ length: 25 }, (_, i) => `v${i}`), ...(guest ? ['always-yes'] : [])];
+    const truth = {}, gold = {}, answers = [];
+    for (let s = 0; s < 300; s++) {
+      const task = `s${s}`;
+      truth[task] = random() < 2 / 3 ? 'yes' : 'no';
+      if (s < goldCount) gold[task] = truth[task];
+      const pool = [...volunteers];
+      for (let j = 0; j < perSubject; j++) {
+        const worker = pool.splice(Math.floor(random() * pool.length), 1)[0];
+        const label = worker === 'always-yes' ? 'yes' : random() < 0.12 ? (truth[task] === 'yes' ? 'no' : 'yes') : truth[task];
+        answers.push({ worker, task, label });
+      }
+    }
+    return { answers, truth, gold };
+  };
+  const cut = (all, truthAll) => (seed, perSubject, { gold: goldCount = 0 }) => {
+    const random = seededRandom(seed);
+    const byTask = new Map();
+    for (const a of all) byTask.set(a.task, [...(byTask.get(a.task) ?? []), a]);
+    const answers = [];
+    for (const [, list] of byTask) {
+      const pool = [...list];
+      for (let j = 0; j < perSubject && pool.length; j++) answers.push(pool.splice(Math.floor(random() * pool.length), 1)[0]);
+    }
+    const tasks = Object.keys(truthAll);
+    const gold = {};
+    for (let g = 0; g < goldCount; g++) { const t = tasks.splice(Math.floor(random() * tasks.length), 1)[0]; gold[t] = truthAll[t]; }
+    return { answers, truth: truthAll, gold };
+  };
+  const mixed = (seed, perSubject) => {
+    const crowd = simulatePopulation({ ...DEFAULT_POPULATION, seed, subjects: 500 });
+    return { answers: simulateAnswers(crowd, perSubject), truth: crowd.truth, gold: {} };
+  };
+  /** Accuracy of a plurality vote and of `bayes` (ties count as wrong) on the subjects that are not gold. */
+  const both = async ({ answers, truth, gold }) => {
+    const skills = await learnSkills(answers.map(({ worker, task, label }) => ({ volunteer: worker, subject: task, answer: label })), { gold });
+    const labels = [...new Set(answers.map((a) => a.label))].sort();
+    const votes = new Map();
+    for (const { worker, task, label } of answers) votes.set(task, [...(votes.get(task) ?? []), { volunteer: worker, answer: label }]);
+    let [n, vote, bayes] = [0, 0, 0];
+    for (const [task, subjectVotes] of votes) {
+      if (task in gold) continue;
+      const counts = {};
+      for (const { answer } of subjectVotes) counts[answer] = (counts[answer] ?? 0) + 1;
+      const top = Math.max(...Object.values(counts));
+      const leaders = labels.filter((l) => counts[l] === top);
+      const posterior = posteriorFor(subjectVotes, labels, skills);
+      const best = Math.max(...labels.map((l) => posterior[l]));
+      const weighed = labels.filter((l) => posterior[l] === best);
+      n += 1;
+      vote += leaders.length === 1 && leaders[0] === truth[task] ? 1 : 0;
+      bayes += weighed.length === 1 && weighed[0] === truth[task] ? 1 : 0;
+    }
+    return [vote / n, bayes / n];
+  };
+  const scenarios = [
+    ['25 alike volunteers + an always-yes guest', (seed, k) => alike(seed, k, { guest: true })],
+    ['the same, 30 of 300 subjects gold', (seed, k) => alike(seed, k, { guest: true, gold: 30 })],
+    ['25 alike volunteers', (seed, k) => alike(seed, k, { guest: false })],
+    ...(haveData ? [
+      ['bluebirds cut to that many answers per image', cut(categorical('bluebirds/answers.csv'), truthOf('bluebirds/truth.csv'))],
+      ['the same, 11 of 108 images gold', (seed, k) => cut(categorical('bluebirds/answers.csv'), truthOf('bluebirds/truth.csv'))(seed, k, { gold: 11 })],
+    ] : []),
+    ['simulator\'s mixed crowd (500 subjects; experts, casual, spammers, adversaries)', mixed],
+  ];
+  const lowSeeds = Array.from({ length: 20 }, (_, i) => i + 1);
+  const lowRows = [];
+  for (const [name, make] of scenarios) {
+    for (const k of [3, 5, 7]) {
+      let [vote, bayes] = [0, 0];
+      for (const seed of lowSeeds) {
+        const [v, b] = await both(make(seed, k, {}));
+        vote += v / lowSeeds.length;
+        bayes += b / lowSeeds.length;
+      }
+      lowRows.push([name, k, f3(vote), f3(bayes), `${bayes > vote ? '+' : ''}${((bayes - vote) * 100).toFixed(1)}`.replace(/^-/, '−').replace(/^[+−]0\.0$/, '0.0')]);
+    }
+  }
+  out.push(`\n### \`bayes\` against a plurality vote with few answers per subject (mean of seeds 1–${lowSeeds.length}; a tie counts as wrong)\n`);
+  out.push(table(['crowd', 'answers per subject', 'plurality vote', '`bayes`', 'difference (points)'], lowRows));
+}
+
 // 3. Transcription: mean per-task WER against the reference.
 if (haveData) {
   const normalise = (s) => s.toLowerCase().replace(/ё/g, 'е').replace(/\s{2,}|[^\p{L}\p{N}_' ]|^\s+|\s+$/gu, '');

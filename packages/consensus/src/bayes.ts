@@ -98,6 +98,7 @@ export interface LearnSkillsOptions {
  * (known answers held fixed) and each volunteer's confusion together, to convergence; each classification then counts
  * toward its volunteer's matrix in proportion to that estimate. One knowledge step from confident consensus (kSWAP)
  * needs many runs, each after a re-aggregation, to get as far (bluebirds: 0.852 after one, 0.898 after four).
+ * Every volunteer's counts are then pulled toward the crowd's (`CROWD_PSEUDO_CLASSIFICATIONS`).
  */
 export async function learnSkills(classifications: readonly { volunteer: string; subject: string; answer: string }[], { gold = {} }: LearnSkillsOptions = {}): Promise<VolunteerSkills> {
   const fit = await dawidSkeneYielding(
@@ -106,6 +107,31 @@ export async function learnSkills(classifications: readonly { volunteer: string;
   );
   const skills: VolunteerSkills = {};
   for (const { volunteer, subject, answer } of classifications) recordOutcome(skills, volunteer, fit.probas[subject]!, answer);
+  return towardTheCrowd(skills, CROWD_PSEUDO_CLASSIFICATIONS);
+}
+
+/**
+ * Pseudo-classifications per true answer, spread as the crowd's pooled answers, added to every volunteer's counts. With
+ * few answers per subject, EM's consensus follows each volunteer's own answers, so a volunteer's learned confusion is
+ * sure of itself on a few dozen answers (never wrong when the answer was "no") and one such volunteer outweighs two
+ * others: 3 answers per subject, 60 per volunteer, bayes overturned 13 two-to-one majorities, 11 wrongly. Pulled toward
+ * the crowd by as many answers as 20, a volunteer's skill departs from it only as far as their own answers show (a
+ * spammer's, an adversary's far), and far fewer majorities are overturned on chance; 15 to 30 do about as well, 10
+ * too little, 40 costs bluebirds (`bench/README.md`).
+ */
+export const CROWD_PSEUDO_CLASSIFICATIONS = 20;
+
+/** Each volunteer's counts plus `strength` classifications per true answer, spread as every volunteer's counts pooled. */
+function towardTheCrowd(skills: VolunteerSkills, strength: number): VolunteerSkills {
+  const crowd: VolunteerSkills = {};
+  for (const counts of Object.values(skills)) {
+    for (const [truth, row] of Object.entries(counts)) for (const [observed, n] of Object.entries(row)) recordOutcome(crowd, 'all', truth, observed, n);
+  }
+  for (const [truth, row] of Object.entries(crowd.all ?? {})) {
+    const total = Object.values(row).reduce((a, b) => a + b, 0);
+    if (total <= 0) continue;
+    for (const volunteer of Object.keys(skills)) for (const [observed, n] of Object.entries(row)) recordOutcome(skills, volunteer, truth, observed, (strength * n) / total);
+  }
   return skills;
 }
 
