@@ -52,7 +52,7 @@ describe('aggregation', () => {
     const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: 's' }]);
     const ids = [];
     for (const value of ['yes', 'no', 'yes', 'yes']) ids.push(await classify(workflowId, subjectId!, value));
-    const fresh = (await stack.startWorker()).get(AggregationService);
+    const fresh = await idleWorker();
     expect(await fresh.aggregateSubject(workflowId, subjectId!)).toBe('retired');
     const first = await state(workflowId, subjectId!);
     expect(await fresh.aggregateSubject(workflowId, subjectId!)).toBe('aggregated');
@@ -78,7 +78,7 @@ describe('aggregation', () => {
     });
     expect(updated.version).toBe(2);
     await classify(workflowId, subjectId!, 'yes', 2);
-    const worker = (await stack.startWorker()).get(AggregationService);
+    const worker = await idleWorker();
     await worker.aggregateSubject(workflowId, subjectId!);
     await stack.stopWorker();
     // "no" is no longer an answer: its two votes stay in the raw export, and count toward the rule's count, but not in the consensus.
@@ -92,7 +92,7 @@ describe('aggregation', () => {
     const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: 'gold', goldStandard: { T0: 'yes' } }], 2);
     await classify(workflowId, subjectId!, 'yes');
     await classify(workflowId, subjectId!, 'yes');
-    const service = (await stack.startWorker()).get(AggregationService);
+    const service = await idleWorker();
     expect(await service.aggregateSubject(workflowId, subjectId!)).toBe('aggregated');
     await stack.stopWorker();
     expect((await state(workflowId, subjectId!)).status.retired).toBe(false);
@@ -101,7 +101,7 @@ describe('aggregation', () => {
   it('keeps and flags a classification that arrives after retirement', async () => {
     const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: 'late' }], 1);
     await classify(workflowId, subjectId!, 'yes');
-    const service = (await stack.startWorker()).get(AggregationService);
+    const service = await idleWorker();
     await service.aggregateSubject(workflowId, subjectId!);
     const late = await classify(workflowId, subjectId!, 'no');
     await service.aggregateSubject(workflowId, subjectId!);
@@ -115,7 +115,7 @@ describe('aggregation', () => {
     const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: 'easier' }], 10);
     const ids = [];
     for (const value of ['yes', 'no', 'yes', 'yes']) ids.push(await classify(workflowId, subjectId!, value));
-    const worker = await stack.startWorker();
+    const worker = await idleWorkerContext();
     try {
       expect(await worker.get(AggregationService).aggregateSubject(workflowId, subjectId!)).toBe('aggregated');
       // Met from the third answer under the new rule (2 of 3 agree), and by all four: they were given while it was open.
@@ -141,7 +141,7 @@ describe('aggregation', () => {
       await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: agreement(0.8) });
       const ids = [];
       for (const value of ['yes', 'no', 'yes', 'yes']) ids.push(await classify(workflowId, subjectId!, value, 2));
-      const worker = (await stack.startWorker()).get(AggregationService);
+      const worker = await idleWorker();
       try {
         expect(await worker.aggregateSubject(workflowId, subjectId!)).toBe('aggregated'); // 3 of 4 agree: under 0.8
         if (comeBack === 'unretired') {
@@ -173,7 +173,7 @@ describe('aggregation', () => {
       const { workflowId, subjectIds: [subjectId] } = await workflowWith([{ externalId: `count then ${threshold}` }]);
       const ids = [];
       for (const value of ['yes', 'yes', 'no']) ids.push(await classify(workflowId, subjectId!, value));
-      const worker = (await stack.startWorker()).get(AggregationService);
+      const worker = await idleWorker();
       try {
         expect(await worker.aggregateSubject(workflowId, subjectId!)).toBe('retired'); // by the third, under count 3
         await stack.client.updateWorkflow(workflowId, { name: 'W', firstTask: 'T0', tasks: yesNo, retirement: { rule: 'agreement', task: 'T0', minimum: 2, threshold, maximum: 5 } });
@@ -191,7 +191,7 @@ describe('aggregation', () => {
   });
 
   it('reports a subject that is not in the workflow as missing', async () => {
-    const service = (await stack.startWorker()).get(AggregationService);
+    const service = await idleWorker();
     expect(await service.aggregateSubject(randomUUID(), randomUUID())).toBe('missing');
     await stack.stopWorker();
   });
