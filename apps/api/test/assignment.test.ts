@@ -820,6 +820,36 @@ describe('the queue', () => {
     expect(refused?.problem.errors).toEqual([{ pointer: '/subjectIds/0', message: 'must be subject ids' }]);
   });
 
+  it("gives back, with { all: true }, every hold of the caller's in the workflow (a page that died), only theirs, and says when the first lapses", async () => {
+    const { workflowId } = await workflowOf(5, { retirement: { rule: 'count', count: 1 } });
+    const { workflowId: elsewhere } = await workflowOf(1, { retirement: { rule: 'count', count: 1 } });
+    const [volunteer, other] = [await guest(), await guest()];
+    const before = Date.now();
+    const dead = (await volunteer.queue(workflowId, 3)).subjects.map((subject) => subject.id); // the page that died
+    const othersOne = (await other.queue(workflowId, 2)).subjects.map((subject) => subject.id);
+    const [keptElsewhere] = (await volunteer.queue(elsewhere, 1)).subjects.map((subject) => subject.id);
+    const locked = await volunteer.queue(workflowId, 4);
+    expect(locked).toMatchObject({ subjects: [], finished: false, retryAfterSeconds: 30, heldBy: 'you' });
+    const [earliest] = (await stack.db.query<{ at: Date }>('SELECT min(expires_at) AS at FROM assignments WHERE workflow_id = $1 AND subject_id = ANY($2::uuid[])', [workflowId, dead])).rows;
+    expect(locked.heldUntil).toBe(earliest!.at.toISOString());
+    expect(Date.parse(locked.heldUntil!)).toBeGreaterThan(before);
+
+    const released = await volunteer.request<{ released: string[] }>('POST', `/workflows/${workflowId}/queue/release`, { all: true });
+    expect(released.body.released.sort()).toEqual([...dead].sort());
+    expect(await volunteer.request('POST', `/workflows/${workflowId}/queue/release`, { all: true }).then((answer) => answer.body)).toEqual({ released: [] });
+    // The other volunteer's holds, and the caller's in another workflow, are kept.
+    expect((await other.renewHolds(workflowId, othersOne)).held.sort()).toEqual([...othersOne].sort());
+    expect((await volunteer.renewHolds(elsewhere, [keptElsewhere!])).held).toEqual([keptElsewhere]);
+    expect((await volunteer.queue(workflowId, 4)).subjects.map((subject) => subject.id).sort()).toEqual([...dead].sort());
+
+    for (const body of [{ all: true, subjectIds: dead }, {}, { all: false }]) {
+      const refused = await volunteer.request('POST', `/workflows/${workflowId}/queue/release`, body).then(() => undefined, (error: ChorusApiError) => error);
+      expect(refused?.status).toBe(422);
+      expect(refused?.problem.errors?.[0]?.pointer).toMatch(/^\/(subjectIds|all)$/);
+    }
+    expect((await volunteer.renewHolds(workflowId, dead)).held).toHaveLength(3); // nothing changed by those refused
+  });
+
   it('spreads evenly the random keys of the subjects that join a workflow together, when their set is linked or when they are uploaded', async () => {
     const { workflowId, setIds } = await workflowOf(8);
     await stack.client.addSubjects(setIds[0]!, Array.from({ length: 4 }, (_, i) => ({ externalId: `late-${i}`, locations: [{ type: 'text' as const, text: `Late ${i}` }] })));

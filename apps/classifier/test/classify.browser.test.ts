@@ -619,6 +619,53 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('offers a volunteer whose page died without giving its subjects back (a crash, a discarded tab) to classify them here, and says until when they are held', async () => {
+    const { workflow, url } = await liveWorkflowOf('Dead page', 6, { rule: 'count', count: 1 });
+    await skipTutorial(suite.context, workflow.id);
+    const heldIds = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND expires_at > now() ORDER BY subject_id', [workflow.id])).rows.map((row) => row.subject_id as string);
+    const dead = await suite.context.newPage();
+    await dead.goto(url);
+    await dead.getByTestId('subject').waitFor();
+    const answered = new Set([await answerByKey(dead)]);
+    for (let i = 0; i < 50 && (await heldIds()).length < 5; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    const held = await heldIds();
+    expect(held).toHaveLength(5);
+    // Its renderer crashes (as a phone discarding the tab, or the OS killing the browser): no unload, nothing given back.
+    const crashed = dead.waitForEvent('crash');
+    void (await suite.context.newCDPSession(dead)).send('Page.crash').catch(() => undefined);
+    await crashed;
+    await dead.close({ runBeforeUnload: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await heldIds()).toEqual(held);
+
+    // The volunteer comes back in another browser of theirs (the same account, none of the dead page's storage).
+    const page = await suite.context.newPage();
+    await page.goto(suite.stack.baseUrl);
+    await page.evaluate((id) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${id}.`)).forEach((key) => {
+        window.localStorage.removeItem(key);
+      }), workflow.id);
+    await page.goto(url);
+    await page.waitForFunction(() => /^The last subjects you can classify here are held for you/.test(document.querySelector('main p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
+    const [{ until }] = (await suite.stack.db.query('SELECT min(expires_at) AS until FROM assignments WHERE workflow_id = $1', [workflow.id])).rows;
+    const time = await page.evaluate((at) => new Date(at).toLocaleTimeString(document.documentElement.lang || 'en', { timeStyle: 'short' }), (until as Date).toISOString());
+    expect(await page.locator('main p.loading').textContent()).toContain(`wait until about ${time}`);
+    expect(await page.getByText('A tab of yours still open elsewhere will then find its subjects answered here or taken by other volunteers.').count()).toBe(1);
+    await waitForFocus(page, 'main p.loading');
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, 'main p.loading ~ button');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Classify them here');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+    const servedHere: string[] = [];
+    for (let i = 0; i < 5; i += 1) servedHere.push(await answerByKey(page));
+    expect(new Set(servedHere).size).toBe(5); // none twice
+    expect([...servedHere].sort()).toEqual(held);
+    expect(servedHere.some((id) => answered.has(id))).toBe(false);
+    await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+
   it('says, when the subjects waiting were taken out as no longer needed, that they were, names none of them as next, and focuses the end', async () => {
     const { workflow, url } = await liveWorkflowOf('Gone then done', 4);
     await skipTutorial(suite.context, workflow.id);
@@ -984,7 +1031,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await second.goto(url);
     const waiting = second.locator('p.loading');
     await second.waitForFunction(() => /another tab or browser of yours/.test(document.querySelector('p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
-    expect(await waiting.textContent()).toMatch(/^The last subjects you can classify here are open in another tab or browser of yours: .* in 30 seconds\.$/);
+    expect(await waiting.textContent()).toMatch(/^The last subjects you can classify here are held for you: by another tab or browser of yours, .* wait until about .+, when they come back here by themselves\.$/);
     expect(await second.getByTestId('subject').count()).toBe(0);
     // It asks again in 30 seconds, as it says, not at once and over and over.
     await second.waitForTimeout(1500);

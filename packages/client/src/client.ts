@@ -353,6 +353,10 @@ export class ChorusClient {
   async releaseHolds(workflowId: string, subjectIds: string[], options: { keepalive?: boolean } = {}) {
     return (await this.request<HoldsReleased>('POST', `/workflows/${workflowId}/queue/release`, { subjectIds }, {}, options)).body;
   }
+  /** Gives back every subject the caller holds in the workflow (pages of theirs that died without giving theirs back): they may be served again at once. */
+  releaseMyHolds(workflowId: string) {
+    return this.call<HoldsReleased>('POST', `/workflows/${workflowId}/queue/release`, { all: true });
+  }
   /** The caller's own classifications, newest first (pass a page's `next` as `after` for the one after), and their total. */
   myClassifications(query: { workflowId?: string; limit?: number; after?: string } = {}) {
     return this.call<OwnClassificationList>('GET', `/classifications?${queryString(query)}`);

@@ -283,6 +283,10 @@ export const queueViewSchema = z.strictObject({
    * (their rows are locked for a moment, or they wait for the worker to retire them) and with `comingFrom`.
    */
   heldBy: z.enum(['you', 'others']).optional(),
+  heldUntil: time.optional().meta({
+    description:
+      'With `heldBy: you`: when the first of the caller\'s holds of those subjects lapses, and the queue serves it again (unless renewed; `POST /workflows/:id/queue/release` with `{ "all": true }` gives them all back at once)',
+  }),
   comingFrom: z
     .array(z.string())
     .optional()
@@ -302,7 +306,7 @@ export const holdsRenewedSchema = z.strictObject({
     .meta({ description: 'Of the subjects named, those whose locations researchers have corrected (a new address of the same content), with their locations now, for a page to show instead of those it kept' }),
 });
 
-/** What `POST /workflows/:id/queue/release` ended: the subjects named that the caller held, back in the pool. */
+/** What `POST /workflows/:id/queue/release` ended: the subjects named (or, with `all`, any) that the caller held, back in the pool. */
 export const holdsReleasedSchema = z.strictObject({ released: z.array(id) });
 
 /** What `DELETE /workflows/:id/holds` ended: every volunteer's outstanding hold in the workflow. */

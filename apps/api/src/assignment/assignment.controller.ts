@@ -4,7 +4,7 @@ import { holdsReleasedSchema, holdsRenewedSchema, queueViewSchema } from '@choru
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { AssignmentService } from './assignment.service';
-import { type HeldSubjects, heldSubjectsSchema, type QueueQuery, queueQuerySchema } from './dto/assignment.dto';
+import { type HeldSubjects, heldSubjectsSchema, type QueueQuery, queueQuerySchema, type ReleasedHolds, releasedHoldsSchema } from './dto/assignment.dto';
 
 @ApiTags('assignment')
 @ApiBearerAuth()
@@ -45,9 +45,12 @@ export class AssignmentController {
 
   @Post('release')
   @HttpCode(200)
-  @ApiZodBody(heldSubjectsSchema, 'Subjects the caller was served and will not classify (at most 100): they go back to the pool at once, for others, instead of when their holds lapse.')
+  @ApiZodBody(
+    releasedHoldsSchema,
+    'Subjects the caller was served and will not classify (`subjectIds`, at most 100), or `{ "all": true }` for every subject the caller holds in the workflow (a page of theirs that died without giving its subjects back): they go back to the pool at once, for others and for the caller, instead of when their holds lapse. A page of theirs still showing one may still answer it. A second call releases none.',
+  )
   @ApiZodResponse(holdsReleasedSchema, { description: 'Those the caller held, now released' })
-  releaseHolds(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(heldSubjectsSchema)) { subjectIds }: HeldSubjects, @CurrentUser() user: AuthUser) {
-    return this.assignment.releaseHolds(workflowId, user, subjectIds);
+  releaseHolds(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(releasedHoldsSchema)) { subjectIds }: ReleasedHolds, @CurrentUser() user: AuthUser) {
+    return this.assignment.releaseHolds(workflowId, user, subjectIds ?? null);
   }
 }

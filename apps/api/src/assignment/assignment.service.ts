@@ -86,8 +86,8 @@ interface WhatIsLeft {
   unretired: boolean;
   unseen: boolean;
   eligible: boolean;
-  /** The volunteer holds subjects of the workflow (in another tab, say). */
-  yours: boolean;
+  /** When the first of the volunteer's holds of subjects left to classify lapses (a tab of theirs, or one that died); null: they hold none. */
+  yoursUntil: Date | null;
   /** Other volunteers hold subjects left to this one (looked for only when none is eligible and the caller holds none). */
   othersHold: boolean;
   /** Nobody holds the subjects left: the worker has owed one its aggregation for a short while (`AGGREGATION_AWAITED`). */
@@ -97,12 +97,13 @@ interface WhatIsLeft {
 }
 
 /** Why nothing was served, and when to ask again if more may come. */
-function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds' | 'heldBy' | 'comingFrom'> {
+function nothingServed(left: WhatIsLeft): Pick<QueueView, 'subjects' | 'finished' | 'reason' | 'retryAfterSeconds' | 'heldBy' | 'heldUntil' | 'comingFrom'> {
   if (left.comingFrom.length) return { subjects: [], finished: false, retryAfterSeconds: FED_RETRY_SECONDS, comingFrom: left.comingFrom };
   if (!left.unretired) return { subjects: [], finished: true, reason: 'workflow-finished' };
   if (!left.unseen) return { subjects: [], finished: true, reason: 'seen-everything' };
   if (left.eligible) return { subjects: [], finished: false, retryAfterSeconds: lockedRetrySeconds() };
-  if (left.yours || left.othersHold) return { subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: left.yours ? 'you' : 'others' };
+  if (left.yoursUntil) return { subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: 'you', heldUntil: left.yoursUntil.toISOString() };
+  if (left.othersHold) return { subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: 'others' };
   // Held by nobody: the subjects left have the answers their rule may need, and wait for the worker to retire them; in
   // a moment, unless it has owed them their aggregation for long (it is down, or fails them).
   return { subjects: [], finished: false, retryAfterSeconds: left.waitingForWorker ? lockedRetrySeconds() : HELD_RETRY_SECONDS };
@@ -246,9 +247,11 @@ export class AssignmentService {
 
   /**
    * Ends the caller's assignments of these subjects, so they go back to the pool now (a researcher trying their own
-   * workflow, a script that will not classify what it was served). The caller may be served them again later.
+   * workflow, a script that will not classify what it was served). The caller may be served them again later. With
+   * null, all the caller's live ones in the workflow: a page that died without giving its subjects back (a crash, a
+   * discarded tab) no longer keeps them from the caller, who is served them again with the rest.
    */
-  async releaseHolds(workflowId: string, user: AuthUser, subjectIds: string[]): Promise<HoldsReleased> {
+  async releaseHolds(workflowId: string, user: AuthUser, subjectIds: string[] | null): Promise<HoldsReleased> {
     const released = await preparedQuery<{ subject_id: string }>(this.db, RELEASE, [workflowId, user.id, subjectIds]);
     return { released: released.map((row) => row.subject_id) };
   }

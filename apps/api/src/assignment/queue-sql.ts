@@ -195,7 +195,8 @@ export const WORKFLOWS_FOR_QUEUE = `SELECT (r.request - 1)::int AS request, w.na
 /**
  * What is left for the volunteer: any subject not retired, any they have not classified, (when they may take more)
  * any they could be given now were its row not locked (by aggregation, or another volunteer's assignment) or its
- * last answers waiting for the worker (`PICKABLE`), and whether they hold any left to classify themselves. When none
+ * last answers waiting for the worker (`PICKABLE`), and when the first of their own holds of subjects left to
+ * classify lapses (null: they hold none). When none
  * is eligible and they hold none: whether other volunteers hold any they have not classified, and if nobody does
  * (the subjects left have the answers their rule may need, and wait for the worker to retire them), whether the
  * worker owes one of them its aggregation since less than `AGGREGATION_AWAITED` (else it is down, or failing them).
@@ -213,16 +214,16 @@ export const remainingSql = (withoutReported: boolean) => {
       EXISTS (SELECT 1 FROM regular st WHERE NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2)${unreported('st.subject_id')}) AS unseen),
   found AS (
     SELECT unretired, unseen, unseen AND $4::bool AND EXISTS (SELECT 1 FROM r, subject_workflow_status st WHERE ${ELIGIBLE}${unreported('st.subject_id')}) AS eligible,
-      EXISTS (SELECT 1 FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
-        WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}${unreported('a.subject_id')}) AS yours
+      (SELECT min(a.expires_at) FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
+        WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}${unreported('a.subject_id')}) AS "yoursUntil"
     FROM counted),
   held AS (
-    SELECT found.*, unseen AND NOT eligible AND NOT yours AND EXISTS (
+    SELECT found.*, unseen AND NOT eligible AND "yoursUntil" IS NULL AND EXISTS (
         SELECT 1 FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
         WHERE a.workflow_id = $1 AND a.user_id <> $2 AND a.expires_at > now() AND ${LEFT_TO_CLASSIFY}
           AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = a.subject_id AND c.user_id = $2 OFFSET 0)${unreported('a.subject_id')}) AS "othersHold"
     FROM found)
-  SELECT held.*, unseen AND NOT eligible AND NOT yours AND NOT "othersHold" AND EXISTS (
+  SELECT held.*, unseen AND NOT eligible AND "yoursUntil" IS NULL AND NOT "othersHold" AND EXISTS (
       SELECT 1 FROM subject_workflow_status st
       WHERE st.workflow_id = $1 AND ${LEFT_TO_CLASSIFY} AND st.aggregated_count < st.classification_count AND st.updated_at > now() - ${AGGREGATION_AWAITED}
         AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.user_id = $2 OFFSET 0)${unreported('st.subject_id')}) AS "waitingForWorker"
@@ -261,8 +262,9 @@ export const CORRECTED_AMONG = `SELECT s.id, s.locations FROM subjects s
   WHERE s.id = ANY($2::uuid[]) AND EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = s.id)
     AND EXISTS (SELECT 1 FROM subject_location_changes ch WHERE ch.subject_id = s.id)`;
 
-/** Ends the volunteer's assignments of these subjects ($3), in workflow $1 for volunteer $2. */
-export const RELEASE = 'DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND subject_id = ANY($3::uuid[]) RETURNING subject_id';
+/** Ends the volunteer's assignments of these subjects ($3; null: all their live ones), in workflow $1 for volunteer $2. */
+export const RELEASE = `DELETE FROM assignments WHERE workflow_id = $1 AND user_id = $2 AND ($3::uuid[] IS NULL AND expires_at > now() OR subject_id = ANY($3::uuid[]))
+  RETURNING subject_id`;
 
 /**
  * Ends every live assignment of workflow $1, whoever holds it: how many, and of how many subjects. Locked in key order

@@ -15,6 +15,8 @@ interface FetchResult {
   retryAfterSeconds?: number;
   /** Who holds those last subjects: this volunteer elsewhere (another tab), or other volunteers; nobody when absent. */
   heldBy?: QueueView['heldBy'];
+  /** When this volunteer holds them: when the first of their holds lapses. */
+  heldUntil?: string;
   /** The workflows that may still send this one subjects, when nothing else is left. */
   comingFrom?: QueueView['comingFrom'];
 }
@@ -24,6 +26,8 @@ interface Poll {
   seconds: number;
   /** Who holds the last subjects: this volunteer (in another tab) or others; nobody while the worker decides on them. */
   heldBy?: QueueView['heldBy'];
+  /** When this volunteer holds them: when the first of their holds lapses, and the subject comes back here. */
+  heldUntil?: string;
   /** The workflows that may still send subjects. */
   comingFrom?: string[];
 }
@@ -152,7 +156,7 @@ export function useSubjectQueue(
       const { queue: next, added } = addBatch(queueRef.current, batch);
       for (const subject of batch.subjects) fetchedHere.current.add(subject.id);
       commitQueue(next);
-      return { added, startedEmpty, retryAfterSeconds: served.retryAfterSeconds, heldBy: served.heldBy, comingFrom: served.comingFrom };
+      return { added, startedEmpty, retryAfterSeconds: served.retryAfterSeconds, heldBy: served.heldBy, heldUntil: served.heldUntil, comingFrom: served.comingFrom };
     })().finally(() => {
       inFlight.current = null;
     });
@@ -170,14 +174,14 @@ export function useSubjectQueue(
     let cancelled = false;
     let pollTimer: ReturnType<typeof setTimeout> | undefined;
     fetchBatch().then(
-      ({ added, startedEmpty, retryAfterSeconds, heldBy, comingFrom }) => {
+      ({ added, startedEmpty, retryAfterSeconds, heldBy, heldUntil, comingFrom }) => {
         if (cancelled) return;
         const now = queueRef.current;
         if (now.finished || now.subjects.length > 0) return setPoll(null);
         // A prefetch begun before the last subject went, or subjects gone already: ask again, from empty this time.
         if (!startedEmpty || added > 0) return setPollTick((n) => n + 1);
         if (!retryAfterSeconds) return setExhausted(true);
-        setPoll({ seconds: retryAfterSeconds, heldBy, comingFrom });
+        setPoll({ seconds: retryAfterSeconds, heldBy, heldUntil, comingFrom });
         pollTimer = setTimeout(() => setPollTick((n) => n + 1), retryAfterSeconds * 1000);
       },
       (error: unknown) => {
@@ -219,7 +223,21 @@ export function useSubjectQueue(
     if (waitingIds.length) renewed(await client.renewHolds(workflowId, waitingIds), { whileAtWork: false });
   }, [client, workflowId, renewed]);
 
+  /**
+   * The volunteer's own holds keep the last subjects from them (a page of theirs that died without giving its subjects
+   * back): all theirs in the workflow are given back, and the queue asked again at once, which serves them here. This
+   * page holds none then (it has nothing to show); a live tab of theirs finds its subjects answered or taken.
+   */
+  const takeBackHolds = useCallback(async (): Promise<void> => {
+    try {
+      await client.releaseMyHolds(workflowId);
+    } catch (error) {
+      return on.current.failed(error);
+    }
+    setPollTick((n) => n + 1);
+  }, [client, workflowId]);
+
   /** Nothing is left to show, and the server said so, or has nothing new and no reason to be asked again. */
   const finished = empty && (queue.finished || exhausted);
-  return { queue, finished, poll, answered, leaveOutRetired };
+  return { queue, finished, poll, answered, leaveOutRetired, takeBackHolds };
 }

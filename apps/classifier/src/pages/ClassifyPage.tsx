@@ -117,7 +117,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     },
     [t, announce],
   );
-  const { queue, finished, poll, answered, leaveOutRetired } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
+  const { queue, finished, poll, answered, leaveOutRetired, takeBackHolds } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
     newVersion: commitWorkflow,
     paused: markPaused,
     closed: markClosed,
@@ -412,22 +412,20 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} />
       ) : subjectWorkflow && current ? (
         <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} />
+      ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
+        <HeldByYou until={poll.heldUntil} onTakeBack={takeBackHolds} />
       ) : (
-        !blocked && (
-          <WaitingForSubjects
-            said={
-              !poll
-                ? t('classify.loadingSubjects')
-                : poll.comingFrom
-                  ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
-                  : poll.heldBy === 'you'
-                    ? t('classify.youHoldLast', { count: poll.seconds })
-                    : poll.heldBy === 'others'
-                      ? t('classify.othersHoldLast', { count: poll.seconds })
-                      : t('classify.lastBeingDecided', { count: poll.seconds })
-            }
-          />
-        )
+        <WaitingForSubjects
+          said={
+            !poll
+              ? t('classify.loadingSubjects')
+              : poll.comingFrom
+                ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
+                : poll.heldBy
+                  ? t('classify.othersHoldLast', { count: poll.seconds })
+                  : t('classify.lastBeingDecided', { count: poll.seconds })
+          }
+        />
       )}
 
       {workflow && <RecentClassifications workflowId={workflowId} version={workflow.version} definition={workflow.definition} stored={classified + sender.sentLater} />}
@@ -435,6 +433,37 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       <div className="visually-hidden" aria-live="polite" data-testid="announcer">
         {announcement && <p key={announcement.n}>{announcement.text}</p>}
       </div>
+    </div>
+  );
+}
+
+interface HeldByYouProps {
+  /** When the first of the volunteer's holds lapses. */
+  until: string;
+  /** Gives their holds back and asks the queue again. */
+  onTakeBack: ReturnType<typeof useSubjectQueue>['takeBackHolds'];
+}
+
+/**
+ * The last subjects left to the volunteer are held for them, by a tab of theirs or by a page that died without giving
+ * them back: until when, and a button that gives them all back to be served here. The message takes focus as any
+ * wait does; the button follows it.
+ */
+function HeldByYou({ until, onTakeBack }: HeldByYouProps) {
+  const { t, i18n } = useTranslation();
+  const [taking, setTaking] = useState(false);
+  const takeBack = () => {
+    if (taking) return;
+    setTaking(true);
+    void onTakeBack().finally(() => setTaking(false));
+  };
+  return (
+    <div>
+      <WaitingForSubjects said={t('classify.youHoldLast', { time: new Date(until).toLocaleTimeString(i18n.language, { timeStyle: 'short' }) })} />
+      <p>{t('classify.takeBackHoldsNote')}</p>
+      <button type="button" className="button" aria-disabled={taking} onClick={takeBack}>
+        {t('classify.takeBackHolds')}
+      </button>
     </div>
   );
 }

@@ -28,3 +28,12 @@ export type QueueQuery = z.infer<typeof queueQuerySchema>;
 /** The subjects of the caller's to renew or to release. */
 export const heldSubjectsSchema = z.strictObject({ subjectIds: heldSubjectIdsSchema.min(1, 'must name at least one subject') });
 export type HeldSubjects = z.infer<typeof heldSubjectsSchema>;
+
+/**
+ * The subjects of the caller's to give back: those named, or with `all`, every one they hold in the workflow (a page
+ * of theirs that died without giving its subjects back).
+ */
+export const releasedHoldsSchema = z
+  .strictObject({ subjectIds: heldSubjectIdsSchema.min(1, 'must name at least one subject').optional(), all: z.literal(true, 'must be true (or leave all out and name subjectIds)').optional() })
+  .refine((body) => (body.subjectIds === undefined) !== (body.all === undefined), { message: 'name the subjects to give back, or send { "all": true } to give back all yours in the workflow, not both', path: ['subjectIds'] });
+export type ReleasedHolds = z.infer<typeof releasedHoldsSchema>;
