@@ -356,7 +356,10 @@ describe('classifier in a browser: the researcher lab', () => {
     const rowErrors = await focusedErrors(page);
     expect(rowErrors).toEqual(expect.arrayContaining([expect.stringMatching(/^\/subjects\/1\/locations\/0\/url: .*line 3 of the CSV/), expect.stringMatching(/^\/subjects\/2.*line 4 of the CSV/)]));
     // Said once, in the list: the summary's sentence does not repeat it.
-    expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toBe('Chorus could not accept this, and changed nothing. What to correct:');
+    // The set was made for the file, so the page does not say that nothing changed (round 16a F1).
+    expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toBe(
+      'The subject set “Snippets” was made, and is empty: Chorus could not accept the file, and added no subject (the corrected file goes into this set, chosen below). What to correct:',
+    );
     await checkScreen(page, 'lab-upload-errors');
 
     // The corrected file goes into the set the first attempt made, which the form now has chosen.
