@@ -709,10 +709,14 @@ describe('classifier in a browser: the researcher lab', () => {
 
     // A subject the workflow does not have: the API refuses the whole list, said at the field by its line; nothing retires.
     const stranger = '0b5a4a8e-3f1c-4a57-9d43-2f0e7c1d9a11';
-    await list.fill(`p1\n${stranger}\np99`);
+    await list.fill(`p1\n${stranger}\np99\nP3`);
     await page.getByLabel('Reason').fill('Torn pages');
     await submitByKeyboard(page, retire);
-    await page.getByTestId('lab-retire-subjects-error').getByText(`Not subjects of this workflow, so nothing was changed: line 2 (${stranger}) and line 3 (p99).`).waitFor();
+    // P3 differs from p3 in capitals alone: the page names it (round 16a F3).
+    await page
+      .getByTestId('lab-retire-subjects-error')
+      .getByText(`Not subjects of this workflow, so nothing was changed: line 2 (${stranger}), line 3 (p99), and line 4 (P3: did you mean p3? External ids are matched with capitals as written).`)
+      .waitFor();
     await waitForFocus(page, '#lab-retire-subjects');
     expect((await hotRows()).filter((status) => status.retired)).toEqual([]);
 
