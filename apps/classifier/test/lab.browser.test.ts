@@ -119,6 +119,8 @@ describe('classifier in a browser: the researcher lab', () => {
     const project = await researcher.createProject({ title: 'Gravures' });
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    // Several images per subject (a postcard's front and back) are columns the hint names (round 16a F8).
+    await page.getByText(/for several images per subject, such as a front and a back, image_url_2, image_alt_2/).waitFor();
     await page.locator('#lab-upload-name').fill('Gravures');
     const windows1252 = Buffer.from('external_id;text;Collection\ng1;Gravure n\xb01 \x96 \xe9glise Saint-\xc9tienne;Mus\xe9e\n', 'latin1');
     await page.locator('#lab-upload-file').setInputFiles({ name: 'gravures.csv', mimeType: 'text/csv', buffer: windows1252 });
@@ -676,6 +678,29 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, submit);
     expect((await fetchNewest('Consensus, CSV')).since).toBeNull();
     expect(errors).toEqual([]);
+  });
+
+  it('says an active workflow whose every subject is retired is complete, not that volunteers classify it, and follows a retirement by hand (round 16a F8)', async () => {
+    const account = await signUp(suite.stack, { email: `lab-complete-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Margaret Hale' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Postcards', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Fronts' });
+    await researcher.addSubjects(set.id, ['PC-1', 'PC-2'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Card ${externalId}.` }] })));
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    await researcher.retireSubjects(workflowId, { externalIds: ['PC-1'], reason: 'torn' });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const explain = page.getByTestId('lab-status-explain');
+    await explain.getByText('Active: volunteers classify its subjects (once the project is live).').waitFor();
+    await page.getByRole('textbox', { name: 'Subjects', exact: true }).fill('PC-2');
+    await page.getByLabel('Reason').fill('Torn too');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-retire-heading"] button[data-action="retire"]');
+    await explain.getByText(/^Active, and complete: every subject is retired .*nothing left to classify/).waitFor();
+    await page.reload();
+    await explain.getByText(/^Active, and complete/).waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('lets a researcher retire listed subjects with a reason, return one to volunteers and set a priority, the progress following', async () => {
