@@ -423,6 +423,17 @@ describe('the queue', () => {
       { pointer: '/externalIds/1', message: 'is not a subject of this workflow' },
     ]);
     expect(await retiredIds()).toEqual(before);
+    // Ids are matched as written (they are the researcher's), but one that differs only in capitals is named (round 16a F3).
+    for (const path of ['retire', 'unretire']) {
+      const nearMiss = (await stack.client.request('POST', `/workflows/${workflowId}/${path}`, { externalIds: ['s0-001', 'S0-002', 'S0-999'], reason: 'tidy' }).catch((error) => error)) as ChorusApiError;
+      expect(nearMiss.problem.errors).toEqual([
+        { pointer: '/externalIds/1', message: 'is not a subject of this workflow; did you mean "s0-002"? (external ids are matched with capitals as written)' },
+        { pointer: '/externalIds/2', message: 'is not a subject of this workflow' },
+      ]);
+    }
+    const priorityNearMiss = (await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ externalId: 'S0-000', priority: 1 }] }).catch((error) => error)) as ChorusApiError;
+    expect(priorityNearMiss.problem.errors).toEqual([{ pointer: '/priorities/0/externalId', message: 'is not a subject of this workflow; did you mean "s0-000"? (external ids are matched with capitals as written)' }]);
+    expect(await retiredIds()).toEqual(before);
 
     // Named twice (by id and by externalId), a subject is retired once.
     const retired = await stack.client.request('POST', `/workflows/${workflowId}/retire`, { subjectIds: [first], externalIds: ['s0-000', 's0-001'], reason: 'blank pages' });

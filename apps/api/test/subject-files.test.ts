@@ -97,6 +97,9 @@ describe('subject uploads from files', () => {
     expect(unnamed.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/column 3 of the header has no name: name it, or delete the column/) }]);
     const noLocation = await upload(setId, 'external_id,newspaper\na,The Daily Test\n', 'text/csv');
     expect(noLocation.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/the header has no column that gives a subject what volunteers see: name one image_url, audio_url or text/) }]);
+    // A header alone (a try at an empty set, round 16a F1): the refusal says how an empty set is made.
+    const headerOnly = await upload(setId, 'external_id,image_url\n', 'text/csv');
+    expect(headerOnly).toMatchObject({ status: 422, body: { errors: [{ pointer: '', message: expect.stringMatching(/^holds no subject .*make the set without uploading a file$/) }] } });
     expect(await subjectsOf(projectId)).toEqual([]);
   });
 

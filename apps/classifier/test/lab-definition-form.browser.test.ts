@@ -212,6 +212,8 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     // agreement of its task's type counts, and follows the task chosen.
     const hint = (id: string) => page.locator(`#${id}-hint`).textContent();
     expect(await hint('lab-def-effects-0-when-answer')).toMatch(/^The consensus answer that moves the subject/);
+    // Where the set an effect fills is made (round 16a F1).
+    expect(await hint('lab-def-effects-0-addToSubjectSet')).toMatch(/To make one that starts empty, use “Make an empty subject set” on the project's page/);
     expect(await hint('lab-def-retirement-rules-0-answer')).toBe('The answer whose probability is followed, such as yes.');
     expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^The share of volunteers who chose exactly the answers of the consensus/);
     await choose(page, '#lab-def-retirement-rules-1-task', 'T2');

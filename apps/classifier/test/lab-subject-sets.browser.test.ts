@@ -44,6 +44,38 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.close();
   });
 
+  it('makes an empty subject set, for a routing effect to fill, and says that a refused file still made its new set, empty (round 16a F1)', async () => {
+    const account = await signUp(suite.stack, { email: `lab-empty-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Margaret Hale' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Postcards' });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.getByText('make an empty one below').waitFor();
+    await tabTo(page, '#lab-empty-set-name', 120);
+    await page.keyboard.type('Postcards with a building');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-empty-set-result').getByText('Subject set “Postcards with a building” made, with no subjects').waitFor();
+    await page.locator('[data-testid="lab-sets"] tr', { hasText: 'Postcards with a building' }).getByRole('cell', { name: '0' }).waitFor();
+    expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ name: 'Postcards with a building', subjects: 0 })]);
+
+    // A header alone into a new set: the set is made (empty), and the page says so rather than "changed nothing".
+    await page.locator('#lab-upload-name').fill('Second stage');
+    await page.locator('#lab-upload-file').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.from('external_id,image_url\n') });
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitForFocus(page, '[role="alert"].alert');
+    const alert = page.locator('[role="alert"]:focus');
+    expect(await alert.locator('.alert-detail').textContent()).toBe(
+      'The subject set “Second stage” was made, and is empty: Chorus could not accept the file, and added no subject (the corrected file goes into this set, chosen below). What to correct:',
+    );
+    expect(await alert.locator('.alert-fields li').allTextContents()).toEqual([expect.stringMatching(/^holds no subject .*make the set without uploading a file$/)]);
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects]).sort()).toEqual([
+      ['Postcards with a building', 0],
+      ['Second stage', 0],
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lists a set’s subjects page by page, takes one out, renames the set and deletes only a set no workflow serves', async () => {
     const subjects = Array.from({ length: 55 }, (_, index) => ({ externalId: `page-${String(index).padStart(2, '0')}`, locations: [{ type: 'text' as const, text: `Page ${index} of the diary.` }] }));
     const account = await signUp(suite.stack, { email: `lab-sets-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });

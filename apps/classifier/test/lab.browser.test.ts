@@ -119,6 +119,8 @@ describe('classifier in a browser: the researcher lab', () => {
     const project = await researcher.createProject({ title: 'Gravures' });
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    // Several images per subject (a postcard's front and back) are columns the hint names (round 16a F8).
+    await page.getByText(/for several images per subject, such as a front and a back, image_url_2, image_alt_2/).waitFor();
     await page.locator('#lab-upload-name').fill('Gravures');
     const windows1252 = Buffer.from('external_id;text;Collection\ng1;Gravure n\xb01 \x96 \xe9glise Saint-\xc9tienne;Mus\xe9e\n', 'latin1');
     await page.locator('#lab-upload-file').setInputFiles({ name: 'gravures.csv', mimeType: 'text/csv', buffer: windows1252 });
@@ -363,7 +365,10 @@ describe('classifier in a browser: the researcher lab', () => {
     const rowErrors = await focusedErrors(page);
     expect(rowErrors).toEqual(expect.arrayContaining([expect.stringMatching(/^\/subjects\/1\/locations\/0\/url: .*line 3 of the CSV/), expect.stringMatching(/^\/subjects\/2.*line 4 of the CSV/)]));
     // Said once, in the list: the summary's sentence does not repeat it.
-    expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toBe('Chorus could not accept this, and changed nothing. What to correct:');
+    // The set was made for the file, so the page does not say that nothing changed (round 16a F1).
+    expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toBe(
+      'The subject set “Snippets” was made, and is empty: Chorus could not accept the file, and added no subject (the corrected file goes into this set, chosen below). What to correct:',
+    );
     await checkScreen(page, 'lab-upload-errors');
 
     // The corrected file goes into the set the first attempt made, which the form now has chosen.
@@ -682,6 +687,29 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says an active workflow whose every subject is retired is complete, not that volunteers classify it, and follows a retirement by hand (round 16a F8)', async () => {
+    const account = await signUp(suite.stack, { email: `lab-complete-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Margaret Hale' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Postcards', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Fronts' });
+    await researcher.addSubjects(set.id, ['PC-1', 'PC-2'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `Card ${externalId}.` }] })));
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    await researcher.retireSubjects(workflowId, { externalIds: ['PC-1'], reason: 'torn' });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const explain = page.getByTestId('lab-status-explain');
+    await explain.getByText('Active: volunteers classify its subjects (once the project is live).').waitFor();
+    await page.getByRole('textbox', { name: 'Subjects', exact: true }).fill('PC-2');
+    await page.getByLabel('Reason').fill('Torn too');
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-retire-heading"] button[data-action="retire"]');
+    await explain.getByText(/^Active, and complete: every subject is retired .*nothing left to classify/).waitFor();
+    await page.reload();
+    await explain.getByText(/^Active, and complete/).waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lets a researcher retire listed subjects with a reason, return one to volunteers and set a priority, the progress following', async () => {
     const account = await signUp(suite.stack, { email: `lab-retire-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Caroline Herschel' });
     const researcher = suite.stack.anonymous.withToken(account.token);
@@ -713,10 +741,14 @@ describe('classifier in a browser: the researcher lab', () => {
 
     // A subject the workflow does not have: the API refuses the whole list, said at the field by its line; nothing retires.
     const stranger = '0b5a4a8e-3f1c-4a57-9d43-2f0e7c1d9a11';
-    await list.fill(`p1\n${stranger}\np99`);
+    await list.fill(`p1\n${stranger}\np99\nP3`);
     await page.getByLabel('Reason').fill('Torn pages');
     await submitByKeyboard(page, retire);
-    await page.getByTestId('lab-retire-subjects-error').getByText(`Not subjects of this workflow, so nothing was changed: line 2 (${stranger}) and line 3 (p99).`).waitFor();
+    // P3 differs from p3 in capitals alone: the page names it (round 16a F3).
+    await page
+      .getByTestId('lab-retire-subjects-error')
+      .getByText(`Not subjects of this workflow, so nothing was changed: line 2 (${stranger}), line 3 (p99), and line 4 (P3: did you mean p3? External ids are matched with capitals as written).`)
+      .waitFor();
     await waitForFocus(page, '#lab-retire-subjects');
     expect((await hotRows()).filter((status) => status.retired)).toEqual([]);
 

@@ -430,6 +430,20 @@ export const tagProposalSchema = z.strictObject({
 /** A page of a workflow's tag proposals, the most recent first; `next` asks for the page after (null after the last). */
 export const tagProposalPageSchema = z.strictObject({ proposals: z.array(tagProposalSchema), next: z.string().nullable() });
 
+/**
+ * The refusal of a subject a request names that is not one of the workflow's, as the API words it and the lab reads
+ * it: an externalId that matches one of the workflow's only in capitals names it (`nearMiss`), since ids are matched
+ * as written (they are the researcher's own).
+ */
+export const notInWorkflow = (nearMiss?: string): string =>
+  `is not a subject of this workflow${nearMiss === undefined ? '' : `; did you mean ${JSON.stringify(nearMiss)}? (external ids are matched with capitals as written)`}`;
+/** Of an API message, whether it is `notInWorkflow`'s, and the external id it suggests (null: none). */
+export function notInWorkflowOf(message: string): { nearMiss: string | null } | undefined {
+  if (message === notInWorkflow()) return { nearMiss: null };
+  const suggested = /^is not a subject of this workflow; did you mean (".*")\? \(external ids/.exec(message)?.[1];
+  return suggested === undefined ? undefined : { nearMiss: JSON.parse(suggested) as string };
+}
+
 /** What one request to retire, unretire or prioritise subjects may hold, as the API checks it and the lab's forms limit it. */
 export const RETIREMENT_LIMITS = { reasonLength: 500, subjectsAtOnce: 10_000 } as const;
 export const subjectsRetiredSchema = z.strictObject({

@@ -109,13 +109,19 @@ export function experienceThatMatters(selection: SelectionRule): number {
   return Math.max(training, gold);
 }
 
+/** A field's message when it is left out, in a researcher's words (a lab form's effect left empty); else zod's, said plainly. */
+const whenMissing = (message: string) => (issue: { input: unknown }) => (issue.input === undefined ? `is required: ${message}` : undefined);
+
 /** When a subject's consensus on a task meets the condition, add it to a subject set. */
 export const effectSchema = z.strictObject({
-  when: z.strictObject({
-    task: taskKeySchema,
-    answer: answerValueSchema.optional(),
-    agreementAtLeast: z.number().min(0).max(1).optional(),
-  }),
-  addToSubjectSet: z.string().uuid('must be the id of a subject set'),
+  when: z.strictObject(
+    {
+      task: taskKeySchema,
+      answer: answerValueSchema.optional(),
+      agreementAtLeast: z.number().min(0).max(1).optional(),
+    },
+    { error: whenMissing('choose the task whose consensus moves the subject (and, if you like, its answer or agreement)') },
+  ),
+  addToSubjectSet: z.string({ error: whenMissing('choose the subject set the subject is added to') }).uuid('must be the id of a subject set'),
 });
 export type Effect = z.infer<typeof effectSchema>;

@@ -204,6 +204,24 @@ describe('workflow definition', () => {
     expect(pointersOf(definition)).toEqual(['/retirement/rules/1/task', '/effects/0/when/task']);
   });
 
+  it('says what an effect left empty lacks in a researcher’s words, not as a type to send (round 16a F8)', () => {
+    const definition = { name: 'x', firstTask: 'T0', tasks: { T0: yesNo() }, effects: [{}] };
+    expect(validateWorkflowDefinition(definition)).toMatchObject({
+      ok: false,
+      errors: [
+        { pointer: '/effects/0/when', message: 'is required: choose the task whose consensus moves the subject (and, if you like, its answer or agreement)' },
+        { pointer: '/effects/0/addToSubjectSet', message: 'is required: choose the subject set the subject is added to' },
+      ],
+    });
+    // Given, but of the wrong kind: said as before.
+    expect(validateWorkflowDefinition({ ...definition, effects: [{ when: 'T0', addToSubjectSet: 7 }] })).toMatchObject({
+      errors: [
+        { pointer: '/effects/0/when', message: 'must be an object, not a string' },
+        { pointer: '/effects/0/addToSubjectSet', message: 'must be a string, not a number' },
+      ],
+    });
+  });
+
   it('refuses rules and effects that could never fire: answers a task cannot settle on, a posterior rule on a task without one', () => {
     const transcribe = { type: 'transcription', instruction: 'Type the text' };
     const definition = {

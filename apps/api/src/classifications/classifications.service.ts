@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
-import type { OwnClassificationList, SubmitResult, TaskFeedback } from '@chorus/client';
+import { type OwnClassificationList, type SubmitResult, type TaskFeedback, notInWorkflow } from '@chorus/client';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Project, StoredAnnotation, Workflow } from '@chorus/db';
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, evidenceBeyondPassage, evidenceMissing, evidenceToCheck, validateAnnotations } from '@chorus/tasks';
@@ -104,7 +104,7 @@ export class ClassificationsService {
     const [classified] = await this.db.query('SELECT 1 FROM classifications WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3', [input.workflowId, input.subjectId, user.id]);
     if (classified) throw conflict('You have already classified this subject in this workflow; ask the queue for the next subject.', 'already-classified');
     await this.requireClassifiable(input.workflowId, user);
-    throw validationFailed([{ pointer: '/subjectId', message: 'is not a subject of this workflow' }]);
+    throw validationFailed([{ pointer: '/subjectId', message: notInWorkflow() }]);
   }
 
   /**

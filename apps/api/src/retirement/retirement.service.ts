@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired } from '@chorus/client';
+import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired, notInWorkflow } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { LEFT_TO_CLASSIFY, OWE_AGGREGATION, isUnlinked } from '@chorus/db';
 import type { FieldError } from '@chorus/tasks';
@@ -32,6 +32,17 @@ const BY_EXTERNAL_ID = `SELECT st.subject_id AS id FROM unnest($2::text[]) WITH 
   LEFT JOIN subjects s ON s.project_id = (SELECT w.project_id FROM workflows w WHERE w.id = $1) AND s.external_id = i.external_id
   LEFT JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id
   ORDER BY i.ord`;
+
+/**
+ * Of externalIds in $2 that name no subject of workflow $1, the positions (0-based) of those that differ from a
+ * subject's of the workflow in capitals alone, with that subject's (the first, if several): asked only for names
+ * refused, so the exact match stays the rule.
+ */
+const NEAR_MISSES = `SELECT (i.ord - 1)::int AS index, min(s.external_id) AS external_id
+  FROM unnest($2::text[]) WITH ORDINALITY AS i(external_id, ord)
+  JOIN subjects s ON s.project_id = (SELECT w.project_id FROM workflows w WHERE w.id = $1) AND lower(s.external_id) = lower(i.external_id)
+  JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id
+  GROUP BY i.ord`;
 
 /**
  * The subjects a request chose: those it named (by id or by externalId), each with the pointer that named it, or
@@ -221,13 +232,23 @@ export class RetirementService {
     const found: { id: string | null }[] = byExternalId.length ? await this.db.query(BY_EXTERNAL_ID, [workflowId, byExternalId.map((name) => name.externalId)]) : [];
     const idOf = new Map<SubjectName, string | null>([...byId.map((name) => [name, name.subjectId!] as const), ...byExternalId.map((name, index) => [name, found[index]!.id] as const)]);
     for (const { index } of outside) idOf.set(byId[index]!, null);
-    failUnlessNone(names.filter((name) => !idOf.get(name)).map(({ pointer }) => ({ pointer, message: 'is not a subject of this workflow' })));
+    const missing = names.filter((name) => !idOf.get(name));
+    const nearMiss = await this.nearMisses(workflowId, missing);
+    failUnlessNone(missing.map((name) => ({ pointer: name.pointer, message: notInWorkflow(nearMiss.get(name)) })));
     const each = names.map((name) => idOf.get(name)!);
     const pointerOf = new Map<string, string>();
     names.forEach((name, index) => {
       if (!pointerOf.has(each[index]!)) pointerOf.set(each[index]!, name.pointer);
     });
     return { ids: [...pointerOf.keys()], pointers: [...pointerOf.values()], each };
+  }
+
+  /** Of the names by externalId that found no subject, those that differ from a subject's only in capitals, with it. */
+  private async nearMisses(workflowId: string, missing: SubjectName[]): Promise<Map<SubjectName, string>> {
+    const byExternalId = missing.filter((name) => name.externalId !== undefined);
+    if (!byExternalId.length) return new Map();
+    const found: { index: number; external_id: string }[] = await this.db.query(NEAR_MISSES, [workflowId, byExternalId.map((name) => name.externalId)]);
+    return new Map(found.map(({ index, external_id }) => [byExternalId[index]!, external_id]));
   }
 
   /**

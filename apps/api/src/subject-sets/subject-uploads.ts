@@ -46,6 +46,16 @@ const undescribedImages =
   };
 
 /**
+ * A file that holds no subject (a CSV of its header line alone): often a try at an empty set, which needs no file
+ * (`POST /projects/:id/subject-sets` makes one), so the refusal says so rather than `send at least one subject`.
+ */
+const EMPTY_FILE: FieldError = {
+  pointer: '',
+  message:
+    "holds no subject (a CSV needs a row per subject under its header): add them, or, for an empty subject set that a workflow's effect will add subjects to, make the set without uploading a file",
+};
+
+/**
  * The subjects of an upload: `{ subjects: [...] }` as JSON, a IIIF Presentation manifest (JSON or JSON-LD), a CSV
  * file or a plain-text corpus (see subject-files.ts). Errors name each field by pointer, `/subjects/<n>/…`, and for a
  * file say where in it subject n came from.
@@ -85,6 +95,7 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
       }),
     );
   };
+  if (file.subjects.length === 0 && file.errors.length === 0) throw validationFailed([EMPTY_FILE]);
   const validated = validateWith(addSubjectsSchema, { subjects: file.subjects });
   // The file's own account of a field (a canvas painted with a Video) says more than the schema's of the same field.
   const explained = new Set(file.errors.map((error) => error.pointer));

@@ -1,4 +1,4 @@
-import { ChorusApiError, type ChorusClient, isProblem, MODERATION_ROLES, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
+import { ChorusApiError, type ChorusClient, isProblem, MODERATION_ROLES, notInWorkflowOf, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
 import { i18n } from '../i18n';
 import { problemAtFields, sentence } from './account';
 import { messageAt } from './definitionPlaces';
@@ -126,7 +126,8 @@ export function subjectsRefused<F extends string>(error: unknown, sent: SentList
     const [, list = '', index = ''] = /^\/(\w+)\/(\d+)/.exec(pointer) ?? [];
     const entry = sent[list]?.[Number(index)];
     const field = otherFields[pointer];
-    if (entry && message === 'is not a subject of this workflow') outside.push(whereListed(entry));
+    const notIn = notInWorkflowOf(message);
+    if (entry && notIn) outside.push(notIn.nearMiss === null ? whereListed(entry) : i18n.t('lab.subjects.nearMiss', { line: entry.line, text: entry.text, id: notIn.nearMiss }));
     else if (entry) other.push(`${whereListed(entry)}: ${message}`);
     else if (field) fields[field] ??= sentence(message);
     else unnamed.push(pointer ? `${pointer}: ${message}` : message);

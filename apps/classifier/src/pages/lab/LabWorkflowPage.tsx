@@ -70,7 +70,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
           {isResearcher(project.role) ? (
             <>
-              <StatusSection workflow={workflow} onChanged={loaded.reload} />
+              <StatusSection workflow={workflow} changes={subjectChanges} onChanged={loaded.reload} />
               <ProgressSection workflow={workflow} changes={subjectChanges} runsStarted={runsStarted} />
               <WorkflowResultsSection workflowId={workflow.id} />
               <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
@@ -123,10 +123,34 @@ function changesFrom(status: WorkflowView['status']): StatusChange[] {
   return ['activate'];
 }
 
+/**
+ * Whether nothing is left to classify (`complete`): as the page read the workflow, then read again after each change
+ * of its subjects here (`changes`: retired or returned by hand), without reading the whole workflow (and its editor) again.
+ */
+function useComplete(workflow: WorkflowView, changes: number): boolean {
+  const client = useClient();
+  const [complete, setComplete] = useState(workflow.complete);
+  useEffect(() => setComplete(workflow.complete), [workflow]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` is the trigger
+  useEffect(() => {
+    if (!changes) return;
+    let current = true;
+    client.getWorkflow(workflow.id).then(
+      (read) => current && setComplete(read.complete),
+      () => undefined, // the status line keeps what it said; the progress below says what failed
+    );
+    return () => {
+      current = false;
+    };
+  }, [changes]);
+  return complete;
+}
+
 /** Opening the workflow to volunteers, pausing it, finishing it: a button for each change its status allows. */
-function StatusSection({ workflow, onChanged }: { workflow: WorkflowView; onChanged: () => void }) {
+function StatusSection({ workflow, changes, onChanged }: { workflow: WorkflowView; changes: number; onChanged: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
+  const complete = useComplete(workflow, changes);
   const form = useForm<never>({}, []);
   const heading = useRef<HTMLHeadingElement>(null);
   // A refusal is about the workflow as it was: once it changed (its sets linked, say), it may no longer hold.
@@ -150,7 +174,7 @@ function StatusSection({ workflow, onChanged }: { workflow: WorkflowView; onChan
       <h2 id="lab-status-heading" tabIndex={-1} ref={heading}>
         {t('lab.status.title')}
       </h2>
-      <p>{t(`lab.status.explain.${workflow.status}`)}</p>
+      <p data-testid="lab-status-explain">{workflow.status === 'active' && complete ? t('lab.status.explain.activeComplete') : t(`lab.status.explain.${workflow.status}`)}</p>
       <ErrorAlert problem={form.problem} focus />
       <div className="lab-actions">
         {changesFrom(workflow.status).map((to) => (

@@ -25,6 +25,7 @@ export function SubjectSetsSection({ projectId, projectSlug }: { projectId: stri
         </button>
       </ErrorAlert>
       {sets && (sets.length === 0 ? <p>{t('lab.sets.none')}</p> : <SubjectSetTable sets={sets} projectSlug={projectSlug} />)}
+      <EmptySetForm projectId={projectId} onMade={reload} />
       <UploadForm projectId={projectId} sets={sets ?? []} onUploaded={reload} />
     </section>
   );
@@ -55,6 +56,47 @@ function SubjectSetTable({ sets, projectSlug }: { sets: SubjectSetSummary[]; pro
 }
 
 /**
+ * A set made with no subjects: the target of a workflow's effect (the later stage of a project that routes subjects),
+ * which its effect fills, or a set to upload into later.
+ */
+function EmptySetForm({ projectId, onMade }: { projectId: string; onMade: () => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [made, setMade] = useState<string | null>(null);
+  const form = useForm({ emptyName: '' }, ['emptyName'] as const);
+  const submit = form.onSubmit({
+    check: () => (form.values.emptyName.trim() ? {} : { emptyName: t('lab.sets.emptyNameMissing') }),
+    send: async () => {
+      setMade(null);
+      const set = await client.createSubjectSet(projectId, { name: form.values.emptyName.trim() });
+      form.reset();
+      setMade(set.name);
+      onMade();
+    },
+    refused: (error) => {
+      const refusal = problemAtFields(error, ['name'] as const);
+      return { fields: refusal.fields.name ? { emptyName: refusal.fields.name } : {}, form: refusal.form };
+    },
+  });
+  return (
+    <>
+      <h3 id="lab-empty-set-heading">{t('lab.sets.emptyTitle')}</h3>
+      <p>{t('lab.sets.emptyLead')}</p>
+      <ErrorAlert problem={form.problem} />
+      <div role="status" data-testid="lab-empty-set-result">
+        {made && <p className="notice lab-result">{t('lab.sets.emptyMade', { set: made })}</p>}
+      </div>
+      <form className="account-form" noValidate aria-labelledby="lab-empty-set-heading" onSubmit={(event) => void submit(event)}>
+        <FormField id="lab-empty-set-name" label={t('lab.sets.emptyName')} maxLength={200} {...form.field('emptyName')} />
+        <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+          {t('lab.sets.emptySubmit')}
+        </button>
+      </form>
+    </>
+  );
+}
+
+/**
  * The refusal of a file over the server's limit on a body's bytes (not the one on subjects per upload, which the API
  * names as a field): the limit as people read it, and into how many files at least to split the file.
  */
@@ -81,14 +123,24 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   /** The file gives subjects already in the project new addresses (`replaceLocations`), with the reason. */
   const [correcting, setCorrecting] = useState(false);
   const file = () => fileInput.current?.files?.[0];
+  /** The set this submit made, whose making a refusal of the file then does not undo: the refusal says so. */
+  const madeNow = useRef<string | null>(null);
 
   const targetSet = async (): Promise<{ id: string; name: string }> => {
     const existing = sets.find((set) => set.id === form.values.set);
     if (existing) return existing;
     const created = await client.createSubjectSet(projectId, { name: form.values.name.trim() });
+    madeNow.current = created.name;
     form.setValue('set', created.id);
     onUploaded();
     return created;
+  };
+  /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
+  const refusal = (error: unknown) => {
+    const refused = error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : problemAtFields(error, ['name'] as const);
+    const made = madeNow.current;
+    if (!made || !refused.form) return refused;
+    return { ...refused, form: { ...refused.form, detail: `${t('lab.upload.madeEmpty', { set: made })} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
   };
   const submit = form.onSubmit({
     check: () => ({
@@ -98,6 +150,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     }),
     send: async () => {
       setAdded(null);
+      madeNow.current = null;
       const chosen = file()!;
       const set = await targetSet();
       // The file's bytes, not text the browser decoded: a file in another charset than UTF-8 (Excel's on Windows) is
@@ -107,8 +160,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
       setAdded({ result, set: set.name });
       onUploaded();
     },
-    refused: (error) =>
-      error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : problemAtFields(error, ['name'] as const),
+    refused: refusal,
   });
   const { inputRef: fileRef, error: fileError } = form.field('file');
   return (
