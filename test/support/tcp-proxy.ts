@@ -27,9 +27,17 @@ export async function tcpProxy(target: { host: string; port: number }): Promise<
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve(server));
     });
-  // A port from freePort: while the proxy is cut, an outgoing connection must not take it as its local port.
-  const port = await freePort();
-  let server: Server | undefined = await listen(port);
+  // A port from freePort: while the proxy is cut, an outgoing connection must not take it as its local port. Another
+  // test's freePort may have chosen it too, in between: then another.
+  let port = 0;
+  let server: Server | undefined;
+  for (let attempt = 0; !server; attempt++) {
+    port = await freePort();
+    server = await listen(port).catch((error) => {
+      if (attempt >= 10) throw error;
+      return undefined;
+    });
+  }
   const close = async () => {
     const closing = server;
     server = undefined;

@@ -66,10 +66,13 @@ export async function carefulMinorityWorkflow(stack: Stack, researcher: ChorusCl
   return { workflowId, idOf: Object.fromEntries([...gold, ...others].map((subject, index) => [subject.externalId, subjectIds[index]!])) };
 }
 
-/** A workflow's tasks that branch: "Is there an advertisement?" yes → "What is advertised?" (soap or tea), no → the end. */
+/**
+ * A workflow's tasks that branch: "Is there an advertisement?" yes → "What is advertised?" (soap or tea), no → the end.
+ * Plurality votes: under bayes (the default for two answers) the worker's skills pass could change a test's consensus.
+ */
 export const advertisementTasks = {
-  T0: { type: 'single' as const, question: 'Is there an advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
-  T1: { type: 'single' as const, question: 'What is advertised?', answers: [{ value: 'soap', label: 'Soap' }, { value: 'tea', label: 'Tea' }] },
+  T0: { type: 'single' as const, question: 'Is there an advertisement?', algorithm: 'vote' as const, answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+  T1: { type: 'single' as const, question: 'What is advertised?', algorithm: 'vote' as const, answers: [{ value: 'soap', label: 'Soap' }, { value: 'tea', label: 'Tea' }] },
 };
 
 /** A volunteer's annotations of `advertisementTasks`: yes and what is advertised, or no. */

@@ -1031,7 +1031,7 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await second.goto(url);
     const waiting = second.locator('p.loading');
     await second.waitForFunction(() => /another tab or browser of yours/.test(document.querySelector('p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
-    expect(await waiting.textContent()).toMatch(/^The last subjects you can classify here are held for you: by another tab or browser of yours, .* wait until about .+, when they come back here by themselves\.$/);
+    expect(await waiting.textContent()).toMatch(/^The last subjects you can classify here are held for you: by another tab or browser of yours, .* wait until about .+, when the first of them comes back here by itself\.$/);
     expect(await second.getByTestId('subject').count()).toBe(0);
     // It asks again in 30 seconds, as it says, not at once and over and over.
     await second.waitForTimeout(1500);

@@ -203,9 +203,9 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results?q=open-0`);
     await page.getByTestId('lab-results-status').getByText('1 subject shown.').waitFor();
     const row = page.getByTestId('lab-results-table').locator(`tr[data-subject-id="${idOf['open-0']}"]`);
-    const badge = 'Against most votes: 1 of 3 chose this, 2 the leading answer (skill-weighted)';
+    const badge = "Against most votes: 1 of 3 chose this answer, 2 the most chosen one; the volunteers' learned skills outweighed them";
     expect(await row.getByTestId('against-most-votes').textContent()).toBe(badge);
-    expect((await row.locator('td').last().textContent())?.trim()).toBe(`T0: Yes, an advert (33% agreement, 3 votes)${badge}`);
+    expect((await row.locator('td').last().textContent())?.trim()).toBe(`T0: Yes, an advert (33% agreement, 3 votes) ${badge}`);
     await checkScreen(page, 'lab-results-against-most-votes');
 
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['open-0']}`);
@@ -213,7 +213,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await consensus.waitFor();
     expect((await consensus.locator('tbody tr th, tbody tr td').allTextContents()).map((text) => text.trim())).toEqual([
       'Is this an advertisement? (T0)',
-      `Yes, an advert${badge}`,
+      `Yes, an advert ${badge}`,
       '33%',
       '3',
       'bayesian-confusion, version 1',

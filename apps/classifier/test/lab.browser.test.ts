@@ -703,7 +703,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByRole('textbox', { name: 'Subjects', exact: true }).fill('PC-2');
     await page.getByLabel('Reason').fill('Torn too');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-retire-heading"] button[data-action="retire"]');
-    await explain.getByText(/^Active, and complete: every subject is retired .*nothing left to classify/).waitFor();
+    await explain.getByText(/^Active, and complete: every subject but those with known answers is retired .*nothing left to classify/).waitFor();
     await page.reload();
     await explain.getByText(/^Active, and complete/).waitFor();
     expect(errors).toEqual([]);

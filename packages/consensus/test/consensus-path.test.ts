@@ -46,6 +46,25 @@ describe('the consensus path', () => {
     expect(tasksNotReached(definition, () => null)).toEqual(new Map([['T1', { task: 'T0', answer: null }]]));
   });
 
+  it('reaches, behind a tied question, the task every one of its answers leads to', () => {
+    const meeting = workflowDefinitionSchema.parse({
+      name: 'Meeting',
+      firstTask: 'T1',
+      tasks: {
+        T1: { type: 'single', question: 'Printed?', answers: [{ value: 'yes', label: 'Yes', next: 'T2' }, { value: 'no', label: 'No', next: 'T3' }] },
+        T2: { type: 'single', question: 'Typeface?', answers: [{ value: 'serif', label: 'Serif', next: 'T3' }, { value: 'sans', label: 'Sans', next: 'T3' }] },
+        T3: { type: 'single', question: 'Dated?', answers: [{ value: 'yes', label: 'Yes', next: 'T4' }, { value: 'no', label: 'No' }] },
+        T4: { type: 'transcription', instruction: 'Type the date' },
+      },
+    });
+    expect(tasksNotReached(meeting, (task) => (task === 'T3' ? 'no' : null))).toEqual(
+      new Map([
+        ['T4', { task: 'T3', answer: 'no' }],
+        ['T2', { task: 'T1', answer: null }],
+      ]),
+    );
+  });
+
   it('follows a question whose answers all lead to the same task, even without a consensus, and names the last question that led elsewhere', () => {
     const chain = workflowDefinitionSchema.parse({
       name: 'Chain',

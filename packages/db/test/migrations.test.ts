@@ -13,6 +13,7 @@ import { HiddenTagsRenormalised1797229000000 } from '../src/migrations/179722900
 import { GuestAddressHolds1797234000000 } from '../src/migrations/1797234000000-GuestAddressHolds';
 import { RetiredUnderVersion1797236000000 } from '../src/migrations/1797236000000-RetiredUnderVersion';
 import { RemovalOnMembership1797236600000 } from '../src/migrations/1797236600000-RemovalOnMembership';
+import { FinishedBeforeCompletionRuns1797247000000 } from '../src/migrations/1797247000000-FinishedBeforeCompletionRuns';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -241,6 +242,34 @@ describe('migrations', () => {
         { external_id: 'open', retired_under_version: null },
         { external_id: 'v1', retired_under_version: 1 },
         { external_id: 'v2', retired_under_version: 2 },
+      ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('count workflows finished before completion runs as completed, and no other, so the sweep starts no run for them', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(FinishedBeforeCompletionRuns1797247000000)) });
+    await before.initialize();
+    await runMigrations(before)
+      .then(() =>
+        before.query(
+          `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+            p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'finished', 'Finished', id FROM u RETURNING id)
+          INSERT INTO workflows (project_id, name, status, version) SELECT p.id, x.status, x.status, 1 FROM p, (VALUES ('finished'), ('active'), ('paused'), ('draft')) x(status)`,
+        ),
+      )
+      .finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows = await after.query('SELECT name, completed_at IS NOT NULL AS completed FROM workflows ORDER BY name');
+      expect(rows).toEqual([
+        { name: 'active', completed: false },
+        { name: 'draft', completed: false },
+        { name: 'finished', completed: true },
+        { name: 'paused', completed: false },
       ]);
     } finally {
       await after.destroy();

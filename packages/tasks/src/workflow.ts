@@ -205,7 +205,8 @@ const branches = (task: Task): boolean => new Set(nextFieldsOf(task).map(({ next
 /**
  * The tasks the crowd's answers do not lead to, each with why: from `firstTask`, each task's consensus answer
  * (`answerOf`, asked only of branching tasks on the way) picks the next task, as one volunteer's answer does, so the
- * consensus path is one chain. A branching task without a consensus answer ends the chain until it has one; a task
+ * consensus path is one chain. A branching task without a consensus answer leaves the tasks on its branches unreached
+ * until it has one, and the chain goes on where its branches meet (a task every answer leads to), if they do; a task
  * whose answers all lead to the same task does not branch, whatever its consensus.
  */
 export function tasksNotReached({ tasks, firstTask }: WorkflowDefinition, answerOf: (task: string) => string | null): Map<string, NotReached> {
@@ -220,7 +221,7 @@ export function tasksNotReached({ tasks, firstTask }: WorkflowDefinition, answer
     }
     const answer = answerOf(key);
     answers.set(key, answer);
-    key = answer === null ? undefined : nextTaskOf(task, answer);
+    key = answer === null ? whereBranchesMeet(tasks, task) : nextTaskOf(task, answer);
   }
   const notReached = new Map<string, NotReached>();
   // The last task of the path each task could still be reached from is the one that led elsewhere: walk it backwards.
@@ -230,6 +231,18 @@ export function tasksNotReached({ tasks, firstTask }: WorkflowDefinition, answer
     }
   }
   return notReached;
+}
+
+/**
+ * The nearest task every answer of a branching task leads to, whichever the crowd settles on; undefined when an answer
+ * ends the workflow or the branches never meet.
+ */
+function whereBranchesMeet(tasks: WorkflowDefinition['tasks'], task: Task): string | undefined {
+  const nexts = nextFieldsOf(task).map(({ next }) => next);
+  if (nexts.some((next) => next === undefined)) return undefined;
+  const [first, ...others] = nexts.map((next) => reachableTasks({ tasks, firstTask: next! }));
+  const alsoReached = others.map((reached) => new Set(reached));
+  return first!.find((key) => alsoReached.every((reached) => reached.has(key)));
 }
 
 /** The most tasks a volunteer can answer for one subject: the longest path from `firstTask` (a loop is not followed). */

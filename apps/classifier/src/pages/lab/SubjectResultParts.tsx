@@ -39,9 +39,12 @@ export function AgainstMostVotes({ consensus }: { consensus: Pick<TaskConsensus,
   const { plurality } = consensus;
   if (!plurality?.against) return null;
   return (
-    <span className="badge badge-caution" data-testid="against-most-votes">
-      {t('lab.results.againstMostVotes', { chose: plurality.answerVotes, votes: consensus.votes, most: plurality.mostVotes })}
-    </span>
+    <>
+      {' '}
+      <span className="badge badge-caution" data-testid="against-most-votes">
+        {t('lab.results.againstMostVotes', { chose: plurality.answerVotes, votes: consensus.votes, most: plurality.mostVotes })}
+      </span>
+    </>
   );
 }
 

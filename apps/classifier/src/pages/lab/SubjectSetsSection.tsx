@@ -82,7 +82,7 @@ function EmptySetForm({ projectId, onMade }: { projectId: string; onMade: () => 
     <>
       <h3 id="lab-empty-set-heading">{t('lab.sets.emptyTitle')}</h3>
       <p>{t('lab.sets.emptyLead')}</p>
-      <ErrorAlert problem={form.problem} />
+      <ErrorAlert problem={form.problem} focus />
       <div role="status" data-testid="lab-empty-set-result">
         {made && <p className="notice lab-result">{t('lab.sets.emptyMade', { set: made })}</p>}
       </div>
