@@ -14,6 +14,7 @@ import { GuestAddressHolds1797234000000 } from '../src/migrations/1797234000000-
 import { RetiredUnderVersion1797236000000 } from '../src/migrations/1797236000000-RetiredUnderVersion';
 import { RemovalOnMembership1797236600000 } from '../src/migrations/1797236600000-RemovalOnMembership';
 import { FinishedBeforeCompletionRuns1797247000000 } from '../src/migrations/1797247000000-FinishedBeforeCompletionRuns';
+import { ReporterIds1797248000000 } from '../src/migrations/1797248000000-ReporterIds';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -271,6 +272,31 @@ describe('migrations', () => {
         { name: 'finished', completed: true },
         { name: 'paused', completed: false },
       ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give each report stored before its volunteer as whom it was made, for its pseudonym', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(ReporterIds1797248000000)) });
+    await before.initialize();
+    const volunteers: { id: string }[] = await runMigrations(before)
+      .then(() =>
+        before.query(
+          `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R'), ('guest', 'G') RETURNING id, kind),
+            p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'reports', 'Reports', id FROM u WHERE kind = 'registered' RETURNING id),
+            w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+            s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id),
+            r AS (INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason) SELECT w.id, s.id, u.id, 'other' FROM w, s, u)
+          SELECT id FROM u ORDER BY id`,
+        ),
+      )
+      .finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      expect(await after.query('SELECT user_id AS id, reporter_id FROM subject_reports ORDER BY user_id')).toEqual(volunteers.map(({ id }) => ({ id, reporter_id: id })));
     } finally {
       await after.destroy();
     }

@@ -11,8 +11,11 @@ import { TokenGenerations } from './token-generations';
  * account classified itself (one volunteer never counts twice for a subject; those stay the guest's), and the
  * subjects either held are released where the account has now classified them. A carried classification is stamped
  * `updated_at`, so that an incremental download gives it again with its new volunteer. The guest's reports of subjects go
- * with it too (but of subjects the account reported itself), and its favourites (but those the account marked itself). Only a guest is carried: a token of
- * a guest who has since become an account of its own carries nothing.
+ * with it too (but of subjects the account reported itself), so that the queue never serves the account what it reported
+ * as a guest; unstamped, for nothing the reports download shows of them changes (their pseudonym is of `reporter_id`, the
+ * guest's still), and a stamp equal to the classifications' would tell researchers whose they are. And its favourites
+ * (but those the account marked itself). Only a guest is carried: a token of a guest who has since become an account of
+ * its own carries nothing.
  */
 const CARRY = `WITH guest AS (
     UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 AND kind = 'guest' RETURNING id, token_generation
@@ -23,7 +26,7 @@ const CARRY = `WITH guest AS (
       AND NOT EXISTS (SELECT 1 FROM classifications mine WHERE mine.user_id = $2 AND mine.idempotency_key = c.idempotency_key)
     RETURNING c.workflow_id, c.subject_id
   ), reports AS (
-    UPDATE subject_reports r SET user_id = $2, updated_at = now() FROM guest
+    UPDATE subject_reports r SET user_id = $2 FROM guest
     WHERE r.user_id = guest.id
       AND NOT EXISTS (SELECT 1 FROM subject_reports mine WHERE mine.user_id = $2 AND mine.workflow_id = r.workflow_id AND mine.subject_id = r.subject_id)
   ), favourites AS (

@@ -86,11 +86,11 @@ const CLASSIFICATION_ROWS = `
   ORDER BY c.subject_id, c.user_id`;
 
 /**
- * In subject order, each subject's reports oldest first; with `since` ($2), only those stored or changed (carried into
- * an account by a guest's sign-in) at or after it.
+ * In subject order, each subject's reports oldest first; with `since` ($2), only those stored or changed (their note
+ * erased with their volunteer's account) at or after it.
  */
 const SUBJECT_REPORT_ROWS = `
-  SELECT r.id, r.subject_id, s.external_id, r.user_id, r.reason, r.note, r.created_at, r.updated_at, st.retired_at, st.retirement_reason
+  SELECT r.id, r.subject_id, s.external_id, r.reporter_id, r.reason, r.note, r.created_at, r.updated_at, st.retired_at, st.retirement_reason
   FROM subject_reports r JOIN subjects s ON s.id = r.subject_id
   LEFT JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = r.subject_id
   WHERE r.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(r.updated_at, r.created_at) >= $2)
@@ -172,7 +172,7 @@ export class ExportsService {
   async subjectReports(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date): Promise<ExportDownload> {
     await this.workflows.requireResearcher(workflowId, user);
     return this.streams.open<SubjectReportRow>(
-      { sql: SUBJECT_REPORT_ROWS, parameters: [workflowId, since ?? null], toRecord: (row) => flattenSubjectReport(row, this.reporters.of(workflowId, row.user_id)), columns: Object.keys(SUBJECT_REPORT_COLUMNS), name: `subject-reports-${workflowId}` },
+      { sql: SUBJECT_REPORT_ROWS, parameters: [workflowId, since ?? null], toRecord: (row) => flattenSubjectReport(row, this.reporters.of(workflowId, row.reporter_id)), columns: Object.keys(SUBJECT_REPORT_COLUMNS), name: `subject-reports-${workflowId}` },
       form,
       user.id,
     );

@@ -6,7 +6,8 @@ export interface SubjectReportRow {
   id: string;
   subject_id: string;
   external_id: string | null;
-  user_id: string;
+  /** Whose it was when it was made (`reporter_id`), whom the pseudonym names. */
+  reporter_id: string;
   reason: string;
   note: string | null;
   created_at: Date;
@@ -21,11 +22,11 @@ export const SUBJECT_REPORT_COLUMNS = {
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
   reporter:
-    "who reported, as a pseudonym: the same for all of one volunteer's reports in this workflow, and found nowhere else (not their user id, which the classifications download names with their display name: volunteers are told researchers do not see who reported)",
+    "who reported, as a pseudonym: the same for all of one volunteer's reports in this workflow (those a guest made before signing in to an account keep the guest's), and found nowhere else (not their user id, which the classifications download names with their display name: volunteers are told researchers do not see who reported)",
   reason: `why: ${SUBJECT_REPORT_REASONS.join(', ')}`,
   note: "the volunteer's note, if they wrote one",
   reported_at: 'when it was stored (ISO 8601)',
-  updated_at: "when the row last changed: when it was stored, or later when a guest's sign-in carried it into an account (its reporter changed); since= gives such rows again",
+  updated_at: "when the row last changed: when it was stored, or later when its volunteer deleted their account (its note erased); since= gives such rows again. A guest's sign-in to an account changes nothing here",
   retired_at: 'when the subject was retired in the workflow, if it is, read at the download (not when the report was made): a retirement since does not make the row come again with since=',
   retirement_reason: 'why it was retired: manual for researchers, else the rule that retired it',
 } as const;

@@ -7,7 +7,9 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
  * a workflow (so that several reports by one volunteer can be told apart from several volunteers'), and found nowhere
  * else, not in another workflow nor in any download that names volunteers (the raw classifications' user_id and
  * display name). The classifier promises reporters that researchers do not see their name; a user id would join to it.
- * Keyed with AUTH_SECRET, so that nobody who lacks it can compute the pseudonym of a user id they know.
+ * Keyed with AUTH_SECRET, so that nobody who lacks it can compute the pseudonym of a user id they know. Made of the id the
+ * report was made as (`reporter_id`), so that a guest's sign-in to an account, which carries its reports to the account,
+ * changes no report's pseudonym: a change at that moment would match the classifications carried with them, named.
  */
 @Injectable()
 export class ReporterPseudonyms {

@@ -19,7 +19,7 @@ interface StoredReportRow {
   created_at: Date;
 }
 
-const STORE = `INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note) VALUES ($1, $2, $3, $4, $5)
+const STORE = `INSERT INTO subject_reports (workflow_id, subject_id, user_id, reporter_id, reason, note) VALUES ($1, $2, $3, $3, $4, $5)
   ON CONFLICT (workflow_id, subject_id, user_id) DO NOTHING RETURNING id, subject_id, reason, note, created_at`;
 const STORED = 'SELECT id, subject_id, reason, note, created_at FROM subject_reports WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3';
 
@@ -28,7 +28,7 @@ interface ReportedSubjectRow {
   external_id: string | null;
   reports: number;
   reasons: Partial<Record<SubjectReportReason, number>>;
-  notes: { userId: string; reason: SubjectReportReason; note: string; reportedAt: string }[];
+  notes: { reporterId: string; reason: SubjectReportReason; note: string; reportedAt: string }[];
   first_reported_at: Date;
   last_reported_at: Date;
   /** `first_reported_at` to the microsecond, for the cursor. */
@@ -54,9 +54,9 @@ const REPORTED_SUBJECTS = `
          ${cursorTimeSql('g.first_reported_at')} AS cursor_time,
          (SELECT jsonb_object_agg(c.reason, c.n) FROM (
             SELECT r.reason, count(*)::int AS n FROM subject_reports r WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id GROUP BY r.reason) c) AS reasons,
-         (SELECT coalesce(jsonb_agg(jsonb_build_object('userId', n.user_id, 'reason', n.reason, 'note', n.note,
+         (SELECT coalesce(jsonb_agg(jsonb_build_object('reporterId', n.reporter_id, 'reason', n.reason, 'note', n.note,
                     'reportedAt', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY n.created_at DESC), '[]'::jsonb) FROM (
-            SELECT r.user_id, r.reason, r.note, r.created_at FROM subject_reports r
+            SELECT r.reporter_id, r.reason, r.note, r.created_at FROM subject_reports r
             WHERE r.workflow_id = $1 AND r.subject_id = g.subject_id AND r.note IS NOT NULL ORDER BY r.created_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
   FROM (SELECT r.subject_id, count(*)::int AS reports, min(r.created_at) AS first_reported_at, max(r.created_at) AS last_reported_at
         FROM subject_reports r WHERE r.workflow_id = $1 GROUP BY r.subject_id) g
@@ -120,7 +120,7 @@ export class SubjectReportsService {
         externalId: row.external_id,
         reports: row.reports,
         reasons: row.reasons,
-        notes: row.notes.map(({ userId, ...note }) => ({ ...note, reporter: this.reporters.of(workflowId, userId) })),
+        notes: row.notes.map(({ reporterId, ...note }) => ({ ...note, reporter: this.reporters.of(workflowId, reporterId) })),
         firstReportedAt: row.first_reported_at.toISOString(),
         lastReportedAt: row.last_reported_at.toISOString(),
         retired: row.retired,

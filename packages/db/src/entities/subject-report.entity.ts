@@ -21,10 +21,16 @@ export class SubjectReport {
   @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
   @Column('uuid') userId!: string;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
+  /**
+   * Whose it was when it was made, never changed: `userId` becomes the account's when a guest signs in to one, this stays
+   * the guest's, so that the report's pseudonym in downloads does not change then (`ReporterPseudonyms`). No foreign key:
+   * only the pseudonym is made of it.
+   */
+  @Column('uuid') reporterId!: string;
   /** One of `SUBJECT_REPORT_REASONS` (`@chorus/client`). */
   @Column({ type: 'varchar', length: 32 }) reason!: string;
   @Column({ type: 'text', nullable: true }) note!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
-  /** When a guest's sign-in carried it into an account (its user id changed): an incremental download gives it again. */
+  /** When its note was erased with its volunteer's account: an incremental download gives it again. */
   @Column({ type: 'timestamptz', nullable: true }) updatedAt!: Date | null;
 }
