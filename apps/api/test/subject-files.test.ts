@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { signUp } from '../../../test/support/accounts';
 
@@ -253,6 +253,45 @@ describe('subject uploads from files', () => {
     // Into another set of the project, the same passages join it, as subjects with ids do.
     const other = await stack.client.createSubjectSet(projectId, { name: 'Other' });
     expect((await upload(other.id, corpus, 'text/plain')).body).toMatchObject({ created: 0, existing: 4, addedToSet: 4 });
+  });
+
+  it('finds a corpus uploaded before passages kept their first line’s indentation, by the key its passages had then, keeping them as stored and saying so', async () => {
+    const { projectId, setId } = await newSet();
+    // As a Chorus before 2026-12 stored it: each passage trimmed whole, keyed by that text's SHA-256 (and `#n`).
+    const formerly = ['The sea is calm tonight.\n  The tide is full.', 'Dear [[Sir]],\nI am yours.', 'Dover, 1851'];
+    for (const [index, text] of formerly.entries()) {
+      const key = `${createHash('sha256').update(text).digest('hex')}#1`;
+      const locations = [{ type: 'text', text: text.replace(/\[\[|\]\]/g, ''), ...(text.includes('[[') ? { highlights: [[5, 8]] } : {}) }];
+      await stack.db.query('INSERT INTO subjects (project_id, locations, metadata, content_key) VALUES ($1, $2, $3, $4)', [projectId, JSON.stringify(locations), { passage: index + 1 }, key]);
+    }
+    const before = await subjectsOf(projectId);
+    const corpus = '    The sea is calm tonight.\n  The tide is full.\n\n\tDear [[Sir]],\nI am yours.\n\nDover, 1851\n\n  A postscript.';
+    const again = await upload(setId, corpus, 'text/plain');
+    expect(again).toMatchObject({ status: 201, body: { created: 1, existing: 3, addedToSet: 4, updated: 0 } });
+    expect(again.body.warnings).toEqual([
+      { pointer: '/subjects', message: "2 passages were found as uploaded before, by an older Chorus, without the indentation of their first line: they stay so (a subject's content never changes under its classifications)." },
+    ]);
+    // Stored as they were; the passage new to the project as now read, its indentation kept.
+    expect(await subjectsOf(projectId)).toEqual([...before, { external_id: null, locations: [{ type: 'text', text: '  A postscript.' }], metadata: { passage: 4 }, gold_standard: null }]);
+    expect((await upload(setId, corpus, 'text/plain')).body).toMatchObject({ created: 0, existing: 4, addedToSet: 0 });
+
+    // A repeated text, indented once: stored then as `#1` and `#2` of one text; found as such, however numbered now.
+    const { projectId: pages, setId: pageSet } = await newSet();
+    expect((await upload(pageSet, '[Page left blank.]\n\n[Page left blank.]\n\nThe end.', 'text/plain')).body).toMatchObject({ created: 3 });
+    const indented = await upload(pageSet, '   [Page left blank.]\n\n[Page left blank.]\n\n[Page left blank.]\n\nThe end.', 'text/plain');
+    expect(indented.body).toMatchObject({ created: 1, existing: 3, updated: 1, warnings: [{ pointer: '/subjects', message: expect.stringMatching(/^A passage was found as uploaded before/) }] });
+    expect((await subjectsOf(pages)).map((subject) => [subject.locations[0].text, subject.metadata.passage])).toEqual([
+      ['[Page left blank.]', 1],
+      ['[Page left blank.]', 2],
+      ['The end.', 4],
+      ['[Page left blank.]', 3],
+    ]);
+    // A corpus uploaded as now read is found by its own keys, with no warning.
+    const { setId: fresh } = await newSet();
+    expect((await upload(fresh, corpus, 'text/plain')).body).toMatchObject({ created: 4 });
+    const same = await upload(fresh, corpus, 'text/plain');
+    expect(same.body).toMatchObject({ created: 0, existing: 4 });
+    expect(same.body.warnings).toBeUndefined();
   });
 
   it('takes files of many megabytes on the upload route only: other routes refuse a body over 1 MiB before reading it, signed in or not', async () => {

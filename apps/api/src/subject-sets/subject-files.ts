@@ -20,14 +20,26 @@ const MOST_CELLS = 1_000_000;
  */
 export interface SubjectFile {
   subjects: SubjectInput[];
-  /** A text corpus's: each passage's content key (`contentKeyOf`), by which the corpus sent again finds it. */
+  /** A text corpus's: each passage's content key (`contentKeysOf`), by which the corpus sent again finds it. */
   contentKeys?: string[];
+  /** A text corpus's: each passage as an older Chorus read it, where its key differs (`FormerReading`), else null. */
+  formerReadings?: (FormerReading | null)[];
   origin(index: number): string;
   errors: FieldError[];
   /** How the file gives an image its description (`alt`), said when images have none; none for a text corpus. */
   describing?: string;
   /** What the upload's answer should say about how the file was read (it is stored all the same). */
   warnings?: FieldError[];
+}
+
+/**
+ * A passage as an older Chorus read it: trimmed whole, its first line's indentation lost (`locations`, where
+ * that differs), and so with another content key (also where only its `#n` differs, when an indented passage's text
+ * is that of others of the corpus). A corpus uploaded then and sent again finds such a passage by it (`asStored`).
+ */
+export interface FormerReading {
+  contentKey: string;
+  locations?: SubjectLocation[];
 }
 
 /** A file that cannot be read at all: the problem names the body. */
@@ -335,7 +347,18 @@ export function subjectsFromText(corpus: string): SubjectFile {
     throw new UnreadableSubjectFile({ pointer: '', message: 'has no text: send passages, each separated from the next by a blank line (or, for passages of several paragraphs, by a line --- or a form feed)' });
   }
   const subjects = passages.map((passage, index): SubjectInput => ({ locations: [textLocation(passage)], metadata: { passage: index + 1 } }));
-  return { subjects, contentKeys: contentKeysOf(passages), origin: (index) => `passage ${index + 1} of the text`, errors: [] };
+  const contentKeys = contentKeysOf(passages);
+  return { subjects, contentKeys, formerReadings: formerReadingsOf(passages, contentKeys), origin: (index) => `passage ${index + 1} of the text`, errors: [] };
+}
+
+/** Each passage as it was read before its first line kept its indentation (`FormerReading`), where its key differs. */
+function formerReadingsOf(passages: readonly string[], contentKeys: readonly string[]): (FormerReading | null)[] {
+  const formerly = passages.map((passage) => passage.trimStart());
+  const keys = contentKeysOf(formerly);
+  return formerly.map((text, index) => {
+    if (keys[index] === contentKeys[index]) return null;
+    return { contentKey: keys[index]!, ...(text === passages[index] ? {} : { locations: [textLocation(text)] }) };
+  });
 }
 
 /**

@@ -14,7 +14,7 @@ import { ProjectAccess } from '../projects/project-access';
 import { type AddSubjectsInput, type CreateSubjectSetInput, type SubjectPageQuery, subjectCursor } from './dto/subject-set.dto';
 import type { LocationReplacing } from './dto/subject-correction.dto';
 import { type LocationsReplaced, TAKING_SENT, WITHOUT_ALT, correctionErrors, recordCorrections } from './subject-locations';
-import { subjectsOfUpload } from './subject-uploads';
+import { asStored, formerlyReadKeys, subjectsOfUpload } from './subject-uploads';
 
 /**
  * What names a subject sent again: its externalId, or, for a text corpus's passages (which have none), their content
@@ -182,25 +182,26 @@ export class SubjectSetsService {
   }
 
   /**
-   * Adds subjects in one transaction: all or nothing. A subject whose externalId (or a text passage whose content key)
-   * already exists in the project is not created again but joins this set, so an interrupted upload can simply be sent
-   * again. Known answers must be answers the tasks of the workflows the set feeds can take. With `replacing`, subjects
-   * sent again with other locations take them as corrections (`correctionErrors`), recorded with its reason.
+   * Adds subjects in one transaction: all or nothing. A subject whose externalId (or a text passage whose content key,
+   * or the key an older Chorus gave it: `asStored`) already exists in the project is not created again but joins this
+   * set, so an interrupted upload can simply be sent again. Known answers must be answers the tasks of the workflows
+   * the set feeds can take. With `replacing`, subjects sent again with other locations take them as corrections
+   * (`correctionErrors`), recorded with its reason.
    */
   async addSubjects(subjectSetId: string, body: unknown, contentType: string | undefined, replacing: LocationReplacing, user: AuthUser) {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
     const upload = subjectsOfUpload(body, contentType);
-    const { input, contentKeys } = upload;
-    const errors = knownAnswersTheyTake(input, await this.workflowsOfUpload(subjectSetId, set.projectId, input));
+    const errors = knownAnswersTheyTake(upload.input, await this.workflowsOfUpload(subjectSetId, set.projectId, upload.input));
     if (errors.length) upload.refuse(errors);
-    const key: SubjectKey = contentKeys ? 'content_key' : 'external_id';
-    const subjects = JSON.stringify(
-      input.subjects.map((s, index) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, content_key: contentKeys?.[index] ?? null, gold_standard: s.goldStandard ?? null })),
-    );
-    const sent: SentSubjects = { input, json: subjects, key, replacing: !!replacing, refuse: upload.refuse };
+    const key: SubjectKey = upload.contentKeys ? 'content_key' : 'external_id';
     return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
       await this.holdSet(manager, subjectSetId);
+      const { input, contentKeys, warnings: formerly } = asStored(upload, await this.storedContentKeys(manager, set.projectId, formerlyReadKeys(upload)));
+      const subjects = JSON.stringify(
+        input.subjects.map((s, index) => ({ locations: s.locations, metadata: s.metadata, external_id: s.externalId ?? null, content_key: contentKeys?.[index] ?? null, gold_standard: s.goldStandard ?? null })),
+      );
+      const sent: SentSubjects = { input, json: subjects, key, replacing: !!replacing, refuse: upload.refuse };
       const { updated, replaced } = await this.requireSameContent(manager, set.projectId, sent);
       // A subject uploaded again keeps its locations (checked above; with `replacing`, it takes those sent) but for the
       // images' `alt` sent (to describe them), and takes the metadata sent, when any is (to correct it); a gold-standard
@@ -236,7 +237,7 @@ export class SubjectSetsService {
       const created = rows.filter((row) => row.inserted).length;
       // As stored: an image sent again without its description keeps the one it had.
       const [images, undescribed] = [sum(rows.map((row) => row.images)), sum(rows.map((row) => row.undescribed))];
-      const warnings = [...upload.warnings, ...upload.undescribed(undescribed, images)];
+      const warnings = [...upload.warnings, ...formerly, ...upload.undescribed(undescribed, images)];
       return {
         created,
         existing: rows.length - created,
@@ -248,6 +249,13 @@ export class SubjectSetsService {
         ...(warnings.length ? { warnings } : {}),
       };
     }));
+  }
+
+  /** Which of `keys` name a subject of the project. */
+  private async storedContentKeys(manager: EntityManager, projectId: string, keys: string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const rows: { content_key: string }[] = await manager.query('SELECT content_key FROM subjects WHERE project_id = $1 AND content_key = ANY($2::text[])', [projectId, keys]);
+    return new Set(rows.map((row) => row.content_key));
   }
 
   /**

@@ -2,7 +2,7 @@ import { type FieldError, validateWith } from '@chorus/tasks';
 import { validationFailed } from '../common/problem';
 import { unwrap } from '../common/zod';
 import { type AddSubjectsInput, addSubjectsSchema } from './dto/subject-set.dto';
-import { type SubjectFile, UnreadableSubjectFile, isIiif, manifestWithoutContext, subjectsFromCsv, subjectsFromIiif, subjectsFromText } from './subject-files';
+import { type FormerReading, type SubjectFile, UnreadableSubjectFile, isIiif, manifestWithoutContext, subjectsFromCsv, subjectsFromIiif, subjectsFromText } from './subject-files';
 
 /**
  * The media types a subject upload may have besides JSON (the API reads them as UTF-8 text), how each becomes
@@ -21,6 +21,8 @@ export interface SubjectUpload {
   input: AddSubjectsInput;
   /** A text corpus's passages' content keys, in order (see `SubjectFile`); other uploads have none. */
   contentKeys?: string[];
+  /** A text corpus's passages as an older Chorus read them, where that differs (see `SubjectFile`). */
+  formerReadings?: (FormerReading | null)[];
   /** Refuses the upload for errors named `/subjects/<n>/…`, saying for a file where in it subject n came from. */
   refuse(errors: FieldError[]): never;
   /** The warning that `count` of the `images` of the subjects uploaded have no description, saying how to give one. */
@@ -100,5 +102,35 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
   // The file's own account of a field (a canvas painted with a Video) says more than the schema's of the same field.
   const explained = new Set(file.errors.map((error) => error.pointer));
   if (!validated.ok || file.errors.length) return refuse([...file.errors, ...(validated.ok ? [] : validated.errors.filter((error) => !explained.has(error.pointer)))]);
-  return { input: validated.value, contentKeys: file.contentKeys, refuse, undescribed: undescribedImages(file.describing), warnings: file.warnings ?? [] };
+  return { input: validated.value, contentKeys: file.contentKeys, formerReadings: file.formerReadings, refuse, undescribed: undescribedImages(file.describing), warnings: file.warnings ?? [] };
+}
+
+/** The content keys by which to tell whether a corpus's indented passages are stored as formerly read (`asStored`). */
+export function formerlyReadKeys({ contentKeys, formerReadings }: SubjectUpload): string[] {
+  return (formerReadings ?? []).flatMap((former, index) => (former?.locations ? [contentKeys![index]!, former.contentKey] : []));
+}
+
+/** The passages of one text once trimmed share the hash their content keys start with (`contentKeysOf`). */
+const trimmedTextOf = (former: FormerReading) => former.contentKey.split('#')[0];
+
+/**
+ * The upload as the project has its subjects, given which of `formerlyReadKeys` are `stored`: an indented passage
+ * stored by its key as formerly read (`FormerReading`) and not by its own is sent as then read, so that it is found as
+ * it is stored (a subject's content never changes under its classifications). So are the passages of its text (once
+ * trimmed) whose keys then differed only by their `#n`, as they would otherwise take another's; one not stored is added
+ * as then numbered, its text the same. The warning says how many indented passages were found so.
+ */
+export function asStored(upload: SubjectUpload, stored: ReadonlySet<string>): { input: AddSubjectsInput; contentKeys?: string[]; warnings: FieldError[] } {
+  const { input, contentKeys, formerReadings } = upload;
+  const found = (formerReadings ?? []).map((former, index) => !!former?.locations && !stored.has(contentKeys![index]!) && stored.has(former.contentKey));
+  const count = found.filter(Boolean).length;
+  if (!count) return { input, contentKeys, warnings: [] };
+  const texts = new Set(formerReadings!.flatMap((former, index) => (found[index] ? [trimmedTextOf(former!)] : [])));
+  const asThen = formerReadings!.map((former, index) => (former && texts.has(trimmedTextOf(former)) && (!former.locations || found[index]) ? former : null));
+  const [passages, stay] = count === 1 ? ['A passage was', 'it stays'] : [`${count} passages were`, 'they stay'];
+  return {
+    input: { ...input, subjects: input.subjects.map((subject, index) => ({ ...subject, locations: asThen[index]?.locations ?? subject.locations })) },
+    contentKeys: contentKeys!.map((key, index) => asThen[index]?.contentKey ?? key),
+    warnings: [{ pointer: '/subjects', message: `${passages} found as uploaded before, by an older Chorus, without the indentation of ${count === 1 ? 'its' : 'their'} first line: ${stay} so (a subject's content never changes under its classifications).` }],
+  };
 }
