@@ -2,6 +2,7 @@ import type { ChorusApiError, ChorusClient, Problem } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { contentDisposition, downloadName } from '../src/exports/download-names';
 
 let stack: Stack;
 let workflowId: string;
@@ -74,10 +75,42 @@ describe('raw classifications export', () => {
     const before = new Date();
     const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/classifications?format=ndjson`, { headers: { authorization: `Bearer ${stack.client.token}` } });
     await response.text();
-    const [, stamp] = /^attachment; filename="classifications-[0-9a-f-]{36}-(\d{8}T\d{6}Z)\.ndjson"$/.exec(response.headers.get('content-disposition') ?? '') ?? [];
+    const [, stamp] = /^attachment; filename="classifications-w-[0-9a-f-]{36}-(\d{8}T\d{6}Z)\.ndjson"; filename\*=UTF-8''classifications-W-[0-9a-f-]{36}-\1\.ndjson$/.exec(response.headers.get('content-disposition') ?? '') ?? [];
     expect(stamp).toBeDefined();
     const began = new Date(stamp!.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
     expect(Math.abs(began.getTime() - before.getTime())).toBeLessThan(5_000);
+  });
+
+  it('puts the workflow’s name in the file name, as ASCII and in its own letters, whatever the name holds', async () => {
+    const project = await stack.client.createProject({ title: `Names ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const named = async (name: string) => (await stack.client.createWorkflow(project.id, { name, firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 } })).id;
+    const disposition = async (id: string, kind: string) => {
+      const response = await fetch(`${stack.baseUrl}/api/v1/workflows/${id}/${kind}?format=csv`, { headers: { authorization: `Bearer ${stack.client.token}` } });
+      await response.text();
+      expect(response.status).toBe(200);
+      return (response.headers.get('content-disposition') ?? '').replace(/\d{8}T\d{6}Z/g, '<stamp>');
+    };
+    const quoted = await named('Postcards: "building" or not?; café, 1908');
+    expect(await disposition(quoted, 'consensus')).toBe(
+      `attachment; filename="consensus-postcards-building-or-not-cafe-1908-${quoted}-<stamp>.csv"; filename*=UTF-8''consensus-Postcards-building-or-not-caf%C3%A9-1908-${quoted}-<stamp>.csv`,
+    );
+    // A name with no Latin letters: the ASCII name has none of it, the other has it all.
+    const cyrillic = await named('Почтовые открытки');
+    const header = await disposition(cyrillic, 'subject-reports');
+    const [, ascii, unicode] = /^attachment; filename="([^"]*)"; filename\*=UTF-8''(.*)$/.exec(header) ?? [];
+    expect(ascii).toBe(`subject-reports-${cyrillic}-<stamp>.csv`);
+    expect(decodeURIComponent(unicode!)).toBe(`subject-reports-Почтовые-открытки-${cyrillic}-<stamp>.csv`);
+    const long = await named('The Great Western Railway staff magazine, 1904 to 1947, every issue');
+    expect(await disposition(long, 'classifications')).toMatch(new RegExp(`^attachment; filename="classifications-the-great-western-railway-staff-magazine-${long}-<stamp>\\.csv"; `));
+  });
+
+  it('keeps any name, line breaks and quotes included, from breaking the content-disposition header', () => {
+    const id = randomUUID();
+    const header = contentDisposition(downloadName('consensus', { id, name: 'a"\r\nSet-Cookie: x=1; \\ (é) *\'' }, new Date('2026-12-02T07:11:00Z'), 'csv'));
+    expect(header).toBe(`attachment; filename="consensus-a-set-cookie-x-1-e-${id}-20261202T071100Z.csv"; filename*=UTF-8''consensus-a-Set-Cookie-x-1-%C3%A9-${id}-20261202T071100Z.csv`);
+    expect(contentDisposition(downloadName('consensus', { id, name: '«»' }, new Date('2026-12-02T07:11:00Z'), 'csv'))).toBe(
+      `attachment; filename="consensus-${id}-20261202T071100Z.csv"; filename*=UTF-8''consensus-${id}-20261202T071100Z.csv`,
+    );
   });
 
   it('gives the same rows as NDJSON and as CSV, whose header names every column', async () => {

@@ -482,7 +482,8 @@ describe('classifier in a browser: the researcher lab', () => {
     const ready = page.locator('[data-testid="lab-downloads"] li[data-state="ready"]');
     await ready.waitFor({ timeout: 20_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), ready.getByRole('link').click()]);
-    expect(download.suggestedFilename()).toMatch(new RegExp(`^consensus-${workflowId}-\\d{8}T\\d{6}Z\\.csv$`));
+    // The browser saves it under RFC 6266's filename*, the workflow's name as written.
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^consensus-Ad-or-not-${workflowId}-\\d{8}T\\d{6}Z\\.csv$`));
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\n')[0]).toMatch(/^subject_id,external_id,/);
     expect(['snippet-1', 'snippet-2', 'snippet-3'].every((id) => csv.includes(id))).toBe(true);

@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { ProblemException } from '../common/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { DownloadName } from './download-names';
 import { type DownloadForm, type FlatRecord, contentTypes, serializer } from './export-format';
 
 /** What a download needs: its rows' query, how a row becomes a flat record, and the columns in order. */
@@ -16,18 +17,15 @@ export interface ExportQuery<Row> {
   parameters: unknown[];
   toRecord: (row: Row) => FlatRecord;
   columns: string[];
-  /** The file name offered to the browser, without its extension. */
-  name: string;
+  /** The file name offered to the browser, given when the download began and its format. */
+  name: (began: Date, format: DownloadForm['format']) => DownloadName;
 }
 
 export interface ExportDownload {
   stream: Readable;
   contentType: string;
-  filename: string;
+  filename: DownloadName;
 }
-
-/** When a download began, in a file name: downloads made again (with `since=`, say) do not overwrite one another. */
-const fileStamp = (at: Date) => at.toISOString().replace(/[-:]|\.\d+/g, '');
 
 /** When a refused download may ask again: most end within seconds, and a refusal costs nothing. */
 const EXPORTS_BUSY_RETRY_SECONDS = 10;
@@ -166,7 +164,7 @@ export class ExportStreams {
         if (error) return release(error);
         client.query('RESET statement_timeout').then(() => release(), release);
       });
-      return { stream, contentType: contentTypes[form.format], filename: `${query.name}-${fileStamp(new Date())}.${form.format}` };
+      return { stream, contentType: contentTypes[form.format], filename: query.name(new Date(), form.format) };
     } catch (error) {
       done();
       throw error;

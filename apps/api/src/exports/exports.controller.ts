@@ -6,6 +6,7 @@ import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.d
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
 import { type DownloadLinkRequest, type DownloadQuery, downloadForm, downloadLinkRequestSchema, downloadQuery } from './dto/download.dto';
+import { contentDisposition } from './download-names';
 import { contentTypes, gzipAccepted } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
 import { ExportsService } from './exports.service';
@@ -49,7 +50,7 @@ const ApiDownloadResponse = () =>
 function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: string | undefined): FastifyReply {
   reply
     .header('content-type', download.contentType)
-    .header('content-disposition', `attachment; filename="${download.filename}"`)
+    .header('content-disposition', contentDisposition(download.filename))
     // A project's data, for its researchers only (a download link too): kept by no cache, the browser's included.
     .header('cache-control', 'private, no-store')
     // Without `format`, the Accept header chose the format; added to what CORS varies on (Origin), not in its place.

@@ -17,6 +17,7 @@ import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
 import type { DownloadForm } from './export-format';
 import { DownloadLinks } from './download-links';
+import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
 
 /**
@@ -141,7 +142,7 @@ export class ExportsService {
     const tasks = new Map(taskKeysOf(newestFirst).map((key) => [key, newestFirst.find((definition) => definition.tasks[key])!.tasks[key]!]));
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
     return this.streams.open<ConsensusRow>(
-      { sql: CONSENSUS_ROWS, parameters: [workflowId, trainingSet, since ?? null], toRecord: (row) => flatten(row, tasks), columns: columnsOf(tasks.keys()), name: `consensus-${workflowId}` },
+      { sql: CONSENSUS_ROWS, parameters: [workflowId, trainingSet, since ?? null], toRecord: (row) => flatten(row, tasks), columns: columnsOf(tasks.keys()), name: (began, format) => downloadName('consensus', workflow, began, format) },
       form,
       user.id,
     );
@@ -161,7 +162,7 @@ export class ExportsService {
         parameters: [workflowId, since ?? null],
         toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys),
         columns: classificationColumns(taskKeys),
-        name: `classifications-${workflowId}`,
+        name: (began, format) => downloadName('classifications', workflow, began, format),
       },
       form,
       user.id,
@@ -170,9 +171,9 @@ export class ExportsService {
 
   /** Every volunteer's report of a subject of the workflow (or those stored since a moment), one row each. */
   async subjectReports(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date): Promise<ExportDownload> {
-    await this.workflows.requireResearcher(workflowId, user);
+    const workflow = await this.workflows.requireResearcher(workflowId, user);
     return this.streams.open<SubjectReportRow>(
-      { sql: SUBJECT_REPORT_ROWS, parameters: [workflowId, since ?? null], toRecord: (row) => flattenSubjectReport(row, this.reporters.of(workflowId, row.reporter_id)), columns: Object.keys(SUBJECT_REPORT_COLUMNS), name: `subject-reports-${workflowId}` },
+      { sql: SUBJECT_REPORT_ROWS, parameters: [workflowId, since ?? null], toRecord: (row) => flattenSubjectReport(row, this.reporters.of(workflowId, row.reporter_id)), columns: Object.keys(SUBJECT_REPORT_COLUMNS), name: (began, format) => downloadName('subject-reports', workflow, began, format) },
       form,
       user.id,
     );

@@ -1,6 +1,7 @@
 import { projectStatusSchema } from '@chorus/client';
 import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
+import { asciiSlug } from '../../common/slug';
 
 /** A project's id, which `/projects/:id` tells from a slug by this shape. */
 export const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,13 +47,7 @@ export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
 
 /** A slug the slug rule accepts, from a title: accents dropped ("Ünïcödé" is "unicode"), "project" when nothing is left. */
 export function slugify(title: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, 80)
-    .replace(/^-+|-+$/g, '');
+  const slug = asciiSlug(title, 80);
   if (slug.length >= 2 && !UUID_SHAPED.test(slug)) return slug;
   return slug ? `project-${slug}` : 'project';
 }
