@@ -97,20 +97,23 @@ const byFavourites = (filters: string[], limit: string, project: string, after: 
  * The page in the order of the subjects' externalIds (unique in the project, so never tied), those without one last in
  * id order, after the cursor (`after`: the parameter of its externalId, or of its subject id when it has none): those
  * with one read through the project's (`project`) `subjects_project_external_id_key` in its order, then those without
- * as `byId` reads them.
+ * as `byId` reads them, and only when those with one do not fill the page (else every page of a workflow whose subjects
+ * all have one would read all its rows to find none without).
  */
 const byExternalId = (filters: string[], limit: string, project: string, after: { externalId: string } | { unnamedId: string } | null) => `
-    SELECT * FROM (
-      (SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites, s.external_id AS sort_external_id
+    WITH named AS (
+      SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites, s.external_id AS sort_external_id
        FROM subjects s JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id
        WHERE s.project_id = ${project} AND s.external_id IS NOT NULL AND ${passing(filters)}
          ${after ? ('externalId' in after ? `AND s.external_id > ${after.externalId}` : 'AND false') : ''}
        ORDER BY s.external_id
        LIMIT ${limit})
+    SELECT * FROM (
+      (SELECT * FROM named)
       UNION ALL
       (SELECT ${PAGE_COLUMNS}, NULL::int, NULL::varchar
        FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
-       WHERE ${passing(filters)} AND s.external_id IS NULL
+       WHERE ${passing(filters)} AND s.external_id IS NULL AND (SELECT count(*) FROM named) < ${limit}
          ${after && 'unnamedId' in after ? `AND st.subject_id > ${after.unnamedId} AND s.id > ${after.unnamedId}` : ''}
        ORDER BY st.subject_id
        LIMIT ${limit})) both_parts
