@@ -141,6 +141,31 @@ describe("a workflow's subject results", () => {
     expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/query/after']]);
   });
 
+  it("sorts by the researchers' externalIds, those without one last in id order, a page at a time across both", async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 7);
+    // Named against the order of their ids, s2 and s5 named not at all.
+    const byId = [...subjectIds].sort();
+    const names = Object.fromEntries(byId.map((id, index) => [id, index === 2 || index === 5 ? null : `PC-${String(10 - index).padStart(4, '0')}${index === 0 ? ' Überseedampfer_½.' : ''}`]));
+    for (const [id, name] of Object.entries(names)) await stack.db.query('UPDATE subjects SET external_id = $2 WHERE id = $1', [id, name]);
+    const named = byId.filter((id) => names[id] !== null).sort((a, b) => (names[a]! < names[b]! ? -1 : 1));
+    const order = [...named, byId[2]!, byId[5]!];
+    for (const limit of [1, 2, 3, 4, 5, 100]) {
+      const walked = await everyPage(workflowId, { sort: 'externalId', limit });
+      expect(walked.map((subject) => [subject.id, subject.externalId])).toEqual(order.map((id) => [id, names[id]]));
+    }
+    // With the filters: the first named and the first unnamed retired by hand.
+    await stack.client.retireSubjects(workflowId, { subjectIds: [order[0]!, byId[2]!], reason: 'torn' });
+    expect((await everyPage(workflowId, { sort: 'externalId', status: 'active', limit: 2 })).map((subject) => subject.id)).toEqual(order.filter((id) => id !== order[0] && id !== byId[2]));
+    expect((await everyPage(workflowId, { sort: 'externalId', status: 'retired', limit: 1 })).map((subject) => subject.id)).toEqual([order[0], byId[2]]);
+    expect((await everyPage(workflowId, { sort: 'externalId', q: 'PC-000', limit: 1 })).map((subject) => subject.externalId)).toEqual(['PC-0004', 'PC-0006', 'PC-0007', 'PC-0009']);
+    // The next page of one order is refused in another, both ways.
+    const { next } = await stack.client.subjectResults(workflowId, { sort: 'externalId', limit: 1 });
+    for (const query of [`after=${next}`, `sort=favourites&after=${next}`, `sort=externalId&after=${byId[0]}`]) {
+      const refused = await refusal(`/workflows/${workflowId}/subject-results?${query}`);
+      expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/query/after']]);
+    }
+  });
+
   it('filters by status, and by the start of an externalId or a subject id', async () => {
     const ids = async (query: Parameters<ChorusClient['subjectResults']>[1]) => (await everyPage(workflow.workflowId, { ...query, limit: 100 })).map((subject) => subject.externalId);
     const inIdOrder = (names: string[]) => [...names].sort((a, b) => idOf[a]!.localeCompare(idOf[b]!));

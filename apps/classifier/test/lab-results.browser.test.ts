@@ -63,19 +63,19 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const status = page.getByTestId('lab-results-status');
     await status.getByText('25 subjects shown; there are more.').waitFor();
     const table = page.getByTestId('lab-results-table');
-    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their ids');
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their external ids (those without one last)');
     const row = (name: string) => table.locator(`tr[data-subject-id="${idOf[name]}"]`);
     const cells = async (name: string) => (await row(name).locator('th, td').allTextContents()).map((text) => text.trim());
-    // In id order: the rows are those of the first 25 ids.
+    // In the order of the researchers' own ids (ad-01 … ad-25), not of Chorus's.
     const inIdOrder = [...names].sort((a, b) => idOf[a]!.localeCompare(idOf[b]!));
-    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(inIdOrder.slice(0, 25).map((name) => idOf[name]));
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(names.slice(0, 25).map((name) => idOf[name]));
     await checkScreen(page, 'lab-results');
 
     // A page more, by keyboard: the first subject it brought takes focus, and the status line says how many are shown.
     await tabTo(page, '#lab-results-more', 120);
     await page.keyboard.press('Enter');
     await status.getByText('27 subjects shown.').waitFor();
-    await waitForFocus(page, `tr[data-subject-id="${idOf[inIdOrder[25]!]}"] th a`);
+    await waitForFocus(page, `tr[data-subject-id="${idOf[names[25]!]}"] th a`);
     expect(await page.locator('#lab-results-more').count()).toBe(0);
     // Each subject's name, what it shows, its classifications, its status and its consensus in the definition's words.
     expect(await cells('ad-01')).toEqual(['ad-01', '“Snippet ad-01: FOR SALE, a bicycle.”', '2', '0', expect.stringMatching(/^Retired by its rule \(count\), /), 'T0: Yes, an advert (100% agreement, 2 votes)']);
@@ -88,13 +88,13 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 5);
     await page.keyboard.press('Enter');
     await status.getByText('1 subject shown.').waitFor();
-    expect(await table.locator('caption').textContent()).toBe('Retired subjects of “Ad or not?”, in the order of their ids');
+    expect(await table.locator('caption').textContent()).toBe('Retired subjects of “Ad or not?”, in the order of their external ids (those without one last)');
     expect(new URL(page.url()).search).toBe('?status=retired');
     await page.getByLabel('Show', { exact: true }).selectOption('all');
     await page.getByLabel('External id or subject id (optional)').fill('ad-0');
     await page.getByLabel('External id or subject id (optional)').press('Enter');
     await status.getByText('9 subjects shown.').waitFor();
-    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?” whose external id starts with “ad-0”, in the order of their ids');
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?” whose external id starts with “ad-0”, in the order of their external ids (those without one last)');
     await page.getByLabel('External id or subject id (optional)').fill('nothing-like-it');
     await page.getByLabel('External id or subject id (optional)').press('Enter');
     await status.getByText('No subject matches.').waitFor();
@@ -114,6 +114,15 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.locator('#lab-results-more').click();
     await status.getByText('27 subjects shown.').waitFor();
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(byFavourites.map((name) => idOf[name]));
+    // Chorus's id order, chosen by keyboard.
+    await page.getByLabel('Order').focus();
+    await page.keyboard.press('Home');
+    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 5);
+    await page.keyboard.press('Enter');
+    await status.getByText('25 subjects shown; there are more.').waitFor();
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their ids');
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(inIdOrder.slice(0, 25).map((name) => idOf[name]));
+    expect(new URL(page.url()).search).toBe('?sort=id');
 
     // One subject, opened by keyboard: its heading focused, its status, consensus and every classification.
     await page.getByLabel('External id or subject id (optional)').fill('ad-01');

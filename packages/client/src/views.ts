@@ -487,7 +487,7 @@ export const RETIREMENT_REASONS = ['count', 'agreement', 'posterior', 'maximum',
 /** Which of a workflow's subjects a page of results holds: retired ones, those still served (`active`), or all. */
 export const SUBJECT_RESULT_STATUSES = ['all', 'active', 'retired'] as const;
 /** The orders of a workflow's subject results: by subject id, or the most favourites first (ties by subject id). */
-export const SUBJECT_RESULT_SORTS = ['id', 'favourites'] as const;
+export const SUBJECT_RESULT_SORTS = ['id', 'externalId', 'favourites'] as const;
 
 /** One task's consensus for a subject, as the worker stored it and the consensus download gives it (`<task>_answer`, …). */
 export const taskConsensusSchema = z.strictObject({

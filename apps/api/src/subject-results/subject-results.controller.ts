@@ -17,7 +17,7 @@ export class SubjectResultsController {
   @Get()
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @ApiOperation({
-    summary: 'A page of the workflow’s subjects with their results, in subject id order or the most favourites first (researchers only).',
+    summary: 'A page of the workflow’s subjects with their results, in subject id order, externalId order or the most favourites first (researchers only).',
     description:
       'Each subject as its researchers see it, with its classifications counted, its retirement and each task’s consensus as the consensus download gives it. ' +
       'Subjects of sets no longer linked to the workflow are left out, as its stats leave them out (the download keeps their consensus).',
@@ -28,7 +28,8 @@ export class SubjectResultsController {
     name: 'sort',
     required: false,
     enum: SUBJECT_RESULT_SORTS,
-    description: '`id` (the default): subject id order; `favourites`: the subjects most volunteers marked a favourite first, ties in subject id order',
+    description:
+      '`id` (the default): subject id order; `externalId`: the order of the researchers’ externalIds (as the database collates them), subjects without one last in subject id order; `favourites`: the subjects most volunteers marked a favourite first, ties in subject id order',
   })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before, with the same sort', schema: { type: 'string' } })

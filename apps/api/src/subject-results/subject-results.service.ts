@@ -11,7 +11,7 @@ import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-consensus';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { type SubjectResultQuery, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
+import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { cursorTimeSql } from '../common/sql';
 import { retiredByNameSql, retiredBySql } from '../retirement/retired-by-sql';
 
@@ -26,6 +26,8 @@ interface SubjectResultRow {
   favourites: number;
   /** The favourites the page was sorted by (null in id order). */
   sort_favourites: number | null;
+  /** The externalId the page was sorted by (null in the other orders, and for a subject without one). */
+  sort_external_id: string | null;
   retired_at: Date | null;
   retirement_reason: NonNullable<SubjectResult['retirement']>['reason'] | null;
   retirement_note: string | null;
@@ -61,7 +63,7 @@ const passing = (filters: string[]) => `st.workflow_id = $1 ${filters.map((filte
 
 /** The page in id order, `limit` at most, read through the hot rows' primary key (`filters` carry the cursor). */
 const byId = (filters: string[], limit: string) => `
-    SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites
+    SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites, NULL::varchar AS sort_external_id
     FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
     WHERE ${passing(filters)}
     ORDER BY st.subject_id
@@ -74,7 +76,7 @@ const byId = (filters: string[], limit: string) => `
  */
 const byFavourites = (filters: string[], limit: string, project: string, after: { favourites: string; subjectId: string } | null) => `
     SELECT * FROM (
-      (SELECT ${PAGE_COLUMNS}, favourited.count AS sort_favourites
+      (SELECT ${PAGE_COLUMNS}, favourited.count AS sort_favourites, NULL::varchar AS sort_external_id
        FROM (SELECT f.subject_id, count(*)::int AS count FROM favourites f WHERE f.workflow_id IN (SELECT w.id FROM workflows w WHERE w.project_id = ${project})
              GROUP BY f.subject_id) favourited
        JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = favourited.subject_id JOIN subjects s ON s.id = st.subject_id
@@ -82,7 +84,7 @@ const byFavourites = (filters: string[], limit: string, project: string, after: 
        ORDER BY favourited.count DESC, st.subject_id
        LIMIT ${limit})
       UNION ALL
-      (SELECT ${PAGE_COLUMNS}, 0
+      (SELECT ${PAGE_COLUMNS}, 0, NULL::varchar
        FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
        WHERE ${passing(filters)} AND NOT EXISTS (SELECT 1 FROM favourites f WHERE f.subject_id = st.subject_id)
          ${after ? `AND (${after.favourites} > 0 OR (st.subject_id > ${after.subjectId} AND s.id > ${after.subjectId}))` : ''}
@@ -92,13 +94,40 @@ const byFavourites = (filters: string[], limit: string, project: string, after: 
     LIMIT ${limit}`;
 
 /**
- * A page of subjects (`page`, from `byId` or `byFavourites`) with their results: the page is chosen first, then each of
+ * The page in the order of the subjects' externalIds (unique in the project, so never tied), those without one last in
+ * id order, after the cursor (`after`: the parameter of its externalId, or of its subject id when it has none): those
+ * with one read through the project's (`project`) `subjects_project_external_id_key` in its order, then those without
+ * as `byId` reads them, and only when those with one do not fill the page (else every page of a workflow whose subjects
+ * all have one would read all its rows to find none without).
+ */
+const byExternalId = (filters: string[], limit: string, project: string, after: { externalId: string } | { unnamedId: string } | null) => `
+    WITH named AS (
+      SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites, s.external_id AS sort_external_id
+       FROM subjects s JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id
+       WHERE s.project_id = ${project} AND s.external_id IS NOT NULL AND ${passing(filters)}
+         ${after ? ('externalId' in after ? `AND s.external_id > ${after.externalId}` : 'AND false') : ''}
+       ORDER BY s.external_id
+       LIMIT ${limit})
+    SELECT * FROM (
+      (SELECT * FROM named)
+      UNION ALL
+      (SELECT ${PAGE_COLUMNS}, NULL::int, NULL::varchar
+       FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+       WHERE ${passing(filters)} AND s.external_id IS NULL AND (SELECT count(*) FROM named) < ${limit}
+         ${after && 'unnamedId' in after ? `AND st.subject_id > ${after.unnamedId} AND s.id > ${after.unnamedId}` : ''}
+       ORDER BY st.subject_id
+       LIMIT ${limit})) both_parts
+    ORDER BY sort_external_id, subject_id
+    LIMIT ${limit}`;
+
+/**
+ * A page of subjects (`page`, from `byId`, `byExternalId` or `byFavourites`) with their results: the page is chosen first, then each of
  * its subjects' consensus and favourites read, so that a page found among many subjects does not read theirs.
  */
 const subjectResults = (page: string, { result }: { result: boolean }) => `
   SELECT page.*, stored_consensus.tasks, ${favouriteCountSql('page.subject_id')} AS favourites FROM (${page}) page
   ${storedConsensusOf('page', { result })}
-  ORDER BY page.sort_favourites DESC NULLS LAST, page.subject_id`;
+  ORDER BY page.sort_favourites DESC NULLS LAST, page.sort_external_id, page.subject_id`;
 
 /**
  * A subject's classifications oldest first, after the cursor ($3, $4): all of the subject's are read through
@@ -170,8 +199,12 @@ function filtersOf(projectId: string, { status, q }: SubjectResultsQuery, parame
 function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value: unknown) => string): string {
   const filters = filtersOf(projectId, query, parameter);
   const { after } = query;
+  if (query.sort === 'externalId') {
+    const cursor = after?.sort !== 'externalId' ? null : after.externalId === null ? { unnamedId: `${parameter(after.subjectId)}::uuid` } : { externalId: parameter(after.externalId) };
+    return byExternalId(filters, parameter(query.limit + 1), `${parameter(projectId)}::uuid`, cursor);
+  }
   if (query.sort === 'favourites') {
-    const cursor = after ? { favourites: `${parameter(after.favourites)}::int`, subjectId: `${parameter(after.subjectId)}::uuid` } : null;
+    const cursor = after?.sort === 'favourites' ? { favourites: `${parameter(after.favourites)}::int`, subjectId: `${parameter(after.subjectId)}::uuid` } : null;
     return byFavourites(filters, parameter(query.limit + 1), `${parameter(projectId)}::uuid`, cursor);
   }
   // On both sides of the join: Postgres does not carry a range across it, and a merge join read the subjects from the first.
@@ -180,6 +213,13 @@ function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value
     filters.push(`st.subject_id > ${cursor}`, `s.id > ${cursor}`);
   }
   return byId(filters, parameter(query.limit + 1));
+}
+
+/** Where the page after the one that ends with `row` starts, in its order. */
+function afterRow(sort: SubjectResultsQuery['sort'], row: SubjectResultRow): SubjectResultsAfter {
+  if (sort === 'favourites') return { sort, subjectId: row.subject_id, favourites: row.sort_favourites ?? 0 };
+  if (sort === 'externalId') return { sort, subjectId: row.subject_id, externalId: row.sort_external_id };
+  return { sort, subjectId: row.subject_id };
 }
 
 const toConsensus = (stored: StoredTaskConsensus) => {
@@ -232,7 +272,7 @@ export class SubjectResultsService {
     private readonly workflows: WorkflowsService,
   ) {}
 
-  /** A page of the workflow's subjects with their results, in subject id order or the most favourites first, those the filters pass. */
+  /** A page of the workflow's subjects with their results, in subject id order, externalId order or the most favourites first, those the filters pass. */
   async page(workflowId: string, query: SubjectResultsQuery, user: AuthUser): Promise<SubjectResultPage> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const parameters: unknown[] = [workflowId];
@@ -243,7 +283,7 @@ export class SubjectResultsService {
     const rows = await this.db.query<SubjectResultRow[]>(sql, parameters);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
-    return { subjects: page.map(toResult), next: rows.length > query.limit && last ? subjectResultsCursor(last.subject_id, last.sort_favourites) : null };
+    return { subjects: page.map(toResult), next: rows.length > query.limit && last ? subjectResultsCursor(afterRow(query.sort, last)) : null };
   }
 
   /**

@@ -5,12 +5,30 @@ import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
 
 /**
  * Where a page of a workflow's subject results starts (the `next` of the page before): after the subject of this id,
- * in id order; after this count of favourites and subject id, most favourites first.
+ * in id order; after this count of favourites and subject id, most favourites first; after this externalId (base64url,
+ * `n` for none) and subject id, in externalId order.
  */
-const SUBJECT_CURSOR = /^(?:(\d{1,9})_)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const SUBJECT_CURSOR = /^(?:(\d{1,9})_|(?:e([A-Za-z0-9_-]*)|(n))\.)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-/** The `next` of a page of subject results that ends with this subject (`favourites`: its count, sorted by them). */
-export const subjectResultsCursor = (subjectId: string, favourites: number | null) => (favourites === null ? subjectId : `${favourites}_${subjectId}`);
+/** Where a page of subject results starts, read from its cursor: `externalId` null for a subject without one. */
+export type SubjectResultsAfter =
+  | { sort: 'id'; subjectId: string }
+  | { sort: 'favourites'; subjectId: string; favourites: number }
+  | { sort: 'externalId'; subjectId: string; externalId: string | null };
+
+const readCursor = ([favourites, externalId, unnamed, subjectId]: string[]): SubjectResultsAfter => {
+  if (favourites !== undefined) return { sort: 'favourites', subjectId: subjectId!, favourites: Number(favourites) };
+  if (externalId !== undefined) return { sort: 'externalId', subjectId: subjectId!, externalId: Buffer.from(externalId, 'base64url').toString('utf8') };
+  if (unnamed !== undefined) return { sort: 'externalId', subjectId: subjectId!, externalId: null };
+  return { sort: 'id', subjectId: subjectId! };
+};
+
+/** The `next` of a page of subject results that ends with this subject, in the page's order. */
+export const subjectResultsCursor = (after: SubjectResultsAfter) => {
+  if (after.sort === 'favourites') return `${after.favourites}_${after.subjectId}`;
+  if (after.sort === 'externalId') return `${after.externalId === null ? 'n' : `e${Buffer.from(after.externalId, 'utf8').toString('base64url')}`}.${after.subjectId}`;
+  return after.subjectId;
+};
 
 /** The longest `q`: an externalId is at most this long. */
 const LONGEST_EXTERNAL_ID = 500;
@@ -26,14 +44,14 @@ export const subjectResultsQuerySchema = z
       // An empty search is no search (a form sent with the field left blank).
       .transform((q) => q || undefined)
       .optional(),
-    sort: z.enum(SUBJECT_RESULT_SORTS, 'must be id (subject id order) or favourites (the most favourites first)').default('id'),
+    sort: z.enum(SUBJECT_RESULT_SORTS, 'must be id (subject id order), externalId (externalId order) or favourites (the most favourites first)').default('id'),
     limit: pageLimitSchema(100, 25),
-    after: pageCursorSchema(SUBJECT_CURSOR, ([favourites, subjectId]) => ({ subjectId: subjectId!, favourites: favourites === undefined ? null : Number(favourites) })),
+    after: pageCursorSchema(SUBJECT_CURSOR, readCursor),
   })
   .superRefine(({ sort, after }, ctx) => {
     // (Run on a cursor refused already too, as it was sent: a string.)
-    if (typeof after === 'object' && (after.favourites === null) !== (sort === 'id')) {
-      ctx.addIssue({ code: 'custom', path: ['after'], message: `is the "next" of a page in another order: give the sort of the page before (sort=${sort === 'id' ? 'favourites' : 'id'})` });
+    if (typeof after === 'object' && after.sort !== sort) {
+      ctx.addIssue({ code: 'custom', path: ['after'], message: `is the "next" of a page in another order: give the sort of the page before (sort=${after.sort})` });
     }
   });
 export type SubjectResultsQuery = z.infer<typeof subjectResultsQuerySchema>;

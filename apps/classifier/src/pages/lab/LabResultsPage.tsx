@@ -28,6 +28,9 @@ interface Filters {
   sort: SubjectResultSort;
 }
 
+/** The lab's order: the researchers' own ids (a museum's PC-0001 … PC-0300), which its list is searched by too. */
+const DEFAULT_SORT: SubjectResultSort = 'externalId';
+
 /**
  * The filters and order the address names (`?status=retired&q=p1&sort=favourites`), so that Back from a subject comes
  * back to the same list.
@@ -38,7 +41,7 @@ function filtersInAddress(): Filters {
   return {
     status: SUBJECT_RESULT_STATUSES.find((known) => known === status) ?? 'all',
     q: query.get('q') ?? '',
-    sort: SUBJECT_RESULT_SORTS.find((known) => known === sort) ?? 'id',
+    sort: SUBJECT_RESULT_SORTS.find((known) => known === sort) ?? DEFAULT_SORT,
   };
 }
 
@@ -146,7 +149,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
     event.preventDefault();
     const applied = { status: draft.status, q: draft.q.trim(), sort: draft.sort };
     // In the address too, without a new history entry: Back from a subject comes back to this list.
-    const inAddress = { ...(applied.status === 'all' ? {} : { status: applied.status }), q: applied.q, ...(applied.sort === 'id' ? {} : { sort: applied.sort }) };
+    const inAddress = { ...(applied.status === 'all' ? {} : { status: applied.status }), q: applied.q, ...(applied.sort === DEFAULT_SORT ? {} : { sort: applied.sort }) };
     window.history.replaceState(window.history.state, '', labResultsPath(workflow.id, inAddress));
     setFilters(applied);
   };
