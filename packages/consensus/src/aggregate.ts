@@ -189,6 +189,8 @@ function ruleTasks(rule: RetirementRule): string[] {
 /** Only the tasks that the retirement rule looks at are reduced while replaying, so replay stays cheap. */
 function retirementState(definition: WorkflowDefinition, counted: readonly ClassificationRecord[], options: ReduceOptions): RetirementState {
   const keys = new Set(ruleTasks(definition.retirement));
+  // A rule that reads no task (`count`) needs no consensus, nor the path to one.
+  if (keys.size === 0) return { count: counted.length, tasks: {} };
   const reduce = (key: string) => reduceTask(definition, key, definition.tasks[key]!, counted, options);
   // Of the other tasks, only the branching ones on the way to a rule's task are reduced, to know whether it is reached.
   const notReached = tasksNotReached(definition, (key) => reduce(key).answer);

@@ -98,6 +98,12 @@ describe('the consensus path', () => {
     expect(findRetirement(byPosterior, reached)).toMatchObject({ decision: { retire: true, reason: 'posterior' }, triggeredBy: 'c' });
   });
 
+  it('reduces no task to replay a rule that reads none: a count rule needs no consensus path', () => {
+    const reduced = new Map();
+    expect(findRetirement(definition, oneYes, { reduced })).toMatchObject({ decision: { retire: true, reason: 'count' }, triggeredBy: 'a' });
+    expect([...reduced.keys()]).toEqual([]);
+  });
+
   it('fires no effect on an unreached task, even one that names only the task', () => {
     expect(subjectSetsFromEffects(definition, reduceSubject(definition, oneYes))).toEqual([]);
     const reached = reduceSubject(definition, [classification('a', 'yes', 'soap'), classification('b', 'yes', 'soap'), classification('c', 'no')]);
