@@ -1,8 +1,10 @@
+import { refuseMissingRedisDatabase } from '@chorus/jobs';
 import { createApp } from './bootstrap';
 import { listenFailure, loadConfig, securityWarnings } from './config/config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  await refuseMissingRedisDatabase(config.redisUrl);
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host }).catch((error: Error) => {
     throw listenFailure(error, config);

@@ -1,3 +1,4 @@
+import { refuseMissingRedisDatabase } from '@chorus/jobs';
 import { createWorker } from './bootstrap';
 import { loadConfig } from './config/config';
 import { closeWorker } from './worker.module';
@@ -12,7 +13,9 @@ const DRAIN_DEADLINE_MS = 10_000;
 const log = (msg: string, level = 30) => console.log(JSON.stringify({ level, time: Date.now(), pid: process.pid, name: 'worker', msg }));
 
 async function main(): Promise<void> {
-  const app = await createWorker(loadConfig());
+  const config = loadConfig();
+  await refuseMissingRedisDatabase(config.redisUrl);
+  const app = await createWorker(config);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {

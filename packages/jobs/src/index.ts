@@ -132,3 +132,4 @@ export function openQueue(name: QueueName, redis: { url: string; prefix: string 
 export function reaggregationRunId(job: { id?: string; timestamp: number; data: { runId?: string } }): string {
   return job.data.runId ?? `job-${job.id}-${job.timestamp}`;
 }
+export { refuseMissingRedisDatabase } from './redis-database';
