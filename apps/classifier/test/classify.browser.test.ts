@@ -382,6 +382,32 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  it('asks before the page is closed while answers wait to be sent on this device, and no longer once they have gone', async () => {
+    const { workflow, url } = await liveWorkflowOf('Closing with answers waiting', 3);
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="subject"] input[type="radio"]') === true);
+    let answering = false;
+    await page.route('**/api/v1/classifications', (route) => (answering ? route.fallback() : route.abort('connectionrefused')));
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('outbox').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('outbox').textContent()).toContain('keep this page open until it has gone');
+    const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.type()))));
+    await page.close({ runBeforeUnload: true });
+    expect(await asked).toBe('beforeunload');
+    expect(page.isClosed()).toBe(false); // the volunteer chose to stay
+    answering = true;
+    await page.getByTestId('outbox').waitFor({ state: 'detached', timeout: 30_000 });
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => void dialogs.push(dialog.type()));
+    const closed = new Promise((resolve) => page.once('close', resolve));
+    await page.close({ runBeforeUnload: true });
+    await closed;
+    expect(dialogs).toEqual([]);
+  });
+
   it('says in plain words that the server is busy when a proxy answers with its own page, and tries again by itself when it asks to, announcing it once', async () => {
     const { workflow, url } = await liveWorkflowOf('Behind a proxy', 2);
     await skipTutorial(suite.context, workflow.id);

@@ -826,7 +826,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
       await page.keyboard.press('Enter');
       if (answered < 3) await nextSubject(page, shown);
     }
-    await page.getByTestId('outbox').getByText('they will be sent, and new subjects will come, when the connection is back').waitFor();
+    await page.getByTestId('outbox').getByText('they will be sent, and new subjects will come, as soon as Chorus answers').waitFor();
     expect(await page.getByTestId('subject').count()).toBe(0);
 
     await suite.context.setOffline(false); // the browser's `online` event sends the outbox

@@ -86,6 +86,15 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
     return () => clearInterval(timer);
   }, [sending, flush]);
 
+  // Kept answers are safe on this device only while it keeps them: a shared computer that wipes itself at sign-out, or
+  // a browser never opened again, loses them. Closing or leaving the page while they wait asks first (the browser's words).
+  useEffect(() => {
+    if (!toSend) return;
+    const askFirst = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', askFirst);
+    return () => window.removeEventListener('beforeunload', askFirst);
+  }, [toSend]);
+
   return {
     toSend,
     awaitingSignIn: waiting.filter(awaitsSignIn).length,
