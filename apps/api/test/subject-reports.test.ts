@@ -201,6 +201,27 @@ describe("a workflow's reported subjects", () => {
     expect(await listedNotes()).toEqual(listed);
   });
 
+  it('names a report an earlier release stores, without reporter_id, during a rolling deploy as its volunteer’s others, across a sign-in too', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 2);
+    const asGuest = await guest();
+    await asGuest.reportSubject(workflowId, { subjectId: subjectIds[0]!, reason: 'other' });
+    const [{ user_id: guestId }] = await reportsOf(workflowId);
+    // The release before reporter_id stores a report so, still running beside this one until the deploy ends.
+    await stack.db.query(
+      `INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (workflow_id, subject_id, user_id) DO NOTHING RETURNING id, subject_id, reason, note, created_at`,
+      [workflowId, subjectIds[1], guestId, 'blank-or-unreadable', null],
+    );
+    const reporters = async () => (await reportDownload(workflowId)).map((row) => row.reporter);
+    const [made, stored] = await reporters();
+    expect(made).toMatch(/^reporter-[0-9a-f]{20}$/);
+    expect(stored).toBe(made);
+
+    const account = await signUp(stack, { email: `earlier-release-${randomUUID()}@example.org`, displayName: 'Earlier release' }, asGuest);
+    expect((await reportsOf(workflowId)).map((row) => row.user_id)).toEqual([account.user.id, account.user.id]);
+    expect(await reporters()).toEqual([made, made]);
+  });
+
   it('never lets researchers learn who reported: the pseudonym joins to no download that names volunteers (round 16a F6)', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 3);
     const [alice, bob] = [await newAccount(stack, 'Alice Reporter'), await newAccount(stack, 'Bob Reporter')];

@@ -783,6 +783,66 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('ignores the second click of a double click on Next or Back, which would go on or back a second time; Enter and a later click still do', async () => {
+    const single = (question: string, next?: string) => ({ type: 'single' as const, question, answers: [{ value: 'yes', label: 'Yes', next }, { value: 'no', label: 'No', next }] });
+    const { url, workflowId } = await setUp('Double click', SNIPPETS.map(textSubject), {
+      name: 'Three questions',
+      firstTask: 'T0',
+      tasks: { T0: single('Is it a notice?', 'T1'), T1: single('Is it a sale?', 'T2'), T2: single('Is it signed?') },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    const onScreen = async () => {
+      await page.locator('[data-testid="subject"] [data-task]').waitFor();
+      return page.locator('[data-testid="subject"] [data-task]').getAttribute('data-task');
+    };
+    const centreOf = async (selector: string) => {
+      const box = (await page.locator(`[data-testid="subject"] ${selector}`).boundingBox())!;
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    const click = async (selector: string, times = 1) => {
+      const { x, y } = await centreOf(selector);
+      for (let time = 0; time < times; time++) await page.mouse.click(x, y);
+    };
+    // Past the moment a click on a task just come on screen is taken for a stray one.
+    const settle = () => page.clock.runFor(1000);
+    // The page's clock stands still (as in the test above): both clicks of a double click come at the same moment.
+    await page.clock.install();
+    await page.goto(url);
+    await waitForTask(page, 'single');
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
+    try {
+      for (const task of ['T1', 'T2']) {
+        await click('.answer:has(input[value="no"]) label');
+        await click('button[type="submit"]');
+        expect(await onScreen()).toBe(task);
+        await settle();
+      }
+      // Back stays where it was, under the pointer, from one task to the one before.
+      await click('[data-testid="back"]', 2);
+      expect(await onScreen()).toBe('T1');
+      await settle();
+      await click('[data-testid="back"]');
+      expect(await onScreen()).toBe('T0');
+      await settle();
+      // T1 keeps its answer: a second Next would have gone past it unseen.
+      await click('button[type="submit"]', 2);
+      expect(await onScreen()).toBe('T1');
+      expect(await page.getByTestId('answer-problem').textContent()).toBe('');
+      // Keys are pressed on purpose: Enter right after goes on.
+      await page.keyboard.press('Enter');
+      expect(await onScreen()).toBe('T2');
+      // A click a moment later goes back.
+      await settle();
+      await click('[data-testid="back"]');
+      expect(await onScreen()).toBe('T1');
+    } finally {
+      await page.clock.resume();
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('keeps answers in the outbox while offline, then stores each exactly once', async () => {
     const snippets = [
       ...SNIPPETS,

@@ -302,6 +302,31 @@ describe('migrations', () => {
     }
   });
 
+  it('give a report stored without its reporter, as a release before reporter_id stores it, its volunteer as reporter, and keep one given', async () => {
+    const database = await createTestDatabase();
+    const dataSource = await openDatabase(database.url, 1);
+    try {
+      const [{ volunteer, other }] = await dataSource.query(
+        `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R'), ('guest', 'G') RETURNING id, kind),
+          p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'earlier', 'Earlier', id FROM u WHERE kind = 'registered' RETURNING id),
+          w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+          s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id),
+          earlier AS (INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason) SELECT w.id, s.id, u.id, 'other' FROM w, s, u WHERE u.kind = 'guest'),
+          given AS (INSERT INTO subject_reports (workflow_id, subject_id, user_id, reporter_id, reason)
+            SELECT w.id, s.id, u.id, (SELECT id FROM u WHERE kind = 'guest'), 'other' FROM w, s, u WHERE u.kind = 'registered')
+        SELECT (SELECT id FROM u WHERE kind = 'guest') AS volunteer, (SELECT id FROM u WHERE kind = 'registered') AS other`,
+      );
+      const reporters = () => dataSource.query('SELECT user_id, reporter_id FROM subject_reports ORDER BY user_id = $1', [volunteer]);
+      expect(await reporters()).toEqual([{ user_id: other, reporter_id: volunteer }, { user_id: volunteer, reporter_id: volunteer }]);
+      await dataSource.query('DELETE FROM subject_reports WHERE user_id = $1', [other]);
+      await dataSource.query('UPDATE subject_reports SET user_id = $1', [other]); // a guest's sign-in carries it
+      expect(await reporters()).toEqual([{ user_id: other, reporter_id: volunteer }]);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+
   it('put each researcher’s removal still stored on the effect membership it ended, and none on those routing ended', async () => {
     const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
     await ensureDatabase(url);

@@ -19,7 +19,8 @@ interface StoredReportRow {
   created_at: Date;
 }
 
-const STORE = `INSERT INTO subject_reports (workflow_id, subject_id, user_id, reporter_id, reason, note) VALUES ($1, $2, $3, $3, $4, $5)
+/** Its `reporter_id` is the volunteer's, set by the database (as for a report an earlier release stores). */
+const STORE = `INSERT INTO subject_reports (workflow_id, subject_id, user_id, reason, note) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (workflow_id, subject_id, user_id) DO NOTHING RETURNING id, subject_id, reason, note, created_at`;
 const STORED = 'SELECT id, subject_id, reason, note, created_at FROM subject_reports WHERE workflow_id = $1 AND subject_id = $2 AND user_id = $3';
 

@@ -83,6 +83,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
   const id = useId();
   const sectionRef = useRef<HTMLElement>(null);
   const taskRef = useRef<HTMLDivElement>(null);
+  const buttonsRef = useRef<HTMLDivElement>(null);
   const mounted = useRef(false);
 
   const task = definition.tasks[taskKey];
@@ -307,6 +308,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
             <TaskView
               key={taskKey}
               onShown={focusTask}
+              buttons={buttonsRef}
               task={task}
               taskKey={taskKey}
               workflowId={workflow.id}
@@ -325,7 +327,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
           {answerProblem}
         </p>
         {confirmingEmpty && <ConfirmEmptyAnswer type={confirmingEmpty} onConfirm={() => void proceed()} onGoBack={backToTask} disabled={submitting} />}
-        <div className="task-actions">
+        <div className="task-actions" ref={buttonsRef}>
           {answered.length > 0 && (
             <button type="button" className="button button-secondary" onClick={back} aria-disabled={submitting || undefined} data-testid="back">
               {t('subject.back')}

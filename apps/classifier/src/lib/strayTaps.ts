@@ -34,9 +34,11 @@ function arrivalOf(element: HTMLElement): { cameWithPress: boolean; shownAt: num
  * Call as a task comes on screen: for `SETTLE_MS`, a press or click on `element` changes nothing (nor moves focus from
  * the control the task focused), if the task came after a press. Not when it came with the page or by the keyboard,
  * and never for the keyboard's own clicks (Space on a checkbox, `detail` 0): keys are pressed on purpose, so a number
- * key or Enter right after the change works. Returns what ends the guard (call it when the task goes).
+ * key or Enter right after the change works. The same on `buttons`, those that leave the task (Next, Back): they stay
+ * where they were, under the finger, so a second tap there would go on, or back, a second time. Returns what ends the
+ * guard (call it when the task goes).
  */
-export function ignoreStrayTaps(element: HTMLElement | null): () => void {
+export function ignoreStrayTaps(element: HTMLElement | null, buttons: HTMLElement | null): () => void {
   if (!element) return () => {};
   const { cameWithPress, shownAt } = arrivalOf(element);
   if (!cameWithPress) return () => {};
@@ -47,10 +49,15 @@ export function ignoreStrayTaps(element: HTMLElement | null): () => void {
     event.preventDefault();
     event.stopPropagation();
   };
-  element.addEventListener('mousedown', ignore, true);
-  element.addEventListener('click', ignore, true);
+  const guarded = buttons ? [element, buttons] : [element];
+  for (const target of guarded) {
+    target.addEventListener('mousedown', ignore, true);
+    target.addEventListener('click', ignore, true);
+  }
   return () => {
-    element.removeEventListener('mousedown', ignore, true);
-    element.removeEventListener('click', ignore, true);
+    for (const target of guarded) {
+      target.removeEventListener('mousedown', ignore, true);
+      target.removeEventListener('click', ignore, true);
+    }
   };
 }

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'react';
+import { type RefObject, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadedPart } from '../components/LoadedPart';
 import { ignoreStrayTaps } from '../lib/strayTaps';
@@ -8,10 +8,10 @@ import type { TaskProps } from './types';
 /**
  * Renders a task through the registry (waiting for a lazily loaded one), or says plainly that its type is not
  * supported yet. `onShown` gets the task's element once its controls are on screen. Mount with `key` = the task's key.
- * A tap that lands on a task just come on screen, the second of a double tap on Next or Done, answers nothing
- * (`ignoreStrayTaps`): the one place for every task type.
+ * A tap that lands on a task just come on screen, the second of a double tap on Next or Done, answers nothing, nor
+ * one on its `buttons` (Next and Back) goes on or back again (`ignoreStrayTaps`): the one place for every task type.
  */
-export function TaskView({ onShown, ...props }: TaskProps & { onShown(element: HTMLElement | null): void }) {
+export function TaskView({ onShown, buttons, ...props }: TaskProps & { onShown(element: HTMLElement | null): void; buttons: RefObject<HTMLElement | null> }) {
   const { t } = useTranslation();
   const body = useRef<HTMLDivElement>(null);
   const Component = componentFor(props.task);
@@ -31,7 +31,7 @@ export function TaskView({ onShown, ...props }: TaskProps & { onShown(element: H
       <Shown
         run={() => {
           onShown(body.current);
-          return ignoreStrayTaps(body.current);
+          return ignoreStrayTaps(body.current, buttons.current);
         }}
       />
     </LoadedPart>

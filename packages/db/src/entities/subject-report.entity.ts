@@ -24,7 +24,8 @@ export class SubjectReport {
   /**
    * Whose it was when it was made, never changed: `userId` becomes the account's when a guest signs in to one, this stays
    * the guest's, so that the report's pseudonym in downloads does not change then (`ReporterPseudonyms`). No foreign key:
-   * only the pseudonym is made of it.
+   * only the pseudonym is made of it. Set to `userId` by the database when a report is stored without it (a trigger,
+   * `ReporterIdsOfEarlierReleases1797251058000`).
    */
   @Column('uuid') reporterId!: string;
   /** One of `SUBJECT_REPORT_REASONS` (`@chorus/client`). */
