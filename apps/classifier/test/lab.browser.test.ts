@@ -650,6 +650,20 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it("reads an active workflow's progress again by itself every 30 seconds while its page is shown (a teacher watching a class)", async () => {
+    const { workflowId, page, errors } = await researcherWithWorkflow('Watching', 3);
+    await page.clock.install();
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByText('Subjects out with volunteers now: 0.').waitFor();
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    expect((await volunteer.queue(workflowId, 2)).subjects).toHaveLength(2);
+    await page.clock.runFor(25_000);
+    expect(await page.getByText('Subjects out with volunteers now: 0.').count()).toBe(1); // not yet
+    await page.clock.runFor(5_000);
+    await page.getByText('Subjects out with volunteers now: 2.').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('makes a download of what changed since a moment: one that is not a moment said at its field, a good one in the link a script can fetch', async () => {
     const { workflowId, page, errors } = await researcherWithWorkflow('Since', 2);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);

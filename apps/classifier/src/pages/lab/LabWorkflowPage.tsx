@@ -189,15 +189,26 @@ function StatusSection({ workflow, changes, onChanged }: { workflow: WorkflowVie
   );
 }
 
+/** How often an active workflow's progress is read again while its page is shown (a class or a team watching it fill). */
+const PROGRESS_REFRESH_MS = 30_000;
+
 /**
- * Subjects retired, classifications and volunteers so far (read again after each of `changes`), and a re-aggregation on
- * request; the runs listed read again after those and after each run a save started (`runsStarted`).
+ * Subjects retired, classifications and volunteers so far (read again after each of `changes`, and every
+ * `PROGRESS_REFRESH_MS` while the workflow is active and the page shown), and a re-aggregation on request; the runs
+ * listed read again after those and after each run a save started (`runsStarted`).
  */
 function ProgressSection({ workflow, changes, runsStarted }: { workflow: WorkflowView; changes: number; runsStarted: number }) {
   const { t } = useTranslation();
   const client = useClient();
   const { data: stats, problem, reload: reloadStats } = useLoaded(() => client.stats(workflow.id), [client, workflow, changes]);
   const [refreshed, setRefreshed] = useState(0);
+  useEffect(() => {
+    if (workflow.status !== 'active') return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') reloadStats();
+    }, PROGRESS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [workflow.status, reloadStats]);
   const reload = () => {
     reloadStats();
     setRefreshed((n) => n + 1);
