@@ -10,6 +10,8 @@ import { laggingSubjects, until } from '../../../test/support/waiting';
 let stack: Stack;
 let workflowId: string;
 let subjectIds: Record<string, string>;
+let projectId: string;
+let setId: string;
 
 const answer = (value: 'yes' | 'no') => [{ task: 'T0', value }];
 const classify = (who: ChorusClient, externalId: string, value: 'yes' | 'no') =>
@@ -21,22 +23,25 @@ const aggregated = () => until(async () => (await laggingSubjects(stack.db, work
 
 beforeAll(async () => {
   stack = await startStack();
-  const project = await stack.client.createProject({ title: `Draft tries ${randomUUID().slice(0, 8)}`, status: 'live' });
-  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  projectId = (await stack.client.createProject({ title: `Draft tries ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+  setId = (await stack.client.createSubjectSet(projectId, { name: 'Set' })).id;
   const names = ['tried', 'also tried', 'untried'];
-  const { subjectIds: ids } = await stack.client.addSubjects(set.id, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+  const { subjectIds: ids } = await stack.client.addSubjects(setId, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
   subjectIds = Object.fromEntries(names.map((name, index) => [name, ids[index]!]));
-  workflowId = (
-    await stack.client.createWorkflow(project.id, {
-      name: 'Ad?',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-      retirement: { rule: 'count', count: 2 },
-      subjectSetIds: [set.id],
-    })
-  ).id;
+  workflowId = await draftWorkflow();
 });
 afterAll(() => stack.stop());
+
+async function draftWorkflow(): Promise<string> {
+  const { id } = await stack.client.createWorkflow(projectId, {
+    name: 'Ad?',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 2 },
+    subjectSetIds: [setId],
+  });
+  return id;
+}
 
 describe('classifications made while the workflow is a draft', () => {
   it('count toward neither consensus nor retirement once it is active, and are marked made_in_draft in the raw download', async () => {
@@ -77,6 +82,19 @@ describe('classifications made while the workflow is a draft', () => {
   it('leave the subject out of the counted classifications that cap how many volunteers may hold it', async () => {
     const { rows } = await stack.db.query('SELECT classification_count, counted_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectIds.tried]);
     expect(rows[0]).toEqual({ classification_count: 3, counted_count: 2 });
+  });
+
+  it('are not counted when their subject, retired by hand while the workflow was a draft, is unretired', async () => {
+    const other = await draftWorkflow();
+    await stack.client.retireSubjects(other, { externalIds: ['tried'], reason: 'trying the return' });
+    await stack.client.classify({ workflowId: other, workflowVersion: 1, subjectId: subjectIds.tried!, annotations: answer('yes') }, randomUUID());
+    await stack.client.unretireSubjects(other, { externalIds: ['tried'], reason: 'tried too soon' });
+    const counted = async () =>
+      (await stack.db.query('SELECT counted_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [other, subjectIds.tried])).rows[0].counted_count;
+    expect(await counted()).toBe(0);
+    await until(async () => (await laggingSubjects(stack.db, other)) === 0, 'the worker to aggregate');
+    const [row] = ((await stack.client.consensus(other, 'json').then(JSON.parse)) as Record<string, unknown>[]).filter((each) => each.external_id === 'tried');
+    expect(row).toMatchObject({ retired: false, T0_votes: 0 });
   });
 
   it('still count as having seen the subject: the queue does not serve it to the researcher again once it is active', async () => {
