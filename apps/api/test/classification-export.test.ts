@@ -59,6 +59,7 @@ describe('raw classifications export', () => {
       finished_at: '2026-11-30T10:00:07.000Z',
       gold_standard: false,
       after_retirement: false,
+      made_in_draft: false,
       classification_metadata: JSON.stringify({ tool: 'test' }),
       annotations: JSON.stringify([{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }]),
       hidden_tags: null,
@@ -119,10 +120,10 @@ describe('raw classifications export', () => {
     expect(ndjson).toEqual(json);
     const [header, ...lines] = (await stack.client.classifications(workflowId, 'csv')).trim().split('\n');
     expect(header).toBe(
-      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer',
+      'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer',
     );
     expect(lines).toHaveLength(3);
-    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",,yes,horse;coach$/);
+    expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",,yes,horse;coach$/);
   });
 
   it('adds the columns of a new version’s tasks first, and keeps those only older versions had', async () => {

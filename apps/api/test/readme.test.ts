@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
+import { CLASSIFICATION_COLUMNS } from '../src/exports/classification-rows';
 import { CONSENSUS_COLUMNS, CONSENSUS_RESULT_FIELDS } from '../src/exports/consensus-rows';
 import { reaggregationRecordSchema } from '@chorus/client';
 
@@ -31,6 +32,11 @@ describe('the README', () => {
     const section = readme.match(/<!-- consensus-columns:start[^>]*-->\n([\s\S]*?)<!-- consensus-columns:end -->/);
     const rows = Object.entries(CONSENSUS_COLUMNS).map(([column, holds]) => `| \`${column}\` | ${holds} |`);
     expect(section?.[1]).toBe(['| column | what it holds |', '|---|---|', ...rows, ''].join('\n'));
+  });
+
+  it('lists the columns of the raw classifications download before the answers, in order', () => {
+    const listed = readme.match(/streams one flat row per classification the same way: `([^`]*)`/)?.[1];
+    expect(listed?.split(/,\s*/)).toEqual(Object.keys(CLASSIFICATION_COLUMNS));
   });
 
   it('lists the fields of the consensus download\'s <task>_result in the words of the API documentation', () => {

@@ -725,6 +725,27 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.close();
   });
 
+  it('offers to try a draft workflow, saying that tries never count, and says so on its classify page while it is a draft (round 16a F9)', async () => {
+    const account = await signUp(suite.stack, { email: `lab-try-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Mary Anning' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Fossil labels', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Labels' });
+    await researcher.addSubjects(set.id, [{ externalId: 'L-1', locations: [{ type: 'text' as const, text: 'Ichthyosaur, Lyme Regis.' }] }]);
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, subjectSetIds: [set.id] });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const tries = page.getByTestId('lab-draft-tries');
+    await tries.getByText(/never counted toward the consensus or retirement, now or once it is active/).waitFor();
+    await tries.getByRole('link', { name: 'Try it' }).click();
+    await page.getByTestId('draft-tries').getByText(/^This workflow is a draft: .*Your tries here do not count toward the results/).waitFor();
+    await researcher.activateWorkflow(workflowId);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: BRANCHING_DEFINITION.name }).waitFor();
+    expect(await page.getByTestId('draft-tries').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lets a researcher retire listed subjects with a reason, return one to volunteers and set a priority, the progress following', async () => {
     const account = await signUp(suite.stack, { email: `lab-retire-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Caroline Herschel' });
     const researcher = suite.stack.anonymous.withToken(account.token);

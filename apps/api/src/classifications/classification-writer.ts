@@ -23,7 +23,8 @@ export interface ClassificationRow {
 /**
  * One statement stores a batch: for each classification the caller may make (the project has been open to volunteers
  * and the workflow is not a draft, or the caller is a member) of a subject in the workflow, the subject's counts, the
- * classification, the end of its assignment and the subject's place in the aggregation outbox. Rows that may not
+ * classification (marked `made_in_draft` while the workflow is a draft: its team's try, which the subject's counted
+ * classifications leave out), the end of its assignment and the subject's place in the aggregation outbox. Rows that may not
  * be stored are left out, and so are replays and second classifications: those already stored, and all but the
  * first of a volunteer's rows in the batch with one key or for one subject. Only a conflict with a concurrent
  * statement's rows fails the whole statement (and GroupCommit then stores the batch one row at a time).
@@ -45,7 +46,7 @@ const STORE = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::bool[])
       WITH ORDINALITY AS i(workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, as_account, ord)
   ), permitted AS (
-    SELECT i.*, w.version AS current_version,
+    SELECT i.*, w.version AS current_version, w.status = 'draft' AS made_in_draft,
       ${PAUSED_FOR_CALLER} AS paused
     FROM input i JOIN workflows w ON w.id = i.workflow_id JOIN projects p ON p.id = w.project_id
     WHERE ${PUBLIC_WORKFLOW_SQL} OR (i.as_account AND EXISTS (${MEMBER}))
@@ -56,10 +57,10 @@ const STORE = `WITH input AS (
       AND NOT EXISTS (SELECT 1 FROM permitted e WHERE e.ord < i.ord AND e.user_id = i.user_id
                       AND (e.idempotency_key = i.idempotency_key OR (e.workflow_id = i.workflow_id AND e.subject_id = i.subject_id)))
   ), arriving AS (
-    SELECT workflow_id, subject_id, count(*)::int AS n FROM allowed GROUP BY workflow_id, subject_id
+    SELECT workflow_id, subject_id, count(*)::int AS n, count(*) FILTER (WHERE NOT made_in_draft)::int AS counts FROM allowed GROUP BY workflow_id, subject_id
   ), counted AS (
     UPDATE subject_workflow_status st SET classification_count = st.classification_count + a.n, updated_at = now(),
-      counted_count = st.counted_count + CASE WHEN ${LEFT_TO_CLASSIFY} THEN a.n ELSE 0 END
+      counted_count = st.counted_count + CASE WHEN ${LEFT_TO_CLASSIFY} THEN a.counts ELSE 0 END
     FROM arriving a
     WHERE st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
       AND (st.workflow_id, st.subject_id) IN (
@@ -67,8 +68,8 @@ const STORE = `WITH input AS (
         ORDER BY l.workflow_id, l.subject_id FOR UPDATE OF l)
     RETURNING st.workflow_id, st.subject_id, st.retired_at IS NOT NULL AS retired, st.gold_standard AS gold
   ), stored AS (
-    INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, after_retirement, gold_standard)
-    SELECT a.workflow_id, a.workflow_version, a.subject_id, a.user_id, a.annotations, a.started_at, a.finished_at, a.metadata, a.idempotency_key, c.retired, c.gold
+    INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, started_at, finished_at, metadata, idempotency_key, after_retirement, gold_standard, made_in_draft)
+    SELECT a.workflow_id, a.workflow_version, a.subject_id, a.user_id, a.annotations, a.started_at, a.finished_at, a.metadata, a.idempotency_key, c.retired, c.gold, a.made_in_draft
     FROM allowed a JOIN counted c USING (workflow_id, subject_id)
     RETURNING id, workflow_id, subject_id, user_id, idempotency_key, after_retirement
   ), ended AS (

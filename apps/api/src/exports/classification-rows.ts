@@ -22,6 +22,7 @@ export interface ClassificationRow {
   finished_at: Date | null;
   gold_standard: boolean;
   after_retirement: boolean;
+  made_in_draft: boolean;
   /** What the classifier sent about the classifying (device, tool), as submitted. */
   classification_metadata: Record<string, unknown>;
   annotations: Annotation[];
@@ -47,6 +48,8 @@ export const CLASSIFICATION_COLUMNS = {
   finished_at: "when they finished, by their device's clock",
   gold_standard: 'the subject has known answers (its answers are not counted toward retirement)',
   after_retirement: 'not counted: it came after the classification that retired the subject (by the rule of the version that retired it), or once the subject was retired; kept, but not in the consensus',
+  made_in_draft:
+    "not counted: it was made while the workflow was a draft, by a member of the project's team trying it before volunteers could; kept, but never in the consensus nor toward retirement",
   classification_metadata: 'what the classifier sent about the classifying (device, tool), as one JSON cell',
   annotations: 'the whole answer, as one JSON cell',
   hidden_tags:
@@ -90,6 +93,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     finished_at: isoOrNull(row.finished_at),
     gold_standard: row.gold_standard,
     after_retirement: row.after_retirement,
+    made_in_draft: row.made_in_draft,
     classification_metadata: JSON.stringify(row.classification_metadata),
     annotations: JSON.stringify(row.annotations),
     hidden_tags: hiddenTagsOfAnswer(row.annotations, row.hidden_tags),

@@ -74,7 +74,7 @@ export const CONSENSUS_COLUMNS = {
   retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
   retired_under_version:
     "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements (for retirements before this column, the newest version published by retired_at)",
-  classification_count: "classifications stored for the subject, those after its retirement included",
+  classification_count: "classifications stored for the subject, those after its retirement and the tries made while the workflow was a draft (made_in_draft in the raw download) included",
   favourites:
     'the volunteers who marked the subject a favourite (in whichever workflow they were shown it), as they are at the download: marking one does not change updated_at, so a since= download gives the rows it gives for other reasons with their count now',
   hidden_tags:

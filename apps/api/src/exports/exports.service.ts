@@ -80,7 +80,7 @@ const CLASSIFICATION_ROWS = `
          c.user_id, u.kind AS user_kind,
          CASE WHEN u.kind = 'registered' THEN u.display_name END AS user_name, c.workflow_version, c.created_at,
          coalesce(c.updated_at, c.created_at) AS updated_at, c.started_at,
-         c.finished_at, c.gold_standard, c.after_retirement, c.metadata AS classification_metadata, c.annotations,
+         c.finished_at, c.gold_standard, c.after_retirement, c.made_in_draft, c.metadata AS classification_metadata, c.annotations,
          ${hiddenTagsSql('c.workflow_id', 'c.subject_id')} AS hidden_tags
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
   WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)

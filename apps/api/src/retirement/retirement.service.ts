@@ -63,7 +63,7 @@ interface SubjectName {
 
 /**
  * The answers given to unretired subjects ($2) while they were retired count again: toward retirement, and in the
- * consensus. Every unretired subject with answers is owed an aggregation, so its rule is applied again at once: one
+ * consensus (but for tries made while the workflow was a draft, which never count). Every unretired subject with answers is owed an aggregation, so its rule is applied again at once: one
  * whose answers meet it retires again, whether or not answers were restored. Restored answers are judged now
  * (`judged_count`) with every answer counted before them (`OWE_AGGREGATION`), so that one whose answers meet its rule
  * only with them retires at the last of them, rather than at the answer it first retired with, which would leave the
@@ -73,10 +73,10 @@ const RESTORE_ANSWERS_AND_REAPPLY_RULE = `
   WITH restored AS (
     UPDATE classifications c SET after_retirement = false, updated_at = now()
     WHERE c.workflow_id = $1 AND c.subject_id = ANY($2::uuid[]) AND c.after_retirement
-    RETURNING c.subject_id, c.gold_standard
+    RETURNING c.subject_id, c.gold_standard, c.made_in_draft
   ), counted AS (
     UPDATE subject_workflow_status st SET counted_count = st.counted_count + r.n, judged_count = st.counted_count + r.n
-    FROM (SELECT subject_id, count(*)::int AS n FROM restored WHERE NOT gold_standard GROUP BY subject_id) r
+    FROM (SELECT subject_id, count(*)::int AS n FROM restored WHERE NOT (gold_standard OR made_in_draft) GROUP BY subject_id) r
     WHERE st.workflow_id = $1 AND st.subject_id = r.subject_id
   ), owed AS (
     INSERT INTO aggregation_outbox (workflow_id, subject_id)

@@ -352,6 +352,11 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           onShortcuts={() => setShortcutsOpen(true)}
         />
       </div>
+      {workflow?.status === 'draft' && (
+        <p className="notice" data-testid="draft-tries">
+          {t('classify.draftTries')}
+        </p>
+      )}
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
       {fieldGuide && <FieldGuideDialog open={guideOpen} onClose={() => setGuideOpen(false)} guide={fieldGuide} />}
       {workflow && (

@@ -51,6 +51,8 @@ const owedNewEffects = (status: StatusRow) => retiredByItsRule(status) && (statu
 /** A stored classification as consensus reads it, and whether it was given while its subject was retired. */
 interface StoredClassification extends ClassificationRecord {
   givenWhileRetired: boolean;
+  /** Made while the workflow was a draft (its team trying it): counted as stored, never in consensus or retirement. */
+  madeInDraft: boolean;
   /** Tasks of the current version whose answer in it the current version cannot read whole (it was given under another). */
   unreadable: string[];
 }
@@ -309,12 +311,14 @@ export class AggregationService {
   private recompute(status: StatusRow, { definitions, classifications, skills }: SubjectsRead): Recomputed {
     const key = { workflowId: status.workflow_id, subjectId: status.subject_id };
     const definition = definitions.get(key.workflowId)!;
-    const records = classifications.get(keyOf(key)) ?? [];
+    const stored = classifications.get(keyOf(key)) ?? [];
+    const records = stored.filter((record) => !record.madeInDraft);
     // One work budget for the subject's replay and its consensus: what volunteers typed bounds neither (see WorkBudget).
     const options = { skills: skills.get(key.workflowId) ?? {}, reduced: new Map<string, TaskConsensus>(), work: new WorkBudget(records.length) };
     // The consensus is the answer the subject retired with: answers given while it was retired, or stored after the
-    // one that met the rule before this retirement committed, stay in the raw download only (flagged so); and a
-    // task a new version cannot read all the answers of keeps the consensus it had.
+    // one that met the rule before this retirement committed, stay in the raw download only (flagged so), as do the
+    // tries made while the workflow was a draft; and a task a new version cannot read all the answers of keeps the
+    // consensus it had.
     const retirement = status.retired_at ? undefined : findRetirement(definition, records, options, status.judged_count);
     const late = afterTheTrigger(records, retirement);
     const lateIds = new Set(late.map((record) => record.id));
@@ -324,7 +328,7 @@ export class AggregationService {
     const retiresNow = retirement?.decision.retire ?? false;
     const routing = retiresNow || retiredByItsRule(status) ? { definition, kept: [...kept], owed: retiresNow || owedNewEffects(status) } : undefined;
     const judged = status.retired_at || retiresNow ? undefined : records.filter((record) => record.countsTowardRetirement).length;
-    return { key, version: status.version, count: records.length, judged, consensus, retirement, late: [...lateIds], routing };
+    return { key, version: status.version, count: stored.length, judged, consensus, retirement, late: [...lateIds], routing };
   }
 
   private async leaveOutbox(manager: EntityManager, keys: readonly SubjectKey[]): Promise<void> {
@@ -381,9 +385,18 @@ export class AggregationService {
    */
   private async classificationsOf(manager: EntityManager, statuses: StatusRow[], definitions: Map<string, WorkflowDefinition>): Promise<Map<string, StoredClassification[]>> {
     const currentVersion = new Map(statuses.map((row) => [row.workflow_id, row.version]));
-    const rows: { workflow_id: string; subject_id: string; id: string; user_id: string; workflow_version: number; annotations: Annotation[]; gold_standard: boolean; after_retirement: boolean }[] =
-      await manager.query(
-        `SELECT c.workflow_id, c.subject_id, c.id, c.user_id, c.workflow_version, c.annotations, c.gold_standard, c.after_retirement
+    const rows: {
+      workflow_id: string;
+      subject_id: string;
+      id: string;
+      user_id: string;
+      workflow_version: number;
+      annotations: Annotation[];
+      gold_standard: boolean;
+      after_retirement: boolean;
+      made_in_draft: boolean;
+    }[] = await manager.query(
+        `SELECT c.workflow_id, c.subject_id, c.id, c.user_id, c.workflow_version, c.annotations, c.gold_standard, c.after_retirement, c.made_in_draft
          FROM unnest($1::uuid[], $2::uuid[]) AS k(workflow_id, subject_id)
          JOIN classifications c ON c.workflow_id = k.workflow_id AND c.subject_id = k.subject_id
          ORDER BY c.created_at, c.id`,
@@ -402,6 +415,7 @@ export class AggregationService {
         annotations,
         countsTowardRetirement: !(row.gold_standard || row.after_retirement),
         givenWhileRetired: row.after_retirement,
+        madeInDraft: row.made_in_draft,
         unreadable: row.annotations.filter((given) => definition.tasks[given.task] && !annotations.includes(given)).map((given) => given.task),
       });
     }

@@ -51,6 +51,11 @@ export class Classification {
   @Column({ type: 'boolean', default: false }) afterRetirement!: boolean;
   /** The subject is gold standard: used to learn volunteer skill, never counted toward retirement. */
   @Column({ type: 'boolean', default: false }) goldStandard!: boolean;
+  /**
+   * Made while the workflow was a draft (its team trying it, before volunteers could): kept and downloaded, never
+   * counted toward consensus or retirement. Fixed when stored: activating the workflow later changes nothing of it.
+   */
+  @Column({ type: 'boolean', default: false }) madeInDraft!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   /** When `afterRetirement` last changed after the row was stored (a retirement, an unretirement); null if never. */
   @Column({ type: 'timestamptz', nullable: true }) updatedAt!: Date | null;

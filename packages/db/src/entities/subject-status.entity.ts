@@ -27,7 +27,7 @@ export class SubjectWorkflowStatus {
   @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
   @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
   @Column({ type: 'int', default: 0 }) classificationCount!: number;
-  /** Classifications that count toward retirement (not gold standard, not after retirement): what the queue's cap uses. */
+  /** Classifications that count toward retirement (not gold standard, not after retirement, not made in draft): what the queue's cap uses. */
   @Column({ type: 'int', default: 0 }) countedCount!: number;
   @Column({ type: 'int', default: 0 }) aggregatedCount!: number;
   /**

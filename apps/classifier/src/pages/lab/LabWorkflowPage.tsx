@@ -9,7 +9,7 @@ import { WorkflowProgress } from '../../components/WorkflowProgress';
 import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { isResearcher, moderates } from '../../lib/lab';
-import { LAB, labProjectPath, labWorkflowPath } from '../../lib/router';
+import { classifyPath, LAB, Link, labProjectPath, labWorkflowPath } from '../../lib/router';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -70,7 +70,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
           {isResearcher(project.role) ? (
             <>
-              <StatusSection workflow={workflow} changes={subjectChanges} onChanged={loaded.reload} />
+              <StatusSection workflow={workflow} projectSlug={project.slug} changes={subjectChanges} onChanged={loaded.reload} />
               <ProgressSection workflow={workflow} changes={subjectChanges} runsStarted={runsStarted} />
               <WorkflowResultsSection workflowId={workflow.id} />
               <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
@@ -146,8 +146,11 @@ function useComplete(workflow: WorkflowView, changes: number): boolean {
   return complete;
 }
 
-/** Opening the workflow to volunteers, pausing it, finishing it: a button for each change its status allows. */
-function StatusSection({ workflow, changes, onChanged }: { workflow: WorkflowView; changes: number; onChanged: () => void }) {
+/**
+ * Opening the workflow to volunteers, pausing it, finishing it: a button for each change its status allows; a draft's
+ * way to try it, saying that tries never count.
+ */
+function StatusSection({ workflow, projectSlug, changes, onChanged }: { workflow: WorkflowView; projectSlug: string; changes: number; onChanged: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const complete = useComplete(workflow, changes);
@@ -175,6 +178,11 @@ function StatusSection({ workflow, changes, onChanged }: { workflow: WorkflowVie
         {t('lab.status.title')}
       </h2>
       <p data-testid="lab-status-explain">{workflow.status === 'active' && complete ? t('lab.status.explain.activeComplete') : t(`lab.status.explain.${workflow.status}`)}</p>
+      {workflow.status === 'draft' && (
+        <p data-testid="lab-draft-tries">
+          <Link to={classifyPath(projectSlug, workflow.id)}>{t('lab.status.tryDraft')}</Link> {t('lab.status.draftTries')}
+        </p>
+      )}
       <ErrorAlert problem={form.problem} focus />
       <div className="lab-actions">
         {changesFrom(workflow.status).map((to) => (
