@@ -1043,6 +1043,54 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
+  /** Answers every subject of `page` while the server takes none (its submits fail): each waits on the device, to be sent. */
+  async function answerAllKeptOnDevice(page: Page, url: string, beforeLast?: (answered: string) => Promise<void>) {
+    await page.route('**/api/v1/classifications', (route) => route.abort('connectionrefused'));
+    await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    // The prefetch the first answer asks for has come back before the test goes on.
+    const prefetched = page.waitForResponse((response) => response.url().includes('/queue?') && response.ok());
+    const first = await answerByKey(page);
+    await prefetched;
+    await beforeLast?.(first);
+    await answerByKey(page);
+    await page.getByTestId('outbox').waitFor();
+  }
+  /** What the page says once it has asked for more: that it waits (and why), or that all is done. */
+  async function saidWhenNoneLeft(page: Page): Promise<string | null> {
+    const said = page.locator('main p.loading:not(:text("Loading subjects…")), [data-testid="finished"]').first();
+    await said.waitFor({ timeout: 10_000 });
+    return said.textContent();
+  }
+  const LAST_BEING_SENT = /^Your last answers are still being sent\. More subjects may come once they arrive\. Chorus will look again in \d+ seconds?\.$/;
+
+  it('says that its last answers are being sent, never that all is done, when the queue serves again a subject whose answer waits on this device, and goes on once they are sent', async () => {
+    const { workflow, url } = await liveWorkflowOf('Served again while sending', 2, { rule: 'count', count: 1 });
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    // The first answer's hold ends while it waits to be sent (a slow server; "Classify them here" does the same): the
+    // queue serves that subject again, which the page cannot show.
+    await answerAllKeptOnDevice(page, url, (first) => suite.stack.db.query('DELETE FROM assignments WHERE workflow_id = $1 AND subject_id = $2', [workflow.id, first]).then(() => undefined));
+    expect(await saidWhenNoneLeft(page)).toMatch(LAST_BEING_SENT);
+    expect(await page.getByTestId('finished').count()).toBe(0);
+    // The answers go through: the page asks again, and the workflow is complete.
+    await page.unroute('**/api/v1/classifications');
+    await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+
+  it('does not offer back as held for the volunteer the subjects whose answers wait on this device: it says they are being sent', async () => {
+    const { workflow, url } = await liveWorkflowOf('Held while sending', 2, { rule: 'count', count: 1 });
+    await skipTutorial(suite.context, workflow.id);
+    const page = await suite.context.newPage();
+    await answerAllKeptOnDevice(page, url);
+    expect(await saidWhenNoneLeft(page)).toMatch(LAST_BEING_SENT);
+    expect(await page.getByRole('button', { name: 'Classify them here' }).count()).toBe(0);
+    await page.unroute('**/api/v1/classifications');
+    await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+
   it('tells a volunteer whose other tab holds the last subject so, rather than blaming other volunteers', async () => {
     const { workflow, url } = await liveWorkflowOf('Own tab', 1);
     await skipTutorial(suite.context, workflow.id);

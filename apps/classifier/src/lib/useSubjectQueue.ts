@@ -19,6 +19,8 @@ interface FetchResult {
   heldUntil?: string;
   /** The workflows that may still send this one subjects, when nothing else is left. */
   comingFrom?: QueueView['comingFrom'];
+  /** What is left may be only subjects whose answers wait on this device to be sent (`lastBeingSent`). */
+  sending: boolean;
 }
 
 /** While nothing is left to show but the server may have more later: when it is asked again, and why it has none now. */
@@ -30,7 +32,23 @@ interface Poll {
   heldUntil?: string;
   /** The workflows that may still send subjects. */
   comingFrom?: string[];
+  /**
+   * The subjects left may be only those whose answers wait on this device to be sent: they are not offered back as
+   * held for the volunteer, and more may come once the answers arrive.
+   */
+  sending: boolean;
 }
+
+/** When a batch brought only subjects the page cannot show, and the server gave no time to ask again. */
+const NOTHING_NEW_RETRY_SECONDS = 30;
+
+/**
+ * Whether what is left to the volunteer may be only the subjects they answered on this device whose answers wait to be
+ * sent: the server served some of those again (their holds ended), or says their own holds keep the last subjects (the
+ * holds of those answers last until they are stored; a page of theirs elsewhere may hold more, found once they are).
+ */
+const onlyBeingSent = (served: QueueView, pending: ReadonlySet<string>): boolean =>
+  pending.size > 0 && (served.heldBy === 'you' || served.subjects.some((subject) => pending.has(subject.id)));
 
 /** What the queue tells the page that shows its subjects. */
 interface QueueEvents {
@@ -69,8 +87,6 @@ export function useSubjectQueue(
   const [volunteer] = useState(() => session.current().userId);
   const [store] = useState(() => new TabQueueStore(workflowId, volunteer));
   const [queue, setQueue] = useState<LocalQueue>(() => store.load((subjectId) => draftVersionOf(workflowId, subjectId) !== undefined));
-  /** A fetch that began with nothing local brought nothing new, though the server did not say finished. */
-  const [exhausted, setExhausted] = useState(false);
   const [poll, setPoll] = useState<Poll | null>(null);
   const [pollTick, setPollTick] = useState(0);
 
@@ -136,14 +152,14 @@ export function useSubjectQueue(
     const startedEmpty = queueRef.current.subjects.length === 0;
     // Another volunteer now (the account's sign-in ended on the answer just given, say): the page opened anew for them
     // asks for their subjects; a request from this one would be sent as them, and take subjects nobody shows.
-    if (session.current().userId !== volunteer) return Promise.resolve({ added: 0, startedEmpty });
+    if (session.current().userId !== volunteer) return Promise.resolve({ added: 0, startedEmpty, sending: false });
     const request = (async () => {
       const wanted = nextBatchOf(queueRef.current);
       const [served, pending] = await Promise.all([client.queue(workflowId, wanted.size, wanted), outbox.pendingSubjectIds(workflowId)]);
       // Sent again as a new guest on the way (the server stopped accepting the old one): given back, for the same reason.
       if (session.current().userId !== volunteer) {
         if (served.subjects.length) void client.releaseHolds(workflowId, served.subjects.map((subject) => subject.id)).catch(() => undefined);
-        return { added: 0, startedEmpty };
+        return { added: 0, startedEmpty, sending: false };
       }
       // Subjects answered on this device whose classification still waits in the outbox are not shown again, nor those
       // the volunteer reported in this tab: those are given back at once (best effort), for others.
@@ -156,7 +172,8 @@ export function useSubjectQueue(
       const { queue: next, added } = addBatch(queueRef.current, batch);
       for (const subject of batch.subjects) fetchedHere.current.add(subject.id);
       commitQueue(next);
-      return { added, startedEmpty, retryAfterSeconds: served.retryAfterSeconds, heldBy: served.heldBy, heldUntil: served.heldUntil, comingFrom: served.comingFrom };
+      const { retryAfterSeconds, heldBy, heldUntil, comingFrom } = served;
+      return { added, startedEmpty, retryAfterSeconds, heldBy, heldUntil, comingFrom, sending: onlyBeingSent(served, pending) };
     })().finally(() => {
       inFlight.current = null;
     });
@@ -170,19 +187,20 @@ export function useSubjectQueue(
   const finishedQueue = queue.finished;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `pollTick` is the poll trigger; the timer bumps it to ask the queue again while others hold the last subjects
   useEffect(() => {
-    if (halted || !empty || finishedQueue || exhausted) return;
+    if (halted || !empty || finishedQueue) return;
     let cancelled = false;
     let pollTimer: ReturnType<typeof setTimeout> | undefined;
     fetchBatch().then(
-      ({ added, startedEmpty, retryAfterSeconds, heldBy, heldUntil, comingFrom }) => {
+      ({ added, startedEmpty, retryAfterSeconds, heldBy, heldUntil, comingFrom, sending }) => {
         if (cancelled) return;
         const now = queueRef.current;
         if (now.finished || now.subjects.length > 0) return setPoll(null);
         // A prefetch begun before the last subject went, or subjects gone already: ask again, from empty this time.
         if (!startedEmpty || added > 0) return setPollTick((n) => n + 1);
-        if (!retryAfterSeconds) return setExhausted(true);
-        setPoll({ seconds: retryAfterSeconds, heldBy, heldUntil, comingFrom });
-        pollTimer = setTimeout(() => setPollTick((n) => n + 1), retryAfterSeconds * 1000);
+        // Only the server's "finished" ends the page: a batch of subjects it cannot show (answered on this device, say) does not.
+        const seconds = retryAfterSeconds ?? NOTHING_NEW_RETRY_SECONDS;
+        setPoll(sending ? { seconds, sending } : { seconds, heldBy, heldUntil, comingFrom, sending });
+        pollTimer = setTimeout(() => setPollTick((n) => n + 1), seconds * 1000);
       },
       (error: unknown) => {
         if (cancelled) return;
@@ -195,7 +213,7 @@ export function useSubjectQueue(
       cancelled = true;
       clearTimeout(pollTimer);
     };
-  }, [halted, empty, finishedQueue, exhausted, fetchBatch, pollTick]);
+  }, [halted, empty, finishedQueue, fetchBatch, pollTick]);
 
   /**
    * The subject on screen was answered: the next one shows, and while a few still wait a batch is fetched in the
@@ -237,7 +255,10 @@ export function useSubjectQueue(
     setPollTick((n) => n + 1);
   }, [client, workflowId]);
 
-  /** Nothing is left to show, and the server said so, or has nothing new and no reason to be asked again. */
-  const finished = empty && (queue.finished || exhausted);
-  return { queue, finished, poll, answered, leaveOutRetired, takeBackHolds };
+  /** While nothing is left to show: the queue is asked again now (answers waiting on this device were sent, say). */
+  const askAgain = useCallback(() => setPollTick((n) => n + 1), []);
+
+  /** Nothing is left to show, and the server said so. */
+  const finished = empty && queue.finished;
+  return { queue, finished, poll, answered, leaveOutRetired, takeBackHolds, askAgain };
 }

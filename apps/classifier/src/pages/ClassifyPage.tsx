@@ -117,7 +117,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     },
     [t, announce],
   );
-  const { queue, finished, poll, answered, leaveOutRetired, takeBackHolds } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
+  const { queue, finished, poll, answered, leaveOutRetired, takeBackHolds, askAgain } = useSubjectQueue(client, workflowId, workflowRef, !workflow || blocked || paused || closed, {
     newVersion: commitWorkflow,
     paused: markPaused,
     closed: markClosed,
@@ -172,12 +172,13 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   /** "Try again", if the page waits for it (set once `retry` is, below). */
   const retryIfBlocked = useRef(() => {});
   // Back online, or an answer kept on the device went through: what failed because the network or the server was away
-  // is tried again now, not when a wait ends.
+  // is tried again now, not when a wait ends, and a page waiting for subjects (its last answers being sent) asks again.
   const reachable = useCallback(() => {
     passingFailures.current = 0;
     lastPassing.current = null;
     retryIfBlocked.current();
-  }, []);
+    askAgain();
+  }, [askAgain]);
   // Answers kept on the device that the server refused because the project closed: the last one waits for it to reopen.
   const markClosedBeforeSent = useCallback(() => {
     setClosed(true);
@@ -424,7 +425,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
           said={
             !poll
               ? t('classify.loadingSubjects')
-              : poll.comingFrom
+              : poll.sending
+                ? t('classify.lastBeingSent', { count: poll.seconds })
+                : poll.comingFrom
                 ? t('classify.comingFrom', { count: poll.seconds, workflows: listOf(poll.comingFrom.map((name) => `“${name}”`)) })
                 : poll.heldBy
                   ? t('classify.othersHoldLast', { count: poll.seconds })
