@@ -332,6 +332,51 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
+  /** A postcard: its picture side, then its message side (as a CSV's image_url and image_url_2 give them). */
+  const postcard = (externalId: string, sides = ['The picture side', 'The message side']): SubjectInput => ({
+    externalId,
+    locations: sides.map((alt) => ({ type: 'image' as const, url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1`, alt })),
+    metadata: {},
+  });
+  const signed = { type: 'single' as const, question: 'Is it signed?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] };
+
+  it('opens each subject on the image its task names (a postcard’s back), on the first where a subject has fewer; a task naming none leaves the page as it is', async () => {
+    const { page } = await openWorkflow('Postcard backs', [postcard('card-1'), postcard('card-2', ['A card with one side'])], {
+      name: 'Messages',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the message.', showLocation: 2, next: 'T1' }, T1: signed },
+      selection: { order: 'sequential', goldStandardRate: 0 },
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const current = () => page.locator('.page-strip [aria-current="page"]').textContent();
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    expect(await current()).toBe('2');
+    expect(await page.getByRole('figure', { name: 'Subject, page 2 of 2: The message side' }).count()).toBe(1);
+    await page.keyboard.type('Dear Mother,');
+    await page.keyboard.press('Control+Enter');
+    await waitForTask(page, 'single');
+    expect(await current()).toBe('2');
+    // Turned to the front, and back to the transcription: it opens on the message side again.
+    await page.locator('.page-strip button').first().click();
+    expect(await current()).toBe('1');
+    await page.getByTestId('back').click();
+    await waitForTask(page, 'transcription');
+    expect(await current()).toBe('2');
+    expect(await page.locator('.transcription-lines input').first().inputValue()).toBe('Dear Mother,');
+    await page.keyboard.press('Control+Enter');
+    await waitForTask(page, 'single');
+    await waitForFocus(page, 'input[type="radio"]');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    // A card with one side has no second image: it opens on its only one.
+    await page.locator('[data-testid="subject"][data-task-type="transcription"]').getByRole('figure', { name: 'Subject image: A card with one side' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.page-strip').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows every image control, none cut off, in a window zoomed to 200 % and on a phone: what one row cannot hold comes on asking', async () => {
     const { page } = await openWorkflow(
       'Zoomed in',

@@ -41,6 +41,16 @@ const SWIPE_DISTANCE = 80;
 /** How many times its upward or downward move a swipe's sideways move must be: a loose thumb scrolling answers nothing. */
 const SWIPE_STEEPNESS = 3;
 
+/**
+ * The page of the subject's panel (`shown`, its locations) that `task` opens on: the location its `showLocation` numbers
+ * from 1 among the subject's; the first when the subject has fewer, or the task shows that one itself.
+ */
+function openingPage(task: Task | undefined, subject: QueuedSubject, shown: QueuedSubject['locations']): number | undefined {
+  if (!task?.showLocation) return undefined;
+  const location = subject.locations[task.showLocation - 1];
+  return Math.max(location ? shown.indexOf(location) : 0, 0);
+}
+
 function valueFor(task: Task | undefined, values: Record<string, unknown>, key: string): unknown {
   return key in values ? values[key] : task ? initialValueOf(task) : undefined;
 }
@@ -291,7 +301,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
         >
           {/* Its pages are counted in the list it is given: another list (a task that shows one itself) starts it again. */}
           <ReportOffer.Provider value={openReport}>
-            <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} subject={subject} />
+            <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} subject={subject} opening={{ task: taskKey, page: openingPage(task, subject, panelLocations) }} />
           </ReportOffer.Provider>
           <SubjectAbout metadata={subject.metadata} />
         </div>
