@@ -377,6 +377,59 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
+  it('keeps a transcription’s instruction in view on a phone, never under the page, as the task opens and while its first lines are typed', async () => {
+    const { page } = await openWorkflow(
+      'Instruction on a phone',
+      [postcard('card')],
+      {
+        name: 'Messages on the go',
+        firstTask: 'T0',
+        tasks: {
+          T0: { type: 'single', question: 'Is there a message?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+          T1: { type: 'transcription', instruction: 'Transcribe the message on the back of the postcard, line by line, as it is written.' },
+        },
+      },
+      { width: 375, height: 740 },
+    );
+    /** Whether the instruction's first line is on screen and what is drawn there is the instruction, not the page above it. */
+    const instructionShown = () =>
+      page.locator('.task-transcription .task-question').evaluate((legend) => {
+        const words = document.createRange();
+        words.selectNodeContents(legend);
+        const firstLine = words.getClientRects()[0]!;
+        const [x, y] = [firstLine.left + 2, firstLine.top + firstLine.height / 2];
+        return y >= 0 && y < window.innerHeight && legend.contains(document.elementFromPoint(x, y));
+      });
+    /** Whether the line being typed is on screen below the page. */
+    const lineShown = () =>
+      page.evaluate(() => {
+        const line = document.activeElement!.getBoundingClientRect();
+        // Rounded: a line scrolled to the screen's edge ends a fraction of a pixel beyond it.
+        return Math.round(line.top) >= Math.round(document.querySelector('.subject-panel')!.getBoundingClientRect().bottom) && Math.round(line.bottom) <= window.innerHeight;
+      });
+    await waitForTask(page, 'single');
+    await waitForFocus(page, 'input[type="radio"]');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    expect([await instructionShown(), await lineShown()]).toEqual([true, true]);
+    await page.keyboard.type('Dear Mother,');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('the weather is fine');
+    expect([await instructionShown(), await lineShown()]).toEqual([true, true]);
+    // Lines further down scroll under the page as they must; back on the first, the instruction is in view again.
+    for (let line = 3; line <= 12; line += 1) {
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(`line ${line}`);
+    }
+    expect([await instructionShown(), await lineShown()]).toEqual([false, true]);
+    for (let line = 12; line > 1; line -= 1) await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('Dear Mother,');
+    expect([await instructionShown(), await lineShown()]).toEqual([true, true]);
+    await page.close();
+  });
+
   it('shows every image control, none cut off, in a window zoomed to 200 % and on a phone: what one row cannot hold comes on asking', async () => {
     const { page } = await openWorkflow(
       'Zoomed in',

@@ -4,7 +4,7 @@ import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLa
 import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
-import { firstControlIn, focusControlAtEnd } from '../lib/focus';
+import { bringIntoView, firstControlIn, focusControlAtEnd } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction, inDialog } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
@@ -235,7 +235,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     };
   }, []);
 
-  // Focus the first control of each task once it is on screen: on a new subject, without scrolling past the subject itself.
+  // Focus the first control of each task once it is on screen: on a new subject, without scrolling past the subject itself;
+  // on the next task, with its question in view.
   const firstTask = useRef(true);
   const focusTask = (element: HTMLElement | null) => {
     const control = firstControlIn(element);
@@ -245,7 +246,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       const section = sectionRef.current;
       if (section && section.getBoundingClientRect().top < 0) section.scrollIntoView({ block: 'start' });
     } else if (control) {
-      focusControlAtEnd(control);
+      focusControlAtEnd(control, { preventScroll: true });
+      bringIntoView(control, element?.querySelector('.task-question'));
     }
   };
 
