@@ -211,6 +211,29 @@ describe('workflow versions', () => {
     expect((await stack.client.reaggregations(id)).runs).toHaveLength(1);
   });
 
+  it('keep the location a task opens on, computing nothing again when only it changes, and refuse one no subject can have', async () => {
+    const messages = (showLocation: unknown): WorkflowInput => ({
+      name: 'Postcard messages',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the message on the back', showLocation } as WorkflowInput['tasks'][string] },
+    });
+    const { id } = await stack.client.createWorkflow(projectId, { ...messages(2), subjectSetIds: [subjectSetId] });
+    expect((await stack.client.getWorkflow(id)).definition.tasks.T0).toMatchObject({ showLocation: 2 });
+    await stack.client.activateWorkflow(id);
+    const subjectId = (await stack.client.queue(id)).subjects[0]!.id;
+    await (await guest()).classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'Dear Mother,' }] }, randomUUID());
+    const front = await stack.client.updateWorkflow(id, messages(1));
+    expect([front.version, front.reaggregation, front.warnings]).toEqual([2, undefined, undefined]);
+    for (const [showLocation, message] of [
+      [0, /^must be at least 1: a subject's locations are numbered from 1/],
+      [51, /^must be at most 50, the most locations a subject may have$/],
+    ] as const) {
+      const refused = await problemOf(stack.client.updateWorkflow(id, messages(showLocation)));
+      expect([refused?.status, refused?.problem.errors]).toEqual([422, [{ pointer: '/tasks/T0/showLocation', message: expect.stringMatching(message) }]]);
+    }
+    expect((await stack.client.getWorkflow(id)).version).toBe(2);
+  });
+
   it('refuse subject sets of another project by pointer', async () => {
     const other = await stack.client.createProject({ title: 'Other' });
     const otherSet = await stack.client.createSubjectSet(other.id, { name: 'Theirs' });

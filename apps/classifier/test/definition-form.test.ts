@@ -44,6 +44,8 @@ describe('the definition form reads the schemas', () => {
     const single = new Map(fieldsOf(TASK, { type: 'single' }));
     expect([single.get('question')!.kind, single.get('help')!.kind, single.get('next')!.kind]).toEqual([{ kind: 'text', long: false }, { kind: 'text', long: true }, { kind: 'absent' }]);
     expect(single.get('answers')!.kind.kind).toBe('items');
+    // Which of the subject's locations a task opens on, a number any task may leave empty.
+    expect(new Map(fieldsOf(TASK, { type: 'transcription' })).get('showLocation')).toMatchObject({ kind: { kind: 'number' }, optional: true });
     const selection = new Map(fieldsOf(fields.get('selection')!, {}));
     expect(selection.get('order')).toEqual({ kind: { kind: 'choice', options: ['random', 'priority', 'sequential'] }, optional: true, fallback: 'random' });
     expect([selection.get('setWeights')!.kind.kind, selection.get('training')!.kind.kind, selection.get('training')!.optional]).toEqual(['weights', 'group', true]);

@@ -332,6 +332,104 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     await page.close();
   });
 
+  /** A postcard: its picture side, then its message side (as a CSV's image_url and image_url_2 give them). */
+  const postcard = (externalId: string, sides = ['The picture side', 'The message side']): SubjectInput => ({
+    externalId,
+    locations: sides.map((alt) => ({ type: 'image' as const, url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1`, alt })),
+    metadata: {},
+  });
+  const signed = { type: 'single' as const, question: 'Is it signed?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] };
+
+  it('opens each subject on the image its task names (a postcard’s back), on the first where a subject has fewer; a task naming none leaves the page as it is', async () => {
+    const { page } = await openWorkflow('Postcard backs', [postcard('card-1'), postcard('card-2', ['A card with one side'])], {
+      name: 'Messages',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the message.', showLocation: 2, next: 'T1' }, T1: signed },
+      selection: { order: 'sequential', goldStandardRate: 0 },
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const current = () => page.locator('.page-strip [aria-current="page"]').textContent();
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    expect(await current()).toBe('2');
+    expect(await page.getByRole('figure', { name: 'Subject, page 2 of 2: The message side' }).count()).toBe(1);
+    await page.keyboard.type('Dear Mother,');
+    await page.keyboard.press('Control+Enter');
+    await waitForTask(page, 'single');
+    expect(await current()).toBe('2');
+    // Turned to the front, and back to the transcription: it opens on the message side again.
+    await page.locator('.page-strip button').first().click();
+    expect(await current()).toBe('1');
+    await page.getByTestId('back').click();
+    await waitForTask(page, 'transcription');
+    expect(await current()).toBe('2');
+    expect(await page.locator('.transcription-lines input').first().inputValue()).toBe('Dear Mother,');
+    await page.keyboard.press('Control+Enter');
+    await waitForTask(page, 'single');
+    await waitForFocus(page, 'input[type="radio"]');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    // A card with one side has no second image: it opens on its only one.
+    await page.locator('[data-testid="subject"][data-task-type="transcription"]').getByRole('figure', { name: 'Subject image: A card with one side' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.page-strip').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps a transcription’s instruction in view on a phone, never under the page, as the task opens and while its first lines are typed', async () => {
+    const { page } = await openWorkflow(
+      'Instruction on a phone',
+      [postcard('card')],
+      {
+        name: 'Messages on the go',
+        firstTask: 'T0',
+        tasks: {
+          T0: { type: 'single', question: 'Is there a message?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+          T1: { type: 'transcription', instruction: 'Transcribe the message on the back of the postcard, line by line, as it is written.' },
+        },
+      },
+      { width: 375, height: 740 },
+    );
+    /** Whether the instruction's first line is on screen and what is drawn there is the instruction, not the page above it. */
+    const instructionShown = () =>
+      page.locator('.task-transcription .task-question').evaluate((legend) => {
+        const words = document.createRange();
+        words.selectNodeContents(legend);
+        const firstLine = words.getClientRects()[0]!;
+        const [x, y] = [firstLine.left + 2, firstLine.top + firstLine.height / 2];
+        return y >= 0 && y < window.innerHeight && legend.contains(document.elementFromPoint(x, y));
+      });
+    /** Whether the line being typed is on screen below the page. */
+    const lineShown = () =>
+      page.evaluate(() => {
+        const line = document.activeElement!.getBoundingClientRect();
+        // Rounded: a line scrolled to the screen's edge ends a fraction of a pixel beyond it.
+        return Math.round(line.top) >= Math.round(document.querySelector('.subject-panel')!.getBoundingClientRect().bottom) && Math.round(line.bottom) <= window.innerHeight;
+      });
+    await waitForTask(page, 'single');
+    await waitForFocus(page, 'input[type="radio"]');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    expect([await instructionShown(), await lineShown()]).toEqual([true, true]);
+    await page.keyboard.type('Dear Mother,');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('the weather is fine');
+    expect([await instructionShown(), await lineShown()]).toEqual([true, true]);
+    // Lines further down scroll under the page as they must; back on the first, the instruction is in view again.
+    for (let line = 3; line <= 12; line += 1) {
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(`line ${line}`);
+    }
+    expect([await instructionShown(), await lineShown()]).toEqual([false, true]);
+    for (let line = 12; line > 1; line -= 1) await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('Dear Mother,');
+    expect([await instructionShown(), await lineShown()]).toEqual([true, true]);
+    await page.close();
+  });
+
   it('shows every image control, none cut off, in a window zoomed to 200 % and on a phone: what one row cannot hold comes on asking', async () => {
     const { page } = await openWorkflow(
       'Zoomed in',

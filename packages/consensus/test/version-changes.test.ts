@@ -153,4 +153,11 @@ describe('a new version of a classified workflow', () => {
     expect(changesConsensus(tagging(), tagging('after-own-tags'))).toBe(false);
     expect(changesConsensus(tagging('without-votes'), tagging('with-votes'))).toBe(false);
   });
+
+  it('is not computed again when only the location a task opens on changes', () => {
+    const transcription = (showLocation?: number) => workflow({ tasks: { T0: { type: 'transcription', instruction: 'Type it', ...(showLocation ? { showLocation } : {}) } } });
+    expect(changesConsensus(transcription(), transcription(2))).toBe(false);
+    expect(changesConsensus(transcription(2), transcription(1))).toBe(false);
+    expect(versionChangeWarnings(transcription(), transcription(2))).toEqual([]);
+  });
 });

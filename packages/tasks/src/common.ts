@@ -80,9 +80,22 @@ export const helpSchema = z.string().max(20_000).optional();
 
 export const choiceSchema = z.strictObject({ value: answerValueSchema, label: labelSchema });
 
+/** The most locations (images, recordings, texts) a subject may have. */
+export const MOST_LOCATIONS = 50;
+
 /** Fields every task type shares. */
 export const baseTaskFields = {
   help: helpSchema,
+  /**
+   * Which of the subject's locations the classifier shows as the task opens, numbered from 1 as its page strip numbers
+   * them (a postcard's back, its CSV's `image_url_2`, is 2); a subject with fewer opens on its first, and without it the
+   * one on screen stays.
+   */
+  showLocation: z
+    .int()
+    .min(1, "must be at least 1: a subject's locations are numbered from 1, its first (a CSV's image_url), as the classifier's page strip numbers them")
+    .max(MOST_LOCATIONS, `must be at most ${MOST_LOCATIONS}, the most locations a subject may have`)
+    .optional(),
 };
 
 /**

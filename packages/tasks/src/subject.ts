@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { metadataSchema, numbersNotKept } from './common';
+import { MOST_LOCATIONS, metadataSchema, numbersNotKept } from './common';
 
 const span = z.tuple([z.int().min(0), z.int().min(1)]).refine(([start, end]) => end > start, 'a span is [start, end) with end after start');
 
@@ -51,7 +51,7 @@ const subjectMetadataSchema = metadataSchema('put long texts in a text location,
 export const externalIdSchema = z.string().trim().min(1).max(500);
 
 /** What volunteers are shown of a subject, in order. */
-export const subjectLocationsSchema = z.array(subjectLocationSchema).min(1, 'a subject needs at least one location: an image, a sound or a text').max(50);
+export const subjectLocationsSchema = z.array(subjectLocationSchema).min(1, 'a subject needs at least one location: an image, a sound or a text').max(MOST_LOCATIONS);
 
 export const subjectInputSchema = z.strictObject({
   locations: subjectLocationsSchema,

@@ -167,6 +167,25 @@ describe('workflow definition', () => {
     expect(pointersOf({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag it', proposedTags: 'never' } } })).toEqual(['/tasks/T0/proposedTags']);
   });
 
+  it('takes which of the subject’s locations a task opens on, from 1, and refuses a number no subject can have, saying why', () => {
+    const opensOn = (fields: object) => validateWorkflowDefinition({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe the back', ...fields } } });
+    const back = opensOn({ showLocation: 2 });
+    expect(back.ok && back.value.tasks.T0!.showLocation).toBe(2);
+    // Nothing filled in without it: a version stored before the option stays equal to its re-submission.
+    const plain = opensOn({});
+    expect(plain.ok && 'showLocation' in plain.value.tasks.T0!).toBe(false);
+    const refused = (value: unknown) => {
+      const result = opensOn({ showLocation: value });
+      return result.ok ? [] : result.errors;
+    };
+    expect(refused(0)).toEqual([{ pointer: '/tasks/T0/showLocation', message: expect.stringMatching(/^must be at least 1: a subject's locations are numbered from 1/) }]);
+    expect(refused(51)).toEqual([{ pointer: '/tasks/T0/showLocation', message: 'must be at most 50, the most locations a subject may have' }]);
+    expect(refused(1.5)).toEqual([{ pointer: '/tasks/T0/showLocation', message: 'must be a whole number' }]);
+    expect(refused('2')).toEqual([{ pointer: '/tasks/T0/showLocation', message: 'must be a number, not a string' }]);
+    // Every task type has it.
+    expect(pointersOf({ name: 'W', firstTask: 'T0', tasks: { T0: { ...yesNo(), showLocation: 3 } } })).toEqual([]);
+  });
+
   it('warns of a retirement rule on a task that a branch leads past, which never retires the subjects answered that way', () => {
     const branching = (retirement: unknown) =>
       workflowDefinitionSchema.parse({

@@ -4,7 +4,7 @@ import { type FormEvent, type PointerEvent, useCallback, useEffect, useId, useLa
 import { Trans, useTranslation } from 'react-i18next';
 import { clearDraft, draftKey, loadDraft, saveDraft } from '../lib/drafts';
 import type { Problem } from '../lib/errors';
-import { firstControlIn, focusControlAtEnd } from '../lib/focus';
+import { bringIntoView, firstControlIn, focusControlAtEnd } from '../lib/focus';
 import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction, inDialog } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
@@ -40,6 +40,16 @@ interface Props {
 const SWIPE_DISTANCE = 80;
 /** How many times its upward or downward move a swipe's sideways move must be: a loose thumb scrolling answers nothing. */
 const SWIPE_STEEPNESS = 3;
+
+/**
+ * The page of the subject's panel (`shown`, its locations) that `task` opens on: the location its `showLocation` numbers
+ * from 1 among the subject's; the first when the subject has fewer, or the task shows that one itself.
+ */
+function openingPage(task: Task | undefined, subject: QueuedSubject, shown: QueuedSubject['locations']): number | undefined {
+  if (!task?.showLocation) return undefined;
+  const location = subject.locations[task.showLocation - 1];
+  return Math.max(location ? shown.indexOf(location) : 0, 0);
+}
 
 function valueFor(task: Task | undefined, values: Record<string, unknown>, key: string): unknown {
   return key in values ? values[key] : task ? initialValueOf(task) : undefined;
@@ -226,7 +236,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
     };
   }, []);
 
-  // Focus the first control of each task once it is on screen: on a new subject, without scrolling past the subject itself.
+  // Focus the first control of each task once it is on screen: on a new subject, without scrolling past the subject itself;
+  // on the next task, with its question in view.
   const firstTask = useRef(true);
   const focusTask = (element: HTMLElement | null) => {
     const control = firstControlIn(element);
@@ -236,7 +247,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       const section = sectionRef.current;
       if (section && section.getBoundingClientRect().top < 0) section.scrollIntoView({ block: 'start' });
     } else if (control) {
-      focusControlAtEnd(control);
+      focusControlAtEnd(control, { preventScroll: true });
+      bringIntoView(control, element?.querySelector('.task-question'));
     }
   };
 
@@ -292,7 +304,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
         >
           {/* Its pages are counted in the list it is given: another list (a task that shows one itself) starts it again. */}
           <ReportOffer.Provider value={openReport}>
-            <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} subject={subject} />
+            <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} subject={subject} opening={{ task: taskKey, page: openingPage(task, subject, panelLocations) }} />
           </ReportOffer.Provider>
           <SubjectAbout metadata={subject.metadata} />
         </div>

@@ -19,13 +19,25 @@ function pageLabel(t: TFunction, type: SubjectLocation['type'], page: number, co
 /** An image's name, with its description (`imageDescription`), for volunteers who cannot see it. */
 const described = (name: string, description: string | null) => (description ? `${name}: ${description}` : name);
 
+/** The page the task on screen (`task`, its key) opens on, an index into the locations shown; undefined: the page stays. */
+interface Opening {
+  task: string;
+  page: number | undefined;
+}
+
 /**
  * Renders a subject's locations: texts as text with their highlights (never as images), images in the
  * deep-zoom viewer, recordings in the browser's player. A subject with several locations shows one at a time, with a page strip to switch
- * (and [ and ] for the previous and next page). `subject` names its images that have no description.
+ * (and [ and ] for the previous and next page), from the page `opening` names (else the first), turned to again as each
+ * task that names one opens. `subject` names its images that have no description.
  */
-export function SubjectMedia({ locations, subject }: { locations: SubjectLocation[]; subject: NamedSubject }) {
-  const [page, setPage] = useState(0);
+export function SubjectMedia({ locations, subject, opening }: { locations: SubjectLocation[]; subject: NamedSubject; opening?: Opening }) {
+  const [page, setPage] = useState(opening?.page ?? 0);
+  const [openedFor, setOpenedFor] = useState(opening?.task);
+  if (opening && opening.task !== openedFor) {
+    setOpenedFor(opening.task);
+    if (opening.page !== undefined) setPage(opening.page);
+  }
   const { t } = useTranslation();
   const id = useId();
   const count = locations.length;

@@ -25,6 +25,17 @@ export function focusControlAtEnd(control: HTMLElement, options?: FocusOptions):
 }
 
 /**
+ * Brings a focused `control` into view, with `heading` (its task's question or instruction, above it) too where both
+ * fit: each only as far as it is out of view, within its scroll margin (below the page kept at the top of a phone's
+ * screen, `styles.css`), the control last so that it wins. A plain `focus()` would centre the control, leaving the
+ * heading under that page.
+ */
+export function bringIntoView(control: Element, heading?: Element | null): void {
+  heading?.scrollIntoView({ block: 'nearest' });
+  control.scrollIntoView({ block: 'nearest' });
+}
+
+/**
  * Focuses the first control of the task on screen, e.g. after a dialog closes over a subject that changed beneath it;
  * with no task on screen (the volunteer has finished), the page's main region, so focus is never lost to the page.
  */

@@ -1,5 +1,6 @@
 import { type ClipboardEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { bringIntoView } from '../../lib/focus';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
 import { type Caret, type History, NO_HISTORY, record, step } from './history';
@@ -34,13 +35,22 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
   /** The caret when the last key went down: where typing that the key makes started. */
   const caretAtKey = useRef<Caret | null>(null);
 
+  /** The instruction, kept in view with the first line. */
+  const instruction = useRef<HTMLLegendElement>(null);
+  /** Focuses line `index` (its caret from `start` to `end`) in view: the first with the instruction above it. */
+  const focusLine = (index: number, start: number, end = start) => {
+    const field = fields.current[index];
+    if (!field) return;
+    field.focus({ preventScroll: true });
+    field.setSelectionRange(start, end);
+    bringIntoView(field, index === 0 ? instruction.current : null);
+  };
+
   useLayoutEffect(() => {
     const pending = pendingFocus.current;
     if (!pending) return;
     pendingFocus.current = null;
-    const field = fields.current[pending.index];
-    field?.focus();
-    field?.setSelectionRange(pending.start, pending.end);
+    focusLine(pending.index, pending.start, pending.end);
   });
 
   /** Changes the text as the editor's own edit, from the caret `from` to `to`. */
@@ -140,12 +150,10 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
       setLines([...lines.slice(0, index - 1), previous + line, ...lines.slice(index + 1)], caret, { index: index - 1, start: previous.length });
     } else if (event.key === 'ArrowUp' && index > 0) {
       event.preventDefault();
-      fields.current[index - 1]?.focus();
-      fields.current[index - 1]?.setSelectionRange(start, start);
+      focusLine(index - 1, start);
     } else if (event.key === 'ArrowDown' && index < lines.length - 1) {
       event.preventDefault();
-      fields.current[index + 1]?.focus();
-      fields.current[index + 1]?.setSelectionRange(start, start);
+      focusLine(index + 1, start);
     }
   }
 
@@ -156,7 +164,9 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
   };
   return (
     <fieldset className="task task-transcription" aria-describedby={hintId}>
-      <legend className="task-question">{task.instruction}</legend>
+      <legend className="task-question" ref={instruction}>
+        {task.instruction}
+      </legend>
       {task.textTags.length > 0 && (
         <div className="tag-buttons" role="toolbar" aria-label={t('tasks.transcription.tags')} aria-controls={`${id}-editor`}>
           {task.textTags.map((tag, index) => (
