@@ -320,10 +320,10 @@ export class ChorusClient {
   }
   /**
    * Ends every volunteer's outstanding hold in the workflow (researchers only): its subjects go back to the pool at
-   * once. Answers on their way are still stored.
+   * once. With `asOf` (of `stats`), only the holds taken by then. Answers on their way are still stored.
    */
-  releaseAllHolds(workflowId: string) {
-    return this.call<WorkflowHoldsEnded>('DELETE', `/workflows/${workflowId}/holds`);
+  releaseAllHolds(workflowId: string, asOf?: string) {
+    return this.call<WorkflowHoldsEnded>('DELETE', `/workflows/${workflowId}/holds?${queryString({ asOf })}`);
   }
   /** The workflow and its ETag as read, for an edit of it to send as `ifMatch` (refused, 412, if it changed since). */
   async getWorkflowForEdit(id: string): Promise<{ workflow: WorkflowView; etag: string | undefined }> {
