@@ -431,9 +431,9 @@ export class ChorusClient {
   }
   /**
    * The answers that proposed tags in the workflow's tagging tasks, the most recent first, each tag with whether it was
-   * hidden (moderators and researchers); `subjectId` keeps those of one subject.
+   * hidden (moderators and researchers); `subjectId` keeps those of one subject, `since` those stored since then.
    */
-  tagProposals(workflowId: string, query: { subjectId?: string; limit?: number; after?: string } = {}) {
+  tagProposals(workflowId: string, query: { subjectId?: string; since?: string; limit?: number; after?: string } = {}) {
     return this.call<TagProposalPage>('GET', `/workflows/${workflowId}/tag-proposals?${queryString(query)}`);
   }
   /**

@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
-import { researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { JobProducer } from '../jobs/job-producer';
 import { routeAccess } from '../projects/access-first';
@@ -263,7 +263,7 @@ export class WorkflowsService {
               (SELECT count(*) FROM classifications WHERE workflow_id = $1) AS classifications,
               (SELECT count(DISTINCT user_id) FROM classifications WHERE workflow_id = $1) AS volunteers,
               (SELECT reaggregations_done < reaggregations_requested FROM workflows WHERE id = $1) AS reaggregating,
-              to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS as_of`,
+              ${cursorTimeSql('now()')} AS as_of`,
       [id],
     );
     return {
