@@ -1,4 +1,4 @@
-import { type ChorusApiError, type ChorusClient, HIDDEN_TAG_LIMITS, type WorkflowInput, hiddenTagSchema, tagProposalPageSchema } from '@chorus/client';
+import { type ChorusApiError, type ChorusClient, HIDDEN_TAG_LIMITS, type TagProposalPage, type WorkflowInput, hiddenTagSchema, tagProposalPageSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -357,12 +357,28 @@ describe("a workflow's tag proposals", () => {
     expect(ofB.proposals.map((proposal) => proposal.externalId)).toEqual(['b']);
   });
 
+  it('lists only the answers stored since a moment (new since a moderator last looked), a page at a time', async () => {
+    const team = await taggingProject();
+    await tagged(team, 'a', { add: ['Horse'] });
+    const { rows } = await stack.db.query(`SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS looked`);
+    await tagged(team, 'b', { add: ['cart'] });
+    await tagged(team, 'a', { add: ['wagon'] });
+    const since = rows[0].looked as string;
+    const tagsOf = (page: TagProposalPage) => page.proposals.map((proposal) => proposal.tags.map((each) => each.tag).join());
+    expect(tagsOf(await team.moderator.client.tagProposals(team.workflowId, { since }))).toEqual(['wagon', 'cart']);
+    const one = await team.moderator.client.tagProposals(team.workflowId, { since, limit: 1 });
+    expect(tagsOf(one)).toEqual(['wagon']);
+    expect(await team.moderator.client.tagProposals(team.workflowId, { since, limit: 1, after: one.next! })).toMatchObject({ proposals: [{ tags: [{ tag: 'cart' }] }], next: null });
+    expect(tagsOf(await team.moderator.client.tagProposals(team.workflowId, { since, subjectId: team.subjects.a! }))).toEqual(['wagon']);
+    expect(tagsOf(await team.moderator.client.tagProposals(team.workflowId, { since: '2999-01-01' }))).toEqual([]);
+  });
+
   it('is for moderators and researchers only, and names a bad query parameter', async () => {
     const team = await taggingProject();
     const outsider = await newAccount(stack, 'Outsider');
     for (const client of [outsider.client, await guest()]) expect((await refusal(client.tagProposals(team.workflowId)))?.status).toBe(403);
     expect((await team.collaborator.client.tagProposals(team.workflowId)).proposals).toEqual([]);
-    for (const [query, pointer] of [['after=yesterday', '/query/after'], ['limit=0', '/query/limit'], ['subjectId=a', '/query/subjectId'], ['sort=new', '/query/sort']] as const) {
+    for (const [query, pointer] of [['after=yesterday', '/query/after'], ['limit=0', '/query/limit'], ['subjectId=a', '/query/subjectId'], ['sort=new', '/query/sort'], ['since=last%20week', '/query/since']] as const) {
       const refused = await refusal(team.moderator.client.request('GET', `/workflows/${team.workflowId}/tag-proposals?${query}`));
       expect([query, refused]).toEqual([query, { status: 422, pointers: [pointer] }]);
     }

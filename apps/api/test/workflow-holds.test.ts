@@ -1,4 +1,4 @@
-import type { ChorusClient } from '@chorus/client';
+import type { ChorusApiError, ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -50,6 +50,53 @@ describe("a workflow's holds, ended by its researchers", () => {
     expect(stored.afterRetirement).toBeUndefined();
     const { rows } = await stack.db.query('SELECT user_id FROM classifications WHERE workflow_id = $1 AND subject_id = $2', [workflowId, shown]);
     expect(rows).toHaveLength(1);
+  });
+
+  it('as of the stats shown, ends only the holds counted then (renewed since or not), none taken since, and says so', async () => {
+    const { workflowId } = await voteWorkflow(stack, 3, 2);
+    const [first, latecomer] = [await guest(), await guest()];
+    const shown = (await first.queue(workflowId, 2)).subjects.map((subject) => subject.id);
+    const { held, asOf } = await stack.client.stats(workflowId);
+    expect(held).toBe(2);
+    expect(asOf).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    // Between the count the researcher is shown and their confirmation: a hold renewed, and one taken.
+    expect((await first.renewHolds(workflowId, shown)).held.sort()).toEqual([...shown].sort());
+    const taken = (await latecomer.queue(workflowId, 1)).subjects.map((subject) => subject.id);
+    expect(taken).toHaveLength(1);
+    expect(await holdsIn(workflowId)).toBe(3);
+
+    expect(await stack.client.releaseAllHolds(workflowId, asOf)).toEqual({ released: 2, subjects: 2 });
+    const { rows } = await stack.db.query('SELECT user_id, subject_id FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflowId]);
+    expect(rows).toEqual([{ user_id: expect.any(String), subject_id: taken[0] }]);
+    expect((await stack.client.stats(workflowId)).held).toBe(1);
+  });
+
+  it('counts as subjects back in the queue only those not retired, as the stats count those held', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 1, 2);
+    for (const volunteer of [await guest(), await guest()]) expect((await volunteer.queue(workflowId, 1)).subjects).toHaveLength(1);
+    await stack.client.retireSubjects(workflowId, { subjectIds, reason: 'Fixed by hand' });
+    expect(await holdsIn(workflowId)).toBe(2);
+    const { held, asOf } = await stack.client.stats(workflowId);
+    expect(held).toBe(0);
+    expect(await stack.client.releaseAllHolds(workflowId, asOf)).toEqual({ released: 2, subjects: 0 });
+  });
+
+  it('refuses an asOf that is not a date and time with its zone, with a problem at the parameter, and ends nothing', async () => {
+    const { workflowId } = await voteWorkflow(stack, 1);
+    expect((await (await guest()).queue(workflowId, 1)).subjects).toHaveLength(1);
+    for (const asOf of ['yesterday', '2026-12-03T17:05:03']) {
+      const refused = await stack.client.releaseAllHolds(workflowId, asOf).then(() => undefined, (error: ChorusApiError) => error);
+      expect(refused?.status).toBe(422);
+      expect(refused?.problem.errors).toEqual([
+        {
+          pointer: '/query/asOf',
+          message: 'must be a date and time with its zone, as `asOf` of GET /workflows/:id/stats gives it (2026-12-03T17:05:03.123456Z); leave it out to end every hold',
+        },
+      ]);
+    }
+    const typo = await stack.client.request('DELETE', `/workflows/${workflowId}/holds?asof=2026-12-03T17:05:03Z`).then(() => undefined, (error: ChorusApiError) => error);
+    expect(typo?.problem.errors?.[0]?.pointer).toBe('/query/asof');
+    expect(await holdsIn(workflowId)).toBe(1);
   });
 
   it('refuses anyone but the researchers of the project, with a problem, and ends nothing', async () => {

@@ -114,6 +114,21 @@ describe('classifier in a browser: moderating in the lab', () => {
     await press(page, '[data-testid="lab-tags-all"]', true);
     await waitForFocus(page, '#lab-tags-heading');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-tag-proposals"] tbody tr').length === 2);
+    // The first look offered no "only new" (nothing to be new since); on the next one, those proposed since the last
+    // look alone, by keyboard, and all again.
+    expect(await page.locator('#lab-tags-only-new').count()).toBe(0);
+    await tag('b', ['wagon']);
+    await page.reload();
+    await page.getByTestId('lab-tag-proposals').waitFor();
+    await page.locator('#lab-tags-only-new').waitFor();
+    expect((await page.locator('label:has(#lab-tags-only-new)').textContent())?.trim()).toMatch(/^Only those proposed since my last look \(.+\)$/);
+    await tabTo(page, '#lab-tags-only-new', 120);
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-tag-proposals"] tbody tr').length === 1);
+    expect(await page.locator('[data-testid="lab-tag-proposals"] li[data-tag]').evaluateAll((tags) => tags.map((each) => each.getAttribute('data-tag')))).toEqual(['wagon']);
+    await checkScreen(page, 'lab-moderation-only-new');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-tag-proposals"] tbody tr').length === 3);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -329,7 +329,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await researcher.addSubjects(set.id, Array.from({ length: count }, (_, i) => ({ externalId: `p${i}`, locations: [{ type: 'text' as const, text: `Page ${i}.` }] })));
     const { id: workflowId } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, retirement: { rule: 'count', count: 2 }, subjectSetIds: [set.id] });
     await researcher.activateWorkflow(workflowId);
-    return { workflowId, ...(await signedInPage(suite, account)) };
+    return { workflowId, setId: set.id, researcher, ...(await signedInPage(suite, account)) };
   }
 
   it('lets a researcher build a project, upload subjects, design and activate a workflow and download its consensus', async () => {
@@ -618,8 +618,8 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
-  it('gives back every subject volunteers hold, once asked (by keyboard; Escape asks nothing), saying how many, the progress following', async () => {
-    const { workflowId, page, errors } = await researcherWithWorkflow('Holds', 3);
+  it('gives back every subject volunteers hold, once asked (by keyboard; Escape asks nothing), saying how many, none taken since, the progress following', async () => {
+    const { workflowId, setId, researcher, page, errors } = await researcherWithWorkflow('Holds', 3);
     const volunteers = await Promise.all([0, 1].map(async () => suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token)));
     for (const volunteer of volunteers) expect((await volunteer.queue(workflowId, 3)).subjects).toHaveLength(3);
     const holds = async () => (await suite.stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflowId])).rows[0]!.n;
@@ -630,7 +630,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, '#lab-holds-release');
     const question = page.getByTestId('lab-holds-question');
     await question.getByText('Give back every subject volunteers hold in this workflow?').waitFor();
-    await question.getByText(/^Subjects held now: 3\. They go back to the queue at once/).waitFor();
+    await question.getByText(/^Subjects held now: 3\. These go back to the queue at once \(a subject served to a volunteer after this question stays held\)/).waitFor();
     await waitForFocus(page, '[data-testid="lab-holds-question"]');
     await checkScreen(page, 'lab-holds');
     await page.keyboard.press('Escape');
@@ -638,15 +638,19 @@ describe('classifier in a browser: the researcher lab', () => {
     await waitForFocus(page, '#lab-holds-release');
     expect(await holds()).toBe(6);
 
-    // Asked again from the button, and confirmed: every hold ends, said and focused; the progress is read again.
+    // Asked again from the button, and confirmed: the holds counted in the question end, said and focused, and not one a
+    // volunteer took while it was open; the progress is read again.
     await page.keyboard.press('Enter');
     await waitForFocus(page, '[data-testid="lab-holds-question"]');
+    await researcher.addSubjects(setId, [{ externalId: 'p3', locations: [{ type: 'text', text: 'Page 3.' }] }]);
+    const latecomer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    expect((await latecomer.queue(workflowId, 3)).subjects.map((subject) => subject.externalId)).toEqual(['p3']);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByTestId('lab-holds-result').getByText('Done. Holds ended: 6; subjects back in the queue: 3.').waitFor();
     await waitForFocus(page, '[data-testid="lab-holds-result"]');
-    await page.getByText('Subjects out with volunteers now: 0.').waitFor();
-    expect(await holds()).toBe(0);
+    await page.getByText('Subjects out with volunteers now: 1.').waitFor();
+    expect(await holds()).toBe(1);
     expect(errors).toEqual([]);
   });
 

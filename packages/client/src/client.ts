@@ -320,10 +320,10 @@ export class ChorusClient {
   }
   /**
    * Ends every volunteer's outstanding hold in the workflow (researchers only): its subjects go back to the pool at
-   * once. Answers on their way are still stored.
+   * once. With `asOf` (of `stats`), only the holds taken by then. Answers on their way are still stored.
    */
-  releaseAllHolds(workflowId: string) {
-    return this.call<WorkflowHoldsEnded>('DELETE', `/workflows/${workflowId}/holds`);
+  releaseAllHolds(workflowId: string, asOf?: string) {
+    return this.call<WorkflowHoldsEnded>('DELETE', `/workflows/${workflowId}/holds?${queryString({ asOf })}`);
   }
   /** The workflow and its ETag as read, for an edit of it to send as `ifMatch` (refused, 412, if it changed since). */
   async getWorkflowForEdit(id: string): Promise<{ workflow: WorkflowView; etag: string | undefined }> {
@@ -431,9 +431,9 @@ export class ChorusClient {
   }
   /**
    * The answers that proposed tags in the workflow's tagging tasks, the most recent first, each tag with whether it was
-   * hidden (moderators and researchers); `subjectId` keeps those of one subject.
+   * hidden (moderators and researchers); `subjectId` keeps those of one subject, `since` those stored since then.
    */
-  tagProposals(workflowId: string, query: { subjectId?: string; limit?: number; after?: string } = {}) {
+  tagProposals(workflowId: string, query: { subjectId?: string; since?: string; limit?: number; after?: string } = {}) {
     return this.call<TagProposalPage>('GET', `/workflows/${workflowId}/tag-proposals?${queryString(query)}`);
   }
   /**

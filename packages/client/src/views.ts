@@ -246,6 +246,9 @@ export const workflowStatsSchema = z.strictObject({
   reaggregating: z.boolean().meta({
     description: 'A whole re-aggregation (a new version’s, or asked for) has not finished yet: the consensus does not all follow the current rules',
   }),
+  asOf: time.meta({
+    description: 'When the figures were read (the database’s clock, to the microsecond): `DELETE /workflows/:id/holds?asOf=` with it ends only the holds taken by then, those `held` counts',
+  }),
 });
 
 export const queuedSubjectSchema = z.strictObject({
@@ -312,7 +315,7 @@ export const holdsReleasedSchema = z.strictObject({ released: z.array(id) });
 /** What `DELETE /workflows/:id/holds` ended: every volunteer's outstanding hold in the workflow. */
 export const workflowHoldsEndedSchema = z.strictObject({
   released: z.int().meta({ description: 'Holds ended (one volunteer\'s hold on one subject each); 0 when none was outstanding, as on a second call' }),
-  subjects: z.int().meta({ description: 'The subjects they held, back in the pool for any volunteer at once' }),
+  subjects: z.int().meta({ description: 'The unretired subjects they held (as `held` of `GET /workflows/:id/stats` counts them), back in the pool for any volunteer at once' }),
 });
 
 /** On a gold-standard subject of a workflow with `feedback`, sent after submitting: the known answer of one task. */

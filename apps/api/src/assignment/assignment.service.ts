@@ -258,12 +258,13 @@ export class AssignmentService {
 
   /**
    * Ends every volunteer's live hold in the workflow, for its researchers (a question fixed, a project paused): the
-   * subjects go back to the pool at once. A page that still shows one keeps it: its answer is stored, and its next
-   * renewal finds the subject no longer held but not `gone`.
+   * subjects go back to the pool at once. With `asOf` (the time of the stats they were shown), only the holds taken by
+   * then: those they were told of. A page that still shows one keeps it: its answer is stored, and its next renewal
+   * finds the subject no longer held but not `gone`.
    */
-  async releaseAll(workflowId: string, user: AuthUser): Promise<WorkflowHoldsEnded> {
+  async releaseAll(workflowId: string, user: AuthUser, asOf: string | null): Promise<WorkflowHoldsEnded> {
     await this.workflows.requireResearcher(workflowId, user);
-    const [ended] = await preparedQuery<WorkflowHoldsEnded>(this.db, END_ALL_HOLDS, [workflowId]);
+    const [ended] = await preparedQuery<WorkflowHoldsEnded>(this.db, END_ALL_HOLDS, [workflowId, asOf]);
     return ended!;
   }
 

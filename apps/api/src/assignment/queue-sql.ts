@@ -267,12 +267,16 @@ export const RELEASE = `DELETE FROM assignments WHERE workflow_id = $1 AND user_
   RETURNING subject_id`;
 
 /**
- * Ends every live assignment of workflow $1, whoever holds it: how many, and of how many subjects. Locked in key order
- * first, so that it never deadlocks with a volunteer's renewal or release of several of theirs.
+ * Ends every live assignment of workflow $1, whoever holds it, taken by $2 (null: whenever), so that researchers told how
+ * many subjects were held at a moment end those holds and no hold taken since: how many, and of how many unretired
+ * subjects (as the workflow's stats count those held). Locked in key order first, so that it never deadlocks with a
+ * volunteer's renewal or release of several of theirs.
  */
 export const END_ALL_HOLDS = `WITH ended AS (
     DELETE FROM assignments a WHERE (a.workflow_id, a.user_id, a.subject_id) IN (
-      SELECT l.workflow_id, l.user_id, l.subject_id FROM assignments l WHERE l.workflow_id = $1 AND l.expires_at > now()
+      SELECT l.workflow_id, l.user_id, l.subject_id FROM assignments l WHERE l.workflow_id = $1 AND l.expires_at > now() AND ($2::timestamptz IS NULL OR l.assigned_at <= $2)
       ORDER BY l.user_id, l.subject_id FOR UPDATE OF l)
     RETURNING a.subject_id)
-  SELECT count(*)::int AS released, count(DISTINCT subject_id)::int AS subjects FROM ended`;
+  SELECT count(*)::int AS released,
+         count(DISTINCT e.subject_id) FILTER (WHERE EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.subject_id = e.subject_id AND st.retired_at IS NULL))::int AS subjects
+    FROM ended e`;

@@ -35,6 +35,12 @@ export class TagsController {
   @Get('tag-proposals')
   @AccessFirst(WORKFLOW_MODERATORS)
   @ApiQuery({ name: 'subjectId', required: false, description: 'Only the proposals for this subject', schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({
+    name: 'since',
+    required: false,
+    description: 'Only the answers stored since then (new since a moderator last looked): a date (midnight UTC) or a date and time with its zone, as the downloads take it',
+    schema: { type: 'string' },
+  })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
   @ApiZodResponse(tagProposalPageSchema, {

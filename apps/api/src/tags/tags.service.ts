@@ -51,7 +51,7 @@ interface ProposalRow {
  * The answers to the workflow's tagging tasks ($2) that added tags, newest first, each answer's tasks in their order
  * in it (the cursor's `position`): one row per answer and task, read along the index of the workflow's tag proposals
  * (`PROPOSES_TAGS`; the cursor's first two columns are its bounds). $3: one subject only, or null; $4, $5, $6: the
- * cursor (or nulls); $7: the rows to read.
+ * cursor (or nulls); $7: the rows to read; $8: only those stored since then, or null.
  */
 const PROPOSALS = `
   SELECT c.id AS classification_id, c.subject_id, s.external_id, c.user_id, c.created_at, p.task, p.added, p.position,
@@ -62,7 +62,7 @@ const PROPOSALS = `
     FROM jsonb_array_elements(c.annotations) WITH ORDINALITY AS e(a, ord)
     WHERE e.a->>'task' = ANY($2::text[]) AND jsonb_typeof(e.a->'value'->'add') = 'array' AND jsonb_array_length(e.a->'value'->'add') > 0) p
   JOIN subjects s ON s.id = c.subject_id
-  WHERE c.workflow_id = $1 AND ${PROPOSES_TAGS} AND ($3::uuid IS NULL OR c.subject_id = $3)
+  WHERE c.workflow_id = $1 AND ${PROPOSES_TAGS} AND ($3::uuid IS NULL OR c.subject_id = $3) AND ($8::timestamptz IS NULL OR c.created_at >= $8)
     AND ($4::timestamptz IS NULL OR ((c.created_at, c.id) <= ($4::timestamptz, $5::uuid) AND (c.created_at, c.id, p.position) < ($4::timestamptz, $5::uuid, $6::int)))
   ORDER BY c.created_at DESC, c.id DESC, p.position DESC
   LIMIT $7`;
@@ -136,9 +136,10 @@ export class TagsService {
 
   /**
    * A page of the answers that proposed tags in the workflow's tagging tasks, the most recent first, each tag with its
-   * hiding if it was hidden (moderators and researchers).
+   * hiding if it was hidden (moderators and researchers); with `since`, only those stored since then (new since the
+   * moderator last looked).
    */
-  async proposals(workflowId: string, { subjectId, limit, after }: TagProposalsQuery, user: AuthUser): Promise<TagProposalPage> {
+  async proposals(workflowId: string, { subjectId, since, limit, after }: TagProposalsQuery, user: AuthUser): Promise<TagProposalPage> {
     const { workflow } = await this.workflows.requireModerator(workflowId, user);
     const tasks = taggingTasksOf(await this.versions.definition(workflowId, workflow.version));
     const rows = await this.db.query<ProposalRow[]>(PROPOSALS, [
@@ -149,6 +150,7 @@ export class TagsService {
       after?.classificationId ?? null,
       after?.position ?? null,
       limit + 1,
+      since ?? null,
     ]);
     const page = rows.slice(0, limit);
     const subjectIds = [...new Set(page.map((row) => row.subject_id))];

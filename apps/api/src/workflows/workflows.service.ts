@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
-import { researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { JobProducer } from '../jobs/job-producer';
 import { routeAccess } from '../projects/access-first';
@@ -262,7 +262,8 @@ export class WorkflowsService {
                WHERE a.workflow_id = $1 AND a.expires_at > now() AND st.retired_at IS NULL) AS held,
               (SELECT count(*) FROM classifications WHERE workflow_id = $1) AS classifications,
               (SELECT count(DISTINCT user_id) FROM classifications WHERE workflow_id = $1) AS volunteers,
-              (SELECT reaggregations_done < reaggregations_requested FROM workflows WHERE id = $1) AS reaggregating`,
+              (SELECT reaggregations_done < reaggregations_requested FROM workflows WHERE id = $1) AS reaggregating,
+              ${cursorTimeSql('now()')} AS as_of`,
       [id],
     );
     return {
@@ -273,6 +274,8 @@ export class WorkflowsService {
       classifications: Number(row.classifications),
       volunteers: Number(row.volunteers),
       reaggregating: row.reaggregating,
+      // To the microsecond, so that the holds ended as of it are exactly those counted in `held`.
+      asOf: row.as_of,
     };
   }
 

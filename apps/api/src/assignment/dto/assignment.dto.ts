@@ -37,3 +37,17 @@ export const releasedHoldsSchema = z
   .strictObject({ subjectIds: heldSubjectIdsSchema.min(1, 'must name at least one subject').optional(), all: z.literal(true, 'must be true (or leave all out and name subjectIds)').optional() })
   .refine((body) => (body.subjectIds === undefined) !== (body.all === undefined), { message: 'name the subjects to give back, or send { "all": true } to give back all yours in the workflow, not both', path: ['subjectIds'] });
 export type ReleasedHolds = z.infer<typeof releasedHoldsSchema>;
+
+/**
+ * Which holds researchers end: with `asOf` (the time `GET /workflows/:id/stats` read the subjects held), only those taken
+ * by then, so that no hold taken after they were told how many is ended unseen.
+ */
+export const workflowHoldsQuerySchema = z.strictObject({
+  asOf: z.iso
+    .datetime({
+      offset: true,
+      error: 'must be a date and time with its zone, as `asOf` of GET /workflows/:id/stats gives it (2026-12-03T17:05:03.123456Z); leave it out to end every hold',
+    })
+    .optional(),
+});
+export type WorkflowHoldsQuery = z.infer<typeof workflowHoldsQuerySchema>;

@@ -2,6 +2,7 @@ import { HIDDEN_TAG_LIMITS } from '@chorus/client';
 import { tagSchema, taskKeySchema } from '@chorus/tasks';
 import { z } from 'zod';
 import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { sinceSchema } from '../../exports/export-format';
 
 /** `?task=T4`: the tagging task whose proposed tags are asked for. */
 export const tagsTaskSchema = z.string({ error: 'is required: the key of a tagging task of this workflow' }).pipe(taskKeySchema);
@@ -32,6 +33,8 @@ export const tagProposalCursor = (createdAt: string, classificationId: string, p
 /** The query of `GET /workflows/:id/tag-proposals`. */
 export const tagProposalsQuerySchema = z.strictObject({
   subjectId: z.uuid('must be the id of a subject of the workflow').optional(),
+  /** Only the answers stored since then (a moderator's last look), as the downloads read `since`. */
+  since: sinceSchema,
   limit: pageLimitSchema(100, 20),
   after: pageCursorSchema(CURSOR, ([createdAt, classificationId, position]) => ({ createdAt: createdAt!, classificationId: classificationId!, position: Number(position) })),
 });

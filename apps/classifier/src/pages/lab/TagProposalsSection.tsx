@@ -11,6 +11,7 @@ import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
+import { markTagProposalsSeen, tagProposalsSeenUntil } from '../../lib/tagProposalsSeen';
 
 /** A subject whose proposals alone the section lists, and its name. */
 export interface TagsOfSubject {
@@ -36,14 +37,23 @@ interface Hiding {
 
 /**
  * The tags volunteers proposed in the workflow's tagging tasks, the most recent answer first (or one subject's), each
- * with a way to hide it from later volunteers with a reason, or when it was hidden and a way to show it again. For the
- * workflow's moderators and researchers.
+ * with a way to hide it from later volunteers with a reason, or when it was hidden and a way to show it again; once
+ * the moderator has looked before in this browser, a way to list only those proposed since. For the workflow's
+ * moderators and researchers.
  */
 export function TagProposalsSection({ workflow, subject, onAllSubjects, headingRef }: Props) {
   const { t, i18n } = useTranslation();
   const client = useClient();
   const subjectId = subject?.subjectId;
-  const { data, problem, reload } = useLoaded(() => client.tagProposals(workflow.id, { subjectId }), [client, workflow.id, subjectId]);
+  /** Where the moderator stopped at their last look, as it was when the page opened (this look moves it on). */
+  const [lastLook] = useState(() => tagProposalsSeenUntil(workflow.id));
+  const [onlyNew, setOnlyNew] = useState(false);
+  const since = onlyNew && !subject && lastLook ? lastLook : undefined;
+  const { data, problem, reload } = useLoaded(() => client.tagProposals(workflow.id, { subjectId, since }), [client, workflow.id, subjectId, since]);
+  const newest = subject ? undefined : data?.proposals[0]?.proposedAt;
+  useEffect(() => {
+    if (newest) markTagProposalsSeen(workflow.id, newest);
+  }, [workflow.id, newest]);
   /** The pages after the first, asked for with "Show more" since it was read. */
   const [more, setMore] = useState<Pick<TagProposalPage, 'proposals' | 'next'> | null>(null);
   const [moreProblem, setMoreProblem] = useState<Problem | null>(null);
@@ -59,7 +69,7 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
 
   const showMore = async () => {
     try {
-      const page = await client.tagProposals(workflow.id, { subjectId, after: next ?? undefined });
+      const page = await client.tagProposals(workflow.id, { subjectId, since, after: next ?? undefined });
       setMoreProblem(null);
       setMore({ proposals: [...(more?.proposals ?? []), ...page.proposals], next: page.next });
     } catch (error) {
@@ -93,9 +103,15 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
           </button>
         </p>
       )}
+      {!subject && lastLook && (
+        <label className="lab-checkbox">
+          <input type="checkbox" id="lab-tags-only-new" checked={onlyNew} onChange={(event) => setOnlyNew(event.target.checked)} />{' '}
+          {t('lab.tags.onlyNew', { when: when(lastLook) })}
+        </label>
+      )}
       <ErrorAlert problem={problem ?? moreProblem ?? showProblem} />
       <ResultNotice result={result} testId="lab-tags-result" />
-      {data && proposals.length === 0 && <p>{t('lab.tags.none')}</p>}
+      {data && proposals.length === 0 && <p>{since ? t('lab.tags.noneNew') : t('lab.tags.none')}</p>}
       {proposals.length > 0 && (
         <table className="lab-table" data-testid="lab-tag-proposals" aria-labelledby="lab-tags-heading">
           <thead>

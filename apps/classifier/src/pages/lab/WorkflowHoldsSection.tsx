@@ -1,3 +1,4 @@
+import type { WorkflowStats } from '@chorus/client';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -11,36 +12,40 @@ import { useResult } from '../../lib/useResult';
 /**
  * Gives back every subject volunteers hold in the workflow (once a question is fixed, or the project paused), so that
  * the queue serves them again at once rather than when the holds lapse. The page asks first, saying how many subjects
- * are held now (read as the button is pressed), then says how many holds ended, and the progress is read again.
+ * are held now (read as the button is pressed); confirmed, it ends those holds only (as of that reading, not one taken
+ * while the question was open), says how many ended, and the progress is read again.
  */
 export function WorkflowHoldsSection({ workflowId, onReleased }: { workflowId: string; onReleased: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const form = useForm<never>({}, []);
   const [result, say] = useResult();
-  /** While asking: the subjects held when the button was pressed. */
-  const [held, setHeld] = useState<number | null>(null);
+  /** While asking: the subjects held when the button was pressed, and when they were counted. */
+  const [asked, setAsked] = useState<Pick<WorkflowStats, 'held' | 'asOf'> | null>(null);
   const button = useRef<HTMLButtonElement>(null);
   const ask = form.onSubmit({
     check: () => ({}),
     send: async () => {
       say(null);
-      setHeld((await client.stats(workflowId)).held);
+      const { held, asOf } = await client.stats(workflowId);
+      setAsked({ held, asOf });
     },
     refused: (error) => problemAtFields(error, [] as const),
   });
-  const release = form.onSubmit({
-    check: () => ({}),
-    send: async () => {
-      setHeld(null);
-      const { released, subjects } = await client.releaseAllHolds(workflowId);
-      say(released ? t('lab.holds.released', { released, subjects }) : t('lab.holds.noneReleased'));
-      onReleased();
-    },
-    refused: (error) => problemAtFields(error, [] as const),
-  });
+  /** Ends the holds taken by `asOf`: those counted in the question. */
+  const release = (asOf: string) =>
+    form.onSubmit({
+      check: () => ({}),
+      send: async () => {
+        setAsked(null);
+        const { released, subjects } = await client.releaseAllHolds(workflowId, asOf);
+        say(released ? t('lab.holds.released', { released, subjects }) : t('lab.holds.noneReleased'));
+        onReleased();
+      },
+      refused: (error) => problemAtFields(error, [] as const),
+    });
   const goBack = () => {
-    setHeld(null);
+    setAsked(null);
     button.current?.focus();
   };
   return (
@@ -54,11 +59,11 @@ export function WorkflowHoldsSection({ workflowId, onReleased }: { workflowId: s
           {t('lab.holds.release')}
         </button>
       </form>
-      {held !== null && (
+      {asked && (
         <AskFirst
-          asked={{ testId: 'lab-holds-question', question: t('lab.holds.question'), hint: t('lab.holds.hint', { held }), confirm: t('lab.holds.confirm'), cancel: t('lab.holds.cancel') }}
+          asked={{ testId: 'lab-holds-question', question: t('lab.holds.question'), hint: t('lab.holds.hint', { held: asked.held }), confirm: t('lab.holds.confirm'), cancel: t('lab.holds.cancel') }}
           busy={form.busy}
-          onConfirm={(event) => void release(event)}
+          onConfirm={(event) => void release(asked.asOf)(event)}
           onCancel={goBack}
         />
       )}
