@@ -237,6 +237,12 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.keyboard.type('horses');
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('task-message').getAttribute('class')).toBe('task-message task-message-done'); // "Added", not a warning
+    // The zero-width non-joiner is Persian spelling: the tag keeps it.
+    await page.locator('.tag-entry input').fill('\u200fکتاب\u200cخانه');
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('task-message').textContent()).toBe('Added “کتاب\u200cخانه”.');
+    await page.getByRole('button', { name: 'Remove “کتاب\u200cخانه”' }).click();
+    await page.locator('.tag-entry input').focus();
     // A tag on the list already, typed again in another case: said, and the field cleared (else it would hold up Done).
     await page.keyboard.type('  HORSES ');
     await page.keyboard.press('Enter');

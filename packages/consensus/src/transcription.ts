@@ -1,4 +1,5 @@
 import { levenshtein, words } from './edit-distance';
+import { comparableText } from '@chorus/tasks';
 import { type UntaggedText, retag, untag } from './text-tags';
 
 /** One slot of a word transition network: each candidate word (or '' for "no word here") with its number of sources. */
@@ -661,7 +662,8 @@ function unaligned(untagged: readonly UntaggedText[], centre: number, n: number)
  * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
  * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
  * of lines; otherwise the whole texts are aligned as one, and cut where most transcriptions break their lines.
- * Text tags are voted on per word, apart from the words (`voteTags`). The consensus is in Unicode NFC.
+ * Text tags are voted on per word, apart from the words (`voteTags`). The consensus is in Unicode NFC, its words as
+ * `comparableText` compares them (without direction marks or tatweels, Arabic presentation forms as their letters).
  *
  * Its work is bounded whatever volunteers send: long transcriptions that share too few word pairs with the one most
  * like the others are set aside before aligning (`setAside`), and an alignment that would pass the work budget
@@ -672,8 +674,9 @@ export function transcriptionConsensus(texts: readonly string[], options: Transc
   const { lowConsensusBelow = LOW_CONSENSUS_BELOW, minTranscriptions = 2, textTags = [], budget = new WorkBudget(texts.length) } = options;
   const n = texts.length;
   if (n === 0) return { text: '', lines: [], breaks: [], score: 0, lowConsensus: true, transcriptions: 0, setAside: 0, overBudget: false };
-  // A letter typed as one character or as a letter and its combining accent (as some keyboards send it) is one letter.
-  const untagged = texts.map((text) => untag(text.normalize('NFC'), textTags));
+  // A letter typed as one character or as a letter and its combining accent (as some keyboards send it) is one letter, and
+  // a word with a direction mark or a tatweel, or in Arabic presentation forms, is the word (`comparableText`).
+  const untagged = texts.map((text) => untag(comparableText(text).normalize('NFC'), textTags));
   const tokenised = untagged.map((text) => text.lines.flatMap(words));
   // Short texts are always aligned whole (cheap, and exact); of long ones, only those like the one most like the others.
   const { centre, alike } = bandFor(tokenised) === Infinity ? { centre: 0, alike: texts.map(() => true) } : mostAlike(tokenised);

@@ -1,4 +1,4 @@
-import { workflowDefinitionSchema } from '@chorus/tasks';
+import { comparableText, tidyTag, workflowDefinitionSchema } from '@chorus/tasks';
 import {
   type ClassificationRecord,
   type ConfusionCounts,
@@ -304,6 +304,21 @@ describe('transcription', () => {
     expect(result.text).toBe('the caf\u00e9 opened');
     // Two of three agree on the middle word.
     expect(result.score).toBeCloseTo((1 + 2 / 3 + 1) / 3);
+  });
+
+  it('reads a word with a direction mark or a tatweel, or in Arabic presentation forms, as the word, and keeps the zero-width non-joiner, by the rule tags are compared by', () => {
+    const hebrew = transcriptionConsensus(['שלום עולם', 'שלום\u200f עולם\u200e', '\u200fשלום עולם']);
+    expect(hebrew.text).toBe('שלום עולם');
+    expect(hebrew.score).toBe(1);
+    const arabic = transcriptionConsensus(['كتب الولد', 'كـتب الولد', 'ﻛﺘﺐ ﺍﻟﻮﻟﺪ']);
+    expect(arabic.text).toBe('كتب الولد');
+    expect(arabic.score).toBe(1);
+    const persian = transcriptionConsensus(['می\u200cخواهم کتاب', 'می\u200cخواهم کتاب', 'میخواهم کتاب']);
+    expect(persian.text).toBe('می\u200cخواهم کتاب');
+    expect(persian.lines[0]![0]!.variants).toEqual({ میخواهم: 1 });
+    // Only the Arabic presentation forms are folded: the long s and a superscript stay as transcribed.
+    expect(transcriptionConsensus(['ſo x²', 'ſo x²']).text).toBe('ſo x²');
+    expect(comparableText('كـتب\u200f')).toBe(tidyTag('كتب'));
   });
 
   it('keeps the lines most transcriptions have when they differ in their lines, and counts a break only some have against the score', () => {

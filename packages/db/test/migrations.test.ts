@@ -15,6 +15,7 @@ import { RetiredUnderVersion1797236000000 } from '../src/migrations/179723600000
 import { RemovalOnMembership1797236600000 } from '../src/migrations/1797236600000-RemovalOnMembership';
 import { FinishedBeforeCompletionRuns1797247000000 } from '../src/migrations/1797247000000-FinishedBeforeCompletionRuns';
 import { ReporterIds1797248000000 } from '../src/migrations/1797248000000-ReporterIds';
+import { HiddenTagsJoinersKept1797311000000 } from '../src/migrations/1797311000000-HiddenTagsJoinersKept';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -381,6 +382,45 @@ describe('migrations', () => {
         { subject_id: b, tag: 'spam', reason: 'only' },
       ]);
       expect(await after.query('SELECT tag, unhidden_by FROM unhidden_tags WHERE workflow_id = $1', [workflow])).toEqual([{ tag: 'idiot', unhidden_by: user }]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('keep hidden the tags spelled with a zero-width non-joiner that a hiding stored without it covered, and store hidings without the tatweel', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(HiddenTagsJoinersKept1797311000000)) });
+    await before.initialize();
+    // As the rule before stored them: `کتاب‌خانه` without its non-joiner, `كـتب` with its tatweel.
+    const [{ workflow, a, b, user }] = await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'joiners', 'Tags', id FROM u RETURNING id),
+        w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+        s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', e FROM p, (VALUES ('a'), ('b')) x(e) RETURNING id, external_id),
+        c AS (INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key)
+          SELECT w.id, 1, s.id, u.id, '[{"task": "T1", "value": {"add": ["کتاب\u200cخانه", "نامه\u200cها"], "up": ["KITAB\u200cKHANA"]}}, {"task": "T2", "value": "کتاب\u200cخانه"}]', 'k'
+          FROM w, u, s WHERE s.external_id = 'a'),
+        h AS (INSERT INTO hidden_tags (workflow_id, subject_id, task, tag, hidden_by, reason, hidden_at)
+          SELECT w.id, s.id, 'T1', x.tag, u.id, x.reason, now() - x.age * interval '1 minute'
+          FROM w, u, s, (VALUES ('a', 'کتابخانه', 'insult', 4), ('a', 'kitabkhana', 'latin', 4), ('a', 'كتب', 'plain', 3), ('a', E'\u0643\u0640\u062a\u0628', 'stretched', 2), ('b', E'\u0643\u0640\u062a\u0628', 'only', 1)) x(subject, tag, reason, age)
+          WHERE s.external_id = x.subject),
+        un AS (INSERT INTO unhidden_tags (workflow_id, subject_id, task, tag, hidden_by, hidden_at, unhidden_by)
+          SELECT w.id, s.id, 'T1', E'\u0643\u0640\u062a\u0628', u.id, now(), u.id FROM w, u, s WHERE s.external_id = 'b')
+      SELECT (SELECT id FROM w) AS workflow, (SELECT id FROM s WHERE external_id = 'a') AS a, (SELECT id FROM s WHERE external_id = 'b') AS b, (SELECT id FROM u) AS user`,
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const hidden = await after.query('SELECT subject_id, tag, reason FROM hidden_tags WHERE workflow_id = $1 ORDER BY subject_id = $2 DESC, tag COLLATE "C"', [workflow, a]);
+      expect(hidden).toEqual([
+        { subject_id: a, tag: 'kitabkhana', reason: 'latin' },
+        { subject_id: a, tag: 'kitab\u200ckhana', reason: 'latin' },
+        { subject_id: a, tag: 'كتب', reason: 'plain' },
+        { subject_id: a, tag: 'کتابخانه', reason: 'insult' },
+        { subject_id: a, tag: 'کتاب\u200cخانه', reason: 'insult' },
+        { subject_id: b, tag: 'كتب', reason: 'only' },
+      ]);
+      expect(await after.query('SELECT tag, unhidden_by FROM unhidden_tags WHERE workflow_id = $1', [workflow])).toEqual([{ tag: 'كتب', unhidden_by: user }]);
     } finally {
       await after.destroy();
     }

@@ -1,4 +1,5 @@
 export * from './common';
+export * from './comparable-text';
 export * from './pointer';
 export * from './registry';
 export * from './rules';

@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, annotationsReadableUnder, flatAnswerOf, flatKnownAnswerOf, givesKnownAnswer, knownAnswerOf, jsonNestsDeeperThan, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, annotationsReadableUnder, comparableText, flatAnswerOf, flatKnownAnswerOf, givesKnownAnswer, knownAnswerOf, jsonNestsDeeperThan, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -92,8 +92,8 @@ describe('annotations', () => {
   });
 
   it('tells one tag however it is written: without invisible characters, full-width letters as letters (round 13a F5)', () => {
-    // Zero-width space, soft hyphen, zero-width joiner, a right-to-left override, a byte-order mark, a variation selector.
-    for (const variant of ['spam\u200b', 's\u00adpam', 'sp\u200dam', '\u202espam', '\ufeffspam', 'spam\ufe0f', 'ｓｐａｍ', 'ＳＰＡＭ', ' spam\u3000']) {
+    // Zero-width space, soft hyphen, a left-to-right mark, a right-to-left override, a byte-order mark, a variation selector.
+    for (const variant of ['spam\u200b', 's\u00adpam', 'sp\u200eam', '\u202espam', '\ufeffspam', 'spam\ufe0f', 'ｓｐａｍ', 'ＳＰＡＭ', ' spam\u3000']) {
       expect([variant, sameTag(variant, 'spam')]).toEqual([variant, true]);
     }
     expect(tidyTag('Old\u2003\u200bHarbour\u00a0')).toBe('Old Harbour');
@@ -106,6 +106,18 @@ describe('annotations', () => {
       { pointer: '/annotations/0/value/add/3', message: expect.stringContaining('cannot hold ";"') },
       { pointer: '/annotations/0/value/add/1', message: expect.stringContaining('is added twice') },
     ]);
+  });
+
+  it('keeps the zero-width non-joiner and joiner of a tag, which are spelling, and drops direction marks and the tatweel, by the rule transcriptions are compared by', () => {
+    expect(tidyTag('کتاب\u200cخانه')).toBe('کتاب\u200cخانه');
+    expect(sameTag('کتاب\u200cخانه', 'کتابخانه')).toBe(false);
+    expect(tidyTag('👨\u200d👩\u200d👧')).toBe('👨\u200d👩\u200d👧');
+    expect(tidyTag('\u200fשלום\u200e')).toBe('שלום');
+    expect(sameTag('كـتب\u061c', 'ﻛﺘﺐ')).toBe(true);
+    expect(tidyTag('ﻛﺘﺐ')).toBe(comparableText('ﻛﺘﺐ'));
+    const tagging = workflowDefinitionSchema.parse({ name: 'Tags', firstTask: 'T0', tasks: { T0: { type: 'tagging', instruction: 'Tag' } } });
+    const result = validateAnnotations(tagging, [{ task: 'T0', value: { add: ['\u200c\u200d'] } }]);
+    expect(result.ok ? [] : result.errors).toEqual([{ pointer: '/annotations/0/value/add/0', message: expect.stringContaining('holds only characters that show nothing') }]);
   });
 
   it('reads a tagging value with lists missing or holding other things as its tags only, and tells one tag however it is spaced or cased', () => {
@@ -248,6 +260,8 @@ describe('known answers, as gold-standard subjects give them', () => {
     expect(givesKnownAnswer(multiple!, ['ship', 'road'], ['road', 'ship'])).toBe(true);
     expect(givesKnownAnswer(multiple!, ['ship'], ['road', 'ship'])).toBe(false);
     expect(givesKnownAnswer(transcription!, 'For  sale,\none bicycle', 'For sale, one bicycle')).toBe(true);
+    expect(givesKnownAnswer(transcription!, 'שלום\u200f كـتب', 'שלום ﻛﺘﺐ')).toBe(true);
+    expect(givesKnownAnswer(transcription!, 'می\u200cخواهم', 'میخواهم')).toBe(false);
     expect(knownAnswerOf(closeReading!, 'v')).toEqual({ sense: 'v' });
     expect(givesKnownAnswer(closeReading!, { sense: 'v', unsure: true, evidence: [[0, 3]] }, { sense: 'v' })).toBe(true);
     expect(knownAnswerOf(tagging!, 'Harbour;ship')).toEqual({ add: ['Harbour', 'ship'], up: [], down: [] });

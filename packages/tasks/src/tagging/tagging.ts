@@ -1,27 +1,23 @@
 import { z } from 'zod';
 import { LIST_SEPARATOR, baseTaskFields, labelSchema, noRepeats, quoted, stringsOf, taskKeySchema, withoutListSeparator } from '../common';
+import { comparableText } from '../comparable-text';
 import type { FieldError } from '../pointer';
 
 /** The longest tag, in characters. */
 export const MOST_TAG_LENGTH = 100;
 
 /**
- * Characters that show nothing (zero-width spaces and joiners, soft hyphens, bidirectional marks and overrides,
- * variation selectors…): a tag with one added looks the same and is the same tag.
- */
-const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
-
-/**
  * A tag as a volunteer means it, the one rule for what is submitted, hidden and matched: its characters in their
  * compatibility form (NFKC: full-width `ｓｐａｍ` is `spam`, `ﬁ` is `fi`, `é` typed as `e` and a combining accent is
- * `é`), without the characters that show nothing (`INVISIBLE`), trimmed, inner spaces collapsed, its case kept.
- * Invisible characters go before and after NFKC, which can make one (a half-width Hangul filler).
+ * `é`), without the characters that do not change a word (`comparableText`: direction marks, zero-width spaces, the
+ * tatweel…; the zero-width non-joiner and joiner of `کتاب‌خانه` are kept), trimmed, inner spaces collapsed, its case
+ * kept. `comparableText` goes before and after NFKC, which can make such a character (a half-width Hangul filler).
  */
-export const tidyTag = (tag: string) => tag.replace(INVISIBLE, '').normalize('NFKC').replace(INVISIBLE, '').trim().replace(/\s+/gu, ' ');
+export const tidyTag = (tag: string) => comparableText(comparableText(tag).normalize('NFKC')).trim().replace(/\s+/gu, ' ');
 
 export const tagSchema = withoutListSeparator(z.string().trim().min(1).max(MOST_TAG_LENGTH), 'tags', 'send each tag on its own', tidyTag).refine(
-  (tag) => tag === '' || tidyTag(tag) !== '', // an empty tag is refused as empty
-  'holds only characters that show nothing (zero-width spaces, joiners, direction marks); type the tag in letters, digits or symbols',
+  (tag) => tag === '' || tidyTag(tag).replace(/[\u200c\u200d]/gu, '') !== '', // an empty tag is refused as empty; joiners alone show nothing
+  'holds only characters that show nothing (zero-width spaces, direction marks); type the tag in letters, digits or symbols',
 );
 
 /** A tag as consensus, feedback, validation and hiding compare it: tidied, lower case. */

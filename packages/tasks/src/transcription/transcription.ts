@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { comparableText } from '../comparable-text';
 import { baseTaskFields, labelSchema, noRepeats, quoted, taskKeySchema } from '../common';
 import type { FieldError } from '../pointer';
 
@@ -62,9 +63,12 @@ function lineAt(text: string, index: number): number {
   return line;
 }
 
-/** Whether a transcription gives the known text: the same words, however spaced or broken into lines. */
+/**
+ * Whether a transcription gives the known text: the same words, however spaced or broken into lines, or typed (as
+ * `comparableText` compares them, in Unicode NFC).
+ */
 export function sameText(given: unknown, known: unknown): boolean {
-  const words = (value: unknown) => (typeof value === 'string' ? value.trim().replace(/\s+/gu, ' ') : '');
+  const words = (value: unknown) => (typeof value === 'string' ? comparableText(value).normalize('NFC').trim().replace(/\s+/gu, ' ') : '');
   return words(given) === words(known);
 }
 

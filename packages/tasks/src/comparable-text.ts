@@ -1,0 +1,29 @@
+/**
+ * Characters that do not change which word a volunteer typed, whatever the script: those that show nothing (Unicode's
+ * default-ignorable code points: direction marks and overrides such as RLM, LRM and ALM, the byte order mark, soft
+ * hyphens, zero-width spaces, variation selectors…) and the Arabic tatweel `ـ`, which only stretches a letter (`كـتب` is
+ * `كتب`). The zero-width non-joiner and joiner are not among them: they are spelling (Persian `می‌خواهم`, `کتاب‌خانه`;
+ * emoji sequences such as 👨‍👩‍👧).
+ */
+const MEANINGLESS = /(?![\u200c\u200d])[\p{Default_Ignorable_Code_Point}\u0640]/gu;
+
+/**
+ * Arabic presentation forms (the shapes of letters by their place in a word, and ligatures of letters), which old PDFs
+ * and some keyboards give for the letters themselves. Only these are read in their compatibility form (NFKC) for
+ * comparison: applied to all text, NFKC would also fold what a transcription may mean to keep (the long s `ſ`,
+ * superscripts, ligatures such as `ﬁ`).
+ */
+const ARABIC_PRESENTATION_FORM = /[\uFB50-\uFDFF\uFE70-\uFEFC]/gu;
+
+/** A presentation form as its letters, unless they hold a space (the isolated vowel marks, phrase ligatures such as `ﷺ`). */
+const asLetters = (form: string) => {
+  const letters = form.normalize('NFKC');
+  return /\s/u.test(letters) ? form : letters;
+};
+
+/**
+ * Volunteers' text as it is compared: without the characters that do not change a word (`MEANINGLESS`), Arabic
+ * presentation forms read as their letters (`ﻛﺘﺐ` is `كتب`). The one rule of what two spellings of a word have in common,
+ * for tags (`tidyTag`) and transcriptions (their consensus and known answers); what volunteers typed is stored as typed.
+ */
+export const comparableText = (text: string) => text.replace(ARABIC_PRESENTATION_FORM, asLetters).replace(MEANINGLESS, '');
