@@ -13,7 +13,7 @@ describe('the lab’s lists of subjects', () => {
   });
 
   it('reads each subject as the API reads an externalId, so one typed twice, decomposed or with a direction mark, is taken once', () => {
-    expect(listedSubjects('أمر-١\n\u200F' + 'أمر-١'.normalize('NFD') + '\u200F\nرسالة-012')).toEqual([
+    expect(listedSubjects(`أمر-١\n\u200F${'أمر-١'.normalize('NFD')}\u200F\nرسالة-012`)).toEqual([
       { text: 'أمر-١', line: 1 },
       { text: 'رسالة-012', line: 3 },
     ]);

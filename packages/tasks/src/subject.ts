@@ -89,8 +89,8 @@ export function digitsAsAscii(): { from: string; to: string } {
 /** `id` written with each script's digits in turn (`رسالة-012`: `رسالة-٠١٢`, `رسالة-۰۱۲`, `رسالة-०१२`, …), as itself if it has none. */
 export function inEachScriptsDigits(id: string): string[] {
   if (!/\p{Nd}/u.test(id)) return [id];
-  const valueOf = (digit: string) => digit.codePointAt(0)! - digitZeros().findLast((zero) => zero <= digit.codePointAt(0)!)!;
-  return digitZeros().map((zero) => id.replace(/\p{Nd}/gu, (digit) => String.fromCodePoint(zero + valueOf(digit))));
+  const valueOfDigit = (digit: string) => digit.codePointAt(0)! - digitZeros().findLast((zero) => zero <= digit.codePointAt(0)!)!;
+  return digitZeros().map((zero) => id.replace(/\p{Nd}/gu, (digit) => String.fromCodePoint(zero + valueOfDigit(digit))));
 }
 
 /** What volunteers are shown of a subject, in order. */
