@@ -427,12 +427,12 @@ describe('the queue', () => {
     for (const path of ['retire', 'unretire']) {
       const nearMiss = (await stack.client.request('POST', `/workflows/${workflowId}/${path}`, { externalIds: ['s0-001', 'S0-002', 'S0-999'], reason: 'tidy' }).catch((error) => error)) as ChorusApiError;
       expect(nearMiss.problem.errors).toEqual([
-        { pointer: '/externalIds/1', message: 'is not a subject of this workflow; did you mean "s0-002"? (external ids are matched with capitals as written)' },
+        { pointer: '/externalIds/1', message: 'is not a subject of this workflow; did you mean "s0-002"? (external ids are matched with capitals and digits as written)' },
         { pointer: '/externalIds/2', message: 'is not a subject of this workflow' },
       ]);
     }
     const priorityNearMiss = (await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ externalId: 'S0-000', priority: 1 }] }).catch((error) => error)) as ChorusApiError;
-    expect(priorityNearMiss.problem.errors).toEqual([{ pointer: '/priorities/0/externalId', message: 'is not a subject of this workflow; did you mean "s0-000"? (external ids are matched with capitals as written)' }]);
+    expect(priorityNearMiss.problem.errors).toEqual([{ pointer: '/priorities/0/externalId', message: 'is not a subject of this workflow; did you mean "s0-000"? (external ids are matched with capitals and digits as written)' }]);
     expect(await retiredIds()).toEqual(before);
 
     // Named twice (by id and by externalId), a subject is retired once.

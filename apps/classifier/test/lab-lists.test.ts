@@ -12,6 +12,14 @@ describe('the lab’s lists of subjects', () => {
     ]);
   });
 
+  it('reads each subject as the API reads an externalId, so one typed twice, decomposed or with a direction mark, is taken once', () => {
+    expect(listedSubjects(`أمر-١\n\u200F${'أمر-١'.normalize('NFD')}\u200F\nرسالة-012`)).toEqual([
+      { text: 'أمر-١', line: 1 },
+      { text: 'رسالة-012', line: 3 },
+    ]);
+    expect(prioritiesListed('أمر-١\u200F, 2').listed).toEqual([{ text: 'أمر-١', line: 1, priority: 2 }]);
+  });
+
   it('reads a priority after the last comma, semicolon or tab of its line, and refuses a line whose priority follows a space alone, or a subject given a second priority', () => {
     const { listed, problems } = prioritiesListed('Box 3, f. 2, 5\np4;-1\npage 7\np5\t2.5\np4, 3');
     expect(listed).toEqual([

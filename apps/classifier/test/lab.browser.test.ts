@@ -787,7 +787,7 @@ describe('classifier in a browser: the researcher lab', () => {
     // P3 differs from p3 in capitals alone: the page names it (round 16a F3).
     await page
       .getByTestId('lab-retire-subjects-error')
-      .getByText(`Not subjects of this workflow, so nothing was changed: line 2 (${stranger}), line 3 (p99), and line 4 (P3: did you mean p3? External ids are matched with capitals as written).`)
+      .getByText(`Not subjects of this workflow, so nothing was changed: line 2 (${stranger}), line 3 (p99), and line 4 (P3: did you mean p3? External ids are matched with capitals and digits as written).`)
       .waitFor();
     await waitForFocus(page, '#lab-retire-subjects');
     expect((await hotRows()).filter((status) => status.retired)).toEqual([]);

@@ -435,11 +435,11 @@ export const tagProposalPageSchema = z.strictObject({ proposals: z.array(tagProp
 
 /**
  * The refusal of a subject a request names that is not one of the workflow's, as the API words it and the lab reads
- * it: an externalId that matches one of the workflow's only in capitals names it (`nearMiss`), since ids are matched
- * as written (they are the researcher's own).
+ * it: an externalId that matches one of the workflow's only in capitals, or in the script of its digits (`012` for
+ * `٠١٢`), names it (`nearMiss`), since ids are matched as written (they are the researcher's own).
  */
 export const notInWorkflow = (nearMiss?: string): string =>
-  `is not a subject of this workflow${nearMiss === undefined ? '' : `; did you mean ${JSON.stringify(nearMiss)}? (external ids are matched with capitals as written)`}`;
+  `is not a subject of this workflow${nearMiss === undefined ? '' : `; did you mean ${JSON.stringify(nearMiss)}? (external ids are matched with capitals and digits as written)`}`;
 /** Of an API message, whether it is `notInWorkflow`'s, and the external id it suggests (null: none). */
 export function notInWorkflowOf(message: string): { nearMiss: string | null } | undefined {
   if (message === notInWorkflow()) return { nearMiss: null };

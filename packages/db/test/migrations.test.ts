@@ -16,6 +16,7 @@ import { RemovalOnMembership1797236600000 } from '../src/migrations/179723660000
 import { FinishedBeforeCompletionRuns1797247000000 } from '../src/migrations/1797247000000-FinishedBeforeCompletionRuns';
 import { ReporterIds1797248000000 } from '../src/migrations/1797248000000-ReporterIds';
 import { HiddenTagsJoinersKept1797311000000 } from '../src/migrations/1797311000000-HiddenTagsJoinersKept';
+import { ExternalIdsComposed1797312000000 } from '../src/migrations/1797312000000-ExternalIdsComposed';
 
 describe('migrations', () => {
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
@@ -517,6 +518,40 @@ describe('migrations', () => {
     const after = await openDatabase(url, 1);
     try {
       expect(await after.query("SELECT convalidated AS validated FROM pg_constraint WHERE conname = 'classifications_annotations_list'")).toEqual([{ validated: true }]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('compose the externalIds stored decomposed or with direction marks at their ends, leaving those another subject of the project has or would have', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(ExternalIdsComposed1797312000000)) });
+    await before.initialize();
+    const [amr, amr2, nama] = ['أمر-١', 'أمر-٢', 'نامه-۰۰۳'];
+    // Project "a": amr stored composed and decomposed (two subjects already); amr2 decomposed and with an RLM (two
+    // that would both become amr2); nama with an RLM alone. Project "b": amr decomposed alone; an id of marks only.
+    const stored = [
+      ['a', amr], ['a', amr.normalize('NFD')], ['a', amr2.normalize('NFD')], ['a', `${amr2}\u200F`], ['a', `\u200F${nama}`], ['a', 'plain-1'],
+      ['b', amr.normalize('NFD')], ['b', '\u200F\u200E'],
+    ];
+    await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'composed-' || x.slug, 'Ids', u.id FROM u, (VALUES ('a'), ('b')) x(slug) RETURNING id, slug)
+      INSERT INTO subjects (project_id, locations, external_id) SELECT p.id, '[]', x.external_id FROM p, unnest($1::text[], $2::text[]) AS x(project, external_id) WHERE p.slug = 'composed-' || x.project`,
+      [stored.map(([project]) => project), stored.map(([, id]) => id)],
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows: { project: string; external_id: string }[] = await after.query("SELECT right(p.slug, 1) AS project, s.external_id FROM subjects s JOIN projects p ON p.id = s.project_id");
+      const expected = [
+        ['a', amr], ['a', amr.normalize('NFD')], ['a', amr2.normalize('NFD')], ['a', `${amr2}\u200F`], ['a', nama], ['a', 'plain-1'],
+        ['b', amr], ['b', '\u200F\u200E'],
+      ];
+      expect(rows).toHaveLength(expected.length);
+      expect(rows).toEqual(expect.arrayContaining(expected.map(([project, external_id]) => ({ project, external_id }))));
+      // Three left as they were, because another subject of their project has (or would have) their id composed.
+      expect(rows.filter(({ external_id }) => external_id !== external_id.normalize('NFC') || external_id.endsWith('\u200F'))).toHaveLength(3);
     } finally {
       await after.destroy();
     }

@@ -47,8 +47,51 @@ const subjectMetadataSchema = metadataSchema('put long texts in a text location,
   }
 });
 
-/** The institution's own id of a subject (a catalogue or page number), unique in its project. */
-export const externalIdSchema = z.string().trim().min(1).max(500);
+/** Spaces and the marks that set the direction of text (LRM, RLM, ALM, embeddings, isolates, BOM): they show nothing. */
+const SPACES_AND_DIRECTION_MARKS = '\\s\\u200E\\u200F\\u061C\\u202A-\\u202E\\u2066-\\u2069\\uFEFF';
+const AT_EITHER_END = new RegExp(`^[${SPACES_AND_DIRECTION_MARKS}]+|[${SPACES_AND_DIRECTION_MARKS}]+$`, 'gu');
+
+/**
+ * An externalId as it is stored and looked up, the one rule of every way one arrives (uploads of each format, retiring,
+ * priorities, the results search): its letters composed (NFC: `أ` sent as `ا` and a combining hamza, as a file saved
+ * on a Mac may send it, is the same id), without the spaces and direction marks at either end (an RLM an Arabic or
+ * Hebrew keyboard leaves after an id). Its digits stay as written: `٠١٢` and `012` are different ids.
+ */
+export const tidyExternalId = (id: string): string => id.normalize('NFC').replace(AT_EITHER_END, '');
+
+/** The institution's own id of a subject (a catalogue or page number), unique in its project, read by `tidyExternalId`. */
+export const externalIdSchema = z.string().overwrite(tidyExternalId).min(1).max(500);
+
+let zeros: number[] | undefined;
+/**
+ * Each script's zero: Unicode assigns a script's decimal digits (`Nd`) in a run of ten, zero first, all in its first
+ * two planes (the others hold ideographs, tags and private use).
+ */
+function digitZeros(): number[] {
+  if (zeros) return zeros;
+  const found: number[] = [];
+  for (let point = 0; point < 0x20000; point++) {
+    if (point >= (found.at(-1) ?? -10) + 10 && /\p{Nd}/u.test(String.fromCodePoint(point))) found.push(point);
+  }
+  zeros = found;
+  return zeros;
+}
+const TEN = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+/**
+ * The two strings of a Postgres `translate` that reads every decimal digit (Arabic-Indic `٣`, Persian `۳`, Devanagari
+ * `३`, …) as the ASCII digit of its value: to say which id a researcher meant, never to match by.
+ */
+export function digitsAsAscii(): { from: string; to: string } {
+  return { from: digitZeros().flatMap((zero) => TEN.map((value) => String.fromCodePoint(zero + value))).join(''), to: TEN.join('').repeat(digitZeros().length) };
+}
+
+/** `id` written with each script's digits in turn (`رسالة-012`: `رسالة-٠١٢`, `رسالة-۰۱۲`, `رسالة-०१२`, …), as itself if it has none. */
+export function inEachScriptsDigits(id: string): string[] {
+  if (!/\p{Nd}/u.test(id)) return [id];
+  const valueOfDigit = (digit: string) => digit.codePointAt(0)! - digitZeros().findLast((zero) => zero <= digit.codePointAt(0)!)!;
+  return digitZeros().map((zero) => id.replace(/\p{Nd}/gu, (digit) => String.fromCodePoint(zero + valueOfDigit(digit))));
+}
 
 /** What volunteers are shown of a subject, in order. */
 export const subjectLocationsSchema = z.array(subjectLocationSchema).min(1, 'a subject needs at least one location: an image, a sound or a text').max(MOST_LOCATIONS);

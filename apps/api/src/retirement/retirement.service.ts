@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired, notInWorkflow } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { LEFT_TO_CLASSIFY, OWE_AGGREGATION, isUnlinked } from '@chorus/db';
-import type { FieldError } from '@chorus/tasks';
+import { type FieldError, digitsAsAscii } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
@@ -35,12 +35,14 @@ const BY_EXTERNAL_ID = `SELECT st.subject_id AS id FROM unnest($2::text[]) WITH 
 
 /**
  * Of externalIds in $2 that name no subject of workflow $1, the positions (0-based) of those that differ from a
- * subject's of the workflow in capitals alone, with that subject's (the first, if several): asked only for names
- * refused, so the exact match stays the rule.
+ * subject's of the workflow in capitals or in the script of their digits alone (`012` for `٠١٢`; $3 and $4 are
+ * `digitsAsAscii`), with that subject's (the first, if several): asked only for names refused, so the exact match
+ * stays the rule.
  */
 const NEAR_MISSES = `SELECT (i.ord - 1)::int AS index, min(s.external_id) AS external_id
   FROM unnest($2::text[]) WITH ORDINALITY AS i(external_id, ord)
-  JOIN subjects s ON s.project_id = (SELECT w.project_id FROM workflows w WHERE w.id = $1) AND lower(s.external_id) = lower(i.external_id)
+  JOIN subjects s ON s.project_id = (SELECT w.project_id FROM workflows w WHERE w.id = $1)
+    AND translate(lower(s.external_id), $3, $4) = translate(lower(i.external_id), $3, $4)
   JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id
   GROUP BY i.ord`;
 
@@ -243,11 +245,12 @@ export class RetirementService {
     return { ids: [...pointerOf.keys()], pointers: [...pointerOf.values()], each };
   }
 
-  /** Of the names by externalId that found no subject, those that differ from a subject's only in capitals, with it. */
+  /** Of the names by externalId that found no subject, those that differ from a subject's only in capitals or digits' script, with it. */
   private async nearMisses(workflowId: string, missing: SubjectName[]): Promise<Map<SubjectName, string>> {
     const byExternalId = missing.filter((name) => name.externalId !== undefined);
     if (!byExternalId.length) return new Map();
-    const found: { index: number; external_id: string }[] = await this.db.query(NEAR_MISSES, [workflowId, byExternalId.map((name) => name.externalId)]);
+    const { from, to } = digitsAsAscii();
+    const found: { index: number; external_id: string }[] = await this.db.query(NEAR_MISSES, [workflowId, byExternalId.map((name) => name.externalId), from, to]);
     return new Map(found.map(({ index, external_id }) => [byExternalId[index]!, external_id]));
   }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
 import { pluralityStanding } from '@chorus/consensus';
 import { type StoredAnnotation, isUnlinked } from '@chorus/db';
-import type { SubjectLocation } from '@chorus/tasks';
+import { type SubjectLocation, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { classificationCursor } from '../classifications/dto/own-classifications.dto';
@@ -186,11 +186,13 @@ function filtersOf(projectId: string, { status, q }: SubjectResultsQuery, parame
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
   if (status === 'active') conditions.push('st.retired_at IS NULL');
   if (q) {
-    const startsWithQ = (alias: string) => `${alias}.project_id = ${parameter(projectId)} AND ${alias}.external_id LIKE ${parameter(startingWith(q))}`;
+    const startsWithQ = (alias: string, forms = [q]) =>
+      `${alias}.project_id = ${parameter(projectId)} AND (${forms.map((form) => `${alias}.external_id LIKE ${parameter(startingWith(form))}`).join(' OR ')})`;
     // A subject's id, or the few externalIds that start with one: found by their ids (an OR of the two, across the
     // tables, read the whole workflow).
     if (SUBJECT_ID.test(q)) conditions.push(`st.subject_id IN (SELECT ${parameter(q.toLowerCase())}::uuid UNION ALL SELECT named.id FROM subjects named WHERE ${startsWithQ('named')})`);
-    else conditions.push(startsWithQ('s'));
+    // Else with its digits in any script (`رسالة-012` finds `رسالة-٠١٢`): a prefix of the index for each script's.
+    else conditions.push(startsWithQ('s', inEachScriptsDigits(q)));
   }
   return conditions;
 }

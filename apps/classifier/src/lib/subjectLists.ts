@@ -1,4 +1,5 @@
 /** Lists of subjects as a researcher types or pastes them in the lab, read as the API is asked (no words here: see lab.ts). */
+import { tidyExternalId } from '@chorus/tasks';
 
 /** A subject as the researcher typed it in a list: its text (an externalId, or a Chorus subject id) and its line. */
 export interface ListedSubject {
@@ -13,15 +14,15 @@ export interface ListedPriority extends ListedSubject {
 
 /**
  * Subjects typed one per line (a column pasted from a spreadsheet; a row pasted, its cells separated by tabs, gives one
- * per cell), each with the line it is on; a subject typed twice is taken once. Not split at commas: an archive's
- * external_id may hold one ("Box 3, f. 2").
+ * per cell), each with the line it is on, read as the API reads an externalId; a subject typed twice is taken once.
+ * Not split at commas: an archive's external_id may hold one ("Box 3, f. 2").
  */
 export function listedSubjects(typed: string): ListedSubject[] {
   const seen = new Set<string>();
   return typed.split(/\r?\n/).flatMap((row, index) =>
     row
       .split('\t')
-      .map((part) => part.trim())
+      .map(tidyExternalId)
       .filter((text) => text && !seen.has(text) && seen.add(text))
       .map((text) => ({ text, line: index + 1 })),
   );
@@ -47,7 +48,7 @@ export function prioritiesListed(typed: string): { listed: ListedPriority[]; pro
       problems.push({ line });
       return;
     }
-    const text = match[1]!.trim();
+    const text = tidyExternalId(match[1]!);
     const first = listed.find((entry) => entry.text === text);
     if (first) problems.push({ line, text, first: first.line });
     else listed.push({ text, line, priority });

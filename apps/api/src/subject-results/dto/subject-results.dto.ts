@@ -1,4 +1,5 @@
 import { SUBJECT_RESULT_SORTS, SUBJECT_RESULT_STATUSES } from '@chorus/client';
+import { tidyExternalId } from '@chorus/tasks';
 import { z } from 'zod';
 import { classificationAfterSchema } from '../../classifications/dto/own-classifications.dto';
 import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
@@ -39,7 +40,7 @@ export const subjectResultsQuerySchema = z
     status: z.enum(SUBJECT_RESULT_STATUSES, 'must be all, active (subjects still served) or retired').default('all'),
     q: z
       .string()
-      .trim()
+      .overwrite(tidyExternalId)
       .max(LONGEST_EXTERNAL_ID, `must be at most ${LONGEST_EXTERNAL_ID} characters: the start of an externalId, or a subject's id`)
       // An empty search is no search (a form sent with the field left blank).
       .transform((q) => q || undefined)
