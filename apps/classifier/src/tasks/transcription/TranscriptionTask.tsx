@@ -156,7 +156,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
   };
   return (
     <fieldset className="task task-transcription" aria-describedby={hintId}>
-      <legend className="task-question">{task.instruction}</legend>
+      <legend className="task-question" dir="auto">{task.instruction}</legend>
       {task.textTags.length > 0 && (
         <div className="tag-buttons" role="toolbar" aria-label={t('tasks.transcription.tags')} aria-controls={`${id}-editor`}>
           {task.textTags.map((tag, index) => (
@@ -170,7 +170,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
               aria-disabled={disabled || undefined}
               aria-keyshortcuts={index < 9 ? `Control+Shift+${index + 1}` : undefined}
             >
-              [{tag}]
+              [<bdi>{tag}</bdi>]
             </button>
           ))}
         </div>
@@ -182,6 +182,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
             id={`${id}-text`}
             aria-label={t('tasks.transcription.label')}
             className="transcription-free"
+            dir="auto"
             data-autofocus
             value={text}
             rows={8}
@@ -203,6 +204,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
                 <input
                   ref={ref(index)}
                   type="text"
+                  dir="auto"
                   aria-label={t('tasks.transcription.line', { number: index + 1, count: lines.length })}
                   value={line}
                   spellCheck={false}
