@@ -1,6 +1,6 @@
 import type { ProjectView, WorkflowSaved, WorkflowView } from '@chorus/client';
 import { useState } from 'react';
-import { Trans, useTranslation } from 'react-i18next';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { showAccountNotice } from '../../lib/account';
 import { workflowSaveRefused } from '../../lib/lab';
@@ -58,7 +58,7 @@ export function WorkflowSubjectSets({
             {sets.map((set) => (
               <label key={set.id}>
                 <input type="checkbox" checked={linked.has(set.id)} onChange={(event) => toggle(set.id, event.target.checked)} />{' '}
-                <Trans i18nKey="lab.links.set" values={{ name: set.name }} count={set.subjects} components={{ name: <bdi /> }} />
+                {t('lab.links.set', { name: set.name, count: set.subjects })}
               </label>
             ))}
           </fieldset>
