@@ -60,14 +60,17 @@ export function FieldNotes({ id, hint, error, warning }: Omit<FrameProps, 'label
   );
 }
 
-/** A labelled text field whose hint and error are tied to it (aria-describedby), so a screen reader reads them on focus. */
+/**
+ * A labelled text field whose hint and error are tied to it (aria-describedby), so a screen reader reads them on focus.
+ * Its direction follows what is typed (`dir="auto"`): a title in Arabic or Hebrew reads right to left.
+ */
 export function FormField({ id, label, hint, error, warning, inputRef, ...input }: Props) {
-  return <FieldFrame id={id} label={label} hint={hint} error={error} warning={warning} control={(described) => <input id={id} ref={inputRef} {...described} {...input} />} />;
+  return <FieldFrame id={id} label={label} hint={hint} error={error} warning={warning} control={(described) => <input id={id} ref={inputRef} dir="auto" {...described} {...input} />} />;
 }
 
 /** `FormField` for text of several lines. */
 export function TextAreaField({ id, label, hint, error, warning, inputRef, ...textarea }: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & FrameProps & { inputRef?: Ref<HTMLTextAreaElement> }) {
-  return <FieldFrame id={id} label={label} hint={hint} error={error} warning={warning} control={(described) => <textarea id={id} ref={inputRef} {...described} {...textarea} />} />;
+  return <FieldFrame id={id} label={label} hint={hint} error={error} warning={warning} control={(described) => <textarea id={id} ref={inputRef} dir="auto" {...described} {...textarea} />} />;
 }
 
 /** `FormField` for a choice among a few options, its `<option>`s as children. */

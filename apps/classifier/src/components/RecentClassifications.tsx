@@ -10,6 +10,7 @@ import { withOlderShown } from '../lib/recentPages';
 import { FAVOURITES, Link } from '../lib/router';
 import { subjectName, textPreview } from '../lib/subjectName';
 import { useVersionDefinitions } from '../lib/useVersionDefinitions';
+import { whenInWords } from '../lib/formats';
 
 const PAGE_SIZE = 10;
 
@@ -100,7 +101,7 @@ export function RecentClassifications({ workflowId, version, definition, stored 
 }
 
 function RecentItem({ classification, definition }: { classification: OwnClassification; definition: WorkflowDefinition | undefined }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { subject, annotations, createdAt } = classification;
   const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
   const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
@@ -112,7 +113,7 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
         <p className="recent-subject">
           <span>{name}</span>{' '}
           <time className="muted" dateTime={createdAt}>
-            {new Date(createdAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })}
+            {whenInWords(createdAt)}
           </time>
         </p>
         {text && <p className="recent-preview">{textPreview(text.text)}</p>}

@@ -104,7 +104,7 @@ function ReportForm({ reasons, chosen, onCancel, onReport }: Pick<Props, 'reason
           <label htmlFor={`${id}-note`}>
             {t('report.note')}
           </label>
-          <textarea id={`${id}-note`} rows={2} maxLength={SUBJECT_REPORT_LIMITS.noteLength} value={note} onChange={(event) => setNote(event.target.value)} />
+          <textarea id={`${id}-note`} dir="auto" rows={2} maxLength={SUBJECT_REPORT_LIMITS.noteLength} value={note} onChange={(event) => setNote(event.target.value)} />
           <p className="task-message" role="alert" data-testid="report-message">
             {message}
           </p>

@@ -374,8 +374,8 @@ function SubjectAbout({ metadata }: { metadata: Record<string, unknown> }) {
       <dl>
         {entries.map(([name, value]) => (
           <div key={name}>
-            <dt>{name}</dt>
-            <dd>{metadataText(value)}</dd>
+            <dt dir="auto">{name}</dt>
+            <dd dir="auto">{metadataText(value)}</dd>
           </div>
         ))}
       </dl>

@@ -104,7 +104,7 @@ export function SubjectMedia({ locations, subject, opening }: { locations: Subje
 }
 
 function SubjectText({ location }: { location: TextLocation }) {
-  return <p className="subject-text">{withHighlights(location.text, location.highlights ?? [])}</p>;
+  return <p className="subject-text" dir="auto">{withHighlights(location.text, location.highlights ?? [])}</p>;
 }
 
 /**

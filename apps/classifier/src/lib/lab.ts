@@ -3,7 +3,7 @@ import { i18n } from '../i18n';
 import { problemAtFields, sentence } from './account';
 import { messageAt } from './definitionPlaces';
 import { describeError } from './errors';
-import { listOf } from './listFormat';
+import { listOf } from './formats';
 import { type ListedPriority, type ListedSubject, prioritiesListed, type SentLists } from './subjectLists';
 import type { FieldErrors, FormProblem } from './useForm';
 

@@ -21,6 +21,7 @@ import { ACCOUNT, accountPath, FAVOURITES, Link, navigate, projectPath } from '.
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
+import { whenInWords } from '../lib/formats';
 
 /** "Your account": the signed-in volunteer's name, password, tokens and the account itself. */
 export function AccountSettingsPage() {
@@ -56,7 +57,7 @@ export function AccountSettingsPage() {
 
 /** What the volunteer has classified, in all and by project (the latest first), each open project linked. */
 function ContributionSection() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const client = useClient();
   const { data, problem } = useLoaded(() => client.contribution(), [client]);
   return (
@@ -71,7 +72,7 @@ function ContributionSection() {
               {': '}
               {t('account.settings.contribution.project', {
                 count: project.classifications,
-                date: new Date(project.lastClassifiedAt).toLocaleDateString(i18n.language, { dateStyle: 'medium' }),
+                date: whenInWords(project.lastClassifiedAt, 'date'),
               })}
             </li>
           ))}

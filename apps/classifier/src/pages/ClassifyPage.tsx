@@ -20,7 +20,7 @@ import { describeError, describeRefusedAnswer, namesNothing, type Problem, retry
 import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWorkflowNotOpen, type OutboxItem, outbox, withTimeout } from '../lib/outbox';
 import { waitingForReopen } from '../lib/reopenTries';
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
-import { listOf } from '../lib/listFormat';
+import { listOf, whenInWords } from '../lib/formats';
 import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
@@ -458,7 +458,7 @@ interface HeldByYouProps {
  * wait does; the button follows it.
  */
 function HeldByYou({ until, onTakeBack }: HeldByYouProps) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [taking, setTaking] = useState(false);
   const takeBack = () => {
     if (taking) return;
@@ -467,7 +467,7 @@ function HeldByYou({ until, onTakeBack }: HeldByYouProps) {
   };
   return (
     <div>
-      <WaitingForSubjects said={t('classify.youHoldLast', { time: new Date(until).toLocaleTimeString(i18n.language, { timeStyle: 'short' }) })} />
+      <WaitingForSubjects said={t('classify.youHoldLast', { time: whenInWords(until, 'time') })} />
       <p>{t('classify.takeBackHoldsNote')}</p>
       <button type="button" className="button" aria-disabled={taking} onClick={takeBack}>
         {t('classify.takeBackHolds')}

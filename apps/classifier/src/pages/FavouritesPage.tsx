@@ -13,6 +13,7 @@ import { FAVOURITES, Link, accountPath, favouritePath } from '../lib/router';
 import { subjectName, textPreview } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
+import { whenInWords } from '../lib/formats';
 
 /** Favourites shown at a time; "Show more favourites" asks for the next page. */
 const PAGE_SIZE = 20;
@@ -140,13 +141,13 @@ function ClassifyMore({ favourite }: { favourite: Favourite }) {
 
 /** Where the volunteer was shown a favourite (its project and workflow), and when they marked it. */
 function FavouriteWhere({ favourite }: { favourite: Favourite }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (
     <p className="favourite-where muted">
       {t('favourites.where', { project: favourite.project.title, workflow: favourite.workflow.name })}
       <br />
       <time dateTime={favourite.favouritedAt}>
-        {t('favourites.when', { date: new Date(favourite.favouritedAt).toLocaleDateString(i18n.language, { dateStyle: 'medium' }) })}
+        {t('favourites.when', { date: whenInWords(favourite.favouritedAt, 'date') })}
       </time>
     </p>
   );

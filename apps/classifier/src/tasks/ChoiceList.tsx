@@ -62,7 +62,7 @@ function ChoiceLabel({ htmlFor, index, label }: { htmlFor: string; index: number
           <span aria-hidden="true">{index + 1}</span>
         </kbd>
       )}
-      <span className="answer-label">{label}</span>
+      <span className="answer-label" dir="auto">{label}</span>
     </label>
   );
 }

@@ -7,7 +7,7 @@ export function TaskHelp({ help }: { help: string | undefined }) {
   return (
     <details className="task-help">
       <summary>{t('tasks.help')}</summary>
-      <p>{help}</p>
+      <p dir="auto">{help}</p>
     </details>
   );
 }

@@ -51,13 +51,15 @@ export function useStackAndBrowser(options?: StackOptions): { readonly stack: St
   };
 }
 
-export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/** A browser of its own; `locale` is the language and region it says it prefers (`navigator.languages`, Intl's default). */
+export async function launchBrowser({ locale }: { locale?: string } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'chorus-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
+    locale,
   });
   return {
     context,

@@ -9,7 +9,7 @@ import { useClient } from '../../lib/clientContext';
 import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
-import { whenInWords } from './SubjectResultParts';
+import { whenInWords } from '../../lib/formats';
 
 type Medium = Extract<SubjectLocation, { type: 'image' | 'audio' }>;
 /** A subject's images and recordings, each with its place among its locations (what the API's pointers name). */
@@ -31,7 +31,7 @@ function useMediumNames(locations: SubjectLocation[]): (place: number) => string
  * the project's researchers, not its moderators).
  */
 export function ReportedMedia({ subject, name, onCorrect }: { subject: ReportedSubject; name: string; onCorrect?(): void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const mediumName = useMediumNames(subject.locations);
   const media = mediaOf(subject.locations);
   if (!media.length) return <>{t('lab.correction.textOnly')}</>;
@@ -51,7 +51,7 @@ export function ReportedMedia({ subject, name, onCorrect }: { subject: ReportedS
         ))}
       </ul>
       {subject.locationsCorrectedAt && (
-        <p>{t('lab.correction.correctedAt', { when: new Date(subject.locationsCorrectedAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }) })}</p>
+        <p>{t('lab.correction.correctedAt', { when: whenInWords(subject.locationsCorrectedAt) })}</p>
       )}
       {onCorrect && (
         <button type="button" className="button button-secondary button-small" onClick={onCorrect} aria-label={t('lab.correction.correctLabel', { subject: name })}>
@@ -136,7 +136,7 @@ export function CorrectSubjectAddress({ subject, name, onCorrected, onCancel }: 
  * time; nothing when it has none. For the project's researchers, who alone may read them.
  */
 export function AddressCorrections({ subjectId }: { subjectId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const client = useClient();
   const { data, problem } = useLoaded(() => client.subjectLocationChanges(subjectId), [client, subjectId]);
   /** The pages after the first, asked for with "Show earlier corrections". */
@@ -160,7 +160,7 @@ export function AddressCorrections({ subjectId }: { subjectId: string }) {
       <ul className="lab-corrections" aria-labelledby="lab-corrections-heading" data-testid="lab-corrections">
         {changes.map((change) => (
           <li key={change.id}>
-            {t('lab.correction.corrected', { when: whenInWords(change.correctedAt, i18n.language), who: change.correctedByName ?? t('lab.correction.someone'), reason: change.reason })}
+            {t('lab.correction.corrected', { when: whenInWords(change.correctedAt), who: change.correctedByName ?? t('lab.correction.someone'), reason: change.reason })}
           </li>
         ))}
       </ul>

@@ -17,6 +17,7 @@ import { useLoaded } from '../../lib/useLoaded';
 import { ProjectWorkflowsSection } from './ProjectWorkflowsSection';
 import { SubjectSetsSection } from './SubjectSetsSection';
 import { TeamSection } from './TeamSection';
+import { whenInWords } from '../../lib/formats';
 
 /**
  * `/lab/projects/:slug`: a project's details, its subject sets and uploads, its workflows, and its team; for its
@@ -30,7 +31,7 @@ export function LabProjectPage({ projectSlug }: { projectSlug: string }) {
 }
 
 function LabProject({ projectSlug, userId }: { projectSlug: string; userId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const client = useClient();
   const { data: project, problem, missing, reload } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
   useDocumentTitle(project ? t('lab.project.documentTitle', { title: project.title }) : t('lab.title'));
@@ -58,7 +59,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
           {project.takenDownAt && (
             <section className="notice" aria-labelledby="lab-taken-down-heading" data-testid="lab-taken-down">
               <h2 id="lab-taken-down-heading">{t('lab.project.takenDownTitle')}</h2>
-              <p>{t('lab.project.takenDown', { when: new Date(project.takenDownAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }) })}</p>
+              <p>{t('lab.project.takenDown', { when: whenInWords(project.takenDownAt) })}</p>
               <blockquote>{project.takenDownReason}</blockquote>
             </section>
           )}

@@ -207,7 +207,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
           <tbody>
             {subjects.map((subject) => (
               <tr key={subject.id} data-subject-id={subject.id}>
-                <th scope="row">
+                <th scope="row" className="lab-subject-name">
                   <Link to={labSubjectResultPath(workflow.id, subject.id)}>{subjectName(subject) ?? subject.id}</Link>
                 </th>
                 <td>{whatSubjectShows(subject)}</td>

@@ -19,7 +19,8 @@ import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
 import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
 import { AddressCorrections } from './CorrectSubjectAddress';
 import { resultsBreadcrumb, useResultsWorkflow } from './LabResultsPage';
-import { AgainstMostVotes, agreementInWords, type DefinitionOf, RetirementInWords, tasksInOrder, useConsensusInWords, whenInWords } from './SubjectResultParts';
+import { AgainstMostVotes, agreementInWords, type DefinitionOf, RetirementInWords, tasksInOrder, useConsensusInWords } from './SubjectResultParts';
+import { whenInWords } from '../../lib/formats';
 
 /** Classifications shown at a time; "Show more classifications" asks for the next page. */
 const PAGE_SIZE = 50;
@@ -141,8 +142,8 @@ function SubjectResultView({ workflow, subject, name }: { workflow: WorkflowView
  * consensus no longer met the effect, or a researcher took it out, which no effect undoes).
  */
 function Routing({ routing }: { routing: EffectMembership[] }) {
-  const { t, i18n } = useTranslation();
-  const when = (time: string) => <time dateTime={time}>{whenInWords(time, i18n.language)}</time>;
+  const { t } = useTranslation();
+  const when = (time: string) => <time dateTime={time}>{whenInWords(time)}</time>;
   return (
     <section className="lab-section" aria-labelledby="lab-result-routing-heading" data-testid="lab-result-routing">
       <h2 id="lab-result-routing-heading">{t('lab.result.routingTitle')}</h2>
@@ -275,7 +276,7 @@ function ClassificationsTable({
   definitionOf,
   table,
 }: { subject: SubjectResultDetail; name: string; classifications: SubjectClassification[]; definitionOf: DefinitionOf; table: RefObject<HTMLTableElement | null> }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (
     <section className="lab-section" aria-labelledby="lab-result-classifications-heading">
       <h2 id="lab-result-classifications-heading">{t('lab.result.classificationsTitle')}</h2>
@@ -298,7 +299,7 @@ function ClassificationsTable({
             {classifications.map((classification) => (
               <tr key={classification.id} data-classification-id={classification.id}>
                 <th scope="row" tabIndex={-1}>
-                  <time dateTime={classification.createdAt}>{whenInWords(classification.createdAt, i18n.language)}</time>
+                  <time dateTime={classification.createdAt}>{whenInWords(classification.createdAt)}</time>
                 </th>
                 <td>
                   <code>{classification.volunteerId}</code>

@@ -148,7 +148,9 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
           <tbody>
             {subjects.map((subject) => (
               <tr key={subject.id} data-subject-id={subject.id}>
-                <th scope="row">{subject.externalId ?? '—'}</th>
+                <th scope="row" className="lab-subject-name">
+                  {subject.externalId ?? '—'}
+                </th>
                 <td>{whatSubjectShows(subject)}</td>
                 <td>{subject.goldStandard ? Object.entries(subject.goldStandard).map(([task, answer]) => `${task}: ${JSON.stringify(answer)}`).join('; ') : ''}</td>
                 <td>

@@ -4,6 +4,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useClient } from '../../lib/clientContext';
 import { runsShown } from '../../lib/reaggregationRuns';
 import { useLoaded } from '../../lib/useLoaded';
+import { whenInWords } from '../../lib/formats';
 
 /** Researchers' runs shown at most, the latest first (with Chorus's own latest). */
 const RUNS_SHOWN = 10;
@@ -13,11 +14,10 @@ const RUNS_SHOWN = 10;
  * asked for (or Chorus itself), what it covers, how it stands, and the subjects it recomputed. Read again with `refreshed`.
  */
 export function ReaggregationRuns({ workflowId, refreshed }: { workflowId: string; refreshed: number }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const client = useClient();
   const { data, problem } = useLoaded(() => client.reaggregations(workflowId), [client, workflowId, refreshed]);
   const runs = data ? runsShown(data.runs, RUNS_SHOWN) : [];
-  const when = (time: string) => new Date(time).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   const outcome = (run: ReaggregationRecord) => {
     if (run.state === 'completed') return t('lab.runs.completed', { count: run.subjects ?? 0 }) + (run.routedOut ? t('lab.runs.routedOut', { count: run.routedOut }) : '');
     if (run.state === 'failed') return t('lab.runs.failed', { reason: run.failedReason ?? '' });
@@ -43,7 +43,7 @@ export function ReaggregationRuns({ workflowId, refreshed }: { workflowId: strin
           <tbody>
             {runs.map((run) => (
               <tr key={run.id} data-run-id={run.id}>
-                <td>{when(run.requestedAt)}</td>
+                <td>{whenInWords(run.requestedAt)}</td>
                 <td>{run.requestedBy?.displayName ?? (run.reason === 'completion' ? t('lab.runs.onCompletion') : t('lab.runs.chorus'))}</td>
                 <td>{t(`lab.runs.scopes.${run.scope}`)}</td>
                 <td>{outcome(run)}</td>

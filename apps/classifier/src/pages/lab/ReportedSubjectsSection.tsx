@@ -13,6 +13,7 @@ import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
 import { CorrectSubjectAddress, ReportedMedia } from './CorrectSubjectAddress';
 import type { TagsOfSubject } from './TagProposalsSection';
+import { whenInWords } from '../../lib/formats';
 
 interface Props {
   workflow: WorkflowView;
@@ -32,7 +33,7 @@ interface Props {
  * `onChanged` after a retirement, so the workflow's progress is read again too.
  */
 export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTags, mayCorrect }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.reportedSubjects(workflow.id), [client, workflow.id, changes]);
   /** The pages after the first, asked for with "Show more" since it was read. */
@@ -45,7 +46,6 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
   const [result, say] = useResult();
   const subjects = [...(data?.subjects ?? []), ...(more?.subjects ?? [])];
   const next = more ? more.next : data?.next;
-  const when = (time: string) => new Date(time).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   const name = (subject: ReportedSubject) => subject.externalId ?? subject.subjectId;
 
   const showMore = async () => {
@@ -102,7 +102,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
                     t('lab.reports.noNotes')
                   )}
                 </td>
-                <td>{subject.reports > 1 ? t('lab.reports.between', { first: when(subject.firstReportedAt), last: when(subject.lastReportedAt) }) : when(subject.lastReportedAt)}</td>
+                <td>{subject.reports > 1 ? t('lab.reports.between', { first: whenInWords(subject.firstReportedAt), last: whenInWords(subject.lastReportedAt) }) : whenInWords(subject.lastReportedAt)}</td>
                 <td>
                   <div className="lab-actions">
                     {subject.retired ? (

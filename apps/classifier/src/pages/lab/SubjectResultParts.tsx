@@ -1,16 +1,14 @@
 import type { SubjectResult } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { textPreview } from '../../lib/subjectName';
 import { describeWrittenAnswer } from '../../tasks/registry';
+import { whenInWords } from '../../lib/formats';
 
 /** The definition of each version of the workflow, once read (`useVersionDefinitions`). */
 export type DefinitionOf = (version: number) => WorkflowDefinition | undefined;
 type TaskConsensus = SubjectResult['consensus'][string];
-
-/** When, in the researcher's language and time zone. */
-export const whenInWords = (time: string, language: string) => new Date(time).toLocaleString(language, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** An agreement as a percentage, or a dash without one. */
 export const agreementInWords = (agreement: number | null, language: string) =>
@@ -56,10 +54,10 @@ type Retirement = NonNullable<SubjectResult['retirement']>;
 
 /** Whether the workflow still serves the subject, or when and why it was retired, and by whom if by hand. */
 export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'retirement' | 'goldStandard'> }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { retirement } = subject;
   if (!retirement) return <>{subject.goldStandard ? t('lab.results.goldStandard') : t('lab.results.stillServed')}</>;
-  const when = t('lab.results.retired', { how: t(`lab.results.reasons.${retirement.reason}`), when: whenInWords(retirement.retiredAt, i18n.language) });
+  const when = t('lab.results.retired', { how: t(`lab.results.reasons.${retirement.reason}`), when: whenInWords(retirement.retiredAt) });
   const retired = retirement.by ? retiredByInWords(when, retirement.by, t) : when;
   return <>{retirement.note ? t('lab.results.retiredWithNote', { retired, note: retirement.note }) : retired}</>;
 }
@@ -84,7 +82,13 @@ export function ConsensusList({ consensus, definitionOf }: { consensus: SubjectR
             t('lab.results.taskNotReached', { task, why: inWords(task, each), count: each.votes })
           ) : (
             <>
-              {t('lab.results.taskConsensus', { task, answer: textPreview(inWords(task, each)), agreement: agreementInWords(each.agreement, i18n.language), count: each.votes })}
+              {/* The answer isolated (<bdi>), so that one in Arabic or Hebrew does not carry the agreement after it into its own direction. */}
+              <Trans
+                i18nKey="lab.results.taskConsensus"
+                values={{ task, answer: textPreview(inWords(task, each)), agreement: agreementInWords(each.agreement, i18n.language) }}
+                count={each.votes}
+                components={{ answer: <bdi /> }}
+              />
               <AgainstMostVotes consensus={each} />
             </>
           )}

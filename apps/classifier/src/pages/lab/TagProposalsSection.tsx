@@ -11,6 +11,7 @@ import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
+import { whenInWords } from '../../lib/formats';
 import { markTagProposalsSeen, tagProposalsSeenUntil } from '../../lib/tagProposalsSeen';
 
 /** A subject whose proposals alone the section lists, and its name. */
@@ -42,7 +43,7 @@ interface Hiding {
  * moderators and researchers.
  */
 export function TagProposalsSection({ workflow, subject, onAllSubjects, headingRef }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const client = useClient();
   const subjectId = subject?.subjectId;
   /** Where the moderator stopped at their last look, as it was when the page opened (this look moves it on). */
@@ -64,7 +65,6 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
   const [result, say] = useResult();
   const proposals = [...(data?.proposals ?? []), ...(more?.proposals ?? [])];
   const next = more ? more.next : data?.next;
-  const when = (time: string) => new Date(time).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   const name = (proposal: TagProposal) => proposal.externalId ?? proposal.subjectId;
 
   const showMore = async () => {
@@ -106,7 +106,7 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
       {!subject && lastLook && (
         <label className="lab-checkbox">
           <input type="checkbox" id="lab-tags-only-new" checked={onlyNew} onChange={(event) => setOnlyNew(event.target.checked)} />{' '}
-          {t('lab.tags.onlyNew', { when: when(lastLook) })}
+          {t('lab.tags.onlyNew', { when: whenInWords(lastLook) })}
         </label>
       )}
       <ErrorAlert problem={problem ?? moreProblem ?? showProblem} />
@@ -136,15 +136,15 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
                           <>
                             <span className="muted">
                               {shownAgain.reason
-                                ? t('lab.tags.shownAgainWhy', { when: when(shownAgain.shownAgainAt), reason: shownAgain.reason })
-                                : t('lab.tags.shownAgainAt', { when: when(shownAgain.shownAgainAt) })}
+                                ? t('lab.tags.shownAgainWhy', { when: whenInWords(shownAgain.shownAgainAt), reason: shownAgain.reason })
+                                : t('lab.tags.shownAgainAt', { when: whenInWords(shownAgain.shownAgainAt) })}
                             </span>{' '}
                           </>
                         )}
                         {hidden ? (
                           <>
                             <span className="muted">
-                              {hidden.reason ? t('lab.tags.hiddenWhy', { when: when(hidden.hiddenAt), reason: hidden.reason }) : t('lab.tags.hidden', { when: when(hidden.hiddenAt) })}
+                              {hidden.reason ? t('lab.tags.hiddenWhy', { when: whenInWords(hidden.hiddenAt), reason: hidden.reason }) : t('lab.tags.hidden', { when: whenInWords(hidden.hiddenAt) })}
                             </span>{' '}
                             <button
                               type="button"
@@ -169,7 +169,7 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
                     ))}
                   </ul>
                 </td>
-                <td>{when(proposal.proposedAt)}</td>
+                <td>{whenInWords(proposal.proposedAt)}</td>
               </tr>
             ))}
           </tbody>

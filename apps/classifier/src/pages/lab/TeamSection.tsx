@@ -14,6 +14,7 @@ import { ACCOUNT, LAB, Link, navigate } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
+import { whenInWords } from '../../lib/formats';
 
 /** What the section does with a change: the answer to say, and whether the caller's own role changed with it. */
 type Changed = (text: string, ownRole?: boolean) => void;
@@ -305,7 +306,7 @@ function InvitationTable({
             <tr key={invitation.email} data-email={invitation.email}>
               <th scope="row">{invitation.email}</th>
               <td>{t(`account.settings.invitations.roles.${invitation.role}`)}</td>
-              <td>{new Date(invitation.invitedAt).toLocaleDateString()}</td>
+              <td>{whenInWords(invitation.invitedAt, 'date')}</td>
               {administrator && (
                 <td>
                   <button

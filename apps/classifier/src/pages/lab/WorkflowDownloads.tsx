@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useClient } from '../../lib/clientContext';
 import { type Download, useDownloads } from '../../lib/useDownloads';
 import { useForm } from '../../lib/useForm';
+import { whenInWords } from '../../lib/formats';
 
 /**
  * The workflow's downloads: the consensus (a row per subject) or the raw classifications (a row per classification),
@@ -82,7 +83,7 @@ function DownloadItem({ download, follow }: { download: Download; follow: (downl
               if (!follow(download)) event.preventDefault();
             }}
           >
-            {t('lab.downloads.save', { time: new Date(download.expiresAt!).toLocaleTimeString() })}
+            {t('lab.downloads.save', { time: whenInWords(download.expiresAt!, 'time') })}
           </a>
         </>
       )}

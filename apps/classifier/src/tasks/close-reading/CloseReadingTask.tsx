@@ -90,7 +90,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
         />
       )}
       <fieldset className="task" aria-describedby={hintId}>
-        <legend className="task-question">{task.question}</legend>
+        <legend className="task-question" dir="auto">{task.question}</legend>
         {task.evidence === 'required' && !shownPassage && <p className="task-rule">{t('tasks.closeReading.noTextToMark')}</p>}
         <ChoiceList type="radio" id={`${id}-sense`} choices={task.senses} isChecked={(choice) => sense === choice} onPick={(choice) => set({ sense: choice })} disabled={disabled} inputs={inputs} />
         {task.allowUnsure && (
@@ -203,7 +203,7 @@ function EvidencePicker({ id, text, highlights, evidence, required, disabled, on
         {required ? t('tasks.closeReading.evidenceRequired') : t('tasks.closeReading.evidenceOptional')}{' '}
         <span className="keyboard-only">{t('tasks.closeReading.evidenceKeys')}</span>
       </p>
-      <fieldset aria-labelledby={`${id}-evidence-label`} aria-describedby={`${id}-evidence-count`} className="subject-text evidence-passage" data-testid="evidence-passage">
+      <fieldset aria-labelledby={`${id}-evidence-label`} aria-describedby={`${id}-evidence-count`} className="subject-text evidence-passage" dir="auto" data-testid="evidence-passage">
         {parts}
       </fieldset>
       <p className="evidence-count muted" id={`${id}-evidence-count`} aria-live="polite">

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useSingleKeysOn } from '../../lib/singleKeys';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { TaskHelp } from '../TaskHelp';
-import { listOf } from '../../lib/listFormat';
+import { listOf } from '../../lib/formats';
 import type { Describe, Explain, TaskOf, TaskProps } from '../types';
 import { ChoiceList } from '../ChoiceList';
 
@@ -68,7 +68,7 @@ export function MultipleTask({ task, id, value, onChange, disabled }: TaskProps<
   const singleKeys = useSingleKeysOn();
   return (
     <fieldset className="task task-multiple" aria-describedby={`${ruleId} ${hintId}`}>
-      <legend className="task-question">{task.question}</legend>
+      <legend className="task-question" dir="auto">{task.question}</legend>
       <p className="task-rule" id={ruleId}>
         {choiceRule(t, task.minChoices, max, task.answers.length)}
       </p>

@@ -28,7 +28,7 @@ export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<Ta
   const singleKeys = useSingleKeysOn();
   return (
     <fieldset className="task task-single" aria-describedby={hintId}>
-      <legend className="task-question">{task.question}</legend>
+      <legend className="task-question" dir="auto">{task.question}</legend>
       <ChoiceList type="radio" id={`${id}-answer`} choices={task.answers} isChecked={(answer) => value === answer} onPick={onChange} disabled={disabled} inputs={inputs} />
       <p className="keyboard-hint" id={hintId}>
         {!singleKeys ? t('tasks.single.keysOff') : shortcuts === 2 ? t('tasks.single.keysTwo') : t('tasks.single.keys', { count: shortcuts })}

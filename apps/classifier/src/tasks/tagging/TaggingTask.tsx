@@ -130,7 +130,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
   const hintId = `${id}-keys`;
   return (
     <fieldset className="task task-tagging" aria-describedby={hintId}>
-      <legend className="task-question">{task.instruction}</legend>
+      <legend className="task-question" dir="auto">{task.instruction}</legend>
       <div className="tag-entry">
         <label htmlFor={inputId}>{t('tasks.tagging.addLabel')}</label>
         <div className="tag-entry-row">
@@ -138,6 +138,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
             ref={input}
             id={inputId}
             type="text"
+            dir="auto"
             list={vocabulary.length ? `${id}-vocabulary` : undefined}
             value={draft}
             autoComplete="off"
@@ -213,7 +214,7 @@ function TagItem({ tag, votes, own, up, down, onVote, onRemove }: TagItemProps) 
   const { t } = useTranslation();
   return (
     <li className="tag" data-tag={tag}>
-      <span className="tag-name">{tag}</span>
+      <span className="tag-name" dir="auto">{tag}</span>
       {votes && (
         <span className="tag-votes muted" data-testid="tag-votes">
           <span aria-hidden="true">

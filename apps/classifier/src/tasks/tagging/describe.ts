@@ -1,5 +1,5 @@
 import { appliedTags, taggingListsOf } from '@chorus/tasks';
-import { listOf } from '../../lib/listFormat';
+import { listOf } from '../../lib/formats';
 import type { Describe, TaskOf } from '../types';
 
 /** No tag added and no vote given: right for a subject with nothing to tag, so it is confirmed, not refused. */

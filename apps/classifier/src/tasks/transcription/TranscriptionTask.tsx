@@ -164,7 +164,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
   };
   return (
     <fieldset className="task task-transcription" aria-describedby={hintId}>
-      <legend className="task-question" ref={instruction}>
+      <legend className="task-question" dir="auto" ref={instruction}>
         {task.instruction}
       </legend>
       {task.textTags.length > 0 && (
@@ -180,7 +180,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
               aria-disabled={disabled || undefined}
               aria-keyshortcuts={index < 9 ? `Control+Shift+${index + 1}` : undefined}
             >
-              [{tag}]
+              [<bdi>{tag}</bdi>]
             </button>
           ))}
         </div>
@@ -192,6 +192,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
             id={`${id}-text`}
             aria-label={t('tasks.transcription.label')}
             className="transcription-free"
+            dir="auto"
             data-autofocus
             value={text}
             rows={8}
@@ -213,6 +214,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
                 <input
                   ref={ref(index)}
                   type="text"
+                  dir="auto"
                   aria-label={t('tasks.transcription.line', { number: index + 1, count: lines.length })}
                   value={line}
                   spellCheck={false}

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import type { ChorusClient } from '@chorus/client';
+import { ACCOUNT_PASSWORD, newAccount, signUp } from '../../../test/support/accounts';
+import { laggingSubjects, until } from '../../../test/support/waiting';
+import { launchBrowser, newcomerPage, signedInPage, skipTutorial, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+
+/**
+ * Letters in Arabic, Hebrew, Persian and Yiddish, in a real browser: what volunteers type and what researchers wrote
+ * take the direction of their own text, so that a line of Arabic reads right to left with its full stop at its end,
+ * beside a line of English that reads left to right; the lab keeps a Hebrew id on one line and an answer apart from the
+ * English around it; and an English interface says its times in English, whatever language the browser prefers.
+ */
+
+jest.setTimeout(120_000);
+
+const ARABIC_LINE = 'إلى حضرة الأخ العزيز.';
+const HEBREW_LINE = 'שלום רב לאחי';
+const INSTRUCTION = 'انسخ الرسالة سطراً سطراً، كما كُتبت.';
+
+/** The direction the browser gives the element `selector` finds (the `:dir()` it matches). */
+const directionOf = (page: Page, selector: string) => page.locator(selector).evaluate((element) => (element.matches(':dir(rtl)') ? 'rtl' : 'ltr'));
+
+describe('classifier in a browser: text in right-to-left scripts', () => {
+  const suite = useStackAndBrowser();
+
+  /** A live project with an active transcription workflow over `subjects`, made by the researcher `client` signs in. */
+  async function transcriptionWorkflow(subjects: Parameters<ChorusClient['addSubjects']>[1], client = suite.stack.client) {
+    const project = await client.createProject({ title: `Letters ${Date.now()}`, status: 'live' });
+    const set = await client.createSubjectSet(project.id, { name: 'رسائل' });
+    await client.addSubjects(set.id, subjects);
+    const workflow = await client.createWorkflow(project.id, {
+      name: 'Transcribe the letters',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: INSTRUCTION, help: 'اكتب ما تراه فقط.', textTags: ['unclear'] } },
+      retirement: { rule: 'count', count: 1 },
+      subjectSetIds: [set.id],
+    });
+    await client.activateWorkflow(workflow.id);
+    return { project, workflow };
+  }
+
+  it('gives each transcription line, the instruction, the help and the passage the direction of its own text; a text tag goes in where it was asked for', async () => {
+    const { project, workflow } = await transcriptionWorkflow([
+      { externalId: 'letter-1', locations: [{ type: 'text', text: `${ARABIC_LINE}\nDear brother,` }], metadata: { المرسل: 'يوسف' } },
+    ]);
+    await skipTutorial(suite.context, workflow.id);
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    await waitForTask(page, 'transcription');
+    const line = (n: number) => `.transcription-lines li:nth-child(${n}) input`;
+    await waitForFocus(page, line(1));
+
+    await page.keyboard.type(ARABIC_LINE);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Dear brother,');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(HEBREW_LINE);
+    expect(await directionOf(page, line(1))).toBe('rtl');
+    expect(await directionOf(page, line(2))).toBe('ltr');
+    expect(await directionOf(page, line(3))).toBe('rtl');
+    // The browser's own measure: an Arabic line starts at the right of its box, its full stop at the left end.
+    expect(await page.locator(line(1)).evaluate((input) => getComputedStyle(input).direction)).toBe('rtl');
+
+    // "רב" chosen and wrapped: the tags stand round it in the text's own order, which reads right to left on screen.
+    await page.locator(line(3)).evaluate((input: HTMLInputElement) => input.setSelectionRange(5, 7));
+    await page.getByRole('button', { name: '[unclear]' }).click();
+    expect(await page.locator(line(3)).inputValue()).toBe('שלום [unclear]רב[/unclear] לאחי');
+    expect(await directionOf(page, line(3))).toBe('rtl');
+
+    expect(await directionOf(page, '.task-question')).toBe('rtl');
+    expect(await directionOf(page, '.task-help p')).toBe('rtl');
+    expect(await directionOf(page, '[data-testid="subject"] .subject-text')).toBe('rtl');
+    expect(await directionOf(page, '[data-testid="subject-about"] dd')).toBe('rtl');
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps a subject’s Hebrew id on one line in the lab’s results, and its consensus apart from the agreement after it', async () => {
+    const account = await signUp(suite.stack, { email: `letters-${randomUUID()}@example.org`, displayName: 'Miriam Cohen' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const transcribed = `${HEBREW_LINE}, מכתב ארוך מאוד מן העיר הגדולה אל הכפר הקטן שבהרים, ובו חדשות על כל בני המשפחה`;
+    const { workflow } = await transcriptionWorkflow([{ externalId: 'בריוו-4', locations: [{ type: 'text', text: transcribed.repeat(4) }] }], researcher);
+    const guest = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    const { subjects } = await guest.queue(workflow.id);
+    await guest.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId: subjects[0]!.id, annotations: [{ task: 'T0', value: transcribed }] }, randomUUID());
+    await until(async () => (await laggingSubjects(suite.stack.db, workflow.id)) === 0 && (await researcher.stats(workflow.id)).retired === 1, 'aggregation');
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}/results`);
+    const row = page.getByTestId('lab-results-table').locator('tbody tr').first();
+    await row.waitFor();
+    const name = row.locator('th a');
+    expect(await name.textContent()).toBe('בריוו-4');
+    // One line, not "בריוו-" over "4" (its Hebrew and its digit are two boxes, side by side).
+    expect(await name.evaluate((link) => new Set([...link.getClientRects()].map((box) => Math.round(box.top))).size)).toBe(1);
+    const answer = row.locator('.lab-consensus li bdi');
+    expect(await answer.textContent()).toBe(transcribed);
+    expect(await row.locator('.lab-consensus li').textContent()).toBe(`T0: ${transcribed} (100% agreement, 1 vote)`);
+    expect(errors).toEqual([]);
+  });
+
+  it('says dates and times in English, the interface’s language, in a browser that prefers Arabic (Egypt); offers the byte-order mark for any non-Latin script', async () => {
+    const owner = await newAccount(suite.stack, 'Owner');
+    const project = await owner.client.createProject({ title: `Letters ${Date.now()}`, status: 'live' });
+    const set = await owner.client.createSubjectSet(project.id, { name: 'Letters' });
+    await owner.client.addSubjects(set.id, [{ externalId: 'letter-1', locations: [{ type: 'text', text: ARABIC_LINE }] }]);
+    const workflow = await owner.client.createWorkflow(project.id, {
+      name: 'Ad or not?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'A letter?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await owner.client.invite(project.id, { email: `colleague-${randomUUID()}@example.org`, role: 'scientist' });
+
+    const session = await suite.stack.anonymous.login({ email: owner.email, password: ACCOUNT_PASSWORD });
+    const arabic = await launchBrowser({ locale: 'ar-EG' });
+    try {
+      const { page, errors } = await signedInPage({ stack: suite.stack, context: arabic.context }, session);
+      expect(await page.evaluate(() => new Date(0).toLocaleDateString())).toMatch(/[٠-٩]/); // the browser's own way: Arabic digits
+
+      await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+      const invitedOn = page.locator('[data-testid="lab-invitations"] tbody tr td').nth(1);
+      await invitedOn.waitFor();
+      expect(await invitedOn.textContent()).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+
+      await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}`);
+      await page.getByLabel('Download', { exact: true }).selectOption('consensus');
+      await page.getByLabel('Format').selectOption('csv');
+      await page.getByLabel(/byte-order mark, which Excel needs to read accents and any non-Latin script \(Arabic, Hebrew/).check();
+      await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
+      const ready = page.locator('[data-testid="lab-downloads"] li[data-state="ready"]');
+      await ready.waitFor({ timeout: 20_000 });
+      expect(await ready.getByRole('link').textContent()).toMatch(/^Save the file \(until \d{1,2}:\d{2}\s[AP]M; after that/);
+      expect(errors).toEqual([]);
+    } finally {
+      await arabic.close();
+    }
+  });
+});
