@@ -32,8 +32,10 @@ it('stops both processes, naming REDIS_URL, when the Redis server has no databas
   const redis = testRedis();
   const count = await databasesOf(redis.url);
   const missing = Object.assign(new URL(redis.url), { pathname: `/${count}` }).toString();
-  const common = { ...env, REDIS_URL: missing, QUEUE_PREFIX: redis.queuePrefix };
-  const [api, worker] = [apiProcess(await freePort(), common), workerProcess(common)];
+  // The worker is given it as ioredis's `?db=`, which goes over the path.
+  const asQuery = Object.assign(new URL(redis.url), { pathname: '/0', search: `?db=${count}` }).toString();
+  const common = { ...env, QUEUE_PREFIX: redis.queuePrefix };
+  const [api, worker] = [apiProcess(await freePort(), { ...common, REDIS_URL: missing }), workerProcess({ ...common, REDIS_URL: asQuery })];
   running.push(api, worker);
   const outcomes = await Promise.allSettled([api.start(), worker.start()]);
   expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);

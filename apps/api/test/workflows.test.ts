@@ -225,7 +225,7 @@ describe('workflow versions', () => {
     const front = await stack.client.updateWorkflow(id, messages(1));
     expect([front.version, front.reaggregation, front.warnings]).toEqual([2, undefined, undefined]);
     for (const [showLocation, message] of [
-      [0, /^must be at least 1: a subject's locations are numbered from 1/],
+      [0, /^must be at least 1: a subject's locations are counted from 1 in the order they were uploaded/],
       [51, /^must be at most 50, the most locations a subject may have$/],
     ] as const) {
       const refused = await problemOf(stack.client.updateWorkflow(id, messages(showLocation)));

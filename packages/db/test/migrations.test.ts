@@ -414,8 +414,8 @@ describe('migrations', () => {
     try {
       const hidden = await after.query('SELECT subject_id, tag, reason FROM hidden_tags WHERE workflow_id = $1 ORDER BY subject_id = $2 DESC, tag COLLATE "C"', [workflow, a]);
       expect(hidden).toEqual([
+        // A non-joiner between Latin letters joins nothing: `KITAB‌KHANA` is the hidden `kitabkhana`, no second hiding.
         { subject_id: a, tag: 'kitabkhana', reason: 'latin' },
-        { subject_id: a, tag: 'kitab\u200ckhana', reason: 'latin' },
         { subject_id: a, tag: 'كتب', reason: 'plain' },
         { subject_id: a, tag: 'کتابخانه', reason: 'insult' },
         { subject_id: a, tag: 'کتاب\u200cخانه', reason: 'insult' },

@@ -7,9 +7,13 @@ import { Redis } from 'ioredis';
  * may be. A server that cannot be reached is not judged here: the process starts and waits for it, as ever.
  */
 export async function refuseMissingRedisDatabase(url: string): Promise<void> {
-  const database = Number(new URL(url).pathname.slice(1) || 0);
+  const parsed = new URL(url);
+  // ioredis reads the database from the path, or from `?db=` over it.
+  const database = Number(parsed.searchParams.get('db') ?? (parsed.pathname.slice(1) || 0));
   if (!database) return;
-  const redis = new Redis(Object.assign(new URL(url), { pathname: '/0' }).toString(), { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => null });
+  parsed.pathname = '/0';
+  parsed.searchParams.delete('db');
+  const redis = new Redis(parsed.toString(), { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => null });
   redis.on('error', () => {});
   try {
     await redis.connect();

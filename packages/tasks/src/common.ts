@@ -87,13 +87,13 @@ export const MOST_LOCATIONS = 50;
 export const baseTaskFields = {
   help: helpSchema,
   /**
-   * Which of the subject's locations the classifier shows as the task opens, numbered from 1 as its page strip numbers
-   * them (a postcard's back, its CSV's `image_url_2`, is 2); a subject with fewer opens on its first, and without it the
+   * Which of the subject's locations the classifier shows as the task opens, counted from 1 in the order they were
+   * uploaded (a postcard's back, its CSV's `image_url_2`, is 2); a subject with fewer opens on its first, and without it the
    * one on screen stays.
    */
   showLocation: z
     .int()
-    .min(1, "must be at least 1: a subject's locations are numbered from 1, its first (a CSV's image_url), as the classifier's page strip numbers them")
+    .min(1, "must be at least 1: a subject's locations are counted from 1 in the order they were uploaded, its first (a CSV's image_url) being 1")
     .max(MOST_LOCATIONS, `must be at most ${MOST_LOCATIONS}, the most locations a subject may have`)
     .optional(),
 };

@@ -8,6 +8,12 @@
 const MEANINGLESS = /(?![\u200c\u200d])[\p{Default_Ignorable_Code_Point}\u0640]/gu;
 
 /**
+ * A zero-width joiner or non-joiner that joins nothing: at either end, or beside a space or an ASCII character (where
+ * no script joins letters). It shows nothing there, and would let `\u200dspam` pass for a hidden `spam`.
+ */
+const STRAY_JOINER = /(?<![^\s\p{ASCII}])[\u200c\u200d]|[\u200c\u200d](?![^\s\p{ASCII}])/gu;
+
+/**
  * Arabic presentation forms (the shapes of letters by their place in a word, and ligatures of letters), which old PDFs
  * and some keyboards give for the letters themselves. Only these are read in their compatibility form (NFKC) for
  * comparison: applied to all text, NFKC would also fold what a transcription may mean to keep (the long s `ſ`,
@@ -26,4 +32,4 @@ const asLetters = (form: string) => {
  * presentation forms read as their letters (`ﻛﺘﺐ` is `كتب`). The one rule of what two spellings of a word have in common,
  * for tags (`tidyTag`) and transcriptions (their consensus and known answers); what volunteers typed is stored as typed.
  */
-export const comparableText = (text: string) => text.replace(ARABIC_PRESENTATION_FORM, asLetters).replace(MEANINGLESS, '');
+export const comparableText = (text: string) => text.replace(ARABIC_PRESENTATION_FORM, asLetters).replace(MEANINGLESS, '').replace(STRAY_JOINER, '');

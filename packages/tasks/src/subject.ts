@@ -47,9 +47,8 @@ const subjectMetadataSchema = metadataSchema('put long texts in a text location,
   }
 });
 
-/** Spaces and the marks that set the direction of text (LRM, RLM, ALM, embeddings, isolates, BOM): they show nothing. */
-const SPACES_AND_DIRECTION_MARKS = '\\s\\u200E\\u200F\\u061C\\u202A-\\u202E\\u2066-\\u2069\\uFEFF';
-const AT_EITHER_END = new RegExp(`^[${SPACES_AND_DIRECTION_MARKS}]+|[${SPACES_AND_DIRECTION_MARKS}]+$`, 'gu');
+/** Spaces, and what shows nothing (Unicode's default-ignorable code points: LRM, RLM, ALM, embeddings, isolates, BOM…). */
+const AT_EITHER_END = /^[\s\p{Default_Ignorable_Code_Point}]+|[\s\p{Default_Ignorable_Code_Point}]+$/gu;
 
 /**
  * An externalId as it is stored and looked up, the one rule of every way one arrives (uploads of each format, retiring,
@@ -76,16 +75,6 @@ function digitZeros(): number[] {
   zeros = found;
   return zeros;
 }
-const TEN = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-
-/**
- * The two strings of a Postgres `translate` that reads every decimal digit (Arabic-Indic `٣`, Persian `۳`, Devanagari
- * `३`, …) as the ASCII digit of its value: to say which id a researcher meant, never to match by.
- */
-export function digitsAsAscii(): { from: string; to: string } {
-  return { from: digitZeros().flatMap((zero) => TEN.map((value) => String.fromCodePoint(zero + value))).join(''), to: TEN.join('').repeat(digitZeros().length) };
-}
-
 /** `id` written with each script's digits in turn (`رسالة-012`: `رسالة-٠١٢`, `رسالة-۰۱۲`, `رسالة-०१२`, …), as itself if it has none. */
 export function inEachScriptsDigits(id: string): string[] {
   if (!/\p{Nd}/u.test(id)) return [id];

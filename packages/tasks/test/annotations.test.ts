@@ -112,6 +112,8 @@ describe('annotations', () => {
     expect(tidyTag('کتاب\u200cخانه')).toBe('کتاب\u200cخانه');
     expect(sameTag('کتاب\u200cخانه', 'کتابخانه')).toBe(false);
     expect(tidyTag('👨\u200d👩\u200d👧')).toBe('👨\u200d👩\u200d👧');
+    // One that joins nothing (at an end, between Latin letters) shows nothing: it does not make a hidden tag another.
+    for (const stray of ['\u200dspam', 'spam\u200c', 'sp\u200cam', 'a \u200db']) expect(tidyTag(stray)).toBe(stray.replace(/[\u200c\u200d]/gu, ''));
     expect(tidyTag('\u200fשלום\u200e')).toBe('שלום');
     expect(sameTag('كـتب\u061c', 'ﻛﺘﺐ')).toBe(true);
     expect(tidyTag('ﻛﺘﺐ')).toBe(comparableText('ﻛﺘﺐ'));

@@ -178,7 +178,7 @@ describe('workflow definition', () => {
       const result = opensOn({ showLocation: value });
       return result.ok ? [] : result.errors;
     };
-    expect(refused(0)).toEqual([{ pointer: '/tasks/T0/showLocation', message: expect.stringMatching(/^must be at least 1: a subject's locations are numbered from 1/) }]);
+    expect(refused(0)).toEqual([{ pointer: '/tasks/T0/showLocation', message: expect.stringMatching(/^must be at least 1: a subject's locations are counted from 1 in the order they were uploaded/) }]);
     expect(refused(51)).toEqual([{ pointer: '/tasks/T0/showLocation', message: 'must be at most 50, the most locations a subject may have' }]);
     expect(refused(1.5)).toEqual([{ pointer: '/tasks/T0/showLocation', message: 'must be a whole number' }]);
     expect(refused('2')).toEqual([{ pointer: '/tasks/T0/showLocation', message: 'must be a number, not a string' }]);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired, notInWorkflow } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
 import { LEFT_TO_CLASSIFY, OWE_AGGREGATION, isUnlinked } from '@chorus/db';
-import { type FieldError, digitsAsAscii } from '@chorus/tasks';
+import { type FieldError, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
@@ -34,17 +34,16 @@ const BY_EXTERNAL_ID = `SELECT st.subject_id AS id FROM unnest($2::text[]) WITH 
   ORDER BY i.ord`;
 
 /**
- * Of externalIds in $2 that name no subject of workflow $1, the positions (0-based) of those that differ from a
- * subject's of the workflow in capitals or in the script of their digits alone (`012` for `٠١٢`; $3 and $4 are
- * `digitsAsAscii`), with that subject's (the first, if several): asked only for names refused, so the exact match
- * stays the rule.
+ * Of externalIds that name no subject of workflow $1, given as the positions (1-based) in $2 and the forms in $3 of each
+ * (in each script's digits: `inEachScriptsDigits`), the positions (0-based) of those that differ from a
+ * subject's of the workflow in capitals or in the script of their digits alone (`012` for `٠١٢`), with that subject's
+ * (the first, if several): asked only for names refused, so the exact match stays the rule.
  */
-const NEAR_MISSES = `SELECT (i.ord - 1)::int AS index, min(s.external_id) AS external_id
-  FROM unnest($2::text[]) WITH ORDINALITY AS i(external_id, ord)
-  JOIN subjects s ON s.project_id = (SELECT w.project_id FROM workflows w WHERE w.id = $1)
-    AND translate(lower(s.external_id), $3, $4) = translate(lower(i.external_id), $3, $4)
+const NEAR_MISSES = `SELECT (f.ord - 1)::int AS index, min(s.external_id) AS external_id
+  FROM unnest($2::int[], $3::text[]) AS f(ord, form)
+  JOIN subjects s ON s.project_id = (SELECT w.project_id FROM workflows w WHERE w.id = $1) AND lower(s.external_id) = lower(f.form)
   JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id
-  GROUP BY i.ord`;
+  GROUP BY f.ord`;
 
 /**
  * The subjects a request chose: those it named (by id or by externalId), each with the pointer that named it, or
@@ -249,8 +248,8 @@ export class RetirementService {
   private async nearMisses(workflowId: string, missing: SubjectName[]): Promise<Map<SubjectName, string>> {
     const byExternalId = missing.filter((name) => name.externalId !== undefined);
     if (!byExternalId.length) return new Map();
-    const { from, to } = digitsAsAscii();
-    const found: { index: number; external_id: string }[] = await this.db.query(NEAR_MISSES, [workflowId, byExternalId.map((name) => name.externalId), from, to]);
+    const forms = byExternalId.flatMap((name, index) => inEachScriptsDigits(name.externalId!).map((form) => ({ ord: index + 1, form })));
+    const found: { index: number; external_id: string }[] = await this.db.query(NEAR_MISSES, [workflowId, forms.map(({ ord }) => ord), forms.map(({ form }) => form)]);
     return new Map(found.map(({ index, external_id }) => [byExternalId[index]!, external_id]));
   }
 

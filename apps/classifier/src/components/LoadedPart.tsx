@@ -1,5 +1,6 @@
 import { Component, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
+import { reloadPage } from '../lib/reloadPage';
 
 interface Props {
   /** Shown while the part's code loads. */
@@ -37,7 +38,7 @@ function NotLoaded() {
   return (
     <div role="alert" className="alert">
       <p className="alert-detail">{t('app.partNotLoaded')}</p>
-      <button type="button" className="button button-secondary" onClick={() => window.location.reload()}>
+      <button type="button" className="button button-secondary" onClick={reloadPage}>
         {t('app.reload')}
       </button>
     </div>

@@ -1,6 +1,7 @@
 import { type ChorusClient, type HoldsRenewed, MOST_HELD_NAMED } from '@chorus/client';
 import { type RefObject, useEffect } from 'react';
 import type { LocalQueue } from './subjectQueue';
+import { reloadPage } from './reloadPage';
 
 /** How often a page whose volunteer is at work renews its subjects' holds: well within the ten minutes of a first batch. */
 export const RENEW_HOLDS_EVERY_MS = 4 * 60_000;
@@ -71,7 +72,7 @@ export function useHoldsWhileAtWork(
     };
     // Shown again from the back-forward cache after giving its subjects back: start afresh.
     const onPageShow = (event: PageTransitionEvent) => {
-      if (event.persisted && gaveBack) window.location.reload();
+      if (event.persisted && gaveBack) reloadPage();
     };
     for (const type of AT_WORK_EVENTS) document.addEventListener(type, noteWork, { capture: true, passive: true });
     const timer = setInterval(renew, RENEW_HOLDS_EVERY_MS);

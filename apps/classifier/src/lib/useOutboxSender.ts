@@ -5,6 +5,7 @@ import type { SubjectFeedback } from '../components/Feedback';
 import { type Problem, whyAnswerRefused } from './errors';
 import { awaitsSignIn, isMine, type OutboxItem, outbox } from './outbox';
 import { awaitsReopen, REOPEN_WAIT_DAYS } from './reopenTries';
+import { reloadingOnPurpose } from './reloadPage';
 import { OUTBOX_RETRY_MS } from './sendTimes';
 import { pruneDrafts } from './drafts';
 
@@ -87,10 +88,15 @@ export function useOutboxSender(client: ChorusClient, workflowId: string, workfl
   }, [sending, flush]);
 
   // Kept answers are safe on this device only while it keeps them: a shared computer that wipes itself at sign-out, or
-  // a browser never opened again, loses them. Closing or leaving the page while they wait asks first (the browser's words).
+  // a browser never opened again, loses them. Closing or leaving the page while they wait asks first (the browser's
+  // words); `returnValue` for browsers older than Chrome 119 and Safari 17.
   useEffect(() => {
     if (!toSend) return;
-    const askFirst = (event: BeforeUnloadEvent) => event.preventDefault();
+    const askFirst = (event: BeforeUnloadEvent) => {
+      if (reloadingOnPurpose()) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
     window.addEventListener('beforeunload', askFirst);
     return () => window.removeEventListener('beforeunload', askFirst);
   }, [toSend]);

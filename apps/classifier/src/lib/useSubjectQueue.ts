@@ -190,13 +190,16 @@ export function useSubjectQueue(
     if (halted || !empty || finishedQueue) return;
     let cancelled = false;
     let pollTimer: ReturnType<typeof setTimeout> | undefined;
+    // A request begun before this asking (a prefetch; one that read the outbox before the answers it held were sent)
+    // answers for then: once it is in, the queue is asked again.
+    const begunBefore = inFlight.current !== null;
     fetchBatch().then(
       ({ added, startedEmpty, retryAfterSeconds, heldBy, heldUntil, comingFrom, sending }) => {
         if (cancelled) return;
         const now = queueRef.current;
         if (now.finished || now.subjects.length > 0) return setPoll(null);
         // A prefetch begun before the last subject went, or subjects gone already: ask again, from empty this time.
-        if (!startedEmpty || added > 0) return setPollTick((n) => n + 1);
+        if (begunBefore || !startedEmpty || added > 0) return setPollTick((n) => n + 1);
         // Only the server's "finished" ends the page: a batch of subjects it cannot show (answered on this device, say) does not.
         const seconds = retryAfterSeconds ?? NOTHING_NEW_RETRY_SECONDS;
         setPoll(sending ? { seconds, sending } : { seconds, heldBy, heldUntil, comingFrom, sending });

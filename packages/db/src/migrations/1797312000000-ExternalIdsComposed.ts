@@ -1,5 +1,7 @@
-import { tidyExternalId } from '@chorus/tasks';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** `tidyExternalId` as this migration was written: a copy, so that a later change to the rule does not change what it did. */
+const tidyExternalId = (id: string): string => id.normalize('NFC').replace(/^[\s\p{Default_Ignorable_Code_Point}]+|[\s\p{Default_Ignorable_Code_Point}]+$/gu, '');
 
 const BATCH = 10_000;
 

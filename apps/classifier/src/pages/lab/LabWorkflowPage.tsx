@@ -1,5 +1,5 @@
 import { isProblem, type ProjectView, type WorkflowSaved, type WorkflowView } from '@chorus/client';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -210,17 +210,17 @@ function ProgressSection({ workflow, changes, runsStarted }: { workflow: Workflo
   const client = useClient();
   const { data: stats, problem, reload: reloadStats } = useLoaded(() => client.stats(workflow.id), [client, workflow, changes]);
   const [refreshed, setRefreshed] = useState(0);
+  const reload = useCallback(() => {
+    reloadStats();
+    setRefreshed((n) => n + 1);
+  }, [reloadStats]);
   useEffect(() => {
     if (workflow.status !== 'active') return;
     const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') reloadStats();
+      if (document.visibilityState === 'visible') reload();
     }, PROGRESS_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [workflow.status, reloadStats]);
-  const reload = () => {
-    reloadStats();
-    setRefreshed((n) => n + 1);
-  };
+  }, [workflow.status, reload]);
   const form = useForm<never>({}, []);
   const reaggregate = form.onSubmit({
     check: () => ({}),
