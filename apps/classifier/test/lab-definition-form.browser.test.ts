@@ -215,7 +215,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     expect(await hint('lab-def-effects-0-when-answer')).toMatch(/^The consensus answer that moves the subject/);
     // Where the set an effect fills is made (round 16a F1).
     expect(await hint('lab-def-effects-0-addToSubjectSet')).toMatch(/To make one that starts empty, use “Make an empty subject set” on the project's page/);
-    expect(await hint('lab-def-tasks-t2-showLocation')).toMatch(/^Which of the subject’s images .* numbered from 1 .* A subject with fewer opens on its first/);
+    expect(await hint('lab-def-tasks-t2-showLocation')).toMatch(/^Which of the subject’s images .* counted from 1 in the order they were uploaded: .* A subject with fewer opens on its first/);
     expect(await hint('lab-def-retirement-rules-0-answer')).toBe('The answer whose probability is followed, such as yes.');
     expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^The share of volunteers who chose exactly the answers of the consensus/);
     await choose(page, '#lab-def-retirement-rules-1-task', 'T2');
@@ -233,7 +233,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     await typeInto(page, '#lab-def-tasks-t2-showLocation', '0');
     await press(page, save);
     await waitForFocus(page, '#lab-def-tasks-t2-showLocation');
-    expect(await page.getByTestId('lab-def-tasks-t2-showLocation-error').textContent()).toMatch(/^Must be at least 1: a subject's locations are numbered from 1/);
+    expect(await page.getByTestId('lab-def-tasks-t2-showLocation-error').textContent()).toMatch(/^Must be at least 1: a subject's locations are counted from 1 in the order they were uploaded/);
     await typeInto(page, '#lab-def-tasks-t2-showLocation', '3');
     await press(page, save);
     await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
