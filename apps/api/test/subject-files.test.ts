@@ -28,7 +28,7 @@ const subjectsOf = async (projectId: string) =>
   (await stack.db.query("SELECT external_id, locations, metadata, gold_standard FROM subjects WHERE project_id = $1 ORDER BY created_at, external_id, (metadata->>'passage')::int", [projectId])).rows;
 
 describe('subject uploads from files', () => {
-  it('reads a CSV file: a subject per row, locations from image_url, iiif_service, image_alt and text columns, the rest metadata', async () => {
+  it('reads a CSV file: a subject per row, locations from image_url, iiif_service, image_alt and text columns, the rest metadata (an empty cell as "")', async () => {
     const { projectId, setId } = await newSet();
     const csv = [
       'external_id,image_url,iiif_service,image_alt,text,gold_standard_T0,newspaper,#box',
@@ -44,7 +44,8 @@ describe('subject uploads from files', () => {
         metadata: { newspaper: 'The Daily Test', '#box': 'B12' },
         gold_standard: { T0: 'yes' },
       },
-      { external_id: 'p2', locations: [{ type: 'image', url: 'https://example.org/p2.jpg', alt: 'A horse-drawn coach outside an inn' }], metadata: { newspaper: 'The Evening Test' }, gold_standard: null },
+      // The empty #box is kept as "", as a JSON upload's would be; the empty iiif_service, text and gold standard are none.
+      { external_id: 'p2', locations: [{ type: 'image', url: 'https://example.org/p2.jpg', alt: 'A horse-drawn coach outside an inn' }], metadata: { newspaper: 'The Evening Test', '#box': '' }, gold_standard: null },
     ]);
     const lonelyAlt = await upload(setId, 'external_id,image_alt,text\nq1,A coach,Hi\n', 'text/csv');
     expect(lonelyAlt.body.errors).toEqual([{ pointer: '/subjects/0', message: 'has an image_alt but no image_url for it (line 2 of the CSV)' }]);
@@ -142,7 +143,7 @@ describe('subject uploads from files', () => {
         metadata: { '#filename': 'p1.jpg', '//note': 'donor', date: '1851-03-04' },
         gold_standard: null,
       },
-      { external_id: '1002', locations: [{ type: 'image', url: 'https://example.org/p2.jpg' }], metadata: { '#filename': 'p2.jpg', date: '1851-03-05' }, gold_standard: null },
+      { external_id: '1002', locations: [{ type: 'image', url: 'https://example.org/p2.jpg' }], metadata: { '#filename': 'p2.jpg', '//note': '', date: '1851-03-05' }, gold_standard: null },
     ]);
     // Beside an external_id column, subject_id is metadata (Zooniverse's id, say); without either, the answer says a file sent again adds its rows again.
     const both = await upload(setId, 'external_id,Subject_ID,text\nx1,99,Hello\n', 'text/csv');

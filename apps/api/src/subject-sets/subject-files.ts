@@ -220,7 +220,11 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     const subject: SubjectInput & { metadata: Record<string, unknown> } = { locations: [], metadata: {} };
     const goldStandard: Record<string, unknown> = {};
     for (const [column, value] of Object.entries(record)) {
-      if (value === '') continue;
+      if (value === '') {
+        // An empty metadata cell is kept as "" (as a JSON upload's would be), not dropped; an empty known column is none.
+        if (!KNOWN_COLUMN.test(column)) subject.metadata[column] = '';
+        continue;
+      }
       const image = numbered(column, 'image_url');
       if (IMAGE_PARTS.some((part) => numbered(column, part))) {
         if (!record[imageColumnOf(column)]) errors.push({ pointer: `/subjects/${index}`, message: `has an ${column} but no ${imageColumnOf(column)} for it` });
