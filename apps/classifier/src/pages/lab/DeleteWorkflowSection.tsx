@@ -10,7 +10,8 @@ import { navigate } from '../../lib/router';
 
 /**
  * Deleting a draft or paused workflow, asked first, the question saying how many of the team's tries in draft go with
- * it (read when asked, so that a try made meanwhile is counted): one volunteers classified in is refused, and stays.
+ * it (read when asked, so that a try made meanwhile is counted): one volunteers classified in is refused, and stays,
+ * which is said without asking.
  */
 export function DeleteWorkflowSection({ workflow, projectPage }: { workflow: WorkflowView; projectPage: string }) {
   const { t } = useTranslation();
@@ -19,10 +20,14 @@ export function DeleteWorkflowSection({ workflow, projectPage }: { workflow: Wor
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
 
+  const classified = () => setProblem({ detail: t('lab.deleteWorkflow.classified'), fields: [] });
   const ask = async () => {
     setProblem(null);
     try {
-      setTries((await client.stats(workflow.id)).draftTries);
+      const { classifications, draftTries } = await client.stats(workflow.id);
+      // Refused whatever the answer: said at once rather than asked.
+      if (classifications > 0) classified();
+      else setTries(draftTries);
     } catch (error) {
       setProblem(describeError(error));
     }
@@ -35,7 +40,8 @@ export function DeleteWorkflowSection({ workflow, projectPage }: { workflow: Wor
       showAccountNotice(t('lab.deleteWorkflow.deleted', { name: workflow.name, count: tries ?? 0 }), projectPage);
     } catch (error) {
       setTries(null);
-      setProblem(isProblem(error, 'workflow-classified') ? { detail: t('lab.deleteWorkflow.classified'), fields: [] } : describeError(error));
+      if (isProblem(error, 'workflow-classified')) classified();
+      else setProblem(describeError(error));
     } finally {
       setBusy(false);
     }
