@@ -5,7 +5,8 @@ import { laggingSubjects, until } from '../../../test/support/waiting';
 
 /**
  * A researcher tries her workflow while it is a draft (round 16a F9): those tries are kept and marked in the raw
- * download, but once the workflow is active they count toward neither the consensus nor the retirement.
+ * download and the subject results, but once the workflow is active they count toward neither the consensus nor the
+ * retirement, nor as its stats' classifications and volunteers; a draft holding only tries may be deleted with them.
  */
 let stack: Stack;
 let workflowId: string;
@@ -32,13 +33,13 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-async function draftWorkflow(): Promise<string> {
-  const { id } = await stack.client.createWorkflow(projectId, {
+async function draftWorkflow(project = projectId, set = setId): Promise<string> {
+  const { id } = await stack.client.createWorkflow(project, {
     name: 'Ad?',
     firstTask: 'T0',
     tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     retirement: { rule: 'count', count: 2 },
-    subjectSetIds: [setId],
+    subjectSetIds: [set],
   });
   return id;
 }
@@ -131,6 +132,16 @@ describe('classifications made while the workflow is a draft', () => {
     const refused = await stack.client.deleteWorkflow(worked).then(() => undefined, (error: ChorusApiError) => error);
     expect([refused?.status, refused?.problem.type]).toEqual([409, 'urn:chorus:problem:workflow-classified']);
     expect(await stack.client.stats(worked)).toMatchObject({ classifications: 1, volunteers: 1, draftTries: 1 });
+  });
+
+  it('go with their project when it is deleted, as its workflows do', async () => {
+    const tried = await stack.client.createProject({ title: `Tried ${randomUUID().slice(0, 8)}`, status: 'draft' });
+    const set = await stack.client.createSubjectSet(tried.id, { name: 'Set' });
+    const [subjectId] = (await stack.client.addSubjects(set.id, [{ externalId: 'a', locations: [{ type: 'text', text: 'A' }] }])).subjectIds;
+    const id = await draftWorkflow(tried.id, set.id);
+    await stack.client.classify({ workflowId: id, workflowVersion: 1, subjectId: subjectId!, annotations: answer('yes') }, randomUUID());
+    await stack.client.deleteProject(tried.id);
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [id])).rows[0].n).toBe(0);
   });
 
   it('still count as having seen the subject: the queue does not serve it to the researcher again once it is active', async () => {
