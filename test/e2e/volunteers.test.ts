@@ -60,7 +60,7 @@ it('three guests classify 50 subjects to retirement, each consensus the majority
     const current = await stack.client.stats(workflow.id);
     return current.retired === SUBJECTS ? current : undefined;
   }, 'every subject to retire');
-  expect(stats).toEqual({ subjects: SUBJECTS, retired: SUBJECTS, goldStandard: 0, held: 0, classifications: SUBJECTS * GUESTS, volunteers: GUESTS, reaggregating: false, asOf: expect.any(String) });
+  expect(stats).toEqual({ subjects: SUBJECTS, retired: SUBJECTS, goldStandard: 0, held: 0, classifications: SUBJECTS * GUESTS, volunteers: GUESTS, draftTries: 0, reaggregating: false, asOf: expect.any(String) });
 
   const rows = (await stack.client.consensus(workflow.id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
   expect(rows).toHaveLength(SUBJECTS);

@@ -1,11 +1,12 @@
-import type { ChorusClient } from '@chorus/client';
+import type { ChorusApiError, ChorusClient } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 
 /**
  * A researcher tries her workflow while it is a draft (round 16a F9): those tries are kept and marked in the raw
- * download, but once the workflow is active they count toward neither the consensus nor the retirement.
+ * download and the subject results, but once the workflow is active they count toward neither the consensus nor the
+ * retirement, nor as its stats' classifications and volunteers; a draft holding only tries may be deleted with them.
  */
 let stack: Stack;
 let workflowId: string;
@@ -32,13 +33,13 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-async function draftWorkflow(): Promise<string> {
-  const { id } = await stack.client.createWorkflow(projectId, {
+async function draftWorkflow(project = projectId, set = setId): Promise<string> {
+  const { id } = await stack.client.createWorkflow(project, {
     name: 'Ad?',
     firstTask: 'T0',
     tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     retirement: { rule: 'count', count: 2 },
-    subjectSetIds: [setId],
+    subjectSetIds: [set],
   });
   return id;
 }
@@ -73,6 +74,17 @@ describe('classifications made while the workflow is a draft', () => {
     expect(csv.split('\n')[0]).toContain(',after_retirement,made_in_draft,');
   });
 
+  it('are marked madeInDraft among the subject’s classifications in its results', async () => {
+    // Oldest first: the researcher's try, then the two volunteers' classifications.
+    const { classifications } = await stack.client.subjectResult(workflowId, subjectIds.tried!);
+    expect(classifications.map((classification) => classification.madeInDraft)).toEqual([true, false, false]);
+  });
+
+  it('count in the workflow’s stats apart, neither as classifications nor as volunteers', async () => {
+    // Two tries by the researcher, then two volunteers' classifications of the subject she tried.
+    expect(await stack.client.stats(workflowId)).toMatchObject({ classifications: 2, volunteers: 2, draftTries: 2 });
+  });
+
   it('stay out of the consensus when the workflow is re-aggregated', async () => {
     const run = await stack.client.reaggregate(workflowId);
     await until(async () => (await stack.client.reaggregation(workflowId, run.id)).state === 'completed', 'the re-aggregation');
@@ -95,6 +107,41 @@ describe('classifications made while the workflow is a draft', () => {
     await until(async () => (await laggingSubjects(stack.db, other)) === 0, 'the worker to aggregate');
     const [row] = ((await stack.client.consensus(other, 'json').then(JSON.parse)) as Record<string, unknown>[]).filter((each) => each.external_id === 'tried');
     expect(row).toMatchObject({ retired: false, T0_votes: 0 });
+  });
+
+  it('go with their draft when it is deleted, with what hangs from them, while one volunteers classified in is kept', async () => {
+    const tried = await draftWorkflow();
+    const served = (await stack.client.queue(tried)).subjects.map((subject) => subject.id);
+    await stack.client.classify({ workflowId: tried, workflowVersion: 1, subjectId: served[0]!, annotations: answer('yes') }, randomUUID());
+    await stack.client.reportSubject(tried, { subjectId: served[1]!, reason: 'blank-or-unreadable' });
+    expect(await stack.client.stats(tried)).toMatchObject({ classifications: 0, volunteers: 0, draftTries: 1 });
+    await stack.client.deleteWorkflow(tried);
+    const { rows } = await stack.db.query(
+      `SELECT (SELECT count(*) FROM classifications WHERE workflow_id = $1)::int AS classifications, (SELECT count(*) FROM assignments WHERE workflow_id = $1)::int AS assignments,
+              (SELECT count(*) FROM subject_reports WHERE workflow_id = $1)::int AS reports, (SELECT count(*) FROM subject_workflow_status WHERE workflow_id = $1)::int AS hot_rows,
+              (SELECT count(*) FROM aggregation_outbox WHERE workflow_id = $1)::int AS outbox, (SELECT count(*) FROM workflows WHERE id = $1)::int AS workflows`,
+      [tried],
+    );
+    expect(rows[0]).toEqual({ classifications: 0, assignments: 0, reports: 0, hot_rows: 0, outbox: 0, workflows: 0 });
+
+    const worked = await draftWorkflow();
+    await stack.client.classify({ workflowId: worked, workflowVersion: 1, subjectId: subjectIds.tried!, annotations: answer('yes') }, randomUUID());
+    await stack.client.activateWorkflow(worked);
+    await (await newVolunteer()).classify({ workflowId: worked, workflowVersion: 1, subjectId: subjectIds.tried!, annotations: answer('no') }, randomUUID());
+    await stack.client.pauseWorkflow(worked);
+    const refused = await stack.client.deleteWorkflow(worked).then(() => undefined, (error: ChorusApiError) => error);
+    expect([refused?.status, refused?.problem.type]).toEqual([409, 'urn:chorus:problem:workflow-classified']);
+    expect(await stack.client.stats(worked)).toMatchObject({ classifications: 1, volunteers: 1, draftTries: 1 });
+  });
+
+  it('go with their project when it is deleted, as its workflows do', async () => {
+    const tried = await stack.client.createProject({ title: `Tried ${randomUUID().slice(0, 8)}`, status: 'draft' });
+    const set = await stack.client.createSubjectSet(tried.id, { name: 'Set' });
+    const [subjectId] = (await stack.client.addSubjects(set.id, [{ externalId: 'a', locations: [{ type: 'text', text: 'A' }] }])).subjectIds;
+    const id = await draftWorkflow(tried.id, set.id);
+    await stack.client.classify({ workflowId: id, workflowVersion: 1, subjectId: subjectId!, annotations: answer('yes') }, randomUUID());
+    await stack.client.deleteProject(tried.id);
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [id])).rows[0].n).toBe(0);
   });
 
   it('still count as having seen the subject: the queue does not serve it to the researcher again once it is active', async () => {

@@ -216,6 +216,7 @@ describe("a workflow's subject results", () => {
         annotations: [{ task: 'T0', value: 'yes' }],
         goldStandard: false,
         afterRetirement: false,
+        madeInDraft: false,
       })),
     );
     expect(nextClassifications).toBeNull();

@@ -288,8 +288,10 @@ describe('workflow versions', () => {
     expect((await stack.client.getProject(projectId)).workflows.map((workflow) => workflow.id)).not.toContain(mistake);
 
     const { id: worked } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    await stack.client.activateWorkflow(worked); // not a try in draft, which would go with it (draft-tries.test)
     const subjectId = (await stack.client.queue(worked)).subjects[0]!.id;
     await stack.client.classify({ workflowId: worked, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    await stack.client.pauseWorkflow(worked);
     const refused = await problemOf(stack.client.deleteWorkflow(worked));
     expect([refused?.status, refused?.problem.type]).toEqual([409, 'urn:chorus:problem:workflow-classified']);
     expect((await stack.client.stats(worked)).classifications).toBe(1);

@@ -750,6 +750,53 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.close();
   });
 
+  it('counts the tries in draft apart in the progress, marks them on the subject page, and deletes a draft with its tries once asked, saying how many', async () => {
+    const account = await signUp(suite.stack, { email: `lab-tries-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Mary Somerville' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Tide tables', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Tables' });
+    const [subjectId] = (await researcher.addSubjects(set.id, [{ externalId: 'T-1', locations: [{ type: 'text' as const, text: 'High water at Leith, 4.12.' }] }])).subjectIds;
+    const classify = (who: typeof researcher, workflowId: string) =>
+      who.classify({ workflowId, workflowVersion: 1, subjectId: subjectId!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    // Tried while a draft, then classified by a volunteer once active.
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, subjectSetIds: [set.id] });
+    await classify(researcher, workflowId);
+    await researcher.activateWorkflow(workflowId);
+    await classify(suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token), workflowId);
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByTestId('workflow-progress').getByText('0 of 1 subjects retired, 1 classification').waitFor();
+    await page.getByText(/^Volunteers: 1\./).waitFor();
+    await page.getByTestId('lab-progress-tries').getByText('Not counted above: 1 try made by the team while the workflow was a draft.').waitFor();
+    expect(await page.getByRole('heading', { name: 'Delete the workflow' }).count()).toBe(0); // active
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${subjectId}`);
+    const rows = page.getByRole('table', { name: /^Classifications of / }).locator('tbody tr');
+    await rows.nth(1).waitFor();
+    expect(await rows.evaluateAll((each) => each.map((row) => row.textContent?.includes('A try in draft, not counted') ?? false))).toEqual([true, false]);
+
+    // Paused, with a volunteer's classification: refused at once, nothing asked.
+    await researcher.pauseWorkflow(workflowId);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByRole('button', { name: 'Delete the workflow' }).click();
+    await page.getByText(/^Volunteers have classified in this workflow: their classifications are never deleted/).waitFor();
+    expect(await page.getByTestId('lab-workflow-delete-question').count()).toBe(0);
+
+    // A draft holding only its try: deleted with it, once asked.
+    const { id: draftId } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, name: 'Tide tables, first go', subjectSetIds: [set.id] });
+    await classify(researcher, draftId);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${draftId}`);
+    await page.getByRole('button', { name: 'Delete the workflow' }).click();
+    await page.getByTestId('lab-workflow-delete-question').getByText('Delete “Tide tables, first go” and the 1 try made while it was a draft?').waitFor();
+    await checkScreen(page, 'lab-workflow-delete');
+    await page.getByRole('button', { name: 'Yes, delete the workflow' }).click();
+    await page.getByText('The workflow “Tide tables, first go” was deleted, with 1 try.').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/lab/projects/${project.slug}`);
+    expect((await researcher.getProject(project.id)).workflows.map((workflow) => workflow.id)).toEqual([workflowId]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lets a researcher retire listed subjects with a reason, return one to volunteers and set a priority, the progress following', async () => {
     const account = await signUp(suite.stack, { email: `lab-retire-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Caroline Herschel' });
     const researcher = suite.stack.anonymous.withToken(account.token);

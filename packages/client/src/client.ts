@@ -330,7 +330,7 @@ export class ChorusClient {
     const { body, headers } = await this.request<WorkflowView>('GET', `/workflows/${id}`);
     return { workflow: body, etag: headers.get('etag') ?? undefined };
   }
-  /** Deletes a workflow nobody has classified in; one with classifications is refused (409 `workflow-classified`). */
+  /** Deletes a workflow nobody has classified in, its team's tries in draft with it; one with other classifications is refused (409 `workflow-classified`). */
   async deleteWorkflow(id: string): Promise<void> {
     await this.request('DELETE', `/workflows/${id}`);
   }

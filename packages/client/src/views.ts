@@ -241,8 +241,11 @@ export const workflowStatsSchema = z.strictObject({
   retired: z.int(),
   goldStandard: z.int().meta({ description: 'Of the subjects, those with known answers: never retired, so the workflow is complete when every other one is' }),
   held: z.int().meta({ description: 'Unretired subjects that volunteers hold now (served to them, not yet classified, not expired)' }),
-  classifications: z.int(),
-  volunteers: z.int(),
+  classifications: z.int().meta({ description: 'Classifications counted: not the team’s tries while the workflow was a draft (`draftTries`)' }),
+  volunteers: z.int().meta({ description: 'Volunteers who made the classifications counted (a team member who only tried the draft is not one)' }),
+  draftTries: z.int().meta({
+    description: 'Classifications made while the workflow was a draft (its team trying it, made_in_draft in the raw download): kept, counted toward nothing',
+  }),
   reaggregating: z.boolean().meta({
     description: 'A whole re-aggregation (a new version’s, or asked for) has not finished yet: the consensus does not all follow the current rules',
   }),
@@ -560,6 +563,7 @@ export const subjectClassificationSchema = z.strictObject({
   annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
   goldStandard: z.boolean().meta({ description: 'The subject has known answers: the classification is not counted toward retirement' }),
   afterRetirement: z.boolean().meta({ description: 'It came once the subject was retired: kept, but not in the consensus' }),
+  madeInDraft: z.boolean().meta({ description: 'A try by the team while the workflow was a draft (the raw download’s made_in_draft): kept, counted toward nothing' }),
 });
 /**
  * A subject set a workflow's effect put a subject in: when, when it left it again (null while it is there), and whether

@@ -48,7 +48,7 @@ export class ProjectsController {
   @HttpCode(204)
   @ApiNoContentResponse({
     description:
-      'Deleted, with its workflows, subject sets, subjects, members and invitations: by its owner only, not while it is live (409 `project-live`), and only if nobody has classified in it (409 `project-classified`: classifications are never deleted; hand the project over instead)',
+      'Deleted, with its workflows, subject sets, subjects, members and invitations: by its owner only, not while it is live (409 `project-live`), and only if nobody has classified in it (409 `project-classified`: classifications are never deleted; hand the project over instead), its team’s tries in draft workflows (made_in_draft) aside, which go with it',
   })
   @ApiProblemResponse()
   async deleteProject(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser): Promise<void> {

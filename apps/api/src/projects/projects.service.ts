@@ -191,8 +191,9 @@ export class ProjectsService {
 
   /**
    * Deletes a project nobody has classified in (a test draft, a mistake), with its workflows, subject sets, subjects,
-   * members and invitations: its owner's, and not while it is live (volunteers may be at work in it). One with
-   * classifications is never deleted: they are volunteers' work; its owner may hand it over instead.
+   * members, invitations and its team's tries in draft workflows: its owner's, and not while it is live (volunteers
+   * may be at work in it). One with other classifications is never deleted: they are volunteers' work; its owner may
+   * hand it over instead.
    */
   async delete(id: string, user: AuthUser): Promise<void> {
     await this.access.requireOwner(id, user, '/params/id');

@@ -49,6 +49,7 @@ interface ClassificationRow {
   annotations: StoredAnnotation[];
   gold_standard: boolean;
   after_retirement: boolean;
+  made_in_draft: boolean;
   /** `created_at` to the microsecond, for the cursor. */
   cursor_time: string;
 }
@@ -135,7 +136,7 @@ const subjectResults = (page: string, { result }: { result: boolean }) => `
  * newcomer is served.
  */
 const CLASSIFICATIONS = `
-  SELECT c.id, c.user_id, c.workflow_version, c.created_at, c.annotations, c.gold_standard, c.after_retirement,
+  SELECT c.id, c.user_id, c.workflow_version, c.created_at, c.annotations, c.gold_standard, c.after_retirement, c.made_in_draft,
          ${cursorTimeSql('c.created_at')} AS cursor_time
   FROM classifications c
   WHERE c.workflow_id = $1 AND c.subject_id = $2 AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
@@ -260,6 +261,7 @@ const toClassification = (row: ClassificationRow): SubjectClassification => ({
   annotations: row.annotations,
   goldStandard: row.gold_standard,
   afterRetirement: row.after_retirement,
+  madeInDraft: row.made_in_draft,
 });
 
 /**

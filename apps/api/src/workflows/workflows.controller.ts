@@ -71,7 +71,7 @@ export class WorkflowsController {
   @HttpCode(204)
   @ApiNoContentResponse({
     description:
-      'Deleted, with its versions and links (its subject sets and subjects stay). A draft or paused workflow only (409 `workflow-not-paused`), and one nobody has classified in (409 `workflow-classified`: they are never deleted)',
+      'Deleted, with its versions and links (its subject sets and subjects stay), and its team’s tries while it was a draft (made_in_draft, counted toward nothing; `draftTries` of its stats). A draft or paused workflow only (409 `workflow-not-paused`), and one nobody else has classified in (409 `workflow-classified`: classifications are never deleted)',
   })
   @ApiProblemResponse()
   async deleteWorkflow(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser): Promise<void> {

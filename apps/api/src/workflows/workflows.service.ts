@@ -49,6 +49,15 @@ function versionConflict(current: string, ifMatch: string[]): ProblemException {
   return new ProblemException(412, `The workflow's ETag is ${current} now, not ${ifMatch.join(', ')}: ${why}, with If-Match: ${current}.`, undefined, 'version-conflict');
 }
 
+/**
+ * The workflow's ($1) classifications and the volunteers who made them, as its progress counts them: not its team's
+ * tries while it was a draft (`made_in_draft`), counted apart, which count toward nothing.
+ */
+const COUNTED_CLASSIFICATIONS = `
+  SELECT count(*) FILTER (WHERE NOT made_in_draft) AS classifications, count(DISTINCT user_id) FILTER (WHERE NOT made_in_draft) AS volunteers,
+         count(*) FILTER (WHERE made_in_draft) AS draft_tries
+  FROM classifications WHERE workflow_id = $1`;
+
 @Injectable()
 export class WorkflowsService {
   private readonly logger = new Logger(WorkflowsService.name);
@@ -233,9 +242,10 @@ export class WorkflowsService {
   }
 
   /**
-   * Deletes a workflow nobody has classified in (a mistaken draft, a copy made by error) with its versions, links and
-   * holds: a draft, or a paused one (so that no volunteer is at work in it). One with classifications is never
-   * deleted: they are volunteers' work, kept; it can stay paused instead.
+   * Deletes a workflow nobody has classified in (a mistaken draft, a copy made by error, a draft its team tried and
+   * starts over) with its versions, links, holds and the team's tries: a draft, or a paused one (so that no volunteer
+   * is at work in it). One with other classifications is never deleted: they are volunteers' work, kept; it can stay
+   * paused instead.
    */
   async delete(id: string, user: AuthUser): Promise<void> {
     const workflow = await this.requireResearcher(id, user);
@@ -260,10 +270,10 @@ export class WorkflowsService {
               (SELECT count(*) FROM subject_workflow_status st WHERE st.workflow_id = $1 AND st.gold_standard AND NOT ${isUnlinked('st')}) AS gold_standard,
               (SELECT count(DISTINCT a.subject_id) FROM assignments a JOIN subject_workflow_status st ON st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id
                WHERE a.workflow_id = $1 AND a.expires_at > now() AND st.retired_at IS NULL) AS held,
-              (SELECT count(*) FROM classifications WHERE workflow_id = $1) AS classifications,
-              (SELECT count(DISTINCT user_id) FROM classifications WHERE workflow_id = $1) AS volunteers,
+              counted.classifications, counted.volunteers, counted.draft_tries,
               (SELECT reaggregations_done < reaggregations_requested FROM workflows WHERE id = $1) AS reaggregating,
-              ${cursorTimeSql('now()')} AS as_of`,
+              ${cursorTimeSql('now()')} AS as_of
+       FROM (${COUNTED_CLASSIFICATIONS}) counted`,
       [id],
     );
     return {
@@ -273,6 +283,7 @@ export class WorkflowsService {
       held: Number(row.held),
       classifications: Number(row.classifications),
       volunteers: Number(row.volunteers),
+      draftTries: Number(row.draft_tries),
       reaggregating: row.reaggregating,
       // To the microsecond, so that the holds ended as of it are exactly those counted in `held`.
       asOf: row.as_of,

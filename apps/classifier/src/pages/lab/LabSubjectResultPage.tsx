@@ -320,13 +320,14 @@ function ClassificationsTable({
   );
 }
 
-/** What sets a classification apart: not counted (gold standard, after retirement), or the one that retired the subject. */
+/** What sets a classification apart: not counted (gold standard, after retirement, a try in draft), or the one that retired the subject. */
 function ClassificationNotes({ classification, retiredBy }: { classification: SubjectClassification; retiredBy: string | null }) {
   const { t } = useTranslation();
   const notes = [
     ...(classification.id === retiredBy ? [t('lab.result.retiredIt')] : []),
     ...(classification.goldStandard ? [t('lab.result.goldStandard')] : []),
     ...(classification.afterRetirement ? [t('lab.result.afterRetirement')] : []),
+    ...(classification.madeInDraft ? [t('lab.result.madeInDraft')] : []),
   ];
   return notes.length ? (
     <ul className="lab-consensus">

@@ -14,6 +14,7 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { DefinitionEditor } from './DefinitionEditor';
+import { DeleteWorkflowSection } from './DeleteWorkflowSection';
 import { ReaggregationRuns } from './ReaggregationRuns';
 import { ReportedSubjectsSection } from './ReportedSubjectsSection';
 import { TagProposalsSection, type TagsOfSubject } from './TagProposalsSection';
@@ -26,7 +27,7 @@ import { WorkflowSubjectsSection } from './WorkflowSubjectsSection';
 /**
  * `/lab/workflows/:id`: a workflow's status, progress, the way to its results subject by subject, its volunteers' holds,
  * definition, subject sets, subjects retired by hand and priorities, the subjects volunteers reported, the tags they
- * proposed, and downloads. Its moderators see only what they may use: the reported subjects and the proposed tags.
+ * proposed, downloads, and its deletion while it is a draft or paused. Its moderators see only what they may use: the reported subjects and the proposed tags.
  */
 export function LabWorkflowPage({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
@@ -82,6 +83,9 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           )}
           <Moderation workflow={workflow} researcher={isResearcher(project.role)} changes={subjectChanges} onChanged={() => setSubjectChanges((n) => n + 1)} />
           {isResearcher(project.role) && <WorkflowDownloads workflowId={workflow.id} />}
+          {isResearcher(project.role) && (workflow.status === 'draft' || workflow.status === 'paused') && (
+            <DeleteWorkflowSection workflow={workflow} projectPage={labProjectPath(project.slug)} />
+          )}
         </>
       ) : (
         !loaded.problem && (
@@ -201,7 +205,7 @@ function StatusSection({ workflow, projectSlug, changes, onChanged }: { workflow
 const PROGRESS_REFRESH_MS = 30_000;
 
 /**
- * Subjects retired, classifications and volunteers so far (read again after each of `changes`, and every
+ * Subjects retired, classifications and volunteers so far, the team's tries in draft apart (read again after each of `changes`, and every
  * `PROGRESS_REFRESH_MS` while the workflow is active and the page shown), and a re-aggregation on request; the runs
  * listed read again after those and after each run a save started (`runsStarted`).
  */
@@ -241,6 +245,7 @@ function ProgressSection({ workflow, changes, runsStarted }: { workflow: Workflo
             <WorkflowProgress stats={stats} />
           </p>
           <p>{t('lab.progress.details', { volunteers: stats.volunteers, held: stats.held, gold: stats.goldStandard })}</p>
+          {stats.draftTries > 0 && <p data-testid="lab-progress-tries">{t('lab.progress.draftTries', { count: stats.draftTries })}</p>}
           {stats.reaggregating && <p>{t('lab.progress.stillReaggregating')}</p>}
         </>
       )}
