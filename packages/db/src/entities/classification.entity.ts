@@ -33,6 +33,8 @@ export const ANNOTATIONS_LIST_CHECK = `jsonb_typeof(annotations) = 'array' AND N
 @Index('classifications_subject_idx', ['subjectId'])
 /** A workflow's answers that proposed tags, the most recent first: moderators' list of them. */
 @Index('classifications_tag_proposals_idx', ['workflowId', 'createdAt', 'id'], { where: PROPOSES_TAGS })
+/** A workflow's tries made while it was a draft, by their volunteers: subtracted from its progress's counts. */
+@Index('classifications_draft_tries_idx', ['workflowId', 'userId'], { where: 'made_in_draft' })
 export class Classification {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') workflowId!: string;
