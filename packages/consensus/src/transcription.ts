@@ -522,7 +522,10 @@ function alignLines(lines: readonly string[][], n: number, budget: WorkBudget, l
 /** A transcription's words as typed (`typed`, all its lines') cut as its `lines` of words are. */
 function cutAsLines(typed: readonly string[], lines: readonly (readonly string[])[]): string[][] {
   let start = 0;
-  return lines.map((line) => typed.slice(start, (start += line.length)));
+  return lines.map((line) => {
+    start += line.length;
+    return typed.slice(start - line.length, start);
+  });
 }
 
 /** The consensus of transcriptions with the same number of lines: each line aligned with the same line of the others. */
