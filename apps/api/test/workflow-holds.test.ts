@@ -94,6 +94,9 @@ describe("a workflow's holds, ended by its researchers", () => {
         },
       ]);
     }
+    // A zone's "+" sent as it is arrives as a space: the downloads' `since` says how to send it, and so does `asOf`.
+    const unencoded = await stack.client.request('DELETE', `/workflows/${workflowId}/holds?asOf=2026-12-03T17:05:03.123456+01:00`).then(() => undefined, (error: ChorusApiError) => error);
+    expect(unencoded?.problem.errors).toEqual([{ pointer: '/query/asOf', message: expect.stringContaining('send the "+" of a zone such as +01:00 as %2B') }]);
     const typo = await stack.client.request('DELETE', `/workflows/${workflowId}/holds?asof=2026-12-03T17:05:03Z`).then(() => undefined, (error: ChorusApiError) => error);
     expect(typo?.problem.errors?.[0]?.pointer).toBe('/query/asof');
     expect(await holdsIn(workflowId)).toBe(1);

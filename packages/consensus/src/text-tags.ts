@@ -4,32 +4,43 @@
  * tag is voted on per word (see `transcriptionConsensus`). Other bracketed text (`[sic]`, `[1]`) is part of the words.
  */
 
-/** A transcription without its tags: its lines of plain text, and for each of its words, in order, the tags around it. */
+/**
+ * A transcription without its tags: its lines of plain text, and for each of its words, in order, the tags around it
+ * and the word as it was in the text (`typed`: the same as in `lines`, unless `untag` was given a `compared` form).
+ */
 export interface UntaggedText {
   lines: string[];
   tags: string[][];
+  typed: string[];
 }
 
-/** Splits the task's tags from a transcription; empty lines (a line of tags alone too) are left out. */
-export function untag(text: string, tags: readonly string[]): UntaggedText {
+/**
+ * Splits the task's tags from a transcription; empty lines (a line of tags alone too) are left out. With `compared`,
+ * `lines` have each word in the form it gives (of no whitespace), a word it makes empty left out, and `typed` the word
+ * as it was.
+ */
+export function untag(text: string, tags: readonly string[], compared: (word: string) => string = (word) => word): UntaggedText {
   // Tag names are lower-case letters and "-" (the task's schema), none of them special in a pattern.
   const marker = tags.length ? new RegExp(`\\[(/?)(${tags.join('|')})\\]`, 'g') : null;
   const open = new Map<string, number>(); // each open tag, with the index of the first word after its opening
   const lines: string[] = [];
   const wordTags: Set<string>[] = [];
+  const typed: string[] = [];
   for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
     const words: string[] = [];
     for (const token of line.split(/\s+/u)) {
       const { word, tagged } = untagToken(token, marker, open, wordTags.length);
-      if (!word) continue;
-      words.push(word);
+      const form = word && compared(word);
+      if (!form) continue;
+      words.push(form);
       wordTags.push(tagged);
+      typed.push(word);
     }
     if (words.length) lines.push(words.join(' '));
   }
   // A tag never closed is a slip, not a statement about the rest of the text.
   for (const [tag, from] of open) for (const tagged of wordTags.slice(from)) tagged.delete(tag);
-  return { lines, tags: wordTags.map((tagged) => [...tagged].sort()) };
+  return { lines, tags: wordTags.map((tagged) => [...tagged].sort()), typed };
 }
 
 /** A token without its markers, and the tags open over any of its characters; `open` carries on to the next token. */

@@ -1,5 +1,5 @@
 import { levenshtein, words } from './edit-distance';
-import { comparableText } from '@chorus/tasks';
+import { comparableText, writtenText } from '@chorus/tasks';
 import { type UntaggedText, retag, untag } from './text-tags';
 
 /** One slot of a word transition network: each candidate word (or '' for "no word here") with its number of sources. */
@@ -156,7 +156,9 @@ export function lineEndsOf(lines: readonly (readonly string[])[]): boolean[] {
  * Given where the lines of the network (`slotEnds`) and of the hypothesis (`hypothesisEnds`) end, alignments of the
  * same cost are told apart by their gaps inside a line: a line one transcription skipped or added is a gap between two
  * lines, not the end of one line and the start of the next (where the same words begin and end lines, as "Line one
- * here / Line two here" do, both cost the same). Returns the network's line ends too.
+ * here / Line two here" do, both cost the same). Returns the network's line ends too, and for each slot of the
+ * result, the slot of the network it extends (`from`, -1 for a new one) and the index of the hypothesis's word in it
+ * (`placed`, -1 for none).
  */
 function align(
   network: { slots: Slot[]; ends?: LineEnds },
@@ -166,7 +168,7 @@ function align(
   cost: SubstitutionCost,
   band: number,
   budget?: WorkBudget,
-): { slots: Slot[]; ends?: LineEnds } {
+): { slots: Slot[]; ends?: LineEnds; from: number[]; placed: number[] } {
   const { slots } = network;
   const [n, m] = [hypothesis.length, slots.length];
   const withLines = network.ends !== undefined && hypothesisEnds !== undefined;
@@ -231,15 +233,18 @@ function align(
   const result: Slot[] = [];
   // Whether a line ends after each slot of the result (backwards): where one ended in the network or the hypothesis.
   const endsAfter: boolean[] = [];
+  const [from, placed]: number[][] = [[], []];
   let [i, j] = [n, m];
   while (i > 0 || j > 0) {
     const step = i === 0 ? DELETE : j === 0 ? INSERT : steps[i * width + j - offset(i)]!;
     endsAfter.push((step !== INSERT && slotEnds[j]!) || (step !== DELETE && ends[i]!));
+    from.push(step === INSERT ? -1 : j - 1);
+    placed.push(step === DELETE ? -1 : i - 1);
     if (step === MATCH) result.push(joined(slots[--j]!, hypothesis[--i]!));
     else if (step === DELETE) result.push(joined(slots[--j]!, ''));
     else result.push(joined(new Map([['', sources]]), hypothesis[--i]!));
   }
-  return { slots: result.reverse(), ends: withLines ? [true, ...endsAfter.reverse()] : undefined };
+  return { slots: result.reverse(), ends: withLines ? [true, ...endsAfter.reverse()] : undefined, from: from.reverse(), placed: placed.reverse() };
 }
 
 /**
@@ -253,13 +258,39 @@ export function wordTransitionNetwork(
   lineEnds?: readonly LineEnds[],
   budget?: WorkBudget,
 ): Slot[] {
-  if (hypotheses.length === 0) return [];
+  return placedNetwork(hypotheses, cost, band, lineEnds, budget, false).slots;
+}
+
+/**
+ * `wordTransitionNetwork`, and if `withPlaces`, which word of each hypothesis each slot holds: `places[slot][h]`, the
+ * index of the word of `hypotheses[h]`, or -1 where it has none.
+ */
+function placedNetwork(
+  hypotheses: readonly (readonly string[])[],
+  cost: SubstitutionCost,
+  band: number,
+  lineEnds: readonly LineEnds[] | undefined,
+  budget: WorkBudget | undefined,
+  withPlaces: boolean,
+): { slots: Slot[]; places?: Int32Array[] } {
+  if (hypotheses.length === 0) return { slots: [], places: [] };
+  const count = hypotheses.length;
   let network: { slots: Slot[]; ends?: LineEnds } = { slots: hypotheses[0]!.map((word) => new Map([[word, 1]])), ends: lineEnds?.[0] };
-  for (let index = 1; index < hypotheses.length; index++) {
+  let places = withPlaces ? hypotheses[0]!.map((_, word) => new Int32Array(count).fill(-1).fill(word, 0, 1)) : undefined;
+  for (let index = 1; index < count; index++) {
     const hypothesis = hypotheses[index]!;
-    network = align(network, hypothesis, lineEnds?.[index], index, cost, Math.max(band, Math.abs(hypothesis.length - network.slots.length) + band), budget);
+    const next = align(network, hypothesis, lineEnds?.[index], index, cost, Math.max(band, Math.abs(hypothesis.length - network.slots.length) + band), budget);
+    if (places) {
+      const before = places;
+      places = next.from.map((slot, k) => {
+        const row = slot < 0 ? new Int32Array(count).fill(-1) : before[slot]!.slice();
+        row[index] = next.placed[k]!;
+        return row;
+      });
+    }
+    network = next;
   }
-  return network.slots;
+  return { slots: network.slots, places };
 }
 
 /** crowd-kit's choice per slot: most sources, then the longer word, then the greater string. */
@@ -282,7 +313,10 @@ export function rover(texts: readonly string[], tokenize: (text: string) => stri
 }
 
 export interface ConsensusWord {
-  /** '' where most transcriptions have no word and the others have one (the variants say which): not in `text`. */
+  /**
+   * The reading of the slot most transcriptions have, as most of those typed it (see `transcriptionConsensus`), or ''
+   * where most have no word and the others have one (the variants say which): not in `text`.
+   */
   word: string;
   /** Share of the transcriptions that have this word in this slot. */
   agreement: number;
@@ -437,26 +471,76 @@ function consensusSlot(slot: Slot, n: number): { word: string; count: number; va
   return { word: best, count: bestCount, variants };
 }
 
+/**
+ * A consensus word as it is worked out: `word` as it is compared (`comparableText`), by which slots are aligned and
+ * voted, tags and line breaks placed; `written`, the spelling of it that the consensus writes, where it differs.
+ */
+type VotedWord = ConsensusWord & { written?: string };
+
 /** A slot most transcriptions fill with a word (the others are kept in `lines` for their variants). */
 const isWord = (slot: ConsensusWord) => slot.word !== '';
 
-/** Aligns `lines` (one from each transcription aligned); `n` counts those set aside too, as no word in any slot. */
-function alignLines(lines: readonly string[][], n: number, budget: WorkBudget, lineEnds?: readonly LineEnds[]): { words: ConsensusWord[]; agreements: number[] } {
+/**
+ * The spelling of `word` most of the transcriptions that have it in a slot typed (the first typed of those most typed):
+ * `places[h]` is the index of the word of the `order[h]`th of `lines` in the slot (-1 for none), `typed` their words as
+ * typed.
+ */
+function typedSpelling(word: string, places: Int32Array, order: readonly number[], lines: readonly (readonly string[])[], typed: readonly (readonly string[])[]): string {
+  const spellings = new Map<number, string>();
+  places.forEach((at, h) => {
+    if (at >= 0 && lines[order[h]!]![at] === word) spellings.set(order[h]!, typed[order[h]!]![at]!);
+  });
+  const counts = new Map<string, number>();
+  // In the order the transcriptions came, so that of spellings typed as often, the one typed first is written.
+  for (const transcription of [...spellings.keys()].sort((a, b) => a - b)) {
+    const spelling = spellings.get(transcription)!;
+    counts.set(spelling, (counts.get(spelling) ?? 0) + 1);
+  }
+  let [best, bestCount] = [word, 0];
+  for (const [spelling, count] of counts) if (count > bestCount) [best, bestCount] = [spelling, count];
+  return best;
+}
+
+/**
+ * Aligns `lines` (one from each transcription aligned, its words as compared); `n` counts those set aside too, as no
+ * word in any slot. With `typed` (their words as typed, where some differ), each word gets its `typedSpelling`.
+ */
+function alignLines(lines: readonly string[][], n: number, budget: WorkBudget, lineEnds?: readonly LineEnds[], typed?: readonly string[][]): { words: VotedWord[]; agreements: number[] } {
   const order = centreStarOrder(lines);
-  const slots = wordTransitionNetwork(order.map((i) => lines[i]!), nearMatchCost, bandFor(lines), lineEnds && order.map((i) => lineEnds[i]!), budget);
-  const result: ConsensusWord[] = [];
+  const { slots, places } = placedNetwork(order.map((i) => lines[i]!), nearMatchCost, bandFor(lines), lineEnds && order.map((i) => lineEnds[i]!), budget, typed !== undefined);
+  const result: VotedWord[] = [];
   const agreements: number[] = [];
-  for (const slot of slots) {
+  slots.forEach((slot, index) => {
     const { word, count, variants } = consensusSlot(slot, n);
     agreements.push(count / n);
-    result.push({ word, agreement: count / n, variants });
-  }
+    const written = places && word ? typedSpelling(word, places[index]!, order, lines, typed!) : word;
+    result.push({ word, agreement: count / n, variants, ...(written !== word ? { written } : {}) });
+  });
   return { words: result, agreements };
 }
 
+/** A transcription's words as typed (`typed`, all its lines') cut as its `lines` of words are. */
+function cutAsLines(typed: readonly string[], lines: readonly (readonly string[])[]): string[][] {
+  let start = 0;
+  return lines.map((line) => {
+    start += line.length;
+    return typed.slice(start - line.length, start);
+  });
+}
+
 /** The consensus of transcriptions with the same number of lines: each line aligned with the same line of the others. */
-function alignLineByLine(transcriptions: readonly string[][], n: number, budget: WorkBudget): { lines: ConsensusWord[][]; breaks: LineBreakSlot[]; agreements: number[] } {
-  const aligned = transcriptions[0]!.map((_, line) => alignLines(transcriptions.map((lines) => words(lines[line]!)), n, budget));
+function alignLineByLine(transcriptions: readonly string[][], n: number, budget: WorkBudget, typed?: readonly string[][]): { lines: VotedWord[][]; breaks: LineBreakSlot[]; agreements: number[] } {
+  const lineWords = transcriptions.map((lines) => lines.map(words));
+  const typedLines = typed && lineWords.map((lines, t) => cutAsLines(typed[t]!, lines));
+  const aligned = transcriptions[0]!.map((_, line) =>
+    alignLines(
+      lineWords.map((lines) => lines[line]!),
+      n,
+      budget,
+      undefined,
+      typedLines?.map((lines) => lines[line]!),
+    ),
+  );
   return { lines: aligned.map((line) => line.words), breaks: [], agreements: aligned.flatMap((line) => line.agreements) };
 }
 
@@ -596,12 +680,18 @@ function lineBreakVotes(consensus: readonly string[], transcriptions: readonly s
  * lines whole first), then cut where most transcriptions break their lines; each place some break and others do not
  * counts toward the score as a slot, and is listed in `breaks`.
  */
-function alignWholeTexts(transcriptions: readonly string[][], n: number, budget: WorkBudget): { lines: ConsensusWord[][]; breaks: LineBreakSlot[]; agreements: number[] } {
+function alignWholeTexts(transcriptions: readonly string[][], n: number, budget: WorkBudget, typed?: readonly string[][]): { lines: VotedWord[][]; breaks: LineBreakSlot[]; agreements: number[] } {
   const lineWords = transcriptions.map((lines) => lines.map(words));
-  const { words: slots, agreements } = alignLines(lineWords.map((lines) => lines.flat()), n, budget, lineWords.map(lineEndsOf));
+  const { words: slots, agreements } = alignLines(
+    lineWords.map((lines) => lines.flat()),
+    n,
+    budget,
+    lineWords.map(lineEndsOf),
+    typed,
+  );
   const consensus = slots.filter(isWord).map((slot) => slot.word);
   const votes = lineBreakVotes(consensus, transcriptions, budget);
-  const lines: ConsensusWord[][] = [[]];
+  const lines: VotedWord[][] = [[]];
   const breaks: LineBreakSlot[] = [];
   let index = -1;
   for (const slot of slots) {
@@ -645,14 +735,15 @@ function voteTags(consensus: ConsensusWord[], untagged: readonly UntaggedText[],
  * others (`centre`, by shared word pairs) with its own tags, each word's agreement the share of all `n` transcriptions
  * that have the word anywhere (a bag of words, not a slot: an upper bound of what an alignment would find). Linear.
  */
-function unaligned(untagged: readonly UntaggedText[], centre: number, n: number): { lines: ConsensusWord[][]; agreements: number[] } {
+function unaligned(untagged: readonly UntaggedText[], centre: number, n: number): { lines: VotedWord[][]; agreements: number[] } {
   const texts = untagged.map((text) => new Set(text.lines.flatMap(words)));
   let index = 0;
   const lines = untagged[centre]!.lines.map((line) =>
-    words(line).map((word): ConsensusWord => {
+    words(line).map((word): VotedWord => {
       const count = texts.filter((text) => text.has(word)).length;
+      const written = untagged[centre]!.typed[index]!;
       const tags = untagged[centre]!.tags[index++]!;
-      return { word, agreement: count / n, variants: count < n ? { '': n - count } : {}, ...(tags.length ? { tags } : {}) };
+      return { word, written, agreement: count / n, variants: count < n ? { '': n - count } : {}, ...(tags.length ? { tags } : {}) };
     }),
   );
   return { lines, agreements: lines.flat().map((slot) => slot.agreement) };
@@ -662,8 +753,12 @@ function unaligned(untagged: readonly UntaggedText[], centre: number, n: number)
  * Consensus of several transcriptions of one subject: words aligned ROVER-style with near matches allowed, the
  * most common reading kept per slot. Lines are aligned one by one when every transcription has the same number
  * of lines; otherwise the whole texts are aligned as one, and cut where most transcriptions break their lines.
- * Text tags are voted on per word, apart from the words (`voteTags`). The consensus is in Unicode NFC, its words as
- * `comparableText` compares them (without direction marks or tatweels, Arabic presentation forms as their letters).
+ * Text tags are voted on per word, apart from the words (`voteTags`). Words are aligned and voted on as
+ * `comparableText` compares them (a word with a direction mark, a zero-width space or a tatweel, or in Arabic
+ * presentation forms, is the word), and written as most of the transcriptions with the winning word in the slot typed
+ * it (of spellings typed as often, the one of the earliest transcription): in Unicode NFC, without direction marks and
+ * in letters (`writtenText`), but with the zero-width spaces, variation selectors and the like that were typed. The
+ * `variants` of a slot are the other words as compared.
  *
  * Its work is bounded whatever volunteers send: long transcriptions that share too few word pairs with the one most
  * like the others are set aside before aligning (`setAside`), and an alignment that would pass the work budget
@@ -676,18 +771,21 @@ export function transcriptionConsensus(texts: readonly string[], options: Transc
   if (n === 0) return { text: '', lines: [], breaks: [], score: 0, lowConsensus: true, transcriptions: 0, setAside: 0, overBudget: false };
   // A letter typed as one character or as a letter and its combining accent (as some keyboards send it) is one letter, and
   // a word with a direction mark or a tatweel, or in Arabic presentation forms, is the word (`comparableText`).
-  const untagged = texts.map((text) => untag(comparableText(text).normalize('NFC'), textTags));
+  const untagged = texts.map((text) => untag(writtenText(text).normalize('NFC'), textTags, (word) => comparableText(word).normalize('NFC')));
   const tokenised = untagged.map((text) => text.lines.flatMap(words));
+  // Their words as typed, where some are not typed as they are compared (the spelling of a slot is then looked for).
+  const spelled = untagged.some((text, i) => text.typed.some((word, k) => word !== tokenised[i]![k]));
   // Short texts are always aligned whole (cheap, and exact); of long ones, only those like the one most like the others.
   const { centre, alike } = bandFor(tokenised) === Infinity ? { centre: 0, alike: texts.map(() => true) } : mostAlike(tokenised);
   const aligned = untagged.filter((_, i) => alike[i]);
   const split = aligned.map((text) => text.lines);
+  const typed = spelled ? aligned.map((text) => text.typed) : undefined;
   const sameShape = split.every((lines) => lines.length === split[0]!.length);
-  let result: { lines: ConsensusWord[][]; breaks: LineBreakSlot[]; agreements: number[] };
+  let result: { lines: VotedWord[][]; breaks: LineBreakSlot[]; agreements: number[] };
   let overBudget = budget.exhausted;
   if (!overBudget) {
     try {
-      result = sameShape ? alignLineByLine(split, n, budget) : alignWholeTexts(split, n, budget);
+      result = sameShape ? alignLineByLine(split, n, budget, typed) : alignWholeTexts(split, n, budget, typed);
       voteTags(result.lines.flat().filter(isWord), aligned, budget);
     } catch (error) {
       if (!(error instanceof OverBudget)) throw error;
@@ -697,7 +795,7 @@ export function transcriptionConsensus(texts: readonly string[], options: Transc
   if (overBudget) result = { ...unaligned(untagged, bandFor(tokenised) === Infinity ? mostAlike(tokenised).centre : centre, n), breaks: [] };
   const { lines: allLines, breaks, agreements } = result!;
   const score = agreements.length ? agreements.reduce((a, b) => a + b, 0) / agreements.length : 1;
-  const lines = allLines.filter((line) => line.some(isWord));
+  const lines = allLines.filter((line) => line.some(isWord)).map((line) => line.map(({ written, ...slot }): ConsensusWord => (written === undefined ? slot : { ...slot, word: written })));
   return {
     text: lines.map((line) => retag(line.filter(isWord))).join('\n'),
     lines,

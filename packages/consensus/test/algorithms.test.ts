@@ -321,6 +321,26 @@ describe('transcription', () => {
     expect(comparableText('كـتب\u200f')).toBe(tidyTag('كتب'));
   });
 
+  it('compares words without the characters that do not change them, but writes what volunteers typed, but direction marks', () => {
+    // A Thai zero-width space (a word-break hint) and an emoji's variation selector are written as most typed them.
+    const thai = transcriptionConsensus(['ภาษา\u200bไทย ง่าย ❤\ufe0f', 'ภาษา\u200bไทย ง่าย ❤\ufe0f', 'ภาษาไทย ง่าย ❤']);
+    expect(thai.text).toBe('ภาษา\u200bไทย ง่าย ❤\ufe0f');
+    expect(thai.score).toBe(1);
+    expect(thai.lines[0]![0]).toEqual({ word: 'ภาษา\u200bไทย', agreement: 1, variants: {} });
+    // Of spellings typed as often, the earliest transcription's; whole lines and line by line alike.
+    expect(transcriptionConsensus(['ภาษาไทย ง่าย', 'ภาษา\u200bไทย ง่าย']).text).toBe('ภาษาไทย ง่าย');
+    expect(transcriptionConsensus(['ภาษา\u200bไทย ง่าย', 'ภาษาไทย ง่าย']).text).toBe('ภาษา\u200bไทย ง่าย');
+    expect(transcriptionConsensus(['a 漢\ufe00\nb c', 'a 漢\ufe00 b c', 'a 漢\nb c']).text).toBe('a 漢\ufe00\nb c');
+    // The spelling is of the transcriptions with the winning word in the slot, not of the one it was aligned from.
+    expect(transcriptionConsensus(['x ❤ y', 'x ❤\ufe0f y', 'x ❤\ufe0f y', 'x love y']).text).toBe('x ❤\ufe0f y');
+    // A Hebrew word with and without a right-to-left mark is one word, written without the mark.
+    const hebrew = transcriptionConsensus(['\u200fשלום\u200f עולם', 'שלום עולם', '\u200fשלום\u200f עולם']);
+    expect(hebrew.text).toBe('שלום עולם');
+    expect(hebrew.score).toBe(1);
+    // A word of invisible characters only is no word, and tags are kept on the written spelling.
+    expect(transcriptionConsensus(['a \u200b [unclear]ภาษา\u200bไทย[/unclear]', 'a [unclear]ภาษา\u200bไทย[/unclear]'], { textTags: ['unclear'] }).text).toBe('a [unclear]ภาษา\u200bไทย[/unclear]');
+  });
+
   it('keeps the lines most transcriptions have when they differ in their lines, and counts a break only some have against the score', () => {
     const page = 'a b c\nd e f\ng h i\nj k l';
     const joined = transcriptionConsensus([page, page, 'a b c\nd e f g h i\nj k l']);

@@ -102,4 +102,11 @@ describe('transcription consensus: bounded work (round 13a F10)', () => {
     expect(consensus!.result).toMatchObject({ overBudget: true, lowConsensus: true });
     expect(work.used).toBeLessThanOrEqual(work.limit);
   });
+
+  it('writes the typed spelling of the transcription it keeps when the alignment would pass its work budget', () => {
+    const result = transcriptionConsensus(['ภาษา\u200bไทย ❤\ufe0f\u200f', 'ภาษาไทย ❤'], { budget: Object.assign(new WorkBudget(2), { exhausted: true }) });
+    expect(result.overBudget).toBe(true);
+    expect(result.text).toBe('ภาษา\u200bไทย ❤\ufe0f');
+    expect(result.lines[0]!.map((slot) => slot.agreement)).toEqual([1, 1]);
+  });
 });

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, testDatabaseName, withDatabase } from '../../../test/support/services';
@@ -19,6 +21,14 @@ import { HiddenTagsJoinersKept1797311000000 } from '../src/migrations/1797311000
 import { ExternalIdsComposed1797312000000 } from '../src/migrations/1797312000000-ExternalIdsComposed';
 
 describe('migrations', () => {
+  it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
+    const folder = join(__dirname, '../src/migrations');
+    const imported = readdirSync(folder)
+      .filter((file) => file.endsWith('.ts'))
+      .flatMap((file) => [...readFileSync(join(folder, file), 'utf8').matchAll(/^import .* from '([^']+)';$/gm)].map((found) => `${file}: ${found[1]}`));
+    expect(imported.filter((line) => !/: (typeorm|\.\/[^/]+)$/.test(line))).toEqual([]);
+  });
+
   it('leave nothing between the entities and the database (run `pnpm migration:generate <Name>` when this fails)', async () => {
     const database = await createTestDatabase();
     const dataSource = await openDatabase(database.url, 2);

@@ -28,8 +28,22 @@ const asLetters = (form: string) => {
 };
 
 /**
+ * What is not content however a text is shown: the direction marks (LRM, RLM, ALM), embeddings, overrides and isolates,
+ * which only say in which direction to show text around them, and the byte order mark. All are among `MEANINGLESS`.
+ */
+const NOT_CONTENT = /[\p{Bidi_Control}\uFEFF]/gu;
+
+/**
+ * Volunteers' text as a consensus writes it: as typed, but without what is not content (`NOT_CONTENT`) and with Arabic
+ * presentation forms as their letters. Zero-width spaces (a word-break hint in Thai), variation selectors (an emoji's
+ * or a CJK variant's), soft hyphens and tatweels stay: they change how a word is shown, not which word it is.
+ */
+export const writtenText = (text: string) => text.replace(ARABIC_PRESENTATION_FORM, asLetters).replace(NOT_CONTENT, '');
+
+/**
  * Volunteers' text as it is compared: without the characters that do not change a word (`MEANINGLESS`), Arabic
  * presentation forms read as their letters (`ﻛﺘﺐ` is `كتب`). The one rule of what two spellings of a word have in common,
- * for tags (`tidyTag`) and transcriptions (their consensus and known answers); what volunteers typed is stored as typed.
+ * for tags (`tidyTag`) and transcriptions (their consensus and known answers); what volunteers typed is stored as typed,
+ * and a transcription's consensus writes a spelling they typed (`writtenText`).
  */
-export const comparableText = (text: string) => text.replace(ARABIC_PRESENTATION_FORM, asLetters).replace(MEANINGLESS, '').replace(STRAY_JOINER, '');
+export const comparableText = (text: string) => writtenText(text).replace(MEANINGLESS, '').replace(STRAY_JOINER, '');

@@ -264,6 +264,8 @@ describe('known answers, as gold-standard subjects give them', () => {
     expect(givesKnownAnswer(transcription!, 'For  sale,\none bicycle', 'For sale, one bicycle')).toBe(true);
     expect(givesKnownAnswer(transcription!, 'שלום\u200f كـتب', 'שלום ﻛﺘﺐ')).toBe(true);
     expect(givesKnownAnswer(transcription!, 'می\u200cخواهم', 'میخواهم')).toBe(false);
+    // Compared as words, not as a consensus writes them: a zero-width space or a variation selector typed is no other word.
+    expect(givesKnownAnswer(transcription!, 'ภาษา\u200bไทย ❤\ufe0f', 'ภาษาไทย ❤')).toBe(true);
     expect(knownAnswerOf(closeReading!, 'v')).toEqual({ sense: 'v' });
     expect(givesKnownAnswer(closeReading!, { sense: 'v', unsure: true, evidence: [[0, 3]] }, { sense: 'v' })).toBe(true);
     expect(knownAnswerOf(tagging!, 'Harbour;ship')).toEqual({ add: ['Harbour', 'ship'], up: [], down: [] });

@@ -132,3 +132,20 @@ export const pageCursorSchema = <T>(pattern: RegExp, read: (parts: string[]) => 
     .regex(pattern, 'must be the "next" of the page before, as it was given')
     .transform((cursor) => read(pattern.exec(cursor)!.slice(1)))
     .optional();
+
+/** A time whose zone's "+" arrived as a space: in a query string, "+" means a space (`+01:00` unescaped). */
+const ZONE_PLUS_AS_SPACE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)? \d\d:?\d\d$/;
+
+/**
+ * A query parameter that is a point in time (the downloads' `since`, the `asOf` of ending holds): text in one of the ISO
+ * 8601 `formats` (a date and time with its zone, a date alone…), kept as sent, since a Date would cut a database's
+ * microseconds to milliseconds. Refused with `expected` (what to send), or for a zone whose "+" was sent as it is, with
+ * how to send it.
+ */
+export const timeQuerySchema = (formats: readonly z.ZodType<string>[], expected: string) =>
+  z.string({ error: expected }).refine((text) => formats.some((format) => format.safeParse(text).success), {
+    error: (issue) =>
+      typeof issue.input === 'string' && ZONE_PLUS_AS_SPACE.test(issue.input)
+        ? 'must be a date and time with its zone; send the "+" of a zone such as +01:00 as %2B (in a query string "+" means a space)'
+        : expected,
+  });

@@ -2,6 +2,7 @@ import { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { EXPORT_FORMATS, type ExportFormat, downloadSinceSchema } from '@chorus/client';
 import { z } from 'zod';
+import { timeQuerySchema } from '../common/zod';
 
 /**
  * The `format` query parameter of every download, in any case (`CSV`, as a file's extension may be written); without
@@ -44,14 +45,7 @@ export function gzipAccepted(acceptEncoding: string | undefined): boolean {
 /**
  * The `since` query parameter of the downloads: an ISO 8601 date (midnight UTC), or a date and time with its zone.
  */
-export const sinceSchema = z
-  .union(downloadSinceSchema.options, {
-    error: (issue) =>
-      // A "+01:00" zone sent as it is arrives as " 01:00": a "+" in a query string is a space.
-      typeof issue.input === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)? \d\d:?\d\d$/.test(issue.input)
-        ? 'must be a date and time with its zone; send the "+" of a zone such as +01:00 as %2B (in a query string "+" means a space)'
-        : 'must be a date such as 2026-12-01, or a date and time with its zone such as 2026-12-01T09:30:00Z',
-  })
+export const sinceSchema = timeQuerySchema(downloadSinceSchema.options, 'must be a date such as 2026-12-01, or a date and time with its zone such as 2026-12-01T09:30:00Z')
   .transform((text) => new Date(text))
   .optional();
 

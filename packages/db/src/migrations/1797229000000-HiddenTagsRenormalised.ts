@@ -1,9 +1,17 @@
-import { normaliseTag } from '@chorus/tasks';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The characters that show nothing, as tags were read then (the zero-width non-joiner and joiner too). */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/**
+ * `normaliseTag` as this migration was written: a copy, so that a later change to the rule does not change what it did
+ * (`HiddenTagsJoinersKept1797311000000` reads the hidings it stored by it).
+ */
+export const renormalisedTag = (tag: string): string => tag.replace(INVISIBLE, '').normalize('NFKC').replace(INVISIBLE, '').trim().replace(/\s+/gu, ' ').toLowerCase();
 
 /**
  * Hidden tags, and the hidings ended, stored as tags were compared before invisible characters were dropped and letters
- * read in their compatibility form (NFKC: `ｓｐａｍ` is `spam`), rewritten as `normaliseTag` now gives them: hiding and
+ * read in their compatibility form (NFKC: `ｓｐａｍ` is `spam`), rewritten as `normaliseTag` then gave them (`renormalisedTag`): hiding and
  * showing again find a hiding by its stored tag, so one stored the old way (`ｓｐａｍ`, `spam` with a zero-width space)
  * could no longer be shown again, nor found by a second hiding of the same tag. Where a subject's task now has two
  * hidings of one tag, the first is kept. Only tags with a character beyond ASCII can change. Not undone: the old forms
@@ -16,7 +24,7 @@ export class HiddenTagsRenormalised1797229000000 implements MigrationInterface {
     const rows: { tag: string }[] = await queryRunner.query(
       "SELECT tag FROM hidden_tags WHERE tag ~ '[^ -~]' UNION SELECT tag FROM unhidden_tags WHERE tag ~ '[^ -~]'",
     );
-    const renamed = rows.map(({ tag }) => [tag, normaliseTag(tag)] as const).filter(([tag, normalised]) => tag !== normalised);
+    const renamed = rows.map(({ tag }) => [tag, renormalisedTag(tag)] as const).filter(([tag, normalised]) => tag !== normalised);
     if (!renamed.length) return;
     const olds = renamed.map(([tag]) => tag);
     const news = renamed.map(([, normalised]) => normalised);

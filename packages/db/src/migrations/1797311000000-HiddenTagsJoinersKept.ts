@@ -1,9 +1,20 @@
-import { normaliseTag } from '@chorus/tasks';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { renormalisedTag } from './1797229000000-HiddenTagsRenormalised';
 
 /** Tags as they were compared before the zero-width non-joiner and joiner were kept and the tatweel dropped. */
-const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
-const keyBefore = (tag: string) => tag.replace(INVISIBLE, '').normalize('NFKC').replace(INVISIBLE, '').trim().replace(/\s+/gu, ' ').toLowerCase();
+const keyBefore = renormalisedTag;
+
+// `normaliseTag` as this migration applies it (`comparableText` with stray joiners dropped, in `tidyTag`): a copy, so
+// that a later change to the rule does not change what it does.
+const MEANINGLESS = /(?![\u200c\u200d])[\p{Default_Ignorable_Code_Point}\u0640]/gu;
+const STRAY_JOINER = /(?<![^\s\p{ASCII}])[\u200c\u200d]|[\u200c\u200d](?![^\s\p{ASCII}])/gu;
+const ARABIC_PRESENTATION_FORM = /[\uFB50-\uFDFF\uFE70-\uFEFC]/gu;
+const asLetters = (form: string) => {
+  const letters = form.normalize('NFKC');
+  return /\s/u.test(letters) ? form : letters;
+};
+const comparableText = (text: string) => text.replace(ARABIC_PRESENTATION_FORM, asLetters).replace(MEANINGLESS, '').replace(STRAY_JOINER, '');
+const normaliseTag = (tag: string): string => comparableText(comparableText(tag).normalize('NFKC')).trim().replace(/\s+/gu, ' ').toLowerCase();
 
 /**
  * Hidden tags kept hidden now that tags keep their zero-width non-joiner and joiner (spelling in Persian: `کتاب‌خانه`)

@@ -1,6 +1,6 @@
 import { MOST_HELD_NAMED } from '@chorus/client';
 import { z } from 'zod';
-import { pageLimitSchema } from '../../common/zod';
+import { pageLimitSchema, timeQuerySchema } from '../../common/zod';
 
 /** Subjects a volunteer still holds and names to keep: those their page shows while they work. */
 const heldSubjectIdsSchema = z.array(z.uuid('must be subject ids')).max(MOST_HELD_NAMED, `must name at most ${MOST_HELD_NAMED} subjects`);
@@ -43,11 +43,9 @@ export type ReleasedHolds = z.infer<typeof releasedHoldsSchema>;
  * by then, so that no hold taken after they were told how many is ended unseen.
  */
 export const workflowHoldsQuerySchema = z.strictObject({
-  asOf: z.iso
-    .datetime({
-      offset: true,
-      error: 'must be a date and time with its zone, as `asOf` of GET /workflows/:id/stats gives it (2026-12-03T17:05:03.123456Z); leave it out to end every hold',
-    })
-    .optional(),
+  asOf: timeQuerySchema(
+    [z.iso.datetime({ offset: true })],
+    'must be a date and time with its zone, as `asOf` of GET /workflows/:id/stats gives it (2026-12-03T17:05:03.123456Z); leave it out to end every hold',
+  ).optional(),
 });
 export type WorkflowHoldsQuery = z.infer<typeof workflowHoldsQuerySchema>;
