@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { voteWorkflow } from '../../../test/support/workflows';
+import { transcriptionWorkflow, voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
 /** Twelve subjects, v0 … v11, retired after two classifications. */
@@ -184,20 +184,7 @@ describe("a workflow's subject results", () => {
   });
 
   it('marks a transcription whose consensus needs checking, lists only those when asked, and gives its words with how many agreed (round 17b F5)', async () => {
-    const project = await stack.client.createProject({ title: `Letters ${randomUUID().slice(0, 8)}`, status: 'live' });
-    const set = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
-    const names = ['agreed', 'disputed', 'untouched', 'arabic'];
-    await stack.client.addSubjects(set.id, names.map((name) => ({ externalId: name, locations: [{ type: 'text' as const, text: name }] })));
-    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
-      name: 'Transcribe',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'transcription', instruction: 'Type the letter' } },
-      retirement: { rule: 'count', count: 5 },
-      subjectSetIds: [set.id],
-    });
-    await stack.client.activateWorkflow(workflowId);
-    const { rows } = await stack.db.query('SELECT id, external_id FROM subjects WHERE project_id = $1', [project.id]);
-    const letter: Record<string, string> = Object.fromEntries(rows.map((row) => [row.external_id, row.id]));
+    const { workflowId, idOf: letter } = await transcriptionWorkflow(stack.client, ['agreed', 'disputed', 'untouched', 'arabic']);
     const transcribers = [account.client, guests[0]!.client, guests[1]!.client];
     const texts: Record<string, string[]> = {
       agreed: ['Mary Brown of Leeds', 'Mary Brown of Leeds', 'Mary Brown of Leeds'],

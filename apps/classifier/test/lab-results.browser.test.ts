@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChorusClient } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow } from '../../../test/support/workflows';
+import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, transcriptionWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 import { newAccount, signUp } from '../../../test/support/accounts';
 
@@ -282,19 +282,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
   it('marks a transcription that needs checking in the list, lists only those when asked, and marks its low-agreement words beside each volunteer’s transcription (round 17b F5)', async () => {
     const account = await signUp(suite.stack, { email: `lab-transcription-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
     const researcher = suite.stack.anonymous.withToken(account.token);
-    const project = await researcher.createProject({ title: 'Letters', status: 'live' });
-    const set = await researcher.createSubjectSet(project.id, { name: 'Letters' });
-    const names = ['letter-agreed', 'letter-disputed', 'letter-arabic'];
-    const { subjectIds } = await researcher.addSubjects(set.id, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId}` }] })));
-    const idOf = Object.fromEntries(names.map((name, index) => [name, subjectIds[index]!]));
-    const { id: workflowId } = await researcher.createWorkflow(project.id, {
-      name: 'Transcribe the letters',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'transcription', instruction: 'Type the letter' } },
-      retirement: { rule: 'count', count: 5 },
-      subjectSetIds: [set.id],
-    });
-    await researcher.activateWorkflow(workflowId);
+    const { workflowId, idOf } = await transcriptionWorkflow(researcher, ['letter-agreed', 'letter-disputed', 'letter-arabic']);
     // A registered volunteer, named; two guests.
     const grace = await newAccount(suite.stack, 'Grace Hopper');
     const volunteers = [grace.client, ...(await Promise.all([0, 1].map(async () => suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token))))];
