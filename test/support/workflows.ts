@@ -31,6 +31,25 @@ export async function voteWorkflow(
 }
 
 /**
+ * An active transcription workflow (T0, "Type the letter", retired after 5) of a new live project of the researcher's,
+ * over a text subject of each externalId in `names`; returns it with its subjects' ids by externalId.
+ */
+export async function transcriptionWorkflow(researcher: ChorusClient, names: readonly string[], title = 'Letters'): Promise<{ workflowId: string; idOf: Record<string, string> }> {
+  const project = await researcher.createProject({ title: `${title} ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await researcher.createSubjectSet(project.id, { name: 'Letters' });
+  const { subjectIds } = await researcher.addSubjects(set.id, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId}` }] })));
+  const { id: workflowId } = await researcher.createWorkflow(project.id, {
+    name: 'Transcribe the letters',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'transcription', instruction: 'Type the letter' } },
+    retirement: { rule: 'count', count: 5 },
+    subjectSetIds: [set.id],
+  });
+  await researcher.activateWorkflow(workflowId);
+  return { workflowId, idOf: Object.fromEntries(names.map((name, index) => [name, subjectIds[index]!])) };
+}
+
+/**
  * A yes/no workflow of the researcher's (`researcher`) aggregated by `bayes` (the default for two answers), whose
  * consensus is an answer fewer volunteers gave: six gold-standard subjects and `open` others (true answer "yes"), each
  * answered by one careful volunteer and two contrary ones, who give the wrong answer every time. The last open

@@ -3,14 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { voteWorkflow } from '../../../test/support/workflows';
+import { transcriptionWorkflow, voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
 /** Twelve subjects, v0 … v11, retired after two classifications. */
 let workflow: { projectId: string; workflowId: string; subjectIds: string[] };
 let idOf: Record<string, string>;
 let guests: { client: ChorusClient; id: string }[];
-/** A registered volunteer, whose name and email must not show. */
+/** A registered volunteer, whose display name shows (as the raw download's user_name) and whose email must not. */
 let account: Awaited<ReturnType<typeof newAccount>>;
 /** v0's classifications, in the order they were stored: the second retired it. */
 let retiring: string[];
@@ -71,7 +71,7 @@ describe("a workflow's subject results", () => {
       classificationCount: 2,
       favourites: 0,
       retirement: { retiredAt: expect.any(String), reason: 'count', note: null, byClassificationId: retiring[1], by: null },
-      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, notReached: null, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
+      consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, notReached: null, needsChecking: false, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
     });
     expect(v1).toMatchObject({ classificationCount: 1, retirement: null, consensus: { T0: { answer: 'no', agreement: 1, votes: 1 } } });
     expect(v2).toMatchObject({ classificationCount: 0, retirement: null, consensus: {} });
@@ -183,6 +183,54 @@ describe("a workflow's subject results", () => {
     expect(await ids({ q: '   ' })).toEqual(inIdOrder(all));
   });
 
+  it('marks a transcription whose consensus needs checking, lists only those when asked, and gives its words with how many agreed (round 17b F5)', async () => {
+    const { workflowId, idOf: letter } = await transcriptionWorkflow(stack.client, ['agreed', 'disputed', 'untouched', 'arabic']);
+    const transcribers = [account.client, guests[0]!.client, guests[1]!.client];
+    const texts: Record<string, string[]> = {
+      agreed: ['Mary Brown of Leeds', 'Mary Brown of Leeds', 'Mary Brown of Leeds'],
+      disputed: ['Mary Brown of Leeds', 'Mary Smith of Leeds', 'Mary Jones of Leeds'],
+      arabic: ['رسالة من أحمد', 'رسالة من أحمد', 'رسالة إلى أحمد'],
+    };
+    for (const [name, each] of Object.entries(texts)) {
+      await Promise.all(each.map((text, i) => transcribers[i]!.classify({ workflowId, workflowVersion: 1, subjectId: letter[name]!, annotations: [{ task: 'T0', value: text }] }, randomUUID())));
+    }
+    await aggregated(workflowId);
+
+    const listed = await everyPage(workflowId, { limit: 100 });
+    expect(subjectResultPageSchema.parse({ subjects: listed, next: null }).subjects).toEqual(listed);
+    const flagged = Object.fromEntries(listed.map((subject) => [subject.externalId, subject.consensus.T0?.needsChecking ?? null]));
+    expect(flagged).toEqual({ agreed: false, disputed: true, untouched: null, arabic: false });
+    // As the download's <task>_result says it.
+    const downloaded = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    for (const row of downloaded) expect([row.external_id, JSON.parse(row.T0_result)?.lowConsensus ?? null]).toEqual([row.external_id, flagged[row.external_id]]);
+
+    // Only those that need checking, in every order and with the other filters.
+    const needing = async (query: Parameters<ChorusClient['subjectResults']>[1]) => (await everyPage(workflowId, { ...query, needsChecking: true, limit: 1 })).map((subject) => subject.externalId);
+    for (const sort of ['id', 'externalId', 'favourites'] as const) expect(await needing({ sort })).toEqual(['disputed']);
+    expect(await needing({ status: 'retired' })).toEqual([]);
+    expect(await needing({ q: 'agr' })).toEqual([]);
+    expect((await refusal(`/workflows/${workflowId}/subject-results?needsChecking=false&limit=100`))).toBeUndefined();
+
+    // The subject's page: each consensus word with how many agreed, the disputed one marked, and who transcribed it.
+    const disputed = await stack.client.subjectResult(workflowId, letter.disputed!);
+    expect(subjectResultDetailSchema.parse(disputed)).toEqual(disputed);
+    const words = disputed.consensus.T0!.words!;
+    expect(words).toHaveLength(1);
+    expect(words[0]!.map(({ agreed, of, needsChecking }) => [agreed, of, needsChecking])).toEqual([[3, 3, false], [1, 3, true], [3, 3, false], [3, 3, false]]);
+    expect(words[0]!.map((word) => word.word).join(' ')).toBe(disputed.consensus.T0!.answer);
+    expect(disputed.classifications.map((each) => each.volunteer).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+      { kind: 'guest', name: null },
+      { kind: 'guest', name: null },
+      { kind: 'registered', name: 'Ada Secretname' },
+    ]);
+    const arabic = await stack.client.subjectResult(workflowId, letter.arabic!);
+    expect(arabic.consensus.T0!.words![0]!.map(({ word, agreed, needsChecking }) => [word, agreed, needsChecking])).toEqual([
+      ['رسالة', 3, false],
+      ['من', 2, false],
+      ['أحمد', 3, false],
+    ]);
+  });
+
   it('pages stably: every subject once, in id order, however its subjects change between pages', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 7, 1);
     const walked = await everyPage(workflowId, { limit: 3 }, async (page) => {
@@ -198,7 +246,7 @@ describe("a workflow's subject results", () => {
     expect(active.map((subject) => subject.id)).toEqual(subjectIds.slice(1, 5));
   });
 
-  it('gives one subject with each task’s whole consensus and its classifications, oldest first, volunteers named by id only', async () => {
+  it('gives one subject with each task’s whole consensus and its classifications, oldest first, volunteers named as the raw download names them', async () => {
     const detail = await stack.client.subjectResult(workflow.workflowId, idOf.v0!);
     expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
     const listed = (await stack.client.subjectResults(workflow.workflowId, { q: 'v0' })).subjects[0]!;
@@ -206,11 +254,12 @@ describe("a workflow's subject results", () => {
     expect(subject).toEqual({ ...listed, consensus: undefined, classifications: undefined, nextClassifications: undefined } as never);
     expect(leftWorkflow).toBe(false);
     expect(routing).toEqual([]); // the workflow has no effects
-    expect(consensus.T0).toMatchObject({ ...listed.consensus.T0, result: { counts: { yes: 2 }, leaders: ['yes'] } });
+    expect(consensus.T0).toMatchObject({ ...listed.consensus.T0, result: { counts: { yes: 2 }, leaders: ['yes'] }, words: null });
     expect(classifications).toEqual(
       retiring.map((id, index) => ({
         id,
         volunteerId: guests[index]!.id,
+        volunteer: { kind: 'guest', name: null },
         workflowVersion: 1,
         createdAt: expect.any(String),
         annotations: [{ task: 'T0', value: 'yes' }],
@@ -221,12 +270,13 @@ describe("a workflow's subject results", () => {
     );
     expect(nextClassifications).toBeNull();
 
-    // The volunteer as the raw download names them.
-    const raw: { classification_id: string; user_id: string }[] = JSON.parse(await stack.client.classifications(workflow.workflowId, 'json'));
+    // The volunteer as the raw download names them: by id, kind and display name, never by email.
+    const raw: { classification_id: string; user_id: string; user_kind: string; user_name: string }[] = JSON.parse(await stack.client.classifications(workflow.workflowId, 'json'));
     const byAccount = await stack.client.subjectResult(workflow.workflowId, idOf.v1!);
-    expect(byAccount.classifications.map((each) => each.volunteerId)).toEqual([account.id]);
-    expect(raw.find((row) => row.classification_id === byAccount.classifications[0]!.id)?.user_id).toBe(account.id);
-    expect(JSON.stringify(byAccount)).not.toMatch(/Secretname|@example\.org/);
+    expect(byAccount.classifications.map((each) => [each.volunteerId, each.volunteer])).toEqual([[account.id, { kind: 'registered', name: 'Ada Secretname' }]]);
+    const row = raw.find((each) => each.classification_id === byAccount.classifications[0]!.id);
+    expect([row?.user_id, row?.user_kind, row?.user_name]).toEqual([account.id, 'registered', 'Ada Secretname']);
+    expect(JSON.stringify(byAccount)).not.toContain(account.email);
 
     // A page of classifications at a time.
     const first = await stack.client.subjectResult(workflow.workflowId, idOf.v0!, { limit: 1 });
@@ -329,6 +379,7 @@ describe("a workflow's subject results", () => {
     ['a cursor no page gave', 'after=v3', '/query/after'],
     ['a search longer than an externalId', `q=${'x'.repeat(501)}`, '/query/q'],
     ['an unknown order', 'sort=newest', '/query/sort'],
+    ['a needs-checking filter in words', 'needsChecking=yes', '/query/needsChecking'],
     ['the next page of subject id order, sorted by favourites', `sort=favourites&after=${randomUUID()}`, '/query/after'],
     ['a parameter it does not know', 'order=newest', '/query/order'],
   ])('refuses a list asked for with %s, naming the parameter', async (_name, query, pointer) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChorusClient } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow } from '../../../test/support/workflows';
+import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, transcriptionWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 import { newAccount, signUp } from '../../../test/support/accounts';
 
@@ -9,7 +9,7 @@ import { newAccount, signUp } from '../../../test/support/accounts';
  * A workflow's results in the lab, in a real browser against the real API and worker: a researcher goes from the
  * workflow's page to its results by keyboard, reads each subject's status and consensus in the words of the
  * definition, filters the list, reads a page more, and opens a subject to see its consensus and every classification,
- * its volunteers named by id.
+ * its volunteers named as the downloads name them; and a transcription's words that need checking, marked.
  */
 
 jest.setTimeout(120_000);
@@ -157,8 +157,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       each.map((tr) => [tr.getAttribute('data-classification-id'), ...[...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())]),
     );
     expect(rows).toEqual([
-      [retiring[0]!.id, guests[0]!.id, '1', 'Is this an advertisement?Yes, an advert', ''],
-      [retiring[1]!.id, guests[1]!.id, '1', 'Is this an advertisement?Yes, an advert', 'Retired the subject'],
+      [retiring[0]!.id, `A guest ${guests[0]!.id}`, '1', 'Is this an advertisement?Yes, an advert', ''],
+      [retiring[1]!.id, `A guest ${guests[1]!.id}`, '1', 'Is this an advertisement?Yes, an advert', 'Retired the subject'],
     ]);
     expect(await page.content()).not.toContain(account.user.email!);
     await checkScreen(page, 'lab-result');
@@ -276,6 +276,91 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       '1',
       'plurality-vote, version 1',
     ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('marks a transcription that needs checking in the list, lists only those when asked, and marks its low-agreement words beside each volunteer’s transcription (round 17b F5)', async () => {
+    const account = await signUp(suite.stack, { email: `lab-transcription-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const { workflowId, idOf } = await transcriptionWorkflow(researcher, ['letter-agreed', 'letter-disputed', 'letter-arabic']);
+    // A registered volunteer, named; two guests.
+    const grace = await newAccount(suite.stack, 'Grace Hopper');
+    const volunteers = [grace.client, ...(await Promise.all([0, 1].map(async () => suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token))))];
+    const texts: Record<string, string[]> = {
+      'letter-agreed': ['Mary Brown of Leeds', 'Mary Brown of Leeds', 'Mary Brown of Leeds'],
+      'letter-disputed': ['Mary Brown of Leeds', 'Mary Smith of Leeds', 'Mary Jones of Leeds'],
+      'letter-arabic': ['رسالة من أحمد', 'رسالة إلى أحمد', 'رسالة عن أحمد'],
+    };
+    for (const [name, each] of Object.entries(texts)) {
+      for (const [i, text] of each.entries()) await volunteers[i]!.classify({ workflowId, workflowVersion: 1, subjectId: idOf[name]!, annotations: [{ task: 'T0', value: text }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+
+    // The list: the disputed transcriptions marked, the agreed one not; then only those, by the form.
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
+    const table = page.getByTestId('lab-results-table');
+    const status = page.getByTestId('lab-results-status');
+    await status.getByText('3 subjects shown.').waitFor();
+    const marked = (name: string) => table.locator(`tr[data-subject-id="${idOf[name]}"]`).getByTestId('needs-checking');
+    expect(await marked('letter-agreed').count()).toBe(0);
+    expect(await marked('letter-disputed').textContent()).toBe('Needs checking');
+    expect(await marked('letter-arabic').textContent()).toBe('Needs checking');
+    await page.getByLabel('Only those that need checking').check();
+    await page.getByLabel('Only those that need checking').press('Enter');
+    await status.getByText('2 subjects shown.').waitFor();
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual([idOf['letter-arabic'], idOf['letter-disputed']]);
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Transcribe the letters” that need checking, in the order of their external ids (those without one last)');
+    expect(new URL(page.url()).search).toBe('?needsChecking=true');
+    await checkScreen(page, 'lab-results-needs-checking');
+
+    // The disputed letter's page: the one word a third agreed on marked, with how many agreed in words; the rest not.
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['letter-disputed']}`);
+    const section = page.getByTestId('lab-result-transcription');
+    await section.waitFor();
+    expect(await page.getByTestId('lab-result-consensus').getByTestId('needs-checking').textContent()).toBe('Needs checking');
+    const consensus = section.getByTestId('lab-result-transcription-consensus');
+    const marks = consensus.locator('mark');
+    expect(await marks.count()).toBe(1);
+    const word = (await marks.locator('bdi').textContent())!;
+    expect(['Brown', 'Smith', 'Jones']).toContain(word);
+    expect(await marks.getAttribute('title')).toBe('1 of 3 volunteers agreed');
+    expect(await marks.textContent()).toBe(`${word} (1 of 3 volunteers agreed)`);
+    // Said without colour: its description is text a screen reader reads, hidden from the eye only.
+    expect(await marks.locator('.visually-hidden').evaluate((hidden) => hidden.getBoundingClientRect().width <= 1)).toBe(true);
+    expect(await consensus.locator('p').textContent()).toBe(`Mary ${word} (1 of 3 volunteers agreed) of Leeds`);
+    // Each volunteer's own transcription beside it, the registered one by name, guests as such: never an email.
+    const own = await section.getByTestId('lab-result-transcriptions').locator('tbody tr').evaluateAll((rows) =>
+      rows.map((tr) => [tr.querySelector('th .lab-volunteer-name')?.textContent, tr.querySelector('td')?.textContent]),
+    );
+    expect(own).toEqual([
+      ['Grace Hopper', 'Mary Brown of Leeds'],
+      ['A guest', 'Mary Smith of Leeds'],
+      ['A guest', 'Mary Jones of Leeds'],
+    ]);
+    expect(await page.content()).not.toContain(grace.email);
+    await checkScreen(page, 'lab-result-transcription');
+
+    // An Arabic letter: its line right to left, its marked word in place, read in the line's order.
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf['letter-arabic']}`);
+    const arabic = page.getByTestId('lab-result-transcription-consensus');
+    await arabic.locator('mark').waitFor();
+    const line = arabic.locator('p');
+    expect(await line.evaluate((p) => p.matches(':dir(rtl)'))).toBe(true);
+    expect(await arabic.locator('mark').getAttribute('title')).toBe('1 of 3 volunteers agreed');
+    expect(await line.locator('mark bdi').textContent()).toMatch(/^(من|إلى|عن)$/);
+    // Read right to left: the first word right of the marked one, the last left of it.
+    const leftOf = (text: string) =>
+      line.evaluate((p, wanted) => {
+        const node = [...p.childNodes].find((each) => each.nodeType === Node.TEXT_NODE && each.textContent === wanted)!;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        return range.getBoundingClientRect().left;
+      }, text);
+    const markedAt = (await arabic.locator('mark bdi').boundingBox())!.x;
+    expect(await leftOf('رسالة')).toBeGreaterThan(markedAt);
+    expect(await leftOf('أحمد')).toBeLessThan(markedAt);
+    await checkScreen(page, 'lab-result-transcription-arabic');
     expect(errors).toEqual([]);
   });
 

@@ -95,7 +95,8 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
     expect(await name.evaluate((link) => new Set([...link.getClientRects()].map((box) => Math.round(box.top))).size)).toBe(1);
     const answer = row.locator('.lab-consensus li bdi');
     expect(await answer.textContent()).toBe(transcribed);
-    expect(await row.locator('.lab-consensus li').textContent()).toBe(`T0: ${transcribed} (100% agreement, 1 vote)`);
+    // One transcription is too few to trust: its consensus needs checking, said after the agreement, not inside the Hebrew.
+    expect(await row.locator('.lab-consensus li').textContent()).toBe(`T0: ${transcribed} (100% agreement, 1 vote) Needs checking`);
     expect(errors).toEqual([]);
   });
 

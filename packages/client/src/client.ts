@@ -405,10 +405,11 @@ export class ChorusClient {
   }
   /**
    * A page of the workflow's subjects with their classification counts, retirement and consensus, in subject id order
-   * (researchers only): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is).
+   * (researchers only): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is),
+   * `needsChecking` those with a transcription's consensus worth checking.
    */
-  subjectResults(workflowId: string, query: { status?: SubjectResultStatus; q?: string; sort?: SubjectResultSort; limit?: number; after?: string } = {}) {
-    return this.call<SubjectResultPage>('GET', `/workflows/${workflowId}/subject-results?${queryString(query)}`);
+  subjectResults(workflowId: string, { needsChecking, ...query }: { status?: SubjectResultStatus; q?: string; sort?: SubjectResultSort; needsChecking?: boolean; limit?: number; after?: string } = {}) {
+    return this.call<SubjectResultPage>('GET', `/workflows/${workflowId}/subject-results?${queryString({ ...query, needsChecking: needsChecking ? 'true' : undefined })}`);
   }
   /** One subject's results: its consensus with each algorithm's whole output, and its classifications a page at a time (researchers only). */
   subjectResult(workflowId: string, subjectId: string, query: { limit?: number; after?: string } = {}) {

@@ -46,6 +46,7 @@ import type {
   SUBJECT_REPORT_REASONS,
   subjectReportSchema,
   subjectResultDetailSchema,
+  transcriptionWordSchema,
   subjectResultPageSchema,
   SUBJECT_RESULT_SORTS,
   SUBJECT_RESULT_STATUSES,
@@ -185,3 +186,4 @@ export type SubjectResult = SubjectResultPage['subjects'][number];
 export type SubjectResultDetail = z.infer<typeof subjectResultDetailSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];
 export type EffectMembership = SubjectResultDetail['routing'][number];
+export type TranscriptionWord = z.infer<typeof transcriptionWordSchema>;

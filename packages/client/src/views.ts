@@ -509,6 +509,9 @@ export const taskConsensusSchema = z.strictObject({
   votes: z.int().meta({ description: 'How many counted classifications answered the task' }),
   algorithm: z.string(),
   workflowVersion: z.int().meta({ description: 'The workflow version the consensus was computed with' }),
+  needsChecking: z.boolean().meta({
+    description: 'A transcription’s consensus is worth checking (its result’s lowConsensus: few transcriptions, a low score, a word no more than half agree on, or an alignment not done in full); false for the other task types',
+  }),
   plurality: z
     .strictObject({
       against: z.boolean().meta({ description: 'The answer is not among those most volunteers gave (the download’s <task>_against_plurality)' }),
@@ -554,10 +557,19 @@ export const subjectResultSchema = researcherSubjectSchema.extend({
 /** A page of a workflow's subjects with their results, in subject id order; `next` asks for the page after (null after the last). */
 export const subjectResultPageSchema = z.strictObject({ subjects: z.array(subjectResultSchema), next: z.string().nullable() });
 
-/** A classification of a subject, as its researchers see it: the volunteer by id only, as the raw download names them. */
+/** What a classification's volunteer is now, as the raw download's user_kind says. */
+export const VOLUNTEER_KINDS = ['registered', 'guest', 'deleted'] as const;
+
+/** A classification of a subject, as its researchers see it: the volunteer as the raw download names them (id, and a registered one's display name). */
 export const subjectClassificationSchema = z.strictObject({
   id,
-  volunteerId: id.meta({ description: 'The volunteer’s id, the raw download’s user_id (never their email or name)' }),
+  volunteerId: id.meta({ description: 'The volunteer’s id, the raw download’s user_id' }),
+  volunteer: z
+    .strictObject({
+      kind: z.enum(VOLUNTEER_KINDS).meta({ description: 'What the volunteer is now, the raw download’s user_kind' }),
+      name: z.string().nullable().meta({ description: 'A registered volunteer’s display name, the raw download’s user_name (never their email); null for guests and deleted accounts' }),
+    })
+    .meta({ description: 'Who the volunteer is, as the raw download names them' }),
   workflowVersion: z.int(),
   createdAt: time,
   annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
@@ -579,6 +591,14 @@ export const effectMembershipSchema = z.strictObject({
     .nullable()
     .meta({ description: 'A researcher took the subject out of the set, ending this membership (kept if they upload it there again): no workflow’s effect puts it back until they do' }),
 });
+/** A word of a transcription's consensus, as the subject's page marks it. */
+export const transcriptionWordSchema = z.strictObject({
+  word: z.string(),
+  agreed: z.int().meta({ description: 'The transcriptions that read the word so in its place' }),
+  of: z.int().meta({ description: 'The transcriptions counted (the consensus’s votes)' }),
+  needsChecking: z.boolean().meta({ description: 'Its reading has no majority of the transcriptions: a word that flags the consensus for checking (lowConsensus)' }),
+});
+
 /**
  * One subject of a workflow with its results, each task's consensus with the algorithm's whole output (`result`), and
  * its classifications oldest first, a page at a time: `nextClassifications`, passed as `after`, asks for the page after.
@@ -592,6 +612,10 @@ export const subjectResultDetailSchema = subjectResultSchema.extend({
     z.string(),
     taskConsensusSchema.extend({
       result: z.record(z.string(), z.unknown()).meta({ description: 'The algorithm’s whole output: how the votes split, a transcription’s aligned lines, and more (the download’s <task>_result)' }),
+      words: z
+        .array(z.array(transcriptionWordSchema))
+        .nullable()
+        .meta({ description: 'A transcription’s consensus line by line, each word with how many transcriptions agree on it and whether it needs checking (its result’s lines, words only); null for the other task types' }),
     }),
   ),
   classifications: z.array(subjectClassificationSchema),

@@ -369,6 +369,12 @@ export interface TranscriptionConsensus {
 /** The score below which a transcription's consensus is flagged for review (`lowConsensus`), unless told otherwise. */
 export const LOW_CONSENSUS_BELOW = 0.6;
 
+/** The agreement at or below which a slot's reading has no majority: the word is worth checking, and flags its consensus (`lowConsensus`). */
+export const WORD_NEEDS_CHECKING_AT_MOST = 0.5;
+
+/** A slot of a transcription's consensus whose reading no more than half of the transcriptions share. */
+export const wordNeedsChecking = (slot: Pick<ConsensusWord, 'agreement'>) => slot.agreement <= WORD_NEEDS_CHECKING_AT_MOST;
+
 export interface TranscriptionOptions {
   /** Below this score (or with fewer than `minTranscriptions`, or a slot no reading has more than half of), the result is flagged for review. */
   lowConsensusBelow?: number;
@@ -802,7 +808,7 @@ export function transcriptionConsensus(texts: readonly string[], options: Transc
     breaks,
     score,
     // A reading of a word that no more than half share is worth a look, however well the rest of the text agrees.
-    lowConsensus: overBudget || n < minTranscriptions || score < lowConsensusBelow || lines.some((line) => line.some((slot) => slot.agreement <= 0.5)),
+    lowConsensus: overBudget || n < minTranscriptions || score < lowConsensusBelow || lines.some((line) => line.some(wordNeedsChecking)),
     transcriptions: n,
     setAside: alike.filter((kept) => !kept).length,
     overBudget,

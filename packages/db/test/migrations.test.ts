@@ -76,6 +76,21 @@ describe('migrations', () => {
     }
   });
 
+  it('find a workflow’s consensus that needs checking by its own index, as the results filter asks for it', async () => {
+    const database = await createTestDatabase();
+    const dataSource = await openDatabase(database.url, 1);
+    try {
+      const plan: { 'QUERY PLAN': string }[] = await dataSource.transaction(async (manager) => {
+        await manager.query('SET LOCAL enable_seqscan = off');
+        return manager.query("EXPLAIN SELECT c.subject_id FROM consensus c WHERE c.workflow_id = '00000000-0000-0000-0000-000000000001' AND (c.result ->> 'lowConsensus') = 'true'");
+      });
+      expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/(Index|Index Only|Bitmap Index) Scan (using|on) consensus_needs_checking_idx\b/);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+
   it('run once when several processes start together', async () => {
     const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
     const sources = await Promise.all([openDatabase(url, 1), openDatabase(url, 1), openDatabase(url, 1)]);

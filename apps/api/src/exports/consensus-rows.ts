@@ -1,4 +1,4 @@
-import { LOW_CONSENSUS_BELOW, pluralityStanding } from '@chorus/consensus';
+import { LOW_CONSENSUS_BELOW, WORD_NEEDS_CHECKING_AT_MOST, pluralityStanding } from '@chorus/consensus';
 import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskType } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
@@ -127,7 +127,7 @@ export const CONSENSUS_RESULT_FIELDS = {
     'breaks[].agreement': 'the share of the transcriptions that agree with the consensus there',
     'breaks[].kept': 'the consensus breaks its line there (more than half do)',
     score: 'the mean agreement of every slot of lines and breaks (the agreement column)',
-    lowConsensus: `worth a review: fewer than 2 transcriptions, a score below ${LOW_CONSENSUS_BELOW}, a slot of lines whose reading has no majority (agreement 0.5 or less: look for those slots), or a consensus not aligned in full (overBudget)`,
+    lowConsensus: `worth a review: fewer than 2 transcriptions, a score below ${LOW_CONSENSUS_BELOW}, a slot of lines whose reading has no majority (agreement ${WORD_NEEDS_CHECKING_AT_MOST} or less: look for those slots), or a consensus not aligned in full (overBudget)`,
     transcriptions: 'the transcriptions counted (the votes column), those set aside included',
     setAside: 'long transcriptions (over 200 words) set aside before aligning as sharing too few pairs of adjacent words with the one most like the others to be of the same text: counted in transcriptions and in every agreement, as no word there, but not aligned',
     overBudget: 'true when aligning would have passed the work a subject may take (600,000 cells of alignment per transcription): the consensus is then the transcription most like the others, each word\'s agreement the share of transcriptions with that word anywhere in them, and lowConsensus is true',

@@ -31,6 +31,12 @@ export class SubjectResultsController {
     description:
       '`id` (the default): subject id order; `externalId`: the order of the researchers’ externalIds (as the database collates them), subjects without one last in subject id order; `favourites`: the subjects most volunteers marked a favourite first, ties in subject id order',
   })
+  @ApiQuery({
+    name: 'needsChecking',
+    required: false,
+    description: '`true`: only the subjects with a transcription task whose consensus needs checking (its `lowConsensus`: the `needsChecking` of its consensus); `false` (the default): all',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before, with the same sort', schema: { type: 'string' } })
   @ApiZodResponse(subjectResultPageSchema, { description: 'The subjects, with their results' })
@@ -43,7 +49,7 @@ export class SubjectResultsController {
   @ApiOperation({
     summary: 'One subject of the workflow with its results and its classifications, oldest first, a page at a time (researchers only).',
     description:
-      'Volunteers are named by id only, the raw download’s user_id. A subject that left the workflow (`leftWorkflow`: out of the sets it serves, its results kept) answers too, as the consensus download keeps its row; 404 for a subject it has no row for.',
+      'Volunteers are named as the raw download names them: by id (user_id), what they are now (user_kind) and a registered one’s display name (user_name), never by email. A subject that left the workflow (`leftWorkflow`: out of the sets it serves, its results kept) answers too, as the consensus download keeps its row; 404 for a subject it has no row for.',
   })
   @ApiQuery({ name: 'limit', required: false, description: 'Classifications in the page', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next classifications: the `nextClassifications` of the answer before', schema: { type: 'string' } })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage } from '@chorus/client';
-import { pluralityStanding } from '@chorus/consensus';
+import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
+import { type ConsensusWord, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
 import { type StoredAnnotation, isUnlinked } from '@chorus/db';
 import { type SubjectLocation, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
@@ -44,6 +44,9 @@ interface SubjectResultRow {
 interface ClassificationRow {
   id: string;
   user_id: string;
+  user_kind: SubjectClassification['volunteer']['kind'];
+  /** A registered volunteer's display name, as the raw download's `user_name`. */
+  user_name: string | null;
   workflow_version: number;
   created_at: Date;
   annotations: StoredAnnotation[];
@@ -136,9 +139,9 @@ const subjectResults = (page: string, { result }: { result: boolean }) => `
  * newcomer is served.
  */
 const CLASSIFICATIONS = `
-  SELECT c.id, c.user_id, c.workflow_version, c.created_at, c.annotations, c.gold_standard, c.after_retirement, c.made_in_draft,
-         ${cursorTimeSql('c.created_at')} AS cursor_time
-  FROM classifications c
+  SELECT c.id, c.user_id, u.kind AS user_kind, CASE WHEN u.kind = 'registered' THEN u.display_name END AS user_name,
+         c.workflow_version, c.created_at, c.annotations, c.gold_standard, c.after_retirement, c.made_in_draft, ${cursorTimeSql('c.created_at')} AS cursor_time
+  FROM classifications c JOIN users u ON u.id = c.user_id
   WHERE c.workflow_id = $1 AND c.subject_id = $2 AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at, c.id
   LIMIT $5`;
@@ -181,11 +184,13 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
  * retired ones through `subject_workflow_status_retired_idx` when few are, those whose externalId starts with `q`
  * through `subjects_external_id_prefix_idx` when few do.
  */
-function filtersOf(projectId: string, { status, q }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
+function filtersOf(projectId: string, { status, q, needsChecking }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
   const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
   if (status === 'active') conditions.push('st.retired_at IS NULL');
+  // Found through `consensus_needs_checking_idx` (its predicate as written here): few subjects need checking once most agree.
+  if (needsChecking) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND (c.result ->> 'lowConsensus') = 'true')`);
   if (q) {
     const startsWithQ = (alias: string, forms = [q]) =>
       `${alias}.project_id = ${parameter(projectId)} AND (${forms.map((form) => `${alias}.external_id LIKE ${parameter(startingWith(form))}`).join(' OR ')})`;
@@ -227,8 +232,20 @@ function afterRow(sort: SubjectResultsQuery['sort'], row: SubjectResultRow): Sub
 
 const toConsensus = (stored: StoredTaskConsensus) => {
   const { answer, agreement, votes, algorithm, workflow_version, not_reached } = stored;
-  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, plurality: pluralityStanding(stored) };
+  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, needsChecking: stored.result.lowConsensus === true, plurality: pluralityStanding(stored) };
 };
+
+/**
+ * A transcription's consensus words line by line (its `result.lines`, without the slots where most have no word), each
+ * with how many of the transcriptions agree on it and whether it needs checking; null for other algorithms.
+ */
+function wordsOf({ algorithm, votes, result }: StoredTaskConsensus): TranscriptionWord[][] | null {
+  if (algorithm !== 'word-alignment-vote' || !Array.isArray(result.lines)) return null;
+  const of = typeof result.transcriptions === 'number' ? result.transcriptions : votes;
+  return (result.lines as ConsensusWord[][]).map((line) =>
+    line.filter((slot) => slot.word !== '').map((slot) => ({ word: slot.word, agreed: Math.round(slot.agreement * of), of, needsChecking: wordNeedsChecking(slot) })),
+  );
+}
 
 function toResult(row: SubjectResultRow): SubjectResult {
   return {
@@ -256,6 +273,7 @@ function toResult(row: SubjectResultRow): SubjectResult {
 const toClassification = (row: ClassificationRow): SubjectClassification => ({
   id: row.id,
   volunteerId: row.user_id,
+  volunteer: { kind: row.user_kind, name: row.user_name },
   workflowVersion: row.workflow_version,
   createdAt: row.created_at.toISOString(),
   annotations: row.annotations,
@@ -267,7 +285,7 @@ const toClassification = (row: ClassificationRow): SubjectClassification => ({
 /**
  * A workflow's results subject by subject, for its researchers (who may download them whole): each subject's
  * classifications counted, its retirement and its consensus, read as the consensus download reads it; and one
- * subject's every classification, its volunteers named by id as the raw download names them.
+ * subject's every classification, its volunteers named as the raw download names them (id, and a registered one's display name).
  */
 @Injectable()
 export class SubjectResultsService {
@@ -312,7 +330,7 @@ export class SubjectResultsService {
     return {
       ...toResult(row),
       leftWorkflow: row.left_workflow,
-      consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result }])),
+      consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result, words: wordsOf(stored) }])),
       classifications: page.map(toClassification),
       nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
       routing: routing.map(toRoute),

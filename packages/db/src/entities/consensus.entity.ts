@@ -6,6 +6,8 @@ import { Workflow } from './workflow.entity';
 @Entity('consensus')
 /** For the foreign key: deleting a subject looks here. */
 @Index('consensus_subject_idx', ['subjectId'])
+/** A workflow's consensus flagged for review (a transcription's `lowConsensus`), for its results (its predicate in its migration). */
+@Index('consensus_needs_checking_idx', { synchronize: false })
 export class Consensus {
   @PrimaryColumn('uuid') workflowId!: string;
   @PrimaryColumn('uuid') subjectId!: string;

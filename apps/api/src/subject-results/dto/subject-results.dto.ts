@@ -46,6 +46,10 @@ export const subjectResultsQuerySchema = z
       .transform((q) => q || undefined)
       .optional(),
     sort: z.enum(SUBJECT_RESULT_SORTS, 'must be id (subject id order), externalId (externalId order) or favourites (the most favourites first)').default('id'),
+    needsChecking: z
+      .enum(['true', 'false'], 'must be true (only the subjects with a transcription whose consensus needs checking) or false')
+      .default('false')
+      .transform((value) => value === 'true'),
     limit: pageLimitSchema(100, 25),
     after: pageCursorSchema(SUBJECT_CURSOR, readCursor),
   })

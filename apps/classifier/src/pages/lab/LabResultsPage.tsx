@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FormField, SelectField } from '../../components/FormField';
+import { CheckboxField, FormField, SelectField } from '../../components/FormField';
 import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { useSession } from '../../lib/account';
@@ -26,13 +26,15 @@ interface Filters {
   status: SubjectResultStatus;
   q: string;
   sort: SubjectResultSort;
+  /** Only the subjects with a transcription whose consensus needs checking. */
+  needsChecking: boolean;
 }
 
 /** The lab's order: the researchers' own ids (a museum's PC-0001 … PC-0300), which its list is searched by too. */
 const DEFAULT_SORT: SubjectResultSort = 'externalId';
 
 /**
- * The filters and order the address names (`?status=retired&q=p1&sort=favourites`), so that Back from a subject comes
+ * The filters and order the address names (`?status=retired&q=p1&sort=favourites&needsChecking=true`), so that Back from a subject comes
  * back to the same list.
  */
 function filtersInAddress(): Filters {
@@ -42,6 +44,7 @@ function filtersInAddress(): Filters {
     status: SUBJECT_RESULT_STATUSES.find((known) => known === status) ?? 'all',
     q: query.get('q') ?? '',
     sort: SUBJECT_RESULT_SORTS.find((known) => known === sort) ?? DEFAULT_SORT,
+    needsChecking: query.get('needsChecking') === 'true',
   };
 }
 
@@ -124,7 +127,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
     const request = ++requests.current;
     setProblem(null);
     try {
-      const page = await client.subjectResults(workflow.id, { status: filters.status, q: filters.q || undefined, sort: filters.sort, limit: PAGE_SIZE, after });
+      const page = await client.subjectResults(workflow.id, { status: filters.status, q: filters.q || undefined, sort: filters.sort, needsChecking: filters.needsChecking, limit: PAGE_SIZE, after });
       if (request !== requests.current) return;
       if (after) focusRow.current = subjects.length;
       setSubjects((shown) => (after ? [...shown, ...page.subjects] : page.subjects));
@@ -147,9 +150,14 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    const applied = { status: draft.status, q: draft.q.trim(), sort: draft.sort };
+    const applied = { status: draft.status, q: draft.q.trim(), sort: draft.sort, needsChecking: draft.needsChecking };
     // In the address too, without a new history entry: Back from a subject comes back to this list.
-    const inAddress = { ...(applied.status === 'all' ? {} : { status: applied.status }), q: applied.q, ...(applied.sort === DEFAULT_SORT ? {} : { sort: applied.sort }) };
+    const inAddress = {
+      ...(applied.status === 'all' ? {} : { status: applied.status }),
+      q: applied.q,
+      ...(applied.sort === DEFAULT_SORT ? {} : { sort: applied.sort }),
+      ...(applied.needsChecking ? { needsChecking: 'true' } : {}),
+    };
     window.history.replaceState(window.history.state, '', labResultsPath(workflow.id, inAddress));
     setFilters(applied);
   };
@@ -176,6 +184,13 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
           ))}
         </SelectField>
         <FormField id="lab-results-q" label={t('lab.results.q')} hint={t('lab.results.qHint')} maxLength={LONGEST_SEARCH} value={draft.q} onChange={(event) => setDraft({ ...draft, q: event.target.value })} />
+        <CheckboxField
+          id="lab-results-needs-checking"
+          label={t('lab.results.onlyNeedsChecking')}
+          hint={t('lab.results.onlyNeedsCheckingHint')}
+          checked={draft.needsChecking}
+          onChange={(event) => setDraft({ ...draft, needsChecking: event.target.checked })}
+        />
         <button type="submit" className="button button-primary">
           {t('lab.results.apply')}
         </button>
@@ -192,6 +207,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
         <table className="lab-table" data-testid="lab-results-table" ref={table}>
           <caption>
             {filters.q ? t('lab.results.captionSearch', { which, name: workflow.name, q: filters.q }) : t('lab.results.caption', { which, name: workflow.name })}
+            {filters.needsChecking && t('lab.results.captionNeedsChecking')}
             {t(`lab.results.captionOrder.${filters.sort}`)}
           </caption>
           <thead>

@@ -19,7 +19,8 @@ import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
 import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
 import { AddressCorrections } from './CorrectSubjectAddress';
 import { resultsBreadcrumb, useResultsWorkflow } from './LabResultsPage';
-import { AgainstMostVotes, agreementInWords, type DefinitionOf, RetirementInWords, tasksInOrder, useConsensusInWords } from './SubjectResultParts';
+import { AgainstMostVotes, agreementInWords, type DefinitionOf, NeedsChecking, RetirementInWords, tasksInOrder, useConsensusInWords, VolunteerInWords } from './SubjectResultParts';
+import { TranscriptionCheck } from './TranscriptionCheck';
 import { whenInWords } from '../../lib/formats';
 
 /** Classifications shown at a time; "Show more classifications" asks for the next page. */
@@ -207,6 +208,7 @@ function Results({ workflow, subject, name }: { workflow: WorkflowView; subject:
   return (
     <>
       <ConsensusTable subject={subject} name={name} current={workflow.definition} definitionOf={definitionOf} />
+      <TranscriptionCheck subject={subject} classifications={classifications} name={name} />
       <ClassificationsTable subject={subject} name={name} classifications={classifications} definitionOf={definitionOf} table={table} />
       <ErrorAlert problem={problem} />
       {next && (
@@ -251,6 +253,7 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
                   <td>
                     {consensus ? inWords(task, consensus) : t('lab.results.noConsensus')}
                     {consensus && <AgainstMostVotes consensus={consensus} />}
+                    {consensus && <NeedsChecking consensus={consensus} />}
                   </td>
                   <td>{agreementInWords(consensus?.agreement ?? null, i18n.language)}</td>
                   <td>{consensus?.votes ?? 0}</td>
@@ -268,7 +271,7 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
   );
 }
 
-/** Every classification shown so far, oldest first: when, by which volunteer (their id), under which version, and the answers. */
+/** Every classification shown so far, oldest first: when, by which volunteer (by name, as the downloads name them), under which version, and the answers. */
 function ClassificationsTable({
   subject,
   name,
@@ -302,7 +305,7 @@ function ClassificationsTable({
                   <time dateTime={classification.createdAt}>{whenInWords(classification.createdAt)}</time>
                 </th>
                 <td>
-                  <code>{classification.volunteerId}</code>
+                  <VolunteerInWords classification={classification} />
                 </td>
                 <td>{classification.workflowVersion}</td>
                 <td>

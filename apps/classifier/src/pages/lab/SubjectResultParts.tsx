@@ -1,4 +1,4 @@
-import type { SubjectResult } from '@chorus/client';
+import type { SubjectClassification, SubjectResult } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import type { TFunction } from 'i18next';
 import { Trans, useTranslation } from 'react-i18next';
@@ -42,6 +42,34 @@ export function AgainstMostVotes({ consensus }: { consensus: Pick<TaskConsensus,
       <span className="badge badge-caution" data-testid="against-most-votes">
         {t('lab.results.againstMostVotes', { chose: plurality.answerVotes, votes: consensus.votes, most: plurality.mostVotes })}
       </span>
+    </>
+  );
+}
+
+/** A mark on a transcription's consensus worth checking (its `lowConsensus`: a word without a majority, few transcriptions…); nothing for any other. */
+export function NeedsChecking({ consensus }: { consensus: Pick<TaskConsensus, 'needsChecking'> }) {
+  const { t } = useTranslation();
+  if (!consensus.needsChecking) return null;
+  return (
+    <>
+      {' '}
+      <span className="badge badge-caution" data-testid="needs-checking">
+        {t('lab.results.needsChecking')}
+      </span>
+    </>
+  );
+}
+
+/**
+ * A classification's volunteer as the raw download names them: a registered one by display name (its `user_name`), a
+ * guest or a deleted account as such; each with their id (`user_id`), which the downloads join on.
+ */
+export function VolunteerInWords({ classification }: { classification: Pick<SubjectClassification, 'volunteerId' | 'volunteer'> }) {
+  const { t } = useTranslation();
+  const { kind, name } = classification.volunteer;
+  return (
+    <>
+      <bdi className="lab-volunteer-name">{name ?? t(`lab.result.volunteers.${kind}`)}</bdi> <code className="lab-volunteer-id">{classification.volunteerId}</code>
     </>
   );
 }
@@ -90,6 +118,7 @@ export function ConsensusList({ consensus, definitionOf }: { consensus: SubjectR
                 components={{ answer: <bdi /> }}
               />
               <AgainstMostVotes consensus={each} />
+              <NeedsChecking consensus={each} />
             </>
           )}
         </li>
