@@ -668,6 +668,25 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says when too few volunteers have taken part for any subject to retire, until enough have (a class smaller than the rule)', async () => {
+    const { workflowId, page, errors } = await researcherWithWorkflow('Class', 2); // retired after 2 classifications
+    const classify = async () => {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      const [subject] = (await volunteer.queue(workflowId, 1)).subjects;
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    };
+    await classify();
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const warning = page.getByTestId('lab-too-few-volunteers');
+    await warning.getByText('No subject can retire until at least 2 different volunteers have classified it (each volunteer classifies a subject once); so far 1 volunteer has taken part.', { exact: false }).waitFor();
+    await checkScreen(page, 'lab-too-few-volunteers');
+    await classify();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText('Volunteers: 2.', { exact: false }).waitFor();
+    expect(await warning.count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('makes a download of what changed since a moment: one that is not a moment said at its field, a good one in the link a script can fetch', async () => {
     const { workflowId, page, errors } = await researcherWithWorkflow('Since', 2);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
