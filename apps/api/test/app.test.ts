@@ -1,3 +1,4 @@
+import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { DemoService } from '../src/demo/demo.service';
 
@@ -125,6 +126,22 @@ describe('the application', () => {
     const queue = await guest.queue(projects[0]!.workflows[0]!.id, 50);
     expect(queue.subjects).toHaveLength(30);
     expect(queue.subjects.every((s) => s.locations[0]!.type === 'text' && s.metadata['#expected'] === undefined)).toBe(true);
+  });
+
+  it('gives the demo project to the first account that makes a project of its own, who can then pause it in the lab like any project', async () => {
+    await stack.app.get(DemoService).seedIfEmpty(); // done already when the test before ran
+    const teacher = await newAccount(stack, 'Teacher');
+    await teacher.client.createProject({ title: 'Our newspapers' });
+    const mine = (await teacher.client.listProjects({ member: true })).projects;
+    const demo = mine.find((project) => project.slug === 'ad-or-not');
+    expect(demo).toMatchObject({ role: 'owner', status: 'live' });
+    await teacher.client.updateProject(demo!.id, { status: 'paused' });
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect((await guest.listProjects()).projects.map((project) => project.slug)).not.toContain('ad-or-not');
+    // Given once: the next account to make a project is not given it.
+    const colleague = await newAccount(stack, 'Colleague');
+    await colleague.client.createProject({ title: 'Their letters' });
+    expect((await colleague.client.listProjects({ member: true })).projects.map((project) => project.title)).toEqual(['Their letters']);
   });
 });
 

@@ -353,6 +353,36 @@ describe('consensus export', () => {
     expect((await rows()).map((row) => [row.external_id, row.left_workflow_at])).toEqual([['stays', null]]);
   });
 
+  it('gives the rows in the order of their externalIds when asked (sort=externalId), those without one last, since= too', async () => {
+    const project = await stack.client.createProject({ title: `Spreadsheet order ${Date.now()}` });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Snippets' });
+    // Uploaded out of order, so that neither the upload nor the random subject ids give externalId order by chance.
+    const names = ['snippet-07', 'snippet-02', 'snippet-10', 'snippet-05', 'snippet-01', 'snippet-09', 'snippet-03', 'snippet-08', 'snippet-04', 'snippet-06'];
+    await stack.client.addSubjects(set.id, [...names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })), { locations: [{ type: 'text' as const, text: 'unnamed' }] }]);
+    const { id } = await stack.client.createWorkflow(project.id, {
+      name: 'W',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    const externalIds = async (format: 'ndjson' | 'json' | 'csv', since?: string) => {
+      const text = await stack.client.consensus(id, format, since, 'externalId');
+      if (format === 'json') return JSON.parse(text).map((row: { external_id: string | null }) => row.external_id);
+      if (format === 'csv') return text.trim().split('\n').slice(1).map((line) => line.split(',')[1] || null);
+      return text.trim().split('\n').map((line) => JSON.parse(line).external_id);
+    };
+    const inOrder = [...names].sort();
+    for (const format of ['ndjson', 'json', 'csv'] as const) expect(await externalIds(format)).toEqual([...inOrder, null]);
+    expect(await externalIds('ndjson', '2000-01-01')).toEqual([...inOrder, null]);
+    // The default stays subject id order.
+    const byId = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line).subject_id);
+    expect(byId).toEqual([...byId].sort());
+    // Another order is named, with the fix, and only the consensus download takes one.
+    const error = (await stack.client.request('GET', `/workflows/${id}/consensus?sort=upload`).catch((e) => e)) as ChorusApiError;
+    expect(error.status).toBe(422);
+    expect(error.problem.errors).toEqual([{ pointer: '/query/sort', message: "must be id (subject id order, the default) or externalId (the order of the subjects' externalIds, those without one last)" }]);
+  });
+
   it('is for the project’s researchers only, and names a bad format', async () => {
     const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     expect(((await volunteer.consensus(workflowId).catch((e) => e)) as ChorusApiError).status).toBe(403);

@@ -668,6 +668,41 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says when too few volunteers have taken part for any subject to retire, until enough have (a class smaller than the rule)', async () => {
+    const { workflowId, page, errors } = await researcherWithWorkflow('Class', 2); // retired after 2 classifications
+    const classify = async () => {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      const [subject] = (await volunteer.queue(workflowId, 1)).subjects;
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    };
+    await classify();
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const warning = page.getByTestId('lab-too-few-volunteers');
+    await warning.getByText('No subject can retire until at least 2 different volunteers have classified it (each volunteer classifies a subject once); so far 1 volunteer has taken part.', { exact: false }).waitFor();
+    await checkScreen(page, 'lab-too-few-volunteers');
+    await classify();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText('Volunteers: 2.', { exact: false }).waitFor();
+    expect(await warning.count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("makes a consensus download in the order of the subjects' external ids when asked, as a teacher's spreadsheet has them", async () => {
+    const { workflowId, page, errors } = await researcherWithWorkflow('Spreadsheet', 8); // p0 … p7, their ids random
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByLabel('Download', { exact: true }).selectOption('consensus');
+    await page.getByLabel('Format').selectOption('csv');
+    await page.getByLabel("In the order of the subjects' external ids", { exact: false }).check();
+    await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
+    const ready = page.locator('[data-testid="lab-downloads"] li').first();
+    await ready.getByText('Consensus, CSV: ready.').waitFor({ timeout: 20_000 });
+    const url = new URL((await ready.getByRole('link').getAttribute('href'))!, suite.stack.baseUrl);
+    expect(url.searchParams.get('sort')).toBe('externalId');
+    const rows = (await (await fetch(url)).text()).trim().split('\n').slice(1);
+    expect(rows.map((row) => row.split(',')[1])).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7']);
+    expect(errors).toEqual([]);
+  });
+
   it('makes a download of what changed since a moment: one that is not a moment said at its field, a good one in the link a script can fetch', async () => {
     const { workflowId, page, errors } = await researcherWithWorkflow('Since', 2);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);

@@ -9,6 +9,9 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The downloads of a workflow: a row per subject (`consensus`), per classification, or per volunteer's report of a subject. */
 export const EXPORT_KINDS = ['consensus', 'classifications', 'subject-reports'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
+/** The orders of the consensus download's rows: subject id (the default), or the researchers' externalIds. */
+export const CONSENSUS_SORTS = ['id', 'externalId'] as const;
+export type ConsensusSort = (typeof CONSENSUS_SORTS)[number];
 
 export class ChorusApiError extends Error {
   /** `retryAfterSeconds`: when the server asked to be asked again (`Retry-After`, in seconds or as a date). */
@@ -453,9 +456,12 @@ export class ChorusClient {
     await this.request('DELETE', `/workflows/${workflowId}/hidden-tags?${queryString({ subjectId, task, tag })}`);
   }
 
-  /** The consensus download: one flat row per subject (with `since`, those whose row changed at or after it). */
-  consensus(workflowId: string, format: ExportFormat = 'json', since?: string): Promise<string> {
-    return this.download(`/workflows/${workflowId}/consensus`, format, since === undefined ? {} : { since });
+  /**
+   * The consensus download: one flat row per subject (with `since`, those whose row changed at or after it), in subject
+   * id order or in `sort`'s.
+   */
+  consensus(workflowId: string, format: ExportFormat = 'json', since?: string, sort?: ConsensusSort): Promise<string> {
+    return this.download(`/workflows/${workflowId}/consensus`, format, { ...(since === undefined ? {} : { since }), ...(sort === undefined ? {} : { sort }) });
   }
 
   /** The raw classifications download: one flat row per classification (with `since`, those stored at or after it). */

@@ -46,32 +46,5 @@ export function decideRetirement(rule: RetirementRule, state: RetirementState): 
   }
 }
 
-/**
- * The fewest counted classifications at which this rule could retire a subject: until then a subject needs them all,
- * and from then on any classification may be its last, so the queue hands it to one volunteer at a time.
- */
-export function classificationsNeededAtLeast(rule: RetirementRule): number {
-  switch (rule.rule) {
-    case 'count':
-      return rule.count;
-    case 'agreement':
-      return rule.minimum;
-    case 'posterior':
-      return 1;
-    case 'any':
-      return Math.min(...rule.rules.map(classificationsNeededAtLeast));
-  }
-}
-
-/** The most classifications a subject can ever need under this rule: no subject is handed out beyond it. */
-export function classificationsNeededAtMost(rule: RetirementRule): number {
-  switch (rule.rule) {
-    case 'count':
-      return rule.count;
-    case 'agreement':
-    case 'posterior':
-      return rule.maximum;
-    case 'any':
-      return Math.min(...rule.rules.map(classificationsNeededAtMost));
-  }
-}
+// The classifications a rule needs are the rule's own (the lab reads them too): at home beside it, in @chorus/tasks.
+export { classificationsNeededAtLeast, classificationsNeededAtMost } from '@chorus/tasks';

@@ -56,6 +56,36 @@ export const retirementRuleSchema: z.ZodType<RetirementRule> = z
   ])
   .meta({ title: 'RetirementRule' });
 
+/**
+ * The fewest counted classifications at which this rule could retire a subject: until then a subject needs them all,
+ * and from then on any classification may be its last, so the queue hands it to one volunteer at a time.
+ */
+export function classificationsNeededAtLeast(rule: RetirementRule): number {
+  switch (rule.rule) {
+    case 'count':
+      return rule.count;
+    case 'agreement':
+      return rule.minimum;
+    case 'posterior':
+      return 1;
+    case 'any':
+      return Math.min(...rule.rules.map(classificationsNeededAtLeast));
+  }
+}
+
+/** The most classifications a subject can ever need under this rule: no subject is handed out beyond it. */
+export function classificationsNeededAtMost(rule: RetirementRule): number {
+  switch (rule.rule) {
+    case 'count':
+      return rule.count;
+    case 'agreement':
+    case 'posterior':
+      return rule.maximum;
+    case 'any':
+      return Math.min(...rule.rules.map(classificationsNeededAtMost));
+  }
+}
+
 export const selectionRuleSchema = z.strictObject({
   order: z.enum(['random', 'priority', 'sequential']).default('random'),
   /** Share of queue slots given to gold-standard subjects, 0..1, for a volunteer with no classifications yet. */

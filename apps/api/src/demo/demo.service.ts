@@ -8,10 +8,10 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ProjectsService } from '../projects/projects.service';
 import { SubjectSetsService } from '../subject-sets/subject-sets.service';
 import { WorkflowsService } from '../workflows/workflows.service';
+import { DEMO_SLUG } from './demo-handover';
 import { demoSnippets } from './demo-snippets';
 
 const DEMO_LOCK_KEY = 7_263_142_002;
-const DEMO_SLUG = 'ad-or-not';
 
 export const demoWorkflow: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -30,7 +30,10 @@ export const demoWorkflow: WorkflowDefinition = workflowDefinitionSchema.parse({
   retirement: { rule: 'count', count: 5 },
 });
 
-/** On first start with an empty database, a live demo project so that a newcomer sees a working classifier at once. */
+/**
+ * On first start with an empty database, a live demo project so that a newcomer sees a working classifier at once;
+ * the first account to make a project of its own is given it (`handOverDemoProject`).
+ */
 @Injectable()
 export class DemoService implements OnApplicationBootstrap {
   private readonly logger = new Logger(DemoService.name);

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
+import { CONSENSUS_SORTS, EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
-import { type DownloadLinkRequest, type DownloadQuery, downloadForm, downloadLinkRequestSchema, downloadQuery } from './dto/download.dto';
+import { type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery } from './dto/download.dto';
 import { contentDisposition } from './download-names';
 import { contentTypes, gzipAccepted } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
@@ -84,7 +84,7 @@ export class ExportsController {
   @ApiZodBody(downloadLinkRequestSchema)
   @ApiZodResponse(downloadLinkSchema, {
     status: 201,
-    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl), for 10 minutes; add format, since and bom to it as to the download (researchers only)',
+    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl), for 10 minutes; add format, since and bom (and sort, to the consensus) to it as to the download (researchers only)',
   })
   createDownloadLink(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(downloadLinkRequestSchema)) { kind }: DownloadLinkRequest, @CurrentUser() user: AuthUser) {
     return this.exports.downloadLink(workflowId, kind, user);
@@ -96,20 +96,27 @@ export class ExportsController {
   @ApiSince(
     'the subjects whose row changed (`updated_at`: a subject recomputed to the same consensus and retirement has not changed), then a tombstone (`left_workflow_at`) for each subject that left the workflow with its row',
   )
+  @ApiQuery({
+    name: 'sort',
+    required: false,
+    schema: { type: 'string', enum: [...CONSENSUS_SORTS], default: 'id' },
+    description:
+      "The rows' order: `id` (the default), subject id order; `externalId`, the order of the researchers' externalIds (as the database collates them: `PC-0002` before `PC-0010`, but `p10` before `p9`), subjects without one last in subject id order",
+  })
   @ApiOperation({
     summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',
-    description: columnsInWords('One row per subject, in subject_id order (with since=, then the tombstones of subjects that left the workflow).', CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),
+    description: columnsInWords('One row per subject, in subject_id order, or externalId order with sort=externalId (with since=, then the tombstones of subjects that left the workflow).', CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),
   })
   async getConsensus(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(downloadQuery) query: DownloadQuery,
+    @Query(consensusQuery) query: ConsensusQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
     @OptionalUser() user?: AuthUser,
   ) {
     const downloader = await this.exports.downloader(workflowId, 'consensus', user, query.token);
-    return send(reply, await this.exports.consensus(workflowId, downloadForm(query, accept), downloader, query.since), acceptEncoding);
+    return send(reply, await this.exports.consensus(workflowId, downloadForm(query, accept), downloader, query.since, query.sort), acceptEncoding);
   }
 
   @Get('classifications')

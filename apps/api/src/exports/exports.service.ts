@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DownloadLink, ExportKind } from '@chorus/client';
+import type { ConsensusSort, DownloadLink, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { isUnlinked } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -24,44 +24,87 @@ import { type ExportDownload, ExportStreams } from './export-streams';
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
  * results' `routing` lists them: aggregated once for the workflow and joined, not looked up subject by subject (at
  * 100,000 subjects, a third of them routed, a lookup each read a third more buffers than the download without routing;
- * the aggregate, a thousandth more).
+ * the aggregate, a thousandth more). `ROUTED` alone: one subject's, for the rows in externalId order, each read on
+ * its own (joined to the aggregate, the planner sorted whole rows again).
  */
-const ROUTING = `
-  SELECT e.subject_id,
+const ROUTED = `
          string_agg(e.subject_set_id::text, ';' ORDER BY e.added_at, e.subject_set_id) FILTER (WHERE e.left_at IS NULL) AS routed_into,
          string_agg(e.subject_set_id::text, ';' ORDER BY e.left_at, e.subject_set_id) FILTER (WHERE e.left_at IS NOT NULL) AS routed_out_of
-  FROM effect_memberships e WHERE e.workflow_id = $1 GROUP BY e.subject_id`;
+  FROM effect_memberships e WHERE e.workflow_id = $1`;
+const ROUTING = `SELECT e.subject_id, ${ROUTED} GROUP BY e.subject_id`;
 
 /**
- * $2: the workflow's training set, or null; $3: only the subjects whose row changed at or after it, or null for all,
- * then a tombstone for each subject that left the workflow without a row kept there at or after it and has not come
- * back (`subject_workflow_departures`). The project's sets are numbered once (`set_order`), so that each row's sets come
- * oldest first without a lookup of each set (which tripled the query's time).
+ * A subject's consensus row, from `st` (its hot row) joined to `s` (the subject). $2: the workflow's training set, or
+ * null. The project's sets are numbered once (`set_order`, below), so that each row's sets come oldest first without a
+ * lookup of each set (which tripled the query's time).
  */
-const CONSENSUS_ROWS = `
-  WITH routing AS (${ROUTING}),
-  set_order AS MATERIALIZED (
-    SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
-  (SELECT st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, s.gold_standard AS known_answers,
-         greatest(st.updated_at, sets.joined_at) AS updated_at,
-         EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
-         sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
-         CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
-         ${retiredBySql('st', '$1')},
-         st.retired_by_classification_id, st.retired_under_version, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
-         coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow,
-         ${hiddenTagsSql('$1', 'st.subject_id')} AS hidden_tags, NULL::timestamptz AS left_workflow_at
-  FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
-  -- The subject's sets, and when it last joined one (a row changes when its subject_set_ids do).
+const CONSENSUS_ROW_COLUMNS = `
+  st.subject_id, s.external_id, s.metadata AS subject_metadata, st.gold_standard, s.gold_standard AS known_answers,
+  greatest(st.updated_at, sets.joined_at) AS updated_at,
+  EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = $2 AND m.subject_id = st.subject_id) AS training,
+  sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
+  CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
+  ${retiredBySql('st', '$1')},
+  st.retired_by_classification_id, st.retired_under_version, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
+  coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow,
+  ${hiddenTagsSql('$1', 'st.subject_id')} AS hidden_tags, NULL::timestamptz AS left_workflow_at`;
+
+/**
+ * What a consensus row joins after its subject: its sets, and when it last joined one (a row changes when its
+ * subject_set_ids do), its consensus, and its `routing` (`routing`: the join of it).
+ */
+const consensusRowJoins = (routing: string) => `
   LEFT JOIN LATERAL (
     SELECT array_to_string(array_agg(m.subject_set_id ORDER BY o.ord), ';') AS ids, max(m.created_at) AS joined_at
     FROM subject_set_members m JOIN set_order o ON o.id = m.subject_set_id WHERE m.subject_id = st.subject_id) sets ON true
   ${storedConsensusOf('st')}
-  LEFT JOIN routing ON routing.subject_id = st.subject_id
-  -- Filtered on the hot row before the joins, so that a small incremental download reads only its rows' sets.
-  WHERE st.workflow_id = $1
-    AND ($3::timestamptz IS NULL OR st.updated_at >= $3 OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= $3))
-  ORDER BY st.subject_id)
+  ${routing}`;
+
+/**
+ * $3: only the subjects whose row changed at or after it, or null for all. Filtered on the hot row before the joins,
+ * so that a small incremental download reads only its rows' sets.
+ */
+const CHANGED_SINCE = `($3::timestamptz IS NULL OR st.updated_at >= $3 OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= $3))`;
+
+/** The workflow's rows in subject id order: the hot rows' primary key, so that the cursor streams from the first row without sorting. */
+const ROWS_BY_ID = (subjects: string) => `
+  (SELECT ${CONSENSUS_ROW_COLUMNS}
+   FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id ${consensusRowJoins('LEFT JOIN routing ON routing.subject_id = st.subject_id')}
+   WHERE st.workflow_id = $1 AND ${CHANGED_SINCE} ${subjects}
+   ORDER BY st.subject_id)`;
+
+/**
+ * The rows in each download order (`sort`). `externalId`: the subjects with one in the order of the project's ($4)
+ * externalIds (as the database collates them), each subject's row then read on its own, so that the cursor streams
+ * from the first row and only the narrow list of ids is ordered (read from `subjects_project_external_id_key`, or
+ * sorted: at 100,000 subjects a sort of whole rows kept the first row back as long as the whole download took), then
+ * those without one in id order (as the lab's results list them).
+ */
+const ROWS_IN_ORDER: Record<ConsensusSort, string> = {
+  id: ROWS_BY_ID(''),
+  externalId: `
+  (SELECT consensus_row.* FROM (SELECT s.id, s.external_id FROM subjects s WHERE s.project_id = $4 AND s.external_id IS NOT NULL ORDER BY s.external_id OFFSET 0) named
+   -- Its own subquery (OFFSET 0), never joined as a whole: the rows come in the ids' order, not sorted again.
+   CROSS JOIN LATERAL (
+     SELECT ${CONSENSUS_ROW_COLUMNS}
+     FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+     ${consensusRowJoins(`LEFT JOIN LATERAL (SELECT ${ROUTED} AND e.subject_id = st.subject_id) routing ON true`)}
+     WHERE st.workflow_id = $1 AND st.subject_id = named.id AND ${CHANGED_SINCE} OFFSET 0) consensus_row
+   ORDER BY named.external_id)
+  UNION ALL
+  ${ROWS_BY_ID('AND s.external_id IS NULL')}`,
+};
+
+/**
+ * The workflow's rows in the order `sort` names; with `since` ($3), only the subjects whose row changed at or after it
+ * (or null for all), then a tombstone for each subject that left the workflow without a row kept there at or after it
+ * and has not come back (`subject_workflow_departures`).
+ */
+const consensusRows = (sort: ConsensusSort) => `
+  WITH routing AS (${ROUTING}),
+  set_order AS MATERIALIZED (
+    SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
+  ${ROWS_IN_ORDER[sort]}
   UNION ALL
   (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
@@ -133,16 +176,16 @@ export class ExportsService {
    * One row per subject, with the consensus of every task of every version (the current version's first): a task
    * that a later version dropped keeps the consensus computed before, which retired subjects keep. With `since`, only
    * the subjects whose row changed at or after it (a classification, an aggregation, a retirement, a subject set joined
-   * or deleted).
+   * or deleted). In subject id order, or in `sort`'s.
    */
-  async consensus(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date): Promise<ExportDownload> {
+  async consensus(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date, sort: ConsensusSort = 'id'): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const newestFirst = [...byVersion].reverse();
     const tasks = new Map(taskKeysOf(newestFirst).map((key) => [key, newestFirst.find((definition) => definition.tasks[key])!.tasks[key]!]));
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
     return this.streams.open<ConsensusRow>(
-      { sql: CONSENSUS_ROWS, parameters: [workflowId, trainingSet, since ?? null], toRecord: (row) => flatten(row, tasks), columns: columnsOf(tasks.keys()), name: (began, format) => downloadName('consensus', workflow, began, format) },
+      { sql: consensusRows(sort), parameters: [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])], toRecord: (row) => flatten(row, tasks), columns: columnsOf(tasks.keys()), name: (began, format) => downloadName('consensus', workflow, began, format) },
       form,
       user.id,
     );

@@ -14,6 +14,7 @@ import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
+import { handOverDemoProject } from '../demo/demo-handover';
 
 /** Why a project may not go live: a new account shows first that its email is its owner's. */
 const PUBLISHING = { pointer: '/status', message: 'a project goes live (public) only from an account whose email is verified' };
@@ -57,6 +58,7 @@ export class ProjectsService {
       const slug = input.slug ?? (await this.freeSlugFor(manager, input.title));
       const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
+      await handOverDemoProject(manager, user.id);
       return saved;
     });
   }

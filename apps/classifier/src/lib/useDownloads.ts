@@ -1,4 +1,4 @@
-import type { ChorusClient, ExportFormat, ExportKind } from '@chorus/client';
+import type { ChorusClient, ConsensusSort, ExportFormat, ExportKind } from '@chorus/client';
 import { useRef, useState } from 'react';
 import { describeError, type Problem } from './errors';
 
@@ -14,6 +14,8 @@ export interface Download {
   bom: boolean;
   /** Only the rows changed at or after this moment (the API's `since`), for an incremental download. */
   since?: string;
+  /** The consensus's rows in the order of the subjects' externalIds (the API's `sort`), rather than of their ids. */
+  sort?: ConsensusSort;
   state: 'preparing' | 'ready' | 'failed';
   url?: string;
   expiresAt?: string;
@@ -28,10 +30,10 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
   const update = (n: number, change: Partial<Download>) => setDownloads((now) => now.map((download) => (download.n === n ? { ...download, ...change } : download)));
 
   /** Makes the download's link; with `open`, the browser then follows it (a link that expired, made again). */
-  const link = async ({ n, kind, format, bom, since }: Pick<Download, 'n' | 'kind' | 'format' | 'bom' | 'since'>, open = false) => {
+  const link = async ({ n, kind, format, bom, since, sort }: Pick<Download, 'n' | 'kind' | 'format' | 'bom' | 'since' | 'sort'>, open = false) => {
     try {
       const made = await client.downloadLink(workflowId, kind);
-      const query = new URLSearchParams({ format, ...(bom && format === 'csv' ? { bom: 'true' } : {}), ...(since ? { since } : {}) });
+      const query = new URLSearchParams({ format, ...(bom && format === 'csv' ? { bom: 'true' } : {}), ...(since ? { since } : {}), ...(sort && kind === 'consensus' ? { sort } : {}) });
       const url = `${made.url}&${query}`;
       update(n, { state: 'ready', url, expiresAt: made.expiresAt });
       if (open) window.location.assign(url);
@@ -40,9 +42,9 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
     }
   };
 
-  const request = (kind: ExportKind, format: ExportFormat, bom: boolean, since?: string) => {
+  const request = (kind: ExportKind, format: ExportFormat, bom: boolean, since?: string, sort?: ConsensusSort) => {
     count.current += 1;
-    const asked = { n: count.current, kind, format, bom, since };
+    const asked = { n: count.current, kind, format, bom, since, sort };
     setDownloads((now) => [{ ...asked, state: 'preparing' }, ...now]);
     return link(asked);
   };

@@ -1,4 +1,4 @@
-import { EXPORT_KINDS, type ExportFormat } from '@chorus/client';
+import { CONSENSUS_SORTS, type ConsensusSort, EXPORT_KINDS, type ExportFormat } from '@chorus/client';
 import { z } from 'zod';
 import { ZodPipe } from '../../common/zod';
 import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
@@ -7,15 +7,25 @@ import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, since
  * Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. `token`: a
  * download link's (`POST /workflows/:id/download-links`), in place of an Authorization header.
  */
-export const downloadQuery = new ZodPipe(
-  z.strictObject({ format: exportFormatSchema, since: sinceSchema, bom: bomSchema.default(false), token: z.string().min(1).max(2000).optional() }),
-  '/query',
-);
+const downloadShape = { format: exportFormatSchema, since: sinceSchema, bom: bomSchema.default(false), token: z.string().min(1).max(2000).optional() };
+export const downloadQuery = new ZodPipe(z.strictObject(downloadShape), '/query');
 export interface DownloadQuery {
   format?: ExportFormat;
   since?: Date;
   bom: boolean;
   token?: string;
+}
+
+/** The consensus download's query: a download's, and the order of its rows. */
+export const consensusQuery = new ZodPipe(
+  z.strictObject({
+    ...downloadShape,
+    sort: z.enum(CONSENSUS_SORTS, "must be id (subject id order, the default) or externalId (the order of the subjects' externalIds, those without one last)").default('id'),
+  }),
+  '/query',
+);
+export interface ConsensusQuery extends DownloadQuery {
+  sort: ConsensusSort;
 }
 
 export const downloadLinkRequestSchema = z.strictObject({

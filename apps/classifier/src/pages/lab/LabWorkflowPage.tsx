@@ -1,5 +1,6 @@
 import { isProblem, type ProjectView, type WorkflowSaved, type WorkflowView } from '@chorus/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { classificationsNeededAtLeast } from '@chorus/tasks';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -247,6 +248,7 @@ function ProgressSection({ workflow, changes, runsStarted }: { workflow: Workflo
           <p>{t('lab.progress.details', { volunteers: stats.volunteers, held: stats.held, gold: stats.goldStandard })}</p>
           {stats.draftTries > 0 && <p data-testid="lab-progress-tries">{t('lab.progress.draftTries', { count: stats.draftTries })}</p>}
           {stats.reaggregating && <p>{t('lab.progress.stillReaggregating')}</p>}
+          <TooFewVolunteers workflow={workflow} volunteers={stats.volunteers} />
         </>
       )}
       <div className="lab-actions">
@@ -262,6 +264,22 @@ function ProgressSection({ workflow, changes, runsStarted }: { workflow: Workflo
       <p className="field-hint">{t('lab.progress.reaggregateHint')}</p>
       <ReaggregationRuns workflowId={workflow.id} refreshed={refreshed + changes + runsStarted} />
     </section>
+  );
+}
+
+/**
+ * Says so when an active workflow's volunteers so far are too few for any subject to retire: each classifies a subject
+ * once, so a rule that needs more classifications than there are volunteers (30, in a class of 25) retires nothing.
+ * Only a fact so far: more may still join.
+ */
+function TooFewVolunteers({ workflow, volunteers }: { workflow: WorkflowView; volunteers: number }) {
+  const { t } = useTranslation();
+  const needed = classificationsNeededAtLeast(workflow.definition.retirement);
+  if (workflow.status !== 'active' || needed < 2 || volunteers >= needed) return null;
+  return (
+    <p className="notice" data-testid="lab-too-few-volunteers">
+      {t('lab.progress.tooFewVolunteers', { needed, count: volunteers })}
+    </p>
   );
 }
 

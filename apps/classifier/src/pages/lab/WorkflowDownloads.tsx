@@ -20,9 +20,10 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
   const form = useForm({ kind: 'consensus', format: 'csv', since: '' }, ['kind', 'format', 'since'] as const);
   const since = form.values.since.trim();
   const [forExcel, setForExcel] = useState(false);
+  const [byExternalId, setByExternalId] = useState(false);
   const submit = form.onSubmit({
     check: () => (since && !downloadSinceSchema.safeParse(since).success ? { since: t('lab.downloads.sinceInvalid') } : {}),
-    send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat, forExcel, since || undefined),
+    send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat, forExcel, since || undefined, byExternalId ? 'externalId' : undefined),
     refused: () => ({ fields: {}, form: null }),
   });
   return (
@@ -45,6 +46,11 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
           ))}
         </SelectField>
         <FormField id="lab-download-since" label={t('lab.downloads.since')} hint={t('lab.downloads.sinceHint')} autoComplete="off" spellCheck={false} {...form.field('since')} />
+        {form.values.kind === 'consensus' && (
+          <label className="lab-checkbox">
+            <input type="checkbox" checked={byExternalId} onChange={(event) => setByExternalId(event.target.checked)} /> {t('lab.downloads.byExternalId')}
+          </label>
+        )}
         {form.values.format === 'csv' && (
           <label className="lab-checkbox">
             <input type="checkbox" checked={forExcel} onChange={(event) => setForExcel(event.target.checked)} /> {t('lab.downloads.forExcel')}
