@@ -185,11 +185,11 @@ describe('workflow versions', () => {
 
   it('keep the retirement, selection and effects a PUT leaves out, computing nothing again for a reworded question; sent, they change', async () => {
     const adverts = await stack.client.createSubjectSet(projectId, { name: `Adverts ${randomUUID().slice(0, 8)}` });
-    const rules = {
+    const rules: Pick<WorkflowInput, 'retirement' | 'selection' | 'effects'> = {
       retirement: { rule: 'count', count: 3 },
       selection: { order: 'priority', goldStandardRate: 0 },
       effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: adverts.id }],
-    } as const;
+    };
     const { id } = await stack.client.createWorkflow(projectId, { ...definition(), ...rules, subjectSetIds: [subjectSetId] });
     await stack.client.activateWorkflow(id);
     const subjectId = (await stack.client.queue(id)).subjects[0]!.id;
