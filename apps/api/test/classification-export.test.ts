@@ -1,4 +1,4 @@
-import type { ChorusApiError, ChorusClient, Problem } from '@chorus/client';
+import { type ChorusApiError, type ChorusClient, EXPORT_KINDS, type ExportFormat, type ExportKind, type Problem } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -124,6 +124,20 @@ describe('raw classifications export', () => {
     );
     expect(lines).toHaveLength(3);
     expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",,yes,horse;coach$/);
+  });
+
+  it('gives every download’s JSON and NDJSON keys in the order of its CSV header, so that a record’s values are its columns', async () => {
+    const reporter = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await reporter.reportSubject(workflowId, { subjectId: (await reporter.queue(workflowId)).subjects[0]!.id, reason: 'other', note: 'Torn in half' });
+    const download = async (kind: ExportKind, format: ExportFormat) =>
+      (await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/${kind}?format=${format}`, { headers: { authorization: `Bearer ${stack.client.token}` } })).text();
+    for (const kind of EXPORT_KINDS) {
+      const [header] = (await download(kind, 'csv')).split('\n');
+      const json: object[] = JSON.parse(await download(kind, 'json'));
+      const ndjson: object[] = (await download(kind, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+      expect([kind, json.length > 0, ndjson.length]).toEqual([kind, true, json.length]);
+      for (const record of [...json, ...ndjson]) expect([kind, Object.keys(record).join(',')]).toEqual([kind, header]);
+    }
   });
 
   it('adds the columns of a new version’s tasks first, and keeps those only older versions had', async () => {

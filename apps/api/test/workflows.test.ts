@@ -183,6 +183,41 @@ describe('workflow versions', () => {
     expect(stricter.reaggregation).toMatchObject({ state: expect.any(String) });
   });
 
+  it('keep the retirement, selection and effects a PUT leaves out, computing nothing again for a reworded question; sent, they change', async () => {
+    const adverts = await stack.client.createSubjectSet(projectId, { name: `Adverts ${randomUUID().slice(0, 8)}` });
+    const rules: Pick<WorkflowInput, 'retirement' | 'selection' | 'effects'> = {
+      retirement: { rule: 'count', count: 3 },
+      selection: { order: 'priority', goldStandardRate: 0 },
+      effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: adverts.id }],
+    };
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition(), ...rules, subjectSetIds: [subjectSetId] });
+    await stack.client.activateWorkflow(id);
+    const subjectId = (await stack.client.queue(id)).subjects[0]!.id;
+    await (await guest()).classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    const requested = async () => (await stack.db.query('SELECT reaggregations_requested AS n FROM workflows WHERE id = $1', [id])).rows[0].n;
+    const { retirement: _, ...wordsOnly } = definition('Is this a paid notice?');
+
+    const reworded = await stack.client.updateWorkflow(id, wordsOnly);
+    expect([reworded.version, reworded.reaggregation, reworded.warnings]).toEqual([2, undefined, undefined]);
+    expect(await requested()).toBe(0);
+    const kept = (await stack.client.getWorkflow(id)).definition;
+    expect([kept.tasks.T0, kept.retirement, kept.selection, kept.effects]).toEqual([expect.objectContaining({ question: 'Is this a paid notice?' }), rules.retirement, rules.selection, rules.effects]);
+
+    // Sent, each is taken whole; a rule that asks for more says the subjects retired already stay so.
+    const raised = await stack.client.updateWorkflow(id, { ...wordsOnly, retirement: { rule: 'count', count: 6 } });
+    expect(raised.version).toBe(3);
+    expect(raised.reaggregation).toMatchObject({ state: expect.any(String) });
+    expect(raised.warnings).toEqual([{ pointer: '/retirement', message: expect.stringContaining('subjects retired already stay retired') }]);
+    await stack.client.updateWorkflow(id, { ...wordsOnly, selection: { order: 'random' }, effects: [] });
+    const changed = (await stack.client.getWorkflow(id)).definition;
+    expect([changed.retirement, changed.selection, changed.effects]).toEqual([{ rule: 'count', count: 6 }, { order: 'random', goldStandardRate: 0 }, []]);
+
+    // A new workflow takes the defaults.
+    const created = await stack.client.createWorkflow(projectId, wordsOnly);
+    const defaults = (await stack.client.getWorkflow(created.id)).definition;
+    expect([defaults.retirement, defaults.selection, defaults.effects]).toEqual([{ rule: 'count', count: 5 }, { order: 'random', goldStandardRate: 0 }, []]);
+  });
+
   it('compute nothing again for a version that only tightens the limits new answers are held to; a choice taken away does', async () => {
     const page = (limits: { maxChoices?: number; maxLength?: number }, answers = ['a', 'b', 'c'], help?: string): WorkflowInput => ({
       name: 'Letters',

@@ -247,6 +247,12 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     expect(stored.tasks.T1).toMatchObject({ answers: [{ value: 'train', label: 'Train' }, { value: 'ship', label: 'Ship' }], maxChoices: 2, next: 'T2' });
     expect(stored.tasks.T2).toMatchObject({ showLocation: 3 });
     expect(stored).toMatchObject({ selection: everything.selection, effects: everything.effects, tutorial: everything.tutorial, feedback: true });
+
+    // The last effect removed, the save sends no effects (left out, the workflow's would be kept).
+    await press(page, '#lab-def-effects-0-remove');
+    await press(page, save);
+    await page.getByTestId('lab-definition-saved').getByText('Saved: version 3 is now current.').waitFor();
+    expect((await researcher.getWorkflow(id)).definition.effects).toEqual([]);
     expect(errors).toEqual([]);
   });
 

@@ -41,7 +41,8 @@ const withoutWording = (value: unknown): unknown => {
  * a task gone or of another type is no longer read, each task type says what else counts otherwise or no longer (an
  * answer no longer offered, free tags once the vocabulary is closed: `earlierAnswerChanges`), a single choice may
  * change its algorithm, and a rule that asks for fewer classifications retires at once the subjects that have as
- * many, their later answers flagged `after_retirement`. Limits set for new answers (a length, how many choices or
+ * many, their later answers flagged `after_retirement`, and one that asks for more leaves the subjects retired already
+ * as they are (a re-aggregation keeps retirements). Limits set for new answers (a length, how many choices or
  * tags) change nothing for the answers given. Effects added, dropped or changed route every subject again, moving
  * subjects between sets.
  */
@@ -64,6 +65,11 @@ export function versionChangeWarnings(before: WorkflowDefinition, after: Workflo
     warnings.push({
       pointer: '/retirement',
       message: `asks for at most ${most} classification${most === 1 ? '' : 's'} where it asked for ${mostBefore}: subjects that have ${most} or more retire at once, and their answers after the first ${most} are flagged after_retirement`,
+    });
+  } else if (most > mostBefore) {
+    warnings.push({
+      pointer: '/retirement',
+      message: `asks for up to ${most} classifications where it asked for ${mostBefore}: subjects retired already stay retired with what they have (unretire them, POST /workflows/:id/unretire, for more); the others go on to the new rule`,
     });
   }
   const routing = routingChange(before.effects, after.effects, setNames);

@@ -35,13 +35,17 @@ describe('a new version of a classified workflow', () => {
     expect(changesConsensus(before, workflow({ ...before, tasks: { ...before.tasks, T2: { type: 'transcription', instruction: 'Type it', textTags: ['unclear'] } } }))).toBe(true);
   });
 
-  it('says nothing of a new wording, a new single-choice answer or a rule that asks for more', () => {
+  it('says nothing of a new wording or a new single-choice answer', () => {
     const T0 = before.tasks.T0 as Extract<(typeof before.tasks)[string], { type: 'single' }>;
-    const reworded = workflow({
-      tasks: { ...before.tasks, T0: { ...T0, question: 'Is it a paid notice?', answers: [...T0.answers, { value: 'lost', label: 'Lost' }] } },
-      retirement: { rule: 'count', count: 7 },
-    });
+    const reworded = workflow({ tasks: { ...before.tasks, T0: { ...T0, question: 'Is it a paid notice?', answers: [...T0.answers, { value: 'lost', label: 'Lost' }] } } });
     expect(versionChangeWarnings(before, reworded)).toEqual([]);
+  });
+
+  it('says that a rule asking for more leaves the subjects retired already as they are', () => {
+    const more = workflow({ tasks: before.tasks, retirement: { rule: 'count', count: 7 } });
+    expect(versionChangeWarnings(before, more)).toEqual([
+      { pointer: '/retirement', message: expect.stringMatching(/^asks for up to 7 classifications where it asked for \d+: subjects retired already stay retired/) },
+    ]);
   });
 
   it('says nothing of limits set for new answers, which answers given so far are not held to, nor computes anything again for them', () => {

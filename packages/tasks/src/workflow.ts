@@ -94,6 +94,19 @@ export const workflowDefinitionSchema = z.strictObject({
 });
 export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
 
+/**
+ * The fields a definition may leave out for a default (retirement, selection, effects: those the schema gives one). A
+ * new workflow takes the default; an update keeps the workflow's current value (`withCurrentValues`), so that a
+ * definition sent to reword a question changes no rule. A field sent is taken whole, as written.
+ */
+export const KEPT_WHEN_LEFT_OUT = Object.entries(workflowDefinitionSchema.shape).flatMap(([field, schema]) => (schema instanceof z.ZodDefault ? [field] : [])) as (keyof WorkflowDefinition)[];
+
+/** A definition sent to update a workflow, the fields of `KEPT_WHEN_LEFT_OUT` it leaves out taken from `current`. */
+export function withCurrentValues(sent: Record<string, unknown>, current: WorkflowDefinition): Record<string, unknown> {
+  const kept = KEPT_WHEN_LEFT_OUT.filter((field) => sent[field] === undefined).map((field) => [field, current[field]]);
+  return { ...sent, ...Object.fromEntries(kept) };
+}
+
 /** The tasks whose answers are weighed by each volunteer's learned skill (`single` tasks reduced with `bayes`). */
 export function skillWeightedTasks(definition: WorkflowDefinition): string[] {
   return Object.entries(definition.tasks).flatMap(([key, task]) => (task.type === 'single' && singleAlgorithm(task) === 'bayes' ? [key] : []));

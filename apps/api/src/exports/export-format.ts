@@ -89,19 +89,35 @@ const guarded = (value: string) => (FORMULA.test(value) && !Number.isFinite(Numb
 const asSpreadsheetText = (value: string) => value.split(LOCALE_SEPARATOR).map(guarded).join(LOCALE_SEPARATOR);
 
 /**
- * Serialises flat records as they stream from the database, with the same columns in every format. CSV leaves a
- * missing value and an empty string alike empty, and keeps formulas from running (`asSpreadsheetText`); JSON and
- * NDJSON give every value as stored, null and "" apart, and never open with a byte-order mark (JSON must not).
+ * A record as a JSON object whose keys are `columns`, in their order, whatever order the record was built in: a reader
+ * that takes a record's values in order gets the CSV's columns. A value the record lacks is null, as CSV leaves it
+ * empty. The keys are written once, not per record.
+ */
+function jsonInColumnOrder(columns: readonly string[]): (record: FlatRecord) => string {
+  const keys = columns.map((column, index) => `${index ? ',' : ''}${JSON.stringify(column)}:`);
+  return (record) => {
+    let json = '{';
+    for (let index = 0; index < columns.length; index++) json += keys[index] + JSON.stringify(record[columns[index]!] ?? null);
+    return `${json}}`;
+  };
+}
+
+/**
+ * Serialises flat records as they stream from the database, with the same columns, in the same order, in every
+ * format. CSV leaves a missing value and an empty string alike empty, and keeps formulas from running
+ * (`asSpreadsheetText`); JSON and NDJSON give every value as stored, null and "" apart, and never open with a
+ * byte-order mark (JSON must not).
  */
 export function serializer({ format, bom }: DownloadForm, columns: string[]): Transform {
   if (format === 'csv') {
     return stringify({ bom, header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText } });
   }
+  const toJson = jsonInColumnOrder(columns);
   let first = true;
   return new Transform({
     writableObjectMode: true,
-    transform(record, _encoding, done) {
-      const json = JSON.stringify(record);
+    transform(record: FlatRecord, _encoding, done) {
+      const json = toJson(record);
       if (format === 'ndjson') return done(null, `${json}\n`);
       done(null, (first ? '[\n' : ',\n') + json);
       first = false;

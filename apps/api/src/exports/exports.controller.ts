@@ -30,7 +30,7 @@ const ApiSince = (rows: string) =>
 function columnsInWords(order: string, columns: Record<string, string>, perTask: Record<string, string> = {}): string {
   const line = ([name, holds]: [string, string]) => `- \`${name}\`: ${holds}`;
   const tasks = Object.entries(perTask).map(([field, holds]) => line([`<task>_${field}`, holds]));
-  return [order, '', 'Columns, the same in every format:', ...Object.entries(columns).map(line), ...(tasks.length ? ['then, for every task:', ...tasks] : [])].join('\n');
+  return [order, '', 'Columns, the same in every format and in this order (a JSON record\'s keys too):', ...Object.entries(columns).map(line), ...(tasks.length ? ['then, for every task:', ...tasks] : [])].join('\n');
 }
 
 /** A download's answer in OpenAPI: a file in any of the formats, or a problem. */

@@ -6,7 +6,7 @@ import { workflowSavedSchema, workflowStatsSchema, workflowVersionViewSchema, wo
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ETAG_HEADER, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
-import { ifMatchSchema, parseWorkflowBody, versionNumberSchema, workflowBodySchema } from './dto/workflow.dto';
+import { ifMatchSchema, parseWorkflowBody, versionNumberSchema, workflowBodySchema, workflowUpdateBodySchema } from './dto/workflow.dto';
 import { WORKFLOW_RESEARCHERS, WorkflowsService, workflowTag } from './workflows.service';
 import { AccessFirst } from '../projects/access-first';
 import { PROJECT_RESEARCHERS } from '../projects/project-access';
@@ -29,7 +29,10 @@ export class WorkflowsController {
 
   @Put('workflows/:id')
   @AccessFirst(WORKFLOW_RESEARCHERS)
-  @ApiZodBody(workflowBodySchema, 'The whole definition; a changed definition becomes a new version.')
+  @ApiZodBody(
+    workflowUpdateBodySchema,
+    'The definition; a changed definition becomes a new version. Fields left out keep their current values; send a field to change it. That is: retirement, selection, effects and subjectSetIds (which a new workflow may leave out for their defaults) keep the workflow\'s when left out, and a field sent is taken whole (its own defaults fill what it leaves out). name, firstTask and tasks are always sent. tutorial and feedback have no default and are the exception: left out, they are removed (the generated tutorial, no feedback).',
+  )
   @ApiHeader({ name: 'If-Match', required: false, description: 'The workflow\'s ETag as read (GET, or the last save): refused with 412 "Precondition failed" when another version or other subject sets were saved since. Without it the save goes through whatever was saved meanwhile.' })
   @ApiZodResponse(workflowSavedSchema, { description: 'The version now current; `reaggregation` when a new version of a classified workflow started one', headers: ETAG_HEADER })
   async updateWorkflow(
@@ -40,7 +43,7 @@ export class WorkflowsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     // The new ETag goes with the answer, so that the next edit needs no read first.
-    const { etag, ...saved } = await this.workflows.update(id, parseWorkflowBody(body), user, ifMatch);
+    const { etag, ...saved } = await this.workflows.update(id, body, user, ifMatch);
     void reply.header('etag', etag);
     return saved;
   }

@@ -14,7 +14,7 @@ import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { JobProducer } from '../jobs/job-producer';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
-import type { WorkflowInput } from './dto/workflow.dto';
+import { type WorkflowInput, parseWorkflowBody } from './dto/workflow.dto';
 import { deleteUnclassifiedWorkflows } from './workflow-deletion';
 import { WorkflowSubjects } from './workflow-subjects';
 import { workflowSummary } from './workflow-progress';
@@ -96,19 +96,21 @@ export class WorkflowsService {
    * A changed definition becomes a new immutable version; an unchanged one keeps its version. A new version of a
    * workflow with classifications starts its re-aggregation when its rules or tasks changed, not only their words or the
    * limits new answers are held to. `ifMatch` is the workflow's ETag as the edit's author read it: another one now
-   * means someone saved since.
+   * means someone saved since. The fields `body` leaves out that have a default on creation keep their current values.
    */
-  async update(id: string, input: WorkflowInput, user: AuthUser, ifMatch?: string[]): Promise<WorkflowSaved & { etag: string }> {
+  async update(id: string, body: unknown, user: AuthUser, ifMatch?: string[]): Promise<WorkflowSaved & { etag: string }> {
     await this.requireResearcher(id, user);
-    const { version, owed, etag, before, linkWarnings } = await researchersTransaction(this.db, async (manager) => {
+    const { input, version, owed, etag, before, linkWarnings } = await researchersTransaction(this.db, async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (ifMatch !== undefined && !ifMatch.includes('*')) {
-        const current = workflowTag(locked.version, await this.linkedSetIds(manager, id));
-        if (!ifMatch.includes(current)) throw versionConflict(current, ifMatch);
+        const tag = workflowTag(locked.version, await this.linkedSetIds(manager, id));
+        if (!ifMatch.includes(tag)) throw versionConflict(tag, ifMatch);
       }
+      const current = (await this.versions.definition(id, locked.version))!;
+      // Read against the version it changes, under the lock: a field left out keeps that version's value.
+      const input = parseWorkflowBody(body, current);
       await this.checkReferencedSets(manager, locked.projectId, input.definition);
       await this.requireKeysUnlikeEarlier(manager, id, input.definition);
-      const current = await this.versions.definition(id, locked.version);
       const changed = !isDeepStrictEqual(current, input.definition);
       if (changed) {
         locked.version += 1;
@@ -121,10 +123,10 @@ export class WorkflowsService {
       await this.requireTakenKnownAnswers(manager, id, input.definition);
       // A new version in words or limits for new answers only (a question, a maxLength) is served at once, and no subject
       // needs computing again (`changesConsensus`).
-      const owed = changed && changesConsensus(current!, input.definition) && (await this.isClassified(manager, id));
+      const owed = changed && changesConsensus(current, input.definition) && (await this.isClassified(manager, id));
       if (owed) await requestReaggregation(manager, id, user.id);
       const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition))];
-      return { version: locked.version, owed, before: current!, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)), linkWarnings };
+      return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)), linkWarnings };
     });
     const warnings = [...definitionWarnings(input.definition), ...linkWarnings];
     if (!owed) return withWarnings({ id, version, etag }, warnings);

@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, noRepeats, validateWorkflowDefinition, workflowDefinitionSchema } from '@chorus/tasks';
+import { KEPT_WHEN_LEFT_OUT, type WorkflowDefinition, noRepeats, validateWorkflowDefinition, withCurrentValues, workflowDefinitionSchema } from '@chorus/tasks';
 import { z } from 'zod';
 import { unwrap } from '../../common/zod';
 
@@ -12,6 +12,11 @@ export const subjectSetIdsSchema = z
 
 /** For OpenAPI: the definition and the ids of the subject sets it serves. */
 export const workflowBodySchema = workflowDefinitionSchema.extend({ subjectSetIds: subjectSetIdsSchema.optional() });
+
+/** For OpenAPI: an update's body, whose fields with a default on creation have none (left out, they keep their values). */
+export const workflowUpdateBodySchema = workflowBodySchema.extend(
+  Object.fromEntries(KEPT_WHEN_LEFT_OUT.map((field) => [field, (workflowDefinitionSchema.shape[field] as z.ZodDefault<z.ZodType>).unwrap().optional()])),
+);
 
 /**
  * `If-Match` on a workflow's `PUT`: its `ETag` as the edit was made from it, or a list of them, or `*`, so that an
@@ -30,14 +35,18 @@ export interface WorkflowInput {
   subjectSetIds?: string[];
 }
 
-/** Validates a workflow body: the definition (schema and graph checks) and the subject set ids, each error by pointer. */
-export function parseWorkflowBody(body: unknown): WorkflowInput {
+/**
+ * Validates a workflow body: the definition (schema and graph checks) and the subject set ids, each error by pointer.
+ * An update's body is read with the `current` definition's values in the fields it leaves out that have a default on
+ * creation (`withCurrentValues`), as its left-out `subjectSetIds` keep the linked sets.
+ */
+export function parseWorkflowBody(body: unknown, current?: WorkflowDefinition): WorkflowInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return unwrap({ ok: false, errors: [{ pointer: '', message: 'must be a JSON object with the workflow definition' }] });
   }
   const { subjectSetIds, ...definition } = body as Record<string, unknown>;
   const ids = subjectSetIds === undefined ? undefined : subjectSetIdsSchema.safeParse(subjectSetIds);
-  const validated = validateWorkflowDefinition(definition);
+  const validated = validateWorkflowDefinition(current ? withCurrentValues(definition, current) : definition);
   const errors = [
     ...(validated.ok ? [] : validated.errors),
     ...(ids && !ids.success ? ids.error.issues.map((issue) => ({ pointer: `/subjectSetIds${issue.path.map((p) => `/${String(p)}`).join('')}`, message: issue.message })) : []),

@@ -58,11 +58,14 @@ function Group({ name, field, place, children }: Pick<FieldProps, 'name' | 'fiel
   );
 }
 
-/** An object's fields under its legend; one that may be left out is, once none of its fields holds anything. */
+/**
+ * An object's fields under its legend; one that may be left out is, once none of its fields holds anything, unless it
+ * has a default: left out of a save, it would keep the workflow's (the selection), so it is sent empty.
+ */
 function GroupFields({ name, field, value, onChange, place, owner }: FieldProps) {
   return (
     <Group name={name} field={field} place={place}>
-      <Fields field={field} value={shownValue(field, value)} onChange={(next) => onChange(field.optional && isObject(next) && Object.keys(next).length === 0 ? undefined : next)} place={place} owner={owner} />
+      <Fields field={field} value={shownValue(field, value)} onChange={(next) => onChange(field.optional && field.fallback === undefined && isObject(next) && Object.keys(next).length === 0 ? undefined : next)} place={place} owner={owner} />
     </Group>
   );
 }

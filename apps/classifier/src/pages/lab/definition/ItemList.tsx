@@ -19,7 +19,8 @@ export function ItemList({ name, field, value, onChange, place, owner }: FieldPr
   if (field.kind.kind !== 'items') return null;
   const { item } = field.kind;
   const items = Array.isArray(shownValue(field, value)) ? (shownValue(field, value) as unknown[]) : [];
-  const change = (next: unknown[]) => onChange(next.length === 0 && field.optional ? undefined : next);
+  // Emptied, a list with a default is sent empty: left out of a save, it would keep the workflow's (effects).
+  const change = (next: unknown[]) => onChange(next.length === 0 && field.optional && field.fallback === undefined ? undefined : next);
   const addId = `${place.id}-add`;
   const error = errorAt(place.pointer);
   return (
