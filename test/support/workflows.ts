@@ -96,3 +96,40 @@ export const advertisementTasks = {
 
 /** A volunteer's annotations of `advertisementTasks`: yes and what is advertised, or no. */
 export const advertisementAnswers = (advertised?: 'soap' | 'tea') => (advertised ? [{ task: 'T0', value: 'yes' }, { task: 'T1', value: advertised }] : [{ task: 'T0', value: 'no' }]);
+
+/**
+ * The researcher's (`researcher`) workflow of `advertisementTasks` retired by either of two agreement rules, on T0 (3
+ * answers) or T1 (2), each at most 3 classifications; its subjects aggregated and retired: "agreed", whose two answers
+ * to T1 agree before T0 has its three, and "capped", which reaches 3 classifications with neither rule met.
+ */
+export async function twoRulesWorkflow(stack: Stack, researcher: ChorusClient): Promise<{ workflowId: string; idOf: Record<'agreed' | 'capped', string> }> {
+  const project = await researcher.createProject({ title: `Which rule ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await researcher.createSubjectSet(project.id, { name: 'Set' });
+  const { subjectIds: [agreed, capped] } = await researcher.addSubjects(set.id, ['agreed', 'capped'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+  const { id: workflowId } = await researcher.createWorkflow(project.id, {
+    name: 'Ads',
+    firstTask: 'T0',
+    tasks: advertisementTasks,
+    retirement: {
+      rule: 'any',
+      rules: [
+        { rule: 'agreement', task: 'T0', minimum: 3, threshold: 1, maximum: 3 },
+        { rule: 'agreement', task: 'T1', minimum: 2, threshold: 1, maximum: 3 },
+      ],
+    },
+    subjectSetIds: [set.id],
+  });
+  await researcher.activateWorkflow(workflowId);
+  const plan: [string, ReturnType<typeof advertisementAnswers>[]][] = [
+    [agreed!, [advertisementAnswers('soap'), advertisementAnswers('soap')]],
+    [capped!, [advertisementAnswers(), advertisementAnswers(), advertisementAnswers('tea')]],
+  ];
+  for (const [subjectId, answers] of plan) {
+    for (const annotations of answers) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations }, randomUUID());
+    }
+  }
+  await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0 && (await researcher.stats(workflowId)).retired === 2, 'aggregation');
+  return { workflowId, idOf: { agreed: agreed!, capped: capped! } };
+}

@@ -98,6 +98,11 @@ describe('subject uploads from files', () => {
     expect(unnamed.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/column 3 of the header has no name: name it, or delete the column/) }]);
     const noLocation = await upload(setId, 'external_id,newspaper\na,The Daily Test\n', 'text/csv');
     expect(noLocation.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/the header has no column that gives a subject what volunteers see: name one image_url, audio_url or text/) }]);
+    // A repeated external id names both rows by their lines, not the first by its place among the subjects.
+    const repeated = await upload(setId, 'external_id,text,note\nBNL-1,"one","two\nlines"\nBNL-2,two,\nBNL-1,three,\n', 'text/csv');
+    expect(repeated.body.errors).toEqual([{ pointer: '/subjects/2/externalId', message: 'repeats line 3\'s externalId "BNL-1" (line 5 of the CSV)' }]);
+    const repeatedTabs = await upload(setId, 'external_id\ttext\nBNL-1\tone\nBNL-2\ttwo\nBNL-1\tthree\n', 'text/tab-separated-values');
+    expect(repeatedTabs.body.errors).toEqual([{ pointer: '/subjects/2/externalId', message: 'repeats line 2\'s externalId "BNL-1" (line 4 of the CSV)' }]);
     // A header alone (a try at an empty set, round 16a F1): the refusal says how an empty set is made.
     const headerOnly = await upload(setId, 'external_id,image_url\n', 'text/csv');
     expect(headerOnly).toMatchObject({ status: 422, body: { errors: [{ pointer: '', message: expect.stringMatching(/^holds no subject .*make the set without uploading a file$/) }] } });
@@ -628,6 +633,10 @@ describe('subject uploads from files', () => {
       [{ pointer: '', message: expect.stringMatching(/^could not be read as a IIIF Presentation manifest \(the IIIF parser stopped: .+\); check it with the IIIF Presentation API validator/) }],
     ]);
     expect((await upload(setId, '{"__proto__": {"polluted": true}}', 'application/ld+json')).status).toBe(422);
+    // A canvas given twice names both canvases as the manifest counts them.
+    const canvas = { id: 'https://example.org/canvas/1', type: 'Canvas', width: 10, height: 10, items: [{ id: 'https://example.org/page/1', type: 'AnnotationPage', items: [{ id: 'https://example.org/anno/1', type: 'Annotation', motivation: 'painting', target: 'https://example.org/canvas/1', body: { id: 'https://example.org/1.jpg', type: 'Image', format: 'image/jpeg' } }] }] };
+    const twice = await upload(setId, JSON.stringify({ '@context': 'http://iiif.io/api/presentation/3/context.json', ...manifest, items: [canvas, canvas] }), 'application/ld+json');
+    expect(twice.body.errors).toEqual([{ pointer: '/subjects/1/externalId', message: 'repeats canvas 1\'s externalId "https://example.org/canvas/1" (canvas 2 of the manifest, https://example.org/canvas/1)' }]);
     const elsewhere = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/subject-sets`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', authorization: `Bearer ${stack.client.token}` },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { transcriptionWorkflow, voteWorkflow } from '../../../test/support/workflows';
+import { transcriptionWorkflow, twoRulesWorkflow, voteWorkflow } from '../../../test/support/workflows';
 
 let stack: Stack;
 /** Twelve subjects, v0 … v11, retired after two classifications. */
@@ -70,7 +70,7 @@ describe("a workflow's subject results", () => {
       goldStandard: null,
       classificationCount: 2,
       favourites: 0,
-      retirement: { retiredAt: expect.any(String), reason: 'count', note: null, byClassificationId: retiring[1], by: null },
+      retirement: { retiredAt: expect.any(String), reason: 'count', note: null, task: null, byClassificationId: retiring[1], by: null },
       consensus: { T0: { answer: 'yes', agreement: 1, votes: 2, algorithm: 'plurality-vote', workflowVersion: 1, notReached: null, needsChecking: false, plurality: { against: false, answerVotes: 2, mostVotes: 2 } } },
     });
     expect(v1).toMatchObject({ classificationCount: 1, retirement: null, consensus: { T0: { answer: 'no', agreement: 1, votes: 1 } } });
@@ -322,6 +322,17 @@ describe("a workflow's subject results", () => {
       const refused = await refusal(`/workflows/${workflowId}/subject-results/${subjectId}`);
       expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([404, ['/params/subjectId']]);
     }
+  });
+
+  it('says which task’s rule of an any rule retired a subject: the one met, or the one whose most classifications it reached', async () => {
+    const { workflowId, idOf: twoRules } = await twoRulesWorkflow(stack, stack.client);
+    const page = await stack.client.subjectResults(workflowId);
+    expect(subjectResultPageSchema.parse(page)).toEqual(page);
+    expect(Object.fromEntries(page.subjects.map((subject) => [subject.externalId, [subject.retirement?.reason, subject.retirement?.task]]))).toEqual({
+      agreed: ['agreement', 'T1'],
+      capped: ['maximum', 'T0'],
+    });
+    expect((await stack.client.subjectResult(workflowId, twoRules.agreed)).retirement).toMatchObject({ reason: 'agreement', task: 'T1' });
   });
 
   it('says who retired a subject by hand, by name while they are on the team and by id once they left it, with their role then', async () => {

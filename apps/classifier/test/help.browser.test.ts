@@ -1,11 +1,13 @@
 import type { SubjectInput, WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { checkScreen, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
- * What helps a volunteer beyond the tasks: the tutorial on a first visit, the project's field guide (markdown,
- * sanitised), the experts' answers after a gold-standard subject (also when the answer was sent from the outbox),
+ * What helps a volunteer beyond the tasks: the tutorial on a first visit, the project's field guide and each task's
+ * help (markdown, sanitised), the experts' answers after a gold-standard subject (also when the answer was sent from the outbox),
  * and the tags other volunteers proposed. Each new screen is checked with axe-core and photographed.
  */
 
@@ -163,6 +165,46 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(titles).toEqual(expected);
     await tutorial.waitFor({ state: 'hidden' });
     await page.close();
+  });
+
+  it('shows a task’s help as sanitised markdown: bold, a list and an example image with its alt text', async () => {
+    // The species' example image, served from elsewhere as a project's images are.
+    const pixel = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const images = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'image/png' }).end(pixel));
+    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+    const lion = `http://127.0.0.1:${(images.address() as AddressInfo).port}/lion.png`;
+    try {
+      const help = [
+        'Look at the **coat**:',
+        '- **Lion**: tawny, no spots\n- **Leopard**: rosettes',
+        `![Lion example](${lion})`,
+        '<img src="/nowhere.png" onerror="window.helpHacked = true">',
+        '[More about big cats](https://example.org/cats)',
+      ].join('\n\n');
+      const { url, workflowId } = await setUp({ name: 'Cats', firstTask: 'T0', tasks: { T0: { ...adOrNot, question: 'Which cat is it?', help } } }, [text('a')]);
+      await skipTutorial(suite.context, workflowId);
+      const { page, errors } = await openPage();
+      await page.goto(url);
+      await waitForTask(page, 'single');
+      const taskHelp = page.locator('.task-help');
+      await taskHelp.locator('summary').click();
+      const image = taskHelp.getByRole('img', { name: 'Lion example' });
+      await image.waitFor();
+      expect(await taskHelp.locator('strong').allTextContents()).toEqual(['coat', 'Lion', 'Leopard']);
+      expect((await taskHelp.locator('li').allTextContents()).map((item) => item.trim())).toEqual(['Lion: tawny, no spots', 'Leopard: rosettes']);
+      expect(await image.getAttribute('src')).toBe(lion);
+      await page.waitForFunction((alt) => (document.querySelector(`.task-help img[alt="${alt}"]`) as HTMLImageElement | null)?.naturalWidth === 1, 'Lion example');
+      // The same rules as the field guide: raw HTML is dropped, a link opens beside the classifier.
+      expect(await taskHelp.locator('img').count()).toBe(1);
+      expect(await taskHelp.textContent()).not.toContain('**');
+      expect(await taskHelp.getByRole('link', { name: 'More about big cats' }).getAttribute('target')).toBe('_blank');
+      expect(await page.evaluate(() => (window as unknown as { helpHacked?: boolean }).helpHacked)).toBeUndefined();
+      await checkScreen(page, 'task-help');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      images.close();
+    }
   });
 
   it('shows the field guide as sanitised markdown, from its button or G, and lets single-key shortcuts be turned off and on', async () => {

@@ -110,6 +110,8 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     await choose(page, '#lab-def-retirement-rule', 'Agreement on a task');
     expect(await page.locator('#lab-def-retirement-count').count()).toBe(0);
     await choose(page, '#lab-def-retirement-task', 'T0');
+    // What the rule counts: answers to its task, which a branch may skip, not classifications.
+    expect(await page.locator('label[for="lab-def-retirement-minimum"]').textContent()).toBe('At least this many answers to this task');
     await typeInto(page, '#lab-def-retirement-minimum', '3');
     await typeInto(page, '#lab-def-retirement-threshold', '0.80');
     await typeInto(page, '#lab-def-retirement-maximum', '5');

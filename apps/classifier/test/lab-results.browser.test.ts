@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChorusClient } from '@chorus/client';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, transcriptionWorkflow } from '../../../test/support/workflows';
+import { advertisementAnswers, advertisementTasks, carefulMinorityWorkflow, transcriptionWorkflow, twoRulesWorkflow } from '../../../test/support/workflows';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 import { newAccount, signUp } from '../../../test/support/accounts';
 
@@ -361,6 +361,23 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await leftOf('رسالة')).toBeGreaterThan(markedAt);
     expect(await leftOf('أحمد')).toBeLessThan(markedAt);
     await checkScreen(page, 'lab-result-transcription-arabic');
+    expect(errors).toEqual([]);
+  });
+
+  it('says which rule of an any rule retired a subject: agreement on T1, or the most classifications of the rule on T0', async () => {
+    const account = await signUp(suite.stack, { email: `lab-rules-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const { workflowId, idOf } = await twoRulesWorkflow(suite.stack, suite.stack.anonymous.withToken(account.token));
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
+    const table = page.getByTestId('lab-results-table');
+    await table.waitFor();
+    const statusOf = async (id: string) => (await table.locator(`tr[data-subject-id="${id}"] td`).nth(3).textContent())?.trim();
+    expect(await statusOf(idOf.agreed)).toMatch(/^Retired by its rule: agreement on T1, /);
+    expect(await statusOf(idOf.capped)).toMatch(/^Retired at the most classifications of its rule on T0, /);
+
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf.agreed}`);
+    await page.getByTestId('lab-result-facts').waitFor();
+    expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Retired by its rule: agreement on T1, /);
     expect(errors).toEqual([]);
   });
 

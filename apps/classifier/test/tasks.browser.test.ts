@@ -416,6 +416,43 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('names the arrow keys in the hint of a choice of more than nine answers, which reach those the number keys do not', async () => {
+    const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ value: `${prefix}${i + 1}`, label: `${prefix.toUpperCase()} ${i + 1}` }));
+    const { url, workflowId } = await setUp('Many answers', [textSubject(SNIPPETS[0]!, 0)], {
+      name: 'Many answers',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Which species?', answers: numbered('a', 12).map((answer) => ({ ...answer, next: 'T1' })) },
+        T1: { type: 'close-reading', question: 'In what sense?', senses: numbered('s', 11), allowUnsure: true, evidence: 'none' },
+      },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'single');
+    await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');
+    const hint = page.locator('[data-testid="subject"] .keyboard-hint');
+    expect(await hint.textContent()).toBe('Press 1 to 9, or the arrow keys, to choose an answer, then Enter to continue.');
+    // As the hint says: 9, then the arrow keys past it.
+    await page.keyboard.press('9');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedValue(page)).toBe('a12');
+    await page.keyboard.press('Enter');
+    await waitForTask(page, 'close-reading');
+    expect(await hint.textContent()).toBe('Press 1 to 9, or the arrow keys, to choose a sense, U if you are not sure, then Enter to continue.');
+    await page.keyboard.press('9');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedValue(page)).toBe('s10');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('finished').waitFor({ timeout: 10_000 });
+    const stored = [...(await storedAnnotations(workflowId)).values()];
+    expect(stored).toEqual([[{ task: 'T0', value: 'a12' }, { task: 'T1', value: { sense: 's10' } }]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lets a close reading that requires evidence be answered with a sense alone on a subject without text, saying why', async () => {
     const image: SubjectInput = { externalId: 'page-1', locations: [{ type: 'image', url: `${suite.stack.baseUrl}/no-such-page.jpg` }] };
     const { url, workflowId } = await setUp('Evidence without text', [image], {

@@ -21,6 +21,15 @@ const INSTRUCTION = 'انسخ الرسالة سطراً سطراً، كما كُ
 /** The direction the browser gives the element `selector` finds (the `:dir()` it matches). */
 const directionOf = (page: Page, selector: string) => page.locator(selector).evaluate((element) => (element.matches(':dir(rtl)') ? 'rtl' : 'ltr'));
 
+/** Whether the text of the element `selector` finds sits against its right edge, as a right-to-left paragraph's does. */
+const startsAtRight = (page: Page, selector: string) =>
+  page.locator(selector).evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const [box, text] = [element.getBoundingClientRect(), range.getBoundingClientRect()];
+    return Math.abs(box.right - text.right) < 2 && text.left - box.left > 20;
+  });
+
 describe('classifier in a browser: text in right-to-left scripts', () => {
   const suite = useStackAndBrowser();
 
@@ -69,7 +78,10 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
     expect(await directionOf(page, line(3))).toBe('rtl');
 
     expect(await directionOf(page, '.task-question')).toBe('rtl');
-    expect(await directionOf(page, '.task-help p')).toBe('rtl');
+    // The help is markdown, each paragraph of it taking its own direction: the Arabic line sits at the right.
+    await page.locator('.task-help summary').click();
+    await page.locator('.task-help .markdown p').waitFor();
+    expect(await startsAtRight(page, '.task-help .markdown p')).toBe(true);
     expect(await directionOf(page, '[data-testid="subject"] .subject-text')).toBe('rtl');
     expect(await directionOf(page, '[data-testid="subject-about"] dd')).toBe('rtl');
     expect(errors).toEqual([]);

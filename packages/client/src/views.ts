@@ -537,6 +537,10 @@ export const subjectResultSchema = researcherSubjectSchema.extend({
       retiredAt: time,
       reason: z.enum(RETIREMENT_REASONS),
       note: z.string().nullable().meta({ description: "The researcher's words, for a subject retired by hand" }),
+      task: z.string().nullable().meta({
+        description:
+          'The task of the rule that retired it: an agreement or posterior rule (of an any rule, the one met), or the rule whose most classifications it reached (for agreement and posterior rules); null for a count rule and other retirements',
+      }),
       byClassificationId: id.nullable().meta({ description: 'The classification whose arrival met the rule; null for other retirements' }),
       by: z
         .strictObject({

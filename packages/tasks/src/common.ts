@@ -76,6 +76,7 @@ export const singleLine = <Schema extends z.ZodType<string>>(schema: Schema) =>
   });
 
 export const labelSchema = z.string().trim().min(1).max(1000);
+/** A task's help: markdown a volunteer opens below the task (and a step of the tutorial made from the tasks). */
 export const helpSchema = z.string().max(20_000).optional();
 
 export const choiceSchema = z.strictObject({ value: answerValueSchema, label: labelSchema });

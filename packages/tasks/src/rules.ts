@@ -7,7 +7,7 @@ const agreementRule = z
   .strictObject({
     rule: z.literal('agreement'),
     task: taskKeySchema,
-    /** Classifications needed before agreement is judged. */
+    /** Answers to `task` needed before agreement is judged (fewer than classifications where a branch skips the task). */
     minimum: z.int().min(1).max(10_000),
     /** Share of votes for the leading answer, 0..1. */
     threshold: z.number().gt(0).max(1),

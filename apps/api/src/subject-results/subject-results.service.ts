@@ -31,6 +31,7 @@ interface SubjectResultRow {
   retired_at: Date | null;
   retirement_reason: NonNullable<SubjectResult['retirement']>['reason'] | null;
   retirement_note: string | null;
+  retirement_task: string | null;
   retired_by_classification_id: string | null;
   /** Who retired it by hand (see `retiredBySql`), by name while on the team. */
   retired_by: string | null;
@@ -57,9 +58,13 @@ interface ClassificationRow {
   cursor_time: string;
 }
 
+/** The task of the rule that retired a subject, as the worker keeps it in the retirement's detail (a count rule has none). */
+const RETIREMENT_TASK = `CASE WHEN st.retirement_reason IN ('agreement', 'posterior', 'maximum') THEN st.retirement_detail->>'task' END AS retirement_task,`;
+
 /** A page's subjects as the hot row `st` and the subject `s` give them. */
 const PAGE_COLUMNS = `st.workflow_id, st.subject_id, s.external_id, s.locations, s.metadata, s.gold_standard, st.classification_count, st.retired_at,
            st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id, ${isUnlinked('st')} AS left_workflow,
+           ${RETIREMENT_TASK}
            ${retiredBySql('st', 'st.workflow_id')}, ${retiredByNameSql('st', 'st.workflow_id')}`;
 
 /** The workflow's subjects that `filters` pass, of its hot rows (those of subjects that left it too: the download keeps them). */
@@ -262,6 +267,7 @@ function toResult(row: SubjectResultRow): SubjectResult {
             retiredAt: row.retired_at.toISOString(),
             reason: row.retirement_reason,
             note: row.retirement_note,
+            task: row.retirement_task,
             byClassificationId: row.retired_by_classification_id,
             by: row.retired_by ? { memberId: row.retired_by, name: row.retired_by_name, role: row.retired_by_role } : null,
           }

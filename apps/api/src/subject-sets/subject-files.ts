@@ -4,7 +4,7 @@ import { type FieldError, LONGEST_ALT, type SubjectInput, type SubjectLocation }
 import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { PROTOTYPE_KEY, PROTOTYPE_KEY_REASON } from '../common/repeated-keys';
-import { MAX_SUBJECTS_PER_CALL } from './dto/subject-set.dto';
+import { MAX_SUBJECTS_PER_CALL, repeatedExternalIds } from './dto/subject-set.dto';
 
 /** Columns a CSV file may have: metadata enough for any collection. */
 const MOST_COLUMNS = 500;
@@ -239,6 +239,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   });
   errors.push(...missingExternalIds(subjects));
   const lines = rows.map(({ info }) => lineEndingAt(info.bytes));
+  errors.push(...repeatsIn(subjects, (first) => `line ${lines[first]}`));
   return {
     subjects,
     origin: (index) => `line ${lines[index]} of the CSV`,
@@ -247,6 +248,10 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     warnings: rows.length ? idColumnWarnings(header, columns) : [],
   };
 }
+
+/** The subjects of a file that repeat an earlier one's externalId, the first named as the file counts it (`nameOf`). */
+const repeatsIn = (subjects: readonly SubjectInput[], nameOf: (first: number) => string): FieldError[] =>
+  repeatedExternalIds(subjects, nameOf).map(({ index, message }) => ({ pointer: `/subjects/${index}/externalId`, message }));
 
 /**
  * In a file whose rows have external ids, a row with none is a spreadsheet's slip: it could not be retired or
@@ -453,6 +458,7 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
     };
   });
   if (!subjects.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF manifest without canvases (items, or in version 2 a sequence\'s canvases): there is nothing in it to classify' });
+  errors.push(...repeatsIn(subjects, (first) => `canvas ${first + 1}`));
   const origin = (index: number) => `canvas ${index + 1} of the manifest${subjects[index]?.externalId ? `, ${subjects[index].externalId}` : ''}`;
   return { subjects, origin, errors, describing: 'give each canvas a "summary" saying what it shows, and upload the manifest again' };
 }

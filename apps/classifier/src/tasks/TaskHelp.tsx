@@ -1,13 +1,19 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MarkdownView } from '../components/MarkdownView';
 
-/** The researcher's help text for one task, folded away until asked for. */
+/**
+ * The researcher's help for one task (markdown, sanitised like the field guide: an example image with its alt text,
+ * a list, bold), folded away until asked for; its renderer is loaded only when it is first opened.
+ */
 export function TaskHelp({ help }: { help: string | undefined }) {
   const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
   if (!help) return null;
   return (
-    <details className="task-help">
+    <details className="task-help" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>{t('tasks.help')}</summary>
-      <p dir="auto">{help}</p>
+      {open && <MarkdownView text={help} firstLevel={3} />}
     </details>
   );
 }

@@ -18,19 +18,27 @@ export const subjectPageQuerySchema = z.strictObject({
 });
 export type SubjectPageQuery = z.infer<typeof subjectPageQuerySchema>;
 
+/**
+ * Each subject whose externalId an earlier one has, at its index, saying which it repeats as `nameOf` names the first
+ * (a file names it by its own count: line 102 of a CSV, not subject 100).
+ */
+export function repeatedExternalIds(subjects: readonly { externalId?: string }[], nameOf: (first: number) => string): { index: number; message: string }[] {
+  const seen = new Map<string, number>();
+  return subjects.flatMap(({ externalId }, index) => {
+    if (externalId === undefined) return [];
+    const first = seen.get(externalId);
+    if (first === undefined) seen.set(externalId, index);
+    return first === undefined ? [] : [{ index, message: `repeats ${nameOf(first)}'s externalId "${externalId}"` }];
+  });
+}
+
 export const addSubjectsSchema = z.strictObject({
   subjects: z
     .array(subjectInputSchema)
     .min(1, 'send at least one subject')
     .max(MAX_SUBJECTS_PER_CALL, `send at most ${MAX_SUBJECTS_PER_CALL} subjects per call, in several calls`)
     .superRefine((subjects, ctx) => {
-      const seen = new Map<string, number>();
-      subjects.forEach((subject, index) => {
-        if (subject.externalId === undefined) return;
-        const first = seen.get(subject.externalId);
-        if (first !== undefined) ctx.addIssue({ code: 'custom', path: [index, 'externalId'], message: `repeats subject ${first}'s externalId "${subject.externalId}"` });
-        else seen.set(subject.externalId, index);
-      });
+      for (const { index, message } of repeatedExternalIds(subjects, (first) => `subject ${first}`)) ctx.addIssue({ code: 'custom', path: [index, 'externalId'], message });
     }),
 });
 export type AddSubjectsInput = z.infer<typeof addSubjectsSchema>;

@@ -85,9 +85,15 @@ export function RetirementInWords({ subject }: { subject: Pick<SubjectResult, 'r
   const { t } = useTranslation();
   const { retirement } = subject;
   if (!retirement) return <>{subject.goldStandard ? t('lab.results.goldStandard') : t('lab.results.stillServed')}</>;
-  const when = t('lab.results.retired', { how: t(`lab.results.reasons.${retirement.reason}`), when: whenInWords(retirement.retiredAt) });
+  const when = t('lab.results.retired', { how: reasonInWords(retirement, t), when: whenInWords(retirement.retiredAt) });
   const retired = retirement.by ? retiredByInWords(when, retirement.by, t) : when;
   return <>{retirement.note ? t('lab.results.retiredWithNote', { retired, note: retirement.note }) : retired}</>;
+}
+
+/** Why it was retired, with the task of the rule that retired it (which rule of an `any` was met) where it is known. */
+function reasonInWords({ reason, task }: Retirement, t: TFunction): string {
+  if (task && (reason === 'agreement' || reason === 'posterior' || reason === 'maximum')) return t(`lab.results.reasonsOnTask.${reason}`, { task });
+  return t(`lab.results.reasons.${reason}`);
 }
 
 /** A retirement by hand with the member who made it: by name (their id once they left the team), and their role then. */

@@ -1,5 +1,6 @@
 import type { QueuedSubject } from '@chorus/client';
 import type { CloseReadingAnnotation, TextLocation } from '@chorus/tasks';
+import type { TFunction } from 'i18next';
 import { type KeyboardEvent, type ReactNode, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hasModifier } from '../../lib/keyboard';
@@ -40,6 +41,14 @@ function annotation(task: Task, sense: string | null, unsure: boolean, evidence:
   };
 }
 
+/** How to answer by keyboard: number keys reach the first nine senses, the arrow keys every one; U says unsure. */
+function keysHint(t: TFunction, senses: number, allowUnsure: boolean, singleKeys: boolean): string {
+  if (!singleKeys) return allowUnsure ? t('tasks.closeReading.keysOffWithUnsure') : t('tasks.closeReading.keysOff');
+  if (senses > 9) return allowUnsure ? t('tasks.closeReading.keysWithUnsureMany') : t('tasks.closeReading.keysMany');
+  if (allowUnsure) return senses === 2 ? t('tasks.closeReading.keysWithUnsureTwo') : t('tasks.closeReading.keysWithUnsure', { count: senses });
+  return senses === 2 ? t('tasks.closeReading.keysTwo') : t('tasks.closeReading.keys', { count: senses });
+}
+
 /**
  * A close reading: the keyword stays highlighted in the subject's text; the volunteer picks a sense (radio
  * group, keys 1–9), may say they are unsure (U) when the task allows it, and, when the task takes evidence,
@@ -74,7 +83,6 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
   }, !disabled);
 
   const hintId = `${id}-keys`;
-  const shortcuts = Math.min(task.senses.length, 9);
   const singleKeys = useSingleKeysOn();
   return (
     <div className="task task-close-reading">
@@ -107,17 +115,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
           </div>
         )}
         <p className="keyboard-hint" id={hintId}>
-          {singleKeys
-            ? task.allowUnsure
-              ? shortcuts === 2
-                ? t('tasks.closeReading.keysWithUnsureTwo')
-                : t('tasks.closeReading.keysWithUnsure', { count: shortcuts })
-              : shortcuts === 2
-                ? t('tasks.closeReading.keysTwo')
-                : t('tasks.closeReading.keys', { count: shortcuts })
-            : task.allowUnsure
-              ? t('tasks.closeReading.keysOffWithUnsure')
-              : t('tasks.closeReading.keysOff')}
+          {keysHint(t, task.senses.length, task.allowUnsure, singleKeys)}
         </p>
       </fieldset>
       <TaskHelp help={task.help} />

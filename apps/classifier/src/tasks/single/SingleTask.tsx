@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSingleKeysOn } from '../../lib/singleKeys';
@@ -8,6 +9,13 @@ import { ChoiceList } from '../ChoiceList';
 
 export const describeSingle: Describe<TaskOf<'single'>> = (task, value, t) =>
   task.answers.find((answer) => answer.value === value)?.label ?? (typeof value === 'string' ? value : t('feedback.nothing'));
+
+/** How to answer by keyboard: number keys reach the first nine answers, the arrow keys every one. */
+function keysHint(t: TFunction, answers: number, singleKeys: boolean): string {
+  if (!singleKeys) return t('tasks.single.keysOff');
+  if (answers > 9) return t('tasks.single.keysMany');
+  return answers === 2 ? t('tasks.single.keysTwo') : t('tasks.single.keys', { count: answers });
+}
 
 /**
  * A single-choice question: one native radio per answer. Number keys 1–9 pick the Nth answer from anywhere
@@ -24,14 +32,13 @@ export function SingleTask({ task, id, value, onChange, disabled }: TaskProps<Ta
   }, !disabled);
 
   const hintId = `${id}-keys`;
-  const shortcuts = Math.min(task.answers.length, 9);
   const singleKeys = useSingleKeysOn();
   return (
     <fieldset className="task task-single" aria-describedby={hintId}>
       <legend className="task-question" dir="auto">{task.question}</legend>
       <ChoiceList type="radio" id={`${id}-answer`} choices={task.answers} isChecked={(answer) => value === answer} onPick={onChange} disabled={disabled} inputs={inputs} />
       <p className="keyboard-hint" id={hintId}>
-        {!singleKeys ? t('tasks.single.keysOff') : shortcuts === 2 ? t('tasks.single.keysTwo') : t('tasks.single.keys', { count: shortcuts })}
+        {keysHint(t, task.answers.length, singleKeys)}
         {task.answers.length === 2 && <span className="swipe-hint"> {t('tasks.single.swipe', { right: task.answers[0]!.label, left: task.answers[1]!.label })}</span>}
       </p>
       <TaskHelp help={task.help} />
