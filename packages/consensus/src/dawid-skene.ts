@@ -131,8 +131,8 @@ function checkAssigned(data: Encoded, counts: Errors, matrices: ErrorMatrices): 
 }
 
 /**
- * Each worker's one-coin accuracy (the expected share of their answers that are right), itself pulled toward the
- * crowd's by `strength` answers, so that a worker seen a few times is taken to be as good as the crowd.
+ * Each worker's one-coin accuracy (the mean probability of the labels they gave), pulled toward the crowd's by
+ * `strength` answers, so that a worker seen a few times is taken to be as good as the crowd.
  */
 function oneCoinAccuracies(data: Encoded, probas: Matrix, strength: number): Float64Array {
   const k = data.labels.length;
@@ -339,18 +339,6 @@ function fullModel(data: Encoded, { initialError, initialErrorStrategy, smoothin
   return { mStep: (probas, first) => (first ? mStep(data, probas, initialError, initialErrorStrategy, smoothing) : mStep(data, probas, undefined, undefined, smoothing)) };
 }
 
-/** Each worker's skill: the mean probability of the labels they gave. */
-function oneCoinSkills(data: Encoded, probas: Matrix): Float64Array {
-  const k = data.labels.length;
-  const sums = new Float64Array(data.workers.length);
-  const counts = new Float64Array(data.workers.length);
-  for (let i = 0; i < data.task.length; i++) {
-    sums[data.worker[i]!]! += probas[data.task[i]! * k + data.label[i]!]!;
-    counts[data.worker[i]!]! += 1;
-  }
-  return sums.map((sum, w) => sum / counts[w]!);
-}
-
 /** One-coin Dawid–Skene: a worker is right with probability s and spreads errors evenly over the other labels. */
 export function oneCoinDawidSkene(answers: readonly CrowdAnswer[], options: Omit<DawidSkeneOptions, 'initialError' | 'initialErrorStrategy'> = {}): OneCoinResult {
   if (answers.length === 0) return empty();
@@ -359,7 +347,7 @@ export function oneCoinDawidSkene(answers: readonly CrowdAnswer[], options: Omit
   let skills: Float64Array = new Float64Array(0);
   const model: Model = {
     mStep: (probas) => {
-      skills = oneCoinSkills(data, probas);
+      skills = oneCoinAccuracies(data, probas, 0);
       const errors = emptyErrors(data);
       for (let i = 0; i < data.task.length; i++) {
         const [w, o] = [data.worker[i]!, data.label[i]!];
