@@ -160,6 +160,20 @@ function cameraTrap(seed: number) {
 describe('skills learned for a task of 12 answers from few answers per subject', () => {
   // Before EM was smoothed (`SMOOTHING_PER_ANSWER`), bayes gave 28 of these subjects to the one dissenter (impala 3,
   // kudu 1 → kudu), and was right on 2,890 of 3,200 subjects against 3,023 for a plurality vote; now on 3,092.
+  it("reads a true answer a volunteer never met by their one-coin model, not as any answer they gave (MAP-EM)", () => {
+    const answers = [
+      ...['t1', 't2', 't3'].flatMap((task) => ['a', 'b', 'c'].map((worker) => ({ worker, task, label: 'impala' }))),
+      ...['a', 'b', 'c'].map((worker) => ({ worker, task: 't4', label: 'kudu' })),
+      { worker: 'b', task: 't5', label: 'zebra' },
+    ];
+    // Plain EM: a never met a zebra, so P(impala | zebra) is a's answers spread evenly, 1/2.
+    expect(dawidSkene(answers, { objective: 'exact' }).errors.a!.impala!.zebra).toBeCloseTo(0.5, 6);
+    const smoothed = dawidSkene(answers, { objective: 'exact', smoothing: 1.5 }).errors.a!;
+    expect(smoothed.impala!.zebra).toBeLessThan(0.1);
+    // The column leaves room for the answer a never gave: P(zebra | zebra), the one-coin accuracy, is most of it.
+    expect(smoothed.impala!.zebra! + smoothed.kudu!.zebra!).toBeLessThan(0.2);
+  });
+
   it('never gives a subject that 3 of 4 or 5 volunteers agree on to one dissenter, and is right as often as a vote', async () => {
     const overturned: string[] = [];
     let [byVote, bySkill] = [0, 0];
