@@ -98,17 +98,32 @@ export interface LearnSkillsOptions {
  * (known answers held fixed) and each volunteer's confusion together, to convergence; each classification then counts
  * toward its volunteer's matrix in proportion to that estimate. One knowledge step from confident consensus (kSWAP)
  * needs many runs, each after a re-aggregation, to get as far (bluebirds: 0.852 after one, 0.898 after four).
- * Every volunteer's counts are then pulled toward the crowd's (`CROWD_PSEUDO_CLASSIFICATIONS`).
+ * EM itself is smoothed (`SMOOTHING_PER_ANSWER`). Every volunteer's counts are then pulled toward the crowd's
+ * (`CROWD_PSEUDO_CLASSIFICATIONS`).
  */
 export async function learnSkills(classifications: readonly { volunteer: string; subject: string; answer: string }[], { gold = {} }: LearnSkillsOptions = {}): Promise<VolunteerSkills> {
   const fit = await dawidSkeneYielding(
     classifications.map(({ volunteer, subject, answer }) => ({ worker: volunteer, task: subject, label: answer })),
-    { gold, objective: 'exact' },
+    { gold, objective: 'exact', smoothing: SMOOTHING_PER_ANSWER * new Set([...classifications.map((c) => c.answer), ...Object.values(gold)]).size },
   );
   const skills: VolunteerSkills = {};
   for (const { volunteer, subject, answer } of classifications) recordOutcome(skills, volunteer, fit.probas[subject]!, answer);
   return towardTheCrowd(skills, CROWD_PSEUDO_CLASSIFICATIONS);
 }
+
+/**
+ * Dawid–Skene's EM estimates, for every volunteer, P(answer | true answer) for every pair of answers: with 12 species
+ * and a few dozen answers each, most of a volunteer's rows rest on one subject or none. Plain EM then reads a row
+ * with no data as "any of the answers they ever gave, evenly" and a cell with no data as impossible, and settles
+ * where a subject that three volunteers called impala and one honey badger is a honey badger, each impala voter's
+ * honey-badger row then resting on that one subject (a camera-trap project: 3 to 6 answers per subject, volunteers
+ * right 65 to 95 % of the time, errors at random, 20 runs: bayes overturned 28 three-vote majorities and was right on
+ * 2,890 of 3,200 subjects against 3,023 for a vote). So EM is MAP-EM: each row gets a Dirichlet prior of this many
+ * pseudo-classifications per answer given to the task (as much as Jeffreys' prior; 1 for yes/no, 6 for 12 species),
+ * shaped as the volunteer's own one-coin model (right as often as over all their answers, errors spread evenly), which
+ * a row's own answers outweigh as they come. There: none overturned, 3,092 right. Twice as much costs bluebirds (0.898 → 0.889).
+ */
+export const SMOOTHING_PER_ANSWER = 0.5;
 
 /**
  * Pseudo-classifications per true answer, spread as the crowd's pooled answers, added to every volunteer's counts. With

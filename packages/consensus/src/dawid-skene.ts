@@ -20,6 +20,12 @@ export interface DawidSkeneOptions {
    * the true evidence lower bound, so EM runs until it has really converged.
    */
   objective?: 'crowd-kit' | 'exact';
+  /**
+   * Dirichlet pseudo-classifications per worker and true label (MAP-EM; 0, crowd-kit's plain EM, by default), spread
+   * as a one-coin model: the worker's own accuracy on the label itself, the rest evenly over the other labels (see
+   * `oneCoinPrior`).
+   */
+  smoothing?: number;
 }
 
 export interface DawidSkeneResult {
@@ -124,8 +130,49 @@ function checkAssigned(data: Encoded, counts: Errors, matrices: ErrorMatrices): 
   }
 }
 
-/** M-step: expected confusion counts, clipped and normalised per worker and true label over the labels they gave. */
-function mStep(data: Encoded, probas: Matrix, initial?: ErrorMatrices, strategy?: 'addition' | 'assign'): Errors {
+/**
+ * Each worker's one-coin accuracy (the mean probability of the labels they gave), pulled toward the crowd's by
+ * `strength` answers, so that a worker seen a few times is taken to be as good as the crowd.
+ */
+function oneCoinAccuracies(data: Encoded, probas: Matrix, strength: number): Float64Array {
+  const k = data.labels.length;
+  const right = new Float64Array(data.workers.length);
+  const answered = new Float64Array(data.workers.length);
+  for (let i = 0; i < data.task.length; i++) {
+    right[data.worker[i]!]! += probas[data.task[i]! * k + data.label[i]!]!;
+    answered[data.worker[i]!]! += 1;
+  }
+  const crowd = right.reduce((a, b) => a + b, 0) / Math.max(1, data.task.length);
+  return right.map((r, w) => (r + strength * crowd) / (answered[w]! + strength));
+}
+
+/**
+ * The Dirichlet prior of MAP-EM: `strength` pseudo-classifications per worker and true label, the worker's one-coin
+ * accuracy on the true label and the rest evenly over the others, added to the counts of the labels the worker gave;
+ * `missing[w][c]` is the prior's mass on the labels they never gave, which P(given | c) must leave room for.
+ */
+function oneCoinPrior(data: Encoded, probas: Matrix, counts: Errors, strength: number): Float64Array[] {
+  const k = data.labels.length;
+  const accuracies = oneCoinAccuracies(data, probas, strength);
+  return counts.map((rows, w) => {
+    const [right, wrong] = [strength * accuracies[w]!, k > 1 ? (strength * (1 - accuracies[w]!)) / (k - 1) : 0];
+    const missing = new Float64Array(k);
+    rows.forEach((row, o) => {
+      for (let c = 0; c < k; c++) {
+        const pseudo = c === o ? right : wrong;
+        if (row) row[c]! += pseudo;
+        else missing[c]! += pseudo;
+      }
+    });
+    return missing;
+  });
+}
+
+/**
+ * M-step: expected confusion counts, clipped and normalised per worker and true label over the labels they gave;
+ * with `smoothing`, plus a one-coin Dirichlet prior (`oneCoinPrior`) and normalised over every label.
+ */
+function mStep(data: Encoded, probas: Matrix, initial?: ErrorMatrices, strategy?: 'addition' | 'assign', smoothing = 0): Errors {
   const k = data.labels.length;
   let counts = emptyErrors(data);
   for (let i = 0; i < data.task.length; i++) {
@@ -141,11 +188,12 @@ function mStep(data: Encoded, probas: Matrix, initial?: ErrorMatrices, strategy?
     counts = emptyErrors(data);
     fromMatrices(data, initial, counts);
   }
-  for (const rows of counts) {
-    const sums = new Float64Array(k);
+  const missing = smoothing > 0 ? oneCoinPrior(data, probas, counts, smoothing) : undefined;
+  counts.forEach((rows, w) => {
+    const sums = Float64Array.from(missing?.[w] ?? new Float64Array(k));
     for (const row of rows) if (row) for (let c = 0; c < k; c++) sums[c]! += row[c] = Math.max(row[c]!, EPS);
     for (const row of rows) if (row) for (let c = 0; c < k; c++) row[c]! /= sums[c]!;
-  }
+  });
   return counts;
 }
 
@@ -287,20 +335,8 @@ export async function dawidSkeneYielding(answers: readonly CrowdAnswer[], option
 }
 
 /** A full confusion matrix per worker, with the initial error counts (if any) in the first M-step only. */
-function fullModel(data: Encoded, { initialError, initialErrorStrategy }: DawidSkeneOptions): Model {
-  return { mStep: (probas, first) => (first ? mStep(data, probas, initialError, initialErrorStrategy) : mStep(data, probas)) };
-}
-
-/** Each worker's skill: the mean probability of the labels they gave. */
-function oneCoinSkills(data: Encoded, probas: Matrix): Float64Array {
-  const k = data.labels.length;
-  const sums = new Float64Array(data.workers.length);
-  const counts = new Float64Array(data.workers.length);
-  for (let i = 0; i < data.task.length; i++) {
-    sums[data.worker[i]!]! += probas[data.task[i]! * k + data.label[i]!]!;
-    counts[data.worker[i]!]! += 1;
-  }
-  return sums.map((sum, w) => sum / counts[w]!);
+function fullModel(data: Encoded, { initialError, initialErrorStrategy, smoothing }: DawidSkeneOptions): Model {
+  return { mStep: (probas, first) => (first ? mStep(data, probas, initialError, initialErrorStrategy, smoothing) : mStep(data, probas, undefined, undefined, smoothing)) };
 }
 
 /** One-coin Dawid–Skene: a worker is right with probability s and spreads errors evenly over the other labels. */
@@ -311,7 +347,7 @@ export function oneCoinDawidSkene(answers: readonly CrowdAnswer[], options: Omit
   let skills: Float64Array = new Float64Array(0);
   const model: Model = {
     mStep: (probas) => {
-      skills = oneCoinSkills(data, probas);
+      skills = oneCoinAccuracies(data, probas, 0);
       const errors = emptyErrors(data);
       for (let i = 0; i < data.task.length; i++) {
         const [w, o] = [data.worker[i]!, data.label[i]!];
