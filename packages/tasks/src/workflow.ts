@@ -349,11 +349,12 @@ function earlyRetirementWarnings(definition: WorkflowDefinition, rule: WorkflowD
   const sides = [
     { field: 'high', on: rule.high < 1, answers: [rule.answer], off: 1 },
     { field: 'low', on: rule.low > 0, answers: others, off: 0 },
-  ];
-  return sides.flatMap(({ field, on, answers, off }) => {
-    const early = on ? leadsOn(answers) : [];
-    return early.length ? [{ pointer: `${pointer}/${field}`, message: `${retiresBefore(early)}; set ${field} to ${off} to never retire on that side` }] : [];
-  });
+  ].map((side) => ({ ...side, early: side.on ? leadsOn(side.answers) : [] }));
+  if (!ending.length) {
+    const early = sides.flatMap((side) => side.early);
+    return early.length ? [{ pointer: `${pointer}/task`, message: `is a question every answer of which leads on: the rule ${retiresBefore(early)}; put the rule on a later task` }] : [];
+  }
+  return sides.flatMap(({ field, off, early }) => (early.length ? [{ pointer: `${pointer}/${field}`, message: `${retiresBefore(early)}; set ${field} to ${off} to never retire on that side` }] : []));
 }
 
 /** Whether a path from `firstTask` to the end of the workflow leaves out task `skipped`. */

@@ -236,6 +236,11 @@ describe('workflow definition', () => {
     expect(definitionWarnings(posterior({}))).toEqual([{ pointer: '/retirement/rules/0/low', message: expect.stringMatching(/is "yes", before .*; set low to 0 to never retire on that side$/) }]);
     expect(definitionWarnings(posterior({ low: 0 }))).toEqual([]);
     expect(definitionWarnings(posterior({ answer: 'yes', low: 0.05, high: 1 }))).toEqual([]);
+    // Where every answer leads on, no answer retires a subject in time: the rule belongs on a later task.
+    const everyAnswerLeadsOn = camera({ rule: 'posterior', task: 'T0', answer: 'no', low: 0, maximum: 15 });
+    everyAnswerLeadsOn.tasks.T2 = { type: 'transcription', instruction: 'Describe the scene' } as (typeof everyAnswerLeadsOn.tasks)[string];
+    (everyAnswerLeadsOn.tasks.T0 as { answers: { next?: string }[] }).answers[1]!.next = 'T2';
+    expect(definitionWarnings(everyAnswerLeadsOn)).toEqual([{ pointer: '/retirement/task', message: expect.stringMatching(/^is a question every answer of which leads on: .*is "no", before .*; put the rule on a later task$/) }]);
   });
 
   it('checks that retirement rules and effects name real tasks', () => {
