@@ -58,7 +58,26 @@ describe('workflow versions', () => {
     };
     const created = await stack.client.createWorkflow(projectId, branching);
     expect(created.warnings).toEqual([{ pointer: '/retirement/task', message: expect.stringContaining('no answers to "T1"') }]);
-    const fixed = await stack.client.updateWorkflow(created.id, { ...branching, retirement: { rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.8, maximum: 10 } });
+    const fixed = await stack.client.updateWorkflow(created.id, { ...branching, retirement: { rule: 'agreement', task: 'T0', answer: 'no', minimum: 3, threshold: 0.8, maximum: 10 } });
+    expect([fixed.version, fixed.warnings]).toEqual([2, undefined]);
+  });
+
+  it('warn, when saved, of an agreement rule on a branching question that retires on any answer; refuse an answer the question has not', async () => {
+    const cameraTraps = (blanks: object): WorkflowInput => ({
+      name: 'Camera traps',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is there an animal?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'single', question: 'Which species?', answers: [{ value: 'fox', label: 'Fox' }, { value: 'deer', label: 'Deer' }, { value: 'boar', label: 'Boar' }] },
+      },
+      retirement: { rule: 'any', rules: [{ rule: 'agreement', task: 'T0', minimum: 3, threshold: 1, maximum: 15, ...blanks }, { rule: 'agreement', task: 'T1', minimum: 5, threshold: 0.7, maximum: 15 }] },
+    });
+    const created = await stack.client.createWorkflow(projectId, cameraTraps({}));
+    expect(created.warnings).toEqual([{ pointer: '/retirement/rules/0/answer', message: expect.stringContaining('give `answer` (such as "no") to retire only on that answer') }]);
+    const refused = await problemOf(stack.client.updateWorkflow(created.id, cameraTraps({ answer: 'No' })));
+    expect([refused?.status, refused?.problem.errors]).toEqual([422, [{ pointer: '/retirement/rules/0/answer', message: 'must be one of the answers of task T0: "yes", "no"' }]]);
+    expect((await stack.client.getWorkflow(created.id)).version).toBe(1);
+    const fixed = await stack.client.updateWorkflow(created.id, cameraTraps({ answer: 'no' }));
     expect([fixed.version, fixed.warnings]).toEqual([2, undefined]);
   });
 

@@ -109,6 +109,8 @@ describe('the definition form reads the schemas', () => {
     expect(hint('/effects/0/when/answer')).toBe(texts.hints.effect.answer);
     expect(hint('/retirement/answer', { ...BRANCHING, retirement: { rule: 'posterior', task: 'T0', answer: 'yes', maximum: 9 } })).toBe(texts.hints.posteriorRule.answer);
     expect(texts.hints.effect.answer).not.toBe(texts.hints.posteriorRule.answer);
+    expect(hint('/retirement/rules/0/answer', { ...BRANCHING, retirement: { rule: 'any', rules: [{ rule: 'agreement', task: 'T0', answer: 'no' }] } })).toBe(texts.hints.agreementRule.answer);
+    expect(texts.hints.agreementRule.answer).not.toBe(texts.hints.posteriorRule.answer);
 
     // BRANCHING's agreement rule is on T0, a single choice; on T1, a transcription, agreement counts another thing.
     expect(hint('/retirement/rules/1/threshold')).toBe(texts.hints.agreement.single);

@@ -121,6 +121,10 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
 
     await press(page, save);
     await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+    // Agreement on T0 retires on "yes" too, before T1 is answered: said at the rule's answer, left empty, with its hint.
+    expect(await page.getByTestId('lab-def-retirement-answer-warning').textContent()).toMatch(/^Is not given, so the rule retires subjects whatever the consensus on T0, "yes" too.*give `answer` \(such as "no"\)/);
+    expect(await page.locator('#lab-def-retirement-answer').getAttribute('aria-describedby')).toContain('lab-def-retirement-answer-hint');
+    expect(await value(page, '#lab-def-retirement-answer')).toBe('');
     const stored = await researcher.getWorkflow(id);
     expect(stored.version).toBe(2);
     expect(stored.definition).toEqual({

@@ -204,3 +204,28 @@ it('acts on no answer to a task the consensus path does not reach: no agreement 
   expect(await stored()).toEqual(expected);
   expect(await inSoap()).toBe(0);
 });
+
+it('retires a subject on agreement about the answer its rule names only: three "no" retire a blank, three "yes" wait for the next task', async () => {
+  const project = await stack.client.createProject({ title: 'Blanks early', status: 'live' });
+  const snippets = await stack.client.createSubjectSet(project.id, { name: 'Snippets' });
+  const { subjectIds: [blank, ad] } = await stack.client.addSubjects(snippets.id, ['blank', 'ad'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+    name: 'Ad or not?',
+    firstTask: 'T0',
+    tasks: advertisementTasks,
+    retirement: { rule: 'any', rules: [{ rule: 'agreement', task: 'T0', answer: 'no', minimum: 3, threshold: 1, maximum: 15 }, { rule: 'agreement', task: 'T1', minimum: 3, threshold: 0.9, maximum: 15 }] },
+    subjectSetIds: [snippets.id],
+  });
+  await stack.client.activateWorkflow(workflowId);
+  for (const advertised of ['soap', 'tea', 'soap'] as const) {
+    for (const [subjectId, annotations] of [[blank!, advertisementAnswers()], [ad!, advertisementAnswers(advertised)]] as const) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations }, randomUUID());
+    }
+    await until(async () => (await stack.db.query('SELECT 1 FROM aggregation_outbox WHERE workflow_id = $1', [workflowId])).rowCount === 0, 'the answers aggregated');
+  }
+  const statuses = async () =>
+    Object.fromEntries((await stack.db.query('SELECT subject_id, retirement_reason FROM subject_workflow_status WHERE workflow_id = $1', [workflowId])).rows.map((row) => [row.subject_id, row.retirement_reason]));
+  // Three "yes" agree on T0 as fully as three "no", but the rule names "no": the advertisement waits for T1's consensus.
+  expect(await statuses()).toEqual({ [blank!]: 'agreement', [ad!]: null });
+});

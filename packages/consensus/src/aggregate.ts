@@ -1,4 +1,4 @@
-import { type CloseReadingTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, endorsedTags, singleAlgorithm, tasksNotReached } from '@chorus/tasks';
+import { type CloseReadingTask, type MultipleTask, type NotReached, type RetirementRule, type SingleTask, type Task, type TaggingTask, type TranscriptionTask, type WorkflowDefinition, LIST_SEPARATOR, consensusHolds, endorsedTags, singleAlgorithm, tasksNotReached } from '@chorus/tasks';
 import { DEFAULT_SKILL_PRIOR, type SkillPrior, type VolunteerSkills, posteriorFor } from './bayes';
 import { type CloseReadingVote, reduceCloseReading } from './close-reading';
 import { reduceMultiple } from './multiple';
@@ -203,7 +203,7 @@ function retirementState(definition: WorkflowDefinition, counted: readonly Class
         return [key, notReached.has(key) ? { answer: null, agreement: null, votes: c.votes } : { answer: c.answer, agreement: c.agreement, votes: c.votes, posterior: c.result.posterior as Record<string, number> }];
       }),
   );
-  return { count: counted.length, tasks };
+  return { count: counted.length, tasks, holds: (key, answer) => consensusHolds(definition.tasks[key]!, tasks[key]?.answer ?? null, answer) };
 }
 
 /**

@@ -10,6 +10,11 @@ export interface RetirementState {
    * of each answer where known.
    */
   tasks: Record<string, { answer: string | null; agreement: number | null; votes: number; posterior?: Record<string, number> }>;
+  /**
+   * Whether the consensus of `task` holds `answer` (an agreement rule's): the same answer, or, for a multiple-choice or
+   * tagging task, one of its list (`consensusHolds`). Absent, the consensus answer must be `answer` itself.
+   */
+  holds?: (task: string, answer: string) => boolean;
 }
 
 /** Why a subject retires: its rule's condition, or `maximum` when it reached the rule's most classifications without it. */
@@ -26,14 +31,15 @@ export function decideRetirement(rule: RetirementRule, state: RetirementState): 
       // A tie is no agreement, however large the leaders' share; and `minimum` answers to the task must agree.
       const task = state.tasks[rule.task];
       const agreement = task?.agreement ?? null;
-      if ((task?.votes ?? 0) >= rule.minimum && task?.answer != null && agreement !== null && agreement >= rule.threshold) {
-        return { retire: true, reason: 'agreement', detail: { task: rule.task, agreement, count: state.count } };
+      if ((task?.votes ?? 0) >= rule.minimum && task?.answer != null && agreement !== null && agreement >= rule.threshold && agreesOn(rule, state)) {
+        return { retire: true, reason: 'agreement', detail: { task: rule.task, ...(rule.answer !== undefined && { answer: rule.answer }), agreement, count: state.count } };
       }
       return state.count >= rule.maximum ? { retire: true, reason: 'maximum', detail: { rule: 'agreement', task: rule.task, agreement, count: state.count } } : stay;
     }
     case 'posterior': {
       const probability = state.tasks[rule.task]?.posterior?.[rule.answer];
-      if (probability !== undefined && (probability <= rule.low || probability >= rule.high)) {
+      // A low of 0 or a high of 1 turns that side off (a probability rounded to 0 or 1 does not meet it).
+      if (probability !== undefined && ((rule.low > 0 && probability <= rule.low) || (rule.high < 1 && probability >= rule.high))) {
         return { retire: true, reason: 'posterior', detail: { task: rule.task, answer: rule.answer, probability, count: state.count } };
       }
       return state.count >= rule.maximum ? { retire: true, reason: 'maximum', detail: { rule: 'posterior', task: rule.task, probability, count: state.count } } : stay;
@@ -44,6 +50,12 @@ export function decideRetirement(rule: RetirementRule, state: RetirementState): 
       return decisions.find((decision) => decision.reason !== 'maximum') ?? decisions[0] ?? stay;
     }
   }
+}
+
+/** Whether the consensus is the answer an agreement rule retires on, if it names one. */
+function agreesOn(rule: Extract<RetirementRule, { rule: 'agreement' }>, state: RetirementState): boolean {
+  if (rule.answer === undefined) return true;
+  return state.holds ? state.holds(rule.task, rule.answer) : state.tasks[rule.task]?.answer === rule.answer;
 }
 
 // The classifications a rule needs are the rule's own (the lab reads them too): at home beside it, in @chorus/tasks.

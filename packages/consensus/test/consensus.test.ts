@@ -77,11 +77,27 @@ describe('retirement rules', () => {
     expect(decideRetirement(rule, state(3, 0.67))).toMatchObject({ retire: true, reason: 'agreement' });
   });
 
+  it('agreement naming an answer retires only on a consensus of that answer (blanks early, animals later)', () => {
+    const blank = { rule: 'agreement', task: 'T0', minimum: 3, threshold: 1, answer: 'no', maximum: 15 } as const;
+    expect(decideRetirement(blank, state(3, 1, undefined, 'no'))).toMatchObject({ retire: true, reason: 'agreement', detail: { task: 'T0', answer: 'no' } });
+    expect(decideRetirement(blank, state(3, 1, undefined, 'yes')).retire).toBe(false);
+    expect(decideRetirement(blank, state(15, 1, undefined, 'yes'))).toMatchObject({ retire: true, reason: 'maximum' });
+  });
+
   it('posterior retires beyond either threshold', () => {
     const rule = { rule: 'posterior', task: 'T0', answer: 'yes', low: 0.1, high: 0.9, prior: 0.5, maximum: 20 } as const;
     expect(decideRetirement(rule, state(2, 1, 0.5)).retire).toBe(false);
     expect(decideRetirement(rule, state(2, 1, 0.95))).toMatchObject({ retire: true, reason: 'posterior' });
     expect(decideRetirement(rule, state(2, 0, 0.05))).toMatchObject({ retire: true, reason: 'posterior' });
+  });
+
+  it('posterior with a low of 0 or a high of 1 never retires on that side, even at a probability rounded to it', () => {
+    const onlyYes = { rule: 'posterior', task: 'T0', answer: 'yes', low: 0, high: 0.9, prior: 0.5, maximum: 2000 } as const;
+    expect(decideRetirement(onlyYes, state(900, 0, 0)).retire).toBe(false);
+    expect(decideRetirement(onlyYes, state(3, 1, 0.95))).toMatchObject({ retire: true, reason: 'posterior' });
+    const onlyNo = { ...onlyYes, low: 0.1, high: 1 } as const;
+    expect(decideRetirement(onlyNo, state(900, 1, 1)).retire).toBe(false);
+    expect(decideRetirement(onlyNo, state(3, 0, 0.05))).toMatchObject({ retire: true, reason: 'posterior' });
   });
 
   it('any gives a met rule as the reason before one that only reached its maximum', () => {
@@ -123,6 +139,14 @@ describe('aggregating one subject', () => {
   it('retires at the classification that met the rule, however late it runs', () => {
     const all = ['a', 'b', 'c', 'd', 'e'].map((id) => classification(id, 'yes'));
     expect(findRetirement(definition, all)).toMatchObject({ decision: { retire: true, reason: 'count' }, triggeredBy: 'c' });
+  });
+
+  it('an agreement rule naming an answer replays to the classification whose consensus is that answer', () => {
+    const blanks = { ...definition, retirement: { rule: 'agreement' as const, task: 'T0', minimum: 3, threshold: 1, answer: 'no', maximum: 15 } };
+    const yeses = ['a', 'b', 'c', 'd'].map((id) => classification(id, 'yes'));
+    expect(findRetirement(blanks, yeses)).toEqual({ decision: { retire: false } });
+    const noes = ['a', 'b', 'c', 'd'].map((id) => classification(id, 'no'));
+    expect(findRetirement(blanks, noes)).toMatchObject({ decision: { retire: true, reason: 'agreement', detail: { answer: 'no' } }, triggeredBy: 'c' });
   });
 
   it('retires at the last answer already judged while the subject was open, when a rule they meet now was not met then', () => {

@@ -28,6 +28,9 @@ describe('a new version of a classified workflow', () => {
     });
     expect(changesConsensus(before, reworded)).toBe(false);
     expect(changesConsensus(before, workflow({ ...before, retirement: { rule: 'count', count: 6 } }))).toBe(true);
+    // Naming the answer an agreement rule retires on changes which subjects retire.
+    const agreement = { rule: 'agreement', task: 'T0', minimum: 3, threshold: 1, maximum: 15 };
+    expect(changesConsensus(workflow({ ...before, retirement: agreement }), workflow({ ...before, retirement: { ...agreement, answer: 'no' } }))).toBe(true);
     // The consensus download names the training set's subjects.
     expect(changesConsensus(before, workflow({ ...before, selection: { training: { subjectSetId: '7f9f4a6e-4c55-4b8e-9a2e-2f6c0c8f0a11', classifications: 5 } } }))).toBe(true);
     expect(changesConsensus(before, workflow({ ...before, tasks: { ...before.tasks, T0: { ...T0, algorithm: 'vote' } } }))).toBe(true);

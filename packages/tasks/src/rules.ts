@@ -11,6 +11,11 @@ const agreementRule = z
     minimum: z.int().min(1).max(10_000),
     /** Share of votes for the leading answer, 0..1. */
     threshold: z.number().gt(0).max(1),
+    /**
+     * Retire on agreement only when the consensus is this answer (holds it, for a multiple-choice or tagging task), such
+     * as "no" of "Is there an animal?"; absent, on agreement about any answer.
+     */
+    answer: answerValueSchema.optional(),
     /** Retire at this many classifications in any case. */
     maximum: z.int().min(1).max(10_000),
   })
@@ -22,7 +27,10 @@ const posteriorRule = z
     task: taskKeySchema,
     /** The answer whose probability is tracked (the "positive" class of a yes/no task). */
     answer: answerValueSchema,
-    /** Retire when the probability falls below `low` or rises above `high`. */
+    /**
+     * Retire when the probability falls to `low` (another answer is settled) or rises to `high` (this one is); a `low`
+     * of 0 or a `high` of 1 never retires, to retire only on one side.
+     */
     low: z.number().min(0).max(1).default(0.05),
     high: z.number().min(0).max(1).default(0.95),
     prior: z.number().gt(0).lt(1).default(0.5),

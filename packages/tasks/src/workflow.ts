@@ -277,8 +277,8 @@ export function mostTasksPerSubject({ tasks, firstTask }: WorkflowDefinition): n
 
 /**
  * Also checks what retirement rules and effects name: their tasks exist, a posterior rule tracks an answer of a
- * single-choice task (the only kind whose consensus has a posterior), and an answer named is one the task's consensus
- * can settle on. Otherwise a rule or effect could never fire.
+ * single-choice task (the only kind whose consensus has a posterior), and an answer named (a posterior's, an agreement
+ * rule's, an effect's) is one the task's consensus can settle on. Otherwise a rule or effect could never fire.
  */
 function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldError[] {
   const errors: FieldError[] = [];
@@ -300,7 +300,8 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
     }
     if (rule.rule === 'count') return;
     const task = taskAt(rule.task, `${pointer}/task`);
-    if (rule.rule !== 'posterior' || !task) return;
+    if (!task) return;
+    if (rule.rule === 'agreement') return checkAnswer(rule.task, rule.answer, `${pointer}/answer`);
     if (task.type === 'single') checkAnswer(rule.task, rule.answer, `${pointer}/answer`);
     else errors.push({ pointer: `${pointer}/task`, message: `must be a single-choice task: a posterior rule tracks the probability of one of its answers, and "${rule.task}" is a ${task.type} task` });
   };
@@ -333,7 +334,40 @@ export function definitionWarnings(definition: WorkflowDefinition): FieldError[]
     }
   };
   walk(definition.retirement, '/retirement', false);
-  return warnings;
+  return [...warnings, ...earlyRetirementWarnings(definition, definition.retirement, '/retirement')];
+}
+
+/**
+ * A rule on a branching question that can retire a subject on an answer leading on to later tasks (agreement on
+ * "Is there an animal?" with no `answer`, so three yeses retire it before anyone names the species), said at the
+ * field that narrows it to the answers that end the workflow.
+ */
+function earlyRetirementWarnings(definition: WorkflowDefinition, rule: WorkflowDefinition['retirement'], pointer: string): FieldError[] {
+  if (rule.rule === 'any') return rule.rules.flatMap((inner, index) => earlyRetirementWarnings(definition, inner, `${pointer}/rules/${index}`));
+  if (rule.rule === 'count') return [];
+  const task = definition.tasks[rule.task];
+  if (task?.type !== 'single' || !branches(task)) return [];
+  const leadsOn = (answers: string[]) => answers.filter((answer) => nextTaskOf(task, answer) !== undefined);
+  const ending = task.answers.filter((answer) => !answer.next).map((answer) => `"${answer.value}"`);
+  const retiresBefore = (answers: string[]) => `retires subjects whose consensus on ${rule.task} is ${answers.map((answer) => `"${answer}"`).join(' or ')}, before the tasks that answer leads to get answers`;
+  if (rule.rule === 'agreement') {
+    const early = leadsOn(rule.answer === undefined ? task.answers.map((answer) => answer.value) : [rule.answer]);
+    if (!early.length) return [];
+    const fix = ending.length ? `give \`answer\` (such as ${ending[0]}) to retire only on that answer` : 'put the rule on a later task';
+    const what = rule.answer === undefined ? `retires subjects whatever the consensus on ${rule.task}, ${early.map((answer) => `"${answer}"`).join(' or ')} too, before the tasks those answers lead to get answers` : retiresBefore(early);
+    return [{ pointer: `${pointer}/answer`, message: `${rule.answer === undefined ? 'is not given, so the rule' : 'leads on: the rule'} ${what}; ${fix}` }];
+  }
+  // A posterior rule settles its answer at `high`, and the other answers at `low`; 1 and 0 turn each off.
+  const others = task.answers.map((answer) => answer.value).filter((answer) => answer !== rule.answer);
+  const sides = [
+    { field: 'high', on: rule.high < 1, answers: [rule.answer], off: 1 },
+    { field: 'low', on: rule.low > 0, answers: others, off: 0 },
+  ].map((side) => ({ ...side, early: side.on ? leadsOn(side.answers) : [] }));
+  if (!ending.length) {
+    const early = sides.flatMap((side) => side.early);
+    return early.length ? [{ pointer: `${pointer}/task`, message: `is a question every answer of which leads on: the rule ${retiresBefore(early)}; put the rule on a later task` }] : [];
+  }
+  return sides.flatMap(({ field, off, early }) => (early.length ? [{ pointer: `${pointer}/${field}`, message: `${retiresBefore(early)}; set ${field} to ${off} to never retire on that side` }] : []));
 }
 
 /** Whether a path from `firstTask` to the end of the workflow leaves out task `skipped`. */

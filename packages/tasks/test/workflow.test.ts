@@ -203,13 +203,44 @@ describe('workflow definition', () => {
     expect(definitionWarnings(branching({ rule: 'any', rules: [agreement('T1'), agreement('T2')] })).map((warning) => warning.pointer)).toEqual(['/retirement/rules/0/task', '/retirement/rules/1/task']);
     // Another rule of the "any" retires the subjects that skip the task: a count, or a rule on a task everyone answers.
     expect(definitionWarnings(branching({ rule: 'any', rules: [{ rule: 'count', count: 5 }, agreement('T2')] }))).toEqual([]);
-    expect(definitionWarnings(branching({ rule: 'any', rules: [agreement('T0'), { rule: 'any', rules: [agreement('T2')] }] }))).toEqual([]);
+    const blanks = { ...agreement('T0'), answer: 'no' };
+    expect(definitionWarnings(branching({ rule: 'any', rules: [blanks, { rule: 'any', rules: [agreement('T2')] }] }))).toEqual([]);
     expect(definitionWarnings(branching({ rule: 'any', rules: [agreement('T2'), { rule: 'any', rules: [{ rule: 'count', count: 5 }] }] }))).toEqual([]);
-    expect(definitionWarnings(branching(agreement('T0')))).toEqual([]);
+    expect(definitionWarnings(branching(blanks))).toEqual([]);
     // Every path passes T1 when both answers lead to it.
     const joined = branching(agreement('T1'));
     joined.tasks.T0 = { ...yesNo(), answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No', next: 'T1' }] } as typeof joined.tasks.T0;
     expect(definitionWarnings(joined)).toEqual([]);
+  });
+
+  it('warns of a rule on a branching question that retires subjects on an answer leading to later tasks, before those are answered', () => {
+    const camera = (retirement: unknown) =>
+      workflowDefinitionSchema.parse({
+        name: 'Camera traps',
+        firstTask: 'T0',
+        tasks: {
+          T0: { type: 'single', question: 'Is there an animal?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+          T1: { type: 'single', question: 'Which species?', answers: [{ value: 'fox', label: 'Fox' }, { value: 'deer', label: 'Deer' }, { value: 'boar', label: 'Boar' }] },
+        },
+        retirement,
+      });
+    const blanks = { rule: 'agreement', task: 'T0', minimum: 3, threshold: 1, maximum: 15 };
+    const species = { rule: 'agreement', task: 'T1', minimum: 5, threshold: 0.7, maximum: 15 };
+    expect(definitionWarnings(camera({ rule: 'any', rules: [blanks, species] }))).toEqual([
+      { pointer: '/retirement/rules/0/answer', message: 'is not given, so the rule retires subjects whatever the consensus on T0, "yes" too, before the tasks those answers lead to get answers; give `answer` (such as "no") to retire only on that answer' },
+    ]);
+    expect(definitionWarnings(camera({ rule: 'any', rules: [{ ...blanks, answer: 'no' }, species] }))).toEqual([]);
+    expect(definitionWarnings(camera({ rule: 'any', rules: [{ ...blanks, answer: 'yes' }, species] })).map((warning) => warning.pointer)).toEqual(['/retirement/rules/0/answer']);
+    // A posterior rule settles its answer at high and the others at low: the side that settles "yes" is at fault.
+    const posterior = (fields: object) => camera({ rule: 'any', rules: [{ rule: 'posterior', task: 'T0', answer: 'no', maximum: 15, ...fields }, species] });
+    expect(definitionWarnings(posterior({}))).toEqual([{ pointer: '/retirement/rules/0/low', message: expect.stringMatching(/is "yes", before .*; set low to 0 to never retire on that side$/) }]);
+    expect(definitionWarnings(posterior({ low: 0 }))).toEqual([]);
+    expect(definitionWarnings(posterior({ answer: 'yes', low: 0.05, high: 1 }))).toEqual([]);
+    // Where every answer leads on, no answer retires a subject in time: the rule belongs on a later task.
+    const everyAnswerLeadsOn = camera({ rule: 'posterior', task: 'T0', answer: 'no', low: 0, maximum: 15 });
+    everyAnswerLeadsOn.tasks.T2 = { type: 'transcription', instruction: 'Describe the scene' } as (typeof everyAnswerLeadsOn.tasks)[string];
+    (everyAnswerLeadsOn.tasks.T0 as { answers: { next?: string }[] }).answers[1]!.next = 'T2';
+    expect(definitionWarnings(everyAnswerLeadsOn)).toEqual([{ pointer: '/retirement/task', message: expect.stringMatching(/^is a question every answer of which leads on: .*is "no", before .*; put the rule on a later task$/) }]);
   });
 
   it('checks that retirement rules and effects name real tasks', () => {
@@ -253,6 +284,8 @@ describe('workflow definition', () => {
           { rule: 'posterior', task: 'T0', answer: 'zzz', maximum: 9 },
           { rule: 'posterior', task: 'T2', answer: 'yes', maximum: 9 },
           { rule: 'posterior', task: 'T0', answer: 'yes', maximum: 9 },
+          { rule: 'agreement', task: 'T0', answer: 'No', minimum: 3, threshold: 1, maximum: 9 },
+          { rule: 'agreement', task: 'T0', answer: 'no', minimum: 3, threshold: 1, maximum: 9 },
         ],
       },
       effects: [
@@ -266,6 +299,7 @@ describe('workflow definition', () => {
     expect(result.ok ? [] : result.errors).toEqual([
       { pointer: '/retirement/rules/0/answer', message: 'must be one of the answers of task T0: "yes", "no"' },
       { pointer: '/retirement/rules/1/task', message: expect.stringContaining('must be a single-choice task') },
+      { pointer: '/retirement/rules/3/answer', message: 'must be one of the answers of task T0: "yes", "no"' },
       { pointer: '/effects/0/when/answer', message: 'must be one of the answers of task T0: "yes", "no"' },
       { pointer: '/effects/2/when/answer', message: 'must be one of the answers of task T1: "vehicle", "person"' },
     ]);
