@@ -128,8 +128,12 @@ describe('the application', () => {
     expect(queue.subjects.every((s) => s.locations[0]!.type === 'text' && s.metadata['#expected'] === undefined)).toBe(true);
   });
 
-  it('gives the demo project to the first account that makes a project of its own, who can then pause it in the lab like any project', async () => {
+  it('gives the demo project to the first verified account that makes a project of its own, who can then pause it in the lab like any project', async () => {
     await stack.app.get(DemoService).seedIfEmpty(); // done already when the test before ran
+    // Not to an account whose email is unverified (anyone can sign up and make a draft), nor does its draft stand in the way.
+    const stranger = await newAccount(stack, 'Stranger', { verified: false });
+    await stranger.client.createProject({ title: 'Not verified' });
+    expect((await stranger.client.listProjects({ member: true })).projects.map((project) => project.title)).toEqual(['Not verified']);
     const teacher = await newAccount(stack, 'Teacher');
     await teacher.client.createProject({ title: 'Our newspapers' });
     const mine = (await teacher.client.listProjects({ member: true })).projects;

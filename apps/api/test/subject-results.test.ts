@@ -183,6 +183,29 @@ describe("a workflow's subject results", () => {
     expect(await ids({ q: '   ' })).toEqual(inIdOrder(all));
   });
 
+  it('does not mark a transcription nobody wrote as needing checking (a branch that skipped it)', async () => {
+    const project = await stack.client.createProject({ title: `Skipped ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, [{ externalId: 'blank', locations: [{ type: 'text', text: 'A blank page' }] }]);
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+      name: 'Writing?',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'single', question: 'Is there writing?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No' }] },
+        T1: { type: 'transcription', instruction: 'Type it' },
+      },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(workflowId);
+    await Promise.all(guests.slice(0, 2).map(({ client }) => client.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID())));
+    await aggregated(workflowId);
+    const [blank] = await everyPage(workflowId, { limit: 100 });
+    // The algorithm's flag is stored for the empty task; there is nothing in it to check.
+    expect(blank?.consensus.T1).toMatchObject({ votes: 0, needsChecking: false });
+    expect(await everyPage(workflowId, { needsChecking: true, limit: 100 })).toEqual([]);
+  });
+
   it('marks a transcription whose consensus needs checking, lists only those when asked, and gives its words with how many agreed (round 17b F5)', async () => {
     const { workflowId, idOf: letter } = await transcriptionWorkflow(stack.client, ['agreed', 'disputed', 'untouched', 'arabic']);
     const transcribers = [account.client, guests[0]!.client, guests[1]!.client];

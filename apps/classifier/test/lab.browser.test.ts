@@ -675,9 +675,12 @@ describe('classifier in a browser: the researcher lab', () => {
       const [subject] = (await volunteer.queue(workflowId, 1)).subjects;
       await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
     };
-    await classify();
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     const warning = page.getByTestId('lab-too-few-volunteers');
+    await page.getByText('Volunteers: 0.', { exact: false }).waitFor();
+    expect(await warning.count()).toBe(0); // a workflow just activated: nobody yet, nothing to tell
+    await classify();
+    await page.getByRole('button', { name: 'Refresh' }).click();
     await warning.getByText('No subject can retire until at least 2 different volunteers have classified it (each volunteer classifies a subject once); so far 1 volunteer has taken part.', { exact: false }).waitFor();
     await checkScreen(page, 'lab-too-few-volunteers');
     await classify();
@@ -824,6 +827,10 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByRole('button', { name: 'Delete the workflow' }).click();
     await page.getByTestId('lab-workflow-delete-question').getByText('Delete “Tide tables, first go” and the 1 try made while it was a draft?').waitFor();
     await checkScreen(page, 'lab-workflow-delete');
+    // Cancelled, the question gives focus back to the button it came from; asked again, it is deleted.
+    await page.getByTestId('lab-workflow-delete-question').getByRole('button', { name: 'No, keep it' }).click();
+    await waitForFocus(page, '#lab-workflow-delete');
+    await page.getByRole('button', { name: 'Delete the workflow' }).click();
     await page.getByRole('button', { name: 'Yes, delete the workflow' }).click();
     await page.getByText('The workflow “Tide tables, first go” was deleted, with 1 try.').waitFor();
     expect(new URL(page.url()).pathname).toBe(`/lab/projects/${project.slug}`);

@@ -353,7 +353,8 @@ function earlyRetirementWarnings(definition: WorkflowDefinition, rule: WorkflowD
   if (rule.rule === 'agreement') {
     const early = leadsOn(rule.answer === undefined ? task.answers.map((answer) => answer.value) : [rule.answer]);
     if (!early.length) return [];
-    const fix = ending.length ? `give \`answer\` (such as ${ending[0]}) to retire only on that answer` : 'put the rule on a later task';
+    const give = rule.answer === undefined ? 'give `answer`' : 'set `answer` to one that ends the workflow';
+    const fix = ending.length ? `${give} (such as ${ending[0]}) to retire only on that answer` : 'put the rule on a later task';
     const what = rule.answer === undefined ? `retires subjects whatever the consensus on ${rule.task}, ${early.map((answer) => `"${answer}"`).join(' or ')} too, before the tasks those answers lead to get answers` : retiresBefore(early);
     return [{ pointer: `${pointer}/answer`, message: `${rule.answer === undefined ? 'is not given, so the rule' : 'leads on: the rule'} ${what}; ${fix}` }];
   }

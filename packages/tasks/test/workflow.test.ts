@@ -230,7 +230,9 @@ describe('workflow definition', () => {
       { pointer: '/retirement/rules/0/answer', message: 'is not given, so the rule retires subjects whatever the consensus on T0, "yes" too, before the tasks those answers lead to get answers; give `answer` (such as "no") to retire only on that answer' },
     ]);
     expect(definitionWarnings(camera({ rule: 'any', rules: [{ ...blanks, answer: 'no' }, species] }))).toEqual([]);
-    expect(definitionWarnings(camera({ rule: 'any', rules: [{ ...blanks, answer: 'yes' }, species] })).map((warning) => warning.pointer)).toEqual(['/retirement/rules/0/answer']);
+    expect(definitionWarnings(camera({ rule: 'any', rules: [{ ...blanks, answer: 'yes' }, species] }))).toEqual([
+      { pointer: '/retirement/rules/0/answer', message: 'leads on: the rule retires subjects whose consensus on T0 is "yes", before the tasks that answer leads to get answers; set `answer` to one that ends the workflow (such as "no") to retire only on that answer' },
+    ]);
     // A posterior rule settles its answer at high and the others at low: the side that settles "yes" is at fault.
     const posterior = (fields: object) => camera({ rule: 'any', rules: [{ rule: 'posterior', task: 'T0', answer: 'no', maximum: 15, ...fields }, species] });
     expect(definitionWarnings(posterior({}))).toEqual([{ pointer: '/retirement/rules/0/low', message: expect.stringMatching(/is "yes", before .*; set low to 0 to never retire on that side$/) }]);

@@ -189,13 +189,16 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
  * retired ones through `subject_workflow_status_retired_idx` when few are, those whose externalId starts with `q`
  * through `subjects_external_id_prefix_idx` when few do.
  */
+/** A task's stored consensus (`c`) with something to check: transcribed at least once, on the consensus path. */
+const TRANSCRIBED_HERE = `c.votes > 0 AND c.result->'notReached' IS NULL`;
+
 function filtersOf(projectId: string, { status, q, needsChecking }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
   const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
   if (status === 'active') conditions.push('st.retired_at IS NULL');
   // Found through `consensus_needs_checking_idx` (its predicate as written here): few subjects need checking once most agree.
-  if (needsChecking) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND (c.result ->> 'lowConsensus') = 'true')`);
+  if (needsChecking) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND (c.result ->> 'lowConsensus') = 'true' AND ${TRANSCRIBED_HERE})`);
   if (q) {
     const startsWithQ = (alias: string, forms = [q]) =>
       `${alias}.project_id = ${parameter(projectId)} AND (${forms.map((form) => `${alias}.external_id LIKE ${parameter(startingWith(form))}`).join(' OR ')})`;
@@ -237,7 +240,10 @@ function afterRow(sort: SubjectResultsQuery['sort'], row: SubjectResultRow): Sub
 
 const toConsensus = (stored: StoredTaskConsensus) => {
   const { answer, agreement, votes, algorithm, workflow_version, not_reached } = stored;
-  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, needsChecking: stored.result.lowConsensus === true, plurality: pluralityStanding(stored) };
+  // A transcription nobody wrote (a branch that skipped it, a task its consensus path does not reach) is flagged low by
+  // the algorithm, but there is nothing to check: the same rule as `TRANSCRIBED_HERE` in the list's filter.
+  const needsChecking = stored.result.lowConsensus === true && votes > 0 && !not_reached;
+  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, needsChecking, plurality: pluralityStanding(stored) };
 };
 
 /**

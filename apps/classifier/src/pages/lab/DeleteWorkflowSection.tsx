@@ -1,5 +1,5 @@
 import { isProblem, type WorkflowView } from '@chorus/client';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../../components/AskFirst';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -19,6 +19,14 @@ export function DeleteWorkflowSection({ workflow, projectPage }: { workflow: Wor
   const [tries, setTries] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  // A cancelled question gives focus back to the button it came from, shown again in its place.
+  const focusButton = useRef(false);
+  useEffect(() => {
+    if (tries !== null || !focusButton.current) return;
+    focusButton.current = false;
+    button.current?.focus();
+  }, [tries]);
 
   const classified = () => setProblem({ detail: t('lab.deleteWorkflow.classified'), fields: [] });
   const ask = async () => {
@@ -52,7 +60,7 @@ export function DeleteWorkflowSection({ workflow, projectPage }: { workflow: Wor
       <ErrorAlert problem={problem} focus />
       <p>{t('lab.deleteWorkflow.lead')}</p>
       {tries === null ? (
-        <button type="button" id="lab-workflow-delete" className="button button-secondary" onClick={() => void ask()}>
+        <button type="button" id="lab-workflow-delete" ref={button} className="button button-secondary" onClick={() => void ask()}>
           {t('lab.deleteWorkflow.title')}
         </button>
       ) : (
@@ -68,7 +76,10 @@ export function DeleteWorkflowSection({ workflow, projectPage }: { workflow: Wor
             event.preventDefault();
             if (!busy) void remove();
           }}
-          onCancel={() => setTries(null)}
+          onCancel={() => {
+            focusButton.current = true;
+            setTries(null);
+          }}
         />
       )}
     </section>

@@ -275,7 +275,8 @@ function ProgressSection({ workflow, changes, runsStarted }: { workflow: Workflo
 function TooFewVolunteers({ workflow, volunteers }: { workflow: WorkflowView; volunteers: number }) {
   const { t } = useTranslation();
   const needed = classificationsNeededAtLeast(workflow.definition.retirement);
-  if (workflow.status !== 'active' || needed < 2 || volunteers >= needed) return null;
+  // Before anyone has taken part there is nothing to tell: every new workflow would be "too few".
+  if (workflow.status !== 'active' || needed < 2 || volunteers === 0 || volunteers >= needed) return null;
   return (
     <p className="notice" data-testid="lab-too-few-volunteers">
       {t('lab.progress.tooFewVolunteers', { needed, count: volunteers })}

@@ -22,7 +22,9 @@ export function TranscriptionCheck({ subject, classifications, name }: { subject
 function TaskCheck({ task, words, classifications, name }: { task: string; words: TranscriptionWord[][]; classifications: SubjectClassification[]; name: string }) {
   const { t } = useTranslation();
   const heading = `lab-result-transcription-${task}`;
+  // The team's tries in draft count toward nothing, so they are not set beside the consensus's words.
   const own = classifications.flatMap((classification) => {
+    if (classification.madeInDraft) return [];
     const value = classification.annotations.find((annotation) => annotation.task === task)?.value;
     return typeof value === 'string' ? [{ classification, text: value }] : [];
   });
