@@ -284,7 +284,11 @@ function setUpOpenApi(app: NestFastifyApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Chorus API')
-      .setDescription('Crowdsourcing task engine: projects, subjects, workflows, assignment, classifications and consensus. Errors are application/problem+json.')
+      .setDescription(
+        'Crowdsourcing task engine: projects, subjects, workflows, assignment, classifications and consensus. Errors are application/problem+json. ' +
+          'Every route lives under /api/v1 and, but for those that say so, takes a bearer token (POST /api/v1/auth/login). ' +
+          'Step by step, from registering to a nightly incremental download, with curl: docs/api-step-by-step.md in the Chorus repository (linked from its README).',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

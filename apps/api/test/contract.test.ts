@@ -186,6 +186,15 @@ describe('the API answers as its OpenAPI document says', () => {
     );
   });
 
+  it('says what every operation does, in a summary and a description', async () => {
+    type Operation = { summary?: string; description?: string };
+    const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
+    expect(operations.length).toBeGreaterThan(25);
+    const unsaid = operations.filter(({ operation }) => !operation.summary?.trim() || !operation.description?.trim()).map(({ route }) => route);
+    expect(unsaid).toEqual([]);
+  });
+
   it('holds no reference it cannot resolve, and names every media type a body may have', async () => {
     const text = await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).text();
     const document = JSON.parse(text);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { accountViewSchema, contributionSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
 import { AddressLimitGuard, CountsAsSignInOfCaller, INVITATIONS, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS } from '../auth/address-limits';
@@ -31,18 +31,30 @@ export class AccountController {
   constructor(private readonly account: AccountService, private readonly accountEmail: AccountEmailService, private readonly invitations: InvitationsService) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'The caller’s own account (or guest): its id, kind, display name, email, whether the email is verified, and when it was made.',
+    description: 'Any bearer token, an account’s or a guest’s. 401 `urn:chorus:problem:unauthorized` without a valid token.',
+  })
   @ApiZodResponse(accountViewSchema, { description: "The caller's account (or guest)" })
   view(@CurrentUser() user: AuthUser) {
     return this.account.view(user);
   }
 
   @Get('contribution')
+  @ApiOperation({
+    summary: 'How much the caller has classified, in all and project by project.',
+    description: 'Any bearer token, an account’s or a guest’s. The projects are the 100 the caller classified in most recently.',
+  })
   @ApiZodResponse(contributionSchema, { description: 'What the caller has classified: in all, and by project (the 100 classified in most recently)' })
   contribution(@CurrentUser() user: AuthUser) {
     return this.account.contribution(user);
   }
 
   @Patch()
+  @ApiOperation({
+    summary: 'Changes the account’s display name, the name its team and downloads show.',
+    description: 'Body: `{ "displayName" }`, one line (a line break or other control character is refused, named). Accounts only: a guest gets 403 `urn:chorus:problem:account-required`. 422 `urn:chorus:problem:validation-failed` naming a bad field.',
+  })
   @ApiZodBody(accountChangeSchema)
   @ApiZodResponse(accountViewSchema, { description: 'The account, renamed (accounts only: a guest gets 403 account-required)' })
   rename(@Body(new ZodPipe(accountChangeSchema)) { displayName }: AccountChange, @CurrentUser() user: AuthUser) {
@@ -50,6 +62,10 @@ export class AccountController {
   }
 
   @Post('password')
+  @ApiOperation({
+    summary: 'Changes the account’s password, given the current one, and answers a new token.',
+    description: 'Body: `{ "currentPassword", "newPassword" }`. Every token issued before, on every device, stops working: use the one answered. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Refusals: 422 `urn:chorus:problem:wrong-password` when the current password is wrong; 422 `urn:chorus:problem:validation-failed` naming a bad field; 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
+  })
   @HttpCode(200)
   @CountsAsSignInOfCaller()
   @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong or right passwords from one address' })
@@ -60,6 +76,10 @@ export class AccountController {
   }
 
   @Post('email-verification')
+  @ApiOperation({
+    summary: 'Mails the link that verifies the account’s email again.',
+    description: 'No body. Accounts only (403 `urn:chorus:problem:account-required` for a guest). 409 `urn:chorus:problem:email-already-verified` when it is verified; 429 `urn:chorus:problem:too-many-requests` within a minute of the last link mailed, with Retry-After.',
+  })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: "The link that verifies the account's email is mailed again (409 email-already-verified)" })
   @ApiTooManyRequestsResponse({ description: 'Within a minute of the last link mailed to the account' })
@@ -69,6 +89,10 @@ export class AccountController {
   }
 
   @Post('email')
+  @ApiOperation({
+    summary: 'Starts changing the email the account signs in with: a link is mailed to the new email.',
+    description: 'Body: `{ "email", "password" }` (the current password). The account keeps its email until the link mailed to the new one is opened (POST /auth/email-verification); the current email is told. The answer is the same when the new email has an account (its owner is told instead). Accounts only (403 `urn:chorus:problem:account-required`). Refusals: 422 `urn:chorus:problem:wrong-password`; 422 `urn:chorus:problem:validation-failed`; 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
+  })
   @HttpCode(202)
   @CountsAsSignInOfCaller()
   @ApiZodBody(emailChangeSchema)
@@ -82,6 +106,10 @@ export class AccountController {
   }
 
   @Post('sign-out-everywhere')
+  @ApiOperation({
+    summary: 'Signs the account out on every device: all its tokens stop working, the caller’s too.',
+    description: 'No body. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Sign in again (POST /auth/login) for a new token.',
+  })
   @HttpCode(204)
   @ApiNoContentResponse({ description: "Every token of the account, the caller's too, no longer works (within 30 seconds on every API process)" })
   @ApiProblemResponse()
@@ -90,6 +118,10 @@ export class AccountController {
   }
 
   @Delete()
+  @ApiOperation({
+    summary: 'Deletes the caller’s account, given its password.',
+    description: 'Body: `{ "password" }`. Its classifications stay, anonymous, and come again in incremental downloads (`since=`) without its name. Accounts only (403 `urn:chorus:problem:account-required`). Refusals: 409 `urn:chorus:problem:owns-projects` for the owner of projects (hand them over first: PUT /projects/:id/members with role owner); 422 `urn:chorus:problem:wrong-password`; 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
+  })
   @HttpCode(204)
   @CountsAsSignInOfCaller()
   @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong or right passwords from one address' })
@@ -104,6 +136,10 @@ export class AccountController {
   }
 
   @Get('invitations')
+  @ApiOperation({
+    summary: 'The invitations to join projects addressed to the caller’s email, newest first.',
+    description: 'A guest has none. 403 `urn:chorus:problem:email-unverified` until the account’s email is verified: invitations wait for that.',
+  })
   @UnverifiedRefused()
   @ApiZodResponse(ownInvitationListSchema, { description: "Invitations to join projects addressed to the caller's email, newest first (none for a guest)" })
   ownInvitations(@CurrentUser() user: AuthUser) {
@@ -111,6 +147,10 @@ export class AccountController {
   }
 
   @Post('invitations/:projectId')
+  @ApiOperation({
+    summary: 'Accepts the invitation to a project: the caller becomes a member in the role they were invited in.',
+    description: 'No body. A member already keeps the role they have. Refusals: 403 `urn:chorus:problem:email-unverified` until the account’s email is verified; 404 (at `/params/projectId`) when no invitation to that project is addressed to the caller’s email.',
+  })
   @UnverifiedRefused()
   @ApiZodResponse(memberViewSchema, { status: 201, description: 'Accepted: the caller is a member of the project, in the role they were invited in' })
   acceptInvitation(@Param('projectId', uuidParam('projectId')) projectId: string, @CurrentUser() user: AuthUser) {
@@ -118,6 +158,10 @@ export class AccountController {
   }
 
   @Delete('invitations/:projectId')
+  @ApiOperation({
+    summary: 'Declines the invitation to a project: the invitation is gone.',
+    description: 'No body. Refusals: 403 `urn:chorus:problem:email-unverified` until the account’s email is verified; 404 when no invitation to that project is addressed to the caller’s email.',
+  })
   @HttpCode(204)
   @UnverifiedRefused()
   @ApiNoContentResponse({ description: 'Declined: the invitation is gone' })

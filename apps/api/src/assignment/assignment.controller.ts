@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { holdsReleasedSchema, holdsRenewedSchema, queueViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
@@ -13,6 +13,10 @@ export class AssignmentController {
   constructor(private readonly assignment: AssignmentService) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'Serves the caller the next subjects to classify in a workflow, each held for them a while (a volunteer: an account or a guest).',
+    description: 'Each subject served is the caller’s to answer until its hold lapses (`hold`, at most ASSIGNMENT_TTL_SECONDS) and is never served to them again in a later batch; the answer’s `workflowVersion` is what their classifications name. `finished: true` with a `reason` (`seen-everything`, `workflow-finished`, `project-finished`) when nothing is left for them. Refusals: 404 when the workflow is not open to the caller (a draft, or its project a draft or taken down, for anyone not a member); 409 `urn:chorus:problem:workflow-not-active` when it or its project is paused, or it is not active (members may still try it); 422 naming a bad query parameter.',
+  })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 50, default: 10 } })
   @ApiQuery({
     name: 'hold',
@@ -36,6 +40,10 @@ export class AssignmentController {
   }
 
   @Post('holds')
+  @ApiOperation({
+    summary: 'Keeps the caller’s holds on subjects they are still working on, so that others are not served them (a volunteer’s page, every few minutes).',
+    description: 'Body: `{ "subjectIds" }`, at most 100. The answer names those still held, and in `gone` those the workflow no longer asks for or the caller has classified meanwhile. Anyone who may read the workflow; 404 for others.',
+  })
   @HttpCode(200)
   @ApiZodBody(heldSubjectsSchema, 'Subjects the caller was served and still works on (at most 100): a page whose volunteer is at work names those it shows, every few minutes.')
   @ApiZodResponse(holdsRenewedSchema, { description: 'Those still held, now for the assignment lifetime again; the others lapsed, or were never held by the caller' })
@@ -44,6 +52,10 @@ export class AssignmentController {
   }
 
   @Post('release')
+  @ApiOperation({
+    summary: 'Gives back subjects the caller was served and will not classify, so others may be served them at once.',
+    description: 'Body: `{ "subjectIds" }` (at most 100) or `{ "all": true }`. A second call releases none. Anyone who may read the workflow; 404 for others.',
+  })
   @HttpCode(200)
   @ApiZodBody(
     releasedHoldsSchema,

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle, normalizeIp } from '@nestjs/throttler';
-import { ApiAcceptedResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { sessionSchema, signInSchema, verifiedEmailSchema } from '@chorus/client';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { AccountEmailService } from './account-email.service';
@@ -44,6 +44,10 @@ export class AuthController {
    * account signs in once it opens the link mailed to it; an existing account's owner is mailed a notice instead.
    */
   @Post('register')
+  @ApiOperation({
+    summary: 'Creates an account and mails a link to verify its email (no token needed).',
+    description: 'Body: `email`, `password`, `displayName`. Always 202 with no body, whether or not the email has an account, so nobody learns from it who volunteers here: a new account is mailed a link to verify its email, an email that has an account is mailed a notice instead. The account signs in (POST /auth/login) once the link is opened (POST /auth/email-verification). Refusals: 422 `urn:chorus:problem:validation-failed` naming each bad field; 429 `urn:chorus:problem:too-many-requests` over NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR, with Retry-After.',
+  })
   @HttpCode(202)
   @SkipThrottle({ [SIGN_INS]: true })
   @OverNewVolunteers()
@@ -58,6 +62,10 @@ export class AuthController {
   }
 
   @Post('login')
+  @ApiOperation({
+    summary: 'Signs in to an account with its email and password, answering a bearer token (no token needed).',
+    description: 'The token goes in `Authorization: Bearer <token>` on every other call, and works for TOKEN_TTL_SECONDS (30 days by default) unless the session is signed out first (POST /auth/sign-out), the password changes or the account signs out everywhere. Sent with a guest’s bearer token, the guest’s work becomes the account’s (`guestWork`). Refusals: 401 `urn:chorus:problem:unauthorized` (at `/password`) for a wrong email or password, and for an account whose email is not verified yet (the same answer, so it tells nothing about who has an account); 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
+  })
   @SkipThrottle({ [NEW_VOLUNTEERS]: true })
   @OverFailedSignIns()
   @HttpCode(200)
@@ -72,6 +80,10 @@ export class AuthController {
 
   /** Opened from a mailed link, on any device: no token needed, the link's is enough. */
   @Post('email-verification')
+  @ApiOperation({
+    summary: 'Verifies an account’s email with the token of the link Chorus mailed (no bearer token needed).',
+    description: 'Body: `{ "token" }`, the part of the mailed link after `#token=`. The link of a sign-up verifies the account’s email, after which it may sign in; the link of an email change makes the new email the one it signs in with. Refusals: 422 `urn:chorus:problem:validation-failed` at `/token` for a link Chorus did not mail, one older than 7 days, or one for an email change the account no longer waits for (ask for a new one: POST /account/email-verification).',
+  })
   @HttpCode(200)
   @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
   @ApiZodBody(emailVerificationSchema)
@@ -82,6 +94,10 @@ export class AuthController {
 
   /** Counts toward the sign-in limit of the account the email names, as a sign-in would, and the address's own. */
   @Post('password-reset')
+  @ApiOperation({
+    summary: 'Mails a link to set a new password, if the email has an account (no token needed).',
+    description: 'Body: `{ "email" }`. Always 202 with no body, whether or not the email has an account. The link (valid for an hour) is opened with POST /auth/password-reset/confirm, and verifies the email too. Refusals: 422 `urn:chorus:problem:validation-failed` for a malformed email; 429 `urn:chorus:problem:too-many-requests` with Retry-After over the limits below.',
+  })
   @HttpCode(202)
   @SkipThrottle({ [NEW_VOLUNTEERS]: true, [PASSWORD_RESETS]: false })
   @OverPasswordResets()
@@ -93,6 +109,10 @@ export class AuthController {
   }
 
   @Post('password-reset/confirm')
+  @ApiOperation({
+    summary: 'Sets a new password with the token of a mailed password-reset link, answering a new bearer token (no token needed).',
+    description: 'Body: `{ "token", "newPassword" }`. Every token issued before, on any device, stops working. Refusals: 422 `urn:chorus:problem:validation-failed` at `/token` for a link Chorus did not mail, one older than an hour, or one used already (or the account changed its password or email since): ask for a new one; at `/newPassword` for a password too short or too long.',
+  })
   @HttpCode(200)
   @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
   @ApiZodBody(passwordResetSchema)
@@ -102,6 +122,10 @@ export class AuthController {
   }
 
   @Post('guest')
+  @ApiOperation({
+    summary: 'Makes a guest volunteer and answers its bearer token (no token needed, no body).',
+    description: 'A guest classifies, reports and marks favourites like an account, but has no email or password: its token is its only way back to its work. Signing in to an account with the guest’s token (POST /auth/login) carries its work into the account. Refusals: 429 `urn:chorus:problem:too-many-requests` over NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR from one address, with Retry-After.',
+  })
   @SkipThrottle({ [SIGN_INS]: true })
   @OverNewVolunteers()
   @ApiZodResponse(sessionSchema, { status: 201, description: 'A new guest volunteer and its bearer token' })

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponse } from '../common/zod';
 import { type AuthUser, CurrentSession, CurrentUser, EndedSessionAccepted } from './auth.decorators';
 import { AuthService } from './auth.service';
@@ -13,6 +13,10 @@ export class SignOutController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('sign-out')
+  @ApiOperation({
+    summary: 'Signs out of this session: the token sent stops working.',
+    description: 'Accounts only (a guest gets 403 `urn:chorus:problem:account-required`: its token is its only way back to its work). The account’s other sessions go on; POST /account/sign-out-everywhere ends them all. Sent again with the same token: 204 again, nothing changes.',
+  })
   @HttpCode(204)
   @EndedSessionAccepted()
   @ApiNoContentResponse({

@@ -79,6 +79,10 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Post('download-links')
+  @ApiOperation({
+    summary: 'Makes a link to a download that needs no Authorization header, for 10 minutes (the workflow’s researchers).',
+    description: 'Body: `{ "kind" }`: `consensus`, `classifications` or `subject-reports`. For a browser to save the file as it streams, or a script that should not hold the account’s token; add `format`, `since`, `bom` (and `sort`, to the consensus) to the link as to the download. The link stops working when its account signs out. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(201)
   @ApiZodBody(downloadLinkRequestSchema)

@@ -38,6 +38,10 @@ export class FavouritesController {
   }
 
   @Delete('subjects/:id/favourite')
+  @ApiOperation({
+    summary: 'Takes a subject off the caller’s favourites (an account or a guest).',
+    description: 'The same 204 whether or not it was one, so a retry is safe.',
+  })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The subject is not a favourite of the caller’s (any more, or it never was: the same answer)' })
   @ApiProblemResponse()

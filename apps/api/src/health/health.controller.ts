@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { healthSchema } from '@chorus/client';
 import type { FastifyReply } from 'fastify';
@@ -20,6 +20,10 @@ export class HealthController {
    * aggregate (none runs: 0; null while Redis is away).
    */
   @Get()
+  @ApiOperation({
+    summary: 'Whether this API can serve, for a load balancer or readiness probe (no token needed).',
+    description: '200 while Postgres answers: `status` `ok`, or `degraded` when Redis does not (classifications are still stored; their aggregation waits for it). 503 with `status` `down` when Postgres does not. `aggregationWorkers` says how many workers aggregate (0 when none runs; null while Redis is away).',
+  })
   @ApiZodResponse(healthSchema, {
     description: 'The API can serve: Postgres answers. `status` is `ok` when Redis answers too, `degraded` when it does not (submissions still work; aggregation waits for Redis)',
     also: { status: 503, description: 'The API cannot serve: Postgres does not answer (`status` is `down`)' },

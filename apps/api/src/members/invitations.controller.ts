@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AddressLimitGuard, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS } from '../auth/address-limits';
 import { invitationListSchema, invitationViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
@@ -18,6 +18,10 @@ export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}
 
   @Post()
+  @ApiOperation({
+    summary: 'Invites whoever signs in with an email to join a project in a role, and mails them (its owner and collaborators).',
+    description: 'Body: `{ "email", "role" }`; the same email again replaces the role. The answer is the same whether or not the email has an account; they join once they accept (POST /account/invitations/:projectId). The mail goes out in the caller’s name, so the caller’s email must be verified (403 `urn:chorus:problem:email-unverified`). Refusals: 409 `urn:chorus:problem:already-member` for a member already (change their role with PUT /projects/:id/members); 429 `urn:chorus:problem:too-many-requests` over INVITATIONS_PER_ACCOUNT_PER_DAY, with Retry-After. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @AccessFirst(PROJECT_ADMINISTRATORS)
   @UseGuards(AddressLimitGuard)
   @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true, [PASSWORD_RESETS]: true })
@@ -33,12 +37,20 @@ export class InvitationsController {
   }
 
   @Get()
+  @ApiOperation({
+    summary: 'Lists a project’s invitations not yet accepted or declined (its researchers).',
+    description: 'Each with its email, role and when it was made. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @ApiZodResponse(invitationListSchema, { description: "The project's invitations not yet accepted or declined (researchers only)" })
   list(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser) {
     return this.invitations.list(projectId, user);
   }
 
   @Delete(':email')
+  @ApiOperation({
+    summary: 'Withdraws an invitation (its owner and collaborators).',
+    description: '404 (at `/params/email`) when the email has no invitation to the project. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @AccessFirst(PROJECT_ADMINISTRATORS)
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The invitation is withdrawn (owner and collaborators only)' })

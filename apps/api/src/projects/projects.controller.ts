@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { projectListSchema, projectTakeDownSchema, projectViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
@@ -15,6 +15,10 @@ export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
   @Post()
+  @ApiOperation({
+    summary: 'Creates a project; the caller is its owner.',
+    description: 'Body: `title`, and optionally `slug` (its address; else made from the title, numbered -2, -3… when taken), `description`, `fieldGuide` and `status` (`draft`, the default: its team’s only; or `live`: on everyone’s project list). Accounts only (403 for a guest). Refusals: 403 `urn:chorus:problem:email-unverified` at `/status` for `live` before the account’s email is verified; 409 `urn:chorus:problem:slug-taken` for a slug another project has or had; 422 `urn:chorus:problem:validation-failed` naming each bad field.',
+  })
   @ApiZodBody(createProjectSchema)
   @ApiZodResponse(projectViewSchema, { status: 201 })
   createProject(@Body(new ZodPipe(createProjectSchema)) input: CreateProjectInput, @CurrentUser() user: AuthUser) {
@@ -22,6 +26,10 @@ export class ProjectsController {
   }
 
   @Get()
+  @ApiOperation({
+    summary: 'Lists the projects open to volunteers and the caller’s own, newest first (no token needed).',
+    description: 'Live and finished projects (but those the operators took down), and every project the caller is a member of, in any status; with `member=true`, only the latter. At most 500, each without its field guide and with the first 300 characters of its description: GET /projects/:id has both whole. Each carries the caller’s `role` (null where none).',
+  })
   @Public()
   @ApiQuery({ name: 'member', required: false, description: 'true: only the projects the caller is a member of', schema: { type: 'string', enum: ['true', 'false'] } })
   @ApiZodResponse(projectListSchema, { description: 'Live and finished projects not taken down by the operators, and those the caller is a member of (each with the caller’s `role`, null where none)' })
@@ -30,6 +38,10 @@ export class ProjectsController {
   }
 
   @Get(':id')
+  @ApiOperation({
+    summary: 'Reads one project by its id or its slug (a slug it had before finds it too; no token needed for a public project).',
+    description: 'A draft or taken-down project is its members’ only: anyone else gets 404, as for no such project. The answer carries the caller’s `role` (null where none).',
+  })
   @Public()
   @ApiZodResponse(projectViewSchema)
   getProject(@Param('id') idOrSlug: string, @OptionalUser() user?: AuthUser) {
@@ -37,6 +49,10 @@ export class ProjectsController {
   }
 
   @Patch(':id')
+  @ApiOperation({
+    summary: 'Changes a project’s title, slug, description, field guide or status (its owner and collaborators).',
+    description: 'Fields left out keep their values. A draft can only go live (pausing or finishing a draft is refused, 422 at `/status`). Going live puts the project on everyone’s list, so it needs a verified email (403 `urn:chorus:problem:email-unverified` at `/status`). A slug another project has or had: 409 `urn:chorus:problem:slug-taken`; the project’s old slugs still find it. 422 `urn:chorus:problem:validation-failed` naming each bad field. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @AccessFirst(PROJECT_ADMINISTRATORS)
   @ApiZodBody(updateProjectSchema)
   @ApiZodResponse(projectViewSchema)
@@ -45,6 +61,10 @@ export class ProjectsController {
   }
 
   @Delete(':id')
+  @ApiOperation({
+    summary: 'Deletes a project nobody has classified in, with everything in it (its owner only).',
+    description: 'Not while it is live (409 `urn:chorus:problem:project-live`: take it back to draft first), and never once it has classifications other than its team’s tries in draft workflows (409 `urn:chorus:problem:project-classified`: hand it over instead). 403 for anyone but its owner; 404 for no such project.',
+  })
   @HttpCode(204)
   @ApiNoContentResponse({
     description:
@@ -56,6 +76,10 @@ export class ProjectsController {
   }
 
   @Put(':id/take-down')
+  @ApiOperation({
+    summary: 'Takes a project down from the public, for spam or abuse (the operators of this Chorus only).',
+    description: 'Body: `{ "reason" }`, 1 to 1,000 characters (422 at `/reason` otherwise). Whatever its status, the project is then its members’ only, as a draft is, until DELETE /projects/:id/take-down. 403 for anyone but the operators (OPERATOR_IDS); 404 for no such project.',
+  })
   @ApiZodBody(takeDownSchema)
   @ApiZodResponse(projectTakeDownSchema, {
     description:
@@ -66,6 +90,10 @@ export class ProjectsController {
   }
 
   @Delete(':id/take-down')
+  @ApiOperation({
+    summary: 'Restores a project taken down: public again as its status says (the operators of this Chorus only).',
+    description: '403 for anyone but the operators (OPERATOR_IDS); 404 for no such project.',
+  })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Restored: public again as its status says (the operators of this Chorus only)' })
   @ApiProblemResponse()

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { prioritiesSetSchema, subjectsRetiredSchema, subjectsUnretiredSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
@@ -15,6 +15,10 @@ export class RetirementController {
   constructor(private readonly retirement: RetirementService) {}
 
   @Post('retire')
+  @ApiOperation({
+    summary: 'Retires subjects by hand: volunteers are no longer served them (the workflow’s researchers; a moderator, only subjects volunteers reported).',
+    description: 'Body: `subjectIds`, `externalIds` or a `subjectSetId`, and a `reason`. Subjects already retired are left as they were. A subject outside the workflow is refused, naming it (422), and so is the whole request. A moderator naming a set or a subject nobody else reported gets 403 naming each. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @AccessFirst(WORKFLOW_MODERATORS)
   @HttpCode(200)
   @ApiZodBody(retirementRequestSchema, 'Retire subjects by id or a whole subject set, with a reason (researchers; a moderator, only subjects volunteers reported in the workflow, by id or externalId).')
@@ -24,6 +28,10 @@ export class RetirementController {
   }
 
   @Post('unretire')
+  @ApiOperation({
+    summary: 'Returns retired subjects to the queue, with a reason (the workflow’s researchers).',
+    description: 'Body as for retiring. A subject outside the workflow is refused, naming it (422). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(200)
   @ApiZodBody(retirementRequestSchema, 'Return retired subjects to the queue, with a reason.')
@@ -33,6 +41,10 @@ export class RetirementController {
   }
 
   @Post('priorities')
+  @ApiOperation({
+    summary: 'Sets subjects’ priorities for a workflow with `priority` selection: lower is served first, at once (the workflow’s researchers).',
+    description: 'Body: `{ "priorities": [{ "subjectId" or "externalId", "priority" }] }`. A subject outside the workflow is refused, naming it (422), and so is the whole request. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(200)
   @ApiZodBody(prioritiesSchema, 'Set subject priorities for `priority` selection; lower is served first, at once.')

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { reportedSubjectPageSchema, subjectReportSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
@@ -16,6 +16,10 @@ export class SubjectReportsController {
   constructor(private readonly reports: SubjectReportsService) {}
 
   @Post('subject-reports')
+  @ApiOperation({
+    summary: 'Reports a subject the caller was served and cannot classify as it is (an image that does not load, sensitive content), with a reason and an optional note.',
+    description: 'The caller (an account or a guest); their hold on the subject ends, so it goes to others at once; reporting it again answers the first report (200). The workflow’s moderators and researchers see reports at GET /workflows/:id/reported-subjects and in the subject-reports download. 422 `urn:chorus:problem:validation-failed` naming a bad field.',
+  })
   @ApiZodBody(subjectReportInputSchema, 'A subject the caller was served and cannot classify as it is, why, and an optional note; their hold on it ends.')
   @ApiZodResponse(subjectReportSchema, {
     status: 201,
@@ -34,6 +38,10 @@ export class SubjectReportsController {
   }
 
   @Get('reported-subjects')
+  @ApiOperation({
+    summary: 'Lists the subjects volunteers reported in a workflow, a page at a time, with the reports’ reasons and notes (the workflow’s moderators and researchers).',
+    description: 'The most recently first reported first; a later report does not move a subject, so each is listed once. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after` for the next page. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @AccessFirst(WORKFLOW_MODERATORS)
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SUBJECT_CORRECTION_LIMITS, locationChangePageSchema, subjectCorrectedSchema, subjectPageSchema, subjectSetDeletedSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
@@ -24,6 +24,10 @@ export class SubjectSetsController {
   ) {}
 
   @Post('projects/:id/subject-sets')
+  @ApiOperation({
+    summary: 'Creates a subject set in a project, to upload subjects into (its researchers).',
+    description: 'Body: `{ "name" }`, one line. Then upload subjects with POST /subject-sets/:id/subjects, and name the set in a workflow’s `subjectSetIds`. 422 `urn:chorus:problem:validation-failed` naming a bad field. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @AccessFirst(PROJECT_RESEARCHERS)
   @ApiZodBody(createSubjectSetSchema)
   @ApiZodResponse(subjectSetViewSchema, { status: 201 })
@@ -32,12 +36,20 @@ export class SubjectSetsController {
   }
 
   @Get('projects/:id/subject-sets')
+  @ApiOperation({
+    summary: 'Lists a project’s subject sets (its researchers).',
+    description: 'Every set of the project, with its name and how many subjects it holds. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @ApiZodResponse(subjectSetListSchema)
   listSubjectSets(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser) {
     return this.subjectSets.list(projectId, user);
   }
 
   @Patch('subject-sets/:id')
+  @ApiOperation({
+    summary: 'Renames a subject set (its project’s researchers).',
+    description: 'Body: `{ "name" }`, one line. 404 for no such set. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @AccessFirst(SUBJECT_SET_RESEARCHERS)
   @ApiZodBody(createSubjectSetSchema)
   @ApiZodResponse(subjectSetViewSchema)
@@ -46,6 +58,10 @@ export class SubjectSetsController {
   }
 
   @Delete('subject-sets/:id')
+  @ApiOperation({
+    summary: 'Deletes a subject set, with those of its subjects nobody classified and no other set holds (its project’s researchers).',
+    description: 'Refused while a workflow serves the set or an effect adds subjects to it (409 `urn:chorus:problem:subject-set-in-use`): take it out of the workflow first (PUT /workflows/:id). 404 for no such set. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @ApiZodResponse(subjectSetDeletedSchema, {
     description:
       'Deleted, with those of its subjects that are in no other set and were never classified (so that corrected subjects can be uploaded ' +
@@ -58,6 +74,10 @@ export class SubjectSetsController {
   }
 
   @Delete('subject-sets/:id/subjects/:subjectId')
+  @ApiOperation({
+    summary: 'Takes one subject out of a subject set (its project’s researchers).',
+    description: 'The subject is deleted too when no other set holds it and nobody classified it; else it is kept, with its classifications. 404 for no such set, or a subject not in it. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @AccessFirst(SUBJECT_SET_RESEARCHERS)
   @ApiZodResponse(subjectSetDeletedSchema, {
     description:
@@ -71,6 +91,10 @@ export class SubjectSetsController {
   }
 
   @Get(SUBJECT_UPLOAD_ROUTE)
+  @ApiOperation({
+    summary: 'Lists a subject set’s subjects in its order, a page at a time, as researchers see them (its project’s researchers).',
+    description: 'Paging: `limit` (1 to 1,000, default 100) subjects a page; the answer’s `next`, when there are more, goes in `after` for the next page (null on the last). Private metadata and known answers included. 422 naming an unknown query parameter. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @AccessFirst(SUBJECT_SET_RESEARCHERS)
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
   @ApiQuery({ name: 'after', required: false, description: 'The `next` of the page before', schema: { type: 'string' } })
@@ -80,6 +104,10 @@ export class SubjectSetsController {
   }
 
   @Post(SUBJECT_UPLOAD_ROUTE)
+  @ApiOperation({
+    summary: 'Uploads subjects into a subject set: JSON, a CSV file, a text corpus or a IIIF manifest (its project’s researchers).',
+    description: 'The body is the file itself with its content type (not a multipart form): `application/json` (`{ "subjects": [...] }`), `text/csv`, `text/plain` or `application/ld+json`. Up to 10,000 subjects a call, all or nothing. Sending the same file again is safe for subjects with an externalId (a CSV `external_id`, a canvas id): they join the set once (`existing`), and metadata sent again replaces theirs (`updated`). Refusals: 422 `urn:chorus:problem:validation-failed` naming each bad row by pointer and its place in the file (`line 3 of the CSV`), and a subject sent again with other locations; 415 `urn:chorus:problem:unsupported-media-type` for another content type or text that is not UTF-8; 413 `urn:chorus:problem:payload-too-large` over the upload limit; 401/403 before the body is read for anyone but the set’s researchers.',
+  })
   @ApiZodBody(
     addSubjectsSchema,
     'Up to 10,000 subjects per call; a repeated externalId adds the existing subject to the set. The body may also be a IIIF ' +
@@ -114,6 +142,10 @@ export class SubjectSetsController {
   }
 
   @Patch('subjects/:id')
+  @ApiOperation({
+    summary: 'Corrects a subject’s locations to new addresses (its project’s researchers).',
+    description: 'Body: its locations, as many as it has, of the same types, in the same order, texts unchanged (422 naming the field otherwise: other content is another subject). Recorded, with who, when and why; the raw classifications download’s `earlier_locations` gives what classifications stored before were shown, and their rows come again with `since=`. 404 for no such subject. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @AccessFirst(SUBJECT_RESEARCHERS)
   @ApiZodBody(
     subjectCorrectionSchema,
@@ -131,6 +163,10 @@ export class SubjectSetsController {
   }
 
   @Get('subjects/:id/location-changes')
+  @ApiOperation({
+    summary: 'Lists a subject’s recorded corrections of its locations, newest first, a page at a time (its project’s researchers).',
+    description: 'Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after` for the next page. 404 for no such subject. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+  })
   @AccessFirst(SUBJECT_RESEARCHERS)
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })

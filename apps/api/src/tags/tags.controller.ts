@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { hiddenTagSchema, proposedTagsSchema, tagProposalPageSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
@@ -20,6 +20,10 @@ export class TagsController {
    * (those a moderator or researcher hid left out).
    */
   @Get('subjects/:subjectId/tags')
+  @ApiOperation({
+    summary: 'The tags other volunteers proposed for a subject in a tagging task, with their votes, to vote on (no token needed for a public workflow).',
+    description: '`task` names a tagging task of the workflow (422 at `/query/task` otherwise). Tags a moderator or researcher hid are left out. 404 (at `/params/subjectId`) for a subject not in the workflow. A draft workflow, or one of a project not public (a draft, or taken down), is its project’s members’ only: anyone else gets 404.',
+  })
   @Public()
   @ApiQuery({ name: 'task', required: true, description: 'The key of a tagging task of the workflow' })
   @ApiZodResponse(proposedTagsSchema)
@@ -33,6 +37,10 @@ export class TagsController {
   }
 
   @Get('tag-proposals')
+  @ApiOperation({
+    summary: 'Lists the answers that proposed tags in a workflow’s tagging tasks, most recent first, a page at a time (the workflow’s moderators and researchers).',
+    description: 'For moderating: each tag with its hiding, if it was hidden. `since` gives only the answers stored since then (what is new since a moderator last looked); `subjectId`, one subject’s. Paging: `limit` (1 to 100, default 20); the answer’s `next`, when there are more, goes in `after` for the next page. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @AccessFirst(WORKFLOW_MODERATORS)
   @ApiQuery({ name: 'subjectId', required: false, description: 'Only the proposals for this subject', schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({
@@ -51,6 +59,10 @@ export class TagsController {
   }
 
   @Post('hidden-tags')
+  @ApiOperation({
+    summary: 'Hides a tag volunteers proposed for a subject, so it is no longer proposed to others (the workflow’s moderators and researchers).',
+    description: 'Body: `subjectId`, `task`, `tag` and an optional `reason`. The answers that gave it stay stored and count in the consensus (the consensus download lists hidden tags in `hidden_tags`). Hiding it again answers the first hiding (200). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @AccessFirst(WORKFLOW_MODERATORS)
   @ApiZodBody(hiddenTagInputSchema, 'A tag volunteers proposed for a subject in a tagging task, to hide from volunteers, and why (optional); moderators and researchers.')
   @ApiZodResponse(hiddenTagSchema, {
@@ -70,6 +82,10 @@ export class TagsController {
   }
 
   @Delete('hidden-tags')
+  @ApiOperation({
+    summary: 'Shows a hidden tag to volunteers again (the workflow’s moderators and researchers).',
+    description: 'The tag by `subjectId`, `task` and `tag` in the query. Recorded with who hid it and who showed it again. The same 204 when it was not hidden, so a retry is safe. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @AccessFirst(WORKFLOW_MODERATORS)
   @HttpCode(204)
   @ApiQuery({ name: 'subjectId', required: true, description: 'The subject the tag was hidden for', schema: { type: 'string', format: 'uuid' } })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { HeaderValue } from '../common/header.decorator';
 import { workflowSavedSchema, workflowStatsSchema, workflowVersionViewSchema, workflowViewSchema } from '@chorus/client';
@@ -18,6 +18,10 @@ export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService) {}
 
   @Post('projects/:id/workflows')
+  @ApiOperation({
+    summary: 'Creates a workflow in a project: the tasks volunteers answer, the subject sets it serves and when a subject is done (its project’s researchers).',
+    description: 'Version 1 of its definition; `version` in the answer is what classifications name, and the ETag what PUT /workflows/:id takes in If-Match. The workflow is a draft, its team’s to try, until activated (POST /workflows/:id/activate). Refusals: 422 `urn:chorus:problem:validation-failed` naming each bad field of the definition. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @AccessFirst(PROJECT_RESEARCHERS)
   @ApiZodBody(workflowBodySchema, 'A workflow definition (the schema below: tasks, firstTask, retirement, selection, effects) and the subject sets it serves.')
   @ApiZodResponse(workflowSavedSchema, { status: 201, headers: ETAG_HEADER })
@@ -28,6 +32,10 @@ export class WorkflowsController {
   }
 
   @Put('workflows/:id')
+  @ApiOperation({
+    summary: 'Saves a workflow’s definition and subject sets; a changed definition becomes a new version (its project’s researchers).',
+    description: 'Classifications name the version they answered; `reaggregation` in the answer when a new version of a classified workflow started one. Refusals: 412 `urn:chorus:problem:version-conflict` when If-Match names a version or sets another save replaced; 422 `urn:chorus:problem:validation-failed` naming each bad field. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @ApiZodBody(
     workflowUpdateBodySchema,
@@ -49,6 +57,10 @@ export class WorkflowsController {
   }
 
   @Post('workflows/:id/activate')
+  @ApiOperation({
+    summary: 'Activates a workflow: volunteers are served its subjects (its project’s researchers).',
+    description: 'No body. From then on classifications count toward its consensus and retirement (its team’s tries in draft never do). Volunteers see it once its project is live too. Refusals: 422 `urn:chorus:problem:no-subject-set` when it serves no subject set yet (link one in PUT /workflows/:id). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @HttpCode(200)
   @ApiZodResponse(workflowViewSchema)
   activateWorkflow(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser) {
@@ -56,6 +68,10 @@ export class WorkflowsController {
   }
 
   @Post('workflows/:id/pause')
+  @ApiOperation({
+    summary: 'Pauses a workflow: volunteers are served nothing from it until it is activated again (its project’s researchers).',
+    description: 'No body. Answers volunteers already sent are still stored, and a volunteer’s queue gets 409 `urn:chorus:problem:workflow-not-active`. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @HttpCode(200)
   @ApiZodResponse(workflowViewSchema)
   pauseWorkflow(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser) {
@@ -64,6 +80,10 @@ export class WorkflowsController {
 
   /** Researchers have what they need, whatever answers the subjects have: volunteers are told it is complete. */
   @Post('workflows/:id/finish')
+  @ApiOperation({
+    summary: 'Marks a workflow finished: researchers have what they need, and volunteers are told it is complete (its project’s researchers).',
+    description: 'No body. Its queue answers `finished: true` (`reason: workflow-finished`); answers still arriving are stored. Its subjects are aggregated once more. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @HttpCode(200)
   @ApiZodResponse(workflowViewSchema)
   finishWorkflow(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser) {
@@ -71,6 +91,10 @@ export class WorkflowsController {
   }
 
   @Delete('workflows/:id')
+  @ApiOperation({
+    summary: 'Deletes a draft or paused workflow nobody else has classified in (its project’s researchers).',
+    description: 'Its subject sets and subjects stay. Refusals: 409 `urn:chorus:problem:workflow-not-paused` for an active or finished one; 409 `urn:chorus:problem:workflow-classified` once others have classified in it (classifications are never deleted). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+  })
   @HttpCode(204)
   @ApiNoContentResponse({
     description:
@@ -82,6 +106,10 @@ export class WorkflowsController {
   }
 
   @Get('workflows/:id')
+  @ApiOperation({
+    summary: 'Reads a workflow: its current definition, status, version and subject sets (no token needed for a public one).',
+    description: 'The ETag header is what PUT /workflows/:id takes in If-Match. A draft workflow, or one of a project not public (a draft, or taken down), is its project’s members’ only: anyone else gets 404.',
+  })
   @Public()
   @ApiZodResponse(workflowViewSchema, { headers: ETAG_HEADER })
   async getWorkflow(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
@@ -91,6 +119,10 @@ export class WorkflowsController {
   }
 
   @Get('workflows/:id/versions/:version')
+  @ApiOperation({
+    summary: 'Reads one version of a workflow’s definition, as the classifications that name it were answered (no token needed for a public workflow).',
+    description: 'To read the raw classifications download, whose `workflow_version` names it. 404 (at `/params/version`) for a version it never had. A draft workflow, or one of a project not public (a draft, or taken down), is its project’s members’ only: anyone else gets 404.',
+  })
   @Public()
   @ApiZodResponse(workflowVersionViewSchema)
   getWorkflowVersion(
@@ -102,6 +134,10 @@ export class WorkflowsController {
   }
 
   @Get('workflows/:id/stats')
+  @ApiOperation({
+    summary: 'A workflow’s figures: subjects, retired, known answers, held, classifications and volunteers (no token needed for a public workflow).',
+    description: '`classifications` and `volunteers` leave out the team’s tries while it was a draft (`draftTries` counts them); `asOf` is the database’s time of the figures. A draft workflow, or one of a project not public (a draft, or taken down), is its project’s members’ only: anyone else gets 404.',
+  })
   @Public()
   @ApiZodResponse(workflowStatsSchema)
   getWorkflowStats(@Param('id', uuidParam('id')) id: string, @OptionalUser() user?: AuthUser) {
