@@ -54,7 +54,7 @@ export class AssignmentController {
   @Post('release')
   @ApiOperation({
     summary: 'Gives back subjects the caller was served and will not classify, so others may be served them at once.',
-    description: 'Body: `{ "subjectIds" }` (at most 100) or `{ "all": true }`. A second call releases none. Anyone who may read the workflow; 404 for others.',
+    description: 'Body: `{ "subjectIds" }` (at most 100) or `{ "all": true }`. Only the caller’s own holds are released: the answer names them, and a second call releases none.',
   })
   @HttpCode(200)
   @ApiZodBody(
