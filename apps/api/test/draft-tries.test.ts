@@ -50,17 +50,17 @@ describe('classifications made while the workflow is a draft', () => {
     const tryId = (await classify(stack.client, 'tried', 'yes')).id;
     const otherTryId = (await classify(stack.client, 'also tried', 'yes')).id;
     await aggregated();
-    expect(await consensusOf('tried')).toMatchObject({ retired: false, classification_count: 1, T0_answer: null, T0_votes: 0 });
+    expect(await consensusOf('tried')).toMatchObject({ retired: false, classification_count: 0, draft_tries: 1, T0_answer: null, T0_votes: 0 });
 
     await stack.client.activateWorkflow(workflowId);
     // One volunteer: with her try counted, two answers would have met the rule (count 2) already.
     await classify(await newVolunteer(), 'tried', 'no');
     await aggregated();
-    expect(await consensusOf('tried')).toMatchObject({ retired: false, classification_count: 2, T0_answer: 'no', T0_votes: 1, T0_agreement: 1 });
+    expect(await consensusOf('tried')).toMatchObject({ retired: false, classification_count: 1, draft_tries: 1, T0_answer: 'no', T0_votes: 1, T0_agreement: 1 });
 
     const retiringId = (await classify(await newVolunteer(), 'tried', 'no')).id;
     await aggregated();
-    expect(await consensusOf('tried')).toMatchObject({ retired: true, retirement_reason: 'count', retired_by_classification_id: retiringId, classification_count: 3, T0_answer: 'no', T0_votes: 2, T0_agreement: 1 });
+    expect(await consensusOf('tried')).toMatchObject({ retired: true, retirement_reason: 'count', retired_by_classification_id: retiringId, classification_count: 2, draft_tries: 1, T0_answer: 'no', T0_votes: 2, T0_agreement: 1 });
 
     const rows = (await stack.client.classifications(workflowId, 'json').then(JSON.parse)) as Record<string, unknown>[];
     const tries = [tryId, otherTryId];
@@ -74,10 +74,12 @@ describe('classifications made while the workflow is a draft', () => {
     expect(csv.split('\n')[0]).toContain(',after_retirement,made_in_draft,');
   });
 
-  it('are marked madeInDraft among the subject’s classifications in its results', async () => {
+  it('are marked madeInDraft among the subject’s classifications in its results, and counted apart from its classificationCount', async () => {
     // Oldest first: the researcher's try, then the two volunteers' classifications.
     const { classifications } = await stack.client.subjectResult(workflowId, subjectIds.tried!);
     expect(classifications.map((classification) => classification.madeInDraft)).toEqual([true, false, false]);
+    // Counted apart, as in the consensus download and the stats.
+    expect((await stack.client.subjectResults(workflowId)).subjects.find((subject) => subject.id === subjectIds.tried)).toMatchObject({ classificationCount: 2, draftTries: 1 });
   });
 
   it('count in the workflow’s stats apart, neither as classifications nor as volunteers', async () => {
@@ -92,8 +94,8 @@ describe('classifications made while the workflow is a draft', () => {
   });
 
   it('leave the subject out of the counted classifications that cap how many volunteers may hold it', async () => {
-    const { rows } = await stack.db.query('SELECT classification_count, counted_count FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectIds.tried]);
-    expect(rows[0]).toEqual({ classification_count: 3, counted_count: 2 });
+    const { rows } = await stack.db.query('SELECT classification_count, counted_count, draft_tries FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectIds.tried]);
+    expect(rows[0]).toEqual({ classification_count: 3, counted_count: 2, draft_tries: 1 });
   });
 
   it('are not counted when their subject, retired by hand while the workflow was a draft, is unretired', async () => {

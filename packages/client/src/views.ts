@@ -530,7 +530,8 @@ export const taskConsensusSchema = z.strictObject({
  * first aggregation).
  */
 export const subjectResultSchema = researcherSubjectSchema.extend({
-  classificationCount: z.int().meta({ description: 'Classifications stored for the subject in the workflow, those after its retirement included' }),
+  classificationCount: z.int().meta({ description: "Classifications stored for the subject in the workflow, those after its retirement included and the team's tries in draft left out" }),
+  draftTries: z.int().meta({ description: "The team's tries of the subject while the workflow was a draft (madeInDraft among its classifications), which count toward nothing" }),
   favourites: z.int().meta({ description: 'The volunteers who marked the subject a favourite, in whichever workflow they were shown it: those who found it interesting' }),
   retirement: z
     .strictObject({

@@ -59,7 +59,7 @@ const STORE = `WITH input AS (
   ), arriving AS (
     SELECT workflow_id, subject_id, count(*)::int AS n, count(*) FILTER (WHERE NOT made_in_draft)::int AS counts FROM allowed GROUP BY workflow_id, subject_id
   ), counted AS (
-    UPDATE subject_workflow_status st SET classification_count = st.classification_count + a.n, updated_at = now(),
+    UPDATE subject_workflow_status st SET classification_count = st.classification_count + a.n, draft_tries = st.draft_tries + a.n - a.counts, updated_at = now(),
       counted_count = st.counted_count + CASE WHEN ${LEFT_TO_CLASSIFY} THEN a.counts ELSE 0 END
     FROM arriving a
     WHERE st.workflow_id = a.workflow_id AND st.subject_id = a.subject_id

@@ -32,7 +32,10 @@ export interface ConsensusRow {
   retired_by_classification_id: string | null;
   /** The workflow version whose retirement rule retired it; null for other retirements. */
   retired_under_version: number | null;
+  /** Classifications stored for the subject, the team's tries in draft left out. */
   classification_count: number;
+  /** The team's tries while the workflow was a draft (`made_in_draft`), counted toward nothing. */
+  draft_tries: number;
   /** The volunteers who marked the subject a favourite, read at the download. */
   favourites: number;
   /** When the subject's row last changed: a classification, a consensus or retirement that changed, a new priority. */
@@ -74,7 +77,9 @@ export const CONSENSUS_COLUMNS = {
   retired_by_classification_id: 'the classification whose arrival met the rule (empty for other retirements)',
   retired_under_version:
     "the workflow version whose retirement rule retired it (count, agreement, posterior or maximum), so rows retired under a rule since changed can be told apart; empty while it is served and for manual or unlinked retirements (for retirements before this column, the newest version published by retired_at)",
-  classification_count: "classifications stored for the subject, those after its retirement and the tries made while the workflow was a draft (made_in_draft in the raw download) included",
+  classification_count:
+    "classifications stored for the subject, those after its retirement included and the team's tries while the workflow was a draft left out (draft_tries)",
+  draft_tries: "the team's tries of the subject while the workflow was a draft (made_in_draft in the raw download), which count toward neither consensus nor retirement",
   favourites:
     'the volunteers who marked the subject a favourite (in whichever workflow they were shown it), as they are at the download: marking one does not change updated_at, so a since= download gives the rows it gives for other reasons with their count now',
   hidden_tags:
@@ -207,6 +212,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     retired_by_classification_id: row.retired_by_classification_id,
     retired_under_version: row.retired_under_version,
     classification_count: row.classification_count,
+    draft_tries: row.draft_tries,
     favourites: row.favourites,
     hidden_tags: row.hidden_tags && JSON.stringify(row.hidden_tags),
     routed_into: row.routed_into,

@@ -45,7 +45,7 @@ const CONSENSUS_ROW_COLUMNS = `
   sets.ids AS subject_set_ids, st.priority, st.retired_at, st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note,
   CASE WHEN st.retired_at IS NULL THEN st.retirement_detail->>'unretired' END AS unretirement_note,
   ${retiredBySql('st', '$1')},
-  st.retired_by_classification_id, st.retired_under_version, st.classification_count, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
+  st.retired_by_classification_id, st.retired_under_version, st.classification_count - st.draft_tries AS classification_count, st.draft_tries, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
   coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow,
   ${hiddenTagsSql('$1', 'st.subject_id')} AS hidden_tags, NULL::timestamptz AS left_workflow_at`;
 
@@ -106,7 +106,7 @@ const consensusRows = (sort: ConsensusSort) => `
     SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
   ${ROWS_IN_ORDER[sort]}
   UNION ALL
-  (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
+  (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;

@@ -23,6 +23,7 @@ interface SubjectResultRow {
   metadata: Record<string, unknown>;
   gold_standard: Record<string, unknown> | null;
   classification_count: number;
+  draft_tries: number;
   favourites: number;
   /** The favourites the page was sorted by (null in id order). */
   sort_favourites: number | null;
@@ -62,7 +63,7 @@ interface ClassificationRow {
 const RETIREMENT_TASK = `CASE WHEN st.retirement_reason IN ('agreement', 'posterior', 'maximum') THEN st.retirement_detail->>'task' END AS retirement_task,`;
 
 /** A page's subjects as the hot row `st` and the subject `s` give them. */
-const PAGE_COLUMNS = `st.workflow_id, st.subject_id, s.external_id, s.locations, s.metadata, s.gold_standard, st.classification_count, st.retired_at,
+const PAGE_COLUMNS = `st.workflow_id, st.subject_id, s.external_id, s.locations, s.metadata, s.gold_standard, st.classification_count - st.draft_tries AS classification_count, st.draft_tries, st.retired_at,
            st.retirement_reason, st.retirement_detail->>'reason' AS retirement_note, st.retired_by_classification_id, ${isUnlinked('st')} AS left_workflow,
            ${RETIREMENT_TASK}
            ${retiredBySql('st', 'st.workflow_id')}, ${retiredByNameSql('st', 'st.workflow_id')}`;
@@ -266,6 +267,7 @@ function toResult(row: SubjectResultRow): SubjectResult {
     metadata: row.metadata,
     goldStandard: row.gold_standard,
     classificationCount: row.classification_count,
+    draftTries: row.draft_tries,
     favourites: row.favourites,
     retirement:
       row.retired_at && row.retirement_reason

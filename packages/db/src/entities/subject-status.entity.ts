@@ -5,7 +5,7 @@ import { Workflow } from './workflow.entity';
 /**
  * The hot row: one subject in one workflow. Assignment reads it; aggregation writes it.
  * `classificationCount` counts every classification; `aggregatedCount` is how many the latest aggregation saw.
- * No index covers a column that a submit changes (`classification_count`, `counted_count`, `updated_at`), in its
+ * No index covers a column that a submit changes (`classification_count`, `counted_count`, `draft_tries`, `updated_at`), in its
  * columns or its `WHERE`, nor one that aggregation changes short of a retirement (`aggregated_count`, `judged_count`),
  * so their updates are HOT (the table leaves room on each page for them; apps/worker/test/hot-row.test.ts checks
  * both); the work a submit leaves for aggregation is recorded in `aggregation_outbox`.
@@ -27,6 +27,8 @@ export class SubjectWorkflowStatus {
   @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
   @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
   @Column({ type: 'int', default: 0 }) classificationCount!: number;
+  /** Of `classificationCount`, the team's tries while the workflow was a draft (`made_in_draft`), which count toward nothing. */
+  @Column({ type: 'int', default: 0 }) draftTries!: number;
   /** Classifications that count toward retirement (not gold standard, not after retirement, not made in draft): what the queue's cap uses. */
   @Column({ type: 'int', default: 0 }) countedCount!: number;
   @Column({ type: 'int', default: 0 }) aggregatedCount!: number;

@@ -284,7 +284,7 @@ function ClassificationsTable({
     <section className="lab-section" aria-labelledby="lab-result-classifications-heading">
       <h2 id="lab-result-classifications-heading">{t('lab.result.classificationsTitle')}</h2>
       <div role="status" data-testid="lab-result-status">
-        <p>{subject.classificationCount ? t('lab.result.shown', { shown: classifications.length, count: subject.classificationCount }) : t('lab.result.noClassifications')}</p>
+        <p>{subject.classificationCount + subject.draftTries ? t('lab.result.shown', { shown: classifications.length, count: subject.classificationCount + subject.draftTries }) : t('lab.result.noClassifications')}</p>
       </div>
       {classifications.length > 0 && (
         <table className="lab-table" data-testid="lab-result-classifications" ref={table}>
