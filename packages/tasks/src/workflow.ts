@@ -101,10 +101,24 @@ export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
  */
 export const KEPT_WHEN_LEFT_OUT = Object.entries(workflowDefinitionSchema.shape).flatMap(([field, schema]) => (schema instanceof z.ZodDefault ? [field] : [])) as (keyof WorkflowDefinition)[];
 
+/** The fields of `KEPT_WHEN_LEFT_OUT` that a definition sent to update a workflow leaves out. */
+export const keptFields = (sent: Record<string, unknown>) => KEPT_WHEN_LEFT_OUT.filter((field) => sent[field] === undefined);
+
 /** A definition sent to update a workflow, the fields of `KEPT_WHEN_LEFT_OUT` it leaves out taken from `current`. */
 export function withCurrentValues(sent: Record<string, unknown>, current: WorkflowDefinition): Record<string, unknown> {
-  const kept = KEPT_WHEN_LEFT_OUT.filter((field) => sent[field] === undefined).map((field) => [field, current[field]]);
-  return { ...sent, ...Object.fromEntries(kept) };
+  return { ...sent, ...Object.fromEntries(keptFields(sent).map((field) => [field, current[field]])) };
+}
+
+/**
+ * The errors of an update at a field it left out (`kept`, from `withCurrentValues`), saying so: the client did not send
+ * the retirement rule that names a task it renamed, and is told to send one that names a task of its request.
+ */
+export function explainKept(errors: FieldError[], kept: readonly string[]): FieldError[] {
+  return errors.map((error) => {
+    const field = kept.find((name) => error.pointer === `/${name}` || error.pointer.startsWith(`/${name}/`));
+    if (!field) return error;
+    return { ...error, message: `${error.message}. The request left out "${field}", so it was kept from the current version; send a "${field}" that names one of the request's tasks` };
+  });
 }
 
 /** The tasks whose answers are weighed by each volunteer's learned skill (`single` tasks reduced with `bayes`). */
