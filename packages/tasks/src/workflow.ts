@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { labelSchema, type NextField, singleLine, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
-import { type Task, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
-import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
+import { type Task, asConsensusWrites, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
+import { type RetirementRule, effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 import { singleAlgorithm } from './single/single';
 
 /** One step of a workflow's tutorial, written by its researchers: a title and a body in markdown. */
@@ -302,8 +302,9 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
     return task;
   };
   const checkAnswer = (key: string, answer: string | undefined, pointer: string) => {
-    const answers = consensusAnswersOf(definition.tasks[key]!);
-    if (answer !== undefined && answers && !answers.includes(answer)) {
+    const task = definition.tasks[key]!;
+    const answers = consensusAnswersOf(task);
+    if (answer !== undefined && answers && !answers.some((offered) => asConsensusWrites(task, offered) === asConsensusWrites(task, answer))) {
       errors.push({ pointer, message: `must be one of the answers of task ${key}: ${answers.map((a) => `"${a}"`).join(', ')}` });
     }
   };
@@ -405,5 +406,20 @@ export function validateWorkflowDefinition(input: unknown, base = ''): Validated
   const parsed = validateWith(workflowDefinitionSchema, input, base);
   if (!parsed.ok) return { ok: false, errors: [...parsed.errors, ...referenceErrorsOfInvalid(input, base, parsed.errors)] };
   const errors = [...checkWorkflowGraph(parsed.value, base), ...ruleTaskErrors(parsed.value, base)];
-  return errors.length ? { ok: false, errors } : parsed;
+  return errors.length ? { ok: false, errors } : { ok: true, value: withAnswersAsConsensusWrites(parsed.value) };
+}
+
+/**
+ * The answers the agreement rules and effects name, stored as consensus writes them (`asConsensusWrites`): the tag
+ * `Cat` as `cat`, so that the rule, the retirement's reason and the consensus download read alike.
+ */
+function withAnswersAsConsensusWrites(definition: WorkflowDefinition): WorkflowDefinition {
+  const written = (key: string, answer: string) => asConsensusWrites(definition.tasks[key]!, answer);
+  const rule = (retirement: RetirementRule): RetirementRule => {
+    if (retirement.rule === 'any') return { ...retirement, rules: retirement.rules.map(rule) };
+    if (retirement.rule !== 'agreement' || retirement.answer === undefined) return retirement;
+    return { ...retirement, answer: written(retirement.task, retirement.answer) };
+  };
+  const effects = definition.effects.map((effect) => (effect.when.answer === undefined ? effect : { ...effect, when: { ...effect.when, answer: written(effect.when.task, effect.when.answer) } }));
+  return { ...definition, retirement: rule(definition.retirement), effects };
 }
