@@ -1,5 +1,7 @@
 import { newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { DataSource } from 'typeorm';
+import { showUnclaimedDemo } from '../src/demo/demo-handover';
 import { DemoService } from '../src/demo/demo.service';
 
 let stack: Stack;
@@ -128,6 +130,20 @@ describe('the application', () => {
     expect(queue.subjects.every((s) => s.locations[0]!.type === 'text' && s.metadata['#expected'] === undefined)).toBe(true);
   });
 
+  it('pauses the demo nobody has been given when DEMO_PROJECT=false (this stack), and makes it live again when true', async () => {
+    const demo = stack.app.get(DemoService);
+    await demo.seedIfEmpty(); // done already when the test before ran
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const status = async () => (await stack.db.query("SELECT status FROM projects WHERE slug = 'ad-or-not'")).rows[0].status;
+    await demo.onApplicationBootstrap();
+    expect(await status()).toBe('paused');
+    expect((await guest.listProjects()).projects.map((project) => project.slug)).not.toContain('ad-or-not');
+    await demo.onApplicationBootstrap(); // a second process, or start, changes nothing more
+    expect(await status()).toBe('paused');
+    expect(await showUnclaimedDemo(stack.app.get(DataSource), true)).toBe(true);
+    expect(await status()).toBe('live');
+  });
+
   it('gives the demo project to the first verified account that makes a project of its own, who can then pause it in the lab like any project', async () => {
     await stack.app.get(DemoService).seedIfEmpty(); // done already when the test before ran
     // Not to an account whose email is unverified (anyone can sign up and make a draft), nor does its draft stand in the way.
@@ -146,6 +162,10 @@ describe('the application', () => {
     const colleague = await newAccount(stack, 'Colleague');
     await colleague.client.createProject({ title: 'Their letters' });
     expect((await colleague.client.listProjects({ member: true })).projects.map((project) => project.title)).toEqual(['Their letters']);
+    // Handed over, it is its researcher's: DEMO_PROJECT=false on a later start leaves it live if they make it so.
+    await teacher.client.updateProject(demo!.id, { status: 'live' });
+    await stack.app.get(DemoService).onApplicationBootstrap();
+    expect((await guest.listProjects()).projects.map((project) => project.slug)).toContain('ad-or-not');
   });
 });
 

@@ -98,9 +98,10 @@ describe('subject uploads from files', () => {
     expect(unnamed.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/column 3 of the header has no name: name it, or delete the column/) }]);
     const noLocation = await upload(setId, 'external_id,newspaper\na,The Daily Test\n', 'text/csv');
     expect(noLocation.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/the header has no column that gives a subject what volunteers see: name one image_url, audio_url or text/) }]);
-    // A repeated external id names both rows by their lines, not the first by its place among the subjects.
-    const repeated = await upload(setId, 'external_id,text,note\nBNL-1,"one","two\nlines"\nBNL-2,two,\nBNL-1,three,\n', 'text/csv');
-    expect(repeated.body.errors).toEqual([{ pointer: '/subjects/2/externalId', message: 'repeats line 3\'s externalId "BNL-1" (line 5 of the CSV)' }]);
+    // A repeated external id names both rows by their lines, not the first by its place among the subjects: the lines
+    // they start on, where a quoted cell's line breaks do not end them, and after a blank line.
+    const repeated = await upload(setId, 'external_id,text,note\nBNL-1,"one","two\nlines"\nBNL-2,two,\n\nBNL-1,"three\nfour",\n', 'text/csv');
+    expect(repeated.body.errors).toEqual([{ pointer: '/subjects/2/externalId', message: 'repeats line 2\'s externalId "BNL-1" (line 6 of the CSV)' }]);
     const repeatedTabs = await upload(setId, 'external_id\ttext\nBNL-1\tone\nBNL-2\ttwo\nBNL-1\tthree\n', 'text/tab-separated-values');
     expect(repeatedTabs.body.errors).toEqual([{ pointer: '/subjects/2/externalId', message: 'repeats line 2\'s externalId "BNL-1" (line 4 of the CSV)' }]);
     // A header alone (a try at an empty set, round 16a F1): the refusal says how an empty set is made.

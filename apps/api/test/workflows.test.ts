@@ -237,6 +237,28 @@ describe('workflow versions', () => {
     expect([defaults.retirement, defaults.selection, defaults.effects]).toEqual([{ rule: 'count', count: 5 }, { order: 'random', goldStandardRate: 0 }, []]);
   });
 
+  it('refuse a PUT that renames the task a kept retirement rule or effect names, saying the rule was kept and must be sent', async () => {
+    const adverts = await stack.client.createSubjectSet(projectId, { name: `Kept ${randomUUID().slice(0, 8)}` });
+    const { id } = await stack.client.createWorkflow(projectId, {
+      ...definition(),
+      retirement: { rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.8, maximum: 10 },
+      effects: [{ when: { task: 'T0', answer: 'yes' }, addToSubjectSet: adverts.id }],
+    });
+    const { retirement: _, tasks, ...rest } = definition();
+    const renamed = { ...rest, firstTask: 'Q0', tasks: { Q0: tasks.T0! } };
+    const problem = (await problemOf(stack.client.updateWorkflow(id, renamed)))?.problem;
+    const kept = (field: string) => `"T0" is not a task of this workflow. The request left out "${field}", so it was kept from the current version; send a "${field}" that names one of the request's tasks`;
+    expect(problem?.errors).toEqual([
+      { pointer: '/retirement/task', message: kept('retirement') },
+      { pointer: '/effects/0/when/task', message: kept('effects') },
+    ]);
+    expect(problem?.detail).toContain('/retirement/task "T0" is not a task of this workflow. The request left out "retirement", so it was kept from the current version');
+    // Sent, a rule naming a task the request lacks is refused as written, with nothing said of keeping.
+    const sent = (await problemOf(stack.client.updateWorkflow(id, { ...renamed, retirement: { rule: 'agreement', task: 'T0', minimum: 3, threshold: 0.8, maximum: 10 }, effects: [] })))?.problem;
+    expect(sent?.errors).toEqual([{ pointer: '/retirement/task', message: '"T0" is not a task of this workflow' }]);
+    expect((await stack.client.updateWorkflow(id, { ...renamed, retirement: { rule: 'count', count: 3 }, effects: [] })).version).toBe(2);
+  });
+
   it('compute nothing again for a version that only tightens the limits new answers are held to; a choice taken away does', async () => {
     const page = (limits: { maxChoices?: number; maxLength?: number }, answers = ['a', 'b', 'c'], help?: string): WorkflowInput => ({
       name: 'Letters',

@@ -56,6 +56,8 @@ interface TaskTypeEntry<T extends TaskType> {
   consensusAnswers(task: TaskOf<T>): string[] | undefined;
   /** Whether a consensus answer (as stored: a list joined with ";" for lists) holds the answer an effect names. */
   consensusHolds?(consensus: string, answer: string): boolean;
+  /** An answer a rule or effect names, as consensus writes it (a tag lower-cased, spaces collapsed); as given when omitted. */
+  asConsensusWrites?(answer: string): string;
   /** A volunteer's valid answer as one cell of a flat export; the whole answer is in the export's annotations too. */
   flatAnswer(value: never): string;
   /**
@@ -132,6 +134,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     // A closed vocabulary is what an effect may name; tags are compared as consensus normalises them.
     consensusAnswers: closedVocabulary,
     consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).map(normaliseTag).includes(normaliseTag(answer)),
+    asConsensusWrites: normaliseTag,
     // As consensus and known answers write them (lower case, spaces collapsed), each once, so the columns compare.
     flatAnswer: (value: TaggingAnnotation) => [...new Set(appliedTags(value).map(normaliseTag))].join(LIST_SEPARATOR),
     knownAnswer: taggingKnownAnswer,
@@ -228,6 +231,11 @@ export function consensusAnswersOf(task: Task): string[] | undefined {
 export function consensusHolds(task: Task, consensus: string | null, answer: string): boolean {
   if (consensus === null) return false;
   return entryFor(task).consensusHolds?.(consensus, answer) ?? consensus === answer;
+}
+
+/** An answer a rule or effect names for `task`, as its consensus writes answers: `Cat` is the tag `cat`. */
+export function asConsensusWrites(task: Task, answer: string): string {
+  return entryFor(task).asConsensusWrites?.(answer) ?? answer;
 }
 
 /** A valid answer to `task` as one cell of a flat export. */

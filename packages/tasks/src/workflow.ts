@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { labelSchema, type NextField, singleLine, taskKeySchema } from './common';
 import { type FieldError, type Validated, validateWith } from './pointer';
-import { type Task, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
-import { effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
+import { type Task, asConsensusWrites, consensusAnswersOf, nextCandidatesOf, nextFieldsOf, nextTaskOf, sentNextFieldsOf, taskSchema } from './registry';
+import { type RetirementRule, effectSchema, retirementRuleSchema, selectionRuleSchema } from './rules';
 import { singleAlgorithm } from './single/single';
 
 /** One step of a workflow's tutorial, written by its researchers: a title and a body in markdown. */
@@ -101,10 +101,24 @@ export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
  */
 export const KEPT_WHEN_LEFT_OUT = Object.entries(workflowDefinitionSchema.shape).flatMap(([field, schema]) => (schema instanceof z.ZodDefault ? [field] : [])) as (keyof WorkflowDefinition)[];
 
+/** The fields of `KEPT_WHEN_LEFT_OUT` that a definition sent to update a workflow leaves out. */
+export const keptFields = (sent: Record<string, unknown>) => KEPT_WHEN_LEFT_OUT.filter((field) => sent[field] === undefined);
+
 /** A definition sent to update a workflow, the fields of `KEPT_WHEN_LEFT_OUT` it leaves out taken from `current`. */
 export function withCurrentValues(sent: Record<string, unknown>, current: WorkflowDefinition): Record<string, unknown> {
-  const kept = KEPT_WHEN_LEFT_OUT.filter((field) => sent[field] === undefined).map((field) => [field, current[field]]);
-  return { ...sent, ...Object.fromEntries(kept) };
+  return { ...sent, ...Object.fromEntries(keptFields(sent).map((field) => [field, current[field]])) };
+}
+
+/**
+ * The errors of an update at a field it left out (`kept`, from `withCurrentValues`), saying so: the client did not send
+ * the retirement rule that names a task it renamed, and is told to send one that names a task of its request.
+ */
+export function explainKept(errors: FieldError[], kept: readonly string[]): FieldError[] {
+  return errors.map((error) => {
+    const field = kept.find((name) => error.pointer === `/${name}` || error.pointer.startsWith(`/${name}/`));
+    if (!field) return error;
+    return { ...error, message: `${error.message}. The request left out "${field}", so it was kept from the current version; send a "${field}" that names one of the request's tasks` };
+  });
 }
 
 /** The tasks whose answers are weighed by each volunteer's learned skill (`single` tasks reduced with `bayes`). */
@@ -288,8 +302,9 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
     return task;
   };
   const checkAnswer = (key: string, answer: string | undefined, pointer: string) => {
-    const answers = consensusAnswersOf(definition.tasks[key]!);
-    if (answer !== undefined && answers && !answers.includes(answer)) {
+    const task = definition.tasks[key]!;
+    const answers = consensusAnswersOf(task);
+    if (answer !== undefined && answers && !answers.some((offered) => asConsensusWrites(task, offered) === asConsensusWrites(task, answer))) {
       errors.push({ pointer, message: `must be one of the answers of task ${key}: ${answers.map((a) => `"${a}"`).join(', ')}` });
     }
   };
@@ -391,5 +406,20 @@ export function validateWorkflowDefinition(input: unknown, base = ''): Validated
   const parsed = validateWith(workflowDefinitionSchema, input, base);
   if (!parsed.ok) return { ok: false, errors: [...parsed.errors, ...referenceErrorsOfInvalid(input, base, parsed.errors)] };
   const errors = [...checkWorkflowGraph(parsed.value, base), ...ruleTaskErrors(parsed.value, base)];
-  return errors.length ? { ok: false, errors } : parsed;
+  return errors.length ? { ok: false, errors } : { ok: true, value: withAnswersAsConsensusWrites(parsed.value) };
+}
+
+/**
+ * The answers the agreement rules and effects name, stored as consensus writes them (`asConsensusWrites`): the tag
+ * `Cat` as `cat`, so that the rule, the retirement's reason and the consensus download read alike.
+ */
+function withAnswersAsConsensusWrites(definition: WorkflowDefinition): WorkflowDefinition {
+  const written = (key: string, answer: string) => asConsensusWrites(definition.tasks[key]!, answer);
+  const rule = (retirement: RetirementRule): RetirementRule => {
+    if (retirement.rule === 'any') return { ...retirement, rules: retirement.rules.map(rule) };
+    if (retirement.rule !== 'agreement' || retirement.answer === undefined) return retirement;
+    return { ...retirement, answer: written(retirement.task, retirement.answer) };
+  };
+  const effects = definition.effects.map((effect) => (effect.when.answer === undefined ? effect : { ...effect, when: { ...effect.when, answer: written(effect.when.task, effect.when.answer) } }));
+  return { ...definition, retirement: rule(definition.retirement), effects };
 }

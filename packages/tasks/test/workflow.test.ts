@@ -307,6 +307,22 @@ describe('workflow definition', () => {
     ]);
   });
 
+  it('stores the tag an agreement rule or effect names as consensus writes tags, and takes a closed vocabulary’s word in any case', () => {
+    const tagged = (vocabulary?: string[]) => ({
+      name: 'Tags',
+      firstTask: 'G',
+      tasks: { G: { type: 'tagging', instruction: 'Tag it', ...(vocabulary ? { vocabulary, allowFreeTags: false } : {}) } },
+      retirement: { rule: 'any', rules: [{ rule: 'agreement', task: 'G', minimum: 3, threshold: 0.6, answer: ' Tabby  Cat', maximum: 10 }, { rule: 'count', count: 20 }] },
+      effects: [{ when: { task: 'G', answer: 'Tabby CAT' }, addToSubjectSet: '00000000-0000-4000-8000-00000000000a' }],
+    });
+    for (const vocabulary of [undefined, ['Tabby cat', 'dog']]) {
+      const validated = validateWorkflowDefinition(tagged(vocabulary));
+      if (!validated.ok) throw new Error(JSON.stringify(validated.errors));
+      expect([validated.value.retirement, validated.value.effects[0]!.when.answer]).toEqual([expect.objectContaining({ rules: [expect.objectContaining({ answer: 'tabby cat' }), { rule: 'count', count: 20 }] }), 'tabby cat']);
+    }
+    expect(pointersOf(tagged(['dog']))).toEqual(['/retirement/rules/0/answer', '/effects/0/when/answer']);
+  });
+
   it('refuses inconsistent rule bounds', () => {
     const definition = { name: 'x', firstTask: 'T0', tasks: { T0: yesNo() }, retirement: { rule: 'agreement', task: 'T0', minimum: 5, threshold: 0.8, maximum: 3 } };
     expect(pointersOf(definition)).toEqual(['/retirement/maximum']);

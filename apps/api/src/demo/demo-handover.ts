@@ -1,7 +1,10 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** The demo project's slug: the project `DemoService` makes on first start. */
 export const DEMO_SLUG = 'ad-or-not';
+
+/** Whether the demo project `p`, owned by `u`, is still the demo's own account's, which nobody can sign in as. */
+const UNCLAIMED = `p.slug = $1 AND u.id = p.owner_id AND u.kind = 'registered' AND u.email IS NULL AND u.password_hash IS NULL`;
 
 /**
  * Hands the demo project to the first account that makes a project of its own (`userId`, in the transaction that
@@ -15,7 +18,7 @@ export const DEMO_SLUG = 'ad-or-not';
 export async function handOverDemoProject(manager: EntityManager, userId: string): Promise<void> {
   const [demo] = await manager.query<{ id: string; owner_id: string }[]>(
     `SELECT p.id, p.owner_id FROM projects p JOIN users u ON u.id = p.owner_id
-     WHERE p.slug = $1 AND u.kind = 'registered' AND u.email IS NULL AND u.password_hash IS NULL
+     WHERE ${UNCLAIMED}
        AND EXISTS (SELECT 1 FROM users newcomer WHERE newcomer.id = $2 AND newcomer.email_verified_at IS NOT NULL)
        AND NOT EXISTS (SELECT 1 FROM projects other JOIN users o ON o.id = other.owner_id
                        WHERE other.id <> p.id AND other.owner_id <> $2 AND o.email_verified_at IS NOT NULL)
@@ -25,4 +28,15 @@ export async function handOverDemoProject(manager: EntityManager, userId: string
   if (!demo) return;
   await manager.query('UPDATE project_members SET user_id = $2 WHERE project_id = $1 AND user_id = $3', [demo.id, userId, demo.owner_id]);
   await manager.query('UPDATE projects SET owner_id = $2 WHERE id = $1', [demo.id, userId]);
+}
+
+/**
+ * Lists the demo project or not, as `DEMO_PROJECT` says (`shown`), while nobody has been given it: `false` pauses one
+ * made on an earlier start (off the project list; what volunteers gave it stays, and stays readable), `true` makes it
+ * live again. One handed over is its researcher's, left as they keep it. Whether it changed.
+ */
+export async function showUnclaimedDemo(db: DataSource, shown: boolean): Promise<boolean> {
+  const [from, to] = shown ? ['paused', 'live'] : ['live', 'paused'];
+  const [changed] = await db.query<unknown[][]>(`UPDATE projects p SET status = $3, updated_at = now() FROM users u WHERE ${UNCLAIMED} AND p.status = $2 RETURNING p.id`, [DEMO_SLUG, from, to]);
+  return changed!.length > 0;
 }

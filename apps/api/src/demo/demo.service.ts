@@ -8,7 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ProjectsService } from '../projects/projects.service';
 import { SubjectSetsService } from '../subject-sets/subject-sets.service';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { DEMO_SLUG } from './demo-handover';
+import { DEMO_SLUG, showUnclaimedDemo } from './demo-handover';
 import { demoSnippets } from './demo-snippets';
 
 const DEMO_LOCK_KEY = 7_263_142_002;
@@ -47,6 +47,9 @@ export class DemoService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (await showUnclaimedDemo(this.db, this.config.demoProject)) {
+      this.logger.log(this.config.demoProject ? 'made the demo project "Ad or not?" live again (DEMO_PROJECT=true)' : 'paused the demo project "Ad or not?", which nobody has been given (DEMO_PROJECT=false)');
+    }
     if (!this.config.demoProject) return;
     if (await this.seedIfEmpty()) this.logger.log('created the demo project "Ad or not?" with 30 snippets');
   }

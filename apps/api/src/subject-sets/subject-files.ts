@@ -179,11 +179,11 @@ function csvProblem(error: CsvError, delimiter: string, lineEndingAt: (recordEnd
  * starting with `#`, `//` or `!` are for researchers only).
  */
 export function subjectsFromCsv(csv: string): SubjectFile {
-  let rows: { record: Record<string, string>; info: { bytes: number; error?: CsvError } }[];
+  let rows: { record: Record<string, string>; info: { bytes: number; error?: CsvError }; raw: string }[];
   let header: string[] = [];
   let columns: string[] = [];
   const delimiter = delimiterOf(csv);
-  const lineEndingAt = lineCounter(csv);
+  const { lineEndingAt, lineStartingAt } = lineCounter(csv);
   const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter, lineEndingAt)}` });
   if (cellsAtLeast(csv, delimiter, MOST_CELLS)) {
     throw new UnreadableSubjectFile({ pointer: '', message: `has more than ${MOST_CELLS.toLocaleString('en')} cells; send it in several files` });
@@ -205,6 +205,7 @@ export function subjectsFromCsv(csv: string): SubjectFile {
       skip_records_with_empty_values: true,
       trim: true,
       info: true,
+      raw: true,
       relax_column_count_more: true,
       relax_quotes: true,
       to: MAX_SUBJECTS_PER_CALL + 1,
@@ -238,7 +239,8 @@ export function subjectsFromCsv(csv: string): SubjectFile {
     return Object.keys(goldStandard).length ? { ...subject, goldStandard } : subject;
   });
   errors.push(...missingExternalIds(subjects));
-  const lines = rows.map(({ info }) => lineEndingAt(info.bytes));
+  // A row is named by the line it starts on, where a quoted cell with line breaks in it does not end it.
+  const lines = rows.map(({ info, raw }) => lineStartingAt(info.bytes, raw));
   errors.push(...repeatsIn(subjects, (first) => `line ${lines[first]}`));
   return {
     subjects,
@@ -267,20 +269,30 @@ function missingExternalIds(subjects: readonly SubjectInput[]): FieldError[] {
 const [CR, LF] = [0x0d, 0x0a];
 
 /**
- * The line a record of `csv` ends on, from the offset csv-parse gives for its end (`bytes`, past its own line break):
- * blank lines and quoted line breaks counted, each `\n`, `\r\n` or lone `\r` (an old Mac's) once. csv-parse's own count
- * (`lines`) takes a quoted `\r\n` for two. Asked in the order of the records (as it must be), it reads each byte once.
+ * The lines a record of `csv` ends and starts on, from the offset csv-parse gives for its end (`bytes`, past its own
+ * line break) and, for its start, its text (`raw`, the blank lines before it included): blank lines and quoted line
+ * breaks counted, each `\n`, `\r\n` or lone `\r` (an old Mac's) once. csv-parse's own count (`lines`) takes a quoted
+ * `\r\n` for two. Asked in the order of the file (as it must be), it reads each byte once.
  */
-function lineCounter(csv: string): (recordEnd: number) => number {
+function lineCounter(csv: string): { lineEndingAt(recordEnd: number): number; lineStartingAt(recordEnd: number, raw: string): number } {
   const bytes = Buffer.from(csv);
   let counted = 0;
   let breaks = 0;
-  return (recordEnd) => {
-    let end = recordEnd;
-    if (bytes[end - 1] === LF) end -= 1;
-    if (bytes[end - 1] === CR) end -= 1;
-    for (; counted < end; counted += 1) if (bytes[counted] === LF || (bytes[counted] === CR && bytes[counted + 1] !== LF)) breaks += 1;
+  const lineAt = (offset: number) => {
+    for (; counted < offset; counted += 1) if (bytes[counted] === LF || (bytes[counted] === CR && bytes[counted + 1] !== LF)) breaks += 1;
     return breaks + 1;
+  };
+  return {
+    lineEndingAt: (recordEnd) => {
+      let end = recordEnd;
+      if (bytes[end - 1] === LF) end -= 1;
+      if (bytes[end - 1] === CR) end -= 1;
+      return lineAt(end);
+    },
+    lineStartingAt: (recordEnd, raw) => {
+      const blankBefore = /^\s*/.exec(raw)![0];
+      return lineAt(recordEnd - Buffer.byteLength(raw) + Buffer.byteLength(blankBefore));
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { KEPT_WHEN_LEFT_OUT, type WorkflowDefinition, noRepeats, validateWorkflowDefinition, withCurrentValues, workflowDefinitionSchema } from '@chorus/tasks';
+import { KEPT_WHEN_LEFT_OUT, type WorkflowDefinition, explainKept, keptFields, noRepeats, validateWorkflowDefinition, withCurrentValues, workflowDefinitionSchema } from '@chorus/tasks';
 import { z } from 'zod';
 import { unwrap } from '../../common/zod';
 
@@ -38,7 +38,8 @@ export interface WorkflowInput {
 /**
  * Validates a workflow body: the definition (schema and graph checks) and the subject set ids, each error by pointer.
  * An update's body is read with the `current` definition's values in the fields it leaves out that have a default on
- * creation (`withCurrentValues`), as its left-out `subjectSetIds` keep the linked sets.
+ * creation (`withCurrentValues`), as its left-out `subjectSetIds` keep the linked sets; an error in such a kept field
+ * says it was kept, since the client never sent it (`explainKept`).
  */
 export function parseWorkflowBody(body: unknown, current?: WorkflowDefinition): WorkflowInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -47,8 +48,9 @@ export function parseWorkflowBody(body: unknown, current?: WorkflowDefinition): 
   const { subjectSetIds, ...definition } = body as Record<string, unknown>;
   const ids = subjectSetIds === undefined ? undefined : subjectSetIdsSchema.safeParse(subjectSetIds);
   const validated = validateWorkflowDefinition(current ? withCurrentValues(definition, current) : definition);
+  const kept = current ? keptFields(definition) : [];
   const errors = [
-    ...(validated.ok ? [] : validated.errors),
+    ...(validated.ok ? [] : explainKept(validated.errors, kept)),
     ...(ids && !ids.success ? ids.error.issues.map((issue) => ({ pointer: `/subjectSetIds${issue.path.map((p) => `/${String(p)}`).join('')}`, message: issue.message })) : []),
   ];
   if (errors.length || !validated.ok) return unwrap({ ok: false, errors });

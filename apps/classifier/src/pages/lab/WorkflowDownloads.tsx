@@ -75,7 +75,9 @@ function DownloadItem({ download, follow }: { download: Download; follow: (downl
   const { t } = useTranslation();
   const kind = t(`lab.downloads.kinds.${download.kind}`);
   const format = t(`lab.downloads.formats.${download.format}`);
-  const what = download.since ? t('lab.downloads.whatSince', { kind, format, since: download.since }) : t('lab.downloads.what', { kind, format });
+  const written = download.since ? t('lab.downloads.whatSince', { kind, format, since: download.since }) : t('lab.downloads.what', { kind, format });
+  // Two consensus files differ only in their rows' order: the list says which one is in the spreadsheet's.
+  const what = download.sort === 'externalId' ? t('lab.downloads.byExternalIdWhat', { what: written }) : written;
   return (
     <li data-state={download.state}>
       {download.state === 'preparing' && t('lab.downloads.preparing', { what })}
