@@ -30,6 +30,7 @@ import {
   subjectsUnretiredSchema,
   workflowSavedSchema,
   workflowStatsSchema,
+  workflowVersionListSchema,
   workflowVersionViewSchema,
   workflowViewSchema,
 } from '@chorus/client';
@@ -135,6 +136,8 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(prioritiesSetSchema, await call('POST', `/workflows/${workflow.id}/priorities`, token, { priorities: [{ subjectId: added.subjectIds[0], priority: 1 }] }), 200);
     const saved = documented(workflowSavedSchema, await call('PUT', `/workflows/${workflow.id}`, token, { ...definition, retirement: { rule: 'count', count: 4 } }), 200);
     expect(saved.reaggregation).toBeDefined();
+    const { versions } = documented(workflowVersionListSchema, await call('GET', `/workflows/${workflow.id}/versions`, token), 200);
+    expect(versions.map((listed) => [listed.version, listed.changes?.fields])).toEqual([[2, ['/retirement']], [1, undefined]]);
     const run = documented(reaggregationRunSchema, await call('POST', `/workflows/${workflow.id}/reaggregate`, token, { scope: 'all' }), 202);
     documented(reaggregationRunSchema, await call('GET', `/workflows/${workflow.id}/reaggregations/${run.id}`, token), 200);
     const { runs } = documented(reaggregationListSchema, await call('GET', `/workflows/${workflow.id}/reaggregations`, token), 200);

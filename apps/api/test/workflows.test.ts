@@ -1,5 +1,6 @@
 import { ChorusApiError, type ChorusClient, type WorkflowInput } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 
 let stack: Stack;
@@ -44,6 +45,55 @@ describe('workflow versions', () => {
     expect((await problemOf(stack.client.getWorkflowVersion(id, 3)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'names nothing that exists' }]);
     expect((await problemOf(stack.client.getWorkflowVersion(id, 0)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'versions start at 1' }]);
     expect((await problemOf(stack.client.getWorkflowVersion(id, 99_999_999_999)))?.problem.errors).toEqual([{ pointer: '/params/version', message: 'is beyond any version' }]);
+  });
+
+  it('list a workflow’s versions to its team, newest first, with their authors, classifications and what each changed', async () => {
+    const { id } = await stack.client.createWorkflow(projectId, { ...definition(), subjectSetIds: [subjectSetId] });
+    const classify = async (volunteer: ChorusClient, workflowVersion: number) => {
+      const subjectId = (await volunteer.queue(id)).subjects[0]!.id;
+      await volunteer.classify({ workflowId: id, workflowVersion, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+    };
+    await classify(stack.client, 1); // the team's try in draft, counted toward nothing
+    await stack.client.activateWorkflow(id);
+    await classify(await guest(), 1);
+    await classify(await guest(), 1);
+    await stack.client.updateWorkflow(id, definition('Is this a paid notice?'));
+    await classify(await guest(), 2);
+    const scientist = await newMember(stack, projectId, 'scientist', 'Grace Scientist');
+    await scientist.client.updateWorkflow(id, { ...definition('Is this a paid notice?'), retirement: { rule: 'count', count: 2 } });
+
+    const { versions } = await stack.client.workflowVersions(id);
+    expect(versions.map(({ version, classifications, createdBy }) => [version, classifications, createdBy?.displayName])).toEqual([
+      [3, 0, 'Grace Scientist'],
+      [2, 1, 'Researcher'],
+      [1, 2, 'Researcher'],
+    ]);
+    expect(versions.reduce((sum, version) => sum + version.classifications, 0)).toBe((await stack.client.stats(id)).classifications);
+    expect(versions[0]).toMatchObject({ createdBy: { id: scientist.id }, createdAt: (await stack.client.getWorkflowVersion(id, 3)).createdAt });
+    // What the save of each said at length, in short: the words alone compute nothing again; a rule that retires sooner does.
+    expect(versions.map((version) => version.changes)).toEqual([
+      { fields: ['/retirement'], consensus: true, warnings: [{ pointer: '/retirement', message: expect.stringContaining('asks for at most 2 classifications where it asked for 3') }] },
+      { fields: ['/tasks/T0'], consensus: false, warnings: [] },
+      null,
+    ]);
+    expect(JSON.stringify(versions)).not.toContain(scientist.email);
+
+    // The team's (a moderator too); 403 for others who may see the workflow, 404 for those who may not, 401 without a token.
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mo');
+    expect((await moderator.client.workflowVersions(id)).versions.map((version) => version.version)).toEqual([3, 2, 1]);
+    const outsider = await newAccount(stack, 'Outsider');
+    for (const caller of [outsider.client, await guest()]) {
+      const refused = await problemOf(caller.workflowVersions(id));
+      expect([refused?.status, refused?.problem.detail]).toEqual([403, expect.stringContaining("Only the project's moderators and researchers may do this")]);
+    }
+    expect((await problemOf(stack.anonymous.workflowVersions(id)))?.status).toBe(401);
+    const draftProject = await stack.client.createProject({ title: `Unpublished ${randomUUID().slice(0, 8)}` });
+    const unpublished = await stack.client.createWorkflow(draftProject.id, definition());
+    expect((await stack.client.workflowVersions(unpublished.id)).versions.map((version) => [version.version, version.changes])).toEqual([[1, null]]);
+    const hidden = await problemOf(outsider.client.workflowVersions(unpublished.id));
+    expect([hidden?.status, hidden?.problem.errors]).toEqual([404, [{ pointer: '/params/id', message: 'names nothing that exists' }]]);
+    const missing = await problemOf(stack.client.workflowVersions(randomUUID()));
+    expect([missing?.status, missing?.problem.errors?.[0]?.pointer]).toEqual([404, '/params/id']);
   });
 
   it('warn, when saved, of a retirement rule on a task that a branch leads past', async () => {

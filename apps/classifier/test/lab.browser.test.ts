@@ -320,6 +320,44 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lists the versions after an edit (when, by whom, the classifications under each, what changed) and shows a past one’s definition read-only, by keyboard', async () => {
+    const { workflowId, researcher, page, errors } = await researcherWithWorkflow('Lovelace', 2);
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    const [subject] = (await volunteer.queue(workflowId, 1)).subjects;
+    await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const versions = page.getByRole('table', { name: 'Versions' });
+    await versions.getByText('The first version').waitFor();
+
+    const editor = await definitionAsJson(page);
+    const { definition } = await researcher.getWorkflow(workflowId);
+    const T0 = { ...definition.tasks.T0, question: 'Is this a paid notice?' };
+    await editor.fill(JSON.stringify({ ...definition, tasks: { ...definition.tasks, T0 } }, null, 2));
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
+    await versions.locator('tr[data-version="2"]').waitFor();
+    const rows = await versions.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].slice(0, 5).map((cell) => cell.textContent)));
+    expect(rows.map(([version, , by, classifications, changed]) => [version, by, classifications, changed])).toEqual([
+      ['2', 'Lovelace', '0', 'task “T0”'],
+      ['1', 'Lovelace', '1', 'The first version'],
+    ]);
+
+    // The first version's definition, read-only, opened and closed by keyboard, the focus going there and back.
+    const view = '[data-testid="lab-versions"] tr[data-version="1"] button';
+    await submitByKeyboard(page, view);
+    await waitForFocus(page, '#lab-version-definition h3');
+    expect(await page.locator(view).getAttribute('aria-expanded')).toBe('true');
+    const shown = page.getByLabel('Definition of version 1 (read-only)', { exact: true });
+    expect(JSON.parse(await shown.inputValue())).toEqual((await researcher.getWorkflowVersion(workflowId, 1)).definition);
+    expect(await shown.getAttribute('readonly')).not.toBeNull();
+    await checkScreen(page, 'lab-workflow-versions');
+    await tabTo(page, '#lab-version-definition button');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, view);
+    expect(await page.getByTestId('lab-version-definition').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   /** A researcher's page (not opened yet), and their live project's active workflow over `count` subjects, retired after two answers. */
   async function researcherWithWorkflow(name: string, count: number) {
     const account = await signUp(suite.stack, { email: `lab-${name.toLowerCase()}-${Date.now()}@example.org`, password: PASSWORD, displayName: name });

@@ -58,6 +58,8 @@ import type {
   workflowSavedSchema,
   workflowStatusSchema,
   workflowSummarySchema,
+  workflowVersionListSchema,
+  workflowVersionSummarySchema,
   workflowVersionViewSchema,
   workflowViewSchema,
 } from './views';
@@ -112,6 +114,8 @@ export type WorkflowStatus = z.infer<typeof workflowStatusSchema>;
 export type WorkflowSummary = z.infer<typeof workflowSummarySchema>;
 export type WorkflowView = z.infer<typeof workflowViewSchema>;
 export type WorkflowVersionView = z.infer<typeof workflowVersionViewSchema>;
+export type WorkflowVersionSummary = z.infer<typeof workflowVersionSummarySchema>;
+export type WorkflowVersionList = z.infer<typeof workflowVersionListSchema>;
 export type WorkflowSaved = z.infer<typeof workflowSavedSchema>;
 export type WorkflowInput = WorkflowDefinitionInput & { subjectSetIds?: string[] };
 

@@ -18,6 +18,9 @@ export const userViewSchema = z.strictObject({
   emailVerified: z.boolean(),
 });
 
+/** Someone a record names (who asked for a run, who saved a version): their display name, never their email. */
+const personSchema = z.strictObject({ id, displayName: z.string() });
+
 /** A bearer token and whose it is, from register, login, guest or a password change. */
 export const sessionSchema = z.strictObject({ token: z.string(), user: userViewSchema });
 /**
@@ -204,7 +207,7 @@ export const reaggregationRecordSchema = reaggregationRunSchema.omit({ runId: tr
     description:
       "Its job (BullMQ's job number), to follow at GET /workflows/:id/reaggregations/:run (null while it waits for the run under way to end); only while the number names this run alone: BullMQ numbers jobs from 1 again once Redis loses its keys, and a number reused for a later run answers 410 `job-number-reused`, so follow a run by its own id (`id` here, the `runId` a request answered)",
   }),
-  requestedBy: z.strictObject({ id, displayName: z.string() }).nullable(),
+  requestedBy: personSchema.nullable(),
   reason: z.enum(['completion']).nullable().meta({
     description: 'Why Chorus started it itself, when not for the skills it re-learned: `completion`, the workflow (weighing answers by skill) completed or was finished, and every subject is recomputed with the final skills. Null otherwise',
   }),
@@ -235,6 +238,29 @@ export const workflowSavedSchema = z.strictObject({
 });
 export const workflowViewSchema = workflowSummarySchema.extend({ projectId: id, definition: workflowDefinitionSchema, subjectSetIds: z.array(id) });
 export const workflowVersionViewSchema = z.strictObject({ id, version: z.int(), definition: workflowDefinitionSchema, createdAt: time });
+/**
+ * A version in a workflow's history (`GET /workflows/:id/versions`), which its team reads: what it changed from the
+ * version before (`changes`, null for the first) says in short what the save of a new version says at length.
+ */
+export const workflowVersionSummarySchema = z.strictObject({
+  version: z.int(),
+  createdAt: time.meta({ description: 'When it was saved (the first: when the workflow was created)' }),
+  createdBy: personSchema.nullable().meta({ description: 'The researcher who saved it (their display name, never their email); null for a version saved before authors were recorded' }),
+  classifications: z.int().meta({ description: 'Classifications made under it that the workflow’s progress counts (not its team’s tries in draft): the versions’ add up to `classifications` of its stats' }),
+  changes: z
+    .strictObject({
+      fields: z.array(z.string()).meta({
+        description: 'The parts of the definition that differ from the version before, each by its JSON pointer: `/name`, `/retirement`, `/selection`, `/effects`, `/tutorial`, `/feedback`, `/firstTask`, or `/tasks/<key>` for a task added, changed or gone',
+      }),
+      consensus: z.boolean().meta({
+        description: 'Whether consensus, retirement or effects could come out otherwise under it (not for words, serving, or limits set for new answers only): a new version of a classified workflow that does starts a re-aggregation',
+      }),
+      warnings: warningsSchema.meta({ description: 'What it does to the answers already given, each named by its field: the `warnings` of the save, about the version before' }),
+    })
+    .nullable()
+    .meta({ description: 'What it changed from the version before; null for the first version' }),
+});
+export const workflowVersionListSchema = z.strictObject({ versions: z.array(workflowVersionSummarySchema).meta({ description: 'Every version, the newest first' }) });
 /** `held`: unretired subjects out with volunteers now (outstanding assignments), which the queue serves to nobody else beyond their rule's need. */
 export const workflowStatsSchema = z.strictObject({
   subjects: z.int(),

@@ -1,4 +1,4 @@
-import { type Effect, type FieldError, type Task, type WorkflowDefinition, earlierAnswerChanges, newAnswerLimitsOf, singleAlgorithm } from '@chorus/tasks';
+import { type Effect, type FieldError, type Task, type WorkflowDefinition, earlierAnswerChanges, newAnswerLimitsOf, singleAlgorithm, toPointer } from '@chorus/tasks';
 import { isDeepStrictEqual } from 'node:util';
 import { classificationsNeededAtMost } from './retirement';
 
@@ -75,6 +75,34 @@ export function versionChangeWarnings(before: WorkflowDefinition, after: Workflo
   const routing = routingChange(before.effects, after.effects, setNames);
   if (routing) warnings.push({ pointer: '/effects', message: routing });
   return warnings;
+}
+
+/** What a version changed from the one before, in short: `versionChanges`. */
+export interface VersionChanges {
+  /** The parts of the definition that differ, each by its pointer: `/name`, `/retirement`, `/tasks/T0` (a task added, changed or gone). */
+  fields: string[];
+  /** Whether consensus could come out otherwise (`changesConsensus`): saved in a classified workflow, it started a re-aggregation. */
+  consensus: boolean;
+  /** What it does to the answers already given (`versionChangeWarnings`). */
+  warnings: FieldError[];
+}
+
+/** What `after` changed from `before`, for a workflow's history of versions. */
+export function versionChanges(before: WorkflowDefinition, after: WorkflowDefinition, setNames?: ReadonlyMap<string, string>): VersionChanges {
+  const { tasks: tasksBefore, ...restBefore } = before;
+  const { tasks: tasksAfter, ...restAfter } = after;
+  return {
+    fields: [...differingKeys(restBefore, restAfter).map((key) => toPointer([key])), ...differingKeys(tasksBefore, tasksAfter).map((key) => toPointer(['tasks', key]))],
+    consensus: changesConsensus(before, after),
+    warnings: versionChangeWarnings(before, after, setNames),
+  };
+}
+
+/** The keys whose values differ between two objects (one missing in either counts), in `after`'s order, then `before`'s. */
+function differingKeys(before: object, after: object): string[] {
+  const [was, is] = [before as Record<string, unknown>, after as Record<string, unknown>];
+  const keys = new Set([...Object.keys(is), ...Object.keys(was)]);
+  return [...keys].filter((key) => !isDeepStrictEqual(was[key], is[key]));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { workflowDefinitionSchema } from '@chorus/tasks';
-import { changesConsensus, versionChangeWarnings } from '../src';
+import { changesConsensus, versionChangeWarnings, versionChanges } from '../src';
 
 const workflow = (input: object) => workflowDefinitionSchema.parse({ name: 'W', firstTask: 'T0', ...input });
 const before = workflow({
@@ -166,5 +166,22 @@ describe('a new version of a classified workflow', () => {
     expect(changesConsensus(transcription(), transcription(2))).toBe(false);
     expect(changesConsensus(transcription(2), transcription(1))).toBe(false);
     expect(versionChangeWarnings(transcription(), transcription(2))).toEqual([]);
+  });
+});
+
+describe('what a version changed, for its history', () => {
+  it('names the parts of the definition that differ, a task by its key, with what the save said of consensus and the answers given', () => {
+    const T0 = before.tasks.T0 as Extract<(typeof before.tasks)[string], { type: 'single' }>;
+    const { T2: _, ...withoutT2 } = before.tasks;
+    const after = workflow({ ...before, name: 'Renamed', tasks: { ...withoutT2, T0: { ...T0, question: 'Paid notice?' }, T3: { type: 'transcription', instruction: 'Type it' } } });
+    expect(versionChanges(before, after)).toEqual({
+      fields: ['/name', '/tasks/T0', '/tasks/T3', '/tasks/T2'],
+      consensus: changesConsensus(before, after),
+      warnings: versionChangeWarnings(before, after),
+    });
+    expect(versionChanges(before, after).consensus).toBe(true);
+    const reworded = workflow({ ...before, tasks: { ...before.tasks, T0: { ...T0, question: 'Paid notice?' } } });
+    expect(versionChanges(before, reworded)).toEqual({ fields: ['/tasks/T0'], consensus: false, warnings: [] });
+    expect(versionChanges(before, before)).toEqual({ fields: [], consensus: false, warnings: [] });
   });
 });

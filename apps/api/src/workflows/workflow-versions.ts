@@ -1,8 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { WorkflowVersionSummary } from '@chorus/client';
+import { versionChanges } from '@chorus/consensus';
 import { WorkflowDefinitionCache } from '@chorus/db';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
+
+interface VersionRow {
+  version: number;
+  definition: WorkflowDefinition;
+  created_at: Date;
+  created_by: string | null;
+  author: string | null;
+  classifications: number;
+}
+
+/**
+ * Every version of the workflow ($1), the newest first, with its author's name and the classifications made under it
+ * that the workflow's progress counts (not its team's tries in draft).
+ */
+const HISTORY = `
+  SELECT v.version, v.definition, v.created_at, v.created_by, u.display_name AS author, coalesce(c.n, 0)::int AS classifications
+  FROM workflow_versions v
+  LEFT JOIN users u ON u.id = v.created_by
+  LEFT JOIN (SELECT workflow_version, count(*) AS n FROM classifications WHERE workflow_id = $1 AND NOT made_in_draft GROUP BY workflow_version) c
+    ON c.workflow_version = v.version
+  WHERE v.workflow_id = $1
+  ORDER BY v.version DESC`;
 
 /** Workflow versions are immutable, so each is read from the database once per process. */
 @Injectable()
@@ -13,5 +37,29 @@ export class WorkflowVersions {
 
   definition(workflowId: string, version: number): Promise<WorkflowDefinition | undefined> {
     return this.cache.of(this.db, workflowId, version);
+  }
+
+  /** The workflow's versions, the newest first, each with what it changed from the one before (null for the first). */
+  async history(workflowId: string): Promise<WorkflowVersionSummary[]> {
+    const rows = await this.db.query<VersionRow[]>(HISTORY, [workflowId]);
+    const setNames = await this.effectSetNames(...rows.map((row) => row.definition));
+    return rows.map((row, index) => {
+      const before = rows[index + 1];
+      return {
+        version: row.version,
+        createdAt: row.created_at.toISOString(),
+        createdBy: row.created_by ? { id: row.created_by, displayName: row.author ?? '' } : null,
+        classifications: row.classifications,
+        changes: before ? versionChanges(before.definition, row.definition, setNames) : null,
+      };
+    });
+  }
+
+  /** The names of the subject sets the effects of the definitions put subjects in, for what a new version changes. */
+  async effectSetNames(...definitions: WorkflowDefinition[]): Promise<Map<string, string>> {
+    const ids = [...new Set(definitions.flatMap((definition) => definition.effects.map((effect) => effect.addToSubjectSet)))];
+    if (!ids.length) return new Map();
+    const rows: { id: string; name: string }[] = await this.db.query('SELECT id, name FROM subject_sets WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '
 import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { HeaderValue } from '../common/header.decorator';
-import { workflowSavedSchema, workflowStatsSchema, workflowVersionViewSchema, workflowViewSchema } from '@chorus/client';
+import { workflowSavedSchema, workflowStatsSchema, workflowVersionListSchema, workflowVersionViewSchema, workflowViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ETAG_HEADER, uuidParam, ZodPipe } from '../common/zod';
 import { z } from 'zod';
@@ -116,6 +116,15 @@ export class WorkflowsController {
     const workflow = await this.workflows.get(id, user);
     void reply.header('etag', workflowTag(workflow.version, workflow.subjectSetIds));
     return workflow;
+  }
+
+  @Get('workflows/:id/versions')
+  @ApiZodResponse(workflowVersionListSchema, {
+    description:
+      "The workflow's versions, the newest first, for its project's team (researchers and moderators; 403 for others who may see the workflow, 404 for those who may not): when each was saved and by whom, the classifications made under it, and what it changed from the one before",
+  })
+  listWorkflowVersions(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser) {
+    return this.workflows.versionList(id, user);
   }
 
   @Get('workflows/:id/versions/:version')

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ReaggregationRun, WorkflowSaved, WorkflowVersionView, WorkflowView } from '@chorus/client';
+import type { ReaggregationRun, WorkflowSaved, WorkflowVersionList, WorkflowVersionView, WorkflowView } from '@chorus/client';
 import { type ProjectRole, Workflow, WorkflowSubjectSet, WorkflowVersion, completeWorkflows, isUnlinked, leaveWorkflow, requestReaggregation } from '@chorus/db';
 import { changesConsensus, versionChangeWarnings } from '@chorus/consensus';
 import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, definitionWarnings } from '@chorus/tasks';
@@ -81,7 +81,7 @@ export class WorkflowsService {
     const saved = await researchersTransaction(this.db, async (manager) => {
       await this.checkReferencedSets(manager, projectId, input.definition);
       const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
-      await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition }));
+      await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition, createdBy: user.id }));
       await this.link(manager, workflow, input.subjectSetIds ?? []);
       await this.requireLinkedSets(manager, workflow.id, input.definition);
       await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
@@ -115,7 +115,7 @@ export class WorkflowsService {
       if (changed) {
         locked.version += 1;
         locked.name = input.definition.name;
-        await manager.save(manager.create(WorkflowVersion, { workflowId: id, version: locked.version, definition: input.definition }));
+        await manager.save(manager.create(WorkflowVersion, { workflowId: id, version: locked.version, definition: input.definition, createdBy: user.id }));
         await manager.save(locked);
       }
       const unlinked = input.subjectSetIds ? await this.link(manager, locked, input.subjectSetIds) : [];
@@ -131,16 +131,8 @@ export class WorkflowsService {
     const warnings = [...definitionWarnings(input.definition), ...linkWarnings];
     if (!owed) return withWarnings({ id, version, etag }, warnings);
     const reaggregation = await this.reaggregate(id, user);
-    const setNames = await this.effectSetNames(before, input.definition);
+    const setNames = await this.versions.effectSetNames(before, input.definition);
     return withWarnings({ id, version, etag, ...(reaggregation ? { reaggregation } : {}) }, [...versionChangeWarnings(before, input.definition, setNames), ...warnings]);
-  }
-
-  /** The names of the subject sets the effects of either version put subjects in, for the warnings of a new version. */
-  private async effectSetNames(...definitions: WorkflowDefinition[]): Promise<Map<string, string>> {
-    const ids = [...new Set(definitions.flatMap((definition) => definition.effects.map((effect) => effect.addToSubjectSet)))];
-    if (!ids.length) return new Map();
-    const rows: { id: string; name: string }[] = await this.db.query('SELECT id, name FROM subject_sets WHERE id = ANY($1::uuid[])', [ids]);
-    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   /**
@@ -234,6 +226,15 @@ export class WorkflowsService {
     const found = await this.db.getRepository(WorkflowVersion).findOneBy({ workflowId: id, version });
     if (!found) throw notFound(`Version ${version} of workflow ${id}`, '/params/version');
     return { id, version, definition: found.definition as WorkflowDefinition, createdAt: found.createdAt.toISOString() };
+  }
+
+  /**
+   * The workflow's versions for its team (researchers and moderators: who saved each is named), the newest first:
+   * when each was saved and by whom, the classifications made under it and what it changed from the one before.
+   */
+  async versionList(id: string, user: AuthUser): Promise<WorkflowVersionList> {
+    await this.requireModerator(id, user);
+    return { versions: await this.versions.history(id) };
   }
 
   /** The workflow, if the caller is a researcher of its project. */

@@ -47,6 +47,8 @@ export class WorkflowVersion {
   @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
   /** The validated definition (packages/tasks WorkflowDefinition). */
   @Column({ type: 'jsonb' }) definition!: Record<string, unknown>;
+  /** The researcher who saved it (null: saved before authors were recorded). */
+  @Column({ type: 'uuid', nullable: true }) createdBy!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }
 

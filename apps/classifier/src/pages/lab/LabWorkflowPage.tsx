@@ -24,10 +24,11 @@ import { WorkflowHoldsSection } from './WorkflowHoldsSection';
 import { WorkflowResultsSection } from './WorkflowResultsSection';
 import { WorkflowSubjectSets } from './WorkflowSubjectSets';
 import { WorkflowSubjectsSection } from './WorkflowSubjectsSection';
+import { WorkflowVersionsSection } from './WorkflowVersionsSection';
 
 /**
  * `/lab/workflows/:id`: a workflow's status, progress, the way to its results subject by subject, its volunteers' holds,
- * definition, subject sets, subjects retired by hand and priorities, the subjects volunteers reported, the tags they
+ * definition, subject sets, versions, subjects retired by hand and priorities, the subjects volunteers reported, the tags they
  * proposed, downloads, and its deletion while it is a draft or paused. Its moderators see only what they may use: the reported subjects and the proposed tags.
  */
 export function LabWorkflowPage({ workflowId }: { workflowId: string }) {
@@ -77,6 +78,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
               <WorkflowResultsSection workflowId={workflow.id} />
               <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
               <WorkflowEdits workflow={workflow} etag={etag} project={project} reload={loaded.reload} onRunStarted={() => setRunsStarted((n) => n + 1)} />
+              <WorkflowVersionsSection workflow={workflow} />
               <WorkflowSubjectsSection workflow={workflow} projectId={project.id} onChanged={() => setSubjectChanges((n) => n + 1)} />
             </>
           ) : (

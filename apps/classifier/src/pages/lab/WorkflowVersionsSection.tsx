@@ -1,0 +1,130 @@
+import type { WorkflowVersionSummary, WorkflowVersionView, WorkflowView } from '@chorus/client';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useClient } from '../../lib/clientContext';
+import { describeError, type Problem } from '../../lib/errors';
+import { whenInWords } from '../../lib/formats';
+import { useLoaded } from '../../lib/useLoaded';
+
+/** The parts of a definition a version can change, as `changes.fields` names them (`/tasks/<key>` apart). */
+const DEFINITION_PARTS = ['name', 'firstTask', 'retirement', 'selection', 'effects', 'tutorial', 'feedback'] as const;
+const isDefinitionPart = (name: string): name is (typeof DEFINITION_PARTS)[number] => (DEFINITION_PARTS as readonly string[]).includes(name);
+
+/**
+ * The workflow's versions (`GET /workflows/:id/versions`), the newest first: when each was saved and by whom, the
+ * classifications made under it, what it changed from the one before, and its definition to read (not to edit).
+ * Read again with each new read of the workflow (`workflow`), as after a save.
+ */
+export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data, problem } = useLoaded(() => client.workflowVersions(workflow.id), [client, workflow]);
+  const [shown, setShown] = useState<WorkflowVersionView | null>(null);
+  const viewButtons = useRef(new Map<number, HTMLButtonElement>());
+  const viewer = useRef<HTMLHeadingElement>(null);
+  const [viewProblem, setViewProblem] = useState<Problem | null>(null);
+  const show = async (version: number) => {
+    setViewProblem(null);
+    try {
+      setShown(await client.getWorkflowVersion(workflow.id, version));
+      requestAnimationFrame(() => viewer.current?.focus()); // the keyboard goes on to what it opened
+    } catch (error) {
+      setViewProblem(describeError(error));
+    }
+  };
+  const close = () => {
+    const version = shown?.version;
+    setShown(null);
+    if (version !== undefined) viewButtons.current.get(version)?.focus();
+  };
+  return (
+    <section className="lab-section" aria-labelledby="lab-versions-heading" data-testid="lab-versions">
+      <h2 id="lab-versions-heading">{t('lab.versions.title')}</h2>
+      <p className="field-hint">{t('lab.versions.hint')}</p>
+      <ErrorAlert problem={problem} />
+      {data && (
+        <table className="lab-table" aria-labelledby="lab-versions-heading">
+          <thead>
+            <tr>
+              <th scope="col">{t('lab.versions.version')}</th>
+              <th scope="col">{t('lab.versions.saved')}</th>
+              <th scope="col">{t('lab.versions.by')}</th>
+              <th scope="col">{t('lab.versions.classifications')}</th>
+              <th scope="col">{t('lab.versions.changed')}</th>
+              <th scope="col">{t('lab.versions.definition')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.versions.map((version) => (
+              <tr key={version.version} data-version={version.version}>
+                <th scope="row">{version.version}</th>
+                <td>{whenInWords(version.createdAt)}</td>
+                <td>{version.createdBy?.displayName ?? t('lab.versions.unknownAuthor')}</td>
+                <td>{version.classifications}</td>
+                <td>
+                  <VersionChanges changes={version.changes} />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    ref={(button) => {
+                      if (button) viewButtons.current.set(version.version, button);
+                      else viewButtons.current.delete(version.version);
+                    }}
+                    aria-expanded={shown?.version === version.version}
+                    aria-controls={shown?.version === version.version ? 'lab-version-definition' : undefined}
+                    onClick={() => void (shown?.version === version.version ? close() : show(version.version))}
+                  >
+                    {shown?.version === version.version ? t('lab.versions.hide', { version: version.version }) : t('lab.versions.view', { version: version.version })}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ErrorAlert problem={viewProblem} />
+      {shown && (
+        <div id="lab-version-definition" data-testid="lab-version-definition">
+          <h3 tabIndex={-1} ref={viewer}>
+            {t('lab.versions.definitionOf', { version: shown.version })}
+          </h3>
+          {/* Read-only, yet focusable and selectable: the keyboard scrolls a long definition, and a part of it can be copied. */}
+          <textarea className="lab-json" readOnly rows={16} aria-label={t('lab.versions.definitionOf', { version: shown.version })} value={JSON.stringify(shown.definition, null, 2)} />
+          <button type="button" className="button button-secondary" onClick={close}>
+            {t('lab.versions.close')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** What a version changed from the one before, in words: the parts of the definition, and whether consensus is computed again. */
+function VersionChanges({ changes }: { changes: WorkflowVersionSummary['changes'] }) {
+  const { t } = useTranslation();
+  if (!changes) return <>{t('lab.versions.first')}</>;
+  const part = (pointer: string) => {
+    const task = /^\/tasks\/(.+)$/.exec(pointer);
+    if (task) return t('lab.versions.parts.task', { key: task[1] });
+    const name = pointer.slice(1);
+    return isDefinitionPart(name) ? t(`lab.versions.parts.${name}`) : pointer;
+  };
+  return (
+    <>
+      {changes.fields.map(part).join(', ')}
+      {changes.consensus && <> {t('lab.versions.consensus')}</>}
+      {changes.warnings.length > 0 && (
+        <ul>
+          {changes.warnings.map((warning) => (
+            <li key={warning.pointer + warning.message}>
+              <code>{warning.pointer}</code> {warning.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
