@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { skipTutorial, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { openWorkflow, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * A long transcription on a phone (375 × 667), in a real browser: a letter of sixty lines in Hebrew, Thai without
@@ -25,22 +25,15 @@ describe('classifier in a browser: a long transcription on a phone', () => {
   const suite = useStackAndBrowser();
 
   async function openLetter(mode: 'lines' | 'free') {
-    const project = await suite.stack.client.createProject({ title: `Long letter ${mode} ${Date.now()}`, status: 'live' });
-    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Letters' });
-    await suite.stack.client.addSubjects(set.id, [{ externalId: `letter-${mode}`, locations: [{ type: 'text', text: LETTER }], metadata: { source: `archive/${'box-'.repeat(40)}` } }]);
-    const workflow = await suite.stack.client.createWorkflow(project.id, {
-      name: 'Transcribe the letter',
-      firstTask: 'T0',
-      tasks: { T0: { type: 'transcription', instruction: 'Transcribe every line of the letter, as it is written.', mode, language: 'he' } },
-      subjectSetIds: [set.id],
-    });
-    await suite.stack.client.activateWorkflow(workflow.id);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
+    const { page } = await openWorkflow(
+      suite,
+      `Long letter ${mode}`,
+      [{ externalId: `letter-${mode}`, locations: [{ type: 'text', text: LETTER }], metadata: { source: `archive/${'box-'.repeat(40)}` } }],
+      { name: 'Transcribe the letter', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe every line of the letter, as it is written.', mode, language: 'he' } } },
+      PHONE,
+    );
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.setViewportSize(PHONE);
-    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
     await waitForTask(page, 'transcription');
     return { page, errors, field: mode === 'lines' ? '.transcription-lines li:last-child input' : '.transcription-free' };
   }
