@@ -542,9 +542,35 @@ describe('project access', () => {
     expect(together.map((project) => project.slug).sort()).toEqual([4, 5, 6, 7, 8, 9].map((n) => `${base}-${n}`));
     // Accents are dropped, and a title with nothing to keep makes "project", numbered: always a slug the rule takes.
     expect((await stack.client.createProject({ title: `Ünïcödé Bïrds ${title}` })).slug).toBe(`unicode-birds-${base}`);
-    const bare = [(await stack.client.createProject({ title: '!!!' })).slug, (await stack.client.createProject({ title: '日本語' })).slug];
+    const bare = [(await stack.client.createProject({ title: '!!!' })).slug, (await stack.client.createProject({ title: '!!!' })).slug];
     for (const slug of bare) expect(slug).toMatch(/^project(-\d+)?$/);
     expect(bare[0]).not.toBe(bare[1]);
+  });
+
+  it('makes a readable slug of a title in another script, keeping its letters, unique and found at its percent-encoded address', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const slugOf = async (title: string) => (await stack.client.createProject({ title: `${title} ${tag}`, status: 'live' })).slug;
+    expect(await slugOf('כתבי יד')).toBe(`כתבי-יד-${tag}`);
+    expect(await slugOf('مخطوطات')).toBe(`مخطوطات-${tag}`);
+    // Thai's vowels and tone marks are marks of its letters, kept with them.
+    expect(await slugOf('ต้นฉบับ')).toBe(`ต้นฉบับ-${tag}`);
+    expect(await slugOf('日本語')).toBe(`日本語-${tag}`);
+    // Latin letters lose their accents, as ever; a title in two scripts keeps both.
+    expect(await slugOf('Écrits')).toBe(`ecrits-${tag}`);
+    expect(await slugOf('Letters מכתבים')).toBe(`letters-מכתבים-${tag}`);
+    // The same title again is numbered, as a Latin one is.
+    expect(await slugOf('כתבי יד')).toBe(`כתבי-יד-${tag}-2`);
+    // Found by that slug, which the client sends percent-encoded, and by one typed in another Unicode form ("e" and an accent).
+    const hebrew = await stack.anonymous.getProject(`כתבי-יד-${tag}`);
+    expect([hebrew.title, hebrew.slug]).toEqual([`כתבי יד ${tag}`, `כתבי-יד-${tag}`]);
+    const chosen = await stack.client.createProject({ title: 'Chosen', slug: `écrits-choisis-${tag}`, status: 'live' });
+    expect(chosen.slug).toBe(`écrits-choisis-${tag}`);
+    expect((await stack.anonymous.getProject(`e\u0301crits-choisis-${tag}`)).id).toBe(chosen.id);
+    // A chosen slug may be in any script too, stored in NFC; capitals still are not a slug's.
+    const renamed = await stack.client.updateProject(chosen.id, { slug: `e\u0301crits-${tag}` });
+    expect(renamed.slug).toBe(`\u00e9crits-${tag}`);
+    const capital = await problemOf(stack.client.updateProject(chosen.id, { slug: `Écrits-${tag}` }));
+    expect(capital?.problem.errors).toEqual([{ pointer: '/slug', message: expect.stringMatching(/^use lower-case letters \(of any script/) }]);
   });
 
   it('refuses a taken slug with 409, and one shaped like a project id, naming the field', async () => {
@@ -578,7 +604,7 @@ describe('project access', () => {
     expect([taken?.status, taken?.problem.type]).toEqual([409, 'urn:chorus:problem:slug-taken']);
     expect((await stack.anonymous.getProject(`new-${tag}`)).id).toBe(project.id);
     const badShape = await problemOf(stack.client.updateProject(project.id, { slug: 'Not A Slug' }));
-    expect(badShape?.problem.errors).toEqual([{ pointer: '/slug', message: 'use lower-case letters, digits and single dashes' }]);
+    expect(badShape?.problem.errors).toEqual([{ pointer: '/slug', message: 'use lower-case letters (of any script: כתבי-יד, ต้นฉบับ), digits and single dashes' }]);
     expect((await stack.anonymous.getProject(project.id)).slug).toBe(`old-${tag}`);
     // A draft's slugs, former or not, tell a stranger no more than a slug nobody has.
     const hidden = await stack.client.createProject({ title: 'Hidden', slug: `hidden-${tag}` });

@@ -181,7 +181,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
       tasks: {
         T0: { type: 'single', question: 'Printed?', answers: [{ value: 'yes', label: 'Yes', next: 'T1' }, { value: 'no', label: 'No', next: 'T4' }] },
         T1: { type: 'multiple', question: 'What is shown?', answers: [{ value: 'ship', label: 'Ship' }, { value: 'train', label: 'Train' }], maxChoices: 2, next: 'T2' },
-        T2: { type: 'transcription', instruction: 'Copy the caption', mode: 'free', textTags: ['unclear'], showLocation: 2, next: 'T3' },
+        T2: { type: 'transcription', instruction: 'Copy the caption', mode: 'free', textTags: ['unclear'], showLocation: 2, language: 'he', next: 'T3' },
         T3: { type: 'close-reading', question: 'Which vessel?', senses: [{ value: 'ship', label: 'A ship' }], allowUnsure: true, evidence: 'optional', next: 'T4' },
         T4: { type: 'tagging', instruction: 'Tag it', vocabulary: ['sea', 'land'], allowFreeTags: false, maxTags: 5 },
       },
@@ -202,6 +202,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
       await selected('#lab-def-tasks-t2-mode'),
       await value(page, '#lab-def-tasks-t2-textTags'),
       await value(page, '#lab-def-tasks-t2-showLocation'),
+      await value(page, '#lab-def-tasks-t2-language'),
       await page.locator('#lab-def-tasks-t3-allowUnsure').isChecked(),
       await selected('#lab-def-tasks-t3-evidence'),
       await value(page, '#lab-def-tasks-t4-vocabulary'),
@@ -214,7 +215,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
       await selected('#lab-def-effects-0-addToSubjectSet'),
       await value(page, '#lab-def-tutorial-0-body'),
       await page.locator('#lab-def-feedback').isChecked(),
-    ]).toEqual(['Multiple choice', '2', 'Free text', 'unclear', '2', true, 'Optional', 'sea\nland', false, 'Bayesian probability of an answer', '0.05', 'Pages', '', '2', 'Second look', 'Read the **caption**.', true]);
+    ]).toEqual(['Multiple choice', '2', 'Free text', 'unclear', '2', 'he', true, 'Optional', 'sea\nland', false, 'Bayesian probability of an answer', '0.05', 'Pages', '', '2', 'Second look', 'Read the **caption**.', true]);
     // Each field has the hint of its place: an effect's answer is not the posterior rule's; a threshold says what the
     // agreement of its task's type counts, and follows the task chosen.
     const hint = (id: string) => page.locator(`#${id}-hint`).textContent();
@@ -222,6 +223,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     // Where the set an effect fills is made (round 16a F1).
     expect(await hint('lab-def-effects-0-addToSubjectSet')).toMatch(/To make one that starts empty, use “Make an empty subject set” on the project's page/);
     expect(await hint('lab-def-tasks-t2-showLocation')).toMatch(/^Which of the subject’s images .* counted from 1 in the order they were uploaded: .* A subject with fewer opens on its first/);
+    expect(await hint('lab-def-tasks-t2-language')).toMatch(/^A language tag such as he \(Hebrew\), ar \(Arabic\) or th \(Thai\)/);
     expect(await hint('lab-def-retirement-rules-0-answer')).toBe('The answer whose probability is followed, such as yes.');
     expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^The share of volunteers who chose exactly the answers of the consensus/);
     await choose(page, '#lab-def-retirement-rules-1-task', 'T2');
@@ -241,6 +243,12 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     await waitForFocus(page, '#lab-def-tasks-t2-showLocation');
     expect(await page.getByTestId('lab-def-tasks-t2-showLocation-error').textContent()).toMatch(/^Must be at least 1: a subject's locations are counted from 1 in the order they were uploaded/);
     await typeInto(page, '#lab-def-tasks-t2-showLocation', '3');
+    // So is a language written as no language tag is.
+    await typeInto(page, '#lab-def-tasks-t2-language', 'he_IL');
+    await press(page, save);
+    await waitForFocus(page, '#lab-def-tasks-t2-language');
+    expect(await page.getByTestId('lab-def-tasks-t2-language-error').textContent()).toMatch(/^Must be a language tag \(BCP 47\), such as "he" for Hebrew/);
+    await typeInto(page, '#lab-def-tasks-t2-language', 'yi');
     await press(page, save);
     await page.getByTestId('lab-definition-saved').getByText('Saved: version 2 is now current.').waitFor();
 
@@ -251,7 +259,7 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     const stored = (await researcher.getWorkflow(id)).definition;
     expect(stored.retirement).toEqual({ rule: 'any', rules: [{ rule: 'agreement', task: 'T1', minimum: 3, threshold: 0.8, maximum: 10 }] });
     expect(stored.tasks.T1).toMatchObject({ answers: [{ value: 'train', label: 'Train' }, { value: 'ship', label: 'Ship' }], maxChoices: 2, next: 'T2' });
-    expect(stored.tasks.T2).toMatchObject({ showLocation: 3 });
+    expect(stored.tasks.T2).toMatchObject({ showLocation: 3, language: 'yi' });
     expect(stored).toMatchObject({ selection: everything.selection, effects: everything.effects, tutorial: everything.tutorial, feedback: true });
 
     // The last effect removed, the save sends no effects (left out, the workflow's would be kept).

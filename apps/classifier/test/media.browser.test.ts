@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import type { SubjectInput, WorkflowInput } from '@chorus/client';
-import { screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import type { SubjectInput } from '@chorus/client';
+import { openWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * The image viewer against a IIIF Image API 3 service served by this test (level 0, one PNG for every tile):
@@ -133,20 +133,6 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   });
 
   const viewerState = (page: Page, name: 'zoom' | 'rotation' | 'status') => page.getByTestId('image-viewer').getAttribute(`data-${name}`);
-
-  /** A live project of these subjects and one workflow, opened in a new page (at `viewport`, if given) past its tutorial. */
-  async function openWorkflow(title: string, subjects: SubjectInput[], definition: WorkflowInput, viewport?: { width: number; height: number }) {
-    const project = await suite.stack.client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
-    const set = await suite.stack.client.createSubjectSet(project.id, { name: title });
-    await suite.stack.client.addSubjects(set.id, subjects);
-    const workflow = await suite.stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [set.id] });
-    await suite.stack.client.activateWorkflow(workflow.id);
-    await skipTutorial(suite.context, workflow.id);
-    const page = await suite.context.newPage();
-    if (viewport) await page.setViewportSize(viewport);
-    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
-    return { page, workflow };
-  }
 
   it('loads the IIIF tiles lazily, zooms and rotates by keyboard, and stores the transcription once', async () => {
     const project = await suite.stack.client.createProject({ title: `IIIF ${Date.now()}`, status: 'live' });
@@ -285,6 +271,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
   it('keeps the page and the line being typed in view together on a phone, the lines scrolling under the page', async () => {
     const { page } = await openWorkflow(
+      suite,
       'Phone',
       [{ externalId: 'letter', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }], metadata: { writer: 'A. Smith' } }],
       { name: 'Transcribe on the go', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter, line by line.' } } },
@@ -341,7 +328,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   const signed = { type: 'single' as const, question: 'Is it signed?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] };
 
   it('opens each subject on the image its task names (a postcard’s back), on the first where a subject has fewer; a task naming none leaves the page as it is', async () => {
-    const { page } = await openWorkflow('Postcard backs', [postcard('card-1'), postcard('card-2', ['A card with one side'])], {
+    const { page } = await openWorkflow(suite, 'Postcard backs', [postcard('card-1'), postcard('card-2', ['A card with one side'])], {
       name: 'Messages',
       firstTask: 'T0',
       tasks: { T0: { type: 'transcription', instruction: 'Transcribe the message.', showLocation: 2, next: 'T1' }, T1: signed },
@@ -379,6 +366,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
   it('keeps a transcription’s instruction in view on a phone, never under the page, as the task opens and while its first lines are typed', async () => {
     const { page } = await openWorkflow(
+      suite,
       'Instruction on a phone',
       [postcard('card')],
       {
@@ -432,6 +420,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
   it('shows every image control, none cut off, in a window zoomed to 200 % and on a phone: what one row cannot hold comes on asking', async () => {
     const { page } = await openWorkflow(
+      suite,
       'Zoomed in',
       [{ externalId: 'letter', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }], metadata: {} }],
       { name: 'Transcribe zoomed in', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter.' } } },
@@ -486,6 +475,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
   it('fits the page again, whole, when a branch into a transcription task narrows its panel', async () => {
     const { page } = await openWorkflow(
+      suite,
       'Branch to lines',
       [{ externalId: 'letter', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }], metadata: {} }],
       {
@@ -516,6 +506,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
   it('plays a subject’s recording in the browser’s player, P playing and pausing it from anywhere, and goes on by keyboard', async () => {
     const { page, workflow } = await openWorkflow(
+      suite,
       'Bird song',
       [{ externalId: 'dawn-1', locations: [{ type: 'audio', url: `${iiif.base}/audio/tone.wav` }, { type: 'text', text: 'Recorded at dawn, Wytham Woods.' }], metadata: {} }],
       {
@@ -552,7 +543,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
   });
 
   it('says in its own words when an image cannot be shown, without OpenSeadragon’s raw message', async () => {
-    const { page } = await openWorkflow('Broken', [{ externalId: 'gone', locations: [{ type: 'image', url: `${iiif.base}/missing.jpg` }], metadata: {} }], {
+    const { page } = await openWorkflow(suite, 'Broken', [{ externalId: 'gone', locations: [{ type: 'image', url: `${iiif.base}/missing.jpg` }], metadata: {} }], {
       name: 'Look',
       firstTask: 'T0',
       tasks: { T0: { type: 'single', question: 'Anything?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
@@ -565,6 +556,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
   it('answers a yes/no subject by a finger swipe, but never by a drag that pans its image', async () => {
     const { page, workflow } = await openWorkflow(
+      suite,
       'Swipes',
       [
         { externalId: 'page', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }] },

@@ -34,14 +34,14 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
   const suite = useStackAndBrowser();
 
   /** A live project with an active transcription workflow over `subjects`, made by the researcher `client` signs in. */
-  async function transcriptionWorkflow(subjects: Parameters<ChorusClient['addSubjects']>[1], client = suite.stack.client) {
-    const project = await client.createProject({ title: `Letters ${Date.now()}`, status: 'live' });
+  async function transcriptionWorkflow(subjects: Parameters<ChorusClient['addSubjects']>[1], client = suite.stack.client, { language, title = 'Letters' }: { language?: string; title?: string } = {}) {
+    const project = await client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
     const set = await client.createSubjectSet(project.id, { name: 'رسائل' });
     await client.addSubjects(set.id, subjects);
     const workflow = await client.createWorkflow(project.id, {
       name: 'Transcribe the letters',
       firstTask: 'T0',
-      tasks: { T0: { type: 'transcription', instruction: INSTRUCTION, help: 'اكتب ما تراه فقط.', textTags: ['unclear'] } },
+      tasks: { T0: { type: 'transcription', instruction: INSTRUCTION, help: 'اكتب ما تراه فقط.', textTags: ['unclear'], ...(language ? { language } : {}) } },
       retirement: { rule: 'count', count: 1 },
       subjectSetIds: [set.id],
     });
@@ -85,6 +85,45 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
     expect(await directionOf(page, '[data-testid="subject"] .subject-text')).toBe('rtl');
     expect(await directionOf(page, '[data-testid="subject-about"] dd')).toBe('rtl');
     expect(errors).toEqual([]);
+  });
+
+  it('writes a task’s text in the language its workflow gives: Hebrew right to left from the first keystroke, marked for screen readers; Thai left to right', async () => {
+    // The letter opens with a date in digits, which alone would leave it left to right.
+    const letter = `1898 ${HEBREW_LINE}`;
+    const open = async (language: string, title: string) => {
+      const { project, workflow } = await transcriptionWorkflow([{ externalId: `letter-${language}`, locations: [{ type: 'text', text: letter }] }], suite.stack.client, { language, title });
+      await skipTutorial(suite.context, workflow.id);
+      const { page, errors } = await newcomerPage(suite);
+      // The project's address keeps its title's letters, percent-encoded, as the classifier's own links write it.
+      expect(project.slug).toMatch(new RegExp(`^${title.replace(' ', '-')}-\\d+$`));
+      await page.goto(`${suite.stack.baseUrl}/projects/${encodeURIComponent(project.slug)}/workflows/${workflow.id}`);
+      await waitForTask(page, 'transcription');
+      await waitForFocus(page, '.transcription-lines li:nth-child(1) input');
+      return { page, errors };
+    };
+    const marks = (page: Page, selector: string) => page.locator(selector).evaluate((element) => [element.getAttribute('lang'), getComputedStyle(element).direction]);
+
+    const hebrew = await open('he', 'כתבי יד');
+    const line = '.transcription-lines li:nth-child(1) input';
+    // Empty, the line already starts at the right: the caret is where the first Hebrew letter goes.
+    expect(await marks(hebrew.page, line)).toEqual(['he', 'rtl']);
+    expect(await marks(hebrew.page, '[data-testid="subject"] .subject-text')).toEqual(['he', 'rtl']);
+    await hebrew.page.keyboard.type('1898');
+    expect(await marks(hebrew.page, line)).toEqual(['he', 'rtl']);
+    await hebrew.page.keyboard.press('Enter');
+    expect(await marks(hebrew.page, '.transcription-lines li:nth-child(2) input')).toEqual(['he', 'rtl']);
+    // The instruction is the researcher's, in its own language: it keeps the direction of its text.
+    expect(await hebrew.page.locator('.task-question').getAttribute('lang')).toBeNull();
+    // The project's page, by its link, at that address.
+    await hebrew.page.locator('nav a', { hasText: 'כתבי יד' }).first().click();
+    await hebrew.page.getByRole('heading', { level: 1, name: /^כתבי יד \d+$/ }).waitFor();
+    expect(decodeURIComponent(new URL(hebrew.page.url()).pathname)).toMatch(/^\/projects\/כתבי-יד-\d+$/);
+    expect(hebrew.errors).toEqual([]);
+
+    const thai = await open('th', 'ต้นฉบับ');
+    expect(await marks(thai.page, line)).toEqual(['th', 'ltr']);
+    expect(await marks(thai.page, '[data-testid="subject"] .subject-text')).toEqual(['th', 'ltr']);
+    expect(thai.errors).toEqual([]);
   });
 
   it('keeps a subject’s Hebrew id on one line in the lab’s results, and its consensus apart from the agreement after it', async () => {

@@ -3,15 +3,15 @@ import { isDeepStrictEqual } from 'node:util';
 import { classificationsNeededAtMost } from './retirement';
 
 /**
- * What of a task only volunteers read: its words, how a tagging task shows others' tags (`proposedTags`) and which of
- * the subject's locations it opens on (`showLocation`); no consensus, retirement or effect reads them.
+ * What of a task only volunteers read: its words, how a tagging task shows others' tags (`proposedTags`), which of
+ * the subject's locations it opens on (`showLocation`) and the language they read and type in (`language`); no consensus, retirement or effect reads them.
  */
-const TASK_WORDING = new Set(['question', 'instruction', 'help', 'label', 'proposedTags', 'showLocation']);
+const TASK_WORDING = new Set(['question', 'instruction', 'help', 'label', 'proposedTags', 'showLocation', 'language']);
 
 /**
  * Whether consensus, retirement, effects or the consensus download could come out otherwise under `after` than under
  * `before`: not when only what volunteers read changed (the name, the tutorial, a question, an instruction, help, an
- * answer's label, how others' tags are shown, the location a task opens on), how they are served (selection but its
+ * answer's label, how others' tags are shown, the location a task opens on, its language), how they are served (selection but its
  * training set, which the download names; feedback) or the limits new answers are held to (`newAnswerLimits`: answers
  * given so far are read without them). Such a version needs no re-aggregation of every subject. The one place that
  * decides it.

@@ -167,6 +167,13 @@ describe('a new version of a classified workflow', () => {
     expect(changesConsensus(transcription(2), transcription(1))).toBe(false);
     expect(versionChangeWarnings(transcription(), transcription(2))).toEqual([]);
   });
+
+  it('is not computed again when only a task’s language changes', () => {
+    const transcription = (language?: string) => workflow({ tasks: { T0: { type: 'transcription', instruction: 'Type it', ...(language ? { language } : {}) } } });
+    expect(changesConsensus(transcription(), transcription('he'))).toBe(false);
+    expect(changesConsensus(transcription('he'), transcription('yi'))).toBe(false);
+    expect(versionChangeWarnings(transcription(), transcription('he'))).toEqual([]);
+  });
 });
 
 describe('what a version changed, for its history', () => {

@@ -84,9 +84,47 @@ export const choiceSchema = z.strictObject({ value: answerValueSchema, label: la
 /** The most locations (images, recordings, texts) a subject may have. */
 export const MOST_LOCATIONS = 50;
 
+/** Whether `tag` is a language tag (BCP 47) as browsers read `lang`: `he`, `ar-EG`, `sr-Latn`. */
+export function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Scripts written right to left, for runtimes whose `Intl.Locale` has no text info or whose locale data lacks the
+ * language (Node's says Dhivehi, in Thaana, is left to right): a language's likely script (`he` is Hebr) says it.
+ */
+const RIGHT_TO_LEFT_SCRIPTS = new Set(['Adlm', 'Arab', 'Hebr', 'Mand', 'Nkoo', 'Rohg', 'Samr', 'Syrc', 'Thaa', 'Yezi']);
+
+type LocaleWithTextInfo = Intl.Locale & { getTextInfo?: () => { direction?: string }; textInfo?: { direction?: string } };
+
+/** The direction text in `language` (a valid language tag) is written in: `rtl` for Hebrew, Arabic, Persian, Urdu… */
+export function textDirection(language: string): 'ltr' | 'rtl' {
+  const locale = new Intl.Locale(language) as LocaleWithTextInfo;
+  // Chromium and Firefox have the method; Node 20 the older getter.
+  if ((locale.getTextInfo?.() ?? locale.textInfo)?.direction === 'rtl') return 'rtl';
+  const script = locale.maximize().script;
+  return script && RIGHT_TO_LEFT_SCRIPTS.has(script) ? 'rtl' : 'ltr';
+}
+
+/** A task's `language`: that of its material and of the answers volunteers type. */
+export const languageSchema = z
+  .string()
+  .max(100)
+  .refine(isLanguageTag, 'must be a language tag (BCP 47), such as "he" for Hebrew, "ar" for Arabic, "th" for Thai or "sr-Latn" for Serbian in Latin letters')
+  .optional();
+
 /** Fields every task type shares. */
 export const baseTaskFields = {
   help: helpSchema,
+  /**
+   * The language of the subject's text and of what volunteers type (BCP 47): the classifier marks both with it (`lang`)
+   * and writes them in its direction (`dir`), so screen readers speak it, fonts suit it, and Hebrew is typed right to left.
+   */
+  language: languageSchema,
   /**
    * Which of the subject's locations the classifier shows as the task opens, counted from 1 in the order they were
    * uploaded (a postcard's back, its CSV's `image_url_2`, is 2); a subject with fewer opens on its first, and without it the

@@ -1,4 +1,4 @@
-import { type TaggingTask, definitionWarnings, mostTasksPerSubject, proposedTagsShown, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
+import { type TaggingTask, definitionWarnings, mostTasksPerSubject, proposedTagsShown, textDirection, validateWorkflowDefinition, workflowDefinitionSchema } from '../src';
 
 const yesNo = (next?: string) => ({
   type: 'single',
@@ -184,6 +184,34 @@ describe('workflow definition', () => {
     expect(refused('2')).toEqual([{ pointer: '/tasks/T0/showLocation', message: 'must be a number, not a string' }]);
     // Every task type has it.
     expect(pointersOf({ name: 'W', firstTask: 'T0', tasks: { T0: { ...yesNo(), showLocation: 3 } } })).toEqual([]);
+  });
+
+  it('takes the language of a task’s material as a language tag, refusing anything else at /tasks/<key>/language', () => {
+    const inLanguage = (language: unknown) => validateWorkflowDefinition({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter', language } } });
+    for (const tag of ['he', 'ar-EG', 'th', 'sr-Latn', 'yi']) expect(inLanguage(tag).ok).toBe(true);
+    const stored = inLanguage('he');
+    expect(stored.ok && stored.value.tasks.T0!.language).toBe('he');
+    const plain = validateWorkflowDefinition({ name: 'W', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe' } } });
+    expect(plain.ok && 'language' in plain.value.tasks.T0!).toBe(false);
+    // Its form, not a registry: "hebrew" has a language subtag's form, "he_IL" and "עברית" do not.
+    for (const wrong of ['he_IL', '', 'עברית', 'en-', 'he IL']) {
+      const result = inLanguage(wrong);
+      expect(result.ok ? [] : result.errors).toEqual([{ pointer: '/tasks/T0/language', message: expect.stringMatching(/^must be a language tag \(BCP 47\), such as "he" for Hebrew/) }]);
+    }
+    expect(pointersOf({ name: 'W', firstTask: 'T0', tasks: { T0: { ...yesNo(), language: 'ar' } } })).toEqual([]);
+  });
+
+  it('tells the direction a language is written in, from its likely script where the runtime gives no text info', () => {
+    for (const tag of ['he', 'ar', 'fa', 'ur', 'yi', 'ar-EG', 'dv']) expect([tag, textDirection(tag)]).toEqual([tag, 'rtl']);
+    for (const tag of ['th', 'en', 'fr', 'sr-Latn', 'ja', 'az-Latn']) expect([tag, textDirection(tag)]).toEqual([tag, 'ltr']);
+    // Azerbaijani in Arabic letters (as in Iran) goes right to left, in Latin letters left to right.
+    expect(textDirection('az-Arab')).toBe('rtl');
+    const withoutTextInfo = jest.spyOn(Intl.Locale.prototype, 'textInfo', 'get').mockReturnValue(undefined as never);
+    try {
+      expect(['he', 'ar', 'yi', 'th', 'en'].map(textDirection)).toEqual(['rtl', 'rtl', 'rtl', 'ltr', 'ltr']);
+    } finally {
+      withoutTextInfo.mockRestore();
+    }
   });
 
   it('warns of a retirement rule on a task that a branch leads past, which never retires the subjects answered that way', () => {

@@ -1,5 +1,5 @@
 import type { ExportKind } from '@chorus/client';
-import { asciiSlug } from '../common/slug';
+import { asciiSlug, unicodeSlug } from '../common/slug';
 
 /** How many characters of the workflow's name a download's file name keeps: enough to tell workflows apart. */
 const NAME_IN_FILE = 40;
@@ -16,13 +16,6 @@ export interface DownloadName {
 /** When a download began, in a file name: downloads made again (with `since=`, say) do not overwrite one another. */
 const fileStamp = (at: Date) => at.toISOString().replace(/[-:]|\.\d+/g, '');
 
-/** The workflow's name as letters (of any script), digits and single dashes, at most `NAME_IN_FILE` characters. */
-const unicodeSlug = (name: string) =>
-  Array.from(name.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}]+/gu, '-'))
-    .slice(0, NAME_IN_FILE)
-    .join('')
-    .replace(/^-+|-+$/g, '');
-
 /**
  * `consensus-postcards-building-or-not-<workflow id>-20261202T071100Z.csv`: the kind, then the workflow's name (so that
  * several workflows' files can be told apart in a folder; left out when none of it is left), its id and the moment the
@@ -30,7 +23,7 @@ const unicodeSlug = (name: string) =>
  */
 export function downloadName(kind: ExportKind, workflow: { id: string; name: string }, began: Date, format: string): DownloadName {
   const named = (slug: string) => `${[kind, slug, workflow.id, fileStamp(began)].filter(Boolean).join('-')}.${format}`;
-  return { ascii: named(asciiSlug(workflow.name, NAME_IN_FILE)), unicode: named(unicodeSlug(workflow.name)) };
+  return { ascii: named(asciiSlug(workflow.name, NAME_IN_FILE)), unicode: named(unicodeSlug(workflow.name, NAME_IN_FILE)) };
 }
 
 /** RFC 8187's encoding of a header parameter's value: UTF-8, every byte but its attr-chars percent-encoded. */

@@ -103,12 +103,16 @@ export class ProjectsService {
     return (await this.withWorkflows(projects, user)).map(({ fieldGuide: _guide, ...project }) => ({ ...project, description: opening(project.description) }));
   }
 
-  /** By id, by slug, or by a slug it had before (its view says the slug it has now). */
+  /**
+   * By id, by slug, or by a slug it had before (its view says the slug it has now). Slugs are stored in NFC: one typed
+   * with "e" and a combining accent (as some keyboards send "é") finds the same project.
+   */
   async get(idOrSlug: string, user: AuthUser | undefined): Promise<ProjectView> {
     const projects = this.db.getRepository(Project);
+    const slug = idOrSlug.normalize('NFC');
     const found = UUID_SHAPED.test(idOrSlug)
       ? await projects.findOneBy({ id: idOrSlug })
-      : ((await projects.findOneBy({ slug: idOrSlug })) ?? (await this.formerlyAt(idOrSlug)));
+      : ((await projects.findOneBy({ slug })) ?? (await this.formerlyAt(slug)));
     // A project the caller may not see is not found in the same words as none at all, whatever named it.
     if (!found) throw notFound(`Project "${idOrSlug}"`, '/params/id');
     await this.access.assertReadable(found, user, '/params/id', `Project "${idOrSlug}"`);

@@ -304,7 +304,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
         >
           {/* Its pages are counted in the list it is given: another list (a task that shows one itself) starts it again. */}
           <ReportOffer.Provider value={openReport}>
-            <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} subject={subject} opening={{ task: taskKey, page: openingPage(task, subject, panelLocations) }} />
+            <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} subject={subject} opening={{ task: taskKey, page: openingPage(task, subject, panelLocations) }} language={task?.language} />
           </ReportOffer.Provider>
           <SubjectAbout metadata={subject.metadata} />
         </div>

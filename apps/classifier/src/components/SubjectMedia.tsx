@@ -8,6 +8,7 @@ import { ImageViewer } from './viewer/ImageViewer';
 import { pageStepFor } from './viewer/viewerKeys';
 import { keepTextFieldFocus } from '../lib/focus';
 import { imageDescription, type NamedSubject } from '../lib/subjectName';
+import { languageAttributes } from '../lib/textLanguage';
 
 /** How the page strip names a page of each kind. */
 function pageLabel(t: TFunction, type: SubjectLocation['type'], page: number, count: number): string {
@@ -29,9 +30,10 @@ interface Opening {
  * Renders a subject's locations: texts as text with their highlights (never as images), images in the
  * deep-zoom viewer, recordings in the browser's player. A subject with several locations shows one at a time, with a page strip to switch
  * (and [ and ] for the previous and next page), from the page `opening` names (else the first), turned to again as each
- * task that names one opens. `subject` names its images that have no description.
+ * task that names one opens. `subject` names its images that have no description; texts are in `language`, the task's, if it
+ * gives one.
  */
-export function SubjectMedia({ locations, subject, opening }: { locations: SubjectLocation[]; subject: NamedSubject; opening?: Opening }) {
+export function SubjectMedia({ locations, subject, opening, language }: { locations: SubjectLocation[]; subject: NamedSubject; opening?: Opening; language?: string }) {
   const [page, setPage] = useState(opening?.page ?? 0);
   const [openedFor, setOpenedFor] = useState(opening?.task);
   if (opening && opening.task !== openedFor) {
@@ -84,7 +86,7 @@ export function SubjectMedia({ locations, subject, opening }: { locations: Subje
       )}
       <div id={`${id}-page`} className="subject-page">
         {!location ? null : location.type === 'text' ? (
-          <SubjectText location={location} />
+          <SubjectText location={location} language={language} />
         ) : location.type === 'image' ? (
           <ImageViewer
             key={current}
@@ -103,8 +105,8 @@ export function SubjectMedia({ locations, subject, opening }: { locations: Subje
   );
 }
 
-function SubjectText({ location }: { location: TextLocation }) {
-  return <p className="subject-text" dir="auto">{withHighlights(location.text, location.highlights ?? [])}</p>;
+function SubjectText({ location, language }: { location: TextLocation; language: string | undefined }) {
+  return <p className="subject-text" {...languageAttributes(language)}>{withHighlights(location.text, location.highlights ?? [])}</p>;
 }
 
 /**

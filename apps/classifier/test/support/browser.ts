@@ -105,6 +105,26 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   await screenshots(page, name);
 }
 
+/** A live project of these subjects and one workflow, opened in a new page (at `viewport`, if given) past its tutorial. */
+export async function openWorkflow(
+  suite: { readonly stack: Stack; readonly context: BrowserContext },
+  title: string,
+  subjects: SubjectInput[],
+  definition: WorkflowInput,
+  viewport?: { width: number; height: number },
+): Promise<{ page: Page; workflow: { id: string } }> {
+  const project = await suite.stack.client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
+  const set = await suite.stack.client.createSubjectSet(project.id, { name: title });
+  await suite.stack.client.addSubjects(set.id, subjects);
+  const workflow = await suite.stack.client.createWorkflow(project.id, { ...definition, subjectSetIds: [set.id] });
+  await suite.stack.client.activateWorkflow(workflow.id);
+  await skipTutorial(suite.context, workflow.id);
+  const page = await suite.context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+  return { page, workflow };
+}
+
 /** Marks a workflow's tutorial as seen in this browser (the first visit opens it), for tests about something else. */
 export async function skipTutorial(context: BrowserContext, workflowId: string): Promise<void> {
   await context.addInitScript((id) => window.localStorage.setItem(`chorus.tutorialSeen.${id}`, 'seen on an earlier visit'), workflowId);

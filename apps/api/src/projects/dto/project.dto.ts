@@ -1,14 +1,19 @@
 import { projectStatusSchema } from '@chorus/client';
 import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
-import { asciiSlug } from '../../common/slug';
+import { asciiSlug, unicodeSlug } from '../../common/slug';
 
 /** A project's id, which `/projects/:id` tells from a slug by this shape. */
 export const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A slug's letters (lower-case, or of a script without case, with their marks) and digits, in any script. */
+const SLUG = /^[\p{Ll}\p{Lm}\p{Lo}\p{M}\p{Nd}]+(?:-[\p{Ll}\p{Lm}\p{Lo}\p{M}\p{Nd}]+)*$/u;
+
 const slugSchema = z
   .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and single dashes')
+  // One form of each letter ("é" one character, not "e" and an accent), so that an address finds its project.
+  .normalize('NFC')
+  .regex(SLUG, 'use lower-case letters (of any script: כתבי-יד, ต้นฉบับ), digits and single dashes')
   .min(2)
   .max(100)
   .refine((slug) => !UUID_SHAPED.test(slug), 'has the shape of a project id (a UUID), so /projects/<slug> would look for a project with that id; add a word to it');
@@ -45,9 +50,16 @@ export const projectListQuerySchema = z
   .transform(({ member }) => ({ memberOnly: member === 'true' }));
 export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
 
-/** A slug the slug rule accepts, from a title: accents dropped ("Ünïcödé" is "unicode"), "project" when nothing is left. */
+/** A letter or digit of another script than the Latin (whose accents a slug drops) and ASCII digits. */
+const BEYOND_LATIN = /[\p{L}\p{N}](?<!\p{Script=Latin}|[0-9])/u;
+
+/**
+ * A slug the slug rule accepts, from a title: a Latin title's letters without their accents ("Écrits" is "ecrits"),
+ * readable in any address; a title with letters of other scripts keeps them all ("כתבי יד" is "כתבי-יד", percent-encoded
+ * in addresses and shown in its letters by browsers); "project" when nothing is left.
+ */
 export function slugify(title: string): string {
-  const slug = asciiSlug(title, 80);
+  const slug = BEYOND_LATIN.test(title) ? unicodeSlug(title.toLowerCase(), 80) : asciiSlug(title, 80);
   if (slug.length >= 2 && !UUID_SHAPED.test(slug)) return slug;
   return slug ? `project-${slug}` : 'project';
 }

@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import { type KeyboardEvent, type ReactNode, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hasModifier } from '../../lib/keyboard';
+import { languageAttributes } from '../../lib/textLanguage';
 import { useSingleKeysOn } from '../../lib/singleKeys';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { useKey } from '../../lib/useKey';
@@ -91,6 +92,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
           id={id}
           text={shownPassage.text}
           highlights={shownPassage.highlights}
+          language={task.language}
           evidence={evidence}
           required={task.evidence === 'required'}
           disabled={disabled}
@@ -127,6 +129,8 @@ interface PickerProps {
   id: string;
   text: string;
   highlights: readonly (readonly [number, number])[] | undefined;
+  /** The task's language, the passage's. */
+  language: string | undefined;
   evidence: [number, number][];
   required: boolean;
   disabled: boolean;
@@ -134,7 +138,7 @@ interface PickerProps {
 }
 
 /** The passage with each word a toggle button; one tab stop, arrows move between words (a roving tabindex). */
-function EvidencePicker({ id, text, highlights, evidence, required, disabled, onChange }: PickerProps) {
+function EvidencePicker({ id, text, highlights, language, evidence, required, disabled, onChange }: PickerProps) {
   const words = useMemo(() => wordsOf(text), [text]);
   const selected = useMemo(() => selectedWords(words, evidence), [words, evidence]);
   const firstKeyword = Math.max(0, words.findIndex((word) => overlaps(word, highlights)));
@@ -201,7 +205,7 @@ function EvidencePicker({ id, text, highlights, evidence, required, disabled, on
         {required ? t('tasks.closeReading.evidenceRequired') : t('tasks.closeReading.evidenceOptional')}{' '}
         <span className="keyboard-only">{t('tasks.closeReading.evidenceKeys')}</span>
       </p>
-      <fieldset aria-labelledby={`${id}-evidence-label`} aria-describedby={`${id}-evidence-count`} className="subject-text evidence-passage" dir="auto" data-testid="evidence-passage">
+      <fieldset aria-labelledby={`${id}-evidence-label`} aria-describedby={`${id}-evidence-count`} className="subject-text evidence-passage" {...languageAttributes(language)} data-testid="evidence-passage">
         {parts}
       </fieldset>
       <p className="evidence-count muted" id={`${id}-evidence-count`} aria-live="polite">

@@ -1,6 +1,7 @@
 import { type ClipboardEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bringIntoView } from '../../lib/focus';
+import { languageAttributes } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
 import { type Caret, type History, NO_HISTORY, record, step } from './history';
@@ -192,7 +193,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
             id={`${id}-text`}
             aria-label={t('tasks.transcription.label')}
             className="transcription-free"
-            dir="auto"
+            {...languageAttributes(task.language)}
             data-autofocus
             value={text}
             rows={8}
@@ -214,7 +215,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
                 <input
                   ref={ref(index)}
                   type="text"
-                  dir="auto"
+                  {...languageAttributes(task.language)}
                   aria-label={t('tasks.transcription.line', { number: index + 1, count: lines.length })}
                   value={line}
                   spellCheck={false}
