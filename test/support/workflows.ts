@@ -55,9 +55,15 @@ export async function transcriptionWorkflow(researcher: ChorusClient, names: rea
  * answered by one careful volunteer and two contrary ones, who give the wrong answer every time. The last open
  * subject's retirement (at its third answer) completes the workflow, and the worker's whole run on completion learns
  * the skills from gold: every subject's consensus is then the careful volunteer's, 1 vote of 3. Resolves once that run
- * has ended; returns the workflow with its subjects' ids by externalId (`gold-<n>`, `open-<n>`).
+ * has ended; returns the workflow with its subjects' ids by externalId (`gold-<n>`, `open-<n>`). `volunteers`: the careful
+ * one then the two contrary ones (three guests by default).
  */
-export async function carefulMinorityWorkflow(stack: Stack, researcher: ChorusClient, open = 1): Promise<{ workflowId: string; idOf: Record<string, string> }> {
+export async function carefulMinorityWorkflow(
+  stack: Stack,
+  researcher: ChorusClient,
+  open = 1,
+  volunteers?: () => Promise<ChorusClient[]>,
+): Promise<{ workflowId: string; idOf: Record<string, string> }> {
   const project = await researcher.createProject({ title: `Careful minority ${randomUUID().slice(0, 8)}`, status: 'live' });
   const set = await researcher.createSubjectSet(project.id, { name: 'Set' });
   const known = ['yes', 'no', 'yes', 'no', 'yes', 'no'];
@@ -72,7 +78,7 @@ export async function carefulMinorityWorkflow(stack: Stack, researcher: ChorusCl
     subjectSetIds: [set.id],
   });
   await researcher.activateWorkflow(workflowId);
-  const [careful, ...contrary] = await Promise.all([0, 1, 2].map(async () => stack.anonymous.withToken((await stack.anonymous.guest()).token)));
+  const [careful, ...contrary] = volunteers ? await volunteers() : await Promise.all([0, 1, 2].map(async () => stack.anonymous.withToken((await stack.anonymous.guest()).token)));
   const flip = (answer: string) => (answer === 'yes' ? 'no' : 'yes');
   for (const index of subjectIds.keys()) {
     const truth = known[index] ?? 'yes';

@@ -21,6 +21,7 @@ import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectReportsModule } from './subject-reports/subject-reports.module';
 import { SubjectResultsModule } from './subject-results/subject-results.module';
+import { SkillsModule } from './skills/skills.module';
 import { SubjectSetsModule } from './subject-sets/subject-sets.module';
 import { TagsModule } from './tags/tags.module';
 import { WorkflowsModule } from './workflows/workflows.module';
@@ -58,6 +59,7 @@ export class AppModule {
         ClassificationsModule,
         ExportsModule,
         SubjectResultsModule,
+        SkillsModule,
         TagsModule,
         DemoModule,
         AdminModule,

@@ -224,10 +224,13 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     expect(await hint('lab-def-effects-0-addToSubjectSet')).toMatch(/To make one that starts empty, use “Make an empty subject set” on the project's page/);
     expect(await hint('lab-def-tasks-t2-showLocation')).toMatch(/^Which of the subject’s images .* counted from 1 in the order they were uploaded: .* A subject with fewer opens on its first/);
     expect(await hint('lab-def-tasks-t2-language')).toMatch(/^A language tag such as he \(Hebrew\), ar \(Arabic\) or th \(Thai\)/);
-    expect(await hint('lab-def-retirement-rules-0-answer')).toBe('The answer whose probability is followed, such as yes.');
+    // A posterior rule weighs votes by the learned skills, an agreement rule counts them alike (round 18b F3).
+    expect(await hint('lab-def-retirement-rules-0-answer')).toMatch(/^The answer whose probability is followed, such as yes\. For a Bayesian task, each volunteer’s answer is weighed by the skill Chorus learned for them .*unlike an agreement rule, which counts votes alike\.$/);
     expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^The share of volunteers who chose exactly the answers of the consensus/);
     await choose(page, '#lab-def-retirement-rules-1-task', 'T2');
     expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^How far the transcriptions agree/);
+    await choose(page, '#lab-def-retirement-rules-1-task', 'T0');
+    expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^The leading answer’s share of all the answers to the task, 0 to 1\. Votes are counted, every volunteer’s alike: under Bayesian too/);
     await choose(page, '#lab-def-retirement-rules-1-task', 'T1');
     await checkScreen(page, 'lab-definition-form-all');
 

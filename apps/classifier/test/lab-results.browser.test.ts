@@ -70,6 +70,8 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const inIdOrder = [...names].sort((a, b) => idOf[a]!.localeCompare(idOf[b]!));
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual(names.slice(0, 25).map((name) => idOf[name]));
     await checkScreen(page, 'lab-results');
+    // A vote weighs nobody by skill: no skills to show.
+    expect(await page.getByTestId('lab-skills').count()).toBe(0);
 
     // A page more, by keyboard: the first subject it brought takes focus, and the status line says how many are shown.
     await tabTo(page, '#lab-results-more', 120);
@@ -228,6 +230,37 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
       'bayesian-confusion, version 1',
     ]);
     await checkScreen(page, 'lab-result-against-most-votes');
+    expect(errors).toEqual([]);
+  });
+
+  it('lists a bayes workflow’s volunteers by learned skill, the least accurate first, with what it rests on, and says an agreement rule counts votes alike', async () => {
+    const account = await signUp(suite.stack, { email: `lab-skills-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Annie Cannon' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const [careful, ...contrary] = [await newAccount(suite.stack, 'Careful Carla'), await newAccount(suite.stack, 'Contrary Cid'), await newAccount(suite.stack, 'Contrary Dee')];
+    const { workflowId } = await carefulMinorityWorkflow(suite.stack, researcher, 1, async () => [careful, ...contrary].map((volunteer) => volunteer.client));
+    const { skills } = await researcher.skills(workflowId);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
+    const section = page.getByTestId('lab-skills');
+    await section.getByRole('heading', { name: 'Volunteers’ skills' }).waitFor();
+    expect(await section.textContent()).toContain('An agreement rule counts votes, every volunteer’s alike, whatever their skill.');
+    const table = section.getByTestId('lab-skills-T0');
+    expect(await table.locator('caption').textContent()).toBe('Volunteers’ learned skills on Is this an advertisement? (T0), the least accurate first');
+    const percent = (share: number) => `${Math.round(share * 100)}%`;
+    const rows = await table.locator('tbody tr').evaluateAll((each) => each.map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim())));
+    // The two who answer every gold standard subject wrong first, then the careful one; each on their 7 answers.
+    const byName = Object.fromEntries([careful, ...contrary].map((volunteer, index) => [volunteer.id, ['Careful Carla', 'Contrary Cid', 'Contrary Dee'][index]]));
+    expect(rows).toEqual(
+      skills.map((skill) => [
+        `${byName[skill.volunteerId]} ${skill.volunteerId}`,
+        percent(skill.accuracy),
+        `Yes, an advert: ${percent(skill.confusion.yes!.yes!)}; No: ${percent(skill.confusion.no!.no!)}`,
+        '7',
+        `agreed with ${skill.volunteerId === careful.id ? 6 : 0} of 6 known answers`,
+      ]),
+    );
+    expect(skills.map((skill) => skill.volunteerId).at(-1)).toBe(careful.id);
+    await checkScreen(page, 'lab-results-skills');
     expect(errors).toEqual([]);
   });
 

@@ -54,6 +54,7 @@ import type {
   taskFeedbackSchema,
   userViewSchema,
   verifiedEmailSchema,
+  workflowSkillsSchema,
   workflowStatsSchema,
   workflowSavedSchema,
   workflowStatusSchema,
@@ -189,5 +190,7 @@ export type SubjectResultPage = z.infer<typeof subjectResultPageSchema>;
 export type SubjectResult = SubjectResultPage['subjects'][number];
 export type SubjectResultDetail = z.infer<typeof subjectResultDetailSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];
+export type WorkflowSkills = z.infer<typeof workflowSkillsSchema>;
+export type VolunteerSkill = WorkflowSkills['skills'][number];
 export type EffectMembership = SubjectResultDetail['routing'][number];
 export type TranscriptionWord = z.infer<typeof transcriptionWordSchema>;

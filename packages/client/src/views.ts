@@ -591,16 +591,21 @@ export const subjectResultPageSchema = z.strictObject({ subjects: z.array(subjec
 /** What a classification's volunteer is now, as the raw download's user_kind says. */
 export const VOLUNTEER_KINDS = ['registered', 'guest', 'deleted'] as const;
 
+/** The volunteer's id as the raw download gives it (user_id). */
+const volunteerId = id.meta({ description: 'The volunteer’s id, the raw download’s user_id' });
+/** Who a volunteer is, as the raw download names them (user_kind, user_name), never by email. */
+const volunteerNamed = z
+  .strictObject({
+    kind: z.enum(VOLUNTEER_KINDS).meta({ description: 'What the volunteer is now, the raw download’s user_kind' }),
+    name: z.string().nullable().meta({ description: 'A registered volunteer’s display name, the raw download’s user_name (never their email); null for guests and deleted accounts' }),
+  })
+  .meta({ description: 'Who the volunteer is, as the raw download names them' });
+
 /** A classification of a subject, as its researchers see it: the volunteer as the raw download names them (id, and a registered one's display name). */
 export const subjectClassificationSchema = z.strictObject({
   id,
-  volunteerId: id.meta({ description: 'The volunteer’s id, the raw download’s user_id' }),
-  volunteer: z
-    .strictObject({
-      kind: z.enum(VOLUNTEER_KINDS).meta({ description: 'What the volunteer is now, the raw download’s user_kind' }),
-      name: z.string().nullable().meta({ description: 'A registered volunteer’s display name, the raw download’s user_name (never their email); null for guests and deleted accounts' }),
-    })
-    .meta({ description: 'Who the volunteer is, as the raw download names them' }),
+  volunteerId,
+  volunteer: volunteerNamed,
   workflowVersion: z.int(),
   createdAt: time,
   annotations: z.array(z.strictObject({ task: z.string(), value: z.unknown() })),
@@ -727,3 +732,27 @@ export const reportedSubjectSchema = z.strictObject({
  * subject, so the pages list each once), and how many subjects were reported in all.
  */
 export const reportedSubjectPageSchema = z.strictObject({ total: z.int(), subjects: z.array(reportedSubjectSchema), next: z.string().nullable() });
+
+/** One volunteer's learned skill on one task of a `bayes` workflow, as the worker last learned it (Dawid–Skene). */
+export const volunteerSkillSchema = z.strictObject({
+  task: z.string().meta({ description: 'The task key' }),
+  volunteerId,
+  volunteer: volunteerNamed,
+  accuracy: z.number().meta({
+    description:
+      'How often, as learned, the volunteer’s answer is the true one (0 to 1), pulled toward the crowd’s by 20 pseudo-classifications per true answer, as the posterior weighs it: a volunteer with few answers is close to the crowd',
+  }),
+  answers: z.int().meta({ description: 'How many of the volunteer’s answers to the task it rests on (gold standard ones included; the team’s tries in draft never count)' }),
+  confusion: z
+    .record(z.string(), z.record(z.string(), z.number()))
+    .meta({ description: 'Per true answer, the share of the volunteer’s (learned) answers given as each answer: confusion[true][given] = P(given | true)' }),
+  gold: z
+    .strictObject({ answers: z.int(), agreed: z.int() })
+    .nullable()
+    .meta({ description: 'Their answers to the task on gold standard subjects (those with a known answer), and how many agreed with it; null when they answered none' }),
+  learnedAt: time.meta({ description: 'When the worker last learned the task’s skills' }),
+});
+/** A `bayes` workflow's learned skills: each volunteer's on each task, the least accurate first. */
+export const workflowSkillsSchema = z.strictObject({
+  skills: z.array(volunteerSkillSchema).meta({ description: 'In task key order, then the least accurate volunteer first; empty until the worker has learned skills (or when no task weighs votes by skill)' }),
+});

@@ -150,6 +150,35 @@ function towardTheCrowd(skills: VolunteerSkills, strength: number): VolunteerSki
   return skills;
 }
 
+/** What a volunteer's learned counts say, in a researcher's words (`skillSummary`). */
+export interface SkillSummary {
+  /** The share of the counts on the right answer: how often, as learned, the volunteer's answer is the true one. */
+  accuracy: number;
+  /** How many of the volunteer's own answers the counts rest on (the crowd's pseudo-classifications left out). */
+  answers: number;
+  /** Per true answer, the share of the counts given as each answer: P(given | true), as learned. */
+  confusion: ConfusionCounts;
+}
+
+/**
+ * A volunteer's counts as `learnSkills` stores them, summarised. Each of the volunteer's answers adds 1 to the counts,
+ * and `towardTheCrowd` adds `CROWD_PSEUDO_CLASSIFICATIONS` to each true answer's row (every volunteer has every row the
+ * crowd has), so what is left is the volunteer's own answers; the accuracy includes the crowd's pull, as the posterior
+ * weighs it: a volunteer seen a few times is close to the crowd.
+ */
+export function skillSummary(counts: ConfusionCounts): SkillSummary {
+  let [right, total] = [0, 0];
+  const confusion: ConfusionCounts = {};
+  for (const [truth, row] of Object.entries(counts)) {
+    const sum = Object.values(row).reduce((a, b) => a + b, 0);
+    right += row[truth] ?? 0;
+    total += sum;
+    confusion[truth] = Object.fromEntries(Object.entries(row).map(([given, n]) => [given, sum > 0 ? n / sum : 0]));
+  }
+  const answers = Math.max(0, Math.round(total - CROWD_PSEUDO_CLASSIFICATIONS * Object.keys(counts).length));
+  return { accuracy: total > 0 ? right / total : 0, answers, confusion };
+}
+
 /**
  * Whether two estimates of a task's skills differ by more than `tolerance` (in classifications) in any cell of any
  * volunteer's counts, a cell one has and the other lacks counting as 0; a volunteer only one of them has differs.

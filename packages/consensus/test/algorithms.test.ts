@@ -21,6 +21,7 @@ import {
   seededRandom,
   simulatePopulation,
   simulateRetirement,
+  skillSummary,
   skillsDiffer,
   transcriptionConsensus,
   updatePosterior,
@@ -120,6 +121,20 @@ describe('skills learned from few answers per subject', () => {
     // 2 classifications of a's own per true answer, plus 20 of the crowd's, all right.
     expect(skills.a!.yes!.yes).toBeCloseTo(22, 6);
     expect(skills.a!.yes!.no ?? 0).toBeCloseTo(0, 6);
+  });
+
+  it('summarise a volunteer’s learned counts on the answers of their own, the crowd’s pseudo-classifications left out', async () => {
+    // a answers 5 subjects, c 1; b says "no" to everything, against a and c.
+    const answers = [
+      ...['s1', 's2', 's3'].flatMap((subject) => [{ volunteer: 'a', subject, answer: 'yes' }, { volunteer: 'b', subject, answer: 'no' }]),
+      ...['s4', 's5'].flatMap((subject) => [{ volunteer: 'a', subject, answer: 'no' }, { volunteer: 'b', subject, answer: 'no' }]),
+      { volunteer: 'c', subject: 's1', answer: 'yes' },
+    ];
+    const summaries = Object.fromEntries(Object.entries(await learnSkills(answers, { gold: { s1: 'yes', s2: 'yes' } })).map(([volunteer, counts]) => [volunteer, skillSummary(counts)]));
+    expect(Object.fromEntries(Object.entries(summaries).map(([volunteer, summary]) => [volunteer, summary.answers]))).toEqual({ a: 5, b: 5, c: 1 });
+    expect(summaries.b!.accuracy).toBeLessThan(summaries.a!.accuracy);
+    // Each true answer's row is a distribution over the answers given.
+    for (const row of Object.values(summaries.a!.confusion)) expect(Object.values(row).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 9);
   });
 });
 

@@ -9,8 +9,15 @@ const agreementRule = z
     task: taskKeySchema,
     /** Answers to `task` needed before agreement is judged (fewer than classifications where a branch skips the task). */
     minimum: z.int().min(1).max(10_000),
-    /** Share of votes for the leading answer, 0..1. */
-    threshold: z.number().gt(0).max(1),
+    /** Share of votes for the leading answer, 0..1: votes counted alike, never weighed by learned skill. */
+    threshold: z
+      .number()
+      .gt(0)
+      .max(1)
+      .meta({
+        description:
+          'The share of the votes behind the consensus, 0 to 1. Votes are counted, every volunteer’s alike: under bayes too, no vote is weighed by its volunteer’s learned skill (a posterior rule weighs them; GET /workflows/:id/skills lists the skills)',
+      }),
     /**
      * Retire on agreement only when the consensus is this answer (holds it, for a multiple-choice or tagging task), such
      * as "no" of "Is there an animal?"; absent, on agreement about any answer.
@@ -26,7 +33,9 @@ const posteriorRule = z
     rule: z.literal('posterior'),
     task: taskKeySchema,
     /** The answer whose probability is tracked (the "positive" class of a yes/no task). */
-    answer: answerValueSchema,
+    answer: answerValueSchema.meta({
+      description: 'The answer whose probability is followed; under bayes the probability weighs each volunteer’s vote by their learned skill (GET /workflows/:id/skills), unlike an agreement rule',
+    }),
     /**
      * Retire when the probability falls to `low` (another answer is settled) or rises to `high` (this one is); a `low`
      * of 0 or a `high` of 1 never retires, to retire only on one side.

@@ -15,6 +15,7 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useLoaded } from '../../lib/useLoaded';
 import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
 import { ConsensusList, RetirementInWords } from './SubjectResultParts';
+import { VolunteerSkillsSection } from './VolunteerSkillsSection';
 
 /** Subjects shown at a time; "Show more subjects" asks for the next page. */
 const PAGE_SIZE = 25;
@@ -93,6 +94,7 @@ function LabResults({ workflowId }: { workflowId: string }) {
           <h1 tabIndex={-1}>{t('lab.results.heading', { name: data.workflow.name })}</h1>
           <p>{t('lab.results.lead')}</p>
           <ResultsList workflow={data.workflow} />
+          <VolunteerSkillsSection workflow={data.workflow} />
         </>
       ) : (
         !problem && (
