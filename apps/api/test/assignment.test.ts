@@ -1109,17 +1109,24 @@ describe('training and gold standard', () => {
     expect(await volunteer.queue(workflowId, 5)).toMatchObject({ subjects: [], finished: true, reason: 'seen-everything' });
   });
 
-  it('serves gold-standard subjects only alongside others: once those are seen, the volunteer has seen everything, every time they ask', async () => {
-    const project = await stack.client.createProject({ title: `Gold alongside ${randomUUID().slice(0, 8)}`, status: 'live' });
+  /** An active workflow of one set (`setId`) of `regular` subjects (`r0`…) and `gold` gold-standard ones (`g0`…). */
+  async function mixedWorkflow(regular: number, gold: number, rules: Pick<WorkflowInput, 'retirement' | 'selection'>) {
+    const project = await stack.client.createProject({ title: `Gold ${randomUUID().slice(0, 8)}`, status: 'live' });
     const set = await stack.client.createSubjectSet(project.id, { name: 'Mixed' });
     await stack.client.addSubjects(set.id, [
-      ...Array.from({ length: 3 }, (_, i) => ({ externalId: `r${i}`, locations: [{ type: 'text' as const, text: `Regular ${i}` }] })),
-      ...Array.from({ length: 20 }, (_, i) => ({ externalId: `g${i}`, goldStandard: { T0: 'yes' }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] })),
+      ...Array.from({ length: regular }, (_, i) => ({ externalId: `r${i}`, locations: [{ type: 'text' as const, text: `Regular ${i}` }] })),
+      ...Array.from({ length: gold }, (_, i) => ({ externalId: `g${i}`, goldStandard: { T0: 'yes' }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] })),
     ]);
-    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
-      name: 'W', firstTask: 'T0', tasks: singleTask, selection: { order: 'random', goldStandardRate: 0.5 }, subjectSetIds: [set.id],
-    });
+    const { id: workflowId } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: singleTask, ...rules, subjectSetIds: [set.id] });
     await stack.client.activateWorkflow(workflowId);
+    return { workflowId, setId: set.id };
+  }
+
+  /** Every slot goes to the 20 gold-standard subjects (which come alongside 5 others). */
+  const goldAtEverySlot = () => mixedWorkflow(5, 20, { retirement: { rule: 'count', count: 50 }, selection: { order: 'random', goldStandardRate: 1 } });
+
+  it('serves gold-standard subjects only alongside others: once those are seen, the volunteer has seen everything, every time they ask', async () => {
+    const { workflowId } = await mixedWorkflow(3, 20, { selection: { order: 'random', goldStandardRate: 0.5 } });
     const volunteer = await guest();
     let regularLeft = 3;
     while (regularLeft) {
@@ -1134,17 +1141,58 @@ describe('training and gold standard', () => {
     expect(rows[0].n).toBe(0); // the gold-standard subjects drawn for those answers were handed back
   });
 
+  /** How many classifications each gold-standard subject of the workflow has, fewest first. */
+  const goldClassifications = async (workflowId: string) =>
+    (await stack.db.query('SELECT classification_count AS n FROM subject_workflow_status WHERE workflow_id = $1 AND gold_standard ORDER BY 1', [workflowId])).rows.map((row) => row.n as number);
+
+  it('spreads gold-standard slots evenly: each goes to the least served (classified, or held now) that the volunteer may have', async () => {
+    const { workflowId } = await goldAtEverySlot();
+    // Each volunteer answers only once five more have taken their batches, so most of the least classified are held
+    // by others at every pick; a volunteer who saw some earlier keeps coming back.
+    const returning = await guest();
+    const answering: { volunteer: ChorusClient; batch: QueueView }[] = [];
+    const answerFirst = async () => {
+      const { volunteer, batch } = answering.shift()!;
+      for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
+    };
+    for (let i = 0; i < 40; i++) {
+      const volunteer = i % 8 === 7 ? returning : await guest();
+      const batch = await volunteer.queue(workflowId, 3);
+      expect(batch.subjects.map(isGold)).toEqual([true, true, true]);
+      answering.push({ volunteer, batch });
+      if (answering.length > 5) await answerFirst();
+    }
+    while (answering.length) await answerFirst();
+    const counts = await goldClassifications(workflowId);
+    // 120 answers among 20 subjects: 6 each, give or take one where the returning volunteer had seen the least served.
+    expect(counts.reduce((sum, n) => sum + n, 0)).toBe(120);
+    expect(counts.at(-1)! - counts[0]!).toBeLessThanOrEqual(2);
+  });
+
+  it('spreads gold-standard slots evenly among volunteers who ask at once', async () => {
+    const { workflowId } = await goldAtEverySlot();
+    // Volunteers come five at a time (fewer gold-standard slots at once than subjects: a pick skips those another
+    // statement is assigning), and answer once the next five have taken their batches, so the least classified are
+    // held by others at every pick; one who saw some earlier keeps coming back.
+    const returning = await guest();
+    let answering: { volunteer: ChorusClient; batch: QueueView }[] = [];
+    for (let wave = 0; wave < 8; wave++) {
+      const volunteers = [...(wave % 2 ? [returning] : [await guest()]), ...(await Promise.all(Array.from({ length: 4 }, guest)))];
+      const taken = await Promise.all(volunteers.map(async (volunteer) => ({ volunteer, batch: await volunteer.queue(workflowId, 2) })));
+      for (const { batch } of taken) expect(batch.subjects.map(isGold)).toEqual([true, true]);
+      for (const { volunteer, batch } of answering) for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
+      answering = taken;
+      await waitForAggregation(workflowId); // which holds the rows it aggregates for a moment: picks skip them
+    }
+    for (const { volunteer, batch } of answering) for (const subject of batch.subjects) await classify(volunteer, batch, subject.id);
+    const counts = await goldClassifications(workflowId);
+    // 80 answers among 20 subjects: 4 each, give or take one where the returning volunteer had seen the least served.
+    expect(counts.reduce((sum, n) => sum + n, 0)).toBe(80);
+    expect(counts.at(-1)! - counts[0]!).toBeLessThanOrEqual(2);
+  });
+
   it('serves gold-standard subjects only alongside others at rate 0 too: once the others are retired the workflow is finished, as its stats say', async () => {
-    const project = await stack.client.createProject({ title: `Gold at rate 0 ${randomUUID().slice(0, 8)}`, status: 'live' });
-    const set = await stack.client.createSubjectSet(project.id, { name: 'Mixed' });
-    await stack.client.addSubjects(set.id, [
-      ...Array.from({ length: 2 }, (_, i) => ({ externalId: `r${i}`, locations: [{ type: 'text' as const, text: `Regular ${i}` }] })),
-      ...Array.from({ length: 6 }, (_, i) => ({ externalId: `g${i}`, goldStandard: { T0: 'yes' }, locations: [{ type: 'text' as const, text: `Gold ${i}` }] })),
-    ]);
-    const { id: workflowId } = await stack.client.createWorkflow(project.id, {
-      name: 'W', firstTask: 'T0', tasks: singleTask, retirement: { rule: 'count', count: 2 }, selection: { order: 'random', goldStandardRate: 0 }, subjectSetIds: [set.id],
-    });
-    await stack.client.activateWorkflow(workflowId);
+    const { workflowId, setId } = await mixedWorkflow(2, 6, { retirement: { rule: 'count', count: 2 }, selection: { order: 'random', goldStandardRate: 0 } });
     const regularOf = (batch: QueueView) => batch.subjects.filter((subject) => !isGold(subject));
     // A volunteer who has classified both regular subjects has seen everything, gold-standard subjects left or not.
     const first = await guest();
@@ -1171,7 +1219,7 @@ describe('training and gold standard', () => {
     expect(rows[0].n).toBe(0);
     // A new subject, held by as many volunteers as its rule can need: a newcomer is asked to come back, not given
     // gold standard alone.
-    const { subjectIds: [added] } = await stack.client.addSubjects(set.id, [{ externalId: 'r9', locations: [{ type: 'text', text: 'Regular 9' }] }]);
+    const { subjectIds: [added] } = await stack.client.addSubjects(setId, [{ externalId: 'r9', locations: [{ type: 'text', text: 'Regular 9' }] }]);
     for (const holder of [await guest(), await guest()]) {
       const batch = await holder.queue(workflowId, 8);
       expect(batch.subjects.map((subject) => subject.id)).toContain(added);
