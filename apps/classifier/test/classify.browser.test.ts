@@ -256,6 +256,42 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await Promise.all([sleeper.close(), adopter.close()]);
   });
 
+  it('never shows again a subject the volunteer answered, though a batch left behind (a page that died) still lists it', async () => {
+    const { workflow, url } = await liveWorkflowOf('Stale batch');
+    await skipTutorial(suite.context, workflow.id);
+    const subjectIn = async (page: Page) => (await page.getByTestId('subject').getAttribute('data-subject-id'))!;
+    const recordsOf = async (page: Page) =>
+      page.evaluate((workflowId) => Object.fromEntries(Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${workflowId}.`)).map((key) => [key, JSON.parse(window.localStorage.getItem(key)!)])), workflow.id);
+    const leaveBehind = async (page: Page, record: object) =>
+      page.evaluate(([key, value]) => window.localStorage.setItem(key, value), [`chorus.queue.${workflow.id}.left-behind`, JSON.stringify({ ...record, aliveAt: 0, releasedAt: Date.now() })] as const);
+
+    const first = await suite.context.newPage();
+    await first.goto(url);
+    await first.getByTestId('subject').waitFor();
+    // A copy of this tab's batch as it is now, left behind as a page that died would leave it.
+    const [own] = Object.values(await recordsOf(first)) as { subjects: { id: string }[] }[];
+    await leaveBehind(first, own!);
+    const answered: string[] = [];
+    for (let round = 0; round < 2; round += 1) answered.push(await answerByKey(first, '1'));
+    // Taken out of every batch kept on the device the moment it is answered, not only out of this tab's.
+    const listed = Object.values(await recordsOf(first)).flatMap((record) => (record.subjects ?? []).map((subject: { id: string }) => subject.id));
+    expect(listed.filter((id) => answered.includes(id))).toEqual([]);
+
+    // However such a record came to list them, a page that adopts it shows only what the server says is still theirs.
+    await leaveBehind(first, own!);
+    const ownKey = Object.keys(await recordsOf(first)).find((key) => !key.endsWith('.left-behind'))!;
+    await first.close();
+    const next = await suite.context.newPage();
+    await next.goto(suite.stack.baseUrl);
+    // The tab's own record looks alive still, as a crash leaves it: the record left behind is the one adopted.
+    await next.evaluate((key) => window.localStorage.setItem(key, JSON.stringify({ ...JSON.parse(window.localStorage.getItem(key)!), aliveAt: Date.now() })), ownKey);
+    await next.goto(url);
+    await next.getByTestId('subject').waitFor();
+    expect(answered).not.toContain(await subjectIn(next));
+    expect(own!.subjects.map((subject) => subject.id)).toContain(await subjectIn(next)); // the rest of the left batch, still held for them
+    await next.close();
+  });
+
   it('finishes a subject begun before the researchers published a new version under the version it was begun with', async () => {
     const { client } = suite.stack;
     const project = await client.createProject({ title: `Versions ${Date.now()}`, status: 'live' });

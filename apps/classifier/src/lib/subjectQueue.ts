@@ -142,6 +142,9 @@ function writeBatch(key: string, batch: StoredBatch): void {
   }
 }
 
+/** The records this page (this document, not a duplicate of its tab) has kept its batches under, by workflow and tab id. */
+const keysOfThisPage = new Set<string>();
+
 const isAlive = (batch: StoredBatch | undefined) => !!batch && Date.now() - (batch.aliveAt ?? 0) < ABANDONED_AFTER_MS;
 
 function toQueue(batch: StoredBatch | undefined): LocalQueue {
@@ -225,6 +228,26 @@ export class TabQueueStore {
     return [...ids];
   }
 
+  /**
+   * Takes an answered subject out of every batch of this volunteer in this workflow kept here, not only this tab's: a
+   * record left behind (a page that died, or one this tab held before) would otherwise show it again when adopted.
+   */
+  forget(subjectId: string): void {
+    try {
+      const prefix = `${STORED_PREFIX}${this.workflowId}`;
+      const keys = Array.from({ length: window.localStorage.length }, (_, index) => window.localStorage.key(index));
+      for (const key of keys) {
+        if (!key || (key !== prefix && !key.startsWith(`${prefix}.`))) continue;
+        const batch = readBatch(key);
+        if (!batch?.subjects?.some((subject) => subject?.id === subjectId) || !this.owns(batch)) continue;
+        writeBatch(key, { ...batch, subjects: batch.subjects.filter((subject) => subject?.id !== subjectId) });
+      }
+    } catch {
+      // storage disabled: nothing kept
+    }
+    this.queue = withoutSubjects(this.queue, new Set([subjectId]));
+  }
+
   /** The queue without the subjects another tab adopted from this one, if it did (the same queue if not). */
   private withoutAdopted(queue: LocalQueue): LocalQueue {
     const adopted = readBatch(this.key)?.adopted;
@@ -247,13 +270,21 @@ export class TabQueueStore {
     return !batch.owner || batch.owner === this.owner;
   }
 
-  /** This tab's id, new when there is none or when another open tab keeps its batch under it (a duplicated tab). */
+  /**
+   * This tab's id, new when there is none or when another open tab keeps its batch under it (a duplicated tab). A batch
+   * kept alive by this very page (the classify page opened anew, for a new volunteer, say, whose store is made before
+   * the old one lets go) is not another tab's: it is the same record, not a second one left behind with stale subjects.
+   */
   private tabId(): string {
     try {
       const kept = window.sessionStorage.getItem(TAB_ID_KEY);
-      if (kept && !isAlive(readBatch(`${STORED_PREFIX}${this.workflowId}.${kept}`))) return kept;
+      if (kept && (keysOfThisPage.has(`${this.workflowId}.${kept}`) || !isAlive(readBatch(`${STORED_PREFIX}${this.workflowId}.${kept}`)))) {
+        keysOfThisPage.add(`${this.workflowId}.${kept}`);
+        return kept;
+      }
       const id = randomUuid();
       window.sessionStorage.setItem(TAB_ID_KEY, id);
+      keysOfThisPage.add(`${this.workflowId}.${id}`);
       return id;
     } catch {
       return randomUuid();

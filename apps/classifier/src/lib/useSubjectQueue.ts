@@ -50,6 +50,23 @@ const NOTHING_NEW_RETRY_SECONDS = 30;
 const onlyBeingSent = (served: QueueView, pending: ReadonlySet<string>): boolean =>
   pending.size > 0 && (served.heldBy === 'you' || served.subjects.some((subject) => pending.has(subject.id)));
 
+/**
+ * The subjects of a batch kept from before that are still the volunteer's to classify, as the server has them
+ * (`POST /workflows/:id/queue/holds`, which renews their holds): those it still holds for them, and the workflow still
+ * asks them for (not retired, nor classified by them: `gone`); never one whose answer waits on this device, or that
+ * they reported in this tab. Those researchers moved show at their new addresses.
+ */
+async function confirmKept(client: ChorusClient, workflowId: string, queue: LocalQueue): Promise<LocalQueue> {
+  const ids = queue.subjects.map((subject) => subject.id);
+  const chunks = Array.from({ length: Math.ceil(ids.length / MOST_HELD_NAMED) }, (_, index) => ids.slice(index * MOST_HELD_NAMED, (index + 1) * MOST_HELD_NAMED));
+  const [answers, pending] = await Promise.all([Promise.all(chunks.map((chunk) => client.renewHolds(workflowId, chunk))), outbox.pendingSubjectIds(workflowId)]);
+  const gone = new Set([...answers.flatMap((answer) => answer.gone), ...pending, ...reportedThisSession(workflowId)]);
+  const held = new Set(answers.flatMap((answer) => answer.held).filter((subjectId) => !gone.has(subjectId)));
+  const kept = withCorrections({ ...queue, subjects: queue.subjects.filter((subject) => held.has(subject.id)) }, answers.flatMap((answer) => answer.corrected));
+  // A subject left out here that the server serves again (its hold had lapsed) is shown then, not taken for one seen.
+  return { ...kept, seen: new Set(kept.subjects.map((subject) => subject.id)) };
+}
+
 /** What the queue tells the page that shows its subjects. */
 interface QueueEvents {
   /** A batch brought a new version of the workflow: its tasks are the ones to show. */
@@ -87,6 +104,9 @@ export function useSubjectQueue(
   const [volunteer] = useState(() => session.current().userId);
   const [store] = useState(() => new TabQueueStore(workflowId, volunteer));
   const [queue, setQueue] = useState<LocalQueue>(() => store.load((subjectId) => draftVersionOf(workflowId, subjectId) !== undefined));
+  // A batch kept from before this page (its own before a reload, or closed tabs') may be stale: none of it is shown until
+  // the server says which of its subjects are still this volunteer's to classify (`confirmKept`).
+  const [confirmed, setConfirmed] = useState(() => queue.subjects.length === 0);
   const [poll, setPoll] = useState<Poll | null>(null);
   const [pollTick, setPollTick] = useState(0);
 
@@ -136,6 +156,28 @@ export function useSubjectQueue(
     [commitQueue, leaveOut],
   );
   useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnbegun, renewed);
+  /** A request the page needs failed: a paused or closed workflow is said so; anything else waits for "Try again". */
+  const stopOn = useCallback((error: unknown) => {
+    if (isWorkflowPaused(error)) return on.current.paused();
+    if (namesNothing(error)) return on.current.closed();
+    on.current.failed(error);
+  }, []);
+  // Checked once the page may ask the server, and again after "Try again".
+  useEffect(() => {
+    if (halted || confirmed) return;
+    let cancelled = false;
+    confirmKept(client, workflowId, queueRef.current).then(
+      (kept) => {
+        if (cancelled) return;
+        commitQueue(kept);
+        setConfirmed(true);
+      },
+      (error: unknown) => !cancelled && stopOn(error),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, workflowId, halted, confirmed, commitQueue, stopOn]);
   // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
   useEffect(
     () =>
@@ -187,7 +229,7 @@ export function useSubjectQueue(
   const finishedQueue = queue.finished;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `pollTick` is the poll trigger; the timer bumps it to ask the queue again while others hold the last subjects
   useEffect(() => {
-    if (halted || !empty || finishedQueue) return;
+    if (halted || !confirmed || !empty || finishedQueue) return;
     let cancelled = false;
     let pollTimer: ReturnType<typeof setTimeout> | undefined;
     // A request begun before this asking (a prefetch; one that read the outbox before the answers it held were sent)
@@ -205,18 +247,13 @@ export function useSubjectQueue(
         setPoll(sending ? { seconds, sending } : { seconds, heldBy, heldUntil, comingFrom, sending });
         pollTimer = setTimeout(() => setPollTick((n) => n + 1), seconds * 1000);
       },
-      (error: unknown) => {
-        if (cancelled) return;
-        if (isWorkflowPaused(error)) return on.current.paused();
-        if (namesNothing(error)) return on.current.closed();
-        on.current.failed(error);
-      },
+      (error: unknown) => !cancelled && stopOn(error),
     );
     return () => {
       cancelled = true;
       clearTimeout(pollTimer);
     };
-  }, [halted, empty, finishedQueue, fetchBatch, pollTick]);
+  }, [halted, confirmed, empty, finishedQueue, fetchBatch, stopOn, pollTick]);
 
   /**
    * The subject on screen was answered: the next one shows, and while a few still wait a batch is fetched in the
@@ -224,6 +261,7 @@ export function useSubjectQueue(
    */
   const answered = useCallback(
     (subjectId: string) => {
+      store.forget(subjectId);
       commitQueue(advance(queueRef.current, subjectId));
       if (!needsPrefetch(queueRef.current) || queueRef.current.subjects.length === 0) return;
       void fetchBatch().catch((error: unknown) => {
@@ -231,7 +269,7 @@ export function useSubjectQueue(
         if (namesNothing(error)) on.current.closed();
       });
     },
-    [commitQueue, fetchBatch],
+    [store, commitQueue, fetchBatch],
   );
 
   /**
@@ -263,5 +301,5 @@ export function useSubjectQueue(
 
   /** Nothing is left to show, and the server said so. */
   const finished = empty && queue.finished;
-  return { queue, finished, poll, answered, leaveOutRetired, takeBackHolds, askAgain };
+  return { queue: confirmed ? queue : { ...queue, subjects: [] }, finished, poll, answered, leaveOutRetired, takeBackHolds, askAgain };
 }
