@@ -80,9 +80,13 @@ describe('classifier in a browser: single-choice workflow', () => {
       const subjectId = (await subject.getAttribute('data-subject-id')) ?? '';
       expect(subjectId).not.toBe('');
       expect(shown).not.toContain(subjectId); // never the same subject twice
-      // After an answer, the next subject is named as it comes: focus lands on the same question every time.
-      const heading = (await subject.getByRole('heading').first().textContent()) ?? '';
-      if (shown.length) await page.getByTestId('announcer').getByText(`Classification submitted. Next: ${heading.replace(/^Subject /, '')}.`).waitFor();
+      // After an answer, the next subject's text is read out as it comes: focus lands on the same question every time,
+      // so a screen reader would not otherwise say what the new one shows. Its region is named by its place in the
+      // session, not by the researchers' id (snippet-2), which means nothing to a volunteer.
+      const shownText = ((await subject.locator('.subject-text').first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      if (shown.length) await page.getByTestId('announcer').getByText(`Classification submitted. Next: “${shownText}”`).waitFor();
+      expect(await subject.getByRole('heading').first().textContent()).toBe(`Subject ${shown.length + 1} of this session`);
+      expect(await subject.textContent()).not.toMatch(/snippet-\d/);
       shown.push(subjectId);
 
       // Text subjects are text, with the highlighted word marked, never an image.
@@ -993,8 +997,10 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const answer = async (key: '1' | '2') => {
       await subject.waitFor();
       const id = await answerByKey(page, key);
-      const { rows } = await suite.stack.db.query('SELECT external_id FROM subjects WHERE id = $1', [id]);
-      answered.unshift(rows[0].external_id);
+      // Named by its opening words, never by the researchers' id (snippet-21), which means nothing to a volunteer.
+      const { rows } = await suite.stack.db.query("SELECT locations->0->>'text' AS text FROM subjects WHERE id = $1", [id]);
+      const words = (rows[0].text as string).split(/\s+/);
+      answered.unshift(`“${words.slice(0, 6).join(' ')}${words.length > 6 ? '…' : ''}”`);
     };
     await answer('1');
     await answer('2');

@@ -1,11 +1,12 @@
 import type { ResearcherSubject } from '@chorus/client';
-import { imageDescription, mediaName, subjectName, whatSubjectShows } from '../src/lib/subjectName';
+import { imageDescription, mediaName, subjectName, subjectTextPreview, volunteerSubjectName, whatSubjectShows } from '../src/lib/subjectName';
 
 const text = (words: string) => [{ type: 'text' as const, text: words }];
 
-describe('what volunteers call a subject', () => {
-  it('is its page label, else the researchers’ id', () => {
+describe('what researchers call a subject', () => {
+  it('is its page label or title, else the researchers’ id', () => {
     expect(subjectName({ externalId: 'ms-12', metadata: { canvas_label: 'f. 1r' }, locations: text('A letter') })).toBe('f. 1r');
+    expect(subjectName({ externalId: 'ms-12', metadata: { title: ' Letter to Ada ' }, locations: text('A letter') })).toBe('Letter to Ada');
     expect(subjectName({ externalId: 'ms-12', metadata: {}, locations: text('A letter') })).toBe('ms-12');
   });
 
@@ -15,11 +16,27 @@ describe('what volunteers call a subject', () => {
     expect(subjectName({ externalId: null, metadata: {}, locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBeNull();
   });
 
+});
+
+describe('what volunteers call a subject', () => {
+  it('is its title, else the opening words of its text, never the researchers’ id', () => {
+    expect(volunteerSubjectName({ metadata: { title: 'Letter to Ada' }, locations: text('A letter') })).toBe('Letter to Ada');
+    expect(volunteerSubjectName({ metadata: {}, locations: text('WANTED: a steady boy to drive a cart') })).toBe('“WANTED: a steady boy to drive…”');
+    expect(volunteerSubjectName({ metadata: {}, locations: [{ type: 'image', url: 'https://example.org/1.jpg', alt: 'A circus poster' }] })).toBe('A circus poster');
+    expect(volunteerSubjectName({ metadata: { id: 'snip-199' }, locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBeNull();
+  });
+
+  it('reads a text subject’s text out on one line, cut as a list cuts it', () => {
+    expect(subjectTextPreview({ locations: text('Lost  dog.\nReward.') })).toBe('Lost dog. Reward.');
+    expect(subjectTextPreview({ locations: text('a '.repeat(100)) })).toBe(`${'a '.repeat(60)}…`);
+    expect(subjectTextPreview({ locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBeNull();
+  });
+
   it('describes an image without its own description (alt) by the subject’s name, so a IIIF page is not only “Subject image”', () => {
     const image = [{ type: 'image' as const, url: 'https://example.org/1.jpg' }];
     expect(imageDescription('A letter in a slanted hand', { externalId: 'https://example.org/canvas/1', metadata: { canvas_label: 'f. 1r' }, locations: image })).toBe('A letter in a slanted hand');
     expect(imageDescription(undefined, { externalId: 'https://example.org/canvas/1', metadata: { canvas_label: 'f. 1r' }, locations: image })).toBe('f. 1r');
-    expect(imageDescription(undefined, { externalId: 'ms-12', metadata: {}, locations: image })).toBe('ms-12');
+    expect(imageDescription(undefined, { externalId: 'ms-12', metadata: {}, locations: image })).toBeNull(); // not by the researchers’ id
     expect(imageDescription(undefined, { externalId: null, metadata: {}, locations: image })).toBeNull();
   });
 });

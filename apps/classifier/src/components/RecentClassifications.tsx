@@ -8,7 +8,7 @@ import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { withOlderShown } from '../lib/recentPages';
 import { FAVOURITES, Link } from '../lib/router';
-import { subjectName, textPreview } from '../lib/subjectName';
+import { textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useVersionDefinitions } from '../lib/useVersionDefinitions';
 import { whenInWords } from '../lib/formats';
 
@@ -105,7 +105,7 @@ function RecentItem({ classification, definition }: { classification: OwnClassif
   const { subject, annotations, createdAt } = classification;
   const image = subject.locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
   const text = subject.locations.find((location): location is TextLocation => location.type === 'text');
-  const name = subjectName(subject) ?? t('recent.subject');
+  const name = volunteerSubjectName(subject) ?? t('recent.subject');
   return (
     <li className="recent-item" tabIndex={-1}>
       {image && <img className="recent-thumbnail" src={image.url} alt="" loading="lazy" width={64} height={64} />}

@@ -9,7 +9,7 @@ import { randomUuid } from '../lib/ids';
 import { hasModifier, hasOwnEnterAction, inDialog } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
-import { subjectName } from '../lib/subjectName';
+import { subjectTitle } from '../lib/subjectName';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { FavouriteToggle, useFavourite } from './FavouriteToggle';
 import { type ReportInput, ReportOffer, ReportProblem, reportReasonsFor } from './ReportProblem';
@@ -34,6 +34,8 @@ interface Props {
   onProblem(problem: Problem | null): void;
   /** Reports the subject as one that cannot be classified as it is: null once sent, else why it could not be. */
   onReport(subject: QueuedSubject, report: ReportInput): Promise<Problem | null>;
+  /** Where the subject comes in this session (1 for the first): what it is called when it has no title. */
+  position: number;
 }
 
 /** A horizontal swipe at least this long (CSS px) answers a two-answer single task. */
@@ -60,7 +62,7 @@ function valueFor(task: Task | undefined, values: Record<string, unknown>, key: 
  * to an earlier task with its answer; answers in progress are kept as a draft on this device. Mount it with
  * `key={subject.id}`: its state (answers, start time, idempotency key) belongs to one subject.
  */
-export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onReport }: Props) {
+export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onReport, position }: Props) {
   const definition = workflow.definition;
   const { t } = useTranslation();
   const storageKey = draftKey(workflow.id, workflow.version, subject.id);
@@ -291,7 +293,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
       aria-labelledby={`${id}-subject`}
     >
       <h2 id={`${id}-subject`} className="visually-hidden">
-        {subjectName(subject) ? t('subject.headingWithId', { id: subjectName(subject) }) : t('subject.heading')}
+        {t('subject.heading', { name: subjectTitle(subject) ?? t('subject.numbered', { number: position }) })}
       </h2>
       {!fullWidth && (
         <div

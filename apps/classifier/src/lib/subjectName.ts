@@ -6,26 +6,48 @@ const OPENING_WORDS = 6;
 /** What a subject is named by. */
 export type NamedSubject = Pick<QueuedSubject, 'externalId' | 'metadata' | 'locations'>;
 
-/**
- * What volunteers call a subject: the label of its page when it is a IIIF canvas, else the researchers' id, else the
- * opening words of its text (a passage of a corpus has no id, and "Subject" alone would name every one the same, so a
- * screen reader could not tell that a new one has come).
- */
-export function subjectName(subject: NamedSubject): string | null {
-  const canvasLabel = subject.metadata.canvas_label;
-  if (typeof canvasLabel === 'string' && canvasLabel.trim()) return canvasLabel;
-  if (subject.externalId) return subject.externalId;
+/** A subject's own title, if the researchers gave it one: a IIIF canvas's label, else its `title` metadata. */
+export function subjectTitle({ metadata }: Pick<NamedSubject, 'metadata'>): string | null {
+  for (const title of [metadata.canvas_label, metadata.title]) if (typeof title === 'string' && title.trim()) return title.trim();
+  return null;
+}
+
+/** The opening words of a subject's text, in quotes, or null when it has none. */
+function openingWords(subject: Pick<NamedSubject, 'locations'>): string | null {
   const text = subject.locations.find((location) => location.type === 'text')?.text;
   const words = text?.trim().split(/\s+/u).filter(Boolean) ?? [];
   if (!words.length) return null;
   return `“${words.slice(0, OPENING_WORDS).join(' ')}${words.length > OPENING_WORDS ? '…' : ''}”`;
 }
 
+/**
+ * What researchers call a subject: its title, else their id, else the opening words of its text (a passage of a
+ * corpus has no id, and "Subject" alone would name every one the same).
+ */
+export function subjectName(subject: NamedSubject): string | null {
+  return subjectTitle(subject) ?? subject.externalId ?? openingWords(subject);
+}
+
+/**
+ * What volunteers call a subject: its title, else the opening words of its text, else what its first image shows;
+ * never the researchers' id, which means nothing to them (`snip-199`). Null when it has none of these.
+ */
+export function volunteerSubjectName(subject: Pick<NamedSubject, 'metadata' | 'locations'>): string | null {
+  const image = subject.locations.find((location) => location.type === 'image');
+  return subjectTitle(subject) ?? openingWords(subject) ?? (image?.type === 'image' && image.alt ? image.alt : null);
+}
+
+/** The text a text subject shows, on one line and cut as a list cuts it (to be read out as it comes), else null. */
+export function subjectTextPreview(subject: Pick<NamedSubject, 'locations'>): string | null {
+  const text = subject.locations.find((location) => location.type === 'text')?.text;
+  return text?.trim() ? textPreview(text) : null;
+}
+
 /** What a subject shows, in a few words, for researchers' lists: its opening words, or its first image or sound by name. */
 export function whatSubjectShows(subject: Pick<QueuedSubject, 'locations' | 'metadata'>): string {
   const first = subject.locations[0];
   if (!first) return '';
-  if (first.type === 'text') return subjectName({ ...subject, externalId: null, metadata: {} }) ?? '';
+  if (first.type === 'text') return openingWords(subject) ?? '';
   const file = mediaName(first.url);
   const canvasLabel = typeof subject.metadata.canvas_label === 'string' ? subject.metadata.canvas_label.trim() : '';
   const described = (first.type === 'image' && first.alt) || canvasLabel;
@@ -65,4 +87,4 @@ export function textPreview(text: string): string {
  * What an image of a subject is described by to those who cannot see it: what the researchers said it shows (`alt`),
  * else the subject's name (a IIIF canvas's label, when the canvas has no summary), so that it is not only "Subject image".
  */
-export const imageDescription = (alt: string | undefined, subject: NamedSubject): string | null => alt ?? subjectName(subject);
+export const imageDescription = (alt: string | undefined, subject: NamedSubject): string | null => alt ?? volunteerSubjectName(subject);

@@ -1,5 +1,6 @@
 import { type ClassificationInput, type ProjectView, type QueuedSubject, serverClock } from '@chorus/client';
 import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { Trans, useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { AwaitingReopen } from '../components/AwaitingReopen';
@@ -24,7 +25,7 @@ import { listOf, whenInWords } from '../lib/formats';
 import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
-import { subjectName } from '../lib/subjectName';
+import { subjectTextPreview, subjectTitle } from '../lib/subjectName';
 import { markTutorialSeen, tutorialSeen, tutorialSteps } from '../lib/tutorial';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useKey } from '../lib/useKey';
@@ -126,7 +127,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   });
   const current = queue.subjects[0];
   // A stopped page shows no subject, though its queue may still hold some: none is named as coming next.
-  useSaidWithNextSubject(paused || closed ? undefined : current, saidOnNext, announce);
+  // Where the subject on screen comes in this session: what it is called when it has no title.
+  const position = classified + 1;
+  useSaidWithNextSubject(paused || closed ? undefined : current, position, saidOnNext, announce);
   const subjectWorkflow = useSubjectWorkflow(client, workflowId, workflowVersions, current, blocked, fail);
 
   /** The address names no workflow the volunteer may see, or one of another project than the address names. */
@@ -417,7 +420,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       ) : finished ? (
         <Finished workflowId={workflowId} projectSlug={projectSlug} classified={classified} reason={queue.reason} />
       ) : subjectWorkflow && current ? (
-        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} />
+        <SubjectClassifier key={`${current.id}:${subjectWorkflow.version}`} subject={current} workflow={subjectWorkflow} onSubmit={submit} onProblem={setProblem} onReport={report} position={position} />
       ) : blocked ? null : poll?.heldBy === 'you' && poll.heldUntil ? (
         <HeldByYou until={poll.heldUntil} onTakeBack={takeBackHolds} />
       ) : (
@@ -497,27 +500,35 @@ function WaitingForSubjects({ said }: { said: string }) {
 }
 
 /**
- * Says what became of the answer just given once the next subject is on screen, with that subject's name: focus goes
+ * Says what became of the answer just given once the next subject is on screen, with what that subject is: focus goes
  * to its first answer, whose question is the same for every subject, so a screen reader would not otherwise tell
- * that a new one has come. When none follows at once (the next batch is on its way), the answer's fate is said then,
- * and the subject's name once it comes.
+ * that a new one has come, nor what it shows without moving back to it. A text subject is read out (the start of a
+ * long one); another is named by its title, else by its place in the session. When none follows at once (the next
+ * batch is on its way), the answer's fate is said then, and the subject once it comes.
  */
-function useSaidWithNextSubject(current: QueuedSubject | undefined, saidOnNext: RefObject<SaidOnNext | null>, announce: (text: string) => void): void {
+function useSaidWithNextSubject(current: QueuedSubject | undefined, position: number, saidOnNext: RefObject<SaidOnNext | null>, announce: (text: string) => void): void {
   const { t } = useTranslation();
   const nameWhenItComes = useRef(false);
   const currentId = current?.id;
   // biome-ignore lint/correctness/useExhaustiveDependencies: said when the subject on screen changes, not when its object does
   useEffect(() => {
     const pending = saidOnNext.current;
-    const name = current ? subjectName(current) : null;
+    const next = current ? nextSubjectInWords(current, position, t) : undefined;
     if (pending === null) {
-      if (current && nameWhenItComes.current && name) announce(t('classify.nextSubject', { name }));
+      if (next && nameWhenItComes.current) announce(next);
       nameWhenItComes.current = false;
       return;
     }
     saidOnNext.current = null;
     nameWhenItComes.current = !current;
-    const next = name ? t('classify.nextSubject', { name }) : undefined;
     announce(next || pending.leftOut ? [`${pending.said}.`, pending.leftOut, next].filter(Boolean).join(' ') : pending.said);
   }, [currentId]);
+}
+
+/** The subject that comes next, in words: its text (titled, if it has a title), else its title or place in the session. */
+function nextSubjectInWords(subject: QueuedSubject, position: number, t: TFunction): string {
+  const title = subjectTitle(subject);
+  const text = subjectTextPreview(subject);
+  if (text) return title ? t('classify.nextSubjectTitledText', { name: title, text }) : t('classify.nextSubjectText', { text });
+  return t('classify.nextSubject', { name: title ?? t('classify.subjectNumbered', { number: position }) });
 }

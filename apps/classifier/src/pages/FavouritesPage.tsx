@@ -10,7 +10,7 @@ import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
 import { FAVOURITES, Link, accountPath, favouritePath } from '../lib/router';
-import { subjectName, textPreview } from '../lib/subjectName';
+import { textPreview, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { whenInWords } from '../lib/formats';
@@ -18,7 +18,7 @@ import { whenInWords } from '../lib/formats';
 /** Favourites shown at a time; "Show more favourites" asks for the next page. */
 const PAGE_SIZE = 20;
 
-const nameOf = (favourite: Favourite, fallback: string) => subjectName(favourite.subject) ?? fallback;
+const nameOf = (favourite: Favourite, fallback: string) => volunteerSubjectName(favourite.subject) ?? fallback;
 const firstImage = (locations: SubjectLocation[]) => locations.find((location): location is Extract<SubjectLocation, { type: 'image' }> => location.type === 'image');
 
 /**
