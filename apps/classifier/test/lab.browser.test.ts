@@ -886,6 +886,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, retire);
     const retired = page.getByTestId('lab-retire-result');
     await retired.getByText('2 subjects retired.').waitFor();
+    await retired.getByText('Each keeps the reason “Torn pages”, for the record.').waitFor();
     await waitForFocus(page, '[data-testid="lab-retire-result"]');
     await progress.getByText('2 of 4 subjects retired, 0 classifications').waitFor();
     expect((await researcher.stats(workflowId)).retired).toBe(2);
