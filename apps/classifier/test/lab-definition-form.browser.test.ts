@@ -106,10 +106,10 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     await page.keyboard.press('Enter');
 
     // "Yes" of T0 leads to T1; the rule becomes agreement on T0, with its fields.
-    await choose(page, '#lab-def-tasks-t0-answers-0-next', 'T1');
+    await choose(page, '#lab-def-tasks-t0-answers-0-next', 'T1: Is something for sale?');
     await choose(page, '#lab-def-retirement-rule', 'Agreement on a task');
     expect(await page.locator('#lab-def-retirement-count').count()).toBe(0);
-    await choose(page, '#lab-def-retirement-task', 'T0');
+    await choose(page, '#lab-def-retirement-task', 'T0: Is this an advertisement?');
     // What the rule counts: answers to its task, which a branch may skip, not classifications.
     expect(await page.locator('label[for="lab-def-retirement-minimum"]').textContent()).toBe('At least this many answers to this task');
     await typeInto(page, '#lab-def-retirement-minimum', '3');
@@ -224,9 +224,9 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     expect(await hint('lab-def-tasks-t2-showLocation')).toMatch(/^Which of the subject’s images .* counted from 1 in the order they were uploaded: .* A subject with fewer opens on its first/);
     expect(await hint('lab-def-retirement-rules-0-answer')).toBe('The answer whose probability is followed, such as yes.');
     expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^The share of volunteers who chose exactly the answers of the consensus/);
-    await choose(page, '#lab-def-retirement-rules-1-task', 'T2');
+    await choose(page, '#lab-def-retirement-rules-1-task', 'T2: Copy the caption');
     expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^How far the transcriptions agree/);
-    await choose(page, '#lab-def-retirement-rules-1-task', 'T1');
+    await choose(page, '#lab-def-retirement-rules-1-task', 'T1: What is shown?');
     await checkScreen(page, 'lab-definition-form-all');
 
     // The posterior rule removed, "Train" moved before "Ship", by keyboard, each button named with what it acts on.
