@@ -146,6 +146,21 @@ describe('classifications made while the workflow is a draft', () => {
     expect((await stack.db.query('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', [id])).rows[0].n).toBe(0);
   });
 
+  it('hold their subjects no longer once the workflow is activated from its draft, so volunteers get them; a volunteer’s holds outlast a pause', async () => {
+    const pilot = await draftWorkflow();
+    expect((await stack.client.queue(pilot)).subjects).toHaveLength(3);
+    expect(await stack.client.stats(pilot)).toMatchObject({ held: 3 });
+    await stack.client.activateWorkflow(pilot);
+    expect(await stack.client.stats(pilot)).toMatchObject({ held: 0 });
+    // Activating it again ends nothing: only a draft's holds are its team's tries.
+    const volunteer = await newVolunteer();
+    expect((await volunteer.queue(pilot)).subjects).toHaveLength(3);
+    await stack.client.activateWorkflow(pilot);
+    await stack.client.pauseWorkflow(pilot);
+    await stack.client.activateWorkflow(pilot);
+    expect(await stack.client.stats(pilot)).toMatchObject({ held: 3 });
+  });
+
   it('still count as having seen the subject: the queue does not serve it to the researcher again once it is active', async () => {
     expect((await stack.client.queue(workflowId)).subjects.map((subject) => subject.externalId)).toEqual(['untried']);
   });

@@ -73,3 +73,59 @@ describe("subjects' external ids, composed and without direction marks at either
     expect(await found('رسالة-02')).toEqual([]);
   });
 });
+
+describe('subjects of a IIIF manifest, named by their canvas label', () => {
+  const canvas = (n: string) => `http://museum.example.org/iiif/canvas/${n}`;
+  /** A manifest of photos, each canvas labelled with its object number (the last two share one). */
+  const manifest = (labels: string[]) => ({
+    '@context': 'http://iiif.io/api/presentation/3/context.json',
+    id: 'http://museum.example.org/iiif/manifest/harbour',
+    type: 'Manifest',
+    label: { en: ['Harbour album'] },
+    items: labels.map((label, index) => ({
+      id: canvas(`${label}-${index}`),
+      type: 'Canvas',
+      label: { none: [label] },
+      width: 100,
+      height: 100,
+      items: [{ id: `${canvas(`${index}`)}/page`, type: 'AnnotationPage', items: [{ id: `${canvas(`${index}`)}/a`, type: 'Annotation', motivation: 'painting', target: canvas(`${label}-${index}`), body: { id: `http://museum.example.org/${index}.jpg`, type: 'Image', format: 'image/jpeg' } }] }],
+    })),
+  });
+  let photos: string;
+
+  beforeAll(async () => {
+    const project = await stack.client.createProject({ title: `Photos ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Harbour album' });
+    await stack.client.uploadSubjects(set.id, JSON.stringify(manifest(['PH.1987.12.3', 'PH.1987.12.4', 'PH.1987.12.4'])), 'application/ld+json');
+    ({ id: photos } = await stack.client.createWorkflow(project.id, {
+      name: 'Photos',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', algorithm: 'vote', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    }));
+  });
+  const retiredWhy = async () =>
+    (await stack.db.query("SELECT s.external_id, st.retirement_detail->>'reason' AS why FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND st.retired_at IS NOT NULL", [photos])).rows;
+
+  it('retires and unretires a photo by the object number its canvas is labelled with, the reason recorded', async () => {
+    const retired = await stack.client.request('POST', `/workflows/${photos}/retire`, { externalIds: ['PH.1987.12.3'], reason: 'lent to another museum' });
+    expect(retired.body).toEqual({ retired: 1 });
+    expect(await retiredWhy()).toEqual([{ external_id: canvas('PH.1987.12.3-0'), why: 'lent to another museum' }]);
+    const unretired = await stack.client.request('POST', `/workflows/${photos}/unretire`, { externalIds: ['PH.1987.12.3'], reason: 'back' });
+    expect(unretired.body).toEqual({ unretired: 1 });
+    expect(await retiredWhy()).toEqual([]);
+  });
+
+  it('refuses a label several canvases share, naming them, and changes nothing', async () => {
+    const refused = (await send('POST', `/workflows/${photos}/retire`, { externalIds: ['PH.1987.12.3', 'PH.1987.12.4'], reason: 'lent' })) as ChorusApiError;
+    expect(refused.status).toBe(422);
+    expect(refused.problem.errors).toEqual([
+      {
+        pointer: '/externalIds/1',
+        message: `is the canvas label of 2 subjects of this workflow ("${canvas('PH.1987.12.4-1')}", "${canvas('PH.1987.12.4-2')}"); name the one you mean by its external id`,
+      },
+    ]);
+    expect(await retiredWhy()).toEqual([]);
+  });
+});

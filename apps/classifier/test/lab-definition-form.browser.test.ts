@@ -106,10 +106,10 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     await page.keyboard.press('Enter');
 
     // "Yes" of T0 leads to T1; the rule becomes agreement on T0, with its fields.
-    await choose(page, '#lab-def-tasks-t0-answers-0-next', 'T1');
+    await choose(page, '#lab-def-tasks-t0-answers-0-next', 'T1: Is something for sale?');
     await choose(page, '#lab-def-retirement-rule', 'Agreement on a task');
     expect(await page.locator('#lab-def-retirement-count').count()).toBe(0);
-    await choose(page, '#lab-def-retirement-task', 'T0');
+    await choose(page, '#lab-def-retirement-task', 'T0: Is this an advertisement?');
     // What the rule counts: answers to its task, which a branch may skip, not classifications.
     expect(await page.locator('label[for="lab-def-retirement-minimum"]').textContent()).toBe('At least this many answers to this task');
     await typeInto(page, '#lab-def-retirement-minimum', '3');
@@ -227,11 +227,11 @@ describe('classifier in a browser: a workflow definition edited as a form', () =
     // A posterior rule weighs votes by the learned skills, an agreement rule counts them alike (round 18b F3).
     expect(await hint('lab-def-retirement-rules-0-answer')).toMatch(/^The answer whose probability is followed, such as yes\. For a Bayesian task, each volunteer’s answer is weighed by the skill Chorus learned for them .*unlike an agreement rule, which counts votes alike\.$/);
     expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^The share of volunteers who chose exactly the answers of the consensus/);
-    await choose(page, '#lab-def-retirement-rules-1-task', 'T2');
+    await choose(page, '#lab-def-retirement-rules-1-task', 'T2: Copy the caption');
     expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^How far the transcriptions agree/);
-    await choose(page, '#lab-def-retirement-rules-1-task', 'T0');
+    await choose(page, '#lab-def-retirement-rules-1-task', 'T0: Printed?');
     expect(await hint('lab-def-retirement-rules-1-threshold')).toMatch(/^The leading answer’s share of all the answers to the task, 0 to 1\. Votes are counted, every volunteer’s alike: under Bayesian too/);
-    await choose(page, '#lab-def-retirement-rules-1-task', 'T1');
+    await choose(page, '#lab-def-retirement-rules-1-task', 'T1: What is shown?');
     await checkScreen(page, 'lab-definition-form-all');
 
     // The posterior rule removed, "Train" moved before "Ship", by keyboard, each button named with what it acts on.

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, signUp } from '../../../test/support/accounts';
+import { until } from '../../../test/support/waiting';
 import { checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
@@ -830,6 +831,30 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.close();
   });
 
+  it('says on an active workflow’s page that its project is not live, with a link to the project’s status, until it is', async () => {
+    const account = await signUp(suite.stack, { email: `lab-not-live-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Anna Atkins' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Harbour photographs', status: 'draft' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Harbour album' });
+    await researcher.addSubjects(set.id, [{ externalId: 'PH-1', locations: [{ type: 'text' as const, text: 'The quay.' }] }]);
+    const { id: workflowId } = await researcher.createWorkflow(project.id, { ...BRANCHING_DEFINITION, subjectSetIds: [set.id] });
+    await researcher.activateWorkflow(workflowId);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const notLive = page.getByTestId('lab-project-not-live');
+    await notLive.getByText('The project is draft, not live: volunteers see none of its workflows, this one included, until it is.').waitFor();
+    await notLive.getByRole('link', { name: 'Set the status of “Harbour photographs” to Live' }).click();
+    await waitForFocus(page, '#lab-details-status');
+    await page.selectOption('#lab-details-status', 'live');
+    await page.getByRole('button', { name: 'Save the details' }).click();
+    await until(async () => (await researcher.getProject(project.id)).status === 'live', 'the project to be live');
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByTestId('lab-status-explain').getByText('Active: volunteers classify its subjects (once the project is live).').waitFor();
+    expect(await notLive.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('counts the tries in draft apart in the progress, marks them on the subject page, and deletes a draft with its tries once asked, saying how many', async () => {
     const account = await signUp(suite.stack, { email: `lab-tries-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Mary Somerville' });
     const researcher = suite.stack.anonymous.withToken(account.token);
@@ -928,6 +953,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, retire);
     const retired = page.getByTestId('lab-retire-result');
     await retired.getByText('2 subjects retired.').waitFor();
+    await retired.getByText('Each keeps the reason “Torn pages”, for the record.').waitFor();
     await waitForFocus(page, '[data-testid="lab-retire-result"]');
     await progress.getByText('2 of 4 subjects retired, 0 classifications').waitFor();
     expect((await researcher.stats(workflowId)).retired).toBe(2);

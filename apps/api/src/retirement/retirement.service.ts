@@ -46,6 +46,20 @@ const NEAR_MISSES = `SELECT (f.ord - 1)::int AS index, min(s.external_id) AS ext
   GROUP BY f.ord`;
 
 /**
+ * Of the externalIds in $2 that name no subject of workflow $1, the positions (0-based) of those that are the label of
+ * one or more of its IIIF canvases (a manifest's subject keeps its canvas's label as metadata `canvas_label`, and its
+ * canvas URI as externalId), with the subjects and their externalIds: a museum's object number is the label, not the URI.
+ */
+const BY_CANVAS_LABEL = `SELECT (i.ord - 1)::int AS index, array_agg(s.id ORDER BY s.external_id) AS ids, array_agg(s.external_id ORDER BY s.external_id) AS external_ids
+  FROM unnest($2::text[]) WITH ORDINALITY AS i(label, ord)
+  JOIN subjects s ON s.project_id = (SELECT w.project_id FROM workflows w WHERE w.id = $1) AND s.metadata->>'canvas_label' = i.label
+  JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id
+  GROUP BY i.ord`;
+
+/** How many of a canvas label's subjects a refusal names, so a label every page shares stays readable. */
+const CANDIDATES_NAMED = 5;
+
+/**
  * The subjects a request chose: those it named (by id or by externalId), each with the pointer that named it, or
  * every subject of a set.
  */
@@ -233,15 +247,33 @@ export class RetirementService {
     const found: { id: string | null }[] = byExternalId.length ? await this.db.query(BY_EXTERNAL_ID, [workflowId, byExternalId.map((name) => name.externalId)]) : [];
     const idOf = new Map<SubjectName, string | null>([...byId.map((name) => [name, name.subjectId!] as const), ...byExternalId.map((name, index) => [name, found[index]!.id] as const)]);
     for (const { index } of outside) idOf.set(byId[index]!, null);
+    const labelled = await this.byCanvasLabel(workflowId, names.filter((name) => !idOf.get(name)));
+    for (const [name, { ids }] of labelled) if (ids.length === 1) idOf.set(name, ids[0]!);
     const missing = names.filter((name) => !idOf.get(name));
     const nearMiss = await this.nearMisses(workflowId, missing);
-    failUnlessNone(missing.map((name) => ({ pointer: name.pointer, message: notInWorkflow(nearMiss.get(name)) })));
+    failUnlessNone(
+      missing.map((name) => {
+        const candidates = labelled.get(name)?.externalIds;
+        return { pointer: name.pointer, message: candidates ? severalLabelled(candidates) : notInWorkflow(nearMiss.get(name)) };
+      }),
+    );
     const each = names.map((name) => idOf.get(name)!);
     const pointerOf = new Map<string, string>();
     names.forEach((name, index) => {
       if (!pointerOf.has(each[index]!)) pointerOf.set(each[index]!, name.pointer);
     });
     return { ids: [...pointerOf.keys()], pointers: [...pointerOf.values()], each };
+  }
+
+  /**
+   * Of the names by externalId that found no subject, those that are the label of canvases of the workflow (a unique
+   * one names its subject; several are refused, listed), since researchers know a photo by its object number.
+   */
+  private async byCanvasLabel(workflowId: string, missing: SubjectName[]): Promise<Map<SubjectName, { ids: string[]; externalIds: string[] }>> {
+    const byExternalId = missing.filter((name) => name.externalId !== undefined);
+    if (!byExternalId.length) return new Map();
+    const found: { index: number; ids: string[]; external_ids: string[] }[] = await this.db.query(BY_CANVAS_LABEL, [workflowId, byExternalId.map((name) => name.externalId)]);
+    return new Map(found.map(({ index, ids, external_ids }) => [byExternalId[index]!, { ids, externalIds: external_ids }]));
   }
 
   /** Of the names by externalId that found no subject, those that differ from a subject's only in capitals or digits' script, with it. */
@@ -316,4 +348,11 @@ async function routedBy(manager: EntityManager, workflowId: string, subjectIds: 
 
 function failUnlessNone(errors: FieldError[]): void {
   if (errors.length) throw validationFailed(errors);
+}
+
+/** The refusal of a canvas label that several of the workflow's subjects have: which one is meant is the researcher's to say. */
+function severalLabelled(externalIds: string[]): string {
+  const named = externalIds.slice(0, CANDIDATES_NAMED).map((externalId) => JSON.stringify(externalId)).join(', ');
+  const more = externalIds.length > CANDIDATES_NAMED ? ` and ${externalIds.length - CANDIDATES_NAMED} more` : '';
+  return `is the canvas label of ${externalIds.length} subjects of this workflow (${named}${more}); name the one you mean by its external id`;
 }

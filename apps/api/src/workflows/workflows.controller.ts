@@ -59,7 +59,7 @@ export class WorkflowsController {
   @Post('workflows/:id/activate')
   @ApiOperation({
     summary: 'Activates a workflow: volunteers are served its subjects (its project’s researchers).',
-    description: 'No body. From then on classifications count toward its consensus and retirement (its team’s tries in draft never do). Volunteers see it once its project is live too. Refusals: 422 `urn:chorus:problem:no-subject-set` when it serves no subject set yet (link one in PUT /workflows/:id). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'No body. From then on classifications count toward its consensus and retirement (its team’s tries in draft never do); activated from draft, the holds of those tries end, so volunteers get those subjects at once. Volunteers see it once its project is live too. Refusals: 422 `urn:chorus:problem:no-subject-set` when it serves no subject set yet (link one in PUT /workflows/:id). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @HttpCode(200)
   @ApiZodResponse(workflowViewSchema)

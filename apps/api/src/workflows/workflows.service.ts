@@ -7,6 +7,7 @@ import { type FieldError, TaskColumns, type WorkflowDefinition, columnClash, def
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
+import { END_ALL_HOLDS } from '../assignment/queue-sql';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
 import { cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
@@ -179,10 +180,13 @@ export class WorkflowsService {
     // Under the row lock a save takes, so that a save unlinking the last set cannot slip between the check and the
     // change; as long as that save takes (linking a large set), as researchers' work on whole sets may.
     await researchersTransaction(this.db, async (manager) => {
-      if (!(await manager.findOne(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } }))) throw notFound(`Workflow ${id}`, '/params/id');
+      const locked = await manager.findOne(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!locked) throw notFound(`Workflow ${id}`, '/params/id');
       if (status === 'active' && !(await manager.getRepository(WorkflowSubjectSet).existsBy({ workflowId: id }))) {
         throw new ProblemException(422, 'The workflow serves no subject set yet: link one (subjectSetIds, in PUT /workflows/:id), then activate it.', [{ pointer: '/params/id', message: 'names a workflow with no subject set linked: link one (subjectSetIds, in PUT /workflows/:id), then activate it' }], 'no-subject-set');
       }
+      // The holds of a draft are its team's tries: kept, they would keep a small pilot set from volunteers once it opens.
+      if (status === 'active' && locked.status === 'draft') await manager.query(END_ALL_HOLDS, [id, null]);
       await manager.getRepository(Workflow).update({ id }, { status });
     });
     // The worker looks at a finished workflow as at one whose last subject retired (a whole run, for skills); if Redis

@@ -92,12 +92,18 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
 }
 
 const DETAIL_FIELDS = ['title', 'description', 'status'] as const;
+/** The project's status field, which a workflow's page links to (`#…`) while the project is not live. */
+export const PROJECT_STATUS_FIELD = 'lab-details-status';
 
 /** What the API lets its administrators change of a project here: title, description and status. */
 function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSaved: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const form = useForm({ title: project.title, description: project.description, status: project.status }, DETAIL_FIELDS);
+  // Come from a workflow's page to make the project live: the keyboard (and the view) starts at the status.
+  useEffect(() => {
+    if (window.location.hash === `#${PROJECT_STATUS_FIELD}`) document.getElementById(PROJECT_STATUS_FIELD)?.focus();
+  }, []);
   const submit = form.onSubmit({
     check: () => (form.values.title.trim() ? {} : { title: t('lab.create.titleMissing') }),
     send: async () => {
@@ -118,7 +124,7 @@ function ProjectDetailsForm({ project, onSaved }: { project: ProjectView; onSave
       <form className="account-form" noValidate aria-labelledby="lab-details-heading" onSubmit={(event) => void submit(event)}>
         <FormField id="lab-details-title" label={t('lab.fields.title')} maxLength={200} {...form.field('title')} />
         <TextAreaField id="lab-details-description" label={t('lab.fields.description')} rows={4} {...form.field('description')} />
-        <SelectField id="lab-details-status" label={t('lab.fields.status')} hint={t('lab.fields.statusHint', { days: REOPEN_WAIT_DAYS })} {...form.field('status')}>
+        <SelectField id={PROJECT_STATUS_FIELD} label={t('lab.fields.status')} hint={t('lab.fields.statusHint', { days: REOPEN_WAIT_DAYS })} {...form.field('status')}>
           {projectStatusSchema.options.map((status) => (
             <option key={status} value={status}>
               {t(`home.status.${status}`)}

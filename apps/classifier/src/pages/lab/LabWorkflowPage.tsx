@@ -1,4 +1,4 @@
-import { isProblem, type ProjectView, type WorkflowSaved, type WorkflowView } from '@chorus/client';
+import { ADMINISTRATOR_ROLES, isProblem, type ProjectView, type WorkflowSaved, type WorkflowView } from '@chorus/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { classificationsNeededAtLeast } from '@chorus/tasks';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { problemAtFields, showAccountNotice, useSession } from '../../lib/accoun
 import { useClient } from '../../lib/clientContext';
 import { isResearcher, moderates } from '../../lib/lab';
 import { classifyPath, LAB, Link, labProjectPath, labWorkflowPath } from '../../lib/router';
+import { PROJECT_STATUS_FIELD } from './LabProjectPage';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -73,7 +74,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
           {isResearcher(project.role) ? (
             <>
-              <StatusSection workflow={workflow} projectSlug={project.slug} changes={subjectChanges} onChanged={loaded.reload} />
+              <StatusSection workflow={workflow} project={project} changes={subjectChanges} onChanged={loaded.reload} />
               <ProgressSection workflow={workflow} changes={subjectChanges} runsStarted={runsStarted} />
               <WorkflowResultsSection workflowId={workflow.id} />
               <WorkflowHoldsSection workflowId={workflow.id} onReleased={() => setSubjectChanges((n) => n + 1)} />
@@ -155,9 +156,10 @@ function useComplete(workflow: WorkflowView, changes: number): boolean {
 
 /**
  * Opening the workflow to volunteers, pausing it, finishing it: a button for each change its status allows; a draft's
- * way to try it, saying that tries never count.
+ * way to try it, saying that tries never count; and, while its project is not live, that volunteers see none of it.
  */
-function StatusSection({ workflow, projectSlug, changes, onChanged }: { workflow: WorkflowView; projectSlug: string; changes: number; onChanged: () => void }) {
+function StatusSection({ workflow, project, changes, onChanged }: { workflow: WorkflowView; project: ProjectView; changes: number; onChanged: () => void }) {
+  const projectSlug = project.slug;
   const { t } = useTranslation();
   const client = useClient();
   const complete = useComplete(workflow, changes);
@@ -184,6 +186,7 @@ function StatusSection({ workflow, projectSlug, changes, onChanged }: { workflow
       <h2 id="lab-status-heading" tabIndex={-1} ref={heading}>
         {t('lab.status.title')}
       </h2>
+      {project.status !== 'live' && <ProjectNotLive project={project} />}
       <p data-testid="lab-status-explain">{workflow.status === 'active' && complete ? t('lab.status.explain.activeComplete') : t(`lab.status.explain.${workflow.status}`)}</p>
       {workflow.status === 'draft' && (
         <p data-testid="lab-draft-tries">
@@ -201,6 +204,27 @@ function StatusSection({ workflow, projectSlug, changes, onChanged }: { workflow
         ))}
       </div>
     </section>
+  );
+}
+
+/**
+ * An active workflow of a project that is not live serves no volunteer: said first, with the way to the project's
+ * status (its administrators') or whom to ask.
+ */
+function ProjectNotLive({ project }: { project: ProjectView }) {
+  const { t } = useTranslation();
+  const status = t(`home.status.${project.status}`);
+  return (
+    <div className="notice" role="note" data-testid="lab-project-not-live">
+      <p>
+        <strong>{t('lab.status.projectNotLive', { status })}</strong>{' '}
+        {project.role && ADMINISTRATOR_ROLES.includes(project.role) ? (
+          <Link to={`${labProjectPath(project.slug)}#${PROJECT_STATUS_FIELD}`}>{t('lab.status.setProjectLive', { title: project.title })}</Link>
+        ) : (
+          t('lab.status.askProjectLive')
+        )}
+      </p>
+    </div>
   );
 }
 

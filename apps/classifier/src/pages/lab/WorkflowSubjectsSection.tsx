@@ -71,7 +71,7 @@ function RetirementForm({ workflow, linked, onChanged }: { workflow: WorkflowVie
           chosen = { ...(subjectIds.length ? { subjectIds } : {}), ...(externalIds.length ? { externalIds } : {}), reason };
         }
         if (action === 'retire') {
-          say(<RetiredAnswer {...(await client.retireSubjects(workflow.id, chosen))} />);
+          say(<RetiredAnswer {...(await client.retireSubjects(workflow.id, chosen))} reason={reason} />);
         } else {
           const unretired = await client.unretireSubjects(workflow.id, chosen);
           say(<UnretiredAnswer {...unretired} named={which === 'listed' ? named : null} />);
@@ -133,12 +133,13 @@ function RetirementForm({ workflow, linked, onChanged }: { workflow: WorkflowVie
   );
 }
 
-/** How many subjects a retirement retired, and how many of those named (or of the set) were retired already. */
-function RetiredAnswer({ retired, leftGoldStandard, alreadyRetired }: SubjectsRetired) {
+/** How many subjects a retirement retired, with the reason recorded, and how many of those named (or of the set) were retired already. */
+function RetiredAnswer({ retired, leftGoldStandard, alreadyRetired, reason }: SubjectsRetired & { reason: string }) {
   const { t } = useTranslation();
   return (
     <>
       <p>{t('lab.subjects.retired', { count: retired })}</p>
+      {retired ? <p>{t('lab.subjects.reasonKept', { count: retired, reason })}</p> : null}
       {alreadyRetired ? <p>{t('lab.subjects.retiredAlready', { count: alreadyRetired })}</p> : null}
       {leftGoldStandard ? <p>{t('lab.subjects.leftGoldStandard', { count: leftGoldStandard })}</p> : null}
     </>

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sentence } from '../../../lib/account';
 import { apiWordsOf, messageAt } from '../../../lib/definitionPlaces';
-import { definitionOf, type FormDraft, type KeyProblem, withField } from '../../../lib/definitionDraft';
+import { definitionOf, type FormDraft, type KeyProblem, type TaskRow, withField } from '../../../lib/definitionDraft';
 import { hintKeyAt } from '../../../lib/definitionHints';
 import { DEFINITION, fieldsOf, type PlacedMessage } from '../../../lib/definitionSchema';
 import { firstControlIn } from '../../../lib/focus';
@@ -49,6 +49,7 @@ export function DefinitionForm({
   const definition = definitionOf(draft);
   const context: DefinitionFormContext = {
     keys: [...new Set(draft.tasks.map((row) => row.key).filter(Boolean))],
+    taskNames: taskNamesOf(draft.tasks),
     sets,
     errorAt: (pointer) => say(messages.errors.get(pointer), pointer),
     warningAt: (pointer) => say(messages.warnings.get(pointer), pointer),
@@ -66,4 +67,14 @@ export function DefinitionForm({
       )}
     </FormContext.Provider>
   );
+}
+
+/** Each task's key with its question or instruction (`T3: How many people?`), as a choice of task names it; the first task of a key typed twice. */
+function taskNamesOf(tasks: readonly TaskRow[]): ReadonlyMap<string, string> {
+  const names = new Map<string, string>();
+  for (const { key, task } of tasks) {
+    const words = [task.question, task.instruction].find((text): text is string => typeof text === 'string' && text.trim() !== '')?.trim();
+    if (key && !names.has(key)) names.set(key, words ? `${key}: ${words}` : key);
+  }
+  return names;
 }

@@ -21,7 +21,7 @@ export interface FieldProps {
 export function LeafField({ name, field, value, onChange, place }: FieldProps) {
   const { t } = useTranslation();
   const labels = useLabels();
-  const { keys, sets, errorAt, warningAt } = useDefinitionForm();
+  const { keys, taskNames, sets, errorAt, warningAt } = useDefinitionForm();
   const frame = { id: place.id, label: labels.label(name), hint: labels.hint(place, field), error: errorAt(place.pointer), warning: warningAt(place.pointer) };
   const shown = shownValue(field, value);
   const typed = (text: string) => onChange(typedValue(field, text));
@@ -47,7 +47,7 @@ export function LeafField({ name, field, value, onChange, place }: FieldProps) {
     // A task key that may be left out is a `next`: none ends the workflow.
     case 'taskKey':
       return (
-        <Choice {...frame} value={value} choices={keys.map((key) => [key, key])} empty={field.optional ? t('lab.definitionForm.endOfWorkflow') : t('lab.definitionForm.chooseTask')} unknown={(key) => t('lab.definitionForm.missingTask', { key })} onChange={(next) => onChange(next ?? (field.optional ? undefined : ''))} />
+        <Choice {...frame} value={value} choices={keys.map((key) => [key, taskNames.get(key) ?? key])} empty={field.optional ? t('lab.definitionForm.endOfWorkflow') : t('lab.definitionForm.chooseTask')} unknown={(key) => t('lab.definitionForm.missingTask', { key })} onChange={(next) => onChange(next ?? (field.optional ? undefined : ''))} />
       );
     case 'subjectSet':
       return (

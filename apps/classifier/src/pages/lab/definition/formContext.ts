@@ -23,6 +23,8 @@ export const childPlace = (place: Place, segment: string, idSegment = segment): 
 export interface DefinitionFormContext {
   /** The tasks' keys, in order, each once. */
   keys: readonly string[];
+  /** What a choice of task shows for each key: the key and the task's question (`T3: How many people?`). */
+  taskNames: ReadonlyMap<string, string>;
   sets: readonly SubjectSetSummary[];
   /** The API's errors about the field at `pointer`, as one text. */
   errorAt(pointer: string): string | undefined;
