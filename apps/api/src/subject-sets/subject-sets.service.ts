@@ -6,7 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { FieldError, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
-import { ProblemException, conflict, notFound } from '../common/problem';
+import { conflict, notFound } from '../common/problem';
 import { researchersTransaction, retryOnDeadlock } from '../common/sql';
 import type { SubjectRow } from '../common/subject-view';
 import { routeAccess } from '../projects/access-first';
@@ -56,22 +56,6 @@ function knownAnswersTheyTake(input: AddSubjectsInput, workflowsOf: (index: numb
   );
 }
 
-/**
- * Refuses a set name another set of the project has (capitals and spaces at the ends aside): menus and downloads name
- * sets by it, and two alike are most often one upload sent twice. Under the project's row lock, so that a double
- * submit cannot slip two in.
- */
-async function requireNewName(manager: EntityManager, projectId: string, name: string, renamedSetId: string | null): Promise<void> {
-  await manager.query('SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE', [projectId]);
-  const [taken]: { name: string }[] = await manager.query(
-    'SELECT name FROM subject_sets WHERE project_id = $1 AND lower(btrim(name)) = lower(btrim($2)) AND id IS DISTINCT FROM $3::uuid LIMIT 1',
-    [projectId, name, renamedSetId],
-  );
-  if (!taken) return;
-  const message = `is the name of a subject set this project already has ("${taken.name}"); upload into that set, or choose another name`;
-  throw new ProblemException(409, `The project already has a subject set named "${taken.name}".`, [{ pointer: '/name', message }], 'subject-set-name-taken');
-}
-
 @Injectable()
 export class SubjectSetsService {
   constructor(
@@ -81,19 +65,13 @@ export class SubjectSetsService {
 
   async create(projectId: string, input: CreateSubjectSetInput, user: AuthUser) {
     await this.access.requireResearcher(projectId, user, '/params/id');
-    const set = await researchersTransaction(this.db, async (manager) => {
-      await requireNewName(manager, projectId, input.name, null);
-      return manager.getRepository(SubjectSet).save({ projectId, name: input.name });
-    });
+    const set = await this.db.getRepository(SubjectSet).save({ projectId, name: input.name });
     return { id: set.id, name: set.name, projectId };
   }
 
   async rename(subjectSetId: string, input: CreateSubjectSetInput, user: AuthUser) {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
-    await researchersTransaction(this.db, async (manager) => {
-      await requireNewName(manager, set.projectId, input.name, subjectSetId);
-      await manager.getRepository(SubjectSet).update({ id: subjectSetId }, { name: input.name });
-    });
+    await this.db.getRepository(SubjectSet).update({ id: subjectSetId }, { name: input.name });
     return { id: set.id, name: input.name, projectId: set.projectId };
   }
 
