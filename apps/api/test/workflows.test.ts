@@ -566,11 +566,21 @@ describe('project access', () => {
     const chosen = await stack.client.createProject({ title: 'Chosen', slug: `écrits-choisis-${tag}`, status: 'live' });
     expect(chosen.slug).toBe(`écrits-choisis-${tag}`);
     expect((await stack.anonymous.getProject(`e\u0301crits-choisis-${tag}`)).id).toBe(chosen.id);
-    // A chosen slug may be in any script too, stored in NFC; capitals still are not a slug's.
+    // A chosen slug may be in any script too, stored in NFKC; capitals still are not a slug's.
     const renamed = await stack.client.updateProject(chosen.id, { slug: `e\u0301crits-${tag}` });
     expect(renamed.slug).toBe(`\u00e9crits-${tag}`);
     const capital = await problemOf(stack.client.updateProject(chosen.id, { slug: `Écrits-${tag}` }));
     expect(capital?.problem.errors).toEqual([{ pointer: '/slug', message: expect.stringMatching(/^use lower-case letters \(of any script/) }]);
+    // No address that passes for another: a Cyrillic "а" among Latin letters, an invisible variation selector or filler
+    // are refused; full-width letters are the same address as their plain ones.
+    for (const lookalike of [`p\u0430leo-${tag}`, `paleo\uFE0F-${tag}`, `pa\u3164leo-${tag}`]) {
+      const refused = await problemOf(stack.client.updateProject(chosen.id, { slug: lookalike }));
+      expect([lookalike, refused?.problem.errors?.[0]?.pointer]).toEqual([lookalike, '/slug']);
+    }
+    expect((await stack.client.updateProject(chosen.id, { slug: `\uFF50\uFF41\uFF4C\uFF45\uFF4F-${tag}` })).slug).toBe(`paleo-${tag}`);
+    expect((await stack.anonymous.getProject(`\uFF50\uFF41\uFF4C\uFF45\uFF4F-${tag}`)).id).toBe(chosen.id);
+    // A title mixing look-alike scripts gets the Latin letters it has.
+    expect(await slugOf('P\u0430leo')).toBe(`p-leo-${tag}`);
   });
 
   it('refuses a taken slug with 409, and one shaped like a project id, naming the field', async () => {

@@ -296,6 +296,29 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await next.close();
   });
 
+  it('goes on with a batch left on the device when the server cannot be asked about it (offline), rather than wait for "Try again"', async () => {
+    const { workflow, url } = await liveWorkflowOf('Kept offline');
+    await skipTutorial(suite.context, workflow.id);
+    const first = await suite.context.newPage();
+    await first.goto(url);
+    await first.getByTestId('subject').waitFor();
+    // A copy of this tab's batch, left behind as a page that died would leave it.
+    const left = await first.evaluate((workflowId) => {
+      const key = Object.keys(window.localStorage).find((name) => name.startsWith(`chorus.queue.${workflowId}.`))!;
+      const record = JSON.parse(window.localStorage.getItem(key)!);
+      window.localStorage.setItem(`chorus.queue.${workflowId}.left-behind`, JSON.stringify({ ...record, aliveAt: 0, releasedAt: Date.now() }));
+      return (record.subjects as { id: string }[]).map((subject) => subject.id);
+    }, workflow.id);
+    await first.close();
+    const next = await suite.context.newPage();
+    // The check of that batch fails as it does without a network.
+    await next.route('**/queue/holds', (route) => route.abort('internetdisconnected'));
+    await next.goto(url);
+    await next.getByTestId('subject').waitFor();
+    expect(left).toContain(await next.getByTestId('subject').getAttribute('data-subject-id'));
+    await next.close();
+  });
+
   it('finishes a subject begun before the researchers published a new version under the version it was begun with', async () => {
     const { client } = suite.stack;
     const project = await client.createProject({ title: `Versions ${Date.now()}`, status: 'live' });

@@ -65,7 +65,8 @@ describe('classifier in a browser: reporting a problem with a subject', () => {
     const nextText = await page.getByTestId('subject').locator('.subject-text').textContent();
     expect(['A page of smudges.', 'FOR SALE: a bicycle.']).toContain(nextText);
     await page.getByTestId('announcer').getByText(`Report sent, thank you. Next: “${nextText}”`).waitFor();
-    expect(await page.getByRole('region', { name: 'Subject 1 of this session' }).count()).toBe(1);
+    // Its own place in the session: the reported subject had the first.
+    expect(await page.getByRole('region', { name: 'Subject 2 of this session' }).count()).toBe(1);
     expect(await reportsOf(workflow.id)).toEqual([{ subject_id: reported, reason: 'blank-or-unreadable', note: 'Only smudges, no words.' }]);
     // The next subject's task has focus, ready for the keyboard, and the report form is gone with the subject.
     await waitForFocus(page, '[data-testid="subject"] input[type="radio"]');

@@ -38,6 +38,9 @@ describe('what volunteers call a subject', () => {
     expect(imageDescription(undefined, { externalId: 'https://example.org/canvas/1', metadata: { canvas_label: 'f. 1r' }, locations: image })).toBe('f. 1r');
     expect(imageDescription(undefined, { externalId: 'ms-12', metadata: {}, locations: image })).toBeNull(); // not by the researchers’ id
     expect(imageDescription(undefined, { externalId: null, metadata: {}, locations: image })).toBeNull();
+    // Never by another image's description: page 2 without one is not read as page 1.
+    const pages = [{ type: 'image' as const, url: 'https://example.org/1.jpg', alt: 'A map of the harbour' }, { type: 'image' as const, url: 'https://example.org/2.jpg' }];
+    expect(imageDescription(undefined, { externalId: null, metadata: {}, locations: pages })).toBeNull();
   });
 });
 

@@ -8,6 +8,7 @@ import type { MigrationInterface } from 'typeorm';
 import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges, runMigrations } from '../src';
 import { migrations } from '../src/migrations';
 import { GoldStandardOnHotRow1796038980497 } from '../src/migrations/1796038980497-GoldStandardOnHotRow';
+import { DraftTriesPerSubject1797330000000 } from '../src/migrations/1797330000000-DraftTriesPerSubject';
 import { SubjectForeignKeyIndexes1796990000000 } from '../src/migrations/1796990000000-SubjectForeignKeyIndexes';
 import { KeptForHold1797190000000 } from '../src/migrations/1797190000000-KeptForHold';
 import { AnnotationsList1797225000000 } from '../src/migrations/1797225000000-AnnotationsList';
@@ -271,6 +272,41 @@ describe('migrations', () => {
         { external_id: 'v1', retired_under_version: 1 },
         { external_id: 'v2', retired_under_version: 2 },
       ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('count each subject’s draft tries stored before on its hot row, marking the rows changed, and no other', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(DraftTriesPerSubject1797330000000)) });
+    await before.initialize();
+    const [{ workflow, tried, untried }] = await runMigrations(before)
+      .then(() =>
+        before.query(
+          `WITH u AS (INSERT INTO users (kind, display_name) SELECT 'registered', n FROM (VALUES ('A'), ('B'), ('C')) x(n) RETURNING id, display_name),
+            p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'tries', 'Tries', id FROM u WHERE display_name = 'A' RETURNING id),
+            w AS (INSERT INTO workflows (project_id, name, version) SELECT id, 'W', 1 FROM p RETURNING id),
+            s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', e FROM p, (VALUES ('tried'), ('untried')) x(e) RETURNING id, external_id),
+            st AS (INSERT INTO subject_workflow_status (workflow_id, subject_id, classification_count, updated_at)
+                   SELECT w.id, s.id, CASE s.external_id WHEN 'tried' THEN 3 ELSE 1 END, '2020-01-01' FROM w, s),
+            c AS (INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key, made_in_draft)
+                  SELECT w.id, 1, s.id, u.id, '[]', u.display_name || s.external_id, s.external_id = 'tried' AND u.display_name <> 'C'
+                  FROM w, s, u WHERE s.external_id = 'tried' OR u.display_name = 'C')
+          SELECT (SELECT id FROM w) AS workflow, (SELECT id FROM s WHERE external_id = 'tried') AS tried, (SELECT id FROM s WHERE external_id = 'untried') AS untried`,
+        ),
+      )
+      .finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const rows = await after.query("SELECT subject_id, draft_tries, updated_at > '2020-01-01' AS changed FROM subject_workflow_status WHERE workflow_id = $1", [workflow]);
+      expect(new Map(rows.map((row: { subject_id: string; draft_tries: number; changed: boolean }) => [row.subject_id, [row.draft_tries, row.changed]]))).toEqual(
+        new Map([
+          [tried, [2, true]],
+          [untried, [0, false]],
+        ]),
+      );
     } finally {
       await after.destroy();
     }

@@ -134,7 +134,7 @@ const GOLD_PICKED_BEFORE = `(SELECT coalesce(sum(o.count), 0) AS picks FROM unne
  */
 const leastServedGold = (pickable: string) => `SELECT st.subject_id FROM (
       SELECT st.subject_id, count(*) OVER () AS n,
-        row_number() OVER (ORDER BY st.classification_count + ${LIVE_HOLDS}, st.random < (SELECT random()), st.random) - 1 AS rank
+        row_number() OVER (ORDER BY st.classification_count - st.draft_tries + ${LIVE_HOLDS}, st.random < (SELECT random()), st.random) - 1 AS rank
       FROM subject_workflow_status st WHERE ${pickable} AND st.gold_standard) ranked
     CROSS JOIN ${GOLD_PICKED_BEFORE}
     JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = ranked.subject_id AND st.retired_at IS NULL

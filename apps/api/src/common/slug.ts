@@ -14,10 +14,10 @@ export function asciiSlug(text: string, maxLength: number): string {
 
 /**
  * Text as letters of any script (with their marks: Thai vowels, Hebrew points), digits and single dashes, in Unicode
- * NFC, at most `maxLength` characters (code points); empty when nothing is left.
+ * NFKC, at most `maxLength` characters (code points); empty when nothing is left.
  */
 export function unicodeSlug(text: string, maxLength: number): string {
-  return Array.from(text.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}]+/gu, '-'))
+  return Array.from(text.normalize('NFKC').replace(/[^\p{L}\p{M}\p{N}]+/gu, '-'))
     .slice(0, maxLength)
     .join('')
     .replace(/^-+|-+$/g, '');

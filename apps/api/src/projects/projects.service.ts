@@ -109,7 +109,7 @@ export class ProjectsService {
    */
   async get(idOrSlug: string, user: AuthUser | undefined): Promise<ProjectView> {
     const projects = this.db.getRepository(Project);
-    const slug = idOrSlug.normalize('NFC');
+    const slug = idOrSlug.normalize('NFKC');
     const found = UUID_SHAPED.test(idOrSlug)
       ? await projects.findOneBy({ id: idOrSlug })
       : ((await projects.findOneBy({ slug })) ?? (await this.formerlyAt(slug)));

@@ -122,11 +122,11 @@ export class WorkflowsController {
   @ApiOperation({
     summary: 'Lists a workflow’s versions, the newest first: when and by whom each was saved, the classifications made under it, and what it changed.',
     description:
-      'For its project’s team (researchers and moderators; 403 for others who may see the workflow, 404 for those who may not). `createdBy` is null for versions saved before Chorus recorded it; `changes` is null for version 1. The team’s tries while the workflow was a draft are not counted in `classifications`, so the versions’ counts add up to the stats’. GET /workflows/:id/versions/:version reads one whole.',
+      'For its project’s team (researchers and moderators; 403 for anyone else, 404 where the project itself is not public to them), as its stats and results are. `createdBy` is null for versions saved before Chorus recorded it; `changes` is null for version 1. The team’s tries while the workflow was a draft are not counted in `classifications`, so the versions’ counts add up to the stats’. GET /workflows/:id/versions/:version reads one whole.',
   })
   @ApiZodResponse(workflowVersionListSchema, {
     description:
-      "The workflow's versions, the newest first, for its project's team (researchers and moderators; 403 for others who may see the workflow, 404 for those who may not): when each was saved and by whom, the classifications made under it, and what it changed from the one before",
+      "The workflow's versions, the newest first, for its project's team (researchers and moderators; 403 for anyone else, 404 where the project itself is not public to them), as its stats and results are: when each was saved and by whom, the classifications made under it, and what it changed from the one before",
   })
   listWorkflowVersions(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser) {
     return this.workflows.versionList(id, user);

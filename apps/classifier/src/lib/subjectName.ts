@@ -85,6 +85,7 @@ export function textPreview(text: string): string {
 
 /**
  * What an image of a subject is described by to those who cannot see it: what the researchers said it shows (`alt`),
- * else the subject's name (a IIIF canvas's label, when the canvas has no summary), so that it is not only "Subject image".
+ * else the subject's title (a IIIF canvas's label, when the canvas has no summary) or its text's opening words, so that it
+ * is not only "Subject image"; never another image's description.
  */
-export const imageDescription = (alt: string | undefined, subject: NamedSubject): string | null => alt ?? volunteerSubjectName(subject);
+export const imageDescription = (alt: string | undefined, subject: NamedSubject): string | null => alt ?? subjectTitle(subject) ?? openingWords(subject);

@@ -2,7 +2,7 @@ import { type ChorusClient, type HoldsRenewed, MOST_HELD_NAMED, type QueueView, 
 import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { draftVersionOf } from './drafts';
 import { namesNothing } from './errors';
-import { isWorkflowPaused, outbox } from './outbox';
+import { isSignInExpired, isTransient, isWorkflowPaused, outbox } from './outbox';
 import { reportedThisSession, session } from './session';
 import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withCorrections, withoutSubjects } from './subjectQueue';
 import { useHoldsWhileAtWork } from './useHoldsWhileAtWork';
@@ -53,18 +53,27 @@ const onlyBeingSent = (served: QueueView, pending: ReadonlySet<string>): boolean
 /**
  * The subjects of a batch kept from before that are still the volunteer's to classify, as the server has them
  * (`POST /workflows/:id/queue/holds`, which renews their holds): those it still holds for them, and the workflow still
- * asks them for (not retired, nor classified by them: `gone`); never one whose answer waits on this device, or that
- * they reported in this tab. Those researchers moved show at their new addresses.
+ * asks them for (not retired, nor classified by them: `gone`), and those they began (a draft) that it does not say are
+ * gone; never one whose answer waits on this device, or that they reported in this tab. Those researchers moved show at
+ * their new addresses.
  */
 async function confirmKept(client: ChorusClient, workflowId: string, queue: LocalQueue): Promise<LocalQueue> {
   const ids = queue.subjects.map((subject) => subject.id);
   const chunks = Array.from({ length: Math.ceil(ids.length / MOST_HELD_NAMED) }, (_, index) => ids.slice(index * MOST_HELD_NAMED, (index + 1) * MOST_HELD_NAMED));
   const [answers, pending] = await Promise.all([Promise.all(chunks.map((chunk) => client.renewHolds(workflowId, chunk))), outbox.pendingSubjectIds(workflowId)]);
   const gone = new Set([...answers.flatMap((answer) => answer.gone), ...pending, ...reportedThisSession(workflowId)]);
-  const held = new Set(answers.flatMap((answer) => answer.held).filter((subjectId) => !gone.has(subjectId)));
-  const kept = withCorrections({ ...queue, subjects: queue.subjects.filter((subject) => held.has(subject.id)) }, answers.flatMap((answer) => answer.corrected));
+  const held = new Set(answers.flatMap((answer) => answer.held));
+  // One they began (a draft kept) stays though its hold lapsed (a long break): a late answer is still taken.
+  const stillTheirs = (subjectId: string) => !gone.has(subjectId) && (held.has(subjectId) || draftVersionOf(workflowId, subjectId) !== undefined);
+  const kept = withCorrections({ ...queue, subjects: queue.subjects.filter((subject) => stillTheirs(subject.id)) }, answers.flatMap((answer) => answer.corrected));
   // A subject left out here that the server serves again (its hold had lapsed) is shown then, not taken for one seen.
   return { ...kept, seen: new Set(kept.subjects.map((subject) => subject.id)) };
+}
+
+/** A batch kept from before as this device knows it, when the server cannot be asked: without what was answered or reported here. */
+async function knownOnDevice(workflowId: string, queue: LocalQueue): Promise<LocalQueue> {
+  const done = new Set([...(await outbox.pendingSubjectIds(workflowId)), ...reportedThisSession(workflowId)]);
+  return withoutSubjects(queue, done);
 }
 
 /** What the queue tells the page that shows its subjects. */
@@ -166,14 +175,17 @@ export function useSubjectQueue(
   useEffect(() => {
     if (halted || confirmed) return;
     let cancelled = false;
-    confirmKept(client, workflowId, queueRef.current).then(
-      (kept) => {
-        if (cancelled) return;
-        commitQueue(kept);
-        setConfirmed(true);
-      },
-      (error: unknown) => !cancelled && stopOn(error),
-    );
+    const show = (kept: LocalQueue) => {
+      if (cancelled) return;
+      commitQueue(kept);
+      setConfirmed(true);
+    };
+    confirmKept(client, workflowId, queueRef.current).then(show, async (error: unknown) => {
+      if (cancelled) return;
+      // Offline, or signed out meanwhile: the batch goes on as this device knows it, its answers kept to send later.
+      if (isTransient(error) || isSignInExpired(error)) return show(await knownOnDevice(workflowId, queueRef.current));
+      stopOn(error);
+    });
     return () => {
       cancelled = true;
     };

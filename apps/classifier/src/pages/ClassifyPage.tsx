@@ -127,8 +127,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   });
   const current = queue.subjects[0];
   // A stopped page shows no subject, though its queue may still hold some: none is named as coming next.
-  // Where the subject on screen comes in this session: what it is called when it has no title.
-  const position = classified + 1;
+  // Where the subject on screen comes in this session (reported and skipped ones counted): what it is called when it has no title.
+  const position = useShownCount(current?.id, classified);
   useSaidWithNextSubject(paused || closed ? undefined : current, position, saidOnNext, announce);
   const subjectWorkflow = useSubjectWorkflow(client, workflowId, workflowVersions, current, blocked, fail);
 
@@ -506,6 +506,21 @@ function WaitingForSubjects({ said }: { said: string }) {
  * long one); another is named by its title, else by its place in the session. When none follows at once (the next
  * batch is on its way), the answer's fate is said then, and the subject once it comes.
  */
+/**
+ * Where the subject on screen comes in the session: after those classified in it before the page opened (`before`,
+ * a reload), one more for each subject the page has shown, so that each has its own place.
+ */
+function useShownCount(subjectId: string | undefined, before: number): number {
+  const [shown, setShown] = useState(() => ({ id: subjectId, count: before + (subjectId ? 1 : 0) }));
+  // Set while rendering, as React allows for state that follows a prop: the new count is read in this same render.
+  if (subjectId && subjectId !== shown.id) {
+    const next = { id: subjectId, count: shown.count + 1 };
+    setShown(next);
+    return next.count;
+  }
+  return shown.count;
+}
+
 function useSaidWithNextSubject(current: QueuedSubject | undefined, position: number, saidOnNext: RefObject<SaidOnNext | null>, announce: (text: string) => void): void {
   const { t } = useTranslation();
   const nameWhenItComes = useRef(false);

@@ -9,11 +9,26 @@ export const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 /** A slug's letters (lower-case, or of a script without case, with their marks) and digits, in any script. */
 const SLUG = /^[\p{Ll}\p{Lm}\p{Lo}\p{M}\p{Nd}]+(?:-[\p{Ll}\p{Lm}\p{Lo}\p{M}\p{Nd}]+)*$/u;
 
+/**
+ * The scripts a slug may mix, as Unicode's "moderately restrictive" profile (UTS #39) has it: one script, or Latin with
+ * one other that is not Cyrillic or Greek (Japanese: its three together), so that an address cannot pass for another by
+ * mixing look-alike letters (a Cyrillic "а" in "pаleo").
+ */
+const ONE_SCRIPT = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Georgian', 'Hebrew', 'Arabic', 'Syriac', 'Thaana', 'Devanagari', 'Bengali', 'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Thai', 'Lao', 'Tibetan', 'Myanmar', 'Khmer', 'Mongolian', 'Ethiopic', 'Hangul', 'Han Hiragana Katakana']
+  .map((scripts) => (['Latin', 'Cyrillic', 'Greek'].includes(scripts) ? scripts : `${scripts} Latin`))
+  .map((scripts) => new RegExp(`^(?:[${scripts.split(' ').map((script) => `\\p{Script_Extensions=${script}}`).join('')}\\p{M}0-9]|-)+$`, 'u'));
+
+/** Characters that show as nothing (joiners, variation selectors, fillers): two addresses that differ only by them look the same. */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+
+// The checks after the first say nothing of a slug it refuses already.
 const slugSchema = z
   .string()
-  // One form of each letter ("é" one character, not "e" and an accent), so that an address finds its project.
-  .normalize('NFC')
+  // One form of each letter ("é" one character, not "e" and an accent; a full-width "ｐ" a "p"), so that an address finds its project.
+  .normalize('NFKC')
   .regex(SLUG, 'use lower-case letters (of any script: כתבי-יד, ต้นฉบับ), digits and single dashes')
+  .refine((slug) => !SLUG.test(slug) || !INVISIBLE.test(slug), 'has a character that shows as nothing (a joiner, a variation selector, a filler); leave it out')
+  .refine((slug) => !SLUG.test(slug) || ONE_SCRIPT.some((script) => script.test(slug)), 'mixes letters of scripts that could pass for another address (Cyrillic or Greek with Latin, or two scripts besides Latin); write it in one script, or Latin and one other')
   .min(2)
   .max(100)
   .refine((slug) => !UUID_SHAPED.test(slug), 'has the shape of a project id (a UUID), so /projects/<slug> would look for a project with that id; add a word to it');
@@ -51,7 +66,7 @@ export const projectListQuerySchema = z
 export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
 
 /** A letter or digit of another script than the Latin (whose accents a slug drops) and ASCII digits. */
-const BEYOND_LATIN = /[\p{L}\p{N}](?<!\p{Script=Latin}|[0-9])/u;
+const BEYOND_LATIN = /\p{L}(?<!\p{Script=Latin})/u;
 
 /**
  * A slug the slug rule accepts, from a title: a Latin title's letters without their accents ("Écrits" is "ecrits"),
@@ -59,7 +74,9 @@ const BEYOND_LATIN = /[\p{L}\p{N}](?<!\p{Script=Latin}|[0-9])/u;
  * in addresses and shown in its letters by browsers); "project" when nothing is left.
  */
 export function slugify(title: string): string {
-  const slug = BEYOND_LATIN.test(title) ? unicodeSlug(title.toLowerCase(), 80) : asciiSlug(title, 80);
+  const readable = BEYOND_LATIN.test(title) ? unicodeSlug(title.toLowerCase(), 80) : '';
+  // A title whose letters the rule would refuse in a slug (two scripts, a ½) gets the Latin letters it has.
+  const slug = slugSchema.safeParse(readable).success ? readable : asciiSlug(title, 80);
   if (slug.length >= 2 && !UUID_SHAPED.test(slug)) return slug;
   return slug ? `project-${slug}` : 'project';
 }
