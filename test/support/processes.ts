@@ -59,6 +59,15 @@ function listenOnce(port: number): Promise<number> {
   });
 }
 
+const OUTPUT_KEPT = 20_000;
+
+/** The last lines of `output`, whole, within about `OUTPUT_KEPT` characters: a line cut in two would read as no log line. */
+function lastLines(output: string): string {
+  if (output.length <= OUTPUT_KEPT) return output;
+  const tail = output.slice(-OUTPUT_KEPT);
+  return tail.slice(tail.indexOf('\n') + 1);
+}
+
 /** A process started from `command`, ready once `ready(output so far)` says so; its output is shown only if it fails to start. */
 function managed(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, ready: (output: string) => Promise<boolean>): ManagedProcess {
   let child: ChildProcess | undefined;
@@ -67,8 +76,8 @@ function managed(name: string, command: string, args: string[], env: NodeJS.Proc
     async start() {
       output = '';
       child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
-      child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
+      child.stdout!.on('data', (chunk) => (output = lastLines(output + chunk)));
+      child.stderr!.on('data', (chunk) => (output = lastLines(output + chunk)));
       const deadline = Date.now() + 30_000;
       while (!(await ready(output).catch(() => false))) {
         if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${name} did not start:\n${output}`);
