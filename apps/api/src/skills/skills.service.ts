@@ -21,14 +21,16 @@ interface SkillRow {
 /**
  * The skills the worker stored (`volunteer_skills`), each volunteer named as the raw download names them, with their
  * answers to the task on subjects of known answer (as the worker reads gold standard: the subject's, answers made in
- * draft left out) and how many agreed with it. A known answer may be a list of answers, any of which agrees.
+ * draft left out) and how many agreed with it. A known answer may be a list of answers, any of which agrees. Read from
+ * the gold-standard subjects' hot rows, so that only their classifications are read, not the workflow's every one.
  */
 const SKILL_ROWS = `
   WITH gold AS (
     SELECT c.user_id, a->>'task' AS task, count(*)::int AS answers,
            count(*) FILTER (WHERE s.gold_standard->(a->>'task') = a->'value' OR s.gold_standard->(a->>'task') @> jsonb_build_array(a->'value'))::int AS agreed
-    FROM classifications c JOIN subjects s ON s.id = c.subject_id CROSS JOIN jsonb_array_elements(c.annotations) a
-    WHERE c.workflow_id = $1 AND NOT c.made_in_draft AND s.gold_standard ? (a->>'task')
+    FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+      JOIN classifications c ON c.workflow_id = st.workflow_id AND c.subject_id = st.subject_id CROSS JOIN jsonb_array_elements(c.annotations) a
+    WHERE st.workflow_id = $1 AND st.gold_standard AND NOT c.made_in_draft AND s.gold_standard ? (a->>'task')
     GROUP BY c.user_id, a->>'task')
   SELECT vs.task, vs.user_id, u.kind AS user_kind, CASE WHEN u.kind = 'registered' THEN u.display_name END AS user_name, vs.confusion, vs.updated_at,
          gold.answers AS gold_answers, gold.agreed AS gold_agreed
