@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ClassificationRecord, VolunteerSkills } from '@chorus/consensus';
+import { type ClassificationRecord, type VolunteerSkills, skillSummary } from '@chorus/consensus';
 import type { EntityManager } from 'typeorm';
 
 /** Learned volunteer skill, per workflow, task and volunteer, as `packages/consensus` reads and writes it. */
@@ -42,12 +42,12 @@ export class SkillsRepository {
     return row!.any;
   }
 
-  /** Replaces a task's learned skills with a new estimate. */
+  /** Replaces a task's learned skills with a new estimate; `evidence` is how many of the volunteer's own answers it rests on. */
   async replace(manager: EntityManager, workflowId: string, task: string, skills: VolunteerSkills): Promise<void> {
     const rows = Object.entries(skills).map(([userId, confusion]) => ({
       user_id: userId,
       confusion,
-      evidence: Object.values(confusion).reduce((sum, row) => sum + Object.values(row).reduce((a, b) => a + b, 0), 0),
+      evidence: skillSummary(confusion).answers,
     }));
     await manager.query('DELETE FROM volunteer_skills WHERE workflow_id = $1 AND task = $2', [workflowId, task]);
     if (!rows.length) return;
