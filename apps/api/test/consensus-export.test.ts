@@ -347,8 +347,8 @@ describe('consensus export', () => {
     const tombstones = (await rows(before)).map(({ subject_id, external_id, left_workflow_at, updated_at, retired, T0_answer }) => ({ subject_id, external_id, left: left_workflow_at === updated_at, retired, T0_answer }));
     expect(tombstones.sort((a, b) => String(a.external_id).localeCompare(String(b.external_id)))).toEqual([
       { subject_id: leaves, external_id: 'leaves', left: true, retired: null, T0_answer: null },
-      // In no other set and never classified, it was deleted: its external_id went with it.
-      { subject_id: gone, external_id: null, left: true, retired: null, T0_answer: null },
+      // In no other set and never classified, it was deleted: its tombstone still names it.
+      { subject_id: gone, external_id: 'gone', left: true, retired: null, T0_answer: null },
     ].sort((a, b) => String(a.external_id).localeCompare(String(b.external_id))));
     expect((await rows()).map((row) => [row.external_id, row.left_workflow_at])).toEqual([['stays', null]]);
   });

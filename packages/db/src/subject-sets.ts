@@ -34,11 +34,12 @@ export const UNLINK = `retired_at = coalesce(st.retired_at, now()),
 /**
  * Records that the hot rows `gone` (a `DELETE … RETURNING workflow_id, subject_id`, or any query of those columns) left
  * their workflows, for the tombstones of `since=` consensus downloads (`subject_workflow_departures`): one statement
- * with the delete, as a CTE's.
+ * with the delete, as a CTE's. A subject deleted in the same statement is still read (its external id): every part of
+ * one statement sees the snapshot it began with.
  */
-export const recordDepartures = (gone: string) => `INSERT INTO subject_workflow_departures (workflow_id, subject_id, left_at)
-  SELECT g.workflow_id, g.subject_id, now() FROM ${gone} g
-  ON CONFLICT (workflow_id, subject_id) DO UPDATE SET left_at = EXCLUDED.left_at`;
+export const recordDepartures = (gone: string) => `INSERT INTO subject_workflow_departures (workflow_id, subject_id, external_id, left_at)
+  SELECT g.workflow_id, g.subject_id, s.external_id, now() FROM ${gone} g LEFT JOIN subjects s ON s.id = g.subject_id
+  ON CONFLICT (workflow_id, subject_id) DO UPDATE SET external_id = EXCLUDED.external_id, left_at = EXCLUDED.left_at`;
 
 /**
  * The change that marks hot rows `st` put in the aggregation outbox by anything but a submit (an unretirement, a set

@@ -106,7 +106,7 @@ const consensusRows = (sort: ConsensusSort) => `
     SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
   ${ROWS_IN_ORDER[sort]}
   UNION ALL
-  (SELECT d.subject_id, s.external_id, NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
+  (SELECT d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;
