@@ -164,7 +164,7 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(undocumented.map((operation) => operation.operationId)).toEqual([]);
   });
 
-  it('documents 429 on the routes a limit applies to, and 403 email-unverified on those that wait for a verified email', async () => {
+  it('documents 429 on the routes a limit applies to, 503 exports-busy on the downloads, and 403 email-unverified on those that wait for a verified email', async () => {
     type Operation = { operationId: string; responses: Record<string, { description?: string }> };
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
     const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path.replace('/api/v1', '')}`, operation })));
@@ -184,6 +184,8 @@ describe('the API answers as its OpenAPI document says', () => {
         'POST /projects/{id}/invitations',
       ].sort(),
     );
+    // One download per person at a time (with the default EXPORTS_AT_ONCE): a script must know to wait, not retry at once.
+    expect(answering('503', /exports-busy/)).toEqual(['GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports']);
     expect(answering('403', /email-unverified/)).toEqual(
       ['DELETE /account/invitations/{projectId}', 'GET /account/invitations', 'POST /account/invitations/{projectId}', 'POST /projects/{id}/invitations'].sort(),
     );

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CONSENSUS_SORTS, EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
@@ -39,6 +39,10 @@ const ApiDownloadResponse = () =>
     ApiOkResponse({
       description: 'An attachment streamed in the chosen format (the `format` parameter, else the Accept header, else CSV), one flat row per subject or classification',
       content: Object.fromEntries(Object.values(contentTypes).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+    }),
+    ApiServiceUnavailableResponse({
+      description:
+        'Problem `exports-busy`, with `Retry-After`: one person may stream at most half of `EXPORTS_AT_ONCE` downloads at once (with the default, one at a time, whatever the workflow or kind, by token or download link), and the server that many in all; let the one streaming finish (or cancel it), then ask again',
     }),
     ApiProblemResponse(),
   );
