@@ -351,4 +351,18 @@ describe('download links', () => {
     const ended = await open(link.url);
     expect([ended.status, (await problem(ended)).errors?.[0]?.pointer]).toEqual([401, '/query/token']);
   });
+
+  it('stop working when the session that asked for them signs out, and only theirs', async () => {
+    const { projectId } = await stack.client.getWorkflow(workflowId);
+    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
+    const laptop = await stack.anonymous.login({ email: scientist.email, password: ACCOUNT_PASSWORD });
+    const fromPhone = await scientist.client.downloadLink(workflowId, 'consensus');
+    const fromLaptop = await stack.anonymous.withToken(laptop.token).downloadLink(workflowId, 'consensus');
+    await scientist.client.signOut();
+    const ended = await open(fromPhone.url);
+    expect([ended.status, (await problem(ended)).errors?.[0]?.pointer]).toEqual([401, '/query/token']);
+    const kept = await open(fromLaptop.url);
+    expect(kept.status).toBe(200);
+    await kept.text();
+  });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ExportKind } from '@chorus/client';
 import type { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from '../auth/auth.decorators';
+import { EndedSessions, type TokenSession } from '../auth/ended-sessions';
 import { TokenGenerations } from '../auth/token-generations';
 import { signerFor } from '../auth/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -12,6 +13,8 @@ export const DOWNLOAD_LINK_SECONDS = 10 * 60;
 interface LinkClaims {
   sub: string;
   gen: number;
+  /** The session that asked for the link: signing out of it ends the link too. */
+  sid: string;
   workflowId: string;
   kind: ExportKind;
 }
@@ -19,28 +22,35 @@ interface LinkClaims {
 /**
  * Links that open one of a workflow's downloads (as often as wanted, in any format and `since`) without an
  * Authorization header, so that a browser can save the file as it streams (a link cannot carry a header) and a script
- * can hand it to `curl`. Signed for this purpose only, for `DOWNLOAD_LINK_SECONDS`; ended, as every token of the
- * account, by signing out everywhere. Whoever opens one must still be a researcher of the project.
+ * can hand it to `curl`. Signed for this purpose only, for `DOWNLOAD_LINK_SECONDS` or until the session that asked for
+ * it expires, if sooner (an ended session is remembered only until then); ended by signing out of that session, and,
+ * as every token of the account, by signing out everywhere. Whoever opens one must still be a researcher of the project.
  */
 @Injectable()
 export class DownloadLinks {
   private readonly signer: JwtService;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, private readonly generations: TokenGenerations) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly generations: TokenGenerations,
+    private readonly endedSessions: EndedSessions,
+  ) {
     this.signer = signerFor(config.authSecret, 'chorus download links');
   }
 
-  async sign(user: AuthUser, workflowId: string, kind: ExportKind): Promise<{ token: string; expiresAt: Date }> {
-    const claims: LinkClaims = { sub: user.id, gen: (await this.generations.latest(user.id)) ?? 0, workflowId, kind };
-    const token = await this.signer.signAsync(claims, { expiresIn: DOWNLOAD_LINK_SECONDS });
-    return { token, expiresAt: new Date(Date.now() + DOWNLOAD_LINK_SECONDS * 1000) };
+  async sign(user: AuthUser, session: TokenSession, workflowId: string, kind: ExportKind): Promise<{ token: string; expiresAt: Date }> {
+    const claims: LinkClaims = { sub: user.id, gen: (await this.generations.latest(user.id)) ?? 0, sid: session.id, workflowId, kind };
+    const expiresAt = Math.min(Math.floor(Date.now() / 1000) + DOWNLOAD_LINK_SECONDS, session.expiresAt);
+    const token = await this.signer.signAsync({ ...claims, exp: expiresAt });
+    return { token, expiresAt: new Date(expiresAt * 1000) };
   }
 
-  /** The account a link opens this download for, or undefined (another download's, expired, signed out since). */
+  /** The account a link opens this download for, or undefined (another download's, expired, its session or account signed out since). */
   async userOf(token: string, workflowId: string, kind: ExportKind): Promise<AuthUser | undefined> {
     const claims = await this.signer.verifyAsync<LinkClaims>(token).catch(() => undefined);
     if (!claims || claims.workflowId !== workflowId || claims.kind !== kind) return undefined;
     if (claims.gen !== (await this.generations.current(claims.sub))) return undefined;
+    if (await this.endedSessions.ended(claims.sid)) return undefined;
     return { id: claims.sub, kind: 'registered' };
   }
 }

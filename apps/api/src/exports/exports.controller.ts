@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, applyDecorato
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CONSENSUS_SORTS, EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
-import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
+import { type AuthUser, CurrentSession, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
+import type { TokenSession } from '../auth/ended-sessions';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
 import { type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery } from './dto/download.dto';
@@ -92,10 +93,15 @@ export class ExportsController {
   @ApiZodBody(downloadLinkRequestSchema)
   @ApiZodResponse(downloadLinkSchema, {
     status: 201,
-    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl), for 10 minutes; add format, since and bom (and sort, to the consensus) to it as to the download (researchers only)',
+    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl), for 10 minutes (or until the session that asked for it expires, if sooner), until that session signs out; add format, since and bom (and sort, to the consensus) to it as to the download (researchers only)',
   })
-  createDownloadLink(@Param('id', uuidParam('id')) workflowId: string, @Body(new ZodPipe(downloadLinkRequestSchema)) { kind }: DownloadLinkRequest, @CurrentUser() user: AuthUser) {
-    return this.exports.downloadLink(workflowId, kind, user);
+  createDownloadLink(
+    @Param('id', uuidParam('id')) workflowId: string,
+    @Body(new ZodPipe(downloadLinkRequestSchema)) { kind }: DownloadLinkRequest,
+    @CurrentUser() user: AuthUser,
+    @CurrentSession() session: TokenSession,
+  ) {
+    return this.exports.downloadLink(workflowId, kind, user, session);
   }
 
   @Get('consensus')

@@ -3,6 +3,7 @@ import type { ConsensusSort, DownloadLink, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { isUnlinked } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
+import type { TokenSession } from '../auth/ended-sessions';
 import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { hiddenTagsSql } from '../tags/hidden-tags-sql';
@@ -152,9 +153,9 @@ export class ExportsService {
   ) {}
 
   /** A link that opens the download without an Authorization header, for a while (researchers only). */
-  async downloadLink(workflowId: string, kind: ExportKind, user: AuthUser): Promise<DownloadLink> {
+  async downloadLink(workflowId: string, kind: ExportKind, user: AuthUser, session: TokenSession): Promise<DownloadLink> {
     await this.workflows.requireResearcher(workflowId, user);
-    const { token, expiresAt } = await this.links.sign(user, workflowId, kind);
+    const { token, expiresAt } = await this.links.sign(user, session, workflowId, kind);
     return { url: `/${API_PREFIX}/workflows/${workflowId}/${kind}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
   }
 
@@ -167,7 +168,7 @@ export class ExportsService {
     if (!token) {
       throw new ProblemException(401, `Send a bearer token in the Authorization header, or open a download link (${ask}).`, [{ pointer: '/headers/authorization', message: 'is missing' }]);
     }
-    throw new ProblemException(401, `The download link is not this download's, has expired, or its account signed out everywhere since; ask for another (${ask}).`, [
+    throw new ProblemException(401, `The download link is not this download's, has expired, or its session signed out since; ask for another (${ask}).`, [
       { pointer: '/query/token', message: 'is not a valid link to this download' },
     ]);
   }
