@@ -30,6 +30,12 @@ describe('annotations', () => {
     expect(errorsOf(full)).toEqual([]);
   });
 
+  it('stores a transcription composed (NFC), however the keyboard typed its accents', () => {
+    const typed = [...full.slice(0, 4), { task: 'T4', value: 'cafe\u0301 ſ Æ' }];
+    const result = validateAnnotations(definition, typed);
+    expect(result.ok && result.value.at(-1)).toEqual({ task: 'T4', value: 'caf\u00e9 ſ Æ' });
+  });
+
   it('accepts the short branch', () => {
     expect(errorsOf([{ task: 'T0', value: 'no' }])).toEqual([]);
   });

@@ -20,9 +20,15 @@ export const transcriptionTaskSchema = z.strictObject({
 });
 export type TranscriptionTask = z.infer<typeof transcriptionTaskSchema>;
 
-/** The volunteer submits the text, lines separated by `\n`. */
+/**
+ * The volunteer submits the text, lines separated by `\n`, stored composed (Unicode NFC): `é` typed as `e` and a
+ * combining accent on one keyboard and as one character on another is the same letter in the raw download too.
+ */
 export function transcriptionAnnotationSchema(task: TranscriptionTask) {
-  return z.string().max(task.maxLength, `at most ${task.maxLength} characters`);
+  return z
+    .string()
+    .max(task.maxLength, `at most ${task.maxLength} characters`)
+    .transform((text) => text.normalize('NFC'));
 }
 export type TranscriptionAnnotation = string;
 
