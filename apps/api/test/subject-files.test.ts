@@ -194,8 +194,12 @@ describe('subject uploads from files', () => {
     }
     const idless = await upload(setId, 'external_id,text\nn1,One\n,Two\nn3,Three\n', 'text/csv');
     expect(idless.body.errors).toEqual([{ pointer: '/subjects/1/externalId', message: expect.stringMatching(/^is empty, though other rows have one: .* \(line 3 of the CSV\)$/) }]);
-    const unclosed = await upload(setId, 'external_id,text\nq1,"never closed\nq2,fine\n', 'text/csv');
-    expect(unclosed.body.errors).toEqual([{ pointer: '', message: expect.stringContaining('is not valid CSV with a header row: a cell\'s opening quote (") is never closed, so the file to its end (line 3)') }]);
+    const unclosed = await upload(setId, 'external_id,text\nq0,fine\nq1,"never closed\nq2,fine\n', 'text/csv');
+    expect(unclosed.body.errors).toEqual([{ pointer: '', message: expect.stringContaining('is not valid CSV with a header row: a cell\'s opening quote (") is never closed, so the file from there on line 3 to its end (line 4)') }]);
+    const trailing = await upload(setId, 'external_id,text\nq0,fine\nq1,"quoted" then more\n', 'text/csv');
+    expect(trailing.body.errors).toEqual([
+      { pointer: '', message: 'is not valid CSV with a header row: line 3 has a quoted cell in the column "text" with more text after its closing quote ("like this" that): put the whole cell in quotes and double each quote inside it ("like ""this"" that"), or remove its quotes' },
+    ]);
     expect((await subjectsOf(projectId)).map((subject) => subject.external_id)).toEqual(['g1']);
   });
 

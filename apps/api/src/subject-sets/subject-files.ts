@@ -154,20 +154,26 @@ function delimiterOf(csv: string): string {
   return [';', '\t'].map(read).reduce((best, other) => (better(other, best) ? other : best), read(',')).separator;
 }
 
-type CsvError = Error & { code?: string; bytes?: number; lines?: number; record?: string[]; columns?: unknown[] };
+type CsvError = Error & { code?: string; bytes?: number; lines?: number; record?: string[]; columns?: unknown[]; column?: unknown; raw?: string };
 
 /**
- * csv-parse's message, with what to do for the usual mistakes: a cell holding the separator, unquoted, on the line
- * `lineEndingAt` gives for the record's end; a quote never closed.
+ * csv-parse's message, with what to do for the usual mistakes, each on its line: a cell holding the separator,
+ * unquoted; a quote never closed (from the line it opened on); text after a quoted cell's closing quote.
  */
-function csvProblem(error: CsvError, delimiter: string, lineEndingAt: (recordEnd: number) => number): string {
+function csvProblem(error: CsvError, delimiter: string, lines: ReturnType<typeof lineCounter>): string {
   if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
-    return `a cell's opening quote (") is never closed, so the file to its end (line ${error.lines}) reads as that one cell: close it, or double a quote that is part of a quoted cell ("like ""this"" one")`;
+    // The unclosed cell's record runs to the end of the file: its raw text tells where it began.
+    const opened = error.raw === undefined ? '' : ` on line ${lines.lineStartingAt(lines.byteLength, error.raw)}`;
+    return `a cell's opening quote (") is never closed, so the file from there${opened} to its end (line ${error.lines}) reads as that one cell: close it, or double a quote that is part of a quoted cell ("like ""this"" one")`;
+  }
+  if (error.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE' || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
+    const column = typeof error.column === 'string' ? ` in the column "${error.column}"` : '';
+    return `line ${error.lines} has a quoted cell${column} with more text after its closing quote ("like this" that): put the whole cell in quotes and double each quote inside it ("like ""this"" that"), or remove its quotes`;
   }
   if (error.code !== 'CSV_RECORD_INCONSISTENT_COLUMNS' || error.bytes === undefined) return error.message;
   const separator = delimiter === '\t' ? 'a tab' : `"${delimiter}"`;
   const cells = error.record?.length ?? 0;
-  return `line ${lineEndingAt(error.bytes)} has ${cells} cell${cells === 1 ? '' : 's'}, not as many as the header's ${error.columns?.length} columns: quote a cell that holds ${separator} ("like${delimiter === '\t' ? ' ' : delimiter} this"), or give the row the header's columns`;
+  return `line ${lines.lineEndingAt(error.bytes)} has ${cells} cell${cells === 1 ? '' : 's'}, not as many as the header's ${error.columns?.length} columns: quote a cell that holds ${separator} ("like${delimiter === '\t' ? ' ' : delimiter} this"), or give the row the header's columns`;
 }
 
 /**
@@ -183,8 +189,9 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   let header: string[] = [];
   let columns: string[] = [];
   const delimiter = delimiterOf(csv);
-  const { lineEndingAt, lineStartingAt } = lineCounter(csv);
-  const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter, lineEndingAt)}` });
+  const counter = lineCounter(csv);
+  const { lineStartingAt } = counter;
+  const unreadable = (error: CsvError) => new UnreadableSubjectFile({ pointer: '', message: `is not valid CSV with a header row: ${csvProblem(error, delimiter, counter)}` });
   if (cellsAtLeast(csv, delimiter, MOST_CELLS)) {
     throw new UnreadableSubjectFile({ pointer: '', message: `has more than ${MOST_CELLS.toLocaleString('en')} cells; send it in several files` });
   }
@@ -274,7 +281,7 @@ const [CR, LF] = [0x0d, 0x0a];
  * breaks counted, each `\n`, `\r\n` or lone `\r` (an old Mac's) once. csv-parse's own count (`lines`) takes a quoted
  * `\r\n` for two. Asked in the order of the file (as it must be), it reads each byte once.
  */
-function lineCounter(csv: string): { lineEndingAt(recordEnd: number): number; lineStartingAt(recordEnd: number, raw: string): number } {
+function lineCounter(csv: string): { byteLength: number; lineEndingAt(recordEnd: number): number; lineStartingAt(recordEnd: number, raw: string): number } {
   const bytes = Buffer.from(csv);
   let counted = 0;
   let breaks = 0;
@@ -283,6 +290,7 @@ function lineCounter(csv: string): { lineEndingAt(recordEnd: number): number; li
     return breaks + 1;
   };
   return {
+    byteLength: bytes.length,
     lineEndingAt: (recordEnd) => {
       let end = recordEnd;
       if (bytes[end - 1] === LF) end -= 1;
