@@ -464,11 +464,27 @@ function centreStarOrder(tokenised: readonly string[][]): number[] {
   return [centre, ...rest];
 }
 
+/**
+ * Of readings given as often, the one that keeps more letters beyond ASCII (ſ, æ, þ, accents) first, then the smallest
+ * string: volunteers modernise what they read by habit (`sea` for `ſea`, `Aeneas` for `Æneas`), while nobody types a
+ * long s the page does not have, so on a tie the less modernised reading is the page's.
+ */
+function tieOrder(a: string, b: string): number {
+  return lettersBeyondAscii(b) - lettersBeyondAscii(a) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Letters only: a zero-width space or a variation selector is no reading of the page. */
+function lettersBeyondAscii(word: string): number {
+  let count = 0;
+  for (const character of word) if (character.codePointAt(0)! > 0x7f && /\p{L}/u.test(character)) count += 1;
+  return count;
+}
+
 function consensusSlot(slot: Slot, n: number): { word: string; count: number; variants: Record<string, number> } {
   let best = '';
   let bestCount = -1;
-  // Most transcriptions, then a word over a gap, then the smallest string, so the result never depends on Map order.
-  for (const [word, count] of [...slot].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  // Most transcriptions, then a word over a gap, then `tieOrder`, so the result never depends on Map order.
+  for (const [word, count] of [...slot].sort(([a], [b]) => tieOrder(a, b))) {
     if (count > bestCount || (count === bestCount && best === '' && word !== '')) [best, bestCount] = [word, count];
   }
   const listed = [...slot].reduce((sum, [, count]) => sum + count, 0);
@@ -487,7 +503,8 @@ type VotedWord = ConsensusWord & { written?: string };
 const isWord = (slot: ConsensusWord) => slot.word !== '';
 
 /**
- * The spelling of `word` most of the transcriptions that have it in a slot typed (the first typed of those most typed):
+ * The spelling of `word` most of the transcriptions that have it in a slot typed (of those most typed, the first in
+ * `tieOrder`'s sense that keeps more letters beyond ASCII, then the first typed):
  * `places[h]` is the index of the word of the `order[h]`th of `lines` in the slot (-1 for none), `typed` their words as
  * typed.
  */
@@ -503,7 +520,9 @@ function typedSpelling(word: string, places: Int32Array, order: readonly number[
     counts.set(spelling, (counts.get(spelling) ?? 0) + 1);
   }
   let [best, bestCount] = [word, 0];
-  for (const [spelling, count] of counts) if (count > bestCount) [best, bestCount] = [spelling, count];
+  for (const [spelling, count] of counts) {
+    if (count > bestCount || (count === bestCount && lettersBeyondAscii(spelling) > lettersBeyondAscii(best))) [best, bestCount] = [spelling, count];
+  }
   return best;
 }
 

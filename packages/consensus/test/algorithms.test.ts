@@ -387,6 +387,15 @@ describe('transcription', () => {
     expect(transcriptionConsensus(['alone']).lowConsensus).toBe(true);
   });
 
+  it('on a tie, keeps the reading with more letters beyond ASCII (the page’s ſ and æ, not a modernised s and ae), whatever order they came in', () => {
+    for (const [page, modern] of [['the ſea', 'the sea'], ['Æneas went', 'Aeneas went'], ['été', 'ete']] as const) {
+      expect(transcriptionConsensus([page, modern]).text).toBe(page);
+      expect(transcriptionConsensus([modern, page]).text).toBe(page);
+    }
+    // A majority still decides.
+    expect(transcriptionConsensus(['the sea', 'the ſea', 'the sea']).text).toBe('the sea');
+  });
+
   it('reads an accent typed as its own character or as a combining one as the same letter', () => {
     const result = transcriptionConsensus(['the caf\u00e9 opened', 'the cafe\u0301 opened', 'the cafe opened']);
     expect(result.text).toBe('the caf\u00e9 opened');

@@ -121,7 +121,7 @@ export const CONSENSUS_RESULT_FIELDS = {
     text: 'the consensus text (the answer column)',
     lines: 'the aligned slots, line by line of text',
     'lines[][].word':
-      'the reading of the slot most transcriptions have (a tie goes to a word over none, then to the first in alphabetical order), as most of them typed it, or "" where most have no word and some added one (not in text)',
+      'the reading of the slot most transcriptions have (a tie goes to a word over none, then to the one with more letters beyond ASCII, the page\'s ſ, æ or é, then to the first in alphabetical order), as most of them typed it, or "" where most have no word and some added one (not in text)',
     'lines[][].agreement': 'the share of the transcriptions with that reading in the slot',
     'lines[][].variants': 'the other readings of the slot, each with how many transcriptions have it ("": no word)',
     'lines[][].tags': 'the text tags (textTags) that at least half of the transcriptions with a word in the slot put around it (absent without any)',
