@@ -693,6 +693,35 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await page.close();
   });
 
+  it('inserts a special character of the task at the caret, or in place of the selection, by its button, and typing goes on after it', async () => {
+    const { url, workflowId } = await setUp('Special characters', SNIPPETS.slice(0, 1).map(textSubject), {
+      name: 'Transcribe',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter, line by line.', specialCharacters: ['ſ', 'æ'] } },
+    });
+    await skipTutorial(suite.context, workflowId);
+    const { page, errors } = await openPage();
+    await page.goto(url);
+    await waitForTask(page, 'transcription');
+    await waitForFocus(page, '.transcription-lines input');
+    const line = () => page.locator('.transcription-lines input').first().inputValue();
+    await page.keyboard.type('the ');
+    await page.getByRole('button', { name: 'Insert ſ' }).click();
+    await page.keyboard.type('ea of Aeneas');
+    expect(await line()).toBe('the ſea of Aeneas');
+    // "Ae" selected in the line is replaced, by keyboard: Shift+Tab reaches the toolbar, the selection kept.
+    for (let i = 0; i < 'neas'.length; i += 1) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Insert æ');
+    await page.keyboard.press('Enter');
+    expect(await line()).toBe('the ſea of æneas');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).selectionStart)).toBe('the ſea of æ'.length);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('refuses a text tag never closed, saying which and where, and sends the transcription once it is closed', async () => {
     const { url, workflowId } = await setUp('Unclosed tags', SNIPPETS.slice(0, 1).map(textSubject), {
       name: 'Transcribe',

@@ -47,6 +47,12 @@ describe('workflow definition', () => {
     expect(pointersOf({ name: 'x', firstTask: 'T0', tasks: { T0: yesNo('T9') } })).toEqual(['/tasks/T0/answers/0/next']);
   });
 
+  it('takes a transcription’s special characters, each once (as composed), without spaces', () => {
+    const transcribe = (specialCharacters: string[]) => ({ name: 'x', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type', specialCharacters } } });
+    expect(pointersOf(transcribe(['ſ', 'æ', '℔', 'ꝑ']))).toEqual([]);
+    expect(pointersOf(transcribe(['ſ', 'a b', 'e\u0301', '\u00e9']))).toEqual(['/tasks/T0/specialCharacters/1', '/tasks/T0/specialCharacters/3']);
+  });
+
   it('says plainly which fields are missing', () => {
     const result = validateWorkflowDefinition({ firstTask: 'T0', tasks: { T0: { type: 'single', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } } });
     expect(result.ok ? [] : result.errors).toEqual([

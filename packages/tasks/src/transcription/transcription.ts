@@ -16,6 +16,15 @@ export const transcriptionTaskSchema = z.strictObject({
     .superRefine((tags, ctx) => noRepeats(tags, ctx, (tag) => tag, (earlier) => `repeats textTags/${earlier}; name each tag once`))
     .default(['unclear', 'deletion', 'insertion']),
   maxLength: z.int().min(1).max(100_000).default(20_000),
+  /**
+   * Letters and signs the volunteer inserts with a button, for those their keyboard lacks: the page's `ſ`, `æ`, `þ`,
+   * `℔` (each one character, or a few that go together).
+   */
+  specialCharacters: z
+    .array(z.string().regex(/^\S{1,8}$/u, 'give one character, or a few that go together, without spaces'))
+    .max(60)
+    .superRefine((characters, ctx) => noRepeats(characters, ctx, (character) => character.normalize('NFC'), (earlier) => `repeats specialCharacters/${earlier}; give each once`))
+    .optional(),
   next: taskKeySchema.optional(),
 });
 export type TranscriptionTask = z.infer<typeof transcriptionTaskSchema>;

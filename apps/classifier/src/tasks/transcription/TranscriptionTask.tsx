@@ -5,7 +5,7 @@ import { languageAttributes } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
 import { type Caret, type History, NO_HISTORY, record, step } from './history';
-import { tagShortcutIndex, wrapWithTag } from './textTags';
+import { type SelectionChange, replaceSelection, tagShortcutIndex, wrapWithTag } from './textTags';
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
 
@@ -97,17 +97,22 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
     return () => element?.removeEventListener('beforeinput', onBeforeInput);
   }, []);
 
-  function insertTag(tagIndex: number) {
-    const tag = task.textTags[tagIndex];
-    if (!tag || disabled) return;
+  /** Changes the selection (or caret) of the field last used as `change` says, as the editor's own edit. */
+  function changeSelection(change: (current: string, start: number, end: number) => SelectionChange) {
+    if (disabled) return;
     const index = task.mode === 'free' ? 0 : Math.min(lastField.current, lines.length - 1);
     const field = fields.current[index];
     const current = task.mode === 'free' ? text : (lines[index] ?? '');
     const start = field?.selectionStart ?? current.length;
     const end = field?.selectionEnd ?? current.length;
-    const wrapped = wrapWithTag(current, start, end, tag);
-    const after = task.mode === 'free' ? wrapped.text : lines.map((line, i) => (i === index ? wrapped.text : line)).join('\n');
-    edit(after, { index, start, end }, { index, start: wrapped.selectionStart, end: wrapped.selectionEnd });
+    const changed = change(current, start, end);
+    const after = task.mode === 'free' ? changed.text : lines.map((line, i) => (i === index ? changed.text : line)).join('\n');
+    edit(after, { index, start, end }, { index, start: changed.selectionStart, end: changed.selectionEnd });
+  }
+
+  function insertTag(tagIndex: number) {
+    const tag = task.textTags[tagIndex];
+    if (tag) changeSelection((current, start, end) => wrapWithTag(current, start, end, tag));
   }
 
   /** Text of several lines pasted into a line becomes as many lines, from the caret on (a field of one line would join them). */
@@ -186,6 +191,24 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
           ))}
         </div>
       )}
+      {task.specialCharacters?.length ? (
+        <div className="tag-buttons special-characters" role="toolbar" aria-label={t('tasks.transcription.characters')} aria-controls={`${id}-editor`}>
+          {task.specialCharacters.map((character) => (
+            <button
+              key={character}
+              type="button"
+              className="button button-secondary button-small"
+              // Keep the caret and selection in the field the character goes into.
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => changeSelection((current, start, end) => replaceSelection(current, start, end, character))}
+              aria-disabled={disabled || undefined}
+              aria-label={t('tasks.transcription.insertCharacter', { character })}
+            >
+              <bdi>{character}</bdi>
+            </button>
+          ))}
+        </div>
+      ) : null}
       <div className="transcription-editor" id={`${id}-editor`} ref={editor}>
         {task.mode === 'free' ? (
           <textarea

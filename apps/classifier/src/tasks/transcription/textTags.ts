@@ -1,8 +1,15 @@
+/** A field's text after an edit of its selection, and where its selection goes. */
+export interface SelectionChange {
+  text: string;
+  selectionStart: number;
+  selectionEnd: number;
+}
+
 /**
  * Wraps [start, end) of `text` in `[tag]…[/tag]`, leaving out spaces at either end of the selection (a tag that
  * touched the next word would join it to that word); returns the new text and where the caret goes.
  */
-export function wrapWithTag(text: string, start: number, end: number, tag: string): { text: string; selectionStart: number; selectionEnd: number } {
+export function wrapWithTag(text: string, start: number, end: number, tag: string): SelectionChange {
   const open = `[${tag}]`;
   const close = `[/${tag}]`;
   let [from, to] = start <= end ? [start, end] : [end, start];
@@ -20,4 +27,11 @@ export function tagShortcutIndex(event: { ctrlKey: boolean; metaKey: boolean; sh
   if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.altKey) return undefined;
   const match = /^Digit([1-9])$/.exec(event.code);
   return match ? Number(match[1]) - 1 : undefined;
+}
+
+/** Puts `inserted` in place of [start, end) of `text` (at the caret, when nothing is selected), the caret after it. */
+export function replaceSelection(text: string, start: number, end: number, inserted: string): SelectionChange {
+  const [from, to] = start <= end ? [start, end] : [end, start];
+  const caret = from + inserted.length;
+  return { text: text.slice(0, from) + inserted + text.slice(to), selectionStart: caret, selectionEnd: caret };
 }
