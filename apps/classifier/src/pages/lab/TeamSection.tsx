@@ -57,6 +57,8 @@ export function TeamSection({ project, userId, onOwnRoleChanged }: { project: Pr
         {t('lab.team.title')}
       </h2>
       <p>{administrator ? t('lab.team.lead') : t('lab.team.leadReadOnly')}</p>
+      {/* Its administrators read who does what at the role they choose (the fields' hint). */}
+      {!administrator && <p data-testid="lab-team-roles">{t('lab.team.roles')}</p>}
       <ResultNotice result={result} testId="lab-team-result" />
       <LoadedList items={members.data?.members ?? null} problem={members.problem} reload={members.reload} loading={t('lab.team.loading')} empty={t('lab.team.none')}>
         {(shown) => <MemberTable project={project} members={shown} userId={userId} administrator={administrator} changed={changed} reload={reload} />}
