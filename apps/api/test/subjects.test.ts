@@ -334,6 +334,48 @@ describe('a subject set’s subjects', () => {
   });
 });
 
+describe('a subject set’s name', () => {
+  const refusal = (error: ChorusApiError) => ({ status: error.status, type: error.problem.type, errors: error.problem.errors, subjectSet: error.problem.subjectSet });
+
+  it('is its project’s only, compared trimmed and case aside, on creating and on renaming, a refusal changing nothing', async () => {
+    const project = await stack.client.createProject({ title: `Names ${randomUUID().slice(0, 8)}` });
+    const letters = await stack.client.createSubjectSet(project.id, { name: 'Letters' });
+    const diaries = await stack.client.createSubjectSet(project.id, { name: 'Diaries' });
+    const taken = { status: 409, type: 'urn:chorus:problem:subject-set-name-taken', errors: [{ pointer: '/name', message: expect.stringContaining('"Letters"') }], subjectSet: { id: letters.id, name: 'Letters' } };
+    for (const name of ['Letters', ' letters ', 'LETTERS']) {
+      const error = (await stack.client.createSubjectSet(project.id, { name }).catch((e) => e)) as ChorusApiError;
+      expect(refusal(error)).toEqual(taken);
+      expect(error.problem.detail).toMatch(/choose another name, or upload into that set/);
+    }
+    expect(refusal((await stack.client.renameSubjectSet(diaries.id, ' letters').catch((e) => e)) as ChorusApiError)).toEqual(taken);
+    const names = async () => (await stack.db.query('SELECT id, name FROM subject_sets WHERE project_id = $1 ORDER BY created_at', [project.id])).rows;
+    expect(await names()).toEqual([{ id: letters.id, name: 'Letters' }, { id: diaries.id, name: 'Diaries' }]);
+    // Its own name in other letters is no other set's; another project's sets are not this one's.
+    expect(await stack.client.renameSubjectSet(letters.id, 'letters')).toMatchObject({ name: 'letters' });
+    const other = await stack.client.createProject({ title: `Other names ${randomUUID().slice(0, 8)}` });
+    expect(await stack.client.createSubjectSet(other.id, { name: 'Letters' })).toMatchObject({ name: 'Letters' });
+  });
+
+  it('made by another request not committed yet, is refused once that one commits', async () => {
+    const project = await stack.client.createProject({ title: `Names at once ${randomUUID().slice(0, 8)}` });
+    // Another creation of the set, as the API makes it, not committed yet: this one waits for it, then reads its name.
+    const other = new Client({ connectionString: stack.config.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE', [project.id]);
+      await other.query(`INSERT INTO subject_sets (project_id, name) VALUES ($1, 'Letters')`, [project.id]);
+      const made = stack.client.createSubjectSet(project.id, { name: 'letters' }).catch((e: ChorusApiError) => e);
+      await until(async () => (await stack.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT 1 FROM projects%'`)).rows.length > 0, 'the creation to wait for the other');
+      await other.query('COMMIT');
+      expect(refusal((await made) as ChorusApiError)).toMatchObject({ status: 409, type: 'urn:chorus:problem:subject-set-name-taken' });
+      expect((await stack.db.query('SELECT name FROM subject_sets WHERE project_id = $1', [project.id])).rows).toEqual([{ name: 'Letters' }]);
+    } finally {
+      await other.end();
+    }
+  });
+});
+
 describe('known answers of gold-standard subjects', () => {
   const yesNo = { T0: { type: 'single' as const, question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } };
   const gold = (externalId: string, goldStandard: Record<string, unknown>) => ({ ...text(externalId), goldStandard });

@@ -26,6 +26,40 @@ describe('classifier in a browser: moderating in the lab', () => {
     return suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
   }
 
+  it('says on a workflow’s page who does what: researchers (owner, collaborators, scientists) edit it, moderators cannot; a researcher follows a link to the team', async () => {
+    const project = await suite.stack.client.createProject({ title: `Roles ${randomUUID().slice(0, 8)}` });
+    const workflow = await suite.stack.client.createWorkflow(project.id, {
+      name: 'Dated?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is it dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    const signIn = async (role: 'scientist' | 'moderator') => {
+      const member = await newMember(suite.stack, project.id, role, role);
+      const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: member.email, password: ACCOUNT_PASSWORD }));
+      await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}`);
+      await page.getByRole('heading', { level: 1, name: /Dated\?/ }).waitFor();
+      return { page, errors };
+    };
+
+    const moderator = await signIn('moderator');
+    expect(await moderator.page.locator('p.lead').textContent()).toBe(
+      "As a moderator you see what volunteers reported and proposed here; you cannot edit this workflow. Its design, subjects and results are its researchers': the project's owner, collaborators and scientists.",
+    );
+    expect(await moderator.page.getByTestId('lab-workflow-roles').count()).toBe(0);
+    expect(moderator.errors).toEqual([]);
+    await moderator.page.close();
+
+    const scientist = await signIn('scientist');
+    expect(await scientist.page.getByTestId('lab-workflow-roles').textContent()).toBe(
+      "Who does what: the project's researchers (its owner, collaborators and scientists) see this workflow's results and edit it; its moderators look after what volunteers send, and cannot edit it. See the project's team",
+    );
+    await press(scientist.page, '[data-testid="lab-workflow-roles"] a');
+    await waitForFocus(scientist.page, '#lab-team-heading');
+    expect(await scientist.page.getByTestId('lab-team-roles').textContent()).toMatch(/^The project's researchers are its owner, collaborators and scientists: they see results and edit workflows .* but cannot edit workflows or see results\.$/);
+    expect(scientist.errors).toEqual([]);
+    await scientist.page.close();
+  });
+
   it('shows a moderator the reported subjects and proposed tags, and hides a reported subject’s tag by keyboard, and shows it again', async () => {
     const researcher = suite.stack.client;
     const project = await researcher.createProject({ title: `Notices ${randomUUID().slice(0, 8)}`, status: 'live' });

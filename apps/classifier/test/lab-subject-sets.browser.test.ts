@@ -76,6 +76,40 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.close();
   });
 
+  it('refuses a new set named as one the project has, at the name, and uploads the file into that set instead at a press', async () => {
+    const account = await signUp(suite.stack, { email: `lab-taken-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Emily Davies' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Correspondence' });
+    const letters = await researcher.createSubjectSet(project.id, { name: 'Letters' });
+    await researcher.addSubjects(letters.id, [{ externalId: 'l1', locations: [{ type: 'text', text: 'Dear Madam,' }] }]);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.getByTestId('lab-sets').waitFor();
+
+    // The same file uploaded again, into "a new set" named as the first, in other letters.
+    await page.locator('#lab-upload-name').fill(' letters ');
+    await page.locator('#lab-upload-file').setInputFiles({ name: 'letters.csv', mimeType: 'text/csv', buffer: Buffer.from('external_id,text\nl1,"Dear Madam,"\nl2,"Dear Sir,"\n') });
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await page.getByTestId('lab-upload-name-error').waitFor();
+    expect(await page.getByTestId('lab-upload-name-error').textContent()).toBe(
+      'This project already has a subject set named “Letters” (names are compared without their case or spaces around them): choose another name, or upload into “Letters”.',
+    );
+    expect(await page.locator('#lab-upload-name').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.alert-detail').count()).toBe(0); // at the field, not in a banner
+
+    // The button chooses the existing set (focus on the choice), and the file goes there: no second set.
+    expect(await page.locator('#lab-upload-into-taken').textContent()).toBe('Upload the file into “Letters” instead');
+    await press(page, '#lab-upload-into-taken');
+    await waitForFocus(page, '#lab-upload-set');
+    expect(await page.locator('#lab-upload-set').inputValue()).toBe(letters.id);
+    expect(await page.locator('#lab-upload-name').count()).toBe(0);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await page.getByTestId('lab-upload-result').getByText('1 subject added to “Letters” (1 new, 1 already in the project).').waitFor();
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Letters', 2]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lists a set’s subjects page by page, takes one out, renames the set and deletes only a set no workflow serves', async () => {
     const subjects = Array.from({ length: 55 }, (_, index) => ({ externalId: `page-${String(index).padStart(2, '0')}`, locations: [{ type: 'text' as const, text: `Page ${index} of the diary.` }] }));
     const account = await signUp(suite.stack, { email: `lab-sets-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });

@@ -669,6 +669,10 @@ export const problemSchema = z.strictObject({
   detail: z.string(),
   errors: z.array(z.strictObject({ pointer: z.string(), message: z.string() })).optional(),
   limitBytes: z.int().optional().meta({ description: 'With a 413: the largest body, in bytes, that the route accepts' }),
+  subjectSet: z
+    .strictObject({ id: z.uuid(), name: z.string() })
+    .optional()
+    .meta({ description: 'With a 409 `subject-set-name-taken`: the project’s set that has the name, to upload into instead' }),
 });
 
 /** A size in bytes as people read it: "16 MiB", "512 KiB", "1000 bytes". */

@@ -9,6 +9,8 @@ export interface ProblemBody {
   errors?: FieldError[];
   /** A 413's: the largest body the route accepts, for a client to say in its own words. */
   limitBytes?: number;
+  /** A 409 `subject-set-name-taken`'s: the set that has the name. */
+  subjectSet?: { id: string; name: string };
 }
 
 const titles: Record<number, string> = {

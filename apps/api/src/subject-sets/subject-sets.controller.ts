@@ -26,7 +26,7 @@ export class SubjectSetsController {
   @Post('projects/:id/subject-sets')
   @ApiOperation({
     summary: 'Creates a subject set in a project, to upload subjects into (its researchers).',
-    description: 'Body: `{ "name" }`, one line. Then upload subjects with POST /subject-sets/:id/subjects, and name the set in a workflow’s `subjectSetIds`. 422 `urn:chorus:problem:validation-failed` naming a bad field. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+    description: 'Body: `{ "name" }`, one line. Then upload subjects with POST /subject-sets/:id/subjects, and name the set in a workflow’s `subjectSetIds`. A name another set of the project has (trimmed, case aside: `Letters`, ` letters `) is refused: 409 `urn:chorus:problem:subject-set-name-taken` at `/name`, its `subjectSet` the set that has it (choose another name, or upload into that set). 422 `urn:chorus:problem:validation-failed` naming a bad field. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
   })
   @AccessFirst(PROJECT_RESEARCHERS)
   @ApiZodBody(createSubjectSetSchema)
@@ -48,7 +48,7 @@ export class SubjectSetsController {
   @Patch('subject-sets/:id')
   @ApiOperation({
     summary: 'Renames a subject set (its project’s researchers).',
-    description: 'Body: `{ "name" }`, one line. 404 for no such set. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
+    description: 'Body: `{ "name" }`, one line. A name another set of the project has (trimmed, case aside) is refused: 409 `urn:chorus:problem:subject-set-name-taken` at `/name`, its `subjectSet` the set that has it. 404 for no such set. Anyone else gets 403 (404 when the project is not public to them, as a draft is).',
   })
   @AccessFirst(SUBJECT_SET_RESEARCHERS)
   @ApiZodBody(createSubjectSetSchema)

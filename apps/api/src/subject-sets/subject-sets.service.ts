@@ -6,7 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { FieldError, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
-import { conflict, notFound } from '../common/problem';
+import { ProblemException, conflict, notFound } from '../common/problem';
 import { researchersTransaction, retryOnDeadlock } from '../common/sql';
 import type { SubjectRow } from '../common/subject-view';
 import { routeAccess } from '../projects/access-first';
@@ -56,6 +56,18 @@ function knownAnswersTheyTake(input: AddSubjectsInput, workflowsOf: (index: numb
   );
 }
 
+/** The refusal of a set's name another set of the project has: that set, named, to upload into instead. */
+function subjectSetNameTaken(existing: { id: string; name: string }): ProblemException {
+  const taken = new ProblemException(
+    409,
+    `The project already has a subject set named ${JSON.stringify(existing.name)} (${existing.id}); choose another name, or upload into that set (POST /subject-sets/${existing.id}/subjects).`,
+    [{ pointer: '/name', message: `is the name of the subject set ${JSON.stringify(existing.name)} already` }],
+    'subject-set-name-taken',
+  );
+  taken.body.subjectSet = existing;
+  return taken;
+}
+
 @Injectable()
 export class SubjectSetsService {
   constructor(
@@ -65,14 +77,34 @@ export class SubjectSetsService {
 
   async create(projectId: string, input: CreateSubjectSetInput, user: AuthUser) {
     await this.access.requireResearcher(projectId, user, '/params/id');
-    const set = await this.db.getRepository(SubjectSet).save({ projectId, name: input.name });
-    return { id: set.id, name: set.name, projectId };
+    return researchersTransaction(this.db, async (manager) => {
+      await this.requireFreeName(manager, projectId, input.name);
+      const set = await manager.getRepository(SubjectSet).save({ projectId, name: input.name });
+      return { id: set.id, name: set.name, projectId };
+    });
   }
 
   async rename(subjectSetId: string, input: CreateSubjectSetInput, user: AuthUser) {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
-    await this.db.getRepository(SubjectSet).update({ id: subjectSetId }, { name: input.name });
-    return { id: set.id, name: input.name, projectId: set.projectId };
+    return researchersTransaction(this.db, async (manager) => {
+      await this.requireFreeName(manager, set.projectId, input.name, subjectSetId);
+      await manager.getRepository(SubjectSet).update({ id: subjectSetId }, { name: input.name });
+      return { id: set.id, name: input.name, projectId: set.projectId };
+    });
+  }
+
+  /**
+   * Refuses a name another set of the project has, compared trimmed and case aside ("Letters", " letters "), so that a
+   * researcher who uploads twice does not get two sets they cannot tell apart. The project's row, locked first, makes
+   * two such requests at once wait for each other (NO KEY UPDATE: not the key lock that adding rows of the project takes).
+   */
+  private async requireFreeName(manager: EntityManager, projectId: string, name: string, renamedSetId?: string): Promise<void> {
+    await manager.query('SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE', [projectId]);
+    const [existing]: { id: string; name: string }[] = await manager.query(
+      'SELECT id, name FROM subject_sets WHERE project_id = $1 AND lower(btrim(name)) = lower(btrim($2)) AND id IS DISTINCT FROM $3::uuid LIMIT 1',
+      [projectId, name, renamedSetId ?? null],
+    );
+    if (existing) throw subjectSetNameTaken(existing);
   }
 
   /**

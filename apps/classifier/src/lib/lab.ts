@@ -95,6 +95,18 @@ export function workflowSaveRefused(error: unknown): FormProblem<never> {
   return problemAtFields(error, [] as const);
 }
 
+/** The project's subject set that has the name a set was refused (the API compares names trimmed, case aside), or null. */
+export function setWithTakenName(error: unknown): { id: string; name: string } | null {
+  return (isProblem(error, 'subject-set-name-taken', 409) && (error as ChorusApiError).problem.subjectSet) || null;
+}
+
+/** A refused name of a subject set: another set's of the project (in the researcher's words), else the API's errors at the name. */
+export function setNameRefused(error: unknown): FormProblem<'name'> {
+  const taken = setWithTakenName(error);
+  if (taken) return { fields: { name: i18n.t('lab.sets.nameTaken', { set: taken.name }) }, form: null };
+  return problemAtFields(error, ['name'] as const);
+}
+
 /** Where a listed subject was typed, for a message: "line 3 (snippet-7)". */
 export const whereListed = ({ text, line }: ListedSubject): string => i18n.t('lab.subjects.where', { line, text });
 

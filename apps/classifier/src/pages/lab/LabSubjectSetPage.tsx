@@ -7,9 +7,10 @@ import { FormField } from '../../components/FormField';
 import { AskFirst } from '../../components/AskFirst';
 import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
-import { problemAtFields, showAccountNotice, useSession } from '../../lib/account';
+import { showAccountNotice, useSession } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { describeError, type Problem } from '../../lib/errors';
+import { setNameRefused } from '../../lib/lab';
 import { LAB, labProjectPath, labSubjectSetPath, navigate } from '../../lib/router';
 import { subjectName, whatSubjectShows } from '../../lib/subjectName';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -202,7 +203,7 @@ function RenameSetForm({ set, onRenamed }: { set: SubjectSetSummary; onRenamed: 
       showAccountNotice(t('lab.set.renamed', { name: renamed.name }));
       onRenamed();
     },
-    refused: (error) => problemAtFields(error, ['name'] as const),
+    refused: setNameRefused,
   });
   return (
     <section className="lab-section" aria-labelledby="lab-set-rename-heading">

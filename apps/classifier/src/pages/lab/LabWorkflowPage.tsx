@@ -12,6 +12,7 @@ import { useClient } from '../../lib/clientContext';
 import { isResearcher, moderates } from '../../lib/lab';
 import { classifyPath, LAB, Link, labProjectPath, labWorkflowPath } from '../../lib/router';
 import { PROJECT_STATUS_FIELD } from './LabProjectPage';
+import { PROJECT_TEAM_HEADING } from './TeamSection';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -74,6 +75,9 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
           <p data-testid="lab-workflow-version">{t('lab.workflow.version', { version: workflow.version })}</p>
           {isResearcher(project.role) ? (
             <>
+              <p data-testid="lab-workflow-roles">
+                {t('lab.workflow.roles')} <Link to={`${labProjectPath(project.slug)}#${PROJECT_TEAM_HEADING}`}>{t('lab.workflow.teamLink')}</Link>
+              </p>
               <StatusSection workflow={workflow} project={project} changes={subjectChanges} onChanged={loaded.reload} />
               <ProgressSection workflow={workflow} changes={subjectChanges} runsStarted={runsStarted} />
               <WorkflowResultsSection workflowId={workflow.id} />

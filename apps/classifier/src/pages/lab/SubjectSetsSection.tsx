@@ -3,9 +3,8 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField';
-import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
-import { uploadContentType } from '../../lib/lab';
+import { setNameRefused, setWithTakenName, uploadContentType } from '../../lib/lab';
 import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -74,7 +73,7 @@ function EmptySetForm({ projectId, onMade }: { projectId: string; onMade: () => 
       onMade();
     },
     refused: (error) => {
-      const refusal = problemAtFields(error, ['name'] as const);
+      const refusal = setNameRefused(error);
       return { fields: refusal.fields.name ? { emptyName: refusal.fields.name } : {}, form: refusal.form };
     },
   });
@@ -125,6 +124,14 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const file = () => fileInput.current?.files?.[0];
   /** The set this submit made, whose making a refusal of the file then does not undo: the refusal says so. */
   const madeNow = useRef<string | null>(null);
+  /** The project's set that has the name given for a new one: offered as the file's set instead. */
+  const [taken, setTaken] = useState<{ id: string; name: string } | null>(null);
+  const uploadIntoTaken = (set: { id: string; name: string }) => {
+    form.setValue('set', set.id);
+    setTaken(null);
+    onUploaded();
+    document.getElementById('lab-upload-set')?.focus();
+  };
 
   const targetSet = async (): Promise<{ id: string; name: string }> => {
     const existing = sets.find((set) => set.id === form.values.set);
@@ -137,7 +144,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   };
   /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
   const refusal = (error: unknown) => {
-    const refused = error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : problemAtFields(error, ['name'] as const);
+    setTaken(setWithTakenName(error));
+    const refused = error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : setNameRefused(error);
     const made = madeNow.current;
     if (!made || !refused.form) return refused;
     return { ...refused, form: { ...refused.form, detail: `${t('lab.upload.madeEmpty', { set: made })} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
@@ -150,6 +158,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     }),
     send: async () => {
       setAdded(null);
+      setTaken(null);
       madeNow.current = null;
       const chosen = file()!;
       const set = await targetSet();
@@ -195,6 +204,11 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
           ))}
         </SelectField>
         {form.values.set === NEW_SET && <FormField id="lab-upload-name" label={t('lab.upload.name')} maxLength={200} {...form.field('name')} />}
+        {form.values.set === NEW_SET && taken && (
+          <button type="button" id="lab-upload-into-taken" className="button button-secondary" onClick={() => uploadIntoTaken(taken)}>
+            {t('lab.upload.intoExisting', { set: taken.name })}
+          </button>
+        )}
         <FormField
           id="lab-upload-file"
           type="file"

@@ -21,6 +21,9 @@ type Changed = (text: string, ownRole?: boolean) => void;
 /** Reads the team again: after a refusal that says it changed since the page read it. */
 type Reload = () => void;
 
+/** The team section's heading, which a link from a workflow's page (`#` it) focuses. */
+export const PROJECT_TEAM_HEADING = 'lab-team-heading';
+
 /**
  * Who works on the project, in which role, and the invitations waiting for an answer. Its owner and collaborators
  * (as the API allows) change roles, remove members, invite and withdraw invitations; the owner alone hands the project
@@ -38,6 +41,10 @@ export function TeamSection({ project, userId, onOwnRoleChanged }: { project: Pr
     members.reload();
     invitations.reload();
   };
+  // Come from a workflow's page to see who does what: the keyboard (and the view) starts at the team.
+  useEffect(() => {
+    if (window.location.hash === `#${PROJECT_TEAM_HEADING}`) document.getElementById(PROJECT_TEAM_HEADING)?.focus();
+  }, []);
   const changed: Changed = (text, ownRole = false) => {
     say(text);
     reload();
@@ -45,9 +52,13 @@ export function TeamSection({ project, userId, onOwnRoleChanged }: { project: Pr
   };
   const listed = members.data?.members ?? [];
   return (
-    <section className="lab-section" aria-labelledby="lab-team-heading">
-      <h2 id="lab-team-heading">{t('lab.team.title')}</h2>
+    <section className="lab-section" aria-labelledby={PROJECT_TEAM_HEADING}>
+      <h2 id={PROJECT_TEAM_HEADING} tabIndex={-1}>
+        {t('lab.team.title')}
+      </h2>
       <p>{administrator ? t('lab.team.lead') : t('lab.team.leadReadOnly')}</p>
+      {/* Its administrators read who does what at the role they choose (the fields' hint). */}
+      {!administrator && <p data-testid="lab-team-roles">{t('lab.team.roles')}</p>}
       <ResultNotice result={result} testId="lab-team-result" />
       <LoadedList items={members.data?.members ?? null} problem={members.problem} reload={members.reload} loading={t('lab.team.loading')} empty={t('lab.team.none')}>
         {(shown) => <MemberTable project={project} members={shown} userId={userId} administrator={administrator} changed={changed} reload={reload} />}
