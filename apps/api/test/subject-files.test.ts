@@ -610,12 +610,12 @@ describe('subject uploads from files', () => {
     expect(text.body.warnings).toBeUndefined();
   });
 
-  it('refuses a IIIF collection, and files on any other route', async () => {
+  it('refuses an empty IIIF collection, and files on any other route', async () => {
     const { projectId, setId } = await newSet();
     const collection = { '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'https://example.org/collection', type: 'Collection', label: { en: ['All'] }, items: [] };
     const refused = await upload(setId, JSON.stringify(collection), 'application/ld+json');
     expect(refused.status).toBe(422);
-    expect(refused.body.errors).toEqual([{ pointer: '', message: 'is a IIIF Collection, not a Manifest; send each of its manifests' }]);
+    expect(refused.body.errors).toEqual([{ pointer: '', message: 'is a IIIF collection without manifests: there is nothing in it to classify' }]);
     // A manifest without canvases, or without the @context that says it is one, is told so, not read as { subjects }.
     const manifest = { id: 'https://example.org/manifest', type: 'Manifest', label: { en: ['Empty'] }, items: [] };
     const empty = await upload(setId, JSON.stringify({ '@context': 'http://iiif.io/api/presentation/3/context.json', ...manifest }), 'application/ld+json');
@@ -635,7 +635,7 @@ describe('subject uploads from files', () => {
     const unreadable = await upload(setId, JSON.stringify(v2), 'application/ld+json');
     expect([unreadable.status, unreadable.body.errors]).toEqual([
       422,
-      [{ pointer: '', message: expect.stringMatching(/^could not be read as a IIIF Presentation manifest \(the IIIF parser stopped: .+\); check it with the IIIF Presentation API validator/) }],
+      [{ pointer: '', message: expect.stringMatching(/^could not be read as a IIIF Presentation manifest, https:\/\/example.org\/broken \(the IIIF parser stopped: .+\); check it with the IIIF Presentation API validator/) }],
     ]);
     expect((await upload(setId, '{"__proto__": {"polluted": true}}', 'application/ld+json')).status).toBe(422);
     // A canvas given twice names both canvases as the manifest counts them.
@@ -705,5 +705,124 @@ describe('a key named __proto__ (round 13a F4)', () => {
     // Another label is kept.
     expect(await upload(setId, manifest({ items: [canvas(1, [{ label: 'Shelfmark', value: 'MS 1' }])] }), 'application/ld+json')).toMatchObject({ status: 201, body: { created: 1 } });
     expect((await subjectsOf(projectId)).map((subject: { metadata: Record<string, unknown> }) => subject.metadata.Shelfmark)).toEqual(['MS 1']);
+  });
+});
+
+describe('IIIF collections and lists of manifests', () => {
+  const V3 = 'http://iiif.io/api/presentation/3/context.json';
+  const V2 = 'http://iiif.io/api/presentation/2/context.json';
+  /** A version 3 manifest `name` (no @context: embedded) with a canvas per number in `canvases`. */
+  const v3 = (name: string, canvases: number[]) => ({
+    id: `https://example.org/${name}`,
+    type: 'Manifest',
+    label: { en: [`Book ${name}`] },
+    items: canvases.map((n) => ({
+      id: `https://example.org/${name}/canvas/${n}`,
+      type: 'Canvas',
+      width: 10,
+      height: 10,
+      items: [{ id: `https://example.org/${name}/page/${n}`, type: 'AnnotationPage', items: [{ id: `https://example.org/${name}/anno/${n}`, type: 'Annotation', motivation: 'painting', target: `https://example.org/${name}/canvas/${n}`, body: { id: `https://example.org/${name}/${n}.jpg`, type: 'Image', format: 'image/jpeg' } }] }],
+    })),
+  });
+  /** A version 2 manifest `name` (no @context: embedded) with a canvas per number in `canvases`. */
+  const v2 = (name: string, canvases: number[]) => ({
+    '@id': `https://example.org/${name}`,
+    '@type': 'sc:Manifest',
+    label: `Book ${name}`,
+    sequences: [{ '@type': 'sc:Sequence', canvases: canvases.map((n) => ({ '@id': `https://example.org/${name}/canvas/${n}`, '@type': 'sc:Canvas', width: 10, height: 10, images: [{ '@type': 'oa:Annotation', motivation: 'sc:painting', resource: { '@id': `https://example.org/${name}/${n}.jpg`, '@type': 'dctypes:Image' } }] })) }],
+  });
+  const stored = async (projectId: string) => (await subjectsOf(projectId)).map((subject) => [subject.external_id, subject.metadata.manifest, subject.locations[0].url]);
+
+  it('reads a version 3 collection: each embedded manifest’s canvases, collections nested 3 deep, with each manifest’s count', async () => {
+    const { projectId, setId } = await newSet();
+    const inner = { id: 'https://example.org/c3', type: 'Collection', label: { en: ['Box 2'] }, items: [v3('m3', [1])] };
+    const middle = { id: 'https://example.org/c2', type: 'Collection', label: { en: ['Shelf'] }, items: [v3('m2', [1, 2]), inner] };
+    const collection = { '@context': V3, id: 'https://example.org/c1', type: 'Collection', label: { en: ['All'] }, items: [v3('m1', [1, 2, 3]), middle] };
+    const answer = await upload(setId, JSON.stringify(collection), 'application/ld+json');
+    expect([answer.status, answer.body.created]).toEqual([201, 6]);
+    expect(answer.body.manifests).toEqual([
+      { id: 'https://example.org/m1', label: 'Book m1', subjects: 3 },
+      { id: 'https://example.org/m2', label: 'Book m2', subjects: 2 },
+      { id: 'https://example.org/m3', label: 'Book m3', subjects: 1 },
+    ]);
+    expect((await stored(projectId)).filter(([id]) => id.startsWith('https://example.org/m3'))).toEqual([['https://example.org/m3/canvas/1', 'https://example.org/m3', 'https://example.org/m3/1.jpg']]);
+    // One level deeper is refused, naming where.
+    const deeper = { ...collection, items: [{ ...middle, items: [{ ...inner, items: [{ id: 'https://example.org/c4', type: 'Collection', items: [v3('m4', [1])] }] }] }] };
+    const refused = await upload(setId, JSON.stringify(deeper), 'application/ld+json');
+    expect([refused.status, refused.body.errors]).toEqual([422, [{ pointer: '', message: expect.stringMatching(/^holds collections nested more than 3 deep \(Collection 1 of collection https:\/\/example.org\/c3\)/) }]]);
+  });
+
+  it('reads a version 2 collection: its manifests and collections embedded', async () => {
+    const { projectId, setId } = await newSet();
+    const collection = {
+      '@context': V2,
+      '@id': 'https://example.org/v2c',
+      '@type': 'sc:Collection',
+      label: 'Diaries',
+      manifests: [v2('d1', [1, 2])],
+      collections: [{ '@id': 'https://example.org/v2c/inner', '@type': 'sc:Collection', label: 'More', manifests: [v2('d2', [1])] }],
+    };
+    const answer = await upload(setId, JSON.stringify(collection), 'application/ld+json');
+    expect([answer.status, answer.body.created, answer.body.manifests]).toEqual([201, 3, [{ id: 'https://example.org/d2', label: 'Book d2', subjects: 1 }, { id: 'https://example.org/d1', label: 'Book d1', subjects: 2 }]]);
+    expect(await stored(projectId)).toEqual([
+      ['https://example.org/d1/canvas/1', 'https://example.org/d1', 'https://example.org/d1/1.jpg'],
+      ['https://example.org/d1/canvas/2', 'https://example.org/d1', 'https://example.org/d1/2.jpg'],
+      ['https://example.org/d2/canvas/1', 'https://example.org/d2', 'https://example.org/d2/1.jpg'],
+    ]);
+  });
+
+  it('refuses a collection of manifests named by URL alone, naming 5 of them and what to send instead; nothing is stored', async () => {
+    const { projectId, setId } = await newSet();
+    const references = [1, 2, 3, 4, 5, 6, 7].map((n) => ({ id: `https://example.org/ref/${n}`, type: 'Manifest', label: { en: [`Ref ${n}`] } }));
+    const collection = { '@context': V3, id: 'https://example.org/refs', type: 'Collection', items: [v3('ok', [1]), ...references] };
+    const refused = await upload(setId, JSON.stringify(collection), 'application/ld+json');
+    expect(refused.status).toBe(422);
+    expect(refused.contentType).toMatch(/^application\/problem\+json/);
+    expect(refused.body.errors).toEqual([{
+      pointer: '',
+      message:
+        'names 7 manifests by id alone, without their canvases (https://example.org/ref/1, https://example.org/ref/2, https://example.org/ref/3, https://example.org/ref/4, https://example.org/ref/5 and 2 more), ' +
+        'and Chorus never fetches one on upload: download each manifest and upload it, or upload them together in one request as a JSON list of manifests ([{ manifest }, { manifest }])',
+    }]);
+    const v2References = { '@context': V2, '@id': 'https://example.org/v2refs', '@type': 'sc:Collection', manifests: [{ '@id': 'https://example.org/v2ref/1', '@type': 'sc:Manifest', label: 'By URL' }] };
+    expect((await upload(setId, JSON.stringify(v2References), 'application/ld+json')).body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^names 1 manifests by id alone, without their canvases \(https:\/\/example.org\/v2ref\/1\)/) }]);
+    expect(await subjectsOf(projectId)).toEqual([]);
+  });
+
+  it('reads a list of manifests in one request, version 3 and 2, with each one’s count', async () => {
+    const { projectId, setId } = await newSet();
+    const list = [{ '@context': V3, ...v3('a', [1, 2]) }, { '@context': V2, ...v2('b', [1]) }];
+    const answer = await upload(setId, JSON.stringify(list), 'application/json');
+    expect([answer.status, answer.body.created, answer.body.manifests]).toEqual([201, 3, [{ id: 'https://example.org/a', label: 'Book a', subjects: 2 }, { id: 'https://example.org/b', label: 'Book b', subjects: 1 }]]);
+    expect(await stored(projectId)).toEqual([
+      ['https://example.org/a/canvas/1', 'https://example.org/a', 'https://example.org/a/1.jpg'],
+      ['https://example.org/a/canvas/2', 'https://example.org/a', 'https://example.org/a/2.jpg'],
+      ['https://example.org/b/canvas/1', 'https://example.org/b', 'https://example.org/b/1.jpg'],
+    ]);
+    // A single manifest's answer counts it too.
+    expect((await upload(setId, JSON.stringify(list[0]), 'application/ld+json')).body).toMatchObject({ existing: 2, manifests: [{ id: 'https://example.org/a', label: 'Book a', subjects: 2 }] });
+    // A manifest of the list without its @context is named by its place; a bad canvas by its manifest.
+    const uncontexted = await upload(setId, JSON.stringify([list[0], v3('c', [1])]), 'application/json');
+    expect(uncontexted.body.errors).toEqual([{ pointer: '/1/@context', message: expect.stringMatching(/^is missing: this reads as a IIIF manifest/) }]);
+    const blank = { '@context': V3, ...v3('d', [1, 2]) };
+    blank.items[1]!.items = [];
+    const bad = await upload(setId, JSON.stringify([list[0], blank]), 'application/json');
+    expect(bad.body.errors).toEqual([{ pointer: '/subjects/3/locations', message: expect.stringMatching(/\(canvas 2 of manifest https:\/\/example.org\/d, https:\/\/example.org\/d\/canvas\/2\)$/) }]);
+  });
+
+  it('refuses a canvas id in two manifests of a list, naming it and both manifests; nothing is stored', async () => {
+    const { projectId, setId } = await newSet();
+    const copy = { '@context': V3, ...v3('b', [1]), id: 'https://example.org/b-copy' };
+    const list = [{ '@context': V3, ...v3('a', [1]) }, { '@context': V3, ...v3('b', [1, 2]) }, copy];
+    const refused = await upload(setId, JSON.stringify(list), 'application/json');
+    expect([refused.status, refused.body.errors]).toEqual([
+      422,
+      [{
+        pointer: '/subjects/3/externalId',
+        message:
+          'is "https://example.org/b/canvas/1", a canvas of both manifest https://example.org/b and manifest https://example.org/b-copy: a canvas id names one subject; leave the canvas out of one of them, and upload again (canvas 1 of manifest https://example.org/b-copy, https://example.org/b/canvas/1)',
+      }],
+    ]);
+    expect(await subjectsOf(projectId)).toEqual([]);
   });
 });

@@ -199,4 +199,45 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('uploads two IIIF manifest files at once, in one request (all or nothing), and says how many subjects each gave', async () => {
+    const account = await signUp(suite.stack, { email: `lab-manifests-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Gertrude Bell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Albums' });
+    const manifest = (name: string, canvases: number[]) => ({
+      '@context': 'http://iiif.io/api/presentation/3/context.json',
+      id: `https://example.invalid/${name}`,
+      type: 'Manifest',
+      label: { en: [`Album ${name}`] },
+      items: canvases.map((n) => ({
+        id: `https://example.invalid/${name}/canvas/${n}`,
+        type: 'Canvas',
+        width: 10,
+        height: 10,
+        items: [{ id: `https://example.invalid/${name}/page/${n}`, type: 'AnnotationPage', items: [{ id: `https://example.invalid/${name}/anno/${n}`, type: 'Annotation', motivation: 'painting', target: `https://example.invalid/${name}/canvas/${n}`, body: { id: `https://example.invalid/${name}/${n}.jpg`, type: 'Image', format: 'image/jpeg' } }] }],
+      })),
+    });
+    const file = (name: string, body: unknown) => ({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(body)) });
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    await page.locator('#lab-upload-name').fill('Albums');
+    // A canvas in both files: refused, naming it and both manifests, and nothing of either is stored.
+    const copy = { ...manifest('b', [1]), id: 'https://example.invalid/b-copy' };
+    await page.locator('#lab-upload-file').setInputFiles([file('b.json', manifest('b', [1])), file('b-copy.json', copy)]);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await waitForFocus(page, '[role="alert"].alert');
+    expect(await page.locator('[role="alert"]:focus .alert-fields li').allTextContents()).toEqual([
+      expect.stringContaining('"https://example.invalid/b/canvas/1", a canvas of both manifest https://example.invalid/b and manifest https://example.invalid/b-copy'),
+    ]);
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Albums', 0]]);
+
+    await page.locator('#lab-upload-file').setInputFiles([file('a.json', manifest('a', [1, 2])), file('b.json', manifest('b', [1]))]);
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    const result = page.getByTestId('lab-upload-result');
+    await result.getByText('3 subjects added to “Albums” (3 new, 0 already in the project).').waitFor();
+    expect(await result.locator('[data-testid="lab-upload-manifests"] li').allTextContents()).toEqual(['Album a: 2 subjects', 'Album b: 1 subject']);
+    expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Albums', 3]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

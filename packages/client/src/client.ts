@@ -246,8 +246,9 @@ export class ChorusClient {
     return this.call<SubjectsAdded>('POST', `/subject-sets/${subjectSetId}/subjects`, { subjects });
   }
   /**
-   * Uploads a file of subjects as it is: a CSV (`text/csv`), a text corpus (`text/plain`), a IIIF manifest or
-   * `{ subjects: [...] }` (`application/json`). A refusal names each bad subject by pointer and, for a file, its row.
+   * Uploads a file of subjects as it is: a CSV (`text/csv`), a text corpus (`text/plain`), a IIIF manifest (or a list
+   * of them, or a collection embedding them) or `{ subjects: [...] }` (`application/json`). A refusal names each bad
+   * subject by pointer and, for a file, its row.
    */
   async uploadSubjects(subjectSetId: string, file: string | Blob, contentType: string, replacing?: LocationReplacement) {
     const query = replacing ? `?${queryString({ replaceLocations: 'true', reason: replacing.reason })}` : '';

@@ -30,6 +30,8 @@ export interface SubjectFile {
   describing?: string;
   /** What the upload's answer should say about how the file was read (it is stored all the same). */
   warnings?: FieldError[];
+  /** A IIIF upload's: each manifest read, by its id and label, and how many subjects its canvases gave. */
+  manifests?: { id: string | null; label: string | null; subjects: number }[];
 }
 
 /**
@@ -406,8 +408,12 @@ function contentKeysOf(passages: readonly string[]): string[] {
   });
 }
 
-/** Whether a JSON body is a IIIF Presentation resource (2 or 3) rather than `{ subjects: [...] }`. */
+/**
+ * Whether a JSON body is a IIIF Presentation resource (2 or 3), or a list of them (among them, any without a
+ * `@context` is refused for what it is), rather than `{ subjects: [...] }`.
+ */
 export function isIiif(body: unknown): boolean {
+  if (Array.isArray(body)) return body.some(isIiif);
   const context = (body as { '@context'?: unknown } | null)?.['@context'];
   return [context].flat().some((entry) => typeof entry === 'string' && entry.includes('iiif.io/api/presentation'));
 }
@@ -427,15 +433,129 @@ const typeOf = (resource: IiifResource) => String(resource.type ?? resource['@ty
 
 /**
  * A body that reads as a IIIF manifest but lacks the `@context` that says so (copied without it, or written by hand):
- * what to do about it, rather than the field errors of a `{ subjects: [...] }` body it is not.
+ * what to do about it, rather than the field errors of a `{ subjects: [...] }` body it is not. In a list of
+ * manifests, the first such, by its place (`/2/@context`).
  */
 export function manifestWithoutContext(body: unknown): FieldError | undefined {
+  if (Array.isArray(body)) {
+    const [error, index] = body.map((item, n) => [isIiif(item) ? undefined : manifestWithoutContext(item), n] as const).find(([found]) => found) ?? [];
+    return error && { ...error, pointer: `/${index}${error.pointer}` };
+  }
   const resource = asResource(body);
   if (!resource || 'subjects' in resource || !/^(sc:)?Manifest$/.test(typeOf(resource))) return undefined;
   return {
     pointer: '/@context',
     message: 'is missing: this reads as a IIIF manifest, which needs its "@context" (http://iiif.io/api/presentation/3/context.json, or /2/ for version 2) to be read as one',
   };
+}
+
+/** How deep collections may nest in an upload: a collection, its collections, and theirs. */
+const DEEPEST_COLLECTION = 3;
+/** How many of the manifests an upload names by id alone its refusal lists. */
+const REFERENCES_NAMED = 5;
+
+const isManifest = (resource: IiifResource) => /^(sc:)?Manifest$/.test(typeOf(resource));
+const isCollection = (resource: IiifResource) => /^(sc:)?Collection$/.test(typeOf(resource));
+/** A collection's members: version 3's `items`, version 2's `members`, or its `collections` and `manifests`. */
+const membersOf = (collection: IiifResource) => ['items', 'members', 'collections', 'manifests'].flatMap((field) => resources(collection[field]));
+/** Whether a manifest or collection is only a reference to one (its id, label, type), without its canvases or members. */
+const referenceOnly = (resource: IiifResource) => (isManifest(resource) ? !('items' in resource) && !('sequences' in resource) : !membersOf(resource).length);
+
+/**
+ * The manifests of a IIIF upload: a manifest, a list of manifests (or collections), or a collection (version 2's
+ * `sc:Collection`, 3's `Collection`) whose manifests are embedded, its collections nested up to `DEEPEST_COLLECTION`
+ * deep. Chorus never fetches one: manifests named by id alone are refused, up to `REFERENCES_NAMED` of them named.
+ */
+function manifestsOf(body: unknown): IiifResource[] {
+  const lone = asResource(body);
+  if (lone && !isCollection(lone)) return [lone];
+  const found: IiifResource[] = [];
+  const references: IiifResource[] = [];
+  const visit = (resource: IiifResource, depth: number, context: unknown, where: string): void => {
+    const inContext = context === undefined || '@context' in resource ? resource : { '@context': context, ...resource };
+    if (!isManifest(resource) && !isCollection(resource)) {
+      throw new UnreadableSubjectFile({ pointer: '', message: `holds ${where}, a IIIF ${typeOf(resource) || 'resource'}, not a Manifest or Collection: send manifests, in a list or a collection` });
+    }
+    if (resource !== lone && referenceOnly(resource)) references.push(resource);
+    else if (isManifest(resource)) found.push(inContext);
+    else if (depth > DEEPEST_COLLECTION) {
+      throw new UnreadableSubjectFile({ pointer: '', message: `holds collections nested more than ${DEEPEST_COLLECTION} deep (${where}): upload the collections inside it separately` });
+    } else {
+      for (const [index, member] of membersOf(resource).entries()) visit(member, depth + 1, inContext['@context'], `${typeOf(member) || 'member'} ${index + 1} of ${nameOf(resource, where)}`);
+    }
+  };
+  if (lone) visit(lone, 1, lone['@context'], 'the collection');
+  else {
+    const uncontexted = manifestWithoutContext(body);
+    if (uncontexted) throw new UnreadableSubjectFile(uncontexted);
+    for (const [index, item] of (body as unknown[]).entries()) visit(asResource(item) ?? {}, 1, undefined, `item ${index + 1} of the list`);
+  }
+  if (references.length) throw new UnreadableSubjectFile({ pointer: '', message: referencesRefused(references) });
+  if (!found.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF collection without manifests: there is nothing in it to classify' });
+  return found;
+}
+
+/** A manifest or collection by its id, else by where it is (`where`). */
+const nameOf = (resource: IiifResource, where: string) => (idOf(resource) ? `${isCollection(resource) ? 'collection' : 'manifest'} ${idOf(resource)}` : where);
+
+/** Why manifests named by id alone cannot be read, which (up to `REFERENCES_NAMED`), and what to send instead. */
+function referencesRefused(references: IiifResource[]): string {
+  const ids = references.map((resource) => idOf(resource) ?? 'one without an id');
+  const more = ids.length > REFERENCES_NAMED ? ` and ${ids.length - REFERENCES_NAMED} more` : '';
+  const kinds = references.every(isManifest) ? 'manifests' : 'manifests or collections';
+  return (
+    `names ${ids.length} ${kinds} by id alone, without their canvases (${ids.slice(0, REFERENCES_NAMED).join(', ')}${more}), and Chorus never fetches one on upload: ` +
+    'download each manifest and upload it, or upload them together in one request as a JSON list of manifests ([{ manifest }, { manifest }])'
+  );
+}
+
+/** A manifest's subjects (see `subjectsFromIiif`), its id and label, and what in it is wrong (pointers counting its own canvases). */
+interface ManifestRead {
+  id: string | null;
+  label: string | null;
+  subjects: SubjectInput[];
+  errors: FieldError[];
+}
+
+/**
+ * A IIIF Presentation upload: a manifest, a collection of manifests or a list of them (`manifestsOf`), all or
+ * nothing. Each manifest is read as `readManifest` says; a canvas id in two manifests is refused, naming both.
+ */
+export function subjectsFromIiif(body: unknown): SubjectFile {
+  const manifests = manifestsOf(body).map(readManifest);
+  const subjects = manifests.flatMap((manifest) => manifest.subjects);
+  // Which manifest each subject came from, and where each manifest's subjects start.
+  const owners = manifests.flatMap((manifest, n) => manifest.subjects.map(() => n));
+  const whose = (index: number) => owners[index]!;
+  const starts = manifests.map((_, n) => owners.indexOf(n));
+  const many = manifests.length > 1;
+  const manifestName = (n: number) => (many ? `manifest ${manifests[n]!.id ?? n + 1}` : 'the manifest');
+  const errors = manifests.flatMap((manifest, n) =>
+    manifest.errors.map((error) => {
+      const index = /^\/subjects\/(\d+)/.exec(error.pointer)?.[1];
+      if (index === undefined) return many ? { ...error, message: `${error.message} (${manifestName(n)})` } : error;
+      return { ...error, pointer: error.pointer.replace(/^\/subjects\/\d+/, `/subjects/${starts[n]! + Number(index)}`) };
+    }),
+  );
+  errors.push(...canvasesOfTwoManifests(subjects, whose, manifestName));
+  const origin = (index: number) => {
+    const n = whose(index);
+    return `canvas ${index - starts[n]! + 1} of ${manifestName(n)}${subjects[index]?.externalId ? `, ${subjects[index].externalId}` : ''}`;
+  };
+  const counts = manifests.map(({ id, label, subjects: read }) => ({ id, label, subjects: read.length }));
+  return { subjects, origin, errors, manifests: counts, describing: 'give each canvas a "summary" saying what it shows, and upload the manifest again' };
+}
+
+/** A canvas id of one manifest (`whose`) that another of the upload has too: it names one subject, so one must go. */
+function canvasesOfTwoManifests(subjects: readonly SubjectInput[], whose: (index: number) => number, manifestName: (n: number) => string): FieldError[] {
+  const first = new Map<string, number>();
+  return subjects.flatMap(({ externalId }, index): FieldError[] => {
+    if (externalId === undefined) return [];
+    const other = first.get(externalId);
+    if (other === undefined) first.set(externalId, whose(index));
+    if (other === undefined || other === whose(index)) return [];
+    return [{ pointer: `/subjects/${index}/externalId`, message: `is "${externalId}", a canvas of both ${manifestName(other)} and ${manifestName(whose(index))}: a canvas id names one subject; leave the canvas out of one of them, and upload again` }];
+  });
 }
 
 /**
@@ -445,16 +565,16 @@ export function manifestWithoutContext(body: unknown): FieldError | undefined {
  * the manifest's and the canvas's descriptive pairs (`metadata`: Shelfmark, Date…, the canvas's first) and labels.
  * (IIIF has no field for an image's alternative text; a summary is the short text it gives a resource for users.)
  */
-export function subjectsFromIiif(body: unknown): SubjectFile {
+function readManifest(body: IiifResource): ManifestRead {
   let manifest: IiifResource;
-  const version2 = Array.isArray(asResource(body)?.sequences);
+  const version2 = Array.isArray(body.sequences);
   try {
-    manifest = asResource(upgrade((version2 ? withImagesOnTheirCanvas(body as IiifResource) : body) as never)) ?? {};
+    manifest = asResource(upgrade((version2 ? withImagesOnTheirCanvas(body) : body) as never)) ?? {};
   } catch (error) {
     // The parser's own words name no field (`Cannot read properties of null` for a version 2 image without its image).
     throw new UnreadableSubjectFile({
       pointer: '',
-      message: `could not be read as a IIIF Presentation manifest (the IIIF parser stopped: ${(error as Error).message}); check it with the IIIF Presentation API validator, https://presentation-validator.iiif.io, and send it again`,
+      message: `could not be read as a IIIF Presentation manifest${idOf(body) ? `, ${idOf(body)}` : ''} (the IIIF parser stopped: ${(error as Error).message}); check it with the IIIF Presentation API validator, https://presentation-validator.iiif.io, and send it again`,
     });
   }
   if (typeOf(manifest) !== 'Manifest') {
@@ -477,10 +597,12 @@ export function subjectsFromIiif(body: unknown): SubjectFile {
       metadata: { ...manifestPairs, ...pairs, manifest: idOf(manifest) ?? null, manifest_label: manifestLabel, canvas_label: textOf(canvas.label) },
     };
   });
-  if (!subjects.length) throw new UnreadableSubjectFile({ pointer: '', message: 'is a IIIF manifest without canvases (items, or in version 2 a sequence\'s canvases): there is nothing in it to classify' });
+  if (!subjects.length) {
+    const which = idOf(manifest) ? ` (${idOf(manifest)})` : '';
+    throw new UnreadableSubjectFile({ pointer: '', message: `is a IIIF manifest without canvases${which} (items, or in version 2 a sequence's canvases): there is nothing in it to classify` });
+  }
   errors.push(...repeatsIn(subjects, (first) => `canvas ${first + 1}`));
-  const origin = (index: number) => `canvas ${index + 1} of the manifest${subjects[index]?.externalId ? `, ${subjects[index].externalId}` : ''}`;
-  return { subjects, origin, errors, describing: 'give each canvas a "summary" saying what it shows, and upload the manifest again' };
+  return { id: idOf(manifest) ?? null, label: manifestLabel, subjects, errors };
 }
 
 /** A resource's `summary` (version 2's `description`) as text, cut to the length of an image's `alt`; none if empty. */

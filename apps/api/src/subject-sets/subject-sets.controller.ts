@@ -105,19 +105,22 @@ export class SubjectSetsController {
 
   @Post(SUBJECT_UPLOAD_ROUTE)
   @ApiOperation({
-    summary: 'Uploads subjects into a subject set: JSON, a CSV file, a text corpus or a IIIF manifest (its project’s researchers).',
-    description: 'The body is the file itself with its content type (not a multipart form): `application/json` (`{ "subjects": [...] }`), `text/csv`, `text/plain` or `application/ld+json`. Up to 10,000 subjects a call, all or nothing. Sending the same file again is safe for subjects with an externalId (a CSV `external_id`, a canvas id): they join the set once (`existing`), and metadata sent again replaces theirs (`updated`). Refusals: 422 `urn:chorus:problem:validation-failed` naming each bad row by pointer and its place in the file (`line 3 of the CSV`), and a subject sent again with other locations; 415 `urn:chorus:problem:unsupported-media-type` for another content type or text that is not UTF-8; 413 `urn:chorus:problem:payload-too-large` over the upload limit; 401/403 before the body is read for anyone but the set’s researchers.',
+    summary: 'Uploads subjects into a subject set: JSON, a CSV file, a text corpus, or IIIF manifests (one, a list, or a collection) (its project’s researchers).',
+    description: 'The body is the file itself with its content type (not a multipart form): `application/json` (`{ "subjects": [...] }`), `text/csv`, `text/plain` or `application/ld+json` (a IIIF manifest, a JSON list of manifests, or a collection embedding its manifests, nested up to 3 deep; the answer’s `manifests` counts each one’s subjects). Up to 10,000 subjects a call, all or nothing. Sending the same file again is safe for subjects with an externalId (a CSV `external_id`, a canvas id): they join the set once (`existing`), and metadata sent again replaces theirs (`updated`). Refusals: 422 `urn:chorus:problem:validation-failed` naming each bad row by pointer and its place in the file (`line 3 of the CSV`), a subject sent again with other locations, a canvas id in two manifests (naming both), and a collection naming manifests by URL alone (up to 5 named: Chorus never fetches one; upload them as a list instead); 415 `urn:chorus:problem:unsupported-media-type` for another content type or text that is not UTF-8; 413 `urn:chorus:problem:payload-too-large` over the upload limit; 401/403 before the body is read for anyone but the set’s researchers.',
   })
   @ApiZodBody(
     addSubjectsSchema,
     'Up to 10,000 subjects per call; a repeated externalId adds the existing subject to the set. The body may also be a IIIF ' +
-      'Presentation manifest (application/json or application/ld+json: a subject per canvas), a CSV file (text/csv: a subject ' +
+      'Presentation manifest, a JSON list of manifests, or a collection embedding its manifests (application/json or application/ld+json: a subject per canvas), a CSV file (text/csv: a subject ' +
       'per row; columns external_id, image_url, iiif_service, image_alt, text, gold_standard_<task>, the rest metadata) or a text ' +
       'corpus (text/plain: a subject per passage, passages separated by a blank line, or by a line --- or a form feed in a ' +
       'corpus that has one, [[word]] highlighted). Metadata keys ' +
       'starting with #, // or ! are for researchers only: volunteers are never shown them.',
     {
-      'application/ld+json': { type: 'object', description: 'A IIIF Presentation 2.1 or 3 manifest: a subject per canvas.' },
+      'application/ld+json': {
+        oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }],
+        description: 'A IIIF Presentation 2.1 or 3 manifest, a list of manifests, or a collection (sc:Collection, Collection) embedding its manifests, nested up to 3 deep: a subject per canvas.',
+      },
       ...Object.fromEntries(Object.entries(SUBJECT_FILE_TYPES).map(([type, { description }]) => [type, { type: 'string', description }])),
     },
   )

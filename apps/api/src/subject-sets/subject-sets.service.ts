@@ -278,6 +278,7 @@ export class SubjectSetsService {
         corrected: corrected.length,
         imagesWithoutAlt: undescribed,
         subjectIds: ids,
+        ...(upload.manifests ? { manifests: upload.manifests } : {}),
         ...(warnings.length ? { warnings } : {}),
       };
     }));

@@ -41,6 +41,19 @@ export async function uploadContentType(file: Blob & { name: string }): Promise<
   return file.type || 'application/octet-stream';
 }
 
+/** Whether a file's name says it is JSON, as each of several files uploaded at once (IIIF manifests) must be. */
+export const isJsonFile = (file: { name: string }): boolean => /\.(json|jsonld)$/i.test(file.name);
+
+/**
+ * The body of an upload of the files chosen: one file's bytes as they are (`uploadContentType`); several IIIF
+ * manifests as one JSON list of them, which the API reads all or nothing.
+ */
+export async function uploadBody(files: readonly File[]): Promise<{ body: Blob | string; contentType: string }> {
+  if (files.length === 1) return { body: files[0]!, contentType: await uploadContentType(files[0]!) };
+  const manifests = await Promise.all(files.map(async (file) => (await file.text()).replace(/^\uFEFF/, '')));
+  return { body: `[${manifests.join(',\n')}]`, contentType: 'application/json' };
+}
+
 /** A new workflow's first definition: one yes/no question, for the researcher to rewrite in the editor. */
 export function starterWorkflow(name: string): WorkflowInput {
   return {

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField';
 import { useClient } from '../../lib/clientContext';
-import { setNameRefused, setWithTakenName, uploadContentType } from '../../lib/lab';
+import { isJsonFile, setNameRefused, setWithTakenName, uploadBody } from '../../lib/lab';
 import { Link, labSubjectSetPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
@@ -109,9 +109,10 @@ const NEW_SET = 'new';
 const UPLOAD_FIELDS = ['set', 'name', 'file', 'reason'] as const;
 
 /**
- * A file of subjects (CSV, text corpus, IIIF manifest or JSON) into a new set or an existing one. The API's answer is
- * said in a status region; its refusal lists every subject and row it names, the summary focused. A new set made for
- * an upload that is then refused stays chosen, so that the corrected file goes into it.
+ * A file of subjects (CSV, text corpus, IIIF manifest or JSON), or several IIIF manifests in one request (`uploadBody`),
+ * into a new set or an existing one. The API's answer is said in a status region (with each manifest's count); its
+ * refusal lists every subject and row it names, the summary focused. A new set made for an upload that is then refused
+ * stays chosen, so that the corrected file goes into it.
  */
 function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: SubjectSetSummary[]; onUploaded: () => void }) {
   const { t } = useTranslation();
@@ -121,7 +122,8 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const form = useForm({ set: NEW_SET, name: '', file: '', reason: '' }, UPLOAD_FIELDS);
   /** The file gives subjects already in the project new addresses (`replaceLocations`), with the reason. */
   const [correcting, setCorrecting] = useState(false);
-  const file = () => fileInput.current?.files?.[0];
+  const files = () => [...(fileInput.current?.files ?? [])];
+  const file = () => files()[0];
   /** The set this submit made, whose making a refusal of the file then does not undo: the refusal says so. */
   const madeNow = useRef<string | null>(null);
   /** The project's set that has the name given for a new one: offered as the file's set instead. */
@@ -154,18 +156,20 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
     check: () => ({
       ...(form.values.set === NEW_SET && !form.values.name.trim() ? { name: t('lab.upload.nameMissing') } : {}),
       ...(file() ? {} : { file: t('lab.upload.fileMissing') }),
+      ...(files().length > 1 && !files().every(isJsonFile) ? { file: t('lab.upload.severalNotManifests') } : {}),
       ...(correcting && !form.values.reason.trim() ? { reason: t('lab.upload.reasonMissing') } : {}),
     }),
     send: async () => {
       setAdded(null);
       setTaken(null);
       madeNow.current = null;
-      const chosen = file()!;
+      const chosen = files();
       const set = await targetSet();
       // The file's bytes, not text the browser decoded: a file in another charset than UTF-8 (Excel's on Windows) is
       // refused by the API, saying so, rather than stored with its accents replaced.
+      const { body, contentType } = await uploadBody(chosen);
       const replacing = correcting ? { replaceLocations: true as const, reason: form.values.reason.trim() } : undefined;
-      const result = await client.uploadSubjects(set.id, chosen, await uploadContentType(chosen), replacing);
+      const result = await client.uploadSubjects(set.id, body, contentType, replacing);
       setAdded({ result, set: set.name });
       onUploaded();
     },
@@ -185,6 +189,14 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
               {added.result.updated > 0 && ` ${t('lab.upload.corrected', { count: added.result.updated })}`}
               {added.result.corrected > 0 && ` ${t('lab.upload.moved', { count: added.result.corrected })}`}
             </p>
+            {(added.result.manifests?.length ?? 0) > 1 && (
+              <ul data-testid="lab-upload-manifests">
+                {/* A manifest's id is its key (two manifests with one id share canvas ids, which the API refuses), else its place. */}
+                {added.result.manifests!.map((manifest, index) => (
+                  <li key={manifest.id ?? index}>{t('lab.upload.manifest', { count: manifest.subjects, manifest: manifest.label ?? manifest.id ?? index + 1 })}</li>
+                ))}
+              </ul>
+            )}
             {/* The API's own words: how many images have no description, and how this kind of file gives one. */}
             {added.result.warnings?.map((warning) => (
               <p key={warning.message} data-testid="lab-upload-warning">
@@ -215,6 +227,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
           label={t('lab.upload.file')}
           hint={t('lab.upload.fileHint')}
           accept=".csv,.tsv,.txt,.json,.jsonld,text/csv,text/plain,application/json,application/ld+json"
+          multiple
           error={fileError}
           inputRef={(input) => {
             fileInput.current = input;
