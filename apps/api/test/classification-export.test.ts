@@ -152,7 +152,7 @@ describe('raw classifications export', () => {
     expect(header).toMatch(/,annotations,hidden_tags,headline_answer,T9_answer,T0_answer,T1_answer$/);
     const [consensusHeader] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
     // The consensus download keeps the tasks older versions had too: subjects retired then keep their consensus.
-    expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result$/);
+    expect(consensusHeader).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,headline_answer,headline_reached,headline_agreement,headline_votes,headline_against_plurality,headline_algorithm,headline_workflow_version,headline_known_answer,headline_result,T9_answer,.*,T0_answer,.*,T1_result,headline_outcome,T9_outcome,T0_outcome,T1_outcome,T1_support$/);
   });
 
   it('keeps a spreadsheet from running a volunteer’s text as a formula in CSV, and gives it as typed in JSON', async () => {
@@ -280,6 +280,32 @@ describe('raw classifications export', () => {
     expect(consensus.problem.errors?.map((e) => e.pointer)).toEqual(['/query/from']);
     const twice = (await stack.client.request('GET', `/workflows/${workflowId}/classifications?since=2026-12-01&since=2027-01-01`).catch((e) => e)) as ChorusApiError;
     expect(twice.problem.errors).toEqual([{ pointer: '/query/since', message: 'is given more than once; give it once' }]);
+  });
+
+  it("gives the subjects' metadata a column per key when asked (metadata=columns), as the consensus download does, keys of the classified subjects only", async () => {
+    const project = await stack.client.createProject({ title: `Raw metadata ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    const { subjectIds: [herald] } = await stack.client.addSubjects(set.id, [
+      { externalId: 'herald', locations: [{ type: 'text', text: 'One' }], metadata: { newspaper: 'Herald', year: 1901, Zebra: ['a'] } },
+      { externalId: 'times', locations: [{ type: 'text', text: 'Two' }], metadata: { unclassified: 'x' } },
+    ]);
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    await volunteers[0]!.classify({ workflowId: id, workflowVersion: 1, subjectId: herald!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    const [header, row] = (await stack.client.classifications(id, 'csv', undefined, 'columns')).trim().split('\n');
+    // In place of subject_metadata, after every other column, in code-point order; "times" has no classification.
+    expect(header).toBe(
+      'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer,metadata.Zebra,metadata.newspaper,metadata.year',
+    );
+    expect(row).toMatch(/,no,,"\[""a""\]",Herald,1901$/);
+    const [json] = JSON.parse(await stack.client.classifications(id, 'json', undefined, 'columns'));
+    expect(json).toMatchObject({ 'metadata.Zebra': '["a"]', 'metadata.newspaper': 'Herald', 'metadata.year': 1901 });
+    expect(json).not.toHaveProperty('subject_metadata');
+    const error = (await stack.client.request('GET', `/workflows/${id}/classifications?metadata=flat`).catch((e) => e)) as ChorusApiError;
+    expect(error.problem.errors?.map((e) => e.pointer)).toEqual(['/query/metadata']);
+    // The reports of subjects have no metadata to give.
+    const reports = (await stack.client.request('GET', `/workflows/${id}/subject-reports?metadata=columns`).catch((e) => e)) as ChorusApiError;
+    expect(reports.problem.errors?.map((e) => e.pointer)).toEqual(['/query/metadata']);
   });
 
   it('names a moment it cannot read', async () => {

@@ -39,18 +39,72 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
+/** The CSV line of the subject whose external_id is `name` (the second cell, before any quoted one). */
+const lineOf = (lines: string[], name: string) => lines.find((line) => line.split(',')[1] === name);
+
+let outcomes: Promise<{ id: string }> | undefined;
+/**
+ * A workflow whose subjects' consensus has every outcome, once: "Is there an advertisement?" yes leads to a close
+ * reading, a multiple choice and a tagging task. `answer`: four volunteers agree (enough); `tie`: one yes, one no;
+ * `unsure`: both unsure, ticking nothing and tagging nothing; `away`: one no; `none`: no answer. Made once, aggregated.
+ */
+function outcomesWorkflow(): Promise<{ id: string }> {
+  outcomes ??= (async () => {
+    const project = await stack.client.createProject({ title: `Outcomes ${Date.now()}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Outcomes' });
+    const metadata: Record<string, Record<string, unknown>> = { answer: { newspaper: 'Herald', year: 1901, '#box': 'B1', Zebra: true, tags: ['a', 'b'], éditeur: 'Dupont' }, tie: { newspaper: 'Times' } };
+    const names = ['answer', 'tie', 'unsure', 'away', 'none'];
+    const { subjectIds } = await stack.client.addSubjects(set.id, names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId} advertisement` }], metadata: metadata[externalId] ?? {} })));
+    const idOf = Object.fromEntries(names.map((name, index) => [name, subjectIds[index]!]));
+    const { id } = await stack.client.createWorkflow(project.id, {
+      name: 'Outcomes',
+      firstTask: 'Q',
+      tasks: {
+        Q: { type: 'single', question: 'Is there an advertisement?', answers: [{ value: 'yes', label: 'Yes', next: 'C' }, { value: 'no', label: 'No' }], algorithm: 'vote' },
+        C: { type: 'close-reading', question: 'Which sense?', senses: [{ value: 'v', label: 'Vehicle' }, { value: 'p', label: 'Person' }], allowUnsure: true, next: 'M' },
+        M: { type: 'multiple', question: 'Selling what?', answers: [{ value: 'horse', label: 'A horse' }, { value: 'cat', label: 'A cat' }, { value: 'dog', label: 'A dog' }], minChoices: 0, next: 'G' },
+        G: { type: 'tagging', instruction: 'Tag it' },
+      },
+      retirement: { rule: 'count', count: 10 },
+      subjectSetIds: [set.id],
+    });
+    await stack.client.activateWorkflow(id);
+    const yes = (sense: string | null, choices: string[], tags: string[]) => [
+      { task: 'Q', value: 'yes' },
+      { task: 'C', value: sense === null ? { sense, unsure: true } : { sense } },
+      { task: 'M', value: choices },
+      { task: 'G', value: { add: tags, up: [], down: [] } },
+    ];
+    const answers: Record<string, unknown[]>[] = [
+      { answer: yes('v', ['horse', 'cat', 'dog'], ['horse', 'zebra']), tie: yes('v', ['cat'], ['cat']), unsure: yes(null, [], []), away: [{ task: 'Q', value: 'no' }] },
+      { answer: yes('v', ['horse', 'cat'], ['horse', 'ant']), tie: [{ task: 'Q', value: 'no' }], unsure: yes(null, [], []) },
+      { answer: yes('v', ['horse', 'cat'], ['horse']) },
+      { answer: yes('p', ['horse', 'dog'], ['horse', 'ant']) },
+    ];
+    for (const given of answers) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      for (const [name, annotations] of Object.entries(given)) {
+        await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId: idOf[name]!, annotations: annotations as { task: string; value: unknown }[] }, randomUUID());
+      }
+    }
+    await until(async () => (await stack.client.stats(id)).classifications === 9 && !(await laggingSubjects(stack.db, id)), 'every subject aggregated');
+    return { id };
+  })();
+  return outcomes;
+}
+
 describe('consensus export', () => {
   it('streams flat CSV with one row per subject and quoted fields', async () => {
     const csv = await stack.client.consensus(workflowId, 'csv');
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result',
+      'subject_id,external_id,subject_metadata,gold_standard,training,subject_set_ids,priority,retired,retired_at,retirement_reason,retirement_note,retired_by,retired_by_role,unretirement_note,retired_by_classification_id,retired_under_version,classification_count,draft_tries,favourites,hidden_tags,routed_into,routed_out_of,workflow_version,left_workflow,left_workflow_at,updated_at,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T0_outcome',
     );
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
-    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,${retiringClassificationId},1,1,0,0,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}"$`));
+    expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,${retiringClassificationId},1,1,0,0,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer$`));
     // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
-    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,0,0,0,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,$/);
+    expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,0,0,0,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes$/);
   });
 
   it('gives the same rows as a JSON array and as NDJSON', async () => {
@@ -160,12 +214,63 @@ describe('consensus export', () => {
       subjectSetIds: [set.id],
     });
     const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
-    expect(header).toMatch(/,T0_workflow_version,T0_known_answer,T0_result,.*,T1_workflow_version,T1_known_answer,T1_result$/);
+    expect(header).toMatch(/,T0_workflow_version,T0_known_answer,T0_result,.*,T1_workflow_version,T1_known_answer,T1_result,T0_outcome,T1_outcome,T1_support$/);
     expect(lines).toHaveLength(4);
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const known = Object.fromEntries(rows.map((row) => [row.external_id, [row.T0_known_answer, row.T1_known_answer]]));
     // A list in the task's order, as the consensus gives it, however it was uploaded.
     expect(known).toEqual({ regular: [null, null], listed: ['yes', 'horse;coach'], alone: [null, 'coach'], array: [null, 'horse;coach'] });
+  });
+
+  it("says why each task's answer is what it is, or empty, after every other column, and how a multiple choice's and a tagging task's choices were supported", async () => {
+    const { id } = await outcomesWorkflow();
+    const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
+    // The columns readers had keep their places: the new ones come after every task's.
+    expect(header).toMatch(/,G_known_answer,G_result,Q_outcome,C_outcome,M_outcome,M_support,G_outcome,G_support$/);
+    expect(lineOf(lines, 'answer')).toMatch(/,answer,answer,answer,horse=1;cat=0\.75;dog=0\.5,answer,horse=1;ant=0\.5;zebra=0\.25$/);
+    const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    const outcomes = Object.fromEntries(rows.map((row) => [row.external_id, [row.Q_outcome, row.C_outcome, row.M_outcome, row.G_outcome]]));
+    expect(outcomes).toEqual({
+      answer: ['answer', 'answer', 'answer', 'answer'],
+      tie: ['tie', 'not_reached', 'not_reached', 'not_reached'],
+      unsure: ['answer', 'all_unsure', 'empty_answer', 'empty_answer'],
+      away: ['answer', 'not_reached', 'not_reached', 'not_reached'],
+      none: ['no_votes', 'no_votes', 'no_votes', 'no_votes'],
+    });
+    const byName = Object.fromEntries(rows.map((row) => [row.external_id, row]));
+    // An empty answer is an answer ("" in JSON), a tie none (null), with the leaders' share as _agreement, unchanged.
+    expect(byName.unsure).toMatchObject({ M_answer: '', M_agreement: 1, M_support: '', C_answer: null, C_agreement: 0, G_answer: '' });
+    expect(byName.tie).toMatchObject({ Q_answer: null, Q_agreement: 0.5, Q_votes: 2, M_support: 'cat=1' });
+    expect(byName.none).toMatchObject({ M_support: null, G_support: null, Q_votes: 0 });
+    // Only multiple choice and tagging have a support.
+    expect(Object.keys(byName.answer).filter((column) => column.endsWith('_support'))).toEqual(['M_support', 'G_support']);
+  });
+
+  it("gives the subjects' metadata a column per key when asked (metadata=columns), in code-point order, and names a bad value", async () => {
+    const { id } = await outcomesWorkflow();
+    const [header, ...lines] = (await stack.client.consensus(id, 'csv', undefined, undefined, 'columns')).trim().split('\n');
+    const columns = header!.split(',');
+    expect(columns).not.toContain('subject_metadata');
+    // After every other column: uppercase before lowercase, # before letters, é after them all (not as a collation has them).
+    expect(columns.slice(-6)).toEqual(['metadata.#box', 'metadata.Zebra', 'metadata.newspaper', 'metadata.tags', 'metadata.year', 'metadata.éditeur']);
+    expect(columns.slice(0, -6)).toEqual(header!.split(',').filter((column) => !column.startsWith('metadata.')));
+    expect(lineOf(lines, 'answer')).toMatch(/,B1,true,Herald,"\[""a"",""b""\]",1901,Dupont$/);
+    const rows = (await stack.client.consensus(id, 'json', undefined, 'externalId', 'columns').then(JSON.parse)) as Record<string, unknown>[];
+    const metadataOf = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([column]) => column.startsWith('metadata.')));
+    expect(metadataOf(rows.find((row) => row.external_id === 'tie')!)).toEqual({
+      'metadata.#box': null, 'metadata.Zebra': null, 'metadata.newspaper': 'Times', 'metadata.tags': null, 'metadata.year': null, 'metadata.éditeur': null,
+    });
+    expect(metadataOf(rows.find((row) => row.external_id === 'answer')!)).toMatchObject({ 'metadata.Zebra': true, 'metadata.year': 1901, 'metadata.tags': '["a","b"]' });
+    // The keys are those of the download's subjects: none changed since tomorrow, no metadata column.
+    const [sinceHeader] = (await stack.client.consensus(id, 'csv', new Date(Date.now() + 86_400_000).toISOString(), undefined, 'columns')).split('\n');
+    expect(sinceHeader!.split(',').some((column) => column.startsWith('metadata.'))).toBe(false);
+    // The default is one JSON cell, as before; another value is named, with the fix.
+    expect((await stack.client.consensus(id, 'csv', undefined, undefined, 'json')).split('\n')[0]).toBe((await stack.client.consensus(id, 'csv')).split('\n')[0]);
+    const error = (await stack.client.request('GET', `/workflows/${id}/consensus?metadata=wide`).catch((e) => e)) as ChorusApiError;
+    expect(error.status).toBe(422);
+    expect(error.problem.errors).toEqual([
+      { pointer: '/query/metadata', message: 'must be json (the metadata as one JSON cell, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)' },
+    ]);
   });
 
   it('answers in the format the Accept header prefers when the query names none, and in CSV otherwise', async () => {
@@ -230,9 +335,17 @@ describe('consensus export', () => {
     expect(consensus).toContain("- `training`: the subject is in the workflow's training set");
     expect(consensus).toContain('- `<task>_result`: ');
     expect(consensus).toContain('- `retired_under_version`: the workflow version whose retirement rule retired it');
-    const raw = document.paths['/api/v1/workflows/{id}/classifications']!.get.description;
-    expect(raw).toContain('- `after_retirement`: ');
-    expect(raw).toContain('- `<task>_answer`: ');
+    // The trailing columns after every task's, each outcome named; then the metadata's.
+    expect(consensus).toMatch(/then, after every task's columns, for every task:\n- `<task>_outcome`: why _answer is what it is, or empty: answer .*empty_answer .*tie .*all_unsure .*no_votes .*not_reached .*\n- `<task>_support`: only for a multiple choice or tagging task/);
+    expect(consensus).toContain('- `metadata.<key>`: with metadata=columns, ');
+    const raw = document.paths['/api/v1/workflows/{id}/classifications']!.get as { description: string; parameters: { name: string; schema: { enum?: string[] } }[] };
+    expect(raw.description).toContain('- `after_retirement`: ');
+    expect(raw.description).toContain('- `<task>_answer`: ');
+    expect(raw.description).toContain('- `metadata.<key>`: with metadata=columns, ');
+    for (const path of ['consensus', 'classifications']) {
+      const { parameters } = document.paths[`/api/v1/workflows/{id}/${path}`]!.get as unknown as typeof raw;
+      expect(parameters.find((parameter) => parameter.name === 'metadata')?.schema.enum).toEqual(['json', 'columns']);
+    }
   });
 
   it('says in the researcher’s words why a subject was retired or unretired by hand', async () => {
@@ -440,7 +553,7 @@ describe('consensus export', () => {
     const { version, reaggregation } = await stack.client.updateWorkflow(workflowId, { ...(workflow.definition as Parameters<typeof stack.client.updateWorkflow>[1]), firstTask: 'T1', tasks });
     for (let i = 0; i < 100 && (await stack.client.reaggregation(workflowId, reaggregation!.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     const [header] = (await stack.client.consensus(workflowId, 'csv')).split('\n');
-    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_reached,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result$/);
+    expect(header).toMatch(/,workflow_version,left_workflow,left_workflow_at,updated_at,T1_answer,T1_reached,T1_agreement,T1_votes,T1_against_plurality,T1_algorithm,T1_workflow_version,T1_known_answer,T1_result,T0_answer,T0_reached,T0_agreement,T0_votes,T0_against_plurality,T0_algorithm,T0_workflow_version,T0_known_answer,T0_result,T1_outcome,T0_outcome$/);
     const rows = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.find((row) => row.external_id === 'has, comma')).toMatchObject({ workflow_version: version, T1_workflow_version: version, T1_votes: 0, T0_answer: 'no', T0_workflow_version: 2 });
   });

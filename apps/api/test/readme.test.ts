@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
 import { CLASSIFICATION_COLUMNS } from '../src/exports/classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_RESULT_FIELDS } from '../src/exports/consensus-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_RESULT_FIELDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
+import { METADATA_COLUMNS_IN_WORDS } from '../src/exports/metadata-columns';
 import { reaggregationRecordSchema } from '@chorus/client';
 
 const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
@@ -31,6 +32,14 @@ describe('the README', () => {
   it('lists the subject columns of the consensus download, in order, in the words of the API documentation', () => {
     const section = readme.match(/<!-- consensus-columns:start[^>]*-->\n([\s\S]*?)<!-- consensus-columns:end -->/);
     const rows = Object.entries(CONSENSUS_COLUMNS).map(([column, holds]) => `| \`${column}\` | ${holds} |`);
+    expect(section?.[1]).toBe(['| column | what it holds |', '|---|---|', ...rows, ''].join('\n'));
+  });
+
+  it("lists each task's columns, then the trailing ones, then the metadata's, in order, in the words of the API documentation", () => {
+    const section = readme.match(/<!-- consensus-task-columns:start[^>]*-->\n([\s\S]*?)<!-- consensus-task-columns:end -->/);
+    // `_result`'s words end where its fields' list begins: the README's next table has them.
+    const ofTasks = (columns: Record<string, string>) => Object.entries(columns).map(([field, holds]) => `| \`<task>_${field}\` | ${holds.split('\n')[0]} |`);
+    const rows = [...ofTasks(CONSENSUS_TASK_COLUMNS), ...ofTasks(CONSENSUS_TRAILING_TASK_COLUMNS), `| \`metadata.<key>\` | ${METADATA_COLUMNS_IN_WORDS} |`];
     expect(section?.[1]).toBe(['| column | what it holds |', '|---|---|', ...rows, ''].join('\n'));
   });
 

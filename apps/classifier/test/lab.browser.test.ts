@@ -735,16 +735,20 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.getByLabel('Download', { exact: true }).selectOption('consensus');
     await page.getByLabel('Format').selectOption('csv');
     await page.getByLabel("In the order of the subjects' external ids", { exact: false }).check();
+    await page.getByLabel('Metadata as columns', { exact: false }).check();
     await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
-    // The list says which file is in that order, beside one in Chorus's own.
+    // The list says which file is in that order, and has the metadata as columns, beside one in Chorus's own.
     const ready = page.locator('[data-testid="lab-downloads"] li').first();
-    await ready.getByText("Consensus, CSV, in the order of the subjects' external ids: ready.").waitFor({ timeout: 20_000 });
+    await ready.getByText("Consensus, CSV, in the order of the subjects' external ids, metadata as columns: ready.").waitFor({ timeout: 20_000 });
     const url = new URL((await ready.getByRole('link').getAttribute('href'))!, suite.stack.baseUrl);
     expect(url.searchParams.get('sort')).toBe('externalId');
+    expect(url.searchParams.get('metadata')).toBe('columns');
     await page.getByLabel("In the order of the subjects' external ids", { exact: false }).uncheck();
+    await page.getByLabel('Metadata as columns', { exact: false }).uncheck();
     await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
     await page.locator('[data-testid="lab-downloads"] li').first().getByText('Consensus, CSV: ready.').waitFor({ timeout: 20_000 });
-    const rows = (await (await fetch(url)).text()).trim().split('\n').slice(1);
+    const [header, ...rows] = (await (await fetch(url)).text()).trim().split('\n');
+    expect(header!.split(',')).not.toContain('subject_metadata');
     expect(rows.map((row) => row.split(',')[1])).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7']);
     expect(errors).toEqual([]);
   });

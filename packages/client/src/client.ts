@@ -12,6 +12,9 @@ export type ExportKind = (typeof EXPORT_KINDS)[number];
 /** The orders of the consensus download's rows: subject id (the default), or the researchers' externalIds. */
 export const CONSENSUS_SORTS = ['id', 'externalId'] as const;
 export type ConsensusSort = (typeof CONSENSUS_SORTS)[number];
+/** How a download gives the subjects' metadata: one JSON cell (the default), or a `metadata.<key>` column per key. */
+export const DOWNLOAD_METADATA = ['json', 'columns'] as const;
+export type DownloadMetadata = (typeof DOWNLOAD_METADATA)[number];
 
 export class ChorusApiError extends Error {
   /** `retryAfterSeconds`: when the server asked to be asked again (`Retry-After`, in seconds or as a date). */
@@ -469,13 +472,16 @@ export class ChorusClient {
    * The consensus download: one flat row per subject (with `since`, those whose row changed at or after it), in subject
    * id order or in `sort`'s.
    */
-  consensus(workflowId: string, format: ExportFormat = 'json', since?: string, sort?: ConsensusSort): Promise<string> {
-    return this.download(`/workflows/${workflowId}/consensus`, format, { ...(since === undefined ? {} : { since }), ...(sort === undefined ? {} : { sort }) });
+  consensus(workflowId: string, format: ExportFormat = 'json', since?: string, sort?: ConsensusSort, metadata?: DownloadMetadata): Promise<string> {
+    return this.download(`/workflows/${workflowId}/consensus`, format, { ...(since === undefined ? {} : { since }), ...(sort === undefined ? {} : { sort }), ...(metadata === undefined ? {} : { metadata }) });
   }
 
-  /** The raw classifications download: one flat row per classification (with `since`, those stored at or after it). */
-  classifications(workflowId: string, format: ExportFormat = 'json', since?: string): Promise<string> {
-    return this.download(`/workflows/${workflowId}/classifications`, format, since === undefined ? {} : { since });
+  /**
+   * The raw classifications download: one flat row per classification (with `since`, those stored at or after it);
+   * `metadata`, as the consensus's.
+   */
+  classifications(workflowId: string, format: ExportFormat = 'json', since?: string, metadata?: DownloadMetadata): Promise<string> {
+    return this.download(`/workflows/${workflowId}/classifications`, format, { ...(since === undefined ? {} : { since }), ...(metadata === undefined ? {} : { metadata }) });
   }
 
   /**

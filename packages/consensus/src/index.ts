@@ -16,3 +16,4 @@ export * from './random';
 export * from './simulate';
 export * from './effects';
 export * from './version-changes';
+export * from './outcome';

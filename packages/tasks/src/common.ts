@@ -12,6 +12,19 @@ export interface NextField {
   next: string | undefined;
 }
 
+/**
+ * Orders text by its Unicode code points, as Postgres's `COLLATE "C"` does UTF-8 text (JavaScript's `<` compares
+ * UTF-16 code units, which puts a character beyond the basic plane before U+E000–U+FFFF).
+ */
+export function byCodePoints(a: string, b: string): number {
+  const [left, right] = [[...a], [...b]];
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const difference = left[index]!.codePointAt(0)! - right[index]!.codePointAt(0)!;
+    if (difference) return difference;
+  }
+  return left.length - right.length;
+}
+
 /** Downloads list several answers or tags in one cell separated by it, so no value may hold it. */
 export const LIST_SEPARATOR = ';';
 /** `schema`, refusing a value that holds the separator as `read` gives it (as written, or as tags are compared, where `；` is `;`). */

@@ -15,9 +15,15 @@ export type TutorialStep = z.infer<typeof tutorialStepSchema>;
 /** The downloads' columns of a task, `<key>_<field>`: the consensus download has all of them, the raw one `answer`. */
 export const TASK_COLUMN_FIELDS = ['answer', 'reached', 'agreement', 'votes', 'against_plurality', 'algorithm', 'workflow_version', 'known_answer', 'result'] as const;
 export type TaskColumnField = (typeof TASK_COLUMN_FIELDS)[number];
+/**
+ * The consensus download's columns of a task after every task's `TASK_COLUMN_FIELDS` (added later, so that the columns
+ * before them keep their places): why the answer is what it is, and (multiple choice and tagging only) each choice's support.
+ */
+export const TASK_TRAILING_COLUMN_FIELDS = ['outcome', 'support'] as const;
+export type TaskTrailingColumnField = (typeof TASK_TRAILING_COLUMN_FIELDS)[number];
 
 /** A task's columns in the downloads, as spreadsheets and SQL without quotes read their names (case aside). */
-const columnsOf = (key: string) => TASK_COLUMN_FIELDS.map((field) => `${key}_${field}`);
+const columnsOf = (key: string) => [...TASK_COLUMN_FIELDS, ...TASK_TRAILING_COLUMN_FIELDS].map((field) => `${key}_${field}`);
 
 /**
  * Task keys by the download columns they make (lower-cased), to find in one look per column a key that would make the

@@ -1,6 +1,7 @@
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAnswerOf, normaliseTag, reachableTasks, stringsOf } from '@chorus/tasks';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
 import type { FlatRecord } from './export-format';
+import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
 
 /** One classification as the export query reads it. */
 export interface ClassificationRow {
@@ -55,11 +56,12 @@ export const CLASSIFICATION_COLUMNS = {
   hidden_tags:
     "the tags of this answer (added, agreed or disagreed with) that a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as typed, as one JSON cell ({\"T1\": [\"Call Dan on 07700 900123\"]}); empty when it gave none. The answer keeps them (annotations, <task>_answer): drop them on import if you must. Read at the download: hiding a tag does not change updated_at",
 } as const;
-/** Then one column per task of every version: `<task>_answer`. */
+/** Then one column per task of every version: `<task>_answer` (then, with metadata=columns, the metadata's). */
 export const CLASSIFICATION_ANSWER_COLUMN =
   "the answer as its task type flattens it: a choice or sense as its value, unsure for a close reading marked unsure, choices or applied tags joined with ';', a transcription's text; empty where the task was not reached";
 
-export const classificationColumns = (taskKeys: string[]) => [...Object.keys(CLASSIFICATION_COLUMNS), ...taskKeys.map((task) => `${task}_answer`)];
+export const classificationColumns = (taskKeys: string[], metadata: MetadataForm) =>
+  withMetadataColumns([...Object.keys(CLASSIFICATION_COLUMNS), ...taskKeys.map((task) => `${task}_answer`)], metadata);
 
 /**
  * The answer columns of a workflow's export: every task key of every version, given newest first, so that the
@@ -74,14 +76,14 @@ const isoOrNull = (date: Date | null) => (date ? new Date(date).toISOString() : 
 
 /**
  * One flat record per classification. Each `<task>_answer` is the answer as its version's task type flattens it
- * (null where the volunteer did not reach the task); `annotations` holds the whole answer as JSON.
+ * (null where the volunteer did not reach the task); `annotations` holds the whole answer as JSON; `metadata`, how the
+ * subject's metadata is given.
  */
-export function flattenClassification(row: ClassificationRow, definition: WorkflowDefinition, taskKeys: string[]): FlatRecord {
-  const fixed: Record<keyof typeof CLASSIFICATION_COLUMNS, FlatRecord[string]> = {
+export function flattenClassification(row: ClassificationRow, definition: WorkflowDefinition, taskKeys: string[], metadata: MetadataForm): FlatRecord {
+  const fixed: Record<Exclude<keyof typeof CLASSIFICATION_COLUMNS, 'subject_metadata'>, FlatRecord[string]> = {
     classification_id: row.id,
     subject_id: row.subject_id,
     external_id: row.external_id,
-    subject_metadata: JSON.stringify(row.subject_metadata),
     earlier_locations: row.earlier_locations && JSON.stringify(row.earlier_locations),
     user_id: row.user_id,
     user_kind: row.user_kind,
@@ -98,7 +100,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     annotations: JSON.stringify(row.annotations),
     hidden_tags: hiddenTagsOfAnswer(row.annotations, row.hidden_tags),
   };
-  const record: FlatRecord = { ...fixed };
+  const record: FlatRecord = { ...fixed, ...metadataCells(row.subject_metadata, metadata) };
   const answers = new Map(row.annotations.map((annotation) => [annotation.task, annotation.value]));
   for (const key of taskKeys) {
     const task = definition.tasks[key];

@@ -1,9 +1,10 @@
-import { LOW_CONSENSUS_BELOW, WORD_NEEDS_CHECKING_AT_MOST, pluralityStanding } from '@chorus/consensus';
-import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskType } from '@chorus/tasks';
+import { LOW_CONSENSUS_BELOW, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
+import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
 import type { FlatRecord } from './export-format';
+import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
 
 export interface ConsensusRow {
   subject_id: string;
@@ -177,7 +178,8 @@ export const CONSENSUS_TASK_COLUMNS = {
   answer: "the consensus answer, flattened as the raw download's answers are (choices and tags joined with ';'); empty without one (a tie, no votes, or a task the consensus path does not reach)",
   reached:
     "whether the consensus path reaches the task: from firstTask, each question's consensus answer leads to the next task as a volunteer's answer does. False when the crowd's answer to an earlier question led elsewhere (\"Is there an advertisement?\" no, so \"What is advertised?\" is not reached), or that question has no consensus answer yet (a tie, no votes: the tasks behind it wait for one); then _answer and _agreement are empty, _votes still counts the volunteers who answered it, and _result keeps how they split, with notReached: {task, answer}, the question that led elsewhere and its consensus answer (null: none yet). Empty before the subject's first aggregation (consensus computed before this column says true until the workflow is aggregated again)",
-  agreement: 'the share of the counted volunteers who gave exactly that answer (a transcription: its alignment score)',
+  agreement:
+    "the share of the counted volunteers behind the answer: who gave exactly that answer (a multiple choice or tagging task: exactly that set of choices or tags, an empty one too; a close reading: of all its answers, unsure ones included) or, in a tie (_outcome tie), each leading answer's share; 0 when every close reading was unsure; a transcription: its alignment score; empty for _outcome no_votes or not_reached. Under bayesian-confusion still a share of the votes, not a confidence (read _result's posterior)",
   votes: 'how many counted classifications answered the task',
   against_plurality:
     "for a single choice or a close reading with an answer: true when the answer is not among those most volunteers gave (under bayesian-confusion, the volunteers' learned skills, or the answers' prior, outweighed more votes: 4 of 11 can beat 7; _result's counts say how the votes split), false when it is; empty for the other task types (whose consensus is no one answer among counted ones) and without an answer (no votes, a tie)",
@@ -188,16 +190,29 @@ export const CONSENSUS_TASK_COLUMNS = {
   result: `the algorithm's whole output as one JSON cell, by task type (\`a[]\`: each element of the list \`a\`):\n${resultFieldsInWords()}`,
 } as const satisfies Record<TaskColumnField, string>;
 
+/** Then, after every task's columns above (so that they keep their places), these of each task, in the tasks' order. */
+export const CONSENSUS_TRAILING_TASK_COLUMNS = {
+  outcome:
+    "why _answer is what it is, or empty: answer (a consensus answer); empty_answer (the consensus is that nothing applies: a multiple choice with no answer ticked by more than half, a tagging task with no tag accepted, a transcription of no words); tie (a single choice or close reading whose leading answers have as many votes, or under bayesian-confusion as much posterior; _result's leaders names them); all_unsure (a close reading whose every answer was unsure or chose no sense); no_votes (no counted classification answered the task, or the subject has not been aggregated yet: _votes 0); not_reached (the consensus path does not reach the task, _reached false, whatever its votes). Retirement has no part in it: an unretired subject's consensus is computed as its answers come",
+  support:
+    "only for a multiple choice or tagging task: each choice (a tag: as tags[].tag in _result has it) that volunteers picked (ticked; a tag: proposed or agreed with) and the share of the volunteers who answered the task that did, as choice=share joined with ';' (horse=1;cat=0.75; split each at its last =, as a tag may hold one), the largest share first, then in the choices' code-point order (uppercase before lowercase), shares rounded to 4 places; empty when nobody picked any (or nobody answered)",
+} as const satisfies Record<TaskTrailingColumnField, string>;
+
+/** The task types whose consensus has a `<task>_support`: each of their choices is decided by itself. */
+const SUPPORTED_TYPES: ReadonlySet<TaskType> = new Set(['multiple', 'tagging']);
+
+/** A task's trailing columns (`CONSENSUS_TRAILING_TASK_COLUMNS`): `support` for the task types that have one. */
+const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] => (SUPPORTED_TYPES.has(task.type) ? ['outcome', 'support'] : ['outcome']);
+
 /**
  * One flat record per subject: no nested JSON, one column per task field, the same columns in every format. `tasks`
- * holds each task key's definition in the newest version that has it.
+ * holds each task key's definition in the newest version that has it; `metadata`, how the subject's metadata is given.
  */
-export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): FlatRecord {
-  if (row.left_workflow_at) return tombstone(row, tasks);
-  const subject: Record<keyof typeof CONSENSUS_COLUMNS, FlatRecord[string]> = {
+export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): FlatRecord {
+  if (row.left_workflow_at) return tombstone(row, tasks, metadata);
+  const subject: Record<Exclude<keyof typeof CONSENSUS_COLUMNS, 'subject_metadata'>, FlatRecord[string]> = {
     subject_id: row.subject_id,
     external_id: row.external_id,
-    subject_metadata: JSON.stringify(row.subject_metadata),
     gold_standard: row.gold_standard,
     training: row.training,
     subject_set_ids: row.subject_set_ids,
@@ -222,7 +237,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     left_workflow_at: null,
     updated_at: new Date(row.updated_at).toISOString(),
   };
-  const record: FlatRecord = { ...subject };
+  const record: FlatRecord = { ...subject, ...metadataCells(row.subject_metadata, metadata) };
   for (const [task, definition] of tasks) {
     const result = row.tasks[task];
     const known = row.known_answers && Object.hasOwn(row.known_answers, task) ? row.known_answers[task] : undefined;
@@ -235,17 +250,25 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     record[`${task}_workflow_version`] = result?.workflow_version ?? null;
     record[`${task}_known_answer`] = known === undefined ? null : flatKnownAnswer(definition, known);
     record[`${task}_result`] = result ? JSON.stringify(result.result) : null;
+    record[`${task}_outcome`] = consensusOutcome(result);
+    if (SUPPORTED_TYPES.has(definition.type)) record[`${task}_support`] = result ? choiceSupport(result.result) : null;
   }
   return record;
 }
 
 /** The row of a subject that left the workflow (a `since=` download's tombstone): its ids and when, every other column empty. */
-function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): FlatRecord {
-  const record: FlatRecord = Object.fromEntries(columnsOf(tasks.keys()).map((column) => [column, null]));
+function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): FlatRecord {
+  const record: FlatRecord = Object.fromEntries(columnsOf(tasks, metadata).map((column) => [column, null]));
   const leftAt = new Date(row.left_workflow_at!).toISOString();
   return { ...record, subject_id: row.subject_id, external_id: row.external_id, left_workflow_at: leftAt, updated_at: leftAt };
 }
 
-export function columnsOf(taskKeys: Iterable<string>): string[] {
-  return [...Object.keys(CONSENSUS_COLUMNS), ...[...taskKeys].flatMap((task) => TASK_COLUMN_FIELDS.map((field) => `${task}_${field}`))];
+/**
+ * The download's columns, in order: the subject's, each task's, each task's trailing ones (added later: the columns
+ * before keep their places), then, with metadata=columns, the metadata's in place of `subject_metadata`.
+ */
+export function columnsOf(tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): string[] {
+  const perTask = [...tasks.keys()].flatMap((task) => TASK_COLUMN_FIELDS.map((field) => `${task}_${field}`));
+  const trailing = [...tasks].flatMap(([task, definition]) => trailingFieldsOf(definition).map((field) => `${task}_${field}`));
+  return withMetadataColumns([...Object.keys(CONSENSUS_COLUMNS), ...perTask, ...trailing], metadata);
 }

@@ -1,18 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CONSENSUS_SORTS, EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
+import { CONSENSUS_SORTS, DOWNLOAD_METADATA, EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
 import { type AuthUser, CurrentSession, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
-import { type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery } from './dto/download.dto';
+import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, classificationsQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery } from './dto/download.dto';
 import { contentDisposition } from './download-names';
 import { contentTypes, gzipAccepted } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
 import { ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS } from './consensus-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
+import { METADATA_COLUMNS_IN_WORDS } from './metadata-columns';
 import { SUBJECT_REPORT_COLUMNS } from './subject-report-rows';
 import { AccessFirst } from '../projects/access-first';
 import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
@@ -27,12 +28,34 @@ const ApiSince = (rows: string) =>
     schema: { oneOf: [{ type: 'string', format: 'date' }, { type: 'string', format: 'date-time' }] },
   });
 
-/** A download's columns as the OpenAPI document lists them: a line each, then those repeated per task, if any. */
-function columnsInWords(order: string, columns: Record<string, string>, perTask: Record<string, string> = {}): string {
+/**
+ * A download's columns as the OpenAPI document lists them: a line each, then those repeated per task, if any, then
+ * those repeated per task after every task's (`trailing`), then what follows them all (`last`).
+ */
+function columnsInWords(order: string, columns: Record<string, string>, { perTask = {}, trailing = {}, last = [] }: { perTask?: Record<string, string>; trailing?: Record<string, string>; last?: string[] } = {}): string {
   const line = ([name, holds]: [string, string]) => `- \`${name}\`: ${holds}`;
-  const tasks = Object.entries(perTask).map(([field, holds]) => line([`<task>_${field}`, holds]));
-  return [order, '', 'Columns, the same in every format and in this order (a JSON record\'s keys too):', ...Object.entries(columns).map(line), ...(tasks.length ? ['then, for every task:', ...tasks] : [])].join('\n');
+  const ofTasks = (fields: Record<string, string>) => Object.entries(fields).map(([field, holds]) => line([`<task>_${field}`, holds]));
+  const tasks = ofTasks(perTask);
+  const afterTasks = ofTasks(trailing);
+  return [
+    order,
+    '',
+    'Columns, the same in every format and in this order (a JSON record\'s keys too):',
+    ...Object.entries(columns).map(line),
+    ...(tasks.length ? ['then, for every task:', ...tasks] : []),
+    ...(afterTasks.length ? ["then, after every task's columns, for every task:", ...afterTasks] : []),
+    ...last.map((words) => `- ${words}`),
+  ].join('\n');
 }
+
+/** The `metadata` parameter in OpenAPI, of the downloads of subjects' answers. */
+const ApiMetadata = () =>
+  ApiQuery({
+    name: 'metadata',
+    required: false,
+    schema: { type: 'string', enum: [...DOWNLOAD_METADATA], default: 'json' },
+    description: `How the subjects' metadata is given: \`json\` (the default), one JSON cell, \`subject_metadata\`; \`columns\`, ${METADATA_COLUMNS_IN_WORDS.replace(/^with metadata=columns, /, '')}`,
+  });
 
 /** A download's answer in OpenAPI: a file in any of the formats, or a problem. */
 const ApiDownloadResponse = () =>
@@ -86,14 +109,14 @@ export class ExportsController {
   @Post('download-links')
   @ApiOperation({
     summary: 'Makes a link to a download that needs no Authorization header, for 10 minutes (the workflow’s researchers).',
-    description: 'Body: `{ "kind" }`: `consensus`, `classifications` or `subject-reports`. For a browser to save the file as it streams, or a script that should not hold the account’s token; add `format`, `since`, `bom` (and `sort`, to the consensus) to the link as to the download. The link stops working when its account signs out. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body: `{ "kind" }`: `consensus`, `classifications` or `subject-reports`. For a browser to save the file as it streams, or a script that should not hold the account’s token; add `format`, `since`, `bom` (`metadata` to the consensus and classifications, and `sort` to the consensus) to the link as to the download. The link stops working when its account signs out. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(201)
   @ApiZodBody(downloadLinkRequestSchema)
   @ApiZodResponse(downloadLinkSchema, {
     status: 201,
-    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl), for 10 minutes (or until the session that asked for it expires, if sooner), until that session signs out; add format, since and bom (and sort, to the consensus) to it as to the download (researchers only)',
+    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl), for 10 minutes (or until the session that asked for it expires, if sooner), until that session signs out; add format, since and bom (metadata to the consensus and classifications, and sort to the consensus) to it as to the download (researchers only)',
   })
   createDownloadLink(
     @Param('id', uuidParam('id')) workflowId: string,
@@ -110,6 +133,7 @@ export class ExportsController {
   @ApiSince(
     'the subjects whose row changed (`updated_at`: a subject recomputed to the same consensus and retirement has not changed), then a tombstone (`left_workflow_at`) for each subject that left the workflow with its row',
   )
+  @ApiMetadata()
   @ApiQuery({
     name: 'sort',
     required: false,
@@ -119,7 +143,11 @@ export class ExportsController {
   })
   @ApiOperation({
     summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',
-    description: columnsInWords('One row per subject, in subject_id order, or externalId order with sort=externalId (with since=, then the tombstones of subjects that left the workflow).', CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),
+    description: columnsInWords('One row per subject, in subject_id order, or externalId order with sort=externalId (with since=, then the tombstones of subjects that left the workflow).', CONSENSUS_COLUMNS, {
+      perTask: CONSENSUS_TASK_COLUMNS,
+      trailing: CONSENSUS_TRAILING_TASK_COLUMNS,
+      last: [`\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
+    }),
   })
   async getConsensus(
     @Param('id', uuidParam('id')) workflowId: string,
@@ -130,27 +158,31 @@ export class ExportsController {
     @OptionalUser() user?: AuthUser,
   ) {
     const downloader = await this.exports.downloader(workflowId, 'consensus', user, query.token);
-    return send(reply, await this.exports.consensus(workflowId, downloadForm(query, accept), downloader, query.since, query.sort), acceptEncoding);
+    return send(reply, await this.exports.consensus(workflowId, downloadForm(query, accept), downloader, query.since, query.sort, query.metadata), acceptEncoding);
   }
 
   @Get('classifications')
   @Public()
   @ApiDownloadResponse()
   @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`, or carried from a guest into an account)')
+  @ApiMetadata()
   @ApiOperation({
     summary: 'Download every classification of the workflow, or those stored or changed since a moment, one flat row each (researchers only).',
-    description: columnsInWords('One row per classification, in subject_id then user_id order.', CLASSIFICATION_COLUMNS, { answer: CLASSIFICATION_ANSWER_COLUMN }),
+    description: columnsInWords('One row per classification, in subject_id then user_id order.', CLASSIFICATION_COLUMNS, {
+      perTask: { answer: CLASSIFICATION_ANSWER_COLUMN },
+      last: [`\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
+    }),
   })
   async getClassifications(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(downloadQuery) query: DownloadQuery,
+    @Query(classificationsQuery) query: ClassificationsQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
     @OptionalUser() user?: AuthUser,
   ) {
     const downloader = await this.exports.downloader(workflowId, 'classifications', user, query.token);
-    return send(reply, await this.exports.classifications(workflowId, downloadForm(query, accept), downloader, query.since), acceptEncoding);
+    return send(reply, await this.exports.classifications(workflowId, downloadForm(query, accept), downloader, query.since, query.metadata), acceptEncoding);
   }
 
   @Get('subject-reports')

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { ConsensusSort, DownloadLink, ExportKind } from '@chorus/client';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { ConsensusSort, DownloadLink, DownloadMetadata, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { isUnlinked } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -20,6 +22,7 @@ import type { DownloadForm } from './export-format';
 import { DownloadLinks } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
+import { type MetadataForm, metadataKeysSql } from './metadata-columns';
 
 /**
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
@@ -65,7 +68,12 @@ const consensusRowJoins = (routing: string) => `
  * $3: only the subjects whose row changed at or after it, or null for all. Filtered on the hot row before the joins,
  * so that a small incremental download reads only its rows' sets.
  */
-const CHANGED_SINCE = `($3::timestamptz IS NULL OR st.updated_at >= $3 OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= $3))`;
+const changedSince = (since: string) =>
+  `(${since}::timestamptz IS NULL OR st.updated_at >= ${since} OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= ${since}))`;
+const CHANGED_SINCE = changedSince('$3');
+
+/** The subjects of the workflow's ($1) consensus rows, those whose row changed since $2 (or null for all), as `s`: for their metadata's keys. */
+const CONSENSUS_SUBJECTS = `subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND ${changedSince('$2')}`;
 
 /** The workflow's rows in subject id order: the hot rows' primary key, so that the cursor streams from the first row without sorting. */
 const ROWS_BY_ID = (subjects: string) => `
@@ -130,6 +138,10 @@ const CLASSIFICATION_ROWS = `
   WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)
   ORDER BY c.subject_id, c.user_id`;
 
+/** The subjects of the workflow's ($1) classifications stored or changed since $2 (or null for all), as `s`: for their metadata's keys. */
+const CLASSIFIED_SUBJECTS = `subjects s WHERE EXISTS (
+  SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = s.id AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2))`;
+
 /**
  * In subject order, each subject's reports oldest first; with `since` ($2), only those stored or changed (their note
  * erased with their volunteer's account) at or after it.
@@ -150,6 +162,7 @@ export class ExportsService {
     private readonly streams: ExportStreams,
     private readonly links: DownloadLinks,
     private readonly reporters: ReporterPseudonyms,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /** A link that opens the download without an Authorization header, for a while (researchers only). */
@@ -177,16 +190,23 @@ export class ExportsService {
    * One row per subject, with the consensus of every task of every version (the current version's first): a task
    * that a later version dropped keeps the consensus computed before, which retired subjects keep. With `since`, only
    * the subjects whose row changed at or after it (a classification, an aggregation, a retirement, a subject set joined
-   * or deleted). In subject id order, or in `sort`'s.
+   * or deleted). In subject id order, or in `sort`'s. The subjects' metadata as `metadata` asks.
    */
-  async consensus(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date, sort: ConsensusSort = 'id'): Promise<ExportDownload> {
+  async consensus(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date, sort: ConsensusSort = 'id', metadata: DownloadMetadata = 'json'): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const newestFirst = [...byVersion].reverse();
     const tasks = new Map(taskKeysOf(newestFirst).map((key) => [key, newestFirst.find((definition) => definition.tasks[key])!.tasks[key]!]));
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
+    const metadataForm = await this.metadataForm(metadata, CONSENSUS_SUBJECTS, [workflowId, since ?? null]);
     return this.streams.open<ConsensusRow>(
-      { sql: consensusRows(sort), parameters: [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])], toRecord: (row) => flatten(row, tasks), columns: columnsOf(tasks.keys()), name: (began, format) => downloadName('consensus', workflow, began, format) },
+      {
+        sql: consensusRows(sort),
+        parameters: [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])],
+        toRecord: (row) => flatten(row, tasks, metadataForm),
+        columns: columnsOf(tasks, metadataForm),
+        name: (began, format) => downloadName('consensus', workflow, began, format),
+      },
       form,
       user.id,
     );
@@ -194,18 +214,19 @@ export class ExportsService {
 
   /**
    * Every answer of every volunteer (or those stored since a moment), one row each, with each task's answer in a
-   * column of every version's tasks.
+   * column of every version's tasks; the subjects' metadata as `metadata` asks.
    */
-  async classifications(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date): Promise<ExportDownload> {
+  async classifications(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date, metadata: DownloadMetadata = 'json'): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
+    const metadataForm = await this.metadataForm(metadata, CLASSIFIED_SUBJECTS, [workflowId, since ?? null]);
     return this.streams.open<ClassificationRow>(
       {
         sql: CLASSIFICATION_ROWS,
         parameters: [workflowId, since ?? null],
-        toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys),
-        columns: classificationColumns(taskKeys),
+        toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys, metadataForm),
+        columns: classificationColumns(taskKeys, metadataForm),
         name: (began, format) => downloadName('classifications', workflow, began, format),
       },
       form,
@@ -221,6 +242,16 @@ export class ExportsService {
       form,
       user.id,
     );
+  }
+
+  /**
+   * How a download gives its subjects' metadata: as one JSON cell, or a column per key of the subjects `subjects` (SQL
+   * with `parameters`) give, read before the download streams (its header names them).
+   */
+  private async metadataForm(as: DownloadMetadata, subjects: string, parameters: unknown[]): Promise<MetadataForm> {
+    if (as === 'json') return { as };
+    const keys: { key: string }[] = await this.db.query(metadataKeysSql(subjects), parameters);
+    return { as, keys: keys.map(({ key }) => key) };
   }
 
   /** The definitions of versions 1 to `version`, in order. */

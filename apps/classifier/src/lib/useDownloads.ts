@@ -1,4 +1,4 @@
-import type { ChorusClient, ConsensusSort, ExportFormat, ExportKind } from '@chorus/client';
+import type { ChorusClient, ConsensusSort, DownloadMetadata, ExportFormat, ExportKind } from '@chorus/client';
 import { useRef, useState } from 'react';
 import { describeError, type Problem } from './errors';
 
@@ -16,6 +16,8 @@ export interface Download {
   since?: string;
   /** The consensus's rows in the order of the subjects' externalIds (the API's `sort`), rather than of their ids. */
   sort?: ConsensusSort;
+  /** The subjects' metadata as a column per key (the API's `metadata`), rather than one JSON column (consensus and classifications). */
+  metadata?: DownloadMetadata;
   state: 'preparing' | 'ready' | 'failed';
   url?: string;
   expiresAt?: string;
@@ -30,10 +32,10 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
   const update = (n: number, change: Partial<Download>) => setDownloads((now) => now.map((download) => (download.n === n ? { ...download, ...change } : download)));
 
   /** Makes the download's link; with `open`, the browser then follows it (a link that expired, made again). */
-  const link = async ({ n, kind, format, bom, since, sort }: Pick<Download, 'n' | 'kind' | 'format' | 'bom' | 'since' | 'sort'>, open = false) => {
+  const link = async ({ n, kind, format, bom, since, sort, metadata }: Pick<Download, 'n' | 'kind' | 'format' | 'bom' | 'since' | 'sort' | 'metadata'>, open = false) => {
     try {
       const made = await client.downloadLink(workflowId, kind);
-      const query = new URLSearchParams({ format, ...(bom && format === 'csv' ? { bom: 'true' } : {}), ...(since ? { since } : {}), ...(sort && kind === 'consensus' ? { sort } : {}) });
+      const query = new URLSearchParams({ format, ...(bom && format === 'csv' ? { bom: 'true' } : {}), ...(since ? { since } : {}), ...(sort && kind === 'consensus' ? { sort } : {}), ...(metadata && kind !== 'subject-reports' ? { metadata } : {}) });
       const url = `${made.url}&${query}`;
       update(n, { state: 'ready', url, expiresAt: made.expiresAt });
       if (open) window.location.assign(url);
@@ -42,9 +44,9 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
     }
   };
 
-  const request = (kind: ExportKind, format: ExportFormat, bom: boolean, since?: string, sort?: ConsensusSort) => {
+  const request = (kind: ExportKind, format: ExportFormat, bom: boolean, since?: string, sort?: ConsensusSort, metadata?: DownloadMetadata) => {
     count.current += 1;
-    const asked = { n: count.current, kind, format, bom, since, sort };
+    const asked = { n: count.current, kind, format, bom, since, sort, metadata };
     setDownloads((now) => [{ ...asked, state: 'preparing' }, ...now]);
     return link(asked);
   };

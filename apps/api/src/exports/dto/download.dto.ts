@@ -1,4 +1,4 @@
-import { CONSENSUS_SORTS, type ConsensusSort, EXPORT_KINDS, type ExportFormat } from '@chorus/client';
+import { CONSENSUS_SORTS, type ConsensusSort, DOWNLOAD_METADATA, type DownloadMetadata, EXPORT_KINDS, type ExportFormat } from '@chorus/client';
 import { z } from 'zod';
 import { ZodPipe } from '../../common/zod';
 import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
@@ -16,15 +16,27 @@ export interface DownloadQuery {
   token?: string;
 }
 
-/** The consensus download's query: a download's, and the order of its rows. */
+/** How a download of subjects' answers gives their metadata: one JSON cell, or a column per key. */
+const metadataShape = {
+  metadata: z.enum(DOWNLOAD_METADATA, 'must be json (the metadata as one JSON cell, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)').default('json'),
+};
+
+/** The raw classifications download's query: a download's, and how it gives the subjects' metadata. */
+export const classificationsQuery = new ZodPipe(z.strictObject({ ...downloadShape, ...metadataShape }), '/query');
+export interface ClassificationsQuery extends DownloadQuery {
+  metadata: DownloadMetadata;
+}
+
+/** The consensus download's query: a download's, how it gives the subjects' metadata, and the order of its rows. */
 export const consensusQuery = new ZodPipe(
   z.strictObject({
     ...downloadShape,
+    ...metadataShape,
     sort: z.enum(CONSENSUS_SORTS, "must be id (subject id order, the default) or externalId (the order of the subjects' externalIds, those without one last)").default('id'),
   }),
   '/query',
 );
-export interface ConsensusQuery extends DownloadQuery {
+export interface ConsensusQuery extends ClassificationsQuery {
   sort: ConsensusSort;
 }
 

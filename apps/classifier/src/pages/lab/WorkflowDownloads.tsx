@@ -21,9 +21,10 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
   const since = form.values.since.trim();
   const [forExcel, setForExcel] = useState(false);
   const [byExternalId, setByExternalId] = useState(false);
+  const [metadataAsColumns, setMetadataAsColumns] = useState(false);
   const submit = form.onSubmit({
     check: () => (since && !downloadSinceSchema.safeParse(since).success ? { since: t('lab.downloads.sinceInvalid') } : {}),
-    send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat, forExcel, since || undefined, byExternalId ? 'externalId' : undefined),
+    send: () => request(form.values.kind as ExportKind, form.values.format as ExportFormat, forExcel, since || undefined, byExternalId ? 'externalId' : undefined, metadataAsColumns ? 'columns' : undefined),
     refused: () => ({ fields: {}, form: null }),
   });
   return (
@@ -49,6 +50,11 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
         {form.values.kind === 'consensus' && (
           <label className="lab-checkbox">
             <input type="checkbox" checked={byExternalId} onChange={(event) => setByExternalId(event.target.checked)} /> {t('lab.downloads.byExternalId')}
+          </label>
+        )}
+        {form.values.kind !== 'subject-reports' && (
+          <label className="lab-checkbox">
+            <input type="checkbox" checked={metadataAsColumns} onChange={(event) => setMetadataAsColumns(event.target.checked)} /> {t('lab.downloads.metadataAsColumns')}
           </label>
         )}
         {form.values.format === 'csv' && (
@@ -77,7 +83,8 @@ function DownloadItem({ download, follow }: { download: Download; follow: (downl
   const format = t(`lab.downloads.formats.${download.format}`);
   const written = download.since ? t('lab.downloads.whatSince', { kind, format, since: download.since }) : t('lab.downloads.what', { kind, format });
   // Two consensus files differ only in their rows' order: the list says which one is in the spreadsheet's.
-  const what = download.sort === 'externalId' ? t('lab.downloads.byExternalIdWhat', { what: written }) : written;
+  const ordered = download.sort === 'externalId' ? t('lab.downloads.byExternalIdWhat', { what: written }) : written;
+  const what = download.metadata === 'columns' ? t('lab.downloads.metadataAsColumnsWhat', { what: ordered }) : ordered;
   return (
     <li data-state={download.state}>
       {download.state === 'preparing' && t('lab.downloads.preparing', { what })}

@@ -1,0 +1,40 @@
+import type { DownloadMetadata } from '@chorus/client';
+import type { FlatRecord } from './export-format';
+
+/**
+ * How a download gives the subjects' metadata (`metadata=`): `json`, one JSON cell (`subject_metadata`), or `columns`,
+ * a `metadata.<key>` column per key, in place of that cell (`metadataKeys` lists the keys, in the download's order).
+ */
+export type MetadataForm = { as: Extract<DownloadMetadata, 'json'> } | { as: Extract<DownloadMetadata, 'columns'>; keys: string[] };
+
+/** What `metadata.<key>` holds, for the API's documentation and the README. */
+export const METADATA_COLUMNS_IN_WORDS =
+  "with metadata=columns, subject_metadata gives way to a metadata.<key> column per key of the subjects' metadata in the download (the union of their keys, private ones included, in code-point order: uppercase before lowercase, `#box` before `box`), after every other column: a text, number or true/false as it is, a list or an object as JSON, empty where the subject has no such key (or null)";
+
+/** A subject's metadata key's column. */
+export const metadataColumn = (key: string) => `metadata.${key}`;
+
+/**
+ * The keys of the metadata of the subjects `rows` gives (SQL after FROM, naming them `s`), once each, in code-point order (`COLLATE
+ * "C"`, as `byCodePoints` orders text): the `metadata.<key>` columns of a download.
+ */
+export const metadataKeysSql = (rows: string) => `
+  SELECT DISTINCT key COLLATE "C" AS key FROM (SELECT s.metadata FROM ${rows}) subject CROSS JOIN LATERAL jsonb_object_keys(subject.metadata) key ORDER BY 1`;
+
+/** A metadata value as its cell holds it: a scalar as it is, a list or an object as JSON, null when missing. */
+function cellOf(value: unknown): FlatRecord[string] {
+  if (value === undefined || value === null) return null;
+  return typeof value === 'object' ? JSON.stringify(value) : (value as string | number | boolean);
+}
+
+/** The subject's metadata as its download gives it: one JSON cell, or a cell per key of the download. */
+export function metadataCells(metadata: Record<string, unknown>, form: MetadataForm): FlatRecord {
+  if (form.as === 'json') return { subject_metadata: JSON.stringify(metadata) };
+  return Object.fromEntries(form.keys.map((key) => [metadataColumn(key), cellOf(Object.hasOwn(metadata, key) ? metadata[key] : undefined)]));
+}
+
+/** A download's columns: `subject_metadata` in its place, or dropped for the `metadata.<key>` columns after the others. */
+export function withMetadataColumns(columns: string[], form: MetadataForm): string[] {
+  if (form.as === 'json') return columns;
+  return [...columns.filter((column) => column !== 'subject_metadata'), ...form.keys.map(metadataColumn)];
+}
