@@ -2,7 +2,7 @@
 // the same run (the same server answering a constant JSON body of the same size, through Nest and through bare
 // Fastify; see api-server.mjs), with the CPU the API and Postgres spend per request, at 10k, 100k and 1M subjects, with
 // 10,000 volunteers with history, one of whom has seen 100,000 subjects (or half the workflow, if smaller).
-// Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10] [--connections=50]
+// Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10] [--connections=50] [--order=sequential] [--sets=3]
 // BENCH_PERF=dir records the whole machine with `perf record -a -g` during each measured queue run, into
 // dir/queue-<size>.data (read it with `perf report -i ... --comm postgres`).
 import { spawn } from 'node:child_process';
@@ -28,6 +28,12 @@ const POOL = 1000;
 const REUSE = args.includes('--reuse');
 /** `--floors` also measures the least an arbiter of assignments costs, in Postgres and in Redis (see api-server.mjs). */
 const FLOORS = args.includes('--floors');
+/**
+ * `--order=sequential` (or `priority`) seeds the workflow with that selection order instead of `random`, and
+ * `--sets=N` splits its subjects into N linked sets (one after another in `sequential` order).
+ */
+const ORDER = args.find((a) => a.startsWith('--order='))?.split('=')[1] ?? 'random';
+const SETS = Number(args.find((a) => a.startsWith('--sets='))?.split('=')[1] ?? 1);
 
 async function seed(url, size) {
   const db = new pg.Client({ connectionString: url });
@@ -36,15 +42,18 @@ async function seed(url, size) {
   const [owner] = await q("INSERT INTO users (kind, display_name) VALUES ('registered', 'Bench owner') RETURNING id");
   await q("INSERT INTO users (kind, display_name) SELECT 'guest', 'Volunteer ' || g FROM generate_series(1, $1) g", [VOLUNTEERS]);
   const [project] = await q("INSERT INTO projects (slug, title, status, owner_id) VALUES ('bench', 'Bench', 'live', $1) RETURNING id", [owner.id]);
-  const [set] = await q("INSERT INTO subject_sets (project_id, name) VALUES ($1, 'Bench') RETURNING id", [project.id]);
+  const sets = await q("INSERT INTO subject_sets (project_id, name) SELECT $1, 'Bench ' || g FROM generate_series(1, $2) g RETURNING id", [project.id, SETS]);
   const definition = {
     name: 'Bench', firstTask: 'T0',
     tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    retirement: { rule: 'count', count: 1000 }, selection: { order: 'random', goldStandardRate: 0 }, effects: [],
+    retirement: { rule: 'count', count: 1000 }, selection: { order: ORDER, goldStandardRate: 0 }, effects: [],
   };
   const [workflow] = await q("INSERT INTO workflows (project_id, name, status, version) VALUES ($1, 'Bench', 'active', 1) RETURNING id", [project.id]);
   await q('INSERT INTO workflow_versions (workflow_id, version, definition) VALUES ($1, 1, $2)', [workflow.id, definition]);
-  await q('INSERT INTO workflow_subject_sets (workflow_id, subject_set_id) VALUES ($1, $2)', [workflow.id, set.id]);
+  await q('INSERT INTO workflow_subject_sets (workflow_id, subject_set_id, position) SELECT $1, id, ordinality - 1 FROM unnest($2::uuid[]) WITH ORDINALITY AS s(id)', [
+    workflow.id,
+    sets.map((set) => set.id),
+  ]);
   await q(
     `INSERT INTO subjects (project_id, locations, metadata, external_id)
      SELECT $1, jsonb_build_array(jsonb_build_object('type', 'text', 'text', 'Snippet ' || g || ': TO BE SOLD, a handsome coach, nearly new, with harness.', 'highlights', jsonb_build_array(jsonb_build_array(0, 7)))),
@@ -52,7 +61,11 @@ async function seed(url, size) {
      FROM generate_series(1, $2) g`,
     [project.id, size],
   );
-  await q('INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $1, id, row_number() OVER (ORDER BY external_id) FROM subjects', [set.id]);
+  await q(
+    `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
+     SELECT ($1::uuid[])[1 + s.n % cardinality($1::uuid[])], s.id, s.n FROM (SELECT id, row_number() OVER (ORDER BY external_id) AS n FROM subjects) s`,
+    [sets.map((set) => set.id)],
+  );
   await q('INSERT INTO subject_workflow_status (workflow_id, subject_id) SELECT $1, id FROM subjects', [workflow.id]);
   await q(
     `WITH v AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM users WHERE kind = 'guest'),

@@ -961,6 +961,60 @@ describe('the queue', () => {
     expect(await served()).toEqual(['s2-000', 's2-001', 's0-000', 's0-001', 's1-000', 's1-001']);
   });
 
+  it('serves sequentially the next pages to a volunteer who has seen the first, and a subject in two sets with the first of them', async () => {
+    const { workflowId, setIds } = await workflowOf(4, { selection: { order: 'sequential', goldStandardRate: 0 } }, 2);
+    const [first, second] = setIds as [string, string];
+    // s1-003 also heads the first set, and s0-000 the second: each comes once, where the first of its sets puts it.
+    await stack.db.query(
+      `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
+       SELECT $1::uuid, id, -1 FROM subjects WHERE external_id = 's1-003' AND project_id = (SELECT project_id FROM subject_sets WHERE id = $1)
+       UNION ALL SELECT $2::uuid, id, -1 FROM subjects WHERE external_id = 's0-000' AND project_id = (SELECT project_id FROM subject_sets WHERE id = $2)`,
+      [first, second],
+    );
+    const all = (await (await guest()).queue(workflowId, 10)).subjects.map((s) => s.externalId);
+    expect(all).toEqual(['s1-003', 's0-000', 's0-001', 's0-002', 's0-003', 's1-000', 's1-001', 's1-002']);
+    const volunteer = await guest();
+    for (const page of [['s1-003', 's0-000', 's0-001'], ['s0-002', 's0-003', 's1-000']]) {
+      const queue = await volunteer.queue(workflowId, 3);
+      expect(queue.subjects.map((s) => s.externalId)).toEqual(page);
+      for (const subject of queue.subjects) await classify(volunteer, queue, subject.id);
+    }
+    expect((await volunteer.queue(workflowId, 3)).subjects.map((s) => s.externalId)).toEqual(['s1-001', 's1-002']);
+  });
+
+  it('walks the sets sequentially from the front and stops at the subjects it needs, reading a few rows of thousands', async () => {
+    const { workflowId } = await workflowOf(1000, { selection: { order: 'sequential', goldStandardRate: 0 } }, 3);
+    const { user, token } = await stack.anonymous.guest();
+    // The volunteer has seen the first 25 of the first set.
+    await stack.db.query(
+      `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key)
+       SELECT $1, 1, s.id, $2, '[{"task":"T0","value":"yes"}]', gen_random_uuid()::text
+       FROM subjects s JOIN subject_workflow_status st ON st.subject_id = s.id AND st.workflow_id = $1 WHERE s.external_id < 's0-025'`,
+      [workflowId, user.id],
+    );
+    // As autovacuum would (it is off here): never analysed, every index looks empty, and probing the hot rows by the
+    // workflow alone looks as cheap as by the workflow and the subject.
+    await stack.db.query('ANALYZE subject_workflow_status, subject_set_members');
+    const take = [[0], [workflowId], [user.id], [3], [10], [Math.random()], [null], [true], [3], 60];
+    await stack.db.query('BEGIN');
+    try {
+      const { rows } = await stack.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${pickAndAssignSql('sequential', false)}`, take);
+      // Every row of the hot rows and of the sets' members that any scan read, kept or not, over all its loops.
+      type PlanNode = { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] };
+      const read = (node: PlanNode, table: string): number =>
+        (node['Relation Name'] === table ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'] : 0) +
+        (node.Plans ?? []).reduce((sum, child) => sum + read(child, table), 0);
+      const plan = rows[0]['QUERY PLAN'][0].Plan;
+      // The 25 seen and the 10 served, not the 3,000 subjects sorted.
+      expect(read(plan, 'subject_workflow_status')).toBeLessThanOrEqual(60);
+      expect(read(plan, 'subject_set_members')).toBeLessThanOrEqual(120);
+    } finally {
+      await stack.db.query('ROLLBACK');
+    }
+    const served = await stack.anonymous.withToken(token).queue(workflowId, 10);
+    expect(served.subjects.map((s) => s.externalId)).toEqual(Array.from({ length: 10 }, (_, i) => `s0-0${25 + i}`));
+  });
+
   it('keeps its promises through a random interleaving of queue, submit, retire and unretire', async () => {
     const { workflowId } = await workflowOf(15);
     const volunteers = await Promise.all(Array.from({ length: 4 }, guest));
