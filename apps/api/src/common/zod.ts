@@ -99,7 +99,7 @@ export function ApiZodResponse(
 ): MethodDecorator {
   const { status = 200, description = 'OK', headers, also } = options;
   const answers = [ApiResponse({ status, description, headers, schema: jsonSchemaOf(schema, 'output') })];
-  if (also) answers.push(ApiResponse({ status: also.status, description: also.description, schema: jsonSchemaOf(schema, 'output') }));
+  if (also) answers.push(ApiResponse({ status: also.status, description: also.description, headers, schema: jsonSchemaOf(schema, 'output') }));
   return applyDecorators(...answers, ApiProblemResponse());
 }
 
