@@ -226,11 +226,11 @@ describe('consensus export', () => {
 
   it('lists its columns, each with what it holds, in the API documentation', async () => {
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, { get: { description: string } }> };
-    const consensus = document.paths['/api/v1/workflows/{id}/consensus']!.get.description;
+    const consensus = document.paths['/workflows/{id}/consensus']!.get.description;
     expect(consensus).toContain("- `training`: the subject is in the workflow's training set");
     expect(consensus).toContain('- `<task>_result`: ');
     expect(consensus).toContain('- `retired_under_version`: the workflow version whose retirement rule retired it');
-    const raw = document.paths['/api/v1/workflows/{id}/classifications']!.get.description;
+    const raw = document.paths['/workflows/{id}/classifications']!.get.description;
     expect(raw).toContain('- `after_retirement`: ');
     expect(raw).toContain('- `<task>_answer`: ');
   });
