@@ -81,6 +81,22 @@ describe('creations sent again with the same Idempotency-Key', () => {
     expect(await setsOf(projectId)).toBe(1);
   });
 
+  it('answers a retry sent while the first request is still being handled 409, to send again, and creates nothing', async () => {
+    const projectId = await newProject();
+    const key = randomUUID();
+    const first = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    // As the key is held between the first request's start and its answer.
+    await stack.db.query('UPDATE idempotent_requests SET response = NULL WHERE key = $1', [key]);
+    const early = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    expect(early).toMatchObject({ status: 409, body: { type: 'urn:chorus:problem:request-in-progress', detail: expect.stringContaining('send the retry again in a moment') } });
+    expect(await setsOf(projectId)).toBe(1);
+    // A first request whose process died unanswered holds its key no longer than 10 minutes.
+    await stack.db.query("UPDATE idempotent_requests SET created_at = now() - interval '11 minutes' WHERE key = $1", [key]);
+    const taken = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    expect(taken.status).toBe(201);
+    expect(taken.body.id).not.toBe(first.body.id);
+  });
+
   it('keeps each account’s keys its own: another account with the same key creates its own', async () => {
     const other = await newAccount(stack, 'Other');
     const key = randomUUID();

@@ -19,11 +19,11 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth.decorators';
 import { everyHour } from '../common/every-hour';
-import { ProblemException, validationFailed } from '../common/problem';
+import { conflict, validationFailed } from '../common/problem';
 import { unwrap } from '../common/zod';
 
 /** How long a key is remembered: a retry comes within minutes; after a day the same key is a new request. */
-export const KEY_KEPT_HOURS = 24;
+const KEY_KEPT_HOURS = 24;
 /** A first request still unanswered after this long died with its process: its key is taken again. */
 const ABANDONED_AFTER_MINUTES = 10;
 
@@ -79,8 +79,7 @@ const usedForAnotherRequest = () =>
     },
   ]);
 
-const stillBeingHandled = () =>
-  new ProblemException(409, 'The first request with this Idempotency-Key is still being handled: send the retry again in a moment to get its answer.', undefined, 'request-in-progress');
+const stillBeingHandled = () => conflict('The first request with this Idempotency-Key is still being handled: send the retry again in a moment to get its answer.', 'request-in-progress');
 
 /**
  * The rule of creations with an `Idempotency-Key` (projects, subject sets, workflows): the first request with a key
@@ -184,7 +183,8 @@ export const IdempotentCreate = (what: string) =>
       required: false,
       description:
         `Optional: a fresh random key (a UUID will do) per new ${what}, and the same key on a retry: a retry with the same body is answered 200 with the first answer, and creates nothing. ` +
-        `The same key with another body or route is refused with 422 (at \`/headers/idempotency-key\`). Keys are the account's own, per route, and kept ${KEY_KEPT_HOURS} hours.`,
+        `The same key with another body or route is refused with 422 (at \`/headers/idempotency-key\`); a retry while the first request is still being handled, with 409 \`urn:chorus:problem:request-in-progress\` (send it again in a moment). ` +
+        `Keys are the account's own, per route, and kept ${KEY_KEPT_HOURS} hours.`,
       schema: { type: 'string', minLength: minLength ?? undefined, maxLength: maxLength ?? undefined },
     }),
   );
