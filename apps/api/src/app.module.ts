@@ -12,6 +12,7 @@ import { FavouritesModule } from './favourites/favourites.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
+import { IdempotentRequestsModule } from './idempotent-requests/idempotent-requests.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
 import { MembersModule } from './members/members.module';
@@ -45,6 +46,7 @@ export class AppModule {
         JobsModule,
         MailModule,
         MetricsModule,
+        IdempotentRequestsModule,
         AuthModule,
         AccountModule,
         ProjectsModule,

@@ -22,6 +22,7 @@ import { SubjectSetsService } from './subject-sets/subject-sets.service';
 import { SUBJECT_FILE_TYPES } from './subject-sets/subject-uploads';
 import { type AppConfig, classifierWarnings } from './config/config';
 import { API_PREFIX } from './common/routes';
+import { API_TAGS } from './common/api-tags';
 import { PAGE_CONTENT_SECURITY_POLICY } from '@chorus/client';
 
 export interface CreateAppOptions {
@@ -290,9 +291,13 @@ function setUpOpenApi(app: NestFastifyApplication): void {
           'Step by step, from registering to a nightly incremental download, with curl: docs/api-step-by-step.md in the Chorus repository (linked from its README).',
       )
       .setVersion('1')
+      .addServer(`/${API_PREFIX}`, 'This server: the paths below are relative to it')
       .addBearerAuth()
       .build(),
+    // The paths are the server's (`/projects`, under `servers`' /api/v1), so that a client joins the two.
+    { ignoreGlobalPrefix: true },
   );
+  document.tags = API_TAGS.map((tag) => ({ ...tag }));
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...openApiComponents } };
   for (const operation of Object.values(document.paths).flatMap((methods) => Object.values(methods) as Record<string, unknown>[])) {
     const otherTypes = operation[OTHER_BODY_TYPES] as Record<string, object> | undefined;

@@ -20,7 +20,7 @@ describe('the application', () => {
   it('publishes its OpenAPI description with the zod-derived request schemas', async () => {
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, Record<string, { operationId: string; requestBody: { content: Record<string, { schema: { required: string[]; properties: Record<string, { description?: string }> } }> } }>> };
     expect(document.info.title).toBe('Chorus API');
-    const submit = document.paths['/api/v1/classifications'].post;
+    const submit = document.paths['/classifications'].post;
     expect(submit.operationId).toContain('submitClassification');
     expect(submit.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['workflowId', 'workflowVersion', 'subjectId', 'annotations']));
     // What each task type's answer looks like, which the schema cannot say (it depends on the workflow's tasks).

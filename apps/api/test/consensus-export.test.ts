@@ -331,19 +331,19 @@ describe('consensus export', () => {
 
   it('lists its columns, each with what it holds, in the API documentation', async () => {
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, { get: { description: string } }> };
-    const consensus = document.paths['/api/v1/workflows/{id}/consensus']!.get.description;
+    const consensus = document.paths['/workflows/{id}/consensus']!.get.description;
     expect(consensus).toContain("- `training`: the subject is in the workflow's training set");
     expect(consensus).toContain('- `<task>_result`: ');
     expect(consensus).toContain('- `retired_under_version`: the workflow version whose retirement rule retired it');
     // The trailing columns after every task's, each outcome named; then the metadata's.
     expect(consensus).toMatch(/then, after every task's columns, for every task:\n- `<task>_outcome`: why _answer is what it is, or empty: answer .*empty_answer .*tie .*all_unsure .*no_votes .*not_reached .*\n- `<task>_support`: only for a multiple choice or tagging task/);
     expect(consensus).toContain('- `metadata.<key>`: with metadata=columns, ');
-    const raw = document.paths['/api/v1/workflows/{id}/classifications']!.get as { description: string; parameters: { name: string; schema: { enum?: string[] } }[] };
+    const raw = document.paths['/workflows/{id}/classifications']!.get as { description: string; parameters: { name: string; schema: { enum?: string[] } }[] };
     expect(raw.description).toContain('- `after_retirement`: ');
     expect(raw.description).toContain('- `<task>_answer`: ');
     expect(raw.description).toContain('- `metadata.<key>`: with metadata=columns, ');
     for (const path of ['consensus', 'classifications']) {
-      const { parameters } = document.paths[`/api/v1/workflows/{id}/${path}`]!.get as unknown as typeof raw;
+      const { parameters } = document.paths[`/workflows/{id}/${path}`]!.get as unknown as typeof raw;
       expect(parameters.find((parameter) => parameter.name === 'metadata')?.schema.enum).toEqual(['json', 'columns']);
     }
   });

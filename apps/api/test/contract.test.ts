@@ -167,7 +167,7 @@ describe('the API answers as its OpenAPI document says', () => {
   it('documents 429 on the routes a limit applies to, 503 exports-busy on the downloads, and 403 email-unverified on those that wait for a verified email', async () => {
     type Operation = { operationId: string; responses: Record<string, { description?: string }> };
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path.replace('/api/v1', '')}`, operation })));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
     const answering = (status: string, pattern = /./) =>
       operations.filter(({ operation }) => pattern.test(operation.responses[status]?.description ?? '')).map(({ route }) => route).sort();
     // A 429 documented on every route, as before, told clients to back off where nothing ever limits them.
@@ -207,14 +207,73 @@ describe('the API answers as its OpenAPI document says', () => {
     const resolve = (ref: string) => ref.slice(2).split('/').reduce((node, key) => node?.[key], document);
     expect(refs.filter((ref) => !ref.startsWith('#/') || resolve(ref) === undefined)).toEqual([]);
     expect(text).not.toContain('x-chorus-');
-    const upload = document.paths['/api/v1/subject-sets/{id}/subjects'].post.requestBody.content;
+    const upload = document.paths['/subject-sets/{id}/subjects'].post.requestBody.content;
     // Every type the upload reads (bootstrap.ts), and no other.
     expect(Object.keys(upload).sort()).toEqual(['application/json', 'application/ld+json', ...Object.keys(SUBJECT_FILE_TYPES)].sort());
     // A replayed submit's 200 is documented beside the 201, with the same schema.
-    const submitted = document.paths['/api/v1/classifications'].post.responses;
+    const submitted = document.paths['/classifications'].post.responses;
     expect(submitted['200'].content['application/json'].schema).toEqual(submitted['201'].content['application/json'].schema);
     // The retirement rule refers to itself (`any`), so the workflow's body names it as a component.
-    expect(JSON.stringify(document.paths['/api/v1/projects/{id}/workflows'].post.requestBody)).toContain('"#/components/schemas/RetirementRuleInput"');
+    expect(JSON.stringify(document.paths['/projects/{id}/workflows'].post.requestBody)).toContain('"#/components/schemas/RetirementRuleInput"');
     expect(JSON.stringify(document.components.schemas.RetirementRuleInput)).toMatch(/"agreement".*"#\/components\/schemas\/RetirementRuleInput"/);
+  });
+
+  it('gives its paths relative to the server /api/v1, and groups every operation under a feature tag it describes', async () => {
+    type Operation = { tags?: string[] };
+    const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as {
+      servers: { url: string }[];
+      tags: { name: string; description?: string }[];
+      paths: Record<string, Record<string, Operation>>;
+    };
+    expect(document.servers.map((server) => server.url)).toEqual(['/api/v1']);
+    const paths = Object.keys(document.paths);
+    expect(paths).toEqual(expect.arrayContaining(['/projects', '/classifications', '/workflows/{id}/consensus']));
+    expect(paths.filter((path) => path.startsWith('/api/'))).toEqual([]);
+    // A path joined to the server is a route the API serves.
+    expect((await fetch(`${stack.baseUrl}${document.servers[0]!.url}/health`)).status).toBe(200);
+
+    const declared = document.tags.map((tag) => tag.name);
+    expect(declared).toEqual(expect.arrayContaining(['projects', 'workflows', 'subjects', 'classifications', 'exports', 'account']));
+    expect(document.tags.filter((tag) => !tag.description?.trim())).toEqual([]);
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, tags: operation.tags ?? [] })));
+    // Each operation under one declared tag; and no tag declared that groups nothing.
+    expect(operations.filter(({ tags }) => tags.length !== 1 || !declared.includes(tags[0]!)).map(({ route }) => route)).toEqual([]);
+    expect(declared.filter((tag) => !operations.some(({ tags }) => tags.includes(tag)))).toEqual([]);
+    expect(Object.fromEntries(['POST /projects', 'POST /projects/{id}/workflows', 'POST /projects/{id}/subject-sets', 'POST /classifications', 'GET /workflows/{id}/consensus', 'GET /account'].map((route) => [route, operations.find((operation) => operation.route === route)?.tags]))).toEqual({
+      'POST /projects': ['projects'],
+      'POST /projects/{id}/workflows': ['workflows'],
+      'POST /projects/{id}/subject-sets': ['subjects'],
+      'POST /classifications': ['classifications'],
+      'GET /workflows/{id}/consensus': ['exports'],
+      'GET /account': ['account'],
+    });
+  });
+
+  it('gives every parameter a schema with a type, the limits of the download token, task and tag among them', async () => {
+    type Parameter = { name: string; in: string; required?: boolean; schema?: Record<string, unknown> };
+    const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: Parameter[] }>> };
+    const parameters = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).flatMap(([method, operation]) => (operation.parameters ?? []).map((parameter) => ({ at: `${method.toUpperCase()} ${path} ${parameter.in} ${parameter.name}`, ...parameter }))),
+    );
+    expect(parameters.length).toBeGreaterThan(40);
+    // A schema of `{}` (anything) says nothing of what to send.
+    expect(parameters.filter(({ schema }) => !schema?.type && !schema?.enum && !schema?.$ref && !schema?.anyOf && !schema?.oneOf).map(({ at }) => at)).toEqual([]);
+    const schemaOf = (at: string) => parameters.find((parameter) => parameter.at === at)?.schema;
+    for (const download of ['consensus', 'classifications', 'subject-reports']) {
+      expect(schemaOf(`GET /workflows/{id}/${download} query token`)).toEqual({ type: 'string', minLength: 1, maxLength: 2000 });
+    }
+    expect(schemaOf('GET /workflows/{id}/subjects/{subjectId}/tags query task')).toMatchObject({ type: 'string', pattern: expect.any(String) });
+    expect(schemaOf('DELETE /workflows/{id}/hidden-tags query task')).toMatchObject({ type: 'string', pattern: expect.any(String) });
+    expect(schemaOf('DELETE /workflows/{id}/hidden-tags query tag')).toMatchObject({ type: 'string', minLength: 1, maxLength: expect.any(Number) });
+    // The creations a script may retry take an Idempotency-Key, as a submit does (which requires it).
+    const keys = parameters.filter(({ in: where, name }) => where === 'header' && name === 'Idempotency-Key').map(({ at, required, schema }) => [at, required, schema]);
+    expect(keys.sort()).toEqual(
+      [
+        ['POST /classifications header Idempotency-Key', true, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /projects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /projects/{id}/subject-sets header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /projects/{id}/workflows header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+      ].sort(),
+    );
   });
 });

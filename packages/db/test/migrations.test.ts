@@ -20,6 +20,7 @@ import { FinishedBeforeCompletionRuns1797247000000 } from '../src/migrations/179
 import { ReporterIds1797248000000 } from '../src/migrations/1797248000000-ReporterIds';
 import { HiddenTagsJoinersKept1797311000000 } from '../src/migrations/1797311000000-HiddenTagsJoinersKept';
 import { ExternalIdsComposed1797312000000 } from '../src/migrations/1797312000000-ExternalIdsComposed';
+import { ClassificationsVersionsIndex1797343000001 } from '../src/migrations/1797343000001-ClassificationsVersionsIndex';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -55,6 +56,23 @@ describe('migrations', () => {
         ['subject_workflow_status_retired_idx', 'btree (workflow_id, subject_id) WHERE (retired_at IS NOT NULL)'],
         ['subjects_external_id_prefix_idx', 'btree (project_id, external_id varchar_pattern_ops) WHERE (external_id IS NOT NULL)'],
       ]);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+
+  it('build the index of the versions view concurrently, outside a transaction, holding a workflow’s counted classifications only', async () => {
+    expect(migrations.find((migration) => migration.name === 'ClassificationsVersionsIndex1797343000001')).toBeDefined();
+    expect(new ClassificationsVersionsIndex1797343000001().transaction).toBe(false);
+    const database = await createTestDatabase();
+    const dataSource = await openDatabase(database.url, 1);
+    try {
+      const indexes: { indexdef: string; valid: boolean }[] = await dataSource.query(
+        `SELECT x.indexdef, i.indisvalid AS valid FROM pg_indexes x JOIN pg_class c ON c.relname = x.indexname JOIN pg_index i ON i.indexrelid = c.oid
+         WHERE x.indexname = 'classifications_versions_idx'`,
+      );
+      expect(indexes.map(({ indexdef, valid }) => [indexdef.replace(/^.* USING /, ''), valid])).toEqual([['btree (workflow_id, workflow_version) WHERE (NOT made_in_draft)', true]]);
     } finally {
       await dataSource.destroy();
       await database.drop();

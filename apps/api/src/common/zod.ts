@@ -1,5 +1,5 @@
 import { type PipeTransform, applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiDefaultResponse, ApiExtension, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiDefaultResponse, ApiExtension, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { problemSchema } from '@chorus/client';
 import { type FieldError, type Validated, validateWith } from '@chorus/tasks';
 import { z } from 'zod';
@@ -99,8 +99,16 @@ export function ApiZodResponse(
 ): MethodDecorator {
   const { status = 200, description = 'OK', headers, also } = options;
   const answers = [ApiResponse({ status, description, headers, schema: jsonSchemaOf(schema, 'output') })];
-  if (also) answers.push(ApiResponse({ status: also.status, description: also.description, schema: jsonSchemaOf(schema, 'output') }));
+  if (also) answers.push(ApiResponse({ status: also.status, description: also.description, headers, schema: jsonSchemaOf(schema, 'output') }));
   return applyDecorators(...answers, ApiProblemResponse());
+}
+
+/**
+ * Documents a query parameter with the schema that checks it, so that its type and limits show (a parameter without a
+ * schema shows as `{}`): the checks the value must pass, a pipe's last (`z.string().pipe(taskKeySchema)`: its pattern).
+ */
+export function ApiZodQuery(name: string, schema: z.ZodType, options: { required: boolean; description: string }): MethodDecorator & ClassDecorator {
+  return ApiQuery({ name, ...options, schema: jsonSchemaOf(schema, 'output') });
 }
 
 /** Documents that any status but the route's success is a problem (RFC 9457). */

@@ -4,9 +4,9 @@ import type { FastifyReply } from 'fastify';
 import { CONSENSUS_SORTS, DOWNLOAD_METADATA, EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
 import { type AuthUser, CurrentSession, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
-import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
+import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
-import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, classificationsQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery } from './dto/download.dto';
+import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, classificationsQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery, downloadTokenSchema } from './dto/download.dto';
 import { contentDisposition } from './download-names';
 import { contentTypes, gzipAccepted } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
@@ -101,7 +101,7 @@ function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: str
   schema: { type: 'boolean', default: false },
   description: 'CSV only: open the file with a UTF-8 byte-order mark, so that Excel reads its accents as UTF-8 (other tools may then see it in the first column name)',
 })
-@ApiQuery({ name: 'token', required: false, description: 'A download link’s, in place of the Authorization header (POST /workflows/:id/download-links gives the whole link)' })
+@ApiZodQuery('token', downloadTokenSchema, { required: false, description: 'A download link’s, in place of the Authorization header (POST /workflows/:id/download-links gives the whole link)' })
 @Controller('workflows/:id')
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}

@@ -4,6 +4,7 @@ import { projectListSchema, projectTakeDownSchema, projectViewSchema } from '@ch
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, type UpdateProjectInput, createProjectSchema, projectListQuerySchema, takeDownSchema, updateProjectSchema } from './dto/project.dto';
+import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
 import { ProjectsService } from './projects.service';
 import { AccessFirst } from './access-first';
 import { PROJECT_ADMINISTRATORS } from './project-access';
@@ -20,7 +21,8 @@ export class ProjectsController {
     description: 'Body: `title`, and optionally `slug` (its address; else made from the title, numbered -2, -3… when taken), `description`, `fieldGuide` and `status` (`draft`, the default: its team’s only; or `live`: on everyone’s project list). Accounts only (403 for a guest). Refusals: 403 `urn:chorus:problem:email-unverified` at `/status` for `live` before the account’s email is verified; 409 `urn:chorus:problem:slug-taken` for a slug another project has or had; 422 `urn:chorus:problem:validation-failed` naming each bad field.',
   })
   @ApiZodBody(createProjectSchema)
-  @ApiZodResponse(projectViewSchema, { status: 201 })
+  @IdempotentCreate('project')
+  @ApiZodResponse(projectViewSchema, { status: 201, also: REPLAYED_CREATION })
   createProject(@Body(new ZodPipe(createProjectSchema)) input: CreateProjectInput, @CurrentUser() user: AuthUser) {
     return this.projects.create(input, user);
   }

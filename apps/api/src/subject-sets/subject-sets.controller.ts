@@ -8,6 +8,7 @@ import { type LocationChangesQuery, type LocationReplacing, type SubjectCorrecti
 import { SUBJECT_RESEARCHERS, SubjectCorrectionsService } from './subject-corrections.service';
 import { SUBJECT_SET_RESEARCHERS, SubjectSetsService } from './subject-sets.service';
 import { SUBJECT_FILE_TYPES } from './subject-uploads';
+import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
 import { AccessFirst } from '../projects/access-first';
 import { PROJECT_RESEARCHERS } from '../projects/project-access';
 
@@ -30,7 +31,8 @@ export class SubjectSetsController {
   })
   @AccessFirst(PROJECT_RESEARCHERS)
   @ApiZodBody(createSubjectSetSchema)
-  @ApiZodResponse(subjectSetViewSchema, { status: 201 })
+  @IdempotentCreate('subject set')
+  @ApiZodResponse(subjectSetViewSchema, { status: 201, also: REPLAYED_CREATION })
   createSubjectSet(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(createSubjectSetSchema)) input: CreateSubjectSetInput, @CurrentUser() user: AuthUser) {
     return this.subjectSets.create(projectId, input, user);
   }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } 
 import type { FastifyReply } from 'fastify';
 import { hiddenTagSchema, proposedTagsSchema, tagProposalPageSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
-import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type HiddenTagInput, type HiddenTagQuery, type TagProposalsQuery, hiddenTagInputSchema, hiddenTagQuerySchema, tagProposalsQuerySchema, tagsTaskSchema } from './dto/tags.dto';
 import { TagsService } from './tags.service';
 import { AccessFirst } from '../projects/access-first';
@@ -25,7 +25,7 @@ export class TagsController {
     description: '`task` names a tagging task of the workflow (422 at `/query/task` otherwise). Tags a moderator or researcher hid are left out. 404 (at `/params/subjectId`) for a subject not in the workflow. A draft workflow, or one of a project not public (a draft, or taken down), is its project’s members’ only: anyone else gets 404.',
   })
   @Public()
-  @ApiQuery({ name: 'task', required: true, description: 'The key of a tagging task of the workflow' })
+  @ApiZodQuery('task', tagsTaskSchema, { required: true, description: 'The key of a tagging task of the workflow' })
   @ApiZodResponse(proposedTagsSchema)
   getProposedTags(
     @Param('id', uuidParam('id')) workflowId: string,
@@ -89,8 +89,8 @@ export class TagsController {
   @AccessFirst(WORKFLOW_MODERATORS)
   @HttpCode(204)
   @ApiQuery({ name: 'subjectId', required: true, description: 'The subject the tag was hidden for', schema: { type: 'string', format: 'uuid' } })
-  @ApiQuery({ name: 'task', required: true, description: 'The key of the tagging task' })
-  @ApiQuery({ name: 'tag', required: true, description: 'The hidden tag (its case and spaces do not matter)' })
+  @ApiZodQuery('task', hiddenTagQuerySchema.shape.task, { required: true, description: 'The key of the tagging task' })
+  @ApiZodQuery('tag', hiddenTagQuerySchema.shape.tag, { required: true, description: 'The hidden tag (its case and spaces do not matter)' })
   @ApiNoContentResponse({
     description:
       'Shown to volunteers again, recorded (who hid it, when and why, and who showed it again, when); moderators and researchers. The same 204 when the tag was not hidden (shown again already, or never hidden): nothing changes, so a retry is safe',

@@ -8,6 +8,7 @@ import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ETAG_HEADER, uuidParam,
 import { z } from 'zod';
 import { ifMatchSchema, parseWorkflowBody, versionNumberSchema, workflowBodySchema, workflowUpdateBodySchema } from './dto/workflow.dto';
 import { WORKFLOW_RESEARCHERS, WorkflowsService, workflowTag } from './workflows.service';
+import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
 import { AccessFirst } from '../projects/access-first';
 import { PROJECT_RESEARCHERS } from '../projects/project-access';
 
@@ -24,7 +25,8 @@ export class WorkflowsController {
   })
   @AccessFirst(PROJECT_RESEARCHERS)
   @ApiZodBody(workflowBodySchema, 'A workflow definition (the schema below: tasks, firstTask, retirement, selection, effects) and the subject sets it serves.')
-  @ApiZodResponse(workflowSavedSchema, { status: 201, headers: ETAG_HEADER })
+  @IdempotentCreate('workflow')
+  @ApiZodResponse(workflowSavedSchema, { status: 201, headers: ETAG_HEADER, also: REPLAYED_CREATION })
   async createWorkflow(@Param('id', uuidParam('id')) projectId: string, @Body() body: unknown, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) reply: FastifyReply) {
     const { etag, ...saved } = await this.workflows.create(projectId, parseWorkflowBody(body), user);
     void reply.header('etag', etag);

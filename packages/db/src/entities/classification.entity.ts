@@ -35,6 +35,8 @@ export const ANNOTATIONS_LIST_CHECK = `jsonb_typeof(annotations) = 'array' AND N
 @Index('classifications_tag_proposals_idx', ['workflowId', 'createdAt', 'id'], { where: PROPOSES_TAGS })
 /** A workflow's tries made while it was a draft, by their volunteers: subtracted from its progress's counts. */
 @Index('classifications_draft_tries_idx', ['workflowId', 'userId'], { where: 'made_in_draft' })
+/** A workflow's counted classifications by version (its tries in draft left out): the versions view counts from it alone. */
+@Index('classifications_versions_idx', ['workflowId', 'workflowVersion'], { where: 'NOT made_in_draft' })
 export class Classification {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') workflowId!: string;

@@ -14,6 +14,7 @@ export * from './hidden-tag.entity';
 export * from './effect-membership.entity';
 export * from './favourite.entity';
 export * from './ended-session.entity';
+export * from './idempotent-request.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
@@ -23,6 +24,7 @@ import { EndedSession } from './ended-session.entity';
 import { EffectMembership, SubjectSetRemoval } from './effect-membership.entity';
 import { Favourite } from './favourite.entity';
 import { HiddenTag, UnhiddenTag } from './hidden-tag.entity';
+import { IdempotentRequest } from './idempotent-request.entity';
 import { MailOutbox } from './mail-outbox.entity';
 import { Project, ProjectFormerSlug, ProjectInvitation, ProjectMember } from './project.entity';
 import { ReaggregationRunRecord } from './reaggregation-run.entity';
@@ -36,5 +38,5 @@ export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
-  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture,
+  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest,
 ];

@@ -1,5 +1,6 @@
 import { annotationsSchema, metadataSchema } from '@chorus/tasks';
 import { z } from 'zod';
+import { idempotencyKeyOf } from '../../idempotent-requests/idempotent-requests';
 import { versionNumberSchema } from '../../workflows/dto/workflow.dto';
 
 /** An ISO 8601 date-time Postgres can store: zod accepts the year 0000, which does not exist. */
@@ -50,7 +51,4 @@ export const classificationSchema = z.strictObject({
 );
 export type ClassificationInput = z.infer<typeof classificationSchema>;
 
-export const idempotencyKeySchema = z
-  .string({ error: 'is required: send a fresh random key (a UUID) with each new classification, and the same key on a retry' })
-  .min(8, 'must be at least 8 characters')
-  .max(200, 'must be at most 200 characters');
+export const idempotencyKeySchema = idempotencyKeyOf('is required: send a fresh random key (a UUID) with each new classification, and the same key on a retry');

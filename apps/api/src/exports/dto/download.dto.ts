@@ -7,7 +7,9 @@ import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, since
  * Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. `token`: a
  * download link's (`POST /workflows/:id/download-links`), in place of an Authorization header.
  */
-const downloadShape = { format: exportFormatSchema, since: sinceSchema, bom: bomSchema.default(false), token: z.string().min(1).max(2000).optional() };
+/** A download link's token (`POST /workflows/:id/download-links`), in place of an Authorization header. */
+export const downloadTokenSchema = z.string().min(1).max(2000).optional();
+const downloadShape = { format: exportFormatSchema, since: sinceSchema, bom: bomSchema.default(false), token: downloadTokenSchema };
 export const downloadQuery = new ZodPipe(z.strictObject(downloadShape), '/query');
 export interface DownloadQuery {
   format?: ExportFormat;

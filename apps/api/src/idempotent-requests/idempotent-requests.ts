@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  UseInterceptors,
+  applyDecorators,
+} from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { validateWith } from '@chorus/tasks';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Observable, catchError, concatMap, of } from 'rxjs';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import type { AuthUser } from '../auth/auth.decorators';
+import { everyHour } from '../common/every-hour';
+import { conflict, validationFailed } from '../common/problem';
+import { unwrap } from '../common/zod';
+
+/** How long a key is remembered: a retry comes within minutes; after a day the same key is a new request. */
+const KEY_KEPT_HOURS = 24;
+/** A first request still unanswered after this long died with its process: its key is taken again. */
+const ABANDONED_AFTER_MINUTES = 10;
+
+/** An `Idempotency-Key`: the same lengths on every route that reads one (classifications require it, creations may send it). */
+export const idempotencyKeyOf = (required: string) =>
+  z.string({ error: required }).min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters');
+const creationKeySchema = idempotencyKeyOf('must be a string').optional();
+const { minLength, maxLength } = idempotencyKeyOf('');
+
+/** One account's request with a key, on one route (`POST /api/v1/projects/:id/workflows`), and a digest of what it asked. */
+interface KeyedRequest {
+  accountId: string;
+  route: string;
+  key: string;
+  requestHash: string;
+}
+
+/** The first answer, sent again to a retry. */
+interface FirstAnswer {
+  body: unknown;
+  etag?: string;
+}
+
+/**
+ * Takes the key for this request: inserted, or taken over from a request forgotten (older than a day) or abandoned
+ * (unanswered, its process gone). Answers whether the request is the key's first.
+ */
+const CLAIM = `
+  INSERT INTO idempotent_requests (account_id, route, key, request_hash) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (account_id, route, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, resource_id = NULL, response = NULL, created_at = now()
+    WHERE idempotent_requests.created_at < now() - interval '${KEY_KEPT_HOURS} hours'
+       OR (idempotent_requests.response IS NULL AND idempotent_requests.created_at < now() - interval '${ABANDONED_AFTER_MINUTES} minutes')
+  RETURNING 1`;
+const FIRST = 'SELECT request_hash, response FROM idempotent_requests WHERE account_id = $1 AND route = $2 AND key = $3';
+const ANSWERED = 'UPDATE idempotent_requests SET resource_id = $4, response = $5 WHERE account_id = $1 AND route = $2 AND key = $3';
+const RELEASE = 'DELETE FROM idempotent_requests WHERE account_id = $1 AND route = $2 AND key = $3 AND response IS NULL';
+
+/** JSON with every object's keys sorted, so that a retry hashes alike however its client orders them. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const usedForAnotherRequest = () =>
+  validationFailed([
+    {
+      pointer: '/headers/idempotency-key',
+      message: `was already used for a different request (another body or route) in the last ${KEY_KEPT_HOURS} hours; send a fresh key with each new request, and the same key only with a retry of the same request`,
+    },
+  ]);
+
+const stillBeingHandled = () => conflict('The first request with this Idempotency-Key is still being handled: send the retry again in a moment to get its answer.', 'request-in-progress');
+
+/**
+ * The rule of creations with an `Idempotency-Key` (projects, subject sets, workflows): the first request with a key
+ * creates; a retry by the same account on the same route, with the same body, is answered 200 with the first answer
+ * and creates nothing; the same key with another request is refused (422). Keys are the account's own, per route, and
+ * forgotten after a day, every hour (and soon after the process starts), by each API process (harmless twice).
+ * (A classification's key is stored with the classification itself, in the same statement.)
+ */
+@Injectable()
+export class IdempotentRequests implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IdempotentRequests.name);
+  private stop?: () => void;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  onApplicationBootstrap(): void {
+    this.stop = everyHour(() => this.forgetOld(), (error) => this.logger.warn(`could not forget old idempotency keys: ${error.message}`));
+  }
+
+  onApplicationShutdown(): void {
+    this.stop?.();
+  }
+
+  /** The first answer to a retry; undefined when this request is the key's first, and is to be handled. */
+  async firstAnswer(request: KeyedRequest): Promise<FirstAnswer | undefined> {
+    const claimed: unknown[] = await this.db.query(CLAIM, [request.accountId, request.route, request.key, request.requestHash]);
+    if (claimed.length) return undefined;
+    const [first]: { request_hash: string; response: FirstAnswer | null }[] = await this.db.query(FIRST, [request.accountId, request.route, request.key]);
+    // released meanwhile, the first request having been refused: this one is the key's first now
+    if (!first) return this.firstAnswer(request);
+    if (first.request_hash !== request.requestHash) throw usedForAnotherRequest();
+    if (!first.response) throw stillBeingHandled();
+    return first.response;
+  }
+
+  /** Keeps the first request's answer, and the id of what it created, for its retries. */
+  async answered(request: KeyedRequest, answer: FirstAnswer): Promise<void> {
+    const id = (answer.body as { id?: unknown } | null)?.id;
+    await this.db.query(ANSWERED, [request.accountId, request.route, request.key, typeof id === 'string' ? id : null, answer]);
+  }
+
+  /** The first request was refused or failed, having created nothing: a retry (corrected, say) may use the key. */
+  async release(request: KeyedRequest): Promise<void> {
+    await this.db.query(RELEASE, [request.accountId, request.route, request.key]);
+  }
+
+  /** How many keys older than a day it forgot. */
+  async forgetOld(): Promise<number> {
+    const [, forgotten]: [unknown, number] = await this.db.query(`DELETE FROM idempotent_requests WHERE created_at < now() - interval '${KEY_KEPT_HOURS} hours'`);
+    return forgotten;
+  }
+}
+
+/** Applies `IdempotentRequests` to the route it decorates, when the request sends an `Idempotency-Key`. */
+@Injectable()
+export class IdempotentCreateInterceptor implements NestInterceptor {
+  constructor(private readonly requests: IdempotentRequests) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest & { user: AuthUser }>();
+    const header = request.headers['idempotency-key'];
+    const key = unwrap(validateWith(creationKeySchema, Array.isArray(header) ? header[0] : header, '/headers/idempotency-key'));
+    if (key === undefined) return next.handle();
+    const keyed: KeyedRequest = {
+      accountId: request.user.id,
+      route: `${request.method} ${request.routeOptions.url}`,
+      key,
+      requestHash: createHash('sha256').update(canonicalJson({ params: request.params, body: request.body })).digest('hex'),
+    };
+    const reply = http.getResponse<FastifyReply>();
+    const first = await this.requests.firstAnswer(keyed);
+    if (first) {
+      if (first.etag) void reply.header('etag', first.etag);
+      void reply.status(200);
+      return of(first.body);
+    }
+    return next.handle().pipe(
+      concatMap(async (body) => {
+        const etag = reply.getHeader('etag');
+        await this.requests.answered(keyed, { body, ...(typeof etag === 'string' ? { etag } : {}) });
+        return body;
+      }),
+      catchError(async (error: unknown) => {
+        await this.requests.release(keyed);
+        throw error;
+      }),
+    );
+  }
+}
+
+/**
+ * A creation that takes an `Idempotency-Key`: a script that retries after a timeout creates once. Documents the
+ * header; the route documents the replay's 200 beside its 201 (`REPLAYED_CREATION`).
+ */
+export const IdempotentCreate = (what: string) =>
+  applyDecorators(
+    UseInterceptors(IdempotentCreateInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        `Optional: a fresh random key (a UUID will do) per new ${what}, and the same key on a retry: a retry with the same body is answered 200 with the first answer, and creates nothing. ` +
+        `The same key with another body or route is refused with 422 (at \`/headers/idempotency-key\`); a retry while the first request is still being handled, with 409 \`urn:chorus:problem:request-in-progress\` (send it again in a moment). ` +
+        `Keys are the account's own, per route, and kept ${KEY_KEPT_HOURS} hours.`,
+      schema: { type: 'string', minLength: minLength ?? undefined, maxLength: maxLength ?? undefined },
+    }),
+  );
+
+/** A creation's replay, documented beside its 201 (`ApiZodResponse`'s `also`), with the same schema. */
+export const REPLAYED_CREATION = { status: 200, description: 'The Idempotency-Key was used before, with the same request: the first answer; nothing is created' };

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { type TestAccount, newAccount } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { IdempotentRequests } from '../src/idempotent-requests/idempotent-requests';
+
+let stack: Stack;
+let researcher: TestAccount;
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  researcher = await newAccount(stack, 'Researcher');
+});
+afterAll(() => stack.stop());
+
+/** A POST as a script sends it: JSON, the account's token, and the key when given. */
+async function post(path: string, token: string, body: unknown, key?: string) {
+  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, type: response.headers.get('content-type'), etag: response.headers.get('etag'), body: (await response.json()) as Record<string, unknown> };
+}
+
+const count = async (sql: string, value: string): Promise<number> => (await stack.db.query(sql, [value])).rows[0].n;
+const projectsNamed = (title: string) => count('SELECT count(*)::int AS n FROM projects WHERE title = $1', title);
+const setsOf = (projectId: string) => count('SELECT count(*)::int AS n FROM subject_sets WHERE project_id = $1', projectId);
+const workflowsOf = (projectId: string) => count('SELECT count(*)::int AS n FROM workflows WHERE project_id = $1', projectId);
+
+async function newProject(account = researcher): Promise<string> {
+  return (await post('/projects', account.token, { title: `Letters ${randomUUID().slice(0, 8)}` })).body.id as string;
+}
+
+const definition = (subjectSetIds: string[]) => ({
+  name: 'Ads',
+  firstTask: 'T0',
+  tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+  subjectSetIds,
+});
+
+describe('creations sent again with the same Idempotency-Key', () => {
+  it('answer a retry of a project, a subject set and a workflow with the first creation, 200, and create nothing', async () => {
+    const title = `Retried ${randomUUID().slice(0, 8)}`;
+    const key = randomUUID();
+    const project = await post('/projects', researcher.token, { title }, key);
+    expect(project.status).toBe(201);
+    expect(await post('/projects', researcher.token, { title }, key)).toMatchObject({ status: 200, body: project.body });
+    expect(await projectsNamed(title)).toBe(1);
+
+    const projectId = project.body.id as string;
+    const set = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    expect(set.status).toBe(201);
+    expect(await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key)).toMatchObject({ status: 200, body: set.body });
+    expect(await setsOf(projectId)).toBe(1);
+
+    const workflow = await post(`/projects/${projectId}/workflows`, researcher.token, definition([set.body.id as string]), key);
+    expect(workflow.status).toBe(201);
+    // The ETag too, which PUT /workflows/:id takes in If-Match.
+    expect(await post(`/projects/${projectId}/workflows`, researcher.token, definition([set.body.id as string]), key)).toMatchObject({ status: 200, etag: workflow.etag, body: workflow.body });
+    expect(await workflowsOf(projectId)).toBe(1);
+
+    // Without a key, each request creates, as before.
+    await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' });
+    await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' });
+    expect(await setsOf(projectId)).toBe(3);
+  });
+
+  it('refuses the same key with another body or route, 422 naming the header, and creates nothing', async () => {
+    const projectId = await newProject();
+    const key = randomUUID();
+    expect((await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key)).status).toBe(201);
+    const other = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Postcards' }, key);
+    expect(other).toMatchObject({ status: 422, type: expect.stringContaining('application/problem+json') });
+    expect(other.body.errors).toEqual([{ pointer: '/headers/idempotency-key', message: expect.stringContaining('already used for a different request') }]);
+    // The same body for another project is another request too.
+    const elsewhere = await newProject();
+    expect((await post(`/projects/${elsewhere}/subject-sets`, researcher.token, { name: 'Letters' }, key)).status).toBe(422);
+    expect([await setsOf(projectId), await setsOf(elsewhere)]).toEqual([1, 0]);
+    // A bad key is named, and creates nothing.
+    const short = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Maps' }, 'short');
+    expect(short).toMatchObject({ status: 422, body: { errors: [{ pointer: '/headers/idempotency-key', message: 'must be at least 8 characters' }] } });
+    expect(await setsOf(projectId)).toBe(1);
+  });
+
+  it('answers a retry sent while the first request is still being handled 409, to send again, and creates nothing', async () => {
+    const projectId = await newProject();
+    const key = randomUUID();
+    const first = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    // As the key is held between the first request's start and its answer.
+    await stack.db.query('UPDATE idempotent_requests SET response = NULL WHERE key = $1', [key]);
+    const early = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    expect(early).toMatchObject({ status: 409, body: { type: 'urn:chorus:problem:request-in-progress', detail: expect.stringContaining('send the retry again in a moment') } });
+    expect(await setsOf(projectId)).toBe(1);
+    // A first request whose process died unanswered holds its key no longer than 10 minutes.
+    await stack.db.query("UPDATE idempotent_requests SET created_at = now() - interval '11 minutes' WHERE key = $1", [key]);
+    const taken = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    expect(taken.status).toBe(201);
+    expect(taken.body.id).not.toBe(first.body.id);
+  });
+
+  it('keeps each account’s keys its own: another account with the same key creates its own', async () => {
+    const other = await newAccount(stack, 'Other');
+    const key = randomUUID();
+    const title = `Shared key ${randomUUID().slice(0, 8)}`;
+    const mine = await post('/projects', researcher.token, { title }, key);
+    const theirs = await post('/projects', other.token, { title }, key);
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    expect(await projectsNamed(title)).toBe(2);
+  });
+
+  it('lets a refused request’s key be used again (corrected), and forgets keys after a day', async () => {
+    const projectId = await newProject();
+    const key = randomUUID();
+    expect((await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: '' }, key)).status).toBe(422);
+    const corrected = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    expect(corrected.status).toBe(201);
+
+    await stack.db.query("UPDATE idempotent_requests SET created_at = now() - interval '25 hours' WHERE key = $1", [key]);
+    expect(await stack.app.get(IdempotentRequests).forgetOld()).toBe(1);
+    const again = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    expect(again.status).toBe(201);
+    expect(again.body.id).not.toBe(corrected.body.id);
+    expect(await count('SELECT count(*)::int AS n FROM idempotent_requests WHERE key = $1', key)).toBe(1);
+  });
+});
