@@ -58,9 +58,9 @@ describe('creations sent again with the same Idempotency-Key', () => {
     expect(await post(`/projects/${projectId}/workflows`, researcher.token, definition([set.body.id as string]), key)).toMatchObject({ status: 200, etag: workflow.etag, body: workflow.body });
     expect(await workflowsOf(projectId)).toBe(1);
 
-    // Without a key, each request creates, as before.
-    await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' });
-    await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' });
+    // Without a key, each request creates, as before (a set's name being the project's once, each its own).
+    await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Maps' });
+    await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Postcards' });
     expect(await setsOf(projectId)).toBe(3);
   });
 
@@ -90,7 +90,8 @@ describe('creations sent again with the same Idempotency-Key', () => {
     const early = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
     expect(early).toMatchObject({ status: 409, body: { type: 'urn:chorus:problem:request-in-progress', detail: expect.stringContaining('send the retry again in a moment') } });
     expect(await setsOf(projectId)).toBe(1);
-    // A first request whose process died unanswered holds its key no longer than 10 minutes.
+    // A first request whose process died unanswered (here before its set was made) holds its key no longer than 10 minutes.
+    await stack.db.query('DELETE FROM subject_sets WHERE id = $1', [first.body.id]);
     await stack.db.query("UPDATE idempotent_requests SET created_at = now() - interval '11 minutes' WHERE key = $1", [key]);
     const taken = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
     expect(taken.status).toBe(201);
@@ -117,7 +118,8 @@ describe('creations sent again with the same Idempotency-Key', () => {
 
     await stack.db.query("UPDATE idempotent_requests SET created_at = now() - interval '25 hours' WHERE key = $1", [key]);
     expect(await stack.app.get(IdempotentRequests).forgetOld()).toBe(1);
-    const again = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    // Forgotten, the key takes another request (remembered, it would be refused 422 for another body).
+    const again = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Maps' }, key);
     expect(again.status).toBe(201);
     expect(again.body.id).not.toBe(corrected.body.id);
     expect(await count('SELECT count(*)::int AS n FROM idempotent_requests WHERE key = $1', key)).toBe(1);
