@@ -288,6 +288,81 @@ describe('the account', () => {
   });
 });
 
+describe("a volunteer's record in a workflow", () => {
+  const yes = (workflowId: string, subjectId: string) => ({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] });
+
+  it('counts the caller’s classifications in the workflow, on every device and those a sign-in carried in from a guest, and no one else’s', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 4);
+    const other = await voteWorkflow(stack, 1);
+    const { email, client } = await newAccount('Counted');
+    expect(await client.accountWorkflow(workflowId)).toEqual({ classifications: 0, tutorialSeen: false });
+    await client.classify(yes(workflowId, subjectIds[0]!), `k-${randomUUID()}`);
+    // Another device of the account's, and another workflow.
+    await (await signIn(email)).classify(yes(workflowId, subjectIds[1]!), `k-${randomUUID()}`);
+    await client.classify(yes(other.workflowId, other.subjectIds[0]!), `k-${randomUUID()}`);
+    // A guest who then signs in: its classification becomes the account's.
+    const guest = await stack.anonymous.guest();
+    const asGuest = stack.anonymous.withToken(guest.token);
+    await asGuest.classify(yes(workflowId, subjectIds[2]!), `k-${randomUUID()}`);
+    // Someone else's is not the account's.
+    const someoneElse = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await someoneElse.classify(yes(workflowId, subjectIds[3]!), `k-${randomUUID()}`);
+    expect(await asGuest.accountWorkflow(workflowId)).toEqual({ classifications: 1, tutorialSeen: false });
+    await asGuest.login({ email, password: PASSWORD });
+    expect(await client.accountWorkflow(workflowId)).toEqual({ classifications: 3, tutorialSeen: false });
+    expect(await client.accountWorkflow(other.workflowId)).toEqual({ classifications: 1, tutorialSeen: false });
+  });
+
+  it('counts from the index of a volunteer’s classifications in a workflow, reading no classification row', async () => {
+    const plan: { 'QUERY PLAN': string }[] = await stack.db.query('BEGIN').then(async () => {
+      try {
+        // Few rows here: the planner is told to take an index over a scan, as it would at scale.
+        await stack.db.query('SET LOCAL enable_seqscan = off');
+        return (await stack.db.query(`EXPLAIN SELECT count(*)::int FROM classifications WHERE user_id = '${randomUUID()}' AND workflow_id = '${randomUUID()}'`)).rows;
+      } finally {
+        await stack.db.query('ROLLBACK');
+      }
+    });
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/Index Only Scan using classifications_user_recent_idx on classifications/);
+  });
+
+  it('remembers that an account has seen a workflow’s tutorial, on every device, once however often it is said', async () => {
+    const { workflowId } = await voteWorkflow(stack, 1);
+    const other = await voteWorkflow(stack, 1);
+    const { email, id, client } = await newAccount('Tutored');
+    await client.markTutorialSeen(workflowId);
+    await client.markTutorialSeen(workflowId);
+    expect(await (await signIn(email)).accountWorkflow(workflowId)).toEqual({ classifications: 0, tutorialSeen: true });
+    expect((await client.accountWorkflow(other.workflowId)).tutorialSeen).toBe(false);
+    const { rows } = await stack.db.query('SELECT workflow_id FROM tutorials_seen WHERE user_id = $1', [id]);
+    expect(rows).toEqual([{ workflow_id: workflowId }]);
+  });
+
+  it('refuses a guest’s tutorial seen (its browser keeps it), and a bad or unknown workflow naming the field, storing nothing', async () => {
+    const { workflowId } = await voteWorkflow(stack, 1);
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const refusedGuest = await refusal(guest.markTutorialSeen(workflowId));
+    expect([refusedGuest?.status, refusedGuest?.problem.type]).toEqual([403, expect.stringMatching(/account-required$/)]);
+
+    const { id, token, client } = await newAccount('Mistyped');
+    const raw = await fetch(`${stack.baseUrl}/api/v1/account/workflows/not-a-workflow`, { headers: { authorization: `Bearer ${token}` } });
+    expect([raw.status, raw.headers.get('content-type')]).toEqual([422, expect.stringContaining('application/problem+json')]);
+    const pointers = async (promise: Promise<unknown>) => {
+      const refused = await refusal(promise);
+      return [refused?.status, refused?.problem.errors?.map((error) => error.pointer)];
+    };
+    expect(await pointers(client.markTutorialSeen('not-a-workflow'))).toEqual([422, ['/workflowId']]);
+    expect(await pointers(client.markTutorialSeen(randomUUID()))).toEqual([404, ['/workflowId']]);
+    expect(await pointers(client.accountWorkflow('not-a-workflow'))).toEqual([422, ['/params/workflowId']]);
+    expect(await pointers(client.accountWorkflow(randomUUID()))).toEqual([404, ['/params/workflowId']]);
+    // A workflow of a project the volunteer may not see (taken back to draft) is not found either.
+    const hidden = await voteWorkflow(stack, 1);
+    await stack.client.updateProject(hidden.projectId, { status: 'draft' });
+    expect(await pointers(client.markTutorialSeen(hidden.workflowId))).toEqual([404, ['/workflowId']]);
+    expect((await stack.db.query('SELECT 1 FROM tutorials_seen WHERE user_id = $1', [id])).rows).toEqual([]);
+  });
+});
+
 describe('signing out on one device', () => {
   const sessionOf = async (token: string) => (await stack.app.get(Tokens).verify(token, { endedSession: 'accepted' }))!.session.id;
   /** A token as they were issued before tokens named their session: no `sid`. */

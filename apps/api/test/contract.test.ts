@@ -1,4 +1,5 @@
 import {
+  accountWorkflowSchema,
   classificationStoredSchema,
   favouritePageSchema,
   favouriteSchema,
@@ -123,6 +124,11 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(favouriteSchema, await call('PUT', `/subjects/${first!.id}/favourite`, guest.token, { workflowId: workflow.id }), 200);
     expect(documented(favouritePageSchema, await call('GET', '/account/favourites', guest.token), 200).favourites).toHaveLength(1);
     expect(documented(ownClassificationListSchema, await call('GET', '/classifications', guest.token), 200).classifications[0]?.favourite).toBe(true);
+    expect(documented(accountWorkflowSchema, await call('GET', `/account/workflows/${workflow.id}`, guest.token), 200)).toEqual({ classifications: 1, tutorialSeen: false });
+    const seen = await fetch(`${stack.baseUrl}/api/v1/account/tutorials-seen`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ workflowId: workflow.id }) });
+    expect([seen.status, await seen.text()]).toEqual([204, '']);
+    expect(documented(accountWorkflowSchema, await call('GET', `/account/workflows/${workflow.id}`, token), 200).tutorialSeen).toBe(true);
+    documented(problemSchema, await call('PUT', '/account/tutorials-seen', guest.token, { workflowId: workflow.id }), 403);
     documented(workflowStatsSchema, await call('GET', `/workflows/${workflow.id}/stats`, token), 200);
     // A subject's results, once the worker has its consensus, and the page that lists it.
     const results = async () => documented(subjectResultDetailSchema, await call('GET', `/workflows/${workflow.id}/subject-results/${first!.id}`, token), 200);

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { Tokens } from '../../api/src/auth/tokens';
 import { signUp, unverifiedAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answersKeptFor, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answersKeptFor, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -318,24 +318,8 @@ describe('classifier in a browser: accounts', () => {
     const { workflowId, path } = await liveWorkflow('Guest work carried');
     const email = `mary-${Date.now()}@example.org`;
     const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Mary Anning' });
-    const signIn = async (page: Page, carry: boolean) => {
-      await tabTo(page, '[data-account-link="sign-in"]', 30, true);
-      await page.keyboard.press('Enter');
-      await tabTo(page, '#sign-in-email');
-      await page.keyboard.type(email);
-      await page.keyboard.press('Tab');
-      await page.keyboard.type(PASSWORD);
-      await page.keyboard.press('Tab');
-      await waitForFocus(page, '#sign-in-carry');
-      expect(await page.locator('#sign-in-carry').getAttribute('aria-describedby')).toBe('sign-in-carry-hint');
-      if (!carry) await page.keyboard.press('Space');
-      expect(await page.locator('#sign-in-carry').isChecked()).toBe(carry);
-      if (carry) await checkScreen(page, 'sign-in-guest-work');
-      await page.keyboard.press('Tab');
-      await waitForFocus(page, '[data-testid="sign-in"] button[type="submit"]');
-      await page.keyboard.press('Enter');
-      await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
-    };
+    const signIn = (page: Page, carry: boolean) =>
+      signInByKeyboard(page, { email, password: PASSWORD }, { carry, beforeSubmit: carry ? () => checkScreen(page, 'sign-in-guest-work') : undefined });
 
     // Told not to: the guest's answer stays the guest's.
     const shared = await newcomerPage(suite);

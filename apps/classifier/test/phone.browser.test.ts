@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signUp } from '../../../test/support/accounts';
-import { liveYesNoWorkflow, signedInPage, skipTutorial, useStackAndBrowser } from './support/browser';
+import { liveYesNoWorkflow, signedInPage, skipTutorial, useStackAndBrowser, waitForTask } from './support/browser';
 
 /**
  * A volunteer signed in on a phone (375 × 667, touch): the first subject of a yes/no workflow opens with both answers
@@ -41,5 +41,60 @@ describe('classifier in a browser: on a phone', () => {
     await screen.send('Emulation.clearDeviceMetricsOverride');
     await page.close();
     expect(errors).toEqual([]);
+  });
+  it('ignores a tap that lands on Done right after the next subject came, and says so; a tap a moment later answers', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(
+      suite.stack,
+      'Phone taps',
+      Array.from({ length: 4 }, (_, index) => ({ externalId: `tap-${index}`, locations: [{ type: 'text' as const, text: `LOST: umbrella number ${index}.` }] })),
+    );
+    const account = await signUp(suite.stack, { email: `taps-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Tapper' });
+    await skipTutorial(suite.context, workflow.id);
+    const { page, errors } = await signedInPage(suite, account);
+    const screen = await suite.context.newCDPSession(page);
+    await screen.send('Emulation.setDeviceMetricsOverride', { width: 375, height: 667, deviceScaleFactor: 2, mobile: true });
+    await screen.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    const tap = async ({ x, y }: { x: number; y: number }) => {
+      await screen.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
+      await screen.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    };
+    const centreOf = async (selector: string) => {
+      const box = (await page.locator(selector).boundingBox())!;
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    const stored = async () => Number((await suite.stack.db.query('SELECT count(*) FROM classifications WHERE workflow_id = $1', [workflow.id])).rows[0].count);
+    // The page's clock stands still: however slowly this machine runs the taps, the page sees them at the same moment.
+    await page.clock.install();
+    await page.goto(`${suite.stack.baseUrl}${path}`);
+    const first = await waitForTask(page, 'single');
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
+    try {
+      await tap(await centreOf('[data-testid="subject"] .answer:has(input[value="no"]) label'));
+      const done = await centreOf('[data-testid="subject"] button[type="submit"]');
+      await tap(done);
+      await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, first);
+      const second = await page.getByTestId('subject').getAttribute('data-subject-id');
+      // The next subject's Done came up under the finger; its second tap lands there and is ignored.
+      expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('button')?.textContent ?? null, done)).toBe('Done');
+      await tap(done);
+      await page.getByTestId('tap-note').getByText('Tap ignored — the page just changed').waitFor({ timeout: 5_000 });
+      expect(await page.getByTestId('tap-note').getAttribute('role')).toBe('status');
+      expect(await page.getByTestId('answer-problem').textContent()).toBe('');
+      expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(second);
+      expect(await stored()).toBe(1);
+
+      // A moment later, taps answer: the note goes, and Done sends the answer.
+      await page.clock.runFor(4000);
+      await page.getByTestId('tap-note').getByText('Tap ignored').waitFor({ state: 'detached' });
+      await tap(await centreOf('[data-testid="subject"] .answer:has(input[value="yes"]) label'));
+      await tap(done);
+      await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, second);
+      expect(await stored()).toBe(2);
+    } finally {
+      await page.clock.resume();
+    }
+    await screen.detach();
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

@@ -1,5 +1,5 @@
 import type {
-  AccountView, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultSort, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView,
+  AccountView, AccountWorkflow, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultSort, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 
@@ -139,6 +139,14 @@ export class ChorusClient {
   /** What the caller has classified, in all and by project. */
   contribution() {
     return this.call<Contribution>('GET', '/account/contribution');
+  }
+  /** The caller's classifications in a workflow, in all, and whether the account has seen its tutorial. */
+  accountWorkflow(workflowId: string) {
+    return this.call<AccountWorkflow>('GET', `/account/workflows/${workflowId}`);
+  }
+  /** Remembers that the account has seen a workflow's tutorial, on every device it signs in on (accounts only; harmless twice). */
+  async markTutorialSeen(workflowId: string): Promise<void> {
+    await this.call<undefined>('PUT', '/account/tutorials-seen', { workflowId });
   }
   /** The name the account's work goes by (accounts only). */
   renameAccount(displayName: string) {

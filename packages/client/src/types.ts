@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type {
   accountViewSchema,
   contributionSchema,
+  accountWorkflowSchema,
   downloadLinkSchema,
   reaggregationRecordSchema,
   classificationStoredSchema,
@@ -72,6 +73,7 @@ export type Session = z.infer<typeof sessionSchema>;
 export type SignIn = z.infer<typeof signInSchema>;
 export type AccountView = z.infer<typeof accountViewSchema>;
 export type Contribution = z.infer<typeof contributionSchema>;
+export type AccountWorkflow = z.infer<typeof accountWorkflowSchema>;
 export type ReaggregationRecord = z.infer<typeof reaggregationRecordSchema>;
 export type DownloadLink = z.infer<typeof downloadLinkSchema>;
 export type VerifiedEmail = z.infer<typeof verifiedEmailSchema>;

@@ -40,6 +40,12 @@ export const contributionSchema = z.strictObject({
   classifications: z.int(),
   projects: z.array(z.strictObject({ id, slug: z.string(), title: z.string(), open: z.boolean(), classifications: z.int(), lastClassifiedAt: time })),
 });
+/**
+ * The caller's record in one workflow, as `GET /account/workflows/:workflowId` gives it: how many classifications they
+ * made in it (on every device, and as the guest whose work a sign-in carried in), and whether the account has seen its
+ * tutorial (`PUT /account/tutorials-seen`; never for a guest, whose browser keeps that).
+ */
+export const accountWorkflowSchema = z.strictObject({ classifications: z.int(), tutorialSeen: z.boolean() });
 /** An email just proved to be its account's (and, after a change of email, now the one it signs in with). */
 export const verifiedEmailSchema = z.strictObject({ email: z.string() });
 

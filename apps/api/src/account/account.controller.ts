@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { accountViewSchema, contributionSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
+import { accountViewSchema, accountWorkflowSchema, contributionSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
 import { AddressLimitGuard, CountsAsSignInOfCaller, INVITATIONS, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS } from '../auth/address-limits';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
@@ -13,10 +13,12 @@ import {
   type AccountDeletion,
   type EmailChange,
   type PasswordChange,
+  type TutorialSeenInput,
   accountChangeSchema,
   accountDeletionSchema,
   emailChangeSchema,
   passwordChangeSchema,
+  tutorialSeenSchema,
 } from './dto/account.dto';
 
 /** Invitations wait for the account's owner to show the email is theirs. */
@@ -48,6 +50,31 @@ export class AccountController {
   @ApiZodResponse(contributionSchema, { description: 'What the caller has classified: in all, and by project (the 100 classified in most recently)' })
   contribution(@CurrentUser() user: AuthUser) {
     return this.account.contribution(user);
+  }
+
+  @Get('workflows/:workflowId')
+  @ApiOperation({
+    summary: 'The caller’s record in one workflow: how many classifications they made in it, on every device, and whether the account has seen its tutorial.',
+    description:
+      'Any bearer token, an account’s or a guest’s (a guest’s `tutorialSeen` is always false: its browser keeps that). The classifications count every one the caller made in the workflow, those a sign-in carried in from a guest too. 404 (at `/params/workflowId`) for a workflow the caller may not see; 422 naming `/params/workflowId` for an id that is not a UUID.',
+  })
+  @ApiZodResponse(accountWorkflowSchema, { description: 'The caller’s classifications in the workflow, and whether the account has seen its tutorial' })
+  workflowRecord(@Param('workflowId', uuidParam('workflowId')) workflowId: string, @CurrentUser() user: AuthUser) {
+    return this.account.workflowRecord(workflowId, user);
+  }
+
+  @Put('tutorials-seen')
+  @ApiOperation({
+    summary: 'Remembers that the account has seen a workflow’s tutorial, so that it is not shown again on any device the account signs in on.',
+    description:
+      'Body: `{ "workflowId" }`, a workflow the caller may see (404 naming `/workflowId` otherwise; 422 naming `/workflowId` for one that is not a UUID). Sending it again changes nothing. Accounts only: a guest gets 403 `urn:chorus:problem:account-required` (its browser keeps what it has seen).',
+  })
+  @HttpCode(204)
+  @ApiZodBody(tutorialSeenSchema)
+  @ApiNoContentResponse({ description: 'The account has seen the workflow’s tutorial (it had already: the same answer)' })
+  @ApiProblemResponse()
+  async markTutorialSeen(@Body(new ZodPipe(tutorialSeenSchema)) { workflowId }: TutorialSeenInput, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.account.markTutorialSeen(workflowId, user);
   }
 
   @Patch()
@@ -128,7 +155,7 @@ export class AccountController {
   @ApiZodBody(accountDeletionSchema)
   @ApiNoContentResponse({
     description:
-      "Deleted: the account's email, password, name, tokens, memberships, holds and favourites are gone, and so are the free-text notes of its subject reports (each report's reason stays, under its id); its classifications stay, with no one's name, and come again in incremental downloads (`since=`) without it; names researchers downloaded before are out of Chorus's reach (409 owns-projects for an owner of projects)",
+      "Deleted: the account's email, password, name, tokens, memberships, holds, favourites and the tutorials it has seen are gone, and so are the free-text notes of its subject reports (each report's reason stays, under its id); its classifications stay, with no one's name, and come again in incremental downloads (`since=`) without it; names researchers downloaded before are out of Chorus's reach (409 owns-projects for an owner of projects)",
   })
   @ApiProblemResponse()
   delete(@Body(new ZodPipe(accountDeletionSchema)) { password }: AccountDeletion, @CurrentUser() user: AuthUser) {

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { MembersModule } from '../members/members.module';
+import { WorkflowsModule } from '../workflows/workflows.module';
 import { AccountController } from './account.controller';
 import { AccountService } from './account.service';
 
 @Module({
-  imports: [AuthModule, MembersModule],
+  imports: [AuthModule, MembersModule, WorkflowsModule],
   controllers: [AccountController],
   providers: [AccountService],
 })

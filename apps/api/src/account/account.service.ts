@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AccountView, Contribution, Session } from '@chorus/client';
+import type { AccountView, AccountWorkflow, Contribution, Session } from '@chorus/client';
 import { OWE_CLASSIFICATION_STAMPS, stampDeletedClassifications } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -9,6 +9,7 @@ import { TokenGenerations } from '../auth/token-generations';
 import { Tokens } from '../auth/tokens';
 import { AccountEmailService } from '../auth/account-email.service';
 import { ProblemException, accountDeleted, accountRequired } from '../common/problem';
+import { WorkflowsService } from '../workflows/workflows.service';
 import type { EmailChange, PasswordChange } from './dto/account.dto';
 
 const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", created_at AS "createdAt"
@@ -18,6 +19,12 @@ const CONTRIBUTION = `SELECT p.id, p.slug, p.title, p.status <> 'draft' AS open,
   FROM (SELECT workflow_id, count(*) AS n, max(created_at) AS last_at FROM classifications WHERE user_id = $1 GROUP BY workflow_id) c
   JOIN workflows w ON w.id = c.workflow_id JOIN projects p ON p.id = w.project_id
   GROUP BY p.id ORDER BY max(c.last_at) DESC`;
+/**
+ * The caller's record in one workflow: their classifications there (counted from the index on a volunteer's
+ * classifications in a workflow, `classifications_user_recent_idx`, alone), and whether they have seen its tutorial.
+ */
+const WORKFLOW_RECORD = `SELECT (SELECT count(*)::int FROM classifications WHERE user_id = $1 AND workflow_id = $2) AS classifications,
+  EXISTS (SELECT 1 FROM tutorials_seen WHERE user_id = $1 AND workflow_id = $2) AS "tutorialSeen"`;
 /** Projects listed at most in a contribution (its total counts them all). */
 const CONTRIBUTION_PROJECTS = 100;
 
@@ -56,6 +63,7 @@ export class AccountService {
     private readonly tokens: Tokens,
     private readonly generations: TokenGenerations,
     private readonly accountEmail: AccountEmailService,
+    private readonly workflows: WorkflowsService,
   ) {}
 
   async view(user: AuthUser): Promise<AccountView> {
@@ -73,6 +81,20 @@ export class AccountService {
       classifications: rows.reduce((total, row) => total + row.classifications, 0),
       projects: rows.slice(0, CONTRIBUTION_PROJECTS).map((row) => ({ ...row, lastClassifiedAt: row.lastClassifiedAt.toISOString() })),
     };
+  }
+
+  /** The caller's classifications in a workflow they may see, on every device, and whether the account has seen its tutorial. */
+  async workflowRecord(workflowId: string, user: AuthUser): Promise<AccountWorkflow> {
+    await this.workflows.readable(workflowId, user, '/params/workflowId');
+    const [record] = await this.db.query<AccountWorkflow[]>(WORKFLOW_RECORD, [user.id, workflowId]);
+    return record!;
+  }
+
+  /** Remembers that the account has seen the tutorial of a workflow it may see; the same again changes nothing. */
+  async markTutorialSeen(workflowId: string, user: AuthUser): Promise<void> {
+    this.assertAccount(user);
+    await this.workflows.readable(workflowId, user, '/workflowId');
+    await this.db.query('INSERT INTO tutorials_seen (user_id, workflow_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [user.id, workflowId]);
   }
 
   async rename(user: AuthUser, displayName: string): Promise<AccountView> {
@@ -111,7 +133,7 @@ export class AccountService {
 
   /**
    * Deletes what says whose the account was (email, password, name), its tokens, its memberships, the invitations
-   * addressed to its email, the subjects it holds, its favourites and the notes of its reports (their reasons stay). Its
+   * addressed to its email, the subjects it holds, its favourites, the tutorials it has seen and the notes of its reports (their reasons stay). Its
    * classifications stay, under an id no one can sign in as: consensus already counts them; once the account is gone
    * they are stamped, for incremental downloads to give them again without its name (owed with the deletion, so that the
    * worker's reconciler finishes a stamping cut short). An owner of projects is refused: nobody could administer them after. The
@@ -139,6 +161,7 @@ export class AccountService {
       await manager.query('DELETE FROM project_invitations WHERE email = (SELECT email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL)', [user.id]);
       await manager.query('DELETE FROM assignments WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM favourites WHERE user_id = $1', [user.id]);
+      await manager.query('DELETE FROM tutorials_seen WHERE user_id = $1', [user.id]);
       await manager.query(REPORT_NOTES_ERASED, [user.id]);
       return this.changeAccount(manager, user, DELETED);
     });

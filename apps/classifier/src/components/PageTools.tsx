@@ -3,6 +3,8 @@ import { useSingleKeysOn } from '../lib/singleKeys';
 
 interface Props {
   classified: number;
+  /** The signed-in volunteer's classifications in the workflow on every device, once known. */
+  inAll?: number;
   hasFieldGuide: boolean;
   onFieldGuide(): void;
   /** Absent while there is no tutorial to show (the workflow did not load). */
@@ -11,10 +13,10 @@ interface Props {
 }
 
 /**
- * The volunteer's count this session and the buttons to the help: field guide (G), tutorial (T), shortcuts (?), their
+ * The volunteer's count this session (and in all, for an account) and the buttons to the help: field guide (G), tutorial (T), shortcuts (?), their
  * keys shown only while single-key shortcuts are on.
  */
-export function PageTools({ classified, hasFieldGuide, onFieldGuide, onTutorial, onShortcuts }: Props) {
+export function PageTools({ classified, inAll, hasFieldGuide, onFieldGuide, onTutorial, onShortcuts }: Props) {
   const { t } = useTranslation();
   const singleKeys = useSingleKeysOn();
   const tool = (label: string, key: string, keyName: string, onClick: () => void, testId: string, className = '') => (
@@ -30,7 +32,11 @@ export function PageTools({ classified, hasFieldGuide, onFieldGuide, onTutorial,
   return (
     <div className="page-tools">
       <p className="session-count">
-        <Trans i18nKey="classify.count" values={{ count: classified }} components={{ strong: <strong /> }} />
+        {inAll === undefined ? (
+          <Trans i18nKey="classify.count" values={{ count: classified }} components={{ strong: <strong /> }} />
+        ) : (
+          <Trans i18nKey="classify.countInAll" values={{ count: classified, total: inAll }} components={{ strong: <strong /> }} />
+        )}
       </p>
       {hasFieldGuide && tool(t('classify.fieldGuide'), 'G', 'G', onFieldGuide, 'open-field-guide')}
       {onTutorial && tool(t('classify.tutorial'), 'T', 'T', onTutorial, 'open-tutorial')}

@@ -127,6 +127,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
   useEffect(() => {
     if (answerProblem) answerProblemRef.current?.scrollIntoView({ block: 'nearest' });
   }, [answerProblem]);
+  const [tapIgnored, strayTap] = useBriefNote();
   const setUnfinished = useCallback((note: string | null) => {
     const shown = unfinished.current;
     unfinished.current = note;
@@ -323,6 +324,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
               key={taskKey}
               onShown={focusTask}
               buttons={buttonsRef}
+              onStrayTap={strayTap}
               task={task}
               taskKey={taskKey}
               workflowId={workflow.id}
@@ -351,11 +353,30 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
             {submitting ? t('subject.submitting') : endsHere ? t('subject.done') : t('subject.next')}
           </button>
         </div>
+        {/* After the buttons: shown, it moves nothing under the finger. */}
+        <p className="tap-note muted" role="status" data-testid="tap-note">
+          {tapIgnored && t('subject.tapIgnored')}
+        </p>
       </form>
       <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite={favourite} />
       <ReportProblem reasons={reportReasonsFor(definition)} reporting={reporting} onOpen={openReport} onClose={() => setReporting(null)} onReport={report} />
     </section>
   );
+}
+
+/** How long the note that a stray tap was ignored stays. */
+const BRIEF_NOTE_MS = 3000;
+
+/** A note shown for a moment each time `show` is called (a stray tap ignored): whether it is shown, and `show`. */
+function useBriefNote(): [boolean, () => void] {
+  const [shown, setShown] = useState(0);
+  useEffect(() => {
+    if (!shown) return;
+    const timer = setTimeout(() => setShown(0), BRIEF_NOTE_MS);
+    return () => clearTimeout(timer);
+  }, [shown]);
+  const show = useCallback(() => setShown((n) => n + 1), []);
+  return [shown > 0, show];
 }
 
 /** A metadata value as text: a list of strings (a manifest's two authors) one after the other, anything else as JSON. */

@@ -195,7 +195,8 @@ async function takeOverDevice(account: SignIn): Promise<TakeOver> {
   }
   spendLinkToken(); // a mailed link opened in this tab is not for whoever signs in next
   session.adopt({ token: account.token, user: account.user });
-  if (previous !== account.user.id) forgetClassifiedThisSession();
+  // A guest whose work the account took in goes on counting it; another volunteer's count is not the account's.
+  if (previous !== account.user.id && !account.guestWork) forgetClassifiedThisSession();
   const carried = account.guestWork ?? { classifications: 0, alreadyClassified: 0 };
   return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' }, carried };
 }

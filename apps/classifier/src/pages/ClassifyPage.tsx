@@ -15,6 +15,7 @@ import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import type { ReportInput } from '../components/ReportProblem';
 import { type Submission, SubjectClassifier } from '../components/SubjectClassifier';
 import { TutorialDialog } from '../components/TutorialDialog';
+import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { focusLost, useFocusInPlaceOfTask } from '../lib/focus';
 import { describeError, describeRefusedAnswer, namesNothing, type Problem, retryDelaySeconds } from '../lib/errors';
@@ -22,6 +23,7 @@ import { canSignInAgain, isAlreadyClassified, isSignInExpired, isTransient, isWo
 import { waitingForReopen } from '../lib/reopenTries';
 import { ON_SCREEN_SUBMIT_MS } from '../lib/sendTimes';
 import { listOf, whenInWords } from '../lib/formats';
+import { milestoneReached } from '../lib/milestones';
 import { projectPath } from '../lib/router';
 import { classifiedThisSession, rememberClassifiedThisSession, rememberReported, session } from '../lib/session';
 import { useSingleKeysOn } from '../lib/singleKeys';
@@ -56,6 +58,17 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [problem, setProblem] = useState<Problem | null>(null);
   const [classified, setClassified] = useState(() => classifiedThisSession(workflowId));
   useEffect(() => rememberClassifiedThisSession(workflowId, classified), [workflowId, classified]);
+  const registered = useSession().kind === 'registered';
+  /** The volunteer's classifications in this workflow on every device, as the server counted them, and this session's count then. */
+  const [record, setRecord] = useState<{ classifications: number; classifiedThen: number } | null>(null);
+  const classifiedNow = useRef(classified);
+  classifiedNow.current = classified;
+  const inAll = record ? record.classifications + classified - record.classifiedThen : undefined;
+  const inAllNow = useRef(inAll);
+  inAllNow.current = inAll;
+  /** The thank-you for the milestone just reached, shown until the next answer. */
+  const [milestone, setMilestone] = useState<string | null>(null);
+  const thanked = useRef(new Set<number>());
   /** What the live region last announced; `n` makes a repeated message a new announcement. */
   const [announcement, setAnnouncement] = useState<{ n: number; text: string } | null>(null);
   /** A non-error note shown after a submission, e.g. the subject had already been classified. */
@@ -71,6 +84,16 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const saidOnNext = useRef<SaidOnNext | null>(null);
   const { t } = useTranslation();
   const fieldGuide = project?.fieldGuide.trim() ?? '';
+  /** Called as an answer is stored (or kept on the device): the thanks, once, when it reaches a milestone of the count in all. */
+  const thankAtMilestone = useCallback((): string | undefined => {
+    const before = inAllNow.current;
+    const reached = before === undefined ? undefined : milestoneReached(before, before + 1);
+    if (reached === undefined || thanked.current.has(reached)) return undefined;
+    thanked.current.add(reached);
+    const said = t('classify.milestone', { number: reached });
+    setMilestone(said);
+    return said;
+  }, [t]);
 
   useKey('?', () => {
     setShortcutsOpen(true);
@@ -152,8 +175,6 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (cancelled) return undefined;
         commitWorkflow(found);
         setBlocked(false);
-        // A volunteer's first visit to this workflow starts with its tutorial, unless there is nothing left to classify.
-        if (!tutorialSeen(workflowId) && found.status !== 'finished') setTutorial('first-visit');
         return found;
       },
       (error: unknown) => {
@@ -163,6 +184,18 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         return undefined;
       },
     );
+    const seenByAccount = client.accountWorkflow(workflowId).then(
+      (found) => {
+        if (!cancelled) setRecord({ classifications: found.classifications, classifiedThen: classifiedNow.current });
+        return found.tutorialSeen;
+      },
+      () => false, // no count in all then, and the tutorial goes by this browser alone
+    );
+    // A volunteer's first visit to this workflow (in this browser, and for an account on any device) starts with its
+    // tutorial, unless there is nothing left to classify.
+    void Promise.all([workflowRead, seenByAccount]).then(([read, seen]) => {
+      if (!cancelled && read && !seen && !tutorialSeen(workflowId) && read.status !== 'finished') setTutorial('first-visit');
+    });
     // Paused for volunteers (not for the project's members): the batch kept from before is not shown either.
     void Promise.all([projectRead, workflowRead]).then(([found, read]) => {
       if (!cancelled && found && read && !found.role && (found.status === 'paused' || read.status === 'paused')) markPaused();
@@ -200,6 +233,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     async ({ subject, workflowVersion, annotations, startedAt, idempotencyKey, swiped }: Submission): Promise<boolean> => {
       setProblem(null);
       setNotice(null);
+      setMilestone(null);
       setLastAnswer(null);
       const input: ClassificationInput = {
         workflowId,
@@ -233,7 +267,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         if (stored.currentVersion && stored.currentVersion > (workflowRef.current?.version ?? 0)) void client.getWorkflow(workflowId).then(commitWorkflow, () => {});
         // A swipe answers without a button pressed: which answer it gave is said, and shown until the next answer.
         const said = swiped === undefined ? t('classify.submitted') : t('classify.submittedBySwipe', { answer: swiped });
-        saidOnNext.current = { said };
+        saidOnNext.current = { said, milestone: thankAtMilestone() };
         if (swiped !== undefined) setNotice(said);
         // The server answers again: a busy spell later is a new one, announced, and waited for from the start.
         passingFailures.current = 0;
@@ -266,7 +300,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
             setProblem(describeError(error)); // no IndexedDB and no memory to spare: the volunteer can try again
             return false;
           }
-          saidOnNext.current = { said: t('classify.savedOnDevice') };
+          saidOnNext.current = { said: t('classify.savedOnDevice'), milestone: thankAtMilestone() };
           setLastAnswer('on-device');
           setClassified((count) => count + 1);
           if (navigator.onLine) void flushOutbox();
@@ -278,7 +312,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       answered(subject.id);
       return true;
     },
-    [client, workflowId, workflowRef, flushOutbox, announce, answered, commitWorkflow, leaveOutRetired, markPaused, t],
+    [client, workflowId, workflowRef, flushOutbox, announce, answered, commitWorkflow, leaveOutRetired, markPaused, thankAtMilestone, t],
   );
 
   /**
@@ -338,7 +372,9 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const closeTutorial = useCallback(() => {
     setTutorial('closed');
     markTutorialSeen(workflowId);
-  }, [workflowId]);
+    // For an account, on every device it signs in on too; a guest's browser alone keeps it.
+    if (registered) void client.markTutorialSeen(workflowId).catch(() => undefined);
+  }, [client, workflowId, registered]);
 
   if (notFound) return <NothingHere testId="workflow-not-found" title={t('classify.notFoundTitle')} body={t('classify.notFound')} />;
   const heading = workflow?.name ?? (blocked ? t('classify.workflowUnavailable') : t('classify.loadingWorkflow'));
@@ -350,6 +386,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
         <h1 tabIndex={-1}>{heading}</h1>
         <PageTools
           classified={classified}
+          inAll={registered ? inAll : undefined}
           hasFieldGuide={fieldGuide !== ''}
           onFieldGuide={() => setGuideOpen(true)}
           onTutorial={workflow ? () => setTutorial('asked') : undefined}
@@ -404,6 +441,11 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
       {notice && (
         <p className="notice" data-testid="notice">
           {notice}
+        </p>
+      )}
+      {milestone && (
+        <p className="notice" data-testid="milestone">
+          {milestone}
         </p>
       )}
 
@@ -483,6 +525,8 @@ function HeldByYou({ until, onTakeBack }: HeldByYouProps) {
 interface SaidOnNext {
   said: string;
   leftOut?: string;
+  /** The thanks for a milestone the answer reached. */
+  milestone?: string;
 }
 
 /**
@@ -536,7 +580,7 @@ function useSaidWithNextSubject(current: QueuedSubject | undefined, position: nu
     }
     saidOnNext.current = null;
     nameWhenItComes.current = !current;
-    announce(next || pending.leftOut ? [`${pending.said}.`, pending.leftOut, next].filter(Boolean).join(' ') : pending.said);
+    announce(next || pending.leftOut || pending.milestone ? [`${pending.said}.`, pending.leftOut, pending.milestone, next].filter(Boolean).join(' ') : pending.said);
   }, [currentId]);
 }
 

@@ -9,9 +9,15 @@ import type { TaskProps } from './types';
  * Renders a task through the registry (waiting for a lazily loaded one), or says plainly that its type is not
  * supported yet. `onShown` gets the task's element once its controls are on screen. Mount with `key` = the task's key.
  * A tap that lands on a task just come on screen, the second of a double tap on Next or Done, answers nothing, nor
- * one on its `buttons` (Next and Back) goes on or back again (`ignoreStrayTaps`): the one place for every task type.
+ * one on its `buttons` (Next, Back, Done) goes on or back again (`ignoreStrayTaps`; `onStrayTap` is told): the one place
+ * for every task type.
  */
-export function TaskView({ onShown, buttons, ...props }: TaskProps & { onShown(element: HTMLElement | null): void; buttons: RefObject<HTMLElement | null> }) {
+export function TaskView({
+  onShown,
+  buttons,
+  onStrayTap,
+  ...props
+}: TaskProps & { onShown(element: HTMLElement | null): void; buttons: RefObject<HTMLElement | null>; onStrayTap(): void }) {
   const { t } = useTranslation();
   const body = useRef<HTMLDivElement>(null);
   const Component = componentFor(props.task);
@@ -31,7 +37,7 @@ export function TaskView({ onShown, buttons, ...props }: TaskProps & { onShown(e
       <Shown
         run={() => {
           onShown(body.current);
-          return ignoreStrayTaps(body.current, buttons.current);
+          return ignoreStrayTaps(body.current, buttons, onStrayTap);
         }}
       />
     </LoadedPart>

@@ -210,6 +210,33 @@ export async function signedInPage(suite: { readonly stack: Stack; readonly cont
 }
 
 /**
+ * Signs in from the header's link, by keyboard, as a volunteer would: with the guest's work on this device carried into
+ * the account (`carry`, the form's default) or not; `beforeSubmit` runs on the filled form. Resolves once signed in.
+ */
+export async function signInByKeyboard(
+  page: Page,
+  { email, password }: { email: string; password: string },
+  { carry = true, beforeSubmit }: { carry?: boolean; beforeSubmit?: () => Promise<void> } = {},
+): Promise<void> {
+  await tabTo(page, '[data-account-link="sign-in"]', 30, true);
+  await page.keyboard.press('Enter');
+  await tabTo(page, '#sign-in-email');
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Tab');
+  await waitForFocus(page, '#sign-in-carry');
+  expect(await page.locator('#sign-in-carry').getAttribute('aria-describedby')).toBe('sign-in-carry-hint');
+  if (!carry) await page.keyboard.press('Space');
+  expect(await page.locator('#sign-in-carry').isChecked()).toBe(carry);
+  await beforeSubmit?.();
+  await page.keyboard.press('Tab');
+  await waitForFocus(page, '[data-testid="sign-in"] button[type="submit"]');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
+}
+
+/**
  * How many answers the page's outbox (IndexedDB) keeps for a workflow: of that workflow only, since the browser's other
  * pages (earlier tests) may have left answers of their own.
  */

@@ -15,6 +15,7 @@ export * from './effect-membership.entity';
 export * from './favourite.entity';
 export * from './ended-session.entity';
 export * from './idempotent-request.entity';
+export * from './tutorial-seen.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
@@ -31,6 +32,7 @@ import { ReaggregationRunRecord } from './reaggregation-run.entity';
 import { SubjectWorkflowDeparture, SubjectWorkflowStatus } from './subject-status.entity';
 import { Subject, SubjectLocationChange, SubjectSet, SubjectSetMember } from './subject.entity';
 import { SubjectReport } from './subject-report.entity';
+import { TutorialSeen } from './tutorial-seen.entity';
 import { User } from './user.entity';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity';
 
@@ -38,5 +40,5 @@ export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
-  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest,
+  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest, TutorialSeen,
 ];

@@ -12,3 +12,7 @@ export type AccountDeletion = z.infer<typeof accountDeletionSchema>;
 
 export const emailChangeSchema = z.strictObject({ email: emailSchema, password: givenPasswordSchema });
 export type EmailChange = z.infer<typeof emailChangeSchema>;
+
+/** A workflow whose tutorial the account has seen (and closed). */
+export const tutorialSeenSchema = z.strictObject({ workflowId: z.uuid('must be the id of the workflow whose tutorial was seen') });
+export type TutorialSeenInput = z.infer<typeof tutorialSeenSchema>;

@@ -1,0 +1,100 @@
+import type { SubjectInput } from '@chorus/client';
+import type { Page } from 'playwright-core';
+import { signUp } from '../../../test/support/accounts';
+import { until } from '../../../test/support/waiting';
+import { answerByKey, closeTutorial, launchBrowser, liveYesNoWorkflow, newcomerPage, signedInPage, signInByKeyboard, skipTutorial, useStackAndBrowser } from './support/browser';
+
+/**
+ * A volunteer's record kept by their account, in a real browser against the real API: the classify page counts what
+ * the account classified in the workflow on every device beside this session's count (which a guest who signs in
+ * keeps), thanks them at milestones of that count, once each, and does not show a tutorial the account has seen
+ * on another device.
+ */
+
+jest.setTimeout(90_000);
+
+const PASSWORD = 'correct horse battery';
+
+const textSubject = (index: number): SubjectInput => ({
+  externalId: `record-${index}`,
+  locations: [{ type: 'text', text: `Notice number ${index}: LOST, a grey umbrella.` }],
+});
+
+describe('classifier in a browser: a volunteer’s record', () => {
+  const suite = useStackAndBrowser();
+
+  const countOf = (page: Page) => page.locator('.session-count').textContent();
+
+  it('keeps the session’s count when a guest signs in, counts the account’s classifications in all, and thanks them at 10, once', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Record', Array.from({ length: 12 }, (_, index) => textSubject(index)));
+    await skipTutorial(suite.context, workflow.id);
+    const email = `record-${Date.now()}@example.org`;
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Annie Cannon' });
+
+    // A guest classifies two subjects here.
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(suite.stack.baseUrl + path);
+    const asGuest = [await answerByKey(page), await answerByKey(page)];
+    expect(await countOf(page)).toBe('Classified this session: 2');
+    // The account classified seven others on another device.
+    const { rows } = await suite.stack.db.query('SELECT subject_id FROM subject_workflow_status WHERE workflow_id = $1 ORDER BY subject_id', [workflow.id]);
+    const elsewhere = rows.map((row) => row.subject_id as string).filter((id) => !asGuest.includes(id)).slice(0, 7);
+    const otherDevice = suite.stack.anonymous.withToken(account.token);
+    for (const subjectId of elsewhere) await otherDevice.classify({ workflowId: workflow.id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] }, `elsewhere-${subjectId}`);
+
+    // Signed in, the guest's two become the account's: this session still counts them, and the account has nine in all.
+    await signInByKeyboard(page, { email, password: PASSWORD });
+    await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 10_000 });
+    expect(await countOf(page)).toBe('Classified this session: 2 (9 in all)');
+    expect(await page.getByTestId('milestone').count()).toBe(0);
+
+    // The tenth: thanked, visibly and in the page's polite live region.
+    await answerByKey(page);
+    expect(await countOf(page)).toBe('Classified this session: 3 (10 in all)');
+    expect(await page.getByTestId('milestone').textContent()).toBe('Thank you! That is 10 classifications of yours in this workflow.');
+    await until(async () => ((await page.getByTestId('announcer').textContent()) ?? '').includes('That is 10 classifications of yours'), 'the thanks announced');
+    // The eleventh is no milestone: the thanks go, and are not said again.
+    await answerByKey(page);
+    expect(await countOf(page)).toBe('Classified this session: 4 (11 in all)');
+    expect(await page.getByTestId('milestone').count()).toBe(0);
+    expect(await page.getByTestId('announcer').textContent()).not.toContain('Thank you');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('does not show the tutorial again to an account that closed it on another device, in a fresh browser', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Tutorial once', Array.from({ length: 3 }, (_, index) => textSubject(index)));
+    const email = `tutorial-${Date.now()}@example.org`;
+    const account = await signUp(suite.stack, { email, password: PASSWORD, displayName: 'Williamina Fleming' });
+
+    // On the first device, the account's first visit opens the tutorial; closed, the account has seen it.
+    const first = await signedInPage(suite, account);
+    await first.page.goto(suite.stack.baseUrl + path);
+    await closeTutorial(first.page);
+    await until(async () => (await suite.stack.db.query('SELECT 1 FROM tutorials_seen WHERE user_id = $1 AND workflow_id = $2', [account.user.id, workflow.id])).rows.length === 1, 'the tutorial seen stored');
+    expect(first.errors).toEqual([]);
+    await first.page.close();
+
+    // A fresh browser, nothing in its storage: signed in, the workflow opens on its task, without the tutorial.
+    const fresh = await launchBrowser();
+    try {
+      const page = await fresh.context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(suite.stack.baseUrl);
+      await signInByKeyboard(page, { email, password: PASSWORD });
+      await page.goto(suite.stack.baseUrl + path);
+      await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+      // The account's record has come (the count in all shows), and with it what decides the tutorial.
+      await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(300);
+      expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
+      // The tutorial is still there when asked for.
+      await page.getByTestId('open-tutorial').click();
+      await page.getByTestId('tutorial').waitFor({ state: 'visible' });
+      expect(errors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
