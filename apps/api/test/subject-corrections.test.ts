@@ -1,4 +1,4 @@
-import { type ChorusApiError, type SubjectLocation, holdsRenewedSchema, locationChangePageSchema, reportedSubjectPageSchema, subjectCorrectedSchema } from '@chorus/client';
+import { type ChorusApiError, type SubjectLocation, holdsRenewedSchema, locationChangePageSchema, reportedSubjectPageSchema, subjectCorrectedSchema, subjectImagesDescribedSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -255,5 +255,51 @@ describe('an upload that corrects locations', () => {
     const refused = await upload(setId, manifest('https://images.example.org'), query);
     expect([refused.status, refused.body.errors?.map((error) => error.pointer)]).toEqual([422, [pointer]]);
     expect((await stack.client.subjectsOf(setId)).subjects).toEqual([]);
+  });
+});
+
+describe('describing a subject’s images', () => {
+  const SECOND_IMAGE = { type: 'image' as const, url: 'https://old.example.org/iiif/p1v/full/max/0/default.jpg' };
+
+  it('gives each image its description for a researcher of its project, takes one away with null, and records no correction', async () => {
+    const { projectId, workflowId, p1, p2 } = await registers();
+    const outsider = await newAccount(stack, 'Outsider');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
+    const descriptions = ['Register of baptisms, page 1, in a clerk’s hand', null];
+    for (const client of [outsider.client, moderator.client, await guest()]) expect((await refusal(client.describeSubjectImages(p1, descriptions)))?.status).toBe(403);
+    expect(await locationsOf(p1)).toEqual(PAGE);
+
+    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
+    const described = await scientist.client.describeSubjectImages(p1, descriptions);
+    expect(subjectImagesDescribedSchema.parse(described)).toEqual(described); // the documented shape, strictly
+    const now = [{ ...PAGE[0], alt: 'Register of baptisms, page 1, in a clerk’s hand' }, PAGE[1]];
+    expect(described).toEqual({ subjectId: p1, locations: now });
+    expect(await locationsOf(p1)).toEqual(now);
+    // Volunteers are shown it: the subject in a queue carries it.
+    const { subjects } = await (await guest()).queue(workflowId, 10);
+    expect(subjects.find((subject) => subject.id === p1)?.locations).toEqual(now);
+
+    const { alt: _, ...undescribed } = PAGE[0] as Extract<SubjectLocation, { type: 'image' }>;
+    expect((await stack.client.describeSubjectImages(p1, [null, null])).locations).toEqual([undescribed, PAGE[1]]);
+    expect(await locationsOf(p1)).toEqual([undescribed, PAGE[1]]);
+    expect(await correctionsOf(p1)).toEqual([]);
+    expect((await refusal(stack.client.describeSubjectImages(randomUUID(), [null])))?.status).toBe(404);
+    expect((await refusal(stack.client.describeSubjectImages(p2, ['A burial register'])))?.problem.errors).toEqual([{ pointer: '/descriptions/0', message: expect.stringContaining('only images take a description') }]);
+  });
+
+  it.each([
+    ['an empty description', ['A', '  ', null], '/descriptions/1', 'must not be empty'],
+    ['one too long', ['A', 'x'.repeat(1001), null], '/descriptions/1', 'at most 1000 characters'],
+    ['a description of a text', ['A', 'B', 'Words'], '/descriptions/2', 'describes location 2, which is a text'],
+    ['an entry fewer than its locations', ['A', 'B'], '/descriptions', 'has 2 entries where the subject has 3 locations'],
+    ['a number', ['A', 7, null], '/descriptions/1', 'must be a string'],
+  ])('refuses %s, naming the entry and changing nothing', async (_name, descriptions, pointer, message) => {
+    const { setId } = await registers();
+    const { subjectIds } = await stack.client.addSubjects(setId, [{ externalId: 'p3', locations: [PAGE[0]!, SECOND_IMAGE, PAGE[1]!] }]);
+    const refused = await refusal(stack.client.request('PUT', `/subjects/${subjectIds[0]}/image-descriptions`, { descriptions }));
+    expect(refused?.status).toBe(422);
+    expect(refused?.problem.type).toBe('urn:chorus:problem:validation-failed');
+    expect(refused?.problem.errors).toEqual([{ pointer, message: expect.stringContaining(message) }]);
+    expect(await locationsOf(subjectIds[0]!)).toEqual([PAGE[0], SECOND_IMAGE, PAGE[1]]);
   });
 });

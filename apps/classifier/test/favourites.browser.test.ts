@@ -140,4 +140,40 @@ describe('classifier in a browser: favourites', () => {
     expect((await volunteer.myClassifications()).classifications.map((classification) => [classification.subject.id, classification.open])).toEqual([[subject!.id, false]]);
     expect(errors).toEqual([]);
   });
+
+  it('keeps ☆ Favourite in view beside a transcription’s page kept on screen, at 1280 px with About this subject open', async () => {
+    const metadata = Object.fromEntries(Array.from({ length: 30 }, (_, n) => [`Field ${n + 1}`, `Value ${n + 1} of the letter’s catalogue record`]));
+    const project = await suite.stack.client.createProject({ title: `Letters ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await suite.stack.client.createSubjectSet(project.id, { name: 'Letters' });
+    await suite.stack.client.addSubjects(set.id, [{ externalId: 'letter-1', metadata, locations: [{ type: 'image', url: `${imageBase}/letter.png`, alt: 'A letter' }] }]);
+    const workflow = await suite.stack.client.createWorkflow(project.id, {
+      name: 'Transcribe',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'transcription', instruction: 'Copy the first line.' } },
+      subjectSetIds: [set.id],
+    });
+    await suite.stack.client.activateWorkflow(workflow.id);
+    await skipTutorial(suite.context, workflow.id);
+    const { page, errors } = await newcomerPage(suite);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    await page.getByTestId('subject-about').locator('summary').click();
+    const toggle = page.locator('[data-testid="subject"] [data-testid="favourite"]');
+    await toggle.waitFor();
+    await toggle.scrollIntoViewIfNeeded();
+    // What a click at the button's centre reaches: the button, not the page kept in view over it.
+    const reached = async () =>
+      toggle.evaluate((button) => {
+        const { left, top, width, height } = button.getBoundingClientRect();
+        const found = document.elementFromPoint(left + width / 2, top + height / 2);
+        return top >= 0 && top + height <= window.innerHeight && found !== null && button.contains(found);
+      });
+    expect(await reached()).toBe(true);
+    // Scrolled on to the end of the page too.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await toggle.scrollIntoViewIfNeeded();
+    expect(await reached()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

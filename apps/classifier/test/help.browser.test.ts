@@ -46,6 +46,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
       url: `${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`,
       workflowId: workflow.id,
       version: workflow.version,
+      warnings: workflow.warnings ?? [],
       subjectIds: Object.fromEntries(rows.map((row) => [row.external_id, row.id])) as Record<string, string>,
     };
   }
@@ -165,6 +166,47 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     expect(titles).toEqual(expected);
     await tutorial.waitFor({ state: 'hidden' });
     await page.close();
+  });
+
+  it('keeps a tall tutorial image to part of the screen, in its shape, with the step’s text beside it; a save warns of an image without a description', async () => {
+    // A tall example (800 × 3000): shown at its full height, it pushed the step's text below the screen.
+    const tall = '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="3000"><rect width="800" height="3000" fill="#a0522d"/></svg>';
+    const images = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'image/svg+xml' }).end(tall));
+    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+    const address = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+    try {
+      const { url, warnings } = await setUp(
+        {
+          name: 'Trees',
+          firstTask: 'T0',
+          tasks: { T0: adOrNot },
+          tutorial: [
+            { title: 'Bark', body: `![The bark of an oak, deeply furrowed](${address}/oak.svg)\n\nOak bark is furrowed from top to bottom.` },
+            { title: 'Leaves', body: `![](${address}/leaf.svg)` },
+          ],
+        },
+        [text('a')],
+      );
+      expect(warnings).toEqual([{ pointer: '/tutorial/1/body', message: expect.stringContaining(`shows an image (${address}/leaf.svg) without a description`) }]);
+      const { page, errors } = await openPage();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(url);
+      const tutorial = page.getByTestId('tutorial');
+      const image = tutorial.getByRole('img', { name: 'The bark of an oak, deeply furrowed' });
+      await image.waitFor();
+      await page.waitForFunction(() => (document.querySelector('.tutorial-step img') as HTMLImageElement | null)?.naturalHeight === 3000);
+      const shown = await image.evaluate((img) => img.getBoundingClientRect().toJSON() as DOMRect);
+      expect(shown.height).toBeLessThanOrEqual(0.4 * 800 + 1);
+      expect(shown.width / shown.height).toBeCloseTo(800 / 3000, 2);
+      const words = tutorial.getByText('Oak bark is furrowed from top to bottom.');
+      const below = await words.evaluate((paragraph) => paragraph.getBoundingClientRect().bottom);
+      expect(below).toBeLessThanOrEqual(800);
+      expect(await tutorial.evaluate((dialog) => dialog.scrollTop)).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      images.close();
+    }
   });
 
   it('shows a task’s help as sanitised markdown: bold, a list and an example image with its alt text', async () => {

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { checkScreen, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 import { signUp } from '../../../test/support/accounts';
 
 /**
@@ -237,6 +237,52 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await result.getByText('3 subjects added to “Albums” (3 new, 0 already in the project).').waitFor();
     expect(await result.locator('[data-testid="lab-upload-manifests"] li').allTextContents()).toEqual(['Album a: 2 subjects', 'Album b: 1 subject']);
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Albums', 3]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('describes a subject’s images from its row, a field per image, and the classifier names each image by its description', async () => {
+    const account = await signUp(suite.stack, { email: `lab-describe-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Anne Lister' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Postcards', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Postcards' });
+    const front = { type: 'image' as const, url: 'https://example.invalid/postcards/1-front.jpg' };
+    const back = { type: 'image' as const, url: 'https://example.invalid/postcards/1-back.jpg', alt: 'A postcard’s back' };
+    const { subjectIds } = await researcher.addSubjects(set.id, [
+      { externalId: 'card-1', metadata: { title: 'Card 1' }, locations: [front, back, { type: 'text', text: 'Greetings from Halifax' }] },
+      { externalId: 'note-1', locations: [{ type: 'text', text: 'A note without images' }] },
+    ]);
+    const workflow = await researcher.createWorkflow(project.id, {
+      name: 'Dated?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is the card dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflow.id);
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}/subject-sets/${set.id}`);
+    await page.getByTestId('lab-set-subjects').waitFor();
+    // Only a subject with images offers it.
+    expect(await page.getByRole('button', { name: /^Describe images/ }).count()).toBe(1);
+    await press(page, `#lab-set-describe-${subjectIds[0]}`);
+    const form = page.getByTestId('lab-describe-images');
+    await form.waitFor();
+    expect(await form.getByRole('textbox').count()).toBe(2);
+    expect(await form.getByRole('textbox', { name: 'Description of image 2' }).inputValue()).toBe('A postcard’s back');
+    await form.getByRole('textbox', { name: 'Description of image 1' }).fill('The Piece Hall, Halifax, in snow');
+    await form.getByRole('textbox', { name: 'Description of image 2' }).fill('');
+    await form.getByRole('button', { name: 'Save the descriptions' }).click();
+    await page.getByTestId('lab-set-status').getByText('The images of Card 1 are described').waitFor();
+    expect(await form.count()).toBe(0);
+    const [described] = (await researcher.subjectsOf(set.id)).subjects;
+    expect(described?.locations).toEqual([{ ...front, alt: 'The Piece Hall, Halifax, in snow' }, { type: 'image', url: back.url }, { type: 'text', text: 'Greetings from Halifax' }]);
+
+    // A volunteer's classifier reads the description out as the image's name.
+    await skipTutorial(suite.context, workflow.id);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    await page.getByTestId('image-viewer').waitFor({ state: 'attached' });
+    expect(await page.getByTestId('image-viewer').getAttribute('aria-label')).toBe('Subject, page 1 of 3: The Piece Hall, Halifax, in snow');
     expect(errors).toEqual([]);
     await page.close();
   });

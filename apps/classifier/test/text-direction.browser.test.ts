@@ -126,6 +126,30 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
     expect(thai.errors).toEqual([]);
   });
 
+  it('names each transcription line by its label, and writes it in the language the subject’s metadata gives, before its task’s', async () => {
+    const letter = `${HEBREW_LINE}\nא בריוו`;
+    const { project, workflow } = await transcriptionWorkflow([{ externalId: 'brivl-1', locations: [{ type: 'text', text: letter }], metadata: { language: 'yi' } }], suite.stack.client, { language: 'he', title: 'Brivn' });
+    await skipTutorial(suite.context, workflow.id);
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/workflows/${workflow.id}`);
+    await waitForTask(page, 'transcription');
+    const line = page.locator('.transcription-lines li:nth-child(1) input');
+    await line.waitFor();
+    // Named by the line's label, an element of the page (which a page translator translates too), not a hidden attribute.
+    const labelledBy = await line.getAttribute('aria-labelledby');
+    expect(await page.locator(`[id="${labelledBy}"]`).textContent()).toBe('Line 1 of 1');
+    expect(await line.getAttribute('aria-label')).toBeNull();
+    expect(await page.getByRole('textbox', { name: 'Line 1 of 1' }).count()).toBe(1);
+    await line.press('Enter');
+    expect(await page.getByRole('textbox', { name: 'Line 2 of 2' }).count()).toBe(1);
+    // Yiddish, as the subject's metadata says, rather than the workflow's Hebrew: marked for screen readers, right to left.
+    const marks = (selector: string) => page.locator(selector).first().evaluate((element) => [element.getAttribute('lang'), getComputedStyle(element).direction]);
+    expect(await marks('.transcription-lines input')).toEqual(['yi', 'rtl']);
+    expect(await marks('[data-testid="subject"] .subject-text')).toEqual(['yi', 'rtl']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('keeps a subject’s Hebrew id on one line in the lab’s results, and its consensus apart from the agreement after it', async () => {
     const account = await signUp(suite.stack, { email: `letters-${randomUUID()}@example.org`, displayName: 'Miriam Cohen' });
     const researcher = suite.stack.anonymous.withToken(account.token);

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultSort, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView,
+  AccountView, AccountWorkflow, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultSort, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 
@@ -271,6 +271,13 @@ export class ChorusClient {
    */
   correctSubjectLocations(subjectId: string, input: SubjectCorrectionInput) {
     return this.call<SubjectCorrected>('PATCH', `/subjects/${subjectId}`, input);
+  }
+  /**
+   * Describes a subject's images, for volunteers who cannot see them: one entry per location, in order, a description
+   * for an image (null takes its description away) and null for a sound or a text (researchers only).
+   */
+  describeSubjectImages(subjectId: string, descriptions: (string | null)[]) {
+    return this.call<SubjectImagesDescribed>('PUT', `/subjects/${subjectId}/image-descriptions`, { descriptions });
   }
   /** The subject's recorded corrections of its locations, newest first, a page at a time (researchers of its project). */
   subjectLocationChanges(subjectId: string, query: { limit?: number; after?: string } = {}) {

@@ -39,6 +39,7 @@ import type {
   subjectSetViewSchema,
   subjectsAddedSchema,
   subjectCorrectedSchema,
+  subjectImagesDescribedSchema,
   locationChangeSchema,
   locationChangePageSchema,
   subjectsRetiredSchema,
@@ -100,6 +101,7 @@ export type SubjectPage = z.infer<typeof subjectPageSchema>;
 export type ResearcherSubject = SubjectPage['subjects'][number];
 export type SubjectsAdded = z.infer<typeof subjectsAddedSchema>;
 export type SubjectCorrected = z.infer<typeof subjectCorrectedSchema>;
+export type SubjectImagesDescribed = z.infer<typeof subjectImagesDescribedSchema>;
 export type LocationChange = z.infer<typeof locationChangeSchema>;
 export type LocationChangePage = z.infer<typeof locationChangePageSchema>;
 /** A subject's locations at new addresses (the same content: as many, of the same types), and why, for the record. */

@@ -149,6 +149,8 @@ export const subjectCorrectedSchema = z.strictObject({
     })
     .nullable(),
 });
+/** A subject whose images a researcher described (`PUT /subjects/:id/image-descriptions`): its locations now. */
+export const subjectImagesDescribedSchema = z.strictObject({ subjectId: id, locations: z.array(subjectLocationSchema) });
 /** One recorded correction of a subject's locations, as its history lists them. */
 export const locationChangeSchema = z.strictObject({
   id,

@@ -5,6 +5,8 @@ const span = z.tuple([z.int().min(0), z.int().min(1)]).refine(([start, end]) => 
 
 /** The longest description (`alt`) an image may have. */
 export const LONGEST_ALT = 1000;
+/** What an image shows, for volunteers who cannot see it (a catalogue's caption, say): read out as its name. */
+export const imageDescriptionSchema = z.string().trim().min(1).max(LONGEST_ALT);
 
 const mediaUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
 
@@ -17,8 +19,7 @@ export const subjectLocationSchema = z.discriminatedUnion('type', [
     type: z.literal('image'),
     url: mediaUrl,
     iiifService: mediaUrl.optional(),
-    /** What the image shows, for volunteers who cannot see it (a catalogue's caption, say): read out as its name. */
-    alt: z.string().trim().min(1).max(LONGEST_ALT).optional(),
+    alt: imageDescriptionSchema.optional(),
   }),
   z.strictObject({ type: z.literal('audio'), url: mediaUrl }),
   z

@@ -337,7 +337,7 @@ function ruleTaskErrors(definition: WorkflowDefinition, base: string): FieldErro
  * What a valid definition may not do as its researcher means it, said when it is saved: a retirement rule on a task
  * that volunteers can finish the workflow without reaching (the question after "yes"), which never retires a subject
  * that everyone answered the other way; unless another rule of its `any` does (a count, or a rule on a task every
- * volunteer answers).
+ * volunteer answers); and an image in the tutorial or a task's help without a description (alt text).
  */
 export function definitionWarnings(definition: WorkflowDefinition): FieldError[] {
   const warnings: FieldError[] = [];
@@ -355,7 +355,27 @@ export function definitionWarnings(definition: WorkflowDefinition): FieldError[]
     }
   };
   walk(definition.retirement, '/retirement', false);
-  return [...warnings, ...earlyRetirementWarnings(definition, definition.retirement, '/retirement')];
+  return [...warnings, ...earlyRetirementWarnings(definition, definition.retirement, '/retirement'), ...undescribedImageWarnings(definition)];
+}
+
+/** A markdown image without a description: `![](url)`, or `![][name]` naming its address elsewhere; $1 the address. */
+const UNDESCRIBED_IMAGE = /!\[\s*\]\s*(?:\(\s*<?([^\s)>]*)|\[)/g;
+
+/**
+ * The images of the tutorial's steps and the tasks' help that have no description (alt text): a volunteer who cannot
+ * see them hears nothing of them, or "image", so each is said at the text that shows it.
+ */
+function undescribedImageWarnings(definition: WorkflowDefinition): FieldError[] {
+  const texts = [
+    ...(definition.tutorial ?? []).map((step, index) => ({ pointer: `/tutorial/${index}/body`, markdown: step.body })),
+    ...Object.entries(definition.tasks).map(([key, task]) => ({ pointer: `/tasks/${key}/help`, markdown: task.help ?? '' })),
+  ];
+  return texts.flatMap(({ pointer, markdown }) =>
+    [...markdown.matchAll(UNDESCRIBED_IMAGE)].map(([, address]) => ({
+      pointer,
+      message: `shows an image${address ? ` (${address})` : ''} without a description, so volunteers who cannot see it are told nothing of it: write what it shows between the brackets, as in ![A lion resting in long grass](${address || 'lion.jpg'})`,
+    })),
+  );
 }
 
 /**

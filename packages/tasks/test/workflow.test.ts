@@ -247,6 +247,23 @@ describe('workflow definition', () => {
     expect(definitionWarnings(joined)).toEqual([]);
   });
 
+  it('warns of an image in the tutorial or a task’s help without a description, at the text that shows it', () => {
+    const illustrated = (help: string, body: string) =>
+      workflowDefinitionSchema.parse({
+        name: 'Camera traps',
+        firstTask: 'T0',
+        tasks: { T0: { ...yesNo(), help }, T1: { type: 'transcription', instruction: 'Copy the label' } },
+        tutorial: [{ title: 'Welcome', body: 'Read on.' }, { title: 'Animals', body }],
+      });
+    expect(definitionWarnings(illustrated('A fox: ![](https://example.org/fox.jpg)', 'Like this: ![ ](<https://example.org/deer.jpg>) and ![][boar]\n\n[boar]: https://example.org/boar.jpg'))).toEqual([
+      { pointer: '/tutorial/1/body', message: expect.stringMatching(/^shows an image \(https:\/\/example.org\/deer.jpg\) without a description, .*!\[A lion resting in long grass\]\(https:\/\/example.org\/deer.jpg\)$/) },
+      { pointer: '/tutorial/1/body', message: expect.stringMatching(/^shows an image without a description/) },
+      { pointer: '/tasks/T0/help', message: expect.stringContaining('(https://example.org/fox.jpg) without a description') },
+    ]);
+    // Described images, and brackets that are no image, are fine.
+    expect(definitionWarnings(illustrated('A fox: ![A red fox at dusk](https://example.org/fox.jpg)', 'See [the guide](https://example.org) and [] ()'))).toEqual([]);
+  });
+
   it('warns of a rule on a branching question that retires subjects on an answer leading to later tasks, before those are answered', () => {
     const camera = (retirement: unknown) =>
       workflowDefinitionSchema.parse({

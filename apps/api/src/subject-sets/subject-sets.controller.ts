@@ -1,10 +1,13 @@
-import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { SUBJECT_CORRECTION_LIMITS, locationChangePageSchema, subjectCorrectedSchema, subjectPageSchema, subjectSetDeletedSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
+import { SUBJECT_CORRECTION_LIMITS, locationChangePageSchema, subjectCorrectedSchema, subjectImagesDescribedSchema, subjectPageSchema, subjectSetDeletedSchema, subjectSetListSchema, subjectSetViewSchema, subjectsAddedSchema } from '@chorus/client';
+import { LONGEST_ALT } from '@chorus/tasks';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { type CreateSubjectSetInput, type SubjectPageQuery, addSubjectsSchema, createSubjectSetSchema, subjectPageQuerySchema } from './dto/subject-set.dto';
 import { type LocationChangesQuery, type LocationReplacing, type SubjectCorrectionInput, locationChangesQuerySchema, subjectCorrectionSchema, uploadQuerySchema } from './dto/subject-correction.dto';
+import { type ImageDescriptionsInput, imageDescriptionsSchema } from './dto/image-descriptions.dto';
+import { ImageDescriptionsService } from './image-descriptions.service';
 import { SUBJECT_RESEARCHERS, SubjectCorrectionsService } from './subject-corrections.service';
 import { SUBJECT_SET_RESEARCHERS, SubjectSetsService } from './subject-sets.service';
 import { SUBJECT_FILE_TYPES } from './subject-uploads';
@@ -22,6 +25,7 @@ export class SubjectSetsController {
   constructor(
     private readonly subjectSets: SubjectSetsService,
     private readonly corrections: SubjectCorrectionsService,
+    private readonly imageDescriptions: ImageDescriptionsService,
   ) {}
 
   @Post('projects/:id/subject-sets')
@@ -165,6 +169,19 @@ export class SubjectSetsController {
   @ApiProblemResponse()
   correctSubject(@Param('id', uuidParam('id')) subjectId: string, @Body(new ZodPipe(subjectCorrectionSchema)) input: SubjectCorrectionInput, @CurrentUser() user: AuthUser) {
     return this.corrections.correct(subjectId, input, user);
+  }
+
+  @Put('subjects/:id/image-descriptions')
+  @ApiOperation({
+    summary: 'Describes a subject’s images for volunteers who cannot see them (its project’s researchers).',
+    description: `Body: \`{ "descriptions": [...] }\`, one entry per location of the subject, in its order: an image's description (up to ${LONGEST_ALT} characters; null takes its description away), null for a sound or a text. Each image's description becomes its \`alt\`, which the classifier reads out as the image's name; not a correction of its locations, so nothing is recorded. 422 naming the entry (\`/descriptions/1\`) that is empty, too long or describes what is not an image, or \`/descriptions\` when there are not as many entries as locations; nothing changes then. 404 for no such subject. Anyone else gets 403 (404 when the project is not public to them, as a draft is).`,
+  })
+  @AccessFirst(SUBJECT_RESEARCHERS)
+  @ApiZodBody(imageDescriptionsSchema)
+  @ApiZodResponse(subjectImagesDescribedSchema, { description: 'The subject’s locations now, each image with the description sent (or without one where null was sent).' })
+  @ApiProblemResponse()
+  describeSubjectImages(@Param('id', uuidParam('id')) subjectId: string, @Body(new ZodPipe(imageDescriptionsSchema)) input: ImageDescriptionsInput, @CurrentUser() user: AuthUser) {
+    return this.imageDescriptions.describe(subjectId, input, user);
   }
 
   @Get('subjects/:id/location-changes')

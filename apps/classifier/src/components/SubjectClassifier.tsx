@@ -10,6 +10,7 @@ import { hasModifier, hasOwnEnterAction, inDialog } from '../lib/keyboard';
 import { componentFor, type EmptiableType, emptyAnswerOf, initialValueOf, invalidMessage, ownedLocation } from '../tasks/registry';
 import { TaskView } from '../tasks/TaskView';
 import { subjectTitle } from '../lib/subjectName';
+import { languageOf } from '../lib/textLanguage';
 import { ConfirmEmptyAnswer } from './ConfirmEmptyAnswer';
 import { FavouriteToggle, useFavourite } from './FavouriteToggle';
 import { type ReportInput, ReportOffer, ReportProblem, reportReasonsFor } from './ReportProblem';
@@ -307,7 +308,7 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
         >
           {/* Its pages are counted in the list it is given: another list (a task that shows one itself) starts it again. */}
           <ReportOffer.Provider value={openReport}>
-            <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} subject={subject} opening={{ task: taskKey, page: openingPage(task, subject, panelLocations) }} language={task?.language} />
+            <SubjectMedia key={owned ? 'without-owned' : 'all'} locations={panelLocations} subject={subject} opening={{ task: taskKey, page: openingPage(task, subject, panelLocations) }} language={languageOf(task, subject)} />
           </ReportOffer.Provider>
           <SubjectAbout metadata={subject.metadata} />
         </div>

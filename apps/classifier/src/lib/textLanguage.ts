@@ -1,4 +1,4 @@
-import { textDirection } from '@chorus/tasks';
+import { isLanguageTag, textDirection } from '@chorus/tasks';
 
 /**
  * What marks text as written in a task's `language`: `lang` (for screen readers and fonts) and that language's
@@ -7,3 +7,16 @@ import { textDirection } from '@chorus/tasks';
  */
 export const languageAttributes = (language: string | undefined): { lang?: string; dir: 'ltr' | 'rtl' | 'auto' } =>
   language ? { lang: language, dir: textDirection(language) } : { dir: 'auto' };
+
+/** A language tag a catalogue's metadata may give: of a language's code (`he`, `ar`, `sr-Latn`), not its name (`English`). */
+const LANGUAGE_CODE = /^[a-z]{2,3}(-|$)/i;
+
+/**
+ * The language of a subject's text and of what volunteers type about it: the subject's own, when its metadata's
+ * `language` is a language tag (a collection of letters in several languages), else its task's, if it gives one.
+ */
+export function languageOf(task: { language?: string } | undefined, subject: { metadata: Record<string, unknown> }): string | undefined {
+  const own = subject.metadata.language;
+  const tag = typeof own === 'string' ? own.trim() : '';
+  return LANGUAGE_CODE.test(tag) && isLanguageTag(tag) ? tag : task?.language;
+}

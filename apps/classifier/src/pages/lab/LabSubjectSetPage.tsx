@@ -1,10 +1,11 @@
-import { isProblem, RESEARCHER_ROLES, type ResearcherSubject, type SubjectSetSummary } from '@chorus/client';
+import { isProblem, RESEARCHER_ROLES, type ResearcherSubject, type SubjectImagesDescribed, type SubjectSetSummary } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
 import { AskFirst } from '../../components/AskFirst';
+import { DescribeSubjectImages, imagesOf } from './DescribeSubjectImages';
 import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { showAccountNotice, useSession } from '../../lib/account';
@@ -76,15 +77,19 @@ function LabSubjectSet({ projectSlug, setId }: { projectSlug: string; setId: str
 }
 
 const removeButtonId = (subject: ResearcherSubject) => `lab-set-remove-${subject.id}`;
+const describeButtonId = (subject: ResearcherSubject) => `lab-set-describe-${subject.id}`;
 
-/** The set's subjects, page by page in the set's order, each of which can be taken out of the set, asked first. */
+/**
+ * The set's subjects, page by page in the set's order, each of which can be taken out of the set, asked first, and
+ * have its images described.
+ */
 function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const [subjects, setSubjects] = useState<ResearcherSubject[]>([]);
   const [next, setNext] = useState<string | null | undefined>(undefined);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [removed, setRemoved] = useState<string | null>(null);
+  const [said, say] = useState<string | null>(null);
   const status = useRef<HTMLDivElement | null>(null);
 
   const load = async (after?: string) => {
@@ -107,6 +112,18 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
     setAsking(null);
     requestAnimationFrame(() => document.getElementById(removeButtonId(subject))?.focus());
   };
+  /** The subject whose images are being described. */
+  const [describing, setDescribing] = useState<ResearcherSubject | null>(null);
+  const stopDescribing = (subject: ResearcherSubject) => {
+    setDescribing(null);
+    requestAnimationFrame(() => document.getElementById(describeButtonId(subject))?.focus());
+  };
+  const described = (subject: ResearcherSubject, { locations }: SubjectImagesDescribed) => {
+    setSubjects((shown) => shown.map((one) => (one.id === subject.id ? { ...one, locations } : one)));
+    say(t('lab.describe.done', { subject: subjectName(subject) ?? subject.id }));
+    setDescribing(null);
+    status.current?.focus();
+  };
   const remove = async (subject: ResearcherSubject) => {
     if (removing) return;
     setAsking(null);
@@ -116,7 +133,7 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
       const { deletedSubjects } = await client.removeSubject(setId, subject.id);
       setSubjects((shown) => shown.filter((one) => one.id !== subject.id));
       const name = subjectName(subject) ?? subject.id;
-      setRemoved(deletedSubjects > 0 ? t('lab.set.removedDeleted', { name }) : t('lab.set.removedKept', { name }));
+      say(deletedSubjects > 0 ? t('lab.set.removedDeleted', { name }) : t('lab.set.removedKept', { name }));
       status.current?.focus();
       onRemoved();
     } catch (error) {
@@ -131,7 +148,7 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
       <h2 id="lab-set-subjects-heading">{t('lab.set.subjects')}</h2>
       <ErrorAlert problem={problem} focus />
       <div role="status" tabIndex={-1} ref={status} data-testid="lab-set-status">
-        {removed && <p className="notice">{removed}</p>}
+        {said && <p className="notice">{said}</p>}
       </div>
       {next !== undefined && subjects.length === 0 && <p>{t('lab.set.empty')}</p>}
       {subjects.length > 0 && (
@@ -172,16 +189,34 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
                       onCancel={() => keep(subject)}
                     />
                   ) : (
-                    <button type="button" id={removeButtonId(subject)} className="button button-secondary" aria-disabled={removing !== null || undefined} onClick={() => setAsking(subject.id)}>
-                      {t('lab.set.remove')}
-                      <span className="visually-hidden"> {subjectName(subject) ?? subject.id}</span>
-                    </button>
+                    <div className="lab-actions">
+                      {imagesOf(subject.locations).length > 0 && (
+                        <button type="button" id={describeButtonId(subject)} className="button button-secondary" aria-expanded={describing?.id === subject.id} onClick={() => setDescribing(subject)}>
+                          {t('lab.describe.open')}
+                          <span className="visually-hidden"> {subjectName(subject) ?? subject.id}</span>
+                        </button>
+                      )}
+                      <button type="button" id={removeButtonId(subject)} className="button button-secondary" aria-disabled={removing !== null || undefined} onClick={() => setAsking(subject.id)}>
+                        {t('lab.set.remove')}
+                        <span className="visually-hidden"> {subjectName(subject) ?? subject.id}</span>
+                      </button>
+                    </div>
                   )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {describing && (
+        <DescribeSubjectImages
+          key={describing.id}
+          subjectId={describing.id}
+          locations={describing.locations}
+          name={subjectName(describing) ?? describing.id}
+          onDescribed={(answer) => described(describing, answer)}
+          onCancel={() => stopDescribing(describing)}
+        />
       )}
       {next && (
         <button type="button" id="lab-set-more" className="button button-secondary" onClick={() => void load(next)}>

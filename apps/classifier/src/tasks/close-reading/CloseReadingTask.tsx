@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
 import { type KeyboardEvent, type ReactNode, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hasModifier } from '../../lib/keyboard';
-import { languageAttributes } from '../../lib/textLanguage';
+import { languageAttributes, languageOf } from '../../lib/textLanguage';
 import { useSingleKeysOn } from '../../lib/singleKeys';
 import { useDigitKeys } from '../../lib/useDigitKeys';
 import { useKey } from '../../lib/useKey';
@@ -92,7 +92,7 @@ export function CloseReadingTask({ task, id, subject, value, onChange, disabled 
           id={id}
           text={shownPassage.text}
           highlights={shownPassage.highlights}
-          language={task.language}
+          language={languageOf(task, subject)}
           evidence={evidence}
           required={task.evidence === 'required'}
           disabled={disabled}

@@ -2,7 +2,7 @@ import type { ProposedTag } from '@chorus/client';
 import { LIST_SEPARATOR, MOST_TAG_LENGTH, type TaggingAnnotation, appliedTags, proposedTagsShown, sameTag, taggingListsOf, tidyTag } from '@chorus/tasks';
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { languageAttributes } from '../../lib/textLanguage';
+import { languageAttributes, languageOf } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
 import { useProposedTags } from './useProposedTags';
@@ -139,7 +139,7 @@ export function TaggingTask({ task, id, value, onChange, setUnfinished, disabled
             ref={input}
             id={inputId}
             type="text"
-            {...languageAttributes(task.language)}
+            {...languageAttributes(languageOf(task, subject))}
             list={vocabulary.length ? `${id}-vocabulary` : undefined}
             value={draft}
             autoComplete="off"

@@ -1,7 +1,7 @@
 import { type ClipboardEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bringIntoView } from '../../lib/focus';
-import { languageAttributes } from '../../lib/textLanguage';
+import { languageAttributes, languageOf } from '../../lib/textLanguage';
 import { TaskHelp } from '../TaskHelp';
 import type { TaskOf, TaskProps } from '../types';
 import { type Caret, type History, NO_HISTORY, record, step } from './history';
@@ -22,7 +22,7 @@ const isRedo = (event: KeyboardEvent) =>
  * device until it is submitted. Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes, from the editor's own history
  * (`history.ts`): typing, and its own edits, which the browser's undo knows nothing of.
  */
-export default function TranscriptionTask({ task, id, value, onChange, disabled }: TaskProps<TaskOf<'transcription'>>) {
+export default function TranscriptionTask({ task, id, subject, value, onChange, disabled }: TaskProps<TaskOf<'transcription'>>) {
   const text = typeof value === 'string' ? value : '';
   const lines = text.split('\n');
   const fields = useRef<(Field | null)[]>([]);
@@ -164,6 +164,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
   }
 
   const hintId = `${id}-keys`;
+  const language = languageAttributes(languageOf(task, subject));
   const lineInUse = Math.min(tabStop, lines.length - 1);
   const ref = (index: number) => (element: Field | null) => {
     fields.current[index] = element;
@@ -216,7 +217,7 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
             id={`${id}-text`}
             aria-label={t('tasks.transcription.label')}
             className="transcription-free"
-            {...languageAttributes(task.language)}
+            {...language}
             data-autofocus
             value={text}
             rows={8}
@@ -235,11 +236,14 @@ export default function TranscriptionTask({ task, id, value, onChange, disabled 
               // Lines have no identity beyond their position; index keys keep focus on the edited row.
               // biome-ignore lint/suspicious/noArrayIndexKey: see above
               <li key={index}>
+                <span id={`${id}-line-${index}`} className="visually-hidden">
+                  {t('tasks.transcription.line', { number: index + 1, count: lines.length })}
+                </span>
                 <input
                   ref={ref(index)}
                   type="text"
-                  {...languageAttributes(task.language)}
-                  aria-label={t('tasks.transcription.line', { number: index + 1, count: lines.length })}
+                  {...language}
+                  aria-labelledby={`${id}-line-${index}`}
                   value={line}
                   spellCheck={false}
                   autoComplete="off"
