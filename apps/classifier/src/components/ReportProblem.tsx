@@ -4,6 +4,7 @@ import { createContext, type FormEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../lib/errors';
 import { InlineQuestion } from './InlineQuestion';
+import { SubmitOrCancel } from './SubmitOrCancel';
 
 export interface ReportInput {
   reason: SubjectReportReason;
@@ -108,14 +109,7 @@ function ReportForm({ reasons, chosen, onCancel, onReport }: Pick<Props, 'reason
           <p className="task-message" role="alert" data-testid="report-message">
             {message}
           </p>
-          <div className="confirm-empty-actions">
-            <button type="submit" className="button button-primary" aria-disabled={sending || undefined}>
-              {sending ? t('report.sending') : t('report.send')}
-            </button>
-            <button type="button" className="button button-secondary" onClick={onCancel}>
-              {t('report.cancel')}
-            </button>
-          </div>
+          <SubmitOrCancel className="confirm-empty-actions" submit={sending ? t('report.sending') : t('report.send')} cancel={t('report.cancel')} busy={sending} onCancel={onCancel} />
         </form>
       )}
     </InlineQuestion>

@@ -10,6 +10,7 @@ import { describeError, type Problem } from '../../lib/errors';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { whenInWords } from '../../lib/formats';
+import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 
 type Medium = Extract<SubjectLocation, { type: 'image' | 'audio' }>;
 /** A subject's images and recordings, each with its place among its locations (what the API's pointers name). */
@@ -117,14 +118,7 @@ export function CorrectSubjectAddress({ subject, name, onCorrected, onCancel }: 
             </Fragment>
           ))}
           <FormField id="lab-correct-reason" label={t('lab.correction.reason')} hint={t('lab.correction.reasonHint')} maxLength={SUBJECT_CORRECTION_LIMITS.reasonLength} {...form.field('reason')} />
-          <div className="lab-actions">
-            <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
-              {t('lab.correction.submit')}
-            </button>
-            <button type="button" className="button button-secondary" onClick={onCancel}>
-              {t('report.cancel')}
-            </button>
-          </div>
+          <SubmitOrCancel submit={t('lab.correction.submit')} cancel={t('report.cancel')} busy={form.busy} onCancel={onCancel} />
         </form>
       )}
     </InlineQuestion>

@@ -7,6 +7,7 @@ import { InlineQuestion } from '../../components/InlineQuestion';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { useForm } from '../../lib/useForm';
+import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 
 /** A subject's images, each with its place among its locations (what the API's `/descriptions/<place>` names). */
 export const imagesOf = (locations: SubjectLocation[]) => locations.flatMap((location, place) => (location.type === 'image' ? [{ location, place }] : []));
@@ -36,14 +37,7 @@ export function DescribeSubjectImages({ subjectId, locations, name, onDescribed,
           {images.map(({ place }, index) => (
             <TextAreaField key={place} id={`lab-describe-image-${place}`} rows={2} maxLength={LONGEST_ALT} label={t('lab.describe.field', { number: index + 1 })} {...form.field(`descriptions/${place}`)} />
           ))}
-          <div className="lab-actions">
-            <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
-              {form.busy ? t('lab.saving') : t('lab.describe.submit')}
-            </button>
-            <button type="button" className="button button-secondary" onClick={onCancel}>
-              {t('report.cancel')}
-            </button>
-          </div>
+          <SubmitOrCancel submit={form.busy ? t('lab.saving') : t('lab.describe.submit')} cancel={t('report.cancel')} busy={form.busy} onCancel={onCancel} />
         </form>
       )}
     </InlineQuestion>

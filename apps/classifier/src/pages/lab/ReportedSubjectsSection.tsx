@@ -14,6 +14,7 @@ import { useResult } from '../../lib/useResult';
 import { CorrectSubjectAddress, ReportedMedia } from './CorrectSubjectAddress';
 import type { TagsOfSubject } from './TagProposalsSection';
 import { whenInWords } from '../../lib/formats';
+import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 
 interface Props {
   workflow: WorkflowView;
@@ -185,14 +186,7 @@ function RetireReported({ workflowId, subject, name, onRetired, onCancel }: { wo
         <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
           <ErrorAlert problem={form.problem} focus />
           <FormField id="lab-report-retire-reason" label={t('lab.subjects.reason')} hint={t('lab.subjects.reasonHint')} maxLength={RETIREMENT_LIMITS.reasonLength} {...form.field('reason')} />
-          <div className="lab-actions">
-            <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
-              {t('lab.reports.retire')}
-            </button>
-            <button type="button" className="button button-secondary" onClick={onCancel}>
-              {t('report.cancel')}
-            </button>
-          </div>
+          <SubmitOrCancel submit={t('lab.reports.retire')} cancel={t('report.cancel')} busy={form.busy} onCancel={onCancel} />
         </form>
       )}
     </InlineQuestion>

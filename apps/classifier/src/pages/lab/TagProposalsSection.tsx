@@ -13,6 +13,7 @@ import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
 import { whenInWords } from '../../lib/formats';
 import { markTagProposalsSeen, tagProposalsSeenUntil } from '../../lib/tagProposalsSeen';
+import { SubmitOrCancel } from '../../components/SubmitOrCancel';
 
 /** A subject whose proposals alone the section lists, and its name. */
 export interface TagsOfSubject {
@@ -221,14 +222,7 @@ function HideTag({ workflowId, hiding, name, onHidden, onCancel }: { workflowId:
         <form className="account-form" noValidate aria-labelledby={questionId} onSubmit={(event) => void submit(event)}>
           <ErrorAlert problem={form.problem} focus />
           <FormField id="lab-tag-hide-reason" label={t('lab.tags.reason')} hint={t('lab.tags.reasonHint')} maxLength={HIDDEN_TAG_LIMITS.reasonLength} {...form.field('reason')} />
-          <div className="lab-actions">
-            <button type="submit" className="button button-primary" aria-disabled={form.busy || undefined}>
-              {t('lab.tags.hideConfirm', { tag: hiding.tag })}
-            </button>
-            <button type="button" className="button button-secondary" onClick={onCancel}>
-              {t('lab.tags.keep')}
-            </button>
-          </div>
+          <SubmitOrCancel submit={t('lab.tags.hideConfirm', { tag: hiding.tag })} cancel={t('lab.tags.keep')} busy={form.busy} onCancel={onCancel} />
         </form>
       )}
     </InlineQuestion>
