@@ -21,6 +21,7 @@ import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectReportsModule } from './subject-reports/subject-reports.module';
 import { SubjectResultsModule } from './subject-results/subject-results.module';
+import { ConsensusReviewsModule } from './consensus-reviews/consensus-reviews.module';
 import { SkillsModule } from './skills/skills.module';
 import { SubjectSetsModule } from './subject-sets/subject-sets.module';
 import { TagsModule } from './tags/tags.module';
@@ -59,6 +60,7 @@ export class AppModule {
         ClassificationsModule,
         ExportsModule,
         SubjectResultsModule,
+        ConsensusReviewsModule,
         SkillsModule,
         TagsModule,
         DemoModule,
