@@ -108,15 +108,23 @@ describe("researchers' reviews of a consensus", () => {
     expect((await stack.client.subjectResult(workflowId, idOf.a!)).reviews.T1?.state).toBe('approved');
   });
 
-  it('gives the subject again in a since= consensus download when a review changes, not on a replay', async () => {
+  it('gives the subject again in a since= consensus download when a review changes, not on a replay, with its review in the last columns', async () => {
     const since = new Date().toISOString();
     expect(Object.keys(await downloaded(since))).toEqual([]);
     await stack.client.reviewConsensus(workflowId, idOf.c!, 'T0', 'Dear Marge');
-    expect(Object.keys(await downloaded(since))).toEqual([idOf.c]);
+    const changed = await downloaded(since);
+    expect(Object.keys(changed)).toEqual([idOf.c]);
+    // The review's columns come after every task's others, which keep their places.
+    expect(Object.keys(changed[idOf.c!]!).slice(-6)).toEqual(['T1_known_answer', 'T1_result', 'T0_reviewed', 'T0_reviewed_answer', 'T1_reviewed', 'T1_reviewed_answer']);
+    expect(changed[idOf.c!]).toMatchObject({ T0_answer: 'Dear Mary', T0_reviewed: 'corrected', T0_reviewed_answer: 'Dear Marge', T1_reviewed: null, T1_reviewed_answer: null });
+    // Approved: the consensus answer.
+    expect((await downloaded())[idOf.a!]).toMatchObject({ T0_reviewed: 'approved', T0_reviewed_answer: 'Dear Mary', T1_reviewed: 'approved', T1_reviewed_answer: 'yes' });
     const later = new Date().toISOString();
     await stack.client.reviewConsensus(workflowId, idOf.c!, 'T0', 'Dear Marge');
     expect(Object.keys(await downloaded(later))).toEqual([]);
     await stack.client.undoReview(workflowId, idOf.c!, 'T0');
-    expect(Object.keys(await downloaded(later))).toEqual([idOf.c]);
+    const undone = await downloaded(later);
+    expect(Object.keys(undone)).toEqual([idOf.c]);
+    expect(undone[idOf.c!]).toMatchObject({ T0_reviewed: null, T0_reviewed_answer: null });
   });
 });

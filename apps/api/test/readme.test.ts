@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
 import { CLASSIFICATION_COLUMNS } from '../src/exports/classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_RESULT_FIELDS } from '../src/exports/consensus-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_RESULT_FIELDS, CONSENSUS_REVIEW_COLUMNS } from '../src/exports/consensus-rows';
 import { reaggregationRecordSchema } from '@chorus/client';
 
 const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
@@ -31,6 +31,12 @@ describe('the README', () => {
   it('lists the subject columns of the consensus download, in order, in the words of the API documentation', () => {
     const section = readme.match(/<!-- consensus-columns:start[^>]*-->\n([\s\S]*?)<!-- consensus-columns:end -->/);
     const rows = Object.entries(CONSENSUS_COLUMNS).map(([column, holds]) => `| \`${column}\` | ${holds} |`);
+    expect(section?.[1]).toBe(['| column | what it holds |', '|---|---|', ...rows, ''].join('\n'));
+  });
+
+  it("lists the review columns of the consensus download's tasks, in order, in the words of the API documentation", () => {
+    const section = readme.match(/<!-- consensus-review-columns:start[^>]*-->\n([\s\S]*?)<!-- consensus-review-columns:end -->/);
+    const rows = Object.entries(CONSENSUS_REVIEW_COLUMNS).map(([field, holds]) => `| \`<task>_${field}\` | ${holds} |`);
     expect(section?.[1]).toBe(['| column | what it holds |', '|---|---|', ...rows, ''].join('\n'));
   });
 

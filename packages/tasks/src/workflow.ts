@@ -15,9 +15,12 @@ export type TutorialStep = z.infer<typeof tutorialStepSchema>;
 /** The downloads' columns of a task, `<key>_<field>`: the consensus download has all of them, the raw one `answer`. */
 export const TASK_COLUMN_FIELDS = ['answer', 'reached', 'agreement', 'votes', 'against_plurality', 'algorithm', 'workflow_version', 'known_answer', 'result'] as const;
 export type TaskColumnField = (typeof TASK_COLUMN_FIELDS)[number];
+/** The consensus download's columns of a researcher's review of a task, `<key>_<field>`, after every task's other columns. */
+export const REVIEW_COLUMN_FIELDS = ['reviewed', 'reviewed_answer'] as const;
+export type ReviewColumnField = (typeof REVIEW_COLUMN_FIELDS)[number];
 
 /** A task's columns in the downloads, as spreadsheets and SQL without quotes read their names (case aside). */
-const columnsOf = (key: string) => TASK_COLUMN_FIELDS.map((field) => `${key}_${field}`);
+const columnsOf = (key: string) => [...TASK_COLUMN_FIELDS, ...REVIEW_COLUMN_FIELDS].map((field) => `${key}_${field}`);
 
 /**
  * Task keys by the download columns they make (lower-cased), to find in one look per column a key that would make the

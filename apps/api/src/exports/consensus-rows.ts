@@ -1,5 +1,5 @@
 import { LOW_CONSENSUS_BELOW, WORD_NEEDS_CHECKING_AT_MOST, pluralityStanding } from '@chorus/consensus';
-import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskType } from '@chorus/tasks';
+import { REVIEW_COLUMN_FIELDS, type ReviewColumnField, TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskType, flatAnswerOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
@@ -48,6 +48,8 @@ export interface ConsensusRow {
   routed_out_of: string | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
   tasks: Record<string, StoredTaskConsensus>;
+  /** Researchers' reviews by task: the corrected answer, or null for an approval; null when no task is reviewed. */
+  reviews: Record<string, { value: unknown }> | null;
   /** The tags moderators hid for the subject, by task, read at the download; null when none. */
   hidden_tags: HiddenTagsByTask | null;
   /** The subject is in no set the workflow serves: its row is kept, retired, for its consensus. */
@@ -188,6 +190,12 @@ export const CONSENSUS_TASK_COLUMNS = {
   result: `the algorithm's whole output as one JSON cell, by task type (\`a[]\`: each element of the list \`a\`):\n${resultFieldsInWords()}`,
 } as const satisfies Record<TaskColumnField, string>;
 
+/** The columns of each task's review (`<task>_<field>`), after every task's other columns, so that theirs keep their places. */
+export const CONSENSUS_REVIEW_COLUMNS = {
+  reviewed: "a researcher's review of the task's consensus (PUT /workflows/:id/subjects/:subjectId/reviews/:task): approved (the consensus answer as it is) or corrected (their own answer); empty when not reviewed",
+  reviewed_answer: 'the answer the review settles on, flattened as _answer is: the corrected answer, or the consensus answer when approved; empty when not reviewed',
+} as const satisfies Record<ReviewColumnField, string>;
+
 /**
  * One flat record per subject: no nested JSON, one column per task field, the same columns in every format. `tasks`
  * holds each task key's definition in the newest version that has it.
@@ -236,6 +244,11 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): Fl
     record[`${task}_known_answer`] = known === undefined ? null : flatKnownAnswer(definition, known);
     record[`${task}_result`] = result ? JSON.stringify(result.result) : null;
   }
+  for (const [task, definition] of tasks) {
+    const review = row.reviews?.[task];
+    record[`${task}_reviewed`] = review ? (review.value === null ? 'approved' : 'corrected') : null;
+    record[`${task}_reviewed_answer`] = !review ? null : review.value === null ? (row.tasks[task]?.answer ?? null) : flatAnswerOf(definition, review.value);
+  }
   return record;
 }
 
@@ -247,5 +260,7 @@ function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>): FlatRec
 }
 
 export function columnsOf(taskKeys: Iterable<string>): string[] {
-  return [...Object.keys(CONSENSUS_COLUMNS), ...[...taskKeys].flatMap((task) => TASK_COLUMN_FIELDS.map((field) => `${task}_${field}`))];
+  const keys = [...taskKeys];
+  const perTask = (fields: readonly string[]) => keys.flatMap((task) => fields.map((field) => `${task}_${field}`));
+  return [...Object.keys(CONSENSUS_COLUMNS), ...perTask(TASK_COLUMN_FIELDS), ...perTask(REVIEW_COLUMN_FIELDS)];
 }

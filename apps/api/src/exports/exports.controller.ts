@@ -12,7 +12,7 @@ import { contentTypes, gzipAccepted } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
 import { ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS } from './consensus-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_REVIEW_COLUMNS, CONSENSUS_TASK_COLUMNS } from './consensus-rows';
 import { SUBJECT_REPORT_COLUMNS } from './subject-report-rows';
 import { AccessFirst } from '../projects/access-first';
 import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
@@ -28,10 +28,18 @@ const ApiSince = (rows: string) =>
   });
 
 /** A download's columns as the OpenAPI document lists them: a line each, then those repeated per task, if any. */
-function columnsInWords(order: string, columns: Record<string, string>, perTask: Record<string, string> = {}): string {
+function columnsInWords(order: string, columns: Record<string, string>, perTask: Record<string, string> = {}, perTaskLast: Record<string, string> = {}): string {
   const line = ([name, holds]: [string, string]) => `- \`${name}\`: ${holds}`;
-  const tasks = Object.entries(perTask).map(([field, holds]) => line([`<task>_${field}`, holds]));
-  return [order, '', 'Columns, the same in every format and in this order (a JSON record\'s keys too):', ...Object.entries(columns).map(line), ...(tasks.length ? ['then, for every task:', ...tasks] : [])].join('\n');
+  const ofTasks = (fields: Record<string, string>) => Object.entries(fields).map(([field, holds]) => line([`<task>_${field}`, holds]));
+  const [tasks, last] = [ofTasks(perTask), ofTasks(perTaskLast)];
+  return [
+    order,
+    '',
+    'Columns, the same in every format and in this order (a JSON record\'s keys too):',
+    ...Object.entries(columns).map(line),
+    ...(tasks.length ? ['then, for every task:', ...tasks] : []),
+    ...(last.length ? ['then, after every task\'s columns above, for every task:', ...last] : []),
+  ].join('\n');
 }
 
 /** A download's answer in OpenAPI: a file in any of the formats, or a problem. */
@@ -119,7 +127,7 @@ export class ExportsController {
   })
   @ApiOperation({
     summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',
-    description: columnsInWords('One row per subject, in subject_id order, or externalId order with sort=externalId (with since=, then the tombstones of subjects that left the workflow).', CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS),
+    description: columnsInWords('One row per subject, in subject_id order, or externalId order with sort=externalId (with since=, then the tombstones of subjects that left the workflow).', CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS, CONSENSUS_REVIEW_COLUMNS),
   })
   async getConsensus(
     @Param('id', uuidParam('id')) workflowId: string,
