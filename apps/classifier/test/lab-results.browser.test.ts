@@ -449,6 +449,13 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await state('T0').getByText('Corrected to “Dear Marie” by Maria Mitchell,').waitFor();
     expect(await page.getByLabel('Corrected text for T0').inputValue()).toBe('Dear Marie');
     expect(await state('T1').textContent()).toMatch(/^Approved by Maria Mitchell, /);
+    // Undone by keyboard: not reviewed again, focus on what says so.
+    await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Undo review' }).focus();
+    await page.keyboard.press('Enter');
+    await state('T1').getByText('Not reviewed yet.').waitFor();
+    await waitForFocus(page, '[data-testid="lab-review-T1-state"]');
+    await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Approve' }).click();
+    await state('T1').getByText('Approved by Maria Mitchell,').waitFor();
 
     // The list: only the letter not reviewed yet, by the form.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);

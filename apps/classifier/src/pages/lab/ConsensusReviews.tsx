@@ -1,6 +1,6 @@
 import type { ConsensusReview, SubjectResultDetail } from '@chorus/client';
 import type { Task, WorkflowDefinition } from '@chorus/tasks';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { SelectField, TextAreaField } from '../../components/FormField';
@@ -65,6 +65,8 @@ function TaskReview({
   const [busy, setBusy] = useState(false);
   const correctable = definition.type === 'transcription' || definition.type === 'single';
   const id = `lab-review-${task}`;
+  /** Where focus goes once a review is undone (its button gone): the review's state, which says so. */
+  const stateLine = useRef<HTMLParagraphElement>(null);
 
   /** Shows the review a call (`working`) gave, or none once undone (null); its problem if it failed. */
   const act = async (working: Promise<ConsensusReview | null>) => {
@@ -80,12 +82,15 @@ function TaskReview({
   };
   const approve = () => act(client.reviewConsensus(workflowId, subjectId, task));
   const correct = () => act(client.reviewConsensus(workflowId, subjectId, task, value));
-  const undo = () => act(undone(client.undoReview(workflowId, subjectId, task)));
+  const undo = async () => {
+    await act(undone(client.undoReview(workflowId, subjectId, task)));
+    stateLine.current?.focus();
+  };
 
   return (
     <fieldset className="lab-review" data-task={task} aria-busy={busy}>
       <legend>{t('lab.result.taskNamed', { task, prompt: promptOf(definition) })}</legend>
-      <p role="status" data-testid={`${id}-state`}>
+      <p role="status" data-testid={`${id}-state`} tabIndex={-1} ref={stateLine}>
         <ReviewState review={review} definition={definition} />
       </p>
       {definition.type === 'transcription' && (
