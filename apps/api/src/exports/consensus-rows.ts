@@ -95,7 +95,7 @@ export const CONSENSUS_COLUMNS = {
     "the subject is in no subject set the workflow serves any more (taken out of its set by a researcher or by another workflow's routing, or its set unlinked or deleted): no queue serves it, and its row is kept for its answers and consensus, retired (one retired before it left keeps its retirement_reason, the others say unlinked), until it is in a set the workflow serves again; false on every other row, empty on a tombstone",
   left_workflow_at:
     "only in a since= download: when the subject left the workflow with its row (never classified there, it was taken out of the set the workflow serves, by a researcher or by routing, or its set was unlinked or deleted), a row with nothing else but subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop the subject's row you hold; empty on every other row",
-  updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority): what since= compares (ISO 8601)",
+  updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority, a researcher's review or its undoing): what since= compares (ISO 8601)",
 } as const;
 
 /**
