@@ -22,6 +22,7 @@ import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectReportsModule } from './subject-reports/subject-reports.module';
 import { SubjectResultsModule } from './subject-results/subject-results.module';
+import { ConsensusReviewsModule } from './consensus-reviews/consensus-reviews.module';
 import { SkillsModule } from './skills/skills.module';
 import { SubjectSetsModule } from './subject-sets/subject-sets.module';
 import { TagsModule } from './tags/tags.module';
@@ -61,6 +62,7 @@ export class AppModule {
         ClassificationsModule,
         ExportsModule,
         SubjectResultsModule,
+        ConsensusReviewsModule,
         SkillsModule,
         TagsModule,
         DemoModule,

@@ -87,7 +87,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // Filtered: the retired subjects only, then those whose external id starts with "ad-0".
     await page.getByLabel('Show', { exact: true }).selectOption('retired');
     await page.getByLabel('Show', { exact: true }).focus();
-    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 5);
+    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 6);
     await page.keyboard.press('Enter');
     await status.getByText('1 subject shown.').waitFor();
     expect(await table.locator('caption').textContent()).toBe('Retired subjects of “Ad or not?”, in the order of their external ids (those without one last)');
@@ -119,7 +119,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // Chorus's id order, chosen by keyboard.
     await page.getByLabel('Order').focus();
     await page.keyboard.press('Home');
-    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 5);
+    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 6);
     await page.keyboard.press('Enter');
     await status.getByText('25 subjects shown; there are more.').waitFor();
     expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their ids');
@@ -394,6 +394,82 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     expect(await leftOf('رسالة')).toBeGreaterThan(markedAt);
     expect(await leftOf('أحمد')).toBeLessThan(markedAt);
     await checkScreen(page, 'lab-result-transcription-arabic');
+    expect(errors).toEqual([]);
+  });
+
+  it('corrects a transcription and approves a choice on the subject’s page, by keyboard, shows who reviewed them, and lists the subjects not reviewed yet', async () => {
+    const account = await signUp(suite.stack, { email: `lab-reviews-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Maria Mitchell' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Letters', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Letters' });
+    const { subjectIds } = await researcher.addSubjects(set.id, ['letter-1', 'letter-2'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The ${externalId}` }] })));
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Transcribe and date',
+      firstTask: 'T0',
+      tasks: {
+        T0: { type: 'transcription', instruction: 'Type the letter', next: 'T1' },
+        T1: { type: 'single', question: 'Is it dated?', answers: [{ value: 'yes', label: 'Yes, dated' }, { value: 'no', label: 'No date' }] },
+      },
+      retirement: { rule: 'count', count: 5 },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+    for (const text of ['Dear Mary', 'Dear Mary']) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      for (const subjectId of subjectIds) {
+        await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: text }, { task: 'T1', value: 'yes' }] }, randomUUID());
+      }
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${subjectIds[0]}`);
+    const reviews = page.getByTestId('lab-result-reviews');
+    await reviews.waitFor();
+    const state = (task: string) => page.getByTestId(`lab-review-${task}-state`);
+    expect(await state('T0').textContent()).toBe('Not reviewed yet.');
+    expect(await state('T1').textContent()).toBe('Not reviewed yet.');
+    // The transcription's text starts as the consensus; corrected, then saved by keyboard.
+    const text = page.getByLabel('Corrected text for T0');
+    expect(await text.inputValue()).toBe('Dear Mary');
+    await text.fill('Dear Marie');
+    await text.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save correction');
+    await page.keyboard.press('Enter');
+    await state('T0').getByText('Corrected to “Dear Marie” by Maria Mitchell,').waitFor();
+    // The choice approved as it is.
+    await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Approve' }).click();
+    await state('T1').getByText('Approved by Maria Mitchell,').waitFor();
+    expect(await page.getByLabel('Corrected answer for T1').locator('option:checked').textContent()).toBe('Yes, dated');
+    await checkScreen(page, 'lab-result-reviews');
+    // Read again: kept.
+    await page.reload();
+    await state('T0').getByText('Corrected to “Dear Marie” by Maria Mitchell,').waitFor();
+    expect(await page.getByLabel('Corrected text for T0').inputValue()).toBe('Dear Marie');
+    expect(await state('T1').textContent()).toMatch(/^Approved by Maria Mitchell, /);
+    // Undone by keyboard: not reviewed again, focus on what says so.
+    await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Undo review' }).focus();
+    await page.keyboard.press('Enter');
+    await state('T1').getByText('Not reviewed yet.').waitFor();
+    await waitForFocus(page, '[data-testid="lab-review-T1-state"]');
+    await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Approve' }).click();
+    await state('T1').getByText('Approved by Maria Mitchell,').waitFor();
+
+    // The list: only the letter not reviewed yet, by the form.
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
+    const status = page.getByTestId('lab-results-status');
+    await status.getByText('2 subjects shown.').waitFor();
+    const table = page.getByTestId('lab-results-table');
+    const marks = (subjectId: string) => table.locator(`tr[data-subject-id="${subjectId}"]`).getByTestId('reviewed').allTextContents();
+    expect(await marks(subjectIds[0]!)).toEqual(['Corrected', 'Approved']);
+    expect(await marks(subjectIds[1]!)).toEqual([]);
+    await page.getByLabel('Only those not reviewed yet').check();
+    await page.getByLabel('Only those not reviewed yet').press('Enter');
+    await status.getByText('1 subject shown.').waitFor();
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual([subjectIds[1]]);
+    expect(new URL(page.url()).search).toBe('?reviewed=false');
     expect(errors).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultSort, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView,
+  AccountView, AccountWorkflow, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultSort, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 
@@ -436,10 +436,23 @@ export class ChorusClient {
   /**
    * A page of the workflow's subjects with their classification counts, retirement and consensus, in subject id order
    * (researchers only): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is),
-   * `needsChecking` those with a transcription's consensus worth checking.
+   * `needsChecking` those with a transcription's consensus worth checking, `reviewed` false those with a consensus
+   * not reviewed yet (true: those whose every consensus is reviewed).
    */
-  subjectResults(workflowId: string, { needsChecking, ...query }: { status?: SubjectResultStatus; q?: string; sort?: SubjectResultSort; needsChecking?: boolean; limit?: number; after?: string } = {}) {
-    return this.call<SubjectResultPage>('GET', `/workflows/${workflowId}/subject-results?${queryString({ ...query, needsChecking: needsChecking ? 'true' : undefined })}`);
+  subjectResults(
+    workflowId: string,
+    { needsChecking, reviewed, ...query }: { status?: SubjectResultStatus; q?: string; sort?: SubjectResultSort; needsChecking?: boolean; reviewed?: boolean; limit?: number; after?: string } = {},
+  ) {
+    const filters = { needsChecking: needsChecking ? 'true' : undefined, reviewed: reviewed === undefined ? undefined : String(reviewed) };
+    return this.call<SubjectResultPage>('GET', `/workflows/${workflowId}/subject-results?${queryString({ ...query, ...filters })}`);
+  }
+  /** Approves a task's consensus for a subject as it is (no `value`), or corrects it to `value` (researchers only). */
+  reviewConsensus(workflowId: string, subjectId: string, task: string, value?: unknown) {
+    return this.call<ConsensusReview>('PUT', `/workflows/${workflowId}/subjects/${subjectId}/reviews/${encodeURIComponent(task)}`, value === undefined ? {} : { value });
+  }
+  /** Undoes a researcher's review of a task's consensus for a subject (nothing to undo is fine). */
+  async undoReview(workflowId: string, subjectId: string, task: string): Promise<void> {
+    await this.request('DELETE', `/workflows/${workflowId}/subjects/${subjectId}/reviews/${encodeURIComponent(task)}`);
   }
   /** One subject's results: its consensus with each algorithm's whole output, and its classifications a page at a time (researchers only). */
   subjectResult(workflowId: string, subjectId: string, query: { limit?: number; after?: string } = {}) {

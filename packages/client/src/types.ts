@@ -48,6 +48,7 @@ import type {
   SUBJECT_REPORT_REASONS,
   subjectReportSchema,
   subjectResultDetailSchema,
+  consensusReviewSchema,
   transcriptionWordSchema,
   subjectResultPageSchema,
   SUBJECT_RESULT_SORTS,
@@ -193,6 +194,7 @@ export type SubjectResultSort = (typeof SUBJECT_RESULT_SORTS)[number];
 export type SubjectResultPage = z.infer<typeof subjectResultPageSchema>;
 export type SubjectResult = SubjectResultPage['subjects'][number];
 export type SubjectResultDetail = z.infer<typeof subjectResultDetailSchema>;
+export type ConsensusReview = z.infer<typeof consensusReviewSchema>;
 export type SubjectClassification = SubjectResultDetail['classifications'][number];
 export type WorkflowSkills = z.infer<typeof workflowSkillsSchema>;
 export type VolunteerSkill = WorkflowSkills['skills'][number];

@@ -562,6 +562,21 @@ export const taskConsensusSchema = z.strictObject({
         'How the answer of a single choice or a close reading stands against the most-voted answers: under bayes, the volunteers’ learned skills can make an answer fewer gave the consensus. Null for the other task types and without an answer',
     }),
 });
+/** A researcher's review of a task's consensus: `approved` as it is, or `corrected` to their own answer. */
+export const REVIEW_STATES = ['approved', 'corrected'] as const;
+/** A researcher's review of one task's consensus for one subject (`PUT /workflows/:id/subjects/:subjectId/reviews/:task`). */
+export const consensusReviewSchema = z.strictObject({
+  task: z.string(),
+  state: z.enum(REVIEW_STATES).meta({ description: 'approved: the consensus as it is; corrected: the researcher gave their own answer (value)' }),
+  value: z.unknown().meta({ description: 'The corrected answer, as a volunteer gives one to the task (a transcription composed, NFC); null when approved' }),
+  reviewedBy: z
+    .strictObject({
+      memberId: id.meta({ description: 'Their user id' }),
+      name: z.string().nullable().meta({ description: 'Their display name; null once their account is gone' }),
+    })
+    .meta({ description: 'The researcher who reviewed it last' }),
+  reviewedAt: time,
+});
 /**
  * A subject of a workflow with its results, as its researchers see it: the subject (every metadata key, and its known
  * answers), how many classifications it has, its retirement, and each task's consensus by task key (none before its
@@ -596,6 +611,7 @@ export const subjectResultSchema = researcherSubjectSchema.extend({
     .nullable()
     .meta({ description: 'When and why the subject was retired; null while the workflow still serves it' }),
   consensus: z.record(z.string(), taskConsensusSchema),
+  reviews: z.record(z.string(), consensusReviewSchema).meta({ description: 'Each task’s review by a researcher, by task key: approved or corrected (the download’s <task>_reviewed); a task not reviewed yet has none' }),
 });
 /** A page of a workflow's subjects with their results, in subject id order; `next` asks for the page after (null after the last). */
 export const subjectResultPageSchema = z.strictObject({ subjects: z.array(subjectResultSchema), next: z.string().nullable() });

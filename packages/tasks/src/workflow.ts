@@ -17,9 +17,10 @@ export const TASK_COLUMN_FIELDS = ['answer', 'reached', 'agreement', 'votes', 'a
 export type TaskColumnField = (typeof TASK_COLUMN_FIELDS)[number];
 /**
  * The consensus download's columns of a task after every task's `TASK_COLUMN_FIELDS` (added later, so that the columns
- * before them keep their places): why the answer is what it is, and (multiple choice and tagging only) each choice's support.
+ * before them keep their places): why the answer is what it is, (multiple choice and tagging only) each choice's
+ * support, and a researcher's review of it.
  */
-export const TASK_TRAILING_COLUMN_FIELDS = ['outcome', 'support'] as const;
+export const TASK_TRAILING_COLUMN_FIELDS = ['outcome', 'support', 'reviewed', 'reviewed_answer'] as const;
 export type TaskTrailingColumnField = (typeof TASK_TRAILING_COLUMN_FIELDS)[number];
 
 /** A task's columns in the downloads, as spreadsheets and SQL without quotes read their names (case aside). */

@@ -132,6 +132,11 @@ describe('workflow definition', () => {
       { pointer: '/tasks/A_KNOWN', message: 'would make the downloads\' column "A_KNOWN_answer", which task "A" makes too (one would overwrite the other); give it another key' },
     ]);
     expect(validateWorkflowDefinition({ name: 'x', firstTask: 'A', tasks: { A: yesNo('A_known_2'), A_known_2: yesNo() } }).ok).toBe(true);
+    // Task A's review answer (after every task's columns) and task A_reviewed's answer: both A_reviewed_answer.
+    const reviewed = validateWorkflowDefinition({ name: 'x', firstTask: 'A', tasks: { A: yesNo('A_reviewed'), A_reviewed: yesNo() } });
+    expect(reviewed.ok ? [] : reviewed.errors).toEqual([
+      { pointer: '/tasks/A_reviewed', message: 'would make the downloads\' column "A_reviewed_answer", which task "A" makes too (one would overwrite the other); give it another key' },
+    ]);
   });
 
   it('refuses an unknown task type with the pointer of its type', () => {

@@ -1,5 +1,5 @@
 import { LOW_CONSENSUS_BELOW, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
-import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType } from '@chorus/tasks';
+import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, flatAnswerOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
@@ -49,6 +49,8 @@ export interface ConsensusRow {
   routed_out_of: string | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
   tasks: Record<string, StoredTaskConsensus>;
+  /** Researchers' reviews by task: the corrected answer, or null for an approval; null when no task is reviewed. */
+  reviews: Record<string, { value: unknown }> | null;
   /** The tags moderators hid for the subject, by task, read at the download; null when none. */
   hidden_tags: HiddenTagsByTask | null;
   /** The subject is in no set the workflow serves: its row is kept, retired, for its consensus. */
@@ -94,7 +96,7 @@ export const CONSENSUS_COLUMNS = {
     "the subject is in no subject set the workflow serves any more (taken out of its set by a researcher or by another workflow's routing, or its set unlinked or deleted): no queue serves it, and its row is kept for its answers and consensus, retired (one retired before it left keeps its retirement_reason, the others say unlinked), until it is in a set the workflow serves again; false on every other row, empty on a tombstone",
   left_workflow_at:
     "only in a since= download: when the subject left the workflow with its row (never classified there, it was taken out of the set the workflow serves, by a researcher or by routing, or its set was unlinked or deleted), a row with nothing else but subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop the subject's row you hold; empty on every other row",
-  updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority): what since= compares (ISO 8601)",
+  updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority, a researcher's review or its undoing): what since= compares (ISO 8601)",
 } as const;
 
 /**
@@ -196,13 +198,17 @@ export const CONSENSUS_TRAILING_TASK_COLUMNS = {
     "why _answer is what it is, or empty: answer (a consensus answer); empty_answer (the consensus is that nothing applies: a multiple choice with no answer ticked by more than half, a tagging task with no tag accepted, a transcription of no words); tie (a single choice or close reading whose leading answers have as many votes, or under bayesian-confusion as much posterior; _result's leaders names them); all_unsure (a close reading whose every answer was unsure or chose no sense); no_votes (no counted classification answered the task, or the subject has not been aggregated yet: _votes 0); not_reached (the consensus path does not reach the task, _reached false, whatever its votes). Retirement has no part in it: an unretired subject's consensus is computed as its answers come",
   support:
     "only for a multiple choice or tagging task: each choice (a tag: as tags[].tag in _result has it) that volunteers picked (ticked; a tag: proposed or agreed with) and the share of the volunteers who answered the task that did, as choice=share joined with ';' (horse=1;cat=0.75; split each at its last =, as a tag may hold one), the largest share first, then in the choices' code-point order (uppercase before lowercase), shares rounded to 4 places; empty when nobody picked any (or nobody answered)",
+  reviewed:
+    "a researcher's review of the task's consensus (PUT /workflows/:id/subjects/:subjectId/reviews/:task): approved (the consensus answer as it is) or corrected (their own answer); empty when not reviewed",
+  reviewed_answer: 'the answer the review settles on, flattened as _answer is: the corrected answer, or the consensus answer when approved; empty when not reviewed',
 } as const satisfies Record<TaskTrailingColumnField, string>;
 
 /** The task types whose consensus has a `<task>_support`: each of their choices is decided by itself. */
 const SUPPORTED_TYPES: ReadonlySet<TaskType> = new Set(['multiple', 'tagging']);
 
 /** A task's trailing columns (`CONSENSUS_TRAILING_TASK_COLUMNS`): `support` for the task types that have one. */
-const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] => (SUPPORTED_TYPES.has(task.type) ? ['outcome', 'support'] : ['outcome']);
+const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] =>
+  SUPPORTED_TYPES.has(task.type) ? ['outcome', 'support', 'reviewed', 'reviewed_answer'] : ['outcome', 'reviewed', 'reviewed_answer'];
 
 /**
  * One flat record per subject: no nested JSON, one column per task field, the same columns in every format. `tasks`
@@ -252,6 +258,9 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     record[`${task}_result`] = result ? JSON.stringify(result.result) : null;
     record[`${task}_outcome`] = consensusOutcome(result);
     if (SUPPORTED_TYPES.has(definition.type)) record[`${task}_support`] = result ? choiceSupport(result.result) : null;
+    const review = row.reviews?.[task];
+    record[`${task}_reviewed`] = review ? (review.value === null ? 'approved' : 'corrected') : null;
+    record[`${task}_reviewed_answer`] = !review ? null : review.value === null ? (result?.answer ?? null) : flatAnswerOf(definition, review.value);
   }
   return record;
 }

@@ -51,7 +51,8 @@ const CONSENSUS_ROW_COLUMNS = `
   ${retiredBySql('st', '$1')},
   st.retired_by_classification_id, st.retired_under_version, st.classification_count - st.draft_tries AS classification_count, st.draft_tries, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
   coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow,
-  ${hiddenTagsSql('$1', 'st.subject_id')} AS hidden_tags, NULL::timestamptz AS left_workflow_at`;
+  ${hiddenTagsSql('$1', 'st.subject_id')} AS hidden_tags, NULL::timestamptz AS left_workflow_at,
+  (SELECT jsonb_object_agg(r.task, jsonb_build_object('value', r.value)) FROM consensus_reviews r WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id) AS reviews`;
 
 /**
  * What a consensus row joins after its subject: its sets, and when it last joined one (a row changes when its
@@ -115,7 +116,7 @@ const consensusRows = (sort: ConsensusSort) => `
     SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
   ${ROWS_IN_ORDER[sort]}
   UNION ALL
-  (SELECT d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at
+  (SELECT d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, d.left_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.left_at, NULL
    FROM subject_workflow_departures d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE $3::timestamptz IS NOT NULL AND d.workflow_id = $1 AND d.left_at >= $3
      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;

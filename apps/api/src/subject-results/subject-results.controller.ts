@@ -37,6 +37,12 @@ export class SubjectResultsController {
     description: '`true`: only the subjects with a transcription task whose consensus needs checking (its `lowConsensus`: the `needsChecking` of its consensus); `false` (the default): all',
     schema: { type: 'string', enum: ['true', 'false'] },
   })
+  @ApiQuery({
+    name: 'reviewed',
+    required: false,
+    description: '`false`: only the subjects with a consensus (a task answered at least once) that no researcher reviewed yet; `true`: only those with a review and every consensus reviewed; left out: all',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before, with the same sort', schema: { type: 'string' } })
   @ApiZodResponse(subjectResultPageSchema, { description: 'The subjects, with their results' })

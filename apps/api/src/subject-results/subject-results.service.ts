@@ -14,6 +14,7 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { cursorTimeSql } from '../common/sql';
 import { retiredByNameSql, retiredBySql } from '../retirement/retired-by-sql';
+import { ANY_REVIEW, type ReviewRow, UNREVIEWED_CONSENSUS, reviewsOf, toReview } from '../consensus-reviews/review-sql';
 
 /** A subject's row with its results, as both routes select it. */
 interface SubjectResultRow {
@@ -39,6 +40,8 @@ interface SubjectResultRow {
   retired_by_role: ProjectRole | null;
   retired_by_name: string | null;
   tasks: Record<string, StoredTaskConsensus> | null;
+  /** Its tasks' reviews by researchers, in task order; null when none is reviewed. */
+  reviews: ReviewRow[] | null;
   /** The subject left the workflow, its row kept (see `isUnlinked`). */
   left_workflow: boolean;
 }
@@ -135,8 +138,9 @@ const byExternalId = (filters: string[], limit: string, project: string, after: 
  * its subjects' consensus and favourites read, so that a page found among many subjects does not read theirs.
  */
 const subjectResults = (page: string, { result }: { result: boolean }) => `
-  SELECT page.*, stored_consensus.tasks, ${favouriteCountSql('page.subject_id')} AS favourites FROM (${page}) page
+  SELECT page.*, stored_consensus.tasks, reviews_of.reviews, ${favouriteCountSql('page.subject_id')} AS favourites FROM (${page}) page
   ${storedConsensusOf('page', { result })}
+  ${reviewsOf('page')}
   ORDER BY page.sort_favourites DESC NULLS LAST, page.sort_external_id, page.subject_id`;
 
 /**
@@ -193,13 +197,15 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
 /** A task's stored consensus (`c`) with something to check: transcribed at least once, on the consensus path. */
 const TRANSCRIBED_HERE = `c.votes > 0 AND c.result->'notReached' IS NULL`;
 
-function filtersOf(projectId: string, { status, q, needsChecking }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
+function filtersOf(projectId: string, { status, q, needsChecking, reviewed }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
   const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
   if (status === 'active') conditions.push('st.retired_at IS NULL');
   // Found through `consensus_needs_checking_idx` (its predicate as written here): few subjects need checking once most agree.
   if (needsChecking) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND (c.result ->> 'lowConsensus') = 'true' AND ${TRANSCRIBED_HERE})`);
+  if (reviewed === false) conditions.push(UNREVIEWED_CONSENSUS);
+  if (reviewed === true) conditions.push(`${ANY_REVIEW} AND NOT ${UNREVIEWED_CONSENSUS}`);
   if (q) {
     const startsWithQ = (alias: string, forms = [q]) =>
       `${alias}.project_id = ${parameter(projectId)} AND (${forms.map((form) => `${alias}.external_id LIKE ${parameter(startingWith(form))}`).join(' OR ')})`;
@@ -281,6 +287,7 @@ function toResult(row: SubjectResultRow): SubjectResult {
           }
         : null,
     consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, toConsensus(stored)])),
+    reviews: Object.fromEntries((row.reviews ?? []).map((review) => [review.task, toReview(review)])),
   };
 }
 

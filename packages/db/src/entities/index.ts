@@ -5,6 +5,7 @@ export * from './workflow.entity';
 export * from './subject-status.entity';
 export * from './classification.entity';
 export * from './consensus.entity';
+export * from './consensus-review.entity';
 export * from './assignment.entity';
 export * from './aggregation-outbox.entity';
 export * from './reaggregation-run.entity';
@@ -21,6 +22,7 @@ import { AggregationOutbox } from './aggregation-outbox.entity';
 import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
+import { ConsensusReview } from './consensus-review.entity';
 import { EndedSession } from './ended-session.entity';
 import { EffectMembership, SubjectSetRemoval } from './effect-membership.entity';
 import { Favourite } from './favourite.entity';
@@ -40,5 +42,5 @@ export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
-  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest, TutorialSeen,
+  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest, TutorialSeen, ConsensusReview,
 ];

@@ -50,6 +50,10 @@ export const subjectResultsQuerySchema = z
       .enum(['true', 'false'], 'must be true (only the subjects with a transcription whose consensus needs checking) or false')
       .default('false')
       .transform((value) => value === 'true'),
+    reviewed: z
+      .enum(['true', 'false'], 'must be false (only the subjects with a consensus not reviewed yet) or true (only those whose every consensus is reviewed)')
+      .transform((value) => value === 'true')
+      .optional(),
     limit: pageLimitSchema(100, 25),
     after: pageCursorSchema(SUBJECT_CURSOR, readCursor),
   })

@@ -29,13 +29,15 @@ interface Filters {
   sort: SubjectResultSort;
   /** Only the subjects with a transcription whose consensus needs checking. */
   needsChecking: boolean;
+  /** Only the subjects with a consensus no researcher reviewed yet. */
+  notReviewed: boolean;
 }
 
 /** The lab's order: the researchers' own ids (a museum's PC-0001 … PC-0300), which its list is searched by too. */
 const DEFAULT_SORT: SubjectResultSort = 'externalId';
 
 /**
- * The filters and order the address names (`?status=retired&q=p1&sort=favourites&needsChecking=true`), so that Back from a subject comes
+ * The filters and order the address names (`?status=retired&q=p1&sort=favourites&needsChecking=true&reviewed=false`), so that Back from a subject comes
  * back to the same list.
  */
 function filtersInAddress(): Filters {
@@ -46,6 +48,7 @@ function filtersInAddress(): Filters {
     q: query.get('q') ?? '',
     sort: SUBJECT_RESULT_SORTS.find((known) => known === sort) ?? DEFAULT_SORT,
     needsChecking: query.get('needsChecking') === 'true',
+    notReviewed: query.get('reviewed') === 'false',
   };
 }
 
@@ -129,7 +132,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
     const request = ++requests.current;
     setProblem(null);
     try {
-      const page = await client.subjectResults(workflow.id, { status: filters.status, q: filters.q || undefined, sort: filters.sort, needsChecking: filters.needsChecking, limit: PAGE_SIZE, after });
+      const page = await client.subjectResults(workflow.id, { status: filters.status, q: filters.q || undefined, sort: filters.sort, needsChecking: filters.needsChecking, reviewed: filters.notReviewed ? false : undefined, limit: PAGE_SIZE, after });
       if (request !== requests.current) return;
       if (after) focusRow.current = subjects.length;
       setSubjects((shown) => (after ? [...shown, ...page.subjects] : page.subjects));
@@ -152,13 +155,14 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    const applied = { status: draft.status, q: draft.q.trim(), sort: draft.sort, needsChecking: draft.needsChecking };
+    const applied = { status: draft.status, q: draft.q.trim(), sort: draft.sort, needsChecking: draft.needsChecking, notReviewed: draft.notReviewed };
     // In the address too, without a new history entry: Back from a subject comes back to this list.
     const inAddress = {
       ...(applied.status === 'all' ? {} : { status: applied.status }),
       q: applied.q,
       ...(applied.sort === DEFAULT_SORT ? {} : { sort: applied.sort }),
       ...(applied.needsChecking ? { needsChecking: 'true' } : {}),
+      ...(applied.notReviewed ? { reviewed: 'false' } : {}),
     };
     window.history.replaceState(window.history.state, '', labResultsPath(workflow.id, inAddress));
     setFilters(applied);
@@ -193,6 +197,13 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
           checked={draft.needsChecking}
           onChange={(event) => setDraft({ ...draft, needsChecking: event.target.checked })}
         />
+        <CheckboxField
+          id="lab-results-not-reviewed"
+          label={t('lab.results.onlyNotReviewed')}
+          hint={t('lab.results.onlyNotReviewedHint')}
+          checked={draft.notReviewed}
+          onChange={(event) => setDraft({ ...draft, notReviewed: event.target.checked })}
+        />
         <button type="submit" className="button button-primary">
           {t('lab.results.apply')}
         </button>
@@ -210,6 +221,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
           <caption>
             {filters.q ? t('lab.results.captionSearch', { which, name: workflow.name, q: filters.q }) : t('lab.results.caption', { which, name: workflow.name })}
             {filters.needsChecking && t('lab.results.captionNeedsChecking')}
+            {filters.notReviewed && t('lab.results.captionNotReviewed')}
             {t(`lab.results.captionOrder.${filters.sort}`)}
           </caption>
           <thead>
@@ -235,7 +247,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
                   <RetirementInWords subject={subject} />
                 </td>
                 <td>
-                  <ConsensusList consensus={subject.consensus} definitionOf={definitionOf} />
+                  <ConsensusList consensus={subject.consensus} reviews={subject.reviews} definitionOf={definitionOf} />
                 </td>
               </tr>
             ))}

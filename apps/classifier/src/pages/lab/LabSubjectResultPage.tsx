@@ -18,6 +18,7 @@ import { useLoaded } from '../../lib/useLoaded';
 import { useVersionDefinitions } from '../../lib/useVersionDefinitions';
 import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
 import { AddressCorrections } from './CorrectSubjectAddress';
+import { ConsensusReviews } from './ConsensusReviews';
 import { resultsBreadcrumb, useResultsWorkflow } from './LabResultsPage';
 import { AgainstMostVotes, agreementInWords, type DefinitionOf, NeedsChecking, RetirementInWords, tasksInOrder, useConsensusInWords, VolunteerInWords } from './SubjectResultParts';
 import { TranscriptionCheck } from './TranscriptionCheck';
@@ -208,6 +209,7 @@ function Results({ workflow, subject, name }: { workflow: WorkflowView; subject:
   return (
     <>
       <ConsensusTable subject={subject} name={name} current={workflow.definition} definitionOf={definitionOf} />
+      <ConsensusReviews workflowId={workflow.id} subject={subject} current={workflow.definition} name={name} />
       <TranscriptionCheck subject={subject} classifications={classifications} name={name} />
       <ClassificationsTable subject={subject} name={name} classifications={classifications} definitionOf={definitionOf} table={table} />
       <ErrorAlert problem={problem} />

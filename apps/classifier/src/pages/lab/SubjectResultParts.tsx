@@ -102,8 +102,25 @@ function retiredByInWords(retired: string, by: NonNullable<Retirement['by']>, t:
   return by.role ? t('lab.results.retiredBy', { retired, who, role: t(`account.settings.invitations.roles.${by.role}`) }) : t('lab.results.retiredByWithoutRole', { retired, who });
 }
 
-/** Each task's consensus in a line: its answer in words (a long one's opening; the subject's page has it whole), its agreement and its votes. */
-export function ConsensusList({ consensus, definitionOf }: { consensus: SubjectResult['consensus']; definitionOf: DefinitionOf }) {
+/** A task's review by a researcher, marked: approved or corrected (the subject's page says by whom and when). */
+function Reviewed({ review }: { review: SubjectResult['reviews'][string] | undefined }) {
+  const { t } = useTranslation();
+  if (!review) return null;
+  return (
+    <>
+      {' '}
+      <span className="badge" data-testid="reviewed">
+        {t(`lab.results.reviewed.${review.state}`)}
+      </span>
+    </>
+  );
+}
+
+/**
+ * Each task's consensus in a line: its answer in words (a long one's opening; the subject's page has it whole), its
+ * agreement and its votes, and whether a researcher approved or corrected it.
+ */
+export function ConsensusList({ consensus, reviews, definitionOf }: { consensus: SubjectResult['consensus']; reviews: SubjectResult['reviews']; definitionOf: DefinitionOf }) {
   const { t, i18n } = useTranslation();
   const inWords = useConsensusInWords(definitionOf);
   const tasks = tasksInOrder(consensus);
@@ -127,6 +144,7 @@ export function ConsensusList({ consensus, definitionOf }: { consensus: SubjectR
               <NeedsChecking consensus={each} />
             </>
           )}
+          <Reviewed review={reviews[task]} />
         </li>
       ))}
     </ul>

@@ -1,0 +1,53 @@
+import { Body, Controller, Delete, HttpCode, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { consensusReviewSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
+import { AccessFirst } from '../projects/access-first';
+import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
+import { type ConsensusReviewInput, consensusReviewInputSchema } from './dto/consensus-review.dto';
+import { ConsensusReviewsService } from './consensus-reviews.service';
+
+@ApiTags('subject-results')
+@ApiBearerAuth()
+@Controller('workflows/:id/subjects/:subjectId/reviews/:task')
+export class ConsensusReviewsController {
+  constructor(private readonly reviews: ConsensusReviewsService) {}
+
+  @Put()
+  @AccessFirst(WORKFLOW_RESEARCHERS)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Approves a task’s consensus for a subject as it is, or corrects it to a researcher’s answer (researchers only).',
+    description:
+      'Body: `{}` (or none) approves the consensus answer; `{ "value": <answer> }` corrects it, the answer checked as a volunteer’s is (422 naming `/value`; a transcription stored composed, NFC). ' +
+      'The same review again changes nothing; another replaces it. The consensus stays as the volunteers’ answers give it: the review is beside it, in the results (`reviews`) and in the consensus download (`<task>_reviewed`, `<task>_reviewed_answer`), and the subject’s row comes again in a `since=` download. ' +
+      'A task key that is not a task of the workflow’s current version: 422 naming `/params/task`; approving a task without a consensus answer (a tie, no answers): 422 naming `/value`. Anyone else gets 403 (404 when the workflow is not public to them).',
+  })
+  @ApiParam({ name: 'task', description: 'The task’s key, as the workflow definition names it (T0)' })
+  @ApiZodBody(consensusReviewInputSchema, 'Leave out value to approve the consensus as it is; give one to correct it.')
+  @ApiZodResponse(consensusReviewSchema, { description: 'The review, as the results give it' })
+  reviewConsensus(
+    @Param('id', uuidParam('id')) workflowId: string,
+    @Param('subjectId', uuidParam('subjectId')) subjectId: string,
+    @Param('task') task: string,
+    @Body(new ZodPipe(consensusReviewInputSchema)) input: ConsensusReviewInput,
+    @CurrentUser() user: AuthUser,
+  ) {
+    return this.reviews.review(workflowId, subjectId, task, input, user);
+  }
+
+  @Delete()
+  @AccessFirst(WORKFLOW_RESEARCHERS)
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Undoes a researcher’s review of a task’s consensus for a subject: not reviewed again (researchers only).',
+    description: 'Nothing to undo answers 204 too. The subject’s row comes again in a `since=` consensus download when a review was undone. Anyone else gets 403 (404 when the workflow is not public to them).',
+  })
+  @ApiParam({ name: 'task', description: 'The task’s key, as the workflow definition names it (T0)' })
+  @ApiNoContentResponse({ description: 'The consensus is not reviewed (any more, or it never was: the same answer)' })
+  @ApiProblemResponse()
+  async undoReview(@Param('id', uuidParam('id')) workflowId: string, @Param('subjectId', uuidParam('subjectId')) subjectId: string, @Param('task') task: string, @CurrentUser() user: AuthUser) {
+    await this.reviews.undo(workflowId, subjectId, task, user);
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ConsensusReview } from '@chorus/client';
+import { type Task, fieldErrorsOf, newAnswerSchemaFor } from '@chorus/tasks';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { ProblemException, validationFailed } from '../common/problem';
+import { researchersTransaction, returnedRows } from '../common/sql';
+import { WorkflowVersions } from '../workflows/workflow-versions';
+import { WorkflowsService } from '../workflows/workflows.service';
+import type { ConsensusReviewInput } from './dto/consensus-review.dto';
+import { type ReviewRow, toReview } from './review-sql';
+
+/** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
+const REVIEW = `
+  SELECT r.task, r.value, r.reviewed_by, u.display_name AS reviewer_name, r.reviewed_at
+  FROM consensus_reviews r LEFT JOIN users u ON u.id = r.reviewed_by
+  WHERE r.workflow_id = $1 AND r.subject_id = $2 AND r.task = $3`;
+
+/**
+ * Stores the review ($4: the corrected value as JSON, or null to approve; $5: the researcher), unless the same
+ * researcher's review with the same value is there already (a replay keeps its time): returns a row when it changed.
+ */
+const STORE_REVIEW = `
+  INSERT INTO consensus_reviews (workflow_id, subject_id, task, value, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4::jsonb, $5, now())
+  ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET value = EXCLUDED.value, reviewed_by = EXCLUDED.reviewed_by, reviewed_at = EXCLUDED.reviewed_at
+  WHERE consensus_reviews.value IS DISTINCT FROM EXCLUDED.value OR consensus_reviews.reviewed_by <> EXCLUDED.reviewed_by
+  RETURNING 1`;
+
+/** A review changed: the subject's row changed, so a `since=` consensus download gives it again. */
+const TOUCH_HOT_ROW = 'UPDATE subject_workflow_status SET updated_at = now() WHERE workflow_id = $1 AND subject_id = $2';
+
+const noSuchSubject = (subjectId: string, workflowId: string) =>
+  new ProblemException(404, `Subject ${subjectId} has no results in workflow ${workflowId} to review: it was never in a subject set the workflow serves, or left them unclassified.`, [
+    { pointer: '/params/subjectId', message: 'names no subject of this workflow (none its consensus download has a row for)' },
+  ]);
+
+/**
+ * Researchers' reviews of a consensus, task by task (as ALICE reviews Zooniverse transcriptions): approved as it is,
+ * or corrected to their own answer. The consensus stays as the volunteers' answers give it; the review sits beside
+ * it, in the results and in the consensus download's `<task>_reviewed` columns.
+ */
+@Injectable()
+export class ConsensusReviewsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly workflows: WorkflowsService,
+    private readonly versions: WorkflowVersions,
+  ) {}
+
+  /** Approves (no `value`) or corrects the task's consensus for the subject; the same review again changes nothing. */
+  async review(workflowId: string, subjectId: string, taskKey: string, { value }: ConsensusReviewInput, user: AuthUser): Promise<ConsensusReview> {
+    const task = await this.requireTask(workflowId, taskKey, user);
+    const corrected = value === undefined ? null : this.validAnswer(task, value);
+    return researchersTransaction(this.db, async (manager) => {
+      await this.lockHotRow(manager, workflowId, subjectId);
+      if (corrected === null) await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey);
+      const stored = returnedRows(await manager.query(STORE_REVIEW, [workflowId, subjectId, taskKey, corrected === null ? null : JSON.stringify(corrected), user.id]));
+      if (stored.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
+      const [row] = await manager.query<ReviewRow[]>(REVIEW, [workflowId, subjectId, taskKey]);
+      return toReview(row!);
+    });
+  }
+
+  /** Undoes the task's review for the subject: its consensus is not reviewed again. Nothing to undo is fine. */
+  async undo(workflowId: string, subjectId: string, taskKey: string, user: AuthUser): Promise<void> {
+    await this.requireTask(workflowId, taskKey, user);
+    await researchersTransaction(this.db, async (manager) => {
+      await this.lockHotRow(manager, workflowId, subjectId);
+      const deleted = returnedRows(await manager.query('DELETE FROM consensus_reviews WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 RETURNING 1', [workflowId, subjectId, taskKey]));
+      if (deleted.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
+    });
+  }
+
+  /** The task of the workflow's current version that `taskKey` names, for one of its researchers; else 422 naming it. */
+  private async requireTask(workflowId: string, taskKey: string, user: AuthUser): Promise<Task> {
+    const workflow = await this.workflows.requireResearcher(workflowId, user);
+    const definition = (await this.versions.definition(workflowId, workflow.version))!;
+    const task = Object.hasOwn(definition.tasks, taskKey) ? definition.tasks[taskKey] : undefined;
+    if (task) return task;
+    const keys = Object.keys(definition.tasks).map((key) => `"${key}"`).join(', ');
+    throw validationFailed([{ pointer: '/params/task', message: `"${taskKey}" is not a task of the workflow's current version (its tasks are ${keys}; task keys are case-sensitive)` }]);
+  }
+
+  /** The corrected answer as a volunteer's is stored (a transcription composed, NFC); else 422 naming `/value`. */
+  private validAnswer(task: Task, value: unknown): unknown {
+    const parsed = newAnswerSchemaFor(task).safeParse(value);
+    if (!parsed.success) throw validationFailed(fieldErrorsOf(parsed.error, '/value'));
+    return parsed.data;
+  }
+
+  /** Locks the subject's hot row, as submits and aggregation do, so its `updated_at` moves with the review. */
+  private async lockHotRow(manager: EntityManager, workflowId: string, subjectId: string): Promise<void> {
+    const locked = await manager.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [workflowId, subjectId]);
+    if (!locked.length) throw noSuchSubject(subjectId, workflowId);
+  }
+
+  /** Approving needs an answer to approve: a tie, a task nobody answered or one the consensus path does not reach has none. */
+  private async requireConsensusAnswer(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<void> {
+    const [consensus] = await manager.query('SELECT 1 FROM consensus WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND answer IS NOT NULL', [workflowId, subjectId, taskKey]);
+    if (consensus) return;
+    throw validationFailed([{ pointer: '/value', message: `is needed: task "${taskKey}" has no consensus answer to approve for this subject (a tie, no answers yet, or a task its consensus path does not reach); send your answer as value to correct it` }]);
+  }
+}

@@ -1,0 +1,130 @@
+import { type ChorusApiError, type ChorusClient, subjectResultDetailSchema } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { newMember } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { laggingSubjects, until } from '../../../test/support/waiting';
+
+let stack: Stack;
+let projectId: string;
+let workflowId: string;
+/** Subjects a, b and c, each transcribed (T0) and answered (T1) by two volunteers; c left unreviewed. */
+let idOf: Record<string, string>;
+
+/** A refusal of the call, with its problem. */
+const refusal = (call: Promise<unknown>) => call.then(() => undefined, (error: ChorusApiError) => error);
+
+/** Each row of a consensus download as JSON, by subject id. */
+async function downloaded(since?: string): Promise<Record<string, Record<string, unknown>>> {
+  const rows: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(workflowId, 'json', since));
+  return Object.fromEntries(rows.map((row) => [row.subject_id as string, row]));
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  const project = await stack.client.createProject({ title: `Letters ${randomUUID().slice(0, 8)}`, status: 'live' });
+  projectId = project.id;
+  const set = await stack.client.createSubjectSet(projectId, { name: 'Letters' });
+  const { subjectIds } = await stack.client.addSubjects(set.id, ['a', 'b', 'c'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: `The letter ${externalId}` }] })));
+  idOf = { a: subjectIds[0]!, b: subjectIds[1]!, c: subjectIds[2]! };
+  ({ id: workflowId } = await stack.client.createWorkflow(projectId, {
+    name: 'Transcribe and date',
+    firstTask: 'T0',
+    tasks: {
+      T0: { type: 'transcription', instruction: 'Type the letter', next: 'T1' },
+      T1: { type: 'single', question: 'Is it dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
+    },
+    retirement: { rule: 'count', count: 5 },
+    subjectSetIds: [set.id],
+  }));
+  await stack.client.activateWorkflow(workflowId);
+  for (const text of ['Dear Mary', 'Dear Mary']) {
+    const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    for (const subjectId of subjectIds) {
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: text }, { task: 'T1', value: 'yes' }] }, randomUUID());
+    }
+  }
+  await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation');
+});
+afterAll(() => stack.stop());
+
+describe("researchers' reviews of a consensus", () => {
+  it('approve a consensus as it is and correct a transcription, composed, shown in the results; a replay changes nothing', async () => {
+    const approved = await stack.client.reviewConsensus(workflowId, idOf.a!, 'T1');
+    expect(approved).toEqual({ task: 'T1', state: 'approved', value: null, reviewedBy: { memberId: expect.any(String), name: expect.any(String) }, reviewedAt: expect.any(String) });
+    // "Dear Marie", its accent typed as a combining mark: stored composed, as a volunteer's is.
+    const corrected = await stack.client.reviewConsensus(workflowId, idOf.a!, 'T0', 'Dear Marie\u0301');
+    expect(corrected).toMatchObject({ task: 'T0', state: 'corrected', value: 'Dear Mari\u00e9' });
+    expect(await stack.client.reviewConsensus(workflowId, idOf.a!, 'T0', 'Dear Marie\u0301')).toEqual(corrected);
+
+    const detail = await stack.client.subjectResult(workflowId, idOf.a!);
+    expect(subjectResultDetailSchema.parse(detail)).toEqual(detail);
+    expect(detail.reviews).toEqual({ T0: corrected, T1: approved });
+    expect(detail.consensus.T0?.answer).toBe('Dear Mary'); // the volunteers' consensus stays
+    const { subjects } = await stack.client.subjectResults(workflowId);
+    expect(subjects.find((subject) => subject.id === idOf.a)?.reviews).toEqual({ T0: corrected, T1: approved });
+    expect(subjects.find((subject) => subject.id === idOf.c)?.reviews).toEqual({});
+  });
+
+  it('undoes a review, and undoing nothing is fine', async () => {
+    await stack.client.reviewConsensus(workflowId, idOf.b!, 'T1', 'no');
+    await stack.client.undoReview(workflowId, idOf.b!, 'T1');
+    await stack.client.undoReview(workflowId, idOf.b!, 'T1');
+    expect((await stack.client.subjectResult(workflowId, idOf.b!)).reviews).toEqual({});
+  });
+
+  it('lists the subjects not reviewed yet, and those whose every consensus is', async () => {
+    await stack.client.reviewConsensus(workflowId, idOf.a!, 'T0');
+    await stack.client.reviewConsensus(workflowId, idOf.a!, 'T1');
+    await stack.client.reviewConsensus(workflowId, idOf.b!, 'T0');
+    const ids = async (reviewed: boolean) => (await stack.client.subjectResults(workflowId, { reviewed })).subjects.map((subject) => subject.id);
+    expect(await ids(false)).toEqual([idOf.b, idOf.c].sort());
+    expect(await ids(true)).toEqual([idOf.a]);
+    const bad = await refusal(stack.client.request('GET', `/workflows/${workflowId}/subject-results?reviewed=yes`));
+    expect(bad?.problem.errors?.[0]?.pointer).toBe('/query/reviewed');
+  });
+
+  it('refuses a value the task cannot take, or a task the workflow has not, naming the field, and changes nothing', async () => {
+    const before = await stack.client.subjectResult(workflowId, idOf.c!);
+    const notAnAnswer = await refusal(stack.client.reviewConsensus(workflowId, idOf.c!, 'T1', 'maybe'));
+    expect(notAnAnswer?.status).toBe(422);
+    expect(notAnAnswer?.problem.errors?.map((error) => error.pointer)).toEqual(['/value']);
+    const notText = await refusal(stack.client.reviewConsensus(workflowId, idOf.c!, 'T0', 42));
+    expect(notText?.problem.errors?.map((error) => error.pointer)).toEqual(['/value']);
+    const noTask = await refusal(stack.client.reviewConsensus(workflowId, idOf.c!, 'T9'));
+    expect([noTask?.status, noTask?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/params/task']]);
+    const noSubject = await refusal(stack.client.reviewConsensus(workflowId, randomUUID(), 'T0'));
+    expect(noSubject?.status).toBe(404);
+    expect((await stack.client.subjectResult(workflowId, idOf.c!)).reviews).toEqual(before.reviews);
+  });
+
+  it('is for researchers: a moderator, a volunteer and a guest are refused', async () => {
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mo');
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    for (const client of [moderator.client, guest] as ChorusClient[]) {
+      expect((await refusal(client.reviewConsensus(workflowId, idOf.c!, 'T1')))?.status).toBe(403);
+      expect((await refusal(client.undoReview(workflowId, idOf.a!, 'T1')))?.status).toBe(403);
+    }
+    expect((await stack.client.subjectResult(workflowId, idOf.c!)).reviews).toEqual({});
+    expect((await stack.client.subjectResult(workflowId, idOf.a!)).reviews.T1?.state).toBe('approved');
+  });
+
+  it('gives the subject again in a since= consensus download when a review changes, not on a replay, with its review in the last columns', async () => {
+    const since = new Date().toISOString();
+    expect(Object.keys(await downloaded(since))).toEqual([]);
+    await stack.client.reviewConsensus(workflowId, idOf.c!, 'T0', 'Dear Marge');
+    const changed = await downloaded(since);
+    expect(Object.keys(changed)).toEqual([idOf.c]);
+    // The review's columns come after every task's others, which keep their places.
+    expect(Object.keys(changed[idOf.c!]!).slice(-6)).toEqual(['T1_known_answer', 'T1_result', 'T0_reviewed', 'T0_reviewed_answer', 'T1_reviewed', 'T1_reviewed_answer']);
+    expect(changed[idOf.c!]).toMatchObject({ T0_answer: 'Dear Mary', T0_reviewed: 'corrected', T0_reviewed_answer: 'Dear Marge', T1_reviewed: null, T1_reviewed_answer: null });
+    // Approved: the consensus answer.
+    expect((await downloaded())[idOf.a!]).toMatchObject({ T0_reviewed: 'approved', T0_reviewed_answer: 'Dear Mary', T1_reviewed: 'approved', T1_reviewed_answer: 'yes' });
+    const later = new Date().toISOString();
+    await stack.client.reviewConsensus(workflowId, idOf.c!, 'T0', 'Dear Marge');
+    expect(Object.keys(await downloaded(later))).toEqual([]);
+    await stack.client.undoReview(workflowId, idOf.c!, 'T0');
+    const undone = await downloaded(later);
+    expect(Object.keys(undone)).toEqual([idOf.c]);
+    expect(undone[idOf.c!]).toMatchObject({ T0_reviewed: null, T0_reviewed_answer: null });
+  });
+});

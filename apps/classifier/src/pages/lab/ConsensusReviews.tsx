@@ -1,0 +1,144 @@
+import type { ConsensusReview, SubjectResultDetail } from '@chorus/client';
+import type { Task, WorkflowDefinition } from '@chorus/tasks';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { SelectField, TextAreaField } from '../../components/FormField';
+import { useClient } from '../../lib/clientContext';
+import { describeError, type Problem } from '../../lib/errors';
+import { whenInWords } from '../../lib/formats';
+import { promptOf } from '../../tasks/registry';
+import { tasksInOrder } from './SubjectResultParts';
+
+/**
+ * A researcher's review of each task's consensus for the subject (as ALICE does for Zooniverse transcriptions): its
+ * state, and approving it as it is, correcting it (a transcription's text, a single choice's answer) or undoing the
+ * review. Tasks of the current version with a consensus only: a review is checked against the current version.
+ */
+export function ConsensusReviews({ workflowId, subject, current, name }: { workflowId: string; subject: SubjectResultDetail; current: WorkflowDefinition; name: string }) {
+  const { t } = useTranslation();
+  const [reviews, setReviews] = useState(subject.reviews);
+  const tasks = tasksInOrder(subject.consensus).filter(([task]) => Object.hasOwn(current.tasks, task));
+  if (!tasks.length) return null;
+  return (
+    <section className="lab-section" aria-labelledby="lab-result-reviews-heading" data-testid="lab-result-reviews">
+      <h2 id="lab-result-reviews-heading">{t('lab.review.title')}</h2>
+      <p>{t('lab.review.lead', { name })}</p>
+      {tasks.map(([task, consensus]) => (
+        <TaskReview
+          key={task}
+          workflowId={workflowId}
+          subjectId={subject.id}
+          task={task}
+          definition={current.tasks[task]!}
+          consensusAnswer={consensus?.answer ?? null}
+          review={reviews[task]}
+          onChange={(review) => setReviews(({ [task]: _, ...others }) => (review ? { ...others, [task]: review } : others))}
+        />
+      ))}
+    </section>
+  );
+}
+
+/** A review undone: none any more. */
+const undone = async (undoing: Promise<void>): Promise<null> => {
+  await undoing;
+  return null;
+};
+
+/** What a corrected value starts as: the correction, else the consensus answer (a single choice's value, a text). */
+const startingValue = (review: ConsensusReview | undefined, consensusAnswer: string | null) => (review?.state === 'corrected' ? String(review.value) : (consensusAnswer ?? ''));
+
+function TaskReview({
+  workflowId,
+  subjectId,
+  task,
+  definition,
+  consensusAnswer,
+  review,
+  onChange,
+}: { workflowId: string; subjectId: string; task: string; definition: Task; consensusAnswer: string | null; review: ConsensusReview | undefined; onChange: (review: ConsensusReview | null) => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [value, setValue] = useState(() => startingValue(review, consensusAnswer));
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const correctable = definition.type === 'transcription' || definition.type === 'single';
+  const id = `lab-review-${task}`;
+  /** Where focus goes once a review is undone (its button gone): the review's state, which says so. */
+  const stateLine = useRef<HTMLParagraphElement>(null);
+
+  /** Shows the review a call (`working`) gave, or none once undone (null); its problem if it failed. */
+  const act = async (working: Promise<ConsensusReview | null>) => {
+    setProblem(null);
+    setBusy(true);
+    try {
+      onChange(await working);
+    } catch (error) {
+      setProblem(describeError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const approve = () => act(client.reviewConsensus(workflowId, subjectId, task));
+  const correct = () => act(client.reviewConsensus(workflowId, subjectId, task, value));
+  const undo = async () => {
+    await act(undone(client.undoReview(workflowId, subjectId, task)));
+    stateLine.current?.focus();
+  };
+
+  return (
+    <fieldset className="lab-review" data-task={task} aria-busy={busy}>
+      <legend>{t('lab.result.taskNamed', { task, prompt: promptOf(definition) })}</legend>
+      <p role="status" data-testid={`${id}-state`} tabIndex={-1} ref={stateLine}>
+        <ReviewState review={review} definition={definition} />
+      </p>
+      {definition.type === 'transcription' && (
+        <TextAreaField id={`${id}-text`} label={t('lab.review.correctedText', { task })} hint={t('lab.review.correctedTextHint')} rows={4} value={value} onChange={(event) => setValue(event.target.value)} />
+      )}
+      {definition.type === 'single' && (
+        <SelectField id={`${id}-answer`} label={t('lab.review.correctedAnswer', { task })} value={value} onChange={(event) => setValue(event.target.value)}>
+          <option value="" disabled>
+            {t('lab.review.chooseAnswer')}
+          </option>
+          {definition.answers.map((answer) => (
+            <option key={answer.value} value={answer.value}>
+              {answer.label}
+            </option>
+          ))}
+        </SelectField>
+      )}
+      <div className="button-row">
+        <button type="button" className="button button-primary" disabled={busy || consensusAnswer === null} onClick={() => void approve()}>
+          {t('lab.review.approve')}
+        </button>
+        {correctable && (
+          <button type="button" className="button button-secondary" disabled={busy || value === ''} onClick={() => void correct()}>
+            {t('lab.review.saveCorrection')}
+          </button>
+        )}
+        {review && (
+          <button type="button" className="button button-secondary" disabled={busy} onClick={() => void undo()}>
+            {t('lab.review.undo')}
+          </button>
+        )}
+      </div>
+      <ErrorAlert problem={problem} />
+    </fieldset>
+  );
+}
+
+/** Not reviewed yet, or approved or corrected, by whom and when. */
+function ReviewState({ review, definition }: { review: ConsensusReview | undefined; definition: Task }) {
+  const { t } = useTranslation();
+  if (!review) return <>{t('lab.review.notReviewed')}</>;
+  const by = review.reviewedBy.name ?? review.reviewedBy.memberId;
+  // A single choice's answer by its label; other answers as they are written.
+  const answer = definition.type === 'single' ? (definition.answers.find((each) => each.value === review.value)?.label ?? String(review.value)) : String(review.value);
+  return (
+    <>
+      {review.state === 'approved' ? t('lab.review.approvedBy', { by }) : t('lab.review.correctedBy', { by, answer })}{' '}
+      <time dateTime={review.reviewedAt}>{whenInWords(review.reviewedAt)}</time>
+    </>
+  );
+}
