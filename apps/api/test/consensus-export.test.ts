@@ -226,8 +226,8 @@ describe('consensus export', () => {
     const { id } = await outcomesWorkflow();
     const [header, ...lines] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
     // The columns readers had keep their places: the new ones come after every task's.
-    expect(header).toMatch(/,G_known_answer,G_result,Q_outcome,C_outcome,M_outcome,M_support,G_outcome,G_support$/);
-    expect(lineOf(lines, 'answer')).toMatch(/,answer,answer,answer,horse=1;cat=0\.75;dog=0\.5,answer,horse=1;ant=0\.5;zebra=0\.25$/);
+    expect(header).toMatch(/,G_known_answer,G_result,Q_outcome,Q_reviewed,Q_reviewed_answer,C_outcome,C_reviewed,C_reviewed_answer,M_outcome,M_support,M_reviewed,M_reviewed_answer,G_outcome,G_support,G_reviewed,G_reviewed_answer$/);
+    expect(lineOf(lines, 'answer')).toMatch(/,answer,,,answer,,,answer,horse=1;cat=0\.75;dog=0\.5,,,answer,horse=1;ant=0\.5;zebra=0\.25,,$/);
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const outcomes = Object.fromEntries(rows.map((row) => [row.external_id, [row.Q_outcome, row.C_outcome, row.M_outcome, row.G_outcome]]));
     expect(outcomes).toEqual({
