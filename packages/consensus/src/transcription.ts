@@ -1,5 +1,5 @@
 import { levenshtein, words } from './edit-distance';
-import { comparableText, writtenText } from '@chorus/tasks';
+import { byCodePoints, comparableText, writtenText } from '@chorus/tasks';
 import { type UntaggedText, retag, untag } from './text-tags';
 
 /** One slot of a word transition network: each candidate word (or '' for "no word here") with its number of sources. */
@@ -467,10 +467,10 @@ function centreStarOrder(tokenised: readonly string[][]): number[] {
 /**
  * Of readings given as often, the one that keeps more letters beyond ASCII (ſ, æ, þ, accents) first, then the smallest
  * string: volunteers modernise what they read by habit (`sea` for `ſea`, `Aeneas` for `Æneas`), while nobody types a
- * long s the page does not have, so on a tie the less modernised reading is the page's.
+ * long s the page does not have, so on a tie the less modernised reading is the page's. Then code-point order.
  */
 function tieOrder(a: string, b: string): number {
-  return lettersBeyondAscii(b) - lettersBeyondAscii(a) || (a < b ? -1 : a > b ? 1 : 0);
+  return lettersBeyondAscii(b) - lettersBeyondAscii(a) || byCodePoints(a, b);
 }
 
 /** Letters only: a zero-width space or a variation selector is no reading of the page. */
