@@ -1015,6 +1015,47 @@ describe('the queue', () => {
     expect(served.subjects.map((s) => s.externalId)).toEqual(Array.from({ length: 10 }, (_, i) => `s0-0${25 + i}`));
   });
 
+  it('serves sequentially past the subjects other statements hold locked, in set order across the sets', async () => {
+    const { workflowId } = await workflowOf(3, { selection: { order: 'sequential', goldStandardRate: 0 } }, 2);
+    const { user } = await stack.anonymous.guest();
+    const { rows: [{ subject_id: secondSetFirst }] } = await stack.db.query(
+      "SELECT st.subject_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id = 's1-000'",
+      [workflowId],
+    );
+    const other = new Client({ connectionString: stack.config.databaseUrl });
+    await other.connect();
+    try {
+      // Another volunteer's take of one, not yet committed, holds s0-000; the worker aggregating s1-000 holds that.
+      await other.query('BEGIN');
+      const { rows: taken } = await other.query(pickAndAssignSql('sequential', false), [[0], [workflowId], [user.id], [3], [1], [Math.random()], [null], [true], [3], 60]);
+      await other.query('SELECT 1 FROM subject_workflow_status WHERE workflow_id = $1 AND subject_id = $2 FOR UPDATE', [workflowId, secondSetFirst]);
+      expect(taken.map((row) => row.external_id)).toEqual(['s0-000']);
+      const served = await (await guest()).queue(workflowId, 4);
+      expect(served.subjects.map((s) => s.externalId)).toEqual(['s0-001', 's0-002', 's1-001', 's1-002']);
+      await other.query('COMMIT');
+    } finally {
+      await other.end();
+    }
+    // Released, s1-000 comes in its place to the next volunteer (each subject's one hold leaves room under the cap).
+    expect((await (await guest()).queue(workflowId, 6)).subjects.map((s) => s.externalId)).toEqual(['s0-000', 's0-001', 's0-002', 's1-000', 's1-001', 's1-002']);
+  });
+
+  it('hands a subject its rule could retire to one volunteer at a time in sequential order too, serving the next in order to the others', async () => {
+    const { workflowId } = await workflowOf(1, { selection: { order: 'sequential', goldStandardRate: 0 } }, 2);
+    for (let i = 0; i < 2; i++) {
+      const volunteer = await guest();
+      const queue = await volunteer.queue(workflowId, 1);
+      expect(queue.subjects.map((s) => s.externalId)).toEqual(['s0-000']);
+      await classify(volunteer, queue, queue.subjects[0]!.id);
+      await waitForAggregation(workflowId);
+    }
+    // Two of its three classifications counted: its next may retire it, so it goes to one volunteer at a time, and
+    // s1-000 (none counted) to as many as its rule may still need, three.
+    const served = [];
+    for (let i = 0; i < 5; i++) served.push((await (await guest()).queue(workflowId, 2)).subjects.map((s) => s.externalId));
+    expect(served).toEqual([['s0-000', 's1-000'], ['s1-000'], ['s1-000'], [], []]);
+  });
+
   it('keeps its promises through a random interleaving of queue, submit, retire and unretire', async () => {
     const { workflowId } = await workflowOf(15);
     const volunteers = await Promise.all(Array.from({ length: 4 }, guest));

@@ -145,42 +145,56 @@ const leastServedGold = (pickable: string) => `SELECT st.subject_id FROM (
  * from links made before that order, by set), each in its own order; a subject in two sets comes with the first. Each
  * set is walked from the front along its members' index (`subject_set_members_order_idx`), probing each member's hot
  * row in a subquery of its own (`LIMIT 1`: joined, the planner may drive the pick from the hot rows and sort them),
- * and the walk stops at the take's `count`th pickable subject: the next set is read only if this one falls short.
- * Served in walk order (sets in their order, then each set's picks in its), which the nested loop keeps; sorting the
- * pickable subjects instead read and ordered every one of them for each take (2 s at 50,000 subjects). What the walk
- * still reads is the front of the sets that the volunteer has seen or that has retired.
+ * and the walk of a set stops at the take's `count`th pickable subject. The walk carries out each pick's place (its
+ * set's link position and id, its member position and id) and the picks are ordered, cut at `count` and numbered by
+ * it, so they are served in set order, then each set's order, whatever order the join yields them in. The sets come
+ * in that order, so the sort takes them a set at a time (an incremental sort) and stops at the set that completes
+ * `count`: of the next set it reads only the first pickable subject, to learn that the set before has ended (locked for
+ * the statement, not served). Sorting the pickable subjects instead read and ordered every one of them for each take
+ * (2 s at 50,000 subjects). What the walk still reads is the front of the sets that the volunteer has seen or that has
+ * retired.
  */
-const sequentialArms = (pickable: string) => `SELECT picked.subject_id FROM (
-      SELECT l.subject_set_id, l.position FROM workflow_subject_sets l WHERE l.workflow_id = r.workflow_id ORDER BY l.position, l.subject_set_id) linked
-    CROSS JOIN LATERAL (
-      SELECT probed.subject_id FROM subject_set_members m
+const sequentialArms = (pickable: string) => `SELECT walked.subject_id,
+      row_number() OVER (ORDER BY walked.set_position, walked.subject_set_id, walked.member_position, walked.subject_id) AS ord
+    FROM (
+      SELECT linked.position AS set_position, linked.subject_set_id, picked.member_position, picked.subject_id FROM (
+        SELECT l.subject_set_id, l.position FROM workflow_subject_sets l WHERE l.workflow_id = r.workflow_id ORDER BY l.position, l.subject_set_id) linked
       CROSS JOIN LATERAL (
-        SELECT st.subject_id FROM subject_workflow_status st
-        WHERE st.subject_id = m.subject_id AND ${pickable}
-          AND NOT EXISTS (SELECT 1 FROM subject_set_members e JOIN workflow_subject_sets el ON el.workflow_id = r.workflow_id AND el.subject_set_id = e.subject_set_id
-                          WHERE e.subject_id = st.subject_id AND (el.position, el.subject_set_id) < (linked.position, linked.subject_set_id) OFFSET 0)
-        LIMIT 1 ${LOCK}) probed
-      WHERE m.subject_set_id = linked.subject_set_id ORDER BY m.position, m.subject_id LIMIT r.count) picked`;
+        SELECT m.position AS member_position, probed.subject_id FROM subject_set_members m
+        CROSS JOIN LATERAL (
+          SELECT st.subject_id FROM subject_workflow_status st
+          WHERE st.subject_id = m.subject_id AND ${pickable}
+            AND NOT EXISTS (SELECT 1 FROM subject_set_members e JOIN workflow_subject_sets el ON el.workflow_id = r.workflow_id AND el.subject_set_id = e.subject_set_id
+                            WHERE e.subject_id = st.subject_id AND (el.position, el.subject_set_id) < (linked.position, linked.subject_set_id) OFFSET 0)
+          LIMIT 1 ${LOCK}) probed
+        WHERE m.subject_set_id = linked.subject_set_id ORDER BY m.position, m.subject_id LIMIT r.count) picked
+      ORDER BY linked.position, linked.subject_set_id, picked.member_position, picked.subject_id LIMIT r.count) walked`;
 
 /** One ordered scan. */
 const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;
 
-/** The arms of each kind of pick, serving the subjects `pickable` (a condition on `st` and `r`). */
+/** The first `count` subjects of arms that yield them in their serving order, numbered in the order they come. */
+const inArrivalOrder = (arms: string) => `SELECT u.subject_id, row_number() OVER () AS ord FROM (${arms} LIMIT r.count) u`;
+
+/**
+ * The arms of each kind of pick, serving the subjects `pickable` (a condition on `st` and `r`): at most the take's
+ * `count` of them, each with `ord`, its place in the serving order.
+ */
 const armsOf = (pickable: string): Record<PickKind, string> => ({
-  random: randomArms(pickable, ''),
-  priority: oneArm(`SELECT st.subject_id FROM subject_workflow_status st WHERE ${pickable} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}`),
+  random: inArrivalOrder(randomArms(pickable, '')),
+  priority: inArrivalOrder(oneArm(`SELECT st.subject_id FROM subject_workflow_status st WHERE ${pickable} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}`)),
   sequential: sequentialArms(pickable),
-  set: randomArms(pickable, 'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)'),
-  gold: oneArm(leastServedGold(pickable)),
+  set: inArrivalOrder(randomArms(pickable, 'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)')),
+  gold: inArrivalOrder(oneArm(leastServedGold(pickable))),
   // The first in set order, locked by id (waiting for them) as everything else that waits locks them, then served in
   // set order; one that a wait found no longer pickable is left out.
-  training: oneArm(`SELECT locked.subject_id FROM (
+  training: inArrivalOrder(oneArm(`SELECT locked.subject_id FROM (
       SELECT st.subject_id FROM subject_workflow_status st
       WHERE st.subject_id IN (SELECT m.subject_id FROM subject_set_members m JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = m.subject_id
                               WHERE m.subject_set_id = r.set_id AND ${pickable} ORDER BY m.position, st.subject_id LIMIT r.count)
         AND ${pickable}
       ORDER BY st.subject_id ${WAITING_LOCK}) locked
-    JOIN subject_set_members m ON m.subject_set_id = r.set_id AND m.subject_id = locked.subject_id ORDER BY m.position, locked.subject_id`),
+    JOIN subject_set_members m ON m.subject_set_id = r.set_id AND m.subject_id = locked.subject_id ORDER BY m.position, locked.subject_id`)),
 });
 const ARMS = armsOf(PICKABLE);
 const ARMS_WITHOUT_REPORTED = armsOf(`${PICKABLE} AND ${notReported('r.workflow_id', 'st.subject_id', 'r.user_id')}`);
@@ -198,7 +212,7 @@ const ARMS_WITHOUT_REPORTED = armsOf(`${PICKABLE} AND ${notReported('r.workflow_
  */
 export const pickAndAssignSql = (kind: PickKind, withoutReported: boolean) => `WITH picked AS MATERIALIZED (
     SELECT r.take, r.workflow_id, r.user_id, r.cap, r.earliest, p.subject_id, p.ord FROM ${TAKES}
-    CROSS JOIN LATERAL (SELECT u.subject_id, row_number() OVER () AS ord FROM (${(withoutReported ? ARMS_WITHOUT_REPORTED : ARMS)[kind]} LIMIT r.count) u) p
+    CROSS JOIN LATERAL (${(withoutReported ? ARMS_WITHOUT_REPORTED : ARMS)[kind]}) p
   ), assigned AS (
     SELECT a.* FROM (SELECT array_agg(take) AS takes, array_agg(workflow_id) AS workflows, array_agg(user_id) AS users,
                             array_agg(subject_id) AS subjects, array_agg(cap) AS caps, array_agg(earliest) AS earliest FROM picked) agg
