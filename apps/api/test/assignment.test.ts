@@ -1041,19 +1041,21 @@ describe('the queue', () => {
   });
 
   it('hands a subject its rule could retire to one volunteer at a time in sequential order too, serving the next in order to the others', async () => {
-    const { workflowId } = await workflowOf(1, { selection: { order: 'sequential', goldStandardRate: 0 } }, 2);
-    for (let i = 0; i < 2; i++) {
+    // Agreement judged from 2 classifications: until then a subject needs both, and 2 volunteers may hold it.
+    const retirement = { rule: 'agreement' as const, task: 'T0', minimum: 2, threshold: 0.9, maximum: 10 };
+    const { workflowId } = await workflowOf(1, { retirement, selection: { order: 'sequential', goldStandardRate: 0 } }, 2);
+    for (const value of ['yes', 'no']) {
       const volunteer = await guest();
       const queue = await volunteer.queue(workflowId, 1);
       expect(queue.subjects.map((s) => s.externalId)).toEqual(['s0-000']);
-      await classify(volunteer, queue, queue.subjects[0]!.id);
+      await classify(volunteer, queue, queue.subjects[0]!.id, value);
       await waitForAggregation(workflowId);
     }
-    // Two of its three classifications counted: its next may retire it, so it goes to one volunteer at a time, and
-    // s1-000 (none counted) to as many as its rule may still need, three.
+    // Split 1–1 at the minimum, s0-000's next answer may retire it: it goes to one volunteer at a time, and s1-000
+    // (none yet) to two, as its rule's most classifications (10) would not limit it.
     const served = [];
-    for (let i = 0; i < 5; i++) served.push((await (await guest()).queue(workflowId, 2)).subjects.map((s) => s.externalId));
-    expect(served).toEqual([['s0-000', 's1-000'], ['s1-000'], ['s1-000'], [], []]);
+    for (let i = 0; i < 4; i++) served.push((await (await guest()).queue(workflowId, 2)).subjects.map((s) => s.externalId));
+    expect(served).toEqual([['s0-000', 's1-000'], ['s1-000'], [], []]);
   });
 
   it('keeps its promises through a random interleaving of queue, submit, retire and unretire', async () => {
