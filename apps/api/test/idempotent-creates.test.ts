@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { type TestAccount, newAccount } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 import { IdempotentRequests } from '../src/idempotent-requests/idempotent-requests';
 
 let stack: Stack;
@@ -29,6 +31,25 @@ const workflowsOf = (projectId: string) => count('SELECT count(*)::int AS n FROM
 async function newProject(account = researcher): Promise<string> {
   return (await post('/projects', account.token, { title: `Letters ${randomUUID().slice(0, 8)}` })).body.id as string;
 }
+
+/** Holds a project's row from a connection of the test's, as a long transaction would: a set made in it waits. Answers the release. */
+async function hold(projectId: string): Promise<() => Promise<void>> {
+  const holder = new Client({ connectionString: stack.config.databaseUrl });
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
+  return async () => {
+    await holder.query('COMMIT');
+    await holder.end();
+  };
+}
+
+/** Until `n` requests wait for a lock (a held project's row). */
+const waiting = (n: number) =>
+  until(async () => (await stack.db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows[0].n >= n, `${n} requests to wait`);
+
+/** As if the request holding the key had started 11 minutes ago, unanswered: its process seems to have died. */
+const abandon = (key: string) => stack.db.query("UPDATE idempotent_requests SET created_at = now() - interval '11 minutes' WHERE key = $1", [key]);
 
 const definition = (subjectSetIds: string[]) => ({
   name: 'Ads',
@@ -84,18 +105,82 @@ describe('creations sent again with the same Idempotency-Key', () => {
   it('answers a retry sent while the first request is still being handled 409, to send again, and creates nothing', async () => {
     const projectId = await newProject();
     const key = randomUUID();
-    const first = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
-    // As the key is held between the first request's start and its answer.
-    await stack.db.query('UPDATE idempotent_requests SET response = NULL WHERE key = $1', [key]);
-    const early = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
-    expect(early).toMatchObject({ status: 409, body: { type: 'urn:chorus:problem:request-in-progress', detail: expect.stringContaining('send the retry again in a moment') } });
+    const release = await hold(projectId);
+    const first = post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    try {
+      await waiting(1);
+      const early = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+      expect(early).toMatchObject({ status: 409, body: { type: 'urn:chorus:problem:request-in-progress', detail: expect.stringContaining('send the retry again in a moment') } });
+    } finally {
+      await release();
+    }
+    const created = await first;
+    expect(created.status).toBe(201);
+    expect(await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key)).toMatchObject({ status: 200, body: created.body });
     expect(await setsOf(projectId)).toBe(1);
     // A first request whose process died unanswered (here before its set was made) holds its key no longer than 10 minutes.
-    await stack.db.query('DELETE FROM subject_sets WHERE id = $1', [first.body.id]);
-    await stack.db.query("UPDATE idempotent_requests SET created_at = now() - interval '11 minutes' WHERE key = $1", [key]);
+    await stack.db.query('DELETE FROM subject_sets WHERE id = $1', [created.body.id]);
+    await stack.db.query('UPDATE idempotent_requests SET response = NULL WHERE key = $1', [key]);
+    await abandon(key);
     const taken = await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' }, key);
     expect(taken.status).toBe(201);
-    expect(taken.body.id).not.toBe(first.body.id);
+    expect(taken.body.id).not.toBe(created.body.id);
+  });
+
+  it('lets a request whose key was taken over (10 minutes unanswered) neither answer nor release it for the request that took it', async () => {
+    const [slow, other] = [await newProject(), await newProject()];
+    const key = randomUUID();
+    const releaseSlow = await hold(slow);
+    const late = post(`/projects/${slow}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+    let taken: Awaited<ReturnType<typeof post>>;
+    try {
+      await waiting(1);
+      await abandon(key);
+      taken = await post(`/projects/${other}/subject-sets`, researcher.token, { name: 'Letters' }, key);
+      expect(taken.status).toBe(201);
+    } finally {
+      await releaseSlow();
+    }
+    expect((await late).status).toBe(201);
+    // The late answer was not stored over the one of the request that took the key.
+    expect(await post(`/projects/${other}/subject-sets`, researcher.token, { name: 'Letters' }, key)).toMatchObject({ status: 200, body: taken.body });
+
+    // Refused late (the slow project has its Letters now), the first request does not release the key another holds.
+    const again = randomUUID();
+    const [releaseSlowAgain, releaseOther] = [await hold(slow), await hold(other)];
+    const refused = post(`/projects/${slow}/subject-sets`, researcher.token, { name: 'Letters' }, again);
+    let taking: ReturnType<typeof post>;
+    try {
+      await waiting(1);
+      await abandon(again);
+      taking = post(`/projects/${other}/subject-sets`, researcher.token, { name: 'Maps' }, again);
+      await waiting(2);
+      await releaseSlowAgain();
+      expect((await refused).status).toBe(409);
+    } finally {
+      await releaseOther();
+    }
+    const maps = await taking;
+    expect(maps.status).toBe(201);
+    expect(await post(`/projects/${other}/subject-sets`, researcher.token, { name: 'Maps' }, again)).toMatchObject({ status: 200, body: maps.body });
+    expect([await setsOf(slow), await setsOf(other)]).toEqual([1, 2]);
+  });
+
+  it('keeps the key of a creation whose answer could not be stored: a retry is told to wait (409), and creates nothing', async () => {
+    const key = `unstorable-${randomUUID()}`;
+    const title = `Unanswered ${randomUUID().slice(0, 8)}`;
+    await stack.db.query(`
+      CREATE OR REPLACE FUNCTION test_unstorable_answer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the answer cannot be stored'; END $$;
+      CREATE OR REPLACE TRIGGER test_unstorable_answer BEFORE UPDATE ON idempotent_requests FOR EACH ROW
+        WHEN (NEW.response IS NOT NULL AND NEW.key LIKE 'unstorable-%') EXECUTE FUNCTION test_unstorable_answer()`);
+    try {
+      expect((await post('/projects', researcher.token, { title }, key)).status).toBe(500);
+      expect(await projectsNamed(title)).toBe(1);
+      expect(await post('/projects', researcher.token, { title }, key)).toMatchObject({ status: 409, body: { type: 'urn:chorus:problem:request-in-progress' } });
+      expect(await projectsNamed(title)).toBe(1);
+    } finally {
+      await stack.db.query('DROP TRIGGER test_unstorable_answer ON idempotent_requests; DROP FUNCTION test_unstorable_answer()');
+    }
   });
 
   it('keeps each account’s keys its own: another account with the same key creates its own', async () => {

@@ -60,3 +60,20 @@ it("lets a researcher's work on a whole set wait for as long as it must: retryin
   });
   expect(await retired!).toMatchObject({ status: 200, body: { retired: 3 } });
 });
+
+it("lets a researcher's change of one subject wait for its row as long as it must, its images described as its correction", async () => {
+  const { rows } = await stack.db.query('SELECT s.id, s.locations FROM subjects s JOIN subject_workflow_status w ON w.subject_id = s.id WHERE w.workflow_id = $1 LIMIT 1', [workflowId]);
+  const [{ id, locations }] = rows;
+  const changes = [
+    () => stack.client.request('PUT', `/subjects/${id}/image-descriptions`, { descriptions: [null] }),
+    () => stack.client.request('PATCH', `/subjects/${id}`, { locations, reason: 'the same address, checked' }),
+  ];
+  for (const change of changes) {
+    let changed: Promise<{ status: number }> | undefined;
+    // The subject's row held, as a submit holds it while it commits: the change waits for it.
+    await lockedFor(`SELECT 1 FROM subjects WHERE id = '${id}' FOR UPDATE`, TIMEOUT_MS * 4, async () => {
+      changed = change();
+    });
+    expect((await changed!).status).toBe(200);
+  }
+});

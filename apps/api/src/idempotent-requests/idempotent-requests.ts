@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   type CallHandler,
   type ExecutionContext,
@@ -19,7 +19,7 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth.decorators';
 import { everyHour } from '../common/every-hour';
-import { conflict, validationFailed } from '../common/problem';
+import { ProblemException, conflict, validationFailed } from '../common/problem';
 import { unwrap } from '../common/zod';
 
 /** How long a key is remembered: a retry comes within minutes; after a day the same key is a new request. */
@@ -47,19 +47,25 @@ interface FirstAnswer {
   etag?: string;
 }
 
+/** A first request's hold on its key: its answer is stored, or the key released, only while the key is still its own. */
+interface Claimed extends KeyedRequest {
+  claim: string;
+}
+
 /**
- * Takes the key for this request: inserted, or taken over from a request forgotten (older than a day) or abandoned
- * (unanswered, its process gone). Answers whether the request is the key's first.
+ * Takes the key for this request with a new claim ($5): inserted, or taken over from a request forgotten (older than a
+ * day) or abandoned (unanswered, its process gone). Answers whether the request is the key's first.
  */
 const CLAIM = `
-  INSERT INTO idempotent_requests (account_id, route, key, request_hash) VALUES ($1, $2, $3, $4)
-  ON CONFLICT (account_id, route, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, resource_id = NULL, response = NULL, created_at = now()
+  INSERT INTO idempotent_requests (account_id, route, key, request_hash, claim) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (account_id, route, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, claim = EXCLUDED.claim, response = NULL, created_at = now()
     WHERE idempotent_requests.created_at < now() - interval '${KEY_KEPT_HOURS} hours'
        OR (idempotent_requests.response IS NULL AND idempotent_requests.created_at < now() - interval '${ABANDONED_AFTER_MINUTES} minutes')
   RETURNING 1`;
 const FIRST = 'SELECT request_hash, response FROM idempotent_requests WHERE account_id = $1 AND route = $2 AND key = $3';
-const ANSWERED = 'UPDATE idempotent_requests SET resource_id = $4, response = $5 WHERE account_id = $1 AND route = $2 AND key = $3';
-const RELEASE = 'DELETE FROM idempotent_requests WHERE account_id = $1 AND route = $2 AND key = $3 AND response IS NULL';
+/** Both only while the key is still the request's own claim ($4): a request whose key was taken over touches the new claimant's row no more. */
+const ANSWERED = 'UPDATE idempotent_requests SET response = $5 WHERE account_id = $1 AND route = $2 AND key = $3 AND claim = $4';
+const RELEASE = 'DELETE FROM idempotent_requests WHERE account_id = $1 AND route = $2 AND key = $3 AND claim = $4 AND response IS NULL';
 
 /** JSON with every object's keys sorted, so that a retry hashes alike however its client orders them. */
 function canonicalJson(value: unknown): string {
@@ -103,27 +109,27 @@ export class IdempotentRequests implements OnApplicationBootstrap, OnApplication
     this.stop?.();
   }
 
-  /** The first answer to a retry; undefined when this request is the key's first, and is to be handled. */
-  async firstAnswer(request: KeyedRequest): Promise<FirstAnswer | undefined> {
-    const claimed: unknown[] = await this.db.query(CLAIM, [request.accountId, request.route, request.key, request.requestHash]);
-    if (claimed.length) return undefined;
+  /** The first answer to a retry, or the claim of the key's first request, which is to be handled. */
+  async claim(request: KeyedRequest): Promise<{ answer: FirstAnswer } | { claimed: Claimed }> {
+    const claimed: Claimed = { ...request, claim: randomUUID() };
+    const taken: unknown[] = await this.db.query(CLAIM, [request.accountId, request.route, request.key, request.requestHash, claimed.claim]);
+    if (taken.length) return { claimed };
     const [first]: { request_hash: string; response: FirstAnswer | null }[] = await this.db.query(FIRST, [request.accountId, request.route, request.key]);
     // released meanwhile, the first request having been refused: this one is the key's first now
-    if (!first) return this.firstAnswer(request);
+    if (!first) return this.claim(request);
     if (first.request_hash !== request.requestHash) throw usedForAnotherRequest();
     if (!first.response) throw stillBeingHandled();
-    return first.response;
+    return { answer: first.response };
   }
 
-  /** Keeps the first request's answer, and the id of what it created, for its retries. */
-  async answered(request: KeyedRequest, answer: FirstAnswer): Promise<void> {
-    const id = (answer.body as { id?: unknown } | null)?.id;
-    await this.db.query(ANSWERED, [request.accountId, request.route, request.key, typeof id === 'string' ? id : null, answer]);
+  /** Keeps the first request's answer for its retries. */
+  async answered(request: Claimed, answer: FirstAnswer): Promise<void> {
+    await this.db.query(ANSWERED, [request.accountId, request.route, request.key, request.claim, answer]);
   }
 
-  /** The first request was refused or failed, having created nothing: a retry (corrected, say) may use the key. */
-  async release(request: KeyedRequest): Promise<void> {
-    await this.db.query(RELEASE, [request.accountId, request.route, request.key]);
+  /** The first request was refused, having created nothing: a retry (corrected, say) may use the key. */
+  async release(request: Claimed): Promise<void> {
+    await this.db.query(RELEASE, [request.accountId, request.route, request.key, request.claim]);
   }
 
   /** How many keys older than a day it forgot. */
@@ -151,25 +157,31 @@ export class IdempotentCreateInterceptor implements NestInterceptor {
       requestHash: createHash('sha256').update(canonicalJson({ params: request.params, body: request.body })).digest('hex'),
     };
     const reply = http.getResponse<FastifyReply>();
-    const first = await this.requests.firstAnswer(keyed);
-    if (first) {
-      if (first.etag) void reply.header('etag', first.etag);
+    const first = await this.requests.claim(keyed);
+    if ('answer' in first) {
+      if (first.answer.etag) void reply.header('etag', first.answer.etag);
       void reply.status(200);
-      return of(first.body);
+      return of(first.answer.body);
     }
+    const { claimed } = first;
     return next.handle().pipe(
+      // Only a refusal (4xx: validation, permission) created nothing; after any other failure, or one to store the
+      // answer, what was created may be committed: the key stays held, and a retry is told to wait, not to create again.
+      catchError(async (error: unknown) => {
+        if (refused(error)) await this.requests.release(claimed);
+        throw error;
+      }),
       concatMap(async (body) => {
         const etag = reply.getHeader('etag');
-        await this.requests.answered(keyed, { body, ...(typeof etag === 'string' ? { etag } : {}) });
+        await this.requests.answered(claimed, { body, ...(typeof etag === 'string' ? { etag } : {}) });
         return body;
-      }),
-      catchError(async (error: unknown) => {
-        await this.requests.release(keyed);
-        throw error;
       }),
     );
   }
 }
+
+/** A request refused before anything was created: the route's 4xx problem (validation, permission), its transaction if any rolled back. */
+const refused = (error: unknown): boolean => error instanceof ProblemException && error.body.status >= 400 && error.body.status < 500;
 
 /**
  * A creation that takes an `Idempotency-Key`: a script that retries after a timeout creates once. Documents the

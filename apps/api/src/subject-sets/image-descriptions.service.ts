@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { SubjectImagesDescribed } from '@chorus/client';
 import type { FieldError, SubjectLocation } from '@chorus/tasks';
-import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { notFound, validationFailed } from '../common/problem';
 import type { ImageDescriptionsInput } from './dto/image-descriptions.dto';
 import { SubjectCorrectionsService } from './subject-corrections.service';
 
@@ -32,26 +29,20 @@ function described(locations: readonly SubjectLocation[], descriptions: readonly
 
 /**
  * Researchers describe a subject's images for volunteers who cannot see them (each image's `alt`, kept in its location):
- * the same content, so not a correction, and nothing is recorded of it.
+ * the same content, so not a correction, and nothing is recorded of it; otherwise changed as a correction is.
  */
 @Injectable()
 export class ImageDescriptionsService {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly corrections: SubjectCorrectionsService,
-  ) {}
+  constructor(private readonly corrections: SubjectCorrectionsService) {}
 
-  async describe(subjectId: string, { descriptions }: ImageDescriptionsInput, user: AuthUser): Promise<SubjectImagesDescribed> {
-    await this.corrections.requireSubjectOfResearcher(subjectId, user);
-    return this.db.transaction(async (manager) => {
-      // NO KEY UPDATE: a classification of the subject, whose foreign key shares its row, is stored meanwhile.
-      const [stored] = await manager.query<{ locations: SubjectLocation[] }[]>('SELECT locations FROM subjects WHERE id = $1 FOR NO KEY UPDATE', [subjectId]);
-      if (!stored) throw notFound(`Subject ${subjectId}`, '/params/id');
-      const errors = descriptionErrors(stored.locations, descriptions);
-      if (errors.length) throw validationFailed(errors);
-      const locations = described(stored.locations, descriptions);
-      await manager.query('UPDATE subjects SET locations = $2::jsonb WHERE id = $1', [subjectId, JSON.stringify(locations)]);
-      return { subjectId, locations };
+  describe(subjectId: string, { descriptions }: ImageDescriptionsInput, user: AuthUser): Promise<SubjectImagesDescribed> {
+    return this.corrections.changeLocations(subjectId, user, {
+      errors: (stored) => descriptionErrors(stored, descriptions),
+      write: async (manager, stored) => {
+        const locations = described(stored, descriptions);
+        await manager.query('UPDATE subjects SET locations = $2::jsonb WHERE id = $1', [subjectId, JSON.stringify(locations)]);
+        return { subjectId, locations };
+      },
     });
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { LocationChangePage, SubjectCorrected } from '@chorus/client';
-import type { SubjectLocation } from '@chorus/tasks';
-import type { DataSource } from 'typeorm';
+import type { FieldError, SubjectLocation } from '@chorus/tasks';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
 import { cursorTimeSql, researchersTransaction, retryOnDeadlock, returnedRows } from '../common/sql';
@@ -31,6 +31,14 @@ interface LocationChangeRow {
   previous_locations: SubjectLocation[];
   locations: SubjectLocation[];
   cursor_time: string;
+}
+
+/** A change of one subject's locations: why it cannot apply to those stored, and how it writes them. */
+export interface LocationsChange<T> {
+  /** Why the change cannot apply to the subject's stored locations; none when it can. */
+  errors(stored: SubjectLocation[]): FieldError[];
+  /** Writes it, in the transaction that holds the subject's row. */
+  write(manager: EntityManager, stored: SubjectLocation[]): Promise<T>;
 }
 
 /**
@@ -72,28 +80,41 @@ export class SubjectCorrectionsService {
     };
   }
 
-  async correct(subjectId: string, input: SubjectCorrectionInput, user: AuthUser): Promise<SubjectCorrected> {
+  /**
+   * Changes a subject's locations (a correction, the images' descriptions) for a researcher of its project, in one
+   * transaction that holds the subject's row, tried again after a deadlock: refused as a whole when `change` has errors.
+   */
+  async changeLocations<T>(subjectId: string, user: AuthUser, change: LocationsChange<T>): Promise<T> {
     await this.requireSubjectOfResearcher(subjectId, user);
     return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       // NO KEY UPDATE: a classification of the subject, whose foreign key shares its row, is stored meanwhile.
       const [stored] = await manager.query<{ locations: SubjectLocation[] }[]>('SELECT locations FROM subjects WHERE id = $1 FOR NO KEY UPDATE', [subjectId]);
       if (!stored) throw notFound(`Subject ${subjectId}`, '/params/id');
-      const errors = correctionErrors(stored.locations, input.locations, '/locations');
+      const errors = change.errors(stored.locations);
       if (errors.length) throw validationFailed(errors);
-      const [now] = returnedRows<{ locations: SubjectLocation[]; moved: boolean }>(
-        await manager.query(
-          `UPDATE subjects SET locations = ${TAKING_SENT('$2::jsonb', 'locations')} WHERE id = $1
-           RETURNING locations, ${WITHOUT_ALT('locations')} <> ${WITHOUT_ALT('$3::jsonb')} AS moved`,
-          [subjectId, JSON.stringify(input.locations), JSON.stringify(stored.locations)],
-        ),
-      );
-      const [recorded] = now!.moved ? await recordCorrections(manager, [{ subjectId, previous: stored.locations }], user.id, input.reason) : [];
-      return {
-        subjectId,
-        locations: now!.locations,
-        correction: recorded ? { previousLocations: stored.locations, reason: input.reason, correctedBy: user.id, correctedAt: recorded.changed_at.toISOString() } : null,
-      };
+      return change.write(manager, stored.locations);
     }));
+  }
+
+  async correct(subjectId: string, input: SubjectCorrectionInput, user: AuthUser): Promise<SubjectCorrected> {
+    return this.changeLocations(subjectId, user, {
+      errors: (stored) => correctionErrors(stored, input.locations, '/locations'),
+      write: async (manager, stored) => {
+        const [now] = returnedRows<{ locations: SubjectLocation[]; moved: boolean }>(
+          await manager.query(
+            `UPDATE subjects SET locations = ${TAKING_SENT('$2::jsonb', 'locations')} WHERE id = $1
+             RETURNING locations, ${WITHOUT_ALT('locations')} <> ${WITHOUT_ALT('$3::jsonb')} AS moved`,
+            [subjectId, JSON.stringify(input.locations), JSON.stringify(stored)],
+          ),
+        );
+        const [recorded] = now!.moved ? await recordCorrections(manager, [{ subjectId, previous: stored }], user.id, input.reason) : [];
+        return {
+          subjectId,
+          locations: now!.locations,
+          correction: recorded ? { previousLocations: stored, reason: input.reason, correctedBy: user.id, correctedAt: recorded.changed_at.toISOString() } : null,
+        };
+      },
+    });
   }
 }
 

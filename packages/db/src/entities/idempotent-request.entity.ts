@@ -13,8 +13,8 @@ export class IdempotentRequest {
   @PrimaryColumn({ type: 'varchar', length: 200 }) key!: string;
   /** SHA-256 (hex) of the route's parameters and body: the same key with another request is refused. */
   @Column({ type: 'char', length: 64 }) requestHash!: string;
-  /** The id of what the first request created; null while it is being created. */
-  @Column({ type: 'uuid', nullable: true }) resourceId!: string | null;
+  /** A random id the request that holds the key took it with: only that request stores its answer or releases the key. */
+  @Column('uuid') claim!: string;
   /** The first answer, sent again to a retry. */
   @Column({ type: 'jsonb', nullable: true }) response!: unknown;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
