@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
+import { advertisementAnswers, advertisementTasks } from '../../../test/support/workflows';
 
 let stack: Stack;
 let projectId: string;
@@ -50,10 +51,10 @@ afterAll(() => stack.stop());
 describe("researchers' reviews of a consensus", () => {
   it('approve a consensus as it is and correct a transcription, composed, shown in the results; a replay changes nothing', async () => {
     const approved = await stack.client.reviewConsensus(workflowId, idOf.a!, 'T1');
-    expect(approved).toEqual({ task: 'T1', state: 'approved', value: null, reviewedBy: { memberId: expect.any(String), name: expect.any(String) }, reviewedAt: expect.any(String) });
+    expect(approved).toEqual({ task: 'T1', state: 'approved', value: 'yes', consensusChanged: false, reviewedBy: { memberId: expect.any(String), name: expect.any(String) }, reviewedAt: expect.any(String) });
     // "Dear Marie", its accent typed as a combining mark: stored composed, as a volunteer's is.
     const corrected = await stack.client.reviewConsensus(workflowId, idOf.a!, 'T0', 'Dear Marie\u0301');
-    expect(corrected).toMatchObject({ task: 'T0', state: 'corrected', value: 'Dear Mari\u00e9' });
+    expect(corrected).toMatchObject({ task: 'T0', state: 'corrected', value: 'Dear Mari\u00e9', consensusChanged: false });
     expect(await stack.client.reviewConsensus(workflowId, idOf.a!, 'T0', 'Dear Marie\u0301')).toEqual(corrected);
 
     const detail = await stack.client.subjectResult(workflowId, idOf.a!);
@@ -126,5 +127,47 @@ describe("researchers' reviews of a consensus", () => {
     const undone = await downloaded(later);
     expect(Object.keys(undone)).toEqual([idOf.c]);
     expect(undone[idOf.c!]).toMatchObject({ T0_reviewed: null, T0_reviewed_answer: null });
+  });
+
+  it('keeps the answer approved when later votes change the consensus: the download and the results give it, and say the consensus changed', async () => {
+    await stack.client.reviewConsensus(workflowId, idOf.b!, 'T1');
+    // Two more volunteers say "no": a tie, so the consensus has no answer any more.
+    for (let volunteers = 0; volunteers < 2; volunteers += 1) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: idOf.b!, annotations: [{ task: 'T0', value: 'Dear Mary' }, { task: 'T1', value: 'no' }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation');
+    expect((await downloaded())[idOf.b!]).toMatchObject({ T1_answer: null, T1_outcome: 'tie', T1_reviewed: 'approved', T1_reviewed_answer: 'yes' });
+    const { reviews } = await stack.client.subjectResult(workflowId, idOf.b!);
+    expect(reviews.T1).toMatchObject({ state: 'approved', value: 'yes', consensusChanged: true });
+    expect(reviews.T0).toMatchObject({ state: 'approved', value: 'Dear Mary', consensusChanged: false });
+  });
+
+  it('counts only the tasks a researcher can approve as waiting for a review: not one the consensus path does not reach, nor one the current version dropped', async () => {
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Snippets' });
+    const { subjectIds: [news, ad] } = await stack.client.addSubjects(set.id, ['news', 'ad'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const input = { name: 'Ad or not?', firstTask: 'T0', tasks: advertisementTasks, retirement: { rule: 'count' as const, count: 5 }, subjectSetIds: [set.id] };
+    const { id } = await stack.client.createWorkflow(projectId, input);
+    await stack.client.activateWorkflow(id);
+    // "news": the crowd says no (T1 not reached), one volunteer yes and soap, so T1 has a vote; "ad": yes, and soap.
+    for (const [newsAd, adAd] of [[undefined, 'soap'], ['soap', 'soap'], [undefined, undefined]] as const) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      for (const [subjectId, advertised] of [[news!, newsAd], [ad!, adAd]] as const) {
+        await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: advertisementAnswers(advertised) }, randomUUID());
+      }
+    }
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
+    expect((await refusal(stack.client.reviewConsensus(id, news!, 'T1')))?.problem.errors?.map((error) => error.pointer)).toEqual(['/value']);
+    const ids = async (reviewed: boolean) => (await stack.client.subjectResults(id, { reviewed })).subjects.map((subject) => subject.id);
+    expect(await ids(false)).toEqual([news, ad].sort());
+    await stack.client.reviewConsensus(id, news!, 'T0');
+    expect(await ids(true)).toEqual([news]);
+    // A version without T1: the consensus of "ad" keeps its T1, which cannot be reviewed any more.
+    await stack.client.updateWorkflow(id, { ...input, tasks: { T0: { ...advertisementTasks.T0, answers: advertisementTasks.T0.answers.map(({ value, label }) => ({ value, label })) } } });
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
+    expect((await stack.client.subjectResult(id, ad!)).consensus.T1?.answer).toBe('soap');
+    await stack.client.reviewConsensus(id, ad!, 'T0');
+    expect(await ids(true)).toEqual([news, ad].sort());
+    expect(await ids(false)).toEqual([]);
   });
 });

@@ -456,6 +456,14 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await waitForFocus(page, '[data-testid="lab-review-T1-state"]');
     await reviews.locator('fieldset[data-task="T1"]').getByRole('button', { name: 'Approve' }).click();
     await state('T1').getByText('Approved by Maria Mitchell,').waitFor();
+    // Two later volunteers say no: a tie. The approval keeps its answer, and says the consensus has changed since.
+    for (let volunteers = 0; volunteers < 2; volunteers += 1) {
+      const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'Dear Mary' }, { task: 'T1', value: 'no' }] }, randomUUID());
+    }
+    await until(async () => (await laggingSubjects(suite.stack.db, workflowId)) === 0, 'aggregation');
+    await page.reload();
+    await state('T1').getByText('Approved “Yes, dated” by Maria Mitchell (the consensus has changed since),').waitFor();
 
     // The list: only the letter not reviewed yet, by the form.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
@@ -463,7 +471,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await status.getByText('2 subjects shown.').waitFor();
     const table = page.getByTestId('lab-results-table');
     const marks = (subjectId: string) => table.locator(`tr[data-subject-id="${subjectId}"]`).getByTestId('reviewed').allTextContents();
-    expect(await marks(subjectIds[0]!)).toEqual(['Corrected', 'Approved']);
+    expect(await marks(subjectIds[0]!)).toEqual(['Corrected', 'Approved (the consensus has changed since)']);
     expect(await marks(subjectIds[1]!)).toEqual([]);
     await page.getByLabel('Only those not reviewed yet').check();
     await page.getByLabel('Only those not reviewed yet').press('Enter');

@@ -568,7 +568,13 @@ export const REVIEW_STATES = ['approved', 'corrected'] as const;
 export const consensusReviewSchema = z.strictObject({
   task: z.string(),
   state: z.enum(REVIEW_STATES).meta({ description: 'approved: the consensus as it is; corrected: the researcher gave their own answer (value)' }),
-  value: z.unknown().meta({ description: 'The corrected answer, as a volunteer gives one to the task (a transcription composed, NFC); null when approved' }),
+  value: z.unknown().meta({
+    description:
+      'The answer the review settles on, as a volunteer gives one to the task: the corrected answer (a transcription composed, NFC), or the consensus answer approved, as it was then (the download’s <task>_reviewed_answer)',
+  }),
+  consensusChanged: z.boolean().meta({
+    description: 'An approval whose consensus answer has changed since (later votes, a re-aggregation): value is still the answer approved; approve again to approve the new one. False for a correction',
+  }),
   reviewedBy: z
     .strictObject({
       memberId: id.meta({ description: 'Their user id' }),

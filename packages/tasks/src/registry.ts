@@ -61,6 +61,11 @@ interface TaskTypeEntry<T extends TaskType> {
   /** A volunteer's valid answer as one cell of a flat export; the whole answer is in the export's annotations too. */
   flatAnswer(value: never): string;
   /**
+   * A consensus answer (as stored: a list joined with ";" for lists, "" for none) as a volunteer's value gives it, so
+   * that `flatAnswer` gives it back: what a researcher's approval keeps of the consensus.
+   */
+  consensusValue(answer: string): unknown;
+  /**
    * A subject's known answer (`goldStandard[task]`) in the annotation format, from the short forms researchers may
    * write too (a sense, a list of tags, one value, a list as a download cell); as given when omitted.
    */
@@ -76,6 +81,8 @@ const taskLevelNext = {
   nextFields: (task: { next?: string }): NextField[] => [{ path: '/next', next: task.next }],
 };
 const freeText = { consensusAnswers: () => undefined };
+/** A consensus list as stored (joined with ";", "" for none) as a list. */
+const listOf = (joined: string): string[] => (joined === '' ? [] : joined.split(LIST_SEPARATOR));
 
 /** The task-type registry: adding a task type means adding one entry here and one folder beside this file. */
 export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
@@ -85,6 +92,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     nextFields: singleNextFields,
     consensusAnswers: (task) => task.answers.map((answer) => answer.value),
     flatAnswer: (value: SingleAnnotation) => value,
+    consensusValue: (answer) => answer,
     earlierAnswer: singleEarlierAnswer,
     earlierAnswerChanges: (before, after) => choicesGone(before.answers, after.answers),
   },
@@ -95,6 +103,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     consensusAnswers: (task) => task.answers.map((answer) => answer.value),
     consensusHolds: (consensus, answer) => consensus.split(LIST_SEPARATOR).includes(answer),
     flatAnswer: (value: string[]) => value.join(LIST_SEPARATOR),
+    consensusValue: listOf,
     knownAnswer: multipleKnownAnswer,
     givesKnownAnswer: sameChoices,
     flatKnownAnswer: flatKnownChoices,
@@ -108,6 +117,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     ...taskLevelNext,
     ...freeText,
     flatAnswer: (value: TranscriptionAnnotation) => value,
+    consensusValue: (answer) => answer,
     givesKnownAnswer: sameText,
     earlierAnswer: transcriptionEarlierAnswer,
     earlierAnswerChanges: transcriptionEarlierAnswerChanges,
@@ -120,6 +130,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     consensusAnswers: (task) => task.senses.map((sense) => sense.value),
     // Unsure, even with a tentative sense (kept in the annotations): consensus counts it apart from the sure ones.
     flatAnswer: (value: CloseReadingAnnotation) => (value.unsure || value.sense === null ? 'unsure' : value.sense),
+    consensusValue: (sense): CloseReadingAnnotation => ({ sense }),
     knownAnswer: closeReadingKnownAnswer,
     givesKnownAnswer: sameSense,
     earlierAnswer: closeReadingEarlierAnswer,
@@ -137,6 +148,7 @@ export const taskTypes: { [T in TaskType]: TaskTypeEntry<T> } = {
     asConsensusWrites: normaliseTag,
     // As consensus and known answers write them (lower case, spaces collapsed), each once, so the columns compare.
     flatAnswer: (value: TaggingAnnotation) => [...new Set(appliedTags(value).map(normaliseTag))].join(LIST_SEPARATOR),
+    consensusValue: (accepted): TaggingAnnotation => ({ add: listOf(accepted), up: [], down: [] }),
     knownAnswer: taggingKnownAnswer,
     givesKnownAnswer: givesKnownTags,
     flatKnownAnswer: (_task, known: TaggingAnnotation) => flatKnownTags(known),
@@ -252,6 +264,11 @@ export function knownAnswerOf(task: Task, known: unknown): unknown {
 export function givesKnownAnswer(task: Task, given: unknown, known: unknown): boolean {
   const rule = entryFor(task).givesKnownAnswer;
   return rule ? rule(given, known) : given === known;
+}
+
+/** The consensus answer of `task` (as stored) in the task's annotation format: see `consensusValue`. */
+export function consensusValueOf(task: Task, answer: string): unknown {
+  return entryFor(task).consensusValue(answer);
 }
 
 /** A valid known answer to `task` as one cell of the consensus download. */

@@ -1,4 +1,4 @@
-import { type WorkflowDefinition, annotationsReadableUnder, comparableText, flatAnswerOf, flatKnownAnswerOf, givesKnownAnswer, knownAnswerOf, jsonNestsDeeperThan, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
+import { type WorkflowDefinition, annotationsReadableUnder, comparableText, consensusValueOf, flatAnswerOf, flatKnownAnswerOf, givesKnownAnswer, knownAnswerOf, jsonNestsDeeperThan, sameTag, taggingListsOf, tidyTag, toPointer, unstorableErrors, validateAnnotations, workflowDefinitionSchema } from '../src';
 
 const definition: WorkflowDefinition = workflowDefinitionSchema.parse({
   name: 'Ad or not?',
@@ -197,6 +197,24 @@ describe('flat answers, as the raw download gives them', () => {
     expect(flatAnswerOf(tagging, { add: ['ship'], up: ['harbour', 'ship'], down: ['big boat'] })).toBe('ship;harbour');
     expect(flatAnswerOf(tagging, { add: ['Travel', ' Old  Harbour'], up: ['travel'] })).toBe('travel;old harbour');
     expect(flatAnswerOf(tagging, { add: [], up: [], down: ['big boat'] })).toBe('');
+  });
+
+  it('gives a consensus answer, as stored, as a volunteer’s answer to its task that gives it back: what an approval keeps', () => {
+    const valid = (task: string, answer: string) => {
+      const value = consensusValueOf(definition.tasks[task]!, answer);
+      expect(validateAnnotations(definition, full.map((each) => (each.task === task ? { task, value } : each))).ok).toBe(true);
+      return value;
+    };
+    expect(valid('T0', 'yes')).toBe('yes');
+    expect(valid('T1', 'vehicle')).toEqual({ sense: 'vehicle' });
+    expect(valid('T2', 'a;b')).toEqual(['a', 'b']);
+    expect(valid('T3', 'horse')).toEqual({ add: ['horse'], up: [], down: [] });
+    expect(valid('T4', 'The text')).toBe('The text');
+    expect(consensusValueOf(definition.tasks.T2!, '')).toEqual([]);
+    expect(consensusValueOf(definition.tasks.T3!, '')).toEqual({ add: [], up: [], down: [] });
+    for (const [task, answer] of [['T0', 'yes'], ['T1', 'vehicle'], ['T2', 'a;b'], ['T2', ''], ['T3', 'horse'], ['T3', ''], ['T4', 'The text']] as const) {
+      expect(flatAnswerOf(definition.tasks[task]!, consensusValueOf(definition.tasks[task]!, answer))).toBe(answer);
+    }
   });
 });
 

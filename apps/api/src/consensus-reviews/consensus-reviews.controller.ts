@@ -20,9 +20,9 @@ export class ConsensusReviewsController {
   @ApiOperation({
     summary: 'Approves a task’s consensus for a subject as it is, or corrects it to a researcher’s answer (researchers only).',
     description:
-      'Body: `{}` (or none) approves the consensus answer; `{ "value": <answer> }` corrects it, the answer checked as a volunteer’s is (422 naming `/value`; a transcription stored composed, NFC). ' +
+      'Body: `{}` (or none) approves the consensus answer as it is now, kept as the review’s `value` (later votes may change the consensus, not the answer approved: `consensusChanged` says they did); `{ "value": <answer> }` corrects it, the answer checked as a volunteer’s is (422 naming `/value`; a transcription stored composed, NFC). ' +
       'The same review again changes nothing; another replaces it. The consensus stays as the volunteers’ answers give it: the review is beside it, in the results (`reviews`) and in the consensus download (`<task>_reviewed`, `<task>_reviewed_answer`), and the subject’s row comes again in a `since=` download. ' +
-      'A task key that is not a task of the workflow’s current version: 422 naming `/params/task`; approving a task without a consensus answer (a tie, no answers): 422 naming `/value`. Anyone else gets 403 (404 when the workflow is not public to them).',
+      'A task key that is not a task of the workflow’s current version: 422 naming `/params/task`; approving a task without a consensus answer (a tie, no answers, a task the consensus path does not reach): 422 naming `/value`. Anyone else gets 403 (404 when the workflow is not public to them).',
   })
   @ApiParam({ name: 'task', description: 'The task’s key, as the workflow definition names it (T0)' })
   @ApiZodBody(consensusReviewInputSchema, 'Leave out value to approve the consensus as it is; give one to correct it.')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConsensusReview } from '@chorus/client';
-import { type Task, fieldErrorsOf, newAnswerSchemaFor } from '@chorus/tasks';
+import { type Task, consensusValueOf, fieldErrorsOf, newAnswerSchemaFor } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
@@ -9,22 +9,26 @@ import { researchersTransaction, returnedRows } from '../common/sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { ConsensusReviewInput } from './dto/consensus-review.dto';
-import { type ReviewRow, toReview } from './review-sql';
+import { APPROVABLE, REVIEW_COLUMNS, type ReviewRow, toReview } from './review-sql';
 
 /** The review of the task ($3) of the subject ($2) in the workflow ($1), with the reviewer's display name. */
 const REVIEW = `
-  SELECT r.task, r.value, r.reviewed_by, u.display_name AS reviewer_name, r.reviewed_at
+  SELECT ${REVIEW_COLUMNS}
   FROM consensus_reviews r LEFT JOIN users u ON u.id = r.reviewed_by
+  LEFT JOIN consensus c ON c.workflow_id = r.workflow_id AND c.subject_id = r.subject_id AND c.task = r.task
   WHERE r.workflow_id = $1 AND r.subject_id = $2 AND r.task = $3`;
 
 /**
- * Stores the review ($4: the corrected value as JSON, or null to approve; $5: the researcher), unless the same
- * researcher's review with the same value is there already (a replay keeps its time): returns a row when it changed.
+ * Stores the review ($4: its state; $5: the answer it settles on as JSON; $6: for an approval, the consensus answer
+ * approved as stored, else null; $7: the researcher), unless the same researcher's same review is there already (a
+ * replay keeps its time): returns a row when it changed.
  */
 const STORE_REVIEW = `
-  INSERT INTO consensus_reviews (workflow_id, subject_id, task, value, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4::jsonb, $5, now())
-  ON CONFLICT (workflow_id, subject_id, task) DO UPDATE SET value = EXCLUDED.value, reviewed_by = EXCLUDED.reviewed_by, reviewed_at = EXCLUDED.reviewed_at
-  WHERE consensus_reviews.value IS DISTINCT FROM EXCLUDED.value OR consensus_reviews.reviewed_by <> EXCLUDED.reviewed_by
+  INSERT INTO consensus_reviews (workflow_id, subject_id, task, state, value, approved_consensus, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, now())
+  ON CONFLICT (workflow_id, subject_id, task) DO UPDATE
+  SET state = EXCLUDED.state, value = EXCLUDED.value, approved_consensus = EXCLUDED.approved_consensus, reviewed_by = EXCLUDED.reviewed_by, reviewed_at = EXCLUDED.reviewed_at
+  WHERE (consensus_reviews.state, consensus_reviews.value, consensus_reviews.approved_consensus) IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.value, EXCLUDED.approved_consensus)
+    OR consensus_reviews.reviewed_by <> EXCLUDED.reviewed_by
   RETURNING 1`;
 
 /** A review changed: the subject's row changed, so a `since=` consensus download gives it again. */
@@ -48,14 +52,20 @@ export class ConsensusReviewsService {
     private readonly versions: WorkflowVersions,
   ) {}
 
-  /** Approves (no `value`) or corrects the task's consensus for the subject; the same review again changes nothing. */
+  /**
+   * Approves (no `value`) or corrects the task's consensus for the subject; the same review again changes nothing. An
+   * approval keeps the consensus answer as it is now, in the task's annotation format: later votes may change the
+   * consensus, not the answer approved.
+   */
   async review(workflowId: string, subjectId: string, taskKey: string, { value }: ConsensusReviewInput, user: AuthUser): Promise<ConsensusReview> {
     const task = await this.requireTask(workflowId, taskKey, user);
     const corrected = value === undefined ? null : this.validAnswer(task, value);
     return researchersTransaction(this.db, async (manager) => {
       await this.lockHotRow(manager, workflowId, subjectId);
-      if (corrected === null) await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey);
-      const stored = returnedRows(await manager.query(STORE_REVIEW, [workflowId, subjectId, taskKey, corrected === null ? null : JSON.stringify(corrected), user.id]));
+      const approved = corrected === null ? await this.requireConsensusAnswer(manager, workflowId, subjectId, taskKey) : null;
+      const review =
+        approved === null ? ['corrected', JSON.stringify(corrected), null] : ['approved', JSON.stringify(consensusValueOf(task, approved)), approved];
+      const stored = returnedRows(await manager.query(STORE_REVIEW, [workflowId, subjectId, taskKey, ...review, user.id]));
       if (stored.length) await manager.query(TOUCH_HOT_ROW, [workflowId, subjectId]);
       const [row] = await manager.query<ReviewRow[]>(REVIEW, [workflowId, subjectId, taskKey]);
       return toReview(row!);
@@ -95,10 +105,13 @@ export class ConsensusReviewsService {
     if (!locked.length) throw noSuchSubject(subjectId, workflowId);
   }
 
-  /** Approving needs an answer to approve: a tie, a task nobody answered or one the consensus path does not reach has none. */
-  private async requireConsensusAnswer(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<void> {
-    const [consensus] = await manager.query('SELECT 1 FROM consensus WHERE workflow_id = $1 AND subject_id = $2 AND task = $3 AND answer IS NOT NULL', [workflowId, subjectId, taskKey]);
-    if (consensus) return;
+  /** The consensus answer to approve, as stored: a tie, a task nobody answered or one the consensus path does not reach has none. */
+  private async requireConsensusAnswer(manager: EntityManager, workflowId: string, subjectId: string, taskKey: string): Promise<string> {
+    const [consensus] = await manager.query<{ answer: string }[]>(
+      `SELECT c.answer FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = $2 AND c.task = $3 AND ${APPROVABLE}`,
+      [workflowId, subjectId, taskKey],
+    );
+    if (consensus) return consensus.answer;
     throw validationFailed([{ pointer: '/value', message: `is needed: task "${taskKey}" has no consensus answer to approve for this subject (a tie, no answers yet, or a task its consensus path does not reach); send your answer as value to correct it` }]);
   }
 }

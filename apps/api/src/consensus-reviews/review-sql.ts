@@ -1,9 +1,11 @@
 import type { ConsensusReview } from '@chorus/client';
 
-/** A stored review with its reviewer's display name. */
+/** A stored review with its reviewer's display name, and whether the consensus answer approved is no longer the consensus's. */
 export interface ReviewRow {
   task: string;
+  state: ConsensusReview['state'];
   value: unknown;
+  consensus_changed: boolean;
   reviewed_by: string;
   reviewer_name: string | null;
   reviewed_at: Date | string;
@@ -11,22 +13,43 @@ export interface ReviewRow {
 
 export const toReview = (row: ReviewRow): ConsensusReview => ({
   task: row.task,
-  state: row.value === null ? 'approved' : 'corrected',
+  state: row.state,
   value: row.value,
+  consensusChanged: row.consensus_changed,
   reviewedBy: { memberId: row.reviewed_by, name: row.reviewer_name },
   reviewedAt: new Date(row.reviewed_at).toISOString(),
 });
 
+/**
+ * An approval (`r`) whose consensus answer has changed since (later votes, a re-aggregation): the task's consensus
+ * (`c`, joined on the review) no longer stores the answer approved.
+ */
+const CONSENSUS_CHANGED = "r.state = 'approved' AND c.answer IS DISTINCT FROM r.approved_consensus";
+
+/** A `ReviewRow`'s columns, of the review `r`, its reviewer `u` and the task's consensus `c`. */
+export const REVIEW_COLUMNS = `r.task, r.state, r.value, ${CONSENSUS_CHANGED} AS consensus_changed, r.reviewed_by, u.display_name AS reviewer_name, r.reviewed_at`;
+
 /** The reviews of the hot row `alias`'s subject, as `reviews_of.reviews`: a list of `ReviewRow`s in task order (null: none). */
 export const reviewsOf = (alias: string) => `LEFT JOIN LATERAL (
-    SELECT jsonb_agg(jsonb_build_object('task', r.task, 'value', r.value, 'reviewed_by', r.reviewed_by, 'reviewer_name', u.display_name, 'reviewed_at', r.reviewed_at) ORDER BY r.task) AS reviews
-    FROM consensus_reviews r LEFT JOIN users u ON u.id = r.reviewed_by WHERE r.workflow_id = ${alias}.workflow_id AND r.subject_id = ${alias}.subject_id) reviews_of ON true`;
+    SELECT jsonb_agg(to_jsonb(review) ORDER BY review.task) AS reviews FROM (
+      SELECT ${REVIEW_COLUMNS}
+      FROM consensus_reviews r LEFT JOIN users u ON u.id = r.reviewed_by
+      LEFT JOIN consensus c ON c.workflow_id = r.workflow_id AND c.subject_id = r.subject_id AND c.task = r.task
+      WHERE r.workflow_id = ${alias}.workflow_id AND r.subject_id = ${alias}.subject_id) review) reviews_of ON true`;
+
+/** A task's stored consensus (`c`) a researcher may approve: an answer (no tie, some votes), on the consensus path. */
+export const APPROVABLE = "c.answer IS NOT NULL AND c.result->'notReached' IS NULL";
+
+/** The task keys of the current version of the workflow ($1): the tasks a researcher may review. */
+const CURRENT_TASKS = `SELECT jsonb_object_keys(v.definition->'tasks') FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE w.id = $1`;
 
 /**
- * Whether the subject of the hot row `st` in the workflow ($1) has a consensus no researcher reviewed yet: a task
- * answered at least once without a review.
+ * Whether the subject of the hot row `st` in the workflow ($1) has a consensus that needs a review yet: a task of the
+ * current version with a consensus answer to approve, not reviewed. A tie, a task not reached or one a later version
+ * dropped cannot be approved: it waits for nothing.
  */
-export const UNREVIEWED_CONSENSUS = `EXISTS (SELECT 1 FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND c.votes > 0
+export const UNREVIEWED_CONSENSUS = `EXISTS (SELECT 1 FROM consensus c WHERE c.workflow_id = $1 AND c.subject_id = st.subject_id AND ${APPROVABLE}
+    AND c.task IN (${CURRENT_TASKS})
     AND NOT EXISTS (SELECT 1 FROM consensus_reviews r WHERE r.workflow_id = c.workflow_id AND r.subject_id = c.subject_id AND r.task = c.task))`;
 
 /** Whether the subject of the hot row `st` in the workflow ($1) has a review, of any task. */

@@ -49,8 +49,8 @@ export interface ConsensusRow {
   routed_out_of: string | null;
   /** Per task: the consensus, the algorithm that reached it, and its whole result (how the votes split, and more). */
   tasks: Record<string, StoredTaskConsensus>;
-  /** Researchers' reviews by task: the corrected answer, or null for an approval; null when no task is reviewed. */
-  reviews: Record<string, { value: unknown }> | null;
+  /** Researchers' reviews by task: approved or corrected, and the answer it settles on (an approval's as it was then); null when no task is reviewed. */
+  reviews: Record<string, { state: 'approved' | 'corrected'; value: unknown }> | null;
   /** The tags moderators hid for the subject, by task, read at the download; null when none. */
   hidden_tags: HiddenTagsByTask | null;
   /** The subject is in no set the workflow serves: its row is kept, retired, for its consensus. */
@@ -199,8 +199,9 @@ export const CONSENSUS_TRAILING_TASK_COLUMNS = {
   support:
     "only for a multiple choice or tagging task: each choice (a tag: as tags[].tag in _result has it) that volunteers picked (ticked; a tag: proposed or agreed with) and the share of the volunteers who answered the task that did, as choice=share joined with ';' (horse=1;cat=0.75; split each at its last =, as a tag may hold one), the largest share first, then in the choices' code-point order (uppercase before lowercase), shares rounded to 4 places; empty when nobody picked any (or nobody answered)",
   reviewed:
-    "a researcher's review of the task's consensus (PUT /workflows/:id/subjects/:subjectId/reviews/:task): approved (the consensus answer as it is) or corrected (their own answer); empty when not reviewed",
-  reviewed_answer: 'the answer the review settles on, flattened as _answer is: the corrected answer, or the consensus answer when approved; empty when not reviewed',
+    "a researcher's review of the task's consensus (PUT /workflows/:id/subjects/:subjectId/reviews/:task): approved (the consensus answer as it was then) or corrected (their own answer); empty when not reviewed. An approval stays approved when later votes or a re-aggregation change the consensus: an approved row whose _reviewed_answer is not its _answer had its consensus change since",
+  reviewed_answer:
+    'the answer the review settles on, flattened as _answer is: the corrected answer, or the consensus answer approved, as it was when approved (not the consensus now); empty when not reviewed',
 } as const satisfies Record<TaskTrailingColumnField, string>;
 
 /** The task types whose consensus has a `<task>_support`: each of their choices is decided by itself. */
@@ -259,8 +260,8 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     record[`${task}_outcome`] = consensusOutcome(result);
     if (SUPPORTED_TYPES.has(definition.type)) record[`${task}_support`] = result ? choiceSupport(result.result) : null;
     const review = row.reviews?.[task];
-    record[`${task}_reviewed`] = review ? (review.value === null ? 'approved' : 'corrected') : null;
-    record[`${task}_reviewed_answer`] = !review ? null : review.value === null ? (result?.answer ?? null) : flatAnswerOf(definition, review.value);
+    record[`${task}_reviewed`] = review?.state ?? null;
+    record[`${task}_reviewed_answer`] = review ? flatAnswerOf(definition, review.value) : null;
   }
   return record;
 }

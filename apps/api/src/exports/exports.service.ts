@@ -52,7 +52,7 @@ const CONSENSUS_ROW_COLUMNS = `
   st.retired_by_classification_id, st.retired_under_version, st.classification_count - st.draft_tries AS classification_count, st.draft_tries, ${favouriteCountSql('st.subject_id')} AS favourites, stored_consensus.workflow_version,
   coalesce(stored_consensus.tasks, '{}'::jsonb) AS tasks, routing.routed_into, routing.routed_out_of, ${isUnlinked('st')} AS left_workflow,
   ${hiddenTagsSql('$1', 'st.subject_id')} AS hidden_tags, NULL::timestamptz AS left_workflow_at,
-  (SELECT jsonb_object_agg(r.task, jsonb_build_object('value', r.value)) FROM consensus_reviews r WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id) AS reviews`;
+  (SELECT jsonb_object_agg(r.task, jsonb_build_object('state', r.state, 'value', r.value)) FROM consensus_reviews r WHERE r.workflow_id = $1 AND r.subject_id = st.subject_id) AS reviews`;
 
 /**
  * What a consensus row joins after its subject: its sets, and when it last joined one (a row changes when its

@@ -1,5 +1,5 @@
 import type { ConsensusReview, SubjectResultDetail } from '@chorus/client';
-import type { Task, WorkflowDefinition } from '@chorus/tasks';
+import { type Task, type WorkflowDefinition, flatAnswerOf } from '@chorus/tasks';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -128,16 +128,22 @@ function TaskReview({
   );
 }
 
-/** Not reviewed yet, or approved or corrected, by whom and when. */
+/** Not reviewed yet, or approved (and whether its consensus changed since) or corrected, by whom and when. */
 function ReviewState({ review, definition }: { review: ConsensusReview | undefined; definition: Task }) {
   const { t } = useTranslation();
   if (!review) return <>{t('lab.review.notReviewed')}</>;
   const by = review.reviewedBy.name ?? review.reviewedBy.memberId;
-  // A single choice's answer by its label; other answers as they are written.
-  const answer = definition.type === 'single' ? (definition.answers.find((each) => each.value === review.value)?.label ?? String(review.value)) : String(review.value);
+  // A single choice's answer by its label; other answers as the consensus download writes them.
+  const answer = definition.type === 'single' ? (definition.answers.find((each) => each.value === review.value)?.label ?? String(review.value)) : flatAnswerOf(definition, review.value);
+  const words =
+    review.state === 'corrected'
+      ? t('lab.review.correctedBy', { by, answer })
+      : review.consensusChanged
+        ? t('lab.review.approvedChangedBy', { by, answer })
+        : t('lab.review.approvedBy', { by });
   return (
     <>
-      {review.state === 'approved' ? t('lab.review.approvedBy', { by }) : t('lab.review.correctedBy', { by, answer })}{' '}
+      {words}{' '}
       <time dateTime={review.reviewedAt}>{whenInWords(review.reviewedAt)}</time>
     </>
   );

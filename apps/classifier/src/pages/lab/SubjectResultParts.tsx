@@ -102,7 +102,7 @@ function retiredByInWords(retired: string, by: NonNullable<Retirement['by']>, t:
   return by.role ? t('lab.results.retiredBy', { retired, who, role: t(`account.settings.invitations.roles.${by.role}`) }) : t('lab.results.retiredByWithoutRole', { retired, who });
 }
 
-/** A task's review by a researcher, marked: approved or corrected (the subject's page says by whom and when). */
+/** A task's review by a researcher, marked: approved (its consensus changed since, or not) or corrected (the subject's page says by whom and when). */
 function Reviewed({ review }: { review: SubjectResult['reviews'][string] | undefined }) {
   const { t } = useTranslation();
   if (!review) return null;
@@ -110,7 +110,7 @@ function Reviewed({ review }: { review: SubjectResult['reviews'][string] | undef
     <>
       {' '}
       <span className="badge" data-testid="reviewed">
-        {t(`lab.results.reviewed.${review.state}`)}
+        {t(`lab.results.reviewed.${review.consensusChanged ? 'approvedChanged' : review.state}`)}
       </span>
     </>
   );
