@@ -292,6 +292,13 @@ describe('raw classifications export', () => {
     const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
     await stack.client.activateWorkflow(id);
     await volunteers[0]!.classify({ workflowId: id, workflowVersion: 1, subjectId: herald!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    // Another project's subject, classified in its own workflow, with a key of its own: no column here.
+    const elsewhere = await stack.client.createProject({ title: `Raw elsewhere ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const elsewhereSet = await stack.client.createSubjectSet(elsewhere.id, { name: 'Set' });
+    const { subjectIds: [away] } = await stack.client.addSubjects(elsewhereSet.id, [{ externalId: 'herald', locations: [{ type: 'text', text: 'One' }], metadata: { elsewhere: 'x' } }]);
+    const other = await stack.client.createWorkflow(elsewhere.id, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [elsewhereSet.id] });
+    await stack.client.activateWorkflow(other.id);
+    await volunteers[0]!.classify({ workflowId: other.id, workflowVersion: 1, subjectId: away!, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
     const [header, row] = (await stack.client.classifications(id, 'csv', undefined, 'columns')).trim().split('\n');
     // In place of subject_metadata, after every other column, in code-point order; "times" has no classification.
     expect(header).toBe(

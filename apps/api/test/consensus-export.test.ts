@@ -248,9 +248,15 @@ describe('consensus export', () => {
 
   it("gives the subjects' metadata a column per key when asked (metadata=columns), in code-point order, and names a bad value", async () => {
     const { id } = await outcomesWorkflow();
+    // Another project's workflow, its subject with a key of its own: no column here.
+    const elsewhere = await stack.client.createProject({ title: `Elsewhere ${Date.now()}`, status: 'live' });
+    const elsewhereSet = await stack.client.createSubjectSet(elsewhere.id, { name: 'Elsewhere' });
+    await stack.client.addSubjects(elsewhereSet.id, [{ externalId: 'answer', locations: [{ type: 'text', text: 'Elsewhere' }], metadata: { elsewhere: 'x' } }]);
+    await stack.client.createWorkflow(elsewhere.id, { name: 'Elsewhere', firstTask: 'T0', tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }, subjectSetIds: [elsewhereSet.id] });
     const [header, ...lines] = (await stack.client.consensus(id, 'csv', undefined, undefined, 'columns')).trim().split('\n');
     const columns = header!.split(',');
     expect(columns).not.toContain('subject_metadata');
+    expect(columns).not.toContain('metadata.elsewhere');
     // After every other column: uppercase before lowercase, # before letters, é after them all (not as a collation has them).
     expect(columns.slice(-6)).toEqual(['metadata.#box', 'metadata.Zebra', 'metadata.newspaper', 'metadata.tags', 'metadata.year', 'metadata.éditeur']);
     expect(columns.slice(0, -6)).toEqual(header!.split(',').filter((column) => !column.startsWith('metadata.')));
@@ -271,6 +277,29 @@ describe('consensus export', () => {
     expect(error.problem.errors).toEqual([
       { pointer: '/query/metadata', message: 'must be json (the metadata as one JSON cell, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)' },
     ]);
+  });
+
+  it('reads the keys of metadata=columns only once the researcher has a place to stream: beside their download streaming, another is refused as busy at once', async () => {
+    const download = () =>
+      fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/consensus?metadata=columns`, { headers: { authorization: `Bearer ${stack.client.token}` }, signal: AbortSignal.timeout(15_000) });
+    // The subjects locked from reading: the first download waits for its keys (in its place), and would any other's.
+    await stack.db.query('BEGIN');
+    await stack.db.query('LOCK TABLE subjects IN ACCESS EXCLUSIVE MODE');
+    let first: Promise<Response> | undefined;
+    try {
+      first = download();
+      // (pg_stat_activity as it is now, not as this transaction first saw it.)
+      const waitingForKeys = "SELECT 1 FROM pg_stat_clear_snapshot(), pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%jsonb_object_keys%'";
+      await until(async () => (await stack.db.query(waitingForKeys)).rowCount === 1, 'the first download waiting for its keys');
+      const second = await download();
+      expect(second.status).toBe(503);
+      expect(await second.json()).toMatchObject({ type: 'urn:chorus:problem:exports-busy', detail: expect.stringMatching(/^You have 1 download streaming already/) });
+    } finally {
+      await stack.db.query('COMMIT');
+    }
+    const done = await first!;
+    expect(done.status).toBe(200);
+    expect((await done.text()).split('\n')[0]).toMatch(/,metadata\.#box,metadata\.newspaper$/);
   });
 
   it('answers in the format the Accept header prefers when the query names none, and in CSV otherwise', async () => {

@@ -21,6 +21,15 @@ export interface ExportQuery<Row> {
   name: (began: Date, format: DownloadForm['format']) => DownloadName;
 }
 
+/** A query's rows, read on a download's connection in its snapshot, before its rows stream. */
+export type SnapshotRead = <Result>(sql: string, parameters: unknown[]) => Promise<Result[]>;
+
+/**
+ * A download's query, or how to make it from what it reads first (`read`: what its header names, say), after the
+ * caller has a place to stream and in the snapshot its rows are read in.
+ */
+export type ExportPlan<Row> = ExportQuery<Row> | ((read: SnapshotRead) => Promise<ExportQuery<Row>>);
+
 export interface ExportDownload {
   stream: Readable;
   contentType: string;
@@ -122,7 +131,7 @@ export class ExportStreams {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async open<Row>(query: ExportQuery<Row>, form: DownloadForm, callerId: string): Promise<ExportDownload> {
+  async open<Row>(plan: ExportPlan<Row>, form: DownloadForm, callerId: string): Promise<ExportDownload> {
     const wait = Math.ceil(((this.slowUntil.get(callerId) ?? 0) - Date.now()) / 1000);
     if (wait > 0) {
       throw new ProblemException(
@@ -150,8 +159,7 @@ export class ExportStreams {
     };
     try {
       const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
-      // A cursor's statement lasts until its client has read everything: DATABASE_STATEMENT_TIMEOUT_MS would end it.
-      await client.query('SET statement_timeout = 0').catch((error) => {
+      const query = await this.planned(plan, client).catch((error) => {
         release(error);
         throw error;
       });
@@ -162,7 +170,7 @@ export class ExportStreams {
         done();
         if (error instanceof SlowReader) this.slowUntil.set(callerId, Date.now() + this.config.exportIdleSeconds * 1000);
         if (error) return release(error);
-        client.query('RESET statement_timeout').then(() => release(), release);
+        client.query('COMMIT').then(() => release(), release);
       });
       return { stream, contentType: contentTypes[form.format], filename: query.name(new Date(), form.format) };
     } catch (error) {
@@ -170,5 +178,16 @@ export class ExportStreams {
       throw error;
     }
   }
-}
 
+  /**
+   * The download's query, in a transaction on its connection: one snapshot (REPEATABLE READ) for what `plan` reads
+   * first and the rows, so that its header names what its rows hold; without DATABASE_STATEMENT_TIMEOUT_MS, which
+   * would end a cursor whose client has not read everything yet, or a large workflow's first reads.
+   */
+  private async planned<Row>(plan: ExportPlan<Row>, client: PoolClient): Promise<ExportQuery<Row>> {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query('SET LOCAL statement_timeout = 0');
+    if (typeof plan !== 'function') return plan;
+    return plan(async <Result>(sql: string, parameters: unknown[]) => (await client.query(sql, parameters)).rows as Result[]);
+  }
+}

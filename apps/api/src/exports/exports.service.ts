@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { ConsensusSort, DownloadLink, DownloadMetadata, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { isUnlinked } from '@chorus/db';
@@ -22,7 +20,7 @@ import type { DownloadForm } from './export-format';
 import { DownloadLinks } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams } from './export-streams';
-import { type MetadataForm, metadataKeysSql } from './metadata-columns';
+import { metadataFormOf } from './metadata-columns';
 
 /**
  * The sets the workflow's ($1) effects put each of its subjects in and it is still in, and those it left since, as its
@@ -73,8 +71,8 @@ const changedSince = (since: string) =>
   `(${since}::timestamptz IS NULL OR st.updated_at >= ${since} OR EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_id = st.subject_id AND m.created_at >= ${since}))`;
 const CHANGED_SINCE = changedSince('$3');
 
-/** The subjects of the workflow's ($1) consensus rows, those whose row changed since $2 (or null for all), as `s`: for their metadata's keys. */
-const CONSENSUS_SUBJECTS = `subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND ${changedSince('$2')}`;
+/** The ids of the subjects of the workflow's ($1) consensus rows, those whose row changed since $2 (or null for all): for their metadata's keys. */
+const CONSENSUS_SUBJECTS = `SELECT st.subject_id FROM subject_workflow_status st WHERE st.workflow_id = $1 AND ${changedSince('$2')}`;
 
 /** The workflow's rows in subject id order: the hot rows' primary key, so that the cursor streams from the first row without sorting. */
 const ROWS_BY_ID = (subjects: string) => `
@@ -139,9 +137,12 @@ const CLASSIFICATION_ROWS = `
   WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)
   ORDER BY c.subject_id, c.user_id`;
 
-/** The subjects of the workflow's ($1) classifications stored or changed since $2 (or null for all), as `s`: for their metadata's keys. */
-const CLASSIFIED_SUBJECTS = `subjects s WHERE EXISTS (
-  SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = s.id AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2))`;
+/**
+ * The ids of the subjects of the workflow's ($1) classifications stored or changed since $2 (or null for all), once
+ * each (`classifications_once_per_volunteer_key` holds them in order): for their metadata's keys.
+ */
+const CLASSIFIED_SUBJECTS = `
+  SELECT DISTINCT c.subject_id FROM classifications c WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
 
 /**
  * In subject order, each subject's reports oldest first; with `since` ($2), only those stored or changed (their note
@@ -163,7 +164,6 @@ export class ExportsService {
     private readonly streams: ExportStreams,
     private readonly links: DownloadLinks,
     private readonly reporters: ReporterPseudonyms,
-    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /** A link that opens the download without an Authorization header, for a while (researchers only). */
@@ -199,14 +199,16 @@ export class ExportsService {
     const newestFirst = [...byVersion].reverse();
     const tasks = new Map(taskKeysOf(newestFirst).map((key) => [key, newestFirst.find((definition) => definition.tasks[key])!.tasks[key]!]));
     const trainingSet = byVersion.at(-1)!.selection.training?.subjectSetId ?? null;
-    const metadataForm = await this.metadataForm(metadata, CONSENSUS_SUBJECTS, [workflowId, since ?? null]);
     return this.streams.open<ConsensusRow>(
-      {
-        sql: consensusRows(sort),
-        parameters: [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])],
-        toRecord: (row) => flatten(row, tasks, metadataForm),
-        columns: columnsOf(tasks, metadataForm),
-        name: (began, format) => downloadName('consensus', workflow, began, format),
+      async (read) => {
+        const metadataForm = await metadataFormOf(metadata, read, CONSENSUS_SUBJECTS, [workflowId, since ?? null]);
+        return {
+          sql: consensusRows(sort),
+          parameters: [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])],
+          toRecord: (row) => flatten(row, tasks, metadataForm),
+          columns: columnsOf(tasks, metadataForm),
+          name: (began, format) => downloadName('consensus', workflow, began, format),
+        };
       },
       form,
       user.id,
@@ -221,14 +223,16 @@ export class ExportsService {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
-    const metadataForm = await this.metadataForm(metadata, CLASSIFIED_SUBJECTS, [workflowId, since ?? null]);
     return this.streams.open<ClassificationRow>(
-      {
-        sql: CLASSIFICATION_ROWS,
-        parameters: [workflowId, since ?? null],
-        toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys, metadataForm),
-        columns: classificationColumns(taskKeys, metadataForm),
-        name: (began, format) => downloadName('classifications', workflow, began, format),
+      async (read) => {
+        const metadataForm = await metadataFormOf(metadata, read, CLASSIFIED_SUBJECTS, [workflowId, since ?? null]);
+        return {
+          sql: CLASSIFICATION_ROWS,
+          parameters: [workflowId, since ?? null],
+          toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys, metadataForm),
+          columns: classificationColumns(taskKeys, metadataForm),
+          name: (began, format) => downloadName('classifications', workflow, began, format),
+        };
       },
       form,
       user.id,
@@ -243,16 +247,6 @@ export class ExportsService {
       form,
       user.id,
     );
-  }
-
-  /**
-   * How a download gives its subjects' metadata: as one JSON cell, or a column per key of the subjects `subjects` (SQL
-   * with `parameters`) give, read before the download streams (its header names them).
-   */
-  private async metadataForm(as: DownloadMetadata, subjects: string, parameters: unknown[]): Promise<MetadataForm> {
-    if (as === 'json') return { as };
-    const keys: { key: string }[] = await this.db.query(metadataKeysSql(subjects), parameters);
-    return { as, keys: keys.map(({ key }) => key) };
   }
 
   /** The definitions of versions 1 to `version`, in order. */

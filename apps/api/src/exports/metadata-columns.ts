@@ -1,9 +1,10 @@
 import type { DownloadMetadata } from '@chorus/client';
 import type { FlatRecord } from './export-format';
+import type { SnapshotRead } from './export-streams';
 
 /**
  * How a download gives the subjects' metadata (`metadata=`): `json`, one JSON cell (`subject_metadata`), or `columns`,
- * a `metadata.<key>` column per key, in place of that cell (`metadataKeys` lists the keys, in the download's order).
+ * a `metadata.<key>` column per key, in place of that cell (`keys`, in the download's order).
  */
 export type MetadataForm = { as: Extract<DownloadMetadata, 'json'> } | { as: Extract<DownloadMetadata, 'columns'>; keys: string[] };
 
@@ -15,11 +16,25 @@ export const METADATA_COLUMNS_IN_WORDS =
 export const metadataColumn = (key: string) => `metadata.${key}`;
 
 /**
- * The keys of the metadata of the subjects `rows` gives (SQL after FROM, naming them `s`), once each, in code-point order (`COLLATE
- * "C"`, as `byCodePoints` orders text): the `metadata.<key>` columns of a download.
+ * The keys of the metadata of the subjects whose ids `subjectIds` (SQL selecting `subject_id`) gives, once each, in
+ * code-point order (`COLLATE "C"`, as `byCodePoints` orders text): the `metadata.<key>` columns of a download. Each
+ * subject is read by its primary key (OFFSET 0: never joined whole, which read every project's subjects).
  */
-export const metadataKeysSql = (rows: string) => `
-  SELECT DISTINCT key COLLATE "C" AS key FROM (SELECT s.metadata FROM ${rows}) subject CROSS JOIN LATERAL jsonb_object_keys(subject.metadata) key ORDER BY 1`;
+const metadataKeysSql = (subjectIds: string) => `
+  SELECT DISTINCT key COLLATE "C" AS key FROM (${subjectIds}) subject
+  CROSS JOIN LATERAL (SELECT s.metadata FROM subjects s WHERE s.id = subject.subject_id OFFSET 0) s
+  CROSS JOIN LATERAL jsonb_object_keys(s.metadata) key ORDER BY 1`;
+
+/**
+ * How a download gives its subjects' metadata, as `as` asks: for columns, the keys of the subjects whose ids
+ * `subjectIds` (with `parameters`) gives, read (`read`) in the download's snapshot, so that its header names every key
+ * its rows hold.
+ */
+export async function metadataFormOf(as: DownloadMetadata, read: SnapshotRead, subjectIds: string, parameters: unknown[]): Promise<MetadataForm> {
+  if (as === 'json') return { as };
+  const keys = await read<{ key: string }>(metadataKeysSql(subjectIds), parameters);
+  return { as, keys: keys.map(({ key }) => key) };
+}
 
 /** A metadata value as its cell holds it: a scalar as it is, a list or an object as JSON, null when missing. */
 function cellOf(value: unknown): FlatRecord[string] {
