@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import i18next from 'i18next';
 import en from '../src/i18n/en.json';
 
 /**
@@ -69,5 +70,11 @@ describe('the message catalogue (src/i18n/en.json)', () => {
       return [...jsxText, ...attributes, ...sentences].map((found) => `${path}: ${found}`);
     });
     expect(hardCoded).toEqual([]);
+  });
+
+  it('writes the count in all as a number, its thousands grouped (i18next’s own number format)', async () => {
+    const english = i18next.createInstance();
+    await english.init({ lng: 'en', resources: { en: { translation: en } }, interpolation: { escapeValue: false } });
+    expect(english.t('classify.countInAll', { count: 3, total: 1000 })).toBe('Classified this session: <strong>3</strong> (1,000 in all)');
   });
 });

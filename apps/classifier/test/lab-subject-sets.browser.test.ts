@@ -56,6 +56,14 @@ describe('classifier in a browser: a subject set in the lab', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('lab-empty-set-result').getByText('Subject set “Postcards with a building” made, with no subjects').waitFor();
     await page.locator('[data-testid="lab-sets"] tr', { hasText: 'Postcards with a building' }).getByRole('cell', { name: '0' }).waitFor();
+    // The same name again: refused at the name, plainly (this form has no file to put into that set).
+    await page.locator('#lab-empty-set-name').fill('postcards with a building');
+    await page.locator('#lab-empty-set-name').press('Enter');
+    await page.getByTestId('lab-empty-set-name-error').waitFor();
+    expect(await page.getByTestId('lab-empty-set-name-error').textContent()).toBe(
+      'Another subject set of this project is named “Postcards with a building” (names are compared without their case or spaces around them): choose another name.',
+    );
+    await page.locator('#lab-empty-set-name').fill('');
     expect((await researcher.subjectSets(project.id)).subjectSets).toEqual([expect.objectContaining({ name: 'Postcards with a building', subjects: 0 })]);
 
     // A header alone into a new set: the set is made (empty), and the page says so rather than "changed nothing".
@@ -80,11 +88,12 @@ describe('classifier in a browser: a subject set in the lab', () => {
     const account = await signUp(suite.stack, { email: `lab-taken-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Emily Davies' });
     const researcher = suite.stack.anonymous.withToken(account.token);
     const project = await researcher.createProject({ title: 'Correspondence' });
-    const letters = await researcher.createSubjectSet(project.id, { name: 'Letters' });
-    await researcher.addSubjects(letters.id, [{ externalId: 'l1', locations: [{ type: 'text', text: 'Dear Madam,' }] }]);
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    await page.getByTestId('lab-sets').waitFor();
+    await page.getByText('make an empty one below').waitFor();
+    // A colleague makes "Letters" meanwhile: this page's list of sets does not have it.
+    const letters = await researcher.createSubjectSet(project.id, { name: 'Letters' });
+    await researcher.addSubjects(letters.id, [{ externalId: 'l1', locations: [{ type: 'text', text: 'Dear Madam,' }] }]);
 
     // The same file uploaded again, into "a new set" named as the first, in other letters.
     await page.locator('#lab-upload-name').fill(' letters ');
@@ -96,15 +105,32 @@ describe('classifier in a browser: a subject set in the lab', () => {
     );
     expect(await page.locator('#lab-upload-name').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('.alert-detail').count()).toBe(0); // at the field, not in a banner
+    // Another name typed: the taken set is offered no more; the same name again offers it again.
+    expect(await page.locator('#lab-upload-into-taken').textContent()).toBe('Upload the file into “Letters” instead');
+    await page.locator('#lab-upload-name').fill(' letters');
+    await page.locator('#lab-upload-into-taken').waitFor({ state: 'detached' });
+    await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
+    await page.locator('#lab-upload-into-taken').waitFor();
 
-    // The button chooses the existing set (focus on the choice), and the file goes there: no second set.
+    // The button chooses the existing set (focus on the choice), and the file goes there, though the list of sets
+    // (reloaded then, and held back here) does not have it yet: no second set.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(`**/projects/${project.id}/subject-sets`, async (route) => {
+      if (route.request().method() === 'GET') await held;
+      await route.continue();
+    });
     expect(await page.locator('#lab-upload-into-taken').textContent()).toBe('Upload the file into “Letters” instead');
     await press(page, '#lab-upload-into-taken');
     await waitForFocus(page, '#lab-upload-set');
-    expect(await page.locator('#lab-upload-set').inputValue()).toBe(letters.id);
     expect(await page.locator('#lab-upload-name').count()).toBe(0);
     await press(page, 'form:has(#lab-upload-file) button[type="submit"]');
     await page.getByTestId('lab-upload-result').getByText('1 subject added to “Letters” (1 new, 1 already in the project).').waitFor();
+    release();
+    await page.locator('#lab-upload-set option', { hasText: 'Letters' }).waitFor({ state: 'attached' });
+    expect(await page.locator('#lab-upload-set').inputValue()).toBe(letters.id);
     expect((await researcher.subjectSets(project.id)).subjectSets.map((set) => [set.name, set.subjects])).toEqual([['Letters', 2]]);
     expect(errors).toEqual([]);
     await page.close();
@@ -175,8 +201,16 @@ describe('classifier in a browser: a subject set in the lab', () => {
     expect(left).not.toContain(classified!.externalId);
     expect((await suite.stack.db.query('SELECT count(*)::int AS n FROM subjects WHERE id = $1', [classified!.id])).rows).toEqual([{ n: 1 }]);
 
-    // Renamed; then refused deletion, in the page's words, while the workflow serves it.
+    // Refused the name of another set of the project, plainly; renamed; then refused deletion, in the page's words, while the workflow serves it.
     await tabTo(page, '#lab-set-name', 200);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('SPARE PAGES');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lab-set-name-error').waitFor();
+    expect(await page.getByTestId('lab-set-name-error').textContent()).toBe(
+      'Another subject set of this project is named “Spare pages” (names are compared without their case or spaces around them): choose another name.',
+    );
+    await page.locator('#lab-set-name').focus();
     await page.keyboard.press('Control+A');
     await page.keyboard.type('Diaries, volume 1');
     await page.keyboard.press('Enter');

@@ -76,16 +76,23 @@ describe('classifier in a browser: on a phone', () => {
       const second = await page.getByTestId('subject').getAttribute('data-subject-id');
       // The next subject's Done came up under the finger; its second tap lands there and is ignored.
       expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('button')?.textContent ?? null, done)).toBe('Done');
+      // The note's status region is on the page (not hidden) before it says anything: screen readers announce what comes into it.
+      const note = page.getByTestId('tap-note');
+      expect(await note.getAttribute('role')).toBe('status');
+      expect(await note.evaluate((element) => ({ text: element.textContent, display: getComputedStyle(element).display, margin: getComputedStyle(element).marginTop }))).toEqual({ text: '', display: 'block', margin: '0px' });
       await tap(done);
-      await page.getByTestId('tap-note').getByText('Tap ignored — the page just changed').waitFor({ timeout: 5_000 });
-      expect(await page.getByTestId('tap-note').getAttribute('role')).toBe('status');
+      await note.getByText('Tap or click ignored — the page just changed').waitFor({ timeout: 5_000 });
+      // Tapped again: the same words, said anew (a new node in the region), so that they are announced again.
+      await note.locator('span').evaluate((element) => element.setAttribute('data-said', 'once'));
+      await tap(done);
+      await note.locator('span:not([data-said])', { hasText: 'Tap or click ignored — the page just changed' }).waitFor({ timeout: 5_000 });
       expect(await page.getByTestId('answer-problem').textContent()).toBe('');
       expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(second);
       expect(await stored()).toBe(1);
 
       // A moment later, taps answer: the note goes, and Done sends the answer.
       await page.clock.runFor(4000);
-      await page.getByTestId('tap-note').getByText('Tap ignored').waitFor({ state: 'detached' });
+      await note.getByText('Tap or click ignored').waitFor({ state: 'detached' });
       await tap(await centreOf('[data-testid="subject"] .answer:has(input[value="yes"]) label'));
       await tap(done);
       await page.waitForFunction((previous) => document.querySelector('[data-testid="subject"]')?.getAttribute('data-subject-id') !== previous, second);

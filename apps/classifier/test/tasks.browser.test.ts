@@ -706,7 +706,15 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await waitForFocus(page, '.transcription-lines input');
     const line = () => page.locator('.transcription-lines input').first().inputValue();
     await page.keyboard.type('the ');
-    await page.getByRole('button', { name: 'Insert ſ' }).click();
+    // Clicked with the mouse: pressing the button takes no focus from the line, and the caret stays after what it put in.
+    const caretInLine = () => page.evaluate(() => (document.activeElement?.matches('.transcription-lines input') ? (document.activeElement as HTMLInputElement).selectionStart : null));
+    const box = (await page.getByRole('button', { name: 'Insert ſ' }).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    expect(await caretInLine()).toBe('the '.length);
+    await page.mouse.up();
+    await page.waitForFunction(() => (document.querySelector('.transcription-lines input') as HTMLInputElement).value === 'the ſ');
+    expect(await caretInLine()).toBe('the ſ'.length);
     await page.keyboard.type('ea of Aeneas');
     expect(await line()).toBe('the ſea of Aeneas');
     // "Ae" selected in the line is replaced, by keyboard: Shift+Tab reaches the toolbar, the selection kept.

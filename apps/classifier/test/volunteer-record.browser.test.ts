@@ -52,12 +52,46 @@ describe('classifier in a browser: a volunteer’s record', () => {
     await answerByKey(page);
     expect(await countOf(page)).toBe('Classified this session: 3 (10 in all)');
     expect(await page.getByTestId('milestone').textContent()).toBe('Thank you! That is 10 classifications of yours in this workflow.');
-    await until(async () => ((await page.getByTestId('announcer').textContent()) ?? '').includes('That is 10 classifications of yours'), 'the thanks announced');
-    // The eleventh is no milestone: the thanks go, and are not said again.
+    const announced = () => page.getByTestId('announcer').textContent().then((text) => text ?? '');
+    await until(async () => (await announced()).includes('That is 10 classifications of yours'), 'the thanks announced');
+    const thanks = await announced();
+    // The eleventh is no milestone: the thanks go, and are not said again (in the announcement of the eleventh, once made).
     await answerByKey(page);
     expect(await countOf(page)).toBe('Classified this session: 4 (11 in all)');
     expect(await page.getByTestId('milestone').count()).toBe(0);
-    expect(await page.getByTestId('announcer').textContent()).not.toContain('Thank you');
+    await until(async () => (await announced()) !== thanks && (await announced()).startsWith('Classification submitted.'), 'the eleventh announced');
+    expect(await announced()).not.toContain('Thank you');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('decides on a newcomer’s tutorial before showing the first subject, however late the account’s record comes, so that it never opens over a subject begun', async () => {
+    const { workflow, path } = await liveYesNoWorkflow(suite.stack, 'Late record', Array.from({ length: 3 }, (_, index) => textSubject(index)));
+    const { page, errors } = await newcomerPage(suite);
+    // The account's record (which has whether the tutorial was seen) is held back until the subjects have come.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(`**/account/workflows/${workflow.id}`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const subjectsCame = page.waitForResponse((response) => response.url().includes(`/workflows/${workflow.id}/queue`));
+    await page.goto(suite.stack.baseUrl + path);
+    await subjectsCame;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    expect(await page.getByTestId('subject').count()).toBe(0);
+    expect(await page.locator('[data-tutorial-decided]').count()).toBe(0);
+
+    // The record comes: the tutorial opens, focused, over a subject not begun; closed, it leads to the task.
+    release();
+    await page.getByTestId('tutorial').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="tutorial"]') !== null)).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('tutorial').waitFor({ state: 'hidden' });
+    await answerByKey(page);
+    expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -85,9 +119,9 @@ describe('classifier in a browser: a volunteer’s record', () => {
       await signInByKeyboard(page, { email, password: PASSWORD });
       await page.goto(suite.stack.baseUrl + path);
       await page.getByTestId('subject').waitFor({ timeout: 10_000 });
-      // The account's record has come (the count in all shows), and with it what decides the tutorial.
+      // The account's record has come (the count in all shows), and with it the decision on the tutorial.
       await page.locator('.session-count', { hasText: 'in all' }).waitFor({ timeout: 10_000 });
-      await page.waitForTimeout(300);
+      await page.locator('[data-tutorial-decided]').waitFor();
       expect(await page.getByTestId('tutorial').isVisible()).toBe(false);
       // The tutorial is still there when asked for.
       await page.getByTestId('open-tutorial').click();

@@ -355,8 +355,9 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
           </button>
         </div>
         {/* After the buttons: shown, it moves nothing under the finger. */}
+        {/* Always there (a status region that comes and goes is not announced by every screen reader); the note anew each time, so that a repeat is announced too. */}
         <p className="tap-note muted" role="status" data-testid="tap-note">
-          {tapIgnored && t('subject.tapIgnored')}
+          {tapIgnored > 0 && <span key={tapIgnored}>{t('subject.tapIgnored')}</span>}
         </p>
       </form>
       <FavouriteToggle subjectId={subject.id} workflowId={workflow.id} favourite={favourite} />
@@ -368,8 +369,8 @@ export function SubjectClassifier({ subject, workflow, onSubmit, onProblem, onRe
 /** How long the note that a stray tap was ignored stays. */
 const BRIEF_NOTE_MS = 3000;
 
-/** A note shown for a moment each time `show` is called (a stray tap ignored): whether it is shown, and `show`. */
-function useBriefNote(): [boolean, () => void] {
+/** A note shown for a moment each time `show` is called (a stray tap ignored): how many times it was shown meanwhile (0: not shown), and `show`. */
+function useBriefNote(): [number, () => void] {
   const [shown, setShown] = useState(0);
   useEffect(() => {
     if (!shown) return;
@@ -377,7 +378,7 @@ function useBriefNote(): [boolean, () => void] {
     return () => clearTimeout(timer);
   }, [shown]);
   const show = useCallback(() => setShown((n) => n + 1), []);
-  return [shown > 0, show];
+  return [shown, show];
 }
 
 /** A metadata value as text: a list of strings (a manifest's two authors) one after the other, anything else as JSON. */

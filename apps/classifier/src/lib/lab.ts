@@ -113,11 +113,15 @@ export function setWithTakenName(error: unknown): { id: string; name: string } |
   return (isProblem(error, 'subject-set-name-taken', 409) && (error as ChorusApiError).problem.subjectSet) || null;
 }
 
-/** A refused name of a subject set: another set's of the project (in the researcher's words), else the API's errors at the name. */
-export function setNameRefused(error: unknown): FormProblem<'name'> {
+/**
+ * A refused name of a subject set: another set's of the project (in the researcher's words; for the new set of an
+ * upload, `upload`, with the upload into that set offered), else the API's errors at the name.
+ */
+export function setNameRefused(error: unknown, { upload = false }: { upload?: boolean } = {}): FormProblem<'name'> {
   const taken = setWithTakenName(error);
-  if (taken) return { fields: { name: i18n.t('lab.sets.nameTaken', { set: taken.name }) }, form: null };
-  return problemAtFields(error, ['name'] as const);
+  if (!taken) return problemAtFields(error, ['name'] as const);
+  const said = upload ? i18n.t('lab.sets.nameTakenUpload', { set: taken.name }) : i18n.t('lab.sets.nameTaken', { set: taken.name });
+  return { fields: { name: said }, form: null };
 }
 
 /** Where a listed subject was typed, for a message: "line 3 (snippet-7)". */

@@ -77,6 +77,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const [guideOpen, setGuideOpen] = useState(false);
   /** Open on a first visit (then closing it leads to the task) or when asked for (then back to where it was asked). */
   const [tutorial, setTutorial] = useState<'closed' | 'first-visit' | 'asked'>('closed');
+  /**
+   * Whether a first visit opens the tutorial is decided (the workflow and the account's record read) before the first
+   * subject shows: opened later, it would take the focus from a subject the volunteer has started. Decided once.
+   */
+  const [tutorialDecided, setTutorialDecided] = useState(false);
+  const tutorialDecidedNow = useRef(false);
   /** Gold-standard feedback on the subject just submitted, shown before the volunteer moves on. */
   const [feedback, setFeedback] = useState<SubjectFeedback | null>(null);
   const announce = useCallback((text: string) => setAnnouncement((previous) => ({ n: (previous?.n ?? 0) + 1, text })), []);
@@ -148,7 +154,8 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     failed: fail,
     leftOut: markLeftOut,
   });
-  const current = queue.subjects[0];
+  // No subject is shown before the tutorial's opening is decided (see `tutorialDecided`).
+  const current = tutorialDecided ? queue.subjects[0] : undefined;
   // A stopped page shows no subject, though its queue may still hold some: none is named as coming next.
   // Where the subject on screen comes in this session (reported and skipped ones counted): what it is called when it has no title.
   const position = useShownCount(current?.id, classified);
@@ -193,8 +200,12 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
     );
     // A volunteer's first visit to this workflow (in this browser, and for an account on any device) starts with its
     // tutorial, unless there is nothing left to classify.
+    // Asked for meanwhile (T), it stays as asked.
     void Promise.all([workflowRead, seenByAccount]).then(([read, seen]) => {
-      if (!cancelled && read && !seen && !tutorialSeen(workflowId) && read.status !== 'finished') setTutorial('first-visit');
+      if (cancelled || !read || tutorialDecidedNow.current) return;
+      tutorialDecidedNow.current = true;
+      setTutorialDecided(true);
+      if (!seen && !tutorialSeen(workflowId) && read.status !== 'finished') setTutorial((now) => (now === 'closed' ? 'first-visit' : now));
     });
     // Paused for volunteers (not for the project's members): the batch kept from before is not shown either.
     void Promise.all([projectRead, workflowRead]).then(([found, read]) => {
@@ -380,7 +391,7 @@ export function ClassifyPage({ projectSlug, workflowId }: { projectSlug: string;
   const heading = workflow?.name ?? (blocked ? t('classify.workflowUnavailable') : t('classify.loadingWorkflow'));
 
   return (
-    <div className="page page-classify">
+    <div className="page page-classify" data-tutorial-decided={tutorialDecided || undefined}>
       <Breadcrumb up={[{ to: projectPath(projectSlug), label: project?.title ?? projectSlug }]} here={heading} />
       <div className="page-heading">
         <h1 tabIndex={-1}>{heading}</h1>

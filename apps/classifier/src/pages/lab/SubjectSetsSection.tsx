@@ -128,15 +128,24 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   const madeNow = useRef<string | null>(null);
   /** The project's set that has the name given for a new one: offered as the file's set instead. */
   const [taken, setTaken] = useState<{ id: string; name: string } | null>(null);
+  /** The set chosen by "Upload into …": the file's set even while the list of sets (reloaded then) does not have it yet. */
+  const chosenTaken = useRef<{ id: string; name: string } | null>(null);
   const uploadIntoTaken = (set: { id: string; name: string }) => {
+    chosenTaken.current = set;
     form.setValue('set', set.id);
     setTaken(null);
     onUploaded();
     document.getElementById('lab-upload-set')?.focus();
   };
+  const nameField = form.field('name');
+  /** Another name: the set that had the one refused is offered no more. */
+  const renamed = (event: { target: { value: string } }) => {
+    setTaken(null);
+    nameField.onChange(event);
+  };
 
   const targetSet = async (): Promise<{ id: string; name: string }> => {
-    const existing = sets.find((set) => set.id === form.values.set);
+    const existing = sets.find((set) => set.id === form.values.set) ?? (chosenTaken.current?.id === form.values.set ? chosenTaken.current : undefined);
     if (existing) return existing;
     const created = await client.createSubjectSet(projectId, { name: form.values.name.trim() });
     madeNow.current = created.name;
@@ -147,7 +156,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
   /** The refusal, said true: a set made for the file stays (empty), so "changed nothing" would not be. */
   const refusal = (error: unknown) => {
     setTaken(setWithTakenName(error));
-    const refused = error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : setNameRefused(error);
+    const refused = error instanceof ChorusApiError && error.status === 413 ? { fields: {}, form: { detail: t('lab.upload.tooLarge', tooLarge(error, file())), fields: [] } } : setNameRefused(error, { upload: true });
     const made = madeNow.current;
     if (!made || !refused.form) return refused;
     return { ...refused, form: { ...refused.form, detail: `${t('lab.upload.madeEmpty', { set: made })} ${refused.form.fields.length ? t('lab.upload.whatToCorrect') : refused.form.detail}` } };
@@ -215,7 +224,7 @@ function UploadForm({ projectId, sets, onUploaded }: { projectId: string; sets: 
             </option>
           ))}
         </SelectField>
-        {form.values.set === NEW_SET && <FormField id="lab-upload-name" label={t('lab.upload.name')} maxLength={200} {...form.field('name')} />}
+        {form.values.set === NEW_SET && <FormField id="lab-upload-name" label={t('lab.upload.name')} maxLength={200} {...nameField} onChange={renamed} />}
         {form.values.set === NEW_SET && taken && (
           <button type="button" id="lab-upload-into-taken" className="button button-secondary" onClick={() => uploadIntoTaken(taken)}>
             {t('lab.upload.intoExisting', { set: taken.name })}

@@ -1,4 +1,4 @@
-import { type ClipboardEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type ClipboardEvent, type KeyboardEvent, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bringIntoView } from '../../lib/focus';
 import { languageAttributes, languageOf } from '../../lib/textLanguage';
@@ -175,40 +175,31 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
         {task.instruction}
       </legend>
       {task.textTags.length > 0 && (
-        <div className="tag-buttons" role="toolbar" aria-label={t('tasks.transcription.tags')} aria-controls={`${id}-editor`}>
-          {task.textTags.map((tag, index) => (
-            <button
-              key={tag}
-              type="button"
-              className="button button-secondary button-small"
-              // Keep the caret and selection in the field the tag applies to.
-              onMouseDown={(event) => event.preventDefault()}
-              onClick={() => insertTag(index)}
-              aria-disabled={disabled || undefined}
-              aria-keyshortcuts={index < 9 ? `Control+Shift+${index + 1}` : undefined}
-            >
-              [<bdi>{tag}</bdi>]
-            </button>
-          ))}
-        </div>
+        <InsertButtons
+          label={t('tasks.transcription.tags')}
+          controls={`${id}-editor`}
+          disabled={disabled}
+          buttons={task.textTags.map((tag, index) => ({
+            key: tag,
+            shown: <>[<bdi>{tag}</bdi>]</>,
+            keys: tagShortcut(index),
+            insert: () => insertTag(index),
+          }))}
+        />
       )}
       {task.specialCharacters?.length ? (
-        <div className="tag-buttons special-characters" role="toolbar" aria-label={t('tasks.transcription.characters')} aria-controls={`${id}-editor`}>
-          {task.specialCharacters.map((character) => (
-            <button
-              key={character}
-              type="button"
-              className="button button-secondary button-small"
-              // Keep the caret and selection in the field the character goes into.
-              onMouseDown={(event) => event.preventDefault()}
-              onClick={() => changeSelection((current, start, end) => replaceSelection(current, start, end, character))}
-              aria-disabled={disabled || undefined}
-              aria-label={t('tasks.transcription.insertCharacter', { character })}
-            >
-              <bdi>{character}</bdi>
-            </button>
-          ))}
-        </div>
+        <InsertButtons
+          className="special-characters"
+          label={t('tasks.transcription.characters')}
+          controls={`${id}-editor`}
+          disabled={disabled}
+          buttons={task.specialCharacters.map((character) => ({
+            key: character,
+            shown: <bdi>{character}</bdi>,
+            name: t('tasks.transcription.insertCharacter', { character }),
+            insert: () => changeSelection((current, start, end) => replaceSelection(current, start, end, character)),
+          }))}
+        />
       ) : null}
       <div className="transcription-editor" id={`${id}-editor`} ref={editor}>
         {task.mode === 'free' ? (
@@ -272,6 +263,43 @@ export default function TranscriptionTask({ task, id, subject, value, onChange, 
       </p>
       <TaskHelp help={task.help} />
     </fieldset>
+  );
+}
+
+/** The key shortcut of the text tag at `index`, as `aria-keyshortcuts` says it: Ctrl+Shift+1…9, for the first nine. */
+const tagShortcut = (index: number) => (index < 9 ? `Control+Shift+${index + 1}` : undefined);
+
+/** A button of `InsertButtons`: what it shows, its accessible name if not that, its key shortcut, and what it puts in. */
+interface InsertButton {
+  key: string;
+  shown: ReactNode;
+  name?: string;
+  keys?: string;
+  insert: () => void;
+}
+
+/**
+ * A toolbar of buttons that each put something into the field in use (a text tag, a special character): pressed by
+ * mouse, the caret and selection stay in that field, since a button's mousedown does not take the focus.
+ */
+function InsertButtons({ label, controls, className, disabled, buttons }: { label: string; controls: string; className?: string; disabled?: boolean; buttons: InsertButton[] }) {
+  return (
+    <div className={className ? `tag-buttons ${className}` : 'tag-buttons'} role="toolbar" aria-label={label} aria-controls={controls}>
+      {buttons.map((button) => (
+        <button
+          key={button.key}
+          type="button"
+          className="button button-secondary button-small"
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={button.insert}
+          aria-disabled={disabled || undefined}
+          aria-keyshortcuts={button.keys}
+          aria-label={button.name}
+        >
+          {button.shown}
+        </button>
+      ))}
+    </div>
   );
 }
 
