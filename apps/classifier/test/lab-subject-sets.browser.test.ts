@@ -290,6 +290,8 @@ describe('classifier in a browser: a subject set in the lab', () => {
       name: 'Dated?',
       firstTask: 'T0',
       tasks: { T0: { type: 'single', question: 'Is the card dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      // The card first, as uploaded: the volunteer's first subject is the one described.
+      selection: { order: 'sequential', goldStandardRate: 0 },
       subjectSetIds: [set.id],
     });
     await researcher.activateWorkflow(workflow.id);
