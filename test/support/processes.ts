@@ -59,7 +59,8 @@ function listenOnce(port: number): Promise<number> {
   });
 }
 
-const OUTPUT_KEPT = 20_000;
+// Several times an API's whole start (its route list alone is over 20,000 characters), so that its first warnings are still there to read.
+const OUTPUT_KEPT = 200_000;
 
 /** The last lines of `output`, whole, within about `OUTPUT_KEPT` characters: a line cut in two would read as no log line. */
 function lastLines(output: string): string {
