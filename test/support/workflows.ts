@@ -4,6 +4,26 @@ import type { Stack } from './stack';
 import { laggingSubjects, until } from './waiting';
 
 /**
+ * An active workflow of a new live project (one yes/no task, retired after `retireAfter` classifications) over text
+ * subjects of these externalIds and metadata, uploaded in this order. Returns it with its project's id and its
+ * subjects' ids by externalId.
+ */
+export async function yesNoWorkflow(stack: Stack, subjects: { externalId: string; metadata?: Record<string, unknown> }[], retireAfter = 5) {
+  const project = await stack.client.createProject({ title: `Yes or no ${randomUUID().slice(0, 8)}`, status: 'live' });
+  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+  const { subjectIds } = await stack.client.addSubjects(set.id, subjects.map((subject) => ({ ...subject, locations: [{ type: 'text' as const, text: subject.externalId }] })));
+  const { id: workflowId } = await stack.client.createWorkflow(project.id, {
+    name: 'W',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: retireAfter },
+    subjectSetIds: [set.id],
+  });
+  await stack.client.activateWorkflow(workflowId);
+  return { projectId: project.id, workflowId, idOf: Object.fromEntries(subjects.map((subject, index) => [subject.externalId, subjectIds[index]!])) };
+}
+
+/**
  * An active workflow of a new live project: one yes/no task aggregated by vote, over `count` new text subjects,
  * retired after `retireAfter` classifications. Returns it with its project's id and its subjects' ids, in id order. A vote, not bayes (the
  * default for two answers): a starting worker's skills estimate re-aggregates bayes workflows, which would hide

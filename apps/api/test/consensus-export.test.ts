@@ -522,7 +522,7 @@ describe('consensus export', () => {
     // Another order is named, with the fix, and only the consensus download takes one.
     const error = (await stack.client.request('GET', `/workflows/${id}/consensus?sort=upload`).catch((e) => e)) as ChorusApiError;
     expect(error.status).toBe(422);
-    expect(error.problem.errors).toEqual([{ pointer: '/query/sort', message: "must be id (subject id order, the default) or externalId (the order of the subjects' externalIds, those without one last)" }]);
+    expect(error.problem.errors).toEqual([{ pointer: '/query/sort', message: "must be id (subject id order, the default) or externalId (the natural order of the subjects' externalIds, numbers as numbers, those without one last)" }]);
   });
 
   it('is for the project’s researchers only, and names a bad format', async () => {

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
-import { transcriptionWorkflow, twoRulesWorkflow, voteWorkflow } from '../../../test/support/workflows';
+import { transcriptionWorkflow, twoRulesWorkflow, voteWorkflow, yesNoWorkflow } from '../../../test/support/workflows';
+import { subjectResultsQuerySchema } from '../src/subject-results/dto/subject-results.dto';
+import { subjectResultsPage } from '../src/subject-results/subject-results.service';
 
 let stack: Stack;
 /** Twelve subjects, v0 … v11, retired after two classifications. */
@@ -406,6 +408,64 @@ describe("a workflow's subject results", () => {
     }
   });
 
+  it('sorts externalIds in natural order, the numbers within them as numbers, a page at a time, as the consensus download does (20a F2)', async () => {
+    const inOrder = ['letter-1-page-3', 'letter-2-page-1', 'letter-2-page-2', 'letter-2-page-10', 'letter-10-page-1', 'p9', 'p10', 'PC-0002', 'PC-0010'];
+    const { workflowId } = await yesNoWorkflow(stack, ['letter-2-page-10', 'PC-0010', 'letter-10-page-1', 'p10', 'letter-2-page-2', 'letter-1-page-3', 'p9', 'letter-2-page-1', 'PC-0002'].map((externalId) => ({ externalId })));
+    for (const limit of [1, 2, 4, 100]) expect((await everyPage(workflowId, { sort: 'externalId', limit })).map((subject) => subject.externalId)).toEqual(inOrder);
+    expect((await everyPage(workflowId, { sort: 'externalId', q: 'letter-2-', limit: 1 })).map((subject) => subject.externalId)).toEqual(['letter-2-page-1', 'letter-2-page-2', 'letter-2-page-10']);
+    const downloaded = (await stack.client.consensus(workflowId, 'ndjson', undefined, 'externalId')).trim().split('\n').map((line) => JSON.parse(line).external_id);
+    expect(downloaded).toEqual(inOrder);
+  });
+
+  it('reads a page of externalId order, after a cursor, through the index of externalIds in natural order', async () => {
+    const { projectId, workflowId } = await yesNoWorkflow(stack, [{ externalId: 'page-1' }]);
+    const query = subjectResultsQuerySchema.parse({ sort: 'externalId', limit: '2', after: `e${Buffer.from('page-2').toString('base64url')}.${randomUUID()}` });
+    const { sql, parameters } = subjectResultsPage(projectId, workflowId, query);
+    await stack.db.query('BEGIN');
+    try {
+      // The tables are small here, so the planner is told to take an index over a scan, as it would at scale.
+      await stack.db.query('SET LOCAL enable_seqscan = off');
+      await stack.db.query('SET LOCAL enable_bitmapscan = off');
+      await stack.db.query('SET LOCAL enable_sort = off');
+      const plan = (await stack.db.query(`EXPLAIN ${sql}`, parameters)).rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/Index (Only )?Scan using subjects_external_id_natural_idx on subjects\b/);
+      expect(plan).toMatch(/Index Cond: .*external_id.* > /);
+    } finally {
+      await stack.db.query('ROLLBACK');
+    }
+  });
+
+  it("filters by a metadata field's value as text and sorts by another's in natural order, those without it last, a page at a time (20a F2)", async () => {
+    const { workflowId, idOf: named } = await yesNoWorkflow(stack, [
+      { externalId: 'l2-p10', metadata: { letter: '2', page: '10' } },
+      { externalId: 'l1-p1', metadata: { letter: '1', page: '1' } },
+      { externalId: 'l2-p2', metadata: { letter: 2, page: 2 } },
+      { externalId: 'l2-cover', metadata: { letter: '2' } },
+      { externalId: 'l2-p2v', metadata: { letter: '2', page: '2v' } },
+      { externalId: 'l2-p1', metadata: { letter: '2', page: '1' } },
+      { externalId: 'l10-p1', metadata: { letter: '10', page: '1' } },
+      { externalId: 'l2-p2-copy', metadata: { letter: '2', page: '2' } },
+    ]);
+    const names = (subjects: SubjectResult[]) => subjects.map((subject) => subject.externalId);
+    // The two page 2s in id order, then page 2v; the cover, without a page, last.
+    const twos = ['l2-p2', 'l2-p2-copy'].sort((a, b) => named[a]!.localeCompare(named[b]!));
+    const letterTwo = ['l2-p1', ...twos, 'l2-p2v', 'l2-p10', 'l2-cover'];
+    for (const limit of [1, 2, 3, 100]) expect(names(await everyPage(workflowId, { metadata: { letter: '2' }, sort: 'metadata.page', limit }))).toEqual(letterTwo);
+    expect(names(await everyPage(workflowId, { metadata: { letter: '2', page: '2' }, limit: 1 })).sort()).toEqual([...twos].sort());
+    expect(names(await everyPage(workflowId, { metadata: { letter: '3' }, limit: 1 }))).toEqual([]);
+    // Filtered in the other orders too, and sorted without a filter.
+    expect(names(await everyPage(workflowId, { metadata: { letter: '10' }, sort: 'externalId', limit: 1 }))).toEqual(['l10-p1']);
+    expect(names(await everyPage(workflowId, { metadata: { letter: '1' }, sort: 'favourites', limit: 1 }))).toEqual(['l1-p1']);
+    const byLetter = names(await everyPage(workflowId, { sort: 'metadata.letter', limit: 2 }));
+    expect([byLetter[0], byLetter.at(-1), byLetter.length]).toEqual(['l1-p1', 'l10-p1', 8]);
+    // A next of one field's order is refused in another's, and in externalId order.
+    const { next } = await stack.client.subjectResults(workflowId, { sort: 'metadata.page', limit: 1 });
+    for (const query of [`sort=metadata.letter&after=${next}`, `sort=externalId&after=${next}`, `after=${next}`]) {
+      const refused = await refusal(`/workflows/${workflowId}/subject-results?${query}`);
+      expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, ['/query/after']]);
+    }
+  });
+
   it.each([
     ['an unknown status', 'status=done', '/query/status'],
     ['a status given twice', 'status=retired&status=active', '/query/status'],
@@ -418,6 +478,12 @@ describe("a workflow's subject results", () => {
     ['a needs-checking filter in words', 'needsChecking=yes', '/query/needsChecking'],
     ['the next page of subject id order, sorted by favourites', `sort=favourites&after=${randomUUID()}`, '/query/after'],
     ['a parameter it does not know', 'order=newest', '/query/order'],
+    ['a metadata order that names no field', 'sort=metadata.', '/query/sort'],
+    ['a metadata order of a field longer than any', `sort=metadata.${'k'.repeat(201)}`, '/query/sort'],
+    ['a metadata filter that names no field', 'metadata.=2', '/query/metadata.'],
+    ['a metadata filter of a field longer than any', `metadata.${'k'.repeat(201)}=2`, `/query/metadata.${'k'.repeat(201)}`],
+    ['a metadata filter given twice', 'metadata.letter=2&metadata.letter=3', '/query/metadata.letter'],
+    ['a metadata value longer than any', `metadata.letter=${'2'.repeat(1001)}`, '/query/metadata.letter'],
   ])('refuses a list asked for with %s, naming the parameter', async (_name, query, pointer) => {
     const refused = await refusal(`/workflows/${workflow.workflowId}/subject-results?${query}`);
     expect([refused?.status, refused?.problem.errors?.map((error) => error.pointer)]).toEqual([422, [pointer]]);

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { yesNoWorkflow } from '../../../test/support/workflows';
 import { ClassificationWriter, type ClassificationRow } from '../src/classifications/classification-writer';
 import { JobProducer } from '../src/jobs/job-producer';
 
@@ -22,19 +23,9 @@ afterAll(async () => {
 });
 
 async function workflowWith(externalIds: string[]) {
-  const project = await stack.client.createProject({ title: `Batches ${randomUUID().slice(0, 8)}`, status: 'live' });
-  const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
-  await stack.client.addSubjects(set.id, externalIds.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
-  const { id } = await stack.client.createWorkflow(project.id, {
-    name: 'W',
-    firstTask: 'T0',
-    tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    retirement: { rule: 'count', count: 10 },
-    subjectSetIds: [set.id],
-  });
-  await stack.client.activateWorkflow(id);
-  const { rows } = await stack.db.query('SELECT id FROM subjects WHERE project_id = $1 ORDER BY external_id', [project.id]);
-  return { workflowId: id, subjectIds: rows.map((row) => row.id as string) };
+  const { projectId, workflowId } = await yesNoWorkflow(stack, externalIds.map((externalId) => ({ externalId })), 10);
+  const { rows } = await stack.db.query('SELECT id FROM subjects WHERE project_id = $1 ORDER BY external_id', [projectId]);
+  return { workflowId, subjectIds: rows.map((row) => row.id as string) };
 }
 
 async function guestIds(count: number): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultSort, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview,
+  AccountView, AccountWorkflow, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 
@@ -9,6 +9,11 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The downloads of a workflow: a row per subject (`consensus`), per classification, or per volunteer's report of a subject. */
 export const EXPORT_KINDS = ['consensus', 'classifications', 'subject-reports'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
+/**
+ * How a query parameter names a subject's metadata field: `metadata.letter=2` passes the subjects whose `letter` is 2
+ * (as text), `sort=metadata.page` sorts by their `page` in natural order.
+ */
+export const METADATA_PARAMETER = 'metadata.';
 /** The orders of the consensus download's rows: subject id (the default), or the researchers' externalIds. */
 export const CONSENSUS_SORTS = ['id', 'externalId'] as const;
 export type ConsensusSort = (typeof CONSENSUS_SORTS)[number];
@@ -437,13 +442,23 @@ export class ChorusClient {
    * A page of the workflow's subjects with their classification counts, retirement and consensus, in subject id order
    * (researchers only): `status` retired or active ones only, `q` those whose externalId starts with it (or whose id it is),
    * `needsChecking` those with a transcription's consensus worth checking, `reviewed` false those with a consensus
-   * not reviewed yet (true: those whose every consensus is reviewed).
+   * not reviewed yet (true: those whose every consensus is reviewed), `metadata` those whose metadata fields have these
+   * values (as text); `sort` another order (`externalId`, `favourites`, or a metadata field's: `metadata.page`).
    */
   subjectResults(
     workflowId: string,
-    { needsChecking, reviewed, ...query }: { status?: SubjectResultStatus; q?: string; sort?: SubjectResultSort; needsChecking?: boolean; reviewed?: boolean; limit?: number; after?: string } = {},
+    {
+      needsChecking,
+      reviewed,
+      metadata = {},
+      ...query
+    }: { status?: SubjectResultStatus; q?: string; sort?: SubjectResultOrder; needsChecking?: boolean; reviewed?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
   ) {
-    const filters = { needsChecking: needsChecking ? 'true' : undefined, reviewed: reviewed === undefined ? undefined : String(reviewed) };
+    const filters = {
+      needsChecking: needsChecking ? 'true' : undefined,
+      reviewed: reviewed === undefined ? undefined : String(reviewed),
+      ...Object.fromEntries(Object.entries(metadata).map(([key, value]) => [`${METADATA_PARAMETER}${key}`, value])),
+    };
     return this.call<SubjectResultPage>('GET', `/workflows/${workflowId}/subject-results?${queryString({ ...query, ...filters })}`);
   }
   /** Approves a task's consensus for a subject as it is (no `value`), or corrects it to `value` (researchers only). */

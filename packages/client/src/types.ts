@@ -191,6 +191,8 @@ export type ReportedSubject = ReportedSubjectPage['subjects'][number];
 
 export type SubjectResultStatus = (typeof SUBJECT_RESULT_STATUSES)[number];
 export type SubjectResultSort = (typeof SUBJECT_RESULT_SORTS)[number];
+/** A subject results order: one of `SUBJECT_RESULT_SORTS`, or a metadata field's values (`metadata.page`). */
+export type SubjectResultOrder = SubjectResultSort | `metadata.${string}`;
 export type SubjectResultPage = z.infer<typeof subjectResultPageSchema>;
 export type SubjectResult = SubjectResultPage['subjects'][number];
 export type SubjectResultDetail = z.infer<typeof subjectResultDetailSchema>;

@@ -530,7 +530,10 @@ export const prioritiesSetSchema = z.strictObject({
 export const RETIREMENT_REASONS = ['count', 'agreement', 'posterior', 'maximum', 'manual', 'unlinked'] as const;
 /** Which of a workflow's subjects a page of results holds: retired ones, those still served (`active`), or all. */
 export const SUBJECT_RESULT_STATUSES = ['all', 'active', 'retired'] as const;
-/** The orders of a workflow's subject results: by subject id, or the most favourites first (ties by subject id). */
+/**
+ * The orders of a workflow's subject results: by subject id, by externalId (in natural order: numbers within it as
+ * numbers), or the most favourites first (ties by subject id); besides these, `metadata.<key>` sorts by a metadata field.
+ */
 export const SUBJECT_RESULT_SORTS = ['id', 'externalId', 'favourites'] as const;
 
 /** One task's consensus for a subject, as the worker stored it and the consensus download gives it (`<task>_answer`, …). */

@@ -43,17 +43,18 @@ describe('migrations', () => {
     }
   });
 
-  it('build the indexes of a workflow’s results, the externalId prefix one with the operator class entities cannot name', async () => {
+  it('build the indexes of a workflow’s results, the externalId prefix one with the operator class and the natural order one with the collation entities cannot name', async () => {
     const database = await createTestDatabase();
     const dataSource = await openDatabase(database.url, 1);
     try {
       const indexes: { indexname: string; indexdef: string }[] = await dataSource.query(
         `SELECT indexname, indexdef FROM pg_indexes
-         WHERE indexname IN ('subject_workflow_status_retired_idx', 'subject_workflow_status_active_idx', 'subjects_external_id_prefix_idx') ORDER BY 1`,
+         WHERE indexname IN ('subject_workflow_status_retired_idx', 'subject_workflow_status_active_idx', 'subjects_external_id_prefix_idx', 'subjects_external_id_natural_idx') ORDER BY 1`,
       );
       expect(indexes.map(({ indexname, indexdef }) => [indexname, indexdef.replace(/^.* USING /, '')])).toEqual([
         ['subject_workflow_status_active_idx', 'btree (workflow_id, subject_id) WHERE (retired_at IS NULL)'],
         ['subject_workflow_status_retired_idx', 'btree (workflow_id, subject_id) WHERE (retired_at IS NOT NULL)'],
+        ['subjects_external_id_natural_idx', 'btree (project_id, external_id COLLATE natural_order) WHERE (external_id IS NOT NULL)'],
         ['subjects_external_id_prefix_idx', 'btree (project_id, external_id varchar_pattern_ops) WHERE (external_id IS NOT NULL)'],
       ]);
     } finally {

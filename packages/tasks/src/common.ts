@@ -39,8 +39,10 @@ export const answerValueSchema = withoutListSeparator(z.string().trim().min(1).m
 
 /** Metadata of a subject or a classification: a flat-named JSON object of at most 16 KiB, `hint` saying what to do instead. */
 export const MAX_METADATA_BYTES = 16_384;
+/** The longest name of a metadata field. */
+export const LONGEST_METADATA_KEY = 200;
 export const metadataSchema = (hint: string) =>
-  z.record(z.string().max(200), z.unknown()).superRefine((metadata, ctx) => {
+  z.record(z.string().max(LONGEST_METADATA_KEY), z.unknown()).superRefine((metadata, ctx) => {
     const bytes = new TextEncoder().encode(JSON.stringify(metadata)).length;
     if (bytes > MAX_METADATA_BYTES) ctx.addIssue({ code: 'custom', message: `is ${bytes} bytes as JSON; keep it under ${MAX_METADATA_BYTES} (${hint})` });
   });

@@ -139,7 +139,7 @@ export class ExportsController {
     required: false,
     schema: { type: 'string', enum: [...CONSENSUS_SORTS], default: 'id' },
     description:
-      "The rows' order: `id` (the default), subject id order; `externalId`, the order of the researchers' externalIds (as the database collates them: `PC-0002` before `PC-0010`, but `p10` before `p9`), subjects without one last in subject id order",
+      "The rows' order: `id` (the default), subject id order; `externalId`, the researchers' externalIds in natural order (the numbers within them as numbers: `p9` before `p10`, `letter-2-page-2` before `letter-2-page-10`), subjects without one last in subject id order",
   })
   @ApiOperation({
     summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConsensusSort, DownloadLink, DownloadMetadata, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
-import { isUnlinked } from '@chorus/db';
+import { inNaturalOrder, isUnlinked } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { ProblemException } from '../common/problem';
@@ -82,23 +82,23 @@ const ROWS_BY_ID = (subjects: string) => `
    ORDER BY st.subject_id)`;
 
 /**
- * The rows in each download order (`sort`). `externalId`: the subjects with one in the order of the project's ($4)
- * externalIds (as the database collates them), each subject's row then read on its own, so that the cursor streams
- * from the first row and only the narrow list of ids is ordered (read from `subjects_project_external_id_key`, or
+ * The rows in each download order (`sort`). `externalId`: the subjects with one in the natural order of the project's
+ * ($4) externalIds (`inNaturalOrder`: the numbers within them as numbers), each subject's row then read on its own, so
+ * that the cursor streams from the first row and only the narrow list of ids is ordered (read from `subjects_external_id_natural_idx`, or
  * sorted: at 100,000 subjects a sort of whole rows kept the first row back as long as the whole download took), then
  * those without one in id order (as the lab's results list them).
  */
 const ROWS_IN_ORDER: Record<ConsensusSort, string> = {
   id: ROWS_BY_ID(''),
   externalId: `
-  (SELECT consensus_row.* FROM (SELECT s.id, s.external_id FROM subjects s WHERE s.project_id = $4 AND s.external_id IS NOT NULL ORDER BY s.external_id OFFSET 0) named
+  (SELECT consensus_row.* FROM (SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subjects s WHERE s.project_id = $4 AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named
    -- Its own subquery (OFFSET 0), never joined as a whole: the rows come in the ids' order, not sorted again.
    CROSS JOIN LATERAL (
      SELECT ${CONSENSUS_ROW_COLUMNS}
      FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
      ${consensusRowJoins(`LEFT JOIN LATERAL (SELECT ${ROUTED} AND e.subject_id = st.subject_id) routing ON true`)}
      WHERE st.workflow_id = $1 AND st.subject_id = named.id AND ${CHANGED_SINCE} OFFSET 0) consensus_row
-   ORDER BY named.external_id)
+   ORDER BY ${inNaturalOrder('named.external_id')})
   UNION ALL
   ${ROWS_BY_ID('AND s.external_id IS NULL')}`,
 };

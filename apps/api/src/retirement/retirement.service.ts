@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired, notInWorkflow } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import { LEFT_TO_CLASSIFY, OWE_AGGREGATION, isUnlinked } from '@chorus/db';
+import { LEFT_TO_CLASSIFY, OWE_AGGREGATION, inNaturalOrder, isUnlinked } from '@chorus/db';
 import { type FieldError, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -48,9 +48,9 @@ const NEAR_MISSES = `SELECT (f.ord - 1)::int AS index, min(s.external_id) AS ext
 /**
  * Of the externalIds in $2 that name no subject of workflow $1, the positions (0-based) of those that are the label of
  * one or more of its IIIF canvases (a manifest's subject keeps its canvas's label as metadata `canvas_label`, and its
- * canvas URI as externalId), with the subjects and their externalIds: a museum's object number is the label, not the URI.
+ * canvas URI as externalId), with the subjects and their externalIds (in natural order): a museum's object number is the label, not the URI.
  */
-const BY_CANVAS_LABEL = `SELECT (i.ord - 1)::int AS index, array_agg(s.id ORDER BY s.external_id) AS ids, array_agg(s.external_id ORDER BY s.external_id) AS external_ids
+const BY_CANVAS_LABEL = `SELECT (i.ord - 1)::int AS index, array_agg(s.id ORDER BY ${inNaturalOrder('s.external_id')}) AS ids, array_agg(s.external_id ORDER BY ${inNaturalOrder('s.external_id')}) AS external_ids
   FROM unnest($2::text[]) WITH ORDINALITY AS i(label, ord)
   JOIN subjects s ON s.project_id = (SELECT w.project_id FROM workflows w WHERE w.id = $1) AND s.metadata->>'canvas_label' = i.label
   JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id

@@ -17,19 +17,24 @@ export class SubjectResultsController {
   @Get()
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @ApiOperation({
-    summary: 'A page of the workflow’s subjects with their results, in subject id order, externalId order or the most favourites first (researchers only).',
+    summary: 'A page of the workflow’s subjects with their results, in subject id order, externalId order, a metadata field’s order or the most favourites first (researchers only).',
     description:
       'Each subject as its researchers see it, with its classifications counted, its retirement and each task’s consensus as the consensus download gives it. ' +
-      'Subjects of sets no longer linked to the workflow are left out, as its stats leave them out (the download keeps their consensus).',
+      'Subjects of sets no longer linked to the workflow are left out, as its stats leave them out (the download keeps their consensus). ' +
+      'Filter by a metadata field with `metadata.<field>=<value>` (`metadata.letter=2`: the subjects whose `letter` is 2, as text, a JSON number or string alike; ' +
+      'several fields: those that have every value; an empty value filters nothing): a page reads the subjects in its order until it has found enough that pass, ' +
+      'so a value few subjects have costs more on a large workflow. A field’s name that is empty or longer than 200 characters is refused, naming the parameter.',
   })
   @ApiQuery({ name: 'status', required: false, enum: SUBJECT_RESULT_STATUSES, description: '`active`: subjects the workflow still serves; `retired`: those it retired; `all` (the default)' })
   @ApiQuery({ name: 'q', required: false, description: 'Only subjects whose externalId starts with it (case as written), or the subject of that id', schema: { type: 'string', maxLength: 500 } })
   @ApiQuery({
     name: 'sort',
     required: false,
-    enum: SUBJECT_RESULT_SORTS,
+    schema: { type: 'string', default: 'id', anyOf: [{ type: 'string', enum: [...SUBJECT_RESULT_SORTS] }, { type: 'string', pattern: '^metadata\\..{1,200}$' }] },
     description:
-      '`id` (the default): subject id order; `externalId`: the order of the researchers’ externalIds (as the database collates them), subjects without one last in subject id order; `favourites`: the subjects most volunteers marked a favourite first, ties in subject id order',
+      '`id` (the default): subject id order; `externalId`: the researchers’ externalIds in natural order (the numbers within them as numbers: `letter-2-page-2` before `letter-2-page-10`, read through an index), subjects without one last in subject id order; ' +
+      '`favourites`: the subjects most volunteers marked a favourite first, ties in subject id order; `metadata.<field>` (`metadata.page`): the values of a metadata field in the same natural order (whole numbers as numbers), subjects without it last, ties in subject id order. ' +
+      'No index holds a metadata field’s values, so each page of that order sorts every subject the filters pass (keeping a page of them): on a large workflow, filter it first (`metadata.letter=2` with `sort=metadata.page` gives a letter’s pages in order)',
   })
   @ApiQuery({
     name: 'needsChecking',

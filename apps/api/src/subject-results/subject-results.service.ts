@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EffectMembership, ProjectRole, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
 import { type ConsensusWord, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
-import { type StoredAnnotation, isUnlinked } from '@chorus/db';
+import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
 import { type SubjectLocation, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -28,8 +28,11 @@ interface SubjectResultRow {
   favourites: number;
   /** The favourites the page was sorted by (null in id order). */
   sort_favourites: number | null;
-  /** The externalId the page was sorted by (null in the other orders, and for a subject without one). */
-  sort_external_id: string | null;
+  /**
+   * The text the page was sorted by, in natural order: the subject's externalId, or its value of the metadata field
+   * (null in the other orders, and for a subject without one).
+   */
+  sort_text: string | null;
   retired_at: Date | null;
   retirement_reason: NonNullable<SubjectResult['retirement']>['reason'] | null;
   retirement_note: string | null;
@@ -76,7 +79,7 @@ const passing = (filters: string[]) => `st.workflow_id = $1 ${filters.map((filte
 
 /** The page in id order, `limit` at most, read through the hot rows' primary key (`filters` carry the cursor). */
 const byId = (filters: string[], limit: string) => `
-    SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites, NULL::varchar AS sort_external_id
+    SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites, NULL::text AS sort_text
     FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
     WHERE ${passing(filters)}
     ORDER BY st.subject_id
@@ -89,7 +92,7 @@ const byId = (filters: string[], limit: string) => `
  */
 const byFavourites = (filters: string[], limit: string, project: string, after: { favourites: string; subjectId: string } | null) => `
     SELECT * FROM (
-      (SELECT ${PAGE_COLUMNS}, favourited.count AS sort_favourites, NULL::varchar AS sort_external_id
+      (SELECT ${PAGE_COLUMNS}, favourited.count AS sort_favourites, NULL::text AS sort_text
        FROM (SELECT f.subject_id, count(*)::int AS count FROM favourites f WHERE f.workflow_id IN (SELECT w.id FROM workflows w WHERE w.project_id = ${project})
              GROUP BY f.subject_id) favourited
        JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = favourited.subject_id JOIN subjects s ON s.id = st.subject_id
@@ -97,7 +100,7 @@ const byFavourites = (filters: string[], limit: string, project: string, after: 
        ORDER BY favourited.count DESC, st.subject_id
        LIMIT ${limit})
       UNION ALL
-      (SELECT ${PAGE_COLUMNS}, 0, NULL::varchar
+      (SELECT ${PAGE_COLUMNS}, 0, NULL::text
        FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
        WHERE ${passing(filters)} AND NOT EXISTS (SELECT 1 FROM favourites f WHERE f.subject_id = st.subject_id)
          ${after ? `AND (${after.favourites} > 0 OR (st.subject_id > ${after.subjectId} AND s.id > ${after.subjectId}))` : ''}
@@ -106,42 +109,66 @@ const byFavourites = (filters: string[], limit: string, project: string, after: 
     ORDER BY sort_favourites DESC, subject_id
     LIMIT ${limit}`;
 
+/** The text a page is sorted by, in natural order (the numbers within it as numbers), those without one last. */
+const TEXT_ORDER = (text: string) => `${inNaturalOrder(text)} NULLS LAST`;
+
 /**
- * The page in the order of the subjects' externalIds (unique in the project, so never tied), those without one last in
- * id order, after the cursor (`after`: the parameter of its externalId, or of its subject id when it has none): those
- * with one read through the project's (`project`) `subjects_project_external_id_key` in its order, then those without
- * as `byId` reads them, and only when those with one do not fill the page (else every page of a workflow whose subjects
- * all have one would read all its rows to find none without).
+ * The page in the natural order of the subjects' externalIds (unique in the project, so never tied), those without one
+ * last in id order, after the cursor (`after`: the parameter of its externalId, or of its subject id when it has none):
+ * those with one read through the project's (`project`) `subjects_external_id_natural_idx` in its order, then those
+ * without as `byId` reads them, and only when those with one do not fill the page (else every page of a workflow whose
+ * subjects all have one would read all its rows to find none without).
  */
 const byExternalId = (filters: string[], limit: string, project: string, after: { externalId: string } | { unnamedId: string } | null) => `
     WITH named AS (
-      SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites, s.external_id AS sort_external_id
+      SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites, s.external_id::text AS sort_text
        FROM subjects s JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = s.id
        WHERE s.project_id = ${project} AND s.external_id IS NOT NULL AND ${passing(filters)}
-         ${after ? ('externalId' in after ? `AND s.external_id > ${after.externalId}` : 'AND false') : ''}
-       ORDER BY s.external_id
+         ${after ? ('externalId' in after ? `AND ${inNaturalOrder('s.external_id')} > ${after.externalId}` : 'AND false') : ''}
+       ORDER BY ${inNaturalOrder('s.external_id')}
        LIMIT ${limit})
     SELECT * FROM (
       (SELECT * FROM named)
       UNION ALL
-      (SELECT ${PAGE_COLUMNS}, NULL::int, NULL::varchar
+      (SELECT ${PAGE_COLUMNS}, NULL::int, NULL::text
        FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
        WHERE ${passing(filters)} AND s.external_id IS NULL AND (SELECT count(*) FROM named) < ${limit}
          ${after && 'unnamedId' in after ? `AND st.subject_id > ${after.unnamedId} AND s.id > ${after.unnamedId}` : ''}
        ORDER BY st.subject_id
        LIMIT ${limit})) both_parts
-    ORDER BY sort_external_id, subject_id
+    ORDER BY ${TEXT_ORDER('sort_text')}, subject_id
     LIMIT ${limit}`;
 
 /**
- * A page of subjects (`page`, from `byId`, `byExternalId` or `byFavourites`) with their results: the page is chosen first, then each of
+ * The page in the natural order of the subjects' values of a metadata field (`key`, the parameter of its name: numbers
+ * as numbers, text in natural order), those without it last, ties in id order, after the cursor (`after`: the
+ * parameters of its value, null for none, and subject id). No index holds a field's values: each page sorts the
+ * subjects the filters pass (keeping only `limit`), so its cost grows with them.
+ */
+const byMetadata = (filters: string[], limit: string, key: string, after: { value: string | null; subjectId: string } | null) => {
+  const value = `s.metadata ->> ${key}`;
+  const cursor = !after
+    ? ''
+    : after.value === null
+      ? `AND ${value} IS NULL AND st.subject_id > ${after.subjectId}`
+      : `AND (${inNaturalOrder(value)} > ${after.value} OR (${value} = ${after.value} AND st.subject_id > ${after.subjectId}) OR ${value} IS NULL)`;
+  return `
+    SELECT ${PAGE_COLUMNS}, NULL::int AS sort_favourites, ${value} AS sort_text
+    FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id
+    WHERE ${passing(filters)} ${cursor}
+    ORDER BY ${TEXT_ORDER(value)}, st.subject_id
+    LIMIT ${limit}`;
+};
+
+/**
+ * A page of subjects (`page`, from `byId`, `byExternalId`, `byMetadata` or `byFavourites`) with their results: the page is chosen first, then each of
  * its subjects' consensus and favourites read, so that a page found among many subjects does not read theirs.
  */
 const subjectResults = (page: string, { result }: { result: boolean }) => `
   SELECT page.*, stored_consensus.tasks, reviews_of.reviews, ${favouriteCountSql('page.subject_id')} AS favourites FROM (${page}) page
   ${storedConsensusOf('page', { result })}
   ${reviewsOf('page')}
-  ORDER BY page.sort_favourites DESC NULLS LAST, page.sort_external_id, page.subject_id`;
+  ORDER BY page.sort_favourites DESC NULLS LAST, ${TEXT_ORDER('page.sort_text')}, page.subject_id`;
 
 /**
  * A subject's classifications oldest first, after the cursor ($3, $4): all of the subject's are read through
@@ -192,12 +219,13 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
  * The filters of a page of results, as conditions on the hot row `st` and the subject `s` after the route's own, with
  * their parameters (`parameter` adds one). In id order a page reads only its rows (and those a filter passes over):
  * retired ones through `subject_workflow_status_retired_idx` when few are, those whose externalId starts with `q`
- * through `subjects_external_id_prefix_idx` when few do.
+ * through `subjects_external_id_prefix_idx` when few do; those with a metadata field's value are found as the page reads
+ * its order (no index holds the values).
  */
 /** A task's stored consensus (`c`) with something to check: transcribed at least once, on the consensus path. */
 const TRANSCRIBED_HERE = `c.votes > 0 AND c.result->'notReached' IS NULL`;
 
-function filtersOf(projectId: string, { status, q, needsChecking, reviewed }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
+function filtersOf(projectId: string, { status, q, needsChecking, reviewed, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
   const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
@@ -206,6 +234,8 @@ function filtersOf(projectId: string, { status, q, needsChecking, reviewed }: Su
   if (needsChecking) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND (c.result ->> 'lowConsensus') = 'true' AND ${TRANSCRIBED_HERE})`);
   if (reviewed === false) conditions.push(UNREVIEWED_CONSENSUS);
   if (reviewed === true) conditions.push(`${ANY_REVIEW} AND NOT ${UNREVIEWED_CONSENSUS}`);
+  // A field's value as text: `2` and `"2"` alike.
+  for (const [key, value] of Object.entries(metadata)) conditions.push(`s.metadata ->> ${parameter(key)}::text = ${parameter(value)}::text`);
   if (q) {
     const startsWithQ = (alias: string, forms = [q]) =>
       `${alias}.project_id = ${parameter(projectId)} AND (${forms.map((form) => `${alias}.external_id LIKE ${parameter(startingWith(form))}`).join(' OR ')})`;
@@ -221,12 +251,16 @@ function filtersOf(projectId: string, { status, q, needsChecking, reviewed }: Su
 /** The page the query asks for, its parameters from $2 (`parameter` adds one). */
 function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value: unknown) => string): string {
   const filters = filtersOf(projectId, query, parameter);
-  const { after } = query;
-  if (query.sort === 'externalId') {
-    const cursor = after?.sort !== 'externalId' ? null : after.externalId === null ? { unnamedId: `${parameter(after.subjectId)}::uuid` } : { externalId: parameter(after.externalId) };
+  const { after, sort } = query;
+  if (typeof sort === 'object') {
+    const cursor = after && 'value' in after ? { value: after.value === null ? null : `${parameter(after.value)}::text`, subjectId: `${parameter(after.subjectId)}::uuid` } : null;
+    return byMetadata(filters, parameter(query.limit + 1), `${parameter(sort.metadata)}::text`, cursor);
+  }
+  if (sort === 'externalId') {
+    const cursor = after?.sort !== 'externalId' ? null : after.externalId === null ? { unnamedId: `${parameter(after.subjectId)}::uuid` } : { externalId: `${parameter(after.externalId)}::text` };
     return byExternalId(filters, parameter(query.limit + 1), `${parameter(projectId)}::uuid`, cursor);
   }
-  if (query.sort === 'favourites') {
+  if (sort === 'favourites') {
     const cursor = after?.sort === 'favourites' ? { favourites: `${parameter(after.favourites)}::int`, subjectId: `${parameter(after.subjectId)}::uuid` } : null;
     return byFavourites(filters, parameter(query.limit + 1), `${parameter(projectId)}::uuid`, cursor);
   }
@@ -238,10 +272,21 @@ function pageOf(projectId: string, query: SubjectResultsQuery, parameter: (value
   return byId(filters, parameter(query.limit + 1));
 }
 
+/** The statement of the page of the workflow's results the query asks for (one more row than its limit: is there a next page?), and its parameters. */
+export function subjectResultsPage(projectId: string, workflowId: string, query: SubjectResultsQuery): { sql: string; parameters: unknown[] } {
+  const parameters: unknown[] = [workflowId];
+  const sql = subjectResults(
+    pageOf(projectId, query, (value) => `$${parameters.push(value)}`),
+    { result: false },
+  );
+  return { sql, parameters };
+}
+
 /** Where the page after the one that ends with `row` starts, in its order. */
 function afterRow(sort: SubjectResultsQuery['sort'], row: SubjectResultRow): SubjectResultsAfter {
   if (sort === 'favourites') return { sort, subjectId: row.subject_id, favourites: row.sort_favourites ?? 0 };
-  if (sort === 'externalId') return { sort, subjectId: row.subject_id, externalId: row.sort_external_id };
+  if (sort === 'externalId') return { sort, subjectId: row.subject_id, externalId: row.sort_text };
+  if (typeof sort === 'object') return { sort, subjectId: row.subject_id, value: row.sort_text };
   return { sort, subjectId: row.subject_id };
 }
 
@@ -315,14 +360,10 @@ export class SubjectResultsService {
     private readonly workflows: WorkflowsService,
   ) {}
 
-  /** A page of the workflow's subjects with their results, in subject id order, externalId order or the most favourites first, those the filters pass. */
+  /** A page of the workflow's subjects with their results, in subject id order, externalId order, a metadata field's order or the most favourites first, those the filters pass. */
   async page(workflowId: string, query: SubjectResultsQuery, user: AuthUser): Promise<SubjectResultPage> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
-    const parameters: unknown[] = [workflowId];
-    const sql = subjectResults(
-      pageOf(workflow.projectId, query, (value) => `$${parameters.push(value)}`),
-      { result: false },
-    );
+    const { sql, parameters } = subjectResultsPage(workflow.projectId, workflowId, query);
     const rows = await this.db.query<SubjectResultRow[]>(sql, parameters);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);

@@ -20,6 +20,8 @@ export class SubjectSet {
  * any collation: on (project_id, external_id varchar_pattern_ops), which TypeORM cannot say, so built by its migration alone.
  */
 @Index('subjects_external_id_prefix_idx', { synchronize: false })
+/** A project's externalIds in natural order (`inNaturalOrder`): on (project_id, external_id COLLATE natural_order), built by its migration alone. */
+@Index('subjects_external_id_natural_idx', { synchronize: false })
 export class Subject {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') projectId!: string;

@@ -34,7 +34,7 @@ export const consensusQuery = new ZodPipe(
   z.strictObject({
     ...downloadShape,
     ...metadataShape,
-    sort: z.enum(CONSENSUS_SORTS, "must be id (subject id order, the default) or externalId (the order of the subjects' externalIds, those without one last)").default('id'),
+    sort: z.enum(CONSENSUS_SORTS, "must be id (subject id order, the default) or externalId (the natural order of the subjects' externalIds, numbers as numbers, those without one last)").default('id'),
   }),
   '/query',
 );
