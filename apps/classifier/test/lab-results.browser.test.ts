@@ -63,7 +63,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     const status = page.getByTestId('lab-results-status');
     await status.getByText('25 subjects shown; there are more.').waitFor();
     const table = page.getByTestId('lab-results-table');
-    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their external ids (those without one last)');
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their external ids, numbers as numbers (those without one last)');
     const row = (name: string) => table.locator(`tr[data-subject-id="${idOf[name]}"]`);
     const cells = async (name: string) => (await row(name).locator('th, td').allTextContents()).map((text) => text.trim());
     // In the order of the researchers' own ids (ad-01 … ad-25), not of Chorus's.
@@ -87,16 +87,16 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // Filtered: the retired subjects only, then those whose external id starts with "ad-0".
     await page.getByLabel('Show', { exact: true }).selectOption('retired');
     await page.getByLabel('Show', { exact: true }).focus();
-    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 6);
+    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 10);
     await page.keyboard.press('Enter');
     await status.getByText('1 subject shown.').waitFor();
-    expect(await table.locator('caption').textContent()).toBe('Retired subjects of “Ad or not?”, in the order of their external ids (those without one last)');
+    expect(await table.locator('caption').textContent()).toBe('Retired subjects of “Ad or not?”, in the order of their external ids, numbers as numbers (those without one last)');
     expect(new URL(page.url()).search).toBe('?status=retired');
     await page.getByLabel('Show', { exact: true }).selectOption('all');
     await page.getByLabel('External id or subject id (optional)').fill('ad-0');
     await page.getByLabel('External id or subject id (optional)').press('Enter');
     await status.getByText('9 subjects shown.').waitFor();
-    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?” whose external id starts with “ad-0”, in the order of their external ids (those without one last)');
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?” whose external id starts with “ad-0”, in the order of their external ids, numbers as numbers (those without one last)');
     await page.getByLabel('External id or subject id (optional)').fill('nothing-like-it');
     await page.getByLabel('External id or subject id (optional)').press('Enter');
     await status.getByText('No subject matches.').waitFor();
@@ -119,7 +119,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     // Chorus's id order, chosen by keyboard.
     await page.getByLabel('Order').focus();
     await page.keyboard.press('Home');
-    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 6);
+    await tabTo(page, 'form[aria-label="Which subjects"] button[type="submit"]', 10);
     await page.keyboard.press('Enter');
     await status.getByText('25 subjects shown; there are more.').waitFor();
     expect(await table.locator('caption').textContent()).toBe('All subjects of “Ad or not?”, in the order of their ids');
@@ -343,7 +343,7 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.getByLabel('Only those that need checking').press('Enter');
     await status.getByText('2 subjects shown.').waitFor();
     expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')))).toEqual([idOf['letter-arabic'], idOf['letter-disputed']]);
-    expect(await table.locator('caption').textContent()).toBe('All subjects of “Transcribe the letters” that need checking, in the order of their external ids (those without one last)');
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Transcribe the letters” that need checking, in the order of their external ids, numbers as numbers (those without one last)');
     expect(new URL(page.url()).search).toBe('?needsChecking=true');
     await checkScreen(page, 'lab-results-needs-checking');
 
@@ -495,6 +495,70 @@ describe('classifier in a browser: a workflow’s results in the lab', () => {
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results/${idOf.agreed}`);
     await page.getByTestId('lab-result-facts').waitFor();
     expect((await page.getByTestId('lab-result-facts').locator('dd').allTextContents())[4]).toMatch(/^Retired by its rule: agreement on T1, /);
+    expect(errors).toEqual([]);
+  });
+
+  it("keeps a letter's pages together: external ids in natural order, filtered by a metadata field and sorted by another, by keyboard (20a F2)", async () => {
+    const account = await signUp(suite.stack, { email: `lab-letters-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Ada Lovelace' });
+    const researcher = suite.stack.anonymous.withToken(account.token);
+    const project = await researcher.createProject({ title: 'Letters', status: 'live' });
+    const set = await researcher.createSubjectSet(project.id, { name: 'Pages' });
+    const pages: [string, Record<string, string>][] = [
+      ['letter-2-page-10', { letter: '2', page: '10' }],
+      ['letter-10-page-1', { letter: '10', page: '1' }],
+      ['letter-2-page-2', { letter: '2', page: '2' }],
+      ['letter-2-cover', { letter: '2' }],
+      ['letter-2-page-1', { letter: '2', page: '1' }],
+    ];
+    const { subjectIds } = await researcher.addSubjects(set.id, pages.map(([externalId, metadata]) => ({ externalId, metadata, locations: [{ type: 'text' as const, text: `Page ${externalId}` }] })));
+    const idOf = Object.fromEntries(pages.map(([name], index) => [name, subjectIds[index]!]));
+    const { id: workflowId } = await researcher.createWorkflow(project.id, {
+      name: 'Transcribe the letters',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is there writing?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      subjectSetIds: [set.id],
+    });
+    await researcher.activateWorkflow(workflowId);
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}/results`);
+    const status = page.getByTestId('lab-results-status');
+    await status.getByText('5 subjects shown.').waitFor();
+    const table = page.getByTestId('lab-results-table');
+    const shown = () => table.locator('tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-subject-id')));
+    // The external ids' numbers as numbers: page-2 before page-10, letter-2 before letter-10.
+    expect(await shown()).toEqual(['letter-2-cover', 'letter-2-page-1', 'letter-2-page-2', 'letter-2-page-10', 'letter-10-page-1'].map((name) => idOf[name]));
+
+    // Letter 2's pages in order, chosen by keyboard: the field named first (the page's fields are offered), then its value.
+    expect(await page.locator('#lab-results-metadata-keys option').evaluateAll((options) => options.map((option) => option.getAttribute('value')))).toEqual(['letter', 'page']);
+    await page.getByLabel('Order').focus();
+    await page.keyboard.press('End');
+    await page.getByLabel('Metadata field to sort by').waitFor();
+    // Asked for without the field to sort by: said beside it, which takes focus.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '#lab-results-sort-key');
+    expect(await page.getByTestId('lab-results-sort-key-error').textContent()).toBe('Name the metadata field to sort by (page, say).');
+    await page.keyboard.type('page');
+    await tabTo(page, '#lab-results-metadata-key', 4);
+    await page.keyboard.type('letter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('2');
+    await page.keyboard.press('Enter');
+    await status.getByText('4 subjects shown.').waitFor();
+    expect(await table.locator('caption').textContent()).toBe('All subjects of “Transcribe the letters” whose letter is “2”, in the order of their page, numbers as numbers (those without it last)');
+    const letterTwo = ['letter-2-page-1', 'letter-2-page-2', 'letter-2-page-10', 'letter-2-cover'].map((name) => idOf[name]);
+    expect(await shown()).toEqual(letterTwo);
+    expect(new URL(page.url()).search).toBe('?metadata.letter=2&sort=metadata.page');
+    expect(await page.getByTestId('lab-results-sort-key-error').count()).toBe(0);
+
+    // The same list from the address, as Back from a subject finds it.
+    await page.reload();
+    await status.getByText('4 subjects shown.').waitFor();
+    expect(await shown()).toEqual(letterTwo);
+    expect(await page.getByLabel('Metadata field to sort by').inputValue()).toBe('page');
+    expect(await page.getByLabel('Its value (optional)').inputValue()).toBe('2');
+    await checkScreen(page, 'lab-results-letters');
     expect(errors).toEqual([]);
   });
 

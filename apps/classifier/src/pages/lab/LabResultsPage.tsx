@@ -1,4 +1,5 @@
-import { RESEARCHER_ROLES, SUBJECT_RESULT_SORTS, SUBJECT_RESULT_STATUSES, type SubjectResult, type SubjectResultSort, type SubjectResultStatus, type WorkflowView } from '@chorus/client';
+import { METADATA_PARAMETER, RESEARCHER_ROLES, SUBJECT_RESULT_SORTS, SUBJECT_RESULT_STATUSES, type SubjectResult, type SubjectResultOrder, type SubjectResultSort, type SubjectResultStatus, type WorkflowView } from '@chorus/client';
+import { LONGEST_METADATA_KEY } from '@chorus/tasks';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
@@ -23,10 +24,19 @@ const PAGE_SIZE = 25;
 /** The longest search the API takes: an externalId's length. */
 const LONGEST_SEARCH = 500;
 
+/** The orders the form offers: the API's, and a metadata field's (`sortKey`). */
+const ORDERS = [...SUBJECT_RESULT_SORTS, 'metadata'] as const;
+type Order = (typeof ORDERS)[number];
+
 interface Filters {
   status: SubjectResultStatus;
   q: string;
-  sort: SubjectResultSort;
+  sort: Order;
+  /** The metadata field `sort: 'metadata'` sorts by. */
+  sortKey: string;
+  /** Only the subjects whose metadata field of this name has `metadataValue` (as text); both empty: all. */
+  metadataKey: string;
+  metadataValue: string;
   /** Only the subjects with a transcription whose consensus needs checking. */
   needsChecking: boolean;
   /** Only the subjects with a consensus no researcher reviewed yet. */
@@ -37,20 +47,34 @@ interface Filters {
 const DEFAULT_SORT: SubjectResultSort = 'externalId';
 
 /**
- * The filters and order the address names (`?status=retired&q=p1&sort=favourites&needsChecking=true&reviewed=false`), so that Back from a subject comes
- * back to the same list.
+ * The filters and order the address names (`?status=retired&q=p1&metadata.letter=2&sort=metadata.page&needsChecking=true&reviewed=false`, as the API
+ * names them), so that Back from a subject comes back to the same list.
  */
 function filtersInAddress(): Filters {
   const query = new URLSearchParams(window.location.search);
-  const [status, sort] = [query.get('status'), query.get('sort')];
+  const [status, sort] = [query.get('status') ?? '', query.get('sort') ?? ''];
+  const [metadataKey, metadataValue] = [...query].find(([name]) => name.startsWith(METADATA_PARAMETER)) ?? ['', ''];
+  const sortKey = sort.startsWith(METADATA_PARAMETER) ? sort.slice(METADATA_PARAMETER.length) : '';
   return {
     status: SUBJECT_RESULT_STATUSES.find((known) => known === status) ?? 'all',
     q: query.get('q') ?? '',
-    sort: SUBJECT_RESULT_SORTS.find((known) => known === sort) ?? DEFAULT_SORT,
+    sort: sortKey ? 'metadata' : (SUBJECT_RESULT_SORTS.find((known) => known === sort) ?? DEFAULT_SORT),
+    sortKey,
+    metadataKey: metadataKey.slice(METADATA_PARAMETER.length),
+    metadataValue,
     needsChecking: query.get('needsChecking') === 'true',
     notReviewed: query.get('reviewed') === 'false',
   };
 }
+
+/** The order as the API names it: a metadata field's as `metadata.<field>`. */
+const sortOf = ({ sort, sortKey }: Filters): SubjectResultOrder => (sort === 'metadata' ? `${METADATA_PARAMETER}${sortKey}` : sort);
+
+/** The metadata filter as the API takes it (`{ letter: '2' }`), when both its field and value are given. */
+const metadataFilterOf = ({ metadataKey, metadataValue }: Filters) => (metadataKey && metadataValue ? { [metadataKey]: metadataValue } : undefined);
+
+/** What the form's fields miss, by field: a metadata field to sort by, the field of a value to filter by. */
+type FormErrors = Partial<Record<'sortKey' | 'metadataKey', string>>;
 
 /**
  * The workflow and its project, for a results page: `missing` when either is not there, or the account is not one of
@@ -110,12 +134,21 @@ function LabResults({ workflowId }: { workflowId: string }) {
   );
 }
 
+/** The list of the metadata fields of the subjects shown, which the fields naming one suggest. */
+const METADATA_KEYS = 'lab-results-metadata-keys';
+
+/** A field naming a metadata field (to filter or sort by), the fields of the subjects shown suggested. */
+function MetadataKeyField({ onChange, ...field }: { id: string; label: string; hint: string; error?: string; value: string; onChange: (key: string) => void }) {
+  return <FormField {...field} list={METADATA_KEYS} maxLength={LONGEST_METADATA_KEY} onChange={(event) => onChange(event.target.value)} />;
+}
+
 /** The filters, then the subjects they pass, in the order chosen, `PAGE_SIZE` at a time; what is shown is said in a status line. */
 function ResultsList({ workflow }: { workflow: WorkflowView }) {
   const { t } = useTranslation();
   const client = useClient();
   const [filters, setFilters] = useState<Filters>(filtersInAddress);
   const [draft, setDraft] = useState<Filters>(filters);
+  const [formErrors, setFormErrors] = useState<FormErrors>({});
   const [subjects, setSubjects] = useState<SubjectResult[]>([]);
   /** The next page's cursor; undefined until the first page is read. */
   const [next, setNext] = useState<string | null | undefined>(undefined);
@@ -127,12 +160,23 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
   const table = useRef<HTMLTableElement>(null);
   const consensusShown = useMemo(() => subjects.flatMap((subject) => Object.values(subject.consensus)), [subjects]);
   const definitionOf = useVersionDefinitions(workflow.id, workflow.version, workflow.definition, consensusShown);
+  /** The metadata fields of the subjects shown, offered as the fields to filter and sort by. */
+  const metadataKeys = useMemo(() => [...new Set(subjects.flatMap((subject) => Object.keys(subject.metadata)))].sort(), [subjects]);
 
   const load = async (after?: string) => {
     const request = ++requests.current;
     setProblem(null);
     try {
-      const page = await client.subjectResults(workflow.id, { status: filters.status, q: filters.q || undefined, sort: filters.sort, needsChecking: filters.needsChecking, reviewed: filters.notReviewed ? false : undefined, limit: PAGE_SIZE, after });
+      const page = await client.subjectResults(workflow.id, {
+        status: filters.status,
+        q: filters.q || undefined,
+        metadata: metadataFilterOf(filters),
+        sort: sortOf(filters),
+        needsChecking: filters.needsChecking,
+        reviewed: filters.notReviewed ? false : undefined,
+        limit: PAGE_SIZE,
+        after,
+      });
       if (request !== requests.current) return;
       if (after) focusRow.current = subjects.length;
       setSubjects((shown) => (after ? [...shown, ...page.subjects] : page.subjects));
@@ -155,12 +199,23 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    const applied = { status: draft.status, q: draft.q.trim(), sort: draft.sort, needsChecking: draft.needsChecking, notReviewed: draft.notReviewed };
-    // In the address too, without a new history entry: Back from a subject comes back to this list.
+    const applied = { ...draft, q: draft.q.trim(), sortKey: draft.sortKey.trim(), metadataKey: draft.metadataKey.trim(), metadataValue: draft.metadataValue.trim() };
+    const errors: FormErrors = {
+      ...(applied.sort === 'metadata' && !applied.sortKey ? { sortKey: t('lab.results.sortKeyMissing') } : {}),
+      ...(applied.metadataValue && !applied.metadataKey ? { metadataKey: t('lab.results.metadataKeyMissing') } : {}),
+    };
+    setFormErrors(errors);
+    if (errors.metadataKey || errors.sortKey) {
+      document.getElementById(errors.metadataKey ? 'lab-results-metadata-key' : 'lab-results-sort-key')?.focus();
+      return;
+    }
+    const metadataFilter = metadataFilterOf(applied);
+    // In the address too, as the API names them, without a new history entry: Back from a subject comes back to this list.
     const inAddress = {
       ...(applied.status === 'all' ? {} : { status: applied.status }),
       q: applied.q,
-      ...(applied.sort === DEFAULT_SORT ? {} : { sort: applied.sort }),
+      ...(metadataFilter ? { [`${METADATA_PARAMETER}${applied.metadataKey}`]: applied.metadataValue } : {}),
+      ...(applied.sort === DEFAULT_SORT ? {} : { sort: sortOf(applied) }),
       ...(applied.needsChecking ? { needsChecking: 'true' } : {}),
       ...(applied.notReviewed ? { reviewed: 'false' } : {}),
     };
@@ -182,14 +237,31 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
             </option>
           ))}
         </SelectField>
-        <SelectField id="lab-results-sort" label={t('lab.results.sort')} value={draft.sort} onChange={(event) => setDraft({ ...draft, sort: event.target.value as SubjectResultSort })}>
-          {SUBJECT_RESULT_SORTS.map((sort) => (
+        <SelectField id="lab-results-sort" label={t('lab.results.sort')} value={draft.sort} onChange={(event) => setDraft({ ...draft, sort: event.target.value as Order })}>
+          {ORDERS.map((sort) => (
             <option key={sort} value={sort}>
               {t(`lab.results.sorts.${sort}`)}
             </option>
           ))}
         </SelectField>
+        {draft.sort === 'metadata' && (
+          <MetadataKeyField id="lab-results-sort-key" label={t('lab.results.sortKey')} hint={t('lab.results.sortKeyHint')} error={formErrors.sortKey} value={draft.sortKey} onChange={(sortKey) => setDraft({ ...draft, sortKey })} />
+        )}
         <FormField id="lab-results-q" label={t('lab.results.q')} hint={t('lab.results.qHint')} maxLength={LONGEST_SEARCH} value={draft.q} onChange={(event) => setDraft({ ...draft, q: event.target.value })} />
+        <MetadataKeyField
+          id="lab-results-metadata-key"
+          label={t('lab.results.metadataKey')}
+          hint={t('lab.results.metadataKeyHint')}
+          error={formErrors.metadataKey}
+          value={draft.metadataKey}
+          onChange={(metadataKey) => setDraft({ ...draft, metadataKey })}
+        />
+        <FormField id="lab-results-metadata-value" label={t('lab.results.metadataValue')} value={draft.metadataValue} onChange={(event) => setDraft({ ...draft, metadataValue: event.target.value })} />
+        <datalist id={METADATA_KEYS}>
+          {metadataKeys.map((key) => (
+            <option key={key} value={key} />
+          ))}
+        </datalist>
         <CheckboxField
           id="lab-results-needs-checking"
           label={t('lab.results.onlyNeedsChecking')}
@@ -222,7 +294,8 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
             {filters.q ? t('lab.results.captionSearch', { which, name: workflow.name, q: filters.q }) : t('lab.results.caption', { which, name: workflow.name })}
             {filters.needsChecking && t('lab.results.captionNeedsChecking')}
             {filters.notReviewed && t('lab.results.captionNotReviewed')}
-            {t(`lab.results.captionOrder.${filters.sort}`)}
+            {metadataFilterOf(filters) && t('lab.results.captionMetadata', { key: filters.metadataKey, value: filters.metadataValue })}
+            {t(`lab.results.captionOrder.${filters.sort}`, { key: filters.sortKey })}
           </caption>
           <thead>
             <tr>
