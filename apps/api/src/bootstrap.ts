@@ -13,6 +13,7 @@ import { Tokens } from './auth/tokens';
 import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
 import { restOfRefusedBody } from './common/problem.filter';
+import { collectRouteMethods, methodNotAllowed } from './common/route-methods';
 import { firstPrototypeKey, firstRepeatedKey } from './common/repeated-keys';
 import { OTHER_BODY_TYPES, openApiComponents, uuidParam } from './common/zod';
 import { loggedRequest } from './common/request-log';
@@ -39,6 +40,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.jsonBodyLimitBytes, trustProxy: config.trustProxy, frameworkErrors: refuseUnreadableAddress });
   acceptOnlyJsonBodies(adapter.getInstance());
   limitBodiesByRoute(adapter.getInstance(), config);
+  collectRouteMethods(adapter.getInstance());
   refuseNulInAddress(adapter.getInstance());
   refuseFraming(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, {
@@ -49,8 +51,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.enableShutdownHooks();
   // Headers `@chorus/client` reads (a workflow's version, when to try again, the server's clock, a download's file
-  // name), which a page on another site could not read otherwise.
-  app.enableCors({ origin: true, exposedHeaders: ['ETag', 'Retry-After', 'Date', 'Content-Disposition'] });
+  // name), and the methods a path takes, which a page on another site could not read otherwise.
+  app.enableCors({ origin: true, exposedHeaders: ['ETag', 'Retry-After', 'Date', 'Content-Disposition', 'Allow'] });
   setUpOpenApi(app);
   uploadsOnlyFromResearchers(app.getHttpAdapter().getInstance(), app.get(Tokens), app.get(SubjectSetsService));
   await app.get(QueueBoard).mount(app.getHttpAdapter().getInstance());
@@ -367,6 +369,8 @@ async function serveClassifier(app: NestFastifyApplication, dir: string): Promis
   });
   fastify.get('/*', (request, reply) => {
     if (request.url.startsWith('/api/')) {
+      const wrongMethod = methodNotAllowed(request);
+      if (wrongMethod) return reply.status(405).header('allow', wrongMethod.headers.allow).header('content-type', 'application/problem+json').send(wrongMethod.body);
       return reply.status(404).header('content-type', 'application/problem+json').send(problemBody(404, 'No such route. The API lives under /api/v1; see /api/docs.'));
     }
     // A script of another build (a page opened before an update): a 404 the page can tell from its code, not the page.

@@ -18,6 +18,7 @@ const titles: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not found',
+  405: 'Method not allowed',
   409: 'Conflict',
   412: 'Precondition failed',
   413: 'Payload too large',
@@ -43,6 +44,8 @@ export class ProblemException extends Error {
   readonly body: ProblemBody;
   /** Sent as `Retry-After` when set: the request may succeed if made again after this long. */
   retryAfterSeconds?: number;
+  /** Other headers of the answer (`Allow` of a 405), by lower-case name. */
+  readonly headers: Record<string, string> = {};
   constructor(status: number, detail: string, errors?: FieldError[], slug?: string) {
     super(detail);
     this.body = problemBody(status, detail, errors, slug);
@@ -50,6 +53,11 @@ export class ProblemException extends Error {
 
   retryAfter(seconds: number): this {
     this.retryAfterSeconds = seconds;
+    return this;
+  }
+
+  withHeader(name: string, value: string): this {
+    this.headers[name] = value;
     return this;
   }
 }
