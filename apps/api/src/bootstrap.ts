@@ -14,6 +14,7 @@ import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
 import { restOfRefusedBody } from './common/problem.filter';
 import { collectRouteMethods, methodNotAllowed } from './common/route-methods';
+import { RATE_LIMIT_HEADERS, documentRateLimitHeaders, rateLimitHeaders } from './common/rate-limits';
 import { firstPrototypeKey, firstRepeatedKey } from './common/repeated-keys';
 import { OTHER_BODY_TYPES, openApiComponents, uuidParam } from './common/zod';
 import { loggedRequest } from './common/request-log';
@@ -41,6 +42,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   acceptOnlyJsonBodies(adapter.getInstance());
   limitBodiesByRoute(adapter.getInstance(), config);
   collectRouteMethods(adapter.getInstance());
+  rateLimitHeaders(adapter.getInstance());
   refuseNulInAddress(adapter.getInstance());
   refuseFraming(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, {
@@ -51,8 +53,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.enableShutdownHooks();
   // Headers `@chorus/client` reads (a workflow's version, when to try again, the server's clock, a download's file
-  // name), and the methods a path takes, which a page on another site could not read otherwise.
-  app.enableCors({ origin: true, exposedHeaders: ['ETag', 'Retry-After', 'Date', 'Content-Disposition', 'Allow'] });
+  // name), and those of the rate limits and of a wrong method, which a page on another site could not read otherwise.
+  app.enableCors({ origin: true, exposedHeaders: ['ETag', 'Retry-After', 'Date', 'Content-Disposition', 'Allow', ...RATE_LIMIT_HEADERS] });
   setUpOpenApi(app);
   uploadsOnlyFromResearchers(app.getHttpAdapter().getInstance(), app.get(Tokens), app.get(SubjectSetsService));
   await app.get(QueueBoard).mount(app.getHttpAdapter().getInstance());
@@ -301,7 +303,9 @@ function setUpOpenApi(app: NestFastifyApplication): void {
   );
   document.tags = API_TAGS.map((tag) => ({ ...tag }));
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...openApiComponents } };
-  for (const operation of Object.values(document.paths).flatMap((methods) => Object.values(methods) as Record<string, unknown>[])) {
+  const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods) as Record<string, unknown>[]);
+  documentRateLimitHeaders(operations);
+  for (const operation of operations) {
     const otherTypes = operation[OTHER_BODY_TYPES] as Record<string, object> | undefined;
     if (!otherTypes) continue;
     const body = operation.requestBody as { content: Record<string, { schema: object }> };

@@ -143,12 +143,12 @@ describe('the application', () => {
     }
   });
 
-  it('lets a page on another site read the headers its clients use: ETag, Retry-After, Date, a download’s name and Allow', async () => {
+  it('lets a page on another site read the headers its clients use: ETag, Retry-After, Date, a download’s name, Allow and the rate limits’', async () => {
     const origin = 'https://transcribe.example.org';
     const health = await fetch(`${stack.baseUrl}/api/v1/health`, { headers: { origin } });
     expect(health.headers.get('access-control-allow-origin')).toBe(origin);
     const exposed = (health.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
-    expect(exposed).toEqual(expect.arrayContaining(['etag', 'retry-after', 'date', 'content-disposition', 'allow']));
+    expect(exposed).toEqual(expect.arrayContaining(['etag', 'retry-after', 'date', 'content-disposition', 'allow', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']));
   });
 
   it('seeds the demo project once, however many processes try at the same time', async () => {

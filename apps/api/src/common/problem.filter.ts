@@ -7,6 +7,7 @@ import { type BodyLimit, bodyLimitOf } from './body-limits';
 import { type ProblemBody, ProblemException, problemBody } from './problem';
 import { QUERY_CANCELED } from './sql';
 import { methodNotAllowed } from './route-methods';
+import { noteRateLimit } from './rate-limits';
 
 interface FastifyError {
   code?: string;
@@ -124,6 +125,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof ProblemException) {
       if (exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
       for (const [name, value] of Object.entries(exception.headers)) void reply.header(name, value);
+      if (exception.rateLimit && request) noteRateLimit(request, exception.rateLimit);
     }
     const answer = () => void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
     // A body too large is refused before it is read (Fastify has set `connection: close`): its rest is read first.

@@ -1,4 +1,5 @@
 import type { FieldError } from '@chorus/tasks';
+import type { RateLimitState } from './rate-limits';
 
 /** An RFC 9457 problem: `detail` says what to do; `errors` names each bad field by its JSON pointer. */
 export interface ProblemBody {
@@ -46,6 +47,8 @@ export class ProblemException extends Error {
   retryAfterSeconds?: number;
   /** Other headers of the answer (`Allow` of a 405), by lower-case name. */
   readonly headers: Record<string, string> = {};
+  /** A 429's: the limit it is over, for the answer's `RateLimit-*` headers. */
+  rateLimit?: RateLimitState;
   constructor(status: number, detail: string, errors?: FieldError[], slug?: string) {
     super(detail);
     this.body = problemBody(status, detail, errors, slug);
@@ -53,6 +56,11 @@ export class ProblemException extends Error {
 
   retryAfter(seconds: number): this {
     this.retryAfterSeconds = seconds;
+    return this;
+  }
+
+  limited(state: RateLimitState): this {
+    this.rateLimit = state;
     return this;
   }
 
