@@ -292,6 +292,7 @@ function setUpOpenApi(app: NestFastifyApplication): void {
       .setDescription(
         'Crowdsourcing task engine: projects, subjects, workflows, assignment, classifications and consensus. Errors are application/problem+json. ' +
           'Every route lives under /api/v1 and, but for those that say so, takes a bearer token (POST /api/v1/auth/login). ' +
+          'A path asked with a method it does not take is answered 405 (method-not-allowed) with an Allow header naming those it takes; an unknown path 404. ' +
           'Step by step, from registering to a nightly incremental download, with curl: docs/api-step-by-step.md in the Chorus repository (linked from its README).',
       )
       .setVersion('1')

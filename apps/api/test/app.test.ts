@@ -20,6 +20,7 @@ describe('the application', () => {
   it('publishes its OpenAPI description with the zod-derived request schemas', async () => {
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, Record<string, { operationId: string; requestBody: { content: Record<string, { schema: { required: string[]; properties: Record<string, { description?: string }> } }> } }>> };
     expect(document.info.title).toBe('Chorus API');
+    expect((document.info as { description?: string }).description).toContain('405 (method-not-allowed) with an Allow header');
     const submit = document.paths['/classifications'].post;
     expect(submit.operationId).toContain('submitClassification');
     expect(submit.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['workflowId', 'workflowVersion', 'subjectId', 'annotations']));
