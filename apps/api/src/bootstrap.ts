@@ -13,6 +13,8 @@ import { Tokens } from './auth/tokens';
 import { AppModule } from './app.module';
 import { ProblemException, problemBody, validationFailed } from './common/problem';
 import { restOfRefusedBody } from './common/problem.filter';
+import { collectRouteMethods, methodNotAllowed } from './common/route-methods';
+import { RATE_LIMIT_HEADERS, documentRateLimitHeaders, rateLimitHeaders } from './common/rate-limits';
 import { firstPrototypeKey, firstRepeatedKey } from './common/repeated-keys';
 import { OTHER_BODY_TYPES, openApiComponents, uuidParam } from './common/zod';
 import { loggedRequest } from './common/request-log';
@@ -39,6 +41,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.jsonBodyLimitBytes, trustProxy: config.trustProxy, frameworkErrors: refuseUnreadableAddress });
   acceptOnlyJsonBodies(adapter.getInstance());
   limitBodiesByRoute(adapter.getInstance(), config);
+  collectRouteMethods(adapter.getInstance());
+  rateLimitHeaders(adapter.getInstance());
   refuseNulInAddress(adapter.getInstance());
   refuseFraming(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, options.modules), adapter, {
@@ -49,8 +53,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.enableShutdownHooks();
   // Headers `@chorus/client` reads (a workflow's version, when to try again, the server's clock, a download's file
-  // name), which a page on another site could not read otherwise.
-  app.enableCors({ origin: true, exposedHeaders: ['ETag', 'Retry-After', 'Date', 'Content-Disposition'] });
+  // name), and those of the rate limits and of a wrong method, which a page on another site could not read otherwise.
+  app.enableCors({ origin: true, exposedHeaders: ['ETag', 'Retry-After', 'Date', 'Content-Disposition', 'Allow', ...RATE_LIMIT_HEADERS] });
   setUpOpenApi(app);
   uploadsOnlyFromResearchers(app.getHttpAdapter().getInstance(), app.get(Tokens), app.get(SubjectSetsService));
   await app.get(QueueBoard).mount(app.getHttpAdapter().getInstance());
@@ -288,6 +292,7 @@ function setUpOpenApi(app: NestFastifyApplication): void {
       .setDescription(
         'Crowdsourcing task engine: projects, subjects, workflows, assignment, classifications and consensus. Errors are application/problem+json. ' +
           'Every route lives under /api/v1 and, but for those that say so, takes a bearer token (POST /api/v1/auth/login). ' +
+          'A path asked with a method it does not take is answered 405 (method-not-allowed) with an Allow header naming those it takes; an unknown path 404. ' +
           'Step by step, from registering to a nightly incremental download, with curl: docs/api-step-by-step.md in the Chorus repository (linked from its README).',
       )
       .setVersion('1')
@@ -299,7 +304,9 @@ function setUpOpenApi(app: NestFastifyApplication): void {
   );
   document.tags = API_TAGS.map((tag) => ({ ...tag }));
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...openApiComponents } };
-  for (const operation of Object.values(document.paths).flatMap((methods) => Object.values(methods) as Record<string, unknown>[])) {
+  const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods) as Record<string, unknown>[]);
+  documentRateLimitHeaders(operations);
+  for (const operation of operations) {
     const otherTypes = operation[OTHER_BODY_TYPES] as Record<string, object> | undefined;
     if (!otherTypes) continue;
     const body = operation.requestBody as { content: Record<string, { schema: object }> };
@@ -367,6 +374,8 @@ async function serveClassifier(app: NestFastifyApplication, dir: string): Promis
   });
   fastify.get('/*', (request, reply) => {
     if (request.url.startsWith('/api/')) {
+      const wrongMethod = methodNotAllowed(request);
+      if (wrongMethod) return reply.status(405).header('allow', wrongMethod.headers.allow).header('content-type', 'application/problem+json').send(wrongMethod.body);
       return reply.status(404).header('content-type', 'application/problem+json').send(problemBody(404, 'No such route. The API lives under /api/v1; see /api/docs.'));
     }
     // A script of another build (a page opened before an update): a 404 the page can tell from its code, not the page.

@@ -66,7 +66,13 @@ describe("an account's email", () => {
     expect([tooSoon?.status, tooSoon?.problem.type]).toEqual([429, 'urn:chorus:problem:too-many-requests']);
 
     await aMinuteLater(ada.id);
-    await ada.client.sendEmailVerification();
+    // One a minute, as the answers' rate-limit headers say, mailed or refused.
+    const ask = () => fetch(`${stack.baseUrl}/api/v1/account/email-verification`, { method: 'POST', headers: { authorization: `Bearer ${ada.client.token}` } });
+    const limitOf = (answer: Response) => ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'].map((name) => answer.headers.get(name));
+    const mailed = await ask();
+    expect([mailed.status, ...limitOf(mailed)]).toEqual([202, '1', '0', '60', null]);
+    const refused = await ask();
+    expect([refused.status, ...limitOf(refused)]).toEqual([429, '1', '0', expect.stringMatching(/^(59|60)$/), refused.headers.get('ratelimit-reset')]);
     const again = await stack.inbox.take(ada.email, /verify/i);
     await stack.anonymous.verifyEmail(stack.inbox.linkToken(again));
     await aMinuteLater(ada.id);

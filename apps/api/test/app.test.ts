@@ -20,6 +20,7 @@ describe('the application', () => {
   it('publishes its OpenAPI description with the zod-derived request schemas', async () => {
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, Record<string, { operationId: string; requestBody: { content: Record<string, { schema: { required: string[]; properties: Record<string, { description?: string }> } }> } }>> };
     expect(document.info.title).toBe('Chorus API');
+    expect((document.info as { description?: string }).description).toContain('405 (method-not-allowed) with an Allow header');
     const submit = document.paths['/classifications'].post;
     expect(submit.operationId).toContain('submitClassification');
     expect(submit.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['workflowId', 'workflowVersion', 'subjectId', 'annotations']));
@@ -61,6 +62,39 @@ describe('the application', () => {
     for (const answer of [page, await fetch(`${stack.baseUrl}/`)]) {
       expect(answer.headers.get('content-security-policy')).toBe("script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'");
     }
+  });
+
+  it('answers a known path asked with a method it does not take 405, naming those it takes, and an unknown path 404', async () => {
+    const project = '/api/v1/projects/00000000-0000-4000-8000-000000000000';
+    const cases: [string, string, string][] = [
+      ['DELETE', '/api/v1/projects', 'GET, HEAD, POST'],
+      // Parameterised paths, whatever the id (the route's own checks come only with a method it takes).
+      ['PATCH', `${project}/workflows`, 'POST'],
+      ['PUT', '/api/v1/workflows/not-even-a-uuid/queue', 'GET, HEAD'],
+      ['PATCH', '/api/v1/workflows/00000000-0000-4000-8000-000000000000', 'DELETE, GET, HEAD, PUT'],
+      ['DELETE', '/api/v1/classifications?x=1', 'GET, HEAD, POST'],
+      // GET and HEAD of a path that takes neither: the classifier's fallback must not answer them 404 (or a page).
+      ['GET', '/api/v1/auth/login', 'POST'],
+      ['HEAD', '/api/v1/auth/login', 'POST'],
+    ];
+    for (const [method, path, allowed] of cases) {
+      const response = await fetch(`${stack.baseUrl}${path}`, { method });
+      expect([method, path, response.status, response.headers.get('allow'), response.headers.get('content-type')]).toEqual([method, path, 405, allowed, expect.stringMatching(/^application\/problem\+json/)]);
+      if (method === 'HEAD') continue;
+      const problem = (await response.json()) as { type: string; detail: string; errors: { pointer: string; message: string }[] };
+      expect(problem.type).toBe('urn:chorus:problem:method-not-allowed');
+      expect(problem.detail).toContain(`does not take ${method}; it takes ${allowed}`);
+      expect(problem.errors).toEqual([{ pointer: '/method', message: `must be one of ${allowed}` }]);
+    }
+    // Unknown paths stay 404, whatever the method.
+    for (const method of ['GET', 'DELETE', 'POST']) expect([method, (await fetch(`${stack.baseUrl}/api/v1/nothing-here/at-all`, { method })).status]).toEqual([method, 404]);
+    // A method the path takes is answered by its route; HEAD where GET is; a CORS preflight as before.
+    expect((await fetch(`${stack.baseUrl}/api/v1/projects`, { method: 'HEAD' })).status).toBe(200);
+    const preflight = await fetch(`${stack.baseUrl}/api/v1/projects`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://transcribe.example.org', 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization' },
+    });
+    expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([204, 'https://transcribe.example.org']);
   });
 
   it('keeps private answers out of every cache, and leaves answers to anyone as they were', async () => {
@@ -110,12 +144,12 @@ describe('the application', () => {
     }
   });
 
-  it('lets a page on another site read the headers its clients use: ETag, Retry-After, Date and a download’s name', async () => {
+  it('lets a page on another site read the headers its clients use: ETag, Retry-After, Date, a download’s name, Allow and the rate limits’', async () => {
     const origin = 'https://transcribe.example.org';
     const health = await fetch(`${stack.baseUrl}/api/v1/health`, { headers: { origin } });
     expect(health.headers.get('access-control-allow-origin')).toBe(origin);
     const exposed = (health.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
-    expect(exposed).toEqual(expect.arrayContaining(['etag', 'retry-after', 'date', 'content-disposition']));
+    expect(exposed).toEqual(expect.arrayContaining(['etag', 'retry-after', 'date', 'content-disposition', 'allow', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']));
   });
 
   it('seeds the demo project once, however many processes try at the same time', async () => {

@@ -152,6 +152,12 @@ describe('auth', () => {
   });
 });
 
+/** The IETF rate-limit headers of an answer, and its Retry-After. */
+const rateLimitOf = (answer: Response) => {
+  const number = (name: string) => (answer.headers.has(name) ? Number(answer.headers.get(name)) : null);
+  return { limit: number('ratelimit-limit'), remaining: number('ratelimit-remaining'), reset: number('ratelimit-reset'), retryAfter: number('retry-after') };
+};
+
 describe('limits per address', () => {
   let limited: Stack;
   beforeAll(async () => {
@@ -181,6 +187,9 @@ describe('limits per address', () => {
     for (let i = 0; i < 2; i += 1) {
       const made = await post('guest', '203.0.113.5');
       statuses.push(made.status);
+      // How the address stands, on every answer: a script paces itself before it is refused.
+      expect(rateLimitOf(made)).toEqual({ limit: 3, remaining: 2 - i, reset: expect.any(Number), retryAfter: null });
+      expect(rateLimitOf(made).reset).toBeGreaterThan(3500);
       guests.push(((await made.json()) as { token: string }).token);
     }
     const email = `limit-${randomUUID()}@example.org`;
@@ -193,6 +202,7 @@ describe('limits per address', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3500);
+    expect(rateLimitOf(refused)).toEqual({ limit: 3, remaining: 0, reset: Number(refused.headers.get('retry-after')), retryAfter: Number(refused.headers.get('retry-after')) });
     expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many new volunteers from your address \(at most 3 an hour\); try again in 60 minutes/);
     expect((await post('register', '203.0.113.5', { email: `limit2-${Date.now()}@example.org`, password: 'a long password', displayName: 'M' })).status).toBe(429);
     expect((await limited.db.query('SELECT count(*)::int AS n FROM users')).rows).toEqual(before);
@@ -202,17 +212,20 @@ describe('limits per address', () => {
     expect((await post('guest', '203.0.113.6')).status).toBe(201); // another address counts on its own
   });
 
-  it('stops trying passwords at one account from one address after the limit, right or wrong, and not at other accounts', async () => {
+  it('stops guessing passwords at one account from one address after the limit of refused sign-ins, and not at other accounts', async () => {
     const email = `tries-${Date.now()}@example.org`;
     const other = `other-${Date.now()}@example.org`;
     await signUpFrom('198.51.100.1', email);
     await signUpFrom('198.51.100.2', other);
     const attempt = (password: string, account = email) => post('login', '198.51.100.9', { email: account, password });
-    expect((await attempt('wrong one')).status).toBe(401);
+    const first = await attempt('wrong one');
+    expect([first.status, rateLimitOf(first).limit, rateLimitOf(first).remaining]).toEqual([401, 2, 1]);
     expect((await attempt('wrong two')).status).toBe(401);
     const refused = await attempt('a long password');
     expect(refused.status).toBe(429);
-    expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many sign-in attempts at this account from your address \(at most 2 in 15 minutes\)/);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many wrong passwords for this account from your address \(at most 2 in 15 minutes\); try again in 1[45] minutes, or set a new password/);
+    expect(rateLimitOf(refused)).toEqual({ limit: 2, remaining: 0, reset: Number(refused.headers.get('retry-after')), retryAfter: expect.any(Number) });
+    expect(rateLimitOf(refused).reset).toBeGreaterThan(800);
     expect((await attempt('a long password', ` ${email.toUpperCase()}`)).status).toBe(429); // the same account, however it is written
     expect((await attempt('a long password', other)).status).toBe(200);
     expect((await post('login', '198.51.100.10', { email, password: 'a long password' })).status).toBe(200);
@@ -224,7 +237,24 @@ describe('limits per address', () => {
     expect((await fromIpv6('2001:db8:1:3::10', 'a long password')).status).toBe(200);
   });
 
-  it("counts the password checks of an account's own routes and its sign-ins together, per account", async () => {
+  it("never counts a sign-in that succeeds, however often a script signs in, and forgets the account's failures from that address once one does", async () => {
+    const email = `script-${randomUUID()}@example.org`;
+    await signUpFrom('198.51.100.60', email);
+    const attempt = (password: string) => post('login', '198.51.100.61', { email, password });
+    for (let i = 0; i < 5; i += 1) {
+      const signedIn = await attempt('a long password');
+      expect([signedIn.status, rateLimitOf(signedIn).limit, rateLimitOf(signedIn).remaining]).toEqual([200, 2, 2]);
+    }
+    expect((await attempt('wrong one')).status).toBe(401);
+    const again = await attempt('a long password');
+    expect([again.status, rateLimitOf(again).remaining]).toEqual([200, 2]); // the failure before it forgotten
+    expect((await attempt('wrong two')).status).toBe(401);
+    const lastTry = await attempt('wrong three');
+    expect([lastTry.status, rateLimitOf(lastTry).remaining]).toEqual([401, 0]);
+    expect((await attempt('a long password')).status).toBe(429);
+  });
+
+  it("counts the password checks of an account's own routes and its failed sign-ins together, per account", async () => {
     const register = async () => {
       const email = `own-${randomUUID()}@example.org`;
       await signUpFrom('198.51.100.20', email);
@@ -239,12 +269,18 @@ describe('limits per address', () => {
         body: JSON.stringify(body),
       });
     const changePassword = (token: string, currentPassword: string) => account('POST', '/password', token, { currentPassword, newPassword: 'a new long password' });
+    // A right password does not count here either, however often: only wrong ones, with the failed sign-ins.
+    for (let i = 0; i < 3; i += 1) {
+      const kept = await account('POST', '/password', mine.token, { currentPassword: 'a long password', newPassword: 'a long password' });
+      expect(kept.status).toBe(200);
+      mine.token = ((await kept.json()) as { token: string }).token;
+    }
     expect((await changePassword(mine.token, 'wrong one')).status).toBe(422);
     expect((await post('login', '198.51.100.21', { email: mine.email, password: 'wrong two' })).status).toBe(401);
     // Two tries at this account from this address: the third is refused, whichever route checks the password.
     const refused = await account('DELETE', '', mine.token, { password: 'a long password' });
     expect(refused.status).toBe(429);
-    expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many sign-in attempts at this account from your address \(at most 2 in 15 minutes\)/);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many wrong passwords for this account from your address \(at most 2 in 15 minutes\)/);
     expect((await changePassword(mine.token, 'a long password')).status).toBe(429);
     // Whatever new email the body names: the count is the caller's.
     for (const email of ['one', 'two'].map((name) => `${name}-${randomUUID()}@example.org`)) {
@@ -340,11 +376,13 @@ describe('limits per address', () => {
     const first = await limited.client.createProject({ title: `Invites ${randomUUID().slice(0, 8)}` });
     const second = await limited.client.createProject({ title: `More invites ${randomUUID().slice(0, 8)}` });
     const addresses = [0, 1, 2].map((n) => `invited-${n}-${randomUUID().slice(0, 8)}@example.org`);
-    expect((await invite(first.id, addresses[0]!)).status).toBe(201);
+    const invited = await invite(first.id, addresses[0]!);
+    expect([invited.status, rateLimitOf(invited).limit, rateLimitOf(invited).remaining]).toEqual([201, 2, 1]);
     expect((await invite(second.id, addresses[1]!)).status).toBe(201);
     const refused = await invite(second.id, addresses[2]!);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(80_000);
+    expect(rateLimitOf(refused)).toMatchObject({ limit: 2, remaining: 0, reset: Number(refused.headers.get('retry-after')) });
     expect(((await refused.json()) as { detail: string }).detail).toMatch(/^Too many invitations from your account \(at most 2 a day, each mailed\)/);
     expect((await limited.client.invitations(second.id)).invitations.map((invitation) => invitation.email)).toEqual([addresses[1]]);
     await limited.inbox.take(addresses[1]!);
@@ -354,7 +392,8 @@ describe('limits per address', () => {
 
   it('keeps no email in Redis, however long: the sign-in count is kept under a hash of the address and account', async () => {
     const email = `${'long'.repeat(50_000)}-${randomUUID()}@example.org`;
-    expect((await post('login', '198.51.100.30', { email, password: 'any password' })).status).toBe(422);
+    expect((await post('password-reset', '198.51.100.30', { email })).status).toBe(422);
+    expect((await post('login', '198.51.100.30', { email: `${'long'.repeat(60)}-${randomUUID()}@example.org`, password: 'any password' })).status).toBe(401);
     const redis = new Redis(limited.config.redisUrl);
     try {
       const keys = await redis.keys(`${limited.config.queuePrefix}:address-limits:*`);

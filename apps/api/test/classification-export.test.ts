@@ -40,6 +40,7 @@ afterAll(() => stack.stop());
 
 describe('raw classifications export', () => {
   it('streams one flat row per classification, with each task’s answer in a column of its own and the whole answer as JSON', async () => {
+    // Parsed once: the columns that hold JSON are objects and lists in the record, not JSON text in strings.
     const rows: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(workflowId, 'json'));
     expect(rows).toHaveLength(3);
     const [volunteerA, volunteerB] = volunteerIds;
@@ -47,7 +48,7 @@ describe('raw classifications export', () => {
       classification_id: expect.any(String),
       subject_id: subjectIds['has, comma'],
       external_id: 'has, comma',
-      subject_metadata: '{}',
+      subject_metadata: {},
       earlier_locations: null,
       user_id: volunteerA,
       user_kind: 'guest',
@@ -60,8 +61,8 @@ describe('raw classifications export', () => {
       gold_standard: false,
       after_retirement: false,
       made_in_draft: false,
-      classification_metadata: JSON.stringify({ tool: 'test' }),
-      annotations: JSON.stringify([{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }]),
+      classification_metadata: { tool: 'test' },
+      annotations: [{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }],
       hidden_tags: null,
       T0_answer: 'yes',
       T1_answer: 'horse;coach',
@@ -123,6 +124,11 @@ describe('raw classifications export', () => {
       'classification_id,subject_id,external_id,subject_metadata,earlier_locations,user_id,user_kind,user_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer',
     );
     expect(lines).toHaveLength(3);
+    // NDJSON parsed line by line once: the whole answer is a list, its choices a list in it.
+    const first = ndjson.find((row: Record<string, unknown>) => row.external_id === 'has, comma');
+    expect(first.annotations[1].value).toEqual(['horse', 'coach']);
+    expect(first.classification_metadata.tool).toBe('test');
+    // CSV keeps each as its JSON text in one cell.
     expect(lines.find((line) => line.includes('"has, comma"'))).toMatch(/,false,false,false,"{""tool"":""test""}","\[{""task"":""T0"",""value"":""yes""},{""task"":""T1"",""value"":\[""horse"",""coach""\]}\]",,yes,horse;coach$/);
   });
 
@@ -306,7 +312,9 @@ describe('raw classifications export', () => {
     );
     expect(row).toMatch(/,no,,"\[""a""\]",Herald,1901$/);
     const [json] = JSON.parse(await stack.client.classifications(id, 'json', undefined, 'columns'));
-    expect(json).toMatchObject({ 'metadata.Zebra': '["a"]', 'metadata.newspaper': 'Herald', 'metadata.year': 1901 });
+    expect(json).toMatchObject({ 'metadata.Zebra': ['a'], 'metadata.newspaper': 'Herald', 'metadata.year': 1901 });
+    const [line] = (await stack.client.classifications(id, 'ndjson', undefined, 'columns')).trim().split('\n');
+    expect(JSON.parse(line!)['metadata.Zebra']).toEqual(['a']);
     expect(json).not.toHaveProperty('subject_metadata');
     const error = (await stack.client.request('GET', `/workflows/${id}/classifications?metadata=flat`).catch((e) => e)) as ChorusApiError;
     expect(error.problem.errors?.map((e) => e.pointer)).toEqual(['/query/metadata']);

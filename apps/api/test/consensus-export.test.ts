@@ -103,19 +103,22 @@ describe('consensus export', () => {
     expect(rows).toHaveLength(2);
     const retired = rows.find((row) => row.includes('"has, comma"'))!;
     expect(retired).toMatch(new RegExp(`,"has, comma",{},false,false,[0-9a-f-]{36},0,true,\\d{4}-\\d\\d-\\d\\dT[^,]+,count,,,,,${retiringClassificationId},1,1,0,0,,,,1,false,,\\d{4}-[^,]+Z,no,true,1,1,false,plurality-vote,1,,"{""counts"":{""no"":1},.*}",answer,,$`));
-    // The researcher's metadata, private keys included (downloads are for researchers), as one JSON cell.
+    // The researcher's metadata, private keys included (downloads are for researchers), as its JSON text in one cell.
     expect(rows.find((row) => row.includes(',plain,'))).toMatch(/,plain,"{""#box"":""B1"",""newspaper"":""The Daily Test""}",false,false,[0-9a-f-]{36},0,false,,,,,,,,,0,0,0,,,,,false,,\d{4}-[^,]+Z,,,,0,,,,,,no_votes,,$/);
   });
 
-  it('gives the same rows as a JSON array and as NDJSON', async () => {
+  it('gives the same rows as a JSON array and as NDJSON, the columns that hold JSON as objects, parsed once', async () => {
     const json = JSON.parse(await stack.client.consensus(workflowId, 'json'));
     const ndjson = (await stack.client.consensus(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     expect(json).toEqual(ndjson);
     expect(json).toContainEqual(expect.objectContaining({ external_id: 'has, comma', retired: true, workflow_version: 1, T0_answer: 'no', T0_agreement: 1, T0_votes: 1 }));
-    // How the votes split, and what else the algorithm found, as one JSON cell.
-    const retired = json.find((row: Record<string, unknown>) => row.external_id === 'has, comma');
-    expect(retired.T0_algorithm).toBe('plurality-vote');
-    expect(JSON.parse(retired.T0_result)).toMatchObject({ counts: { no: 1 }, leaders: ['no'] });
+    // How the votes split, and what else the algorithm found: an object in the record, not JSON text to parse again.
+    for (const rows of [json, ndjson]) {
+      const retired = rows.find((row: Record<string, unknown>) => row.external_id === 'has, comma');
+      expect(retired.T0_algorithm).toBe('plurality-vote');
+      expect(retired.T0_result).toMatchObject({ counts: { no: 1 }, leaders: ['no'] });
+      expect(rows.find((row: Record<string, unknown>) => row.external_id === 'plain').subject_metadata).toEqual({ newspaper: 'The Daily Test', '#box': 'B1' });
+    }
   });
 
   it('flags a consensus that is not among the most-voted answers, as bayes makes one when skills outweigh votes', async () => {
@@ -123,7 +126,7 @@ describe('consensus export', () => {
     const rows = (await stack.client.consensus(minority, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const open = rows.find((row) => row.subject_id === idOf['open-0']);
     expect(open).toMatchObject({ retired: true, T0_answer: 'yes', T0_agreement: 1 / 3, T0_votes: 3, T0_against_plurality: true, T0_algorithm: 'bayesian-confusion' });
-    expect(JSON.parse(open.T0_result).counts).toEqual({ yes: 1, no: 2 });
+    expect(open.T0_result.counts).toEqual({ yes: 1, no: 2 });
     // The careful volunteer's answer wins on the gold standard too: every row goes against its votes.
     expect(rows.map((row) => row.T0_against_plurality)).toEqual(Array(7).fill(true));
     // In CSV, true and false as the other flags are.
@@ -182,9 +185,9 @@ describe('consensus export', () => {
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const byName = Object.fromEntries(rows.map((row) => [row.external_id, row]));
     expect(byName.news).toMatchObject({ T0_answer: 'no', T0_reached: true, T1_answer: null, T1_agreement: null, T1_votes: 1, T1_reached: false });
-    expect(JSON.parse(byName.news.T1_result)).toMatchObject({ counts: { soap: 1 }, notReached: { task: 'T0', answer: 'no' } });
+    expect(byName.news.T1_result).toMatchObject({ counts: { soap: 1 }, notReached: { task: 'T0', answer: 'no' } });
     expect(byName.ad).toMatchObject({ T0_answer: 'yes', T1_answer: 'soap', T1_agreement: 1, T1_votes: 2, T1_reached: true });
-    expect(JSON.parse(byName.ad.T1_result).notReached).toBeUndefined();
+    expect(byName.ad.T1_result.notReached).toBeUndefined();
     const [header] = (await stack.client.consensus(id, 'csv')).split('\n');
     expect(header).toContain('T1_answer,T1_reached,T1_agreement');
     // The lab's results say it too, in the list and on the subject's page.
@@ -266,7 +269,7 @@ describe('consensus export', () => {
     expect(metadataOf(rows.find((row) => row.external_id === 'tie')!)).toEqual({
       'metadata.#box': null, 'metadata.Zebra': null, 'metadata.newspaper': 'Times', 'metadata.tags': null, 'metadata.year': null, 'metadata.éditeur': null,
     });
-    expect(metadataOf(rows.find((row) => row.external_id === 'answer')!)).toMatchObject({ 'metadata.Zebra': true, 'metadata.year': 1901, 'metadata.tags': '["a","b"]' });
+    expect(metadataOf(rows.find((row) => row.external_id === 'answer')!)).toMatchObject({ 'metadata.Zebra': true, 'metadata.year': 1901, 'metadata.tags': ['a', 'b'] });
     // The keys are those of the download's subjects: none changed since tomorrow, no metadata column.
     const [sinceHeader] = (await stack.client.consensus(id, 'csv', new Date(Date.now() + 86_400_000).toISOString(), undefined, 'columns')).split('\n');
     expect(sinceHeader!.split(',').some((column) => column.startsWith('metadata.'))).toBe(false);
@@ -275,7 +278,7 @@ describe('consensus export', () => {
     const error = (await stack.client.request('GET', `/workflows/${id}/consensus?metadata=wide`).catch((e) => e)) as ChorusApiError;
     expect(error.status).toBe(422);
     expect(error.problem.errors).toEqual([
-      { pointer: '/query/metadata', message: 'must be json (the metadata as one JSON cell, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)' },
+      { pointer: '/query/metadata', message: 'must be json (the metadata as one column that holds JSON, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)' },
     ]);
   });
 
@@ -371,6 +374,9 @@ describe('consensus export', () => {
     expect(raw.description).toContain('- `after_retirement`: ');
     expect(raw.description).toContain('- `<task>_answer`: ');
     expect(raw.description).toContain('- `metadata.<key>`: with metadata=columns, ');
+    // Which columns hold JSON, a value in json and ndjson, from the lists beside the columns' words.
+    expect(consensus).toContain('Columns that hold JSON (`subject_metadata`, `hidden_tags`, `<task>_result`, and with metadata=columns');
+    expect(raw.description).toContain('Columns that hold JSON (`subject_metadata`, `earlier_locations`, `classification_metadata`, `annotations`, `hidden_tags`, and with metadata=columns');
     for (const path of ['consensus', 'classifications']) {
       const { parameters } = document.paths[`/workflows/{id}/${path}`]!.get as unknown as typeof raw;
       expect(parameters.find((parameter) => parameter.name === 'metadata')?.schema.enum).toEqual(['json', 'columns']);

@@ -190,6 +190,19 @@ describe('the API answers as its OpenAPI document says', () => {
         'POST /projects/{id}/invitations',
       ].sort(),
     );
+    // Each of them says how the request stands against its limits, on success and refusal alike; Retry-After on the 429.
+    type Headed = { headers?: Record<string, { schema?: { type?: string } }> };
+    const headersOf = (route: string, status: string) => {
+      const [method, path] = route.split(' ');
+      return Object.keys((document.paths[path!]![method!.toLowerCase()]!.responses[status] as Headed | undefined)?.headers ?? {}).sort();
+    };
+    const limits = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+    for (const route of answering('429')) {
+      const success = Object.keys(document.paths[route.split(' ')[1]!]![route.split(' ')[0]!.toLowerCase()]!.responses).find((code) => /^2/.test(code))!;
+      expect([route, headersOf(route, success)]).toEqual([route, expect.arrayContaining(limits)]);
+      expect([route, headersOf(route, '429')]).toEqual([route, [...limits, 'Retry-After'].sort()]);
+    }
+    expect(headersOf('GET /projects', '200')).not.toContain('RateLimit-Limit');
     // One download per person at a time (with the default EXPORTS_AT_ONCE): a script must know to wait, not retry at once.
     expect(answering('503', /exports-busy/)).toEqual(['GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports']);
     expect(answering('403', /email-unverified/)).toEqual(

@@ -167,12 +167,12 @@ describe('hiding a proposed tag', () => {
     const consensus = await rows(stack.client.consensus(team.workflowId, 'ndjson'));
     const bySubject = Object.fromEntries(consensus.map((row) => [row.external_id, row]));
     // Normalised, as the consensus result's tags[].tag names it.
-    expect(JSON.parse(bySubject.a!.hidden_tags as string)).toEqual({ T1: ['call dan on 07700 900123'] });
+    expect(bySubject.a!.hidden_tags).toEqual({ T1: ['call dan on 07700 900123'] });
     expect(bySubject.b!.hidden_tags).toBeNull(); // hidden for subject a only
     expect(bySubject.c!.hidden_tags).toBeNull();
 
     const raw = await rows(stack.client.classifications(team.workflowId, 'ndjson'));
-    const marked = raw.map((row) => [row.external_id, row.hidden_tags === null ? null : JSON.parse(row.hidden_tags as string)]);
+    const marked = raw.map((row) => [row.external_id, row.hidden_tags]);
     // Each answer's hidden tags as it typed them, so that they match its annotations and T1_answer.
     expect(marked).toHaveLength(3);
     expect(marked).toEqual(expect.arrayContaining([['a', { T1: ['Call Dan on 07700 900123'] }], ['a', { T1: ['call dan on 07700 900123'] }], ['b', null]]));

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
-import { CLASSIFICATION_COLUMNS } from '../src/exports/classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_RESULT_FIELDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
+import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS } from '../src/exports/classification-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
 import { METADATA_COLUMNS_IN_WORDS } from '../src/exports/metadata-columns';
 import { reaggregationRecordSchema } from '@chorus/client';
 
@@ -46,6 +46,13 @@ describe('the README', () => {
   it('lists the columns of the raw classifications download before the answers, in order', () => {
     const listed = readme.match(/streams one flat row per classification the same way: `([^`]*)`/)?.[1];
     expect(listed?.split(/,\s*/)).toEqual(Object.keys(CLASSIFICATION_COLUMNS));
+  });
+
+  it('names every column that holds JSON (a value in JSON and NDJSON) where it says how to read them', () => {
+    const paragraph = readme.match(/\*\*Columns that hold JSON\*\*: in the consensus download ([\s\S]*?); in the raw download ([\s\S]*?); in both/);
+    const named = (words: string | undefined) => [...(words ?? '').matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+    expect(named(paragraph?.[1])).toEqual(CONSENSUS_JSON_COLUMNS_NAMED);
+    expect(named(paragraph?.[2])).toEqual(CLASSIFICATION_JSON_COLUMNS);
   });
 
   it('lists the fields of the consensus download\'s <task>_result in the words of the API documentation', () => {

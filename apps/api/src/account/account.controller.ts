@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { accountViewSchema, accountWorkflowSchema, contributionSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
-import { AddressLimitGuard, CountsAsSignInOfCaller, INVITATIONS, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS } from '../auth/address-limits';
+import { AddressLimitGuard, INVITATIONS, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS, type SignInFrom, SignInOrigin } from '../auth/address-limits';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
+import { ApiRateLimited, type RateLimitNote, RateLimitNotes } from '../common/rate-limits';
 import { AccountEmailService } from '../auth/account-email.service';
 import { InvitationsService } from '../members/invitations.service';
 import { AccountService } from './account.service';
@@ -94,12 +95,11 @@ export class AccountController {
     description: 'Body: `{ "currentPassword", "newPassword" }`. Every token issued before, on every device, stops working: use the one answered. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Refusals: 422 `urn:chorus:problem:wrong-password` when the current password is wrong; 422 `urn:chorus:problem:validation-failed` naming a bad field; 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
   })
   @HttpCode(200)
-  @CountsAsSignInOfCaller()
-  @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong or right passwords from one address' })
+  @ApiRateLimited('Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong passwords for the account from one address, here and at sign-in together')
   @ApiZodBody(passwordChangeSchema)
   @ApiZodResponse(sessionSchema, { description: 'The new token: every token issued before, on any device, no longer works' })
-  changePassword(@Body(new ZodPipe(passwordChangeSchema)) change: PasswordChange, @CurrentUser() user: AuthUser) {
-    return this.account.changePassword(user, change);
+  changePassword(@Body(new ZodPipe(passwordChangeSchema)) change: PasswordChange, @CurrentUser() user: AuthUser, @SignInOrigin() from: SignInFrom) {
+    return this.account.changePassword(user, change, from);
   }
 
   @Post('email-verification')
@@ -109,10 +109,10 @@ export class AccountController {
   })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: "The link that verifies the account's email is mailed again (409 email-already-verified)" })
-  @ApiTooManyRequestsResponse({ description: 'Within a minute of the last link mailed to the account' })
+  @ApiRateLimited('Within a minute of the last link mailed to the account (one a minute)')
   @ApiProblemResponse()
-  async sendEmailVerification(@CurrentUser() user: AuthUser): Promise<void> {
-    await this.accountEmail.sendVerification(user);
+  async sendEmailVerification(@CurrentUser() user: AuthUser, @RateLimitNotes() note: RateLimitNote): Promise<void> {
+    await this.accountEmail.sendVerification(user, note);
   }
 
   @Post('email')
@@ -121,15 +121,14 @@ export class AccountController {
     description: 'Body: `{ "email", "password" }` (the current password). The account keeps its email until the link mailed to the new one is opened (POST /auth/email-verification); the current email is told. The answer is the same when the new email has an account (its owner is told instead). Accounts only (403 `urn:chorus:problem:account-required`). Refusals: 422 `urn:chorus:problem:wrong-password`; 422 `urn:chorus:problem:validation-failed`; 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
   })
   @HttpCode(202)
-  @CountsAsSignInOfCaller()
   @ApiZodBody(emailChangeSchema)
   @ApiAcceptedResponse({
     description: 'A link is mailed to the new email, and a notice to the current one; the account signs in with the new email once the link is opened. The answer is the same when the new email has an account: its owner is told instead, and no link is made',
   })
-  @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES password checks from one address, or within a minute of the last link mailed to the account' })
+  @ApiRateLimited('Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong passwords for the account from one address, here and at sign-in together, or within a minute of the last link mailed to the account')
   @ApiProblemResponse()
-  async changeEmail(@Body(new ZodPipe(emailChangeSchema)) change: EmailChange, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.account.changeEmail(user, change);
+  async changeEmail(@Body(new ZodPipe(emailChangeSchema)) change: EmailChange, @CurrentUser() user: AuthUser, @SignInOrigin() from: SignInFrom): Promise<void> {
+    await this.account.changeEmail(user, change, from);
   }
 
   @Post('sign-out-everywhere')
@@ -150,16 +149,15 @@ export class AccountController {
     description: 'Body: `{ "password" }`. Its classifications stay, anonymous, and come again in incremental downloads (`since=`) without its name. Accounts only (403 `urn:chorus:problem:account-required`). Refusals: 409 `urn:chorus:problem:owns-projects` for the owner of projects (hand them over first: PUT /projects/:id/members with role owner); 422 `urn:chorus:problem:wrong-password`; 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
   })
   @HttpCode(204)
-  @CountsAsSignInOfCaller()
-  @ApiTooManyRequestsResponse({ description: 'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong or right passwords from one address' })
+  @ApiRateLimited('Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong passwords for the account from one address, here and at sign-in together')
   @ApiZodBody(accountDeletionSchema)
   @ApiNoContentResponse({
     description:
       "Deleted: the account's email, password, name, tokens, memberships, holds, favourites and the tutorials it has seen are gone, and so are the free-text notes of its subject reports (each report's reason stays, under its id); its classifications stay, with no one's name, and come again in incremental downloads (`since=`) without it; names researchers downloaded before are out of Chorus's reach (409 owns-projects for an owner of projects)",
   })
   @ApiProblemResponse()
-  delete(@Body(new ZodPipe(accountDeletionSchema)) { password }: AccountDeletion, @CurrentUser() user: AuthUser) {
-    return this.account.delete(user, password);
+  delete(@Body(new ZodPipe(accountDeletionSchema)) { password }: AccountDeletion, @CurrentUser() user: AuthUser, @SignInOrigin() from: SignInFrom) {
+    return this.account.delete(user, password, from);
   }
 
   @Get('invitations')

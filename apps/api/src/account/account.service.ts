@@ -8,6 +8,7 @@ import { Passwords } from '../auth/passwords';
 import { TokenGenerations } from '../auth/token-generations';
 import { Tokens } from '../auth/tokens';
 import { AccountEmailService } from '../auth/account-email.service';
+import { type SignInFrom, SignInLimits } from '../auth/address-limits';
 import { ProblemException, accountDeleted, accountRequired } from '../common/problem';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { EmailChange, PasswordChange } from './dto/account.dto';
@@ -64,6 +65,7 @@ export class AccountService {
     private readonly generations: TokenGenerations,
     private readonly accountEmail: AccountEmailService,
     private readonly workflows: WorkflowsService,
+    private readonly signInLimits: SignInLimits,
   ) {}
 
   async view(user: AuthUser): Promise<AccountView> {
@@ -104,9 +106,9 @@ export class AccountService {
   }
 
   /** The new password, and a token for it: every token issued before, on any device, stops working. */
-  async changePassword(user: AuthUser, change: PasswordChange): Promise<Session> {
+  async changePassword(user: AuthUser, change: PasswordChange, from: SignInFrom): Promise<Session> {
     this.assertAccount(user);
-    const checked = await this.checkPassword(user, change.currentPassword, '/currentPassword');
+    const checked = await this.checkPassword(user, change.currentPassword, '/currentPassword', from);
     const hash = await this.passwords.hash(change.newPassword);
     // Only over the password just checked: one changed meanwhile (on another device) is not overwritten.
     const generation = await this.changeAccount(this.db.manager, user, `password_hash = $2, ${NEXT_TOKEN_GENERATION}`, [hash, checked], 'AND password_hash = $3');
@@ -117,9 +119,9 @@ export class AccountService {
   }
 
   /** Mails a link to the new email (the password checked first); the account signs in with it once it is opened. */
-  async changeEmail(user: AuthUser, change: EmailChange): Promise<void> {
+  async changeEmail(user: AuthUser, change: EmailChange, from: SignInFrom): Promise<void> {
     this.assertAccount(user);
-    await this.checkPassword(user, change.password, '/password');
+    await this.checkPassword(user, change.password, '/password', from);
     await this.accountEmail.sendEmailChange(user, change.email);
   }
 
@@ -140,9 +142,9 @@ export class AccountService {
    * account's row is locked while this looks, and a project is made, or an invitation accepted, only by an account
    * its row says is one (`ProjectsService`, `InvitationsService`), so neither can happen meanwhile.
    */
-  async delete(user: AuthUser, password: string): Promise<void> {
+  async delete(user: AuthUser, password: string, from: SignInFrom): Promise<void> {
     this.assertAccount(user);
-    const checked = await this.checkPassword(user, password, '/password');
+    const checked = await this.checkPassword(user, password, '/password', from);
     const generation = await this.db.transaction(async (manager) => {
       const [locked] = await manager.query("SELECT 1 FROM users WHERE id = $1 AND kind = 'registered' AND password_hash = $2 FOR UPDATE", [user.id, checked]);
       if (!locked) throw wrongPassword('/password');
@@ -185,12 +187,15 @@ export class AccountService {
   }
 
   /**
-   * The account's password hash, once `password` is shown to match it; refused, naming the field, otherwise. Checked
-   * outside any transaction: scrypt's tens of milliseconds hold neither a connection nor a lock.
+   * The account's password hash, once `password` is shown to match it; refused, naming the field, otherwise, and
+   * counted with the account's failed sign-ins from that address (`SignInLimits`). Checked outside any transaction:
+   * scrypt's tens of milliseconds hold neither a connection nor a lock.
    */
-  private async checkPassword(user: AuthUser, password: string, pointer: string): Promise<string> {
-    const [row] = await this.db.query<{ password_hash: string | null }[]>("SELECT password_hash FROM users WHERE id = $1 AND kind = 'registered'", [user.id]);
-    if (!(await this.passwords.verify(password, row?.password_hash)) || !row?.password_hash) throw wrongPassword(pointer);
-    return row.password_hash;
+  private async checkPassword(user: AuthUser, password: string, pointer: string, from: SignInFrom): Promise<string> {
+    const [row] = await this.db.query<{ email: string | null; password_hash: string | null }[]>("SELECT email, password_hash FROM users WHERE id = $1 AND kind = 'registered'", [user.id]);
+    return this.signInLimits.counting(from, row?.email ?? `account ${user.id}`, async () => {
+      if (!(await this.passwords.verify(password, row?.password_hash)) || !row?.password_hash) throw wrongPassword(pointer);
+      return row.password_hash;
+    });
   }
 }

@@ -4,6 +4,7 @@ import type { Session, VerifiedEmail } from '@chorus/client';
 import type { DataSource } from 'typeorm';
 import { ProblemException, accountDeleted, accountRequired, conflict, emailTaken, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
+import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { type Mail, Mailer } from '../mail/mailer';
 import { emailChangeAttemptNotice, emailChangeMail, emailChangeNotice, passwordResetMail, signUpNotice, verificationMail } from '../mail/mails';
 import type { AuthUser } from './auth.decorators';
@@ -29,8 +30,9 @@ interface MailedAccountRow extends AccountRow {
 }
 
 const badLink = (what: string) => validationFailed([{ pointer: '/token', message: what }]);
-const tooSoon = (seconds: number) =>
-  new ProblemException(429, `A link was mailed to this account less than a minute ago; wait for it, or ask again in ${seconds} seconds.`, undefined, 'too-many-requests').retryAfter(seconds);
+/** One link a minute: the account's next link, `seconds` from now. */
+const linkMailLimit = (seconds: number) => ({ limit: 1, resetSeconds: seconds });
+const tooSoon = (seconds: number) => tooManyRequests((when) => `A link was mailed to this account less than a minute ago; wait for it, or ask again in ${when}.`, linkMailLimit(seconds));
 
 /**
  * What Chorus proves with mailed links: that an account's email is its owner's (at sign-up, and for a new email
@@ -47,12 +49,13 @@ export class AccountEmailService {
     private readonly generations: TokenGenerations,
   ) {}
 
-  /** Mails the account the link that verifies its email again, when asked (one a minute). */
-  async sendVerification(user: AuthUser): Promise<void> {
+  /** Mails the account the link that verifies its email again, when asked (one a minute, as `note` tells the caller). */
+  async sendVerification(user: AuthUser, note: RateLimitNote): Promise<void> {
     if (user.kind !== 'registered') throw accountRequired();
     const mail = await this.verificationMail(user.id);
     if (!mail) throw await this.whyNoMail(user.id, true);
     this.mailer.send(mail);
+    note({ ...linkMailLimit(LINK_MAIL_GAP_SECONDS), remaining: 0 });
   }
 
   /**

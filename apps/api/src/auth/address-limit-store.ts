@@ -10,7 +10,8 @@ import { REDIS_AWAY_MS, withinRedisWait } from '../common/redis-wait';
  * One sliding window in a sorted set of the requests it let through (score: when, in Redis's clock, so that every API
  * process reads the same time). A refused request is not recorded, so a client that keeps trying is let through again
  * as soon as its oldest counted request is older than the window, as `ThrottlerStorageService` does with no block.
- * Returns the requests in the window with this one, and the milliseconds until a refused one could be let through.
+ * Returns the requests in the window with this one, and the milliseconds until its oldest leaves it: when a refused
+ * one could be let through, or one more than now.
  */
 const SLIDING_WINDOW = `
 local key, window, limit, id = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
@@ -21,10 +22,16 @@ local counted = redis.call('ZCARD', key)
 if counted < limit then
   redis.call('ZADD', key, now, id)
   redis.call('PEXPIRE', key, window)
-  return {counted + 1, 0}
 end
 local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
 return {counted + 1, tonumber(oldest[2]) + window - now}`;
+
+/** A hit `take` counted: its id (for `giveBack`), the hits in its window with it, and the seconds until the oldest leaves. */
+export interface TakenHit {
+  id: string;
+  counted: number;
+  resetSeconds: number;
+}
 
 /**
  * Where the auth routes' limits per address are counted: in Redis, so that every API process counts the same requests
@@ -58,7 +65,8 @@ export class AddressLimitStore implements ThrottlerStorage, OnModuleDestroy {
     try {
       const [counted, waitMs] = await this.inRedis(() => this.redis.countAddressHit(this.prefix + key, ttl, limit, randomUUID()));
       const blocked = counted > limit;
-      return { totalHits: counted, timeToExpire: Math.ceil(ttl / 1000), isBlocked: blocked, timeToBlockExpire: blocked ? Math.ceil(waitMs / 1000) : 0 };
+      const wait = Math.ceil(waitMs / 1000);
+      return { totalHits: counted, timeToExpire: wait, isBlocked: blocked, timeToBlockExpire: blocked ? wait : 0 };
     } catch {
       return this.inThisProcess.increment(key, ttl, limit, blockDuration, throttlerName);
     }
@@ -66,22 +74,31 @@ export class AddressLimitStore implements ThrottlerStorage, OnModuleDestroy {
 
   /**
    * Counts a request in the window as `increment` does, as a hit that `giveBack` can take out again once the request
-   * proves not to count (a sign-in that succeeds): answers the hit's id, or, over the limit, the seconds until a
-   * request could be let through (and counts nothing).
+   * proves not to count (a sign-in that succeeds): answers the hit's id with the hits in the window (this one
+   * included) and the seconds until the oldest leaves it, or, over the limit, the seconds until a request could be let
+   * through (and counts nothing).
    */
-  async take(key: string, windowMs: number, limit: number): Promise<{ id: string } | { retryAfterSeconds: number }> {
+  async take(key: string, windowMs: number, limit: number): Promise<TakenHit | { retryAfterSeconds: number }> {
     const id = randomUUID();
+    let counted: number;
     let waitMs: number;
-    if (Date.now() < this.awayUntil) waitMs = this.takeInThisProcess(key, windowMs, limit, id);
+    if (Date.now() < this.awayUntil) [counted, waitMs] = this.takeInThisProcess(key, windowMs, limit, id);
     else {
       try {
-        const [counted, wait] = await this.inRedis(() => this.redis.countAddressHit(this.prefix + key, windowMs, limit, id));
-        waitMs = counted > limit ? wait : 0;
+        [counted, waitMs] = await this.inRedis(() => this.redis.countAddressHit(this.prefix + key, windowMs, limit, id));
       } catch {
-        waitMs = this.takeInThisProcess(key, windowMs, limit, id);
+        [counted, waitMs] = this.takeInThisProcess(key, windowMs, limit, id);
       }
     }
-    return waitMs > 0 ? { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) } : { id };
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return counted > limit ? { retryAfterSeconds: seconds } : { id, counted, resetSeconds: seconds };
+  }
+
+  /** Forgets every hit of the window `key` (an account's failed sign-ins, once one succeeds). */
+  async forget(key: string): Promise<void> {
+    this.takenHere.delete(key);
+    if (Date.now() < this.awayUntil) return;
+    await this.inRedis(() => this.redis.del(this.prefix + key)).catch(() => undefined);
   }
 
   /** Takes a hit `take` counted out of its window again (wherever it was counted: Redis, or this process). */
@@ -95,16 +112,17 @@ export class AddressLimitStore implements ThrottlerStorage, OnModuleDestroy {
   /** The hits `take` counted in this process while Redis was away, by key: id → when. */
   private readonly takenHere = new Map<string, Map<string, number>>();
 
-  private takeInThisProcess(key: string, windowMs: number, limit: number, id: string): number {
+  /** As the script counts in Redis: the hits in the window with this one, and the milliseconds until the oldest leaves it. */
+  private takeInThisProcess(key: string, windowMs: number, limit: number, id: string): [number, number] {
     const now = Date.now();
     const hits = this.takenHere.get(key) ?? new Map<string, number>();
     for (const [hit, at] of hits) if (at <= now - windowMs) hits.delete(hit);
-    if (hits.size >= limit) return Math.min(...hits.values()) + windowMs - now;
+    if (hits.size >= limit) return [hits.size + 1, Math.min(...hits.values()) + windowMs - now];
     hits.set(id, now);
     this.takenHere.set(key, hits);
     // Addresses not seen for a window are forgotten now and then, so that a long outage does not keep every one.
     if (this.takenHere.size > 10_000) for (const [other, its] of this.takenHere) if (Math.max(...its.values()) <= now - windowMs) this.takenHere.delete(other);
-    return 0;
+    return [hits.size, Math.min(...hits.values()) + windowMs - now];
   }
 
   /** A command sent to Redis, with the fallback to this process noted (and logged) when Redis does not answer. */

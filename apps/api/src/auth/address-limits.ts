@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
-import { type ExecutionContext, Inject, Injectable, SetMetadata, applyDecorators } from '@nestjs/common';
-import { InjectThrottlerStorage, SkipThrottle, ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, normalizeIp } from '@nestjs/throttler';
+import { type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
+import { InjectThrottlerStorage, ThrottlerGuard, type ThrottlerModuleOptions, type ThrottlerRequest, normalizeIp } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { AddressLimitStore } from './address-limit-store';
+import { AddressLimitStore, type TakenHit } from './address-limit-store';
 import type { AuthUser } from './auth.decorators';
-import { ProblemException } from '../common/problem';
+import { type RateLimitNote, type RateLimitState, noteRateLimit, tooManyRequests } from '../common/rate-limits';
 import { normalisedEmail } from './dto/auth.dto';
 
 /** New volunteers (guests and accounts) made from one address, counted together over the last hour. */
 export const NEW_VOLUNTEERS = 'newVolunteers';
 /**
- * Sign-in attempts at one account from one address, over the last quarter of an hour: at sign-in, the account its
- * email names; at the account's own routes that check its password, the caller's.
+ * Attempts at one account's password from one address, over the last quarter of an hour: those refused, at sign-in
+ * and at the account's own routes that check its password (`SignInLimits`), and every request for a password-reset
+ * link (this throttler, by the account its email names).
  */
 export const SIGN_INS = 'signIns';
 /** Password-reset links asked for from one address, whatever the email, over the last hour. */
@@ -29,7 +30,7 @@ const DAY_MS = 24 * HOUR_MS;
  * A script that makes guests by the thousand would fill the users table and, holding subjects under each, keep a small
  * workflow from everyone; one that tries passwords would guess them. A limit of 0 turns one off.
  */
-export function addressLimits(config: AppConfig, emailOfAccount: EmailOfAccount): ThrottlerModuleOptions {
+export function addressLimits(config: AppConfig): ThrottlerModuleOptions {
   return {
     setHeaders: false,
     storage: new AddressLimitStore(config),
@@ -49,12 +50,9 @@ export function addressLimits(config: AppConfig, emailOfAccount: EmailOfAccount)
         limit: config.signInsPerAccountPerQuarterHour,
         blockDuration: 0,
         skipIf: () => config.signInsPerAccountPerQuarterHour === 0,
-        // The address as the other limit counts it (an IPv6 /64 is one address), and the account by its email, as
-        // sign-in finds it (on the account's own routes, the email of the token's account): one count for every
-        // route that checks the account's password.
-        getTracker: async (request, context) => `${normalizeIp(request.ip)}:${await signInAccountOf(request, context, emailOfAccount)}`,
-        // Hashed: the tracker holds an email as sent, of any length, before the body is checked.
-        generateKey: (_context, tracker, name) => `${name}:${createHash('sha256').update(tracker).digest('base64url')}`,
+        // The account by its email, as sign-in finds it: one count with the failed sign-ins (`SignInLimits`).
+        getTracker: (request) => signInTracker(request.ip, typeof request.body?.email === 'string' ? normalisedEmail(request.body.email) : ''),
+        generateKey: (_context, tracker) => signInKey(tracker),
       },
       {
         name: PASSWORD_RESETS,
@@ -78,34 +76,33 @@ export function addressLimits(config: AppConfig, emailOfAccount: EmailOfAccount)
   };
 }
 
-/** The email an account signs in with, or null (a guest, an account deleted). */
-export type EmailOfAccount = (userId: string) => Promise<string | null>;
+/** Who tries an account's password: the address as the other limits count it (an IPv6 /64 is one), and the account. */
+const signInTracker = (address: string, account: string) => `${normalizeIp(address)}:${account}`;
+/** Hashed: the tracker holds an email as sent, of any length, before the body is checked. */
+const signInKey = (tracker: string) => `${SIGN_INS}:${createHash('sha256').update(tracker).digest('base64url')}`;
 
-/**
- * The account a password check is at: on the account's own routes (`CountsAsSignInOfCaller`), the caller's, whatever
- * the body says (a new email, say); elsewhere, the one the body's email names.
- */
-async function signInAccountOf(request: { body?: { email?: unknown }; user?: AuthUser }, context: ExecutionContext, emailOfAccount: EmailOfAccount): Promise<string> {
-  if (Reflect.getMetadata(SIGN_IN_OF_CALLER, context.getHandler())) {
-    return request.user ? ((await emailOfAccount(request.user.id)) ?? `account ${request.user.id}`) : '';
-  }
-  return typeof request.body?.email === 'string' ? normalisedEmail(request.body.email) : '';
-}
-
-const SIGN_IN_OF_CALLER = 'chorus:sign-in-of-caller';
-
-/** A route of the caller's own account that checks its password: it counts toward the caller's sign-in limit. */
-export const CountsAsSignInOfCaller = () =>
-  applyDecorators(SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: false, [PASSWORD_RESETS]: true }), SetMetadata(SIGN_IN_OF_CALLER, true));
+/** Where a sign-in comes from (`SignInFrom`): the request's address, and its answer's rate-limit headers. */
+export const SignInOrigin = createParamDecorator((_data: unknown, context: ExecutionContext): SignInFrom => {
+  const request = context.switchToHttp().getRequest<{ ip: string }>();
+  return { address: request.ip, note: (state) => noteRateLimit(request, state) };
+});
 
 /** The routes that make volunteers (every other limited route but `invite` checks a password). */
 const NEW_VOLUNTEER_ROUTES = new Set(['register', 'guest']);
 
-/** Refuses over the limit with a problem that says when to try again, in `Retry-After` too. */
+/**
+ * Counts each limit of the route (as `ThrottlerGuard` does), and refuses over one with a problem that says when to try
+ * again, in `Retry-After` too; below them, the answer says how the request stands (`RateLimit-*`).
+ */
 @Injectable()
 export class AddressLimitGuard extends ThrottlerGuard {
-  protected override async throwThrottlingException(context: ExecutionContext, { limit, timeToBlockExpire, key }: ThrottlerLimitDetail): Promise<void> {
-    throw tooManyRequests(this.tooMany(context.getHandler().name, key, limit), timeToBlockExpire);
+  protected override async handleRequest({ context, limit, ttl, throttler, blockDuration, getTracker, generateKey }: ThrottlerRequest): Promise<boolean> {
+    const { req } = this.getRequestResponse(context);
+    const key = generateKey(context, await getTracker(req, context), throttler.name!);
+    const { totalHits, timeToExpire, isBlocked, timeToBlockExpire } = await this.storageService.increment(key, ttl, limit, blockDuration, throttler.name!);
+    if (isBlocked) throw tooManyRequests(this.tooMany(context.getHandler().name, key, limit), { limit, resetSeconds: timeToBlockExpire });
+    noteRateLimit(req, { limit, remaining: Math.max(0, limit - totalHits), resetSeconds: timeToExpire });
+    return true;
   }
 
   private tooMany(route: string, key: string, limit: number): (when: string) => string {
@@ -116,38 +113,86 @@ export class AddressLimitGuard extends ThrottlerGuard {
   }
 }
 
-/** A refusal over a limit, saying when to try again, in `Retry-After` too. */
-function tooManyRequests(detail: (when: string) => string, waitSeconds: number): ProblemException {
-  const wait = Math.max(1, waitSeconds);
-  const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
-  return new ProblemException(429, detail(when), undefined, 'too-many-requests').retryAfter(wait);
+/** Who signs in: from which address, and where the answer notes how the sign-in stands against its limits. */
+export interface SignInFrom {
+  address: string;
+  note: RateLimitNote;
+}
+
+/** One window of `SignInLimits`: its key, its limit, and the refusal over it. */
+interface SignInWindow {
+  key: string;
+  limit: number;
+  refusal: (when: string) => string;
 }
 
 /**
- * Sign-ins refused for a wrong email or password from one address, whatever the accounts (a script trying one common
- * password at every email it knows), over the last quarter of an hour; a successful sign-in does not count. Every
- * attempt is counted while its password is checked, and given back once it proves right, so that attempts sent at once
- * cannot all get in before the first is refused. Over the limit, the address's sign-ins are refused before any password
- * is checked, the same whether or not the email has an account.
+ * The limits of guessing passwords at sign-in (and at the account's own routes that check its password), over the last
+ * quarter of an hour, which count only the sign-ins refused (a wrong email or password), so that a script signing in
+ * again and again with the right password is never held up: per account from one address
+ * (`SIGN_INS_PER_ACCOUNT_PER_15_MINUTES`, the window requests for a password-reset link count in too) and per address
+ * whatever the accounts (`FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES`: a script trying one common password at every
+ * email it knows). Every attempt is counted while its password is checked,
+ * and given back once it proves right, so that attempts sent at once cannot all get in before the first is refused;
+ * one that proves right also forgets the account's failures from that address (whoever knows the password need not
+ * guess it). Over a limit, the sign-in is refused before any password is checked, the same whether or not the email
+ * has an account.
  */
 @Injectable()
-export class FailedSignIns {
+export class SignInLimits {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectThrottlerStorage() private readonly store: AddressLimitStore,
   ) {}
 
-  /** Runs the sign-in `attempt` from `address` (the request's), counted as failed unless it answers. */
-  async counting<T>(address: string, attempt: () => Promise<T>): Promise<T> {
-    const limit = this.config.failedSignInsPerAddressPerQuarterHour;
-    if (limit === 0) return attempt();
-    const key = `failedSignIns:${normalizeIp(address)}`;
-    const taken = await this.store.take(key, QUARTER_HOUR_MS, limit);
-    if ('retryAfterSeconds' in taken) {
-      throw tooManyRequests((when) => `Too many failed sign-ins from your address (at most ${limit} in 15 minutes); try again in ${when}.`, taken.retryAfterSeconds);
+  /**
+   * Runs the sign-in `attempt` at the account `email` names (or another check of its password), counted as failed
+   * unless it answers.
+   */
+  async counting<T>(from: SignInFrom, email: string, attempt: () => Promise<T>): Promise<T> {
+    const [account, address] = this.windows(from.address, email);
+    const taken = await this.take([account, address].filter((window): window is SignInWindow => window !== undefined));
+    let answer: T;
+    try {
+      answer = await attempt();
+    } catch (error) {
+      for (const { window, hit } of taken) from.note(stateOf(window, hit.counted, hit.resetSeconds));
+      throw error;
     }
-    const answer = await attempt();
-    await this.store.giveBack(key, taken.id);
+    for (const { window, hit } of taken) {
+      if (window === account) await this.store.forget(window.key);
+      else await this.store.giveBack(window.key, hit.id);
+      from.note(window === account ? stateOf(window, 0, 0) : stateOf(window, hit.counted - 1, hit.resetSeconds));
+    }
     return answer;
   }
+
+  private windows(address: string, email: string): [SignInWindow | undefined, SignInWindow | undefined] {
+    const { signInsPerAccountPerQuarterHour: perAccount, failedSignInsPerAddressPerQuarterHour: perAddress } = this.config;
+    return [
+      perAccount === 0
+        ? undefined
+        : { key: signInKey(signInTracker(address, email)), limit: perAccount, refusal: (when) => `Too many wrong passwords for this account from your address (at most ${perAccount} in 15 minutes); try again in ${when}, or set a new password (POST /api/v1/auth/password-reset).` },
+      perAddress === 0
+        ? undefined
+        : { key: `failedSignIns:${normalizeIp(address)}`, limit: perAddress, refusal: (when) => `Too many failed sign-ins from your address (at most ${perAddress} in 15 minutes); try again in ${when}.` },
+    ];
+  }
+
+  /** A hit in each window, or a refusal over the first that is full (the hits taken before it given back). */
+  private async take(windows: SignInWindow[]): Promise<{ window: SignInWindow; hit: TakenHit }[]> {
+    const taken: { window: SignInWindow; hit: TakenHit }[] = [];
+    for (const window of windows) {
+      const hit = await this.store.take(window.key, QUARTER_HOUR_MS, window.limit);
+      if ('id' in hit) {
+        taken.push({ window, hit });
+        continue;
+      }
+      for (const before of taken) await this.store.giveBack(before.window.key, before.hit.id);
+      throw tooManyRequests(window.refusal, { limit: window.limit, resetSeconds: hit.retryAfterSeconds });
+    }
+    return taken;
+  }
 }
+
+const stateOf = ({ limit }: SignInWindow, counted: number, resetSeconds: number): RateLimitState => ({ limit, remaining: Math.max(0, limit - counted), resetSeconds: counted > 0 ? resetSeconds : 0 });

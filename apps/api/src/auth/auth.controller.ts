@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle, normalizeIp } from '@nestjs/throttler';
-import { ApiAcceptedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { sessionSchema, signInSchema, verifiedEmailSchema } from '@chorus/client';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
+import { ApiRateLimited } from '../common/rate-limits';
 import { AccountEmailService } from './account-email.service';
 import { type AuthUser, OptionalUser, Public } from './auth.decorators';
-import { AddressLimitGuard, INVITATIONS, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS } from './address-limits';
+import { AddressLimitGuard, INVITATIONS, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS, type SignInFrom, SignInOrigin } from './address-limits';
 import { AuthService } from './auth.service';
 import {
   type EmailVerificationInput,
@@ -20,16 +21,15 @@ import {
   registerSchema,
 } from './dto/auth.dto';
 
-const retryAfter = 'a problem, with Retry-After in seconds';
-const OverNewVolunteers = () => ApiTooManyRequestsResponse({ description: `Over NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR guests and accounts made from one address: ${retryAfter}` });
+const OverNewVolunteers = () => ApiRateLimited('Over NEW_VOLUNTEERS_PER_ADDRESS_PER_HOUR guests and accounts made from one address');
 const OverFailedSignIns = () =>
-  ApiTooManyRequestsResponse({
-    description: `Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES attempts at the account from one address, or over FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES sign-ins refused from the address whatever the account (the same whether or not the email has one): ${retryAfter}`,
-  });
+  ApiRateLimited(
+    'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES refused attempts at the account from one address (a sign-in that succeeds does not count, and forgets those), or over FAILED_SIGN_INS_PER_ADDRESS_PER_15_MINUTES sign-ins refused from the address whatever the account (the same whether or not the email has one)',
+  );
 const OverPasswordResets = () =>
-  ApiTooManyRequestsResponse({
-    description: `Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES attempts at the account from one address, or over PASSWORD_RESETS_PER_ADDRESS_PER_HOUR links asked for from the address whatever the email (the same whether or not it has an account): ${retryAfter}`,
-  });
+  ApiRateLimited(
+    'Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES attempts at the account from one address, or over PASSWORD_RESETS_PER_ADDRESS_PER_HOUR links asked for from the address whatever the email (the same whether or not it has an account)',
+  );
 
 @ApiTags('auth')
 @Controller('auth')
@@ -66,7 +66,7 @@ export class AuthController {
     summary: 'Signs in to an account with its email and password, answering a bearer token (no token needed).',
     description: 'The token goes in `Authorization: Bearer <token>` on every other call, and works for TOKEN_TTL_SECONDS (30 days by default) unless the session is signed out first (POST /auth/sign-out), the password changes or the account signs out everywhere. Sent with a guest’s bearer token, the guest’s work becomes the account’s (`guestWork`). Refusals: 401 `urn:chorus:problem:unauthorized` (at `/password`) for a wrong email or password, and for an account whose email is not verified yet (the same answer, so it tells nothing about who has an account); 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
   })
-  @SkipThrottle({ [NEW_VOLUNTEERS]: true })
+  @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })
   @OverFailedSignIns()
   @HttpCode(200)
   @ApiZodBody(loginSchema)
@@ -74,8 +74,8 @@ export class AuthController {
     description:
       "A bearer token for the account. Sent with a guest's bearer token, the guest's classifications, reports of subjects and favourites become the account's (`guestWork.classifications` says how many; those of subjects the account classified itself stay the guest's, counted in `guestWork.alreadyClassified`), its holds are released and its tokens end.",
   })
-  login(@Body(new ZodPipe(loginSchema)) input: LoginInput, @Ip() address: string, @OptionalUser() caller?: AuthUser) {
-    return this.auth.login(input, address, caller);
+  login(@Body(new ZodPipe(loginSchema)) input: LoginInput, @SignInOrigin() from: SignInFrom, @OptionalUser() caller?: AuthUser) {
+    return this.auth.login(input, from, caller);
   }
 
   /** Opened from a mailed link, on any device: no token needed, the link's is enough. */

@@ -3,11 +3,10 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { AddressLimitGuard, FailedSignIns, addressLimits } from './address-limits';
+import { AddressLimitGuard, SignInLimits, addressLimits } from './address-limits';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AccountEmailService } from './account-email.service';
@@ -30,14 +29,10 @@ import { Tokens } from './tokens';
       // A KeyObject made once: given a string, jsonwebtoken tries (and fails) to parse it as a PEM key on every call.
       useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.authSecret)), signOptions: { expiresIn: config.tokenTtlSeconds } }),
     }),
-    ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG, getDataSourceToken()],
-      useFactory: (config: AppConfig, db: DataSource) =>
-        addressLimits(config, async (userId) => (await db.query<{ email: string | null }[]>('SELECT email FROM users WHERE id = $1', [userId]))[0]?.email ?? null),
-    }),
+    ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => addressLimits(config) }),
   ],
   controllers: [AuthController, SignOutController],
-  providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, FailedSignIns, Passwords, Tokens, TokenGenerations, TokenNews, EndedSessions, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [Tokens, TokenGenerations, EndedSessions, Passwords, AddressLimitGuard, AccountEmailService],
+  providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, SignInLimits, Passwords, Tokens, TokenGenerations, TokenNews, EndedSessions, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [Tokens, TokenGenerations, EndedSessions, Passwords, AddressLimitGuard, SignInLimits, AccountEmailService],
 })
 export class AuthModule {}

@@ -7,7 +7,7 @@ import type { Repository } from 'typeorm';
 import { ProblemException, accountRequired } from '../common/problem';
 import { Mailer } from '../mail/mailer';
 import { AccountEmailService } from './account-email.service';
-import { FailedSignIns } from './address-limits';
+import { type SignInFrom, SignInLimits } from './address-limits';
 import type { AuthUser } from './auth.decorators';
 import type { LoginInput, RegisterInput } from './dto/auth.dto';
 import { EndedSessions, type TokenSession } from './ended-sessions';
@@ -28,7 +28,7 @@ export class AuthService {
     private readonly accountEmail: AccountEmailService,
     private readonly mailer: Mailer,
     private readonly guestWork: GuestWork,
-    private readonly failedSignIns: FailedSignIns,
+    private readonly signInLimits: SignInLimits,
     private readonly endedSessions: EndedSessions,
   ) {}
 
@@ -50,10 +50,10 @@ export class AuthService {
    * Called with a guest's token, the guest's work becomes the account's (`GuestWork`), and the guest's tokens end. An
    * account whose email is not verified yet is refused as a wrong password is: else signing up with someone's email and
    * then signing in with the password just chosen would tell whether the email had an account. A refusal counts toward
-   * the address's failed sign-ins (`FailedSignIns`), whether or not the email has an account.
+   * the failed sign-ins of the account and of the address (`SignInLimits`), whether or not the email has an account.
    */
-  async login(input: LoginInput, address: string, caller?: AuthUser): Promise<SignIn> {
-    const user = await this.failedSignIns.counting(address, async () => {
+  async login(input: LoginInput, from: SignInFrom, caller?: AuthUser): Promise<SignIn> {
+    const user = await this.signInLimits.counting(from, input.email, async () => {
       const found = await this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.email = :email', { email: input.email }).getOne();
       if (!(await this.passwords.verify(input.password, found?.passwordHash)) || !found?.emailVerifiedAt) {
         throw new ProblemException(401, 'The email or password is wrong, or the email is not verified yet: open the link mailed to it at sign-up (or ask for a password-reset link, which verifies it too).', [

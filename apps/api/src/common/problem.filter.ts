@@ -6,6 +6,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { type BodyLimit, bodyLimitOf } from './body-limits';
 import { type ProblemBody, ProblemException, problemBody } from './problem';
 import { QUERY_CANCELED } from './sql';
+import { methodNotAllowed } from './route-methods';
+import { noteRateLimit } from './rate-limits';
 
 interface FastifyError {
   code?: string;
@@ -95,6 +97,15 @@ function serviceAwayProblem(exception: unknown): ProblemException | undefined {
   ).retryAfter(SERVICE_AWAY_RETRY_SECONDS);
 }
 
+/**
+ * The router's own 404 (Nest's `NotFoundException`, for a request no route matched; a 404 of ours is a problem) at a
+ * path whose routes take other methods: a 405 naming them.
+ */
+function wrongMethod(exception: unknown, request: FastifyRequest | undefined): ProblemException | undefined {
+  if (!request || exception instanceof ProblemException || !(exception instanceof HttpException) || exception.getStatus() !== 404) return undefined;
+  return methodNotAllowed(request);
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
@@ -104,14 +115,18 @@ export class ProblemFilter implements ExceptionFilter {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   catch(thrown: unknown, host: ArgumentsHost): void {
-    const exception = databaseProblem(thrown) ?? serviceAwayProblem(thrown) ?? thrown;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
+    const exception = databaseProblem(thrown) ?? serviceAwayProblem(thrown) ?? wrongMethod(thrown, request) ?? thrown;
     const body = this.toProblem(exception, bodyLimitOf(request?.routeOptions?.url, request?.method, this.config));
     // A failure of ours; the 503 that says the downloads are busy is an answer, not one.
     if (body.type?.endsWith(':service-unavailable')) this.warnServiceAway(`answered 503: ${(thrown as Error).message}`);
     else if (body.status >= 500 && !body.type?.endsWith(':exports-busy')) this.logger.error(thrown instanceof Error ? thrown.stack : String(thrown));
-    if (exception instanceof ProblemException && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
+    if (exception instanceof ProblemException) {
+      if (exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
+      for (const [name, value] of Object.entries(exception.headers)) void reply.header(name, value);
+      if (exception.rateLimit && request) noteRateLimit(request, exception.rateLimit);
+    }
     const answer = () => void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
     // A body too large is refused before it is read (Fastify has set `connection: close`): its rest is read first.
     if (body.status === 413) void restOfRefusedBody(request).then(answer);

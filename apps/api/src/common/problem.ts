@@ -1,4 +1,5 @@
 import type { FieldError } from '@chorus/tasks';
+import type { RateLimitState } from './rate-limits';
 
 /** An RFC 9457 problem: `detail` says what to do; `errors` names each bad field by its JSON pointer. */
 export interface ProblemBody {
@@ -18,6 +19,7 @@ const titles: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not found',
+  405: 'Method not allowed',
   409: 'Conflict',
   412: 'Precondition failed',
   413: 'Payload too large',
@@ -43,6 +45,10 @@ export class ProblemException extends Error {
   readonly body: ProblemBody;
   /** Sent as `Retry-After` when set: the request may succeed if made again after this long. */
   retryAfterSeconds?: number;
+  /** Other headers of the answer (`Allow` of a 405), by lower-case name. */
+  readonly headers: Record<string, string> = {};
+  /** A 429's: the limit it is over, for the answer's `RateLimit-*` headers. */
+  rateLimit?: RateLimitState;
   constructor(status: number, detail: string, errors?: FieldError[], slug?: string) {
     super(detail);
     this.body = problemBody(status, detail, errors, slug);
@@ -50,6 +56,16 @@ export class ProblemException extends Error {
 
   retryAfter(seconds: number): this {
     this.retryAfterSeconds = seconds;
+    return this;
+  }
+
+  limited(state: RateLimitState): this {
+    this.rateLimit = state;
+    return this;
+  }
+
+  withHeader(name: string, value: string): this {
+    this.headers[name] = value;
     return this;
   }
 }

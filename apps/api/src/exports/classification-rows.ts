@@ -1,6 +1,6 @@
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAnswerOf, normaliseTag, reachableTasks, stringsOf } from '@chorus/tasks';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
-import type { FlatRecord } from './export-format';
+import type { FlatRecord, RecordOf } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
 
 /** One classification as the export query reads it. */
@@ -36,9 +36,9 @@ export const CLASSIFICATION_COLUMNS = {
   classification_id: "the classification's id",
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
-  subject_metadata: "the subject's metadata as one JSON cell, private keys (#, // or !) included",
+  subject_metadata: "the subject's metadata (JSON: an object), private keys (#, // or !) included",
   earlier_locations:
-    "the subject's locations the volunteer was shown, as one JSON cell, when researchers have since corrected their addresses (the same content moved: PATCH /subjects/:id); empty when it was stored after the last correction, or there was none",
+    "the subject's locations the volunteer was shown (JSON: a list), when researchers have since corrected their addresses (the same content moved: PATCH /subjects/:id); empty when it was stored after the last correction, or there was none",
   user_id: "the volunteer's id",
   user_kind: 'guest, registered or deleted: what the volunteer is now (a guest who registered later shows as registered on earlier rows too; an account deleted since, as deleted)',
   user_name: "a registered volunteer's display name, for crediting them; empty for guests and deleted accounts",
@@ -51,11 +51,15 @@ export const CLASSIFICATION_COLUMNS = {
   after_retirement: 'not counted: it came after the classification that retired the subject (by the rule of the version that retired it), or once the subject was retired; kept, but not in the consensus',
   made_in_draft:
     "not counted: it was made while the workflow was a draft, by a member of the project's team trying it before volunteers could; kept, but never in the consensus nor toward retirement",
-  classification_metadata: 'what the classifier sent about the classifying (device, tool), as one JSON cell',
-  annotations: 'the whole answer, as one JSON cell',
+  classification_metadata: 'what the classifier sent about the classifying (device, tool) (JSON: an object)',
+  annotations: 'the whole answer (JSON: a list of {task, value})',
   hidden_tags:
-    "the tags of this answer (added, agreed or disagreed with) that a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as typed, as one JSON cell ({\"T1\": [\"Call Dan on 07700 900123\"]}); empty when it gave none. The answer keeps them (annotations, <task>_answer): drop them on import if you must. Read at the download: hiding a tag does not change updated_at",
+    "the tags of this answer (added, agreed or disagreed with) that a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as typed (JSON: an object, {\"T1\": [\"Call Dan on 07700 900123\"]}); empty when it gave none. The answer keeps them (annotations, <task>_answer): drop them on import if you must. Read at the download: hiding a tag does not change updated_at",
 } as const;
+
+/** The columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
+export const CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'earlier_locations', 'classification_metadata', 'annotations', 'hidden_tags'] as const satisfies readonly (keyof typeof CLASSIFICATION_COLUMNS)[];
+
 /** Then one column per task of every version: `<task>_answer` (then, with metadata=columns, the metadata's). */
 export const CLASSIFICATION_ANSWER_COLUMN =
   "the answer as its task type flattens it: a choice or sense as its value, unsure for a close reading marked unsure, choices or applied tags joined with ';', a transcription's text; empty where the task was not reached";
@@ -76,15 +80,15 @@ const isoOrNull = (date: Date | null) => (date ? new Date(date).toISOString() : 
 
 /**
  * One flat record per classification. Each `<task>_answer` is the answer as its version's task type flattens it
- * (null where the volunteer did not reach the task); `annotations` holds the whole answer as JSON; `metadata`, how the
+ * (null where the volunteer did not reach the task); `annotations` holds the whole answer, a list; `metadata`, how the
  * subject's metadata is given.
  */
 export function flattenClassification(row: ClassificationRow, definition: WorkflowDefinition, taskKeys: string[], metadata: MetadataForm): FlatRecord {
-  const fixed: Record<Exclude<keyof typeof CLASSIFICATION_COLUMNS, 'subject_metadata'>, FlatRecord[string]> = {
+  const fixed: RecordOf<Exclude<keyof typeof CLASSIFICATION_COLUMNS, 'subject_metadata'>, (typeof CLASSIFICATION_JSON_COLUMNS)[number]> = {
     classification_id: row.id,
     subject_id: row.subject_id,
     external_id: row.external_id,
-    earlier_locations: row.earlier_locations && JSON.stringify(row.earlier_locations),
+    earlier_locations: row.earlier_locations,
     user_id: row.user_id,
     user_kind: row.user_kind,
     user_name: row.user_name,
@@ -96,8 +100,8 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     gold_standard: row.gold_standard,
     after_retirement: row.after_retirement,
     made_in_draft: row.made_in_draft,
-    classification_metadata: JSON.stringify(row.classification_metadata),
-    annotations: JSON.stringify(row.annotations),
+    classification_metadata: row.classification_metadata,
+    annotations: row.annotations,
     hidden_tags: hiddenTagsOfAnswer(row.annotations, row.hidden_tags),
   };
   const record: FlatRecord = { ...fixed, ...metadataCells(row.subject_metadata, metadata) };
@@ -109,8 +113,8 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
   return record;
 }
 
-/** The tags of the answer, as typed, that are hidden for its subject, by task, as one JSON cell; null when none is. */
-function hiddenTagsOfAnswer(annotations: Annotation[], hidden: HiddenTagsByTask | null): string | null {
+/** The tags of the answer, as typed, that are hidden for its subject, by task; null when none is. */
+function hiddenTagsOfAnswer(annotations: Annotation[], hidden: HiddenTagsByTask | null): HiddenTagsByTask | null {
   if (!hidden) return null;
   const found: HiddenTagsByTask = {};
   for (const { task, value } of annotations) {
@@ -120,5 +124,5 @@ function hiddenTagsOfAnswer(annotations: Annotation[], hidden: HiddenTagsByTask 
     const tags = [...new Set(['add', 'up', 'down'].flatMap((list) => stringsOf(lists[list])))].filter((tag) => hiddenInTask.has(normaliseTag(tag)));
     if (tags.length) found[task] = tags;
   }
-  return Object.keys(found).length ? JSON.stringify(found) : null;
+  return Object.keys(found).length ? found : null;
 }

@@ -3,7 +3,7 @@ import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingC
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
-import type { FlatRecord } from './export-format';
+import type { FlatRecord, RecordOf } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
 
 export interface ConsensusRow {
@@ -63,7 +63,7 @@ export interface ConsensusRow {
 export const CONSENSUS_COLUMNS = {
   subject_id: "the subject's id",
   external_id: "the researchers' id of the subject, if it has one",
-  subject_metadata: "the subject's metadata as one JSON cell, private keys (#, // or !) included",
+  subject_metadata: "the subject's metadata (JSON: an object), private keys (#, // or !) included",
   gold_standard: 'the subject has known answers, so its rule never retires it',
   training: "the subject is in the workflow's training set",
   subject_set_ids: "the subject sets it is in, oldest first, joined with ';' (GET /projects/:id/subject-sets names them)",
@@ -86,7 +86,7 @@ export const CONSENSUS_COLUMNS = {
   favourites:
     'the volunteers who marked the subject a favourite (in whichever workflow they were shown it), as they are at the download: marking one does not change updated_at, so a since= download gives the rows it gives for other reasons with their count now',
   hidden_tags:
-    "the tags a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task, as one JSON cell ({\"T1\": [\"call dan on 07700 900123\"]}, each tag as tags[].tag in the task's _result has it); empty when none is hidden. Hidden tags stay in the consensus (the answers that gave them are volunteers' data): drop them on import if you must. Read at the download: hiding a tag does not change updated_at, so a since= download gives the rows it gives for other reasons with their hidden tags now",
+    "the tags a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task (JSON: an object, {\"T1\": [\"call dan on 07700 900123\"]}, each tag as tags[].tag in the task's _result has it); empty when none is hidden. Hidden tags stay in the consensus (the answers that gave them are volunteers' data): drop them on import if you must. Read at the download: hiding a tag does not change updated_at, so a since= download gives the rows it gives for other reasons with their hidden tags now",
   routed_into:
     "the subject sets this workflow's effects put the subject in by its consensus and it is still in, the earliest first, joined with ';' (a set it was in already, or that a researcher uploaded it to since, is not listed)",
   routed_out_of:
@@ -98,6 +98,9 @@ export const CONSENSUS_COLUMNS = {
     "only in a since= download: when the subject left the workflow with its row (never classified there, it was taken out of the set the workflow serves, by a researcher or by routing, or its set was unlinked or deleted), a row with nothing else but subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop the subject's row you hold; empty on every other row",
   updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority, a researcher's review or its undoing): what since= compares (ISO 8601)",
 } as const;
+
+/** The subject's columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
+export const CONSENSUS_JSON_COLUMNS = ['subject_metadata', 'hidden_tags'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
 
 /**
  * What the `<task>_result` cell holds for each task type, field by field (`a[]`: each element of the list `a`). The
@@ -189,8 +192,14 @@ export const CONSENSUS_TASK_COLUMNS = {
   workflow_version: "the workflow version the task's consensus was computed with (a task that later versions dropped keeps the consensus computed before)",
   known_answer:
     "a gold-standard subject's known answer, flattened as the answer column is, to compare with it (and with the raw download's answers); empty when the subject has none for the task, or one the task cannot take",
-  result: `the algorithm's whole output as one JSON cell, by task type (\`a[]\`: each element of the list \`a\`):\n${resultFieldsInWords()}`,
+  result: `the algorithm's whole output (JSON: an object), by task type (\`a[]\`: each element of the list \`a\`):\n${resultFieldsInWords()}`,
 } as const satisfies Record<TaskColumnField, string>;
+
+/** Each task's columns above (`<task>_<field>`) that hold JSON, as `CONSENSUS_JSON_COLUMNS` do. */
+export const CONSENSUS_JSON_TASK_COLUMNS = ['result'] as const satisfies readonly TaskColumnField[];
+
+/** The consensus download's columns that hold JSON, as its documentation names them. */
+export const CONSENSUS_JSON_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_JSON_COLUMNS, ...CONSENSUS_JSON_TASK_COLUMNS.map((field) => `<task>_${field}`)];
 
 /** Then, after every task's columns above (so that they keep their places), these of each task, in the tasks' order. */
 export const CONSENSUS_TRAILING_TASK_COLUMNS = {
@@ -212,12 +221,13 @@ const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] =>
   SUPPORTED_TYPES.has(task.type) ? ['outcome', 'support', 'reviewed', 'reviewed_answer'] : ['outcome', 'reviewed', 'reviewed_answer'];
 
 /**
- * One flat record per subject: no nested JSON, one column per task field, the same columns in every format. `tasks`
+ * One record per subject: one column per task field, the same columns in every format, nested values only in the
+ * columns that hold JSON (`CONSENSUS_JSON_COLUMNS`, `CONSENSUS_JSON_TASK_COLUMNS`). `tasks`
  * holds each task key's definition in the newest version that has it; `metadata`, how the subject's metadata is given.
  */
 export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): FlatRecord {
   if (row.left_workflow_at) return tombstone(row, tasks, metadata);
-  const subject: Record<Exclude<keyof typeof CONSENSUS_COLUMNS, 'subject_metadata'>, FlatRecord[string]> = {
+  const subject: RecordOf<Exclude<keyof typeof CONSENSUS_COLUMNS, 'subject_metadata'>, (typeof CONSENSUS_JSON_COLUMNS)[number]> = {
     subject_id: row.subject_id,
     external_id: row.external_id,
     gold_standard: row.gold_standard,
@@ -236,7 +246,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     classification_count: row.classification_count,
     draft_tries: row.draft_tries,
     favourites: row.favourites,
-    hidden_tags: row.hidden_tags && JSON.stringify(row.hidden_tags),
+    hidden_tags: row.hidden_tags,
     routed_into: row.routed_into,
     routed_out_of: row.routed_out_of,
     workflow_version: row.workflow_version,
@@ -256,7 +266,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     record[`${task}_algorithm`] = result?.algorithm ?? null;
     record[`${task}_workflow_version`] = result?.workflow_version ?? null;
     record[`${task}_known_answer`] = known === undefined ? null : flatKnownAnswer(definition, known);
-    record[`${task}_result`] = result ? JSON.stringify(result.result) : null;
+    record[`${task}_result`] = result ? result.result : null;
     record[`${task}_outcome`] = consensusOutcome(result);
     if (SUPPORTED_TYPES.has(definition.type)) record[`${task}_support`] = result ? choiceSupport(result.result) : null;
     const review = row.reviews?.[task];

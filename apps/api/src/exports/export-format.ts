@@ -49,8 +49,24 @@ export const sinceSchema = timeQuerySchema(downloadSinceSchema.options, 'must be
   .transform((text) => new Date(text))
   .optional();
 
-/** One flat record: a value per column, never nested JSON. */
-export type FlatRecord = Record<string, string | number | boolean | null>;
+/** A cell of a column that holds a single value. */
+export type Scalar = string | number | boolean | null;
+/** The value of a column that holds JSON: an object or a list, or null for none. */
+export type JsonCell = Record<string, unknown> | unknown[] | null;
+/** One record: a value per column, an object or a list only in the columns that hold JSON. */
+export type FlatRecord = Record<string, Scalar | JsonCell>;
+/**
+ * A download's record of `Columns`: those in `JsonColumns` hold JSON (`JsonCell`), a value in JSON and NDJSON and its
+ * JSON text in one CSV cell; every other column a scalar.
+ */
+export type RecordOf<Columns extends string, JsonColumns extends string> = { [Column in Columns]: Column extends JsonColumns ? JsonCell : Scalar };
+
+/**
+ * What the documentation says of a download's columns that hold JSON (`columns`), and of its `metadata.<key>` columns
+ * holding a list or an object: the API's documentation and the README alike.
+ */
+export const jsonColumnsInWords = (columns: readonly string[]) =>
+  `Columns that hold JSON (${columns.map((column) => `\`${column}\``).join(', ')}, and with metadata=columns a \`metadata.<key>\` whose value is a list or an object): in json and ndjson a JSON value, an object or a list, read with the rest of the record (parse each record once); in CSV its JSON text in one cell, to parse once the CSV is read; null, or an empty CSV cell, when there is none.`;
 
 /** How a download is written: its format, and whether a CSV opens with a byte-order mark (for Excel, which reads one without it as the computer's own charset). */
 export interface DownloadForm {
@@ -103,14 +119,16 @@ function jsonInColumnOrder(columns: readonly string[]): (record: FlatRecord) => 
 }
 
 /**
- * Serialises flat records as they stream from the database, with the same columns, in the same order, in every
- * format. CSV leaves a missing value and an empty string alike empty, and keeps formulas from running
- * (`asSpreadsheetText`); JSON and NDJSON give every value as stored, null and "" apart, and never open with a
- * byte-order mark (JSON must not).
+ * Serialises records as they stream from the database, with the same columns, in the same order, in every format.
+ * CSV leaves a missing value and an empty string alike empty, writes a column that holds JSON as its JSON text, and
+ * keeps formulas from running (`asSpreadsheetText`); JSON and NDJSON give every value as stored, null and "" apart,
+ * an object or a list as a JSON value, and never open with a byte-order mark (JSON must not).
  */
 export function serializer({ format, bom }: DownloadForm, columns: string[]): Transform {
   if (format === 'csv') {
-    return stringify({ bom, header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText } });
+    // A column that holds JSON is its JSON text in the cell, guarded as any text is.
+    const json = (value: object) => asSpreadsheetText(JSON.stringify(value));
+    return stringify({ bom, header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText, object: json } });
   }
   const toJson = jsonInColumnOrder(columns);
   let first = true;

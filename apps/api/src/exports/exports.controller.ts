@@ -8,11 +8,11 @@ import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, u
 import { HeaderValue } from '../common/header.decorator';
 import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, classificationsQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery, downloadTokenSchema } from './dto/download.dto';
 import { contentDisposition } from './download-names';
-import { contentTypes, gzipAccepted } from './export-format';
+import { contentTypes, gzipAccepted, jsonColumnsInWords } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
 import { ExportsService } from './exports.service';
-import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS } from './classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
+import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS } from './classification-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
 import { METADATA_COLUMNS_IN_WORDS } from './metadata-columns';
 import { SUBJECT_REPORT_COLUMNS } from './subject-report-rows';
 import { AccessFirst } from '../projects/access-first';
@@ -30,9 +30,14 @@ const ApiSince = (rows: string) =>
 
 /**
  * A download's columns as the OpenAPI document lists them: a line each, then those repeated per task, if any, then
- * those repeated per task after every task's (`trailing`), then what follows them all (`last`).
+ * those repeated per task after every task's (`trailing`), then what follows them all (`last`), then which hold JSON
+ * (`json`).
  */
-function columnsInWords(order: string, columns: Record<string, string>, { perTask = {}, trailing = {}, last = [] }: { perTask?: Record<string, string>; trailing?: Record<string, string>; last?: string[] } = {}): string {
+function columnsInWords(
+  order: string,
+  columns: Record<string, string>,
+  { perTask = {}, trailing = {}, last = [], json = [] }: { perTask?: Record<string, string>; trailing?: Record<string, string>; last?: string[]; json?: readonly string[] } = {},
+): string {
   const line = ([name, holds]: [string, string]) => `- \`${name}\`: ${holds}`;
   const ofTasks = (fields: Record<string, string>) => Object.entries(fields).map(([field, holds]) => line([`<task>_${field}`, holds]));
   const tasks = ofTasks(perTask);
@@ -45,6 +50,7 @@ function columnsInWords(order: string, columns: Record<string, string>, { perTas
     ...(tasks.length ? ['then, for every task:', ...tasks] : []),
     ...(afterTasks.length ? ["then, after every task's columns, for every task:", ...afterTasks] : []),
     ...last.map((words) => `- ${words}`),
+    ...(json.length ? ['', jsonColumnsInWords(json)] : []),
   ].join('\n');
 }
 
@@ -54,14 +60,14 @@ const ApiMetadata = () =>
     name: 'metadata',
     required: false,
     schema: { type: 'string', enum: [...DOWNLOAD_METADATA], default: 'json' },
-    description: `How the subjects' metadata is given: \`json\` (the default), one JSON cell, \`subject_metadata\`; \`columns\`, ${METADATA_COLUMNS_IN_WORDS.replace(/^with metadata=columns, /, '')}`,
+    description: `How the subjects' metadata is given: \`json\` (the default), one column that holds JSON, \`subject_metadata\`; \`columns\`, ${METADATA_COLUMNS_IN_WORDS.replace(/^with metadata=columns, /, '')}`,
   });
 
 /** A download's answer in OpenAPI: a file in any of the formats, or a problem. */
 const ApiDownloadResponse = () =>
   applyDecorators(
     ApiOkResponse({
-      description: 'An attachment streamed in the chosen format (the `format` parameter, else the Accept header, else CSV), one flat row per subject or classification',
+      description: 'An attachment streamed in the chosen format (the `format` parameter, else the Accept header, else CSV), one row per subject or classification, the same columns in every format (those that hold JSON: a JSON value in json and ndjson, its text in a CSV cell)',
       content: Object.fromEntries(Object.values(contentTypes).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
     }),
     ApiServiceUnavailableResponse({
@@ -147,6 +153,7 @@ export class ExportsController {
       perTask: CONSENSUS_TASK_COLUMNS,
       trailing: CONSENSUS_TRAILING_TASK_COLUMNS,
       last: [`\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
+      json: CONSENSUS_JSON_COLUMNS_NAMED,
     }),
   })
   async getConsensus(
@@ -171,6 +178,7 @@ export class ExportsController {
     description: columnsInWords('One row per classification, in subject_id then user_id order.', CLASSIFICATION_COLUMNS, {
       perTask: { answer: CLASSIFICATION_ANSWER_COLUMN },
       last: [`\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
+      json: CLASSIFICATION_JSON_COLUMNS,
     }),
   })
   async getClassifications(

@@ -1,16 +1,16 @@
 import type { DownloadMetadata } from '@chorus/client';
-import type { FlatRecord } from './export-format';
+import type { FlatRecord, JsonCell, Scalar } from './export-format';
 import type { SnapshotRead } from './export-streams';
 
 /**
- * How a download gives the subjects' metadata (`metadata=`): `json`, one JSON cell (`subject_metadata`), or `columns`,
+ * How a download gives the subjects' metadata (`metadata=`): `json`, one column that holds JSON (`subject_metadata`), or `columns`,
  * a `metadata.<key>` column per key, in place of that cell (`keys`, in the download's order).
  */
 export type MetadataForm = { as: Extract<DownloadMetadata, 'json'> } | { as: Extract<DownloadMetadata, 'columns'>; keys: string[] };
 
 /** What `metadata.<key>` holds, for the API's documentation and the README. */
 export const METADATA_COLUMNS_IN_WORDS =
-  "with metadata=columns, subject_metadata gives way to a metadata.<key> column per key of the subjects' metadata in the download (the union of their keys, private ones included, in code-point order: uppercase before lowercase, `#box` before `box`), after every other column: a text, number or true/false as it is, a list or an object as JSON, empty where the subject has no such key (or null)";
+  "with metadata=columns, subject_metadata gives way to a metadata.<key> column per key of the subjects' metadata in the download (the union of their keys, private ones included, in code-point order: uppercase before lowercase, `#box` before `box`), after every other column: a text, number or true/false as it is, a list or an object as JSON (a JSON value in json and ndjson, its JSON text in a CSV cell), empty where the subject has no such key (or null)";
 
 /** A subject's metadata key's column. */
 export const metadataColumn = (key: string) => `metadata.${key}`;
@@ -36,15 +36,15 @@ export async function metadataFormOf(as: DownloadMetadata, read: SnapshotRead, s
   return { as, keys: keys.map(({ key }) => key) };
 }
 
-/** A metadata value as its cell holds it: a scalar as it is, a list or an object as JSON, null when missing. */
-function cellOf(value: unknown): FlatRecord[string] {
+/** A metadata value as its cell holds it: a scalar, a list or an object as it is (JSON), null when missing. */
+function cellOf(value: unknown): Scalar | JsonCell {
   if (value === undefined || value === null) return null;
-  return typeof value === 'object' ? JSON.stringify(value) : (value as string | number | boolean);
+  return value as Scalar | JsonCell;
 }
 
-/** The subject's metadata as its download gives it: one JSON cell, or a cell per key of the download. */
+/** The subject's metadata as its download gives it: one column that holds JSON, or a cell per key of the download. */
 export function metadataCells(metadata: Record<string, unknown>, form: MetadataForm): FlatRecord {
-  if (form.as === 'json') return { subject_metadata: JSON.stringify(metadata) };
+  if (form.as === 'json') return { subject_metadata: metadata };
   return Object.fromEntries(form.keys.map((key) => [metadataColumn(key), cellOf(Object.hasOwn(metadata, key) ? metadata[key] : undefined)]));
 }
 

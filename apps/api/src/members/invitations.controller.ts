@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiRateLimited } from '../common/rate-limits';
 import { AddressLimitGuard, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS } from '../auth/address-limits';
 import { invitationListSchema, invitationViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
@@ -25,7 +26,7 @@ export class InvitationsController {
   @AccessFirst(PROJECT_ADMINISTRATORS)
   @UseGuards(AddressLimitGuard)
   @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true, [PASSWORD_RESETS]: true })
-  @ApiTooManyRequestsResponse({ description: 'Over INVITATIONS_PER_ACCOUNT_PER_DAY invitations sent by the caller: a problem, with Retry-After in seconds' })
+  @ApiRateLimited('Over INVITATIONS_PER_ACCOUNT_PER_DAY invitations sent by the caller')
   @ApiForbiddenResponse({ description: "email-unverified: the caller's own email is not verified yet (an invitation is mailed in their name); or the caller does not administer the project" })
   @ApiZodBody(memberInputSchema, 'Invites whoever signs in with this email to join in a role (owner and collaborators only); the same email again replaces the role.')
   @ApiZodResponse(invitationViewSchema, {

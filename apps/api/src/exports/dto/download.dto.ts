@@ -18,9 +18,9 @@ export interface DownloadQuery {
   token?: string;
 }
 
-/** How a download of subjects' answers gives their metadata: one JSON cell, or a column per key. */
+/** How a download of subjects' answers gives their metadata: one column that holds JSON, or a column per key. */
 const metadataShape = {
-  metadata: z.enum(DOWNLOAD_METADATA, 'must be json (the metadata as one JSON cell, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)').default('json'),
+  metadata: z.enum(DOWNLOAD_METADATA, 'must be json (the metadata as one column that holds JSON, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)').default('json'),
 };
 
 /** The raw classifications download's query: a download's, and how it gives the subjects' metadata. */
