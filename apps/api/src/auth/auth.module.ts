@@ -7,6 +7,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { User } from '@chorus/db';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { ApiKeys } from './api-keys';
 import { AddressLimitGuard, FailedSignIns, addressLimits } from './address-limits';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -37,7 +38,7 @@ import { Tokens } from './tokens';
     }),
   ],
   controllers: [AuthController, SignOutController],
-  providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, FailedSignIns, Passwords, Tokens, TokenGenerations, TokenNews, EndedSessions, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, FailedSignIns, Passwords, Tokens, TokenGenerations, TokenNews, EndedSessions, ApiKeys, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [Tokens, TokenGenerations, EndedSessions, Passwords, AddressLimitGuard, AccountEmailService],
 })
 export class AuthModule {}
