@@ -48,7 +48,7 @@ describe('classifier in a browser: API keys on the account page', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
 
     const listed = page.getByTestId('api-key-list').locator('li');
-    await listed.first().getByText('Nightly download').waitFor();
+    await listed.first().getByText('Nightly download', { exact: true }).waitFor();
     expect(await listed.count()).toBe(1);
     expect(await listed.first().getByRole('paragraph').textContent()).toMatch(/^Nightly download: expires on .+\. (Never used yet\.|Last used .+\.)$/);
     await checkScreen(page, 'account-api-keys');

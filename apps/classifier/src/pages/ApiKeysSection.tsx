@@ -40,7 +40,7 @@ export function ApiKeysSection() {
     try {
       await client.revokeApiKey(key.id);
       setAsking(null);
-      if (made?.id === key.id) setMade(null);
+      setMade((shown) => (shown?.id === key.id ? null : shown));
       setResult(t('account.settings.apiKeys.revoked', { name: key.name }));
       loaded.reload();
       heading.current?.focus();
@@ -61,7 +61,8 @@ export function ApiKeysSection() {
         {result && <p className="notice">{result}</p>}
       </div>
       <ErrorAlert problem={problem ?? loaded.problem} />
-      {made && <NewKeySecret key={made.id} made={made} />}
+      {/* A parent of its own: as a bare conditional sibling here, React left the secret on the page once it was cleared. */}
+      <div>{made && <NewKeySecret key={made.id} made={made} />}</div>
       {keys && keys.length > 0 && (
         <ul className="api-keys" data-testid="api-key-list">
           {keys.map((key) => (
@@ -178,7 +179,7 @@ function NewKeySecret({ made }: { made: NewApiKey }) {
       },
     );
   return (
-    <div className="notice" data-testid="api-key-secret">
+    <div className="notice" data-testid="api-key-secret" data-key-id={made.id}>
       <p>{t('account.settings.apiKeys.made', { name: made.name, date: whenInWords(made.expiresAt, 'date') })}</p>
       <label htmlFor="settings-api-key-secret" className="field-label">
         {t('account.settings.apiKeys.secret')}
