@@ -291,13 +291,20 @@ function setUpOpenApi(app: NestFastifyApplication): void {
       .setTitle('Chorus API')
       .setDescription(
         'Crowdsourcing task engine: projects, subjects, workflows, assignment, classifications and consensus. Errors are application/problem+json. ' +
-          'Every route lives under /api/v1 and, but for those that say so, takes a bearer token (POST /api/v1/auth/login). ' +
+          'Every route lives under /api/v1 and, but for those that say so, takes a bearer token (POST /api/v1/auth/login), or a personal API key for scripts (POST /api/v1/account/api-keys). ' +
           'A path asked with a method it does not take is answered 405 (method-not-allowed) with an Allow header naming those it takes; an unknown path 404. ' +
           'Step by step, from registering to a nightly incremental download, with curl: docs/api-step-by-step.md in the Chorus repository (linked from its README).',
       )
       .setVersion('1')
       .addServer(`/${API_PREFIX}`, 'This server: the paths below are relative to it')
-      .addBearerAuth()
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'A session’s token (POST /auth/login, /auth/guest) or a personal API key (`chorus_…`, made signed in with POST /account/api-keys, for scripts such as a nightly download). ' +
+          'A key acts as its account but cannot manage keys, change the password or email, sign out or delete the account (403 `urn:chorus:problem:session-required`); ' +
+          'a revoked or expired key is answered 401 `urn:chorus:problem:api-key-revoked` or `api-key-expired`.',
+      })
       .build(),
     // The paths are the server's (`/projects`, under `servers`' /api/v1), so that a client joins the two.
     { ignoreGlobalPrefix: true },

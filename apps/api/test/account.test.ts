@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { ChorusApiError } from '@chorus/client';
-import type { DataSource } from 'typeorm';
 import { JwtService } from '@nestjs/jwt';
 import { AccountService } from '../src/account/account.service';
 import { GENERATIONS_REMEMBERED_AT_MOST, TOKEN_GENERATION_TRUSTED_MS, TokenGenerations } from '../src/auth/token-generations';
 import { TokenNews } from '../src/auth/token-news';
+import { ApiKeys } from '../src/auth/api-keys';
 import { EndedSessions } from '../src/auth/ended-sessions';
-import { APP_CONFIG, type AppConfig } from '../src/config/config';
 import { Tokens } from '../src/auth/tokens';
 import type { ProblemException } from '../src/common/problem';
 import { InvitationsService } from '../src/members/invitations.service';
 import { ProjectsService } from '../src/projects/projects.service';
+import { type AnotherProcess, anotherApiProcess } from './another-process';
 import { ACCOUNT_PASSWORD, newAccount as createAccount, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
@@ -33,18 +32,11 @@ afterEach(() => {
   for (const heard of news.splice(0)) heard.onModuleDestroy();
 });
 
-/**
- * Another API process's tokens: hearing the stack's news of ended tokens, or (`newsLost`) on channels of its own, as
- * when Redis was away while the news was told.
- */
-function anotherProcessTokens({ newsLost = false } = {}): { tokens: Tokens; generations: TokenGenerations; endedSessions: EndedSessions } {
-  const config = stack.app.get<AppConfig>(APP_CONFIG);
-  const heard = new TokenNews(newsLost ? { ...config, queuePrefix: `{lost-${randomUUID().slice(0, 8)}}` } : config);
-  news.push(heard);
-  const db = stack.app.get<DataSource>(getDataSourceToken());
-  const generations = new TokenGenerations(db, heard);
-  const endedSessions = new EndedSessions(db, heard);
-  return { tokens: new Tokens(stack.app.get(JwtService), generations, endedSessions), generations, endedSessions };
+/** Another API process's tokens (`anotherApiProcess`), its Redis connections closed after the test. */
+function anotherProcessTokens(options: { newsLost?: boolean } = {}): AnotherProcess {
+  const other = anotherApiProcess(stack, options);
+  news.push(other.news);
+  return other;
 }
 
 /** Another API process's token generations (`anotherProcessTokens`). */
@@ -282,7 +274,7 @@ describe('the account', () => {
     const otherProcess = anotherProcess({ newsLost: true });
     expect(await otherProcess.current(id)).toBe(0);
     await client.signOutEverywhere();
-    const signedInThere = await new Tokens(stack.app.get(JwtService), otherProcess, stack.app.get(EndedSessions)).issue({ id, kind: 'registered' });
+    const signedInThere = await new Tokens(stack.app.get(JwtService), otherProcess, stack.app.get(EndedSessions), stack.app.get(ApiKeys)).issue({ id, kind: 'registered' });
     expect((await stack.anonymous.withToken(signedInThere).account()).id).toBe(id);
     expect(await otherProcess.current(id)).toBe(1);
   });

@@ -1,5 +1,7 @@
 import {
   accountWorkflowSchema,
+  apiKeyListSchema,
+  newApiKeySchema,
   classificationStoredSchema,
   favouritePageSchema,
   favouriteSchema,
@@ -92,6 +94,10 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(memberViewSchema, await call('PUT', `/projects/${project.id}/members`, token, { email: colleague.user.email, role: 'scientist' }), 200);
     documented(accountViewSchema, await call('GET', '/account', colleague.token), 200);
     documented(accountViewSchema, await call('PATCH', '/account', colleague.token, { displayName: 'Colleague' }), 200);
+    const key = documented(newApiKeySchema, await call('POST', '/account/api-keys', colleague.token, { name: 'Nightly download' }), 201);
+    documented(apiKeyListSchema, await call('GET', '/account/api-keys', colleague.token), 200);
+    documented(accountViewSchema, await call('GET', '/account', key.secret), 200);
+    documented(problemSchema, await call('GET', '/account/api-keys', key.secret), 403);
     documented(memberListSchema, await call('GET', `/projects/${project.id}/members`, token), 200);
     documented(memberRemovedSchema, await call('DELETE', `/projects/${project.id}/members/${colleague.user.id}`, token), 200);
     const set = documented(subjectSetViewSchema, await call('POST', `/projects/${project.id}/subject-sets`, token, { name: 'Snippets' }), 201);

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview,
+  AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
 
@@ -135,6 +135,19 @@ export class ChorusClient {
   /** A new password, with the token of a password-reset link: every token issued before stops working. */
   resetPassword(input: { token: string; newPassword: string }) {
     return this.call<Session>('POST', '/auth/password-reset/confirm', input);
+  }
+
+  /** The account's API keys, newest first (never their secrets). */
+  apiKeys() {
+    return this.call<ApiKeyList>('GET', '/account/api-keys');
+  }
+  /** A new API key for scripts; its `secret` is in this answer only. Needs a session's token, not a key. */
+  createApiKey(input: { name: string; expiresAt?: string }) {
+    return this.call<NewApiKey>('POST', '/account/api-keys', input);
+  }
+  /** Revokes an API key at once, on every API process (harmless twice). */
+  async revokeApiKey(id: string): Promise<void> {
+    await this.call<undefined>('DELETE', `/account/api-keys/${id}`);
   }
 
   /** The caller's own account, or guest. */

@@ -66,6 +66,9 @@ import type {
   workflowVersionSummarySchema,
   workflowVersionViewSchema,
   workflowViewSchema,
+  apiKeyViewSchema,
+  apiKeyListSchema,
+  newApiKeySchema,
 } from './views';
 
 export type { SubjectInput, SubjectLocation };
@@ -76,6 +79,9 @@ export type SignIn = z.infer<typeof signInSchema>;
 export type AccountView = z.infer<typeof accountViewSchema>;
 export type Contribution = z.infer<typeof contributionSchema>;
 export type AccountWorkflow = z.infer<typeof accountWorkflowSchema>;
+export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;
+export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
+export type NewApiKey = z.infer<typeof newApiKeySchema>;
 export type ReaggregationRecord = z.infer<typeof reaggregationRecordSchema>;
 export type DownloadLink = z.infer<typeof downloadLinkSchema>;
 export type VerifiedEmail = z.infer<typeof verifiedEmailSchema>;

@@ -93,6 +93,26 @@ export const projectTakeDownSchema = z.strictObject({ projectId: id, takenDownAt
 /** What an account's fields may hold, as the API checks them and the classifier's forms limit them. */
 export const ACCOUNT_LIMITS = { emailLength: 320, passwordMinLength: 8, passwordMaxLength: 200, displayNameLength: 100 } as const;
 
+/**
+ * Personal API keys: the prefix of every key's secret (a key is told from a session's token by it), and the limits of
+ * `POST /account/api-keys`. A key expires `defaultDays` after it is made unless it names another moment, at most
+ * `maxDays` away; an account has at most `perAccount` keys in force (neither revoked nor expired).
+ */
+export const API_KEY_PREFIX = 'chorus_';
+export const API_KEY_LIMITS = { nameLength: 100, perAccount: 20, defaultDays: 90, maxDays: 365 } as const;
+/** An account's API key as listed: never its secret, which is shown once, when it is made. */
+export const apiKeyViewSchema = z.strictObject({
+  id,
+  name: z.string(),
+  createdAt: time,
+  expiresAt: time,
+  /** The last minute it was used in (null: never); written at most once a minute. */
+  lastUsedAt: time.nullable(),
+});
+export const apiKeyListSchema = z.strictObject({ apiKeys: z.array(apiKeyViewSchema) });
+/** A key just made, with its secret: `Authorization: Bearer <secret>`. Shown this once; Chorus keeps only a digest of it. */
+export const newApiKeySchema = apiKeyViewSchema.extend({ secret: z.string().startsWith(API_KEY_PREFIX) });
+
 /** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
 export const LISTED_DESCRIPTION_LENGTH = 300;
 /** A project as the list gives it: without its field guide, and its description's opening only. */

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentR
 import { SkipThrottle } from '@nestjs/throttler';
 import { accountViewSchema, accountWorkflowSchema, contributionSchema, memberViewSchema, ownInvitationListSchema, sessionSchema } from '@chorus/client';
 import { AddressLimitGuard, INVITATIONS, NEW_VOLUNTEERS, PASSWORD_RESETS, SIGN_INS, type SignInFrom, SignInOrigin } from '../auth/address-limits';
-import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { type AuthUser, CurrentUser, SessionRequired } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { ApiRateLimited, type RateLimitNote, RateLimitNotes } from '../common/rate-limits';
 import { AccountEmailService } from '../auth/account-email.service';
@@ -23,6 +23,8 @@ import {
 } from './dto/account.dto';
 
 /** Invitations wait for the account's owner to show the email is theirs. */
+/** A personal API key is refused where the account's own hold on itself is at stake. */
+const KeyRefused = () => ApiForbiddenResponse({ description: 'session-required: sent with an API key; this needs a signed-in session’s token' });
 const UnverifiedRefused = () => ApiForbiddenResponse({ description: "email-unverified: the account's email is not verified yet (invitations wait for that)" });
 
 @ApiTags('account')
@@ -89,10 +91,12 @@ export class AccountController {
     return this.account.rename(user, displayName);
   }
 
+  @SessionRequired()
+  @KeyRefused()
   @Post('password')
   @ApiOperation({
     summary: 'Changes the account’s password, given the current one, and answers a new token.',
-    description: 'Body: `{ "currentPassword", "newPassword" }`. Every token issued before, on every device, stops working: use the one answered. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Refusals: 422 `urn:chorus:problem:wrong-password` when the current password is wrong; 422 `urn:chorus:problem:validation-failed` naming a bad field; 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
+    description: 'Body: `{ "currentPassword", "newPassword" }`. Every token issued before, on every device, stops working: use the one answered. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Refusals: 422 `urn:chorus:problem:wrong-password` when the current password is wrong; 422 `urn:chorus:problem:validation-failed` naming a bad field; 429 `urn:chorus:problem:too-many-requests` with Retry-After. API keys go on working (revoke them: DELETE /account/api-keys/:id). Not with an API key (403 `urn:chorus:problem:session-required`).',
   })
   @HttpCode(200)
   @ApiRateLimited('Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong passwords for the account from one address, here and at sign-in together')
@@ -115,10 +119,12 @@ export class AccountController {
     await this.accountEmail.sendVerification(user, note);
   }
 
+  @SessionRequired()
+  @KeyRefused()
   @Post('email')
   @ApiOperation({
     summary: 'Starts changing the email the account signs in with: a link is mailed to the new email.',
-    description: 'Body: `{ "email", "password" }` (the current password). The account keeps its email until the link mailed to the new one is opened (POST /auth/email-verification); the current email is told. The answer is the same when the new email has an account (its owner is told instead). Accounts only (403 `urn:chorus:problem:account-required`). Refusals: 422 `urn:chorus:problem:wrong-password`; 422 `urn:chorus:problem:validation-failed`; 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
+    description: 'Body: `{ "email", "password" }` (the current password). The account keeps its email until the link mailed to the new one is opened (POST /auth/email-verification); the current email is told. The answer is the same when the new email has an account (its owner is told instead). Accounts only (403 `urn:chorus:problem:account-required`). Refusals: 422 `urn:chorus:problem:wrong-password`; 422 `urn:chorus:problem:validation-failed`; 429 `urn:chorus:problem:too-many-requests` with Retry-After. Not with an API key (403 `urn:chorus:problem:session-required`): sign in for a session’s token.',
   })
   @HttpCode(202)
   @ApiZodBody(emailChangeSchema)
@@ -131,29 +137,33 @@ export class AccountController {
     await this.account.changeEmail(user, change, from);
   }
 
+  @SessionRequired()
+  @KeyRefused()
   @Post('sign-out-everywhere')
   @ApiOperation({
     summary: 'Signs the account out on every device: all its tokens stop working, the caller’s too.',
-    description: 'No body. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Sign in again (POST /auth/login) for a new token.',
+    description: 'No body. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Sign in again (POST /auth/login) for a new token. API keys go on working (revoke them: DELETE /account/api-keys/:id). Not with an API key (403 `urn:chorus:problem:session-required`).',
   })
   @HttpCode(204)
-  @ApiNoContentResponse({ description: "Every token of the account, the caller's too, no longer works (within 30 seconds on every API process)" })
+  @ApiNoContentResponse({ description: "Every token of the account, the caller's too, no longer works (within 30 seconds on every API process); its API keys go on" })
   @ApiProblemResponse()
   signOutEverywhere(@CurrentUser() user: AuthUser) {
     return this.account.signOutEverywhere(user);
   }
 
+  @SessionRequired()
+  @KeyRefused()
   @Delete()
   @ApiOperation({
     summary: 'Deletes the caller’s account, given its password.',
-    description: 'Body: `{ "password" }`. Its classifications stay, anonymous, and come again in incremental downloads (`since=`) without its name. Accounts only (403 `urn:chorus:problem:account-required`). Refusals: 409 `urn:chorus:problem:owns-projects` for the owner of projects (hand them over first: PUT /projects/:id/members with role owner); 422 `urn:chorus:problem:wrong-password`; 429 `urn:chorus:problem:too-many-requests` with Retry-After.',
+    description: 'Body: `{ "password" }`. Its classifications stay, anonymous, and come again in incremental downloads (`since=`) without its name. Accounts only (403 `urn:chorus:problem:account-required`). Refusals: 409 `urn:chorus:problem:owns-projects` for the owner of projects (hand them over first: PUT /projects/:id/members with role owner); 422 `urn:chorus:problem:wrong-password`; 429 `urn:chorus:problem:too-many-requests` with Retry-After. Not with an API key (403 `urn:chorus:problem:session-required`): sign in for a session’s token.',
   })
   @HttpCode(204)
   @ApiRateLimited('Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong passwords for the account from one address, here and at sign-in together')
   @ApiZodBody(accountDeletionSchema)
   @ApiNoContentResponse({
     description:
-      "Deleted: the account's email, password, name, tokens, memberships, holds, favourites and the tutorials it has seen are gone, and so are the free-text notes of its subject reports (each report's reason stays, under its id); its classifications stay, with no one's name, and come again in incremental downloads (`since=`) without it; names researchers downloaded before are out of Chorus's reach (409 owns-projects for an owner of projects)",
+      "Deleted: the account's email, password, name, tokens, API keys, memberships, holds, favourites and the tutorials it has seen are gone, and so are the free-text notes of its subject reports (each report's reason stays, under its id); its classifications stay, with no one's name, and come again in incremental downloads (`since=`) without it; names researchers downloaded before are out of Chorus's reach (409 owns-projects for an owner of projects)",
   })
   @ApiProblemResponse()
   delete(@Body(new ZodPipe(accountDeletionSchema)) { password }: AccountDeletion, @CurrentUser() user: AuthUser, @SignInOrigin() from: SignInFrom) {

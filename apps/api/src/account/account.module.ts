@@ -4,10 +4,12 @@ import { MembersModule } from '../members/members.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { AccountController } from './account.controller';
 import { AccountService } from './account.service';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
 
 @Module({
   imports: [AuthModule, MembersModule, WorkflowsModule],
-  controllers: [AccountController],
-  providers: [AccountService],
+  controllers: [AccountController, ApiKeysController],
+  providers: [AccountService, ApiKeysService],
 })
 export class AccountModule {}

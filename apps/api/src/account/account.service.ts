@@ -11,6 +11,7 @@ import { AccountEmailService } from '../auth/account-email.service';
 import { type SignInFrom, SignInLimits } from '../auth/address-limits';
 import { ProblemException, accountDeleted, accountRequired } from '../common/problem';
 import { WorkflowsService } from '../workflows/workflows.service';
+import { ApiKeysService } from './api-keys.service';
 import type { EmailChange, PasswordChange } from './dto/account.dto';
 
 const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", created_at AS "createdAt"
@@ -66,6 +67,7 @@ export class AccountService {
     private readonly accountEmail: AccountEmailService,
     private readonly workflows: WorkflowsService,
     private readonly signInLimits: SignInLimits,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   async view(user: AuthUser): Promise<AccountView> {
@@ -134,7 +136,7 @@ export class AccountService {
   }
 
   /**
-   * Deletes what says whose the account was (email, password, name), its tokens, its memberships, the invitations
+   * Deletes what says whose the account was (email, password, name), its tokens and API keys, its memberships, the invitations
    * addressed to its email, the subjects it holds, its favourites, the tutorials it has seen and the notes of its reports (their reasons stay). Its
    * classifications stay, under an id no one can sign in as: consensus already counts them; once the account is gone
    * they are stamped, for incremental downloads to give them again without its name (owed with the deletion, so that the
@@ -145,7 +147,7 @@ export class AccountService {
   async delete(user: AuthUser, password: string, from: SignInFrom): Promise<void> {
     this.assertAccount(user);
     const checked = await this.checkPassword(user, password, '/password', from);
-    const generation = await this.db.transaction(async (manager) => {
+    const { generation, keys } = await this.db.transaction(async (manager) => {
       const [locked] = await manager.query("SELECT 1 FROM users WHERE id = $1 AND kind = 'registered' AND password_hash = $2 FOR UPDATE", [user.id, checked]);
       if (!locked) throw wrongPassword('/password');
       const owned = await manager.query<{ title: string }[]>('SELECT title FROM projects WHERE owner_id = $1 ORDER BY created_at', [user.id]);
@@ -165,9 +167,11 @@ export class AccountService {
       await manager.query('DELETE FROM favourites WHERE user_id = $1', [user.id]);
       await manager.query('DELETE FROM tutorials_seen WHERE user_id = $1', [user.id]);
       await manager.query(REPORT_NOTES_ERASED, [user.id]);
-      return this.changeAccount(manager, user, DELETED);
+      const keys = await this.apiKeys.revokeAll(manager, user.id);
+      return { generation: await this.changeAccount(manager, user, DELETED), keys };
     });
     this.generations.raised(user.id, generation!);
+    await this.apiKeys.announce(keys);
     // Once the account is gone (no classification of its can come meanwhile); owed since the deletion, so a stamping
     // cut short here (the API dying) is finished by the worker's reconciler.
     await stampDeletedClassifications(this.db, user.id);

@@ -17,6 +17,13 @@ export const ENDED_SESSION_ACCEPTED = 'chorus:ended-session-accepted';
 /** Marks a route that takes a token of a session signed out of already (signing out of it again is no error). */
 export const EndedSessionAccepted = () => SetMetadata(ENDED_SESSION_ACCEPTED, true);
 
+export const SESSION_REQUIRED = 'chorus:session-required';
+/**
+ * Marks a route a personal API key may not call (managing keys, the password, the email, signing out, deleting the
+ * account): a script's key must not outlast its owner's hold on the account. It needs a session's token.
+ */
+export const SessionRequired = () => SetMetadata(SESSION_REQUIRED, true);
+
 /** The caller, as proved by their bearer token. */
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthUser => {
   return context.switchToHttp().getRequest<{ user: AuthUser }>().user;

@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '@chorus/db';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { ApiKeys } from './api-keys';
 import { AddressLimitGuard, SignInLimits, addressLimits } from './address-limits';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -32,7 +33,7 @@ import { Tokens } from './tokens';
     ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => addressLimits(config) }),
   ],
   controllers: [AuthController, SignOutController],
-  providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, SignInLimits, Passwords, Tokens, TokenGenerations, TokenNews, EndedSessions, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, SignInLimits, Passwords, Tokens, TokenGenerations, TokenNews, EndedSessions, ApiKeys, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [Tokens, TokenGenerations, EndedSessions, Passwords, AddressLimitGuard, SignInLimits, AccountEmailService],
 })
 export class AuthModule {}

@@ -2,6 +2,7 @@ import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { Session } from '@chorus/client';
+import { ApiKeys, type TokenRefusal, isApiKey } from './api-keys';
 import type { AuthUser } from './auth.decorators';
 import { EndedSessions, type TokenSession, sessionOfTokenWithoutOne } from './ended-sessions';
 import { TokenGenerations } from './token-generations';
@@ -17,8 +18,16 @@ interface TokenClaims {
   exp: number;
 }
 
-/** Whom a token proves the caller to be: the user, the generation of their tokens it was found to have, its session. */
-export type TokenUser = AuthUser & { generation: number; session: TokenSession };
+interface VerifyOptions {
+  fresh?: boolean;
+  endedSession?: 'refused' | 'accepted';
+}
+
+/**
+ * Whom a token proves the caller to be: the user, the generation of their tokens it was found to have, its session
+ * (an API key's: the key), and the API key it is, if it is one.
+ */
+export type TokenUser = AuthUser & { generation: number; session: TokenSession; apiKeyId?: string };
 
 /**
  * Signs and reads tokens for one purpose only (a mailed link, the queue board's cookie), with a key derived from
@@ -28,13 +37,14 @@ export function signerFor(authSecret: string, purpose: string): JwtService {
   return new JwtService({ secret: createSecretKey(createHmac('sha256', authSecret).update(purpose).digest()) });
 }
 
-/** Makes bearer tokens and proves whom they belong to: the one place tokens are made and read. */
+/** Makes bearer tokens and proves whom they (and API keys) belong to: the one place tokens are made and read. */
 @Injectable()
 export class Tokens {
   constructor(
     private readonly jwt: JwtService,
     private readonly generations: TokenGenerations,
     private readonly endedSessions: EndedSessions,
+    private readonly apiKeys: ApiKeys,
   ) {}
 
   /**
@@ -52,12 +62,23 @@ export class Tokens {
   }
 
   /**
-   * The token's user, or undefined when it is invalid, expired, from before its user last signed out everywhere (as
+   * The token's (or API key's: `check`) user, or undefined when it is invalid, expired, from before its user last signed out everywhere (as
    * this process last read it, or, `fresh`, as the database has it now: for a token about to be exchanged for a
    * longer-lived one of another kind), or of a session signed out of (unless `endedSession: 'accepted'`: signing out
    * of it again).
    */
-  async verify(token: string, { fresh = false, endedSession = 'refused' }: { fresh?: boolean; endedSession?: 'refused' | 'accepted' } = {}): Promise<TokenUser | undefined> {
+  async verify(token: string, options: VerifyOptions = {}): Promise<TokenUser | undefined> {
+    const verified = await this.check(token, options);
+    return typeof verified === 'string' ? undefined : verified;
+  }
+
+  /** As `verify`, saying why a token is refused; a personal API key (`chorus_…`) is read as its account's token. */
+  async check(token: string, options: VerifyOptions = {}): Promise<TokenUser | TokenRefusal> {
+    if (isApiKey(token)) return this.apiKeys.verify(token, options);
+    return (await this.verifySession(token, options)) ?? 'invalid';
+  }
+
+  private async verifySession(token: string, { fresh = false, endedSession = 'refused' }: VerifyOptions): Promise<TokenUser | undefined> {
     const claims = await this.jwt.verifyAsync<TokenClaims>(token).catch(() => undefined);
     if (!claims) return undefined;
     const session = { id: claims.sid ?? sessionOfTokenWithoutOne(token), expiresAt: claims.exp };

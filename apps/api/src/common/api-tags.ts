@@ -4,7 +4,7 @@
  */
 export const API_TAGS: readonly { name: string; description: string }[] = [
   { name: 'auth', description: 'Accounts and guests: registering, signing in and out, email links, password resets' },
-  { name: 'account', description: 'The caller’s own account: its details, contribution, email, password, invitations, deletion' },
+  { name: 'account', description: 'The caller’s own account: its details, contribution, email, password, API keys, invitations, deletion' },
   { name: 'projects', description: 'Projects: creating, listing, editing, publishing, taking down' },
   { name: 'members', description: 'A project’s team: members, their roles, and invitations' },
   { name: 'subjects', description: 'Subject sets and their subjects: uploads (JSON, CSV, IIIF, text), corrections, removals' },

@@ -22,8 +22,9 @@ import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
 import { whenInWords } from '../lib/formats';
+import { ApiKeysSection } from './ApiKeysSection';
 
-/** "Your account": the signed-in volunteer's name, password, tokens and the account itself. */
+/** "Your account": the signed-in volunteer's name, password, tokens, API keys and the account itself. */
 export function AccountSettingsPage() {
   const { t } = useTranslation();
   const volunteer = useSession();
@@ -43,6 +44,7 @@ export function AccountSettingsPage() {
           <RenameForm name={volunteer.displayName ?? ''} />
           <PasswordForm />
           <SignOutEverywhere />
+          <ApiKeysSection />
           <DeleteForm />
         </>
       ) : (

@@ -17,8 +17,10 @@ export * from './favourite.entity';
 export * from './ended-session.entity';
 export * from './idempotent-request.entity';
 export * from './tutorial-seen.entity';
+export * from './api-key.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
+import { ApiKey } from './api-key.entity';
 import { Assignment } from './assignment.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
@@ -42,5 +44,5 @@ export const entities = [
   User, Project, ProjectFormerSlug, ProjectMember, ProjectInvitation, SubjectSet, Subject, SubjectSetMember, Workflow, WorkflowVersion,
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
-  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest, TutorialSeen, ConsensusReview,
+  SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, IdempotentRequest, TutorialSeen, ConsensusReview, ApiKey,
 ];

@@ -1,0 +1,57 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { API_KEY_LIMITS, apiKeyListSchema, newApiKeySchema } from '@chorus/client';
+import { type AuthUser, CurrentUser, SessionRequired } from '../auth/auth.decorators';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
+import { ApiKeysService } from './api-keys.service';
+import { type ApiKeyRequest, apiKeyRequestSchema } from './dto/api-keys.dto';
+
+const KeyRefused = () => ApiForbiddenResponse({ description: 'session-required: sent with an API key (keys are managed signed in); account-required: a guest has no keys' });
+
+/** Managed with a session's token only: a key that could make keys would outlive its own revocation. */
+@ApiTags('account')
+@ApiBearerAuth()
+@Controller('account/api-keys')
+@SessionRequired()
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Makes a personal API key, for a script to call the API as this account (its secret is shown once).',
+    description: `Body: \`{ "name", "expiresAt"? }\`: what the key is for (1 to ${API_KEY_LIMITS.nameLength} characters, one line) and when it expires (in the future, at most ${API_KEY_LIMITS.maxDays} days away; ${API_KEY_LIMITS.defaultDays} days from now by default). The answer's \`secret\` goes in \`Authorization: Bearer <secret>\` as a session's token does, for every route but those that manage keys, the password or the email, sign out or delete the account (403 \`urn:chorus:problem:session-required\`); Chorus keeps only a digest of it, so it is never shown again. Needs a signed-in session's token (403 \`urn:chorus:problem:session-required\` with a key; 403 \`urn:chorus:problem:account-required\` for a guest). Refusals: 422 \`urn:chorus:problem:validation-failed\` naming \`/name\` or \`/expiresAt\`; 409 \`urn:chorus:problem:too-many-api-keys\` when the account has ${API_KEY_LIMITS.perAccount} keys in force (revoke one first).`,
+  })
+  @HttpCode(201)
+  @ApiZodBody(apiKeyRequestSchema)
+  @ApiZodResponse(newApiKeySchema, { status: 201, description: 'The new key and its secret, shown this once: keep it where the script reads it' })
+  @KeyRefused()
+  @ApiConflictResponse({ description: `too-many-api-keys: the account has ${API_KEY_LIMITS.perAccount} keys in force; revoke one first` })
+  @ApiProblemResponse()
+  create(@Body(new ZodPipe(apiKeyRequestSchema)) request: ApiKeyRequest, @CurrentUser() user: AuthUser) {
+    return this.apiKeys.create(user, request);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'The account’s API keys, newest first, with when each expires and was last used (never their secrets).',
+    description: 'Expired keys are listed (until 30 days after they expired) so that their owner sees why a script stopped; revoked ones are not. `lastUsedAt` is written at most once a minute per key. Needs a signed-in session’s token (403 `urn:chorus:problem:session-required` with a key); a guest has none.',
+  })
+  @ApiZodResponse(apiKeyListSchema, { description: "The account's keys that are not revoked, newest first" })
+  @KeyRefused()
+  list(@CurrentUser() user: AuthUser) {
+    return this.apiKeys.list(user);
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Revokes an API key: it stops working at once, on every API process, as do the download links asked for with it.',
+    description: 'No body. Sent again: 204 again, nothing changes. Needs a signed-in session’s token (403 `urn:chorus:problem:session-required` with a key). 404 (at `/params/id`) for a key that is not the caller’s; 422 naming `/params/id` for an id that is not a UUID. A script sending the key is then answered 401 `urn:chorus:problem:api-key-revoked`.',
+  })
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The key is revoked: refused on every API process at once (within 30 seconds should Redis lose the news)' })
+  @KeyRefused()
+  @ApiProblemResponse()
+  async revoke(@Param('id', uuidParam('id')) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.apiKeys.revoke(user, id);
+  }
+}

@@ -1,0 +1,203 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { API_KEY_LIMITS, type ChorusApiError, type ChorusClient } from '@chorus/client';
+import { LAST_USED_EVERY_MS } from '../src/auth/api-keys';
+import { type AnotherProcess, anotherApiProcess } from './another-process';
+import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
+import { voteWorkflow } from '../../../test/support/workflows';
+
+/**
+ * Personal API keys against the real API, Postgres and Redis: made signed in (the secret answered once, only its
+ * digest kept), used as a bearer token for downloads and the queue, refused where a session is needed, revoked at
+ * once on every API process, refused when expired, and bad input refused naming the field.
+ */
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(() => stack.stop());
+
+const others: AnotherProcess[] = [];
+afterEach(() => {
+  for (const other of others.splice(0)) other.news.onModuleDestroy();
+});
+
+const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: ChorusApiError) => error);
+const DAY_MS = 24 * 60 * 60 * 1000;
+const keyClient = (secret: string) => stack.anonymous.withToken(secret);
+
+async function keyRow(id: string) {
+  return (await stack.db.query('SELECT name, hash, expires_at, last_used_at, revoked_at FROM api_keys WHERE id = $1', [id])).rows[0];
+}
+
+/** A raw request, to see the answer's content type and body as a script's HTTP client would. */
+async function post(path: string, token: string, body: unknown) {
+  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as { type: string; errors?: { pointer: string; message: string }[] } };
+}
+
+describe('personal API keys', () => {
+  it('makes a key whose secret is answered once and kept only as a digest, and lists it without the secret', async () => {
+    const { client, id } = await newAccount(stack, 'Data engineer');
+    const made = await client.createApiKey({ name: '  Nightly download ' });
+    expect(made).toEqual({ id: expect.any(String), name: 'Nightly download', secret: expect.stringMatching(/^chorus_[A-Za-z0-9_-]{43}$/), createdAt: expect.any(String), expiresAt: expect.any(String), lastUsedAt: null });
+    // 90 days away by default.
+    expect(Math.abs(Date.parse(made.expiresAt) - Date.now() - API_KEY_LIMITS.defaultDays * DAY_MS)).toBeLessThan(60_000);
+    const row = await keyRow(made.id);
+    expect(row.hash).toBe(createHash('sha256').update(made.secret).digest('hex'));
+    const stored = JSON.stringify((await stack.db.query('SELECT * FROM api_keys WHERE user_id = $1', [id])).rows);
+    expect(stored).not.toContain(made.secret.slice('chorus_'.length));
+
+    const { secret: _, ...listed } = made;
+    expect(await client.apiKeys()).toEqual({ apiKeys: [listed] });
+    const later = await client.createApiKey({ name: 'Yearly report', expiresAt: new Date(Date.now() + 300 * DAY_MS).toISOString() });
+    expect((await client.apiKeys()).apiKeys.map((key) => key.name)).toEqual(['Yearly report', 'Nightly download']);
+    expect(later.secret).not.toBe(made.secret);
+  });
+
+  it('acts as its account for a download, a download link and the queue, noting when it was last used at most once a minute', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 3);
+    const { secret, id } = await stack.client.createApiKey({ name: 'Nightly download' });
+    const script = keyClient(secret);
+
+    const csv = await script.consensus(workflowId, 'csv');
+    expect(csv.split('\n')[0]).toContain('subject_id');
+    expect(await script.consensus(workflowId, 'csv')).toBe(await stack.client.consensus(workflowId, 'csv'));
+    const link = await script.downloadLink(workflowId, 'classifications');
+    expect((await fetch(`${stack.baseUrl}${link.url}&format=csv`)).status).toBe(200);
+    const queue = await script.queue(workflowId, 3);
+    expect(queue.subjects.map((subject) => subject.id).sort()).toEqual([...subjectIds].sort());
+
+    await until(async () => (await keyRow(id)).last_used_at !== null, 'the key’s last use noted', 5_000);
+    const firstNoted = (await keyRow(id)).last_used_at as Date;
+    await script.account();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(LAST_USED_EVERY_MS).toBe(60_000);
+    expect((await keyRow(id)).last_used_at).toEqual(firstNoted);
+    expect((await stack.client.apiKeys()).apiKeys.find((key) => key.id === id)?.lastUsedAt).toBe(firstNoted.toISOString());
+  });
+
+  it('refuses with 403 session-required what only a session may do, and changes nothing', async () => {
+    const { client, email } = await newAccount(stack, 'Careful');
+    const kept = await client.createApiKey({ name: 'Kept' });
+    const script = keyClient((await client.createApiKey({ name: 'Script' })).secret);
+    const attempts: Record<string, Promise<unknown>> = {
+      'make a key': script.createApiKey({ name: 'Another' }),
+      'list keys': script.apiKeys(),
+      'revoke a key': script.revokeApiKey(kept.id),
+      'change the password': script.changePassword({ currentPassword: ACCOUNT_PASSWORD, newPassword: 'a new long password' }),
+      'change the email': script.changeEmail({ email: `new-${randomUUID()}@example.org`, password: ACCOUNT_PASSWORD }),
+      'delete the account': script.deleteAccount(ACCOUNT_PASSWORD),
+      'sign out': script.signOut(),
+      'sign out everywhere': script.signOutEverywhere(),
+    };
+    for (const [what, attempt] of Object.entries(attempts)) {
+      const refused = await refusal(attempt);
+      expect({ what, status: refused?.status, type: refused?.problem.type }).toEqual({ what, status: 403, type: 'urn:chorus:problem:session-required' });
+      expect(refused?.problem.errors).toEqual([{ pointer: '/headers/authorization', message: expect.stringContaining('is an API key') }]);
+    }
+    expect((await client.apiKeys()).apiKeys.map((key) => key.name)).toEqual(['Script', 'Kept']);
+    expect((await client.account()).email).toBe(email);
+    await stack.anonymous.login({ email, password: ACCOUNT_PASSWORD });
+    expect((await script.account()).email).toBe(email);
+  });
+
+  it('revokes a key at once, on another API process too, and the download links asked for with it', async () => {
+    const { workflowId } = await voteWorkflow(stack, 1);
+    const { secret, id } = await stack.client.createApiKey({ name: 'Leaked' });
+    const script = keyClient(secret);
+    const link = await script.downloadLink(workflowId, 'consensus');
+    const other = anotherApiProcess(stack);
+    others.push(other);
+    await other.news.listening();
+    expect(await other.tokens.check(secret)).toMatchObject({ id: (await stack.client.account()).id, kind: 'registered', apiKeyId: id });
+
+    await stack.client.revokeApiKey(id);
+    // The other process read the key a moment ago, and would go by that for 30 s: the news ends it there at once.
+    await until(async () => (await other.tokens.check(secret)) === 'revoked-key', 'the other process refusing the revoked key', 2_000);
+    const refused = await refusal(script.account());
+    expect(refused?.status).toBe(401);
+    expect(refused?.problem.type).toBe('urn:chorus:problem:api-key-revoked');
+    expect(refused?.problem.detail).toMatch(/revoked/);
+    expect((await fetch(`${stack.baseUrl}${link.url}&format=csv`)).status).toBe(401);
+    expect((await stack.client.apiKeys()).apiKeys.map((key) => key.id)).not.toContain(id);
+    expect((await keyRow(id)).revoked_at).not.toBeNull();
+
+    // Again: no error, nothing changes. Someone else's key, or none, is not found.
+    await stack.client.revokeApiKey(id);
+    const { client: stranger } = await newAccount(stack, 'Stranger');
+    const othersKey = await stranger.createApiKey({ name: 'Theirs' });
+    for (const attempt of [stack.client.revokeApiKey(othersKey.id), stack.client.revokeApiKey(randomUUID())]) {
+      const notFound = await refusal(attempt);
+      expect(notFound?.status).toBe(404);
+      expect(notFound?.problem.errors?.[0]?.pointer).toBe('/params/id');
+    }
+    expect((await keyClient(othersKey.secret).account()).displayName).toBe('Stranger');
+  });
+
+  it('refuses an expired key with 401 saying so, and lists it as expired', async () => {
+    const { client } = await newAccount(stack, 'Late');
+    const { secret, id } = await client.createApiKey({ name: 'Old script' });
+    await stack.db.query("UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1", [id]);
+    const refused = await refusal(keyClient(secret).account());
+    expect(refused?.status).toBe(401);
+    expect(refused?.problem.type).toBe('urn:chorus:problem:api-key-expired');
+    expect(refused?.problem.detail).toMatch(/expired/);
+    expect((await client.apiKeys()).apiKeys.map((key) => key.id)).toEqual([id]);
+    // A key Chorus never made is refused as any bad token.
+    expect((await refusal(keyClient(`chorus_${'A'.repeat(43)}`).account()))?.problem.type).toBe('urn:chorus:problem:unauthorized');
+  });
+
+  it('refuses bad input as a problem naming the field, making no key', async () => {
+    const { client, token } = await newAccount(stack, 'Sloppy');
+    const cases: [unknown, string][] = [
+      [{ name: '' }, '/name'],
+      [{ name: '   ' }, '/name'],
+      [{ name: 'x'.repeat(API_KEY_LIMITS.nameLength + 1) }, '/name'],
+      [{ name: 'two\nlines' }, '/name'],
+      [{}, '/name'],
+      [{ name: 'Script', expiresAt: new Date(Date.now() - 60_000).toISOString() }, '/expiresAt'],
+      [{ name: 'Script', expiresAt: new Date(Date.now() + (API_KEY_LIMITS.maxDays + 1) * DAY_MS).toISOString() }, '/expiresAt'],
+      [{ name: 'Script', expiresAt: 'next Tuesday' }, '/expiresAt'],
+      [{ name: 'Script', scopes: ['all'] }, '/scopes'],
+    ];
+    for (const [body, pointer] of cases) {
+      const answer = await post('/account/api-keys', token, body);
+      expect({ body, status: answer.status, type: answer.type }).toEqual({ body, status: 422, type: expect.stringContaining('application/problem+json') });
+      expect({ body, pointers: answer.body.errors?.map((error) => error.pointer) }).toEqual({ body, pointers: [pointer] });
+    }
+    const tooFar = await post('/account/api-keys', token, cases[6]![0]);
+    expect(tooFar.body.errors?.[0]?.message).toMatch(/at most 365 days/);
+    expect((await client.apiKeys()).apiKeys).toEqual([]);
+    const notUuid = await refusal(client.revokeApiKey('not-a-key'));
+    expect(notUuid?.status).toBe(422);
+    expect(notUuid?.problem.errors?.[0]?.pointer).toBe('/params/id');
+  });
+
+  it(`keeps at most ${API_KEY_LIMITS.perAccount} keys in force per account, even when made at once; a revoked one makes room`, async () => {
+    const { client } = await newAccount(stack, 'Hoarder');
+    const made = await Promise.allSettled(Array.from({ length: API_KEY_LIMITS.perAccount + 3 }, (_, i) => client.createApiKey({ name: `Key ${i}` })));
+    const kept = made.filter((result) => result.status === 'fulfilled');
+    expect(kept).toHaveLength(API_KEY_LIMITS.perAccount);
+    const refused = made.find((result) => result.status === 'rejected')?.reason as ChorusApiError;
+    expect(refused.status).toBe(409);
+    expect(refused.problem.type).toBe('urn:chorus:problem:too-many-api-keys');
+    await client.revokeApiKey((kept[0] as PromiseFulfilledResult<{ id: string }>).value.id);
+    await client.createApiKey({ name: 'One more' });
+  });
+
+  it('has no keys for a guest, and revokes an account’s keys when it is deleted', async () => {
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    expect((await refusal(guest.createApiKey({ name: 'Guest script' })))?.problem.type).toBe('urn:chorus:problem:account-required');
+
+    const { client } = await newAccount(stack, 'Leaving');
+    const { secret, id } = await client.createApiKey({ name: 'Script' });
+    const script: ChorusClient = keyClient(secret);
+    await script.account();
+    await client.deleteAccount(ACCOUNT_PASSWORD);
+    expect((await refusal(script.account()))?.status).toBe(401);
+    expect((await keyRow(id)).revoked_at).not.toBeNull();
+  });
+});

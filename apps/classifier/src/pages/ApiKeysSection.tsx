@@ -1,0 +1,196 @@
+import { API_KEY_LIMITS, type ApiKeyView, type NewApiKey } from '@chorus/client';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AskFirst } from '../components/AskFirst';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { FormField, SelectField } from '../components/FormField';
+import { problemAtFields } from '../lib/account';
+import { useClient } from '../lib/clientContext';
+import { describeError, type Problem } from '../lib/errors';
+import { whenInWords } from '../lib/formats';
+import { useForm } from '../lib/useForm';
+import { useLoaded } from '../lib/useLoaded';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The lifetimes offered, in days: the API's default first. */
+const LIFETIMES = [API_KEY_LIMITS.defaultDays, 30, API_KEY_LIMITS.maxDays] as const;
+
+/**
+ * The account's personal API keys, for scripts (a nightly download): made here (the secret shown once, with a copy
+ * button), listed with when each expires and was last used, and revoked after a question. What was done is said in a
+ * live region; focus goes to the new secret, or back to the section's heading after a revocation.
+ */
+export function ApiKeysSection() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const loaded = useLoaded(() => client.apiKeys(), [client]);
+  const keys = loaded.data?.apiKeys ?? null;
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [made, setMade] = useState<NewApiKey | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const [asking, setAsking] = useState<ApiKeyView | null>(null);
+  const [revoking, setRevoking] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+
+  const revoke = async (key: ApiKeyView) => {
+    if (revoking) return;
+    setRevoking(true);
+    setProblem(null);
+    try {
+      await client.revokeApiKey(key.id);
+      setAsking(null);
+      setMade((shown) => (shown?.id === key.id ? null : shown));
+      setResult(t('account.settings.apiKeys.revoked', { name: key.name }));
+      loaded.reload();
+      heading.current?.focus();
+    } catch (error) {
+      setProblem(describeError(error));
+    } finally {
+      setRevoking(false);
+    }
+  };
+
+  return (
+    <section className="account-section" aria-labelledby="account-api-keys-heading" data-testid="api-keys">
+      <h2 id="account-api-keys-heading" tabIndex={-1} ref={heading}>
+        {t('account.settings.apiKeys.title')}
+      </h2>
+      <p>{t('account.settings.apiKeys.lead')}</p>
+      <div role="status" data-testid="api-keys-result">
+        {result && <p className="notice">{result}</p>}
+      </div>
+      <ErrorAlert problem={problem ?? loaded.problem} />
+      {/* A parent of its own: as a bare conditional sibling here, React left the secret on the page once it was cleared. */}
+      <div>{made && <NewKeySecret key={made.id} made={made} />}</div>
+      {keys && keys.length > 0 && (
+        <ul className="api-keys" data-testid="api-key-list">
+          {keys.map((key) => (
+            <li key={key.id} data-key-id={key.id}>
+              <p>
+                <strong>{key.name}</strong>
+                {': '}
+                {Date.parse(key.expiresAt) <= Date.now()
+                  ? t('account.settings.apiKeys.expired', { date: whenInWords(key.expiresAt, 'date') })
+                  : t('account.settings.apiKeys.expires', { date: whenInWords(key.expiresAt, 'date') })}{' '}
+                {key.lastUsedAt ? t('account.settings.apiKeys.lastUsed', { date: whenInWords(key.lastUsedAt) }) : t('account.settings.apiKeys.neverUsed')}
+              </p>
+              <button
+                type="button"
+                className="button button-secondary"
+                onClick={(event) => {
+                  opener.current = event.currentTarget;
+                  setAsking(key);
+                }}
+              >
+                {t('account.settings.apiKeys.revoke', { name: key.name })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {keys && keys.length === 0 && <p>{t('account.settings.apiKeys.none')}</p>}
+      {asking && (
+        <AskFirst
+          key={asking.id}
+          asked={{
+            testId: 'api-key-revoke-question',
+            question: t('account.settings.apiKeys.revokeQuestion', { name: asking.name }),
+            hint: t('account.settings.apiKeys.revokeHint'),
+            confirm: t('account.settings.apiKeys.revoke', { name: asking.name }),
+            cancel: t('account.settings.apiKeys.keep'),
+          }}
+          busy={revoking}
+          onConfirm={(event) => {
+            event.preventDefault();
+            void revoke(asking);
+          }}
+          onCancel={() => {
+            setAsking(null);
+            opener.current?.focus();
+          }}
+        />
+      )}
+      <NewKeyForm
+        made={(key) => {
+          setResult(null);
+          setMade(key);
+          loaded.reload();
+        }}
+      />
+    </section>
+  );
+}
+
+/** The form that makes a key: its name and how long it lasts. */
+function NewKeyForm({ made }: { made: (key: NewApiKey) => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const form = useForm({ name: '', days: String(API_KEY_LIMITS.defaultDays) }, ['name', 'days'] as const);
+  const submit = form.onSubmit({
+    check: () => (form.values.name.trim() ? {} : { name: t('account.settings.apiKeys.nameMissing') }),
+    send: async () => {
+      const expiresAt = new Date(Date.now() + Number(form.values.days) * DAY_MS).toISOString();
+      const key = await client.createApiKey({ name: form.values.name.trim(), expiresAt });
+      form.reset();
+      made(key);
+    },
+    refused: (error) => {
+      const { fields, form: whole } = problemAtFields(error, ['name', 'expiresAt'] as const);
+      return { fields: { name: fields.name, days: fields.expiresAt }, form: whole };
+    },
+  });
+  return (
+    <>
+      <h3 id="account-api-key-new-heading">{t('account.settings.apiKeys.newTitle')}</h3>
+      <ErrorAlert problem={form.problem} />
+      <form className="account-form" noValidate aria-labelledby="account-api-key-new-heading" onSubmit={(event) => void submit(event)}>
+        <FormField id="settings-api-key-name" label={t('account.settings.apiKeys.name')} hint={t('account.settings.apiKeys.nameHint')} maxLength={API_KEY_LIMITS.nameLength} autoComplete="off" {...form.field('name')} />
+        <SelectField id="settings-api-key-days" label={t('account.settings.apiKeys.lifetime')} {...form.field('days')}>
+          {LIFETIMES.map((days) => (
+            <option key={days} value={days}>
+              {t('account.settings.apiKeys.days', { count: days })}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
+          {t('account.settings.apiKeys.create')}
+        </button>
+      </form>
+    </>
+  );
+}
+
+/** A key just made: its secret, shown this once, focused so that it can be copied at once (by the button, or by hand). */
+function NewKeySecret({ made }: { made: NewApiKey }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const secret = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    secret.current?.focus();
+    secret.current?.select();
+  }, []);
+  const copy = () =>
+    navigator.clipboard.writeText(made.secret).then(
+      () => setCopied('yes'),
+      () => {
+        secret.current?.select();
+        setCopied('failed');
+      },
+    );
+  return (
+    <div className="notice" data-testid="api-key-secret" data-key-id={made.id}>
+      <p>{t('account.settings.apiKeys.made', { name: made.name, date: whenInWords(made.expiresAt, 'date') })}</p>
+      <label htmlFor="settings-api-key-secret" className="field-label">
+        {t('account.settings.apiKeys.secret')}
+      </label>
+      <input id="settings-api-key-secret" ref={secret} readOnly value={made.secret} spellCheck={false} autoComplete="off" onFocus={(event) => event.currentTarget.select()} />{' '}
+      <button type="button" className="button button-secondary" onClick={() => void copy()}>
+        {t('account.settings.apiKeys.copy')}
+      </button>
+      <p role="status" data-testid="api-key-copied">
+        {copied === 'yes' ? t('account.settings.apiKeys.copied') : copied === 'failed' ? t('account.settings.apiKeys.copyFailed') : ''}
+      </p>
+    </div>
+  );
+}

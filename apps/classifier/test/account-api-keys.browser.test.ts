@@ -1,0 +1,71 @@
+import { signUp } from '../../../test/support/accounts';
+import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+
+/**
+ * The account page's "API keys", in a real browser against the real API, by keyboard: a key is made (its secret shown
+ * once, focused, and copied by its button), listed, used by a script, and revoked after a question, after which the
+ * script is refused; an empty name is refused at its field.
+ */
+
+jest.setTimeout(90_000);
+
+describe('classifier in a browser: API keys on the account page', () => {
+  const suite = useStackAndBrowser();
+
+  it('makes a key by keyboard, shows its secret once with a copy button, and revokes it after asking', async () => {
+    const email = `keys-${Date.now()}@example.org`;
+    const account = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Grace' });
+    const { page, errors } = await signedInPage(suite, account);
+    await suite.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.stack.baseUrl });
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    const section = page.getByTestId('api-keys');
+    await section.getByText('You have no API keys.').waitFor({ timeout: 10_000 });
+
+    // An empty name is refused at its field, which takes focus.
+    await tabTo(page, '#settings-api-key-name', 80);
+    await tabTo(page, '[aria-labelledby="account-api-key-new-heading"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('settings-api-key-name-error').getByText('Say what the key is for.').waitFor();
+    await waitForFocus(page, '#settings-api-key-name');
+
+    await page.keyboard.type('Nightly download');
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#settings-api-key-days');
+    expect(await page.locator('#settings-api-key-days').inputValue()).toBe('90');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+
+    // The secret, focused and selected, works as a bearer token.
+    await page.getByTestId('api-key-secret').waitFor({ timeout: 10_000 });
+    await waitForFocus(page, '#settings-api-key-secret');
+    const secret = await page.locator('#settings-api-key-secret').inputValue();
+    expect(secret).toMatch(/^chorus_/);
+    expect(await page.getByTestId('api-key-secret').getByRole('paragraph').first().textContent()).toMatch(/^Your new key “Nightly download” works until .+ it is shown only this once\.$/);
+    expect((await suite.stack.anonymous.withToken(secret).account()).email).toBe(email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('api-key-copied').getByText('Copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+
+    const listed = page.getByTestId('api-key-list').locator('li');
+    await listed.first().getByText('Nightly download', { exact: true }).waitFor();
+    expect(await listed.count()).toBe(1);
+    expect(await listed.first().getByRole('paragraph').textContent()).toMatch(/^Nightly download: expires on .+\. (Never used yet\.|Last used .+\.)$/);
+    await checkScreen(page, 'account-api-keys');
+
+    // Revoked by keyboard, after the question; focus back at the section's heading, the script refused.
+    await tabTo(page, '[data-testid="api-key-list"] li button', 20);
+    await page.keyboard.press('Enter');
+    const question = page.getByTestId('api-key-revoke-question');
+    await question.getByText('Revoke the key Nightly download?').waitFor();
+    await tabTo(page, '[data-testid="api-key-revoke-question"] .button-danger', 10);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('api-keys-result').getByText('The key Nightly download is revoked', { exact: false }).waitFor({ timeout: 10_000 });
+    await waitForFocus(page, '#account-api-keys-heading');
+    await section.getByText('You have no API keys.').waitFor();
+    expect(await page.getByTestId('api-key-secret').count()).toBe(0);
+    expect(await suite.stack.anonymous.withToken(secret).account().then(() => 200, (error: { status: number }) => error.status)).toBe(401);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

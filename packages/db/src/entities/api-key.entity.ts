@@ -1,0 +1,25 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { User } from './user.entity';
+
+/**
+ * A personal API key: an account's credential for a script (a nightly download), sent as a bearer token. Only a digest
+ * of its secret is kept; the secret itself is shown once, when it is made. Revoked keys stay (so that a script is told
+ * its key was revoked) until they would have expired.
+ */
+@Entity('api_keys')
+@Index('api_keys_user_idx', ['userId', 'createdAt'])
+export class ApiKey {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid') userId!: string;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
+  @Column({ type: 'varchar', length: 100 }) name!: string;
+  /** The SHA-256 of the secret, in hex: the secret is 32 random bytes, so no slower hash is needed. */
+  @Index('api_keys_hash_key', { unique: true })
+  @Column({ type: 'varchar', length: 64 })
+  hash!: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @Column({ type: 'timestamptz' }) expiresAt!: Date;
+  /** Written at most once a minute per key, not on every request. */
+  @Column({ type: 'timestamptz', nullable: true }) lastUsedAt!: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
+}
