@@ -32,17 +32,22 @@ async function newProject(account = researcher): Promise<string> {
   return (await post('/projects', account.token, { title: `Letters ${randomUUID().slice(0, 8)}` })).body.id as string;
 }
 
-/** Holds a project's row from a connection of the test's, as a long transaction would: a set made in it waits. Answers the release. */
-async function hold(projectId: string): Promise<() => Promise<void>> {
+/** Takes a lock (`statement`) from a connection of the test's, as a long transaction would. Answers the release. */
+async function holdWith(statement: string, parameters: unknown[]): Promise<() => Promise<void>> {
   const holder = new Client({ connectionString: stack.config.databaseUrl });
   await holder.connect();
   await holder.query('BEGIN');
-  await holder.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
+  await holder.query(statement, parameters);
   return async () => {
     await holder.query('COMMIT');
     await holder.end();
   };
 }
+
+/** Holds a project's row: a set made in it waits (for the project, as its key). */
+const hold = (projectId: string) => holdWith('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
+/** Holds off every new subject set, even one whose name is taken (which a project's row would not hold: its name is refused first). */
+const holdNewSets = () => holdWith('LOCK TABLE subject_sets IN SHARE MODE', []);
 
 /** Until `n` requests wait for a lock (a held project's row). */
 const waiting = (n: number) =>
@@ -147,7 +152,7 @@ describe('creations sent again with the same Idempotency-Key', () => {
 
     // Refused late (the slow project has its Letters now), the first request does not release the key another holds.
     const again = randomUUID();
-    const [releaseSlowAgain, releaseOther] = [await hold(slow), await hold(other)];
+    const [releaseNewSets, releaseOther] = [await holdNewSets(), await hold(other)];
     const refused = post(`/projects/${slow}/subject-sets`, researcher.token, { name: 'Letters' }, again);
     let taking: ReturnType<typeof post>;
     try {
@@ -155,7 +160,7 @@ describe('creations sent again with the same Idempotency-Key', () => {
       await abandon(again);
       taking = post(`/projects/${other}/subject-sets`, researcher.token, { name: 'Maps' }, again);
       await waiting(2);
-      await releaseSlowAgain();
+      await releaseNewSets();
       expect((await refused).status).toBe(409);
     } finally {
       await releaseOther();
@@ -166,21 +171,45 @@ describe('creations sent again with the same Idempotency-Key', () => {
     expect([await setsOf(slow), await setsOf(other)]).toEqual([1, 2]);
   });
 
-  it('keeps the key of a creation whose answer could not be stored: a retry is told to wait (409), and creates nothing', async () => {
-    const key = `unstorable-${randomUUID()}`;
-    const title = `Unanswered ${randomUUID().slice(0, 8)}`;
+  it('creates nothing when the answer cannot be kept (the creation rolls back with it), and lets the retry go ahead at once, creating once', async () => {
+    // The answer is kept in the creation's own transaction: failing it fails the creation, as a crash between them would.
     await stack.db.query(`
       CREATE OR REPLACE FUNCTION test_unstorable_answer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the answer cannot be stored'; END $$;
       CREATE OR REPLACE TRIGGER test_unstorable_answer BEFORE UPDATE ON idempotent_requests FOR EACH ROW
         WHEN (NEW.response IS NOT NULL AND NEW.key LIKE 'unstorable-%') EXECUTE FUNCTION test_unstorable_answer()`);
+    const title = `Unanswered ${randomUUID().slice(0, 8)}`;
+    const projectId = await newProject();
+    const setId = (await post(`/projects/${projectId}/subject-sets`, researcher.token, { name: 'Letters' })).body.id as string;
+    const creations = [
+      { path: '/projects', body: { title }, made: () => projectsNamed(title) },
+      { path: `/projects/${projectId}/subject-sets`, body: { name: 'Maps' }, made: async () => (await setsOf(projectId)) - 1 },
+      { path: `/projects/${projectId}/workflows`, body: definition([setId]), made: () => workflowsOf(projectId) },
+    ].map((creation) => ({ ...creation, key: `unstorable-${randomUUID()}` }));
     try {
-      expect((await post('/projects', researcher.token, { title }, key)).status).toBe(500);
-      expect(await projectsNamed(title)).toBe(1);
-      expect(await post('/projects', researcher.token, { title }, key)).toMatchObject({ status: 409, body: { type: 'urn:chorus:problem:request-in-progress' } });
-      expect(await projectsNamed(title)).toBe(1);
+      for (const { path, body, key, made } of creations) {
+        expect(await post(path, researcher.token, body, key)).toMatchObject({ status: 500 });
+        expect(await made()).toBe(0);
+      }
     } finally {
       await stack.db.query('DROP TRIGGER test_unstorable_answer ON idempotent_requests; DROP FUNCTION test_unstorable_answer()');
     }
+    // The failed request's key is free at once (not held for 10 minutes): the retry creates, and its own retry is answered with it.
+    for (const { path, body, key, made } of creations) {
+      const retried = await post(path, researcher.token, body, key);
+      expect(retried.status).toBe(201);
+      expect(await post(path, researcher.token, body, key)).toMatchObject({ status: 200, etag: retried.etag, body: retried.body });
+      expect(await made()).toBe(1);
+    }
+  });
+
+  it('keeps the key of a creation that committed with its answer, whatever fails after it: a retry is answered with it', async () => {
+    const requests = stack.app.get(IdempotentRequests);
+    const keyed = { accountId: researcher.id, route: 'POST /api/v1/projects', key: randomUUID(), requestHash: 'a'.repeat(64) };
+    const first = await requests.claim(keyed);
+    if (!('claimed' in first)) throw new Error('the key was new: its first request claims it');
+    await requests.answered(first.claimed, { body: { id: 'made' } });
+    await requests.release(first.claimed);
+    expect(await requests.claim(keyed)).toEqual({ answer: { body: { id: 'made' } } });
   });
 
   it('keeps each account’s keys its own: another account with the same key creates its own', async () => {

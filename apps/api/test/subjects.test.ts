@@ -356,23 +356,51 @@ describe('a subject set’s name', () => {
     expect(await stack.client.createSubjectSet(other.id, { name: 'Letters' })).toMatchObject({ name: 'Letters' });
   });
 
-  it('made by another request not committed yet, is refused once that one commits', async () => {
+  it('is given to one of two requests at the same moment, creating or renaming, and refused to the other (409), by the unique index', async () => {
     const project = await stack.client.createProject({ title: `Names at once ${randomUUID().slice(0, 8)}` });
-    // Another creation of the set, as the API makes it, not committed yet: this one waits for it, then reads its name.
-    const other = new Client({ connectionString: stack.config.databaseUrl });
-    await other.connect();
-    try {
-      await other.query('BEGIN');
-      await other.query('SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE', [project.id]);
-      await other.query(`INSERT INTO subject_sets (project_id, name) VALUES ($1, 'Letters')`, [project.id]);
-      const made = stack.client.createSubjectSet(project.id, { name: 'letters' }).catch((e: ChorusApiError) => e);
-      await until(async () => (await stack.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT 1 FROM projects%'`)).rows.length > 0, 'the creation to wait for the other');
-      await other.query('COMMIT');
-      expect(refusal((await made) as ChorusApiError)).toMatchObject({ status: 409, type: 'urn:chorus:problem:subject-set-name-taken' });
-      expect((await stack.db.query('SELECT name FROM subject_sets WHERE project_id = $1', [project.id])).rows).toEqual([{ name: 'Letters' }]);
-    } finally {
-      await other.end();
+    const names = async () => (await stack.db.query('SELECT name FROM subject_sets WHERE project_id = $1 ORDER BY name', [project.id])).rows.map((row) => row.name);
+    /** Runs `requests` together, each held (by `holding`, from a connection of the test's) until all of them wait: none sees the other's set first. */
+    async function together<T>(holding: string, parameters: unknown[], requests: (() => Promise<T>)[]): Promise<(T | ChorusApiError)[]> {
+      const holder = new Client({ connectionString: stack.config.databaseUrl });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query(holding, parameters);
+        const answers = requests.map((request) => request().catch((error: ChorusApiError) => error));
+        await until(async () => (await stack.db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows[0].n >= requests.length, 'both requests to wait');
+        await holder.query('COMMIT');
+        return await Promise.all(answers);
+      } finally {
+        await holder.end();
+      }
     }
+    type SetView = { id: string; name: string };
+    /** The one request of two that made or renamed its set, the other refused with that set named. */
+    function oneMadeOneRefused(answers: (SetView | ChorusApiError)[]): SetView {
+      const made = answers.filter((answer): answer is SetView => !(answer instanceof Error));
+      const refused = answers.filter((answer): answer is ChorusApiError => answer instanceof Error);
+      expect(made).toHaveLength(1);
+      const set = { id: made[0]!.id, name: made[0]!.name };
+      expect(refused.map(refusal)).toEqual([{ status: 409, type: 'urn:chorus:problem:subject-set-name-taken', errors: [{ pointer: '/name', message: expect.any(String) }], subjectSet: set }]);
+      return set;
+    }
+
+    // Two creations of `Letters` and ` letters`, waiting on the project's row (each set's key on it) until both have begun.
+    const made = await together('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [project.id], [
+      () => stack.client.createSubjectSet(project.id, { name: 'Letters' }),
+      () => stack.client.createSubjectSet(project.id, { name: ' letters' }),
+    ]);
+    const letters = oneMadeOneRefused(made);
+    expect(await names()).toEqual([letters.name]);
+
+    // Two sets renamed `Maps` and `MAPS`, waiting on their own rows.
+    const [diaries, postcards] = [await stack.client.createSubjectSet(project.id, { name: 'Diaries' }), await stack.client.createSubjectSet(project.id, { name: 'Postcards' })];
+    const renamed = await together('SELECT 1 FROM subject_sets WHERE id = ANY($1) FOR UPDATE', [[diaries.id, postcards.id]], [
+      () => stack.client.renameSubjectSet(diaries.id, 'Maps'),
+      () => stack.client.renameSubjectSet(postcards.id, 'MAPS'),
+    ]);
+    const maps = oneMadeOneRefused(renamed);
+    expect((await names()).filter((name: string) => name.toLowerCase() === 'maps')).toEqual([maps.name]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { Tokens } from '../../api/src/auth/tokens';
 import { signUp, unverifiedAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { answersKeptFor, checkScreen, liveYesNoWorkflow, newcomerPage, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answersKeptFor, checkScreen, inWindowOf, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, signedInPage, signInByKeyboard, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * Accounts in the classifier, in a real browser against the real API: a guest who creates an account from the header
@@ -83,9 +83,7 @@ describe('classifier in a browser: accounts', () => {
   /** The page as screenshots, and whether it fits a 375 px phone without scrolling sideways. */
   async function checkScreenOnPhone(page: Page, name: string) {
     await checkScreen(page, name);
-    await page.setViewportSize({ width: 375, height: 740 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await inWindowOf(page, PHONE_WINDOW, () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))).toBe(true);
   }
 
   it('lets a guest who has classified create an account from the header by keyboard, and carries their classification into it at the first sign-in', async () => {

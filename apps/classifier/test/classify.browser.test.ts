@@ -2,7 +2,7 @@ import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page, Route } from 'playwright-core';
 import { ON_SCREEN_SUBMIT_MS } from '../src/lib/sendTimes';
 import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
-import { answerByKey, answersKeptFor, checkScreen, closeTutorial, liveYesNoWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answerByKey, answersKeptFor, checkScreen, closeTutorial, liveYesNoWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -1315,17 +1315,15 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     const keyboardOnly = () =>
       Promise.all(['.keyboard-hint', '.answer-key', '.page-tools kbd', '[data-testid="open-shortcuts"]'].map((selector) => page.locator(selector).first().isVisible()));
     expect(await keyboardOnly()).toEqual([true, true, true, true]);
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    const finger = await touchScreen(page);
     expect(await keyboardOnly()).toEqual([false, false, false, false]);
     expect(await page.getByTestId('open-tutorial').isVisible()).toBe(true);
     // Links and disclosures in text are 44 px tall targets for a finger.
     const heights = await Promise.all(['.breadcrumb a', '.subject-about summary', '.recent summary'].map((selector) => page.locator(selector).first().evaluate((element) => element.getBoundingClientRect().height)));
     expect(heights.map((height) => height >= 44)).toEqual([true, true, true]);
     expect(await page.getByRole('radio', { name: 'Yes' }).isVisible()).toBe(true);
-    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+    await finger.lift();
     expect(await keyboardOnly()).toEqual([true, true, true, true]);
-    await cdp.detach();
     await page.close();
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import { answerByKey, checkScreen, liveYesNoWorkflow, newcomerPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
+import { answerByKey, checkScreen, inWindowOf, liveYesNoWorkflow, newcomerPage, PHONE_WINDOW, skipTutorial, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * A volunteer marks the subject on screen a favourite by keyboard ("☆ Favourite", a toggle button), sees it so in their
@@ -97,11 +97,7 @@ describe('classifier in a browser: favourites', () => {
     expect(await page.getByTestId('favourites-guest').count()).toBe(1); // a guest is told how to keep them
     await checkScreen(page, 'favourites');
     // A phone, and a 1280 px window zoomed to 200 % (640 CSS px): nothing wider than the screen.
-    for (const [width, height] of [[375, 740], [640, 400]] as const) {
-      await page.setViewportSize({ width, height });
-      expect(await fitsWidth(page)).toBe(true);
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
+    for (const size of [PHONE_WINDOW, { width: 640, height: 400 }]) expect(await inWindowOf(page, size, () => fitsWidth(page))).toBe(true);
 
     // Opened, by keyboard: the subject whole, described as the researchers describe it.
     await tabTo(page, `li[data-subject-id="${shown}"] h2 a`);

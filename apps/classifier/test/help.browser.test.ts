@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkScreen, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { checkScreen, inWindowOf, PHONE_WINDOW, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * What helps a volunteer beyond the tasks: the tutorial on a first visit, the project's field guide and each task's
@@ -306,9 +306,7 @@ describe('classifier in a browser: tutorial, field guide, feedback and proposed 
     await waitForFocus(page, '[data-testid="open-field-guide"]');
     await page.keyboard.press('?');
     // On a phone the list fits its dialog: no column pushed past the edge.
-    await page.setViewportSize({ width: 375, height: 740 });
-    const fits = await page.getByTestId('shortcuts-dialog').evaluate((dialog) => dialog.querySelector('table')!.scrollWidth <= dialog.clientWidth);
-    await page.setViewportSize({ width: 1280, height: 800 });
+    const fits = await inWindowOf(page, PHONE_WINDOW, () => page.getByTestId('shortcuts-dialog').evaluate((dialog) => dialog.querySelector('table')!.scrollWidth <= dialog.clientWidth));
     expect(fits).toBe(true);
     const shortcuts = await page.getByTestId('shortcuts-dialog').textContent();
     expect(shortcuts).toContain("Open the project's field guide");

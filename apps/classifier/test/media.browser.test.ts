@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import type { SubjectInput } from '@chorus/client';
-import { openWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { inWindowOf, openWorkflow, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * The image viewer against a IIIF Image API 3 service served by this test (level 0, one PNG for every tile):
@@ -210,9 +210,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
 
     // On a phone the image's controls take one row (the colours and Reset come on asking), so the image starts near
     // the top of the page.
-    await page.setViewportSize({ width: 375, height: 740 });
-    const toolbar = await page.locator('.viewer-toolbar').evaluate((bar) => ({ height: bar.getBoundingClientRect().height, scrolls: bar.scrollWidth > bar.clientWidth }));
-    await page.setViewportSize({ width: 1280, height: 800 });
+    const toolbar = await inWindowOf(page, PHONE_WINDOW, () => page.locator('.viewer-toolbar').evaluate((bar) => ({ height: bar.getBoundingClientRect().height, scrolls: bar.scrollWidth > bar.clientWidth })));
     expect(toolbar).toEqual({ height: expect.any(Number), scrolls: false });
     expect(toolbar.height).toBeLessThan(60);
 
@@ -275,7 +273,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
       'Phone',
       [{ externalId: 'letter', locations: [{ type: 'image', url: `${iiif.base}/iiif/page1/full/max/0/default.png`, iiifService: `${iiif.base}/iiif/page1` }], metadata: { writer: 'A. Smith' } }],
       { name: 'Transcribe on the go', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe the letter, line by line.' } } },
-      { width: 375, height: 740 },
+      PHONE_WINDOW,
     );
     await waitForTask(page, 'transcription');
     await waitForFocus(page, '.transcription-lines input');
@@ -377,7 +375,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
           T1: { type: 'transcription', instruction: 'Transcribe the message on the back of the postcard, line by line, as it is written.' },
         },
       },
-      { width: 375, height: 740 },
+      PHONE_WINDOW,
     );
     /** Whether the instruction's first line is on screen and what is drawn there is the instruction, not the page above it. */
     const instructionShown = () =>
@@ -568,7 +566,7 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
         tasks: { T0: { type: 'single', question: 'An advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
         selection: { order: 'sequential', goldStandardRate: 0 },
       },
-      { width: 375, height: 740 },
+      PHONE_WINDOW,
     );
     await page.waitForFunction(() => document.querySelector('[data-testid="image-viewer"]')?.getAttribute('data-status') === 'ready', null, { timeout: 15_000 });
     /** One finger moved 150 px to the left (and `down` px down) over `selector`, as the browser reports it. */

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { openWorkflow, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { openWorkflow, PHONE, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * A long transcription on a phone (375 × 667), in a real browser: a letter of sixty lines in Hebrew, Thai without
@@ -18,8 +18,7 @@ const LETTER = Array.from({ length: 60 }, (_, index) =>
   ][index % 3],
 ).join('\n');
 
-const PHONE = { width: 375, height: 667 };
-const KEYBOARD_OPEN = { width: 375, height: 400 };
+const KEYBOARD_OPEN = { width: PHONE.width, height: 400 };
 
 describe('classifier in a browser: a long transcription on a phone', () => {
   const suite = useStackAndBrowser();

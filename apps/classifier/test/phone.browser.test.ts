@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signUp } from '../../../test/support/accounts';
-import { liveYesNoWorkflow, signedInPage, skipTutorial, useStackAndBrowser, waitForTask } from './support/browser';
+import { liveYesNoWorkflow, phone, signedInPage, skipTutorial, useStackAndBrowser, waitForTask } from './support/browser';
 
 /**
  * A volunteer signed in on a phone (375 × 667, touch): the first subject of a yes/no workflow opens with both answers
@@ -20,9 +20,7 @@ describe('classifier in a browser: on a phone', () => {
     const account = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Margaret Hamilton-Smythe' });
     await skipTutorial(suite.context, workflow.id);
     const { page, errors } = await signedInPage(suite, account);
-    const screen = await suite.context.newCDPSession(page);
-    await screen.send('Emulation.setDeviceMetricsOverride', { width: 375, height: 667, deviceScaleFactor: 2, mobile: true });
-    await screen.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    const finger = await phone(page);
     await page.goto(`${suite.stack.baseUrl}${path}`);
     await page.getByTestId('account-name').waitFor();
     const subject = page.getByTestId('subject');
@@ -31,14 +29,14 @@ describe('classifier in a browser: on a phone', () => {
 
     const bottomOf = async (locator: ReturnType<typeof page.locator>) => (await locator.boundingBox())!.y + (await locator.boundingBox())!.height;
     const height = await page.evaluate(() => window.innerHeight);
-    // Measured under the phone's metrics: a screenshot would put the context's own viewport back.
+    // Measured under the phone's screen: a screenshot would put the context's own window back.
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
     expect(await bottomOf(subject.locator('label', { hasText: 'No' }))).toBeLessThanOrEqual(height);
     expect(await bottomOf(subject.getByRole('button', { name: 'Done' }))).toBeLessThanOrEqual(height);
     // Short, but all there: the account's name, its links and Sign out.
     expect(await bottomOf(page.locator('.site-header'))).toBeLessThanOrEqual(120);
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
-    await screen.send('Emulation.clearDeviceMetricsOverride');
+    await finger.lift();
     await page.close();
     expect(errors).toEqual([]);
   });
@@ -51,17 +49,8 @@ describe('classifier in a browser: on a phone', () => {
     const account = await signUp(suite.stack, { email: `taps-${randomUUID()}@example.org`, password: 'correct horse battery', displayName: 'Tapper' });
     await skipTutorial(suite.context, workflow.id);
     const { page, errors } = await signedInPage(suite, account);
-    const screen = await suite.context.newCDPSession(page);
-    await screen.send('Emulation.setDeviceMetricsOverride', { width: 375, height: 667, deviceScaleFactor: 2, mobile: true });
-    await screen.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
-    const tap = async ({ x, y }: { x: number; y: number }) => {
-      await screen.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
-      await screen.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-    };
-    const centreOf = async (selector: string) => {
-      const box = (await page.locator(selector).boundingBox())!;
-      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    };
+    const finger = await phone(page);
+    const { tap, centreOf } = finger;
     const stored = async () => Number((await suite.stack.db.query('SELECT count(*) FROM classifications WHERE workflow_id = $1', [workflow.id])).rows[0].count);
     // The page's clock stands still: however slowly this machine runs the taps, the page sees them at the same moment.
     await page.clock.install();
@@ -100,7 +89,7 @@ describe('classifier in a browser: on a phone', () => {
     } finally {
       await page.clock.resume();
     }
-    await screen.detach();
+    await finger.lift();
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,6 +1,6 @@
 import type { SubjectInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
-import { checkScreen, closeTutorial, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { checkScreen, closeTutorial, inWindowOf, phone, PHONE_WINDOW, seriousViolations, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * The five task types, by keyboard alone, in a branching workflow; the outbox when the network goes away.
@@ -142,12 +142,10 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     const keysSaid = page.locator('.evidence-instruction .keyboard-only');
     expect(await keysSaid.isVisible()).toBe(true);
     const heightWithMouse = await wordHeight();
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    const finger = await touchScreen(page);
     expect(await keysSaid.isVisible()).toBe(false);
     expect(await wordHeight()).toBeGreaterThan(heightWithMouse + 8);
-    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
-    await cdp.detach();
+    await finger.lift();
     await page.keyboard.press('Enter'); // on a word, Enter goes on (it does not unmark it): evidence but no sense yet, told what to do
     expect(await page.getByTestId('answer-problem').textContent()).toContain('Choose a sense, or say you are not sure.');
     expect(await page.locator('[data-testid="evidence-passage"] [aria-pressed="true"]').count()).toBe(2);
@@ -508,9 +506,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     expect(await subjectPanel.count()).toBe(0);
     expect(await passage.count()).toBe(1);
     // A word longer than the line breaks inside the passage rather than running out of it.
-    await page.setViewportSize({ width: 375, height: 740 });
-    expect(await passage.evaluate((box) => box.scrollWidth <= box.clientWidth)).toBe(true);
-    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await inWindowOf(page, PHONE_WINDOW, () => passage.evaluate((box) => box.scrollWidth <= box.clientWidth))).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -815,17 +811,8 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     await skipTutorial(suite.context, workflowId);
     const { page, errors } = await openPage();
     // A phone: its width, and a finger (touch events, and the clicks a browser makes of them).
-    const screen = await page.context().newCDPSession(page);
-    await screen.send('Emulation.setDeviceMetricsOverride', { width: 360, height: 740, deviceScaleFactor: 2, mobile: true });
-    await screen.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
-    const tap = async ({ x, y }: { x: number; y: number }) => {
-      await screen.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
-      await screen.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-    };
-    const centreOf = async (selector: string) => {
-      const box = (await page.locator(selector).boundingBox())!;
-      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    };
+    const finger = await phone(page, { width: 360, height: 740 });
+    const { tap, centreOf } = finger;
     const ticked = () => page.locator('[data-testid="subject"] input[type="checkbox"]:checked').evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).value));
     // The page's clock stands still: however slowly this machine runs the taps, the page sees them at the same moment.
     await page.clock.install();
@@ -858,7 +845,7 @@ describe('classifier in a browser: every task type, keyboard only', () => {
     } finally {
       await page.clock.resume();
     }
-    await screen.detach();
+    await finger.lift();
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -21,6 +21,7 @@ import { ReporterIds1797248000000 } from '../src/migrations/1797248000000-Report
 import { HiddenTagsJoinersKept1797311000000 } from '../src/migrations/1797311000000-HiddenTagsJoinersKept';
 import { ExternalIdsComposed1797312000000 } from '../src/migrations/1797312000000-ExternalIdsComposed';
 import { ClassificationsVersionsIndex1797343000001 } from '../src/migrations/1797343000001-ClassificationsVersionsIndex';
+import { SubjectSetNamesUnique1797348000000 } from '../src/migrations/1797348000000-SubjectSetNamesUnique';
 
 describe('migrations', () => {
   it('import no live code, which may change later: a rule a migration applies is a copy of it as it was then', () => {
@@ -632,6 +633,34 @@ describe('migrations', () => {
       expect(rows).toEqual(expect.arrayContaining(expected.map(([project, external_id]) => ({ project, external_id }))));
       // Three left as they were, because another subject of their project has (or would have) their id composed.
       expect(rows.filter(({ external_id }) => external_id !== external_id.normalize('NFC') || external_id.endsWith('\u200F'))).toHaveLength(3);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('give each subject set a name its project’s only, renaming the later of sets that shared one with the first free number', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(SubjectSetNamesUnique1797348000000)) });
+    await before.initialize();
+    // Project "a": Letters three times (trimmed, case aside), a "Letters (2)" of its own, and a name of 200 characters twice; project "b": its own Letters.
+    const long = 'L'.repeat(200);
+    const stored = [['a', 'Letters'], ['a', ' letters'], ['a', 'Letters (2)'], ['a', 'LETTERS'], ['a', long], ['a', long.toLowerCase()], ['b', 'letters']];
+    await runMigrations(before).then(() => before.query(
+      `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+        p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'names-' || x.slug, 'Sets', u.id FROM u, (VALUES ('a'), ('b')) x(slug) RETURNING id, slug)
+      INSERT INTO subject_sets (project_id, name, created_at)
+        SELECT p.id, x.name, now() + x.ord * interval '1 second' FROM p, unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(project, name, ord) WHERE p.slug = 'names-' || x.project`,
+      [stored.map(([project]) => project), stored.map(([, name]) => name)],
+    )).finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      const sets: { project: string; name: string }[] = await after.query("SELECT right(p.slug, 1) AS project, s.name FROM subject_sets s JOIN projects p ON p.id = s.project_id ORDER BY s.created_at");
+      expect(sets.map(({ project, name }) => [project, name])).toEqual([
+        ['a', 'Letters'], ['a', 'letters (3)'], ['a', 'Letters (2)'], ['a', 'LETTERS (4)'], ['a', long], ['a', `${'l'.repeat(196)} (2)`], ['b', 'letters'],
+      ]);
+      const taken = await after.query("INSERT INTO subject_sets (project_id, name) SELECT project_id, ' LETTERS ' FROM subject_sets WHERE name = 'Letters'").catch((error: { constraint?: string }) => error);
+      expect(taken).toMatchObject({ constraint: 'subject_sets_project_name_key' });
     } finally {
       await after.destroy();
     }

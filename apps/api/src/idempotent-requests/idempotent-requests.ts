@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   type CallHandler,
@@ -15,11 +16,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { validateWith } from '@chorus/tasks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Observable, catchError, concatMap, of } from 'rxjs';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth.decorators';
 import { everyHour } from '../common/every-hour';
-import { ProblemException, conflict, validationFailed } from '../common/problem';
+import { conflict, validationFailed } from '../common/problem';
 import { unwrap } from '../common/zod';
 
 /** How long a key is remembered: a retry comes within minutes; after a day the same key is a new request. */
@@ -42,7 +43,7 @@ interface KeyedRequest {
 }
 
 /** The first answer, sent again to a retry. */
-interface FirstAnswer {
+export interface FirstAnswer {
   body: unknown;
   etag?: string;
 }
@@ -63,6 +64,13 @@ const CLAIM = `
        OR (idempotent_requests.response IS NULL AND idempotent_requests.created_at < now() - interval '${ABANDONED_AFTER_MINUTES} minutes')
   RETURNING 1`;
 const FIRST = 'SELECT request_hash, response FROM idempotent_requests WHERE account_id = $1 AND route = $2 AND key = $3';
+/** The creation a request with a key is making: its claim, and whether its answer was kept in the creation's transaction. */
+interface Creation {
+  claimed: Claimed;
+  answerKept: boolean;
+}
+const creations = new AsyncLocalStorage<Creation>();
+
 /** Both only while the key is still the request's own claim ($4): a request whose key was taken over touches the new claimant's row no more. */
 const ANSWERED = 'UPDATE idempotent_requests SET response = $5 WHERE account_id = $1 AND route = $2 AND key = $3 AND claim = $4';
 const RELEASE = 'DELETE FROM idempotent_requests WHERE account_id = $1 AND route = $2 AND key = $3 AND claim = $4 AND response IS NULL';
@@ -90,7 +98,9 @@ const stillBeingHandled = () => conflict('The first request with this Idempotenc
 /**
  * The rule of creations with an `Idempotency-Key` (projects, subject sets, workflows): the first request with a key
  * creates; a retry by the same account on the same route, with the same body, is answered 200 with the first answer
- * and creates nothing; the same key with another request is refused (422). Keys are the account's own, per route, and
+ * and creates nothing; the same key with another request is refused (422). The first answer is kept in the creation's
+ * own transaction (`keepAnswerIn`), so the key of a request that failed is released at once: what it made, if it
+ * committed, committed with its answer, which a release spares. Keys are the account's own, per route, and
  * forgotten after a day, every hour (and soon after the process starts), by each API process (harmless twice).
  * (A classification's key is stored with the classification itself, in the same statement.)
  */
@@ -122,12 +132,28 @@ export class IdempotentRequests implements OnApplicationBootstrap, OnApplication
     return { answer: first.response };
   }
 
-  /** Keeps the first request's answer for its retries. */
+  /**
+   * Keeps the answer of the creation a request with a key is making for its retries, in the creation's transaction
+   * (`manager`): both commit, or neither. Every route marked `IdempotentCreate` calls it as the last step of its
+   * creation's transaction; without a key (or outside a request) it does nothing.
+   */
+  async keepAnswerIn(manager: EntityManager, answer: FirstAnswer): Promise<void> {
+    const creation = creations.getStore();
+    if (!creation) return;
+    const { accountId, route, key, claim } = creation.claimed;
+    await manager.query(ANSWERED, [accountId, route, key, claim, answer]);
+    creation.answerKept = true;
+  }
+
+  /** Keeps the first request's answer for its retries, after its creation: for a route whose creation did not (`keepAnswerIn`). */
   async answered(request: Claimed, answer: FirstAnswer): Promise<void> {
     await this.db.query(ANSWERED, [request.accountId, request.route, request.key, request.claim, answer]);
   }
 
-  /** The first request was refused, having created nothing: a retry (corrected, say) may use the key. */
+  /**
+   * The first request failed: a retry (corrected, say) may use the key at once. An answered key is kept: its creation
+   * committed, its answer with it.
+   */
   async release(request: Claimed): Promise<void> {
     await this.db.query(RELEASE, [request.accountId, request.route, request.key, request.claim]);
   }
@@ -142,6 +168,8 @@ export class IdempotentRequests implements OnApplicationBootstrap, OnApplication
 /** Applies `IdempotentRequests` to the route it decorates, when the request sends an `Idempotency-Key`. */
 @Injectable()
 export class IdempotentCreateInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(IdempotentCreateInterceptor.name);
+
   constructor(private readonly requests: IdempotentRequests) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -163,25 +191,24 @@ export class IdempotentCreateInterceptor implements NestInterceptor {
       void reply.status(200);
       return of(first.answer.body);
     }
-    const { claimed } = first;
-    return next.handle().pipe(
-      // Only a refusal (4xx: validation, permission) created nothing; after any other failure, or one to store the
-      // answer, what was created may be committed: the key stays held, and a retry is told to wait, not to create again.
+    const creation: Creation = { claimed: first.claimed, answerKept: false };
+    return creations.run(creation, () => next.handle()).pipe(
+      // A failed creation's transaction rolled back, its answer with it: the key is free for a retry at once. One that
+      // committed kept its answer, which the release spares: a retry is answered with it, and creates nothing.
       catchError(async (error: unknown) => {
-        if (refused(error)) await this.requests.release(claimed);
+        await this.requests.release(creation.claimed).catch((failure: Error) => this.logger.warn(`could not release an idempotency key: ${failure.message}`));
         throw error;
       }),
       concatMap(async (body) => {
+        if (creation.answerKept) return body;
+        this.logger.error(`${creation.claimed.route} created without keeping its answer in its transaction (IdempotentRequests.keepAnswerIn): kept after it`);
         const etag = reply.getHeader('etag');
-        await this.requests.answered(claimed, { body, ...(typeof etag === 'string' ? { etag } : {}) });
+        await this.requests.answered(creation.claimed, { body, ...(typeof etag === 'string' ? { etag } : {}) });
         return body;
       }),
     );
   }
 }
-
-/** A request refused before anything was created: the route's 4xx problem (validation, permission), its transaction if any rolled back. */
-const refused = (error: unknown): boolean => error instanceof ProblemException && error.body.status >= 400 && error.body.status < 500;
 
 /**
  * A creation that takes an `Idempotency-Key`: a script that retries after a timeout creates once. Documents the
@@ -195,7 +222,7 @@ export const IdempotentCreate = (what: string) =>
       required: false,
       description:
         `Optional: a fresh random key (a UUID will do) per new ${what}, and the same key on a retry: a retry with the same body is answered 200 with the first answer, and creates nothing. ` +
-        `The same key with another body or route is refused with 422 (at \`/headers/idempotency-key\`); a retry while the first request is still being handled, with 409 \`urn:chorus:problem:request-in-progress\` (send it again in a moment). ` +
+        `The same key with another body or route is refused with 422 (at \`/headers/idempotency-key\`); a retry while the first request is still being handled, with 409 \`urn:chorus:problem:request-in-progress\` (send it again in a moment). A first request that failed (4xx or 5xx) created nothing: its retry creates. ` +
         `Keys are the account's own, per route, and kept ${KEY_KEPT_HOURS} hours.`,
       schema: { type: 'string', minLength: minLength ?? undefined, maxLength: maxLength ?? undefined },
     }),

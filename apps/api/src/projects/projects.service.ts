@@ -15,6 +15,7 @@ import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUI
 import { workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_STATUSES, ProjectAccess, accountIdOf } from './project-access';
 import { handOverDemoProject } from '../demo/demo-handover';
+import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 
 /** Why a project may not go live: a new account shows first that its email is its owner's. */
 const PUBLISHING = { pointer: '/status', message: 'a project goes live (public) only from an account whose email is verified' };
@@ -28,6 +29,7 @@ export class ProjectsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly idempotentRequests: IdempotentRequests,
   ) {}
 
   /**
@@ -38,7 +40,7 @@ export class ProjectsService {
     if (user.kind === 'guest') throw forbidden('Guests cannot create projects; register with POST /api/v1/auth/register first.');
     for (let attempt = 1; ; attempt++) {
       try {
-        return { ...(await this.insert(input, user)), role: 'owner', workflows: [] };
+        return await this.insert(input, user);
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
         if (input.slug) throw conflict(`The slug "${input.slug}" is taken; choose another with the "slug" field.`, 'slug-taken');
@@ -48,7 +50,7 @@ export class ProjectsService {
     }
   }
 
-  private insert(input: CreateProjectInput, user: AuthUser): Promise<Project> {
+  private insert(input: CreateProjectInput, user: AuthUser): Promise<ProjectView> {
     return this.db.transaction(async (manager) => {
       // Locked against the owner's deletion (which refuses an owner of projects) until this one is made.
       const account = await lockAccount(manager, user);
@@ -59,7 +61,9 @@ export class ProjectsService {
       const saved = await manager.save(manager.create(Project, { ...input, slug, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
       await handOverDemoProject(manager, user.id);
-      return saved;
+      const created: ProjectView = { ...saved, role: 'owner', workflows: [] };
+      await this.idempotentRequests.keepAnswerIn(manager, { body: created });
+      return created;
     });
   }
 

@@ -7,7 +7,8 @@ import type { AuthUser } from '../auth/auth.decorators';
 import type { FieldError, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { ProblemException, conflict, notFound } from '../common/problem';
-import { researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { UNIQUE_VIOLATION, researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import type { SubjectRow } from '../common/subject-view';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
@@ -56,6 +57,12 @@ function knownAnswersTheyTake(input: AddSubjectsInput, workflowsOf: (index: numb
   );
 }
 
+/** The unique index refused a set's name another set of its project has. */
+const isSubjectSetNameTaken = (error: unknown): boolean => {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  return code === UNIQUE_VIOLATION && constraint === 'subject_sets_project_name_key';
+};
+
 /** The refusal of a set's name another set of the project has: that set, named, to upload into instead. */
 function subjectSetNameTaken(existing: { id: string; name: string }): ProblemException {
   const taken = new ProblemException(
@@ -73,38 +80,51 @@ export class SubjectSetsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
+    private readonly idempotentRequests: IdempotentRequests,
   ) {}
 
   async create(projectId: string, input: CreateSubjectSetInput, user: AuthUser) {
     await this.access.requireResearcher(projectId, user, '/params/id');
-    return researchersTransaction(this.db, async (manager) => {
-      await this.requireFreeName(manager, projectId, input.name);
-      const set = await manager.getRepository(SubjectSet).save({ projectId, name: input.name });
-      return { id: set.id, name: set.name, projectId };
-    });
+    return this.withFreeName(projectId, input.name, undefined, () =>
+      researchersTransaction(this.db, async (manager) => {
+        const set = await manager.getRepository(SubjectSet).save({ projectId, name: input.name });
+        const created = { id: set.id, name: set.name, projectId };
+        await this.idempotentRequests.keepAnswerIn(manager, { body: created });
+        return created;
+      }),
+    );
   }
 
   async rename(subjectSetId: string, input: CreateSubjectSetInput, user: AuthUser) {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
-    return researchersTransaction(this.db, async (manager) => {
-      await this.requireFreeName(manager, set.projectId, input.name, subjectSetId);
-      await manager.getRepository(SubjectSet).update({ id: subjectSetId }, { name: input.name });
+    return this.withFreeName(set.projectId, input.name, subjectSetId, async () => {
+      await this.db.getRepository(SubjectSet).update({ id: subjectSetId }, { name: input.name });
       return { id: set.id, name: input.name, projectId: set.projectId };
     });
   }
 
   /**
-   * Refuses a name another set of the project has, compared trimmed and case aside ("Letters", " letters "), so that a
-   * researcher who uploads twice does not get two sets they cannot tell apart. The project's row, locked first, makes
-   * two such requests at once wait for each other (NO KEY UPDATE: not the key lock that adding rows of the project takes).
+   * Creates or renames a set (`write`), refusing a name another set of the project has, compared trimmed and case aside
+   * ("Letters", " letters "), so that a researcher who uploads twice does not get two sets they cannot tell apart. The
+   * unique index `subject_sets_project_name_key` holds the rule, for requests at the same moment too; its refusal names
+   * the set that has the name, which the refused request looks up afterwards (looking again if that set was renamed or
+   * deleted meanwhile).
    */
-  private async requireFreeName(manager: EntityManager, projectId: string, name: string, renamedSetId?: string): Promise<void> {
-    await manager.query('SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE', [projectId]);
-    const [existing]: { id: string; name: string }[] = await manager.query(
-      'SELECT id, name FROM subject_sets WHERE project_id = $1 AND lower(btrim(name)) = lower(btrim($2)) AND id IS DISTINCT FROM $3::uuid LIMIT 1',
-      [projectId, name, renamedSetId ?? null],
-    );
-    if (existing) throw subjectSetNameTaken(existing);
+  private async withFreeName<T>(projectId: string, name: string, renamedSetId: string | undefined, write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isSubjectSetNameTaken(error)) throw error;
+        // Compared as the index compares names (its expression, so that it finds the set).
+        const [existing]: { id: string; name: string }[] = await this.db.query(
+          'SELECT id, name FROM subject_sets WHERE project_id = $1 AND lower(btrim(name)) = lower(btrim($2)) AND id IS DISTINCT FROM $3::uuid LIMIT 1',
+          [projectId, name, renamedSetId ?? null],
+        );
+        if (existing) throw subjectSetNameTaken(existing);
+        if (attempt === 3) throw error;
+      }
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
 import { cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { unreadableKnownAnswers } from '../classifications/gold-feedback';
+import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { JobProducer } from '../jobs/job-producer';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
@@ -75,11 +76,12 @@ export class WorkflowsService {
     private readonly workflowSubjects: WorkflowSubjects,
     private readonly versions: WorkflowVersions,
     private readonly jobs: JobProducer,
+    private readonly idempotentRequests: IdempotentRequests,
   ) {}
 
   async create(projectId: string, input: WorkflowInput, user: AuthUser): Promise<WorkflowSaved & { etag: string }> {
     await this.access.requireResearcher(projectId, user, '/params/id');
-    const saved = await researchersTransaction(this.db, async (manager) => {
+    return researchersTransaction(this.db, async (manager) => {
       await this.checkReferencedSets(manager, projectId, input.definition);
       const workflow = await manager.save(manager.create(Workflow, { projectId, name: input.definition.name, version: 1 }));
       await manager.save(manager.create(WorkflowVersion, { workflowId: workflow.id, version: 1, definition: input.definition, createdBy: user.id }));
@@ -87,10 +89,11 @@ export class WorkflowsService {
       await this.requireLinkedSets(manager, workflow.id, input.definition);
       await this.requireTakenKnownAnswers(manager, workflow.id, input.definition);
       const warnings = await this.selectionWarnings(manager, workflow.id, input.definition);
-      return { id: workflow.id, version: 1, etag: workflowTag(1, await this.linkedSetIds(manager, workflow.id)), warnings };
+      const etag = workflowTag(1, await this.linkedSetIds(manager, workflow.id));
+      const created = withWarnings({ id: workflow.id, version: 1 }, [...definitionWarnings(input.definition), ...warnings]);
+      await this.idempotentRequests.keepAnswerIn(manager, { body: created, etag });
+      return { ...created, etag };
     });
-    const { warnings, ...created } = saved;
-    return withWarnings(created, [...definitionWarnings(input.definition), ...warnings]);
   }
 
   /**

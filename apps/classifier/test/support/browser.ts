@@ -18,6 +18,22 @@ const CHROMIUM_ARGS = [
 
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', '..', 'test-results', 'screenshots');
 
+interface Size {
+  width: number;
+  height: number;
+}
+interface Point {
+  x: number;
+  y: number;
+}
+
+/** The window the browser opens with: a desktop's. */
+const DESKTOP_WINDOW: Size = { width: 1280, height: 800 };
+/** A phone's screen, in CSS px: the phone tests'. */
+export const PHONE: Size = { width: 375, height: 667 };
+/** A window of a phone's width, which the screenshots and the checks that nothing is wider than a phone take. */
+export const PHONE_WINDOW: Size = { width: PHONE.width, height: 740 };
+
 /** A running stack (started with `options`) and a browser for one suite: started before its tests, stopped after them. */
 export function useStackAndBrowser(options?: StackOptions): { readonly stack: Stack; readonly context: BrowserContext } {
   let stack: Stack | undefined;
@@ -58,7 +74,7 @@ export async function launchBrowser({ locale }: { locale?: string } = {}): Promi
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
+    viewport: DESKTOP_WINDOW,
     locale,
   });
   return {
@@ -90,13 +106,61 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')})`);
 }
 
+/** What `measure` finds of the page in a window of `size` (`PHONE_WINDOW`, say), the desktop's window put back after. */
+export async function inWindowOf<T>(page: Page, size: Size, measure: () => Promise<T>): Promise<T> {
+  await page.setViewportSize(size);
+  try {
+    return await measure();
+  } finally {
+    await page.setViewportSize(DESKTOP_WINDOW);
+  }
+}
+
+/** A finger on a page (`touchScreen`, `phone`): touch events, the clicks a browser makes of them, and `(pointer: coarse)`. */
+export interface Finger {
+  /** Touches the page at a point (CSS px of its window) and lifts. */
+  tap(point: Point): Promise<void>;
+  /** Where a finger touches the first element `selector` finds: its middle. */
+  centreOf(selector: string): Promise<Point>;
+  /** The page as a desktop's again: no touch, nor a phone's screen. */
+  lift(): Promise<void>;
+}
+
+/** A touch screen on the page, its window as it was (a laptop's with a touch screen, say), by the DevTools protocol. */
+export const touchScreen = (page: Page): Promise<Finger> => fingerOn(page);
+
+/**
+ * A phone on the page: its screen (`PHONE` unless given, twice as dense, a mobile browser's viewport) and a finger.
+ * A screenshot would put the browser's own window back: measure under the phone's screen, not after one.
+ */
+export const phone = (page: Page, screen: Size = PHONE): Promise<Finger> => fingerOn(page, screen);
+
+async function fingerOn(page: Page, screen?: Size): Promise<Finger> {
+  const session = await page.context().newCDPSession(page);
+  if (screen) await session.send('Emulation.setDeviceMetricsOverride', { ...screen, deviceScaleFactor: 2, mobile: true });
+  await session.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+  return {
+    async tap({ x, y }) {
+      await session.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
+      await session.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    },
+    async centreOf(selector) {
+      const box = (await page.locator(selector).boundingBox())!;
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    },
+    async lift() {
+      await session.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+      if (screen) await session.send('Emulation.clearDeviceMetricsOverride');
+      await session.detach();
+    },
+  };
+}
+
 /** Screenshots of the page at 1280 px and at 375 px (a phone) wide. */
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-1280.png`), fullPage: true });
-  await page.setViewportSize({ width: 375, height: 740 });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-375.png`), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await inWindowOf(page, PHONE_WINDOW, () => page.screenshot({ path: join(SCREENSHOTS, `${name}-${PHONE_WINDOW.width}.png`), fullPage: true }));
 }
 
 /** Everything a task screen must pass: no serious accessibility violation, and its screenshots. */
@@ -111,7 +175,7 @@ export async function openWorkflow(
   title: string,
   subjects: SubjectInput[],
   definition: WorkflowInput,
-  viewport?: { width: number; height: number },
+  viewport?: Size,
 ): Promise<{ page: Page; workflow: { id: string } }> {
   const project = await suite.stack.client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
   const set = await suite.stack.client.createSubjectSet(project.id, { name: title });

@@ -4,6 +4,8 @@ import { Project } from './project.entity';
 import { User } from './user.entity';
 
 @Entity('subject_sets')
+/** A set's name is its project's only, compared trimmed and case aside: on (project_id, lower(btrim(name))), which TypeORM cannot say, so built by its migration alone. */
+@Index('subject_sets_project_name_key', { synchronize: false })
 export class SubjectSet {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') projectId!: string;
