@@ -1143,23 +1143,6 @@ describe('the queue', () => {
     expect((await (await guest()).queue(workflowId, 6)).subjects.map((s) => s.externalId)).toEqual(['s0-000', 's0-001', 's0-002', 's1-000', 's1-001', 's1-002']);
   });
 
-  it("stops a sequential take at the set that fills its count, leaving the next set's first subject to others (not locked meanwhile)", async () => {
-    const { workflowId } = await workflowOf(2, { selection: { order: 'sequential', goldStandardRate: 0 } }, 2);
-    const { user } = await stack.anonymous.guest();
-    const other = new Client({ connectionString: stack.config.databaseUrl });
-    await other.connect();
-    try {
-      // A take of 2, not yet committed, holds the first set; another volunteer then gets the second set's first.
-      await other.query('BEGIN');
-      const { rows: taken } = await other.query(pickAndAssignSql('sequential', false), [[0], [workflowId], [user.id], [3], [2], [Math.random()], [null], [true], [3], 60]);
-      expect(taken.map((row) => row.external_id)).toEqual(['s0-000', 's0-001']);
-      expect((await (await guest()).queue(workflowId, 1)).subjects.map((s) => s.externalId)).toEqual(['s1-000']);
-      await other.query('COMMIT');
-    } finally {
-      await other.end();
-    }
-  });
-
   it('hands a subject its rule could retire to one volunteer at a time in sequential order too, serving the next in order to the others', async () => {
     // Agreement judged from 2 classifications: until then a subject needs both, and 2 volunteers may hold it.
     const retirement = { rule: 'agreement' as const, task: 'T0', minimum: 2, threshold: 0.9, maximum: 10 };

@@ -153,41 +153,35 @@ const SET_START = {
  * every member is retired in the workflow (migration `SequenceFronts`: the database lowers it at once when one is
  * unretired or a member placed before it, the worker advances it after retirements), so a workflow that retired its
  * first 30,000 subjects is not read past them at every take. Each member's hot row is probed in a subquery of its own
- * (`LIMIT 1`: joined, the planner may drive the pick from the hot rows and sort them). The sets are walked one at a
- * time by a recursive query that carries how many subjects the take still wants (`wanted`): a set's walk stops at
- * that many pickable subjects, and the walk stops at the set that leaves none wanted, never reading (nor locking) the
- * next set's first subject. (Joined to every set at once, an incremental sort had to read it to learn that the set
- * before had ended.) Each set's picks come as an array in member order, numbered by step and place in it, so they
- * are served in set order, then each set's order. Sorting the pickable subjects instead read and ordered every one of
- * them for each take (2 s at 50,000 subjects). What the walk still reads is the front of the sets that the volunteer
- * has seen, that others hold, or that has retired since the worker last advanced the fronts.
+ * (`LIMIT 1`: joined, the planner may drive the pick from the hot rows and sort them), and the walk of a set stops at
+ * the take's `count`th pickable subject. The walk carries out each pick's place (its set's link position and id, its
+ * member position and id) and the picks are ordered, cut at `count` and numbered by it, so they are served in set
+ * order, then each set's order, whatever order the join yields them in. The sets come in that order, so the sort takes
+ * them a set at a time (an incremental sort) and stops at the set that completes `count`: of the next set it reads the
+ * first pickable subject, to learn that the set before has ended (locked for the statement, not served). A recursive
+ * walk of the sets carrying the count still wanted avoids that read (its recursive term may lock in a subquery), but
+ * measured worse: 132–189 req/s against 274–491 at 50 connections (bench/README.md, session 39), to save one probe
+ * from the next set's front. Sorting the pickable subjects instead read and ordered every one of them for each take
+ * (2 s at 50,000 subjects). What the walk still reads is the front of the sets that the volunteer has seen, that others
+ * hold, or that has retired since the worker last advanced the fronts.
  */
-const sequentialArms = (pickable: string) => `SELECT picked.subject_id, row_number() OVER (ORDER BY walk.step, picked.n) AS ord
+const sequentialArms = (pickable: string) => `SELECT walked.subject_id,
+      row_number() OVER (ORDER BY walked.set_position, walked.subject_set_id, walked.member_position, walked.subject_id) AS ord
     FROM (
-      WITH RECURSIVE walk(step, position, subject_set_id, ids, wanted) AS (
-        SELECT 0, NULL::int, NULL::uuid, '{}'::uuid[], r.count
-        UNION ALL
-        SELECT walk.step + 1, linked.position, linked.subject_set_id, here.ids, walk.wanted - cardinality(here.ids)
-        FROM walk
+      SELECT linked.position AS set_position, linked.subject_set_id, picked.member_position, picked.subject_id FROM (
+        SELECT l.subject_set_id, l.position, ${SET_START.position('l')} AS front_position, ${SET_START.subjectId('l')} AS front_subject_id
+        FROM workflow_subject_sets l WHERE l.workflow_id = r.workflow_id ORDER BY l.position, l.subject_set_id) linked
+      CROSS JOIN LATERAL (
+        SELECT m.position AS member_position, probed.subject_id FROM subject_set_members m
         CROSS JOIN LATERAL (
-          SELECT l.subject_set_id, l.position, ${SET_START.position('l')} AS front_position, ${SET_START.subjectId('l')} AS front_subject_id
-          FROM workflow_subject_sets l
-          WHERE l.workflow_id = r.workflow_id AND (walk.step = 0 OR (l.position, l.subject_set_id) > (walk.position, walk.subject_set_id))
-          ORDER BY l.position, l.subject_set_id LIMIT 1) linked
-        CROSS JOIN LATERAL (
-          SELECT coalesce(array_agg(set_picks.subject_id ORDER BY set_picks.member_position, set_picks.subject_id), '{}') AS ids FROM (
-            SELECT m.position AS member_position, probed.subject_id FROM subject_set_members m
-            CROSS JOIN LATERAL (
-              SELECT st.subject_id FROM subject_workflow_status st
-              WHERE st.subject_id = m.subject_id AND ${pickable}
-                AND NOT EXISTS (SELECT 1 FROM subject_set_members e JOIN workflow_subject_sets el ON el.workflow_id = r.workflow_id AND el.subject_set_id = e.subject_set_id
-                                WHERE e.subject_id = st.subject_id AND (el.position, el.subject_set_id) < (linked.position, linked.subject_set_id) OFFSET 0)
-              LIMIT 1 ${LOCK}) probed
-            WHERE m.subject_set_id = linked.subject_set_id AND (m.position, m.subject_id) >= (linked.front_position, linked.front_subject_id)
-            ORDER BY m.position, m.subject_id LIMIT walk.wanted) set_picks) here
-        WHERE walk.wanted > 0)
-      SELECT * FROM walk) walk
-    CROSS JOIN LATERAL unnest(walk.ids) WITH ORDINALITY AS picked(subject_id, n)`;
+          SELECT st.subject_id FROM subject_workflow_status st
+          WHERE st.subject_id = m.subject_id AND ${pickable}
+            AND NOT EXISTS (SELECT 1 FROM subject_set_members e JOIN workflow_subject_sets el ON el.workflow_id = r.workflow_id AND el.subject_set_id = e.subject_set_id
+                            WHERE e.subject_id = st.subject_id AND (el.position, el.subject_set_id) < (linked.position, linked.subject_set_id) OFFSET 0)
+          LIMIT 1 ${LOCK}) probed
+        WHERE m.subject_set_id = linked.subject_set_id AND (m.position, m.subject_id) >= (linked.front_position, linked.front_subject_id)
+        ORDER BY m.position, m.subject_id LIMIT r.count) picked
+      ORDER BY linked.position, linked.subject_set_id, picked.member_position, picked.subject_id LIMIT r.count) walked`;
 
 /** One ordered scan. */
 const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;
