@@ -2,7 +2,7 @@
 // the same run (the same server answering a constant JSON body of the same size, through Nest and through bare
 // Fastify; see api-server.mjs), with the CPU the API and Postgres spend per request, at 10k, 100k and 1M subjects, with
 // 10,000 volunteers with history, one of whom has seen 100,000 subjects (or half the workflow, if smaller).
-// Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10] [--connections=50] [--order=sequential] [--sets=3]
+// Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10] [--connections=50] [--order=sequential] [--sets=3] [--retired=30000]
 // BENCH_PERF=dir records the whole machine with `perf record -a -g` during each measured queue run, into
 // dir/queue-<size>.data (read it with `perf report -i ... --comm postgres`).
 import { spawn } from 'node:child_process';
@@ -34,6 +34,12 @@ const FLOORS = args.includes('--floors');
  */
 const ORDER = args.find((a) => a.startsWith('--order='))?.split('=')[1] ?? 'random';
 const SETS = Number(args.find((a) => a.startsWith('--sets='))?.split('=')[1] ?? 1);
+/**
+ * `--retired=N` retires the workflow's first N subjects in sequential order (its sets one after another, each in its
+ * order), as a sequential workflow retires from the front, and lets the worker's step that follows retirements move
+ * the sets' retired fronts past them (where the database has them: migration `SequenceFronts`).
+ */
+const RETIRED = Number(args.find((a) => a.startsWith('--retired='))?.split('=')[1] ?? 0);
 
 async function seed(url, size) {
   const db = new pg.Client({ connectionString: url });
@@ -86,10 +92,25 @@ async function seed(url, size) {
     `UPDATE subject_workflow_status st SET classification_count = c.n, aggregated_count = c.n, counted_count = c.n
      FROM (SELECT subject_id, count(*)::int AS n FROM classifications GROUP BY subject_id) c WHERE st.subject_id = c.subject_id`,
   );
+  if (RETIRED) await retireFront(q, workflow.id);
   const sample = await q("SELECT id FROM users WHERE kind = 'guest' AND display_name <> 'Heavy volunteer' ORDER BY random() LIMIT $1", [POOL + 1]);
   await db.end();
   await vacuumAnalyze(url);
   return { workflowId: workflow.id, userIds: [heavy.id, ...sample.map((row) => row.id)], heavyHistory };
+}
+
+/** Retires the first `RETIRED` subjects in sequential order, then advances the fronts as the worker would. */
+async function retireFront(q, workflowId) {
+  await q(
+    `UPDATE subject_workflow_status st SET retired_at = now(), retirement_reason = 'manual' FROM (
+       SELECT m.subject_id FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
+       WHERE l.workflow_id = $1 ORDER BY l.position, l.subject_set_id, m.position, m.subject_id LIMIT $2) front
+     WHERE st.workflow_id = $1 AND st.subject_id = front.subject_id`,
+    [workflowId, RETIRED],
+  );
+  const [{ fronts }] = await q("SELECT to_regproc('advance_sequence_fronts') IS NOT NULL AS fronts");
+  if (fronts) await q('SELECT advance_sequence_fronts($1)', [workflowId]);
+  console.error(`retired the first ${RETIRED.toLocaleString('en')} subjects in sequential order${fronts ? ', fronts advanced' : ' (this build keeps no retired fronts)'}`);
 }
 
 /** What `seed` answered for a database it seeded, read back from a kept one. */

@@ -51,6 +51,47 @@ const assignedTo = async (workflowId: string, subjectId: string): Promise<string
 
 const waitForAggregation = (workflowId: string) => until(async () => (await laggingSubjects(stack.db, workflowId)) === 0, 'aggregation to catch up');
 
+/**
+ * Puts `count` retired subjects (external ids f0001, f0002…) at the front of the set, before its members, in the
+ * workflow, as a sequential workflow that has classified them has them.
+ */
+async function retiredAtTheFront(workflowId: string, projectId: string, setId: string, count: number): Promise<void> {
+  await stack.db.query(
+    `WITH made AS (
+       INSERT INTO subjects (project_id, locations, metadata, external_id)
+       SELECT $2, '[{"type":"text","text":"Front"}]', '{}', 'f' || lpad(g::text, 4, '0') FROM generate_series(1, $4::int) g RETURNING id, external_id),
+     placed AS (INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $3, id, substr(external_id, 2)::int - $4::int - 1000 FROM made)
+     INSERT INTO subject_workflow_status (workflow_id, subject_id, random, retired_at, retirement_reason) SELECT $1, id, random(), now(), 'manual' FROM made`,
+    [workflowId, projectId, setId, count],
+  );
+  // As autovacuum would (it is off here): never analysed, every index looks empty.
+  await stack.db.query('ANALYZE subject_workflow_status, subject_set_members, workflow_subject_sets');
+}
+
+/** The external id of the member at the retired front of the workflow's (first) linked set. */
+const frontOf = async (workflowId: string): Promise<string | undefined> =>
+  (await stack.db.query('SELECT s.external_id FROM workflow_subject_sets l JOIN subjects s ON s.id = l.front_subject_id WHERE l.workflow_id = $1 ORDER BY l.position LIMIT 1', [workflowId])).rows[0]?.external_id;
+
+/**
+ * What a sequential take of `count` for the volunteer reads (`EXPLAIN (ANALYZE, BUFFERS)`, rolled back): every row of
+ * the hot rows and of the sets' members that any scan read, kept or not, over all its loops, and the buffers it touched.
+ */
+async function sequentialPickReads(workflowId: string, userId: string, count: number): Promise<{ hotRows: number; members: number; buffers: number }> {
+  type PlanNode = { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; 'Rows Removed by Filter'?: number; 'Shared Hit Blocks': number; 'Shared Read Blocks': number; Plans?: PlanNode[] };
+  const read = (node: PlanNode, table: string): number =>
+    (node['Relation Name'] === table ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'] : 0) +
+    (node.Plans ?? []).reduce((sum, child) => sum + read(child, table), 0);
+  const take = [[0], [workflowId], [userId], [3], [count], [Math.random()], [null], [true], [3], 60];
+  await stack.db.query('BEGIN');
+  try {
+    const { rows } = await stack.db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${pickAndAssignSql('sequential', false)}`, take);
+    const plan: PlanNode = rows[0]['QUERY PLAN'][0].Plan;
+    return { hotRows: read(plan, 'subject_workflow_status'), members: read(plan, 'subject_set_members'), buffers: plan['Shared Hit Blocks'] + plan['Shared Read Blocks'] };
+  } finally {
+    await stack.db.query('ROLLBACK');
+  }
+}
+
 describe('the queue', () => {
   it('never repeats a subject across prefetched batches, and says why it has finished', async () => {
     const { workflowId } = await workflowOf(12);
@@ -932,6 +973,10 @@ describe('the queue', () => {
     expect((await (await guest()).queue(workflowId, 2)).subjects.map((s) => s.externalId)).toEqual(['s0-004', 's0-003']);
     await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: [{ subjectId: rows[0].subject_id, priority: -1 }] });
     expect((await (await guest()).queue(workflowId, 1)).subjects.map((s) => s.externalId)).toEqual(['s0-000']);
+    // A whole batch, in ascending priority: neither the order of the subjects' ids nor of their upload.
+    const mixed = [3, -2, 7, 0, 5].map((priority, index) => ({ subjectId: rows[index].subject_id, priority }));
+    await stack.client.request('POST', `/workflows/${workflowId}/priorities`, { priorities: mixed });
+    expect((await (await guest()).queue(workflowId, 5)).subjects.map((s) => s.externalId)).toEqual(['s0-001', 's0-003', 's0-000', 's0-004', 's0-002']);
   });
 
   it('keeps priorities set in a workflow of another order, warning that they wait for priority order', async () => {
@@ -995,24 +1040,82 @@ describe('the queue', () => {
     // As autovacuum would (it is off here): never analysed, every index looks empty, and probing the hot rows by the
     // workflow alone looks as cheap as by the workflow and the subject.
     await stack.db.query('ANALYZE subject_workflow_status, subject_set_members');
-    const take = [[0], [workflowId], [user.id], [3], [10], [Math.random()], [null], [true], [3], 60];
-    await stack.db.query('BEGIN');
-    try {
-      const { rows } = await stack.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${pickAndAssignSql('sequential', false)}`, take);
-      // Every row of the hot rows and of the sets' members that any scan read, kept or not, over all its loops.
-      type PlanNode = { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] };
-      const read = (node: PlanNode, table: string): number =>
-        (node['Relation Name'] === table ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'] : 0) +
-        (node.Plans ?? []).reduce((sum, child) => sum + read(child, table), 0);
-      const plan = rows[0]['QUERY PLAN'][0].Plan;
-      // The 25 seen and the 10 served, not the 3,000 subjects sorted.
-      expect(read(plan, 'subject_workflow_status')).toBeLessThanOrEqual(60);
-      expect(read(plan, 'subject_set_members')).toBeLessThanOrEqual(120);
-    } finally {
-      await stack.db.query('ROLLBACK');
-    }
+    const read = await sequentialPickReads(workflowId, user.id, 10);
+    // The 25 seen and the 10 served, not the 3,000 subjects sorted.
+    expect(read.hotRows).toBeLessThanOrEqual(60);
+    expect(read.members).toBeLessThanOrEqual(120);
     const served = await stack.anonymous.withToken(token).queue(workflowId, 10);
     expect(served.subjects.map((s) => s.externalId)).toEqual(Array.from({ length: 10 }, (_, i) => `s0-0${25 + i}`));
+  });
+
+  it('walks each set from its retired front: 5,000 subjects retired at the front are not read, and one unretired comes back in its place at once', async () => {
+    const { workflowId, setIds, projectId } = await workflowOf(3, { selection: { order: 'sequential', goldStandardRate: 0 } }, 2);
+    await retiredAtTheFront(workflowId, projectId, setIds[0]!, 5000);
+    const { user } = await stack.anonymous.guest();
+    const before = await sequentialPickReads(workflowId, user.id, 4);
+    expect(before.members).toBeGreaterThan(5000);
+    // As the worker does after each aggregation.
+    expect((await stack.db.query('SELECT advance_sequence_fronts($1) AS moved', [workflowId])).rows[0].moved).toBe(2);
+    const after = await sequentialPickReads(workflowId, user.id, 4);
+    // The 3 of the first set and the first of the second (12 members with the look for each in an earlier set; 5,012 before).
+    expect(after.members).toBeLessThanOrEqual(20);
+    expect(after.hotRows).toBeLessThanOrEqual(20);
+    expect(after.buffers).toBeLessThan(before.buffers / 10);
+    expect((await (await guest()).queue(workflowId, 4)).subjects.map((s) => s.externalId)).toEqual(['s0-000', 's0-001', 's0-002', 's1-000']);
+    // Unretired by a researcher, a subject far behind the front comes back at once, in its place.
+    const { rows: [{ id: unretired }] } = await stack.db.query("SELECT id FROM subjects WHERE project_id = $1 AND external_id = 'f2500'", [projectId]);
+    await stack.client.request('POST', `/workflows/${workflowId}/unretire`, { subjectIds: [unretired], reason: 'retired by mistake' });
+    expect((await (await guest()).queue(workflowId, 2)).subjects.map((s) => s.externalId)).toEqual(['f2500', 's0-000']);
+  });
+
+  it('moves the front past the subjects its rule retires (the worker), and back at once before a member placed before it', async () => {
+    const { workflowId, setIds, projectId } = await workflowOf(3, { retirement: { rule: 'count', count: 1 }, selection: { order: 'sequential', goldStandardRate: 0 } });
+    const volunteer = await guest();
+    const queue = await volunteer.queue(workflowId, 1);
+    await classify(volunteer, queue, queue.subjects[0]!.id);
+    await until(async () => (await frontOf(workflowId)) === 's0-001', 'the worker to move the front past s0-000');
+    // Placed before the front (as an upload's manifest may place one), a new subject comes first.
+    await stack.db.query(
+      `WITH made AS (INSERT INTO subjects (project_id, locations, metadata, external_id) VALUES ($2, '[{"type":"text","text":"Late"}]', '{}', 'late') RETURNING id),
+       placed AS (INSERT INTO subject_set_members (subject_set_id, subject_id, position) SELECT $3, id, 0 FROM made)
+       INSERT INTO subject_workflow_status (workflow_id, subject_id, random) SELECT $1, id, random() FROM made`,
+      [workflowId, projectId, setIds[0]],
+    );
+    expect(await frontOf(workflowId)).toBe('late');
+    expect((await (await guest()).queue(workflowId, 2)).subjects.map((s) => s.externalId)).toEqual(['late', 's0-001']);
+  });
+
+  it('never loses a front subject unretired while the front advances, whichever of the two commits first', async () => {
+    const { workflowId, setIds, projectId } = await workflowOf(2, { selection: { order: 'sequential', goldStandardRate: 0 } });
+    await retiredAtTheFront(workflowId, projectId, setIds[0]!, 20);
+    const idOf = async (externalId: string) => (await stack.db.query('SELECT id FROM subjects WHERE project_id = $1 AND external_id = $2', [projectId, externalId])).rows[0].id;
+    const unretire = (client: Client, subjectId: string) =>
+      client.query('UPDATE subject_workflow_status SET retired_at = NULL, retirement_reason = NULL WHERE workflow_id = $1 AND subject_id = $2', [workflowId, subjectId]);
+    const advance = (client: Client) => client.query('SELECT advance_sequence_fronts($1)', [workflowId]);
+    const [unretiring, advancing] = [new Client({ connectionString: stack.config.databaseUrl }), new Client({ connectionString: stack.config.databaseUrl })];
+    await Promise.all([unretiring.connect(), advancing.connect()]);
+    try {
+      // Unretired first, uncommitted: the advance stops at it (it cannot lock its row), not past it.
+      await unretiring.query('BEGIN');
+      await unretire(unretiring, await idOf('f0005'));
+      await advance(advancing);
+      await unretiring.query('COMMIT');
+      expect(await frontOf(workflowId)).toBe('f0005');
+      await stack.db.query('UPDATE subject_workflow_status SET retired_at = now(), retirement_reason = $3 WHERE workflow_id = $1 AND subject_id = $2', [workflowId, await idOf('f0005'), 'manual']);
+      // The advance first, uncommitted, past f0012: the unretirement waits for it, then lowers the front.
+      await advancing.query('BEGIN');
+      await advance(advancing);
+      const late = unretire(unretiring, await idOf('f0012'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await advancing.query('COMMIT');
+      await late;
+      expect(await frontOf(workflowId)).toBe('f0012');
+      await advance(advancing);
+    } finally {
+      await Promise.all([unretiring.end(), advancing.end()]);
+    }
+    expect(await frontOf(workflowId)).toBe('f0012');
+    expect((await (await guest()).queue(workflowId, 2)).subjects.map((s) => s.externalId)).toEqual(['f0012', 's0-000']);
   });
 
   it('serves sequentially past the subjects other statements hold locked, in set order across the sets', async () => {

@@ -140,25 +140,37 @@ const leastServedGold = (pickable: string) => `SELECT st.subject_id FROM (
     JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = ranked.subject_id AND st.retired_at IS NULL
     ORDER BY (ranked.rank - before.picks % ranked.n + ranked.n) % ranked.n LIMIT r.count ${LOCK}`;
 
+/** A link `l`'s retired front, its start (before every member) where it has none: an index bound for the walk. */
+const SET_START = {
+  position: (l: string) => `coalesce(${l}.front_position, '-9223372036854775808'::bigint)`,
+  subjectId: (l: string) => `coalesce(${l}.front_subject_id, '00000000-0000-0000-0000-000000000000'::uuid)`,
+};
+
 /**
  * Sequential selection: one linked set after another, in the order the workflow's `subjectSetIds` names them (ties,
  * from links made before that order, by set), each in its own order; a subject in two sets comes with the first. Each
- * set is walked from the front along its members' index (`subject_set_members_order_idx`), probing each member's hot
- * row in a subquery of its own (`LIMIT 1`: joined, the planner may drive the pick from the hot rows and sort them),
- * and the walk of a set stops at the take's `count`th pickable subject. The walk carries out each pick's place (its
- * set's link position and id, its member position and id) and the picks are ordered, cut at `count` and numbered by
- * it, so they are served in set order, then each set's order, whatever order the join yields them in. The sets come
- * in that order, so the sort takes them a set at a time (an incremental sort) and stops at the set that completes
- * `count`: of the next set it reads only the first pickable subject, to learn that the set before has ended (locked for
- * the statement, not served). Sorting the pickable subjects instead read and ordered every one of them for each take
- * (2 s at 50,000 subjects). What the walk still reads is the front of the sets that the volunteer has seen or that has
- * retired.
+ * set is walked along its members' index (`subject_set_members_order_idx`) from its link's retired front, before which
+ * every member is retired in the workflow (migration `SequenceFronts`: the database lowers it at once when one is
+ * unretired or a member placed before it, the worker advances it after retirements), so a workflow that retired its
+ * first 30,000 subjects is not read past them at every take. Each member's hot row is probed in a subquery of its own
+ * (`LIMIT 1`: joined, the planner may drive the pick from the hot rows and sort them), and the walk of a set stops at
+ * the take's `count`th pickable subject. The walk carries out each pick's place (its set's link position and id, its
+ * member position and id) and the picks are ordered, cut at `count` and numbered by it, so they are served in set
+ * order, then each set's order, whatever order the join yields them in. The sets come in that order, so the sort takes
+ * them a set at a time (an incremental sort) and stops at the set that completes `count`: of the next set it reads the
+ * first pickable subject, to learn that the set before has ended (locked for the statement, not served). A recursive
+ * walk of the sets carrying the count still wanted avoids that read (its recursive term may lock in a subquery), but
+ * measured worse: 132–189 req/s against 274–491 at 50 connections (bench/README.md, session 39), to save one probe
+ * from the next set's front. Sorting the pickable subjects instead read and ordered every one of them for each take
+ * (2 s at 50,000 subjects). What the walk still reads is the front of the sets that the volunteer has seen, that others
+ * hold, or that has retired since the worker last advanced the fronts.
  */
 const sequentialArms = (pickable: string) => `SELECT walked.subject_id,
       row_number() OVER (ORDER BY walked.set_position, walked.subject_set_id, walked.member_position, walked.subject_id) AS ord
     FROM (
       SELECT linked.position AS set_position, linked.subject_set_id, picked.member_position, picked.subject_id FROM (
-        SELECT l.subject_set_id, l.position FROM workflow_subject_sets l WHERE l.workflow_id = r.workflow_id ORDER BY l.position, l.subject_set_id) linked
+        SELECT l.subject_set_id, l.position, ${SET_START.position('l')} AS front_position, ${SET_START.subjectId('l')} AS front_subject_id
+        FROM workflow_subject_sets l WHERE l.workflow_id = r.workflow_id ORDER BY l.position, l.subject_set_id) linked
       CROSS JOIN LATERAL (
         SELECT m.position AS member_position, probed.subject_id FROM subject_set_members m
         CROSS JOIN LATERAL (
@@ -167,7 +179,8 @@ const sequentialArms = (pickable: string) => `SELECT walked.subject_id,
             AND NOT EXISTS (SELECT 1 FROM subject_set_members e JOIN workflow_subject_sets el ON el.workflow_id = r.workflow_id AND el.subject_set_id = e.subject_set_id
                             WHERE e.subject_id = st.subject_id AND (el.position, el.subject_set_id) < (linked.position, linked.subject_set_id) OFFSET 0)
           LIMIT 1 ${LOCK}) probed
-        WHERE m.subject_set_id = linked.subject_set_id ORDER BY m.position, m.subject_id LIMIT r.count) picked
+        WHERE m.subject_set_id = linked.subject_set_id AND (m.position, m.subject_id) >= (linked.front_position, linked.front_subject_id)
+        ORDER BY m.position, m.subject_id LIMIT r.count) picked
       ORDER BY linked.position, linked.subject_set_id, picked.member_position, picked.subject_id LIMIT r.count) walked`;
 
 /** One ordered scan. */
@@ -182,7 +195,9 @@ const inArrivalOrder = (arms: string) => `SELECT u.subject_id, row_number() OVER
  */
 const armsOf = (pickable: string): Record<PickKind, string> => ({
   random: inArrivalOrder(randomArms(pickable, '')),
-  priority: inArrivalOrder(oneArm(`SELECT st.subject_id FROM subject_workflow_status st WHERE ${pickable} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}`)),
+  // Numbered by their keys: the order of a locking subquery's rows is not one SQL promises to keep.
+  priority: `SELECT p.subject_id, row_number() OVER (ORDER BY p.priority, p.random, p.subject_id) AS ord FROM (
+      SELECT st.subject_id, st.priority, st.random FROM subject_workflow_status st WHERE ${pickable} ORDER BY st.priority, st.random LIMIT r.count ${LOCK}) p`,
   sequential: sequentialArms(pickable),
   set: inArrivalOrder(randomArms(pickable, 'AND EXISTS (SELECT 1 FROM subject_set_members m WHERE m.subject_set_id = r.set_id AND m.subject_id = st.subject_id)')),
   gold: inArrivalOrder(oneArm(leastServedGold(pickable))),

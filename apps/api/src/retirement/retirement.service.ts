@@ -7,7 +7,7 @@ import { type FieldError, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
-import { researchersTransaction, returnedRows } from '../common/sql';
+import { researchersTransaction, retryOnDeadlock, returnedRows } from '../common/sql';
 import { JobProducer } from '../jobs/job-producer';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -171,7 +171,10 @@ export class RetirementService {
     await this.failForChosen(workflowId, chosen, isUnlinked('st'), 'is in no subject set linked to this workflow; link one of its sets to bring it back');
     const most = classificationsNeededAtMost((await this.versions.definition(workflowId, workflow.version))!.retirement);
     const leftRetired = await this.requireRoomForMore(workflowId, chosen, most);
-    const { unretired, owed, answered, routedInto } = await researchersTransaction(this.db, async (manager) => {
+    // Tried again after a deadlock: each unretired subject before its set's retired front lowers that front (a trigger
+    // of migration `SequenceFronts`), locking the link rows in the order the subjects come, which another unretirement
+    // may lock the other way round.
+    const { unretired, owed, answered, routedInto } = await retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, chosen, 'st.retired_at IS NOT NULL');
       const rows = await manager.query(
         `UPDATE subject_workflow_status st SET retired_at = NULL, retirement_reason = NULL, retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL,
@@ -182,7 +185,7 @@ export class RetirementService {
       const subjectIds = returnedRows<{ subject_id: string }>(rows).map((row) => row.subject_id);
       const [reapplied]: { owed: number; answered: number }[] = subjectIds.length ? await manager.query(RESTORE_ANSWERS_AND_REAPPLY_RULE, [workflowId, subjectIds]) : [{ owed: 0, answered: 0 }];
       return { unretired: subjectIds.length, owed: reapplied!.owed > 0, answered: reapplied!.answered, routedInto: await routedBy(manager, workflowId, subjectIds) };
-    });
+    }));
     // After the commit; if Redis is away, the worker's reconciler finds the outbox rows.
     if (owed) await this.jobs.aggregate(workflowId);
     return { unretired, ...(leftRetired ? { leftRetired } : {}), ...(answered ? { ruleReapplied: answered } : {}), ...(routedInto.length ? { routedInto } : {}) };

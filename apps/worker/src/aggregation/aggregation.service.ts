@@ -212,6 +212,15 @@ export class AggregationService {
     }
   }
 
+  /**
+   * Moves the retired fronts of the workflow's linked sets past the subjects retired since, by its rule or by hand (the
+   * API asks for an aggregation then too), so that `sequential` order does not walk them again at every take. Only
+   * past retired subjects, in a statement that serialises with every lowering (migration `SequenceFronts`).
+   */
+  async advanceSequenceFronts(workflowId: string): Promise<void> {
+    await this.db.query('SELECT advance_sequence_fronts($1)', [workflowId]);
+  }
+
   async aggregateSubject(workflowId: string, subjectId: string): Promise<AggregationOutcome> {
     return (await this.aggregateSubjects([{ workflowId, subjectId }])).outcomes.get(keyOf({ workflowId, subjectId }))!;
   }

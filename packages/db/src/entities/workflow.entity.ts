@@ -58,6 +58,12 @@ export class WorkflowSubjectSet {
   @PrimaryColumn('uuid') subjectSetId!: string;
   /** Where `subjectSetIds` names it: `sequential` serves the sets in this order. */
   @Column({ type: 'int', default: 0 }) position!: number;
+  /**
+   * The member (position, then subject id) before which every member of the set is retired in the workflow (null: the
+   * start of the set), where `sequential` order starts its walk. Kept by the database (migration `SequenceFronts`).
+   */
+  @Column({ type: 'bigint', nullable: true }) frontPosition!: string | null;
+  @Column({ type: 'uuid', nullable: true }) frontSubjectId!: string | null;
   @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
   @ManyToOne(() => SubjectSet, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_set_id' }) subjectSet?: Relation<SubjectSet>;
 }
