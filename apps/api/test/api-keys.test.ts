@@ -201,3 +201,56 @@ describe('personal API keys', () => {
     expect((await keyRow(id)).revoked_at).not.toBeNull();
   });
 });
+
+describe("a new API key's notice", () => {
+  const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+  const noticesTo = (email: string) => stack.inbox.mails.filter((mail) => mail.to === email && /new API key/.test(mail.subject));
+  const keptFor = async (email: string) => (await stack.db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE "to" = $1 AND subject LIKE '%API key%'`, [email])).rows[0].n as number;
+
+  it("is mailed to the account's verified email for every key made: its name, when, its expiry and how to revoke it", async () => {
+    const { client, email } = await newAccount(stack, 'Watchful');
+    const made = await client.createApiKey({ name: 'Nightly download', expiresAt: new Date(Date.now() + 30 * DAY_MS).toISOString() });
+    const notice = await stack.inbox.take(email, /new API key/);
+    expect(notice.subject).toBe('A new API key was made for your Chorus account');
+    for (const said of ['"Nightly download"', utc(made.createdAt), utc(made.expiresAt), `${stack.config.publicUrl}/account#api-keys`, `DELETE /api/v1/account/api-keys/${made.id}`]) {
+      expect(notice.text).toContain(said);
+    }
+    // Account mails are counted to at most a quarter of MAILS_PER_ADDRESS_PER_DAY (5) an hour: these are not held back.
+    for (let i = 0; i < 5; i += 1) await client.createApiKey({ name: `Script ${i}` });
+    await until(async () => noticesTo(email).length === 6, 'a notice of each key', 10_000);
+  });
+
+  it('is kept with the key in one transaction: neither is kept without the other', async () => {
+    const { client, id, email } = await newAccount(stack, 'Unlucky');
+    const keys = async () => (await stack.db.query('SELECT count(*)::int AS n FROM api_keys WHERE user_id = $1', [id])).rows[0].n as number;
+    await stack.db.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+    try {
+      // The notice cannot be kept: no key.
+      await stack.db.query(`CREATE TRIGGER refuse_notice BEFORE INSERT ON mail_outbox FOR EACH ROW WHEN (NEW."to" = '${email}') EXECUTE FUNCTION refuse()`);
+      expect((await refusal(client.createApiKey({ name: 'Unseen' })))?.status).toBe(500);
+      expect(await keys()).toBe(0);
+      await stack.db.query('DROP TRIGGER refuse_notice ON mail_outbox');
+      // The key fails as its transaction commits, after its notice was kept: no notice.
+      await stack.db.query(
+        `CREATE CONSTRAINT TRIGGER refuse_key AFTER INSERT ON api_keys DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.name = 'Refused at commit') EXECUTE FUNCTION refuse()`,
+      );
+      expect((await refusal(client.createApiKey({ name: 'Refused at commit' })))?.status).toBe(500);
+      expect(await keys()).toBe(0);
+      expect(await keptFor(email)).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(noticesTo(email)).toEqual([]);
+    } finally {
+      await stack.db.query('DROP TRIGGER IF EXISTS refuse_notice ON mail_outbox; DROP TRIGGER IF EXISTS refuse_key ON api_keys; DROP FUNCTION refuse()');
+    }
+    await client.createApiKey({ name: 'Seen' });
+    await stack.inbox.take(email, /new API key/);
+  });
+
+  it('is not mailed to an email the account has not verified', async () => {
+    const { client, email } = await newAccount(stack, 'Unverified', { verified: false });
+    await client.createApiKey({ name: 'Script' });
+    expect(await keptFor(email)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(noticesTo(email)).toEqual([]);
+  });
+});

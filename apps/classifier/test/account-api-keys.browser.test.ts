@@ -68,4 +68,18 @@ describe('classifier in a browser: API keys on the account page', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("opens at the API keys, focused, from the link in a new key's notice", async () => {
+    const email = `notice-${Date.now()}@example.org`;
+    const account = await signUp(suite.stack, { email, password: 'correct horse battery', displayName: 'Grace' });
+    await suite.stack.anonymous.withToken(account.token).createApiKey({ name: 'Not mine' });
+    const notice = await suite.stack.inbox.take(email, /new API key/);
+    const link = /\S+\/account#api-keys/.exec(notice.text)![0].replace(suite.stack.config.publicUrl, suite.stack.baseUrl);
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(link);
+    await waitForFocus(page, '#account-api-keys-heading');
+    await page.getByTestId('api-key-list').getByText('Not mine', { exact: true }).waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

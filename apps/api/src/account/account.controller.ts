@@ -124,7 +124,7 @@ export class AccountController {
   @Post('email')
   @ApiOperation({
     summary: 'Starts changing the email the account signs in with: a link is mailed to the new email.',
-    description: 'Body: `{ "email", "password" }` (the current password). The account keeps its email until the link mailed to the new one is opened (POST /auth/email-verification); the current email is told. The answer is the same when the new email has an account (its owner is told instead). Accounts only (403 `urn:chorus:problem:account-required`). Refusals: 422 `urn:chorus:problem:wrong-password`; 422 `urn:chorus:problem:validation-failed`; 429 `urn:chorus:problem:too-many-requests` with Retry-After. Not with an API key (403 `urn:chorus:problem:session-required`): sign in for a session’s token.',
+    description: 'Body: `{ "email", "password" }` (the current password). The account keeps its email until the link mailed to the new one is opened (POST /auth/email-verification); the current email is told. The answer is the same when the new email has an account (its owner is told instead). Accounts only (403 `urn:chorus:problem:account-required`). Refusals: 422 `urn:chorus:problem:wrong-password`; 422 `urn:chorus:problem:validation-failed`; 429 `urn:chorus:problem:too-many-requests` with Retry-After. One link a minute is mailed to an account: the 202 says so in its `RateLimit-*` headers (`RateLimit-Remaining: 0`, `RateLimit-Reset: 60`). Not with an API key (403 `urn:chorus:problem:session-required`): sign in for a session’s token.',
   })
   @HttpCode(202)
   @ApiZodBody(emailChangeSchema)

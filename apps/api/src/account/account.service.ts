@@ -124,7 +124,7 @@ export class AccountService {
   async changeEmail(user: AuthUser, change: EmailChange, from: SignInFrom): Promise<void> {
     this.assertAccount(user);
     await this.checkPassword(user, change.password, '/password', from);
-    await this.accountEmail.sendEmailChange(user, change.email);
+    await this.accountEmail.sendEmailChange(user, change.email, from.note);
   }
 
   /** Every token of the account stops working, the caller's too. */

@@ -4,10 +4,15 @@ import { API_KEY_LIMITS, type ApiKeyList, type ApiKeyView, type NewApiKey } from
 import type { DataSource, EntityManager } from 'typeorm';
 import { apiKeyDigest, newApiKeySecret } from '../auth/api-keys';
 import type { AuthUser } from '../auth/auth.decorators';
+import { EmailLinks } from '../auth/email-links';
 import { EndedSessions, type TokenSession } from '../auth/ended-sessions';
 import { ProblemException, accountDeleted, accountRequired, notFound } from '../common/problem';
+import { Mailer } from '../mail/mailer';
+import { apiKeyNotice } from '../mail/mails';
 import type { ApiKeyRequest } from './dto/api-keys.dto';
 
+/** The account a key is made for, locked while its keys in force are counted; its owner is told when its email is verified. */
+const OWNER = `SELECT email, display_name AS "displayName", email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1 AND kind = 'registered' FOR NO KEY UPDATE`;
 const VIEW = 'id, name, created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt"';
 /** Keys in force: neither revoked nor expired. */
 const IN_FORCE = 'SELECT count(*)::int AS count FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()';
@@ -17,6 +22,12 @@ const LIST = `SELECT ${VIEW} FROM api_keys WHERE user_id = $1 AND revoked_at IS 
 /** Harmless twice: a key revoked already keeps the moment it was first revoked. */
 const REVOKE = 'UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2 RETURNING id, expires_at AS "expiresAt"';
 const REVOKE_ALL = 'UPDATE api_keys SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id, expires_at AS "expiresAt"';
+
+interface Owner {
+  email: string;
+  displayName: string;
+  verified: boolean;
+}
 
 interface KeyRow {
   id: string;
@@ -51,23 +62,28 @@ export class ApiKeysService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly endedSessions: EndedSessions,
+    private readonly mailer: Mailer,
+    private readonly links: EmailLinks,
   ) {}
 
   /**
    * A new key, with its secret. The account's row is locked while its keys in force are counted, so that keys made
    * at once do not pass the limit together (and the account's deletion, which revokes its keys, waits or goes first).
+   * The owner's notice is kept in the same transaction: no key is made without it (when the email is verified).
    */
   async create(user: AuthUser, { name, expiresAt }: ApiKeyRequest): Promise<NewApiKey> {
     if (user.kind !== 'registered') throw accountRequired();
     const secret = newApiKeySecret();
     const row = await this.db.transaction(async (manager) => {
-      const [account] = await manager.query("SELECT 1 FROM users WHERE id = $1 AND kind = 'registered' FOR NO KEY UPDATE", [user.id]);
-      if (!account) throw accountDeleted();
+      const [owner] = await manager.query<Owner[]>(OWNER, [user.id]);
+      if (!owner) throw accountDeleted();
       const [inForce] = await manager.query<{ count: number }[]>(IN_FORCE, [user.id]);
       if (inForce!.count >= API_KEY_LIMITS.perAccount) throw tooManyKeys();
       const [created] = await manager.query<KeyRow[]>(CREATE, [user.id, name, apiKeyDigest(secret), expiresAt]);
+      if (owner.verified) await this.mailer.keepInTransaction(manager, apiKeyNotice(owner, created!, this.links.page('account#api-keys')));
       return created!;
     });
+    this.mailer.sendKept();
     return { ...viewOf(row), secret };
   }
 

@@ -32,6 +32,8 @@ interface MailedAccountRow extends AccountRow {
 const badLink = (what: string) => validationFailed([{ pointer: '/token', message: what }]);
 /** One link a minute: the account's next link, `seconds` from now. */
 const linkMailLimit = (seconds: number) => ({ limit: 1, resetSeconds: seconds });
+/** Tells the caller, through the answer's rate-limit headers, that a link was mailed just now: the next, in a minute. */
+const noteLinkMailed = (note: RateLimitNote) => note({ ...linkMailLimit(LINK_MAIL_GAP_SECONDS), remaining: 0 });
 const tooSoon = (seconds: number) => tooManyRequests((when) => `A link was mailed to this account less than a minute ago; wait for it, or ask again in ${when}.`, linkMailLimit(seconds));
 
 /**
@@ -55,7 +57,7 @@ export class AccountEmailService {
     const mail = await this.verificationMail(user.id);
     if (!mail) throw await this.whyNoMail(user.id, true);
     this.mailer.send(mail);
-    note({ ...linkMailLimit(LINK_MAIL_GAP_SECONDS), remaining: 0 });
+    noteLinkMailed(note);
   }
 
   /**
@@ -80,13 +82,15 @@ export class AccountEmailService {
    * Mails a link to `email` that makes it the account's (the password was checked by the caller), and tells the
    * current email that it was asked for. The change waits on the account's row: asking for another ends this one.
    * When `email` is another account's, its owner is told someone tried instead, and no link is made: the answer and
-   * the caller's own mail are the same either way, so that nobody learns from them whether an email has an account.
+   * the caller's own mail are the same either way, so that nobody learns from them whether an email has an account
+   * (the one-link-a-minute limit is noted the same way too, as `note` tells the caller).
    */
-  async sendEmailChange(user: AuthUser, email: string): Promise<void> {
+  async sendEmailChange(user: AuthUser, email: string, note: RateLimitNote): Promise<void> {
     const [taken] = await this.db.query<{ own: boolean }[]>('SELECT id = $2 AS own FROM users WHERE email = $1', [email, user.id]);
     if (taken?.own) throw validationFailed([{ pointer: '/email', message: "is already this account's email" }]);
     const account = await this.claimLinkMail('id = $1', [user.id, email], ', pending_email = $2');
     if (!account) throw await this.whyNoMail(user.id, false);
+    noteLinkMailed(note);
     this.mailer.send(emailChangeNotice(account, email));
     if (taken) {
       // After the answer, as the link's mail is made before it: how long it took would otherwise tell.

@@ -34,6 +34,6 @@ import { Tokens } from './tokens';
   ],
   controllers: [AuthController, SignOutController],
   providers: [AuthService, AccountEmailService, EmailLinks, GuestAddresses, GuestWork, AddressLimitGuard, SignInLimits, Passwords, Tokens, TokenGenerations, TokenNews, EndedSessions, ApiKeys, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [Tokens, TokenGenerations, EndedSessions, Passwords, AddressLimitGuard, SignInLimits, AccountEmailService],
+  exports: [Tokens, TokenGenerations, EndedSessions, Passwords, AddressLimitGuard, SignInLimits, AccountEmailService, EmailLinks],
 })
 export class AuthModule {}

@@ -46,8 +46,8 @@ export class EmailLinks {
     return this.link('reset-password', { ...claims, purpose: 'reset-password' }, PASSWORD_RESET_LINK_MINUTES * 60);
   }
 
-  /** A page of the classifier, as a mail names it (no token: opening it proves nothing). */
-  page(path: 'sign-in' | 'forgot-password'): string {
+  /** A page of the classifier (or a section of one), as a mail names it (no token: opening it proves nothing). */
+  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys'): string {
     return `${this.config.publicUrl}/${path}`;
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Mail } from './mailer';
 
 /** A mail kept in `mail_outbox`, with the attempts made at it (the one under way included) and that attempt's claim. */
@@ -25,9 +25,9 @@ const KEPT = 'id, kind, "to", subject, text, attempts, claim';
 export class MailOutbox {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Keeps the mail, due at once, for whichever process claims it first. */
-  async keep(mail: Mail): Promise<void> {
-    await this.db.query('INSERT INTO mail_outbox (kind, "to", subject, text) VALUES ($1, $2, $3, $4)', [mail.kind, mail.to, mail.subject, mail.text]);
+  /** Keeps the mail, due at once, for whichever process claims it first (in `manager`'s transaction, if given). */
+  async keep(mail: Mail, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query('INSERT INTO mail_outbox (kind, "to", subject, text) VALUES ($1, $2, $3, $4)', [mail.kind, mail.to, mail.subject, mail.text]);
   }
 
   /** Claims the mail due longest for another attempt (and counts it), if one is due and no live attempt holds it. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { throttledWarning } from '@chorus/runtime';
 import { createTransport, type Transporter } from 'nodemailer';
+import type { EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { type KeptMail, MAIL_CLAIM_MS, MailOutbox } from './mail-outbox';
@@ -92,6 +93,21 @@ export class Mailer implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   send(mail: Mail): void {
     this.track(this.keepAndSend(mail).catch((error: Error) => this.logger.error(`could not keep "${mail.subject}" to ${maskedAddress(mail.to)}: ${error.message}`)));
+  }
+
+  /**
+   * Keeps a notice in the caller's transaction (`manager`), so that what it tells of and the notice commit together, or
+   * neither does; `sendKept` once it has committed (else the next look for mails due, within a second, sends it). Not
+   * counted against MAILS_PER_ADDRESS_PER_DAY: strangers asking for password resets could otherwise use up the hour's
+   * mails and keep the owner from hearing of what someone did with their account.
+   */
+  async keepInTransaction(manager: EntityManager, mail: Mail): Promise<void> {
+    await this.outbox.keep(mail, manager);
+  }
+
+  /** Sends the mails kept in a transaction that has just committed. */
+  sendKept(): void {
+    this.sendDueMails();
   }
 
   /**

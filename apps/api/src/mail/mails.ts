@@ -119,3 +119,30 @@ ${link}
 
 The invitation lasts ${days} days. If you do not want to join, ignore this mail.`,
 });
+
+/** A moment as a mail says it, in UTC: the reader's time zone is not known. */
+const utc = (moment: Date) => `${moment.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+export interface ApiKeyMade {
+  id: string;
+  name: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** To an account's (verified) email when an API key is made for it: a key acts as the account until revoked or expired. */
+export const apiKeyNotice = (to: Addressee, key: ApiKeyMade, apiKeysPage: string): Mail => ({
+  kind: 'account',
+  to: to.email,
+  subject: 'A new API key was made for your Chorus account',
+  text: `Hello ${to.displayName},
+
+Someone signed in to your Chorus account made an API key named "${key.name}" on ${utc(key.createdAt)}.
+A script holding it can call Chorus as you until ${utc(key.expiresAt)}, unless the key is revoked.
+
+If this was you, there is nothing to do. If it was not, revoke the key now, in the API keys section of your account page:
+
+${apiKeysPage}
+
+(or with DELETE /api/v1/account/api-keys/${key.id}), then change your password: it signs out every device.`,
+});

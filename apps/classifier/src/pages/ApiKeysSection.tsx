@@ -14,6 +14,8 @@ import { useLoaded } from '../lib/useLoaded';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The lifetimes offered, in days: the API's default first. */
 const LIFETIMES = [API_KEY_LIMITS.defaultDays, 30, API_KEY_LIMITS.maxDays] as const;
+/** The section's place on the account page, as the mailed notice of a new key links to it (`/account#api-keys`). */
+const SECTION_HASH = '#api-keys';
 
 /**
  * The account's personal API keys, for scripts (a nightly download): made here (the secret shown once, with a copy
@@ -32,6 +34,11 @@ export function ApiKeysSection() {
   const [revoking, setRevoking] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const opener = useRef<HTMLElement | null>(null);
+
+  // Opened from a new key's notice: straight to the keys, so that one the owner did not make is revoked at once.
+  useEffect(() => {
+    if (window.location.hash === SECTION_HASH) heading.current?.focus();
+  }, []);
 
   const revoke = async (key: ApiKeyView) => {
     if (revoking) return;
