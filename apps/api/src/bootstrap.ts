@@ -303,7 +303,7 @@ function setUpOpenApi(app: NestFastifyApplication): void {
         description:
           'A session’s token (POST /auth/login, /auth/guest) or a personal API key (`chorus_…`, made signed in with POST /account/api-keys, for scripts such as a nightly download). ' +
           'A key acts as its account but cannot manage keys, change the password or email, sign out or delete the account (403 `urn:chorus:problem:session-required`); ' +
-          'a revoked or expired key is answered 401 `urn:chorus:problem:api-key-revoked` or `api-key-expired`.',
+          'a revoked or expired key is answered 401 `urn:chorus:problem:api-key-revoked` or `api-key-expired`, one Chorus does not know (mistyped, cut short) `api-key-unknown`.',
       })
       .build(),
     // The paths are the server's (`/projects`, under `servers`' /api/v1), so that a client joins the two.

@@ -146,8 +146,11 @@ describe('personal API keys', () => {
     expect(refused?.problem.type).toBe('urn:chorus:problem:api-key-expired');
     expect(refused?.problem.detail).toMatch(/expired/);
     expect((await client.apiKeys()).apiKeys.map((key) => key.id)).toEqual([id]);
-    // A key Chorus never made is refused as any bad token.
-    expect((await refusal(keyClient(`chorus_${'A'.repeat(43)}`).account()))?.problem.type).toBe('urn:chorus:problem:unauthorized');
+    // A key Chorus never made (mistyped, or cut short) is refused as a key, not as a session to sign in again to.
+    const unknown = await refusal(keyClient(`chorus_${'A'.repeat(43)}`).account());
+    expect(unknown?.status).toBe(401);
+    expect(unknown?.problem.type).toBe('urn:chorus:problem:api-key-unknown');
+    expect(unknown?.problem.detail).toMatch(/copied whole/);
   });
 
   it('refuses bad input as a problem naming the field, making no key', async () => {

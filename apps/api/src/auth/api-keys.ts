@@ -12,7 +12,7 @@ import { TokenGenerations } from './token-generations';
 import type { TokenUser } from './tokens';
 
 /** Why a bearer token was refused: not one Chorus made (or unreadable, expired or signed out of), or a key revoked or expired. */
-export type TokenRefusal = 'invalid' | 'revoked-key' | 'expired-key';
+export type TokenRefusal = 'invalid' | 'unknown-key' | 'revoked-key' | 'expired-key';
 
 /** How often, at most, a key's `last_used_at` is written: not on every request of a script. */
 export const LAST_USED_EVERY_MS = 60_000;
@@ -79,12 +79,12 @@ export class ApiKeys implements OnApplicationBootstrap, OnApplicationShutdown {
   async verify(secret: string, { fresh = false }: { fresh?: boolean } = {}): Promise<TokenUser | TokenRefusal> {
     const hash = apiKeyDigest(secret);
     const key = await (fresh ? this.keys.latest(hash) : this.keys.current(hash));
-    if (!key) return 'invalid';
+    if (!key) return 'unknown-key';
     const [generation, ended] = await Promise.all([
       fresh ? this.generations.latest(key.userId) : this.generations.current(key.userId),
       this.endedSessions.ended(key.id, { fresh }),
     ]);
-    if (generation === undefined) return 'invalid';
+    if (generation === undefined) return 'unknown-key';
     if (key.revoked || ended) return 'revoked-key';
     if (key.expiresAt.getTime() <= Date.now()) return 'expired-key';
     this.noteUse(key.id);

@@ -13,6 +13,10 @@ const missingToken = () =>
 const refusals: Record<TokenRefusal, () => ProblemException> = {
   invalid: () =>
     new ProblemException(401, 'The bearer token is invalid, expired or signed out of; sign in again to get a new one.', [{ pointer: '/headers/authorization', message: 'is not a valid token' }]),
+  'unknown-key': () =>
+    new ProblemException(401, 'This API key is not one Chorus knows: check that it was copied whole (chorus_ and 43 more characters); a key is forgotten 30 days after it expires, and with its account. Make a new one on your account page (or POST /api/v1/account/api-keys, signed in).', [
+      { pointer: '/headers/authorization', message: 'is not a known API key' },
+    ], 'api-key-unknown'),
   'revoked-key': () =>
     new ProblemException(401, 'This API key was revoked, so it no longer works; make a new one on your account page (or POST /api/v1/account/api-keys, signed in).', [
       { pointer: '/headers/authorization', message: 'is an API key that was revoked' },
