@@ -461,6 +461,7 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(await unsaved.textContent()).toBe('');
     await submitByKeyboard(page, 'form[aria-label="Activate"] button');
     await page.getByTestId('lab-workflow-status').getByText('active').waitFor();
+    expect(await page.locator('h1').textContent()).toMatch(/\S active$/); // a screen reader reads the status apart from the name
     await waitForFocus(page, '#lab-status-heading'); // the button pressed is gone
     expect(await page.getByTestId('lab-definition-saved').textContent()).toBe(''); // the save's answer said, it is not left beside the new status
     await page.getByTestId('workflow-progress').getByText('0 of 3 subjects retired, 0 classifications').waitFor();

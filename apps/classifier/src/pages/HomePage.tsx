@@ -42,7 +42,7 @@ function ProjectCard({ project }: { project: ProjectSummary }) {
       <h2 id={headingId}>
         <Link to={projectPath(project.slug)}>
           {project.title}
-        </Link>
+        </Link>{' '}
         {project.status !== 'live' && <span className="badge">{t(`home.status.${project.status}`)}</span>}
       </h2>
       {project.description && <p className="project-description">{project.description}</p>}

@@ -53,7 +53,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
       {project ? (
         <>
           <h1 tabIndex={-1}>
-            {project.title}
+            {project.title}{' '}
             <span className="badge">{t(`home.status.${project.status}`)}</span>
           </h1>
           {project.takenDownAt && (

@@ -67,7 +67,7 @@ function LabWorkflow({ workflowId }: { workflowId: string }) {
       {workflow && project ? (
         <>
           <h1 tabIndex={-1}>
-            {workflow.name}
+            {workflow.name}{' '}
             <span className="badge" data-testid="lab-workflow-status">
               {t(`lab.workflowStatus.${workflow.status}`)}
             </span>
