@@ -42,8 +42,13 @@ function ProjectCard({ project }: { project: ProjectSummary }) {
       <h2 id={headingId}>
         <Link to={projectPath(project.slug)}>
           {project.title}
-        </Link>{' '}
-        {project.status !== 'live' && <span className="badge">{t(`home.status.${project.status}`)}</span>}
+        </Link>
+        {project.status !== 'live' && (
+          <>
+            {' '}
+            <span className="badge">{t(`home.status.${project.status}`)}</span>
+          </>
+        )}
       </h2>
       {project.description && <p className="project-description">{project.description}</p>}
       <h3 className="visually-hidden">{t('home.workflowsOf', { project: project.title })}</h3>

@@ -39,8 +39,13 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
       {project ? (
         <article className="project-page" data-project-slug={project.slug}>
           <h1 tabIndex={-1}>
-            {project.title}{' '}
-            {project.status !== 'live' && <span className="badge">{t(`home.status.${project.status}`)}</span>}
+            {project.title}
+            {project.status !== 'live' && (
+              <>
+                {' '}
+                <span className="badge">{t(`home.status.${project.status}`)}</span>
+              </>
+            )}
           </h1>
           {project.description && <p className="project-description">{project.description}</p>}
           {fieldGuide && (
