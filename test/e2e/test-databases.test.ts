@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
-const { dropDatabasesOfEndedRuns, withDatabase } = require('../support/global-setup') as {
+const { dropDatabases, dropDatabasesOfEndedRuns, withDatabase } = require('../support/global-setup') as {
+  dropDatabases: (admin: Client, shouldDrop: (run: string) => boolean, options?: { force?: boolean }) => Promise<void>;
   dropDatabasesOfEndedRuns: (admin: Client) => Promise<void>;
   withDatabase: (url: string, name: string) => string;
 };
@@ -14,6 +15,9 @@ const { dropDatabasesOfEndedRuns, withDatabase } = require('../support/global-se
 const ENDED_RUN = '999999999';
 const suffix = randomUUID().replace(/-/g, '').slice(0, 12);
 const LEFT_BEHIND = `chorus_test_${ENDED_RUN}_${suffix}`;
+/** A database of a run ending now (this process, alive: the ended runs' clean-up keeps it), which a test still holds. */
+const ENDING_RUN = String(process.pid);
+const STILL_HELD = `chorus_test_${ENDING_RUN}_${suffix}`;
 const NOT_TESTS = [`chorus_testing_${suffix}`, `chorus_tester_${suffix}`, `chorus_test_x${suffix}_a`, `chorus_testXdb_${suffix}`];
 
 let admin: Client;
@@ -21,11 +25,11 @@ let admin: Client;
 beforeAll(async () => {
   admin = new Client({ connectionString: withDatabase(process.env.CHORUS_TEST_DATABASE_URL as string, 'postgres') });
   await admin.connect();
-  for (const name of [LEFT_BEHIND, ...NOT_TESTS]) await admin.query(`CREATE DATABASE "${name}"`);
+  for (const name of [LEFT_BEHIND, STILL_HELD, ...NOT_TESTS]) await admin.query(`CREATE DATABASE "${name}"`);
 });
 
 afterAll(async () => {
-  for (const name of [LEFT_BEHIND, ...NOT_TESTS]) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  for (const name of [LEFT_BEHIND, STILL_HELD, ...NOT_TESTS]) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin.end();
 });
 
@@ -43,4 +47,21 @@ it("drops an ended run's databases and keeps databases whose names only look lik
 it('keeps the databases of this run, which is alive', async () => {
   await dropDatabasesOfEndedRuns(admin);
   expect(await existing([process.env.CHORUS_TEST_TEMPLATE as string])).toEqual([process.env.CHORUS_TEST_TEMPLATE]);
+});
+
+it("leaves, at the run's end, a database a test still holds a connection to, without cutting it (a cut connection would kill Jest before it reports), and drops it once let go", async () => {
+  const holder = new Client({ connectionString: withDatabase(process.env.CHORUS_TEST_DATABASE_URL as string, STILL_HELD) });
+  await holder.connect();
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  try {
+    await dropDatabases(admin, (run) => run === ENDING_RUN, { force: false });
+    expect(await existing([STILL_HELD])).toEqual([STILL_HELD]);
+    expect((await holder.query('SELECT 1 AS answer')).rows).toEqual([{ answer: 1 }]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining(STILL_HELD));
+  } finally {
+    warn.mockRestore();
+    await holder.end();
+  }
+  await dropDatabases(admin, (run) => run === ENDING_RUN, { force: false });
+  expect(await existing([STILL_HELD])).toEqual([]);
 });

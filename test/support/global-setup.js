@@ -4,6 +4,7 @@ const { Client } = require('pg');
 
 const PREFIX = 'chorus_test_';
 const TEST_DATABASE = /^chorus_test_(\d+)_/;
+const OBJECT_IN_USE = '55006';
 
 module.exports = async function globalSetup() {
   const base = process.env.CHORUS_TEST_DATABASE_URL;
@@ -45,12 +46,23 @@ function runOf(datname) {
 /**
  * Drops test databases whose run matches, and no other database: `_` is LIKE's any-character wildcard, so unescaped
  * the pattern would list `chorus_testing` or `chorus_tester1` too, and drop them with every connection to them.
+ *
+ * `force` cuts the connections still open to them: right for runs that have ended, wrong for the run ending now, whose
+ * test processes may still hold a connection a suite failed to close (its clean-up ran out of time, say). Cut, that
+ * connection's error is unhandled and kills Jest before it writes any result, so such a database is left instead (and
+ * named), and the next run drops it as an ended run's.
  */
-async function dropDatabases(admin, shouldDrop) {
+async function dropDatabases(admin, shouldDrop, { force = true } = {}) {
   const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX.replaceAll('_', '\\_')}%'`);
   for (const { datname } of rows) {
     const run = runOf(datname);
-    if (run !== undefined && shouldDrop(run)) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    if (run === undefined || !shouldDrop(run)) continue;
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}"${force ? ' WITH (FORCE)' : ''}`);
+    } catch (error) {
+      if (error.code !== OBJECT_IN_USE) throw error;
+      console.warn(`${datname} is left for the next run to drop: a test still holds a connection to it`);
+    }
   }
 }
 
