@@ -15,8 +15,11 @@ const { dropDatabases, dropDatabasesOfEndedRuns, withDatabase } = require('../su
 const ENDED_RUN = '999999999';
 const suffix = randomUUID().replace(/-/g, '').slice(0, 12);
 const LEFT_BEHIND = `chorus_test_${ENDED_RUN}_${suffix}`;
-/** A database of a run ending now (this process, alive: the ended runs' clean-up keeps it), which a test still holds. */
-const ENDING_RUN = String(process.pid);
+/**
+ * A database of a run ending now, which a test still holds. Not this run's: its teardown-like clean-up would drop every
+ * database of the run. pid 1 is always alive, so the ended runs' clean-up keeps it.
+ */
+const ENDING_RUN = '1';
 const STILL_HELD = `chorus_test_${ENDING_RUN}_${suffix}`;
 const NOT_TESTS = [`chorus_testing_${suffix}`, `chorus_tester_${suffix}`, `chorus_test_x${suffix}_a`, `chorus_testXdb_${suffix}`];
 
