@@ -11,7 +11,7 @@ export const EXPORT_KINDS = ['consensus', 'classifications', 'subject-reports'] 
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 /**
  * How a query parameter names a subject's metadata field: `metadata.letter=2` passes the subjects whose `letter` is 2
- * (as text), `sort=metadata.page` sorts by their `page` in natural order.
+ * (as text), or a list that holds it, `sort=metadata.page` sorts by their `page` in natural order.
  */
 export const METADATA_PARAMETER = 'metadata.';
 /** The orders of the consensus download's rows: subject id (the default), or the researchers' externalIds. */
