@@ -47,7 +47,7 @@ const signIn = async (email: string, password = PASSWORD) => stack.anonymous.wit
 describe('the account', () => {
   it('tells the caller who they are, accounts and guests alike', async () => {
     const { email, id, client } = await newAccount();
-    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, createdAt: expect.any(String) });
+    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, createdAt: expect.any(String), apiKey: null });
     const guest = await stack.anonymous.guest();
     expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null });
   });

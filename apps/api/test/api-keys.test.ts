@@ -32,17 +32,29 @@ async function keyRow(id: string) {
   return (await stack.db.query('SELECT name, hash, expires_at, last_used_at, revoked_at FROM api_keys WHERE id = $1', [id])).rows[0];
 }
 
-/** A raw request, to see the answer's content type and body as a script's HTTP client would. */
-async function post(path: string, token: string, body: unknown) {
-  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as { type: string; errors?: { pointer: string; message: string }[] } };
+/** A raw request, to see the answer's content type and body as a script's HTTP client would (with `idempotencyKey`, under it). */
+async function post(path: string, token: string, body: unknown, idempotencyKey?: string) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) };
+  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  type Answer = { type: string; detail: string; errors?: { pointer: string; message: string }[]; id?: string; secret?: string; prefix?: string; apiKey?: unknown };
+  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Answer };
 }
 
 describe('personal API keys', () => {
   it('makes a key whose secret is answered once and kept only as a digest, and lists it without the secret', async () => {
     const { client, id } = await newAccount(stack, 'Data engineer');
     const made = await client.createApiKey({ name: '  Nightly download ' });
-    expect(made).toEqual({ id: expect.any(String), name: 'Nightly download', secret: expect.stringMatching(/^chorus_[A-Za-z0-9_-]{43}$/), createdAt: expect.any(String), expiresAt: expect.any(String), lastUsedAt: null });
+    expect(made).toEqual({
+      id: expect.any(String),
+      name: 'Nightly download',
+      prefix: expect.stringMatching(/^chorus_[A-Za-z0-9_-]{4}$/),
+      secret: expect.stringMatching(/^chorus_[A-Za-z0-9_-]{43}$/),
+      createdAt: expect.any(String),
+      expiresAt: expect.any(String),
+      lastUsedAt: null,
+    });
+    // The secret's first characters, kept to tell keys apart (never enough of it to guess the rest).
+    expect(made.secret.startsWith(made.prefix!)).toBe(true);
     // 90 days away by default.
     expect(Math.abs(Date.parse(made.expiresAt) - Date.now() - API_KEY_LIMITS.defaultDays * DAY_MS)).toBeLessThan(60_000);
     const row = await keyRow(made.id);
@@ -55,6 +67,54 @@ describe('personal API keys', () => {
     const later = await client.createApiKey({ name: 'Yearly report', expiresAt: new Date(Date.now() + 300 * DAY_MS).toISOString() });
     expect((await client.apiKeys()).apiKeys.map((key) => key.name)).toEqual(['Yearly report', 'Nightly download']);
     expect(later.secret).not.toBe(made.secret);
+  });
+
+  it('tells a request sent with a key which key it is (GET /account: id, name, prefix, expiry), and a session none (tester 21a F2)', async () => {
+    const { client } = await newAccount(stack, 'Nightly puller');
+    const expiresAt = new Date(Date.now() + 30 * DAY_MS).toISOString();
+    const nightly = await client.createApiKey({ name: 'Nightly pull', expiresAt });
+    const weekly = await client.createApiKey({ name: 'Weekly report' });
+    const seen = await keyClient(nightly.secret).account();
+    // As the list gives it (its lastUsedAt written, or not yet, as the request was read).
+    expect(seen.apiKey).toEqual({ id: nightly.id, name: 'Nightly pull', prefix: nightly.prefix, createdAt: nightly.createdAt, expiresAt: nightly.expiresAt, lastUsedAt: seen.apiKey?.lastUsedAt ?? null });
+    expect(seen.apiKey?.expiresAt).toBe(expiresAt);
+    expect((await keyClient(weekly.secret).account()).apiKey).toMatchObject({ id: weekly.id, name: 'Weekly report', prefix: weekly.prefix });
+    expect((await client.account()).apiKey).toBeNull();
+    // A key made before prefixes were kept shows none, listed or sent.
+    await stack.db.query('UPDATE api_keys SET prefix = NULL WHERE id = $1', [weekly.id]);
+    expect((await client.apiKeys()).apiKeys.map((key) => [key.name, key.prefix])).toEqual([['Weekly report', null], ['Nightly pull', nightly.prefix]]);
+    expect((await keyClient(weekly.secret).account()).apiKey).toMatchObject({ id: weekly.id, prefix: null });
+  });
+
+  it('refuses a retry under the same Idempotency-Key with 409 naming the key made, never a second key nor the secret again (tester 21a F2)', async () => {
+    const { client, token, id: accountId } = await newAccount(stack, 'Retrying script');
+    const idempotencyKey = randomUUID();
+    const first = await post('/account/api-keys', token, { name: 'Nightly pull' }, idempotencyKey);
+    expect(first.status).toBe(201);
+    const { id, prefix, secret } = first.body;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const retry = await post('/account/api-keys', token, { name: 'Nightly pull' }, idempotencyKey);
+      expect({ status: retry.status, type: retry.type }).toEqual({ status: 409, type: expect.stringContaining('application/problem+json') });
+      expect(retry.body).toMatchObject({ type: 'urn:chorus:problem:api-key-already-made', apiKey: { id, name: 'Nightly pull', prefix } });
+      expect(retry.body.errors).toEqual([{ pointer: '/headers/idempotency-key', message: expect.stringContaining(id!) }]);
+      expect(retry.body.detail).toContain(`DELETE /api/v1/account/api-keys/${id}`);
+      expect(JSON.stringify(retry.body)).not.toContain(secret!.slice(prefix!.length));
+    }
+    expect((await client.apiKeys()).apiKeys.map((key) => key.id)).toEqual([id]);
+    // What a retry is answered is kept without the secret.
+    const kept = JSON.stringify((await stack.db.query('SELECT response FROM idempotent_requests WHERE account_id = $1', [accountId])).rows);
+    expect(kept).toContain(id);
+    expect(kept).not.toContain(secret!.slice(prefix!.length));
+    // The key still works; the same Idempotency-Key with another body is refused as on every creation; a fresh one makes another key.
+    expect((await keyClient(secret!).account()).apiKey?.id).toBe(id);
+    const other = await post('/account/api-keys', token, { name: 'Another' }, idempotencyKey);
+    expect([other.status, other.body.errors?.map((error) => error.pointer)]).toEqual([422, ['/headers/idempotency-key']]);
+    expect((await post('/account/api-keys', token, { name: 'Nightly pull' }, randomUUID())).status).toBe(201);
+    // A first request refused (a bad name) made nothing: its key serves the corrected request.
+    const refusedKey = randomUUID();
+    expect((await post('/account/api-keys', token, { name: '' }, refusedKey)).status).toBe(422);
+    expect((await post('/account/api-keys', token, { name: 'Corrected' }, refusedKey)).status).toBe(201);
+    expect((await client.apiKeys()).apiKeys).toHaveLength(3);
   });
 
   it('acts as its account for a download, a download link and the queue, noting when it was last used at most once a minute', async () => {

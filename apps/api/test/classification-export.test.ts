@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { contentDisposition, downloadName } from '../src/exports/download-names';
+import { CLASSIFICATION_ROWS } from '../src/exports/exports.service';
 
 let stack: Stack;
 let workflowId: string;
@@ -276,6 +277,74 @@ describe('raw classifications export', () => {
     expect(again).toHaveLength(many);
     expect(new Set(again.map((row) => row.classification_id)).size).toBe(many);
     expect(again.every((row) => row.user_kind === 'deleted' && row.user_name === null)).toBe(true);
+  });
+
+  it("gives the rows in the natural order of their subjects' externalIds when asked (sort=externalId), each subject's oldest first, with since= and by a download link too (tester 21a F1)", async () => {
+    const project = await stack.client.createProject({ title: `Letter pages ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Letter 2' });
+    // Uploaded out of order, so that neither the upload nor the random subject ids give externalId order by chance.
+    const names = ['p10', 'p9', 'p1', 'p2'];
+    const { subjectIds: uploaded } = await stack.client.addSubjects(set.id, [...names.map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })), { locations: [{ type: 'text' as const, text: 'unnamed' }] }]);
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    for (let i = 0; i < 3; i++) {
+      const volunteer = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+      for (const subjectId of uploaded) await volunteer.classify({ workflowId: id, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    }
+    // Each subject's classifications stored in the opposite order of their volunteers' ids (the default order's), but
+    // p2's, stored at one moment (as one statement stores several), which their ids order.
+    await stack.db.query(
+      `UPDATE classifications c SET created_at = CASE WHEN s.external_id = 'p2' THEN '2026-12-01T00:00:00Z' ELSE '2026-12-01T00:00:00Z'::timestamptz - ranked.n * interval '1 minute' END
+       FROM (SELECT id, row_number() OVER (PARTITION BY subject_id ORDER BY user_id) AS n FROM classifications WHERE workflow_id = $1) ranked, subjects s
+       WHERE c.id = ranked.id AND s.id = c.subject_id`,
+      [id],
+    );
+    const { rows } = await stack.db.query('SELECT c.id, c.subject_id, c.user_id, s.external_id FROM classifications c JOIN subjects s ON s.id = c.subject_id WHERE c.workflow_id = $1', [id]);
+    expect(rows).toHaveLength(15);
+    const oldestFirst = (externalId: string | null) => {
+      const of = rows.filter((row) => row.external_id === externalId);
+      return externalId === 'p2' ? of.map((row) => row.id as string).sort() : of.sort((a, b) => (a.user_id < b.user_id ? 1 : -1)).map((row) => row.id as string);
+    };
+    const inOrder = [...['p1', 'p2', 'p9', 'p10'].flatMap(oldestFirst), ...oldestFirst(null)];
+    const ids = (format: ExportFormat, text: string) => {
+      if (format === 'json') return JSON.parse(text).map((row: { classification_id: string }) => row.classification_id);
+      if (format === 'csv') return text.trim().split('\n').slice(1).map((line) => line.split(',')[0]);
+      return text.trim().split('\n').map((line) => JSON.parse(line).classification_id);
+    };
+    for (const format of ['ndjson', 'json', 'csv'] as const) {
+      expect([format, ids(format, await stack.client.classifications(id, format, undefined, undefined, 'externalId'))]).toEqual([format, inOrder]);
+    }
+    const ndjson = await stack.client.classifications(id, 'ndjson', undefined, 'columns', 'externalId');
+    expect(ndjson.trim().split('\n').map((line) => JSON.parse(line).external_id)).toEqual([...['p1', 'p2', 'p9', 'p10'].flatMap((name) => [name, name, name]), null, null, null]);
+    // since= takes it: the rows changed since, in the same order.
+    expect(ids('ndjson', await stack.client.classifications(id, 'ndjson', '2026-11-30', undefined, 'externalId'))).toEqual(inOrder);
+    expect(ids('ndjson', await stack.client.classifications(id, 'ndjson', '2026-12-01T00:00:00Z', undefined, 'externalId'))).toEqual(oldestFirst('p2'));
+    // A download link takes it as the download does.
+    const link = await stack.client.downloadLink(id, 'classifications');
+    const linked = await fetch(`${stack.baseUrl}${link.url}&format=ndjson&sort=externalId`);
+    expect(ids('ndjson', await linked.text())).toEqual(inOrder);
+    // The default stays subject id, then volunteer, order.
+    const byId = [...rows].sort((a, b) => (a.subject_id === b.subject_id ? (a.user_id < b.user_id ? -1 : 1) : a.subject_id < b.subject_id ? -1 : 1)).map((row) => row.id);
+    expect(ids('ndjson', await stack.client.classifications(id, 'ndjson'))).toEqual(byId);
+    const error = (await stack.client.request('GET', `/workflows/${id}/classifications?sort=upload`).catch((e) => e)) as ChorusApiError;
+    expect([error.status, error.problem.errors]).toEqual([422, [{ pointer: '/query/sort', message: expect.stringContaining('or externalId (the natural order') }]]);
+  });
+
+  it("reads sort=externalId's subjects through the index of externalIds in natural order, sorting only each subject's classifications, so rows stream from the first", async () => {
+    const { projectId } = await stack.client.getWorkflow(workflowId);
+    await stack.db.query('BEGIN');
+    try {
+      // The tables are small here, so the planner is told to take an index over a scan, and to avoid a whole sort, as it would at scale.
+      await stack.db.query('SET LOCAL enable_seqscan = off');
+      await stack.db.query('SET LOCAL enable_bitmapscan = off');
+      await stack.db.query('SET LOCAL enable_sort = off');
+      const plan = (await stack.db.query(`EXPLAIN ${CLASSIFICATION_ROWS.externalId}`, [workflowId, null, projectId])).rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/Index (Only )?Scan using subjects_external_id_natural_idx on subjects\b/);
+      expect(plan).toMatch(/Incremental Sort/);
+      expect(plan).not.toMatch(/(^|->)\s*Sort\s+\(cost/m);
+    } finally {
+      await stack.db.query('ROLLBACK');
+    }
   });
 
   it('refuses a query parameter it does not know rather than ignoring it (a misspelt since would give everything)', async () => {

@@ -492,13 +492,18 @@ describe('consensus export', () => {
     const before = (await stack.db.query('SELECT now() AS at')).rows[0].at.toISOString();
     await stack.client.updateWorkflow(id, { ...definition, subjectSetIds: [kept!.id] });
     expect(await stack.client.removeSubject(kept!.id, gone!)).toMatchObject({ deletedSubjects: 1 });
-    const tombstones = (await rows(before)).map(({ subject_id, external_id, left_workflow_at, updated_at, retired, T0_answer }) => ({ subject_id, external_id, left: left_workflow_at === updated_at, retired, T0_answer }));
+    const tombstones = (await rows(before)).map(({ subject_id, external_id, left_workflow, left_workflow_at, updated_at, retired, T0_answer }) => ({ subject_id, external_id, left_workflow, left: left_workflow_at === updated_at, retired, T0_answer }));
+    // Each says it left (left_workflow), as a row kept after its subject left does, whether unlinked or deleted.
     expect(tombstones.sort((a, b) => String(a.external_id).localeCompare(String(b.external_id)))).toEqual([
-      { subject_id: leaves, external_id: 'leaves', left: true, retired: null, T0_answer: null },
+      { subject_id: leaves, external_id: 'leaves', left_workflow: true, left: true, retired: null, T0_answer: null },
       // In no other set and never classified, it was deleted: its tombstone still names it.
-      { subject_id: gone, external_id: 'gone', left: true, retired: null, T0_answer: null },
+      { subject_id: gone, external_id: 'gone', left_workflow: true, left: true, retired: null, T0_answer: null },
     ].sort((a, b) => String(a.external_id).localeCompare(String(b.external_id))));
-    expect((await rows()).map((row) => [row.external_id, row.left_workflow_at])).toEqual([['stays', null]]);
+    // In CSV too: true, not an empty cell.
+    const [header, ...lines] = (await stack.client.consensus(id, 'csv', before)).trim().split('\n');
+    const leftColumn = header!.split(',').indexOf('left_workflow');
+    expect(lines.map((line) => line.split(',')[leftColumn])).toEqual(['true', 'true']);
+    expect((await rows()).map((row) => [row.external_id, row.left_workflow, row.left_workflow_at])).toEqual([['stays', false, null]]);
   });
 
   it('gives the rows in the order of their externalIds when asked (sort=externalId), those without one last, since= too', async () => {

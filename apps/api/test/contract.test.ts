@@ -96,7 +96,7 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(accountViewSchema, await call('PATCH', '/account', colleague.token, { displayName: 'Colleague' }), 200);
     const key = documented(newApiKeySchema, await call('POST', '/account/api-keys', colleague.token, { name: 'Nightly download' }), 201);
     documented(apiKeyListSchema, await call('GET', '/account/api-keys', colleague.token), 200);
-    documented(accountViewSchema, await call('GET', '/account', key.secret), 200);
+    expect(documented(accountViewSchema, await call('GET', '/account', key.secret), 200).apiKey?.id).toBe(key.id);
     documented(problemSchema, await call('GET', '/account/api-keys', key.secret), 403);
     documented(memberListSchema, await call('GET', `/projects/${project.id}/members`, token), 200);
     documented(memberRemovedSchema, await call('DELETE', `/projects/${project.id}/members/${colleague.user.id}`, token), 200);
@@ -294,6 +294,7 @@ describe('the API answers as its OpenAPI document says', () => {
     const keys = parameters.filter(({ in: where, name }) => where === 'header' && name === 'Idempotency-Key').map(({ at, required, schema }) => [at, required, schema]);
     expect(keys.sort()).toEqual(
       [
+        ['POST /account/api-keys header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /classifications header Idempotency-Key', true, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/subject-sets header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],

@@ -466,6 +466,26 @@ describe("a workflow's subject results", () => {
     }
   });
 
+  it('passes a subject whose metadata field is a list that holds the value, each item as text, and no other (tester 21a F4)', async () => {
+    const { workflowId } = await yesNoWorkflow(stack, [
+      { externalId: 'listed', metadata: { tags: ['a', 'b'], pages: [2, 3] } },
+      { externalId: 'alone', metadata: { tags: 'a', pages: 2 } },
+      { externalId: 'others', metadata: { tags: ['b', 'ab'], pages: [20, '3'] } },
+      { externalId: 'nested', metadata: { tags: [['a']], pages: { 2: true } } },
+      { externalId: 'none', metadata: {} },
+    ]);
+    const names = async (metadata: Record<string, string>) => (await everyPage(workflowId, { metadata, sort: 'externalId', limit: 2 })).map((subject) => subject.externalId);
+    expect(await names({ tags: 'a' })).toEqual(['alone', 'listed']);
+    expect(await names({ tags: 'b' })).toEqual(['listed', 'others']);
+    // A number in the list as text; never part of an item, nor an item of a list within it.
+    expect(await names({ pages: '2' })).toEqual(['alone', 'listed']);
+    expect(await names({ pages: '3' })).toEqual(['listed', 'others']);
+    expect(await names({ tags: 'ab' })).toEqual(['others']);
+    expect(await names({ tags: 'a', pages: '3' })).toEqual(['listed']);
+    // Sorted by another field, as every filter is.
+    expect((await everyPage(workflowId, { metadata: { tags: 'a' }, sort: 'metadata.pages', limit: 1 })).map((subject) => subject.externalId).sort()).toEqual(['alone', 'listed']);
+  });
+
   it.each([
     ['an unknown status', 'status=done', '/query/status'],
     ['a status given twice', 'status=retired&status=active', '/query/status'],

@@ -730,7 +730,7 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
-  it("makes a consensus download in the order of the subjects' external ids when asked, as a teacher's spreadsheet has them", async () => {
+  it("makes a consensus or raw classifications download in the order of the subjects' external ids when asked, as a teacher's spreadsheet has them", async () => {
     const { workflowId, page, errors } = await researcherWithWorkflow('Spreadsheet', 8); // p0 … p7, their ids random
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     await page.getByLabel('Download', { exact: true }).selectOption('consensus');
@@ -751,6 +751,22 @@ describe('classifier in a browser: the researcher lab', () => {
     const [header, ...rows] = (await (await fetch(url)).text()).trim().split('\n');
     expect(header!.split(',')).not.toContain('subject_metadata');
     expect(rows.map((row) => row.split(',')[1])).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7']);
+    // The raw classifications too (tester 21a F1).
+    const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
+    const classified: string[] = [];
+    for (const subject of (await volunteer.queue(workflowId, 8)).subjects) {
+      await volunteer.classify({ workflowId, workflowVersion: 1, subjectId: subject.id, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+      classified.push(subject.externalId!);
+    }
+    await page.getByLabel('Download', { exact: true }).selectOption('classifications');
+    await page.getByLabel("In the order of the subjects' external ids", { exact: false }).check();
+    await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
+    const raw = page.locator('[data-testid="lab-downloads"] li').first();
+    await raw.getByText("Raw classifications, CSV, in the order of the subjects' external ids: ready.").waitFor({ timeout: 20_000 });
+    const rawUrl = new URL((await raw.getByRole('link').getAttribute('href'))!, suite.stack.baseUrl);
+    expect(rawUrl.searchParams.get('sort')).toBe('externalId');
+    const [, ...rawRows] = (await (await fetch(rawUrl)).text()).trim().split('\n');
+    expect(rawRows.map((row) => row.split(',')[2])).toEqual(classified.sort());
     expect(errors).toEqual([]);
   });
 

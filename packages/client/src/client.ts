@@ -11,12 +11,15 @@ export const EXPORT_KINDS = ['consensus', 'classifications', 'subject-reports'] 
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 /**
  * How a query parameter names a subject's metadata field: `metadata.letter=2` passes the subjects whose `letter` is 2
- * (as text), `sort=metadata.page` sorts by their `page` in natural order.
+ * (as text), or a list that holds it, `sort=metadata.page` sorts by their `page` in natural order.
  */
 export const METADATA_PARAMETER = 'metadata.';
-/** The orders of the consensus download's rows: subject id (the default), or the researchers' externalIds. */
-export const CONSENSUS_SORTS = ['id', 'externalId'] as const;
-export type ConsensusSort = (typeof CONSENSUS_SORTS)[number];
+/**
+ * The orders of the consensus and raw classifications downloads' rows: subject id (the default), or the researchers'
+ * externalIds in natural order (`p9` before `p10`).
+ */
+export const DOWNLOAD_SORTS = ['id', 'externalId'] as const;
+export type DownloadSort = (typeof DOWNLOAD_SORTS)[number];
 /** How a download gives the subjects' metadata: one JSON cell (the default), or a `metadata.<key>` column per key. */
 export const DOWNLOAD_METADATA = ['json', 'columns'] as const;
 export type DownloadMetadata = (typeof DOWNLOAD_METADATA)[number];
@@ -528,16 +531,21 @@ export class ChorusClient {
    * The consensus download: one flat row per subject (with `since`, those whose row changed at or after it), in subject
    * id order or in `sort`'s.
    */
-  consensus(workflowId: string, format: ExportFormat = 'json', since?: string, sort?: ConsensusSort, metadata?: DownloadMetadata): Promise<string> {
+  consensus(workflowId: string, format: ExportFormat = 'json', since?: string, sort?: DownloadSort, metadata?: DownloadMetadata): Promise<string> {
     return this.download(`/workflows/${workflowId}/consensus`, format, { ...(since === undefined ? {} : { since }), ...(sort === undefined ? {} : { sort }), ...(metadata === undefined ? {} : { metadata }) });
   }
 
   /**
    * The raw classifications download: one flat row per classification (with `since`, those stored at or after it);
-   * `metadata`, as the consensus's.
+   * `metadata`, as the consensus's; `sort=externalId`, in the natural order of their subjects' externalIds, each
+   * subject's oldest first.
    */
-  classifications(workflowId: string, format: ExportFormat = 'json', since?: string, metadata?: DownloadMetadata): Promise<string> {
-    return this.download(`/workflows/${workflowId}/classifications`, format, { ...(since === undefined ? {} : { since }), ...(metadata === undefined ? {} : { metadata }) });
+  classifications(workflowId: string, format: ExportFormat = 'json', since?: string, metadata?: DownloadMetadata, sort?: DownloadSort): Promise<string> {
+    return this.download(`/workflows/${workflowId}/classifications`, format, {
+      ...(since === undefined ? {} : { since }),
+      ...(metadata === undefined ? {} : { metadata }),
+      ...(sort === undefined ? {} : { sort }),
+    });
   }
 
   /**

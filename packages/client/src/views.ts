@@ -30,8 +30,7 @@ export const sessionSchema = z.strictObject({ token: z.string(), user: userViewS
  */
 export const guestWorkCarriedSchema = z.strictObject({ classifications: z.int(), alreadyClassified: z.int() });
 export const signInSchema = sessionSchema.extend({ guestWork: guestWorkCarriedSchema.optional() });
-/** The caller's own account (or guest), as `GET /account` gives it. */
-export const accountViewSchema = userViewSchema.extend({ createdAt: time });
+
 /**
  * What the caller has classified, in all and by project, the projects they classified in most recently first (at most
  * 100). `open`: the project is still open to volunteers (live, paused or finished), so its page can be linked.
@@ -100,10 +99,16 @@ export const ACCOUNT_LIMITS = { emailLength: 320, passwordMinLength: 8, password
  */
 export const API_KEY_PREFIX = 'chorus_';
 export const API_KEY_LIMITS = { nameLength: 100, perAccount: 20, defaultDays: 90, maxDays: 365 } as const;
+/** How many characters of a key's secret, after `API_KEY_PREFIX`, its `prefix` shows: enough to tell an account's keys apart, never to guess one. */
+export const API_KEY_SHOWN_CHARACTERS = 4;
 /** An account's API key as listed: never its secret, which is shown once, when it is made. */
 export const apiKeyViewSchema = z.strictObject({
   id,
   name: z.string(),
+  prefix: z
+    .string()
+    .nullable()
+    .meta({ description: `The secret's first characters (\`${API_KEY_PREFIX}\` and ${API_KEY_SHOWN_CHARACTERS} more: \`${API_KEY_PREFIX}AbC1\`), to tell which key a script holds; null for a key made before Chorus kept them` }),
   createdAt: time,
   expiresAt: time,
   /** The last minute it was used in (null: never); written at most once a minute. */
@@ -112,6 +117,15 @@ export const apiKeyViewSchema = z.strictObject({
 export const apiKeyListSchema = z.strictObject({ apiKeys: z.array(apiKeyViewSchema) });
 /** A key just made, with its secret: `Authorization: Bearer <secret>`. Shown this once; Chorus keeps only a digest of it. */
 export const newApiKeySchema = apiKeyViewSchema.extend({ secret: z.string().startsWith(API_KEY_PREFIX) });
+
+/**
+ * The caller's own account (or guest), as `GET /account` gives it; `apiKey`, the personal API key the request was made
+ * with (so that a script can see when its key expires), null with a session's token.
+ */
+export const accountViewSchema = userViewSchema.extend({
+  createdAt: time,
+  apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, prefix, when it expires and was last used); null with a session’s token' }),
+});
 
 /** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
 export const LISTED_DESCRIPTION_LENGTH = 300;
@@ -730,6 +744,10 @@ export const problemSchema = z.strictObject({
     .strictObject({ id: z.uuid(), name: z.string() })
     .optional()
     .meta({ description: 'With a 409 `subject-set-name-taken`: the project’s set that has the name, to upload into instead' }),
+  apiKey: z
+    .strictObject({ id: z.uuid(), name: z.string(), prefix: z.string().nullable() })
+    .optional()
+    .meta({ description: 'With a 409 `api-key-already-made`: the key made by the first request with that Idempotency-Key (never its secret)' }),
 });
 
 /** A size in bytes as people read it: "16 MiB", "512 KiB", "1000 bytes". */

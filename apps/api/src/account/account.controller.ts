@@ -38,9 +38,10 @@ export class AccountController {
   @Get()
   @ApiOperation({
     summary: 'The caller’s own account (or guest): its id, kind, display name, email, whether the email is verified, and when it was made.',
-    description: 'Any bearer token, an account’s or a guest’s. 401 `urn:chorus:problem:unauthorized` without a valid token.',
+    description:
+      'Any bearer token, an account’s or a guest’s, or a personal API key: sent with a key, `apiKey` names that key (its id, name, `prefix`, `expiresAt` and `lastUsedAt`), so that a script can see when its key expires; null with a session’s token. 401 `urn:chorus:problem:unauthorized` without a valid token.',
   })
-  @ApiZodResponse(accountViewSchema, { description: "The caller's account (or guest)" })
+  @ApiZodResponse(accountViewSchema, { description: "The caller's account (or guest), and the API key the request was sent with, if any" })
   view(@CurrentUser() user: AuthUser) {
     return this.account.view(user);
   }

@@ -49,7 +49,7 @@ const REPORT_NOTES_ERASED = 'UPDATE subject_reports SET note = NULL, updated_at 
 const wrongPassword = (pointer: string) =>
   new ProblemException(422, "The password given is not this account's, so nothing was changed.", [{ pointer, message: "is not this account's password" }], 'wrong-password');
 
-interface AccountRow extends Omit<AccountView, 'createdAt'> {
+interface AccountRow extends Omit<AccountView, 'createdAt' | 'apiKey'> {
   createdAt: Date;
 }
 
@@ -70,12 +70,17 @@ export class AccountService {
     private readonly apiKeys: ApiKeysService,
   ) {}
 
+  /** The caller's account as `GET /account` gives it, with the API key the request was sent with, if any. */
   async view(user: AuthUser): Promise<AccountView> {
+    const seen = await this.ownRow(user);
+    return { ...seen, createdAt: seen.createdAt.toISOString(), apiKey: user.apiKeyId ? await this.apiKeys.sentWith(user, user.apiKeyId) : null };
+  }
+
+  private async ownRow(user: AuthUser): Promise<AccountRow> {
     const [row] = await this.db.query<AccountRow[]>(ACCOUNT, [user.id]);
     if (!row) throw accountDeleted();
     // A guest's token of a guest who since registered speaks for the guest: the account's email is not its to see.
-    const seen: AccountRow = user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false };
-    return { ...seen, createdAt: seen.createdAt.toISOString() };
+    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false };
   }
 
   /** What the caller (an account or a guest) has classified: in all, and by project. */
@@ -116,7 +121,7 @@ export class AccountService {
     const generation = await this.changeAccount(this.db.manager, user, `password_hash = $2, ${NEXT_TOKEN_GENERATION}`, [hash, checked], 'AND password_hash = $3');
     if (generation === undefined) throw wrongPassword('/currentPassword');
     this.generations.raised(user.id, generation);
-    const { createdAt: _, ...account } = await this.view(user);
+    const { createdAt: _, ...account } = await this.ownRow(user);
     return this.tokens.session(account);
   }
 

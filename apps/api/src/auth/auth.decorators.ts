@@ -4,6 +4,8 @@ import type { TokenSession } from './ended-sessions';
 export interface AuthUser {
   id: string;
   kind: 'registered' | 'guest';
+  /** The personal API key the request was sent with (a key is a session whose id is the key's); none with a session's token. */
+  apiKeyId?: string;
 }
 
 export const PUBLIC_ROUTE = 'chorus:public';

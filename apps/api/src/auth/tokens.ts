@@ -27,7 +27,7 @@ interface VerifyOptions {
  * Whom a token proves the caller to be: the user, the generation of their tokens it was found to have, its session
  * (an API key's: the key), and the API key it is, if it is one.
  */
-export type TokenUser = AuthUser & { generation: number; session: TokenSession; apiKeyId?: string };
+export type TokenUser = AuthUser & { generation: number; session: TokenSession };
 
 /**
  * Signs and reads tokens for one purpose only (a mailed link, the queue board's cookie), with a key derived from

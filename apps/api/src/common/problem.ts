@@ -12,6 +12,8 @@ export interface ProblemBody {
   limitBytes?: number;
   /** A 409 `subject-set-name-taken`'s: the set that has the name. */
   subjectSet?: { id: string; name: string };
+  /** A 409 `api-key-already-made`'s: the key the first request with that Idempotency-Key made (never its secret). */
+  apiKey?: { id: string; name: string; prefix: string | null };
 }
 
 const titles: Record<number, string> = {
@@ -52,6 +54,13 @@ export class ProblemException extends Error {
   constructor(status: number, detail: string, errors?: FieldError[], slug?: string) {
     super(detail);
     this.body = problemBody(status, detail, errors, slug);
+  }
+
+  /** The problem a body kept earlier says, as it said it (a retry's refusal, `IdempotentRequests`). */
+  static of(body: ProblemBody): ProblemException {
+    const problem = new ProblemException(body.status, body.detail);
+    Object.assign(problem.body, body);
+    return problem;
   }
 
   retryAfter(seconds: number): this {

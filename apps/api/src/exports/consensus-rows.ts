@@ -93,9 +93,9 @@ export const CONSENSUS_COLUMNS = {
     "the subject sets this workflow's effects had put the subject in and it left (a later consensus no longer met the effect, or a researcher took it out), the earliest left first, joined with ';'",
   workflow_version: "the newest workflow version any of the subject's consensus was computed with (empty before its first aggregation)",
   left_workflow:
-    "the subject is in no subject set the workflow serves any more (taken out of its set by a researcher or by another workflow's routing, or its set unlinked or deleted): no queue serves it, and its row is kept for its answers and consensus, retired (one retired before it left keeps its retirement_reason, the others say unlinked), until it is in a set the workflow serves again; false on every other row, empty on a tombstone",
+    "the subject is in no subject set the workflow serves any more (taken out of its set by a researcher or by another workflow's routing, or its set unlinked or deleted): no queue serves it, and its row is kept for its answers and consensus, retired (one retired before it left keeps its retirement_reason, the others say unlinked), until it is in a set the workflow serves again; true on a tombstone too (left_workflow_at: the subject left with its row); false on every other row",
   left_workflow_at:
-    "only in a since= download: when the subject left the workflow with its row (never classified there, it was taken out of the set the workflow serves, by a researcher or by routing, or its set was unlinked or deleted), a row with nothing else but subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop the subject's row you hold; empty on every other row",
+    "only in a since= download: when the subject left the workflow with its row (never classified there, it was taken out of the set the workflow serves, by a researcher or by routing, or its set was unlinked or deleted), a row with nothing else but subject_id, external_id (kept for a deleted subject), left_workflow (true) and updated_at (the same moment): drop the subject's row you hold; empty on every other row",
   updated_at: "when the subject's row last changed (a classification, an aggregation that changed its consensus, a retirement, a new priority, a researcher's review or its undoing): what since= compares (ISO 8601)",
 } as const;
 
@@ -276,11 +276,14 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
   return record;
 }
 
-/** The row of a subject that left the workflow (a `since=` download's tombstone): its ids and when, every other column empty. */
+/**
+ * The row of a subject that left the workflow (a `since=` download's tombstone): its ids, that it left (`left_workflow`,
+ * as a kept row that left says it) and when, every other column empty.
+ */
 function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): FlatRecord {
   const record: FlatRecord = Object.fromEntries(columnsOf(tasks, metadata).map((column) => [column, null]));
   const leftAt = new Date(row.left_workflow_at!).toISOString();
-  return { ...record, subject_id: row.subject_id, external_id: row.external_id, left_workflow_at: leftAt, updated_at: leftAt };
+  return { ...record, subject_id: row.subject_id, external_id: row.external_id, left_workflow: true, left_workflow_at: leftAt, updated_at: leftAt };
 }
 
 /**

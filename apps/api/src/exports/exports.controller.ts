@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CONSENSUS_SORTS, DOWNLOAD_METADATA, EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
+import { DOWNLOAD_SORTS, DOWNLOAD_METADATA, EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
 import { type AuthUser, CurrentSession, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
@@ -63,6 +63,15 @@ const ApiMetadata = () =>
     description: `How the subjects' metadata is given: \`json\` (the default), one column that holds JSON, \`subject_metadata\`; \`columns\`, ${METADATA_COLUMNS_IN_WORDS.replace(/^with metadata=columns, /, '')}`,
   });
 
+/** The `sort` parameter in OpenAPI, of the downloads of subjects' answers: `byId`, the default order; `eachSubject`, of a subject's several rows. */
+const ApiSort = (byId: string, eachSubject: string) =>
+  ApiQuery({
+    name: 'sort',
+    required: false,
+    schema: { type: 'string', enum: [...DOWNLOAD_SORTS], default: 'id' },
+    description: `The rows' order: \`id\` (the default), ${byId}; \`externalId\`, the researchers' externalIds in natural order (the numbers within them as numbers: \`p9\` before \`p10\`, \`letter-2-page-2\` before \`letter-2-page-10\`)${eachSubject}, subjects without one last in subject id order; with since= too`,
+  });
+
 /** A download's answer in OpenAPI: a file in any of the formats, or a problem. */
 const ApiDownloadResponse = () =>
   applyDecorators(
@@ -115,14 +124,14 @@ export class ExportsController {
   @Post('download-links')
   @ApiOperation({
     summary: 'Makes a link to a download that needs no Authorization header, for 10 minutes (the workflow’s researchers).',
-    description: 'Body: `{ "kind" }`: `consensus`, `classifications` or `subject-reports`. For a browser to save the file as it streams, or a script that should not hold the account’s token; add `format`, `since`, `bom` (`metadata` to the consensus and classifications, and `sort` to the consensus) to the link as to the download. The link stops working when its account signs out. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body: `{ "kind" }`: `consensus`, `classifications` or `subject-reports`. For a browser to save the file as it streams, or a script that should not hold the account’s token; add `format`, `since`, `bom` (`metadata` and `sort` to the consensus and classifications) to the link as to the download. The link stops working when its account signs out. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(201)
   @ApiZodBody(downloadLinkRequestSchema)
   @ApiZodResponse(downloadLinkSchema, {
     status: 201,
-    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl), for 10 minutes (or until the session that asked for it expires, if sooner), until that session signs out; add format, since and bom (metadata to the consensus and classifications, and sort to the consensus) to it as to the download (researchers only)',
+    description: 'A link to the download that needs no Authorization header (for a browser to save the file as it streams, or for curl), for 10 minutes (or until the session that asked for it expires, if sooner), until that session signs out; add format, since and bom (metadata and sort to the consensus and classifications) to it as to the download (researchers only)',
   })
   createDownloadLink(
     @Param('id', uuidParam('id')) workflowId: string,
@@ -140,13 +149,7 @@ export class ExportsController {
     'the subjects whose row changed (`updated_at`: a subject recomputed to the same consensus and retirement has not changed), then a tombstone (`left_workflow_at`) for each subject that left the workflow with its row',
   )
   @ApiMetadata()
-  @ApiQuery({
-    name: 'sort',
-    required: false,
-    schema: { type: 'string', enum: [...CONSENSUS_SORTS], default: 'id' },
-    description:
-      "The rows' order: `id` (the default), subject id order; `externalId`, the researchers' externalIds in natural order (the numbers within them as numbers: `p9` before `p10`, `letter-2-page-2` before `letter-2-page-10`), subjects without one last in subject id order",
-  })
+  @ApiSort('subject id order', '')
   @ApiOperation({
     summary: 'Download the consensus of every subject of the workflow, one flat row each (researchers only).',
     description: columnsInWords('One row per subject, in subject_id order, or externalId order with sort=externalId (with since=, then the tombstones of subjects that left the workflow).', CONSENSUS_COLUMNS, {
@@ -173,9 +176,10 @@ export class ExportsController {
   @ApiDownloadResponse()
   @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`, or carried from a guest into an account)')
   @ApiMetadata()
+  @ApiSort('subject id then volunteer (user_id) order', ", each subject's classifications oldest first (`created_at`, then `classification_id`: the same order on every download)")
   @ApiOperation({
     summary: 'Download every classification of the workflow, or those stored or changed since a moment, one flat row each (researchers only).',
-    description: columnsInWords('One row per classification, in subject_id then user_id order.', CLASSIFICATION_COLUMNS, {
+    description: columnsInWords("One row per classification, in subject_id then user_id order, or externalId order with sort=externalId (each subject's oldest first).", CLASSIFICATION_COLUMNS, {
       perTask: { answer: CLASSIFICATION_ANSWER_COLUMN },
       last: [`\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
       json: CLASSIFICATION_JSON_COLUMNS,
@@ -190,7 +194,7 @@ export class ExportsController {
     @OptionalUser() user?: AuthUser,
   ) {
     const downloader = await this.exports.downloader(workflowId, 'classifications', user, query.token);
-    return send(reply, await this.exports.classifications(workflowId, downloadForm(query, accept), downloader, query.since, query.metadata), acceptEncoding);
+    return send(reply, await this.exports.classifications(workflowId, downloadForm(query, accept), downloader, query.since, query.metadata, query.sort), acceptEncoding);
   }
 
   @Get('subject-reports')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ConsensusSort, DownloadLink, DownloadMetadata, ExportKind } from '@chorus/client';
+import type { DownloadSort, DownloadLink, DownloadMetadata, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
 import { inNaturalOrder, isUnlinked } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -88,7 +88,7 @@ const ROWS_BY_ID = (subjects: string) => `
  * sorted: at 100,000 subjects a sort of whole rows kept the first row back as long as the whole download took), then
  * those without one in id order (as the lab's results list them).
  */
-const ROWS_IN_ORDER: Record<ConsensusSort, string> = {
+const ROWS_IN_ORDER: Record<DownloadSort, string> = {
   id: ROWS_BY_ID(''),
   externalId: `
   (SELECT consensus_row.* FROM (SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subjects s WHERE s.project_id = $4 AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named
@@ -108,7 +108,7 @@ const ROWS_IN_ORDER: Record<ConsensusSort, string> = {
  * (or null for all), then a tombstone for each subject that left the workflow without a row kept there at or after it
  * and has not come back (`subject_workflow_departures`).
  */
-const consensusRows = (sort: ConsensusSort) => `
+const consensusRows = (sort: DownloadSort) => `
   WITH routing AS (${ROUTING}),
   set_order AS MATERIALIZED (
     SELECT ss.id, row_number() OVER (ORDER BY ss.created_at, ss.id) AS ord FROM subject_sets ss JOIN workflows w ON w.project_id = ss.project_id WHERE w.id = $1)
@@ -120,11 +120,11 @@ const consensusRows = (sort: ConsensusSort) => `
      AND NOT EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = d.workflow_id AND st.subject_id = d.subject_id))`;
 
 /**
- * In the order of the unique index, so that the cursor streams from the first row without sorting the workflow; with
- * `since` ($2), only the classifications stored or changed (their `after_retirement` flag, their subject's locations
- * corrected) at or after it. A classification was shown what the first correction after it replaced, if any.
+ * A classification's row; with `since` ($2), only those stored or changed (their `after_retirement` flag, their
+ * subject's locations corrected) at or after it. A classification was shown what the first correction after it
+ * replaced, if any.
  */
-const CLASSIFICATION_ROWS = `
+const CLASSIFICATION_ROW = `
   SELECT c.id, c.subject_id, s.external_id, s.metadata AS subject_metadata,
          (SELECT ch.previous_locations FROM subject_location_changes ch WHERE ch.subject_id = c.subject_id AND ch.changed_at > c.created_at
           ORDER BY ch.changed_at LIMIT 1) AS earlier_locations,
@@ -134,8 +134,26 @@ const CLASSIFICATION_ROWS = `
          c.finished_at, c.gold_standard, c.after_retirement, c.made_in_draft, c.metadata AS classification_metadata, c.annotations,
          ${hiddenTagsSql('c.workflow_id', 'c.subject_id')} AS hidden_tags
   FROM classifications c JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
-  WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)
-  ORDER BY c.subject_id, c.user_id`;
+  WHERE c.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2)`;
+
+/**
+ * The workflow's classifications in each download order (`sort`). `id`: in the order of the unique index (subject,
+ * then volunteer), so that the cursor streams from the first row without sorting the workflow. `externalId`: their
+ * subjects in the natural order of the project's ($3) externalIds, as the consensus download's rows (read from
+ * `subjects_external_id_natural_idx`), each subject's classifications read on their own (from the unique index) oldest
+ * first, then by id (a statement stores several at one moment), so that the order is the same on every download and
+ * only a subject's few are sorted; then those of subjects without one, in subject id order, each subject's the same way.
+ */
+export const CLASSIFICATION_ROWS: Record<DownloadSort, string> = {
+  id: `${CLASSIFICATION_ROW} ORDER BY c.subject_id, c.user_id`,
+  externalId: `
+  (SELECT classification_row.* FROM (SELECT s.id, ${inNaturalOrder('s.external_id')} AS external_id FROM subjects s WHERE s.project_id = $3 AND s.external_id IS NOT NULL ORDER BY ${inNaturalOrder('s.external_id')} OFFSET 0) named
+   -- Its own subquery (OFFSET 0), never joined as a whole: the rows come in the ids' order, each subject's sorted alone.
+   CROSS JOIN LATERAL (${CLASSIFICATION_ROW} AND c.subject_id = named.id OFFSET 0) classification_row
+   ORDER BY ${inNaturalOrder('named.external_id')}, classification_row.created_at, classification_row.id)
+  UNION ALL
+  (${CLASSIFICATION_ROW} AND s.external_id IS NULL ORDER BY c.subject_id, c.created_at, c.id)`,
+};
 
 /**
  * The ids of the subjects of the workflow's ($1) classifications stored or changed since $2 (or null for all), once
@@ -193,7 +211,7 @@ export class ExportsService {
    * the subjects whose row changed at or after it (a classification, an aggregation, a retirement, a subject set joined
    * or deleted). In subject id order, or in `sort`'s. The subjects' metadata as `metadata` asks.
    */
-  async consensus(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date, sort: ConsensusSort = 'id', metadata: DownloadMetadata = 'json'): Promise<ExportDownload> {
+  async consensus(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date, sort: DownloadSort = 'id', metadata: DownloadMetadata = 'json'): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const newestFirst = [...byVersion].reverse();
@@ -217,9 +235,9 @@ export class ExportsService {
 
   /**
    * Every answer of every volunteer (or those stored since a moment), one row each, with each task's answer in a
-   * column of every version's tasks; the subjects' metadata as `metadata` asks.
+   * column of every version's tasks; the subjects' metadata as `metadata` asks; in subject id order, or in `sort`'s.
    */
-  async classifications(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date, metadata: DownloadMetadata = 'json'): Promise<ExportDownload> {
+  async classifications(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date, metadata: DownloadMetadata = 'json', sort: DownloadSort = 'id'): Promise<ExportDownload> {
     const workflow = await this.workflows.requireResearcher(workflowId, user);
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
@@ -227,8 +245,8 @@ export class ExportsService {
       async (read) => {
         const metadataForm = await metadataFormOf(metadata, read, CLASSIFIED_SUBJECTS, [workflowId, since ?? null]);
         return {
-          sql: CLASSIFICATION_ROWS,
-          parameters: [workflowId, since ?? null],
+          sql: CLASSIFICATION_ROWS[sort],
+          parameters: [workflowId, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])],
           toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys, metadataForm),
           columns: classificationColumns(taskKeys, metadataForm),
           name: (began, format) => downloadName('classifications', workflow, began, format),

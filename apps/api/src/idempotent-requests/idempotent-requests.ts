@@ -20,7 +20,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth.decorators';
 import { everyHour } from '../common/every-hour';
-import { conflict, validationFailed } from '../common/problem';
+import { type ProblemBody, ProblemException, conflict, validationFailed } from '../common/problem';
 import { unwrap } from '../common/zod';
 
 /** How long a key is remembered: a retry comes within minutes; after a day the same key is a new request. */
@@ -42,10 +42,14 @@ interface KeyedRequest {
   requestHash: string;
 }
 
-/** The first answer, sent again to a retry. */
+/**
+ * The first answer, sent again to a retry; or, for a creation whose answer holds a secret (an API key's), the problem
+ * a retry is refused with instead (`refusal`), so that the secret is never kept.
+ */
 export interface FirstAnswer {
   body: unknown;
   etag?: string;
+  refusal?: ProblemBody;
 }
 
 /** A first request's hold on its key: its answer is stored, or the key released, only while the key is still its own. */
@@ -98,7 +102,8 @@ const stillBeingHandled = () => conflict('The first request with this Idempotenc
 /**
  * The rule of creations with an `Idempotency-Key` (projects, subject sets, workflows): the first request with a key
  * creates; a retry by the same account on the same route, with the same body, is answered 200 with the first answer
- * and creates nothing; the same key with another request is refused (422). The first answer is kept in the creation's
+ * and creates nothing (or, for a creation whose answer holds a secret, refused with the problem kept in its place:
+ * `FirstAnswer.refusal`); the same key with another request is refused (422). The first answer is kept in the creation's
  * own transaction (`keepAnswerIn`), so the key of a request that failed is released at once: what it made, if it
  * committed, committed with its answer, which a release spares. Keys are the account's own, per route, and
  * forgotten after a day, every hour (and soon after the process starts), by each API process (harmless twice).
@@ -186,6 +191,7 @@ export class IdempotentCreateInterceptor implements NestInterceptor {
     };
     const reply = http.getResponse<FastifyReply>();
     const first = await this.requests.claim(keyed);
+    if ('answer' in first && first.answer.refusal) throw ProblemException.of(first.answer.refusal);
     if ('answer' in first) {
       if (first.answer.etag) void reply.header('etag', first.answer.etag);
       void reply.status(200);
@@ -212,16 +218,17 @@ export class IdempotentCreateInterceptor implements NestInterceptor {
 
 /**
  * A creation that takes an `Idempotency-Key`: a script that retries after a timeout creates once. Documents the
- * header; the route documents the replay's 200 beside its 201 (`REPLAYED_CREATION`).
+ * header, and what a retry is answered (`retried`: by default the first answer; a creation whose answer holds a secret
+ * says its refusal); the route documents the replay's 200 beside its 201 (`REPLAYED_CREATION`).
  */
-export const IdempotentCreate = (what: string) =>
+export const IdempotentCreate = (what: string, retried = 'is answered 200 with the first answer, and creates nothing') =>
   applyDecorators(
     UseInterceptors(IdempotentCreateInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
       description:
-        `Optional: a fresh random key (a UUID will do) per new ${what}, and the same key on a retry: a retry with the same body is answered 200 with the first answer, and creates nothing. ` +
+        `Optional: a fresh random key (a UUID will do) per new ${what}, and the same key on a retry: a retry with the same body ${retried}. ` +
         `The same key with another body or route is refused with 422 (at \`/headers/idempotency-key\`); a retry while the first request is still being handled, with 409 \`urn:chorus:problem:request-in-progress\` (send it again in a moment). A first request that failed (4xx or 5xx) created nothing: its retry creates. ` +
         `Keys are the account's own, per route, and kept ${KEY_KEPT_HOURS} hours.`,
       schema: { type: 'string', minLength: minLength ?? undefined, maxLength: maxLength ?? undefined },

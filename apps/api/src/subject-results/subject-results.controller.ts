@@ -21,7 +21,7 @@ export class SubjectResultsController {
     description:
       'Each subject as its researchers see it, with its classifications counted, its retirement and each task’s consensus as the consensus download gives it. ' +
       'Subjects of sets no longer linked to the workflow are left out, as its stats leave them out (the download keeps their consensus). ' +
-      'Filter by a metadata field with `metadata.<field>=<value>` (`metadata.letter=2`: the subjects whose `letter` is 2, as text, a JSON number or string alike; ' +
+      'Filter by a metadata field with `metadata.<field>=<value>` (`metadata.letter=2`: the subjects whose `letter` is 2, as text, a JSON number or string alike, or a list that holds it among its items, `metadata.tags=a` finding `"tags": ["a", "b"]`; ' +
       'several fields: those that have every value; an empty value filters nothing): a page reads the subjects in its order until it has found enough that pass, ' +
       'so a value few subjects have costs more on a large workflow. A field’s name that is empty or longer than 200 characters is refused, naming the parameter.',
   })

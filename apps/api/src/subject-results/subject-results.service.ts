@@ -225,6 +225,17 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
 /** A task's stored consensus (`c`) with something to check: transcribed at least once, on the consensus path. */
 const TRANSCRIBED_HERE = `c.votes > 0 AND c.result->'notReached' IS NULL`;
 
+/**
+ * A subject's metadata field (`key`) has the value (`value`) a filter names, as text: `2` and `"2"` alike; a list holds
+ * it among its items, each as text (`"tags": ["a", "b"]` has `a`; `"pages": [2, 3]` has `2`).
+ */
+const metadataHas = (key: string, value: string) => {
+  const field = `(s.metadata -> ${key}::text)`;
+  // Only a list's items are read (the CASE): a scalar has none to read, and reading one would fail.
+  const items = `jsonb_array_elements_text(CASE WHEN jsonb_typeof(${field}) = 'array' THEN ${field} END)`;
+  return `(s.metadata ->> ${key}::text = ${value}::text OR EXISTS (SELECT 1 FROM ${items} AS item(value) WHERE item.value = ${value}::text))`;
+};
+
 function filtersOf(projectId: string, { status, q, needsChecking, reviewed, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
   const conditions = [`NOT ${isUnlinked('st')}`];
@@ -234,8 +245,7 @@ function filtersOf(projectId: string, { status, q, needsChecking, reviewed, meta
   if (needsChecking) conditions.push(`st.subject_id IN (SELECT c.subject_id FROM consensus c WHERE c.workflow_id = $1 AND (c.result ->> 'lowConsensus') = 'true' AND ${TRANSCRIBED_HERE})`);
   if (reviewed === false) conditions.push(UNREVIEWED_CONSENSUS);
   if (reviewed === true) conditions.push(`${ANY_REVIEW} AND NOT ${UNREVIEWED_CONSENSUS}`);
-  // A field's value as text: `2` and `"2"` alike.
-  for (const [key, value] of Object.entries(metadata)) conditions.push(`s.metadata ->> ${parameter(key)}::text = ${parameter(value)}::text`);
+  for (const [key, value] of Object.entries(metadata)) conditions.push(metadataHas(parameter(key), parameter(value)));
   if (q) {
     const startsWithQ = (alias: string, forms = [q]) =>
       `${alias}.project_id = ${parameter(projectId)} AND (${forms.map((form) => `${alias}.external_id LIKE ${parameter(startingWith(form))}`).join(' OR ')})`;

@@ -1,4 +1,4 @@
-import type { ChorusClient, ConsensusSort, DownloadMetadata, ExportFormat, ExportKind } from '@chorus/client';
+import type { ChorusClient, DownloadSort, DownloadMetadata, ExportFormat, ExportKind } from '@chorus/client';
 import { useRef, useState } from 'react';
 import { describeError, type Problem } from './errors';
 
@@ -14,8 +14,8 @@ export interface Download {
   bom: boolean;
   /** Only the rows changed at or after this moment (the API's `since`), for an incremental download. */
   since?: string;
-  /** The consensus's rows in the order of the subjects' externalIds (the API's `sort`), rather than of their ids. */
-  sort?: ConsensusSort;
+  /** The rows in the order of the subjects' externalIds (the API's `sort`), rather than of their ids (consensus and classifications). */
+  sort?: DownloadSort;
   /** The subjects' metadata as a column per key (the API's `metadata`), rather than one JSON column (consensus and classifications). */
   metadata?: DownloadMetadata;
   state: 'preparing' | 'ready' | 'failed';
@@ -35,7 +35,7 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
   const link = async ({ n, kind, format, bom, since, sort, metadata }: Pick<Download, 'n' | 'kind' | 'format' | 'bom' | 'since' | 'sort' | 'metadata'>, open = false) => {
     try {
       const made = await client.downloadLink(workflowId, kind);
-      const query = new URLSearchParams({ format, ...(bom && format === 'csv' ? { bom: 'true' } : {}), ...(since ? { since } : {}), ...(sort && kind === 'consensus' ? { sort } : {}), ...(metadata && kind !== 'subject-reports' ? { metadata } : {}) });
+      const query = new URLSearchParams({ format, ...(bom && format === 'csv' ? { bom: 'true' } : {}), ...(since ? { since } : {}), ...(sort && kind !== 'subject-reports' ? { sort } : {}), ...(metadata && kind !== 'subject-reports' ? { metadata } : {}) });
       const url = `${made.url}&${query}`;
       update(n, { state: 'ready', url, expiresAt: made.expiresAt });
       if (open) window.location.assign(url);
@@ -44,7 +44,7 @@ export function useDownloads(client: ChorusClient, workflowId: string) {
     }
   };
 
-  const request = (kind: ExportKind, format: ExportFormat, bom: boolean, since?: string, sort?: ConsensusSort, metadata?: DownloadMetadata) => {
+  const request = (kind: ExportKind, format: ExportFormat, bom: boolean, since?: string, sort?: DownloadSort, metadata?: DownloadMetadata) => {
     count.current += 1;
     const asked = { n: count.current, kind, format, bom, since, sort, metadata };
     setDownloads((now) => [{ ...asked, state: 'preparing' }, ...now]);

@@ -17,6 +17,8 @@ export class ApiKey {
   @Index('api_keys_hash_key', { unique: true })
   @Column({ type: 'varchar', length: 64 })
   hash!: string;
+  /** The secret's first characters (`chorus_AbC1`), for its owner to tell keys apart; null for keys made before it was kept. */
+  @Column({ type: 'varchar', length: 16, nullable: true }) prefix!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @Column({ type: 'timestamptz' }) expiresAt!: Date;
   /** Written at most once a minute per key, not on every request. */

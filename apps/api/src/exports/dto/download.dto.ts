@@ -1,4 +1,4 @@
-import { CONSENSUS_SORTS, type ConsensusSort, DOWNLOAD_METADATA, type DownloadMetadata, EXPORT_KINDS, type ExportFormat } from '@chorus/client';
+import { DOWNLOAD_SORTS, type DownloadSort, DOWNLOAD_METADATA, type DownloadMetadata, EXPORT_KINDS, type ExportFormat } from '@chorus/client';
 import { z } from 'zod';
 import { ZodPipe } from '../../common/zod';
 import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
@@ -23,24 +23,21 @@ const metadataShape = {
   metadata: z.enum(DOWNLOAD_METADATA, 'must be json (the metadata as one column that holds JSON, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)').default('json'),
 };
 
-/** The raw classifications download's query: a download's, and how it gives the subjects' metadata. */
-export const classificationsQuery = new ZodPipe(z.strictObject({ ...downloadShape, ...metadataShape }), '/query');
+/** The order of a download's rows (of the consensus and the raw classifications): subject id, or the subjects' externalIds. */
+const sortShape = {
+  sort: z.enum(DOWNLOAD_SORTS, "must be id (subject id order, the default) or externalId (the natural order of the subjects' externalIds, numbers as numbers, those without one last)").default('id'),
+};
+
+/** The raw classifications download's query: a download's, how it gives the subjects' metadata, and the order of its rows. */
+export const classificationsQuery = new ZodPipe(z.strictObject({ ...downloadShape, ...metadataShape, ...sortShape }), '/query');
 export interface ClassificationsQuery extends DownloadQuery {
   metadata: DownloadMetadata;
+  sort: DownloadSort;
 }
 
-/** The consensus download's query: a download's, how it gives the subjects' metadata, and the order of its rows. */
-export const consensusQuery = new ZodPipe(
-  z.strictObject({
-    ...downloadShape,
-    ...metadataShape,
-    sort: z.enum(CONSENSUS_SORTS, "must be id (subject id order, the default) or externalId (the natural order of the subjects' externalIds, numbers as numbers, those without one last)").default('id'),
-  }),
-  '/query',
-);
-export interface ConsensusQuery extends ClassificationsQuery {
-  sort: ConsensusSort;
-}
+/** The consensus download's query: the same parameters as the raw classifications'. */
+export const consensusQuery = classificationsQuery;
+export type ConsensusQuery = ClassificationsQuery;
 
 export const downloadLinkRequestSchema = z.strictObject({
   kind: z.enum(EXPORT_KINDS, 'must be consensus (a row per subject), classifications (a row per classification) or subject-reports (a row per volunteer’s report of a subject)'),

@@ -47,7 +47,7 @@ export function WorkflowDownloads({ workflowId }: { workflowId: string }) {
           ))}
         </SelectField>
         <FormField id="lab-download-since" label={t('lab.downloads.since')} hint={t('lab.downloads.sinceHint')} autoComplete="off" spellCheck={false} {...form.field('since')} />
-        {form.values.kind === 'consensus' && (
+        {form.values.kind !== 'subject-reports' && (
           <label className="lab-checkbox">
             <input type="checkbox" checked={byExternalId} onChange={(event) => setByExternalId(event.target.checked)} /> {t('lab.downloads.byExternalId')}
           </label>
@@ -82,7 +82,7 @@ function DownloadItem({ download, follow }: { download: Download; follow: (downl
   const kind = t(`lab.downloads.kinds.${download.kind}`);
   const format = t(`lab.downloads.formats.${download.format}`);
   const written = download.since ? t('lab.downloads.whatSince', { kind, format, since: download.since }) : t('lab.downloads.what', { kind, format });
-  // Two consensus files differ only in their rows' order: the list says which one is in the spreadsheet's.
+  // Two files of a kind differ only in their rows' order: the list says which one is in the spreadsheet's.
   const ordered = download.sort === 'externalId' ? t('lab.downloads.byExternalIdWhat', { what: written }) : written;
   const what = download.metadata === 'columns' ? t('lab.downloads.metadataAsColumnsWhat', { what: ordered }) : ordered;
   return (
