@@ -902,6 +902,36 @@ describe('the queue', () => {
     expect((await volunteer.renewHolds(workflowId, dead)).held).toHaveLength(3); // nothing changed by those refused
   });
 
+  it('serves first, with resume=true, what the caller still holds (a page of theirs that died), in serving order and held again, then the next ones; never another’s, nor one they classified or that retired', async () => {
+    const { workflowId } = await workflowOf(10, { selection: { order: 'sequential', goldStandardRate: 0 }, retirement: { rule: 'count', count: 1 } });
+    const [volunteer, other] = [await guest(), await guest()];
+    const names = (view: QueueView) => view.subjects.map((subject) => subject.externalId);
+    const expiry = async (externalId: string) =>
+      (await stack.db.query<{ at: Date }>('SELECT a.expires_at AS at FROM assignments a JOIN subjects s ON s.id = a.subject_id WHERE a.workflow_id = $1 AND s.external_id = $2', [workflowId, externalId])).rows[0]!.at.getTime();
+    // The page that died: its first four, held ten minutes, then six more; of those one it answered (on another page,
+    // say), and one researchers retired. Another volunteer holds the next two.
+    const died = await volunteer.queue(workflowId, 4, { hold: 600 });
+    expect(names(died)).toEqual(['s0-000', 's0-001', 's0-002', 's0-003']);
+    expect(names(await volunteer.queue(workflowId, 2))).toEqual(['s0-004', 's0-005']);
+    await classify(volunteer, died, died.subjects[1]!.id);
+    await stack.client.retireSubjects(workflowId, { externalIds: ['s0-002'], reason: 'a blank page' });
+    expect(names(await other.queue(workflowId, 2))).toEqual(['s0-006', 's0-007']);
+    const [first, fifth] = [await expiry('s0-000'), await expiry('s0-004')];
+
+    const resumed = await volunteer.queue(workflowId, 4, { hold: 600, resume: true });
+    expect(names(resumed)).toEqual(['s0-000', 's0-003', 's0-004', 's0-005']);
+    expect(await expiry('s0-000')).toBeGreaterThan(first); // held again
+    expect(await expiry('s0-004')).toBeGreaterThanOrEqual(fifth); // never for less than it was
+    // Fewer held than asked for: the next one in order fills the batch. Without resume, what they hold is not served again.
+    expect(names(await volunteer.queue(workflowId, 5, { resume: true }))).toEqual(['s0-000', 's0-003', 's0-004', 's0-005', 's0-008']);
+    expect(names(await volunteer.queue(workflowId, 2))).toEqual(['s0-009']);
+    // The other volunteer's resume serves only theirs.
+    expect(names(await other.queue(workflowId, 4, { resume: true }))).toEqual(['s0-006', 's0-007']);
+    const refused = await volunteer.request('GET', `/workflows/${workflowId}/queue?resume=yes`).then(() => undefined, (error: ChorusApiError) => error);
+    expect(refused?.status).toBe(422);
+    expect(refused?.problem.errors).toEqual([{ pointer: '/query/resume', message: 'must be true (serve first the subjects you already hold here) or false' }]);
+  });
+
   it('spreads evenly the random keys of the subjects that join a workflow together, when their set is linked or when they are uploaded', async () => {
     const { workflowId, setIds } = await workflowOf(8);
     await stack.client.addSubjects(setIds[0]!, Array.from({ length: 4 }, (_, i) => ({ externalId: `late-${i}`, locations: [{ type: 'text' as const, text: `Late ${i}` }] })));

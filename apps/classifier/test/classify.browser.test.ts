@@ -2,7 +2,8 @@ import type { SubjectInput, WorkflowStats } from '@chorus/client';
 import type { Page, Route } from 'playwright-core';
 import { ON_SCREEN_SUBMIT_MS } from '../src/lib/sendTimes';
 import { RENEW_HOLDS_EVERY_MS } from '../src/lib/useHoldsWhileAtWork';
-import { answerByKey, answersKeptFor, checkScreen, closeTutorial, liveYesNoWorkflow, screenshots, seriousViolations, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus } from './support/browser';
+import { signUp } from '../../../test/support/accounts';
+import { answerByKey, answersKeptFor, checkScreen, closeTutorial, launchBrowser, liveYesNoWorkflow, screenshots, seriousViolations, signedInPage, skipTutorial, tabTo, touchScreen, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
  * A volunteer opens Chorus in a real browser, picks a project's workflow and classifies every subject with the
@@ -135,9 +136,9 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
   const suite = useStackAndBrowser();
 
   /** A live yes/no workflow of 30 text subjects, in a project of its own, and its classify page's address. */
-  async function liveWorkflowOf(title: string, subjects = 30, retirement?: Parameters<typeof liveYesNoWorkflow>[3]) {
+  async function liveWorkflowOf(title: string, subjects = 30, retirement?: Parameters<typeof liveYesNoWorkflow>[3], selection?: Parameters<typeof liveYesNoWorkflow>[4]) {
     const subjectInputs = Array.from({ length: subjects }, (_, index) => textSubject(SNIPPETS[index % SNIPPETS.length]!, index));
-    const { project, workflow, path } = await liveYesNoWorkflow(suite.stack, title, subjectInputs, retirement);
+    const { project, workflow, path } = await liveYesNoWorkflow(suite.stack, title, subjectInputs, retirement, selection);
     return { project, workflow, url: `${suite.stack.baseUrl}${path}` };
   }
 
@@ -714,51 +715,156 @@ describe('classifier in a browser: one volunteer in several tabs', () => {
     await page.close();
   });
 
-  it('offers a volunteer whose page died without giving its subjects back (a crash, a discarded tab) to classify them here, and says until when they are held', async () => {
+  it('offers a volunteer with an account whose page died without giving its subjects back (a crash, a discarded tab) to classify them here, and says until when they are held', async () => {
     const { workflow, url } = await liveWorkflowOf('Dead page', 6, { rule: 'count', count: 1 });
+    // An account, in a browser of its own: a page of theirs may live on another device, so a page that does not know of
+    // one does not take their holds by itself (a guest's does: `goes on where a page that died was`).
+    const own = await launchBrowser();
+    try {
+      const browser = { stack: suite.stack, context: own.context };
+      await skipTutorial(own.context, workflow.id);
+      const account = await signUp(suite.stack, { email: `dead-page-${Date.now()}@example.org`, displayName: 'Dora' });
+      const heldIds = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND expires_at > now() ORDER BY subject_id', [workflow.id])).rows.map((row) => row.subject_id as string);
+      const { page: dead } = await signedInPage(browser, account);
+      await dead.goto(url);
+      await dead.getByTestId('subject').waitFor();
+      const answered = new Set([await answerByKey(dead)]);
+      for (let i = 0; i < 50 && (await heldIds()).length < 5; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      const held = await heldIds();
+      expect(held).toHaveLength(5);
+      // Its renderer crashes (as a phone discarding the tab, or the OS killing the browser): no unload, nothing given back.
+      const crashed = dead.waitForEvent('crash');
+      void (await own.context.newCDPSession(dead)).send('Page.crash').catch(() => undefined);
+      await crashed;
+      await dead.close({ runBeforeUnload: false });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await heldIds()).toEqual(held);
+
+      // The volunteer comes back in another browser of theirs (the same account, none of the dead page's storage).
+      const page = await own.context.newPage();
+      await page.goto(suite.stack.baseUrl);
+      await page.evaluate((id) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${id}.`)).forEach((key) => {
+          window.localStorage.removeItem(key);
+        }), workflow.id);
+      await page.goto(url);
+      await page.waitForFunction(() => /^The last subjects you can classify here are held for you/.test(document.querySelector('main p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
+      const [{ until }] = (await suite.stack.db.query('SELECT min(expires_at) AS until FROM assignments WHERE workflow_id = $1', [workflow.id])).rows;
+      const time = await page.evaluate((at) => new Date(at).toLocaleTimeString(document.documentElement.lang || 'en', { timeStyle: 'short' }), (until as Date).toISOString());
+      expect(await page.locator('main p.loading').textContent()).toContain(`wait until about ${time}`);
+      expect(await page.getByText('A tab of yours still open elsewhere will then find its subjects answered here or taken by other volunteers.').count()).toBe(1);
+      await waitForFocus(page, 'main p.loading');
+      await page.keyboard.press('Tab');
+      await waitForFocus(page, 'main p.loading ~ button');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Classify them here');
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('subject').waitFor({ timeout: 10_000 });
+      const servedHere: string[] = [];
+      for (let i = 0; i < 5; i += 1) servedHere.push(await answerByKey(page));
+      expect(new Set(servedHere).size).toBe(5); // none twice
+      expect([...servedHere].sort()).toEqual(held);
+      expect(servedHere.some((id) => answered.has(id))).toBe(false);
+      await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+    } finally {
+      await own.close();
+    }
+  });
+
+  /**
+   * A guest's page of a sequential workflow (12 pages) that shows its first page, used, then dies as a crash kills it:
+   * no unload, so its batch stays marked alive on the device and its holds stay on the server. Answers the page ids
+   * in serving order and the four the page held.
+   */
+  async function pageThatDies(title: string) {
+    const { workflow, url } = await liveWorkflowOf(title, 12, undefined, { order: 'sequential', goldStandardRate: 0 });
     await skipTutorial(suite.context, workflow.id);
-    const heldIds = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND expires_at > now() ORDER BY subject_id', [workflow.id])).rows.map((row) => row.subject_id as string);
+    const inOrder = (await suite.stack.db.query('SELECT id FROM subjects WHERE external_id ~ $1 AND project_id = (SELECT project_id FROM workflows WHERE id = $2) ORDER BY substr(external_id, 9)::int', ['^snippet-', workflow.id])).rows.map((row) => row.id as string);
+    const heldIds = async () => (await suite.stack.db.query('SELECT subject_id FROM assignments WHERE workflow_id = $1 AND expires_at > now()', [workflow.id])).rows.map((row) => row.subject_id as string).sort();
     const dead = await suite.context.newPage();
     await dead.goto(url);
     await dead.getByTestId('subject').waitFor();
-    const answered = new Set([await answerByKey(dead)]);
-    for (let i = 0; i < 50 && (await heldIds()).length < 5; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await dead.getByTestId('subject').getAttribute('data-subject-id')).toBe(inOrder[0]);
+    await dead.keyboard.press('Tab');
     const held = await heldIds();
-    expect(held).toHaveLength(5);
-    // Its renderer crashes (as a phone discarding the tab, or the OS killing the browser): no unload, nothing given back.
+    expect(held).toEqual(inOrder.slice(0, 4).sort());
+    // Its batch as the page last kept it: marked alive moments ago, as a crash leaves it.
+    const records = () =>
+      dead.evaluate((id) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${id}.`)).map((key) => JSON.parse(window.localStorage.getItem(key)!)), workflow.id);
+    expect((await records()).map((record) => Date.now() - record.aliveAt < 60_000)).toEqual([true]);
     const crashed = dead.waitForEvent('crash');
     void (await suite.context.newCDPSession(dead)).send('Page.crash').catch(() => undefined);
     await crashed;
     await dead.close({ runBeforeUnload: false });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await heldIds()).toEqual(held);
+    return { workflow, url, inOrder, held, heldIds };
+  }
 
-    // The volunteer comes back in another browser of theirs (the same account, none of the dead page's storage).
+  it('goes on where a page that died (its renderer crashed) was, in a sequential workflow: its page first, then the next in order, taking no new subjects meanwhile', async () => {
+    const { url, inOrder, held, heldIds } = await pageThatDies('Crashed tab');
+    // The volunteer opens the workflow again, in a new tab, at once.
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await page.getByTestId('subject').waitFor();
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(inOrder[0]);
+    expect(await heldIds()).toEqual(held); // its batch, not four more: nobody else's pages skipped
+    const answered: string[] = [];
+    for (let i = 0; i < 6; i += 1) answered.push(await answerByKey(page));
+    expect(answered).toEqual(inOrder.slice(0, 6));
+    await page.close();
+  });
+
+  it('goes on where a page that died was when the browser lost its batch with it (killed before writing it down): the volunteer’s holds come first, in order', async () => {
+    const { workflow, url, inOrder, held, heldIds } = await pageThatDies('Killed browser');
     const page = await suite.context.newPage();
     await page.goto(suite.stack.baseUrl);
     await page.evaluate((id) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${id}.`)).forEach((key) => {
         window.localStorage.removeItem(key);
       }), workflow.id);
     await page.goto(url);
-    await page.waitForFunction(() => /^The last subjects you can classify here are held for you/.test(document.querySelector('main p.loading')?.textContent ?? ''), null, { timeout: 10_000 });
-    const [{ until }] = (await suite.stack.db.query('SELECT min(expires_at) AS until FROM assignments WHERE workflow_id = $1', [workflow.id])).rows;
-    const time = await page.evaluate((at) => new Date(at).toLocaleTimeString(document.documentElement.lang || 'en', { timeStyle: 'short' }), (until as Date).toISOString());
-    expect(await page.locator('main p.loading').textContent()).toContain(`wait until about ${time}`);
-    expect(await page.getByText('A tab of yours still open elsewhere will then find its subjects answered here or taken by other volunteers.').count()).toBe(1);
-    await waitForFocus(page, 'main p.loading');
-    await page.keyboard.press('Tab');
-    await waitForFocus(page, 'main p.loading ~ button');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Classify them here');
-    expect(await seriousViolations(page)).toEqual([]);
-    await page.keyboard.press('Enter');
-    await page.getByTestId('subject').waitFor({ timeout: 10_000 });
-    const servedHere: string[] = [];
-    for (let i = 0; i < 5; i += 1) servedHere.push(await answerByKey(page));
-    expect(new Set(servedHere).size).toBe(5); // none twice
-    expect([...servedHere].sort()).toEqual(held);
-    expect(servedHere.some((id) => answered.has(id))).toBe(false);
-    await page.getByRole('heading', { name: 'This workflow is complete' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('subject').waitFor();
+    expect(await page.getByTestId('subject').getAttribute('data-subject-id')).toBe(inOrder[0]);
+    expect(await heldIds()).toEqual(held);
+    const answered: string[] = [];
+    for (let i = 0; i < 6; i += 1) answered.push(await answerByKey(page));
+    expect(answered).toEqual(inOrder.slice(0, 6));
     await page.close();
+  });
+
+  it('gives what a page that died held to one tab only: a second tab opened while the first lives shows none of it, the next pages instead', async () => {
+    const { workflow, url, inOrder, heldIds } = await pageThatDies('Crashed tab, two more');
+    const batchOf = async (page: Page) => {
+      const tab = await page.evaluate(() => window.sessionStorage.getItem('chorus.tab'));
+      return page.evaluate((key) => (JSON.parse(window.localStorage.getItem(key) ?? '{}').subjects ?? []).map((subject: { id: string }) => subject.id) as string[], `chorus.queue.${workflow.id}.${tab}`);
+    };
+    const forget = (page: Page) =>
+      page.evaluate((id) => Object.keys(window.localStorage).filter((key) => key.startsWith(`chorus.queue.${id}.`)).forEach((key) => {
+          window.localStorage.removeItem(key);
+        }), workflow.id);
+    // Both ways: the dead page's batch on the device, adopted; then, the first tab lost too, the volunteer's holds.
+    for (const lostOnDevice of [false, true]) {
+      const first = await suite.context.newPage();
+      if (lostOnDevice) {
+        await first.goto(suite.stack.baseUrl);
+        await forget(first);
+      }
+      await first.goto(url);
+      await first.getByTestId('subject').waitFor();
+      expect(await first.getByTestId('subject').getAttribute('data-subject-id')).toBe(inOrder[0]);
+      const second = await suite.context.newPage();
+      await second.goto(url);
+      await second.getByTestId('subject').waitFor();
+      const [inFirst, inSecond] = [await batchOf(first), await batchOf(second)];
+      expect(inFirst).toEqual(inOrder.slice(0, 4));
+      expect(inSecond).toEqual(inOrder.slice(4, 8));
+      expect(await heldIds()).toEqual(inOrder.slice(0, 8).sort());
+      // The second gives back what it fetched as it closes, and the first dies too: the next run starts as this one did.
+      await second.close({ runBeforeUnload: true });
+      for (let i = 0; i < 50 && (await heldIds()).length > 4; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await heldIds()).toEqual(inOrder.slice(0, 4).sort());
+      const crashed = first.waitForEvent('crash');
+      void (await suite.context.newCDPSession(first)).send('Page.crash').catch(() => undefined);
+      await crashed;
+      await first.close({ runBeforeUnload: false });
+    }
   });
 
   it('says, when the subjects waiting were taken out as no longer needed, that they were, names none of them as next, and focuses the end', async () => {

@@ -387,10 +387,11 @@ export class ChorusClient {
   }
   /**
    * The next subjects, held for the caller `hold` seconds (the API's assignment lifetime when left out, and at most
-   * that); the subjects of `renew` that the caller still holds are held for the lifetime again.
+   * that); the subjects of `renew` that the caller still holds are held for the lifetime again. With `resume`, the
+   * subjects the caller still holds in the workflow come first (a page that goes on in place of one that died).
    */
-  queue(workflowId: string, limit = 10, { hold, renew }: { hold?: number; renew?: string[] } = {}) {
-    return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?${queryString({ limit, hold, renew: renew?.length ? renew.join(',') : undefined })}`);
+  queue(workflowId: string, limit = 10, { hold, renew, resume }: { hold?: number; renew?: string[]; resume?: boolean } = {}) {
+    return this.call<QueueView>('GET', `/workflows/${workflowId}/queue?${queryString({ limit, hold, renew: renew?.length ? renew.join(',') : undefined, resume: resume ? 'true' : undefined })}`);
   }
   /** Holds the named subjects the caller still holds for the assignment lifetime again: a page whose volunteer is at work. */
   renewHolds(workflowId: string, subjectIds: string[]) {

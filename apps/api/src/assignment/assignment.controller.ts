@@ -30,13 +30,20 @@ export class AssignmentController {
     description: "Subject ids, separated by commas (at most 100): those the caller still holds in this workflow are held for the assignment lifetime again (a page whose volunteer is at work names the subjects it shows)",
     schema: { type: 'string' },
   })
+  @ApiQuery({
+    name: 'resume',
+    required: false,
+    description:
+      'true: serve first the subjects the caller still holds in this workflow and may classify, in the order they were served, each held again (for `hold` seconds when given, never for less than it was), then new ones up to `limit`. For a page that goes on in place of one of the caller’s that died without giving its subjects back (a crash, a discarded tab), and that knows no other page of theirs shows them: the server cannot tell pages apart, and would serve a page still open the same subjects',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  })
   @ApiZodResponse(queueViewSchema, { description: 'The next subjects, each an outstanding assignment of the caller' })
   getQueue(
     @Param('id', uuidParam('id')) workflowId: string,
-    @Query(new ZodPipe(queueQuerySchema, '/query')) { limit, hold, renew }: QueueQuery,
+    @Query(new ZodPipe(queueQuerySchema, '/query')) { limit, hold, renew, resume }: QueueQuery,
     @CurrentUser() user: AuthUser,
   ) {
-    return this.assignment.queue(workflowId, user, limit, { hold, renew });
+    return this.assignment.queue(workflowId, user, limit, { hold, renew, resume });
   }
 
   @Post('holds')

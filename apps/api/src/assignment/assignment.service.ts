@@ -13,7 +13,7 @@ import { accountIdOf, isPublicWorkflow } from '../projects/project-access';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { GroupCommit } from '../common/group-commit';
-import { CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, WORKFLOWS_FOR_QUEUE, remainingSql } from './queue-sql';
+import { CORRECTED_AMONG, END_ALL_HOLDS, EXPERIENCE, FED_BY, GONE_FROM_WORKFLOW, HOLD_FOR, RELEASE, WORKFLOWS_FOR_QUEUE, remainingSql, resumeHoldsSql } from './queue-sql';
 import { type ServedSubjectRow, subjectView } from '../common/subject-view';
 import { type HolderLimit, SubjectAssigner, type Take } from './subject-assigner';
 
@@ -138,6 +138,11 @@ export interface Holding {
   hold?: number;
   /** Subjects of the caller's to hold for the lifetime again, if still held: those a page whose volunteer is at work shows. */
   renew?: string[];
+  /**
+   * Serve first the subjects the caller still holds in the workflow, held again: a page that knows no other page of
+   * theirs shows them (one that died without giving them back) goes on where it was.
+   */
+  resume?: boolean;
 }
 
 interface QueueRequest {
@@ -213,19 +218,35 @@ export class AssignmentService {
     try {
       const ttl = this.config.assignmentTtlSeconds;
       if (holding.renew?.length) await preparedQuery(this.db, HOLD_FOR, [workflowId, user.id, ttl, holding.renew]);
+      // A page going on in place of one of theirs that died: what the caller still holds here comes first, held again.
+      const resumed = holding.resume ? await this.resumeHolds(workflowId, user, limits, limit, holding.hold ?? ttl) : [];
+      const rest = limit - resumed.length;
+      if (resumed.length && !rest) return { ...base, subjects: resumed, finished: false };
       // The guests of the caller's address hold all they may (a script making guests, or a large class): the subjects
       // are others', for now, whatever this guest holds (whose holds named in `renew` were renewed all the same).
-      if (addressRoom <= 0 && limit > 0) return { ...base, subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: 'others' };
-      const view = await this.serveWithin(workflowId, user, definition, limits, wanted, base);
+      if (addressRoom <= 0 && limit > 0) {
+        return resumed.length ? { ...base, subjects: resumed, finished: false } : { ...base, subjects: [], finished: false, retryAfterSeconds: HELD_RETRY_SECONDS, heldBy: 'others' };
+      }
+      const view = await this.serveWithin(workflowId, user, definition, limits, Math.min(wanted, rest), base);
       // Assigned for the lifetime, then held for less when asked: one statement more, for those requests only.
       if (holding.hold && holding.hold < ttl && view.subjects.length) {
         await preparedQuery(this.db, HOLD_FOR, [workflowId, user.id, holding.hold, view.subjects.map((subject) => subject.id)]);
       }
-      return view;
+      return resumed.length ? { ...base, subjects: [...resumed, ...view.subjects], finished: false } : view;
     } finally {
       reserve(key, -wanted);
       reserve(addressKey, -wanted);
     }
+  }
+
+  /**
+   * The subjects the caller still holds in the workflow and may classify, at most `limit`, in their serving order, held
+   * again for `hold` seconds (never for less than they were): what a page of theirs that died was showing, for the page
+   * that goes on in its place (`resume`).
+   */
+  private async resumeHolds(workflowId: string, user: AuthUser, { withoutReported }: PickLimits, limit: number, hold: number): Promise<QueueView['subjects']> {
+    const rows = await preparedQuery<ServedSubjectRow>(this.db, resumeHoldsSql(withoutReported), [workflowId, user.id, limit, hold]);
+    return rows.map(subjectView);
   }
 
   /**

@@ -316,6 +316,34 @@ export const HOLD_FOR = `UPDATE assignments SET expires_at = now() + make_interv
   RETURNING subject_id, expires_at`;
 
 /**
+ * The subjects volunteer $2 still holds in workflow $1 and may classify (not retired, not classified by them, nor
+ * reported by them when `withoutReported`), at most $3, held again for $4 seconds from now (never for less than they
+ * were): those a page of theirs that died without giving them back was showing, for a page that knows no other page of
+ * theirs shows them. In their serving order: by when they were served, then, of those served together, in the order of
+ * the workflow's linked sets and of each set (the sequential order); a hold about to lapse is left to lapse, as
+ * `HOLD_FOR` leaves it.
+ */
+export const resumeHoldsSql = (withoutReported: boolean) => `WITH mine AS (
+    SELECT o.subject_id, row_number() OVER (ORDER BY o.assigned_at, place.set_position, place.subject_set_id, place.member_position, o.subject_id) AS ord
+    FROM assignments o JOIN subject_workflow_status st ON st.workflow_id = o.workflow_id AND st.subject_id = o.subject_id
+    LEFT JOIN LATERAL (
+      SELECT l.position AS set_position, l.subject_set_id, m.position AS member_position FROM subject_set_members m
+      JOIN workflow_subject_sets l ON l.workflow_id = o.workflow_id AND l.subject_set_id = m.subject_set_id
+      WHERE m.subject_id = o.subject_id ORDER BY l.position, l.subject_set_id LIMIT 1) place ON true
+    WHERE o.workflow_id = $1 AND o.user_id = $2 AND o.expires_at > now() + interval '10 seconds' AND st.retired_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_id = $1 AND c.subject_id = o.subject_id AND c.user_id = $2)${withoutReported ? ` AND ${notReported('$1', 'o.subject_id', '$2')}` : ''}
+    ORDER BY ord LIMIT $3
+  ), held AS (
+    UPDATE assignments a SET expires_at = greatest(a.expires_at, now() + make_interval(secs => $4::float8))
+    FROM mine WHERE a.workflow_id = $1 AND a.user_id = $2 AND a.subject_id = mine.subject_id AND a.expires_at > now()
+    RETURNING a.subject_id
+  )
+  SELECT s.id, s.external_id, s.locations, s.metadata, st.gold_standard AS is_gold_standard
+  FROM mine JOIN held h ON h.subject_id = mine.subject_id JOIN subjects s ON s.id = mine.subject_id
+  JOIN subject_workflow_status st ON st.workflow_id = $1 AND st.subject_id = mine.subject_id
+  ORDER BY mine.ord`;
+
+/**
  * Of subjects $2, those workflow $1 does not ask volunteer $3 for (now): retired, or in none of its sets any more,
  * whoever held them, and whether or not the asker's hold has lapsed (a page left open over lunch still shows what others
  * retired since); or classified by the volunteer meanwhile (on another device, or as a guest whose work a sign-in

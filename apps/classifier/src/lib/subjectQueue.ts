@@ -91,9 +91,13 @@ export function needsPrefetch(queue: LocalQueue): boolean {
  * gives each tab's fetches different ones). It is stored under the tab's id, which sessionStorage keeps across a
  * reload, and the record stays while the tab is open, even empty. While the page is open the record is marked alive;
  * when the page goes away it is released, so that the reloaded page takes its batch back and a tab opened after a
- * tab was closed adopts the closed tab's batch. A duplicated tab, whose sessionStorage is a copy, finds the record
- * alive in the other tab and takes a new id. A tab whose batch was adopted while it was frozen or hidden (it looked
- * abandoned) finds a note saying so when it wakes, and drops the adopted subjects.
+ * tab was closed adopts the closed tab's batch. A page that dies without going away (its renderer crashed, a phone
+ * discarded the tab, the browser was killed) releases nothing: its record names the page, and the Web Lock the page
+ * held for as long as it lived (`livePages`), which the browser lets go of when the page dies, says it is gone, so the
+ * page opened next adopts its batch at once rather than after `ABANDONED_AFTER_MS`. A duplicated tab, whose
+ * sessionStorage is a copy, finds the record alive in the other tab and takes a new id. A tab whose batch was adopted
+ * while it was frozen or hidden (it looked abandoned) finds a note saying so when it wakes, and drops the adopted
+ * subjects.
  *
  * A batch is the volunteer's who fetched it (the server reserved its subjects for them, and serves them to nobody else
  * meanwhile, not even to them again): it carries their user id, and only they take it back or adopt it. A tab where
@@ -123,6 +127,8 @@ interface StoredBatch {
   owner?: string | null;
   /** When its page let it go (aliveAt 0). */
   releasedAt?: number;
+  /** The id of the page (document) that keeps it: alive only while that page's lock is held. Absent in older records. */
+  page?: string;
 }
 
 function readBatch(key: string): StoredBatch | undefined {
@@ -145,39 +151,130 @@ function writeBatch(key: string, batch: StoredBatch): void {
 /** The records this page (this document, not a duplicate of its tab) has kept its batches under, by workflow and tab id. */
 const keysOfThisPage = new Set<string>();
 
-const isAlive = (batch: StoredBatch | undefined) => !!batch && Date.now() - (batch.aliveAt ?? 0) < ABANDONED_AFTER_MS;
+/** How long at most a page's first queue request keeps the other pages of the device from asking theirs (`askFirst`). */
+const FIRST_ASK_HELD_MS = 10_000;
+const noop = () => undefined;
+
+/** This page's (this document's) id, which its records name; the Web Lock named for it lives as long as the page. */
+const PAGE_ID = randomUuid();
+const PAGE_LOCK_PREFIX = 'chorus.page.';
+let pageLock: Promise<boolean> | undefined;
+
+/**
+ * Holds, for as long as this page lives, the Web Lock named for it: the browser lets go of it when the page dies in any
+ * way, a crash or a discarded tab included, where no event lets the page say so. Resolves once it is held (false: the
+ * browser has no Web Locks, outside a secure context say).
+ */
+function holdPageLock(): Promise<boolean> {
+  pageLock ??= new Promise<boolean>((held) => {
+    try {
+      if (!navigator.locks) return held(false);
+      navigator.locks
+        .request(`${PAGE_LOCK_PREFIX}${PAGE_ID}`, () => {
+          held(true);
+          return new Promise<never>(() => undefined);
+        })
+        .catch(() => held(false));
+    } catch {
+      held(false);
+    }
+  });
+  return pageLock;
+}
+
+/** The ids of the pages of this site in this browser that live now (this one among them); null when the browser cannot tell. */
+async function livePages(): Promise<ReadonlySet<string> | null> {
+  if (!(await holdPageLock())) return null;
+  try {
+    const { held = [] } = await navigator.locks.query();
+    return new Set(held.flatMap((lock) => (lock.name?.startsWith(PAGE_LOCK_PREFIX) ? [lock.name.slice(PAGE_LOCK_PREFIX.length)] : [])));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A batch whose page says it is open: marked alive lately, and, where the browser can tell (`live`), kept by a page
+ * that still lives. A page that died marked it alive moments before, and never released it.
+ */
+const isAlive = (batch: StoredBatch | undefined, live: ReadonlySet<string> | null) =>
+  !!batch && Date.now() - (batch.aliveAt ?? 0) < ABANDONED_AFTER_MS && (!live || !batch.page || live.has(batch.page));
 
 function toQueue(batch: StoredBatch | undefined): LocalQueue {
   const subjects = Array.isArray(batch?.subjects) ? batch.subjects.filter((subject) => typeof subject?.id === 'string') : [];
   return { subjects, seen: new Set(subjects.map((subject) => subject.id)), workflowVersion: batch?.workflowVersion ?? null, finished: false };
 }
 
-/** The batch of one workflow in this tab, in localStorage under the tab's own key. */
+/** The batch of one workflow in this tab, in localStorage under the tab's own key (once `load` has chosen it). */
 export class TabQueueStore {
-  private readonly key: string;
+  private key: string | null = null;
   private queue: LocalQueue = emptyQueue;
+  private loading: Promise<LocalQueue> | undefined;
 
   /** `owner` is the volunteer's user id, or null when it is unknown. */
   constructor(
     private readonly workflowId: string,
     private readonly owner: string | null = null,
-  ) {
-    this.key = `${STORED_PREFIX}${workflowId}.${this.tabId()}`;
+  ) {}
+
+  /**
+   * This tab's batch: its own from before a reload, else those closed tabs (or pages that died) left behind, else
+   * none; only the volunteer's own. The subjects `begun` says the volunteer started (a draft waits for them) come first.
+   * Once only: asked again, it answers the same.
+   */
+  load(begun: (subjectId: string) => boolean = () => false): Promise<LocalQueue> {
+    this.loading ??= (async () => {
+      // Once this page's lock is held, and which pages live: a page that died, but marked its batch alive, is not one.
+      const live = await livePages();
+      this.key = `${STORED_PREFIX}${this.workflowId}.${this.tabId(live)}`;
+      const own = readBatch(this.key);
+      const kept = !!own?.subjects?.length && !own.adopted;
+      // Someone else's, left in this tab when they signed out (or in): theirs to take back, elsewhere in storage.
+      if (kept && !this.owns(own)) writeBatch(`${STORED_PREFIX}${this.workflowId}.${randomUuid()}`, { ...own, aliveAt: 0, releasedAt: Date.now() });
+      const queue = toQueue(kept && this.owns(own) ? own : this.adoptAbandoned(live));
+      this.queue = { ...queue, subjects: [...queue.subjects.filter((subject) => begun(subject.id)), ...queue.subjects.filter((subject) => !begun(subject.id))] };
+      this.write(Date.now());
+      return this.queue;
+    })();
+    return this.loading;
   }
 
   /**
-   * This tab's batch: its own from before a reload, else those closed tabs left behind, else none; only the
-   * volunteer's own. The subjects `begun` says the volunteer started (a draft waits for them) come first.
+   * Asks the queue for this page's first subjects (`ask`), one page of the device at a time per workflow (a Web Lock),
+   * telling `ask` whether this page may take over the volunteer's holds (`resume`): only when the browser can tell which
+   * pages live, and no other live page here keeps a batch of the workflow, so no page that lives shows those subjects
+   * (the server cannot tell pages apart). A page that begins meanwhile keeps its record first, and asks after this one.
    */
-  load(begun: (subjectId: string) => boolean = () => false): LocalQueue {
-    const own = readBatch(this.key);
-    const kept = !!own?.subjects?.length && !own.adopted;
-    // Someone else's, left in this tab when they signed out (or in): theirs to take back, elsewhere in storage.
-    if (kept && !this.owns(own)) writeBatch(`${STORED_PREFIX}${this.workflowId}.${randomUuid()}`, { ...own, aliveAt: 0, releasedAt: Date.now() });
-    const queue = toQueue(kept && this.owns(own) ? own : this.adoptAbandoned());
-    this.queue = { ...queue, subjects: [...queue.subjects.filter((subject) => begun(subject.id)), ...queue.subjects.filter((subject) => !begun(subject.id))] };
-    this.write(Date.now());
-    return this.queue;
+  askFirst<T>(ask: (resume: boolean) => Promise<T>): Promise<T> {
+    let answer: Promise<T> | undefined;
+    try {
+      if (!navigator.locks) return ask(false);
+      const asked = navigator.locks.request(`chorus.first.${this.workflowId}`, async () => {
+        answer = ask(await this.alone());
+        // Held until the server has answered (and assigned what it serves), or a few seconds at most: a server that
+        // does not answer keeps no other page waiting for long.
+        await Promise.race([answer.then(noop, noop), new Promise((resolve) => setTimeout(resolve, FIRST_ASK_HELD_MS))]);
+      });
+      return asked.then(
+        () => answer!,
+        () => answer ?? ask(false),
+      );
+    } catch {
+      return answer ?? ask(false);
+    }
+  }
+
+  /** No page of this device but this one keeps a batch of the workflow that is alive, as far as the browser can tell. */
+  private async alone(): Promise<boolean> {
+    const live = await livePages();
+    if (!live || !this.key) return false;
+    try {
+      const prefix = `${STORED_PREFIX}${this.workflowId}`;
+      const keys = Array.from({ length: window.localStorage.length }, (_, index) => window.localStorage.key(index));
+      return !keys.some((key) => key && key !== this.key && (key === prefix || key.startsWith(`${prefix}.`)) && isAlive(readBatch(key), live));
+    } catch {
+      return false;
+    }
   }
 
   /** Stores the batch; answers what this tab keeps of it, without any subjects another tab has adopted meanwhile. */
@@ -250,6 +347,7 @@ export class TabQueueStore {
 
   /** The queue without the subjects another tab adopted from this one, if it did (the same queue if not). */
   private withoutAdopted(queue: LocalQueue): LocalQueue {
+    if (!this.key) return queue;
     const adopted = readBatch(this.key)?.adopted;
     if (!adopted) return queue;
     const gone = new Set(adopted.subjectIds);
@@ -257,11 +355,13 @@ export class TabQueueStore {
   }
 
   private write(aliveAt: number): void {
+    if (!this.key) return; // not loaded yet: nothing of this page's to keep
     writeBatch(this.key, {
       subjects: this.queue.subjects,
       workflowVersion: this.queue.workflowVersion,
       aliveAt,
       owner: this.owner,
+      page: PAGE_ID,
       ...(aliveAt === 0 ? { releasedAt: Date.now() } : {}),
     });
   }
@@ -275,10 +375,10 @@ export class TabQueueStore {
    * kept alive by this very page (the classify page opened anew, for a new volunteer, say, whose store is made before
    * the old one lets go) is not another tab's: it is the same record, not a second one left behind with stale subjects.
    */
-  private tabId(): string {
+  private tabId(live: ReadonlySet<string> | null): string {
     try {
       const kept = window.sessionStorage.getItem(TAB_ID_KEY);
-      if (kept && (keysOfThisPage.has(`${this.workflowId}.${kept}`) || !isAlive(readBatch(`${STORED_PREFIX}${this.workflowId}.${kept}`)))) {
+      if (kept && (keysOfThisPage.has(`${this.workflowId}.${kept}`) || !isAlive(readBatch(`${STORED_PREFIX}${this.workflowId}.${kept}`), live))) {
         keysOfThisPage.add(`${this.workflowId}.${kept}`);
         return kept;
       }
@@ -296,7 +396,7 @@ export class TabQueueStore {
    * in one, leaving a note in the place of each; drops the records of empty abandoned batches, old notes and batches of
    * other volunteers left for over a day, on the way.
    */
-  private adoptAbandoned(): StoredBatch | undefined {
+  private adoptAbandoned(live: ReadonlySet<string> | null): StoredBatch | undefined {
     const adopted: StoredBatch[] = [];
     try {
       const prefix = `${STORED_PREFIX}${this.workflowId}`;
@@ -304,7 +404,7 @@ export class TabQueueStore {
       for (const key of keys) {
         if (!key || key === this.key || (key !== prefix && !key.startsWith(`${prefix}.`))) continue;
         const batch = readBatch(key);
-        if (!batch || isAlive(batch)) continue;
+        if (!batch || isAlive(batch, live)) continue;
         const forgotten = !this.owns(batch) && Date.now() - (batch.releasedAt ?? Date.now()) > ADOPTION_NOTE_KEPT_MS;
         if (batch.adopted ? Date.now() - batch.adopted.at > ADOPTION_NOTE_KEPT_MS : !batch.subjects?.length || forgotten) {
           window.localStorage.removeItem(key);

@@ -4,7 +4,7 @@ import { draftVersionOf } from './drafts';
 import { namesNothing } from './errors';
 import { isSignInExpired, isTransient, isWorkflowPaused, outbox } from './outbox';
 import { reportedThisSession, session } from './session';
-import { addBatch, advance, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withCorrections, withoutSubjects } from './subjectQueue';
+import { addBatch, advance, emptyQueue, type LocalQueue, needsPrefetch, nextBatchOf, TabQueueStore, withCorrections, withoutSubjects } from './subjectQueue';
 import { useHoldsWhileAtWork } from './useHoldsWhileAtWork';
 
 interface FetchResult {
@@ -112,10 +112,12 @@ export function useSubjectQueue(
   });
   const [volunteer] = useState(() => session.current().userId);
   const [store] = useState(() => new TabQueueStore(workflowId, volunteer));
-  const [queue, setQueue] = useState<LocalQueue>(() => store.load((subjectId) => draftVersionOf(workflowId, subjectId) !== undefined));
+  const [queue, setQueue] = useState<LocalQueue>(emptyQueue);
+  // The tab's batch is read once the page knows which other pages live (`TabQueueStore.load`, a moment).
+  const [loaded, setLoaded] = useState(false);
   // A batch kept from before this page (its own before a reload, or closed tabs') may be stale: none of it is shown until
   // the server says which of its subjects are still this volunteer's to classify (`confirmKept`).
-  const [confirmed, setConfirmed] = useState(() => queue.subjects.length === 0);
+  const [confirmed, setConfirmed] = useState(false);
   const [poll, setPoll] = useState<Poll | null>(null);
   const [pollTick, setPollTick] = useState(0);
 
@@ -165,6 +167,19 @@ export function useSubjectQueue(
     [commitQueue, leaveOut],
   );
   useHoldsWhileAtWork(client, workflowId, queueRef, giveBackUnbegun, renewed);
+  useEffect(() => {
+    let cancelled = false;
+    void store.load((subjectId) => draftVersionOf(workflowId, subjectId) !== undefined).then((kept) => {
+      if (cancelled) return;
+      queueRef.current = kept;
+      setQueue(kept);
+      setLoaded(true);
+      if (!kept.subjects.length) setConfirmed(true);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [store, workflowId]);
   /** A request the page needs failed: a paused or closed workflow is said so; anything else waits for "Try again". */
   const stopOn = useCallback((error: unknown) => {
     if (isWorkflowPaused(error)) return on.current.paused();
@@ -173,7 +188,7 @@ export function useSubjectQueue(
   }, []);
   // Checked once the page may ask the server, and again after "Try again".
   useEffect(() => {
-    if (halted || confirmed) return;
+    if (halted || !loaded || confirmed) return;
     let cancelled = false;
     const show = (kept: LocalQueue) => {
       if (cancelled) return;
@@ -189,15 +204,17 @@ export function useSubjectQueue(
     return () => {
       cancelled = true;
     };
-  }, [client, workflowId, halted, confirmed, commitQueue, stopOn]);
+  }, [client, workflowId, halted, loaded, confirmed, commitQueue, stopOn]);
   // Another tab may adopt this one's batch while it is frozen or hidden: on waking, it goes on without those subjects.
   useEffect(
     () =>
-      store.keepAlive((kept) => {
-        queueRef.current = kept;
-        setQueue(kept);
-      }),
-    [store],
+      loaded
+        ? store.keepAlive((kept) => {
+            queueRef.current = kept;
+            setQueue(kept);
+          })
+        : undefined,
+    [store, loaded],
   );
 
   const inFlight = useRef<Promise<FetchResult> | null>(null);
@@ -209,7 +226,12 @@ export function useSubjectQueue(
     if (session.current().userId !== volunteer) return Promise.resolve({ added: 0, startedEmpty, sending: false });
     const request = (async () => {
       const wanted = nextBatchOf(queueRef.current);
-      const [served, pending] = await Promise.all([client.queue(workflowId, wanted.size, wanted), outbox.pendingSubjectIds(workflowId)]);
+      // A guest's first subjects on this page: with no other page of theirs alive here, none shows what they hold in the
+      // workflow (a guest lives in this browser only), which is what a page of theirs that died showed: it goes on
+      // here, in its order. An account may have a page open on another device: it is offered them only once nothing
+      // else is left (`takeBackHolds`).
+      const ask = (resume: boolean) => client.queue(workflowId, wanted.size, { ...wanted, resume: resume && session.current().kind === 'guest' });
+      const [served, pending] = await Promise.all([queueRef.current.seen.size === 0 ? store.askFirst(ask) : ask(false), outbox.pendingSubjectIds(workflowId)]);
       // Sent again as a new guest on the way (the server stopped accepting the old one): given back, for the same reason.
       if (session.current().userId !== volunteer) {
         if (served.subjects.length) void client.releaseHolds(workflowId, served.subjects.map((subject) => subject.id)).catch(() => undefined);
@@ -233,7 +255,7 @@ export function useSubjectQueue(
     });
     inFlight.current = request;
     return request;
-  }, [client, workflowId, workflowRef, commitQueue, volunteer]);
+  }, [client, workflowId, workflowRef, commitQueue, volunteer, store]);
 
   // Nothing waiting locally: fetch a batch and wait for it. Only what decides whether to fetch is a dependency, not the
   // queue object: each fetch commits a new one, even an empty one, which would ask again at once, without end.

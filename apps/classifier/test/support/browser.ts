@@ -235,8 +235,8 @@ export async function answerByKey(page: Page, key = '1'): Promise<string> {
   return shown;
 }
 
-/** A live project with one active yes/no workflow ("Ad or not?") over `subjects`, and the address of its classify page. */
-export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: SubjectInput[], retirement?: WorkflowInput['retirement']) {
+/** A live project with one active yes/no workflow ("Ad or not?") over `subjects` (in `selection`'s order), and the address of its classify page. */
+export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: SubjectInput[], retirement?: WorkflowInput['retirement'], selection?: WorkflowInput['selection']) {
   const { client } = stack;
   const project = await client.createProject({ title: `${title} ${Date.now()}`, status: 'live' });
   const set = await client.createSubjectSet(project.id, { name: 'Snippets' });
@@ -246,6 +246,7 @@ export async function liveYesNoWorkflow(stack: Stack, title: string, subjects: S
     firstTask: 'T0',
     tasks: { T0: { type: 'single', question: 'Advertisement?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     retirement,
+    selection,
     subjectSetIds: [set.id],
   });
   await client.activateWorkflow(workflow.id);

@@ -22,6 +22,10 @@ export const queueQuerySchema = z.strictObject({
     .transform((ids) => ids.split(','))
     .pipe(heldSubjectIdsSchema)
     .optional(),
+  resume: z
+    .enum(['true', 'false'], 'must be true (serve first the subjects you already hold here) or false')
+    .transform((resume) => resume === 'true')
+    .optional(),
 });
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
 
