@@ -225,7 +225,7 @@ const startingWith = (q: string) => `${q.replace(/[\\%_]/g, (special) => `\\${sp
 /** A task's stored consensus (`c`) with something to check: transcribed at least once, on the consensus path. */
 const TRANSCRIBED_HERE = `c.votes > 0 AND c.result->'notReached' IS NULL`;
 
-function filtersOf(projectId: string, { status, q, needsChecking, reviewed, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
+function filtersOf(projectId: string, { status, q, externalId, needsChecking, reviewed, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
   const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
@@ -236,6 +236,10 @@ function filtersOf(projectId: string, { status, q, needsChecking, reviewed, meta
   if (reviewed === true) conditions.push(`${ANY_REVIEW} AND NOT ${UNREVIEWED_CONSENSUS}`);
   // A field's value as text: `2` and `"2"` alike.
   for (const [key, value] of Object.entries(metadata)) conditions.push(`s.metadata ->> ${parameter(key)}::text = ${parameter(value)}::text`);
+  // The one subject of the project with exactly this externalId (`subjects_project_external_id_key`), if any.
+  if (externalId !== undefined) {
+    conditions.push(`st.subject_id IN (SELECT named.id FROM subjects named WHERE named.project_id = ${parameter(projectId)} AND named.external_id = ${parameter(externalId)})`);
+  }
   if (q) {
     const startsWithQ = (alias: string, forms = [q]) =>
       `${alias}.project_id = ${parameter(projectId)} AND (${forms.map((form) => `${alias}.external_id LIKE ${parameter(startingWith(form))}`).join(' OR ')})`;
