@@ -1,6 +1,6 @@
 import { CONSENSUS_SORTS, type ConsensusSort, DOWNLOAD_METADATA, type DownloadMetadata, EXPORT_KINDS, type ExportFormat } from '@chorus/client';
 import { z } from 'zod';
-import { ZodPipe } from '../../common/zod';
+import { ZodPipe, enumOf } from '../../common/zod';
 import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
 
 /**
@@ -20,7 +20,7 @@ export interface DownloadQuery {
 
 /** How a download of subjects' answers gives their metadata: one column that holds JSON, or a column per key. */
 const metadataShape = {
-  metadata: z.enum(DOWNLOAD_METADATA, 'must be json (the metadata as one column that holds JSON, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)').default('json'),
+  metadata: enumOf(DOWNLOAD_METADATA, 'must be json (the metadata as one column that holds JSON, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)').default('json'),
 };
 
 /** The raw classifications download's query: a download's, and how it gives the subjects' metadata. */
@@ -34,7 +34,7 @@ export const consensusQuery = new ZodPipe(
   z.strictObject({
     ...downloadShape,
     ...metadataShape,
-    sort: z.enum(CONSENSUS_SORTS, "must be id (subject id order, the default) or externalId (the natural order of the subjects' externalIds, numbers as numbers, those without one last)").default('id'),
+    sort: enumOf(CONSENSUS_SORTS, "must be id (subject id order, the default) or externalId (the natural order of the subjects' externalIds, numbers as numbers, those without one last)").default('id'),
   }),
   '/query',
 );
