@@ -86,6 +86,10 @@ const routes: Record<string, Route> = {
   'POST /workflows/:id/download-links': { method: 'POST', path: (ids) => `/workflows/${ids.workflowId}/download-links`, good: () => ({ kind: 'consensus' }), bad: { kind: 'everything' }, pointer: '/kind' },
   'PUT /projects/:id/members': { method: 'PUT', path: (ids) => `/projects/${ids.projectId}/members`, good: () => ({ email: memberEmail, role: 'scientist' }), bad: { email: 'someone@example.org', role: 'king' }, pointer: '/role' },
   'POST /projects/:id/invitations': { method: 'POST', path: (ids) => `/projects/${ids.projectId}/invitations`, good: () => ({ email: 'new@example.org', role: 'scientist' }), bad: { email: 'nobody', role: 'scientist' }, pointer: '/email' },
+  // The downloads, public for their links' sake, ask who is downloading before the query too (21a F7).
+  'GET /workflows/:id/consensus': { method: 'GET', path: (ids) => `/workflows/${ids.workflowId}/consensus`, good: () => undefined, bad: '?sort=newest', pointer: '/query/sort' },
+  'GET /workflows/:id/classifications': { method: 'GET', path: (ids) => `/workflows/${ids.workflowId}/classifications`, good: () => undefined, bad: '?format=xml', pointer: '/query/format' },
+  'GET /workflows/:id/subject-reports': { method: 'GET', path: (ids) => `/workflows/${ids.workflowId}/subject-reports`, good: () => undefined, bad: '?since=yesterday', pointer: '/query/since' },
   'GET /workflows/:id/subject-results': { method: 'GET', path: (ids) => `/workflows/${ids.workflowId}/subject-results`, good: () => undefined, bad: '?limit=0', pointer: '/query/limit' },
   'GET /workflows/:id/tag-proposals': { method: 'GET', path: (ids) => `/workflows/${ids.workflowId}/tag-proposals`, good: () => undefined, bad: '?limit=0', pointer: '/query/limit', moderators: true },
   'DELETE /workflows/:id/hidden-tags': {

@@ -127,6 +127,11 @@ describe('personal API keys', () => {
     expect(await script.consensus(workflowId, 'csv')).toBe(await stack.client.consensus(workflowId, 'csv'));
     const link = await script.downloadLink(workflowId, 'classifications');
     expect((await fetch(`${stack.baseUrl}${link.url}&format=csv`)).status).toBe(200);
+    // The key in the address, where a download link's token goes: told that it goes in the Authorization header.
+    const inAddress = await fetch(`${stack.baseUrl}/api/v1/workflows/${workflowId}/consensus?token=${secret}`);
+    const told = (await inAddress.json()) as { detail: string; errors: unknown[] };
+    expect([inAddress.status, told.errors]).toEqual([401, [{ pointer: '/query/token', message: 'is a personal API key; send it in the Authorization header instead' }]]);
+    expect(told.detail).toMatch(/^A personal API key goes in the Authorization header/);
     const queue = await script.queue(workflowId, 3);
     expect(queue.subjects.map((subject) => subject.id).sort()).toEqual([...subjectIds].sort());
 
@@ -181,7 +186,11 @@ describe('personal API keys', () => {
     expect(refused?.status).toBe(401);
     expect(refused?.problem.type).toBe('urn:chorus:problem:api-key-revoked');
     expect(refused?.problem.detail).toMatch(/revoked/);
-    expect((await fetch(`${stack.baseUrl}${link.url}&format=csv`)).status).toBe(401);
+    // The link says why it stopped: the key that made it was revoked (not a session's signing out).
+    const ended = await fetch(`${stack.baseUrl}${link.url}&format=csv`);
+    const endedProblem = (await ended.json()) as { detail: string; errors: unknown[] };
+    expect([ended.status, endedProblem.errors]).toEqual([401, [{ pointer: '/query/token', message: 'is a link made with an API key that was revoked' }]]);
+    expect(endedProblem.detail).toMatch(/^The download link was made with a personal API key that has since been revoked/);
     expect((await stack.client.apiKeys()).apiKeys.map((key) => key.id)).not.toContain(id);
     expect((await keyRow(id)).revoked_at).not.toBeNull();
 

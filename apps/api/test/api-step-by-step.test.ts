@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,6 +72,22 @@ describe('the README’s "Using the API, step by step"', () => {
     expect(lines('classifications-changed.ndjson').map((line) => (JSON.parse(line) as { subject_id: string }).subject_id)).toEqual([subjectId]);
     // The subjects' rows changed at their upload too, within that minute.
     expect(lines('consensus-changed.ndjson').map((line) => (JSON.parse(line) as { subject_id: string }).subject_id)).toContain(subjectId);
+
+    // The next night's moment, carried forward: a minute before the newest row of tonight's downloads, to the second.
+    const nightly = blocks.at(-1)!;
+    const newestTonight = () =>
+      Math.max(...['classifications-changed.ndjson', 'consensus-changed.ndjson'].flatMap((file) => lines(file).map((line) => Date.parse((JSON.parse(line) as { updated_at: string }).updated_at))));
+    const carried = (newest: number) => new Date(Math.floor(newest / 1000) * 1000 - 60_000).toISOString().replace('.000Z', 'Z');
+    expect(readFileSync(join(dir, 'since.txt'), 'utf8').trim()).toBe(carried(newestTonight()));
+    // A second night runs from it, as a cron job would, and carries it forward again.
+    await runBlock(nightly);
+    expect(readFileSync(join(dir, 'since.txt'), 'utf8').trim()).toBe(carried(newestTonight()));
+    // A night when nothing changed: empty files, and the same moment kept for the next (jq once failed on them).
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    writeFileSync(join(dir, 'since.txt'), `${tomorrow}\n`);
+    await runBlock(nightly);
+    expect([lines('classifications-changed.ndjson'), lines('consensus-changed.ndjson')]).toEqual([[], []]);
+    expect(readFileSync(join(dir, 'since.txt'), 'utf8').trim()).toBe(tomorrow);
   }, 180_000);
 });
 

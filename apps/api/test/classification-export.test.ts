@@ -66,11 +66,11 @@ describe('raw classifications export', () => {
       annotations: [{ task: 'T0', value: 'yes' }, { task: 'T1', value: ['horse', 'coach'] }],
       hidden_tags: null,
       T0_answer: 'yes',
-      T1_answer: 'horse;coach',
+      T1_answer: ['horse', 'coach'],
     });
     const plain = rows.filter((row) => row.external_id === 'plain');
     expect(plain.map((row) => [row.user_id, row.T0_answer, row.T1_answer]).sort()).toEqual(
-      [[volunteerA, 'no', null], [volunteerB, 'yes', '']].sort(),
+      [[volunteerA, 'no', null], [volunteerB, 'yes', []]].sort(),
     );
   });
 
@@ -206,9 +206,11 @@ describe('raw classifications export', () => {
     // (A multiple choice's against_plurality is empty: no one answer among counted ones.)
     expect(consensus).toMatch(/,horse;'\+cmd,true,1,1,,binary-vote-per-answer,/);
     expect(consensus).toContain(";'=1+2;");
-    // JSON gives the values as stored.
+    // JSON gives the values as stored, a list of them, as annotations do.
     const json: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));
-    expect([json[0]?.tags_answer, json[0]?.kinds_answer]).toEqual(['horse;=1+2;@sum(a1);-x;-5', 'horse;+cmd']);
+    expect([json[0]?.tags_answer, json[0]?.kinds_answer]).toEqual([['horse', '=1+2', '@sum(a1)', '-x', '-5'], ['horse', '+cmd']]);
+    const consensusJson: Record<string, unknown>[] = JSON.parse(await stack.client.consensus(id, 'json'));
+    expect(consensusJson[0]?.kinds_answer).toEqual(['horse', '+cmd']);
   });
 
   it('gives only the classifications stored since a moment, for incremental downloads', async () => {
@@ -428,6 +430,65 @@ describe('raw classifications export', () => {
     }
     const rows: Record<string, unknown>[] = JSON.parse(await stack.client.classifications(id, 'json'));
     expect(rows.map((row) => [row.user_kind, row.user_name]).sort()).toEqual([['guest', null], ['registered', 'Grace H.']]);
+  });
+
+  it('gives every time of every download in one format, ISO 8601 in UTC to the millisecond, whatever its column or precision', async () => {
+    const project = await stack.client.createProject({ title: `Times ${randomUUID().slice(0, 8)}`, status: 'live' });
+    const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
+    await stack.client.addSubjects(set.id, [{ externalId: 'one', locations: [{ type: 'text' as const, text: 'One' }] }]);
+    const { id } = await stack.client.createWorkflow(project.id, { name: 'W', firstTask: 'T0', tasks: { T0: { ...tasks.T0, answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    const [subject] = (await volunteers[0]!.queue(id)).subjects;
+    // Sent to the microsecond, and in another zone to the second: the device's clock, as sent.
+    const times = { startedAt: '2026-11-30T10:00:00.123456Z', finishedAt: '2026-11-30T11:00:07+01:00' };
+    await volunteers[0]!.classify({ workflowId: id, workflowVersion: 1, subjectId: subject!.id, annotations: [{ task: 'T0', value: 'no' }], ...times }, randomUUID());
+    const [served] = (await volunteers[1]!.queue(id)).subjects;
+    await volunteers[1]!.reportSubject(id, { subjectId: served!.id, reason: 'blank-or-unreadable' });
+    await stack.client.retireSubjects(id, { subjectIds: [subject!.id], reason: 'enough' });
+    const MILLISECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+    const timesOf = async (kind: 'consensus' | 'classifications' | 'subject-reports', columns: string[]) => {
+      const { body } = await stack.client.request<Record<string, unknown>[]>('GET', `/workflows/${id}/${kind}?format=json`);
+      return body.flatMap((row) => columns.map((column) => [column, row[column]]).filter(([, value]) => value !== null));
+    };
+    const [raw] = (await stack.client.request<Record<string, unknown>[]>('GET', `/workflows/${id}/classifications?format=json`)).body;
+    expect([raw!.started_at, raw!.finished_at]).toEqual(['2026-11-30T10:00:00.123Z', '2026-11-30T10:00:07.000Z']);
+    const every = [
+      ...(await timesOf('classifications', ['created_at', 'updated_at', 'started_at', 'finished_at'])),
+      ...(await timesOf('consensus', ['retired_at', 'updated_at'])),
+      ...(await timesOf('subject-reports', ['reported_at', 'updated_at', 'retired_at'])),
+    ];
+    expect(every.length).toBeGreaterThanOrEqual(6);
+    expect(every.filter(([, value]) => !MILLISECONDS_UTC.test(String(value)))).toEqual([]);
+  });
+});
+
+describe('a download asked for wrongly', () => {
+  const get = async (path: string, token?: string) => {
+    const response = await fetch(`${stack.baseUrl}/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return { status: response.status, problem: (await response.json()) as Problem };
+  };
+
+  it('says who may download before what its query takes: 401 without credentials, 403 to a volunteer, 422 only to a researcher', async () => {
+    for (const kind of ['consensus', 'classifications', 'subject-reports']) {
+      const path = `/workflows/${workflowId}/${kind}?format=xml&sinse=yesterday`;
+      const none = await get(path);
+      expect([kind, none.status, none.problem.errors]).toEqual([kind, 401, [{ pointer: '/headers/authorization', message: 'is missing' }]]);
+      const badLink = await get(`${path}&token=not-a-link`);
+      expect([kind, badLink.status, badLink.problem.errors]).toEqual([kind, 401, [{ pointer: '/query/token', message: 'is not a valid link to this download' }]]);
+      expect([kind, (await get(path, volunteers[0]!.token)).status]).toEqual([kind, 403]);
+      const researcher = await get(path, stack.client.token);
+      expect([kind, researcher.status, researcher.problem.errors?.map((error) => error.pointer).sort()]).toEqual([kind, 422, ['/query/format', '/query/sinse']]);
+    }
+  });
+
+  it('names the value a parameter takes when it was sent with other capitals (sort=externalid)', async () => {
+    const wrongCase = await get(`/workflows/${workflowId}/consensus?sort=externalid`, stack.client.token);
+    expect([wrongCase.status, wrongCase.problem.errors]).toEqual([422, [{ pointer: '/query/sort', message: expect.stringMatching(/^must be id .*; did you mean "externalId"\? \(values are matched with capitals as written\)$/) }]]);
+    const metadata = await get(`/workflows/${workflowId}/classifications?metadata=Columns`, stack.client.token);
+    expect(metadata.problem.errors?.[0]?.message).toMatch(/; did you mean "columns"\?/);
+    // Another value: no suggestion, only what it takes.
+    const unknown = await get(`/workflows/${workflowId}/consensus?sort=newest`, stack.client.token);
+    expect(unknown.problem.errors).toEqual([{ pointer: '/query/sort', message: expect.not.stringContaining('did you mean') }]);
   });
 });
 

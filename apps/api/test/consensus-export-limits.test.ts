@@ -40,12 +40,12 @@ afterAll(() => stack.stop());
 /** A researcher of the project (a scientist), as the bearer header of their requests. */
 const anotherResearcher = async () => `Bearer ${(await newMember(stack, projectId, 'scientist', 'Scientist')).token}`;
 
-/** The download, asked for until it is no longer refused as busy (503), within `what` and a bound. */
+/** The download, asked for until it is no longer refused as busy (429 for the caller's own, 503 for the server's), within `what` and a bound. */
 async function downloadOnceFree(as: string, what: string): Promise<Response> {
   let started: Response | undefined;
   await until(async () => {
     const response = await fetch(url, { headers: { authorization: as, 'accept-encoding': 'identity' } });
-    if (response.status !== 503) started = response;
+    if (response.status !== 503 && response.status !== 429) started = response;
     else await response.body?.cancel();
     return started !== undefined;
   }, what, 60_000);
@@ -61,7 +61,7 @@ function keepReading(reader: ReadableStreamDefaultReader<Uint8Array>): void {
   void next();
 }
 
-it('refuses a download beyond EXPORTS_AT_ONCE, or beyond half of them for one caller, with 503, and takes one again once a client goes away', async () => {
+it('refuses a download beyond half of EXPORTS_AT_ONCE for one caller with 429 (their own limit), beyond EXPORTS_AT_ONCE with 503, and takes one again once a client goes away', async () => {
   const download = (as: string, signal?: AbortSignal) => fetch(url, { headers: { authorization: as, 'accept-encoding': 'identity' }, signal });
   const [scientist, latecomer] = [await anotherResearcher(), await anotherResearcher()];
   const leaving = new AbortController();
@@ -72,9 +72,10 @@ it('refuses a download beyond EXPORTS_AT_ONCE, or beyond half of them for one ca
   keepReading(reader);
 
   const again = await download(authorization);
-  expect(again.status).toBe(503);
+  // The caller's own limit: 429, which retry code reads as "slow down", not as the server being down.
+  expect(again.status).toBe(429);
   expect(again.headers.get('retry-after')).toBe('10');
-  expect((await again.json()) as { type: string; detail: string }).toMatchObject({ type: 'urn:chorus:problem:exports-busy', detail: expect.stringMatching(/^You have 1 download streaming already/) });
+  expect((await again.json()) as { type: string; detail: string }).toMatchObject({ type: 'urn:chorus:problem:too-many-downloads', detail: expect.stringMatching(/^You have 1 download streaming already/) });
 
   const otherLeaving = new AbortController();
   const other = await download(scientist, otherLeaving.signal);
@@ -84,7 +85,8 @@ it('refuses a download beyond EXPORTS_AT_ONCE, or beyond half of them for one ca
   keepReading(otherReader);
 
   const full = await download(latecomer);
-  expect(full.status).toBe(503);
+  expect(full.status).toBe(503); // the server's places all taken, none by this caller
+  expect(full.headers.get('retry-after')).toBe('10');
   expect(full.headers.get('content-type')).toContain('application/problem+json');
   expect((await full.json()) as { type: string; detail: string }).toMatchObject({ type: 'urn:chorus:problem:exports-busy', detail: expect.stringContaining('(EXPORTS_AT_ONCE)') });
 
@@ -103,7 +105,7 @@ it('ends a download whose client stops reading, so that it cannot hold its place
   expect(stalled.status).toBe(200);
   const reader = stalled.body!.getReader();
   expect((await reader.read()).value!.length).toBeGreaterThan(0); // streaming, then left unread, the socket kept open
-  expect((await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } })).status).toBe(503);
+  expect((await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } })).status).toBe(429); // their own place, still held
   const next = await downloadOnceFree(authorization, 'the stalled download to end and give its place up');
   expect(next.status).toBe(200);
   // The stalled client's file is broken, never a short file that looks complete.

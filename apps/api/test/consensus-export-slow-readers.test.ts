@@ -70,9 +70,9 @@ function slowDownload(authorization: string): Promise<{ status: number; stop: ()
 
 const ask = async (authorization: string) => {
   const response = await fetch(url, { headers: { authorization, 'accept-encoding': 'identity' } });
-  const problem = response.status === 503 ? ((await response.json()) as { detail: string }) : undefined;
+  const problem = response.status === 503 || response.status === 429 ? ((await response.json()) as { type: string; detail: string }) : undefined;
   if (!problem) await response.body?.cancel();
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), detail: problem?.detail ?? '' };
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), type: problem?.type ?? '', detail: problem?.detail ?? '' };
 };
 
 it('ends downloads read slower than EXPORT_MIN_BYTES_PER_SECOND, so that a third caller gets a place, and keeps their callers from taking it back at once', async () => {
@@ -82,7 +82,7 @@ it('ends downloads read slower than EXPORT_MIN_BYTES_PER_SECOND, so that a third
   try {
     expect(slow.map((download) => download.status)).toEqual([200, 200]);
     const refused = await ask(third);
-    expect(refused).toMatchObject({ status: 503, detail: expect.stringContaining('(EXPORTS_AT_ONCE)') });
+    expect(refused).toMatchObject({ status: 503, type: 'urn:chorus:problem:exports-busy', detail: expect.stringContaining('(EXPORTS_AT_ONCE)') });
 
     // The slow downloads are ended: the third caller, asking again, gets a place.
     await until(async () => (await ask(third)).status === 200, 'a place for the third caller', 75_000);
@@ -91,10 +91,11 @@ it('ends downloads read slower than EXPORT_MIN_BYTES_PER_SECOND, so that a third
     let told: Awaited<ReturnType<typeof ask>> | undefined;
     await until(async () => {
       const again = await ask(first);
-      expect(again.status).toBe(503); // still streaming (one place a caller), then ended for its reading
+      expect(again.status).toBe(429); // still streaming (one place a caller), then ended for its reading: the caller's own limit either way
       if (/read too slowly/.test(again.detail)) told = again;
       return told !== undefined;
     }, "the first caller's slow download to end", 90_000);
+    expect(told!.type).toBe('urn:chorus:problem:too-many-downloads');
     expect(told!.detail).toContain('EXPORT_MIN_BYTES_PER_SECOND');
     expect(Number(told!.retryAfter)).toBeGreaterThan(0);
     expect(Number(told!.retryAfter)).toBeLessThanOrEqual(IDLE_SECONDS);

@@ -155,11 +155,20 @@ describe('consensus export', () => {
     await stack.client.addSubjects(training.id, [{ externalId: 'r1', locations: [{ type: 'text', text: 'One' }] }]);
     await stack.client.request('POST', `/workflows/${id}/priorities`, { priorities: [{ subjectId: rows.find((row) => row.external_id === 'g1').subject_id, priority: 2.5 }] });
     const again = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
+    // A list in JSON and NDJSON, as annotations are; the ids joined with ';' in a CSV cell.
     expect(Object.fromEntries(again.map((row) => [row.external_id, [row.subject_set_ids, row.priority]]))).toEqual({
-      r1: [`${regular.id};${training.id}`, 0],
-      g1: [regular.id, 2.5],
-      t1: [training.id, 0],
+      r1: [[regular.id, training.id], 0],
+      g1: [[regular.id], 2.5],
+      t1: [[training.id], 0],
     });
+    expect(JSON.parse(await stack.client.consensus(id, 'json')).map((row: { routed_into: unknown; routed_out_of: unknown }) => [row.routed_into, row.routed_out_of])).toEqual([
+      [[], []],
+      [[], []],
+      [[], []],
+    ]);
+    const [header, ...csvRows] = (await stack.client.consensus(id, 'csv')).trim().split('\n');
+    const setsColumn = header!.split(',').indexOf('subject_set_ids');
+    expect(csvRows.map((row) => row.split(',')[setsColumn]).sort()).toEqual([`${regular.id};${training.id}`, regular.id, training.id].sort());
   });
 
   it('gives a task the consensus path does not reach no answer, says so in <task>_reached, and keeps its votes in its result', async () => {
@@ -221,8 +230,11 @@ describe('consensus export', () => {
     expect(lines).toHaveLength(4);
     const rows = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
     const known = Object.fromEntries(rows.map((row) => [row.external_id, [row.T0_known_answer, row.T1_known_answer]]));
-    // A list in the task's order, as the consensus gives it, however it was uploaded.
-    expect(known).toEqual({ regular: [null, null], listed: ['yes', 'horse;coach'], alone: [null, 'coach'], array: [null, 'horse;coach'] });
+    // A list in the task's order, as the consensus gives it, however it was uploaded: a JSON list, as annotations are.
+    expect(known).toEqual({ regular: [null, null], listed: ['yes', ['horse', 'coach']], alone: [null, ['coach']], array: [null, ['horse', 'coach']] });
+    // In CSV the same choices joined with ';'.
+    const knownColumn = header!.split(',').indexOf('T1_known_answer');
+    expect(lines.map((line) => line.split(',')[knownColumn]).sort()).toEqual(['', 'coach', 'horse;coach', 'horse;coach']);
   });
 
   it("says why each task's answer is what it is, or empty, after every other column, and how a multiple choice's and a tagging task's choices were supported", async () => {
@@ -241,12 +253,18 @@ describe('consensus export', () => {
       none: ['no_votes', 'no_votes', 'no_votes', 'no_votes'],
     });
     const byName = Object.fromEntries(rows.map((row) => [row.external_id, row]));
-    // An empty answer is an answer ("" in JSON), a tie none (null), with the leaders' share as _agreement, unchanged.
-    expect(byName.unsure).toMatchObject({ M_answer: '', M_agreement: 1, M_support: '', C_answer: null, C_agreement: 0, G_answer: '' });
+    // An empty answer is an answer ("" in JSON, [] for a list), a tie none (null), with the leaders' share as _agreement, unchanged.
+    expect(byName.unsure).toMatchObject({ M_answer: [], M_agreement: 1, M_support: '', C_answer: null, C_agreement: 0, G_answer: [] });
+    expect(byName.tie).toMatchObject({ M_answer: null, G_answer: null }); // not reached: no answer, no list
     expect(byName.tie).toMatchObject({ Q_answer: null, Q_agreement: 0.5, Q_votes: 2, M_support: 'cat=1' });
     expect(byName.none).toMatchObject({ M_support: null, G_support: null, Q_votes: 0 });
     // Only multiple choice and tagging have a support.
     expect(Object.keys(byName.answer).filter((column) => column.endsWith('_support'))).toEqual(['M_support', 'G_support']);
+    // A multiple choice's answer approved by a researcher: the list it settles on, as _answer gives it.
+    expect(byName.answer.M_answer).toEqual(['horse', 'cat']);
+    await stack.client.reviewConsensus(id, byName.answer.subject_id, 'M');
+    const reviewed = (await stack.client.consensus(id, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line)).find((row) => row.external_id === 'answer');
+    expect([reviewed.M_reviewed, reviewed.M_reviewed_answer]).toEqual(['approved', ['horse', 'cat']]);
   });
 
   it("gives the subjects' metadata a column per key when asked (metadata=columns), in code-point order, and names a bad value", async () => {
@@ -295,8 +313,8 @@ describe('consensus export', () => {
       const waitingForKeys = "SELECT 1 FROM pg_stat_clear_snapshot(), pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%jsonb_object_keys%'";
       await until(async () => (await stack.db.query(waitingForKeys)).rowCount === 1, 'the first download waiting for its keys');
       const second = await download();
-      expect(second.status).toBe(503);
-      expect(await second.json()).toMatchObject({ type: 'urn:chorus:problem:exports-busy', detail: expect.stringMatching(/^You have 1 download streaming already/) });
+      expect(second.status).toBe(429);
+      expect(await second.json()).toMatchObject({ type: 'urn:chorus:problem:too-many-downloads', detail: expect.stringMatching(/^You have 1 download streaming already/) });
     } finally {
       await stack.db.query('COMMIT');
     }
@@ -377,6 +395,12 @@ describe('consensus export', () => {
     // Which columns hold JSON, a value in json and ndjson, from the lists beside the columns' words.
     expect(consensus).toContain('Columns that hold JSON (`subject_metadata`, `hidden_tags`, `<task>_result`, and with metadata=columns');
     expect(raw.description).toContain('Columns that hold JSON (`subject_metadata`, `earlier_locations`, `classification_metadata`, `annotations`, `hidden_tags`, and with metadata=columns');
+    // Which hold a list, a JSON list in json and ndjson; and the one format of every time, in every download.
+    expect(consensus).toContain('Columns that hold a list (`subject_set_ids`, `routed_into`, `routed_out_of`, `<task>_answer`, `<task>_known_answer`, `<task>_reviewed_answer`; a `<task>_…` one only for a multiple choice or tagging task');
+    expect(raw.description).toContain('Columns that hold a list (`<task>_answer`; a `<task>_…` one only for a multiple choice or tagging task');
+    for (const path of ['consensus', 'classifications', 'subject-reports']) {
+      expect((document.paths[`/workflows/{id}/${path}`]!.get as { description: string }).description).toContain('Times: ISO 8601 in UTC to the millisecond');
+    }
     for (const path of ['consensus', 'classifications']) {
       const { parameters } = document.paths[`/workflows/{id}/${path}`]!.get as unknown as typeof raw;
       expect(parameters.find((parameter) => parameter.name === 'metadata')?.schema.enum).toEqual(['json', 'columns']);

@@ -176,14 +176,14 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(undocumented.map((operation) => operation.operationId)).toEqual([]);
   });
 
-  it('documents 429 on the routes a limit applies to, 503 exports-busy on the downloads, and 403 email-unverified on those that wait for a verified email', async () => {
+  it('documents 429 on the routes a limit applies to, 429 too-many-downloads and 503 exports-busy on the downloads, and 403 email-unverified on those that wait for a verified email', async () => {
     type Operation = { operationId: string; responses: Record<string, { description?: string }> };
     const document = (await (await fetch(`${stack.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
     const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
     const answering = (status: string, pattern = /./) =>
       operations.filter(({ operation }) => pattern.test(operation.responses[status]?.description ?? '')).map(({ route }) => route).sort();
     // A 429 documented on every route, as before, told clients to back off where nothing ever limits them.
-    expect(answering('429')).toEqual(
+    expect(answering('429', /too-many-requests/)).toEqual(
       [
         'POST /auth/register',
         'POST /auth/guest',
@@ -203,14 +203,18 @@ describe('the API answers as its OpenAPI document says', () => {
       return Object.keys((document.paths[path!]![method!.toLowerCase()]!.responses[status] as Headed | undefined)?.headers ?? {}).sort();
     };
     const limits = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
-    for (const route of answering('429')) {
+    for (const route of answering('429', /too-many-requests/)) {
       const success = Object.keys(document.paths[route.split(' ')[1]!]![route.split(' ')[0]!.toLowerCase()]!.responses).find((code) => /^2/.test(code))!;
       expect([route, headersOf(route, success)]).toEqual([route, expect.arrayContaining(limits)]);
       expect([route, headersOf(route, '429')]).toEqual([route, [...limits, 'Retry-After'].sort()]);
     }
     expect(headersOf('GET /projects', '200')).not.toContain('RateLimit-Limit');
-    // One download per person at a time (with the default EXPORTS_AT_ONCE): a script must know to wait, not retry at once.
-    expect(answering('503', /exports-busy/)).toEqual(['GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports']);
+    // One download per person at a time (with the default EXPORTS_AT_ONCE): a script must know to wait, not retry at
+    // once; over its own limit a 429 (no outage), a 503 only when the server's places are all taken.
+    const downloads = ['GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports'];
+    expect(answering('429', /too-many-downloads/)).toEqual(downloads);
+    expect(answering('503', /exports-busy/)).toEqual(downloads);
+    expect(answering('429').sort()).toEqual([...answering('429', /too-many-requests/), ...downloads].sort());
     expect(answering('403', /email-unverified/)).toEqual(
       ['DELETE /account/invitations/{projectId}', 'GET /account/invitations', 'POST /account/invitations/{projectId}', 'POST /projects/{id}/invitations'].sort(),
     );

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerEnvSchema } from '../../worker/src/config/config';
 import { apiEnvSchema } from '../src/config/config';
-import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS } from '../src/exports/classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
+import { CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIST_COLUMNS_NAMED } from '../src/exports/classification-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_RESULT_FIELDS, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from '../src/exports/consensus-rows';
+import { DOWNLOAD_TIME_IN_WORDS } from '../src/exports/export-format';
 import { METADATA_COLUMNS_IN_WORDS } from '../src/exports/metadata-columns';
 import { reaggregationRecordSchema } from '@chorus/client';
 
@@ -53,6 +54,15 @@ describe('the README', () => {
     const named = (words: string | undefined) => [...(words ?? '').matchAll(/`([^`]+)`/g)].map((match) => match[1]);
     expect(named(paragraph?.[1])).toEqual(CONSENSUS_JSON_COLUMNS_NAMED);
     expect(named(paragraph?.[2])).toEqual(CLASSIFICATION_JSON_COLUMNS);
+  });
+
+  it('names every column that holds a list (a JSON list in JSON and NDJSON) where it says how to read them, and the one format of the times', () => {
+    const paragraph = readme.match(/\*\*Columns that hold a list\*\*: in the consensus download ([\s\S]*?); in the raw download ([\s\S]*?)\s\(`CONSENSUS_LIST_COLUMNS`/);
+    const named = (words: string | undefined) => [...(words ?? '').matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+    expect(named(paragraph?.[1])).toEqual(CONSENSUS_LIST_COLUMNS_NAMED);
+    expect(named(paragraph?.[2])).toEqual(CLASSIFICATION_LIST_COLUMNS_NAMED);
+    expect(readme.replace(/\s+/g, ' ')).toContain(`**Times**: every time column of every download`);
+    expect(readme.replace(/\s+/g, ' ')).toContain(DOWNLOAD_TIME_IN_WORDS);
   });
 
   it('lists the fields of the consensus download\'s <task>_result in the words of the API documentation', () => {

@@ -417,6 +417,16 @@ describe("a workflow's subject results", () => {
     expect(downloaded).toEqual(inOrder);
   });
 
+  it('finds one subject by its externalId exactly, where q finds every externalId starting with it (21a F9)', async () => {
+    const { workflowId } = await yesNoWorkflow(stack, ['letter-2-page-1', 'letter-2-page-10', 'letter-2-page-11', 'Letter-2-page-1'].map((externalId) => ({ externalId })));
+    const found = async (query: Parameters<ChorusClient['subjectResults']>[1]) => (await everyPage(workflowId, { ...query, limit: 100 })).map((subject) => subject.externalId).sort();
+    expect(await found({ q: 'letter-2-page-1' })).toEqual(['letter-2-page-1', 'letter-2-page-10', 'letter-2-page-11']);
+    expect(await found({ externalId: 'letter-2-page-1' })).toEqual(['letter-2-page-1']);
+    expect(await found({ externalId: ' Letter-2-page-1 ' })).toEqual(['Letter-2-page-1']); // trimmed, as an upload is; capitals as written
+    expect(await found({ externalId: 'letter-2-page' })).toEqual([]);
+    expect(await found({ externalId: 'letter-2-page-1', status: 'retired' })).toEqual([]);
+  });
+
   it('reads a page of externalId order, after a cursor, through the index of externalIds in natural order', async () => {
     const { projectId, workflowId } = await yesNoWorkflow(stack, [{ externalId: 'page-1' }]);
     const query = subjectResultsQuerySchema.parse({ sort: 'externalId', limit: '2', after: `e${Buffer.from('page-2').toString('base64url')}.${randomUUID()}` });
@@ -494,7 +504,11 @@ describe("a workflow's subject results", () => {
     ['a limit in words', 'limit=ten', '/query/limit'],
     ['a cursor no page gave', 'after=v3', '/query/after'],
     ['a search longer than an externalId', `q=${'x'.repeat(501)}`, '/query/q'],
+    ['an empty externalId', 'externalId=%20', '/query/externalId'],
+    ['an externalId longer than any', `externalId=${'x'.repeat(501)}`, '/query/externalId'],
+    ['an externalId given twice', 'externalId=p1&externalId=p2', '/query/externalId'],
     ['an unknown order', 'sort=newest', '/query/sort'],
+    ['an order in other capitals', 'sort=externalid', '/query/sort'],
     ['a needs-checking filter in words', 'needsChecking=yes', '/query/needsChecking'],
     ['the next page of subject id order, sorted by favourites', `sort=favourites&after=${randomUUID()}`, '/query/after'],
     ['a parameter it does not know', 'order=newest', '/query/order'],

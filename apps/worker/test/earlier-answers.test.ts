@@ -65,9 +65,9 @@ it('keeps counting answers given under an earlier version that its new limits fo
     T0_answer: letter,
     T0_workflow_version: 2,
     M_votes: 2,
-    M_answer: 'a;b',
+    M_answer: ['a', 'b'],
     // The free tag "twins" no longer counts, the vocabulary's "illegible" still does.
     G_votes: 2,
-    G_answer: 'illegible',
+    G_answer: ['illegible'],
   });
 });

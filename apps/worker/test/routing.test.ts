@@ -139,8 +139,8 @@ it('takes a subject whose screening consensus flips out of the set an effect put
   const rows = (await stack.client.consensus(screen, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));
   expect(rows.map(({ external_id, routed_into, routed_out_of }) => ({ external_id, routed_into, routed_out_of }))).toEqual(
     expect.arrayContaining([
-      { external_id: 'routed', routed_into: notAds, routed_out_of: ads },
-      { external_id: 'uploaded', routed_into: notAds, routed_out_of: null },
+      { external_id: 'routed', routed_into: [notAds], routed_out_of: [ads] },
+      { external_id: 'uploaded', routed_into: [notAds], routed_out_of: [] },
     ]),
   );
   const [header, ...lines] = (await stack.client.consensus(screen, 'csv')).trim().split('\n');
@@ -208,18 +208,18 @@ it('gives again in a since= consensus download the row of a subject whose routed
   await answer(screen, 1, idOf.routed!, 'yes');
   await until(async () => (await members(ads)).length === 1, 'the effect');
   const rowOf = async (since?: string) => {
-    const { body } = await stack.client.request<{ subject_id: string; routed_into: string | null; updated_at: string }[]>(
+    const { body } = await stack.client.request<{ subject_id: string; routed_into: string[]; updated_at: string }[]>(
       'GET',
       `/workflows/${screen}/consensus?format=json${since ? `&since=${encodeURIComponent(since)}` : ''}`,
     );
     return body.find((row) => row.subject_id === idOf.routed);
   };
   const routed = (await rowOf())!;
-  expect(routed.routed_into).toBe(ads);
+  expect(routed.routed_into).toEqual([ads]);
 
   // Uploaded into the set its effect put it in: the membership is the researcher's now, and no longer routing's.
   await stack.client.addSubjects(ads, [text('routed')]);
-  expect(await rowOf(routed.updated_at)).toMatchObject({ routed_into: null, updated_at: expect.not.stringMatching(routed.updated_at) });
+  expect(await rowOf(routed.updated_at)).toMatchObject({ routed_into: [], updated_at: expect.not.stringMatching(routed.updated_at) });
 });
 
 it('gives a later stage’s since= consensus download a tombstone for a subject routing took out of it unclassified, and its row instead once it is back', async () => {

@@ -469,7 +469,7 @@ export class ChorusClient {
       reviewed,
       metadata = {},
       ...query
-    }: { status?: SubjectResultStatus; q?: string; sort?: SubjectResultOrder; needsChecking?: boolean; reviewed?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
+    }: { status?: SubjectResultStatus; q?: string; externalId?: string; sort?: SubjectResultOrder; needsChecking?: boolean; reviewed?: boolean; metadata?: Record<string, string>; limit?: number; after?: string } = {},
   ) {
     const filters = {
       needsChecking: needsChecking ? 'true' : undefined,

@@ -157,3 +157,20 @@ export const timeQuerySchema = (formats: readonly z.ZodType<string>[], expected:
         ? 'must be a date and time with its zone; send the "+" of a zone such as +01:00 as %2B (in a query string "+" means a space)'
         : expected,
   });
+
+/** Of the values a parameter takes, the one `given` matches but for capitals (`externalid`: `externalId`), if any. */
+const nearMissOf = (values: readonly string[], given: unknown): string | undefined =>
+  typeof given === 'string' ? values.find((value) => value.toLowerCase() === given.toLowerCase()) : undefined;
+
+/**
+ * What a refusal of a parameter's value says: `message` (every value it takes), then, for a value that is one of
+ * `values` but for capitals, which it must be, since values are matched as written.
+ */
+export const withNearMiss = (message: string, values: readonly string[], given: unknown): string => {
+  const nearMiss = nearMissOf(values, given);
+  return nearMiss === undefined ? message : `${message}; did you mean ${JSON.stringify(nearMiss)}? (values are matched with capitals as written)`;
+};
+
+/** A parameter taking one of `values`, as written; refused with `message`, and `withNearMiss`'s suggestion. */
+export const enumOf = <const T extends readonly [string, ...string[]]>(values: T, message: string) =>
+  z.enum(values, { error: (issue) => withNearMiss(message, values, issue.input) });

@@ -1,6 +1,6 @@
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, flatAnswerOf, normaliseTag, reachableTasks, stringsOf } from '@chorus/tasks';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
-import type { FlatRecord, RecordOf } from './export-format';
+import { type FlatRecord, type RecordOf, answerCell, answersWithList, downloadTime } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
 
 /** One classification as the export query reads it. */
@@ -62,7 +62,17 @@ export const CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'earlier_locatio
 
 /** Then one column per task of every version: `<task>_answer` (then, with metadata=columns, the metadata's). */
 export const CLASSIFICATION_ANSWER_COLUMN =
-  "the answer as its task type flattens it: a choice or sense as its value, unsure for a close reading marked unsure, choices or applied tags joined with ';', a transcription's text; empty where the task was not reached";
+  "the answer as its task type flattens it: a choice or sense as its value, unsure for a close reading marked unsure, choices or applied tags a list, a transcription's text; empty where the task was not reached";
+
+/** Each task's columns above that hold a list, for a multiple choice or tagging task (`answersWithList`). */
+export const CLASSIFICATION_LIST_TASK_COLUMNS = ['answer'] as const;
+
+/** The raw download's columns that hold a list, as its documentation names them. */
+export const CLASSIFICATION_LIST_COLUMNS_NAMED: readonly string[] = CLASSIFICATION_LIST_TASK_COLUMNS.map((field) => `<task>_${field}`);
+
+/** The `<task>_answer` columns that hold a list: of a task whose answer is a list in any version (`definitions`). */
+export const classificationListColumns = (taskKeys: string[], definitions: WorkflowDefinition[]) =>
+  taskKeys.filter((key) => definitions.some((definition) => answersWithList(definition.tasks[key]))).flatMap((key) => CLASSIFICATION_LIST_TASK_COLUMNS.map((field) => `${key}_${field}`));
 
 export const classificationColumns = (taskKeys: string[], metadata: MetadataForm) =>
   withMetadataColumns([...Object.keys(CLASSIFICATION_COLUMNS), ...taskKeys.map((task) => `${task}_answer`)], metadata);
@@ -75,8 +85,6 @@ export function taskKeysOf(definitions: WorkflowDefinition[]): string[] {
   // Each version's tasks in the order its volunteers meet them: a stored definition's keys are in jsonb's order.
   return [...new Set(definitions.flatMap((definition) => reachableTasks(definition)))];
 }
-
-const isoOrNull = (date: Date | null) => (date ? new Date(date).toISOString() : null);
 
 /**
  * One flat record per classification. Each `<task>_answer` is the answer as its version's task type flattens it
@@ -93,10 +101,10 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
     user_kind: row.user_kind,
     user_name: row.user_name,
     workflow_version: row.workflow_version,
-    created_at: isoOrNull(row.created_at),
-    updated_at: isoOrNull(row.updated_at),
-    started_at: isoOrNull(row.started_at),
-    finished_at: isoOrNull(row.finished_at),
+    created_at: downloadTime(row.created_at),
+    updated_at: downloadTime(row.updated_at),
+    started_at: downloadTime(row.started_at),
+    finished_at: downloadTime(row.finished_at),
     gold_standard: row.gold_standard,
     after_retirement: row.after_retirement,
     made_in_draft: row.made_in_draft,
@@ -108,7 +116,7 @@ export function flattenClassification(row: ClassificationRow, definition: Workfl
   const answers = new Map(row.annotations.map((annotation) => [annotation.task, annotation.value]));
   for (const key of taskKeys) {
     const task = definition.tasks[key];
-    record[`${key}_answer`] = task && answers.has(key) ? flatAnswerOf(task, answers.get(key)) : null;
+    record[`${key}_answer`] = task && answers.has(key) ? answerCell(task, flatAnswerOf(task, answers.get(key))) : null;
   }
   return record;
 }

@@ -3,7 +3,7 @@ import { TASK_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingC
 import { flatKnownAnswer } from '../classifications/gold-feedback';
 import type { StoredTaskConsensus } from '../common/stored-consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
-import type { FlatRecord, RecordOf } from './export-format';
+import { type FlatRecord, type RecordOf, answerCell, answersWithList, downloadTime, listOf } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';
 
 export interface ConsensusRow {
@@ -66,7 +66,7 @@ export const CONSENSUS_COLUMNS = {
   subject_metadata: "the subject's metadata (JSON: an object), private keys (#, // or !) included",
   gold_standard: 'the subject has known answers, so its rule never retires it',
   training: "the subject is in the workflow's training set",
-  subject_set_ids: "the subject sets it is in, oldest first, joined with ';' (GET /projects/:id/subject-sets names them)",
+  subject_set_ids: "the subject sets it is in, oldest first, a list (GET /projects/:id/subject-sets names them)",
   priority: 'its priority in the workflow (lowest served first under the priority order; 0 unless given)',
   retired: 'whether the subject is retired',
   retired_at: 'when it was retired (ISO 8601)',
@@ -88,9 +88,9 @@ export const CONSENSUS_COLUMNS = {
   hidden_tags:
     "the tags a moderator or researcher hid for the subject (someone's personal data, an insult), by tagging task (JSON: an object, {\"T1\": [\"call dan on 07700 900123\"]}, each tag as tags[].tag in the task's _result has it); empty when none is hidden. Hidden tags stay in the consensus (the answers that gave them are volunteers' data): drop them on import if you must. Read at the download: hiding a tag does not change updated_at, so a since= download gives the rows it gives for other reasons with their hidden tags now",
   routed_into:
-    "the subject sets this workflow's effects put the subject in by its consensus and it is still in, the earliest first, joined with ';' (a set it was in already, or that a researcher uploaded it to since, is not listed)",
+    "the subject sets this workflow's effects put the subject in by its consensus and it is still in, the earliest first, a list (a set it was in already, or that a researcher uploaded it to since, is not listed)",
   routed_out_of:
-    "the subject sets this workflow's effects had put the subject in and it left (a later consensus no longer met the effect, or a researcher took it out), the earliest left first, joined with ';'",
+    "the subject sets this workflow's effects had put the subject in and it left (a later consensus no longer met the effect, or a researcher took it out), the earliest left first, a list",
   workflow_version: "the newest workflow version any of the subject's consensus was computed with (empty before its first aggregation)",
   left_workflow:
     "the subject is in no subject set the workflow serves any more (taken out of its set by a researcher or by another workflow's routing, or its set unlinked or deleted): no queue serves it, and its row is kept for its answers and consensus, retired (one retired before it left keeps its retirement_reason, the others say unlinked), until it is in a set the workflow serves again; true on a tombstone too (left_workflow_at: the subject left with its row); false on every other row",
@@ -101,6 +101,9 @@ export const CONSENSUS_COLUMNS = {
 
 /** The subject's columns above that hold JSON: a value in JSON and NDJSON, its JSON text in one CSV cell. */
 export const CONSENSUS_JSON_COLUMNS = ['subject_metadata', 'hidden_tags'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
+
+/** The subject's columns above that hold a list of ids: a JSON list in JSON and NDJSON, joined with `;` in one CSV cell. */
+export const CONSENSUS_LIST_COLUMNS = ['subject_set_ids', 'routed_into', 'routed_out_of'] as const satisfies readonly (keyof typeof CONSENSUS_COLUMNS)[];
 
 /**
  * What the `<task>_result` cell holds for each task type, field by field (`a[]`: each element of the list `a`). The
@@ -180,7 +183,7 @@ function resultFieldsInWords(): string {
 
 /** The columns of each task (`<task>_<field>`), after the subject's: the answer, its agreement and votes, then how it was reached. */
 export const CONSENSUS_TASK_COLUMNS = {
-  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags joined with ';'); empty without one (a tie, no votes, or a task the consensus path does not reach)",
+  answer: "the consensus answer, flattened as the raw download's answers are (choices and tags a list); empty without one (a tie, no votes, or a task the consensus path does not reach)",
   reached:
     "whether the consensus path reaches the task: from firstTask, each question's consensus answer leads to the next task as a volunteer's answer does. False when the crowd's answer to an earlier question led elsewhere (\"Is there an advertisement?\" no, so \"What is advertised?\" is not reached), or that question has no consensus answer yet (a tie, no votes: the tasks behind it wait for one); then _answer and _agreement are empty, _votes still counts the volunteers who answered it, and _result keeps how they split, with notReached: {task, answer}, the question that led elsewhere and its consensus answer (null: none yet). Empty before the subject's first aggregation (consensus computed before this column says true until the workflow is aggregated again)",
   agreement:
@@ -200,6 +203,18 @@ export const CONSENSUS_JSON_TASK_COLUMNS = ['result'] as const satisfies readonl
 
 /** The consensus download's columns that hold JSON, as its documentation names them. */
 export const CONSENSUS_JSON_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_JSON_COLUMNS, ...CONSENSUS_JSON_TASK_COLUMNS.map((field) => `<task>_${field}`)];
+
+/** Each multiple choice's or tagging task's columns that hold its answer, a list (`answersWithList`), as `CONSENSUS_LIST_COLUMNS` do. */
+export const CONSENSUS_LIST_TASK_COLUMNS = ['answer', 'known_answer', 'reviewed_answer'] as const satisfies readonly (TaskColumnField | TaskTrailingColumnField)[];
+
+/** The consensus download's columns that hold a list, as its documentation names them. */
+export const CONSENSUS_LIST_COLUMNS_NAMED: readonly string[] = [...CONSENSUS_LIST_COLUMNS, ...CONSENSUS_LIST_TASK_COLUMNS.map((field) => `<task>_${field}`)];
+
+/** The columns of a download of `tasks` that hold a list: the subject's, and those of each task whose answer is a list. */
+export const consensusListColumns = (tasks: ReadonlyMap<string, Task>): string[] => [
+  ...CONSENSUS_LIST_COLUMNS,
+  ...[...tasks].filter(([, task]) => answersWithList(task)).flatMap(([key]) => CONSENSUS_LIST_TASK_COLUMNS.map((field) => `${key}_${field}`)),
+];
 
 /** Then, after every task's columns above (so that they keep their places), these of each task, in the tasks' order. */
 export const CONSENSUS_TRAILING_TASK_COLUMNS = {
@@ -227,15 +242,15 @@ const trailingFieldsOf = (task: Task): TaskTrailingColumnField[] =>
  */
 export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): FlatRecord {
   if (row.left_workflow_at) return tombstone(row, tasks, metadata);
-  const subject: RecordOf<Exclude<keyof typeof CONSENSUS_COLUMNS, 'subject_metadata'>, (typeof CONSENSUS_JSON_COLUMNS)[number]> = {
+  const subject: RecordOf<Exclude<keyof typeof CONSENSUS_COLUMNS, 'subject_metadata'>, (typeof CONSENSUS_JSON_COLUMNS)[number], (typeof CONSENSUS_LIST_COLUMNS)[number]> = {
     subject_id: row.subject_id,
     external_id: row.external_id,
     gold_standard: row.gold_standard,
     training: row.training,
-    subject_set_ids: row.subject_set_ids,
+    subject_set_ids: listOf(row.subject_set_ids),
     priority: row.priority,
     retired: row.retired_at !== null,
-    retired_at: row.retired_at ? new Date(row.retired_at).toISOString() : null,
+    retired_at: downloadTime(row.retired_at),
     retirement_reason: row.retirement_reason,
     retirement_note: row.retirement_note,
     retired_by: row.retired_by,
@@ -247,31 +262,31 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
     draft_tries: row.draft_tries,
     favourites: row.favourites,
     hidden_tags: row.hidden_tags,
-    routed_into: row.routed_into,
-    routed_out_of: row.routed_out_of,
+    routed_into: listOf(row.routed_into),
+    routed_out_of: listOf(row.routed_out_of),
     workflow_version: row.workflow_version,
     left_workflow: row.left_workflow,
     left_workflow_at: null,
-    updated_at: new Date(row.updated_at).toISOString(),
+    updated_at: downloadTime(row.updated_at),
   };
   const record: FlatRecord = { ...subject, ...metadataCells(row.subject_metadata, metadata) };
   for (const [task, definition] of tasks) {
     const result = row.tasks[task];
     const known = row.known_answers && Object.hasOwn(row.known_answers, task) ? row.known_answers[task] : undefined;
-    record[`${task}_answer`] = result?.answer ?? null;
+    record[`${task}_answer`] = answerCell(definition, result?.answer ?? null);
     record[`${task}_reached`] = result ? !result.not_reached : null;
     record[`${task}_agreement`] = result?.agreement ?? null;
     record[`${task}_votes`] = result?.votes ?? 0;
     record[`${task}_against_plurality`] = result ? (pluralityStanding(result)?.against ?? null) : null;
     record[`${task}_algorithm`] = result?.algorithm ?? null;
     record[`${task}_workflow_version`] = result?.workflow_version ?? null;
-    record[`${task}_known_answer`] = known === undefined ? null : flatKnownAnswer(definition, known);
+    record[`${task}_known_answer`] = known === undefined ? null : answerCell(definition, flatKnownAnswer(definition, known));
     record[`${task}_result`] = result ? result.result : null;
     record[`${task}_outcome`] = consensusOutcome(result);
     if (SUPPORTED_TYPES.has(definition.type)) record[`${task}_support`] = result ? choiceSupport(result.result) : null;
     const review = row.reviews?.[task];
     record[`${task}_reviewed`] = review?.state ?? null;
-    record[`${task}_reviewed_answer`] = review ? flatAnswerOf(definition, review.value) : null;
+    record[`${task}_reviewed_answer`] = review ? answerCell(definition, flatAnswerOf(definition, review.value)) : null;
   }
   return record;
 }
@@ -282,7 +297,7 @@ export function flatten(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, met
  */
 function tombstone(row: ConsensusRow, tasks: ReadonlyMap<string, Task>, metadata: MetadataForm): FlatRecord {
   const record: FlatRecord = Object.fromEntries(columnsOf(tasks, metadata).map((column) => [column, null]));
-  const leftAt = new Date(row.left_workflow_at!).toISOString();
+  const leftAt = downloadTime(row.left_workflow_at);
   return { ...record, subject_id: row.subject_id, external_id: row.external_id, left_workflow: true, left_workflow_at: leftAt, updated_at: leftAt };
 }
 

@@ -7,6 +7,9 @@ import { TokenGenerations } from '../auth/token-generations';
 import { signerFor } from '../auth/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
+/** Why a download link opens nothing: `LinkClaims` says which of the two. */
+export type LinkRefusal = 'invalid' | 'key-revoked';
+
 /** How long a download link works: long enough to start the download, short enough that one leaked soon dies. */
 export const DOWNLOAD_LINK_SECONDS = 10 * 60;
 
@@ -15,6 +18,8 @@ interface LinkClaims {
   gen: number;
   /** The session that asked for the link: signing out of it ends the link too. */
   sid: string;
+  /** That session is a personal API key's (`sid` its id): revoking the key ends the link. Absent on links made before it was kept. */
+  key?: true;
   workflowId: string;
   kind: ExportKind;
 }
@@ -39,18 +44,22 @@ export class DownloadLinks {
   }
 
   async sign(user: AuthUser, session: TokenSession, workflowId: string, kind: ExportKind): Promise<{ token: string; expiresAt: Date }> {
-    const claims: LinkClaims = { sub: user.id, gen: (await this.generations.latest(user.id)) ?? 0, sid: session.id, workflowId, kind };
+    const byKey = (user as AuthUser & { apiKeyId?: string }).apiKeyId !== undefined;
+    const claims: LinkClaims = { sub: user.id, gen: (await this.generations.latest(user.id)) ?? 0, sid: session.id, workflowId, kind, ...(byKey ? { key: true as const } : {}) };
     const expiresAt = Math.min(Math.floor(Date.now() / 1000) + DOWNLOAD_LINK_SECONDS, session.expiresAt);
     const token = await this.signer.signAsync({ ...claims, exp: expiresAt });
     return { token, expiresAt: new Date(expiresAt * 1000) };
   }
 
-  /** The account a link opens this download for, or undefined (another download's, expired, its session or account signed out since). */
-  async userOf(token: string, workflowId: string, kind: ExportKind): Promise<AuthUser | undefined> {
+  /**
+   * The account a link opens this download for, or why it opens none: `invalid` (another download's, expired, its
+   * session or account signed out since), `key-revoked` (made with a personal API key revoked since).
+   */
+  async userOf(token: string, workflowId: string, kind: ExportKind): Promise<AuthUser | LinkRefusal> {
     const claims = await this.signer.verifyAsync<LinkClaims>(token).catch(() => undefined);
-    if (!claims || claims.workflowId !== workflowId || claims.kind !== kind) return undefined;
-    if (claims.gen !== (await this.generations.current(claims.sub))) return undefined;
-    if (await this.endedSessions.ended(claims.sid)) return undefined;
+    if (!claims || claims.workflowId !== workflowId || claims.kind !== kind) return 'invalid';
+    if (claims.gen !== (await this.generations.current(claims.sub))) return 'invalid';
+    if (await this.endedSessions.ended(claims.sid)) return claims.key ? 'key-revoked' : 'invalid';
     return { id: claims.sub, kind: 'registered' };
   }
 }

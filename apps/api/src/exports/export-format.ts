@@ -1,6 +1,7 @@
 import { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { EXPORT_FORMATS, type ExportFormat, downloadSinceSchema } from '@chorus/client';
+import { LIST_SEPARATOR, type Task, type TaskType } from '@chorus/tasks';
 import { z } from 'zod';
 import { timeQuerySchema } from '../common/zod';
 
@@ -53,13 +54,46 @@ export const sinceSchema = timeQuerySchema(downloadSinceSchema.options, 'must be
 export type Scalar = string | number | boolean | null;
 /** The value of a column that holds JSON: an object or a list, or null for none. */
 export type JsonCell = Record<string, unknown> | unknown[] | null;
-/** One record: a value per column, an object or a list only in the columns that hold JSON. */
+/** The value of a column that holds a list of ids: a JSON list in json and ndjson, joined with `;` in one CSV cell; null on a tombstone. */
+export type ListCell = string[] | null;
+/** One record: a value per column, an object or a list only in the columns that hold JSON or a list. */
 export type FlatRecord = Record<string, Scalar | JsonCell>;
 /**
  * A download's record of `Columns`: those in `JsonColumns` hold JSON (`JsonCell`), a value in JSON and NDJSON and its
- * JSON text in one CSV cell; every other column a scalar.
+ * JSON text in one CSV cell; those in `ListColumns` a list (`ListCell`), a JSON list in JSON and NDJSON and its values
+ * joined with `;` in one CSV cell; every other column a scalar.
  */
-export type RecordOf<Columns extends string, JsonColumns extends string> = { [Column in Columns]: Column extends JsonColumns ? JsonCell : Scalar };
+export type RecordOf<Columns extends string, JsonColumns extends string, ListColumns extends string = never> = {
+  [Column in Columns]: Column extends JsonColumns ? JsonCell : Column extends ListColumns ? ListCell : Scalar;
+};
+
+/** A list column's values, from the text the database joined with `;` (null: none, an empty list). */
+export const listOf = (joined: string | null): string[] => (joined ? joined.split(LIST_SEPARATOR) : []);
+
+/**
+ * The task types whose answer is a list (a multiple choice's choices, a tagging task's tags), which their flattened
+ * answer joins with `;`: in JSON and NDJSON a list, as `annotations` has it. No choice or tag holds a `;`.
+ */
+const LIST_ANSWER_TYPES: ReadonlySet<TaskType> = new Set(['multiple', 'tagging']);
+export const answersWithList = (task: Task | undefined): boolean => task !== undefined && LIST_ANSWER_TYPES.has(task.type);
+
+/** A flattened answer of `task` as its download's record holds it: a list for a list's task (`""`, none chosen: `[]`), else as it is; null stays null. */
+export const answerCell = (task: Task | undefined, flat: string | null): string | string[] | null => (flat !== null && answersWithList(task) ? listOf(flat) : flat);
+
+/**
+ * Every time in every download: ISO 8601 in UTC to the millisecond, always with its three digits
+ * (`2026-12-04T09:30:00.000Z`), whatever the column and however precisely it was stored (Postgres keeps
+ * microseconds, a device's clock may send seconds): one format to parse, and text that sorts as time does.
+ */
+export const DOWNLOAD_TIME_IN_WORDS = 'ISO 8601 in UTC to the millisecond, always with its three digits (2026-12-04T09:30:00.000Z), in every column and format';
+export const downloadTime = (date: Date | string | null): string | null => (date === null ? null : new Date(date).toISOString());
+
+/**
+ * What the documentation says of a download's columns that hold a list (`columns`, those of a task named `<task>_…`):
+ * the API's documentation and the README alike.
+ */
+export const listColumnsInWords = (columns: readonly string[]) =>
+  `Columns that hold a list (${columns.map((column) => `\`${column}\``).join(', ')}; a \`<task>_…\` one only for a multiple choice or tagging task, whose answer is a list of choices or tags, as in \`annotations\`): in json and ndjson a JSON list (\`[]\` when there is none: no set, no choice ticked, no tag; null where the column is empty for another reason, a task not reached or not reviewed, a tombstone), in CSV its values joined with \`;\` in one cell (no id, choice or tag holds a \`;\`).`;
 
 /**
  * What the documentation says of a download's columns that hold JSON (`columns`), and of its `metadata.<key>` columns
@@ -120,15 +154,18 @@ function jsonInColumnOrder(columns: readonly string[]): (record: FlatRecord) => 
 
 /**
  * Serialises records as they stream from the database, with the same columns, in the same order, in every format.
- * CSV leaves a missing value and an empty string alike empty, writes a column that holds JSON as its JSON text, and
+ * CSV leaves a missing value and an empty string alike empty, writes a column that holds JSON as its JSON text and one
+ * that holds a list (`listColumns`) as its values joined with `;`, and
  * keeps formulas from running (`asSpreadsheetText`); JSON and NDJSON give every value as stored, null and "" apart,
  * an object or a list as a JSON value, and never open with a byte-order mark (JSON must not).
  */
-export function serializer({ format, bom }: DownloadForm, columns: string[]): Transform {
+export function serializer({ format, bom }: DownloadForm, columns: string[], listColumns: readonly string[] = []): Transform {
   if (format === 'csv') {
-    // A column that holds JSON is its JSON text in the cell, guarded as any text is.
-    const json = (value: object) => asSpreadsheetText(JSON.stringify(value));
-    return stringify({ bom, header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText, object: json } });
+    // A column that holds a list is its values joined with `;`, a column that holds JSON its JSON text; guarded as any text is.
+    const lists = new Set(listColumns);
+    const object = (value: object, { column }: { column?: string | number }) =>
+      asSpreadsheetText(lists.has(String(column)) && Array.isArray(value) ? value.join(LIST_SEPARATOR) : JSON.stringify(value));
+    return stringify({ bom, header: true, columns, cast: { boolean: (value) => String(value), string: asSpreadsheetText, object } });
   }
   const toJson = jsonInColumnOrder(columns);
   let first = true;

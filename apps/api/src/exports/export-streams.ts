@@ -17,6 +17,8 @@ export interface ExportQuery<Row> {
   parameters: unknown[];
   toRecord: (row: Row) => FlatRecord;
   columns: string[];
+  /** Those of `columns` that hold a list: a JSON list in JSON and NDJSON, joined with `;` in CSV. */
+  listColumns?: readonly string[];
   /** The file name offered to the browser, given when the download began and its format. */
   name: (began: Date, format: DownloadForm['format']) => DownloadName;
 }
@@ -38,6 +40,13 @@ export interface ExportDownload {
 
 /** When a refused download may ask again: most end within seconds, and a refusal costs nothing. */
 const EXPORTS_BUSY_RETRY_SECONDS = 10;
+
+/**
+ * A refusal of the caller's own doing, over their own limit (their downloads streaming, or their last one read too
+ * slowly): 429 `too-many-downloads`, which generic retry code reads as "slow down", not as an outage. A full server
+ * (EXPORTS_AT_ONCE taken, by everyone's downloads) stays 503 `exports-busy`.
+ */
+const tooManyDownloads = (detail: string, wait: number) => new ProblemException(429, detail, undefined, 'too-many-downloads').retryAfter(wait);
 
 /** How often a gzipped download hands on what the compressor holds, however little: rows arriving slowly still arrive. */
 export const GZIP_FLUSH_EVERY_MS = 1_000;
@@ -111,7 +120,8 @@ function readWatch(windowMs: number, minBytesPerSecond: number): Transform {
 /**
  * Streams downloads from database cursors, so memory stays flat however large the workflow, and bounds how many
  * stream at once (EXPORTS_AT_ONCE), so that slow downloads can never take the connections submits need; one caller
- * may take half of them at most (at least one), so that nobody's downloads keep everyone else's from starting. A
+ * may take half of them at most (at least one), so that nobody's downloads keep everyone else's from starting (429 to
+ * that caller, whose own downloads are the cause; 503 when the server's places are all taken). A
  * cursor holds a connection until the client has read everything or gone away. A database error midway destroys the
  * response (Fastify), so a client sees a broken download, never a short file that looks complete; so does a client
  * that stops reading for EXPORT_IDLE_SECONDS, or reads slower than EXPORT_MIN_BYTES_PER_SECOND, whose download is
@@ -134,17 +144,15 @@ export class ExportStreams {
   async open<Row>(plan: ExportPlan<Row>, form: DownloadForm, callerId: string): Promise<ExportDownload> {
     const wait = Math.ceil(((this.slowUntil.get(callerId) ?? 0) - Date.now()) / 1000);
     if (wait > 0) {
-      throw new ProblemException(
-        503,
+      throw tooManyDownloads(
         `Your last download was ended because it was read too slowly (slower than EXPORT_MIN_BYTES_PER_SECOND, or not at all for EXPORT_IDLE_SECONDS), so that others could have its place; start again in ${wait} s (with since= to fetch only what changed), reading faster.`,
-        undefined,
-        'exports-busy',
-      ).retryAfter(wait);
+        wait,
+      );
     }
     for (const [caller, until] of this.slowUntil) if (until <= Date.now()) this.slowUntil.delete(caller);
     const callers = this.streamingFor.get(callerId) ?? 0;
     if (callers >= Math.max(1, Math.floor(this.config.exportsAtOnce / 2))) {
-      throw new ProblemException(503, `You have ${callers} download${callers === 1 ? '' : 's'} streaming already, as many as one person may; this one can start when one of them ends.`, undefined, 'exports-busy').retryAfter(EXPORTS_BUSY_RETRY_SECONDS);
+      throw tooManyDownloads(`You have ${callers} download${callers === 1 ? '' : 's'} streaming already, as many as one person may; this one can start when one of them ends.`, EXPORTS_BUSY_RETRY_SECONDS);
     }
     if (this.streaming >= this.config.exportsAtOnce) {
       throw new ProblemException(503, `${this.streaming} downloads are streaming already (EXPORTS_AT_ONCE); try again in a moment.`, undefined, 'exports-busy').retryAfter(EXPORTS_BUSY_RETRY_SECONDS);
@@ -166,7 +174,7 @@ export class ExportStreams {
       const rows = client.query(new QueryStream(query.sql, query.parameters, { batchSize: 1000 }));
       const toRecord = new Transform({ objectMode: true, transform: (row: Row, _encoding, next) => next(null, query.toRecord(row)) });
       const watch = readWatch(this.config.exportIdleSeconds * 1000, this.config.exportMinBytesPerSecond);
-      const stream = pipeline(rows, toRecord, serializer(form, query.columns), watch, (error) => {
+      const stream = pipeline(rows, toRecord, serializer(form, query.columns, query.listColumns), watch, (error) => {
         done();
         if (error instanceof SlowReader) this.slowUntil.set(callerId, Date.now() + this.config.exportIdleSeconds * 1000);
         if (error) return release(error);

@@ -1,18 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DOWNLOAD_SORTS, DOWNLOAD_METADATA, EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
-import { type AuthUser, CurrentSession, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
+import { type AuthUser, CurrentSession, CurrentUser, Public } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
 import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, classificationsQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery, downloadTokenSchema } from './dto/download.dto';
 import { contentDisposition } from './download-names';
-import { contentTypes, gzipAccepted, jsonColumnsInWords } from './export-format';
+import { Downloader, DownloaderFirst } from './downloader-first';
+import { DOWNLOAD_TIME_IN_WORDS, contentTypes, gzipAccepted, jsonColumnsInWords, listColumnsInWords } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
 import { ExportsService } from './exports.service';
-import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS } from './classification-rows';
-import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
+import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIST_COLUMNS_NAMED } from './classification-rows';
+import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
 import { METADATA_COLUMNS_IN_WORDS } from './metadata-columns';
 import { SUBJECT_REPORT_COLUMNS } from './subject-report-rows';
 import { AccessFirst } from '../projects/access-first';
@@ -36,7 +37,13 @@ const ApiSince = (rows: string) =>
 function columnsInWords(
   order: string,
   columns: Record<string, string>,
-  { perTask = {}, trailing = {}, last = [], json = [] }: { perTask?: Record<string, string>; trailing?: Record<string, string>; last?: string[]; json?: readonly string[] } = {},
+  {
+    perTask = {},
+    trailing = {},
+    last = [],
+    json = [],
+    lists = [],
+  }: { perTask?: Record<string, string>; trailing?: Record<string, string>; last?: string[]; json?: readonly string[]; lists?: readonly string[] } = {},
 ): string {
   const line = ([name, holds]: [string, string]) => `- \`${name}\`: ${holds}`;
   const ofTasks = (fields: Record<string, string>) => Object.entries(fields).map(([field, holds]) => line([`<task>_${field}`, holds]));
@@ -51,6 +58,9 @@ function columnsInWords(
     ...(afterTasks.length ? ["then, after every task's columns, for every task:", ...afterTasks] : []),
     ...last.map((words) => `- ${words}`),
     ...(json.length ? ['', jsonColumnsInWords(json)] : []),
+    ...(lists.length ? ['', listColumnsInWords(lists)] : []),
+    '',
+    `Times: ${DOWNLOAD_TIME_IN_WORDS}.`,
   ].join('\n');
 }
 
@@ -79,9 +89,13 @@ const ApiDownloadResponse = () =>
       description: 'An attachment streamed in the chosen format (the `format` parameter, else the Accept header, else CSV), one row per subject or classification, the same columns in every format (those that hold JSON: a JSON value in json and ndjson, its text in a CSV cell)',
       content: Object.fromEntries(Object.values(contentTypes).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
     }),
+    ApiTooManyRequestsResponse({
+      description:
+        "Problem `too-many-downloads`, with `Retry-After`: a limit of the caller's own, so 429, not 503 (the server is up): one person may stream at most half of `EXPORTS_AT_ONCE` downloads at once (with the default, one at a time, whatever the workflow or kind, by token or download link), so let the one streaming finish (or cancel it), then ask again; and one whose last download was ended for reading too slowly waits `EXPORT_IDLE_SECONDS` before the next",
+    }),
     ApiServiceUnavailableResponse({
       description:
-        'Problem `exports-busy`, with `Retry-After`: one person may stream at most half of `EXPORTS_AT_ONCE` downloads at once (with the default, one at a time, whatever the workflow or kind, by token or download link), and the server that many in all; let the one streaming finish (or cancel it), then ask again',
+        "Problem `exports-busy`, with `Retry-After`: the server's `EXPORTS_AT_ONCE` places are all taken by everyone's downloads (each holds a database connection while it streams), however few are the caller's; ask again after Retry-After",
     }),
     ApiProblemResponse(),
   );
@@ -116,7 +130,7 @@ function send(reply: FastifyReply, download: ExportDownload, acceptEncoding: str
   schema: { type: 'boolean', default: false },
   description: 'CSV only: open the file with a UTF-8 byte-order mark, so that Excel reads its accents as UTF-8 (other tools may then see it in the first column name)',
 })
-@ApiZodQuery('token', downloadTokenSchema, { required: false, description: 'A download link’s, in place of the Authorization header (POST /workflows/:id/download-links gives the whole link)' })
+@ApiZodQuery('token', downloadTokenSchema, { required: false, description: 'A download link’s, in place of the Authorization header (POST /workflows/:id/download-links gives the whole link); never a personal API key (`chorus_…`), which goes in the Authorization header and is refused here (401 naming `token`). A link made with an API key stops working when the key is revoked (401 saying so)' })
 @Controller('workflows/:id')
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
@@ -124,7 +138,7 @@ export class ExportsController {
   @Post('download-links')
   @ApiOperation({
     summary: 'Makes a link to a download that needs no Authorization header, for 10 minutes (the workflow’s researchers).',
-    description: 'Body: `{ "kind" }`: `consensus`, `classifications` or `subject-reports`. For a browser to save the file as it streams, or a script that should not hold the account’s token; add `format`, `since`, `bom` (`metadata` and `sort` to the consensus and classifications) to the link as to the download. The link stops working when its account signs out. Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body: `{ "kind" }`: `consensus`, `classifications` or `subject-reports`. For a browser to save the file as it streams, or a script that should not hold the account’s token; add `format`, `since`, `bom` (`metadata` and `sort` to the consensus and classifications) to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked (401 saying which). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(201)
@@ -144,6 +158,7 @@ export class ExportsController {
 
   @Get('consensus')
   @Public()
+  @DownloaderFirst('consensus')
   @ApiDownloadResponse()
   @ApiSince(
     'the subjects whose row changed (`updated_at`: a subject recomputed to the same consensus and retirement has not changed), then a tombstone (`left_workflow_at`) for each subject that left the workflow with its row',
@@ -157,6 +172,7 @@ export class ExportsController {
       trailing: CONSENSUS_TRAILING_TASK_COLUMNS,
       last: [`\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
       json: CONSENSUS_JSON_COLUMNS_NAMED,
+      lists: CONSENSUS_LIST_COLUMNS_NAMED,
     }),
   })
   async getConsensus(
@@ -165,14 +181,14 @@ export class ExportsController {
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
-    @OptionalUser() user?: AuthUser,
+    @Downloader() downloader: AuthUser,
   ) {
-    const downloader = await this.exports.downloader(workflowId, 'consensus', user, query.token);
     return send(reply, await this.exports.consensus(workflowId, downloadForm(query, accept), downloader, query.since, query.sort, query.metadata), acceptEncoding);
   }
 
   @Get('classifications')
   @Public()
+  @DownloaderFirst('classifications')
   @ApiDownloadResponse()
   @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`, or carried from a guest into an account)')
   @ApiMetadata()
@@ -183,6 +199,7 @@ export class ExportsController {
       perTask: { answer: CLASSIFICATION_ANSWER_COLUMN },
       last: [`\`metadata.<key>\`: ${METADATA_COLUMNS_IN_WORDS}`],
       json: CLASSIFICATION_JSON_COLUMNS,
+      lists: CLASSIFICATION_LIST_COLUMNS_NAMED,
     }),
   })
   async getClassifications(
@@ -191,14 +208,14 @@ export class ExportsController {
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
-    @OptionalUser() user?: AuthUser,
+    @Downloader() downloader: AuthUser,
   ) {
-    const downloader = await this.exports.downloader(workflowId, 'classifications', user, query.token);
     return send(reply, await this.exports.classifications(workflowId, downloadForm(query, accept), downloader, query.since, query.metadata, query.sort), acceptEncoding);
   }
 
   @Get('subject-reports')
   @Public()
+  @DownloaderFirst('subject-reports')
   @ApiDownloadResponse()
   @ApiSince('the reports stored or changed (`updated_at`: stored, or carried from a guest into an account)')
   @ApiOperation({
@@ -211,9 +228,8 @@ export class ExportsController {
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
-    @OptionalUser() user?: AuthUser,
+    @Downloader() downloader: AuthUser,
   ) {
-    const downloader = await this.exports.downloader(workflowId, 'subject-reports', user, query.token);
     return send(reply, await this.exports.subjectReports(workflowId, downloadForm(query, accept), downloader, query.since), acceptEncoding);
   }
 }

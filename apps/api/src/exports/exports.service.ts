@@ -4,6 +4,7 @@ import type { WorkflowDefinition } from '@chorus/tasks';
 import { inNaturalOrder, isUnlinked } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
+import { isApiKey } from '../auth/api-keys';
 import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { hiddenTagsSql } from '../tags/hidden-tags-sql';
@@ -13,8 +14,8 @@ import { API_PREFIX } from '../common/routes';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { type ClassificationRow, classificationColumns, flattenClassification, taskKeysOf } from './classification-rows';
-import { type ConsensusRow, columnsOf, flatten } from './consensus-rows';
+import { type ClassificationRow, classificationColumns, classificationListColumns, flattenClassification, taskKeysOf } from './classification-rows';
+import { type ConsensusRow, columnsOf, consensusListColumns, flatten } from './consensus-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
 import type { DownloadForm } from './export-format';
 import { DownloadLinks } from './download-links';
@@ -191,14 +192,29 @@ export class ExportsService {
     return { url: `/${API_PREFIX}/workflows/${workflowId}/${kind}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
   }
 
-  /** Who asks for a download: the bearer token's account, else the download link's. */
+  /**
+   * Who asks for a download: the bearer token's account, else the download link's (`token`). A personal API key sent as
+   * `token` is told it goes in the Authorization header; a link made with a key revoked since, that the key was revoked.
+   */
   async downloader(workflowId: string, kind: ExportKind, user: AuthUser | undefined, token: string | undefined): Promise<AuthUser> {
     if (user) return user;
-    const linked = token ? await this.links.userOf(token, workflowId, kind) : undefined;
-    if (linked) return linked;
     const ask = `POST /${API_PREFIX}/workflows/${workflowId}/download-links`;
     if (!token) {
       throw new ProblemException(401, `Send a bearer token in the Authorization header, or open a download link (${ask}).`, [{ pointer: '/headers/authorization', message: 'is missing' }]);
+    }
+    if (isApiKey(token)) {
+      throw new ProblemException(
+        401,
+        `A personal API key goes in the Authorization header (Authorization: Bearer chorus_…), never in the address: token= takes only a download link's token (${ask}), and an address is kept in logs and browser histories.`,
+        [{ pointer: '/query/token', message: 'is a personal API key; send it in the Authorization header instead' }],
+      );
+    }
+    const linked = await this.links.userOf(token, workflowId, kind);
+    if (typeof linked === 'object') return linked;
+    if (linked === 'key-revoked') {
+      throw new ProblemException(401, `The download link was made with a personal API key that has since been revoked, which ends its links too; ask for another with a key in force (${ask}).`, [
+        { pointer: '/query/token', message: 'is a link made with an API key that was revoked' },
+      ]);
     }
     throw new ProblemException(401, `The download link is not this download's, has expired, or its session signed out since; ask for another (${ask}).`, [
       { pointer: '/query/token', message: 'is not a valid link to this download' },
@@ -225,6 +241,7 @@ export class ExportsService {
           parameters: [workflowId, trainingSet, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])],
           toRecord: (row) => flatten(row, tasks, metadataForm),
           columns: columnsOf(tasks, metadataForm),
+          listColumns: consensusListColumns(tasks),
           name: (began, format) => downloadName('consensus', workflow, began, format),
         };
       },
@@ -249,6 +266,7 @@ export class ExportsService {
           parameters: [workflowId, since ?? null, ...(sort === 'externalId' ? [workflow.projectId] : [])],
           toRecord: (row) => flattenClassification(row, byVersion[row.workflow_version - 1]!, taskKeys, metadataForm),
           columns: classificationColumns(taskKeys, metadataForm),
+          listColumns: classificationListColumns(taskKeys, byVersion),
           name: (began, format) => downloadName('classifications', workflow, began, format),
         };
       },

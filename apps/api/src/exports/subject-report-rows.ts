@@ -1,5 +1,5 @@
 import { SUBJECT_REPORT_REASONS } from '@chorus/client';
-import type { FlatRecord } from './export-format';
+import { type FlatRecord, downloadTime } from './export-format';
 
 /** One volunteer's report of a subject, as the export query reads it. */
 export interface SubjectReportRow {
@@ -40,9 +40,9 @@ export function flattenSubjectReport(row: SubjectReportRow, reporter: string): F
     reporter,
     reason: row.reason,
     note: row.note,
-    reported_at: row.created_at.toISOString(),
-    updated_at: (row.updated_at ?? row.created_at).toISOString(),
-    retired_at: row.retired_at?.toISOString() ?? null,
+    reported_at: downloadTime(row.created_at),
+    updated_at: downloadTime(row.updated_at ?? row.created_at),
+    retired_at: downloadTime(row.retired_at),
     retirement_reason: row.retirement_reason,
   };
 }

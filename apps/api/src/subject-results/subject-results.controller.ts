@@ -26,7 +26,19 @@ export class SubjectResultsController {
       'so a value few subjects have costs more on a large workflow. A field’s name that is empty or longer than 200 characters is refused, naming the parameter.',
   })
   @ApiQuery({ name: 'status', required: false, enum: SUBJECT_RESULT_STATUSES, description: '`active`: subjects the workflow still serves; `retired`: those it retired; `all` (the default)' })
-  @ApiQuery({ name: 'q', required: false, description: 'Only subjects whose externalId starts with it (case as written), or the subject of that id', schema: { type: 'string', maxLength: 500 } })
+  @ApiQuery({
+    name: 'q',
+    required: false,
+    description: 'Only subjects whose externalId starts with it (case as written: `letter-2-page-1` finds `letter-2-page-10` too), or the subject of that id; for one externalId exactly, `externalId`',
+    schema: { type: 'string', maxLength: 500 },
+  })
+  @ApiQuery({
+    name: 'externalId',
+    required: false,
+    description:
+      'Only the subject whose externalId is exactly this (capitals and digits as written: `letter-2-page-1` finds neither `letter-2-page-10` nor `Letter-2-page-1`), read through the unique index: a page of that subject, or of none. One per request (a parameter given twice is refused); for many, the consensus download. An empty value is refused',
+    schema: { type: 'string', minLength: 1, maxLength: 500 },
+  })
   @ApiQuery({
     name: 'sort',
     required: false,

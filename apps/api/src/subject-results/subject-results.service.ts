@@ -236,7 +236,7 @@ const metadataHas = (key: string, value: string) => {
   return `(s.metadata ->> ${key}::text = ${value}::text OR EXISTS (SELECT 1 FROM ${items} AS item(value) WHERE item.value = ${value}::text))`;
 };
 
-function filtersOf(projectId: string, { status, q, needsChecking, reviewed, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
+function filtersOf(projectId: string, { status, q, externalId, needsChecking, reviewed, metadata }: SubjectResultsQuery, parameter: (value: unknown) => string): string[] {
   // Not the subjects that left the workflow (kept for their consensus, which the download still gives), as its stats count them.
   const conditions = [`NOT ${isUnlinked('st')}`];
   if (status === 'retired') conditions.push('st.retired_at IS NOT NULL');
@@ -246,6 +246,10 @@ function filtersOf(projectId: string, { status, q, needsChecking, reviewed, meta
   if (reviewed === false) conditions.push(UNREVIEWED_CONSENSUS);
   if (reviewed === true) conditions.push(`${ANY_REVIEW} AND NOT ${UNREVIEWED_CONSENSUS}`);
   for (const [key, value] of Object.entries(metadata)) conditions.push(metadataHas(parameter(key), parameter(value)));
+  // The one subject of the project with exactly this externalId (`subjects_project_external_id_key`), if any.
+  if (externalId !== undefined) {
+    conditions.push(`st.subject_id IN (SELECT named.id FROM subjects named WHERE named.project_id = ${parameter(projectId)} AND named.external_id = ${parameter(externalId)})`);
+  }
   if (q) {
     const startsWithQ = (alias: string, forms = [q]) =>
       `${alias}.project_id = ${parameter(projectId)} AND (${forms.map((form) => `${alias}.external_id LIKE ${parameter(startingWith(form))}`).join(' OR ')})`;

@@ -1,6 +1,6 @@
 import { DOWNLOAD_SORTS, type DownloadSort, DOWNLOAD_METADATA, type DownloadMetadata, EXPORT_KINDS, type ExportFormat } from '@chorus/client';
 import { z } from 'zod';
-import { ZodPipe } from '../../common/zod';
+import { ZodPipe, enumOf } from '../../common/zod';
 import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, sinceSchema } from '../export-format';
 
 /**
@@ -20,12 +20,12 @@ export interface DownloadQuery {
 
 /** How a download of subjects' answers gives their metadata: one column that holds JSON, or a column per key. */
 const metadataShape = {
-  metadata: z.enum(DOWNLOAD_METADATA, 'must be json (the metadata as one column that holds JSON, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)').default('json'),
+  metadata: enumOf(DOWNLOAD_METADATA, 'must be json (the metadata as one column that holds JSON, subject_metadata: the default) or columns (a metadata.<key> column per key, in its place)').default('json'),
 };
 
 /** The order of a download's rows (of the consensus and the raw classifications): subject id, or the subjects' externalIds. */
 const sortShape = {
-  sort: z.enum(DOWNLOAD_SORTS, "must be id (subject id order, the default) or externalId (the natural order of the subjects' externalIds, numbers as numbers, those without one last)").default('id'),
+  sort: enumOf(DOWNLOAD_SORTS, "must be id (subject id order, the default) or externalId (the natural order of the subjects' externalIds, numbers as numbers, those without one last)").default('id'),
 };
 
 /** The raw classifications download's query: a download's, how it gives the subjects' metadata, and the order of its rows. */

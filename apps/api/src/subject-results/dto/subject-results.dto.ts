@@ -2,7 +2,7 @@ import { METADATA_PARAMETER, SUBJECT_RESULT_SORTS, SUBJECT_RESULT_STATUSES, type
 import { LONGEST_METADATA_KEY, tidyExternalId } from '@chorus/tasks';
 import { z } from 'zod';
 import { classificationAfterSchema } from '../../classifications/dto/own-classifications.dto';
-import { pageCursorSchema, pageLimitSchema } from '../../common/zod';
+import { enumOf, pageCursorSchema, pageLimitSchema, withNearMiss } from '../../common/zod';
 
 /** The order of a page of subject results: one of `SUBJECT_RESULT_SORTS`, or the values of a metadata field (`metadata.page`). */
 export type SubjectResultsSort = SubjectResultSort | { metadata: string };
@@ -71,7 +71,7 @@ const sortSchema = z
     const known = SUBJECT_RESULT_SORTS.find((each) => each === sort);
     if (known) return known;
     if (!sort.startsWith(METADATA_PARAMETER)) {
-      ctx.addIssue({ code: 'custom', message: SORTS_IN_WORDS });
+      ctx.addIssue({ code: 'custom', message: withNearMiss(SORTS_IN_WORDS, SUBJECT_RESULT_SORTS, sort) });
       return z.NEVER;
     }
     const named = metadataKeyOf(sort);
@@ -87,13 +87,19 @@ const LONGEST_EXTERNAL_ID = 500;
 
 /** The parameters of `GET /workflows/:id/subject-results` besides the metadata filters. */
 const OWN_PARAMETERS = {
-    status: z.enum(SUBJECT_RESULT_STATUSES, 'must be all, active (subjects still served) or retired').default('all'),
+    status: enumOf(SUBJECT_RESULT_STATUSES, 'must be all, active (subjects still served) or retired').default('all'),
     q: z
       .string()
       .overwrite(tidyExternalId)
       .max(LONGEST_EXTERNAL_ID, `must be at most ${LONGEST_EXTERNAL_ID} characters: the start of an externalId, or a subject's id`)
       // An empty search is no search (a form sent with the field left blank).
       .transform((q) => q || undefined)
+      .optional(),
+    externalId: z
+      .string()
+      .overwrite(tidyExternalId)
+      .min(1, 'must be a whole externalId, matched exactly (capitals and digits as written); leave the parameter out for every subject')
+      .max(LONGEST_EXTERNAL_ID, `must be at most ${LONGEST_EXTERNAL_ID} characters: a whole externalId`)
       .optional(),
     sort: sortSchema,
     needsChecking: z
@@ -136,9 +142,10 @@ const subjectResultsParameters = z
  * The query of `GET /workflows/:id/subject-results`: its own parameters, and a filter per `metadata.<key>` given a
  * value (`metadata`: the key and the value; one left empty filters nothing, as a form sends a field left blank).
  */
-export const subjectResultsQuerySchema = subjectResultsParameters.transform(({ status, q, sort, needsChecking, reviewed, limit, after, ...filters }) => ({
+export const subjectResultsQuerySchema = subjectResultsParameters.transform(({ status, q, externalId, sort, needsChecking, reviewed, limit, after, ...filters }) => ({
   status,
   q,
+  externalId,
   sort,
   needsChecking,
   reviewed,

@@ -1,0 +1,52 @@
+import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, UseGuards, applyDecorators, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { ExportKind } from '@chorus/client';
+import type { AuthUser } from '../auth/auth.decorators';
+import { uuidParam } from '../common/zod';
+import { WorkflowsService } from '../workflows/workflows.service';
+import { ExportsService } from './exports.service';
+
+const DOWNLOAD_KIND = 'chorus:download-kind';
+
+/** A request of a download, once `DownloaderFirstGuard` has found who asks. */
+interface DownloadRequest {
+  params: { id?: unknown };
+  query?: Record<string, unknown>;
+  user?: AuthUser;
+  downloader?: AuthUser;
+}
+
+/**
+ * Finds who asks for a download of `kind` (the bearer token's account, else the download link's `token`) and that they
+ * are one of the workflow's researchers, before the query is read: Nest runs guards before pipes, so a download's
+ * query, validated by its pipe, was refused (422) before a caller without a token was (401), and described the query
+ * to anyone. A download is `@Public()` (a link carries no Authorization header), so the global AuthGuard lets it
+ * through; this guard answers 401 (or 403, 404) first, as `AccessFirst` does for the other researchers' routes. The
+ * service asks again, as every route does.
+ */
+export const DownloaderFirst = (kind: ExportKind) => applyDecorators(SetMetadata(DOWNLOAD_KIND, kind), UseGuards(DownloaderFirstGuard));
+
+@Injectable()
+export class DownloaderFirstGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly exports: ExportsService,
+    private readonly workflows: WorkflowsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const kind = this.reflector.get<ExportKind>(DOWNLOAD_KIND, context.getHandler());
+    const request = context.switchToHttp().getRequest<DownloadRequest>();
+    // As the route reads its id: a bad one is refused as it would refuse it.
+    const workflowId = uuidParam('id').transform(request.params.id);
+    // The raw parameter: one given twice is a link no one was given, refused as such (the pipe names the repetition to a researcher).
+    const token = request.query?.token;
+    const downloader = await this.exports.downloader(workflowId, kind, request.user, token === undefined ? undefined : String(token));
+    await this.workflows.requireResearcher(workflowId, downloader);
+    request.downloader = downloader;
+    return true;
+  }
+}
+
+/** Who asks for the download, as `DownloaderFirst` found them. */
+export const Downloader = createParamDecorator((_: unknown, context: ExecutionContext): AuthUser => context.switchToHttp().getRequest<Required<DownloadRequest>>().downloader);
