@@ -5,7 +5,7 @@ import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { AssignmentService } from '../src/assignment/assignment.service';
-import { pickAndAssignSql } from '../src/assignment/queue-sql';
+import { type PickKind, pickAndAssignSql } from '../src/assignment/queue-sql';
 import { SubjectAssigner } from '../src/assignment/subject-assigner';
 import { signUp } from '../../../test/support/accounts';
 
@@ -72,19 +72,27 @@ async function retiredAtTheFront(workflowId: string, projectId: string, setId: s
 const frontOf = async (workflowId: string): Promise<string | undefined> =>
   (await stack.db.query('SELECT s.external_id FROM workflow_subject_sets l JOIN subjects s ON s.id = l.front_subject_id WHERE l.workflow_id = $1 ORDER BY l.position LIMIT 1', [workflowId])).rows[0]?.external_id;
 
+/** One take of `count` for the volunteer, as `pickAndAssignSql`'s parameters, under a count rule of `cap`. */
+const oneTake = (workflowId: string, userId: string, count: number, { cap = 3, withoutGold = true } = {}) =>
+  [[0], [workflowId], [userId], [cap], [count], [Math.random()], [null], [withoutGold], [cap], 60];
+
 /**
  * What a sequential take of `count` for the volunteer reads (`EXPLAIN (ANALYZE, BUFFERS)`, rolled back): every row of
  * the hot rows and of the sets' members that any scan read, kept or not, over all its loops, and the buffers it touched.
  */
-async function sequentialPickReads(workflowId: string, userId: string, count: number): Promise<{ hotRows: number; members: number; buffers: number }> {
+async function sequentialPickReads(workflowId: string, userId: string, count: number) {
+  return pickReads('sequential', oneTake(workflowId, userId, count));
+}
+
+/** What a pick of `kind` with parameters `take` reads, as `sequentialPickReads` tells. */
+async function pickReads(kind: PickKind, take: unknown[]): Promise<{ hotRows: number; members: number; buffers: number }> {
   type PlanNode = { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; 'Rows Removed by Filter'?: number; 'Shared Hit Blocks': number; 'Shared Read Blocks': number; Plans?: PlanNode[] };
   const read = (node: PlanNode, table: string): number =>
     (node['Relation Name'] === table ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'] : 0) +
     (node.Plans ?? []).reduce((sum, child) => sum + read(child, table), 0);
-  const take = [[0], [workflowId], [userId], [3], [count], [Math.random()], [null], [true], [3], 60];
   await stack.db.query('BEGIN');
   try {
-    const { rows } = await stack.db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${pickAndAssignSql('sequential', false)}`, take);
+    const { rows } = await stack.db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${pickAndAssignSql(kind, false)}`, take);
     const plan: PlanNode = rows[0]['QUERY PLAN'][0].Plan;
     return { hotRows: read(plan, 'subject_workflow_status'), members: read(plan, 'subject_set_members'), buffers: plan['Shared Hit Blocks'] + plan['Shared Read Blocks'] };
   } finally {
@@ -1141,6 +1149,30 @@ describe('the queue', () => {
     }
     // Released, s1-000 comes in its place to the next volunteer (each subject's one hold leaves room under the cap).
     expect((await (await guest()).queue(workflowId, 6)).subjects.map((s) => s.externalId)).toEqual(['s0-000', 's0-001', 's0-002', 's1-000', 's1-001', 's1-002']);
+  });
+
+  it('reads and locks nothing of the next set once a set completes a sequential take, leaving its first subject to others', async () => {
+    const { workflowId } = await workflowOf(3, { selection: { order: 'sequential', goldStandardRate: 0 } }, 2);
+    const { user } = await stack.anonymous.guest();
+    const other = new Client({ connectionString: stack.config.databaseUrl });
+    await other.connect();
+    try {
+      // A take of three, not yet committed: the first set completes it.
+      await other.query('BEGIN');
+      const { rows: taken } = await other.query(pickAndAssignSql('sequential', false), oneTake(workflowId, user.id, 3));
+      expect(taken.map((row) => row.external_id)).toEqual(['s0-000', 's0-001', 's0-002']);
+      // What it holds locked is what it took: the second set's rows are free for another volunteer's pick.
+      const { rows: free } = await stack.db.query(
+        `SELECT s.external_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1
+         ORDER BY s.external_id FOR UPDATE OF st SKIP LOCKED`,
+        [workflowId],
+      );
+      expect(free.map((row) => row.external_id)).toEqual(['s1-000', 's1-001', 's1-002']);
+      await other.query('COMMIT');
+    } finally {
+      await other.end();
+    }
+    expect((await (await guest()).queue(workflowId, 4)).subjects.map((s) => s.externalId)).toEqual(['s0-000', 's0-001', 's0-002', 's1-000']);
   });
 
   it('hands a subject its rule could retire to one volunteer at a time in sequential order too, serving the next in order to the others', async () => {

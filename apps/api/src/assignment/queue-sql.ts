@@ -151,19 +151,22 @@ const SET_START = {
  * from links made before that order, by set), each in its own order; a subject in two sets comes with the first. Each
  * set is walked along its members' index (`subject_set_members_order_idx`) from its link's retired front, before which
  * every member is retired in the workflow (migration `SequenceFronts`: the database lowers it at once when one is
- * unretired or a member placed before it, the worker advances it after retirements), so a workflow that retired its
- * first 30,000 subjects is not read past them at every take. Each member's hot row is probed in a subquery of its own
- * (`LIMIT 1`: joined, the planner may drive the pick from the hot rows and sort them), and the walk of a set stops at
- * the take's `count`th pickable subject. The walk carries out each pick's place (its set's link position and id, its
- * member position and id) and the picks are ordered, cut at `count` and numbered by it, so they are served in set
- * order, then each set's order, whatever order the join yields them in. The sets come in that order, so the sort takes
- * them a set at a time (an incremental sort) and stops at the set that completes `count`: of the next set it reads the
- * first pickable subject, to learn that the set before has ended (locked for the statement, not served). A recursive
- * walk of the sets carrying the count still wanted avoids that read (its recursive term may lock in a subquery), but
- * measured worse: 132–189 req/s against 274–491 at 50 connections (bench/README.md, session 39), to save one probe
- * from the next set's front. Sorting the pickable subjects instead read and ordered every one of them for each take
- * (2 s at 50,000 subjects). What the walk still reads is the front of the sets that the volunteer has seen, that others
- * hold, or that has retired since the worker last advanced the fronts.
+ * unretired or a member placed before it, the worker advances it after a sequential workflow's retirements), so a
+ * workflow that retired its first 30,000 subjects is not read past them at every take. Each member's hot row is
+ * probed in a subquery of its own (`LIMIT 1`: joined, the planner may drive the pick from the hot rows and sort them),
+ * and the walk of a set stops at the take's `count`th pickable subject.
+ *
+ * The walk yields its picks in serving order: the links come sorted, a lateral join is a nested loop, which keeps its
+ * outer side's order, and each set is walked in its members' order. So the take is the first `count` it yields, and
+ * the walk stops there: the set that completes the take is the last one read, and nothing of the next is read or
+ * locked. Each pick carries out its place (its set's link position and id, its member position and id), which numbers
+ * it for serving. Sorted before the cut, as they were first, the picks were taken a set at a time (an incremental
+ * sort), which read the first pickable subject of the set after the one that completed `count` to learn that the set
+ * before had ended, and locked it for the statement, so that volunteers asking at once skipped it. A recursive walk of
+ * the sets carrying the count still wanted also avoided that read, but measured worse: 132–189 req/s against 274–491
+ * at 50 connections (bench/README.md, session 39). Sorting the pickable subjects instead read and ordered every one of
+ * them for each take (2 s at 50,000 subjects). What the walk still reads is the front of the sets that the volunteer
+ * has seen, that others hold, or that has retired since the worker last advanced the fronts.
  */
 const sequentialArms = (pickable: string) => `SELECT walked.subject_id,
       row_number() OVER (ORDER BY walked.set_position, walked.subject_set_id, walked.member_position, walked.subject_id) AS ord
@@ -181,7 +184,7 @@ const sequentialArms = (pickable: string) => `SELECT walked.subject_id,
           LIMIT 1 ${LOCK}) probed
         WHERE m.subject_set_id = linked.subject_set_id AND (m.position, m.subject_id) >= (linked.front_position, linked.front_subject_id)
         ORDER BY m.position, m.subject_id LIMIT r.count) picked
-      ORDER BY linked.position, linked.subject_set_id, picked.member_position, picked.subject_id LIMIT r.count) walked`;
+      LIMIT r.count) walked`;
 
 /** One ordered scan. */
 const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;
