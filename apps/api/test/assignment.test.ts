@@ -1423,6 +1423,61 @@ describe('training and gold standard', () => {
     expect(counts.at(-1)! - counts[0]!).toBeLessThanOrEqual(2);
   });
 
+  /** The ids of the workflow's gold-standard subjects by external id (g0, g1…). */
+  const goldIds = async (workflowId: string): Promise<Map<string, string>> => {
+    const { rows } = await stack.db.query(
+      'SELECT s.external_id, s.id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND st.gold_standard',
+      [workflowId],
+    );
+    return new Map(rows.map((row) => [row.external_id as string, row.id as string]));
+  };
+
+  it('ranks a sample of about 100 of a workflow’s 1,000 gold-standard subjects at a slot, not all of them, each as likely as another to be served', async () => {
+    const { workflowId } = await mixedWorkflow(5, 1000, { retirement: { rule: 'count', count: 50 }, selection: { order: 'random', goldStandardRate: 1 } });
+    const { user } = await stack.anonymous.guest();
+    // As autovacuum would (it is off here): the other tests' workflows, with few gold-standard subjects each, make
+    // the planner expect this one to have few too.
+    await stack.db.query('ANALYZE subject_workflow_status');
+    const goldTake = () => oneTake(workflowId, user.id, 1, { cap: 50, withoutGold: false });
+    const read = await pickReads('gold', goldTake());
+    // The sample (with the bands' edges) and the sample again, locked in rank order: not the 1,000 twice over.
+    expect(read.hotRows).toBeLessThanOrEqual(300);
+    // 200 picks of one, none of them assigned (rolled back), so every subject stays as served as the others: a sample
+    // from the start of the keys would give 100 subjects at most, samples from anywhere alike about 180.
+    const served = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      await stack.db.query('BEGIN');
+      try {
+        const { rows } = await stack.db.query(pickAndAssignSql('gold', false), goldTake());
+        expect(rows).toHaveLength(1);
+        served.add(rows[0].id);
+      } finally {
+        await stack.db.query('ROLLBACK');
+      }
+    }
+    expect(served.size).toBeGreaterThan(150);
+  });
+
+  it('serves a volunteer only the gold-standard subjects they have not seen nor hold, however few of hundreds are left', async () => {
+    const { workflowId } = await mixedWorkflow(5, 300, { retirement: { rule: 'count', count: 50 }, selection: { order: 'random', goldStandardRate: 1 } });
+    const { user, token } = await stack.anonymous.guest();
+    const volunteer = stack.anonymous.withToken(token);
+    const ids = await goldIds(workflowId);
+    const unseen = new Set(Array.from({ length: 10 }, (_, i) => ids.get(`g${i * 30}`)!));
+    // They have classified the other 290.
+    await stack.db.query(
+      `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key)
+       SELECT $1, 1, id, $2, '[{"task":"T0","value":"yes"}]', gen_random_uuid()::text FROM unnest($3::uuid[]) AS id`,
+      [workflowId, user.id, [...ids.values()].filter((id) => !unseen.has(id))],
+    );
+    const first = await volunteer.queue(workflowId, 5);
+    const second = await volunteer.queue(workflowId, 5);
+    const served = [...first.subjects, ...second.subjects].map((subject) => subject.id);
+    // Every slot filled from the 10 left, the second batch with those the first did not hold.
+    expect(served).toHaveLength(10);
+    expect(new Set(served)).toEqual(unseen);
+  });
+
   it('serves gold-standard subjects only alongside others at rate 0 too: once the others are retired the workflow is finished, as its stats say', async () => {
     const { workflowId, setId } = await mixedWorkflow(2, 6, { retirement: { rule: 'count', count: 2 }, selection: { order: 'random', goldStandardRate: 0 } });
     const regularOf = (batch: QueueView) => batch.subjects.filter((subject) => !isGold(subject));

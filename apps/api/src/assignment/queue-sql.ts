@@ -123,22 +123,56 @@ const GOLD_PICKED_BEFORE = `(SELECT coalesce(sum(o.count), 0) AS picks FROM unne
   WHERE o.workflow_id = r.workflow_id AND o.take < r.take) before`;
 
 /**
+ * How many of the gold-standard subjects a volunteer may have a gold-standard take ranks (more if it wants more): all
+ * of them in a workflow with no more, as most have; in one with thousands, a sample (bench/README.md, session 40).
+ */
+const GOLD_SAMPLE = 100;
+/** How many bands of the random keys the walk for the sample reads, one after another: see `leastServedGold`. */
+const GOLD_BANDS = 50;
+
+/** How served gold-standard subject `st` is: its classifications (the team's tries in draft aside) and its live holds. */
+const GOLD_SERVED = `st.classification_count - st.draft_tries + ${LIVE_HOLDS}`;
+
+/**
  * Gold-standard slots: the least served gold-standard subjects the volunteer may have first (classified, or held now),
  * ties in an order of their random keys from a point drawn once for the statement; a take starts as far round that
  * circle as the batch's takes before it pick, so that they do not all pile onto the same few (`GOLD_PICKED_BEFORE`).
  * A random pick would favour the gold-standard subject after those the volunteer cannot be given (seen, or held up to
  * their cap), which then takes their share. Ranked unlocked (a window cannot lock), then locked by id in rank order,
- * skipping those other statements hold. Reads every gold-standard row of the workflow with the volunteer's checks, which
- * is cheap for the usual tens or hundreds (200: about 2,000 buffer hits a take), less so for thousands (2,000: about
- * 19,000, 20 ms and more); no index can order them by `classification_count`, which a submit changes (its update is HOT).
+ * skipping those other statements hold.
+ *
+ * Ranked among the first `GOLD_SAMPLE` that the volunteer may have round the circle of random keys from the take's
+ * random point (`r.start`): every one of them where there are no more, else a stretch that any one is as likely as
+ * another to be in (their keys are spread evenly when they join). The circle is walked a band of keys at a time (a
+ * `GOLD_BANDS`th of it, from the point, then the bands after it, then back to the point), each band a bounded range
+ * of the index of unretired gold-standard rows, and the walk stops at the band that completes the sample. The checks
+ * that leave out what the volunteer has seen or holds run as each band is read, so the sample holds only subjects
+ * they may have. Bands, not one scan ordered by key and cut at the sample: the planner cannot know how many gold-standard
+ * subjects a workflow has, and where most workflows have few it read and sorted all of them, with every check, for
+ * every slot. A band reads at most its share of them, whatever the plan. Reading them all cost about 2,000 buffer hits
+ * a slot at 200 and 19,000 (20 ms and more) at 2,000, and at 5,000 brought the queue down to 3 requests a second; a
+ * volunteer who has seen most of them still reads them all. Each subject is in some take's sample often enough that
+ * one left behind is soon ranked first in one: they stay classified evenly, within one or two classifications.
  */
-const leastServedGold = (pickable: string) => `SELECT st.subject_id FROM (
-      SELECT st.subject_id, count(*) OVER () AS n,
-        row_number() OVER (ORDER BY st.classification_count - st.draft_tries + ${LIVE_HOLDS}, st.random < (SELECT random()), st.random) - 1 AS rank
-      FROM subject_workflow_status st WHERE ${pickable} AND st.gold_standard) ranked
+const leastServedGold = (pickable: string) => {
+  const sample = `greatest(${GOLD_SAMPLE}, r.count)`;
+  return `SELECT st.subject_id FROM (
+      SELECT sampled.subject_id, count(*) OVER () AS n,
+        row_number() OVER (ORDER BY sampled.served, sampled.random < (SELECT random()), sampled.random) - 1 AS rank
+      FROM (
+        SELECT banded.subject_id, banded.random, banded.served FROM generate_series(0, ${GOLD_BANDS}) AS walk(step)
+        CROSS JOIN LATERAL (SELECT (floor(r.start * ${GOLD_BANDS})::int + walk.step) % ${GOLD_BANDS} AS band) b
+        CROSS JOIN LATERAL (
+          SELECT st.subject_id, st.random, ${GOLD_SERVED} AS served FROM subject_workflow_status st
+          WHERE ${pickable} AND st.gold_standard
+            AND st.random >= CASE WHEN walk.step = 0 THEN r.start ELSE b.band::float8 / ${GOLD_BANDS} END
+            AND st.random < CASE WHEN walk.step = ${GOLD_BANDS} THEN r.start ELSE (b.band + 1)::float8 / ${GOLD_BANDS} END
+          ORDER BY st.random LIMIT ${sample}) banded
+        LIMIT ${sample}) sampled) ranked
     CROSS JOIN ${GOLD_PICKED_BEFORE}
     JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = ranked.subject_id AND st.retired_at IS NULL
     ORDER BY (ranked.rank - before.picks % ranked.n + ranked.n) % ranked.n LIMIT r.count ${LOCK}`;
+};
 
 /** A link `l`'s retired front, its start (before every member) where it has none: an index bound for the walk. */
 const SET_START = {
