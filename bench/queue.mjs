@@ -2,7 +2,7 @@
 // the same run (the same server answering a constant JSON body of the same size, through Nest and through bare
 // Fastify; see api-server.mjs), with the CPU the API and Postgres spend per request, at 10k, 100k and 1M subjects, with
 // 10,000 volunteers with history, one of whom has seen 100,000 subjects (or half the workflow, if smaller).
-// Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10] [--connections=50] [--order=sequential] [--sets=3] [--retired=30000]
+// Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... node bench/queue.mjs [sizes...] [--seconds=10] [--connections=50] [--order=sequential] [--sets=3] [--retired=30000] [--gold=5000]
 // BENCH_PERF=dir records the whole machine with `perf record -a -g` during each measured queue run, into
 // dir/queue-<size>.data (read it with `perf report -i ... --comm postgres`).
 import { spawn } from 'node:child_process';
@@ -40,6 +40,12 @@ const SETS = Number(args.find((a) => a.startsWith('--sets='))?.split('=')[1] ?? 
  * the sets' retired fronts past them (where the database has them: migration `SequenceFronts`).
  */
 const RETIRED = Number(args.find((a) => a.startsWith('--retired='))?.split('=')[1] ?? 0);
+/**
+ * `--gold=N` adds N gold-standard subjects to the workflow (beside the size's others, in its sets after them) and gives
+ * them `GOLD_RATE` of the slots, about one of each batch of ten: each such slot ranks them for the volunteer.
+ */
+const GOLD = Number(args.find((a) => a.startsWith('--gold='))?.split('=')[1] ?? 0);
+const GOLD_RATE = 0.1;
 
 async function seed(url, size) {
   const db = new pg.Client({ connectionString: url });
@@ -52,7 +58,7 @@ async function seed(url, size) {
   const definition = {
     name: 'Bench', firstTask: 'T0',
     tasks: { T0: { type: 'single', question: 'Ad?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
-    retirement: { rule: 'count', count: 1000 }, selection: { order: ORDER, goldStandardRate: 0 }, effects: [],
+    retirement: { rule: 'count', count: 1000 }, selection: { order: ORDER, goldStandardRate: GOLD ? GOLD_RATE : 0 }, effects: [],
   };
   const [workflow] = await q("INSERT INTO workflows (project_id, name, status, version) VALUES ($1, 'Bench', 'active', 1) RETURNING id", [project.id]);
   await q('INSERT INTO workflow_versions (workflow_id, version, definition) VALUES ($1, 1, $2)', [workflow.id, definition]);
@@ -68,11 +74,17 @@ async function seed(url, size) {
     [project.id, size],
   );
   await q(
+    `INSERT INTO subjects (project_id, locations, metadata, external_id, gold_standard)
+     SELECT $1, jsonb_build_array(jsonb_build_object('type', 'text', 'text', 'Known ' || g || ': TO BE SOLD, a grey mare.')), '{}', 'g' || g, '{"T0": "yes"}'
+     FROM generate_series(1, $2) g`,
+    [project.id, GOLD],
+  );
+  await q(
     `INSERT INTO subject_set_members (subject_set_id, subject_id, position)
      SELECT ($1::uuid[])[1 + s.n % cardinality($1::uuid[])], s.id, s.n FROM (SELECT id, row_number() OVER (ORDER BY external_id) AS n FROM subjects) s`,
     [sets.map((set) => set.id)],
   );
-  await q('INSERT INTO subject_workflow_status (workflow_id, subject_id) SELECT $1, id FROM subjects', [workflow.id]);
+  await q('INSERT INTO subject_workflow_status (workflow_id, subject_id, gold_standard) SELECT $1, id, gold_standard IS NOT NULL FROM subjects', [workflow.id]);
   await q(
     `WITH v AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM users WHERE kind = 'guest'),
           s AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM subjects)

@@ -5,7 +5,7 @@ import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { AssignmentService } from '../src/assignment/assignment.service';
-import { pickAndAssignSql } from '../src/assignment/queue-sql';
+import { type PickKind, pickAndAssignSql } from '../src/assignment/queue-sql';
 import { SubjectAssigner } from '../src/assignment/subject-assigner';
 import { signUp } from '../../../test/support/accounts';
 
@@ -72,19 +72,27 @@ async function retiredAtTheFront(workflowId: string, projectId: string, setId: s
 const frontOf = async (workflowId: string): Promise<string | undefined> =>
   (await stack.db.query('SELECT s.external_id FROM workflow_subject_sets l JOIN subjects s ON s.id = l.front_subject_id WHERE l.workflow_id = $1 ORDER BY l.position LIMIT 1', [workflowId])).rows[0]?.external_id;
 
+/** One take of `count` for the volunteer, as `pickAndAssignSql`'s parameters, under a count rule of `cap`. */
+const oneTake = (workflowId: string, userId: string, count: number, { cap = 3, withoutGold = true } = {}) =>
+  [[0], [workflowId], [userId], [cap], [count], [Math.random()], [null], [withoutGold], [cap], 60];
+
 /**
  * What a sequential take of `count` for the volunteer reads (`EXPLAIN (ANALYZE, BUFFERS)`, rolled back): every row of
  * the hot rows and of the sets' members that any scan read, kept or not, over all its loops, and the buffers it touched.
  */
-async function sequentialPickReads(workflowId: string, userId: string, count: number): Promise<{ hotRows: number; members: number; buffers: number }> {
+async function sequentialPickReads(workflowId: string, userId: string, count: number) {
+  return pickReads('sequential', oneTake(workflowId, userId, count));
+}
+
+/** What a pick of `kind` with parameters `take` reads, as `sequentialPickReads` tells. */
+async function pickReads(kind: PickKind, take: unknown[]): Promise<{ hotRows: number; members: number; buffers: number }> {
   type PlanNode = { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; 'Rows Removed by Filter'?: number; 'Shared Hit Blocks': number; 'Shared Read Blocks': number; Plans?: PlanNode[] };
   const read = (node: PlanNode, table: string): number =>
     (node['Relation Name'] === table ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'] : 0) +
     (node.Plans ?? []).reduce((sum, child) => sum + read(child, table), 0);
-  const take = [[0], [workflowId], [userId], [3], [count], [Math.random()], [null], [true], [3], 60];
   await stack.db.query('BEGIN');
   try {
-    const { rows } = await stack.db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${pickAndAssignSql('sequential', false)}`, take);
+    const { rows } = await stack.db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${pickAndAssignSql(kind, false)}`, take);
     const plan: PlanNode = rows[0]['QUERY PLAN'][0].Plan;
     return { hotRows: read(plan, 'subject_workflow_status'), members: read(plan, 'subject_set_members'), buffers: plan['Shared Hit Blocks'] + plan['Shared Read Blocks'] };
   } finally {
@@ -1173,6 +1181,30 @@ describe('the queue', () => {
     expect((await (await guest()).queue(workflowId, 6)).subjects.map((s) => s.externalId)).toEqual(['s0-000', 's0-001', 's0-002', 's1-000', 's1-001', 's1-002']);
   });
 
+  it('reads and locks nothing of the next set once a set completes a sequential take, leaving its first subject to others', async () => {
+    const { workflowId } = await workflowOf(3, { selection: { order: 'sequential', goldStandardRate: 0 } }, 2);
+    const { user } = await stack.anonymous.guest();
+    const other = new Client({ connectionString: stack.config.databaseUrl });
+    await other.connect();
+    try {
+      // A take of three, not yet committed: the first set completes it.
+      await other.query('BEGIN');
+      const { rows: taken } = await other.query(pickAndAssignSql('sequential', false), oneTake(workflowId, user.id, 3));
+      expect(taken.map((row) => row.external_id)).toEqual(['s0-000', 's0-001', 's0-002']);
+      // What it holds locked is what it took: the second set's rows are free for another volunteer's pick.
+      const { rows: free } = await stack.db.query(
+        `SELECT s.external_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1
+         ORDER BY s.external_id FOR UPDATE OF st SKIP LOCKED`,
+        [workflowId],
+      );
+      expect(free.map((row) => row.external_id)).toEqual(['s1-000', 's1-001', 's1-002']);
+      await other.query('COMMIT');
+    } finally {
+      await other.end();
+    }
+    expect((await (await guest()).queue(workflowId, 4)).subjects.map((s) => s.externalId)).toEqual(['s0-000', 's0-001', 's0-002', 's1-000']);
+  });
+
   it('hands a subject its rule could retire to one volunteer at a time in sequential order too, serving the next in order to the others', async () => {
     // Agreement judged from 2 classifications: until then a subject needs both, and 2 volunteers may hold it.
     const retirement = { rule: 'agreement' as const, task: 'T0', minimum: 2, threshold: 0.9, maximum: 10 };
@@ -1419,6 +1451,61 @@ describe('training and gold standard', () => {
     // 80 answers among 20 subjects: 4 each, give or take one where the returning volunteer had seen the least served.
     expect(counts.reduce((sum, n) => sum + n, 0)).toBe(80);
     expect(counts.at(-1)! - counts[0]!).toBeLessThanOrEqual(2);
+  });
+
+  /** The ids of the workflow's gold-standard subjects by external id (g0, g1…). */
+  const goldIds = async (workflowId: string): Promise<Map<string, string>> => {
+    const { rows } = await stack.db.query(
+      'SELECT s.external_id, s.id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND st.gold_standard',
+      [workflowId],
+    );
+    return new Map(rows.map((row) => [row.external_id as string, row.id as string]));
+  };
+
+  it('ranks a sample of about 100 of a workflow’s 1,000 gold-standard subjects at a slot, not all of them, each as likely as another to be served', async () => {
+    const { workflowId } = await mixedWorkflow(5, 1000, { retirement: { rule: 'count', count: 50 }, selection: { order: 'random', goldStandardRate: 1 } });
+    const { user } = await stack.anonymous.guest();
+    // As autovacuum would (it is off here): the other tests' workflows, with few gold-standard subjects each, make
+    // the planner expect this one to have few too.
+    await stack.db.query('ANALYZE subject_workflow_status');
+    const goldTake = () => oneTake(workflowId, user.id, 1, { cap: 50, withoutGold: false });
+    const read = await pickReads('gold', goldTake());
+    // The sample (with the bands' edges) and the sample again, locked in rank order: not the 1,000 twice over.
+    expect(read.hotRows).toBeLessThanOrEqual(300);
+    // 200 picks of one, none of them assigned (rolled back), so every subject stays as served as the others: a sample
+    // from the start of the keys would give 100 subjects at most, samples from anywhere alike about 180.
+    const served = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      await stack.db.query('BEGIN');
+      try {
+        const { rows } = await stack.db.query(pickAndAssignSql('gold', false), goldTake());
+        expect(rows).toHaveLength(1);
+        served.add(rows[0].id);
+      } finally {
+        await stack.db.query('ROLLBACK');
+      }
+    }
+    expect(served.size).toBeGreaterThan(150);
+  });
+
+  it('serves a volunteer only the gold-standard subjects they have not seen nor hold, however few of hundreds are left', async () => {
+    const { workflowId } = await mixedWorkflow(5, 300, { retirement: { rule: 'count', count: 50 }, selection: { order: 'random', goldStandardRate: 1 } });
+    const { user, token } = await stack.anonymous.guest();
+    const volunteer = stack.anonymous.withToken(token);
+    const ids = await goldIds(workflowId);
+    const unseen = new Set(Array.from({ length: 10 }, (_, i) => ids.get(`g${i * 30}`)!));
+    // They have classified the other 290.
+    await stack.db.query(
+      `INSERT INTO classifications (workflow_id, workflow_version, subject_id, user_id, annotations, idempotency_key)
+       SELECT $1, 1, id, $2, '[{"task":"T0","value":"yes"}]', gen_random_uuid()::text FROM unnest($3::uuid[]) AS id`,
+      [workflowId, user.id, [...ids.values()].filter((id) => !unseen.has(id))],
+    );
+    const first = await volunteer.queue(workflowId, 5);
+    const second = await volunteer.queue(workflowId, 5);
+    const served = [...first.subjects, ...second.subjects].map((subject) => subject.id);
+    // Every slot filled from the 10 left, the second batch with those the first did not hold.
+    expect(served).toHaveLength(10);
+    expect(new Set(served)).toEqual(unseen);
   });
 
   it('serves gold-standard subjects only alongside others at rate 0 too: once the others are retired the workflow is finished, as its stats say', async () => {

@@ -16,7 +16,7 @@ afterAll(async () => {
   await stack.stop();
 });
 
-async function workflowWith(subjects: { externalId: string; goldStandard?: Record<string, unknown> }[], count = 3) {
+async function workflowWith(subjects: { externalId: string; goldStandard?: Record<string, unknown> }[], count = 3, order: 'random' | 'sequential' = 'random') {
   const project = await stack.client.createProject({ title: `Aggregation ${randomUUID().slice(0, 6)}`, status: 'live' });
   const set = await stack.client.createSubjectSet(project.id, { name: 'Set' });
   await stack.client.addSubjects(set.id, subjects.map((s) => ({ ...s, locations: [{ type: 'text' as const, text: s.externalId }] })));
@@ -26,6 +26,7 @@ async function workflowWith(subjects: { externalId: string; goldStandard?: Recor
     // A vote, not bayes (the default for two answers): a starting worker's skills estimate would weigh the volunteers.
     tasks: { T0: { type: 'single', question: 'Q', algorithm: 'vote', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
     retirement: { rule: 'count', count },
+    selection: { order, goldStandardRate: 0 },
     subjectSetIds: [set.id],
   });
   await stack.client.activateWorkflow(id);
@@ -352,6 +353,47 @@ it('computes for a bounded time per transaction, leaving the subjects it has not
   expect(progress).toMatchObject({ done: 40, total: 40 });
   expect(await counts()).toEqual({ aggregated: 40, consensus: 40 });
 }, 120_000); // 160 long alignments, twice: some 20 s alone, more on a busy machine
+
+describe('the retired fronts of sequential order', () => {
+  /** The external id of the member at the retired front of the workflow's set; none before it first moves. */
+  const frontOf = async (workflowId: string): Promise<string | null> =>
+    (await stack.db.query('SELECT s.external_id FROM workflow_subject_sets l LEFT JOIN subjects s ON s.id = l.front_subject_id WHERE l.workflow_id = $1', [workflowId])).rows[0].external_id;
+  const subjectOf = async (workflowId: string, externalId: string): Promise<string> =>
+    (await stack.db.query('SELECT st.subject_id FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 AND s.external_id = $2', [workflowId, externalId])).rows[0].subject_id;
+
+  it('move after the drains of a sequential workflow only, and of one a new version makes sequential, as that version is saved', async () => {
+    const subjects = ['a', 'b', 'c'].map((externalId) => ({ externalId }));
+    const random = await workflowWith(subjects, 1);
+    const sequential = await workflowWith(subjects, 1, 'sequential');
+    for (const { workflowId } of [random, sequential]) await classify(workflowId, await subjectOf(workflowId, 'a'), 'yes');
+    const worker = await idleWorkerContext();
+    const processor = worker.get(AggregationProcessor);
+    // Its jobs are run here, one by one: the queue's own runs (of the API's requests) would race the test's.
+    await processor.worker.close();
+    const drain = (workflowId: string) => processor.process({ name: 'aggregate-workflow', data: { workflowId } } as Parameters<AggregationProcessor['process']>[0]);
+    expect(await drain(random.workflowId)).toMatchObject({ aggregated: 1, retired: 1 });
+    expect(await drain(sequential.workflowId)).toMatchObject({ aggregated: 1, retired: 1 });
+    // Random order never walks from the fronts: its drain leaves them at the start of the set, past a retired subject.
+    expect(await frontOf(random.workflowId)).toBeNull();
+    expect(await frontOf(sequential.workflowId)).toBe('b');
+
+    // A new version switches it to sequential order: the API asks for a drain, which finds nothing to aggregate and
+    // moves the front (it read no definition: it reads the current version's).
+    await stack.client.updateWorkflow(random.workflowId, {
+      name: 'W', firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Q', algorithm: 'vote', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+      retirement: { rule: 'count', count: 1 },
+      selection: { order: 'sequential', goldStandardRate: 0 },
+    });
+    const queue = new Queue('aggregation', { connection: { url: stack.config.redisUrl }, prefix: stack.config.queuePrefix });
+    const asked = (await queue.getJobs(['waiting'])).filter((job) => job.data.workflowId === random.workflowId);
+    await queue.close();
+    expect(asked).toHaveLength(1);
+    expect(await drain(random.workflowId)).toMatchObject({ aggregated: 0, retired: 0 });
+    await stack.stopWorker();
+    expect(await frontOf(random.workflowId)).toBe('b');
+  });
+});
 
 describe('the size of the next batch', () => {
   it('shrinks to about what fitted the time budget, and after a batch that computed all it got, doubles what it asked for', () => {

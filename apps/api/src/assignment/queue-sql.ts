@@ -123,22 +123,56 @@ const GOLD_PICKED_BEFORE = `(SELECT coalesce(sum(o.count), 0) AS picks FROM unne
   WHERE o.workflow_id = r.workflow_id AND o.take < r.take) before`;
 
 /**
+ * How many of the gold-standard subjects a volunteer may have a gold-standard take ranks (more if it wants more): all
+ * of them in a workflow with no more, as most have; in one with thousands, a sample (bench/README.md, session 40).
+ */
+const GOLD_SAMPLE = 100;
+/** How many bands of the random keys the walk for the sample reads, one after another: see `leastServedGold`. */
+const GOLD_BANDS = 50;
+
+/** How served gold-standard subject `st` is: its classifications (the team's tries in draft aside) and its live holds. */
+const GOLD_SERVED = `st.classification_count - st.draft_tries + ${LIVE_HOLDS}`;
+
+/**
  * Gold-standard slots: the least served gold-standard subjects the volunteer may have first (classified, or held now),
  * ties in an order of their random keys from a point drawn once for the statement; a take starts as far round that
  * circle as the batch's takes before it pick, so that they do not all pile onto the same few (`GOLD_PICKED_BEFORE`).
  * A random pick would favour the gold-standard subject after those the volunteer cannot be given (seen, or held up to
  * their cap), which then takes their share. Ranked unlocked (a window cannot lock), then locked by id in rank order,
- * skipping those other statements hold. Reads every gold-standard row of the workflow with the volunteer's checks, which
- * is cheap for the usual tens or hundreds (200: about 2,000 buffer hits a take), less so for thousands (2,000: about
- * 19,000, 20 ms and more); no index can order them by `classification_count`, which a submit changes (its update is HOT).
+ * skipping those other statements hold.
+ *
+ * Ranked among the first `GOLD_SAMPLE` that the volunteer may have round the circle of random keys from the take's
+ * random point (`r.start`): every one of them where there are no more, else a stretch that any one is as likely as
+ * another to be in (their keys are spread evenly when they join). The circle is walked a band of keys at a time (a
+ * `GOLD_BANDS`th of it, from the point, then the bands after it, then back to the point), each band a bounded range
+ * of the index of unretired gold-standard rows, and the walk stops at the band that completes the sample. The checks
+ * that leave out what the volunteer has seen or holds run as each band is read, so the sample holds only subjects
+ * they may have. Bands, not one scan ordered by key and cut at the sample: the planner cannot know how many gold-standard
+ * subjects a workflow has, and where most workflows have few it read and sorted all of them, with every check, for
+ * every slot. A band reads at most its share of them, whatever the plan. Reading them all cost about 2,000 buffer hits
+ * a slot at 200 and 19,000 (20 ms and more) at 2,000, and at 5,000 brought the queue down to 3 requests a second; a
+ * volunteer who has seen most of them still reads them all. Each subject is in some take's sample often enough that
+ * one left behind is soon ranked first in one: they stay classified evenly, within one or two classifications.
  */
-const leastServedGold = (pickable: string) => `SELECT st.subject_id FROM (
-      SELECT st.subject_id, count(*) OVER () AS n,
-        row_number() OVER (ORDER BY st.classification_count - st.draft_tries + ${LIVE_HOLDS}, st.random < (SELECT random()), st.random) - 1 AS rank
-      FROM subject_workflow_status st WHERE ${pickable} AND st.gold_standard) ranked
+const leastServedGold = (pickable: string) => {
+  const sample = `greatest(${GOLD_SAMPLE}, r.count)`;
+  return `SELECT st.subject_id FROM (
+      SELECT sampled.subject_id, count(*) OVER () AS n,
+        row_number() OVER (ORDER BY sampled.served, sampled.random < (SELECT random()), sampled.random) - 1 AS rank
+      FROM (
+        SELECT banded.subject_id, banded.random, banded.served FROM generate_series(0, ${GOLD_BANDS}) AS walk(step)
+        CROSS JOIN LATERAL (SELECT (floor(r.start * ${GOLD_BANDS})::int + walk.step) % ${GOLD_BANDS} AS band) b
+        CROSS JOIN LATERAL (
+          SELECT st.subject_id, st.random, ${GOLD_SERVED} AS served FROM subject_workflow_status st
+          WHERE ${pickable} AND st.gold_standard
+            AND st.random >= CASE WHEN walk.step = 0 THEN r.start ELSE b.band::float8 / ${GOLD_BANDS} END
+            AND st.random < CASE WHEN walk.step = ${GOLD_BANDS} THEN r.start ELSE (b.band + 1)::float8 / ${GOLD_BANDS} END
+          ORDER BY st.random LIMIT ${sample}) banded
+        LIMIT ${sample}) sampled) ranked
     CROSS JOIN ${GOLD_PICKED_BEFORE}
     JOIN subject_workflow_status st ON st.workflow_id = r.workflow_id AND st.subject_id = ranked.subject_id AND st.retired_at IS NULL
     ORDER BY (ranked.rank - before.picks % ranked.n + ranked.n) % ranked.n LIMIT r.count ${LOCK}`;
+};
 
 /** A link `l`'s retired front, its start (before every member) where it has none: an index bound for the walk. */
 const SET_START = {
@@ -151,19 +185,22 @@ const SET_START = {
  * from links made before that order, by set), each in its own order; a subject in two sets comes with the first. Each
  * set is walked along its members' index (`subject_set_members_order_idx`) from its link's retired front, before which
  * every member is retired in the workflow (migration `SequenceFronts`: the database lowers it at once when one is
- * unretired or a member placed before it, the worker advances it after retirements), so a workflow that retired its
- * first 30,000 subjects is not read past them at every take. Each member's hot row is probed in a subquery of its own
- * (`LIMIT 1`: joined, the planner may drive the pick from the hot rows and sort them), and the walk of a set stops at
- * the take's `count`th pickable subject. The walk carries out each pick's place (its set's link position and id, its
- * member position and id) and the picks are ordered, cut at `count` and numbered by it, so they are served in set
- * order, then each set's order, whatever order the join yields them in. The sets come in that order, so the sort takes
- * them a set at a time (an incremental sort) and stops at the set that completes `count`: of the next set it reads the
- * first pickable subject, to learn that the set before has ended (locked for the statement, not served). A recursive
- * walk of the sets carrying the count still wanted avoids that read (its recursive term may lock in a subquery), but
- * measured worse: 132–189 req/s against 274–491 at 50 connections (bench/README.md, session 39), to save one probe
- * from the next set's front. Sorting the pickable subjects instead read and ordered every one of them for each take
- * (2 s at 50,000 subjects). What the walk still reads is the front of the sets that the volunteer has seen, that others
- * hold, or that has retired since the worker last advanced the fronts.
+ * unretired or a member placed before it, the worker advances it after a sequential workflow's retirements), so a
+ * workflow that retired its first 30,000 subjects is not read past them at every take. Each member's hot row is
+ * probed in a subquery of its own (`LIMIT 1`: joined, the planner may drive the pick from the hot rows and sort them),
+ * and the walk of a set stops at the take's `count`th pickable subject.
+ *
+ * The walk yields its picks in serving order: the links come sorted, a lateral join is a nested loop, which keeps its
+ * outer side's order, and each set is walked in its members' order. So the take is the first `count` it yields, and
+ * the walk stops there: the set that completes the take is the last one read, and nothing of the next is read or
+ * locked. Each pick carries out its place (its set's link position and id, its member position and id), which numbers
+ * it for serving. Sorted before the cut, as they were first, the picks were taken a set at a time (an incremental
+ * sort), which read the first pickable subject of the set after the one that completed `count` to learn that the set
+ * before had ended, and locked it for the statement, so that volunteers asking at once skipped it. A recursive walk of
+ * the sets carrying the count still wanted also avoided that read, but measured worse: 132–189 req/s against 274–491
+ * at 50 connections (bench/README.md, session 39). Sorting the pickable subjects instead read and ordered every one of
+ * them for each take (2 s at 50,000 subjects). What the walk still reads is the front of the sets that the volunteer
+ * has seen, that others hold, or that has retired since the worker last advanced the fronts.
  */
 const sequentialArms = (pickable: string) => `SELECT walked.subject_id,
       row_number() OVER (ORDER BY walked.set_position, walked.subject_set_id, walked.member_position, walked.subject_id) AS ord
@@ -181,7 +218,7 @@ const sequentialArms = (pickable: string) => `SELECT walked.subject_id,
           LIMIT 1 ${LOCK}) probed
         WHERE m.subject_set_id = linked.subject_set_id AND (m.position, m.subject_id) >= (linked.front_position, linked.front_subject_id)
         ORDER BY m.position, m.subject_id LIMIT r.count) picked
-      ORDER BY linked.position, linked.subject_set_id, picked.member_position, picked.subject_id LIMIT r.count) walked`;
+      LIMIT r.count) walked`;
 
 /** One ordered scan. */
 const oneArm = (select: string) => `SELECT a.subject_id FROM (${select}) a`;

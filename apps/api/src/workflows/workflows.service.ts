@@ -132,6 +132,9 @@ export class WorkflowsService {
       const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition))];
       return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, await this.linkedSetIds(manager, id)), linkWarnings };
     });
+    // The worker moves the retired fronts of sequential workflows only (`advanceSequenceFronts`): switched to that
+    // order, a workflow's fronts move past what it retired meanwhile at the drain this asks for, not at its next answer.
+    if (input.definition.selection.order === 'sequential' && before.selection.order !== 'sequential') await this.jobs.aggregate(id);
     const warnings = [...definitionWarnings(input.definition), ...linkWarnings];
     if (!owed) return withWarnings({ id, version, etag }, warnings);
     const reaggregation = await this.reaggregate(id, user);

@@ -19,7 +19,7 @@ export class AggregationProcessor extends LoggedWorkerHost {
     const { aggregated, retired, routedOut, failed, workflow } = await this.aggregation.drainOutbox(job.data.workflowId);
     if (failed.length) throw new Error(`${failed.length} subjects of workflow ${job.data.workflowId} could not be aggregated: ${failed.slice(0, 10).join(', ')}`);
     if (retired) this.logger.debug(`retired ${retired} subjects in ${job.data.workflowId}`);
-    await this.aggregation.advanceSequenceFronts(job.data.workflowId);
+    await this.aggregation.advanceSequenceFronts(job.data.workflowId, workflow);
     // The API also enqueues one when a workflow is finished or subjects are retired by hand: it may have completed, or opened again.
     await this.completion.reaggregateAfterDrain(job.data.workflowId, { retired, workflow });
     return { aggregated, retired, routedOut };

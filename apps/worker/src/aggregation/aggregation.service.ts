@@ -216,9 +216,26 @@ export class AggregationService {
    * Moves the retired fronts of the workflow's linked sets past the subjects retired since, by its rule or by hand (the
    * API asks for an aggregation then too), so that `sequential` order does not walk them again at every take. Only
    * past retired subjects, in a statement that serialises with every lowering (migration `SequenceFronts`).
+   *
+   * Only for a workflow served in `sequential` order, the only order whose takes walk from the fronts: its order is
+   * that of the definition the drain read (`workflow`), or, when it read none, of the workflow's current version (a
+   * cached definition, one small read). A workflow of another order keeps its fronts where they were: the database
+   * still lowers them at once (an unretirement, a member placed before one), so everything before a front stays
+   * retired, and one that a new version switches to `sequential` order walks from there, correctly, until they advance:
+   * the API asks for an aggregation as that version is saved, and its drain, reading the new version, advances them.
+   * Whether it advanced them.
    */
-  async advanceSequenceFronts(workflowId: string): Promise<void> {
+  async advanceSequenceFronts(workflowId: string, workflow?: WorkflowAsRead): Promise<boolean> {
+    const definition = workflow?.definition ?? (await this.currentDefinition(workflowId));
+    if (definition?.selection.order !== 'sequential') return false;
     await this.db.query('SELECT advance_sequence_fronts($1)', [workflowId]);
+    return true;
+  }
+
+  /** The definition of the workflow's current version; none if the workflow is gone. */
+  private async currentDefinition(workflowId: string): Promise<WorkflowDefinition | undefined> {
+    const [workflow]: { version: number }[] = await this.db.query('SELECT version FROM workflows WHERE id = $1', [workflowId]);
+    return workflow && this.definitions.of(this.db.manager, workflowId, workflow.version);
   }
 
   async aggregateSubject(workflowId: string, subjectId: string): Promise<AggregationOutcome> {
