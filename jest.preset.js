@@ -21,7 +21,7 @@ module.exports = {
     ],
   },
   // Packages that ship only ESM, compiled to CommonJS for Jest on Node 20.
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm|@nestjs|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm|@nestjs|@sindresorhus|content-disposition)/)'],
   moduleNameMapper: {
     '^@chorus/(tasks|consensus|db|client|jobs|runtime)$': path.join(root, 'packages/$1/src'),
   },

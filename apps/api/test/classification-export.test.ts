@@ -116,6 +116,11 @@ describe('raw classifications export', () => {
     );
   });
 
+  it('spells a name’s Latin letters that are not a letter and an accent in ASCII in the file name, rather than drop them', () => {
+    const id = randomUUID();
+    expect(downloadName('consensus', { id, name: 'Øresund breve, Straße' }, new Date('2026-12-02T07:11:00Z'), 'csv').ascii).toBe(`consensus-oresund-breve-strasse-${id}-20261202T071100Z.csv`);
+  });
+
   it('gives the same rows as NDJSON and as CSV, whose header names every column', async () => {
     const json = JSON.parse(await stack.client.classifications(workflowId, 'json'));
     const ndjson = (await stack.client.classifications(workflowId, 'ndjson')).trim().split('\n').map((line) => JSON.parse(line));

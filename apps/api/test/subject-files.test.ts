@@ -78,13 +78,13 @@ describe('subject uploads from files', () => {
     const badRow = await upload(setId, 'external_id,image_url,note\na,https://example.org/a.jpg,"two\nlines"\n\nb,ftp://example.org/b.jpg,\n', 'text/csv');
     expect(badRow.status).toBe(422);
     expect(badRow.contentType).toMatch(/^application\/problem\+json/);
-    expect(badRow.body.errors).toEqual([{ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL (line 5 of the CSV)' }]);
+    expect(badRow.body.errors).toEqual([{ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL (line 5 of the CSV, column "image_url")' }]);
     // The same from Windows: a quoted line break of \r\n is one line too.
     const fromWindows = await upload(setId, 'external_id,image_url,note\r\na,https://example.org/a.jpg,"two\r\nlines"\r\n"c","https://example.org/c.jpg","three\r\nmore\r\nlines"\r\n\r\nb,ftp://example.org/b.jpg,\r\n', 'text/csv');
-    expect(fromWindows.body.errors).toEqual([{ pointer: '/subjects/2/locations/0/url', message: 'must be an http(s) URL (line 8 of the CSV)' }]);
+    expect(fromWindows.body.errors).toEqual([{ pointer: '/subjects/2/locations/0/url', message: 'must be an http(s) URL (line 8 of the CSV, column "image_url")' }]);
     // From an old Mac, each line ended by a lone \r; and a ragged row after quoted Windows line breaks.
     const fromOldMac = await upload(setId, 'external_id,image_url\ra,https://example.org/a.jpg\rb,ftp://example.org/b.jpg\r', 'text/csv');
-    expect(fromOldMac.body.errors).toEqual([{ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL (line 3 of the CSV)' }]);
+    expect(fromOldMac.body.errors).toEqual([{ pointer: '/subjects/1/locations/0/url', message: 'must be an http(s) URL (line 3 of the CSV, column "image_url")' }]);
     const raggedFromWindows = await upload(setId, 'external_id,text\r\na,"one\r\ntwo\r\nthree"\r\nb\r\n', 'text/csv');
     expect(raggedFromWindows.body.errors).toEqual([{ pointer: '', message: expect.stringMatching(/^is not valid CSV with a header row: line 5 has 1 cell,/) }]);
     const ragged = await upload(setId, 'external_id,text\na,one\nb,two,three,\n', 'text/csv');
@@ -101,9 +101,19 @@ describe('subject uploads from files', () => {
     // A repeated external id names both rows by their lines, not the first by its place among the subjects: the lines
     // they start on, where a quoted cell's line breaks do not end them, and after a blank line.
     const repeated = await upload(setId, 'external_id,text,note\nBNL-1,"one","two\nlines"\nBNL-2,two,\n\nBNL-1,"three\nfour",\n', 'text/csv');
-    expect(repeated.body.errors).toEqual([{ pointer: '/subjects/2/externalId', message: 'repeats line 2\'s externalId "BNL-1" (line 6 of the CSV)' }]);
+    expect(repeated.body.errors).toEqual([{ pointer: '/subjects/2/externalId', message: 'repeats line 2\'s externalId "BNL-1" (line 6 of the CSV, column "external_id")' }]);
     const repeatedTabs = await upload(setId, 'external_id\ttext\nBNL-1\tone\nBNL-2\ttwo\nBNL-1\tthree\n', 'text/tab-separated-values');
-    expect(repeatedTabs.body.errors).toEqual([{ pointer: '/subjects/2/externalId', message: 'repeats line 2\'s externalId "BNL-1" (line 4 of the CSV)' }]);
+    expect(repeatedTabs.body.errors).toEqual([{ pointer: '/subjects/2/externalId', message: 'repeats line 2\'s externalId "BNL-1" (line 4 of the CSV, column "external_id")' }]);
+    // A field of a row is named by its column as the header writes it, as well as its line: an image written into its
+    // cell as a data: URL, said as such (tester 21b F5), an image_url_2's description too long, an id column named otherwise.
+    const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const columns = await upload(setId, `External_ID,Image_URL,image_url_2,image_alt_2,Letter date\nl1,https://example.org/1.jpg,"${png}",,1851\nl2,https://example.org/2.jpg,https://example.org/2b.jpg,${'x'.repeat(2001)},1852\n`, 'text/csv');
+    expect(columns.body.errors).toEqual([
+      { pointer: '/subjects/0/locations/1/url', message: expect.stringMatching(/^is a data: URL \(the file itself written into the cell\): .*give its http\(s\) address \(line 2 of the CSV, column "image_url_2"\)$/) },
+      { pointer: '/subjects/1/locations/1/alt', message: expect.stringMatching(/ \(line 3 of the CSV, column "image_alt_2"\)$/) },
+    ]);
+    const idless = await upload(setId, 'Subject_ID,text\nsame,one\nsame,two\n', 'text/csv');
+    expect(idless.body.errors).toEqual([{ pointer: '/subjects/1/externalId', message: 'repeats line 2\'s externalId "same" (line 3 of the CSV, column "Subject_ID")' }]);
     // A header alone (a try at an empty set, round 16a F1): the refusal says how an empty set is made.
     const headerOnly = await upload(setId, 'external_id,image_url\n', 'text/csv');
     expect(headerOnly).toMatchObject({ status: 422, body: { errors: [{ pointer: '', message: expect.stringMatching(/^holds no subject .*make the set without uploading a file$/) }] } });
@@ -193,7 +203,7 @@ describe('subject uploads from files', () => {
       ]);
     }
     const idless = await upload(setId, 'external_id,text\nn1,One\n,Two\nn3,Three\n', 'text/csv');
-    expect(idless.body.errors).toEqual([{ pointer: '/subjects/1/externalId', message: expect.stringMatching(/^is empty, though other rows have one: .* \(line 3 of the CSV\)$/) }]);
+    expect(idless.body.errors).toEqual([{ pointer: '/subjects/1/externalId', message: expect.stringMatching(/^is empty, though other rows have one: .* \(line 3 of the CSV, column "external_id"\)$/) }]);
     const unclosed = await upload(setId, 'external_id,text\nq0,fine\nq1,"never closed\nq2,fine\n', 'text/csv');
     expect(unclosed.body.errors).toEqual([{ pointer: '', message: expect.stringContaining('is not valid CSV with a header row: a cell\'s opening quote (") is never closed, so the file from there on line 3 to its end (line 4)') }]);
     const trailing = await upload(setId, 'external_id,text\nq0,fine\nq1,"quoted" then more\n', 'text/csv');
@@ -347,7 +357,7 @@ describe('subject uploads from files', () => {
     const bad = await upload(setId, `image_url\n${Array.from({ length: 50 }, (_, i) => `ftp://example.org/${i}.jpg`).join('\n')}\n`, 'text/csv');
     expect(bad.body.errors).toHaveLength(21);
     expect(bad.body.errors?.at(-1)).toEqual({ pointer: '', message: 'and 30 more like these' });
-    expect(bad.body.detail).toMatch(/^50 fields are invalid: .*\(line 21 of the CSV\); and 30 more like these$/);
+    expect(bad.body.detail).toMatch(/^50 fields are invalid: .*\(line 21 of the CSV, column "image_url"\); and 30 more like these$/);
     const cells = await upload(setId, `text\nx${','.repeat(1_000_000)}\n`, 'text/csv');
     expect([cells.status, cells.body.errors]).toEqual([422, [{ pointer: '', message: 'has more than 1,000,000 cells; send it in several files' }]]);
     expect(await subjectsOf(projectId)).toEqual([]);

@@ -422,7 +422,7 @@ describe('known answers of gold-standard subjects', () => {
       headers: { 'content-type': 'text/csv', authorization: `Bearer ${stack.client.token}` },
       body: 'external_id,text,gold_standard_T0\nc1,One,maybe\n',
     });
-    expect(((await csv.json()) as ChorusApiError['problem']).errors).toEqual([{ pointer: '/subjects/0/goldStandard/T0', message: expect.stringContaining('(line 2 of the CSV)') }]);
+    expect(((await csv.json()) as ChorusApiError['problem']).errors).toEqual([{ pointer: '/subjects/0/goldStandard/T0', message: expect.stringContaining('(line 2 of the CSV, column "gold_standard_T0")') }]);
     expect(await goldOf(set.id)).toEqual([]);
     await stack.client.addSubjects(set.id, [gold('g1', { T0: 'yes' }), gold('g2', { T0: 'no', T9: 'for another workflow' })]);
     expect((await goldOf(set.id)).map((row) => row.external_id)).toEqual(['g1', 'g2']);

@@ -572,6 +572,8 @@ describe('project access', () => {
     expect(await slugOf('日本語')).toBe(`日本語-${tag}`);
     // Latin letters lose their accents, as ever; a title in two scripts keeps both.
     expect(await slugOf('Écrits')).toBe(`ecrits-${tag}`);
+    // Latin letters that are not a letter and an accent are spelt as their readers spell them in ASCII, not dropped (tester 21b F7).
+    expect(await slugOf('Øresund Æble Straße Łódź Þingvellir')).toBe(`oresund-aeble-strasse-lodz-thingvellir-${tag}`);
     expect(await slugOf('Letters מכתבים')).toBe(`letters-מכתבים-${tag}`);
     // The same title again is numbered, as a Latin one is.
     expect(await slugOf('כתבי יד')).toBe(`כתבי-יד-${tag}-2`);

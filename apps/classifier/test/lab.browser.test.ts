@@ -19,8 +19,12 @@ jest.setTimeout(120_000);
 
 const PASSWORD = 'correct horse battery';
 
-/** Row 3 has an ftp URL, row 4 nothing volunteers could see: the API names both, by pointer and line. */
-const BAD_CSV = 'external_id,image_url,text\nsnippet-1,https://example.org/a.jpg,\nsnippet-2,ftp://example.org/b.jpg,\nsnippet-3,,\n';
+/**
+ * Row 3 has an ftp URL, row 4 nothing volunteers could see, row 5 an image written into its cell (a data: URL): the
+ * lab names each by its line (and column), not by the API's pointer.
+ */
+const BAD_CSV =
+  'external_id,image_url,text\nsnippet-1,https://example.org/a.jpg,\nsnippet-2,ftp://example.org/b.jpg,\nsnippet-3,,\nsnippet-4,"data:image/png;base64,iVBORw0KGgo=",\n';
 const GOOD_CSV = 'external_id,text,source\nsnippet-1,"FOR SALE, one bicycle, nearly new.",Gazette\nsnippet-2,The mayor spoke at noon.,Gazette\nsnippet-3,"WANTED, a cook.",Herald\n';
 
 /** A valid definition whose retirement rule sits on a task a branch leads past: saved, with a warning at its pointer. */
@@ -54,6 +58,25 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, '#lab-definition-as-json');
     await page.locator('#lab-definition-as-json[aria-pressed="true"]').waitFor();
     return page.getByLabel('Workflow definition (JSON)');
+  }
+
+  /** The words of `selector`'s cells broken across two lines (none, when every column is at least as wide as its longest word). */
+  function wordsBrokenIn(page: Page, selector: string): Promise<string[]> {
+    return page.evaluate((s) => {
+      const broken: string[] = [];
+      for (const cell of document.querySelectorAll(`${s} th, ${s} td`)) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (const word of (node as Text).data.matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, word.index);
+            range.setEnd(node, word.index + word[0].length);
+            if (new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size > 1) broken.push(word[0]);
+          }
+        }
+      }
+      return broken;
+    }, selector);
   }
 
   /** The alert that has focus (an error summary), once it has, and the items it names. */
@@ -300,7 +323,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await editor.fill(JSON.stringify({ ...definition, selection: { training: { subjectSetId: training.id, classifications: 2 } } }, null, 2));
     await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
     expect(await focusedErrors(page)).toEqual([
-      'Selection of subjects, Training, Subject set: is a subject set this workflow does not serve: tick it under “Subject sets served” and save the subject sets first',
+      'Selection of subjects, Training, Subject set: is a subject set this workflow does not serve: tick it under “Subject sets served” first',
     ]);
 
     // A third answer: saved, its warning at “Task T0, answer 3”, and the re-aggregation it started said and listed.
@@ -356,6 +379,64 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.keyboard.press('Enter');
     await waitForFocus(page, view);
     expect(await page.getByTestId('lab-version-definition').count()).toBe(0);
+
+    // A rule that asks for more, saved over the classification given: what it did to the answers given, in the lab's
+    // words, each at its place in words: never the API's pointer (/retirement) nor its route (POST /workflows/:id/unretire) (tester 21b F3).
+    await researcher.updateWorkflow(workflowId, { ...(await researcher.getWorkflow(workflowId)).definition, retirement: { rule: 'count', count: 3 } });
+    await page.reload();
+    const third = versions.locator('tr[data-version="3"] td').nth(3);
+    await third.waitFor();
+    expect(await third.locator('li').allTextContents()).toEqual([
+      'Retirement: asks for up to 3 classifications where it asked for 2: subjects retired already stay retired with what they have (return them to volunteers, under “Retire subjects, or return them to volunteers”, for more); the others go on to the new rule',
+    ]);
+    expect(await third.textContent()).toMatch(/^retirement \(changes how consensus and retirement come out: the classifications given before it were computed again under it\)/);
+    // The table as wide as the page allows, its words whole: no heading reads "Clas sific atio ns" (tester 21b F6).
+    expect(await wordsBrokenIn(page, '[data-testid="lab-versions"] table')).toEqual([]);
+    expect(await page.evaluate(() => document.querySelector('[data-testid="lab-workflow"]')!.getBoundingClientRect().width)).toBeGreaterThan(1100);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    // On a narrow or zoomed screen (1280 px at 200 %), the table scrolls sideways in its own region, its words still
+    // whole, and the page does not.
+    await page.setViewportSize({ width: 640, height: 800 });
+    expect(await wordsBrokenIn(page, '[data-testid="lab-versions"] thead')).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('warns of nothing computed again for a version saved before any classification, and says its changes in words (tester 21b F3)', async () => {
+    const { workflowId, researcher, page, errors } = await researcherWithWorkflow('Hypatia', 1);
+    await researcher.updateWorkflow(workflowId, { ...(await researcher.getWorkflow(workflowId)).definition, retirement: { rule: 'count', count: 3 } });
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const second = page.getByRole('table', { name: 'Versions' }).locator('tr[data-version="2"] td').nth(3);
+    await second.waitFor();
+    expect(await second.textContent()).toBe('retirement');
+    expect(errors).toEqual([]);
+  });
+
+  it('saves the subject sets ticked with a new version of the definition, and keeps them ticked over the save (tester 21b F4)', async () => {
+    const { workflowId, setId, researcher, page, errors } = await researcherWithWorkflow('Letters', 1);
+    const { projectId } = await researcher.getWorkflow(workflowId);
+    const more = await researcher.createSubjectSet(projectId, { name: 'More letters' });
+    await researcher.addSubjects(more.id, [{ externalId: 'm1', locations: [{ type: 'text', text: 'Dear Sir,' }] }]);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    const box = page.getByRole('checkbox', { name: 'More letters (1 subject)' });
+    await box.check();
+    await page.getByTestId('lab-links-unsaved').getByText('Not saved yet: press “Save the subject sets”, or “Save a new version” above, which saves them with the definition.').waitFor();
+    const editor = await definitionAsJson(page);
+    const { definition } = await researcher.getWorkflow(workflowId);
+    await editor.fill(JSON.stringify({ ...definition, name: 'Letters, dated?' }, null, 2));
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    const answer = page.getByTestId('lab-definition-saved');
+    await answer.getByText('Saved: version 2 is now current.').waitFor();
+    await answer.getByText('The workflow now serves 2 subject sets.').waitFor();
+    expect((await researcher.getWorkflow(workflowId)).subjectSetIds.sort()).toEqual([setId, more.id].sort());
+    await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
+    expect(await box.isChecked()).toBe(true);
+    expect(await page.getByTestId('lab-links-unsaved').textContent()).toBe('');
+    // Untick it and save the sets: the other button keeps what is ticked too, and the version saved.
+    await box.uncheck();
+    await submitByKeyboard(page, 'form[aria-labelledby="lab-links-heading"] button[type="submit"]');
+    await page.getByTestId('account-status').getByText('The workflow now serves 1 subject set.').waitFor();
+    expect(await researcher.getWorkflow(workflowId)).toMatchObject({ version: 2, name: 'Letters, dated?', subjectSetIds: [setId] });
     expect(errors).toEqual([]);
   });
 
@@ -402,7 +483,12 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.locator('#lab-upload-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(BAD_CSV) });
     await submitByKeyboard(page, 'form:has(#lab-upload-file) button[type="submit"]');
     const rowErrors = await focusedErrors(page);
-    expect(rowErrors).toEqual(expect.arrayContaining([expect.stringMatching(/^\/subjects\/1\/locations\/0\/url: .*line 3 of the CSV/), expect.stringMatching(/^\/subjects\/2.*line 4 of the CSV/)]));
+    // Each by its line and column in the file (tester 21b F5), never by the API's pointer into the subjects it read.
+    expect(rowErrors.sort()).toEqual([
+      'Line 3 of the CSV, column "image_url": must be an http(s) URL',
+      'Line 4 of the CSV: a subject needs at least one location: an image, a sound or a text',
+      expect.stringMatching(/^Line 5 of the CSV, column "image_url": is a data: URL \(the file itself written into the cell\)/),
+    ]);
     // Said once, in the list: the summary's sentence does not repeat it.
     // The set was made for the file, so the page does not say that nothing changed (round 16a F1).
     expect(await page.locator('[role="alert"]:focus .alert-detail').textContent()).toBe(
@@ -666,7 +752,7 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(await holds()).toBe(6);
 
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
-    await page.getByText('Subjects out with volunteers now: 3.').waitFor();
+    await page.getByText('Subjects held by volunteers now: 3.').waitFor();
     await submitByKeyboard(page, '#lab-holds-release');
     const question = page.getByTestId('lab-holds-question');
     await question.getByText('Give back every subject volunteers hold in this workflow?').waitFor();
@@ -687,9 +773,10 @@ describe('classifier in a browser: the researcher lab', () => {
     expect((await latecomer.queue(workflowId, 3)).subjects.map((subject) => subject.externalId)).toEqual(['p3']);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await page.getByTestId('lab-holds-result').getByText('Done. Holds ended: 6; subjects back in the queue: 3.').waitFor();
+    // Counted in subjects, as the question counted them (tester 21b F7), and the holds as well where they differ.
+    await page.getByTestId('lab-holds-result').getByText('Done. Subjects no longer held, back in the queue: 3. Holds ended: 6 (a subject can be held by several volunteers at once).').waitFor();
     await waitForFocus(page, '[data-testid="lab-holds-result"]');
-    await page.getByText('Subjects out with volunteers now: 1.').waitFor();
+    await page.getByText('Subjects held by volunteers now: 1.').waitFor();
     expect(await holds()).toBe(1);
     expect(errors).toEqual([]);
   });
@@ -698,13 +785,13 @@ describe('classifier in a browser: the researcher lab', () => {
     const { workflowId, page, errors } = await researcherWithWorkflow('Watching', 3);
     await page.clock.install();
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
-    await page.getByText('Subjects out with volunteers now: 0.').waitFor();
+    await page.getByText('Subjects held by volunteers now: 0.').waitFor();
     const volunteer = suite.stack.anonymous.withToken((await suite.stack.anonymous.guest()).token);
     expect((await volunteer.queue(workflowId, 2)).subjects).toHaveLength(2);
     await page.clock.runFor(25_000);
-    expect(await page.getByText('Subjects out with volunteers now: 0.').count()).toBe(1); // not yet
+    expect(await page.getByText('Subjects held by volunteers now: 0.').count()).toBe(1); // not yet
     await page.clock.runFor(5_000);
-    await page.getByText('Subjects out with volunteers now: 2.').waitFor();
+    await page.getByText('Subjects held by volunteers now: 2.').waitFor();
     expect(errors).toEqual([]);
   });
 
@@ -997,7 +1084,7 @@ describe('classifier in a browser: the researcher lab', () => {
 
     // A priority: a line without a number is said at the field; then kept, and the page says it waits for priority
     // order, which this workflow does not use.
-    await page.getByTestId('lab-priorities-order').getByText(/serves them in random order/).waitFor();
+    await page.getByTestId('lab-priorities-order').getByText(/This one serves them at random:/).waitFor();
     await page.getByLabel('Subjects and their priorities').fill('p3 first');
     await submitByKeyboard(page, 'form[aria-labelledby="lab-priorities-heading"] button[type="submit"]');
     await page.getByTestId('lab-priorities-error').getByText('Line 1 needs a subject and a number after it, such as “snippet-1, 1”.').waitFor();
@@ -1006,7 +1093,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, 'form[aria-labelledby="lab-priorities-heading"] button[type="submit"]');
     const prioritised = page.getByTestId('lab-priorities-result');
     await prioritised.getByText('Priority set for 1 subject.').waitFor();
-    await prioritised.getByText(/take effect once the workflow serves its subjects in priority order/).waitFor();
+    await prioritised.getByText(/take effect once the workflow serves its subjects by priority \(it serves them at random now\)/).waitFor();
     await waitForFocus(page, '[data-testid="lab-priorities-result"]');
     expect([(await row('p3')).priority, (await row('p4')).priority]).toEqual([-5, 0]);
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import type { SubjectInput } from '@chorus/client';
-import { inWindowOf, openWorkflow, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
+import { answerByKey, inWindowOf, openWorkflow, PHONE_WINDOW, screenshots, seriousViolations, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask } from './support/browser';
 
 /**
  * The image viewer against a IIIF Image API 3 service served by this test (level 0, one PNG for every tile):
@@ -263,6 +263,26 @@ describe('classifier in a browser: the image viewer with a IIIF service, keyboar
     expect(await recent.locator('.recent-subject span').textContent()).toBe('f. 1r');
     // biome-ignore lint/performance/useDomNodeTextContent: innerText is the text as rendered, where collapsed line breaks would be spaces
     expect(await recent.locator('.recent-answers dd').innerText()).toBe('Dear Sir, I write to you from Leeds\nthis day');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says after an answer which page comes next by its title, from a spreadsheet’s “Title” column, not by its place in the session (tester 21b F7)', async () => {
+    const letter = (n: number) => ({ externalId: `letter-${n}`, locations: [{ type: 'image' as const, url: `${iiif.base}/iiif/page1/full/max/0/default.png` }], metadata: { Title: `Letter ${n}, page 1` } });
+    const { page } = await openWorkflow(suite, 'Letters', [letter(1), letter(2)], {
+      name: 'Dated?',
+      firstTask: 'T0',
+      tasks: { T0: { type: 'single', question: 'Is the letter dated?', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    });
+    await waitForTask(page, 'single');
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const first = (await page.getByTestId('subject').getByRole('heading').first().textContent()) ?? '';
+    expect(first).toMatch(/^Subject Letter [12], page 1$/);
+    await answerByKey(page);
+    const next = first.endsWith('Letter 1, page 1') ? 'Letter 2, page 1' : 'Letter 1, page 1';
+    await page.getByTestId('announcer').getByText(`Classification submitted. Next: ${next}.`).waitFor();
+    expect(await page.getByTestId('subject').getByRole('heading').first().textContent()).toBe(`Subject ${next}`);
     expect(errors).toEqual([]);
     await page.close();
   });

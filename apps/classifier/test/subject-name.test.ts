@@ -26,6 +26,13 @@ describe('what volunteers call a subject', () => {
     expect(volunteerSubjectName({ metadata: { id: 'snip-199' }, locations: [{ type: 'image', url: 'https://example.org/1.jpg' }] })).toBeNull();
   });
 
+  it('takes a title from a spreadsheet’s “Title” column, in any case, as from its title metadata (tester 21b F7)', () => {
+    const image = [{ type: 'image' as const, url: 'https://example.org/1.jpg' }];
+    expect(volunteerSubjectName({ metadata: { Title: ' Letter 1, page 1 ' }, locations: image })).toBe('Letter 1, page 1');
+    expect(subjectName({ externalId: 'l1-p1', metadata: { TITLE: 'Letter 1, page 1' }, locations: image })).toBe('Letter 1, page 1');
+    expect(subjectName({ externalId: 'l1-p1', metadata: { subtitle: 'A postscript' }, locations: image })).toBe('l1-p1');
+  });
+
   it('reads a text subject’s text out on one line, cut as a list cuts it', () => {
     expect(subjectTextPreview({ locations: text('Lost  dog.\nReward.') })).toBe('Lost dog. Reward.');
     expect(subjectTextPreview({ locations: text('a '.repeat(100)) })).toBe(`${'a '.repeat(60)}…`);

@@ -1,11 +1,20 @@
+import transliterate from '@sindresorhus/transliterate';
+
+/** A run of Latin letters, which `asciiSlug` spells in a to z once their accents are dropped. */
+const LATIN = /\p{Script=Latin}+/gu;
+
 /**
  * Text as lower-case ASCII letters and digits joined by single dashes, at most `maxLength` characters: accents dropped
- * ("Ünïcödé" is "unicode"), anything else a dash; empty when nothing is left (a name all in another script, say).
+ * ("Ünïcödé" is "unicode"), Latin letters that are not a letter and an accent spelt as their readers would in ASCII
+ * ("Øresund" is "oresund", "Æble" "aeble", "Straße" "strasse", "Łódź" "lodz"), anything else a dash; empty when nothing
+ * is left (a name all in another script, say).
  */
 export function asciiSlug(text: string, maxLength: number): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
+    // After the accents: "Ü" is "u" as ever (a transliteration would write "ue").
+    .replace(LATIN, (letters) => transliterate(letters))
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, maxLength)

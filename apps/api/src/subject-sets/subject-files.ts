@@ -24,7 +24,8 @@ export interface SubjectFile {
   contentKeys?: string[];
   /** A text corpus's: each passage as an older Chorus read it, where its key differs (`FormerReading`), else null. */
   formerReadings?: (FormerReading | null)[];
-  origin(index: number): string;
+  /** Where subject `index` came from in the file, and, for an error at `pointer` in it, from which of its columns when a file has them. */
+  origin(index: number, pointer?: string): string;
   errors: FieldError[];
   /** How the file gives an image its description (`alt`), said when images have none; none for a text corpus. */
   describing?: string;
@@ -58,6 +59,11 @@ const IMAGE_PARTS = ['iiif_service', 'image_alt'];
 const imageColumnOf = (partColumn: string) => partColumn.replace(new RegExp(`^(?:${IMAGE_PARTS.join('|')})`), 'image_url');
 /** The column of an image's part (`iiif_service`, `image_alt`) for image column number `n` (undefined for the first). */
 const partColumn = (part: string, n: string | undefined) => (n ? `${part}_${n}` : part);
+
+/** A medium written into the file itself (`data:image/jpeg;base64,…`), where Chorus takes an address. */
+const DATA_URL = /^data:/i;
+const DATA_URL_MESSAGE =
+  'is a data: URL (the file itself written into the cell): Chorus shows volunteers media by their address, so put the file online (a web folder, a IIIF server) and give its http(s) address';
 
 /** The columns that give a subject what volunteers see, each numbered from its second (`image_url_2`). */
 const LOCATION_STEMS = ['image_url', 'audio_url', 'text'];
@@ -226,8 +232,11 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   const spilling = rows.find(({ info }) => info.error?.record?.slice(columns.length).some((cell) => cell.trim() !== ''));
   if (spilling) throw unreadable(spilling.info.error!);
   const errors: FieldError[] = [];
+  /** Each subject's locations by the column that gave them (`image_url_2`), in order. */
+  const locationColumns: string[][] = [];
   const subjects = rows.map(({ record }, index) => {
     const subject: SubjectInput & { metadata: Record<string, unknown> } = { locations: [], metadata: {} };
+    locationColumns.push([]);
     const goldStandard: Record<string, unknown> = {};
     for (const [column, value] of Object.entries(record)) {
       if (value === '') {
@@ -238,10 +247,13 @@ export function subjectsFromCsv(csv: string): SubjectFile {
       const image = numbered(column, 'image_url');
       if (IMAGE_PARTS.some((part) => numbered(column, part))) {
         if (!record[imageColumnOf(column)]) errors.push({ pointer: `/subjects/${index}`, message: `has an ${column} but no ${imageColumnOf(column)} for it` });
-      } else if (image) subject.locations.push(imageLocation(value, record[partColumn('iiif_service', image[1])], record[partColumn('image_alt', image[1])]));
-      else if (numbered(column, 'audio_url')) subject.locations.push({ type: 'audio', url: value });
-      else if (numbered(column, 'text')) subject.locations.push(textLocation(value));
-      else if (column === 'external_id') subject.externalId = value;
+      } else if (LOCATION_COLUMN.test(column)) {
+        if (!numbered(column, 'text') && DATA_URL.test(value)) errors.push({ pointer: `/subjects/${index}/locations/${subject.locations.length}/url`, message: DATA_URL_MESSAGE });
+        if (image) subject.locations.push(imageLocation(value, record[partColumn('iiif_service', image[1])], record[partColumn('image_alt', image[1])]));
+        else if (numbered(column, 'audio_url')) subject.locations.push({ type: 'audio', url: value });
+        else subject.locations.push(textLocation(value));
+        locationColumns[index]!.push(column);
+      } else if (column === 'external_id') subject.externalId = value;
       else if (column.startsWith('gold_standard_')) goldStandard[column.slice('gold_standard_'.length)] = goldAnswer(value);
       else subject.metadata[column] = value;
     }
@@ -253,11 +265,35 @@ export function subjectsFromCsv(csv: string): SubjectFile {
   errors.push(...repeatsIn(subjects, (first) => `line ${lines[first]}`));
   return {
     subjects,
-    origin: (index) => `line ${lines[index]} of the CSV`,
+    origin: (index, pointer) => {
+      const column = pointer === undefined ? undefined : columnAt(pointer, locationColumns[index] ?? []);
+      const written = column === undefined ? undefined : header[columns.indexOf(column)]?.trim();
+      return `line ${lines[index]} of the CSV${written ? `, column "${written}"` : ''}`;
+    },
     errors,
     describing: 'add an image_alt column (image_alt_2, … for the further images) saying what each shows, and upload the file again (a row with an external_id is then described, not added again)',
     warnings: rows.length ? idColumnWarnings(header, columns) : [],
   };
+}
+
+/**
+ * The CSV column (as the reader names it) that gave the field a subject's `pointer` names: a location's (`image_url_2`,
+ * or for an image's description and IIIF service their own columns), the external id's, a metadata key's or a known
+ * answer's; undefined for the subject as a whole, or its locations together. `locations`: the columns that gave the
+ * subject's locations, in order.
+ */
+function columnAt(pointer: string, locations: readonly string[]): string | undefined {
+  const [, field, key, part] = /^\/subjects\/\d+\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?/.exec(pointer) ?? [];
+  const unescaped = key?.replace(/~1/g, '/').replace(/~0/g, '~');
+  if (field === 'externalId') return 'external_id';
+  if (field === 'metadata' && unescaped !== undefined) return unescaped;
+  if (field === 'goldStandard' && unescaped !== undefined) return `gold_standard_${unescaped}`;
+  if (field !== 'locations' || unescaped === undefined) return undefined;
+  const column = locations[Number(unescaped)];
+  const image = column === undefined ? null : numbered(column, 'image_url');
+  if (image && part === 'alt') return partColumn('image_alt', image[1]);
+  if (image && part === 'iiifService') return partColumn('iiif_service', image[1]);
+  return column;
 }
 
 /** The subjects of a file that repeat an earlier one's externalId, the first named as the file counts it (`nameOf`). */

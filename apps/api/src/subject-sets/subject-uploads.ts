@@ -23,7 +23,7 @@ export interface SubjectUpload {
   contentKeys?: string[];
   /** A text corpus's passages as an older Chorus read them, where that differs (see `SubjectFile`). */
   formerReadings?: (FormerReading | null)[];
-  /** Refuses the upload for errors named `/subjects/<n>/…`, saying for a file where in it subject n came from. */
+  /** Refuses the upload for errors named `/subjects/<n>/…`, saying for a file where in it subject n came from (a CSV's line and column). */
   refuse(errors: FieldError[]): never;
   /** The warning that `count` of the `images` of the subjects uploaded have no description, saying how to give one. */
   undescribed(count: number, images: number): FieldError[];
@@ -95,7 +95,7 @@ export function subjectsOfUpload(body: unknown, contentType: string | undefined)
     throw validationFailed(
       errors.map((error) => {
         const index = /^\/subjects\/(\d+)/.exec(error.pointer)?.[1];
-        return index === undefined ? error : { ...error, message: `${error.message} (${file.origin(Number(index))})` };
+        return index === undefined ? error : { ...error, message: `${error.message} (${file.origin(Number(index), error.pointer)})` };
       }),
     );
   };

@@ -61,18 +61,22 @@ export function checkEmail(typed: string): string | undefined {
   return undefined;
 }
 
+/** An error of the server's that names no field of the form, as the form lists it: by its pointer. */
+const byPointer = ({ pointer, message }: { pointer: string; message: string }) => (pointer ? `${pointer}: ${message}` : message);
+
 /**
  * The server's refusal by field: each of its `errors` whose pointer names one of `fields` (`/<field>`) goes next to
- * that field, the others for the form as a whole.
+ * that field, the others for the form as a whole (each said by `inWords`: by its pointer, unless the form says where
+ * it is in words of its own).
  */
-export function problemAtFields<F extends string>(error: unknown, fields: readonly F[]): FormProblem<F> {
+export function problemAtFields<F extends string>(error: unknown, fields: readonly F[], inWords = byPointer): FormProblem<F> {
   if (!(error instanceof ChorusApiError)) return { fields: {}, form: describeError(error) };
   const named: FieldErrors<F> = {};
   const unnamed: string[] = [];
   for (const { pointer, message } of error.problem?.errors ?? []) {
     const field = fields.find((name) => pointer === `/${name}`);
     if (field) named[field] ??= isProblem(error, 'wrong-password') ? i18n.t('account.errors.notYourPassword') : sentence(message);
-    else unnamed.push(pointer ? `${pointer}: ${message}` : message);
+    else unnamed.push(inWords({ pointer, message }));
   }
   if (Object.keys(named).length > 0 && unnamed.length === 0) return { fields: named, form: null };
   return { fields: named, form: { ...describeError(error), fields: unnamed } };

@@ -40,8 +40,21 @@ export function pointerInWords(pointer: string, from = ''): string {
     .join(', ');
 }
 
-/** An API message about a definition with what it says in the API's own terms (a field's JSON name) in the lab's. */
-export const apiWordsOf = (message: string): string => (message === NOT_LINKED ? i18n.t('lab.definitionForm.place.notLinked') : message);
+/**
+ * What the API's warnings about a new version say in its own terms (a route, a download's column), each with how the
+ * lab says it (`apiWordsOf`).
+ */
+const API_TERMS: [string, () => string][] = [
+  ['(unretire them, POST /workflows/:id/unretire, for more)', () => i18n.t('lab.definitionForm.place.unretire', { section: i18n.t('lab.subjects.retireTitle') })],
+  ['flagged after_retirement', () => i18n.t('lab.definitionForm.place.afterRetirement')],
+];
+
+/**
+ * An API message about a definition with what it says in the API's own terms (a field's JSON name, a route such as
+ * `POST /workflows/:id/unretire`) in the lab's: researchers are not told the API's addresses.
+ */
+export const apiWordsOf = (message: string): string =>
+  message === NOT_LINKED ? i18n.t('lab.definitionForm.place.notLinked') : API_TERMS.reduce((said, [api, lab]) => (said.includes(api) ? said.replace(api, lab()) : said), message);
 
 /** A message of the API's at a pointer, as the lab lists it: "Task T1, answer 4: is not …" (`from`: as `pointerInWords`). */
 export const messageAt = ({ pointer, message }: { pointer: string; message: string }, from = ''): string =>

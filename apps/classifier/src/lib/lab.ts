@@ -1,4 +1,4 @@
-import { ChorusApiError, type ChorusClient, isProblem, MODERATION_ROLES, notInWorkflowOf, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput } from '@chorus/client';
+import { ChorusApiError, type ChorusClient, isProblem, MODERATION_ROLES, notInWorkflowOf, RESEARCHER_ROLES, type ProjectRole, type ProjectSummary, type WorkflowInput, type WorkflowVersionSummary } from '@chorus/client';
 import { i18n } from '../i18n';
 import { problemAtFields, sentence } from './account';
 import { messageAt } from './definitionPlaces';
@@ -114,12 +114,31 @@ export function setWithTakenName(error: unknown): { id: string; name: string } |
 }
 
 /**
+ * Where in a file the API says a subject it refuses came from, at the end of its message: a CSV's line and column
+ * (`must be an http(s) URL (line 5 of the CSV, column "image_url")`), a text's passage.
+ */
+const PLACE_IN_FILE = /^(.*) \(((?:line \d+ of the CSV|passage \d+ of the text)(?:, column ".*")?)\)$/s;
+
+/**
+ * An error of a refused upload, said where the researcher finds it: a subject of a file by its place in the file
+ * ("Line 5 of the CSV, column "image_url": must be an http(s) URL"), not by the API's pointer into the subjects it
+ * read (`/subjects/3/locations/0/url`); anything else by its pointer.
+ */
+export function uploadErrorInWords({ pointer, message }: { pointer: string; message: string }): string {
+  const place = pointer.startsWith('/subjects/') ? PLACE_IN_FILE.exec(message) : null;
+  if (!place) return pointer ? `${pointer}: ${message}` : message;
+  const [, said = '', where = ''] = place;
+  return i18n.t('lab.definitionForm.where', { where: `${where[0]!.toUpperCase()}${where.slice(1)}`, message: said });
+}
+
+/**
  * A refused name of a subject set: another set's of the project (in the researcher's words; for the new set of an
- * upload, `upload`, with the upload into that set offered), else the API's errors at the name.
+ * upload, `upload`, with the upload into that set offered), else the API's errors at the name (an upload's others at
+ * their place in the file: `uploadErrorInWords`).
  */
 export function setNameRefused(error: unknown, { upload = false }: { upload?: boolean } = {}): FormProblem<'name'> {
   const taken = setWithTakenName(error);
-  if (!taken) return problemAtFields(error, ['name'] as const);
+  if (!taken) return upload ? problemAtFields(error, ['name'] as const, uploadErrorInWords) : problemAtFields(error, ['name'] as const);
   const said = upload ? i18n.t('lab.sets.nameTakenUpload', { set: taken.name }) : i18n.t('lab.sets.nameTaken', { set: taken.name });
   return { fields: { name: said }, form: null };
 }
@@ -194,4 +213,12 @@ export function invitationRefused(error: unknown, email: string): FormProblem<'e
   if (isProblem(error, 'already-member', 409)) return { fields: { email: i18n.t('lab.team.invite.alreadyMember', { email }) }, form: null };
   if (isProblem(error, 'email-unverified', 403)) return { fields: {}, form: { detail: i18n.t('lab.team.invite.unverified'), fields: [] } };
   return problemAtFields(error, ['email', 'role'] as const);
+}
+
+/**
+ * The classifications made under the versions before `version` (`versions` as listed, any order): what a new version
+ * that changes consensus computes again. None: the version changed nothing anyone had answered.
+ */
+export function classifiedBefore(versions: readonly Pick<WorkflowVersionSummary, 'version' | 'classifications'>[], version: number): number {
+  return versions.reduce((sum, earlier) => (earlier.version < version ? sum + earlier.classifications : sum), 0);
 }

@@ -6,9 +6,13 @@ const OPENING_WORDS = 6;
 /** What a subject is named by. */
 export type NamedSubject = Pick<QueuedSubject, 'externalId' | 'metadata' | 'locations'>;
 
-/** A subject's own title, if the researchers gave it one: a IIIF canvas's label, else its `title` metadata. */
+/**
+ * A subject's own title, if the researchers gave it one: a IIIF canvas's label, else its `title` metadata, in any case
+ * (a spreadsheet's column is often "Title").
+ */
 export function subjectTitle({ metadata }: Pick<NamedSubject, 'metadata'>): string | null {
-  for (const title of [metadata.canvas_label, metadata.title]) if (typeof title === 'string' && title.trim()) return title.trim();
+  const titled = Object.keys(metadata).filter((key) => key.toLowerCase() === 'title');
+  for (const title of [metadata.canvas_label, ...titled.map((key) => metadata[key])]) if (typeof title === 'string' && title.trim()) return title.trim();
   return null;
 }
 

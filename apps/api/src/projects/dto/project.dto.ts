@@ -69,7 +69,8 @@ export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
 const BEYOND_LATIN = /\p{L}(?<!\p{Script=Latin})/u;
 
 /**
- * A slug the slug rule accepts, from a title: a Latin title's letters without their accents ("Écrits" is "ecrits"),
+ * A slug the slug rule accepts, from a title: a Latin title's letters without their accents ("Écrits" is "ecrits"; "Ø",
+ * "æ", "ß" spelt "o", "ae", "ss": `asciiSlug`),
  * readable in any address; a title with letters of other scripts keeps them all ("כתבי יד" is "כתבי-יד", percent-encoded
  * in addresses and shown in its letters by browsers); "project" when nothing is left.
  */

@@ -37,17 +37,19 @@ function formOf(text: string): { draft: FormDraft } | { why: ReturnType<typeof n
  * it lists each field by its pointer (the summary focused). A save's answer says the version now current and its
  * warnings, each at its place in words, in a status region, and at their fields in the form; and, when the answer says
  * the save started a re-aggregation (the subjects' consensus computed again under the new version), that too, for the
- * page to list the run (`onSaved` is given the answer).
+ * page to list the run (`onSaved` is given the answer). Subject sets ticked under “Subject sets served” and not saved
+ * yet (`setsTicked`) are saved with it, and said, rather than left behind unsaved.
  */
 export function DefinitionEditor({
   workflow,
   etag,
+  setsTicked,
   onSaved,
-}: { workflow: WorkflowView; etag: string | undefined; onSaved: (etag: string | undefined, saved: WorkflowSaved) => void }) {
+}: { workflow: WorkflowView; etag: string | undefined; setsTicked: readonly string[] | null; onSaved: (etag: string | undefined, saved: WorkflowSaved) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   /** What the last save here answered, and the workflow's status then: said until the workflow changes otherwise. */
-  const [saved, setSaved] = useState<(WorkflowSaved & { status: WorkflowView['status'] }) | null>(null);
+  const [saved, setSaved] = useState<(WorkflowSaved & { status: WorkflowView['status']; sets?: number }) | null>(null);
   const current = prettyJson(workflow.definition);
   const [kept] = useState(() => definitionDrafts.read(workflow.id));
   const restored = kept?.text ?? null;
@@ -127,11 +129,13 @@ export function DefinitionEditor({
     const sent = latestText.current;
     setSaved(null);
     setMessages(NO_MESSAGES);
-    const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, definition, begunOn.current ?? etag);
+    // The sets ticked and not saved go with the version (unless the JSON names the sets itself).
+    const sets: Pick<WorkflowInput, 'subjectSetIds'> = setsTicked && definition.subjectSetIds === undefined ? { subjectSetIds: [...setsTicked] } : {};
+    const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, { ...definition, ...sets }, begunOn.current ?? etag);
     begunOn.current = undefined;
     if (latestText.current === sent) definitionDrafts.keep(workflow.id, null);
     madeVersion.current = { version: saved.version, sent };
-    setSaved({ ...saved, status: workflow.status });
+    setSaved({ ...saved, status: workflow.status, sets: sets.subjectSetIds?.length });
     setMessages({ errors: new Map(), warnings: placeMessages(saved.warnings ?? [], definition).at });
     onSaved(now, saved);
   };
@@ -237,11 +241,12 @@ function noImplicitSubmit(event: KeyboardEvent<HTMLFormElement>) {
   if (event.key === 'Enter' && event.target instanceof HTMLInputElement && event.target.type !== 'submit') event.preventDefault();
 }
 
-function SaveAnswer({ saved }: { saved: WorkflowSaved }) {
+function SaveAnswer({ saved }: { saved: WorkflowSaved & { sets?: number } }) {
   const { t } = useTranslation();
   return (
     <div className="notice lab-saved">
       <p>{t('lab.workflow.definition.saved', { version: saved.version })}</p>
+      {saved.sets !== undefined && <p data-testid="lab-definition-sets-saved">{t('lab.links.saved', { count: saved.sets })}</p>}
       {saved.reaggregation && <p data-testid="lab-definition-reaggregating">{t('lab.workflow.definition.reaggregating')}</p>}
       {saved.warnings?.length ? (
         <>

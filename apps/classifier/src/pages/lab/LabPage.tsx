@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LabTable } from '../../components/LabTable';
 import { LoadedList } from '../../components/LoadedList';
 import { FormField, TextAreaField } from '../../components/FormField';
 import { SignInForLab } from '../../components/SignInForLab';
@@ -47,7 +48,7 @@ function YourProjects({ userId }: { userId: string }) {
 function ProjectTable({ projects }: { projects: LabProject[] }) {
   const { t } = useTranslation();
   return (
-    <table className="lab-table" data-testid="lab-projects">
+    <LabTable data-testid="lab-projects">
       <thead>
         <tr>
           <th scope="col">{t('lab.projects.project')}</th>
@@ -66,7 +67,7 @@ function ProjectTable({ projects }: { projects: LabProject[] }) {
           </tr>
         ))}
       </tbody>
-    </table>
+    </LabTable>
   );
 }
 

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField';
+import { LabTable } from '../../components/LabTable';
 import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { useSession } from '../../lib/account';
@@ -289,7 +290,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
         {next === undefined ? (!problem && <p className="loading">{t('lab.results.loading')}</p>) : <p>{shown}</p>}
       </div>
       {subjects.length > 0 && (
-        <table className="lab-table" data-testid="lab-results-table" ref={table}>
+        <LabTable data-testid="lab-results-table" ref={table}>
           <caption>
             {filters.q ? t('lab.results.captionSearch', { which, name: workflow.name, q: filters.q }) : t('lab.results.caption', { which, name: workflow.name })}
             {filters.needsChecking && t('lab.results.captionNeedsChecking')}
@@ -325,7 +326,7 @@ function ResultsList({ workflow }: { workflow: WorkflowView }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </LabTable>
       )}
       {next && (
         <button type="button" id="lab-results-more" className="button button-secondary" onClick={() => void load(next)}>

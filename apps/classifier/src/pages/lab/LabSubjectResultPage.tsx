@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { AnswersInWords } from '../../components/AnswersInWords';
 import { Breadcrumb } from '../../components/Breadcrumb';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LabTable } from '../../components/LabTable';
 import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { SubjectMedia } from '../../components/SubjectMedia';
@@ -234,7 +235,7 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
     <section className="lab-section" aria-labelledby="lab-result-consensus-heading">
       <h2 id="lab-result-consensus-heading">{t('lab.result.consensusTitle')}</h2>
       {tasks.length ? (
-        <table className="lab-table" data-testid="lab-result-consensus">
+        <LabTable data-testid="lab-result-consensus">
           <caption>{t('lab.result.consensusCaption', { name })}</caption>
           <thead>
             <tr>
@@ -265,7 +266,7 @@ function ConsensusTable({ subject, name, current, definitionOf }: { subject: Sub
               );
             })}
           </tbody>
-        </table>
+        </LabTable>
       ) : (
         <p>{t('lab.result.noConsensus')}</p>
       )}
@@ -289,7 +290,7 @@ function ClassificationsTable({
         <p>{subject.classificationCount + subject.draftTries ? t('lab.result.shown', { shown: classifications.length, count: subject.classificationCount + subject.draftTries }) : t('lab.result.noClassifications')}</p>
       </div>
       {classifications.length > 0 && (
-        <table className="lab-table" data-testid="lab-result-classifications" ref={table}>
+        <LabTable data-testid="lab-result-classifications" ref={table}>
           <caption>{t('lab.result.classificationsCaption', { name })}</caption>
           <thead>
             <tr>
@@ -319,7 +320,7 @@ function ClassificationsTable({
               </tr>
             ))}
           </tbody>
-        </table>
+        </LabTable>
       )}
     </section>
   );

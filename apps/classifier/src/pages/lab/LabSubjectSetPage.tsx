@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
 import { AskFirst } from '../../components/AskFirst';
 import { DescribeSubjectImages, imagesOf } from './DescribeSubjectImages';
+import { LabTable } from '../../components/LabTable';
 import { NothingHere } from '../../components/NothingHere';
 import { SignInForLab } from '../../components/SignInForLab';
 import { showAccountNotice, useSession } from '../../lib/account';
@@ -152,7 +153,7 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
       </div>
       {next !== undefined && subjects.length === 0 && <p>{t('lab.set.empty')}</p>}
       {subjects.length > 0 && (
-        <table className="lab-table" data-testid="lab-set-subjects">
+        <LabTable data-testid="lab-set-subjects">
           <thead>
             <tr>
               <th scope="col">{t('lab.set.externalId')}</th>
@@ -206,7 +207,7 @@ function SetSubjects({ setId, onRemoved }: { setId: string; onRemoved: () => voi
               </tr>
             ))}
           </tbody>
-        </table>
+        </LabTable>
       )}
       {describing && (
         <DescribeSubjectImages

@@ -317,8 +317,10 @@ function TooFewVolunteers({ workflow, volunteers }: { workflow: WorkflowView; vo
 /**
  * The definition and the linked sets, edited from what the page first read: their saves send the ETag that was read
  * with (then each save's own), never one a reload got since (after a status change, say), which would let a
- * colleague's save in between be overwritten unawares. A save whose answer says it started a re-aggregation is told
- * to the page (`onRunStarted`), whose list of runs then shows it.
+ * colleague's save in between be overwritten unawares. The sets ticked are the edits' own: kept over every save and
+ * read of the workflow, and saved by either button (a new version of the definition takes the sets ticked and not
+ * saved yet with it). A save whose answer says it started a re-aggregation is told to the page (`onRunStarted`), whose
+ * list of runs then shows it.
  */
 function WorkflowEdits({
   workflow,
@@ -328,15 +330,18 @@ function WorkflowEdits({
   onRunStarted,
 }: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; reload: () => void; onRunStarted: () => void }) {
   const [readWith, setReadWith] = useState(etag);
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(() => new Set(workflow.subjectSetIds));
   const saved = (now: string | undefined, answer?: WorkflowSaved) => {
     setReadWith(now);
     reload();
     if (answer?.reaggregation) onRunStarted();
   };
+  const linked = new Set(workflow.subjectSetIds);
+  const unsaved = ticked.size !== linked.size || [...ticked].some((id) => !linked.has(id));
   return (
     <>
-      <DefinitionEditor workflow={workflow} etag={readWith} onSaved={saved} />
-      <WorkflowSubjectSets workflow={workflow} etag={readWith} project={project} onSaved={saved} />
+      <DefinitionEditor workflow={workflow} etag={readWith} setsTicked={unsaved ? [...ticked] : null} onSaved={saved} />
+      <WorkflowSubjectSets workflow={workflow} etag={readWith} project={project} ticked={ticked} onTick={setTicked} unsaved={unsaved} onSaved={saved} />
     </>
   );
 }

@@ -2,6 +2,7 @@ import type { ProjectView } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
+import { LabTable } from '../../components/LabTable';
 import { WorkflowProgress } from '../../components/WorkflowProgress';
 import { problemAtFields, showAccountNotice } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
@@ -22,7 +23,7 @@ export function ProjectWorkflowsSection({ project }: { project: ProjectView }) {
       {project.workflows.length === 0 ? (
         <p>{t('lab.workflows.none')}</p>
       ) : (
-        <table className="lab-table" data-testid="lab-workflows">
+        <LabTable data-testid="lab-workflows">
           <thead>
             <tr>
               <th scope="col">{t('lab.workflows.name')}</th>
@@ -43,7 +44,7 @@ export function ProjectWorkflowsSection({ project }: { project: ProjectView }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </LabTable>
       )}
       {isResearcher(project.role) && <CreateWorkflowForm projectId={project.id} />}
     </section>

@@ -1,6 +1,7 @@
 import type { ReaggregationRecord } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { runsShown } from '../../lib/reaggregationRuns';
 import { useLoaded } from '../../lib/useLoaded';
@@ -31,7 +32,7 @@ export function ReaggregationRuns({ workflowId, refreshed }: { workflowId: strin
       <ErrorAlert problem={problem} quiet />
       {data && runs.length === 0 && <p>{t('lab.runs.none')}</p>}
       {runs.length > 0 && (
-        <table className="lab-table" data-testid="lab-runs" aria-labelledby="lab-runs-heading">
+        <LabTable data-testid="lab-runs" aria-labelledby="lab-runs-heading">
           <thead>
             <tr>
               <th scope="col">{t('lab.runs.requested')}</th>
@@ -50,7 +51,7 @@ export function ReaggregationRuns({ workflowId, refreshed }: { workflowId: strin
               </tr>
             ))}
           </tbody>
-        </table>
+        </LabTable>
       )}
     </>
   );

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
 import { InlineQuestion } from '../../components/InlineQuestion';
+import { LabTable } from '../../components/LabTable';
 import { ResultNotice } from '../../components/ResultNotice';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
@@ -67,7 +68,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
       <ResultNotice result={result} testId="lab-reports-result" />
       {data && <p data-testid="lab-reports-total">{t('lab.reports.total', { count: data.total })}</p>}
       {subjects.length > 0 && (
-        <table className="lab-table" data-testid="lab-reports" aria-labelledby="lab-reports-heading">
+        <LabTable data-testid="lab-reports" aria-labelledby="lab-reports-heading">
           <thead>
             <tr>
               <th scope="col">{t('lab.reports.subject')}</th>
@@ -128,7 +129,7 @@ export function ReportedSubjectsSection({ workflow, changes, onChanged, onShowTa
               </tr>
             ))}
           </tbody>
-        </table>
+        </LabTable>
       )}
       {next && (
         <button type="button" className="button button-secondary" onClick={() => void showMore()}>

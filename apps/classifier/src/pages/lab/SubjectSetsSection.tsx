@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField';
+import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { isJsonFile, setNameRefused, setWithTakenName, uploadBody } from '../../lib/lab';
 import { Link, labSubjectSetPath } from '../../lib/router';
@@ -33,7 +34,7 @@ export function SubjectSetsSection({ projectId, projectSlug }: { projectId: stri
 function SubjectSetTable({ sets, projectSlug }: { sets: SubjectSetSummary[]; projectSlug: string }) {
   const { t } = useTranslation();
   return (
-    <table className="lab-table" data-testid="lab-sets">
+    <LabTable data-testid="lab-sets">
       <thead>
         <tr>
           <th scope="col">{t('lab.sets.name')}</th>
@@ -50,7 +51,7 @@ function SubjectSetTable({ sets, projectSlug }: { sets: SubjectSetSummary[]; pro
           </tr>
         ))}
       </tbody>
-    </table>
+    </LabTable>
   );
 }
 

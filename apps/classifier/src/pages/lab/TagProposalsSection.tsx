@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormField } from '../../components/FormField';
 import { InlineQuestion } from '../../components/InlineQuestion';
+import { LabTable } from '../../components/LabTable';
 import { ResultNotice } from '../../components/ResultNotice';
 import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
@@ -114,7 +115,7 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
       <ResultNotice result={result} testId="lab-tags-result" />
       {data && proposals.length === 0 && <p>{since ? t('lab.tags.noneNew') : t('lab.tags.none')}</p>}
       {proposals.length > 0 && (
-        <table className="lab-table" data-testid="lab-tag-proposals" aria-labelledby="lab-tags-heading">
+        <LabTable data-testid="lab-tag-proposals" aria-labelledby="lab-tags-heading">
           <thead>
             <tr>
               <th scope="col">{t('lab.tags.subject')}</th>
@@ -174,7 +175,7 @@ export function TagProposalsSection({ workflow, subject, onAllSubjects, headingR
               </tr>
             ))}
           </tbody>
-        </table>
+        </LabTable>
       )}
       {next && (
         <button type="button" className="button button-secondary" onClick={() => void showMore()}>

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { AskFirst, type Asked } from '../../components/AskFirst';
 import { FormField, SelectField } from '../../components/FormField';
+import { LabTable } from '../../components/LabTable';
 import { LoadedList } from '../../components/LoadedList';
 import { ResultNotice } from '../../components/ResultNotice';
 import { checkEmail, showAccountNotice } from '../../lib/account';
@@ -107,7 +108,7 @@ function MemberTable({
   return (
     <>
       <ErrorAlert problem={removal.problem} focus />
-      <table className="lab-table" data-testid="lab-members">
+      <LabTable data-testid="lab-members">
         <thead>
           <tr>
             <th scope="col">{t('lab.team.member')}</th>
@@ -144,7 +145,7 @@ function MemberTable({
             );
           })}
         </tbody>
-      </table>
+      </LabTable>
       {asking && (
         <AskFirst
           key={asking.userId}
@@ -303,7 +304,7 @@ function InvitationTable({
   return (
     <>
       <ErrorAlert problem={withdrawal.problem} focus />
-      <table className="lab-table" data-testid="lab-invitations" aria-labelledby="lab-invitations-heading">
+      <LabTable data-testid="lab-invitations" aria-labelledby="lab-invitations-heading">
         <thead>
           <tr>
             <th scope="col">{t('lab.team.email')}</th>
@@ -336,7 +337,7 @@ function InvitationTable({
             </tr>
           ))}
         </tbody>
-      </table>
+      </LabTable>
       {asking && (
         <AskFirst
           key={asking.email}

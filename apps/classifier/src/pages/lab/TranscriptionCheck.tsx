@@ -2,6 +2,7 @@ import type { SubjectClassification, SubjectResultDetail, TranscriptionWord } fr
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tasksInOrder, VolunteerInWords } from './SubjectResultParts';
+import { LabTable } from '../../components/LabTable';
 
 /**
  * Each transcription task's consensus, line by line, its words that need checking marked (`<mark>`, with how many
@@ -47,7 +48,7 @@ function TaskCheck({ task, words, classifications, name }: { task: string; words
         ))}
       </div>
       {own.length > 0 && (
-        <table className="lab-table" data-testid="lab-result-transcriptions">
+        <LabTable data-testid="lab-result-transcriptions">
           <caption>{t('lab.result.transcription.caption', { name, task })}</caption>
           <thead>
             <tr>
@@ -67,7 +68,7 @@ function TaskCheck({ task, words, classifications, name }: { task: string; words
               </tr>
             ))}
           </tbody>
-        </table>
+        </LabTable>
       )}
     </section>
   );

@@ -2,6 +2,7 @@ import type { VolunteerSkill, WorkflowView } from '@chorus/client';
 import { skillWeightedTasks } from '@chorus/tasks';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
 import { useLoaded } from '../../lib/useLoaded';
 import { describeWrittenAnswer, promptOf } from '../../tasks/registry';
@@ -56,7 +57,7 @@ function TaskSkills({ workflow, task, skills }: { workflow: WorkflowView; task: 
       .map((truth) => t('lab.skills.rightWhen', { answer: describeWrittenAnswer(definition, truth, t), share: percent(confusion[truth]![truth] ?? 0) }))
       .join('; ');
   return (
-    <table className="lab-table" data-testid={`lab-skills-${task}`}>
+    <LabTable data-testid={`lab-skills-${task}`}>
       <caption>{t('lab.skills.caption', { task: named })}</caption>
       <thead>
         <tr>
@@ -80,6 +81,6 @@ function TaskSkills({ workflow, task, skills }: { workflow: WorkflowView; task: 
           </tr>
         ))}
       </tbody>
-    </table>
+    </LabTable>
   );
 }

@@ -39,7 +39,9 @@ export function WorkflowHoldsSection({ workflowId, onReleased }: { workflowId: s
       send: async () => {
         setAsked(null);
         const { released, subjects } = await client.releaseAllHolds(workflowId, asOf);
-        say(released ? t('lab.holds.released', { released, subjects }) : t('lab.holds.noneReleased'));
+        // Said in subjects, as the question counted them; the holds too where a subject was held by several volunteers.
+        const said = released ? [t('lab.holds.released', { subjects }), ...(released > subjects ? [t('lab.holds.releasedHolds', { released })] : [])].join(' ') : t('lab.holds.noneReleased');
+        say(said);
         onReleased();
       },
       refused: (error) => problemAtFields(error, [] as const),

@@ -2,8 +2,11 @@ import type { WorkflowVersionSummary, WorkflowVersionView, WorkflowView } from '
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LabTable } from '../../components/LabTable';
 import { useClient } from '../../lib/clientContext';
+import { messageAt, pointerInWords } from '../../lib/definitionPlaces';
 import { describeError, type Problem } from '../../lib/errors';
+import { classifiedBefore } from '../../lib/lab';
 import { whenInWords } from '../../lib/formats';
 import { useLoaded } from '../../lib/useLoaded';
 
@@ -44,7 +47,7 @@ export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }
       <p className="field-hint">{t('lab.versions.hint')}</p>
       <ErrorAlert problem={problem} />
       {data && (
-        <table className="lab-table" aria-labelledby="lab-versions-heading">
+        <LabTable aria-labelledby="lab-versions-heading">
           <thead>
             <tr>
               <th scope="col">{t('lab.versions.version')}</th>
@@ -63,7 +66,7 @@ export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }
                 <td>{version.createdBy?.displayName ?? t('lab.versions.unknownAuthor')}</td>
                 <td>{version.classifications}</td>
                 <td>
-                  <VersionChanges changes={version.changes} />
+                  <VersionChanges changes={version.changes} recomputed={classifiedBefore(data.versions, version.version) > 0} />
                 </td>
                 <td>
                   <button
@@ -83,7 +86,7 @@ export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }
               </tr>
             ))}
           </tbody>
-        </table>
+        </LabTable>
       )}
       <ErrorAlert problem={viewProblem} />
       {shown && (
@@ -102,26 +105,28 @@ export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }
   );
 }
 
-/** What a version changed from the one before, in words: the parts of the definition, and whether consensus is computed again. */
-function VersionChanges({ changes }: { changes: WorkflowVersionSummary['changes'] }) {
+/**
+ * What a version changed from the one before, in words: the parts of the definition, and, when there were answers to
+ * compute again (`recomputed`), that consensus was computed again and what that did to them, each at its place in the
+ * lab's words (never the API's pointers). A version saved before anyone answered warns of nothing.
+ */
+function VersionChanges({ changes, recomputed }: { changes: WorkflowVersionSummary['changes']; recomputed: boolean }) {
   const { t } = useTranslation();
   if (!changes) return <>{t('lab.versions.first')}</>;
   const part = (pointer: string) => {
     const task = /^\/tasks\/(.+)$/.exec(pointer);
     if (task) return t('lab.versions.parts.task', { key: task[1] });
     const name = pointer.slice(1);
-    return isDefinitionPart(name) ? t(`lab.versions.parts.${name}`) : pointer;
+    return isDefinitionPart(name) ? t(`lab.versions.parts.${name}`) : pointerInWords(pointer);
   };
   return (
     <>
       {changes.fields.map(part).join(', ')}
-      {changes.consensus && <> {t('lab.versions.consensus')}</>}
-      {changes.warnings.length > 0 && (
+      {recomputed && changes.consensus && <> {t('lab.versions.consensus')}</>}
+      {recomputed && changes.warnings.length > 0 && (
         <ul>
           {changes.warnings.map((warning) => (
-            <li key={warning.pointer + warning.message}>
-              <code>{warning.pointer}</code> {warning.message}
-            </li>
+            <li key={warning.pointer + warning.message}>{messageAt(warning)}</li>
           ))}
         </ul>
       )}
