@@ -1,5 +1,5 @@
 import type { WorkflowVersionSummary, WorkflowVersionView, WorkflowView } from '@chorus/client';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LabTable } from '../../components/LabTable';
@@ -31,11 +31,15 @@ export function WorkflowVersionsSection({ workflow }: { workflow: WorkflowView }
     setViewProblem(null);
     try {
       setShown(await client.getWorkflowVersion(workflow.id, version));
-      requestAnimationFrame(() => viewer.current?.focus()); // the keyboard goes on to what it opened
     } catch (error) {
       setViewProblem(describeError(error));
     }
   };
+  // The keyboard goes on to what it opened, once it is on the page: set after an await, `shown` renders later than
+  // the next animation frame may come, which then found no heading to focus.
+  useEffect(() => {
+    if (shown) viewer.current?.focus();
+  }, [shown]);
   const close = () => {
     const version = shown?.version;
     setShown(null);
