@@ -44,7 +44,7 @@ export class DownloadLinks {
   }
 
   async sign(user: AuthUser, session: TokenSession, workflowId: string, kind: ExportKind): Promise<{ token: string; expiresAt: Date }> {
-    const byKey = (user as AuthUser & { apiKeyId?: string }).apiKeyId !== undefined;
+    const byKey = user.apiKeyId !== undefined;
     const claims: LinkClaims = { sub: user.id, gen: (await this.generations.latest(user.id)) ?? 0, sid: session.id, workflowId, kind, ...(byKey ? { key: true as const } : {}) };
     const expiresAt = Math.min(Math.floor(Date.now() / 1000) + DOWNLOAD_LINK_SECONDS, session.expiresAt);
     const token = await this.signer.signAsync({ ...claims, exp: expiresAt });
