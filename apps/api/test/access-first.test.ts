@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChorusApiError, type ChorusClient, type Problem } from '@chorus/client';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { newAccount, newMember } from '../../../test/support/accounts';
+import { ProjectAccess } from '../src/projects/project-access';
 
 /**
  * Who may use a researchers' (or moderators') route is asked before its body, query and parameters are read: anyone
@@ -150,4 +151,24 @@ it('withdraws an invitation only for the project’s administrators, before read
   expect(asVolunteer).toMatchObject({ status: 403 });
   expect(await refusal(volunteer, bad)).toEqual(asVolunteer);
   expect(await refusal(stack.client, bad)).toMatchObject({ status: 422, problem: { errors: [{ pointer: '/params/email' }] } });
+});
+
+it('asks once per download whether its caller is one of the workflow’s researchers: the download takes the answer its guard found', async () => {
+  const asked = jest.spyOn(stack.app.get(ProjectAccess), 'requireResearcher'); // observed, not replaced
+  try {
+    const byToken = { consensus: () => stack.client.consensus(live.workflowId, 'csv'), classifications: () => stack.client.classifications(live.workflowId, 'csv') };
+    for (const download of Object.values(byToken)) {
+      asked.mockClear();
+      await download();
+      expect(asked).toHaveBeenCalledTimes(1);
+    }
+    const { url } = await stack.client.downloadLink(live.workflowId, 'subject-reports');
+    asked.mockClear();
+    const response = await fetch(`${stack.baseUrl}${url}`);
+    await response.text(); // the whole download, so that it ends here
+    expect(response.status).toBe(200);
+    expect(asked).toHaveBeenCalledTimes(1);
+  } finally {
+    asked.mockRestore();
+  }
 });

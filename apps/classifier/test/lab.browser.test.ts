@@ -440,6 +440,37 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('saves the subject sets pressed just after a new version, before the page read it back, with that version, not the one shown before', async () => {
+    const { workflowId, setId, researcher, page, errors } = await researcherWithWorkflow('Quick', 1);
+    const { projectId, definition } = await researcher.getWorkflow(workflowId);
+    const more = await researcher.createSubjectSet(projectId, { name: 'More letters' });
+    await researcher.addSubjects(more.id, [{ externalId: 'm1', locations: [{ type: 'text', text: 'Dear Sir,' }] }]);
+    await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
+    await page.getByTestId('lab-workflow-version').getByText('Version 1').waitFor();
+    // Once the new version is saved, the page's reads of the workflow wait until the sets are saved too.
+    const held: (() => Promise<void>)[] = [];
+    let holding = false;
+    await page.route(`**/api/v1/workflows/${workflowId}`, async (route) => {
+      if (holding && route.request().method() === 'GET') held.push(() => route.continue());
+      else await route.continue();
+    });
+    const editor = await definitionAsJson(page);
+    await editor.fill(JSON.stringify({ ...definition, name: 'Letters, dated?' }, null, 2));
+    const versionSaved = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().endsWith(`/workflows/${workflowId}`));
+    holding = true;
+    await submitByKeyboard(page, 'form:has(#lab-definition) button[type="submit"]');
+    expect((await versionSaved).status()).toBe(200);
+    await page.getByRole('checkbox', { name: 'More letters (1 subject)' }).check();
+    await page.locator('form[aria-labelledby="lab-links-heading"] button[type="submit"]').click();
+    await page.getByTestId('account-status').getByText('The workflow now serves 2 subject sets.').waitFor();
+    expect(await page.getByTestId('lab-workflow-version').textContent()).toBe('Version 1'); // not read back yet
+    expect(await researcher.getWorkflow(workflowId)).toMatchObject({ version: 2, name: 'Letters, dated?', subjectSetIds: expect.arrayContaining([setId, more.id]) });
+    holding = false;
+    await Promise.all(held.map((release) => release()));
+    await page.getByTestId('lab-workflow-version').getByText('Version 2').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   /** A researcher's page (not opened yet), and their live project's active workflow over `count` subjects, retired after two answers. */
   async function researcherWithWorkflow(name: string, count: number) {
     const account = await signUp(suite.stack, { email: `lab-${name.toLowerCase()}-${Date.now()}@example.org`, password: PASSWORD, displayName: name });

@@ -393,6 +393,29 @@ describe('the retired fronts of sequential order', () => {
     await stack.stopWorker();
     expect(await frontOf(random.workflowId)).toBe('b');
   });
+
+  it('move after a re-aggregation that retires subjects of a sequential workflow only', async () => {
+    const subjects = ['a', 'b', 'c'].map((externalId) => ({ externalId }));
+    const random = await workflowWith(subjects, 3);
+    const sequential = await workflowWith(subjects, 3, 'sequential');
+    for (const { workflowId } of [random, sequential]) {
+      for (let i = 0; i < 2; i++) await classify(workflowId, await subjectOf(workflowId, 'a'), 'yes');
+      // An easier rule, in place (a new version would ask the queue for runs and drains that would race the test's):
+      // its two answers now retire 'a', but only once something aggregates it again.
+      await stack.db.query("UPDATE workflow_versions SET definition = jsonb_set(definition, '{retirement,count}', '2') WHERE workflow_id = $1", [workflowId]);
+    }
+    const worker = await idleWorkerContext();
+    // No drain runs: the re-aggregation alone retires 'a'.
+    await worker.get(AggregationProcessor).worker.close();
+    for (const { workflowId } of [random, sequential]) {
+      expect(await frontOf(workflowId)).toBeNull();
+      await worker.get(ReaggregationService).reaggregate(workflowId, 'all', undefined, async () => undefined);
+      expect((await state(workflowId, await subjectOf(workflowId, 'a'))).status).toMatchObject({ retired: true });
+    }
+    await stack.stopWorker();
+    expect(await frontOf(random.workflowId)).toBeNull();
+    expect(await frontOf(sequential.workflowId)).toBe('b');
+  });
 });
 
 describe('the size of the next batch', () => {

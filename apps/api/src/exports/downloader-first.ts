@@ -4,16 +4,16 @@ import type { ExportKind } from '@chorus/client';
 import type { AuthUser } from '../auth/auth.decorators';
 import { uuidParam } from '../common/zod';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { ExportsService } from './exports.service';
+import { type AllowedDownload, ExportsService } from './exports.service';
 
 const DOWNLOAD_KIND = 'chorus:download-kind';
 
-/** A request of a download, once `DownloaderFirstGuard` has found who asks. */
+/** A request of a download, once `DownloaderFirstGuard` has found who asks and that they may. */
 interface DownloadRequest {
   params: { id?: unknown };
   query?: Record<string, unknown>;
   user?: AuthUser;
-  downloader?: AuthUser;
+  download?: AllowedDownload;
 }
 
 /**
@@ -21,8 +21,9 @@ interface DownloadRequest {
  * are one of the workflow's researchers, before the query is read: Nest runs guards before pipes, so a download's
  * query, validated by its pipe, was refused (422) before a caller without a token was (401), and described the query
  * to anyone. A download is `@Public()` (a link carries no Authorization header), so the global AuthGuard lets it
- * through; this guard answers 401 (or 403, 404) first, as `AccessFirst` does for the other researchers' routes. The
- * service asks again, as every route does.
+ * through; this guard answers 401 (or 403, 404) first, as `AccessFirst` does for the other researchers' routes. What
+ * it found (`AllowedDownload`) is handed to the route (`@Download()`), whose service downloads it without asking again:
+ * one download, one read of who may.
  */
 export const DownloaderFirst = (kind: ExportKind) => applyDecorators(SetMetadata(DOWNLOAD_KIND, kind), UseGuards(DownloaderFirstGuard));
 
@@ -42,11 +43,10 @@ export class DownloaderFirstGuard implements CanActivate {
     // The raw parameter: one given twice is a link no one was given, refused as such (the pipe names the repetition to a researcher).
     const token = request.query?.token;
     const downloader = await this.exports.downloader(workflowId, kind, request.user, token === undefined ? undefined : String(token));
-    await this.workflows.requireResearcher(workflowId, downloader);
-    request.downloader = downloader;
+    request.download = { downloader, workflow: await this.workflows.requireResearcher(workflowId, downloader) };
     return true;
   }
 }
 
-/** Who asks for the download, as `DownloaderFirst` found them. */
-export const Downloader = createParamDecorator((_: unknown, context: ExecutionContext): AuthUser => context.switchToHttp().getRequest<Required<DownloadRequest>>().downloader);
+/** Who asks for the download and the workflow they may download, as `DownloaderFirst` found them. */
+export const Download = createParamDecorator((_: unknown, context: ExecutionContext): AllowedDownload => context.switchToHttp().getRequest<Required<DownloadRequest>>().download);

@@ -8,10 +8,10 @@ import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, u
 import { HeaderValue } from '../common/header.decorator';
 import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, classificationsQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery, downloadTokenSchema } from './dto/download.dto';
 import { contentDisposition } from './download-names';
-import { Downloader, DownloaderFirst } from './downloader-first';
+import { Download, DownloaderFirst } from './downloader-first';
 import { DOWNLOAD_TIME_IN_WORDS, contentTypes, gzipAccepted, jsonColumnsInWords, listColumnsInWords } from './export-format';
 import { type ExportDownload, gzipped } from './export-streams';
-import { ExportsService } from './exports.service';
+import { type AllowedDownload, ExportsService } from './exports.service';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS, CLASSIFICATION_LIST_COLUMNS_NAMED } from './classification-rows';
 import { CONSENSUS_COLUMNS, CONSENSUS_JSON_COLUMNS_NAMED, CONSENSUS_LIST_COLUMNS_NAMED, CONSENSUS_TASK_COLUMNS, CONSENSUS_TRAILING_TASK_COLUMNS } from './consensus-rows';
 import { METADATA_COLUMNS_IN_WORDS } from './metadata-columns';
@@ -176,14 +176,14 @@ export class ExportsController {
     }),
   })
   async getConsensus(
-    @Param('id', uuidParam('id')) workflowId: string,
+    @Param('id', uuidParam('id')) _workflowId: string, // the path's id in OpenAPI: `DownloaderFirst` read it
     @Query(consensusQuery) query: ConsensusQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
-    @Downloader() downloader: AuthUser,
+    @Download() download: AllowedDownload,
   ) {
-    return send(reply, await this.exports.consensus(workflowId, downloadForm(query, accept), downloader, query.since, query.sort, query.metadata), acceptEncoding);
+    return send(reply, await this.exports.consensus(download, downloadForm(query, accept), query.since, query.sort, query.metadata), acceptEncoding);
   }
 
   @Get('classifications')
@@ -203,14 +203,14 @@ export class ExportsController {
     }),
   })
   async getClassifications(
-    @Param('id', uuidParam('id')) workflowId: string,
+    @Param('id', uuidParam('id')) _workflowId: string, // the path's id in OpenAPI: `DownloaderFirst` read it
     @Query(classificationsQuery) query: ClassificationsQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
-    @Downloader() downloader: AuthUser,
+    @Download() download: AllowedDownload,
   ) {
-    return send(reply, await this.exports.classifications(workflowId, downloadForm(query, accept), downloader, query.since, query.metadata, query.sort), acceptEncoding);
+    return send(reply, await this.exports.classifications(download, downloadForm(query, accept), query.since, query.metadata, query.sort), acceptEncoding);
   }
 
   @Get('subject-reports')
@@ -223,13 +223,13 @@ export class ExportsController {
     description: columnsInWords('One row per report, in subject_id then reported_at order.', SUBJECT_REPORT_COLUMNS),
   })
   async getSubjectReports(
-    @Param('id', uuidParam('id')) workflowId: string,
+    @Param('id', uuidParam('id')) _workflowId: string, // the path's id in OpenAPI: `DownloaderFirst` read it
     @Query(downloadQuery) query: DownloadQuery,
     @HeaderValue('accept') accept: string | undefined,
     @HeaderValue('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
-    @Downloader() downloader: AuthUser,
+    @Download() download: AllowedDownload,
   ) {
-    return send(reply, await this.exports.subjectReports(workflowId, downloadForm(query, accept), downloader, query.since), acceptEncoding);
+    return send(reply, await this.exports.subjectReports(download, downloadForm(query, accept), query.since), acceptEncoding);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DownloadSort, DownloadLink, DownloadMetadata, ExportKind } from '@chorus/client';
 import type { WorkflowDefinition } from '@chorus/tasks';
-import { inNaturalOrder, isUnlinked } from '@chorus/db';
+import { inNaturalOrder, isUnlinked, type Workflow } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { isApiKey } from '../auth/api-keys';
@@ -174,6 +174,15 @@ const SUBJECT_REPORT_ROWS = `
   WHERE r.workflow_id = $1 AND ($2::timestamptz IS NULL OR coalesce(r.updated_at, r.created_at) >= $2)
   ORDER BY r.subject_id, r.created_at, r.id`;
 
+/**
+ * A download that `DownloaderFirst` allowed: who asks for it, and the workflow as the check that they are one of its
+ * researchers read it. Only that guard makes one, so the downloads below, given one, do not ask again.
+ */
+export interface AllowedDownload {
+  downloader: AuthUser;
+  workflow: Workflow;
+}
+
 /** The downloads of a workflow's data, for its project's researchers: flat rows, streamed from a cursor. */
 @Injectable()
 export class ExportsService {
@@ -227,8 +236,8 @@ export class ExportsService {
    * the subjects whose row changed at or after it (a classification, an aggregation, a retirement, a subject set joined
    * or deleted). In subject id order, or in `sort`'s. The subjects' metadata as `metadata` asks.
    */
-  async consensus(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date, sort: DownloadSort = 'id', metadata: DownloadMetadata = 'json'): Promise<ExportDownload> {
-    const workflow = await this.workflows.requireResearcher(workflowId, user);
+  async consensus({ workflow, downloader }: AllowedDownload, form: DownloadForm, since?: Date, sort: DownloadSort = 'id', metadata: DownloadMetadata = 'json'): Promise<ExportDownload> {
+    const workflowId = workflow.id;
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const newestFirst = [...byVersion].reverse();
     const tasks = new Map(taskKeysOf(newestFirst).map((key) => [key, newestFirst.find((definition) => definition.tasks[key])!.tasks[key]!]));
@@ -246,7 +255,7 @@ export class ExportsService {
         };
       },
       form,
-      user.id,
+      downloader.id,
     );
   }
 
@@ -254,8 +263,8 @@ export class ExportsService {
    * Every answer of every volunteer (or those stored since a moment), one row each, with each task's answer in a
    * column of every version's tasks; the subjects' metadata as `metadata` asks; in subject id order, or in `sort`'s.
    */
-  async classifications(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date, metadata: DownloadMetadata = 'json', sort: DownloadSort = 'id'): Promise<ExportDownload> {
-    const workflow = await this.workflows.requireResearcher(workflowId, user);
+  async classifications({ workflow, downloader }: AllowedDownload, form: DownloadForm, since?: Date, metadata: DownloadMetadata = 'json', sort: DownloadSort = 'id'): Promise<ExportDownload> {
+    const workflowId = workflow.id;
     const byVersion = await this.everyVersion(workflowId, workflow.version);
     const taskKeys = taskKeysOf([...byVersion].reverse());
     return this.streams.open<ClassificationRow>(
@@ -271,17 +280,17 @@ export class ExportsService {
         };
       },
       form,
-      user.id,
+      downloader.id,
     );
   }
 
   /** Every volunteer's report of a subject of the workflow (or those stored since a moment), one row each. */
-  async subjectReports(workflowId: string, form: DownloadForm, user: AuthUser, since?: Date): Promise<ExportDownload> {
-    const workflow = await this.workflows.requireResearcher(workflowId, user);
+  async subjectReports({ workflow, downloader }: AllowedDownload, form: DownloadForm, since?: Date): Promise<ExportDownload> {
+    const workflowId = workflow.id;
     return this.streams.open<SubjectReportRow>(
       { sql: SUBJECT_REPORT_ROWS, parameters: [workflowId, since ?? null], toRecord: (row) => flattenSubjectReport(row, this.reporters.of(workflowId, row.reporter_id)), columns: Object.keys(SUBJECT_REPORT_COLUMNS), name: (began, format) => downloadName('subject-reports', workflow, began, format) },
       form,
-      user.id,
+      downloader.id,
     );
   }
 

@@ -214,7 +214,8 @@ export class AggregationService {
 
   /**
    * Moves the retired fronts of the workflow's linked sets past the subjects retired since, by its rule or by hand (the
-   * API asks for an aggregation then too), so that `sequential` order does not walk them again at every take. Only
+   * API asks for an aggregation then too), so that `sequential` order does not walk them again at every take: after
+   * each drain, and after each batch of a re-aggregation that retired subjects (`ReaggregationService`). Only
    * past retired subjects, in a statement that serialises with every lowering (migration `SequenceFronts`).
    *
    * Only for a workflow served in `sequential` order, the only order whose takes walk from the fronts: its order is

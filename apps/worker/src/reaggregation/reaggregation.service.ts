@@ -21,7 +21,9 @@ const SCOPE_FILTER: Record<ReaggregationScope, string> = {
  * jobs. It keeps no state of its own beyond a cursor: a run that resumes from its last progress (after a crash)
  * or runs twice recomputes the same results. A run over every subject first re-learns volunteer skill (a researcher
  * asking for it wants the best consensus now, not after the next scheduled estimate; one that resumes keeps the
- * skills its first batches used), and once finished marks the requests made before it started as answered.
+ * skills its first batches used), and once finished marks the requests made before it started as answered. A batch
+ * that retires subjects moves the retired fronts of a `sequential` workflow past them, as a drain does
+ * (`advanceSequenceFronts`), so that its takes do not walk them again.
  */
 @Injectable()
 export class ReaggregationService {
@@ -35,6 +37,8 @@ export class ReaggregationService {
   ): Promise<ReaggregationProgress> {
     const progress = resumeFrom ?? (await this.begin(workflowId, scope));
     await report(progress);
+    // The attempt that died may have retired subjects after its last report without moving the fronts past them.
+    if (resumeFrom) await this.aggregation.advanceSequenceFronts(workflowId);
     if (!resumeFrom && scope === 'all') await this.skills.learnCurrent(workflowId);
     let limit = BATCH;
     for (;;) {
@@ -43,9 +47,12 @@ export class ReaggregationService {
         if (progress.answers !== undefined) await answerReaggregations(this.db, workflowId, progress.answers);
         return progress;
       }
-      const { outcomes, routedOut } = await this.aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
+      const { outcomes, routedOut, workflows } = await this.aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
       // The subjects a batch deferred (it ran out of time) are a tail of the id order: the next batch starts with them.
       const done = subjectIds.filter((subjectId) => outcomes.get(keyOf({ workflowId, subjectId })) !== 'deferred');
+      if (done.some((subjectId) => outcomes.get(keyOf({ workflowId, subjectId })) === 'retired')) {
+        await this.aggregation.advanceSequenceFronts(workflowId, workflows.get(workflowId));
+      }
       progress.done += done.length;
       progress.routedOut = (progress.routedOut ?? 0) + routedOut;
       progress.after = done.at(-1)!;

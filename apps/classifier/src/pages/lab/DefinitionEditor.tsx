@@ -14,6 +14,12 @@ import { type FormProblem, useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { DefinitionForm, type FieldMessages, NO_MESSAGES } from './definition/DefinitionForm';
 
+/** The workflow's definition as last saved (or read) here, and the ETag that names it, which a save sends. */
+export interface SavedDefinition {
+  definition: WorkflowInput;
+  etag: string | undefined;
+}
+
 /** How the draft is edited: as a form (of the draft read from the text), or as the text itself. */
 type View = { mode: 'form'; draft: FormDraft } | { mode: 'json' };
 
@@ -45,7 +51,7 @@ export function DefinitionEditor({
   etag,
   setsTicked,
   onSaved,
-}: { workflow: WorkflowView; etag: string | undefined; setsTicked: readonly string[] | null; onSaved: (etag: string | undefined, saved: WorkflowSaved) => void }) {
+}: { workflow: WorkflowView; etag: string | undefined; setsTicked: readonly string[] | null; onSaved: (now: SavedDefinition, saved: WorkflowSaved) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   /** What the last save here answered, and the workflow's status then: said until the workflow changes otherwise. */
@@ -137,7 +143,7 @@ export function DefinitionEditor({
     madeVersion.current = { version: saved.version, sent };
     setSaved({ ...saved, status: workflow.status, sets: sets.subjectSetIds?.length });
     setMessages({ errors: new Map(), warnings: placeMessages(saved.warnings ?? [], definition).at });
-    onSaved(now, saved);
+    onSaved({ definition, etag: now }, saved);
   };
   const submitJson = form.onSubmit({
     check: () => {

@@ -16,7 +16,7 @@ import { PROJECT_TEAM_HEADING } from './TeamSection';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
-import { DefinitionEditor } from './DefinitionEditor';
+import { DefinitionEditor, type SavedDefinition } from './DefinitionEditor';
 import { DeleteWorkflowSection } from './DeleteWorkflowSection';
 import { ReaggregationRuns } from './ReaggregationRuns';
 import { ReportedSubjectsSection } from './ReportedSubjectsSection';
@@ -317,10 +317,13 @@ function TooFewVolunteers({ workflow, volunteers }: { workflow: WorkflowView; vo
 /**
  * The definition and the linked sets, edited from what the page first read: their saves send the ETag that was read
  * with (then each save's own), never one a reload got since (after a status change, say), which would let a
- * colleague's save in between be overwritten unawares. The sets ticked are the edits' own: kept over every save and
- * read of the workflow, and saved by either button (a new version of the definition takes the sets ticked and not
- * saved yet with it). A save whose answer says it started a re-aggregation is told to the page (`onRunStarted`), whose
- * list of runs then shows it.
+ * colleague's save in between be overwritten unawares. That ETag is kept with the definition it names
+ * (`SavedDefinition`): the sets' save sends the definition again with them, and, pressed just after a new version was
+ * saved, before the page has read it back, sends that version's, not the one shown before (which, with the new ETag,
+ * would have undone it).
+ * The sets ticked are the edits' own: kept over every save and read of the workflow, and saved by either button (a new
+ * version of the definition takes the sets ticked and not saved yet with it). A save whose answer says it started a
+ * re-aggregation is told to the page (`onRunStarted`), whose list of runs then shows it.
  */
 function WorkflowEdits({
   workflow,
@@ -329,10 +332,10 @@ function WorkflowEdits({
   reload,
   onRunStarted,
 }: { workflow: WorkflowView; etag: string | undefined; project: ProjectView; reload: () => void; onRunStarted: () => void }) {
-  const [readWith, setReadWith] = useState(etag);
+  const [current, setCurrent] = useState<SavedDefinition>(() => ({ definition: workflow.definition, etag }));
   const [ticked, setTicked] = useState<ReadonlySet<string>>(() => new Set(workflow.subjectSetIds));
-  const saved = (now: string | undefined, answer?: WorkflowSaved) => {
-    setReadWith(now);
+  const saved = (now: SavedDefinition, answer?: WorkflowSaved) => {
+    setCurrent(now);
     reload();
     if (answer?.reaggregation) onRunStarted();
   };
@@ -340,8 +343,8 @@ function WorkflowEdits({
   const unsaved = ticked.size !== linked.size || [...ticked].some((id) => !linked.has(id));
   return (
     <>
-      <DefinitionEditor workflow={workflow} etag={readWith} setsTicked={unsaved ? [...ticked] : null} onSaved={saved} />
-      <WorkflowSubjectSets workflow={workflow} etag={readWith} project={project} ticked={ticked} onTick={setTicked} unsaved={unsaved} onSaved={saved} />
+      <DefinitionEditor workflow={workflow} etag={current.etag} setsTicked={unsaved ? [...ticked] : null} onSaved={saved} />
+      <WorkflowSubjectSets workflow={workflow} saved={current} project={project} ticked={ticked} onTick={setTicked} unsaved={unsaved} onSaved={saved} />
     </>
   );
 }

@@ -7,6 +7,7 @@ import { useClient } from '../../lib/clientContext';
 import { labWorkflowPath } from '../../lib/router';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
+import type { SavedDefinition } from './DefinitionEditor';
 
 /** The ids of the subject sets ticked. */
 type Ticked = ReadonlySet<string>;
@@ -14,11 +15,11 @@ type Ticked = ReadonlySet<string>;
 /**
  * Which of the project's subject sets the workflow serves: a box each (`ticked`, kept by the page: `onTick`), saved
  * together here or with a new version of the definition. The API takes the sets with a whole definition, so the version
- * saved is sent again with them (the editor's unsaved text is not).
+ * last saved (`saved`, with its ETag) is sent again with them (the editor's unsaved text is not).
  */
 export function WorkflowSubjectSets({
   workflow,
-  etag,
+  saved,
   project,
   ticked,
   onTick,
@@ -26,12 +27,12 @@ export function WorkflowSubjectSets({
   onSaved,
 }: {
   workflow: WorkflowView;
-  etag: string | undefined;
+  saved: SavedDefinition;
   project: ProjectView;
   ticked: Ticked;
   onTick: (update: (ticked: Ticked) => Ticked) => void;
   unsaved: boolean;
-  onSaved: (etag: string | undefined, saved: WorkflowSaved) => void;
+  onSaved: (now: SavedDefinition, answer: WorkflowSaved) => void;
 }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -41,9 +42,9 @@ export function WorkflowSubjectSets({
     check: () => ({}),
     send: async () => {
       const sets = [...ticked];
-      const { saved, etag: now } = await client.updateWorkflowForEdit(workflow.id, { ...workflow.definition, subjectSetIds: sets }, etag);
+      const { saved: answer, etag } = await client.updateWorkflowForEdit(workflow.id, { ...saved.definition, subjectSetIds: sets }, saved.etag);
       showAccountNotice(t('lab.links.saved', { count: sets.length }), labWorkflowPath(workflow.id));
-      onSaved(now, saved);
+      onSaved({ definition: saved.definition, etag }, answer);
     },
     refused: workflowSaveRefused,
   });
