@@ -7,6 +7,7 @@ import { type AuthUser, CurrentUser, SessionRequired } from '../auth/auth.decora
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { ApiRateLimited, type RateLimitNote, RateLimitNotes } from '../common/rate-limits';
 import { AccountEmailService } from '../auth/account-email.service';
+import { KeyScope } from '../auth/key-scopes';
 import { InvitationsService } from '../members/invitations.service';
 import { AccountService } from './account.service';
 import {
@@ -36,10 +37,11 @@ export class AccountController {
   constructor(private readonly account: AccountService, private readonly accountEmail: AccountEmailService, private readonly invitations: InvitationsService) {}
 
   @Get()
+  @KeyScope('downloads')
   @ApiOperation({
     summary: 'The caller’s own account (or guest): its id, kind, display name, email, whether the email is verified, and when it was made.',
     description:
-      'Any bearer token, an account’s or a guest’s, or a personal API key: sent with a key, `apiKey` names that key (its id, name, `prefix`, `expiresAt` and `lastUsedAt`), so that a script can see when its key expires; null with a session’s token. 401 `urn:chorus:problem:unauthorized` without a valid token.',
+      'Any bearer token, an account’s or a guest’s, or a personal API key: sent with a key, of any scope (`downloads` too), `apiKey` names that key (its id, name, `scope`, `prefix`, `expiresAt` and `lastUsedAt`), so that a script can see when its key expires and what it may do; null with a session’s token. 401 `urn:chorus:problem:unauthorized` without a valid token.',
   })
   @ApiZodResponse(accountViewSchema, { description: "The caller's account (or guest), and the API key the request was sent with, if any" })
   view(@CurrentUser() user: AuthUser) {
