@@ -375,12 +375,13 @@ describe("a new API key's notice", () => {
   const noticesTo = (email: string) => stack.inbox.mails.filter((mail) => mail.to === email && /new API key/.test(mail.subject));
   const keptFor = async (email: string) => (await stack.db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE "to" = $1 AND subject LIKE '%API key%'`, [email])).rows[0].n as number;
 
-  it("is mailed to the account's verified email for every key made: its name, when, its expiry and how to revoke it", async () => {
+  it("is mailed to the account's verified email for every key made: its name, prefix and scope, when, its expiry and how to revoke it", async () => {
     const { client, email } = await newAccount(stack, 'Watchful');
-    const made = await client.createApiKey({ name: 'Nightly download', expiresAt: new Date(Date.now() + 30 * DAY_MS).toISOString() });
+    const made = await client.createApiKey({ name: 'Nightly download', scope: 'downloads', expiresAt: new Date(Date.now() + 30 * DAY_MS).toISOString() });
     const notice = await stack.inbox.take(email, /new API key/);
     expect(notice.subject).toBe('A new API key was made for your Chorus account');
-    for (const said of ['"Nightly download"', utc(made.createdAt), utc(made.expiresAt), `${stack.config.publicUrl}/account#api-keys`, `DELETE /api/v1/account/api-keys/${made.id}`]) {
+    expect(notice.text).not.toContain(made.secret.slice(made.prefix!.length));
+    for (const said of ['"Nightly download"', `starts ${made.prefix}…`, 'of scope downloads: only the downloads', utc(made.createdAt), utc(made.expiresAt), `${stack.config.publicUrl}/account#api-keys`, `DELETE /api/v1/account/api-keys/${made.id}`]) {
       expect(notice.text).toContain(said);
     }
     // Account mails are counted to at most a quarter of MAILS_PER_ADDRESS_PER_DAY (5) an hour: these are not held back.
@@ -420,5 +421,38 @@ describe("a new API key's notice", () => {
     expect(await keptFor(email)).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(noticesTo(email)).toEqual([]);
+  });
+});
+
+describe("a revoked API key's notice", () => {
+  const revokedTo = (email: string) => stack.inbox.mails.filter((mail) => mail.to === email && /was revoked/.test(mail.subject));
+
+  it("is mailed to the account's verified email once per key revoked, however often (or at once) the revocation is sent", async () => {
+    const { client, email } = await newAccount(stack, 'Tidy');
+    const key = await client.createApiKey({ name: 'Old dashboard', scope: 'read' });
+    await stack.inbox.take(email, /new API key/);
+    await client.revokeApiKey(key.id);
+    const notice = await stack.inbox.take(email, /was revoked/);
+    expect(notice.subject).toBe('An API key of your Chorus account was revoked');
+    for (const said of ['"Old dashboard"', `starts ${key.prefix}…`, 'of scope read', `${stack.config.publicUrl}/account#api-keys`, 'change your password']) {
+      expect({ said, found: notice.text.includes(said) }).toEqual({ said, found: true });
+    }
+    // Sent again, one after another and several at once: 204 each time, no second notice.
+    await client.revokeApiKey(key.id);
+    await Promise.all([client.revokeApiKey(key.id), client.revokeApiKey(key.id)]);
+    const other = await client.createApiKey({ name: 'Racing' });
+    await Promise.all([client.revokeApiKey(other.id), client.revokeApiKey(other.id), client.revokeApiKey(other.id)]);
+    await until(async () => revokedTo(email).length === 2, "the second key's notice", 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(revokedTo(email).map((mail) => /"Racing"/.test(mail.text))).toEqual([false, true]);
+  });
+
+  it('is not mailed to an email the account has not verified, nor for a key not found', async () => {
+    const { client, email } = await newAccount(stack, 'Unverified revoker', { verified: false });
+    const key = await client.createApiKey({ name: 'Script' });
+    await client.revokeApiKey(key.id);
+    expect((await refusal(client.revokeApiKey(randomUUID())))?.status).toBe(404);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(revokedTo(email)).toEqual([]);
   });
 });

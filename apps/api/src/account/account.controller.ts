@@ -99,7 +99,7 @@ export class AccountController {
   @Post('password')
   @ApiOperation({
     summary: 'Changes the account’s password, given the current one, and answers a new token.',
-    description: 'Body: `{ "currentPassword", "newPassword" }`. Every token issued before, on every device, stops working: use the one answered. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Refusals: 422 `urn:chorus:problem:wrong-password` when the current password is wrong; 422 `urn:chorus:problem:validation-failed` naming a bad field; 429 `urn:chorus:problem:too-many-requests` with Retry-After. API keys go on working (revoke them: DELETE /account/api-keys/:id). Not with an API key (403 `urn:chorus:problem:session-required`).',
+    description: 'Body: `{ "currentPassword", "newPassword" }`. Every token issued before, on every device, stops working: use the one answered. The account’s verified email is told (with how to set a new password if it was not its owner), in the same transaction. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Refusals: 422 `urn:chorus:problem:wrong-password` when the current password is wrong; 422 `urn:chorus:problem:validation-failed` naming a bad field; 429 `urn:chorus:problem:too-many-requests` with Retry-After. API keys go on working (revoke them: DELETE /account/api-keys/:id). Not with an API key (403 `urn:chorus:problem:session-required`).',
   })
   @HttpCode(200)
   @ApiRateLimited('Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong passwords for the account from one address, here and at sign-in together')

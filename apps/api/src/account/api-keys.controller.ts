@@ -49,7 +49,7 @@ export class ApiKeysController {
   @Delete(':id')
   @ApiOperation({
     summary: 'Revokes an API key: it stops working at once, on every API process, as do the download links asked for with it.',
-    description: 'No body. Sent again: 204 again, nothing changes. Needs a signed-in session’s token (403 `urn:chorus:problem:session-required` with a key). 404 (at `/params/id`) for a key that is not the caller’s; 422 naming `/params/id` for an id that is not a UUID. A script sending the key is then answered 401 `urn:chorus:problem:api-key-revoked`.',
+    description: 'No body. The account’s verified email is mailed a notice of it (the key’s name, prefix and scope), kept with the revocation in one transaction. Sent again: 204 again, nothing changes, nothing is mailed. Needs a signed-in session’s token (403 `urn:chorus:problem:session-required` with a key). 404 (at `/params/id`) for a key that is not the caller’s; 422 naming `/params/id` for an id that is not a UUID. A script sending the key is then answered 401 `urn:chorus:problem:api-key-revoked`.',
   })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The key is revoked: refused on every API process at once (within 30 seconds should Redis lose the news)' })

@@ -9,7 +9,7 @@ import { EndedSessions, type TokenSession } from '../auth/ended-sessions';
 import { ProblemException, accountDeleted, accountRequired, notFound } from '../common/problem';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { Mailer } from '../mail/mailer';
-import { apiKeyNotice } from '../mail/mails';
+import { apiKeyNotice, apiKeyRevokedNotice } from '../mail/mails';
 import type { ApiKeyRequest } from './dto/api-keys.dto';
 
 /** The account a key is made for, locked while its keys in force are counted; its owner is told when its email is verified. */
@@ -22,8 +22,8 @@ const CREATE = `INSERT INTO api_keys (user_id, name, scope, hash, prefix, expire
 const LIST = `SELECT ${VIEW} FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id`;
 /** One of the account's keys ($2): the one a request was sent with. */
 const ONE = `SELECT ${VIEW} FROM api_keys WHERE id = $1 AND user_id = $2`;
-/** Harmless twice: a key revoked already keeps the moment it was first revoked. */
-const REVOKE = 'UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2 RETURNING id, expires_at AS "expiresAt"';
+/** Only a key in force: one revoked already keeps the moment it was first revoked, and its owner is not told again. */
+const REVOKE = `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING ${VIEW}, revoked_at AS "revokedAt"`;
 const REVOKE_ALL = 'UPDATE api_keys SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id, expires_at AS "expiresAt"';
 
 interface Owner {
@@ -128,12 +128,21 @@ export class ApiKeysService {
     return { apiKeys: rows.map(viewOf) };
   }
 
-  /** Revokes the caller's key at once, on every API process, and the download links asked for with it. */
+  /**
+   * Revokes the caller's key at once, on every API process, and the download links asked for with it. The owner's
+   * notice is kept in the same transaction, by the request that revokes it only: a retry tells of the end again (should
+   * the news have been lost) but mails nothing.
+   */
   async revoke(user: AuthUser, keyId: string): Promise<void> {
-    const [rows] = await this.db.query<[{ id: string; expiresAt: Date }[], number]>(REVOKE, [keyId, user.id]);
-    const revoked = rows[0];
-    if (!revoked) throw notFound('The API key', '/params/id');
-    await this.endedSessions.end(sessionOf(revoked));
+    const key = await this.db.transaction(async (manager) => {
+      const [owner] = await manager.query<Owner[]>(OWNER, [user.id]);
+      const [[revoked]] = await manager.query<[(KeyRow & { revokedAt: Date })[], number]>(REVOKE, [keyId, user.id]);
+      if (revoked && owner?.verified) await this.mailer.keepInTransaction(manager, apiKeyRevokedNotice(owner, revoked, this.links.page('account#api-keys')));
+      return revoked ?? (await manager.query<KeyRow[]>(ONE, [keyId, user.id]))[0];
+    });
+    if (!key) throw notFound('The API key', '/params/id');
+    this.mailer.sendKept();
+    await this.endedSessions.end(sessionOf(key));
   }
 
   /** Revokes every key of the account in its deletion's transaction; `announce` the answer once it commits. */
