@@ -214,6 +214,33 @@ describe("an account's email", () => {
   });
 });
 
+describe('a changed password', () => {
+  const toldOf = (email: string) => mailsTo(email).filter((mail) => /password of your Chorus account was changed/.test(mail.subject));
+
+  it("is told to the account's verified email once per change, with how to set it again if that was not its owner", async () => {
+    const ada = await newAccount(stack, 'Ada');
+    await ada.client.changePassword({ currentPassword: ACCOUNT_PASSWORD, newPassword: 'a new long password' });
+    const told = await stack.inbox.take(ada.email, /password of your Chorus account was changed/);
+    expect(told.subject).toBe('The password of your Chorus account was changed');
+    for (const said of ['changed by someone signed in to it', "If this wasn't you", `${stack.config.publicUrl}/forgot-password`, 'API keys are not revoked', `${stack.config.publicUrl}/account#api-keys`]) {
+      expect({ said, found: told.text.includes(said) }).toEqual({ said, found: true });
+    }
+    expect(told.text).not.toContain('a new long password');
+    // A change refused (the current password is no longer the one given) changes nothing, and tells of nothing.
+    const again = await refusal(stack.anonymous.withToken((await stack.anonymous.login({ email: ada.email, password: 'a new long password' })).token).changePassword({ currentPassword: ACCOUNT_PASSWORD, newPassword: 'a third password' }));
+    expect(again?.problem.type).toBe('urn:chorus:problem:wrong-password');
+    await settle();
+    expect(toldOf(ada.email)).toHaveLength(1);
+  });
+
+  it('is told to no email the account has not verified', async () => {
+    const ada = await newAccount(stack, 'Ada', { verified: false });
+    await ada.client.changePassword({ currentPassword: ACCOUNT_PASSWORD, newPassword: 'a new long password' });
+    await settle();
+    expect(toldOf(ada.email)).toEqual([]);
+  });
+});
+
 describe('a forgotten password', () => {
   it('is reset through a link mailed to the account, once, ending every token; the answer never says whether the email has an account', async () => {
     const ada = await newAccount(stack, 'Ada', { verified: false });
@@ -243,8 +270,16 @@ describe('a forgotten password', () => {
     expect((await refusal(stack.anonymous.login({ email: ada.email, password: ACCOUNT_PASSWORD })))?.status).toBe(401);
     await stack.anonymous.login({ email: ada.email, password: 'a brand new password' });
 
+    // The owner is told, with the way to set it again if it was not them.
+    const told = await stack.inbox.take(ada.email, /password of your Chorus account was changed/);
+    expect(told.text).toContain('set again with a password-reset link');
+    expect(told.text).toContain(`If this wasn't you, ask for a link to set a new password`);
+    expect(told.text).toContain(`${stack.config.publicUrl}/forgot-password`);
+
     const twice = await refusal(stack.anonymous.resetPassword({ token, newPassword: 'yet another password' }));
     expect([twice?.status, twice?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);
+    await settle();
+    expect(mailsTo(ada.email).filter((received) => /password of your Chorus account was changed/.test(received.subject))).toHaveLength(1);
     // A verification link sets no password.
     const verification = await refusal(stack.anonymous.resetPassword({ token: verificationLink, newPassword: 'yet another password' }));
     expect([verification?.status, verification?.problem.errors?.[0]?.pointer]).toEqual([422, '/token']);

@@ -32,13 +32,19 @@ async function keyRow(id: string) {
   return (await stack.db.query('SELECT name, hash, expires_at, last_used_at, revoked_at FROM api_keys WHERE id = $1', [id])).rows[0];
 }
 
-/** A raw request, to see the answer's content type and body as a script's HTTP client would (with `idempotencyKey`, under it). */
-async function post(path: string, token: string, body: unknown, idempotencyKey?: string) {
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) };
-  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  type Answer = { type: string; detail: string; errors?: { pointer: string; message: string }[]; id?: string; secret?: string; prefix?: string; apiKey?: unknown };
-  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Answer };
+type Answer = { type: string; detail: string; errors?: { pointer: string; message: string }[]; id?: string; secret?: string; prefix?: string; apiKey?: unknown; keyScope?: string; neededScope?: string };
+
+/** A raw request, to see the answer's status, content type and body (JSON, if it is) as a script's HTTP client would. */
+async function send(method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) {
+  const sent = { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers };
+  const response = await fetch(`${stack.baseUrl}/api/v1${path}`, { method, headers: sent, body: body === undefined ? undefined : JSON.stringify(body) });
+  const type = response.headers.get('content-type');
+  const text = await response.text();
+  return { status: response.status, type, body: (type?.includes('json') && text ? JSON.parse(text) : {}) as Answer };
 }
+
+/** A raw POST (with `idempotencyKey`, under it). */
+const post = (path: string, token: string, body: unknown, idempotencyKey?: string) => send('POST', path, token, body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
 
 describe('personal API keys', () => {
   it('makes a key whose secret is answered once and kept only as a digest, and lists it without the secret', async () => {
@@ -47,6 +53,8 @@ describe('personal API keys', () => {
     expect(made).toEqual({
       id: expect.any(String),
       name: 'Nightly download',
+      // Not asked for: a key does all its account may, as every key made before scopes.
+      scope: 'full',
       prefix: expect.stringMatching(/^chorus_[A-Za-z0-9_-]{4}$/),
       secret: expect.stringMatching(/^chorus_[A-Za-z0-9_-]{43}$/),
       createdAt: expect.any(String),
@@ -69,16 +77,17 @@ describe('personal API keys', () => {
     expect(later.secret).not.toBe(made.secret);
   });
 
-  it('tells a request sent with a key which key it is (GET /account: id, name, prefix, expiry), and a session none (tester 21a F2)', async () => {
+  it('tells a request sent with a key which key it is (GET /account: id, name, scope, prefix, expiry), and a session none (tester 21a F2)', async () => {
     const { client } = await newAccount(stack, 'Nightly puller');
     const expiresAt = new Date(Date.now() + 30 * DAY_MS).toISOString();
-    const nightly = await client.createApiKey({ name: 'Nightly pull', expiresAt });
+    const nightly = await client.createApiKey({ name: 'Nightly pull', scope: 'downloads', expiresAt });
     const weekly = await client.createApiKey({ name: 'Weekly report' });
     const seen = await keyClient(nightly.secret).account();
     // As the list gives it (its lastUsedAt written, or not yet, as the request was read).
-    expect(seen.apiKey).toEqual({ id: nightly.id, name: 'Nightly pull', prefix: nightly.prefix, createdAt: nightly.createdAt, expiresAt: nightly.expiresAt, lastUsedAt: seen.apiKey?.lastUsedAt ?? null });
+    expect(seen.apiKey).toEqual({ id: nightly.id, name: 'Nightly pull', scope: 'downloads', prefix: nightly.prefix, createdAt: nightly.createdAt, expiresAt: nightly.expiresAt, lastUsedAt: seen.apiKey?.lastUsedAt ?? null });
     expect(seen.apiKey?.expiresAt).toBe(expiresAt);
-    expect((await keyClient(weekly.secret).account()).apiKey).toMatchObject({ id: weekly.id, name: 'Weekly report', prefix: weekly.prefix });
+    expect((await keyClient(weekly.secret).account()).apiKey).toMatchObject({ id: weekly.id, name: 'Weekly report', scope: 'full', prefix: weekly.prefix });
+    expect((await client.apiKeys()).apiKeys.map((key) => [key.name, key.scope])).toEqual([['Weekly report', 'full'], ['Nightly pull', 'downloads']]);
     expect((await client.account()).apiKey).toBeNull();
     // A key made before prefixes were kept shows none, listed or sent.
     await stack.db.query('UPDATE api_keys SET prefix = NULL WHERE id = $1', [weekly.id]);
@@ -89,13 +98,13 @@ describe('personal API keys', () => {
   it('refuses a retry under the same Idempotency-Key with 409 naming the key made, never a second key nor the secret again (tester 21a F2)', async () => {
     const { client, token, id: accountId } = await newAccount(stack, 'Retrying script');
     const idempotencyKey = randomUUID();
-    const first = await post('/account/api-keys', token, { name: 'Nightly pull' }, idempotencyKey);
+    const first = await post('/account/api-keys', token, { name: 'Nightly pull', scope: 'read' }, idempotencyKey);
     expect(first.status).toBe(201);
     const { id, prefix, secret } = first.body;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const retry = await post('/account/api-keys', token, { name: 'Nightly pull' }, idempotencyKey);
+      const retry = await post('/account/api-keys', token, { name: 'Nightly pull', scope: 'read' }, idempotencyKey);
       expect({ status: retry.status, type: retry.type }).toEqual({ status: 409, type: expect.stringContaining('application/problem+json') });
-      expect(retry.body).toMatchObject({ type: 'urn:chorus:problem:api-key-already-made', apiKey: { id, name: 'Nightly pull', prefix } });
+      expect(retry.body).toMatchObject({ type: 'urn:chorus:problem:api-key-already-made', apiKey: { id, name: 'Nightly pull', scope: 'read', prefix } });
       expect(retry.body.errors).toEqual([{ pointer: '/headers/idempotency-key', message: expect.stringContaining(id!) }]);
       expect(retry.body.detail).toContain(`DELETE /api/v1/account/api-keys/${id}`);
       expect(JSON.stringify(retry.body)).not.toContain(secret!.slice(prefix!.length));
@@ -234,6 +243,9 @@ describe('personal API keys', () => {
       [{ name: 'Script', expiresAt: new Date(Date.now() + (API_KEY_LIMITS.maxDays + 1) * DAY_MS).toISOString() }, '/expiresAt'],
       [{ name: 'Script', expiresAt: 'next Tuesday' }, '/expiresAt'],
       [{ name: 'Script', scopes: ['all'] }, '/scopes'],
+      [{ name: 'Script', scope: 'admin' }, '/scope'],
+      [{ name: 'Script', scope: 'Read' }, '/scope'],
+      [{ name: 'Script', scope: null }, '/scope'],
     ];
     for (const [body, pointer] of cases) {
       const answer = await post('/account/api-keys', token, body);
@@ -242,6 +254,10 @@ describe('personal API keys', () => {
     }
     const tooFar = await post('/account/api-keys', token, cases[6]![0]);
     expect(tooFar.body.errors?.[0]?.message).toMatch(/at most 365 days/);
+    // The scopes it takes, each with what it lets a key do; a scope but for capitals, which it must be.
+    const badScope = (await post('/account/api-keys', token, { name: 'Script', scope: 'admin' })).body.errors?.[0]?.message;
+    expect(badScope).toMatch(/^must be full, read or downloads \(full: .+; read: .+; downloads: .+\)$/);
+    expect((await post('/account/api-keys', token, { name: 'Script', scope: 'Read' })).body.errors?.[0]?.message).toMatch(/did you mean "read"\?/);
     expect((await client.apiKeys()).apiKeys).toEqual([]);
     const notUuid = await refusal(client.revokeApiKey('not-a-key'));
     expect(notUuid?.status).toBe(422);
@@ -274,17 +290,98 @@ describe('personal API keys', () => {
   });
 });
 
+describe('API key scopes', () => {
+  /** What a key of each scope is answered, route by route: the status alone. */
+  const statusOf = async (method: string, path: string, secret: string, body?: unknown) => (await send(method, path, secret, body)).status;
+  const workflowStatus = async (workflowId: string) => (await stack.db.query('SELECT status FROM workflows WHERE id = $1', [workflowId])).rows[0]?.status as string | undefined;
+
+  it('lets a downloads key download the consensus and classifications, ask for links to them and read GET /account, and nothing else', async () => {
+    const { workflowId } = await voteWorkflow(stack, 2);
+    const key = await stack.client.createApiKey({ name: 'Nightly download', scope: 'downloads' });
+    expect(key.scope).toBe('downloads');
+    const script = keyClient(key.secret);
+    expect((await script.consensus(workflowId, 'csv')).split('\n')[0]).toContain('subject_id');
+    expect((await script.classifications(workflowId, 'csv')).split('\n')[0]).toContain('classification_id');
+    for (const kind of ['consensus', 'classifications'] as const) {
+      const link = await script.downloadLink(workflowId, kind);
+      expect((await fetch(`${stack.baseUrl}${link.url}&format=csv`)).status).toBe(200);
+    }
+    expect((await script.account()).apiKey).toMatchObject({ id: key.id, scope: 'downloads' });
+    // A kind that is none is refused naming it, as for any caller (not as beyond the key's scope).
+    expect(await statusOf('POST', `/workflows/${workflowId}/download-links`, key.secret, { kind: 'everything' })).toBe(422);
+
+    const refused: [string, string, unknown, string][] = [
+      ['GET', `/workflows/${workflowId}/subject-reports?format=csv`, undefined, 'read'],
+      ['POST', `/workflows/${workflowId}/download-links`, { kind: 'subject-reports' }, 'read'],
+      ['GET', `/workflows/${workflowId}`, undefined, 'read'],
+      ['GET', '/projects', undefined, 'read'],
+      ['POST', `/workflows/${workflowId}/pause`, undefined, 'full'],
+      ['DELETE', `/workflows/${workflowId}`, undefined, 'full'],
+    ];
+    for (const [method, path, body, needed] of refused) {
+      const answer = await send(method, path, key.secret, body);
+      expect({ method, path, status: answer.status, type: answer.type }).toEqual({ method, path, status: 403, type: expect.stringContaining('application/problem+json') });
+      expect({ method, path, ...answer.body }).toMatchObject({
+        method,
+        path,
+        type: 'urn:chorus:problem:api-key-scope',
+        keyScope: 'downloads',
+        neededScope: needed,
+        errors: [{ pointer: '/headers/authorization', message: `is an API key of scope "downloads"; this needs scope "${needed}"` }],
+      });
+      expect(answer.body.detail).toContain(`Make a key with scope "${needed}"`);
+      expect(answer.body.detail).toContain('POST /api/v1/account/api-keys');
+    }
+    // Nothing was changed: the workflow is neither paused nor deleted.
+    expect(await workflowStatus(workflowId)).toBe('active');
+    // What needs a session is refused as such, whatever the key's scope.
+    expect((await refusal(script.apiKeys()))?.problem.type).toBe('urn:chorus:problem:session-required');
+  });
+
+  it('lets a read key make any GET request and ask for download links, but refuses a POST and a DELETE, changing nothing', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 2);
+    const key = await stack.client.createApiKey({ name: 'Dashboard', scope: 'read' });
+    const script = keyClient(key.secret);
+    expect((await script.getWorkflow(workflowId)).id).toBe(workflowId);
+    expect(await statusOf('GET', `/workflows/${workflowId}/subject-reports?format=csv`, key.secret)).toBe(200);
+    expect(await statusOf('HEAD', `/workflows/${workflowId}`, key.secret)).toBe(200);
+    expect((await script.downloadLink(workflowId, 'subject-reports')).url).toContain('token=');
+    expect((await script.account()).apiKey?.scope).toBe('read');
+
+    for (const [method, path] of [
+      ['POST', `/workflows/${workflowId}/pause`],
+      ['DELETE', `/workflows/${workflowId}`],
+      ['DELETE', `/subjects/${subjectIds[0]}/favourite`],
+    ] as const) {
+      const answer = await send(method, path, key.secret);
+      expect({ method, path, status: answer.status, keyScope: answer.body.keyScope, neededScope: answer.body.neededScope }).toEqual({ method, path, status: 403, keyScope: 'read', neededScope: 'full' });
+    }
+    expect(await workflowStatus(workflowId)).toBe('active');
+  });
+
+  it('lets a full key, the default, do all its account may (a POST, a DELETE) but what needs a session', async () => {
+    const { workflowId, subjectIds } = await voteWorkflow(stack, 2);
+    const key = await stack.client.createApiKey({ name: 'Admin script' });
+    expect(key.scope).toBe('full');
+    const script = keyClient(key.secret);
+    expect(await statusOf('DELETE', `/subjects/${subjectIds[0]}/favourite`, key.secret)).toBe(204);
+    expect((await script.pauseWorkflow(workflowId)).status).toBe('paused');
+    expect((await refusal(script.createApiKey({ name: 'Another' })))?.problem.type).toBe('urn:chorus:problem:session-required');
+  });
+});
+
 describe("a new API key's notice", () => {
   const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
   const noticesTo = (email: string) => stack.inbox.mails.filter((mail) => mail.to === email && /new API key/.test(mail.subject));
   const keptFor = async (email: string) => (await stack.db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE "to" = $1 AND subject LIKE '%API key%'`, [email])).rows[0].n as number;
 
-  it("is mailed to the account's verified email for every key made: its name, when, its expiry and how to revoke it", async () => {
+  it("is mailed to the account's verified email for every key made: its name, prefix and scope, when, its expiry and how to revoke it", async () => {
     const { client, email } = await newAccount(stack, 'Watchful');
-    const made = await client.createApiKey({ name: 'Nightly download', expiresAt: new Date(Date.now() + 30 * DAY_MS).toISOString() });
+    const made = await client.createApiKey({ name: 'Nightly download', scope: 'downloads', expiresAt: new Date(Date.now() + 30 * DAY_MS).toISOString() });
     const notice = await stack.inbox.take(email, /new API key/);
     expect(notice.subject).toBe('A new API key was made for your Chorus account');
-    for (const said of ['"Nightly download"', utc(made.createdAt), utc(made.expiresAt), `${stack.config.publicUrl}/account#api-keys`, `DELETE /api/v1/account/api-keys/${made.id}`]) {
+    expect(notice.text).not.toContain(made.secret.slice(made.prefix!.length));
+    for (const said of ['"Nightly download"', `starts ${made.prefix}…`, 'of scope downloads: only the downloads', utc(made.createdAt), utc(made.expiresAt), `${stack.config.publicUrl}/account#api-keys`, `DELETE /api/v1/account/api-keys/${made.id}`]) {
       expect(notice.text).toContain(said);
     }
     // Account mails are counted to at most a quarter of MAILS_PER_ADDRESS_PER_DAY (5) an hour: these are not held back.
@@ -324,5 +421,38 @@ describe("a new API key's notice", () => {
     expect(await keptFor(email)).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(noticesTo(email)).toEqual([]);
+  });
+});
+
+describe("a revoked API key's notice", () => {
+  const revokedTo = (email: string) => stack.inbox.mails.filter((mail) => mail.to === email && /was revoked/.test(mail.subject));
+
+  it("is mailed to the account's verified email once per key revoked, however often (or at once) the revocation is sent", async () => {
+    const { client, email } = await newAccount(stack, 'Tidy');
+    const key = await client.createApiKey({ name: 'Old dashboard', scope: 'read' });
+    await stack.inbox.take(email, /new API key/);
+    await client.revokeApiKey(key.id);
+    const notice = await stack.inbox.take(email, /was revoked/);
+    expect(notice.subject).toBe('An API key of your Chorus account was revoked');
+    for (const said of ['"Old dashboard"', `starts ${key.prefix}…`, 'of scope read', `${stack.config.publicUrl}/account#api-keys`, 'change your password']) {
+      expect({ said, found: notice.text.includes(said) }).toEqual({ said, found: true });
+    }
+    // Sent again, one after another and several at once: 204 each time, no second notice.
+    await client.revokeApiKey(key.id);
+    await Promise.all([client.revokeApiKey(key.id), client.revokeApiKey(key.id)]);
+    const other = await client.createApiKey({ name: 'Racing' });
+    await Promise.all([client.revokeApiKey(other.id), client.revokeApiKey(other.id), client.revokeApiKey(other.id)]);
+    await until(async () => revokedTo(email).length === 2, "the second key's notice", 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(revokedTo(email).map((mail) => /"Racing"/.test(mail.text))).toEqual([false, true]);
+  });
+
+  it('is not mailed to an email the account has not verified, nor for a key not found', async () => {
+    const { client, email } = await newAccount(stack, 'Unverified revoker', { verified: false });
+    const key = await client.createApiKey({ name: 'Script' });
+    await client.revokeApiKey(key.id);
+    expect((await refusal(client.revokeApiKey(randomUUID())))?.status).toBe(404);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(revokedTo(email)).toEqual([]);
   });
 });

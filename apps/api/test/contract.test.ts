@@ -98,6 +98,8 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(apiKeyListSchema, await call('GET', '/account/api-keys', colleague.token), 200);
     expect(documented(accountViewSchema, await call('GET', '/account', key.secret), 200).apiKey?.id).toBe(key.id);
     documented(problemSchema, await call('GET', '/account/api-keys', key.secret), 403);
+    const readKey = documented(newApiKeySchema, await call('POST', '/account/api-keys', colleague.token, { name: 'Dashboard', scope: 'read' }), 201);
+    expect(documented(problemSchema, await call('PATCH', '/account', readKey.secret, { displayName: 'Renamed by a script' }), 403)).toMatchObject({ keyScope: 'read', neededScope: 'full' });
     documented(memberListSchema, await call('GET', `/projects/${project.id}/members`, token), 200);
     documented(memberRemovedSchema, await call('DELETE', `/projects/${project.id}/members/${colleague.user.id}`, token), 200);
     const set = documented(subjectSetViewSchema, await call('POST', `/projects/${project.id}/subject-sets`, token, { name: 'Snippets' }), 201);

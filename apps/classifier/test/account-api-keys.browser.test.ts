@@ -2,8 +2,9 @@ import { signUp } from '../../../test/support/accounts';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus } from './support/browser';
 
 /**
- * The account page's "API keys", in a real browser against the real API, by keyboard: a key is made (its secret shown
- * once, focused, and copied by its button), listed, used by a script, and revoked after a question, after which the
+ * The account page's "API keys", in a real browser against the real API, by keyboard: a key is made, read only unless
+ * another scope is chosen (its secret shown once, focused, and copied by its button), listed with its scope and prefix,
+ * used by a script, and revoked after a question, after which the
  * script is refused; an empty name is refused at its field.
  */
 
@@ -29,6 +30,12 @@ describe('classifier in a browser: API keys on the account page', () => {
     await waitForFocus(page, '#settings-api-key-name');
 
     await page.keyboard.type('Nightly download');
+    // What it may do: a radio group, read only unless another is chosen.
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#settings-api-key-scope-read');
+    expect(await page.locator('[name="settings-api-key-scope"]:checked').getAttribute('value')).toBe('read');
+    expect(await page.locator('.api-key-scopes label').allTextContents()).toEqual(['Full access', 'Read only', 'Downloads only']);
+    expect(await page.locator('#settings-api-key-scope-read').getAttribute('aria-describedby')).toBe('settings-api-key-scope-read-hint');
     await page.keyboard.press('Tab');
     await waitForFocus(page, '#settings-api-key-days');
     expect(await page.locator('#settings-api-key-days').inputValue()).toBe('90');
@@ -41,7 +48,10 @@ describe('classifier in a browser: API keys on the account page', () => {
     const secret = await page.locator('#settings-api-key-secret').inputValue();
     expect(secret).toMatch(/^chorus_/);
     expect(await page.getByTestId('api-key-secret').getByRole('paragraph').first().textContent()).toMatch(/^Your new key “Nightly download” works until .+ it is shown only this once\.$/);
-    expect((await suite.stack.anonymous.withToken(secret).account()).email).toBe(email);
+    expect((await suite.stack.anonymous.withToken(secret).account()).apiKey).toMatchObject({ name: 'Nightly download', scope: 'read' });
+    // Read only: a change is refused.
+    const change = await suite.stack.anonymous.withToken(secret).createProject({ title: 'Not by a read-only key' }).then(() => undefined, (error: { status: number; problem: { type: string } }) => error);
+    expect([change?.status, change?.problem.type]).toEqual([403, 'urn:chorus:problem:api-key-scope']);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByTestId('api-key-copied').getByText('Copied.').waitFor();
@@ -50,7 +60,10 @@ describe('classifier in a browser: API keys on the account page', () => {
     const listed = page.getByTestId('api-key-list').locator('li');
     await listed.first().getByText('Nightly download', { exact: true }).waitFor();
     expect(await listed.count()).toBe(1);
-    expect(await listed.first().getByRole('paragraph').textContent()).toMatch(/^Nightly download: expires on .+\. (Never used yet\.|Last used .+\.)$/);
+    // Listed with its scope and the first characters of its secret, to tell which key a script holds.
+    const prefix = secret.slice(0, 'chorus_'.length + 4);
+    expect(await listed.first().getByRole('paragraph').textContent()).toMatch(new RegExp(`^Nightly download ${prefix}…, read only: expires on .+\\. (Never used yet\\.|Last used .+\\.)$`));
+    expect(await listed.first().getByTestId('api-key-prefix').textContent()).toBe(`${prefix}…`);
     await checkScreen(page, 'account-api-keys');
 
     // Revoked by keyboard, after the question; focus back at the section's heading, the script refused.

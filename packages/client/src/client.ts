@@ -2,6 +2,7 @@ import type {
   AccountView, AccountWorkflow, ApiKeyList, NewApiKey, ClassificationInput, Contribution, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, PrioritiesSet, Problem, ProjectInput, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowSkills, WorkflowStats, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview,
 } from './types';
 import { type ServerClock, serverClock } from './server-clock';
+import type { ApiKeyScope } from './views';
 
 /** The formats every download is written in (the API's and the lab's one list). */
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
@@ -145,7 +146,7 @@ export class ChorusClient {
     return this.call<ApiKeyList>('GET', '/account/api-keys');
   }
   /** A new API key for scripts; its `secret` is in this answer only. Needs a session's token, not a key. */
-  createApiKey(input: { name: string; expiresAt?: string }) {
+  createApiKey(input: { name: string; scope?: ApiKeyScope; expiresAt?: string }) {
     return this.call<NewApiKey>('POST', '/account/api-keys', input);
   }
   /** Revokes an API key at once, on every API process (harmless twice). */

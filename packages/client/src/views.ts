@@ -101,10 +101,28 @@ export const API_KEY_PREFIX = 'chorus_';
 export const API_KEY_LIMITS = { nameLength: 100, perAccount: 20, defaultDays: 90, maxDays: 365 } as const;
 /** How many characters of a key's secret, after `API_KEY_PREFIX`, its `prefix` shows: enough to tell an account's keys apart, never to guess one. */
 export const API_KEY_SHOWN_CHARACTERS = 4;
+/**
+ * What a personal API key may do, each a part of the one before: `full`, all its account may (but what needs a
+ * session); `read`, only safe requests (GET and HEAD), download links too; `downloads`, only the downloads of consensus
+ * and classifications and the links to them (and `GET /account`, which names the key). A key is `full` unless made
+ * with another.
+ */
+export const API_KEY_SCOPES = ['full', 'read', 'downloads'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+/** What each scope lets a key do, as OpenAPI, refusals and the account page say it. */
+export const API_KEY_SCOPES_IN_WORDS: Record<ApiKeyScope, string> = {
+  full: 'everything the account may do but what needs a signed-in session',
+  read: 'only GET and HEAD requests, and download links',
+  downloads: 'only the downloads of consensus and classifications and the links to them, and GET /account',
+};
+const scopeSchema = z.enum(API_KEY_SCOPES).meta({
+  description: `What the key may do: ${API_KEY_SCOPES.map((scope) => `\`${scope}\`, ${API_KEY_SCOPES_IN_WORDS[scope]}`).join('; ')}`,
+});
 /** An account's API key as listed: never its secret, which is shown once, when it is made. */
 export const apiKeyViewSchema = z.strictObject({
   id,
   name: z.string(),
+  scope: scopeSchema,
   prefix: z
     .string()
     .nullable()
@@ -124,7 +142,7 @@ export const newApiKeySchema = apiKeyViewSchema.extend({ secret: z.string().star
  */
 export const accountViewSchema = userViewSchema.extend({
   createdAt: time,
-  apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, prefix, when it expires and was last used); null with a session’s token' }),
+  apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });
 
 /** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
@@ -745,9 +763,11 @@ export const problemSchema = z.strictObject({
     .optional()
     .meta({ description: 'With a 409 `subject-set-name-taken`: the project’s set that has the name, to upload into instead' }),
   apiKey: z
-    .strictObject({ id: z.uuid(), name: z.string(), prefix: z.string().nullable() })
+    .strictObject({ id: z.uuid(), name: z.string(), scope: z.enum(API_KEY_SCOPES), prefix: z.string().nullable() })
     .optional()
     .meta({ description: 'With a 409 `api-key-already-made`: the key made by the first request with that Idempotency-Key (never its secret)' }),
+  keyScope: z.enum(API_KEY_SCOPES).optional().meta({ description: 'With a 403 `api-key-scope`: the scope of the API key the request was sent with' }),
+  neededScope: z.enum(API_KEY_SCOPES).optional().meta({ description: 'With a 403 `api-key-scope`: the narrowest scope of a key that may make the request' }),
 });
 
 /** A size in bytes as people read it: "16 MiB", "512 KiB", "1000 bytes". */

@@ -7,6 +7,7 @@ import { type AuthUser, CurrentUser, SessionRequired } from '../auth/auth.decora
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { ApiRateLimited, type RateLimitNote, RateLimitNotes } from '../common/rate-limits';
 import { AccountEmailService } from '../auth/account-email.service';
+import { KeyScope } from '../auth/key-scopes';
 import { InvitationsService } from '../members/invitations.service';
 import { AccountService } from './account.service';
 import {
@@ -36,10 +37,11 @@ export class AccountController {
   constructor(private readonly account: AccountService, private readonly accountEmail: AccountEmailService, private readonly invitations: InvitationsService) {}
 
   @Get()
+  @KeyScope('downloads')
   @ApiOperation({
     summary: 'The caller’s own account (or guest): its id, kind, display name, email, whether the email is verified, and when it was made.',
     description:
-      'Any bearer token, an account’s or a guest’s, or a personal API key: sent with a key, `apiKey` names that key (its id, name, `prefix`, `expiresAt` and `lastUsedAt`), so that a script can see when its key expires; null with a session’s token. 401 `urn:chorus:problem:unauthorized` without a valid token.',
+      'Any bearer token, an account’s or a guest’s, or a personal API key: sent with a key, of any scope (`downloads` too), `apiKey` names that key (its id, name, `scope`, `prefix`, `expiresAt` and `lastUsedAt`), so that a script can see when its key expires and what it may do; null with a session’s token. 401 `urn:chorus:problem:unauthorized` without a valid token.',
   })
   @ApiZodResponse(accountViewSchema, { description: "The caller's account (or guest), and the API key the request was sent with, if any" })
   view(@CurrentUser() user: AuthUser) {
@@ -97,7 +99,7 @@ export class AccountController {
   @Post('password')
   @ApiOperation({
     summary: 'Changes the account’s password, given the current one, and answers a new token.',
-    description: 'Body: `{ "currentPassword", "newPassword" }`. Every token issued before, on every device, stops working: use the one answered. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Refusals: 422 `urn:chorus:problem:wrong-password` when the current password is wrong; 422 `urn:chorus:problem:validation-failed` naming a bad field; 429 `urn:chorus:problem:too-many-requests` with Retry-After. API keys go on working (revoke them: DELETE /account/api-keys/:id). Not with an API key (403 `urn:chorus:problem:session-required`).',
+    description: 'Body: `{ "currentPassword", "newPassword" }`. Every token issued before, on every device, stops working: use the one answered. The account’s verified email is told (with how to set a new password if it was not its owner), in the same transaction. Accounts only (403 `urn:chorus:problem:account-required` for a guest). Refusals: 422 `urn:chorus:problem:wrong-password` when the current password is wrong; 422 `urn:chorus:problem:validation-failed` naming a bad field; 429 `urn:chorus:problem:too-many-requests` with Retry-After. API keys go on working (revoke them: DELETE /account/api-keys/:id). Not with an API key (403 `urn:chorus:problem:session-required`).',
   })
   @HttpCode(200)
   @ApiRateLimited('Over SIGN_INS_PER_ACCOUNT_PER_15_MINUTES wrong passwords for the account from one address, here and at sign-in together')

@@ -10,6 +10,7 @@ import { Tokens } from '../auth/tokens';
 import { AccountEmailService } from '../auth/account-email.service';
 import { type SignInFrom, SignInLimits } from '../auth/address-limits';
 import { ProblemException, accountDeleted, accountRequired } from '../common/problem';
+import { Mailer } from '../mail/mailer';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ApiKeysService } from './api-keys.service';
 import type { EmailChange, PasswordChange } from './dto/account.dto';
@@ -68,6 +69,7 @@ export class AccountService {
     private readonly workflows: WorkflowsService,
     private readonly signInLimits: SignInLimits,
     private readonly apiKeys: ApiKeysService,
+    private readonly mailer: Mailer,
   ) {}
 
   /** The caller's account as `GET /account` gives it, with the API key the request was sent with, if any. */
@@ -112,14 +114,22 @@ export class AccountService {
     return this.view(user);
   }
 
-  /** The new password, and a token for it: every token issued before, on any device, stops working. */
+  /**
+   * The new password, and a token for it: every token issued before, on any device, stops working (API keys do not);
+   * the account's verified email is told, in the same transaction.
+   */
   async changePassword(user: AuthUser, change: PasswordChange, from: SignInFrom): Promise<Session> {
     this.assertAccount(user);
     const checked = await this.checkPassword(user, change.currentPassword, '/currentPassword', from);
     const hash = await this.passwords.hash(change.newPassword);
-    // Only over the password just checked: one changed meanwhile (on another device) is not overwritten.
-    const generation = await this.changeAccount(this.db.manager, user, `password_hash = $2, ${NEXT_TOKEN_GENERATION}`, [hash, checked], 'AND password_hash = $3');
+    const generation = await this.db.transaction(async (manager) => {
+      // Only over the password just checked: one changed meanwhile (on another device) is not overwritten.
+      const raised = await this.changeAccount(manager, user, `password_hash = $2, ${NEXT_TOKEN_GENERATION}`, [hash, checked], 'AND password_hash = $3');
+      if (raised !== undefined) await this.accountEmail.keepPasswordNotice(manager, user.id, 'changed');
+      return raised;
+    });
     if (generation === undefined) throw wrongPassword('/currentPassword');
+    this.mailer.sendKept();
     this.generations.raised(user.id, generation);
     const { createdAt: _, ...account } = await this.ownRow(user);
     return this.tokens.session(account);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { API_KEY_LIMITS, API_KEY_PREFIX, API_KEY_SHOWN_CHARACTERS, type ApiKeyList, type ApiKeyView, type NewApiKey } from '@chorus/client';
+import { API_KEY_LIMITS, API_KEY_PREFIX, API_KEY_SHOWN_CHARACTERS, type ApiKeyList, type ApiKeyScope, type ApiKeyView, type NewApiKey } from '@chorus/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { apiKeyDigest, newApiKeySecret } from '../auth/api-keys';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -9,21 +9,21 @@ import { EndedSessions, type TokenSession } from '../auth/ended-sessions';
 import { ProblemException, accountDeleted, accountRequired, notFound } from '../common/problem';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { Mailer } from '../mail/mailer';
-import { apiKeyNotice } from '../mail/mails';
+import { apiKeyNotice, apiKeyRevokedNotice } from '../mail/mails';
 import type { ApiKeyRequest } from './dto/api-keys.dto';
 
 /** The account a key is made for, locked while its keys in force are counted; its owner is told when its email is verified. */
 const OWNER = `SELECT email, display_name AS "displayName", email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1 AND kind = 'registered' FOR NO KEY UPDATE`;
-const VIEW = 'id, name, prefix, created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt"';
+const VIEW = 'id, name, scope, prefix, created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt"';
 /** Keys in force: neither revoked nor expired. */
 const IN_FORCE = 'SELECT count(*)::int AS count FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()';
-const CREATE = `INSERT INTO api_keys (user_id, name, hash, prefix, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${VIEW}`;
+const CREATE = `INSERT INTO api_keys (user_id, name, scope, hash, prefix, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${VIEW}`;
 /** Expired keys stay listed (until forgotten) so that their owner sees why a script stopped; revoked ones do not. */
 const LIST = `SELECT ${VIEW} FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id`;
 /** One of the account's keys ($2): the one a request was sent with. */
 const ONE = `SELECT ${VIEW} FROM api_keys WHERE id = $1 AND user_id = $2`;
-/** Harmless twice: a key revoked already keeps the moment it was first revoked. */
-const REVOKE = 'UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2 RETURNING id, expires_at AS "expiresAt"';
+/** Only a key in force: one revoked already keeps the moment it was first revoked, and its owner is not told again. */
+const REVOKE = `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING ${VIEW}, revoked_at AS "revokedAt"`;
 const REVOKE_ALL = 'UPDATE api_keys SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id, expires_at AS "expiresAt"';
 
 interface Owner {
@@ -35,6 +35,7 @@ interface Owner {
 interface KeyRow {
   id: string;
   name: string;
+  scope: ApiKeyScope;
   prefix: string | null;
   createdAt: Date;
   expiresAt: Date;
@@ -44,6 +45,7 @@ interface KeyRow {
 const viewOf = (row: KeyRow): ApiKeyView => ({
   id: row.id,
   name: row.name,
+  scope: row.scope,
   prefix: row.prefix,
   createdAt: row.createdAt.toISOString(),
   expiresAt: row.expiresAt.toISOString(),
@@ -76,7 +78,7 @@ const alreadyMade = (key: KeyRow) => {
     [{ pointer: '/headers/idempotency-key', message: `already made the API key ${key.id} ("${key.name}"), whose secret is not shown again; send a fresh key to make another` }],
     'api-key-already-made',
   );
-  refused.body.apiKey = { id: key.id, name: key.name, prefix: key.prefix };
+  refused.body.apiKey = { id: key.id, name: key.name, scope: key.scope, prefix: key.prefix };
   return refused;
 };
 
@@ -97,7 +99,7 @@ export class ApiKeysService {
    * The owner's notice is kept in the same transaction: no key is made without it (when the email is verified). Sent
    * with an `Idempotency-Key`, what a retry is answered is kept in it too: not the secret, but a refusal naming the key.
    */
-  async create(user: AuthUser, { name, expiresAt }: ApiKeyRequest): Promise<NewApiKey> {
+  async create(user: AuthUser, { name, scope, expiresAt }: ApiKeyRequest): Promise<NewApiKey> {
     if (user.kind !== 'registered') throw accountRequired();
     const secret = newApiKeySecret();
     const row = await this.db.transaction(async (manager) => {
@@ -105,7 +107,7 @@ export class ApiKeysService {
       if (!owner) throw accountDeleted();
       const [inForce] = await manager.query<{ count: number }[]>(IN_FORCE, [user.id]);
       if (inForce!.count >= API_KEY_LIMITS.perAccount) throw tooManyKeys();
-      const [created] = await manager.query<KeyRow[]>(CREATE, [user.id, name, apiKeyDigest(secret), prefixOf(secret), expiresAt]);
+      const [created] = await manager.query<KeyRow[]>(CREATE, [user.id, name, scope, apiKeyDigest(secret), prefixOf(secret), expiresAt]);
       if (owner.verified) await this.mailer.keepInTransaction(manager, apiKeyNotice(owner, created!, this.links.page('account#api-keys')));
       await this.idempotentRequests.keepAnswerIn(manager, { body: null, refusal: alreadyMade(created!).body });
       return created!;
@@ -126,12 +128,21 @@ export class ApiKeysService {
     return { apiKeys: rows.map(viewOf) };
   }
 
-  /** Revokes the caller's key at once, on every API process, and the download links asked for with it. */
+  /**
+   * Revokes the caller's key at once, on every API process, and the download links asked for with it. The owner's
+   * notice is kept in the same transaction, by the request that revokes it only: a retry tells of the end again (should
+   * the news have been lost) but mails nothing.
+   */
   async revoke(user: AuthUser, keyId: string): Promise<void> {
-    const [rows] = await this.db.query<[{ id: string; expiresAt: Date }[], number]>(REVOKE, [keyId, user.id]);
-    const revoked = rows[0];
-    if (!revoked) throw notFound('The API key', '/params/id');
-    await this.endedSessions.end(sessionOf(revoked));
+    const key = await this.db.transaction(async (manager) => {
+      const [owner] = await manager.query<Owner[]>(OWNER, [user.id]);
+      const [[revoked]] = await manager.query<[(KeyRow & { revokedAt: Date })[], number]>(REVOKE, [keyId, user.id]);
+      if (revoked && owner?.verified) await this.mailer.keepInTransaction(manager, apiKeyRevokedNotice(owner, revoked, this.links.page('account#api-keys')));
+      return revoked ?? (await manager.query<KeyRow[]>(ONE, [keyId, user.id]))[0];
+    });
+    if (!key) throw notFound('The API key', '/params/id');
+    this.mailer.sendKept();
+    await this.endedSessions.end(sessionOf(key));
   }
 
   /** Revokes every key of the account in its deletion's transaction; `announce` the answer once it commits. */

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Session, VerifiedEmail } from '@chorus/client';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ProblemException, accountDeleted, accountRequired, conflict, emailTaken, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION } from '../common/sql';
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { type Mail, Mailer } from '../mail/mailer';
-import { emailChangeAttemptNotice, emailChangeMail, emailChangeNotice, passwordResetMail, signUpNotice, verificationMail } from '../mail/mails';
+import { emailChangeAttemptNotice, emailChangeMail, emailChangeNotice, passwordChangedNotice, passwordResetMail, signUpNotice, verificationMail } from '../mail/mails';
 import type { AuthUser } from './auth.decorators';
 import { EmailLinks } from './email-links';
 import { Passwords } from './passwords';
@@ -164,15 +164,33 @@ export class AccountEmailService {
     const claims = await this.links.read(token, 'reset-password');
     if (!claims) throw badLink('is not a password-reset link Chorus mailed, or it is older than an hour: ask for a new one');
     const hash = await this.passwords.hash(newPassword);
-    const [[account]] = await this.db.query(
-      `UPDATE users SET password_hash = $4, token_generation = token_generation + 1, email_verified_at = coalesce(email_verified_at, now())
-       WHERE id = $1 AND kind = 'registered' AND email = $2 AND token_generation = $3
-         AND (email_changed_at IS NULL OR email_changed_at < to_timestamp($5)) RETURNING ${ACCOUNT}`,
-      [claims.sub, claims.email, claims.gen, hash, claims.at],
-    );
+    const account = await this.db.transaction(async (manager) => {
+      const [[reset]] = await manager.query(
+        `UPDATE users SET password_hash = $4, token_generation = token_generation + 1, email_verified_at = coalesce(email_verified_at, now())
+         WHERE id = $1 AND kind = 'registered' AND email = $2 AND token_generation = $3
+           AND (email_changed_at IS NULL OR email_changed_at < to_timestamp($5)) RETURNING ${ACCOUNT}`,
+        [claims.sub, claims.email, claims.gen, hash, claims.at],
+      );
+      if (reset) await this.keepPasswordNotice(manager, reset.id, 'reset');
+      return reset as AccountRow | undefined;
+    });
     if (!account) throw badLink('has been used already, or the account changed its password or email since: ask for a new link');
+    this.mailer.sendKept();
     this.generations.raised(account.id, account.generation);
     return this.tokens.session({ id: account.id, kind: 'registered', displayName: account.displayName, email: account.email, emailVerified: true });
+  }
+
+  /**
+   * Keeps, in the transaction that changed the account's password (`manager`), the notice to its verified email that
+   * says so: neither without the other; `Mailer.sendKept` once it commits. A change refused (a wrong password, a link
+   * used already) changes nothing, so is told of by no mail.
+   */
+  async keepPasswordNotice(manager: EntityManager, userId: string, how: 'changed' | 'reset'): Promise<void> {
+    const [owner] = await manager.query<{ email: string; displayName: string; at: Date }[]>(
+      `SELECT email, display_name AS "displayName", now() AS at FROM users WHERE id = $1 AND kind = 'registered' AND email_verified_at IS NOT NULL`,
+      [userId],
+    );
+    if (owner) await this.mailer.keepInTransaction(manager, passwordChangedNotice(owner, how, owner.at, this.links.page('forgot-password'), this.links.page('account#api-keys')));
   }
 
   /**

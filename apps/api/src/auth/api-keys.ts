@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { API_KEY_PREFIX } from '@chorus/client';
+import { API_KEY_PREFIX, type ApiKeyScope } from '@chorus/client';
 import { preparedQuery } from '@chorus/db';
 import { throttledWarning } from '@chorus/runtime';
 import type { DataSource } from 'typeorm';
@@ -19,7 +19,7 @@ export const LAST_USED_EVERY_MS = 60_000;
 /** How long a key is kept after it expires (so a script is told it expired, or was revoked), then forgotten. */
 const KEPT_AFTER_EXPIRY = "interval '30 days'";
 
-const KEYS = `SELECT k.hash, k.id, k.user_id AS "userId", k.expires_at AS "expiresAt", k.revoked_at IS NOT NULL AS revoked
+const KEYS = `SELECT k.hash, k.id, k.user_id AS "userId", k.scope, k.expires_at AS "expiresAt", k.revoked_at IS NOT NULL AS revoked
   FROM api_keys k JOIN users u ON u.id = k.user_id AND u.kind = 'registered' WHERE k.hash = ANY($1::varchar[])`;
 /** Harmless from every process at once: another's write within the minute makes this one write nothing. */
 const USED = "UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')";
@@ -27,6 +27,7 @@ const USED = "UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_u
 interface KnownKey {
   id: string;
   userId: string;
+  scope: ApiKeyScope;
   expiresAt: Date;
   revoked: boolean;
 }
@@ -88,7 +89,7 @@ export class ApiKeys implements OnApplicationBootstrap, OnApplicationShutdown {
     if (key.revoked || ended) return 'revoked-key';
     if (key.expiresAt.getTime() <= Date.now()) return 'expired-key';
     this.noteUse(key.id);
-    return { id: key.userId, kind: 'registered', generation, session: { id: key.id, expiresAt: Math.floor(key.expiresAt.getTime() / 1000) }, apiKeyId: key.id };
+    return { id: key.userId, kind: 'registered', generation, session: { id: key.id, expiresAt: Math.floor(key.expiresAt.getTime() / 1000) }, apiKeyId: key.id, apiKeyScope: key.scope };
   }
 
   /** How many keys, expired long enough ago, it forgot (harmless from every process at once). */

@@ -111,7 +111,7 @@ export class AuthController {
   @Post('password-reset/confirm')
   @ApiOperation({
     summary: 'Sets a new password with the token of a mailed password-reset link, answering a new bearer token (no token needed).',
-    description: 'Body: `{ "token", "newPassword" }`. Every token issued before, on any device, stops working. Refusals: 422 `urn:chorus:problem:validation-failed` at `/token` for a link Chorus did not mail, one older than an hour, or one used already (or the account changed its password or email since): ask for a new one; at `/newPassword` for a password too short or too long.',
+    description: 'Body: `{ "token", "newPassword" }`. Every token issued before, on any device, stops working (API keys do not); the account’s email is told, in the same transaction. Refusals: 422 `urn:chorus:problem:validation-failed` at `/token` for a link Chorus did not mail, one older than an hour, or one used already (or the account changed its password or email since): ask for a new one; at `/newPassword` for a password too short or too long.',
   })
   @HttpCode(200)
   @SkipThrottle({ [NEW_VOLUNTEERS]: true, [SIGN_INS]: true })

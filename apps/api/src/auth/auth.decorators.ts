@@ -1,3 +1,4 @@
+import type { ApiKeyScope } from '@chorus/client';
 import { type ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
 import type { TokenSession } from './ended-sessions';
 
@@ -6,6 +7,8 @@ export interface AuthUser {
   kind: 'registered' | 'guest';
   /** The personal API key the request was sent with (a key is a session whose id is the key's); none with a session's token. */
   apiKeyId?: string;
+  /** What that key may do (`KeyScope`), with its id. */
+  apiKeyScope?: ApiKeyScope;
 }
 
 export const PUBLIC_ROUTE = 'chorus:public';

@@ -1,9 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { ApiKeyScope } from '@chorus/client';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../common/problem';
 import type { TokenRefusal } from './api-keys';
 import { type AuthUser, ENDED_SESSION_ACCEPTED, PUBLIC_ROUTE, SESSION_REQUIRED } from './auth.decorators';
+import { KEY_SCOPE, type RouteScope, neededScope, scopeAllows, scopeRefused } from './key-scopes';
 import { Tokens } from './tokens';
 
 const missingToken = () =>
@@ -36,7 +38,8 @@ const sessionRequired = () =>
 
 /**
  * Every route needs a bearer token (a session's, or a personal API key) unless marked @Public(); on public routes a
- * valid token is still read. A key is refused where a route needs a session (@SessionRequired()).
+ * valid token is still read. A key is refused where a route needs a session (@SessionRequired()), and where its scope
+ * does not reach (@KeyScope(), else the request's method).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -57,8 +60,15 @@ export class AuthGuard implements CanActivate {
     const user = await this.tokens.check(token, { endedSession });
     if (typeof user === 'string') throw refusals[user]();
     if (user.apiKeyId && this.marked<true>(context, SESSION_REQUIRED)) throw sessionRequired();
+    if (user.apiKeyScope) this.checkScope(context, request, user.apiKeyScope);
     request.user = user;
     return true;
+  }
+
+  /** A key is refused a request its scope does not take, public routes' included: it is what the key is sent to do. */
+  private checkScope(context: ExecutionContext, request: FastifyRequest, scope: ApiKeyScope): void {
+    const needed = neededScope(request, this.marked<RouteScope>(context, KEY_SCOPE));
+    if (!scopeAllows(scope, needed)) throw scopeRefused(scope, needed);
   }
 
   private marked<T>(context: ExecutionContext, key: string): T | undefined {

@@ -1,3 +1,4 @@
+import type { ApiKeyScope } from '@chorus/client';
 import type { FieldError } from '@chorus/tasks';
 import type { RateLimitState } from './rate-limits';
 
@@ -13,7 +14,10 @@ export interface ProblemBody {
   /** A 409 `subject-set-name-taken`'s: the set that has the name. */
   subjectSet?: { id: string; name: string };
   /** A 409 `api-key-already-made`'s: the key the first request with that Idempotency-Key made (never its secret). */
-  apiKey?: { id: string; name: string; prefix: string | null };
+  apiKey?: { id: string; name: string; scope: ApiKeyScope; prefix: string | null };
+  /** A 403 `api-key-scope`'s: the scope of the key sent, and the narrowest that may make the request. */
+  keyScope?: ApiKeyScope;
+  neededScope?: ApiKeyScope;
 }
 
 const titles: Record<number, string> = {

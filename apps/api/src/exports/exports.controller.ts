@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DOWNLOAD_SORTS, DOWNLOAD_METADATA, EXPORT_FORMATS, downloadLinkSchema } from '@chorus/client';
+import { type ApiKeyScope, DOWNLOAD_SORTS, DOWNLOAD_METADATA, EXPORT_FORMATS, type ExportKind, downloadLinkSchema } from '@chorus/client';
 import { type AuthUser, CurrentSession, CurrentUser, Public } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
+import { KeyScope } from '../auth/key-scopes';
 import { ApiProblemResponse, ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { HeaderValue } from '../common/header.decorator';
 import { type ClassificationsQuery, type ConsensusQuery, type DownloadLinkRequest, type DownloadQuery, classificationsQuery, consensusQuery, downloadForm, downloadLinkRequestSchema, downloadQuery, downloadTokenSchema } from './dto/download.dto';
@@ -18,6 +19,12 @@ import { METADATA_COLUMNS_IN_WORDS } from './metadata-columns';
 import { SUBJECT_REPORT_COLUMNS } from './subject-report-rows';
 import { AccessFirst } from '../projects/access-first';
 import { WORKFLOW_RESEARCHERS } from '../workflows/workflows.service';
+
+/**
+ * The narrowest API key scope that may make a download of `kind`, or a link to one: a `downloads` key, the subjects'
+ * answers (consensus, classifications); volunteers' reports of subjects, whose notes are typed freely, need `read`.
+ */
+const downloadScope = (kind: unknown): ApiKeyScope => (kind === ('subject-reports' satisfies ExportKind) ? 'read' : 'downloads');
 
 /** The `since` parameter in OpenAPI, of the rows each download holds. */
 const ApiSince = (rows: string) =>
@@ -136,9 +143,11 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Post('download-links')
+  // Read before the body is checked: a kind that is none is refused naming it, whatever the key.
+  @KeyScope((request) => downloadScope((request.body as { kind?: unknown } | undefined)?.kind))
   @ApiOperation({
     summary: 'Makes a link to a download that needs no Authorization header, for 10 minutes (the workflow’s researchers).',
-    description: 'Body: `{ "kind" }`: `consensus`, `classifications` or `subject-reports`. For a browser to save the file as it streams, or a script that should not hold the account’s token; add `format`, `since`, `bom` (`metadata` and `sort` to the consensus and classifications) to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked (401 saying which). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
+    description: 'Body: `{ "kind" }`: `consensus`, `classifications` or `subject-reports`. For a browser to save the file as it streams, or a script that should not hold the account’s token; add `format`, `since`, `bom` (`metadata` and `sort` to the consensus and classifications) to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked (401 saying which). An API key of scope `downloads` may ask for links to the consensus and classifications, one of scope `read` to every kind (403 `urn:chorus:problem:api-key-scope` otherwise). Anyone else gets 403 (404 when the workflow is not public to them, as in a draft project).',
   })
   @AccessFirst(WORKFLOW_RESEARCHERS)
   @HttpCode(201)
@@ -158,6 +167,7 @@ export class ExportsController {
 
   @Get('consensus')
   @Public()
+  @KeyScope(downloadScope('consensus'))
   @DownloaderFirst('consensus')
   @ApiDownloadResponse()
   @ApiSince(
@@ -188,6 +198,7 @@ export class ExportsController {
 
   @Get('classifications')
   @Public()
+  @KeyScope(downloadScope('classifications'))
   @DownloaderFirst('classifications')
   @ApiDownloadResponse()
   @ApiSince('the classifications stored or changed (`updated_at`: stored, or since flagged or unflagged `after_retirement`, or carried from a guest into an account)')
@@ -215,6 +226,7 @@ export class ExportsController {
 
   @Get('subject-reports')
   @Public()
+  @KeyScope(downloadScope('subject-reports'))
   @DownloaderFirst('subject-reports')
   @ApiDownloadResponse()
   @ApiSince('the reports stored or changed (`updated_at`: stored, or carried from a guest into an account)')

@@ -1,3 +1,4 @@
+import { API_KEY_SCOPES_IN_WORDS, type ApiKeyScope } from '@chorus/client';
 import type { Mail } from './mailer';
 
 /** Every mail Chorus sends, worded in one place. */
@@ -126,9 +127,15 @@ const utc = (moment: Date) => `${moment.toISOString().slice(0, 16).replace('T', 
 export interface ApiKeyMade {
   id: string;
   name: string;
+  scope: ApiKeyScope;
+  prefix: string | null;
   createdAt: Date;
   expiresAt: Date;
 }
+
+/** A key as a mail names it: its name, the first characters of its secret (never the rest) and what it may do. */
+const keyInWords = (key: Omit<ApiKeyMade, 'createdAt' | 'expiresAt'>) =>
+  `"${key.name}"${key.prefix ? ` (its secret starts ${key.prefix}…)` : ''}, of scope ${key.scope}: ${API_KEY_SCOPES_IN_WORDS[key.scope]}`;
 
 /** To an account's (verified) email when an API key is made for it: a key acts as the account until revoked or expired. */
 export const apiKeyNotice = (to: Addressee, key: ApiKeyMade, apiKeysPage: string): Mail => ({
@@ -137,12 +144,53 @@ export const apiKeyNotice = (to: Addressee, key: ApiKeyMade, apiKeysPage: string
   subject: 'A new API key was made for your Chorus account',
   text: `Hello ${to.displayName},
 
-Someone signed in to your Chorus account made an API key named "${key.name}" on ${utc(key.createdAt)}.
-A script holding it can call Chorus as you until ${utc(key.expiresAt)}, unless the key is revoked.
+Someone signed in to your Chorus account made an API key on ${utc(key.createdAt)}:
+${keyInWords(key)}.
+A script holding it can call Chorus as you, within that scope, until ${utc(key.expiresAt)}, unless the key is revoked.
 
 If this was you, there is nothing to do. If it was not, revoke the key now, in the API keys section of your account page:
 
 ${apiKeysPage}
 
 (or with DELETE /api/v1/account/api-keys/${key.id}), then change your password: it signs out every device.`,
+});
+
+/** To an account's (verified) email when one of its API keys is revoked by its owner: once, however often the revocation is sent. */
+export const apiKeyRevokedNotice = (to: Addressee, key: ApiKeyMade & { revokedAt: Date }, apiKeysPage: string): Mail => ({
+  kind: 'account',
+  to: to.email,
+  subject: 'An API key of your Chorus account was revoked',
+  text: `Hello ${to.displayName},
+
+Someone signed in to your Chorus account revoked its API key ${keyInWords(key)}, on ${utc(key.revokedAt)}.
+Scripts using it are refused from now on, and so are the download links they asked for. Your other keys are as they were:
+
+${apiKeysPage}
+
+If this was you, there is nothing to do. If it was not, someone else can sign in to your account: change your password
+now (it signs out every device), and look at your keys.`,
+});
+
+/**
+ * To an account's (verified) email when its password is changed (signed in, `changed`) or set with a mailed link
+ * (`reset`): if that was not its owner, they set it again with a reset link. API keys are not revoked by either.
+ */
+export const passwordChangedNotice = (to: Addressee, how: 'changed' | 'reset', at: Date, forgotPasswordPage: string, apiKeysPage: string): Mail => ({
+  kind: 'account',
+  to: to.email,
+  subject: 'The password of your Chorus account was changed',
+  text: `Hello ${to.displayName},
+
+The password of your Chorus account (${to.email}) was ${how === 'changed' ? 'changed by someone signed in to it' : 'set again with a password-reset link mailed to you'} on ${utc(at)}.
+Every device was signed out, but for the one that set it. API keys are not revoked by it: they still work until they
+expire or are revoked, on your account page:
+
+${apiKeysPage}
+
+If this was you, there is nothing to do. If this wasn't you, ask for a link to set a new password at once (it is mailed
+to this address, and setting the password signs out every device):
+
+${forgotPasswordPage}
+
+then revoke any API key you did not make.`,
 });

@@ -1,9 +1,9 @@
-import { API_KEY_LIMITS, type ApiKeyView, type NewApiKey } from '@chorus/client';
+import { API_KEY_LIMITS, API_KEY_SCOPES, type ApiKeyScope, type ApiKeyView, type NewApiKey } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../components/AskFirst';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { FormField, SelectField } from '../components/FormField';
+import { FieldNotes, FormField, SelectField } from '../components/FormField';
 import { problemAtFields } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
@@ -14,6 +14,11 @@ import { useLoaded } from '../lib/useLoaded';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The lifetimes offered, in days: the API's default first. */
 const LIFETIMES = [API_KEY_LIMITS.defaultDays, 30, API_KEY_LIMITS.maxDays] as const;
+/**
+ * The scope a key made here has unless another is chosen: `read`, which no leak can turn into a change or a deletion
+ * yet serves any script that only reads (the API's own default, `full`, keeps older scripts working).
+ */
+const DEFAULT_SCOPE: ApiKeyScope = 'read';
 /** The section's place on the account page, as the mailed notice of a new key links to it (`/account#api-keys`). */
 const SECTION_HASH = '#api-keys';
 
@@ -76,6 +81,14 @@ export function ApiKeysSection() {
             <li key={key.id} data-key-id={key.id}>
               <p>
                 <strong>{key.name}</strong>
+                {key.prefix && (
+                  <>
+                    {' '}
+                    <code data-testid="api-key-prefix">{key.prefix}…</code>
+                  </>
+                )}
+                {', '}
+                <span data-testid="api-key-scope">{t(`account.settings.apiKeys.scopes.${key.scope}.listed`)}</span>
                 {': '}
                 {Date.parse(key.expiresAt) <= Date.now()
                   ? t('account.settings.apiKeys.expired', { date: whenInWords(key.expiresAt, 'date') })
@@ -129,22 +142,22 @@ export function ApiKeysSection() {
   );
 }
 
-/** The form that makes a key: its name and how long it lasts. */
+/** The form that makes a key: its name, what it may do and how long it lasts. */
 function NewKeyForm({ made }: { made: (key: NewApiKey) => void }) {
   const { t } = useTranslation();
   const client = useClient();
-  const form = useForm({ name: '', days: String(API_KEY_LIMITS.defaultDays) }, ['name', 'days'] as const);
+  const form = useForm({ name: '', scope: DEFAULT_SCOPE as string, days: String(API_KEY_LIMITS.defaultDays) }, ['name', 'scope', 'days'] as const);
   const submit = form.onSubmit({
     check: () => (form.values.name.trim() ? {} : { name: t('account.settings.apiKeys.nameMissing') }),
     send: async () => {
       const expiresAt = new Date(Date.now() + Number(form.values.days) * DAY_MS).toISOString();
-      const key = await client.createApiKey({ name: form.values.name.trim(), expiresAt });
+      const key = await client.createApiKey({ name: form.values.name.trim(), scope: form.values.scope as ApiKeyScope, expiresAt });
       form.reset();
       made(key);
     },
     refused: (error) => {
-      const { fields, form: whole } = problemAtFields(error, ['name', 'expiresAt'] as const);
-      return { fields: { name: fields.name, days: fields.expiresAt }, form: whole };
+      const { fields, form: whole } = problemAtFields(error, ['name', 'scope', 'expiresAt'] as const);
+      return { fields: { name: fields.name, scope: fields.scope, days: fields.expiresAt }, form: whole };
     },
   });
   return (
@@ -153,6 +166,7 @@ function NewKeyForm({ made }: { made: (key: NewApiKey) => void }) {
       <ErrorAlert problem={form.problem} />
       <form className="account-form" noValidate aria-labelledby="account-api-key-new-heading" onSubmit={(event) => void submit(event)}>
         <FormField id="settings-api-key-name" label={t('account.settings.apiKeys.name')} hint={t('account.settings.apiKeys.nameHint')} maxLength={API_KEY_LIMITS.nameLength} autoComplete="off" {...form.field('name')} />
+        <ScopeChoice {...form.field('scope')} />
         <SelectField id="settings-api-key-days" label={t('account.settings.apiKeys.lifetime')} {...form.field('days')}>
           {LIFETIMES.map((days) => (
             <option key={days} value={days}>
@@ -165,6 +179,37 @@ function NewKeyForm({ made }: { made: (key: NewApiKey) => void }) {
         </button>
       </form>
     </>
+  );
+}
+
+/**
+ * What a new key may do, as a radio group (arrow keys move between the scopes), each scope with a line saying what it
+ * lets a script do; an error the API gives at `/scope` under them all.
+ */
+function ScopeChoice({ value, error, inputRef, onChange }: { value: string; error?: string; inputRef: (input: HTMLElement | null) => void; onChange: (event: { target: { value: string } }) => void }) {
+  const { t } = useTranslation();
+  const id = 'settings-api-key-scope';
+  return (
+    <fieldset className="api-key-scopes" aria-describedby={error ? `${id}-error` : undefined}>
+      <legend className="field-label">{t('account.settings.apiKeys.scope')}</legend>
+      {API_KEY_SCOPES.map((scope) => (
+        <div key={scope} className="api-key-scope">
+          <input
+            type="radio"
+            id={`${id}-${scope}`}
+            name={id}
+            value={scope}
+            checked={value === scope}
+            ref={value === scope ? inputRef : undefined}
+            aria-describedby={`${id}-${scope}-hint`}
+            onChange={() => onChange({ target: { value: scope } })}
+          />{' '}
+          <label htmlFor={`${id}-${scope}`}>{t(`account.settings.apiKeys.scopes.${scope}.label`)}</label>
+          <FieldNotes id={`${id}-${scope}`} hint={t(`account.settings.apiKeys.scopes.${scope}.hint`)} />
+        </div>
+      ))}
+      <FieldNotes id={id} error={error} />
+    </fieldset>
   );
 }
 

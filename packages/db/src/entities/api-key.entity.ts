@@ -1,5 +1,9 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { User } from './user.entity';
+
+/** A key's scope is one of `API_KEY_SCOPES` of @chorus/client. */
+export const API_KEY_SCOPE = 'api_keys_scope';
+export const API_KEY_SCOPE_CHECK = "scope IN ('full', 'read', 'downloads')";
 
 /**
  * A personal API key: an account's credential for a script (a nightly download), sent as a bearer token. Only a digest
@@ -7,6 +11,7 @@ import { User } from './user.entity';
  * its key was revoked) until they would have expired.
  */
 @Entity('api_keys')
+@Check(API_KEY_SCOPE, API_KEY_SCOPE_CHECK)
 @Index('api_keys_user_idx', ['userId', 'createdAt'])
 export class ApiKey {
   @PrimaryGeneratedColumn('uuid') id!: string;
@@ -19,6 +24,8 @@ export class ApiKey {
   hash!: string;
   /** The secret's first characters (`chorus_AbC1`), for its owner to tell keys apart; null for keys made before it was kept. */
   @Column({ type: 'varchar', length: 16, nullable: true }) prefix!: string | null;
+  /** What the key may do: `full` (the default, as every key made before scopes), `read` or `downloads`. */
+  @Column({ type: 'varchar', length: 16, default: 'full' }) scope!: 'full' | 'read' | 'downloads';
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @Column({ type: 'timestamptz' }) expiresAt!: Date;
   /** Written at most once a minute per key, not on every request. */

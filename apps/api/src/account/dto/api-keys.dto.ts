@@ -1,6 +1,7 @@
-import { API_KEY_LIMITS } from '@chorus/client';
+import { API_KEY_LIMITS, API_KEY_SCOPES, API_KEY_SCOPES_IN_WORDS } from '@chorus/client';
 import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
+import { enumOf } from '../../common/zod';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -18,6 +19,7 @@ const expirySchema = z.iso
 
 export const apiKeyRequestSchema = z.strictObject({
   name: singleLine(z.string().trim().min(1, 'must say what the key is for, such as "nightly download"').max(API_KEY_LIMITS.nameLength)),
+  scope: enumOf(API_KEY_SCOPES, `must be full, read or downloads (${API_KEY_SCOPES.map((scope) => `${scope}: ${API_KEY_SCOPES_IN_WORDS[scope]}`).join('; ')})`).default('full'),
   expiresAt: expirySchema,
 });
 export type ApiKeyRequest = z.infer<typeof apiKeyRequestSchema>;
