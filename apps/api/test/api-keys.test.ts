@@ -293,6 +293,7 @@ describe('personal API keys', () => {
 describe('API key scopes', () => {
   /** What a key of each scope is answered, route by route: the status alone. */
   const statusOf = async (method: string, path: string, secret: string, body?: unknown) => (await send(method, path, secret, body)).status;
+  const holdsOf = async (workflowId: string) => (await stack.db.query('SELECT count(*)::int AS n FROM assignments WHERE workflow_id = $1', [workflowId])).rows[0].n as number;
   const workflowStatus = async (workflowId: string) => (await stack.db.query('SELECT status FROM workflows WHERE id = $1', [workflowId])).rows[0]?.status as string | undefined;
 
   it('lets a downloads key download the consensus and classifications, ask for links to them and read GET /account, and nothing else', async () => {
@@ -338,7 +339,7 @@ describe('API key scopes', () => {
     expect((await refusal(script.apiKeys()))?.problem.type).toBe('urn:chorus:problem:session-required');
   });
 
-  it('lets a read key make any GET request and ask for download links, but refuses a POST and a DELETE, changing nothing', async () => {
+  it('lets a read key make any GET request but the queue (it holds subjects) and ask for download links, but refuses a POST and a DELETE, changing nothing', async () => {
     const { workflowId, subjectIds } = await voteWorkflow(stack, 2);
     const key = await stack.client.createApiKey({ name: 'Dashboard', scope: 'read' });
     const script = keyClient(key.secret);
@@ -348,7 +349,9 @@ describe('API key scopes', () => {
     expect((await script.downloadLink(workflowId, 'subject-reports')).url).toContain('token=');
     expect((await script.account()).apiKey?.scope).toBe('read');
 
+    const holdsBefore = await holdsOf(workflowId);
     for (const [method, path] of [
+      ['GET', `/workflows/${workflowId}/queue`],
       ['POST', `/workflows/${workflowId}/pause`],
       ['DELETE', `/workflows/${workflowId}`],
       ['DELETE', `/subjects/${subjectIds[0]}/favourite`],
@@ -357,6 +360,7 @@ describe('API key scopes', () => {
       expect({ method, path, status: answer.status, keyScope: answer.body.keyScope, neededScope: answer.body.neededScope }).toEqual({ method, path, status: 403, keyScope: 'read', neededScope: 'full' });
     }
     expect(await workflowStatus(workflowId)).toBe('active');
+    expect(await holdsOf(workflowId)).toBe(holdsBefore);
   });
 
   it('lets a full key, the default, do all its account may (a POST, a DELETE) but what needs a session', async () => {

@@ -112,7 +112,7 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 /** What each scope lets a key do, as OpenAPI, refusals and the account page say it. */
 export const API_KEY_SCOPES_IN_WORDS: Record<ApiKeyScope, string> = {
   full: 'everything the account may do but what needs a signed-in session',
-  read: 'only GET and HEAD requests, and download links',
+  read: 'only GET and HEAD requests (but the queue, which holds subjects) and download links',
   downloads: 'only the downloads of consensus and classifications and the links to them, and GET /account',
 };
 const scopeSchema = z.enum(API_KEY_SCOPES).meta({

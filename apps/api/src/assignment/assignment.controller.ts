@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { holdsReleasedSchema, holdsRenewedSchema, queueViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { KeyScope } from '../auth/key-scopes';
 import { ApiZodBody, ApiZodResponse, uuidParam, ZodPipe } from '../common/zod';
 import { AssignmentService } from './assignment.service';
 import { type HeldSubjects, heldSubjectsSchema, type QueueQuery, queueQuerySchema, type ReleasedHolds, releasedHoldsSchema } from './dto/assignment.dto';
@@ -13,6 +14,8 @@ export class AssignmentController {
   constructor(private readonly assignment: AssignmentService) {}
 
   @Get()
+  // A GET that holds subjects for the caller, keeping them from other volunteers: not for a key that may only read.
+  @KeyScope('full')
   @ApiOperation({
     summary: 'Serves the caller the next subjects to classify in a workflow, each held for them a while (a volunteer: an account or a guest).',
     description: 'Each subject served is the caller’s to answer until its hold lapses (`hold`, at most ASSIGNMENT_TTL_SECONDS) and is never served to them again in a later batch; the answer’s `workflowVersion` is what their classifications name. `finished: true` with a `reason` (`seen-everything`, `workflow-finished`, `project-finished`) when nothing is left for them. Refusals: 404 when the workflow is not open to the caller (a draft, or its project a draft or taken down, for anyone not a member); 409 `urn:chorus:problem:workflow-not-active` when it or its project is paused, or it is not active (members may still try it); 422 naming a bad query parameter.',

@@ -9,8 +9,9 @@ export const KEY_SCOPE = 'chorus:key-scope';
 export type RouteScope = ApiKeyScope | ((request: FastifyRequest) => ApiKeyScope);
 
 /**
- * Marks a route that a key of a narrower scope may call than its method alone lets (`neededScope`): the downloads,
- * their links and `GET /account` take a `downloads` key, download links a `read` key though they are made by a POST.
+ * Marks a route whose scope is not its method's (`neededScope`): the downloads, their links and `GET /account` take a
+ * `downloads` key, download links a `read` key though they are made by a POST; the queue, a GET that holds subjects,
+ * a `full` key.
  */
 export const KeyScope = (scope: RouteScope) => SetMetadata(KEY_SCOPE, scope);
 
